@@ -1,0 +1,91 @@
+# ispbill: `make run` brings up the demo (web + Celery worker + beat on the embedded defaults),
+# `make test` runs the whole suite. Both install into .venv first.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# The stamp's name carries a hash of the lock and the project metadata: `make install` reinstalls
+# exactly when either changes and is a no-op otherwise.
+INSTALL_HASH := $(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
+STAMP := $(VENV)/.installed-$(INSTALL_HASH)
+
+# `make run` serves on HOST:PORT, so the links the demo prints (and gateway callbacks) point there.
+RUN_ENV := SITE_URL=http://$(HOST):$(PORT) WEB_HOST=$(HOST) WEB_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH"
+
+.PHONY: help install migrate seed run test lint bench
+
+help:
+	@echo "make run      install, migrate, load the demo data, start web + worker + beat (PORT=$(PORT))"
+	@echo "make test     install, then the whole test suite (PYTEST_ARGS='-k name' to narrow it)"
+	@echo "make install  create $(VENV) and install requirements.lock (skipped when up to date)"
+	@echo "make migrate  apply database migrations"
+	@echo "make seed     load the demo data and print the logins (idempotent)"
+	@echo "make lint     Django system checks, models vs migrations, .env.example vs settings"
+	@echo "make bench    list the benchmark scripts in bench/"
+
+install: $(STAMP)
+
+$(STAMP):
+	@if [ ! -x "$(BIN)/python" ]; then \
+	  if ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
+	    echo "ispbill needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing)." >&2; \
+	    echo "Point make at one: make PYTHON=python3.12 $(MAKECMDGOALS)" >&2; exit 1; \
+	  fi; \
+	  echo "Creating $(VENV) with $$($(PYTHON) --version)"; \
+	  $(PYTHON) -m venv "$(VENV)"; \
+	fi
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	  || { echo "$(VENV) was made with Python < 3.11: remove it and run make again." >&2; exit 1; }
+	$(BIN)/python -m pip install -qq --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install -qq --disable-pip-version-check --no-deps -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+seed: migrate
+	$(RUN_ENV) $(MANAGE) seed_demo
+
+# honcho gets an empty env file: settings.py reads .env itself, and the variables above must win.
+# Ctrl-C makes honcho stop all three and exit with 130: the normal end of a demo, not an error.
+run: seed
+	@echo "Starting web (http://$(HOST):$(PORT)/staff/), Celery worker and beat. Ctrl-C stops all three."
+	$(RUN_ENV) $(BIN)/honcho --env /dev/null --procfile Procfile.dev start || [ $$? -eq 130 ]
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(MANAGE) check --fail-level WARNING
+	$(MANAGE) makemigrations --check --dry-run
+	@$(BIN)/python -c "$$CHECK_ENV_EXAMPLE"
+
+bench:
+	@shopt -s nullglob; scripts=(bench/[!_]*.py); \
+	if [ $${#scripts[@]} -eq 0 ]; then echo "No benchmark scripts in bench/ yet."; exit 0; fi; \
+	echo "Benchmarks (run one with: $(BIN)/python bench/<name>.py):"; \
+	for script in "$${scripts[@]}"; do \
+	  summary=$$($(PYTHON) -c 'import ast, sys; doc = ast.get_docstring(ast.parse(open(sys.argv[1]).read())) or ""; print(doc.strip().splitlines()[0] if doc.strip() else "")' "$$script"); \
+	  printf "  %-32s %s\n" "$$script" "$$summary"; \
+	done
+
+# Every variable settings.py reads must be documented in .env.example.
+define CHECK_ENV_EXAMPLE
+import re, sys
+read = set(re.findall(r"\.(?:str|bool|int|float|list|tuple|dict|json|url|path|db|cache)\(\s*\"([A-Z][A-Z0-9_]*)\"", open("ispbill/settings.py").read()))
+documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", open(".env.example").read(), re.M))
+missing = sorted(read - documented)
+print(".env.example documents every setting read from the environment." if not missing else ".env.example is missing: " + ", ".join(missing))
+sys.exit(1 if missing else 0)
+endef
+export CHECK_ENV_EXAMPLE

@@ -1,0 +1,60 @@
+"""Prove the caches agree with the append-only rows: exit 1 and list every disagreement otherwise."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from billing.models import Account, Allocation, Invoice, LedgerEntry
+from billing.selectors import OPEN_STATUSES
+from ispbill.core.money import ZERO
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _sum_of(grouped, field="amount"):
+    """Sum of `field` over a correlated queryset already grouped with .values(<key>)."""
+    return Coalesce(Subquery(grouped.annotate(s=Sum(field)).values("s")[:1]), Value(ZERO), output_field=MONEY)
+
+
+class Command(BaseCommand):
+    help = "Check that every cached balance and paid amount equals the sum of the rows it summarises."
+
+    def handle(self, *args, **options):
+        problems = []
+        accounts = Account.objects.annotate(
+            entries_sum=_sum_of(LedgerEntry.objects.filter(account=OuterRef("pk")).values("account"))
+        ).exclude(balance=F("entries_sum"))
+        for account in accounts:
+            problems.append(f"account {account.pk} (customer {account.customer_id}): balance {account.balance} ≠ entries {account.entries_sum}")
+        orphans = LedgerEntry.objects.filter(account__isnull=True).count()
+        if orphans:
+            problems.append(f"{orphans} ledger entries without an account")
+
+        invoices = Invoice.objects.annotate(
+            allocated=_sum_of(Allocation.objects.filter(invoice=OuterRef("pk")).values("invoice"))
+        )
+        for invoice in invoices.exclude(amount_paid=F("allocated")):
+            problems.append(f"invoice {invoice.number}: amount_paid {invoice.amount_paid} ≠ allocations {invoice.allocated}")
+        for invoice in invoices.filter(Q(amount_paid__gt=F("total")) | Q(amount_paid__lt=0)):
+            problems.append(f"invoice {invoice.number}: amount_paid {invoice.amount_paid} outside 0…{invoice.total}")
+        for invoice in Invoice.objects.filter(status=Invoice.Status.PAID).exclude(amount_paid=F("total")):
+            problems.append(f"invoice {invoice.number}: marked paid but {invoice.total - invoice.amount_paid} is due")
+
+        # Unapplied credit must not sit beside an open invoice it could pay.
+        open_due = _sum_of(
+            Invoice.objects.filter(customer=OuterRef("customer"), status__in=OPEN_STATUSES)
+            .annotate(due=F("total") - F("amount_paid")).values("customer"),
+            field="due",
+        )
+        for account in Account.objects.annotate(open_due=open_due):
+            credit = account.open_due - account.balance
+            if credit < 0:
+                problems.append(f"account {account.pk}: balance {account.balance} exceeds open invoices {account.open_due}")
+            elif credit > 0 and account.open_due > 0:
+                problems.append(f"account {account.pk}: credit {credit} left unapplied beside open invoices")
+
+        if problems:
+            for line in problems:
+                self.stderr.write(line)
+            raise CommandError(f"ledger check failed: {len(problems)} problem(s)")
+        self.stdout.write(self.style.SUCCESS(f"ledger OK: {Account.objects.count()} accounts, {Invoice.objects.count()} invoices"))

@@ -1,0 +1,303 @@
+"""Invoices, their lines, the customer ledger, billing settings and billing runs.
+
+Financial rows are append-only: an invoice's lines and every ledger entry are written once;
+a correction is a new entry (a void is a reversing entry, never an edit). The only mutable
+figures are caches kept in the same transaction as the entries they summarise
+(`Account.balance`, `Invoice.amount_paid`/`status`) and `manage.py check_ledger` proves them.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from ispbill.core.money import MoneyField
+
+from .periods import DEFAULT_ANCHOR_DAYS
+from .vat import DEFAULT_VAT_RATE
+
+
+def _default_anchor_days() -> list[int]:
+    return list(DEFAULT_ANCHOR_DAYS)
+
+
+class BillingSettings(models.Model):
+    """The ISP's billing choices: one row (pk=1), edited in Settings → Billing."""
+
+    class Mode(models.TextChoices):
+        CALENDAR = "calendar", _("Calendar anchor day")
+        ANNIVERSARY = "anniversary", _("Anniversary of activation")
+
+    mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.CALENDAR)
+    allowed_anchor_days = models.JSONField(default=_default_anchor_days)
+    default_anchor_day = models.PositiveSmallIntegerField(default=1)
+    issue_days_before = models.PositiveSmallIntegerField(default=7)
+    due_days = models.PositiveSmallIntegerField(default=7, help_text=_("Days from issue until an invoice is due"))
+    grace_days = models.PositiveSmallIntegerField(default=3, help_text=_("Days after paid-through before suspension"))
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2, default=DEFAULT_VAT_RATE)
+    prices_include_vat = models.BooleanField(default=False)
+    vat_registration_number = models.CharField(max_length=40, blank=True)
+    late_fee = MoneyField(default=Decimal("0.00"), help_text=_("0 = no late fee"))
+    reconnection_fee = MoneyField(default=Decimal("0.00"), help_text=_("0 = no reconnection fee"))
+    credit_unused_days_on_cancel = models.BooleanField(default=True)
+    downgrade_at_next_cycle = models.BooleanField(default=True)
+    isp_name = models.CharField(max_length=150, blank=True)
+    isp_address = models.TextField(blank=True)
+    isp_phone = models.CharField(max_length=40, blank=True)
+    isp_email = models.EmailField(blank=True)
+    logo = models.ImageField(upload_to="branding/", blank=True)
+    currency = models.CharField(max_length=3, default="BDT")
+
+    class Meta:
+        verbose_name_plural = "billing settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="billing_settings_single_row"),
+            models.CheckConstraint(condition=Q(vat_rate__gte=0, vat_rate__lte=100), name="billing_vat_rate_range"),
+            models.CheckConstraint(condition=Q(late_fee__gte=0, reconnection_fee__gte=0), name="billing_fees_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return "Billing settings"
+
+
+class Account(models.Model):
+    """A customer's ledger account. `balance` caches the sum of its entries: positive = the customer owes."""
+
+    customer = models.OneToOneField("customers.Customer", on_delete=models.PROTECT, related_name="account")
+    balance = MoneyField(default=Decimal("0.00"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Account of {self.customer_id}"
+
+
+class BillingRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    run_date = models.DateField()
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    chunks_total = models.PositiveIntegerField(default=0)
+    # Chunks finished either way: done counts the ones that committed, failed the ones rolled back.
+    chunks_done = models.PositiveIntegerField(default=0)
+    chunks_failed = models.PositiveIntegerField(default=0)
+    issued = models.PositiveIntegerField(default=0)
+    # Sum of the issued invoices' totals (for a dry run: of the invoices it would issue).
+    issued_total = MoneyField(default=Decimal("0.00"))
+    overdue = models.PositiveIntegerField(default=0)
+    late_fees = models.PositiveIntegerField(default=0)
+    suspended = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        permissions = [("start_billingrun", "Can start and preview billing runs")]
+        constraints = [
+            # One run of each kind at a time: two real runs would race for the same customers.
+            models.UniqueConstraint(
+                fields=["dry_run"], condition=Q(status="running"), name="one_running_billing_run_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(chunks_done__lte=F("chunks_total") - F("chunks_failed")), name="billing_run_chunks_counted"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Billing run {self.run_date} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == self.Status.RUNNING
+
+    @property
+    def chunks_finished(self) -> int:
+        return self.chunks_done + self.chunks_failed
+
+    @property
+    def duration_seconds(self) -> float | None:
+        return (self.finished_at - self.started_at).total_seconds() if self.finished_at else None
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.chunks_total:
+            return 0 if self.is_running else 100
+        return self.chunks_finished * 100 // self.chunks_total
+
+
+class BillingRunChunk(models.Model):
+    """One slice of a run: the customers with ids first_id..last_id, processed in one transaction by
+    one worker. Its status changes from pending exactly once, in the transaction that writes its rows,
+    so a chunk delivered twice (a worker killed before acknowledging, a resume) is skipped the second time."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    run = models.ForeignKey(BillingRun, on_delete=models.CASCADE, related_name="chunks")
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    issued = models.PositiveIntegerField(default=0)
+    issued_total = MoneyField(default=Decimal("0.00"))
+    # A dry run keeps a few of the lines it would issue, for the preview screen.
+    sample = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "first_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "first_id"], name="billing_run_chunk_unique_start"),
+            models.CheckConstraint(condition=Q(last_id__gte=F("first_id")), name="billing_run_chunk_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Chunk {self.first_id}–{self.last_id} of run {self.run_id}"
+
+
+class Invoice(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        PARTIALLY_PAID = "partially_paid", _("Partially paid")
+        PAID = "paid", _("Paid")
+        OVERDUE = "overdue", _("Overdue")
+        VOID = "void", _("Void")
+
+    number = models.CharField(max_length=32, unique=True)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="invoices")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
+    issue_date = models.DateField()
+    due_date = models.DateField(db_index=True)
+    subtotal = MoneyField()
+    vat_total = MoneyField()
+    total = MoneyField()
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    amount_paid = MoneyField(default=Decimal("0.00"))
+    billing_run = models.ForeignKey(BillingRun, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices")
+    late_fee_applied = models.BooleanField(default=False)
+    void_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issue_date", "-id"]
+        indexes = [models.Index(fields=["customer", "status", "due_date"], name="invoice_customer_open_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(total=F("subtotal") + F("vat_total")), name="invoice_total_is_sum"),
+            models.CheckConstraint(condition=Q(amount_paid__gte=0), name="invoice_paid_not_negative"),
+            models.CheckConstraint(condition=Q(due_date__gte=F("issue_date")), name="invoice_due_after_issue"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def amount_due(self) -> Decimal:
+        return Decimal("0.00") if self.status == self.Status.VOID else self.total - self.amount_paid
+
+
+class InvoiceLine(models.Model):
+    class Kind(models.TextChoices):
+        RECURRING = "recurring", _("Recurring")
+        PRORATED = "prorated", _("Prorated")
+        ONE_TIME = "one_time", _("One-time")
+        FEE = "fee", _("Fee")
+        CREDIT = "credit", _("Credit")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+
+    PERIOD_KINDS = (Kind.RECURRING, Kind.PRORATED)
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    subscription = models.ForeignKey(
+        "customers.Subscription", null=True, blank=True, on_delete=models.PROTECT, related_name="invoice_lines"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    description = models.CharField(max_length=255)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    net = MoneyField()
+    vat = MoneyField()
+    gross = MoneyField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            # One charge per subscription per period: the billing run can be repeated or resumed safely.
+            models.UniqueConstraint(
+                fields=["subscription", "period_start"],
+                condition=Q(kind__in=["recurring", "prorated"]),
+                name="one_period_charge_per_subscription",
+            ),
+            models.CheckConstraint(condition=Q(gross=F("net") + F("vat")), name="invoice_line_gross_is_sum"),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True) | Q(period_end__gte=F("period_start")),
+                name="invoice_line_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class LedgerEntry(models.Model):
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        PAYMENT = "payment", _("Payment")
+        CREDIT = "credit", _("Credit")
+        REFUND = "refund", _("Refund")
+        FEE = "fee", _("Fee")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+        REVERSAL = "reversal", _("Reversal")
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # Signed: positive raises what the customer owes (invoice, fee), negative lowers it (payment, credit).
+    amount = MoneyField()
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries")
+    payment = models.ForeignKey(
+        "payments.Payment", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    memo = models.CharField(max_length=255, blank=True)
+    effective_date = models.DateField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["effective_date", "id"]
+        indexes = [models.Index(fields=["account", "effective_date", "id"], name="ledger_account_date_idx")]
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_not_zero")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"
+
+
+class Allocation(models.Model):
+    """Part of the account's credit applied to an invoice, attributed to the payment that brought it
+    when there is one. A reversal adds a negative allocation; rows are never edited."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    payment = models.ForeignKey(
+        "payments.Payment", null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
+    )
+    amount = MoneyField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="allocation_amount_not_zero")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} → {self.invoice_id}"

@@ -1,0 +1,86 @@
+"""Forms for packages, areas and branches. They parse input; customers.services validates and writes."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Branch, Package
+from customers.selectors import branches_visible_to
+from ispbill.core.forms import MarkInvalidMixin
+
+PACKAGE_FORM_FIELDS = (
+    "name", "type", "download_mbps", "upload_mbps", "price", "billing_cycle", "ott_bundle", "live_channels",
+    "data_cap_gb", "router_profile",
+)
+
+
+class PackageForm(MarkInvalidMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    type = forms.ChoiceField(label=_("Type"), choices=Package.Type.choices, initial=Package.Type.FIBER)
+    download_mbps = forms.IntegerField(
+        label=_("Download (Mbps)"), min_value=1, error_messages={"min_value": _("A speed must be at least 1 Mbps.")}
+    )
+    upload_mbps = forms.IntegerField(
+        label=_("Upload (Mbps)"), min_value=1, error_messages={"min_value": _("A speed must be at least 1 Mbps.")}
+    )
+    price = forms.DecimalField(
+        label=_("Price per cycle"), max_digits=14, decimal_places=2, min_value=0,
+        error_messages={"min_value": _("The price cannot be negative.")},
+    )
+    billing_cycle = forms.ChoiceField(label=_("Billing cycle"), choices=Package.Cycle.choices, initial=Package.Cycle.MONTHLY)
+    ott_bundle = forms.CharField(
+        label=_("OTT bundle"), max_length=200, required=False, help_text=_("Streaming apps included, comma-separated")
+    )
+    live_channels = forms.IntegerField(
+        label=_("Live TV channels"), min_value=0, initial=0,
+        error_messages={"min_value": _("The number of channels cannot be negative.")},
+    )
+    data_cap_gb = forms.IntegerField(
+        label=_("Data cap (GB per month)"), min_value=1, required=False, help_text=_("Leave empty for no cap.")
+    )
+    router_profile = forms.CharField(
+        label=_("Router profile"), max_length=64, help_text=_("PPPoE profile / queue name on the routers")
+    )
+
+    def __init__(self, *args, package: Package | None = None, **kwargs):
+        if package is not None:
+            kwargs.setdefault("initial", {name: getattr(package, name) for name in PACKAGE_FORM_FIELDS})
+        super().__init__(*args, **kwargs)
+        self.fields["download_mbps"].widget.attrs["min"] = 1
+        self.fields["upload_mbps"].widget.attrs["min"] = 1
+
+
+class BranchForm(MarkInvalidMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    code = forms.CharField(label=_("Code"), max_length=10, help_text=_("Short code, e.g. MIR for Mirpur"))
+    address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+
+    def __init__(self, *args, branch: Branch | None = None, **kwargs):
+        if branch is not None:
+            kwargs.setdefault("initial", {name: getattr(branch, name) for name in ("name", "code", "address", "phone")})
+        super().__init__(*args, **kwargs)
+
+
+class AreaForm(MarkInvalidMixin, forms.Form):
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
+    name = forms.CharField(label=_("Name"), max_length=100)
+
+    def __init__(self, *args, user, area=None, **kwargs):
+        if area is not None:
+            kwargs.setdefault("initial", {"branch": area.branch_id, "name": area.name})
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches_visible_to(user)
+
+
+class AreaFilterForm(forms.Form):
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none(), required=False, empty_label=_("All branches"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches_visible_to(user)
+
+
+class PackageFilterForm(forms.Form):
+    SHOW_CHOICES = [("all", _("All packages")), ("active", _("On sale")), ("inactive", _("Retired"))]
+
+    show = forms.ChoiceField(label=_("Show"), choices=SHOW_CHOICES, required=False)

@@ -1,0 +1,203 @@
+from itertools import groupby
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Customer, Package
+from customers.selectors import DEFAULT_CUSTOMER_SORT
+from ispbill.core.forms import MarkInvalidMixin
+from ispbill.core.phone import display_phone
+
+class OneTemplateSelect(forms.Select):
+    template_name = "customers/customer_select_widget.html"
+
+
+class FilterSelect(OneTemplateSelect):
+    """The same <select>, built in Python: the customer list draws six of them on every search
+    keystroke, and the template engine spent more time on them than on the 25 result rows."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        # Attributes as django/forms/widgets/attrs.html writes them, in the same order.
+        attrs = "".join(
+            f" {escape(key)}" if attr_value is True else f' {escape(key)}="{escape(attr_value)}"'
+            for key, attr_value in widget["attrs"].items()
+            if attr_value is not False
+        )
+        parts = [f'<select name="{escape(widget["name"])}"{attrs}>']
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'<optgroup label="{escape(group_name)}">')
+            for option in group_choices:
+                selected = " selected" if option["selected"] else ""
+                parts.append(f'<option value="{escape(option["value"])}"{selected}>{escape(option["label"])}</option>')
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))
+
+
+SORT_LABELS = {
+    "-account": _("Newest accounts first"),
+    "account": _("Oldest accounts first"),
+    "name": _("Name A–Z"),
+    "-name": _("Name Z–A"),
+    "-since": _("Customer since, newest"),
+    "since": _("Customer since, oldest"),
+}
+
+
+class CustomerFilterForm(MarkInvalidMixin, forms.Form):
+    """The customer list's search, filters and sort: the same parameters drive the list and the export.
+
+    Choices come from `customer_filter_choices`, already limited to the user's branches.
+    """
+
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label=_("Search"),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, phone, account no. or username"), "autocomplete": "off"}
+        ),
+    )
+    status = forms.ChoiceField(
+        required=False, label=_("Status"), choices=[("", _("Any status")), *Customer.Status.choices], widget=FilterSelect
+    )
+    type = forms.ChoiceField(
+        required=False, label=_("Type"), choices=[("", _("Any type")), *Package.Type.choices], widget=FilterSelect
+    )
+    package = forms.TypedChoiceField(required=False, label=_("Package"), coerce=int, empty_value=None, widget=FilterSelect)
+    area = forms.TypedChoiceField(required=False, label=_("Area"), coerce=int, empty_value=None, widget=FilterSelect)
+    branch = forms.TypedChoiceField(required=False, label=_("Branch"), coerce=int, empty_value=None, widget=FilterSelect)
+    sort = forms.ChoiceField(required=False, label=_("Sort"), choices=list(SORT_LABELS.items()), widget=FilterSelect)
+
+    def __init__(self, *args, choices: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["package"].choices = [("", _("Any package"))] + [
+            (pk, name if active else _("%(name)s (retired)") % {"name": name}) for pk, name, active in choices["packages"]
+        ]
+        self.fields["area"].choices = [("", _("Any area"))] + [
+            (branch_name, [(pk, name) for pk, name, _branch_id, _branch_name in areas])
+            for branch_name, areas in groupby(choices["areas"], key=lambda area: area[3])
+        ]
+        self.fields["branch"].choices = [("", _("Any branch")), *choices["branches"]]
+        # One branch in scope: filtering by it changes nothing.
+        self.show_branch = len(choices["branches"]) > 1
+
+    def filters(self) -> dict:
+        """Keyword arguments for `customers_filtered`; a value that did not validate is left out."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "q": data.get("q", ""),
+            "status": data.get("status", ""),
+            "package_type": data.get("type", ""),
+            "package_id": data.get("package"),
+            "area_id": data.get("area"),
+            "branch_id": data.get("branch") if self.show_branch else None,
+        }
+
+    @property
+    def chosen_sort(self) -> str:
+        self.is_valid()
+        return self.cleaned_data.get("sort") or DEFAULT_CUSTOMER_SORT
+
+
+class AreasByBranch(forms.models.ModelChoiceIterator):
+    """Area options in one <optgroup> per branch (the queryset is ordered by branch)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for branch, areas in groupby(self.queryset, key=lambda area: area.branch):
+            yield (branch.name, [self.choice(area) for area in areas])
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    iterator = AreasByBranch
+
+
+class CustomerForm(MarkInvalidMixin, forms.Form):
+    """Create or edit a customer. The phone is checked and normalised by the service."""
+
+    name = forms.CharField(label=_("Name"), max_length=150)
+    phone = forms.CharField(label=_("Phone"), max_length=32, help_text=_("Mobile number, e.g. 01712-345678"))
+    email = forms.EmailField(label=_("Email"), required=False)
+    national_id = forms.CharField(label=_("National ID"), max_length=32, required=False)
+    address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}))
+    area = AreaChoiceField(label=_("Area"), queryset=None, empty_label=_("Choose an area"), widget=OneTemplateSelect)
+    reseller = forms.ModelChoiceField(
+        label=_("Reseller"), queryset=None, required=False, empty_label=_("None: a direct customer")
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"), required=False, max_digits=9, decimal_places=6, min_value=-90, max_value=90,
+        widget=forms.NumberInput(attrs={"step": "0.000001", "placeholder": _("e.g. 23.810332")}),
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"), required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180,
+        widget=forms.NumberInput(attrs={"step": "0.000001", "placeholder": _("e.g. 90.412518")}),
+    )
+    customer_since = forms.DateField(label=_("Customer since"), widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, areas, resellers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        self.fields["reseller"].queryset = resellers
+        if not self.is_bound and "customer_since" not in self.initial:
+            self.initial["customer_since"] = timezone.localdate()
+
+    @staticmethod
+    def initial_for(customer: Customer) -> dict:
+        return {
+            "name": customer.name,
+            "phone": display_phone(customer.phone),
+            "email": customer.email,
+            "national_id": customer.national_id,
+            "address": customer.address,
+            "area": customer.area_id,
+            "reseller": customer.reseller_id,
+            "latitude": customer.latitude,
+            "longitude": customer.longitude,
+            "customer_since": customer.customer_since,
+            "notes": customer.notes,
+        }
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("latitude") is None) != (data.get("longitude") is None) and not self.has_error("latitude") and not self.has_error("longitude"):
+            missing = "longitude" if data.get("longitude") is None else "latitude"
+            self.add_error(missing, _("Give both latitude and longitude, or neither."))
+        return data
+
+
+class PortalAccessForm(MarkInvalidMixin, forms.Form):
+    password = forms.CharField(
+        label=_("New portal password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters; not a common password."),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, customer: Customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.customer = customer
+
+    def clean(self):
+        data = super().clean()
+        password, again = data.get("password"), data.get("password_again")
+        if password and again and password != again:
+            self.add_error("password_again", _("The two passwords differ."))
+        elif password:
+            try:
+                password_validation.validate_password(password, user=self.customer.user)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data

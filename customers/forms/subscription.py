@@ -1,0 +1,125 @@
+import re
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Customer, Package, Subscription
+from ispbill.core.forms import MarkInvalidMixin
+from network.models import Router
+
+MAC_ADDRESS = re.compile(r"^[0-9A-F]{2}([:-]?)[0-9A-F]{2}(\1[0-9A-F]{2}){4}$")
+
+
+def package_choices(current: Package | None = None):
+    """Packages on sale, plus the one a subscription already has (it may keep a retired package)."""
+    condition = Q(is_active=True)
+    if current is not None:
+        condition |= Q(pk=current.pk)
+    return Package.objects.filter(condition).order_by("price", "name")
+
+
+def router_choices(customer: Customer, current=None):
+    """Active routers of the customer's branch or of no branch, plus the subscription's current one."""
+    condition = Q(is_active=True) & (Q(branch_id=customer.branch_id) | Q(branch__isnull=True))
+    if current is not None:
+        condition |= Q(pk=current.pk)
+    return Router.objects.filter(condition).order_by("name")
+
+
+class PackageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, package):
+        return f"{package.name} · {package.speed_label}"
+
+
+class SubscriptionForm(MarkInvalidMixin, forms.Form):
+    """Add or edit a subscription. The password is write-only: never shown, blank on edit keeps it."""
+
+    package = PackageChoiceField(label=_("Package"), queryset=None, empty_label=_("Choose a package"))
+    connection_type = forms.ChoiceField(label=_("Connection type"), choices=Subscription.ConnectionType.choices)
+    router = forms.ModelChoiceField(label=_("Router"), queryset=None, empty_label=_("Choose a router"))
+    username = forms.CharField(
+        label=_("Username"), max_length=64, required=False,
+        help_text=_("PPPoE or hotspot login; unique on its router."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label=_("Password"), required=False, strip=False, max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=False),
+    )
+    static_ip = forms.GenericIPAddressField(
+        label=_("Static IP"), protocol="IPv4", required=False,
+        help_text=_("Needed for a static-IP connection; optional fixed address otherwise."),
+    )
+    mac_address = forms.CharField(
+        label=_("MAC address"), max_length=17, required=False, widget=forms.TextInput(attrs={"placeholder": "AA:BB:CC:DD:EE:FF"})
+    )
+
+    def __init__(self, *args, customer: Customer, subscription: Subscription | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subscription = subscription
+        self.fields["package"].queryset = package_choices(subscription.package if subscription else None)
+        self.fields["router"].queryset = router_choices(customer, subscription.router if subscription else None)
+        if subscription is not None:
+            self.fields["password"].help_text = _("Leave empty to keep the current password.")
+        else:
+            self.fields["password"].help_text = _("Needed for a PPPoE or hotspot login.")
+
+    @staticmethod
+    def initial_for(subscription: Subscription) -> dict:
+        return {
+            "package": subscription.package_id,
+            "connection_type": subscription.connection_type,
+            "router": subscription.router_id,
+            "username": subscription.username,
+            "static_ip": subscription.static_ip,
+            "mac_address": subscription.mac_address,
+        }
+
+    def clean_mac_address(self) -> str:
+        mac = self.cleaned_data["mac_address"].strip().upper()
+        if not mac:
+            return ""
+        if not MAC_ADDRESS.match(mac):
+            raise forms.ValidationError(_("Enter a MAC address like AA:BB:CC:DD:EE:FF."))
+        digits = re.sub(r"[^0-9A-F]", "", mac)
+        return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
+
+    def clean(self):
+        data = super().clean()
+        needs_login = data.get("connection_type") in (
+            Subscription.ConnectionType.PPPOE, Subscription.ConnectionType.HOTSPOT
+        )
+        if needs_login and self.subscription is None and not data.get("password"):
+            self.add_error("password", _("A PPPoE or hotspot login needs a password."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["static_ip"] = data.get("static_ip") or None
+        if self.subscription is not None and not data.get("password"):
+            data["password"] = None  # keep the stored one
+        return data
+
+
+class LifecycleForm(MarkInvalidMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        help_text=_("Kept in the customer's history."),
+        error_messages={"required": _("Give a reason: it is kept in the customer's history.")},
+    )
+
+
+class SuspendForm(LifecycleForm):
+    suspension_type = forms.ChoiceField(
+        label=_("Suspension type"),
+        choices=[("", _("Choose why")), *Subscription.SuspensionType.choices],
+        error_messages={"required": _("Choose why the subscription is suspended.")},
+    )
+    skip_billing = forms.BooleanField(
+        label=_("Skip billing while suspended"), required=False,
+    )
+
+    field_order = ["suspension_type", "skip_billing", "reason"]

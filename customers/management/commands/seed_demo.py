@@ -1,0 +1,872 @@
+"""Demo data for a Dhaka ISP: branches, areas, packages, routers, customers, leads and one login per role.
+
+Deterministic and idempotent. Every record is generated from fixed seeds and
+found again by a natural key (branch code, area name, package name, router
+name, username, customer or lead phone): a second run creates nothing and
+changes nothing. Customers, subscriptions, the catalogue and leads go through
+customers.services, so account numbers are gap-free and every step is in the
+audit log; routers, resellers, users and field tasks have no services yet and
+are created with the ORM.
+
+Customer i is the same customer whatever `--customers` says, so a smaller run
+is a prefix of a bigger one. Dates are relative to today: customers look
+recent whenever the demo is built.
+
+Demo logins (fixed passwords, printed at the end):
+
+    staff       admin / demo-admin-2026 (superuser, Admin role; also /admin/)
+                manager / demo-manager-2026, cashier / demo-cashier-2026,
+                support / demo-support-2026, supervisor / demo-supervisor-2026,
+                mirpur.cashier / demo-mirpur-2026 (Cashier, Mirpur branch only)
+    technician  tech / demo-tech-2026
+    reseller    reseller / demo-reseller-2026 (Pallabi; also reseller.uttara / demo-reseller-2026)
+    portal      the first demo customer's account number or phone / demo-customer-2026
+"""
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from customers import services
+from customers.models import Area, Branch, Customer, Lead, Package, Subscription
+from fieldservice.models import FieldTask
+from ispbill.accounts import roles
+from ispbill.accounts.services import roles_ensure_defaults
+from ispbill.core.phone import display_phone, normalize_phone
+from network.models import Router
+from resellers.models import Reseller
+
+SEED = 2026
+DEMO_EMAIL_DOMAIN = "demonet.example"
+CUSTOMER_PASSWORD = "demo-customer-2026"
+
+# Catalogue ---------------------------------------------------------------------------------------
+
+# (code, name, address, phone, [(area, latitude, longitude, address style, post code)])
+BRANCHES = [
+    (
+        "MIR", "Mirpur", "House 7, Road 3, Block D, Mirpur 10, Dhaka-1216", "09612-110110",
+        [
+            ("Mirpur 1", 23.7957, 90.3537, "block", 1216),
+            ("Mirpur 2", 23.8050, 90.3630, "block", 1216),
+            ("Mirpur 10", 23.8069, 90.3687, "block", 1216),
+            ("Mirpur 11", 23.8195, 90.3650, "block", 1216),
+            ("Pallabi", 23.8262, 90.3640, "block", 1216),
+            ("Kazipara", 23.7979, 90.3730, "mohalla", 1216),
+            ("Shewrapara", 23.7904, 90.3758, "mohalla", 1216),
+            ("Rupnagar", 23.8188, 90.3520, "block", 1216),
+        ],
+    ),
+    (
+        "DHN", "Dhanmondi", "House 52, Road 27 (old), Dhanmondi, Dhaka-1209", "09612-220220",
+        [
+            ("Dhanmondi 27", 23.7561, 90.3752, "road", 1209),
+            ("Dhanmondi 15", 23.7440, 90.3720, "road", 1209),
+            ("Jigatola", 23.7390, 90.3750, "mohalla", 1209),
+            ("Kalabagan", 23.7470, 90.3830, "mohalla", 1205),
+            ("Lalmatia", 23.7560, 90.3680, "block", 1207),
+            ("Mohammadpur", 23.7620, 90.3590, "block", 1207),
+            ("Shankar", 23.7505, 90.3685, "mohalla", 1207),
+        ],
+    ),
+    (
+        "UTT", "Uttara", "House 18, Road 7, Sector 4, Uttara, Dhaka-1230", "09612-330330",
+        [
+            ("Uttara Sector 4", 23.8636, 90.4010, "sector", 1230),
+            ("Uttara Sector 7", 23.8690, 90.3950, "sector", 1230),
+            ("Uttara Sector 10", 23.8770, 90.3870, "sector", 1230),
+            ("Uttara Sector 11", 23.8760, 90.3920, "sector", 1230),
+            ("Uttara Sector 13", 23.8720, 90.3800, "sector", 1230),
+            ("Diabari", 23.8820, 90.3720, "mohalla", 1230),
+            ("Abdullahpur", 23.8800, 90.4040, "mohalla", 1230),
+        ],
+    ),
+]
+BRANCH_WEIGHTS = {"MIR": 40, "DHN": 30, "UTT": 30}
+
+F, B, W = Package.Type.FIBER, Package.Type.BROADBAND, Package.Type.WIRELESS
+# (name, type, down, up, price, OTT apps, live TV channels, FUP cap GB, router profile, active, weight)
+PACKAGES = [
+    ("Home Basic 5 Mbps", B, 5, 5, "500", "", 0, None, "BB-5M", True, 6),
+    ("Air 8 Mbps", W, 8, 4, "600", "", 0, 150, "AIR-8M", True, 4),
+    ("Home 10 Mbps", B, 10, 10, "700", "", 0, None, "BB-10M", True, 12),
+    ("Air 15 Mbps", W, 15, 8, "900", "Toffee", 0, 300, "AIR-15M", True, 4),
+    ("Home 20 Mbps", F, 20, 20, "1000", "Toffee", 80, None, "FTTH-20M", True, 22),
+    ("Home 30 Mbps", F, 30, 30, "1200", "Toffee, Bioscope", 120, None, "FTTH-30M", True, 18),
+    ("Family 50 Mbps", F, 50, 50, "1500", "Toffee, Bioscope, Hoichoi, Chorki", 150, None, "FTTH-50M", True, 14),
+    ("Family 80 Mbps", F, 80, 80, "2000", "Toffee, Hoichoi, Chorki, Bongo", 180, None, "FTTH-80M", True, 7),
+    ("Gamer 100 Mbps", F, 100, 100, "2200", "Bongo, iScreen", 0, None, "FTTH-100M-GAME", True, 5),
+    ("Premium 200 Mbps", F, 200, 200, "2500", "Toffee, Bioscope, Hoichoi, Chorki, Bongo, iScreen", 220, None, "FTTH-200M", True, 4),
+    ("Business 500 Mbps", F, 500, 500, "2800", "", 0, None, "BIZ-500M", True, 2),
+    ("Gigabit 1 Gbps", F, 1000, 1000, "3000", "Toffee, Bioscope, Hoichoi, Chorki, Bongo, iScreen", 250, None, "FTTH-1G", True, 1),
+    # Legacy plans kept for the history of old invoices; no longer sold.
+    ("Cable Broadband 6 Mbps (2021)", B, 6, 6, "800", "", 0, None, "LEGACY-6M", False, 0),
+    ("Night Owl 12 Mbps (2022)", B, 12, 6, "650", "", 0, 60, "LEGACY-NIGHT-12M", False, 0),
+]
+
+# Names -------------------------------------------------------------------------------------------
+
+MUSLIM_MALE = [
+    "Rahim", "Karim", "Sabbir", "Tanvir", "Rakib", "Shakil", "Imran", "Rafiqul", "Jahid", "Nazmul", "Mahmud",
+    "Arif", "Faisal", "Masud", "Habibur", "Kamrul", "Shahin", "Sohel", "Mizanur", "Aminul", "Towhid", "Ashraful",
+    "Belal", "Jubayer", "Nayeem", "Sajid", "Tahmid", "Zahid", "Mamun", "Riyad", "Fahim", "Shafiqul", "Monir",
+    "Selim", "Ripon", "Babul", "Saiful", "Mahbubur", "Anwar", "Jamal", "Emon", "Hasibul", "Rasel", "Sakib",
+]
+MUSLIM_FEMALE = [
+    "Nusrat", "Farhana", "Sumaiya", "Tahmina", "Sharmin", "Rokeya", "Nasrin", "Shirin", "Rumana", "Mahmuda",
+    "Jannatul", "Fatema", "Ayesha", "Sadia", "Tasnim", "Lamia", "Rehana", "Shabnam", "Nadia", "Mehzabin",
+    "Sanjida", "Afroza", "Shamima", "Taslima", "Marium", "Israt",
+]
+MUSLIM_MALE_LAST = [
+    "Islam", "Hossain", "Ahmed", "Rahman", "Uddin", "Khan", "Chowdhury", "Alam", "Haque", "Kabir", "Mia",
+    "Sarker", "Talukder", "Bhuiyan", "Sheikh", "Molla", "Hasan", "Karim", "Siddique", "Mollik", "Patwary", "Ali",
+]
+MUSLIM_FEMALE_LAST = [
+    "Akter", "Begum", "Khatun", "Sultana", "Islam", "Jahan", "Rahman", "Hossain", "Chowdhury", "Parvin", "Nahar",
+]
+HINDU_MALE = [
+    "Sujon", "Pritam", "Dipankar", "Shuvo", "Biplob", "Anup", "Ratan", "Tapan", "Subrata", "Gautam", "Prosenjit",
+    "Amit", "Arup", "Sanjay", "Rajib", "Partha", "Sudip", "Uttam", "Nitai", "Joydeb",
+]
+HINDU_FEMALE = [
+    "Ananya", "Rupa", "Tanushree", "Puja", "Mousumi", "Shampa", "Rina", "Dipa", "Sharmila", "Mitali", "Papiya",
+    "Swarna", "Bithi", "Lipika",
+]
+HINDU_LAST = [
+    "Das", "Saha", "Roy", "Dey", "Paul", "Ghosh", "Chakraborty", "Bhattacharjee", "Banik", "Biswas", "Mondal",
+    "Datta", "Sen", "Basak", "Sarkar", "Podder", "Majumder", "Kundu",
+]
+BUDDHIST_LAST = ["Barua", "Chakma"]
+
+# (operator prefix, weight): Grameenphone 017/013, Robi 018, Airtel 016, Banglalink 019/014, Teletalk 015.
+OPERATOR_PREFIXES = [("017", 30), ("013", 15), ("018", 18), ("016", 10), ("019", 16), ("014", 6), ("015", 5)]
+EMAIL_DOMAINS = [("gmail.com", 80), ("yahoo.com", 12), ("outlook.com", 8)]
+# Common OUIs of the ONUs and home routers an ISP in Dhaka installs: TP-Link, Tenda, Huawei, BDCOM, Xiaomi.
+MAC_OUIS = ["50:C7:BF", "C8:3A:35", "00:E0:FC", "D0:60:8C", "64:09:80"]
+
+# Lifecycle reasons -------------------------------------------------------------------------------
+
+ACTIVATE_REASONS = [
+    "Installation completed; speed test OK on the customer's phone.",
+    "Fiber drop and ONU installed, PPPoE login tested.",
+    "Connected and tested by the technician; customer signed the installation sheet.",
+    "Router configured at the customer's flat; Wi-Fi name and password handed over.",
+]
+SUSPEND_REASONS = {
+    Subscription.SuspensionType.NON_PAYMENT: [
+        "Monthly bill unpaid after the grace period.",
+        "Two months' dues outstanding; three SMS reminders sent.",
+        "Payment promised by phone but not received by the due date.",
+        "Bill unpaid; customer not reachable on phone.",
+    ],
+    Subscription.SuspensionType.CUSTOMER_REQUEST: [
+        "Customer travelling to Saudi Arabia for a month; asked to pause the line.",
+        "Flat under renovation; customer asked to pause until next month.",
+        "Family away in the village home (Sylhet) until after Eid.",
+        "Student back home in Rajshahi for the semester break; asked to pause.",
+    ],
+    Subscription.SuspensionType.TECHNICAL: [
+        "Fiber cut after WASA road digging; waiting for splicing.",
+        "ONU faulty (no PON light); replacement on order.",
+        "Pole line damaged in the storm; drop cable to be replaced.",
+    ],
+    Subscription.SuspensionType.FRAUD: [
+        "Connection shared with neighbouring flats through an extra switch; found on inspection.",
+    ],
+}
+SUSPENSION_WEIGHTS = [
+    (Subscription.SuspensionType.NON_PAYMENT, 70),
+    (Subscription.SuspensionType.CUSTOMER_REQUEST, 15),
+    (Subscription.SuspensionType.TECHNICAL, 10),
+    (Subscription.SuspensionType.FRAUD, 5),
+]
+CANCEL_REASONS = [
+    "Moved to Chattogram for a new job.",
+    "Switched to another provider offering a cheaper 30 Mbps package.",
+    "House sold; the new owner will apply separately.",
+    "Family moved abroad; connection not needed any more.",
+    "Unhappy with evening speeds despite two complaints.",
+]
+CANCEL_AFTER_DUES_REASON = "Dues unpaid for three months; line disconnected and ONU collected."
+CANCEL_BEFORE_INSTALL_REASON = "Customer changed their mind before installation; advance refunded."
+
+INSTALLATION_REMARKS = [
+    "Customer asked for a morning visit, before 11 am.",
+    "Flat on the 6th floor; the caretaker keeps the roof key.",
+    "Call the customer 30 minutes before arriving.",
+    "Customer bought their own router; configure it instead of ours.",
+    "Pole on the lane is shared with another ISP; use the left-side clamp.",
+    "Collect the connection fee in cash and give a receipt.",
+]
+
+# Leads -------------------------------------------------------------------------------------------
+
+LEAD_SOURCE_WEIGHTS = [
+    (Lead.Source.FACEBOOK, 30), (Lead.Source.PHONE, 20), (Lead.Source.REFERRAL, 15), (Lead.Source.WALK_IN, 12),
+    (Lead.Source.WEBSITE, 10), (Lead.Source.FIELD, 8), (Lead.Source.OTHER, 5),
+]
+LEAD_NOTES = [
+    "Wants the connection before Eid.",
+    "Asked the price of 50 Mbps; comparing with Link3 and Carnival.",
+    "New building, no fiber yet: needs a drop from the pole on the main road.",
+    "Works from home; needs a static IP for office VPN.",
+    "Currently on a local cable ISP, unhappy with frequent disconnections.",
+    "Wants Toffee and Hoichoi included for the family.",
+    "Asked for a call back after 6 pm.",
+    "Referred by a neighbour in the same building.",
+    "Shop owner; wants Wi-Fi for customers.",
+    "",
+]
+LOST_REASONS = [
+    "Lost: chose another provider with a free router offer.",
+    "Lost: building has an exclusive contract with another ISP.",
+    "Lost: outside our fiber coverage for now.",
+    "Lost: no response after three calls.",
+    "Lost: budget too low for our packages.",
+]
+# Each block of ten leads walks the whole pipeline in this proportion.
+LEAD_STATUS_BLOCK = [
+    Lead.Status.NEW, Lead.Status.NEW, Lead.Status.NEW, Lead.Status.CONTACTED, Lead.Status.CONTACTED,
+    Lead.Status.SITE_SURVEY, Lead.Status.SITE_SURVEY, Lead.Status.CONVERTED, Lead.Status.CONVERTED, Lead.Status.LOST,
+]
+LEAD_PIPELINE = [Lead.Status.NEW, Lead.Status.CONTACTED, Lead.Status.SITE_SURVEY]
+
+# Customer plans: each block of twenty customers has a fixed mix, so any run of a few dozen shows every
+# status. Over five blocks: 8 % suspended, 5 % pending, 4 % cancelled, 5 % with a second subscription.
+ACTIVE, PENDING, SUSPENDED, CANCELLED, TWO_SUBSCRIPTIONS = "active", "pending", "suspended", "cancelled", "two"
+PLAN_SUSPENDED_PER_BLOCK = [2, 2, 1, 2, 1]
+PLAN_CANCELLED_PER_BLOCK = [1, 1, 1, 1, 0]
+PLAN_BLOCK = 20
+
+# Logins ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    password: str
+    kind: str
+    first_name: str
+    last_name: str
+    roles: tuple[str, ...] = ()
+    superuser: bool = False
+    branch_codes: tuple[str, ...] = ()  # empty = all branches
+    note: str = ""
+
+
+STAFF_LOGINS = [
+    Login("admin", "demo-admin-2026", "staff", "Ashraful", "Karim", (roles.ADMIN,), superuser=True,
+          note="Admin, superuser (also /admin/)"),
+    Login("manager", "demo-manager-2026", "staff", "Farhana", "Rahman", (roles.MANAGER,), note="Manager"),
+    Login("cashier", "demo-cashier-2026", "staff", "Jahid", "Hasan", (roles.CASHIER,), note="Cashier"),
+    Login("support", "demo-support-2026", "staff", "Sadia", "Islam", (roles.SUPPORT,), note="Support"),
+    Login("supervisor", "demo-supervisor-2026", "staff", "Dipankar", "Roy", (roles.TECHNICIAN_SUPERVISOR,),
+          note="Technician supervisor"),
+    Login("mirpur.cashier", "demo-mirpur-2026", "staff", "Rakib", "Hossain", (roles.CASHIER,), branch_codes=("MIR",),
+          note="Cashier, Mirpur branch only"),
+]
+TECHNICIAN_LOGIN = Login("tech", "demo-tech-2026", "technician", "Shuvo", "Dey", (roles.TECHNICIAN,), note="Technician")
+# (login, reseller name, phone, branch code, areas served, share of those areas' customers)
+RESELLERS = [
+    (Login("reseller", "demo-reseller-2026", "reseller", "Monir", "Molla", note="Reseller, Pallabi Net Point"),
+     "Pallabi Net Point", "01711-402010", "MIR", ("Pallabi", "Rupnagar"), 0.6),
+    (Login("reseller.uttara", "demo-reseller-2026", "reseller", "Selim", "Bhuiyan", note="Reseller, Diabari Online"),
+     "Diabari Online", "01819-556677", "UTT", ("Diabari", "Abdullahpur"), 0.45),
+]
+
+
+@dataclass
+class SubscriptionSpec:
+    package: str
+    connection_type: str
+    router: str
+    username: str = ""
+    password: str = ""
+    static_ip: str | None = None
+    mac_address: str = ""
+    # ("activate", reason) / ("suspend", reason, suspension_type, skip_billing) / ("cancel", reason)
+    steps: list[tuple] = field(default_factory=list)
+
+
+@dataclass
+class CustomerSpec:
+    index: int
+    name: str
+    phone: str
+    branch: str
+    area: str
+    address: str
+    latitude: Decimal
+    longitude: Decimal
+    customer_since: date
+    email: str = ""
+    national_id: str = ""
+    reseller: str = ""  # reseller login username
+    subscriptions: list[SubscriptionSpec] = field(default_factory=list)
+    plan: str = ACTIVE
+
+
+@dataclass
+class LeadSpec:
+    index: int
+    name: str
+    phone: str
+    source: str
+    status: str
+    area: tuple[str, str] | None  # (branch code, area name)
+    address: str
+    package: str | None
+    notes: str
+    assignee: str  # username or ""
+    email: str = ""
+    lost_reason: str = ""
+    activate_after_convert: bool = False
+    # Taken by the site survey; set on the customer after conversion.
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+def weighted(rng: random.Random, pairs):
+    items, weights = zip(*pairs)
+    return rng.choices(items, weights=weights)[0]
+
+
+class DemoData:
+    """Builds the customer and lead specs: pure functions of the seed, the index and today."""
+
+    def __init__(self, today: date):
+        self.today = today
+        self.areas = {code: areas for code, _name, _address, _phone, areas in BRANCHES}
+        self.active_packages = [(p[0], p[10]) for p in PACKAGES if p[9]]
+        self.package_types = {p[0]: p[1] for p in PACKAGES}
+        self.package_speeds = {p[0]: p[2] for p in PACKAGES}
+
+    # Shared pieces --------------------------------------------------------------------------------
+
+    @staticmethod
+    def person(rng: random.Random) -> tuple[str, str, str]:
+        """(full name, first name for logins, last name)."""
+        female = rng.random() < 0.25
+        faith = rng.random()
+        if faith < 0.88:
+            first = rng.choice(MUSLIM_FEMALE if female else MUSLIM_MALE)
+            last = rng.choice(MUSLIM_FEMALE_LAST if female else MUSLIM_MALE_LAST)
+            title = ""
+            if not female:
+                title = weighted(rng, [("", 60), ("Md. ", 30), ("Mohammad ", 10)])
+            return f"{title}{first} {last}", first, last
+        first = rng.choice(HINDU_FEMALE if female else HINDU_MALE)
+        last = rng.choice(HINDU_LAST if faith < 0.98 else BUDDHIST_LAST)
+        return f"{first} {last}", first, last
+
+    @staticmethod
+    def phone(rng: random.Random, used: set[str], *, lead: bool) -> str:
+        """A valid BD mobile number. Lead numbers start their subscriber part with 0, customers' never do,
+        so a lead converted into a customer never takes the phone a seeded customer is found by."""
+        while True:
+            prefix = weighted(rng, OPERATOR_PREFIXES)
+            first_digit = "0" if lead else str(rng.randint(1, 9))
+            number = f"{prefix}{first_digit}{rng.randint(0, 9_999_999):07d}"
+            if number not in used:
+                used.add(number)
+                return number
+
+    @staticmethod
+    def email(rng: random.Random, first: str, last: str) -> str:
+        domain = weighted(rng, EMAIL_DOMAINS)
+        local = weighted(rng, [(f"{first}.{last}", 40), (f"{first}{rng.randint(10, 99)}", 40), (f"{last}.{first}", 20)])
+        return f"{local.lower().replace(' ', '')}@{domain}"
+
+    @staticmethod
+    def address(rng: random.Random, area: str, style: str, postcode: int) -> str:
+        house, road = rng.randint(1, 120), rng.randint(1, 20)
+        flat = f"Flat {rng.randint(1, 9)}{rng.choice('ABCDE')}, " if rng.random() < 0.45 else ""
+        if style == "sector":
+            sector = area.rsplit(" ", 1)[-1]
+            line = f"House {house}, Road {road}, Sector {sector}, Uttara"
+        elif style == "block":
+            line = f"House {house}, Road {road}, Block {rng.choice('ABCDEFGH')}, {area}"
+        elif style == "road":
+            suffix = rng.choice(["", "", "/A", "/B"])
+            line = f"House {house}, Road {road}{suffix}, {area}"
+        else:
+            side = rng.choice(["East", "West", "North", "South", ""])
+            line = f"{house}/{rng.randint(1, 12)} {side} {area}".replace("  ", " ")
+        return f"{flat}{line}, Dhaka-{postcode}"
+
+    @staticmethod
+    def near(rng: random.Random, degrees: float) -> Decimal:
+        return Decimal(str(round(degrees + rng.uniform(-0.004, 0.004), 6)))
+
+    # Customers ------------------------------------------------------------------------------------
+
+    def plan_block(self, rng: random.Random, block: int) -> list[str]:
+        suspended = PLAN_SUSPENDED_PER_BLOCK[block % len(PLAN_SUSPENDED_PER_BLOCK)]
+        cancelled = PLAN_CANCELLED_PER_BLOCK[block % len(PLAN_CANCELLED_PER_BLOCK)]
+        plans = [PENDING, TWO_SUBSCRIPTIONS] + [SUSPENDED] * suspended + [CANCELLED] * cancelled
+        plans += [ACTIVE] * (PLAN_BLOCK - len(plans))
+        rng.shuffle(plans)
+        if block == 0 and plans[0] != ACTIVE:
+            # Customer 0 is the portal demo login: keep it a plain active account.
+            swap = plans.index(ACTIVE)
+            plans[0], plans[swap] = plans[swap], plans[0]
+        return plans
+
+    def customers(self, count: int) -> list[CustomerSpec]:
+        rng = random.Random(f"{SEED}:customers")
+        phones: set[str] = set()
+        specs = []
+        plans: list[str] = []
+        for index in range(count):
+            if index % PLAN_BLOCK == 0:
+                plans = self.plan_block(rng, index // PLAN_BLOCK)
+            specs.append(self.customer(rng, index, plans[index % PLAN_BLOCK], phones))
+        return specs
+
+    def customer(self, rng: random.Random, index: int, plan: str, phones: set[str]) -> CustomerSpec:
+        branch = weighted(rng, BRANCH_WEIGHTS.items())
+        area, lat, lon, style, postcode = rng.choice(self.areas[branch])
+        name, first, last = self.person(rng)
+        days_ago = {
+            ACTIVE: rng.randint(20, 3 * 365),
+            TWO_SUBSCRIPTIONS: rng.randint(120, 3 * 365),
+            PENDING: rng.randint(0, 10),
+            SUSPENDED: rng.randint(60, 3 * 365),
+            CANCELLED: rng.randint(200, 3 * 365),
+        }[plan]
+        spec = CustomerSpec(
+            index=index,
+            name=name,
+            phone=self.phone(rng, phones, lead=False),
+            branch=branch,
+            area=area,
+            address=self.address(rng, area, style, postcode),
+            latitude=self.near(rng, lat),
+            longitude=self.near(rng, lon),
+            customer_since=self.today - timedelta(days=days_ago),
+            email=self.email(rng, first, last) if rng.random() < 0.35 else "",
+            national_id=self.national_id(rng) if rng.random() < 0.4 else "",
+            plan=plan,
+        )
+        if index == 0:
+            spec.email = spec.email or self.email(rng, first, last)
+        for login, _name, _phone, code, served_areas, share in RESELLERS:
+            if code == branch and area in served_areas and rng.random() < share:
+                spec.reseller = login.username
+        first_sub = self.subscription(rng, index, branch, first, second=False)
+        first_sub.steps = self.steps(rng, plan)
+        spec.subscriptions.append(first_sub)
+        if plan == TWO_SUBSCRIPTIONS:
+            second = self.subscription(rng, index, branch, first, second=True)
+            second.steps = [("activate", rng.choice(ACTIVATE_REASONS))]
+            spec.subscriptions.append(second)
+        return spec
+
+    @staticmethod
+    def national_id(rng: random.Random) -> str:
+        # Smart cards carry 10 digits; older laminated cards 17 (birth year first).
+        if rng.random() < 0.7:
+            return str(rng.randint(1_000_000_000, 9_999_999_999))
+        return f"{rng.randint(1960, 2002)}{rng.randint(0, 10**13 - 1):013d}"
+
+    def subscription(self, rng: random.Random, index: int, branch: str, first: str, *, second: bool) -> SubscriptionSpec:
+        package = weighted(rng, self.active_packages)
+        if second:
+            # A second line is usually the family's shop or office downstairs.
+            package = weighted(rng, [("Home 30 Mbps", 3), ("Family 50 Mbps", 3), ("Business 500 Mbps", 2)])
+        kind = self.package_types[package]
+        if kind == Package.Type.WIRELESS:
+            connection = weighted(rng, [(Subscription.ConnectionType.HOTSPOT, 60), (Subscription.ConnectionType.PPPOE, 40)])
+        elif self.package_speeds[package] >= 200 or second:
+            connection = weighted(rng, [(Subscription.ConnectionType.STATIC_IP, 50), (Subscription.ConnectionType.PPPOE, 50)])
+        else:
+            connection = weighted(rng, [(Subscription.ConnectionType.PPPOE, 95), (Subscription.ConnectionType.STATIC_IP, 5)])
+        router = f"{branch}-CORE-{rng.randint(1, 2):02d}"
+        spec = SubscriptionSpec(package=package, connection_type=connection, router=router)
+        login = f"{branch.lower()}_{first.lower()}{index + 1001}{'b' if second else ''}"
+        if connection == Subscription.ConnectionType.STATIC_IP:
+            # One public /24 per 200 customers from the ISP's block; second lines use the next block.
+            spec.static_ip = f"103.148.{(40 if not second else 140) + index // 200}.{index % 200 + 20}"
+        elif connection == Subscription.ConnectionType.HOTSPOT:
+            spec.username = f"hs_{login}"
+        else:
+            spec.username = login
+        if connection != Subscription.ConnectionType.STATIC_IP:
+            alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+            spec.password = "".join(rng.choice(alphabet) for _ in range(8))
+        if rng.random() < 0.6:
+            spec.mac_address = ":".join([rng.choice(MAC_OUIS)] + [f"{rng.randint(0, 255):02X}" for _ in range(3)])
+        return spec
+
+    def steps(self, rng: random.Random, plan: str) -> list[tuple]:
+        activate = ("activate", rng.choice(ACTIVATE_REASONS))
+        if plan in (ACTIVE, TWO_SUBSCRIPTIONS):
+            return [activate]
+        if plan == PENDING:
+            return []
+        if plan == SUSPENDED:
+            kind = weighted(rng, SUSPENSION_WEIGHTS)
+            skip_billing = kind == Subscription.SuspensionType.CUSTOMER_REQUEST
+            return [activate, ("suspend", rng.choice(SUSPEND_REASONS[kind]), kind, skip_billing)]
+        roll = rng.random()
+        if roll < 0.75:
+            return [activate, ("cancel", rng.choice(CANCEL_REASONS))]
+        if roll < 0.9:
+            return [
+                activate,
+                ("suspend", SUSPEND_REASONS[Subscription.SuspensionType.NON_PAYMENT][1], Subscription.SuspensionType.NON_PAYMENT, False),
+                ("cancel", CANCEL_AFTER_DUES_REASON),
+            ]
+        return [("cancel", CANCEL_BEFORE_INSTALL_REASON)]
+
+    # Leads ----------------------------------------------------------------------------------------
+
+    def leads(self, count: int) -> list[LeadSpec]:
+        rng = random.Random(f"{SEED}:leads")
+        phones: set[str] = set()
+        specs = []
+        statuses: list[str] = []
+        for index in range(count):
+            if index % len(LEAD_STATUS_BLOCK) == 0:
+                statuses = list(LEAD_STATUS_BLOCK)
+                rng.shuffle(statuses)
+            specs.append(self.lead(rng, index, statuses[index % len(statuses)], phones))
+        return specs
+
+    def lead(self, rng: random.Random, index: int, status: str, phones: set[str]) -> LeadSpec:
+        name, first, last = self.person(rng)
+        source = weighted(rng, LEAD_SOURCE_WEIGHTS)
+        branch = weighted(rng, BRANCH_WEIGHTS.items())
+        area, lat, lon, style, postcode = rng.choice(self.areas[branch])
+        # Facebook and website enquiries often arrive without an address until someone calls back.
+        unlocated = status in (Lead.Status.NEW, Lead.Status.CONTACTED) and source in (Lead.Source.FACEBOOK, Lead.Source.WEBSITE)
+        has_area = not (unlocated and rng.random() < 0.5)
+        address = self.address(rng, area, style, postcode) if has_area else ""
+        spec = LeadSpec(
+            index=index,
+            name=name,
+            phone=self.phone(rng, phones, lead=True),
+            source=source,
+            status=status,
+            area=(branch, area) if has_area else None,
+            address=address,
+            package=weighted(rng, self.active_packages) if rng.random() < 0.8 else None,
+            notes=rng.choice(LEAD_NOTES),
+            assignee="" if status == Lead.Status.NEW and rng.random() < 0.6 else rng.choice(["support", "manager"]),
+        )
+        if status == Lead.Status.CONVERTED:
+            spec.email = self.email(rng, first, last) if rng.random() < 0.4 else ""
+            spec.activate_after_convert = rng.random() < 0.5
+            spec.latitude, spec.longitude = self.near(rng, lat), self.near(rng, lon)
+        if status == Lead.Status.LOST:
+            spec.lost_reason = rng.choice(LOST_REASONS)
+        return spec
+
+
+class Command(BaseCommand):
+    help = "Load deterministic demo data for a Dhaka ISP, with one login per role. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--customers", type=int, default=500, help="customers to seed (default 500)")
+        parser.add_argument("--leads", type=int, default=100, help="leads to seed (default 100)")
+        parser.add_argument("--quiet", action="store_true", help="print nothing")
+
+    def handle(self, *args, customers: int, leads: int, quiet: bool, **options):
+        self.quiet = quiet
+        self.created: Counter[str] = Counter()
+        data = DemoData(timezone.localdate())
+        with transaction.atomic():
+            roles_ensure_defaults()
+            self.admin = self.ensure_login(STAFF_LOGINS[0], branches={})
+            branches = self.ensure_branches()
+            self.logins = {login.username: self.ensure_login(login, branches=branches) for login in STAFF_LOGINS}
+            self.logins["tech"] = self.ensure_login(TECHNICIAN_LOGIN, branches=branches)
+            self.areas = {(area.branch.code, area.name): area for area in Area.objects.select_related("branch")}
+            self.packages = self.ensure_packages()
+            self.routers = self.ensure_routers(branches)
+            self.resellers = self.ensure_resellers(branches)
+            customer_specs = data.customers(customers)
+            self.ensure_customers(customer_specs)
+            lead_specs = data.leads(leads)
+            converted = self.ensure_leads(lead_specs)
+            self.ensure_field_tasks(customer_specs, converted, data.today)
+            portal_customer = self.ensure_portal_login(customer_specs)
+        self.report(portal_customer)
+
+    # Helpers --------------------------------------------------------------------------------------
+
+    def log(self, message: str = "") -> None:
+        if not self.quiet:
+            self.stdout.write(message)
+
+    def ensure_login(self, login: Login, *, branches: dict):
+        User = get_user_model()
+        user = User.objects.filter(username=login.username).first()
+        if user is not None:
+            return user
+        user = User(
+            username=login.username,
+            kind=login.kind,
+            first_name=login.first_name,
+            last_name=login.last_name,
+            email=f"{login.username}@{DEMO_EMAIL_DOMAIN}",
+            is_superuser=login.superuser,
+            is_staff=login.superuser,
+            all_branches=not login.branch_codes,
+        )
+        user.set_password(login.password)
+        user.save()
+        if login.roles:
+            user.groups.set(Group.objects.filter(name__in=login.roles))
+        if login.branch_codes:
+            user.branches.set([branches[code] for code in login.branch_codes])
+        self.created["logins"] += 1
+        return user
+
+    def ensure_branches(self) -> dict[str, Branch]:
+        branches = {branch.code: branch for branch in Branch.objects.all()}
+        for code, name, address, phone, areas in BRANCHES:
+            branch = branches.get(code)
+            if branch is None:
+                branch = services.branch_create(actor=self.admin, name=name, code=code, address=address, phone=phone)
+                branches[code] = branch
+                self.created["branches"] += 1
+            existing = set(branch.areas.values_list("name", flat=True))
+            for area_name, *_rest in areas:
+                if area_name not in existing:
+                    services.area_create(actor=self.admin, branch=branch, name=area_name)
+                    self.created["areas"] += 1
+        return branches
+
+    def ensure_packages(self) -> dict[str, Package]:
+        packages = {package.name: package for package in Package.objects.all()}
+        for name, kind, down, up, price, ott, channels, cap, profile, active, _weight in PACKAGES:
+            if name in packages:
+                continue
+            packages[name] = services.package_create(
+                actor=self.admin, name=name, type=kind, download_mbps=down, upload_mbps=up, price=Decimal(price),
+                ott_bundle=ott, live_channels=channels, data_cap_gb=cap, router_profile=profile, is_active=active,
+            )
+            self.created["packages"] += 1
+        return packages
+
+    def ensure_routers(self, branches: dict[str, Branch]) -> dict[str, Router]:
+        routers = {router.name: router for router in Router.objects.all()}
+        number = 0
+        for code, *_rest in BRANCHES:
+            for n in (1, 2):
+                name = f"{code}-CORE-{n:02d}"
+                if name not in routers:
+                    routers[name] = Router.objects.create(
+                        name=name, host=f"127.0.0.{10 + number}", api_port=8728 + number, branch=branches[code]
+                    )
+                    self.created["routers"] += 1
+                number += 1
+        return routers
+
+    def ensure_resellers(self, branches: dict[str, Branch]) -> dict[str, Reseller]:
+        resellers = {}
+        for login, name, phone, code, _areas, _share in RESELLERS:
+            user = self.ensure_login(login, branches=branches)
+            reseller = Reseller.objects.filter(user=user).first()
+            if reseller is None:
+                reseller = Reseller.objects.create(name=name, phone=normalize_phone(phone), branch=branches[code], user=user)
+                self.created["resellers"] += 1
+            resellers[login.username] = reseller
+        return resellers
+
+    # Customers ------------------------------------------------------------------------------------
+
+    def ensure_customers(self, specs: list[CustomerSpec]) -> None:
+        existing = set(
+            Customer.objects.filter(phone__in=[normalize_phone(s.phone) for s in specs]).values_list("phone", flat=True)
+        )
+        for spec in specs:
+            if normalize_phone(spec.phone) in existing:
+                continue
+            customer = services.customer_create(
+                actor=self.admin,
+                name=spec.name,
+                phone=spec.phone,
+                area=self.areas[(spec.branch, spec.area)],
+                address=spec.address,
+                email=spec.email,
+                national_id=spec.national_id,
+                latitude=spec.latitude,
+                longitude=spec.longitude,
+                reseller=self.resellers[spec.reseller] if spec.reseller else None,
+                customer_since=spec.customer_since,
+            )
+            self.created["customers"] += 1
+            for sub_spec in spec.subscriptions:
+                self.create_subscription(customer, sub_spec)
+
+    def create_subscription(self, customer: Customer, spec: SubscriptionSpec) -> Subscription:
+        subscription = services.subscription_create(
+            actor=self.admin,
+            customer=customer,
+            package=self.packages[spec.package],
+            router=self.routers[spec.router],
+            connection_type=spec.connection_type,
+            username=spec.username,
+            password=spec.password,
+            static_ip=spec.static_ip,
+            mac_address=spec.mac_address,
+        )
+        self.created["subscriptions"] += 1
+        for step in spec.steps:
+            if step[0] == "activate":
+                subscription = services.subscription_activate(actor=self.admin, subscription=subscription, reason=step[1])
+            elif step[0] == "suspend":
+                subscription = services.subscription_suspend(
+                    actor=self.admin, subscription=subscription, reason=step[1], suspension_type=step[2], skip_billing=step[3]
+                )
+            else:
+                subscription = services.subscription_cancel(actor=self.admin, subscription=subscription, reason=step[1])
+        return subscription
+
+    # Leads ----------------------------------------------------------------------------------------
+
+    def ensure_leads(self, specs: list[LeadSpec]) -> list[Customer]:
+        """Create the missing leads; returns the customers of converted leads still pending installation."""
+        phones = {spec.index: normalize_phone(spec.phone) for spec in specs}
+        existing = {
+            lead.phone: lead for lead in Lead.objects.filter(phone__in=phones.values()).select_related("converted_customer")
+        }
+        pending_converts = []
+        for spec in specs:
+            lead = existing.get(phones[spec.index])
+            if lead is None:
+                lead = self.create_lead(spec)
+            if lead.converted_customer and not spec.activate_after_convert:
+                pending_converts.append(lead.converted_customer)
+        return pending_converts
+
+    def create_lead(self, spec: LeadSpec) -> Lead:
+        area = self.areas[spec.area] if spec.area else None
+        assignee = self.logins.get(spec.assignee)
+        lead = services.lead_create(
+            actor=self.admin, name=spec.name, phone=spec.phone, area=area, address=spec.address, source=spec.source,
+            interested_package=self.packages[spec.package] if spec.package else None, notes=spec.notes,
+            assigned_to=assignee,
+        )
+        self.created["leads"] += 1
+        target = spec.status
+        # Walk the pipeline one step at a time, as staff would, so the history reads naturally.
+        for status in LEAD_PIPELINE[1:]:
+            if LEAD_PIPELINE.index(status) > self.pipeline_depth(target):
+                break
+            lead = services.lead_update(actor=self.admin, lead=lead, status=status)
+        if target == Lead.Status.LOST:
+            notes = f"{spec.notes}\n{spec.lost_reason}".strip()
+            lead = services.lead_update(actor=self.admin, lead=lead, status=Lead.Status.LOST, notes=notes)
+        elif target == Lead.Status.CONVERTED:
+            customer = services.lead_convert(
+                actor=self.admin, lead=lead, area=area, address=spec.address, email=spec.email
+            )
+            self.created["customers"] += 1
+            customer = services.customer_update(
+                actor=self.admin, customer=customer, latitude=spec.latitude, longitude=spec.longitude
+            )
+            router = self.routers[f"{area.branch.code}-CORE-01"]
+            login = f"{area.branch.code.lower()}_lead{spec.index + 1001}"
+            sub_spec = SubscriptionSpec(
+                package=spec.package or "Home 20 Mbps", connection_type=Subscription.ConnectionType.PPPOE,
+                router=router.name, username=login, password=f"pw{spec.index + 4711}",
+                steps=[("activate", ACTIVATE_REASONS[spec.index % len(ACTIVATE_REASONS)])] if spec.activate_after_convert else [],
+            )
+            self.create_subscription(customer, sub_spec)
+            lead.refresh_from_db()
+        return lead
+
+    @staticmethod
+    def pipeline_depth(status: str) -> int:
+        # A converted lead was contacted and surveyed first; a lost one was at least contacted.
+        if status == Lead.Status.CONVERTED:
+            return LEAD_PIPELINE.index(Lead.Status.SITE_SURVEY)
+        if status == Lead.Status.LOST:
+            return LEAD_PIPELINE.index(Lead.Status.CONTACTED)
+        return LEAD_PIPELINE.index(status)
+
+    # Field work and portal ------------------------------------------------------------------------
+
+    def ensure_field_tasks(self, specs: list[CustomerSpec], converted: list[Customer], today: date) -> None:
+        tech = self.logins["tech"]
+        phones = [normalize_phone(s.phone) for s in specs]
+        customers = {c.phone: c for c in Customer.objects.filter(phone__in=phones)}
+        wanted: list[tuple[Customer, str, date, str, str]] = []
+        pending = [customers[normalize_phone(s.phone)] for s in specs if s.plan == PENDING] + converted
+        for offset, customer in enumerate(pending[:6]):
+            wanted.append((
+                customer, FieldTask.Kind.INSTALLATION, today + timedelta(days=offset % 3 + 1), FieldTask.Status.ASSIGNED,
+                "New connection: run the fiber drop, install the ONU and test the PPPoE login with the customer. "
+                + INSTALLATION_REMARKS[offset % len(INSTALLATION_REMARKS)],
+            ))
+        technical = [
+            customers[normalize_phone(s.phone)] for s in specs
+            if any(step[0] == "suspend" and step[2] == Subscription.SuspensionType.TECHNICAL for step in s.subscriptions[0].steps)
+        ]
+        for customer in technical[:2]:
+            wanted.append((
+                customer, FieldTask.Kind.REPAIR, today, FieldTask.Status.IN_PROGRESS,
+                "Line down: check the drop cable and ONU, splice or replace, then ask support to reactivate.",
+            ))
+        existing = set(FieldTask.objects.filter(technician=tech).values_list("customer_id", "kind"))
+        for customer, kind, when, status, notes in wanted:
+            if (customer.pk, kind) in existing:
+                continue
+            subscription = customer.subscriptions.order_by("id").first()
+            FieldTask.objects.create(
+                technician=tech, customer=customer, subscription=subscription, kind=kind, status=status,
+                scheduled_for=when, notes=notes,
+            )
+            self.created["field tasks"] += 1
+
+    def ensure_portal_login(self, specs: list[CustomerSpec]) -> Customer | None:
+        if not specs:
+            return None
+        customer = Customer.objects.get(phone=normalize_phone(specs[0].phone))
+        if customer.user_id is None:
+            services.customer_portal_access_set(actor=self.admin, customer=customer, password=CUSTOMER_PASSWORD)
+            customer.refresh_from_db()
+            self.created["portal logins"] += 1
+        return customer
+
+    # Report ---------------------------------------------------------------------------------------
+
+    def report(self, portal_customer: Customer | None) -> None:
+        created = ", ".join(f"{count} {what}" for what, count in self.created.items()) or "nothing (all present)"
+        self.log(self.style.SUCCESS(f"Demo data ready. Created: {created}."))
+        self.log(
+            f"Totals: {Customer.objects.count()} customers, {Subscription.objects.count()} subscriptions, "
+            f"{Lead.objects.count()} leads, {Package.objects.count()} packages, {Router.objects.count()} routers."
+        )
+        base = settings.SITE_URL.rstrip("/")
+        rows = [("staff", login.username, login.password, login.note) for login in STAFF_LOGINS]
+        rows.append(("technician", TECHNICIAN_LOGIN.username, TECHNICIAN_LOGIN.password, TECHNICIAN_LOGIN.note))
+        rows += [("reseller", login.username, login.password, login.note) for login, *_rest in RESELLERS]
+        if portal_customer is not None:
+            rows.append((
+                "portal", portal_customer.account_number, CUSTOMER_PASSWORD,
+                f"{portal_customer.name}; or sign in with phone {display_phone(portal_customer.phone)}",
+            ))
+        self.log("")
+        self.log("Demo logins (fixed demo passwords; change them before real use):")
+        width = max(len(row[1]) for row in rows)
+        for surface in ("staff", "technician", "reseller", "portal"):
+            surface_rows = [row for row in rows if row[0] == surface]
+            if not surface_rows:
+                continue
+            self.log(f"  {surface:<10} {base}{reverse(f'{surface}:login')}")
+            for _surface, username, password, note in surface_rows:
+                self.log(f"      {username:<{width}}  {password:<20}  {note}")
+        self.log(f"  {'admin':<10} {base}{reverse('admin:index')}  (superuser admin only)")

@@ -1,0 +1,279 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ispbill.core.fields import EncryptedTextField
+from ispbill.core.money import MoneyField
+
+
+class Branch(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    code = models.CharField(max_length=10, unique=True)
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "branches"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Area(models.Model):
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="areas")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["branch__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["branch", "name"], name="area_unique_name_per_branch")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Package(models.Model):
+    class Type(models.TextChoices):
+        FIBER = "fiber", _("Fiber")
+        BROADBAND = "broadband", _("Broadband")
+        WIRELESS = "wireless", _("Wireless")
+
+    class Cycle(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        ANNUAL = "annual", _("Annual")
+
+    name = models.CharField(max_length=100, unique=True)
+    type = models.CharField(max_length=16, choices=Type.choices, default=Type.FIBER)
+    download_mbps = models.PositiveIntegerField()
+    upload_mbps = models.PositiveIntegerField()
+    price = MoneyField()
+    billing_cycle = models.CharField(max_length=16, choices=Cycle.choices, default=Cycle.MONTHLY)
+    ott_bundle = models.CharField(max_length=200, blank=True, help_text=_("Streaming apps included, comma-separated"))
+    live_channels = models.PositiveIntegerField(default=0)
+    data_cap_gb = models.PositiveIntegerField(null=True, blank=True, help_text=_("Monthly fair-usage cap; empty = none"))
+    router_profile = models.CharField(max_length=64, help_text=_("PPPoE profile / queue name on the routers"))
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["price", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="package_price_not_negative"),
+            models.CheckConstraint(condition=Q(download_mbps__gt=0, upload_mbps__gt=0), name="package_speeds_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def speed_label(self) -> str:
+        def fmt(mbps: int) -> str:
+            return f"{mbps // 1000} Gbps" if mbps >= 1000 and mbps % 1000 == 0 else f"{mbps} Mbps"
+
+        return fmt(self.download_mbps) if self.download_mbps == self.upload_mbps else f"{fmt(self.download_mbps)} / {fmt(self.upload_mbps)}"
+
+
+class Customer(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        CLOSED = "closed", _("Closed")
+
+    account_number = models.CharField(max_length=32, unique=True, editable=False)
+    name = models.CharField(max_length=150)
+    phone = models.CharField(max_length=20, db_index=True, help_text=_("E.164"))
+    email = models.EmailField(blank=True)
+    national_id = models.CharField(max_length=32, blank=True)
+    address = models.TextField()
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="customers")
+    # Copied from the area by the service: branch scoping and filtering without a join.
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="customers", editable=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    customer_since = models.DateField()
+    notes = models.TextField(blank=True)
+    reseller = models.ForeignKey(
+        "resellers.Reseller", null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["name", "id"], name="customer_name_id_idx"),
+            models.Index(fields=["customer_since", "id"], name="customer_since_id_idx"),
+            models.Index(fields=["branch", "status", "id"], name="customer_branch_status_idx"),
+            models.Index(fields=["area", "id"], name="customer_area_id_idx"),
+            # The list filtered by area and status, newest first (the account sort is by id).
+            models.Index(fields=["area", "status", "id"], name="customer_area_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="customer_gps_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_number} {self.name}"
+
+
+class Subscription(models.Model):
+    class ConnectionType(models.TextChoices):
+        PPPOE = "pppoe", _("PPPoE")
+        STATIC_IP = "static", _("Static IP")
+        HOTSPOT = "hotspot", _("Hotspot")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class SuspensionType(models.TextChoices):
+        NON_PAYMENT = "non_payment", _("Non-payment")
+        CUSTOMER_REQUEST = "customer_request", _("Customer request")
+        TECHNICAL = "technical", _("Technical")
+        FRAUD = "fraud", _("Fraud")
+
+    # Every lifecycle change goes through customers.services; this table is its law.
+    ALLOWED_TRANSITIONS = {
+        Status.PENDING: {Status.ACTIVE, Status.CANCELLED},
+        Status.ACTIVE: {Status.SUSPENDED, Status.CANCELLED},
+        Status.SUSPENDED: {Status.ACTIVE, Status.CANCELLED},
+        Status.CANCELLED: set(),
+    }
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="subscriptions")
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="subscriptions")
+    connection_type = models.CharField(max_length=16, choices=ConnectionType.choices, default=ConnectionType.PPPOE)
+    router = models.ForeignKey("network.Router", on_delete=models.PROTECT, related_name="subscriptions")
+    username = models.CharField(max_length=64, blank=True, help_text=_("PPPoE / hotspot login; unique per router"))
+    password = EncryptedTextField(blank=True)
+    static_ip = models.GenericIPAddressField(protocol="IPv4", null=True, blank=True)
+    mac_address = models.CharField(max_length=17, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    suspension_type = models.CharField(max_length=20, choices=SuspensionType.choices, blank=True)
+    # While suspended with skip_billing, the billing run issues nothing for this subscription.
+    skip_billing = models.BooleanField(default=False)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Billing state, written only by billing services: the cycle's anchor (month matters for quarterly
+    # and annual cycles), the end of the last period invoiced, and the end of the last period fully paid.
+    billing_anchor_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    billing_anchor_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    billed_through = models.DateField(null=True, blank=True)
+    paid_through = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["router", "username"], condition=~Q(username=""), name="subscription_username_unique_per_router"
+            ),
+            models.UniqueConstraint(
+                fields=["router", "static_ip"], condition=Q(static_ip__isnull=False), name="subscription_ip_unique_per_router"
+            ),
+            models.CheckConstraint(
+                condition=Q(connection_type="static", static_ip__isnull=False) | (~Q(connection_type="static") & ~Q(username="")),
+                name="subscription_has_login_or_ip",
+            ),
+            models.CheckConstraint(
+                condition=Q(billing_anchor_day__isnull=True) | Q(billing_anchor_day__gte=1, billing_anchor_day__lte=31),
+                name="subscription_anchor_day_in_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(billing_anchor_month__isnull=True) | Q(billing_anchor_month__gte=1, billing_anchor_month__lte=12),
+                name="subscription_anchor_month_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["username"], name="subscription_username_idx")]
+        permissions = [("lifecycle_subscription", "Can activate, suspend, reactivate and cancel subscriptions")]
+
+    def __str__(self) -> str:
+        return self.login_label
+
+    @property
+    def login_label(self) -> str:
+        return self.username or (self.static_ip or f"#{self.pk}")
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in self.ALLOWED_TRANSITIONS[self.Status(self.status)]
+
+
+class Lead(models.Model):
+    class Source(models.TextChoices):
+        WALK_IN = "walk_in", _("Walk-in")
+        PHONE = "phone", _("Phone call")
+        FACEBOOK = "facebook", _("Facebook")
+        WEBSITE = "website", _("Website")
+        REFERRAL = "referral", _("Referral")
+        FIELD = "field", _("Field visit")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        CONTACTED = "contacted", _("Contacted")
+        SITE_SURVEY = "site_survey", _("Site survey")
+        CONVERTED = "converted", _("Converted")
+        LOST = "lost", _("Lost")
+
+    name = models.CharField(max_length=150)
+    phone = models.CharField(max_length=20, db_index=True)
+    address = models.TextField(blank=True)
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="leads")
+    # Copied from the area: staff branch scope applies to leads too; a lead without an area is everyone's.
+    branch = models.ForeignKey(Branch, null=True, blank=True, on_delete=models.PROTECT, related_name="leads", editable=False)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.PHONE)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW, db_index=True)
+    interested_package = models.ForeignKey(Package, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    notes = models.TextField(blank=True)
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    converted_customer = models.OneToOneField(
+        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="lead", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CallLog(models.Model):
+    """A collector's call to a customer about money owed: who called, what came of it, a promise date."""
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", _("Reached")
+        PROMISED = "promised", _("Promised to pay")
+        NO_ANSWER = "no_answer", _("No answer")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+        REFUSED = "refused", _("Refused")
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="call_logs")
+    called_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    called_at = models.DateTimeField()
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    promise_to_pay_date = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-called_at", "-id"]
+        indexes = [models.Index(fields=["customer", "-called_at"], name="calllog_customer_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} · {self.customer_id}"

@@ -1,0 +1,425 @@
+"""Reads for views, reports and tasks. Staff reads apply the user's branch scope; portal and
+reseller reads are scoped to their owner and 404 on anything else."""
+
+import json
+import operator
+import re
+from base64 import urlsafe_b64decode, urlsafe_b64encode
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import reduce
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Aggregate, BooleanField, CharField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value,
+)
+from django.shortcuts import get_object_or_404
+
+from ispbill.accounts.selectors import user_branch_ids
+from ispbill.core.phone import phone_search_digits
+
+from .models import Area, Branch, Customer, Lead, Package, Subscription
+
+
+def scope_to_branches(queryset: QuerySet, user, field: str = "branch") -> QuerySet:
+    branch_ids = user_branch_ids(user)
+    if branch_ids is None:
+        return queryset
+    return queryset.filter(**{f"{field}__in": branch_ids})
+
+
+def customers_visible_to(user) -> QuerySet[Customer]:
+    return scope_to_branches(Customer.objects.all(), user)
+
+
+def customer_get_for_staff(*, user, pk: int) -> Customer:
+    return get_object_or_404(customers_visible_to(user).select_related("area", "branch", "reseller"), pk=pk)
+
+
+def subscription_get_for_staff(*, user, pk: int) -> Subscription:
+    queryset = scope_to_branches(Subscription.objects.all(), user, field="customer__branch")
+    return get_object_or_404(queryset.select_related("customer", "package", "router"), pk=pk)
+
+
+def subscriptions_for_customer(customer: Customer) -> QuerySet[Subscription]:
+    return customer.subscriptions.select_related("package", "router").order_by("status", "id")
+
+
+def branches_visible_to(user) -> QuerySet[Branch]:
+    return scope_to_branches(Branch.objects.all(), user, field="id")
+
+
+def areas_visible_to(user) -> QuerySet[Area]:
+    return scope_to_branches(Area.objects.select_related("branch"), user)
+
+
+def leads_visible_to(user) -> QuerySet[Lead]:
+    """Leads of the user's branches, plus leads with no area yet (anyone may pick those up)."""
+    branch_ids = user_branch_ids(user)
+    leads = Lead.objects.select_related("area", "interested_package", "assigned_to")
+    if branch_ids is None:
+        return leads
+
+    return leads.filter(Q(branch__in=branch_ids) | Q(branch__isnull=True))
+
+
+def lead_get_for_staff(*, user, pk: int) -> Lead:
+    return get_object_or_404(leads_visible_to(user), pk=pk)
+
+
+# Non-staff surfaces ------------------------------------------------------------------------------
+
+def portal_subscriptions(*, customer: Customer) -> QuerySet[Subscription]:
+    return subscriptions_for_customer(customer).exclude(status=Subscription.Status.CANCELLED)
+
+
+def reseller_customers(*, reseller) -> QuerySet[Customer]:
+    return Customer.objects.filter(reseller=reseller).select_related("area")
+
+
+def reseller_customer_get(*, reseller, pk: int) -> Customer:
+    return get_object_or_404(reseller_customers(reseller=reseller), pk=pk)
+
+
+# Staff customer list and export ------------------------------------------------------------------
+#
+# Built for a million customers on PostgreSQL. A search can match a customer in two ways: on the
+# customer row (name, account number, phone; trigram and prefix indexes from migration
+# 0002_search_indexes) or through a subscription's login (its own trigram index). Each way is an
+# "arm" queried on its own, so each keeps its index; OR-ing a join into the customer conditions
+# would defeat them all. A page takes the first rows of each arm after the cursor (keyset
+# pagination: a page deep into the list costs what the first one does) and merges them in one
+# query; the total is counted only up to a bound.
+
+CUSTOMER_COUNT_LIMIT = 10_000
+SEARCH_COUNT_LIMIT = 1_000
+# A term this short has no trigram to look up: it matches from the start of a name or number.
+SEARCH_MIN_CONTAINS = 3
+# "CT-2026-…": looks like the start of an account number, matched as a prefix.
+ACCOUNT_NUMBER_START = re.compile(r"^[A-Za-z]+-")
+
+# sort parameter -> (field, descending); ties are broken by id in the same direction.
+CUSTOMER_SORTS = {
+    # Account numbers are taken in creation order, so id order is their order; as text they would
+    # misorder past 99,999 a year (CT-2026-100000 sorts before CT-2026-99999).
+    "account": ("id", False),
+    "-account": ("id", True),
+    "name": ("name", False),
+    "-name": ("name", True),
+    "since": ("customer_since", False),
+    "-since": ("customer_since", True),
+}
+DEFAULT_CUSTOMER_SORT = "-account"
+
+
+class _JoinedNames(Aggregate):
+    """Comma-joined text of a group: STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite."""
+
+    function = "STRING_AGG"
+    output_field = CharField()
+
+    def __init__(self, expression, **extra):
+        super().__init__(expression, Value(", "), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+class _IdAmong(Func):
+    """`id IN (subquery)`; on PostgreSQL `id = ANY(ARRAY(subquery))`.
+
+    PostgreSQL then reads the login matches once, through their trigram index, and fetches those
+    customers by primary key. Given `IN (subquery)` it may instead hash-join the whole customer
+    table, or walk it in id order probing subscriptions, to find a few thousand logins.
+    """
+
+    arity = 2
+    output_field = BooleanField()
+    conditional = True
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column_sql, column_params = compiler.compile(self.source_expressions[0])
+        subquery_sql, subquery_params = compiler.compile(self.source_expressions[1])
+        template = "{} = ANY(ARRAY{})" if connection.vendor == "postgresql" else "{} IN {}"
+        return template.format(column_sql, subquery_sql), (*column_params, *subquery_params)
+
+
+def _search_matches(q: str) -> list[Q]:
+    """The ways a search term matches a customer, each answerable by its own index.
+
+    A term shorter than SEARCH_MIN_CONTAINS has no trigram: it matches the start of a name or an
+    account number only (two letters would match a good part of every login list).
+    """
+    if len(q) < SEARCH_MIN_CONTAINS:
+        return [Q(name__istartswith=q) | Q(account_number__istartswith=q)]
+    on_row = Q(name__icontains=q)
+    if ACCOUNT_NUMBER_START.match(q):
+        # Every account number shares its prefix and year: a trigram index would read them all.
+        on_row |= Q(account_number__istartswith=q)
+    else:
+        on_row |= Q(account_number__icontains=q)
+    digits = phone_search_digits(q)
+    if digits and len(digits) >= SEARCH_MIN_CONTAINS:
+        on_row |= Q(phone__contains=digits)
+    logins = Subscription.objects.filter(username__icontains=q).order_by().values("customer_id")
+    return [on_row, Q(_IdAmong(F("pk"), Subquery(logins)))]
+
+
+def _has_subscription(**conditions) -> Exists:
+    current = Subscription.objects.filter(customer=OuterRef("pk"), **conditions)
+    return Exists(current.exclude(status=Subscription.Status.CANCELLED))
+
+
+@dataclass(frozen=True)
+class CustomerSelection:
+    """The customers the list's search and filters select.
+
+    `arms` are querysets whose union is the result, one per way of matching; `count_limit` is how
+    far the total is worth counting (a search or a subscription filter reads more per match).
+    """
+
+    arms: tuple[QuerySet[Customer], ...]
+    count_limit: int
+
+    def queryset(self) -> QuerySet[Customer]:
+        return reduce(operator.or_, self.arms)
+
+
+def customer_selection(
+    *,
+    user,
+    q: str = "",
+    status: str = "",
+    package_type: str = "",
+    package_id: int | None = None,
+    area_id: int | None = None,
+    branch_id: int | None = None,
+) -> CustomerSelection:
+    """The staff user's customers matching the list's search and filters (unordered).
+
+    Package and type filters look at current (not cancelled) subscriptions.
+    """
+    customers = customers_visible_to(user)
+    if status:
+        customers = customers.filter(status=status)
+    if branch_id:
+        customers = customers.filter(branch_id=branch_id)
+    if area_id:
+        customers = customers.filter(area_id=area_id)
+    if package_id:
+        customers = customers.filter(_has_subscription(package_id=package_id))
+    if package_type:
+        customers = customers.filter(_has_subscription(package__type=package_type))
+    customers = customers.order_by()
+    q = (q or "").strip()
+    arms = tuple(customers.filter(match) for match in _search_matches(q)) if q else (customers,)
+    costly = bool(q or package_id or package_type)
+    return CustomerSelection(arms=arms, count_limit=SEARCH_COUNT_LIMIT if costly else CUSTOMER_COUNT_LIMIT)
+
+
+def customers_filtered(**filters) -> QuerySet[Customer]:
+    """The same customers as `customer_selection`, as one queryset (for exports and checks)."""
+    return customer_selection(**filters).queryset()
+
+
+def _union(selects: Sequence[tuple[str, Sequence]]) -> tuple[str, list]:
+    """SQL for the distinct ids of several id SELECTs, each keeping its own ORDER BY and LIMIT."""
+    parts, params = [], []
+    for index, (sql, select_params) in enumerate(selects):
+        parts.append(f"SELECT * FROM ({sql}) arm_{index}")
+        params.extend(select_params)
+    return " UNION ".join(parts), params
+
+
+def _collect_search_matches(field: str) -> bool:
+    """Whether a search arm should gather all its matches before sorting them (PostgreSQL only).
+
+    Left alone, the planner may walk the sort index and filter row by row, betting that matches are
+    spread evenly. Sorted by name, matches of a name search sit together ("Karim …" under K), and
+    the walk reads a large part of the table before it finds them. Reading the matches through the
+    trigram index and sorting them costs what the matches cost, whatever their order.
+    """
+    return connection.vendor == "postgresql" and field == "name"
+
+
+def _first_ids(arm: QuerySet, *, field: str, descending: bool, limit: int, collect: bool) -> tuple[str, Sequence]:
+    """SQL for (pk, sort_key) of the first `limit` rows of `arm` in the order `field [desc], id [desc]`."""
+    if not collect:
+        direction = "-" if descending else ""
+        ordered = arm.order_by(f"{direction}{field}", f"{direction}id")
+        return ordered.values("pk", sort_key=F(field))[:limit].query.sql_with_params()
+    sql, params = arm.order_by().values("pk", field).query.sql_with_params()
+    direction = "DESC" if descending else "ASC"
+    # OFFSET 0 fences the subquery: PostgreSQL plans the matching on its own, not as an index walk.
+    return (
+        f'SELECT "pk", "{field}" AS "sort_key" FROM ({sql} OFFSET 0) matches '
+        f'ORDER BY "{field}" {direction}, "pk" {direction} LIMIT {int(limit)}',
+        params,
+    )
+
+
+def _current_package_names() -> Subquery:
+    names = (
+        Subscription.objects.filter(customer=OuterRef("pk"))
+        .exclude(status=Subscription.Status.CANCELLED)
+        .order_by()
+        .values("customer_id")
+        .annotate(names=_JoinedNames("package__name"))
+        .values("names")
+    )
+    return Subquery(names, output_field=CharField())
+
+
+def _current_package_names_sql(customer_id_column: str) -> tuple[str, list]:
+    """`_current_package_names` as SQL for the list's page query (which the ORM cannot build)."""
+    subscriptions, packages = Subscription._meta.db_table, Package._meta.db_table
+    joined = "STRING_AGG(p.name, ', ')" if connection.vendor == "postgresql" else "GROUP_CONCAT(p.name, ', ')"
+    return (
+        f"SELECT {joined} FROM {subscriptions} s JOIN {packages} p ON p.id = s.package_id "
+        f"WHERE s.customer_id = {customer_id_column} AND s.status <> %s",
+        [Subscription.Status.CANCELLED],
+    )
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    customers: list[Customer]
+    total: int
+    total_is_lower_bound: bool
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def _encode_cursor(sort: str, customer: Customer) -> str:
+    field, _ = CUSTOMER_SORTS[sort]
+    value = getattr(customer, field)
+    payload = json.dumps([sort, value.isoformat() if isinstance(value, date) else value, customer.pk])
+    return urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(sort: str, cursor: str) -> tuple[Any, int] | None:
+    """The (sort value, id) a cursor points at, or None if it is unreadable or made for another sort."""
+    try:
+        cursor_sort, value, pk = json.loads(urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if cursor_sort != sort or not isinstance(value, (str, int)) or not isinstance(pk, int):
+            return None
+        if CUSTOMER_SORTS[sort][0] == "customer_since":
+            value = date.fromisoformat(value)
+    except (ValueError, TypeError):
+        return None
+    return value, pk
+
+
+def _past(field: str, descending: bool, value, pk: int) -> Q:
+    """Rows after (value, pk) in the order `field [desc], id [desc]`.
+
+    Written as `field >= value AND (field > value OR id > pk)` so the first half is an index bound
+    and the scan starts at the cursor instead of at the top of the list.
+    """
+    if descending:
+        return Q(**{f"{field}__lte": value}) & (Q(**{f"{field}__lt": value}) | Q(pk__lt=pk))
+    return Q(**{f"{field}__gte": value}) & (Q(**{f"{field}__gt": value}) | Q(pk__gt=pk))
+
+
+def customer_page(selection: CustomerSelection, *, sort: str, size: int, after: str = "", before: str = "") -> CustomerPage:
+    """One keyset page of `selection` with Next/Previous cursors and a bounded total.
+
+    One query: the first `size + 1` ids of each arm past the cursor are merged, and those rows are
+    read with their packages and a bounded total (`counted`, evaluated once). On the first page of a
+    search, `counted` takes each arm's first matches in list order up to the bound and is
+    materialized, and the page is its first `size + 1` rows: the search runs once, not once for the
+    count and again for the page (a rare phrase's trigram bitmap costs as much each time).
+    """
+    if sort not in CUSTOMER_SORTS:
+        sort = DEFAULT_CUSTOMER_SORT
+    field, descending = CUSTOMER_SORTS[sort]
+    after_key = _decode_cursor(sort, after) if after else None
+    before_key = _decode_cursor(sort, before) if before and not after_key else None
+    backwards = before_key is not None
+    # Reading backwards walks the same index the other way; the page is flipped afterwards.
+    walk_descending = descending != backwards
+    direction = "DESC" if walk_descending else "ASC"
+
+    arms, limit = selection.arms, selection.count_limit
+    collect = len(arms) > 1 and _collect_search_matches(field)
+    # A search's first page is read from its counted matches; elsewhere the page walks its own index.
+    shared = len(arms) > 1 and not (after_key or before_key)
+    if shared:
+        # At least a page more than the bound, so that the first page can be read from it.
+        counted_sql, counted_params = _union(
+            [_first_ids(arm, field=field, descending=descending, limit=max(limit, size) + 1, collect=collect) for arm in arms]
+        )
+        candidates_sql = f'SELECT "pk" FROM counted ORDER BY "sort_key" {direction}, "pk" {direction} LIMIT {int(size) + 1}'
+        candidates_params = []
+    else:
+        counted_sql, counted_params = _union([arm.values("pk")[: limit + 1].query.sql_with_params() for arm in arms])
+        window = list(arms)
+        if after_key:
+            window = [arm.filter(_past(field, descending, *after_key)) for arm in window]
+        elif before_key:
+            window = [arm.filter(_past(field, not descending, *before_key)) for arm in window]
+        candidates_sql, candidates_params = _union(
+            [_first_ids(arm, field=field, descending=walk_descending, limit=size + 1, collect=collect) for arm in window]
+        )
+        candidates_sql = f'SELECT "pk" FROM ({candidates_sql}) candidates'
+
+    customer_table, area_table = Customer._meta.db_table, Area._meta.db_table
+    columns = ", ".join(f'c."{f.column}"' for f in Customer._meta.concrete_fields)
+    order_column = Customer._meta.get_field(field).column
+    packages_sql, packages_params = _current_package_names_sql('c."id"')
+    # Read twice on a search's first page: materialized, so the search runs once.
+    materialized = "MATERIALIZED " if shared and connection.vendor in ("postgresql", "sqlite") else ""
+    sql = (
+        f"WITH counted AS {materialized}({counted_sql}) "
+        f'SELECT {columns}, a."name" AS "list_area_name", a."branch_id" AS "list_area_branch_id", '
+        f'({packages_sql}) AS "package_names", (SELECT COUNT(*) FROM counted) AS "bounded_total" '
+        f'FROM {customer_table} c JOIN {area_table} a ON a."id" = c."area_id" '
+        f'WHERE c."id" IN ({candidates_sql}) '
+        f'ORDER BY c."{order_column}" {direction}, c."id" {direction} LIMIT {int(size) + 1}'
+    )
+    rows = list(Customer.objects.raw(sql, [*counted_params, *packages_params, *candidates_params]))
+    area_cache = Customer.area.field
+    for row in rows:
+        area_cache.set_cached_value(row, Area(id=row.area_id, name=row.list_area_name, branch_id=row.list_area_branch_id))
+    has_more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+
+    total = rows[0].bounded_total if rows else 0
+    if backwards:
+        has_next, has_previous = True, has_more
+    else:
+        has_next, has_previous = has_more, after_key is not None
+    return CustomerPage(
+        customers=rows,
+        total=min(total, limit),
+        total_is_lower_bound=total > limit,
+        next_cursor=_encode_cursor(sort, rows[-1]) if rows and has_next else None,
+        previous_cursor=_encode_cursor(sort, rows[0]) if rows and has_previous else None,
+    )
+
+
+CUSTOMER_EXPORT_CHUNK = 2_000
+
+
+def customers_for_export(queryset: QuerySet[Customer], *, sort: str) -> Iterator[Customer]:
+    """Every customer of `queryset` (from `customers_filtered`) in list order, read in chunks."""
+    field, descending = CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS[DEFAULT_CUSTOMER_SORT])
+    direction = "-" if descending else ""
+    rows = (
+        queryset.select_related("area", "branch", "reseller")
+        .annotate(package_names=_current_package_names())
+        .order_by(f"{direction}{field}", f"{direction}id")
+    )
+    return rows.iterator(chunk_size=CUSTOMER_EXPORT_CHUNK)
+
+
+def customer_filter_choices(*, user) -> dict:
+    """Choices for the list's filters: areas grouped by branch (in the user's scope) and packages."""
+    areas = list(areas_visible_to(user).values_list("id", "name", "branch_id", "branch__name"))
+    branches = {branch_id: branch_name for _, _, branch_id, branch_name in areas}
+    packages = list(Package.objects.order_by("name").values_list("id", "name", "is_active"))
+    return {"areas": areas, "branches": sorted(branches.items(), key=lambda item: item[1]), "packages": packages}

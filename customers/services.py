@@ -1,0 +1,355 @@
+"""Every write to customers, subscriptions, the catalogue and leads: one function per use case.
+
+Each runs in a transaction, validates before it changes anything, raises
+`ValidationError` (with field keys where a field is to blame) and writes an audit entry.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ispbill.core.audit import audit_changes, audit_record, snapshot
+from ispbill.core.numbering import allocate_number
+from ispbill.core.phone import normalize_phone
+from ispbill.notify.services import notify_subscription_change
+from network import services as network_services
+
+from .models import Area, Branch, Customer, Lead, Package, Subscription
+
+BRANCH_FIELDS = ("name", "code", "address", "phone")
+AREA_FIELDS = ("branch", "name")
+PACKAGE_FIELDS = (
+    "name", "type", "download_mbps", "upload_mbps", "price", "billing_cycle", "ott_bundle",
+    "live_channels", "data_cap_gb", "router_profile", "is_active",
+)
+CUSTOMER_FIELDS = (
+    "name", "phone", "email", "national_id", "address", "latitude", "longitude", "area", "branch",
+    "customer_since", "notes", "reseller",
+)
+SUBSCRIPTION_FIELDS = ("package", "connection_type", "router", "username", "static_ip", "mac_address")
+LIFECYCLE_FIELDS = ("status", "suspension_type", "skip_billing", "activated_at", "suspended_at", "cancelled_at")
+LEAD_FIELDS = ("name", "phone", "address", "area", "branch", "source", "status", "interested_package", "notes", "assigned_to")
+
+def _save_with_audit(*, actor, obj, fields: tuple[str, ...], changes: dict[str, Any], action: str, reason: str = ""):
+    """Apply `changes` to `obj`, validate the model, save, and audit what changed."""
+    unknown = set(changes) - set(fields)
+    if unknown:
+        raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+    before = snapshot(obj, fields)
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    old, new = audit_changes(before, snapshot(obj, fields))
+    if new:
+        audit_record(actor=actor, action=action, obj=obj, reason=reason, before=old, after=new)
+    return obj
+
+def _create_with_audit(*, actor, obj, fields: tuple[str, ...], action: str):
+    obj.full_clean()
+    obj.save()
+    audit_record(actor=actor, action=action, obj=obj, after=snapshot(obj, fields))
+    return obj
+
+# Catalogue ---------------------------------------------------------------------------------------
+
+@transaction.atomic
+def branch_create(*, actor, name: str, code: str, address: str = "", phone: str = "") -> Branch:
+    branch = Branch(name=name, code=code.upper(), address=address, phone=phone)
+    return _create_with_audit(actor=actor, obj=branch, fields=BRANCH_FIELDS, action="branch.create")
+
+@transaction.atomic
+def branch_update(*, actor, branch: Branch, **changes) -> Branch:
+    if "code" in changes:
+        changes["code"] = changes["code"].upper()
+    return _save_with_audit(actor=actor, obj=branch, fields=BRANCH_FIELDS, changes=changes, action="branch.update")
+
+def _check_area_name_free(*, branch: Branch, name: str, exclude_pk=None) -> None:
+    # The unique constraint alone reports "Area with this Branch and Name already exists" above the
+    # form; say it next to the name, and treat names differing only in case as the same place.
+    if Area.objects.filter(branch=branch, name__iexact=name.strip()).exclude(pk=exclude_pk).exists():
+        raise ValidationError({"name": f"{branch} already has an area named “{name.strip()}”."})
+
+@transaction.atomic
+def area_create(*, actor, branch: Branch, name: str) -> Area:
+    _check_area_name_free(branch=branch, name=name)
+    return _create_with_audit(actor=actor, obj=Area(branch=branch, name=name.strip()), fields=AREA_FIELDS, action="area.create")
+
+@transaction.atomic
+def area_update(*, actor, area: Area, **changes) -> Area:
+    if "name" in changes or "branch" in changes:
+        changes["name"] = changes.get("name", area.name).strip()
+        _check_area_name_free(branch=changes.get("branch", area.branch), name=changes["name"], exclude_pk=area.pk)
+    area = _save_with_audit(actor=actor, obj=area, fields=AREA_FIELDS, changes=changes, action="area.update")
+    if "branch" in changes:
+        # Customers and leads carry their area's branch for scoping: keep them in step.
+        Customer.objects.filter(area=area).update(branch=area.branch)
+        Lead.objects.filter(area=area).update(branch=area.branch)
+    return area
+
+@transaction.atomic
+def package_create(*, actor, **fields) -> Package:
+    package = _create_with_audit(actor=actor, obj=Package(**fields), fields=PACKAGE_FIELDS, action="package.create")
+    network_services.package_profile_enqueue(package=package, actor=actor)  # its profile on every router
+    return package
+
+@transaction.atomic
+def package_update(*, actor, package: Package, **changes) -> Package:
+    previous = network_services.package_router_state(package)
+    package = _save_with_audit(actor=actor, obj=package, fields=PACKAGE_FIELDS, changes=changes, action="package.update")
+    network_services.package_changed(package=package, previous=previous, actor=actor)  # new speeds to the routers
+    return package
+
+# Customers ---------------------------------------------------------------------------------------
+
+def _phone_or_error(raw: str, field: str = "phone") -> str:
+    try:
+        return normalize_phone(raw)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+
+@transaction.atomic
+def customer_create(
+    *,
+    actor,
+    name: str,
+    phone: str,
+    area: Area,
+    address: str,
+    email: str = "",
+    national_id: str = "",
+    latitude=None,
+    longitude=None,
+    notes: str = "",
+    reseller=None,
+    customer_since: date | None = None,
+) -> Customer:
+    customer = Customer(
+        name=name.strip(),
+        phone=_phone_or_error(phone),
+        email=email,
+        national_id=national_id,
+        address=address,
+        latitude=latitude,
+        longitude=longitude,
+        area=area,
+        branch_id=area.branch_id,
+        notes=notes,
+        reseller=reseller,
+        customer_since=customer_since or timezone.localdate(),
+    )
+    customer.full_clean(exclude=["account_number"])
+    # The number is taken last, after validation, inside this transaction: a failure leaves no gap.
+    customer.account_number = allocate_number(prefix=settings.ACCOUNT_NUMBER_PREFIX)
+    customer.save()
+    audit_record(actor=actor, action="customer.create", obj=customer, after=snapshot(customer, CUSTOMER_FIELDS))
+    return customer
+
+@transaction.atomic
+def customer_update(*, actor, customer: Customer, **changes) -> Customer:
+    if "phone" in changes:
+        changes["phone"] = _phone_or_error(changes["phone"])
+    if "area" in changes:
+        changes["branch"] = changes["area"].branch
+    return _save_with_audit(actor=actor, obj=customer, fields=CUSTOMER_FIELDS, changes=changes, action="customer.update")
+
+@transaction.atomic
+def customer_portal_access_set(*, actor, customer: Customer, password: str):
+    """Give the customer a portal login (username = account number) or change its password."""
+    User = get_user_model()
+    user = customer.user or User(username=customer.account_number, kind=User.Kind.CUSTOMER)
+    user.first_name = customer.name[:150]
+    user.email = customer.email
+    user.set_password(password)
+    user.save()
+    if customer.user_id != user.pk:
+        customer.user = user
+        customer.save(update_fields=["user", "updated_at"])
+    audit_record(actor=actor, action="customer.portal_password", obj=customer)
+    return user
+
+def _refresh_customer_status(customer_id: int) -> None:
+    """A customer's status follows its subscriptions: any active → active, else any suspended → suspended, …"""
+    statuses = set(Subscription.objects.filter(customer_id=customer_id).values_list("status", flat=True))
+    S, C = Subscription.Status, Customer.Status
+    if S.ACTIVE in statuses:
+        status = C.ACTIVE
+    elif S.SUSPENDED in statuses:
+        status = C.SUSPENDED
+    elif S.PENDING in statuses or not statuses:
+        status = C.PENDING
+    else:
+        status = C.CLOSED
+    Customer.objects.filter(pk=customer_id).exclude(status=status).update(status=status, updated_at=timezone.now())
+
+# Subscriptions -----------------------------------------------------------------------------------
+
+def _check_login_free(*, router, username: str, static_ip, exclude_pk=None) -> None:
+    others = Subscription.objects.filter(router=router).exclude(pk=exclude_pk)
+    if username and others.filter(username=username).exists():
+        raise ValidationError({"username": f"The username “{username}” is already used on router {router}."})
+    if static_ip and others.filter(static_ip=static_ip).exists():
+        raise ValidationError({"static_ip": f"The address {static_ip} is already used on router {router}."})
+
+def _clean_connection(fields: dict) -> dict:
+    kind = fields.get("connection_type")
+    fields["username"] = (fields.get("username") or "").strip()
+    if kind == Subscription.ConnectionType.STATIC_IP:
+        if not fields.get("static_ip"):
+            raise ValidationError({"static_ip": "A static-IP connection needs its IP address."})
+    elif not fields["username"]:
+        raise ValidationError({"username": "A PPPoE or hotspot connection needs a username."})
+    fields["mac_address"] = (fields.get("mac_address") or "").upper()
+    return fields
+
+@transaction.atomic
+def subscription_create(
+    *,
+    actor,
+    customer: Customer,
+    package: Package,
+    router,
+    connection_type: str = Subscription.ConnectionType.PPPOE,
+    username: str = "",
+    password: str = "",
+    static_ip: str | None = None,
+    mac_address: str = "",
+) -> Subscription:
+    if not package.is_active:
+        raise ValidationError({"package": f"The package {package} is no longer sold."})
+    fields = _clean_connection(
+        {"connection_type": connection_type, "username": username, "static_ip": static_ip or None, "mac_address": mac_address}
+    )
+    _check_login_free(router=router, username=fields["username"], static_ip=fields["static_ip"])
+    subscription = Subscription(customer=customer, package=package, router=router, password=password, **fields)
+    subscription.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            subscription.save()
+    except IntegrityError as exc:  # a concurrent request took the same login first
+        raise ValidationError({"username": "That username or address was just taken on this router."}) from exc
+    audit_record(actor=actor, action="subscription.create", obj=subscription, after=snapshot(subscription, SUBSCRIPTION_FIELDS))
+    _refresh_customer_status(customer.pk)
+    return subscription
+
+@transaction.atomic
+def subscription_update(*, actor, subscription: Subscription, password: str | None = None, **changes) -> Subscription:
+    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    merged = _clean_connection({name: changes.get(name, getattr(subscription, name)) for name in ("connection_type", "username", "static_ip", "mac_address")})
+    changes.update(merged)
+    router = changes.get("router", subscription.router)
+    _check_login_free(router=router, username=changes["username"], static_ip=changes["static_ip"], exclude_pk=subscription.pk)
+    if "package" in changes and changes["package"].pk != subscription.package_id and not changes["package"].is_active:
+        raise ValidationError({"package": f"The package {changes['package']} is no longer sold."})
+    previous = network_services.provisioning_snapshot(subscription)
+    if password:
+        subscription.password = password
+    subscription = _save_with_audit(
+        actor=actor, obj=subscription, fields=SUBSCRIPTION_FIELDS, changes=changes, action="subscription.update"
+    )
+    # Router change hook: the desired state and its outbox entry, in this transaction.
+    network_services.provisioning_enqueue_change(subscription=subscription, previous=previous, actor=actor)
+    return subscription
+
+def _transition(*, actor, subscription: Subscription, to: str, reason: str, action: str, **updates) -> Subscription:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a reason: it is kept in the customer's history."})
+    with transaction.atomic():
+        locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
+        if not locked.can_transition_to(to):
+            raise ValidationError(
+                f"A {locked.get_status_display().lower()} subscription cannot be {action}d.", code="invalid_transition"
+            )
+        before = snapshot(locked, LIFECYCLE_FIELDS)
+        locked.status = to
+        for name, value in updates.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=[*LIFECYCLE_FIELDS, "updated_at"])
+        audit_record(
+            actor=actor, action=f"subscription.{action}", obj=locked, reason=reason,
+            before=before, after=snapshot(locked, LIFECYCLE_FIELDS),
+        )
+        _refresh_customer_status(locked.customer_id)
+        # Router change hook: the provisioning outbox entry (provision / suspend / reactivate /
+        # deprovision), inside this transaction. A pending subscription is not on the router yet.
+        network_services.provisioning_enqueue_transition(subscription=locked, previous_status=before["status"], actor=actor)
+        notify_subscription_change(subscription=locked, previous=before)  # suspended / reactivated message, after commit
+    return locked
+
+def subscription_activate(*, actor, subscription: Subscription, reason: str) -> Subscription:
+    return _transition(
+        actor=actor, subscription=subscription, to=Subscription.Status.ACTIVE, reason=reason, action="activate",
+        activated_at=subscription.activated_at or timezone.now(),
+    )
+
+def subscription_suspend(
+    *, actor, subscription: Subscription, reason: str, suspension_type: str, skip_billing: bool = False
+) -> Subscription:
+    if suspension_type not in Subscription.SuspensionType.values:
+        raise ValidationError({"suspension_type": "Choose why the subscription is suspended."})
+    return _transition(
+        actor=actor, subscription=subscription, to=Subscription.Status.SUSPENDED, reason=reason, action="suspend",
+        suspension_type=suspension_type, skip_billing=skip_billing, suspended_at=timezone.now(),
+    )
+
+def subscription_reactivate(*, actor, subscription: Subscription, reason: str) -> Subscription:
+    if subscription.status != Subscription.Status.SUSPENDED:
+        # Same wording as the transition table's refusal, but named for what the user tried.
+        raise ValidationError(
+            f"Only a suspended subscription can be reactivated; this one is {subscription.get_status_display().lower()}.",
+            code="invalid_transition",
+        )
+    return _transition(
+        actor=actor, subscription=subscription, to=Subscription.Status.ACTIVE, reason=reason, action="reactivate",
+        suspension_type="", skip_billing=False, suspended_at=None,
+    )
+
+def subscription_cancel(*, actor, subscription: Subscription, reason: str) -> Subscription:
+    return _transition(
+        actor=actor, subscription=subscription, to=Subscription.Status.CANCELLED, reason=reason, action="cancel",
+        cancelled_at=timezone.now(), skip_billing=True,
+    )
+
+# Leads -------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def lead_create(*, actor, name: str, phone: str, area: Area | None = None, **fields) -> Lead:
+    lead = Lead(name=name.strip(), phone=_phone_or_error(phone), area=area, branch_id=area.branch_id if area else None, **fields)
+    return _create_with_audit(actor=actor, obj=lead, fields=LEAD_FIELDS, action="lead.create")
+
+@transaction.atomic
+def lead_update(*, actor, lead: Lead, **changes) -> Lead:
+    if lead.status == Lead.Status.CONVERTED:
+        raise ValidationError("A converted lead is closed; edit the customer instead.")
+    if changes.get("status") == Lead.Status.CONVERTED:
+        raise ValidationError({"status": "Use “Convert to customer” to convert a lead."})
+    if "phone" in changes:
+        changes["phone"] = _phone_or_error(changes["phone"])
+    if "area" in changes:
+        changes["branch"] = changes["area"].branch if changes["area"] else None
+    return _save_with_audit(actor=actor, obj=lead, fields=LEAD_FIELDS, changes=changes, action="lead.update")
+
+@transaction.atomic
+def lead_convert(*, actor, lead: Lead, area: Area, address: str, email: str = "", national_id: str = "") -> Customer:
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if lead.status in (Lead.Status.CONVERTED, Lead.Status.LOST):
+        raise ValidationError(f"This lead is {lead.get_status_display().lower()} and cannot be converted.")
+    customer = customer_create(
+        actor=actor, name=lead.name, phone=lead.phone, area=area, address=address, email=email,
+        national_id=national_id, notes=lead.notes,
+    )
+    before = snapshot(lead, ("status",))
+    lead.status = Lead.Status.CONVERTED
+    lead.converted_customer = customer
+    lead.save(update_fields=["status", "converted_customer", "updated_at"])
+    audit_record(
+        actor=actor, action="lead.convert", obj=lead, before=before,
+        after={"status": lead.status, "customer": customer.account_number},
+    )
+    return customer

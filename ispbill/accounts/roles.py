@@ -1,0 +1,50 @@
+"""The staff roles an ISP starts with. Admins edit their permissions in Settings → Users & roles."""
+
+# (role, {app_label: actions}) — actions from Django's view/add/change/delete per model of that app,
+# plus named custom permissions as "app_label.codename".
+ADMIN = "Admin"
+MANAGER = "Manager"
+CASHIER = "Cashier"
+SUPPORT = "Support"
+TECHNICIAN_SUPERVISOR = "Technician supervisor"
+TECHNICIAN = "Technician"
+
+# Modules shown in the permission matrix: app label → heading.
+MODULES = {
+    "customers": "Customers & catalogue",
+    "billing": "Billing",
+    "payments": "Payments",
+    "network": "Network",
+    "tickets": "Tickets",
+    "fieldservice": "Field service",
+    "resellers": "Resellers",
+    "contracts": "Contracts",
+    "churn": "Churn",
+    "notify": "Notifications",
+    "accounts": "Users & roles",
+    "core": "Audit log",
+}
+
+DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
+    ADMIN: ["*"],
+    MANAGER: [
+        "customers.*", "billing.*", "payments.*", "network.*", "tickets.*", "fieldservice.*",
+        "resellers.*", "contracts.*", "churn.*", "core.view_auditlog", "accounts.view_user", "notify.*",
+    ],
+    CASHIER: [
+        "customers.view_customer", "customers.view_subscription", "customers.view_package",
+        "customers.view_area", "customers.view_branch", "billing.*", "payments.*",
+    ],
+    SUPPORT: [
+        "customers.view_customer", "customers.change_customer", "customers.view_subscription",
+        "customers.view_package", "customers.view_area", "customers.view_branch",
+        "customers.view_lead", "customers.add_lead", "customers.change_lead", "tickets.*",
+        "core.view_auditlog", "notify.view_message", "notify.retry_message",
+    ],
+    TECHNICIAN_SUPERVISOR: [
+        "customers.view_customer", "customers.view_subscription", "customers.change_subscription",
+        "customers.lifecycle_subscription", "customers.view_package", "customers.view_area",
+        "customers.view_branch", "network.*", "fieldservice.*", "tickets.view_ticket",
+    ],
+    TECHNICIAN: [],
+}

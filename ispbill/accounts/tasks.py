@@ -1,0 +1,12 @@
+from datetime import timedelta
+
+from axes.models import AccessAttempt
+from celery import shared_task
+from django.utils import timezone
+
+
+@shared_task
+def purge_old_login_attempts(days: int = 30) -> int:
+    """Lockout records older than the cool-off are history; keep a month for audit, then drop."""
+    deleted, _ = AccessAttempt.objects.filter(attempt_time__lt=timezone.now() - timedelta(days=days)).delete()
+    return deleted

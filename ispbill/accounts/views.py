@@ -1,0 +1,56 @@
+from django.contrib.auth import views as auth_views
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+
+from ispbill.surfaces import SURFACES_BY_NAME, Surface, public, surface_for_path
+
+from .forms import SurfaceLoginForm
+
+
+class SurfaceLoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = SurfaceLoginForm
+    redirect_authenticated_user = False
+    surface: Surface = SURFACES_BY_NAME["staff"]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "surface": self.surface.name}
+
+    def get_success_url(self):
+        target = self.get_redirect_url()
+        # `next` may only lead back into this surface.
+        if target and target.startswith(self.surface.prefix):
+            return target
+        return self.surface.home_url
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "login_surface": self.surface}
+
+
+def login_view(surface_name: str):
+    return public(SurfaceLoginView.as_view(surface=SURFACES_BY_NAME[surface_name]))
+
+
+def logout_view(surface_name: str):
+    return public(auth_views.LogoutView.as_view(next_page=f"{surface_name}:login"))
+
+
+def lockout(request, original_response=None, credentials=None):
+    """django-axes calls this after too many failures: the same login page, with the reason."""
+    surface = surface_for_path(request.path_info) or SURFACES_BY_NAME["staff"]
+    form = SurfaceLoginForm(request, data=None, surface=surface.name)
+    message = _("Too many failed sign-in attempts. Wait 15 minutes, then try again.")
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "login_surface": surface, "lockout_message": message},
+        status=429,
+    )
+
+
+def surface_urls(surface_name: str):
+    return [
+        path("login/", login_view(surface_name), name="login"),
+        path("logout/", logout_view(surface_name), name="logout"),
+    ]

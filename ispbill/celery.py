@@ -1,0 +1,53 @@
+"""The Celery app and the one place every periodic job is declared."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ispbill.settings")
+
+app = Celery("ispbill")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Times are local (CELERY_TIMEZONE = TIME_ZONE, Asia/Dhaka by default).
+app.conf.beat_schedule = {
+    # The billing run: invoices due, overdue marking, late fees, suspensions (billing/run.py).
+    "billing-daily-run": {
+        "task": "billing.tasks.billing_run_daily",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "housekeeping-expired-sessions": {
+        "task": "ispbill.core.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    "housekeeping-old-login-attempts": {
+        "task": "ispbill.accounts.tasks.purge_old_login_attempts",
+        "schedule": crontab(hour=3, minute=20),
+    },
+    # Failed deliveries whose backoff has passed, and queued messages the broker lost.
+    "notify-retry-due-messages": {
+        "task": "ispbill.notify.tasks.retry_due_messages",
+        "schedule": crontab(minute="*"),
+    },
+    # Reminders NOTIFY_DUE_REMINDER_DAYS before invoices fall due; at most one per invoice.
+    "notify-due-reminders": {
+        "task": "ispbill.notify.tasks.send_due_reminders",
+        "schedule": crontab(hour=10, minute=0),
+    },
+    # Routers: the outbox safety net (wake-ups lost to a broker outage, back-offs that ran out), the
+    # reconciler per router, and the health check per router.
+    "network-drain-due-outboxes": {
+        "task": "network.tasks.drain_due_outboxes",
+        "schedule": 60.0,
+    },
+    "network-reconcile-routers": {
+        "task": "network.tasks.reconcile_all_routers",
+        "schedule": crontab(minute="*/15"),
+    },
+    "network-router-health": {
+        "task": "network.tasks.check_all_routers_health",
+        "schedule": 60.0,
+    },
+}

@@ -1,0 +1,41 @@
+"""Phone numbers: parsed with `phonenumbers`, stored as E.164 (+8801712345678)."""
+
+import re
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+
+def normalize_phone(raw: str) -> str:
+    try:
+        number = phonenumbers.parse(raw, settings.PHONE_DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError("Enter a valid phone number, e.g. 01712-345678.", code="invalid_phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164: str) -> str:
+    """National format for the default region (`01712-345678`), international otherwise."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    region = phonenumbers.region_code_for_number(number)
+    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if region == settings.PHONE_DEFAULT_REGION else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, fmt)
+
+
+def phone_search_digits(query: str) -> str | None:
+    """Digits to look for inside stored E.164 numbers, or None if the query is not phone-like.
+
+    `01712-34` becomes `171234`: the national trunk 0 is not part of E.164.
+    """
+    compact = re.sub(r"[\s\-()+]", "", query)
+    if len(compact) < 3 or not compact.isdigit():
+        return None
+    if compact.startswith("880"):
+        compact = compact[3:]
+    return compact.lstrip("0") or None

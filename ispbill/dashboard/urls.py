@@ -1,0 +1,5 @@
+from django.urls import path
+
+from . import views
+
+staff = [path("", views.home, name="home")]

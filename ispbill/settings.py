@@ -1,0 +1,304 @@
+"""ispbill settings: every value comes from the environment (see .env.example).
+
+The defaults are the embedded demo setup: SQLite in var/, no Redis (Celery on
+Kombu's filesystem transport), DEBUG on. Production sets DJANGO_DEBUG=false and
+then SECRET_KEY and FIELD_ENCRYPTION_KEYS become mandatory.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from csp.constants import NONCE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(environ.Env().str("ISPBILL_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+
+# Demo-only fallbacks: refused when DEBUG is off.
+_DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+_DEV_FIELD_KEY = "ZGV2LW9ubHktZmllbGQta2V5LWRvLW5vdC11c2UtISE="
+
+SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
+# Comma-separated Fernet keys; the first encrypts, all decrypt (rotation: prepend a new key,
+# run `manage.py rotate_field_keys`, then drop the old one).
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[_DEV_FIELD_KEY] if DEBUG else [])
+if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY):
+    raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG is false.")
+if not DEBUG and (not FIELD_ENCRYPTION_KEYS or _DEV_FIELD_KEY in FIELD_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DJANGO_DEBUG is false.")
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Public base URL, used in links that leave the site (SMS, gateway callbacks).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "template_partials",
+    "csp",
+    "axes",
+    "ispbill.core",
+    "ispbill.accounts",
+    "ispbill.notify",
+    "ispbill.dashboard",
+    "customers",
+    "billing",
+    "payments",
+    "network",
+    "tickets",
+    "fieldservice",
+    "resellers",
+    "contracts",
+    "churn",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ispbill.core.middleware.RequestContextMiddleware",
+    "ispbill.surfaces.SurfaceAccessMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "ispbill.urls"
+WSGI_APPLICATION = "ispbill.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "ispbill.surfaces.surface_context",
+            ],
+            "builtins": ["ispbill.core.templatetags.money"],
+        },
+    }
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # web, worker and beat share the file in the demo: wait for locks, take the write lock up front.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["TEST"] = {"NAME": env.str("DB_TEST_NAME", default="test_ispbill")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "ispbill.accounts.backends.SurfaceLoginBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "staff:login"
+
+# Brute-force lockout: per username + IP, so one attacker cannot lock a customer out everywhere.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ispbill.accounts.views.lockout"
+AXES_VERBOSE = False
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+    }
+}
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("bn", "বাংলা")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env.str("TIME_ZONE", default="Asia/Dhaka")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env.bool("STATIC_MANIFEST", default=False)
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# The ISP's own choices.
+ISP_NAME = env.str("ISP_NAME", default="Demo Net Ltd.")
+ACCOUNT_NUMBER_PREFIX = env.str("ACCOUNT_NUMBER_PREFIX", default="CT")
+PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="BD")
+CURRENCY = env.str("CURRENCY", default="BDT")
+CURRENCY_SYMBOL = env.str("CURRENCY_SYMBOL", default="৳")
+# "south_asian" writes 12,34,567.00; "international" writes 1,234,567.00.
+MONEY_GROUPING = env.str("MONEY_GROUPING", default="south_asian")
+STAFF_LIST_PAGE_SIZE = env.int("STAFF_LIST_PAGE_SIZE", default=25)
+
+# Billing: document number prefixes, and the defaults Settings → Billing starts from (the
+# database row wins once an admin saves it).
+INVOICE_NUMBER_PREFIX = env.str("INVOICE_NUMBER_PREFIX", default="INV")
+RECEIPT_NUMBER_PREFIX = env.str("RECEIPT_NUMBER_PREFIX", default="RCPT")
+BILLING_DEFAULTS = {
+    "mode": env.str("BILLING_MODE", default="calendar"),
+    "allowed_anchor_days": [int(day) for day in env.list("BILLING_ANCHOR_DAYS", default=["1", "5", "25", "30"])],
+    "default_anchor_day": env.int("BILLING_DEFAULT_ANCHOR_DAY", default=1),
+    "issue_days_before": env.int("BILLING_ISSUE_DAYS_BEFORE", default=7),
+    "due_days": env.int("BILLING_DUE_DAYS", default=7),
+    "grace_days": env.int("BILLING_GRACE_DAYS", default=3),
+    "vat_rate": env.str("VAT_RATE", default="15"),
+    "prices_include_vat": env.bool("PRICES_INCLUDE_VAT", default=False),
+    "vat_registration_number": env.str("VAT_REGISTRATION_NUMBER", default=""),
+    "late_fee": env.str("LATE_FEE", default="0"),
+    "reconnection_fee": env.str("RECONNECTION_FEE", default="0"),
+}
+
+# Celery: Redis when REDIS_URL is set; otherwise Kombu's filesystem transport so the
+# zero-service demo still runs a worker and the beat schedule.
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+else:
+    _queue_dir = VAR_DIR / "celery"
+    for sub in ("queue", "processed", "control"):
+        (_queue_dir / sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = "filesystem://localhost/"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue_dir / "queue"),
+        "data_folder_out": str(_queue_dir / "queue"),
+        "processed_folder": str(_queue_dir / "processed"),
+        # Exchange bindings and the worker's remote-control mailbox; Kombu's default is ./control.
+        "control_folder": str(_queue_dir / "control"),
+        "store_processed": False,
+    }
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="billing@example.net")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
+
+# Notifications (ispbill/notify): which backend sends each channel, and the providers' settings.
+# Backends: "console" (writes to the log; the default), "http" (SMS gateway), "cloud_api"
+# (WhatsApp), "django" (e-mail through EMAIL_BACKEND), or a dotted path to a backend class.
+NOTIFY_BACKENDS = {
+    "sms": env.str("NOTIFY_SMS_BACKEND", default="console"),
+    "whatsapp": env.str("NOTIFY_WHATSAPP_BACKEND", default="console"),
+    "email": env.str("NOTIFY_EMAIL_BACKEND", default="console"),
+}
+NOTIFY_DEFAULT_CHANNELS = env.list("NOTIFY_DEFAULT_CHANNELS", default=["sms", "email"])
+NOTIFY_DUE_REMINDER_DAYS = env.int("NOTIFY_DUE_REMINDER_DAYS", default=3)
+# "৳" is not in the GSM-7 alphabet: one in an SMS makes it Unicode, 70 characters a part instead of 160.
+NOTIFY_SMS_CURRENCY_SYMBOL = env.str("NOTIFY_SMS_CURRENCY_SYMBOL", default="Tk ")
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
+NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=60)
+NOTIFY_RETRY_MAX_SECONDS = env.int("NOTIFY_RETRY_MAX_SECONDS", default=3600)
+SMS_GATEWAY = {
+    "url": env.str("SMS_GATEWAY_URL", default=""),
+    "method": env.str("SMS_GATEWAY_METHOD", default="GET"),
+    "post_format": env.str("SMS_GATEWAY_POST_FORMAT", default="form"),
+    "api_key": env.str("SMS_GATEWAY_API_KEY", default=""),
+    "sender_id": env.str("SMS_GATEWAY_SENDER_ID", default=""),
+    "param_to": env.str("SMS_GATEWAY_PARAM_TO", default="number"),
+    "param_message": env.str("SMS_GATEWAY_PARAM_MESSAGE", default="message"),
+    "param_api_key": env.str("SMS_GATEWAY_PARAM_API_KEY", default="api_key"),
+    "param_sender_id": env.str("SMS_GATEWAY_PARAM_SENDER_ID", default="senderid"),
+    "param_reference": env.str("SMS_GATEWAY_PARAM_REFERENCE", default=""),
+    "extra_params": env.str("SMS_GATEWAY_EXTRA_PARAMS", default=""),
+    "number_format": env.str("SMS_GATEWAY_NUMBER_FORMAT", default="international"),
+    "success_json_field": env.str("SMS_GATEWAY_SUCCESS_JSON_FIELD", default=""),
+    "success_json_value": env.str("SMS_GATEWAY_SUCCESS_JSON_VALUE", default=""),
+    "success_regex": env.str("SMS_GATEWAY_SUCCESS_REGEX", default=""),
+    "message_id_field": env.str("SMS_GATEWAY_MESSAGE_ID_FIELD", default=""),
+    "timeout": env.float("SMS_GATEWAY_TIMEOUT", default=10.0),
+}
+WHATSAPP_CLOUD = {
+    "base_url": env.str("WHATSAPP_API_BASE_URL", default="https://graph.facebook.com/v21.0"),
+    "token": env.str("WHATSAPP_TOKEN", default=""),
+    "phone_number_id": env.str("WHATSAPP_PHONE_NUMBER_ID", default=""),
+    "timeout": env.float("WHATSAPP_TIMEOUT", default=10.0),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

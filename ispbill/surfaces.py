@@ -1,0 +1,210 @@
+"""The four surfaces — URL prefix, base template, navigation and access guard — defined once.
+
+Every view under a surface's prefix requires a signed-in user of that surface's
+kind unless it is marked `@public`. Non-staff users get their owner object
+(`request.customer`, `request.reseller`) attached here, and every query on those
+surfaces goes through a selector scoped to it.
+"""
+
+from dataclasses import dataclass, field
+from functools import lru_cache, wraps
+from urllib.parse import urlencode
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import gettext_lazy as _
+from django_htmx.http import HttpResponseClientRedirect
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    perm: str | None = None
+    # URL names (without namespace) that light this item up, matched by prefix.
+    match: tuple[str, ...] = ()
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class Surface:
+    name: str
+    prefix: str
+    kinds: frozenset[str]
+    base_template: str
+    title: str
+    nav: tuple[NavItem, ...] = field(default_factory=tuple)
+
+    @property
+    def login_url(self) -> str:
+        return reverse(f"{self.name}:login")
+
+    @property
+    def home_url(self) -> str:
+        return reverse(f"{self.name}:home")
+
+
+STAFF = Surface(
+    name="staff",
+    prefix="/staff/",
+    kinds=frozenset({"staff"}),
+    base_template="staff/base.html",
+    title=_("Staff console"),
+    nav=(
+        NavItem(_("Dashboard"), "staff:home", match=("home",)),
+        NavItem(_("Customers"), "staff:customer-list", "customers.view_customer", ("customer", "subscription")),
+        NavItem(_("Leads"), "staff:lead-list", "customers.view_lead", ("lead",)),
+        NavItem(_("Packages"), "staff:package-list", "customers.view_package", ("package",), section=_("Catalogue")),
+        NavItem(_("Areas"), "staff:area-list", "customers.view_area", ("area",), section=_("Catalogue")),
+        NavItem(_("Branches"), "staff:branch-list", "customers.view_branch", ("branch",), section=_("Catalogue")),
+        NavItem(_("Billing runs"), "staff:billingrun-list", "billing.view_billingrun", ("billingrun",), section=_("Billing")),
+        NavItem(_("Payments"), "staff:payment-list", "payments.view_payment", ("payment-",), section=_("Billing")),
+        NavItem(_("Due list"), "staff:due-list", "billing.view_invoice", ("due-", "calllog"), section=_("Billing")),
+        NavItem(_("Routers"), "staff:router-list", "network.view_router", ("router",), section=_("Network")),
+        NavItem(_("Users & roles"), "staff:user-list", "accounts.view_user", ("user", "role"), section=_("Settings")),
+        NavItem(
+            _("Message templates"), "staff:messagetemplate-list", "notify.view_messagetemplate", ("messagetemplate",),
+            section=_("Settings"),
+        ),
+        NavItem(_("Message log"), "staff:message-list", "notify.view_message", ("message-",), section=_("Settings")),
+    ),
+)
+PORTAL = Surface(
+    name="portal",
+    prefix="/portal/",
+    kinds=frozenset({"customer"}),
+    base_template="portal/base.html",
+    title=_("My account"),
+    nav=(NavItem(_("Overview"), "portal:home", match=("home",)),),
+)
+RESELLER = Surface(
+    name="reseller",
+    prefix="/reseller/",
+    kinds=frozenset({"reseller"}),
+    base_template="reseller/base.html",
+    title=_("Reseller portal"),
+    nav=(NavItem(_("My customers"), "reseller:home", match=("home", "customer")),),
+)
+TECHNICIAN = Surface(
+    name="technician",
+    prefix="/technician/",
+    kinds=frozenset({"technician"}),
+    base_template="technician/base.html",
+    title=_("Technician"),
+    nav=(NavItem(_("My tasks"), "technician:home", match=("home", "task")),),
+)
+SURFACES = (STAFF, PORTAL, RESELLER, TECHNICIAN)
+SURFACES_BY_NAME = {surface.name: surface for surface in SURFACES}
+
+
+def surface_for_path(path: str) -> Surface | None:
+    for surface in SURFACES:
+        if path.startswith(surface.prefix):
+            return surface
+    return None
+
+
+def public(view):
+    """Mark a view under a surface prefix as reachable without signing in (login pages, manifests)."""
+    view.ispbill_public = True
+    return view
+
+
+def staff_permission_required(*perms: str):
+    """403 unless the staff user holds every permission; checked in the view, never only in a template."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.has_perms(perms):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _login_redirect(request, surface: Surface):
+    if request.htmx:
+        # A login form swapped into a table helps nobody: send the whole page to the login.
+        current = request.htmx.current_url_abs_path or surface.home_url
+        return HttpResponseClientRedirect(f"{surface.login_url}?{urlencode({'next': current})}")
+    return redirect_to_login(request.get_full_path(), surface.login_url)
+
+
+def _owner_for(user, surface: Surface):
+    """The owner object a non-staff surface scopes everything to, or None if it is missing."""
+    if surface is PORTAL:
+        return getattr(user, "customer", None)
+    if surface is RESELLER:
+        return getattr(user, "reseller", None)
+    return user
+
+
+class SurfaceAccessMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.surface = surface_for_path(request.path_info)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        surface = request.surface
+        if surface is None or getattr(view_func, "ispbill_public", False):
+            return None
+        user = request.user
+        if not user.is_authenticated:
+            return _login_redirect(request, surface)
+        if user.kind not in surface.kinds:
+            return render(request, "403.html", {"wrong_surface": True}, status=403)
+        owner = _owner_for(user, surface)
+        if owner is None:
+            return render(request, "403.html", {"wrong_surface": True}, status=403)
+        if surface is PORTAL:
+            request.customer = owner
+        elif surface is RESELLER:
+            request.reseller = owner
+        return None
+
+
+@lru_cache(maxsize=256)
+def _nav_url(url_name: str, urlconf: str, script_prefix: str) -> str | None:
+    """A nav item's URL: reversed once per URL configuration, not on every page."""
+    try:
+        return reverse(url_name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
+def _visible_nav(request, surface: Surface) -> list[dict]:
+    match = request.resolver_match
+    current = match.url_name if match else ""
+    items = []
+    for item in surface.nav:
+        if item.perm and not request.user.has_perm(item.perm):
+            continue
+        url = _nav_url(item.url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+        if url is None:
+            continue
+        items.append(
+            {
+                "label": item.label,
+                "url": url,
+                "section": item.section,
+                "active": bool(current) and any(current.startswith(m) for m in item.match),
+            }
+        )
+    return items
+
+
+def surface_context(request) -> dict:
+    surface = getattr(request, "surface", None)
+    if surface is None:
+        return {}
+    nav = _visible_nav(request, surface) if request.user.is_authenticated else []
+    return {"surface": surface, "base_template": surface.base_template, "nav_items": nav}

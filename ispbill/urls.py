@@ -1,0 +1,44 @@
+"""Mounts the four surfaces. Each app's urls.py lists its views per surface (`staff`, `portal`,
+`reseller`, `technician`); a surface's URL names share one namespace (`staff:customer-list`)."""
+
+from importlib import import_module
+
+from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import include, path
+
+from ispbill.accounts.views import surface_urls
+
+APP_URL_MODULES = [
+    "ispbill.dashboard.urls",
+    "ispbill.accounts.urls",
+    "customers.urls",
+    "billing.urls",
+    "payments.urls",
+    "network.urls",
+    "resellers.urls",
+    "fieldservice.urls",
+    "ispbill.notify.urls",
+]
+
+
+def _collect(surface: str) -> list:
+    patterns = surface_urls(surface)
+    for module_name in APP_URL_MODULES:
+        patterns += getattr(import_module(module_name), surface, [])
+    return patterns
+
+
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [
+    path("staff/", include((_collect("staff"), "staff"))),
+    path("portal/", include((_collect("portal"), "portal"))),
+    path("reseller/", include((_collect("reseller"), "reseller"))),
+    path("technician/", include((_collect("technician"), "technician"))),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,101 @@
+"""Forms for the router screens. They parse input; network.services validates and writes."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Area, Branch
+from customers.selectors import areas_visible_to, branches_visible_to
+from ispbill.core.forms import MarkInvalidMixin
+
+from .models import Router
+from .services import ORPHAN_TABLES
+
+ROUTER_FORM_FIELDS = (
+    "name", "host", "api_port", "use_ssl", "ssl_port", "username", "branch", "is_active",
+    "provision_pppoe", "provision_static", "provision_hotspot", "suspension_method", "suspended_address_list",
+)
+
+
+class RouterForm(MarkInvalidMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    host = forms.CharField(label=_("Host"), max_length=255, help_text=_("IP address or DNS name of the router"))
+    api_port = forms.IntegerField(label=_("API port"), min_value=1, max_value=65535, initial=8728)
+    use_ssl = forms.BooleanField(label=_("Use api-ssl (TLS)"), required=False)
+    ssl_port = forms.IntegerField(label=_("api-ssl port"), min_value=1, max_value=65535, initial=8729)
+    username = forms.CharField(label=_("API username"), max_length=100, initial="admin")
+    password = forms.CharField(
+        label=_("API password"), required=False, strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    empty_password = forms.BooleanField(
+        label=_("The router has no password (fresh RouterOS)"), required=False,
+    )
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none(), required=False, empty_label=_("No branch (all staff)"))
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Areas served"), queryset=Area.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    is_active = forms.BooleanField(label=_("Active (changes and checks go to this router)"), required=False, initial=True)
+    provision_pppoe = forms.BooleanField(label=_("PPPoE secrets with profiles"), required=False, initial=True)
+    provision_static = forms.BooleanField(label=_("Static IPs with simple queues"), required=False, initial=True)
+    provision_hotspot = forms.BooleanField(label=_("Hotspot users"), required=False, initial=True)
+    suspension_method = forms.ChoiceField(
+        label=_("Suspend customers by"), choices=Router.SuspensionMethod.choices, initial=Router.SuspensionMethod.DISABLE,
+        widget=forms.RadioSelect,
+        help_text=_("Static-IP customers are always listed; logins without a fixed IP are always disabled."),
+    )
+    suspended_address_list = forms.CharField(label=_("Suspended address list"), max_length=64, initial="suspended")
+
+    def __init__(self, *args, user, router: Router | None = None, **kwargs):
+        self.router = router
+        if router is not None:
+            initial = {name: getattr(router, name) for name in ROUTER_FORM_FIELDS}
+            initial["branch"] = router.branch_id
+            initial["areas"] = list(router.areas.values_list("pk", flat=True))
+            kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches_visible_to(user)
+        self.fields["areas"].queryset = areas_visible_to(user).order_by("branch__name", "name")
+        self.fields["areas"].label_from_instance = lambda area: f"{area.name} ({area.branch.name})"
+        if router is not None:
+            self.fields["password"].help_text = (
+                _("Leave empty to keep the stored password.") if router.password else _("No password is stored.")
+            )
+        else:
+            self.fields["password"].help_text = _("Stored encrypted; never shown again.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("empty_password") and data.get("password"):
+            self.add_error("password", _("Either type a password or tick “no password”, not both."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        empty = data.pop("empty_password")
+        password = data.pop("password")
+        areas = list(data.pop("areas"))
+        # The service keeps the stored password for None, stores "" for a router without one.
+        data["password"] = "" if empty else (password or None)
+        data["areas"] = areas
+        if self.router is None and data["password"] is None:
+            data["password"] = ""
+        return data
+
+
+class OrphanForm(forms.Form):
+    table = forms.ChoiceField(choices=[(key, key) for key in ORPHAN_TABLES])
+    name = forms.CharField(required=False, max_length=255)
+    address = forms.CharField(required=False, max_length=64)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("name") and not data.get("address"):
+            raise forms.ValidationError(_("Which entry? Its name or address is missing."))
+        return data
+
+
+class LoginLookupForm(forms.Form):
+    login = forms.CharField(
+        label=_("Login"), max_length=64, required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("PPPoE or hotspot login, or static-IP queue name")}),
+    )

@@ -1,0 +1,631 @@
+"""The state of one simulated RouterOS router: its menus, PPPoE sessions and traffic.
+
+Nothing here runs on its own. Every entry point takes the router's lock, reads
+the clock once and first brings the router up to that moment (sessions that
+were due to connect connect at their due time, address-list entries expire),
+so a test can drive time with a fake clock and get the same answers a real
+router would give after that much time.
+"""
+
+from __future__ import annotations
+
+import heapq
+import ipaddress
+import random
+import threading
+import time
+from collections.abc import Callable
+
+from .tables import (
+    BAD_ARGUMENT,
+    MISSING,
+    AddressListTable,
+    ActiveTable,
+    HotspotUserTable,
+    InterfaceTable,
+    Menu,
+    ProfileTable,
+    QueueTable,
+    Row,
+    SecretTable,
+    Table,
+    Trap,
+)
+from .traffic import Counter, Shape
+from .values import (
+    format_duration,
+    ip_address_or_none,
+    parse_rate_pair,
+    queue_target_tokens,
+)
+
+VERSION = "7.16.2 (stable)"
+BOARD_NAME = "RB4011iGS+"
+# An unlimited customer still only has the access link.
+LINK_BITS = (100_000_000, 100_000_000)
+POOL_START = ipaddress.IPv4Address("100.64.0.2")
+MIKROTIK_OUI = "D4:CA:6D"
+CPE_OUI = "50:C7:BF"  # customers' PPPoE clients: a common home-router vendor
+PPPOE_SERVICES = ("any", "pppoe")
+TOTAL_MEMORY = 1024 * 1024 * 1024
+
+
+class Session:
+    """One connected PPPoE customer: the /ppp/active row and its <pppoe-NAME> interface."""
+
+    __slots__ = (
+        "name",
+        "started",
+        "address",
+        "caller_id",
+        "session_id",
+        "counter",
+        "profile_limit",
+        "use_up",
+        "use_down",
+        "queue",
+        "active_row",
+        "interface_row",
+        "connected",
+    )
+
+    link_up = True
+
+    def __repr__(self) -> str:
+        return f"<Session {self.name} {self.address}>"
+
+
+class Port:
+    __slots__ = ("counter", "link_up", "rate_up", "rate_down")
+
+    def __init__(self, counter: Counter, link_up: bool, rate_up: float, rate_down: float) -> None:
+        self.counter = counter
+        self.link_up = link_up
+        self.rate_up = rate_up
+        self.rate_down = rate_down
+
+
+class QueueState:
+    __slots__ = ("counter", "shaped")
+
+    def __init__(self, counter: Counter) -> None:
+        self.counter = counter
+        self.shaped: set[Session] = set()
+
+
+def _single_item_reply(attrs: dict[str, str], args: dict[str, str]) -> list[list[str]]:
+    keys = attrs.keys()
+    if ".proplist" in args:
+        keys = [key.strip() for key in args[".proplist"].split(",") if key.strip()]
+    return [["!re", *(f"={key}={attrs[key]}" for key in keys if key in attrs)], ["!done"]]
+
+
+class SystemResource(Menu):
+    path = "/system/resource"
+    verbs = frozenset({"print", "getall"})
+
+    def __init__(self, router: RouterState) -> None:
+        self.router = router
+
+    def run(self, verb, args, queries, now):
+        if verb not in self.verbs:
+            raise Trap("no such command", MISSING)
+        Table.check_only(args, {".proplist", "without-paging"})
+        router = self.router
+        sessions = len(router.sessions)
+        bucket = random.Random(f"{router.seed}:{router.identity}:cpu:{int(now // 10)}")
+        cpu_load = min(100, 2 + sessions // 60 + bucket.randint(0, 6))
+        used = 160 * 1024 * 1024 + sessions * 48 * 1024 + bucket.randint(0, 4 * 1024 * 1024)
+        attrs = {
+            "uptime": format_duration(now - router.boot_time),
+            "version": router.version,
+            "build-time": "2024-12-03 10:26:14",
+            "factory-software": "6.44.6",
+            "free-memory": str(TOTAL_MEMORY - used),
+            "total-memory": str(TOTAL_MEMORY),
+            "cpu": "ARMv7",
+            "cpu-count": "4",
+            "cpu-frequency": "1400",
+            "cpu-load": str(cpu_load),
+            "free-hdd-space": "456335360",
+            "total-hdd-space": "536870912",
+            "architecture-name": "arm",
+            "board-name": router.board_name,
+            "platform": "MikroTik",
+        }
+        return _single_item_reply(attrs, args)
+
+
+class SystemIdentity(Menu):
+    path = "/system/identity"
+    verbs = frozenset({"print", "getall", "set"})
+
+    def __init__(self, router: RouterState) -> None:
+        self.router = router
+
+    def run(self, verb, args, queries, now):
+        if verb not in self.verbs:
+            raise Trap("no such command", MISSING)
+        if verb == "set":
+            Table.check_only(args, {"name"})
+            if "name" in args:
+                if not args["name"]:
+                    raise Trap("value of name must not be empty", BAD_ARGUMENT)
+                self.router.identity = args["name"]
+            return [["!done"]]
+        Table.check_only(args, {".proplist", "without-paging"})
+        return _single_item_reply({"name": self.router.identity}, args)
+
+
+class RouterState:
+    def __init__(
+        self,
+        *,
+        identity: str = "MikroTik",
+        username: str = "admin",
+        password: str = "",
+        seed: int | str = 0,
+        clock: Callable[[], float] | None = None,
+        connect_delay: float = 2.0,
+        online_ratio: float = 1.0,
+        version: str = VERSION,
+        board_name: str = BOARD_NAME,
+    ) -> None:
+        self.lock = threading.RLock()
+        self.identity = identity
+        self.username = username
+        self.password = password
+        self.seed = seed
+        self.clock = clock or time.monotonic
+        self.connect_delay = connect_delay
+        self.online_ratio = online_ratio
+        self.version = version
+        self.board_name = board_name
+        self.offline: set[str] = set()
+        self.reboots = 0
+
+        self._rng = random.Random(f"{seed}:{identity}")
+        now = self.clock()
+        self._wall_offset = time.time() - now
+        # A router found running has been up for a while.
+        self.boot_time = now - self._rng.uniform(3 * 3600, 40 * 86400)
+
+        self.secrets = SecretTable(self)
+        self.profiles = ProfileTable(self)
+        self.active = ActiveTable(self)
+        self.queues = QueueTable(self)
+        self.address_lists = AddressListTable(self)
+        self.hotspot_users = HotspotUserTable(self)
+        self.interfaces = InterfaceTable(self)
+        self.tables: list[Table] = [
+            self.secrets,
+            self.profiles,
+            self.active,
+            self.queues,
+            self.address_lists,
+            self.hotspot_users,
+            self.interfaces,
+        ]
+        for table in self.tables:
+            table.next_num = self._rng.randrange(0x10, 0x400)
+        self.profiles.install_builtins()
+        self.menus: dict[str, Menu] = {table.path: table for table in self.tables}
+        self.menus["/system/resource"] = SystemResource(self)
+        self.menus["/system/identity"] = SystemIdentity(self)
+        self._directories = {
+            "/".join(path.split("/")[:depth]) for path in self.menus for depth in range(2, path.count("/") + 1)
+        }
+
+        self.sessions: dict[str, Session] = {}
+        self.sessions_by_address: dict[str, Session] = {}
+        self.queues_by_token: dict[str, list[Row]] = {}
+        self._pending: list[tuple[float, int, Row]] = []
+        self._sequence = 0
+        self._pool: dict[str, str] = {}
+        self._next_session_id = 0x81C00000 + self._rng.randrange(0x10000)
+        self._install_ports(now)
+
+    # -- entry points ------------------------------------------------------
+
+    def check_login(self, name: str, password: str) -> bool:
+        return name == self.username and password == self.password
+
+    def execute(self, words: list[str]) -> list[list[str]]:
+        """Run one API sentence (command word first, no .tag) and return the reply sentences."""
+        command = words[0]
+        args: dict[str, str] = {}
+        queries: list[str] = []
+        for word in words[1:]:
+            if word.startswith("="):
+                key, _, value = word[1:].partition("=")
+                args[key] = value
+            elif word.startswith("?"):
+                queries.append(word)
+        with self.lock:
+            now = self.clock()
+            self._advance(now)
+            try:
+                menu, verb = self._lookup(command)
+                return menu.run(verb, args, queries, now)
+            except Trap as trap:
+                return trap.sentences()
+
+    def run(self, command: str, **attrs: str) -> list[dict[str, str]]:
+        """Python shortcut for ``execute``: attributes in, reply rows as plain string dicts out.
+
+        Raises ``Trap`` when the router answers with ``!trap``. The ``!done``
+        sentence's attributes (``ret`` after add) come last when present.
+        """
+        words = [command, *(f"={key}={value}" for key, value in attrs.items())]
+        rows = []
+        for sentence in self.execute(words):
+            reply, attributes = sentence[0], dict(word[1:].split("=", 1) for word in sentence[1:])
+            if reply == "!trap":
+                category = attributes.get("category")
+                raise Trap(attributes.get("message", ""), int(category) if category else None)
+            if attributes:
+                rows.append(attributes)
+        return rows
+
+    def _lookup(self, command: str) -> tuple[Menu, str]:
+        menu_path, _, verb = command.rpartition("/")
+        menu = self.menus.get(menu_path)
+        if menu is not None:
+            return menu, verb
+        # RouterOS names the first part of the path it does not know.
+        path = ""
+        segments = command.strip("/").split("/")
+        for index, segment in enumerate(segments):
+            path = f"{path}/{segment}"
+            if path in self.menus or path in self._directories or index == len(segments) - 1:
+                continue
+            raise Trap(
+                f"no such command or directory ({segment})",
+                MISSING,
+                more=(("no such command prefix", MISSING),),
+            )
+        raise Trap("no such command", MISSING)
+
+    # -- time --------------------------------------------------------------
+
+    def now(self) -> float:
+        return self.clock()
+
+    def wall_time(self, now: float) -> str:
+        return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now + self._wall_offset))
+
+    def _advance(self, now: float) -> None:
+        while self._pending and self._pending[0][0] <= now:
+            due, _, secret = heapq.heappop(self._pending)
+            if secret.state != due or not self.secrets.contains(secret):
+                continue
+            secret.state = None
+            if self._may_connect(secret):
+                self._start_session(secret, due)
+
+    # -- PPPoE sessions ----------------------------------------------------
+
+    def wants_online(self, name: str) -> bool:
+        if name in self.offline:
+            return False
+        if self.online_ratio >= 1:
+            return True
+        return random.Random(f"{self.seed}:online:{name}").random() < self.online_ratio
+
+    def _may_connect(self, secret: Row) -> bool:
+        attrs = secret.attrs
+        return (
+            attrs["disabled"] == "false"
+            and attrs["service"] in PPPOE_SERVICES
+            and attrs["name"] not in self.sessions
+            and self.wants_online(attrs["name"])
+        )
+
+    def _schedule(self, secret: Row, now: float) -> None:
+        if secret.state is not None or not self._may_connect(secret):
+            return
+        due = now + self.connect_delay
+        secret.state = due
+        self._sequence += 1
+        heapq.heappush(self._pending, (due, self._sequence, secret))
+
+    def secret_changed(self, secret: Row, old: dict[str, str] | None, now: float) -> None:
+        # An active session outlives its secret being disabled or edited, as on RouterOS;
+        # the secret only decides whether the customer may connect again.
+        if self._may_connect(secret):
+            self._schedule(secret, now)
+        else:
+            secret.state = None
+
+    def profile_renamed(self, old_name: str, new_name: str) -> None:
+        for secret in self.secrets.rows.values():
+            if secret.attrs.get("profile") == old_name:
+                secret.attrs["profile"] = new_name
+
+    def _address_for(self, secret: Row, profile: Row | None) -> str:
+        for candidate in (secret.attrs.get("remote-address"), profile.attrs.get("remote-address") if profile else None):
+            if candidate and ip_address_or_none(candidate) is not None and candidate not in self.sessions_by_address:
+                return candidate
+        name = secret.attrs["name"]
+        address = self._pool.get(name)
+        if address is None or address in self.sessions_by_address:
+            address = str(POOL_START + len(self._pool))
+            self._pool[name] = address
+        return address
+
+    def _start_session(self, secret: Row, at: float) -> Session:
+        name = secret.attrs["name"]
+        profile = self.profiles.by_key.get(secret.attrs["profile"])
+        draw = random.Random(f"{self.seed}:use:{name}")
+        session = Session()
+        session.name = name
+        session.started = at
+        session.address = self._address_for(secret, profile)
+        session.caller_id = secret.attrs.get("caller-id") or ":".join(
+            [CPE_OUI, *(f"{draw.randrange(256):02X}" for _ in range(3))]
+        )
+        self._next_session_id += 1
+        session.session_id = f"0x{self._next_session_id:08X}"
+        # The profile's rate-limit applies from connect time: editing it later needs a reconnect.
+        session.profile_limit = parse_rate_pair(profile.attrs["rate-limit"]) if profile and profile.attrs.get("rate-limit") else None
+        session.use_down = draw.uniform(0.15, 0.7)
+        session.use_up = session.use_down * draw.uniform(0.1, 0.35)
+        session.counter = Counter(Shape(f"{self.seed}:{name}"), at)
+        session.queue = None
+        session.connected = True
+        session.active_row = self.active.insert(
+            {
+                "name": name,
+                "service": "pppoe",
+                "caller-id": session.caller_id,
+                "encoding": "",
+                "address": session.address,
+                "session-id": session.session_id,
+                "limit-bytes-in": "0",
+                "limit-bytes-out": "0",
+                "radius": "false",
+            },
+            state=session,
+        )
+        session.interface_row = self.interfaces.insert(
+            {
+                "name": f"<pppoe-{name}>",
+                "type": "pppoe-in",
+                "mtu": "1480",
+                "actual-mtu": "1480",
+                "rx-drop": "0",
+                "tx-drop": "0",
+                "rx-error": "0",
+                "tx-error": "0",
+                "dynamic": "true",
+                "disabled": "false",
+            },
+            state=session,
+        )
+        self.sessions[name] = session
+        self.sessions_by_address[session.address] = session
+        self._retune(at, [session], ())
+        return session
+
+    def end_session(self, session: Session, now: float, *, reconnect: bool) -> None:
+        if not session.connected:
+            return
+        session.connected = False
+        self.active.delete(session.active_row)
+        self.interfaces.delete(session.interface_row)
+        if self.sessions.get(session.name) is session:
+            del self.sessions[session.name]
+        if self.sessions_by_address.get(session.address) is session:
+            del self.sessions_by_address[session.address]
+        self._retune(now, [session], ())
+        if reconnect:
+            secret = self.secrets.by_key.get(session.name)
+            if secret is not None:
+                self._schedule(secret, now)
+
+    # -- traffic shaping ---------------------------------------------------
+
+    def _sessions_for(self, tokens) -> set[Session]:
+        found = set()
+        for token in tokens:
+            if token.startswith("<pppoe-") and token.endswith(">"):
+                session = self.sessions.get(token[7:-1])
+            else:
+                session = self.sessions_by_address.get(token)
+            if session is not None:
+                found.add(session)
+        return found
+
+    def _shaping_queue(self, session: Session) -> Row | None:
+        """The first enabled queue whose target is this customer: the one their traffic passes."""
+        best = None
+        for token in (f"<pppoe-{session.name}>", session.address):
+            for queue in self.queues_by_token.get(token, ()):
+                if queue.attrs["disabled"] == "false" and (best is None or queue.num < best.num):
+                    best = queue
+        return best
+
+    def _session_limit(self, session: Session) -> tuple[int, int]:
+        limit = None
+        if session.queue is not None:
+            pair = parse_rate_pair(session.queue.attrs["max-limit"])
+            if pair and any(pair):
+                limit = pair
+        if limit is None:
+            limit = session.profile_limit or LINK_BITS
+        return limit[0] or LINK_BITS[0], limit[1] or LINK_BITS[1]
+
+    def _retune(self, now: float, sessions, queues) -> None:
+        queues = set(queues)
+        for session in sessions:
+            if session.queue is not None:
+                session.queue.state.shaped.discard(session)
+                queues.add(session.queue)
+            session.queue = self._shaping_queue(session) if session.connected else None
+            if session.queue is not None:
+                session.queue.state.shaped.add(session)
+                queues.add(session.queue)
+            if session.connected:
+                up, down = self._session_limit(session)
+                session.counter.set_rate(now, up / 8 * session.use_up, down / 8 * session.use_down)
+            else:
+                session.counter.set_rate(now, 0, 0)
+        for queue in queues:
+            if self.queues.contains(queue):
+                shaped = queue.state.shaped
+                queue.state.counter.set_rate(
+                    now,
+                    sum(session.counter.rate_up for session in shaped),
+                    sum(session.counter.rate_down for session in shaped),
+                )
+
+    def _index_queue(self, queue: Row, target: str) -> list[str]:
+        tokens = queue_target_tokens(target)
+        for token in tokens:
+            self.queues_by_token.setdefault(token, []).append(queue)
+        return tokens
+
+    def _unindex_queue(self, queue: Row, target: str) -> list[str]:
+        tokens = queue_target_tokens(target)
+        for token in tokens:
+            listed = self.queues_by_token.get(token)
+            if listed and queue in listed:
+                listed.remove(queue)
+                if not listed:
+                    del self.queues_by_token[token]
+        return tokens
+
+    def queue_added(self, queue: Row, now: float) -> None:
+        queue.state = QueueState(Counter(Shape(f"{self.seed}:{queue.attrs['name']}"), now))
+        tokens = self._index_queue(queue, queue.attrs["target"])
+        self._retune(now, self._sessions_for(tokens), [queue])
+
+    def queue_changed(self, queue: Row, old: dict[str, str], now: float) -> None:
+        old_tokens = self._unindex_queue(queue, old["target"])
+        new_tokens = self._index_queue(queue, queue.attrs["target"])
+        affected = self._sessions_for(old_tokens) | self._sessions_for(new_tokens) | set(queue.state.shaped)
+        self._retune(now, affected, [queue])
+
+    def queue_removed(self, queue: Row, now: float) -> None:
+        self._unindex_queue(queue, queue.attrs["target"])
+        affected = set(queue.state.shaped)
+        queue.state.shaped.clear()
+        for session in affected:
+            session.queue = None
+        self._retune(now, affected, ())
+
+    # -- ports -------------------------------------------------------------
+
+    def _install_ports(self, now: float) -> None:
+        draw = random.Random(f"{self.seed}:{self.identity}:ports")
+        # ether1 faces the upstream, ether2 the access switches; the rest are unplugged.
+        wan_down = draw.uniform(20e6, 60e6)
+        wan_up = wan_down * draw.uniform(0.1, 0.25)
+        rates = {1: (wan_down, wan_up), 2: (wan_up, wan_down)}
+        for number in range(1, 6):
+            rx, tx = rates.get(number, (0.0, 0.0))
+            mac = ":".join([MIKROTIK_OUI, *(f"{draw.randrange(256):02X}" for _ in range(2)), f"{number:02X}"])
+            port = Port(Counter(Shape(f"{self.seed}:{self.identity}:ether{number}"), now), number in rates, rx, tx)
+            port.counter.set_rate(now, rx, tx)
+            # The router has been up for a while before we found it, and counting all along.
+            port.counter.up = rx * (now - self.boot_time)
+            port.counter.down = tx * (now - self.boot_time)
+            self.interfaces.insert(
+                {
+                    "name": f"ether{number}",
+                    "default-name": f"ether{number}",
+                    "type": "ether",
+                    "mtu": "1500",
+                    "actual-mtu": "1500",
+                    "mac-address": mac,
+                    "rx-drop": "0",
+                    "tx-drop": "0",
+                    "rx-error": "0",
+                    "tx-error": "0",
+                    "dynamic": "false",
+                    "disabled": "false",
+                },
+                state=port,
+            )
+
+    def port_changed(self, row: Row, now: float) -> None:
+        port = row.state
+        if row.attrs["disabled"] == "true" or not port.link_up:
+            port.counter.set_rate(now, 0, 0)
+        else:
+            port.counter.set_rate(now, port.rate_up, port.rate_down)
+
+    # -- Python API (tests, the management command) ------------------------
+
+    def reboot(self) -> None:
+        """Counters to zero, sessions dropped (they dial back in), new .id everywhere, uptime 0."""
+        with self.lock:
+            now = self.clock()
+            self._advance(now)
+            for session in list(self.sessions.values()):
+                self.end_session(session, now, reconnect=False)
+            for queue in self.queues.rows.values():
+                queue.state.counter.reset(now)
+            for row in self.interfaces.rows.values():
+                row.state.counter.reset(now)
+            self.address_lists.drop_dynamic()
+            for table in self.tables:
+                first = next(iter(sorted(num for num in table.rows if num not in (0, 0xFFFFFFFE))), None)
+                base = self._rng.randrange(0x10, 0x800)
+                if base == first:
+                    base += 1
+                table.renumber(base)
+            self._pending.clear()
+            for secret in self.secrets.rows.values():
+                secret.state = None
+                self._schedule(secret, now)
+            self.boot_time = now
+            self.reboots += 1
+
+    def drop_session(self, name: str, *, reconnect: bool = True) -> bool:
+        """The customer's link dropped (CPE rebooted, fibre cut). False if they were not connected."""
+        with self.lock:
+            now = self.clock()
+            self._advance(now)
+            session = self.sessions.get(name)
+            if session is None:
+                return False
+            self.end_session(session, now, reconnect=reconnect)
+            return True
+
+    def set_offline(self, name: str, offline: bool = True) -> None:
+        """Keep a customer from dialling in (their CPE is off), or let them again."""
+        with self.lock:
+            now = self.clock()
+            self._advance(now)
+            if offline:
+                self.offline.add(name)
+                return
+            self.offline.discard(name)
+            secret = self.secrets.by_key.get(name)
+            if secret is not None:
+                self._schedule(secret, now)
+
+    def session(self, name: str) -> dict[str, str] | None:
+        """What /ppp/active and /interface say about a connected customer, or None."""
+        with self.lock:
+            now = self.clock()
+            self._advance(now)
+            session = self.sessions.get(name)
+            if session is None:
+                return None
+            rx, tx = session.counter.read(now)
+            return {
+                ".id": session.active_row.id,
+                "name": name,
+                "address": session.address,
+                "caller-id": session.caller_id,
+                "uptime": format_duration(now - session.started),
+                "rx-byte": str(rx),
+                "tx-byte": str(tx),
+            }
+
+    def session_names(self) -> list[str]:
+        with self.lock:
+            self._advance(self.clock())
+            return list(self.sessions)

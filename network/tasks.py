@@ -1,0 +1,64 @@
+"""Celery entry points for the network app: ids in, services do the work. Periodic jobs are declared
+in ispbill/celery.py; each fans out one task per router so a slow router delays only itself."""
+
+from celery import shared_task
+from django.db.models import Q
+from django.utils import timezone
+
+from . import services
+from .models import ProvisioningTask, Router
+
+RECONCILE_BUSY_RETRY_SECONDS = 20
+RECONCILE_BUSY_RETRIES = 15
+
+
+@shared_task(ignore_result=True)
+def drain_router_outbox(router_id: int) -> None:
+    """Apply one router's waiting changes (queued after every commit that wrote an outbox entry)."""
+    services.outbox_drain(router_id=router_id)
+
+
+@shared_task(ignore_result=True)
+def drain_due_outboxes() -> None:
+    """Safety net: wake the drainer of every router with changes whose back-off is over, in case a
+    wake-up was lost (broker down at commit time, worker restarted mid-drain)."""
+    now = timezone.now()
+    due = (
+        ProvisioningTask.objects.exclude(status=ProvisioningTask.Status.DONE)
+        .filter(next_attempt_at__lte=now, router__is_active=True)
+        .filter(Q(router__outbox_retry_at__isnull=True) | Q(router__outbox_retry_at__lte=now))
+        .values_list("router_id", flat=True)
+        .distinct()
+    )
+    for router_id in due:
+        drain_router_outbox.delay(router_id)
+
+
+@shared_task(bind=True, ignore_result=True, max_retries=RECONCILE_BUSY_RETRIES)
+def reconcile_router_task(self, router_id: int, requested_by_id: int | None = None) -> None:
+    from django.contrib.auth import get_user_model
+
+    requested_by = get_user_model().objects.filter(pk=requested_by_id).first() if requested_by_id else None
+    report = services.reconcile_router(router_id=router_id, requested_by=requested_by)
+    if report is None:  # the drainer holds the router: compare after it is done
+        raise self.retry(countdown=RECONCILE_BUSY_RETRY_SECONDS)
+
+
+@shared_task(ignore_result=True)
+def reconcile_all_routers() -> None:
+    for router_id in Router.objects.filter(is_active=True).values_list("pk", flat=True):
+        reconcile_router_task.delay(router_id)
+
+
+@shared_task(ignore_result=True)
+def check_router_health(router_id: int) -> None:
+    router = Router.objects.filter(pk=router_id, is_active=True).first()
+    if router is None:
+        return
+    services.router_check_health(router=router)  # wakes the drainer itself when the router came back
+
+
+@shared_task(ignore_result=True)
+def check_all_routers_health() -> None:
+    for router_id in Router.objects.filter(is_active=True).values_list("pk", flat=True):
+        check_router_health.delay(router_id)

@@ -1,0 +1,37 @@
+"""Small formatting helpers for the router screens."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def duration(seconds) -> str:
+    """Uptime as people read it: "12d 4h", "3h 5m", "42s"; "—" when unknown."""
+    if seconds in (None, ""):
+        return "—"
+    seconds = int(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return _("%(d)sd %(h)sh") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)sh %(m)sm") % {"h": hours, "m": minutes}
+    if minutes:
+        return _("%(m)sm %(s)ss") % {"m": minutes, "s": secs}
+    return _("%(s)ss") % {"s": secs}
+
+
+@register.filter
+def ago(moment) -> str:
+    """"just now", or "5 minutes ago", for a last-seen time."""
+    from django.utils import timezone
+    from django.utils.timesince import timesince
+
+    if not moment:
+        return _("never")
+    if (timezone.now() - moment).total_seconds() < 60:
+        return _("just now")
+    return _("%(time)s ago") % {"time": timesince(moment)}

@@ -1,0 +1,127 @@
+"""Forms of the payment screens: record, reverse, staff credit, filters, and the collector's call log."""
+
+import uuid
+from datetime import datetime, time
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from billing.models import LedgerEntry
+from customers.models import CallLog
+from ispbill.core.forms import MarkInvalidMixin
+
+from .models import Payment
+
+STAFF_METHODS = [choice for choice in Payment.Method.choices if choice[0] != Payment.Method.ONLINE]
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"})
+
+
+def _moment_on(day):
+    """A payment dated today is received now; an earlier date (a late entry) at noon that day."""
+    if day == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(day, time(12, 0)))
+
+
+class PaymentForm(MarkInvalidMixin, forms.Form):
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2,
+                                widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
+    method = forms.ChoiceField(label=_("Method"), choices=STAFF_METHODS, initial=Payment.Method.CASH)
+    reference = forms.CharField(label=_("Reference"), max_length=100, required=False,
+                                help_text=_("Transaction id, cheque or bank reference; required unless cash."))
+    received_on = forms.DateField(label=_("Received on"), widget=_date_input())
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+    confirm_large = forms.BooleanField(label=_("I confirm this large amount"), required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].initial = timezone.localdate()
+        self.fields["idempotency_key"].initial = uuid.uuid4().hex
+
+    def clean_received_on(self):
+        day = self.cleaned_data["received_on"]
+        if day > timezone.localdate():
+            raise ValidationError(_("A payment cannot be received in the future."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if data.get("method") and data["method"] != Payment.Method.CASH and not data.get("reference", "").strip():
+            self.add_error("reference", _("Enter the transaction, cheque or bank reference for a non-cash payment."))
+        return data
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "amount": data["amount"], "method": data["method"], "reference": data["reference"],
+            "received_at": _moment_on(data["received_on"]), "note": data["note"],
+            "confirm_large": data["confirm_large"], "idempotency_key": data["idempotency_key"],
+        }
+
+
+class ReverseForm(MarkInvalidMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Shown on the customer's statement and in the audit log."))
+
+
+class CreditForm(MarkInvalidMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=[
+        (LedgerEntry.Kind.CREDIT, _("Credit (goodwill, compensation)")),
+        (LedgerEntry.Kind.ADJUSTMENT, _("Adjustment (correction)")),
+    ])
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2,
+                                widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
+    reason = forms.CharField(label=_("Reason"), max_length=255,
+                             help_text=_("Shown on the customer's statement."))
+
+
+class PaymentFilterForm(forms.Form):
+    method = forms.ChoiceField(label=_("Method"), required=False, choices=[("", _("All methods")), *Payment.Method.choices])
+    date_from = forms.DateField(label=_("From"), required=False, widget=_date_input())
+    date_to = forms.DateField(label=_("To"), required=False, widget=_date_input())
+    cashier = forms.ModelChoiceField(label=_("Cashier"), required=False, queryset=None, empty_label=_("All cashiers"))
+    branch = forms.ModelChoiceField(label=_("Branch"), required=False, queryset=None, empty_label=_("All branches"))
+
+    def __init__(self, *args, cashiers, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cashier"].queryset = cashiers
+        self.fields["branch"].queryset = branches
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+DUE_SORTS = [("overdue", _("Most days overdue")), ("due", _("Largest amount due")), ("name", _("Name"))]
+
+
+class DueFilterForm(forms.Form):
+    area = forms.ModelChoiceField(label=_("Area"), required=False, queryset=None, empty_label=_("All areas"))
+    branch = forms.ModelChoiceField(label=_("Branch"), required=False, queryset=None, empty_label=_("All branches"))
+    collector = forms.ModelChoiceField(label=_("Last called by"), required=False, queryset=None, empty_label=_("Anyone"))
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=DUE_SORTS)
+
+    def __init__(self, *args, areas, branches, collectors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        self.fields["branch"].queryset = branches
+        self.fields["collector"].queryset = collectors
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class CallLogForm(MarkInvalidMixin, forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=CallLog.Outcome.choices)
+    promise_to_pay_date = forms.DateField(label=_("Promised to pay by"), required=False, widget=_date_input(),
+                                          help_text=_("Only when the customer promised to pay."))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,171 @@
+"""Branch-scoped reads of payments, the allocation preview, the daily collection summary and the due list."""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, DecimalField, F, Max, Min, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from billing.models import Invoice
+from billing.selectors import OPEN_STATUSES, available_credit, open_invoices
+from customers.models import CallLog, Customer
+from customers.selectors import customers_visible_to, scope_to_branches
+from ispbill.core.money import ZERO, to_money
+
+from .models import Payment
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def payments_visible_to(user) -> QuerySet[Payment]:
+    return scope_to_branches(Payment.objects.all(), user, field="customer__branch")
+
+
+def payment_get_for_staff(*, user, pk: int) -> Payment:
+    return get_object_or_404(
+        payments_visible_to(user).select_related("customer__area", "customer__branch", "received_by", "reseller"), pk=pk
+    )
+
+
+def payments_for_customer(customer: Customer) -> QuerySet[Payment]:
+    return customer.payments.select_related("received_by").order_by("-received_at", "-id")
+
+
+def payment_allocations(payment: Payment):
+    return payment.allocations.select_related("invoice").order_by("id")
+
+
+def _day_start(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def payments_filtered(*, user, method=None, date_from=None, date_to=None, cashier=None, branch=None) -> QuerySet[Payment]:
+    payments = payments_visible_to(user).select_related("customer__branch", "received_by")
+    if method:
+        payments = payments.filter(method=method)
+    if date_from:
+        payments = payments.filter(received_at__gte=_day_start(date_from))
+    if date_to:
+        payments = payments.filter(received_at__lt=_day_start(date_to + timedelta(days=1)))
+    if cashier:
+        payments = payments.filter(received_by=cashier)
+    if branch:
+        payments = payments.filter(customer__branch=branch)
+    return payments.order_by("-received_at", "-id")
+
+
+def collection_summary(payments: QuerySet[Payment]) -> dict:
+    """Money collected per method (reversed payments left out, and counted apart)."""
+    completed = payments.filter(status=Payment.Status.COMPLETED)
+    labels = dict(Payment.Method.choices)
+    rows = [
+        {"method": row["method"], "label": labels.get(row["method"], row["method"]), "count": row["count"], "total": row["total"]}
+        for row in completed.order_by().values("method").annotate(count=Count("id"), total=Sum("amount")).order_by("method")
+    ]
+    return {
+        "rows": rows,
+        "total": sum((row["total"] for row in rows), ZERO),
+        "count": sum(row["count"] for row in rows),
+        "reversed": payments.filter(status=Payment.Status.REVERSED).count(),
+    }
+
+
+def cashiers_visible_to(user):
+    """Staff who have received payments the user may see."""
+    ids = payments_visible_to(user).exclude(received_by=None).values("received_by").distinct()
+    return get_user_model().objects.filter(pk__in=ids).order_by("username")
+
+
+@dataclass(frozen=True)
+class PreviewLine:
+    invoice: Invoice
+    share: Decimal
+    due_after: Decimal
+
+
+@dataclass(frozen=True)
+class AllocationPreview:
+    amount: Decimal
+    lines: list[PreviewLine]
+    credit_after: Decimal
+    already_credit: Decimal
+
+
+def allocation_preview(*, customer: Customer, amount) -> AllocationPreview | None:
+    """What a payment of `amount` would pay, oldest due first, and what would be left as credit —
+    the same order billing.services.credit_apply uses."""
+    try:
+        amount = to_money(amount)
+    except (TypeError, ValueError):
+        return None
+    if amount <= ZERO:
+        return None
+    already = available_credit(customer_id=customer.pk)
+    money = amount + already
+    lines = []
+    for invoice in open_invoices(customer_id=customer.pk):
+        if money <= ZERO:
+            break
+        share = min(money, invoice.total - invoice.amount_paid)
+        if share <= ZERO:
+            continue
+        money -= share
+        lines.append(PreviewLine(invoice=invoice, share=share, due_after=invoice.total - invoice.amount_paid - share))
+    return AllocationPreview(amount=amount, lines=lines, credit_after=money, already_credit=already)
+
+
+# Due list -----------------------------------------------------------------------------------------
+
+
+def due_customers(*, user, area=None, branch=None, collector=None, sort: str = "overdue") -> QuerySet[Customer]:
+    """Customers owing money, with what they owe, their oldest open due date, their last payment and
+    their latest call."""
+    open_rows = Invoice.objects.filter(customer=OuterRef("pk"), status__in=OPEN_STATUSES).order_by().values("customer")
+    due = Subquery(open_rows.annotate(s=Sum(F("total") - F("amount_paid"))).values("s")[:1], output_field=MONEY)
+    oldest = Subquery(open_rows.annotate(d=Min("due_date")).values("d")[:1])
+    last_payment = Subquery(
+        Payment.objects.filter(customer=OuterRef("pk"), status=Payment.Status.COMPLETED).order_by()
+        .values("customer").annotate(at=Max("received_at")).values("at")[:1]
+    )
+    latest_call = CallLog.objects.filter(customer=OuterRef("pk")).order_by("-called_at", "-id")
+    customers = (
+        customers_visible_to(user)
+        .select_related("area", "branch")
+        .annotate(
+            amount_due=Coalesce(due, ZERO, output_field=MONEY), oldest_due_date=oldest, last_payment_at=last_payment,
+            last_call_id=Subquery(latest_call.values("pk")[:1]),
+            last_called_by_id=Subquery(latest_call.values("called_by")[:1]),
+        )
+        .filter(amount_due__gt=0)
+    )
+    if area:
+        customers = customers.filter(area=area)
+    if branch:
+        customers = customers.filter(branch=branch)
+    if collector:
+        customers = customers.filter(last_called_by_id=collector.pk)
+    order = {"due": ["-amount_due", "pk"], "name": ["name", "pk"]}.get(sort, ["oldest_due_date", "pk"])
+    return customers.order_by(*order)
+
+
+def attach_latest_calls(customers) -> None:
+    """One query for the latest call of every customer on the page."""
+    calls = CallLog.objects.select_related("called_by").in_bulk([c.last_call_id for c in customers if c.last_call_id])
+    today = timezone.localdate()
+    for customer in customers:
+        customer.last_call = calls.get(customer.last_call_id)
+        customer.days_overdue = max(0, (today - customer.oldest_due_date).days) if customer.oldest_due_date else 0
+
+
+def collectors_visible_to(user):
+    """Staff who logged calls to customers the user may see."""
+    ids = CallLog.objects.filter(customer__in=customers_visible_to(user)).values("called_by").distinct()
+    return get_user_model().objects.filter(pk__in=ids).order_by("username")
+
+
+def calls_for_customer(customer: Customer, *, limit: int = 10):
+    return customer.call_logs.select_related("called_by")[:limit]

@@ -1,0 +1,51 @@
+import os
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from tests.factories import admin_user, make_customer
+
+
+def pytest_collection_modifyitems(config, items):
+    # The postgres marker means "row locks and real concurrency": it needs PostgreSQL, which CI always has.
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (CI does)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Production hashing is deliberately slow; tests check behaviour, not hash strength."""
+    override = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    override.enable()
+    yield
+    override.disable()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def admin(db):
+    return admin_user()
+
+
+@pytest.fixture
+def staff_client(client, admin):
+    client.force_login(admin)
+    return client
+
+
+@pytest.fixture
+def customer(db):
+    return make_customer()
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"

@@ -1,0 +1,222 @@
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from customers.models import Area, Branch, Customer, Lead, Package, Subscription
+from customers.selectors import customers_visible_to
+from fieldservice.models import FieldTask
+from ispbill.accounts.models import User
+from ispbill.core.models import AuditLog
+from ispbill.core.phone import normalize_phone
+from network.models import Router
+from resellers.models import Reseller
+
+CUSTOMERS, LEADS = 30, 10
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    # The demo hashes a dozen passwords per run; the default hasher would dominate the test's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed(customers=CUSTOMERS, leads=LEADS):
+    call_command("seed_demo", customers=customers, leads=leads, quiet=True)
+
+
+def every_row() -> dict[str, list[tuple]]:
+    """All rows of every table, including many-to-many tables, as plain tuples in primary-key order."""
+    rows = {}
+    for model in apps.get_models(include_auto_created=True):
+        columns = [f.attname for f in model._meta.concrete_fields]
+        rows[model._meta.label] = list(model.objects.order_by("pk").values_list(*columns))
+    return rows
+
+
+def portal_customer() -> Customer:
+    return Customer.objects.get(user__isnull=False)
+
+
+def sign_in(client, surface: str, username: str, password: str):
+    return client.post(reverse(f"{surface}:login"), {"username": username, "password": password})
+
+
+@pytest.mark.django_db
+def test_seed_creates_the_catalogue_customers_and_leads_asked_for():
+    seed()
+
+    assert Branch.objects.count() == 3
+    assert set(Branch.objects.values_list("name", flat=True)) == {"Mirpur", "Dhanmondi", "Uttara"}
+    for branch in Branch.objects.all():
+        assert 5 <= branch.areas.count() <= 8
+        assert branch.routers.count() == 2
+    assert Area.objects.filter(name="Mirpur 10", branch__code="MIR").exists()
+    assert Router.objects.count() == 6
+    assert len(set(Router.objects.values_list("api_port", flat=True))) == 6
+
+    packages = Package.objects.all()
+    assert min(p.download_mbps for p in packages) == 5 and max(p.download_mbps for p in packages) == 1000
+    assert all(Decimal("500") <= p.price <= Decimal("3000") for p in packages)
+    assert {p.type for p in packages} == set(Package.Type.values)
+    assert packages.filter(is_active=False).count() == 2
+    assert packages.exclude(ott_bundle="").exists() and packages.filter(data_cap_gb__isnull=False).exists()
+
+    converted = Lead.objects.filter(status=Lead.Status.CONVERTED)
+    assert Customer.objects.count() == CUSTOMERS + converted.count()
+    assert Counter(Lead.objects.values_list("status", flat=True)) == {
+        "new": 3, "contacted": 2, "site_survey": 2, "converted": 2, "lost": 1,
+    }
+    assert all(lead.converted_customer_id for lead in converted)
+
+    statuses = set(Customer.objects.values_list("status", flat=True))
+    assert statuses == {"active", "pending", "suspended", "closed"}
+    assert Subscription.objects.count() > Customer.objects.count()  # every customer has one, a few have two
+    assert not Customer.objects.filter(subscriptions__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_seeded_customers_look_like_dhaka_customers():
+    seed()
+    today = timezone.localdate()
+
+    for customer in Customer.objects.all():
+        assert normalize_phone(customer.phone) == customer.phone
+        assert customer.phone[:6] in {"+88013", "+88014", "+88015", "+88016", "+88017", "+88018", "+88019"}
+        assert Decimal("23.70") < customer.latitude < Decimal("23.90")
+        assert Decimal("90.34") < customer.longitude < Decimal("90.41")
+        assert customer.address.endswith(("Dhaka-1205", "Dhaka-1207", "Dhaka-1209", "Dhaka-1216", "Dhaka-1230"))
+        assert (today - customer.customer_since).days <= 3 * 366
+    assert Customer.objects.exclude(email="").exists() and Customer.objects.exclude(national_id="").exists()
+
+
+@pytest.mark.django_db
+def test_seed_account_numbers_are_gap_free_and_every_transition_has_a_reason():
+    seed()
+
+    year = timezone.localdate().year
+    numbers = sorted(Customer.objects.values_list("account_number", flat=True))
+    assert numbers == [f"{settings.ACCOUNT_NUMBER_PREFIX}-{year}-{n:05d}" for n in range(1, len(numbers) + 1)]
+
+    suspended = Subscription.objects.filter(status=Subscription.Status.SUSPENDED)
+    assert suspended.exists() and all(s.suspension_type for s in suspended)
+    transitions = AuditLog.objects.filter(action__in=["subscription.suspend", "subscription.cancel", "subscription.activate"])
+    assert transitions.count() >= Subscription.objects.exclude(status=Subscription.Status.PENDING).count()
+    assert not transitions.filter(reason="").exists()
+    assert AuditLog.objects.filter(action="customer.create").count() == Customer.objects.count()
+
+
+@pytest.mark.django_db
+def test_second_run_changes_nothing():
+    seed()
+    before = every_row()
+
+    seed()
+
+    after = every_row()
+    assert {label: len(rows) for label, rows in after.items()} == {label: len(rows) for label, rows in before.items()}
+    assert after == before
+
+
+@pytest.mark.django_db
+def test_bigger_run_keeps_the_first_customers_and_numbers_on():
+    seed(customers=20, leads=0)
+    first = list(Customer.objects.order_by("id").values_list("account_number", "name", "phone"))
+
+    seed(customers=25, leads=0)
+
+    customers = list(Customer.objects.order_by("id").values_list("account_number", "name", "phone"))
+    assert customers[:20] == first
+    assert len(customers) == 25
+    year = timezone.localdate().year
+    assert [c[0] for c in customers] == [f"CT-{year}-{n:05d}" for n in range(1, 26)]
+
+
+DEMO_LOGINS = [
+    ("staff", "admin", "demo-admin-2026"),
+    ("staff", "manager", "demo-manager-2026"),
+    ("staff", "cashier", "demo-cashier-2026"),
+    ("staff", "support", "demo-support-2026"),
+    ("staff", "supervisor", "demo-supervisor-2026"),
+    ("staff", "mirpur.cashier", "demo-mirpur-2026"),
+    ("technician", "tech", "demo-tech-2026"),
+    ("reseller", "reseller", "demo-reseller-2026"),
+    ("reseller", "reseller.uttara", "demo-reseller-2026"),
+]
+
+
+@pytest.mark.django_db
+def test_each_demo_login_signs_in_to_its_surface():
+    seed()
+
+    for surface, username, password in DEMO_LOGINS:
+        client = Client()
+        response = sign_in(client, surface, username, password)
+
+        assert response.status_code == 302, username
+        assert response["Location"] == reverse(f"{surface}:home"), username
+        assert client.get(reverse(f"{surface}:home")).status_code == 200, username
+
+
+@pytest.mark.django_db
+def test_demo_customer_signs_in_to_the_portal_by_account_number_and_by_phone(client):
+    seed()
+    customer = portal_customer()
+
+    by_account = sign_in(client, "portal", customer.account_number, "demo-customer-2026")
+    assert by_account.status_code == 302 and by_account["Location"] == reverse("portal:home")
+    page = client.get(reverse("portal:home"))
+    assert page.status_code == 200 and customer.name in page.content.decode()
+
+    client.logout()
+    national = "0" + customer.phone.removeprefix("+880")
+    by_phone = sign_in(client, "portal", national, "demo-customer-2026")
+    assert by_phone.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_demo_login_does_not_open_another_surface(client):
+    seed()
+
+    response = sign_in(client, "staff", "tech", "demo-tech-2026")
+
+    assert response.status_code == 200  # the login form again, with its error
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_roles_and_scopes_of_the_demo_logins():
+    seed()
+
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.groups.filter(name="Admin").exists()
+    assert User.objects.get(username="supervisor").groups.filter(name="Technician supervisor").exists()
+    mirpur_cashier = User.objects.get(username="mirpur.cashier")
+    assert mirpur_cashier.has_perm("customers.view_customer") and not mirpur_cashier.has_perm("customers.add_customer")
+    visible = customers_visible_to(mirpur_cashier)
+    assert visible.exists()
+    assert set(visible.values_list("branch__code", flat=True)) == {"MIR"}
+    assert Customer.objects.exclude(branch__code="MIR").exists()
+
+
+@pytest.mark.django_db
+def test_technician_reseller_and_portal_owners_have_their_own_records():
+    seed()
+
+    tech = User.objects.get(username="tech")
+    tasks = FieldTask.objects.filter(technician=tech)
+    assert tasks.filter(kind=FieldTask.Kind.INSTALLATION).exists()
+    for task in tasks.filter(kind=FieldTask.Kind.INSTALLATION):
+        assert task.subscription.status == Subscription.Status.PENDING
+
+    reseller = Reseller.objects.get(user__username="reseller")
+    assert reseller.customers.exists()
+    assert set(reseller.customers.values_list("branch", flat=True)) == {reseller.branch_id}
+
+    assert portal_customer().status == Customer.Status.ACTIVE

@@ -1,0 +1,221 @@
+"""Walks every URL of every surface as the wrong kind of user, as an anonymous visitor, and as a
+user of another branch or owner. New URLs are found automatically; a URL that takes an object id
+must say which object that is (OBJECT_FOR_URL) or this test fails and asks for it."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from customers.services import lead_create
+from ispbill.core.models import AuditLog
+from payments.services import payment_record
+from tests.factories import (
+    AreaFactory,
+    BranchFactory,
+    ResellerFactory,
+    UserFactory,
+    admin_user,
+    make_customer,
+    make_subscription,
+)
+
+SURFACES = ("staff", "portal", "reseller", "technician")
+
+# URL name prefix → the victim-world object its `pk` names, or None for objects no branch or owner
+# owns (the catalogue, users and roles): those are still walked for the wrong kind of user.
+OBJECT_FOR_URL = {
+    "staff": {
+        "customer": "customer",
+        "subscription": "subscription",
+        "lead": "lead",
+        "area": "area",
+        "branch": "branch",
+        "router": "router",
+        "package": None,
+        "billingrun": None,  # billing runs are ISP-wide
+        "payment": "payment",  # a payment belongs to its customer's branch
+        "user": None,
+        "role": None,
+        "messagetemplate": None,
+        "message": None,
+    },
+    "portal": {},
+    "reseller": {"customer": "reseller_customer"},
+    "technician": {},
+}
+# Other keyword arguments name their object directly.
+OBJECT_FOR_KWARG = {"customer_pk": "customer", "subscription_pk": "subscription", "lead_pk": "lead"}
+
+
+@dataclass
+class Route:
+    surface: str
+    name: str
+    params: tuple[str, ...]
+    public: bool
+
+
+def _walk(patterns, params=()):
+    for entry in patterns:
+        converters = tuple(getattr(entry.pattern, "converters", {}).keys())
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, params + converters)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield entry, params + converters
+
+
+def surface_routes(surface: str) -> list[Route]:
+    namespace_resolver = get_resolver().namespace_dict[surface][1]
+    return [
+        Route(surface, pattern.name, params, getattr(pattern.callback, "ispbill_public", False))
+        for pattern, params in _walk(namespace_resolver.url_patterns)
+    ]
+
+
+def all_routes() -> list[Route]:
+    return [route for surface in SURFACES for route in surface_routes(surface)]
+
+
+def _object_key(route: Route, param: str) -> str | None:
+    if param in OBJECT_FOR_KWARG:
+        return OBJECT_FOR_KWARG[param]
+    for prefix, key in OBJECT_FOR_URL[route.surface].items():
+        if route.name.startswith(prefix):
+            return key
+    raise AssertionError(
+        f"{route.surface}:{route.name} takes <{param}>: add its object to OBJECT_FOR_URL in {__name__}"
+    )
+
+
+def url_for(route: Route, world: dict) -> tuple[str, bool]:
+    """The route's URL pointing at the victim world's objects, and whether it names an owned object."""
+    kwargs, owned = {}, False
+    for param in route.params:
+        key = _object_key(route, param)
+        target = world[key] if key else world["package"]
+        owned = owned or key is not None
+        kwargs[param] = target.pk
+    return reverse(f"{route.surface}:{route.name}", kwargs=kwargs), owned
+
+
+def fingerprint() -> dict:
+    """Every row of every project model, to prove a refused request changed nothing."""
+    data = {"audit": AuditLog.objects.count()}
+    for model in apps.get_models():
+        if model._meta.app_label in {"customers", "accounts", "network", "resellers", "fieldservice", "core", "billing", "payments"}:
+            # Signing in touches last_login; everything else must stay as it was.
+            fields = [f.attname for f in model._meta.concrete_fields if f.attname != "last_login"]
+            data[model._meta.label] = sorted(map(repr, model.objects.values_list(*fields)))
+    return data
+
+
+@pytest.fixture
+def world(db):
+    """Branch A holds the victim objects; the intruders live in branch B or are other owners."""
+    branch_a, branch_b = BranchFactory(name="Alpha", code="A"), BranchFactory(name="Beta", code="B")
+    area_a, area_b = AreaFactory(branch=branch_a), AreaFactory(branch=branch_b)
+    subscription = make_subscription(customer=make_customer(area=area_a, portal_password="portal-pass-1"))
+    reseller_a, reseller_b = ResellerFactory(branch=branch_a), ResellerFactory(branch=branch_b)
+    reseller_customer = make_customer(area=area_a, reseller=reseller_a)
+    other_customer = make_customer(area=area_b, portal_password="portal-pass-2")
+    return {
+        "branch": branch_a,
+        "area": area_a,
+        "customer": subscription.customer,
+        "subscription": subscription,
+        "package": subscription.package,
+        "router": subscription.router,  # a router of branch A (make_subscription puts it in the customer's branch)
+        "lead": lead_create(actor=None, name="Lead A", phone="01711000001", area=area_a),
+        "payment": payment_record(actor=None, customer=subscription.customer, amount=Decimal("500.00"), method="cash"),
+        "reseller_customer": reseller_customer,
+        "users": {
+            "staff": admin_user(),
+            "staff_other_branch": admin_user(branch_scope=[branch_b]),
+            "portal": other_customer.user,
+            "portal_owner": subscription.customer.user,
+            "reseller": reseller_b.user,
+            "technician": UserFactory(kind="technician"),
+        },
+    }
+
+
+def test_every_surface_has_routes_to_walk():
+    names = {route.surface for route in all_routes()}
+    assert names == set(SURFACES)
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_the_login_of_each_surface(client, world):
+    for route in all_routes():
+        if route.public:
+            continue
+        url, _ = url_for(route, world)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code == 302, f"{method.upper()} {url}"
+            assert response.url.startswith(reverse(f"{route.surface}:login")), url
+
+
+@pytest.mark.django_db
+def test_wrong_kind_of_user_gets_403_everywhere_and_changes_nothing(client, world):
+    before = fingerprint()
+    for route in all_routes():
+        if route.public:
+            continue
+        url, _ = url_for(route, world)
+        for kind, user in world["users"].items():
+            if kind.split("_")[0] == route.surface:
+                continue
+            client.force_login(user)
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                assert response.status_code == 403, f"{kind} {method.upper()} {url} → {response.status_code}"
+    assert fingerprint() == before
+
+
+@pytest.mark.django_db
+def test_staff_of_another_branch_cannot_reach_or_change_branch_objects(client, world):
+    client.force_login(world["users"]["staff_other_branch"])
+    before = fingerprint()
+    walked = 0
+    for route in surface_routes("staff"):
+        url, owned = url_for(route, world)
+        if route.public or not owned:
+            continue
+        walked += 1
+        assert client.get(url).status_code == 404, f"GET {url}"
+        assert client.post(url).status_code in (404, 405), f"POST {url}"
+    assert fingerprint() == before
+    assert walked > 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("surface,intruder", [("portal", "portal"), ("reseller", "reseller")])
+def test_other_owners_cannot_reach_objects_on_non_staff_surfaces(client, world, surface, intruder):
+    client.force_login(world["users"][intruder])
+    before = fingerprint()
+    for route in surface_routes(surface):
+        url, owned = url_for(route, world)
+        if route.public or not owned:
+            continue
+        assert client.get(url).status_code == 404, f"GET {url}"
+        assert client.post(url).status_code in (404, 405), f"POST {url}"
+    assert fingerprint() == before
+
+
+@pytest.mark.django_db
+def test_portal_home_shows_only_the_signed_in_customers_subscriptions(client, world):
+    client.force_login(world["users"]["portal"])
+    page = client.get(reverse("portal:home")).content.decode()
+    assert world["subscription"].username not in page
+    client.force_login(world["users"]["portal_owner"])
+    assert world["subscription"].username in client.get(reverse("portal:home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_reseller_home_lists_only_own_customers(client, world):
+    client.force_login(world["users"]["reseller"])
+    assert world["reseller_customer"].account_number not in client.get(reverse("reseller:home")).content.decode()
