@@ -16,12 +16,13 @@ RUN apt-get update \
 
 WORKDIR /app
 
-# The whole locked tree, exactly as tested. The lock's index lines point at a development machine's
-# local mirrors: drop them so pip uses PyPI.
-COPY requirements.lock ./
-RUN grep -v '^--' requirements.lock > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# The runtime dependencies of pyproject.toml at exactly the versions of the tested lock; the lock's
+# development tools (pytest, Playwright, pip-tools) stay out of the image.
+COPY requirements.lock pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/runtime.txt \
+    && pip install -c requirements.lock -r /tmp/runtime.txt \
+    && rm /tmp/runtime.txt
 
 COPY . .
 

@@ -25,8 +25,36 @@ def user_branch_ids(user) -> set[int] | None:
     return cached
 
 
-def managed_users(*, kind: str = "", role: Group | None = None, query: str = "") -> QuerySet[User]:
-    users = User.objects.filter(kind__in=MANAGED_KINDS).prefetch_related("groups", "branches")
+def _users_visible_to(viewer) -> QuerySet[User]:
+    """The logins a staff user may see in Users & roles.
+
+    A branch-limited viewer sees the logins that share one of their branches (or have none yet),
+    never an all-branches login or a superuser: seeing one would be the first step to taking it over.
+    """
+    users = User.objects.filter(kind__in=MANAGED_KINDS)
+    branch_ids = user_branch_ids(viewer)
+    if branch_ids is None:
+        return users
+    return users.filter(is_superuser=False, all_branches=False).filter(
+        Q(branches__in=branch_ids) | Q(branches__isnull=True)
+    ).distinct()
+
+
+def user_within_scope_of(*, viewer, user: User) -> bool:
+    """Whether every branch `user` may see is one `viewer` may see too.
+
+    Only then may `viewer` set the user's password: signing in as them must not reach further.
+    """
+    viewer_branches = user_branch_ids(viewer)
+    if viewer_branches is None:
+        return True
+    if user.is_superuser or user.all_branches:
+        return False
+    return set(user.branches.values_list("id", flat=True)) <= viewer_branches
+
+
+def managed_users(*, viewer, kind: str = "", role: Group | None = None, query: str = "") -> QuerySet[User]:
+    users = _users_visible_to(viewer).prefetch_related("groups", "branches")
     if kind:
         users = users.filter(kind=kind)
     if role is not None:
@@ -40,8 +68,8 @@ def managed_users(*, kind: str = "", role: Group | None = None, query: str = "")
     return users.order_by("-is_active", "username")
 
 
-def managed_user_get(*, pk: int) -> User:
-    return get_object_or_404(User.objects.filter(kind__in=MANAGED_KINDS), pk=pk)
+def managed_user_get(*, viewer, pk: int) -> User:
+    return get_object_or_404(_users_visible_to(viewer), pk=pk)
 
 
 def roles_with_counts() -> QuerySet[Group]:

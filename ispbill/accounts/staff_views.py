@@ -20,7 +20,7 @@ from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
 
 from . import services
-from .selectors import managed_user_get, managed_users, permission_matrix, roles_with_counts
+from .selectors import managed_user_get, managed_users, permission_matrix, roles_with_counts, user_within_scope_of
 from .staff_forms import PasswordSetForm, RoleCreateForm, RolePermissionsForm, UserFilterForm, UserForm
 
 
@@ -31,7 +31,7 @@ def _render_form(request, template: str, context: dict):
 
 
 def _editable_user(request, pk: int):
-    user = managed_user_get(pk=pk)
+    user = managed_user_get(viewer=request.user, pk=pk)
     if user.is_superuser and not request.user.is_superuser:
         raise PermissionDenied  # only a superuser may change a superuser's login
     return user
@@ -44,8 +44,10 @@ def _editable_user(request, pk: int):
 def user_list(request):
     filters = UserFilterForm(request.GET or None)
     criteria = filters.cleaned_data if filters.is_valid() else {}
-    users = managed_users(kind=criteria.get("kind") or "", role=criteria.get("role"), query=criteria.get("q") or "")
+    users = managed_users(viewer=request.user, kind=criteria.get("kind") or "", role=criteria.get("role"), query=criteria.get("q") or "")
     page = Paginator(users, settings.STAFF_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    for member in page:
+        member.password_settable = user_within_scope_of(viewer=request.user, user=member)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filters": filters, "page": page, "query": query.urlencode()}
@@ -93,6 +95,8 @@ def user_edit(request, pk: int):
 @staff_permission_required("accounts.view_user", "accounts.change_user")
 def user_password(request, pk: int):
     target = _editable_user(request, pk)
+    if not user_within_scope_of(viewer=request.user, user=target):
+        raise PermissionDenied  # their login reaches branches the editor cannot see
     form = PasswordSetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ispbill.surfaces import SURFACES_BY_NAME, Surface, public, surface_for_path
 
@@ -40,7 +42,12 @@ def lockout(request, original_response=None, credentials=None):
     """django-axes calls this after too many failures: the same login page, with the reason."""
     surface = surface_for_path(request.path_info) or SURFACES_BY_NAME["staff"]
     form = SurfaceLoginForm(request, data=None, surface=surface.name)
-    message = _("Too many failed sign-in attempts. Wait 15 minutes, then try again.")
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    message = ngettext(
+        "Too many failed sign-in attempts. Wait %(minutes)d minute, then try again.",
+        "Too many failed sign-in attempts. Wait %(minutes)d minutes, then try again.",
+        minutes,
+    ) % {"minutes": minutes}
     return render(
         request,
         "accounts/login.html",

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -65,12 +67,13 @@ def test_wrong_password_shows_message_and_signs_nobody_in(client):
 
 @pytest.mark.django_db
 def test_repeated_failures_lock_the_login_even_with_the_right_password(client, settings):
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=30)
     user = UserFactory(kind="staff")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         login(client, "staff", user.username, "wrong")
     response = login(client, "staff", user.username, PASSWORD)
     assert response.status_code == 429
-    assert "Too many failed sign-in attempts" in response.content.decode()
+    assert "Too many failed sign-in attempts. Wait 30 minutes" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

@@ -305,3 +305,30 @@ def test_branch_limited_editor_cannot_widen_scope_and_keeps_branches_they_cannot
     target.refresh_from_db()
     assert target.all_branches is False  # the editor may not grant more than they have
     assert set(target.branches.all()) == {gulshan, uttara}  # Mirpur dropped by choice, Uttara out of the editor's reach
+
+
+@pytest.mark.django_db
+def test_branch_limited_editor_sees_only_users_of_their_branches_and_cannot_take_over_wider_logins(client):
+    mirpur, uttara = BranchFactory(name="Mirpur", code="MIR"), BranchFactory(name="Uttara", code="UTT")
+    editor = UserFactory(roles=["Admin"], branch_scope=[mirpur])
+    colleague = UserFactory(username="colleague", branch_scope=[mirpur])
+    straddler = UserFactory(username="straddler", branch_scope=[mirpur, uttara])
+    elsewhere = UserFactory(username="elsewhere", branch_scope=[uttara])
+    everywhere = UserFactory(username="everywhere", roles=["Cashier"])  # all branches, not a superuser
+    client.force_login(editor)
+    hashes = {u.pk: u.password for u in (colleague, straddler, elsewhere, everywhere)}
+
+    listed = client.get(reverse("staff:user-list")).content.decode()
+    new_password = {"password": "Another-Strong-Pass-2026", "password_confirm": "Another-Strong-Pass-2026"}
+    responses = {u.username: client.post(reverse("staff:user-password", args=[u.pk]), new_password).status_code
+                 for u in (straddler, elsewhere, everywhere)}
+    own_branch = client.post(reverse("staff:user-password", args=[colleague.pk]), new_password)
+
+    assert "colleague" in listed and "straddler" in listed
+    assert "elsewhere" not in listed and "everywhere" not in listed
+    assert responses == {"straddler": 403, "elsewhere": 404, "everywhere": 404}
+    assert client.get(reverse("staff:user-edit", args=[everywhere.pk])).status_code == 404
+    assert own_branch.status_code == 302
+    for user in (straddler, elsewhere, everywhere):
+        user.refresh_from_db()
+        assert user.password == hashes[user.pk]  # nothing changed
