@@ -57,9 +57,9 @@ seed: migrate
 	$(RUN_ENV) $(MANAGE) seed_demo
 
 # honcho gets an empty env file: settings.py reads .env itself, and the variables above must win.
-# Ctrl-C makes honcho stop all three and exit with 130: the normal end of a demo, not an error.
+# Ctrl-C makes honcho stop all four and exit with 130: the normal end of a demo, not an error.
 run: seed
-	@echo "Starting web (http://$(HOST):$(PORT)/staff/), Celery worker and beat. Ctrl-C stops all three."
+	@echo "Starting web (http://$(HOST):$(PORT)/staff/), Celery worker, beat and the simulated routers. Ctrl-C stops all four."
 	$(RUN_ENV) $(BIN)/honcho --env /dev/null --procfile Procfile.dev start || [ $$? -eq 130 ]
 
 test: install
