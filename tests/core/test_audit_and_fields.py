@@ -1,7 +1,7 @@
 import pytest
 from cryptography.fernet import Fernet
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from ispbill.core.audit import audit_record
 from ispbill.core.fields import _fernet
@@ -20,6 +20,22 @@ def test_audit_entries_are_append_only(admin):
     with pytest.raises(ValueError):
         entry.delete()
     assert AuditLog.objects.get(pk=entry.pk).reason == "why"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgres_refuses_bulk_updates_and_deletes_of_audit_entries(admin):
+    entry = audit_record(actor=admin, action="customer.create", obj=admin, reason="set-up")
+
+    for attempt in (
+        lambda: AuditLog.objects.filter(pk=entry.pk).update(reason="rewritten"),
+        lambda: AuditLog.objects.filter(pk=entry.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            attempt()
+
+    entry.refresh_from_db()
+    assert entry.reason == "set-up"
 
 
 @pytest.mark.django_db
