@@ -1,0 +1,104 @@
+"""PDF documents: invoice, payment receipt and account statement, rendered by WeasyPrint from Django
+templates (billing/documents/*.html) with the ISP's branding from Settings → Billing.
+
+Every view that offers a download (staff console and customer portal) calls one of the three
+`*_pdf` functions here; nothing else renders PDFs. Text is set in Noto Sans, with Noto Sans Bengali
+for Bangla names and addresses (fontconfig falls back per character, the CSS names both).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from ispbill.core.money import ZERO
+
+from .models import BillingSettings, Invoice
+from .selectors import (
+    amount_open,
+    current_billing_settings,
+    invoice_allocations,
+    invoice_lines,
+    statement_between,
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    filename: str
+    content: bytes
+
+    def response(self, *, inline: bool = False) -> HttpResponse:
+        response = HttpResponse(self.content, content_type="application/pdf")
+        disposition = "inline" if inline else "attachment"
+        response["Content-Disposition"] = f'{disposition}; filename="{self.filename}"'
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def _logo_path(cfg: BillingSettings) -> Path | None:
+    if not cfg.logo:
+        return None
+    try:
+        path = Path(cfg.logo.path)
+    except (ValueError, NotImplementedError):
+        return None
+    return path if path.is_file() else None
+
+
+class _OnlyTheseFiles(URLFetcher):
+    """Let WeasyPrint load only the files we put in the document (the logo): customer-typed text is
+    escaped, but a document never reaches the network or other files whatever it contains."""
+
+    def __init__(self, allowed: set[str]):
+        super().__init__(allowed_protocols={"file"})
+        self._allowed = allowed
+
+    def fetch(self, url, headers=None):
+        if url not in self._allowed:
+            raise ValueError(f"not loading {url!r} into a document")
+        return super().fetch(url, headers)
+
+
+def _render(template: str, context: dict, *, filename: str) -> Document:
+    cfg = current_billing_settings()
+    logo = _logo_path(cfg)
+    logo_url = logo.as_uri() if logo else ""
+    html = render_to_string(
+        template, {"cfg": cfg, "logo_url": logo_url, "generated_at": timezone.localtime(), **context}
+    )
+    document = HTML(string=html, url_fetcher=_OnlyTheseFiles({logo_url} if logo_url else set()))
+    return Document(filename=filename, content=document.write_pdf())
+
+
+def invoice_pdf(invoice: Invoice) -> Document:
+    context = {
+        "invoice": invoice,
+        "customer": invoice.customer,
+        "lines": list(invoice_lines(invoice)),
+        "allocations": [a for a in invoice_allocations(invoice) if a.amount > ZERO and a.payment_id],
+    }
+    return _render("billing/documents/invoice.html", context, filename=f"{invoice.number}.pdf")
+
+
+def receipt_pdf(payment) -> Document:
+    context = {
+        "payment": payment,
+        "customer": payment.customer,
+        "allocations": list(payment.allocations.select_related("invoice").order_by("id")),
+        "still_due": amount_open(customer_id=payment.customer_id),
+    }
+    return _render("billing/documents/receipt.html", context, filename=f"{payment.receipt_number}.pdf")
+
+
+def statement_pdf(customer, *, start: date, end: date) -> Document:
+    statement = statement_between(customer_id=customer.pk, start=start, end=end)
+    context = {"customer": customer, "statement": statement, "amount_open": amount_open(customer_id=customer.pk)}
+    filename = f"statement-{customer.account_number}-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
+    return _render("billing/documents/statement.html", context, filename=filename)
