@@ -54,6 +54,14 @@ class Package(models.Model):
     live_channels = models.PositiveIntegerField(default=0)
     data_cap_gb = models.PositiveIntegerField(null=True, blank=True, help_text=_("Monthly fair-usage cap; empty = none"))
     router_profile = models.CharField(max_length=64, help_text=_("PPPoE profile / queue name on the routers"))
+    # Fair usage: past the cap a subscription is moved to this slower profile until its cycle resets.
+    fup_download_mbps = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Download speed once the data cap is used up; empty = no throttling")
+    )
+    fup_upload_mbps = models.PositiveIntegerField(null=True, blank=True, help_text=_("Upload speed once the data cap is used up"))
+    fup_profile = models.CharField(
+        max_length=64, blank=True, help_text=_("Router profile for the throttled speed; empty = the package's profile + “-FUP”")
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -61,10 +69,24 @@ class Package(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=0), name="package_price_not_negative"),
             models.CheckConstraint(condition=Q(download_mbps__gt=0, upload_mbps__gt=0), name="package_speeds_positive"),
+            models.CheckConstraint(
+                condition=(Q(fup_download_mbps__isnull=True) & Q(fup_upload_mbps__isnull=True))
+                | Q(fup_download_mbps__isnull=False, fup_upload_mbps__isnull=False, fup_download_mbps__gt=0, fup_upload_mbps__gt=0),
+                name="package_fup_speeds_both_or_neither",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def fup_profile_name(self) -> str:
+        return self.fup_profile or f"{self.router_profile}-FUP"
+
+    @property
+    def has_fup(self) -> bool:
+        """A cap and a throttled speed: what moving a subscription to the FUP profile needs."""
+        return bool(self.data_cap_gb and self.fup_download_mbps and self.fup_upload_mbps)
 
     @property
     def speed_label(self) -> str:

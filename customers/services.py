@@ -25,7 +25,7 @@ BRANCH_FIELDS = ("name", "code", "address", "phone")
 AREA_FIELDS = ("branch", "name")
 PACKAGE_FIELDS = (
     "name", "type", "download_mbps", "upload_mbps", "price", "billing_cycle", "ott_bundle",
-    "live_channels", "data_cap_gb", "router_profile", "is_active",
+    "live_channels", "data_cap_gb", "router_profile", "is_active", "fup_download_mbps", "fup_upload_mbps", "fup_profile",
 )
 CUSTOMER_FIELDS = (
     "name", "phone", "email", "national_id", "address", "latitude", "longitude", "area", "branch",

@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ispbill.settings")
 
@@ -49,5 +50,15 @@ app.conf.beat_schedule = {
     "network-router-health": {
         "task": "network.tasks.check_all_routers_health",
         "schedule": 60.0,
+    },
+    # Usage: each router's byte counters every USAGE_POLL_SECONDS (one task per router; FUP is
+    # evaluated after each poll), and retention once a day.
+    "network-poll-usage": {
+        "task": "network.tasks.poll_all_routers_usage",
+        "schedule": float(settings.USAGE_POLL_SECONDS),
+    },
+    "network-purge-usage": {
+        "task": "network.tasks.purge_usage",
+        "schedule": crontab(hour=3, minute=40),
     },
 }

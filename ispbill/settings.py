@@ -287,6 +287,13 @@ SMS_GATEWAY = {
     "message_id_field": env.str("SMS_GATEWAY_MESSAGE_ID_FIELD", default=""),
     "timeout": env.float("SMS_GATEWAY_TIMEOUT", default=10.0),
 }
+# Usage polling and fair usage (network app): how often each router's byte counters are read, and
+# how long raw samples, hourly and daily totals are kept. Daily totals feed FUP and the usage charts
+# (12 months back), so keep them for at least a year.
+USAGE_POLL_SECONDS = env.int("USAGE_POLL_SECONDS", default=300)
+USAGE_SAMPLE_RETENTION_DAYS = env.int("USAGE_SAMPLE_RETENTION_DAYS", default=14)
+USAGE_HOURLY_RETENTION_DAYS = env.int("USAGE_HOURLY_RETENTION_DAYS", default=90)
+USAGE_DAILY_RETENTION_DAYS = env.int("USAGE_DAILY_RETENTION_DAYS", default=800)
 WHATSAPP_CLOUD = {
     "base_url": env.str("WHATSAPP_API_BASE_URL", default="https://graph.facebook.com/v21.0"),
     "token": env.str("WHATSAPP_TOKEN", default=""),

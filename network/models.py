@@ -203,3 +203,145 @@ class DriftReport(models.Model):
     @property
     def failed_repairs(self) -> list[dict]:
         return [repair for repair in self.repairs if not repair.get("repaired")]
+
+
+# Usage polling -----------------------------------------------------------------------------------
+#
+# Every poll reads each router's per-customer byte counters once, turns them into deltas against the
+# last reading (`CounterState`), stores the deltas (`UsageSample`) and folds them into the hour and the
+# local day they were read in. Samples, hours and days are kept for their own retention periods
+# (settings.USAGE_*_RETENTION_DAYS).
+
+
+class CounterState(models.Model):
+    """The last raw counter a router reported for one customer entry, the baseline of the next delta.
+    Keyed by the entry's name, never by ``.id`` (ids change when the router reboots)."""
+
+    class Source(models.TextChoices):
+        SESSION = "session", _("PPPoE session interface")
+        QUEUE = "queue", _("Simple queue")
+
+    router = models.ForeignKey(Router, on_delete=models.CASCADE, related_name="counter_states")
+    source = models.CharField(max_length=8, choices=Source.choices)
+    name = models.CharField(max_length=200)
+    subscription = models.ForeignKey("customers.Subscription", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    upload_bytes = models.PositiveBigIntegerField(default=0)
+    download_bytes = models.PositiveBigIntegerField(default=0)
+    # A PPPoE session's counters start at zero with every new session: a new id means a new counter.
+    session_id = models.CharField(max_length=32, blank=True)
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["router", "source", "name"], name="counter_state_unique_entry")]
+
+    def __str__(self) -> str:
+        return f"{self.router_id}:{self.source}:{self.name}"
+
+
+class UsageSample(models.Model):
+    """Bytes a subscription moved between two polls, stamped with the second poll's time."""
+
+    subscription = models.ForeignKey("customers.Subscription", on_delete=models.CASCADE, related_name="usage_samples")
+    router = models.ForeignKey(Router, on_delete=models.CASCADE, related_name="+")
+    taken_at = models.DateTimeField()
+    upload_bytes = models.PositiveBigIntegerField()
+    download_bytes = models.PositiveBigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["router", "taken_at"], name="usage_sample_router_time_idx"),
+            models.Index(fields=["subscription", "taken_at"], name="usage_sample_sub_time_idx"),
+            models.Index(fields=["taken_at"], name="usage_sample_time_idx"),
+        ]
+
+
+class UsageHourly(models.Model):
+    """A subscription's traffic in one clock hour (``hour`` is its start, UTC)."""
+
+    subscription = models.ForeignKey("customers.Subscription", on_delete=models.CASCADE, related_name="usage_hours")
+    hour = models.DateTimeField()
+    upload_bytes = models.PositiveBigIntegerField(default=0)
+    download_bytes = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["subscription", "hour"], name="usage_hourly_unique")]
+        indexes = [models.Index(fields=["hour"], name="usage_hourly_hour_idx")]
+
+
+class UsageDaily(models.Model):
+    """A subscription's traffic on one local day (settings.TIME_ZONE)."""
+
+    subscription = models.ForeignKey("customers.Subscription", on_delete=models.CASCADE, related_name="usage_days")
+    day = models.DateField()
+    upload_bytes = models.PositiveBigIntegerField(default=0)
+    download_bytes = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["subscription", "day"], name="usage_daily_unique")]
+        indexes = [models.Index(fields=["day", "subscription"], name="usage_daily_day_idx")]
+
+    @property
+    def total_bytes(self) -> int:
+        return self.upload_bytes + self.download_bytes
+
+
+class LiveSession(models.Model):
+    """A PPPoE session the router reported at its last poll of /ppp/active (replaced every poll)."""
+
+    router = models.ForeignKey(Router, on_delete=models.CASCADE, related_name="live_sessions")
+    subscription = models.ForeignKey("customers.Subscription", null=True, blank=True, on_delete=models.CASCADE, related_name="live_sessions")
+    name = models.CharField(max_length=200)
+    address = models.CharField(max_length=64, blank=True)
+    caller_id = models.CharField(max_length=64, blank=True)
+    uptime_seconds = models.PositiveBigIntegerField(null=True, blank=True)
+    session_id = models.CharField(max_length=32, blank=True)
+    polled_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["router", "name"], name="live_session_unique_name")]
+
+
+class UsagePoll(models.Model):
+    """The last usage poll of one router: when, how long, how many counters, and what went wrong."""
+
+    router = models.OneToOneField(Router, on_delete=models.CASCADE, primary_key=True, related_name="usage_poll")
+    polled_at = models.DateTimeField(null=True, blank=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+    router_uptime_seconds = models.PositiveBigIntegerField(null=True, blank=True)
+    counters = models.PositiveIntegerField(default=0)
+    resets = models.PositiveIntegerField(default=0)
+    duration_ms = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+
+class FupState(models.Model):
+    """A capped subscription's fair-usage standing in its current cycle: usage so far, the warnings
+    already sent, and whether it runs on the package's throttled profile. Reset when the cycle ends."""
+
+    subscription = models.OneToOneField(
+        "customers.Subscription", on_delete=models.CASCADE, primary_key=True, related_name="fup_state"
+    )
+    cycle_start = models.DateField()
+    cycle_end = models.DateField()
+    cap_bytes = models.PositiveBigIntegerField()
+    used_bytes = models.PositiveBigIntegerField(default=0)
+    warned_80_at = models.DateTimeField(null=True, blank=True)
+    warned_95_at = models.DateTimeField(null=True, blank=True)
+    throttled_at = models.DateTimeField(null=True, blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    lift_reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        permissions = [("lift_fup", "Can lift a subscription's fair-usage throttling")]
+        constraints = [models.CheckConstraint(condition=Q(cycle_end__gte=models.F("cycle_start")), name="fup_cycle_ordered")]
+
+    @property
+    def throttled(self) -> bool:
+        return self.throttled_at is not None and self.lifted_at is None
+
+    @property
+    def percent(self) -> int:
+        return int(self.used_bytes * 100 // self.cap_bytes) if self.cap_bytes else 0

@@ -761,24 +761,70 @@ def read_active_sessions(client: RouterClient) -> list[dict[str, str]]:
 
 @dataclass(frozen=True)
 class Counter:
+    """One customer entry's byte counters as the router reports them (customer upload / download)."""
+
     name: str
     upload_bytes: int
     download_bytes: int
+    comment: str = ""
 
 
-def read_counters(client: RouterClient) -> dict[str, list[Counter]]:
-    """Per-customer byte counters in two bulk reads: simple queues (``bytes`` = "up/down") and the
-    dynamic ``<pppoe-NAME>`` interfaces (rx = the customer's upload). For usage polling."""
-    queues = []
-    for row in client.print(QUEUES, proplist=("name", "bytes")):
-        up, _, down = text(row.get("bytes")).partition("/")
-        if up.isdigit() and down.isdigit():
-            queues.append(Counter(text(row.get("name")), int(up), int(down)))
-    sessions = []
-    for row in client.print(INTERFACES, proplist=("name", "type", "rx-byte", "tx-byte")):
-        name, kind = text(row.get("name")), text(row.get("type"))
-        if kind == "pppoe-in" and name.startswith("<pppoe-") and name.endswith(">"):
-            rx, tx = text(row.get("rx-byte")), text(row.get("tx-byte"))
-            if rx.isdigit() and tx.isdigit():
-                sessions.append(Counter(name[7:-1], int(rx), int(tx)))
-    return {"queues": queues, "sessions": sessions}
+@dataclass(frozen=True)
+class ActiveSession:
+    name: str
+    address: str
+    caller_id: str
+    uptime_seconds: int | None
+    session_id: str
+
+
+@dataclass
+class UsageReading:
+    """What one usage poll reads: one bulk print per table, each with a ``.proplist``."""
+
+    sessions: list[Counter]  # the dynamic <pppoe-NAME> interfaces (PPPoE customers)
+    queues: list[Counter]  # simple queues (static-IP customers)
+    active: list[ActiveSession]  # /ppp/active, for online / address / uptime / caller MAC
+    router_uptime_seconds: int | None
+
+
+def _counter(value) -> int | None:
+    raw = text(value).strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def read_counters(client: RouterClient, *, sessions: bool = True, queues: bool = True) -> UsageReading:
+    """Per-customer byte counters for usage polling, in one bulk read per table.
+
+    - PPPoE: ``/interface`` rows of ``type=pppoe-in`` (filtered on the router), one dynamic
+      ``<pppoe-NAME>`` per connected session. The router receives what the customer uploads, so
+      ``rx-byte`` is the upload. These counters start at zero with every new session.
+    - Static IPs: ``/queue/simple`` ``bytes`` is ``"upload/download"`` from the target's side.
+      They reset on reboot and when the queue is recreated.
+    - ``/ppp/active`` for the session ids (a new id = a new counter) and the live session facts,
+      and ``/system/resource`` uptime to tell a reboot from a quiet customer.
+    """
+    resource = _first(client.print("/system/resource", proplist=("uptime",))) or {}
+    session_counters: list[Counter] = []
+    active: list[ActiveSession] = []
+    if sessions:
+        for row in client.print(INTERFACES, proplist=("name", "rx-byte", "tx-byte"), where={"type": "pppoe-in"}):
+            name = text(row.get("name"))
+            rx, tx = _counter(row.get("rx-byte")), _counter(row.get("tx-byte"))
+            if name.startswith("<pppoe-") and name.endswith(">") and rx is not None and tx is not None:
+                session_counters.append(Counter(name[7:-1], rx, tx))
+        for row in client.print(ACTIVE, proplist=("name", "address", "caller-id", "uptime", "session-id")):
+            active.append(ActiveSession(
+                name=text(row.get("name")), address=text(row.get("address")), caller_id=text(row.get("caller-id")),
+                uptime_seconds=parse_duration(row.get("uptime")), session_id=text(row.get("session-id")),
+            ))
+    queue_counters: list[Counter] = []
+    if queues:
+        for row in client.print(QUEUES, proplist=("name", "bytes", "comment")):
+            up, _, down = text(row.get("bytes")).partition("/")
+            if up.isdigit() and down.isdigit():
+                queue_counters.append(Counter(text(row.get("name")), int(up), int(down), text(row.get("comment"))))
+    return UsageReading(
+        sessions=session_counters, queues=queue_counters, active=active,
+        router_uptime_seconds=parse_duration(resource.get("uptime")),
+    )

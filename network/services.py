@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -151,6 +151,17 @@ def entry_name(subscription: Subscription) -> str:
     return subscription.username or f"static-{subscription.static_ip}"
 
 
+def fup_throttled(subscription: Subscription) -> bool:
+    """Whether the subscription runs on its package's FUP profile now (network.usage decides when)."""
+    if not subscription.package.has_fup:
+        return False
+    try:
+        state = subscription.fup_state
+    except ObjectDoesNotExist:
+        return False
+    return state.throttled
+
+
 def desired_state(subscription: Subscription) -> dict[str, Any]:
     """What the subscription's router should hold for it. JSON-safe; passwords are left out (they are
     read, decrypted, from the subscription when the entry is applied)."""
@@ -165,6 +176,11 @@ def desired_state(subscription: Subscription) -> dict[str, Any]:
     elif suspension == Router.SuspensionMethod.ADDRESS_LIST and not address:
         # No fixed address to list (it changes with every PPPoE dial): disable the login instead.
         suspension = Router.SuspensionMethod.DISABLE
+    if fup_throttled(subscription):
+        # Past the package's data cap this cycle: the throttled profile until the cycle resets.
+        profile, rate_limit = package.fup_profile_name, rate_pair(package.fup_upload_mbps, package.fup_download_mbps)
+    else:
+        profile, rate_limit = package.router_profile, rate_pair(package.upload_mbps, package.download_mbps)
     return {
         "subscription": subscription.pk,
         "router": router.pk,
@@ -172,8 +188,8 @@ def desired_state(subscription: Subscription) -> dict[str, Any]:
         "present": subscription.status in ON_ROUTER,
         "suspended": subscription.status == Subscription.Status.SUSPENDED,
         "name": entry_name(subscription),
-        "profile": package.router_profile,
-        "rate_limit": rate_pair(package.upload_mbps, package.download_mbps),
+        "profile": profile,
+        "rate_limit": rate_limit,
         "address": address,
         "suspension": str(suspension),
         "address_list": router.suspended_address_list,
@@ -296,12 +312,24 @@ def _profile_desired(package: Package) -> dict:
     return {"name": package.router_profile, "rate_limit": rate_pair(package.upload_mbps, package.download_mbps), "package": package.pk}
 
 
+def _profiles_desired(package: Package) -> list[dict]:
+    """The package's profile, and its throttled FUP profile when the package has one."""
+    profiles = [_profile_desired(package)]
+    if package.has_fup:
+        profiles.append({
+            "name": package.fup_profile_name, "rate_limit": rate_pair(package.fup_upload_mbps, package.fup_download_mbps),
+            "package": package.pk, "fup": True,
+        })
+    return profiles
+
+
 def _enqueue_profiles_for_router(router: Router, *, actor=None) -> None:
     if not router.is_active or not (router.provision_pppoe or router.provision_hotspot):
         return
     tasks = [
-        _new_task(router_id=router.pk, key=f"profile:{package.router_profile}", action=Action.PROFILE, desired=_profile_desired(package), actor=actor)
+        _new_task(router_id=router.pk, key=f"profile:{desired['name']}", action=Action.PROFILE, desired=desired, actor=actor)
         for package in Package.objects.filter(is_active=True).order_by("pk")
+        for desired in _profiles_desired(package)
     ]
     if tasks:
         ProvisioningTask.objects.bulk_create(tasks)
@@ -312,8 +340,9 @@ def package_profile_enqueue(*, package: Package, actor=None) -> list[Provisionin
     """Create or update the package's profile (its rate-limit) on every active router."""
     routers = _active_routers().filter(Q(provision_pppoe=True) | Q(provision_hotspot=True))
     tasks = [
-        _new_task(router_id=router.pk, key=f"profile:{package.router_profile}", action=Action.PROFILE, desired=_profile_desired(package), actor=actor)
+        _new_task(router_id=router.pk, key=f"profile:{desired['name']}", action=Action.PROFILE, desired=desired, actor=actor)
         for router in routers
+        for desired in _profiles_desired(package)
     ]
     ProvisioningTask.objects.bulk_create(tasks)
     for router in routers:
@@ -322,7 +351,10 @@ def package_profile_enqueue(*, package: Package, actor=None) -> list[Provisionin
 
 
 def package_router_state(package: Package) -> dict:
-    return {"router_profile": package.router_profile, "upload_mbps": package.upload_mbps, "download_mbps": package.download_mbps}
+    return {
+        "router_profile": package.router_profile, "upload_mbps": package.upload_mbps, "download_mbps": package.download_mbps,
+        "fup": [package.fup_profile_name, package.fup_upload_mbps, package.fup_download_mbps] if package.has_fup else None,
+    }
 
 
 def package_changed(*, package: Package, previous: dict, actor=None) -> None:
@@ -332,9 +364,13 @@ def package_changed(*, package: Package, previous: dict, actor=None) -> None:
     if current == previous:
         return
     package_profile_enqueue(package=package, actor=actor)
-    subscriptions = Subscription.objects.filter(package=package, status__in=ON_ROUTER).select_related("router", "package")
+    subscriptions = Subscription.objects.filter(package=package, status__in=ON_ROUTER).select_related("router", "package", "fup_state")
     if current["router_profile"] == previous["router_profile"]:
-        subscriptions = subscriptions.filter(connection_type=Subscription.ConnectionType.STATIC_IP)
+        affected = Q(connection_type=Subscription.ConnectionType.STATIC_IP)
+        if current["fup"] != previous.get("fup"):
+            # The throttled speed or profile changed (or FUP was switched off): the throttled logins follow.
+            affected |= Q(fup_state__throttled_at__isnull=False, fup_state__lifted_at__isnull=True)
+        subscriptions = subscriptions.filter(affected)
     tasks = [
         _new_task(
             router_id=subscription.router_id, key=subscription_key(subscription.pk), action=Action.UPDATE,
@@ -787,7 +823,7 @@ def _reconcile_claimed(router_id: int, requested_by, now: datetime) -> DriftRepo
 
 def _compare_and_repair(client: routeros.RouterClient, router: Router, tables: routeros.RouterTables, report: DriftReport) -> None:
     subscriptions = list(
-        Subscription.objects.filter(router=router, status__in=ON_ROUTER).select_related("router", "package", "customer")
+        Subscription.objects.filter(router=router, status__in=ON_ROUTER).select_related("router", "package", "customer", "fup_state")
     )
     open_keys = set(router.provisioning_tasks.exclude(status=TaskStatus.DONE).values_list("key", flat=True))
     lookups = {
@@ -919,7 +955,7 @@ def orphan_adopt(*, actor, router: Router, table: str, name: str = "", address: 
     """Take over a same-named row on the router for the subscription it matches (its password,
     profile and state become ours); the change goes through the outbox like any other."""
     orphan = _orphan_in_report(router, table=table, name=name, address=address)
-    subscription = Subscription.objects.select_related("router", "package").filter(
+    subscription = Subscription.objects.select_related("router", "package", "fup_state").filter(
         pk=orphan.get("subscription") or 0, router=router, status__in=ON_ROUTER
     ).first()
     if subscription is None:

@@ -62,3 +62,29 @@ def check_router_health(router_id: int) -> None:
 def check_all_routers_health() -> None:
     for router_id in Router.objects.filter(is_active=True).values_list("pk", flat=True):
         check_router_health.delay(router_id)
+
+
+# Usage polling and fair usage ----------------------------------------------------------------------
+
+
+@shared_task(ignore_result=True, soft_time_limit=240)
+def poll_router_usage(router_id: int) -> None:
+    """Read one router's counters, store the usage, and evaluate FUP for its subscriptions."""
+    from . import usage
+
+    usage.usage_poll_router(router_id=router_id)
+
+
+@shared_task(ignore_result=True)
+def poll_all_routers_usage() -> None:
+    """Every USAGE_POLL_SECONDS: one task per router, so a slow or dead router delays only itself."""
+    for router_id in Router.objects.filter(is_active=True).values_list("pk", flat=True):
+        poll_router_usage.delay(router_id)
+
+
+@shared_task(ignore_result=True)
+def purge_usage() -> None:
+    """Daily: samples, hourly and daily totals past their retention settings."""
+    from . import usage
+
+    usage.usage_purge()

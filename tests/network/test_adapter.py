@@ -163,8 +163,10 @@ def test_bulk_reads_use_one_print_per_table(routeros_router):
     assert [row["name"] for row in tables.active] == ["a"]
     assert tables.queues[0]["max-limit"] == "1000000/2000000"
     assert {profile["name"] for profile in tables.profiles} >= {"default", "default-encryption"}
-    assert [counter.name for counter in counters["sessions"]] == ["a"]
-    assert [counter.name for counter in counters["queues"]] == ["q"]
+    assert [counter.name for counter in counters.sessions] == ["a"]
+    assert [counter.name for counter in counters.queues] == ["q"]
+    assert [session.name for session in counters.active] == ["a"]
+    assert counters.active[0].session_id and counters.router_uptime_seconds is not None
 
 
 # Faults ------------------------------------------------------------------------------------------

@@ -1,0 +1,284 @@
+"""Usage polling against the RouterOS simulator: deltas across resets and reboots, roll-ups,
+retention, and the live session facts."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from customers.models import Subscription
+from network import routeros, services, usage
+from network.models import CounterState, LiveSession, UsageDaily, UsageHourly, UsagePoll, UsageSample
+from network.routeros import close_all_connections
+from network.usage import counter_delta
+from tests.factories import PackageFactory, RouterFactory, make_subscription
+
+T0 = datetime(2026, 3, 10, 4, 0, tzinfo=UTC)  # 10:00 in Dhaka
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pool():
+    close_all_connections()
+    yield
+    close_all_connections()
+
+
+# Deltas ------------------------------------------------------------------------------------------
+
+
+def test_counter_growing_counts_the_difference():
+    assert counter_delta((100, 1000), (150, 1600)) == ((50, 600), False)
+
+
+def test_counter_lower_than_last_is_a_reset_and_counts_the_new_value():
+    assert counter_delta((5_000_000, 90_000_000), (1_000, 20_000)) == ((1_000, 20_000), True)
+
+
+def test_known_restart_counts_the_whole_value_even_when_it_grew_past_the_old_one():
+    # A rebooted router whose new counters already exceed the old ones: the difference would
+    # undercount, the whole value is right.
+    assert counter_delta((1_000, 2_000), (5_000, 9_000), restarted=True) == ((5_000, 9_000), True)
+
+
+def test_32_bit_wrap_in_one_direction_counts_across_the_wrap():
+    last_down = 2**32 - 1_000
+    assert counter_delta((500, last_down), (700, 4_000)) == ((200, 5_000), False)
+
+
+def test_both_directions_lower_is_a_reset_not_a_wrap():
+    assert counter_delta((2**32 - 1_000, 2**32 - 1_000), (10, 20)) == ((10, 20), True)
+
+
+# Polling against the simulator ------------------------------------------------------------------
+
+
+def router_for(sim):
+    return RouterFactory(host=sim.host, api_port=sim.port, ssl_port=sim.ssl_port, username=sim.username)
+
+
+class Clock:
+    """Moves the simulator's clock and ours together, so uptimes and poll times agree."""
+
+    def __init__(self, routeros_clock, start=T0):
+        self.sim = routeros_clock
+        self.now = start
+
+    def advance(self, seconds):
+        self.sim.advance(seconds)
+        self.now += timedelta(seconds=seconds)
+        return self.now
+
+
+@pytest.fixture
+def network(routeros_router, routeros_clock, db):
+    """A router with two PPPoE customers and one static-IP customer, all provisioned."""
+    router = router_for(routeros_router)
+    package = PackageFactory(router_profile="HOME-20M", download_mbps=20, upload_mbps=10)
+    subs = {
+        "rahim": make_subscription(router=router, package=package, username="rahim", activate=True),
+        "karim": make_subscription(router=router, package=package, username="karim", activate=True),
+        "static": make_subscription(
+            router=router, package=package, username="", password="",
+            connection_type=Subscription.ConnectionType.STATIC_IP, static_ip="10.9.0.5", activate=True,
+        ),
+    }
+    assert services.outbox_drain(router_id=router.pk).applied == 3
+    return router, subs, Clock(routeros_clock)
+
+
+def poll(router, clock):
+    result = usage.usage_poll_router(router_id=router.pk, now=clock.now)
+    assert result.error == "", result.error
+    return result
+
+
+def counters(sim, name):
+    session = sim.session(name)
+    return int(session["rx-byte"]), int(session["tx-byte"])
+
+
+def totals(subscription):
+    samples = UsageSample.objects.filter(subscription=subscription)
+    return sum(s.upload_bytes for s in samples), sum(s.download_bytes for s in samples)
+
+
+@pytest.mark.django_db
+def test_poll_stores_deltas_per_subscription_and_rolls_them_up(network, routeros_router):
+    router, subs, clock = network
+    poll(router, clock)  # first reading: baselines only
+    assert UsageSample.objects.count() == 0
+    before = counters(routeros_router, "rahim")
+
+    clock.advance(300)
+    result = poll(router, clock)
+    after = counters(routeros_router, "rahim")
+    assert totals(subs["rahim"]) == (after[0] - before[0], after[1] - before[1])
+    assert totals(subs["rahim"])[1] > 0
+    assert result.counters >= 2 and result.resets == 0
+
+    clock.advance(300)
+    poll(router, clock)
+    up, down = totals(subs["rahim"])
+    hour = UsageHourly.objects.get(subscription=subs["rahim"])
+    day = UsageDaily.objects.get(subscription=subs["rahim"])
+    assert (hour.upload_bytes, hour.download_bytes) == (up, down)
+    assert (day.day.isoformat(), day.upload_bytes, day.download_bytes) == ("2026-03-10", up, down)
+    # The counters carry the sessions' names, never the router's .ids.
+    assert set(CounterState.objects.filter(source="session").values_list("name", flat=True)) == {"rahim", "karim"}
+
+
+@pytest.mark.django_db
+def test_hourly_and_daily_rollups_split_at_the_hour_and_the_local_day(network, routeros_router):
+    router, subs, clock = network
+    clock.now = datetime(2026, 3, 10, 17, 50, tzinfo=UTC)  # 23:50 in Dhaka
+    poll(router, clock)
+    clock.advance(300)  # 23:55
+    poll(router, clock)
+    clock.advance(600)  # 00:05 the next local day, a new UTC hour
+    poll(router, clock)
+    hours = list(UsageHourly.objects.filter(subscription=subs["rahim"]).order_by("hour"))
+    days = list(UsageDaily.objects.filter(subscription=subs["rahim"]).order_by("day"))
+    assert [h.hour.hour for h in hours] == [17, 18]
+    assert [d.day.isoformat() for d in days] == ["2026-03-10", "2026-03-11"]
+    assert [d.download_bytes for d in days] == [h.download_bytes for h in hours]
+    assert sum(d.download_bytes for d in days) == totals(subs["rahim"])[1]
+
+
+@pytest.mark.django_db
+def test_reboot_between_polls_counts_traffic_since_boot_without_doubling(network, routeros_router):
+    router, subs, clock = network
+    poll(router, clock)
+    clock.advance(300)
+    poll(router, clock)
+    counted_before = totals(subs["rahim"])
+
+    clock.advance(120)
+    routeros_router.reboot()  # counters to zero, sessions redial with new ids, .ids renumbered
+    clock.advance(1800)  # long enough that the new counters exceed the old ones
+    fresh = counters(routeros_router, "rahim")
+    result = poll(router, clock)
+    counted = totals(subs["rahim"])
+    assert result.resets >= 2
+    # Exactly the traffic since the reboot is added: not the difference to the old counters
+    # (too little), not the old total again (doubled), never negative.
+    assert (counted[0] - counted_before[0], counted[1] - counted_before[1]) == fresh
+    assert all(s.upload_bytes >= 0 and s.download_bytes >= 0 for s in UsageSample.objects.all())
+
+    clock.advance(300)
+    later = counters(routeros_router, "rahim")
+    poll(router, clock)
+    assert totals(subs["rahim"])[1] - counted[1] == later[1] - fresh[1]
+
+
+@pytest.mark.django_db
+def test_session_redial_between_polls_counts_the_new_session_from_zero(network, routeros_router):
+    router, subs, clock = network
+    poll(router, clock)
+    clock.advance(300)
+    poll(router, clock)
+    counted_before = totals(subs["karim"])
+    routeros_router.drop_session("karim")  # CPE rebooted: a new session, a new counter
+    clock.advance(1500)
+    fresh = counters(routeros_router, "karim")
+    poll(router, clock)
+    counted = totals(subs["karim"])
+    assert (counted[0] - counted_before[0], counted[1] - counted_before[1]) == fresh
+
+
+@pytest.mark.django_db
+def test_connection_dropped_mid_poll_stores_nothing_and_the_next_poll_counts_the_gap_once(network, routeros_router):
+    router, subs, clock = network
+    poll(router, clock)
+    baseline = counters(routeros_router, "rahim")
+    clock.advance(300)
+    # Dropped on the redial too (the adapter retries a read once on a fresh connection).
+    routeros_router.drop_mid_reply("/interface/print", after_rows=1, times=None)
+    failed = usage.usage_poll_router(router_id=router.pk, now=clock.now)
+    routeros_router.clear_faults()
+    assert failed.error
+    assert UsageSample.objects.count() == 0
+    assert UsagePoll.objects.get(router=router).error == failed.error
+
+    clock.advance(300)
+    poll(router, clock)
+    now_counters = counters(routeros_router, "rahim")
+    assert totals(subs["rahim"]) == (now_counters[0] - baseline[0], now_counters[1] - baseline[1])
+    assert UsagePoll.objects.get(router=router).error == ""
+
+
+@pytest.mark.django_db
+def test_static_queue_counters_are_matched_by_marker_and_a_recreated_queue_counts_from_zero(network):
+    # The simulator moves no traffic through a static customer's queue (nobody sends from its
+    # address), so the queue path is fed readings directly.
+    router, subs, clock = network
+    static = subs["static"]
+
+    def reading(up, down, name="static-10.9.0.5"):
+        return routeros.UsageReading(
+            sessions=[], active=[], router_uptime_seconds=10_000,
+            queues=[routeros.Counter(name, up, down, f"ispbill:{static.pk}"), routeros.Counter("hand-made", 5, 5)],
+        )
+
+    def store(up, down, **kwargs):
+        with transaction.atomic():
+            return usage.store_reading(router=router, reading=reading(up, down, **kwargs), now=clock.now)
+
+    UsagePoll.objects.get_or_create(router=router)
+    store(1_000, 50_000)
+    clock.advance(300)
+    result = store(3_000, 90_000, name="renamed-by-hand")  # found by its ispbill marker, not its name
+    assert totals(static) == (0, 0)  # a new name is a new counter: a baseline
+    assert result.unknown == 1  # the hand-made queue is nobody's
+    clock.advance(300)
+    store(4_000, 100_000, name="renamed-by-hand")
+    assert totals(static) == (1_000, 10_000)
+    clock.advance(300)
+    store(200, 700, name="renamed-by-hand")  # queue recreated: counters restarted
+    assert totals(static) == (1_200, 10_700)
+
+
+@pytest.mark.django_db
+def test_live_sessions_show_address_uptime_and_caller_mac_of_the_last_poll(network, routeros_router):
+    router, subs, clock = network
+    clock.advance(90)
+    poll(router, clock)
+    live = LiveSession.objects.get(subscription=subs["rahim"])
+    facts = routeros_router.session("rahim")
+    assert (live.address, live.caller_id) == (facts["address"], facts["caller-id"])
+    assert live.uptime_seconds == 90
+    routeros_router.drop_session("rahim", reconnect=False)
+    poll(router, clock)
+    assert not LiveSession.objects.filter(subscription=subs["rahim"]).exists()
+    assert LiveSession.objects.filter(subscription=subs["karim"]).exists()
+
+
+@pytest.mark.django_db
+def test_poll_of_an_unreachable_router_records_the_error_and_keeps_baselines(network, routeros_router):
+    router, subs, clock = network
+    poll(router, clock)
+    states = list(CounterState.objects.values_list("name", "download_bytes"))
+    routeros_router.refuse_connections()
+    routeros_router.close_connections()
+    clock.advance(300)
+    result = usage.usage_poll_router(router_id=router.pk, now=clock.now)
+    assert "refused" in result.error
+    assert list(CounterState.objects.values_list("name", "download_bytes")) == states
+
+
+@pytest.mark.django_db
+@override_settings(USAGE_SAMPLE_RETENTION_DAYS=2, USAGE_HOURLY_RETENTION_DAYS=5, USAGE_DAILY_RETENTION_DAYS=30)
+def test_purge_keeps_each_level_for_its_retention(network):
+    router, subs, clock = network
+    subscription = subs["rahim"]
+    now = T0
+    for days in (1, 3):
+        UsageSample.objects.create(subscription=subscription, router=router, taken_at=now - timedelta(days=days), upload_bytes=1, download_bytes=1)
+    for days in (4, 6):
+        UsageHourly.objects.create(subscription=subscription, hour=now - timedelta(days=days), upload_bytes=1)
+    for days in (29, 31):
+        UsageDaily.objects.create(subscription=subscription, day=(now - timedelta(days=days)).date(), upload_bytes=1)
+    deleted = usage.usage_purge(now=now)
+    assert (deleted["samples"], deleted["hours"], deleted["days"]) == (1, 1, 1)
+    assert UsageSample.objects.count() == UsageHourly.objects.count() == UsageDaily.objects.count() == 1
