@@ -51,6 +51,12 @@ app.conf.beat_schedule = {
         "task": "network.tasks.check_all_routers_health",
         "schedule": 60.0,
     },
+    # Online payments pending longer than SSLCOMMERZ_RECONCILE_AFTER_MINUTES are looked up through the
+    # gateway's transaction query API (a lost IPN), stale sessions closed, refunds polled until final.
+    "payments-reconcile-online": {
+        "task": "payments.tasks.reconcile_online_payments",
+        "schedule": crontab(minute="*/5"),
+    },
     # Usage: each router's byte counters every USAGE_POLL_SECONDS (one task per router; FUP is
     # evaluated after each poll), and retention once a day.
     "network-poll-usage": {

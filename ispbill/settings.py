@@ -301,6 +301,26 @@ WHATSAPP_CLOUD = {
     "timeout": env.float("WHATSAPP_TIMEOUT", default=10.0),
 }
 
+# Online payments through SSLCommerz (payments/sslcommerz.py). Settings → Payment gateways in the staff
+# console overrides the store id, password and base URL; these are the defaults until an admin saves it.
+# SSLCOMMERZ_SANDBOX mounts our emulator at /sandbox/sslcommerz/ (on in the demo, off in production).
+SSLCOMMERZ_SANDBOX = env.bool("SSLCOMMERZ_SANDBOX", default=DEBUG)
+SSLCOMMERZ_SANDBOX_STORE_ID = env.str("SSLCOMMERZ_SANDBOX_STORE_ID", default="ispbilldemo")
+SSLCOMMERZ_SANDBOX_STORE_PASSWORD = env.str("SSLCOMMERZ_SANDBOX_STORE_PASSWORD", default="ispbilldemo@ssl")
+SSLCOMMERZ_SANDBOX_FAULTS = env.list("SSLCOMMERZ_SANDBOX_FAULTS", default=[])
+SSLCOMMERZ_SANDBOX_IPN_DELAY = env.float("SSLCOMMERZ_SANDBOX_IPN_DELAY", default=5.0)
+SSLCOMMERZ_SANDBOX_SESSION_SECONDS = env.int("SSLCOMMERZ_SANDBOX_SESSION_SECONDS", default=3600)
+SSLCOMMERZ_STORE_ID = env.str("SSLCOMMERZ_STORE_ID", default=SSLCOMMERZ_SANDBOX_STORE_ID if SSLCOMMERZ_SANDBOX else "")
+SSLCOMMERZ_STORE_PASSWORD = env.str(
+    "SSLCOMMERZ_STORE_PASSWORD", default=SSLCOMMERZ_SANDBOX_STORE_PASSWORD if SSLCOMMERZ_SANDBOX else ""
+)
+# Empty: the emulator at SITE_URL when SSLCOMMERZ_SANDBOX is on, else https://sandbox.sslcommerz.com.
+SSLCOMMERZ_BASE_URL = env.str("SSLCOMMERZ_BASE_URL", default="")
+SSLCOMMERZ_CONNECT_TIMEOUT = env.float("SSLCOMMERZ_CONNECT_TIMEOUT", default=5.0)
+SSLCOMMERZ_READ_TIMEOUT = env.float("SSLCOMMERZ_READ_TIMEOUT", default=20.0)
+SSLCOMMERZ_RECONCILE_AFTER_MINUTES = env.int("SSLCOMMERZ_RECONCILE_AFTER_MINUTES", default=15)
+SSLCOMMERZ_SESSION_EXPIRY_MINUTES = env.int("SSLCOMMERZ_SESSION_EXPIRY_MINUTES", default=120)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -63,6 +63,17 @@ STAFF = Surface(
         NavItem(_("Billing runs"), "staff:billingrun-list", "billing.view_billingrun", ("billingrun",), section=_("Billing")),
         NavItem(_("Payments"), "staff:payment-list", "payments.view_payment", ("payment-",), section=_("Billing")),
         NavItem(_("Due list"), "staff:due-list", "billing.view_invoice", ("due-", "calllog"), section=_("Billing")),
+        NavItem(
+            _("Online payments"), "staff:onlinepayment-list", "payments.view_gatewaypayment",
+            ("onlinepayment-list", "onlinepayment-detail", "onlinepayment-refund"), section=_("Billing"),
+        ),
+        NavItem(_("Payment review"), "staff:onlinepayment-review", "payments.view_gatewaypayment", ("onlinepayment-review",), section=_("Billing")),
+        NavItem(
+            _("Settlement"), "staff:onlinepayment-settlement", "payments.view_gatewaypayment", ("onlinepayment-settlement",),
+            section=_("Billing"),
+        ),
+        NavItem(_("Routers"), "staff:router-list", "network.view_router", ("router",), section=_("Network")),
+        NavItem(_("Users & roles"), "staff:user-list", "accounts.view_user", ("user", "role"), section=_("Settings")),
         NavItem(_("Routers"), "staff:router-list", "network.view_router", ("router",), section=_("Network")),
         NavItem(_("Users & roles"), "staff:user-list", "accounts.view_user", ("user", "role"), section=_("Settings")),
         NavItem(
@@ -70,6 +81,10 @@ STAFF = Surface(
             section=_("Settings"),
         ),
         NavItem(_("Message log"), "staff:message-list", "notify.view_message", ("message-",), section=_("Settings")),
+        NavItem(
+            _("Payment gateways"), "staff:gateway-settings", "payments.change_gatewaysettings", ("gateway-settings",),
+            section=_("Settings"),
+        ),
     ),
 )
 PORTAL = Surface(
@@ -78,7 +93,10 @@ PORTAL = Surface(
     kinds=frozenset({"customer"}),
     base_template="portal/base.html",
     title=_("My account"),
-    nav=(NavItem(_("Overview"), "portal:home", match=("home",)),),
+    nav=(
+        NavItem(_("Overview"), "portal:home", match=("home",)),
+        NavItem(_("Payments"), "portal:payment-history", match=("pay", "payment-", "onlinepayment")),
+    ),
 )
 RESELLER = Surface(
     name="reseller",

@@ -41,4 +41,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    # Public: payment gateway callbacks (authenticated by the gateway's validation, never by a session),
+    # and the SSLCommerz emulator, which answers 404 unless SSLCOMMERZ_SANDBOX is on.
+    path("pay/", include(import_module("payments.urls").public)),
+    path("sandbox/sslcommerz/", include("payments.sandbox.urls")),
 ]

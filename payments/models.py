@@ -2,11 +2,14 @@
 (a reversal ledger entry, negative allocations), never edited or deleted. How a payment was
 applied to invoices lives in billing.Allocation."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ispbill.core.fields import EncryptedTextField
 from ispbill.core.money import MoneyField
 
 
@@ -49,3 +52,147 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return self.receipt_number
+
+
+# Online payments (SSLCommerz) ---------------------------------------------------------------------
+
+
+class GatewaySettings(models.Model):
+    """The SSLCommerz store: one row (pk=1), edited by admins in Settings → Payment gateways. Empty
+    fields fall back to the environment (SSLCOMMERZ_STORE_ID, SSLCOMMERZ_STORE_PASSWORD, SSLCOMMERZ_BASE_URL)."""
+
+    enabled = models.BooleanField(default=True, help_text=_("Customers see Pay Now in the portal"))
+    store_id = models.CharField(max_length=64, blank=True)
+    store_password = EncryptedTextField(blank=True)
+    base_url = models.URLField(
+        blank=True,
+        help_text=_("https://securepay.sslcommerz.com (live), https://sandbox.sslcommerz.com, or the local emulator"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "gateway settings"
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="gateway_settings_single_row")]
+
+    def __str__(self) -> str:
+        return "Payment gateway settings"
+
+
+class GatewayPayment(models.Model):
+    """One hosted-checkout attempt: created (pending) before the session is opened, with the amount we
+    expect; it becomes paid exactly once, confirmed through the validation API. The money is recorded
+    as a `Payment` (receipt, allocation, reactivation) right after that commit."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        PAID = "paid", _("Paid")
+        HELD = "held", _("Held for review")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+        REJECTED = "rejected", _("Rejected after review")
+
+    class Purpose(models.TextChoices):
+        DUE = "due", _("Total due")
+        INVOICE = "invoice", _("One invoice")
+        ADVANCE = "advance", _("Advance")
+
+    # A notification may still settle these: the gateway's word on money beats a browser's "cancel".
+    OPEN_STATUSES = (Status.PENDING, Status.FAILED, Status.CANCELLED, Status.EXPIRED)
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="gateway_payments")
+    tran_id = models.CharField(max_length=30, unique=True)
+    amount = MoneyField()
+    currency = models.CharField(max_length=3)
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    months = models.PositiveSmallIntegerField(default=0)
+    invoices = models.ManyToManyField("billing.Invoice", blank=True, related_name="gateway_payments")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status_reason = models.CharField(max_length=255, blank=True)
+    sessionkey = models.CharField(max_length=100, blank=True)
+    gateway_url = models.URLField(max_length=500, blank=True)
+    val_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    bank_tran_id = models.CharField(max_length=100, blank=True)
+    card_type = models.CharField(max_length=60, blank=True)
+    method = models.CharField(max_length=16, choices=Payment.Method.choices, blank=True)
+    risk_level = models.CharField(max_length=4, blank=True)
+    risk_title = models.CharField(max_length=100, blank=True)
+    payment = models.OneToOneField(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="gateway_payment")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    last_queried_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("refund_gatewaypayment", "Can refund an online payment"),
+            ("review_gatewaypayment", "Can approve or reject a risky online payment"),
+        ]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="gateway_payment_amount_positive")]
+
+    def __str__(self) -> str:
+        return self.tran_id
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in (self.Status.PAID, self.Status.HELD, self.Status.REJECTED)
+
+    @property
+    def refunded_total(self):
+        return sum((r.amount for r in self.refunds.all() if r.status != GatewayRefund.Status.FAILED), Decimal("0.00"))
+
+
+class GatewayEvent(models.Model):
+    """Append-only log of every exchange with the gateway for one payment, secrets redacted."""
+
+    class Kind(models.TextChoices):
+        SESSION = "session", _("Session opened")
+        RETURN = "return", _("Browser return")
+        IPN = "ipn", _("IPN")
+        VALIDATION = "validation", _("Validation")
+        QUERY = "query", _("Transaction query")
+        REFUND = "refund", _("Refund")
+        REVIEW = "review", _("Review")
+        ERROR = "error", _("Error")
+
+    gateway_payment = models.ForeignKey(GatewayPayment, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    outcome = models.CharField(max_length=255, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.outcome}"
+
+
+class GatewayRefund(models.Model):
+    """A refund through the gateway, polled until final. The ledger gets its refund entry when the
+    gateway accepts it (money leaves); a refund that then fails is reversed by a new entry."""
+
+    class Status(models.TextChoices):
+        PROCESSING = "processing", _("Processing")
+        REFUNDED = "refunded", _("Refunded")
+        FAILED = "failed", _("Failed")
+
+    gateway_payment = models.ForeignKey(GatewayPayment, on_delete=models.PROTECT, related_name="refunds")
+    amount = MoneyField()
+    reason = models.CharField(max_length=255)
+    refe_id = models.CharField(max_length=40, unique=True)
+    refund_ref_id = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROCESSING, db_index=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="gateway_refund_amount_positive")]
+
+    def __str__(self) -> str:
+        return self.refe_id

@@ -213,16 +213,18 @@ def payment_reverse(*, actor, payment: Payment, reason: str) -> Payment:
     return payment
 
 
-def _take_back(*, payment: Payment, shortfall: Decimal) -> list[int]:
+def _take_back(*, payment: Payment, shortfall: Decimal, whole: bool = True) -> list[int]:
     """Unapply the payment's allocations first, then — when its money had sat as credit and paid a
-    later invoice — the most recently due paid invoices, until the balance is covered again."""
+    later invoice — the most recently due paid invoices, until the balance is covered again. `whole`
+    (a reversal) unapplies all of the payment's own allocations; a partial refund only `shortfall`."""
     today = timezone.localdate()
     own = dict(
         Allocation.objects.filter(payment=payment).values("invoice").annotate(net=Sum("amount")).values_list("invoice", "net")
     )
     touched: list[int] = []
     to_undo = sum((net for net in own.values() if net > ZERO), ZERO)
-    shortfall = max(shortfall, to_undo)
+    if whole:
+        shortfall = max(shortfall, to_undo)
     candidates = Invoice.objects.select_for_update().filter(customer_id=payment.customer_id, amount_paid__gt=0).exclude(
         status=Invoice.Status.VOID
     )

@@ -1,5 +1,8 @@
-"""The payments app's views per surface; ispbill/urls.py mounts each list under its surface."""
+"""The payments app's views per surface; ispbill/urls.py mounts each list under its surface, and the
+gateway's public callbacks (`public`) under /pay/."""
 
-from . import views
+from . import callbacks, online_views, portal_views, views
 
-staff = [*views.urlpatterns]
+staff = [*views.urlpatterns, *online_views.urlpatterns]
+portal = [*portal_views.urlpatterns]
+public = [*callbacks.urlpatterns]

@@ -16,6 +16,7 @@ from customers.services import lead_create
 from ispbill.accounts.models import User
 from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
+from payments.models import GatewayPayment
 from payments.services import payment_record
 from tests.factories import (
     AreaFactory,
@@ -46,8 +47,9 @@ OBJECT_FOR_URL = {
         "role": None,
         "messagetemplate": None,
         "message": "message",  # a message belongs to its customer's branch
+        "onlinepayment": "online_payment",  # an online payment belongs to its customer's branch
     },
-    "portal": {},
+    "portal": {"onlinepayment": "online_payment", "payment-receipt": "payment"},
     "reseller": {"customer": "reseller_customer"},
     "technician": {},
 }
@@ -148,6 +150,9 @@ def world(db):
         "message": Message.objects.create(
             customer=subscription.customer, channel="sms", event="payment_received", to="+8801711000002",
             body="Payment received", idempotency_key="isolation-world-message",
+        ),
+        "online_payment": GatewayPayment.objects.create(
+            customer=subscription.customer, tran_id="ISOLATION0001", amount=Decimal("500.00"), currency="BDT", purpose="due",
         ),
         "reseller_customer": reseller_customer,
         "users": {

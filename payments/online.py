@@ -1,0 +1,514 @@
+"""Online payments through SSLCommerz: start a checkout, take the gateway's notifications (browser
+return and IPN), confirm them through the validation API, settle exactly once, reconcile what the
+gateway never told us about, and refund.
+
+Exactly once: a notification changes a GatewayPayment only inside a transaction holding its row lock,
+only from an open status, and `val_id` is unique. The money is then recorded by `payment_record`
+(receipt, oldest-first allocation, reactivation, notification) right after that commit, under the
+idempotency key `sslcommerz:<tran_id>`; a crash in between is repaired by the reconciliation job.
+"""
+
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from billing.models import Invoice, LedgerEntry
+from billing.selectors import amount_open, available_credit, current_billing_settings, open_invoices
+from billing.services import account_lock, credit_apply, ledger_post
+from billing.vat import vat_line
+from customers.models import Customer, Subscription
+from ispbill.core.audit import audit_record
+from ispbill.core.money import ZERO, to_money
+
+from . import sslcommerz
+from .models import GatewayEvent, GatewayPayment, GatewayRefund, GatewaySettings, Payment
+from .services import _recompute_paid_through, _take_back, payment_record
+
+logger = logging.getLogger(__name__)
+
+MAX_ADVANCE_MONTHS = 12
+VALID_STATUSES = ("VALID", "VALIDATED")
+CLOSED_STATUSES = {"FAILED": GatewayPayment.Status.FAILED, "CANCELLED": GatewayPayment.Status.CANCELLED,
+                   "EXPIRED": GatewayPayment.Status.EXPIRED, "UNATTEMPTED": GatewayPayment.Status.EXPIRED}
+SANDBOX_PATH = "/sandbox/sslcommerz"
+
+
+# Configuration -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GatewayConfig:
+    enabled: bool
+    store_id: str
+    store_password: str
+    base_url: str
+
+    @property
+    def ready(self) -> bool:
+        return self.enabled and bool(self.store_id and self.store_password and self.base_url)
+
+
+def default_base_url() -> str:
+    if settings.SSLCOMMERZ_BASE_URL:
+        return settings.SSLCOMMERZ_BASE_URL
+    if settings.SSLCOMMERZ_SANDBOX:
+        return settings.SITE_URL.rstrip("/") + SANDBOX_PATH
+    return sslcommerz.SANDBOX_BASE_URL
+
+
+def gateway_config() -> GatewayConfig:
+    """The store as saved in Settings → Payment gateways, each empty field falling back to the environment."""
+    row = GatewaySettings.objects.filter(pk=1).first()
+    return GatewayConfig(
+        enabled=row.enabled if row else True,
+        store_id=(row.store_id if row else "") or settings.SSLCOMMERZ_STORE_ID,
+        store_password=(row.store_password if row else "") or settings.SSLCOMMERZ_STORE_PASSWORD,
+        base_url=(row.base_url if row else "") or default_base_url(),
+    )
+
+
+def gateway_client(config: GatewayConfig | None = None) -> sslcommerz.SSLCommerzClient:
+    config = config or gateway_config()
+    return sslcommerz.SSLCommerzClient(
+        store_id=config.store_id, store_password=config.store_password, base_url=config.base_url,
+        connect_timeout=settings.SSLCOMMERZ_CONNECT_TIMEOUT, read_timeout=settings.SSLCOMMERZ_READ_TIMEOUT,
+    )
+
+
+@transaction.atomic
+def gateway_settings_update(*, actor, enabled: bool, store_id: str, store_password: str, base_url: str) -> GatewaySettings:
+    """Save the store. An empty password keeps the stored one (the form never shows it back)."""
+    row, _created = GatewaySettings.objects.select_for_update().get_or_create(pk=1)
+    before = {"enabled": row.enabled, "store_id": row.store_id, "base_url": row.base_url, "password_set": bool(row.store_password)}
+    row.enabled, row.store_id, row.base_url = enabled, store_id.strip(), base_url.strip()
+    if store_password:
+        row.store_password = store_password
+    row.updated_by = actor
+    row.save()
+    after = {"enabled": row.enabled, "store_id": row.store_id, "base_url": row.base_url, "password_set": bool(row.store_password)}
+    audit_record(actor=actor, action="gateway.settings", obj=row, before=before,
+                 after={**after, "password_changed": bool(store_password)})
+    return row
+
+
+def _event(gp: GatewayPayment, kind: str, outcome: str, data=None) -> GatewayEvent:
+    return GatewayEvent.objects.create(gateway_payment=gp, kind=kind, outcome=outcome[:255], data=sslcommerz.redact(dict(data or {})))
+
+
+# What a customer can pay -------------------------------------------------------------------------
+
+
+def monthly_charge(*, customer: Customer) -> Decimal:
+    """What the customer's connections cost a month, VAT included: the unit of an advance payment."""
+    cfg = current_billing_settings()
+    total = ZERO
+    for subscription in Subscription.objects.filter(
+        customer=customer, status__in=(Subscription.Status.ACTIVE, Subscription.Status.SUSPENDED)
+    ).select_related("package"):
+        total += vat_line(subscription.package.price, rate=cfg.vat_rate, prices_include_vat=cfg.prices_include_vat).gross
+    return total
+
+
+def payable_amount(*, customer: Customer, purpose: str, invoice_id: int | None = None, months: int = 0) -> tuple[Decimal, list[Invoice]]:
+    """The amount for a checkout, always computed here from our own records, never taken from the browser."""
+    if purpose == GatewayPayment.Purpose.DUE:
+        invoices = list(open_invoices(customer_id=customer.pk))
+        return to_money(amount_open(customer_id=customer.pk)), invoices
+    if purpose == GatewayPayment.Purpose.INVOICE:
+        invoice = open_invoices(customer_id=customer.pk).filter(pk=invoice_id).first() if invoice_id else None
+        if invoice is None:
+            raise ValidationError({"invoice": _("Choose one of your unpaid invoices.")})
+        return invoice.amount_due, [invoice]
+    if purpose == GatewayPayment.Purpose.ADVANCE:
+        if not 1 <= (months or 0) <= MAX_ADVANCE_MONTHS:
+            raise ValidationError({"months": _("Choose between 1 and %(max)s months.") % {"max": MAX_ADVANCE_MONTHS}})
+        monthly = monthly_charge(customer=customer)
+        if monthly <= ZERO:
+            raise ValidationError({"months": _("You have no connection to pay in advance for.")})
+        invoices = list(open_invoices(customer_id=customer.pk))
+        return to_money(amount_open(customer_id=customer.pk)) + monthly * months, invoices
+    raise ValidationError({"purpose": _("Choose what to pay.")})
+
+
+def _new_tran_id() -> str:
+    return f"ISP{timezone.localtime():%y%m%d}{secrets.token_hex(6).upper()}"
+
+
+def _callback_url(name: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(name)
+
+
+# Starting a checkout -----------------------------------------------------------------------------
+
+
+def online_payment_start(*, customer: Customer, purpose: str, invoice_id: int | None = None, months: int = 0) -> GatewayPayment:
+    """Record the attempt (pending, with the amount we expect), then open the gateway session. The
+    customer is sent to `gateway_url`; a gateway refusal or outage leaves the attempt failed."""
+    config = gateway_config()
+    if not config.ready:
+        raise ValidationError(_("Online payment is not available right now. Please pay at our office."))
+    amount, invoices = payable_amount(customer=customer, purpose=purpose, invoice_id=invoice_id, months=months)
+    if amount < sslcommerz.MIN_AMOUNT:
+        raise ValidationError(_("Nothing to pay online: the amount must be at least %(min)s.") % {"min": sslcommerz.MIN_AMOUNT})
+    if amount > sslcommerz.MAX_AMOUNT:
+        raise ValidationError(_("That is more than can be paid online at once; please contact us."))
+    with transaction.atomic():
+        gp = GatewayPayment.objects.create(
+            customer=customer, tran_id=_new_tran_id(), amount=amount, currency=settings.CURRENCY,
+            purpose=purpose, months=months if purpose == GatewayPayment.Purpose.ADVANCE else 0,
+        )
+        gp.invoices.set(invoices)
+    numbers = ", ".join(invoice.number for invoice in invoices[:5])
+    try:
+        session = gateway_client(config).create_session(
+            tran_id=gp.tran_id, amount=amount, currency=gp.currency,
+            success_url=_callback_url("sslcommerz-success"), fail_url=_callback_url("sslcommerz-fail"),
+            cancel_url=_callback_url("sslcommerz-cancel"), ipn_url=_callback_url("sslcommerz-ipn"),
+            customer={
+                "name": customer.name, "email": customer.email or "no-email@example.invalid",
+                "address": (customer.address or customer.area.name)[:50], "city": customer.area.name[:50],
+                "postcode": "1000", "country": "Bangladesh", "phone": customer.phone,
+            },
+            product_name=(f"Internet bill {numbers}" if numbers else "Internet service in advance")[:255],
+            values={"value_a": customer.account_number, "value_b": str(gp.pk), "value_c": gp.purpose},
+        )
+    except (sslcommerz.GatewayError, ValueError) as error:
+        GatewayPayment.objects.filter(pk=gp.pk, status=GatewayPayment.Status.PENDING).update(
+            status=GatewayPayment.Status.FAILED, status_reason=str(error)[:255]
+        )
+        _event(gp, GatewayEvent.Kind.SESSION, f"refused: {error}", getattr(error, "response", {}))
+        raise ValidationError(_("The payment gateway is not answering right now. Please try again in a few minutes.")) from error
+    GatewayPayment.objects.filter(pk=gp.pk).update(sessionkey=session.sessionkey[:100], gateway_url=session.gateway_url[:500])
+    _event(gp, GatewayEvent.Kind.SESSION, "opened", session.response)
+    gp.refresh_from_db()
+    return gp
+
+
+# Notifications -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    gateway_payment: GatewayPayment | None
+    changed: bool
+    message: str
+
+
+def notification_receive(*, data: Mapping[str, str], source: str) -> Outcome:
+    """A POST from the gateway (source "ipn") or from the customer's browser (source "return"). Trusts
+    nothing in it: the signature must hold, and a paid status is confirmed through the validation API."""
+    data = {key: data[key] for key in data.keys()}
+    data = {key: value for key, value in data.items() if isinstance(value, str)}
+    kind = GatewayEvent.Kind.IPN if source == "ipn" else GatewayEvent.Kind.RETURN
+    gp = GatewayPayment.objects.filter(tran_id=data.get("tran_id", "")[:30]).first() if data.get("tran_id") else None
+    if gp is None:
+        logger.warning("SSLCommerz %s for an unknown tran_id %r", source, data.get("tran_id", "")[:40])
+        return Outcome(None, False, "unknown tran_id")
+    config = gateway_config()
+    if not sslcommerz.verify_ipn_signature(data, config.store_password):
+        _event(gp, kind, "rejected: bad or missing signature", data)
+        return Outcome(gp, False, "bad signature")
+    status = data.get("status", "").upper()
+    if status in VALID_STATUSES:
+        problem = _posted_problem(gp, data, config)
+        if problem:
+            _event(gp, kind, f"rejected: {problem}", data)
+            return Outcome(gp, False, problem)
+        if gp.is_final:
+            _event(gp, kind, "duplicate: already settled", data)
+            return Outcome(gp, False, "duplicate")
+        _event(gp, kind, "received: confirming with the validation API", data)
+        return _confirm(gp, val_id=data.get("val_id", ""), config=config)
+    if status in CLOSED_STATUSES:
+        return _close(gp, CLOSED_STATUSES[status], reason=data.get("error", "") or status.lower(), kind=kind, data=data)
+    _event(gp, kind, f"ignored: status {status or 'missing'}", data)
+    return Outcome(gp, False, "unknown status")
+
+
+def _posted_problem(gp: GatewayPayment, data: Mapping[str, str], config: GatewayConfig) -> str:
+    if data.get("store_id", config.store_id) != config.store_id:
+        return "store_id is not ours"
+    if sslcommerz.parse_amount(data.get("amount")) != gp.amount:
+        return f"amount {data.get('amount')!r} is not {gp.amount}"
+    currency = data.get("currency_type") or data.get("currency")
+    if currency != gp.currency:
+        return f"currency {currency!r} is not {gp.currency}"
+    return ""
+
+
+def _validation_problem(gp: GatewayPayment, answer: Mapping, config: GatewayConfig) -> str:
+    if str(answer.get("status", "")).upper() not in VALID_STATUSES:
+        return f"validation status {answer.get('status')!r}"
+    if answer.get("tran_id") != gp.tran_id:
+        return "validation is for another tran_id"
+    if sslcommerz.parse_amount(answer.get("amount")) != gp.amount:
+        return f"validated amount {answer.get('amount')!r} is not {gp.amount}"
+    if (answer.get("currency_type") or answer.get("currency")) != gp.currency:
+        return "validated currency differs"
+    if answer.get("store_id") not in (None, config.store_id):
+        return "validated store_id is not ours"
+    return ""
+
+
+def _method_for(card_type: str) -> str:
+    code = card_type.split("-", 1)[0].upper()
+    if code.startswith("BKASH"):
+        return Payment.Method.BKASH
+    if code.startswith("NAGAD"):
+        return Payment.Method.NAGAD
+    if code.startswith("DBBLMOBILEB") or code.startswith("ROCKET"):
+        return Payment.Method.ROCKET
+    return Payment.Method.ONLINE
+
+
+def _confirm(gp: GatewayPayment, *, val_id: str, config: GatewayConfig, source_kind: str = GatewayEvent.Kind.VALIDATION) -> Outcome:
+    if not val_id:
+        _event(gp, source_kind, "rejected: no val_id")
+        return Outcome(gp, False, "no val_id")
+    try:
+        answer = gateway_client(config).validate(val_id)
+    except sslcommerz.GatewayError as error:
+        # Left pending: reconciliation asks again later.
+        _event(gp, GatewayEvent.Kind.ERROR, f"validation unavailable: {error}")
+        return Outcome(gp, False, "validation unavailable")
+    problem = _validation_problem(gp, answer, config)
+    if problem:
+        _event(gp, GatewayEvent.Kind.VALIDATION, f"rejected: {problem}", answer)
+        if str(answer.get("status", "")).upper() == "INVALID_TRANSACTION":
+            with transaction.atomic():
+                GatewayPayment.objects.select_for_update().filter(pk=gp.pk, status=GatewayPayment.Status.PENDING).update(
+                    status=GatewayPayment.Status.FAILED, status_reason=_("The gateway could not confirm this payment.")
+                )
+        return Outcome(gp, False, problem)
+    return _settle(gp, val_id=val_id, answer=answer)
+
+
+def _settle(gp: GatewayPayment, *, val_id: str, answer: Mapping) -> Outcome:
+    risky = str(answer.get("risk_level", "0")) == "1"
+    with transaction.atomic():
+        gp = GatewayPayment.objects.select_for_update().get(pk=gp.pk)
+        if gp.status not in GatewayPayment.OPEN_STATUSES:
+            _event(gp, GatewayEvent.Kind.VALIDATION, "duplicate: already settled", answer)
+            return Outcome(gp, False, "duplicate")
+        if GatewayPayment.objects.filter(val_id=val_id).exclude(pk=gp.pk).exists():
+            _event(gp, GatewayEvent.Kind.VALIDATION, "rejected: val_id belongs to another payment", answer)
+            return Outcome(gp, False, "val_id reused")
+        gp.status = GatewayPayment.Status.HELD if risky else GatewayPayment.Status.PAID
+        gp.status_reason = str(answer.get("risk_title", ""))[:255] if risky else ""
+        gp.val_id = val_id
+        gp.bank_tran_id = str(answer.get("bank_tran_id", ""))[:100]
+        gp.card_type = str(answer.get("card_type", ""))[:60]
+        gp.method = _method_for(gp.card_type)
+        gp.risk_level = str(answer.get("risk_level", ""))[:4]
+        gp.risk_title = str(answer.get("risk_title", ""))[:100]
+        gp.paid_at = timezone.now()
+        try:
+            with transaction.atomic():
+                gp.save()
+        except IntegrityError:
+            _event(gp, GatewayEvent.Kind.VALIDATION, "rejected: val_id belongs to another payment", answer)
+            return Outcome(gp, False, "val_id reused")
+        _event(gp, GatewayEvent.Kind.VALIDATION, "held for review: risky" if risky else "confirmed: paid", answer)
+    if gp.status == GatewayPayment.Status.PAID:
+        online_payment_credit(gp=gp)
+    return Outcome(gp, True, gp.status)
+
+
+def _close(gp: GatewayPayment, status: str, *, reason: str, kind: str, data) -> Outcome:
+    with transaction.atomic():
+        locked = GatewayPayment.objects.select_for_update().get(pk=gp.pk)
+        if locked.status != GatewayPayment.Status.PENDING:
+            _event(locked, kind, f"ignored: already {locked.status}", data)
+            return Outcome(locked, False, "not pending")
+        locked.status, locked.status_reason = status, reason[:255]
+        locked.save(update_fields=["status", "status_reason"])
+        _event(locked, kind, f"closed: {status}", data)
+    return Outcome(locked, True, status)
+
+
+def online_payment_credit(*, gp: GatewayPayment, actor=None) -> Payment | None:
+    """Record the money of a paid gateway payment once: receipt, allocation, reactivation, message."""
+    with transaction.atomic():
+        gp = GatewayPayment.objects.select_for_update().select_related("customer").get(pk=gp.pk)
+        if gp.payment_id or gp.status != GatewayPayment.Status.PAID:
+            return gp.payment
+        payment = payment_record(
+            actor=actor, customer=gp.customer, amount=gp.amount, method=gp.method or Payment.Method.ONLINE,
+            reference=gp.bank_tran_id or gp.tran_id, received_at=gp.paid_at, idempotency_key=f"sslcommerz:{gp.tran_id}",
+            note=f"Online payment {gp.tran_id} ({gp.card_type})", confirm_large=True,
+        )
+        gp.payment = payment
+        gp.save(update_fields=["payment"])
+    return payment
+
+
+# Reconciliation ----------------------------------------------------------------------------------
+
+
+def online_payment_requery(*, gp: GatewayPayment, actor=None) -> Outcome:
+    """Ask the transaction-query API what became of a payment and settle it accordingly."""
+    config = gateway_config()
+    GatewayPayment.objects.filter(pk=gp.pk).update(last_queried_at=timezone.now())
+    try:
+        elements = gateway_client(config).query_by_tran_id(gp.tran_id)
+    except sslcommerz.GatewayError as error:
+        _event(gp, GatewayEvent.Kind.ERROR, f"query failed: {error}")
+        return Outcome(gp, False, "query failed")
+    _event(gp, GatewayEvent.Kind.QUERY, f"{len(elements)} attempt(s) found" + (f" (asked by {actor})" if actor else ""),
+           {"element": elements})
+    paid = next((e for e in elements if str(e.get("status", "")).upper() in VALID_STATUSES and e.get("val_id")), None)
+    if paid is not None:
+        gp.refresh_from_db()
+        if gp.is_final:
+            if gp.status == GatewayPayment.Status.PAID and not gp.payment_id:
+                online_payment_credit(gp=gp)
+            return Outcome(gp, False, "already settled")
+        return _confirm(gp, val_id=str(paid["val_id"]), config=config)
+    statuses = {str(e.get("status", "")).upper() for e in elements}
+    expired = gp.created_at < timezone.now() - timedelta(minutes=settings.SSLCOMMERZ_SESSION_EXPIRY_MINUTES)
+    if gp.status == GatewayPayment.Status.PENDING:
+        if statuses and statuses <= set(CLOSED_STATUSES):
+            status = next(iter(statuses))
+            return _close(gp, CLOSED_STATUSES[status], reason=status.lower(), kind=GatewayEvent.Kind.QUERY, data={})
+        if expired:
+            return _close(gp, GatewayPayment.Status.EXPIRED, reason=_("No payment was made before the session expired."),
+                          kind=GatewayEvent.Kind.QUERY, data={})
+    return Outcome(gp, False, "still pending")
+
+
+def online_payments_reconcile(*, now=None) -> dict:
+    """The periodic job: settle payments pending too long, credit paid ones a crash left uncredited,
+    and poll refunds that are not final yet."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.SSLCOMMERZ_RECONCILE_AFTER_MINUTES)
+    counts = {"queried": 0, "settled": 0, "credited": 0, "refunds": 0}
+    for gp in GatewayPayment.objects.filter(status=GatewayPayment.Status.PENDING, created_at__lt=cutoff).order_by("id")[:200]:
+        counts["queried"] += 1
+        counts["settled"] += online_payment_requery(gp=gp).changed
+    for gp in GatewayPayment.objects.filter(status=GatewayPayment.Status.PAID, payment__isnull=True).order_by("id")[:200]:
+        counts["credited"] += online_payment_credit(gp=gp) is not None
+    for refund in GatewayRefund.objects.filter(status=GatewayRefund.Status.PROCESSING).exclude(refund_ref_id="").order_by("id")[:200]:
+        counts["refunds"] += 1
+        refund_poll(refund=refund)
+    return counts
+
+
+# Review of risky payments ------------------------------------------------------------------------
+
+
+def online_payment_approve(*, actor, gp: GatewayPayment) -> GatewayPayment:
+    """Staff accept a payment held as risky: it is credited like any other."""
+    with transaction.atomic():
+        gp = GatewayPayment.objects.select_for_update().get(pk=gp.pk)
+        if gp.status != GatewayPayment.Status.HELD:
+            raise ValidationError(_("Only a payment held for review can be approved."))
+        gp.status, gp.reviewed_by = GatewayPayment.Status.PAID, actor
+        gp.save(update_fields=["status", "reviewed_by"])
+        _event(gp, GatewayEvent.Kind.REVIEW, f"approved by {actor}")
+        audit_record(actor=actor, action="gateway_payment.approve", obj=gp, before={"status": "held"}, after={"status": "paid"})
+    online_payment_credit(gp=gp, actor=actor)
+    gp.refresh_from_db()
+    return gp
+
+
+# Refunds -----------------------------------------------------------------------------------------
+
+
+def refundable(gp: GatewayPayment) -> Decimal:
+    if gp.status not in (GatewayPayment.Status.PAID, GatewayPayment.Status.HELD, GatewayPayment.Status.REJECTED):
+        return ZERO
+    return gp.amount - gp.refunded_total
+
+
+def online_refund_start(*, actor, gp: GatewayPayment, amount, reason: str) -> GatewayRefund:
+    """Refund all or part of a gateway payment through the refund API. The ledger gets the refund entry
+    when the gateway accepts it (held payments were never credited, so they get none)."""
+    reason = (reason or "").strip()
+    try:
+        amount = to_money(amount)
+    except (TypeError, ValueError):
+        raise ValidationError({"amount": _("Enter an amount of money.")}) from None
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason for the refund.")})
+    with transaction.atomic():
+        gp = GatewayPayment.objects.select_for_update().get(pk=gp.pk)
+        limit = refundable(gp)
+        if amount <= ZERO or amount > limit:
+            raise ValidationError({"amount": _("Enter an amount between 0.01 and %(limit)s.") % {"limit": limit}})
+        if not gp.bank_tran_id:
+            raise ValidationError(_("This payment has no bank transaction id to refund."))
+        refund = GatewayRefund.objects.create(
+            gateway_payment=gp, amount=amount, reason=reason[:255], refe_id=f"RF{secrets.token_hex(8).upper()}", requested_by=actor,
+        )
+    try:
+        answer = gateway_client().refund(bank_tran_id=gp.bank_tran_id, amount=amount, remarks=reason[:100], refe_id=refund.refe_id)
+    except sslcommerz.GatewayError as error:
+        GatewayRefund.objects.filter(pk=refund.pk).update(status=GatewayRefund.Status.FAILED, finished_at=timezone.now())
+        _event(gp, GatewayEvent.Kind.REFUND, f"refund {refund.refe_id} refused: {error}", getattr(error, "response", {}))
+        raise ValidationError(_("The gateway did not accept the refund: %(error)s") % {"error": error}) from error
+    with transaction.atomic():
+        gp = GatewayPayment.objects.select_for_update().get(pk=gp.pk)
+        refund.refund_ref_id = str(answer.get("refund_ref_id", ""))[:100]
+        refund.save(update_fields=["refund_ref_id"])
+        _event(gp, GatewayEvent.Kind.REFUND, f"refund {refund.refe_id} of {amount} started", answer)
+        if gp.payment_id:
+            _post_refund(actor=actor, gp=gp, refund=refund)
+        if gp.status == GatewayPayment.Status.HELD and amount == gp.amount:
+            gp.status, gp.reviewed_by = GatewayPayment.Status.REJECTED, actor
+            gp.save(update_fields=["status", "reviewed_by"])
+        audit_record(actor=actor, action="gateway_payment.refund", obj=gp, reason=reason,
+                     after={"amount": str(amount), "refe_id": refund.refe_id, "status": gp.status})
+    return refund
+
+
+def _post_refund(*, actor, gp: GatewayPayment, refund: GatewayRefund) -> None:
+    """Money given back raises what the customer owes: a refund entry, and the invoices it had paid reopened."""
+    account = account_lock(customer_id=gp.customer_id)
+    credit_before = available_credit(customer_id=gp.customer_id)
+    ledger_post(
+        account=account, kind=LedgerEntry.Kind.REFUND, amount=refund.amount, effective_date=timezone.localdate(),
+        actor=actor, payment=gp.payment, memo=f"Refund {refund.refe_id} of {gp.payment.receipt_number}: {refund.reason}",
+    )
+    shortfall = refund.amount - credit_before
+    if shortfall > ZERO:
+        touched = _take_back(payment=gp.payment, shortfall=shortfall, whole=False)
+        _recompute_paid_through(invoice_ids=touched)
+
+
+def refund_poll(*, refund: GatewayRefund) -> GatewayRefund:
+    """Ask the gateway how a refund stands; a refund it cancelled is undone in the ledger by a new entry."""
+    try:
+        answer = gateway_client().refund_status(refund.refund_ref_id)
+    except sslcommerz.GatewayError as error:
+        _event(refund.gateway_payment, GatewayEvent.Kind.ERROR, f"refund status unavailable: {error}")
+        return refund
+    status = str(answer.get("status", "")).lower()
+    with transaction.atomic():
+        refund = GatewayRefund.objects.select_for_update().select_related("gateway_payment__payment").get(pk=refund.pk)
+        refund.last_polled_at = timezone.now()
+        if refund.status == GatewayRefund.Status.PROCESSING and status == "refunded":
+            refund.status, refund.finished_at = GatewayRefund.Status.REFUNDED, timezone.now()
+        elif refund.status == GatewayRefund.Status.PROCESSING and status in ("cancelled", "failed"):
+            refund.status, refund.finished_at = GatewayRefund.Status.FAILED, timezone.now()
+            gp = refund.gateway_payment
+            if gp.payment_id:
+                account = account_lock(customer_id=gp.customer_id)
+                original = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.REFUND, payment=gp.payment,
+                                                      memo__startswith=f"Refund {refund.refe_id} ").first()
+                ledger_post(account=account, kind=LedgerEntry.Kind.REVERSAL, amount=-refund.amount,
+                            effective_date=timezone.localdate(), payment=gp.payment, reverses=original,
+                            memo=f"Refund {refund.refe_id} cancelled by the gateway")
+                credit_apply(account=account, payment=gp.payment)
+        refund.save(update_fields=["status", "finished_at", "last_polled_at"])
+        _event(refund.gateway_payment, GatewayEvent.Kind.REFUND, f"refund {refund.refe_id}: {status or 'unknown'}", answer)
+    return refund

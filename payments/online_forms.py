@@ -1,0 +1,77 @@
+"""Forms of the online-payment screens: the portal's Pay Now, staff refunds, filters and gateway settings."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ispbill.core.forms import MarkInvalidMixin
+from ispbill.core.money import format_money
+
+from .models import GatewayPayment, Payment
+from .online import MAX_ADVANCE_MONTHS
+
+
+class PayForm(MarkInvalidMixin, forms.Form):
+    """What to pay. Only a choice travels from the browser; the amount is computed on the server."""
+
+    purpose = forms.ChoiceField(label=_("What to pay"), choices=GatewayPayment.Purpose.choices, widget=forms.RadioSelect)
+    invoice = forms.TypedChoiceField(label=_("Invoice"), coerce=int, required=False, empty_value=None)
+    months = forms.TypedChoiceField(
+        label=_("Months in advance"), coerce=int, required=False, empty_value=0,
+        choices=[(n, n) for n in range(1, MAX_ADVANCE_MONTHS + 1)],
+    )
+
+    def __init__(self, *args, invoices=(), due=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invoice"].choices = [
+            (invoice.pk, f"{invoice.number} · {format_money(invoice.amount_due)}") for invoice in invoices
+        ]
+        choices = list(GatewayPayment.Purpose.choices)
+        if not invoices:
+            choices = [c for c in choices if c[0] != GatewayPayment.Purpose.INVOICE]
+        if due is not None:
+            choices = [
+                (value, f"{label} ({format_money(due)})" if value == GatewayPayment.Purpose.DUE else label)
+                for value, label in choices
+            ]
+        self.fields["purpose"].choices = choices
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {"purpose": data["purpose"], "invoice_id": data.get("invoice"), "months": data.get("months") or 0}
+
+
+class RefundForm(MarkInvalidMixin, forms.Form):
+    amount = forms.DecimalField(label=_("Amount to refund"), max_digits=14, decimal_places=2, min_value=0,
+                                widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
+    reason = forms.CharField(label=_("Reason"), max_length=255)
+
+
+class OnlinePaymentFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any"))] + list(GatewayPayment.Status.choices))
+    method = forms.ChoiceField(
+        label=_("Method"), required=False,
+        choices=[("", _("Any"))] + [c for c in Payment.Method.choices if c[0] in ("bkash", "nagad", "rocket", "online")],
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def filters(self) -> dict:
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {key: value for key, value in self.cleaned_data.items() if value}
+
+
+class SettlementForm(forms.Form):
+    day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class GatewaySettingsForm(MarkInvalidMixin, forms.Form):
+    enabled = forms.BooleanField(label=_("Customers can pay online"), required=False)
+    store_id = forms.CharField(label=_("Store id"), max_length=64, required=False,
+                               help_text=_("Empty: the SSLCOMMERZ_STORE_ID environment variable."))
+    store_password = forms.CharField(
+        label=_("Store password"), required=False, widget=forms.PasswordInput(render_value=False),
+        help_text=_("Stored encrypted and never shown again. Leave empty to keep the current one."),
+    )
+    base_url = forms.URLField(label=_("API base URL"), required=False, assume_scheme="https",
+                              help_text=_("https://securepay.sslcommerz.com (live) or https://sandbox.sslcommerz.com. Empty: the environment's default."))

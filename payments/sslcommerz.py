@@ -1,0 +1,282 @@
+"""SSLCommerz v4 adapter: our own small client, not `sslcommerz-lib`.
+
+sslcommerz-lib (one release, 2020) calls `requests` without a timeout, swallows every exception and
+returns None, and compares signatures with MD5 and `==`. Here every call has explicit timeouts,
+failures raise `GatewayError`, amounts are `Decimal`, and notifications are checked with both the MD5
+(`verify_sign`) and the SHA-256 (`verify_sign_sha2`) signature in constant time. The base URL is a
+setting: the live host, the sandbox host, or our own emulator (payments/sandbox/).
+
+Nothing here touches the database: payments/online.py decides what a response means for a payment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import requests
+
+SESSION_PATH = "/gwprocess/v4/api.php"
+VALIDATION_PATH = "/validator/api/validationserverAPI.php"
+QUERY_PATH = "/validator/api/merchantTransIDvalidationAPI.php"
+
+LIVE_BASE_URL = "https://securepay.sslcommerz.com"
+SANDBOX_BASE_URL = "https://sandbox.sslcommerz.com"
+
+MIN_AMOUNT = Decimal("10.00")
+MAX_AMOUNT = Decimal("500000.00")
+MAX_TRAN_ID_LENGTH = 30
+
+# Keys never written to logs or shown to staff.
+SECRET_KEYS = frozenset({"store_passwd", "store_password", "verify_sign", "verify_sign_sha2"})
+REDACTED = "•••"
+
+
+class GatewayError(Exception):
+    """The gateway could not be reached, answered with an HTTP error, or answered something unreadable."""
+
+
+class GatewayRefused(GatewayError):
+    """The gateway answered, and said no (a session it would not open, a refund it would not start)."""
+
+    def __init__(self, message: str, response: dict | None = None):
+        super().__init__(message)
+        self.response = response or {}
+
+
+@dataclass(frozen=True)
+class Session:
+    sessionkey: str
+    gateway_url: str
+    response: dict
+
+
+def format_amount(amount: Decimal) -> str:
+    """Amounts travel as text with two places: Decimal("1150") → "1150.00"."""
+    if not isinstance(amount, Decimal):
+        raise TypeError("amounts must be Decimal")
+    return f"{amount.quantize(Decimal('0.01')):f}"
+
+
+def parse_amount(value: Any) -> Decimal | None:
+    """A gateway amount as Decimal exactly as sent ("1150.00", "1150"), or None if it is not a number."""
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return amount if amount.is_finite() else None
+
+
+def redact(data: Any) -> Any:
+    """A copy safe to store and show: store passwords and signatures replaced."""
+    if isinstance(data, Mapping):
+        return {key: (REDACTED if key in SECRET_KEYS else redact(value)) for key, value in data.items()}
+    if isinstance(data, list):
+        return [redact(item) for item in data]
+    return data
+
+
+# Signatures -----------------------------------------------------------------------------------------
+
+
+def _digest(algorithm: str, text: str) -> str:
+    return hashlib.new(algorithm, text.encode("utf-8")).hexdigest()
+
+
+def _signature(fields: Mapping[str, str], store_password: str, algorithm: str) -> str:
+    data = dict(fields)
+    data["store_passwd"] = _digest(algorithm, store_password)
+    return _digest(algorithm, "&".join(f"{key}={data[key]}" for key in sorted(data)))
+
+
+def sign(payload: Mapping[str, str], store_password: str) -> dict[str, str]:
+    """verify_key (every field of the payload), verify_sign (MD5) and verify_sign_sha2 (SHA-256) for a
+    notification, the way SSLCommerz signs its POSTs. Used by the emulator and by tests."""
+    fields = {key: str(value) for key, value in payload.items() if key not in ("verify_key", "verify_sign", "verify_sign_sha2")}
+    return {
+        "verify_key": ",".join(fields),
+        "verify_sign": _signature(fields, store_password, "md5"),
+        "verify_sign_sha2": _signature(fields, store_password, "sha256"),
+    }
+
+
+def _signed_fields(payload: Mapping[str, str]) -> dict[str, str] | None:
+    verify_key = payload.get("verify_key")
+    if not isinstance(verify_key, str) or not verify_key.strip():
+        return None
+    fields = {}
+    for key in verify_key.split(","):
+        if not key or key not in payload:
+            return None
+        value = payload[key]
+        if not isinstance(value, str):
+            return None
+        fields[key] = value
+    return fields
+
+
+def _matches(expected: str, given: Any) -> bool:
+    if not isinstance(given, str) or not given.isascii() or len(given) != len(expected):
+        return False
+    return hmac.compare_digest(expected.encode("ascii"), given.encode("ascii"))
+
+
+def verify_ipn_signature(payload: Mapping[str, str], store_password: str) -> bool:
+    """True only if both verify_sign (MD5) and verify_sign_sha2 (SHA-256) match the fields that
+    verify_key names. False — never an exception — for a missing or malformed signature, an empty
+    verify_key, or a verify_key naming a field the payload does not have."""
+    try:
+        fields = _signed_fields(payload)
+        if fields is None or not store_password:
+            return False
+        md5_ok = _matches(_signature(fields, store_password, "md5"), payload.get("verify_sign"))
+        sha2_ok = _matches(_signature(fields, store_password, "sha256"), payload.get("verify_sign_sha2"))
+        return md5_ok and sha2_ok
+    except Exception:  # noqa: BLE001 - a hostile payload must never turn into a 500
+        return False
+
+
+# Client ---------------------------------------------------------------------------------------------
+
+
+class SSLCommerzClient:
+    """One store's calls to the session, validation, transaction-query and refund APIs."""
+
+    def __init__(
+        self,
+        *,
+        store_id: str,
+        store_password: str,
+        base_url: str,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 20.0,
+        http: requests.Session | None = None,
+    ):
+        if not store_id or not store_password:
+            raise GatewayError("the gateway's store id and store password are not configured")
+        self.store_id = store_id
+        self.store_password = store_password
+        self.base_url = base_url.rstrip("/")
+        self.timeout = (connect_timeout, read_timeout)
+        self.http = http or requests.Session()
+
+    # -- plumbing
+
+    def _call(self, method: str, path: str, data: dict[str, str]) -> dict:
+        data = {"store_id": self.store_id, "store_passwd": self.store_password, **data}
+        url = self.base_url + path
+        try:
+            if method == "POST":
+                response = self.http.post(url, data=data, timeout=self.timeout)
+            else:
+                response = self.http.get(url, params=data, timeout=self.timeout)
+        except requests.Timeout as exc:
+            raise GatewayError(f"SSLCommerz did not answer in time ({path})") from exc
+        except requests.RequestException as exc:
+            raise GatewayError(f"SSLCommerz could not be reached ({path}): {exc.__class__.__name__}") from exc
+        if response.status_code >= 400:
+            raise GatewayError(f"SSLCommerz answered HTTP {response.status_code} ({path})")
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise GatewayError(f"SSLCommerz answered something that is not JSON ({path})") from exc
+        if not isinstance(body, dict):
+            raise GatewayError(f"SSLCommerz answered an unexpected JSON shape ({path})")
+        return body
+
+    # -- session
+
+    def create_session(
+        self,
+        *,
+        tran_id: str,
+        amount: Decimal,
+        currency: str,
+        success_url: str,
+        fail_url: str,
+        cancel_url: str,
+        ipn_url: str,
+        customer: Mapping[str, str],
+        product_name: str,
+        product_category: str = "Internet service",
+        product_profile: str = "non-physical-goods",
+        values: Mapping[str, str] | None = None,
+    ) -> Session:
+        """Open a hosted-checkout session; the customer is sent to `Session.gateway_url`."""
+        if not isinstance(amount, Decimal) or not MIN_AMOUNT <= amount <= MAX_AMOUNT:
+            raise ValueError(f"the amount must be a Decimal between {MIN_AMOUNT} and {MAX_AMOUNT}")
+        if not tran_id or len(tran_id) > MAX_TRAN_ID_LENGTH:
+            raise ValueError(f"tran_id must be 1–{MAX_TRAN_ID_LENGTH} characters")
+        data = {
+            "total_amount": format_amount(amount),
+            "currency": currency,
+            "tran_id": tran_id,
+            "success_url": success_url,
+            "fail_url": fail_url,
+            "cancel_url": cancel_url,
+            "ipn_url": ipn_url,
+            "cus_name": customer.get("name", ""),
+            "cus_email": customer.get("email", ""),
+            "cus_add1": customer.get("address", ""),
+            "cus_city": customer.get("city", ""),
+            "cus_postcode": customer.get("postcode", ""),
+            "cus_country": customer.get("country", "Bangladesh"),
+            "cus_phone": customer.get("phone", ""),
+            "shipping_method": "NO",
+            "num_of_item": "1",
+            "product_name": product_name,
+            "product_category": product_category,
+            "product_profile": product_profile,
+        }
+        for key, value in (values or {}).items():
+            if key not in ("value_a", "value_b", "value_c", "value_d"):
+                raise ValueError(f"{key} is not one of value_a…value_d")
+            data[key] = value
+        body = self._call("POST", SESSION_PATH, data)
+        if str(body.get("status", "")).upper() != "SUCCESS" or not body.get("GatewayPageURL"):
+            raise GatewayRefused(str(body.get("failedreason") or "the gateway refused to open a session"), redact(body))
+        return Session(sessionkey=str(body.get("sessionkey", "")), gateway_url=str(body["GatewayPageURL"]), response=body)
+
+    # -- validation and queries
+
+    def validate(self, val_id: str) -> dict:
+        """The Order Validation API's answer for a val_id (status VALID, VALIDATED or INVALID_TRANSACTION)."""
+        return self._call("GET", VALIDATION_PATH, {"val_id": val_id, "format": "json", "v": "1"})
+
+    def query_by_tran_id(self, tran_id: str) -> list[dict]:
+        """Every attempt the gateway knows for our tran_id (an empty list when it knows none)."""
+        body = self._call("GET", QUERY_PATH, {"tran_id": tran_id, "format": "json"})
+        if body.get("APIConnect") not in (None, "DONE"):
+            raise GatewayError(f"transaction query failed: {body.get('APIConnect')}")
+        elements = body.get("element") or []
+        return [element for element in elements if isinstance(element, dict)]
+
+    def query_by_session(self, sessionkey: str) -> dict:
+        return self._call("GET", QUERY_PATH, {"sessionkey": sessionkey, "format": "json"})
+
+    # -- refunds
+
+    def refund(self, *, bank_tran_id: str, amount: Decimal, remarks: str, refe_id: str) -> dict:
+        """Start a refund; answers `status` success (started), processing or failed, and `refund_ref_id`."""
+        if not isinstance(amount, Decimal) or amount <= 0:
+            raise ValueError("a refund amount must be a positive Decimal")
+        body = self._call(
+            "GET", QUERY_PATH,
+            {
+                "bank_tran_id": bank_tran_id, "refund_amount": format_amount(amount), "refund_remarks": remarks,
+                "refe_id": refe_id, "format": "json",
+            },
+        )
+        if body.get("APIConnect") not in (None, "DONE") or str(body.get("status", "")).lower() == "failed":
+            raise GatewayRefused(str(body.get("errorReason") or body.get("APIConnect") or "refund refused"), redact(body))
+        return body
+
+    def refund_status(self, refund_ref_id: str) -> dict:
+        """A refund's status: refunded, processing or cancelled."""
+        return self._call("GET", QUERY_PATH, {"refund_ref_id": refund_ref_id, "format": "json"})

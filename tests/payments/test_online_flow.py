@@ -1,0 +1,231 @@
+"""Online payments end to end over HTTP on loopback: our client opens a session at the SSLCommerz
+emulator, the customer pays there, the emulator posts the browser back and sends its IPN, and our
+callbacks confirm through the validation API and credit exactly once — under each fault mode."""
+
+from decimal import Decimal
+
+import pytest
+import requests
+from django.urls import reverse
+
+from billing.models import Invoice, LedgerEntry
+from billing.selectors import account_balance
+from customers.models import Subscription
+from customers.services import subscription_suspend
+from network.models import ProvisioningTask
+from payments import online
+from payments.models import GatewayPayment, Payment
+from tests.factories import make_customer, make_subscription
+from tests.payments.conftest import charge, ledger_ok
+from tests.payments.sslcommerz_helpers import gateway, pay_at_gateway, wait_for_ipns  # noqa: F401
+
+D = Decimal
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def start(customer, purpose="due", **kwargs) -> GatewayPayment:
+    return online.online_payment_start(customer=customer, purpose=purpose, **kwargs)
+
+
+def credited(customer) -> int:
+    return Payment.objects.filter(customer=customer).count()
+
+
+def test_paying_the_due_amount_with_bkash_credits_once_and_returns_to_the_result_page(gateway):
+    customer = make_customer()
+    invoice = charge(customer, "1150.00")
+    gp = start(customer)
+    assert gp.amount == D("1150.00") and gp.status == "pending" and gp.gateway_url.startswith(gateway.url)
+
+    checkout = pay_at_gateway(gp.gateway_url, method="bkash")
+
+    assert checkout.response.status_code == 303
+    assert checkout.response.headers["Location"].startswith(reverse("portal:onlinepayment-detail", args=[gp.pk]))
+    gp.refresh_from_db()
+    assert gp.status == "paid" and gp.method == "bkash" and gp.val_id
+    payment = gp.payment
+    assert payment.amount == D("1150.00") and payment.method == "bkash" and payment.receipt_number.startswith("RCPT-")
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID
+    assert credited(customer) == 1
+    assert account_balance(customer_id=customer.pk) == D("0.00")
+    assert ledger_ok()
+    kinds = list(gp.events.values_list("kind", flat=True))
+    assert "ipn" in kinds and "return" in kinds and kinds.count("validation") >= 1
+
+
+def test_payment_reactivates_a_subscription_suspended_for_non_payment_and_queues_the_router_change(gateway):
+    subscription = make_subscription(activate=True)
+    customer = subscription.customer
+    charge(customer, "1000.00", days_ago=20)
+    subscription_suspend(actor=None, subscription=subscription, reason="Unpaid", suspension_type="non_payment")
+    tasks_before = ProvisioningTask.objects.filter(subscription=subscription, action="reactivate").count()
+
+    pay_at_gateway(start(customer).gateway_url, method="nagad")
+
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.ACTIVE
+    assert ProvisioningTask.objects.filter(subscription=subscription, action="reactivate").count() == tasks_before + 1
+
+
+@pytest.mark.parametrize("method,expected", [("nagad", "nagad"), ("rocket", "rocket"), ("card", "online")])
+def test_each_method_is_recorded_as_what_the_customer_paid_with(gateway, method, expected):
+    customer = make_customer()
+    charge(customer, "500.00")
+    gp = start(customer)
+    pay_at_gateway(gp.gateway_url, method=method)
+    gp.refresh_from_db()
+    assert gp.payment.method == expected
+
+
+def test_ipn_sent_twice_credits_once(gateway):
+    customer = make_customer()
+    charge(customer, "800.00")
+    gp = start(customer)
+    pay_at_gateway(gp.gateway_url, ipn="twice")
+    assert wait_for_ipns(gp.gateway_url, 2) == [200, 200]
+    gp.refresh_from_db()
+    assert gp.status == "paid" and credited(customer) == 1
+    assert gp.events.filter(outcome__startswith="duplicate").count() >= 2  # second IPN and the browser return
+
+
+def test_ipn_never_sent_the_browser_return_alone_settles(gateway):
+    customer = make_customer()
+    charge(customer, "800.00")
+    gp = start(customer)
+    pay_at_gateway(gp.gateway_url, ipn="none")
+    gp.refresh_from_db()
+    assert gp.status == "paid" and credited(customer) == 1
+    assert not gp.events.filter(kind="ipn").exists()
+
+
+def test_late_ipn_after_the_browser_returned_answers_200_and_changes_nothing(gateway):
+    customer = make_customer()
+    charge(customer, "800.00")
+    gp = start(customer)
+    pay_at_gateway(gp.gateway_url, ipn="late")
+    gp.refresh_from_db()
+    assert gp.status == "paid"
+    assert wait_for_ipns(gp.gateway_url, 1) == [200]
+    assert credited(customer) == 1
+    assert gp.events.filter(kind="ipn", outcome__startswith="duplicate").count() == 1
+
+
+def test_neither_ipn_nor_browser_return_reconciliation_settles_through_the_query_api(gateway, settings):
+    customer = make_customer()
+    charge(customer, "900.00")
+    gp = start(customer)
+    pay_at_gateway(gp.gateway_url, ipn="none", follow=False)  # the customer closed the tab
+    assert GatewayPayment.objects.get(pk=gp.pk).status == "pending"
+
+    settings.SSLCOMMERZ_RECONCILE_AFTER_MINUTES = 0
+    counts = online.online_payments_reconcile()
+
+    gp.refresh_from_db()
+    assert counts["queried"] == 1 and counts["settled"] == 1
+    assert gp.status == "paid" and credited(customer) == 1
+    assert online.online_payments_reconcile()["settled"] == 0  # a second run changes nothing
+    assert credited(customer) == 1
+
+
+def test_reconciliation_expires_a_session_nobody_paid(gateway, settings):
+    customer = make_customer()
+    charge(customer, "900.00")
+    gp = start(customer)
+    settings.SSLCOMMERZ_RECONCILE_AFTER_MINUTES = 0
+    settings.SSLCOMMERZ_SESSION_EXPIRY_MINUTES = 0
+    online.online_payments_reconcile()
+    gp.refresh_from_db()
+    assert gp.status == "expired" and credited(customer) == 0
+
+
+def test_validation_answering_invalid_credits_nothing(gateway):
+    customer = make_customer()
+    charge(customer, "700.00")
+    gp = start(customer)
+    pay_at_gateway(gp.gateway_url, validation="invalid")
+    gp.refresh_from_db()
+    assert gp.status == "failed" and gp.payment is None and credited(customer) == 0
+    assert account_balance(customer_id=customer.pk) == D("700.00")
+
+
+def test_amount_altered_in_the_post_credits_nothing(gateway):
+    customer = make_customer()
+    charge(customer, "700.00")
+    gp = start(customer)
+    checkout = pay_at_gateway(gp.gateway_url, amount="altered")
+    assert checkout.payload["amount"] == "699.00"
+    gp.refresh_from_db()
+    assert gp.status == "pending" and credited(customer) == 0
+    assert gp.events.filter(outcome__startswith="rejected: amount").count() == 2  # IPN and browser
+
+
+def test_risky_payment_is_held_for_review_and_credited_only_when_approved(gateway, admin):
+    customer = make_customer()
+    charge(customer, "600.00")
+    gp = start(customer)
+    pay_at_gateway(gp.gateway_url, risky=True)
+    gp.refresh_from_db()
+    assert gp.status == "held" and gp.risk_level == "1" and credited(customer) == 0
+
+    online.online_payment_approve(actor=admin, gp=gp)
+    gp.refresh_from_db()
+    assert gp.status == "paid" and gp.payment.amount == D("600.00") and gp.reviewed_by == admin
+    assert credited(customer) == 1 and ledger_ok()
+
+
+@pytest.mark.parametrize("outcome,status", [("fail", "failed"), ("cancel", "cancelled")])
+def test_failed_or_cancelled_checkout_credits_nothing_and_offers_a_retry(gateway, client, outcome, status):
+    customer = make_customer(portal_password="portal-pass-1")
+    charge(customer, "600.00")
+    gp = start(customer)
+    checkout = pay_at_gateway(gp.gateway_url, outcome=outcome)
+    gp.refresh_from_db()
+    assert gp.status == status and credited(customer) == 0
+    client.force_login(customer.user)
+    page = client.get(checkout.response.headers["Location"]).content.decode()
+    assert "Try again" in page
+
+
+def test_refund_in_part_enters_the_ledger_reopens_the_invoice_and_is_polled_until_refunded(gateway, admin):
+    customer = make_customer()
+    invoice = charge(customer, "1000.00")
+    gp = start(customer)
+    pay_at_gateway(gp.gateway_url)
+    gp.refresh_from_db()
+
+    refund = online.online_refund_start(actor=admin, gp=gp, amount="400.00", reason="Double charged")
+
+    assert refund.status == "processing" and refund.refund_ref_id
+    assert LedgerEntry.objects.filter(kind="refund", payment=gp.payment, amount=D("400.00")).count() == 1
+    assert account_balance(customer_id=customer.pk) == D("400.00")
+    invoice.refresh_from_db()
+    assert invoice.amount_paid == D("600.00") and invoice.status != Invoice.Status.PAID
+    assert ledger_ok()
+    assert online.refund_poll(refund=refund).status == "processing"
+    assert online.refund_poll(refund=refund).status == "refunded"
+    with pytest.raises(Exception):
+        online.online_refund_start(actor=admin, gp=gp, amount="600.01", reason="Too much")
+    assert gp.refunds.count() == 1
+
+
+def test_our_client_against_the_emulator_raises_on_refusal_and_on_a_dead_host(gateway):
+    client = online.gateway_client()
+    with pytest.raises(online.sslcommerz.GatewayRefused):
+        client.create_session(
+            tran_id="X" * 30, amount=D("5000.00"), currency="BDT", success_url="", fail_url="", cancel_url="", ipn_url="",
+            customer={"name": "A"}, product_name="x",
+        )
+    assert client.validate("no-such-val-id")["status"] == "INVALID_TRANSACTION"
+    assert client.query_by_tran_id("NOSUCHTRAN") == []
+    wrong = online.sslcommerz.SSLCommerzClient(store_id="other", store_password="nope", base_url=client.base_url)
+    with pytest.raises(online.sslcommerz.GatewayRefused, match="Credential"):
+        wrong.create_session(tran_id="T1", amount=D("100.00"), currency="BDT", success_url="s", fail_url="f",
+                             cancel_url="c", ipn_url="i", customer={"name": "A", "email": "a@b.c", "address": "x",
+                             "city": "Dhaka", "phone": "017"}, product_name="x")
+    dead = online.sslcommerz.SSLCommerzClient(store_id="a", store_password="b", base_url="http://127.0.0.1:9",
+                                              connect_timeout=0.5, read_timeout=0.5)
+    with pytest.raises(online.sslcommerz.GatewayError):
+        dead.validate("x")
+    with pytest.raises(TypeError):
+        online.sslcommerz.format_amount(1.5)
