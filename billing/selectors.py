@@ -1,16 +1,18 @@
 """Reads of billing state: settings, balances, statements, open invoices."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import DecimalField, F, Max, QuerySet, Sum, Window
+from django.db.models import DecimalField, F, Max, Q, QuerySet, Sum, Window
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ispbill.core.money import ZERO
 
-from .models import Account, BillingRun, BillingRunChunk, BillingSettings, Invoice, LedgerEntry
+from .models import Account, Allocation, BillingRun, BillingRunChunk, BillingSettings, Invoice, InvoiceLine, LedgerEntry
 
 OPEN_STATUSES = (Invoice.Status.OPEN, Invoice.Status.PARTIALLY_PAID, Invoice.Status.OVERDUE)
 
@@ -107,3 +109,100 @@ def billing_run_sample(run: BillingRun, *, limit: int = 50) -> list[dict]:
 
 def billing_run_failed_chunks(run: BillingRun) -> QuerySet[BillingRunChunk]:
     return run.chunks.filter(status=BillingRunChunk.Status.FAILED).order_by("first_id")
+
+
+# Invoices ------------------------------------------------------------------------------------------
+
+
+def invoices_visible_to(user) -> QuerySet[Invoice]:
+    """Invoices of customers in the staff user's branches."""
+    from customers.selectors import scope_to_branches
+
+    return scope_to_branches(Invoice.objects.all(), user, field="customer__branch")
+
+
+def invoices_filtered(
+    *, user, status: str = "", period_from=None, period_to=None, area=None, branch=None, overdue_only: bool = False,
+    query: str = "",
+) -> QuerySet[Invoice]:
+    """The staff invoices list: newest first, narrowed by status, issue-date period, area, branch,
+    overdue (past due and unpaid, whether or not the nightly run has marked it yet) and a search on
+    the invoice number, the customer's account number or name."""
+    invoices = invoices_visible_to(user).select_related("customer__area", "customer__branch")
+    if status:
+        invoices = invoices.filter(status=status)
+    if period_from:
+        invoices = invoices.filter(issue_date__gte=period_from)
+    if period_to:
+        invoices = invoices.filter(issue_date__lte=period_to)
+    if area:
+        invoices = invoices.filter(customer__area=area)
+    if branch:
+        invoices = invoices.filter(customer__branch=branch)
+    if overdue_only:
+        invoices = invoices.filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate(), total__gt=F("amount_paid"))
+    query = (query or "").strip()
+    if query:
+        invoices = invoices.filter(
+            Q(number__iexact=query) | Q(number__icontains=query) | Q(customer__account_number__iexact=query)
+            | Q(customer__name__icontains=query)
+        )
+    return invoices.order_by("-issue_date", "-id")
+
+
+def invoice_get_for_staff(*, user, pk: int) -> Invoice:
+    return get_object_or_404(
+        invoices_visible_to(user).select_related("customer__area", "customer__branch", "billing_run"), pk=pk
+    )
+
+
+def invoice_lines(invoice: Invoice) -> QuerySet[InvoiceLine]:
+    return invoice.lines.select_related("subscription").order_by("id")
+
+
+def invoice_allocations(invoice: Invoice) -> QuerySet[Allocation]:
+    return invoice.allocations.select_related("payment").order_by("id")
+
+
+def invoice_ledger_entries(invoice: Invoice) -> QuerySet[LedgerEntry]:
+    return invoice.ledger_entries.select_related("created_by").order_by("effective_date", "id")
+
+
+def invoices_for_customer(*, customer_id: int) -> QuerySet[Invoice]:
+    """All of one customer's invoices, newest first (the Billing tab and the portal)."""
+    return Invoice.objects.filter(customer_id=customer_id).order_by("-issue_date", "-id")
+
+
+def invoice_get_for_customer(*, customer, pk: int) -> Invoice:
+    """The customer's own invoice, or 404: the portal never sees another customer's."""
+    return get_object_or_404(Invoice.objects.filter(customer=customer).select_related("customer"), pk=pk)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """An account statement between two dates: the balance brought forward, the entries in the range
+    with their running balance, and the closing balance."""
+
+    start: date
+    end: date
+    opening: Decimal
+    entries: list
+    closing: Decimal
+    charges: Decimal
+    credits: Decimal
+
+
+def statement_between(*, customer_id: int, start: date, end: date) -> Statement:
+    entries = LedgerEntry.objects.filter(account__customer_id=customer_id)
+    opening = entries.filter(effective_date__lt=start).aggregate(s=Coalesce(Sum("amount"), ZERO))["s"]
+    rows = list(
+        entries.filter(effective_date__gte=start, effective_date__lte=end)
+        .select_related("invoice", "payment").order_by("effective_date", "id")
+    )
+    running = opening
+    for row in rows:
+        running += row.amount
+        row.running_balance = running
+    charges = sum((row.amount for row in rows if row.amount > 0), ZERO)
+    credits = sum((-row.amount for row in rows if row.amount < 0), ZERO)
+    return Statement(start=start, end=end, opening=opening, entries=rows, closing=running, charges=charges, credits=credits)

@@ -211,3 +211,95 @@ def account_credit(*, actor, customer: Customer, amount: Decimal, reason: str, k
     audit_record(actor=actor, action=f"ledger.{kind}", obj=customer, reason=reason, after={"amount": str(-amount)})
     credit_apply(account=account, actor=actor)
     return entry
+
+
+# Settings → Billing ------------------------------------------------------------------------------
+
+BILLING_SETTINGS_FIELDS = (
+    "mode", "allowed_anchor_days", "default_anchor_day", "issue_days_before", "due_days", "grace_days",
+    "vat_rate", "prices_include_vat", "vat_registration_number", "late_fee", "reconnection_fee",
+    "credit_unused_days_on_cancel", "downgrade_at_next_cycle", "isp_name", "isp_address", "isp_phone",
+    "isp_email", "logo", "currency",
+)
+VAT_RATE_MAX = Decimal("100")
+
+
+def _anchor_days_clean(days) -> list[int]:
+    try:
+        cleaned = sorted({int(day) for day in days})
+    except (TypeError, ValueError):
+        raise ValidationError({"allowed_anchor_days": "Anchor days are days of the month, 1 to 31."}) from None
+    if not cleaned:
+        raise ValidationError({"allowed_anchor_days": "Allow at least one anchor day."})
+    if any(not 1 <= day <= 31 for day in cleaned):
+        raise ValidationError({"allowed_anchor_days": "Anchor days are days of the month, 1 to 31."})
+    return cleaned
+
+
+@transaction.atomic
+def billing_settings_update(*, actor, **changes):
+    """Save Settings → Billing: validated as a whole, audited with what changed."""
+    from ispbill.core.audit import audit_changes, snapshot
+
+    unknown = set(changes) - set(BILLING_SETTINGS_FIELDS)
+    if unknown:
+        raise ValueError(f"not a billing setting: {', '.join(sorted(unknown))}")
+    cfg = current_billing_settings()
+    cfg = type(cfg).objects.select_for_update().get(pk=cfg.pk)
+    merged = {name: changes.get(name, getattr(cfg, name)) for name in BILLING_SETTINGS_FIELDS}
+    errors = {}
+    try:
+        merged["allowed_anchor_days"] = _anchor_days_clean(merged["allowed_anchor_days"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    vat_rate = merged["vat_rate"]
+    if vat_rate is None or not ZERO <= Decimal(vat_rate) <= VAT_RATE_MAX:
+        errors["vat_rate"] = ["The VAT rate must be between 0 and 100 percent."]
+    else:
+        merged["vat_rate"] = to_money(vat_rate)  # a percent with two places, as stored
+    if "allowed_anchor_days" not in errors and merged["default_anchor_day"] not in merged["allowed_anchor_days"]:
+        errors["default_anchor_day"] = ["The default anchor day must be one of the allowed anchor days."]
+    for name in ("late_fee", "reconnection_fee"):
+        if merged[name] is None or to_money(merged[name]) < ZERO:
+            errors[name] = ["A fee cannot be negative; 0 turns it off."]
+        else:
+            merged[name] = to_money(merged[name])
+    if errors:
+        raise ValidationError(errors)
+    def state() -> dict:
+        return {**snapshot(cfg, [f for f in BILLING_SETTINGS_FIELDS if f != "logo"]), "logo": cfg.logo.name or ""}
+
+    before = state()
+    for name, value in merged.items():
+        if name == "logo" and name not in changes:
+            continue  # keep the stored file as it is
+        setattr(cfg, name, value)
+    cfg.full_clean()
+    cfg.save()
+    old, new = audit_changes(before, state())
+    if new:
+        audit_record(actor=actor, action="billing_settings.update", obj=cfg, before=old, after=new)
+    return cfg
+
+
+def subscription_anchor_check(*, anchor_day: int | None, subscription: Subscription | None = None) -> None:
+    """Refuse an anchor day the ISP does not allow, or one chosen where the ISP bills on the anniversary
+    of activation, or a change of anchor on a subscription that has been invoiced already (its periods
+    are fixed by the invoices). Raises a ValidationError keyed on `billing_anchor_day`; changes nothing."""
+    if (
+        subscription is not None and subscription.billed_through is not None
+        and subscription.billing_anchor_day is not None and subscription.billing_anchor_day != anchor_day
+    ):
+        raise ValidationError(
+            {"billing_anchor_day": "The anchor day cannot change once the subscription has been invoiced."}
+        )
+    if anchor_day is None:
+        return
+    cfg = current_billing_settings()
+    if cfg.mode != cfg.Mode.CALENDAR:
+        raise ValidationError({"billing_anchor_day": "This ISP bills on the anniversary of activation: no anchor day to choose."})
+    if anchor_day not in cfg.allowed_anchor_days:
+        allowed = ", ".join(str(day) for day in cfg.allowed_anchor_days)
+        raise ValidationError(
+            {"billing_anchor_day": f"The anchor day {anchor_day} is outside the allowed set ({allowed})."}
+        )

@@ -1,8 +1,16 @@
 """The billing app's views per surface; ispbill/urls.py mounts each list under its surface."""
 
-from .views import runs
+from .views import invoices, portal as portal_views, runs, settings as settings_views
+from .views import package_changes
 
 staff = [
     # Billing runs
     *runs.urlpatterns,
+    # Invoices, their PDFs and the customer statement PDF
+    *invoices.urlpatterns,
+    # Settings → Billing
+    *settings_views.urlpatterns,
+    # Package requests and changing a subscription's package
+    *package_changes.staff_urlpatterns,
 ]
+portal = [*portal_views.urlpatterns, *package_changes.portal_urlpatterns]

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from billing.services import subscription_anchor_check
 from ispbill.core.audit import audit_changes, audit_record, snapshot
 from ispbill.core.numbering import allocate_number
 from ispbill.core.phone import normalize_phone
@@ -31,7 +32,7 @@ CUSTOMER_FIELDS = (
     "name", "phone", "email", "national_id", "address", "latitude", "longitude", "area", "branch",
     "customer_since", "notes", "reseller",
 )
-SUBSCRIPTION_FIELDS = ("package", "connection_type", "router", "username", "static_ip", "mac_address")
+SUBSCRIPTION_FIELDS = ("package", "connection_type", "router", "username", "static_ip", "mac_address", "billing_anchor_day")
 LIFECYCLE_FIELDS = ("status", "suspension_type", "skip_billing", "activated_at", "suspended_at", "cancelled_at")
 LEAD_FIELDS = ("name", "phone", "address", "area", "branch", "source", "status", "interested_package", "notes", "assigned_to")
 
@@ -219,14 +220,18 @@ def subscription_create(
     password: str = "",
     static_ip: str | None = None,
     mac_address: str = "",
+    billing_anchor_day: int | None = None,
 ) -> Subscription:
     if not package.is_active:
         raise ValidationError({"package": f"The package {package} is no longer sold."})
+    subscription_anchor_check(anchor_day=billing_anchor_day)
     fields = _clean_connection(
         {"connection_type": connection_type, "username": username, "static_ip": static_ip or None, "mac_address": mac_address}
     )
     _check_login_free(router=router, username=fields["username"], static_ip=fields["static_ip"])
-    subscription = Subscription(customer=customer, package=package, router=router, password=password, **fields)
+    subscription = Subscription(
+        customer=customer, package=package, router=router, password=password, billing_anchor_day=billing_anchor_day, **fields
+    )
     subscription.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -246,6 +251,10 @@ def subscription_update(*, actor, subscription: Subscription, password: str | No
     _check_login_free(router=router, username=changes["username"], static_ip=changes["static_ip"], exclude_pk=subscription.pk)
     if "package" in changes and changes["package"].pk != subscription.package_id and not changes["package"].is_active:
         raise ValidationError({"package": f"The package {changes['package']} is no longer sold."})
+    if changes.get("billing_anchor_day", subscription.billing_anchor_day) == subscription.billing_anchor_day:
+        changes.pop("billing_anchor_day", None)  # unchanged: nothing to check
+    else:
+        subscription_anchor_check(anchor_day=changes["billing_anchor_day"], subscription=subscription)
     previous = network_services.provisioning_snapshot(subscription)
     if password:
         subscription.password = password

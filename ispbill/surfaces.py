@@ -60,6 +60,7 @@ STAFF = Surface(
         NavItem(_("Packages"), "staff:package-list", "customers.view_package", ("package",), section=_("Catalogue")),
         NavItem(_("Areas"), "staff:area-list", "customers.view_area", ("area",), section=_("Catalogue")),
         NavItem(_("Branches"), "staff:branch-list", "customers.view_branch", ("branch",), section=_("Catalogue")),
+        NavItem(_("Invoices"), "staff:invoice-list", "billing.view_invoice", ("invoice-",), section=_("Billing")),
         NavItem(_("Billing runs"), "staff:billingrun-list", "billing.view_billingrun", ("billingrun",), section=_("Billing")),
         NavItem(_("Payments"), "staff:payment-list", "payments.view_payment", ("payment-",), section=_("Billing")),
         NavItem(_("Due list"), "staff:due-list", "billing.view_invoice", ("due-", "calllog"), section=_("Billing")),
@@ -74,8 +75,10 @@ STAFF = Surface(
         ),
         NavItem(_("Routers"), "staff:router-list", "network.view_router", ("router",), section=_("Network")),
         NavItem(_("Users & roles"), "staff:user-list", "accounts.view_user", ("user", "role"), section=_("Settings")),
-        NavItem(_("Routers"), "staff:router-list", "network.view_router", ("router",), section=_("Network")),
-        NavItem(_("Users & roles"), "staff:user-list", "accounts.view_user", ("user", "role"), section=_("Settings")),
+        NavItem(
+            _("Billing"), "staff:billingsettings-edit", "billing.change_billingsettings", ("billingsettings",),
+            section=_("Settings"),
+        ),
         NavItem(
             _("Message templates"), "staff:messagetemplate-list", "notify.view_messagetemplate", ("messagetemplate",),
             section=_("Settings"),
@@ -95,6 +98,8 @@ PORTAL = Surface(
     title=_("My account"),
     nav=(
         NavItem(_("Overview"), "portal:home", match=("home",)),
+        NavItem(_("Invoices"), "portal:invoice-list", match=("invoice-",)),
+        NavItem(_("Statement"), "portal:statement", match=("statement",)),
         NavItem(_("Payments"), "portal:payment-history", match=("pay", "payment-", "onlinepayment")),
     ),
 )

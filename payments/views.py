@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from billing.documents import receipt_pdf
 from billing.selectors import amount_open
 from billing.services import account_credit
 from customers.selectors import areas_visible_to, branches_visible_to, customer_get_for_staff
@@ -85,6 +86,13 @@ def payment_detail(request, pk: int):
     payment = selectors.payment_get_for_staff(user=request.user, pk=pk)
     context = {"payment": payment, "allocations": selectors.payment_allocations(payment)}
     return render(request, "payments/payment_detail.html", context)
+
+
+@staff_permission_required("payments.view_payment")
+@require_GET
+def payment_receipt_pdf(request, pk: int):
+    payment = selectors.payment_get_for_staff(user=request.user, pk=pk)
+    return receipt_pdf(payment).response()
 
 
 @staff_permission_required("payments.reverse_payment")
@@ -195,6 +203,7 @@ def calllog_create(request, customer_pk: int):
 urlpatterns = [
     path("payments/", payment_list, name="payment-list"),
     path("payments/<int:pk>/", payment_detail, name="payment-detail"),
+    path("payments/<int:pk>/pdf/", payment_receipt_pdf, name="payment-receipt-pdf"),
     path("payments/<int:pk>/reverse/", payment_reverse, name="payment-reverse"),
     path("customers/<int:customer_pk>/payments/new/", payment_create, name="payment-create"),
     path("customers/<int:customer_pk>/payments/preview/", payment_preview, name="payment-preview"),

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from billing.services import LineSpec, invoice_create
 from customers.services import lead_create
 from ispbill.accounts.models import User
 from ispbill.core.models import AuditLog
@@ -43,13 +44,14 @@ OBJECT_FOR_URL = {
         "package": None,
         "billingrun": None,  # billing runs are ISP-wide
         "payment": "payment",  # a payment belongs to its customer's branch
+        "invoice": "invoice",  # an invoice belongs to its customer's branch
         "user": None,
         "role": None,
         "messagetemplate": None,
         "message": "message",  # a message belongs to its customer's branch
         "onlinepayment": "online_payment",  # an online payment belongs to its customer's branch
     },
-    "portal": {"onlinepayment": "online_payment", "payment-receipt": "payment"},
+    "portal": {"onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment"},
     "reseller": {"customer": "reseller_customer"},
     "technician": {},
 }
@@ -147,6 +149,10 @@ def world(db):
         "router": subscription.router,  # a router of branch A (make_subscription puts it in the customer's branch)
         "lead": lead_create(actor=None, name="Lead A", phone="01711000001", area=area_a),
         "payment": payment_record(actor=None, customer=subscription.customer, amount=Decimal("500.00"), method="cash"),
+        "invoice": invoice_create(
+            actor=None, customer=subscription.customer,
+            lines=[LineSpec(kind="one_time", description="Installation", amount=Decimal("300.00"))],
+        ),
         "message": Message.objects.create(
             customer=subscription.customer, channel="sms", event="payment_received", to="+8801711000002",
             body="Payment received", idempotency_key="isolation-world-message",

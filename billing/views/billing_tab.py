@@ -1,12 +1,15 @@
-"""The customer page's Billing tab: balance, open invoices, the statement with its running balance,
-payments (with Reverse for those allowed) and the staff credit dialog."""
+"""The customer page's Billing tab: balance, every invoice (linked, with its PDF), the statement with
+its running balance and a statement PDF for a date range, payments (with receipt PDFs, and Reverse for
+those allowed) and the staff credit dialog."""
 
-from billing.selectors import account_balance, amount_open, available_credit, ledger_statement, open_invoices
+from billing.forms import StatementForm
+from billing.selectors import account_balance, amount_open, available_credit, invoices_for_customer, ledger_statement
 from ispbill.core.money import ZERO
 from payments.selectors import payments_for_customer
 
 STATEMENT_LIMIT = 200
 PAYMENTS_LIMIT = 50
+INVOICES_LIMIT = 50
 
 
 def billing_tab_context(request, customer) -> dict:
@@ -18,7 +21,8 @@ def billing_tab_context(request, customer) -> dict:
         "credit": -balance if balance < ZERO else ZERO,
         "amount_open": amount_open(customer_id=customer.pk),
         "available_credit": available_credit(customer_id=customer.pk),
-        "open_invoices": open_invoices(customer_id=customer.pk),
+        "invoices": invoices_for_customer(customer_id=customer.pk)[:INVOICES_LIMIT],
+        "statement_form": StatementForm(initial=StatementForm.default_initial()),
         # The newest entries matter most; the running balance is computed over the whole statement.
         "statement": statement[-STATEMENT_LIMIT:],
         "statement_truncated": len(statement) > STATEMENT_LIMIT,

@@ -2,8 +2,9 @@ import re
 
 from django import forms
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
+from billing.selectors import current_billing_settings
 from customers.models import Customer, Package, Subscription
 from ispbill.core.forms import MarkInvalidMixin
 from network.models import Router
@@ -58,16 +59,46 @@ class SubscriptionForm(MarkInvalidMixin, forms.Form):
     def __init__(self, *args, customer: Customer, subscription: Subscription | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.subscription = subscription
+        self._add_anchor_field(subscription)
         self.fields["package"].queryset = package_choices(subscription.package if subscription else None)
         self.fields["router"].queryset = router_choices(customer, subscription.router if subscription else None)
         if subscription is not None:
             self.fields["password"].help_text = _("Leave empty to keep the current password.")
+            # Changed with "Change package" on the subscriptions tab: quoted and prorated before confirming.
+            self.fields["package"].disabled = True
+            self.fields["package"].help_text = _("Use “Change package” on the subscriptions tab: the change is quoted and prorated.")
         else:
             self.fields["password"].help_text = _("Needed for a PPPoE or hotspot login.")
+
+    def _add_anchor_field(self, subscription: Subscription | None) -> None:
+        """Calendar billing: the day of the month the subscription's periods start, from the ISP's
+        allowed set (Settings → Billing). Blank = the ISP's default anchor day at the first invoice."""
+        cfg = current_billing_settings()
+        if cfg.mode != cfg.Mode.CALENDAR:
+            return
+        allowed = ", ".join(str(day) for day in cfg.allowed_anchor_days)
+        days = list(cfg.allowed_anchor_days)
+        current = subscription.billing_anchor_day if subscription else None
+        if current and current not in days:
+            days.append(current)  # set before the allowed set changed: shown, kept as it is
+        field = forms.TypedChoiceField(
+            label=_("Billing anchor day"), required=False, coerce=int, empty_value=None,
+            choices=[("", _("Default (day %(day)s)") % {"day": cfg.default_anchor_day}), *((d, d) for d in sorted(days))],
+            help_text=_("The day of the month each billing period starts."),
+            error_messages={
+                "invalid_choice": gettext("The anchor day %%(value)s is outside the allowed set (%(allowed)s).")
+                % {"allowed": allowed}
+            },
+        )
+        if subscription is not None and subscription.billed_through is not None and current is not None:
+            field.disabled = True
+            field.help_text = _("Fixed once the subscription has been invoiced.")
+        self.fields["billing_anchor_day"] = field
 
     @staticmethod
     def initial_for(subscription: Subscription) -> dict:
         return {
+            "billing_anchor_day": subscription.billing_anchor_day,
             "package": subscription.package_id,
             "connection_type": subscription.connection_type,
             "router": subscription.router_id,
