@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from ispbill.core.money import MoneyField
@@ -193,7 +194,8 @@ class Invoice(models.Model):
         ordering = ["-issue_date", "-id"]
         indexes = [models.Index(fields=["customer", "status", "due_date"], name="invoice_customer_open_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(total=F("subtotal") + F("vat_total")), name="invoice_total_is_sum"),
+            # Rounded: SQLite adds decimals as floats (406.45 + 60.97 ≠ 467.42 there); exact on PostgreSQL.
+            models.CheckConstraint(condition=Q(total=Round(F("subtotal") + F("vat_total"), 2)), name="invoice_total_is_sum"),
             models.CheckConstraint(condition=Q(amount_paid__gte=0), name="invoice_paid_not_negative"),
             models.CheckConstraint(condition=Q(due_date__gte=F("issue_date")), name="invoice_due_after_issue"),
         ]
@@ -238,7 +240,7 @@ class InvoiceLine(models.Model):
                 condition=Q(kind__in=["recurring", "prorated"]),
                 name="one_period_charge_per_subscription",
             ),
-            models.CheckConstraint(condition=Q(gross=F("net") + F("vat")), name="invoice_line_gross_is_sum"),
+            models.CheckConstraint(condition=Q(gross=Round(F("net") + F("vat"), 2)), name="invoice_line_gross_is_sum"),
             models.CheckConstraint(
                 condition=Q(period_start__isnull=True) | Q(period_end__gte=F("period_start")),
                 name="invoice_line_period_ordered",
@@ -301,3 +303,86 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} → {self.invoice_id}"
+
+
+class PackageChange(models.Model):
+    """A request to move a subscription to another package, and what it did.
+
+    Requested by the customer (portal) or by staff (console); decided by staff. Approval applies it at
+    once (`applied`) or, for a downgrade when the ISP defers them, on the next period's first day
+    (`scheduled`, then `applied` by the daily job). The quote (credit for the old package's unused
+    charged days, charge for the new package's same days, VAT) is stored as shown at the decision,
+    and the invoice its lines were written on is kept, so applying twice writes nothing twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SCHEDULED = "scheduled", _("Scheduled")
+        APPLIED = "applied", _("Applied")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Mode(models.TextChoices):
+        NOW = "now", _("Now, prorated")
+        NEXT_CYCLE = "next_cycle", _("At the next period")
+
+    class Source(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        STAFF = "staff", _("Staff")
+
+    OPEN_STATUSES = (Status.PENDING, Status.SCHEDULED)
+    DECIDED_STATUSES = (Status.SCHEDULED, Status.APPLIED, Status.REJECTED)
+    ALLOWED_TRANSITIONS = {
+        Status.PENDING: {Status.SCHEDULED, Status.APPLIED, Status.REJECTED, Status.CANCELLED},
+        Status.SCHEDULED: {Status.APPLIED, Status.CANCELLED},
+        Status.APPLIED: set(),
+        Status.REJECTED: set(),
+        Status.CANCELLED: set(),
+    }
+
+    subscription = models.ForeignKey("customers.Subscription", on_delete=models.PROTECT, related_name="package_changes")
+    from_package = models.ForeignKey("customers.Package", on_delete=models.PROTECT, related_name="+")
+    to_package = models.ForeignKey("customers.Package", on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=16, choices=Source.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True, help_text=_("The requester's note"))
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    effective_mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.NOW)
+    effective_date = models.DateField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, help_text=_("Staff's note to the customer"))
+    # The quote, gross (VAT included): credit for the old package, charge for the new one, the VAT in
+    # their difference, and the difference (positive = the customer pays more).
+    credit = MoneyField(default=Decimal("0.00"))
+    charge = MoneyField(default=Decimal("0.00"))
+    vat = MoneyField(default=Decimal("0.00"))
+    total = MoneyField(default=Decimal("0.00"))
+    # The last charged day the quote adjusts (credit old, charge new) from the effective date; null
+    # when nothing from the effective date on had been invoiced at the decision.
+    adjust_through = models.DateField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="package_changes")
+    credit_entry = models.ForeignKey(LedgerEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        permissions = [("decide_packagechange", "Can approve, reject and make package changes")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription"], condition=Q(status__in=["pending", "scheduled"]),
+                name="one_open_package_change_per_subscription",
+            ),
+            models.CheckConstraint(condition=~Q(to_package=F("from_package")), name="package_change_to_another_package"),
+            models.CheckConstraint(condition=Q(credit__gte=0, charge__gte=0), name="package_change_amounts_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Package change #{self.pk}: {self.from_package_id} → {self.to_package_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in self.ALLOWED_TRANSITIONS[self.Status(self.status)]

@@ -54,6 +54,7 @@ from ispbill.core.money import ZERO, MoneyField, to_money
 from ispbill.core.numbering import allocate_block
 
 from .models import Account, BillingRun, BillingRunChunk, BillingSettings, Invoice, InvoiceLine, LedgerEntry
+from .package_changes import package_changes_apply_due, scheduled_changes_for_run
 from .periods import months_for_cycle, period_containing
 from .proration import amount_for_days
 from .selectors import OPEN_STATUSES, current_billing_settings
@@ -148,7 +149,9 @@ def billing_run_resume(*, actor, run: BillingRun) -> int:
 
 def billing_run_scheduled() -> BillingRun | None:
     """The daily job: today's run, or, if a run is still marked running (a stalled one), resume it:
-    a run is idempotent, so tomorrow's catches up whatever today's did not reach."""
+    a run is idempotent, so tomorrow's catches up whatever today's did not reach. Scheduled package
+    changes whose day has come are applied first (their own job does it at dawn; this catches up)."""
+    package_changes_apply_due()
     try:
         return billing_run_start(actor=None)
     except ValidationError:
@@ -355,6 +358,9 @@ class DueSubscription:
     anchor_day: int | None
     anchor_month: int | None
     billed_through: date | None
+    # A scheduled package change (a deferred downgrade): (name, price, cycle, effective date) of the
+    # package that every period from that date is priced at.
+    switch: tuple[str, Decimal, str, date] | None = None
 
 
 @dataclass(slots=True)
@@ -394,9 +400,11 @@ def _read_due(run_date: date, cfg: BillingSettings, first_id: int, last_id: int)
             "billing_anchor_month", "billed_through",
         )
     )
+    scheduled = scheduled_changes_for_run(first_id=first_id, last_id=last_id)
     return [
         DueSubscription(pk, customer_id, *packages[package_id], username or static_ip or f"#{pk}", activated_at,
-                        anchor_day, anchor_month, billed_through)
+                        anchor_day, anchor_month, billed_through,
+                        (*packages[scheduled[pk][0]], scheduled[pk][1]) if pk in scheduled else None)
         for pk, customer_id, package_id, username, static_ip, activated_at, anchor_day, anchor_month, billed_through in rows
     ]
 
@@ -443,21 +451,31 @@ def _period_lines(sub: DueSubscription, *, cfg: BillingSettings, run_date: date)
             anchor_day, anchor_month = cfg.default_anchor_day, 1
         advance.anchor_day, advance.anchor_month = anchor_day, anchor_month
     next_start = activated_on if sub.billed_through is None else sub.billed_through + timedelta(days=1)
-    charges = _charges(
-        sub.price, months_for_cycle(sub.cycle), anchor_day, anchor_month or 1, next_start,
-        run_date + timedelta(days=cfg.issue_days_before),
-    )
+    issue_until = run_date + timedelta(days=cfg.issue_days_before)
+    priced = [(sub.package_name, sub.price, sub.cycle, next_start, issue_until)]
+    if sub.switch is not None:
+        # A deferred downgrade: the old package up to the day before it, the new one from that day.
+        name, price, cycle, effective = sub.switch
+        priced = [
+            (sub.package_name, sub.price, sub.cycle, next_start, min(issue_until, effective - timedelta(days=1))),
+            (name, price, cycle, max(next_start, effective), issue_until),
+        ]
+    charges = [
+        (package_name, *charge)
+        for package_name, price, cycle, first, until in priced
+        for charge in _charges(price, months_for_cycle(cycle), anchor_day, anchor_month or 1, first, until)
+    ]
     if not charges:
         return [], None
     lines = []
-    for kind, start, end, amount, days, period_days in charges:
-        label = f"{sub.package_name} ({sub.login}), {_day(start)} – {_day(end)}"
+    for package_name, kind, start, end, amount, days, period_days in charges:
+        label = f"{package_name} ({sub.login}), {_day(start)} – {_day(end)}"
         if kind == InvoiceLine.Kind.PRORATED:
             label = f"{label}, {days} of {period_days} days"
         lines.append(PlannedLine(
             kind, label[:255], _priced(amount, cfg.vat_rate, cfg.prices_include_vat), sub.id, start, end
         ))
-    advance.billed_through = charges[-1][2]
+    advance.billed_through = charges[-1][3]
     return lines, advance
 
 

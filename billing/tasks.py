@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from . import package_changes
 from . import run as billing_run
 
 CHUNK_MAX_RETRIES = 3
@@ -32,3 +33,9 @@ def billing_run_daily() -> int | None:
     """The nightly run (scheduled in ispbill/celery.py)."""
     run = billing_run.billing_run_scheduled()
     return run.pk if run else None
+
+
+@shared_task
+def package_changes_apply_due() -> int:
+    """Scheduled package changes (deferred downgrades) whose day has come: switched at dawn (ispbill/celery.py)."""
+    return package_changes.package_changes_apply_due()

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from billing import package_changes as billing_package_changes
 from billing.services import subscription_anchor_check
 from ispbill.core.audit import audit_changes, audit_record, snapshot
 from ispbill.core.numbering import allocate_number
@@ -255,6 +256,12 @@ def subscription_update(*, actor, subscription: Subscription, password: str | No
         changes.pop("billing_anchor_day", None)  # unchanged: nothing to check
     else:
         subscription_anchor_check(anchor_day=changes["billing_anchor_day"], subscription=subscription)
+    new_package = changes.pop("package", None)
+    if new_package is not None and new_package.pk != subscription.package_id:
+        # Never a bare field edit: billing quotes and prorates it, switches the package (now, or at the
+        # next period for a deferred downgrade) and queues the router change.
+        billing_package_changes.package_change_make(actor=actor, subscription=subscription, to_package=new_package)
+        subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
     previous = network_services.provisioning_snapshot(subscription)
     if password:
         subscription.password = password
@@ -319,11 +326,16 @@ def subscription_reactivate(*, actor, subscription: Subscription, reason: str) -
         suspension_type="", skip_billing=False, suspended_at=None,
     )
 
+@transaction.atomic
 def subscription_cancel(*, actor, subscription: Subscription, reason: str) -> Subscription:
-    return _transition(
+    cancelled = _transition(
         actor=actor, subscription=subscription, to=Subscription.Status.CANCELLED, reason=reason, action="cancel",
         cancelled_at=timezone.now(), skip_billing=True,
     )
+    # Billing's part, in the same transaction: open package changes withdrawn, unused invoiced days
+    # credited when the ISP's policy says so (Settings → Billing).
+    billing_package_changes.subscription_cancelled(actor=actor, subscription=cancelled)
+    return cancelled
 
 # Leads -------------------------------------------------------------------------------------------
 

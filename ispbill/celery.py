@@ -19,6 +19,11 @@ app.conf.beat_schedule = {
         "task": "billing.tasks.billing_run_daily",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Deferred downgrades switch package (and router profile) on their day; the run also catches up.
+    "billing-package-changes": {
+        "task": "billing.tasks.package_changes_apply_due",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "housekeeping-expired-sessions": {
         "task": "ispbill.core.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=10),

@@ -65,6 +65,10 @@ STAFF = Surface(
         NavItem(_("Payments"), "staff:payment-list", "payments.view_payment", ("payment-",), section=_("Billing")),
         NavItem(_("Due list"), "staff:due-list", "billing.view_invoice", ("due-", "calllog"), section=_("Billing")),
         NavItem(
+            _("Package requests"), "staff:packagechange-list", "billing.view_packagechange", ("packagechange",),
+            section=_("Billing"),
+        ),
+        NavItem(
             _("Online payments"), "staff:onlinepayment-list", "payments.view_gatewaypayment",
             ("onlinepayment-list", "onlinepayment-detail", "onlinepayment-refund"), section=_("Billing"),
         ),
@@ -100,6 +104,7 @@ PORTAL = Surface(
         NavItem(_("Overview"), "portal:home", match=("home",)),
         NavItem(_("Invoices"), "portal:invoice-list", match=("invoice-",)),
         NavItem(_("Statement"), "portal:statement", match=("statement",)),
+        NavItem(_("Change package"), "portal:package-changes", match=("package-change",)),
         NavItem(_("Payments"), "portal:payment-history", match=("pay", "payment-", "onlinepayment")),
     ),
 )

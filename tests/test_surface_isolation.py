@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from billing.package_changes import package_change_request
 from billing.services import LineSpec, invoice_create
 from customers.services import lead_create
 from ispbill.accounts.models import User
@@ -22,6 +23,7 @@ from payments.services import payment_record
 from tests.factories import (
     AreaFactory,
     BranchFactory,
+    PackageFactory,
     ResellerFactory,
     UserFactory,
     admin_user,
@@ -49,9 +51,10 @@ OBJECT_FOR_URL = {
         "role": None,
         "messagetemplate": None,
         "message": "message",  # a message belongs to its customer's branch
+        "packagechange": "packagechange",  # a package change belongs to its customer's branch
         "onlinepayment": "online_payment",  # an online payment belongs to its customer's branch
     },
-    "portal": {"onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment"},
+    "portal": {"package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment"},
     "reseller": {"customer": "reseller_customer"},
     "technician": {},
 }
@@ -156,6 +159,9 @@ def world(db):
         "message": Message.objects.create(
             customer=subscription.customer, channel="sms", event="payment_received", to="+8801711000002",
             body="Payment received", idempotency_key="isolation-world-message",
+        ),
+        "packagechange": package_change_request(
+            actor=None, subscription=subscription, to_package=PackageFactory(name="Isolation 99"), source="customer"
         ),
         "online_payment": GatewayPayment.objects.create(
             customer=subscription.customer, tran_id="ISOLATION0001", amount=Decimal("500.00"), currency="BDT", purpose="due",

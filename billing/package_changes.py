@@ -1,0 +1,534 @@
+"""Package changes and the cancellation credit: quotes, requests, decisions, applying them.
+
+Kept beside `billing/services.py` rather than in it because it is one use-case family with its own
+reads for the screens (the queue, a subscription's open request, the portal's choices).
+
+What a change means in money (`package_change_quote`), for a change taking effect on day `d`:
+the days from `d` that the customer has already been invoiced for (through the subscription's
+`billed_through`) are credited at the old package's price and charged at the new package's price,
+each by actual days (billing.proration), period by period. "Paid" in the proration rules means paid
+for in advance, i.e. invoiced: an invoiced period the customer has not settled yet is still owed, so
+its unused days are credited as well (the credit lowers what is due). Days not invoiced yet carry
+nothing: the next invoice bills them at the new package's price.
+
+A downgrade, when the ISP defers them (Settings → Billing, `downgrade_at_next_cycle`), takes effect
+on the next period's first day with no proration: the billing run prices every period from that day
+at the new package (billing/run.py reads scheduled changes), and the daily job switches the package on
+the router that morning. If that period had already been invoiced at the old price when the change
+was approved, applying it credits the old price and charges the new one for those days.
+
+Applying writes the lines through `invoice_create` (one invoice: credit and charge lines), or, when
+the credit is larger than the charge, the charge on an invoice and the credit as a ledger credit
+(`account_credit`): invoices never total less than zero. The change row is locked and its status moves
+once, so applying twice writes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from customers.models import Customer, Package, Subscription
+from customers.selectors import scope_to_branches
+from ispbill.core.audit import audit_record
+from ispbill.core.money import ZERO
+from ispbill.notify.events import Event
+from ispbill.notify.services import notify_customer
+from network import services as network_services
+
+from .models import BillingSettings, InvoiceLine, LedgerEntry, PackageChange
+from .periods import Period, months_for_cycle, periods_between
+from .proration import amount_for_days
+from .selectors import current_billing_settings
+from .services import LineSpec, account_credit, invoice_create
+from .vat import Line, totals, vat_line
+
+ONE_DAY = timedelta(days=1)
+CHANGEABLE_STATUSES = (Subscription.Status.ACTIVE, Subscription.Status.SUSPENDED, Subscription.Status.PENDING)
+
+
+# Quotes -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    kind: str  # InvoiceLine.Kind.CREDIT (old package, negative) or ADJUSTMENT (new package)
+    description: str
+    first_day: date
+    last_day: date
+    amount: Decimal  # price side, signed: what LineSpec takes
+    money: Line  # net / VAT / gross, signed
+
+
+@dataclass(frozen=True)
+class PackageChangeQuote:
+    subscription: Subscription
+    from_package: Package
+    to_package: Package
+    mode: str
+    effective_date: date
+    lines: tuple[QuoteLine, ...] = ()
+    adjust_through: date | None = None
+    sums: Line = field(default_factory=lambda: Line(ZERO, ZERO, ZERO))
+
+    @property
+    def is_upgrade(self) -> bool:
+        return self.to_package.price > self.from_package.price
+
+    @property
+    def credit(self) -> Decimal:
+        """Gross credit for the old package's unused invoiced days (positive)."""
+        return -sum((line.money.gross for line in self.lines if line.money.gross < ZERO), ZERO)
+
+    @property
+    def charge(self) -> Decimal:
+        """Gross charge for the new package over the same days."""
+        return sum((line.money.gross for line in self.lines if line.money.gross > ZERO), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return self.sums.gross
+
+    @property
+    def vat(self) -> Decimal:
+        return self.sums.vat
+
+    @property
+    def net(self) -> Decimal:
+        return self.sums.net
+
+    @property
+    def deferred(self) -> bool:
+        return self.mode == PackageChange.Mode.NEXT_CYCLE
+
+
+def _anchor(subscription: Subscription) -> tuple[int, int] | None:
+    if subscription.billing_anchor_day is None or subscription.billed_through is None:
+        return None
+    return subscription.billing_anchor_day, subscription.billing_anchor_month or 1
+
+
+def _day(value: date) -> str:
+    return date_format(value, "j M Y")
+
+
+def _span_lines(
+    *, package: Package, login: str, first: date, last: date, anchor: tuple[int, int], sign: int, cfg: BillingSettings
+) -> list[QuoteLine]:
+    """`package`'s price for `first`..`last`, period by period (its own cycle), by actual days."""
+    months = months_for_cycle(package.billing_cycle)
+    lines = []
+    for period in periods_between(first, last, anchor_day=anchor[0], months=months, anchor_month=anchor[1]):
+        start, end = max(first, period.start), min(last, period.end)
+        amount = amount_for_days(package.price, period=period, first_day=start, last_day=end)
+        if amount == ZERO:
+            continue
+        days = (end - start).days + 1
+        if sign < 0:
+            kind, text = InvoiceLine.Kind.CREDIT, f"Credit: {package.name} ({login}), unused"
+        else:
+            kind, text = InvoiceLine.Kind.ADJUSTMENT, f"{package.name} ({login}), prorated"
+        description = f"{text} {_day(start)} – {_day(end)}, {days} of {period.days} days"
+        amount = amount if sign > 0 else -amount
+        lines.append(QuoteLine(
+            kind, description[:255], start, end, amount,
+            vat_line(amount, rate=cfg.vat_rate, prices_include_vat=cfg.prices_include_vat),
+        ))
+    return lines
+
+
+def _effective(subscription: Subscription, to_package: Package, *, on: date, cfg: BillingSettings) -> tuple[str, date]:
+    anchor = _anchor(subscription)
+    downgrade = to_package.price < subscription.package.price
+    if not (downgrade and cfg.downgrade_at_next_cycle and anchor):
+        return PackageChange.Mode.NOW, on
+    months = months_for_cycle(subscription.package.billing_cycle)
+    current = periods_between(on, on, anchor_day=anchor[0], months=months, anchor_month=anchor[1])[0]
+    return PackageChange.Mode.NEXT_CYCLE, current.end + ONE_DAY
+
+
+def _quote(
+    subscription: Subscription, to_package: Package, *, mode: str, effective_date: date, adjust_through: date | None,
+    cfg: BillingSettings,
+) -> PackageChangeQuote:
+    lines: list[QuoteLine] = []
+    anchor = _anchor(subscription)
+    if anchor and adjust_through is not None and adjust_through >= effective_date:
+        login = subscription.login_label
+        common = {"login": login, "first": effective_date, "last": adjust_through, "anchor": anchor, "cfg": cfg}
+        lines = _span_lines(package=subscription.package, sign=-1, **common) + _span_lines(package=to_package, sign=1, **common)
+    else:
+        adjust_through = None
+    return PackageChangeQuote(
+        subscription=subscription, from_package=subscription.package, to_package=to_package, mode=mode,
+        effective_date=effective_date, lines=tuple(lines), adjust_through=adjust_through,
+        sums=totals(line.money for line in lines),
+    )
+
+
+def package_change_quote(*, subscription: Subscription, to_package: Package, on: date | None = None) -> PackageChangeQuote:
+    """What changing `subscription` to `to_package` on `on` (today by default) means in money: when it
+    takes effect, the credit and charge lines with VAT, and the difference. Writes nothing."""
+    cfg = current_billing_settings()
+    on = on or timezone.localdate()
+    mode, effective_date = _effective(subscription, to_package, on=on, cfg=cfg)
+    return _quote(
+        subscription, to_package, mode=mode, effective_date=effective_date, adjust_through=subscription.billed_through,
+        cfg=cfg,
+    )
+
+
+# Requests and decisions --------------------------------------------------------------------------
+
+
+def _check_change(subscription: Subscription, to_package: Package | None) -> None:
+    if to_package is None:
+        raise ValidationError({"to_package": "Choose the package to change to."})
+    if subscription.status not in CHANGEABLE_STATUSES:
+        raise ValidationError(
+            f"A {subscription.get_status_display().lower()} subscription cannot change its package.", code="invalid_status"
+        )
+    if to_package.pk == subscription.package_id:
+        raise ValidationError({"to_package": f"The connection is already on {to_package.name}."})
+    if not to_package.is_active:
+        raise ValidationError({"to_package": f"The package {to_package.name} is no longer sold."})
+
+
+def _open_change_error(existing: PackageChange) -> ValidationError:
+    if existing.status == PackageChange.Status.SCHEDULED:
+        return ValidationError(
+            f"A change to {existing.to_package.name} is already scheduled for {_day(existing.effective_date)}; "
+            "cancel it first.", code="open_change",
+        )
+    return ValidationError(
+        f"A request to change to {existing.to_package.name} is already waiting for a decision.", code="open_change"
+    )
+
+
+def _store_quote(change: PackageChange, quote: PackageChangeQuote) -> None:
+    change.effective_mode, change.effective_date = quote.mode, quote.effective_date
+    change.credit, change.charge, change.vat, change.total = quote.credit, quote.charge, quote.vat, quote.total
+    change.adjust_through = quote.adjust_through
+
+
+@transaction.atomic
+def package_change_request(
+    *, actor, subscription: Subscription, to_package: Package | None, source: str, note: str = ""
+) -> PackageChange:
+    """Ask for a change (the customer in the portal, or staff on their behalf): a pending request,
+    quoted as of today. One open request per subscription (a unique constraint makes it so)."""
+    if source not in PackageChange.Source.values:
+        raise ValueError(f"unknown source {source!r}")
+    subscription = Subscription.objects.select_for_update().select_related("package", "customer").get(pk=subscription.pk)
+    _check_change(subscription, to_package)
+    existing = subscription.package_changes.filter(status__in=PackageChange.OPEN_STATUSES).select_related("to_package").first()
+    if existing is not None:
+        raise _open_change_error(existing)
+    change = PackageChange(
+        subscription=subscription, from_package=subscription.package, to_package=to_package, source=source,
+        requested_by=actor if getattr(actor, "pk", None) else None, note=(note or "").strip(),
+    )
+    _store_quote(change, package_change_quote(subscription=subscription, to_package=to_package))
+    try:
+        with transaction.atomic():
+            change.save()
+    except IntegrityError as exc:  # a concurrent request got there first
+        raise ValidationError("A package change for this connection has just been requested.", code="open_change") from exc
+    audit_record(
+        actor=actor, action="packagechange.request", obj=subscription,
+        after={"change": change.pk, "from": subscription.package.name, "to": to_package.name, "source": source},
+    )
+    return change
+
+
+def _lock_open(change: PackageChange, *allowed: str) -> PackageChange:
+    locked = PackageChange.objects.select_for_update().get(pk=change.pk)
+    if locked.status not in allowed:
+        raise ValidationError(
+            f"This request is already {locked.get_status_display().lower()}: it cannot be changed now.", code="decided"
+        )
+    return locked
+
+
+def _notify_decided(change: PackageChange, *, approved: bool) -> None:
+    """Tell the customer about a decision on their own request (staff's own changes need no message);
+    queued in this transaction, sent by a worker after commit."""
+    if change.source != PackageChange.Source.CUSTOMER:
+        return
+    subscription = change.subscription
+    notify_customer(
+        event=Event.PACKAGE_CHANGE_DECIDED, customer=subscription.customer, related=change,
+        occurrence=f"decided:{change.pk}",
+        context={
+            "approved": approved, "old_package": change.from_package.name, "new_package": change.to_package.name,
+            "effective_date": change.effective_date if approved else None, "note": change.decision_note,
+            "login": subscription.login_label,
+        },
+    )
+
+
+@transaction.atomic
+def package_change_approve(*, actor, change: PackageChange, note: str = "", on: date | None = None) -> PackageChange:
+    """Approve a pending request: re-quoted as of today, then applied now or scheduled for the next
+    period's first day (a deferred downgrade). Refused, changing nothing, once decided."""
+    change = _lock_open(change, PackageChange.Status.PENDING)
+    subscription = Subscription.objects.select_for_update().select_related("package", "customer").get(pk=change.subscription_id)
+    if subscription.package_id != change.from_package_id:
+        raise ValidationError(
+            "The connection's package has changed since this request was made: reject it and ask for a new one.",
+            code="stale",
+        )
+    to_package = Package.objects.get(pk=change.to_package_id)
+    _check_change(subscription, to_package)
+    quote = package_change_quote(subscription=subscription, to_package=to_package, on=on)
+    _store_quote(change, quote)
+    change.decided_by, change.decided_at = actor if getattr(actor, "pk", None) else None, timezone.now()
+    change.decision_note = (note or "").strip()
+    if quote.deferred:
+        change.status = PackageChange.Status.SCHEDULED
+        change.save()
+        audit_record(
+            actor=actor, action="packagechange.schedule", obj=subscription, reason=change.decision_note,
+            after={"change": change.pk, "to": to_package.name, "effective": change.effective_date.isoformat()},
+        )
+    else:
+        change.save()
+        change = _apply(actor=actor, change=change, subscription=subscription)
+    _notify_decided(change, approved=True)
+    return change
+
+
+@transaction.atomic
+def package_change_reject(*, actor, change: PackageChange, note: str) -> PackageChange:
+    """Turn a pending request down, with a note the customer is sent."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "Say why: the customer is sent this note."})
+    change = _lock_open(change, PackageChange.Status.PENDING)
+    change.status = PackageChange.Status.REJECTED
+    change.decided_by, change.decided_at, change.decision_note = actor, timezone.now(), note
+    change.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit_record(actor=actor, action="packagechange.reject", obj=change.subscription, reason=note, after={"change": change.pk})
+    _notify_decided(change, approved=False)
+    return change
+
+
+@transaction.atomic
+def package_change_cancel(*, actor, change: PackageChange, reason: str = "") -> PackageChange:
+    """Withdraw a pending request (its requester or staff) or a scheduled change (staff)."""
+    change = _lock_open(change, *PackageChange.OPEN_STATUSES)
+    change.status = PackageChange.Status.CANCELLED
+    change.save(update_fields=["status"])
+    audit_record(
+        actor=actor, action="packagechange.cancel", obj=change.subscription, reason=(reason or "").strip(),
+        after={"change": change.pk},
+    )
+    return change
+
+
+@transaction.atomic
+def package_change_make(*, actor, subscription: Subscription, to_package: Package | None, note: str = "") -> PackageChange:
+    """Staff change a subscription's package from the console: a request approved at once, so it is
+    quoted, prorated, audited and sent to the router exactly as an approved customer request."""
+    change = package_change_request(actor=actor, subscription=subscription, to_package=to_package, source=PackageChange.Source.STAFF, note=note)
+    return package_change_approve(actor=actor, change=change, note=note)
+
+
+# Applying ---------------------------------------------------------------------------------------
+
+
+def _apply(*, actor, change: PackageChange, subscription: Subscription) -> PackageChange:
+    """Write the change's money, switch the package, queue the router change. The caller holds the
+    locks on `change` (pending or scheduled) and `subscription`."""
+    cfg = current_billing_settings()
+    quote = _quote(
+        subscription, change.to_package, mode=change.effective_mode, effective_date=change.effective_date,
+        adjust_through=change.adjust_through, cfg=cfg,
+    )
+    customer = subscription.customer
+    if quote.lines:
+        specs = [
+            LineSpec(line.kind, line.description, line.amount, subscription.pk, Period(line.first_day, line.last_day))
+            for line in quote.lines
+        ]
+        if quote.total >= ZERO:
+            change.invoice = invoice_create(actor=actor, customer=customer, lines=specs)
+        else:
+            charges = [spec for spec in specs if spec.amount > ZERO]
+            if charges:
+                change.invoice = invoice_create(actor=actor, customer=customer, lines=charges)
+            change.credit_entry = account_credit(
+                actor=actor, customer=customer, amount=quote.credit,
+                reason=f"Package change {change.from_package.name} → {change.to_package.name}: unused days from "
+                       f"{_day(quote.effective_date)} to {_day(quote.adjust_through)}",
+            )
+    previous = network_services.provisioning_snapshot(subscription)
+    Subscription.objects.filter(pk=subscription.pk).update(package=change.to_package, updated_at=timezone.now())
+    subscription.package = change.to_package
+    subscription.package_id = change.to_package_id
+    # The same router path as any other package edit: desired state and its outbox entry, in this transaction.
+    network_services.provisioning_enqueue_change(subscription=subscription, previous=previous, actor=actor)
+    change.status, change.applied_at = PackageChange.Status.APPLIED, timezone.now()
+    change.save()
+    audit_record(
+        actor=actor, action="subscription.package_change", obj=subscription,
+        before={"package": change.from_package.name}, after={
+            "package": change.to_package.name, "change": change.pk, "credit": str(quote.credit),
+            "charge": str(quote.charge), "invoice": change.invoice.number if change.invoice else None,
+        },
+    )
+    return change
+
+
+@transaction.atomic
+def package_change_apply(*, actor, change: PackageChange, today: date | None = None) -> PackageChange:
+    """Apply a scheduled change whose day has come. Applying an applied change does nothing."""
+    today = today or timezone.localdate()
+    locked = PackageChange.objects.select_for_update().get(pk=change.pk)
+    if locked.status == PackageChange.Status.APPLIED:
+        return locked
+    if locked.status != PackageChange.Status.SCHEDULED:
+        raise ValidationError(f"A {locked.get_status_display().lower()} package change cannot be applied.", code="not_scheduled")
+    if locked.effective_date > today:
+        raise ValidationError(f"This change takes effect on {_day(locked.effective_date)}.", code="not_yet")
+    subscription = Subscription.objects.select_for_update().select_related("package", "customer").get(pk=locked.subscription_id)
+    if subscription.package_id != locked.from_package_id or subscription.status == Subscription.Status.CANCELLED:
+        locked.status = PackageChange.Status.CANCELLED
+        locked.save(update_fields=["status"])
+        audit_record(
+            actor=actor, action="packagechange.cancel", obj=subscription, reason="The connection changed before the scheduled day.",
+            after={"change": locked.pk},
+        )
+        return locked
+    return _apply(actor=actor, change=locked, subscription=subscription)
+
+
+def package_changes_apply_due(*, today: date | None = None) -> int:
+    """The daily job: apply every scheduled change whose day has come, each in its own transaction
+    (one that fails is left scheduled for the next day). Returns how many were applied."""
+    today = today or timezone.localdate()
+    applied = 0
+    for change in PackageChange.objects.filter(status=PackageChange.Status.SCHEDULED, effective_date__lte=today).order_by("id"):
+        try:
+            if package_change_apply(actor=None, change=change, today=today).status == PackageChange.Status.APPLIED:
+                applied += 1
+        except ValidationError:
+            continue
+    return applied
+
+
+# Cancellation ------------------------------------------------------------------------------------
+
+
+def cancellation_credit_quote(*, subscription: Subscription, last_day: date | None = None) -> PackageChangeQuote | None:
+    """The credit for the days after `last_day` (the last day of service, today by default) that the
+    customer has been invoiced for, if the ISP credits them (Settings → Billing); None otherwise."""
+    cfg = current_billing_settings()
+    last_day = last_day or timezone.localdate()
+    anchor = _anchor(subscription)
+    if not cfg.credit_unused_days_on_cancel or not anchor or subscription.billed_through <= last_day:
+        return None
+    lines = _span_lines(
+        package=subscription.package, login=subscription.login_label, first=last_day + ONE_DAY,
+        last=subscription.billed_through, anchor=anchor, sign=-1, cfg=cfg,
+    )
+    if not lines:
+        return None
+    return PackageChangeQuote(
+        subscription=subscription, from_package=subscription.package, to_package=subscription.package,
+        mode=PackageChange.Mode.NOW, effective_date=last_day + ONE_DAY, lines=tuple(lines),
+        adjust_through=subscription.billed_through, sums=totals(line.money for line in lines),
+    )
+
+
+def subscription_cancelled(*, actor, subscription: Subscription, last_day: date | None = None) -> LedgerEntry | None:
+    """Billing's part of a cancellation (called by `subscription_cancel` in its transaction): open
+    package changes are withdrawn, and the unused invoiced days are credited when the ISP's policy says so."""
+    for change in subscription.package_changes.filter(status__in=PackageChange.OPEN_STATUSES):
+        package_change_cancel(actor=actor, change=change, reason="The subscription was cancelled.")
+    quote = cancellation_credit_quote(subscription=subscription, last_day=last_day)
+    if quote is None:
+        return None
+    return account_credit(
+        actor=actor, customer=subscription.customer, amount=quote.credit,
+        reason=f"Cancellation of {subscription.login_label}: unused {subscription.package.name} days "
+               f"{_day(quote.effective_date)} – {_day(quote.adjust_through)}",
+    )
+
+
+# Reads for the screens ---------------------------------------------------------------------------
+
+
+def package_change_choices(*, subscription: Subscription) -> QuerySet[Package]:
+    """The packages a subscription can move to: those on sale, other than its own."""
+    return Package.objects.filter(is_active=True).exclude(pk=subscription.package_id).order_by("price", "name")
+
+
+def package_change_open(*, subscription: Subscription) -> PackageChange | None:
+    return (
+        subscription.package_changes.filter(status__in=PackageChange.OPEN_STATUSES)
+        .select_related("to_package", "from_package", "requested_by").first()
+    )
+
+
+def package_changes_for_customer(*, customer: Customer) -> QuerySet[PackageChange]:
+    return (
+        PackageChange.objects.filter(subscription__customer=customer)
+        .select_related("subscription", "from_package", "to_package", "invoice")
+        .order_by("-requested_at", "-id")
+    )
+
+
+def package_change_get_for_customer(*, customer: Customer, pk: int) -> PackageChange:
+    change = package_changes_for_customer(customer=customer).filter(pk=pk).first()
+    if change is None:
+        raise Http404
+    return change
+
+
+def portal_subscription_get(*, customer: Customer, pk: int) -> Subscription:
+    subscription = Subscription.objects.filter(customer=customer, pk=pk).select_related("package").first()
+    if subscription is None:
+        raise Http404
+    return subscription
+
+
+def package_changes_for_staff(*, user, state: str = "pending") -> QuerySet[PackageChange]:
+    """The queue: pending requests (oldest first), or decided ones (newest first), in the user's branches."""
+    queryset = scope_to_branches(PackageChange.objects.all(), user, field="subscription__customer__branch").select_related(
+        "subscription", "subscription__customer", "subscription__customer__area", "from_package", "to_package",
+        "requested_by", "decided_by", "invoice",
+    )
+    if state == "decided":
+        return queryset.exclude(status=PackageChange.Status.PENDING).order_by("-decided_at", "-requested_at", "-id")
+    return queryset.filter(status=PackageChange.Status.PENDING).order_by("requested_at", "id")
+
+
+def package_change_get_for_staff(*, user, pk: int) -> PackageChange:
+    found = (
+        scope_to_branches(PackageChange.objects.filter(pk=pk), user, field="subscription__customer__branch")
+        .select_related("subscription", "subscription__customer", "from_package", "to_package", "invoice").first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def scheduled_changes_for_run(*, first_id: int, last_id: int) -> dict[int, tuple[int, date]]:
+    """Scheduled changes of a billing-run chunk's subscriptions: subscription id → (new package id,
+    effective date). The run prices the periods from that day at the new package."""
+    return {
+        subscription_id: (package_id, effective)
+        for subscription_id, package_id, effective in PackageChange.objects.filter(
+            Q(subscription__customer_id__gte=first_id) & Q(subscription__customer_id__lte=last_id),
+            status=PackageChange.Status.SCHEDULED,
+        ).values_list("subscription_id", "to_package_id", "effective_date")
+    }
