@@ -52,6 +52,11 @@ app.conf.beat_schedule = {
         "task": "network.tasks.reconcile_all_routers",
         "schedule": crontab(minute="*/15"),
     },
+    # Tickets: record passed SLA deadlines as breaches, warn assignees and managers before they pass.
+    "tickets-sla-check": {
+        "task": "tickets.tasks.check_sla",
+        "schedule": crontab(minute="*"),
+    },
     "network-router-health": {
         "task": "network.tasks.check_all_routers_health",
         "schedule": 60.0,

@@ -57,6 +57,9 @@ STAFF = Surface(
         NavItem(_("Dashboard"), "staff:home", match=("home",)),
         NavItem(_("Customers"), "staff:customer-list", "customers.view_customer", ("customer", "subscription")),
         NavItem(_("Leads"), "staff:lead-list", "customers.view_lead", ("lead",)),
+        NavItem(_("Tickets"), "staff:ticket-list", "tickets.view_ticket", ("ticket",), section=_("Support")),
+        NavItem(_("SLA dashboard"), "staff:sla-dashboard", "tickets.view_sla_reports", ("sla-",), section=_("Support")),
+        NavItem(_("Surveys"), "staff:survey-analytics", "tickets.view_survey", ("survey",), section=_("Support")),
         NavItem(_("Packages"), "staff:package-list", "customers.view_package", ("package",), section=_("Catalogue")),
         NavItem(_("Areas"), "staff:area-list", "customers.view_area", ("area",), section=_("Catalogue")),
         NavItem(_("Branches"), "staff:branch-list", "customers.view_branch", ("branch",), section=_("Catalogue")),
@@ -88,6 +91,7 @@ STAFF = Surface(
             section=_("Settings"),
         ),
         NavItem(_("Message log"), "staff:message-list", "notify.view_message", ("message-",), section=_("Settings")),
+        NavItem(_("SLA policies"), "staff:slapolicy-list", "tickets.view_slapolicy", ("slapolicy",), section=_("Settings")),
         NavItem(
             _("Payment gateways"), "staff:gateway-settings", "payments.change_gatewaysettings", ("gateway-settings",),
             section=_("Settings"),
@@ -106,6 +110,7 @@ PORTAL = Surface(
         NavItem(_("Statement"), "portal:statement", match=("statement",)),
         NavItem(_("Change package"), "portal:package-changes", match=("package-change",)),
         NavItem(_("Payments"), "portal:payment-history", match=("pay", "payment-", "onlinepayment")),
+        NavItem(_("My tickets"), "portal:ticket-list", match=("ticket",)),
     ),
 )
 RESELLER = Surface(

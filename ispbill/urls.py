@@ -19,6 +19,7 @@ APP_URL_MODULES = [
     "resellers.urls",
     "fieldservice.urls",
     "ispbill.notify.urls",
+    "tickets.urls",
 ]
 
 

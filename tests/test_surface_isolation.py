@@ -20,6 +20,7 @@ from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
 from payments.models import GatewayPayment
 from payments.services import payment_record
+from tickets.services import ticket_create
 from tests.factories import (
     AreaFactory,
     BranchFactory,
@@ -51,10 +52,12 @@ OBJECT_FOR_URL = {
         "role": None,
         "messagetemplate": None,
         "message": "message",  # a message belongs to its customer's branch
+        "ticket": "ticket",  # a ticket belongs to its customer's branch
+        "slapolicy": None,  # SLA policies and holidays are ISP-wide
         "packagechange": "packagechange",  # a package change belongs to its customer's branch
         "onlinepayment": "online_payment",  # an online payment belongs to its customer's branch
     },
-    "portal": {"package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment"},
+    "portal": {"ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment"},
     "reseller": {"customer": "reseller_customer"},
     "technician": {},
 }
@@ -151,6 +154,9 @@ def world(db):
         "package": subscription.package,
         "router": subscription.router,  # a router of branch A (make_subscription puts it in the customer's branch)
         "lead": lead_create(actor=None, name="Lead A", phone="01711000001", area=area_a),
+        "ticket": ticket_create(
+            actor=None, customer=subscription.customer, category="slow_speed", subject="Slow", description="Slow at night",
+        ),
         "payment": payment_record(actor=None, customer=subscription.customer, amount=Decimal("500.00"), method="cash"),
         "invoice": invoice_create(
             actor=None, customer=subscription.customer,

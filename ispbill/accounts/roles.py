@@ -38,7 +38,10 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
     SUPPORT: [
         "customers.view_customer", "customers.change_customer", "customers.view_subscription",
         "customers.view_package", "customers.view_area", "customers.view_branch",
-        "customers.view_lead", "customers.add_lead", "customers.change_lead", "tickets.*",
+        "customers.view_lead", "customers.add_lead", "customers.change_lead",
+        # Support handles tickets; SLA policies and survey analytics are the managers' (tickets.*).
+        "tickets.view_ticket", "tickets.add_ticket", "tickets.change_ticket", "tickets.assign_ticket",
+        "tickets.view_ticketcomment", "tickets.add_ticketcomment", "tickets.view_slapolicy",
         "core.view_auditlog", "notify.view_message", "notify.retry_message",
     ],
     TECHNICIAN_SUPERVISOR: [

@@ -37,6 +37,10 @@ class Event:
     SUSPENDED = "suspended"
     REACTIVATED = "reactivated"
     PACKAGE_CHANGE_DECIDED = "package_change_decided"
+    # Registered by tickets/notifications.py (TicketsConfig.ready).
+    TICKET_REPLIED = "ticket_replied"
+    TICKET_RESOLVED = "ticket_resolved"
+    TICKET_SLA_WARNING = "ticket_sla_warning"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from billing.services import LineSpec, invoice_create
 from customers.models import Customer
 from customers.services import subscription_reactivate, subscription_suspend
 from ispbill.notify import services
-from ispbill.notify.events import Event
+from ispbill.notify.events import EVENTS, Event
 from ispbill.notify.models import Message, MessageTemplate, NotificationPreference
 from ispbill.notify.tasks import send_due_reminders
 from tests.factories import AreaFactory, make_customer, make_subscription
@@ -297,7 +297,8 @@ def test_message_to_an_address_that_is_not_a_customer():
 # Templates ----------------------------------------------------------------------------------------------
 
 def test_default_templates_exist_for_every_event_and_survive_staff_edits():
-    assert MessageTemplate.objects.count() == 7 * 3 * 2
+    assert MessageTemplate.objects.count() == sum(len(spec.defaults) for spec in EVENTS.values())
+    assert set(MessageTemplate.objects.values_list("event", flat=True)) == set(EVENTS)
     template = MessageTemplate.objects.get(event=Event.OVERDUE, channel="sms", language="en")
     services.message_template_update(actor=None, template=template, body="Pay {{ amount_due }} now, {{ customer_name }}.")
     MessageTemplate.objects.filter(event=Event.OVERDUE, channel="sms", language="bn").delete()

@@ -1,0 +1,550 @@
+"""Every write of the tickets app: raising tickets, replies and notes, status changes with their SLA
+clocks, assignment, surveys, SLA policies and business hours, and the breach job.
+
+SLA clocks: a ticket copies its targets (business minutes) from the policy when it is raised or its
+priority changes. Its deadlines are `created_at + target + paused` in business time, where `paused`
+is the business time it has spent waiting on the customer; while it waits, the unmet deadlines are
+cleared and nothing can breach.
+"""
+
+from datetime import datetime, timedelta
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ispbill.core.audit import audit_changes, audit_record, snapshot
+from ispbill.core.numbering import allocate_number
+from ispbill.notify.events import Channel, Event
+from ispbill.notify.services import notify_address, notify_customer
+
+from .models import Category, Holiday, Priority, SlaPolicy, SupportSettings, Survey, Ticket, TicketComment
+from .selectors import (
+    assignable_users,
+    business_calendar,
+    current_support_settings,
+    managers_for,
+    may_reopen,
+    sla_targets,
+)
+from .sla import BusinessCalendar, add_business_minutes, business_minutes_between
+
+TICKET_NUMBER_PREFIX = "TKT"
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+# Extension → (served content type, magic bytes the file must start with).
+ATTACHMENT_TYPES = {
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".webp": ("image/webp", (b"RIFF",)),
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+}
+# A dead connection is more urgent than a question about a bill.
+DEFAULT_PRIORITY = {Category.NO_CONNECTION: Priority.HIGH}
+SUBJECT_MAX = 150
+BODY_MAX = 5000
+TICKET_FIELDS = ("status", "priority", "category", "assignee", "first_response_due", "resolution_due")
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+
+
+def _text(value: str, *, field: str, limit: int, label: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: _("%(label)s is required.") % {"label": label}})
+    if len(value) > limit:
+        raise ValidationError({field: _("Keep it under %(limit)d characters.") % {"limit": limit}})
+    return value
+
+
+def portal_ticket_url(ticket: Ticket) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("portal:ticket-detail", args=[ticket.pk])
+
+
+def staff_ticket_url(ticket: Ticket) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("staff:ticket-detail", args=[ticket.pk])
+
+
+# Attachments ----------------------------------------------------------------------------------------------
+
+def validate_attachment(upload) -> tuple[str, str]:
+    """(original name, content type) of an acceptable upload; a clear error for anything else."""
+    name = PurePath(upload.name or "").name
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in ATTACHMENT_TYPES:
+        raise ValidationError({"attachment": _("Attach a photo (JPEG, PNG, WebP) or a PDF.")})
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"attachment": _("The file is larger than %(mb)d MB.") % {"mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)}})
+    if upload.size == 0:
+        raise ValidationError({"attachment": _("The file is empty.")})
+    content_type, magics = ATTACHMENT_TYPES[suffix]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in magics) or (suffix == ".webp" and head[8:12] != b"WEBP"):
+        raise ValidationError({"attachment": _("The file is not the %(kind)s its name says.") % {"kind": suffix[1:].upper()}})
+    return name[-150:], content_type
+
+
+# SLA clocks -------------------------------------------------------------------------------------------------
+
+def _set_deadlines(ticket: Ticket, *, calendar: BusinessCalendar) -> None:
+    """Deadlines from the targets and the pauses so far; cleared while the ticket waits."""
+    if ticket.paused_since is not None:
+        if ticket.first_response_at is None:
+            ticket.first_response_due = None
+        ticket.resolution_due = None
+        return
+    if ticket.first_response_at is None:
+        ticket.first_response_due = add_business_minutes(
+            calendar, ticket.created_at, ticket.response_target_minutes + ticket.paused_minutes,
+        )
+    if ticket.status in Ticket.UNFINISHED:
+        ticket.resolution_due = add_business_minutes(
+            calendar, ticket.created_at, ticket.resolution_target_minutes + ticket.paused_minutes,
+        )
+    ticket.response_warned_at = ticket.response_warned_at if ticket.first_response_at else None
+    ticket.resolution_warned_at = None
+
+
+def _pause(ticket: Ticket, *, now: datetime, calendar: BusinessCalendar) -> None:
+    if ticket.paused_since is None:
+        ticket.paused_since = now
+        _set_deadlines(ticket, calendar=calendar)
+
+
+def _resume(ticket: Ticket, *, now: datetime, calendar: BusinessCalendar) -> None:
+    if ticket.paused_since is not None:
+        ticket.paused_minutes += business_minutes_between(calendar, ticket.paused_since, now)
+        ticket.paused_since = None
+        _set_deadlines(ticket, calendar=calendar)
+
+
+def _record_breach(ticket: Ticket, *, kind: str, now: datetime) -> bool:
+    """Note a passed deadline once; True when it is new."""
+    if kind == "response":
+        if ticket.response_breached_at or ticket.first_response_due is None or ticket.first_response_due >= now:
+            return False
+        ticket.response_breached_at = ticket.first_response_due
+    else:
+        if ticket.resolution_breached_at or ticket.resolution_due is None or ticket.resolution_due >= now:
+            return False
+        ticket.resolution_breached_at = ticket.resolution_due
+    ticket.breached = True
+    return True
+
+
+# Raising tickets ----------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def ticket_create(
+    *, actor, customer, category: str, subject: str, description: str, priority: str = "",
+    source: str = Ticket.Source.PORTAL, assignee=None, attachment=None, now: datetime | None = None,
+) -> Ticket:
+    """A new ticket, numbered (TKT-2026-00001), with its SLA deadlines from the policy."""
+    errors = {}
+    if category not in Category.values:
+        errors["category"] = _("Choose a category.")
+    if priority and priority not in Priority.values:
+        errors["priority"] = _("Choose a priority.")
+    for field, value, limit, label in (("subject", subject, SUBJECT_MAX, _("A subject")), ("description", description, BODY_MAX, _("A description"))):
+        try:
+            _text(value, field=field, limit=limit, label=label)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    attachment_facts = ("", "")
+    if attachment is not None:
+        try:
+            attachment_facts = validate_attachment(attachment)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    now = now or timezone.now()
+    priority = priority or DEFAULT_PRIORITY.get(category, Priority.NORMAL)
+    response_target, resolution_target = sla_targets(priority=priority, category=category)
+    ticket = Ticket(
+        number=allocate_number(prefix=TICKET_NUMBER_PREFIX, year=timezone.localtime(now).year),
+        customer=customer, branch_id=customer.branch_id, area_id=customer.area_id, category=category,
+        priority=priority, source=source, subject=subject.strip(), description=description.strip(),
+        assignee=assignee, created_by=actor if getattr(actor, "pk", None) else None, created_at=now, updated_at=now,
+        response_target_minutes=response_target, resolution_target_minutes=resolution_target,
+        attachment_name=attachment_facts[0], attachment_type=attachment_facts[1],
+    )
+    _set_deadlines(ticket, calendar=business_calendar())
+    if attachment is not None:
+        ticket.attachment.save(attachment_facts[0], attachment, save=False)
+    ticket.save()
+    audit_record(actor=actor, action="ticket.create", obj=ticket, after=snapshot(ticket, TICKET_FIELDS))
+    return ticket
+
+
+# The thread ----------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def ticket_reply(*, actor, ticket: Ticket, body: str, internal: bool = False, now: datetime | None = None) -> TicketComment:
+    """Staff's public reply (the customer is told) or internal note. The first public reply is the
+    first response; its deadline, if passed, is recorded as breached."""
+    body = _text(body, field="body", limit=BODY_MAX, label=_("The message"))
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    if ticket.status == Ticket.Status.CLOSED:
+        raise ValidationError(_("This ticket is closed; reopen it to reply."))
+    comment = TicketComment.objects.create(ticket=ticket, author=actor, internal=internal, body=body, created_at=now)
+    ticket.updated_at = now
+    if not internal and ticket.first_response_at is None:
+        _record_breach(ticket, kind="response", now=now)
+        ticket.first_response_at = now
+    ticket.save()
+    audit_record(actor=actor, action="ticket.note" if internal else "ticket.reply", obj=ticket, after={"comment": comment.pk})
+    if not internal:
+        notify_customer(
+            event=Event.TICKET_REPLIED, customer=ticket.customer, related=comment,
+            context={"ticket_number": ticket.number, "ticket_subject": ticket.subject,
+                     "ticket_url": portal_ticket_url(ticket), "reply": body},
+        )
+    return comment
+
+
+@transaction.atomic
+def ticket_customer_reply(*, customer, ticket: Ticket, body: str, now: datetime | None = None) -> TicketComment:
+    """The customer's reply on their own ticket; a ticket waiting on them goes back to work."""
+    if ticket.customer_id != customer.pk:
+        raise PermissionDenied
+    body = _text(body, field="body", limit=BODY_MAX, label=_("The message"))
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    if ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
+        raise ValidationError(_("This ticket is resolved. Reopen it if the problem is back."))
+    comment = TicketComment.objects.create(
+        ticket=ticket, author=customer.user, by_customer=True, body=body, created_at=now,
+    )
+    before = snapshot(ticket, TICKET_FIELDS)
+    if ticket.status == Ticket.Status.WAITING:
+        ticket.status = Ticket.Status.IN_PROGRESS
+        _resume(ticket, now=now, calendar=business_calendar())
+    ticket.updated_at = now
+    ticket.save()
+    changed_before, changed_after = audit_changes(before, snapshot(ticket, TICKET_FIELDS))
+    audit_record(
+        actor=customer.user, action="ticket.customer_reply", obj=ticket,
+        before=changed_before or None, after={**changed_after, "comment": comment.pk},
+    )
+    return comment
+
+
+# Status, assignment, priority ---------------------------------------------------------------------------------
+
+def _apply_status(ticket: Ticket, *, status: str, now: datetime, calendar: BusinessCalendar) -> None:
+    if status == Ticket.Status.WAITING:
+        _pause(ticket, now=now, calendar=calendar)
+    elif ticket.paused_since is not None:
+        _resume(ticket, now=now, calendar=calendar)
+    if status == Ticket.Status.RESOLVED:
+        _record_breach(ticket, kind="resolution", now=now)
+        ticket.resolved_at = now
+    elif status == Ticket.Status.CLOSED:
+        if ticket.status != Ticket.Status.RESOLVED:
+            _record_breach(ticket, kind="resolution", now=now)
+            ticket.resolved_at = ticket.resolved_at or now
+        ticket.closed_at = now
+    elif status == Ticket.Status.REOPENED:
+        ticket.resolved_at = ticket.closed_at = None
+    ticket.status = status
+    ticket.updated_at = now
+
+
+def _ask_for_survey(ticket: Ticket, *, now: datetime) -> Survey | None:
+    """Ask once per ticket, on its first resolution."""
+    survey, created = Survey.objects.get_or_create(ticket=ticket, defaults={"agent": ticket.assignee, "asked_at": now})
+    if not created:
+        return None
+    notify_customer(
+        event=Event.TICKET_RESOLVED, customer=ticket.customer, related=ticket,
+        context={"ticket_number": ticket.number, "ticket_subject": ticket.subject, "ticket_url": portal_ticket_url(ticket)},
+    )
+    return survey
+
+
+@transaction.atomic
+def ticket_change_status(*, actor, ticket: Ticket, status: str, reason: str = "", now: datetime | None = None) -> Ticket:
+    """Move a ticket along its allowed transitions; waiting pauses the SLA clocks, resolving asks
+    the customer for a rating (once per ticket)."""
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    if status not in Ticket.Status.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    if not ticket.can_become(status):
+        raise ValidationError({"status": _("A ticket that is %(current)s cannot become %(new)s.") % {
+            "current": ticket.get_status_display().lower(), "new": Ticket.Status(status).label.lower(),
+        }})
+    before = snapshot(ticket, TICKET_FIELDS)
+    _apply_status(ticket, status=status, now=now, calendar=business_calendar())
+    if ticket.assignee_id is None and getattr(actor, "kind", "") in ("staff", "technician") and status == Ticket.Status.IN_PROGRESS:
+        ticket.assignee = actor  # whoever starts working on an unassigned ticket owns it
+    ticket.save()
+    changed_before, changed_after = audit_changes(before, snapshot(ticket, TICKET_FIELDS))
+    audit_record(actor=actor, action="ticket.status", obj=ticket, reason=reason.strip(), before=changed_before, after=changed_after)
+    if status == Ticket.Status.RESOLVED:
+        _ask_for_survey(ticket, now=now)
+    return ticket
+
+
+@transaction.atomic
+def ticket_reopen(*, customer, ticket: Ticket, reason: str, now: datetime | None = None) -> Ticket:
+    """The customer reopens their resolved ticket within the reopen window (Settings → SLA policies)."""
+    if ticket.customer_id != customer.pk:
+        raise PermissionDenied
+    reason = _text(reason, field="reason", limit=BODY_MAX, label=_("What is still wrong"))
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    if not may_reopen(ticket, now=now):
+        raise ValidationError(_("This ticket can no longer be reopened: please open a new one."))
+    before = snapshot(ticket, TICKET_FIELDS)
+    _apply_status(ticket, status=Ticket.Status.REOPENED, now=now, calendar=business_calendar())
+    ticket.save()
+    TicketComment.objects.create(ticket=ticket, author=customer.user, by_customer=True, body=reason, created_at=now)
+    changed_before, changed_after = audit_changes(before, snapshot(ticket, TICKET_FIELDS))
+    audit_record(actor=customer.user, action="ticket.reopen", obj=ticket, reason=reason, before=changed_before, after=changed_after)
+    return ticket
+
+
+def _check_assignee(*, actor, assignee) -> None:
+    if assignee is not None and not assignable_users(user=actor).filter(pk=assignee.pk).exists():
+        raise ValidationError({"assignee": _("Choose an active staff member or technician of your branches.")})
+
+
+@transaction.atomic
+def ticket_update(*, actor, ticket: Ticket, assignee=None, priority: str | None = None, category: str | None = None) -> Ticket:
+    """Triage: assignee, priority and category. A new priority or category takes the policy's
+    targets and moves the deadlines that are still running."""
+    ticket = _lock(ticket)
+    _check_assignee(actor=actor, assignee=assignee)
+    if priority is not None and priority not in Priority.values:
+        raise ValidationError({"priority": _("Choose a priority.")})
+    if category is not None and category not in Category.values:
+        raise ValidationError({"category": _("Choose a category.")})
+    before = snapshot(ticket, TICKET_FIELDS)
+    ticket.assignee = assignee
+    retarget = (priority is not None and priority != ticket.priority) or (category is not None and category != ticket.category)
+    ticket.priority = priority or ticket.priority
+    ticket.category = category or ticket.category
+    if retarget:
+        ticket.response_target_minutes, ticket.resolution_target_minutes = sla_targets(
+            priority=ticket.priority, category=ticket.category,
+        )
+        if ticket.status in Ticket.UNFINISHED:
+            _set_deadlines(ticket, calendar=business_calendar())
+    changed_before, changed_after = audit_changes(before, snapshot(ticket, TICKET_FIELDS))
+    if not changed_after:
+        return ticket
+    ticket.updated_at = timezone.now()
+    ticket.save()
+    audit_record(actor=actor, action="ticket.update", obj=ticket, before=changed_before, after=changed_after)
+    return ticket
+
+
+@transaction.atomic
+def tickets_bulk_assign(*, actor, tickets, assignee) -> int:
+    """Assign many tickets (already scoped to the actor's branches); returns how many changed."""
+    _check_assignee(actor=actor, assignee=assignee)
+    changed = 0
+    for ticket in tickets.select_for_update().order_by("pk"):
+        if ticket.assignee_id == (assignee.pk if assignee else None):
+            continue
+        before = {"assignee": ticket.assignee_id}
+        ticket.assignee = assignee
+        ticket.updated_at = timezone.now()
+        ticket.save(update_fields=["assignee", "updated_at"])
+        audit_record(actor=actor, action="ticket.update", obj=ticket, before=before, after={"assignee": ticket.assignee_id})
+        changed += 1
+    return changed
+
+
+# Surveys --------------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def survey_submit(*, customer, ticket: Ticket, rating, comment: str = "", now: datetime | None = None) -> Survey:
+    """The customer's 1–5 stars for their resolved ticket; once."""
+    if ticket.customer_id != customer.pk:
+        raise PermissionDenied
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        raise ValidationError({"rating": _("Choose one to five stars.")})
+    comment = (comment or "").strip()
+    if len(comment) > BODY_MAX:
+        raise ValidationError({"comment": _("Keep it under %(limit)d characters.") % {"limit": BODY_MAX}})
+    ticket = _lock(ticket)
+    survey = Survey.objects.select_for_update().filter(ticket=ticket).first()
+    if ticket.status not in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED) or survey is None:
+        raise ValidationError(_("You can rate a ticket once it is resolved."))
+    if survey.rating is not None:
+        raise ValidationError(_("You have already rated this ticket. Thank you!"))
+    survey.rating, survey.comment, survey.answered_at = rating, comment, now or timezone.now()
+    survey.save()
+    audit_record(actor=customer.user, action="ticket.survey", obj=ticket, after={"rating": rating})
+    return survey
+
+
+# SLA policies and business hours -----------------------------------------------------------------------------
+
+def _check_targets(response_minutes, resolution_minutes) -> None:
+    errors = {}
+    for field, value in (("response_minutes", response_minutes), ("resolution_minutes", resolution_minutes)):
+        if value is None or int(value) <= 0:
+            errors[field] = _("A target must be at least one minute: zero would breach every ticket at once.")
+    if not errors and int(resolution_minutes) < int(response_minutes):
+        errors["resolution_minutes"] = _("Resolution cannot be due before the first response.")
+    if errors:
+        raise ValidationError(errors)
+
+
+POLICY_FIELDS = ("priority", "category", "response_minutes", "resolution_minutes")
+
+
+@transaction.atomic
+def sla_policy_save(
+    *, actor, policy: SlaPolicy | None = None, priority: str, category: str, response_minutes: int, resolution_minutes: int,
+) -> SlaPolicy:
+    """Create or change a policy. Applies to tickets raised (or re-prioritised) from now on."""
+    _check_targets(response_minutes, resolution_minutes)
+    if priority not in Priority.values:
+        raise ValidationError({"priority": _("Choose a priority.")})
+    if category and category not in Category.values:
+        raise ValidationError({"category": _("Choose a category.")})
+    clash = SlaPolicy.objects.filter(priority=priority, category=category or "")
+    if policy is not None:
+        clash = clash.exclude(pk=policy.pk)
+    if clash.exists():
+        raise ValidationError(_("There is already a policy for this priority and category."))
+    before = snapshot(policy, POLICY_FIELDS) if policy is not None else None
+    policy = policy or SlaPolicy()
+    policy.priority, policy.category = priority, category or ""
+    policy.response_minutes, policy.resolution_minutes = int(response_minutes), int(resolution_minutes)
+    policy.save()
+    after = snapshot(policy, POLICY_FIELDS)
+    if before is not None:
+        before, after = audit_changes(before, after)
+    audit_record(actor=actor, action="sla_policy.save", obj=policy, before=before, after=after)
+    return policy
+
+
+@transaction.atomic
+def sla_policy_delete(*, actor, policy: SlaPolicy) -> None:
+    if not policy.category:
+        raise ValidationError(_("Every priority keeps a policy for all categories; change its targets instead."))
+    audit_record(actor=actor, action="sla_policy.delete", obj=policy, before=snapshot(policy, POLICY_FIELDS))
+    policy.delete()
+
+
+SUPPORT_FIELDS = ("workday_start", "workday_end", "working_days", "reopen_days", "warn_before_minutes")
+
+
+@transaction.atomic
+def support_settings_update(*, actor, **changes) -> SupportSettings:
+    support = SupportSettings.objects.select_for_update().filter(pk=1).first() or current_support_settings()
+    before = snapshot(support, SUPPORT_FIELDS)
+    unknown = set(changes) - set(SUPPORT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown support settings: {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(support, name, value)
+    support.working_days = sorted({int(day) for day in support.working_days})
+    if not support.working_days or not set(support.working_days) <= set(range(7)):
+        raise ValidationError({"working_days": _("Choose at least one working day.")})
+    if not support.workday_start < support.workday_end:
+        raise ValidationError({"workday_end": _("The working day must end after it starts.")})
+    support.save()
+    changed_before, changed_after = audit_changes(before, snapshot(support, SUPPORT_FIELDS))
+    if changed_after:
+        audit_record(actor=actor, action="support_settings.update", obj=support, before=changed_before, after=changed_after)
+    return support
+
+
+@transaction.atomic
+def holiday_add(*, actor, date, name: str) -> Holiday:
+    name = _text(name, field="name", limit=100, label=_("A name"))
+    if Holiday.objects.filter(date=date).exists():
+        raise ValidationError({"date": _("That day is already a holiday.")})
+    holiday = Holiday.objects.create(date=date, name=name)
+    audit_record(actor=actor, action="holiday.add", obj=holiday, after={"date": date.isoformat(), "name": name})
+    return holiday
+
+
+@transaction.atomic
+def holiday_delete(*, actor, holiday: Holiday) -> None:
+    audit_record(actor=actor, action="holiday.delete", obj=holiday, before={"date": holiday.date.isoformat(), "name": holiday.name})
+    holiday.delete()
+
+
+# The breach job ---------------------------------------------------------------------------------------------
+
+def _warn(ticket: Ticket, *, kind: str, deadline: datetime) -> int:
+    """E-mail and SMS the assignee and the managers of the ticket's branch; returns messages queued."""
+    recipients = {user.pk: user for user in managers_for(ticket)}
+    if ticket.assignee is not None and ticket.assignee.is_active:
+        recipients[ticket.assignee.pk] = ticket.assignee
+    context = {
+        "customer_name": ticket.customer.name, "account_number": ticket.customer.account_number,
+        "ticket_number": ticket.number, "ticket_subject": ticket.subject, "ticket_url": staff_ticket_url(ticket),
+        "deadline_kind": _("first response") if kind == "response" else _("resolution"),
+        "deadline": timezone.localtime(deadline), "assignee_name": ticket.assignee.username if ticket.assignee else "",
+    }
+    queued = 0
+    for user in recipients.values():
+        for channel, address in ((Channel.EMAIL, user.email), (Channel.SMS, user.phone)):
+            if address and notify_address(
+                event=Event.TICKET_SLA_WARNING, channel=channel, to=address, context=context, related=ticket,
+                occurrence=f"{kind}:{deadline.isoformat()}",
+            ):
+                queued += 1
+    return queued
+
+
+def sla_check(*, now: datetime | None = None) -> dict[str, int]:
+    """Record passed deadlines as breaches and warn before deadlines pass. Idempotent: a breach is
+    recorded once, a warning sent once per deadline."""
+    now = now or timezone.now()
+    warn_until = now + timedelta(minutes=current_support_settings().warn_before_minutes)
+    result = {"breaches": 0, "warnings": 0}
+    running = Ticket.objects.filter(status__in=Ticket.ACTIVE)
+    due = running.filter(
+        Q(first_response_at__isnull=True, response_breached_at__isnull=True, first_response_due__lt=now)
+        | Q(resolution_breached_at__isnull=True, resolution_due__lt=now)
+    )
+    for pk in due.values_list("pk", flat=True).order_by("pk").iterator():
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().get(pk=pk)
+            if ticket.status not in Ticket.ACTIVE:
+                continue
+            kinds = [kind for kind in ("response", "resolution") if not (kind == "response" and ticket.first_response_at)
+                     and _record_breach(ticket, kind=kind, now=now)]
+            if kinds:
+                ticket.save(update_fields=["breached", "response_breached_at", "resolution_breached_at"])
+                audit_record(actor=None, action="ticket.breach", obj=ticket, after={"breached": kinds})
+                result["breaches"] += len(kinds)
+    warn = running.filter(
+        Q(first_response_at__isnull=True, response_warned_at__isnull=True, first_response_due__gte=now, first_response_due__lte=warn_until)
+        | Q(resolution_warned_at__isnull=True, resolution_due__gte=now, resolution_due__lte=warn_until)
+    )
+    for pk in warn.values_list("pk", flat=True).order_by("pk").iterator():
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().select_related("customer", "assignee").get(pk=pk)
+            if ticket.first_response_at is None and ticket.response_warned_at is None and ticket.first_response_due and now <= ticket.first_response_due <= warn_until:
+                result["warnings"] += _warn(ticket, kind="response", deadline=ticket.first_response_due)
+                ticket.response_warned_at = now
+            if ticket.resolution_warned_at is None and ticket.resolution_due and now <= ticket.resolution_due <= warn_until:
+                result["warnings"] += _warn(ticket, kind="resolution", deadline=ticket.resolution_due)
+                ticket.resolution_warned_at = now
+            ticket.save(update_fields=["response_warned_at", "resolution_warned_at"])
+    return result
