@@ -81,6 +81,8 @@ STAFF = Surface(
             section=_("Billing"),
         ),
         NavItem(_("Routers"), "staff:router-list", "network.view_router", ("router",), section=_("Network")),
+        NavItem(_("Heavy users"), "staff:usage-heavy-users", "network.view_usagedaily", ("usage-heavy",), section=_("Network")),
+        NavItem(_("Fair usage"), "staff:usage-fup-settings", "network.view_fupstate", ("usage-fup", "package-fup"), section=_("Network")),
         NavItem(_("Users & roles"), "staff:user-list", "accounts.view_user", ("user", "role"), section=_("Settings")),
         NavItem(
             _("Billing"), "staff:billingsettings-edit", "billing.change_billingsettings", ("billingsettings",),
@@ -108,6 +110,7 @@ PORTAL = Surface(
         NavItem(_("Overview"), "portal:home", match=("home",)),
         NavItem(_("Invoices"), "portal:invoice-list", match=("invoice-",)),
         NavItem(_("Statement"), "portal:statement", match=("statement",)),
+        NavItem(_("Usage"), "portal:usage", match=("usage",)),
         NavItem(_("Change package"), "portal:package-changes", match=("package-change",)),
         NavItem(_("Payments"), "portal:payment-history", match=("pay", "payment-", "onlinepayment")),
         NavItem(_("My tickets"), "portal:ticket-list", match=("ticket",)),

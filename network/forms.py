@@ -99,3 +99,60 @@ class LoginLookupForm(forms.Form):
         label=_("Login"), max_length=64, required=False,
         widget=forms.TextInput(attrs={"placeholder": _("PPPoE or hotspot login, or static-IP queue name")}),
     )
+
+
+# Usage and fair usage ----------------------------------------------------------------------------
+
+
+class FupLiftForm(MarkInvalidMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded in the audit log; the full speed stays until the cycle ends."),
+    )
+
+
+class HeavyUsersForm(MarkInvalidMixin, forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False, empty_label=_("All areas"))
+    package = forms.ModelChoiceField(label=_("Package"), queryset=None, required=False, empty_label=_("All packages"))
+    limit = forms.TypedChoiceField(
+        label=_("Show"), choices=[(n, n) for n in (20, 50, 100, 200)], coerce=int, initial=50, required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from customers.models import Package
+
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas_visible_to(user)
+        self.fields["package"].queryset = Package.objects.order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The period ends before it starts."))
+        if start and end and (end - start).days > 366:
+            self.add_error("end", _("Choose a period of at most a year."))
+        return data
+
+
+class PackageFupForm(MarkInvalidMixin, forms.Form):
+    data_cap_gb = forms.IntegerField(
+        label=_("Monthly data cap (GB)"), min_value=1, required=False, help_text=_("Empty: no cap, no fair-usage policy."),
+    )
+    fup_download_mbps = forms.IntegerField(label=_("Throttled download (Mbps)"), min_value=1, required=False)
+    fup_upload_mbps = forms.IntegerField(label=_("Throttled upload (Mbps)"), min_value=1, required=False)
+    fup_profile = forms.CharField(
+        label=_("FUP router profile"), max_length=64, required=False,
+        help_text=_("Empty: the package's profile name followed by “-FUP”."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        down, up = data.get("fup_download_mbps"), data.get("fup_upload_mbps")
+        if (down is None) != (up is None):
+            self.add_error("fup_upload_mbps" if up is None else "fup_download_mbps", _("Give both throttled speeds, or neither."))
+        if down and not data.get("data_cap_gb"):
+            self.add_error("data_cap_gb", _("A throttled speed needs a data cap."))
+        return data

@@ -208,34 +208,9 @@ class DriftReport(models.Model):
 # Usage polling -----------------------------------------------------------------------------------
 #
 # Every poll reads each router's per-customer byte counters once, turns them into deltas against the
-# last reading (`CounterState`), stores the deltas (`UsageSample`) and folds them into the hour and the
+# last reading (`UsagePoll.baselines`), stores the deltas (`UsageSample`) and folds them into the hour and the
 # local day they were read in. Samples, hours and days are kept for their own retention periods
 # (settings.USAGE_*_RETENTION_DAYS).
-
-
-class CounterState(models.Model):
-    """The last raw counter a router reported for one customer entry, the baseline of the next delta.
-    Keyed by the entry's name, never by ``.id`` (ids change when the router reboots)."""
-
-    class Source(models.TextChoices):
-        SESSION = "session", _("PPPoE session interface")
-        QUEUE = "queue", _("Simple queue")
-
-    router = models.ForeignKey(Router, on_delete=models.CASCADE, related_name="counter_states")
-    source = models.CharField(max_length=8, choices=Source.choices)
-    name = models.CharField(max_length=200)
-    subscription = models.ForeignKey("customers.Subscription", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    upload_bytes = models.PositiveBigIntegerField(default=0)
-    download_bytes = models.PositiveBigIntegerField(default=0)
-    # A PPPoE session's counters start at zero with every new session: a new id means a new counter.
-    session_id = models.CharField(max_length=32, blank=True)
-    read_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["router", "source", "name"], name="counter_state_unique_entry")]
-
-    def __str__(self) -> str:
-        return f"{self.router_id}:{self.source}:{self.name}"
 
 
 class UsageSample(models.Model):
@@ -285,24 +260,11 @@ class UsageDaily(models.Model):
         return self.upload_bytes + self.download_bytes
 
 
-class LiveSession(models.Model):
-    """A PPPoE session the router reported at its last poll of /ppp/active (replaced every poll)."""
-
-    router = models.ForeignKey(Router, on_delete=models.CASCADE, related_name="live_sessions")
-    subscription = models.ForeignKey("customers.Subscription", null=True, blank=True, on_delete=models.CASCADE, related_name="live_sessions")
-    name = models.CharField(max_length=200)
-    address = models.CharField(max_length=64, blank=True)
-    caller_id = models.CharField(max_length=64, blank=True)
-    uptime_seconds = models.PositiveBigIntegerField(null=True, blank=True)
-    session_id = models.CharField(max_length=32, blank=True)
-    polled_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["router", "name"], name="live_session_unique_name")]
-
-
 class UsagePoll(models.Model):
-    """The last usage poll of one router: when, how long, how many counters, and what went wrong."""
+    """The last usage poll of one router: when, how long, how many counters, what went wrong, and what
+    the next poll needs: each entry's last raw counters (the baseline of its next delta) and the
+    PPPoE sessions /ppp/active listed. Both are kept as one document per router, written once per
+    poll, instead of thousands of rows rewritten every five minutes."""
 
     router = models.OneToOneField(Router, on_delete=models.CASCADE, primary_key=True, related_name="usage_poll")
     polled_at = models.DateTimeField(null=True, blank=True)
@@ -313,6 +275,11 @@ class UsagePoll(models.Model):
     duration_ms = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
+    # {"s:<login>" | "q:<queue name>": [upload, download, session id, unix time read]}, keyed by the
+    # entry's name, never by .id (ids change when the router reboots).
+    baselines = models.JSONField(default=dict, blank=True)
+    # {"<login>": [address, caller id, uptime seconds, session id]} at succeeded_at.
+    sessions = models.JSONField(default=dict, blank=True)
 
 
 class FupState(models.Model):

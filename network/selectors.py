@@ -166,3 +166,212 @@ def router_lookup_login(router: Router, login: str) -> LoginLookup:
     except routeros.RouterError as error:
         result.error = str(error)
     return result
+
+
+# Usage and fair usage -----------------------------------------------------------------------------
+
+MB = 1000**2
+GB = 1000**3
+DAILY_DAYS = 30
+WEEKLY_WEEKS = 12
+MONTHLY_MONTHS = 12
+HOURLY_HOURS = 48
+
+
+def _epoch(day) -> int:
+    """A local date as the unix time of its local midnight (the charts' x axis)."""
+    from .usage import day_bounds
+
+    return int(day_bounds(day)[0].timestamp())
+
+
+def _series(points: list[tuple[int, int, int]]) -> dict:
+    """[(x, upload bytes, download bytes)] as chart data in MB."""
+    return {
+        "x": [x for x, _up, _down in points],
+        "up": [round(up / MB, 1) for _x, up, _down in points],
+        "down": [round(down / MB, 1) for _x, _up, down in points],
+    }
+
+
+def usage_charts(subscription, *, today=None) -> dict:
+    """Hourly (48 h), daily (30 days), weekly (12 weeks) and monthly (12 months) upload/download in MB,
+    from the roll-ups, with empty periods as zeros so the bars line up with the calendar."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .models import UsageDaily, UsageHourly
+    from .usage import hour_start
+
+    today = today or timezone.localdate()
+    month_start = today.replace(day=1)
+    first_month = month_start
+    for _ in range(MONTHLY_MONTHS - 1):
+        first_month = (first_month - timedelta(days=1)).replace(day=1)
+    days = {
+        day: (up, down)
+        for day, up, down in UsageDaily.objects.filter(subscription=subscription, day__gte=first_month, day__lte=today)
+        .values_list("day", "upload_bytes", "download_bytes")
+    }
+    daily = [
+        (_epoch(day), *days.get(day, (0, 0)))
+        for day in (today - timedelta(days=offset) for offset in range(DAILY_DAYS - 1, -1, -1))
+    ]
+    this_week = today - timedelta(days=today.weekday())
+    weekly = []
+    for offset in range(WEEKLY_WEEKS - 1, -1, -1):
+        start = this_week - timedelta(weeks=offset)
+        span = [days.get(start + timedelta(days=n), (0, 0)) for n in range(7)]
+        weekly.append((_epoch(start), sum(up for up, _ in span), sum(down for _, down in span)))
+    monthly = []
+    cursor = first_month
+    while cursor <= month_start:
+        up = sum(v[0] for d, v in days.items() if d.year == cursor.year and d.month == cursor.month)
+        down = sum(v[1] for d, v in days.items() if d.year == cursor.year and d.month == cursor.month)
+        monthly.append((_epoch(cursor), up, down))
+        cursor = (cursor + timedelta(days=32)).replace(day=1)
+    now_hour = hour_start(timezone.now())
+    hours = {
+        hour: (up, down)
+        for hour, up, down in UsageHourly.objects.filter(
+            subscription=subscription, hour__gt=now_hour - timedelta(hours=HOURLY_HOURS)
+        ).values_list("hour", "upload_bytes", "download_bytes")
+    }
+    hourly = [
+        (int(hour.timestamp()), *hours.get(hour, (0, 0)))
+        for hour in (now_hour - timedelta(hours=offset) for offset in range(HOURLY_HOURS - 1, -1, -1))
+    ]
+    return {"hourly": _series(hourly), "daily": _series(daily), "weekly": _series(weekly), "monthly": _series(monthly)}
+
+
+def usage_recent_days(subscription, *, days: int = 14) -> list:
+    """The last days with traffic, newest first, for the table beside the charts."""
+    from .models import UsageDaily
+
+    return list(UsageDaily.objects.filter(subscription=subscription).order_by("-day")[:days])
+
+
+@dataclass
+class LiveSessionFacts:
+    address: str
+    caller_id: str
+    uptime_seconds: int | None
+    session_id: str
+
+
+@dataclass
+class LiveStatus:
+    online: bool
+    session: LiveSessionFacts | None
+    polled_at: object | None
+    poll_error: str
+    static: bool
+
+
+def live_status(subscription) -> LiveStatus:
+    """Online/offline, address, uptime and caller MAC as the router's last usage poll saw /ppp/active."""
+    from .models import UsagePoll
+
+    poll = UsagePoll.objects.filter(router_id=subscription.router_id).only("succeeded_at", "error", "sessions").first()
+    facts = None
+    if poll and subscription.username and subscription.connection_type == Subscription.ConnectionType.PPPOE:
+        entry = (poll.sessions or {}).get(subscription.username)
+        if entry:
+            facts = LiveSessionFacts(*entry)
+    return LiveStatus(
+        online=facts is not None,
+        session=facts,
+        polled_at=poll.succeeded_at if poll else None,
+        poll_error=poll.error if poll else "",
+        static=subscription.connection_type == Subscription.ConnectionType.STATIC_IP,
+    )
+
+
+@dataclass
+class FupStatus:
+    package: object
+    state: object | None
+    used_bytes: int = 0
+
+    @property
+    def capped(self) -> bool:
+        return bool(self.package.data_cap_gb)
+
+    @property
+    def used_gb(self) -> float:
+        return round(self.used_bytes / GB, 1)
+
+    @property
+    def percent(self) -> int:
+        cap = (self.package.data_cap_gb or 0) * GB
+        return min(int(self.used_bytes * 100 // cap), 100) if cap else 0
+
+    @property
+    def throttled(self) -> bool:
+        return bool(self.state and self.state.throttled and self.package.has_fup)
+
+
+def fup_status(subscription) -> FupStatus:
+    """The subscription's cap, this cycle's usage so far (from the daily roll-ups) and its FUP state."""
+    from django.db.models import Sum
+
+    from .models import FupState, UsageDaily
+
+    state = FupState.objects.filter(subscription=subscription).select_related("lifted_by").first()
+    used = 0
+    if state is not None:
+        totals = UsageDaily.objects.filter(
+            subscription=subscription, day__gte=state.cycle_start, day__lte=state.cycle_end
+        ).aggregate(up=Sum("upload_bytes"), down=Sum("download_bytes"))
+        used = (totals["up"] or 0) + (totals["down"] or 0)
+    return FupStatus(package=subscription.package, state=state, used_bytes=used)
+
+
+def heavy_users(*, user, start, end, area=None, package=None, limit: int = 50) -> list:
+    """The top subscriptions by traffic between two local dates (inclusive), within the user's
+    branches, optionally in one area or on one package."""
+    from django.db.models import F, Sum
+
+    from customers.selectors import scope_to_branches
+
+    from .models import UsageDaily
+
+    rows = scope_to_branches(UsageDaily.objects.filter(day__gte=start, day__lte=end), user, field="subscription__customer__branch")
+    if area is not None:
+        rows = rows.filter(subscription__customer__area=area)
+    if package is not None:
+        rows = rows.filter(subscription__package=package)
+    totals = list(
+        rows.values("subscription")
+        .annotate(up=Sum("upload_bytes"), down=Sum("download_bytes"))
+        .annotate(total=F("up") + F("down"))
+        .order_by("-total", "subscription")[:limit]
+    )
+    subscriptions = Subscription.objects.select_related("customer", "customer__area", "package", "router").in_bulk(
+        [row["subscription"] for row in totals]
+    )
+    return [
+        {**row, "subscription": subscriptions[row["subscription"]], "total_gb": row["total"] / GB,
+         "down_gb": row["down"] / GB, "up_gb": row["up"] / GB}
+        for row in totals
+        if row["subscription"] in subscriptions
+    ]
+
+
+def throttled_subscriptions(*, user) -> list:
+    from customers.selectors import scope_to_branches
+
+    from .models import FupState
+
+    states = FupState.objects.filter(throttled_at__isnull=False, lifted_at__isnull=True).select_related(
+        "subscription__customer", "subscription__package"
+    )
+    return list(scope_to_branches(states, user, field="subscription__customer__branch").order_by("-throttled_at")[:200])
+
+
+def usage_subscription_for_customer(*, customer, pk: int):
+    """One of the signed-in customer's own subscriptions, or 404."""
+    from customers.selectors import portal_subscriptions
+
+    return get_object_or_404(portal_subscriptions(customer=customer), pk=pk)

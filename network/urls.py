@@ -1,3 +1,4 @@
-from . import views
+from . import usage_views, views
 
-staff = views.urlpatterns
+staff = views.urlpatterns + usage_views.staff_urlpatterns
+portal = usage_views.portal_urlpatterns

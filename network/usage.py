@@ -36,7 +36,7 @@ from ispbill.core.audit import audit_record
 
 from . import routeros
 from .notify_events import FUP_THROTTLED, USAGE_WARNING
-from .models import CounterState, FupState, LiveSession, ProvisioningTask, Router, UsageDaily, UsageHourly, UsagePoll, UsageSample
+from .models import FupState, ProvisioningTask, Router, UsageDaily, UsageHourly, UsagePoll, UsageSample
 from .routeros import RouterError
 from .services import ON_ROUTER, provisioning_enqueue
 
@@ -52,6 +52,7 @@ WRAP_MARGIN_32 = 1 << 28
 WRAP_MARGIN_64 = 1 << 40
 # Seconds of slack between our clock and the router's uptime when telling a reboot.
 UPTIME_SLACK_SECONDS = 5
+BASELINE_KEEP_SECONDS = 7 * 86400
 GB = 1000**3
 FUP_WARNINGS = (95, 80)  # highest first: a jump past both sends only the higher one
 
@@ -165,27 +166,24 @@ def store_reading(*, router: Router, reading: routeros.UsageReading, now: dateti
     result = result or PollResult(router_id=router.pk)
     poll = UsagePoll.objects.select_for_update().get(router=router)
     logins, queue_names = _subscription_maps(router)
-    states = {
-        (source, name): (up, down, session_id, read_at)
-        for source, name, up, down, session_id, read_at in CounterState.objects.filter(router=router).values_list(
-            "source", "name", "upload_bytes", "download_bytes", "session_id", "read_at"
-        )
-    }
+    previous: dict = poll.baselines or {}
+    now_ts = now.timestamp()
     # A router whose uptime is shorter than the time since our last good read has rebooted since:
     # every counter on it started again from zero.
     uptime = reading.router_uptime_seconds
-    rebooted_at: datetime | None = None
-    if uptime is not None:
-        booted = now - timedelta(seconds=uptime + UPTIME_SLACK_SECONDS)
-        if poll.succeeded_at is not None and booted > poll.succeeded_at:
-            rebooted_at = booted
+    rebooted_ts: float | None = None
+    if uptime is not None and poll.succeeded_at is not None:
+        booted = now_ts - uptime - UPTIME_SLACK_SECONDS
+        if booted > poll.succeeded_at.timestamp():
+            rebooted_ts = booted
+    since_last_ok = (now_ts - poll.succeeded_at.timestamp()) if poll.succeeded_at else None
     sessions = {session.name: session for session in reading.active}
 
-    samples: list[UsageSample] = []
-    new_states: list[CounterState] = []
-    for source, counters in ((CounterState.Source.SESSION, reading.sessions), (CounterState.Source.QUEUE, reading.queues)):
+    samples: list[tuple[int, int, int]] = []
+    baselines: dict[str, list] = {}
+    for prefix, counters in (("s", reading.sessions), ("q", reading.queues)):
         for counter in counters:
-            if source == CounterState.Source.SESSION:
+            if prefix == "s":
                 subscription_id = logins.get(counter.name)
                 session = sessions.get(counter.name)
                 session_id = session.session_id if session else ""
@@ -194,19 +192,17 @@ def store_reading(*, router: Router, reading: routeros.UsageReading, now: dateti
                 subscription_id = routeros.marker_subscription(counter.comment) or queue_names.get(counter.name)
                 session_id, session_uptime = "", None
             current = (counter.upload_bytes, counter.download_bytes)
-            last = states.get((source, counter.name))
+            key = f"{prefix}:{counter.name}"
+            last = previous.get(key)
             if last is None:
                 # First sight: a session that began since our last good read is all new traffic;
                 # anything else is a baseline (we cannot know what it counted before).
-                fresh = (
-                    session_uptime is not None and poll.succeeded_at is not None
-                    and now - timedelta(seconds=session_uptime) >= poll.succeeded_at
-                )
+                fresh = session_uptime is not None and since_last_ok is not None and session_uptime <= since_last_ok
                 delta, restarted = (current, True) if fresh else ((0, 0), False)
             else:
                 last_up, last_down, last_session, last_read = last
                 restarted = bool(
-                    (rebooted_at is not None and rebooted_at > last_read)
+                    (rebooted_ts is not None and rebooted_ts > last_read)
                     or (session_id and last_session and session_id != last_session)
                 )
                 delta, restarted = counter_delta((last_up, last_down), current, restarted=restarted)
@@ -215,38 +211,43 @@ def store_reading(*, router: Router, reading: routeros.UsageReading, now: dateti
             if subscription_id is None:
                 result.unknown += 1
             elif delta[0] or delta[1]:
-                samples.append(UsageSample(
-                    subscription_id=subscription_id, router_id=router.pk, taken_at=now,
-                    upload_bytes=delta[0], download_bytes=delta[1],
-                ))
-            new_states.append(CounterState(
-                router_id=router.pk, source=source, name=counter.name, subscription_id=subscription_id,
-                upload_bytes=current[0], download_bytes=current[1], session_id=session_id, read_at=now,
-            ))
-    CounterState.objects.bulk_create(
-        new_states, batch_size=2000, update_conflicts=True, unique_fields=["router", "source", "name"],
-        update_fields=["subscription", "upload_bytes", "download_bytes", "session_id", "read_at"],
-    )
-    UsageSample.objects.bulk_create(samples, batch_size=2000)
+                samples.append((subscription_id, delta[0], delta[1]))
+            baselines[key] = [current[0], current[1], session_id, now_ts]
+    # Entries not in this reading keep their baseline for a week (a queue off for maintenance, a
+    # session that drops between polls comes back with a new id anyway).
+    keep_after = now_ts - BASELINE_KEEP_SECONDS
+    for key, value in previous.items():
+        if key not in baselines and value[3] >= keep_after:
+            baselines[key] = value
+    _insert_samples(router_id=router.pk, taken_at=now, samples=samples)
     result.samples = len(samples)
-    rollup(router_id=router.pk, at=now)
-
-    LiveSession.objects.filter(router=router).delete()
-    LiveSession.objects.bulk_create(
-        [
-            LiveSession(
-                router_id=router.pk, subscription_id=logins.get(session.name), name=session.name, address=session.address,
-                caller_id=session.caller_id, uptime_seconds=session.uptime_seconds, session_id=session.session_id, polled_at=now,
-            )
-            for session in sessions.values()
-        ],
-        batch_size=2000,
-    )
+    if samples:
+        rollup(router_id=router.pk, at=now)
     result.sessions = len(sessions)
     UsagePoll.objects.filter(router=router).update(
         polled_at=now, succeeded_at=now, router_uptime_seconds=uptime, counters=result.counters, resets=result.resets, error="",
+        baselines=baselines,
+        sessions={s.name: [s.address, s.caller_id, s.uptime_seconds, s.session_id] for s in sessions.values()},
     )
     return result
+
+
+def _insert_samples(*, router_id: int, taken_at: datetime, samples: list[tuple[int, int, int]]) -> None:
+    """One multi-row INSERT per batch: the ORM's bulk_create spends longer compiling 2,000 rows than
+    the database spends storing them."""
+    if not samples:
+        return
+    table = UsageSample._meta.db_table
+    columns = "subscription_id, router_id, taken_at, upload_bytes, download_bytes"
+    stamp = connection.ops.adapt_datetimefield_value(taken_at)
+    batch = max(1, connection.ops.bulk_batch_size(["a"] * 5, samples))
+    with connection.cursor() as cursor:
+        for start in range(0, len(samples), batch):
+            chunk = samples[start:start + batch]
+            params: list = []
+            for subscription_id, up, down in chunk:
+                params += [subscription_id, router_id, stamp, up, down]
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(chunk))}", params)
 
 
 # Roll-ups ----------------------------------------------------------------------------------------
@@ -307,8 +308,6 @@ def usage_purge(*, now: datetime | None = None) -> dict[str, int]:
         "samples": UsageSample.objects.filter(taken_at__lt=now - timedelta(days=settings.USAGE_SAMPLE_RETENTION_DAYS)).delete()[0],
         "hours": UsageHourly.objects.filter(hour__lt=now - timedelta(days=settings.USAGE_HOURLY_RETENTION_DAYS)).delete()[0],
         "days": UsageDaily.objects.filter(day__lt=today - timedelta(days=settings.USAGE_DAILY_RETENTION_DAYS)).delete()[0],
-        # Baselines of entries gone from their router for a week (sessions that never came back).
-        "counters": CounterState.objects.filter(read_at__lt=now - timedelta(days=7)).delete()[0],
     }
     return deleted
 
@@ -415,10 +414,17 @@ def fup_evaluate(*, router_id: int | None = None, subscription_ids=None, now: da
         changed = []
         for subscription in subscriptions:
             state = states[subscription.pk]
-            state.used_bytes = int(used.get(subscription.pk) or 0)
-            changed.append(state)
             result.checked += 1
-            share = state.used_bytes / state.cap_bytes if state.cap_bytes else 0
+            total = int(used.get(subscription.pk) or 0)
+            share = total / state.cap_bytes if state.cap_bytes else 0
+            if (share >= 0.8 and state.warned_80_at is None) or (share >= 0.95 and state.warned_95_at is None) or (
+                share >= 1 and state.throttled_at is None and state.lifted_at is None and subscription.package.has_fup
+            ):
+                # Only states that act are written; the usage itself lives in the daily roll-ups.
+                state.used_bytes = total
+                changed.append(state)
+            else:
+                continue
             package = subscription.package
             if share >= 1 and state.throttled_at is None and state.lifted_at is None and package.has_fup:
                 # Past the cap: the throttled profile through the outbox; the warnings below it are
@@ -444,7 +450,7 @@ def fup_evaluate(*, router_id: int | None = None, subscription_ids=None, now: da
                     result.warned += 1
                     break
         FupState.objects.bulk_update(
-            changed,
+            [*changed, *(state for state in rolled if state not in changed)],
             ["cycle_start", "cycle_end", "cap_bytes", "used_bytes", "warned_80_at", "warned_95_at", "throttled_at",
              "lifted_at", "lifted_by", "lift_reason"],
             batch_size=500,

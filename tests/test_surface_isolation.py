@@ -57,7 +57,7 @@ OBJECT_FOR_URL = {
         "packagechange": "packagechange",  # a package change belongs to its customer's branch
         "onlinepayment": "online_payment",  # an online payment belongs to its customer's branch
     },
-    "portal": {"ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment"},
+    "portal": {"ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription"},
     "reseller": {"customer": "reseller_customer"},
     "technician": {},
 }

@@ -35,3 +35,15 @@ def ago(moment) -> str:
     if (timezone.now() - moment).total_seconds() < 60:
         return _("just now")
     return _("%(time)s ago") % {"time": timesince(moment)}
+
+
+@register.filter
+def bytes(value) -> str:
+    """A byte count in decimal units, as ISPs sell data: "812 MB", "12.4 GB"."""
+    if value in (None, ""):
+        return "—"
+    value = int(value)
+    for unit, size in (("TB", 1000**4), ("GB", 1000**3), ("MB", 1000**2), ("kB", 1000)):
+        if value >= size:
+            return f"{value / size:.1f} {unit}" if value < size * 100 else f"{value / size:.0f} {unit}"
+    return f"{value} B"

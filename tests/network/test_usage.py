@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from customers.models import Subscription
 from network import routeros, services, usage
-from network.models import CounterState, LiveSession, UsageDaily, UsageHourly, UsagePoll, UsageSample
+from network.models import UsageDaily, UsageHourly, UsagePoll, UsageSample
+from network.selectors import live_status
 from network.routeros import close_all_connections
 from network.usage import counter_delta
 from tests.factories import PackageFactory, RouterFactory, make_subscription
@@ -125,8 +126,8 @@ def test_poll_stores_deltas_per_subscription_and_rolls_them_up(network, routeros
     day = UsageDaily.objects.get(subscription=subs["rahim"])
     assert (hour.upload_bytes, hour.download_bytes) == (up, down)
     assert (day.day.isoformat(), day.upload_bytes, day.download_bytes) == ("2026-03-10", up, down)
-    # The counters carry the sessions' names, never the router's .ids.
-    assert set(CounterState.objects.filter(source="session").values_list("name", flat=True)) == {"rahim", "karim"}
+    # The baselines are keyed by the entries' names, never the router's .ids.
+    assert set(UsagePoll.objects.get(router=router).baselines) == {"s:rahim", "s:karim", "q:static-10.9.0.5"}
 
 
 @pytest.mark.django_db
@@ -244,27 +245,28 @@ def test_live_sessions_show_address_uptime_and_caller_mac_of_the_last_poll(netwo
     router, subs, clock = network
     clock.advance(90)
     poll(router, clock)
-    live = LiveSession.objects.get(subscription=subs["rahim"])
+    live = live_status(subs["rahim"])
     facts = routeros_router.session("rahim")
-    assert (live.address, live.caller_id) == (facts["address"], facts["caller-id"])
-    assert live.uptime_seconds == 90
+    assert live.online and (live.session.address, live.session.caller_id) == (facts["address"], facts["caller-id"])
+    assert live.session.uptime_seconds == 90 and live.polled_at == clock.now
     routeros_router.drop_session("rahim", reconnect=False)
     poll(router, clock)
-    assert not LiveSession.objects.filter(subscription=subs["rahim"]).exists()
-    assert LiveSession.objects.filter(subscription=subs["karim"]).exists()
+    assert not live_status(subs["rahim"]).online
+    assert live_status(subs["karim"]).online
+    assert live_status(subs["static"]).static
 
 
 @pytest.mark.django_db
 def test_poll_of_an_unreachable_router_records_the_error_and_keeps_baselines(network, routeros_router):
     router, subs, clock = network
     poll(router, clock)
-    states = list(CounterState.objects.values_list("name", "download_bytes"))
+    states = UsagePoll.objects.get(router=router).baselines
     routeros_router.refuse_connections()
     routeros_router.close_connections()
     clock.advance(300)
     result = usage.usage_poll_router(router_id=router.pk, now=clock.now)
     assert "refused" in result.error
-    assert list(CounterState.objects.values_list("name", "download_bytes")) == states
+    assert UsagePoll.objects.get(router=router).baselines == states
 
 
 @pytest.mark.django_db
