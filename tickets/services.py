@@ -25,6 +25,7 @@ from ispbill.notify.services import notify_address, notify_customer
 
 from .models import Category, Holiday, Priority, SlaPolicy, SupportSettings, Survey, Ticket, TicketComment
 from .selectors import (
+    FALLBACK_TARGETS,
     assignable_users,
     business_calendar,
     current_support_settings,
@@ -261,9 +262,11 @@ def _apply_status(ticket: Ticket, *, status: str, now: datetime, calendar: Busin
     ticket.updated_at = now
 
 
-def _ask_for_survey(ticket: Ticket, *, now: datetime) -> Survey | None:
-    """Ask once per ticket, on its first resolution."""
-    survey, created = Survey.objects.get_or_create(ticket=ticket, defaults={"agent": ticket.assignee, "asked_at": now})
+def _ask_for_survey(ticket: Ticket, *, now: datetime, resolver=None) -> Survey | None:
+    """Ask once per ticket, on its first resolution. The answer counts for the assignee, or for
+    whoever resolved an unassigned ticket."""
+    agent = ticket.assignee or (resolver if getattr(resolver, "kind", "") in ("staff", "technician") else None)
+    survey, created = Survey.objects.get_or_create(ticket=ticket, defaults={"agent": agent, "asked_at": now})
     if not created:
         return None
     notify_customer(
@@ -293,7 +296,7 @@ def ticket_change_status(*, actor, ticket: Ticket, status: str, reason: str = ""
     changed_before, changed_after = audit_changes(before, snapshot(ticket, TICKET_FIELDS))
     audit_record(actor=actor, action="ticket.status", obj=ticket, reason=reason.strip(), before=changed_before, after=changed_after)
     if status == Ticket.Status.RESOLVED:
-        _ask_for_survey(ticket, now=now)
+        _ask_for_survey(ticket, now=now, resolver=actor)
     return ticket
 
 
@@ -412,6 +415,18 @@ def _check_targets(response_minutes, resolution_minutes) -> None:
 POLICY_FIELDS = ("priority", "category", "response_minutes", "resolution_minutes")
 
 
+def sla_policies_ensure_defaults(*, using: str = "default") -> int:
+    """One all-categories policy per priority, with the shipped targets, where none exists yet;
+    never touches a row a manager edited. Runs after every migrate."""
+    existing = set(SlaPolicy.objects.using(using).filter(category="").values_list("priority", flat=True))
+    missing = [
+        SlaPolicy(priority=priority, category="", response_minutes=response, resolution_minutes=resolution)
+        for priority, (response, resolution) in FALLBACK_TARGETS.items() if priority not in existing
+    ]
+    SlaPolicy.objects.using(using).bulk_create(missing, ignore_conflicts=True)
+    return len(missing)
+
+
 @transaction.atomic
 def sla_policy_save(
     *, actor, policy: SlaPolicy | None = None, priority: str, category: str, response_minutes: int, resolution_minutes: int,
@@ -450,10 +465,16 @@ def sla_policy_delete(*, actor, policy: SlaPolicy) -> None:
 SUPPORT_FIELDS = ("workday_start", "workday_end", "working_days", "reopen_days", "warn_before_minutes")
 
 
+def _support_snapshot(support: SupportSettings) -> dict:
+    data = {name: getattr(support, name) for name in SUPPORT_FIELDS}
+    data["workday_start"], data["workday_end"] = support.workday_start.isoformat("minutes"), support.workday_end.isoformat("minutes")
+    return data
+
+
 @transaction.atomic
 def support_settings_update(*, actor, **changes) -> SupportSettings:
     support = SupportSettings.objects.select_for_update().filter(pk=1).first() or current_support_settings()
-    before = snapshot(support, SUPPORT_FIELDS)
+    before = _support_snapshot(support)
     unknown = set(changes) - set(SUPPORT_FIELDS)
     if unknown:
         raise ValueError(f"unknown support settings: {sorted(unknown)}")
@@ -465,7 +486,7 @@ def support_settings_update(*, actor, **changes) -> SupportSettings:
     if not support.workday_start < support.workday_end:
         raise ValidationError({"workday_end": _("The working day must end after it starts.")})
     support.save()
-    changed_before, changed_after = audit_changes(before, snapshot(support, SUPPORT_FIELDS))
+    changed_before, changed_after = audit_changes(before, _support_snapshot(support))
     if changed_after:
         audit_record(actor=actor, action="support_settings.update", obj=support, before=changed_before, after=changed_after)
     return support
