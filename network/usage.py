@@ -8,8 +8,8 @@ One poll of one router (``usage_poll_router``, fanned out per router by the beat
    name (``.id``s change on reboot). A counter that restarted (router rebooted, new PPPoE session,
    queue recreated, counters reset by hand, lower than last time) counts its new value from zero:
    never a negative figure, never the old total again.
-3. Store the deltas as samples in bulk, fold them into the hour and the local day they were read in
-   (idempotent upserts: a rerun gives the same totals), replace the router's live sessions.
+3. Store the deltas as samples in bulk and add them to the hour and the local day they were read in,
+   in one transaction (a poll counts once or not at all); keep the router's live sessions.
 4. Evaluate FUP for the router's capped subscriptions: warnings at 80 % and 95 % once per cycle,
    the throttled profile through the outbox at 100 %, restored when the cycle resets or staff lift it.
 
@@ -166,6 +166,7 @@ def store_reading(*, router: Router, reading: routeros.UsageReading, now: dateti
     result = result or PollResult(router_id=router.pk)
     poll = UsagePoll.objects.select_for_update().get(router=router)
     logins, queue_names = _subscription_maps(router)
+    static_ids = set(queue_names.values())
     previous: dict = poll.baselines or {}
     now_ts = now.timestamp()
     # A router whose uptime is shorter than the time since our last good read has rebooted since:
@@ -189,7 +190,10 @@ def store_reading(*, router: Router, reading: routeros.UsageReading, now: dateti
                 session_id = session.session_id if session else ""
                 session_uptime = session.uptime_seconds if session else None
             else:
-                subscription_id = routeros.marker_subscription(counter.comment) or queue_names.get(counter.name)
+                # Only static customers are counted by queue (a PPPoE customer is counted by session,
+                # even if someone gave them a queue too): never twice.
+                marked = routeros.marker_subscription(counter.comment)
+                subscription_id = marked if marked in static_ids else queue_names.get(counter.name)
                 session_id, session_uptime = "", None
             current = (counter.upload_bytes, counter.download_bytes)
             key = f"{prefix}:{counter.name}"
@@ -266,37 +270,31 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def rollup(*, router_id: int, at: datetime) -> None:
-    """Recompute the hour and the local day that ``at`` falls in, for the subscriptions this router
-    reported in that hour, from the samples (hour) and the hours (day). Upserts: safe to repeat."""
+    """Add the samples this poll stored (router, ``at``) to the hour and the local day they were read
+    in. Runs in the transaction that inserted them, so a poll is rolled up exactly once or not at all;
+    adding (instead of re-summing the hour) keeps the cost to this poll's rows however full the hour
+    is, and a subscription that moved routers mid-hour keeps both routers' traffic."""
     ops = connection.ops
     hour = hour_start(at)
-    hour_end = hour + timedelta(hours=1)
     day = timezone.localdate(at)
-    day_start, day_end = day_bounds(day)
     sample, hourly, daily = UsageSample._meta.db_table, UsageHourly._meta.db_table, UsageDaily._meta.db_table
-    h, h1 = ops.adapt_datetimefield_value(hour), ops.adapt_datetimefield_value(hour_end)
-    touched = f"SELECT DISTINCT subscription_id FROM {sample} WHERE router_id = %s AND taken_at >= %s AND taken_at < %s"
+    this_poll = f"""SELECT subscription_id, %s, SUM(upload_bytes), SUM(download_bytes) FROM {sample}
+                    WHERE router_id = %s AND taken_at = %s GROUP BY subscription_id"""
+    taken = ops.adapt_datetimefield_value(at)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""INSERT INTO {hourly} (subscription_id, hour, upload_bytes, download_bytes)
-                SELECT subscription_id, %s, SUM(upload_bytes), SUM(download_bytes) FROM {sample}
-                WHERE taken_at >= %s AND taken_at < %s AND subscription_id IN ({touched})
-                GROUP BY subscription_id
-                ON CONFLICT (subscription_id, hour) DO UPDATE
-                SET upload_bytes = excluded.upload_bytes, download_bytes = excluded.download_bytes""",
-            [h, h, h1, router_id, h, h1],
+            f"""INSERT INTO {hourly} (subscription_id, hour, upload_bytes, download_bytes) {this_poll}
+                ON CONFLICT (subscription_id, hour) DO UPDATE SET
+                upload_bytes = {hourly}.upload_bytes + excluded.upload_bytes,
+                download_bytes = {hourly}.download_bytes + excluded.download_bytes""",
+            [ops.adapt_datetimefield_value(hour), router_id, taken],
         )
         cursor.execute(
-            f"""INSERT INTO {daily} (subscription_id, day, upload_bytes, download_bytes)
-                SELECT subscription_id, %s, SUM(upload_bytes), SUM(download_bytes) FROM {hourly}
-                WHERE hour >= %s AND hour < %s AND subscription_id IN ({touched})
-                GROUP BY subscription_id
-                ON CONFLICT (subscription_id, day) DO UPDATE
-                SET upload_bytes = excluded.upload_bytes, download_bytes = excluded.download_bytes""",
-            [
-                ops.adapt_datefield_value(day), ops.adapt_datetimefield_value(day_start), ops.adapt_datetimefield_value(day_end),
-                router_id, h, h1,
-            ],
+            f"""INSERT INTO {daily} (subscription_id, day, upload_bytes, download_bytes) {this_poll}
+                ON CONFLICT (subscription_id, day) DO UPDATE SET
+                upload_bytes = {daily}.upload_bytes + excluded.upload_bytes,
+                download_bytes = {daily}.download_bytes + excluded.download_bytes""",
+            [ops.adapt_datefield_value(day), router_id, taken],
         )
 
 

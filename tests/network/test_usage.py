@@ -284,3 +284,29 @@ def test_purge_keeps_each_level_for_its_retention(network):
     deleted = usage.usage_purge(now=now)
     assert (deleted["samples"], deleted["hours"], deleted["days"]) == (1, 1, 1)
     assert UsageSample.objects.count() == UsageHourly.objects.count() == UsageDaily.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_seed_usage_writes_past_days_only_configures_fup_and_runs_once(db):
+    from django.core.management import call_command
+
+    from customers.models import Package
+    from network.models import FupState
+
+    capped = PackageFactory(data_cap_gb=100)
+    heavy = make_subscription(package=capped, activate=True)
+    plain = make_subscription(activate=True)
+    Subscription.objects.filter(pk__in=[heavy.pk, plain.pk]).update(activated_at=timezone.now() - timedelta(days=90))
+    call_command("seed_usage", days=20, stdout=open("/dev/null", "w"))
+    today = timezone.localdate()
+    days = UsageDaily.objects.filter(subscription=plain)
+    assert days.count() == 20 and not days.filter(day=today).exists()
+    assert all(day.download_bytes > day.upload_bytes > 0 for day in days)
+    assert UsageHourly.objects.filter(subscription=plain).count() == 48
+    capped.refresh_from_db()
+    assert capped.has_fup  # the demo catalogue's capped packages get throttled speeds
+    assert FupState.objects.filter(subscription=heavy).exists()
+    before = UsageDaily.objects.count()
+    call_command("seed_usage", days=20, stdout=open("/dev/null", "w"))
+    assert UsageDaily.objects.count() == before
+    assert Package.objects.filter(data_cap_gb__gt=0, fup_download_mbps__isnull=True).count() == 0

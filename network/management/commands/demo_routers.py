@@ -8,7 +8,8 @@ RouterOS), then runs the reconciler once per router: the simulator starts empty,
 reconciler creates every secret, queue, hotspot user, profile and address-list entry the database
 wants through the real adapter, as it would repair a router that lost its configuration. From then
 on the Celery worker applies every change made in the console. PPPoE customers dial in a couple
-of seconds after their secret appears, so the console shows live sessions.
+of seconds after their secret appears, so the console shows live sessions. On first start it seeds
+past usage (seed_usage) and polls every router once; beat's usage poll keeps the charts growing.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from network import services
-from network.models import Router
+from network import services, usage
+from network.management.commands.seed_usage import seed_history
+from network.models import Router, UsageDaily
 from network.simulator import SimulatorHost
 
 from .routeros_simulator import Command as SimulatorCommand
@@ -76,6 +78,9 @@ class Command(BaseCommand):
             time.sleep(options["connect_delay"] + 0.5)  # customers dial in: the health check counts them
             for router in routers:
                 services.router_check_health(router=Router.objects.get(pk=router.pk))
+            self.stdout.write(self.seed_usage())
+            for router in routers:
+                usage.usage_poll_router(router_id=router.pk)  # baselines and live sessions now; beat polls on
         except Exception:
             simulator.stop()
             raise
@@ -99,6 +104,12 @@ class Command(BaseCommand):
             f"{len(state.secrets.rows)} secrets, {len(state.queues.rows)} queues, {len(state.hotspot_users.rows)} hotspot users"
             f" ({report.skipped and f'{len(report.skipped)} left to the worker, ' or ''}{report.get_status_display().lower()})"
         )
+
+    def seed_usage(self) -> str:
+        """Past usage for the charts on first start; the live polls add to it from now on."""
+        if UsageDaily.objects.exists():
+            return "Usage history present; polling adds to it."
+        return seed_history()
 
     def serve(self, simulator: SimulatorHost, options) -> None:
         stop = threading.Event()
