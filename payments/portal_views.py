@@ -5,11 +5,12 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _t
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from billing.selectors import amount_open, open_invoices
@@ -68,10 +69,11 @@ def onlinepayment_detail(request, pk: int):
     return render(request, f"{template}#result" if request.htmx else template, context)
 
 
-@require_POST
 def onlinepayment_check(request, pk: int):
     """A customer whose payment is still pending asks us to ask the gateway (at most every 20 seconds)."""
-    gp = online_selectors.online_payment_get_for_customer(customer=request.customer, pk=pk)
+    gp = online_selectors.online_payment_get_for_customer(customer=request.customer, pk=pk)  # 404 before 405
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     recently = gp.last_queried_at and (timezone.now() - gp.last_queried_at).total_seconds() < REQUERY_EVERY_SECONDS
     if gp.status == GatewayPayment.Status.PENDING and not recently:
         online.online_payment_requery(gp=gp)
