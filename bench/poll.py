@@ -164,12 +164,45 @@ def wait_for_worker(app, timeout: float = 60.0) -> None:
     sys.exit("the Celery worker did not come up")
 
 
+def _cpu_seconds(pids) -> float:
+    """User + system CPU time of these processes so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def cycle_processes() -> list[int]:
+    """The worker pool, the simulator and this database's PostgreSQL backends."""
+    from django.db import connection
+
+    pids = list(CPU_PIDS)
+    for parent in list(CPU_PIDS):
+        try:
+            pids += [int(p) for p in Path(f"/proc/{parent}/task/{parent}/children").read_text().split()]
+        except OSError:
+            pass
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        pids += [row[0] for row in cursor.fetchall()]
+    return pids
+
+
+CPU_PIDS: list[int] = []
+
+
 def polling_cycle(routers, label: str) -> dict:
     from django.utils import timezone
 
     from network.models import UsagePoll, UsageSample
     from network.tasks import poll_all_routers_usage
 
+    pids = cycle_processes()
+    cpu_before = _cpu_seconds(pids)
     started_at = timezone.now()
     started = time.perf_counter()
     poll_all_routers_usage()  # what beat runs: one task per router through the broker
@@ -185,12 +218,13 @@ def polling_cycle(routers, label: str) -> dict:
             sys.exit(f"polling cycle did not finish: {len(done)}/{len(wanted)} routers")
         time.sleep(0.02)
     wall = time.perf_counter() - started
+    cpu = _cpu_seconds(pids) - cpu_before
     polls = list(UsagePoll.objects.filter(router__in=wanted))
     samples = UsageSample.objects.filter(taken_at__gte=started_at).count()
     counters = sum(poll.counters for poll in polls)
     per_router = sorted(poll.duration_ms for poll in polls)
     print(
-        f"  {label:<10} wall {wall:6.2f} s   counters {counters:,}   samples {samples:,}   "
+        f"  {label:<10} wall {wall:6.2f} s   CPU {cpu:5.1f} s (workers + simulator + PostgreSQL)   counters {counters:,}   samples {samples:,}   "
         f"per-router task p50 {statistics.median(per_router) / 1000:.2f} s max {per_router[-1] / 1000:.2f} s   load {load_average()}",
         flush=True,
     )
@@ -330,6 +364,7 @@ def main() -> None:
          "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"bench-poll@{platform.node()}"],
         cwd=ROOT, env=os.environ.copy(),
     )
+    CPU_PIDS[:] = [worker.pid, simulator.pid]
     try:
         wait_for_worker(app)
         print(f"\nPolling ({args.routers} routers, fan-out through Celery):", flush=True)

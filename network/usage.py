@@ -237,21 +237,23 @@ def store_reading(*, router: Router, reading: routeros.UsageReading, now: dateti
 
 
 def _insert_samples(*, router_id: int, taken_at: datetime, samples: list[tuple[int, int, int]]) -> None:
-    """One multi-row INSERT per batch: the ORM's bulk_create spends longer compiling 2,000 rows than
-    the database spends storing them."""
+    """2,000 rows per router per poll: COPY on PostgreSQL, one executemany elsewhere. The ORM's
+    bulk_create spends longer building the statement than the database spends storing the rows."""
     if not samples:
         return
     table = UsageSample._meta.db_table
     columns = "subscription_id, router_id, taken_at, upload_bytes, download_bytes"
-    stamp = connection.ops.adapt_datetimefield_value(taken_at)
-    batch = max(1, connection.ops.bulk_batch_size(["a"] * 5, samples))
     with connection.cursor() as cursor:
-        for start in range(0, len(samples), batch):
-            chunk = samples[start:start + batch]
-            params: list = []
-            for subscription_id, up, down in chunk:
-                params += [subscription_id, router_id, stamp, up, down]
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(chunk))}", params)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for subscription_id, up, down in samples:
+                    copy.write_row((subscription_id, router_id, taken_at, up, down))
+        else:
+            stamp = connection.ops.adapt_datetimefield_value(taken_at)
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s)",
+                [(subscription_id, router_id, stamp, up, down) for subscription_id, up, down in samples],
+            )
 
 
 # Roll-ups ----------------------------------------------------------------------------------------
