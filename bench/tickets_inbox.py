@@ -166,7 +166,7 @@ def main():
         ("admin", "category + priority", "category=no_connection&priority=urgent"),
         ("admin", "any status, deep page", f"status=all&after={middle}"),
         ("admin", "resolved, page 1", "status=resolved"),
-        ("admin", "search ticket number", f"q={number}"),
+        ("admin", "search ticket number", f"status=all&q={number}"),
         ("admin", "search text (any status)", "status=all&q=moving"),
         ("branch", "default (unfinished)", ""),
         ("branch", "breached", "view=breached"),

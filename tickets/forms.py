@@ -88,6 +88,10 @@ class InboxFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = branches
         self.fields["area"].queryset = areas
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                # One template for the whole <select>: Django's default renders a template per option.
+                field.widget.template_name = "customers/customer_select_widget.html"
 
     def filters(self) -> dict:
         if not self.is_valid():

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from customers.models import Customer
 from customers.selectors import scope_to_branches
 from ispbill.accounts.roles import MANAGER
 from ispbill.accounts.selectors import user_branch_ids
@@ -145,8 +146,15 @@ def ticket_inbox(
         rows = rows[:size]
         next_after = rows[-1].id if rows and has_more else None
         previous_before = rows[0].id if rows and after is not None else None
+    # get_FOO_display() rebuilds and translates the choices on every call: look the labels up once.
+    labels = {
+        "status": dict(Ticket.Status.choices), "priority": dict(Priority.choices), "category": dict(Category.choices),
+    }
     for ticket in rows:
         ticket.is_breached = is_breached(ticket, now=now)
+        ticket.status_text = labels["status"].get(ticket.status, ticket.status)
+        ticket.priority_text = labels["priority"].get(ticket.priority, ticket.priority)
+        ticket.category_text = labels["category"].get(ticket.category, ticket.category)
     return InboxPage(tickets=rows, next_after=next_after, previous_before=previous_before)
 
 
@@ -158,7 +166,10 @@ def _search(tickets: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
         return tickets.filter(number=upper)
     if upper.startswith(settings.ACCOUNT_NUMBER_PREFIX.upper() + "-"):
         return tickets.filter(customer__account_number=upper)
-    return tickets.filter(Q(subject__icontains=query) | Q(customer__name__icontains=query))
+    # The customer's name through the customers table (trigram-indexed on PostgreSQL), not a join
+    # of every ticket to its customer.
+    customers = Customer.objects.filter(name__icontains=query).order_by().values("pk")
+    return tickets.filter(Q(subject__icontains=query) | Q(customer_id__in=Subquery(customers)))
 
 
 def is_breached(ticket: Ticket, *, now: datetime | None = None) -> bool:
