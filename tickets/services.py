@@ -560,7 +560,7 @@ def sla_check(*, now: datetime | None = None) -> dict[str, int]:
     )
     for pk in warn.values_list("pk", flat=True).order_by("pk").iterator():
         with transaction.atomic():
-            ticket = Ticket.objects.select_for_update().select_related("customer", "assignee").get(pk=pk)
+            ticket = Ticket.objects.select_for_update(of=("self",)).select_related("customer", "assignee").get(pk=pk)
             if ticket.first_response_at is None and ticket.response_warned_at is None and ticket.first_response_due and now <= ticket.first_response_due <= warn_until:
                 result["warnings"] += _warn(ticket, kind="response", deadline=ticket.first_response_due)
                 ticket.response_warned_at = now
