@@ -4,17 +4,21 @@ gateway never told us about, and refund.
 
 Exactly once: a notification changes a GatewayPayment only inside a transaction holding its row lock,
 only from an open status, and `val_id` is unique. The money is then recorded by `payment_record`
-(receipt, oldest-first allocation, reactivation, notification) right after that commit, under the
-idempotency key `sslcommerz:<tran_id>`; a crash in between is repaired by the reconciliation job.
+(receipt, oldest-first allocation, reactivation, notification) after that commit, under its own lock
+and the idempotency key `sslcommerz:<tran_id>`: at once for the browser return and a re-query (a
+customer waits for the receipt), by a worker task for the IPN (which must answer quickly). A crash
+or a lost task in between is repaired by the reconciliation job.
 """
 
 import logging
 import secrets
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+import requests
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -77,11 +81,23 @@ def gateway_config() -> GatewayConfig:
     )
 
 
+_http = threading.local()
+
+
+def _http_session() -> requests.Session:
+    """One keep-alive HTTP session per thread: an IPN's validation call reuses the connection."""
+    session = getattr(_http, "session", None)
+    if session is None:
+        session = _http.session = requests.Session()
+    return session
+
+
 def gateway_client(config: GatewayConfig | None = None) -> sslcommerz.SSLCommerzClient:
     config = config or gateway_config()
     return sslcommerz.SSLCommerzClient(
         store_id=config.store_id, store_password=config.store_password, base_url=config.base_url,
         connect_timeout=settings.SSLCOMMERZ_CONNECT_TIMEOUT, read_timeout=settings.SSLCOMMERZ_READ_TIMEOUT,
+        http=_http_session(),
     )
 
 
@@ -224,11 +240,14 @@ def notification_receive(*, data: Mapping[str, str], source: str) -> Outcome:
         if problem:
             _event(gp, kind, f"rejected: {problem}", data)
             return Outcome(gp, False, problem)
+        inline = source != "ipn"
         if gp.is_final:
             _event(gp, kind, "duplicate: already settled", data)
+            if inline:
+                _credit_if_owed(gp)
             return Outcome(gp, False, "duplicate")
         _event(gp, kind, "received: confirming with the validation API", data)
-        return _confirm(gp, val_id=data.get("val_id", ""), config=config)
+        return _confirm(gp, val_id=data.get("val_id", ""), config=config, credit_inline=inline)
     if status in CLOSED_STATUSES:
         return _close(gp, CLOSED_STATUSES[status], reason=data.get("error", "") or status.lower(), kind=kind, data=data)
     _event(gp, kind, f"ignored: status {status or 'missing'}", data)
@@ -271,7 +290,8 @@ def _method_for(card_type: str) -> str:
     return Payment.Method.ONLINE
 
 
-def _confirm(gp: GatewayPayment, *, val_id: str, config: GatewayConfig, source_kind: str = GatewayEvent.Kind.VALIDATION) -> Outcome:
+def _confirm(gp: GatewayPayment, *, val_id: str, config: GatewayConfig, credit_inline: bool = True,
+             source_kind: str = GatewayEvent.Kind.VALIDATION) -> Outcome:
     if not val_id:
         _event(gp, source_kind, "rejected: no val_id")
         return Outcome(gp, False, "no val_id")
@@ -290,38 +310,59 @@ def _confirm(gp: GatewayPayment, *, val_id: str, config: GatewayConfig, source_k
                     status=GatewayPayment.Status.FAILED, status_reason=_("The gateway could not confirm this payment.")
                 )
         return Outcome(gp, False, problem)
-    return _settle(gp, val_id=val_id, answer=answer)
+    return _settle(gp, val_id=val_id, answer=answer, credit_inline=credit_inline)
 
 
-def _settle(gp: GatewayPayment, *, val_id: str, answer: Mapping) -> Outcome:
+def _settle(gp: GatewayPayment, *, val_id: str, answer: Mapping, credit_inline: bool) -> Outcome:
+    """pending → paid (or held) once, under the row lock. The money is then recorded right away when a
+    customer is waiting for the receipt (browser return, re-query), or by a worker task queued on
+    commit for the IPN, which must be answered quickly; the reconciliation job repairs a lost task."""
     risky = str(answer.get("risk_level", "0")) == "1"
     with transaction.atomic():
         gp = GatewayPayment.objects.select_for_update().get(pk=gp.pk)
         if gp.status not in GatewayPayment.OPEN_STATUSES:
             _event(gp, GatewayEvent.Kind.VALIDATION, "duplicate: already settled", answer)
-            return Outcome(gp, False, "duplicate")
-        if GatewayPayment.objects.filter(val_id=val_id).exclude(pk=gp.pk).exists():
+            outcome = Outcome(gp, False, "duplicate")
+        elif GatewayPayment.objects.filter(val_id=val_id).exclude(pk=gp.pk).exists():
             _event(gp, GatewayEvent.Kind.VALIDATION, "rejected: val_id belongs to another payment", answer)
             return Outcome(gp, False, "val_id reused")
-        gp.status = GatewayPayment.Status.HELD if risky else GatewayPayment.Status.PAID
-        gp.status_reason = str(answer.get("risk_title", ""))[:255] if risky else ""
-        gp.val_id = val_id
-        gp.bank_tran_id = str(answer.get("bank_tran_id", ""))[:100]
-        gp.card_type = str(answer.get("card_type", ""))[:60]
-        gp.method = _method_for(gp.card_type)
-        gp.risk_level = str(answer.get("risk_level", ""))[:4]
-        gp.risk_title = str(answer.get("risk_title", ""))[:100]
-        gp.paid_at = timezone.now()
-        try:
-            with transaction.atomic():
-                gp.save()
-        except IntegrityError:
-            _event(gp, GatewayEvent.Kind.VALIDATION, "rejected: val_id belongs to another payment", answer)
-            return Outcome(gp, False, "val_id reused")
-        _event(gp, GatewayEvent.Kind.VALIDATION, "held for review: risky" if risky else "confirmed: paid", answer)
-    if gp.status == GatewayPayment.Status.PAID:
+        else:
+            gp.status = GatewayPayment.Status.HELD if risky else GatewayPayment.Status.PAID
+            gp.status_reason = str(answer.get("risk_title", ""))[:255] if risky else ""
+            gp.val_id = val_id
+            gp.bank_tran_id = str(answer.get("bank_tran_id", ""))[:100]
+            gp.card_type = str(answer.get("card_type", ""))[:60]
+            gp.method = _method_for(gp.card_type)
+            gp.risk_level = str(answer.get("risk_level", ""))[:4]
+            gp.risk_title = str(answer.get("risk_title", ""))[:100]
+            gp.paid_at = timezone.now()
+            try:
+                with transaction.atomic():
+                    gp.save()
+            except IntegrityError:
+                _event(gp, GatewayEvent.Kind.VALIDATION, "rejected: val_id belongs to another payment", answer)
+                return Outcome(gp, False, "val_id reused")
+            _event(gp, GatewayEvent.Kind.VALIDATION, "held for review: risky" if risky else "confirmed: paid", answer)
+            if gp.status == GatewayPayment.Status.PAID and not credit_inline:
+                transaction.on_commit(lambda pk=gp.pk: _queue_credit(pk))
+            outcome = Outcome(gp, True, gp.status)
+    if credit_inline:
+        _credit_if_owed(gp)
+    return outcome
+
+
+def _queue_credit(gateway_payment_id: int) -> None:
+    from .tasks import credit_online_payment
+
+    try:
+        credit_online_payment.delay(gateway_payment_id)
+    except Exception:  # noqa: BLE001 - a broker outage must not fail the IPN: reconciliation credits it
+        logger.exception("could not queue the credit of online payment %s", gateway_payment_id)
+
+
+def _credit_if_owed(gp: GatewayPayment) -> None:
+    if GatewayPayment.objects.filter(pk=gp.pk, status=GatewayPayment.Status.PAID, payment__isnull=True).exists():
         online_payment_credit(gp=gp)
-    return Outcome(gp, True, gp.status)
 
 
 def _close(gp: GatewayPayment, status: str, *, reason: str, kind: str, data) -> Outcome:

@@ -92,7 +92,9 @@ def _digest(algorithm: str, text: str) -> str:
 def _signature(fields: Mapping[str, str], store_password: str, algorithm: str) -> str:
     data = dict(fields)
     data["store_passwd"] = _digest(algorithm, store_password)
-    return _digest(algorithm, "&".join(f"{key}={data[key]}" for key in sorted(data)))
+    # SSLCommerz's own code builds "k=v&" for each key and then rtrim()s every trailing "&" (so a last
+    # value ending in "&" loses it); signatures only match if we do exactly the same.
+    return _digest(algorithm, "".join(f"{key}={data[key]}&" for key in sorted(data)).rstrip("&"))
 
 
 def sign(payload: Mapping[str, str], store_password: str) -> dict[str, str]:

@@ -89,6 +89,30 @@ def test_ipn_sent_twice_credits_once(gateway):
     assert gp.events.filter(outcome__startswith="duplicate").count() >= 2  # second IPN and the browser return
 
 
+def test_an_ipn_alone_settles_at_once_and_its_queued_task_credits_once(gateway):
+    from payments.tasks import credit_online_payment
+
+    customer = make_customer()
+    charge(customer, "800.00")
+    gp = start(customer)
+    pay_at_gateway(gp.gateway_url, ipn="before", follow=False)  # the customer closed the tab
+    gp.refresh_from_db()
+    assert gp.status == "paid" and gp.payment is None  # the IPN was answered before the money was recorded
+    payment_id = credit_online_payment(gp.pk)
+    assert credit_online_payment(gp.pk) == payment_id  # a task delivered twice records nothing new
+    assert credited(customer) == 1 and account_balance(customer_id=customer.pk) == D("0.00")
+
+
+def test_a_paid_payment_whose_credit_task_was_lost_is_credited_by_reconciliation(gateway):
+    customer = make_customer()
+    charge(customer, "800.00")
+    gp = start(customer)
+    pay_at_gateway(gp.gateway_url, ipn="before", follow=False)
+    assert online.online_payments_reconcile()["credited"] == 1
+    assert online.online_payments_reconcile()["credited"] == 0
+    assert credited(customer) == 1
+
+
 def test_ipn_never_sent_the_browser_return_alone_settles(gateway):
     customer = make_customer()
     charge(customer, "800.00")
