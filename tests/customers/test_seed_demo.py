@@ -1,4 +1,5 @@
 from collections import Counter
+from io import StringIO
 from decimal import Decimal
 
 import pytest
@@ -9,16 +10,21 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from billing.models import BillingRun, Invoice, InvoiceLine
+from customers.management.commands._demo_history import history_start
+from customers.management.commands.seed_demo import DemoData, direct_customers
 from customers.models import Area, Branch, Customer, Lead, Package, Subscription
 from customers.selectors import customers_visible_to
 from fieldservice.models import FieldTask
 from ispbill.accounts.models import User
 from ispbill.core.models import AuditLog
 from ispbill.core.phone import normalize_phone
-from network.models import Router
+from network.models import ProvisioningTask, Router
+from payments.models import Payment
 from resellers.models import Reseller
 
 CUSTOMERS, LEADS = 30, 10
+MONTHS = 2  # enough history for every plan to play out; the full year is tested once, below
 
 
 @pytest.fixture(autouse=True)
@@ -27,8 +33,8 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def seed(customers=CUSTOMERS, leads=LEADS):
-    call_command("seed_demo", customers=customers, leads=leads, quiet=True)
+def seed(customers=CUSTOMERS, leads=LEADS, months=MONTHS):
+    call_command("seed_demo", customers=customers, leads=leads, months=months, quiet=True)
 
 
 def every_row() -> dict[str, list[tuple]]:
@@ -69,7 +75,8 @@ def test_seed_creates_the_catalogue_customers_and_leads_asked_for():
     assert packages.exclude(ott_bundle="").exists() and packages.filter(data_cap_gb__isnull=False).exists()
 
     converted = Lead.objects.filter(status=Lead.Status.CONVERTED)
-    assert Customer.objects.count() == CUSTOMERS + converted.count()
+    assert converted.count() == 2
+    assert Customer.objects.count() == CUSTOMERS  # the converted leads are counted in, not added on top
     assert Counter(Lead.objects.values_list("status", flat=True)) == {
         "new": 3, "contacted": 2, "site_survey": 2, "converted": 2, "lost": 1,
     }
@@ -220,3 +227,76 @@ def test_technician_reseller_and_portal_owners_have_their_own_records():
     assert set(reseller.customers.values_list("branch", flat=True)) == {reseller.branch_id}
 
     assert portal_customer().status == Customer.Status.ACTIVE
+
+
+def test_default_size_is_500_customers_in_total_with_the_converted_leads_among_them():
+    leads = DemoData(timezone.localdate()).leads(100)
+
+    converted = [lead for lead in leads if lead.status == Lead.Status.CONVERTED]
+    assert len(leads) == 100 and len(converted) == 20
+    assert direct_customers(500, leads) == 480
+    assert direct_customers(5, leads) == 0  # never negative: the converted leads are customers anyway
+
+
+@pytest.mark.django_db
+def test_second_run_writes_no_history():
+    seed()
+    runs, invoices, payments = BillingRun.objects.count(), Invoice.objects.count(), Payment.objects.count()
+
+    seed()
+
+    assert (BillingRun.objects.count(), Invoice.objects.count(), Payment.objects.count()) == (runs, invoices, payments)
+
+
+@pytest.mark.django_db
+def test_a_year_of_history_is_written_by_the_billing_engine():
+    # One seed of a full year, checked at once: it is the slowest thing the demo does.
+    seed(customers=30, leads=0, months=12)
+    today = timezone.localdate()
+    start = history_start(today)
+
+    # One run for every day from go-live to today, each finished, none failed.
+    runs = BillingRun.objects.filter(dry_run=False)
+    assert runs.count() == (today - start).days + 1
+    assert set(runs.values_list("status", flat=True)) == {BillingRun.Status.SUCCEEDED}
+    assert min(runs.values_list("run_date", flat=True)) == start
+    # Every invoice was issued by a run, on its run's date, and every active customer has twelve months of them.
+    assert not Invoice.objects.filter(billing_run__isnull=True).exists()
+    assert all(invoice.issue_date == invoice.billing_run.run_date for invoice in Invoice.objects.select_related("billing_run"))
+    for customer in Customer.objects.filter(status=Customer.Status.ACTIVE, customer_since__lt=start):
+        months = {(d.year, d.month) for d in customer.invoices.values_list("issue_date", flat=True)}
+        assert len(months) >= 12, customer
+    # Activations are spread over the year, so first invoices are prorated.
+    activated = Subscription.objects.filter(activated_at__isnull=False)
+    assert len({timezone.localdate(a) for a in activated.values_list("activated_at", flat=True)}) >= 10
+    assert all(start <= timezone.localdate(a) < today for a in activated.values_list("activated_at", flat=True))
+    assert InvoiceLine.objects.filter(kind=InvoiceLine.Kind.PRORATED).count() >= 5
+
+    call_command("check_ledger", stdout=StringIO())
+
+    # Payments by cash (taken by the cashiers), bKash, Nagad and bank, with their references.
+    payments = Payment.objects.all()
+    assert {"cash", "bkash", "nagad", "bank"} <= set(payments.values_list("method", flat=True))
+    cash_takers = set(payments.filter(method="cash", reseller__isnull=True).values_list("received_by__username", flat=True))
+    assert cash_takers <= {"cashier", "mirpur.cashier"} and "cashier" in cash_takers
+    assert not payments.exclude(method="cash").filter(reference="").exists()
+    # Receipts are numbered in the year they were received.
+    for number, received_at in payments.values_list("receipt_number", "received_at"):
+        assert number.split("-")[1] == str(timezone.localtime(received_at).year)
+
+    # Most invoices were paid by their due date; some after it.
+    paid = Invoice.objects.filter(status=Invoice.Status.PAID, total__gt=0)
+    late = [i for i in paid if i.allocations.filter(payment__received_at__date__gt=i.due_date).exists()]
+    assert 0 < len(late) < paid.count() / 4
+
+    # The run suspended some for non-payment; a payment brought some of them back.
+    suspensions = AuditLog.objects.filter(action="subscription.suspend", actor__isnull=True, reason__startswith="Non-payment:")
+    reactivations = AuditLog.objects.filter(action="subscription.reactivate", reason__startswith="Payment received: RCPT-")
+    assert suspensions.exists() and reactivations.exists()
+    assert Subscription.objects.filter(status="suspended", suspension_type="non_payment").exists()
+    # ...and each suspension queued the router change.
+    assert ProvisioningTask.objects.filter(action="suspend").count() >= suspensions.count()
+
+    reversed_payments = payments.filter(status=Payment.Status.REVERSED)
+    assert 1 <= reversed_payments.count() <= 2
+    assert all(p.reversal_reason for p in reversed_payments)

@@ -9,8 +9,13 @@ audit log; routers, resellers, users and field tasks have no services yet and
 are created with the ORM.
 
 Customer i is the same customer whatever `--customers` says, so a smaller run
-is a prefix of a bigger one. Dates are relative to today: customers look
+is a prefix of a bigger one; `--customers` counts every customer, the ones
+converted from leads among them. Dates are relative to today: customers look
 recent whenever the demo is built.
+
+The customers created by a run then live through the last `--months` months
+(12 by default) by the real billing engine: daily billing runs, payments,
+suspensions for non-payment and reactivations, reversals (_demo_history.py).
 
 Demo logins (fixed passwords, printed at the end):
 
@@ -24,6 +29,7 @@ Demo logins (fixed passwords, printed at the end):
 """
 
 import random
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -32,11 +38,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from billing.models import Invoice
 from customers import services
 from customers.models import Area, Branch, Customer, Lead, Package, Subscription
 from fieldservice.models import FieldTask
@@ -44,7 +51,10 @@ from ispbill.accounts import roles
 from ispbill.accounts.services import roles_ensure_defaults
 from ispbill.core.phone import display_phone, normalize_phone
 from network.models import Router
+from payments.models import Payment
 from resellers.models import Reseller
+
+from . import _demo_history as history
 
 SEED = 2026
 DEMO_EMAIL_DOMAIN = "demonet.example"
@@ -335,6 +345,13 @@ class LeadSpec:
     longitude: Decimal | None = None
 
 
+def direct_customers(total: int, lead_specs: list[LeadSpec]) -> int:
+    """How many customers to seed directly: `total` counts every customer, the ones converted from
+    leads too (never fewer than those)."""
+    converted = sum(1 for spec in lead_specs if spec.status == Lead.Status.CONVERTED)
+    return max(total - converted, 0)
+
+
 def weighted(rng: random.Random, pairs):
     items, weights = zip(*pairs)
     return rng.choices(items, weights=weights)[0]
@@ -576,14 +593,26 @@ class Command(BaseCommand):
     help = "Load deterministic demo data for a Dhaka ISP, with one login per role. Safe to run again."
 
     def add_arguments(self, parser):
-        parser.add_argument("--customers", type=int, default=500, help="customers to seed (default 500)")
+        parser.add_argument(
+            "--customers", type=int, default=500,
+            help="customers in total, the converted leads among them (default 500)",
+        )
         parser.add_argument("--leads", type=int, default=100, help="leads to seed (default 100)")
+        parser.add_argument(
+            "--months", type=int, default=history.HISTORY_MONTHS,
+            help=f"months of billing history to write for new customers (default {history.HISTORY_MONTHS})",
+        )
         parser.add_argument("--quiet", action="store_true", help="print nothing")
 
-    def handle(self, *args, customers: int, leads: int, quiet: bool, **options):
+    def handle(self, *args, customers: int, leads: int, months: int, quiet: bool, **options):
+        if months < 0:
+            raise CommandError("--months cannot be negative.")
         self.quiet = quiet
         self.created: Counter[str] = Counter()
-        data = DemoData(timezone.localdate())
+        started = time.monotonic()
+        real_now = timezone.now()
+        data = DemoData(timezone.localdate(real_now))
+        lead_specs = data.leads(leads)
         with transaction.atomic():
             roles_ensure_defaults()
             self.admin = self.ensure_login(STAFF_LOGINS[0], branches={})
@@ -594,13 +623,14 @@ class Command(BaseCommand):
             self.packages = self.ensure_packages()
             self.routers = self.ensure_routers(branches)
             self.resellers = self.ensure_resellers(branches)
-            customer_specs = data.customers(customers)
-            self.ensure_customers(customer_specs)
-            lead_specs = data.leads(leads)
+            customer_specs = data.customers(direct_customers(customers, lead_specs))
+            created = self.ensure_customers(customer_specs)
+            if created:
+                self.write_history(created, today=data.today, real_now=real_now, months=months)
             converted = self.ensure_leads(lead_specs)
             self.ensure_field_tasks(customer_specs, converted, data.today)
             portal_customer = self.ensure_portal_login(customer_specs)
-        self.report(portal_customer)
+        self.report(portal_customer, seconds=time.monotonic() - started)
 
     # Helpers --------------------------------------------------------------------------------------
 
@@ -686,7 +716,10 @@ class Command(BaseCommand):
 
     # Customers ------------------------------------------------------------------------------------
 
-    def ensure_customers(self, specs: list[CustomerSpec]) -> None:
+    def ensure_customers(self, specs: list[CustomerSpec]) -> list[tuple[CustomerSpec, Customer]]:
+        """Create the missing customers with their subscriptions, still pending: what happens to them
+        next is their history (write_history). Returns the customers created now."""
+        created = []
         existing = set(
             Customer.objects.filter(phone__in=[normalize_phone(s.phone) for s in specs]).values_list("phone", flat=True)
         )
@@ -708,9 +741,29 @@ class Command(BaseCommand):
             )
             self.created["customers"] += 1
             for sub_spec in spec.subscriptions:
-                self.create_subscription(customer, sub_spec)
+                self.create_subscription(customer, sub_spec, with_steps=False)
+            created.append((spec, customer))
+        return created
 
-    def create_subscription(self, customer: Customer, spec: SubscriptionSpec) -> Subscription:
+    def write_history(self, created: list[tuple[CustomerSpec, Customer]], *, today: date, real_now, months: int) -> None:
+        """The last months of the new customers' lives, through the billing engine (_demo_history)."""
+        start = history.history_start(today, months)
+        regular = {spec.index for spec, _customer in created if spec.plan in (ACTIVE, TWO_SUBSCRIPTIONS)}
+        plans = [
+            history.plan_history(spec, customer.pk, regular=spec.index in regular, start=start, today=today)
+            for spec, customer in created
+        ]
+        history.plan_reversals(plans, start=start, today=today)
+        history.plan_outage_credits(plans, regular, start=start, today=today)
+        with history.demo_world() as (clock, postman):
+            writer = history.HistoryWriter(
+                clock=clock, postman=postman, logins=self.logins, resellers=self.resellers, start=start, today=today, real_now=real_now,
+            )
+            counts = writer.write(plans)
+        for what, count in counts.items():
+            self.created[what] += count
+
+    def create_subscription(self, customer: Customer, spec: SubscriptionSpec, *, with_steps: bool = True) -> Subscription:
         subscription = services.subscription_create(
             actor=self.admin,
             customer=customer,
@@ -723,7 +776,7 @@ class Command(BaseCommand):
             mac_address=spec.mac_address,
         )
         self.created["subscriptions"] += 1
-        for step in spec.steps:
+        for step in spec.steps if with_steps else []:
             if step[0] == "activate":
                 subscription = services.subscription_activate(actor=self.admin, subscription=subscription, reason=step[1])
             elif step[0] == "suspend":
@@ -843,12 +896,13 @@ class Command(BaseCommand):
 
     # Report ---------------------------------------------------------------------------------------
 
-    def report(self, portal_customer: Customer | None) -> None:
+    def report(self, portal_customer: Customer | None, *, seconds: float) -> None:
         created = ", ".join(f"{count} {what}" for what, count in self.created.items()) or "nothing (all present)"
-        self.log(self.style.SUCCESS(f"Demo data ready. Created: {created}."))
+        self.log(self.style.SUCCESS(f"Demo data ready in {seconds:.0f} s. Created: {created}."))
         self.log(
             f"Totals: {Customer.objects.count()} customers, {Subscription.objects.count()} subscriptions, "
-            f"{Lead.objects.count()} leads, {Package.objects.count()} packages, {Router.objects.count()} routers."
+            f"{Lead.objects.count()} leads, {Package.objects.count()} packages, {Router.objects.count()} routers; "
+            f"{Invoice.objects.count()} invoices, {Payment.objects.count()} payments."
         )
         base = settings.SITE_URL.rstrip("/")
         rows = [("staff", login.username, login.password, login.note) for login in STAFF_LOGINS]

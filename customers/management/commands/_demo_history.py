@@ -1,0 +1,517 @@
+"""Twelve months of billing history for the demo, written by the real engine (part of `seed_demo`).
+
+The demo lives through the last twelve months one day at a time. Each day the billing run runs for
+that date (`billing_run_start(run_date=…)`, processed here rather than by Celery), then the day's
+events happen through the same services staff use: subscriptions are activated, paused and
+cancelled (customers.services), payments are recorded and a bounced cheque or a duplicate entry is
+reversed (payments.services), goodwill credits are given (billing.services). Nothing is written
+around them: invoices, proration, VAT, allocations, overdue marking and suspensions for non-payment
+all come from the engine, so `check_ledger` holds and the history reads like a real year.
+
+Those services stamp their rows with `timezone.now()` (activation and suspension times, receipt
+numbers by year, audit entries, created_at). While the history is written, `DemoClock` stands in
+for `django.utils.timezone.now` and reads the simulated time of the event at hand, so every
+timestamp agrees with the date the event happened; the clock is restored before anything commits.
+Likewise `DemoPostman` stands in for the worker that delivers the messages those events queue.
+
+Every decision comes from a random generator seeded per customer, in a fixed order of events, so
+the same customers get the same history on every machine. Only the customers created by this run
+get a history: a second run creates none and writes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from datetime import timezone as dt_timezone
+from decimal import Decimal
+from unittest import mock
+
+from django.utils import timezone
+
+from billing.models import Invoice, LedgerEntry
+from billing.run import billing_run_process_pending, billing_run_start
+from billing.selectors import amount_open, current_billing_settings
+from billing.services import account_credit
+from billing.vat import vat_line
+from customers import services
+from customers.models import Customer, Subscription
+from ispbill.notify.services import message_deliver
+from ispbill.core.money import ZERO, to_money
+from payments.models import Payment
+from payments.services import payment_record, payment_reverse
+
+HISTORY_MONTHS = 12
+RUN_TIME = time(2, 30)  # the beat's daily billing run (ispbill/celery.py)
+
+# Payer profiles: when a customer pays an invoice, as days after issue (invoices fall due 7 days
+# after issue; suspension for non-payment comes 3 days after the paid-through date).
+PROMPT, LATE, ERRATIC, ADVANCE = "prompt", "late", "erratic", "advance"
+PROFILE_WEIGHTS = [(PROMPT, 60), (LATE, 20), (ERRATIC, 7), (ADVANCE, 13)]
+ADVANCE_MONTHS = 3  # an advance payer pays for a quarter at a time
+M = Payment.Method
+METHOD_WEIGHTS = [(M.CASH, 45), (M.BKASH, 32), (M.NAGAD, 15), (M.BANK, 5), (M.ROCKET, 3)]
+BANKS = ["Dutch-Bangla Bank", "BRAC Bank", "City Bank", "Islami Bank Bangladesh", "Eastern Bank"]
+
+CHEQUE_BOUNCED = "Cheque dishonoured by the bank (insufficient funds); the customer will pay in cash."
+DUPLICATE_ENTRY = "Duplicate entry: {method} transaction {reference} was already recorded on {receipt}."
+OUTAGE_CREDIT = (
+    "Goodwill credit: {days} days without service after the fiber cut on {road} ({day}); "
+    "approved by the branch manager."
+)
+OUTAGE_ROADS = {"MIR": "Begum Rokeya Sarani", "DHN": "Satmasjid Road", "UTT": "Sonargaon Janapath"}
+
+
+# The clock ---------------------------------------------------------------------------------------
+
+
+class DemoClock:
+    """The simulated "now": a fixed instant, moved by the history as it goes. Local times are in
+    the ISP's time zone, like the dates the billing engine works in."""
+
+    def __init__(self) -> None:
+        self.current = timezone.now()
+
+    def now(self) -> datetime:
+        return self.current
+
+    def set(self, day: date, at: time) -> datetime:
+        self.current = timezone.make_aware(datetime.combine(day, at)).astimezone(dt_timezone.utc)
+        return self.current
+
+    def today(self) -> date:
+        return timezone.localdate(self.current)
+
+
+class DemoPostman:
+    """Stands in for the Celery worker that delivers messages: the messages the history's events
+    queue (receipts, suspension and reactivation notices) are delivered by the notify service right
+    after the event, at its simulated time, instead of being handed to the workers on commit — a
+    year of receipts would otherwise reach the demo's worker, and its log, all at once."""
+
+    def __init__(self) -> None:
+        self.waiting: list[int] = []
+
+    def collect(self, message_ids) -> None:
+        self.waiting.extend(message_ids)
+
+    def deliver(self) -> int:
+        waiting, self.waiting = self.waiting, []
+        return sum(1 for message_id in waiting if message_deliver(message_id=message_id) is not None)
+
+
+@contextmanager
+def demo_world() -> Iterator[tuple[DemoClock, DemoPostman]]:
+    """The simulated clock and postman, in place while the history is written. The console
+    backend's log of each delivered message is held back meanwhile."""
+    clock, postman = DemoClock(), DemoPostman()
+    notify_log = logging.getLogger("ispbill.notify")
+    level = notify_log.level
+    with (
+        mock.patch("django.utils.timezone.now", clock.now),
+        mock.patch("ispbill.notify.services.dispatch_after_commit", postman.collect),
+    ):
+        notify_log.setLevel(logging.WARNING)
+        try:
+            yield clock, postman
+        finally:
+            notify_log.setLevel(level)
+
+
+# The plan: pure functions of the seed, the customer and today -------------------------------------
+
+
+def history_start(today: date, months: int = HISTORY_MONTHS) -> date:
+    """The first day of the month `months` months ago: the day the ISP started billing with ispbill.
+    Subscriptions older than that were carried over and activated on it."""
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _into(start: date, today: date, share: float) -> date:
+    """The day `share` of the way from `start` to today."""
+    return start + timedelta(days=int((today - start).days * share))
+
+
+@dataclass
+class Step:
+    day: date
+    at: time
+    kind: str  # activate / suspend / cancel / credit
+    subscription: int = 0  # index into the customer's subscriptions
+    reason: str = ""
+    suspension_type: str = ""
+    skip_billing: bool = False
+    amount_days: int = 0  # credit: days of service credited
+
+
+@dataclass
+class CustomerHistory:
+    index: int
+    customer_id: int
+    branch: str
+    profile: str
+    method: str
+    round_up: bool  # cash payers who round up to the next ৳50 and leave the rest as credit
+    cashier: str  # username of who records the cash
+    reseller: str  # reseller login username; a reseller collects this customer's cash
+    rng: random.Random
+    steps: list[Step] = field(default_factory=list)
+    stop_paying_from: date | None = None
+    cancel_after_dues: str = ""  # reason: cancelled 2–3 months after the run suspends them
+    scenario: str = ""  # "cheque" / "duplicate": the demo's reversed payments
+    scenario_from: date | None = None
+    scenario_done: bool = False
+    invoices_seen: int = 0
+
+
+def _hour(rng: random.Random, first: int, last: int) -> time:
+    return time(rng.randint(first, last), rng.choice([0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55]))
+
+
+def _weighted(rng: random.Random, pairs):
+    items, weights = zip(*pairs)
+    return rng.choices(items, weights=weights)[0]
+
+
+def _in_month_between(rng: random.Random, low: date, high: date, first_day: int, last_day: int) -> date:
+    """A day between `low` and `high`, moved to the first_day..last_day of its month when that stays in range."""
+    day = low + timedelta(days=rng.randint(0, max((high - low).days, 0)))
+    moved = day.replace(day=rng.randint(first_day, last_day))
+    return moved if low <= moved <= high else day
+
+
+def plan_history(spec, customer_id: int, *, regular: bool, start: date, today: date) -> CustomerHistory:
+    """When this customer's subscriptions start, pause and end, and how they pay. `spec` is the
+    seed's CustomerSpec; its subscriptions' steps say what happens, this decides when. A `regular`
+    customer stays active and paying all year (the seed's active plans)."""
+    rng = random.Random(f"2026:history:{spec.index}")
+    steps = spec.subscriptions[0].steps
+    yesterday = today - timedelta(days=1)
+    first_day = min(max(spec.customer_since + timedelta(days=rng.randint(1, 3)), start), yesterday)
+    profile = PROMPT if spec.index == 0 else _weighted(rng, PROFILE_WEIGHTS)
+    if not regular and profile in (ERRATIC, ADVANCE):
+        profile = LATE  # the plans below need the invoices' money to follow them closely
+    method = _weighted(rng, METHOD_WEIGHTS)
+    if profile == ADVANCE:
+        method = _weighted(rng, [(M.BANK, 60), (M.BKASH, 40)])
+    cashier = "mirpur.cashier" if spec.branch == "MIR" and rng.random() < 0.6 else "cashier"
+    history = CustomerHistory(
+        index=spec.index, customer_id=customer_id, branch=spec.branch, profile=profile, method=method,
+        round_up=method == M.CASH and rng.random() < 0.25, cashier=cashier,
+        reseller=spec.reseller, rng=rng,
+    )
+    activate = [step for step in steps if step[0] == "activate"]
+    if not activate:
+        if any(step[0] == "cancel" for step in steps):  # changed their mind before installation
+            day = min(max(spec.customer_since + timedelta(days=rng.randint(2, 5)), start), yesterday)
+            history.steps.append(Step(day, _hour(rng, 11, 17), "cancel", reason=steps[-1][1]))
+        return history  # pending: waiting for installation
+    history.steps.append(Step(first_day, _hour(rng, 10, 17), "activate", reason=activate[0][1]))
+    for number, sub_spec in enumerate(spec.subscriptions[1:], start=1):
+        later = min(first_day + timedelta(days=rng.randint(20, 240)), today - timedelta(days=8))
+        history.steps.append(Step(max(later, first_day), _hour(rng, 10, 17), "activate", number, sub_spec.steps[0][1]))
+    suspend = next((step for step in steps if step[0] == "suspend"), None)
+    cancel = next((step for step in steps if step[0] == "cancel"), None)
+    if suspend is not None and suspend[2] == Subscription.SuspensionType.NON_PAYMENT:
+        if cancel is not None:
+            # Stopped paying half a year ago; the run suspended them, staff closed the line later.
+            history.stop_paying_from = max(today - timedelta(days=rng.randint(150, 200)), first_day)
+            history.cancel_after_dues = cancel[1]
+        elif first_day > today - timedelta(days=110):
+            history.stop_paying_from = first_day  # never paid
+        else:
+            history.stop_paying_from = today - timedelta(days=rng.randint(50, 110))
+    elif suspend is not None:
+        kind = suspend[2]
+        if kind == Subscription.SuspensionType.CUSTOMER_REQUEST:
+            day = _in_month_between(rng, today - timedelta(days=45), today - timedelta(days=5), 5, 20)
+        elif kind == Subscription.SuspensionType.TECHNICAL:
+            day = today - timedelta(days=rng.randint(1, 6))
+        else:  # fraud: found on inspection; the customer stopped paying from then on
+            day = today - timedelta(days=rng.randint(8, 30))
+            history.stop_paying_from = day
+        history.steps.append(Step(
+            max(day, first_day + timedelta(days=1)), _hour(rng, 10, 18), "suspend", reason=suspend[1],
+            suspension_type=kind, skip_billing=suspend[3],
+        ))
+    elif cancel is not None:
+        # Paid up, then left between two invoices: after paying the month, before the next is issued.
+        low = max(first_day + timedelta(days=45), start + timedelta(days=45))
+        day = _in_month_between(rng, min(low, today - timedelta(days=10)), today - timedelta(days=10), 8, 20)
+        history.steps.append(Step(day, _hour(rng, 11, 17), "cancel", reason=cancel[1]))
+    return history
+
+
+def plan_outage_credits(histories: list[CustomerHistory], regular: set[int], *, start: date, today: date) -> None:
+    """One fiber cut in the Mirpur branch, about five months in: the first few active customers of
+    the branch get two days' credit from the branch manager."""
+    day = _into(start, today, 0.4)
+    affected = [
+        h for h in histories
+        if h.branch == "MIR" and h.index in regular and h.steps and h.steps[0].day < day
+    ][:3]
+    for history in affected:
+        history.steps.append(Step(day + timedelta(days=3), time(12, 15), "credit", amount_days=2,
+                                  reason=OUTAGE_CREDIT.format(days=2, road=OUTAGE_ROADS["MIR"], day=f"{day:%-d %b %Y}")))
+
+
+def plan_reversals(histories: list[CustomerHistory], *, start: date, today: date) -> None:
+    """The demo's mistakes: a cheque that bounced, and a bKash payment keyed in twice."""
+    candidates = [h for h in histories if h.profile == PROMPT and not h.reseller and h.index > 0
+                  and h.steps and h.steps[0].kind == "activate" and h.steps[0].day == start
+                  and h.stop_paying_from is None and len(h.steps) == 1]
+    if candidates:
+        candidates[0].scenario, candidates[0].scenario_from = "cheque", _into(start, today, 0.33)
+    later = [h for h in candidates[1:] if h.index >= candidates[0].index + 40] or candidates[1:]
+    if later:
+        later[0].scenario, later[0].scenario_from = "duplicate", _into(start, today, 0.66)
+
+
+# Writing the history -----------------------------------------------------------------------------
+
+
+@dataclass(order=True)
+class Event:
+    at: time
+    order: int
+    action: Callable[[], None] = field(compare=False)
+
+
+class HistoryWriter:
+    """Lives through the days from `start` to today, calling the real services."""
+
+    def __init__(
+        self, *, clock: DemoClock, postman: DemoPostman, logins: dict, resellers: dict, start: date, today: date,
+        real_now: datetime,
+    ):
+        self.clock, self.postman, self.logins, self.resellers = clock, postman, logins, resellers
+        self.start, self.today, self.real_now = start, today, real_now
+        self.events: dict[date, list[Event]] = defaultdict(list)
+        self.sequence = 0
+        self.counts: Counter[str] = Counter()
+        self.by_customer: dict[int, CustomerHistory] = {}
+
+    def at(self, day: date, when: time, action: Callable[[], None]) -> None:
+        if day >= self.today:
+            return  # tomorrow's business: the demo stops at today
+        self.sequence += 1
+        self.events[day].append(Event(when, self.sequence, action))
+
+    def write(self, histories: list[CustomerHistory]) -> Counter[str]:
+        self.by_customer = {h.customer_id: h for h in histories}
+        self.customers = Customer.objects.in_bulk(list(self.by_customer))
+        subscriptions: dict[int, list[Subscription]] = defaultdict(list)
+        for subscription in Subscription.objects.filter(customer_id__in=self.by_customer).order_by("id"):
+            subscriptions[subscription.customer_id].append(subscription)
+        for history in histories:
+            for step in history.steps:
+                self.at(step.day, step.at, self._step_action(history, step, subscriptions[history.customer_id]))
+        day = self.start
+        while day <= self.today:
+            self._run(day)
+            self.counts["messages"] += self.postman.deliver()
+            for event in sorted(self.events.pop(day, [])):
+                self.clock.set(day, event.at)
+                event.action()
+                self.counts["messages"] += self.postman.deliver()
+            day += timedelta(days=1)
+        return self.counts
+
+    # The billing run ------------------------------------------------------------------------------
+
+    def _run(self, day: date) -> None:
+        run_at = RUN_TIME
+        if day == self.today:
+            run_at = min(RUN_TIME, timezone.localtime(self.real_now).time())
+        self.clock.set(day, run_at)
+        run = billing_run_process_pending(billing_run_start(actor=None, run_date=day, dispatch=False))
+        self.counts["billing runs"] += 1
+        self.counts["suspended for non-payment"] += run.suspended
+        if not run.issued and not run.suspended:
+            return
+        cfg = current_billing_settings()
+        for invoice in Invoice.objects.filter(billing_run=run, customer_id__in=self.by_customer).order_by("id"):
+            self.counts["invoices"] += 1
+            self._schedule_payment(self.by_customer[invoice.customer_id], invoice, cfg)
+        if run.suspended:
+            for subscription in Subscription.objects.filter(
+                customer_id__in=self.by_customer, status=Subscription.Status.SUSPENDED,
+                suspension_type=Subscription.SuspensionType.NON_PAYMENT, suspended_at=self.clock.now(),
+            ):
+                history = self.by_customer[subscription.customer_id]
+                if history.cancel_after_dues:
+                    when = min(day + timedelta(days=history.rng.randint(60, 90)), self.today - timedelta(days=1))
+                    self.at(when, _hour(history.rng, 11, 16), self._cancel(subscription.pk, history.cancel_after_dues))
+
+    # Payments -------------------------------------------------------------------------------------
+
+    def _schedule_payment(self, history: CustomerHistory, invoice: Invoice, cfg) -> None:
+        history.invoices_seen += 1
+        rng = history.rng
+        if history.stop_paying_from is not None and invoice.issue_date >= history.stop_paying_from:
+            return
+        if invoice.status == Invoice.Status.PAID:
+            return  # covered by credit when it was issued
+        issue, due = invoice.issue_date, invoice.due_date
+        on_time = issue + timedelta(days=rng.randint(0, max((due - issue).days - 1, 0)))
+        grace = cfg.grace_days
+        if history.profile == PROMPT or history.profile == ADVANCE:
+            day = on_time if history.profile == PROMPT else issue + timedelta(days=rng.randint(0, 3))
+        elif history.profile == LATE:
+            # Past due but inside the grace period: overdue, never suspended.
+            day = on_time if rng.random() < 0.7 else due + timedelta(days=rng.randint(1, max(grace - 1, 1)))
+        else:
+            roll = rng.random()
+            if roll < 0.6:
+                day = on_time
+            elif roll < 0.85:
+                day = due + timedelta(days=rng.randint(1, max(grace - 1, 1)))
+            else:  # past the grace period: the run suspends the line, this payment brings it back
+                day = due + timedelta(days=rng.randint(grace + 3, grace + 12))
+        if history.scenario and not history.scenario_done and issue >= history.scenario_from:
+            history.scenario_done = True
+            if history.scenario == "cheque":
+                self.at(on_time, _hour(rng, 11, 16), self._cheque_that_bounces(history))
+                return
+            self.at(on_time, _hour(rng, 10, 13), self._duplicate_entry(history))
+            return
+        self.at(day, _hour(rng, 9, 20), self._pay(history, multiple=ADVANCE_MONTHS if history.profile == ADVANCE else 1,
+                                                  invoice_total=invoice.total))
+
+    def _method_and_reference(self, history: CustomerHistory, method: str | None = None) -> tuple[str, str]:
+        rng = history.rng
+        if method is None:
+            method = history.method if rng.random() < 0.85 or history.profile == ADVANCE else _weighted(rng, METHOD_WEIGHTS)
+        alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+        if method == M.BKASH:
+            reference = "".join(rng.choice(alphabet) for _ in range(10))
+        elif method == M.NAGAD:
+            reference = "".join(rng.choice(alphabet) for _ in range(8))
+        elif method == M.ROCKET:
+            reference = "".join(rng.choice("0123456789") for _ in range(10))
+        elif method == M.BANK:
+            reference = f"{rng.choice(BANKS)} NPSB {self.clock.now():%y%m%d}{rng.randint(100000, 999999)}"
+        elif method == M.CHEQUE:
+            reference = f"Cheque {rng.randint(1000, 99999):06d}, {rng.choice(BANKS)}"
+        else:
+            reference = ""
+        return method, reference
+
+    def _record(self, history: CustomerHistory, amount: Decimal, *, method: str | None = None, note: str = "") -> Payment:
+        method, reference = self._method_and_reference(history, method)
+        reseller = self.resellers.get(history.reseller) if history.reseller and method == M.CASH else None
+        if reseller is not None:
+            actor = reseller.user
+        elif method == M.CASH:
+            actor = self.logins[history.cashier]
+        else:
+            actor = self.logins["cashier"]
+        payment = payment_record(
+            actor=actor, customer=self.customers[history.customer_id], amount=amount, method=method, reference=reference,
+            received_at=self.clock.now(), note=note, reseller=reseller,
+        )
+        self.counts["payments"] += 1
+        return payment
+
+    def _pay(self, history: CustomerHistory, *, multiple: int, invoice_total: Decimal) -> Callable[[], None]:
+        def pay() -> None:
+            due = amount_open(customer_id=history.customer_id)
+            if due <= ZERO:
+                return  # paid already, by credit or an earlier payment
+            amount = due if multiple == 1 else max(due, invoice_total * multiple)
+            if history.round_up:
+                amount = Decimal(math.ceil(amount / 50) * 50)
+            self._record(history, to_money(amount))
+        return pay
+
+    def _cheque_that_bounces(self, history: CustomerHistory) -> Callable[[], None]:
+        def pay_by_cheque() -> None:
+            due = amount_open(customer_id=history.customer_id)
+            if due <= ZERO:
+                return
+            payment = self._record(history, due, method=M.CHEQUE)
+            bounced = self.clock.today() + timedelta(days=4)
+            self.at(bounced, time(15, 10), self._reverse(payment.pk, CHEQUE_BOUNCED, by="manager"))
+            self.at(bounced + timedelta(days=2), time(11, 40), self._pay_cash_instead(history))
+        return pay_by_cheque
+
+    def _pay_cash_instead(self, history: CustomerHistory) -> Callable[[], None]:
+        def pay() -> None:
+            due = amount_open(customer_id=history.customer_id)
+            if due > ZERO:
+                self._record(history, due, method=M.CASH, note="Replaces the dishonoured cheque.")
+        return pay
+
+    def _duplicate_entry(self, history: CustomerHistory) -> Callable[[], None]:
+        def pay_twice() -> None:
+            due = amount_open(customer_id=history.customer_id)
+            if due <= ZERO:
+                return
+            method, reference = self._method_and_reference(history, M.BKASH)
+            first = payment_record(
+                actor=self.logins["cashier"], customer=self.customers[history.customer_id], amount=due, method=method,
+                reference=reference, received_at=self.clock.now(),
+            )
+            # The same SMS keyed in again an hour later: the money sits as credit until reversed.
+            self.clock.current += timedelta(hours=1)
+            second = payment_record(
+                actor=self.logins["cashier"], customer=self.customers[history.customer_id], amount=due,
+                method=method, reference=reference, received_at=self.clock.now(),
+            )
+            self.counts["payments"] += 2
+            reason = DUPLICATE_ENTRY.format(method="bKash", reference=reference, receipt=first.receipt_number)
+            self.at(self.clock.today() + timedelta(days=1), time(10, 20), self._reverse(second.pk, reason, by="manager"))
+        return pay_twice
+
+    def _reverse(self, payment_id: int, reason: str, *, by: str) -> Callable[[], None]:
+        def reverse() -> None:
+            payment_reverse(actor=self.logins[by], payment=Payment.objects.get(pk=payment_id), reason=reason)
+            self.counts["reversed payments"] += 1
+        return reverse
+
+    # Lifecycle and credits ------------------------------------------------------------------------
+
+    def _step_action(self, history: CustomerHistory, step: Step, subscriptions: list[Subscription]) -> Callable[[], None]:
+        subscription_id = subscriptions[step.subscription].pk
+        admin, manager = self.logins["admin"], self.logins["manager"]
+        if step.kind == "activate":
+            def act() -> None:
+                services.subscription_activate(actor=admin, subscription=Subscription.objects.get(pk=subscription_id),
+                                               reason=step.reason)
+                self.counts["activations"] += 1
+            return act
+        if step.kind == "suspend":
+            def act() -> None:
+                services.subscription_suspend(
+                    actor=manager, subscription=Subscription.objects.get(pk=subscription_id), reason=step.reason,
+                    suspension_type=step.suspension_type, skip_billing=step.skip_billing,
+                )
+            return act
+        if step.kind == "cancel":
+            return self._cancel(subscription_id, step.reason)
+
+        def credit() -> None:
+            subscription = Subscription.objects.select_related("package").get(pk=subscription_id)
+            if subscription.status != Subscription.Status.ACTIVE:
+                return
+            cfg = current_billing_settings()
+            monthly = vat_line(subscription.package.price, rate=cfg.vat_rate, prices_include_vat=cfg.prices_include_vat).gross
+            amount = to_money(monthly * step.amount_days / 30)
+            account_credit(actor=manager, customer=self.customers[history.customer_id], amount=amount, reason=step.reason,
+                           kind=LedgerEntry.Kind.CREDIT)
+            self.counts["goodwill credits"] += 1
+        return credit
+
+    def _cancel(self, subscription_id: int, reason: str) -> Callable[[], None]:
+        def cancel() -> None:
+            services.subscription_cancel(
+                actor=self.logins["manager"], subscription=Subscription.objects.get(pk=subscription_id), reason=reason,
+            )
+        return cancel
