@@ -118,7 +118,10 @@ def url_for(route: Route, world: dict) -> tuple[str, bool]:
 
 def _project_app_labels() -> set[str]:
     """Every app of ours (not Django's or a library's): new apps are fingerprinted without a change here."""
-    return {config.label for config in apps.get_app_configs() if Path(config.path).is_relative_to(settings.BASE_DIR)}
+    return {
+        config.label for config in apps.get_app_configs()
+        if Path(config.path).is_relative_to(settings.BASE_DIR) and "site-packages" not in Path(config.path).parts
+    }
 
 
 def fingerprint() -> dict:
