@@ -31,9 +31,13 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.*", "billing.*", "payments.*", "network.*", "tickets.*", "fieldservice.*",
         "resellers.*", "contracts.*", "churn.*", "core.view_auditlog", "accounts.view_user", "notify.*",
     ],
+    # Collectors take money and chase dues; billing settings, runs, voids, reversals, refunds and
+    # package decisions are the managers'.
     CASHIER: [
         "customers.view_customer", "customers.view_subscription", "customers.view_package",
-        "customers.view_area", "customers.view_branch", "billing.*", "payments.*",
+        "customers.view_area", "customers.view_branch", "customers.view_calllog", "customers.add_calllog",
+        "billing.view_invoice", "billing.view_account", "billing.view_ledgerentry", "billing.view_billingrun",
+        "payments.view_payment", "payments.add_payment", "payments.view_gatewaypayment",
     ],
     SUPPORT: [
         "customers.view_customer", "customers.change_customer", "customers.view_subscription",

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from ispbill.accounts.models import User
 from ispbill.core.models import AuditLog
-from tests.factories import PASSWORD, BranchFactory, UserFactory
+from tests.factories import PASSWORD, BranchFactory, UserFactory, make_customer
 
 STRONG = "Kh4sru-Dhaka-2026"
 
@@ -332,3 +332,16 @@ def test_branch_limited_editor_sees_only_users_of_their_branches_and_cannot_take
     for user in (straddler, elsewhere, everywhere):
         user.refresh_from_db()
         assert user.password == hashes[user.pk]  # nothing changed
+
+
+@pytest.mark.django_db
+def test_cashier_takes_payments_but_cannot_change_billing_settings_or_start_runs(client):
+    client.force_login(UserFactory(roles=["Cashier"]))
+    customer = make_customer()
+
+    assert client.get(reverse("staff:due-list")).status_code == 200
+    assert client.get(reverse("staff:payment-create", args=[customer.pk])).status_code == 200
+    assert client.get(reverse("staff:invoice-list")).status_code == 200
+    assert client.get(reverse("staff:billingsettings-edit")).status_code == 403
+    assert client.post(reverse("staff:billingrun-start")).status_code == 403
+    assert client.get(reverse("staff:gateway-settings")).status_code == 403
