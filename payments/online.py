@@ -246,8 +246,8 @@ def notification_receive(*, data: Mapping[str, str], source: str) -> Outcome:
             if inline:
                 _credit_if_owed(gp)
             return Outcome(gp, False, "duplicate")
-        _event(gp, kind, "received: confirming with the validation API", data)
-        return _confirm(gp, val_id=data.get("val_id", ""), config=config, credit_inline=inline)
+        # The posted fields are kept with the validation's outcome: one row, written in the settling transaction.
+        return _confirm(gp, val_id=data.get("val_id", ""), config=config, credit_inline=inline, posted=(kind, data))
     if status in CLOSED_STATUSES:
         return _close(gp, CLOSED_STATUSES[status], reason=data.get("error", "") or status.lower(), kind=kind, data=data)
     _event(gp, kind, f"ignored: status {status or 'missing'}", data)
@@ -291,29 +291,38 @@ def _method_for(card_type: str) -> str:
 
 
 def _confirm(gp: GatewayPayment, *, val_id: str, config: GatewayConfig, credit_inline: bool = True,
-             source_kind: str = GatewayEvent.Kind.VALIDATION) -> Outcome:
+             posted: tuple[str, Mapping] | None = None) -> Outcome:
+    kind, data = posted or (GatewayEvent.Kind.VALIDATION, {})
+    if posted:
+        # What was posted, on the row that records what became of it.
+        def answered(answer) -> dict:
+            return {"posted": sslcommerz.redact(dict(data)), "validation": answer}
+    else:
+        def answered(answer) -> dict:
+            return answer
     if not val_id:
-        _event(gp, source_kind, "rejected: no val_id")
+        _event(gp, kind, "rejected: no val_id", data)
         return Outcome(gp, False, "no val_id")
     try:
         answer = gateway_client(config).validate(val_id)
     except sslcommerz.GatewayError as error:
         # Left pending: reconciliation asks again later.
-        _event(gp, GatewayEvent.Kind.ERROR, f"validation unavailable: {error}")
+        _event(gp, GatewayEvent.Kind.ERROR, f"validation unavailable: {error}", answered({}))
         return Outcome(gp, False, "validation unavailable")
     problem = _validation_problem(gp, answer, config)
     if problem:
-        _event(gp, GatewayEvent.Kind.VALIDATION, f"rejected: {problem}", answer)
+        _event(gp, GatewayEvent.Kind.VALIDATION, f"rejected: {problem}", answered(answer))
         if str(answer.get("status", "")).upper() == "INVALID_TRANSACTION":
             with transaction.atomic():
                 GatewayPayment.objects.select_for_update().filter(pk=gp.pk, status=GatewayPayment.Status.PENDING).update(
                     status=GatewayPayment.Status.FAILED, status_reason=_("The gateway could not confirm this payment.")
                 )
         return Outcome(gp, False, problem)
-    return _settle(gp, val_id=val_id, answer=answer, credit_inline=credit_inline)
+    return _settle(gp, val_id=val_id, answer=answer, credit_inline=credit_inline, record=answered(answer), kind=kind)
 
 
-def _settle(gp: GatewayPayment, *, val_id: str, answer: Mapping, credit_inline: bool) -> Outcome:
+def _settle(gp: GatewayPayment, *, val_id: str, answer: Mapping, credit_inline: bool, record: Mapping,
+            kind: str = GatewayEvent.Kind.VALIDATION) -> Outcome:
     """pending → paid (or held) once, under the row lock. The money is then recorded right away when a
     customer is waiting for the receipt (browser return, re-query), or by a worker task queued on
     commit for the IPN, which must be answered quickly; the reconciliation job repairs a lost task."""
@@ -321,11 +330,8 @@ def _settle(gp: GatewayPayment, *, val_id: str, answer: Mapping, credit_inline: 
     with transaction.atomic():
         gp = GatewayPayment.objects.select_for_update().get(pk=gp.pk)
         if gp.status not in GatewayPayment.OPEN_STATUSES:
-            _event(gp, GatewayEvent.Kind.VALIDATION, "duplicate: already settled", answer)
+            _event(gp, kind, "duplicate: already settled", record)
             outcome = Outcome(gp, False, "duplicate")
-        elif GatewayPayment.objects.filter(val_id=val_id).exclude(pk=gp.pk).exists():
-            _event(gp, GatewayEvent.Kind.VALIDATION, "rejected: val_id belongs to another payment", answer)
-            return Outcome(gp, False, "val_id reused")
         else:
             gp.status = GatewayPayment.Status.HELD if risky else GatewayPayment.Status.PAID
             gp.status_reason = str(answer.get("risk_title", ""))[:255] if risky else ""
@@ -339,10 +345,11 @@ def _settle(gp: GatewayPayment, *, val_id: str, answer: Mapping, credit_inline: 
             try:
                 with transaction.atomic():
                     gp.save()
-            except IntegrityError:
-                _event(gp, GatewayEvent.Kind.VALIDATION, "rejected: val_id belongs to another payment", answer)
+            except IntegrityError:  # the unique val_id: this val_id already paid another payment
+                gp.refresh_from_db()
+                _event(gp, kind, "rejected: val_id belongs to another payment", record)
                 return Outcome(gp, False, "val_id reused")
-            _event(gp, GatewayEvent.Kind.VALIDATION, "held for review: risky" if risky else "confirmed: paid", answer)
+            _event(gp, kind, "held for review: risky" if risky else "confirmed: paid", record)
             if gp.status == GatewayPayment.Status.PAID and not credit_inline:
                 transaction.on_commit(lambda pk=gp.pk: _queue_credit(pk))
             outcome = Outcome(gp, True, gp.status)

@@ -121,11 +121,13 @@ def test_staff_list_detail_and_redacted_exchanges(client, gateway, admin, settin
     charge(customer, "500.00")
     gp = online.online_payment_start(customer=customer, purpose="due")
     pay_at_gateway(gp.gateway_url)
+    gp.refresh_from_db()
     client.force_login(admin)
     listing = client.get(reverse("staff:onlinepayment-list")).content.decode()
     assert gp.tran_id in listing and "bKash" in listing
     detail = client.get(reverse("staff:onlinepayment-detail", args=[gp.pk])).content.decode()
-    assert "Validation" in detail and "verify_sign: •••" in detail
+    assert "confirmed: paid" in detail and "&#x27;verify_sign&#x27;: &#x27;•••&#x27;" in detail
+    assert "&#x27;validation&#x27;: {" in detail and gp.val_id in detail
     assert settings.SSLCOMMERZ_STORE_PASSWORD not in detail
     settlement = client.get(reverse("staff:onlinepayment-settlement")).content.decode()
     assert "bKash" in settlement and "500.00" in settlement
