@@ -61,6 +61,11 @@ app.conf.beat_schedule = {
         "task": "network.tasks.check_all_routers_health",
         "schedule": 60.0,
     },
+    # Outage broadcasts whose job was lost (broker down at commit): queued again, nobody told twice.
+    "network-resume-outage-broadcasts": {
+        "task": "network.tasks.resume_outage_broadcasts",
+        "schedule": crontab(minute="*/5"),
+    },
     # Online payments pending longer than SSLCOMMERZ_RECONCILE_AFTER_MINUTES are looked up through the
     # gateway's transaction query API (a lost IPN), stale sessions closed, refunds polled until final.
     "payments-reconcile-online": {

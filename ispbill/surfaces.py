@@ -83,6 +83,8 @@ STAFF = Surface(
         NavItem(_("Routers"), "staff:router-list", "network.view_router", ("router",), section=_("Network")),
         NavItem(_("Heavy users"), "staff:usage-heavy-users", "network.view_usagedaily", ("usage-heavy",), section=_("Network")),
         NavItem(_("Fair usage"), "staff:usage-fup-settings", "network.view_fupstate", ("usage-fup", "package-fup"), section=_("Network")),
+        NavItem(_("Outages"), "staff:outage-list", "network.view_outage", ("outage",), section=_("Network")),
+        NavItem(_("Network uptime"), "staff:network-uptime", "network.view_outage", ("network-uptime",), section=_("Network")),
         NavItem(_("Users & roles"), "staff:user-list", "accounts.view_user", ("user", "role"), section=_("Settings")),
         NavItem(
             _("Billing"), "staff:billingsettings-edit", "billing.change_billingsettings", ("billingsettings",),

@@ -156,3 +156,55 @@ class PackageFupForm(MarkInvalidMixin, forms.Form):
         if down and not data.get("data_cap_gb"):
             self.add_error("data_cap_gb", _("A throttled speed needs a data cap."))
         return data
+
+
+# Outages -------------------------------------------------------------------------------------------
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _datetime_field(label, required=True, help_text=""):
+    return forms.DateTimeField(
+        label=label, required=required, help_text=help_text, widget=LocalDateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+
+
+class OutageForm(MarkInvalidMixin, forms.Form):
+    """Declare an outage, or confirm a suggested one. The service refuses one with no area and no router."""
+
+    title = forms.CharField(label=_("Title"), max_length=200, help_text=_("Customers read this, e.g. “Fibre cut on Mirpur Road”"))
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    areas = forms.ModelMultipleChoiceField(label=_("Affected areas"), queryset=Area.objects.none(), required=False,
+                                           widget=forms.SelectMultiple(attrs={"size": 8}))
+    routers = forms.ModelMultipleChoiceField(label=_("Affected routers"), queryset=Router.objects.none(), required=False,
+                                             widget=forms.SelectMultiple(attrs={"size": 8}))
+    started_at = _datetime_field(_("Started"))
+    estimated_restoration_at = _datetime_field(_("Estimated restoration"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        from .selectors import routers_visible_to
+
+        super().__init__(*args, **kwargs)
+        self.fields["areas"].queryset = areas_visible_to(user).select_related("branch").order_by("branch__name", "name")
+        self.fields["areas"].label_from_instance = lambda area: f"{area.name} ({area.branch.name})"
+        self.fields["routers"].queryset = routers_visible_to(user).filter(is_active=True).order_by("name")
+
+
+class OutageUpdateForm(MarkInvalidMixin, forms.Form):
+    message = forms.CharField(label=_("Update for customers"), widget=forms.Textarea(attrs={"rows": 2}))
+    estimated_restoration_at = _datetime_field(_("New estimated restoration"), required=False)
+
+
+class OutageRestoreForm(MarkInvalidMixin, forms.Form):
+    restored_at = _datetime_field(_("Restored at"), required=False, help_text=_("Empty: now"))
+    note = forms.CharField(label=_("Note for customers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OutageDismissForm(MarkInvalidMixin, forms.Form):
+    reason = forms.CharField(label=_("Why is this not an outage?"), max_length=500)

@@ -9,6 +9,7 @@ database wants with what each router has and stores a `DriftReport` per run.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ispbill.core.fields import EncryptedTextField
@@ -312,3 +313,139 @@ class FupState(models.Model):
     @property
     def percent(self) -> int:
         return int(self.used_bytes * 100 // self.cap_bytes) if self.cap_bytes else 0
+
+
+# Outages -----------------------------------------------------------------------------------------
+#
+# Staff declare an outage over areas and/or routers; the customers with a current subscription there
+# are told on their channels (network.outages), and told again on every update and on restoration.
+# The health check records each period a router stopped answering and suggests an outage for it.
+
+
+class RouterDownPeriod(models.Model):
+    """A stretch of time a router that used to answer did not answer the health check (open while it
+    is still down). Feeds router uptime and opens at most one suggested outage."""
+
+    router = models.ForeignKey(Router, on_delete=models.CASCADE, related_name="down_periods")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["router", "started_at"], name="router_down_router_start_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["router"], condition=Q(ended_at__isnull=True), name="router_one_open_down_period"),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")), name="router_down_period_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.router} down since {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Outage(models.Model):
+    """A service interruption customers are told about: declared by staff, or suggested by the health
+    check and confirmed (or dismissed) by staff. Never broadcast before a person declares it."""
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", _("Suggested")
+        ACTIVE = "active", _("Active")
+        RESTORED = "restored", _("Restored")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    TRANSITIONS = {
+        Status.SUGGESTED: {Status.ACTIVE, Status.DISMISSED},
+        Status.ACTIVE: {Status.RESTORED},
+        Status.RESTORED: set(),
+        Status.DISMISSED: set(),
+    }
+    # Statuses that count against uptime (a dismissed suggestion was not an outage customers had).
+    COUNTED = (Status.ACTIVE, Status.RESTORED)
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    started_at = models.DateTimeField(_("started"))
+    estimated_restoration_at = models.DateTimeField(_("estimated restoration"), null=True, blank=True)
+    restored_at = models.DateTimeField(_("restored"), null=True, blank=True)
+    restoration_note = models.TextField(_("restoration note"), blank=True)
+    areas = models.ManyToManyField("customers.Area", blank=True, related_name="outages", verbose_name=_("affected areas"))
+    routers = models.ManyToManyField(Router, blank=True, related_name="outages", verbose_name=_("affected routers"))
+    # Customers with a current subscription in the areas or on the routers when it was declared.
+    affected_customers = models.PositiveIntegerField(_("affected customers"), default=0)
+    # The router down period that suggested this outage: one suggestion per down period.
+    down_period = models.OneToOneField(
+        RouterDownPeriod, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggested_outage"
+    )
+    declared_at = models.DateTimeField(null=True, blank=True)
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["status", "started_at"], name="outage_status_start_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(restored_at__isnull=True) | Q(restored_at__gte=models.F("started_at")), name="outage_restored_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def duration(self):
+        """How long it lasted (so far, while active); None for suggestions and dismissals."""
+        if self.status not in self.COUNTED:
+            return None
+        return (self.restored_at or timezone.now()) - self.started_at
+
+
+class OutageUpdate(models.Model):
+    """A progress note staff send to the affected customers while the outage lasts."""
+
+    outage = models.ForeignKey(Outage, on_delete=models.CASCADE, related_name="updates")
+    message = models.TextField(_("message"))
+    estimated_restoration_at = models.DateTimeField(_("estimated restoration"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.outage}: {self.message[:40]}"
+
+
+class OutageBroadcast(models.Model):
+    """One message to every affected customer (declared, an update, restored). The job that queues
+    it can run any number of times: messages carry an idempotency key per outage, customer and event."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Queueing")
+        DONE = "done", _("Queued")
+
+    outage = models.ForeignKey(Outage, on_delete=models.CASCADE, related_name="broadcasts")
+    event = models.CharField(max_length=40)
+    update = models.ForeignKey(OutageUpdate, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    occurrence = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    recipients = models.PositiveIntegerField(default=0)
+    queued = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["outage", "event", "occurrence"], name="outage_broadcast_once"),
+        ]

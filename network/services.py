@@ -31,7 +31,7 @@ from django.utils import timezone
 from customers.models import Package, Subscription
 from ispbill.core.audit import audit_changes, audit_record, snapshot
 
-from . import routeros
+from . import outages, routeros
 from .models import DriftReport, ProvisioningTask, Router
 from .routeros import (
     RouterAuthFailed,
@@ -679,6 +679,7 @@ def router_check_health(*, router: Router, connect_timeout: float = HEALTH_CONNE
     except RouterError as error:
         Router.objects.filter(pk=router.pk).update(is_online=False, last_checked_at=now, last_error=str(error))
         router.is_online, router.last_checked_at, router.last_error = False, now, str(error)
+        outages.router_went_down(router=router, error=str(error), now=now)  # a suggested outage, once per down period
         return HealthResult(health=None, error=str(error))
     was_waiting = bool(router.outbox_retry_at) or not router.is_online
     values = {
@@ -690,6 +691,7 @@ def router_check_health(*, router: Router, connect_timeout: float = HEALTH_CONNE
     Router.objects.filter(pk=router.pk).update(**values)
     for name, value in values.items():
         setattr(router, name, value)
+    outages.router_came_back(router=router, now=now)
     came_back = was_waiting and router.provisioning_tasks.exclude(status=TaskStatus.DONE).exists()
     if came_back:
         # Back before its back-off ran out: everything waiting for it is tried again now.

@@ -88,3 +88,28 @@ def purge_usage() -> None:
     from . import usage
 
     usage.usage_purge()
+
+
+# Outages ------------------------------------------------------------------------------------------
+
+
+@shared_task(bind=True, ignore_result=True, max_retries=5, default_retry_delay=30)
+def broadcast_outage(self, broadcast_id: int) -> None:
+    """Queue an outage's message for every affected customer; a retry queues nobody twice."""
+    from django.db import DatabaseError
+
+    from . import outages
+
+    try:
+        outages.outage_broadcast_send(broadcast_id=broadcast_id)
+    except DatabaseError as error:
+        raise self.retry(exc=error)
+
+
+@shared_task(ignore_result=True)
+def resume_outage_broadcasts() -> None:
+    """Safety net: rerun broadcasts whose job was lost (broker down at commit, worker restarted)."""
+    from . import outages
+
+    for broadcast_id in outages.broadcasts_pending():
+        broadcast_outage.delay(broadcast_id)

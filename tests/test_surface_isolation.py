@@ -56,6 +56,7 @@ OBJECT_FOR_URL = {
         "slapolicy": None,  # SLA policies and holidays are ISP-wide
         "packagechange": "packagechange",  # a package change belongs to its customer's branch
         "onlinepayment": "online_payment",  # an online payment belongs to its customer's branch
+        "outage": None,  # outages are ISP-wide notices
     },
     "portal": {"ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription"},
     "reseller": {"customer": "reseller_customer"},

@@ -47,3 +47,19 @@ def bytes(value) -> str:
         if value >= size:
             return f"{value / size:.1f} {unit}" if value < size * 100 else f"{value / size:.0f} {unit}"
     return f"{value} B"
+
+
+@register.filter
+def outage_duration(delta) -> str:
+    """A timedelta (an outage's duration) as `duration` writes it."""
+    return duration(int(delta.total_seconds())) if delta is not None else "—"
+
+
+@register.inclusion_tag("network/portal_outage_banner.html", takes_context=True)
+def outage_banner(context):
+    """The portal's banner: active outages over the signed-in customer's area or routers (one query)."""
+    from network.outages import active_outages_for_customer
+
+    request = context.get("request")
+    customer = getattr(request, "customer", None) if request is not None else None
+    return {"outages": active_outages_for_customer(customer) if customer is not None else []}
