@@ -1,0 +1,213 @@
+"""SSLCommerz IPN throughput and latency: gunicorn (2 workers), PostgreSQL, validation against the emulator.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/7 \\
+        .venv/bin/python bench/ipn.py --rate 120 --seconds 20
+
+Uses its own database (`ispbill_bench_ipn`, created if missing, migrated) with bench/_common.py's
+customers. It starts gunicorn as production runs it (`--workers 2 --threads 4`, DEBUG off) with the
+SSLCommerz emulator mounted, so every IPN is validated over HTTP on loopback against the emulator in
+the same server, exactly as in `make run`. Redis holds the emulator's state (shared by both workers)
+and takes the queued customer notifications; no Celery worker runs.
+
+For each IPN a pending GatewayPayment (1,000.00) is created and its transaction completed at the
+emulator (as the checkout page does; no browser), giving the signed notification the emulator
+would post. The load generator then posts those notifications open-loop at `--rate` per second
+for `--seconds` (each one unique: verified, validated, credited with a receipt and ledger entries),
+then posts every one of them again (duplicates: answered 200, nothing changes). It reports the rate
+achieved and the latency percentiles. The IPN queues the receipt (payment_record) for the worker; no
+worker runs here, so afterwards the script runs that task's function for every payment in-process,
+and checks that every payment was credited exactly once.
+Targets: ≥ 100 IPN/s sustained, p95 ≤ 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._common import load_customers, loaded_size, setup_django  # noqa: E402
+
+DB_NAME = "ispbill_bench_ipn"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def start_gunicorn(port: int, *, workers: int, threads: int, env: dict | None = None) -> subprocess.Popen:
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"), "ispbill.wsgi", "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers), "--threads", str(threads), "--timeout", "30", "--log-level", "warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
+    import requests
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return server
+        except requests.RequestException:
+            time.sleep(0.2)
+    server.terminate()
+    sys.exit("gunicorn did not come up")
+
+
+def prepare(count: int) -> list[dict]:
+    """`count` pending payments whose transactions the emulator has completed: their signed IPN payloads."""
+    import secrets
+    from decimal import Decimal
+
+    from django.conf import settings
+
+    from customers.models import Customer
+    from payments.models import GatewayPayment
+    from payments.sandbox import views as emulator
+
+    customers = list(Customer.objects.order_by("id").values_list("id", flat=True)[:count])
+    if len(customers) < count:
+        sys.exit(f"need {count} customers, the bench database has {len(customers)}")
+    batch = secrets.token_hex(3).upper()
+    payments = GatewayPayment.objects.bulk_create(
+        GatewayPayment(customer_id=pk, tran_id=f"BENCH{batch}{i:07d}", amount=Decimal("1000.00"), currency="BDT", purpose="advance", months=1)
+        for i, pk in enumerate(customers)
+    )
+    payloads = []
+    ipn_url = settings.SITE_URL + "/pay/sslcommerz/ipn/"
+    for gp in payments:
+        session = {"sessionkey": secrets.token_hex(16).upper(), "tran_id": gp.tran_id, "total_amount": "1000.00",
+                   "currency": "BDT", "status": "PENDING", "created": time.time(), "ipn_url": ipn_url,
+                   "value_a": "", "value_b": "", "value_c": "", "value_d": ""}
+        emulator._put("tran", gp.tran_id, [session["sessionkey"]])
+        faults = {"ipn": "none", "validation": "", "risky": False, "amount": ""}
+        payloads.append(emulator._complete(session, outcome="success", method="bkash", faults=faults))
+    return payloads
+
+
+def fire(url: str, payloads: list[dict], rate: float) -> tuple[list[float], list[int], float]:
+    """Post the payloads open-loop at `rate` per second; latencies in ms, status codes, wall seconds."""
+    import requests
+
+    local = threading.local()
+    latencies: list[float] = []
+    codes: list[int] = []
+    lock = threading.Lock()
+
+    def post(payload):
+        http = getattr(local, "http", None) or requests.Session()
+        local.http = http
+        started = time.perf_counter()
+        try:
+            code = http.post(url, data=payload, timeout=30).status_code
+        except requests.RequestException:
+            code = 0
+        elapsed = (time.perf_counter() - started) * 1000
+        with lock:
+            latencies.append(elapsed)
+            codes.append(code)
+
+    interval = 1.0 / rate
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=64) as pool:
+        for index, payload in enumerate(payloads):
+            delay = started + index * interval - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(post, payload)
+    return latencies, codes, time.perf_counter() - started
+
+
+def report(label: str, latencies: list[float], codes: list[int], wall: float) -> dict:
+    ok = sum(1 for code in codes if code == 200)
+    row = {
+        "label": label, "sent": len(codes), "ok": ok, "rate": len(codes) / wall,
+        "p50": statistics.median(latencies), "p95": percentile(latencies, 0.95), "p99": percentile(latencies, 0.99),
+        "max": max(latencies),
+    }
+    print(f"  {label:<22} {row['sent']:6d} sent, {ok:6d} × 200, {row['rate']:7.1f}/s, "
+          f"p50 {row['p50']:6.1f} ms, p95 {row['p95']:6.1f} ms, p99 {row['p99']:6.1f} ms, max {row['max']:6.1f} ms", flush=True)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=120.0, help="IPNs per second to offer (default 120)")
+    parser.add_argument("--seconds", type=float, default=20.0, help="length of the measured run (default 20)")
+    parser.add_argument("--warmup", type=int, default=100, help="IPNs sent first and not measured (default 100)")
+    args = parser.parse_args()
+    if not os.environ.get("REDIS_URL"):
+        sys.exit("Set REDIS_URL: the emulator's state must be shared by both gunicorn workers")
+
+    port, gateway_port = free_port(), free_port()
+    os.environ.update({
+        "SSLCOMMERZ_SANDBOX": "true", "SITE_URL": f"http://127.0.0.1:{port}", "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        # The emulator stands in for SSLCommerz's servers: a server of its own, as the real gateway is.
+        # Mounted in the same 8 threads, IPNs waiting on their validation call would starve it.
+        "SSLCOMMERZ_BASE_URL": f"http://127.0.0.1:{gateway_port}/sandbox/sslcommerz",
+        "NOTIFY_SMS_BACKEND": "console", "NOTIFY_EMAIL_BACKEND": "console",
+    })
+    setup_django(DB_NAME)
+    measured = int(args.rate * args.seconds)
+    needed = measured + args.warmup
+    if (loaded_size() or 0) < needed:
+        print(f"Loading {needed} customers …", flush=True)
+        load_customers(needed)
+
+    print(f"Preparing {needed} completed transactions at the emulator …", flush=True)
+    payloads = prepare(needed)
+    gateway = start_gunicorn(gateway_port, workers=1, threads=16)
+    server = start_gunicorn(port, workers=2, threads=4)
+    try:
+        url = f"http://127.0.0.1:{port}/pay/sslcommerz/ipn/"
+        print(f"ispbill: gunicorn 2 workers × 4 threads on :{port}; emulator on :{gateway_port}; offering {args.rate:.0f} IPN/s for {args.seconds:.0f} s", flush=True)
+        fire(url, payloads[: args.warmup], rate=min(args.rate, 50))
+        unique = report("unique IPNs", *fire(url, payloads[args.warmup:], rate=args.rate))
+        duplicate = report("duplicate IPNs", *fire(url, payloads[args.warmup:], rate=args.rate))
+    finally:
+        for process in (server, gateway):
+            process.terminate()
+        for process in (server, gateway):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    from payments.models import GatewayPayment, Payment
+    from payments.online import online_payment_credit
+
+    tran_ids = [payload["tran_id"] for payload in payloads]
+    # What the worker does with the task each IPN queued (no worker runs here): record the receipts.
+    started = time.perf_counter()
+    owed = list(GatewayPayment.objects.filter(tran_id__in=tran_ids, status="paid", payment__isnull=True))
+    for gp in owed:
+        online_payment_credit(gp=gp)
+    if owed:
+        print(f"  receipts recorded by the worker's task: {len(owed)} in {time.perf_counter() - started:.1f} s "
+              f"({len(owed) / (time.perf_counter() - started):.0f}/s, one process)")
+    paid = GatewayPayment.objects.filter(tran_id__in=tran_ids, status="paid", payment__isnull=False).count()
+    receipts = Payment.objects.filter(idempotency_key__in=[f"sslcommerz:{t}" for t in tran_ids]).count()
+    print(f"  credited: {paid} of {len(tran_ids)} payments paid, {receipts} receipts (each exactly once: {paid == receipts == len(tran_ids)})")
+    met = unique["rate"] >= 100 and unique["p95"] <= 100 and unique["ok"] == unique["sent"]
+    print(f"Target ≥ 100 IPN/s with p95 ≤ 100 ms: {'met' if met else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
