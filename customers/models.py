@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -96,6 +98,15 @@ class Package(models.Model):
         return fmt(self.download_mbps) if self.download_mbps == self.upload_mbps else f"{fmt(self.download_mbps)} / {fmt(self.upload_mbps)}"
 
 
+# Readable referral codes: no 0/O, 1/I/L, so a code read out over the phone is typed right.
+REFERRAL_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERRAL_CODE_LENGTH = 8
+
+
+def referral_code_new() -> str:
+    return "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(REFERRAL_CODE_LENGTH))
+
+
 class Customer(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -120,6 +131,8 @@ class Customer(models.Model):
     reseller = models.ForeignKey(
         "resellers.Reseller", null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
     )
+    # Set on create (31^8 codes: a clash is astronomically rare and the unique constraint refuses it).
+    referral_code = models.CharField(max_length=12, unique=True, default=referral_code_new, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer"
     )
@@ -299,3 +312,127 @@ class CallLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} · {self.customer_id}"
+
+
+# Referrals ----------------------------------------------------------------------------------------
+
+
+class ReferralSettings(models.Model):
+    """One row (pk=1), edited by staff under Settings → Referrals; read on every sign-up and payment."""
+
+    class RewardKind(models.TextChoices):
+        FIXED = "fixed", _("Fixed amount")
+        PERCENT = "percent", _("Percentage of the first payment")
+
+    is_enabled = models.BooleanField(default=True, help_text=_("Off: referral links still open, but no new credits are earned"))
+    reward_kind = models.CharField(max_length=10, choices=RewardKind.choices, default=RewardKind.FIXED)
+    fixed_amount = MoneyField(default=200)
+    percent = models.DecimalField(max_digits=5, decimal_places=2, default=10)
+    expiry_days = models.PositiveIntegerField(
+        default=90, help_text=_("Days from sign-up within which the friend's first payment earns the credit; 0 = never expires")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "referral settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(fixed_amount__gte=0), name="referral_fixed_not_negative"),
+            models.CheckConstraint(condition=Q(percent__gte=0, percent__lte=100), name="referral_percent_0_100"),
+        ]
+
+    def __str__(self) -> str:
+        return "Referral settings"
+
+
+class Referral(models.Model):
+    """A friend who asked to join through a customer's link: the lead, then the customer it became."""
+
+    class Status(models.TextChoices):
+        SIGNED_UP = "signed_up", _("Signed up")
+        CREDITED = "credited", _("Credited")
+        REVERSED = "reversed", _("Credit reversed")
+        EXPIRED = "expired", _("Expired")
+        REJECTED = "rejected", _("Not eligible")
+
+    referrer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="referrals_made")
+    lead = models.OneToOneField(Lead, on_delete=models.PROTECT, related_name="referral")
+    referred_customer = models.OneToOneField(
+        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="referred_by"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SIGNED_UP, db_index=True)
+    status_note = models.CharField(max_length=255, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["referrer", "-created_at"], name="referral_referrer_idx")]
+        permissions = [("reverse_referralcredit", "Can reverse a referral credit")]
+
+    def __str__(self) -> str:
+        return f"{self.referrer_id} → {self.lead}"
+
+
+class ReferralCredit(models.Model):
+    """The credit a referral earned: one per referral and one per payment, posted to the ledger once."""
+
+    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, related_name="credit")
+    payment = models.OneToOneField("payments.Payment", on_delete=models.PROTECT, related_name="referral_credit")
+    ledger_entry = models.OneToOneField("billing.LedgerEntry", on_delete=models.PROTECT, related_name="+")
+    amount = MoneyField()
+    reversal_entry = models.OneToOneField(
+        "billing.LedgerEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reversal_reason = models.CharField(max_length=255, blank=True)
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="referral_credit_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} for referral {self.referral_id}"
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.reversal_entry_id is not None
+
+
+# Speed test ---------------------------------------------------------------------------------------
+
+
+class SpeedTestResult(models.Model):
+    """One run of the portal speed test, with the package's speeds at the time to compare against."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="speed_tests")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    download_mbps = models.DecimalField(max_digits=8, decimal_places=2)
+    upload_mbps = models.DecimalField(max_digits=8, decimal_places=2)
+    ping_ms = models.DecimalField(max_digits=8, decimal_places=1)
+    jitter_ms = models.DecimalField(max_digits=8, decimal_places=1)
+    package_download_mbps = models.PositiveIntegerField(null=True, blank=True)
+    package_upload_mbps = models.PositiveIntegerField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["customer", "-created_at"], name="speedtest_customer_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.download_mbps}/{self.upload_mbps} Mbps"
+
+    @property
+    def download_percent(self) -> int | None:
+        if not self.package_download_mbps:
+            return None
+        return round(self.download_mbps * 100 / self.package_download_mbps)
+
+    @property
+    def upload_percent(self) -> int | None:
+        if not self.package_upload_mbps:
+            return None
+        return round(self.upload_mbps * 100 / self.package_upload_mbps)

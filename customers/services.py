@@ -21,6 +21,7 @@ from ispbill.core.phone import normalize_phone
 from ispbill.notify.services import notify_subscription_change
 from network import services as network_services
 
+from . import referrals
 from .models import Area, Branch, Customer, Lead, Package, Subscription
 
 BRANCH_FIELDS = ("name", "code", "address", "phone")
@@ -369,6 +370,7 @@ def lead_convert(*, actor, lead: Lead, area: Area, address: str, email: str = ""
     lead.status = Lead.Status.CONVERTED
     lead.converted_customer = customer
     lead.save(update_fields=["status", "converted_customer", "updated_at"])
+    referrals.lead_converted(lead=lead, customer=customer)
     audit_record(
         actor=actor, action="lead.convert", obj=lead, before=before,
         after={"status": lead.status, "customer": customer.account_number},

@@ -57,6 +57,7 @@ STAFF = Surface(
         NavItem(_("Dashboard"), "staff:home", match=("home",)),
         NavItem(_("Customers"), "staff:customer-list", "customers.view_customer", ("customer", "subscription")),
         NavItem(_("Leads"), "staff:lead-list", "customers.view_lead", ("lead",)),
+        NavItem(_("Referrals"), "staff:referral-list", "customers.view_referral", ("referral-list", "referral-reverse")),
         NavItem(_("Tickets"), "staff:ticket-list", "tickets.view_ticket", ("ticket",), section=_("Support")),
         NavItem(_("SLA dashboard"), "staff:sla-dashboard", "tickets.view_sla_reports", ("sla-",), section=_("Support")),
         NavItem(_("Surveys"), "staff:survey-analytics", "tickets.view_survey", ("survey",), section=_("Support")),
@@ -91,6 +92,10 @@ STAFF = Surface(
             section=_("Settings"),
         ),
         NavItem(
+            _("Referrals"), "staff:referral-settings", "customers.change_referralsettings", ("referral-settings",),
+            section=_("Settings"),
+        ),
+        NavItem(
             _("Message templates"), "staff:messagetemplate-list", "notify.view_messagetemplate", ("messagetemplate",),
             section=_("Settings"),
         ),
@@ -116,6 +121,8 @@ PORTAL = Surface(
         NavItem(_("Change package"), "portal:package-changes", match=("package-change",)),
         NavItem(_("Payments"), "portal:payment-history", match=("pay", "payment-", "onlinepayment")),
         NavItem(_("My tickets"), "portal:ticket-list", match=("ticket",)),
+        NavItem(_("Speed test"), "portal:speedtest", match=("speedtest",)),
+        NavItem(_("Referrals"), "portal:referrals", match=("referrals",)),
     ),
 )
 RESELLER = Surface(

@@ -42,6 +42,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    # Public: a customer's referral link opens the sign-up request form (rate-limited, CSRF-protected).
+    path("r/", include(import_module("customers.urls").public)),
     # Public: payment gateway callbacks (authenticated by the gateway's validation, never by a session),
     # and the SSLCommerz emulator, which answers 404 unless SSLCOMMERZ_SANDBOX is on.
     path("pay/", include(import_module("payments.urls").public)),

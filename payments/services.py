@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from billing.models import Allocation, Invoice, InvoiceLine, LedgerEntry
 from billing.selectors import OPEN_STATUSES, account_balance, amount_open, current_billing_settings
 from billing.services import LineSpec, account_lock, credit_apply, invoice_create, ledger_post
+from customers import referrals
 from customers.models import Customer, Subscription
 from customers.services import subscription_reactivate
 from ispbill.core.audit import audit_record
@@ -132,6 +133,7 @@ def _record(*, actor, customer, amount, method, reference, received_at, idempote
     )
     _reactivate_if_settled(actor=actor, customer=customer, payment=payment)
     _notify_received(customer=customer, payment=payment)
+    referrals.payment_landed_on_commit(payment)  # a referred customer's first payment credits the referrer
     return payment
 
 
@@ -206,6 +208,7 @@ def payment_reverse(*, actor, payment: Payment, reason: str) -> Payment:
     # Money still waiting (other credit) goes back onto whatever the reversal reopened.
     credit_apply(account=account, actor=actor)
     _recompute_paid_through(invoice_ids=touched)
+    referrals.referral_payment_reversed(actor=actor, payment=payment, reason=reason)  # the credit it earned goes too
     audit_record(
         actor=actor, action="payment.reverse", obj=payment, reason=reason, before=before,
         after={"status": payment.status, "amount": str(payment.amount)},

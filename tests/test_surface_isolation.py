@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from billing.package_changes import package_change_request
 from billing.services import LineSpec, invoice_create
+from customers.referrals import referral_signup
 from customers.services import lead_create
 from ispbill.accounts.models import User
 from ispbill.core.models import AuditLog
@@ -57,6 +58,7 @@ OBJECT_FOR_URL = {
         "packagechange": "packagechange",  # a package change belongs to its customer's branch
         "onlinepayment": "online_payment",  # an online payment belongs to its customer's branch
         "outage": None,  # outages are ISP-wide notices
+        "referral": "referral",  # a referral belongs to its referrer's branch
     },
     "portal": {"ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription"},
     "reseller": {"customer": "reseller_customer"},
@@ -175,6 +177,9 @@ def world(db):
         ),
         "online_payment": GatewayPayment.objects.create(
             customer=subscription.customer, tran_id="ISOLATION0001", amount=Decimal("500.00"), currency="BDT", purpose="due",
+        ),
+        "referral": referral_signup(
+            code=subscription.customer.referral_code, name="Friend A", phone="01711000009", area=area_a, address="Road 9"
         ),
         "reseller_customer": reseller_customer,
         "users": {

@@ -25,6 +25,7 @@ from billing.views.billing_tab import billing_tab_context
 from customers import services
 from customers.forms.customer import CustomerFilterForm, CustomerForm, PortalAccessForm
 from customers.models import Customer
+from customers.speedtest import speedtests_for_customer
 from customers.selectors import (
     areas_visible_to,
     customer_filter_choices,
@@ -142,7 +143,8 @@ class CustomerTab:
 
 
 def _overview_context(request, customer: Customer) -> dict:
-    return {"phone_display": display_phone(customer.phone)}
+    # The customer's recent portal speed tests: what support looks at in a "slow speed" ticket.
+    return {"phone_display": display_phone(customer.phone), "speedtests": speedtests_for_customer(customer=customer, limit=5)}
 
 
 def _subscriptions_context(request, customer: Customer) -> dict:
