@@ -290,3 +290,19 @@ def test_uptime_page_renders_for_staff(town, client):
     response = client.get(reverse("staff:network-uptime"))
     assert response.status_code == 200
     assert "Area A" in response.content.decode() and "pop-0" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_demo_outages_are_seeded_once_with_history_and_sent_messages(town):
+    from django.core.management import call_command
+
+    call_command("seed_outages")
+    restored = Outage.objects.filter(status=Outage.Status.RESTORED)
+    assert restored.count() == 6 and not Outage.objects.filter(status=Outage.Status.ACTIVE).exists()
+    assert all(outage.duration > timedelta(0) and outage.restored_at < timezone.now() for outage in restored)
+    assert Outage.objects.filter(status=Outage.Status.DISMISSED, down_period__isnull=False).count() == 1
+    assert Message.objects.filter(event=OUTAGE_DECLARED).exists()
+    assert not Message.objects.exclude(status=Message.Status.SENT).exists()
+    count = Outage.objects.count()
+    call_command("seed_outages")  # idempotent: nothing added the second time
+    assert Outage.objects.count() == count
