@@ -62,9 +62,7 @@ def empty(request):
             received += len(chunk)
             if received > UPLOAD_CAP:
                 return _no_store(HttpResponse(status=413))
-    response = HttpResponse(b"")
-    response["Connection"] = "keep-alive"
-    return _no_store(response)
+    return _no_store(HttpResponse(b""))  # no Connection header: WSGI forbids hop-by-hop headers
 
 
 def get_ip(request):

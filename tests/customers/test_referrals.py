@@ -21,6 +21,15 @@ from tests.factories import AreaFactory, admin_user, make_customer
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def private_cache(settings):
+    """Rate limits count in the cache: each test gets its own, never the shared file cache."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "growth-tests"}}
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def referrer():
     return make_customer(name="Karim Ahmed", phone="01711555001", portal_password="portal-pass-1")
@@ -209,9 +218,6 @@ def test_public_form_requires_csrf(referrer):
 
 
 def test_public_form_is_rate_limited(client, referrer):
-    from django.core.cache import cache
-
-    cache.clear()
     url = reverse("referral-signup", args=[referrer.referral_code])
     for n in range(5):
         client.post(url, {"name": f"Friend {n}", "phone": f"0182233300{n}", "address": "x"})

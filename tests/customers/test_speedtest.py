@@ -14,6 +14,15 @@ from tests.factories import PackageFactory, admin_user, make_customer, make_subs
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def private_cache(settings):
+    """Rate limits count in the cache: each test gets its own, never the shared file cache."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "growth-tests"}}
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def customer():
     customer = make_customer(name="Rafiq Islam", portal_password="portal-pass-1")
