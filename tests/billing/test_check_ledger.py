@@ -1,0 +1,85 @@
+"""`manage.py check_ledger` exits 0 when every cache agrees with its rows and non-zero when one does not."""
+
+from contextlib import redirect_stderr, redirect_stdout
+from decimal import Decimal
+from io import StringIO
+from unittest import mock
+
+import pytest
+from django.core.management import load_command_class
+from django.db import connection
+
+from billing.models import Account, Invoice, LedgerEntry
+from billing.selectors import current_billing_settings
+from billing.services import LineSpec, invoice_create
+from payments.services import payment_record
+from tests.factories import make_customer
+
+D = Decimal
+
+
+def check_ledger() -> tuple[int, str, str]:
+    """Run the command as `manage.py check_ledger` does (run_from_argv: a CommandError becomes
+    sys.exit(1)) and return (exit status, stdout, stderr). Only closing the database connections at
+    the end is skipped: the test's transaction still needs its connection."""
+    out, err = StringIO(), StringIO()
+    with redirect_stdout(out), redirect_stderr(err), mock.patch("django.core.management.base.connections.close_all"):
+        command = load_command_class("billing", "check_ledger")
+        try:
+            command.run_from_argv(["manage.py", "check_ledger"])
+        except SystemExit as exit_:
+            return exit_.code, out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def ledger(db):
+    """A customer with an invoice partly paid: balance 700, amount paid 300."""
+    current_billing_settings()
+    customer = make_customer()
+    invoice = invoice_create(actor=None, customer=customer, lines=[LineSpec(kind="one_time", description="Router", amount=D("1000"))])
+    payment_record(actor=None, customer=customer, amount=D("300.00"), method="cash")
+    return customer, Invoice.objects.get(pk=invoice.pk)
+
+
+def raw_update(model, column: str, delta: str, pk: int) -> None:
+    with connection.cursor() as cursor:
+        table, col = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(column)
+        cursor.execute(f"UPDATE {table} SET {col} = {col} + %s WHERE id = %s", [D(delta), pk])
+
+
+def test_check_ledger_exits_zero_when_balances_agree(ledger):
+    customer, invoice = ledger
+
+    status, out, err = check_ledger()
+
+    assert status == 0 and err == ""
+    assert "ledger OK: 1 accounts, 1 invoices" in out
+    assert customer.account.balance == invoice.total - D("300.00")
+
+
+def test_check_ledger_exits_non_zero_when_a_cached_balance_disagrees(ledger):
+    customer, _invoice = ledger
+    account = Account.objects.get(customer=customer)
+    entries = list(LedgerEntry.objects.values_list("id", "amount"))
+
+    raw_update(Account, "balance", "0.01", account.pk)
+
+    status, out, err = check_ledger()
+    assert status == 1
+    assert f"account {account.pk} (customer {customer.pk}): balance" in err
+    assert "ledger check failed: " in err and "ledger OK" not in out
+    assert list(LedgerEntry.objects.values_list("id", "amount")) == entries  # the check only reads
+
+    raw_update(Account, "balance", "-0.01", account.pk)
+    assert check_ledger()[0] == 0
+
+
+def test_check_ledger_exits_non_zero_when_an_invoice_paid_amount_disagrees(ledger):
+    _customer, invoice = ledger
+
+    raw_update(Invoice, "amount_paid", "5.00", invoice.pk)
+
+    status, _out, err = check_ledger()
+    assert status == 1
+    assert f"invoice {invoice.number}: amount_paid" in err and "≠ allocations" in err

@@ -1,0 +1,187 @@
+"""The ledger invariant under random sequences of what happens to accounts: invoices issued by the
+billing run and by the invoice service, payments, reversals, staff credits and adjustments, voids.
+
+After every step: each account's cached balance equals the sum of its entries; each invoice's amount
+paid equals its allocations and lies within 0…total, with paid + due = total; no payment has more
+allocated than it brought; `check_ledger` passes."""
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+
+from billing.models import Account, Allocation, BillingSettings, Invoice, LedgerEntry
+from billing.run import billing_run_process_pending, billing_run_start
+from billing.selectors import current_billing_settings
+from billing.services import LineSpec, account_credit, invoice_create, invoice_void
+from customers.models import Subscription
+from payments.models import Payment
+from payments.services import payment_reverse, payment_record
+from tests.factories import PackageFactory, UserFactory, make_subscription
+
+D = Decimal
+ZERO = D("0.00")
+
+amounts = st.integers(min_value=1, max_value=300_000).map(lambda cents: D(cents) / 100)
+picks = st.integers(min_value=0, max_value=10_000)  # an index into what exists, modulo its length
+reasons = st.sampled_from(["Keyed on the wrong account", "Outage credit", "Goodwill", "Billing error"])
+
+
+def total(rows) -> Decimal:
+    """Sum of the rows' amounts in Python: exact, where SQLite would add them as floats."""
+    return sum(rows.values_list("amount", flat=True), ZERO)
+
+
+class LedgerMachine(RuleBasedStateMachine):
+    """Two customers, each with a subscription the billing run invoices as the days go by."""
+
+    def __init__(self):
+        super().__init__()
+        # Each example runs in a savepoint rolled back at teardown: examples never see each other's rows.
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        self.staff = UserFactory(roles=["Manager"])
+        self.today = timezone.localdate()
+        self.day = self.today - timedelta(days=150)
+        self.subscriptions = []
+        for price in (D("1000.00"), D("1499.99")):
+            subscription = make_subscription(package=PackageFactory(price=price), activate=True)
+            Subscription.objects.filter(pk=subscription.pk).update(
+                activated_at=timezone.make_aware(datetime.combine(self.day, time(12, 0)))
+            )
+            self.subscriptions.append(subscription)
+        self.customers = [subscription.customer for subscription in self.subscriptions]
+        self.invoices: list[int] = []
+        self.payments: list[int] = []
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self._atomic.__exit__(None, None, None)
+
+    def customer(self, pick):
+        return self.customers[pick % len(self.customers)]
+
+    def snapshot(self):
+        return (
+            list(LedgerEntry.objects.order_by("id").values_list("id", "amount")),
+            list(Invoice.objects.order_by("id").values_list("id", "status", "amount_paid")),
+            list(Allocation.objects.order_by("id").values_list("id", "amount")),
+        )
+
+    # Invoices --------------------------------------------------------------------------------------
+
+    @rule(days=st.integers(min_value=1, max_value=40))
+    def billing_run(self, days):
+        self.day = min(self.day + timedelta(days=days), self.today)
+        run = billing_run_process_pending(billing_run_start(run_date=self.day))
+        assert run.status == "succeeded", run.errors
+        self.invoices += list(Invoice.objects.filter(billing_run=run).values_list("id", flat=True))
+
+    @rule(pick=picks, amount=amounts)
+    def invoice_one_time_charge(self, pick, amount):
+        invoice = invoice_create(
+            actor=self.staff, customer=self.customer(pick),
+            lines=[LineSpec(kind="one_time", description="Router and installation", amount=amount)],
+        )
+        self.invoices.append(invoice.pk)
+
+    @precondition(lambda self: self.invoices)
+    @rule(pick=picks, reason=reasons)
+    def void_invoice(self, pick, reason):
+        invoice = Invoice.objects.get(pk=self.invoices[pick % len(self.invoices)])
+        if invoice.status == Invoice.Status.VOID:
+            before = self.snapshot()
+            with pytest.raises(ValidationError):
+                invoice_void(actor=self.staff, invoice=invoice, reason=reason)
+            assert self.snapshot() == before
+            return
+        invoice_void(actor=self.staff, invoice=invoice, reason=reason)
+
+    # Money in and out ------------------------------------------------------------------------------
+
+    @rule(pick=picks, amount=amounts, method=st.sampled_from(["cash", "bkash", "bank"]))
+    def record_payment(self, pick, amount, method):
+        payment = payment_record(
+            actor=self.staff, customer=self.customer(pick), amount=amount, method=method,
+            reference="" if method == "cash" else "TRX12345", confirm_large=True,
+        )
+        self.payments.append(payment.pk)
+
+    @precondition(lambda self: self.payments)
+    @rule(pick=picks, reason=reasons)
+    def reverse_payment(self, pick, reason):
+        payment = Payment.objects.get(pk=self.payments[pick % len(self.payments)])
+        if payment.status == Payment.Status.REVERSED:
+            before = self.snapshot()
+            with pytest.raises(ValidationError):
+                payment_reverse(actor=self.staff, payment=payment, reason=reason)
+            assert self.snapshot() == before
+            return
+        payment_reverse(actor=self.staff, payment=payment, reason=reason)
+
+    @rule(pick=picks, amount=amounts, kind=st.sampled_from([LedgerEntry.Kind.CREDIT, LedgerEntry.Kind.ADJUSTMENT]),
+          reason=reasons)
+    def staff_credit(self, pick, amount, kind, reason):
+        account_credit(actor=self.staff, customer=self.customer(pick), amount=amount, reason=reason, kind=kind)
+
+    @rule(pick=picks)
+    def credit_without_reason_changes_nothing(self, pick):
+        before = self.snapshot()
+        with pytest.raises(ValidationError):
+            account_credit(actor=self.staff, customer=self.customer(pick), amount=D("10.00"), reason="  ")
+        assert self.snapshot() == before
+
+    # Invariants ------------------------------------------------------------------------------------
+
+    @invariant()
+    def balance_is_the_sum_of_entries(self):
+        for account in Account.objects.all():
+            entries = total(LedgerEntry.objects.filter(account=account))
+            assert account.balance == entries, account
+
+    @invariant()
+    def invoices_add_up(self):
+        for invoice in Invoice.objects.all():
+            allocated = total(invoice.allocations.all())
+            assert invoice.amount_paid == allocated, invoice
+            assert ZERO <= invoice.amount_paid <= invoice.total, invoice
+            if invoice.status == Invoice.Status.VOID:
+                assert invoice.amount_paid == ZERO and invoice.amount_due == ZERO
+            else:
+                assert invoice.amount_paid + invoice.amount_due == invoice.total
+                assert (invoice.status == Invoice.Status.PAID) == (invoice.amount_due == ZERO), invoice
+
+    @invariant()
+    def payments_never_over_allocated(self):
+        for payment in Payment.objects.all():
+            allocated = total(payment.allocations.all())
+            assert allocated <= payment.amount, payment
+            if payment.status == Payment.Status.REVERSED:
+                assert allocated <= ZERO, payment
+
+    @invariant()
+    def check_ledger_passes(self):
+        call_command("check_ledger", stdout=open("/dev/null", "w"))  # CommandError if any cache disagrees
+
+
+@pytest.mark.django_db
+def test_ledger_invariant_holds_under_random_sequences():
+    current_billing_settings()
+    BillingSettings.objects.filter(pk=1).update(
+        mode=BillingSettings.Mode.CALENDAR, default_anchor_day=1, issue_days_before=7, due_days=7, grace_days=3,
+        vat_rate=D("15"), prices_include_vat=False, late_fee=D("50.00"), reconnection_fee=D("0"),
+    )
+    run_state_machine_as_test(
+        LedgerMachine,
+        settings=settings(
+            max_examples=15, stateful_step_count=10, deadline=None, derandomize=True,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
