@@ -190,7 +190,7 @@ def _credit(*, payment) -> ReferralCredit | None:
 @transaction.atomic
 def referral_credit_reverse(*, actor, credit: ReferralCredit, reason: str) -> ReferralCredit:
     """Take a credit back (fraud, or the payment that earned it was reversed) with a reversing entry."""
-    from payments.services import _recompute_paid_through, _take_back
+    from payments.services import _recompute_paid_through
 
     reason = (reason or "").strip()
     if not reason:
@@ -209,7 +209,7 @@ def referral_credit_reverse(*, actor, credit: ReferralCredit, reason: str) -> Re
     )
     if credit.amount > waiting:
         # Part of the credit already paid invoices: reopen them by that much, as a refund would.
-        touched = _take_back(payment=None, shortfall=credit.amount - waiting, whole=False)
+        touched = _reopen_invoices(customer_id=referrer_id, shortfall=credit.amount - waiting)
         _recompute_paid_through(invoice_ids=touched)
     credit.reversal_entry, credit.reversal_reason = entry, reason[:255]
     credit.reversed_at, credit.reversed_by = timezone.now(), actor if getattr(actor, "pk", None) else None
@@ -219,6 +219,34 @@ def referral_credit_reverse(*, actor, credit: ReferralCredit, reason: str) -> Re
     referral.save(update_fields=["status", "status_note", "updated_at"])
     audit_record(actor=actor, action="referral.reverse", obj=referral, reason=reason, after={"amount": str(credit.amount)})
     return credit
+
+
+def _reopen_invoices(*, customer_id: int, shortfall: Decimal) -> list[int]:
+    """Take `shortfall` of applied credit back off the most recently due paid invoices (negative
+    allocations, as a payment refund does); the caller holds the account lock."""
+    from billing.models import Allocation, Invoice
+
+    today = timezone.localdate()
+    touched, allocations = [], []
+    candidates = (
+        Invoice.objects.select_for_update().filter(customer_id=customer_id, amount_paid__gt=0)
+        .exclude(status=Invoice.Status.VOID).order_by("-due_date", "-pk")
+    )
+    for invoice in candidates:
+        if shortfall <= ZERO:
+            break
+        share = min(shortfall, invoice.amount_paid)
+        shortfall -= share
+        allocations.append(Allocation(invoice=invoice, payment=None, amount=-share))
+        invoice.amount_paid -= share
+        if invoice.due_date < today:
+            invoice.status = Invoice.Status.OVERDUE
+        else:
+            invoice.status = Invoice.Status.PARTIALLY_PAID if invoice.amount_paid > ZERO else Invoice.Status.OPEN
+        invoice.save(update_fields=["amount_paid", "status"])
+        touched.append(invoice.pk)
+    Allocation.objects.bulk_create(allocations)
+    return touched
 
 
 def referral_payment_reversed(*, actor, payment, reason: str) -> ReferralCredit | None:

@@ -256,3 +256,24 @@ def test_staff_overview_lists_referrals(client, referrer):
     client.force_login(admin_user())
     page = client.get(reverse("staff:referral-list")).content.decode()
     assert "Karim Ahmed" in page and "Salma Akter" in page
+
+
+def test_reversing_a_credit_that_already_paid_an_invoice_reopens_that_invoice(referrer, django_capture_on_commit_callbacks):
+    from billing.models import Invoice
+    from billing.selectors import amount_open, available_credit
+    from billing.services import LineSpec, invoice_create
+
+    invoice = invoice_create(
+        actor=None, customer=referrer, lines=[LineSpec(kind="one_time", description="Router", amount=Decimal("500.00"))]
+    )
+    _, friend = _join(referrer)
+    _pay(friend, capture=django_capture_on_commit_callbacks)
+    invoice.refresh_from_db()
+    assert invoice.amount_paid == Decimal("200.00")
+
+    referrals.referral_credit_reverse(actor=admin_user(), credit=ReferralCredit.objects.get(), reason="Fraud")
+
+    invoice.refresh_from_db()
+    assert invoice.amount_paid == Decimal("0.00") and invoice.status in (Invoice.Status.OPEN, Invoice.Status.OVERDUE)
+    assert account_balance(customer_id=referrer.pk) == amount_open(customer_id=referrer.pk)
+    assert available_credit(customer_id=referrer.pk) == Decimal("0.00")
