@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ispbill.accounts.middleware.CustomerSessionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -265,6 +266,16 @@ NOTIFY_DEFAULT_CHANNELS = env.list("NOTIFY_DEFAULT_CHANNELS", default=["sms", "e
 NOTIFY_DUE_REMINDER_DAYS = env.int("NOTIFY_DUE_REMINDER_DAYS", default=3)
 # "৳" is not in the GSM-7 alphabet: one in an SMS makes it Unicode, 70 characters a part instead of 160.
 NOTIFY_SMS_CURRENCY_SYMBOL = env.str("NOTIFY_SMS_CURRENCY_SYMBOL", default="Tk ")
+
+# Customer one-time codes (first sign-in, forgotten password, new phone / e-mail): lifetime, wrong
+# tries per code, and sends per phone and per IP address within OTP_SEND_WINDOW_MINUTES.
+OTP_TTL_MINUTES = env.int("OTP_TTL_MINUTES", default=10)
+OTP_MAX_ATTEMPTS = env.int("OTP_MAX_ATTEMPTS", default=5)
+OTP_SENDS_PER_PHONE = env.int("OTP_SENDS_PER_PHONE", default=3)
+OTP_SENDS_PER_IP = env.int("OTP_SENDS_PER_IP", default=10)
+OTP_SEND_WINDOW_MINUTES = env.int("OTP_SEND_WINDOW_MINUTES", default=60)
+# A portal session's "last seen" is written at most this often (one UPDATE per session per period).
+PORTAL_SESSION_TOUCH_SECONDS = env.int("PORTAL_SESSION_TOUCH_SECONDS", default=300)
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
 NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=60)
 NOTIFY_RETRY_MAX_SECONDS = env.int("NOTIFY_RETRY_MAX_SECONDS", default=3600)

@@ -123,6 +123,7 @@ PORTAL = Surface(
         NavItem(_("My tickets"), "portal:ticket-list", match=("ticket",)),
         NavItem(_("Speed test"), "portal:speedtest", match=("speedtest",)),
         NavItem(_("Referrals"), "portal:referrals", match=("referrals",)),
+        NavItem(_("My profile"), "portal:profile", match=("profile", "notifications", "session")),
     ),
 )
 RESELLER = Surface(

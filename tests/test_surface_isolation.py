@@ -11,12 +11,13 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from billing.package_changes import package_change_request
 from billing.services import LineSpec, invoice_create
 from customers.referrals import referral_signup
 from customers.services import lead_create
-from ispbill.accounts.models import User
+from ispbill.accounts.models import CustomerSession, User
 from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
 from payments.models import GatewayPayment
@@ -60,7 +61,7 @@ OBJECT_FOR_URL = {
         "outage": None,  # outages are ISP-wide notices
         "referral": "referral",  # a referral belongs to its referrer's branch
     },
-    "portal": {"ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription"},
+    "portal": {"ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session"},
     "reseller": {"customer": "reseller_customer"},
     "technician": {},
 }
@@ -135,7 +136,13 @@ def fingerprint() -> dict:
         "user permissions": sorted(User.user_permissions.through.objects.values_list("user_id", "permission_id")),
         "user roles": sorted(User.groups.through.objects.values_list("user_id", "group_id")),
     }
+    # A portal page view records the viewer's own session; what must not change are the sessions set up below.
+    data["customer sessions"] = sorted(
+        map(repr, CustomerSession.objects.filter(session_key__startswith="isolation-").values_list())
+    )
     for model in apps.get_models():
+        if model is CustomerSession:
+            continue
         if model._meta.app_label in _project_app_labels():
             # Signing in touches last_login; everything else must stay as it was.
             fields = [f.attname for f in model._meta.concrete_fields if f.attname != "last_login"]
@@ -182,6 +189,10 @@ def world(db):
             code=subscription.customer.referral_code, name="Friend A", phone="01711000009", area=area_a, address="Road 9"
         ),
         "reseller_customer": reseller_customer,
+        "customer_session": CustomerSession.objects.create(
+            user=subscription.customer.user, session_key="isolation-victim-session", created_at=timezone.now(),
+            last_seen=timezone.now(),
+        ),
         "users": {
             "staff": admin_user(),
             "staff_other_branch": admin_user(branch_scope=[branch_b]),

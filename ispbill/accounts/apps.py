@@ -19,4 +19,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
+        from . import notifications  # noqa: F401 - registers the one-time code message with ispbill/notify
+
         post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="accounts.ensure_roles")

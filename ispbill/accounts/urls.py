@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import staff_views
+from .portal_views import portal  # noqa: F401 - the customer's own account pages
 
 staff = [
     path("settings/users/", staff_views.user_list, name="user-list"),

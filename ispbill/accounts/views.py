@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from ispbill.surfaces import SURFACES_BY_NAME, Surface, public, surface_for_path
 
+from .customer_security import customer_session_end, customer_session_touch, seen_request
 from .forms import SurfaceLoginForm
 
 
@@ -29,13 +30,30 @@ class SurfaceLoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "login_surface": self.surface}
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        if self.surface.name == "portal":
+            # "Where you're signed in" starts here; the saved language follows the customer to this device.
+            customer_session_touch(user=user, seen=seen_request(self.request))
+            if user.language:
+                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+        return response
+
+
+class SurfaceLogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        if request.session.session_key:
+            customer_session_end(session_key=request.session.session_key)
+        return super().post(request, *args, **kwargs)
+
 
 def login_view(surface_name: str):
     return public(SurfaceLoginView.as_view(surface=SURFACES_BY_NAME[surface_name]))
 
 
 def logout_view(surface_name: str):
-    return public(auth_views.LogoutView.as_view(next_page=f"{surface_name}:login"))
+    return public(SurfaceLogoutView.as_view(next_page=f"{surface_name}:login"))
 
 
 def lockout(request, original_response=None, credentials=None):

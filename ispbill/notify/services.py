@@ -50,9 +50,22 @@ def _chunks(items: Sequence, size: int):
 # Recipients, channels, context ---------------------------------------------------------------------
 
 def customer_language(customer) -> str:
-    # Customers get a language field with the portal's language switcher; until then, English.
-    language = getattr(customer, "language", "") or Language.ENGLISH
+    """The language the customer chose on the portal (kept on their login), else English."""
+    language = getattr(customer, "language", "")
+    if not language and customer.user_id:
+        language = customer.user.language
     return language if language in Language.ORDER else Language.ENGLISH
+
+
+def _languages(customer_ids: Sequence[int]) -> dict[int, str]:
+    """customer id → chosen language for many customers at once (no query per customer)."""
+    from django.contrib.auth import get_user_model
+
+    found = {}
+    for chunk in _chunks(list(customer_ids), QUERY_CHUNK):
+        rows = get_user_model().objects.filter(customer__in=chunk).exclude(language="")
+        found.update(rows.values_list("customer__id", "language"))
+    return found
 
 
 def default_channels() -> list[str]:
@@ -171,9 +184,9 @@ class _Planned:
 
 def _plan(
     *, spec: EventSpec, customer, context: dict[str, Any], related: Related, occurrence: str,
-    templates: _Templates, preference: NotificationPreference | None,
+    templates: _Templates, preference: NotificationPreference | None, language: str | None = None,
 ) -> list[_Planned]:
-    language = customer_language(customer)
+    language = language if language in Language.ORDER else customer_language(customer)
     planned = []
     for channel in channels_for(customer, spec, preference):
         template = templates.get(channel, language)
@@ -323,6 +336,7 @@ def notify_customers_bulk(event: str, customers_with_context: Iterable[tuple], *
         return 0
     templates = _Templates(event)
     preferences = _preferences(event, [customer.pk for customer, _context, _related in items])
+    languages = _languages([customer.pk for customer, _context, _related in items])
     content_types: dict[type, int] = {}
     planned: list[_Planned] = []
     for customer, context, related_obj in items:
@@ -336,6 +350,7 @@ def notify_customers_bulk(event: str, customers_with_context: Iterable[tuple], *
         planned += _plan(
             spec=spec, customer=customer, context=context, related=related, occurrence=occurrence,
             templates=templates, preference=preferences.get(customer.pk),
+            language=languages.get(customer.pk, Language.ENGLISH),
         )
     rows = _render_planned(planned, spec=spec, common=isp_facts())
     return len(_queue(rows))

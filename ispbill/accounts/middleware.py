@@ -1,0 +1,52 @@
+"""Per-request language and "where you're signed in" for the customer portal.
+
+Customers see the portal in the language they saved (else LocaleMiddleware's choice: the language
+cookie or the browser's); the staff console is English for now. A portal session's row is written
+at most every PORTAL_SESSION_TOUCH_SECONDS, remembered in the session itself, so an ordinary page
+view costs no extra query.
+"""
+
+import time
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.utils import translation
+
+from .customer_security import customer_session_touch, seen_request
+
+TOUCHED = "_portal_seen"
+# The signed-in customer chose Bangla digits (read by the `numerals` template filter).
+bangla_digits: ContextVar[bool] = ContextVar("bangla_digits", default=False)
+
+
+class CustomerSessionMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if path.startswith("/staff/"):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        elif path.startswith("/portal/"):
+            user = request.user
+            if user.is_authenticated and user.kind == "customer":
+                if user.language:
+                    translation.activate(user.language)
+                    request.LANGUAGE_CODE = user.language
+                self._touch(request, user)
+                token = bangla_digits.set(user.bangla_numerals)
+                try:
+                    return self.get_response(request)
+                finally:
+                    bangla_digits.reset(token)
+        return self.get_response(request)
+
+    @staticmethod
+    def _touch(request, user):
+        now = int(time.time())
+        seen = request.session.get(TOUCHED)
+        if seen and seen[0] == request.session.session_key and now - seen[1] < settings.PORTAL_SESSION_TOUCH_SECONDS:
+            return
+        customer_session_touch(user=user, seen=seen_request(request))
+        request.session[TOUCHED] = [request.session.session_key, now]
