@@ -3,9 +3,9 @@ success, failure or cancel), the browser POST back, the server-to-server IPN sig
 signs it, the validation API, the transaction-query and the refund APIs.
 
 Mounted under /sandbox/sslcommerz/ only when SSLCOMMERZ_SANDBOX is on (the demo default; off in
-production). It is a protocol peer, not part of ispbill: it keeps its state in Django's cache, knows
-nothing of our models, and talks to us only over HTTP, so our client and callbacks are tested against
-it exactly as against the real gateway.
+production). It is a protocol peer, not part of ispbill: it keeps its state in Redis (or in files
+in var/ without Redis), knows nothing of our models, and talks to us only over HTTP, so our client
+and callbacks are tested against it exactly as against the real gateway.
 
 Fault modes, per checkout (query flags on the checkout URL or the form) or for every checkout
 (SSLCOMMERZ_SANDBOX_FAULTS, e.g. "ipn=twice,risky"):
@@ -25,10 +25,13 @@ import threading
 import time
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
 
 import requests
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.filebased import FileBasedCache
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -58,12 +61,25 @@ IPN_MODES = ("before", "late", "twice", "none")
 # State -------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4)
+def _file_store(path: str) -> FileBasedCache:
+    # Not the default file cache: that one culls a third of its entries past 300, sessions included.
+    return FileBasedCache(path, {"TIMEOUT": TTL, "OPTIONS": {"MAX_ENTRIES": 10_000_000}})
+
+
+def _store():
+    """Redis (the default cache) when there is one, shared by every server process; else files in var/."""
+    if settings.REDIS_URL:
+        return cache
+    return _file_store(str(Path(settings.VAR_DIR) / "sslcommerz-sandbox"))
+
+
 def _get(kind: str, key: str) -> dict | None:
-    return cache.get(f"{KEY}{kind}:{key}")
+    return _store().get(f"{KEY}{kind}:{key}")
 
 
 def _put(kind: str, key: str, value) -> None:
-    cache.set(f"{KEY}{kind}:{key}", value, TTL)
+    _store().set(f"{KEY}{kind}:{key}", value, TTL)
 
 
 def _credentials_ok(data) -> bool:
