@@ -30,6 +30,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
     MANAGER: [
         "customers.*", "billing.*", "payments.*", "network.*", "tickets.*", "fieldservice.*",
         "resellers.*", "contracts.*", "churn.*", "core.view_auditlog", "accounts.view_user", "notify.*",
+        # Gateway credentials are the administrators' (the merchant account's password).
+        "-payments.change_gatewaysettings", "-payments.add_gatewaysettings", "-payments.delete_gatewaysettings",
     ],
     # Collectors take money and chase dues; billing settings, runs, voids, reversals, refunds and
     # package decisions are the managers'.

@@ -23,16 +23,24 @@ from .selectors import MANAGED_KINDS, manage_roles_permission, permission_codena
 USER_FIELDS = ("username", "first_name", "last_name", "email", "phone", "kind", "is_active", "all_branches")
 
 
+def _pattern_query(pattern: str) -> Q:
+    app_label, codename = pattern.split(".", 1)
+    if codename == "*":
+        return Q(content_type__app_label=app_label)
+    return Q(content_type__app_label=app_label, codename=codename)
+
+
 def _permissions_matching(patterns: list[str]):
+    """Permissions named by `app.codename` or `app.*`; a leading "-" takes a permission back out."""
     if "*" in patterns:
         return Permission.objects.all()
-    query = Q(pk__in=[])
+    included, excluded = Q(pk__in=[]), Q(pk__in=[])
     for pattern in patterns:
-        app_label, codename = pattern.split(".", 1)
-        query |= Q(content_type__app_label=app_label) if codename == "*" else Q(
-            content_type__app_label=app_label, codename=codename
-        )
-    return Permission.objects.filter(query)
+        if pattern.startswith("-"):
+            excluded |= _pattern_query(pattern[1:])
+        else:
+            included |= _pattern_query(pattern)
+    return Permission.objects.filter(included).exclude(excluded)
 
 
 @transaction.atomic

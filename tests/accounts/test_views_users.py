@@ -345,3 +345,16 @@ def test_cashier_takes_payments_but_cannot_change_billing_settings_or_start_runs
     assert client.get(reverse("staff:billingsettings-edit")).status_code == 403
     assert client.post(reverse("staff:billingrun-start")).status_code == 403
     assert client.get(reverse("staff:gateway-settings")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_manager_refunds_online_payments_but_only_admins_edit_gateway_credentials(client):
+    manager = UserFactory(roles=["Manager"])
+    admin_role_user = UserFactory(roles=["Admin"])
+
+    assert manager.has_perm("payments.refund_gatewaypayment")
+    assert not manager.has_perm("payments.change_gatewaysettings")
+    client.force_login(manager)
+    assert client.get(reverse("staff:gateway-settings")).status_code == 403
+    client.force_login(admin_role_user)
+    assert client.get(reverse("staff:gateway-settings")).status_code == 200
