@@ -32,4 +32,5 @@ register(EventSpec(
         ),
     ),
     optional=False,
+    secret=True,
 ))

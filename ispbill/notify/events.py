@@ -70,6 +70,9 @@ class EventSpec:
     defaults: dict[tuple[str, str], DefaultText] = field(default_factory=dict)
     # False for messages a customer cannot turn off (one-time codes): preferences are ignored.
     optional: bool = True
+    # True when the text carries a secret (a one-time code): the delivery log keeps it only until
+    # the message is sent or given up on, so staff reading the log never see a live code.
+    secret: bool = False
 
     @property
     def all_variables(self) -> tuple[Variable, ...]:

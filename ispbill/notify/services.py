@@ -458,6 +458,16 @@ def _claim(message_id: int, now) -> bool:
     )
 
 
+SECRET_REMOVED = "(removed after delivery: it held a one-time code)"
+
+
+def _is_secret(event: str) -> bool:
+    try:
+        return event_spec(event).secret
+    except ValueError:  # an event no longer registered
+        return False
+
+
 def message_deliver(*, message_id: int) -> Message | None:
     """Send one message through its channel's backend, outside any transaction (network time must not
     hold locks). Temporary failures are retried with backoff up to NOTIFY_MAX_ATTEMPTS; permanent
@@ -489,6 +499,8 @@ def message_deliver(*, message_id: int) -> Message | None:
             status=Message.Status.SENT, sent_at=timezone.now(), provider_message_id=(provider_id or "")[:200],
             last_error="", next_attempt_at=None,
         )
+    if update.get("next_attempt_at") is None and _is_secret(message.event):
+        update.update(body=SECRET_REMOVED, subject=SECRET_REMOVED if message.subject else "", payload={})
     update["updated_at"] = timezone.now()
     Message.objects.filter(pk=message.pk).update(**update)
     for name, value in update.items():

@@ -13,7 +13,7 @@ from ispbill.accounts import customer_security as security
 from ispbill.accounts.models import CustomerSession, OneTimeCode
 from ispbill.notify.events import Event
 from ispbill.notify.models import Message, NotificationPreference
-from ispbill.notify.services import notify_customer
+from ispbill.notify.services import message_deliver, notify_customer
 from tests.factories import make_customer
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +43,19 @@ def test_code_is_sent_by_sms_and_stored_only_as_a_hash(client):
     code = last_code(customer.phone)
     otp = OneTimeCode.objects.get(customer=customer)
     assert code not in otp.code_hash and otp.expires_at <= timezone.now() + timedelta(minutes=10)
+
+
+def test_the_delivery_log_forgets_the_code_once_the_message_is_sent(client):
+    customer = make_customer(phone="01711000109")
+    request_code(client, customer.account_number)
+    message = Message.objects.get(event="one_time_code", to=customer.phone)
+    code = last_code(customer.phone)
+
+    delivered = message_deliver(message_id=message.pk)
+
+    message.refresh_from_db()
+    assert delivered.status == Message.Status.SENT
+    assert code not in message.body and "removed after delivery" in message.body
 
 
 def test_unknown_account_gets_the_same_answer_and_no_message(client):
