@@ -102,6 +102,7 @@ def ensure_catalogue():
 CUSTOMER_COLUMNS = (
     "id", "account_number", "name", "phone", "email", "national_id", "address", "latitude", "longitude",
     "area_id", "branch_id", "status", "customer_since", "notes", "reseller_id", "user_id", "created_at", "updated_at",
+    "referral_code",
 )
 SUBSCRIPTION_COLUMNS = (
     "id", "customer_id", "package_id", "connection_type", "router_id", "username", "password", "static_ip",
@@ -194,7 +195,7 @@ class RowMaker:
                 f"{pk}\t{format_number(self.prefix, self.year, pk)}\t{name}\t{phone}\t{email}\t{nid}\t"
                 f"{self.address(area_name, style, post)}\t{lat + rng.uniform(-0.004, 0.004):.6f}\t"
                 f"{lon + rng.uniform(-0.004, 0.004):.6f}\t{area_id}\t{branch_id}\t{customer_status}\t{since.isoformat()}\t"
-                f"\t\\N\t\\N\t{stamp}\t{stamp}\n",
+                f"\t\\N\t\\N\t{stamp}\t{stamp}\t{bench_referral_code(pk)}\n",
                 self.subscription_line(pk, first, routers, sub_status, stamp),
             )
 
@@ -214,6 +215,23 @@ class RowMaker:
             f"{pk}\t{pk}\t{self.rng.choice(self.packages)}\t{kind}\t{self.rng.choice(routers)}\t{username}\t{password}\t"
             f"{ip}\t\t{status}\t{suspension_type}\t{skip}\t{activated}\t{suspended}\t{cancelled}\t\\N\t\\N\t{stamp}\t{stamp}\n"
         )
+
+
+def bench_referral_code(pk: int) -> str:
+    """A unique referral code per id, in the codes' own alphabet and length.
+
+    Multiplying by a number prime to the alphabet size permutes the code space, so distinct ids
+    give distinct codes that do not look sequential.
+    """
+    from customers.models import REFERRAL_ALPHABET, REFERRAL_CODE_LENGTH
+
+    base = len(REFERRAL_ALPHABET)
+    value = (pk * 2_654_435_761) % base**REFERRAL_CODE_LENGTH
+    digits = []
+    for _ in range(REFERRAL_CODE_LENGTH):
+        value, digit = divmod(value, base)
+        digits.append(REFERRAL_ALPHABET[digit])
+    return "".join(digits)
 
 
 # Loading -----------------------------------------------------------------------------------------
