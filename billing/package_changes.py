@@ -227,7 +227,7 @@ def package_change_request(
     quoted as of today. One open request per subscription (a unique constraint makes it so)."""
     if source not in PackageChange.Source.values:
         raise ValueError(f"unknown source {source!r}")
-    subscription = Subscription.objects.select_for_update().select_related("package", "customer").get(pk=subscription.pk)
+    subscription = Subscription.objects.select_for_update(of=("self",)).select_related("package", "customer").get(pk=subscription.pk)
     _check_change(subscription, to_package)
     existing = subscription.package_changes.filter(status__in=PackageChange.OPEN_STATUSES).select_related("to_package").first()
     if existing is not None:
@@ -280,7 +280,7 @@ def package_change_approve(*, actor, change: PackageChange, note: str = "", on: 
     """Approve a pending request: re-quoted as of today, then applied now or scheduled for the next
     period's first day (a deferred downgrade). Refused, changing nothing, once decided."""
     change = _lock_open(change, PackageChange.Status.PENDING)
-    subscription = Subscription.objects.select_for_update().select_related("package", "customer").get(pk=change.subscription_id)
+    subscription = Subscription.objects.select_for_update(of=("self",)).select_related("package", "customer").get(pk=change.subscription_id)
     if subscription.package_id != change.from_package_id:
         raise ValidationError(
             "The connection's package has changed since this request was made: reject it and ask for a new one.",
@@ -399,7 +399,7 @@ def package_change_apply(*, actor, change: PackageChange, today: date | None = N
         raise ValidationError(f"A {locked.get_status_display().lower()} package change cannot be applied.", code="not_scheduled")
     if locked.effective_date > today:
         raise ValidationError(f"This change takes effect on {_day(locked.effective_date)}.", code="not_yet")
-    subscription = Subscription.objects.select_for_update().select_related("package", "customer").get(pk=locked.subscription_id)
+    subscription = Subscription.objects.select_for_update(of=("self",)).select_related("package", "customer").get(pk=locked.subscription_id)
     if subscription.package_id != locked.from_package_id or subscription.status == Subscription.Status.CANCELLED:
         locked.status = PackageChange.Status.CANCELLED
         locked.save(update_fields=["status"])

@@ -152,7 +152,7 @@ def referral_payment_landed(*, payment_id: int) -> ReferralCredit | None:
 def _credit(*, payment) -> ReferralCredit | None:
     from payments.models import Payment
 
-    referral = Referral.objects.select_for_update().select_related("referrer", "referred_customer").get(
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("referrer", "referred_customer").get(
         referred_customer_id=payment.customer_id
     )
     if referral.status != Referral.Status.SIGNED_UP or ReferralCredit.objects.filter(referral=referral).exists():
@@ -195,7 +195,7 @@ def referral_credit_reverse(*, actor, credit: ReferralCredit, reason: str) -> Re
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason for reversing the credit.")})
-    credit = ReferralCredit.objects.select_for_update().select_related("referral", "ledger_entry").get(pk=credit.pk)
+    credit = ReferralCredit.objects.select_for_update(of=("self",)).select_related("referral", "ledger_entry").get(pk=credit.pk)
     if credit.is_reversed:
         raise ValidationError(_("This referral credit is already reversed."))
     referrer_id = credit.referral.referrer_id

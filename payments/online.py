@@ -387,7 +387,7 @@ def _close(gp: GatewayPayment, status: str, *, reason: str, kind: str, data) -> 
 def online_payment_credit(*, gp: GatewayPayment, actor=None) -> Payment | None:
     """Record the money of a paid gateway payment once: receipt, allocation, reactivation, message."""
     with transaction.atomic():
-        gp = GatewayPayment.objects.select_for_update().select_related("customer").get(pk=gp.pk)
+        gp = GatewayPayment.objects.select_for_update(of=("self",)).select_related("customer").get(pk=gp.pk)
         if gp.payment_id or gp.status != GatewayPayment.Status.PAID:
             return gp.payment
         payment = payment_record(
@@ -542,7 +542,7 @@ def refund_poll(*, refund: GatewayRefund) -> GatewayRefund:
         return refund
     status = str(answer.get("status", "")).lower()
     with transaction.atomic():
-        refund = GatewayRefund.objects.select_for_update().select_related("gateway_payment__payment").get(pk=refund.pk)
+        refund = GatewayRefund.objects.select_for_update(of=("self",)).select_related("gateway_payment__payment").get(pk=refund.pk)
         refund.last_polled_at = timezone.now()
         if refund.status == GatewayRefund.Status.PROCESSING and status == "refunded":
             refund.status, refund.finished_at = GatewayRefund.Status.REFUNDED, timezone.now()
