@@ -3,11 +3,18 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/7 \\
         .venv/bin/python bench/ipn.py --rate 120 --seconds 20
 
-Uses its own database (`ispbill_bench_ipn`, created if missing, migrated) with bench/_common.py's
-customers. It starts gunicorn as production runs it (`--workers 2 --threads 4`, DEBUG off) with the
-SSLCommerz emulator mounted, so every IPN is validated over HTTP on loopback against the emulator in
-the same server, exactly as in `make run`. Redis holds the emulator's state (shared by both workers)
-and takes the queued customer notifications; no Celery worker runs.
+Uses its own database (`ispbill_bench_ipn` unless --db-name, created if missing, migrated) with
+bench/_common.py's customers. Two servers run, as in production:
+- the measured one: gunicorn as production runs it (`--workers 2 --threads 4`, DEBUG off, the
+  SSLCommerz emulator off), with SSLCOMMERZ_BASE_URL and the store credentials pointing at
+- the gateway: the SSLCommerz emulator (payments/sandbox/) in a gunicorn of its own on another
+  loopback port (SSLCOMMERZ_SANDBOX on there), standing in for SSLCommerz's servers.
+Every IPN's validation call is therefore an HTTP request to another server, never to a thread of the
+one being measured (mounted in the same server, IPNs waiting on their validation would hold the
+threads the validation needs, and the emulator's cost would count as ours). Redis (REDIS_URL) holds
+the emulator's state, shared by this script (which completes the transactions) and the gateway
+server, and takes the queued customer notifications; no Celery worker runs. Both servers share the
+machine's CPUs, as the load generator does: run it on a quiet machine.
 
 For each IPN a pending GatewayPayment (1,000.00) is created and its transaction completed at the
 emulator (as the checkout page does; no browser), giving the signed notification the emulator
@@ -38,7 +45,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench._common import load_customers, loaded_size, setup_django  # noqa: E402
 
-DB_NAME = "ispbill_bench_ipn"
+# The emulator's store; the measured server is given the same credentials, as if configured for it.
+GATEWAY_STORE_ID = "ispbillbench"
+GATEWAY_STORE_PASSWORD = "ispbillbench@ssl"
 
 
 def free_port() -> int:
@@ -69,6 +78,15 @@ def start_gunicorn(port: int, *, workers: int, threads: int, env: dict | None = 
             time.sleep(0.2)
     server.terminate()
     sys.exit("gunicorn did not come up")
+
+
+SANDBOX_PROBE = "/sandbox/sslcommerz/gwprocess/v4/api.php"
+
+
+def requests_get(url: str) -> int:
+    import requests
+
+    return requests.get(url, timeout=5).status_code
 
 
 def prepare(count: int) -> list[dict]:
@@ -152,19 +170,32 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=120.0, help="IPNs per second to offer (default 120)")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the measured run (default 20)")
     parser.add_argument("--warmup", type=int, default=100, help="IPNs sent first and not measured (default 100)")
+    parser.add_argument("--db-name", default="ispbill_bench_ipn")
+    parser.add_argument("--gateway-threads", type=int, default=16, help="threads of the emulator's gunicorn (default 16)")
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL"):
-        sys.exit("Set REDIS_URL: the emulator's state must be shared by both gunicorn workers")
+        sys.exit("Set REDIS_URL: the emulator's state must be shared by this script and the emulator's server")
 
     port, gateway_port = free_port(), free_port()
+    base_url = f"http://127.0.0.1:{gateway_port}/sandbox/sslcommerz"
     os.environ.update({
-        "SSLCOMMERZ_SANDBOX": "true", "SITE_URL": f"http://127.0.0.1:{port}", "ALLOWED_HOSTS": "127.0.0.1,testserver",
-        # The emulator stands in for SSLCommerz's servers: a server of its own, as the real gateway is.
-        # Mounted in the same 8 threads, IPNs waiting on their validation call would starve it.
-        "SSLCOMMERZ_BASE_URL": f"http://127.0.0.1:{gateway_port}/sandbox/sslcommerz",
+        # This process and the measured server: the emulator off, the store configured for the gateway
+        # server through the environment (as a deployment would, with the live host's URL).
+        "SSLCOMMERZ_SANDBOX": "false", "SSLCOMMERZ_BASE_URL": base_url,
+        "SSLCOMMERZ_STORE_ID": GATEWAY_STORE_ID, "SSLCOMMERZ_STORE_PASSWORD": GATEWAY_STORE_PASSWORD,
+        "SSLCOMMERZ_SANDBOX_STORE_ID": GATEWAY_STORE_ID, "SSLCOMMERZ_SANDBOX_STORE_PASSWORD": GATEWAY_STORE_PASSWORD,
+        "SITE_URL": f"http://127.0.0.1:{port}", "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "NOTIFY_SMS_BACKEND": "console", "NOTIFY_EMAIL_BACKEND": "console",
     })
-    setup_django(DB_NAME)
+    setup_django(args.db_name)
+    from payments.online import gateway_config
+
+    config = gateway_config()
+    if (config.base_url, config.store_id, config.store_password) != (base_url, GATEWAY_STORE_ID, GATEWAY_STORE_PASSWORD):
+        sys.exit(f"The bench database's Settings → Payment gateways override the environment (base URL "
+                 f"{config.base_url!r}, store {config.store_id!r}); clear them in {args.db_name} first")
+    if not config.enabled:
+        sys.exit(f"Online payment is switched off in {args.db_name}'s Settings → Payment gateways")
     measured = int(args.rate * args.seconds)
     needed = measured + args.warmup
     if (loaded_size() or 0) < needed:
@@ -173,11 +204,22 @@ def main() -> None:
 
     print(f"Preparing {needed} completed transactions at the emulator …", flush=True)
     payloads = prepare(needed)
-    gateway = start_gunicorn(gateway_port, workers=1, threads=16)
-    server = start_gunicorn(port, workers=2, threads=4)
+    # The gateway: the same code base with only the emulator's side in use (its own server, DEBUG off).
+    gateway = start_gunicorn(gateway_port, workers=1, threads=args.gateway_threads,
+                             env={"SSLCOMMERZ_SANDBOX": "true", "SITE_URL": f"http://127.0.0.1:{gateway_port}"})
     try:
+        server = start_gunicorn(port, workers=2, threads=4)
+    except SystemExit:
+        gateway.terminate()
+        raise
+    try:
+        probe = requests_get(f"http://127.0.0.1:{port}{SANDBOX_PROBE}")
+        if probe != 404:
+            sys.exit(f"the measured server answers {probe} for the emulator's session API: it should not serve the emulator")
         url = f"http://127.0.0.1:{port}/pay/sslcommerz/ipn/"
-        print(f"ispbill: gunicorn 2 workers × 4 threads on :{port}; emulator on :{gateway_port}; offering {args.rate:.0f} IPN/s for {args.seconds:.0f} s", flush=True)
+        print(f"ispbill: gunicorn 2 workers × 4 threads on :{port} (emulator off); SSLCommerz emulator: gunicorn "
+              f"1 worker × {args.gateway_threads} threads on :{gateway_port}; "
+              f"offering {args.rate:.0f} IPN/s for {args.seconds:.0f} s", flush=True)
         fire(url, payloads[: args.warmup], rate=min(args.rate, 50))
         unique = report("unique IPNs", *fire(url, payloads[args.warmup:], rate=args.rate))
         duplicate = report("duplicate IPNs", *fire(url, payloads[args.warmup:], rate=args.rate))
