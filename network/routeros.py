@@ -33,7 +33,7 @@ import ssl
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from librouteros.api import Api
 from librouteros.connections import SocketTransport
@@ -786,6 +786,7 @@ class UsageReading:
     queues: list[Counter]  # simple queues (static-IP customers)
     active: list[ActiveSession]  # /ppp/active, for online / address / uptime / caller MAC
     router_uptime_seconds: int | None
+    hotspot_users: list[Counter] = field(default_factory=list)  # /ip/hotspot/user (hotspot customers)
 
 
 def _counter(value) -> int | None:
@@ -793,7 +794,7 @@ def _counter(value) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def read_counters(client: RouterClient, *, sessions: bool = True, queues: bool = True) -> UsageReading:
+def read_counters(client: RouterClient, *, sessions: bool = True, queues: bool = True, hotspot: bool = True) -> UsageReading:
     """Per-customer byte counters for usage polling, in one bulk read per table.
 
     - PPPoE: ``/interface`` rows of ``type=pppoe-in`` (filtered on the router), one dynamic
@@ -801,6 +802,10 @@ def read_counters(client: RouterClient, *, sessions: bool = True, queues: bool =
       ``rx-byte`` is the upload. These counters start at zero with every new session.
     - Static IPs: ``/queue/simple`` ``bytes`` is ``"upload/download"`` from the target's side.
       They reset on reboot and when the queue is recreated.
+    - Hotspot: ``/ip/hotspot/user`` keeps cumulative ``bytes-in`` / ``bytes-out`` per user across
+      logins. ``bytes-in`` is what the router receives from the client, so it is the upload (as
+      ``rx-byte`` is for PPPoE). They reset on reboot and with ``reset-counters``. A router
+      without the hotspot menu has no hotspot users to count.
     - ``/ppp/active`` for the session ids (a new id = a new counter) and the live session facts,
       and ``/system/resource`` uptime to tell a reboot from a quiet customer.
     """
@@ -824,7 +829,19 @@ def read_counters(client: RouterClient, *, sessions: bool = True, queues: bool =
             up, _, down = text(row.get("bytes")).partition("/")
             if up.isdigit() and down.isdigit():
                 queue_counters.append(Counter(text(row.get("name")), int(up), int(down), text(row.get("comment"))))
+    hotspot_counters: list[Counter] = []
+    if hotspot:
+        try:
+            rows = client.print(HOTSPOT_USERS, proplist=("name", "bytes-in", "bytes-out"))
+        except RouterTrap as trap:
+            if trap.category != TRAP_MISSING:
+                raise
+            rows = []
+        for row in rows:
+            up, down = _counter(row.get("bytes-in")), _counter(row.get("bytes-out"))
+            if up is not None and down is not None:
+                hotspot_counters.append(Counter(text(row.get("name")), up, down))
     return UsageReading(
         sessions=session_counters, queues=queue_counters, active=active,
-        router_uptime_seconds=parse_duration(resource.get("uptime")),
+        router_uptime_seconds=parse_duration(resource.get("uptime")), hotspot_users=hotspot_counters,
     )

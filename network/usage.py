@@ -3,7 +3,8 @@
 One poll of one router (``usage_poll_router``, fanned out per router by the beat schedule):
 
 1. Read the per-customer byte counters in one bulk print per table (``routeros.read_counters``):
-   the ``<pppoe-NAME>`` interfaces, the simple queues, ``/ppp/active`` and the router's uptime.
+   the ``<pppoe-NAME>`` interfaces, the simple queues, the hotspot users, ``/ppp/active`` and the
+   router's uptime.
 2. Turn each counter into a delta against the last reading of the same entry, keyed by the entry's
    name (``.id``s change on reboot). A counter that restarted (router rebooted, new PPPoE session,
    queue recreated, counters reset by hand, lower than last time) counts its new value from zero:
@@ -129,7 +130,9 @@ def usage_poll_router(*, router_id: int, now: datetime | None = None) -> PollRes
         try:
             settings_ = routeros.connection_for(router, connect_timeout=POLL_CONNECT_TIMEOUT, read_timeout=POLL_READ_TIMEOUT)
             with routeros.router_session(settings_) as client:
-                reading = routeros.read_counters(client, sessions=router.provision_pppoe, queues=router.provision_static)
+                reading = routeros.read_counters(
+                    client, sessions=router.provision_pppoe, queues=router.provision_static, hotspot=router.provision_hotspot,
+                )
         except RouterError as error:
             result.error = error.message
             UsagePoll.objects.filter(router_id=router_id).update(polled_at=now or timezone.now(), error=error.message)
@@ -146,10 +149,12 @@ def usage_poll_router(*, router_id: int, now: datetime | None = None) -> PollRes
     return result
 
 
-def _subscription_maps(router: Router) -> tuple[dict[str, int], dict[str, int]]:
-    """Login → subscription for PPPoE sessions; queue name → subscription for simple queues."""
+def _subscription_maps(router: Router) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Login → subscription for PPPoE sessions; queue name → subscription for simple queues;
+    user name → subscription for hotspot users."""
     logins: dict[str, int] = {}
     queues: dict[str, int] = {}
+    hotspot: dict[str, int] = {}
     rows = Subscription.objects.filter(router=router, status__in=ON_ROUTER).values_list(
         "pk", "connection_type", "username", "static_ip"
     )
@@ -158,14 +163,16 @@ def _subscription_maps(router: Router) -> tuple[dict[str, int], dict[str, int]]:
             logins[username] = pk
         elif kind == Subscription.ConnectionType.STATIC_IP:
             queues[username or f"static-{static_ip}"] = pk  # services.entry_name
-    return logins, queues
+        elif kind == Subscription.ConnectionType.HOTSPOT and username:
+            hotspot[username] = pk
+    return logins, queues, hotspot
 
 
 def store_reading(*, router: Router, reading: routeros.UsageReading, now: datetime, result: PollResult | None = None) -> PollResult:
     """Deltas, samples, roll-ups and live sessions for one reading (call inside a transaction)."""
     result = result or PollResult(router_id=router.pk)
     poll = UsagePoll.objects.select_for_update().get(router=router)
-    logins, queue_names = _subscription_maps(router)
+    logins, queue_names, hotspot_names = _subscription_maps(router)
     static_ids = set(queue_names.values())
     previous: dict = poll.baselines or {}
     now_ts = now.timestamp()
@@ -182,13 +189,17 @@ def store_reading(*, router: Router, reading: routeros.UsageReading, now: dateti
 
     samples: list[tuple[int, int, int]] = []
     baselines: dict[str, list] = {}
-    for prefix, counters in (("s", reading.sessions), ("q", reading.queues)):
+    for prefix, counters in (("s", reading.sessions), ("q", reading.queues), ("h", reading.hotspot_users)):
         for counter in counters:
             if prefix == "s":
                 subscription_id = logins.get(counter.name)
                 session = sessions.get(counter.name)
                 session_id = session.session_id if session else ""
                 session_uptime = session.uptime_seconds if session else None
+            elif prefix == "h":
+                # Cumulative per user across logins: only a reboot or a reset restarts them.
+                subscription_id = hotspot_names.get(counter.name)
+                session_id, session_uptime = "", None
             else:
                 # Only static customers are counted by queue (a PPPoE customer is counted by session,
                 # even if someone gave them a queue too): never twice.

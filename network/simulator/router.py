@@ -21,6 +21,7 @@ from .tables import (
     MISSING,
     AddressListTable,
     ActiveTable,
+    HotspotProfileTable,
     HotspotUserTable,
     InterfaceTable,
     Menu,
@@ -196,6 +197,7 @@ class RouterState:
         self.queues = QueueTable(self)
         self.address_lists = AddressListTable(self)
         self.hotspot_users = HotspotUserTable(self)
+        self.hotspot_profiles = HotspotProfileTable(self)
         self.interfaces = InterfaceTable(self)
         self.tables: list[Table] = [
             self.secrets,
@@ -204,11 +206,13 @@ class RouterState:
             self.queues,
             self.address_lists,
             self.hotspot_users,
+            self.hotspot_profiles,
             self.interfaces,
         ]
         for table in self.tables:
             table.next_num = self._rng.randrange(0x10, 0x400)
         self.profiles.install_builtins()
+        self.hotspot_profiles.install_builtins()
         self.menus: dict[str, Menu] = {table.path: table for table in self.tables}
         self.menus["/system/resource"] = SystemResource(self)
         self.menus["/system/identity"] = SystemIdentity(self)
@@ -423,6 +427,31 @@ class RouterState:
             if secret is not None:
                 self._schedule(secret, now)
 
+    # -- hotspot users -----------------------------------------------------
+
+    def hotspot_user_changed(self, row: Row, now: float) -> None:
+        """A hotspot user logged in moves traffic shaped by its profile's rate-limit, as a PPPoE
+        session does; a disabled or offline one moves none. Counters live on the user row."""
+        if row.state is None:
+            row.state = Counter(Shape(f"{self.seed}:{row.attrs['name']}"), now)
+        name = row.attrs["name"]
+        if row.attrs["disabled"] != "false" or not self.wants_online(name):
+            row.state.set_rate(now, 0, 0)
+            return
+        profile = self.hotspot_profiles.by_key.get(row.attrs.get("profile", ""))
+        limit = parse_rate_pair(profile.attrs["rate-limit"]) if profile and profile.attrs.get("rate-limit") else None
+        up, down = limit or LINK_BITS
+        draw = random.Random(f"{self.seed}:use:{name}")
+        use_down = draw.uniform(0.15, 0.7)
+        use_up = use_down * draw.uniform(0.1, 0.35)
+        row.state.set_rate(now, (up or LINK_BITS[0]) / 8 * use_up, (down or LINK_BITS[1]) / 8 * use_down)
+
+    def hotspot_profile_changed(self, old_name: str, new_name: str, now: float) -> None:
+        for row in self.hotspot_users.rows.values():
+            if row.attrs.get("profile") in (old_name, new_name):
+                row.attrs["profile"] = new_name
+                self.hotspot_user_changed(row, now)
+
     # -- traffic shaping ---------------------------------------------------
 
     def _sessions_for(self, tokens) -> set[Session]:
@@ -568,6 +597,9 @@ class RouterState:
                 queue.state.counter.reset(now)
             for row in self.interfaces.rows.values():
                 row.state.counter.reset(now)
+            for row in self.hotspot_users.rows.values():
+                row.state.reset(now)
+                row.attrs["uptime"] = "0s"
             self.address_lists.drop_dynamic()
             for table in self.tables:
                 first = next(iter(sorted(num for num in table.rows if num not in (0, 0xFFFFFFFE))), None)
@@ -600,8 +632,13 @@ class RouterState:
             self._advance(now)
             if offline:
                 self.offline.add(name)
+            else:
+                self.offline.discard(name)
+            user = self.hotspot_users.by_key.get(name)
+            if user is not None:
+                self.hotspot_user_changed(user, now)
+            if offline:
                 return
-            self.offline.discard(name)
             secret = self.secrets.by_key.get(name)
             if secret is not None:
                 self._schedule(secret, now)
@@ -624,6 +661,16 @@ class RouterState:
                 "rx-byte": str(rx),
                 "tx-byte": str(tx),
             }
+
+    def hotspot_user(self, name: str) -> dict[str, str] | None:
+        """What /ip/hotspot/user says about a customer's byte counters, or None."""
+        with self.lock:
+            now = self.clock()
+            self._advance(now)
+            row = self.hotspot_users.by_key.get(name)
+            if row is None:
+                return None
+            return {key: self.hotspot_users.value(row, key, now) for key in (".id", "name", "bytes-in", "bytes-out")}
 
     def session_names(self) -> list[str]:
         with self.lock:

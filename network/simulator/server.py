@@ -121,6 +121,9 @@ class SimulatedRouter:
     def session_names(self) -> list[str]:
         return self.state.session_names()
 
+    def hotspot_user(self, name: str) -> dict[str, str] | None:
+        return self.state.hotspot_user(name)
+
     def drop_session(self, name: str, *, reconnect: bool = True) -> bool:
         return self.state.drop_session(name, reconnect=reconnect)
 

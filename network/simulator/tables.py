@@ -662,10 +662,10 @@ class HotspotUserTable(Table):
         Field("limit-uptime"),
         Field("limit-bytes-total"),
         Field("uptime", "0s", writable=False),
-        Field("bytes-in", "0", writable=False),
-        Field("bytes-out", "0", writable=False),
-        Field("packets-in", "0", writable=False),
-        Field("packets-out", "0", writable=False),
+        Field("bytes-in", computed=True),
+        Field("bytes-out", computed=True),
+        Field("packets-in", computed=True),
+        Field("packets-out", computed=True),
         Field("dynamic", "false", writable=False),
         Field("disabled", "false", kind="bool"),
         Field("comment"),
@@ -673,8 +673,56 @@ class HotspotUserTable(Table):
     verbs = Table.verbs | {"reset-counters"}
     duplicate_message = "failure: already have user with this name for this server"
 
+    def compute(self, row, key, now):
+        # A user's state is its Counter. bytes-in is what the router receives from the client:
+        # the customer's upload, as rx-byte on a <pppoe-NAME> interface.
+        counter = row.state
+        up, down = counter.packets(now) if key.startswith("packets") else counter.read(now)
+        return str(up if key.endswith("-in") else down)
+
+    def after_add(self, row, now):
+        self.router.hotspot_user_changed(row, now)
+
+    def after_set(self, row, old, now):
+        self.router.hotspot_user_changed(row, now)
+
     def reset_counters(self, row, now):
-        row.attrs.update({"uptime": "0s", "bytes-in": "0", "bytes-out": "0", "packets-in": "0", "packets-out": "0"})
+        row.attrs["uptime"] = "0s"
+        row.state.reset(now)
+
+
+class HotspotProfileTable(Table):
+    """/ip/hotspot/user/profile: the rate-limit its users' traffic is shaped to."""
+
+    path = "/ip/hotspot/user/profile"
+    fields = (
+        Field("name", kind="name"),
+        Field("address-pool", "none"),
+        Field("shared-users", "1"),
+        Field("session-timeout", "0s"),
+        Field("idle-timeout", "none"),
+        Field("rate-limit", kind="rate_limit"),
+        Field("default", "false", writable=False),
+    )
+    verbs = frozenset({"print", "getall", "add", "set", "remove"})
+    duplicate_message = "failure: profile with the same name already exists"
+    id_ordered = True
+
+    def install_builtins(self) -> None:
+        attrs = {field.name: field.default for field in self.fields if field.default is not None}
+        attrs.update({"name": "default", "default": "true"})
+        self.insert(attrs, num=0)
+
+    def before_change(self, row, changes):
+        if row.attrs.get("default") == "true" and "name" in changes and changes["name"] != row.attrs["name"]:
+            raise Trap("failure: can not rename default profile")
+
+    def before_remove(self, row):
+        if row.attrs.get("default") == "true":
+            raise Trap("failure: can not remove default profile")
+
+    def after_set(self, row, old, now):
+        self.router.hotspot_profile_changed(old["name"], row.attrs["name"], now)
 
 
 class InterfaceTable(Table):

@@ -365,6 +365,25 @@ def test_hotspot_users(api):
     )
 
 
+def test_hotspot_users_count_traffic_shaped_by_their_profile_until_disabled_or_rebooted(api, routeros_router, routeros_clock):
+    api.path("ip", "hotspot", "user", "profile").add(name="HS-4M", **{"rate-limit": "2M/4M"})
+    users = api.path("ip", "hotspot", "user")
+    user_id = users.add(name="guest-18", password="pw", profile="HS-4M")
+    routeros_clock.advance(100)
+    (row,) = users.select(Key("bytes-in"), Key("bytes-out")).where(Key("name") == "guest-18")
+    # bytes-in is what the router receives: the customer's upload, the smaller share of the profile.
+    assert 0 < row["bytes-in"] < row["bytes-out"] <= 4_000_000 / 8 * 100 * 1.35
+    users.update(**{".id": user_id, "disabled": True})
+    routeros_clock.advance(100)
+    (stopped,) = users.select(Key("bytes-out")).where(Key("name") == "guest-18")
+    assert stopped["bytes-out"] >= row["bytes-out"]
+    routeros_clock.advance(100)
+    assert int(routeros_router.hotspot_user("guest-18")["bytes-out"]) == stopped["bytes-out"]  # disabled: no traffic
+    routeros_router.reboot()
+    after_reboot = routeros_router.hotspot_user("guest-18")
+    assert (after_reboot["bytes-in"], after_reboot["bytes-out"]) == ("0", "0")
+
+
 def test_disabled_port_stops_counting(api, routeros_clock):
     interfaces = api.path("interface")
     (wan,) = interfaces.select(Key(".id"), Key("rx-byte"), Key("running")).where(Key("name") == "ether1")

@@ -173,6 +173,72 @@ def test_reboot_between_polls_counts_traffic_since_boot_without_doubling(network
     assert totals(subs["rahim"])[1] - counted[1] == later[1] - fresh[1]
 
 
+@pytest.fixture
+def hotspot(network):
+    """A hotspot customer on the same router (a /ip/hotspot/user shaped by the package's profile)."""
+    router, subs, clock = network
+    subscription = make_subscription(
+        router=router, package=subs["rahim"].package, username="hs_rina",
+        connection_type=Subscription.ConnectionType.HOTSPOT, activate=True,
+    )
+    assert services.outbox_drain(router_id=router.pk).applied == 1
+    return subscription
+
+
+def hotspot_counters(sim, name):
+    user = sim.hotspot_user(name)
+    return int(user["bytes-in"]), int(user["bytes-out"])
+
+
+@pytest.mark.django_db
+def test_hotspot_user_counters_are_polled_as_upload_in_and_download_out(network, hotspot, routeros_router):
+    router, subs, clock = network
+    poll(router, clock)  # first reading: baselines only
+    assert totals(hotspot) == (0, 0)
+    before = hotspot_counters(routeros_router, "hs_rina")
+
+    clock.advance(300)
+    poll(router, clock)
+    after = hotspot_counters(routeros_router, "hs_rina")
+    up, down = totals(hotspot)
+    # bytes-in (router receives) is the customer's upload, bytes-out the download.
+    assert (up, down) == (after[0] - before[0], after[1] - before[1])
+    assert 0 < up < down <= 20_000_000 / 8 * 300 * 1.35  # shaped by the package's 10M/20M
+    clock.advance(300)
+    poll(router, clock)
+    up, down = totals(hotspot)
+    assert (up, down) == tuple(now - then for now, then in zip(hotspot_counters(routeros_router, "hs_rina"), before))
+    hour = UsageHourly.objects.get(subscription=hotspot)
+    day = UsageDaily.objects.get(subscription=hotspot)
+    assert (hour.upload_bytes, hour.download_bytes) == (day.upload_bytes, day.download_bytes) == (up, down)
+    assert "h:hs_rina" in UsagePoll.objects.get(router=router).baselines
+
+
+@pytest.mark.django_db
+def test_hotspot_counters_across_a_reboot_count_traffic_since_boot_without_doubling(network, hotspot, routeros_router):
+    router, subs, clock = network
+    poll(router, clock)
+    clock.advance(300)
+    poll(router, clock)
+    counted_before = totals(hotspot)
+    assert counted_before[1] > 0
+
+    clock.advance(120)
+    routeros_router.reboot()  # hotspot counters to zero, .ids renumbered
+    clock.advance(1800)  # the new counters exceed the old ones
+    fresh = hotspot_counters(routeros_router, "hs_rina")
+    assert fresh[1] > counted_before[1]
+    poll(router, clock)
+    counted = totals(hotspot)
+    assert (counted[0] - counted_before[0], counted[1] - counted_before[1]) == fresh
+    assert all(s.upload_bytes >= 0 and s.download_bytes >= 0 for s in UsageSample.objects.filter(subscription=hotspot))
+
+    clock.advance(300)
+    later = hotspot_counters(routeros_router, "hs_rina")
+    poll(router, clock)
+    assert totals(hotspot)[1] - counted[1] == later[1] - fresh[1]
+
+
 @pytest.mark.django_db
 def test_session_redial_between_polls_counts_the_new_session_from_zero(network, routeros_router):
     router, subs, clock = network
