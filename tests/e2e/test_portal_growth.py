@@ -34,6 +34,7 @@ def test_customer_runs_a_speed_test_and_sees_it_against_their_package(phone_page
     make_subscription(customer=customer, package=PackageFactory(download_mbps=50, upload_mbps=20), activate=True)
     sign_in_portal(phone_page, "01819000222")
 
+    phone_page.get_by_text("More", exact=True).click()  # on a phone the rest of the nav is under "More"
     phone_page.get_by_role("link", name="Speed test").click()
     expect(phone_page.get_by_role("heading", level=1)).to_have_text("Speed test")
     expect(phone_page.get_by_text("Your package: 50 Mbps down, 20 Mbps up", exact=False)).to_be_visible()
@@ -54,6 +55,7 @@ def test_a_friend_joins_through_the_referral_link_and_the_referrer_sees_the_cred
     referrer = make_customer(name="Karim Ahmed", phone="01711555001", area=area, portal_password="portal-pass-1")
     phone_page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     sign_in_portal(phone_page, "01711555001")
+    phone_page.get_by_text("More", exact=True).click()  # on a phone the rest of the nav is under "More"
     phone_page.get_by_role("link", name="Referrals").click()
     expect(phone_page.locator("#referral-code")).to_have_text(referrer.referral_code)
     expect(phone_page.locator(".referral-qr svg")).to_be_visible()
@@ -99,6 +101,7 @@ def test_a_friend_joins_through_the_referral_link_and_the_referrer_sees_the_cred
     expect(phone_page.locator("#referral-friends")).to_contain_text("Salma Akter")
     expect(phone_page.locator("#referral-friends")).to_contain_text("Credited")
     expect(phone_page.locator("#referral-credits")).to_contain_text("200.00")
+    phone_page.get_by_text("More", exact=True).click()  # on a phone the rest of the nav is under "More"
     phone_page.get_by_role("link", name="Statement").click()
     expect(phone_page.locator("main")).to_contain_text("In credit")
     expect(phone_page.locator("main")).to_contain_text("200.00")

@@ -22,7 +22,8 @@ def test_every_portal_page_fits_a_phone_in_both_languages(phone_page):
             phone_page.get_by_role("button", name=switch_to).click()
             expect(phone_page.locator("html")).to_have_attribute("lang", "bn")
         links = phone_page.locator("header nav.tabs a")
-        hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+        # The "More" menu repeats the items not shown in the row: each page once.
+        hrefs = list(dict.fromkeys(links.nth(i).get_attribute("href") for i in range(links.count())))
         assert len(hrefs) >= 9
         for href in hrefs + ["/portal/notifications/", "/portal/sessions/"]:
             phone_page.goto(href)
@@ -33,3 +34,56 @@ def test_every_portal_page_fits_a_phone_in_both_languages(phone_page):
             phone_page.screenshot(path=str(ARTIFACTS / f"portal-360-{language}-{name}.png"), full_page=True)
     phone_page.goto("/portal/profile/")
     expect(phone_page.get_by_role("heading", level=1)).to_have_text("প্রোফাইল")
+
+
+def _inside_viewport(page, locator) -> bool:
+    box = locator.bounding_box()
+    if box is None or box["x"] < 0 or box["x"] + box["width"] > page.viewport_size["width"]:
+        return False
+    # Not clipped by a scrolling parent nor covered: the element itself is what a tap at its centre hits.
+    return locator.evaluate(
+        "el => { const r = el.getBoundingClientRect();"
+        " return el.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)); }"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_portal_nav_item_is_reachable_on_a_phone(phone_page):
+    """At 360 px each item is either on screen in the tab row or in the "More" menu, and the current page's
+    item is always on screen (not scrolled off to the side)."""
+    customer = make_customer(name="Rafiq Islam", phone="01819000333", portal_password="portal-pass-1")
+    make_subscription(customer=customer, activate=True, username="rafiq.nav")
+    phone_page.goto("/portal/login/")
+    phone_page.get_by_label("Account number or phone").fill(customer.account_number)
+    phone_page.get_by_label("Password").fill("portal-pass-1")
+    phone_page.get_by_role("button", name="Sign in").click()
+    expect(phone_page.get_by_role("heading", level=1)).to_have_text("Rafiq Islam")
+    ARTIFACTS.mkdir(exist_ok=True)
+    nav = phone_page.locator("header nav.tabs")
+    for language, switch_to, more in (("en", None, "More"), ("bn", "বাংলা", "আরও")):
+        if switch_to:
+            phone_page.get_by_role("button", name=switch_to).click()
+            expect(phone_page.locator("html")).to_have_attribute("lang", "bn")
+        hrefs = {a.get_attribute("href") for a in nav.locator("a").all()}
+        assert len(hrefs) == 10
+        for href in sorted(hrefs):
+            phone_page.goto(href)
+            current = nav.locator("a[aria-current=page]:visible")
+            expect(current).to_have_count(1)
+            phone_page.evaluate("window.scrollTo(0, 0)")  # a page may have scrolled to an autofocused field
+            assert _inside_viewport(phone_page, current), f"current item of {href} in {language} is off screen"
+            for other in sorted(hrefs):
+                link = nav.locator(f'a[href="{other}"]:visible')
+                if link.count() and _inside_viewport(phone_page, link.first):
+                    continue
+                menu = nav.get_by_text(more, exact=True)
+                assert _inside_viewport(phone_page, menu), f"{other} is neither shown nor in a menu on {href}"
+                menu.click()
+                expect(link.first).to_be_visible()
+                assert _inside_viewport(phone_page, link.first), f"{other} in the menu on {href} is off screen"
+                if href.endswith("/portal/"):
+                    name = f"portal-360-nav-menu-{language}.png"
+                    phone_page.screenshot(path=str(ARTIFACTS / name))
+                menu.click()
+            width = phone_page.evaluate("document.scrollingElement.scrollWidth")
+            assert width <= 360, f"{href} in {language} is {width}px wide with the menu"

@@ -64,6 +64,7 @@ def test_customer_sees_their_usage_charts_on_a_phone(phone_page):
     phone_page.get_by_label("Account number or phone").fill("01819-000222")
     phone_page.get_by_label("Password").fill("portal-pass-1")
     phone_page.get_by_role("button", name="Sign in").click()
+    phone_page.get_by_text("More", exact=True).click()  # on a phone the rest of the nav is under "More"
     phone_page.get_by_role("link", name="Usage").click()
     expect(phone_page.locator("[data-usage-chart] canvas")).to_be_visible()
     expect(phone_page.locator("#usage-fup")).to_contain_text("no data cap")
