@@ -4,6 +4,9 @@ templates (billing/documents/*.html) with the ISP's branding from Settings → B
 Every view that offers a download (staff console and customer portal) calls one of the three
 `*_pdf` functions here; nothing else renders PDFs. Text is set in Noto Sans, with Noto Sans Bengali
 for Bangla names and addresses (fontconfig falls back per character, the CSS names both).
+
+A document is the customer's: its labels, dates and choice names are in the language the customer
+chose (English or Bangla), whoever downloads it and whatever language the request is in.
 """
 
 from dataclasses import dataclass
@@ -12,11 +15,12 @@ from pathlib import Path
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from ispbill.core.money import ZERO
+from ispbill.notify.services import customer_language
 
 from .models import BillingSettings, Invoice
 from .selectors import (
@@ -70,9 +74,10 @@ def _render(template: str, context: dict, *, filename: str) -> Document:
     cfg = current_billing_settings()
     logo = _logo_path(cfg)
     logo_url = logo.as_uri() if logo else ""
-    html = render_to_string(
-        template, {"cfg": cfg, "logo_url": logo_url, "generated_at": timezone.localtime(), **context}
-    )
+    with translation.override(customer_language(context["customer"])):
+        html = render_to_string(
+            template, {"cfg": cfg, "logo_url": logo_url, "generated_at": timezone.localtime(), **context}
+        )
     document = HTML(string=html, url_fetcher=_OnlyTheseFiles({logo_url} if logo_url else set()))
     return Document(filename=filename, content=document.write_pdf())
 

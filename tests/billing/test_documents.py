@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from billing.documents import invoice_pdf, receipt_pdf, statement_pdf
@@ -15,6 +15,7 @@ from billing.models import BillingSettings, InvoiceLine
 from billing.periods import Period
 from billing.selectors import current_billing_settings
 from billing.services import LineSpec, invoice_create, invoice_void
+from customers import services as customer_services
 from payments.services import payment_record
 from tests.factories import make_customer, make_subscription
 
@@ -125,3 +126,36 @@ def test_logo_is_embedded(invoice, settings):
     content = invoice_pdf(invoice).content
     reader = PdfReader(io.BytesIO(content))
     assert any(page.images for page in reader.pages)
+
+
+def _prefers(customer, language: str):
+    customer.user.language = language
+    customer.user.save(update_fields=["language"])
+
+
+def test_bangla_customer_gets_invoice_and_receipt_in_bangla(invoice):
+    customer = invoice.customer
+    customer_services.customer_portal_access_set(actor=None, customer=customer, password="portal-pass-1")
+    _prefers(customer, "bn")
+    customer.refresh_from_db()
+    invoice.refresh_from_db()
+
+    text = pdf_text(invoice_pdf(invoice).content)
+    assert "কর চালান" in text and "TAX INVOICE" not in text  # the heading, in the customer's language
+    assert "Subtotal" not in text and "Bill to" not in text
+    assert invoice.number in text and "1,725.00" in text  # figures unchanged
+
+    payment = payment_record(actor=None, customer=customer, amount=D("500.00"), method="cash")
+    receipt = pdf_text(receipt_pdf(payment).content)
+    assert "রসিদ" in receipt and "MONEY RECEIPT" not in receipt and payment.receipt_number in receipt
+
+
+def test_english_customer_gets_english_pdf_even_from_a_bangla_request(invoice):
+    customer = invoice.customer
+    customer_services.customer_portal_access_set(actor=None, customer=customer, password="portal-pass-1")
+    _prefers(customer, "en")
+    invoice.refresh_from_db()
+    with translation.override("bn"):
+        text = pdf_text(invoice_pdf(invoice).content)
+        assert translation.get_language() == "bn"  # the caller's language is left as it was
+    assert "TAX INVOICE" in text and "কর চালান" not in text
