@@ -170,6 +170,19 @@ def _advance_paid_through(invoice: Invoice) -> None:
 
 
 @transaction.atomic
+def invoice_unapply(*, invoice: Invoice, amount: Decimal, payment=None, today: date) -> Allocation:
+    """Take `amount` of what was applied back off a locked invoice, which is due again: open,
+    partially paid, or overdue when its due date has passed. Returns the negative allocation,
+    unsaved, for the caller to write in bulk with the others."""
+    invoice.amount_paid -= amount
+    if invoice.due_date < today:
+        invoice.status = Invoice.Status.OVERDUE
+    else:
+        invoice.status = Invoice.Status.PARTIALLY_PAID if invoice.amount_paid > ZERO else Invoice.Status.OPEN
+    invoice.save(update_fields=["amount_paid", "status"])
+    return Allocation(invoice=invoice, payment=payment, amount=-amount)
+
+
 def invoice_void(*, actor, invoice: Invoice, reason: str) -> Invoice:
     """Cancel an invoice by a reversing entry. Money already applied to it goes back to credit."""
     reason = (reason or "").strip()

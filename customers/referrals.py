@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.models import LedgerEntry
-from billing.services import account_credit, account_lock, ledger_post
+from billing.services import account_credit, account_lock, invoice_unapply, ledger_post
 from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.phone import normalize_phone
@@ -237,13 +237,7 @@ def _reopen_invoices(*, customer_id: int, shortfall: Decimal) -> list[int]:
             break
         share = min(shortfall, invoice.amount_paid)
         shortfall -= share
-        allocations.append(Allocation(invoice=invoice, payment=None, amount=-share))
-        invoice.amount_paid -= share
-        if invoice.due_date < today:
-            invoice.status = Invoice.Status.OVERDUE
-        else:
-            invoice.status = Invoice.Status.PARTIALLY_PAID if invoice.amount_paid > ZERO else Invoice.Status.OPEN
-        invoice.save(update_fields=["amount_paid", "status"])
+        allocations.append(invoice_unapply(invoice=invoice, amount=share, today=today))
         touched.append(invoice.pk)
     Allocation.objects.bulk_create(allocations)
     return touched

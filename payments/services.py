@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from billing.models import Allocation, Invoice, InvoiceLine, LedgerEntry
 from billing.selectors import OPEN_STATUSES, account_balance, amount_open, current_billing_settings
-from billing.services import LineSpec, account_lock, credit_apply, invoice_create, ledger_post
+from billing.services import LineSpec, account_lock, credit_apply, invoice_create, invoice_unapply, ledger_post
 from customers import referrals
 from customers.models import Customer, Subscription
 from customers.services import subscription_reactivate
@@ -241,13 +241,7 @@ def _take_back(*, payment: Payment, shortfall: Decimal, whole: bool = True) -> l
         if share <= ZERO:
             continue
         shortfall -= share
-        allocations.append(Allocation(invoice=invoice, payment=payment, amount=-share))
-        invoice.amount_paid -= share
-        if invoice.due_date < today:
-            invoice.status = Invoice.Status.OVERDUE
-        else:
-            invoice.status = Invoice.Status.PARTIALLY_PAID if invoice.amount_paid > ZERO else Invoice.Status.OPEN
-        invoice.save(update_fields=["amount_paid", "status"])
+        allocations.append(invoice_unapply(invoice=invoice, amount=share, payment=payment, today=today))
         touched.append(invoice.pk)
     Allocation.objects.bulk_create(allocations)
     return touched
