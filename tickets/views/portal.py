@@ -60,54 +60,47 @@ def ticket_detail(request, pk: int):
     return render(request, "tickets/portal_ticket_detail.html", _context(request, ticket))
 
 
-def ticket_reply(request, pk: int):
+def _ticket_action(request, pk: int, *, form_class, form_name: str, act, done: str):
+    """One customer action on their own ticket: a form, one service call, back to the ticket.
+
+    The owner check comes first, so someone else's ticket is a 404 for a GET and a POST alike.
+    """
     ticket = selectors.ticket_get_for_customer(customer=request.customer, pk=pk)
-    if request.method != "POST":  # the owner check comes first: someone else's ticket is a 404 either way
+    if request.method != "POST":
         return redirect("portal:ticket-detail", pk=ticket.pk)
-    form = CustomerReplyForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.ticket_customer_reply(customer=request.customer, ticket=ticket, body=form.cleaned_data["body"])
+            act(ticket, form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Reply sent."))
+            messages.success(request, done)
             return redirect("portal:ticket-detail", pk=ticket.pk)
-    return render(request, "tickets/portal_ticket_detail.html", _context(request, ticket, reply_form=form), status=400)
+    return render(request, "tickets/portal_ticket_detail.html", _context(request, ticket, **{form_name: form}), status=400)
+
+
+def ticket_reply(request, pk: int):
+    return _ticket_action(
+        request, pk, form_class=CustomerReplyForm, form_name="reply_form", done=_("Reply sent."),
+        act=lambda ticket, data: services.ticket_customer_reply(customer=request.customer, ticket=ticket, body=data["body"]),
+    )
 
 
 def ticket_reopen(request, pk: int):
-    ticket = selectors.ticket_get_for_customer(customer=request.customer, pk=pk)
-    if request.method != "POST":  # the owner check comes first: someone else's ticket is a 404 either way
-        return redirect("portal:ticket-detail", pk=ticket.pk)
-    form = ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.ticket_reopen(customer=request.customer, ticket=ticket, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Ticket reopened. We are on it."))
-            return redirect("portal:ticket-detail", pk=ticket.pk)
-    return render(request, "tickets/portal_ticket_detail.html", _context(request, ticket, reopen_form=form), status=400)
+    return _ticket_action(
+        request, pk, form_class=ReopenForm, form_name="reopen_form", done=_("Ticket reopened. We are on it."),
+        act=lambda ticket, data: services.ticket_reopen(customer=request.customer, ticket=ticket, reason=data["reason"]),
+    )
 
 
 def ticket_survey(request, pk: int):
-    ticket = selectors.ticket_get_for_customer(customer=request.customer, pk=pk)
-    if request.method != "POST":  # the owner check comes first: someone else's ticket is a 404 either way
-        return redirect("portal:ticket-detail", pk=ticket.pk)
-    form = SurveyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.survey_submit(
-                customer=request.customer, ticket=ticket, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Thank you for rating our support."))
-            return redirect("portal:ticket-detail", pk=ticket.pk)
-    return render(request, "tickets/portal_ticket_detail.html", _context(request, ticket, survey_form=form), status=400)
+    return _ticket_action(
+        request, pk, form_class=SurveyForm, form_name="survey_form", done=_("Thank you for rating our support."),
+        act=lambda ticket, data: services.survey_submit(
+            customer=request.customer, ticket=ticket, rating=data["rating"], comment=data["comment"],
+        ),
+    )
 
 
 def ticket_attachment(request, pk: int):
