@@ -9,6 +9,7 @@ A document is the customer's: its labels, dates and choice names are in the lang
 chose (English or Bangla), whoever downloads it and whatever language the request is in.
 """
 
+import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from ispbill.core.money import ZERO
@@ -70,6 +72,22 @@ class _OnlyTheseFiles(URLFetcher):
         return super().fetch(url, headers)
 
 
+_per_thread = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    """One font configuration per thread, kept between documents.
+
+    Building one reads the system's fontconfig set and costs about 100 ms, which was the larger
+    part of rendering a one-page invoice. Pango's font map is not thread-safe, so threads of one
+    process (gunicorn --threads) each keep their own.
+    """
+    fonts = getattr(_per_thread, "fonts", None)
+    if fonts is None:
+        fonts = _per_thread.fonts = FontConfiguration()
+    return fonts
+
+
 def _render(template: str, context: dict, *, filename: str) -> Document:
     cfg = current_billing_settings()
     logo = _logo_path(cfg)
@@ -79,7 +97,7 @@ def _render(template: str, context: dict, *, filename: str) -> Document:
             template, {"cfg": cfg, "logo_url": logo_url, "generated_at": timezone.localtime(), **context}
         )
     document = HTML(string=html, url_fetcher=_OnlyTheseFiles({logo_url} if logo_url else set()))
-    return Document(filename=filename, content=document.write_pdf())
+    return Document(filename=filename, content=document.write_pdf(font_config=_font_config()))
 
 
 def invoice_pdf(invoice: Invoice) -> Document:
