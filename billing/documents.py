@@ -2,14 +2,13 @@
 templates (billing/documents/*.html) with the ISP's branding from Settings → Billing.
 
 Every view that offers a download (staff console and customer portal) calls one of the three
-`*_pdf` functions here; nothing else renders PDFs. Text is set in Noto Sans, with Noto Sans Bengali
+`*_pdf` functions here, which render through `ispbill.core.pdf`. Text is set in Noto Sans, with Noto Sans Bengali
 for Bangla names and addresses (fontconfig falls back per character, the CSS names both).
 
 A document is the customer's: its labels, dates and choice names are in the language the customer
 chose (English or Bangla), whoever downloads it and whatever language the request is in.
 """
 
-import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,11 +16,9 @@ from pathlib import Path
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
 from ispbill.core.money import ZERO
+from ispbill.core.pdf import html_to_pdf
 from ispbill.notify.services import customer_language
 
 from .models import BillingSettings, Invoice
@@ -58,36 +55,6 @@ def _logo_path(cfg: BillingSettings) -> Path | None:
     return path if path.is_file() else None
 
 
-class _OnlyTheseFiles(URLFetcher):
-    """Let WeasyPrint load only the files we put in the document (the logo): customer-typed text is
-    escaped, but a document never reaches the network or other files whatever it contains."""
-
-    def __init__(self, allowed: set[str]):
-        super().__init__(allowed_protocols={"file"})
-        self._allowed = allowed
-
-    def fetch(self, url, headers=None):
-        if url not in self._allowed:
-            raise ValueError(f"not loading {url!r} into a document")
-        return super().fetch(url, headers)
-
-
-_per_thread = threading.local()
-
-
-def _font_config() -> FontConfiguration:
-    """One font configuration per thread, kept between documents.
-
-    Building one reads the system's fontconfig set and costs about 100 ms, which was the larger
-    part of rendering a one-page invoice. Pango's font map is not thread-safe, so threads of one
-    process (gunicorn --threads) each keep their own.
-    """
-    fonts = getattr(_per_thread, "fonts", None)
-    if fonts is None:
-        fonts = _per_thread.fonts = FontConfiguration()
-    return fonts
-
-
 def _render(template: str, context: dict, *, filename: str) -> Document:
     cfg = current_billing_settings()
     logo = _logo_path(cfg)
@@ -96,8 +63,7 @@ def _render(template: str, context: dict, *, filename: str) -> Document:
         html = render_to_string(
             template, {"cfg": cfg, "logo_url": logo_url, "generated_at": timezone.localtime(), **context}
         )
-    document = HTML(string=html, url_fetcher=_OnlyTheseFiles({logo_url} if logo_url else set()))
-    return Document(filename=filename, content=document.write_pdf(font_config=_font_config()))
+    return Document(filename=filename, content=html_to_pdf(html, files=[logo_url] if logo_url else []))
 
 
 def invoice_pdf(invoice: Invoice) -> Document:
