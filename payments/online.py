@@ -12,14 +12,15 @@ or a lost task in between is repaired by the reconciliation job.
 
 import logging
 import secrets
-import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-import requests
+import urllib3
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -70,26 +71,46 @@ def default_base_url() -> str:
     return sslcommerz.SANDBOX_BASE_URL
 
 
+# Every notification needs the store; a process keeps what it read for a few seconds rather than
+# query and decrypt it each time. A change saved in Settings → Payment gateways is seen at once by
+# the process that saved it and within CONFIG_TTL_SECONDS by the others.
+CONFIG_TTL_SECONDS = 5.0
+_config_cache: dict[tuple, tuple[float, GatewayConfig]] = {}
+
+
 def gateway_config() -> GatewayConfig:
     """The store as saved in Settings → Payment gateways, each empty field falling back to the environment."""
+    environment = (settings.SSLCOMMERZ_STORE_ID, settings.SSLCOMMERZ_STORE_PASSWORD, default_base_url())
+    cached = _config_cache.get(environment)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
     row = GatewaySettings.objects.filter(pk=1).first()
-    return GatewayConfig(
+    config = GatewayConfig(
         enabled=row.enabled if row else True,
-        store_id=(row.store_id if row else "") or settings.SSLCOMMERZ_STORE_ID,
-        store_password=(row.store_password if row else "") or settings.SSLCOMMERZ_STORE_PASSWORD,
-        base_url=(row.base_url if row else "") or default_base_url(),
+        store_id=(row.store_id if row else "") or environment[0],
+        store_password=(row.store_password if row else "") or environment[1],
+        base_url=(row.base_url if row else "") or environment[2],
     )
+    _config_cache.clear()
+    _config_cache[environment] = (time.monotonic() + CONFIG_TTL_SECONDS, config)
+    return config
 
 
-_http = threading.local()
+def gateway_config_forget() -> None:
+    """Read the store afresh next time (after it was saved; tests, between databases)."""
+    _config_cache.clear()
 
 
-def _http_session() -> requests.Session:
-    """One keep-alive HTTP session per thread: an IPN's validation call reuses the connection."""
-    session = getattr(_http, "session", None)
-    if session is None:
-        session = _http.session = requests.Session()
-    return session
+_http_pools: dict[str, urllib3.PoolManager] = {}
+
+
+def _http_pool(base_url: str) -> urllib3.PoolManager:
+    """One keep-alive pool per gateway host for the whole process (threads share it): an IPN's
+    validation call reuses a connection instead of opening one."""
+    pool = _http_pools.get(base_url)
+    if pool is None:
+        pool = _http_pools.setdefault(base_url, sslcommerz.http_pool(base_url))
+    return pool
 
 
 def gateway_client(config: GatewayConfig | None = None) -> sslcommerz.SSLCommerzClient:
@@ -97,7 +118,7 @@ def gateway_client(config: GatewayConfig | None = None) -> sslcommerz.SSLCommerz
     return sslcommerz.SSLCommerzClient(
         store_id=config.store_id, store_password=config.store_password, base_url=config.base_url,
         connect_timeout=settings.SSLCOMMERZ_CONNECT_TIMEOUT, read_timeout=settings.SSLCOMMERZ_READ_TIMEOUT,
-        http=_http_session(),
+        http=_http_pool(config.base_url),
     )
 
 
@@ -114,6 +135,9 @@ def gateway_settings_update(*, actor, enabled: bool, store_id: str, store_passwo
     after = {"enabled": row.enabled, "store_id": row.store_id, "base_url": row.base_url, "password_set": bool(row.store_password)}
     audit_record(actor=actor, action="gateway.settings", obj=row, before=before,
                  after={**after, "password_changed": bool(store_password)})
+    # Now for this transaction's own reads, and again on commit in case another thread read the old row meanwhile.
+    gateway_config_forget()
+    transaction.on_commit(gateway_config_forget)
     return row
 
 
@@ -226,7 +250,10 @@ def notification_receive(*, data: Mapping[str, str], source: str) -> Outcome:
     data = {key: data[key] for key in data.keys()}
     data = {key: value for key, value in data.items() if isinstance(value, str)}
     kind = GatewayEvent.Kind.IPN if source == "ipn" else GatewayEvent.Kind.RETURN
-    gp = GatewayPayment.objects.filter(tran_id=data.get("tran_id", "")[:30]).first() if data.get("tran_id") else None
+    try:
+        gp = GatewayPayment.objects.get(tran_id=data["tran_id"][:30]) if data.get("tran_id") else None
+    except GatewayPayment.DoesNotExist:
+        gp = None
     if gp is None:
         logger.warning("SSLCommerz %s for an unknown tran_id %r", source, data.get("tran_id", "")[:40])
         return Outcome(None, False, "unknown tran_id")
@@ -323,48 +350,83 @@ def _confirm(gp: GatewayPayment, *, val_id: str, config: GatewayConfig, credit_i
 
 def _settle(gp: GatewayPayment, *, val_id: str, answer: Mapping, credit_inline: bool, record: Mapping,
             kind: str = GatewayEvent.Kind.VALIDATION) -> Outcome:
-    """pending → paid (or held) once, under the row lock. The money is then recorded right away when a
-    customer is waiting for the receipt (browser return, re-query), or by a worker task queued on
-    commit for the IPN, which must be answered quickly; the reconciliation job repairs a lost task."""
+    """pending → paid (or held) once: one UPDATE conditional on an open status, so of any number of
+    notifications racing for the payment exactly one changes it (PostgreSQL re-checks the condition
+    once the winner commits), and the unique val_id refuses a val_id that already paid another payment.
+    The money is then recorded right away when a customer is waiting for the receipt (browser return,
+    re-query), or by a worker task queued on commit for the IPN, which must be answered quickly; the
+    reconciliation job repairs a lost task."""
     risky = str(answer.get("risk_level", "0")) == "1"
-    with transaction.atomic():
-        gp = GatewayPayment.objects.select_for_update().get(pk=gp.pk)
-        if gp.status not in GatewayPayment.OPEN_STATUSES:
-            _event(gp, kind, "duplicate: already settled", record)
-            outcome = Outcome(gp, False, "duplicate")
-        else:
-            gp.status = GatewayPayment.Status.HELD if risky else GatewayPayment.Status.PAID
-            gp.status_reason = str(answer.get("risk_title", ""))[:255] if risky else ""
-            gp.val_id = val_id
-            gp.bank_tran_id = str(answer.get("bank_tran_id", ""))[:100]
-            gp.card_type = str(answer.get("card_type", ""))[:60]
-            gp.method = _method_for(gp.card_type)
-            gp.risk_level = str(answer.get("risk_level", ""))[:4]
-            gp.risk_title = str(answer.get("risk_title", ""))[:100]
-            gp.paid_at = timezone.now()
-            try:
-                with transaction.atomic():
-                    gp.save()
-            except IntegrityError:  # the unique val_id: this val_id already paid another payment
-                gp.refresh_from_db()
-                _event(gp, kind, "rejected: val_id belongs to another payment", record)
-                return Outcome(gp, False, "val_id reused")
-            _event(gp, kind, "held for review: risky" if risky else "confirmed: paid", record)
-            if gp.status == GatewayPayment.Status.PAID and not credit_inline:
-                transaction.on_commit(lambda pk=gp.pk: _queue_credit(pk))
-            outcome = Outcome(gp, True, gp.status)
+    card_type = str(answer.get("card_type", ""))[:60]
+    settled = {
+        "status": GatewayPayment.Status.HELD if risky else GatewayPayment.Status.PAID,
+        "status_reason": str(answer.get("risk_title", ""))[:255] if risky else "",
+        "val_id": val_id,
+        "bank_tran_id": str(answer.get("bank_tran_id", ""))[:100],
+        "card_type": card_type,
+        "method": _method_for(card_type),
+        "risk_level": str(answer.get("risk_level", ""))[:4],
+        "risk_title": str(answer.get("risk_title", ""))[:100],
+        "paid_at": timezone.now(),
+    }
+    try:
+        with transaction.atomic():
+            changed = GatewayPayment.objects.filter(pk=gp.pk, status__in=GatewayPayment.OPEN_STATUSES).update(**settled)
+            if changed:
+                for name, value in settled.items():
+                    setattr(gp, name, value)
+                _event(gp, kind, "held for review: risky" if risky else "confirmed: paid", record)
+                if not risky and not credit_inline:
+                    transaction.on_commit(credit_task_wake)
+    except IntegrityError:  # the unique val_id: this val_id already paid another payment
+        _event(gp, kind, "rejected: val_id belongs to another payment", record)
+        return Outcome(gp, False, "val_id reused")
+    if not changed:
+        _event(gp, kind, "duplicate: already settled", record)
+        if credit_inline:
+            _credit_if_owed(gp)
+        return Outcome(gp, False, "duplicate")
     if credit_inline:
         _credit_if_owed(gp)
-    return outcome
+    return Outcome(gp, True, gp.status)
 
 
-def _queue_credit(gateway_payment_id: int) -> None:
-    from .tasks import credit_online_payment
+# Set while a credit task is queued and has not started: IPNs settled meanwhile leave it to that
+# task, so a burst of a hundred IPNs queues a task or two rather than a hundred (publishing a Celery
+# message costs an IPN about as much CPU as its own database work). Expires in case the message is lost.
+CREDIT_TASK_QUEUED_KEY = "payments:credit-task-queued"
+CREDIT_TASK_QUEUED_SECONDS = 60
+CREDIT_BATCH = 200
+
+
+def credit_task_wake() -> None:
+    """After an IPN's commit: make sure a credit task is on its way for what it settled."""
+    from .tasks import credit_paid_online_payments
 
     try:
-        credit_online_payment.delay(gateway_payment_id)
-    except Exception:  # noqa: BLE001 - a broker outage must not fail the IPN: reconciliation credits it
-        logger.exception("could not queue the credit of online payment %s", gateway_payment_id)
+        if cache.add(CREDIT_TASK_QUEUED_KEY, 1, CREDIT_TASK_QUEUED_SECONDS):
+            credit_paid_online_payments.delay()
+    except Exception:  # noqa: BLE001 - a broker or cache outage must not fail the IPN: reconciliation credits it
+        logger.exception("could not queue the crediting of online payments")
+
+
+def online_payments_credit_owed() -> dict:
+    """Record the money of every paid online payment that has no receipt yet, oldest first (the credit
+    task). The queued mark is cleared before reading, so a payment settled from now on queues the next
+    task. One payment that cannot be credited does not hold up the others; it is reported."""
+    cache.delete(CREDIT_TASK_QUEUED_KEY)
+    counts = {"credited": 0, "failed": 0}
+    owed = list(GatewayPayment.objects.filter(status=GatewayPayment.Status.PAID, payment__isnull=True)
+                .order_by("id").values_list("pk", flat=True)[:CREDIT_BATCH + 1])
+    for pk in owed[:CREDIT_BATCH]:
+        try:
+            counts["credited"] += online_payment_credit(gp=GatewayPayment(pk=pk)) is not None
+        except Exception:  # noqa: BLE001 - logged; the task is retried and reconciliation asks again
+            logger.exception("could not credit online payment %s", pk)
+            counts["failed"] += 1
+    if len(owed) > CREDIT_BATCH:
+        credit_task_wake()
+    return counts
 
 
 def _credit_if_owed(gp: GatewayPayment) -> None:
@@ -443,8 +505,7 @@ def online_payments_reconcile(*, now=None) -> dict:
     for gp in GatewayPayment.objects.filter(status=GatewayPayment.Status.PENDING, created_at__lt=cutoff).order_by("id")[:200]:
         counts["queried"] += 1
         counts["settled"] += online_payment_requery(gp=gp).changed
-    for gp in GatewayPayment.objects.filter(status=GatewayPayment.Status.PAID, payment__isnull=True).order_by("id")[:200]:
-        counts["credited"] += online_payment_credit(gp=gp) is not None
+    counts["credited"] = online_payments_credit_owed()["credited"]
     for refund in GatewayRefund.objects.filter(status=GatewayRefund.Status.PROCESSING).exclude(refund_ref_id="").order_by("id")[:200]:
         counts["refunds"] += 1
         refund_poll(refund=refund)

@@ -11,11 +11,14 @@ def reconcile_online_payments() -> dict:
     return online.online_payments_reconcile()
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
-def credit_online_payment(gateway_payment_id: int) -> int | None:
-    """Record the money of an online payment an IPN confirmed (receipt, allocation, reactivation)."""
-    from .models import GatewayPayment
+class CreditFailed(Exception):
+    pass
 
-    gp = GatewayPayment.objects.filter(pk=gateway_payment_id).first()
-    payment = online.online_payment_credit(gp=gp) if gp else None
-    return payment.pk if payment else None
+
+@shared_task(autoretry_for=(CreditFailed,), retry_backoff=True, max_retries=5)
+def credit_paid_online_payments() -> dict:
+    """Record the money of the online payments IPNs confirmed (receipt, allocation, reactivation)."""
+    counts = online.online_payments_credit_owed()
+    if counts["failed"]:
+        raise CreditFailed(f"{counts['failed']} online payment(s) could not be credited")
+    return counts

@@ -31,6 +31,14 @@ def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_gateway_config():
+    """The gateway store read by an earlier test is of a database that test rolled back."""
+    from payments.online import gateway_config_forget
+
+    gateway_config_forget()
+
+
 @pytest.fixture
 def admin(db):
     return admin_user()

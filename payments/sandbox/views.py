@@ -28,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
-import requests
+import urllib3
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.filebased import FileBasedCache
@@ -229,8 +229,9 @@ def _complete(session: dict, *, outcome: str, method: str, faults: dict) -> dict
     }
     payload.update(sign(payload, settings.SSLCOMMERZ_SANDBOX_STORE_PASSWORD))
     session.update({"status": status, "val_id": payload["val_id"], "bank_tran_id": payload["bank_tran_id"],
-                    "faults": faults, "transaction": _unsigned(payload), "validations": 0})
+                    "faults": faults, "transaction": _unsigned(payload)})
     _put("session", session["sessionkey"], session)
+    _put("validations", session["sessionkey"], 0)
     if payload["val_id"]:
         _put("val", payload["val_id"], session["sessionkey"])
     if payload["bank_tran_id"]:
@@ -238,11 +239,16 @@ def _complete(session: dict, *, outcome: str, method: str, faults: dict) -> dict
     return payload
 
 
+_ipn_http = urllib3.PoolManager()
+
+
 def _post_ipn(sessionkey: str, url: str, payload: dict) -> None:
     try:
-        response = requests.post(url, data=payload, timeout=(5, 30))
-        result = response.status_code
-    except requests.RequestException as exc:
+        # One connection per notification, as a gateway's IPN sender does: nothing is held open on our side.
+        response = _ipn_http.request("POST", url, fields=payload, encode_multipart=False, retries=False,
+                                     headers={"Connection": "close"}, timeout=urllib3.Timeout(connect=5, read=30))
+        result = response.status
+    except urllib3.exceptions.HTTPError as exc:
         result = f"error: {exc.__class__.__name__}"
     session = _get("session", sessionkey) or {}
     session.setdefault("ipn_log", []).append(result)
@@ -279,6 +285,20 @@ def _session_for_val(val_id: str) -> dict | None:
     return _get("session", key) if key else None
 
 
+def _validated(sessionkey: str) -> int:
+    """Count one more validation of the session's transaction (atomic across server processes)."""
+    key = f"{KEY}validations:{sessionkey}"
+    try:
+        return _store().incr(key)
+    except ValueError:  # completed before validations were counted on their own
+        _store().set(key, 1, TTL)
+        return 1
+
+
+def _validations(sessionkey: str) -> int:
+    return _get("validations", sessionkey) or 0
+
+
 def validation_api(request):
     data = request.GET
     if not _credentials_ok(data):
@@ -286,11 +306,9 @@ def validation_api(request):
     session = _session_for_val(data.get("val_id", ""))
     if session is None or session["status"] != "VALID" or session["faults"].get("validation") == "invalid":
         return JsonResponse({"APIConnect": "DONE", "status": "INVALID_TRANSACTION", "val_id": data.get("val_id", "")})
-    session["validations"] += 1
-    _put("session", session["sessionkey"], session)
     answer = dict(session["transaction"])
     answer.update({
-        "status": "VALID" if session["validations"] == 1 else "VALIDATED",
+        "status": "VALID" if _validated(session["sessionkey"]) == 1 else "VALIDATED",
         "validated_on": _now_text(), "gw_version": "", "APIConnect": "DONE",
         "emi_instalment": "0", "emi_amount": "0.00", "emi_description": "", "emi_issuer": "", "account_details": "",
     })
@@ -303,9 +321,10 @@ def validation_api(request):
 def _element(session: dict) -> dict:
     if session.get("transaction"):
         element = dict(session["transaction"])
-        if element["status"] == "VALID" and session.get("validations"):
+        validated = _validations(session["sessionkey"])
+        if element["status"] == "VALID" and validated:
             element["status"] = "VALIDATED"
-        element["validated_on"] = _now_text() if session.get("validations") else ""
+        element["validated_on"] = _now_text() if validated else ""
         return element
     expired = time.time() - session["created"] > settings.SSLCOMMERZ_SANDBOX_SESSION_SECONDS
     return {"tran_id": session["tran_id"], "status": "EXPIRED" if expired else "PENDING", "amount": session["total_amount"],

@@ -90,7 +90,7 @@ def test_ipn_sent_twice_credits_once(gateway):
 
 
 def test_an_ipn_alone_settles_at_once_and_its_queued_task_credits_once(gateway):
-    from payments.tasks import credit_online_payment
+    from payments.tasks import credit_paid_online_payments
 
     customer = make_customer()
     charge(customer, "800.00")
@@ -98,9 +98,49 @@ def test_an_ipn_alone_settles_at_once_and_its_queued_task_credits_once(gateway):
     pay_at_gateway(gp.gateway_url, ipn="before", follow=False)  # the customer closed the tab
     gp.refresh_from_db()
     assert gp.status == "paid" and gp.payment is None  # the IPN was answered before the money was recorded
-    payment_id = credit_online_payment(gp.pk)
-    assert credit_online_payment(gp.pk) == payment_id  # a task delivered twice records nothing new
+    assert credit_paid_online_payments() == {"credited": 1, "failed": 0}
+    assert credit_paid_online_payments() == {"credited": 0, "failed": 0}  # a task delivered twice records nothing new
+    gp.refresh_from_db()
+    assert gp.payment is not None
     assert credited(customer) == 1 and account_balance(customer_id=customer.pk) == D("0.00")
+
+
+def drain_queued_tasks() -> list[str]:
+    """Take every message waiting in the broker's default queue (Redis, or Kombu's filesystem
+    transport; no worker runs in these tests) and name their tasks."""
+    from ispbill.celery import app
+
+    names = []
+    with app.connection_for_write() as connection:
+        while (message := connection.default_channel.basic_get("celery", no_ack=True)) is not None:
+            names.append(message.headers["task"])
+    return names
+
+
+def test_a_burst_of_ipns_queues_one_credit_task_and_it_credits_them_all(gateway):
+    from django.core.cache import cache
+
+    from payments.tasks import credit_paid_online_payments
+
+    cache.delete(online.CREDIT_TASK_QUEUED_KEY)
+    drain_queued_tasks()
+    customers = [make_customer() for _ in range(3)]
+    payments = []
+    for customer in customers:
+        charge(customer, "600.00")
+        payments.append(start(customer))
+        pay_at_gateway(payments[-1].gateway_url, ipn="before", follow=False)
+    # Three IPNs settled while the first one's task was still waiting.
+    assert drain_queued_tasks().count("payments.tasks.credit_paid_online_payments") == 1
+
+    assert credit_paid_online_payments() == {"credited": 3, "failed": 0}
+    assert all(credited(customer) == 1 for customer in customers)
+
+    # The task has started (and cleared its mark): the next IPN queues a new one.
+    customer = make_customer()
+    charge(customer, "700.00")
+    pay_at_gateway(start(customer).gateway_url, ipn="before", follow=False)
+    assert drain_queued_tasks().count("payments.tasks.credit_paid_online_payments") == 1
 
 
 def test_a_paid_payment_whose_credit_task_was_lost_is_credited_by_reconciliation(gateway):
