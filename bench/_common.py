@@ -64,6 +64,35 @@ def setup_django(db_name: str, *, debug: bool = False) -> None:
     call_command("migrate", verbosity=0)
 
 
+def cpu_seconds(pids) -> float:
+    """User + system CPU time of these processes so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def child_pids(parent: int) -> list[int]:
+    """The direct children of a process (a gunicorn arbiter's workers, a Celery pool)."""
+    try:
+        return [int(p) for p in Path(f"/proc/{parent}/task/{parent}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def database_backend_pids() -> list[int]:
+    """The PostgreSQL backends connected to Django's database, other than this process's own."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        return [row[0] for row in cursor.fetchall()]
+
+
 @contextmanager
 def timed(label: str, results: dict[str, float]):
     started = time.perf_counter()

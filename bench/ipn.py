@@ -19,11 +19,13 @@ machine's CPUs, as the load generator does: run it on a quiet machine.
 For each IPN a pending GatewayPayment (1,000.00) is created and its transaction completed at the
 emulator (as the checkout page does; no browser), giving the signed notification the emulator
 would post. The load generator then posts those notifications open-loop at `--rate` per second
-for `--seconds` (each one unique: verified, validated, credited with a receipt and ledger entries),
+for `--seconds` (each one unique: signature verified, validated at the emulator, settled),
 then posts every one of them again (duplicates: answered 200, nothing changes). It reports the rate
-achieved and the latency percentiles. The IPN queues the receipt (payment_record) for the worker; no
-worker runs here, so afterwards the script runs that task's function for every payment in-process,
-and checks that every payment was credited exactly once.
+achieved and the latency percentiles. The IPN leaves the receipt (payment_record) to a worker's credit task; no
+worker runs here, so afterwards the script runs that task in-process until nothing is owed, and
+checks that every payment was credited exactly once. The CPU time of each part (the measured
+server's workers, the emulator's, this database's PostgreSQL backends, the load generator) is
+printed per IPN: on a shared two-core machine the figures move with what else runs, the CPU less so.
 Targets: ≥ 100 IPN/s sustained, p95 ≤ 100 ms.
 """
 
@@ -43,7 +45,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import load_customers, loaded_size, setup_django  # noqa: E402
+from bench._load import form_post, open_loop  # noqa: E402
+from bench._common import (  # noqa: E402
+    child_pids,
+    cpu_seconds,
+    database_backend_pids,
+    load_customers,
+    loaded_size,
+    setup_django,
+)
 
 # The emulator's store; the measured server is given the same credentials, as if configured for it.
 GATEWAY_STORE_ID = "ispbillbench"
@@ -61,10 +71,10 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def start_gunicorn(port: int, *, workers: int, threads: int, env: dict | None = None) -> subprocess.Popen:
+def start_gunicorn(port: int, *, workers: int, threads: int, env: dict | None = None, extra: tuple[str, ...] = ()) -> subprocess.Popen:
     command = [
         str(Path(sys.executable).parent / "gunicorn"), "ispbill.wsgi", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers), "--threads", str(threads), "--timeout", "30", "--log-level", "warning",
+        "--workers", str(workers), "--threads", str(threads), "--timeout", "30", "--log-level", "warning", *extra,
     ]
     server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
     import requests
@@ -81,6 +91,7 @@ def start_gunicorn(port: int, *, workers: int, threads: int, env: dict | None = 
 
 
 SANDBOX_PROBE = "/sandbox/sslcommerz/gwprocess/v4/api.php"
+IPN_PATH = "/pay/sslcommerz/ipn/"
 
 
 def requests_get(url: str) -> int:
@@ -120,40 +131,38 @@ def prepare(count: int) -> list[dict]:
     return payloads
 
 
-def fire(url: str, payloads: list[dict], rate: float) -> tuple[list[float], list[int], float]:
-    """Post the payloads open-loop at `rate` per second; latencies in ms, status codes, wall seconds."""
-    import requests
-
-    local = threading.local()
-    latencies: list[float] = []
-    codes: list[int] = []
-    lock = threading.Lock()
-
-    def post(payload):
-        http = getattr(local, "http", None) or requests.Session()
-        local.http = http
-        started = time.perf_counter()
-        try:
-            code = http.post(url, data=payload, timeout=30).status_code
-        except requests.RequestException:
-            code = 0
-        elapsed = (time.perf_counter() - started) * 1000
-        with lock:
-            latencies.append(elapsed)
-            codes.append(code)
-
-    interval = 1.0 / rate
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=64) as pool:
-        for index, payload in enumerate(payloads):
-            delay = started + index * interval - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            pool.submit(post, payload)
-    return latencies, codes, time.perf_counter() - started
+def fire(port: int, payloads: list[dict], rate: float) -> tuple[list[float], list[int], float]:
+    """Post the payloads open-loop at `rate` per second; latencies in ms (from when each was due), status codes, wall seconds."""
+    host = f"127.0.0.1:{port}"
+    requests = [form_post(IPN_PATH, payload, host=host) for payload in payloads]
+    result = open_loop("127.0.0.1", port, requests, rate=rate)
+    return result.latencies_ms, result.statuses, result.wall_seconds
 
 
-def report(label: str, latencies: list[float], codes: list[int], wall: float) -> dict:
+class CpuMeter:
+    """CPU seconds each part of the system spent during a phase: the measured server's workers, the
+    gateway's, this database's PostgreSQL backends and the load generator (this process)."""
+
+    def __init__(self, server: subprocess.Popen, gateway: subprocess.Popen):
+        self.groups = {
+            "ispbill": lambda: child_pids(server.pid),
+            "gateway": lambda: child_pids(gateway.pid),
+            "postgres": database_backend_pids,
+            "load": lambda: [os.getpid()],
+        }
+
+    def snapshot(self) -> dict[str, dict[int, float]]:
+        return {name: {pid: cpu_seconds([pid]) for pid in pids()} for name, pids in self.groups.items()}
+
+    def measure(self, phase):
+        before = self.snapshot()
+        result = phase()
+        after = self.snapshot()
+        spent = {name: sum(cpu - before[name].get(pid, 0.0) for pid, cpu in after[name].items()) for name in after}
+        return result, spent
+
+
+def report(label: str, latencies: list[float], codes: list[int], wall: float, cpu: dict[str, float]) -> dict:
     ok = sum(1 for code in codes if code == 200)
     row = {
         "label": label, "sent": len(codes), "ok": ok, "rate": len(codes) / wall,
@@ -162,6 +171,8 @@ def report(label: str, latencies: list[float], codes: list[int], wall: float) ->
     }
     print(f"  {label:<22} {row['sent']:6d} sent, {ok:6d} × 200, {row['rate']:7.1f}/s, "
           f"p50 {row['p50']:6.1f} ms, p95 {row['p95']:6.1f} ms, p99 {row['p99']:6.1f} ms, max {row['max']:6.1f} ms", flush=True)
+    per_ipn = ", ".join(f"{name} {1000 * seconds / len(codes):.1f}" for name, seconds in cpu.items())
+    print(f"  {'':<22} CPU ms per IPN: {per_ipn} (total {1000 * sum(cpu.values()) / len(codes):.1f})", flush=True)
     return row
 
 
@@ -171,7 +182,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the measured run (default 20)")
     parser.add_argument("--warmup", type=int, default=100, help="IPNs sent first and not measured (default 100)")
     parser.add_argument("--db-name", default="ispbill_bench_ipn")
-    parser.add_argument("--gateway-threads", type=int, default=16, help="threads of the emulator's gunicorn (default 16)")
+    parser.add_argument("--gateway-workers", type=int, default=1, help="worker processes of the emulator's gunicorn (default 1)")
+    parser.add_argument("--gateway-threads", type=int, default=4, help="threads per worker of the emulator's gunicorn (default 4)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker of the measured gunicorn (default 4)")
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL"):
         sys.exit("Set REDIS_URL: the emulator's state must be shared by this script and the emulator's server")
@@ -205,10 +218,10 @@ def main() -> None:
     print(f"Preparing {needed} completed transactions at the emulator …", flush=True)
     payloads = prepare(needed)
     # The gateway: the same code base with only the emulator's side in use (its own server, DEBUG off).
-    gateway = start_gunicorn(gateway_port, workers=1, threads=args.gateway_threads,
+    gateway = start_gunicorn(gateway_port, workers=args.gateway_workers, threads=args.gateway_threads,
                              env={"SSLCOMMERZ_SANDBOX": "true", "SITE_URL": f"http://127.0.0.1:{gateway_port}"})
     try:
-        server = start_gunicorn(port, workers=2, threads=4)
+        server = start_gunicorn(port, workers=2, threads=args.threads)
     except SystemExit:
         gateway.terminate()
         raise
@@ -216,13 +229,16 @@ def main() -> None:
         probe = requests_get(f"http://127.0.0.1:{port}{SANDBOX_PROBE}")
         if probe != 404:
             sys.exit(f"the measured server answers {probe} for the emulator's session API: it should not serve the emulator")
-        url = f"http://127.0.0.1:{port}/pay/sslcommerz/ipn/"
-        print(f"ispbill: gunicorn 2 workers × 4 threads on :{port} (emulator off); SSLCommerz emulator: gunicorn "
-              f"1 worker × {args.gateway_threads} threads on :{gateway_port}; "
+        print(f"ispbill: gunicorn 2 workers × {args.threads} threads on :{port} (emulator off); SSLCommerz emulator: gunicorn "
+              f"{args.gateway_workers} worker(s) × {args.gateway_threads} threads on :{gateway_port}; "
               f"offering {args.rate:.0f} IPN/s for {args.seconds:.0f} s", flush=True)
-        fire(url, payloads[: args.warmup], rate=min(args.rate, 50))
-        unique = report("unique IPNs", *fire(url, payloads[args.warmup:], rate=args.rate))
-        duplicate = report("duplicate IPNs", *fire(url, payloads[args.warmup:], rate=args.rate))
+        fire(port, payloads[: args.warmup], rate=min(args.rate, 50))
+        meter = CpuMeter(server, gateway)
+        measured_payloads = payloads[args.warmup:]
+        result, cpu = meter.measure(lambda: fire(port, measured_payloads, rate=args.rate))
+        unique = report("unique IPNs", *result, cpu)
+        result, cpu = meter.measure(lambda: fire(port, measured_payloads, rate=args.rate))
+        report("duplicate IPNs", *result, cpu)
     finally:
         for process in (server, gateway):
             process.terminate()
@@ -233,17 +249,17 @@ def main() -> None:
                 process.kill()
 
     from payments.models import GatewayPayment, Payment
-    from payments.online import online_payment_credit
+    from payments.tasks import credit_paid_online_payments
 
     tran_ids = [payload["tran_id"] for payload in payloads]
-    # What the worker does with the task each IPN queued (no worker runs here): record the receipts.
+    # What the workers do with the credit tasks the IPNs queued (no worker runs here): record the receipts.
     started = time.perf_counter()
-    owed = list(GatewayPayment.objects.filter(tran_id__in=tran_ids, status="paid", payment__isnull=True))
-    for gp in owed:
-        online_payment_credit(gp=gp)
-    if owed:
-        print(f"  receipts recorded by the worker's task: {len(owed)} in {time.perf_counter() - started:.1f} s "
-              f"({len(owed) / (time.perf_counter() - started):.0f}/s, one process)")
+    credited = 0
+    while batch := credit_paid_online_payments()["credited"]:
+        credited += batch
+    if credited:
+        elapsed = time.perf_counter() - started
+        print(f"  receipts recorded by the credit task: {credited} in {elapsed:.1f} s ({credited / elapsed:.0f}/s, one process)")
     paid = GatewayPayment.objects.filter(tran_id__in=tran_ids, status="paid", payment__isnull=False).count()
     receipts = Payment.objects.filter(idempotency_key__in=[f"sslcommerz:{t}" for t in tran_ids]).count()
     print(f"  credited: {paid} of {len(tran_ids)} payments paid, {receipts} receipts (each exactly once: {paid == receipts == len(tran_ids)})")

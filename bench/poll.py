@@ -39,7 +39,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import load_customers, loaded_size, setup_django  # noqa: E402
+from bench._common import (  # noqa: E402
+    child_pids,
+    cpu_seconds,
+    database_backend_pids,
+    load_customers,
+    loaded_size,
+    setup_django,
+)
 
 BASE_PORT = 28728
 
@@ -164,32 +171,12 @@ def wait_for_worker(app, timeout: float = 60.0) -> None:
     sys.exit("the Celery worker did not come up")
 
 
-def _cpu_seconds(pids) -> float:
-    """User + system CPU time of these processes so far (Linux /proc)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 def cycle_processes() -> list[int]:
     """The worker pool, the simulator and this database's PostgreSQL backends."""
-    from django.db import connection
-
     pids = list(CPU_PIDS)
     for parent in list(CPU_PIDS):
-        try:
-            pids += [int(p) for p in Path(f"/proc/{parent}/task/{parent}/children").read_text().split()]
-        except OSError:
-            pass
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
-        pids += [row[0] for row in cursor.fetchall()]
-    return pids
+        pids += child_pids(parent)
+    return pids + database_backend_pids()
 
 
 CPU_PIDS: list[int] = []
@@ -202,7 +189,7 @@ def polling_cycle(routers, label: str) -> dict:
     from network.tasks import poll_all_routers_usage
 
     pids = cycle_processes()
-    cpu_before = _cpu_seconds(pids)
+    cpu_before = cpu_seconds(pids)
     started_at = timezone.now()
     started = time.perf_counter()
     poll_all_routers_usage()  # what beat runs: one task per router through the broker
@@ -218,7 +205,7 @@ def polling_cycle(routers, label: str) -> dict:
             sys.exit(f"polling cycle did not finish: {len(done)}/{len(wanted)} routers")
         time.sleep(0.02)
     wall = time.perf_counter() - started
-    cpu = _cpu_seconds(pids) - cpu_before
+    cpu = cpu_seconds(pids) - cpu_before
     polls = list(UsagePoll.objects.filter(router__in=wanted))
     samples = UsageSample.objects.filter(taken_at__gte=started_at).count()
     counters = sum(poll.counters for poll in polls)
