@@ -31,6 +31,9 @@ from .selectors import (
 )
 
 
+STYLESHEET = Path(__file__).resolve().parent / "templates" / "billing" / "documents" / "document.css"
+
+
 @dataclass(frozen=True)
 class Document:
     filename: str
@@ -63,7 +66,7 @@ def _render(template: str, context: dict, *, filename: str) -> Document:
         html = render_to_string(
             template, {"cfg": cfg, "logo_url": logo_url, "generated_at": timezone.localtime(), **context}
         )
-    return Document(filename=filename, content=html_to_pdf(html, files=[logo_url] if logo_url else []))
+    return Document(filename=filename, content=html_to_pdf(html, files=[logo_url] if logo_url else [], stylesheet=STYLESHEET))
 
 
 def invoice_pdf(invoice: Invoice) -> Document:

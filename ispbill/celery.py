@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_process_init
 from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ispbill.settings")
@@ -11,6 +12,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ispbill.settings")
 app = Celery("ispbill")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_process_init.connect
+def _tune_worker_process(**_kwargs) -> None:
+    from ispbill.core.runtime import tune_garbage_collector
+
+    tune_garbage_collector()
+
 
 # Times are local (CELERY_TIMEZONE = TIME_ZONE, Asia/Dhaka by default).
 app.conf.beat_schedule = {

@@ -6,8 +6,9 @@ network or the file system: WeasyPrint may load only the files the caller names 
 
 import threading
 from collections.abc import Collection
+from pathlib import Path
 
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -39,6 +40,19 @@ def _font_config() -> FontConfiguration:
     return fonts
 
 
-def html_to_pdf(html: str, *, files: Collection[str] = ()) -> bytes:
-    """The PDF of `html`; `files` are the file:// URLs it may load (nothing else is fetched)."""
-    return HTML(string=html, url_fetcher=_OnlyTheseFiles(files)).write_pdf(font_config=_font_config())
+def _stylesheet(path: Path) -> CSS:
+    """A stylesheet parsed once per thread (with that thread's fonts), not with every document."""
+    sheets = getattr(_per_thread, "sheets", None)
+    if sheets is None:
+        sheets = _per_thread.sheets = {}
+    sheet = sheets.get(path)
+    if sheet is None:
+        sheet = sheets[path] = CSS(filename=str(path), font_config=_font_config())
+    return sheet
+
+
+def html_to_pdf(html: str, *, files: Collection[str] = (), stylesheet: Path | None = None) -> bytes:
+    """The PDF of `html`, styled also by the CSS file `stylesheet` (a file of ours, read once per
+    thread); `files` are the file:// URLs it may load (nothing else is fetched)."""
+    sheets = [_stylesheet(stylesheet)] if stylesheet else []
+    return HTML(string=html, url_fetcher=_OnlyTheseFiles(files)).write_pdf(font_config=_font_config(), stylesheets=sheets)
