@@ -609,6 +609,13 @@ def _on_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _array(values) -> str:
+    """A PostgreSQL array literal ('{1,2,NULL}') for ids, dates, integers and amounts, to be cast in
+    the SQL (%s::bigint[]). psycopg adapts a Python list element by element in Python: for the
+    chunk's 5,000-element arrays that was a quarter of the chunk's Python time."""
+    return "{" + ",".join("NULL" if value is None else str(value) for value in values) + "}"
+
+
 def _lock_accounts(customer_ids: set[int]) -> dict[int, tuple[int, Decimal]]:
     """Lock the customers' accounts in primary-key order; returns customer id → (account id, balance).
     On PostgreSQL only existing accounts are locked here (the others are created by the balance upsert,
@@ -617,9 +624,9 @@ def _lock_accounts(customer_ids: set[int]) -> dict[int, tuple[int, Decimal]]:
     if _on_postgres():
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id, customer_id, balance FROM {Account._meta.db_table} WHERE customer_id = ANY(%s) "
+                f"SELECT id, customer_id, balance FROM {Account._meta.db_table} WHERE customer_id = ANY(%s::bigint[]) "
                 "ORDER BY id FOR UPDATE",
-                [ids],
+                [_array(ids)],
             )
             rows = cursor.fetchall()
     else:
@@ -691,7 +698,7 @@ def _upsert_balances(amounts: dict[int, Decimal]) -> dict[int, tuple[int, Decima
             f"SELECT v.customer_id, v.amount{extra_params} FROM unnest(%s::bigint[], %s::numeric[]) AS v(customer_id, amount) "
             "ON CONFLICT (customer_id) DO UPDATE SET balance = a.balance + EXCLUDED.balance, updated_at = EXCLUDED.updated_at "
             "RETURNING id, customer_id, balance",
-            [*(f.get_db_prep_save(v, connection) for f, v in zip(extra_fields, extra_values)), list(amounts), list(amounts.values())],
+            [*(f.get_db_prep_save(v, connection) for f, v in zip(extra_fields, extra_values)), _array(amounts), _array(amounts.values())],
         )
         return {customer_id: (pk, balance - amounts[customer_id]) for pk, customer_id, balance in cursor.fetchall()}
 
@@ -716,8 +723,8 @@ def _advance_subscriptions(advances: dict[int, SubscriptionAdvance]) -> None:
                 "billing_anchor_month = COALESCE(v.anchor_month, s.billing_anchor_month) "
                 "FROM unnest(%s::bigint[], %s::date[], %s::integer[], %s::integer[]) AS v(id, billed_through, anchor_day, anchor_month) "
                 "WHERE s.id = v.id",
-                [list(advances), [a.billed_through for a in advances.values()],
-                 [a.anchor_day for a in advances.values()], [a.anchor_month for a in advances.values()]],
+                [_array(advances), _array(a.billed_through for a in advances.values()),
+                 _array(a.anchor_day for a in advances.values()), _array(a.anchor_month for a in advances.values())],
             )
         return
     changes = {"billed_through": _grouped_case(

@@ -836,3 +836,16 @@ def test_a_chunk_does_not_wait_for_another_chunk_of_the_same_run(monkeypatch):
     run.refresh_from_db()
     assert (run.status, run.chunks_done, run.issued) == (BillingRun.Status.SUCCEEDED, 2, 2)
     ledger_ok()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_subscriptions_and_accounts_keep_room_on_their_pages_for_hot_updates():
+    """The run rewrites billed_through and every balance: with free space on the page PostgreSQL
+    updates the row in place of its indexes (customers 0010, billing 0006)."""
+    assert connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname IN ('customers_subscription', 'billing_account') ORDER BY relname"
+        )
+        assert cursor.fetchall() == [("billing_account", ["fillfactor=80"]), ("customers_subscription", ["fillfactor=80"])]

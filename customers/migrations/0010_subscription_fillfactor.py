@@ -1,0 +1,23 @@
+"""Leave a fifth of every subscription page free (PostgreSQL), so the monthly billed-through and
+paid-through updates are HOT updates: the new row version stays on its page and none of the table's
+ten indexes (a trigram GIN among them) is touched. With full pages every such update wrote a new
+entry into each index; the billing run's UPDATE of 5,000 subscriptions took 440 ms of a 1.9 s chunk.
+Pages written from now on keep the space; `VACUUM FULL customers_subscription` rewrites old ones."""
+
+from django.db import migrations
+
+
+def set_fillfactor(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ALTER TABLE customers_subscription SET (fillfactor = 80)")
+
+
+def reset_fillfactor(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ALTER TABLE customers_subscription RESET (fillfactor)")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("customers", "0009_referral_code_required")]
+
+    operations = [migrations.RunPython(set_fillfactor, reset_fillfactor, elidable=False)]
