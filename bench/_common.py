@@ -141,12 +141,17 @@ SUBSCRIPTION_COLUMNS = (
 
 
 def check_columns() -> None:
-    """Refuse to load if a model has gained a column this loader cannot leave empty (NULL)."""
+    """Refuse to load if a model has gained a column this loader cannot leave to the database (NULL,
+    or a database default)."""
+    from django.db.models import NOT_PROVIDED
+
     from customers.models import Customer, Subscription
 
     for model, columns in ((Customer, CUSTOMER_COLUMNS), (Subscription, SUBSCRIPTION_COLUMNS)):
         fields = {f.column: f for f in model._meta.concrete_fields}
-        unfilled = sorted(column for column, f in fields.items() if column not in columns and not f.null)
+        unfilled = sorted(
+            column for column, f in fields.items() if column not in columns and not f.null and f.db_default is NOT_PROVIDED
+        )
         gone = sorted(set(columns) - set(fields))
         if unfilled or gone:
             sys.exit(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ispbill.core.fields import EncryptedTextField
 from ispbill.core.money import MoneyField
+from ispbill.notify.events import Language
 
 
 class Branch(models.Model):
@@ -128,6 +129,12 @@ class Customer(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
     customer_since = models.DateField()
     notes = models.TextField(blank=True)
+    # Messages (SMS, WhatsApp, e-mail) and documents (invoices, receipts, statements) go out in this
+    # language. Set by staff, or by the customer in the portal; empty means English.
+    language = models.CharField(
+        _("language for messages and documents"), max_length=2, choices=Language.CHOICES, blank=True, default="",
+        db_default="",
+    )
     reseller = models.ForeignKey(
         "resellers.Reseller", null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
     )

@@ -32,7 +32,7 @@ PACKAGE_FIELDS = (
 )
 CUSTOMER_FIELDS = (
     "name", "phone", "email", "national_id", "address", "latitude", "longitude", "area", "branch",
-    "customer_since", "notes", "reseller",
+    "customer_since", "notes", "reseller", "language",
 )
 SUBSCRIPTION_FIELDS = ("package", "connection_type", "router", "username", "static_ip", "mac_address", "billing_anchor_day")
 LIFECYCLE_FIELDS = ("status", "suspension_type", "skip_billing", "activated_at", "suspended_at", "cancelled_at")
@@ -131,6 +131,7 @@ def customer_create(
     notes: str = "",
     reseller=None,
     customer_since: date | None = None,
+    language: str = "",
 ) -> Customer:
     customer = Customer(
         name=name.strip(),
@@ -145,6 +146,7 @@ def customer_create(
         notes=notes,
         reseller=reseller,
         customer_since=customer_since or timezone.localdate(),
+        language=language,
     )
     customer.full_clean(exclude=["account_number"])
     # The number is taken last, after validation, inside this transaction: a failure leaves no gap.

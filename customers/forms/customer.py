@@ -11,6 +11,7 @@ from customers.models import Customer, Package
 from customers.selectors import DEFAULT_CUSTOMER_SORT
 from ispbill.core.forms import MarkInvalidMixin
 from ispbill.core.phone import display_phone
+from ispbill.notify.events import Language
 
 class OneTemplateSelect(forms.Select):
     template_name = "customers/customer_select_widget.html"
@@ -143,6 +144,11 @@ class CustomerForm(MarkInvalidMixin, forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.000001", "placeholder": _("e.g. 90.412518")}),
     )
     customer_since = forms.DateField(label=_("Customer since"), widget=forms.DateInput(attrs={"type": "date"}))
+    language = forms.ChoiceField(
+        label=_("Language for messages and documents"), required=False,
+        choices=[("", _("English (not chosen)")), *Language.CHOICES],
+        help_text=_("SMS, WhatsApp and e-mail messages, invoices and receipts. The customer can change it in the portal."),
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, areas, resellers, **kwargs):
@@ -165,6 +171,7 @@ class CustomerForm(MarkInvalidMixin, forms.Form):
             "latitude": customer.latitude,
             "longitude": customer.longitude,
             "customer_since": customer.customer_since,
+            "language": customer.language,
             "notes": customer.notes,
         }
 

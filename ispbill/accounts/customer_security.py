@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from customers.models import Customer
 from ispbill.core.audit import audit_record
 from ispbill.core.phone import normalize_phone
 from ispbill.notify.events import Channel
@@ -216,6 +217,8 @@ def customer_preferences_set(*, user: User, language: str, bangla_numerals: bool
         raise ValidationError({"language": _("Choose English or Bangla.")})
     User.objects.filter(pk=user.pk).update(language=language, bangla_numerals=bangla_numerals)
     user.language, user.bangla_numerals = language, bangla_numerals
+    # Their messages and documents follow the portal's language from now on.
+    Customer.objects.filter(user=user).update(language=language, updated_at=timezone.now())
     return user
 
 

@@ -50,21 +50,18 @@ def _chunks(items: Sequence, size: int):
 # Recipients, channels, context ---------------------------------------------------------------------
 
 def customer_language(customer) -> str:
-    """The language the customer chose on the portal (kept on their login), else English."""
-    language = getattr(customer, "language", "")
-    if not language and customer.user_id:
-        language = customer.user.language
-    return language if language in Language.ORDER else Language.ENGLISH
+    """The language of the customer's messages and documents (set by staff or in the portal), else English."""
+    return customer.language if customer.language in Language.ORDER else Language.ENGLISH
 
 
 def _languages(customer_ids: Sequence[int]) -> dict[int, str]:
     """customer id → chosen language for many customers at once (no query per customer)."""
-    from django.contrib.auth import get_user_model
+    from customers.models import Customer
 
     found = {}
     for chunk in _chunks(list(customer_ids), QUERY_CHUNK):
-        rows = get_user_model().objects.filter(customer__in=chunk).exclude(language="")
-        found.update(rows.values_list("customer__id", "language"))
+        rows = Customer.objects.filter(pk__in=chunk, language__in=Language.ORDER)
+        found.update(rows.values_list("pk", "language"))
     return found
 
 

@@ -16,6 +16,7 @@ from billing.periods import Period
 from billing.selectors import current_billing_settings
 from billing.services import LineSpec, invoice_create, invoice_void
 from customers import services as customer_services
+from ispbill.accounts.customer_security import customer_preferences_set
 from payments.services import payment_record
 from tests.factories import make_customer, make_subscription
 
@@ -129,8 +130,17 @@ def test_logo_is_embedded(invoice, settings):
 
 
 def _prefers(customer, language: str):
-    customer.user.language = language
-    customer.user.save(update_fields=["language"])
+    """The customer chooses the language in the portal (Profile → language)."""
+    customer_preferences_set(user=customer.user, language=language, bangla_numerals=False)
+
+
+def test_a_customer_without_a_portal_login_gets_documents_in_the_language_staff_set(invoice):
+    customer = invoice.customer
+    assert customer.user_id is None
+    customer_services.customer_update(actor=None, customer=customer, language="bn")
+    invoice.refresh_from_db()
+    text = pdf_text(invoice_pdf(invoice).content)
+    assert "কর চালান" in text and "TAX INVOICE" not in text
 
 
 def test_bangla_customer_gets_invoice_and_receipt_in_bangla(invoice):

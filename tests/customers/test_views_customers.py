@@ -356,6 +356,21 @@ def test_edit_customer_shows_local_phone_and_saves_changes(staff_client):
     assert customer.name == "New Name"
 
 
+def test_staff_choose_the_language_of_a_customers_messages_and_it_shows_on_the_customer(staff_client):
+    customer = make_customer()
+    url = reverse("staff:customer-edit", args=[customer.pk])
+
+    assert staff_client.post(url, customer_form_data(customer.area, language="bn")).status_code == 302
+    customer.refresh_from_db()
+    assert customer.language == "bn"
+    assert "বাংলা" in content(staff_client.get(reverse("staff:customer-detail", args=[customer.pk])))
+
+    response = staff_client.post(url, customer_form_data(customer.area, language="fr"))
+    assert response.status_code == 200 and "Select a valid choice" in content(response)
+    customer.refresh_from_db()
+    assert customer.language == "bn"
+
+
 def test_edit_with_invalid_phone_changes_nothing(staff_client):
     customer = make_customer(name="Same Name")
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from billing.services import LineSpec, invoice_create
 from customers.models import Customer
-from customers.services import subscription_reactivate, subscription_suspend
+from customers.services import customer_update, subscription_reactivate, subscription_suspend
 from ispbill.notify import services
 from ispbill.notify.events import EVENTS, Event
 from ispbill.notify.models import Message, MessageTemplate, NotificationPreference
@@ -87,8 +87,7 @@ def test_preference_with_an_unknown_channel_is_refused():
 # Language --------------------------------------------------------------------------------------------
 
 def test_bangla_customer_gets_the_bangla_template():
-    customer = make_customer(name="রহিম উদ্দিন")
-    customer.language = "bn"  # the portal issue adds the field; notify reads it when present
+    customer = customer_update(actor=None, customer=make_customer(name="রহিম উদ্দিন"), language="bn")
     (message,) = services.notify_customer(event=Event.REACTIVATED, customer=customer, context={"login": "rahim1", "package_name": "Home 20"})
     assert message.language == "bn"
     assert message.body.startswith("প্রিয় রহিম উদ্দিন, আপনার সংযোগ rahim1 (Home 20) আবার চালু হয়েছে।")
@@ -96,8 +95,7 @@ def test_bangla_customer_gets_the_bangla_template():
 
 def test_bangla_customer_gets_english_when_the_bangla_template_is_off():
     MessageTemplate.objects.filter(event=Event.REACTIVATED, channel="sms", language="bn").update(active=False)
-    customer = make_customer()
-    customer.language = "bn"
+    customer = customer_update(actor=None, customer=make_customer(), language="bn")
     (message,) = services.notify_customer(event=Event.REACTIVATED, customer=customer, context={"login": "rahim1", "package_name": "Home 20"})
     assert message.language == "en"
     assert message.body.startswith("Dear Rahim Uddin, your connection rahim1 (Home 20) is active again.")
@@ -215,6 +213,15 @@ def test_bulk_renders_each_customers_own_values():
     bodies = dict(Message.objects.values_list("customer__name", "body"))
     assert bodies["Rina"].startswith("Dear Rina, your connection rina1 is suspended for non-payment.")
     assert bodies["Karim"].startswith("Dear Karim, your connection karim2 is suspended for non-payment.")
+
+
+def test_bulk_messages_follow_the_language_staff_set_for_customers_without_a_login():
+    bangla, english = make_customer(name="রহিম উদ্দিন"), make_customer(name="Karim")
+    customer_update(actor=None, customer=bangla, language="bn")
+    assert bangla.user_id is None
+    services.notify_customers_bulk(Event.SUSPENDED, [(c, SUSPENDED_CONTEXT, c) for c in (bangla, english)])
+    languages = dict(Message.objects.filter(channel="sms").values_list("customer_id", "language"))
+    assert languages == {bangla.pk: "bn", english.pk: "en"}
 
 
 # Wired events -------------------------------------------------------------------------------------------

@@ -321,6 +321,7 @@ class CustomerSpec:
     email: str = ""
     national_id: str = ""
     reseller: str = ""  # reseller login username
+    language: str = ""  # of their messages and documents ("" = English)
     subscriptions: list[SubscriptionSpec] = field(default_factory=list)
     plan: str = ACTIVE
 
@@ -473,6 +474,9 @@ class DemoData:
             email=self.email(rng, first, last) if rng.random() < 0.35 else "",
             national_id=self.national_id(rng) if rng.random() < 0.4 else "",
             plan=plan,
+            # A third want their SMS and invoices in Bangla (from the index: the generator's sequence,
+            # and so an existing demo database, stays as it was).
+            language="bn" if index % 3 == 1 else "",
         )
         if index == 0:
             spec.email = spec.email or self.email(rng, first, last)
@@ -738,6 +742,7 @@ class Command(BaseCommand):
                 longitude=spec.longitude,
                 reseller=self.resellers[spec.reseller] if spec.reseller else None,
                 customer_since=spec.customer_since,
+                language=spec.language,
             )
             self.created["customers"] += 1
             for sub_spec in spec.subscriptions:
