@@ -126,6 +126,20 @@ def _close(referral: Referral, status: str, note: str) -> None:
     audit_record(actor=None, action=f"referral.{status}", obj=referral, reason=note)
 
 
+def referrals_expire(*, now=None) -> int:
+    """The daily job: referrals whose friend signed up but has not paid within the expiry are closed
+    as expired, so staff's lists and counts say so (a payment after expiry already earns nothing)."""
+    now = now or timezone.now()
+    expired = 0
+    for referral in Referral.objects.filter(status=Referral.Status.SIGNED_UP, expires_at__lt=now).order_by("id").iterator():
+        with transaction.atomic():
+            locked = Referral.objects.select_for_update().filter(pk=referral.pk, status=Referral.Status.SIGNED_UP).first()
+            if locked is not None:
+                _close(locked, Referral.Status.EXPIRED, _("No first payment before the referral expired."))
+                expired += 1
+    return expired
+
+
 def payment_landed_on_commit(payment) -> None:
     """Hook for payments.services: check the referral once the payment has committed."""
     payment_id = payment.pk

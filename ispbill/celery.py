@@ -75,6 +75,11 @@ app.conf.beat_schedule = {
         "task": "network.tasks.resume_outage_broadcasts",
         "schedule": crontab(minute="*/5"),
     },
+    # Referrals whose friend signed up but did not pay within Settings → Referrals' expiry.
+    "customers-expire-referrals": {
+        "task": "customers.tasks.expire_referrals",
+        "schedule": crontab(hour=1, minute=15),
+    },
     # Online payments pending longer than SSLCOMMERZ_RECONCILE_AFTER_MINUTES are looked up through the
     # gateway's transaction query API (a lost IPN), stale sessions closed, refunds polled until final.
     "payments-reconcile-online": {

@@ -171,6 +171,21 @@ def test_a_payment_after_the_referral_expired_earns_nothing(referrer, django_cap
     assert _credits(referrer) == []
 
 
+def test_the_daily_job_closes_referrals_past_their_expiry_once(referrer):
+    from customers.tasks import expire_referrals
+
+    referrals.referral_settings_update(actor=None, expiry_days=30)
+    stale, _friend = _join(referrer)
+    fresh, _other = _join(referrer, phone="01811222444", name="Rina Begum")
+    Referral.objects.filter(pk=stale.pk).update(expires_at=timezone.now() - timedelta(days=1))
+
+    assert expire_referrals() == 1
+    assert expire_referrals() == 0
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stale.status == Referral.Status.EXPIRED and fresh.status == Referral.Status.SIGNED_UP
+
+
 def test_turned_off_program_credits_nothing(referrer, django_capture_on_commit_callbacks):
     referrals.referral_settings_update(actor=None, is_enabled=False)
     _, friend = _join(referrer)
