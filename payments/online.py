@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from billing.models import Invoice, LedgerEntry
 from billing.selectors import amount_open, available_credit, current_billing_settings, open_invoices
 from billing.services import account_lock, credit_apply, ledger_post
 from billing.vat import vat_line
+from customers import referrals
 from customers.models import Customer, Subscription
 from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, to_money
@@ -594,6 +596,17 @@ def _post_refund(*, actor, gp: GatewayPayment, refund: GatewayRefund) -> None:
         _recompute_paid_through(invoice_ids=touched)
 
 
+def _reverse_referral_credit_if_refunded_in_full(*, actor, gp: GatewayPayment) -> None:
+    """A first payment the gateway has given back in full never paid for anything: the referral credit
+    it earned the referrer is reversed, as for a reversed payment. A part refund leaves it."""
+    refunded = GatewayRefund.objects.filter(gateway_payment=gp, status=GatewayRefund.Status.REFUNDED).aggregate(
+        total=Sum("amount"))["total"] or ZERO
+    if gp.payment_id and refunded >= gp.amount:
+        referrals.referral_payment_reversed(
+            actor=actor, payment=gp.payment, reason=_("refunded in full through the gateway"),
+        )
+
+
 def refund_poll(*, refund: GatewayRefund) -> GatewayRefund:
     """Ask the gateway how a refund stands; a refund it cancelled is undone in the ledger by a new entry."""
     try:
@@ -607,6 +620,8 @@ def refund_poll(*, refund: GatewayRefund) -> GatewayRefund:
         refund.last_polled_at = timezone.now()
         if refund.status == GatewayRefund.Status.PROCESSING and status == "refunded":
             refund.status, refund.finished_at = GatewayRefund.Status.REFUNDED, timezone.now()
+            refund.save(update_fields=["status", "finished_at"])
+            _reverse_referral_credit_if_refunded_in_full(actor=None, gp=refund.gateway_payment)
         elif refund.status == GatewayRefund.Status.PROCESSING and status in ("cancelled", "failed"):
             refund.status, refund.finished_at = GatewayRefund.Status.FAILED, timezone.now()
             gp = refund.gateway_payment

@@ -273,6 +273,40 @@ def test_refund_in_part_enters_the_ledger_reopens_the_invoice_and_is_polled_unti
     assert gp.refunds.count() == 1
 
 
+def _referred_friend():
+    from customers import referrals
+    from customers.services import lead_convert
+    from tests.factories import admin_user
+
+    referrer = make_customer(name="Karim Ahmed")
+    referral = referrals.referral_signup(code=referrer.referral_code, name="Salma Akter", phone="01811222999",
+                                         area=referrer.area, address="House 5, Road 7")
+    friend = lead_convert(actor=admin_user(), lead=referral.lead, area=referrer.area, address="House 5, Road 7")
+    return referrer, friend
+
+
+@pytest.mark.parametrize("refunded,credit_stays", [("500.00", False), ("200.00", True)])
+def test_a_first_payment_refunded_in_full_takes_back_the_referral_credit_a_part_refund_does_not(gateway, admin, refunded, credit_stays):
+    from customers.models import ReferralCredit
+
+    referrer, friend = _referred_friend()
+    charge(friend, "500.00")
+    gp = start(friend)
+    pay_at_gateway(gp.gateway_url)
+    gp.refresh_from_db()
+    credit = ReferralCredit.objects.get(payment=gp.payment)
+    assert account_balance(customer_id=referrer.pk) == -credit.amount
+
+    refund = online.online_refund_start(actor=admin, gp=gp, amount=refunded, reason="Customer changed their mind")
+    while online.refund_poll(refund=refund).status == "processing":
+        pass
+
+    credit.refresh_from_db()
+    assert (credit.reversal_entry_id is None) == credit_stays
+    assert account_balance(customer_id=referrer.pk) == (-credit.amount if credit_stays else D("0.00"))
+    assert ledger_ok()
+
+
 def test_our_client_against_the_emulator_raises_on_refusal_and_on_a_dead_host(gateway):
     client = online.gateway_client()
     with pytest.raises(online.sslcommerz.GatewayRefused):
