@@ -26,8 +26,8 @@ def outage_list(request):
     if status not in Outage.Status.values:
         status = ""
     return render(request, "network/outage_list.html", {
-        "outages": outages.outage_list(status=status)[:200],
-        "suggested": outages.outage_list(status=Outage.Status.SUGGESTED)[:20] if not status else [],
+        "outages": outages.outages_visible_to(request.user, status=status)[:200],
+        "suggested": outages.outages_visible_to(request.user, status=Outage.Status.SUGGESTED)[:20] if not status else [],
         "status": status, "statuses": Outage.Status.choices,
     })
 
@@ -46,10 +46,11 @@ def outage_create(request):
     return render(request, "network/outage_form.html", {"form": form, "confirming": None})
 
 
-def _detail_context(outage: Outage, **forms) -> dict:
+def _detail_context(outage: Outage, user, **forms) -> dict:
     progress = outages.outage_progress(outage)
     return {
         "outage": outage,
+        "can_change": outages.outage_changeable_by(outage, user),
         "progress": progress,
         "in_progress": any(item.in_progress for item in progress),
         "updates": outage.updates.select_related("created_by"),
@@ -64,8 +65,8 @@ def _detail_context(outage: Outage, **forms) -> dict:
 @vary_on_headers("HX-Request")
 @staff_permission_required("network.view_outage")
 def outage_detail(request, pk: int):
-    outage = outages.outage_get(pk=pk)
-    context = _detail_context(outage)
+    outage = outages.outage_get_for_staff(user=request.user, pk=pk)
+    context = _detail_context(outage, request.user)
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, f"{DETAIL_TEMPLATE}#broadcast-progress", context)
     return render(request, DETAIL_TEMPLATE, context)
@@ -73,7 +74,7 @@ def outage_detail(request, pk: int):
 
 @staff_permission_required("network.change_outage")
 def outage_confirm(request, pk: int):
-    outage = outages.outage_get(pk=pk)
+    outage = outages.outage_get_for_staff(user=request.user, pk=pk, to_change=True)
     if outage.status != Outage.Status.SUGGESTED:
         messages.error(request, _("Only a suggested outage can be confirmed."))
         return redirect("staff:outage-detail", outage.pk)
@@ -94,7 +95,7 @@ def outage_confirm(request, pk: int):
 
 
 def _post(request, pk: int, form_class, form_key: str, action, success: str):
-    outage = outages.outage_get(pk=pk)
+    outage = outages.outage_get_for_staff(user=request.user, pk=pk, to_change=True)
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -104,7 +105,7 @@ def _post(request, pk: int, form_class, form_key: str, action, success: str):
         else:
             messages.success(request, success)
             return redirect("staff:outage-detail", outage.pk)
-    return render(request, DETAIL_TEMPLATE, _detail_context(outage, **{form_key: form}), status=422)
+    return render(request, DETAIL_TEMPLATE, _detail_context(outage, request.user, **{form_key: form}), status=422)
 
 
 @require_POST

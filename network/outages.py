@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Area, Customer, Subscription
 from customers.selectors import scope_to_branches
+from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.audit import audit_record
 from ispbill.notify.models import Message
 from ispbill.notify.services import notify_customers_bulk
@@ -305,15 +306,49 @@ def router_came_back(*, router: Router, now: datetime) -> int:
 # Reads ----------------------------------------------------------------------------------------------
 
 
-def outage_list(*, status: str = "") -> QuerySet[Outage]:
-    outages = Outage.objects.prefetch_related("areas", "routers").select_related("declared_by")
+def _touching_branches(queryset: QuerySet[Outage], user) -> QuerySet[Outage]:
+    """Outages over an area or a router of the user's branches (all of them for all-branch staff)."""
+    branch_ids = user_branch_ids(user)
+    if branch_ids is None:
+        return queryset
+    # A router of no branch is everyone's (as in routers_visible_to).
+    touching = Outage.objects.filter(
+        Q(areas__branch__in=branch_ids) | Q(routers__branch__in=branch_ids) | Q(routers__isnull=False, routers__branch__isnull=True)
+        | Q(down_period__router__branch__in=branch_ids) | Q(down_period__isnull=False, down_period__router__branch__isnull=True)
+    ).values("pk")
+    return queryset.filter(pk__in=touching)
+
+
+def outages_visible_to(user, *, status: str = "") -> QuerySet[Outage]:
+    outages = _touching_branches(Outage.objects.prefetch_related("areas", "routers").select_related("declared_by"), user)
     if status:
         outages = outages.filter(status=status)
     return outages
 
 
-def outage_get(*, pk: int) -> Outage:
-    return get_object_or_404(Outage.objects.select_related("declared_by", "down_period__router"), pk=pk)
+def outage_changeable_by(outage: Outage, user) -> bool:
+    """May this user confirm, update, restore or dismiss the outage (permission and branches)?"""
+    if not user.has_perm("network.change_outage"):
+        return False
+    branch_ids = user_branch_ids(user)
+    if branch_ids is None:
+        return True
+    covered = set(outage.areas.values_list("branch_id", flat=True)) | set(outage.routers.values_list("branch_id", flat=True))
+    if outage.down_period_id:
+        covered.add(outage.down_period.router.branch_id)
+    covered.discard(None)  # a router of no branch is everyone's
+    return covered <= branch_ids
+
+
+def outage_get_for_staff(*, user, pk: int, to_change: bool = False) -> Outage:
+    """An outage the user may see (404 otherwise); to change it — confirm, update, restore, dismiss,
+    each of which speaks to its customers — everything it covers must lie in the user's branches."""
+    outage = get_object_or_404(
+        _touching_branches(Outage.objects.select_related("declared_by", "down_period__router"), user), pk=pk
+    )
+    if to_change and not outage_changeable_by(outage, user):
+        raise PermissionDenied(_("This outage covers other branches too; staff of every branch it covers must act on it."))
+    return outage
 
 
 def active_outages_for_customer(customer) -> list[Outage]:

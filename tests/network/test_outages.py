@@ -306,3 +306,35 @@ def test_demo_outages_are_seeded_once_with_history_and_sent_messages(town):
     count = Outage.objects.count()
     call_command("seed_outages")  # idempotent: nothing added the second time
     assert Outage.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_branch_staff_see_and_act_on_their_branches_outages_only(town, client, django_capture_on_commit_callbacks):
+    from tests.factories import UserFactory
+
+    other_branch = BranchFactory(name="Uttara")
+    elsewhere_area = AreaFactory(branch=other_branch, name="Sector 7")
+    ours = declare(django_capture_on_commit_callbacks, areas=[town["areas"][0]])
+    theirs = declare(django_capture_on_commit_callbacks, title="Uttara fibre cut", areas=[elsewhere_area])
+    shared = declare(django_capture_on_commit_callbacks, title="Backbone down", areas=[town["areas"][1], elsewhere_area])
+    agent = UserFactory(roles=["Admin"], branch_scope=[town["areas"][0].branch])
+    client.force_login(agent)
+
+    listed = client.get(reverse("staff:outage-list")).content.decode()
+    assert "Fibre cut" in listed and "Backbone down" in listed and "Uttara fibre cut" not in listed
+    assert client.get(reverse("staff:outage-detail", args=[theirs.pk])).status_code == 404
+    shared_page = client.get(reverse("staff:outage-detail", args=[shared.pk]))
+    assert shared_page.status_code == 200 and reverse("staff:outage-restore", args=[shared.pk]) not in shared_page.content.decode()
+    assert reverse("staff:outage-restore", args=[ours.pk]) in client.get(reverse("staff:outage-detail", args=[ours.pk])).content.decode()
+
+    # Restoring speaks to every customer it covers: not for an outage reaching another branch.
+    restore = {"restored_at": "", "note": "Back up"}  # empty: now
+    assert client.post(reverse("staff:outage-restore", args=[shared.pk]), restore).status_code == 403
+    assert client.post(reverse("staff:outage-restore", args=[theirs.pk]), restore).status_code == 404
+    shared.refresh_from_db()
+    theirs.refresh_from_db()
+    assert shared.status == theirs.status == Outage.Status.ACTIVE
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("staff:outage-restore", args=[ours.pk]), restore).status_code == 302
+    ours.refresh_from_db()
+    assert ours.status == Outage.Status.RESTORED
