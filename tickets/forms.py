@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ispbill.core.forms import MarkInvalidMixin
+from ispbill.core.forms import FilterSelect, MarkInvalidMixin
 
 from .models import Category, Priority, Ticket
 from .services import ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES
@@ -76,22 +76,20 @@ class InboxFilterForm(forms.Form):
     VIEWS = [("", _("All")), ("mine", _("Mine")), ("unassigned", _("Unassigned")), ("breached", _("Overdue / breached"))]
     STATUSES = [("", _("Unfinished")), *Ticket.Status.choices, ("all", _("Any status"))]
 
-    view = forms.ChoiceField(label=_("Show"), choices=VIEWS, required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=STATUSES, required=False)
-    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, required=False, empty_label=_("All branches"))
-    area = forms.ModelChoiceField(label=_("Area"), queryset=None, required=False, empty_label=_("All areas"))
-    category = forms.ChoiceField(label=_("Category"), choices=[("", _("All categories"))] + Category.choices, required=False)
-    priority = forms.ChoiceField(label=_("Priority"), choices=[("", _("All priorities"))] + Priority.choices, required=False)
+    view = forms.ChoiceField(label=_("Show"), choices=VIEWS, required=False, widget=FilterSelect)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUSES, required=False, widget=FilterSelect)
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, required=False, empty_label=_("All branches"), widget=FilterSelect)
+    area = forms.ModelChoiceField(label=_("Area"), queryset=None, required=False, empty_label=_("All areas"), widget=FilterSelect)
+    category = forms.ChoiceField(label=_("Category"), choices=[("", _("All categories"))] + Category.choices, required=False,
+                                 widget=FilterSelect)
+    priority = forms.ChoiceField(label=_("Priority"), choices=[("", _("All priorities"))] + Priority.choices, required=False,
+                                 widget=FilterSelect)
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
     def __init__(self, *args, branches, areas, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = branches
         self.fields["area"].queryset = areas
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.Select):
-                # One template for the whole <select>: Django's default renders a template per option.
-                field.widget.template_name = "customers/customer_select_widget.html"
 
     def filters(self) -> dict:
         if not self.is_valid():

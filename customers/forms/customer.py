@@ -3,43 +3,16 @@ from itertools import groupby
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, Package
 from customers.selectors import DEFAULT_CUSTOMER_SORT
-from ispbill.core.forms import MarkInvalidMixin
+from ispbill.core.forms import FilterSelect, MarkInvalidMixin
 from ispbill.core.phone import display_phone
 from ispbill.notify.events import Language
 
 class OneTemplateSelect(forms.Select):
     template_name = "customers/customer_select_widget.html"
-
-
-class FilterSelect(OneTemplateSelect):
-    """The same <select>, built in Python: the customer list draws six of them on every search
-    keystroke, and the template engine spent more time on them than on the 25 result rows."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        # Attributes as django/forms/widgets/attrs.html writes them, in the same order.
-        attrs = "".join(
-            f" {escape(key)}" if attr_value is True else f' {escape(key)}="{escape(attr_value)}"'
-            for key, attr_value in widget["attrs"].items()
-            if attr_value is not False
-        )
-        parts = [f'<select name="{escape(widget["name"])}"{attrs}>']
-        for group_name, group_choices, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'<optgroup label="{escape(group_name)}">')
-            for option in group_choices:
-                selected = " selected" if option["selected"] else ""
-                parts.append(f'<option value="{escape(option["value"])}"{selected}>{escape(option["label"])}</option>')
-            if group_name:
-                parts.append("</optgroup>")
-        parts.append("</select>")
-        return mark_safe("".join(parts))
 
 
 SORT_LABELS = {

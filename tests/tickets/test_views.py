@@ -113,6 +113,26 @@ def test_inbox_filters_mine_unassigned_breached_and_searches(staff_client, admin
     assert 'id="ticket-results"' in partial and "<html" not in partial
 
 
+def test_inbox_rows_escape_what_customers_type_and_say_what_is_due(staff_client, admin):
+    customer = make_customer(name="Rahim <b>Uddin</b>")
+    hostile = raise_ticket(customer, subject="<script>alert(1)</script>", assignee=admin)
+    late = raise_ticket(customer, subject="Late one", now=dhaka(2026, 1, 4, 9, 0))
+    page = staff_client.get(reverse("staff:ticket-list"), HTTP_HX_REQUEST="true").content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Rahim &lt;b&gt;Uddin&lt;/b&gt;" in page
+    assert f'<a href="{reverse("staff:ticket-detail", args=[hostile.pk])}"><strong>{hostile.number}</strong></a>' in page
+    row = page.split(f'id="ticket-{hostile.pk}"')[1].split("</tr>")[0]
+    assert admin.username in row and "reply by" in row and "SLA breached" not in row
+    late_row = page.split(f'id="ticket-{late.pk}"')[0].rsplit("<tr", 1)[1] + page.split(f'id="ticket-{late.pk}"')[1].split("</tr>")[0]
+    assert 'class="ticket-breached"' in late_row and "SLA breached" in late_row
+    assert f'name="tickets" value="{late.pk}"' in late_row
+
+
+def test_an_empty_inbox_says_so(staff_client):
+    page = staff_client.get(reverse("staff:ticket-list"), HTTP_HX_REQUEST="true").content.decode()
+    assert "No tickets match." in page
+
+
 def test_inbox_pages_by_keyset(staff_client, settings):
     customer = make_customer()
     tickets = [raise_ticket(customer, subject=f"T{n}") for n in range(30)]
