@@ -417,9 +417,15 @@ def customers_for_export(queryset: QuerySet[Customer], *, sort: str) -> Iterator
     return rows.iterator(chunk_size=CUSTOMER_EXPORT_CHUNK)
 
 
-def customer_filter_choices(*, user) -> dict:
-    """Choices for the list's filters: areas grouped by branch (in the user's scope) and packages."""
+def area_filter_choices(*, user) -> dict:
+    """Areas in the user's scope (id, name, branch id, branch name; by branch) and their branches, as
+    plain values: a list's filter draws them on every keystroke, and model instances cost more."""
     areas = list(areas_visible_to(user).values_list("id", "name", "branch_id", "branch__name"))
     branches = {branch_id: branch_name for _, _, branch_id, branch_name in areas}
+    return {"areas": areas, "branches": sorted(branches.items(), key=lambda item: item[1])}
+
+
+def customer_filter_choices(*, user) -> dict:
+    """Choices for the list's filters: areas grouped by branch (in the user's scope) and packages."""
     packages = list(Package.objects.order_by("name").values_list("id", "name", "is_active"))
-    return {"areas": areas, "branches": sorted(branches.items(), key=lambda item: item[1]), "packages": packages}
+    return {**area_filter_choices(user=user), "packages": packages}

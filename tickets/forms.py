@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from customers.forms.customer import grouped_area_choices
 from ispbill.core.forms import FilterSelect, MarkInvalidMixin
 
 from .models import Category, Priority, Ticket
@@ -78,25 +79,26 @@ class InboxFilterForm(forms.Form):
 
     view = forms.ChoiceField(label=_("Show"), choices=VIEWS, required=False, widget=FilterSelect)
     status = forms.ChoiceField(label=_("Status"), choices=STATUSES, required=False, widget=FilterSelect)
-    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, required=False, empty_label=_("All branches"), widget=FilterSelect)
-    area = forms.ModelChoiceField(label=_("Area"), queryset=None, required=False, empty_label=_("All areas"), widget=FilterSelect)
+    branch = forms.TypedChoiceField(label=_("Branch"), coerce=int, empty_value=None, required=False, widget=FilterSelect)
+    area = forms.TypedChoiceField(label=_("Area"), coerce=int, empty_value=None, required=False, widget=FilterSelect)
     category = forms.ChoiceField(label=_("Category"), choices=[("", _("All categories"))] + Category.choices, required=False,
                                  widget=FilterSelect)
     priority = forms.ChoiceField(label=_("Priority"), choices=[("", _("All priorities"))] + Priority.choices, required=False,
                                  widget=FilterSelect)
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
-    def __init__(self, *args, branches, areas, **kwargs):
+    def __init__(self, *args, choices: dict, **kwargs):
+        """`choices` from `customers.selectors.area_filter_choices`, already limited to the user's branches."""
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches
-        self.fields["area"].queryset = areas
+        self.fields["branch"].choices = [("", _("All branches")), *choices["branches"]]
+        self.fields["area"].choices = [("", _("All areas")), *grouped_area_choices(choices["areas"])]
 
     def filters(self) -> dict:
         if not self.is_valid():
             return {}
         data = self.cleaned_data
         return {
-            "view": data["view"], "status": data["status"], "branch": data["branch"], "area": data["area"],
+            "view": data["view"], "status": data["status"], "branch_id": data["branch"], "area_id": data["area"],
             "category": data["category"], "priority": data["priority"], "query": data["q"],
         }
 

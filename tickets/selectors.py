@@ -96,7 +96,8 @@ class InboxPage:
 
 
 def ticket_inbox(
-    *, user, view: str = "", status: str = "", area=None, branch=None, category: str = "", priority: str = "",
+    *, user, view: str = "", status: str = "", area_id: int | None = None, branch_id: int | None = None,
+    category: str = "", priority: str = "",
     query: str = "", after: int | None = None, before: int | None = None, size: int = 25, now: datetime | None = None,
 ) -> InboxPage:
     """A page of the inbox, newest first, by keyset on id: the same cost on page 1 and page 8,000.
@@ -116,10 +117,10 @@ def ticket_inbox(
         tickets = tickets.filter(assignee__isnull=True)
     elif view == "breached":
         tickets = tickets.filter(breached_q(now))
-    if area is not None:
-        tickets = tickets.filter(area=area)
-    if branch is not None:
-        tickets = tickets.filter(branch=branch)
+    if area_id is not None:
+        tickets = tickets.filter(area_id=area_id)
+    if branch_id is not None:
+        tickets = tickets.filter(branch_id=branch_id)
     if category:
         tickets = tickets.filter(category=category)
     if priority:

@@ -25,6 +25,14 @@ SORT_LABELS = {
 }
 
 
+def grouped_area_choices(areas) -> list:
+    """`area_filter_choices` areas as one option group per branch (they come ordered by branch)."""
+    return [
+        (branch_name, [(pk, name) for pk, name, _branch_id, _branch_name in group])
+        for branch_name, group in groupby(areas, key=lambda area: area[3])
+    ]
+
+
 class CustomerFilterForm(MarkInvalidMixin, forms.Form):
     """The customer list's search, filters and sort: the same parameters drive the list and the export.
 
@@ -55,10 +63,7 @@ class CustomerFilterForm(MarkInvalidMixin, forms.Form):
         self.fields["package"].choices = [("", _("Any package"))] + [
             (pk, name if active else _("%(name)s (retired)") % {"name": name}) for pk, name, active in choices["packages"]
         ]
-        self.fields["area"].choices = [("", _("Any area"))] + [
-            (branch_name, [(pk, name) for pk, name, _branch_id, _branch_name in areas])
-            for branch_name, areas in groupby(choices["areas"], key=lambda area: area[3])
-        ]
+        self.fields["area"].choices = [("", _("Any area")), *grouped_area_choices(choices["areas"])]
         self.fields["branch"].choices = [("", _("Any branch")), *choices["branches"]]
         # One branch in scope: filtering by it changes nothing.
         self.show_branch = len(choices["branches"]) > 1

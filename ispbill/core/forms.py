@@ -1,6 +1,7 @@
+from html import escape
+
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 
@@ -9,24 +10,36 @@ class FilterSelect(forms.Select):
     search keystroke, and the template engine spent more time on their options than on the results."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        # Straight from the choices: Django's get_context builds a dict of attributes per option.
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            attrs["multiple"] = True
+        chosen = set(self.format_value(value))
         # Attributes as django/forms/widgets/attrs.html writes them, in the same order.
-        attrs = "".join(
-            f" {escape(key)}" if attr_value is True else f' {escape(key)}="{escape(attr_value)}"'
-            for key, attr_value in widget["attrs"].items()
+        parts = [f'<select name="{escape(name)}"']
+        parts += (
+            f" {escape(key)}" if attr_value is True else f' {escape(key)}="{escape(str(attr_value))}"'
+            for key, attr_value in attrs.items()
             if attr_value is not False
         )
-        parts = [f'<select name="{escape(widget["name"])}"{attrs}>']
-        for group_name, group_choices, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'<optgroup label="{escape(group_name)}">')
-            for option in group_choices:
-                selected = " selected" if option["selected"] else ""
-                parts.append(f'<option value="{escape(option["value"])}"{selected}>{escape(option["label"])}</option>')
-            if group_name:
+        parts.append(">")
+        has_selected = False
+        for option_value, option_label in self.choices:
+            if isinstance(option_label, (list, tuple)):
+                parts.append(f'<optgroup label="{escape(str(option_value))}">')
+                for sub_value, sub_label in option_label:
+                    has_selected = self._option(parts, sub_value, sub_label, chosen, has_selected)
                 parts.append("</optgroup>")
+            else:
+                has_selected = self._option(parts, option_value, option_label, chosen, has_selected)
         parts.append("</select>")
         return mark_safe("".join(parts))
+
+    def _option(self, parts: list, value, label, chosen: set, has_selected: bool) -> bool:
+        value = "" if value is None else str(value)
+        selected = (not has_selected or self.allow_multiple_selected) and value in chosen
+        parts.append(f'<option value="{escape(value)}"{" selected" if selected else ""}>{escape(str(label))}</option>')
+        return has_selected or selected
 
 
 class MarkInvalidMixin:

@@ -128,6 +128,29 @@ def test_inbox_rows_escape_what_customers_type_and_say_what_is_due(staff_client,
     assert f'name="tickets" value="{late.pk}"' in late_row
 
 
+def test_inbox_filters_by_area_and_branch_and_offers_only_areas_in_scope(client):
+    branch_a, branch_b = BranchFactory(code="FA", name="Alpha"), BranchFactory(code="FB", name="Beta")
+    mirpur, uttara = AreaFactory(branch=branch_a, name="Mirpur"), AreaFactory(branch=branch_a, name="Uttara")
+    banani = AreaFactory(branch=branch_b, name="Banani")
+    in_mirpur = raise_ticket(make_customer(area=mirpur))
+    in_uttara = raise_ticket(make_customer(area=uttara))
+    in_banani = raise_ticket(make_customer(area=banani))
+    client.force_login(UserFactory(roles=["Support"], branch_scope=[branch_a]))
+    url = reverse("staff:ticket-list")
+
+    def numbers(**params):
+        page = client.get(url, params).content.decode()
+        return {t.number for t in (in_mirpur, in_uttara, in_banani) if t.number in page}
+
+    assert numbers(area=mirpur.pk) == {in_mirpur.number}
+    assert numbers(branch=branch_a.pk) == {in_mirpur.number, in_uttara.number}
+    page = client.get(url).content.decode()
+    assert f'<optgroup label="Alpha"><option value="{mirpur.pk}">Mirpur</option><option value="{uttara.pk}">Uttara</option></optgroup>' in page
+    assert "Banani" not in page
+    # An area outside one's branches is not a choice: the filter is dropped, the scope still holds.
+    assert numbers(area=banani.pk) == {in_mirpur.number, in_uttara.number}
+
+
 def test_an_empty_inbox_says_so(staff_client):
     page = staff_client.get(reverse("staff:ticket-list"), HTTP_HX_REQUEST="true").content.decode()
     assert "No tickets match." in page

@@ -1,7 +1,10 @@
 from django import template
 from django.urls import reverse
-from django.utils import dateformat, timezone
-from django.utils.html import escape, format_html
+from html import escape
+
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -40,6 +43,15 @@ def inbox_rows(tickets, may_assign: bool):
         "breached": _("SLA breached"), "paused": _("paused"), "reply_by": _("reply by"), "resolve_by": _("resolve by"),
     }
     text = {key: escape(value) for key, value in text.items()}
+    months = {}
+
+    def when(moment) -> str:
+        # "j M, H:i" as the date filter writes it, month names looked up once per page.
+        local = timezone.localtime(moment)
+        if local.month not in months:
+            months[local.month] = escape(str(MONTHS_3[local.month]).title())
+        return f"{local.day} {months[local.month]}, {local:%H:%M}"
+
     rows = []
     for ticket in tickets:
         number = escape(ticket.number)
@@ -47,9 +59,9 @@ def inbox_rows(tickets, may_assign: bool):
         if ticket.paused_since:
             due = text["paused"]
         elif not ticket.first_response_at and ticket.first_response_due:
-            due = f'{text["reply_by"]} {_when(ticket.first_response_due)}'
+            due = f'{text["reply_by"]} {when(ticket.first_response_due)}'
         elif ticket.resolution_due and ticket.status not in ("resolved", "closed"):
-            due = f'{text["resolve_by"]} {_when(ticket.resolution_due)}'
+            due = f'{text["resolve_by"]} {when(ticket.resolution_due)}'
         else:
             due = "—"
         assignee = escape(ticket.assignee.username) if ticket.assignee_id else "—"
@@ -64,14 +76,11 @@ def inbox_rows(tickets, may_assign: bool):
             f'<strong>{number}</strong></a>{breached}<br><small>{escape(ticket.subject)}</small></td>'
             f'<td data-label="{text["customer"]}" class="wrap">{escape(ticket.customer.name)}<br><small class="muted">'
             f'{escape(ticket.customer.account_number)} · {escape(ticket.area.name)}</small></td>'
-            f'<td data-label="{text["category"]}">{escape(ticket.category_text)}</td>'
-            f'<td data-label="{text["priority"]}"><span class="badge badge-priority-{escape(ticket.priority)}">{escape(ticket.priority_text)}</span></td>'
-            f'<td data-label="{text["status"]}"><span class="badge badge-ticket-{escape(ticket.status)}">{escape(ticket.status_text)}</span></td>'
+            f'<td data-label="{text["category"]}">{escape(str(ticket.category_text))}</td>'
+            f'<td data-label="{text["priority"]}"><span class="badge badge-priority-{escape(ticket.priority)}">{escape(str(ticket.priority_text))}</span></td>'
+            f'<td data-label="{text["status"]}"><span class="badge badge-ticket-{escape(ticket.status)}">{escape(str(ticket.status_text))}</span></td>'
             f'<td data-label="{text["assignee"]}">{assignee}</td>'
             f'<td data-label="{text["due"]}" class="small">{due}</td></tr>'
         )
     return mark_safe("\n".join(rows))
 
-
-def _when(moment) -> str:
-    return escape(dateformat.format(timezone.localtime(moment), "j M, H:i"))

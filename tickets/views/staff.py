@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from customers.selectors import areas_visible_to, branches_visible_to, customer_get_for_staff
+from customers.selectors import area_filter_choices, customer_get_for_staff
 from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
 
@@ -56,9 +56,7 @@ def _int(value) -> int | None:
 @staff_permission_required("tickets.view_ticket")
 @vary_on_headers("HX-Request")
 def ticket_list(request):
-    form = InboxFilterForm(
-        request.GET or None, branches=branches_visible_to(request.user), areas=areas_visible_to(request.user),
-    )
+    form = InboxFilterForm(request.GET or None, choices=area_filter_choices(user=request.user))
     page = selectors.ticket_inbox(
         user=request.user, **form.filters(), after=_int(request.GET.get("after")), before=_int(request.GET.get("before")),
     )
