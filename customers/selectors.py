@@ -72,7 +72,12 @@ def lead_get_for_staff(*, user, pk: int) -> Lead:
 # Non-staff surfaces ------------------------------------------------------------------------------
 
 def portal_subscriptions(*, customer: Customer) -> QuerySet[Subscription]:
-    return subscriptions_for_customer(customer).exclude(status=Subscription.Status.CANCELLED)
+    # Without the router and the login's password: the portal shows neither, and both are stored
+    # encrypted, so loading them decrypts on every page view.
+    return (
+        customer.subscriptions.select_related("package").defer("password")
+        .exclude(status=Subscription.Status.CANCELLED).order_by("status", "id")
+    )
 
 
 def reseller_customers(*, reseller) -> QuerySet[Customer]:

@@ -26,6 +26,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
@@ -126,6 +127,7 @@ def outage_declare(
     )
     _set_scope(outage, areas=areas, routers=routers)
     outage.save(update_fields=["affected_customers"])
+    any_outage_active_forget()
     audit_record(actor=actor, action="outage.declare", obj=outage, after=_summary(outage))
     _broadcast(outage=outage, event=OUTAGE_DECLARED)
     return outage
@@ -147,6 +149,7 @@ def outage_confirm(
     outage.status, outage.declared_at, outage.declared_by = Outage.Status.ACTIVE, timezone.now(), actor
     _set_scope(outage, areas=areas, routers=routers)
     outage.save()
+    any_outage_active_forget()
     audit_record(actor=actor, action="outage.confirm", obj=outage, after=_summary(outage))
     _broadcast(outage=outage, event=OUTAGE_DECLARED)
     return outage
@@ -201,6 +204,7 @@ def outage_restore(*, actor, outage: Outage, restored_at: datetime | None = None
         raise ValidationError({"restored_at": [_("The restoration time is in the future.")]})
     outage.status, outage.restored_at, outage.restoration_note = Outage.Status.RESTORED, restored_at, note.strip()
     outage.save(update_fields=["status", "restored_at", "restoration_note"])
+    any_outage_active_forget()
     audit_record(actor=actor, action="outage.restore", obj=outage, after={"restored_at": restored_at.isoformat()})
     _broadcast(outage=outage, event=OUTAGE_RESTORED)
     return outage
@@ -351,9 +355,31 @@ def outage_get_for_staff(*, user, pk: int, to_change: bool = False) -> Outage:
     return outage
 
 
+# The portal asks on every page whether the customer is in an outage, and nearly always nothing is
+# active anywhere: that answer is kept for a short while and forgotten when an outage starts or ends.
+ANY_ACTIVE_CACHE_KEY = "network:outage-any-active"
+ANY_ACTIVE_CACHE_SECONDS = 30
+
+
+def any_outage_active() -> bool:
+    active = cache.get(ANY_ACTIVE_CACHE_KEY)
+    if active is None:
+        active = Outage.objects.filter(status=Outage.Status.ACTIVE).exists()
+        cache.set(ANY_ACTIVE_CACHE_KEY, active, ANY_ACTIVE_CACHE_SECONDS)
+    return active
+
+
+def any_outage_active_forget() -> None:
+    """After the transaction that started or ended an outage commits (a reader in between may have
+    cached the old answer; it lasts no longer than ANY_ACTIVE_CACHE_SECONDS)."""
+    transaction.on_commit(lambda: cache.delete(ANY_ACTIVE_CACHE_KEY), robust=True)
+
+
 def active_outages_for_customer(customer) -> list[Outage]:
     """Active outages over the customer's area or a router one of their current subscriptions is on
-    (one query; the portal shows it on every page)."""
+    (one query when any outage is active, none otherwise; the portal shows it on every page)."""
+    if not any_outage_active():
+        return []
     routers = Subscription.objects.filter(customer=customer, status__in=CURRENT).values("router_id")
     return list(
         Outage.objects.filter(status=Outage.Status.ACTIVE)

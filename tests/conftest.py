@@ -32,11 +32,15 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_gateway_config():
-    """The gateway store read by an earlier test is of a database that test rolled back."""
+def _fresh_cached_reads():
+    """Values cached by an earlier test are of a database that test rolled back."""
+    from django.core.cache import cache
+
+    from network.outages import ANY_ACTIVE_CACHE_KEY
     from payments.online import gateway_config_forget
 
     gateway_config_forget()
+    cache.delete(ANY_ACTIVE_CACHE_KEY)
 
 
 @pytest.fixture

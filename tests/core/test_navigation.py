@@ -41,3 +41,27 @@ def test_labels_and_addresses_are_escaped_and_follow_the_language():
         bangla = str(sidenav(lazy))
     assert "Invoices" not in bangla and 'aria-current="page"' in bangla
     assert "Invoices" in str(sidenav(lazy))
+
+
+def test_portal_tabs_keep_two_and_the_current_page_in_the_row_and_the_rest_under_more():
+    from ispbill.core.templatetags.navigation import portal_tabs
+
+    items = [{"label": name, "url": f"/portal/{name.lower()}/", "active": name == "Usage"}
+             for name in ("Overview", "Invoices", "Payments", "Usage", "Tickets")]
+    html = str(portal_tabs(items))
+    row, more = html.split('<li class="tab-more">')
+    assert '<li><a href="/portal/overview/">Overview</a></li><li><a href="/portal/invoices/">Invoices</a></li>' in row
+    assert '<li class="tab-extra"><a href="/portal/payments/">Payments</a></li>' in row
+    assert '<li><a href="/portal/usage/" aria-current="page">Usage</a></li>' in row
+    assert re.findall(r'href="([^"]+)"', more) == ["/portal/payments/", "/portal/tickets/"]
+    assert "<summary>More</summary>" in more
+
+
+def test_the_portal_shows_its_tabs_to_a_signed_in_customer(client):
+    from tests.factories import make_customer
+
+    customer = make_customer(portal_password="portal-pass-1")
+    client.force_login(customer.user)
+    page = client.get(reverse("portal:home")).content.decode()
+    assert f'<a href="{reverse("portal:home")}" aria-current="page">Overview</a>' in page
+    assert reverse("portal:invoice-list") in page and '<li class="tab-more">' in page

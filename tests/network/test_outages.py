@@ -170,6 +170,18 @@ def test_banner_follows_the_router_and_goes_away_on_restoration(town, client, dj
     assert "POP 1 power failure" not in client.get(reverse("portal:home")).content.decode()
 
 
+@pytest.mark.django_db
+def test_a_page_seen_before_the_outage_does_not_hide_it_after(town, client, django_capture_on_commit_callbacks, django_assert_num_queries):
+    customer = town["customers"][("Area A", 0)]
+    client.force_login(customer.user)
+    client.get(reverse("portal:home"))
+    assert outages.any_outage_active() is False
+    with django_assert_num_queries(0):  # remembered: no outage query on the next pages
+        assert outages.active_outages_for_customer(customer) == []
+    declare(django_capture_on_commit_callbacks, title="Fibre cut on Mirpur Road", areas=[town["areas"][0]])
+    assert "Fibre cut on Mirpur Road" in client.get(reverse("portal:home")).content.decode()
+
+
 # Suggestions from the health check ----------------------------------------------------------------
 
 
