@@ -153,6 +153,12 @@ def verify_ipn_signature(payload: Mapping[str, str], store_password: str) -> boo
 # Client ---------------------------------------------------------------------------------------------
 
 
+# Idle connections kept per host: enough for every thread of a worker (gunicorn --threads) to have
+# its own. urllib3 keeps one by default, so concurrent calls opened a new connection each time and
+# logged "Connection pool is full" for every one they then had to drop.
+POOL_CONNECTIONS = 16
+
+
 def http_pool(base_url: str) -> urllib3.PoolManager:
     """A keep-alive connection pool for the gateway's host, through the proxy the environment names
     for it (HTTPS_PROXY / HTTP_PROXY, unless NO_PROXY exempts the host), as `requests` would. Safe to
@@ -160,8 +166,8 @@ def http_pool(base_url: str) -> urllib3.PoolManager:
     parts = urllib3.util.parse_url(base_url)
     proxy = urllib.request.getproxies().get(parts.scheme or "https")
     if proxy and not urllib.request.proxy_bypass(parts.host or ""):
-        return urllib3.ProxyManager(proxy)
-    return urllib3.PoolManager()
+        return urllib3.ProxyManager(proxy, maxsize=POOL_CONNECTIONS)
+    return urllib3.PoolManager(maxsize=POOL_CONNECTIONS)
 
 
 class SSLCommerzClient:
