@@ -1,7 +1,7 @@
 """SSLCommerz IPN throughput and latency: gunicorn (2 workers), PostgreSQL, validation against the emulator.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/7 \\
-        .venv/bin/python bench/ipn.py --rate 120 --seconds 20
+        .venv/bin/python bench/ipn.py --rate 110 --seconds 20
 
 Uses its own database (`ispbill_bench_ipn` unless --db-name, created if missing, migrated) with
 bench/_common.py's customers. Two servers run, as in production:
