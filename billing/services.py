@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Min
 from django.utils import timezone
 
 from customers.models import Customer, Subscription
@@ -40,8 +40,11 @@ class LineSpec:
 def account_lock(*, customer_id: int) -> Account:
     """The customer's account row, created if missing and locked until the transaction ends: every
     change to one customer's money is serialised on it."""
-    Account.objects.get_or_create(customer_id=customer_id)
-    return Account.objects.select_for_update().get(customer_id=customer_id)
+    try:
+        return Account.objects.select_for_update().get(customer_id=customer_id)
+    except Account.DoesNotExist:
+        Account.objects.get_or_create(customer_id=customer_id)
+        return Account.objects.select_for_update().get(customer_id=customer_id)
 
 
 def ledger_post(
@@ -151,21 +154,32 @@ def credit_apply(*, account: Account, actor=None, payment=None) -> list[Allocati
         if invoice.status == Invoice.Status.PAID:
             paid_invoices.append(invoice)
     Allocation.objects.bulk_create(allocations)
-    for invoice in paid_invoices:
-        _advance_paid_through(invoice)
+    _advance_paid_through(paid_invoices)
     return allocations
 
 
-def _advance_paid_through(invoice: Invoice) -> None:
-    """A subscription is paid through the end of a period once every invoice charging it is paid."""
-    for line in invoice.lines.filter(kind__in=InvoiceLine.PERIOD_KINDS, subscription__isnull=False, period_end__isnull=False):
-        unpaid_earlier = InvoiceLine.objects.filter(
-            subscription_id=line.subscription_id, kind__in=InvoiceLine.PERIOD_KINDS,
-            period_end__lte=line.period_end, invoice__status__in=OPEN_STATUSES,
-        ).exists()
-        if not unpaid_earlier:
-            Subscription.objects.filter(pk=line.subscription_id).exclude(paid_through__gte=line.period_end).update(
-                paid_through=line.period_end
+def _advance_paid_through(invoices: list[Invoice]) -> None:
+    """A subscription is paid through the end of a period once every invoice charging it up to then
+    is paid: the latest period end among the newly paid lines that ends before its first still-open one."""
+    if not invoices:
+        return
+    period_lines = InvoiceLine.objects.filter(
+        kind__in=InvoiceLine.PERIOD_KINDS, subscription__isnull=False, period_end__isnull=False
+    )
+    paid_ends: dict[int, list[date]] = {}
+    for subscription_id, period_end in period_lines.filter(invoice__in=invoices).values_list("subscription_id", "period_end"):
+        paid_ends.setdefault(subscription_id, []).append(period_end)
+    first_open_end = dict(
+        period_lines.filter(subscription_id__in=paid_ends, invoice__status__in=OPEN_STATUSES)
+        .values("subscription_id").annotate(first=Min("period_end")).values_list("subscription_id", "first")
+    )
+    for subscription_id, ends in paid_ends.items():
+        blocker = first_open_end.get(subscription_id)
+        reachable = [end for end in ends if blocker is None or end < blocker]
+        if reachable:
+            paid_through = max(reachable)
+            Subscription.objects.filter(pk=subscription_id).exclude(paid_through__gte=paid_through).update(
+                paid_through=paid_through
             )
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min, Sum
+from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,8 +140,9 @@ def _record(*, actor, customer, amount, method, reference, received_at, idempote
 def overdue_left(*, customer_id: int, today: date | None = None) -> bool:
     """Is any invoice of the customer still unpaid after its due date?"""
     today = today or timezone.localdate()
-    invoices = Invoice.objects.filter(customer_id=customer_id, status__in=OPEN_STATUSES)
-    return invoices.filter(status=Invoice.Status.OVERDUE).exists() or invoices.filter(due_date__lt=today).exists()
+    return Invoice.objects.filter(
+        Q(status=Invoice.Status.OVERDUE) | Q(due_date__lt=today), customer_id=customer_id, status__in=OPEN_STATUSES
+    ).exists()
 
 
 def _reactivate_if_settled(*, actor, customer: Customer, payment: Payment) -> list[Subscription]:
@@ -157,8 +158,8 @@ def _reactivate_if_settled(*, actor, customer: Customer, payment: Payment) -> li
         subscription_reactivate(actor=actor, subscription=subscription, reason=f"Payment received: {payment.receipt_number}")
         for subscription in suspended
     ]
-    fee = current_billing_settings().reconnection_fee
-    if reactivated and fee > ZERO:
+    fee = current_billing_settings().reconnection_fee if reactivated else ZERO
+    if fee > ZERO:
         invoice_create(
             actor=actor, customer=customer,
             lines=[LineSpec(kind=InvoiceLine.Kind.FEE, description=_("Reconnection fee"), amount=fee)],

@@ -253,3 +253,44 @@ def test_payment_and_reversal_are_audited(customer, cashier):
     payment_reverse(actor=cashier, payment=payment, reason="Wrong customer")
     actions = list(AuditLog.objects.filter(object_id=str(payment.pk), action__startswith="payment.").order_by("id").values_list("action", "reason"))
     assert actions == [("payment.record", ""), ("payment.reverse", "Wrong customer")]
+
+
+def _months_due(customer, subscription, count):
+    """`count` consecutive monthly invoices from June 2026 on, 1000.00 each, oldest due first."""
+    periods = [Period(date(2026, 6 + i, 1), date(2026, 6 + i, 1) + timedelta(days=29)) for i in range(count)]
+    for i, period in enumerate(periods):
+        charge(customer, "1000.00", days_ago=60 - i, subscription=subscription, period=period)
+    return periods
+
+
+def test_paying_several_months_at_once_moves_paid_through_to_the_last_whole_month(cashier):
+    subscription = make_subscription(activate=True)
+    customer = subscription.customer
+    periods = _months_due(customer, subscription, 4)
+    pay(customer, "2500.00", cashier)  # June and July in full, August half
+    subscription.refresh_from_db()
+    assert subscription.paid_through == periods[1].end
+    pay(customer, "1500.00", cashier)  # the rest of August and all of September
+    subscription.refresh_from_db()
+    assert subscription.paid_through == periods[3].end
+    assert ledger_ok()
+
+
+def test_a_payment_costs_one_more_query_per_extra_invoice_it_pays(cashier, django_capture_on_commit_callbacks):
+    """Paid-through is worked out for all the invoices a payment settles at once, not invoice by invoice."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_to_pay(count):
+        subscription = make_subscription(activate=True)
+        customer = subscription.customer
+        _months_due(customer, subscription, count)
+        with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=False):
+            pay(customer, f"{1000 * count}.00", cashier)
+        subscription.refresh_from_db()
+        assert subscription.paid_through is not None
+        return len(captured)
+
+    queries_to_pay(1)  # the receipt counter and content types are created and cached on first use
+    one, five = queries_to_pay(1), queries_to_pay(5)
+    assert five - one <= 4, (one, five)
