@@ -26,6 +26,8 @@ def test_staff_finds_customer_by_phone_suspends_with_reason_and_sees_it_in_activ
     sign_in_staff(page, admin)
 
     page.get_by_role("link", name="Customers").click()
+    # The search listens for typing once htmx has set it up on load; typing sooner is never heard.
+    page.wait_for_url(re.compile(r"/staff/customers/$"), wait_until="load")
     page.get_by_label("Search").fill("01712-345")
     results = page.locator("#customer-results")
     expect(results).to_contain_text("Shirin Akter")
