@@ -5,6 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from billing.models import Allocation, BillingSettings, Invoice, LedgerEntry
@@ -278,9 +280,6 @@ def test_paying_several_months_at_once_moves_paid_through_to_the_last_whole_mont
 
 def test_a_payment_costs_one_more_query_per_extra_invoice_it_pays(cashier, django_capture_on_commit_callbacks):
     """Paid-through is worked out for all the invoices a payment settles at once, not invoice by invoice."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     def queries_to_pay(count):
         subscription = make_subscription(activate=True)
         customer = subscription.customer
