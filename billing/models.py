@@ -260,6 +260,8 @@ class LedgerEntry(models.Model):
         FEE = "fee", _("Fee")
         ADJUSTMENT = "adjustment", _("Adjustment")
         REVERSAL = "reversal", _("Reversal")
+        CREDIT_NOTE = "credit_note", _("Credit note")
+        OPENING_BALANCE = "opening_balance", _("Opening balance")
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(max_length=16, choices=Kind.choices)

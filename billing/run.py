@@ -58,7 +58,7 @@ from .package_changes import package_changes_apply_due, scheduled_changes_for_ru
 from .periods import months_for_cycle, period_containing
 from .proration import amount_for_days
 from .selectors import OPEN_STATUSES, current_billing_settings
-from .services import credit_apply
+from .ledger import credit_apply
 from .vat import Line, totals, vat_line
 
 logger = logging.getLogger(__name__)
@@ -569,7 +569,7 @@ def _process_chunk(run: BillingRun, first_id: int, last_id: int) -> ChunkResult:
         # Unapplied credit never sits beside an open invoice (credit_apply runs after every credit and
         # check_ledger proves it), so the customers with credit are exactly those whose balance was negative.
         for account_id, customer_id in with_credit:
-            credit_apply(account=Account(pk=account_id, customer_id=customer_id), actor=run.started_by)
+            credit_apply(account=Account(pk=account_id, customer_id=customer_id), actor=run.started_by, today=run_date)
     _suspend_unpaid(run, cfg, first_id, last_id, result)
     return result
 

@@ -43,6 +43,14 @@ def amount_open(*, customer_id: int) -> Decimal:
     return totals["due"]
 
 
+def overdue_exists(*, customer_id: int, today: date | None = None) -> bool:
+    """Is any invoice of the customer still unpaid after its due date?"""
+    today = today or timezone.localdate()
+    return Invoice.objects.filter(
+        Q(status=Invoice.Status.OVERDUE) | Q(due_date__lt=today), customer_id=customer_id, status__in=OPEN_STATUSES
+    ).exists()
+
+
 def available_credit(*, customer_id: int) -> Decimal:
     """Credit not yet applied to an invoice. Every debit is an invoice or offsets a credit, so what is
     open on invoices minus the balance is exactly the money waiting to be applied."""

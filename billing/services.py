@@ -9,8 +9,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Min
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from customers.models import Customer, Subscription
 from ispbill.core.audit import audit_record
@@ -19,9 +20,10 @@ from ispbill.core.numbering import allocate_number
 from ispbill.notify.events import Event
 from ispbill.notify.services import notify_invoices
 
-from .models import Account, Allocation, Invoice, InvoiceLine, LedgerEntry
+from .ledger import account_lock, credit_apply, credit_post, entry_post, invoice_status_for, invoice_void_post
+from .models import Invoice, InvoiceLine, LedgerEntry
 from .periods import Period
-from .selectors import OPEN_STATUSES, available_credit, current_billing_settings
+from .selectors import current_billing_settings, overdue_exists
 from .vat import totals, vat_line
 
 
@@ -37,43 +39,10 @@ class LineSpec:
     period: Period | None = None
 
 
-def account_lock(*, customer_id: int) -> Account:
-    """The customer's account row, created if missing and locked until the transaction ends: every
-    change to one customer's money is serialised on it."""
-    try:
-        return Account.objects.select_for_update().get(customer_id=customer_id)
-    except Account.DoesNotExist:
-        Account.objects.get_or_create(customer_id=customer_id)
-        return Account.objects.select_for_update().get(customer_id=customer_id)
-
-
-def ledger_post(
-    *,
-    account: Account,
-    kind: str,
-    amount: Decimal,
-    effective_date: date,
-    actor=None,
-    invoice: Invoice | None = None,
-    payment=None,
-    reverses: LedgerEntry | None = None,
-    memo: str = "",
-) -> LedgerEntry:
-    """Append one entry and move the cached balance by the same amount; the caller holds the account lock."""
-    amount = to_money(amount)
-    if amount == ZERO:
-        raise ValueError("a ledger entry must move money")
-    entry = LedgerEntry.objects.create(
-        account=account, kind=kind, amount=amount, effective_date=effective_date, created_by=actor,
-        invoice=invoice, payment=payment, reverses=reverses, memo=memo[:255],
-    )
-    Account.objects.filter(pk=account.pk).update(balance=F("balance") + amount, updated_at=timezone.now())
-    return entry
-
-
-def _priced_lines(specs: Sequence[LineSpec]):
+def _priced_lines(specs: Sequence[LineSpec], *, vat_free: bool = False):
     cfg = current_billing_settings()
-    return cfg, [vat_line(spec.amount, rate=cfg.vat_rate, prices_include_vat=cfg.prices_include_vat) for spec in specs]
+    rate = ZERO if vat_free else cfg.vat_rate
+    return cfg, [vat_line(spec.amount, rate=rate, prices_include_vat=cfg.prices_include_vat) for spec in specs]
 
 
 @transaction.atomic
@@ -85,11 +54,14 @@ def invoice_create(
     issue_date: date | None = None,
     due_date: date | None = None,
     billing_run=None,
+    entry_kind: str = LedgerEntry.Kind.INVOICE,
+    vat_free: bool = False,
 ) -> Invoice:
-    """Issue one invoice with its lines and ledger entry, then apply any credit the customer has."""
+    """Issue one invoice with its lines and ledger entry, then apply any credit the customer has.
+    `entry_kind` and `vat_free` are for ledger.opening_balance_post (a balance brought over, no VAT)."""
     if not lines:
         raise ValidationError("An invoice needs at least one line.")
-    cfg, money = _priced_lines(lines)
+    cfg, money = _priced_lines(lines, vat_free=vat_free)
     sums = totals(money)
     if sums.gross < ZERO:
         raise ValidationError("An invoice cannot total less than zero; give a credit instead.")
@@ -99,9 +71,12 @@ def invoice_create(
     invoice = Invoice.objects.create(
         number=allocate_number(prefix=settings.INVOICE_NUMBER_PREFIX, year=issue_date.year),
         customer=customer, issue_date=issue_date, due_date=due_date, subtotal=sums.net,
-        vat_total=sums.vat, total=sums.gross, vat_rate=cfg.vat_rate, billing_run=billing_run,
+        vat_total=sums.vat, total=sums.gross, vat_rate=ZERO if vat_free else cfg.vat_rate, billing_run=billing_run,
         status=Invoice.Status.OPEN if sums.gross > ZERO else Invoice.Status.PAID,
     )
+    # A back-dated invoice already past its due date is overdue from the start.
+    invoice.status = invoice_status_for(invoice=invoice)
+    Invoice.objects.filter(pk=invoice.pk).exclude(status=invoice.status).update(status=invoice.status)
     InvoiceLine.objects.bulk_create(
         InvoiceLine(
             invoice=invoice, subscription_id=spec.subscription_id, kind=spec.kind, description=spec.description,
@@ -111,8 +86,8 @@ def invoice_create(
         for spec, line in zip(lines, money)
     )
     if invoice.total != ZERO:
-        ledger_post(
-            account=account, kind=LedgerEntry.Kind.INVOICE, amount=invoice.total, effective_date=issue_date,
+        entry_post(
+            account=account, kind=entry_kind, amount=invoice.total, effective_date=issue_date,
             actor=actor, invoice=invoice, memo=invoice.number,
         )
     _advance_billed_through(invoice)
@@ -132,93 +107,20 @@ def _advance_billed_through(invoice: Invoice) -> None:
         )
 
 
-def credit_apply(*, account: Account, actor=None, payment=None) -> list[Allocation]:
-    """Apply the account's unapplied credit to its open invoices, oldest due first. The caller holds
-    the account lock. Allocations made here are attributed to `payment` when one brought the money."""
-    credit = available_credit(customer_id=account.customer_id)
-    allocations = []
-    paid_invoices = []
-    for invoice in Invoice.objects.select_for_update().filter(
-        customer_id=account.customer_id, status__in=OPEN_STATUSES
-    ).order_by("due_date", "id"):
-        if credit <= ZERO:
-            break
-        share = min(credit, invoice.total - invoice.amount_paid)
-        if share <= ZERO:
-            continue
-        credit -= share
-        allocations.append(Allocation(invoice=invoice, payment=payment, amount=share))
-        invoice.amount_paid += share
-        invoice.status = Invoice.Status.PAID if invoice.amount_paid == invoice.total else Invoice.Status.PARTIALLY_PAID
-        invoice.save(update_fields=["amount_paid", "status"])
-        if invoice.status == Invoice.Status.PAID:
-            paid_invoices.append(invoice)
-    Allocation.objects.bulk_create(allocations)
-    _advance_paid_through(paid_invoices)
-    return allocations
-
-
-def _advance_paid_through(invoices: list[Invoice]) -> None:
-    """A subscription is paid through the end of a period once every invoice charging it up to then
-    is paid: the latest period end among the newly paid lines that ends before its first still-open one."""
-    if not invoices:
-        return
-    period_lines = InvoiceLine.objects.filter(
-        kind__in=InvoiceLine.PERIOD_KINDS, subscription__isnull=False, period_end__isnull=False
-    )
-    paid_ends: dict[int, list[date]] = {}
-    for subscription_id, period_end in period_lines.filter(invoice__in=invoices).values_list("subscription_id", "period_end"):
-        paid_ends.setdefault(subscription_id, []).append(period_end)
-    first_open_end = dict(
-        period_lines.filter(subscription_id__in=paid_ends, invoice__status__in=OPEN_STATUSES)
-        .values("subscription_id").annotate(first=Min("period_end")).values_list("subscription_id", "first")
-    )
-    for subscription_id, ends in paid_ends.items():
-        blocker = first_open_end.get(subscription_id)
-        reachable = [end for end in ends if blocker is None or end < blocker]
-        if reachable:
-            paid_through = max(reachable)
-            Subscription.objects.filter(pk=subscription_id).exclude(paid_through__gte=paid_through).update(
-                paid_through=paid_through
-            )
-
-
 @transaction.atomic
-def invoice_unapply(*, invoice: Invoice, amount: Decimal, payment=None, today: date) -> Allocation:
-    """Take `amount` of what was applied back off a locked invoice, which is due again: open,
-    partially paid, or overdue when its due date has passed. Returns the negative allocation,
-    unsaved, for the caller to write in bulk with the others."""
-    invoice.amount_paid -= amount
-    if invoice.due_date < today:
-        invoice.status = Invoice.Status.OVERDUE
-    else:
-        invoice.status = Invoice.Status.PARTIALLY_PAID if invoice.amount_paid > ZERO else Invoice.Status.OPEN
-    invoice.save(update_fields=["amount_paid", "status"])
-    return Allocation(invoice=invoice, payment=payment, amount=-amount)
-
-
 def invoice_void(*, actor, invoice: Invoice, reason: str) -> Invoice:
     """Cancel an invoice by a reversing entry. Money already applied to it goes back to credit."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Give a reason for voiding the invoice."})
     account = account_lock(customer_id=invoice.customer_id)
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    if invoice.status == Invoice.Status.VOID:
-        raise ValidationError("This invoice is already void.")
-    if invoice.amount_paid:
-        Allocation.objects.create(invoice=invoice, amount=-invoice.amount_paid)
-    original = invoice.ledger_entries.filter(kind=LedgerEntry.Kind.INVOICE).first()
-    if original is not None:
-        ledger_post(
-            account=account, kind=LedgerEntry.Kind.REVERSAL, amount=-original.amount, effective_date=timezone.localdate(),
-            actor=actor, invoice=invoice, reverses=original, memo=f"Void {invoice.number}: {reason}",
-        )
-    before = {"status": invoice.status, "amount_paid": str(invoice.amount_paid)}
-    invoice.status, invoice.amount_paid, invoice.void_reason = Invoice.Status.VOID, ZERO, reason
-    invoice.save(update_fields=["status", "amount_paid", "void_reason"])
-    audit_record(actor=actor, action="invoice.void", obj=invoice, reason=reason, before=before, after={"status": "void"})
-    credit_apply(account=account, actor=actor)
+    before = Invoice.objects.filter(pk=invoice.pk).values("status", "amount_paid").get()
+    invoice = invoice_void_post(account=account, invoice=invoice, actor=actor, reason=reason)
+    audit_record(
+        actor=actor, action="invoice.void", obj=invoice, reason=reason,
+        before={"status": before["status"], "amount_paid": str(before["amount_paid"])}, after={"status": "void"},
+    )
+    suspensions_lift_if_settled(actor=actor, customer=invoice.customer, reason=f"Invoice {invoice.number} voided")
     return invoice
 
 
@@ -232,12 +134,38 @@ def account_credit(*, actor, customer: Customer, amount: Decimal, reason: str, k
     if not reason:
         raise ValidationError({"reason": "Give a reason: it is shown on the customer's statement."})
     account = account_lock(customer_id=customer.pk)
-    entry = ledger_post(
-        account=account, kind=kind, amount=-amount, effective_date=timezone.localdate(), actor=actor, memo=reason,
-    )
+    entry = credit_post(account=account, amount=amount, actor=actor, memo=reason, kind=kind)
     audit_record(actor=actor, action=f"ledger.{kind}", obj=customer, reason=reason, after={"amount": str(-amount)})
-    credit_apply(account=account, actor=actor)
+    suspensions_lift_if_settled(actor=actor, customer=customer, reason=f"Credit applied: {reason}")
     return entry
+
+
+# Dunning: lifting a suspension for non-payment -----------------------------------------------------
+
+
+def suspensions_lift_if_settled(*, actor, customer: Customer, reason: str) -> list[Subscription]:
+    """Reactivate the customer's subscriptions suspended for non-payment once nothing is overdue, and
+    charge the reconnection fee (Settings → Billing) when one was reactivated. The one path for
+    everything that clears what is overdue: a payment, a void, a credit note, a credit applied.
+    Runs in the caller's transaction, under the account lock."""
+    from customers.services import subscription_reactivate  # customers' services import billing's: late
+
+    if overdue_exists(customer_id=customer.pk):
+        return []
+    suspended = list(
+        Subscription.objects.select_for_update().filter(
+            customer_id=customer.pk, status=Subscription.Status.SUSPENDED,
+            suspension_type=Subscription.SuspensionType.NON_PAYMENT,
+        ).order_by("id")
+    )
+    reactivated = [subscription_reactivate(actor=actor, subscription=s, reason=reason) for s in suspended]
+    fee = current_billing_settings().reconnection_fee if reactivated else ZERO
+    if fee > ZERO:
+        invoice_create(
+            actor=actor, customer=customer,
+            lines=[LineSpec(kind=InvoiceLine.Kind.FEE, description=_("Reconnection fee"), amount=fee)],
+        )
+    return reactivated
 
 
 # Settings → Billing ------------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import LedgerEntry
-from billing.services import account_credit, account_lock, invoice_unapply, ledger_post
+from billing import ledger
+from billing.services import account_credit
 from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.phone import normalize_phone
@@ -204,27 +204,18 @@ def _credit(*, payment) -> ReferralCredit | None:
 @transaction.atomic
 def referral_credit_reverse(*, actor, credit: ReferralCredit, reason: str) -> ReferralCredit:
     """Take a credit back (fraud, or the payment that earned it was reversed) with a reversing entry."""
-    from payments.services import _recompute_paid_through
-
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason for reversing the credit.")})
     credit = ReferralCredit.objects.select_for_update(of=("self",)).select_related("referral", "ledger_entry").get(pk=credit.pk)
     if credit.is_reversed:
         raise ValidationError(_("This referral credit is already reversed."))
-    referrer_id = credit.referral.referrer_id
-    account = account_lock(customer_id=referrer_id)
-    from billing.selectors import available_credit
-
-    waiting = available_credit(customer_id=referrer_id)
-    entry = ledger_post(
-        account=account, kind=LedgerEntry.Kind.REVERSAL, amount=credit.amount, effective_date=timezone.localdate(),
-        actor=actor, reverses=credit.ledger_entry, memo=_("Referral credit reversed: %(reason)s") % {"reason": reason},
+    account = ledger.account_lock(customer_id=credit.referral.referrer_id)
+    # What the credit already paid is taken back off the referrer's invoices, as a refund would.
+    entry = ledger.credit_unpost(
+        account=account, entry=credit.ledger_entry, actor=actor,
+        memo=_("Referral credit reversed: %(reason)s") % {"reason": reason},
     )
-    if credit.amount > waiting:
-        # Part of the credit already paid invoices: reopen them by that much, as a refund would.
-        touched = _reopen_invoices(customer_id=referrer_id, shortfall=credit.amount - waiting)
-        _recompute_paid_through(invoice_ids=touched)
     credit.reversal_entry, credit.reversal_reason = entry, reason[:255]
     credit.reversed_at, credit.reversed_by = timezone.now(), actor if getattr(actor, "pk", None) else None
     credit.save(update_fields=["reversal_entry", "reversal_reason", "reversed_at", "reversed_by"])
@@ -233,28 +224,6 @@ def referral_credit_reverse(*, actor, credit: ReferralCredit, reason: str) -> Re
     referral.save(update_fields=["status", "status_note", "updated_at"])
     audit_record(actor=actor, action="referral.reverse", obj=referral, reason=reason, after={"amount": str(credit.amount)})
     return credit
-
-
-def _reopen_invoices(*, customer_id: int, shortfall: Decimal) -> list[int]:
-    """Take `shortfall` of applied credit back off the most recently due paid invoices (negative
-    allocations, as a payment refund does); the caller holds the account lock."""
-    from billing.models import Allocation, Invoice
-
-    today = timezone.localdate()
-    touched, allocations = [], []
-    candidates = (
-        Invoice.objects.select_for_update().filter(customer_id=customer_id, amount_paid__gt=0)
-        .exclude(status=Invoice.Status.VOID).order_by("-due_date", "-pk")
-    )
-    for invoice in candidates:
-        if shortfall <= ZERO:
-            break
-        share = min(shortfall, invoice.amount_paid)
-        shortfall -= share
-        allocations.append(invoice_unapply(invoice=invoice, amount=share, today=today))
-        touched.append(invoice.pk)
-    Allocation.objects.bulk_create(allocations)
-    return touched
 
 
 def referral_payment_reversed(*, actor, payment, reason: str) -> ReferralCredit | None:

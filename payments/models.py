@@ -189,6 +189,11 @@ class GatewayRefund(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
+    # The refund's ledger entry, written when the gateway accepts the refund of a credited payment
+    # (none for a held payment, which was never credited); its reversal when the gateway cancels it.
+    ledger_entry = models.OneToOneField(
+        "billing.LedgerEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="gateway_refund"
+    )
 
     class Meta:
         ordering = ["-requested_at", "-id"]

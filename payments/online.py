@@ -29,9 +29,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import Invoice, LedgerEntry
-from billing.selectors import amount_open, available_credit, current_billing_settings, open_invoices
-from billing.services import account_lock, credit_apply, ledger_post
+from billing.models import Invoice
+from billing.selectors import amount_open, current_billing_settings, open_invoices
+from billing import ledger
 from billing.vat import vat_line
 from customers import referrals
 from customers.models import Customer, Subscription
@@ -40,7 +40,7 @@ from ispbill.core.money import ZERO, to_money
 
 from . import sslcommerz
 from .models import GatewayEvent, GatewayPayment, GatewayRefund, GatewaySettings, Payment
-from .services import _recompute_paid_through, _take_back, payment_record
+from .services import payment_record
 
 logger = logging.getLogger(__name__)
 
@@ -614,16 +614,12 @@ def online_refund_start(*, actor, gp: GatewayPayment, amount, reason: str) -> Ga
 
 def _post_refund(*, actor, gp: GatewayPayment, refund: GatewayRefund) -> None:
     """Money given back raises what the customer owes: a refund entry, and the invoices it had paid reopened."""
-    account = account_lock(customer_id=gp.customer_id)
-    credit_before = available_credit(customer_id=gp.customer_id)
-    ledger_post(
-        account=account, kind=LedgerEntry.Kind.REFUND, amount=refund.amount, effective_date=timezone.localdate(),
-        actor=actor, payment=gp.payment, memo=f"Refund {refund.refe_id} of {gp.payment.receipt_number}: {refund.reason}",
+    account = ledger.account_lock(customer_id=gp.customer_id)
+    refund.ledger_entry = ledger.refund_post(
+        account=account, payment=gp.payment, amount=refund.amount, actor=actor,
+        memo=f"Refund {refund.refe_id} of {gp.payment.receipt_number}: {refund.reason}",
     )
-    shortfall = refund.amount - credit_before
-    if shortfall > ZERO:
-        touched = _take_back(payment=gp.payment, shortfall=shortfall, whole=False)
-        _recompute_paid_through(invoice_ids=touched)
+    refund.save(update_fields=["ledger_entry"])
 
 
 def _reverse_referral_credit_if_refunded_in_full(*, actor, gp: GatewayPayment) -> None:
@@ -655,14 +651,10 @@ def refund_poll(*, refund: GatewayRefund) -> GatewayRefund:
         elif refund.status == GatewayRefund.Status.PROCESSING and status in ("cancelled", "failed"):
             refund.status, refund.finished_at = GatewayRefund.Status.FAILED, timezone.now()
             gp = refund.gateway_payment
-            if gp.payment_id:
-                account = account_lock(customer_id=gp.customer_id)
-                original = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.REFUND, payment=gp.payment,
-                                                      memo__startswith=f"Refund {refund.refe_id} ").first()
-                ledger_post(account=account, kind=LedgerEntry.Kind.REVERSAL, amount=-refund.amount,
-                            effective_date=timezone.localdate(), payment=gp.payment, reverses=original,
-                            memo=f"Refund {refund.refe_id} cancelled by the gateway")
-                credit_apply(account=account, payment=gp.payment)
+            if refund.ledger_entry_id:
+                account = ledger.account_lock(customer_id=gp.customer_id)
+                ledger.refund_unpost(account=account, entry=refund.ledger_entry,
+                                     memo=f"Refund {refund.refe_id} cancelled by the gateway")
         refund.save(update_fields=["status", "finished_at", "last_polled_at"])
         _event(refund.gateway_payment, GatewayEvent.Kind.REFUND, f"refund {refund.refe_id}: {status or 'unknown'}", answer)
     return refund

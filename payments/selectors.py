@@ -97,7 +97,7 @@ class AllocationPreview:
 
 def allocation_preview(*, customer: Customer, amount) -> AllocationPreview | None:
     """What a payment of `amount` would pay, oldest due first, and what would be left as credit —
-    the same order billing.services.credit_apply uses."""
+    the same order billing.ledger.credit_apply uses."""
     try:
         amount = to_money(amount)
     except (TypeError, ValueError):

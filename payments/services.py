@@ -1,23 +1,22 @@
 """Recording and reversing customer payments. Every change to one customer's money runs under that
-customer's account lock (billing.services.account_lock); rows are appended, never edited, except
+customer's account lock (billing.ledger.account_lock); rows are appended, never edited, except
 the caches kept beside them (invoice amount_paid/status, account balance)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.models import Allocation, Invoice, InvoiceLine, LedgerEntry
-from billing.selectors import OPEN_STATUSES, account_balance, amount_open, current_billing_settings
-from billing.services import LineSpec, account_lock, credit_apply, invoice_create, invoice_unapply, ledger_post
+from billing import ledger
+from billing.selectors import amount_open
+from billing.services import suspensions_lift_if_settled
 from customers import referrals
 from customers.models import Customer, Subscription
-from customers.services import subscription_reactivate
 from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.numbering import allocate_number
@@ -112,18 +111,14 @@ def _existing_for_key(key: str, customer: Customer) -> Payment | None:
 
 
 def _record(*, actor, customer, amount, method, reference, received_at, idempotency_key, note, reseller) -> Payment:
-    account = account_lock(customer_id=customer.pk)
+    account = ledger.account_lock(customer_id=customer.pk)
     payment = Payment.objects.create(
         customer=customer, amount=amount, method=method, reference=reference[:100],
         receipt_number=allocate_number(prefix=settings.RECEIPT_NUMBER_PREFIX),
         received_at=received_at, received_by=actor if getattr(actor, "pk", None) else None,
         reseller=reseller, idempotency_key=idempotency_key, note=note[:255],
     )
-    ledger_post(
-        account=account, kind=LedgerEntry.Kind.PAYMENT, amount=-amount,
-        effective_date=timezone.localdate(received_at), actor=actor, payment=payment, memo=payment.receipt_number,
-    )
-    allocations = credit_apply(account=account, actor=actor, payment=payment)
+    allocations = ledger.payment_post(account=account, payment=payment, actor=actor)
     audit_record(
         actor=actor, action="payment.record", obj=payment,
         after={
@@ -131,40 +126,10 @@ def _record(*, actor, customer, amount, method, reference, received_at, idempote
             "allocated": {allocation.invoice.number: str(allocation.amount) for allocation in allocations},
         },
     )
-    _reactivate_if_settled(actor=actor, customer=customer, payment=payment)
+    suspensions_lift_if_settled(actor=actor, customer=customer, reason=f"Payment received: {payment.receipt_number}")
     _notify_received(customer=customer, payment=payment)
     referrals.payment_landed_on_commit(payment)  # a referred customer's first payment credits the referrer
     return payment
-
-
-def overdue_left(*, customer_id: int, today: date | None = None) -> bool:
-    """Is any invoice of the customer still unpaid after its due date?"""
-    today = today or timezone.localdate()
-    return Invoice.objects.filter(
-        Q(status=Invoice.Status.OVERDUE) | Q(due_date__lt=today), customer_id=customer_id, status__in=OPEN_STATUSES
-    ).exists()
-
-
-def _reactivate_if_settled(*, actor, customer: Customer, payment: Payment) -> list[Subscription]:
-    if overdue_left(customer_id=customer.pk):
-        return []
-    suspended = list(
-        Subscription.objects.select_for_update().filter(
-            customer_id=customer.pk, status=Subscription.Status.SUSPENDED,
-            suspension_type=Subscription.SuspensionType.NON_PAYMENT,
-        ).order_by("id")
-    )
-    reactivated = [
-        subscription_reactivate(actor=actor, subscription=subscription, reason=f"Payment received: {payment.receipt_number}")
-        for subscription in suspended
-    ]
-    fee = current_billing_settings().reconnection_fee if reactivated else ZERO
-    if fee > ZERO:
-        invoice_create(
-            actor=actor, customer=customer,
-            lines=[LineSpec(kind=InvoiceLine.Kind.FEE, description=_("Reconnection fee"), amount=fee)],
-        )
-    return reactivated
 
 
 def _notify_received(*, customer: Customer, payment: Payment) -> None:
@@ -192,80 +157,22 @@ def payment_reverse(*, actor, payment: Payment, reason: str) -> Payment:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason for reversing the payment.")})
-    account = account_lock(customer_id=payment.customer_id)
+    account = ledger.account_lock(customer_id=payment.customer_id)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.status == Payment.Status.REVERSED:
         raise ValidationError(_("Payment %(receipt)s is already reversed.") % {"receipt": payment.receipt_number})
-    original = payment.ledger_entries.get(kind=LedgerEntry.Kind.PAYMENT)
-    credit_before = amount_open(customer_id=payment.customer_id) - account_balance(customer_id=payment.customer_id)
-    ledger_post(
-        account=account, kind=LedgerEntry.Kind.REVERSAL, amount=payment.amount, effective_date=timezone.localdate(),
-        actor=actor, payment=payment, reverses=original, memo=f"Reversal of {payment.receipt_number}: {reason}",
+    ledger.payment_unpost(
+        account=account, payment=payment, actor=actor, memo=f"Reversal of {payment.receipt_number}: {reason}",
     )
-    touched = _take_back(payment=payment, shortfall=payment.amount - max(credit_before, ZERO))
     before = {"status": payment.status}
     payment.status, payment.reversal_reason, payment.reversed_at = Payment.Status.REVERSED, reason, timezone.now()
     payment.save(update_fields=["status", "reversal_reason", "reversed_at"])
-    # Money still waiting (other credit) goes back onto whatever the reversal reopened.
-    credit_apply(account=account, actor=actor)
-    _recompute_paid_through(invoice_ids=touched)
     referrals.referral_payment_reversed(actor=actor, payment=payment, reason=reason)  # the credit it earned goes too
     audit_record(
         actor=actor, action="payment.reverse", obj=payment, reason=reason, before=before,
         after={"status": payment.status, "amount": str(payment.amount)},
     )
     return payment
-
-
-def _take_back(*, payment: Payment, shortfall: Decimal, whole: bool = True) -> list[int]:
-    """Unapply the payment's allocations first, then — when its money had sat as credit and paid a
-    later invoice — the most recently due paid invoices, until the balance is covered again. `whole`
-    (a reversal) unapplies all of the payment's own allocations; a partial refund only `shortfall`."""
-    today = timezone.localdate()
-    own = dict(
-        Allocation.objects.filter(payment=payment).values("invoice").annotate(net=Sum("amount")).values_list("invoice", "net")
-    )
-    touched: list[int] = []
-    to_undo = sum((net for net in own.values() if net > ZERO), ZERO)
-    if whole:
-        shortfall = max(shortfall, to_undo)
-    candidates = Invoice.objects.select_for_update().filter(customer_id=payment.customer_id, amount_paid__gt=0).exclude(
-        status=Invoice.Status.VOID
-    )
-    ordered = sorted(candidates, key=lambda invoice: (invoice.pk not in own, -invoice.due_date.toordinal(), -invoice.pk))
-    allocations = []
-    for invoice in ordered:
-        if shortfall <= ZERO:
-            break
-        limit = own.get(invoice.pk, ZERO) if invoice.pk in own else invoice.amount_paid
-        share = min(shortfall, limit, invoice.amount_paid)
-        if share <= ZERO:
-            continue
-        shortfall -= share
-        allocations.append(invoice_unapply(invoice=invoice, amount=share, payment=payment, today=today))
-        touched.append(invoice.pk)
-    Allocation.objects.bulk_create(allocations)
-    return touched
-
-
-def _recompute_paid_through(*, invoice_ids: list[int]) -> None:
-    """Paid through = the end of the last period before the first one still unpaid."""
-    period_lines = InvoiceLine.objects.filter(kind__in=InvoiceLine.PERIOD_KINDS, period_end__isnull=False).exclude(
-        invoice__status=Invoice.Status.VOID
-    )
-    subscription_ids = set(
-        period_lines.filter(invoice_id__in=invoice_ids, subscription__isnull=False).values_list("subscription_id", flat=True)
-    )
-    for subscription in Subscription.objects.select_for_update().filter(pk__in=subscription_ids):
-        lines = period_lines.filter(subscription_id=subscription.pk)
-        first_unpaid = lines.filter(invoice__status__in=OPEN_STATUSES).aggregate(start=Min("period_start"))["start"]
-        paid = lines.filter(invoice__status=Invoice.Status.PAID)
-        if first_unpaid is not None:
-            paid = paid.filter(period_end__lt=first_unpaid)
-        paid_through = paid.aggregate(end=Max("period_end"))["end"]
-        current = subscription.paid_through
-        if current is not None and (paid_through is None or paid_through < current):
-            Subscription.objects.filter(pk=subscription.pk).update(paid_through=paid_through)
 
 
 # Collections --------------------------------------------------------------------------------------

@@ -1,0 +1,432 @@
+"""The ledger: the one module that changes a customer's money.
+
+Every money change in ispbill goes through a public function here; other modules and apps never
+write `LedgerEntry`, `Allocation`, `Account.balance`, `Invoice.amount_paid` / `status` or
+`Subscription.paid_through` themselves. (The billing run, `billing/run.py`, writes its invoices set
+by set for speed; it locks accounts, moves balances and applies credit with the same rules and calls
+`credit_apply` here.) Everything is keyword-only.
+
+Transaction contract: every function that locks rows (they all do, or need the caller's lock)
+asserts that it runs inside `transaction.atomic` and raises `RuntimeError` otherwise, on every
+database, so a missing atomic fails in the tests instead of in production. The caller takes the
+account lock first (`account_lock`) and holds it until commit: one customer's money changes one
+writer at a time.
+
+Sign: positive entries raise what the customer owes (invoice, fee, refund, reversal of a payment),
+negative ones lower it (payment, credit, credit note, reversal of an invoice). The cached
+`Account.balance` always equals the sum of the entries; `manage.py check_ledger` proves it.
+
+The API (stable: the reseller, contract and import work builds on it)
+
+- `account_lock(customer_id=)` → the locked `Account` (created if missing).
+- `entry_post(account=, kind=, amount=, effective_date=, actor=, invoice=, payment=, reverses=, memo=)`
+  → one entry, balance moved by the same amount. Low level: prefer the use-case functions below.
+- `entry_reverse(account=, entry=, actor=, memo=, kind=REVERSAL)` → the entry that cancels `entry`.
+- `credit_apply(account=, actor=, payment=, today=)` → allocations of the unapplied credit to the
+  open invoices, oldest due first; paid-through follows.
+- `credit_take_back(customer_id=, amount=, payment=, whole_payment=, today=)` → invoice ids: takes
+  money back off paid invoices (the payment's own allocations first, then the most recently due
+  paid invoices) with negative allocations; the invoices are due again.
+- `paid_through_recompute(subscription_ids=)`: paid-through = the end of the last invoiced period
+  before the first one still unpaid (void invoices ignored).
+- `invoice_status_for(invoice=, today=)`: the status an unvoided invoice must have — paid when
+  nothing is open, overdue when something is open past the due date, else partially paid / open.
+- `payment_post(account=, payment=, actor=)` → the payment entry, applied to open invoices.
+- `payment_unpost(account=, payment=, actor=, memo=)` → the reversing entry of a payment; what it
+  paid is taken back and paid-through recomputed.
+- `refund_post(account=, payment=, amount=, actor=, memo=)` → a refund entry (money given back);
+  what the refund takes beyond the waiting credit is taken back off paid invoices. Refused when
+  refunded + reversed would exceed what was paid.
+- `refund_unpost(account=, entry=, actor=, memo=)` → a refund the gateway cancelled, reversed.
+- `credit_post(account=, amount=, actor=, memo=, kind=CREDIT)` → a credit (goodwill, referral,
+  cancellation), applied at once.
+- `credit_unpost(account=, entry=, actor=, memo=)` → a credit taken back; what it had paid is due again.
+- `credit_note_post(account=, invoice=, amount=, actor=, memo=)` → a credit note against one
+  invoice: lowers what is open on it first; anything beyond is account credit.
+- `invoice_void_post(account=, invoice=, actor=, reason=)`: money applied to the invoice goes back
+  to credit, a reversing entry cancels its charge, the credit is applied again.
+- `opening_balance_post(customer=, amount=, effective_date=, actor=, memo=)` → an opening balance
+  brought over from another system: a debt (> 0) is an invoice of one line whose entry is of kind
+  `opening_balance`; a credit (< 0) is an `opening_balance` entry, applied like any credit.
+- `payment_money_out(payment=)`: refunded + reversed so far of a payment (the cap's left side).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from customers.models import Customer, Subscription
+from ispbill.core.money import ZERO, to_money
+
+from .models import Account, Allocation, Invoice, InvoiceLine, LedgerEntry
+from .selectors import OPEN_STATUSES, available_credit
+
+Kind = LedgerEntry.Kind
+
+
+def _require_atomic(what: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{what} locks rows: call it inside transaction.atomic")
+
+
+# Locks and entries --------------------------------------------------------------------------------
+
+
+def account_lock(*, customer_id: int) -> Account:
+    """The customer's account row, created if missing and locked until the transaction ends: every
+    change to one customer's money is serialised on it."""
+    _require_atomic("account_lock")
+    try:
+        return Account.objects.select_for_update().get(customer_id=customer_id)
+    except Account.DoesNotExist:
+        Account.objects.get_or_create(customer_id=customer_id)
+        return Account.objects.select_for_update().get(customer_id=customer_id)
+
+
+def entry_post(
+    *,
+    account: Account,
+    kind: str,
+    amount: Decimal,
+    effective_date: date,
+    actor=None,
+    invoice: Invoice | None = None,
+    payment=None,
+    reverses: LedgerEntry | None = None,
+    memo: str = "",
+) -> LedgerEntry:
+    """Append one entry and move the cached balance by the same amount; the caller holds the account lock."""
+    _require_atomic("entry_post")
+    amount = to_money(amount)
+    if amount == ZERO:
+        raise ValueError("a ledger entry must move money")
+    entry = LedgerEntry.objects.create(
+        account=account, kind=kind, amount=amount, effective_date=effective_date,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        invoice=invoice, payment=payment, reverses=reverses, memo=memo[:255],
+    )
+    Account.objects.filter(pk=account.pk).update(balance=F("balance") + amount, updated_at=timezone.now())
+    return entry
+
+
+def entry_reverse(*, account: Account, entry: LedgerEntry, actor=None, memo: str = "", kind: str = Kind.REVERSAL) -> LedgerEntry:
+    """The entry that cancels `entry` (same amount, other sign, `reverses` pointing at it). An entry
+    is reversed once: a second reversal is refused."""
+    _require_atomic("entry_reverse")
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise ValidationError("This entry is already reversed.")
+    return entry_post(
+        account=account, kind=kind, amount=-entry.amount, effective_date=timezone.localdate(), actor=actor,
+        invoice=entry.invoice, payment=entry.payment, reverses=entry, memo=memo,
+    )
+
+
+# Invoice status and paid-through --------------------------------------------------------------------
+
+
+def invoice_status_for(*, invoice: Invoice, today: date | None = None) -> str:
+    """What the status of a (not void) invoice is, from its open amount and due date alone."""
+    if invoice.status == Invoice.Status.VOID:
+        return Invoice.Status.VOID
+    if invoice.amount_paid >= invoice.total:
+        return Invoice.Status.PAID
+    if invoice.due_date < (today or timezone.localdate()):
+        return Invoice.Status.OVERDUE
+    return Invoice.Status.PARTIALLY_PAID if invoice.amount_paid > ZERO else Invoice.Status.OPEN
+
+
+def paid_through_recompute(*, subscription_ids) -> None:
+    """Paid-through = the end of the last invoiced period before the first one still unpaid (void
+    invoices do not count). A subscription never invoiced for a period keeps what it has."""
+    ids = sorted(set(subscription_ids))
+    if not ids:
+        return
+    rows = (
+        InvoiceLine.objects.filter(kind__in=InvoiceLine.PERIOD_KINDS, subscription_id__in=ids, period_end__isnull=False)
+        .exclude(invoice__status=Invoice.Status.VOID)
+        .values_list("subscription_id", "period_start", "period_end", "invoice__status")
+    )
+    periods: dict[int, list[tuple[date, date, bool]]] = {}
+    for subscription_id, start, end, status in rows:
+        periods.setdefault(subscription_id, []).append((start, end, status == Invoice.Status.PAID))
+    current = dict(Subscription.objects.filter(pk__in=periods).values_list("pk", "paid_through"))
+    for subscription_id, lines in periods.items():
+        first_unpaid = min((start for start, _end, paid in lines if not paid), default=None)
+        ends = [end for _start, end, paid in lines if paid and (first_unpaid is None or end < first_unpaid)]
+        paid_through = max(ends, default=None)
+        if current.get(subscription_id) != paid_through:
+            Subscription.objects.filter(pk=subscription_id).update(paid_through=paid_through)
+
+
+def _subscriptions_of(invoice_ids) -> set[int]:
+    return set(
+        InvoiceLine.objects.filter(invoice_id__in=invoice_ids, subscription__isnull=False, kind__in=InvoiceLine.PERIOD_KINDS)
+        .values_list("subscription_id", flat=True)
+    )
+
+
+# Applying and taking back -----------------------------------------------------------------------------
+
+
+def credit_apply(*, account: Account, actor=None, payment=None, today: date | None = None) -> list[Allocation]:
+    """Apply the account's unapplied credit to its open invoices, oldest due first. The caller holds
+    the account lock. Allocations made here are attributed to `payment` when one brought the money."""
+    _require_atomic("credit_apply")
+    today = today or timezone.localdate()
+    credit = available_credit(customer_id=account.customer_id)
+    allocations: list[Allocation] = []
+    touched: list[int] = []
+    if credit <= ZERO:
+        return allocations
+    for invoice in Invoice.objects.select_for_update().filter(
+        customer_id=account.customer_id, status__in=OPEN_STATUSES
+    ).order_by("due_date", "id"):
+        if credit <= ZERO:
+            break
+        share = min(credit, invoice.total - invoice.amount_paid)
+        if share <= ZERO:
+            continue
+        credit -= share
+        allocations.append(Allocation(invoice=invoice, payment=payment, amount=share))
+        invoice.amount_paid += share
+        invoice.status = invoice_status_for(invoice=invoice, today=today)
+        invoice.save(update_fields=["amount_paid", "status"])
+        touched.append(invoice.pk)
+    Allocation.objects.bulk_create(allocations)
+    paid_through_recompute(subscription_ids=_subscriptions_of(touched))
+    return allocations
+
+
+def _unapply(invoice: Invoice, amount: Decimal, payment, today: date) -> Allocation:
+    invoice.amount_paid -= amount
+    invoice.status = invoice_status_for(invoice=invoice, today=today)
+    invoice.save(update_fields=["amount_paid", "status"])
+    return Allocation(invoice=invoice, payment=payment, amount=-amount)
+
+
+def credit_take_back(
+    *, customer_id: int, amount: Decimal, payment=None, whole_payment: bool = False, today: date | None = None
+) -> list[int]:
+    """Take `amount` of applied money back off the customer's paid invoices: the payment's own
+    allocations first, then — when its money had sat as credit and paid a later invoice — the most
+    recently due paid invoices. `whole_payment` (a reversal) takes back at least all of the payment's
+    own allocations. Negative allocations, invoices due again, paid-through recomputed. The caller
+    holds the account lock. Returns the ids of the invoices touched."""
+    _require_atomic("credit_take_back")
+    today = today or timezone.localdate()
+    own: dict[int, Decimal] = {}
+    if payment is not None:
+        own = dict(
+            Allocation.objects.filter(payment=payment).values("invoice").annotate(net=Sum("amount")).values_list("invoice", "net")
+        )
+    if whole_payment:
+        amount = max(amount, sum((net for net in own.values() if net > ZERO), ZERO))
+    touched: list[int] = []
+    if amount <= ZERO:
+        return touched
+    candidates = Invoice.objects.select_for_update().filter(customer_id=customer_id, amount_paid__gt=0).exclude(
+        status=Invoice.Status.VOID
+    )
+    ordered = sorted(candidates, key=lambda invoice: (invoice.pk not in own, -invoice.due_date.toordinal(), -invoice.pk))
+    allocations = []
+    for invoice in ordered:
+        if amount <= ZERO:
+            break
+        limit = own[invoice.pk] if invoice.pk in own else invoice.amount_paid
+        share = min(amount, limit, invoice.amount_paid)
+        if share <= ZERO:
+            continue
+        amount -= share
+        allocations.append(_unapply(invoice, share, payment, today))
+        touched.append(invoice.pk)
+    Allocation.objects.bulk_create(allocations)
+    paid_through_recompute(subscription_ids=_subscriptions_of(touched))
+    return touched
+
+
+def _take_back_beyond_credit(*, account: Account, amount: Decimal, credit_before: Decimal, payment=None) -> list[int]:
+    shortfall = amount - max(credit_before, ZERO)
+    if shortfall <= ZERO:
+        return []
+    return credit_take_back(customer_id=account.customer_id, amount=shortfall, payment=payment)
+
+
+# Payments, refunds ---------------------------------------------------------------------------------
+
+
+def payment_money_out(*, payment) -> Decimal:
+    """What has left again of a payment: refunded (net of refunds cancelled) plus reversed."""
+    total = LedgerEntry.objects.filter(payment=payment, kind__in=(Kind.REFUND, Kind.REVERSAL)).aggregate(s=Sum("amount"))["s"]
+    return to_money(total or ZERO)
+
+
+def payment_post(*, account: Account, payment, actor=None) -> list[Allocation]:
+    """The payment's entry (money received), applied to the oldest open invoices at once."""
+    _require_atomic("payment_post")
+    entry_post(
+        account=account, kind=Kind.PAYMENT, amount=-payment.amount, effective_date=timezone.localdate(payment.received_at),
+        actor=actor, payment=payment, memo=payment.receipt_number,
+    )
+    return credit_apply(account=account, actor=actor, payment=payment)
+
+
+def _check_money_out(payment, amount: Decimal) -> None:
+    left = payment.amount - payment_money_out(payment=payment)
+    if amount > left:
+        raise ValidationError(
+            f"Only {left} of payment {payment.receipt_number} is left to give back: refunded plus reversed "
+            f"can never exceed the {payment.amount} paid."
+        )
+
+
+def payment_unpost(*, account: Account, payment, actor=None, memo: str = "") -> LedgerEntry:
+    """Reverse a payment's money: a reversing entry for what is still in (the amount paid less what
+    was refunded already), its allocations taken back, the waiting credit applied again."""
+    _require_atomic("payment_unpost")
+    original = LedgerEntry.objects.get(payment=payment, kind=Kind.PAYMENT)
+    amount = payment.amount - payment_money_out(payment=payment)
+    if amount <= ZERO:
+        raise ValidationError(f"Payment {payment.receipt_number} has been refunded in full: nothing is left to reverse.")
+    credit_before = available_credit(customer_id=account.customer_id)
+    entry = entry_post(
+        account=account, kind=Kind.REVERSAL, amount=amount, effective_date=timezone.localdate(), actor=actor,
+        payment=payment, reverses=original, memo=memo,
+    )
+    shortfall = amount - max(credit_before, ZERO)
+    credit_take_back(customer_id=account.customer_id, amount=shortfall, payment=payment, whole_payment=True)
+    credit_apply(account=account, actor=actor)
+    return entry
+
+
+def refund_post(*, account: Account, payment, amount: Decimal, actor=None, memo: str = "") -> LedgerEntry:
+    """Money given back to the customer from `payment`: a refund entry; what exceeds the waiting credit
+    is taken back off the invoices the payment paid."""
+    _require_atomic("refund_post")
+    amount = to_money(amount)
+    if amount <= ZERO:
+        raise ValidationError("A refund must be greater than zero.")
+    _check_money_out(payment, amount)
+    credit_before = available_credit(customer_id=account.customer_id)
+    entry = entry_post(
+        account=account, kind=Kind.REFUND, amount=amount, effective_date=timezone.localdate(), actor=actor,
+        payment=payment, memo=memo,
+    )
+    _take_back_beyond_credit(account=account, amount=amount, credit_before=credit_before, payment=payment)
+    return entry
+
+
+def refund_unpost(*, account: Account, entry: LedgerEntry, actor=None, memo: str = "") -> LedgerEntry:
+    """A refund that did not happen after all (the gateway cancelled it): reversed, money applied again."""
+    _require_atomic("refund_unpost")
+    if entry.kind != Kind.REFUND:
+        raise ValueError("refund_unpost reverses refund entries only")
+    reversal = entry_reverse(account=account, entry=entry, actor=actor, memo=memo)
+    credit_apply(account=account, actor=actor, payment=entry.payment)
+    return reversal
+
+
+# Credits ----------------------------------------------------------------------------------------------
+
+
+def credit_post(*, account: Account, amount: Decimal, actor=None, memo: str = "", kind: str = Kind.CREDIT) -> LedgerEntry:
+    """A credit to the account (goodwill, referral, cancellation, downward adjustment), applied at once."""
+    _require_atomic("credit_post")
+    amount = to_money(amount)
+    if amount <= ZERO:
+        raise ValidationError("A credit must be greater than zero.")
+    entry = entry_post(account=account, kind=kind, amount=-amount, effective_date=timezone.localdate(), actor=actor, memo=memo)
+    credit_apply(account=account, actor=actor)
+    return entry
+
+
+def credit_unpost(*, account: Account, entry: LedgerEntry, actor=None, memo: str = "") -> LedgerEntry:
+    """Take a credit back: a reversing entry; the part of it that had already paid invoices is taken
+    back off the most recently due paid invoices, which are due again."""
+    _require_atomic("credit_unpost")
+    credit_before = available_credit(customer_id=account.customer_id)
+    reversal = entry_reverse(account=account, entry=entry, actor=actor, memo=memo)
+    _take_back_beyond_credit(account=account, amount=-entry.amount, credit_before=credit_before)
+    return reversal
+
+
+def credit_note_post(*, account: Account, invoice: Invoice, amount: Decimal, actor=None, memo: str = "") -> LedgerEntry:
+    """A credit note against one invoice: the invoice's open amount is lowered first; what the note
+    gives beyond it is account credit, applied to the other open invoices."""
+    _require_atomic("credit_note_post")
+    amount = to_money(amount)
+    if amount <= ZERO:
+        raise ValidationError("A credit note must be greater than zero.")
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status == Invoice.Status.VOID:
+        raise ValidationError("A void invoice takes no credit note.")
+    if amount > invoice.total:
+        raise ValidationError(f"A credit note cannot exceed the invoice's total ({invoice.total}).")
+    entry = entry_post(
+        account=account, kind=Kind.CREDIT_NOTE, amount=-amount, effective_date=timezone.localdate(), actor=actor,
+        invoice=invoice, memo=memo,
+    )
+    open_on_it = invoice.total - invoice.amount_paid
+    share = min(amount, open_on_it)
+    if share > ZERO:
+        Allocation.objects.create(invoice=invoice, amount=share)
+        invoice.amount_paid += share
+        invoice.status = invoice_status_for(invoice=invoice)
+        invoice.save(update_fields=["amount_paid", "status"])
+        paid_through_recompute(subscription_ids=_subscriptions_of([invoice.pk]))
+    credit_apply(account=account, actor=actor)
+    return entry
+
+
+# Voids and opening balances -----------------------------------------------------------------------------
+
+
+def invoice_void_post(*, account: Account, invoice: Invoice, actor=None, reason: str = "") -> Invoice:
+    """Void an invoice: what was applied to it goes back to credit (a negative allocation), a reversing
+    entry cancels its charge, paid-through is recomputed without it and the credit is applied again."""
+    _require_atomic("invoice_void_post")
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status == Invoice.Status.VOID:
+        raise ValidationError("This invoice is already void.")
+    if invoice.amount_paid:
+        Allocation.objects.create(invoice=invoice, amount=-invoice.amount_paid)
+    for original in invoice.ledger_entries.filter(kind__in=(Kind.INVOICE, Kind.OPENING_BALANCE), reversed_by__isnull=True):
+        entry_post(
+            account=account, kind=Kind.REVERSAL, amount=-original.amount, effective_date=timezone.localdate(),
+            actor=actor, invoice=invoice, reverses=original, memo=f"Void {invoice.number}: {reason}",
+        )
+    invoice.status, invoice.amount_paid, invoice.void_reason = Invoice.Status.VOID, ZERO, reason
+    invoice.save(update_fields=["status", "amount_paid", "void_reason"])
+    paid_through_recompute(subscription_ids=_subscriptions_of([invoice.pk]))
+    credit_apply(account=account, actor=actor)
+    return invoice
+
+
+def opening_balance_post(*, customer: Customer, amount: Decimal, effective_date: date, actor=None, memo: str = "") -> LedgerEntry:
+    """An opening balance brought over from another system. A debt (> 0) is an invoice of one line
+    (so payments find it like any invoice) whose entry is of kind opening_balance; a credit (< 0) is
+    an opening_balance entry, applied to open invoices like any credit."""
+    _require_atomic("opening_balance_post")
+    from .services import LineSpec, invoice_create  # services builds on this module: imported late
+
+    amount = to_money(amount)
+    if amount == ZERO:
+        raise ValidationError("An opening balance of zero needs no entry.")
+    memo = memo or "Opening balance"
+    account = account_lock(customer_id=customer.pk)
+    if amount < ZERO:
+        entry = entry_post(account=account, kind=Kind.OPENING_BALANCE, amount=amount, effective_date=effective_date,
+                           actor=actor, memo=memo)
+        credit_apply(account=account, actor=actor)
+        return entry
+    invoice = invoice_create(
+        actor=actor, customer=customer, issue_date=effective_date, due_date=effective_date,
+        lines=[LineSpec(kind=InvoiceLine.Kind.ADJUSTMENT, description=memo, amount=amount)],
+        entry_kind=Kind.OPENING_BALANCE, vat_free=True,
+    )
+    return invoice.ledger_entries.get(kind=Kind.OPENING_BALANCE)
