@@ -83,3 +83,20 @@ def test_check_ledger_exits_non_zero_when_an_invoice_paid_amount_disagrees(ledge
     status, _out, err = check_ledger()
     assert status == 1
     assert f"invoice {invoice.number}: amount_paid" in err and "≠ allocations" in err
+
+
+def test_check_ledger_compares_open_amounts_exactly_on_every_database(db):
+    """Defect 10: SQLite works out total − amount_paid in floats (1150.10 − 1137.76 = 12.339999999999918)
+    and the check reported "credit 1E-13 left unapplied" on a ledger that was right. Exact now."""
+    settings_row = current_billing_settings()
+    settings_row.vat_rate = D("0")
+    settings_row.save(update_fields=["vat_rate"])
+    customer = make_customer()
+    invoice_create(actor=None, customer=customer, lines=[LineSpec(kind="one_time", description="Item", amount=D("1150.10"))])
+    payment_record(actor=None, customer=customer, amount=D("1137.76"), method="cash")
+    assert Account.objects.get(customer=customer).balance == D("12.34")
+
+    status, out, err = check_ledger()
+
+    assert (status, err) == (0, "")
+    assert "ledger OK: 1 accounts, 1 invoices" in out
