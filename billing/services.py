@@ -20,7 +20,7 @@ from ispbill.core.numbering import allocate_number
 from ispbill.notify.events import Event
 from ispbill.notify.services import notify_invoices
 
-from .ledger import account_lock, credit_apply, credit_post, entry_post, invoice_status_for, invoice_void_post
+from .ledger import account_lock, credit_apply, credit_note_post, credit_post, entry_post, invoice_status_for, invoice_void_post
 from .models import Invoice, InvoiceLine, LedgerEntry
 from .periods import Period
 from .selectors import current_billing_settings, overdue_exists
@@ -137,6 +137,24 @@ def account_credit(*, actor, customer: Customer, amount: Decimal, reason: str, k
     entry = credit_post(account=account, amount=amount, actor=actor, memo=reason, kind=kind)
     audit_record(actor=actor, action=f"ledger.{kind}", obj=customer, reason=reason, after={"amount": str(-amount)})
     suspensions_lift_if_settled(actor=actor, customer=customer, reason=f"Credit applied: {reason}")
+    return entry
+
+
+@transaction.atomic
+def invoice_credit_note(*, actor, invoice: Invoice, amount: Decimal, reason: str) -> LedgerEntry:
+    """A credit note against one invoice (a correction without voiding it): lowers what is open on
+    that invoice first; what it gives beyond that is account credit. Lifts a suspension for
+    non-payment when nothing is overdue any more, as a payment does."""
+    amount = to_money(amount)
+    reason = (reason or "").strip()
+    if amount <= ZERO:
+        raise ValidationError({"amount": "Enter an amount greater than zero."})
+    if not reason:
+        raise ValidationError({"reason": "Give a reason: it is shown on the customer's statement."})
+    account = account_lock(customer_id=invoice.customer_id)
+    entry = credit_note_post(account=account, invoice=invoice, amount=amount, actor=actor, memo=f"Credit note {invoice.number}: {reason}")
+    audit_record(actor=actor, action="invoice.credit_note", obj=invoice, reason=reason, after={"amount": str(amount)})
+    suspensions_lift_if_settled(actor=actor, customer=invoice.customer, reason=f"Credit note on {invoice.number}")
     return entry
 
 

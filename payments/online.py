@@ -566,7 +566,11 @@ def online_payment_approve(*, actor, gp: GatewayPayment) -> GatewayPayment:
 
 
 def refundable(gp: GatewayPayment) -> Decimal:
+    """What may still be refunded: refunded plus reversed never exceed what was paid, so a reversed
+    payment (whose reversal took back whatever the refunds had left) has nothing left to refund."""
     if gp.status not in (GatewayPayment.Status.PAID, GatewayPayment.Status.HELD, GatewayPayment.Status.REJECTED):
+        return ZERO
+    if gp.payment_id and gp.payment.status == Payment.Status.REVERSED:
         return ZERO
     return gp.amount - gp.refunded_total
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 import requests
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from billing.models import Invoice, LedgerEntry
@@ -328,3 +329,55 @@ def test_our_client_against_the_emulator_raises_on_refusal_and_on_a_dead_host(ga
         dead.validate("x")
     with pytest.raises(TypeError):
         online.sslcommerz.format_amount(1.5)
+
+
+def _paid_online(customer, amount="1000.00") -> GatewayPayment:
+    charge(customer, amount)
+    gp = start(customer)
+    pay_at_gateway(gp.gateway_url)
+    gp.refresh_from_db()
+    return gp
+
+
+def _money_rows():
+    return (list(LedgerEntry.objects.order_by("id").values_list("id", "kind", "amount")),
+            list(Invoice.objects.order_by("id").values_list("id", "status", "amount_paid")))
+
+
+def test_a_reversed_gateway_payment_cannot_be_refunded_too(gateway, admin):
+    """Defect 7, one order: reversed first, then a refund was accepted and the customer was charged back twice."""
+    from payments.services import payment_reverse
+
+    customer = make_customer()
+    gp = _paid_online(customer)
+    payment_reverse(actor=admin, payment=gp.payment, reason="Entered by mistake")
+    before = _money_rows()
+
+    with pytest.raises(ValidationError):
+        online.online_refund_start(actor=admin, gp=gp, amount="1000.00", reason="Customer asked")
+
+    assert gp.refunds.count() == 0
+    assert _money_rows() == before
+    assert ledger_ok()
+
+
+def test_a_gateway_payment_refunded_in_full_cannot_be_reversed_and_a_part_refund_leaves_only_the_rest(gateway, admin):
+    """Defect 7, the other order: refunded plus reversed never exceeds what was paid."""
+    from billing.ledger import payment_money_out
+    from payments.services import payment_reverse
+
+    whole = _paid_online(make_customer())
+    online.online_refund_start(actor=admin, gp=whole, amount="1000.00", reason="Duplicate")
+    before = _money_rows()
+    with pytest.raises(ValidationError):
+        payment_reverse(actor=admin, payment=whole.payment, reason="Bounced")
+    assert _money_rows() == before
+
+    part = _paid_online(make_customer())
+    online.online_refund_start(actor=admin, gp=part, amount="400.00", reason="Double charged")
+    payment_reverse(actor=admin, payment=part.payment, reason="Bounced")
+    reversal = LedgerEntry.objects.get(payment=part.payment, kind="reversal")
+    assert reversal.amount == D("600.00")
+    assert payment_money_out(payment=part.payment) == D("1000.00")
+    assert account_balance(customer_id=part.customer_id) == D("1000.00")  # owes the invoice again, nothing more
+    assert ledger_ok()

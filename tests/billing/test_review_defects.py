@@ -1,0 +1,134 @@
+"""The defects an independent review of the billing engine found (issue 15), one test or more each;
+every one of them failed on the code before the fix. Amounts are worked out by hand from the calendar."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from billing.models import BillingSettings, Invoice
+from billing.selectors import current_billing_settings
+from billing.services import LineSpec, account_credit, invoice_create, invoice_void
+from customers.models import Subscription
+from customers.services import subscription_suspend
+from payments.services import payment_record
+from tests.factories import make_customer, make_subscription
+
+D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def billing_settings(db):
+    current_billing_settings()
+    BillingSettings.objects.filter(pk=1).update(
+        mode="calendar", allowed_anchor_days=[1, 5, 25, 30], default_anchor_day=1, vat_rate=D("0"),
+        prices_include_vat=False, due_days=7, grace_days=3, reconnection_fee=D("0"), late_fee=D("0"),
+        issue_days_before=7, credit_unused_days_on_cancel=True, downgrade_at_next_cycle=True,
+    )
+
+
+def charge(customer, amount="1000.00", *, days_ago=0):
+    issue = timezone.localdate() - timedelta(days=days_ago)
+    return invoice_create(
+        actor=None, customer=customer, issue_date=issue, due_date=issue + timedelta(days=7),
+        lines=[LineSpec(kind="one_time", description="Charge", amount=D(amount))],
+    )
+
+
+# 4. A past-due invoice paid in part ----------------------------------------------------------------
+
+
+def test_a_past_due_invoice_paid_in_part_stays_overdue(db):
+    customer = make_customer()
+    invoice = charge(customer, days_ago=20)  # due 13 days ago
+    assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.OVERDUE
+
+    payment_record(actor=None, customer=customer, amount=D("400.00"), method="cash")
+
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.amount_paid) == (Invoice.Status.OVERDUE, D("400.00"))
+
+
+def test_an_invoice_not_yet_due_paid_in_part_is_partially_paid_and_a_reversal_makes_it_overdue_when_past_due(db):
+    from payments.services import payment_reverse
+
+    customer = make_customer()
+    fresh = charge(customer, days_ago=2)
+    payment = payment_record(actor=None, customer=customer, amount=D("400.00"), method="cash")
+    fresh.refresh_from_db()
+    assert fresh.status == Invoice.Status.PARTIALLY_PAID
+
+    late = charge(make_customer(), days_ago=30)
+    paid = payment_record(actor=None, customer=late.customer, amount=D("1000.00"), method="cash")
+    payment_reverse(actor=None, payment=paid, reason="Cheque bounced")
+    late.refresh_from_db()
+    assert late.status == Invoice.Status.OVERDUE
+    assert payment.amount == fresh.amount_paid
+
+
+# 5. Voiding the only overdue invoice ---------------------------------------------------------------
+
+
+def suspended_for_non_payment(customer=None) -> Subscription:
+    subscription = make_subscription(customer=customer, activate=True)
+    return subscription_suspend(
+        actor=None, subscription=subscription, reason="Non-payment", suspension_type=Subscription.SuspensionType.NON_PAYMENT
+    )
+
+
+def test_voiding_the_only_overdue_invoice_lifts_a_suspension_for_non_payment(db):
+    subscription = suspended_for_non_payment()
+    invoice = charge(subscription.customer, days_ago=20)
+
+    invoice_void(actor=None, invoice=invoice, reason="Charged in error")
+
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.ACTIVE and subscription.suspension_type == ""
+
+
+def test_voiding_one_of_two_overdue_invoices_keeps_the_suspension(db):
+    subscription = suspended_for_non_payment()
+    first = charge(subscription.customer, days_ago=40)
+    charge(subscription.customer, days_ago=20)
+
+    invoice_void(actor=None, invoice=first, reason="Charged in error")
+
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.SUSPENDED
+
+
+def test_a_credit_that_clears_what_is_overdue_lifts_the_suspension_like_a_payment(db):
+    subscription = suspended_for_non_payment()
+    charge(subscription.customer, days_ago=20)
+
+    account_credit(actor=None, customer=subscription.customer, amount=D("1000.00"), reason="Outage compensation")
+
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.ACTIVE
+
+
+def test_a_credit_note_that_clears_what_is_overdue_lifts_the_suspension(db):
+    from billing.services import invoice_credit_note
+
+    subscription = suspended_for_non_payment()
+    invoice = charge(subscription.customer, days_ago=20)
+
+    invoice_credit_note(actor=None, invoice=invoice, amount=D("1000.00"), reason="Service never delivered")
+
+    subscription.refresh_from_db()
+    invoice.refresh_from_db()
+    assert subscription.status == Subscription.Status.ACTIVE
+    assert invoice.status == Invoice.Status.PAID
+
+
+def test_a_suspension_for_another_reason_is_not_lifted_by_a_void(db):
+    subscription = make_subscription(activate=True)
+    subscription_suspend(actor=None, subscription=subscription, reason="Customer request",
+                         suspension_type=Subscription.SuspensionType.CUSTOMER_REQUEST)
+    invoice = charge(subscription.customer, days_ago=20)
+
+    invoice_void(actor=None, invoice=invoice, reason="Charged in error")
+
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.SUSPENDED
