@@ -323,7 +323,7 @@ def load_customers(count: int, *, seed: int = 42) -> dict[str, float]:
                     cur.execute(definition)
             for table in tables:
                 cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [count])
-        key = f"{settings.ACCOUNT_NUMBER_PREFIX}:{maker.year}"
+        key = f"{settings.ACCOUNT_NUMBER_PREFIX}:continuous"  # account numbers never reset (core.numbering)
         NumberSequence.objects.update_or_create(key=key, defaults={"last_value": count})
     with timed("VACUUM ANALYZE", timings), connection.cursor() as cur:
         for table in tables:

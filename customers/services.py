@@ -16,7 +16,7 @@ from django.utils import timezone
 from billing import package_changes as billing_package_changes
 from billing.services import subscription_anchor_check
 from ispbill.core.audit import audit_changes, audit_record, snapshot
-from ispbill.core.numbering import allocate_number
+from ispbill.core.numbering import allocate_continuous
 from ispbill.core.phone import normalize_phone
 from ispbill.notify.services import notify_subscription_change
 from network import services as network_services
@@ -150,7 +150,8 @@ def customer_create(
     )
     customer.full_clean(exclude=["account_number"])
     # The number is taken last, after validation, inside this transaction: a failure leaves no gap.
-    customer.account_number = allocate_number(prefix=settings.ACCOUNT_NUMBER_PREFIX)
+    # One counter that never resets, shown with the year the customer joined (CT-YYYY-NNNNN).
+    customer.account_number = allocate_continuous(prefix=settings.ACCOUNT_NUMBER_PREFIX, year=customer.customer_since.year)
     customer.save()
     audit_record(actor=actor, action="customer.create", obj=customer, after=snapshot(customer, CUSTOMER_FIELDS))
     return customer

@@ -1,12 +1,25 @@
-"""Gap-free document numbers (`CT-2026-00042`, later `INV-…`, `RCPT-…`).
+"""Gap-free document numbers (`CT-2026-00042`, `INV-…`, `RCPT-…`).
 
 A number is taken by incrementing a locked counter row inside the caller's
 transaction: if the caller rolls back, the counter rolls back with it, so no
 number is ever skipped or given twice.
+
+Two kinds of series:
+- yearly (`allocate_number`): INV-YYYY-NNNNN, RCPT-…, tickets: the counter starts again at 1 every
+  year (key `INV:2026`);
+- continuous (`allocate_continuous`): customer account numbers CT-YYYY-NNNNN, where YYYY is the year
+  the customer joined and NNNNN one counter that never resets (key `CT:continuous`). On first use the
+  continuous counter starts after the highest yearly counter of the prefix, so numbers given before
+  it existed are never given again.
+
+NNNNN is five digits wide; past 99,999 in one series the number simply grows a digit
+(INV-2026-100000): still unique, still gap-free, nothing wraps around or is refused.
 """
 
+import re
+
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from .models import NumberSequence
@@ -35,3 +48,16 @@ def allocate_block(*, prefix: str, count: int, year: int | None = None) -> list[
 
 def allocate_number(*, prefix: str, year: int | None = None) -> str:
     return allocate_block(prefix=prefix, count=1, year=year)[0]
+
+
+def allocate_continuous(*, prefix: str, year: int) -> str:
+    """The next number of a series that never resets, shown with `year` (the customer's joining year)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("numbers must be allocated inside the transaction that uses them")
+    key = f"{prefix}:continuous"
+    if not NumberSequence.objects.filter(key=key).exists():
+        yearly = NumberSequence.objects.filter(key__regex=rf"^{re.escape(prefix)}:[0-9]{{4}}$").aggregate(m=Max("last_value"))["m"]
+        NumberSequence.objects.get_or_create(key=key, defaults={"last_value": yearly or 0})
+    sequence = NumberSequence.objects.select_for_update().get(key=key)
+    NumberSequence.objects.filter(pk=sequence.pk).update(last_value=F("last_value") + 1)
+    return format_number(prefix, year, sequence.last_value + 1)

@@ -84,3 +84,16 @@ def test_concurrent_allocation_on_postgres_has_no_duplicates_and_no_gaps():
     assert len(values) == expected_commits
     assert values == list(range(1, expected_commits + 1)), "numbers must be unique and gap-free"
     assert NumberSequence.objects.get(key="CT:2026").last_value == expected_commits
+
+
+def test_a_series_past_99999_in_a_year_grows_a_digit(db):
+    """Documented in docs/billing.md: INV-2026-99999 is followed by INV-2026-100000, nothing wraps or is refused."""
+    from django.db import transaction
+
+    from ispbill.core.models import NumberSequence
+    from ispbill.core.numbering import allocate_number
+
+    NumberSequence.objects.create(key="INV:2026", last_value=99_998)
+    with transaction.atomic():
+        assert allocate_number(prefix="INV", year=2026) == "INV-2026-99999"
+        assert allocate_number(prefix="INV", year=2026) == "INV-2026-100000"

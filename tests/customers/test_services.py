@@ -298,3 +298,20 @@ def test_portal_access_creates_one_login_and_later_changes_its_password(actor):
     again.refresh_from_db()
     assert again.check_password("second-pass-2026") and not again.check_password("first-pass-2026")
     assert audit_for_objects([customer]).filter(action="customer.portal_password").count() == 2
+
+
+def test_account_numbers_keep_counting_across_years_with_the_joining_year_shown(actor):
+    """Defect 9: the counter restarted every year (CT-2027-00001). One continuous counter now; the
+    year is the year the customer joined; numbers given before stay as they are."""
+    from ispbill.core.models import NumberSequence
+
+    prefix = settings.ACCOUNT_NUMBER_PREFIX
+    NumberSequence.objects.create(key=f"{prefix}:2026", last_value=41)  # 41 customers numbered the old way in 2026
+    this_year = timezone.localdate().year
+
+    older = make_customer(actor=actor, customer_since=timezone.localdate().replace(year=this_year - 1, month=3, day=1))
+    newer = make_customer(actor=actor)
+
+    assert older.account_number == format_number(prefix, this_year - 1, 42)
+    assert newer.account_number == format_number(prefix, this_year, 43)
+    assert NumberSequence.objects.get(key=f"{prefix}:2026").last_value == 41  # the yearly counter is left alone
