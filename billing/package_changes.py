@@ -44,7 +44,7 @@ from ispbill.notify.events import Event
 from ispbill.notify.services import notify_customer
 from network import services as network_services
 
-from .models import BillingSettings, InvoiceLine, LedgerEntry, PackageChange
+from .models import BillingSettings, Invoice, InvoiceLine, LedgerEntry, PackageChange
 from .periods import Period, months_for_cycle, periods_between
 from .proration import amount_for_days
 from .selectors import current_billing_settings
@@ -145,6 +145,43 @@ def _span_lines(
     return lines
 
 
+def _invoiced_lines(*, subscription: Subscription, first: date, last: date, cfg: BillingSettings) -> list[QuoteLine]:
+    """What was actually invoiced for `subscription`'s days `first`..`last`, reversed: every period line
+    of its unvoided invoices (recurring, prorated, and earlier package changes' credit and adjustment
+    lines) that covers some of those days, its own amount shared by actual days, other sign, at the
+    VAT rate it was invoiced at. Never recomputed from a current price (a scheduled downgrade's
+    period already invoiced at the new price is credited at that price)."""
+    rows = (
+        InvoiceLine.objects.filter(
+            subscription=subscription, period_start__isnull=False, period_start__lte=last, period_end__gte=first,
+        )
+        .exclude(invoice__status=Invoice.Status.VOID)
+        .select_related("invoice")
+        .order_by("period_start", "id")
+    )
+    lines = []
+    for line in rows:
+        start, end = max(first, line.period_start), min(last, line.period_end)
+        side = line.gross if cfg.prices_include_vat else line.net
+        if side == ZERO:
+            continue
+        span = Period(line.period_start, line.period_end)
+        share = amount_for_days(abs(side), period=span, first_day=start, last_day=end)
+        if share == ZERO:
+            continue
+        days = (end - start).days + 1
+        if side > ZERO:
+            kind, amount, text = InvoiceLine.Kind.CREDIT, -share, "Credit, unused"
+        else:
+            kind, amount, text = InvoiceLine.Kind.ADJUSTMENT, share, "Earlier credit reversed"
+        description = f"{text}: {line.description} — {_day(start)} – {_day(end)}, {days} of {span.days} invoiced days"
+        lines.append(QuoteLine(
+            kind, description[:255], start, end, amount,
+            vat_line(amount, rate=line.invoice.vat_rate, prices_include_vat=cfg.prices_include_vat),
+        ))
+    return lines
+
+
 def _effective(subscription: Subscription, to_package: Package, *, on: date, cfg: BillingSettings) -> tuple[str, date]:
     anchor = _anchor(subscription)
     downgrade = to_package.price < subscription.package.price
@@ -164,7 +201,9 @@ def _quote(
     if anchor and adjust_through is not None and adjust_through >= effective_date:
         login = subscription.login_label
         common = {"login": login, "first": effective_date, "last": adjust_through, "anchor": anchor, "cfg": cfg}
-        lines = _span_lines(package=subscription.package, sign=-1, **common) + _span_lines(package=to_package, sign=1, **common)
+        lines = _invoiced_lines(subscription=subscription, first=effective_date, last=adjust_through, cfg=cfg) + _span_lines(
+            package=to_package, sign=1, **common
+        )
     else:
         adjust_through = None
     return PackageChangeQuote(
@@ -436,11 +475,8 @@ def cancellation_credit_quote(*, subscription: Subscription, last_day: date | No
     anchor = _anchor(subscription)
     if not cfg.credit_unused_days_on_cancel or not anchor or subscription.billed_through <= last_day:
         return None
-    lines = _span_lines(
-        package=subscription.package, login=subscription.login_label, first=last_day + ONE_DAY,
-        last=subscription.billed_through, anchor=anchor, sign=-1, cfg=cfg,
-    )
-    if not lines:
+    lines = _invoiced_lines(subscription=subscription, first=last_day + ONE_DAY, last=subscription.billed_through, cfg=cfg)
+    if not lines or totals(line.money for line in lines).gross >= ZERO:
         return None
     return PackageChangeQuote(
         subscription=subscription, from_package=subscription.package, to_package=subscription.package,
@@ -458,8 +494,8 @@ def subscription_cancelled(*, actor, subscription: Subscription, last_day: date 
     if quote is None:
         return None
     return account_credit(
-        actor=actor, customer=subscription.customer, amount=quote.credit,
-        reason=f"Cancellation of {subscription.login_label}: unused {subscription.package.name} days "
+        actor=actor, customer=subscription.customer, amount=-quote.total,
+        reason=f"Cancellation of {subscription.login_label}: unused invoiced days "
                f"{_day(quote.effective_date)} – {_day(quote.adjust_through)}",
     )
 

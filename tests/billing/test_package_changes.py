@@ -327,3 +327,29 @@ def test_a_staff_made_change_sends_no_decision_message(packages):
     subscription = subscribed(packages["basic"], portal=True)
     package_change_make(actor=admin_user(), subscription=subscription, to_package=packages["fast"])
     assert not Message.objects.filter(event="package_change_decided").exists()
+
+
+def test_cancelling_while_a_downgrade_is_scheduled_credits_what_was_invoiced_not_todays_price(packages):
+    """Defect 2: April was invoiced at the scheduled lower price (Lite, 600); cancelling on 28 March
+    (still on Basic, 1,000) credited April at 1,000. Every credit reverses what was invoiced."""
+    configure(downgrade_at_next_cycle=True)
+    subscription = subscribed(packages["basic"])
+    run_billing(date(2026, 3, 1))
+    request = package_change_request(actor=None, subscription=subscription, to_package=packages["lite"], source=STAFF)
+    package_change_approve(actor=admin_user(), change=request, on=date(2026, 3, 11))
+    run_billing(date(2026, 3, 25))  # April issued at 600 (Lite), the change scheduled for 1 April
+    assert InvoiceLine.objects.get(subscription=subscription, period_start=date(2026, 4, 1)).net == D("600.00")
+    subscription.refresh_from_db()
+    balance = account_balance(customer_id=subscription.customer_id)
+
+    from billing.package_changes import subscription_cancelled
+
+    Subscription.objects.filter(pk=subscription.pk).update(status=Subscription.Status.CANCELLED)
+    entry = subscription_cancelled(actor=None, subscription=subscription, last_day=date(2026, 3, 28))
+
+    # 29–31 March at Basic: 1000 × 3/31 = 96.77; all of April at Lite: 600.00; + 15 % VAT each line.
+    march = D("96.77") + D("14.52")
+    april = D("600.00") + D("90.00")
+    assert entry.amount == -(march + april)
+    assert account_balance(customer_id=subscription.customer_id) == balance - march - april
+    ledger_ok()
