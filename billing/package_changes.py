@@ -360,15 +360,60 @@ def package_change_reject(*, actor, change: PackageChange, note: str) -> Package
     return change
 
 
+def package_change_withdrawal_quote(*, change: PackageChange) -> PackageChangeQuote:
+    """What withdrawing a scheduled downgrade costs: the days from its effective date that were
+    already invoiced (at the lower price, by the billing run) are credited as invoiced and charged at
+    the package the connection stays on. No lines when nothing from that day on was invoiced, or it
+    was invoiced at the current package already (the lines would cancel out)."""
+    subscription = Subscription.objects.select_related("package").get(pk=change.subscription_id)
+    cfg = current_billing_settings()
+    anchor = _anchor(subscription)
+    empty = PackageChangeQuote(
+        subscription=subscription, from_package=change.to_package, to_package=subscription.package,
+        mode=PackageChange.Mode.NOW, effective_date=change.effective_date,
+    )
+    if change.status != PackageChange.Status.SCHEDULED or not anchor or subscription.billed_through < change.effective_date:
+        return empty
+    first, last = change.effective_date, subscription.billed_through
+    lines = _invoiced_lines(subscription=subscription, first=first, last=last, cfg=cfg) + _span_lines(
+        package=subscription.package, login=subscription.login_label, first=first, last=last, anchor=anchor, sign=1, cfg=cfg,
+    )
+    sums = totals(line.money for line in lines)
+    if sums.gross == ZERO:
+        return empty
+    return PackageChangeQuote(
+        subscription=subscription, from_package=change.to_package, to_package=subscription.package,
+        mode=PackageChange.Mode.NOW, effective_date=first, lines=tuple(lines), adjust_through=last, sums=sums,
+    )
+
+
 @transaction.atomic
-def package_change_cancel(*, actor, change: PackageChange, reason: str = "") -> PackageChange:
-    """Withdraw a pending request (its requester or staff) or a scheduled change (staff)."""
+def package_change_cancel(*, actor, change: PackageChange, reason: str = "", correct: bool = True) -> PackageChange:
+    """Withdraw a pending request (its requester or staff) or a scheduled change (staff). Withdrawing a
+    scheduled downgrade whose period was already invoiced at the lower price bills the difference
+    (`package_change_withdrawal_quote`, shown before confirming); `correct=False` when the
+    subscription itself is being cancelled (its cancellation credit reverses what was invoiced)."""
     change = _lock_open(change, *PackageChange.OPEN_STATUSES)
+    quote = package_change_withdrawal_quote(change=change) if correct else None
+    if quote is not None and quote.lines:
+        subscription = quote.subscription
+        specs = [
+            LineSpec(line.kind, line.description, line.amount, subscription.pk, Period(line.first_day, line.last_day))
+            for line in quote.lines
+        ]
+        if quote.total > ZERO:
+            change.invoice = invoice_create(actor=actor, customer=subscription.customer, lines=specs)
+        else:  # the connection stays on a cheaper package than the period was invoiced at
+            change.credit_entry = account_credit(
+                actor=actor, customer=subscription.customer, amount=-quote.total,
+                reason=f"Package change to {change.to_package.name} withdrawn: {_day(quote.effective_date)} – "
+                       f"{_day(quote.adjust_through)} at {subscription.package.name}",
+            )
     change.status = PackageChange.Status.CANCELLED
-    change.save(update_fields=["status"])
+    change.save(update_fields=["status", "invoice", "credit_entry"])
     audit_record(
         actor=actor, action="packagechange.cancel", obj=change.subscription, reason=(reason or "").strip(),
-        after={"change": change.pk},
+        after={"change": change.pk, "correction": str(quote.total) if quote is not None and quote.lines else None},
     )
     return change
 
@@ -489,7 +534,7 @@ def subscription_cancelled(*, actor, subscription: Subscription, last_day: date 
     """Billing's part of a cancellation (called by `subscription_cancel` in its transaction): open
     package changes are withdrawn, and the unused invoiced days are credited when the ISP's policy says so."""
     for change in subscription.package_changes.filter(status__in=PackageChange.OPEN_STATUSES):
-        package_change_cancel(actor=actor, change=change, reason="The subscription was cancelled.")
+        package_change_cancel(actor=actor, change=change, reason="The subscription was cancelled.", correct=False)
     quote = cancellation_credit_quote(subscription=subscription, last_day=last_day)
     if quote is None:
         return None

@@ -34,6 +34,7 @@ from billing.package_changes import (
     package_change_quote,
     package_change_reject,
     package_change_request,
+    package_change_withdrawal_quote,
     package_changes_for_customer,
     package_changes_for_staff,
     portal_subscription_get,
@@ -200,6 +201,11 @@ def packagechange_decide(request, pk: int, action: str):
         subscription = change.subscription
         if subscription.package_id == change.from_package_id:
             quote = package_change_quote(subscription=subscription, to_package=change.to_package)
+    withdrawal = None
+    if action == "cancel" and change.status == PackageChange.Status.SCHEDULED:
+        # Shown before the withdrawal is confirmed: what it bills when the period was invoiced already.
+        withdrawal = package_change_withdrawal_quote(change=change)
+        quote = withdrawal if withdrawal.lines else None
     if request.method == "POST" and form.is_valid():
         note = form.cleaned_data["note"]
         try:
@@ -220,7 +226,7 @@ def packagechange_decide(request, pk: int, action: str):
             return redirect(f"{reverse('staff:packagechange-list')}?state=decided")
     allowed = PackageChange.Status.SCHEDULED if action == "cancel" else PackageChange.Status.PENDING
     context = {
-        "change": change, "form": form, "quote": quote, "action": action, "label": label, "title": title,
+        "change": change, "form": form, "quote": quote, "withdrawal": withdrawal, "action": action, "label": label, "title": title,
         "button_class": button_class,
         "refusal": None if form.is_bound or change.status == allowed else _t(
             "This request is %(status)s now: it cannot be changed this way."

@@ -353,3 +353,69 @@ def test_cancelling_while_a_downgrade_is_scheduled_credits_what_was_invoiced_not
     assert entry.amount == -(march + april)
     assert account_balance(customer_id=subscription.customer_id) == balance - march - april
     ledger_ok()
+
+
+def test_withdrawing_a_scheduled_downgrade_after_the_next_period_was_invoiced_bills_the_difference(packages):
+    """Defect 3: April was invoiced at Lite (600) for the scheduled downgrade; withdrawing it kept the
+    connection on Basic (1,000) and April under-billed. The withdrawal now issues the correction, and
+    the quote shown before confirming says so."""
+    from billing.package_changes import package_change_withdrawal_quote
+
+    configure(downgrade_at_next_cycle=True)
+    subscription = subscribed(packages["basic"])
+    run_billing(date(2026, 3, 1))
+    request = package_change_request(actor=None, subscription=subscription, to_package=packages["lite"], source=STAFF)
+    change = package_change_approve(actor=admin_user(), change=request, on=date(2026, 3, 11))
+    run_billing(date(2026, 3, 25))  # April at 600
+    balance = account_balance(customer_id=subscription.customer_id)
+
+    quote = package_change_withdrawal_quote(change=change)
+    # April: credit the 600 invoiced, charge Basic's 1,000: + 400 net, + 60 VAT.
+    assert (quote.credit, quote.charge, quote.total) == (D("690.00"), D("1150.00"), D("460.00"))
+
+    change = package_change_cancel(actor=admin_user(), change=change, reason="Customer changed their mind")
+
+    assert change.status == "cancelled" and change.invoice is not None
+    assert change.invoice.total == D("460.00")
+    assert account_balance(customer_id=subscription.customer_id) == balance + D("460.00")
+    assert Subscription.objects.get(pk=subscription.pk).package == packages["basic"]
+    run_billing(date(2026, 4, 25))
+    assert InvoiceLine.objects.get(subscription=subscription, period_start=date(2026, 5, 1)).net == D("1000.00")
+    ledger_ok()
+
+
+def test_withdrawing_a_scheduled_downgrade_before_the_next_invoice_bills_nothing(packages):
+    from billing.package_changes import package_change_withdrawal_quote
+
+    configure(downgrade_at_next_cycle=True)
+    subscription = subscribed(packages["basic"])
+    run_billing(date(2026, 3, 1))
+    request = package_change_request(actor=None, subscription=subscription, to_package=packages["lite"], source=STAFF)
+    change = package_change_approve(actor=admin_user(), change=request, on=date(2026, 3, 11))
+    invoices = Invoice.objects.count()
+
+    assert package_change_withdrawal_quote(change=change).lines == ()
+    change = package_change_cancel(actor=admin_user(), change=change, reason="Changed their mind")
+
+    assert change.invoice is None and Invoice.objects.count() == invoices
+
+
+def test_the_withdrawal_dialog_shows_the_correction_before_it_is_confirmed(packages, client):
+    from django.urls import reverse
+
+    configure(downgrade_at_next_cycle=True)
+    subscription = subscribed(packages["basic"])
+    run_billing(date(2026, 3, 1))
+    request = package_change_request(actor=None, subscription=subscription, to_package=packages["lite"], source=STAFF)
+    change = package_change_approve(actor=admin_user(), change=request, on=date(2026, 3, 11))
+    run_billing(date(2026, 3, 25))
+    client.force_login(admin_user())
+    invoices = Invoice.objects.count()
+
+    page = client.get(reverse("staff:packagechange-cancel", args=[change.pk])).content.decode()
+
+    assert 'data-testid="withdrawal-correction"' in page and "460.00" in page
+    assert Invoice.objects.count() == invoices  # showing it writes nothing
+    client.post(reverse("staff:packagechange-cancel", args=[change.pk]), {"note": "Customer stays on Basic"})
+    change.refresh_from_db()
+    assert change.status == "cancelled" and change.invoice.total == D("460.00")
