@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "ispbill.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "ispbill.core.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "ispbill.core.middleware.RequestContextMiddleware",
     "ispbill.surfaces.SurfaceAccessMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ispbill.core.middleware.PrivateCacheMiddleware",
 ]
 
 ROOT_URLCONF = "ispbill.urls"
@@ -158,6 +160,21 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# The chosen language travels in a cookie too: HTTPS only in production, like the session.
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# HTTPS: browsers are told to use nothing else for a year once they have seen the site over TLS (on by
+# default in production; set 0 while first trying TLS out). The TLS proxy in front must pass
+# X-Forwarded-Proto for SECURE_SSL_REDIRECT and secure cookies to see HTTPS.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 
 CONTENT_SECURITY_POLICY = {

@@ -47,10 +47,12 @@ def _region(request) -> bool:
 
 
 def _int(value) -> int | None:
+    """A keyset cursor (a ticket id) from the query string; anything else, forged or oversized, is ignored."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**63 else None
 
 
 @staff_permission_required("tickets.view_ticket")
