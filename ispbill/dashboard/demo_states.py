@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 import urllib3
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connections
+from django.db import connections, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -70,12 +70,20 @@ def seed_states(*, gateway_base_url: str | None = None) -> Report:
     (a test's live server); without it one is started on a loopback port for the online payments."""
     report = Report()
     admin = get_user_model().objects.filter(is_superuser=True, kind="staff").order_by("pk").first()
-    people = {key: _customer(key, name, phone, address, admin=admin) for key, name, phone, address in CUSTOMERS}
-    _suspended_and_cancelled(people, admin=admin, report=report)
-    _invoices(people["online"], admin=admin, report=report)
-    _package_requests(people["online"], admin=admin, report=report)
-    _tickets(people["online"], admin=admin, report=report)
-    _outages(people["online"], admin=admin, report=report)
+    with transaction.atomic():
+        people = {key: _customer(key, name, phone, address, admin=admin) for key, name, phone, address in CUSTOMERS}
+    # Each step in its own transaction (the services lock rows); none is open while the emulator
+    # calls back below, or SQLite's one writer would wait for itself.
+    with transaction.atomic():
+        _suspended_and_cancelled(people, admin=admin, report=report)
+    with transaction.atomic():
+        _invoices(people["online"], admin=admin, report=report)
+    with transaction.atomic():
+        _package_requests(people["online"], admin=admin, report=report)
+    with transaction.atomic():
+        _tickets(people["online"], admin=admin, report=report)
+    with transaction.atomic():
+        _outages(people["online"], admin=admin, report=report)
     missing = _missing_online_states()
     if missing:
         with _application_server(gateway_base_url) as base_url:
@@ -303,7 +311,8 @@ def _online_payments(customer: Customer, *, admin, report: Report, base_url: str
                     if refund.status != GatewayRefund.Status.PROCESSING:
                         break
             elif state == "reversed":
-                payment_reverse(actor=admin, payment=gp.payment, reason="bKash charged back the payment")
+                with transaction.atomic():
+                    payment_reverse(actor=admin, payment=gp.payment, reason="bKash charged back the payment")
         elif state in ("held", "rejected"):
             _checkout(gp, outcome="success", risky=True)
             gp.refresh_from_db()
