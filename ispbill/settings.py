@@ -145,11 +145,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "staff:login"
 
-# Brute-force lockout: per username + IP, so one attacker cannot lock a customer out everywhere.
+# Brute-force lockout: AXES_FAILURE_LIMIT failures lock the account (from every address) and the
+# address (for every account) for the cool-off. On the portal one customer is one account whatever
+# spelling of the account number or phone was typed (ispbill.accounts.backends.lockout_username).
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "ispbill.accounts.backends.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ispbill.accounts.views.lockout"
 AXES_VERBOSE = False
@@ -294,6 +297,8 @@ OTP_TTL_MINUTES = env.int("OTP_TTL_MINUTES", default=10)
 OTP_MAX_ATTEMPTS = env.int("OTP_MAX_ATTEMPTS", default=5)
 OTP_SENDS_PER_PHONE = env.int("OTP_SENDS_PER_PHONE", default=3)
 OTP_SENDS_PER_IP = env.int("OTP_SENDS_PER_IP", default=10)
+# Sign-in codes to one customer from every address together (OTP_SENDS_PER_PHONE is per address).
+OTP_SENDS_PER_ACCOUNT = env.int("OTP_SENDS_PER_ACCOUNT", default=10)
 OTP_SEND_WINDOW_MINUTES = env.int("OTP_SEND_WINDOW_MINUTES", default=60)
 # A portal session's "last seen" is written at most this often (one UPDATE per session per period).
 PORTAL_SESSION_TOUCH_SECONDS = env.int("PORTAL_SESSION_TOUCH_SECONDS", default=300)
