@@ -357,6 +357,10 @@ SSLCOMMERZ_CONNECT_TIMEOUT = env.float("SSLCOMMERZ_CONNECT_TIMEOUT", default=5.0
 SSLCOMMERZ_READ_TIMEOUT = env.float("SSLCOMMERZ_READ_TIMEOUT", default=20.0)
 SSLCOMMERZ_RECONCILE_AFTER_MINUTES = env.int("SSLCOMMERZ_RECONCILE_AFTER_MINUTES", default=15)
 SSLCOMMERZ_SESSION_EXPIRY_MINUTES = env.int("SSLCOMMERZ_SESSION_EXPIRY_MINUTES", default=120)
+# Pay now pressed again for the same choice within this many minutes reuses the open gateway session.
+SSLCOMMERZ_SESSION_REUSE_MINUTES = env.int("SSLCOMMERZ_SESSION_REUSE_MINUTES", default=30)
+# New gateway sessions one customer may open per hour (reused sessions do not count).
+ONLINE_PAYMENT_STARTS_PER_HOUR = env.int("ONLINE_PAYMENT_STARTS_PER_HOUR", default=6)
 
 LOGGING = {
     "version": 1,

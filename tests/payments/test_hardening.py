@@ -10,7 +10,8 @@ from ispbill.core.money import to_money
 from payments.models import Payment
 from payments.services import payment_record
 from tests.factories import make_customer
-from tests.payments.conftest import charge
+from tests.payments.conftest import D, charge
+from tests.payments.sslcommerz_helpers import gateway  # noqa: F401
 from tests.payments.test_payment_views import money_state, payment_data
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +51,36 @@ def test_today_is_still_a_fine_receipt_date(staff_client):
     staff_client.post(reverse("staff:payment-create", args=[customer.pk]),
                       payment_data(received_on=timezone.localdate().isoformat()))
     assert Payment.objects.filter(customer=customer).count() == 1
+
+
+# 9. Pay now ----------------------------------------------------------------------------------------------
+
+@pytest.mark.django_db(transaction=True)
+def test_pressing_pay_now_again_reuses_the_open_gateway_session(client, gateway, settings):
+    from payments.models import GatewayPayment
+
+    customer = make_customer(portal_password="portal-pass-1")
+    charge(customer, "900.00")
+    client.force_login(customer.user)
+    answers = [client.post(reverse("portal:pay"), {"purpose": "due"}) for _ in range(15)]
+    gp = GatewayPayment.objects.get()
+    assert {(answer.status_code, answer.url) for answer in answers} == {(303, gp.gateway_url)}
+    assert gp.status == GatewayPayment.Status.PENDING and gp.amount == D("900.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_new_gateway_sessions_are_limited_per_customer(client, gateway, settings):
+    from payments.models import GatewayPayment
+    from tests.factories import make_subscription
+
+    settings.ONLINE_PAYMENT_STARTS_PER_HOUR = 3
+    subscription = make_subscription(customer=make_customer(portal_password="portal-pass-1"), activate=True)
+    client.force_login(subscription.customer.user)
+    statuses = [client.post(reverse("portal:pay"), {"purpose": "advance", "months": str(months)}).status_code for months in (1, 2, 3, 4, 5)]
+    assert statuses == [303, 303, 303, 200, 200]
+    assert GatewayPayment.objects.count() == 3
+    page = client.post(reverse("portal:pay"), {"purpose": "advance", "months": "6"}).content.decode()
+    assert "Too many payment attempts" in page
+    # The choices already open still lead back to their sessions.
+    assert client.post(reverse("portal:pay"), {"purpose": "advance", "months": "1"}).status_code == 303
+    assert GatewayPayment.objects.count() == 3
