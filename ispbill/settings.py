@@ -357,6 +357,9 @@ SSLCOMMERZ_CONNECT_TIMEOUT = env.float("SSLCOMMERZ_CONNECT_TIMEOUT", default=5.0
 SSLCOMMERZ_READ_TIMEOUT = env.float("SSLCOMMERZ_READ_TIMEOUT", default=20.0)
 SSLCOMMERZ_RECONCILE_AFTER_MINUTES = env.int("SSLCOMMERZ_RECONCILE_AFTER_MINUTES", default=15)
 SSLCOMMERZ_SESSION_EXPIRY_MINUTES = env.int("SSLCOMMERZ_SESSION_EXPIRY_MINUTES", default=120)
+# How many days back a cashier may date a receipt; older dates need payments.backdate_payment (managers)
+# and are written to the audit log.
+RECEIPT_BACKDATE_DAYS = env.int("RECEIPT_BACKDATE_DAYS", default=31)
 # Pay now pressed again for the same choice within this many minutes reuses the open gateway session.
 SSLCOMMERZ_SESSION_REUSE_MINUTES = env.int("SSLCOMMERZ_SESSION_REUSE_MINUTES", default=30)
 # New gateway sessions one customer may open per hour (reused sessions do not count).

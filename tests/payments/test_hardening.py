@@ -84,3 +84,51 @@ def test_new_gateway_sessions_are_limited_per_customer(client, gateway, settings
     # The choices already open still lead back to their sessions.
     assert client.post(reverse("portal:pay"), {"purpose": "advance", "months": "1"}).status_code == 303
     assert GatewayPayment.objects.count() == 3
+
+
+# 8. Back-dated receipts ---------------------------------------------------------------------------------
+
+def cashier_client(client, branch_scope=None):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(roles=["Cashier"]))
+    return client
+
+
+def test_a_cashier_cannot_date_a_receipt_to_1900_or_beyond_the_limit(client, settings):
+    from datetime import timedelta
+
+    settings.RECEIPT_BACKDATE_DAYS = 31
+    customer = make_customer()
+    charge(customer, "500.00")
+    cashier_client(client)
+    before = money_state()
+    for day in ("1900-01-01", (timezone.localdate() - timedelta(days=32)).isoformat()):
+        response = client.post(reverse("staff:payment-create", args=[customer.pk]), payment_data(received_on=day))
+        page = response.content.decode()
+        assert response.status_code == 200 and ("at most 31 days back" in page or "cannot be dated before" in page), day
+    assert money_state() == before
+    within = (timezone.localdate() - timedelta(days=31)).isoformat()
+    response = client.post(reverse("staff:payment-create", args=[customer.pk]), payment_data(received_on=within))
+    assert response.status_code == 302 and Payment.objects.filter(customer=customer).count() == 1
+
+
+def test_a_manager_may_backdate_further_and_it_is_audited(client, settings):
+    from datetime import timedelta
+
+    from ispbill.core.models import AuditLog
+    from tests.factories import UserFactory
+
+    settings.RECEIPT_BACKDATE_DAYS = 31
+    customer = make_customer()
+    manager = UserFactory(roles=["Manager"])
+    client.force_login(manager)
+    day = timezone.localdate() - timedelta(days=60)
+    response = client.post(reverse("staff:payment-create", args=[customer.pk]), payment_data(received_on=day.isoformat()))
+    assert response.status_code == 302
+    payment = Payment.objects.get(customer=customer)
+    assert timezone.localdate(payment.received_at) == day
+    entry = AuditLog.objects.get(action="payment.backdated")
+    assert entry.actor == manager and entry.after["days_back"] == 60
+    response = client.post(reverse("staff:payment-create", args=[customer.pk]), payment_data(received_on="1900-01-01", idempotency_key="key-2"))
+    assert "cannot be dated before" in response.content.decode() and Payment.objects.count() == 1
