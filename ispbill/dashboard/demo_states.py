@@ -86,8 +86,13 @@ def seed_states(*, gateway_base_url: str | None = None) -> Report:
         _outages(people["online"], admin=admin, report=report)
     missing = _missing_online_states()
     if missing:
+        real_site = settings.SITE_URL.rstrip("/")
         with _application_server(gateway_base_url) as base_url:
             _online_payments(people["online"], admin=admin, report=report, base_url=base_url, missing=missing)
+        if base_url != real_site:
+            # The checkout links were made on the seeding server's port: point them at the demo's own address.
+            for gp in GatewayPayment.objects.filter(gateway_url__startswith=base_url):
+                GatewayPayment.objects.filter(pk=gp.pk).update(gateway_url=real_site + gp.gateway_url[len(base_url):])
     return report
 
 
@@ -235,7 +240,8 @@ def _application_server(base_url: str | None):
     the gateway client, callbacks and IPNs pointed at it."""
     if base_url:
         with override_settings(SITE_URL=base_url, SSLCOMMERZ_BASE_URL="", SSLCOMMERZ_SANDBOX=True,
-                               SSLCOMMERZ_SANDBOX_FAULTS=[], SSLCOMMERZ_SANDBOX_IPN_DELAY=0.2):
+                               SSLCOMMERZ_SANDBOX_FAULTS=[], SSLCOMMERZ_SANDBOX_IPN_DELAY=0.2,
+                               ONLINE_PAYMENT_STARTS_PER_HOUR=1000):
             online.gateway_config_forget()
             yield base_url
         online.gateway_config_forget()
@@ -257,6 +263,7 @@ def _application_server(base_url: str | None):
     try:
         with override_settings(SITE_URL=url, SSLCOMMERZ_BASE_URL="", SSLCOMMERZ_SANDBOX=True,
                                SSLCOMMERZ_SANDBOX_FAULTS=[], SSLCOMMERZ_SANDBOX_IPN_DELAY=0.2,
+                               ONLINE_PAYMENT_STARTS_PER_HOUR=1000,
                                ALLOWED_HOSTS=["127.0.0.1", *settings.ALLOWED_HOSTS]):
             online.gateway_config_forget()
             yield url
@@ -289,16 +296,20 @@ def _checkout(gp: GatewayPayment, *, outcome: str, risky: bool = False) -> None:
         raise RuntimeError(f"the emulator refused the checkout: {done.status}")
 
 
-def _start(customer: Customer) -> GatewayPayment:
-    return online.online_payment_start(customer=customer, purpose=GatewayPayment.Purpose.ADVANCE, months=1)
+def _start(customer: Customer, *, months: int) -> GatewayPayment:
+    """A Pay now in advance; each state its own number of months, so no attempt reuses another's session."""
+    return online.online_payment_start(customer=customer, purpose=GatewayPayment.Purpose.ADVANCE, months=months)
 
 
 def _online_payments(customer: Customer, *, admin, report: Report, base_url: str, missing: list[str]) -> None:
     S = GatewayPayment.Status
     for state in missing:
-        gp = _start(customer)
+        gp = _start(customer, months=1 + ONLINE_STATES.index(state))
         if state == "pending":
-            pass
+            # Started a while ago and left: old enough that Pay now opens a new session rather than reuse it.
+            GatewayPayment.objects.filter(pk=gp.pk).update(
+                created_at=timezone.now() - timedelta(minutes=settings.SSLCOMMERZ_SESSION_REUSE_MINUTES + 15)
+            )
         elif state in ("paid", "refunded", "reversed"):
             _checkout(gp, outcome="success")
             gp.refresh_from_db()
