@@ -258,6 +258,14 @@ def _store_quote(change: PackageChange, quote: PackageChangeQuote) -> None:
     change.adjust_through = quote.adjust_through
 
 
+def _locked_subscription(*, pk: int) -> Subscription:
+    """Lock the subscription's row alone, then read it with its package and customer. Locking it
+    through a join (FOR UPDATE OF self) let a concurrent package change make the row vanish from
+    PostgreSQL's re-check of the join (DoesNotExist, a 500): the lock must come first."""
+    Subscription.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).first()
+    return Subscription.objects.select_related("package", "customer").get(pk=pk)
+
+
 @transaction.atomic
 def package_change_request(
     *, actor, subscription: Subscription, to_package: Package | None, source: str, note: str = ""
@@ -266,7 +274,7 @@ def package_change_request(
     quoted as of today. One open request per subscription (a unique constraint makes it so)."""
     if source not in PackageChange.Source.values:
         raise ValueError(f"unknown source {source!r}")
-    subscription = Subscription.objects.select_for_update(of=("self",)).select_related("package", "customer").get(pk=subscription.pk)
+    subscription = _locked_subscription(pk=subscription.pk)
     _check_change(subscription, to_package)
     existing = subscription.package_changes.filter(status__in=PackageChange.OPEN_STATUSES).select_related("to_package").first()
     if existing is not None:
@@ -319,7 +327,7 @@ def package_change_approve(*, actor, change: PackageChange, note: str = "", on: 
     """Approve a pending request: re-quoted as of today, then applied now or scheduled for the next
     period's first day (a deferred downgrade). Refused, changing nothing, once decided."""
     change = _lock_open(change, PackageChange.Status.PENDING)
-    subscription = Subscription.objects.select_for_update(of=("self",)).select_related("package", "customer").get(pk=change.subscription_id)
+    subscription = _locked_subscription(pk=change.subscription_id)
     if subscription.package_id != change.from_package_id:
         raise ValidationError(
             "The connection's package has changed since this request was made: reject it and ask for a new one.",
@@ -419,10 +427,21 @@ def package_change_cancel(*, actor, change: PackageChange, reason: str = "", cor
 
 
 @transaction.atomic
-def package_change_make(*, actor, subscription: Subscription, to_package: Package | None, note: str = "") -> PackageChange:
+@transaction.atomic
+def package_change_make(
+    *, actor, subscription: Subscription, to_package: Package | None, note: str = "", seen_package_id: int | None = None,
+) -> PackageChange:
     """Staff change a subscription's package from the console: a request approved at once, so it is
-    quoted, prorated, audited and sent to the router exactly as an approved customer request."""
-    change = package_change_request(actor=actor, subscription=subscription, to_package=to_package, source=PackageChange.Source.STAFF, note=note)
+    quoted, prorated, audited and sent to the router exactly as an approved customer request.
+    `seen_package_id`: the package the form was made for; if another change got there first, this
+    one is refused with a message rather than stacked on top of it."""
+    locked = _locked_subscription(pk=subscription.pk)
+    if seen_package_id is not None and locked.package_id != seen_package_id:
+        raise ValidationError(
+            f"The package of this connection was just changed to {locked.package.name}; look at it again before changing it.",
+            code="stale",
+        )
+    change = package_change_request(actor=actor, subscription=locked, to_package=to_package, source=PackageChange.Source.STAFF, note=note)
     return package_change_approve(actor=actor, change=change, note=note)
 
 
@@ -483,7 +502,7 @@ def package_change_apply(*, actor, change: PackageChange, today: date | None = N
         raise ValidationError(f"A {locked.get_status_display().lower()} package change cannot be applied.", code="not_scheduled")
     if locked.effective_date > today:
         raise ValidationError(f"This change takes effect on {_day(locked.effective_date)}.", code="not_yet")
-    subscription = Subscription.objects.select_for_update(of=("self",)).select_related("package", "customer").get(pk=locked.subscription_id)
+    subscription = _locked_subscription(pk=locked.subscription_id)
     if subscription.package_id != locked.from_package_id or subscription.status == Subscription.Status.CANCELLED:
         locked.status = PackageChange.Status.CANCELLED
         locked.save(update_fields=["status"])

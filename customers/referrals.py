@@ -75,8 +75,9 @@ def display_status(referral: Referral) -> str:
 
 
 @transaction.atomic
-def referral_signup(*, code: str, name: str, phone: str, area: Area | None, address: str) -> Referral:
-    """A friend asks to join through a customer's link: a lead attributed to the referrer."""
+def referral_signup(*, code: str, name: str, phone: str, area: Area | None, address: str) -> Referral | None:
+    """A friend asks to join through a customer's link: a lead attributed to the referrer. None (and
+    nothing written) when the phone is already a customer's or has an open request."""
     from .services import lead_create
 
     referrer = referrer_by_code(code)
@@ -88,12 +89,14 @@ def referral_signup(*, code: str, name: str, phone: str, area: Area | None, addr
         raise ValidationError({"phone": exc.messages}) from exc
     if phone == referrer.phone:
         raise ValidationError({"phone": _("You cannot use your own referral link.")})
-    if Customer.objects.filter(phone=phone).exists():
-        raise ValidationError({"phone": _("This phone number already belongs to one of our customers.")})
-    if Lead.objects.filter(phone=phone, referral__isnull=False).exclude(status=Lead.Status.LOST).exists():
-        raise ValidationError({"phone": _("We already have a request from this phone number; we will call you soon.")})
     if not (name or "").strip():
         raise ValidationError({"name": _("Enter your name.")})
+    # A public form must not tell anyone whether a phone number is a customer's (or has asked
+    # already): those get the same thank-you, and nothing is recorded.
+    if Customer.objects.filter(phone=phone).exists() or (
+        Lead.objects.filter(phone=phone, referral__isnull=False).exclude(status=Lead.Status.LOST).exists()
+    ):
+        return None
     lead = lead_create(
         actor=None, name=name, phone=phone, area=area, address=(address or "").strip(), source=Lead.Source.REFERRAL,
         notes=_("Referred by %(account)s %(name)s") % {"account": referrer.account_number, "name": referrer.name},

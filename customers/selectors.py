@@ -310,6 +310,11 @@ def _decode_cursor(sort: str, cursor: str) -> tuple[Any, int] | None:
         cursor_sort, value, pk = json.loads(urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if cursor_sort != sort or not isinstance(value, (str, int)) or not isinstance(pk, int):
             return None
+        # A forged cursor: the database refuses NUL in text and integers past 64 bits.
+        if not 0 < pk < 2**63 or (isinstance(value, str) and "\x00" in value) or (isinstance(value, int) and abs(value) >= 2**63):
+            return None
+        if isinstance(value, int) != (CUSTOMER_SORTS[sort][0] == "id"):
+            return None
         if CUSTOMER_SORTS[sort][0] == "customer_since":
             value = date.fromisoformat(value)
     except (ValueError, TypeError):

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "ispbill.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "ispbill.core.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "ispbill.core.middleware.RequestContextMiddleware",
     "ispbill.surfaces.SurfaceAccessMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ispbill.core.middleware.PrivateCacheMiddleware",
 ]
 
 ROOT_URLCONF = "ispbill.urls"
@@ -143,11 +145,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "staff:login"
 
-# Brute-force lockout: per username + IP, so one attacker cannot lock a customer out everywhere.
+# Brute-force lockout: AXES_FAILURE_LIMIT failures lock the account (from every address) and the
+# address (for every account) for the cool-off. On the portal one customer is one account whatever
+# spelling of the account number or phone was typed (ispbill.accounts.backends.lockout_username).
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "ispbill.accounts.backends.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ispbill.accounts.views.lockout"
 AXES_VERBOSE = False
@@ -158,6 +163,21 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# The chosen language travels in a cookie too: HTTPS only in production, like the session.
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# HTTPS: browsers are told to use nothing else for a year once they have seen the site over TLS (on by
+# default in production; set 0 while first trying TLS out). The TLS proxy in front must pass
+# X-Forwarded-Proto for SECURE_SSL_REDIRECT and secure cookies to see HTTPS.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 
 CONTENT_SECURITY_POLICY = {
@@ -277,6 +297,8 @@ OTP_TTL_MINUTES = env.int("OTP_TTL_MINUTES", default=10)
 OTP_MAX_ATTEMPTS = env.int("OTP_MAX_ATTEMPTS", default=5)
 OTP_SENDS_PER_PHONE = env.int("OTP_SENDS_PER_PHONE", default=3)
 OTP_SENDS_PER_IP = env.int("OTP_SENDS_PER_IP", default=10)
+# Sign-in codes to one customer from every address together (OTP_SENDS_PER_PHONE is per address).
+OTP_SENDS_PER_ACCOUNT = env.int("OTP_SENDS_PER_ACCOUNT", default=10)
 OTP_SEND_WINDOW_MINUTES = env.int("OTP_SEND_WINDOW_MINUTES", default=60)
 # A portal session's "last seen" is written at most this often (one UPDATE per session per period).
 PORTAL_SESSION_TOUCH_SECONDS = env.int("PORTAL_SESSION_TOUCH_SECONDS", default=300)
@@ -335,6 +357,13 @@ SSLCOMMERZ_CONNECT_TIMEOUT = env.float("SSLCOMMERZ_CONNECT_TIMEOUT", default=5.0
 SSLCOMMERZ_READ_TIMEOUT = env.float("SSLCOMMERZ_READ_TIMEOUT", default=20.0)
 SSLCOMMERZ_RECONCILE_AFTER_MINUTES = env.int("SSLCOMMERZ_RECONCILE_AFTER_MINUTES", default=15)
 SSLCOMMERZ_SESSION_EXPIRY_MINUTES = env.int("SSLCOMMERZ_SESSION_EXPIRY_MINUTES", default=120)
+# How many days back a cashier may date a receipt; older dates need payments.backdate_payment (managers)
+# and are written to the audit log.
+RECEIPT_BACKDATE_DAYS = env.int("RECEIPT_BACKDATE_DAYS", default=31)
+# Pay now pressed again for the same choice within this many minutes reuses the open gateway session.
+SSLCOMMERZ_SESSION_REUSE_MINUTES = env.int("SSLCOMMERZ_SESSION_REUSE_MINUTES", default=30)
+# New gateway sessions one customer may open per hour (reused sessions do not count).
+ONLINE_PAYMENT_STARTS_PER_HOUR = env.int("ONLINE_PAYMENT_STARTS_PER_HOUR", default=6)
 
 LOGGING = {
     "version": 1,

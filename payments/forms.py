@@ -1,9 +1,10 @@
 """Forms of the payment screens: record, reverse, staff credit, filters, and the collector's call log."""
 
 import uuid
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,9 @@ from customers.models import CallLog
 from ispbill.core.forms import MarkInvalidMixin
 
 from .models import Payment
+
+# Even with the permission to backdate, a receipt is not dated before this (a typo such as 1900).
+EARLIEST_RECEIPT_DATE = date(2000, 1, 1)
 
 STAFF_METHODS = [choice for choice in Payment.Method.choices if choice[0] != Payment.Method.ONLINE]
 
@@ -39,16 +43,32 @@ class PaymentForm(MarkInvalidMixin, forms.Form):
     confirm_large = forms.BooleanField(label=_("I confirm this large amount"), required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_backdate: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.may_backdate = may_backdate
         self.fields["received_on"].initial = timezone.localdate()
         self.fields["idempotency_key"].initial = uuid.uuid4().hex
 
     def clean_received_on(self):
         day = self.cleaned_data["received_on"]
-        if day > timezone.localdate():
+        today = timezone.localdate()
+        if day > today:
             raise ValidationError(_("A payment cannot be received in the future."))
+        if day < EARLIEST_RECEIPT_DATE:
+            raise ValidationError(_("Check the date: a receipt cannot be dated before %(day)s.") % {"day": EARLIEST_RECEIPT_DATE})
+        if (today - day).days > settings.RECEIPT_BACKDATE_DAYS and not self.may_backdate:
+            raise ValidationError(
+                _("A receipt can be dated at most %(days)d days back; a manager can record an older payment.")
+                % {"days": settings.RECEIPT_BACKDATE_DAYS}
+            )
         return day
+
+    @property
+    def backdated_days(self) -> int:
+        """How many days before today the receipt is dated, when that is beyond the everyday limit (else 0)."""
+        day = self.cleaned_data.get("received_on")
+        days = (timezone.localdate() - day).days if day else 0
+        return days if days > settings.RECEIPT_BACKDATE_DAYS else 0
 
     def clean(self):
         data = super().clean()

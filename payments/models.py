@@ -47,7 +47,10 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        permissions = [("reverse_payment", "Can reverse a payment")]
+        permissions = [
+            ("reverse_payment", "Can reverse a payment"),
+            ("backdate_payment", "Can date a receipt further back than RECEIPT_BACKDATE_DAYS"),
+        ]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
 
     def __str__(self) -> str:

@@ -37,6 +37,7 @@ from customers import referrals
 from customers.models import Customer, Subscription
 from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, to_money
+from ispbill.core.ratelimit import rate_take
 
 from . import sslcommerz
 from .models import GatewayEvent, GatewayPayment, GatewayRefund, GatewaySettings, Payment
@@ -194,6 +195,21 @@ def _callback_url(name: str) -> str:
 # Starting a checkout -----------------------------------------------------------------------------
 
 
+def _open_session(*, customer: Customer, purpose: str, months: int, amount, invoices) -> GatewayPayment | None:
+    """The customer's pending attempt for exactly this choice (what, how many months, the amount and
+    the invoices) whose gateway session is still valid, or one being opened right now."""
+    now = timezone.now()
+    candidates = GatewayPayment.objects.filter(
+        customer=customer, status=GatewayPayment.Status.PENDING, purpose=purpose, months=months, amount=amount,
+        created_at__gte=now - timedelta(minutes=settings.SSLCOMMERZ_SESSION_REUSE_MINUTES),
+    ).order_by("-created_at", "-pk").prefetch_related("invoices")
+    wanted = sorted(invoice.pk for invoice in invoices)
+    for gp in candidates[:5]:
+        if sorted(invoice.pk for invoice in gp.invoices.all()) == wanted:
+            return gp
+    return None
+
+
 def online_payment_start(*, customer: Customer, purpose: str, invoice_id: int | None = None, months: int = 0) -> GatewayPayment:
     """Record the attempt (pending, with the amount we expect), then open the gateway session. The
     customer is sent to `gateway_url`; a gateway refusal or outage leaves the attempt failed."""
@@ -205,10 +221,21 @@ def online_payment_start(*, customer: Customer, purpose: str, invoice_id: int | 
         raise ValidationError(_("Nothing to pay online: the amount must be at least %(min)s.") % {"min": sslcommerz.MIN_AMOUNT})
     if amount > sslcommerz.MAX_AMOUNT:
         raise ValidationError(_("That is more than can be paid online at once; please contact us."))
+    months = months if purpose == GatewayPayment.Purpose.ADVANCE else 0
     with transaction.atomic():
+        # One Pay now at a time per customer: a second press waits here, then finds the first one's session.
+        Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True).first()
+        reusable = _open_session(customer=customer, purpose=purpose, months=months, amount=amount, invoices=invoices)
+        if reusable is not None:
+            if reusable.gateway_url:
+                _event(reusable, GatewayEvent.Kind.SESSION, "reused for the same choice")
+                return reusable
+            raise ValidationError(_("Your payment is being opened. Wait a moment, then press Pay now again."))
+        if not rate_take(f"paynow:customer:{customer.pk}", limit=settings.ONLINE_PAYMENT_STARTS_PER_HOUR, window_seconds=3600):
+            raise ValidationError(_("Too many payment attempts in the last hour. Finish the payment you started, or try again later."))
         gp = GatewayPayment.objects.create(
             customer=customer, tran_id=_new_tran_id(), amount=amount, currency=settings.CURRENCY,
-            purpose=purpose, months=months if purpose == GatewayPayment.Purpose.ADVANCE else 0,
+            purpose=purpose, months=months,
         )
         gp.invoices.set(invoices)
     numbers = ", ".join(invoice.number for invoice in invoices[:5])

@@ -19,6 +19,7 @@ from billing.documents import receipt_pdf
 from billing.selectors import amount_open
 from billing.services import account_credit
 from customers.selectors import areas_visible_to, branches_visible_to, customer_get_for_staff
+from ispbill.core.audit import audit_record
 from ispbill.core.forms import add_service_errors
 from ispbill.core.money import to_money
 from ispbill.surfaces import staff_permission_required
@@ -48,13 +49,17 @@ def _changed(response, *events: str):
 def payment_create(request, customer_pk: int):
     customer = customer_get_for_staff(user=request.user, pk=customer_pk)
     due = to_money(amount_open(customer_id=customer.pk))
-    form = PaymentForm(request.POST or None, initial={"amount": due if due > 0 else None})
+    form = PaymentForm(request.POST or None, initial={"amount": due if due > 0 else None},
+                       may_backdate=request.user.has_perm("payments.backdate_payment"))
     if request.method == "POST" and form.is_valid():
         try:
             payment = services.payment_record(actor=request.user, customer=customer, **form.service_arguments())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            if form.backdated_days:  # beyond the everyday limit: allowed by the permission, and recorded
+                audit_record(actor=request.user, action="payment.backdated", obj=payment,
+                             after={"received_on": form.cleaned_data["received_on"].isoformat(), "days_back": form.backdated_days})
             if _in_dialog(request):
                 context = {"customer": customer, "payment": payment, "allocations": selectors.payment_allocations(payment)}
                 return _changed(render(request, "payments/payment_form.html#dialog-done", context))

@@ -250,7 +250,7 @@ def subscription_package_change(request, pk: int):
         try:
             change = package_change_make(
                 actor=request.user, subscription=subscription, to_package=form.cleaned_data["to_package"],
-                note=form.cleaned_data["note"],
+                note=form.cleaned_data["note"], seen_package_id=subscription.package_id,
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -2,8 +2,9 @@
 
 One-time codes are six digits, stored only as a keyed hash (HMAC with SECRET_KEY), valid for
 OTP_TTL_MINUTES, refused after OTP_MAX_ATTEMPTS wrong tries, and sent at most
-OTP_SENDS_PER_PHONE times per phone and OTP_SENDS_PER_IP times per IP address in a window (counted
-in the Django cache). Asking for a code answers the same whether or not an account matched.
+OTP_SENDS_PER_PHONE times per customer and address, OTP_SENDS_PER_ACCOUNT times per customer and
+OTP_SENDS_PER_IP times per IP address in a window (counted exactly in the database, see
+ispbill.core.ratelimit). Asking for a code answers the same whether or not an account matched.
 """
 
 import secrets
@@ -13,7 +14,6 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from ispbill.core.audit import audit_record
+from ispbill.core.ratelimit import rate_give_back, rate_take
 from ispbill.core.phone import normalize_phone
 from ispbill.notify.events import Channel
 from ispbill.notify.services import customer_language, notify_address
@@ -43,26 +44,28 @@ def _hash(code_id: int, code: str) -> str:
     return salted_hmac("ispbill.accounts.otp", f"{code_id}:{code}").hexdigest()
 
 
-def _take_send_slot(key: str, limit: int) -> bool:
-    """Count one send under `key` for the window; False (and nothing counted) when over `limit`."""
-    window = settings.OTP_SEND_WINDOW_MINUTES * 60
-    cache.add(key, 0, window)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        used = 1
-    if used > limit:
-        cache.decr(key)
-        return False
-    return True
+def _take(key: str, limit: int) -> bool:
+    return rate_take(key, limit=limit, window_seconds=settings.OTP_SEND_WINDOW_MINUTES * 60)
+
+
+def _give_back(keys: list[str]) -> None:
+    for key in keys:
+        rate_give_back(key, window_seconds=settings.OTP_SEND_WINDOW_MINUTES * 60)
+
+
+def _check_limits(limits: list[tuple[str, int]]) -> None:
+    """Take one slot under each (key, limit); if any is full, give back the ones taken and refuse."""
+    taken = []
+    for key, limit in limits:
+        if not _take(key, limit):
+            _give_back(taken)
+            raise RateLimited
+        taken.append(key)
 
 
 def _check_rate(*, destination: str, ip: str | None) -> None:
-    if ip and not _take_send_slot(f"otp:ip:{ip}", settings.OTP_SENDS_PER_IP):
-        raise RateLimited
-    if not _take_send_slot(f"otp:to:{destination.lower()}", settings.OTP_SENDS_PER_PHONE):
-        raise RateLimited
+    limits = [(f"otp:ip:{ip}", settings.OTP_SENDS_PER_IP)] if ip else []
+    _check_limits(limits + [(f"otp:to:{destination.lower()}", settings.OTP_SENDS_PER_PHONE)])
 
 
 @transaction.atomic
@@ -135,15 +138,44 @@ def _portal_customer(identifier: str):
     return found
 
 
-def sign_in_code_request(*, identifier: str, ip: str | None) -> None:
-    """Send a sign-in code to the phone of the account `identifier` names. Says nothing about whether
-    one did: the caller shows the same answer either way. Raises RateLimited (also for unknown
-    accounts, counted per identifier, so limits do not reveal which accounts exist)."""
-    customer = _portal_customer(identifier)
-    destination = customer.phone if customer else f"unknown:{(identifier or '').strip().lower()[:60]}"
-    _check_rate(destination=destination, ip=ip)
+def portal_identity(identifier: str) -> str:
+    """One key per customer whatever spelling was typed (CT-2026-00001, ct-2026-00001, 01712-345678,
+    +880 1712 345678 …): `customer:<id>` when the identifier names one, else its canonical spelling.
+    Failed sign-ins and code requests are counted under it."""
+    identifier = (identifier or "").strip()
+    customer = Customer.objects.filter(account_number__iexact=identifier).only("pk").first() if identifier else None
     if customer is not None:
-        one_time_code_send(customer=customer, purpose=Purpose.SIGN_IN, destination=customer.phone)
+        return f"customer:{customer.pk}"
+    try:
+        phone = normalize_phone(identifier)
+    except ValidationError:
+        return f"account:{identifier.upper()[:60]}"
+    ids = list(Customer.objects.filter(phone=phone).values_list("pk", flat=True)[:2])
+    return f"customer:{ids[0]}" if len(ids) == 1 else f"phone:{phone}"
+
+
+def sign_in_code_request(*, identifier: str, ip: str | None) -> None:
+    """Ask for a sign-in code for the account `identifier` names. Known or not, the request does the
+    same work and gets the same answer: the same limits are counted (per address, per customer from
+    this address, per customer from everywhere; a customer is one key whatever spelling was typed)
+    and a job is queued that sends the code if the account exists. Raises RateLimited when a limit
+    is reached; a stranger can use up only their own address's share of a customer's codes."""
+    from .tasks import sign_in_code_send
+
+    identity = portal_identity(identifier)
+    limits = [(f"otp:ip:{ip}", settings.OTP_SENDS_PER_IP), (f"otp:who:{identity}:ip:{ip}", settings.OTP_SENDS_PER_PHONE)] if ip else []
+    _check_limits(limits + [(f"otp:who:{identity}", settings.OTP_SENDS_PER_ACCOUNT)])
+    identifier = (identifier or "").strip()[:60]
+    sign_in_code_send.delay(identifier)
+
+
+def sign_in_code_deliver(*, identifier: str) -> bool:
+    """The queued half of a code request: send the code if `identifier` names a customer with a phone."""
+    customer = _portal_customer(identifier)
+    if customer is None:
+        return False
+    one_time_code_send(customer=customer, purpose=Purpose.SIGN_IN, destination=customer.phone)
+    return True
 
 
 def sign_in_code_redeem(*, identifier: str, code: str, new_password: str) -> User:

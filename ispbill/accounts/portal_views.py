@@ -180,7 +180,8 @@ def language_set(request):
         user=request.user, language=form.cleaned_data["language"], bangla_numerals=form.cleaned_data["bangla_numerals"],
     )
     response = redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/portal/") else "portal:profile")
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language,
+                        samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.LANGUAGE_COOKIE_SECURE)
     return response
 
 

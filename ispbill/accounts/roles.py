@@ -49,6 +49,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.view_ticket", "tickets.add_ticket", "tickets.change_ticket", "tickets.assign_ticket",
         "tickets.view_ticketcomment", "tickets.add_ticketcomment", "tickets.view_slapolicy",
         "core.view_auditlog", "notify.view_message", "notify.retry_message",
+        # They take the calls when the network is down: they see outages (declaring one is the NOC's).
+        "network.view_outage", "network.view_outageupdate",
     ],
     TECHNICIAN_SUPERVISOR: [
         "customers.view_customer", "customers.view_subscription", "customers.change_subscription",

@@ -37,7 +37,8 @@ class SurfaceLoginView(auth_views.LoginView):
             # "Where you're signed in" starts here; the saved language follows the customer to this device.
             customer_session_touch(user=user, seen=seen_request(self.request))
             if user.language:
-                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language,
+                        samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.LANGUAGE_COOKIE_SECURE)
         return response
 
 

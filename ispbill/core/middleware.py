@@ -1,5 +1,7 @@
 import time
 
+from django.http import HttpResponseBadRequest
+
 from .request_context import client_ip
 
 
@@ -33,4 +35,37 @@ class ServerTimingMiddleware:
         app_ms = (time.perf_counter() - started) * 1000
         cpu_ms = (time.thread_time() - cpu_started) * 1000
         response["Server-Timing"] = f"app;dur={app_ms:.1f}, cpu;dur={cpu_ms:.1f}"
+        return response
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the path or the query string answers 400 before any view runs.
+
+    PostgreSQL refuses NUL in text, so a filter, search or cursor carrying one would fail deep in a
+    query (500). No legitimate link holds one; forms' own fields already refuse them in POSTs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+            return HttpResponseBadRequest("Bad request: NUL byte in the address.", content_type="text/plain")
+        return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """Whatever a signed-in user is shown (pages, HTMX fragments, PDFs, CSV exports) is theirs alone:
+    `Cache-Control: private, no-store`, so neither a shared proxy nor the browser's disk keeps a copy
+    the next person at a shared computer could see with Back. Responses that set their own
+    Cache-Control (static files, public pages) keep it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
         return response

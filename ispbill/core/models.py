@@ -41,3 +41,17 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("audit entries are append-only")
+
+
+class RateLimitCounter(models.Model):
+    """How often something was done under one key in one fixed window (sign-in codes per customer,
+    per address; Pay now per customer). Counted with one conditional UPDATE, so the limit is exact
+    under concurrent requests on PostgreSQL and SQLite, whatever the cache is. Rows of past windows
+    are deleted by the nightly housekeeping."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -20,7 +20,10 @@ def to_money(value) -> Decimal:
     if isinstance(value, float):
         raise TypeError("money must not be a float; pass a str or Decimal")
     try:
-        return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+        amount = Decimal(value)
+        if not amount.is_finite():  # NaN, sNaN, Infinity: not money, and NaN compares with nothing
+            raise InvalidOperation
+        return amount.quantize(CENT, rounding=ROUND_HALF_UP)
     except (InvalidOperation, TypeError) as exc:
         raise ValueError(f"not an amount of money: {value!r}") from exc
 

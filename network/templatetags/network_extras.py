@@ -63,3 +63,17 @@ def outage_banner(context):
     request = context.get("request")
     customer = getattr(request, "customer", None) if request is not None else None
     return {"outages": active_outages_for_customer(customer) if customer is not None else []}
+
+
+@register.inclusion_tag("network/staff_outage_notice.html", takes_context=True)
+def staff_outage_notice(context, customer):
+    """On the staff customer and ticket pages: the active outages over this customer's area or
+    routers, so whoever takes the call knows at once (one query when any outage is active)."""
+    from network.outages import active_outages_for_customer
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {
+        "outages": active_outages_for_customer(customer) if customer is not None else [],
+        "may_open": bool(user and user.has_perm("network.view_outage")),
+    }

@@ -47,10 +47,12 @@ def _region(request) -> bool:
 
 
 def _int(value) -> int | None:
+    """A keyset cursor (a ticket id) from the query string; anything else, forged or oversized, is ignored."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**63 else None
 
 
 @staff_permission_required("tickets.view_ticket")
@@ -124,6 +126,19 @@ def _history(ticket: Ticket) -> list:
     return entries
 
 
+BREACH_KINDS = {"response": _l("first response"), "resolution": _l("resolution")}
+
+
+def _change_label(labels: dict, key: str, value):
+    """How one side of an audited change reads. The SLA job records a breach as a list of the
+    deadlines passed (["response", "resolution"]): a list is not a key to look up."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(BREACH_KINDS.get(item, item)) for item in value)
+    if isinstance(value, dict):
+        return value
+    return labels.get(key, {}).get(value, value)
+
+
 def _detail_context(request, ticket: Ticket, **forms) -> dict:
     assignees = selectors.assignable_users(user=request.user)
     history = _history(ticket)
@@ -134,7 +149,7 @@ def _detail_context(request, ticket: Ticket, **forms) -> dict:
     }
     for entry in history:
         entry.changes = [
-            (FIELD_LABELS.get(key, key), labels.get(key, {}).get(before, before), labels.get(key, {}).get(after, after))
+            (FIELD_LABELS.get(key, key), _change_label(labels, key, before), _change_label(labels, key, after))
             for key, before, after in entry.changes
         ]
     return {

@@ -1,0 +1,32 @@
+"""Every page as every demo login: sign in, follow every link and hx-get (GET only, a few URLs per URL
+shape), open every linked PDF, and fail on any answer of 500 or more. The world is the demo seeder at
+a small size plus every state a page can show (tests/crawl/world.py)."""
+
+import time
+
+import pytest
+from django.test import Client
+
+from .crawler import Crawler
+from .world import demo_logins, seed_world
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_every_page_of_every_surface_as_every_demo_login_answers_without_a_server_error(live_server):
+    started = time.monotonic()
+    seed_world(live_server.url)
+    seeded = time.monotonic() - started
+    logins = demo_logins()
+    assert {login.surface for login in logins} == {"staff", "portal", "reseller", "technician"}
+    failures, report = [], []
+    for login in logins:
+        client = Client()
+        client.force_login(login.user)
+        result = Crawler(client, who=login.who, prefixes=(login.prefix,)).crawl(start=[login.prefix], must=login.must)
+        report.append(f"{login.who}: {len(result.visited)} pages, {result.documents} PDFs, {dict(result.statuses)}")
+        failures += [f"{login.who}: {failure}" for failure in result.failures]
+        assert result.statuses[200] >= 1, f"{login.who} reached nothing: {result.visited}"
+    summary = f"seeded in {seeded:.0f} s, crawled in {time.monotonic() - started - seeded:.0f} s\n" + "\n".join(report)
+    print(summary)
+    assert not failures, "\n".join(failures) + "\n\n" + summary
