@@ -336,12 +336,23 @@ SSLCOMMERZ_READ_TIMEOUT = env.float("SSLCOMMERZ_READ_TIMEOUT", default=20.0)
 SSLCOMMERZ_RECONCILE_AFTER_MINUTES = env.int("SSLCOMMERZ_RECONCILE_AFTER_MINUTES", default=15)
 SSLCOMMERZ_SESSION_EXPIRY_MINUTES = env.int("SSLCOMMERZ_SESSION_EXPIRY_MINUTES", default=120)
 
+# The one logging configuration of every process: Celery keeps its hands off the root logger
+# (CELERY_WORKER_HIJACK_ROOT_LOGGER) and each record is written once, by the root's handler, with
+# its time in UTC. Django's own "django" logger would print a second copy of every request error
+# in DEBUG (its default console handler, then the root's), so it only propagates here.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {
+        "plain": {"()": "ispbill.core.logging.UTCFormatter", "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint and fontTools narrate every PDF step at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # WeasyPrint and fontTools narrate every PDF step at INFO.
+        **{name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
+    },
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
