@@ -1,0 +1,135 @@
+"""Every string a customer can read is in Bangla when they chose Bangla.
+
+Signed in as a demo customer who chose Bangla (and Bangla digits), the test walks every portal page
+(tests/crawl.py follows the links from the overview), opens every invoice and receipt PDF it links
+to, and the sign-in pages. Two things fail it:
+
+- a string looked up in the catalogue while those pages rendered that has no Bangla translation
+  (templates' {% translate %}, forms' labels and validation messages, navigation, the PDFs);
+- text in a template those pages rendered that is not wrapped for translation at all (the text
+  between tags, and the placeholder, title, aria-label and alt attributes a person reads or hears).
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.template.loader import get_template
+from django.test import Client
+from django.utils.translation import trans_real
+
+from tests.crawl import NOT_PAGES, crawl, links, seed_small_demo, url_names
+
+# Words that are the same in a Bangla sentence: names of brands, units and codes.
+SAME_IN_BANGLA = {"বাংলা", ":", "ispbill", "bKash", "Nagad", "Rocket", "Mbps", "GB", "MB", "PPPoE", "OTT", "PDF", "QR", "BIN", "VAT", "SSLCommerz", "BDT"}
+PDF_LINKS = ("invoice-pdf", "receipt-pdf")
+
+
+class Untranslated:
+    """Records each lookup in the Bangla catalogue that came back untranslated."""
+
+    def __init__(self):
+        self.missing: set[str] = set()
+
+    def __enter__(self):
+        self._gettext, self._ngettext = trans_real.DjangoTranslation.gettext, trans_real.DjangoTranslation.ngettext
+        recorder = self
+
+        def gettext(translation, message):
+            result = recorder._gettext(translation, message)
+            if translation.language() == "bn" and result == message and message.split("\x04")[-1] not in SAME_IN_BANGLA:
+                recorder.missing.add(message.split("\x04")[-1])
+            return result
+
+        def ngettext(translation, singular, plural, number):
+            result = recorder._ngettext(translation, singular, plural, number)
+            if translation.language() == "bn" and result in (singular, plural):
+                recorder.missing.add(singular.split("\x04")[-1])
+            return result
+
+        trans_real.DjangoTranslation.gettext, trans_real.DjangoTranslation.ngettext = gettext, ngettext
+        return self
+
+    def __exit__(self, *exc):
+        trans_real.DjangoTranslation.gettext, trans_real.DjangoTranslation.ngettext = self._gettext, self._ngettext
+
+
+TRANSLATED_BLOCK = re.compile(r"{%\s*(blocktranslate|blocktrans)\b.*?{%\s*end\1\s*%}", re.S)
+COMMENT = re.compile(r"{#.*?#}|{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|<!--.*?-->", re.S)
+SCRIPT_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.S)
+TAG = re.compile(r"{%.*?%}|{{.*?}}", re.S)
+READ_ATTRIBUTES = re.compile(r'\b(?:placeholder|title|aria-label|alt)="([^"]*)"')
+HTML_TAG = re.compile(r"<[^>]*>", re.S)
+ENTITY = re.compile(r"&[a-z]+;|&#\d+;")
+WORD = re.compile(r"[A-Za-z][A-Za-z']+")
+
+
+def literal_text(source: str) -> list[str]:
+    """The runs of English words a template shows that are not inside a translation tag."""
+    source = COMMENT.sub(" ", source)
+    source = SCRIPT_STYLE.sub(" ", source)
+    source = TRANSLATED_BLOCK.sub(" ", source)
+    source = TAG.sub(" ", source)
+    attributes = READ_ATTRIBUTES.findall(source)
+    text = ENTITY.sub(" ", HTML_TAG.sub("\n", source))
+    found = []
+    for chunk in [*text.split("\n"), *attributes]:
+        words = [word for word in WORD.findall(chunk) if word not in SAME_IN_BANGLA]
+        if words:
+            found.append(chunk.strip())
+    return found
+
+
+def test_literal_text_finds_english_outside_translation_tags():
+    source = (
+        '{% load i18n %}<h1>{% translate "Pay" %}</h1><p>Total due</p><input placeholder="Search">'
+        "{% blocktranslate %}Hello {{ name }}{% endblocktranslate %}{# a note #}<b>{{ amount }}</b> ৳ <i>bKash</i>"
+    )
+    assert literal_text(source) == ["Total due", "Search"]
+
+
+@pytest.mark.django_db
+def test_every_portal_page_and_pdf_is_in_bangla_when_the_customer_chose_bangla():
+    users = seed_small_demo()
+    user = users["portal"]
+    user.language, user.bangla_numerals = "bn", True
+    user.save(update_fields=["language", "bangla_numerals"])
+    templates: set[str] = set()
+    pdfs: set[str] = set()
+
+    def seen(url, response):
+        templates.update(t.name for t in response.templates if t.name)
+        for url_name, _tab, path in links(response.content.decode(), "portal"):
+            if url_name in PDF_LINKS:
+                pdfs.add(path)
+
+    anonymous = Client(raise_request_exception=True)
+    anonymous.cookies["django_language"] = "bn"
+    client = Client()
+    client.force_login(user)
+    with Untranslated() as untranslated:
+        for url in ("/portal/login/", "/portal/login/code/"):
+            response = anonymous.get(url)
+            assert response.status_code == 200
+            seen(url, response)
+        pages = crawl(client, "portal", "/portal/", on_page=seen)
+        for url_name in PDF_LINKS:
+            path = sorted(p for p in pdfs if url_name.split("-")[0] in p)[:1]
+            assert path, f"no {url_name} linked from the portal"
+            response = client.get(path[0])
+            assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+            templates.update(t.name for t in response.templates if t.name)
+    unvisited = url_names("portal") - NOT_PAGES["portal"] - {"login", "login-code"} - {k.split("?")[0] for k in pages}
+    assert not unvisited, f"portal pages the crawl did not reach: {unvisited}"
+    literals = {}
+    for name in sorted(templates):
+        origin = get_template(name).origin.name
+        if not Path(origin).suffix == ".html" or "/site-packages/" in origin:
+            continue
+        found = literal_text(Path(origin).read_text())
+        if found:
+            literals[name] = found
+    assert not untranslated.missing and not literals, (
+        "no Bangla translation in locale/bn/LC_MESSAGES/django.po for:\n" + "\n".join(sorted(untranslated.missing))
+        + "\n\ntext not wrapped for translation:\n" + "\n".join(f"{k}: {v}" for k, v in literals.items())
+    )
