@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import trans_real
 
+from customers.models import Customer
 from network import outages
 
 from tests.crawl import NOT_PAGES, crawl, links, seed_small_demo, url_names
@@ -93,13 +95,14 @@ def test_literal_text_finds_english_outside_translation_tags():
 
 @pytest.mark.django_db
 def test_every_portal_page_and_pdf_is_in_bangla_when_the_customer_chose_bangla():
-    users = seed_small_demo()
-    user = users["portal"]
-    user.language, user.bangla_numerals = "bn", True
-    user.save(update_fields=["language", "bangla_numerals"])
-    # An outage in the customer's area now: the banner on every page.
+    """As each of the demo's portal logins (paid up, with an amount due, suspended): each sees
+    other parts of the pages (what to pay, the suspension notice)."""
+    seed_small_demo()
+    users = [c.user for c in Customer.objects.exclude(user=None).order_by("pk")]
+    assert len(users) >= 3
+    # An outage in the first customer's area now: the banner on every page.
     outages.outage_declare(
-        actor=None, title="Fibre cut", description="Road works cut the feeder fibre.", areas=[user.customer.area],
+        actor=None, title="Fibre cut", description="Road works cut the feeder fibre.", areas=[users[0].customer.area],
         started_at=timezone.now() - timedelta(hours=2), estimated_restoration_at=timezone.now() + timedelta(hours=2),
     )
     templates: set[str] = set()
@@ -113,22 +116,30 @@ def test_every_portal_page_and_pdf_is_in_bangla_when_the_customer_chose_bangla()
 
     anonymous = Client(raise_request_exception=True)
     anonymous.cookies["django_language"] = "bn"
-    client = Client()
-    client.force_login(user)
+    pages: dict[str, str] = {}
     with Untranslated() as untranslated:
-        for url in ("/portal/login/", "/portal/login/code/"):
+        for url in ("/", "/portal/login/", "/portal/login/code/"):
             response = anonymous.get(url)
+            translation.deactivate()
             assert response.status_code == 200
             seen(url, response)
-        pages = crawl(client, "portal", "/portal/", on_page=seen)
-        for url_name in PDF_LINKS:
-            path = sorted(p for p in pdfs if url_name.split("-")[0] in p)[:1]
-            assert path, f"no {url_name} linked from the portal"
-            response = client.get(path[0])
-            assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-            templates.update(t.origin.name for t in response.templates if t.origin and t.origin.name)
+        for user in users:
+            user.language, user.bangla_numerals = "bn", True
+            user.save(update_fields=["language", "bangla_numerals"])
+            client = Client()
+            client.force_login(user)
+            pages.update(crawl(client, "portal", "/portal/", per_kind=2, on_page=seen))
+            for url_name in PDF_LINKS:
+                for path in sorted(p for p in pdfs if url_name.split("-")[0] in p)[:1]:
+                    response = client.get(path)
+                    translation.deactivate()
+                    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+                    templates.update(t.origin.name for t in response.templates if t.origin and t.origin.name)
+            pdfs.clear()
     unvisited = url_names("portal") - NOT_PAGES["portal"] - {"login", "login-code"} - {k.split("?")[0] for k in pages}
     assert not unvisited, f"portal pages the crawl did not reach: {unvisited}"
+    assert any(t.endswith("documents/invoice.html") for t in templates), "no invoice PDF was rendered"
+    assert any(t.endswith("documents/receipt.html") for t in templates), "no receipt PDF was rendered"
     literals = {}
     root = Path(__file__).resolve().parents[2]
     for origin in sorted(templates):
