@@ -176,6 +176,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("bn", "বাংলা")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style for both languages: ispbill/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["ispbill.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Dhaka")
 USE_I18N = True
 USE_TZ = True
