@@ -35,6 +35,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from customers.models import Customer, Package, Subscription
 from customers.selectors import scope_to_branches
@@ -230,25 +231,28 @@ def package_change_quote(*, subscription: Subscription, to_package: Package, on:
 
 def _check_change(subscription: Subscription, to_package: Package | None) -> None:
     if to_package is None:
-        raise ValidationError({"to_package": "Choose the package to change to."})
+        raise ValidationError({"to_package": _("Choose the package to change to.")})
     if subscription.status not in CHANGEABLE_STATUSES:
         raise ValidationError(
-            f"A {subscription.get_status_display().lower()} subscription cannot change its package.", code="invalid_status"
+            _("A %(status)s subscription cannot change its package.") % {"status": subscription.get_status_display().lower()},
+            code="invalid_status",
         )
     if to_package.pk == subscription.package_id:
-        raise ValidationError({"to_package": f"The connection is already on {to_package.name}."})
+        raise ValidationError({"to_package": _("The connection is already on %(package)s.") % {"package": to_package.name}})
     if not to_package.is_active:
-        raise ValidationError({"to_package": f"The package {to_package.name} is no longer sold."})
+        raise ValidationError({"to_package": _("The package %(package)s is no longer sold.") % {"package": to_package.name}})
 
 
 def _open_change_error(existing: PackageChange) -> ValidationError:
     if existing.status == PackageChange.Status.SCHEDULED:
         return ValidationError(
-            f"A change to {existing.to_package.name} is already scheduled for {_day(existing.effective_date)}; "
-            "cancel it first.", code="open_change",
+            _("A change to %(package)s is already scheduled for %(day)s; cancel it first.")
+            % {"package": existing.to_package.name, "day": _day(existing.effective_date)},
+            code="open_change",
         )
     return ValidationError(
-        f"A request to change to {existing.to_package.name} is already waiting for a decision.", code="open_change"
+        _("A request to change to %(package)s is already waiting for a decision.") % {"package": existing.to_package.name},
+        code="open_change",
     )
 
 
@@ -288,7 +292,7 @@ def package_change_request(
         with transaction.atomic():
             change.save()
     except IntegrityError as exc:  # a concurrent request got there first
-        raise ValidationError("A package change for this connection has just been requested.", code="open_change") from exc
+        raise ValidationError(_("A package change for this connection has just been requested."), code="open_change") from exc
     audit_record(
         actor=actor, action="packagechange.request", obj=subscription,
         after={"change": change.pk, "from": subscription.package.name, "to": to_package.name, "source": source},
@@ -300,7 +304,8 @@ def _lock_open(change: PackageChange, *allowed: str) -> PackageChange:
     locked = PackageChange.objects.select_for_update().get(pk=change.pk)
     if locked.status not in allowed:
         raise ValidationError(
-            f"This request is already {locked.get_status_display().lower()}: it cannot be changed now.", code="decided"
+            _("This request is already %(status)s: it cannot be changed now.") % {"status": locked.get_status_display().lower()},
+            code="decided",
         )
     return locked
 
@@ -330,7 +335,7 @@ def package_change_approve(*, actor, change: PackageChange, note: str = "", on: 
     subscription = _locked_subscription(pk=change.subscription_id)
     if subscription.package_id != change.from_package_id:
         raise ValidationError(
-            "The connection's package has changed since this request was made: reject it and ask for a new one.",
+            _("The connection's package has changed since this request was made: reject it and ask for a new one."),
             code="stale",
         )
     to_package = Package.objects.get(pk=change.to_package_id)
@@ -358,7 +363,7 @@ def package_change_reject(*, actor, change: PackageChange, note: str) -> Package
     """Turn a pending request down, with a note the customer is sent."""
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"note": "Say why: the customer is sent this note."})
+        raise ValidationError({"note": _("Say why: the customer is sent this note.")})
     change = _lock_open(change, PackageChange.Status.PENDING)
     change.status = PackageChange.Status.REJECTED
     change.decided_by, change.decided_at, change.decision_note = actor, timezone.now(), note
@@ -499,9 +504,11 @@ def package_change_apply(*, actor, change: PackageChange, today: date | None = N
     if locked.status == PackageChange.Status.APPLIED:
         return locked
     if locked.status != PackageChange.Status.SCHEDULED:
-        raise ValidationError(f"A {locked.get_status_display().lower()} package change cannot be applied.", code="not_scheduled")
+        raise ValidationError(
+            _("A %(status)s package change cannot be applied.") % {"status": locked.get_status_display().lower()}, code="not_scheduled"
+        )
     if locked.effective_date > today:
-        raise ValidationError(f"This change takes effect on {_day(locked.effective_date)}.", code="not_yet")
+        raise ValidationError(_("This change takes effect on %(day)s.") % {"day": _day(locked.effective_date)}, code="not_yet")
     subscription = _locked_subscription(pk=locked.subscription_id)
     if subscription.package_id != locked.from_package_id or subscription.status == Subscription.Status.CANCELLED:
         locked.status = PackageChange.Status.CANCELLED

@@ -46,6 +46,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from customers.models import Customer, Package, Subscription
 from customers.services import subscription_suspend
@@ -137,7 +138,7 @@ def billing_run_resume(*, actor, run: BillingRun) -> int:
     with transaction.atomic():
         run = BillingRun.objects.select_for_update().get(pk=run.pk)
         if run.status != BillingRun.Status.RUNNING:
-            raise ValidationError("Only a running billing run can be resumed; this one has finished.", code="not_running")
+            raise ValidationError(_("Only a running billing run can be resumed; this one has finished."), code="not_running")
         ranges = list(run.chunks.filter(status=BillingRunChunk.Status.PENDING).values_list("first_id", "last_id"))
         audit_record(actor=actor, action="billingrun.resume", obj=run, after={"chunks": len(ranges)})
         if ranges:

@@ -60,11 +60,11 @@ def invoice_create(
     """Issue one invoice with its lines and ledger entry, then apply any credit the customer has.
     `entry_kind` and `vat_free` are for ledger.opening_balance_post (a balance brought over, no VAT)."""
     if not lines:
-        raise ValidationError("An invoice needs at least one line.")
+        raise ValidationError(_("An invoice needs at least one line."))
     cfg, money = _priced_lines(lines, vat_free=vat_free)
     sums = totals(money)
     if sums.gross < ZERO:
-        raise ValidationError("An invoice cannot total less than zero; give a credit instead.")
+        raise ValidationError(_("An invoice cannot total less than zero; give a credit instead."))
     issue_date = issue_date or timezone.localdate()
     due_date = due_date or issue_date + timedelta(days=cfg.due_days)
     account = account_lock(customer_id=customer.pk)
@@ -112,7 +112,7 @@ def invoice_void(*, actor, invoice: Invoice, reason: str) -> Invoice:
     """Cancel an invoice by a reversing entry. Money already applied to it goes back to credit."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Give a reason for voiding the invoice."})
+        raise ValidationError({"reason": _("Give a reason for voiding the invoice.")})
     account = account_lock(customer_id=invoice.customer_id)
     before = Invoice.objects.filter(pk=invoice.pk).values("status", "amount_paid").get()
     invoice = invoice_void_post(account=account, invoice=invoice, actor=actor, reason=reason)
@@ -130,9 +130,9 @@ def account_credit(*, actor, customer: Customer, amount: Decimal, reason: str, k
     amount = to_money(amount)
     reason = (reason or "").strip()
     if amount <= ZERO:
-        raise ValidationError({"amount": "Enter an amount greater than zero."})
+        raise ValidationError({"amount": _("Enter an amount greater than zero.")})
     if not reason:
-        raise ValidationError({"reason": "Give a reason: it is shown on the customer's statement."})
+        raise ValidationError({"reason": _("Give a reason: it is shown on the customer's statement.")})
     account = account_lock(customer_id=customer.pk)
     entry = credit_post(account=account, amount=amount, actor=actor, memo=reason, kind=kind)
     audit_record(actor=actor, action=f"ledger.{kind}", obj=customer, reason=reason, after={"amount": str(-amount)})
@@ -201,11 +201,11 @@ def _anchor_days_clean(days) -> list[int]:
     try:
         cleaned = sorted({int(day) for day in days})
     except (TypeError, ValueError):
-        raise ValidationError({"allowed_anchor_days": "Anchor days are days of the month, 1 to 31."}) from None
+        raise ValidationError({"allowed_anchor_days": _("Anchor days are days of the month, 1 to 31.")}) from None
     if not cleaned:
-        raise ValidationError({"allowed_anchor_days": "Allow at least one anchor day."})
+        raise ValidationError({"allowed_anchor_days": _("Allow at least one anchor day.")})
     if any(not 1 <= day <= 31 for day in cleaned):
-        raise ValidationError({"allowed_anchor_days": "Anchor days are days of the month, 1 to 31."})
+        raise ValidationError({"allowed_anchor_days": _("Anchor days are days of the month, 1 to 31.")})
     return cleaned
 
 
@@ -264,15 +264,15 @@ def subscription_anchor_check(*, anchor_day: int | None, subscription: Subscript
         and subscription.billing_anchor_day is not None and subscription.billing_anchor_day != anchor_day
     ):
         raise ValidationError(
-            {"billing_anchor_day": "The anchor day cannot change once the subscription has been invoiced."}
+            {"billing_anchor_day": _("The anchor day cannot change once the subscription has been invoiced.")}
         )
     if anchor_day is None:
         return
     cfg = current_billing_settings()
     if cfg.mode != cfg.Mode.CALENDAR:
-        raise ValidationError({"billing_anchor_day": "This ISP bills on the anniversary of activation: no anchor day to choose."})
+        raise ValidationError({"billing_anchor_day": _("This ISP bills on the anniversary of activation: no anchor day to choose.")})
     if anchor_day not in cfg.allowed_anchor_days:
         allowed = ", ".join(str(day) for day in cfg.allowed_anchor_days)
         raise ValidationError(
-            {"billing_anchor_day": f"The anchor day {anchor_day} is outside the allowed set ({allowed})."}
+            {"billing_anchor_day": _("The anchor day %(day)s is outside the allowed set (%(allowed)s).") % {"day": anchor_day, "allowed": allowed}}
         )

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from billing import package_changes as billing_package_changes
 from billing.services import subscription_anchor_check
@@ -76,7 +77,7 @@ def _check_area_name_free(*, branch: Branch, name: str, exclude_pk=None) -> None
     # The unique constraint alone reports "Area with this Branch and Name already exists" above the
     # form; say it next to the name, and treat names differing only in case as the same place.
     if Area.objects.filter(branch=branch, name__iexact=name.strip()).exclude(pk=exclude_pk).exists():
-        raise ValidationError({"name": f"{branch} already has an area named “{name.strip()}”."})
+        raise ValidationError({"name": _("%(branch)s already has an area named “%(name)s”.") % {"branch": branch, "name": name.strip()}})
 
 @transaction.atomic
 def area_create(*, actor, branch: Branch, name: str) -> Area:
@@ -198,18 +199,18 @@ def _refresh_customer_status(customer_id: int) -> None:
 def _check_login_free(*, router, username: str, static_ip, exclude_pk=None) -> None:
     others = Subscription.objects.filter(router=router).exclude(pk=exclude_pk)
     if username and others.filter(username=username).exists():
-        raise ValidationError({"username": f"The username “{username}” is already used on router {router}."})
+        raise ValidationError({"username": _("The username “%(username)s” is already used on router %(router)s.") % {"username": username, "router": router}})
     if static_ip and others.filter(static_ip=static_ip).exists():
-        raise ValidationError({"static_ip": f"The address {static_ip} is already used on router {router}."})
+        raise ValidationError({"static_ip": _("The address %(address)s is already used on router %(router)s.") % {"address": static_ip, "router": router}})
 
 def _clean_connection(fields: dict) -> dict:
     kind = fields.get("connection_type")
     fields["username"] = (fields.get("username") or "").strip()
     if kind == Subscription.ConnectionType.STATIC_IP:
         if not fields.get("static_ip"):
-            raise ValidationError({"static_ip": "A static-IP connection needs its IP address."})
+            raise ValidationError({"static_ip": _("A static-IP connection needs its IP address.")})
     elif not fields["username"]:
-        raise ValidationError({"username": "A PPPoE or hotspot connection needs a username."})
+        raise ValidationError({"username": _("A PPPoE or hotspot connection needs a username.")})
     fields["mac_address"] = (fields.get("mac_address") or "").upper()
     return fields
 
@@ -228,7 +229,7 @@ def subscription_create(
     billing_anchor_day: int | None = None,
 ) -> Subscription:
     if not package.is_active:
-        raise ValidationError({"package": f"The package {package} is no longer sold."})
+        raise ValidationError({"package": _("The package %(package)s is no longer sold.") % {"package": package}})
     subscription_anchor_check(anchor_day=billing_anchor_day)
     fields = _clean_connection(
         {"connection_type": connection_type, "username": username, "static_ip": static_ip or None, "mac_address": mac_address}
@@ -242,7 +243,7 @@ def subscription_create(
         with transaction.atomic():
             subscription.save()
     except IntegrityError as exc:  # a concurrent request took the same login first
-        raise ValidationError({"username": "That username or address was just taken on this router."}) from exc
+        raise ValidationError({"username": _("That username or address was just taken on this router.")}) from exc
     audit_record(actor=actor, action="subscription.create", obj=subscription, after=snapshot(subscription, SUBSCRIPTION_FIELDS))
     _refresh_customer_status(customer.pk)
     return subscription
@@ -255,7 +256,7 @@ def subscription_update(*, actor, subscription: Subscription, password: str | No
     router = changes.get("router", subscription.router)
     _check_login_free(router=router, username=changes["username"], static_ip=changes["static_ip"], exclude_pk=subscription.pk)
     if "package" in changes and changes["package"].pk != subscription.package_id and not changes["package"].is_active:
-        raise ValidationError({"package": f"The package {changes['package']} is no longer sold."})
+        raise ValidationError({"package": _("The package %(package)s is no longer sold.") % {"package": changes["package"]}})
     if changes.get("billing_anchor_day", subscription.billing_anchor_day) == subscription.billing_anchor_day:
         changes.pop("billing_anchor_day", None)  # unchanged: nothing to check
     else:
@@ -276,15 +277,23 @@ def subscription_update(*, actor, subscription: Subscription, password: str | No
     network_services.provisioning_enqueue_change(subscription=subscription, previous=previous, actor=actor)
     return subscription
 
+def _transition_done(action: str) -> str:
+    return {
+        "activate": _("activated"), "suspend": _("suspended"), "reactivate": _("reactivated"), "cancel": _("cancelled"),
+    }.get(action, action)
+
+
 def _transition(*, actor, subscription: Subscription, to: str, reason: str, action: str, **updates) -> Subscription:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Give a reason: it is kept in the customer's history."})
+        raise ValidationError({"reason": _("Give a reason: it is kept in the customer's history.")})
     with transaction.atomic():
         locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
         if not locked.can_transition_to(to):
             raise ValidationError(
-                f"A {locked.get_status_display().lower()} subscription cannot be {action}d.", code="invalid_transition"
+                _("A %(status)s subscription cannot be %(done)s.")
+                % {"status": locked.get_status_display().lower(), "done": _transition_done(action)},
+                code="invalid_transition",
             )
         before = snapshot(locked, LIFECYCLE_FIELDS)
         locked.status = to
@@ -312,7 +321,7 @@ def subscription_suspend(
     *, actor, subscription: Subscription, reason: str, suspension_type: str, skip_billing: bool = False
 ) -> Subscription:
     if suspension_type not in Subscription.SuspensionType.values:
-        raise ValidationError({"suspension_type": "Choose why the subscription is suspended."})
+        raise ValidationError({"suspension_type": _("Choose why the subscription is suspended.")})
     return _transition(
         actor=actor, subscription=subscription, to=Subscription.Status.SUSPENDED, reason=reason, action="suspend",
         suspension_type=suspension_type, skip_billing=skip_billing, suspended_at=timezone.now(),
@@ -322,7 +331,8 @@ def subscription_reactivate(*, actor, subscription: Subscription, reason: str) -
     if subscription.status != Subscription.Status.SUSPENDED:
         # Same wording as the transition table's refusal, but named for what the user tried.
         raise ValidationError(
-            f"Only a suspended subscription can be reactivated; this one is {subscription.get_status_display().lower()}.",
+            _("Only a suspended subscription can be reactivated; this one is %(status)s.")
+            % {"status": subscription.get_status_display().lower()},
             code="invalid_transition",
         )
     return _transition(
@@ -351,9 +361,9 @@ def lead_create(*, actor, name: str, phone: str, area: Area | None = None, **fie
 @transaction.atomic
 def lead_update(*, actor, lead: Lead, **changes) -> Lead:
     if lead.status == Lead.Status.CONVERTED:
-        raise ValidationError("A converted lead is closed; edit the customer instead.")
+        raise ValidationError(_("A converted lead is closed; edit the customer instead."))
     if changes.get("status") == Lead.Status.CONVERTED:
-        raise ValidationError({"status": "Use “Convert to customer” to convert a lead."})
+        raise ValidationError({"status": _("Use “Convert to customer” to convert a lead.")})
     if "phone" in changes:
         changes["phone"] = _phone_or_error(changes["phone"])
     if "area" in changes:
@@ -364,7 +374,9 @@ def lead_update(*, actor, lead: Lead, **changes) -> Lead:
 def lead_convert(*, actor, lead: Lead, area: Area, address: str, email: str = "", national_id: str = "") -> Customer:
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if lead.status in (Lead.Status.CONVERTED, Lead.Status.LOST):
-        raise ValidationError(f"This lead is {lead.get_status_display().lower()} and cannot be converted.")
+        raise ValidationError(
+            _("This lead is %(status)s and cannot be converted.") % {"status": lead.get_status_display().lower()}
+        )
     customer = customer_create(
         actor=actor, name=lead.name, phone=lead.phone, area=area, address=address, email=email,
         national_id=national_id, notes=lead.notes,

@@ -1,10 +1,12 @@
 """The Celery app and the one place every periodic job is declared."""
 
 import os
+import warnings
 
 from celery import Celery
+from celery.exceptions import SecurityWarning
 from celery.schedules import crontab
-from celery.signals import worker_process_init
+from celery.signals import setup_logging, worker_process_init
 from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ispbill.settings")
@@ -12,6 +14,21 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ispbill.settings")
 app = Celery("ispbill")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+if settings.DEBUG:
+    # The demo (make run) often runs as root in a container or VM; production's image runs as an
+    # unprivileged user (Dockerfile), where Celery's warning still applies.
+    warnings.filterwarnings("ignore", message=".*superuser privileges", category=SecurityWarning)
+
+
+@setup_logging.connect
+def _keep_django_logging(**_kwargs) -> None:
+    """Django's LOGGING (settings.py) is the configuration: Celery adds no handler of its own, so a
+    record is written once, in the same format and time zone as the web process's."""
+    import logging.config
+
+    logging.config.dictConfig(settings.LOGGING)
 
 
 @worker_process_init.connect

@@ -196,6 +196,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("bn", "বাংলা")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style for both languages: ispbill/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["ispbill.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Dhaka")
 USE_I18N = True
 USE_TZ = True
@@ -365,12 +367,23 @@ SSLCOMMERZ_SESSION_REUSE_MINUTES = env.int("SSLCOMMERZ_SESSION_REUSE_MINUTES", d
 # New gateway sessions one customer may open per hour (reused sessions do not count).
 ONLINE_PAYMENT_STARTS_PER_HOUR = env.int("ONLINE_PAYMENT_STARTS_PER_HOUR", default=6)
 
+# The one logging configuration of every process: Celery keeps its hands off the root logger
+# (CELERY_WORKER_HIJACK_ROOT_LOGGER) and each record is written once, by the root's handler, with
+# its time in UTC. Django's own "django" logger would print a second copy of every request error
+# in DEBUG (its default console handler, then the root's), so it only propagates here.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {
+        "plain": {"()": "ispbill.core.logging.UTCFormatter", "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint and fontTools narrate every PDF step at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # WeasyPrint and fontTools narrate every PDF step at INFO.
+        **{name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
+    },
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

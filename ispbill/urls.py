@@ -5,6 +5,7 @@ from importlib import import_module
 
 from django.contrib import admin
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.urls import include, path
 
 from ispbill.accounts.views import surface_urls
@@ -34,7 +35,13 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def landing(request):
+    """`/`: a small page linking the four surfaces (a visitor otherwise meets a 404)."""
+    return render(request, "landing.html")
+
+
 urlpatterns = [
+    path("", landing, name="landing"),
     path("staff/", include((_collect("staff"), "staff"))),
     path("portal/", include((_collect("portal"), "portal"))),
     path("reseller/", include((_collect("reseller"), "reseller"))),

@@ -27,6 +27,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from customers.models import Package, Subscription
 from ispbill.core.audit import audit_changes, audit_record, snapshot
@@ -80,13 +81,13 @@ ROUTER_FIELDS = (
 
 def _check_router(router: Router, areas) -> None:
     if not (router.provision_pppoe or router.provision_static or router.provision_hotspot):
-        raise ValidationError({"provision_pppoe": "Choose at least one kind of subscription this router carries."})
+        raise ValidationError({"provision_pppoe": _("Choose at least one kind of subscription this router carries.")})
     if router.branch_id and areas:
         foreign = [area.name for area in areas if area.branch_id != router.branch_id]
         if foreign:
-            raise ValidationError({"areas": f"Not in the router's branch {router.branch}: {', '.join(foreign)}."})
+            raise ValidationError({"areas": _("Not in the router's branch %(branch)s: %(areas)s.") % {"branch": router.branch, "areas": ", ".join(foreign)}})
     if Router.objects.filter(name__iexact=router.name.strip()).exclude(pk=router.pk).exists():
-        raise ValidationError({"name": f"A router named “{router.name.strip()}” already exists."})
+        raise ValidationError({"name": _("A router named “%(name)s” already exists.") % {"name": router.name.strip()}})
 
 
 @transaction.atomic
@@ -636,7 +637,7 @@ def outbox_retry(*, actor, task: ProvisioningTask) -> ProvisioningTask:
     """Staff's Retry: try the entry (and the router) again now."""
     task = ProvisioningTask.objects.select_for_update().get(pk=task.pk)
     if task.status == TaskStatus.DONE:
-        raise ValidationError("This change has already been applied.")
+        raise ValidationError(_("This change has already been applied."))
     task.next_attempt_at = timezone.now()
     if task.status == TaskStatus.FAILED:
         task.status = TaskStatus.PENDING
@@ -949,7 +950,7 @@ def _orphan_in_report(router: Router, *, table: str, name: str, address: str) ->
     for orphan in (report.orphans if report else []):
         if orphan["table"] == table and (orphan["name"] == name if table != "address" else orphan["address"] == address):
             return orphan
-    raise ValidationError("That entry is not in the router's latest drift report any more: run Sync now and look again.")
+    raise ValidationError(_("That entry is not in the router's latest drift report any more: run Sync now and look again."))
 
 
 @transaction.atomic
@@ -961,7 +962,7 @@ def orphan_adopt(*, actor, router: Router, table: str, name: str = "", address: 
         pk=orphan.get("subscription") or 0, router=router, status__in=ON_ROUTER
     ).first()
     if subscription is None:
-        raise ValidationError("No subscription on this router matches that entry: only Remove is possible.")
+        raise ValidationError(_("No subscription on this router matches that entry: only Remove is possible."))
     key = subscription_key(subscription.pk)
     waiting = list(router.provisioning_tasks.filter(key=key).exclude(status=TaskStatus.DONE))
     for task in waiting:

@@ -27,6 +27,16 @@ def _fast_password_hashing():
 
 
 @pytest.fixture(autouse=True)
+def _english_to_start_with():
+    """A request in Bangla leaves Bangla active in the thread (the test client does not reset it);
+    the next test starts in the default language, as every real request does."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -1,5 +1,6 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy as _
 
 from customers.forms.customer import grouped_area_choices
 from ispbill.core.forms import FilterSelect, MarkInvalidMixin
@@ -11,7 +12,11 @@ WEEKDAYS = [
     (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
     (5, _("Saturday")), (6, _("Sunday")),
 ]
-ATTACHMENT_HELP = _("Optional: a photo (JPEG, PNG, WebP) or a PDF, up to %(mb)d MB.") % {"mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+# Formatted when shown, in the reader's language (formatting a lazy string at import fixed it in English).
+ATTACHMENT_HELP = lazy(
+    lambda: gettext("Optional: a photo (JPEG, PNG, WebP) or a PDF, up to %(mb)d MB.") % {"mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+    str,
+)()
 
 
 class _Form(MarkInvalidMixin, forms.Form):

@@ -19,6 +19,15 @@ TOUCHED = "_portal_seen"
 bangla_digits: ContextVar[bool] = ContextVar("bangla_digits", default=False)
 
 
+def portal_language(user) -> str:
+    """The language a customer's portal opens in: the one they chose in the portal, else the one
+    their messages go out in (set by staff on the customer), else "" (the browser's)."""
+    if user.language:
+        return user.language
+    customer = getattr(user, "customer", None)  # cached on the user: the surface guard reads it next
+    return getattr(customer, "language", "") or ""
+
+
 class CustomerSessionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -31,9 +40,10 @@ class CustomerSessionMiddleware:
         elif path.startswith("/portal/"):
             user = request.user
             if user.is_authenticated and user.kind == "customer":
-                if user.language:
-                    translation.activate(user.language)
-                    request.LANGUAGE_CODE = user.language
+                language = portal_language(user)
+                if language:
+                    translation.activate(language)
+                    request.LANGUAGE_CODE = language
                 self._touch(request, user)
                 token = bangla_digits.set(user.bangla_numerals)
                 try:

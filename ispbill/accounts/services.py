@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from ispbill.core.audit import audit_changes, audit_record
 from ispbill.core.phone import normalize_phone
@@ -75,7 +76,7 @@ def _lock_role_managers() -> Permission:
 
 def _clean_user_fields(fields: dict) -> dict:
     if "kind" in fields and fields["kind"] not in MANAGED_KINDS:
-        raise ValidationError({"kind": "Choose staff or technician; resellers and customers are managed elsewhere."})
+        raise ValidationError({"kind": _("Choose staff or technician; resellers and customers are managed elsewhere.")})
     if fields.get("phone"):
         try:
             fields["phone"] = normalize_phone(fields["phone"])
@@ -89,7 +90,7 @@ def _clean_user_fields(fields: dict) -> dict:
 
 def _check_branch_scope(*, all_branches: bool, branches) -> None:
     if not all_branches and not branches:
-        raise ValidationError({"branches": "Choose the branches this user may see, or allow all branches."})
+        raise ValidationError({"branches": _("Choose the branches this user may see, or allow all branches.")})
 
 
 def _validate_password(password: str, user: User) -> None:
@@ -149,10 +150,10 @@ def user_update(*, actor, user: User, roles: Iterable[Group] | None = None, bran
 
     is_active = changes.get("is_active", user.is_active)
     if actor is not None and actor.pk == user.pk and not is_active:
-        raise ValidationError({"is_active": "You cannot deactivate your own account."})
+        raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
     kind = changes.get("kind", user.kind)
     if actor is not None and actor.pk == user.pk and kind != user.kind:
-        raise ValidationError({"kind": "You cannot change the kind of your own login: you would lose the staff console."})
+        raise ValidationError({"kind": _("You cannot change the kind of your own login: you would lose the staff console.")})
     manages_now = role_managers().filter(pk=user.pk).exists()
     manages_after = is_active and kind == User.Kind.STAFF and (
         user.is_superuser
@@ -162,7 +163,7 @@ def user_update(*, actor, user: User, roles: Iterable[Group] | None = None, bran
     if manages_now and not manages_after and not role_managers(exclude_user=user).exists():
         field = "is_active" if not is_active else "kind" if kind != User.Kind.STAFF else "roles"
         raise ValidationError(
-            {field: f"{user} is the last active user who can manage roles. Give that to someone else first."}
+            {field: _("%(user)s is the last active user who can manage roles. Give that to someone else first.") % {"user": user}}
         )
 
     for name, value in changes.items():
@@ -192,9 +193,9 @@ def user_set_password(*, actor, user: User, password: str) -> User:
 def role_create(*, actor, name: str, permissions: Iterable[Permission] = ()) -> Group:
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "Give the role a name."})
+        raise ValidationError({"name": _("Give the role a name.")})
     if Group.objects.filter(name__iexact=name).exists():
-        raise ValidationError({"name": f"A role named “{name}” already exists."})
+        raise ValidationError({"name": _("A role named “%(name)s” already exists.") % {"name": name}})
     role = Group(name=name)
     role.full_clean()
     role.save()
@@ -218,8 +219,8 @@ def role_permissions_set(*, actor, role: Group, permissions: Iterable[Permission
         return role
     if manage_roles.pk in current and manage_roles.pk not in wanted and not role_managers(exclude_role=role).exists():
         raise ValidationError(
-            "Only members of this role can manage roles: keep “Can edit roles and their permissions”, "
-            "or give it to another active user first."
+            _("Only members of this role can manage roles: keep “Can edit roles and their permissions”, "
+            "or give it to another active user first.")
         )
     role.permissions.set(wanted.values())
     audit_record(

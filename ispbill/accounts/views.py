@@ -9,6 +9,7 @@ from ispbill.surfaces import SURFACES_BY_NAME, Surface, public, surface_for_path
 
 from .customer_security import customer_session_end, customer_session_touch, seen_request
 from .forms import SurfaceLoginForm
+from .middleware import portal_language
 
 
 class SurfaceLoginView(auth_views.LoginView):
@@ -36,8 +37,9 @@ class SurfaceLoginView(auth_views.LoginView):
         if self.surface.name == "portal":
             # "Where you're signed in" starts here; the saved language follows the customer to this device.
             customer_session_touch(user=user, seen=seen_request(self.request))
-            if user.language:
-                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language,
+            language = portal_language(user)
+            if language:
+                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language,
                         samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.LANGUAGE_COOKIE_SECURE)
         return response
 

@@ -5,6 +5,7 @@ import re
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 def normalize_phone(raw: str) -> str:
@@ -13,7 +14,7 @@ def normalize_phone(raw: str) -> str:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationError("Enter a valid phone number, e.g. 01712-345678.", code="invalid_phone")
+        raise ValidationError(_("Enter a valid phone number, e.g. 01712-345678."), code="invalid_phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -247,3 +247,26 @@ def test_language_switch_is_saved_and_the_portal_and_messages_are_in_bangla(clie
 def test_staff_console_stays_english_for_a_bangla_browser(staff_client):
     page = staff_client.get(reverse("staff:home"), HTTP_ACCEPT_LANGUAGE="bn").content.decode()
     assert 'lang="en"' in page
+
+
+def test_first_sign_in_opens_the_portal_in_the_language_of_the_customers_messages(client):
+    """Staff set the customer's messages to Bangla; the customer never chose a portal language."""
+    customer = make_customer(phone="01711000115", portal_password="portal-pass-1", language="bn")
+    assert customer.user.language == ""
+    response = client.post(
+        reverse("portal:login"), {"username": customer.account_number, "password": "portal-pass-1"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 302 and response.cookies["django_language"].value == "bn"
+    page = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="bn"' in page and "সারসংক্ষেপ" in page
+    customer.user.refresh_from_db()
+    assert customer.user.language == ""  # nothing saved on their behalf: their own choice still wins later
+
+
+def test_the_portal_language_the_customer_chose_wins_over_their_messages_language(client):
+    customer = make_customer(phone="01711000116", portal_password="portal-pass-1", language="bn")
+    customer.user.language = "en"
+    customer.user.save(update_fields=["language"])
+    client.force_login(customer.user)
+    assert 'lang="en"' in client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="bn").content.decode()

@@ -47,7 +47,8 @@ def every_row() -> dict[str, list[tuple]]:
 
 
 def portal_customer() -> Customer:
-    return Customer.objects.get(user__isnull=False)
+    """The first demo customer: paid up, the one the tickets seed and the walkthrough start with."""
+    return Customer.objects.filter(user__isnull=False).order_by("pk").first()
 
 
 def sign_in(client, surface: str, username: str, password: str):
@@ -300,3 +301,22 @@ def test_a_year_of_history_is_written_by_the_billing_engine():
     reversed_payments = payments.filter(status=Payment.Status.REVERSED)
     assert 1 <= reversed_payments.count() <= 2
     assert all(p.reversal_reason for p in reversed_payments)
+
+
+@pytest.mark.django_db
+def test_three_portal_logins_paid_up_with_an_amount_due_and_suspended(client):
+    seed()
+    logins = Customer.objects.filter(user__isnull=False).select_related("account").order_by("pk")
+    balances = {c.account_number: c.account.balance for c in logins}
+    statuses = {c.account_number: set(c.subscriptions.values_list("status", flat=True)) for c in logins}
+    assert len(logins) == 3
+    paid_up, *others = logins
+    assert paid_up == portal_customer() and balances[paid_up.account_number] <= 0
+    owing = [c for c in others if "active" in statuses[c.account_number] and balances[c.account_number] > 0]
+    suspended = [c for c in others if "suspended" in statuses[c.account_number] and balances[c.account_number] > 0]
+    assert owing and suspended and owing != suspended
+    # The one who owes can pay: the pay page offers the amount due.
+    assert sign_in(client, "portal", owing[0].account_number, "demo-customer-2026").status_code == 302
+    page = client.get(reverse("portal:pay")).content.decode()
+    assert f"{balances[owing[0].account_number]:,.2f}" in page
+    call_command("check_ledger", stdout=StringIO())

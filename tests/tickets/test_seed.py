@@ -1,6 +1,8 @@
 import pytest
 from django.core.management import call_command
 
+from ispbill.notify.demo import SEEDED_BACKEND
+from ispbill.notify.models import Message
 from tickets.models import Survey, Ticket, TicketComment
 
 pytestmark = pytest.mark.django_db
@@ -24,3 +26,19 @@ def test_seed_tickets_gives_demo_customers_history_and_surveys_and_is_idempotent
     snapshot = sorted(Ticket.objects.values_list("number", "customer_id", "subject", "status"))
     call_command("seed_tickets", tickets=20, quiet=True)
     assert sorted(Ticket.objects.values_list("number", "customer_id", "subject", "status")) == snapshot
+
+
+def test_seeded_tickets_messages_are_recorded_as_delivered_when_their_event_happened(django_capture_on_commit_callbacks):
+    call_command("seed_demo", customers=30, leads=2, months=2, quiet=True)
+    before = set(Message.objects.values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks() as handed_to_workers:
+        call_command("seed_tickets", tickets=20, quiet=True)
+    told = Message.objects.exclude(pk__in=before).filter(event__in=["ticket_replied", "ticket_resolved"])
+    assert told.exists()
+    assert not Message.objects.exclude(pk__in=before).exclude(status=Message.Status.SENT).exists()
+    assert set(told.values_list("backend", flat=True)) == {SEEDED_BACKEND}
+    for message in told:
+        event = message.related
+        assert message.sent_at == message.created_at == (getattr(event, "resolved_at", None) or event.created_at)
+    # Nothing was handed to the worker: it has no old notices to send when the demo starts.
+    assert not [c for c in handed_to_workers if c.__qualname__.startswith("dispatch_after_commit")]

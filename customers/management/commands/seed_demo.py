@@ -634,7 +634,8 @@ class Command(BaseCommand):
             converted = self.ensure_leads(lead_specs)
             self.ensure_field_tasks(customer_specs, converted, data.today)
             portal_customer = self.ensure_portal_login(customer_specs)
-        self.report(portal_customer, seconds=time.monotonic() - started)
+            portal_logins = self.ensure_portal_logins(customer_specs, portal_customer)
+        self.report(portal_logins, seconds=time.monotonic() - started)
 
     # Helpers --------------------------------------------------------------------------------------
 
@@ -899,9 +900,69 @@ class Command(BaseCommand):
             self.created["portal logins"] += 1
         return customer
 
+    def ensure_portal_logins(self, specs: list[CustomerSpec], first: Customer | None) -> list[tuple[str, Customer]]:
+        """Three customers to try the portal as: one paid up, one with an amount due (to press Pay
+        now), one suspended for non-payment. A customer who already has a login and still fits is
+        kept, so later runs print the same logins while the history allows."""
+        if first is None:
+            return []
+        phones = [normalize_phone(s.phone) for s in specs]
+        customers = Customer.objects.filter(phone__in=phones).select_related("account").order_by("-user_id", "pk")
+        live = Subscription.objects.exclude(status__in=[Subscription.Status.PENDING, Subscription.Status.CANCELLED])
+        suspended = set(live.filter(status=Subscription.Status.SUSPENDED).values_list("customer_id", flat=True))
+        active = set(live.filter(status=Subscription.Status.ACTIVE).values_list("customer_id", flat=True))
+
+        def balance(customer: Customer) -> Decimal:
+            account = getattr(customer, "account", None)
+            return account.balance if account else Decimal("0")
+
+        kinds = (
+            ("paid up", lambda c: c.pk in active and c.pk not in suspended and balance(c) <= 0),
+            ("amount due", lambda c: c.pk in active and balance(c) > 0),
+            ("suspended", lambda c: c.pk in suspended and balance(c) > 0),
+        )
+        chosen: list[tuple[str, Customer]] = []
+        for label, fits in kinds:
+            if label == "paid up" and fits(first):
+                chosen.append((label, first))
+                continue
+            customer = next((c for c in customers if fits(c) and c not in [c for _l, c in chosen]), None)
+            if customer is None and label == "amount due":
+                customer = self.ensure_amount_due(customers, taken=[c for _l, c in chosen] + [first], active=active)
+            if customer is None:
+                continue
+            if customer.user_id is None:
+                services.customer_portal_access_set(actor=self.admin, customer=customer, password=CUSTOMER_PASSWORD)
+                customer.refresh_from_db()
+                self.created["portal logins"] += 1
+            chosen.append((label, customer))
+        if first not in [c for _l, c in chosen]:
+            chosen.insert(0, ("first demo customer", first))
+        return chosen
+
+    def ensure_amount_due(self, customers, *, taken: list[Customer], active: set[int]) -> Customer | None:
+        """The history's late payers are all suspended by now: give a paid-up customer a one-time
+        charge (a replaced ONU) due next week, so the portal has someone to press Pay now."""
+        from billing.services import LineSpec, invoice_create
+
+        customer = next(
+            (c for c in customers if c.pk in active and c not in taken and getattr(c, "account", None) and c.account.balance == 0),
+            None,
+        )
+        if customer is None:
+            return None
+        today = timezone.localdate()
+        invoice_create(
+            actor=self.admin, customer=customer, issue_date=today, due_date=today + timedelta(days=7),
+            lines=[LineSpec(kind="one_time", description="ONU replacement", amount=Decimal("1200.00"))],
+        )
+        customer.refresh_from_db()
+        self.created["amount due"] += 1
+        return customer
+
     # Report ---------------------------------------------------------------------------------------
 
-    def report(self, portal_customer: Customer | None, *, seconds: float) -> None:
+    def report(self, portal_logins: list[tuple[str, Customer]], *, seconds: float) -> None:
         created = ", ".join(f"{count} {what}" for what, count in self.created.items()) or "nothing (all present)"
         self.log(self.style.SUCCESS(f"Demo data ready in {seconds:.0f} s. Created: {created}."))
         self.log(
@@ -913,10 +974,12 @@ class Command(BaseCommand):
         rows = [("staff", login.username, login.password, login.note) for login in STAFF_LOGINS]
         rows.append(("technician", TECHNICIAN_LOGIN.username, TECHNICIAN_LOGIN.password, TECHNICIAN_LOGIN.note))
         rows += [("reseller", login.username, login.password, login.note) for login, *_rest in RESELLERS]
-        if portal_customer is not None:
+        for label, customer in portal_logins:
+            due = customer.account.balance if hasattr(customer, "account") else Decimal("0")
+            owes = f", owes {due:,.2f}" if due > 0 else ""
             rows.append((
-                "portal", portal_customer.account_number, CUSTOMER_PASSWORD,
-                f"{portal_customer.name}; or sign in with phone {display_phone(portal_customer.phone)}",
+                "portal", customer.account_number, CUSTOMER_PASSWORD,
+                f"{label}{owes}: {customer.name}; or sign in with phone {display_phone(customer.phone)}",
             ))
         self.log("")
         self.log("Demo logins (fixed demo passwords; change them before real use):")

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from customers.models import Customer
 from ispbill.accounts.roles import MANAGER, SUPPORT
+from ispbill.notify.demo import seeded_messages_delivered
 from tickets import services
 from tickets.models import Category, Holiday, Priority, SupportSettings, Ticket
 
@@ -61,6 +62,12 @@ class Plan:
     rating: int
 
 
+def _event_time(message):
+    """A reply's message went out with the reply, a resolution's with the resolution."""
+    event = message.related
+    return getattr(event, "resolved_at", None) or getattr(event, "created_at", None)
+
+
 class Command(BaseCommand):
     help = "Give the demo customers tickets with history and surveys (idempotent; run after seed_demo)."
 
@@ -80,7 +87,8 @@ class Command(BaseCommand):
             return
         today = timezone.localdate()
         created = 0
-        with transaction.atomic():
+        # The customers were told about their tickets' replies and resolutions back then, not now.
+        with seeded_messages_delivered(when=_event_time), transaction.atomic():
             self.ensure_support_settings(today)
             for plan in self.plans(tickets, today):
                 if Ticket.objects.filter(customer=plan.customer, subject=plan.subject).exists():

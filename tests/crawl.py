@@ -1,0 +1,135 @@
+"""Finding the pages of a surface the way a person does: from its home, following the links and
+htmx GETs of every page reached. Used by the layout test (every page at 360 and 1366 px) and the
+Bangla test (every portal page and PDF in Bangla)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from decimal import Decimal
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+from django.utils import translation
+
+# URL names that are not pages a person reads: form posts, downloads, machine endpoints, and
+# dialogs' actions that answer a GET by redirecting. Each is reached by a button, not a link.
+NOT_PAGES = {
+    "staff": {
+        "logout", "customer-export", "package-active", "lead-move", "lead-lost", "referral-reverse",
+        "billingrun-start", "billingrun-preview", "billingrun-resume", "invoice-pdf", "invoice-void",
+        "customer-statement-pdf", "packagechange-approve", "packagechange-reject", "packagechange-cancel",
+        "payment-receipt-pdf", "payment-reverse", "payment-preview", "onlinepayment-requery",
+        "onlinepayment-approve", "onlinepayment-refund", "onlinepayment-refundpoll", "router-lookup",
+        "router-outbox-retry-all", "router-outbox-retry", "router-test", "router-sync", "router-orphan-adopt",
+        "router-orphan-adopt-all", "router-orphan-remove", "subscription-fup-lift", "outage-confirm",
+        "outage-update", "outage-restore", "outage-dismiss", "messagetemplate-reset", "message-retry",
+        "ticket-bulk-assign", "ticket-reply", "ticket-status", "ticket-triage", "ticket-attachment",
+        "slapolicy-delete", "slapolicy-hours", "slapolicy-holiday-add", "slapolicy-holiday-delete", "sla-report",
+        "subscription-activate", "subscription-suspend", "subscription-reactivate", "subscription-cancel",
+        "user-password", "lead-convert", "customer-portal-access", "slapolicy-create",
+        # Regions of the router page, refreshed by htmx; they are checked as part of it.
+        "router-sessions", "router-drift", "router-outbox",
+    },
+    "portal": {
+        "logout", "login-code-verify", "profile-phone", "profile-phone-confirm", "profile-email",
+        "profile-email-confirm", "profile-password", "profile-language", "session-revoke",
+        "sessions-revoke-others", "speedtest-result", "speedtest-garbage", "speedtest-empty", "speedtest-getip",
+        "invoice-pdf", "receipt-pdf", "package-change-confirm", "package-change-cancel", "onlinepayment-check",
+        "ticket-reply", "ticket-reopen", "ticket-survey", "ticket-attachment",
+    },
+    "reseller": {"logout"},
+    "technician": {"logout"},
+}
+LINK = re.compile(r'(?:href|hx-get)="(/[^"#]*)"')
+
+
+def url_names(surface: str) -> set[str]:
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and namespace == surface:
+                yield pattern.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def _key(url_name: str, tab: str) -> str:
+    return f"{url_name}?tab={tab}" if tab else url_name
+
+
+def links(html: str, surface: str):
+    """(url name, tab, path) of every link and htmx GET on the page that stays on the surface."""
+    for link in LINK.findall(html):
+        parts = urlsplit(unescape(link))
+        if not parts.path.startswith(f"/{surface}/"):
+            continue
+        try:
+            target = resolve(parts.path)
+        except Resolver404:
+            continue
+        tab = parse_qs(parts.query).get("tab", [""])[0]
+        yield target.url_name, tab, parts.path + (f"?tab={tab}" if tab else "")
+
+
+def crawl(client: Client, surface: str, start: str, per_kind: int = 3, on_page=None) -> dict[str, str]:
+    """One URL per page kind ((url name, tab) → path), found by following links from `start`; the
+    links of up to `per_kind` pages of a kind are followed (one customer may have no usage link,
+    the next one has). Filters, sorts and pages of a list count as the same page. `on_page(url,
+    response)` sees every page fetched."""
+    pages: dict[str, str] = {}
+    visits: dict[str, int] = defaultdict(int)
+    queue, seen = [start], {start}
+    while queue:
+        url = queue.pop(0)
+        match = resolve(urlsplit(url).path)
+        key = _key(match.url_name, parse_qs(urlsplit(url).query).get("tab", [""])[0])
+        if visits[key] >= per_kind:
+            continue
+        response = client.get(url)
+        # The test client leaves the language of the last request active; the next starts clean.
+        translation.deactivate()
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        visits[key] += 1
+        pages.setdefault(key, url)
+        if on_page:
+            on_page(url, response)
+        for url_name, tab, candidate in links(response.content.decode(), surface):
+            if url_name in NOT_PAGES[surface]:
+                continue
+            if visits[_key(url_name, tab)] < per_kind and candidate not in seen:
+                seen.add(candidate)
+                queue.append(candidate)
+    return pages
+
+
+def seed_small_demo() -> dict[str, object]:
+    """The demo's seeders on a small scale, plus what the small demo lacks; the user per surface."""
+    from customers.models import Customer
+    from payments.models import GatewayPayment
+    from tests.factories import make_subscription
+
+    call_command("seed_demo", customers=24, leads=6, months=3, quiet=True)
+    call_command("seed_tickets", tickets=24, quiet=True)
+    call_command("seed_outages")
+    User = get_user_model()
+    portal_customer = Customer.objects.exclude(user=None).order_by("pk").first()
+    # What the small demo lacks: a second connection (the portal's per-connection usage pages) and
+    # an online payment (its pages on both surfaces).
+    make_subscription(customer=portal_customer, activate=True, username="layout.second")
+    GatewayPayment.objects.create(
+        customer=portal_customer, tran_id="LAYOUT0000000000000001", amount=Decimal("1050.00"), currency="BDT",
+        purpose="due", status="expired", method="bkash", card_type="BKASH-BKash",
+    )
+    return {
+        "staff": User.objects.get(username="admin"),
+        "portal": portal_customer.user,
+        "reseller": User.objects.get(username="reseller"),
+        "technician": User.objects.get(username="tech"),
+    }

@@ -1,0 +1,79 @@
+"""Every page of every surface, on the demo's data, in Chromium: nothing scrolls sideways on a
+360 px phone, and no table column is clipped on a 1366 px laptop.
+
+The pages are found the way a person finds them: from each surface's home, by following the links
+and htmx GETs of every page reached, signed in as the demo's admin, customer, reseller and
+technician. One page per URL name (and per `?tab=`) is checked. The crawl must reach every URL name
+of every surface that answers a GET with a page, so a new page is checked without touching this
+test; the names that are not pages (POST-only actions, PDFs, CSV, JSON) are listed in tests/crawl.py.
+"""
+
+from collections import defaultdict
+
+import pytest
+from django.test import Client
+
+from tests.crawl import NOT_PAGES, crawl, seed_small_demo, url_names
+from tests.e2e.conftest import ARTIFACTS
+
+SURFACES = ("staff", "portal", "reseller", "technician")
+
+
+SIDEWAYS = "document.scrollingElement.scrollWidth - window.innerWidth"
+# The outermost elements that stick out past the right edge: what to fix.
+WIDE = """() => Array.from(document.querySelectorAll('body *'))
+  .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1
+          && !(el.parentElement && el.parentElement.getBoundingClientRect().right > window.innerWidth + 1))
+  .slice(0, 3).map(el => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : ''}`)"""
+# A table is clipped when the box that scrolls it (or the page) is narrower than the table: its
+# last columns sit out of sight behind a scroll bar.
+CLIPPED_TABLES = """() => Array.from(document.querySelectorAll('main table')).filter(t => t.offsetParent !== null)
+  .map(t => {
+    let box = t.parentElement;
+    while (box && box !== document.body && !['auto', 'scroll', 'hidden'].includes(getComputedStyle(box).overflowX)) {
+      box = box.parentElement;
+    }
+    const visible = box && box !== document.body ? box.getBoundingClientRect().right : window.innerWidth;
+    const overflow = Math.round(t.getBoundingClientRect().right - visible);
+    const head = Array.from(t.querySelectorAll('th')).map(th => th.textContent.trim()).filter(Boolean).slice(-1)[0] || '';
+    return overflow > 1 ? `${overflow}px of the table (last column ${head}) cut off` : null;
+  }).filter(Boolean)"""
+
+
+def _sign_in(browser_context, client: Client, live_server) -> None:
+    """Hand the test client's session to the browser."""
+    cookie = client.cookies["sessionid"]
+    browser_context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_page_of_every_surface_fits_a_phone_and_shows_whole_tables_on_a_laptop(browser, live_server):
+    users = seed_small_demo()
+    ARTIFACTS.mkdir(exist_ok=True)
+    problems: list[str] = []
+    missing: dict[str, set[str]] = defaultdict(set)
+    for surface in SURFACES:
+        client = Client(raise_request_exception=False)  # a crashing page is the 5xx crawl's to report (issue #16)
+        client.force_login(users[surface])
+        pages = crawl(client, surface, f"/{surface}/")
+        reached = {key.split("?")[0] for key in pages}
+        missing[surface] = url_names(surface) - NOT_PAGES[surface] - reached - {"login", "login-code"}
+        for width, height in ((360, 740), (1366, 800)):
+            context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": height}, locale="en-US")
+            context.set_default_timeout(15_000)
+            _sign_in(context, client, live_server)
+            page = context.new_page()
+            for key, url in sorted(pages.items()):
+                page.goto(url)
+                page.wait_for_load_state("load")
+                sideways = page.evaluate(SIDEWAYS)
+                if sideways > 0:
+                    problems.append(f"{width}px {url} ({key}) scrolls sideways by {sideways}px: {page.evaluate(WIDE)}")
+                    page.screenshot(path=str(ARTIFACTS / f"layout-{width}-{surface}-{key.replace('?tab=', '-')}.png"), full_page=True)
+                if width >= 1366:
+                    for clipped in page.evaluate(CLIPPED_TABLES):
+                        problems.append(f"{width}px {url} ({key}): {clipped}")
+            context.close()
+    if any(missing.values()):
+        problems.append(f"pages the crawl did not reach (link them, or list them as not pages): {dict(missing)}")
+    assert not problems, "\n".join(problems)
