@@ -1,5 +1,5 @@
 from django.urls import path
 
-from . import views
-
-technician = [path("", views.home, name="home")]
+technician = []
+staff = []
+portal = []

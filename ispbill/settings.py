@@ -345,3 +345,9 @@ LOGGING = {
     # WeasyPrint and fontTools narrate every PDF step at INFO.
     "loggers": {name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
 }
+
+# Field service (fieldservice/): an installation order for every new subscription; the target time
+# from order to completed installation (reports); the largest photo the technician app may upload.
+FIELDSERVICE_AUTO_INSTALLATION_ORDERS = env.bool("FIELDSERVICE_AUTO_INSTALLATION_ORDERS", default=True)
+FIELDSERVICE_INSTALL_TARGET_HOURS = env.int("FIELDSERVICE_INSTALL_TARGET_HOURS", default=72)
+FIELDSERVICE_PHOTO_MAX_BYTES = env.int("FIELDSERVICE_PHOTO_MAX_BYTES", default=2 * 1024 * 1024)
