@@ -416,7 +416,8 @@ def _verified_image(data: bytes, *, field: str):
         with Image.open(io.BytesIO(data)) as image:
             return image.format, image.size
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        raise ValidationError({field: _("That file is not an image.")}) from None
+        message = _("That file is not an image.")
+        raise ValidationError({field: message} if field else message, code="not_image") from None
 
 
 @transaction.atomic
@@ -464,13 +465,14 @@ def workorder_add_photo(*, actor, order: WorkOrder, client_uuid, upload, caption
     _require_open(order)
     if upload.size > settings.FIELDSERVICE_PHOTO_MAX_BYTES:
         raise ValidationError(
-            {"photo": _("The photo is too large (%(size)d KB; at most %(max)d KB).")
-             % {"size": upload.size // 1024, "max": settings.FIELDSERVICE_PHOTO_MAX_BYTES // 1024}}
+            _("The photo is too large (%(size)d KB; at most %(max)d KB).")
+            % {"size": upload.size // 1024, "max": settings.FIELDSERVICE_PHOTO_MAX_BYTES // 1024},
+            code="too_large",
         )
     data = upload.read()
-    image_format, (width, height) = _verified_image(data, field="photo")
+    image_format, (width, height) = _verified_image(data, field=None)
     if image_format not in ("JPEG", "PNG", "WEBP"):
-        raise ValidationError({"photo": _("Send a JPEG, PNG or WebP photo.")})
+        raise ValidationError(_("Send a JPEG, PNG or WebP photo."), code="not_image")
     extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[image_format]
     photo = WorkOrderPhoto(
         order=order, client_uuid=key, sha256=hashlib.sha256(data).hexdigest(), size=len(data), width=width, height=height,
