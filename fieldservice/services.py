@@ -415,7 +415,7 @@ def _verified_image(data: bytes, *, field: str):
             image.verify()
         with Image.open(io.BytesIO(data)) as image:
             return image.format, image.size
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         message = _("That file is not an image.")
         raise ValidationError({field: message} if field else message, code="not_image") from None
 

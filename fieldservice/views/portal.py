@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from ispbill.core.forms import add_service_errors
 
@@ -23,9 +22,10 @@ def visits(request, form=None, rated_pk=None, status=200):
     }, status=status)
 
 
-@require_POST
 def visit_rate(request, pk: int):
-    order = selectors.workorder_get_for_customer(customer=request.customer, pk=pk)
+    order = selectors.workorder_get_for_customer(customer=request.customer, pk=pk)  # another customer's: 404
+    if request.method != "POST":
+        return redirect("portal:visits")
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
