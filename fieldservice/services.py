@@ -462,7 +462,10 @@ def workorder_add_photo(*, actor, order: WorkOrder, client_uuid, upload, caption
             raise ValidationError({"uuid": _("That upload id belongs to another order.")})
         return existing, False
     order = _lock(order)
-    _require_open(order)
+    if order.status == WorkOrder.Status.CANCELLED:
+        # A photo taken before completion may land after it (photos upload on their own, retried until
+        # they land); a cancelled order takes nothing more.
+        _require_open(order)
     if upload.size > settings.FIELDSERVICE_PHOTO_MAX_BYTES:
         raise ValidationError(
             _("The photo is too large (%(size)d KB; at most %(max)d KB).")

@@ -41,7 +41,7 @@ def shell_assets() -> list[str]:
 
 def home(request):
     agenda = selectors.technician_agenda(technician=request.user)
-    return render(request, "fieldservice/technician_home.html", {**agenda, "today": timezone.localdate()})
+    return render(request, "fieldservice/technician_home.html", {**agenda, "day": timezone.localdate()})
 
 
 def order_detail(request, pk: int):

@@ -173,8 +173,8 @@
   function flush() {
     if (flushing) return flushing;
     if (!navigator.onLine) return showState();
-    flushing = flushOps()
-      .then(flushPhotos)
+    flushing = flushPhotos()
+      .then(flushOps)
       .then(function () { return showState(); })
       .catch(function (error) { return showState(error && error.message === "signin" ? state.dataset.msgSignin : null); })
       .then(showStoredConflicts)

@@ -36,7 +36,7 @@ self.addEventListener("fetch", (event) => {
         }
         return response;
       })
-      .catch(() => caches.open(PAGES).then((cache) => cache.match(request).then((hit) => hit || cache.match(HOME))))
+      .catch(() => caches.open(PAGES).then((cache) => cache.match(request.url, { ignoreVary: true }).then((hit) => hit || cache.match(HOME, { ignoreVary: true }))))
       .then((response) => response || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } }))
   );
 });
