@@ -63,3 +63,12 @@ class RatingForm(forms.Form):
         choices=[(5, "★★★★★"), (4, "★★★★"), (3, "★★★"), (2, "★★"), (1, "★")],
     )
     comment = forms.CharField(label=_("Anything to add? (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+
+class IssueForm(forms.Form):
+    technician = forms.ModelChoiceField(label=_("Issue to technician"), queryset=technicians())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["technician"].queryset = technicians()
+        self.fields["technician"].label_from_instance = lambda user: user.get_full_name() or user.username

@@ -194,3 +194,104 @@ def workorder_get_for_customer(*, customer, pk) -> WorkOrder:
 
 def installed_equipment(*, customer) -> list[EquipmentItem]:
     return list(EquipmentItem.objects.filter(customer=customer, status=EquipmentItem.Status.INSTALLED).select_related("model"))
+
+
+# Reports ------------------------------------------------------------------------------------------
+
+REPEAT_DAYS = 14
+
+
+def field_report(*, user, since: date, until: date, target_hours: int) -> dict:
+    """Orders per technician, first-time fix rate (no new order for the same customer within 14 days of
+    a completed repair), hours from order to completion by kind, and installations within the target."""
+    start, _ = _day_bounds(since)
+    _, end = _day_bounds(until)
+    orders = list(
+        workorders_visible_to(user).filter(created_at__lt=end).filter(
+            Q(completed_at__gte=start, completed_at__lt=end) | Q(status__in=WorkOrder.OPEN_STATUSES) | Q(created_at__gte=start)
+        ).select_related("technician").values(
+            "pk", "kind", "status", "customer_id", "technician_id", "technician__username", "technician__first_name",
+            "technician__last_name", "created_at", "completed_at",
+        )
+    )
+    per_tech: dict = {}
+    for row in orders:
+        if row["technician_id"] is None:
+            continue
+        name = f"{row['technician__first_name']} {row['technician__last_name']}".strip() or row["technician__username"]
+        entry = per_tech.setdefault(row["technician_id"], {"name": name, "total": 0, "completed": 0, "failed": 0, "open": 0})
+        entry["total"] += 1
+        if row["status"] == WorkOrder.Status.COMPLETED:
+            entry["completed"] += 1
+        elif row["status"] == WorkOrder.Status.FAILED:
+            entry["failed"] += 1
+        elif row["status"] in WorkOrder.OPEN_STATUSES:
+            entry["open"] += 1
+    completed = [row for row in orders if row["status"] == WorkOrder.Status.COMPLETED and row["completed_at"] and row["completed_at"] >= start]
+    # First-time fix: a completed repair with no later order for the same customer within REPEAT_DAYS.
+    repairs = [row for row in completed if row["kind"] == WorkOrder.Kind.REPAIR and row["customer_id"]]
+    later = {}
+    if repairs:
+        for row in WorkOrder.objects.filter(customer_id__in={r["customer_id"] for r in repairs}, created_at__gte=start).exclude(status=WorkOrder.Status.CANCELLED).values("customer_id", "created_at", "pk"):
+            later.setdefault(row["customer_id"], []).append(row)
+    fixed_first_time = sum(
+        1 for r in repairs
+        if not any(o["pk"] != r["pk"] and r["completed_at"] < o["created_at"] <= r["completed_at"] + timedelta(days=REPEAT_DAYS) for o in later.get(r["customer_id"], []))
+    )
+    by_kind: dict = {}
+    for row in completed:
+        hours = (row["completed_at"] - row["created_at"]).total_seconds() / 3600
+        entry = by_kind.setdefault(row["kind"], {"label": WorkOrder.Kind(row["kind"]).label, "count": 0, "hours": 0.0})
+        entry["count"] += 1
+        entry["hours"] += hours
+    for entry in by_kind.values():
+        entry["average_hours"] = round(entry["hours"] / entry["count"], 1)
+    installs = [row for row in completed if row["kind"] == WorkOrder.Kind.INSTALLATION]
+    within = sum(1 for row in installs if (row["completed_at"] - row["created_at"]) <= timedelta(hours=target_hours))
+    return {
+        "per_technician": sorted(per_tech.values(), key=lambda e: -e["total"]),
+        "repairs": len(repairs), "fixed_first_time": fixed_first_time,
+        "first_time_fix_rate": round(100 * fixed_first_time / len(repairs), 1) if repairs else None,
+        "by_kind": sorted(by_kind.values(), key=lambda e: str(e["label"])),
+        "installations": len(installs), "installations_within": within,
+        "installations_within_rate": round(100 * within / len(installs), 1) if installs else None,
+        "target_hours": target_hours,
+    }
+
+
+# Equipment ----------------------------------------------------------------------------------------
+
+def equipment_list(*, status: str = "", model: str = "", technician: str = "", branch: str = "", q: str = "") -> QuerySet[EquipmentItem]:
+    items = EquipmentItem.objects.select_related("model", "branch", "technician", "customer")
+    if status in EquipmentItem.Status.values:
+        items = items.filter(status=status)
+    if model.isdigit():
+        items = items.filter(model_id=int(model))
+    if technician.isdigit():
+        items = items.filter(technician_id=int(technician))
+    if branch.isdigit():
+        items = items.filter(branch_id=int(branch))
+    if q:
+        items = items.filter(serial__icontains=q.strip())
+    return items.order_by("serial")
+
+
+def equipment_stock() -> dict:
+    """Counts per model: in stock per branch, and with each technician (their van)."""
+    in_stock = (
+        EquipmentItem.objects.filter(status__in=[EquipmentItem.Status.IN_STOCK, EquipmentItem.Status.RETURNED_GOOD])
+        .values("branch__name", "model__name").annotate(n=Count("id")).order_by("branch__name", "model__name")
+    )
+    with_tech = (
+        EquipmentItem.objects.filter(status=EquipmentItem.Status.WITH_TECHNICIAN)
+        .values("technician__username", "technician__first_name", "technician__last_name", "model__name")
+        .annotate(n=Count("id")).order_by("technician__username", "model__name")
+    )
+    return {"branches": list(in_stock), "technicians": list(with_tech)}
+
+
+def equipment_get(*, pk) -> EquipmentItem:
+    try:
+        return EquipmentItem.objects.select_related("model", "branch", "technician", "customer").get(pk=pk)
+    except (EquipmentItem.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

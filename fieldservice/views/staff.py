@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -21,8 +21,8 @@ from ispbill.surfaces import staff_permission_required
 from tickets.selectors import ticket_get_for_staff
 
 from .. import selectors, services
-from ..forms import AssignForm, NoteForm, ReasonForm, WorkOrderForm
-from ..models import WorkOrder, WorkOrderPhoto
+from ..forms import AssignForm, IssueForm, NoteForm, ReasonForm, WorkOrderForm
+from ..models import EquipmentItem, EquipmentModel, WorkOrder, WorkOrderPhoto
 
 VIEW = "fieldservice.view_workorder"
 ADD = "fieldservice.add_workorder"
@@ -302,6 +302,52 @@ def customer_field(request, customer_pk: int):
     })
 
 
+# Reports and equipment ----------------------------------------------------------------------------
+
+@staff_permission_required(VIEW)
+def workorder_reports(request):
+    today = timezone.localdate()
+    since = _day(request.GET.get("since", "")) if request.GET.get("since") else today - timedelta(days=30)
+    until = _day(request.GET.get("until", "")) if request.GET.get("until") else today
+    if until < since:
+        since, until = until, since
+    report = selectors.field_report(user=request.user, since=since, until=until, target_hours=settings.FIELDSERVICE_INSTALL_TARGET_HOURS)
+    return render(request, "fieldservice/reports.html", {"report": report, "since": since, "until": until})
+
+
+@staff_permission_required("fieldservice.view_equipmentitem")
+@vary_on_headers("HX-Request")
+def equipment_list(request):
+    params = {key: request.GET.get(key, "") for key in ("status", "model", "technician", "branch", "q")}
+    items = selectors.equipment_list(**params)[:300]
+    context = {
+        "items": items, "params": params, "statuses": EquipmentItem.Status.choices, "models": EquipmentModel.objects.all(),
+        "technicians": selectors.technicians(), "branches": Branch.objects.order_by("name"), "stock": selectors.equipment_stock(),
+    }
+    template = "fieldservice/equipment_list.html#equipment-results" if _region(request) else "fieldservice/equipment_list.html"
+    return render(request, template, context)
+
+
+@staff_permission_required("fieldservice.view_equipmentitem")
+def equipment_detail(request, pk: int):
+    item = selectors.equipment_get(pk=pk)
+    form = IssueForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("fieldservice.change_equipmentitem"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.equipment_issue_to_technician(actor=request.user, item=item, technician=form.cleaned_data["technician"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Issued to the technician."))
+                return redirect("staff:equipment-detail", pk=item.pk)
+    return render(request, "fieldservice/equipment_detail.html", {
+        "item": item, "form": form, "movements": item.movements.select_related("actor", "order", "customer"),
+    }, status=400 if request.method == "POST" else 200)
+
+
 urlpatterns = [
     path("work-orders/", workorder_list, name="workorder-list"),
     path("work-orders/new/", workorder_create, name="workorder-create"),
@@ -315,4 +361,7 @@ urlpatterns = [
     path("dispatch/", dispatch, name="workorder-dispatch"),
     path("dispatch/assign/", dispatch_assign, name="workorder-dispatch-assign"),
     path("customers/<int:customer_pk>/field-service/", customer_field, name="workorder-customer"),
+    path("work-orders/reports/", workorder_reports, name="workorder-reports"),
+    path("equipment/", equipment_list, name="equipment-list"),
+    path("equipment/<int:pk>/", equipment_detail, name="equipment-detail"),
 ]

@@ -197,3 +197,56 @@ def test_new_subscription_installation_appears_in_the_portal(client):
     subscription = make_subscription(customer=make_customer(portal_password=PASSWORD))
     client.force_login(subscription.customer.user)
     assert "Installation" in client.get(reverse("portal:visits")).content.decode()
+
+
+# Reports and equipment ---------------------------------------------------------------------------
+
+def _complete(order, technician):
+    services.workorder_arrive(actor=technician, order=order)
+    finish_checklist(order, technician)
+    services.workorder_sign(actor=technician, order=order, signer_name="R", data_url=signature_data_url())
+    return services.workorder_complete(actor=technician, order=order)
+
+
+@pytest.mark.django_db
+def test_first_time_fix_rate_counts_a_repeat_visit_within_14_days(client, supervisor, technician):
+    from fieldservice.selectors import field_report
+
+    fixed, repeated = make_customer(), make_customer()
+    _complete(repair_order(technician=technician, customer=fixed), technician)
+    _complete(repair_order(technician=technician, customer=repeated), technician)
+    repair_order(technician=technician, customer=repeated)  # came back: not fixed the first time
+    today = timezone.localdate()
+    report = field_report(user=supervisor, since=today, until=today, target_hours=72)
+    assert report["repairs"] == 2 and report["fixed_first_time"] == 1 and report["first_time_fix_rate"] == 50.0
+    assert report["per_technician"][0]["completed"] == 2 and report["per_technician"][0]["open"] == 1
+    client.force_login(supervisor)
+    page = client.get(reverse("staff:workorder-reports"))
+    assert page.status_code == 200 and b"50.0 %" in page.content
+
+
+@pytest.mark.django_db
+def test_equipment_screens_and_issuing_to_a_technician(client, supervisor, technician):
+    from .conftest import onu
+
+    item = onu("ZTEG0042")
+    client.force_login(supervisor)
+    assert b"ZTEG0042" in client.get(reverse("staff:equipment-list"), {"q": "0042"}).content
+    response = client.post(reverse("staff:equipment-detail", args=[item.pk]), {"technician": technician.pk})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == "with_technician" and item.technician == technician
+    assert b"with_technician" in client.get(reverse("staff:equipment-detail", args=[item.pk])).content
+
+
+@pytest.mark.django_db
+def test_support_cannot_issue_equipment_and_nothing_changes(client, technician):
+    from .conftest import onu
+
+    item = onu("ZTEG0043")
+    support = UserFactory(roles=["Manager"])
+    support.groups.clear()
+    client.force_login(support)
+    assert client.post(reverse("staff:equipment-detail", args=[item.pk]), {"technician": technician.pk}).status_code == 403
+    item.refresh_from_db()
+    assert item.status == "in_stock" and item.movements.count() == 0
