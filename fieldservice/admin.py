@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from .models import ChecklistTemplate, ChecklistTemplateItem, EquipmentItem, EquipmentModel, WorkOrder
+from .models import (
+    ChecklistTemplate,
+    ChecklistTemplateItem,
+    EquipmentItem,
+    EquipmentModel,
+    WorkOrder,
+)
 
 
 class ChecklistTemplateItemInline(admin.TabularInline):

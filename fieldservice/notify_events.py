@@ -4,7 +4,14 @@ from datetime import UTC, datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from ispbill.notify.events import _SIGNATURE_BN, _SIGNATURE_EN, EventSpec, Variable, _texts, register
+from ispbill.notify.events import (
+    _SIGNATURE_BN,
+    _SIGNATURE_EN,
+    EventSpec,
+    Variable,
+    _texts,
+    register,
+)
 
 VISIT_SCHEDULED = "fieldservice_visit_scheduled"
 TECHNICIAN_EN_ROUTE = "fieldservice_technician_en_route"

@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -17,7 +18,6 @@ from billing.package_changes import package_change_request
 from billing.services import LineSpec, invoice_create
 from customers.referrals import referral_signup
 from customers.services import lead_create
-from django.core.files.uploadedfile import SimpleUploadedFile
 from fieldservice.models import WorkOrder
 from fieldservice.services import workorder_add_photo
 from ispbill.accounts.models import CustomerSession, User
@@ -25,7 +25,6 @@ from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
 from payments.models import GatewayPayment
 from payments.services import payment_record
-from tickets.services import ticket_create
 from tests.factories import (
     AreaFactory,
     BranchFactory,
@@ -36,6 +35,7 @@ from tests.factories import (
     make_customer,
     make_subscription,
 )
+from tickets.services import ticket_create
 
 SURFACES = ("staff", "portal", "reseller", "technician")
 

@@ -18,8 +18,19 @@ from fieldservice.models import SyncOperation, WorkOrder, WorkOrderEvent, WorkOr
 from ispbill.celery import app as celery_app
 from network.routeros import close_all_connections
 from tests.e2e.conftest import ARTIFACTS
-from tests.factories import PASSWORD, RouterFactory, UserFactory, make_customer, make_subscription
-from tests.network.conftest import make_routeros_router, routeros_clock, routeros_router, routeros_simulator  # noqa: F401
+from tests.factories import (
+    PASSWORD,
+    RouterFactory,
+    UserFactory,
+    make_customer,
+    make_subscription,
+)
+from tests.network.conftest import (  # noqa: F401
+    make_routeros_router,
+    routeros_clock,
+    routeros_router,
+    routeros_simulator,
+)
 
 
 @pytest.fixture
@@ -65,7 +76,7 @@ def sign_in(page, surface: str, username: str):
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(FIELDSERVICE_AUTO_INSTALLATION_ORDERS=False)
-def test_supervisor_assigns_and_technician_completes_an_installation_offline(page, phone, routeros_router, eager_outbox):
+def test_supervisor_assigns_and_technician_completes_an_installation_offline(page, phone, routeros_router, eager_outbox):  # noqa: F811
     router = RouterFactory(name="MIR-CORE-01", host=routeros_router.host, api_port=routeros_router.port, username=routeros_router.username)
     customer = make_customer(name="Nasima Akter", phone="01713-444555", latitude="23.806900", longitude="90.368700")
     subscription = make_subscription(customer=customer, router=router, username="nasima.home")

@@ -12,14 +12,33 @@ from django.utils import timezone
 from customers import services as customer_services
 from customers.models import Subscription
 from fieldservice import services
-from fieldservice.models import ChecklistTemplate, EquipmentItem, SyncOperation, WorkOrder, WorkOrderEvent, WorkOrderPhoto
+from fieldservice.models import (
+    ChecklistTemplate,
+    EquipmentItem,
+    SyncOperation,
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderPhoto,
+)
 from ispbill.celery import app as celery_app
 from ispbill.notify.models import Message
 from network.routeros import close_all_connections
 from tests.factories import RouterFactory, make_customer, make_subscription
-from tests.network.conftest import make_routeros_router, routeros_clock, routeros_router, routeros_simulator  # noqa: F401
+from tests.network.conftest import (  # noqa: F401
+    make_routeros_router,
+    routeros_clock,
+    routeros_router,
+    routeros_simulator,
+)
 
-from .conftest import finish_checklist, installation, onu, png_bytes, repair_order, signature_data_url
+from .conftest import (
+    finish_checklist,
+    installation,
+    onu,
+    png_bytes,
+    repair_order,
+    signature_data_url,
+)
 
 
 @pytest.fixture
@@ -127,7 +146,7 @@ def test_a_signature_that_is_not_a_png_is_refused(technician):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_installation_completes_only_when_the_session_is_online_and_activates_the_subscription(technician, routeros_router, eager_outbox):
+def test_installation_completes_only_when_the_session_is_online_and_activates_the_subscription(technician, routeros_router, eager_outbox):  # noqa: F811
     router = RouterFactory(host=routeros_router.host, api_port=routeros_router.port, username=routeros_router.username)
     order = installation(router=router, technician=technician)
     subscription = order.subscription
