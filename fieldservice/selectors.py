@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -115,12 +115,16 @@ def customer_for_staff(*, user, pk):
     return customers_visible_to(user).filter(pk=pk).first()
 
 
+UNDATED_ON_BOARD = 15
+
+
 @dataclass
 class Board:
     day: date
     columns: list[dict] = field(default_factory=list)  # per technician: orders, minutes, overlaps
     unassigned: list[WorkOrder] = field(default_factory=list)
     technicians: list = field(default_factory=list)
+    more_waiting: bool = False
 
 
 def dispatch_board(*, user, day: date, kind: str = "", status: str = "", branch: str = "", area: str = "") -> Board:
@@ -145,9 +149,12 @@ def dispatch_board(*, user, day: date, kind: str = "", status: str = "", branch:
             by_tech[order.technician_id].append(order)
         else:
             unassigned.append(order)
-    unassigned += list(
-        orders.filter(technician__isnull=True, scheduled_start__isnull=True, status__in=WorkOrder.OPEN_STATUSES).order_by("id")[:100]
-    )
+    waiting = orders.filter(technician__isnull=True, scheduled_start__isnull=True, status__in=WorkOrder.OPEN_STATUSES)
+    # The oldest and most urgent first; the rest are in the work-order list (Unassigned filter).
+    undated = list(waiting.order_by(
+        Case(When(priority="urgent", then=0), When(priority="high", then=1), default=2), "created_at", "id",
+    )[:UNDATED_ON_BOARD + 1])
+    unassigned += undated[:UNDATED_ON_BOARD]
     columns = []
     for tech in techs:
         mine = by_tech[tech.pk]
@@ -160,7 +167,7 @@ def dispatch_board(*, user, day: date, kind: str = "", status: str = "", branch:
             "minutes": sum(order.duration_minutes for order in mine),
             "open": sum(1 for order in mine if order.is_open),
         })
-    return Board(day=day, columns=columns, unassigned=unassigned, technicians=techs)
+    return Board(day=day, columns=columns, unassigned=unassigned, technicians=techs, more_waiting=len(undated) > UNDATED_ON_BOARD)
 
 
 def status_counts(*, user) -> dict[str, int]:

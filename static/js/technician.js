@@ -246,7 +246,7 @@
           var chip = document.createElement("span");
           chip.id = "photo-" + id;
           chip.className = "photo-queued";
-          chip.textContent = "📷 " + Math.round(blob.size / 1024) + " KB";
+          chip.textContent = "⏳ " + Math.round(blob.size / 1024) + " KB";
           document.getElementById("photo-strip").appendChild(chip);
           return idb.set("photo:" + id, { uuid: id, order: Number(orderId), blob: blob, caption: "", created: Date.now() });
         }).then(function () { photoInput.value = ""; showState(); return flush(); }, function () {

@@ -87,6 +87,7 @@ class Command(BaseCommand):
                 self.ensure_orders(techs, customers, items)
             if customers:
                 self.ensure_today(techs[0], customers, items)
+                self.ensure_portal_customer(techs[0], items)
         if not quiet:
             made = ", ".join(f"{n} {what}" for what, n in self.created.items() if n) or "nothing (all present)"
             self.stdout.write(self.style.SUCCESS(f"Field service demo ready in {time.monotonic() - started:.0f} s. Created: {made}."))
@@ -245,3 +246,16 @@ class Command(BaseCommand):
             customer = customers[(index * 7 + 3) % len(customers)]
             self._make(tech=tech, customer=customer, kind=[WorkOrder.Kind.REPAIR, WorkOrder.Kind.INSTALLATION, WorkOrder.Kind.REPAIR][index],
                        start=self._at(0, 10 + index * 2), finish=finish, items=items, rng=rng)
+
+    def ensure_portal_customer(self, tech, items):
+        """The demo portal login sees an upcoming visit, a completed one to rate and its equipment."""
+        customer = Customer.objects.filter(user__isnull=False, subscriptions__status=Subscription.Status.ACTIVE).order_by("pk").first()
+        if customer is None:
+            return
+        rng = random.Random(42)
+        if not EquipmentItem.objects.filter(customer=customer, status=EquipmentItem.Status.INSTALLED).exists():
+            start = self._at(-2, 11)
+            order = self._make(tech=tech, customer=customer, kind=WorkOrder.Kind.INSTALLATION, start=start, finish="completed", items=items, rng=rng)
+            self._backdate(order, start)
+        if not WorkOrder.objects.filter(customer=customer, status__in=WorkOrder.OPEN_STATUSES).exists():
+            self._make(tech=tech, customer=customer, kind=WorkOrder.Kind.REPAIR, start=self._at(1, 15), finish="assigned", items=items, rng=rng)
