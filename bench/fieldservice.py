@@ -188,7 +188,7 @@ def main() -> None:
 
     from fieldservice.models import WorkOrder
 
-    order = WorkOrder.objects.filter(technician=techs[2]).first()
+    order = WorkOrder.objects.filter(technician=techs[1]).first()
     rows = first_load_weight(tech, f"/technician/orders/{order.pk}/")
     total = sum(gz for _what, _raw, gz in rows)
     for what, raw, gz in rows:

@@ -240,9 +240,10 @@ def _day(value: str) -> date:
 def _board_context(request, day: date) -> dict:
     params = {key: request.GET.get(key, "") or request.POST.get(key, "") for key in ("kind", "status", "branch", "area")}
     board = selectors.dispatch_board(user=request.user, day=day, **params)
+    detail_url = reverse("staff:workorder-detail", args=[0]).replace("/0/", "/{}/")
     points = [
         {"number": order.number, "name": order.contact_name, "lat": float(order.latitude), "lng": float(order.longitude),
-         "status": order.get_status_display(), "url": reverse("staff:workorder-detail", args=[order.pk]),
+         "status": order.get_status_display(), "url": detail_url.format(order.pk),
          "technician": (order.technician.get_full_name() or order.technician.username) if order.technician else ""}
         for order in [*board.unassigned, *(o for column in board.columns for o in column["orders"])]
         if order.latitude is not None and order.longitude is not None
