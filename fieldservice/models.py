@@ -2,6 +2,7 @@
 operation log of the technician app, and serial-tracked equipment."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -144,8 +145,6 @@ class WorkOrder(models.Model):
 
     @property
     def scheduled_end(self):
-        from datetime import timedelta
-
         return self.scheduled_start + timedelta(minutes=self.duration_minutes) if self.scheduled_start else None
 
     def can_transition_to(self, status: str) -> bool:

@@ -116,6 +116,10 @@ def customer_for_staff(*, user, pk):
 
 
 UNDATED_ON_BOARD = 15
+BOARD_FIELDS = (
+    "kind", "status", "priority", "technician_id", "area_id", "contact_name", "scheduled_start", "duration_minutes",
+    "latitude", "longitude", "created_at",
+)
 
 
 @dataclass
@@ -131,7 +135,10 @@ def dispatch_board(*, user, day: date, kind: str = "", status: str = "", branch:
     """The day's orders per technician, with the minutes booked and the overlapping slots flagged; and
     the orders waiting for a technician (unassigned, on this day or without a time)."""
     start, end = _day_bounds(day)
-    orders = workorders_visible_to(user).select_related("customer", "lead", "area", "technician").exclude(status=WorkOrder.Status.CANCELLED)
+    orders = (
+        workorders_visible_to(user).select_related("area").exclude(status=WorkOrder.Status.CANCELLED)
+        .only(*BOARD_FIELDS, "area__name")
+    )
     if kind in WorkOrder.Kind.values:
         orders = orders.filter(kind=kind)
     if status in WorkOrder.Status.values:

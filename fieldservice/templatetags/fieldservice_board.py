@@ -3,11 +3,12 @@ every technician, and the template engine spent most of the board's time on them
 
 from django import template
 from django.urls import reverse
-from django.utils.formats import time_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+
+from fieldservice.models import WorkOrder
 
 register = template.Library()
 
@@ -28,22 +29,26 @@ def board_cards(context, orders, overlaps=frozenset()):
         cache["overlap"] = escape(_("Overlap"))
         cache["overlap_title"] = escape(_("Overlaps another order of this technician"))
         cache["assign"] = escape(_("Assign"))
+        # Labels once per page: get_FOO_display() hashes lazy translations on every call.
+        cache["status"] = {value: escape(str(label)) for value, label in WorkOrder.Status.choices}
+        cache["kind"] = {value: escape(str(label)) for value, label in WorkOrder.Kind.choices}
+        cache["detail"] = reverse("staff:workorder-detail", args=[0]).replace("/0/", "/{}/")
     options, assign_url = cache["options"], cache["assign_url"]
     parts = []
     for order in orders:
         overlap = order.pk in overlaps
         draggable = "true" if may_dispatch and order.is_open else "false"
-        detail = reverse("staff:workorder-detail", args=[order.pk])
+        detail = cache["detail"].format(order.pk)
         when = ""
         if order.scheduled_start:
-            when = f"{time_format(localtime(order.scheduled_start), 'H:i')}–{time_format(localtime(order.scheduled_end), 'H:i')} · "
+            when = f"{localtime(order.scheduled_start):%H:%M}–{localtime(order.scheduled_end):%H:%M} · "
         parts.append(
             f'<article class="board-card wo-kind-{order.kind}{" overlap" if overlap else ""}" id="board-order-{order.pk}" '
             f'draggable="{draggable}" data-order="{order.pk}">'
-            f'<header><a href="{detail}">{order.number}</a> <span class="badge wo-status-{order.status}">{escape(order.get_status_display())}</span>'
+            f'<header><a href="{detail}">{order.number}</a> <span class="badge wo-status-{order.status}">{cache["status"][order.status]}</span>'
             + (f' <span class="badge badge-warn" title="{cache["overlap_title"]}">{cache["overlap"]}</span>' if overlap else "")
             + "</header>"
-            f'<p class="small">{when}{escape(order.get_kind_display())}</p>'
+            f'<p class="small">{when}{cache["kind"][order.kind]}</p>'
             f'<p class="small">{escape(order.contact_name)}{(" · " + escape(order.area.name)) if order.area_id else ""}</p>'
         )
         if may_dispatch and order.is_open and order.status != "on_site":

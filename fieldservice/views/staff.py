@@ -241,15 +241,20 @@ def _board_context(request, day: date) -> dict:
     params = {key: request.GET.get(key, "") or request.POST.get(key, "") for key in ("kind", "status", "branch", "area")}
     board = selectors.dispatch_board(user=request.user, day=day, **params)
     detail_url = reverse("staff:workorder-detail", args=[0]).replace("/0/", "/{}/")
+    status_labels = {value: str(label) for value, label in WorkOrder.Status.choices}
+    technician_names = {tech.pk: tech.get_full_name() or tech.username for tech in board.technicians}
     points = [
         {"number": order.number, "name": order.contact_name, "lat": float(order.latitude), "lng": float(order.longitude),
-         "status": order.get_status_display(), "url": detail_url.format(order.pk),
-         "technician": (order.technician.get_full_name() or order.technician.username) if order.technician else ""}
+         "status": status_labels[order.status], "url": detail_url.format(order.pk),
+         "technician": technician_names.get(order.technician_id, "")}
         for order in [*board.unassigned, *(o for column in board.columns for o in column["orders"])]
         if order.latitude is not None and order.longitude is not None
     ]
+    without_gps = [
+        order for order in [*board.unassigned, *(o for column in board.columns for o in column["orders"])] if order.latitude is None
+    ]
     return {
-        "map_points": points, "map_tile_url": settings.MAP_TILE_URL, "map_attribution": settings.MAP_ATTRIBUTION,
+        "map_points": points, "without_gps": without_gps, "map_tile_url": settings.MAP_TILE_URL, "map_attribution": settings.MAP_ATTRIBUTION,
         "board": board, "day": day, "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
         "params": params, **_filter_choices(request.user), "may_dispatch": request.user.has_perm(DISPATCH),
         "hours": list(range(8, 21)),

@@ -109,6 +109,13 @@ def operations(request):
     if not isinstance(ops, list) or not ops or len(ops) > MAX_OPS_PER_REQUEST:
         return JsonResponse({"error": _("Send between 1 and %(max)d operations.") % {"max": MAX_OPS_PER_REQUEST}}, status=400)
     results = []
+    # Each operation commits on its own, in order: a check-in's router change is applied (after its
+    # commit) before a completion later in the same batch checks that the connection is online.
+    _apply_batch(request, ops, results)
+    return JsonResponse({"results": results})
+
+
+def _apply_batch(request, ops, results) -> None:
     for op in ops:
         if not isinstance(op, dict):
             results.append({"uuid": "", "ok": False, "code": "invalid", "error": _("Not an operation.")})
@@ -123,7 +130,6 @@ def operations(request):
             results.append({"uuid": op_uuid, "ok": False, "code": "invalid", "error": " ".join(error.messages)})
         else:
             results.append({"uuid": op_uuid, **operation.result})
-    return JsonResponse({"results": results})
 
 
 @require_POST
