@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ispbill.core.money import MoneyField
+
 
 class WorkOrder(models.Model):
     """A visit by a technician to a customer's (or a lead's) premises."""
@@ -257,6 +259,8 @@ class EquipmentModel(models.Model):
     name = models.CharField(max_length=120, unique=True)
     category = models.CharField(max_length=8, choices=Category.choices)
     serial_tracked = models.BooleanField(default=True)
+    # Sold with the installation: charged once through billing (a one-time invoice line). Empty: lent.
+    sale_price = MoneyField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -311,6 +315,7 @@ class EquipmentMovement(models.Model):
     order = models.ForeignKey(WorkOrder, null=True, blank=True, on_delete=models.SET_NULL, related_name="equipment_movements")
     customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     note = models.CharField(max_length=200, blank=True)
+    invoice = models.ForeignKey("billing.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["at", "id"]

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing import services as billing_services
 from customers import services as customer_services
 from customers.models import Subscription
 from ispbill.core.audit import audit_record
@@ -537,6 +538,16 @@ def workorder_equipment(*, actor, order: WorkOrder, serial: str, action: str, fa
         if item.status not in (EquipmentItem.Status.IN_STOCK, EquipmentItem.Status.WITH_TECHNICIAN, EquipmentItem.Status.RETURNED_GOOD):
             raise ValidationError({"serial": _("%(serial)s cannot be installed: it is %(status)s.") % {"serial": item.serial, "status": item.get_status_display().lower()}})
         item = _move(item, actor=actor, to=EquipmentItem.Status.INSTALLED, order=order, customer=order.customer, note=order.number)
+        if item.model.sale_price:
+            # Sold, not lent: billed once through billing's public invoice service, in this transaction.
+            invoice = billing_services.invoice_create(
+                actor=actor, customer=order.customer,
+                lines=[billing_services.LineSpec(
+                    kind="one_time", description=f"{item.model} {item.serial} ({order.number})", amount=item.model.sale_price,
+                    subscription_id=order.subscription_id,
+                )],
+            )
+            item.movements.filter(order=order, to_status=EquipmentItem.Status.INSTALLED).update(invoice=invoice)
         _event(order, actor=actor, action="equipment", message=_("Installed %(item)s") % {"item": item})
         return item
     if action == "collect":

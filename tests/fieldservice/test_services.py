@@ -319,3 +319,25 @@ def test_a_slot_overlap_shows_on_the_board(technician, admin):
     board = dispatch_board(user=admin, day=timezone.localdate(start))
     column = next(c for c in board.columns if c["technician"] == technician)
     assert column["overlaps"] == {first.pk, second.pk} and column["minutes"] == 150
+
+
+@pytest.mark.django_db(transaction=True)
+def test_installing_sold_equipment_bills_it_once_through_billing_and_lent_equipment_bills_nothing(technician):
+    from decimal import Decimal
+
+    from billing.models import Invoice, InvoiceLine
+    from fieldservice.models import EquipmentModel
+
+    router_model = EquipmentModel.objects.create(name="TP-Link Archer C6", category="router", sale_price=Decimal("2800.00"))
+    sold = EquipmentItem.objects.create(model=router_model, serial="TPLC0001", status=EquipmentItem.Status.WITH_TECHNICIAN)
+    onu("ZTEG0077", status=EquipmentItem.Status.WITH_TECHNICIAN)  # no price: lent
+    order = repair_order(technician=technician)
+    services.workorder_equipment(actor=technician, order=order, serial="ZTEG0077", action="install")
+    assert not Invoice.objects.filter(customer=order.customer).exists()
+    services.workorder_equipment(actor=technician, order=order, serial="TPLC0001", action="install")
+    services.workorder_equipment(actor=technician, order=order, serial="TPLC0001", action="install")  # recorded again: no second bill
+    invoice = Invoice.objects.get(customer=order.customer)
+    line = InvoiceLine.objects.get(invoice=invoice)
+    assert line.kind == "one_time" and "TPLC0001" in line.description and order.number in line.description
+    assert invoice.total >= Decimal("2800.00")
+    assert sold.movements.get(to_status="installed").invoice == invoice

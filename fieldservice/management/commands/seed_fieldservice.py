@@ -28,7 +28,8 @@ TECHNICIANS = [  # username, first, last, phone
     ("tech.rana", "Rana", "Mia", "+8801711300102"),
     ("tech.mitu", "Mitu", "Akter", "+8801711300103"),
 ]
-MODELS = [("ZTE F660 ONU", "onu", "ZTEG", 150), ("TP-Link Archer C6", "router", "TPLC", 60)]
+# (name, category, serial prefix, units, sale price: the router is sold, the ONU lent)
+MODELS = [("ZTE F660 ONU", "onu", "ZTEG", 150, None), ("TP-Link Archer C6", "router", "TPLC", 60, "2800.00")]
 DESCRIPTIONS = {
     WorkOrder.Kind.REPAIR: ["No internet since the storm; ONU LOS light red.", "Slow in the evening; check the drop splice.", "Router keeps restarting."],
     WorkOrder.Kind.RELOCATION: ["Moving to the 3rd floor of the same building.", "Shifting to a new flat two lanes away."],
@@ -123,8 +124,8 @@ class Command(BaseCommand):
 
     def ensure_equipment(self, techs) -> list[EquipmentItem]:
         branches = list(Branch.objects.order_by("pk"))
-        for name, category, prefix, count in MODELS:
-            model, _ = EquipmentModel.objects.get_or_create(name=name, defaults={"category": category})
+        for name, category, prefix, count, price in MODELS:
+            model, _ = EquipmentModel.objects.get_or_create(name=name, defaults={"category": category, "sale_price": price})
             existing = set(EquipmentItem.objects.filter(model=model).values_list("serial", flat=True))
             rows = []
             for index in range(count):
