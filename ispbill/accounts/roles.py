@@ -49,6 +49,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.view_ticket", "tickets.add_ticket", "tickets.change_ticket", "tickets.assign_ticket",
         "tickets.view_ticketcomment", "tickets.add_ticketcomment", "tickets.view_slapolicy",
         "core.view_auditlog", "notify.view_message", "notify.retry_message",
+        # "Plan a visit" from a ticket; scheduling and assigning stay with the technician supervisors.
+        "fieldservice.view_workorder", "fieldservice.add_workorder",
     ],
     TECHNICIAN_SUPERVISOR: [
         "customers.view_customer", "customers.view_subscription", "customers.change_subscription",
