@@ -45,9 +45,9 @@ def board_cards(context, orders, overlaps=frozenset()):
         parts.append(
             f'<article class="board-card wo-kind-{order.kind}{" overlap" if overlap else ""}" id="board-order-{order.pk}" '
             f'draggable="{draggable}" data-order="{order.pk}">'
-            f'<header><a href="{detail}">{order.number}</a> <span class="badge wo-status-{order.status}">{cache["status"][order.status]}</span>'
+            f'<div class="card-head"><a href="{detail}">{order.number}</a> <span class="badge wo-status-{order.status}">{cache["status"][order.status]}</span>'
             + (f' <span class="badge badge-warn" title="{cache["overlap_title"]}">{cache["overlap"]}</span>' if overlap else "")
-            + "</header>"
+            + "</div>"
             f'<p class="small">{when}{cache["kind"][order.kind]}</p>'
             f'<p class="small">{escape(order.contact_name)}{(" · " + escape(order.area.name)) if order.area_id else ""}</p>'
         )
