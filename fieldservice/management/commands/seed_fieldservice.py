@@ -204,7 +204,8 @@ class Command(BaseCommand):
         if shift >= timedelta(0):
             return
         order.refresh_from_db()
-        updates = {"created_at": start - timedelta(days=2)}
+        created = start - timedelta(hours=self.rng.randrange(4, 110))  # some installations miss the 72 h target
+        updates = {"created_at": created}
         for name in ("travel_started_at", "arrived_at", "completed_at", "signed_at"):
             value = getattr(order, name)
             if value is not None:
@@ -212,7 +213,7 @@ class Command(BaseCommand):
         WorkOrder.objects.filter(pk=order.pk).update(**updates)
         for event in order.events.exclude(action="created"):
             WorkOrderEvent.objects.filter(pk=event.pk).update(at=event.at + shift)
-        order.events.filter(action="created").update(at=start - timedelta(days=2))
+        order.events.filter(action="created").update(at=created)
 
     def ensure_orders(self, techs, customers, items):
         rng = self.rng
@@ -222,7 +223,9 @@ class Command(BaseCommand):
         for index in range(ORDERS):
             day = -30 + (index * 37) // ORDERS  # -30 … +6
             tech = techs[index % len(techs)]
-            customer = customers[(index * 13) % len(customers)]
+            # Every ninth order goes back to a customer seen a few orders earlier: repeat visits for the
+            # first-time fix rate.
+            customer = customers[((index - 3 if index % 9 == 8 else index) * 13) % len(customers)]
             kind = kinds[index % len(kinds)]
             start = self._at(day, 9 + (index % 4) * 2)
             if day < 0:
