@@ -22,7 +22,7 @@ from ispbill.core.phone import normalize_phone
 from ispbill.notify.services import notify_subscription_change
 from network import services as network_services
 
-from . import referrals
+from . import hooks, referrals
 from .models import Area, Branch, Customer, Lead, Package, Subscription
 
 BRANCH_FIELDS = ("name", "code", "address", "phone")
@@ -246,6 +246,7 @@ def subscription_create(
         raise ValidationError({"username": _("That username or address was just taken on this router.")}) from exc
     audit_record(actor=actor, action="subscription.create", obj=subscription, after=snapshot(subscription, SUBSCRIPTION_FIELDS))
     _refresh_customer_status(customer.pk)
+    hooks.fire(hooks.SUBSCRIPTION_CREATED, actor=actor, subscription=subscription)  # e.g. an installation order
     return subscription
 
 @transaction.atomic
@@ -349,6 +350,7 @@ def subscription_cancel(*, actor, subscription: Subscription, reason: str) -> Su
     # Billing's part, in the same transaction: open package changes withdrawn, unused invoiced days
     # credited when the ISP's policy says so (Settings → Billing).
     billing_package_changes.subscription_cancelled(actor=actor, subscription=cancelled)
+    hooks.fire(hooks.SUBSCRIPTION_CANCELLED, actor=actor, subscription=cancelled)  # e.g. equipment collection
     return cancelled
 
 # Leads -------------------------------------------------------------------------------------------

@@ -1,8 +1,48 @@
 from django.contrib import admin
 
-from .models import FieldTask
+from .models import (
+    ChecklistTemplate,
+    ChecklistTemplateItem,
+    EquipmentItem,
+    EquipmentModel,
+    WorkOrder,
+)
 
 
-@admin.register(FieldTask)
-class FieldTaskAdmin(admin.ModelAdmin):
-    list_display = ('kind', 'customer', 'technician', 'status', 'scheduled_for')
+class ChecklistTemplateItemInline(admin.TabularInline):
+    model = ChecklistTemplateItem
+    extra = 1
+
+
+@admin.register(ChecklistTemplate)
+class ChecklistTemplateAdmin(admin.ModelAdmin):
+    """Admins edit each kind's checklist here; new work orders copy it."""
+
+    inlines = [ChecklistTemplateItemInline]
+    list_display = ("kind",)
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(admin.ModelAdmin):
+    list_display = ("number", "kind", "customer", "technician", "status", "scheduled_start")
+    list_filter = ("status", "kind")
+    raw_id_fields = ("customer", "subscription", "lead", "ticket", "technician", "override_by", "created_by")
+
+    def has_add_permission(self, request):
+        return False  # created through the staff console's services, never a bare row
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EquipmentModel)
+class EquipmentModelAdmin(admin.ModelAdmin):
+    list_display = ("name", "category", "serial_tracked")
+
+
+@admin.register(EquipmentItem)
+class EquipmentItemAdmin(admin.ModelAdmin):
+    list_display = ("serial", "model", "status", "branch", "technician", "customer")
+    list_filter = ("status", "model")
+    search_fields = ("serial",)
+    raw_id_fields = ("technician", "customer")

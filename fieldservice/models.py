@@ -1,36 +1,324 @@
+"""Field service: work orders for technicians, their checklists, history, photos, the offline
+operation log of the technician app, and serial-tracked equipment."""
+
+import uuid
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ispbill.core.money import MoneyField
 
-class FieldTask(models.Model):
-    """Work for a technician at a customer's premises (installation, repair, relocation)."""
+
+class WorkOrder(models.Model):
+    """A visit by a technician to a customer's (or a lead's) premises."""
 
     class Kind(models.TextChoices):
         INSTALLATION = "installation", _("Installation")
         REPAIR = "repair", _("Repair")
         RELOCATION = "relocation", _("Relocation")
+        DISCONNECTION = "disconnection", _("Disconnection")
         COLLECTION = "collection", _("Equipment collection")
+        SITE_SURVEY = "site_survey", _("Site survey")
+
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
 
     class Status(models.TextChoices):
+        NEW = "new", _("New")
+        SCHEDULED = "scheduled", _("Scheduled")
         ASSIGNED = "assigned", _("Assigned")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
+        EN_ROUTE = "en_route", _("En route")
+        ON_SITE = "on_site", _("On site")
+        COMPLETED = "completed", _("Completed")
+        FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    technician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="field_tasks")
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="field_tasks")
-    subscription = models.ForeignKey(
-        "customers.Subscription", null=True, blank=True, on_delete=models.PROTECT, related_name="field_tasks"
-    )
+    class Source(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        TICKET = "ticket", _("Ticket")
+        LEAD = "lead", _("Lead")
+        NEW_SUBSCRIPTION = "new_subscription", _("New subscription")
+        CANCELLATION = "cancellation", _("Cancellation")
+
+    S = Status
+    ALLOWED_TRANSITIONS = {
+        S.NEW: {S.SCHEDULED, S.ASSIGNED, S.CANCELLED},
+        S.SCHEDULED: {S.ASSIGNED, S.SCHEDULED, S.CANCELLED},
+        S.ASSIGNED: {S.ASSIGNED, S.SCHEDULED, S.EN_ROUTE, S.ON_SITE, S.CANCELLED, S.FAILED},
+        S.EN_ROUTE: {S.ON_SITE, S.ASSIGNED, S.FAILED, S.CANCELLED},
+        S.ON_SITE: {S.COMPLETED, S.FAILED, S.CANCELLED},
+        S.COMPLETED: set(),
+        S.FAILED: set(),
+        S.CANCELLED: set(),
+    }
+    OPEN_STATUSES = (S.NEW, S.SCHEDULED, S.ASSIGNED, S.EN_ROUTE, S.ON_SITE)
+    CLOSED_STATUSES = (S.COMPLETED, S.FAILED, S.CANCELLED)
+    # Kinds the customer signs for on completion.
+    SIGNED_KINDS = (Kind.INSTALLATION, Kind.REPAIR, Kind.RELOCATION, Kind.COLLECTION, Kind.DISCONNECTION)
+    del S
+
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ASSIGNED, db_index=True)
-    scheduled_for = models.DateField()
-    notes = models.TextField(blank=True)
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW, db_index=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.STAFF)
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="work_orders"
+    )
+    subscription = models.ForeignKey(
+        "customers.Subscription", null=True, blank=True, on_delete=models.PROTECT, related_name="work_orders"
+    )
+    lead = models.ForeignKey("customers.Lead", null=True, blank=True, on_delete=models.PROTECT, related_name="work_orders")
+    ticket = models.ForeignKey("tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="work_orders")
+    technician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="work_orders",
+        limit_choices_to={"kind": "technician"},
+    )
+    # Copied from the customer or lead: board filters and branch scope without a join.
+    branch = models.ForeignKey("customers.Branch", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey("customers.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_phone = models.CharField(max_length=20, blank=True)
+    address = models.TextField(blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    description = models.TextField(blank=True)
+    window_start = models.DateTimeField(null=True, blank=True)
+    window_end = models.DateTimeField(null=True, blank=True)
+    scheduled_start = models.DateTimeField(null=True, blank=True, db_index=True)
+    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    # On-site facts recorded by the technician.
+    travel_started_at = models.DateTimeField(null=True, blank=True)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    arrival_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    arrival_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    arrival_accuracy_m = models.PositiveIntegerField(null=True, blank=True)
+    arrival_without_gps = models.BooleanField(default=False)
+    onu_power_dbm = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    speed_down_mbps = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    speed_up_mbps = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    signer_name = models.CharField(max_length=200, blank=True)
+    signature = models.FileField(upload_to="fieldservice/signatures/", blank=True)
+    signature_sha256 = models.CharField(max_length=64, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    outcome_reason = models.TextField(blank=True)  # why it failed or was cancelled
+    override_reason = models.TextField(blank=True)  # supervisor's override of the online check
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["scheduled_start", "id"]
+        indexes = [models.Index(fields=["technician", "status", "scheduled_start"], name="wo_tech_status_start_idx")]
+        permissions = [
+            ("dispatch_workorder", "Can schedule and assign work orders"),
+            ("override_workorder", "Can complete an installation without the online check"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="wo_rating_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(customer__isnull=False) | Q(lead__isnull=False), name="wo_customer_or_lead"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} · {self.get_kind_display()}"
+
+    @property
+    def number(self) -> str:
+        return f"WO-{self.pk:05d}" if self.pk else "WO-new"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def scheduled_end(self):
+        return self.scheduled_start + timedelta(minutes=self.duration_minutes) if self.scheduled_start else None
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in self.ALLOWED_TRANSITIONS[self.Status(self.status)]
+
+
+class ChecklistTemplate(models.Model):
+    """The checklist a kind of work order starts with; admins edit it (Django admin, Field service)."""
+
+    kind = models.CharField(max_length=16, choices=WorkOrder.Kind.choices, unique=True)
+
+    def __str__(self) -> str:
+        return str(WorkOrder.Kind(self.kind).label)
+
+
+class ChecklistTemplateItem(models.Model):
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
+    label = models.CharField(max_length=200)
+    required = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ChecklistItem(models.Model):
+    """One line of an order's checklist, copied from the template when the order is created."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="checklist")
+    label = models.CharField(max_length=200)
+    required = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    done = models.BooleanField(default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class WorkOrderEvent(models.Model):
+    """The order's history: every status change, assignment, note, photo, reading and override."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.action}"
+
+
+class WorkOrderPhoto(models.Model):
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="photos")
+    # The phone's id for the upload: a retried upload lands once.
+    client_uuid = models.UUIDField(unique=True)
+    image = models.ImageField(upload_to="fieldservice/photos/")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    caption = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["scheduled_for", "id"]
+        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.customer_id}"
+        return f"photo {self.client_uuid}"
+
+
+class SyncOperation(models.Model):
+    """One action from the technician app, by the UUID the phone gave it: applied once, and a replay
+    answered with the stored result."""
+
+    uuid = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    technician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(WorkOrder, null=True, on_delete=models.SET_NULL, related_name="operations")
+    kind = models.CharField(max_length=32)
+    payload = models.JSONField(default=dict)
+    ok = models.BooleanField(default=False)
+    result = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    replays = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.uuid}"
+
+
+class EquipmentModel(models.Model):
+    class Category(models.TextChoices):
+        ONU = "onu", _("ONU")
+        ROUTER = "router", _("Wi-Fi router")
+        CABLE = "cable", _("Cable (metres)")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(max_length=120, unique=True)
+    category = models.CharField(max_length=8, choices=Category.choices)
+    serial_tracked = models.BooleanField(default=True)
+    # Sold with the installation: charged once through billing (a one-time invoice line). Empty: lent.
+    sale_price = MoneyField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EquipmentItem(models.Model):
+    """One serial-numbered unit and where it is now."""
+
+    class Status(models.TextChoices):
+        IN_STOCK = "in_stock", _("In stock")
+        WITH_TECHNICIAN = "with_technician", _("With a technician")
+        INSTALLED = "installed", _("Installed at a customer")
+        RETURNED_GOOD = "returned_good", _("Returned (good)")
+        RETURNED_FAULTY = "returned_faulty", _("Returned (faulty)")
+        WRITTEN_OFF = "written_off", _("Written off")
+
+    model = models.ForeignKey(EquipmentModel, on_delete=models.PROTECT, related_name="items")
+    serial = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_STOCK, db_index=True)
+    branch = models.ForeignKey("customers.Branch", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    technician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="equipment"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="equipment"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["serial"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="installed") | Q(customer__isnull=False), name="equipment_installed_has_customer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.serial}"
+
+
+class EquipmentMovement(models.Model):
+    """History per serial: every change of where it is."""
+
+    item = models.ForeignKey(EquipmentItem, on_delete=models.CASCADE, related_name="movements")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    order = models.ForeignKey(WorkOrder, null=True, blank=True, on_delete=models.SET_NULL, related_name="equipment_movements")
+    customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(max_length=200, blank=True)
+    invoice = models.ForeignKey("billing.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} → {self.to_status}"

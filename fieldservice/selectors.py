@@ -1,11 +1,311 @@
-from django.db.models import QuerySet
+"""Reads for the field-service screens. On the technician surface every order is fetched through
+`workorder_get_for_technician`: another technician's order is a 404."""
 
-from .models import FieldTask
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Count, Q, QuerySet, When
+from django.http import Http404
+from django.utils import timezone
+
+from customers.selectors import customers_visible_to
+
+from .models import EquipmentItem, SyncOperation, WorkOrder
 
 
-def open_tasks_for_technician(*, technician) -> QuerySet[FieldTask]:
-    return (
-        FieldTask.objects.filter(technician=technician)
-        .exclude(status__in=[FieldTask.Status.DONE, FieldTask.Status.CANCELLED])
-        .select_related("customer", "customer__area", "subscription__package")
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(day, time.min), tz)
+    return start, start + timedelta(days=1)
+
+
+def technicians() -> QuerySet:
+    return get_user_model().objects.filter(kind="technician", is_active=True).order_by("first_name", "username")
+
+
+# Technician surface -------------------------------------------------------------------------------
+
+def workorders_for_technician(*, technician) -> QuerySet[WorkOrder]:
+    return WorkOrder.objects.filter(technician=technician).select_related("customer", "area", "subscription__package")
+
+
+def technician_agenda(*, technician, today: date | None = None) -> dict:
+    """Today's orders (and any still open from before), and the upcoming ones."""
+    today = today or timezone.localdate()
+    start, end = _day_bounds(today)
+    mine = workorders_for_technician(technician=technician)
+    today_orders = list(
+        mine.filter(
+            Q(scheduled_start__gte=start, scheduled_start__lt=end)
+            | Q(status__in=WorkOrder.OPEN_STATUSES, scheduled_start__lt=start)
+            | Q(status__in=WorkOrder.OPEN_STATUSES, scheduled_start__isnull=True)
+        ).order_by("scheduled_start", "id")
     )
+    upcoming = list(
+        mine.filter(scheduled_start__gte=end, status__in=WorkOrder.OPEN_STATUSES).order_by("scheduled_start", "id")[:30]
+    )
+    return {"today": today_orders, "upcoming": upcoming}
+
+
+def workorder_get_for_technician(*, technician, pk) -> WorkOrder:
+    try:
+        return (
+            WorkOrder.objects.select_related("customer", "subscription__package", "subscription__router", "area")
+            .prefetch_related("checklist", "photos")
+            .get(pk=pk, technician=technician)
+        )
+    except (WorkOrder.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def operation_results(*, technician, uuids) -> list[SyncOperation]:
+    return list(SyncOperation.objects.filter(technician=technician, uuid__in=uuids))
+
+
+# Staff surface ------------------------------------------------------------------------------------
+
+def workorders_visible_to(user) -> QuerySet[WorkOrder]:
+    """Branch scope: staff limited to branches see those branches' orders."""
+    orders = WorkOrder.objects.all()
+    if not getattr(user, "all_branches", True) and not user.is_superuser:
+        orders = orders.filter(branch__in=user.branches.all())
+    return orders
+
+
+def workorder_list(*, user, status: str = "", kind: str = "", technician: str = "", branch: str = "", area: str = "", q: str = "") -> QuerySet[WorkOrder]:
+    orders = workorders_visible_to(user).select_related("customer", "lead", "technician", "area", "branch")
+    if status == "open":
+        orders = orders.filter(status__in=WorkOrder.OPEN_STATUSES)
+    elif status in WorkOrder.Status.values:
+        orders = orders.filter(status=status)
+    if kind in WorkOrder.Kind.values:
+        orders = orders.filter(kind=kind)
+    if technician == "none":
+        orders = orders.filter(technician__isnull=True)
+    elif technician.isdigit():
+        orders = orders.filter(technician_id=int(technician))
+    if branch.isdigit():
+        orders = orders.filter(branch_id=int(branch))
+    if area.isdigit():
+        orders = orders.filter(area_id=int(area))
+    if q:
+        term = q.strip()
+        number = term.upper().removeprefix("WO-")
+        match = Q(contact_name__icontains=term) | Q(customer__account_number__icontains=term) | Q(address__icontains=term)
+        if number.isdigit():
+            match |= Q(pk=int(number))
+        orders = orders.filter(match)
+    return orders.order_by("-scheduled_start", "-id")
+
+
+def workorder_get_for_staff(*, user, pk) -> WorkOrder:
+    try:
+        return (
+            workorders_visible_to(user)
+            .select_related("customer", "subscription__package", "subscription__router", "lead", "ticket", "technician", "area", "branch", "override_by")
+            .prefetch_related("checklist", "photos", "events__actor", "equipment_movements__item__model")
+            .get(pk=pk)
+        )
+    except (WorkOrder.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def customer_for_staff(*, user, pk):
+    return customers_visible_to(user).filter(pk=pk).first()
+
+
+UNDATED_ON_BOARD = 15
+BOARD_FIELDS = (
+    "kind", "status", "priority", "technician_id", "area_id", "contact_name", "scheduled_start", "duration_minutes",
+    "latitude", "longitude", "created_at",
+)
+
+
+@dataclass
+class Board:
+    day: date
+    columns: list[dict] = field(default_factory=list)  # per technician: orders, minutes, overlaps
+    unassigned: list[WorkOrder] = field(default_factory=list)
+    technicians: list = field(default_factory=list)
+    more_waiting: bool = False
+
+
+def dispatch_board(*, user, day: date, kind: str = "", status: str = "", branch: str = "", area: str = "") -> Board:
+    """The day's orders per technician, with the minutes booked and the overlapping slots flagged; and
+    the orders waiting for a technician (unassigned, on this day or without a time)."""
+    start, end = _day_bounds(day)
+    orders = (
+        workorders_visible_to(user).select_related("area").exclude(status=WorkOrder.Status.CANCELLED)
+        .only(*BOARD_FIELDS, "area__name")
+    )
+    if kind in WorkOrder.Kind.values:
+        orders = orders.filter(kind=kind)
+    if status in WorkOrder.Status.values:
+        orders = orders.filter(status=status)
+    if branch.isdigit():
+        orders = orders.filter(branch_id=int(branch))
+    if area.isdigit():
+        orders = orders.filter(area_id=int(area))
+    day_orders = list(orders.filter(scheduled_start__gte=start, scheduled_start__lt=end).order_by("scheduled_start", "id"))
+    techs = list(technicians())
+    by_tech: dict[int, list[WorkOrder]] = {tech.pk: [] for tech in techs}
+    unassigned = []
+    for order in day_orders:
+        if order.technician_id in by_tech:
+            by_tech[order.technician_id].append(order)
+        else:
+            unassigned.append(order)
+    waiting = orders.filter(technician__isnull=True, scheduled_start__isnull=True, status__in=WorkOrder.OPEN_STATUSES)
+    # The oldest and most urgent first; the rest are in the work-order list (Unassigned filter).
+    undated = list(waiting.order_by(
+        Case(When(priority="urgent", then=0), When(priority="high", then=1), default=2), "created_at", "id",
+    )[:UNDATED_ON_BOARD + 1])
+    unassigned += undated[:UNDATED_ON_BOARD]
+    columns = []
+    for tech in techs:
+        mine = by_tech[tech.pk]
+        overlaps = set()
+        for earlier, later in zip(mine, mine[1:]):
+            if later.scheduled_start < earlier.scheduled_end:
+                overlaps.update({earlier.pk, later.pk})
+        columns.append({
+            "technician": tech, "orders": mine, "overlaps": overlaps,
+            "minutes": sum(order.duration_minutes for order in mine),
+            "open": sum(1 for order in mine if order.is_open),
+        })
+    return Board(day=day, columns=columns, unassigned=unassigned, technicians=techs, more_waiting=len(undated) > UNDATED_ON_BOARD)
+
+
+def status_counts(*, user) -> dict[str, int]:
+    rows = workorders_visible_to(user).values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+# Customer surface ---------------------------------------------------------------------------------
+
+def upcoming_visits_for_customer(*, customer) -> list[WorkOrder]:
+    return list(
+        WorkOrder.objects.filter(customer=customer, status__in=WorkOrder.OPEN_STATUSES)
+        .select_related("technician").order_by("scheduled_start", "id")[:5]
+    )
+
+
+def visits_to_rate(*, customer) -> list[WorkOrder]:
+    since = timezone.now() - timedelta(days=30)
+    return list(
+        WorkOrder.objects.filter(customer=customer, status=WorkOrder.Status.COMPLETED, rating__isnull=True, completed_at__gte=since)
+        .order_by("-completed_at")[:3]
+    )
+
+
+def workorder_get_for_customer(*, customer, pk) -> WorkOrder:
+    try:
+        return WorkOrder.objects.get(pk=pk, customer=customer)
+    except (WorkOrder.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def installed_equipment(*, customer) -> list[EquipmentItem]:
+    return list(EquipmentItem.objects.filter(customer=customer, status=EquipmentItem.Status.INSTALLED).select_related("model"))
+
+
+# Reports ------------------------------------------------------------------------------------------
+
+REPEAT_DAYS = 14
+
+
+def field_report(*, user, since: date, until: date, target_hours: int) -> dict:
+    """Orders per technician, first-time fix rate (no new order for the same customer within 14 days of
+    a completed repair), hours from order to completion by kind, and installations within the target."""
+    start, _ = _day_bounds(since)
+    _, end = _day_bounds(until)
+    orders = list(
+        workorders_visible_to(user).filter(created_at__lt=end).filter(
+            Q(completed_at__gte=start, completed_at__lt=end) | Q(status__in=WorkOrder.OPEN_STATUSES) | Q(created_at__gte=start)
+        ).select_related("technician").values(
+            "pk", "kind", "status", "customer_id", "technician_id", "technician__username", "technician__first_name",
+            "technician__last_name", "created_at", "completed_at",
+        )
+    )
+    per_tech: dict = {}
+    for row in orders:
+        if row["technician_id"] is None:
+            continue
+        name = f"{row['technician__first_name']} {row['technician__last_name']}".strip() or row["technician__username"]
+        entry = per_tech.setdefault(row["technician_id"], {"name": name, "total": 0, "completed": 0, "failed": 0, "open": 0})
+        entry["total"] += 1
+        if row["status"] == WorkOrder.Status.COMPLETED:
+            entry["completed"] += 1
+        elif row["status"] == WorkOrder.Status.FAILED:
+            entry["failed"] += 1
+        elif row["status"] in WorkOrder.OPEN_STATUSES:
+            entry["open"] += 1
+    completed = [row for row in orders if row["status"] == WorkOrder.Status.COMPLETED and row["completed_at"] and row["completed_at"] >= start]
+    # First-time fix: a completed repair with no later order for the same customer within REPEAT_DAYS.
+    repairs = [row for row in completed if row["kind"] == WorkOrder.Kind.REPAIR and row["customer_id"]]
+    later = {}
+    if repairs:
+        for row in WorkOrder.objects.filter(customer_id__in={r["customer_id"] for r in repairs}, created_at__gte=start).exclude(status=WorkOrder.Status.CANCELLED).values("customer_id", "created_at", "pk"):
+            later.setdefault(row["customer_id"], []).append(row)
+    fixed_first_time = sum(
+        1 for r in repairs
+        if not any(o["pk"] != r["pk"] and r["completed_at"] < o["created_at"] <= r["completed_at"] + timedelta(days=REPEAT_DAYS) for o in later.get(r["customer_id"], []))
+    )
+    by_kind: dict = {}
+    for row in completed:
+        hours = (row["completed_at"] - row["created_at"]).total_seconds() / 3600
+        entry = by_kind.setdefault(row["kind"], {"label": WorkOrder.Kind(row["kind"]).label, "count": 0, "hours": 0.0})
+        entry["count"] += 1
+        entry["hours"] += hours
+    for entry in by_kind.values():
+        entry["average_hours"] = round(entry["hours"] / entry["count"], 1)
+    installs = [row for row in completed if row["kind"] == WorkOrder.Kind.INSTALLATION]
+    within = sum(1 for row in installs if (row["completed_at"] - row["created_at"]) <= timedelta(hours=target_hours))
+    return {
+        "per_technician": sorted(per_tech.values(), key=lambda e: -e["total"]),
+        "repairs": len(repairs), "fixed_first_time": fixed_first_time,
+        "first_time_fix_rate": round(100 * fixed_first_time / len(repairs), 1) if repairs else None,
+        "by_kind": sorted(by_kind.values(), key=lambda e: str(e["label"])),
+        "installations": len(installs), "installations_within": within,
+        "installations_within_rate": round(100 * within / len(installs), 1) if installs else None,
+        "target_hours": target_hours,
+    }
+
+
+# Equipment ----------------------------------------------------------------------------------------
+
+def equipment_list(*, status: str = "", model: str = "", technician: str = "", branch: str = "", q: str = "") -> QuerySet[EquipmentItem]:
+    items = EquipmentItem.objects.select_related("model", "branch", "technician", "customer")
+    if status in EquipmentItem.Status.values:
+        items = items.filter(status=status)
+    if model.isdigit():
+        items = items.filter(model_id=int(model))
+    if technician.isdigit():
+        items = items.filter(technician_id=int(technician))
+    if branch.isdigit():
+        items = items.filter(branch_id=int(branch))
+    if q:
+        items = items.filter(serial__icontains=q.strip())
+    return items.order_by("serial")
+
+
+def equipment_stock() -> dict:
+    """Counts per model: in stock per branch, and with each technician (their van)."""
+    in_stock = (
+        EquipmentItem.objects.filter(status__in=[EquipmentItem.Status.IN_STOCK, EquipmentItem.Status.RETURNED_GOOD])
+        .values("branch__name", "model__name").annotate(n=Count("id")).order_by("branch__name", "model__name")
+    )
+    with_tech = (
+        EquipmentItem.objects.filter(status=EquipmentItem.Status.WITH_TECHNICIAN)
+        .values("technician__username", "technician__first_name", "technician__last_name", "model__name")
+        .annotate(n=Count("id")).order_by("technician__username", "model__name")
+    )
+    return {"branches": list(in_stock), "technicians": list(with_tech)}
+
+
+def equipment_get(*, pk) -> EquipmentItem:
+    try:
+        return EquipmentItem.objects.select_related("model", "branch", "technician", "customer").get(pk=pk)
+    except (EquipmentItem.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

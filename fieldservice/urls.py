@@ -1,5 +1,7 @@
-from django.urls import path
+from .views import portal as portal_views
+from .views import staff as staff_views
+from .views import technician as technician_views
 
-from . import views
-
-technician = [path("", views.home, name="home")]
+technician = technician_views.urlpatterns
+staff = staff_views.urlpatterns
+portal = portal_views.urlpatterns

@@ -387,3 +387,16 @@ LOGGING = {
     },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Field service (fieldservice/): an installation order for every new subscription; the target time
+# from order to completed installation (reports); the largest photo the technician app may upload.
+FIELDSERVICE_AUTO_INSTALLATION_ORDERS = env.bool("FIELDSERVICE_AUTO_INSTALLATION_ORDERS", default=True)
+FIELDSERVICE_INSTALL_TARGET_HOURS = env.int("FIELDSERVICE_INSTALL_TARGET_HOURS", default=72)
+FIELDSERVICE_PHOTO_MAX_BYTES = env.int("FIELDSERVICE_PHOTO_MAX_BYTES", default=2 * 1024 * 1024)
+# The dispatch board's map (Leaflet): the tile server's URL template and its attribution. The tile
+# server's origin is added to the CSP's img-src. Default: OpenStreetMap's standard tiles.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_ATTRIBUTION = env.str("MAP_ATTRIBUTION", default="© OpenStreetMap contributors")
+_map_origin = "/".join(MAP_TILE_URL.split("/")[:3]).replace("{s}", "*")
+if _map_origin.startswith(("https://", "http://")):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_map_origin)

@@ -59,6 +59,10 @@ STAFF = Surface(
         NavItem(_("Leads"), "staff:lead-list", "customers.view_lead", ("lead",)),
         NavItem(_("Referrals"), "staff:referral-list", "customers.view_referral", ("referral-list", "referral-reverse")),
         NavItem(_("Tickets"), "staff:ticket-list", "tickets.view_ticket", ("ticket",), section=_("Support")),
+        NavItem(_("Work orders"), "staff:workorder-list", "fieldservice.view_workorder", ("workorder-list", "workorder-create", "workorder-detail", "workorder-customer"), section=_("Field service")),
+        NavItem(_("Dispatch board"), "staff:workorder-dispatch", "fieldservice.view_workorder", ("workorder-dispatch",), section=_("Field service")),
+        NavItem(_("Equipment"), "staff:equipment-list", "fieldservice.view_equipmentitem", ("equipment",), section=_("Field service")),
+        NavItem(_("Field reports"), "staff:workorder-reports", "fieldservice.view_workorder", ("workorder-reports",), section=_("Field service")),
         NavItem(_("SLA dashboard"), "staff:sla-dashboard", "tickets.view_sla_reports", ("sla-",), section=_("Support")),
         NavItem(_("Surveys"), "staff:survey-analytics", "tickets.view_survey", ("survey",), section=_("Support")),
         NavItem(_("Packages"), "staff:package-list", "customers.view_package", ("package",), section=_("Catalogue")),
@@ -121,6 +125,7 @@ PORTAL = Surface(
         NavItem(_("Change package"), "portal:package-changes", match=("package-change",)),
         NavItem(_("Payments"), "portal:payment-history", match=("pay", "payment-", "onlinepayment")),
         NavItem(_("My tickets"), "portal:ticket-list", match=("ticket",)),
+        NavItem(_("Visits"), "portal:visits", match=("visit",)),
         NavItem(_("Speed test"), "portal:speedtest", match=("speedtest",)),
         NavItem(_("Referrals"), "portal:referrals", match=("referrals",)),
         NavItem(_("My profile"), "portal:profile", match=("profile", "notifications", "session")),
@@ -140,7 +145,7 @@ TECHNICIAN = Surface(
     kinds=frozenset({"technician"}),
     base_template="technician/base.html",
     title=_("Technician"),
-    nav=(NavItem(_("My tasks"), "technician:home", match=("home", "task")),),
+    nav=(NavItem(_("My work"), "technician:home", match=("home", "order")),),
 )
 SURFACES = (STAFF, PORTAL, RESELLER, TECHNICIAN)
 SURFACES_BY_NAME = {surface.name: surface for surface in SURFACES}

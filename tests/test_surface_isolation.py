@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -17,12 +18,13 @@ from billing.package_changes import package_change_request
 from billing.services import LineSpec, invoice_create
 from customers.referrals import referral_signup
 from customers.services import lead_create
+from fieldservice.models import WorkOrder
+from fieldservice.services import workorder_add_photo
 from ispbill.accounts.models import CustomerSession, User
 from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
 from payments.models import GatewayPayment
 from payments.services import payment_record
-from tickets.services import ticket_create
 from tests.factories import (
     AreaFactory,
     BranchFactory,
@@ -33,8 +35,20 @@ from tests.factories import (
     make_customer,
     make_subscription,
 )
+from tickets.services import ticket_create
 
 SURFACES = ("staff", "portal", "reseller", "technician")
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
 
 # URL name prefix → the victim-world object its `pk` names, or None for objects no branch or owner
 # owns (the catalogue, users and roles): those are still walked for the wrong kind of user.
@@ -60,13 +74,14 @@ OBJECT_FOR_URL = {
         "onlinepayment": "online_payment",  # an online payment belongs to its customer's branch
         "outage": None,  # outages are ISP-wide notices
         "referral": "referral",  # a referral belongs to its referrer's branch
+        "workorder": "workorder",  # a work order belongs to its customer's branch
     },
-    "portal": {"ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session"},
+    "portal": {"ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session", "visit": "workorder"},
     "reseller": {"customer": "reseller_customer"},
-    "technician": {},
+    "technician": {"order": "workorder"},
 }
 # Other keyword arguments name their object directly.
-OBJECT_FOR_KWARG = {"customer_pk": "customer", "subscription_pk": "subscription", "lead_pk": "lead"}
+OBJECT_FOR_KWARG = {"customer_pk": "customer", "subscription_pk": "subscription", "lead_pk": "lead", "photo_pk": "workorder_photo"}
 
 
 @dataclass
@@ -188,6 +203,11 @@ def world(db):
         "referral": referral_signup(
             code=subscription.customer.referral_code, name="Friend A", phone="01711000009", area=area_a, address="Road 9"
         ),
+        "workorder": (workorder := WorkOrder.objects.get(subscription=subscription)),
+        "workorder_photo": workorder_add_photo(
+            actor=None, order=workorder, client_uuid="00000000-0000-4000-8000-000000000017",
+            upload=SimpleUploadedFile("p.png", _png()), caption="isolation",
+        )[0],
         "reseller_customer": reseller_customer,
         "customer_session": CustomerSession.objects.create(
             user=subscription.customer.user, session_key="isolation-victim-session", created_at=timezone.now(),
@@ -256,7 +276,7 @@ def test_staff_of_another_branch_cannot_reach_or_change_branch_objects(client, w
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("surface,intruder", [("portal", "portal"), ("reseller", "reseller")])
+@pytest.mark.parametrize("surface,intruder", [("portal", "portal"), ("reseller", "reseller"), ("technician", "technician")])
 def test_other_owners_cannot_reach_objects_on_non_staff_surfaces(client, world, surface, intruder):
     client.force_login(world["users"][intruder])
     before = fingerprint()

@@ -51,6 +51,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_auditlog", "notify.view_message", "notify.retry_message",
         # They take the calls when the network is down: they see outages (declaring one is the NOC's).
         "network.view_outage", "network.view_outageupdate",
+        # "Plan a visit" from a ticket; scheduling and assigning stay with the technician supervisors.
+        "fieldservice.view_workorder", "fieldservice.add_workorder",
     ],
     TECHNICIAN_SUPERVISOR: [
         "customers.view_customer", "customers.view_subscription", "customers.change_subscription",

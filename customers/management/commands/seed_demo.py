@@ -46,7 +46,6 @@ from django.utils import timezone
 from billing.models import Invoice
 from customers import services
 from customers.models import Area, Branch, Customer, Lead, Package, Subscription
-from fieldservice.models import FieldTask
 from ispbill.accounts import roles
 from ispbill.accounts.services import roles_ensure_defaults
 from ispbill.core.phone import display_phone, normalize_phone
@@ -631,8 +630,7 @@ class Command(BaseCommand):
             created = self.ensure_customers(customer_specs)
             if created:
                 self.write_history(created, today=data.today, real_now=real_now, months=months)
-            converted = self.ensure_leads(lead_specs)
-            self.ensure_field_tasks(customer_specs, converted, data.today)
+            self.ensure_leads(lead_specs)
             portal_customer = self.ensure_portal_login(customer_specs)
             portal_logins = self.ensure_portal_logins(customer_specs, portal_customer)
         self.report(portal_logins, seconds=time.monotonic() - started)
@@ -857,38 +855,6 @@ class Command(BaseCommand):
         return LEAD_PIPELINE.index(status)
 
     # Field work and portal ------------------------------------------------------------------------
-
-    def ensure_field_tasks(self, specs: list[CustomerSpec], converted: list[Customer], today: date) -> None:
-        tech = self.logins["tech"]
-        phones = [normalize_phone(s.phone) for s in specs]
-        customers = {c.phone: c for c in Customer.objects.filter(phone__in=phones)}
-        wanted: list[tuple[Customer, str, date, str, str]] = []
-        pending = [customers[normalize_phone(s.phone)] for s in specs if s.plan == PENDING] + converted
-        for offset, customer in enumerate(pending[:6]):
-            wanted.append((
-                customer, FieldTask.Kind.INSTALLATION, today + timedelta(days=offset % 3 + 1), FieldTask.Status.ASSIGNED,
-                "New connection: run the fiber drop, install the ONU and test the PPPoE login with the customer. "
-                + INSTALLATION_REMARKS[offset % len(INSTALLATION_REMARKS)],
-            ))
-        technical = [
-            customers[normalize_phone(s.phone)] for s in specs
-            if any(step[0] == "suspend" and step[2] == Subscription.SuspensionType.TECHNICAL for step in s.subscriptions[0].steps)
-        ]
-        for customer in technical[:2]:
-            wanted.append((
-                customer, FieldTask.Kind.REPAIR, today, FieldTask.Status.IN_PROGRESS,
-                "Line down: check the drop cable and ONU, splice or replace, then ask support to reactivate.",
-            ))
-        existing = set(FieldTask.objects.filter(technician=tech).values_list("customer_id", "kind"))
-        for customer, kind, when, status, notes in wanted:
-            if (customer.pk, kind) in existing:
-                continue
-            subscription = customer.subscriptions.order_by("id").first()
-            FieldTask.objects.create(
-                technician=tech, customer=customer, subscription=subscription, kind=kind, status=status,
-                scheduled_for=when, notes=notes,
-            )
-            self.created["field tasks"] += 1
 
     def ensure_portal_login(self, specs: list[CustomerSpec]) -> Customer | None:
         if not specs:

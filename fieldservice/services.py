@@ -1,0 +1,744 @@
+"""Every write to work orders, their checklists, photos, signatures and equipment: one function per use
+case, in a transaction, recorded in the order's history and the audit log.
+
+fieldservice sits above customers, network, billing and tickets: it calls their public services and
+selectors; they never import it (customers announces subscription events through customers.hooks).
+"""
+
+import base64
+import binascii
+import hashlib
+import io
+import uuid as uuid_module
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from billing import services as billing_services
+from customers import services as customer_services
+from customers.models import Subscription
+from ispbill.core.audit import audit_record
+from ispbill.notify.events import Channel
+from ispbill.notify.services import notify_address, notify_customer
+from network import selectors as network_selectors
+from network import services as network_services
+from network.models import ProvisioningTask
+
+from . import notify_events
+from .models import (
+    ChecklistItem,
+    ChecklistTemplate,
+    EquipmentItem,
+    EquipmentMovement,
+    SyncOperation,
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderPhoto,
+)
+
+MAX_SIGNATURE_BYTES = 300 * 1024
+DEFAULT_CHECKLISTS = {
+    WorkOrder.Kind.INSTALLATION: [
+        ("Fiber drop run and fixed", True), ("ONU installed and powered", True), ("Optical power measured", True),
+        ("PPPoE login tested with the customer", True), ("Wi-Fi name and password set", False),
+    ],
+    WorkOrder.Kind.REPAIR: [
+        ("Fault found", True), ("Drop cable / splice checked", True), ("Connection tested online", True),
+    ],
+    WorkOrder.Kind.RELOCATION: [("Old point disconnected", True), ("New drop run", True), ("Connection tested online", True)],
+    WorkOrder.Kind.DISCONNECTION: [("Line disconnected at the box", True)],
+    WorkOrder.Kind.COLLECTION: [("Equipment collected", True), ("Condition noted", False)],
+    WorkOrder.Kind.SITE_SURVEY: [("Nearest box located", True), ("Cable run estimated", True), ("Photos taken", False)],
+}
+
+
+# Helpers -----------------------------------------------------------------------------------------
+
+def _event(order: WorkOrder, *, actor, action: str, message: str = "", from_status: str = "", to_status: str = "") -> WorkOrderEvent:
+    return WorkOrderEvent.objects.create(
+        order=order, at=timezone.now(), actor=actor if getattr(actor, "pk", None) else None, action=action,
+        from_status=from_status, to_status=to_status, message=message,
+    )
+
+
+def _lock(order: WorkOrder) -> WorkOrder:
+    return WorkOrder.objects.select_for_update().get(pk=order.pk)
+
+
+def _set_status(order: WorkOrder, *, actor, to: str, action: str, message: str = "", **updates) -> WorkOrder:
+    if not order.can_transition_to(to):
+        raise ValidationError(
+            _("A work order that is %(status)s cannot be %(action)s.")
+            % {"status": order.get_status_display().lower(), "action": action.replace("_", " ")},
+            code="invalid_transition",
+        )
+    before = order.status
+    order.status = to
+    for name, value in updates.items():
+        setattr(order, name, value)
+    order.save()
+    _event(order, actor=actor, action=action, from_status=before, to_status=to, message=message)
+    audit_record(
+        actor=actor, action=f"workorder.{action}", obj=order, reason=message,
+        before={"status": before}, after={"status": to, **{k: str(v) for k, v in updates.items() if v is not None}},
+    )
+    return order
+
+
+def _require_open(order: WorkOrder) -> None:
+    if not order.is_open:
+        raise ValidationError(
+            _("This work order is %(status)s: nothing more can be recorded on it.") % {"status": order.get_status_display().lower()},
+            code="closed",
+        )
+
+
+def _require_technician(order: WorkOrder, technician) -> None:
+    if order.technician_id != technician.pk:
+        raise ValidationError(_("This work order was reassigned to someone else."), code="reassigned")
+
+
+def _decimal(value, *, field: str, low: Decimal, high: Decimal) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: _("Enter a number.")}) from None
+    if not (low <= number <= high):
+        raise ValidationError({field: _("Enter a value between %(low)s and %(high)s.") % {"low": low, "high": high}})
+    return number
+
+
+# Creation ----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def checklist_templates_ensure_defaults() -> None:
+    """The starting checklists per kind (idempotent); admins edit them afterwards."""
+    for kind, items in DEFAULT_CHECKLISTS.items():
+        template, created = ChecklistTemplate.objects.get_or_create(kind=kind)
+        if created:
+            for position, (label, required) in enumerate(items):
+                template.items.create(label=label, required=required, position=position)
+
+
+@transaction.atomic
+def workorder_create(
+    *,
+    actor,
+    kind: str,
+    customer=None,
+    subscription=None,
+    lead=None,
+    ticket=None,
+    priority: str = WorkOrder.Priority.NORMAL,
+    description: str = "",
+    window_start: datetime | None = None,
+    window_end: datetime | None = None,
+    duration_minutes: int = 60,
+    source: str = WorkOrder.Source.STAFF,
+) -> WorkOrder:
+    if kind not in WorkOrder.Kind.values:
+        raise ValidationError({"kind": _("Choose the kind of work.")})
+    if ticket is not None:
+        customer = customer or ticket.customer
+    if subscription is not None:
+        customer = customer or subscription.customer
+        if subscription.customer_id != customer.pk:
+            raise ValidationError({"subscription": _("That connection belongs to another customer.")})
+    if customer is None and lead is None:
+        raise ValidationError(_("A work order is for a customer or a lead."))
+    if window_start and window_end and window_end <= window_start:
+        raise ValidationError({"window_end": _("The window must end after it starts.")})
+    if not 15 <= int(duration_minutes) <= 12 * 60:
+        raise ValidationError({"duration_minutes": _("Between 15 minutes and 12 hours.")})
+    if customer is not None:
+        contact_name, contact_phone, address = customer.name, customer.phone, customer.address
+        latitude, longitude, branch_id, area_id = customer.latitude, customer.longitude, customer.branch_id, customer.area_id
+    else:
+        contact_name, contact_phone, address = lead.name, lead.phone, lead.address
+        latitude = longitude = None
+        branch_id, area_id = lead.branch_id, lead.area_id
+    order = WorkOrder.objects.create(
+        kind=kind, priority=priority, source=source, customer=customer, subscription=subscription, lead=lead,
+        ticket=ticket, contact_name=contact_name, contact_phone=contact_phone, address=address,
+        latitude=latitude, longitude=longitude, branch_id=branch_id, area_id=area_id, description=description,
+        window_start=window_start, window_end=window_end, duration_minutes=duration_minutes,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    template = ChecklistTemplate.objects.filter(kind=kind).prefetch_related("items").first()
+    if template is not None:
+        ChecklistItem.objects.bulk_create(
+            ChecklistItem(order=order, label=item.label, required=item.required, position=item.position)
+            for item in template.items.all()
+        )
+    _event(order, actor=actor, action="created", to_status=order.status, message=order.get_source_display())
+    audit_record(actor=actor, action="workorder.create", obj=order, after={"kind": kind, "source": source})
+    return order
+
+
+def on_subscription_created(*, actor, subscription: Subscription) -> None:
+    """customers.hooks: a new subscription needs its installation (a setting turns this off)."""
+    if not settings.FIELDSERVICE_AUTO_INSTALLATION_ORDERS:
+        return
+    workorder_create(
+        actor=actor, kind=WorkOrder.Kind.INSTALLATION, subscription=subscription,
+        source=WorkOrder.Source.NEW_SUBSCRIPTION, description=_("New connection: %(package)s") % {"package": subscription.package},
+    )
+
+
+def on_subscription_cancelled(*, actor, subscription: Subscription) -> None:
+    """customers.hooks: a cancelled connection with our equipment at the customer needs a collection visit;
+    open installation orders for it are cancelled."""
+    for order in WorkOrder.objects.filter(subscription=subscription, status__in=WorkOrder.OPEN_STATUSES, kind=WorkOrder.Kind.INSTALLATION):
+        workorder_cancel(actor=actor, order=order, reason=_("The subscription was cancelled."))
+    installed = EquipmentItem.objects.filter(customer=subscription.customer, status=EquipmentItem.Status.INSTALLED)
+    if not installed.exists():
+        return
+    if WorkOrder.objects.filter(subscription=subscription, kind=WorkOrder.Kind.COLLECTION, status__in=WorkOrder.OPEN_STATUSES).exists():
+        return
+    serials = ", ".join(installed.values_list("serial", flat=True))
+    workorder_create(
+        actor=actor, kind=WorkOrder.Kind.COLLECTION, subscription=subscription, source=WorkOrder.Source.CANCELLATION,
+        description=_("Collect the equipment: %(serials)s") % {"serials": serials},
+    )
+
+
+# Dispatch ----------------------------------------------------------------------------------------
+
+def _notify_assignment(order: WorkOrder) -> None:
+    tech = order.technician
+    when = timezone.localtime(order.scheduled_start) if order.scheduled_start else ""
+    context = {"visit_kind": order.get_kind_display(), "visit_time": when, "order_number": order.number}
+    occurrence = f"{tech.pk}:{order.scheduled_start.isoformat() if order.scheduled_start else ''}"
+    if tech.phone:
+        notify_address(
+            event=notify_events.TECHNICIAN_ASSIGNED, channel=Channel.SMS, to=tech.phone,
+            context={**context, "visit_address": order.address}, related=order, occurrence=occurrence,
+        )
+    if order.customer_id and order.scheduled_start:
+        notify_customer(
+            event=notify_events.VISIT_SCHEDULED, customer=order.customer,
+            context={**context, "technician_name": tech.get_full_name() or tech.username}, related=order, occurrence=occurrence,
+        )
+
+
+@transaction.atomic
+def workorder_schedule(
+    *, actor, order: WorkOrder, technician=None, scheduled_start: datetime | None = None, duration_minutes: int | None = None
+) -> WorkOrder:
+    """Give an order its slot and (or) its technician; assigned when it has a technician."""
+    order = _lock(order)
+    _require_open(order)
+    if technician is not None and technician.kind != "technician":
+        raise ValidationError({"technician": _("Choose a technician.")})
+    if duration_minutes is not None:
+        if not 15 <= int(duration_minutes) <= 12 * 60:
+            raise ValidationError({"duration_minutes": _("Between 15 minutes and 12 hours.")})
+        order.duration_minutes = int(duration_minutes)
+    changed_tech = technician is not None and technician.pk != order.technician_id
+    changed_time = scheduled_start is not None and scheduled_start != order.scheduled_start
+    if scheduled_start is not None:
+        order.scheduled_start = scheduled_start
+    if technician is not None:
+        order.technician = technician
+    to = WorkOrder.Status.ASSIGNED if order.technician_id else WorkOrder.Status.SCHEDULED
+    if not order.scheduled_start and to == WorkOrder.Status.SCHEDULED:
+        raise ValidationError({"scheduled_start": _("Give the visit a time or a technician.")})
+    message = ", ".join(
+        part for part in (
+            (order.technician.get_full_name() or order.technician.username) if changed_tech else "",
+            timezone.localtime(order.scheduled_start).strftime("%Y-%m-%d %H:%M") if changed_time else "",
+        ) if part
+    )
+    if order.status in (WorkOrder.Status.EN_ROUTE,) and not changed_tech:
+        order.save()
+        _event(order, actor=actor, action="rescheduled", message=message)
+    else:
+        order = _set_status(order, actor=actor, to=to, action="assigned" if order.technician_id else "scheduled", message=message)
+    if order.technician_id and (changed_tech or changed_time):
+        _notify_assignment(order)
+    return order
+
+
+@transaction.atomic
+def workorder_unassign(*, actor, order: WorkOrder) -> WorkOrder:
+    order = _lock(order)
+    _require_open(order)
+    if order.status not in (WorkOrder.Status.ASSIGNED, WorkOrder.Status.SCHEDULED):
+        raise ValidationError(_("Only an order not yet started can be taken off its technician."))
+    order.technician = None
+    to = WorkOrder.Status.SCHEDULED if order.scheduled_start else WorkOrder.Status.NEW
+    if order.status == to:
+        order.save()
+        _event(order, actor=actor, action="unassigned")
+        return order
+    if to == WorkOrder.Status.NEW:
+        # Back to the queue: the table only goes forward, so record it as a plain update.
+        before = order.status
+        order.status = to
+        order.save()
+        _event(order, actor=actor, action="unassigned", from_status=before, to_status=to)
+        return order
+    return _set_status(order, actor=actor, to=to, action="unassigned")
+
+
+@transaction.atomic
+def workorder_cancel(*, actor, order: WorkOrder, reason: str) -> WorkOrder:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason: it is kept in the order's history.")})
+    order = _lock(order)
+    return _set_status(order, actor=actor, to=WorkOrder.Status.CANCELLED, action="cancelled", message=reason, outcome_reason=reason)
+
+
+@transaction.atomic
+def workorder_add_note(*, actor, order: WorkOrder, text: str) -> WorkOrderEvent:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the note first.")})
+    if len(text) > 2000:
+        raise ValidationError({"text": _("Keep a note under 2000 characters.")})
+    order = _lock(order)
+    return _event(order, actor=actor, action="note", message=text)
+
+
+# On site -----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def workorder_start_travel(*, actor, order: WorkOrder) -> WorkOrder:
+    order = _lock(order)
+    _require_open(order)
+    order = _set_status(order, actor=actor, to=WorkOrder.Status.EN_ROUTE, action="en_route", travel_started_at=timezone.now())
+    if order.customer_id:
+        tech = order.technician or actor
+        notify_customer(
+            event=notify_events.TECHNICIAN_EN_ROUTE, customer=order.customer,
+            context={
+                "visit_kind": order.get_kind_display(), "order_number": order.number,
+                "technician_name": tech.get_full_name() or tech.username, "technician_phone": tech.phone,
+            },
+            related=order, occurrence=str(order.travel_started_at.timestamp()),
+        )
+    return order
+
+
+def _installation_provision_for_test(*, actor, order: WorkOrder) -> None:
+    """An installation's connection goes on the router when the technician is there, so the customer's
+    ONU can dial in and be seen online before the order completes (and the subscription is activated).
+    Until activation the row shows up on the router page as an orphan of a pending subscription."""
+    subscription = order.subscription
+    if subscription is None or subscription.status != Subscription.Status.PENDING:
+        return
+    desired = {**network_services.desired_state(subscription), "present": True}
+    network_services.provisioning_enqueue(
+        subscription=subscription, action=ProvisioningTask.Action.PROVISION, actor=actor, desired=desired,
+    )
+
+
+@transaction.atomic
+def workorder_arrive(*, actor, order: WorkOrder, latitude=None, longitude=None, accuracy_m=None) -> WorkOrder:
+    """Check in on site. Without a GPS fix the check-in is allowed and flagged."""
+    order = _lock(order)
+    _require_open(order)
+    lat = _decimal(latitude, field="latitude", low=Decimal("-90"), high=Decimal("90"))
+    lng = _decimal(longitude, field="longitude", low=Decimal("-180"), high=Decimal("180"))
+    accuracy = None
+    if accuracy_m not in (None, ""):
+        try:
+            accuracy = max(0, int(float(accuracy_m)))
+        except (TypeError, ValueError):
+            accuracy = None
+    without_gps = lat is None or lng is None
+    message = _("No GPS fix") if without_gps else f"{lat}, {lng} ± {accuracy if accuracy is not None else '?'} m"
+    order = _set_status(
+        order, actor=actor, to=WorkOrder.Status.ON_SITE, action="arrived", message=message, arrived_at=timezone.now(),
+        arrival_latitude=lat, arrival_longitude=lng, arrival_accuracy_m=accuracy, arrival_without_gps=without_gps,
+        travel_started_at=order.travel_started_at,
+    )
+    if order.kind == WorkOrder.Kind.INSTALLATION:
+        _installation_provision_for_test(actor=actor, order=order)
+    return order
+
+
+@transaction.atomic
+def workorder_check_item(*, actor, order: WorkOrder, item_id: int, done: bool) -> ChecklistItem:
+    order = _lock(order)
+    _require_open(order)
+    try:
+        item = order.checklist.get(pk=item_id)
+    except (ChecklistItem.DoesNotExist, ValueError, TypeError):
+        raise ValidationError(_("That checklist item is not on this order.")) from None
+    if item.done != bool(done):
+        item.done = bool(done)
+        item.done_at = timezone.now() if done else None
+        item.done_by = actor if done else None
+        item.save()
+        _event(order, actor=actor, action="checked" if done else "unchecked", message=item.label)
+    return item
+
+
+@transaction.atomic
+def workorder_record_readings(*, actor, order: WorkOrder, onu_power_dbm=None, speed_down_mbps=None, speed_up_mbps=None) -> WorkOrder:
+    order = _lock(order)
+    _require_open(order)
+    power = _decimal(onu_power_dbm, field="onu_power_dbm", low=Decimal("-50"), high=Decimal("10"))
+    down = _decimal(speed_down_mbps, field="speed_down_mbps", low=Decimal("0"), high=Decimal("10000"))
+    up = _decimal(speed_up_mbps, field="speed_up_mbps", low=Decimal("0"), high=Decimal("10000"))
+    parts = []
+    if power is not None:
+        order.onu_power_dbm = power
+        parts.append(f"ONU {power} dBm")
+    if down is not None:
+        order.speed_down_mbps = down
+        parts.append(f"↓ {down} Mbps")
+    if up is not None:
+        order.speed_up_mbps = up
+        parts.append(f"↑ {up} Mbps")
+    if not parts:
+        raise ValidationError(_("Enter at least one reading."))
+    order.save()
+    _event(order, actor=actor, action="readings", message=", ".join(parts))
+    return order
+
+
+def _verified_image(data: bytes, *, field: str):
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            return image.format, image.size
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        message = _("That file is not an image.")
+        raise ValidationError({field: message} if field else message, code="not_image") from None
+
+
+@transaction.atomic
+def workorder_sign(*, actor, order: WorkOrder, signer_name: str, data_url: str) -> WorkOrder:
+    order = _lock(order)
+    _require_open(order)
+    signer_name = (signer_name or "").strip()
+    if not signer_name:
+        raise ValidationError({"signer_name": _("Write the name of the person who signed.")})
+    prefix = "data:image/png;base64,"
+    if not (data_url or "").startswith(prefix):
+        raise ValidationError({"signature": _("The signature is missing.")})
+    try:
+        data = base64.b64decode(data_url[len(prefix):], validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError({"signature": _("The signature could not be read.")}) from None
+    if len(data) > MAX_SIGNATURE_BYTES:
+        raise ValidationError({"signature": _("The signature image is too large.")})
+    image_format, _size = _verified_image(data, field="signature")
+    if image_format != "PNG":
+        raise ValidationError({"signature": _("The signature must be a PNG image.")})
+    digest = hashlib.sha256(data).hexdigest()
+    order.signature.save(f"{uuid_module.uuid4().hex}.png", ContentFile(data), save=False)
+    order.signature_sha256 = digest
+    order.signer_name = signer_name[:200]
+    order.signed_at = timezone.now()
+    order.save()
+    _event(order, actor=actor, action="signed", message=signer_name)
+    return order
+
+
+@transaction.atomic
+def workorder_add_photo(*, actor, order: WorkOrder, client_uuid, upload, caption: str = "") -> tuple[WorkOrderPhoto, bool]:
+    """Store one photo by the phone's id; a retried upload answers the photo already stored."""
+    try:
+        key = uuid_module.UUID(str(client_uuid))
+    except ValueError:
+        raise ValidationError({"uuid": _("The upload has no valid id.")}) from None
+    existing = WorkOrderPhoto.objects.filter(client_uuid=key).first()
+    if existing is not None:
+        if existing.order_id != order.pk:
+            raise ValidationError({"uuid": _("That upload id belongs to another order.")})
+        return existing, False
+    order = _lock(order)
+    if order.status == WorkOrder.Status.CANCELLED:
+        # A photo taken before completion may land after it (photos upload on their own, retried until
+        # they land); a cancelled order takes nothing more.
+        _require_open(order)
+    if upload.size > settings.FIELDSERVICE_PHOTO_MAX_BYTES:
+        raise ValidationError(
+            _("The photo is too large (%(size)d KB; at most %(max)d KB).")
+            % {"size": upload.size // 1024, "max": settings.FIELDSERVICE_PHOTO_MAX_BYTES // 1024},
+            code="too_large",
+        )
+    data = upload.read()
+    image_format, (width, height) = _verified_image(data, field=None)
+    if image_format not in ("JPEG", "PNG", "WEBP"):
+        raise ValidationError(_("Send a JPEG, PNG or WebP photo."), code="not_image")
+    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[image_format]
+    photo = WorkOrderPhoto(
+        order=order, client_uuid=key, sha256=hashlib.sha256(data).hexdigest(), size=len(data), width=width, height=height,
+        caption=(caption or "")[:200], uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    photo.image.save(f"{uuid_module.uuid4().hex}.{extension}", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            photo.save()
+    except IntegrityError:  # the same upload, retried at the same moment, landed first
+        photo.image.delete(save=False)
+        return WorkOrderPhoto.objects.get(client_uuid=key), False
+    _event(order, actor=actor, action="photo", message=photo.caption or f"{width}×{height}, {len(data) // 1024} KB")
+    return photo, True
+
+
+# Equipment ---------------------------------------------------------------------------------------
+
+def _move(item: EquipmentItem, *, actor, to: str, order=None, customer=None, technician=None, note: str = "") -> EquipmentItem:
+    before = item.status
+    item.status = to
+    item.customer = customer
+    item.technician = technician
+    item.save()
+    EquipmentMovement.objects.create(
+        item=item, at=timezone.now(), actor=actor if getattr(actor, "pk", None) else None, from_status=before,
+        to_status=to, order=order, customer=customer or (order.customer if order else None), note=note,
+    )
+    return item
+
+
+@transaction.atomic
+def equipment_issue_to_technician(*, actor, item: EquipmentItem, technician) -> EquipmentItem:
+    item = EquipmentItem.objects.select_for_update().get(pk=item.pk)
+    if item.status not in (EquipmentItem.Status.IN_STOCK, EquipmentItem.Status.RETURNED_GOOD, EquipmentItem.Status.WITH_TECHNICIAN):
+        raise ValidationError(_("Only equipment in stock can be issued."))
+    return _move(item, actor=actor, to=EquipmentItem.Status.WITH_TECHNICIAN, technician=technician, note="issued")
+
+
+@transaction.atomic
+def workorder_equipment(*, actor, order: WorkOrder, serial: str, action: str, faulty: bool = False) -> EquipmentItem:
+    """Install a serial at the order's customer, or collect one from them."""
+    order = _lock(order)
+    _require_open(order)
+    serial = (serial or "").strip().upper()
+    if not serial:
+        raise ValidationError({"serial": _("Scan or type the serial number.")})
+    if order.customer_id is None:
+        raise ValidationError(_("This order has no customer to install equipment at."))
+    try:
+        item = EquipmentItem.objects.select_for_update().select_related("model").get(serial__iexact=serial)
+    except EquipmentItem.DoesNotExist:
+        raise ValidationError({"serial": _("No equipment with serial %(serial)s.") % {"serial": serial}}) from None
+    if action == "install":
+        if item.status == EquipmentItem.Status.INSTALLED:
+            if item.customer_id == order.customer_id:
+                return item  # already recorded here
+            raise ValidationError({"serial": _("%(serial)s is already installed at another customer.") % {"serial": item.serial}})
+        if item.status not in (EquipmentItem.Status.IN_STOCK, EquipmentItem.Status.WITH_TECHNICIAN, EquipmentItem.Status.RETURNED_GOOD):
+            raise ValidationError({"serial": _("%(serial)s cannot be installed: it is %(status)s.") % {"serial": item.serial, "status": item.get_status_display().lower()}})
+        item = _move(item, actor=actor, to=EquipmentItem.Status.INSTALLED, order=order, customer=order.customer, note=order.number)
+        if item.model.sale_price:
+            # Sold, not lent: billed once through billing's public invoice service, in this transaction.
+            invoice = billing_services.invoice_create(
+                actor=actor, customer=order.customer,
+                lines=[billing_services.LineSpec(
+                    kind="one_time", description=f"{item.model} {item.serial} ({order.number})", amount=item.model.sale_price,
+                    subscription_id=order.subscription_id,
+                )],
+            )
+            item.movements.filter(order=order, to_status=EquipmentItem.Status.INSTALLED).update(invoice=invoice)
+        _event(order, actor=actor, action="equipment", message=_("Installed %(item)s") % {"item": item})
+        return item
+    if action == "collect":
+        if item.status != EquipmentItem.Status.INSTALLED or item.customer_id != order.customer_id:
+            raise ValidationError({"serial": _("%(serial)s is not installed at this customer.") % {"serial": item.serial}})
+        to = EquipmentItem.Status.RETURNED_FAULTY if faulty else EquipmentItem.Status.WITH_TECHNICIAN
+        item = _move(item, actor=actor, to=to, order=order, technician=order.technician, note=order.number)
+        _event(order, actor=actor, action="equipment", message=_("Collected %(item)s") % {"item": item})
+        return item
+    raise ValidationError(_("Unknown equipment action."))
+
+
+# Completion --------------------------------------------------------------------------------------
+
+def installation_online(order: WorkOrder) -> tuple[bool, str]:
+    """Whether the order's connection is on the router and its PPPoE session is up, read from the router."""
+    subscription = order.subscription
+    if subscription is None:
+        return False, _("This installation has no connection attached.")
+    lookup = network_selectors.router_lookup_login(subscription.router, subscription.username)
+    if lookup.error:
+        return False, _("The router could not be reached: %(error)s") % {"error": lookup.error}
+    if not lookup.found:
+        return False, _("The connection is not on the router yet; wait a minute after check-in and try again.")
+    if not lookup.session:
+        return False, _("The PPPoE session %(login)s is not online on the router.") % {"login": subscription.username}
+    return True, ""
+
+
+@transaction.atomic
+def workorder_complete(*, actor, order: WorkOrder, override_reason: str = "", check_online: bool = True) -> WorkOrder:
+    order = _lock(order)
+    _require_open(order)
+    if order.status != WorkOrder.Status.ON_SITE:
+        raise ValidationError(_("Check in on site before completing."), code="invalid_transition")
+    missing = [item.label for item in order.checklist.all() if item.required and not item.done]
+    if missing:
+        raise ValidationError(_("Tick the required checklist items first: %(items)s.") % {"items": ", ".join(missing)}, code="checklist")
+    if order.kind in WorkOrder.SIGNED_KINDS and not order.signature:
+        raise ValidationError(_("The customer's signature is missing."), code="signature")
+    override_reason = (override_reason or "").strip()
+    subscription = order.subscription
+    if order.kind == WorkOrder.Kind.INSTALLATION and subscription is not None:
+        if override_reason:
+            if not actor.has_perm("fieldservice.override_workorder"):
+                raise ValidationError(_("Only a supervisor can override the online check."), code="override")
+            order.override_reason, order.override_by = override_reason, actor
+        elif check_online:
+            online, why = installation_online(order)
+            if not online:
+                raise ValidationError(why, code="offline")
+        if subscription.status == Subscription.Status.PENDING:
+            customer_services.subscription_activate(
+                actor=actor, subscription=subscription, reason=_("Installed: %(order)s") % {"order": order.number}
+            )
+    return _set_status(
+        order, actor=actor, to=WorkOrder.Status.COMPLETED, action="completed", message=override_reason,
+        completed_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def workorder_fail(*, actor, order: WorkOrder, reason: str) -> WorkOrder:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the visit failed.")})
+    order = _lock(order)
+    _require_open(order)
+    return _set_status(order, actor=actor, to=WorkOrder.Status.FAILED, action="failed", message=reason, outcome_reason=reason, completed_at=timezone.now())
+
+
+@transaction.atomic
+def workorder_rate(*, customer, order: WorkOrder, rating: int, comment: str = "") -> WorkOrder:
+    order = _lock(order)
+    if order.customer_id != customer.pk or order.status != WorkOrder.Status.COMPLETED:
+        raise ValidationError(_("Only a completed visit can be rated."))
+    if order.rating is not None:
+        raise ValidationError(_("You rated this visit already. Thank you!"))
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        raise ValidationError({"rating": _("Choose from 1 to 5 stars.")})
+    order.rating, order.rating_comment = rating, (comment or "").strip()[:1000]
+    order.save(update_fields=["rating", "rating_comment", "updated_at"])
+    _event(order, actor=customer.user, action="rated", message=f"{rating}/5")
+    return order
+
+
+# The technician app's operations ------------------------------------------------------------------
+
+OPERATIONS = {
+    "start_travel": lambda actor, order, p: workorder_start_travel(actor=actor, order=order),
+    "arrive": lambda actor, order, p: workorder_arrive(
+        actor=actor, order=order, latitude=p.get("latitude"), longitude=p.get("longitude"), accuracy_m=p.get("accuracy")
+    ),
+    "check": lambda actor, order, p: workorder_check_item(actor=actor, order=order, item_id=p.get("item"), done=bool(p.get("done"))),
+    "note": lambda actor, order, p: workorder_add_note(actor=actor, order=order, text=p.get("text", "")),
+    "readings": lambda actor, order, p: workorder_record_readings(
+        actor=actor, order=order, onu_power_dbm=p.get("onu_power_dbm"), speed_down_mbps=p.get("speed_down_mbps"),
+        speed_up_mbps=p.get("speed_up_mbps"),
+    ),
+    "sign": lambda actor, order, p: workorder_sign(actor=actor, order=order, signer_name=p.get("signer_name", ""), data_url=p.get("data_url", "")),
+    "equipment": lambda actor, order, p: workorder_equipment(
+        actor=actor, order=order, serial=p.get("serial", ""), action=p.get("action", ""), faulty=bool(p.get("faulty"))
+    ),
+    "complete": lambda actor, order, p: workorder_complete(actor=actor, order=order),
+    "fail": lambda actor, order, p: workorder_fail(actor=actor, order=order, reason=p.get("reason", "")),
+}
+
+
+def _messages(error: ValidationError) -> str:
+    return " ".join(str(message) for message in error.messages)
+
+
+def operation_apply(*, technician, op_uuid, kind: str, order_id, payload: dict) -> SyncOperation:
+    """Apply one queued action from the phone exactly once. The operation's row is written first, in the
+    same transaction as its effect: a concurrent replay waits on the unique key and then reads the
+    stored result; a replay afterwards gets the stored result. A refused action (a conflict: the order
+    was reassigned or cancelled meanwhile) is stored too, with its message, so the phone shows it."""
+    try:
+        key = uuid_module.UUID(str(op_uuid))
+    except ValueError:
+        raise ValidationError(_("The operation has no valid id.")) from None
+    stored = SyncOperation.objects.filter(uuid=key).first()
+    if stored is not None:
+        return _replayed(stored, technician)
+    if kind not in OPERATIONS:
+        raise ValidationError(_("Unknown operation %(kind)s.") % {"kind": kind})
+    try:
+        with transaction.atomic():
+            operation = SyncOperation.objects.create(
+                uuid=key, technician=technician, order_id=None, kind=kind, payload=_loggable(payload),
+            )
+            order = WorkOrder.objects.filter(pk=order_id, technician=technician).first() if str(order_id).isdigit() else None
+            if order is None:
+                order = WorkOrder.objects.filter(pk=order_id).first() if str(order_id).isdigit() else None
+                if order is None:
+                    raise _Refused(_("That work order does not exist."), "not_found", None)
+                raise _Refused(_("This work order was reassigned to someone else."), "reassigned", order)
+            operation.order = order
+            try:
+                with transaction.atomic():
+                    OPERATIONS[kind](technician, order, payload or {})
+            except ValidationError as error:
+                code = getattr(error, "code", None) or "invalid"
+                operation.ok = False
+                operation.result = {"ok": False, "code": code, "error": _messages(error), "status": _status_of(order)}
+            else:
+                operation.ok = True
+                operation.result = {"ok": True, "status": _status_of(order)}
+            operation.save(update_fields=["order", "ok", "result"])
+            return operation
+    except _Refused as refused:
+        # Nothing of the action happened; keep the refusal under its id so a replay answers the same.
+        with transaction.atomic():
+            operation, created = SyncOperation.objects.get_or_create(
+                uuid=key,
+                defaults={
+                    "technician": technician, "kind": kind, "payload": _loggable(payload), "ok": False,
+                    "result": {"ok": False, "code": refused.code, "error": str(refused.message), "status": _status_of(refused.order)},
+                },
+            )
+        return operation if created else _replayed(operation, technician)
+    except IntegrityError:
+        # The same id, sent at the same moment, was applied by the other request: answer its result.
+        return _replayed(SyncOperation.objects.get(uuid=key), technician)
+
+
+class _Refused(Exception):
+    def __init__(self, message, code, order):
+        super().__init__(message)
+        self.message, self.code, self.order = message, code, order
+
+
+def _status_of(order: WorkOrder | None) -> str:
+    if order is None:
+        return ""
+    return WorkOrder.objects.filter(pk=order.pk).values_list("status", flat=True).first() or ""
+
+
+def _replayed(operation: SyncOperation, technician) -> SyncOperation:
+    if operation.technician_id != technician.pk:
+        raise ValidationError(_("The operation has no valid id."))
+    SyncOperation.objects.filter(pk=operation.pk).update(replays=operation.replays + 1)
+    return operation
+
+
+def _loggable(payload) -> dict:
+    """The payload as kept in the log: a signature's image is stored on the order, not twice."""
+    if not isinstance(payload, dict):
+        return {}
+    return {key: ("<png>" if key == "data_url" else value) for key, value in payload.items()}

@@ -1,0 +1,26 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from fieldservice.models import EquipmentItem, WorkOrder, WorkOrderPhoto
+
+
+@pytest.mark.django_db
+def test_demo_has_three_technicians_sixty_orders_in_every_status_and_work_today_and_runs_again_unchanged():
+    call_command("seed_demo", customers=40, leads=5, months=1, quiet=True)
+    call_command("seed_fieldservice", quiet=True)
+    assert get_user_model().objects.filter(kind="technician").count() >= 3
+    orders = WorkOrder.objects.all()
+    assert orders.count() >= 60
+    assert set(orders.values_list("status", flat=True)) == set(WorkOrder.Status.values)
+    today = timezone.localdate()
+    assert orders.filter(technician__username="tech", scheduled_start__date=today).exists()
+    past = orders.filter(scheduled_start__date__lt=today - timezone.timedelta(days=20)).count()
+    future = orders.filter(scheduled_start__date__gt=today).count()
+    assert past and future
+    assert WorkOrderPhoto.objects.exists() and orders.exclude(signature="").exists()
+    assert EquipmentItem.objects.filter(status=EquipmentItem.Status.INSTALLED).exists()
+    before = (orders.count(), EquipmentItem.objects.count(), WorkOrderPhoto.objects.count())
+    call_command("seed_fieldservice", quiet=True)
+    assert (WorkOrder.objects.count(), EquipmentItem.objects.count(), WorkOrderPhoto.objects.count()) == before
