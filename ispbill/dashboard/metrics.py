@@ -22,15 +22,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
-    Case, CharField, Count, DateTimeField, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When,
+    Case, CharField, Count, DateTimeField, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When,
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from billing.models import Allocation, Invoice, InvoiceLine, PackageChange
-from billing.selectors import current_billing_settings
-from customers.models import Customer, Lead, Package, Subscription
+from billing.selectors import OPEN_STATUSES, current_billing_settings
+from customers.models import Branch, Customer, Lead, Package, Subscription
 from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.models import AuditLog
 from ispbill.core.money import ZERO
@@ -422,13 +422,17 @@ def collected_between(start: date, end: date, *, scope: Scope = ALL) -> QuerySet
 def open_invoices_on(day: date, *, scope: Scope = ALL) -> QuerySet[Invoice]:
     """Invoices issued by `day` with something unpaid at its end, annotated with `open_on` (total − what was
     allocated to them by then) and `days_past_due`."""
+    bound = end_of_day(day)
     paid = (
-        Allocation.objects.filter(invoice=OuterRef("pk"), created_at__lt=end_of_day(day))
+        Allocation.objects.filter(invoice=OuterRef("pk"), created_at__lt=bound)
         .values("invoice").annotate(s=Sum("amount")).values("s")
     )
     money = Invoice._meta.get_field("total")
+    # Exact shortcut: an invoice paid now whose allocations all predate the bound was paid on `day` too.
+    reopened = Allocation.objects.filter(invoice=OuterRef("pk"), created_at__gte=bound)
     return (
         _invoices(scope).filter(issue_date__lte=day)
+        .filter(Q(status__in=OPEN_STATUSES) | Exists(reopened))
         .annotate(paid_on=Coalesce(Subquery(paid, output_field=money), ZERO, output_field=money))
         .annotate(open_on=F("total") - F("paid_on"))
         .filter(open_on__gt=0)
@@ -577,3 +581,86 @@ def _as_ints(object_ids: QuerySet) -> QuerySet:
     """Audit object ids are text; leads' keys are integers."""
     return object_ids.annotate(as_int=Cast("object_id", IntegerField())).values("as_int")
 
+
+
+# Daily snapshot rows -------------------------------------------------------------------------------
+
+BUCKET_FIELDS = {"current": "ar_current", "1-30": "ar_1_30", "31-60": "ar_31_60", "61-90": "ar_61_90", "90+": "ar_90_plus"}
+CUSTOMER_FIELDS = ("customers_at_start", "customers_churned", "billed", "revenue", "due", "collected", *BUCKET_FIELDS.values())
+MOVEMENT_FIELDS = {"new": "new_mrr", "expansion": "expansion_mrr", "contraction": "contraction_mrr",
+                   "churned": "churned_mrr", "reactivation": "reactivation_mrr"}
+
+
+def _blank_row(dimension: str) -> dict:
+    row = {"mrr": ZERO, "subscriptions": 0, "customers": 0, "start_mrr": ZERO, **{f: ZERO for f in MOVEMENT_FIELDS.values()}}
+    if dimension != "package":
+        row.update({"customers_at_start": 0, "customers_churned": 0, "billed": ZERO, "revenue": ZERO, "due": ZERO,
+                    "collected": ZERO, **{f: ZERO for f in BUCKET_FIELDS.values()}})
+    return row
+
+
+def snapshot_rows(day: date) -> dict[tuple[int, str, int], dict]:
+    """The daily metric rows of `day`, keyed (branch id, dimension, key): what `DailyMetric` stores.
+    A handful of grouped queries: the month-to-date subscription frame, distinct customers, the day's
+    invoices and payments, and the receivables open at its end."""
+    prices = package_monthly_net()
+    rows: dict[tuple[int, str, int], dict] = {}
+
+    def slot(branch: int, dimension: str, key) -> dict:
+        index = (branch, dimension, key or 0)
+        if index not in rows:
+            rows[index] = _blank_row(dimension)
+        return rows[index]
+
+    def customer_slots(branch, area, reseller):
+        return [slot(branch, "all", 0), slot(branch, "area", area), slot(branch, "reseller", reseller)]
+
+    dims = ("customer__branch_id", "customer__area_id", "customer__reseller_id")
+    frame = _month_frame(day, scope=ALL, as_of=day)
+    for r in frame.values(*dims, "s_counted", "e_counted", "s_package", "e_package", "ever").annotate(n=Count("id")).order_by():
+        before = prices.get(r["s_package"], ZERO) if r["s_counted"] else ZERO
+        after = prices.get(r["e_package"], ZERO) if r["e_counted"] else ZERO
+        kind = _movement(r["s_counted"], r["e_counted"], before, after, bool(r["ever"]))
+        branch = r["customer__branch_id"]
+        for target in [*customer_slots(branch, r["customer__area_id"], r["customer__reseller_id"]), slot(branch, "package", r["e_package"])]:
+            target["start_mrr"] += before * r["n"]
+            target["mrr"] += after * r["n"]
+            target["subscriptions"] += r["n"] if r["e_counted"] else 0
+            if kind:
+                target[MOVEMENT_FIELDS[kind]] += abs(after - before) * r["n"]
+    counts = frame.values(*dims).annotate(
+        union=Count("customer_id", distinct=True),
+        at_end=Count("customer_id", distinct=True, filter=Q(e_counted=1)),
+        at_start=Count("customer_id", distinct=True, filter=Q(s_counted=1)),
+    ).order_by()
+    for r in counts:
+        for target in customer_slots(*(r[d] for d in dims)):
+            target["customers"] += r["at_end"]
+            target["customers_at_start"] += r["at_start"]
+            target["customers_churned"] += r["union"] - r["at_end"]
+    for r in frame.filter(e_counted=1).values("customer__branch_id", "e_package").annotate(
+        n=Count("customer_id", distinct=True)
+    ).order_by():
+        slot(r["customer__branch_id"], "package", r["e_package"])["customers"] += r["n"]
+    money = Invoice._meta.get_field("total")
+    sources = (
+        (billed_between(day, day), {"billed": "total", "revenue": "subtotal"}),
+        (due_between(day, day), {"due": "total"}),
+        (collected_between(day, day), {"collected": "amount"}),
+    )
+    for queryset, sums in sources:
+        grouped = queryset.values(*dims).annotate(**{name: Sum(f, output_field=money) for name, f in sums.items()}).order_by()
+        for r in grouped:
+            for target in customer_slots(*(r[d] for d in dims)):
+                for name in sums:
+                    target[name] += q2(r[name])
+    open_rows = (
+        open_invoices_on(day).annotate(bucket=_bucket_case(day)).values(*dims, "bucket")
+        .annotate(s=Sum("open_on", output_field=money)).order_by()
+    )
+    for r in open_rows:
+        for target in customer_slots(*(r[d] for d in dims)):
+            target[BUCKET_FIELDS[r["bucket"]]] += q2(r["s"])
+    for branch in Branch.objects.values_list("pk", flat=True):
+        slot(branch, "all", 0)  # every branch has its row every day, zeros included: series have no gaps
+    return rows

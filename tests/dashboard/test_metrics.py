@@ -279,3 +279,71 @@ def test_growth_funnel(db):
     figures = metrics.funnel(date(2026, 3, 1), date(2026, 3, 31))
     assert figures["stages"] == [("leads", 3), ("site_survey", 2), ("installed", 1), ("paying", 1)]
     assert figures["conversion"] == D("33.33")
+
+
+# Snapshots ---------------------------------------------------------------------------------------
+
+
+def _sum_rows(rows, field):
+    return sum((r[field] for r in rows), D("0.00"))
+
+
+@pytest.mark.parametrize("day", [date(2026, 3, 31), date(2026, 3, 15), date(2026, 2, 28)])
+def test_snapshot_equals_the_on_the_fly_computation(world, day):
+    from ispbill.dashboard.models import DailyMetric
+    from ispbill.dashboard.services import metrics_snapshot_write
+
+    metrics_snapshot_write(day=day)
+    metrics_snapshot_write(day=day)  # twice: same rows
+    for branch in world["branches"]:
+        scope = Scope(branch_id=branch.pk)
+        row = DailyMetric.objects.get(day=day, branch=branch, dimension="all", key=0)
+        live = metrics.mrr_on(day, scope=scope)
+        moves = metrics.mrr_movements(day, scope=scope, as_of=day)
+        lost = metrics.churn(day, scope=scope, as_of=day)
+        money = metrics.collections(day, scope=scope, as_of=day)
+        assert (row.mrr, row.subscriptions, row.customers) == (live["mrr"], live["subscriptions"], live["customers"])
+        assert (row.start_mrr, row.new_mrr, row.expansion_mrr, row.contraction_mrr, row.churned_mrr, row.reactivation_mrr) == (
+            moves["start"], moves["new"], moves["expansion"], moves["contraction"], moves["churned"], moves["reactivation"])
+        assert (row.customers_at_start, row.customers_churned) == (lost["customers_at_start"], lost["customers_churned"])
+        ageing = money["ageing"]["buckets"]
+        assert (row.ar_current, row.ar_1_30, row.ar_31_60, row.ar_61_90, row.ar_90_plus) == tuple(ageing.values())
+        by_package = metrics.mrr_on(day, scope=scope, by="package")["by"]
+        for package_row in DailyMetric.objects.filter(day=day, branch=branch, dimension="package", mrr__gt=0):
+            assert package_row.mrr == by_package[package_row.key]["mrr"]
+            assert package_row.customers == by_package[package_row.key]["customers"]
+        by_area = metrics.mrr_on(day, scope=scope, by="area")["by"]
+        for area_row in DailyMetric.objects.filter(day=day, branch=branch, dimension="area", mrr__gt=0):
+            assert area_row.mrr == by_area[area_row.key]["mrr"]
+
+
+def test_snapshot_of_money_equals_the_day_on_the_fly(ledger):
+    from ispbill.dashboard.models import DailyMetric
+    from ispbill.dashboard.services import metrics_snapshot_backfill
+
+    metrics_snapshot_backfill(start=date(2026, 3, 1), end=date(2026, 3, 31))
+    rows = DailyMetric.objects.filter(dimension="all", day__month=3)
+    march = metrics.collections(MARCH)
+    assert _sum_rows(rows.values("billed"), "billed") == march["billed"] == D("1725.00")
+    assert _sum_rows(rows.values("collected"), "collected") == march["collected"] == D("2150.00")
+    assert _sum_rows(rows.values("due"), "due") == march["due"]
+    last = rows.filter(day=date(2026, 3, 31))
+    assert _sum_rows(last.values("ar_1_30"), "ar_1_30") == D("2450.00")
+    assert _sum_rows(last.values("ar_current"), "ar_current") == D("575.00")
+
+
+def test_nightly_job_is_in_the_beat_schedule():
+    from ispbill.celery import app
+
+    tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert "ispbill.dashboard.tasks.snapshot_metrics_nightly" in tasks
+
+
+def test_backfill_command_writes_every_day(ledger, capsys):
+    from django.core.management import call_command
+
+    from ispbill.dashboard.models import DailyMetric
+
+    call_command("backfill_metrics", start=date(2026, 2, 1), end=date(2026, 3, 31))
+    assert DailyMetric.objects.filter(dimension="all").values("day").distinct().count() == 59
+    assert "59 days" in capsys.readouterr().out
