@@ -54,6 +54,7 @@ class DailyMetric(models.Model):
             models.UniqueConstraint(fields=["day", "branch", "dimension", "key"], name="daily_metric_unique"),
         ]
         indexes = [models.Index(fields=["dimension", "day"], name="daily_metric_dim_day_idx")]
+        permissions = [("view_analytics", "Can view business analytics, staff performance and their exports")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.branch_id} {self.dimension}:{self.key}"
