@@ -20,11 +20,12 @@ def metrics_snapshot_write(*, day: date) -> int:
     return len(rows)
 
 
-def metrics_snapshot_backfill(*, start: date, end: date, progress=None) -> int:
-    """Every day from `start` to `end`, one transaction per day (a crash resumes where it stopped)."""
+def metrics_snapshot_backfill(*, start: date, end: date, skip: set[date] = frozenset(), progress=None) -> int:
+    """Every day from `start` to `end` (but those in `skip`), one transaction per day: a crash loses one day."""
     written, day = 0, start
     while day <= end:
-        written += metrics_snapshot_write(day=day)
+        if day not in skip:
+            written += metrics_snapshot_write(day=day)
         if progress:
             progress(day)
         day += timedelta(days=1)

@@ -23,7 +23,7 @@
     return s;
   }
 
-  function clickToDrill(u) {
+  function clickToDrill(u, drills) {
     u.over.addEventListener("click", function () {
       var idx = u.cursor.idx;
       if (idx === null || idx === undefined) return;
@@ -33,16 +33,17 @@
         var value = u.data[i][idx];
         if (!u.series[i].show || value === null || value === undefined) continue;
         var gap = Math.abs(value - y);
-        if (gap < bestGap) { bestGap = gap; best = u.series[i]; }
+        if (gap < bestGap) { bestGap = gap; best = i; }
       }
       var urls = data.urls[idx] || {};
-      var target = best && urls[best.drill];
+      var target = best !== null && urls[drills[best - 1]];
       if (target) window.location.assign(target);
     });
     u.over.style.cursor = "pointer";
   }
 
   function make(container, seriesList, values, format) {
+    var drills = seriesList.map(function (s) { return s.drill; });
     var width = Math.max(280, container.clientWidth || 600);
     var options = {
       width: width, height: 260,
@@ -52,7 +53,7 @@
         { values: function (u, ticks) { return ticks.map(function (t) { return monthFormat(new Date(t * 1e3)); }); }, space: 50 },
         { values: function (u, ticks) { return ticks.map(format); }, size: 80 },
       ],
-      hooks: { ready: [clickToDrill] },
+      hooks: { ready: [function (u) { clickToDrill(u, drills); }] },
     };
     seriesList.forEach(function (s) { s.value = function (u, v) { return format(v); }; });
     var chart = new uPlot(options, [data.x].concat(values), container);
