@@ -19,7 +19,14 @@ from customers.models import Lead, Package, Subscription
 from ispbill.dashboard import metrics
 from ispbill.dashboard.metrics import Scope
 from payments.services import payment_record
-from tests.factories import AreaFactory, BranchFactory, PackageFactory, RouterFactory, make_customer, make_subscription
+from tests.factories import (
+    AreaFactory,
+    BranchFactory,
+    PackageFactory,
+    RouterFactory,
+    make_customer,
+    make_subscription,
+)
 
 MARCH = date(2026, 3, 1)
 D = Decimal

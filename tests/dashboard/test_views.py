@@ -11,7 +11,13 @@ from django.utils import timezone
 from ispbill.dashboard.models import DailyMetric
 from ispbill.dashboard.services import metrics_snapshot_backfill
 from payments.services import payment_record
-from tests.factories import AreaFactory, BranchFactory, UserFactory, make_customer, make_subscription
+from tests.factories import (
+    AreaFactory,
+    BranchFactory,
+    UserFactory,
+    make_customer,
+    make_subscription,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,14 @@ from customers import services as customer_services
 from ispbill.dashboard.services import metrics_snapshot_backfill
 from payments.services import payment_record
 from tests.e2e.conftest import ARTIFACTS
-from tests.factories import PASSWORD, AreaFactory, PackageFactory, UserFactory, make_customer, make_subscription
+from tests.factories import (
+    PASSWORD,
+    AreaFactory,
+    PackageFactory,
+    UserFactory,
+    make_customer,
+    make_subscription,
+)
 
 
 def at(day: date):
