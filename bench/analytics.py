@@ -68,6 +68,17 @@ SELECT customer_id, total, CASE WHEN id %% 3 = 0 THEN 'bkash' ELSE 'cash' END, '
        ((due_date - 2) + time '12:00') AT TIME ZONE 'Asia/Dhaka', '', '', ((due_date - 2) + time '12:00') AT TIME ZONE 'Asia/Dhaka'
 FROM billing_invoice WHERE status = 'paid'
 """
+AUDIT_SQL = """
+INSERT INTO core_auditlog (at, action, content_type_id, object_id, object_repr, reason, before, after)
+SELECT t.at, t.action, %(content_type)s, s.id::text, s.username, t.reason, NULL, t.after::jsonb
+FROM customers_subscription s
+CROSS JOIN LATERAL (VALUES
+    (s.activated_at, 'subscription.activate', 'installed', '{"status": "active", "suspension_type": ""}'),
+    (s.suspended_at, 'subscription.suspend', 'unpaid', '{"status": "suspended", "suspension_type": "non_payment"}'),
+    (s.cancelled_at, 'subscription.cancel', 'moved away', '{"status": "cancelled", "suspension_type": ""}')
+) AS t(at, action, reason, after)
+WHERE t.at IS NOT NULL
+"""
 ALLOCATIONS_SQL = """
 INSERT INTO billing_allocation (invoice_id, payment_id, amount, created_at)
 SELECT i.id, p.id, i.total, p.received_at FROM billing_invoice i JOIN payments_payment p ON p.receipt_number = 'BR-' || i.id
@@ -75,18 +86,27 @@ SELECT i.id, p.id, i.total, p.received_at FROM billing_invoice i JOIN payments_p
 
 
 def load_history(months: int) -> None:
+    """Invoices, payments, allocations, and the lifecycle audit rows the services would have written
+    (activation, suspension for non-payment, cancellation at the loader's timestamps)."""
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
+
+    from customers.models import Subscription
+
+    content_type = ContentType.objects.get_for_model(Subscription).pk
 
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("TRUNCATE billing_allocation, billing_ledgerentry, billing_invoiceline, billing_invoice, "
                     "payments_payment, dashboard_dailymetric RESTART IDENTITY CASCADE")
         cur.execute("SET LOCAL session_replication_role = replica")
-        for label, sql in (("invoices", HISTORY_SQL), ("payments", PAYMENTS_SQL), ("allocations", ALLOCATIONS_SQL)):
+        cur.execute("DELETE FROM core_auditlog WHERE content_type_id = %s", [content_type])
+        for label, sql in (("invoices", HISTORY_SQL), ("payments", PAYMENTS_SQL), ("allocations", ALLOCATIONS_SQL),
+                           ("lifecycle audit", AUDIT_SQL)):
             started = time.perf_counter()
-            cur.execute(sql, {"months": months})
+            cur.execute(sql, {"months": months, "content_type": content_type})
             print(f"  {label:<12} {cur.rowcount:>12,} rows {time.perf_counter() - started:8.1f} s", flush=True)
     with connection.cursor() as cur:
-        for table in ("billing_invoice", "payments_payment", "billing_allocation"):
+        for table in ("billing_invoice", "payments_payment", "billing_allocation", "core_auditlog"):
             cur.execute(f"VACUUM (ANALYZE) {table}")
 
 
@@ -145,7 +165,11 @@ def main():
     from ispbill.dashboard.services import metrics_snapshot_backfill
     from ispbill.dashboard.tasks import snapshot_metrics_nightly
 
-    if args.reload or loaded_size() != args.customers or not Invoice.objects.exists():
+    from ispbill.core.models import AuditLog
+
+    if args.reload or loaded_size() != args.customers or not Invoice.objects.exists() or not AuditLog.objects.filter(
+        action="subscription.activate"
+    ).exists():
         print(f"Loading {args.customers:,} customers and {args.months} months of history", flush=True)
         load_customers(args.customers)
         load_history(args.months)

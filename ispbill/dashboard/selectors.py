@@ -218,18 +218,21 @@ def _change(now, before) -> Decimal | None:
     return ratio(Decimal(now) - Decimal(before), Decimal(before))
 
 
-def analytics_tiles(*, scope: Scope, month: date | None = None) -> list[Tile]:
+def analytics_tiles(*, scope: Scope, month: date | None = None, day: date | None = None, series: list[dict] | None = None) -> list[Tile]:
     """KPI tiles of a month (this month so far by default) with their change against last month (for
-    money flows, the same number of days of last month), each linked to its drill-down."""
-    day = snapshot_day(scope)
+    money flows, the same number of days of last month), each linked to its drill-down. `day` and
+    `series` (at least this month and the one before) when the caller has read them already."""
+    day = day or snapshot_day(scope)
     if day is None:
         return []
     first = month_start(month or day)
-    current = month_figures(scope, first, as_of=day if first == month_start(day) else None)
-    previous_first = add_months(first, -1)
+    if series is None or len(series) < 2 or series[-1]["month"] != first:
+        series = month_series(scope, last_month=first, months=2, as_of=day if first == month_start(day) else None)
+    current, previous_stock = series[-1], series[-2]
+    previous_first = previous_stock["month"]
     same_days = min(previous_first + timedelta(days=(current["day"] - first).days), month_end(previous_first))
-    previous_stock = month_figures(scope, previous_first)
-    previous_flow = month_figures(scope, previous_first, as_of=same_days)
+    flows = _flows(scope, previous_first, same_days)
+    previous_flow = {**flows, "efficiency": ratio(flows["collected"], flows["due"])}
     params = {"month": first.isoformat(), "day": current["day"].isoformat(), "branch": scope.branch_id}
 
     def drill(metric: str, **extra) -> str:
@@ -284,7 +287,7 @@ def analytics_dashboard(*, scope: Scope, month: date | None = None) -> dict:
         for bucket in metrics.AGEING_BUCKETS
     ]
     return {
-        "day": day, "month": month, "tiles": analytics_tiles(scope=scope, month=month), "series": series,
+        "day": day, "month": month, "tiles": analytics_tiles(scope=scope, month=month, day=day, series=series), "series": series,
         "ageing": ageing, "areas": revenue_by_area(scope=scope, month=month, as_of=last["day"]),
     }
 

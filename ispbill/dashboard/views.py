@@ -20,7 +20,7 @@ from ispbill.surfaces import staff_permission_required
 
 from . import drilldown, performance, report
 from .metrics import Scope, month_start
-from .selectors import analytics_dashboard, snapshot_day, staff_home
+from .selectors import analytics_dashboard, month_series, snapshot_day, staff_home
 
 ANALYTICS = "dashboard.view_analytics"
 
@@ -188,11 +188,14 @@ def api_summary(request):
 def api_months(request):
     _json_guard(request)
     scope = analytics_scope(request)
-    data = analytics_dashboard(scope=scope, month=_month(request))
+    day = snapshot_day(scope)
+    month = _month(request) or (month_start(day) if day else None)
+    series = [] if day is None else month_series(
+        scope, last_month=month, as_of=day if month == month_start(day) else None)
     keep = ("month", "day", "mrr", "arr", "customers", "arpu", "start_mrr", "new_mrr", "expansion_mrr", "contraction_mrr",
             "churned_mrr", "reactivation_mrr", "billed", "revenue", "due", "collected", "efficiency", "logo_churn",
             "gross_revenue_churn", "receivable", "ar_current", "ar_1_30", "ar_31_60", "ar_61_90", "ar_90_plus")
-    return JsonResponse({"months": [{k: p[k] for k in keep} for p in data["series"]]})
+    return JsonResponse({"months": [{k: p[k] for k in keep} for p in series]})
 
 
 def api_drill(request, metric: str):
