@@ -113,4 +113,9 @@ app.conf.beat_schedule = {
         "task": "network.tasks.purge_usage",
         "schedule": crontab(hour=3, minute=40),
     },
+    # Analytics: yesterday's daily metric rows (docs/metrics.md), after midnight's package changes.
+    "dashboard-snapshot-metrics": {
+        "task": "ispbill.dashboard.tasks.snapshot_metrics_nightly",
+        "schedule": crontab(hour=1, minute=40),
+    },
 }

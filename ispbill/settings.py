@@ -333,6 +333,9 @@ USAGE_POLL_SECONDS = env.int("USAGE_POLL_SECONDS", default=300)
 USAGE_SAMPLE_RETENTION_DAYS = env.int("USAGE_SAMPLE_RETENTION_DAYS", default=14)
 USAGE_HOURLY_RETENTION_DAYS = env.int("USAGE_HOURLY_RETENTION_DAYS", default=90)
 USAGE_DAILY_RETENTION_DAYS = env.int("USAGE_DAILY_RETENTION_DAYS", default=800)
+# Analytics (docs/metrics.md): a subscription suspended for non-payment this many days counts as
+# churned (out of MRR, into logo churn); before that it is past due and still in MRR.
+ANALYTICS_CHURN_UNPAID_DAYS = env.int("ANALYTICS_CHURN_UNPAID_DAYS", default=30)
 WHATSAPP_CLOUD = {
     "base_url": env.str("WHATSAPP_API_BASE_URL", default="https://graph.facebook.com/v21.0"),
     "token": env.str("WHATSAPP_TOKEN", default=""),

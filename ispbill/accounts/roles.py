@@ -23,6 +23,7 @@ MODULES = {
     "notify": "Notifications",
     "accounts": "Users & roles",
     "core": "Audit log",
+    "dashboard": "Business analytics",
 }
 
 DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -30,6 +31,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
     MANAGER: [
         "customers.*", "billing.*", "payments.*", "network.*", "tickets.*", "fieldservice.*",
         "resellers.*", "contracts.*", "churn.*", "core.view_auditlog", "accounts.view_user", "notify.*",
+        "dashboard.view_analytics",
         # Gateway credentials are the administrators' (the merchant account's password).
         "-payments.change_gatewaysettings", "-payments.add_gatewaysettings", "-payments.delete_gatewaysettings",
     ],

@@ -1,19 +1,311 @@
-from django.db.models import Count, Q
+"""Reads for the staff home (per role) and the business analytics screens.
 
-from customers.models import Customer, Lead, Subscription
-from customers.selectors import customers_visible_to, leads_visible_to, scope_to_branches
+The home shows each role the figures of the modules it may open, each linked to the list behind it.
+Analytics read the small daily snapshot table (`DailyMetric`); the drill-downs recompute their rows
+from the sources (`metrics`), for the same day, so a drill-down list adds up to its tile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Customer, Lead
+from customers.selectors import customers_visible_to, leads_visible_to
+from ispbill.core.money import ZERO
+from payments.selectors import collection_summary, payments_filtered
+from tickets.models import Ticket
+from tickets.selectors import breached_q, tickets_visible_to
+
+from . import metrics
+from .metrics import Scope, add_months, month_end, month_start, ratio
+from .models import DailyMetric
+
+# Staff home, per role --------------------------------------------------------------------------------
 
 
-def staff_overview(*, user) -> dict:
-    subscriptions = scope_to_branches(Subscription.objects.all(), user, field="customer__branch")
-    by_status = dict(subscriptions.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    leads = leads_visible_to(user).aggregate(
-        open=Count("id", filter=~Q(status__in=[Lead.Status.CONVERTED, Lead.Status.LOST]))
+@dataclass
+class Tile:
+    label: str
+    value: object
+    url: str
+    kind: str = ""  # "money", "percent" or "" (a count)
+    warn: bool = False
+    change: Decimal | None = None  # percent vs last month
+    previous: object = None
+
+
+def _url(name: str, *, args=(), **params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse(f"staff:{name}", args=args) + (f"?{query}" if query else "")
+
+
+def drill_url(metric: str, **params) -> str:
+    return _url("analytics-drill", args=[metric], **params)
+
+
+def staff_home(*, user) -> dict:
+    """The sections of the staff home the user's role may open: every figure links to its list."""
+    sections = []
+    if user.has_perm("customers.view_customer"):
+        customers = customers_visible_to(user)
+        by_status = dict(customers.order_by().values_list("status").annotate(n=Count("id")))
+        tiles = [Tile(_("Customers"), sum(by_status.values()), _url("customer-list"))]
+        for status, label, warn in (
+            (Customer.Status.ACTIVE, _("Active customers"), False),
+            (Customer.Status.SUSPENDED, _("Suspended customers"), True),
+            (Customer.Status.PENDING, _("Awaiting activation"), False),
+        ):
+            tiles.append(Tile(label, by_status.get(status, 0), _url("customer-list", status=status), warn=warn))
+        if user.has_perm("customers.view_lead"):
+            open_leads = leads_visible_to(user).exclude(status__in=[Lead.Status.CONVERTED, Lead.Status.LOST]).count()
+            tiles.append(Tile(_("Open leads"), open_leads, _url("lead-list")))
+        sections.append({"id": "home-customers", "title": _("Customers"), "tiles": tiles})
+    if user.has_perm("payments.view_payment"):
+        today = timezone.localdate()
+        summary = collection_summary(payments_filtered(user=user, date_from=today, date_to=today))
+        mine = collection_summary(payments_filtered(user=user, date_from=today, date_to=today, cashier=user))
+        day = today.isoformat()
+        tiles = [
+            Tile(_("Collected today"), summary["total"], _url("payment-list", date_from=day, date_to=day), kind="money"),
+            Tile(_("Payments today"), summary["count"], _url("payment-list", date_from=day, date_to=day)),
+            Tile(_("Collected by me today"), mine["total"], _url("payment-list", date_from=day, date_to=day, cashier=user.pk),
+                 kind="money"),
+        ]
+        tiles += [
+            Tile(row["label"], row["total"], _url("payment-list", date_from=day, date_to=day, method=row["method"]), kind="money")
+            for row in summary["rows"]
+        ]
+        sections.append({"id": "home-collections", "title": _("Today's collections"), "tiles": tiles})
+    if user.has_perm("tickets.view_ticket"):
+        now = timezone.now()
+        unfinished = tickets_visible_to(user).filter(status__in=Ticket.UNFINISHED)
+        counts = unfinished.aggregate(
+            open=Count("id"), mine=Count("id", filter=Q(assignee=user)), unassigned=Count("id", filter=Q(assignee__isnull=True)),
+        )
+        breached = unfinished.filter(breached_q(now)).count()  # what the inbox's "breached" view lists
+        tiles = [
+            Tile(_("Open tickets"), counts["open"], _url("ticket-list")),
+            Tile(_("Assigned to me"), counts["mine"], _url("ticket-list", view="mine")),
+            Tile(_("Unassigned"), counts["unassigned"], _url("ticket-list", view="unassigned")),
+            Tile(_("Past their SLA"), breached, _url("ticket-list", view="breached"), warn=bool(breached)),
+        ]
+        sections.append({"id": "home-support", "title": _("Support queue"), "tiles": tiles})
+    field_orders = _field_orders_section(user)
+    if field_orders:
+        sections.append(field_orders)
+    if user.has_perm("dashboard.view_analytics"):
+        sections.append({"id": "home-analytics", "title": _("Business"), "tiles": analytics_tiles(scope=Scope.for_user(user))[:4]})
+    recent = None
+    if user.has_perm("customers.view_customer"):
+        recent = customers_visible_to(user).select_related("area").order_by("-id")[:8]
+    return {"sections": sections, "recent_customers": recent}
+
+
+def _field_orders_section(user) -> dict | None:
+    """Field orders for supervisors, once field service has a staff list to open them in (the technician
+    app is their only screen so far): no figure without a page behind it."""
+    if not user.has_perm("fieldservice.view_fieldtask"):
+        return None
+    try:
+        list_url = reverse("staff:fieldtask-list")
+    except NoReverseMatch:
+        return None
+    from customers.selectors import scope_to_branches
+    from fieldservice.models import FieldTask
+
+    today = timezone.localdate()
+    tasks = scope_to_branches(FieldTask.objects.all(), user, field="customer__branch")
+    counts = tasks.aggregate(
+        today=Count("id", filter=Q(scheduled_for=today)),
+        open=Count("id", filter=Q(status__in=[FieldTask.Status.ASSIGNED, FieldTask.Status.IN_PROGRESS])),
+        late=Count("id", filter=Q(status__in=[FieldTask.Status.ASSIGNED, FieldTask.Status.IN_PROGRESS], scheduled_for__lt=today)),
     )
+    return {"id": "home-field", "title": _("Field orders"), "tiles": [
+        Tile(_("Open field orders"), counts["open"], list_url),
+        Tile(_("Scheduled today"), counts["today"], list_url),
+        Tile(_("Overdue"), counts["late"], list_url, warn=bool(counts["late"])),
+    ]}
+
+
+# Snapshots -----------------------------------------------------------------------------------------
+
+
+def _snapshots(scope: Scope) -> QuerySet[DailyMetric]:
+    rows = DailyMetric.objects.filter(dimension=DailyMetric.Dimension.ALL)
+    if scope.branch_ids is not None:
+        rows = rows.filter(branch_id__in=scope.branch_ids)
+    if scope.branch_id is not None:
+        rows = rows.filter(branch_id=scope.branch_id)
+    return rows
+
+
+def snapshot_day(scope: Scope) -> date | None:
+    """The latest day with snapshot rows, no later than today."""
+    return _snapshots(scope).filter(day__lte=timezone.localdate()).aggregate(d=Max("day"))["d"]
+
+
+STOCK = ("mrr", "subscriptions", "customers", "start_mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr",
+         "reactivation_mrr", "customers_at_start", "customers_churned", "ar_current", "ar_1_30", "ar_31_60", "ar_61_90",
+         "ar_90_plus")
+FLOWS = ("billed", "revenue", "due", "collected")
+
+
+def _zero(name: str):
+    return 0 if name in ("subscriptions", "customers", "customers_at_start", "customers_churned") else ZERO
+
+
+def _point(scope: Scope, day: date) -> dict:
+    found = _snapshots(scope).filter(day=day).aggregate(**{name: Sum(name) for name in STOCK})
+    return {name: found[name] if found[name] is not None else _zero(name) for name in STOCK}
+
+
+def _flows(scope: Scope, start: date, end: date) -> dict:
+    found = _snapshots(scope).filter(day__range=(start, end)).aggregate(**{name: Sum(name) for name in FLOWS})
+    return {name: found[name] or ZERO for name in FLOWS}
+
+
+def _derived(point: dict, flows: dict) -> dict:
+    receivable = sum((point[f] for f in ("ar_current", "ar_1_30", "ar_31_60", "ar_61_90", "ar_90_plus")), ZERO)
     return {
-        "customers_total": customers_visible_to(user).count(),
-        "subscriptions": {status: by_status.get(status, 0) for status in Subscription.Status.values},
-        "open_leads": leads["open"],
-        "recent_customers": customers_visible_to(user).select_related("area").order_by("-id")[:8],
-        "customer_statuses": Customer.Status,
+        **point, **flows, "arr": point["mrr"] * 12, "receivable": receivable,
+        "arpu": ratio(point["mrr"], point["customers"], percent=False),
+        "efficiency": ratio(flows["collected"], flows["due"]),
+        "logo_churn": ratio(point["customers_churned"], point["customers_at_start"]),
+        "gross_revenue_churn": ratio(point["churned_mrr"] + point["contraction_mrr"], point["start_mrr"]),
     }
+
+
+def month_figures(scope: Scope, month: date, *, as_of: date | None = None) -> dict:
+    """A month's figures from the snapshots: stocks on its last day (or `as_of`), flows summed over its days."""
+    first = month_start(month)
+    last = min(month_end(first), as_of) if as_of else month_end(first)
+    return {"month": first, "day": last, **_derived(_point(scope, last), _flows(scope, first, last))}
+
+
+def month_series(scope: Scope, *, last_month: date, months: int = 12, as_of: date | None = None) -> list[dict]:
+    """`months` months ending with `last_month`, two grouped queries: month-end stocks and monthly flows."""
+    firsts = [add_months(month_start(last_month), -i) for i in range(months - 1, -1, -1)]
+    ends = {first: min(month_end(first), as_of) if as_of else month_end(first) for first in firsts}
+    stocks = {
+        row["day"]: row for row in _snapshots(scope).filter(day__in=list(ends.values())).values("day")
+        .annotate(**{name: Sum(name) for name in STOCK}).order_by()
+    }
+    flows = {
+        row["m"]: row for row in _snapshots(scope).filter(day__range=(firsts[0], ends[firsts[-1]]))
+        .annotate(m=TruncMonth("day")).values("m").annotate(**{name: Sum(name) for name in FLOWS}).order_by()
+    }
+    series = []
+    for first in firsts:
+        stock = stocks.get(ends[first], {})
+        flow = flows.get(first, {})
+        point = {name: stock.get(name) if stock.get(name) is not None else _zero(name) for name in STOCK}
+        series.append({"month": first, "day": ends[first], **_derived(point, {n: flow.get(n) or ZERO for n in FLOWS})})
+    return series
+
+
+def _change(now, before) -> Decimal | None:
+    if now is None or before is None or not before:
+        return None
+    return ratio(Decimal(now) - Decimal(before), Decimal(before))
+
+
+def analytics_tiles(*, scope: Scope, month: date | None = None, day: date | None = None, series: list[dict] | None = None) -> list[Tile]:
+    """KPI tiles of a month (this month so far by default) with their change against last month (for
+    money flows, the same number of days of last month), each linked to its drill-down. `day` and
+    `series` (at least this month and the one before) when the caller has read them already."""
+    day = day or snapshot_day(scope)
+    if day is None:
+        return []
+    first = month_start(month or day)
+    if series is None or len(series) < 2 or series[-1]["month"] != first:
+        series = month_series(scope, last_month=first, months=2, as_of=day if first == month_start(day) else None)
+    current, previous_stock = series[-1], series[-2]
+    previous_first = previous_stock["month"]
+    same_days = min(previous_first + timedelta(days=(current["day"] - first).days), month_end(previous_first))
+    flows = _flows(scope, previous_first, same_days)
+    previous_flow = {**flows, "efficiency": ratio(flows["collected"], flows["due"])}
+    params = {"month": first.isoformat(), "day": current["day"].isoformat(), "branch": scope.branch_id}
+
+    def drill(metric: str, **extra) -> str:
+        return drill_url(metric, **params, **extra)
+
+    def tile(label, key, url, kind="money", *, flow=False, warn=False):
+        before = (previous_flow if flow else previous_stock)[key]
+        return Tile(label, current[key], url, kind=kind, warn=warn, change=_change(current[key], before), previous=before)
+
+    return [
+        tile(_("MRR"), "mrr", drill("mrr")),
+        tile(_("Collected"), "collected", drill("collected"), flow=True),
+        tile(_("Billed"), "billed", drill("billed"), flow=True),
+        tile(_("Receivables"), "receivable", drill("receivable"), warn=True),
+        tile(_("ARR"), "arr", drill("mrr")),
+        tile(_("Paying customers"), "customers", drill("mrr"), kind=""),
+        tile(_("ARPU"), "arpu", drill("mrr")),
+        tile(_("Collection efficiency"), "efficiency", drill("due"), kind="percent", flow=True),
+        tile(_("Logo churn"), "logo_churn", drill("churned-customers"), kind="percent", warn=True),
+        tile(_("Churned MRR"), "churned_mrr", drill("movement", kind="churned"), warn=True),
+        tile(_("New MRR"), "new_mrr", drill("movement", kind="new")),
+    ]
+
+
+def analytics_dashboard(*, scope: Scope, month: date | None = None) -> dict:
+    """Everything the owner dashboard draws, from the snapshots: tiles, 12 months of MRR and its
+    movements, billed vs collected, churn, ageing on the day, revenue by area for the month."""
+    day = snapshot_day(scope)
+    if day is None:
+        return {"day": None, "tiles": [], "series": [], "ageing": [], "areas": []}
+    month = month_start(month or day)
+    as_of = day if month == month_start(day) else None
+    series = month_series(scope, last_month=month, as_of=as_of)
+    last = series[-1]
+    base = {"branch": scope.branch_id}
+
+    def drill(metric: str, point: dict, **extra) -> str:
+        return drill_url(metric, month=point["month"].isoformat(), day=point["day"].isoformat(),
+                    **base, **extra)
+
+    for point in series:
+        point["urls"] = {
+            "mrr": drill("mrr", point), "billed": drill("billed", point), "collected": drill("collected", point),
+            "churn": drill("churned-customers", point),
+            **{kind: drill("movement", point, kind=kind) for kind in metrics.MOVEMENTS},
+        }
+    labels = dict(zip(metrics.AGEING_BUCKETS, (_("Current"), "1–30", "31–60", "61–90", "90+")))
+    fields = dict(zip(metrics.AGEING_BUCKETS, ("ar_current", "ar_1_30", "ar_31_60", "ar_61_90", "ar_90_plus")))
+    ageing = [
+        {"bucket": bucket, "label": labels[bucket], "amount": last[fields[bucket]],
+         "url": drill("receivable", last, bucket=bucket)}
+        for bucket in metrics.AGEING_BUCKETS
+    ]
+    return {
+        "day": day, "month": month, "tiles": analytics_tiles(scope=scope, month=month, day=day, series=series), "series": series,
+        "ageing": ageing, "areas": revenue_by_area(scope=scope, month=month, as_of=last["day"]),
+    }
+
+
+def revenue_by_area(*, scope: Scope, month: date, as_of: date) -> list[dict]:
+    from customers.models import Area
+
+    rows = (
+        DailyMetric.objects.filter(dimension=DailyMetric.Dimension.AREA, day__range=(month_start(month), as_of))
+        .filter(**({"branch_id__in": scope.branch_ids} if scope.branch_ids is not None else {}))
+        .filter(**({"branch_id": scope.branch_id} if scope.branch_id is not None else {}))
+        .values("key").annotate(revenue=Sum("revenue"), collected=Sum("collected")).order_by()
+    )
+    names = dict(Area.objects.values_list("pk", "name"))
+    result = [
+        {"area": names.get(r["key"], "—"), "area_id": r["key"], "revenue": r["revenue"] or ZERO, "collected": r["collected"] or ZERO,
+         "url": drill_url("billed", month=month.isoformat(), day=as_of.isoformat(), area=r["key"],
+                     branch=scope.branch_id)}
+        for r in rows if (r["revenue"] or r["collected"])
+    ]
+    return sorted(result, key=lambda r: r["revenue"], reverse=True)

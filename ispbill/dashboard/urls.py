@@ -2,4 +2,14 @@ from django.urls import path
 
 from . import views
 
-staff = [path("", views.home, name="home")]
+staff = [
+    path("", views.home, name="home"),
+    path("analytics/", views.analytics, name="analytics-dashboard"),
+    path("analytics/drill/<slug:metric>/", views.drill, name="analytics-drill"),
+    path("analytics/staff/", views.staff_performance, name="analytics-staff"),
+    path("analytics/report.pdf", views.monthly_report, name="analytics-report"),
+    path("api/metrics/", views.api_summary, name="api-metrics-summary"),
+    path("api/metrics/months/", views.api_months, name="api-metrics-months"),
+    path("api/metrics/staff/", views.api_staff, name="api-metrics-staff"),
+    path("api/metrics/<slug:metric>/", views.api_drill, name="api-metrics-drill"),
+]

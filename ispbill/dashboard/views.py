@@ -1,7 +1,219 @@
-from django.shortcuts import render
+"""Staff home (per role), business analytics, drill-downs, staff performance, exports and the JSON API.
 
-from .selectors import staff_overview
+Thin: parse the filters, check the permission, scope to the user's branches, call a selector, render.
+"""
+
+import csv
+import io
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.vary import vary_on_headers
+
+from customers.models import Area
+from customers.selectors import branches_visible_to
+from ispbill.surfaces import staff_permission_required
+
+from . import drilldown, performance, report
+from .metrics import Scope, month_start
+from .selectors import analytics_dashboard, month_series, snapshot_day, staff_home
+
+ANALYTICS = "dashboard.view_analytics"
 
 
 def home(request):
-    return render(request, "dashboard/home.html", staff_overview(user=request.user))
+    return render(request, "dashboard/home.html", staff_home(user=request.user))
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise Http404(_("Not a date.")) from None
+
+
+def _int(value: str | None) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise Http404(_("Not a number.")) from None
+
+
+def analytics_scope(request) -> Scope:
+    """The user's branch scope, narrowed by ?branch= and ?area= when those are within it (else 404)."""
+    scope = Scope.for_user(request.user)
+    branch_id, area_id = _int(request.GET.get("branch")), _int(request.GET.get("area"))
+    if branch_id is not None and not branches_visible_to(request.user).filter(pk=branch_id).exists():
+        raise Http404(_("No such branch."))
+    if area_id is not None:
+        area = Area.objects.filter(pk=area_id).first()
+        if area is None or (scope.branch_ids is not None and area.branch_id not in scope.branch_ids):
+            raise Http404(_("No such area."))
+    return Scope(branch_ids=scope.branch_ids, branch_id=branch_id, area_id=area_id)
+
+
+def _month(request) -> date | None:
+    value = _date(request.GET.get("month"))
+    return month_start(value) if value else None
+
+
+def _csv(filename: str, header: list[str], rows: list[list]) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@staff_permission_required(ANALYTICS)
+def analytics(request):
+    scope = analytics_scope(request)
+    data = analytics_dashboard(scope=scope, month=_month(request))
+    if request.GET.get("format") == "csv":
+        header = ["month", "mrr", "arr", "customers", "arpu", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr",
+                  "reactivation_mrr", "billed", "revenue", "due", "collected", "efficiency", "logo_churn", "receivable"]
+        return _csv("analytics-months.csv", header, [[p["month"].isoformat(), *[p[h] for h in header[1:]]] for p in data["series"]])
+    context = {
+        **data, "branches": branches_visible_to(request.user), "branch_id": scope.branch_id,
+        "chart": _chart_payload(data["series"]) if data["series"] else None,
+        "months": _month_choices(data.get("day")),
+    }
+    return render(request, "dashboard/analytics.html", context)
+
+
+def _month_choices(day: date | None) -> list[date]:
+    from .metrics import add_months
+
+    if day is None:
+        return []
+    return [add_months(month_start(day), -i) for i in range(24)]
+
+
+def _chart_payload(series: list[dict]) -> dict:
+    """Plain numbers for uPlot (taka as floats for drawing only; every figure shown is from Decimal)."""
+    def num(values):
+        return [float(v) if v is not None else None for v in values]
+
+    return {
+        "x": [int(timezone.make_aware(timezone.datetime.combine(p["month"], timezone.datetime.min.time())).timestamp())
+              for p in series],
+        "labels": [p["month"].strftime("%b %Y") for p in series],
+        "mrr": num(p["mrr"] for p in series),
+        "new": num(p["new_mrr"] for p in series),
+        "expansion": num(p["expansion_mrr"] for p in series),
+        "reactivation": num(p["reactivation_mrr"] for p in series),
+        "contraction": num(-p["contraction_mrr"] for p in series),
+        "churned": num(-p["churned_mrr"] for p in series),
+        "billed": num(p["billed"] for p in series),
+        "collected": num(p["collected"] for p in series),
+        "logo_churn": num(p["logo_churn"] for p in series),
+        "revenue_churn": num(p["gross_revenue_churn"] for p in series),
+        "urls": [p["urls"] for p in series],
+    }
+
+
+@staff_permission_required(ANALYTICS)
+@vary_on_headers("HX-Request")
+def drill(request, metric: str):
+    scope = analytics_scope(request)
+    day = _date(request.GET.get("day")) or snapshot_day(scope) or timezone.localdate()
+    month = _month(request) or month_start(day)
+    try:
+        table = drilldown.drill(metric, scope=scope, month=month, day=day, kind=request.GET.get("kind", ""),
+                                bucket=request.GET.get("bucket", ""))
+    except drilldown.UnknownDrill:
+        raise Http404(_("No such figure.")) from None
+    if request.GET.get("format") == "csv":
+        return _csv(f"{metric}-{day:%Y%m%d}.csv", [c["label"] for c in table.columns],
+                    [[row[c["key"]] for c in table.columns] for row in table.rows])
+    return render(request, "dashboard/drill.html", {"table": table, "month": month, "day": day, "query": request.GET.urlencode()})
+
+
+@staff_permission_required(ANALYTICS)
+def staff_performance(request):
+    scope = analytics_scope(request)
+    month = _month(request) or month_start(timezone.localdate())
+    data = performance.staff_performance(scope=scope, month=month, viewer=request.user)
+    table = request.GET.get("table")
+    if request.GET.get("format") == "csv":
+        if table not in data["tables"]:
+            raise Http404(_("No such table."))
+        chosen = data["tables"][table]
+        return _csv(f"{table}-{month:%Y-%m}.csv", [c["label"] for c in chosen["columns"]],
+                    [[row[c["key"]] for c in chosen["columns"]] for row in chosen["rows"]])
+    return render(request, "dashboard/staff_performance.html", {
+        **data, "month": month, "months": _month_choices(timezone.localdate()), "branches": branches_visible_to(request.user),
+        "branch_id": scope.branch_id,
+    })
+
+
+@staff_permission_required(ANALYTICS)
+def monthly_report(request):
+    scope = analytics_scope(request)
+    month = _month(request) or month_start(timezone.localdate())
+    pdf = report.monthly_report_pdf(scope=scope, month=month, user=request.user)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="management-report-{month:%Y-%m}.pdf"'
+    return response
+
+
+# JSON API: the same permission and branch scope as the screens --------------------------------------------
+
+
+def _json_guard(request):
+    if not request.user.has_perm(ANALYTICS):
+        raise PermissionDenied
+
+
+def api_summary(request):
+    _json_guard(request)
+    scope = analytics_scope(request)
+    data = analytics_dashboard(scope=scope, month=_month(request))
+    return JsonResponse({
+        "day": data["day"], "month": data.get("month"), "scope": {"branches": sorted(scope.branch_ids) if scope.branch_ids else "all",
+                                                                   **scope.filters},
+        "tiles": [{"label": t.label, "value": t.value, "previous": t.previous, "change_percent": t.change, "drill_down": t.url}
+                  for t in data["tiles"]],
+    })
+
+
+def api_months(request):
+    _json_guard(request)
+    scope = analytics_scope(request)
+    day = snapshot_day(scope)
+    month = _month(request) or (month_start(day) if day else None)
+    series = [] if day is None else month_series(
+        scope, last_month=month, as_of=day if month == month_start(day) else None)
+    keep = ("month", "day", "mrr", "arr", "customers", "arpu", "start_mrr", "new_mrr", "expansion_mrr", "contraction_mrr",
+            "churned_mrr", "reactivation_mrr", "billed", "revenue", "due", "collected", "efficiency", "logo_churn",
+            "gross_revenue_churn", "receivable", "ar_current", "ar_1_30", "ar_31_60", "ar_61_90", "ar_90_plus")
+    return JsonResponse({"months": [{k: p[k] for k in keep} for p in series]})
+
+
+def api_drill(request, metric: str):
+    _json_guard(request)
+    scope = analytics_scope(request)
+    day = _date(request.GET.get("day")) or snapshot_day(scope) or timezone.localdate()
+    month = _month(request) or month_start(day)
+    try:
+        table = drilldown.drill(metric, scope=scope, month=month, day=day, kind=request.GET.get("kind", ""),
+                                bucket=request.GET.get("bucket", ""))
+    except drilldown.UnknownDrill:
+        raise Http404(_("No such figure.")) from None
+    return JsonResponse({"title": table.title, "total": table.total, "rows": table.rows[:5000], "count": len(table.rows)})
+
+
+def api_staff(request):
+    _json_guard(request)
+    scope = analytics_scope(request)
+    month = _month(request) or month_start(timezone.localdate())
+    data = performance.staff_performance(scope=scope, month=month, viewer=request.user)
+    return JsonResponse({name: t["rows"] for name, t in data["tables"].items()})

@@ -1,0 +1,132 @@
+"""The rows behind a tile or a chart point, recomputed from the sources for the same day, so a list
+adds up to the figure it was opened from (docs/metrics.md)."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ispbill.core.money import ZERO
+
+from . import metrics
+from .metrics import Scope, month_start
+
+MOVEMENT_LABELS = {
+    "new": "New MRR", "expansion": "Expansion MRR", "contraction": "Contraction MRR", "churned": "Churned MRR",
+    "reactivation": "Reactivation MRR",
+}
+
+
+class UnknownDrill(Exception):
+    pass
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[dict]
+    rows: list[dict] = field(default_factory=list)
+    total: object = None
+    total_key: str = ""
+
+
+def _col(key: str, label: str, kind: str = "") -> dict:
+    return {"key": key, "label": label, "kind": kind}
+
+
+def _customer_link(pk) -> str:
+    return reverse("staff:customer-detail", args=[pk])
+
+
+def drill(metric: str, *, scope: Scope, month: date, day: date, kind: str = "", bucket: str = "") -> Table:
+    first = month_start(month)
+    last = min(day, metrics.month_end(first))
+    if metric == "mrr":
+        rows = metrics.mrr_rows(day, scope=scope)
+        for r in rows:
+            r["url"] = _customer_link(r["customer_id"])
+        return Table(
+            _("MRR on %(day)s") % {"day": day}, [
+                _col("account", _("Account")), _col("name", _("Customer")), _col("area", _("Area")),
+                _col("package", _("Package")), _col("status", _("Status")), _col("mrr", _("MRR"), "money"),
+            ], rows, sum((r["mrr"] for r in rows), ZERO), "mrr",
+        )
+    if metric == "movement":
+        if kind not in metrics.MOVEMENTS:
+            raise UnknownDrill(kind)
+        rows = metrics.movement_rows(first, kind=kind, scope=scope, as_of=last)
+        for r in rows:
+            r["url"] = _customer_link(r["customer_id"])
+        return Table(
+            _("%(movement)s, %(start)s to %(end)s") % {"movement": _(MOVEMENT_LABELS[kind]), "start": first, "end": last}, [
+                _col("account", _("Account")), _col("name", _("Customer")), _col("area", _("Area")),
+                _col("package_before", _("Package before")), _col("package_after", _("Package after")),
+                _col("before", _("MRR before"), "money"), _col("after", _("MRR after"), "money"), _col("amount", _("Movement"), "money"),
+            ], rows, sum((r["amount"] for r in rows), ZERO), "amount",
+        )
+    if metric == "churned-customers":
+        rows = [
+            {"account": r["account_number"], "name": r["name"], "area": r["area__name"], "status": r["status"],
+             "url": _customer_link(r["pk"])}
+            for r in metrics.churned_customer_rows(first, scope=scope, as_of=last)
+        ]
+        return Table(
+            _("Customers lost, %(start)s to %(end)s") % {"start": first, "end": last},
+            [_col("account", _("Account")), _col("name", _("Customer")), _col("area", _("Area")), _col("status", _("Status now"))],
+            rows, len(rows), "",
+        )
+    if metric in ("billed", "due"):
+        between = metrics.billed_between if metric == "billed" else metrics.due_between
+        invoices = between(first, last, scope=scope).select_related("customer", "customer__area").order_by("issue_date", "id")
+        rows = [
+            {"number": i.number, "account": i.customer.account_number, "name": i.customer.name, "area": i.customer.area.name,
+             "issue_date": i.issue_date, "due_date": i.due_date, "subtotal": i.subtotal, "total": i.total,
+             "url": reverse("staff:invoice-detail", args=[i.pk])}
+            for i in invoices
+        ]
+        title = _("Billed, %(start)s to %(end)s") if metric == "billed" else _("Falling due, %(start)s to %(end)s")
+        return Table(
+            title % {"start": first, "end": last}, [
+                _col("number", _("Invoice")), _col("account", _("Account")), _col("name", _("Customer")), _col("area", _("Area")),
+                _col("issue_date", _("Issued")), _col("due_date", _("Due")), _col("subtotal", _("Net"), "money"),
+                _col("total", _("Total"), "money"),
+            ], rows, sum((r["total"] for r in rows), ZERO), "total",
+        )
+    if metric == "collected":
+        payments = metrics.collected_between(first, last, scope=scope).select_related("customer", "received_by").order_by("received_at", "id")
+        rows = [
+            {"receipt": p.receipt_number, "account": p.customer.account_number, "name": p.customer.name,
+             "received_at": p.received_at, "method": p.get_method_display(),
+             "collector": (p.received_by.get_full_name() or p.received_by.username) if p.received_by else "",
+             "amount": p.amount, "url": reverse("staff:payment-detail", args=[p.pk])}
+            for p in payments
+        ]
+        return Table(
+            _("Collected, %(start)s to %(end)s") % {"start": first, "end": last}, [
+                _col("receipt", _("Receipt")), _col("account", _("Account")), _col("name", _("Customer")),
+                _col("received_at", _("Received")), _col("method", _("Method")), _col("collector", _("Collected by")),
+                _col("amount", _("Amount"), "money"),
+            ], rows, sum((r["amount"] for r in rows), ZERO), "amount",
+        )
+    if metric == "receivable":
+        invoices = metrics.open_invoices_on(day, scope=scope).annotate(bucket=metrics._bucket_case(day))
+        if bucket:
+            if bucket not in metrics.AGEING_BUCKETS:
+                raise UnknownDrill(bucket)
+            invoices = invoices.filter(bucket=bucket)
+        invoices = invoices.select_related("customer", "customer__area").order_by("due_date", "id")
+        rows = [
+            {"number": i.number, "account": i.customer.account_number, "name": i.customer.name, "area": i.customer.area.name,
+             "due_date": i.due_date, "days_past_due": max((day - i.due_date).days, 0), "bucket": i.bucket,
+             "open": metrics.q2(i.open_on), "url": reverse("staff:invoice-detail", args=[i.pk])}
+            for i in invoices
+        ]
+        return Table(
+            _("Receivables open on %(day)s") % {"day": day}, [
+                _col("number", _("Invoice")), _col("account", _("Account")), _col("name", _("Customer")), _col("area", _("Area")),
+                _col("due_date", _("Due")), _col("days_past_due", _("Days past due")), _col("bucket", _("Ageing")),
+                _col("open", _("Open"), "money"),
+            ], rows, sum((r["open"] for r in rows), ZERO), "open",
+        )
+    raise UnknownDrill(metric)

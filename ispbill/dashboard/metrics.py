@@ -1,0 +1,766 @@
+"""Business metrics, computed from the records themselves (docs/metrics.md has every definition).
+
+Sources, all append-only or history-keeping: invoices and their allocations (billing), payments,
+the audit log of subscription lifecycle transitions (who/when/before/after of every activate,
+suspend, reactivate and cancel), applied package changes (billing.PackageChange) and the package
+catalogue's prices. Every function here is a read; the heavy lifting is set-based SQL (correlated
+subqueries and GROUP BY), which runs on PostgreSQL and SQLite alike; only a handful of grouped rows
+come back to Python, where Decimal arithmetic finishes the job exactly.
+
+A `Scope` carries the staff user's branch limit and an optional filter (one branch, area, reseller
+or package): every figure is scoped the same way, on the dashboards, the exports and the JSON API.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, Concat, RowNumber
+from django.utils import timezone
+
+from billing.models import Allocation, Invoice, InvoiceLine, PackageChange
+from billing.selectors import OPEN_STATUSES, current_billing_settings
+from customers.models import Branch, Customer, Lead, Package, Subscription
+from ispbill.accounts.selectors import user_branch_ids
+from ispbill.core.models import AuditLog
+from ispbill.core.money import ZERO
+from payments.models import Payment
+
+CENT = Decimal("0.01")
+LIFECYCLE_ACTIONS = ("subscription.activate", "subscription.suspend", "subscription.reactivate", "subscription.cancel")
+CYCLE_MONTHS = {Package.Cycle.MONTHLY: 1, Package.Cycle.QUARTERLY: 3, Package.Cycle.ANNUAL: 12}
+AGEING_BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
+DIMENSIONS = ("branch", "area", "reseller", "package")
+
+
+def q2(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def ratio(numerator: Decimal | int, denominator: Decimal | int, *, percent: bool = True) -> Decimal | None:
+    """numerator ÷ denominator (× 100 for a percentage), two places; None when the denominator is 0."""
+    if not denominator:
+        return None
+    value = Decimal(numerator) / Decimal(denominator) * (100 if percent else 1)
+    return q2(value)
+
+
+# Scope ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which customers a figure covers: the staff user's branches (None = all) and one optional filter."""
+
+    branch_ids: frozenset[int] | None = None
+    branch_id: int | None = None
+    area_id: int | None = None
+    reseller_id: int | None = None  # 0 = customers without a reseller ("direct")
+    package_id: int | None = None
+
+    @classmethod
+    def for_user(cls, user, **filters) -> Scope:
+        ids = user_branch_ids(user) if user is not None else None
+        return cls(branch_ids=frozenset(ids) if ids is not None else None, **{k: v for k, v in filters.items() if v is not None})
+
+    def customer_q(self, prefix: str = "") -> Q:
+        """A filter on customers, reached through `prefix` (e.g. "customer__")."""
+        q = Q()
+        if self.branch_ids is not None:
+            q &= Q(**{f"{prefix}branch_id__in": self.branch_ids})
+        if self.branch_id is not None:
+            q &= Q(**{f"{prefix}branch_id": self.branch_id})
+        if self.area_id is not None:
+            q &= Q(**{f"{prefix}area_id": self.area_id})
+        if self.reseller_id is not None:
+            q &= Q(**{f"{prefix}reseller__isnull": True}) if self.reseller_id == 0 else Q(**{f"{prefix}reseller_id": self.reseller_id})
+        return q
+
+    @property
+    def filters(self) -> dict:
+        return {k: v for k, v in {"branch": self.branch_id, "area": self.area_id, "reseller": self.reseller_id,
+                                  "package": self.package_id}.items() if v is not None}
+
+
+ALL = Scope()
+
+
+# Time -----------------------------------------------------------------------------------------------
+
+
+def end_of_day(day: date) -> datetime:
+    """The first instant after `day` in the ISP's time zone: "on day D" means before this."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def local_today() -> date:
+    return timezone.localdate()
+
+
+def churn_unpaid_days() -> int:
+    return settings.ANALYTICS_CHURN_UNPAID_DAYS
+
+
+# Subscription state on a day ----------------------------------------------------------------------
+
+
+def _lifecycle_rows(bound: datetime) -> QuerySet[AuditLog]:
+    return AuditLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Subscription),
+        object_id=Cast(OuterRef("pk"), CharField()),
+        action__in=LIFECYCLE_ACTIONS,
+        at__lt=bound,
+    ).order_by("-at", "-id")
+
+
+def _package_on(day: date):
+    """The package a subscription was on at the end of `day`: the last applied change effective by then,
+    else the first applied change's starting package, else the package it is on now."""
+    applied = PackageChange.objects.filter(subscription=OuterRef("pk"), status=PackageChange.Status.APPLIED)
+    return Coalesce(
+        Subquery(applied.filter(effective_date__lte=day).order_by("-effective_date", "-id").values("to_package_id")[:1]),
+        Subquery(applied.filter(effective_date__gt=day).order_by("effective_date", "id").values("from_package_id")[:1]),
+        F("package_id"),
+        output_field=IntegerField(),
+    )
+
+
+def _counted_on(day: date, prefix: str, unpaid_days: int) -> Q:
+    """A subscription counts in MRR on `day` when it is active, or suspended for non-payment for fewer
+    than `unpaid_days` days (past due, not yet churned). Without lifecycle history (rows made before the
+    audit log existed), its activated/suspended/cancelled timestamps decide."""
+    bound = end_of_day(day)
+    churn_bound = end_of_day(day - timedelta(days=unpaid_days))
+    status, kind, at = f"{prefix}_status", f"{prefix}_type", f"{prefix}_at"
+    from_history = Q(**{status: Subscription.Status.ACTIVE}) | Q(
+        **{status: Subscription.Status.SUSPENDED, kind: Subscription.SuspensionType.NON_PAYMENT, f"{at}__gte": churn_bound}
+    )
+    without_history = (
+        Q(**{f"{status}__isnull": True}, activated_at__lt=bound)
+        & (Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=bound))
+        & (Q(suspended_at__isnull=True) | Q(suspended_at__gte=bound))
+    )
+    return from_history | without_history
+
+
+def subscriptions_on(day: date, *, scope: Scope = ALL, prefix: str = "d", unpaid_days: int | None = None) -> QuerySet:
+    """Subscriptions annotated with their state at the end of `day`: `<p>_status`, `<p>_type`, `<p>_at`
+    (from the last lifecycle transition before then), `<p>_package` and `<p>_counted` (1 or 0)."""
+    unpaid_days = churn_unpaid_days() if unpaid_days is None else unpaid_days
+    return _annotate_day(
+        Subscription.objects.filter(scope.customer_q("customer__")), day, prefix=prefix, unpaid_days=unpaid_days
+    ).filter(_package_filter(scope, prefix))
+
+
+def _package_filter(scope: Scope, prefix: str) -> Q:
+    return Q(**{f"{prefix}_package": scope.package_id}) if scope.package_id is not None else Q()
+
+
+def _annotate_day(queryset: QuerySet, day: date, *, prefix: str, unpaid_days: int) -> QuerySet:
+    rows = _lifecycle_rows(end_of_day(day))
+    queryset = queryset.annotate(
+        **{
+            f"{prefix}_status": Subquery(rows.values(value=KT("after__status"))[:1]),
+            f"{prefix}_type": Subquery(rows.values(value=KT("after__suspension_type"))[:1]),
+            f"{prefix}_at": Subquery(rows.values("at")[:1], output_field=DateTimeField()),
+            f"{prefix}_package": _package_on(day),
+        }
+    )
+    return queryset.annotate(
+        **{f"{prefix}_counted": Case(When(_counted_on(day, prefix, unpaid_days), then=Value(1)), default=Value(0),
+                                     output_field=IntegerField())}
+    )
+
+
+def package_monthly_net() -> dict[int, Decimal]:
+    """Each package's recurring charge per month, VAT excluded: price (net of VAT when prices include it)
+    ÷ months in its billing cycle, to the paisa."""
+    cfg = current_billing_settings()
+    rate = Decimal(cfg.vat_rate)
+    values = {}
+    for pk, price, cycle in Package.objects.values_list("pk", "price", "billing_cycle"):
+        net = Decimal(price) * 100 / (100 + rate) if cfg.prices_include_vat else Decimal(price)
+        values[pk] = q2(net / CYCLE_MONTHS.get(cycle, 1))
+    return values
+
+
+# MRR, ARR, ARPU -------------------------------------------------------------------------------------
+
+
+GROUP_FIELDS = {
+    "branch": "customer__branch_id",
+    "area": "customer__area_id",
+    "reseller": "customer__reseller_id",
+}
+
+
+def mrr_on(day: date, *, scope: Scope = ALL, by: str | None = None) -> dict:
+    """MRR, ARR, paying customers and ARPU at the end of `day`; with `by` (branch/area/reseller/package),
+    a dict of those figures per key as well (key None = no reseller)."""
+    prices = package_monthly_net()
+    counted = subscriptions_on(day, scope=scope).filter(d_counted=1)
+    per_key: dict = defaultdict(lambda: {"mrr": ZERO, "subscriptions": 0, "customers": 0})
+    total_mrr, total_subs = ZERO, 0
+    key_field = "d_package" if by == "package" else GROUP_FIELDS.get(by or "", None)
+    group = ["d_package"] + ([key_field] if key_field and key_field != "d_package" else [])
+    for row in counted.values(*group).annotate(n=Count("id")).order_by():
+        amount = prices.get(row["d_package"], ZERO) * row["n"]
+        total_mrr += amount
+        total_subs += row["n"]
+        if key_field:
+            slot = per_key[row[key_field]]
+            slot["mrr"] += amount
+            slot["subscriptions"] += row["n"]
+    customers = counted.aggregate(n=Count("customer_id", distinct=True))["n"]
+    if key_field:
+        for row in counted.values(key_field).annotate(n=Count("customer_id", distinct=True)).order_by():
+            per_key[row[key_field]]["customers"] = row["n"]
+        for slot in per_key.values():
+            slot["arpu"] = ratio(slot["mrr"], slot["customers"], percent=False)
+    result = {
+        "day": day, "mrr": total_mrr, "arr": total_mrr * 12, "subscriptions": total_subs, "customers": customers,
+        "arpu": ratio(total_mrr, customers, percent=False),
+    }
+    if key_field:
+        result["by"] = dict(per_key)
+    return result
+
+
+def mrr_rows(day: date, *, scope: Scope = ALL) -> list[dict]:
+    """The subscriptions behind MRR on `day`, each with its monthly amount (the drill-down)."""
+    prices = package_monthly_net()
+    names = dict(Package.objects.values_list("pk", "name"))
+    rows = (
+        subscriptions_on(day, scope=scope).filter(d_counted=1)
+        .values("pk", "customer_id", "customer__account_number", "customer__name", "customer__area__name", "d_package",
+                "d_status")
+        .order_by("customer__account_number", "pk")
+    )
+    return [
+        {
+            "subscription": r["pk"], "customer_id": r["customer_id"], "account": r["customer__account_number"],
+            "name": r["customer__name"], "area": r["customer__area__name"], "package": names.get(r["d_package"], ""),
+            "status": r["d_status"] or "", "mrr": prices.get(r["d_package"], ZERO),
+        }
+        for r in rows
+    ]
+
+
+# MRR movements and churn -----------------------------------------------------------------------------
+
+MOVEMENTS = ("new", "expansion", "contraction", "churned", "reactivation")
+
+
+def _movement(start_counted: int, end_counted: int, before: Decimal, after: Decimal, ever_before: bool) -> str | None:
+    if start_counted and end_counted:
+        if after > before:
+            return "expansion"
+        if after < before:
+            return "contraction"
+        return None
+    if start_counted:
+        return "churned"
+    if end_counted:
+        return "reactivation" if ever_before else "new"
+    return None
+
+
+def _month_frame(month: date, *, scope: Scope, as_of: date | None = None) -> QuerySet:
+    """Subscriptions with their state at the end of the previous month (`s_…`) and at the end of the month
+    or `as_of` (`e_…`), and whether they were ever activated before the month began."""
+    first = month_start(month)
+    start_day = first - timedelta(days=1)
+    end_day = min(as_of or month_end(first), month_end(first))
+    unpaid = churn_unpaid_days()
+    queryset = Subscription.objects.filter(scope.customer_q("customer__"))
+    queryset = _annotate_day(queryset, start_day, prefix="s", unpaid_days=unpaid)
+    queryset = _annotate_day(queryset, end_day, prefix="e", unpaid_days=unpaid)
+    if scope.package_id is not None:
+        queryset = queryset.filter(Q(s_package=scope.package_id) | Q(e_package=scope.package_id))
+    return queryset.annotate(
+        ever=Case(When(activated_at__lt=start_of_day(first), then=Value(1)), default=Value(0), output_field=IntegerField())
+    ).filter(Q(s_counted=1) | Q(e_counted=1))
+
+
+def mrr_movements(month: date, *, scope: Scope = ALL, as_of: date | None = None, by: str | None = None) -> dict:
+    """MRR at the start of the month, each movement during it, and at its end (or `as_of`):
+    start + new + expansion − contraction − churned + reactivation = end."""
+    prices = package_monthly_net()
+    key_field = {"package": "e_package"}.get(by or "", GROUP_FIELDS.get(by or ""))
+    fields = ["s_counted", "e_counted", "s_package", "e_package", "ever"] + ([key_field] if key_field and key_field != "e_package" else [])
+    totals = _empty_movements()
+    per_key: dict = defaultdict(_empty_movements)
+    for row in _month_frame(month, scope=scope, as_of=as_of).values(*fields).annotate(n=Count("id")).order_by():
+        before = prices.get(row["s_package"], ZERO) if row["s_counted"] else ZERO
+        after = prices.get(row["e_package"], ZERO) if row["e_counted"] else ZERO
+        kind = _movement(row["s_counted"], row["e_counted"], before, after, bool(row["ever"]))
+        targets = [totals] + ([per_key[row[key_field]]] if key_field else [])
+        for target in targets:
+            target["start"] += before * row["n"]
+            target["end"] += after * row["n"]
+            if kind:
+                target[kind] += abs(after - before) * row["n"]
+    result = dict(totals)
+    if key_field:
+        result["by"] = dict(per_key)
+    return result
+
+
+def _empty_movements() -> dict:
+    return {"start": ZERO, "end": ZERO, **{kind: ZERO for kind in MOVEMENTS}}
+
+
+def movement_rows(month: date, *, kind: str, scope: Scope = ALL, as_of: date | None = None) -> list[dict]:
+    """The subscriptions behind one movement of a month (the drill-down), with before/after MRR."""
+    prices = package_monthly_net()
+    names = dict(Package.objects.values_list("pk", "name"))
+    rows = []
+    frame = _month_frame(month, scope=scope, as_of=as_of).values(
+        "pk", "customer_id", "customer__account_number", "customer__name", "customer__area__name",
+        "s_counted", "e_counted", "s_package", "e_package", "ever",
+    ).order_by("customer__account_number", "pk")
+    for r in frame:
+        before = prices.get(r["s_package"], ZERO) if r["s_counted"] else ZERO
+        after = prices.get(r["e_package"], ZERO) if r["e_counted"] else ZERO
+        if _movement(r["s_counted"], r["e_counted"], before, after, bool(r["ever"])) != kind:
+            continue
+        rows.append({
+            "subscription": r["pk"], "customer_id": r["customer_id"], "account": r["customer__account_number"],
+            "name": r["customer__name"], "area": r["customer__area__name"],
+            "package_before": names.get(r["s_package"], "") if r["s_counted"] else "",
+            "package_after": names.get(r["e_package"], "") if r["e_counted"] else "",
+            "before": before, "after": after, "amount": abs(after - before),
+        })
+    return rows
+
+
+def churn(month: date, *, scope: Scope = ALL, as_of: date | None = None) -> dict:
+    """Logo churn (customers counted at the start and not at the end ÷ customers counted at the start),
+    gross revenue churn ((churned + contraction) ÷ start MRR) and net revenue churn
+    ((churned + contraction − expansion − reactivation) ÷ start MRR), as percentages."""
+    per_customer = (
+        _month_frame(month, scope=scope, as_of=as_of).values("customer_id")
+        .annotate(s=Max("s_counted"), e=Max("e_counted")).order_by()
+    )
+    at_start = per_customer.filter(s=1).count()
+    lost = per_customer.filter(s=1, e=0).count()
+    moves = mrr_movements(month, scope=scope, as_of=as_of)
+    lost_mrr = moves["churned"] + moves["contraction"]
+    return {
+        "customers_at_start": at_start, "customers_churned": lost, "logo_churn": ratio(lost, at_start),
+        "gross_revenue_churn": ratio(lost_mrr, moves["start"]),
+        "net_revenue_churn": ratio(lost_mrr - moves["expansion"] - moves["reactivation"], moves["start"]),
+        "movements": moves,
+    }
+
+
+def churned_customer_rows(month: date, *, scope: Scope = ALL, as_of: date | None = None) -> list[dict]:
+    ids = (
+        _month_frame(month, scope=scope, as_of=as_of).values("customer_id")
+        .annotate(s=Max("s_counted"), e=Max("e_counted")).filter(s=1, e=0).values("customer_id")
+    )
+    return list(
+        Customer.objects.filter(pk__in=ids).order_by("account_number")
+        .values("pk", "account_number", "name", "area__name", "status")
+    )
+
+
+# Collections --------------------------------------------------------------------------------------
+
+
+def _invoices(scope: Scope) -> QuerySet[Invoice]:
+    return Invoice.objects.exclude(status__in=[Invoice.Status.VOID, Invoice.Status.DRAFT]).filter(scope.customer_q("customer__"))
+
+
+def _payments(scope: Scope) -> QuerySet[Payment]:
+    return Payment.objects.filter(status=Payment.Status.COMPLETED).filter(scope.customer_q("customer__"))
+
+
+def _sum(queryset: QuerySet, name: str) -> Decimal:
+    return queryset.aggregate(total=Coalesce(Sum(name), ZERO, output_field=Invoice._meta.get_field("total")))["total"]
+
+
+def billed_between(start: date, end: date, *, scope: Scope = ALL) -> QuerySet[Invoice]:
+    return _invoices(scope).filter(issue_date__range=(start, end))
+
+
+def due_between(start: date, end: date, *, scope: Scope = ALL) -> QuerySet[Invoice]:
+    return _invoices(scope).filter(due_date__range=(start, end))
+
+
+def collected_between(start: date, end: date, *, scope: Scope = ALL) -> QuerySet[Payment]:
+    return _payments(scope).filter(received_at__gte=start_of_day(start), received_at__lt=end_of_day(end))
+
+
+def open_invoices_on(day: date, *, scope: Scope = ALL) -> QuerySet[Invoice]:
+    """Invoices issued by `day` with something unpaid at its end, annotated with `open_on` (total − what was
+    allocated to them by then) and `days_past_due`."""
+    bound = end_of_day(day)
+    paid = (
+        Allocation.objects.filter(invoice=OuterRef("pk"), created_at__lt=bound)
+        .values("invoice").annotate(s=Sum("amount")).values("s")
+    )
+    money = Invoice._meta.get_field("total")
+    # Exact shortcut: an invoice paid now whose allocations all predate the bound was paid on `day` too.
+    reopened = Allocation.objects.filter(created_at__gte=bound, invoice__issue_date__lte=day).values("invoice_id")
+    return (
+        _invoices(scope).filter(issue_date__lte=day)
+        .filter(Q(status__in=OPEN_STATUSES) | Q(pk__in=reopened))
+        .annotate(paid_on=Coalesce(Subquery(paid, output_field=money), ZERO, output_field=money))
+        .annotate(open_on=F("total") - F("paid_on"))
+        .filter(open_on__gt=0)
+    )
+
+
+def _bucket_case(day: date) -> Case:
+    return Case(
+        When(due_date__gte=day, then=Value("current")),
+        When(due_date__gte=day - timedelta(days=30), then=Value("1-30")),
+        When(due_date__gte=day - timedelta(days=60), then=Value("31-60")),
+        When(due_date__gte=day - timedelta(days=90), then=Value("61-90")),
+        default=Value("90+"),
+        output_field=CharField(),
+    )
+
+
+def ageing_on(day: date, *, scope: Scope = ALL, by: str | None = None) -> dict:
+    """Receivables open at the end of `day` by days past their due date: current (not yet past due),
+    1–30, 31–60, 61–90, 90+. `by` gives the same per branch/area/reseller."""
+    money = Invoice._meta.get_field("total")
+    key_field = GROUP_FIELDS.get(by or "")
+    fields = ["bucket"] + ([key_field] if key_field else [])
+    totals = {bucket: ZERO for bucket in AGEING_BUCKETS}
+    per_key: dict = defaultdict(lambda: {bucket: ZERO for bucket in AGEING_BUCKETS})
+    rows = (
+        open_invoices_on(day, scope=scope).annotate(bucket=_bucket_case(day)).values(*fields)
+        .annotate(s=Sum("open_on", output_field=money)).order_by()
+    )
+    for row in rows:
+        amount = q2(row["s"])
+        totals[row["bucket"]] += amount
+        if key_field:
+            per_key[row[key_field]][row["bucket"]] += amount
+    result = {"buckets": totals, "total": sum(totals.values(), ZERO)}
+    if key_field:
+        result["by"] = {key: {"buckets": b, "total": sum(b.values(), ZERO)} for key, b in per_key.items()}
+    return result
+
+
+def receivable_on(day: date, *, scope: Scope = ALL) -> Decimal:
+    return ageing_on(day, scope=scope)["total"]
+
+
+def collections(month: date, *, scope: Scope = ALL, as_of: date | None = None) -> dict:
+    """Billed, due and collected in a month; collection efficiency; CEI; DSO; receivables and ageing."""
+    first = month_start(month)
+    last = min(as_of or month_end(first), month_end(first))
+    days = (last - first).days + 1
+    billed = _sum(billed_between(first, last, scope=scope), "total")
+    due = _sum(due_between(first, last, scope=scope), "total")
+    collected = _sum(collected_between(first, last, scope=scope), "amount")
+    ar_start = receivable_on(first - timedelta(days=1), scope=scope)
+    ageing = ageing_on(last, scope=scope)
+    ar_end, ar_end_current = ageing["total"], ageing["buckets"]["current"]
+    # CEI (as defined by e.g. the Credit Research Foundation): what was collected of what could have been.
+    cei_denominator = ar_start + billed - ar_end_current
+    return {
+        "start": first, "end": last, "billed": billed, "due": due, "collected": collected,
+        "efficiency": ratio(collected, due),
+        "receivable_start": ar_start, "receivable_end": ar_end, "receivable_current": ar_end_current,
+        "cei": ratio(ar_start + billed - ar_end, cei_denominator),
+        "dso": q2(ar_end / billed * days) if billed else None,
+        "ageing": ageing,
+    }
+
+
+def collections_by(month: date, *, by: str, scope: Scope = ALL, as_of: date | None = None) -> list[dict]:
+    """Billed, due, collected and receivable per branch / area / reseller (customer's), or collected per
+    collector (`by="collector"`, the staff user who recorded the payment) and per payment method."""
+    first = month_start(month)
+    last = min(as_of or month_end(first), month_end(first))
+    money = Invoice._meta.get_field("total")
+    if by in ("collector", "method"):
+        key = "received_by_id" if by == "collector" else "method"
+        rows = collected_between(first, last, scope=scope).values(key).annotate(
+            collected=Sum("amount", output_field=money), payments=Count("id")).order_by()
+        return [{"key": r[key], "collected": q2(r["collected"]), "payments": r["payments"]} for r in rows]
+    key = GROUP_FIELDS[by]
+    table: dict = defaultdict(lambda: {"billed": ZERO, "due": ZERO, "collected": ZERO, "receivable": ZERO})
+    for name, queryset, amount in (
+        ("billed", billed_between(first, last, scope=scope), "total"),
+        ("due", due_between(first, last, scope=scope), "total"),
+        ("collected", collected_between(first, last, scope=scope), "amount"),
+    ):
+        for r in queryset.values(key).annotate(s=Sum(amount, output_field=money)).order_by():
+            table[r[key]][name] = q2(r["s"])
+    for k, figures in ageing_on(last, scope=scope, by=by).get("by", {}).items():
+        table[k]["receivable"] = figures["total"]
+    return [{"key": k, **v, "efficiency": ratio(v["collected"], v["due"])} for k, v in table.items()]
+
+
+# Revenue ---------------------------------------------------------------------------------------------
+
+
+def revenue_by(month: date, *, by: str, scope: Scope = ALL, as_of: date | None = None) -> list[dict]:
+    """Revenue (invoiced net of VAT, by invoice issue date) per branch / area / reseller; per package
+    (the subscription lines' net), or collected per payment method (`by="method"`)."""
+    first = month_start(month)
+    last = min(as_of or month_end(first), month_end(first))
+    money = Invoice._meta.get_field("total")
+    if by == "method":
+        return [{"key": r["key"], "revenue": r["collected"]} for r in collections_by(month, by="method", scope=scope, as_of=as_of)]
+    if by == "package":
+        lines = InvoiceLine.objects.filter(
+            invoice__in=billed_between(first, last, scope=scope), subscription__isnull=False
+        ).values(key=F("subscription__package_id")).annotate(s=Sum("net", output_field=money)).order_by()
+        return [{"key": r["key"], "revenue": q2(r["s"])} for r in lines]
+    key = GROUP_FIELDS[by]
+    rows = billed_between(first, last, scope=scope).values(key).annotate(s=Sum("subtotal", output_field=money)).order_by()
+    return [{"key": r[key], "revenue": q2(r["s"])} for r in rows]
+
+
+# Growth funnel ----------------------------------------------------------------------------------------
+
+
+def funnel(start: date, end: date, *, scope: Scope = ALL) -> dict:
+    """Leads created in [start, end] and how far they got: site survey (reached it, by the lead's
+    status or its audited history), installed (its customer has a subscription activated), paying (its
+    customer has made a completed payment)."""
+    leads = Lead.objects.filter(created_at__gte=start_of_day(start), created_at__lt=end_of_day(end))
+    if scope.branch_ids is not None:
+        leads = leads.filter(Q(branch_id__in=scope.branch_ids) | Q(branch__isnull=True))
+    if scope.branch_id is not None:
+        leads = leads.filter(branch_id=scope.branch_id)
+    if scope.area_id is not None:
+        leads = leads.filter(area_id=scope.area_id)
+    surveyed_ids = AuditLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Lead), action="lead.update", after__status=Lead.Status.SITE_SURVEY,
+    ).values("object_id")
+    surveyed = Q(status__in=[Lead.Status.SITE_SURVEY, Lead.Status.CONVERTED]) | Q(pk__in=_as_ints(surveyed_ids))
+    installed = Q(converted_customer__subscriptions__activated_at__isnull=False)
+    paying = Q(converted_customer__payments__status=Payment.Status.COMPLETED)
+    counts = leads.aggregate(
+        leads=Count("id", distinct=True),
+        site_survey=Count("id", filter=surveyed, distinct=True),
+        installed=Count("id", filter=installed, distinct=True),
+        paying=Count("id", filter=paying, distinct=True),
+    )
+    stages = [("leads", counts["leads"]), ("site_survey", counts["site_survey"]),
+              ("installed", counts["installed"]), ("paying", counts["paying"])]
+    return {"stages": stages, "conversion": ratio(counts["paying"], counts["leads"])}
+
+
+def _as_ints(object_ids: QuerySet) -> QuerySet:
+    """Audit object ids are text; leads' keys are integers."""
+    return object_ids.annotate(as_int=Cast("object_id", IntegerField())).values("as_int")
+
+
+
+# The snapshot's frame: one streamed pass ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FrameRow:
+    customer: int
+    branch: int
+    area: int
+    reseller: int | None
+    s_counted: int
+    e_counted: int
+    s_package: int
+    e_package: int
+    ever: int
+
+
+def _last_states(day: date, unpaid_days: int) -> dict[int, str]:
+    """subscription id → "status|type|recent" of its last lifecycle transition before the end of `day`
+    (recent = 1 when within `unpaid_days` days): one window-function pass over the audit log."""
+    text = CharField()
+    recent = Case(When(at__gte=end_of_day(day - timedelta(days=unpaid_days)), then=Value("1")), default=Value("0"),
+                  output_field=text)
+    rows = (
+        AuditLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(Subscription), action__in=LIFECYCLE_ACTIONS, at__lt=end_of_day(day),
+        )
+        .annotate(rn=Window(RowNumber(), partition_by=[F("object_id")], order_by=[F("at").desc(), F("id").desc()]))
+        .filter(rn=1)
+        .annotate(state=Concat(
+            Coalesce(KT("after__status"), Value(""), output_field=text), Value("|"),
+            Coalesce(KT("after__suspension_type"), Value(""), output_field=text), Value("|"), recent, output_field=text,
+        ))
+        .values_list("object_id", "state")
+    )
+    return {int(object_id): state for object_id, state in rows.iterator(chunk_size=50_000)}
+
+
+def _packages_on(day: date, changes: dict[int, list]) -> dict[int, int]:
+    """subscription id → package at the end of `day`, for subscriptions with applied package changes."""
+    result = {}
+    for subscription, rows in changes.items():  # rows ordered by (effective_date, id)
+        before = [to for effective, to, _from in rows if effective <= day]
+        result[subscription] = before[-1] if before else rows[0][2]
+    return result
+
+
+def _counted_from(state: str | None, activated, suspended, cancelled, bound: datetime) -> int:
+    """Python twin of `_counted_on` for the streamed frame (the on-the-fly selectors use the SQL one)."""
+    if state:
+        status, kind, recent = state.split("|")
+        return int(status == Subscription.Status.ACTIVE or (
+            status == Subscription.Status.SUSPENDED and kind == Subscription.SuspensionType.NON_PAYMENT and recent == "1"))
+    return int(activated is not None and activated < bound and (cancelled is None or cancelled >= bound)
+               and (suspended is None or suspended >= bound))
+
+
+def snapshot_frame(day: date):
+    """Every subscription's state at the end of the previous month and at the end of `day`, streamed.
+    No correlated lookups: the last transitions come from two window-function passes over the audit
+    log, the package changes from one read of the applied ones, the subscriptions from one scan."""
+    unpaid = churn_unpaid_days()
+    first = month_start(day)
+    start_day = first - timedelta(days=1)
+    start_bound, end_bound, first_instant = end_of_day(start_day), end_of_day(day), start_of_day(first)
+    s_states, e_states = _last_states(start_day, unpaid), _last_states(day, unpaid)
+    changes: dict[int, list] = defaultdict(list)
+    for row in PackageChange.objects.filter(status=PackageChange.Status.APPLIED).order_by("effective_date", "id").values_list(
+        "subscription_id", "effective_date", "to_package_id", "from_package_id"
+    ):
+        changes[row[0]].append(row[1:])
+    s_packages, e_packages = _packages_on(start_day, changes), _packages_on(day, changes)
+    rows = Subscription.objects.values_list(
+        "pk", "customer_id", "customer__branch_id", "customer__area_id", "customer__reseller_id", "package_id", "activated_at",
+        "suspended_at", "cancelled_at",
+    ).order_by()
+    for pk, customer, branch, area, reseller, package, activated, suspended, cancelled in rows.iterator(chunk_size=50_000):
+        s_counted = _counted_from(s_states.get(pk), activated, suspended, cancelled, start_bound)
+        e_counted = _counted_from(e_states.get(pk), activated, suspended, cancelled, end_bound)
+        if not (s_counted or e_counted):
+            continue
+        yield FrameRow(customer, branch, area, reseller, s_counted, e_counted, s_packages.get(pk, package),
+                       e_packages.get(pk, package), int(activated is not None and activated < first_instant))
+
+
+# Daily snapshot rows -------------------------------------------------------------------------------
+
+BUCKET_FIELDS = {"current": "ar_current", "1-30": "ar_1_30", "31-60": "ar_31_60", "61-90": "ar_61_90", "90+": "ar_90_plus"}
+CUSTOMER_FIELDS = ("customers_at_start", "customers_churned", "billed", "revenue", "due", "collected", *BUCKET_FIELDS.values())
+MOVEMENT_FIELDS = {"new": "new_mrr", "expansion": "expansion_mrr", "contraction": "contraction_mrr",
+                   "churned": "churned_mrr", "reactivation": "reactivation_mrr"}
+
+
+def _blank_row(dimension: str) -> dict:
+    row = {"mrr": ZERO, "subscriptions": 0, "customers": 0, "start_mrr": ZERO, **{f: ZERO for f in MOVEMENT_FIELDS.values()}}
+    if dimension != "package":
+        row.update({"customers_at_start": 0, "customers_churned": 0, "billed": ZERO, "revenue": ZERO, "due": ZERO,
+                    "collected": ZERO, **{f: ZERO for f in BUCKET_FIELDS.values()}})
+    return row
+
+
+def snapshot_rows(day: date) -> dict[tuple[int, str, int], dict]:
+    """The daily metric rows of `day`, keyed (branch id, dimension, key): what `DailyMetric` stores.
+    A handful of grouped queries: the month-to-date subscription frame, distinct customers, the day's
+    invoices and payments, and the receivables open at its end."""
+    prices = package_monthly_net()
+    rows: dict[tuple[int, str, int], dict] = {}
+
+    def slot(branch: int, dimension: str, key) -> dict:
+        index = (branch, dimension, key or 0)
+        if index not in rows:
+            rows[index] = _blank_row(dimension)
+        return rows[index]
+
+    def customer_slots(branch, area, reseller):
+        return [slot(branch, "all", 0), slot(branch, "area", area), slot(branch, "reseller", reseller)]
+
+    dims = ("customer__branch_id", "customer__area_id", "customer__reseller_id")
+    groups: dict[tuple, int] = defaultdict(int)
+    customers: dict[int, list] = {}
+    package_customers: set[tuple[int, int, int]] = set()
+    for sub in snapshot_frame(day):
+        key = (sub.branch, sub.area, sub.reseller, sub.s_counted, sub.e_counted, sub.s_package, sub.e_package, sub.ever)
+        groups[key] += 1
+        seen = customers.setdefault(sub.customer, [sub.branch, sub.area, sub.reseller, 0, 0])
+        seen[3] |= sub.s_counted
+        seen[4] |= sub.e_counted
+        if sub.e_counted:
+            package_customers.add((sub.branch, sub.e_package, sub.customer))
+    for (branch, area, reseller, s_counted, e_counted, s_package, e_package, ever), n in groups.items():
+        before = prices.get(s_package, ZERO) if s_counted else ZERO
+        after = prices.get(e_package, ZERO) if e_counted else ZERO
+        kind = _movement(s_counted, e_counted, before, after, bool(ever))
+        for target in [*customer_slots(branch, area, reseller), slot(branch, "package", e_package)]:
+            target["start_mrr"] += before * n
+            target["mrr"] += after * n
+            target["subscriptions"] += n if e_counted else 0
+            if kind:
+                target[MOVEMENT_FIELDS[kind]] += abs(after - before) * n
+    for branch, area, reseller, at_start, at_end in customers.values():
+        for target in customer_slots(branch, area, reseller):
+            target["customers"] += at_end
+            target["customers_at_start"] += at_start
+            target["customers_churned"] += at_start and not at_end
+    for branch, package, _customer in package_customers:
+        slot(branch, "package", package)["customers"] += 1
+    money = Invoice._meta.get_field("total")
+    sources = (
+        (billed_between(day, day), {"billed": "total", "revenue": "subtotal"}),
+        (due_between(day, day), {"due": "total"}),
+        (collected_between(day, day), {"collected": "amount"}),
+    )
+    for queryset, sums in sources:
+        grouped = queryset.values(*dims).annotate(**{name: Sum(f, output_field=money) for name, f in sums.items()}).order_by()
+        for r in grouped:
+            for target in customer_slots(*(r[d] for d in dims)):
+                for name in sums:
+                    target[name] += q2(r[name])
+    open_rows = (
+        open_invoices_on(day).annotate(bucket=_bucket_case(day)).values(*dims, "bucket")
+        .annotate(s=Sum("open_on", output_field=money)).order_by()
+    )
+    for r in open_rows:
+        for target in customer_slots(*(r[d] for d in dims)):
+            target[BUCKET_FIELDS[r["bucket"]]] += q2(r["s"])
+    for branch in Branch.objects.values_list("pk", flat=True):
+        slot(branch, "all", 0)  # every branch has its row every day, zeros included: series have no gaps
+    return rows

@@ -1,0 +1,97 @@
+// Business analytics charts (uPlot, vendored in static/vendor/uplot/). The figures come from the
+// json_script "analytics-data"; the page shows the same figures in tables and links without JS.
+// A click on a chart opens the rows behind the nearest point of the nearest series.
+(function () {
+  "use strict";
+
+  var source = document.getElementById("analytics-data");
+  if (!source || typeof uPlot === "undefined") return;
+  var data = JSON.parse(source.textContent);
+  var monthFormat = uPlot.fmtDate("{MMM} {YY}");
+
+  function taka(v) {
+    if (v === null || v === undefined) return "—";
+    return "৳" + Math.round(v).toLocaleString("en-IN");
+  }
+  function percent(v) { return v === null || v === undefined ? "—" : v.toFixed(2) + " %"; }
+
+  function bars(align) { return uPlot.paths.bars({ size: [0.6, 40], align: align }); }
+
+  function series(label, colour, keyForUrl, opts) {
+    var s = { label: label, stroke: colour, width: 2, drill: keyForUrl };
+    for (var k in opts || {}) s[k] = opts[k];
+    return s;
+  }
+
+  function clickToDrill(u, drills) {
+    u.over.addEventListener("click", function () {
+      var idx = u.cursor.idx;
+      if (idx === null || idx === undefined) return;
+      var y = u.posToVal(u.cursor.top, "y");
+      var best = null, bestGap = Infinity;
+      for (var i = 1; i < u.series.length; i++) {
+        var value = u.data[i][idx];
+        if (!u.series[i].show || value === null || value === undefined) continue;
+        var gap = Math.abs(value - y);
+        if (gap < bestGap) { bestGap = gap; best = i; }
+      }
+      var urls = data.urls[idx] || {};
+      var target = best !== null && urls[drills[best - 1]];
+      if (target) window.location.assign(target);
+    });
+    u.over.style.cursor = "pointer";
+  }
+
+  function make(container, seriesList, values, format) {
+    var drills = seriesList.map(function (s) { return s.drill; });
+    var width = Math.max(280, container.clientWidth || 600);
+    var options = {
+      width: width, height: 260,
+      scales: { x: { time: true } },
+      series: [{ value: function (u, ts) { return ts === null ? "—" : monthFormat(new Date(ts * 1e3)); } }].concat(seriesList),
+      axes: [
+        { values: function (u, ticks) { return ticks.map(function (t) { return monthFormat(new Date(t * 1e3)); }); }, space: 50 },
+        { values: function (u, ticks) { return ticks.map(format); }, size: 80 },
+      ],
+      hooks: { ready: [function (u) { clickToDrill(u, drills); }] },
+    };
+    seriesList.forEach(function (s) { s.value = function (u, v) { return format(v); }; });
+    var chart = new uPlot(options, [data.x].concat(values), container);
+    container.setAttribute("data-drawn", "true");
+    window.addEventListener("resize", function () {
+      chart.setSize({ width: Math.max(280, container.clientWidth || 600), height: 260 });
+    });
+    return chart;
+  }
+
+  var charts = {
+    mrr: function (c) {
+      var l = function (name) { return c.getAttribute("data-label-" + name); };
+      return make(c, [
+        series(l("mrr"), "#0172ad", "mrr"),
+        series(l("new"), "#2f855a", "new", { fill: "rgba(47,133,90,.7)", width: 0, paths: bars(0), points: { show: false } }),
+        series(l("expansion"), "#38a169", "expansion", { fill: "rgba(56,161,105,.5)", width: 0, paths: bars(0), points: { show: false } }),
+        series(l("reactivation"), "#805ad5", "reactivation", { fill: "rgba(128,90,213,.6)", width: 0, paths: bars(0), points: { show: false } }),
+        series(l("contraction"), "#dd6b20", "contraction", { fill: "rgba(221,107,32,.6)", width: 0, paths: bars(0), points: { show: false } }),
+        series(l("churned"), "#c53030", "churned", { fill: "rgba(197,48,48,.7)", width: 0, paths: bars(0), points: { show: false } }),
+      ], [data.mrr, data["new"], data.expansion, data.reactivation, data.contraction, data.churned], taka);
+    },
+    collections: function (c) {
+      return make(c, [
+        series(c.getAttribute("data-label-billed"), "#0172ad", "billed", { fill: "rgba(1,114,173,.75)", width: 0, paths: bars(-1), points: { show: false } }),
+        series(c.getAttribute("data-label-collected"), "#e07b00", "collected", { fill: "rgba(224,123,0,.75)", width: 0, paths: bars(1), points: { show: false } }),
+      ], [data.billed, data.collected], taka);
+    },
+    churn: function (c) {
+      return make(c, [
+        series(c.getAttribute("data-label-logo"), "#c53030", "churn"),
+        series(c.getAttribute("data-label-revenue"), "#805ad5", "churned"),
+      ], [data.logo_churn, data.revenue_churn], percent);
+    },
+  };
+
+  document.querySelectorAll("[data-analytics-chart]").forEach(function (container) {
+    var build = charts[container.getAttribute("data-analytics-chart")];
+    if (build) build(container);
+  });
+})();

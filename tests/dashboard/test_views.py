@@ -1,0 +1,145 @@
+"""The staff home per role, the analytics screens, exports and the JSON API: permissions and branch scope."""
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ispbill.dashboard.models import DailyMetric
+from ispbill.dashboard.services import metrics_snapshot_backfill
+from payments.services import payment_record
+from tests.factories import (
+    AreaFactory,
+    BranchFactory,
+    UserFactory,
+    make_customer,
+    make_subscription,
+)
+
+pytestmark = pytest.mark.django_db
+
+ANALYTICS_PAGES = [
+    ("staff:analytics-dashboard", {}), ("staff:analytics-staff", {}), ("staff:api-metrics-summary", {}),
+    ("staff:api-metrics-months", {}), ("staff:api-metrics-staff", {}), ("staff:analytics-drill", {"metric": "mrr"}),
+    ("staff:api-metrics-drill", {"metric": "collected"}), ("staff:analytics-report", {}),
+]
+
+
+@pytest.fixture
+def two_branches(db):
+    mirpur, uttara = BranchFactory(code="MIR", name="Mirpur"), BranchFactory(code="UTT", name="Uttara")
+    rahim = make_customer(area=AreaFactory(branch=mirpur), name="Rahim")
+    karim = make_customer(area=AreaFactory(branch=uttara), name="Karim")
+    make_subscription(customer=rahim, activate=True)
+    make_subscription(customer=karim, activate=True)
+    today = timezone.localdate()
+    payment_record(actor=None, customer=rahim, amount=Decimal("700.00"), method="cash")
+    payment_record(actor=None, customer=karim, amount=Decimal("900.00"), method="bkash", reference="TX900")
+    metrics_snapshot_backfill(start=today - timedelta(days=32), end=today)
+    return mirpur, uttara
+
+
+def test_cashier_home_shows_collections_but_no_leads_or_analytics(client, two_branches):
+    client.force_login(UserFactory(roles=["Cashier"]))
+    page = client.get(reverse("staff:home")).content.decode()
+    assert "Collected today" in page and "৳1,600.00" in page
+    assert "Open leads" not in page
+    assert "Business analytics" not in page and "MRR" not in page
+    assert "Open tickets" not in page
+
+
+def test_support_home_shows_the_queue_and_leads_but_no_money(client, two_branches):
+    client.force_login(UserFactory(roles=["Support"]))
+    page = client.get(reverse("staff:home")).content.decode()
+    assert "Support queue" in page and "Past their SLA" in page and "Open leads" in page
+    assert "Collected today" not in page and "MRR" not in page
+
+
+def test_every_home_figure_links_to_a_page_the_role_can_open(client, two_branches):
+    for role in ("Admin", "Manager", "Cashier", "Support", "Technician supervisor"):
+        user = UserFactory(roles=[role])
+        client.force_login(user)
+        response = client.get(reverse("staff:home"))
+        assert response.status_code == 200
+        for tile in response.context["sections"]:
+            for t in tile["tiles"]:
+                assert client.get(t.url).status_code == 200, (role, t.label, t.url)
+
+
+def test_manager_sees_the_analytics_home_tiles_and_they_match_the_snapshot(client, two_branches):
+    client.force_login(UserFactory(roles=["Manager"]))
+    page = client.get(reverse("staff:home")).content.decode()
+    assert "Business analytics" in page
+    row_total = sum(r.collected for r in DailyMetric.objects.filter(dimension="all", day=timezone.localdate()))
+    assert row_total == Decimal("1600.00")
+
+
+@pytest.mark.parametrize("role", ["Cashier", "Support", "Technician supervisor"])
+def test_analytics_pages_and_api_are_refused_without_the_permission(client, two_branches, role):
+    client.force_login(UserFactory(roles=[role]))
+    for name, kwargs in ANALYTICS_PAGES:
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 403, name
+
+
+def test_analytics_pages_render_for_a_manager(client, two_branches):
+    client.force_login(UserFactory(roles=["Manager"]))
+    for name, kwargs in ANALYTICS_PAGES:
+        response = client.get(reverse(name, kwargs=kwargs))
+        assert response.status_code == 200, name
+    assert client.get(reverse("staff:analytics-report")).content.startswith(b"%PDF")
+
+
+def test_analytics_pages_never_fail_on_an_empty_database(client, db):
+    client.force_login(UserFactory(roles=["Admin"]))
+    for name, kwargs in ANALYTICS_PAGES:
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 200, name
+    for metric in ("mrr", "billed", "due", "collected", "receivable", "churned-customers"):
+        assert client.get(reverse("staff:analytics-drill", args=[metric])).status_code == 200
+    assert client.get(reverse("staff:analytics-drill", args=["movement"]) + "?kind=new").status_code == 200
+    assert client.get(reverse("staff:analytics-drill", args=["nonsense"])).status_code == 404
+    assert client.get(reverse("staff:analytics-dashboard") + "?month=not-a-date").status_code == 404
+
+
+def test_branch_limited_manager_sees_only_their_branch_everywhere(client, two_branches):
+    mirpur, uttara = two_branches
+    client.force_login(UserFactory(roles=["Manager"], branch_scope=[mirpur]))
+    summary = json.loads(client.get(reverse("staff:api-metrics-summary")).content)
+    collected = next(t for t in summary["tiles"] if t["label"] == "Collected")
+    assert Decimal(collected["value"]) == Decimal("700.00")
+    rows = json.loads(client.get(reverse("staff:api-metrics-drill", args=["collected"])).content)
+    assert [Decimal(r["amount"]) for r in rows["rows"]] == [Decimal("700.00")]
+    months = json.loads(client.get(reverse("staff:api-metrics-months")).content)["months"]
+    assert Decimal(months[-1]["collected"]) == Decimal("700.00")
+    csv_text = client.get(reverse("staff:analytics-drill", args=["collected"]) + "?format=csv").content.decode()
+    assert "Rahim" in csv_text and "Karim" not in csv_text
+    # Another branch's figures are not reachable by asking for them.
+    assert client.get(reverse("staff:analytics-dashboard") + f"?branch={uttara.pk}").status_code == 404
+    assert client.get(reverse("staff:api-metrics-summary") + f"?branch={uttara.pk}").status_code == 404
+
+
+def test_the_mrr_tile_adds_up_to_its_drill_down(client, two_branches):
+    client.force_login(UserFactory(roles=["Manager"]))
+    response = client.get(reverse("staff:analytics-dashboard"))
+    mrr = next(t for t in response.context["tiles"] if t.label == "MRR")
+    drill = client.get(mrr.url)
+    assert drill.context["table"].total == mrr.value == Decimal("2000.00")
+
+
+def test_csv_exports(client, two_branches):
+    client.force_login(UserFactory(roles=["Manager"]))
+    months = client.get(reverse("staff:analytics-dashboard") + "?format=csv")
+    assert months["Content-Type"].startswith("text/csv") and months.content.decode().startswith("month,mrr")
+    staff = client.get(reverse("staff:analytics-staff") + "?format=csv&table=collectors")
+    assert staff.status_code == 200 and staff.content.decode().startswith("Collector,Collected")
+    assert client.get(reverse("staff:analytics-staff") + "?format=csv&table=nope").status_code == 404
+
+
+def test_month_filter_reads_a_past_month(client, two_branches):
+    client.force_login(UserFactory(roles=["Manager"]))
+    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    response = client.get(reverse("staff:analytics-dashboard") + f"?month={last_month:%Y-%m-%d}")
+    assert response.status_code == 200 and response.context["month"] == last_month
+    assert isinstance(response.context["series"][-1]["month"], date)

@@ -1,0 +1,83 @@
+"""The owner opens the business analytics in Chromium: the charts draw with data, and a tile's
+drill-down list adds up to the tile. Screenshots go to test-artifacts/ for review."""
+
+import re
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from customers import services as customer_services
+from ispbill.dashboard.services import metrics_snapshot_backfill
+from payments.services import payment_record
+from tests.e2e.conftest import ARTIFACTS
+from tests.factories import (
+    PASSWORD,
+    AreaFactory,
+    PackageFactory,
+    UserFactory,
+    make_customer,
+    make_subscription,
+)
+
+
+def at(day: date):
+    instant = timezone.make_aware(datetime.combine(day, time(11, 0)))
+    return mock.patch("django.utils.timezone.now", lambda: instant)
+
+
+def sign_in(page, user):
+    page.goto("/staff/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_owner_dashboard_draws_charts_and_a_tile_drills_down_to_rows_that_add_up(page):
+    today = timezone.localdate()
+    start = (today.replace(day=1) - timedelta(days=70)).replace(day=1)
+    area = AreaFactory(name="Pallabi")
+    packages = [PackageFactory(name="Home 20", price=Decimal("800.00")), PackageFactory(name="Home 50", price=Decimal("1200.00"))]
+    for n in range(6):
+        day = start + timedelta(days=9 * n)
+        with at(day):
+            customer = make_customer(area=area, name=f"Customer {n}")
+            subscription = make_subscription(customer=customer, package=packages[n % 2])
+            subscription = customer_services.subscription_activate(actor=None, subscription=subscription, reason="installed")
+            payment_record(actor=None, customer=customer, amount=Decimal("500.00"), method="cash", received_at=timezone.now())
+        if n == 5:
+            with at(today - timedelta(days=2)):
+                customer_services.subscription_cancel(actor=None, subscription=subscription, reason="moved away")
+    metrics_snapshot_backfill(start=start, end=today)
+
+    sign_in(page, UserFactory(roles=["Manager"], first_name="Owner"))
+    page.get_by_role("link", name="Business analytics").first.click()
+    expect(page.locator("h1")).to_have_text("Business analytics")
+    for chart in ("mrr", "collections", "churn"):
+        expect(page.locator(f'[data-analytics-chart="{chart}"] canvas')).to_be_visible()
+        expect(page.locator(f'[data-analytics-chart="{chart}"]')).to_have_attribute("data-drawn", "true")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "analytics-owner.png"), full_page=True)
+
+    tile = page.locator('[data-tile="MRR"] .stat-value')
+    tile_value = tile.inner_text()
+    assert tile_value == "৳4,800.00"  # five active: three at ৳800, two at ৳1,200 (the sixth was cancelled)
+    page.locator('[data-tile="MRR"]').click()
+    expect(page.locator("#drill-total")).to_have_text(tile_value)
+    amounts = [Decimal(v) for v in page.locator("#drill-rows td[data-amount]").evaluate_all("cells => cells.map(c => c.dataset.amount)")]
+    assert len(amounts) == 5 and sum(amounts) == Decimal("4800.00")
+    page.screenshot(path=str(ARTIFACTS / "analytics-drill-mrr.png"), full_page=True)
+
+    # A point of the billed/collected chart opens the payments behind it.
+    page.go_back()
+    chart = page.locator('[data-analytics-chart="collections"] .u-over')
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    page.mouse.move(box["x"] + box["width"] - 8, box["y"] + box["height"] - 4)
+    page.mouse.click(box["x"] + box["width"] - 8, box["y"] + box["height"] - 4)
+    expect(page.locator("h1")).to_contain_text(re.compile("Collected|Billed"))
+    assert "/staff/analytics/drill/" in page.url
