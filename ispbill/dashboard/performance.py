@@ -10,13 +10,17 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from customers.models import CallLog
-from fieldservice.models import FieldTask
+from fieldservice.models import WorkOrder
 from ispbill.core.models import AuditLog
 from ispbill.core.money import ZERO
 from payments.models import Payment
 from tickets.models import Survey, Ticket
 
 from .metrics import Scope, end_of_day, month_end, month_start, q2, ratio, start_of_day
+
+
+# A new order for the same customer this soon after a repair means the repair did not hold.
+REPEAT_DAYS = 14
 
 
 def _col(key: str, label: str, kind: str = "") -> dict:
@@ -111,18 +115,52 @@ def support_agents(*, scope: Scope, month: date) -> list[dict]:
 
 
 def technicians(*, scope: Scope, month: date) -> list[dict]:
-    """Field tasks scheduled in the month per technician: done, open, cancelled. The field-service
-    module records no completion time or repeat visits yet, so first-time fix and on-time are not shown."""
-    tasks = FieldTask.objects.filter(scheduled_for__range=(month_start(month), month_end(month))).filter(
-        _branch_q(scope, "customer__"))
-    rows = tasks.values("technician_id").annotate(
-        done=Count("id", filter=Q(status=FieldTask.Status.DONE)),
-        open=Count("id", filter=Q(status__in=[FieldTask.Status.ASSIGNED, FieldTask.Status.IN_PROGRESS])),
-        cancelled=Count("id", filter=Q(status=FieldTask.Status.CANCELLED)), total=Count("id"),
-    ).order_by()
-    names = _names(r["technician_id"] for r in rows)
-    result = [{"user_id": r["technician_id"], "name": names.get(r["technician_id"], "—"), **{k: r[k] for k in ("done", "open", "cancelled", "total")},
-               "completion": ratio(r["done"], r["total"])} for r in rows]
+    """Work orders closed in the month per technician (docs/metrics.md, "Technicians"): completed,
+    failed, still open among those scheduled in the month; first-time fix = completed repairs with no
+    new order for the same customer within 14 days; on time = completed visits whose arrival came
+    before the end of the promised window (or of the scheduled slot when no window was given)."""
+    start, end = start_of_day(month_start(month)), end_of_day(month_end(month))
+    orders = WorkOrder.objects.filter(technician__isnull=False).filter(scope.customer_q("customer__"))
+    in_month = Q(completed_at__gte=start, completed_at__lt=end) | Q(scheduled_start__gte=start, scheduled_start__lt=end)
+    rows = list(orders.filter(in_month).values(
+        "pk", "technician_id", "kind", "status", "customer_id", "completed_at", "arrived_at", "window_end",
+        "scheduled_start", "duration_minutes",
+    ))
+    repairs = [r for r in rows if r["status"] == WorkOrder.Status.COMPLETED and r["kind"] == WorkOrder.Kind.REPAIR
+               and r["customer_id"] and r["completed_at"] and start <= r["completed_at"] < end]
+    later: dict = {}
+    if repairs:
+        for o in WorkOrder.objects.filter(customer_id__in={r["customer_id"] for r in repairs}, created_at__gte=start).exclude(
+                status=WorkOrder.Status.CANCELLED).values("pk", "customer_id", "created_at"):
+            later.setdefault(o["customer_id"], []).append(o)
+    repeat = {
+        r["pk"] for r in repairs
+        if any(o["pk"] != r["pk"] and r["completed_at"] < o["created_at"] <= r["completed_at"] + timedelta(days=REPEAT_DAYS)
+               for o in later.get(r["customer_id"], []))
+    }
+    table: dict = {}
+    for r in rows:
+        t = table.setdefault(r["technician_id"], {"done": 0, "failed": 0, "open": 0, "repairs": 0, "fixed": 0, "on_time": 0})
+        closed_in_month = r["completed_at"] is not None and start <= r["completed_at"] < end
+        if r["status"] == WorkOrder.Status.COMPLETED and closed_in_month:
+            t["done"] += 1
+            promised = r["window_end"] or (
+                r["scheduled_start"] + timedelta(minutes=r["duration_minutes"]) if r["scheduled_start"] else None)
+            if promised is not None and r["arrived_at"] is not None and r["arrived_at"] <= promised:
+                t["on_time"] += 1
+        elif r["status"] == WorkOrder.Status.FAILED and closed_in_month:
+            t["failed"] += 1
+        elif r["status"] in WorkOrder.OPEN_STATUSES:
+            t["open"] += 1
+    for r in repairs:
+        t = table[r["technician_id"]]
+        t["repairs"] += 1
+        t["fixed"] += r["pk"] not in repeat
+    names = _names(table)
+    result = [{
+        "user_id": uid, "name": names.get(uid, "—"), **{k: t[k] for k in ("done", "failed", "open")},
+        "first_time_fix": ratio(t["fixed"], t["repairs"]), "on_time": ratio(t["on_time"], t["done"]),
+    } for uid, t in table.items()]
     return sorted(result, key=lambda r: r["done"], reverse=True)
 
 
@@ -145,13 +183,14 @@ def staff_performance(*, scope: Scope, month: date, viewer=None) -> dict:
         },
         "technicians": {
             "title": _("Technicians"), "rows": technicians(scope=scope, month=month),
-            "columns": [_col("name", _("Technician")), _col("done", _("Completed")), _col("open", _("Open")),
-                        _col("cancelled", _("Cancelled")), _col("completion", _("Completion"), "percent")],
+            "columns": [_col("name", _("Technician")), _col("done", _("Completed")), _col("failed", _("Failed")),
+                        _col("open", _("Open")), _col("first_time_fix", _("First-time fix"), "percent"),
+                        _col("on_time", _("On time"), "percent")],
         },
     }
     leaderboard = [
         {"title": _("Most collected"), "rows": [(r["name"], r["collected"], "money") for r in tables["collectors"]["rows"][:5]]},
         {"title": _("Most tickets resolved"), "rows": [(r["name"], r["resolved"], "") for r in tables["support"]["rows"][:5]]},
-        {"title": _("Most field tasks completed"), "rows": [(r["name"], r["done"], "") for r in tables["technicians"]["rows"][:5]]},
+        {"title": _("Most work orders completed"), "rows": [(r["name"], r["done"], "") for r in tables["technicians"]["rows"][:5]]},
     ]
     return {"tables": tables, "leaderboard": leaderboard, "previous": month - timedelta(days=1)}

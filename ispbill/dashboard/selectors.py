@@ -8,13 +8,13 @@ from the sources (`metrics`), for the same day, so a drill-down list adds up to 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,27 +111,25 @@ def staff_home(*, user) -> dict:
 
 
 def _field_orders_section(user) -> dict | None:
-    """Field orders for supervisors, once field service has a staff list to open them in (the technician
-    app is their only screen so far): no figure without a page behind it."""
-    if not user.has_perm("fieldservice.view_fieldtask"):
+    """Field orders for supervisors: open, scheduled today, and late (open past their scheduled day)."""
+    if not user.has_perm("fieldservice.view_workorder"):
         return None
-    try:
-        list_url = reverse("staff:fieldtask-list")
-    except NoReverseMatch:
-        return None
-    from customers.selectors import scope_to_branches
-    from fieldservice.models import FieldTask
+    from fieldservice.models import WorkOrder
+    from fieldservice.selectors import workorders_visible_to
 
     today = timezone.localdate()
-    tasks = scope_to_branches(FieldTask.objects.all(), user, field="customer__branch")
-    counts = tasks.aggregate(
-        today=Count("id", filter=Q(scheduled_for=today)),
-        open=Count("id", filter=Q(status__in=[FieldTask.Status.ASSIGNED, FieldTask.Status.IN_PROGRESS])),
-        late=Count("id", filter=Q(status__in=[FieldTask.Status.ASSIGNED, FieldTask.Status.IN_PROGRESS], scheduled_for__lt=today)),
+    day_start = timezone.make_aware(datetime.combine(today, time.min))
+    day_end = day_start + timedelta(days=1)
+    counts = workorders_visible_to(user).aggregate(
+        today=Count("id", filter=Q(scheduled_start__gte=day_start, scheduled_start__lt=day_end)),
+        open=Count("id", filter=Q(status__in=WorkOrder.OPEN_STATUSES)),
+        late=Count("id", filter=Q(status__in=WorkOrder.OPEN_STATUSES, scheduled_start__lt=day_start)),
     )
+    list_url = reverse("staff:workorder-list")
+    board_url = reverse("staff:workorder-dispatch")
     return {"id": "home-field", "title": _("Field orders"), "tiles": [
         Tile(_("Open field orders"), counts["open"], list_url),
-        Tile(_("Scheduled today"), counts["today"], list_url),
+        Tile(_("Scheduled today"), counts["today"], board_url),
         Tile(_("Overdue"), counts["late"], list_url, warn=bool(counts["late"])),
     ]}
 

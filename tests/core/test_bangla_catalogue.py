@@ -23,7 +23,7 @@ from django.utils.translation import trans_real
 from customers.models import Customer
 from network import outages
 
-from tests.crawl import NOT_PAGES, crawl, links, seed_small_demo, url_names
+from tests.crawl.pages import NOT_PAGES, crawl, links, seed_small_demo, url_names
 
 # Words that are the same in a Bangla sentence: names of brands, units and codes.
 SAME_IN_BANGLA = {"বাংলা", ":", "ispbill", "bKash", "Nagad", "Rocket", "Mbps", "GB", "MB", "PPPoE", "OTT", "PDF", "QR", "BIN", "VAT", "SSLCommerz", "BDT"}

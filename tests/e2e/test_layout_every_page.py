@@ -13,7 +13,7 @@ from collections import defaultdict
 import pytest
 from django.test import Client
 
-from tests.crawl import NOT_PAGES, crawl, seed_small_demo, url_names
+from tests.crawl.pages import NOT_PAGES, crawl, seed_small_demo, url_names
 from tests.e2e.conftest import ARTIFACTS
 
 SURFACES = ("staff", "portal", "reseller", "technician")
