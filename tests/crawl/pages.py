@@ -36,7 +36,7 @@ NOT_PAGES = {
         "router-sessions", "router-drift", "router-outbox",
     },
     "portal": {
-        "logout", "login-code-verify", "profile-phone", "profile-phone-confirm", "profile-email",
+        "logout", "login-code-verify", "visit-rate", "profile-phone", "profile-phone-confirm", "profile-email",
         "profile-email-confirm", "profile-password", "profile-language", "session-revoke",
         "sessions-revoke-others", "speedtest-result", "speedtest-garbage", "speedtest-empty", "speedtest-getip",
         "invoice-pdf", "receipt-pdf", "package-change-confirm", "package-change-cancel", "onlinepayment-check",
