@@ -29,7 +29,7 @@ help:
 	@echo "make install  create $(VENV) and install requirements.lock (skipped when up to date)"
 	@echo "make migrate  apply database migrations"
 	@echo "make seed     load the demo data and print the logins (idempotent)"
-	@echo "make lint     Django system checks, models vs migrations, .env.example vs settings"
+	@echo "make lint     ruff, import-linter layers, Django system checks, models vs migrations, .env.example vs settings"
 	@echo "make bench    list the benchmark scripts in bench/"
 
 install: $(STAMP)
@@ -71,6 +71,8 @@ test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 	@$(BIN)/python -c "$$CHECK_ENV_EXAMPLE"

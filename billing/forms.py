@@ -49,7 +49,7 @@ class BillingSettingsForm(MarkInvalidMixin, forms.ModelForm):
             "vat_registration_number": _("VAT registration number (BIN)"),
             "late_fee": _("Late fee"),
             "reconnection_fee": _("Reconnection fee"),
-            "credit_unused_days_on_cancel": _("Credit unused paid days when a subscription is cancelled"),
+            "credit_unused_days_on_cancel": _("Credit the unused invoiced days when a subscription is cancelled"),
             "downgrade_at_next_cycle": _("Apply downgrades at the next cycle (upgrades apply at once)"),
             "isp_name": _("ISP name on documents"),
             "isp_address": _("Address on documents"),

@@ -571,6 +571,64 @@ def subscription_cancelled(*, actor, subscription: Subscription, last_day: date 
     )
 
 
+# Pause with skip billing ---------------------------------------------------------------------------
+
+
+def subscription_paused(*, actor, subscription: Subscription, last_day: date | None = None) -> LedgerEntry | None:
+    """Billing's part of a pause with skip billing (called by `subscription_suspend` in its
+    transaction): paused days are never charged, so the days after `last_day` (the pause day, the
+    last day of service) that were already invoiced are credited as invoiced, like a cancellation.
+    `billed_through` stays: those days are invoiced and credited, and the billing run issues nothing
+    while the pause lasts."""
+    cfg = current_billing_settings()
+    last_day = last_day or timezone.localdate()
+    if not _anchor(subscription) or subscription.billed_through <= last_day:
+        return None
+    lines = _invoiced_lines(subscription=subscription, first=last_day + ONE_DAY, last=subscription.billed_through, cfg=cfg)
+    total = totals(line.money for line in lines).gross
+    if total >= ZERO:
+        return None
+    return account_credit(
+        actor=actor, customer=subscription.customer, amount=-total,
+        reason=f"Pause of {subscription.login_label}: invoiced days not used "
+               f"{_day(last_day + ONE_DAY)} – {_day(subscription.billed_through)}",
+    )
+
+
+def subscription_resumed(*, actor, subscription: Subscription, paused_on: date | None, first_day: date | None = None) -> Invoice | None:
+    """Billing's part of reactivating a subscription paused with skip billing (called by
+    `subscription_reactivate` in its transaction): service is charged again from `first_day` (the
+    reactivation day). Days from then that had been invoiced and credited at the pause are charged
+    again at once, at the package in force (adjustment lines); past the invoiced days, billing
+    simply resumes from the reactivation day — `billed_through` moves to the day before, so the next
+    run bills from that day prorated to the next anchor, and never the periods that started while
+    the subscription was paused."""
+    cfg = current_billing_settings()
+    first_day = first_day or timezone.localdate()
+    anchor = _anchor(subscription)
+    if not anchor:
+        return None
+    resume_from = max(first_day, paused_on + ONE_DAY) if paused_on else first_day
+    if resume_from > subscription.billed_through:
+        Subscription.objects.filter(pk=subscription.pk).update(billed_through=resume_from - ONE_DAY)
+        subscription.billed_through = resume_from - ONE_DAY
+        return None
+    credited = paused_on is not None and subscription.billed_through > paused_on
+    if not credited:
+        return None
+    lines = _span_lines(
+        package=subscription.package, login=subscription.login_label, first=resume_from,
+        last=subscription.billed_through, anchor=anchor, sign=1, cfg=cfg,
+    )
+    if not lines:
+        return None
+    return invoice_create(
+        actor=actor, customer=subscription.customer,
+        lines=[LineSpec(line.kind, line.description, line.amount, subscription.pk, Period(line.first_day, line.last_day))
+               for line in lines],
+    )
+
+
 # Reads for the screens ---------------------------------------------------------------------------
 
 

@@ -26,6 +26,15 @@ def current_billing_settings() -> BillingSettings:
     return BillingSettings.objects.get_or_create(pk=1, defaults=defaults)[0]
 
 
+def package_price_as_paid(*, package) -> Decimal:
+    """A package's price per billing cycle as the customer pays it: VAT included (Package.price is
+    per cycle, net or gross by Settings → Billing)."""
+    from .vat import vat_line
+
+    cfg = current_billing_settings()
+    return vat_line(package.price, rate=cfg.vat_rate, prices_include_vat=cfg.prices_include_vat).gross
+
+
 def account_balance(*, customer_id: int) -> Decimal:
     """What the customer owes (positive) or has in credit (negative)."""
     return Account.objects.filter(customer_id=customer_id).values_list("balance", flat=True).first() or ZERO

@@ -323,10 +323,15 @@ def subscription_suspend(
 ) -> Subscription:
     if suspension_type not in Subscription.SuspensionType.values:
         raise ValidationError({"suspension_type": _("Choose why the subscription is suspended.")})
-    return _transition(
-        actor=actor, subscription=subscription, to=Subscription.Status.SUSPENDED, reason=reason, action="suspend",
-        suspension_type=suspension_type, skip_billing=skip_billing, suspended_at=timezone.now(),
-    )
+    with transaction.atomic():
+        suspended = _transition(
+            actor=actor, subscription=subscription, to=Subscription.Status.SUSPENDED, reason=reason, action="suspend",
+            suspension_type=suspension_type, skip_billing=skip_billing, suspended_at=timezone.now(),
+        )
+        if skip_billing:
+            # Paused days are never charged: what was invoiced after today is credited (billing's rule).
+            billing_package_changes.subscription_paused(actor=actor, subscription=suspended)
+    return suspended
 
 def subscription_reactivate(*, actor, subscription: Subscription, reason: str) -> Subscription:
     if subscription.status != Subscription.Status.SUSPENDED:
@@ -336,10 +341,17 @@ def subscription_reactivate(*, actor, subscription: Subscription, reason: str) -
             % {"status": subscription.get_status_display().lower()},
             code="invalid_transition",
         )
-    return _transition(
-        actor=actor, subscription=subscription, to=Subscription.Status.ACTIVE, reason=reason, action="reactivate",
-        suspension_type="", skip_billing=False, suspended_at=None,
-    )
+    with transaction.atomic():
+        paused = Subscription.objects.filter(pk=subscription.pk).values("skip_billing", "suspended_at").get()
+        reactivated = _transition(
+            actor=actor, subscription=subscription, to=Subscription.Status.ACTIVE, reason=reason, action="reactivate",
+            suspension_type="", skip_billing=False, suspended_at=None,
+        )
+        if paused["skip_billing"]:
+            # Billing resumes from today, prorated; never the periods that started during the pause.
+            paused_on = timezone.localdate(paused["suspended_at"]) if paused["suspended_at"] else None
+            billing_package_changes.subscription_resumed(actor=actor, subscription=reactivated, paused_on=paused_on)
+    return reactivated
 
 @transaction.atomic
 def subscription_cancel(*, actor, subscription: Subscription, reason: str) -> Subscription:

@@ -29,9 +29,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing import ledger
 from billing.models import Invoice
 from billing.selectors import amount_open, current_billing_settings, open_invoices
-from billing import ledger
+from billing.periods import months_for_cycle
 from billing.vat import vat_line
 from customers import referrals
 from customers.models import Customer, Subscription
@@ -152,15 +153,22 @@ def _event(gp: GatewayPayment, kind: str, outcome: str, data=None) -> GatewayEve
 # What a customer can pay -------------------------------------------------------------------------
 
 
-def monthly_charge(*, customer: Customer) -> Decimal:
-    """What the customer's connections cost a month, VAT included: the unit of an advance payment."""
+def _per_month(*, customer: Customer) -> Decimal:
+    """What the customer's connections cost a month, VAT included, unrounded: Package.price is per
+    billing cycle, so a quarterly package's gross price is shared over 3 months, an annual one's over 12."""
     cfg = current_billing_settings()
-    total = ZERO
+    total = Decimal(0)
     for subscription in Subscription.objects.filter(
         customer=customer, status__in=(Subscription.Status.ACTIVE, Subscription.Status.SUSPENDED)
     ).select_related("package"):
-        total += vat_line(subscription.package.price, rate=cfg.vat_rate, prices_include_vat=cfg.prices_include_vat).gross
+        gross = vat_line(subscription.package.price, rate=cfg.vat_rate, prices_include_vat=cfg.prices_include_vat).gross
+        total += gross / months_for_cycle(subscription.package.billing_cycle)
     return total
+
+
+def monthly_charge(*, customer: Customer) -> Decimal:
+    """What the customer's connections cost a month, VAT included: the unit of an advance payment."""
+    return to_money(_per_month(customer=customer))
 
 
 def payable_amount(*, customer: Customer, purpose: str, invoice_id: int | None = None, months: int = 0) -> tuple[Decimal, list[Invoice]]:
@@ -176,11 +184,12 @@ def payable_amount(*, customer: Customer, purpose: str, invoice_id: int | None =
     if purpose == GatewayPayment.Purpose.ADVANCE:
         if not 1 <= (months or 0) <= MAX_ADVANCE_MONTHS:
             raise ValidationError({"months": _("Choose between 1 and %(max)s months.") % {"max": MAX_ADVANCE_MONTHS}})
-        monthly = monthly_charge(customer=customer)
+        monthly = _per_month(customer=customer)
         if monthly <= ZERO:
             raise ValidationError({"months": _("You have no connection to pay in advance for.")})
         invoices = list(open_invoices(customer_id=customer.pk))
-        return to_money(amount_open(customer_id=customer.pk)) + monthly * months, invoices
+        # Rounded once, after multiplying: three months of a quarterly package are exactly its price.
+        return to_money(amount_open(customer_id=customer.pk)) + to_money(monthly * months), invoices
     raise ValidationError({"purpose": _("Choose what to pay.")})
 
 

@@ -1,7 +1,7 @@
 """Package changes and the cancellation credit: quotes by actual days, requests and decisions, applying
 (money, package, router) exactly once, deferred downgrades through the billing run, and bad input."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -419,3 +419,65 @@ def test_the_withdrawal_dialog_shows_the_correction_before_it_is_confirmed(packa
     client.post(reverse("staff:packagechange-cancel", args=[change.pk]), {"note": "Customer stays on Basic"})
     change.refresh_from_db()
     assert change.status == "cancelled" and change.invoice.total == D("460.00")
+
+
+# Pause with skip billing (defect 1) ------------------------------------------------------------------
+
+
+def paused(subscription, *, on: date) -> Subscription:
+    """Suspended at the customer's request with skip billing, dated `on` (the pause day)."""
+    from django.utils import timezone
+
+    customer_services.subscription_suspend(
+        actor=None, subscription=subscription, reason="Travelling", suspension_type="customer_request", skip_billing=True,
+    )
+    Subscription.objects.filter(pk=subscription.pk).update(
+        suspended_at=timezone.make_aware(datetime.combine(on, time(10)))
+    )
+    return Subscription.objects.get(pk=subscription.pk)
+
+
+def test_reactivation_after_a_pause_bills_from_the_reactivation_day_not_the_paused_periods(packages):
+    """Defect 1: billed_through stayed frozen during the pause and the first run after reactivation
+    billed every period that started during it, at full price."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    subscription = subscribed(packages["basic"])
+    run_billing(date(2026, 3, 1))  # March at 1,000
+    subscription = paused(subscription, on=date(2026, 3, 10))
+    for day in (date(2026, 4, 1), date(2026, 6, 1), date(2026, 9, 1)):
+        assert run_billing(day).issued == 0  # nothing while paused
+
+    customer_services.subscription_reactivate(actor=None, subscription=subscription, reason="Back home")
+    run_billing(today)
+
+    lines = list(InvoiceLine.objects.filter(subscription=subscription).order_by("period_start").values_list("kind", "period_start", "period_end"))
+    month_end = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    expected_kind = "recurring" if today.day == 1 else "prorated"
+    assert lines[0] == ("recurring", date(2026, 3, 1), date(2026, 3, 31))
+    assert lines[1] == (expected_kind, today, month_end)  # from the reactivation day, prorated to the next anchor
+    assert all(start >= today for _kind, start, _end in lines[1:])  # no period that started during the pause
+    ledger_ok()
+
+
+def test_a_pause_credits_the_invoiced_days_after_the_pause_day_and_reactivation_in_them_charges_them_again(packages):
+    from billing.package_changes import subscription_paused, subscription_resumed
+
+    subscription = subscribed(packages["basic"])
+    run_billing(date(2026, 3, 1))
+    subscription.refresh_from_db()
+    balance = account_balance(customer_id=subscription.customer_id)
+
+    credit = subscription_paused(actor=None, subscription=subscription, last_day=date(2026, 3, 10))
+    # 11–31 March, 21 of 31 days of the 1,000 invoiced: 677.42 + 15 % VAT 101.61.
+    assert credit.amount == D("-779.03")
+
+    invoice = subscription_resumed(actor=None, subscription=subscription, paused_on=date(2026, 3, 10), first_day=date(2026, 3, 21))
+    # 21–31 March again at Basic: 1000 × 11/31 = 354.84 + VAT 53.23.
+    assert invoice.total == D("408.07")
+    assert account_balance(customer_id=subscription.customer_id) == balance - D("779.03") + D("408.07")
+    subscription.refresh_from_db()
+    assert subscription.billed_through == date(2026, 3, 31)
+    assert run_billing(date(2026, 3, 25)).issued == 1  # April as usual
+    ledger_ok()

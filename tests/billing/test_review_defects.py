@@ -132,3 +132,40 @@ def test_a_suspension_for_another_reason_is_not_lifted_by_a_void(db):
 
     subscription.refresh_from_db()
     assert subscription.status == Subscription.Status.SUSPENDED
+
+
+# 8. Paying in advance: the price is per billing cycle ---------------------------------------------------
+
+
+def test_paying_months_in_advance_prices_a_quarterly_or_annual_package_per_month_of_its_cycle(db):
+    """Defect 8: Package.price is per billing cycle; advance payment took it as monthly, so three
+    months of a 3,000 quarterly package asked for 9,000 (+VAT) instead of 3,000 (+VAT)."""
+    from payments import online
+    from payments.models import GatewayPayment
+    from tests.factories import PackageFactory
+
+    BillingSettings.objects.filter(pk=1).update(vat_rate=D("15"))
+    customer = make_customer()
+    make_subscription(customer=customer, activate=True, package=PackageFactory(price=D("3000.00"), billing_cycle="quarterly"))
+    make_subscription(customer=customer, activate=True, package=PackageFactory(price=D("12000.00"), billing_cycle="annual"))
+
+    amount, _invoices = online.payable_amount(customer=customer, purpose=GatewayPayment.Purpose.ADVANCE, months=3)
+
+    # Quarterly: 3,000 + 15 % = 3,450 a quarter = 1,150 a month; annual: 13,800 a year = 1,150 a month.
+    assert amount == D("6900.00")
+
+
+def test_the_portal_shows_each_price_per_cycle_with_vat_as_the_customer_pays_it(client, db):
+    from django.urls import reverse
+
+    from tests.factories import PackageFactory
+
+    BillingSettings.objects.filter(pk=1).update(vat_rate=D("15"), prices_include_vat=False)
+    customer = make_customer(portal_password="portal-pass-1")
+    make_subscription(customer=customer, activate=True, package=PackageFactory(price=D("3000.00"), billing_cycle="quarterly"))
+    client.force_login(customer.user)
+
+    page = client.get(reverse("portal:home")).content.decode()
+
+    assert "Monthly price" not in page
+    assert "3,450.00" in page and "Quarterly" in page

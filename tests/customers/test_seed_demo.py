@@ -108,9 +108,11 @@ def test_seeded_customers_look_like_dhaka_customers():
 def test_seed_account_numbers_are_gap_free_and_every_transition_has_a_reason():
     seed()
 
-    year = timezone.localdate().year
-    numbers = sorted(Customer.objects.values_list("account_number", flat=True))
-    assert numbers == [f"{settings.ACCOUNT_NUMBER_PREFIX}-{year}-{n:05d}" for n in range(1, len(numbers) + 1)]
+    # One continuous counter (no yearly reset), shown with the year each customer joined.
+    rows = sorted(Customer.objects.values_list("account_number", "customer_since"), key=lambda row: row[0][-5:])
+    assert [number for number, _since in rows] == [
+        f"{settings.ACCOUNT_NUMBER_PREFIX}-{since.year}-{n:05d}" for n, (_number, since) in enumerate(rows, start=1)
+    ]
 
     suspended = Subscription.objects.filter(status=Subscription.Status.SUSPENDED)
     assert suspended.exists() and all(s.suspension_type for s in suspended)
@@ -139,11 +141,10 @@ def test_bigger_run_keeps_the_first_customers_and_numbers_on():
 
     seed(customers=25, leads=0)
 
-    customers = list(Customer.objects.order_by("id").values_list("account_number", "name", "phone"))
-    assert customers[:20] == first
+    customers = list(Customer.objects.order_by("id").values_list("account_number", "name", "phone", "customer_since"))
+    assert [c[:3] for c in customers[:20]] == first
     assert len(customers) == 25
-    year = timezone.localdate().year
-    assert [c[0] for c in customers] == [f"CT-{year}-{n:05d}" for n in range(1, 26)]
+    assert [c[0] for c in customers] == [f"CT-{c[3].year}-{n:05d}" for n, c in enumerate(customers, start=1)]
 
 
 DEMO_LOGINS = [
