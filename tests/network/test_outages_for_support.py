@@ -64,6 +64,8 @@ def test_an_outage_on_the_customers_router_shows_too_and_a_restored_one_does_not
     outage = declare(routers=[subscription.router])
     url = reverse("staff:customer-detail", args=[subscription.customer.pk])
     assert "Fibre cut near the market" in support.get(url).content.decode()
+    detail = support.get(reverse("staff:outage-detail", args=[outage.pk])).content.decode()
+    assert subscription.router.name in detail and reverse("staff:router-detail", args=[subscription.router.pk]) not in detail
     outages.outage_restore(actor=admin_user(), outage=outage)
     from django.core.cache import cache
 
