@@ -635,3 +635,11 @@ def test_a_phone_nobody_has_creates_the_customer_without_a_warning(staff_client)
     make_customer(phone="01811-000111")
     response = staff_client.post(reverse("staff:customer-create"), customer_form_data(AreaFactory()))
     assert response.status_code == 302 and Customer.objects.count() == 2
+
+
+def test_activating_a_new_installation_starts_with_that_reason_and_other_actions_start_empty(staff_client):
+    pending, active = make_subscription(), make_subscription(activate=True)
+    activate = content(staff_client.get(reverse("staff:subscription-activate", args=[pending.pk]), headers=HTMX))
+    assert "New installation" in activate
+    suspend = content(staff_client.get(reverse("staff:subscription-suspend", args=[active.pk]), headers=HTMX))
+    assert "New installation" not in suspend
