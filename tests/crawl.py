@@ -125,7 +125,10 @@ def seed_small_demo() -> dict[str, object]:
     portal_customer = Customer.objects.exclude(user=None).order_by("pk").first()
     # What the small demo lacks: a second connection (the portal's per-connection usage pages) and
     # an online payment (its pages on both surfaces).
-    make_subscription(customer=portal_customer, activate=True, username="layout.second")
+    first = portal_customer.subscriptions.select_related("package", "router").order_by("pk").first()
+    make_subscription(
+        customer=portal_customer, package=first.package, router=first.router, activate=True, username="layout.second",
+    )
     GatewayPayment.objects.create(
         customer=portal_customer, tran_id="LAYOUT0000000000000001", amount=Decimal("1050.00"), currency="BDT",
         purpose="due", status="expired", method="bkash", card_type="BKASH-BKash",
