@@ -633,8 +633,13 @@ def subscription_resumed(*, actor, subscription: Subscription, paused_on: date |
 
 
 def package_change_choices(*, subscription: Subscription) -> QuerySet[Package]:
-    """The packages a subscription can move to: those on sale, other than its own."""
-    return Package.objects.filter(is_active=True).exclude(pk=subscription.package_id).order_by("price", "name")
+    """The packages a subscription can move to: those on sale for the same kind of connection (fiber,
+    broadband, wireless: another kind is a new installation, not a package change), other than its own."""
+    return (
+        Package.objects.filter(is_active=True, type=subscription.package.type)
+        .exclude(pk=subscription.package_id)
+        .order_by("price", "name")
+    )
 
 
 def package_change_open(*, subscription: Subscription) -> PackageChange | None:

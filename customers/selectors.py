@@ -11,6 +11,7 @@ from datetime import date
 from functools import reduce
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import (
     Aggregate, BooleanField, CharField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value,
@@ -439,3 +440,15 @@ def customer_filter_choices(*, user) -> dict:
     """Choices for the list's filters: areas grouped by branch (in the user's scope) and packages."""
     packages = list(Package.objects.order_by("name").values_list("id", "name", "is_active"))
     return {**area_filter_choices(user=user), "packages": packages}
+
+
+def customers_sharing_phone(*, phone: str, exclude_pk: int | None = None) -> list[Customer]:
+    """Customers who already have this phone (a family shares one): all of them, whatever branch,
+    since the warning is about the number; the screen links only those the user may open."""
+    from ispbill.core.phone import normalize_phone
+
+    try:
+        normalized = normalize_phone(phone)
+    except ValidationError:
+        return []  # the service reports the bad number
+    return list(Customer.objects.filter(phone=normalized).exclude(pk=exclude_pk).order_by("pk")[:5])

@@ -28,7 +28,9 @@ class PayForm(MarkInvalidMixin, forms.Form):
         choices = list(GatewayPayment.Purpose.choices)
         if not invoices:
             choices = [c for c in choices if c[0] != GatewayPayment.Purpose.INVOICE]
-        if due is not None:
+        if due is not None and due <= 0:  # nothing is due: "Total due (৳0.00)" is no choice
+            choices = [c for c in choices if c[0] != GatewayPayment.Purpose.DUE]
+        elif due is not None:
             choices = [
                 (value, f"{label} ({format_money(due)})" if value == GatewayPayment.Purpose.DUE else label)
                 for value, label in choices

@@ -60,7 +60,10 @@ class ReopenForm(_Form):
 
 class StatusForm(_Form):
     status = forms.ChoiceField(label=_("New status"))
-    reason = forms.CharField(label=_("Note for the history"), required=False, max_length=500)
+    reason = forms.CharField(
+        label=_("Note for the history"), required=False, max_length=500,
+        help_text=_("When you resolve the ticket, the customer sees this note as the resolution."),
+    )
 
     def __init__(self, *args, ticket: Ticket, **kwargs):
         super().__init__(*args, **kwargs)

@@ -408,3 +408,24 @@ def sla_months(*, count: int = 12) -> list[date]:
         months.append(today)
         today = (today - timedelta(days=1)).replace(day=1)
     return months
+
+
+def ticket_resolution_note(ticket: Ticket):
+    """The note staff gave when they last resolved the ticket, shown to the customer (the entry of
+    the audit log that resolved it), or None: {"note", "at"}."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from ispbill.core.models import AuditLog
+
+    if ticket.status not in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
+        return None
+    entry = (
+        AuditLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(Ticket), object_id=str(ticket.pk), action="ticket.status",
+            after__status=Ticket.Status.RESOLVED,
+        )
+        .exclude(reason="")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return {"note": entry.reason, "at": entry.at} if entry else None

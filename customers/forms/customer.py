@@ -128,6 +128,10 @@ class CustomerForm(MarkInvalidMixin, forms.Form):
         help_text=_("SMS, WhatsApp and e-mail messages, invoices and receipts. The customer can change it in the portal."),
     )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # Shown only when the phone already belongs to another customer (families share phones).
+    shared_phone_confirmed = forms.BooleanField(
+        label=_("Yes, this customer shares that phone"), required=False,
+    )
 
     def __init__(self, *args, areas, resellers, **kwargs):
         super().__init__(*args, **kwargs)

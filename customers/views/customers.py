@@ -34,6 +34,8 @@ from customers.selectors import (
     customer_selection,
     customers_filtered,
     customers_for_export,
+    customers_sharing_phone,
+    customers_visible_to,
     scope_to_branches,
     subscriptions_for_customer,
 )
@@ -272,19 +274,31 @@ def _customer_form(request, *, data=None, customer: Customer | None = None) -> C
     return CustomerForm(data, initial=initial, areas=areas_visible_to(request.user), resellers=resellers)
 
 
+def _shared_phone(request, form, *, exclude_pk=None) -> list:
+    """Other customers with the phone just entered, unless staff confirmed the phone is shared."""
+    if form.cleaned_data.get("shared_phone_confirmed"):
+        return []
+    return [
+        {"customer": other, "visible": customers_visible_to(request.user).filter(pk=other.pk).exists()}
+        for other in customers_sharing_phone(phone=form.cleaned_data["phone"], exclude_pk=exclude_pk)
+    ]
+
+
 @staff_permission_required("customers.add_customer")
 @require_http_methods(["GET", "POST"])
 def customer_create(request):
     form = _customer_form(request, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    shared = []
+    if request.method == "POST" and form.is_valid() and not (shared := _shared_phone(request, form)):
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "shared_phone_confirmed"}
         try:
-            customer = services.customer_create(actor=request.user, **form.cleaned_data)
+            customer = services.customer_create(actor=request.user, **fields)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _t("Customer %(account)s created.") % {"account": customer.account_number})
             return redirect("staff:customer-detail", pk=customer.pk)
-    return render(request, "customers/customer_form.html", {"form": form, "customer": None})
+    return render(request, "customers/customer_form.html", {"form": form, "customer": None, "shared_phone": shared})
 
 
 @staff_permission_required("customers.change_customer")
@@ -293,8 +307,9 @@ def customer_edit(request, pk: int):
     customer = customer_get_for_staff(user=request.user, pk=pk)
     form = _customer_form(request, data=request.POST or None, customer=customer)
     if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "shared_phone_confirmed"}
         try:
-            services.customer_update(actor=request.user, customer=customer, **form.cleaned_data)
+            services.customer_update(actor=request.user, customer=customer, **fields)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

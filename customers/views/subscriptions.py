@@ -135,7 +135,9 @@ def subscription_lifecycle(request, pk: int, action: str):
     if lifecycle is None:
         raise Http404
     subscription = subscription_get_for_staff(user=request.user, pk=pk)
-    form = lifecycle.form_class(request.POST or None)
+    # Activating a pending connection is, nearly always, the end of its installation.
+    initial = {"reason": _t("New installation")} if action == "activate" and subscription.status == Status.PENDING else None
+    form = lifecycle.form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             lifecycle.service(actor=request.user, subscription=subscription, **form.cleaned_data)

@@ -3,6 +3,7 @@ customer, branding and VAT number — and Bangla names come out as Bangla text, 
 
 import io
 from datetime import timedelta
+from unittest import mock
 from decimal import Decimal
 
 import pytest
@@ -169,3 +170,30 @@ def test_english_customer_gets_english_pdf_even_from_a_bangla_request(invoice):
         text = pdf_text(invoice_pdf(invoice).content)
         assert translation.get_language() == "bn"  # the caller's language is left as it was
     assert "TAX INVOICE" in text and "কর চালান" not in text
+
+
+def test_receipt_gives_the_amount_in_words_and_says_how_an_online_payment_was_made(invoice):
+    from payments.models import GatewayPayment
+
+    payment = payment_record(actor=None, customer=invoice.customer, amount=D("1380.50"), method="bkash", reference="9X8Y7Z")
+    GatewayPayment.objects.create(
+        customer=invoice.customer, tran_id="WORDS000000000000001", amount=D("1380.50"), currency="BDT", purpose="due",
+        status="paid", method="bkash", payment=payment,
+    )
+    payment.refresh_from_db()
+    text = " ".join(pdf_text(receipt_pdf(payment).content).split())
+    assert "One thousand three hundred eighty taka and fifty paisa only" in text
+    assert "bKash, online" in text and "Received by —" not in text
+
+
+def test_bangla_receipt_gives_the_amount_in_bangla_words(invoice):
+    customer = invoice.customer
+    customer_services.customer_portal_access_set(actor=None, customer=customer, password="portal-pass-1")
+    _prefers(customer, "bn")
+    customer.refresh_from_db()
+    payment = payment_record(actor=None, customer=customer, amount=D("500.00"), method="cash")
+    # pypdf cannot read shaped Bangla back reliably: look at the HTML the PDF is drawn from.
+    drawn = []
+    with mock.patch("billing.documents.html_to_pdf", lambda html, **kwargs: drawn.append(html) or b"%PDF-"):
+        receipt_pdf(payment)
+    assert "কথায়: পাঁচ শত টাকা মাত্র" in " ".join(drawn[0].split())

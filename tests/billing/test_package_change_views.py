@@ -171,3 +171,18 @@ def test_the_edit_form_no_longer_changes_the_package_by_itself(client, world):
         "username": subscription.username, "password": "", "static_ip": "", "mac_address": "",
     })
     assert snapshot()[1] == before[1]  # the disabled field keeps the package
+
+
+def test_portal_offers_only_packages_for_the_same_kind_of_connection_and_refuses_another(client, world):
+    """A fiber subscriber is not offered wireless packages: another kind of connection is a new installation."""
+    wireless = PackageFactory(name="Air 30", price=D("1200.00"), type="wireless")
+    assert world["basic"].type == world["fast"].type != "wireless"
+    client.force_login(world["customer"].user)
+    page = client.get(reverse("portal:package-change", args=[world["subscription"].pk])).content.decode()
+    assert "Fast 40" in page and "Air 30" not in page
+    before = snapshot()
+    response = client.post(
+        reverse("portal:package-change-confirm", args=[world["subscription"].pk]), {"to_package": wireless.pk}
+    )
+    assert response.status_code == 200 and "not available" in response.content.decode()
+    assert snapshot() == before

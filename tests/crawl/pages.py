@@ -111,7 +111,10 @@ def crawl(client: Client, surface: str, start: str, per_kind: int = 3, on_page=N
 
 def seed_small_demo() -> dict[str, object]:
     """The demo's seeders on a small scale, plus what the small demo lacks; the user per surface."""
+    from django.core.cache import cache
+
     from customers.models import Customer
+    from customers.speedtest import speedtest_result_record
     from payments.models import GatewayPayment
     from tests.factories import make_subscription
 
@@ -122,10 +125,21 @@ def seed_small_demo() -> dict[str, object]:
     portal_customer = Customer.objects.exclude(user=None).order_by("pk").first()
     # What the small demo lacks: a second connection (the portal's per-connection usage pages) and
     # an online payment (its pages on both surfaces).
-    make_subscription(customer=portal_customer, activate=True, username="layout.second")
+    first = portal_customer.subscriptions.select_related("package", "router").order_by("pk").first()
+    make_subscription(
+        customer=portal_customer, package=first.package, router=first.router, activate=True, username="layout.second",
+    )
     GatewayPayment.objects.create(
         customer=portal_customer, tran_id="LAYOUT0000000000000001", amount=Decimal("1050.00"), currency="BDT",
         purpose="due", status="expired", method="bkash", card_type="BKASH-BKash",
+    )
+    # A speed test from a phone, with the long user-agent string staff see on the customer's page
+    # (its hourly limit is counted in the cache, which outlives a test's database).
+    cache.delete(f"speedtest-results:{portal_customer.pk}")
+    speedtest_result_record(
+        customer=portal_customer, download="2148.0", upload="40.5", ping="3.2", jitter="0.8", ip="10.20.30.40",
+        user_agent="Mozilla/5.0 (Linux; Android 14; SM-A546E Build/UP1A.231005.007; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Version/4.0 Chrome/131.0.6778.135 Mobile Safari/537.36",
     )
     return {
         "staff": User.objects.get(username="admin"),

@@ -138,3 +138,14 @@ def test_staff_see_the_customers_results_on_the_customer_page(client, customer):
     client.force_login(admin_user())
     page = client.get(reverse("staff:customer-detail", args=[customer.pk])).content.decode()
     assert "Speed tests" in page and "12.5 Mbps" in page and "25% of 50" in page
+
+
+def test_a_result_above_the_package_says_what_it_means_instead_of_a_percentage(portal, customer):
+    """4296% of 50 Mbps on a local network means the test did not pass the package's limit."""
+    response = portal.post(
+        reverse("portal:speedtest-result"), {"download": "2148.0", "upload": "900.0", "ping": "0.4", "jitter": "0.1"},
+        HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64)", REMOTE_ADDR="10.20.30.40",
+    )
+    page = response.content.decode()
+    assert "Faster than your 50 Mbps package" in page and "not the internet speed your package gives you" in page
+    assert "4296%" not in page and "above your package" in page

@@ -613,3 +613,33 @@ def test_edit_keeps_a_reseller_who_has_since_stopped_selling(staff_client):
     assert response.status_code == 302
     customer.refresh_from_db()
     assert (customer.name, customer.reseller) == ("Renamed", reseller)
+
+
+def test_a_phone_of_another_customer_is_warned_about_with_a_link_and_created_only_once_confirmed(staff_client):
+    """Families share phones: a second customer on the same number is allowed, but never silently."""
+    area = AreaFactory()
+    mother = make_customer(name="Rokeya Begum", phone="01711-223344", area=area)
+
+    warned = staff_client.post(reverse("staff:customer-create"), customer_form_data(area))
+    page = content(warned)
+    assert warned.status_code == 200 and 'id="shared-phone"' in page
+    assert f'href="{reverse("staff:customer-detail", args=[mother.pk])}"' in page and "Rokeya Begum" in page
+    assert Customer.objects.count() == 1  # nothing created yet
+
+    confirmed = staff_client.post(reverse("staff:customer-create"), customer_form_data(area, shared_phone_confirmed="on"))
+    daughter = Customer.objects.exclude(pk=mother.pk).get()
+    assert confirmed.status_code == 302 and daughter.phone == mother.phone == "+8801711223344"
+
+
+def test_a_phone_nobody_has_creates_the_customer_without_a_warning(staff_client):
+    make_customer(phone="01811-000111")
+    response = staff_client.post(reverse("staff:customer-create"), customer_form_data(AreaFactory()))
+    assert response.status_code == 302 and Customer.objects.count() == 2
+
+
+def test_activating_a_new_installation_starts_with_that_reason_and_other_actions_start_empty(staff_client):
+    pending, active = make_subscription(), make_subscription(activate=True)
+    activate = content(staff_client.get(reverse("staff:subscription-activate", args=[pending.pk]), headers=HTMX))
+    assert "New installation" in activate
+    suspend = content(staff_client.get(reverse("staff:subscription-suspend", args=[active.pk]), headers=HTMX))
+    assert "New installation" not in suspend

@@ -42,7 +42,8 @@ def test_customer_runs_a_speed_test_and_sees_it_against_their_package(phone_page
 
     expect(phone_page.locator("#speedtest-phase")).to_have_text("Done", timeout=30_000)
     verdict = phone_page.locator("#speedtest-verdict")
-    expect(verdict).to_have_text(re.compile(r"You got \d+% of your 50 Mbps\."))
+    # On loopback the test can run faster than the package: the verdict then says what that means.
+    expect(verdict).to_have_text(re.compile(r"You got \d+% of your 50 Mbps\.|Faster than your 50 Mbps package: "))
     result = SpeedTestResult.objects.get(customer=customer)
     assert result.download_mbps > 0 and result.upload_mbps > 0 and result.package_download_mbps == 50
     assert re.fullmatch(r"[\d.]+", phone_page.locator("#st-download").inner_text())

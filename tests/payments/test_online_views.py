@@ -211,3 +211,23 @@ def test_gateway_settings_need_their_permission_and_disabling_hides_pay_now(clie
     assert "not available" in page and 'id="pay-form"' not in page
     assert client.post(reverse("portal:pay"), {"purpose": "due"}).status_code == 200
     assert GatewayPayment.objects.count() == 0
+
+
+def test_a_customer_who_owes_nothing_is_not_offered_total_due(client, gateway, portal_customer):
+    make_subscription(customer=portal_customer, activate=True)
+    client.force_login(portal_customer.user)
+    page = client.get(reverse("portal:pay")).content.decode()
+    assert 'value="due"' not in page and "Total due" not in page and 'value="advance"' in page
+    response = client.post(reverse("portal:pay"), {"purpose": "due"})
+    assert response.status_code == 200 and GatewayPayment.objects.count() == 0
+
+
+def test_the_overview_shows_the_credit_left_after_paying_in_advance(client, gateway, portal_customer):
+    from payments.services import payment_record
+
+    make_subscription(customer=portal_customer, activate=True)
+    payment_record(actor=None, customer=portal_customer, amount=D("2400.00"), method="cash")
+    client.force_login(portal_customer.user)
+    page = client.get(reverse("portal:home")).content.decode()
+    credit = page.split('id="account-credit"')[1].split("</p>")[0]
+    assert "2,400.00" in credit

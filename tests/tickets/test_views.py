@@ -250,3 +250,20 @@ def test_survey_analytics_and_sla_report(staff_client, admin):
     assert pdf["Content-Type"] == "application/pdf"
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert "SLA compliance report" in text and "Urgent" in text
+
+
+def test_my_tickets_prompt_names_the_ticket_to_rate_and_the_customer_reads_the_resolution_note(portal, owner, admin):
+    ticket = raise_ticket(owner, subject="No internet since morning")
+    services.ticket_change_status(actor=admin, ticket=ticket, status="resolved", reason="Replaced the ONU power adapter.")
+    listing = portal.get(reverse("portal:ticket-list")).content.decode()
+    prompt = listing.split('id="survey-prompt"')[1].split("</article>")[0]
+    assert f"{ticket.number} No internet since morning" in prompt  # the prompt's link was empty
+    page = portal.get(reverse("portal:ticket-detail", args=[ticket.pk])).content.decode()
+    resolution = page.split('id="resolution"')[1].split("</article>")[0]
+    assert "Replaced the ONU power adapter." in resolution
+
+
+def test_a_resolution_without_a_note_shows_no_empty_box(portal, owner, admin):
+    ticket = raise_ticket(owner)
+    services.ticket_change_status(actor=admin, ticket=ticket, status="resolved")
+    assert 'id="resolution"' not in portal.get(reverse("portal:ticket-detail", args=[ticket.pk])).content.decode()

@@ -49,6 +49,7 @@ def _context(request, ticket: Ticket, **forms) -> dict:
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
         "survey_form": forms.get("survey_form") or SurveyForm(),
         "survey": survey,
+        "resolution": selectors.ticket_resolution_note(ticket),
         "may_reply": ticket.status not in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED),
         "may_reopen": selectors.may_reopen(ticket),
         "may_rate": survey is not None and survey.rating is None and ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED),

@@ -633,6 +633,7 @@ class Command(BaseCommand):
             self.ensure_leads(lead_specs)
             portal_customer = self.ensure_portal_login(customer_specs)
             portal_logins = self.ensure_portal_logins(customer_specs, portal_customer)
+            self.ensure_isp_details()
         self.report(portal_logins, seconds=time.monotonic() - started)
 
     # Helpers --------------------------------------------------------------------------------------
@@ -905,6 +906,18 @@ class Command(BaseCommand):
         if first not in [c for _l, c in chosen]:
             chosen.insert(0, ("first demo customer", first))
         return chosen
+
+    def ensure_isp_details(self) -> None:
+        """The demo ISP's address, phone and VAT registration (BIN) for the invoice and receipt heads."""
+        from billing.selectors import current_billing_settings
+        from billing.services import billing_settings_update
+
+        if not current_billing_settings().isp_address:
+            billing_settings_update(
+                actor=self.admin, isp_address="House 12, Road 5, Dhanmondi, Dhaka-1205", isp_phone="09610-123456",
+                isp_email="billing@demo-net.example", vat_registration_number="000123456-0101",
+            )
+            self.created["ISP details"] += 1
 
     def ensure_amount_due(self, customers, *, taken: list[Customer], active: set[int]) -> Customer | None:
         """The history's late payers are all suspended by now: give a paid-up customer a one-time
