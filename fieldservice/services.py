@@ -567,11 +567,13 @@ def installation_online(order: WorkOrder) -> tuple[bool, str]:
     subscription = order.subscription
     if subscription is None:
         return False, _("This installation has no connection attached.")
-    lookup = network_selectors.router_lookup_login(subscription.router, subscription.username)
+    lookup = network_selectors.router_lookup_login(subscription.router, network_services.entry_name(subscription))
     if lookup.error:
         return False, _("The router could not be reached: %(error)s") % {"error": lookup.error}
     if not lookup.found:
         return False, _("The connection is not on the router yet; wait a minute after check-in and try again.")
+    if subscription.connection_type != Subscription.ConnectionType.PPPOE:
+        return True, ""  # a static address or hotspot login has no PPPoE session to see: its entry is enough
     if not lookup.session:
         return False, _("The PPPoE session %(login)s is not online on the router.") % {"login": subscription.username}
     return True, ""

@@ -75,6 +75,7 @@ OBJECT_FOR_URL = {
         "outage": None,  # outages are ISP-wide notices
         "referral": "referral",  # a referral belongs to its referrer's branch
         "workorder": "workorder",  # a work order belongs to its customer's branch
+        "equipment": None,  # the equipment store is ISP-wide
     },
     "portal": {"ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session", "visit": "workorder"},
     "reseller": {"customer": "reseller_customer"},

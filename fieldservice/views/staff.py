@@ -251,7 +251,8 @@ def _board_context(request, day: date) -> dict:
         if order.latitude is not None and order.longitude is not None
     ]
     without_gps = [
-        order for order in [*board.unassigned, *(o for column in board.columns for o in column["orders"])] if order.latitude is None
+        {"number": order.number, "name": order.contact_name, "url": detail_url.format(order.pk)}
+        for order in [*board.unassigned, *(o for column in board.columns for o in column["orders"])] if order.latitude is None
     ]
     return {
         "map_points": points, "without_gps": without_gps, "map_tile_url": settings.MAP_TILE_URL, "map_attribution": settings.MAP_ATTRIBUTION,

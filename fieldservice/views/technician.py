@@ -6,6 +6,7 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -109,10 +110,23 @@ def operations(request):
     if not isinstance(ops, list) or not ops or len(ops) > MAX_OPS_PER_REQUEST:
         return JsonResponse({"error": _("Send between 1 and %(max)d operations.") % {"max": MAX_OPS_PER_REQUEST}}, status=400)
     results = []
-    # Each operation commits on its own, in order: a check-in's router change is applied (after its
-    # commit) before a completion later in the same batch checks that the connection is online.
-    _apply_batch(request, ops, results)
+    # The batch in as few transactions as it allows: each operation is a savepoint of its group (a
+    # refused one rolls back alone), and a group ends before each completion, so that a check-in's
+    # router change (queued for after its commit) is on its way before the completion checks it.
+    group = []
+    for op in ops:
+        if isinstance(op, dict) and op.get("kind") == "complete" and group:
+            _apply_group(request, group, results)
+            group = []
+        group.append(op)
+    if group:
+        _apply_group(request, group, results)
     return JsonResponse({"results": results})
+
+
+def _apply_group(request, ops, results) -> None:
+    with transaction.atomic():
+        _apply_batch(request, ops, results)
 
 
 def _apply_batch(request, ops, results) -> None:

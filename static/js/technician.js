@@ -66,6 +66,17 @@
     }
   }
 
+  // The server's word on the order's status, after each answered operation (a refused completion
+  // leaves it on site; a cancelled order shows cancelled).
+  function showStatus(status) {
+    var badge = document.getElementById("order-status");
+    var label = orderSection && orderSection.getAttribute("data-label-" + status);
+    if (!badge || !label) return;
+    badge.textContent = label;
+    badge.className = "badge wo-status-" + status;
+    badge.dataset.status = status;
+  }
+
   function addConflict(text) {
     if (!conflicts) return;
     var li = document.createElement("li");
@@ -131,10 +142,7 @@
           if (!result) return null;  // not answered: stays queued
           var done = idb.del("op:" + op.uuid);
           if (!result.ok) done = done.then(function () { return recordConflict(op, result); });
-          if (result.status && String(op.order) === String(orderId)) {
-            var badge = document.getElementById("order-status");
-            if (badge) badge.dataset.serverStatus = result.status;
-          }
+          if (result.status && String(op.order) === String(orderId)) showStatus(result.status);
           return done;
         })).then(function () { if (ops.length > batch.length) return flushOps(); });
       });
