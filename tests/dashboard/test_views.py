@@ -25,6 +25,7 @@ ANALYTICS_PAGES = [
     ("staff:analytics-dashboard", {}), ("staff:analytics-staff", {}), ("staff:api-metrics-summary", {}),
     ("staff:api-metrics-months", {}), ("staff:api-metrics-staff", {}), ("staff:analytics-drill", {"metric": "mrr"}),
     ("staff:api-metrics-drill", {"metric": "collected"}), ("staff:analytics-report", {}),
+    ("staff:analytics-breakdown", {}),
 ]
 
 
@@ -143,3 +144,22 @@ def test_month_filter_reads_a_past_month(client, two_branches):
     response = client.get(reverse("staff:analytics-dashboard") + f"?month={last_month:%Y-%m-%d}")
     assert response.status_code == 200 and response.context["month"] == last_month
     assert isinstance(response.context["series"][-1]["month"], date)
+
+
+@pytest.mark.parametrize("by", ["branch", "area", "reseller", "package", "collector", "method"])
+def test_breakdowns_render_and_export(client, two_branches, by):
+    client.force_login(UserFactory(roles=["Manager"]))
+    response = client.get(reverse("staff:analytics-breakdown") + f"?by={by}")
+    assert response.status_code == 200
+    assert client.get(reverse("staff:analytics-breakdown") + f"?by={by}&format=csv").status_code == 200
+
+
+def test_breakdown_by_branch_adds_up_and_respects_scope(client, two_branches):
+    mirpur, uttara = two_branches
+    client.force_login(UserFactory(roles=["Manager"]))
+    rows = client.get(reverse("staff:analytics-breakdown") + "?by=branch").context["rows"]
+    assert {r["name"]: r["collected"] for r in rows} == {"Mirpur": Decimal("700.00"), "Uttara": Decimal("900.00")}
+    client.force_login(UserFactory(roles=["Manager"], branch_scope=[uttara]))
+    rows = client.get(reverse("staff:analytics-breakdown") + "?by=method").context["rows"]
+    assert [(r["key"], r["collected"]) for r in rows] == [("bkash", Decimal("900.00"))]
+    assert client.get(reverse("staff:analytics-breakdown") + "?by=nonsense").status_code == 404
