@@ -21,7 +21,14 @@ from resellers.models import Reseller
 
 from . import drilldown, performance, report
 from .metrics import Scope, month_start
-from .selectors import BREAKDOWNS, analytics_dashboard, breakdown, month_series, snapshot_day, staff_home
+from .selectors import (
+    BREAKDOWNS,
+    analytics_dashboard,
+    breakdown,
+    month_series,
+    snapshot_day,
+    staff_home,
+)
 
 ANALYTICS = "dashboard.view_analytics"
 
