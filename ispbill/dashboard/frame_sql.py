@@ -100,18 +100,19 @@ def frame_sql(*, start_day: date, day: date, start_bound: datetime, end_bound: d
 
 
 GROUPS = """SELECT branch_id, area_id, reseller_id, s_counted, e_counted, s_package, e_package, ever, COUNT(*)
-    FROM frame GROUP BY branch_id, area_id, reseller_id, s_counted, e_counted, s_package, e_package, ever"""
+    FROM analytics_frame GROUP BY branch_id, area_id, reseller_id, s_counted, e_counted, s_package, e_package, ever"""
 CUSTOMERS = """SELECT branch_id, area_id, reseller_id,
         COUNT(DISTINCT customer_id),
         COUNT(DISTINCT CASE WHEN s_counted = 1 THEN customer_id END),
         COUNT(DISTINCT CASE WHEN e_counted = 1 THEN customer_id END)
-    FROM frame GROUP BY branch_id, area_id, reseller_id"""
+    FROM analytics_frame GROUP BY branch_id, area_id, reseller_id"""
 PACKAGE_CUSTOMERS = """SELECT branch_id, e_package, COUNT(DISTINCT customer_id)
-    FROM frame WHERE e_counted = 1 GROUP BY branch_id, e_package"""
+    FROM analytics_frame WHERE e_counted = 1 GROUP BY branch_id, e_package"""
 
 
 def frame_aggregates(**kwargs) -> tuple[list, list, list]:
-    """(groups, customer counts, package customer counts) of the frame, three grouped queries."""
+    """(groups, customer counts, package customer counts) of the frame: the frame is computed once into
+    a temporary table (dropped at the end), then three grouped reads of it. Runs inside a transaction."""
     sql, params = frame_sql(**kwargs)
     ops = connection.ops
     params = {
@@ -121,7 +122,12 @@ def frame_aggregates(**kwargs) -> tuple[list, list, list]:
     }
     results = []
     with connection.cursor() as cursor:
-        for query in (GROUPS, CUSTOMERS, PACKAGE_CUSTOMERS):
-            cursor.execute(f"{sql} {query}", params)
-            results.append(cursor.fetchall())
+        cursor.execute("DROP TABLE IF EXISTS analytics_frame")
+        cursor.execute(f"CREATE TEMPORARY TABLE analytics_frame AS {sql} SELECT * FROM frame", params)
+        try:
+            for query in (GROUPS, CUSTOMERS, PACKAGE_CUSTOMERS):
+                cursor.execute(query)
+                results.append(cursor.fetchall())
+        finally:
+            cursor.execute("DROP TABLE analytics_frame")
     return tuple(results)

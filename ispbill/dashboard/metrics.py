@@ -434,9 +434,10 @@ def collected_between(start: date, end: date, *, scope: Scope = ALL) -> QuerySet
     return _payments(scope).filter(received_at__gte=start_of_day(start), received_at__lt=end_of_day(end))
 
 
-def open_invoices_on(day: date, *, scope: Scope = ALL) -> QuerySet[Invoice]:
+def open_invoices_on(day: date, *, scope: Scope = ALL, part: str = "") -> QuerySet[Invoice]:
     """Invoices issued by `day` with something unpaid at its end, annotated with `open_on` (total − what was
-    allocated to them by then) and `days_past_due`."""
+    allocated to them by then). `part` "open" / "reopened" gives the two disjoint halves (open now; paid
+    now but with allocations after `day`), each of which the database finds by an index."""
     bound = end_of_day(day)
     paid = (
         Allocation.objects.filter(invoice=OuterRef("pk"), created_at__lt=bound)
@@ -445,10 +446,15 @@ def open_invoices_on(day: date, *, scope: Scope = ALL) -> QuerySet[Invoice]:
     money = Invoice._meta.get_field("total")
     # Exact shortcut: an invoice paid now whose allocations all predate the bound was paid on `day` too.
     reopened = Allocation.objects.filter(created_at__gte=bound, invoice__issue_date__lte=day).values("invoice_id")
+    invoices = _invoices(scope).filter(issue_date__lte=day)
+    if part == "open":
+        invoices = invoices.filter(status__in=OPEN_STATUSES)
+    elif part == "reopened":
+        invoices = invoices.exclude(status__in=OPEN_STATUSES).filter(pk__in=reopened)
+    else:
+        invoices = invoices.filter(Q(status__in=OPEN_STATUSES) | Q(pk__in=reopened))
     return (
-        _invoices(scope).filter(issue_date__lte=day)
-        .filter(Q(status__in=OPEN_STATUSES) | Q(pk__in=reopened))
-        .annotate(paid_on=Coalesce(Subquery(paid, output_field=money), ZERO, output_field=money))
+        invoices.annotate(paid_on=Coalesce(Subquery(paid, output_field=money), ZERO, output_field=money))
         .annotate(open_on=F("total") - F("paid_on"))
         .filter(open_on__gt=0)
     )
@@ -666,10 +672,11 @@ def snapshot_rows(day: date) -> dict[tuple[int, str, int], dict]:
             for target in customer_slots(*(r[d] for d in dims)):
                 for name in sums:
                     target[name] += q2(r[name])
-    open_rows = (
-        open_invoices_on(day).annotate(bucket=_bucket_case(day)).values(*dims, "bucket")
+    open_rows = [
+        r for part in ("open", "reopened")
+        for r in open_invoices_on(day, part=part).annotate(bucket=_bucket_case(day)).values(*dims, "bucket")
         .annotate(s=Sum("open_on", output_field=money)).order_by()
-    )
+    ]
     for r in open_rows:
         for target in customer_slots(*(r[d] for d in dims)):
             target[BUCKET_FIELDS[r["bucket"]]] += q2(r["s"])
