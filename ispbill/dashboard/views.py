@@ -78,11 +78,19 @@ def _month(request) -> date | None:
     return month_start(value) if value else None
 
 
+def _cell(value):
+    """Text a spreadsheet will not run as a formula (names are typed by people); numbers as they are."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return f"'{value}"
+    return "" if value is None else value
+
+
 def _csv(filename: str, header: list[str], rows: list[list]) -> HttpResponse:
     buffer = io.StringIO()
+    buffer.write("\ufeff")  # a byte-order mark, so spreadsheet programs read Bangla names as UTF-8
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([str(h) for h in header])
+    writer.writerows([[_cell(v) for v in row] for row in rows])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -216,7 +224,7 @@ def api_summary(request):
     scope = analytics_scope(request)
     data = analytics_dashboard(scope=scope, month=_month(request))
     return JsonResponse({
-        "day": data["day"], "month": data.get("month"), "scope": {"branches": sorted(scope.branch_ids) if scope.branch_ids else "all",
+        "day": data["day"], "month": data.get("month"), "scope": {"branches": sorted(scope.branch_ids) if scope.branch_ids is not None else "all",
                                                                    **scope.filters},
         "tiles": [{"label": t.label, "value": t.value, "previous": t.previous, "change_percent": t.change, "drill_down": t.url}
                   for t in data["tiles"]],

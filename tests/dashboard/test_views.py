@@ -132,9 +132,9 @@ def test_the_mrr_tile_adds_up_to_its_drill_down(client, two_branches):
 def test_csv_exports(client, two_branches):
     client.force_login(UserFactory(roles=["Manager"]))
     months = client.get(reverse("staff:analytics-dashboard") + "?format=csv")
-    assert months["Content-Type"].startswith("text/csv") and months.content.decode().startswith("month,mrr")
+    assert months["Content-Type"].startswith("text/csv") and months.content.decode().startswith("\ufeffmonth,mrr")
     staff = client.get(reverse("staff:analytics-staff") + "?format=csv&table=collectors")
-    assert staff.status_code == 200 and staff.content.decode().startswith("Collector,Collected")
+    assert staff.status_code == 200 and staff.content.decode().startswith("\ufeffCollector,Collected")
     assert client.get(reverse("staff:analytics-staff") + "?format=csv&table=nope").status_code == 404
 
 
@@ -163,3 +163,12 @@ def test_breakdown_by_branch_adds_up_and_respects_scope(client, two_branches):
     rows = client.get(reverse("staff:analytics-breakdown") + "?by=method").context["rows"]
     assert [(r["key"], r["collected"]) for r in rows] == [("bkash", Decimal("900.00"))]
     assert client.get(reverse("staff:analytics-breakdown") + "?by=nonsense").status_code == 404
+
+
+def test_csv_cells_typed_by_people_are_not_formulas(client, two_branches):
+    from customers.models import Customer
+
+    Customer.objects.filter(name="Rahim").update(name="=HYPERLINK(1)")
+    client.force_login(UserFactory(roles=["Manager"]))
+    text = client.get(reverse("staff:analytics-drill", args=["collected"]) + "?format=csv").content.decode()
+    assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text
