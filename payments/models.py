@@ -52,6 +52,8 @@ class Payment(models.Model):
             ("backdate_payment", "Can date a receipt further back than RECEIPT_BACKDATE_DAYS"),
         ]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+        # Collections by day (the staff home's "collected today", the payments list's dates, analytics).
+        indexes = [models.Index(fields=["received_at"], name="payment_received_at_idx")]
 
     def __str__(self) -> str:
         return self.receipt_number

@@ -76,6 +76,8 @@ OBJECT_FOR_URL = {
         "referral": "referral",  # a referral belongs to its referrer's branch
         "workorder": "workorder",  # a work order belongs to its customer's branch
         "equipment": None,  # the equipment store is ISP-wide
+        "analytics": None,  # <metric> names a figure, not an object; figures are branch-scoped inside
+        "api-metrics": None,
     },
     "portal": {"ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session", "visit": "workorder"},
     "reseller": {"customer": "reseller_customer"},

@@ -36,10 +36,9 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, Concat, RowNumber
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from billing.models import Allocation, Invoice, InvoiceLine, PackageChange
@@ -49,6 +48,8 @@ from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.models import AuditLog
 from ispbill.core.money import ZERO
 from payments.models import Payment
+
+from .frame_sql import frame_aggregates
 
 CENT = Decimal("0.01")
 LIFECYCLE_ACTIONS = ("subscription.activate", "subscription.suspend", "subscription.reactivate", "subscription.cancel")
@@ -433,9 +434,10 @@ def collected_between(start: date, end: date, *, scope: Scope = ALL) -> QuerySet
     return _payments(scope).filter(received_at__gte=start_of_day(start), received_at__lt=end_of_day(end))
 
 
-def open_invoices_on(day: date, *, scope: Scope = ALL) -> QuerySet[Invoice]:
+def open_invoices_on(day: date, *, scope: Scope = ALL, part: str = "") -> QuerySet[Invoice]:
     """Invoices issued by `day` with something unpaid at its end, annotated with `open_on` (total − what was
-    allocated to them by then) and `days_past_due`."""
+    allocated to them by then). `part` "open" / "reopened" gives the two disjoint halves (open now; paid
+    now but with allocations after `day`), each of which the database finds by an index."""
     bound = end_of_day(day)
     paid = (
         Allocation.objects.filter(invoice=OuterRef("pk"), created_at__lt=bound)
@@ -444,10 +446,15 @@ def open_invoices_on(day: date, *, scope: Scope = ALL) -> QuerySet[Invoice]:
     money = Invoice._meta.get_field("total")
     # Exact shortcut: an invoice paid now whose allocations all predate the bound was paid on `day` too.
     reopened = Allocation.objects.filter(created_at__gte=bound, invoice__issue_date__lte=day).values("invoice_id")
+    invoices = _invoices(scope).filter(issue_date__lte=day)
+    if part == "open":
+        invoices = invoices.filter(status__in=OPEN_STATUSES)
+    elif part == "reopened":
+        invoices = invoices.exclude(status__in=OPEN_STATUSES).filter(pk__in=reopened)
+    else:
+        invoices = invoices.filter(Q(status__in=OPEN_STATUSES) | Q(pk__in=reopened))
     return (
-        _invoices(scope).filter(issue_date__lte=day)
-        .filter(Q(status__in=OPEN_STATUSES) | Q(pk__in=reopened))
-        .annotate(paid_on=Coalesce(Subquery(paid, output_field=money), ZERO, output_field=money))
+        invoices.annotate(paid_on=Coalesce(Subquery(paid, output_field=money), ZERO, output_field=money))
         .annotate(open_on=F("total") - F("paid_on"))
         .filter(open_on__gt=0)
     )
@@ -597,90 +604,6 @@ def _as_ints(object_ids: QuerySet) -> QuerySet:
 
 
 
-# The snapshot's frame: one streamed pass ---------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class FrameRow:
-    customer: int
-    branch: int
-    area: int
-    reseller: int | None
-    s_counted: int
-    e_counted: int
-    s_package: int
-    e_package: int
-    ever: int
-
-
-def _last_states(day: date, unpaid_days: int) -> dict[int, str]:
-    """subscription id → "status|type|recent" of its last lifecycle transition before the end of `day`
-    (recent = 1 when within `unpaid_days` days): one window-function pass over the audit log."""
-    text = CharField()
-    recent = Case(When(at__gte=end_of_day(day - timedelta(days=unpaid_days)), then=Value("1")), default=Value("0"),
-                  output_field=text)
-    rows = (
-        AuditLog.objects.filter(
-            content_type=ContentType.objects.get_for_model(Subscription), action__in=LIFECYCLE_ACTIONS, at__lt=end_of_day(day),
-        )
-        .annotate(rn=Window(RowNumber(), partition_by=[F("object_id")], order_by=[F("at").desc(), F("id").desc()]))
-        .filter(rn=1)
-        .annotate(state=Concat(
-            Coalesce(KT("after__status"), Value(""), output_field=text), Value("|"),
-            Coalesce(KT("after__suspension_type"), Value(""), output_field=text), Value("|"), recent, output_field=text,
-        ))
-        .values_list("object_id", "state")
-    )
-    return {int(object_id): state for object_id, state in rows.iterator(chunk_size=50_000)}
-
-
-def _packages_on(day: date, changes: dict[int, list]) -> dict[int, int]:
-    """subscription id → package at the end of `day`, for subscriptions with applied package changes."""
-    result = {}
-    for subscription, rows in changes.items():  # rows ordered by (effective_date, id)
-        before = [to for effective, to, _from in rows if effective <= day]
-        result[subscription] = before[-1] if before else rows[0][2]
-    return result
-
-
-def _counted_from(state: str | None, activated, suspended, cancelled, bound: datetime) -> int:
-    """Python twin of `_counted_on` for the streamed frame (the on-the-fly selectors use the SQL one)."""
-    if state:
-        status, kind, recent = state.split("|")
-        return int(status == Subscription.Status.ACTIVE or (
-            status == Subscription.Status.SUSPENDED and kind == Subscription.SuspensionType.NON_PAYMENT and recent == "1"))
-    return int(activated is not None and activated < bound and (cancelled is None or cancelled >= bound)
-               and (suspended is None or suspended >= bound))
-
-
-def snapshot_frame(day: date):
-    """Every subscription's state at the end of the previous month and at the end of `day`, streamed.
-    No correlated lookups: the last transitions come from two window-function passes over the audit
-    log, the package changes from one read of the applied ones, the subscriptions from one scan."""
-    unpaid = churn_unpaid_days()
-    first = month_start(day)
-    start_day = first - timedelta(days=1)
-    start_bound, end_bound, first_instant = end_of_day(start_day), end_of_day(day), start_of_day(first)
-    s_states, e_states = _last_states(start_day, unpaid), _last_states(day, unpaid)
-    changes: dict[int, list] = defaultdict(list)
-    for row in PackageChange.objects.filter(status=PackageChange.Status.APPLIED).order_by("effective_date", "id").values_list(
-        "subscription_id", "effective_date", "to_package_id", "from_package_id"
-    ):
-        changes[row[0]].append(row[1:])
-    s_packages, e_packages = _packages_on(start_day, changes), _packages_on(day, changes)
-    rows = Subscription.objects.values_list(
-        "pk", "customer_id", "customer__branch_id", "customer__area_id", "customer__reseller_id", "package_id", "activated_at",
-        "suspended_at", "cancelled_at",
-    ).order_by()
-    for pk, customer, branch, area, reseller, package, activated, suspended, cancelled in rows.iterator(chunk_size=50_000):
-        s_counted = _counted_from(s_states.get(pk), activated, suspended, cancelled, start_bound)
-        e_counted = _counted_from(e_states.get(pk), activated, suspended, cancelled, end_bound)
-        if not (s_counted or e_counted):
-            continue
-        yield FrameRow(customer, branch, area, reseller, s_counted, e_counted, s_packages.get(pk, package),
-                       e_packages.get(pk, package), int(activated is not None and activated < first_instant))
-
-
 # Daily snapshot rows -------------------------------------------------------------------------------
 
 BUCKET_FIELDS = {"current": "ar_current", "1-30": "ar_1_30", "31-60": "ar_31_60", "61-90": "ar_61_90", "90+": "ar_90_plus"}
@@ -714,18 +637,13 @@ def snapshot_rows(day: date) -> dict[tuple[int, str, int], dict]:
         return [slot(branch, "all", 0), slot(branch, "area", area), slot(branch, "reseller", reseller)]
 
     dims = ("customer__branch_id", "customer__area_id", "customer__reseller_id")
-    groups: dict[tuple, int] = defaultdict(int)
-    customers: dict[int, list] = {}
-    package_customers: set[tuple[int, int, int]] = set()
-    for sub in snapshot_frame(day):
-        key = (sub.branch, sub.area, sub.reseller, sub.s_counted, sub.e_counted, sub.s_package, sub.e_package, sub.ever)
-        groups[key] += 1
-        seen = customers.setdefault(sub.customer, [sub.branch, sub.area, sub.reseller, 0, 0])
-        seen[3] |= sub.s_counted
-        seen[4] |= sub.e_counted
-        if sub.e_counted:
-            package_customers.add((sub.branch, sub.e_package, sub.customer))
-    for (branch, area, reseller, s_counted, e_counted, s_package, e_package, ever), n in groups.items():
+    first = month_start(day)
+    start_day = first - timedelta(days=1)
+    groups, customer_counts, package_counts = frame_aggregates(
+        start_day=start_day, day=day, start_bound=end_of_day(start_day), end_bound=end_of_day(day),
+        first_instant=start_of_day(first), unpaid_days=churn_unpaid_days(), end_of_day=end_of_day,
+    )
+    for branch, area, reseller, s_counted, e_counted, s_package, e_package, ever, n in groups:
         before = prices.get(s_package, ZERO) if s_counted else ZERO
         after = prices.get(e_package, ZERO) if e_counted else ZERO
         kind = _movement(s_counted, e_counted, before, after, bool(ever))
@@ -735,13 +653,13 @@ def snapshot_rows(day: date) -> dict[tuple[int, str, int], dict]:
             target["subscriptions"] += n if e_counted else 0
             if kind:
                 target[MOVEMENT_FIELDS[kind]] += abs(after - before) * n
-    for branch, area, reseller, at_start, at_end in customers.values():
+    for branch, area, reseller, either, at_start, at_end in customer_counts:
         for target in customer_slots(branch, area, reseller):
             target["customers"] += at_end
             target["customers_at_start"] += at_start
-            target["customers_churned"] += at_start and not at_end
-    for branch, package, _customer in package_customers:
-        slot(branch, "package", package)["customers"] += 1
+            target["customers_churned"] += either - at_end
+    for branch, package, n in package_counts:
+        slot(branch, "package", package)["customers"] += n
     money = Invoice._meta.get_field("total")
     sources = (
         (billed_between(day, day), {"billed": "total", "revenue": "subtotal"}),
@@ -754,10 +672,11 @@ def snapshot_rows(day: date) -> dict[tuple[int, str, int], dict]:
             for target in customer_slots(*(r[d] for d in dims)):
                 for name in sums:
                     target[name] += q2(r[name])
-    open_rows = (
-        open_invoices_on(day).annotate(bucket=_bucket_case(day)).values(*dims, "bucket")
+    open_rows = [
+        r for part in ("open", "reopened")
+        for r in open_invoices_on(day, part=part).annotate(bucket=_bucket_case(day)).values(*dims, "bucket")
         .annotate(s=Sum("open_on", output_field=money)).order_by()
-    )
+    ]
     for r in open_rows:
         for target in customer_slots(*(r[d] for d in dims)):
             target[BUCKET_FIELDS[r["bucket"]]] += q2(r["s"])

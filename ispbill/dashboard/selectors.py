@@ -307,3 +307,90 @@ def revenue_by_area(*, scope: Scope, month: date, as_of: date) -> list[dict]:
         for r in rows if (r["revenue"] or r["collected"])
     ]
     return sorted(result, key=lambda r: r["revenue"], reverse=True)
+
+
+# Breakdowns: which branch, area, reseller, package, collector or payment method -----------------------
+
+BREAKDOWNS = ("branch", "area", "reseller", "package", "collector", "method")
+AR_FIELDS = ("ar_current", "ar_1_30", "ar_31_60", "ar_61_90", "ar_90_plus")
+
+
+def _names_for(by: str, keys) -> dict:
+    from django.contrib.auth import get_user_model
+
+    from customers.models import Area, Branch, Package
+    from payments.models import Payment
+    from resellers.models import Reseller
+
+    keys = [k for k in keys if k]
+    if by == "branch":
+        return dict(Branch.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if by == "area":
+        return dict(Area.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if by == "reseller":
+        return {0: _("Direct (no reseller)"), **dict(Reseller.objects.filter(pk__in=keys).values_list("pk", "name"))}
+    if by == "package":
+        return dict(Package.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if by == "method":
+        return dict(Payment.Method.choices)
+    users = get_user_model().objects.filter(pk__in=keys)
+    return {u.pk: u.get_full_name() or u.username for u in users}
+
+
+def breakdown(*, scope: Scope, month: date, by: str) -> dict:
+    """A month's figures per branch, area, reseller or package (from the snapshots: MRR and customers on
+    the month's last day, billed, revenue, due and collected over its days, receivables by age), or
+    money collected per collector or payment method (from the payments). Sorted worst first where
+    "behind" means something: lowest collection efficiency, then most overdue."""
+    day = snapshot_day(scope)
+    first = month_start(month)
+    last = min(month_end(first), day) if day else month_end(first)
+    params = {"month": first.isoformat(), "day": last.isoformat(), "branch": scope.branch_id}
+    rows: list[dict] = []
+    if by in ("collector", "method"):
+        for r in metrics.collections_by(first, by=by, scope=scope, as_of=last):
+            rows.append({"key": r["key"], "collected": r["collected"], "payments": r["payments"]})
+        names = _names_for(by, [r["key"] for r in rows])
+        for r in rows:
+            r["name"] = names.get(r["key"], _("Online / unattributed") if by == "collector" else r["key"])
+            extra = {"cashier": r["key"]} if by == "collector" else {"method": r["key"]}
+            r["url"] = _url("payment-list", date_from=first.isoformat(), date_to=last.isoformat(), **extra) if r["key"] else ""
+        rows.sort(key=lambda r: r["collected"], reverse=True)
+        return {"by": by, "rows": rows, "month": first, "day": last, "money_only": True}
+    if day is None:
+        return {"by": by, "rows": [], "month": first, "day": last, "money_only": False}
+    dimension = DailyMetric.Dimension.ALL if by == "branch" else by
+    key = "branch_id" if by == "branch" else "key"
+    base = DailyMetric.objects.filter(dimension=dimension)
+    if scope.branch_ids is not None:
+        base = base.filter(branch_id__in=scope.branch_ids)
+    if scope.branch_id is not None:
+        base = base.filter(branch_id=scope.branch_id)
+    stocks = {r[key]: r for r in base.filter(day=last).values(key).annotate(
+        mrr=Sum("mrr"), customers=Sum("customers"), subscriptions=Sum("subscriptions"),
+        **{f: Sum(f) for f in AR_FIELDS}).order_by()}
+    flows = {r[key]: r for r in base.filter(day__range=(first, last)).values(key).annotate(
+        billed=Sum("billed"), revenue=Sum("revenue"), due=Sum("due"), collected=Sum("collected")).order_by()}
+    names = _names_for(by, set(stocks) | set(flows))
+    for k in set(stocks) | set(flows):
+        stock, flow = stocks.get(k, {}), flows.get(k, {})
+        ar = {f: stock.get(f) or ZERO for f in AR_FIELDS}
+        row = {
+            "key": k, "name": names.get(k, "—"), "mrr": stock.get("mrr") or ZERO, "customers": stock.get("customers") or 0,
+            "billed": flow.get("billed"), "revenue": flow.get("revenue"), "due": flow.get("due"), "collected": flow.get("collected"),
+            **ar, "receivable": sum(ar.values(), ZERO), "overdue": sum((ar[f] for f in AR_FIELDS[1:]), ZERO),
+        }
+        row["efficiency"] = ratio(row["collected"] or ZERO, row["due"] or ZERO) if by != "package" else None
+        filter_param = {"branch": k} if by == "branch" else {by: k}
+        drill_params = {**params, **filter_param}
+        row["urls"] = {
+            "mrr": drill_url("mrr", **drill_params), "billed": drill_url("billed", **drill_params),
+            "collected": drill_url("collected", **drill_params), "receivable": drill_url("receivable", **drill_params),
+            "due": drill_url("due", **drill_params),
+        }
+        rows.append(row)
+    if by == "package":
+        rows.sort(key=lambda r: r["mrr"], reverse=True)
+    else:
+        rows.sort(key=lambda r: (r["efficiency"] is None, r["efficiency"] or 0, -r["overdue"]))
+    return {"by": by, "rows": rows, "month": first, "day": last, "money_only": False}

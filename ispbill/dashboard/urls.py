@@ -7,6 +7,7 @@ staff = [
     path("analytics/", views.analytics, name="analytics-dashboard"),
     path("analytics/drill/<slug:metric>/", views.drill, name="analytics-drill"),
     path("analytics/staff/", views.staff_performance, name="analytics-staff"),
+    path("analytics/breakdown/", views.breakdown_view, name="analytics-breakdown"),
     path("analytics/report.pdf", views.monthly_report, name="analytics-report"),
     path("api/metrics/", views.api_summary, name="api-metrics-summary"),
     path("api/metrics/months/", views.api_months, name="api-metrics-months"),

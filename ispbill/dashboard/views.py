@@ -14,13 +14,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
-from customers.models import Area
+from customers.models import Area, Package
 from customers.selectors import branches_visible_to
 from ispbill.surfaces import staff_permission_required
+from resellers.models import Reseller
 
 from . import drilldown, performance, report
 from .metrics import Scope, month_start
-from .selectors import analytics_dashboard, month_series, snapshot_day, staff_home
+from .selectors import (
+    BREAKDOWNS,
+    analytics_dashboard,
+    breakdown,
+    month_series,
+    snapshot_day,
+    staff_home,
+)
 
 ANALYTICS = "dashboard.view_analytics"
 
@@ -46,16 +54,23 @@ def _int(value: str | None) -> int | None:
 
 
 def analytics_scope(request) -> Scope:
-    """The user's branch scope, narrowed by ?branch= and ?area= when those are within it (else 404)."""
+    """The user's branch scope, narrowed by ?branch=, ?area=, ?reseller= (0: customers without one) and
+    ?package= when those are within it (else 404)."""
     scope = Scope.for_user(request.user)
     branch_id, area_id = _int(request.GET.get("branch")), _int(request.GET.get("area"))
+    reseller_id, package_id = _int(request.GET.get("reseller")), _int(request.GET.get("package"))
+    if reseller_id and not Reseller.objects.filter(pk=reseller_id).exists():
+        raise Http404(_("No such reseller."))
+    if package_id is not None and not Package.objects.filter(pk=package_id).exists():
+        raise Http404(_("No such package."))
     if branch_id is not None and not branches_visible_to(request.user).filter(pk=branch_id).exists():
         raise Http404(_("No such branch."))
     if area_id is not None:
         area = Area.objects.filter(pk=area_id).first()
         if area is None or (scope.branch_ids is not None and area.branch_id not in scope.branch_ids):
             raise Http404(_("No such area."))
-    return Scope(branch_ids=scope.branch_ids, branch_id=branch_id, area_id=area_id)
+    return Scope(branch_ids=scope.branch_ids, branch_id=branch_id, area_id=area_id, reseller_id=reseller_id,
+                 package_id=package_id)
 
 
 def _month(request) -> date | None:
@@ -63,11 +78,19 @@ def _month(request) -> date | None:
     return month_start(value) if value else None
 
 
+def _cell(value):
+    """Text a spreadsheet will not run as a formula (names are typed by people); numbers as they are."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return f"'{value}"
+    return "" if value is None else value
+
+
 def _csv(filename: str, header: list[str], rows: list[list]) -> HttpResponse:
     buffer = io.StringIO()
+    buffer.write("\ufeff")  # a byte-order mark, so spreadsheet programs read Bangla names as UTF-8
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([str(h) for h in header])
+    writer.writerows([[_cell(v) for v in row] for row in rows])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -138,6 +161,29 @@ def drill(request, metric: str):
 
 
 @staff_permission_required(ANALYTICS)
+def breakdown_view(request):
+    scope = analytics_scope(request)
+    by = request.GET.get("by") or "area"
+    if by not in BREAKDOWNS:
+        raise Http404(_("No such breakdown."))
+    day = snapshot_day(scope)
+    month = _month(request) or month_start(day or timezone.localdate())
+    data = breakdown(scope=scope, month=month, by=by)
+    if request.GET.get("format") == "csv":
+        if data["money_only"]:
+            header, keys = [by, "collected", "payments"], ["name", "collected", "payments"]
+        else:
+            keys = ["name", "mrr", "customers", "billed", "revenue", "due", "collected", "efficiency", "receivable",
+                    "ar_current", "ar_1_30", "ar_31_60", "ar_61_90", "ar_90_plus"]
+            header = [by, *keys[1:]]
+        return _csv(f"by-{by}-{month:%Y-%m}.csv", header, [[r[k] for k in keys] for r in data["rows"]])
+    return render(request, "dashboard/breakdown.html", {
+        **data, "breakdowns": BREAKDOWNS, "months": _month_choices(day or timezone.localdate()),
+        "branches": branches_visible_to(request.user), "branch_id": scope.branch_id,
+    })
+
+
+@staff_permission_required(ANALYTICS)
 def staff_performance(request):
     scope = analytics_scope(request)
     month = _month(request) or month_start(timezone.localdate())
@@ -178,7 +224,7 @@ def api_summary(request):
     scope = analytics_scope(request)
     data = analytics_dashboard(scope=scope, month=_month(request))
     return JsonResponse({
-        "day": data["day"], "month": data.get("month"), "scope": {"branches": sorted(scope.branch_ids) if scope.branch_ids else "all",
+        "day": data["day"], "month": data.get("month"), "scope": {"branches": sorted(scope.branch_ids) if scope.branch_ids is not None else "all",
                                                                    **scope.filters},
         "tiles": [{"label": t.label, "value": t.value, "previous": t.previous, "change_percent": t.change, "drill_down": t.url}
                   for t in data["tiles"]],

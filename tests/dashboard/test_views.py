@@ -25,6 +25,7 @@ ANALYTICS_PAGES = [
     ("staff:analytics-dashboard", {}), ("staff:analytics-staff", {}), ("staff:api-metrics-summary", {}),
     ("staff:api-metrics-months", {}), ("staff:api-metrics-staff", {}), ("staff:analytics-drill", {"metric": "mrr"}),
     ("staff:api-metrics-drill", {"metric": "collected"}), ("staff:analytics-report", {}),
+    ("staff:analytics-breakdown", {}),
 ]
 
 
@@ -131,9 +132,9 @@ def test_the_mrr_tile_adds_up_to_its_drill_down(client, two_branches):
 def test_csv_exports(client, two_branches):
     client.force_login(UserFactory(roles=["Manager"]))
     months = client.get(reverse("staff:analytics-dashboard") + "?format=csv")
-    assert months["Content-Type"].startswith("text/csv") and months.content.decode().startswith("month,mrr")
+    assert months["Content-Type"].startswith("text/csv") and months.content.decode().startswith("\ufeffmonth,mrr")
     staff = client.get(reverse("staff:analytics-staff") + "?format=csv&table=collectors")
-    assert staff.status_code == 200 and staff.content.decode().startswith("Collector,Collected")
+    assert staff.status_code == 200 and staff.content.decode().startswith("\ufeffCollector,Collected")
     assert client.get(reverse("staff:analytics-staff") + "?format=csv&table=nope").status_code == 404
 
 
@@ -143,3 +144,31 @@ def test_month_filter_reads_a_past_month(client, two_branches):
     response = client.get(reverse("staff:analytics-dashboard") + f"?month={last_month:%Y-%m-%d}")
     assert response.status_code == 200 and response.context["month"] == last_month
     assert isinstance(response.context["series"][-1]["month"], date)
+
+
+@pytest.mark.parametrize("by", ["branch", "area", "reseller", "package", "collector", "method"])
+def test_breakdowns_render_and_export(client, two_branches, by):
+    client.force_login(UserFactory(roles=["Manager"]))
+    response = client.get(reverse("staff:analytics-breakdown") + f"?by={by}")
+    assert response.status_code == 200
+    assert client.get(reverse("staff:analytics-breakdown") + f"?by={by}&format=csv").status_code == 200
+
+
+def test_breakdown_by_branch_adds_up_and_respects_scope(client, two_branches):
+    mirpur, uttara = two_branches
+    client.force_login(UserFactory(roles=["Manager"]))
+    rows = client.get(reverse("staff:analytics-breakdown") + "?by=branch").context["rows"]
+    assert {r["name"]: r["collected"] for r in rows} == {"Mirpur": Decimal("700.00"), "Uttara": Decimal("900.00")}
+    client.force_login(UserFactory(roles=["Manager"], branch_scope=[uttara]))
+    rows = client.get(reverse("staff:analytics-breakdown") + "?by=method").context["rows"]
+    assert [(r["key"], r["collected"]) for r in rows] == [("bkash", Decimal("900.00"))]
+    assert client.get(reverse("staff:analytics-breakdown") + "?by=nonsense").status_code == 404
+
+
+def test_csv_cells_typed_by_people_are_not_formulas(client, two_branches):
+    from customers.models import Customer
+
+    Customer.objects.filter(name="Rahim").update(name="=HYPERLINK(1)")
+    client.force_login(UserFactory(roles=["Manager"]))
+    text = client.get(reverse("staff:analytics-drill", args=["collected"]) + "?format=csv").content.decode()
+    assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text

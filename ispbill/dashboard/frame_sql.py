@@ -1,0 +1,133 @@
+"""The snapshot's subscription frame as one set-based SQL statement (PostgreSQL and SQLite).
+
+For every subscription: its state at the end of the previous month (`s_…`) and at the end of the day
+(`e_…`), from the last lifecycle transition before each instant (a window function over the audit
+log) and the package it was on (a window function over the applied package changes), joined once:
+no per-row lookups, so the database can hash-join and aggregate in one pass. The rules are those of
+`metrics._counted_on` (docs/metrics.md); the on-the-fly selectors express them with the ORM, and the
+tests hold the two equal.
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+
+from customers.models import Subscription
+
+LIFECYCLE_ACTIONS = ("subscription.activate", "subscription.suspend", "subscription.reactivate", "subscription.cancel")
+
+
+def _json_text(column: str, key: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({column} ->> '{key}')"
+    return f"json_extract({column}, '$.{key}')"
+
+
+def _last_state(name: str) -> str:
+    status, kind = _json_text("after", "status"), _json_text("after", "suspension_type")
+    actions = ", ".join(f"'{a}'" for a in LIFECYCLE_ACTIONS)
+    return f"""{name} AS (
+        SELECT object_id, status, kind, at FROM (
+            SELECT object_id, {status} AS status, {kind} AS kind, at,
+                   ROW_NUMBER() OVER (PARTITION BY object_id ORDER BY at DESC, id DESC) AS rn
+            FROM core_auditlog
+            WHERE content_type_id = %(ct)s AND action IN ({actions}) AND at < %({name}_bound)s
+        ) ranked WHERE rn = 1
+    )"""
+
+
+def _package(name: str, *, before: bool) -> str:
+    """The last applied change effective by the day (`before`), or the first one after it."""
+    op, order, column = ("<=", "DESC", "to_package_id") if before else (">", "ASC", "from_package_id")
+    day = f"%({name.split('_')[0]}_day)s"
+    return f"""{name} AS (
+        SELECT subscription_id, package_id FROM (
+            SELECT subscription_id, {column} AS package_id,
+                   ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY effective_date {order}, id {order}) AS rn
+            FROM billing_packagechange WHERE status = 'applied' AND effective_date {op} {day}
+        ) ranked WHERE rn = 1
+    )"""
+
+
+def _counted(side: str) -> str:
+    """1 when counted in MRR at that side's instant: active, or suspended for non-payment recently;
+    without lifecycle history, by the subscription's own timestamps."""
+    return f"""CASE
+        WHEN {side}.object_id IS NOT NULL THEN
+            CASE WHEN {side}.status = 'active' THEN 1
+                 WHEN {side}.status = 'suspended' AND {side}.kind = 'non_payment' AND {side}.at >= %({side}_churn)s THEN 1
+                 ELSE 0 END
+        WHEN sub.activated_at < %({side}_bound)s
+             AND (sub.cancelled_at IS NULL OR sub.cancelled_at >= %({side}_bound)s)
+             AND (sub.suspended_at IS NULL OR sub.suspended_at >= %({side}_bound)s) THEN 1
+        ELSE 0 END"""
+
+
+def frame_sql(*, start_day: date, day: date, start_bound: datetime, end_bound: datetime, first_instant: datetime,
+              unpaid_days: int, end_of_day) -> tuple[str, dict]:
+    """The WITH … frame AS (…) prefix, one row per subscription counted at either side, and its params."""
+    sql = f"""WITH {_last_state('s')}, {_last_state('e')},
+        {_package('s_before', before=True)}, {_package('s_after', before=False)},
+        {_package('e_before', before=True)}, {_package('e_after', before=False)},
+        frame AS (
+            SELECT * FROM (
+                SELECT sub.id AS subscription_id, sub.customer_id, cust.branch_id, cust.area_id,
+                       COALESCE(cust.reseller_id, 0) AS reseller_id,
+                       {_counted('s')} AS s_counted, {_counted('e')} AS e_counted,
+                       COALESCE(sb.package_id, sa.package_id, sub.package_id) AS s_package,
+                       COALESCE(eb.package_id, ea.package_id, sub.package_id) AS e_package,
+                       CASE WHEN sub.activated_at < %(first_instant)s THEN 1 ELSE 0 END AS ever
+                FROM customers_subscription sub
+                JOIN customers_customer cust ON cust.id = sub.customer_id
+                LEFT JOIN s ON s.object_id = CAST(sub.id AS TEXT)
+                LEFT JOIN e ON e.object_id = CAST(sub.id AS TEXT)
+                LEFT JOIN s_before sb ON sb.subscription_id = sub.id
+                LEFT JOIN s_after sa ON sa.subscription_id = sub.id
+                LEFT JOIN e_before eb ON eb.subscription_id = sub.id
+                LEFT JOIN e_after ea ON ea.subscription_id = sub.id
+            ) per_subscription
+            WHERE s_counted = 1 OR e_counted = 1
+        )"""
+    params = {
+        "ct": ContentType.objects.get_for_model(Subscription).pk,
+        "s_bound": start_bound, "e_bound": end_bound, "s_day": start_day, "e_day": day,
+        "s_churn": end_of_day(start_day - timedelta(days=unpaid_days)),
+        "e_churn": end_of_day(day - timedelta(days=unpaid_days)),
+        "first_instant": first_instant,
+    }
+    return sql, params
+
+
+GROUPS = """SELECT branch_id, area_id, reseller_id, s_counted, e_counted, s_package, e_package, ever, COUNT(*)
+    FROM analytics_frame GROUP BY branch_id, area_id, reseller_id, s_counted, e_counted, s_package, e_package, ever"""
+CUSTOMERS = """SELECT branch_id, area_id, reseller_id,
+        COUNT(DISTINCT customer_id),
+        COUNT(DISTINCT CASE WHEN s_counted = 1 THEN customer_id END),
+        COUNT(DISTINCT CASE WHEN e_counted = 1 THEN customer_id END)
+    FROM analytics_frame GROUP BY branch_id, area_id, reseller_id"""
+PACKAGE_CUSTOMERS = """SELECT branch_id, e_package, COUNT(DISTINCT customer_id)
+    FROM analytics_frame WHERE e_counted = 1 GROUP BY branch_id, e_package"""
+
+
+def frame_aggregates(**kwargs) -> tuple[list, list, list]:
+    """(groups, customer counts, package customer counts) of the frame: the frame is computed once into
+    a temporary table (dropped at the end), then three grouped reads of it. Runs inside a transaction."""
+    sql, params = frame_sql(**kwargs)
+    ops = connection.ops
+    params = {
+        k: ops.adapt_datetimefield_value(v) if isinstance(v, datetime)
+        else ops.adapt_datefield_value(v) if isinstance(v, date) else v
+        for k, v in params.items()
+    }
+    results = []
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS analytics_frame")
+        cursor.execute(f"CREATE TEMPORARY TABLE analytics_frame AS {sql} SELECT * FROM frame", params)
+        try:
+            for query in (GROUPS, CUSTOMERS, PACKAGE_CUSTOMERS):
+                cursor.execute(query)
+                results.append(cursor.fetchall())
+        finally:
+            cursor.execute("DROP TABLE analytics_frame")
+    return tuple(results)
