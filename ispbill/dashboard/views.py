@@ -228,7 +228,18 @@ def api_summary(request):
                                                                    **scope.filters},
         "tiles": [{"label": t.label, "value": t.value, "previous": t.previous, "change_percent": t.change, "drill_down": t.url}
                   for t in data["tiles"]],
+        "funnel": _funnel(scope, data.get("month"), data.get("day")),
     })
+
+
+def _funnel(scope: Scope, month: date | None, day: date | None) -> dict | None:
+    """Leads created in the month and how far they got (docs/metrics.md, "Growth funnel")."""
+    from .metrics import funnel, month_end
+
+    if month is None:
+        return None
+    figures = funnel(month, min(month_end(month), day) if day else month_end(month), scope=scope)
+    return {"stages": dict(figures["stages"]), "conversion_percent": figures["conversion"]}
 
 
 def api_months(request):

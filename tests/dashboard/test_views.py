@@ -109,6 +109,7 @@ def test_branch_limited_manager_sees_only_their_branch_everywhere(client, two_br
     client.force_login(UserFactory(roles=["Manager"], branch_scope=[mirpur]))
     summary = json.loads(client.get(reverse("staff:api-metrics-summary")).content)
     collected = next(t for t in summary["tiles"] if t["label"] == "Collected")
+    assert set(summary["funnel"]["stages"]) == {"leads", "site_survey", "installed", "paying"}
     assert Decimal(collected["value"]) == Decimal("700.00")
     rows = json.loads(client.get(reverse("staff:api-metrics-drill", args=["collected"])).content)
     assert [Decimal(r["amount"]) for r in rows["rows"]] == [Decimal("700.00")]
