@@ -8,6 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('payments', '0004_gateway_refund_ledger_entry'),
         ('payments', '0005_grant_backdate_to_managers'),
+        ('payments', '0004_payment_received_at_index'),
     ]
 
     operations = [
