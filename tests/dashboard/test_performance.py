@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from customers.models import CallLog
-from fieldservice.models import FieldTask
+from fieldservice.models import WorkOrder
 from ispbill.dashboard import performance
 from ispbill.dashboard.metrics import Scope
 from payments.services import call_log_create, payment_record
@@ -60,16 +60,33 @@ def test_collectors_are_scoped_to_branches(collectors):
     assert [r["name"] for r in rows] == ["Rina Akter"]
 
 
-def test_technicians_completed_tasks(db):
+def test_technicians_completed_failed_open_first_time_fix_and_on_time(db):
     tech = UserFactory(kind="technician", first_name="Tanvir", last_name="Ahmed")
-    customer = make_customer()
-    for status in (FieldTask.Status.DONE, FieldTask.Status.DONE, FieldTask.Status.ASSIGNED, FieldTask.Status.CANCELLED):
-        FieldTask.objects.create(technician=tech, customer=customer, kind=FieldTask.Kind.REPAIR, status=status,
-                                 scheduled_for=date(2026, 3, 10))
-    FieldTask.objects.create(technician=tech, customer=customer, kind=FieldTask.Kind.REPAIR, status=FieldTask.Status.DONE,
-                             scheduled_for=date(2026, 4, 1))
+    held, repeated = make_customer(), make_customer()
+
+    def order(customer, status, *, completed=None, arrived=None, scheduled=None, window_end=None, kind=WorkOrder.Kind.REPAIR):
+        created = WorkOrder.objects.create(technician=tech, customer=customer, kind=kind, status=status,
+                                           scheduled_start=scheduled, window_end=window_end, completed_at=completed,
+                                           arrived_at=arrived, duration_minutes=60)
+        WorkOrder.objects.filter(pk=created.pk).update(created_at=moment(date(2026, 3, 1), 8))
+        return created
+
+    # A repair that held, on time (arrived before the window closed).
+    order(held, WorkOrder.Status.COMPLETED, scheduled=moment(date(2026, 3, 10), 10), window_end=moment(date(2026, 3, 10), 13),
+          arrived=moment(date(2026, 3, 10), 12), completed=moment(date(2026, 3, 10), 14))
+    # A repair followed by a new order for the same customer 5 days later, arrived after the slot (late).
+    order(repeated, WorkOrder.Status.COMPLETED, scheduled=moment(date(2026, 3, 12), 10),
+          arrived=moment(date(2026, 3, 12), 12), completed=moment(date(2026, 3, 12), 13))
+    follow_up = order(repeated, WorkOrder.Status.ASSIGNED, scheduled=moment(date(2026, 3, 20), 10))
+    WorkOrder.objects.filter(pk=follow_up.pk).update(created_at=moment(date(2026, 3, 17), 9))
+    order(held, WorkOrder.Status.FAILED, scheduled=moment(date(2026, 3, 14), 10), completed=moment(date(2026, 3, 14), 11))
+    # Outside March: counted nowhere.
+    order(held, WorkOrder.Status.COMPLETED, scheduled=moment(date(2026, 4, 1), 10), completed=moment(date(2026, 4, 1), 12))
+
     [row] = performance.technicians(scope=Scope(), month=MARCH)
-    assert (row["done"], row["open"], row["cancelled"], row["total"], row["completion"]) == (2, 1, 1, 4, Decimal("50.00"))
+    assert (row["name"], row["done"], row["failed"], row["open"]) == ("Tanvir Ahmed", 2, 1, 1)
+    assert row["first_time_fix"] == Decimal("50.00")  # one of the two completed repairs held
+    assert row["on_time"] == Decimal("50.00")  # one of the two completed visits arrived in time
 
 
 def test_empty_month_gives_empty_tables(db):
