@@ -20,6 +20,7 @@ APP_URL_MODULES = [
     "fieldservice.urls",
     "ispbill.notify.urls",
     "tickets.urls",
+    "imports.views",
 ]
 
 

@@ -23,6 +23,7 @@ MODULES = {
     "notify": "Notifications",
     "accounts": "Users & roles",
     "core": "Audit log",
+    "imports": "Import & export",
 }
 
 DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
