@@ -167,6 +167,20 @@ def customer_update(*, actor, customer: Customer, **changes) -> Customer:
     return _save_with_audit(actor=actor, obj=customer, fields=CUSTOMER_FIELDS, changes=changes, action="customer.update")
 
 @transaction.atomic
+def customer_withdraw(*, actor, customer: Customer, reason: str) -> Customer:
+    """A customer brought in by an import that was undone: closed, its old id cleared (so a corrected
+    import creates it afresh) and the reason noted. Its subscriptions are released by the caller."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    before = snapshot(customer, ("status", "external_ref"))
+    customer.status, customer.external_ref = Customer.Status.CLOSED, ""
+    customer.notes = f"{customer.notes}\n{reason}".strip()
+    customer.save(update_fields=["status", "external_ref", "notes", "updated_at"])
+    audit_record(actor=actor, action="customer.withdraw", obj=customer, reason=reason, before=before,
+                 after=snapshot(customer, ("status", "external_ref")))
+    return customer
+
+
+@transaction.atomic
 def customer_portal_access_set(*, actor, customer: Customer, password: str):
     """Give the customer a portal login (username = account number) or change its password."""
     User = get_user_model()

@@ -176,7 +176,7 @@ class Lookups:
         for router_id, area_id in Router.areas.through.objects.filter(router__is_active=True).order_by("router__name").values_list("router_id", "area_id"):
             found.router_for_area.setdefault(area_id, router_id)
         found.by_ref = dict(Customer.objects.exclude(external_ref="").values_list("external_ref", "pk"))
-        found.phones = dict(Customer.objects.values_list("phone", "pk"))
+        found.phones = dict(Customer.objects.exclude(status=Customer.Status.CLOSED).values_list("phone", "pk"))
         for router_id, username, static_ip, customer_id in Subscription.objects.values_list("router_id", "username", "static_ip", "customer_id"):
             if username:
                 found.logins[(router_id, username.lower())] = customer_id
@@ -583,10 +583,7 @@ def batch_undo(*, actor, batch: ImportBatch, reason: str = "") -> ImportBatch:
                     actor=actor, subscription=subscription, reason=reason,
                     router_change=batch.source == ImportBatch.Source.FILE,
                 )
-        customer = Customer.objects.get(pk=row.customer_id)
-        customer_services.customer_update(
-            actor=actor, customer=customer, external_ref="", notes=(customer.notes + f"\n{reason}").strip(),
-        )
+        customer_services.customer_withdraw(actor=actor, customer=Customer.objects.get(pk=row.customer_id), reason=reason)
     batch.status, batch.undone_at, batch.undone_by = ImportBatch.Status.UNDONE, timezone.now(), _user(actor)
     batch.save(update_fields=["status", "undone_at", "undone_by"])
     audit_record(actor=actor, action="import.undo", obj=batch, reason=reason)
