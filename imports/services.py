@@ -153,6 +153,7 @@ class Lookups:
     packages: dict[str, Package] = field(default_factory=dict)
     routers: dict[str, Router] = field(default_factory=dict)
     router_for_area: dict[int, int] = field(default_factory=dict)
+    router_for_branch: dict[int, int] = field(default_factory=dict)
     default_router: int | None = None
     by_ref: dict[str, int] = field(default_factory=dict)
     phones: dict[str, int] = field(default_factory=dict)
@@ -175,6 +176,10 @@ class Lookups:
             found.default_router = routers[0].pk
         for router_id, area_id in Router.areas.through.objects.filter(router__is_active=True).order_by("router__name").values_list("router_id", "area_id"):
             found.router_for_area.setdefault(area_id, router_id)
+        # An area no router names is served by its branch's first router (by name).
+        for router in routers:
+            if router.branch_id:
+                found.router_for_branch.setdefault(router.branch_id, router.pk)
         found.by_ref = dict(Customer.objects.exclude(external_ref="").values_list("external_ref", "pk"))
         found.phones = dict(Customer.objects.exclude(status=Customer.Status.CLOSED).values_list("phone", "pk"))
         for router_id, username, static_ip, customer_id in Subscription.objects.values_list("router_id", "username", "static_ip", "customer_id"):
@@ -320,7 +325,7 @@ def row_check(*, raw: dict[str, str], mapping: dict[str, str], line: int, lookup
                 errors.append(f"Unknown router “{router_name}”.")
             router_id = router.pk if router else None
         elif area is not None:
-            router_id = lookups.router_for_area.get(area.pk, lookups.default_router)
+            router_id = lookups.router_for_area.get(area.pk) or lookups.router_for_branch.get(area.branch_id) or lookups.default_router
             if router_id is None:
                 errors.append(f"No router serves the area {area.name}: name the router in a Router column.")
         values["router_id"] = router_id
