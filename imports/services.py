@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from billing import ledger
@@ -467,10 +467,11 @@ def _row_update(*, actor, batch: ImportBatch, row: ImportRow) -> None:
     row.customer = customer
 
 
-def batch_process(*, batch_id: int, chunk_rows: int = CHUNK_ROWS) -> ImportBatch:
+def batch_process(*, batch_id: int, chunk_rows: int = CHUNK_ROWS, max_chunks: int | None = None) -> ImportBatch:
     """Commit the batch's rows not yet done, a chunk per transaction, each row in a savepoint: a row
     that fails (the database changed since the check) is marked with its error, the others go on.
-    Run twice, the second run finds nothing left to do."""
+    Run twice, the second run finds nothing left to do; `max_chunks` stops early (the batch stays
+    running and the next call resumes)."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
         if batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING):
@@ -479,10 +480,13 @@ def batch_process(*, batch_id: int, chunk_rows: int = CHUNK_ROWS) -> ImportBatch
         batch.save(update_fields=["status", "started_at"])
     actor = batch.created_by
     todo = ImportRow.objects.filter(batch_id=batch_id, done=False).exclude(action=ImportRow.Action.ERROR).order_by("line")
-    while True:
+    chunks, finished = 0, False
+    while max_chunks is None or chunks < max_chunks:
+        chunks += 1
         with transaction.atomic():
             rows = list(todo.select_for_update()[:chunk_rows])
             if not rows:
+                finished = True
                 break
             created = updated = failed = 0
             for row in rows:
@@ -508,14 +512,13 @@ def batch_process(*, batch_id: int, chunk_rows: int = CHUNK_ROWS) -> ImportBatch
                 processed_rows=models_f("processed_rows") + len(rows), created_count=models_f("created_count") + created,
                 updated_count=models_f("updated_count") + updated, error_rows=models_f("error_rows") + failed,
             )
-    ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.DONE, finished_at=timezone.now())
+    if finished or not todo.exists():
+        ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.DONE, finished_at=timezone.now())
     batch.refresh_from_db()
     return batch
 
 
 def models_f(name: str):
-    from django.db.models import F
-
     return F(name)
 
 
