@@ -375,7 +375,7 @@ def batch_map(*, actor, batch: ImportBatch, mapping: dict[str, str], profile_nam
         raise ValidationError("This import has already been committed.")
     mapping = mapping_check(headers=batch.headers, mapping=mapping)
     lookups, seen = Lookups.load(), Seen()
-    rows = list(ImportRow.objects.filter(batch=batch).only("pk", "line", "data", "errors").order_by("line"))
+    rows = list(ImportRow.objects.filter(batch=batch).only("line", "data", "errors").order_by("line"))
     counts = {a: 0 for a in ImportRow.Action.values}
     width_errors = "header names"
     for row in rows:
@@ -385,7 +385,12 @@ def batch_map(*, actor, batch: ImportBatch, mapping: dict[str, str], profile_nam
         row.action = ImportRow.Action.ERROR if row.errors else action
         counts[row.action] += 1
     with transaction.atomic():
-        ImportRow.objects.bulk_update(rows, ["values", "errors", "action"], batch_size=2000)
+        # Rewritten whole: one INSERT per 2,000 rows is far cheaper than UPDATE … CASE over 50,000 ids.
+        ImportRow.objects.filter(batch=batch).delete()
+        ImportRow.objects.bulk_create(
+            [ImportRow(batch=batch, line=r.line, data=r.data, values=r.values, errors=r.errors, action=r.action) for r in rows],
+            batch_size=2000,
+        )
         if profile_name.strip():
             profile, _ = ImportProfile.objects.update_or_create(
                 name=profile_name.strip()[:100], defaults={"mapping": mapping, "created_by": _user(actor)}
@@ -420,9 +425,19 @@ def batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
     return batch
 
 
-def _row_create(*, actor, batch: ImportBatch, row: ImportRow) -> None:
+class _Catalogue:
+    """Areas, packages and routers by id, read once per commit instead of once per row."""
+
+    def __init__(self) -> None:
+        self.areas = {a.pk: a for a in Area.objects.all()}
+        self.packages = {p.pk: p for p in Package.objects.all()}
+        self.routers = {r.pk: r for r in Router.objects.all()}
+
+
+def _row_create(*, actor, batch: ImportBatch, row: ImportRow, catalogue: _Catalogue | None = None) -> None:
     v = row.values
-    area = Area.objects.get(pk=v["area_id"])
+    catalogue = catalogue or _Catalogue()
+    area = catalogue.areas[v["area_id"]]
     customer = customer_services.customer_create(
         actor=actor, name=v["name"], phone=v["phone"], area=area, address=v["address"], email=v["email"],
         national_id=v["national_id"], notes=v["notes"], external_ref=v["external_ref"],
@@ -431,7 +446,7 @@ def _row_create(*, actor, batch: ImportBatch, row: ImportRow) -> None:
     row.customer = customer
     if v.get("package_id"):
         subscription = customer_services.subscription_create(
-            actor=actor, customer=customer, package=Package.objects.get(pk=v["package_id"]), router=Router.objects.get(pk=v["router_id"]),
+            actor=actor, customer=customer, package=catalogue.packages[v["package_id"]], router=catalogue.routers[v["router_id"]],
             connection_type=v["connection_type"], username=v["username"], password=v.get("password", ""),
             static_ip=v["static_ip"] if v["connection_type"] == "static" else None, billing_anchor_day=v["billing_day"],
         )
@@ -481,6 +496,7 @@ def batch_process(*, batch_id: int, chunk_rows: int = CHUNK_ROWS, max_chunks: in
     actor = batch.created_by
     todo = ImportRow.objects.filter(batch_id=batch_id, done=False).exclude(action=ImportRow.Action.ERROR).order_by("line")
     chunks, finished = 0, False
+    catalogue = _Catalogue()
     while max_chunks is None or chunks < max_chunks:
         chunks += 1
         with transaction.atomic():
@@ -496,7 +512,7 @@ def batch_process(*, batch_id: int, chunk_rows: int = CHUNK_ROWS, max_chunks: in
                             _row_update(actor=actor, batch=batch, row=row)
                             updated += 1
                         else:
-                            _row_create(actor=actor, batch=batch, row=row)
+                            _row_create(actor=actor, batch=batch, row=row, catalogue=catalogue)
                             created += 1
                 except ValidationError as exc:
                     row.customer = row.subscription = row.opening_entry = None
