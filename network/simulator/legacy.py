@@ -45,7 +45,7 @@ def legacy_rows(count: int = LEGACY_SECRETS, seed: int = 23) -> list[dict[str, s
 
 def legacy_load(state, count: int = LEGACY_SECRETS) -> int:
     """Put the legacy profiles, secrets and hotspot users on a simulated router (once)."""
-    existing = {row.get("name") for row in state.run("/ppp/secret/print")}
+    existing = {row.get("name") for table in ("/ppp/secret", "/ip/hotspot/user") for row in state.run(f"{table}/print")}
     profiles = {row.get("name") for row in state.run("/ppp/profile/print")}
     for name, rate in PROFILES:
         if name not in profiles:

@@ -226,3 +226,26 @@ def test_commit_runs_once(admin, catalogue):
     with pytest.raises(ValidationError):
         services.batch_commit(actor=admin, batch=batch)
     assert Customer.objects.filter(external_ref__startswith="OLD-").count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_commit_outside_a_wrapping_transaction_posts_opening_balances_once(catalogue, monkeypatch):
+    """Each chunk commits for real (PostgreSQL in CI): balances and entries agree, and a second
+    delivery of the task finds nothing left to do."""
+    from imports.tasks import import_batch_commit
+    from tests.factories import admin_user
+
+    queued = []
+    monkeypatch.setattr(import_batch_commit, "delay", queued.append)  # this test delivers the task itself
+
+    admin = admin_user()
+    batch = upload_and_map(admin, csv_bytes(good_rows()))
+    services.batch_commit(actor=admin, batch=batch)
+    assert queued == [batch.pk]
+    import_batch_commit.apply(args=[batch.pk])
+    import_batch_commit.apply(args=[batch.pk])
+    batch.refresh_from_db()
+    assert (batch.status, batch.created_count) == (ImportBatch.Status.DONE, 3)
+    assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.OPENING_BALANCE).count() == 2
+    assert Account.objects.get(customer__external_ref="OLD-1").balance == Decimal("500.00")
+    call_command("check_ledger", stdout=StringIO())
