@@ -190,6 +190,7 @@ class Lookups:
         return found
 
 
+BD_MOBILE = re.compile(r"(?:\+?880|0)?(1[3-9]\d{8})")
 STATUS_WORDS = {
     "active": "active", "on": "active", "yes": "active", "running": "active", "enabled": "active", "1": "active", "true": "active",
     "pending": "pending", "new": "pending", "inactive": "pending", "off": "pending", "no": "pending", "disabled": "pending",
@@ -266,12 +267,14 @@ def row_check(*, raw: dict[str, str], mapping: dict[str, str], line: int, lookup
         errors.append("Phone is missing.")
     else:
         digits = re.sub(r"[^\d+]", "", phone_raw)
-        if re.fullmatch(r"1[3-9]\d{8}", digits):  # Excel dropped the leading 0 of 017…
-            digits = "0" + digits
-        try:
-            phone = normalize_phone(digits or phone_raw)
-        except ValidationError:
-            errors.append(f"Phone “{phone_raw}” is not a valid mobile number.")
+        mobile = BD_MOBILE.fullmatch(digits)
+        if mobile:  # the common case, without a full parse: 017…, 17… (Excel ate the 0), 88017…, +88017…
+            phone = "+880" + mobile.group(1)
+        else:
+            try:
+                phone = normalize_phone(digits or phone_raw)
+            except ValidationError:
+                errors.append(f"Phone “{phone_raw}” is not a valid mobile number.")
     values["phone"] = phone
     if phone:
         other = lookups.phones.get(phone)
