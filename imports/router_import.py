@@ -113,6 +113,7 @@ def router_profiles(*, batch: ImportBatch) -> list[dict]:
 
 
 NEW = "new"
+NO_PHONE = "No phone number in the secret's comment: import this customer from a spreadsheet with the username instead."
 
 
 def _phone_in(text: str) -> str:
@@ -167,8 +168,8 @@ def router_batch_map(*, actor, batch: ImportBatch, choices: dict[str, dict], are
             "status": "active" if (activate and enabled) else "pending",
         }
         values, errors, action = row_check(raw=raw, mapping=MAPPING, line=row.line, lookups=lookups, seen=seen, activate=activate)
-        if not raw["phone"] and errors:
-            errors = [e if e != "Phone is missing." else "No phone number in the secret's comment: import this customer from a spreadsheet with the username, or add the phone after import." for e in errors]
+        if not raw["phone"]:
+            errors = [e if e != "Phone is missing." else NO_PHONE for e in errors]
         row.values, row.errors, row.action = values, errors, action
         counts[action] += 1
     ImportRow.objects.bulk_update(rows, ["values", "errors", "action"], batch_size=2000)

@@ -476,7 +476,10 @@ def _row_update(*, actor, batch: ImportBatch, row: ImportRow) -> None:
     balance is posted once, by the first import) and subscriptions are left as they are."""
     v = row.values
     customer = Customer.objects.get(pk=v["customer_id"])
-    changes = {k: v[k] for k in UPDATABLE if v.get(k) is not None and v[k] != getattr(customer, k) and (v[k] or k not in ("address",))}
+    # Only the fields the file has a column for, and never emptied: a sheet without an e-mail column
+    # (or with a blank cell) leaves the customer's e-mail as it is.
+    mapped = [k for k in UPDATABLE if batch.mapping.get(k)]
+    changes = {k: v[k] for k in mapped if v.get(k) and v[k] != getattr(customer, k)}
     if v.get("area_id") and v["area_id"] != customer.area_id:
         changes["area"] = Area.objects.get(pk=v["area_id"])
     row.previous = {k: (getattr(customer, k).pk if k == "area" else getattr(customer, k)) for k in changes}

@@ -167,6 +167,9 @@ def test_reimporting_the_same_file_updates_and_never_duplicates(admin, catalogue
     assert (second.to_create, second.to_update, second.error_rows) == (0, 3, 0)
     assert Customer.objects.filter(external_ref="OLD-1").count() == 1
     assert Customer.objects.get(external_ref="OLD-1").name == "Rahim Uddin Khan"
+    Customer.objects.filter(external_ref="OLD-2").update(email="karim@example.com")
+    third = commit(admin, upload_and_map(admin, csv_bytes(changed)))  # the sheet has no e-mail column
+    assert third.updated_count == 3 and Customer.objects.get(external_ref="OLD-2").email == "karim@example.com"
     assert Subscription.objects.filter(username="rahim").count() == 1
     assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.OPENING_BALANCE).count() == 2  # posted once
     call_command("check_ledger", stdout=StringIO())
