@@ -60,6 +60,7 @@ OBJECT_FOR_URL = {
         "onlinepayment": "online_payment",  # an online payment belongs to its customer's branch
         "outage": None,  # outages are ISP-wide notices
         "referral": "referral",  # a referral belongs to its referrer's branch
+        "import": None,  # import batches and the export are ISP-wide (imports.run_import)
     },
     "portal": {"ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session"},
     "reseller": {"customer": "reseller_customer"},
