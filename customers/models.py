@@ -129,6 +129,9 @@ class Customer(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
     customer_since = models.DateField()
     notes = models.TextField(blank=True)
+    # The customer's id in the system the ISP used before (spreadsheet, old billing): kept by the
+    # import so a re-import updates instead of duplicating, and searchable from the customer list.
+    external_ref = models.CharField(_("external reference"), max_length=64, blank=True, default="", db_default="", db_index=True)
     # Messages (SMS, WhatsApp, e-mail) and documents (invoices, receipts, statements) go out in this
     # language. Set by staff, or by the customer in the portal; empty means English.
     language = models.CharField(

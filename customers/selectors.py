@@ -166,6 +166,7 @@ def _search_matches(q: str) -> list[Q]:
         on_row |= Q(account_number__istartswith=q)
     else:
         on_row |= Q(account_number__icontains=q)
+    on_row |= Q(external_ref=q)  # the old system's id, kept by the import
     digits = phone_search_digits(q)
     if digits and len(digits) >= SEARCH_MIN_CONTAINS:
         on_row |= Q(phone__contains=digits)

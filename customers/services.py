@@ -33,7 +33,7 @@ PACKAGE_FIELDS = (
 )
 CUSTOMER_FIELDS = (
     "name", "phone", "email", "national_id", "address", "latitude", "longitude", "area", "branch",
-    "customer_since", "notes", "reseller", "language",
+    "customer_since", "notes", "reseller", "language", "external_ref",
 )
 SUBSCRIPTION_FIELDS = ("package", "connection_type", "router", "username", "static_ip", "mac_address", "billing_anchor_day")
 LIFECYCLE_FIELDS = ("status", "suspension_type", "skip_billing", "activated_at", "suspended_at", "cancelled_at")
@@ -133,6 +133,7 @@ def customer_create(
     reseller=None,
     customer_since: date | None = None,
     language: str = "",
+    external_ref: str = "",
 ) -> Customer:
     customer = Customer(
         name=name.strip(),
@@ -148,6 +149,7 @@ def customer_create(
         reseller=reseller,
         customer_since=customer_since or timezone.localdate(),
         language=language,
+        external_ref=external_ref.strip(),
     )
     customer.full_clean(exclude=["account_number"])
     # The number is taken last, after validation, inside this transaction: a failure leaves no gap.
@@ -164,6 +166,20 @@ def customer_update(*, actor, customer: Customer, **changes) -> Customer:
     if "area" in changes:
         changes["branch"] = changes["area"].branch
     return _save_with_audit(actor=actor, obj=customer, fields=CUSTOMER_FIELDS, changes=changes, action="customer.update")
+
+@transaction.atomic
+def customer_withdraw(*, actor, customer: Customer, reason: str) -> Customer:
+    """A customer brought in by an import that was undone: closed, its old id cleared (so a corrected
+    import creates it afresh) and the reason noted. Its subscriptions are released by the caller."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    before = snapshot(customer, ("status", "external_ref"))
+    customer.status, customer.external_ref = Customer.Status.CLOSED, ""
+    customer.notes = f"{customer.notes}\n{reason}".strip()
+    customer.save(update_fields=["status", "external_ref", "notes", "updated_at"])
+    audit_record(actor=actor, action="customer.withdraw", obj=customer, reason=reason, before=before,
+                 after=snapshot(customer, ("status", "external_ref")))
+    return customer
+
 
 @transaction.atomic
 def customer_portal_access_set(*, actor, customer: Customer, password: str):
@@ -284,7 +300,9 @@ def _transition_done(action: str) -> str:
     }.get(action, action)
 
 
-def _transition(*, actor, subscription: Subscription, to: str, reason: str, action: str, **updates) -> Subscription:
+def _transition(
+    *, actor, subscription: Subscription, to: str, reason: str, action: str, router_change: bool = True, **updates
+) -> Subscription:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason: it is kept in the customer's history.")})
@@ -308,7 +326,8 @@ def _transition(*, actor, subscription: Subscription, to: str, reason: str, acti
         _refresh_customer_status(locked.customer_id)
         # Router change hook: the provisioning outbox entry (provision / suspend / reactivate /
         # deprovision), inside this transaction. A pending subscription is not on the router yet.
-        network_services.provisioning_enqueue_transition(subscription=locked, previous_status=before["status"], actor=actor)
+        if router_change:
+            network_services.provisioning_enqueue_transition(subscription=locked, previous_status=before["status"], actor=actor)
         notify_subscription_change(subscription=locked, previous=before)  # suspended / reactivated message, after commit
     return locked
 
@@ -352,6 +371,30 @@ def subscription_reactivate(*, actor, subscription: Subscription, reason: str) -
             paused_on = timezone.localdate(paused["suspended_at"]) if paused["suspended_at"] else None
             billing_package_changes.subscription_resumed(actor=actor, subscription=reactivated, paused_on=paused_on)
     return reactivated
+
+def subscription_adopt(*, actor, subscription: Subscription, reason: str, activated_at=None) -> Subscription:
+    """A pending subscription made active because it is already live on its router (found there by
+    an import): the same transition as activation, but nothing is queued for the router."""
+    return _transition(
+        actor=actor, subscription=subscription, to=Subscription.Status.ACTIVE, reason=reason, action="activate",
+        router_change=False, activated_at=subscription.activated_at or activated_at or timezone.now(),
+    )
+
+
+@transaction.atomic
+def subscription_release(*, actor, subscription: Subscription, reason: str, router_change: bool) -> Subscription:
+    """An imported subscription withdrawn by undoing its import: cancelled (taken off the router only
+    when ispbill put it there, `router_change`), and its login freed so a corrected import can use it
+    again. Billing has not touched it (the import's undo checks), so there is nothing to prorate."""
+    cancelled = _transition(
+        actor=actor, subscription=subscription, to=Subscription.Status.CANCELLED, reason=reason, action="cancel",
+        router_change=router_change, cancelled_at=timezone.now(), skip_billing=True,
+    )
+    suffix = f"~{cancelled.pk}"
+    if cancelled.username:
+        Subscription.objects.filter(pk=cancelled.pk).update(username=cancelled.username[: 64 - len(suffix)] + suffix)
+    return cancelled
+
 
 @transaction.atomic
 def subscription_cancel(*, actor, subscription: Subscription, reason: str) -> Subscription:

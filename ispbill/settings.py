@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "resellers",
     "contracts",
     "churn",
+    "imports",
 ]
 
 MIDDLEWARE = [

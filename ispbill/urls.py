@@ -21,6 +21,7 @@ APP_URL_MODULES = [
     "fieldservice.urls",
     "ispbill.notify.urls",
     "tickets.urls",
+    "imports.views",
 ]
 
 

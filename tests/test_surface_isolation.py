@@ -78,6 +78,7 @@ OBJECT_FOR_URL = {
         "equipment": None,  # the equipment store is ISP-wide
         "analytics": None,  # <metric> names a figure, not an object; figures are branch-scoped inside
         "api-metrics": None,
+        "import": None,  # import batches and the export are ISP-wide (imports.run_import)
     },
     "portal": {"ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session", "visit": "workorder"},
     "reseller": {"customer": "reseller_customer"},

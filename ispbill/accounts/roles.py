@@ -24,6 +24,7 @@ MODULES = {
     "accounts": "Users & roles",
     "core": "Audit log",
     "dashboard": "Business analytics",
+    "imports": "Import & export",
 }
 
 DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {

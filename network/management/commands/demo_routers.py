@@ -25,6 +25,7 @@ from network import services, usage
 from network.management.commands.seed_usage import seed_history
 from network.models import Router, UsageDaily
 from network.simulator import SimulatorHost
+from network.simulator.legacy import LEGACY_ROUTER_NAME, legacy_load
 
 from .routeros_simulator import Command as SimulatorCommand
 
@@ -100,6 +101,8 @@ class Command(BaseCommand):
         if report.error:
             return f"not loaded: {report.error}"
         state = sim.state
+        if router.name == LEGACY_ROUTER_NAME:  # the router import's demo: secrets no customer owns yet
+            legacy_load(state)
         return (
             f"{len(state.secrets.rows)} secrets, {len(state.queues.rows)} queues, {len(state.hotspot_users.rows)} hotspot users"
             f" ({report.skipped and f'{len(report.skipped)} left to the worker, ' or ''}{report.get_status_display().lower()})"
