@@ -22,7 +22,6 @@ from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
 from payments.models import GatewayPayment
 from payments.services import payment_record
-from tickets.services import ticket_create
 from tests.factories import (
     AreaFactory,
     BranchFactory,
@@ -33,6 +32,7 @@ from tests.factories import (
     make_customer,
     make_subscription,
 )
+from tickets.services import ticket_create
 
 SURFACES = ("staff", "portal", "reseller", "technician")
 

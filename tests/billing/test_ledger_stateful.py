@@ -28,7 +28,7 @@ from billing.selectors import current_billing_settings
 from billing.services import LineSpec, account_credit, invoice_create, invoice_void
 from customers.models import Subscription
 from payments.models import Payment
-from payments.services import payment_reverse, payment_record
+from payments.services import payment_record, payment_reverse
 from tests.factories import PackageFactory, UserFactory, make_subscription
 
 D = Decimal

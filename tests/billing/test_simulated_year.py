@@ -31,7 +31,7 @@ from billing.models import BillingSettings, Invoice, InvoiceLine, LedgerEntry, P
 from billing.package_changes import package_change_cancel, package_change_make, package_changes_apply_due
 from billing.periods import period_containing
 from billing.run import billing_run_process_pending, billing_run_start
-from billing.selectors import OPEN_STATUSES, amount_open, current_billing_settings
+from billing.selectors import amount_open, current_billing_settings
 from billing.services import LineSpec, invoice_create, invoice_void
 from customers import services as customer_services
 from customers.models import Subscription
