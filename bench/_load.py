@@ -92,7 +92,7 @@ async def _run(host: str, port: int, requests: Sequence[bytes], rate: float, max
                 reader, writer = connection
                 writer.write(request)
                 status, keep_alive, server_ms = await asyncio.wait_for(_read_response(reader), timeout)
-            except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, RuntimeError, ValueError) as error:
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, RuntimeError, ValueError) as error:
                 if connection is not None:
                     connection[1].close()
                     open_connections -= 1
@@ -160,7 +160,7 @@ async def _users(host: str, port: int, user_requests: Sequence[bytes], seconds: 
                     connection[1].write(request)
                     status, keep_alive, server_ms = await asyncio.wait_for(_read_response(connection[0]), timeout)
                     break
-                except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, RuntimeError, ValueError) as error:
+                except (TimeoutError, OSError, asyncio.IncompleteReadError, RuntimeError, ValueError) as error:
                     status, keep_alive, server_ms = 0, False, None
                     if connection is not None:
                         connection[1].close()

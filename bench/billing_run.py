@@ -67,7 +67,6 @@ def reset_billing_state(*, billed_through: date) -> None:
     from billing.models import BillingSettings
     from billing.selectors import current_billing_settings
     from ispbill.core.models import NumberSequence
-
     from ispbill.notify.models import Message
 
     with transaction.atomic(), connection.cursor() as cur:

@@ -37,15 +37,12 @@ import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._load import form_post, open_loop  # noqa: E402
 from bench._common import (  # noqa: E402
     child_pids,
     cpu_seconds,
@@ -54,6 +51,7 @@ from bench._common import (  # noqa: E402
     loaded_size,
     setup_django,
 )
+from bench._load import form_post, open_loop  # noqa: E402
 
 # The emulator's store; the measured server is given the same credentials, as if configured for it.
 GATEWAY_STORE_ID = "ispbillbench"

@@ -103,7 +103,14 @@ def prepare(routers: int, per_router: int) -> list:
 
     from customers.models import Package, Subscription
     from network.models import (
-        DriftReport, FupState, ProvisioningTask, Router, UsageDaily, UsageHourly, UsagePoll, UsageSample,
+        DriftReport,
+        FupState,
+        ProvisioningTask,
+        Router,
+        UsageDaily,
+        UsageHourly,
+        UsagePoll,
+        UsageSample,
     )
 
     with transaction.atomic():
@@ -280,11 +287,11 @@ def suspend_reactivate(router, runs: int) -> None:
         subscription = customer_services.subscription_suspend(
             actor=None, subscription=subscription, reason="bench", suspension_type=Subscription.SuspensionType.NON_PAYMENT,
         )
-        elapsed = wait_until(lambda: secret_disabled(name) is True and not online(name))
+        elapsed = wait_until(lambda name=name: secret_disabled(name) is True and not online(name))
         suspends.append(elapsed + 0)
         started = time.perf_counter()
         customer_services.subscription_reactivate(actor=None, subscription=subscription, reason="bench")
-        reactivates.append(wait_until(lambda: secret_disabled(name) is False))
+        reactivates.append(wait_until(lambda name=name: secret_disabled(name) is False))
         del started
     fmt = lambda values: f"p50 {statistics.median(values):.2f} s, max {max(values):.2f} s"  # noqa: E731
     print(f"  suspend → secret disabled and session gone: {fmt(suspends)} ({len(suspends)} runs)", flush=True)

@@ -45,7 +45,8 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, time as day_start, timedelta
+from datetime import datetime, timedelta
+from datetime import time as day_start
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit

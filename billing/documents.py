@@ -30,7 +30,6 @@ from .selectors import (
     statement_between,
 )
 
-
 STYLESHEET = Path(__file__).resolve().parent / "templates" / "billing" / "documents" / "document.css"
 
 

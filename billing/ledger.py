@@ -233,18 +233,21 @@ def credit_take_back(
     candidates = Invoice.objects.select_for_update().filter(customer_id=customer_id, amount_paid__gt=0).exclude(
         status=Invoice.Status.VOID
     )
-    ordered = sorted(candidates, key=lambda invoice: (invoice.pk not in own, -invoice.due_date.toordinal(), -invoice.pk))
+    latest_first = sorted(candidates, key=lambda invoice: (-invoice.due_date.toordinal(), -invoice.pk))
+    # First the payment's own allocations, then whatever is paid on any invoice, most recently due
+    # first (an invoice the payment paid may also hold other money, e.g. credit from a void).
+    passes = [[(invoice, own[invoice.pk]) for invoice in latest_first if invoice.pk in own], [(invoice, None) for invoice in latest_first]]
     allocations = []
-    for invoice in ordered:
-        if amount <= ZERO:
-            break
-        limit = own[invoice.pk] if invoice.pk in own else invoice.amount_paid
-        share = min(amount, limit, invoice.amount_paid)
-        if share <= ZERO:
-            continue
-        amount -= share
-        allocations.append(_unapply(invoice, share, payment, today))
-        touched.append(invoice.pk)
+    for candidates_in_pass in passes:
+        for invoice, limit in candidates_in_pass:
+            if amount <= ZERO:
+                break
+            share = min(amount, invoice.amount_paid if limit is None else limit, invoice.amount_paid)
+            if share <= ZERO:
+                continue
+            amount -= share
+            allocations.append(_unapply(invoice, share, payment, today))
+            touched.append(invoice.pk)
     Allocation.objects.bulk_create(allocations)
     paid_through_recompute(subscription_ids=_subscriptions_of(touched))
     return touched

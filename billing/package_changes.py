@@ -160,27 +160,56 @@ def _invoiced_lines(*, subscription: Subscription, first: date, last: date, cfg:
         .select_related("invoice")
         .order_by("period_start", "id")
     )
+    # A change whose credit exceeded its charge posted the credit as an account credit, not as invoice
+    # lines: the days it credited are already reversed for every line invoiced before it.
+    credited_by_changes = list(
+        PackageChange.objects.filter(
+            subscription=subscription, status=PackageChange.Status.APPLIED, credit_entry__isnull=False,
+            adjust_through__isnull=False,
+        ).values_list("effective_date", "adjust_through", "applied_at", "invoice_id")
+    )
     lines = []
     for line in rows:
-        start, end = max(first, line.period_start), min(last, line.period_end)
         side = line.gross if cfg.prices_include_vat else line.net
         if side == ZERO:
             continue
         span = Period(line.period_start, line.period_end)
-        share = amount_for_days(abs(side), period=span, first_day=start, last_day=end)
-        if share == ZERO:
-            continue
-        days = (end - start).days + 1
-        if side > ZERO:
-            kind, amount, text = InvoiceLine.Kind.CREDIT, -share, "Credit, unused"
-        else:
-            kind, amount, text = InvoiceLine.Kind.ADJUSTMENT, share, "Earlier credit reversed"
-        description = f"{text}: {line.description} — {_day(start)} – {_day(end)}, {days} of {span.days} invoiced days"
-        lines.append(QuoteLine(
-            kind, description[:255], start, end, amount,
-            vat_line(amount, rate=line.invoice.vat_rate, prices_include_vat=cfg.prices_include_vat),
-        ))
+        holes = [
+            (begin, through) for begin, through, applied_at, invoice_id in credited_by_changes
+            if invoice_id != line.invoice_id and line.invoice.created_at < applied_at
+        ]
+        for start, end in _minus(max(first, line.period_start), min(last, line.period_end), holes):
+            share = amount_for_days(abs(side), period=span, first_day=start, last_day=end)
+            if share == ZERO:
+                continue
+            days = (end - start).days + 1
+            if side > ZERO:
+                kind, amount, text = InvoiceLine.Kind.CREDIT, -share, "Credit, unused"
+            else:
+                kind, amount, text = InvoiceLine.Kind.ADJUSTMENT, share, "Earlier credit reversed"
+            description = f"{text}: {line.description} — {_day(start)} – {_day(end)}, {days} of {span.days} invoiced days"
+            lines.append(QuoteLine(
+                kind, description[:255], start, end, amount,
+                vat_line(amount, rate=line.invoice.vat_rate, prices_include_vat=cfg.prices_include_vat),
+            ))
     return lines
+
+
+def _minus(first: date, last: date, holes: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """The runs of days in first..last outside every (start, end) hole."""
+    runs = [(first, last)] if first <= last else []
+    for hole_start, hole_end in holes:
+        kept = []
+        for start, end in runs:
+            if hole_end < start or hole_start > end:
+                kept.append((start, end))
+                continue
+            if start < hole_start:
+                kept.append((start, hole_start - ONE_DAY))
+            if end > hole_end:
+                kept.append((hole_end + ONE_DAY, end))
+        runs = kept
+    return runs
 
 
 def _effective(subscription: Subscription, to_package: Package, *, on: date, cfg: BillingSettings) -> tuple[str, date]:

@@ -42,7 +42,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import (
-    Case, DateField, DateTimeField, Exists, F, Max, Min, OuterRef, PositiveSmallIntegerField, Q, Subquery, Value, When,
+    Case,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    PositiveSmallIntegerField,
+    Q,
+    Subquery,
+    Value,
+    When,
 )
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -54,12 +66,12 @@ from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, MoneyField, to_money
 from ispbill.core.numbering import allocate_block
 
+from .ledger import credit_apply
 from .models import Account, BillingRun, BillingRunChunk, BillingSettings, Invoice, InvoiceLine, LedgerEntry
 from .package_changes import package_changes_apply_due, scheduled_changes_for_run
 from .periods import months_for_cycle, period_containing
 from .proration import amount_for_days
 from .selectors import OPEN_STATUSES, current_billing_settings
-from .ledger import credit_apply
 from .vat import Line, totals, vat_line
 
 logger = logging.getLogger(__name__)

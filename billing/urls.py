@@ -1,7 +1,8 @@
 """The billing app's views per surface; ispbill/urls.py mounts each list under its surface."""
 
-from .views import invoices, portal as portal_views, runs, settings as settings_views
-from .views import package_changes
+from .views import invoices, package_changes, runs
+from .views import portal as portal_views
+from .views import settings as settings_views
 
 staff = [
     # Billing runs

@@ -14,7 +14,17 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import (
-    Aggregate, BooleanField, CharField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value,
+    Aggregate,
+    BooleanField,
+    CharField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
 )
 from django.shortcuts import get_object_or_404
 

@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 
 from librouteros.api import Api
 from librouteros.connections import SocketTransport
+from librouteros.exceptions import ConnectionClosed, FatalError, LibRouterosError, MultiTrapError, ProtocolError, TrapError
 from librouteros.login import plain as login_plain
 from librouteros.protocol import ApiProtocol
-from librouteros.exceptions import ConnectionClosed, FatalError, LibRouterosError, MultiTrapError, ProtocolError, TrapError
 
 logger = logging.getLogger(__name__)
 
@@ -270,7 +270,7 @@ def _open(settings: ConnectionSettings) -> Api:
         sock = socket.create_connection((settings.host, settings.port), timeout=settings.connect_timeout)
     except ConnectionRefusedError as error:
         raise RouterUnreachable(f"{where} refused the connection (API service off, wrong port, or router down)") from error
-    except (socket.timeout, TimeoutError) as error:
+    except TimeoutError as error:
         raise RouterUnreachable(f"{where} did not answer within {settings.connect_timeout:g} s") from error
     except socket.gaierror as error:
         raise RouterUnreachable(f"cannot resolve {settings.host}: {error.strerror or error}") from error
@@ -289,7 +289,7 @@ def _open(settings: ConnectionSettings) -> Api:
     except (TrapError, MultiTrapError) as error:
         sock.close()
         raise RouterAuthFailed(f"{where} refused the login for “{settings.username}”: {_trap_error(error).message}") from error
-    except (socket.timeout, TimeoutError) as error:
+    except TimeoutError as error:
         sock.close()
         raise RouterUnreachable(f"{where} did not answer the login within {settings.connect_timeout:g} s") from error
     except FatalError as error:
@@ -396,7 +396,7 @@ class RouterClient:
             if retrying:
                 raise failure from error
             raise _StaleConnection(failure) from error
-        except (socket.timeout, TimeoutError) as error:
+        except TimeoutError as error:
             self._slot.close()
             raise RouterUnreachable(f"{where} did not answer {command} within {self.settings.read_timeout:g} s") from error
         except FatalError as error:

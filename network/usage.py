@@ -36,8 +36,8 @@ from customers.models import Subscription
 from ispbill.core.audit import audit_record
 
 from . import routeros
-from .notify_events import FUP_THROTTLED, USAGE_WARNING
 from .models import FupState, ProvisioningTask, Router, UsageDaily, UsageHourly, UsagePoll, UsageSample
+from .notify_events import FUP_THROTTLED, USAGE_WARNING
 from .routeros import RouterError
 from .services import ON_ROUTER, provisioning_enqueue
 

@@ -31,8 +31,8 @@ from django.utils.translation import gettext as _
 
 from billing import ledger
 from billing.models import Invoice
-from billing.selectors import amount_open, current_billing_settings, open_invoices
 from billing.periods import months_for_cycle
+from billing.selectors import amount_open, current_billing_settings, open_invoices
 from billing.vat import vat_line
 from customers import referrals
 from customers.models import Customer, Subscription

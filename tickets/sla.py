@@ -6,7 +6,7 @@ are wall-clock times of the calendar's zone, whatever zone the moments are in.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 # A calendar whose working days never come (every day a holiday) must not loop for ever.
@@ -32,15 +32,15 @@ class BusinessCalendar:
 
     def window(self, day: date) -> tuple[datetime, datetime]:
         """The day's working hours as UTC moments (wall-clock times resolved in the zone)."""
-        opens = datetime.combine(day, self.start, tzinfo=self.zone).astimezone(dt_timezone.utc)
-        closes = datetime.combine(day, self.end, tzinfo=self.zone).astimezone(dt_timezone.utc)
+        opens = datetime.combine(day, self.start, tzinfo=self.zone).astimezone(UTC)
+        closes = datetime.combine(day, self.end, tzinfo=self.zone).astimezone(UTC)
         return opens, closes
 
 
 def _require_aware(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("business time needs aware datetimes")
-    return moment.astimezone(dt_timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def add_business_minutes(calendar: BusinessCalendar, start: datetime, minutes: int) -> datetime:

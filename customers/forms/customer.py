@@ -11,6 +11,7 @@ from ispbill.core.forms import FilterSelect, MarkInvalidMixin
 from ispbill.core.phone import display_phone
 from ispbill.notify.events import Language
 
+
 class OneTemplateSelect(forms.Select):
     template_name = "customers/customer_select_widget.html"
 

@@ -2,7 +2,8 @@ import re
 
 from django import forms
 from django.db.models import Q
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from billing.selectors import current_billing_settings
 from customers.models import Customer, Package, Subscription

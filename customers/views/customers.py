@@ -25,7 +25,6 @@ from billing.views.billing_tab import billing_tab_context
 from customers import services
 from customers.forms.customer import CustomerFilterForm, CustomerForm, PortalAccessForm
 from customers.models import Customer
-from customers.speedtest import speedtests_for_customer
 from customers.selectors import (
     areas_visible_to,
     customer_filter_choices,
@@ -39,6 +38,7 @@ from customers.selectors import (
     scope_to_branches,
     subscriptions_for_customer,
 )
+from customers.speedtest import speedtests_for_customer
 from customers.views.subscriptions import lifecycle_actions_for, wants_region
 from ispbill.core.audit import audit_for_objects
 from ispbill.core.forms import add_service_errors
@@ -46,7 +46,6 @@ from ispbill.core.phone import display_phone
 from ispbill.surfaces import staff_permission_required
 from resellers.models import Reseller
 from tickets.views.customer_tab import tickets_tab_context
-
 
 # List and export ---------------------------------------------------------------------------------
 

@@ -19,7 +19,13 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from customers import services
 from customers.forms.lead import (
-    LEAD_FORM_FIELDS, OPEN_STATUSES, LeadConvertForm, LeadFilterForm, LeadForm, LeadLostForm, LeadMoveForm,
+    LEAD_FORM_FIELDS,
+    OPEN_STATUSES,
+    LeadConvertForm,
+    LeadFilterForm,
+    LeadForm,
+    LeadLostForm,
+    LeadMoveForm,
 )
 from customers.models import Lead
 from customers.selectors import lead_get_for_staff, leads_visible_to

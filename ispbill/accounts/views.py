@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import path
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ispbill.surfaces import SURFACES_BY_NAME, Surface, public, surface_for_path

@@ -1,8 +1,9 @@
 """Writing and reading the append-only audit log."""
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models

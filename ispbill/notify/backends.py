@@ -100,7 +100,7 @@ def _http_request(method: str, url: str, *, data: bytes | None, headers: dict[st
     except urllib.error.HTTPError as error:
         with error:
             return error.code, error.read(MAX_RESPONSE_BYTES).decode("utf-8", "replace")
-    except (TimeoutError, socket.timeout) as error:
+    except TimeoutError as error:
         raise TemporaryError(f"no answer within {timeout:g} s") from error
     except urllib.error.URLError as error:
         if isinstance(error.reason, (TimeoutError, socket.timeout)):

@@ -17,7 +17,6 @@ from .models import Message, MessageTemplate, NotificationPreference
 from .rendering import render, sms_parts, validate_template
 from .services import channel_context, channels_for, default_text, isp_facts
 
-
 # Templates ---------------------------------------------------------------------------------------------
 
 def is_customised(template: MessageTemplate) -> bool:
@@ -51,7 +50,7 @@ def message_template_get(*, pk: int) -> MessageTemplate:
 def template_variables(template: MessageTemplate) -> list[dict[str, str]]:
     spec = event_spec(template.event)
     return [
-        {"name": variable.name, "token": "{{ %s }}" % variable.name, "help": variable.help}
+        {"name": variable.name, "token": "{{ " + variable.name + " }}", "help": variable.help}
         for variable in spec.all_variables
     ]
 

@@ -22,7 +22,6 @@ from .events import event_spec
 from .forms import MessageFilterForm, MessageTemplateForm
 from .models import Message
 
-
 # Templates -------------------------------------------------------------------------------------------
 
 @staff_permission_required("notify.view_messagetemplate")

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from .tables import (
     BAD_ARGUMENT,
     MISSING,
-    AddressListTable,
     ActiveTable,
+    AddressListTable,
     HotspotProfileTable,
     HotspotUserTable,
     InterfaceTable,

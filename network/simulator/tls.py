@@ -22,7 +22,7 @@ def certificate_files() -> tuple[Path, Path]:
     atexit.register(shutil.rmtree, directory, ignore_errors=True)
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "routeros-simulator")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     certificate = (
         x509.CertificateBuilder()
         .subject_name(name)

@@ -9,7 +9,6 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from ispbill.accounts import customer_security as security
 from ispbill.accounts.models import CustomerSession, OneTimeCode
 from ispbill.notify.events import Event
 from ispbill.notify.models import Message, NotificationPreference
@@ -134,7 +133,7 @@ def test_sends_are_limited_per_phone(client, settings):
 def test_sends_are_limited_per_ip_also_for_unknown_accounts(client, settings):
     settings.OTP_SENDS_PER_IP = 2
     customers = [make_customer(phone=f"0171100020{n}") for n in range(3)]
-    statuses = [request_code(client, "CT-2099-0000%d" % n, ip="10.9.9.9").status_code for n in range(2)]
+    statuses = [request_code(client, f"CT-2099-0000{n}", ip="10.9.9.9").status_code for n in range(2)]
     statuses.append(request_code(client, customers[0].account_number, ip="10.9.9.9").status_code)
     assert statuses == [302, 302, 429]
     assert not Message.objects.filter(event="one_time_code").exists()

@@ -142,3 +142,28 @@ def one_day():
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def test_reversing_a_payment_takes_back_all_of_it_when_a_void_moved_its_money_around(db):
+    """Found by the simulated year: a payment paid I1 and part of I2; voiding I1 put its money on I2
+    and I3 as credit; reversing the payment then took back only the payment's own share of I2, and
+    the account owed more than its open invoices ("balance exceeds open invoices")."""
+    from django.core.management import call_command
+
+    from billing.models import BillingSettings
+    from billing.services import invoice_void
+    from payments.services import payment_reverse
+
+    current_billing_settings()
+    BillingSettings.objects.filter(pk=1).update(vat_rate=D("0"))
+    customer = make_customer()
+    first, second, third = (one_time_invoice(customer, "500.00") for _ in range(3))
+    payment = payment_record(actor=None, customer=customer, amount=D("800.00"), method="cash")  # I1 500, I2 300
+    invoice_void(actor=None, invoice=first, reason="Charged twice")  # its 500: I2 +200, I3 +300
+
+    payment_reverse(actor=None, payment=payment, reason="Cheque bounced")
+
+    second.refresh_from_db(), third.refresh_from_db()
+    assert (second.amount_paid, third.amount_paid) == (D("0.00"), D("0.00"))
+    assert Account.objects.get(customer=customer).balance == D("1000.00")
+    call_command("check_ledger", stdout=open("/dev/null", "w"))

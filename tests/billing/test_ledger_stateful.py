@@ -1,9 +1,14 @@
 """The ledger invariant under random sequences of what happens to accounts: invoices issued by the
-billing run and by the invoice service, payments, reversals, staff credits and adjustments, voids.
+billing run and by the invoice service, payments, reversals, refunds, staff credits and adjustments,
+voids, pauses with skip billing and reactivations, package changes (upgrades, scheduled downgrades
+and their withdrawal) and cancellations.
 
 After every step: each account's cached balance equals the sum of its entries; each invoice's amount
 paid equals its allocations and lies within 0…total, with paid + due = total; no payment has more
-allocated than it brought; `check_ledger` passes."""
+allocated than it brought; refunded + reversed never exceed what a payment paid; paid invoices are
+exactly those with nothing open, and an overdue one has its due date past; no day of a subscription
+is in two period charges; `check_ledger` passes. (The day-by-day price check runs in
+test_simulated_year.py, which keeps the calendar.)"""
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -23,7 +28,7 @@ from billing.selectors import current_billing_settings
 from billing.services import LineSpec, account_credit, invoice_create, invoice_void
 from customers.models import Subscription
 from payments.models import Payment
-from payments.services import payment_reverse, payment_record
+from payments.services import payment_record, payment_reverse
 from tests.factories import PackageFactory, UserFactory, make_subscription
 
 D = Decimal
@@ -138,6 +143,64 @@ class LedgerMachine(RuleBasedStateMachine):
             account_credit(actor=self.staff, customer=self.customer(pick), amount=D("10.00"), reason="  ")
         assert self.snapshot() == before
 
+    @precondition(lambda self: self.payments)
+    @rule(pick=picks, amount=amounts)
+    def refund(self, pick, amount):
+        from billing import ledger
+
+        payment = Payment.objects.get(pk=self.payments[pick % len(self.payments)])
+        left = payment.amount - ledger.payment_money_out(payment=payment)
+        before = self.snapshot()
+        if amount > left:
+            with pytest.raises(ValidationError), transaction.atomic():
+                ledger.refund_post(account=ledger.account_lock(customer_id=payment.customer_id), payment=payment, amount=amount)
+            assert self.snapshot() == before
+            return
+        with transaction.atomic():
+            ledger.refund_post(account=ledger.account_lock(customer_id=payment.customer_id), payment=payment, amount=amount)
+
+    # Lifecycle and package changes --------------------------------------------------------------------
+
+    def subscription(self, pick):
+        return Subscription.objects.select_related("package", "customer").get(pk=self.subscriptions[pick % len(self.subscriptions)].pk)
+
+    @rule(pick=picks)
+    def pause_or_reactivate(self, pick):
+        from customers.services import subscription_reactivate, subscription_suspend
+
+        subscription = self.subscription(pick)
+        if subscription.status == Subscription.Status.ACTIVE:
+            subscription_suspend(actor=self.staff, subscription=subscription, reason="Travelling",
+                                 suspension_type="customer_request", skip_billing=True)
+        elif subscription.status == Subscription.Status.SUSPENDED:
+            subscription_reactivate(actor=self.staff, subscription=subscription, reason="Back")
+
+    @rule(pick=picks, price=st.sampled_from([D("600.00"), D("2500.00")]))
+    def change_package(self, pick, price):
+        from billing.package_changes import package_change_make
+
+        subscription = self.subscription(pick)
+        if subscription.status != Subscription.Status.ACTIVE or subscription.package_changes.filter(status__in=["pending", "scheduled"]).exists():
+            return
+        package_change_make(actor=self.staff, subscription=subscription, to_package=PackageFactory(price=price))
+
+    @rule(pick=picks)
+    def withdraw_scheduled_change(self, pick):
+        from billing.models import PackageChange
+        from billing.package_changes import package_change_cancel
+
+        change = PackageChange.objects.filter(subscription=self.subscription(pick), status="scheduled").first()
+        if change is not None:
+            package_change_cancel(actor=self.staff, change=change, reason="Stays")
+
+    @rule(pick=picks)
+    def cancel(self, pick):
+        from customers.services import subscription_cancel
+
+        subscription = self.subscription(pick)
+        if subscription.status == Subscription.Status.ACTIVE:
+            subscription_cancel(actor=self.staff, subscription=subscription, reason="Moving away")
+
     # Invariants ------------------------------------------------------------------------------------
 
     @invariant()
@@ -165,6 +228,31 @@ class LedgerMachine(RuleBasedStateMachine):
             assert allocated <= payment.amount, payment
             if payment.status == Payment.Status.REVERSED:
                 assert allocated <= ZERO, payment
+
+    @invariant()
+    def refunded_and_reversed_never_exceed_what_was_paid(self):
+        from billing import ledger
+
+        for payment in Payment.objects.all():
+            assert ZERO <= ledger.payment_money_out(payment=payment) <= payment.amount, payment
+
+    @invariant()
+    def status_follows_open_amount_and_due_date(self):
+        for invoice in Invoice.objects.exclude(status=Invoice.Status.VOID):
+            if invoice.status == Invoice.Status.OVERDUE:
+                assert invoice.due_date < self.today and invoice.amount_due > ZERO, invoice
+
+    @invariant()
+    def no_day_is_in_two_period_charges(self):
+        from billing.models import InvoiceLine
+
+        for subscription in self.subscriptions:
+            spans = sorted(
+                InvoiceLine.objects.filter(subscription=subscription, kind__in=InvoiceLine.PERIOD_KINDS)
+                .exclude(invoice__status=Invoice.Status.VOID).values_list("period_start", "period_end")
+            )
+            for (_start, end), (next_start, _next_end) in zip(spans, spans[1:]):
+                assert end < next_start, subscription
 
     @invariant()
     def check_ledger_passes(self):

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from billing.periods import Period
 from billing.models import BillingSettings, Invoice, LedgerEntry, PackageChange
+from billing.periods import Period
 from billing.selectors import account_balance, current_billing_settings
 from billing.services import LineSpec, invoice_create
 from customers.models import Subscription

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 
 from billing.models import Invoice, InvoiceLine, LedgerEntry, PackageChange
 from billing.package_changes import (
-    package_change_approve,
     package_change_apply,
+    package_change_approve,
     package_change_cancel,
     package_change_make,
     package_change_quote,

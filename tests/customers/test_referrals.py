@@ -12,9 +12,8 @@ from django.utils import timezone
 from billing.models import LedgerEntry
 from billing.selectors import account_balance
 from customers import referrals
-from customers.models import Customer, Lead, Referral, ReferralCredit, ReferralSettings, REFERRAL_ALPHABET
+from customers.models import REFERRAL_ALPHABET, Customer, Lead, Referral, ReferralCredit, ReferralSettings
 from customers.services import lead_convert
-from payments.models import Payment
 from payments.services import payment_record, payment_reverse
 from tests.factories import AreaFactory, admin_user, make_customer
 

@@ -1,6 +1,6 @@
 from collections import Counter
-from io import StringIO
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.apps import apps

@@ -41,7 +41,7 @@ def test_package_list_shows_every_column(staff_client):
     assert response.status_code == 200
     for text in ("Fiber 1G", "1 Gbps", "৳5,000.00", "Monthly", "Hoichoi", "200", "2000 GB", "fiber-1g", "On sale"):
         assert text in page, text
-    assert f'<td class="num">1</td>' in page  # one live subscription
+    assert '<td class="num">1</td>' in page  # one live subscription
 
 
 @pytest.mark.django_db

@@ -1,8 +1,8 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from customers.models import Customer, Lead
 from customers.services import lead_create, lead_update

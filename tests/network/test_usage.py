@@ -11,8 +11,8 @@ from django.utils import timezone
 from customers.models import Subscription
 from network import routeros, services, usage
 from network.models import UsageDaily, UsageHourly, UsagePoll, UsageSample
-from network.selectors import live_status
 from network.routeros import close_all_connections
+from network.selectors import live_status
 from network.usage import counter_delta
 from tests.factories import PackageFactory, RouterFactory, make_subscription
 

@@ -5,7 +5,6 @@ callbacks confirm through the validation API and credit exactly once — under e
 from decimal import Decimal
 
 import pytest
-import requests
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -269,7 +268,7 @@ def test_refund_in_part_enters_the_ledger_reopens_the_invoice_and_is_polled_unti
     assert ledger_ok()
     assert online.refund_poll(refund=refund).status == "processing"
     assert online.refund_poll(refund=refund).status == "refunded"
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         online.online_refund_start(actor=admin, gp=gp, amount="600.01", reason="Too much")
     assert gp.refunds.count() == 1
 

@@ -2,7 +2,9 @@
 dependency) must agree with us on every payload where both signatures are consistent."""
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sslcommerz_lib import SSLCOMMERZ
 
 from payments.sslcommerz import parse_amount, redact, sign, verify_ipn_signature

@@ -1,11 +1,13 @@
 """Business-time arithmetic: working hours, weekends, holidays, time zones, and the ticket's clocks
 pausing while it waits on the customer."""
 
-from datetime import date, datetime, time, timedelta, timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from tickets.sla import BusinessCalendar, add_business_minutes, business_minutes_between
 
@@ -37,7 +39,7 @@ def test_holidays_are_skipped():
 
 
 def test_the_same_moment_in_another_zone_gives_the_same_deadline():
-    moment_utc = datetime(2026, 3, 5, 11, 0, tzinfo=dt_timezone.utc)  # 17:00 in Dhaka
+    moment_utc = datetime(2026, 3, 5, 11, 0, tzinfo=UTC)  # 17:00 in Dhaka
     assert add_business_minutes(CAL, moment_utc, 120) == dhaka(2026, 3, 7, 10, 0)
     moment_ny = moment_utc.astimezone(ZoneInfo("America/New_York"))
     assert add_business_minutes(CAL, moment_ny, 120) == dhaka(2026, 3, 7, 10, 0)
@@ -49,7 +51,7 @@ def test_working_hours_follow_the_wall_clock_across_a_daylight_saving_change():
     saturday_close = datetime(2026, 3, 28, 17, 0, tzinfo=ZoneInfo("Europe/London"))
     deadline = add_business_minutes(london, saturday_close, 8 * 60)
     assert deadline == datetime(2026, 3, 29, 17, 0, tzinfo=ZoneInfo("Europe/London"))
-    assert deadline.astimezone(dt_timezone.utc).hour == 16  # BST
+    assert deadline.astimezone(UTC).hour == 16  # BST
 
 
 def test_minutes_between_counts_only_working_time():
@@ -67,7 +69,7 @@ def test_a_calendar_without_working_days_or_hours_is_refused():
         add_business_minutes(CAL, datetime(2026, 3, 5, 10, 0), 10)  # naive
 
 
-moments = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(dt_timezone.utc))
+moments = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC))
 minutes = st.integers(min_value=0, max_value=20 * 9 * 60)
 
 

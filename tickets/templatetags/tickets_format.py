@@ -1,7 +1,7 @@
-from django import template
-from django.urls import reverse
 from html import escape
 
+from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import format_html

@@ -28,8 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from unittest import mock
 
@@ -42,8 +41,8 @@ from billing.services import account_credit
 from billing.vat import vat_line
 from customers import services
 from customers.models import Customer, Subscription
-from ispbill.notify.services import message_deliver
 from ispbill.core.money import ZERO, to_money
+from ispbill.notify.services import message_deliver
 from payments.models import Payment
 from payments.services import payment_record, payment_reverse
 
@@ -82,7 +81,7 @@ class DemoClock:
         return self.current
 
     def set(self, day: date, at: time) -> datetime:
-        self.current = timezone.make_aware(datetime.combine(day, at)).astimezone(dt_timezone.utc)
+        self.current = timezone.make_aware(datetime.combine(day, at)).astimezone(UTC)
         return self.current
 
     def today(self) -> date:

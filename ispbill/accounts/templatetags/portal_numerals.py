@@ -3,7 +3,8 @@
 import re
 
 from django import template
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
