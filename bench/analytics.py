@@ -161,11 +161,10 @@ def main():
     from django.utils import timezone
 
     from billing.models import Invoice
+    from ispbill.core.models import AuditLog
     from ispbill.dashboard.models import DailyMetric
     from ispbill.dashboard.services import metrics_snapshot_backfill
     from ispbill.dashboard.tasks import snapshot_metrics_nightly
-
-    from ispbill.core.models import AuditLog
 
     if args.reload or loaded_size() != args.customers or not Invoice.objects.exists() or not AuditLog.objects.filter(
         action="subscription.activate"

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from customers.forms.customer import grouped_area_choices
 from ispbill.core.forms import FilterSelect, MarkInvalidMixin

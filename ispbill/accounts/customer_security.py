@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from ispbill.core.audit import audit_record
-from ispbill.core.ratelimit import rate_give_back, rate_take
 from ispbill.core.phone import normalize_phone
+from ispbill.core.ratelimit import rate_give_back, rate_take
 from ispbill.notify.events import Channel
 from ispbill.notify.services import customer_language, notify_address
 

@@ -3,7 +3,7 @@ says whether it was within the limit. Fixed windows, counted in the database (co
 by a conditional UPDATE: two requests at the same instant cannot both take the last slot, on
 PostgreSQL or SQLite, with Redis or the file cache."""
 
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -14,7 +14,7 @@ from .models import RateLimitCounter
 
 def _window(window_seconds: int, now: datetime) -> tuple[int, datetime]:
     index = int(now.timestamp()) // window_seconds
-    return index, datetime.fromtimestamp((index + 1) * window_seconds, tz=dt_timezone.utc)
+    return index, datetime.fromtimestamp((index + 1) * window_seconds, tz=UTC)
 
 
 def rate_take(key: str, *, limit: int, window_seconds: int, now: datetime | None = None) -> bool:

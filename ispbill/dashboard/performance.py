@@ -18,7 +18,6 @@ from tickets.models import Survey, Ticket
 
 from .metrics import Scope, end_of_day, month_end, month_start, q2, ratio, start_of_day
 
-
 # A new order for the same customer this soon after a repair means the repair did not hold.
 REPEAT_DAYS = 14
 

@@ -3,8 +3,8 @@ customer, branding and VAT number — and Bangla names come out as Bangla text, 
 
 import io
 from datetime import timedelta
-from unittest import mock
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

@@ -16,13 +16,11 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import trans_real
 
 from customers.models import Customer
 from network import outages
-
 from tests.crawl.pages import NOT_PAGES, crawl, links, seed_small_demo, url_names
 
 # Words that are the same in a Bangla sentence: names of brands, units and codes.

@@ -35,7 +35,7 @@ D = Decimal
 @contextmanager
 def clock(day: date, at: time = time(12, 0)):
     instant = timezone.make_aware(datetime.combine(day, at))
-    with mock.patch("django.utils.timezone.now", lambda: instant):
+    with mock.patch("django.utils.timezone.now", return_value=instant):
         yield instant
 
 

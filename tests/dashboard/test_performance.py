@@ -29,7 +29,7 @@ def collectors(db):
     a = make_customer(area=AreaFactory(branch=mirpur), name="A")
     b = make_customer(area=AreaFactory(branch=mirpur), name="B")
     c = make_customer(area=AreaFactory(branch=uttara), name="C")
-    with mock.patch("django.utils.timezone.now", lambda: moment(date(2026, 3, 2), 11)):
+    with mock.patch("django.utils.timezone.now", return_value=moment(date(2026, 3, 2), 11)):
         call_log_create(actor=rina, customer=a, outcome=CallLog.Outcome.PROMISED, called_at=moment(date(2026, 3, 2), 9),
                         promise_to_pay_date=date(2026, 3, 5))
         call_log_create(actor=rina, customer=b, outcome=CallLog.Outcome.PROMISED, called_at=moment(date(2026, 3, 2), 10),

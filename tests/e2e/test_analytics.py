@@ -26,7 +26,7 @@ from tests.factories import (
 
 def at(day: date):
     instant = timezone.make_aware(datetime.combine(day, time(11, 0)))
-    return mock.patch("django.utils.timezone.now", lambda: instant)
+    return mock.patch("django.utils.timezone.now", return_value=instant)
 
 
 def sign_in(page, user):

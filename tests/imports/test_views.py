@@ -16,10 +16,10 @@ from tests.factories import AreaFactory, PackageFactory, RouterFactory, UserFact
 pytestmark = pytest.mark.django_db
 
 CSV = (
-    "ID,Name,Mobile,Address,Area,Package,PPPoE User,Due\n"
-    "A-1,Rahim Uddin,01712345678,House 1,Banani,Home 20,rahim,250\n"
-    "A-2,Karim,017,House 2,Banani,Home 20,karim,0\n"
-).encode()
+    b"ID,Name,Mobile,Address,Area,Package,PPPoE User,Due\n"
+    b"A-1,Rahim Uddin,01712345678,House 1,Banani,Home 20,rahim,250\n"
+    b"A-2,Karim,017,House 2,Banani,Home 20,karim,0\n"
+)
 
 
 @pytest.fixture

@@ -19,5 +19,5 @@ class Command(BaseCommand):
             self.stdout.write("Added to the demo: " + "; ".join(report.made) + ".")
         else:
             self.stdout.write("Every demo state is already there: nothing added.")
-        self.stdout.write("Portal logins for them (password %s): %s." % (
-            PASSWORD, ", ".join(f"{name} ({phone})" for _key, name, phone, _address in CUSTOMERS)))
+        logins = ", ".join(f"{name} ({phone})" for _key, name, phone, _address in CUSTOMERS)
+        self.stdout.write(f"Portal logins for them (password {PASSWORD}): {logins}.")
