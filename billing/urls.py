@@ -1,7 +1,7 @@
 """The billing app's views per surface; ispbill/urls.py mounts each list under its surface."""
 
 from .views import invoices, portal as portal_views, runs, settings as settings_views
-from .views import package_changes
+from .views import charges as charges_views, package_changes
 
 staff = [
     # Billing runs
@@ -12,5 +12,7 @@ staff = [
     *settings_views.urlpatterns,
     # Package requests and changing a subscription's package
     *package_changes.staff_urlpatterns,
+    # One-time charges, manual invoices, credit notes
+    *charges_views.urlpatterns,
 ]
 portal = [*portal_views.urlpatterns, *package_changes.portal_urlpatterns]

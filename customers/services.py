@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from billing import charges as billing_charges
 from billing import package_changes as billing_package_changes
 from billing.services import subscription_anchor_check
 from ispbill.core.audit import audit_changes, audit_record, snapshot
@@ -29,6 +30,7 @@ AREA_FIELDS = ("branch", "name")
 PACKAGE_FIELDS = (
     "name", "type", "download_mbps", "upload_mbps", "price", "billing_cycle", "ott_bundle",
     "live_channels", "data_cap_gb", "router_profile", "is_active", "fup_download_mbps", "fup_upload_mbps", "fup_profile",
+    "installation_fee", "minimum_term_months",
 )
 CUSTOMER_FIELDS = (
     "name", "phone", "email", "national_id", "address", "latitude", "longitude", "area", "branch",
@@ -244,6 +246,11 @@ def subscription_create(
     except IntegrityError as exc:  # a concurrent request took the same login first
         raise ValidationError({"username": "That username or address was just taken on this router."}) from exc
     audit_record(actor=actor, action="subscription.create", obj=subscription, after=snapshot(subscription, SUBSCRIPTION_FIELDS))
+    if package.installation_fee > 0:  # billed once, on the subscription's first invoice
+        billing_charges.one_time_charge_add(
+            actor=actor, customer=customer, subscription=subscription, kind="installation", amount=package.installation_fee,
+            description=f"Installation: {package.name} ({subscription.username or subscription.static_ip or ''})".replace(" ()", ""),
+        )
     _refresh_customer_status(customer.pk)
     return subscription
 
