@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing import charges as billing_charges
+from customers import hooks as customer_hooks
 from billing import package_changes as billing_package_changes
 from billing.services import subscription_anchor_check
 from ispbill.core.audit import audit_changes, audit_record, snapshot
@@ -346,6 +347,8 @@ def subscription_cancel(*, actor, subscription: Subscription, reason: str) -> Su
     # Billing's part, in the same transaction: open package changes withdrawn, unused invoiced days
     # credited when the ISP's policy says so (Settings → Billing).
     billing_package_changes.subscription_cancelled(actor=actor, subscription=cancelled)
+    # Apps above customers (contracts: the early-termination fee) through callbacks registered at start-up.
+    customer_hooks.subscription_cancelled(actor=actor, subscription=cancelled, reason=reason)
     return cancelled
 
 # Leads -------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ APP_URL_MODULES = [
     "fieldservice.urls",
     "ispbill.notify.urls",
     "tickets.urls",
+    "contracts.urls",
 ]
 
 
@@ -48,4 +49,6 @@ urlpatterns = [
     # and the SSLCommerz emulator, which answers 404 unless SSLCOMMERZ_SANDBOX is on.
     path("pay/", include(import_module("payments.urls").public)),
     path("sandbox/sslcommerz/", include("payments.sandbox.urls")),
+    # Public: anyone holding a signed contract checks its PDF against the hash we keep.
+    path("verify/", include(import_module("contracts.urls").public)),
 ]

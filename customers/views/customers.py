@@ -44,6 +44,7 @@ from ispbill.core.phone import display_phone
 from ispbill.surfaces import staff_permission_required
 from resellers.models import Reseller
 from tickets.views.customer_tab import tickets_tab_context
+from contracts.views import contracts_tab_context
 
 
 # List and export ---------------------------------------------------------------------------------
@@ -241,6 +242,7 @@ CUSTOMER_TABS = (
     ),
     CustomerTab("billing", _("Billing"), "billing.view_invoice", "billing/customer_tab_billing.html", billing_tab_context),
     CustomerTab("tickets", _("Tickets"), "tickets.view_ticket", "tickets/customer_tab_tickets.html", tickets_tab_context),
+    CustomerTab("contracts", _("Contracts"), "contracts.view_contract", "contracts/customer_tab_contracts.html", contracts_tab_context),
     CustomerTab("activity", _("Activity"), "core.view_auditlog", "customers/customer_tab_activity.html", _activity_context),
 )
 
