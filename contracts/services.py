@@ -58,7 +58,9 @@ def consent_text_for(contract: Contract) -> str:
 
 
 def _lock(contract: Contract) -> Contract:
-    return Contract.objects.select_for_update().select_related("customer", "template", "subscription__package").get(pk=contract.pk)
+    return (
+        Contract.objects.select_for_update(of=("self",)).select_related("customer", "template", "subscription__package").get(pk=contract.pk)
+    )
 
 
 def _move(contract: Contract, to: str) -> None:
@@ -70,6 +72,7 @@ def _move(contract: Contract, to: str) -> None:
 
 
 def _record(contract: Contract, action: str, actor=None, reason: str = "", **data) -> None:
+    data = {key: value if isinstance(value, (str, int, bool, type(None))) else str(value) for key, value in data.items()}
     event_append(contract=contract, action=action, actor=actor, data={**data, **({"reason": reason} if reason else {})})
     audit_record(actor=actor, action=f"contract.{action}", obj=contract, reason=reason, after={"status": contract.status, **data})
 
