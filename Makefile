@@ -57,6 +57,7 @@ seed: migrate
 	$(RUN_ENV) $(MANAGE) seed_demo
 	$(RUN_ENV) $(MANAGE) seed_tickets
 	$(RUN_ENV) $(MANAGE) seed_outages
+	$(RUN_ENV) $(MANAGE) seed_contracts
 
 # honcho gets an empty env file: settings.py reads .env itself, and the variables above must win.
 # Ctrl-C makes honcho stop all four and exit with 130: the normal end of a demo, not an error.

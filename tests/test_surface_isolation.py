@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from billing.charges import one_time_charge_add
 from billing.package_changes import package_change_request
 from billing.services import LineSpec, invoice_create
 from customers.referrals import referral_signup
@@ -60,8 +61,11 @@ OBJECT_FOR_URL = {
         "onlinepayment": "online_payment",  # an online payment belongs to its customer's branch
         "outage": None,  # outages are ISP-wide notices
         "referral": "referral",  # a referral belongs to its referrer's branch
+        "contract": "contract",  # a contract belongs to its customer's branch (contracttemplate-* take no id)
+        "charge": "charge",  # a one-time charge belongs to its customer's branch
+        "credit-note": "invoice",  # a credit note is issued on an invoice of the customer's branch
     },
-    "portal": {"ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session"},
+    "portal": {"contract": "contract", "ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session"},
     "reseller": {"customer": "reseller_customer"},
     "technician": {},
 }
@@ -150,6 +154,16 @@ def fingerprint() -> dict:
     return data
 
 
+def _sent_contract(subscription):
+    from contracts import services as contract_services
+
+    template = contract_services.contract_template_save(
+        actor=None, key="isolation", language="en", title="Agreement", body="Agreement with {{ customer_name }}."
+    )
+    contract = contract_services.contract_create(actor=None, subscription=subscription, template=template)
+    return contract_services.contract_send(actor=None, contract=contract)
+
+
 @pytest.fixture
 def world(db):
     """Branch A holds the victim objects; the intruders live in branch B or are other owners."""
@@ -189,6 +203,8 @@ def world(db):
             code=subscription.customer.referral_code, name="Friend A", phone="01711000009", area=area_a, address="Road 9"
         ),
         "reseller_customer": reseller_customer,
+        "contract": _sent_contract(subscription),
+        "charge": one_time_charge_add(actor=None, customer=subscription.customer, kind="custom", amount=Decimal("50")),
         "customer_session": CustomerSession.objects.create(
             user=subscription.customer.user, session_key="isolation-victim-session", created_at=timezone.now(),
             last_seen=timezone.now(),
