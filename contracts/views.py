@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -238,9 +238,10 @@ def portal_contract_signed_document(request, pk: int):
     return _file(signature.signed_pdf, f"{contract.number}-signed.pdf", inline=False)
 
 
-@require_POST
 def portal_contract_code(request, pk: int):
-    contract = selectors.contract_get_for_customer(customer=request.customer, pk=pk)
+    contract = selectors.contract_get_for_customer(customer=request.customer, pk=pk)  # 404 before 405: owner first
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.contract_sign_code_request(contract=contract, ip=_client_ip(request))
     except RateLimited:
@@ -253,9 +254,10 @@ def portal_contract_code(request, pk: int):
     return redirect("portal:contract-detail", pk=contract.pk)
 
 
-@require_POST
 def portal_contract_sign(request, pk: int):
-    contract = selectors.contract_get_for_customer(customer=request.customer, pk=pk)
+    contract = selectors.contract_get_for_customer(customer=request.customer, pk=pk)  # 404 before 405: owner first
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = _sign_form(contract, request.POST)
     if form.is_valid():
         data = form.cleaned_data
