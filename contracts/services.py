@@ -366,7 +366,7 @@ def _renew(contract: Contract, actor=None) -> Contract:
         auto_renew=True, notice_days=contract.notice_days, reminder_days=contract.reminder_days,
         monthly_price=contract.monthly_price, fee_kind=contract.fee_kind, fee_value=contract.fee_value,
         equipment=contract.equipment, body_text=contract.body_text, document_sha256=contract.document_sha256,
-        document=contract.document.name, renewed_from=contract, signed_at=contract.signed_at,
+        document=contract.document.name, renewed_from=contract, signed_at=contract.signed_at, sent_at=contract.sent_at,
     )
     _record(renewal, "renewal_start", actor, renews=contract.number)
     return renewal

@@ -1,6 +1,6 @@
 """Contracts: templates, lifecycle, signing, evidence, tamper detection, renewals and termination fees."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest

@@ -30,7 +30,7 @@ def test_staff_send_the_customer_signs_on_a_phone_and_the_signed_pdf_verifies(pa
     # The customer, on a phone: code, drawn signature, consent.
     sign_in_customer(phone_page, customer)
     phone_page.goto("/portal/contracts/")
-    phone_page.get_by_role("link", name="Read and sign").click()
+    phone_page.get_by_role("button", name="Read and sign").click()
     phone_page.get_by_role("button", name="Send me a code").click()
     phone_page.get_by_label("One-time code").fill(CODE)
     phone_page.get_by_label("Your full name").fill("Nasrin Akter")
