@@ -14,7 +14,7 @@ from tests.factories import PackageFactory, make_subscription
 
 BODY = (
     "This agreement is between {{ isp_name }} and {{ customer_name }} ({{ account_number }}).\n\n"
-    "Package {{ package_name }} at {{ price_per_cycle }} per {{ billing_cycle }}, for {{ term_months }} months "
+    "Package {{ package_name }} at {{ price_per_cycle }} per billing cycle ({{ billing_cycle }}), for {{ term_months }} months "
     "from {{ start_date }} to {{ end_date }}. Early-termination fee: {{ termination_fee }}. Equipment: {{ equipment }}."
 )
 CODE = "123456"

@@ -23,7 +23,7 @@ from customers.models import Customer, Subscription
 
 EN_BODY = """This internet service agreement is made between {{ isp_name }} and {{ customer_name }} (account {{ account_number }}), of {{ customer_address }}, registered phone {{ customer_phone }}.
 
-1. Service. The provider supplies the package {{ package_name }} ({{ package_speed }}) for {{ price_per_cycle }} per {{ billing_cycle }}, VAT included.
+1. Service. The provider supplies the package {{ package_name }} ({{ package_speed }}) for {{ price_per_cycle }} per billing cycle ({{ billing_cycle }}), VAT included.
 
 2. Term. The agreement runs for {{ term_months }} months, from {{ start_date }} to {{ end_date }}. It renews itself for the same term: {{ auto_renewal }}. Either party may stop the renewal with {{ notice_days }} days' notice before the end.
 
