@@ -216,3 +216,18 @@ def test_credit_note_committed_outside_a_test_transaction_keeps_the_ledger_clean
     invoice.refresh_from_db()
     assert invoice.status == "paid" and balance(customer) == D("0.00")
     ledger_ok()
+
+
+def test_the_package_form_saves_an_installation_fee_and_a_minimum_term(staff_client):
+    from customers.models import Package
+
+    response = staff_client.post(reverse("staff:package-create"), {
+        "name": "Fiber 60", "type": "fiber", "download_mbps": "60", "upload_mbps": "60", "price": "1800",
+        "billing_cycle": "monthly", "live_channels": "0", "router_profile": "fiber-60", "installation_fee": "2500",
+        "minimum_term_months": "12",
+    })
+    package = Package.objects.get(name="Fiber 60")
+    assert response.status_code in (200, 302)
+    assert (package.installation_fee, package.minimum_term_months) == (D("2500.00"), 12)
+    page = staff_client.get(reverse("staff:package-edit", args=[package.pk])).content.decode()
+    assert 'name="installation_fee"' in page and 'name="minimum_term_months"' in page
