@@ -82,10 +82,6 @@ STAFF = Surface(
             section=_("Billing"),
         ),
         NavItem(_("Contracts"), "staff:contract-list", "contracts.view_contract", ("contract-",), section=_("Billing")),
-        NavItem(
-            _("Contract templates"), "staff:contracttemplate-list", "contracts.view_contracttemplate", ("contracttemplate",),
-            section=_("Settings"),
-        ),
         NavItem(_("Routers"), "staff:router-list", "network.view_router", ("router",), section=_("Network")),
         NavItem(_("Heavy users"), "staff:usage-heavy-users", "network.view_usagedaily", ("usage-heavy",), section=_("Network")),
         NavItem(_("Fair usage"), "staff:usage-fup-settings", "network.view_fupstate", ("usage-fup", "package-fup"), section=_("Network")),
@@ -106,6 +102,10 @@ STAFF = Surface(
         ),
         NavItem(_("Message log"), "staff:message-list", "notify.view_message", ("message-",), section=_("Settings")),
         NavItem(_("SLA policies"), "staff:slapolicy-list", "tickets.view_slapolicy", ("slapolicy",), section=_("Settings")),
+        NavItem(
+            _("Contract templates"), "staff:contracttemplate-list", "contracts.view_contracttemplate", ("contracttemplate",),
+            section=_("Settings"),
+        ),
         NavItem(
             _("Payment gateways"), "staff:gateway-settings", "payments.change_gatewaysettings", ("gateway-settings",),
             section=_("Settings"),
