@@ -190,3 +190,75 @@ class StatementForm(MarkInvalidMixin, forms.Form):
             elif (end - start).days > STATEMENT_MAX_DAYS:
                 self.add_error("end", _("A statement covers at most three years."))
         return data
+
+
+# One-time charges, manual invoices, credit notes (billing/charges.py) ----------------------------
+
+
+def _money_field(label, **kwargs):
+    return forms.DecimalField(
+        label=label, max_digits=14, decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}), **kwargs,
+    )
+
+
+class OneTimeChargeForm(MarkInvalidMixin, forms.Form):
+    WHEN_CHOICES = [("next", _("Add to the next invoice")), ("now", _("Invoice it now"))]
+
+    kind = forms.ChoiceField(label=_("Charge for"), choices=[])
+    subscription = forms.ModelChoiceField(label=_("Subscription"), queryset=None, required=False, empty_label=_("None"))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False,
+                                  help_text=_("Shown on the invoice; empty = the kind of charge."))
+    amount = _money_field(_("Amount"), help_text=_("On the price side, as package prices are."))
+    when = forms.ChoiceField(label=_("When"), choices=WHEN_CHOICES, initial="next", widget=forms.RadioSelect)
+
+    def __init__(self, *args, customer, **kwargs):
+        from .models import OneTimeCharge
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = OneTimeCharge.Kind.choices
+        self.fields["subscription"].queryset = customer.subscriptions.select_related("package").order_by("id")
+
+
+class ChargeCancelForm(MarkInvalidMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=255,
+                             error_messages={"required": _("Give a reason for withdrawing the charge.")})
+
+
+class ManualInvoiceForm(MarkInvalidMixin, forms.Form):
+    """Up to ITEMS items; a row without an amount is skipped."""
+
+    ITEMS = 4
+
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                               help_text=_("Empty = the usual due days from today."))
+
+    def __init__(self, *args, **kwargs):
+        from .models import OneTimeCharge
+
+        super().__init__(*args, **kwargs)
+        for n in range(1, self.ITEMS + 1):
+            self.fields[f"kind_{n}"] = forms.ChoiceField(
+                label=_("Item %(n)s") % {"n": n}, choices=OneTimeCharge.Kind.choices, initial=OneTimeCharge.Kind.CUSTOM
+            )
+            self.fields[f"description_{n}"] = forms.CharField(label=_("Description"), max_length=200, required=False)
+            self.fields[f"amount_{n}"] = _money_field(_("Amount"), required=False)
+
+    def rows(self):
+        return [(self[f"kind_{n}"], self[f"description_{n}"], self[f"amount_{n}"]) for n in range(1, self.ITEMS + 1)]
+
+    def items(self):
+        from .charges import Item
+
+        return [
+            Item(kind=self.cleaned_data[f"kind_{n}"], description=self.cleaned_data[f"description_{n}"],
+                 amount=self.cleaned_data[f"amount_{n}"])
+            for n in range(1, self.ITEMS + 1)
+            if self.cleaned_data.get(f"amount_{n}") is not None
+        ]
+
+
+class CreditNoteForm(MarkInvalidMixin, forms.Form):
+    amount = _money_field(_("Amount"))
+    reason = forms.CharField(label=_("Reason"), max_length=255, help_text=_("Shown on the customer's statement."),
+                             error_messages={"required": _("Give a reason: it is shown on the customer's statement.")})

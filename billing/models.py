@@ -388,3 +388,72 @@ class PackageChange(models.Model):
 
     def can_transition_to(self, status: str) -> bool:
         return status in self.ALLOWED_TRANSITIONS[self.Status(self.status)]
+
+
+class OneTimeCharge(models.Model):
+    """Something billed once: an installation fee, equipment sold or rented, a relocation, an
+    early-termination fee, a custom item. Staff add it to the customer's next invoice (`pending`
+    until the billing run writes it as a line of that invoice) or invoice it at once; either way the
+    money moves only as an invoice line (billing/charges.py). A pending charge can be withdrawn
+    (`cancelled`, with a reason); an invoiced one is corrected by a credit note, never edited."""
+
+    class Kind(models.TextChoices):
+        INSTALLATION = "installation", _("Installation fee")
+        EQUIPMENT_SALE = "equipment_sale", _("Equipment sale")
+        EQUIPMENT_RENTAL = "equipment_rental", _("Equipment rental")
+        RELOCATION = "relocation", _("Relocation fee")
+        TERMINATION = "termination", _("Early-termination fee")
+        CUSTOM = "custom", _("Custom item")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("On the next invoice")
+        INVOICED = "invoiced", _("Invoiced")
+        CANCELLED = "cancelled", _("Withdrawn")
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="one_time_charges")
+    subscription = models.ForeignKey(
+        "customers.Subscription", null=True, blank=True, on_delete=models.PROTECT, related_name="one_time_charges"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.CharField(max_length=200)
+    # On the price side, like a package price: net when prices exclude VAT, gross when they include it.
+    amount = MoneyField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="one_time_charges")
+    cancel_reason = models.CharField(max_length=255, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="one_time_charge_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status="invoiced", invoice__isnull=False) | (~Q(status="invoiced") & Q(invoice__isnull=True)),
+                name="one_time_charge_invoiced_has_invoice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.description} ({self.amount})"
+
+
+class CreditNote(models.Model):
+    """A numbered credit note (CN-YYYY-NNNNN) lowering what is open on one posted invoice, partly or
+    wholly, with a reason. Its money is the ledger entry of kind credit_note it points at."""
+
+    number = models.CharField(max_length=32, unique=True)
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="credit_notes")
+    amount = MoneyField()
+    reason = models.CharField(max_length=255)
+    entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="credit_note")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="credit_note_amount_positive")]
+
+    def __str__(self) -> str:
+        return self.number

@@ -66,6 +66,7 @@ from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, MoneyField, to_money
 from ispbill.core.numbering import allocate_block
 
+from .charges import pending_charges_for, pending_charges_invoiced
 from .ledger import credit_apply
 from .models import Account, BillingRun, BillingRunChunk, BillingSettings, Invoice, InvoiceLine, LedgerEntry
 from .package_changes import package_changes_apply_due, scheduled_changes_for_run
@@ -517,6 +518,21 @@ def _plan(
     return planned, advances
 
 
+def _add_pending_charges(planned: list[PlannedInvoice], cfg: BillingSettings) -> dict:
+    """One-time charges waiting for the next invoice (billing/charges.py), added as lines of the
+    invoices planned for their customers, whose accounts the chunk has locked."""
+    charges = pending_charges_for(customer_ids=[invoice.customer_id for invoice in planned])
+    for invoice in planned:
+        for charge in charges.get(invoice.customer_id, ()):
+            invoice.lines.append(PlannedLine(
+                InvoiceLine.Kind.ONE_TIME, charge.description[:255],
+                _priced(to_money(charge.amount), cfg.vat_rate, cfg.prices_include_vat), charge.subscription_id,
+            ))
+        if invoice.customer_id in charges:
+            invoice.sums = totals(line.money for line in invoice.lines)
+    return charges
+
+
 def _late_fee_invoices(run_date: date, cfg: BillingSettings, first_id: int, last_id: int):
     """Past-due unpaid invoices not yet charged a late fee, as (id, customer_id, number, due_date).
     A late fee is never charged on an invoice of fees alone (no fee on a fee)."""
@@ -575,7 +591,9 @@ def _process_chunk(run: BillingRun, first_id: int, last_id: int) -> ChunkResult:
         due = [sub for sub in _read_due(run_date, cfg, first_id, last_id) if sub.customer_id in customers]
         late = [row for row in _late_fee_invoices(run_date, cfg, first_id, last_id) if row[1] in customers]
         planned, advances = _plan(due, late, cfg=cfg, run_date=run_date)
+        charges = _add_pending_charges(planned, cfg)
         with_credit = _write(run, planned, advances, accounts, late, cfg=cfg)
+        pending_charges_invoiced(run=run, charges=charges)
         result.issued = len(planned)
         result.issued_total = sum((invoice.sums.gross for invoice in planned), ZERO)
         result.late_fees = len(late)
@@ -592,6 +610,7 @@ def _preview_chunk(run_date: date, cfg: BillingSettings, first_id: int, last_id:
     due = _read_due(run_date, cfg, first_id, last_id)
     late = _late_fee_invoices(run_date, cfg, first_id, last_id)
     planned, _advances = _plan(due, late, cfg=cfg, run_date=run_date)
+    _add_pending_charges(planned, cfg)
     result = ChunkResult(
         issued=len(planned),
         issued_total=sum((invoice.sums.gross for invoice in planned), ZERO),

@@ -223,3 +223,22 @@ def statement_between(*, customer_id: int, start: date, end: date) -> Statement:
     charges = sum((row.amount for row in rows if row.amount > 0), ZERO)
     credits = sum((-row.amount for row in rows if row.amount < 0), ZERO)
     return Statement(start=start, end=end, opening=opening, entries=rows, closing=running, charges=charges, credits=credits)
+
+
+def one_time_charges_for_customer(*, customer_id: int):
+    """The customer's one-time charges, newest first, with the invoice that billed each."""
+    from .models import OneTimeCharge
+
+    return OneTimeCharge.objects.filter(customer_id=customer_id).select_related("invoice", "subscription")
+
+
+def credit_notes_for_invoice(*, invoice_id: int):
+    from .models import CreditNote
+
+    return CreditNote.objects.filter(invoice_id=invoice_id).select_related("created_by")
+
+
+def credit_notes_for_customer(*, customer_id: int):
+    from .models import CreditNote
+
+    return CreditNote.objects.filter(customer_id=customer_id).select_related("invoice")

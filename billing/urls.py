@@ -1,5 +1,6 @@
 """The billing app's views per surface; ispbill/urls.py mounts each list under its surface."""
 
+from .views import charges as charges_views
 from .views import invoices, package_changes, runs
 from .views import portal as portal_views
 from .views import settings as settings_views
@@ -13,5 +14,7 @@ staff = [
     *settings_views.urlpatterns,
     # Package requests and changing a subscription's package
     *package_changes.staff_urlpatterns,
+    # One-time charges, manual invoices, credit notes
+    *charges_views.urlpatterns,
 ]
 portal = [*portal_views.urlpatterns, *package_changes.portal_urlpatterns]

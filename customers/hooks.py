@@ -2,7 +2,7 @@
 subscription events without `customers` importing them (the layering in docs/architecture.md).
 
 Each callback runs inside the service's transaction, with keyword arguments `actor` and
-`subscription`; an exception in one rolls the whole change back.
+`subscription` (and `reason` for a cancellation); an exception in one rolls the whole change back.
 """
 
 from collections.abc import Callable

@@ -1,4 +1,5 @@
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -66,6 +67,12 @@ class Package(models.Model):
         max_length=64, blank=True, help_text=_("Router profile for the throttled speed; empty = the package's profile + “-FUP”")
     )
     is_active = models.BooleanField(default=True)
+    # Charged once, on the first invoice after the subscription is created (a one-time charge).
+    installation_fee = MoneyField(default=Decimal("0.00"), help_text=_("Charged once when a subscription is created; 0 = none"))
+    # A contract on this package binds the customer for this many months; empty = no minimum term.
+    minimum_term_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("Months a contract binds the customer; empty = no minimum term")
+    )
 
     class Meta:
         ordering = ["price", "name"]

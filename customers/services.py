@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing import charges as billing_charges
 from billing import package_changes as billing_package_changes
 from billing.services import subscription_anchor_check
 from ispbill.core.audit import audit_changes, audit_record, snapshot
@@ -30,6 +31,7 @@ AREA_FIELDS = ("branch", "name")
 PACKAGE_FIELDS = (
     "name", "type", "download_mbps", "upload_mbps", "price", "billing_cycle", "ott_bundle",
     "live_channels", "data_cap_gb", "router_profile", "is_active", "fup_download_mbps", "fup_upload_mbps", "fup_profile",
+    "installation_fee", "minimum_term_months",
 )
 CUSTOMER_FIELDS = (
     "name", "phone", "email", "national_id", "address", "latitude", "longitude", "area", "branch",
@@ -261,6 +263,11 @@ def subscription_create(
     except IntegrityError as exc:  # a concurrent request took the same login first
         raise ValidationError({"username": _("That username or address was just taken on this router.")}) from exc
     audit_record(actor=actor, action="subscription.create", obj=subscription, after=snapshot(subscription, SUBSCRIPTION_FIELDS))
+    if package.installation_fee > 0:  # billed once, on the subscription's first invoice
+        billing_charges.one_time_charge_add(
+            actor=actor, customer=customer, subscription=subscription, kind="installation", amount=package.installation_fee,
+            description=f"Installation: {package.name} ({subscription.username or subscription.static_ip or ''})".replace(" ()", ""),
+        )
     _refresh_customer_status(customer.pk)
     hooks.fire(hooks.SUBSCRIPTION_CREATED, actor=actor, subscription=subscription)  # e.g. an installation order
     return subscription
@@ -405,7 +412,9 @@ def subscription_cancel(*, actor, subscription: Subscription, reason: str) -> Su
     # Billing's part, in the same transaction: open package changes withdrawn, unused invoiced days
     # credited when the ISP's policy says so (Settings → Billing).
     billing_package_changes.subscription_cancelled(actor=actor, subscription=cancelled)
-    hooks.fire(hooks.SUBSCRIPTION_CANCELLED, actor=actor, subscription=cancelled)  # e.g. equipment collection
+    # Apps above customers hear of it through callbacks registered at start-up: an equipment
+    # collection order (fieldservice), the early-termination fee (contracts).
+    hooks.fire(hooks.SUBSCRIPTION_CANCELLED, actor=actor, subscription=cancelled, reason=reason)
     return cancelled
 
 # Leads -------------------------------------------------------------------------------------------

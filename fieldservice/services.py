@@ -193,7 +193,7 @@ def on_subscription_created(*, actor, subscription: Subscription) -> None:
     )
 
 
-def on_subscription_cancelled(*, actor, subscription: Subscription) -> None:
+def on_subscription_cancelled(*, actor, subscription: Subscription, reason: str = "") -> None:
     """customers.hooks: a cancelled connection with our equipment at the customer needs a collection visit;
     open installation orders for it are cancelled."""
     for order in WorkOrder.objects.filter(subscription=subscription, status__in=WorkOrder.OPEN_STATUSES, kind=WorkOrder.Kind.INSTALLATION):

@@ -118,4 +118,10 @@ app.conf.beat_schedule = {
         "task": "ispbill.dashboard.tasks.snapshot_metrics_nightly",
         "schedule": crontab(hour=1, minute=40),
     },
+    # Contracts: signed ones activated on their start date, renewal reminders through notify,
+    # renewal or expiry at the end of the term.
+    "contracts-daily": {
+        "task": "contracts.tasks.contracts_daily",
+        "schedule": crontab(hour=9, minute=30),
+    },
 }

@@ -86,6 +86,7 @@ STAFF = Surface(
             _("Settlement"), "staff:onlinepayment-settlement", "payments.view_gatewaypayment", ("onlinepayment-settlement",),
             section=_("Billing"),
         ),
+        NavItem(_("Contracts"), "staff:contract-list", "contracts.view_contract", ("contract-",), section=_("Billing")),
         NavItem(_("Routers"), "staff:router-list", "network.view_router", ("router",), section=_("Network")),
         NavItem(_("Heavy users"), "staff:usage-heavy-users", "network.view_usagedaily", ("usage-heavy",), section=_("Network")),
         NavItem(_("Fair usage"), "staff:usage-fup-settings", "network.view_fupstate", ("usage-fup", "package-fup"), section=_("Network")),
@@ -108,6 +109,10 @@ STAFF = Surface(
         NavItem(_("Message log"), "staff:message-list", "notify.view_message", ("message-",), section=_("Settings")),
         NavItem(_("SLA policies"), "staff:slapolicy-list", "tickets.view_slapolicy", ("slapolicy",), section=_("Settings")),
         NavItem(
+            _("Contract templates"), "staff:contracttemplate-list", "contracts.view_contracttemplate", ("contracttemplate",),
+            section=_("Settings"),
+        ),
+        NavItem(
             _("Payment gateways"), "staff:gateway-settings", "payments.change_gatewaysettings", ("gateway-settings",),
             section=_("Settings"),
         ),
@@ -126,6 +131,7 @@ PORTAL = Surface(
         NavItem(_("Usage"), "portal:usage", match=("usage",)),
         NavItem(_("Change package"), "portal:package-changes", match=("package-change",)),
         NavItem(_("Payments"), "portal:payment-history", match=("pay", "payment-", "onlinepayment")),
+        NavItem(_("My contracts"), "portal:contract-list", match=("contract-",)),
         NavItem(_("My tickets"), "portal:ticket-list", match=("ticket",)),
         NavItem(_("Visits"), "portal:visits", match=("visit",)),
         NavItem(_("Speed test"), "portal:speedtest", match=("speedtest",)),

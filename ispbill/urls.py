@@ -22,6 +22,7 @@ APP_URL_MODULES = [
     "ispbill.notify.urls",
     "tickets.urls",
     "imports.views",
+    "contracts.urls",
 ]
 
 
@@ -56,4 +57,6 @@ urlpatterns = [
     # and the SSLCommerz emulator, which answers 404 unless SSLCOMMERZ_SANDBOX is on.
     path("pay/", include(import_module("payments.urls").public)),
     path("sandbox/sslcommerz/", include("payments.sandbox.urls")),
+    # Public: anyone holding a signed contract checks its PDF against the hash we keep.
+    path("verify/", include(import_module("contracts.urls").public)),
 ]

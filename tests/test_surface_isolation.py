@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from billing.charges import one_time_charge_add
 from billing.package_changes import package_change_request
 from billing.services import LineSpec, invoice_create
 from customers.referrals import referral_signup
@@ -79,8 +80,11 @@ OBJECT_FOR_URL = {
         "analytics": None,  # <metric> names a figure, not an object; figures are branch-scoped inside
         "api-metrics": None,
         "import": None,  # import batches and the export are ISP-wide (imports.run_import)
+        "contract": "contract",  # a contract belongs to its customer's branch (contracttemplate-* take no id)
+        "charge": "charge",  # a one-time charge belongs to its customer's branch
+        "credit-note": "invoice",  # a credit note is issued on an invoice of the customer's branch
     },
-    "portal": {"ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session", "visit": "workorder"},
+    "portal": {"contract": "contract", "ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session", "visit": "workorder"},
     "reseller": {"customer": "reseller_customer"},
     "technician": {"order": "workorder"},
 }
@@ -169,6 +173,16 @@ def fingerprint() -> dict:
     return data
 
 
+def _sent_contract(subscription):
+    from contracts import services as contract_services
+
+    template = contract_services.contract_template_save(
+        actor=None, key="isolation", language="en", title="Agreement", body="Agreement with {{ customer_name }}."
+    )
+    contract = contract_services.contract_create(actor=None, subscription=subscription, template=template)
+    return contract_services.contract_send(actor=None, contract=contract)
+
+
 @pytest.fixture
 def world(db):
     """Branch A holds the victim objects; the intruders live in branch B or are other owners."""
@@ -213,6 +227,8 @@ def world(db):
             upload=SimpleUploadedFile("p.png", _png()), caption="isolation",
         )[0],
         "reseller_customer": reseller_customer,
+        "contract": _sent_contract(subscription),
+        "charge": one_time_charge_add(actor=None, customer=subscription.customer, kind="custom", amount=Decimal("50")),
         "customer_session": CustomerSession.objects.create(
             user=subscription.customer.user, session_key="isolation-victim-session", created_at=timezone.now(),
             last_seen=timezone.now(),

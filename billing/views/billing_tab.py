@@ -3,13 +3,22 @@ its running balance and a statement PDF for a date range, payments (with receipt
 those allowed) and the staff credit dialog."""
 
 from billing.forms import StatementForm
-from billing.selectors import account_balance, amount_open, available_credit, invoices_for_customer, ledger_statement
+from billing.selectors import (
+    account_balance,
+    amount_open,
+    available_credit,
+    credit_notes_for_customer,
+    invoices_for_customer,
+    ledger_statement,
+    one_time_charges_for_customer,
+)
 from ispbill.core.money import ZERO
 from payments.selectors import payments_for_customer
 
 STATEMENT_LIMIT = 200
 PAYMENTS_LIMIT = 50
 INVOICES_LIMIT = 50
+CHARGES_LIMIT = 50
 
 
 def billing_tab_context(request, customer) -> dict:
@@ -27,4 +36,6 @@ def billing_tab_context(request, customer) -> dict:
         "statement": statement[-STATEMENT_LIMIT:],
         "statement_truncated": len(statement) > STATEMENT_LIMIT,
         "payments": payments_for_customer(customer)[:PAYMENTS_LIMIT],
+        "one_time_charges": one_time_charges_for_customer(customer_id=customer.pk)[:CHARGES_LIMIT],
+        "credit_notes": credit_notes_for_customer(customer_id=customer.pk)[:CHARGES_LIMIT],
     }

@@ -51,6 +51,7 @@ def invoice_detail(request, pk: int):
         "lines": selectors.invoice_lines(invoice),
         "allocations": selectors.invoice_allocations(invoice),
         "entries": selectors.invoice_ledger_entries(invoice),
+        "credit_notes": selectors.credit_notes_for_invoice(invoice_id=invoice.pk),
         "can_void": invoice.status != Invoice.Status.VOID and not invoice.amount_paid,
     }
     return render(request, "billing/invoice_detail.html", context)

@@ -1,5 +1,7 @@
 """Forms for packages, areas and branches. They parse input; customers.services validates and writes."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,7 @@ from ispbill.core.forms import MarkInvalidMixin
 
 PACKAGE_FORM_FIELDS = (
     "name", "type", "download_mbps", "upload_mbps", "price", "billing_cycle", "ott_bundle", "live_channels",
-    "data_cap_gb", "router_profile",
+    "data_cap_gb", "router_profile", "installation_fee", "minimum_term_months",
 )
 
 
@@ -40,6 +42,18 @@ class PackageForm(MarkInvalidMixin, forms.Form):
     router_profile = forms.CharField(
         label=_("Router profile"), max_length=64, help_text=_("PPPoE profile / queue name on the routers")
     )
+    installation_fee = forms.DecimalField(
+        label=_("Installation fee"), max_digits=14, decimal_places=2, min_value=0, initial=0, required=False,
+        help_text=_("Charged once on the first invoice of a new subscription; 0 = none"),
+        error_messages={"min_value": _("A fee cannot be negative; 0 turns it off.")},
+    )
+    minimum_term_months = forms.IntegerField(
+        label=_("Minimum term (months)"), min_value=1, max_value=60, required=False,
+        help_text=_("Leave empty for no minimum term."),
+    )
+
+    def clean_installation_fee(self):
+        return self.cleaned_data.get("installation_fee") or Decimal("0.00")  # empty = no fee
 
     def __init__(self, *args, package: Package | None = None, **kwargs):
         if package is not None:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from billing.views.billing_tab import billing_tab_context
+from contracts.views import contracts_tab_context
 from customers import services
 from customers.forms.customer import CustomerFilterForm, CustomerForm, PortalAccessForm
 from customers.models import Customer
@@ -242,6 +243,7 @@ CUSTOMER_TABS = (
     ),
     CustomerTab("billing", _("Billing"), "billing.view_invoice", "billing/customer_tab_billing.html", billing_tab_context),
     CustomerTab("tickets", _("Tickets"), "tickets.view_ticket", "tickets/customer_tab_tickets.html", tickets_tab_context),
+    CustomerTab("contracts", _("Contracts"), "contracts.view_contract", "contracts/customer_tab_contracts.html", contracts_tab_context),
     CustomerTab("activity", _("Activity"), "core.view_auditlog", "customers/customer_tab_activity.html", _activity_context),
 )
 

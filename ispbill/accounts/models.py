@@ -34,6 +34,7 @@ class OneTimeCode(models.Model):
         SIGN_IN = "sign_in", "First sign-in / forgotten password"
         PHONE_CHANGE = "phone_change", "Verify a new phone"
         EMAIL_CHANGE = "email_change", "Verify a new e-mail address"
+        CONTRACT_SIGN = "contract_sign", "Sign a contract"
 
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="one_time_codes")
     purpose = models.CharField(max_length=16, choices=Purpose.choices)

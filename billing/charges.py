@@ -1,0 +1,224 @@
+"""One-time charges, manual invoices and credit notes (services).
+
+Money moves only as invoice lines and ledger entries written by `billing.services.invoice_create`
+(which posts through `billing.ledger.entry_post`), by the billing run (which writes a pending
+charge as a line of the customer's next invoice, under the account lock it holds), and by
+`billing.ledger.credit_note_post`. Nothing here writes `LedgerEntry` or a balance itself.
+
+- `one_time_charge_add(actor=, customer=, kind=, description=, amount=, subscription=, invoice_now=)`
+  → the charge: pending for the next invoice, or invoiced at once on an invoice of its own.
+- `one_time_charge_cancel(actor=, charge=, reason=)` → a pending charge withdrawn.
+- `manual_invoice_create(actor=, customer=, items=, due_date=)` → an invoice of custom items now.
+- `credit_note_issue(actor=, invoice=, amount=, reason=)` → a numbered credit note; never more than
+  what is open on the invoice.
+- `pending_charges_for(customer_ids=)` / `pending_charges_invoiced(run=, charges=)`: the billing
+  run's two calls (read under its account locks, then marked with the invoice written).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Customer, Subscription
+from ispbill.core.audit import audit_record
+from ispbill.core.money import ZERO, to_money
+from ispbill.core.numbering import allocate_number
+
+from .ledger import account_lock
+from .models import CreditNote, Invoice, InvoiceLine, OneTimeCharge
+from .services import LineSpec, invoice_create, invoice_credit_note
+
+MAX_ITEMS = 10
+
+
+@dataclass(frozen=True)
+class Item:
+    """A line of a manual invoice."""
+
+    kind: str
+    description: str
+    amount: Decimal
+
+
+def _amount(raw) -> Decimal:
+    try:
+        amount = to_money(raw)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({"amount": _("Enter an amount.")}) from None
+    if amount <= ZERO:
+        raise ValidationError({"amount": _("A charge must be greater than zero.")})
+    return amount
+
+
+def _description(raw: str, kind: str) -> str:
+    description = (raw or "").strip()[:200]
+    return description or str(OneTimeCharge.Kind(kind).label)
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in OneTimeCharge.Kind.values:
+        raise ValidationError({"kind": _("Choose what the charge is for.")})
+
+
+def _check_subscription(customer: Customer, subscription: Subscription | None) -> None:
+    if subscription is not None and subscription.customer_id != customer.pk:
+        raise ValidationError({"subscription": _("That subscription belongs to another customer.")})
+
+
+@transaction.atomic
+def one_time_charge_add(
+    *,
+    actor,
+    customer: Customer,
+    kind: str,
+    amount,
+    description: str = "",
+    subscription: Subscription | None = None,
+    invoice_now: bool = False,
+) -> OneTimeCharge:
+    """Bill something once: on the customer's next invoice (the billing run adds it as a line), or
+    at once on an invoice of its own. A charge of zero or less is refused and nothing is written."""
+    _check_kind(kind)
+    amount = _amount(amount)
+    _check_subscription(customer, subscription)
+    description = _description(description, kind)
+    account_lock(customer_id=customer.pk)  # the billing run reads pending charges under this lock
+    charge = OneTimeCharge.objects.create(
+        customer=customer, subscription=subscription, kind=kind, description=description, amount=amount,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(
+        actor=actor, action="one_time_charge.add", obj=customer,
+        after={"charge": charge.pk, "kind": kind, "amount": str(amount), "invoice_now": invoice_now},
+    )
+    if invoice_now:
+        _invoice_charges(actor=actor, customer=customer, charges=[charge])
+        charge.refresh_from_db()
+    return charge
+
+
+def _invoice_charges(*, actor, customer: Customer, charges: Sequence[OneTimeCharge], due_date: date | None = None) -> Invoice:
+    invoice = invoice_create(
+        actor=actor, customer=customer, due_date=due_date,
+        lines=[
+            LineSpec(kind=InvoiceLine.Kind.ONE_TIME, description=charge.description, amount=charge.amount,
+                     subscription_id=charge.subscription_id)
+            for charge in charges
+        ],
+    )
+    OneTimeCharge.objects.filter(pk__in=[charge.pk for charge in charges]).update(
+        status=OneTimeCharge.Status.INVOICED, invoice=invoice
+    )
+    return invoice
+
+
+@transaction.atomic
+def one_time_charge_cancel(*, actor, charge: OneTimeCharge, reason: str) -> OneTimeCharge:
+    """Withdraw a charge still waiting for the next invoice. An invoiced charge takes a credit note."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason for withdrawing the charge.")})
+    account_lock(customer_id=charge.customer_id)
+    charge = OneTimeCharge.objects.select_for_update().get(pk=charge.pk)
+    if charge.status != OneTimeCharge.Status.PENDING:
+        raise ValidationError(_("Only a charge waiting for the next invoice can be withdrawn; an invoiced one takes a credit note."))
+    charge.status, charge.cancel_reason = OneTimeCharge.Status.CANCELLED, reason[:255]
+    charge.save(update_fields=["status", "cancel_reason"])
+    audit_record(actor=actor, action="one_time_charge.cancel", obj=charge.customer, reason=reason, after={"charge": charge.pk})
+    return charge
+
+
+@transaction.atomic
+def manual_invoice_create(*, actor, customer: Customer, items: Iterable[Item], due_date: date | None = None) -> Invoice:
+    """An invoice raised by hand now, of one or more items (each a one-time charge, invoiced)."""
+    items = list(items)
+    if not items:
+        raise ValidationError(_("Add at least one item with an amount."))
+    if len(items) > MAX_ITEMS:
+        raise ValidationError(_("An invoice takes at most %(n)s items.") % {"n": MAX_ITEMS})
+    cleaned = []
+    for item in items:
+        _check_kind(item.kind)
+        cleaned.append((item.kind, _description(item.description, item.kind), _amount(item.amount)))
+    if due_date is not None and due_date < timezone.localdate():
+        raise ValidationError({"due_date": _("The due date cannot be in the past.")})
+    account_lock(customer_id=customer.pk)
+    user = actor if getattr(actor, "pk", None) else None
+    charges = [
+        OneTimeCharge.objects.create(customer=customer, kind=kind, description=description, amount=amount, created_by=user)
+        for kind, description, amount in cleaned
+    ]
+    invoice = _invoice_charges(actor=actor, customer=customer, charges=charges, due_date=due_date)
+    audit_record(actor=actor, action="invoice.manual", obj=invoice, after={"items": len(charges), "total": str(invoice.total)})
+    return invoice
+
+
+@transaction.atomic
+def credit_note_issue(*, actor, invoice: Invoice, amount, reason: str) -> CreditNote:
+    """A numbered credit note lowering what is open on `invoice`, partly or wholly. Refused — nothing
+    written — when larger than what is open, on a void or fully paid invoice, or without a reason."""
+    amount = to_money(amount) if amount not in (None, "") else ZERO
+    reason = (reason or "").strip()
+    if amount <= ZERO:
+        raise ValidationError({"amount": _("Enter an amount greater than zero.")})
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason: it is shown on the customer's statement.")})
+    account_lock(customer_id=invoice.customer_id)
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status == Invoice.Status.VOID:
+        raise ValidationError(_("A void invoice takes no credit note."))
+    open_amount = invoice.total - invoice.amount_paid
+    if open_amount <= ZERO:
+        raise ValidationError(_("Nothing is open on %(number)s: give the customer a credit or a refund instead.") % {"number": invoice.number})
+    if amount > open_amount:
+        raise ValidationError(
+            {"amount": _("A credit note cannot be larger than what is open on the invoice (%(open)s).") % {"open": open_amount}}
+        )
+    number = allocate_number(prefix=getattr(settings, "CREDIT_NOTE_NUMBER_PREFIX", "CN"))
+    entry = invoice_credit_note(actor=actor, invoice=invoice, amount=amount, reason=f"{number} {reason}")
+    return CreditNote.objects.create(
+        number=number, invoice=invoice, customer_id=invoice.customer_id, amount=amount, reason=reason[:255], entry=entry,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+# The billing run's part -------------------------------------------------------------------------------
+
+
+def pending_charges_for(*, customer_ids: Iterable[int]) -> dict[int, list[OneTimeCharge]]:
+    """The pending charges of these customers, oldest first. The billing run calls this under the
+    customers' account locks, so no charge is added or withdrawn between reading and invoicing."""
+    ids = sorted(set(customer_ids))
+    pending: dict[int, list[OneTimeCharge]] = {}
+    if not ids:
+        return pending
+    for charge in OneTimeCharge.objects.filter(customer_id__in=ids, status=OneTimeCharge.Status.PENDING).order_by("id"):
+        pending.setdefault(charge.customer_id, []).append(charge)
+    return pending
+
+
+def pending_charges_invoiced(*, run, charges: dict[int, list[OneTimeCharge]]) -> int:
+    """Mark the charges the run wrote as lines, each with its customer's invoice of that run."""
+    if not charges:
+        return 0
+    invoice_of = dict(
+        Invoice.objects.filter(billing_run=run, customer_id__in=list(charges)).values_list("customer_id", "id")
+    )
+    done = 0
+    for customer_id, rows in charges.items():
+        invoice_id = invoice_of.get(customer_id)
+        if invoice_id is None:
+            continue
+        done += OneTimeCharge.objects.filter(pk__in=[c.pk for c in rows], status=OneTimeCharge.Status.PENDING).update(
+            status=OneTimeCharge.Status.INVOICED, invoice_id=invoice_id
+        )
+    return done

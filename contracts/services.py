@@ -1,0 +1,497 @@
+"""Contract writes: templates (versioned), the lifecycle, the e-signature, renewals and the
+early-termination fee. Every function runs in a transaction, locks the contract row, appends a
+hash-chained event and an audit entry. Money only through billing's services (a one-time charge,
+a credit note), never written here."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import secrets
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from billing.charges import credit_note_issue, one_time_charge_add
+from billing.models import OneTimeCharge
+from billing.periods import months_for_cycle
+from billing.selectors import current_billing_settings
+from billing.vat import vat_line
+from customers.models import Subscription
+from ispbill.accounts.customer_security import RateLimited, _check_rate, one_time_code_check, one_time_code_send
+from ispbill.accounts.models import OneTimeCode
+from ispbill.core.audit import audit_record
+from ispbill.core.money import ZERO, to_money
+from ispbill.core.numbering import allocate_number
+from ispbill.notify.services import notify_customer
+
+from . import fees
+from .chain import event_append
+from .documents import contract_pdf, sha256
+from .models import Contract, ContractTemplate, Signature
+from .notifications import CONTRACT_RENEWAL_REMINDER, CONTRACT_SENT
+from .templating import template_check, template_fill
+
+Status = Contract.Status
+SIGNATURE_MAX_BYTES = 300_000
+CONTRACT_NUMBER_PREFIX = "CTR"
+
+__all__ = ["RateLimited"]
+
+
+def consent_text_for(contract: Contract) -> str:
+    """The exact sentence the signer agrees to; its SHA-256 is part of the evidence."""
+    return _(
+        "I, the undersigned, have read contract %(number)s (document SHA-256 %(hash)s) and agree to it. "
+        "I sign it electronically with my own hand, under my sole control."
+    ) % {"number": contract.number, "hash": contract.document_sha256}
+
+
+def _lock(contract: Contract) -> Contract:
+    return (
+        Contract.objects.select_for_update(of=("self",)).select_related("customer", "template", "subscription__package").get(pk=contract.pk)
+    )
+
+
+def _move(contract: Contract, to: str) -> None:
+    if not contract.can_transition_to(to):
+        raise ValidationError(
+            _("A contract that is %(status)s cannot become %(to)s.") % {"status": contract.get_status_display(), "to": Status(to).label}
+        )
+    contract.status = to
+
+
+def _record(contract: Contract, action: str, actor=None, reason: str = "", **data) -> None:
+    data = {key: value if isinstance(value, (str, int, bool, type(None))) else str(value) for key, value in data.items()}
+    event_append(contract=contract, action=action, actor=actor, data={**data, **({"reason": reason} if reason else {})})
+    audit_record(actor=actor, action=f"contract.{action}", obj=contract, reason=reason, after={"status": contract.status, **data})
+
+
+# Templates ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contract_template_save(*, actor, key: str, language: str, title: str, body: str) -> ContractTemplate:
+    """Save a template's text as its next version (the first is version 1). The text is checked:
+    an unknown variable is refused and nothing is written."""
+    key, title = (key or "").strip(), (title or "").strip()
+    if not key or not title:
+        raise ValidationError({"title": _("Give the template a name and a title.")})
+    if language not in dict(ContractTemplate._meta.get_field("language").choices):
+        raise ValidationError({"language": _("Choose English or Bangla.")})
+    template_check(body)
+    current = ContractTemplate.objects.select_for_update().filter(key=key, language=language).aggregate(v=Max("version"))["v"]
+    template = ContractTemplate.objects.create(
+        key=key, language=language, version=(current or 0) + 1, title=title, body=body.replace("\r\n", "\n"),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(actor=actor, action="contract_template.save", obj=template, after={"key": key, "language": language, "version": template.version})
+    return template
+
+
+def template_current(*, key: str, language: str) -> ContractTemplate | None:
+    return ContractTemplate.objects.filter(key=key, language=language).order_by("-version").first()
+
+
+# Creating and sending ----------------------------------------------------------------------------
+
+
+def monthly_price_for(package) -> Decimal:
+    """The package's price per month, VAT included (what the contract and its fees quote)."""
+    cfg = current_billing_settings()
+    gross = vat_line(package.price, rate=cfg.vat_rate, prices_include_vat=cfg.prices_include_vat).gross
+    return to_money(gross / months_for_cycle(package.billing_cycle))
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    actor,
+    subscription: Subscription,
+    template: ContractTemplate,
+    term_months: int | None = None,
+    start_date: date | None = None,
+    auto_renew: bool = True,
+    notice_days: int = 30,
+    reminder_days: int = 30,
+    fee_kind: str = Contract.FeeKind.NONE,
+    fee_value=ZERO,
+    equipment: str = "",
+) -> Contract:
+    """A draft contract for a subscription, on the template's current version; the term defaults
+    to the package's minimum term (12 months when it has none)."""
+    package = subscription.package
+    term_months = term_months or package.minimum_term_months or 12
+    if not 1 <= int(term_months) <= 120:
+        raise ValidationError({"term_months": _("A term is 1 to 120 months.")})
+    try:
+        fee_value = to_money(fee_value or ZERO)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({"fee_value": _("Enter an amount.")}) from None
+    if fee_value < ZERO or (fee_kind == Contract.FeeKind.PERCENT and fee_value > 100):
+        raise ValidationError({"fee_value": _("A fee cannot be negative, and a percentage is at most 100.")})
+    if fee_kind not in Contract.FeeKind.values:
+        raise ValidationError({"fee_kind": _("Choose how the early-termination fee is worked out.")})
+    start_date = start_date or timezone.localdate()
+    contract = Contract.objects.create(
+        number=allocate_number(prefix=CONTRACT_NUMBER_PREFIX, year=start_date.year),
+        customer=subscription.customer, subscription=subscription, template=template, term_months=term_months,
+        start_date=start_date, end_date=fees.add_months(start_date, int(term_months)),
+        auto_renew=auto_renew, notice_days=notice_days, reminder_days=reminder_days,
+        monthly_price=monthly_price_for(package), fee_kind=fee_kind, fee_value=fee_value,
+        equipment=(equipment or "").strip()[:255], created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _record(contract, "create", actor, template=f"{template.key}/{template.language}/v{template.version}")
+    return contract
+
+
+def _fee_wording(contract: Contract) -> str:
+    kind, value = contract.fee_kind, contract.fee_value
+    if kind == Contract.FeeKind.FIXED:
+        return _("%(amount)s") % {"amount": value}
+    if kind == Contract.FeeKind.PER_MONTH:
+        return _("%(amount)s for each remaining month") % {"amount": value}
+    if kind == Contract.FeeKind.PERCENT:
+        return _("%(percent)s%% of the remaining value") % {"percent": value.normalize()}
+    return _("none")
+
+
+def contract_values(contract: Contract) -> dict[str, str]:
+    customer, subscription = contract.customer, contract.subscription
+    package = subscription.package if subscription else None
+    cfg = current_billing_settings()
+    price = ""
+    if package:
+        price = str(vat_line(package.price, rate=cfg.vat_rate, prices_include_vat=cfg.prices_include_vat).gross)
+    return {
+        "customer_name": customer.name, "account_number": customer.account_number, "customer_address": customer.address,
+        "customer_phone": customer.phone, "package_name": package.name if package else "",
+        "package_speed": f"{package.download_mbps}/{package.upload_mbps} Mbps" if package else "",
+        "price_per_cycle": f"{price} {cfg.currency}" if price else "",
+        "billing_cycle": str(package.get_billing_cycle_display()) if package else "",
+        "term_months": str(contract.term_months), "start_date": date_format(contract.start_date, "j M Y"),
+        "end_date": date_format(contract.end_date, "j M Y"), "auto_renewal": _("yes") if contract.auto_renew else _("no"),
+        "notice_days": str(contract.notice_days), "termination_fee": _fee_wording(contract),
+        "equipment": contract.equipment or _("none"), "isp_name": cfg.isp_name or "ispbill",
+        "contract_number": contract.number,
+    }
+
+
+def _portal_url(contract: Contract) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('portal:contract-detail', args=[contract.pk])}"
+
+
+@transaction.atomic
+def contract_send(*, actor, contract: Contract) -> Contract:
+    """Send a draft for signature: its text is filled in and frozen, the PDF the customer will read
+    is rendered once and stored with its SHA-256, and the customer is told. Sending again (resend)
+    only tells the customer again: the document does not change."""
+    contract = _lock(contract)
+    if contract.status == Status.SENT:
+        _record(contract, "resend", actor)
+        notify_customer(event=CONTRACT_SENT, customer=contract.customer, related=contract,
+                        occurrence=f"resend-{secrets.token_hex(4)}",
+                        context={"contract_number": contract.number, "contract_url": _portal_url(contract)})
+        return contract
+    _move(contract, Status.SENT)
+    if contract.template.language != contract.customer.language and contract.customer.language:
+        other = template_current(key=contract.template.key, language=contract.customer.language)
+        contract.template = other or contract.template  # the customer's language when the template has it
+    contract.body_text = template_fill(contract.template.body, contract_values(contract))
+    pdf = contract_pdf(contract)
+    contract.document.save(f"{contract.number}-{secrets.token_hex(8)}.pdf", ContentFile(pdf), save=False)
+    contract.document_sha256 = sha256(pdf)
+    contract.sent_at = timezone.now()
+    contract.save()
+    _record(contract, "send", actor, document_sha256=contract.document_sha256)
+    notify_customer(event=CONTRACT_SENT, customer=contract.customer, related=contract,
+                    context={"contract_number": contract.number, "contract_url": _portal_url(contract)})
+    return contract
+
+
+@transaction.atomic
+def contract_void(*, actor, contract: Contract, reason: str) -> Contract:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason for voiding the contract.")})
+    contract = _lock(contract)
+    _move(contract, Status.VOID)
+    contract.ended_at, contract.end_reason = timezone.now(), reason[:255]
+    contract.save(update_fields=["status", "ended_at", "end_reason"])
+    _record(contract, "void", actor, reason=reason)
+    return contract
+
+
+# Signing ----------------------------------------------------------------------------------------
+
+
+def contract_sign_code_request(*, contract: Contract, ip: str | None) -> None:
+    """Send a one-time code to the customer's registered phone for signing (rate-limited)."""
+    if contract.status != Status.SENT:
+        raise ValidationError(_("This contract is not waiting for a signature."))
+    customer = contract.customer
+    if not customer.phone:
+        raise ValidationError(_("No phone is registered on your account: ask us to add one."))
+    _check_rate(destination=customer.phone, ip=ip)
+    one_time_code_send(customer=customer, purpose=OneTimeCode.Purpose.CONTRACT_SIGN, destination=customer.phone)
+    with transaction.atomic():
+        _record(_lock(contract), "code_sent", None, phone=customer.phone)
+
+
+def _signature_png(data_url: str) -> bytes:
+    from PIL import Image, UnidentifiedImageError
+
+    prefix = "data:image/png;base64,"
+    if not (data_url or "").startswith(prefix):
+        raise ValidationError({"signature": _("Draw your signature in the box.")})
+    try:
+        raw = base64.b64decode(data_url[len(prefix):], validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError({"signature": _("Draw your signature in the box.")}) from None
+    if len(raw) > SIGNATURE_MAX_BYTES:
+        raise ValidationError({"signature": _("The signature image is too large.")})
+    try:
+        image = Image.open(io.BytesIO(raw))
+        image.verify()
+        image = Image.open(io.BytesIO(raw))
+        if image.format != "PNG" or image.width > 4000 or image.height > 2000:
+            raise ValidationError({"signature": _("Draw your signature in the box.")})
+        extrema = image.convert("LA").getextrema()
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise ValidationError({"signature": _("Draw your signature in the box.")}) from None
+    if extrema[1][1] == 0:  # fully transparent: nothing drawn
+        raise ValidationError({"signature": _("Draw your signature in the box.")})
+    return raw
+
+
+def _coordinate(value, limit: int) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if abs(number) <= limit else None
+
+
+def contract_sign(
+    *,
+    contract: Contract,
+    code: str,
+    signer_name: str,
+    signature_data_url: str,
+    consent: bool,
+    consent_text: str,
+    ip: str | None = None,
+    user_agent: str = "",
+    latitude=None,
+    longitude=None,
+    device_time: str = "",
+) -> Signature:
+    """The customer signs: every input is checked first, then the one-time code (a wrong code
+    counts a try and is refused: nothing else changes), then, under the contract's lock, the
+    evidence is stored, the signed PDF rendered and its hash kept, and the contract is signed —
+    active at once when its start date has come."""
+    if contract.status != Status.SENT:
+        raise ValidationError(_("This contract cannot be signed: it is %(status)s.") % {"status": contract.get_status_display()})
+    signer_name = (signer_name or "").strip()
+    if not signer_name:
+        raise ValidationError({"signer_name": _("Type your full name.")})
+    if not consent or consent_text != consent_text_for(contract):
+        raise ValidationError({"consent": _("Tick the box to agree to the text shown.")})
+    png = _signature_png(signature_data_url)
+    one_time_code_check(customer=contract.customer, purpose=OneTimeCode.Purpose.CONTRACT_SIGN, code=code)
+    return _sign(contract=contract, png=png, signer_name=signer_name, consent_text=consent_text, ip=ip,
+                 user_agent=user_agent, latitude=latitude, longitude=longitude, device_time=device_time)
+
+
+@transaction.atomic
+def _sign(*, contract, png, signer_name, consent_text, ip, user_agent, latitude, longitude, device_time) -> Signature:
+    contract = _lock(contract)
+    if contract.status != Status.SENT:  # signed or voided meanwhile
+        raise ValidationError(_("This contract cannot be signed: it is %(status)s.") % {"status": contract.get_status_display()})
+    now = timezone.now()
+    signature = Signature(
+        contract=contract, signer_name=signer_name[:150], phone_verified=contract.customer.phone,
+        ip_address=ip or None, user_agent=(user_agent or "")[:400], latitude=_coordinate(latitude, 90),
+        longitude=_coordinate(longitude, 180), device_time=(device_time or "")[:64], server_time=now,
+        image_sha256=sha256(png), document_sha256=contract.document_sha256, consent_text=consent_text,
+        consent_sha256=sha256(consent_text.encode()),
+    )
+    signature.image.save(f"{secrets.token_urlsafe(24)}.png", ContentFile(png), save=False)
+    pdf = contract_pdf(contract, signature=signature, signature_file=signature.image.path)
+    signature.signed_pdf.save(f"{contract.number}-signed-{secrets.token_hex(8)}.pdf", ContentFile(pdf), save=False)
+    signature.signed_pdf_sha256 = sha256(pdf)
+    signature.save()
+    _move(contract, Status.SIGNED)
+    contract.signed_at = now
+    if contract.start_date <= timezone.localdate():
+        _move(contract, Status.ACTIVE)
+    contract.save(update_fields=["status", "signed_at"])
+    _record(contract, "sign", None, signer=signer_name, phone=signature.phone_verified, ip=ip or "",
+            document_sha256=signature.document_sha256, consent_sha256=signature.consent_sha256,
+            image_sha256=signature.image_sha256, signed_pdf_sha256=signature.signed_pdf_sha256)
+    if contract.status == Status.ACTIVE:
+        _record(contract, "activate", None)
+    return signature
+
+
+def verify_pdf(*, code: str, content: bytes) -> tuple[Contract | None, bool]:
+    """(the contract, whether `content` is byte for byte its signed PDF)."""
+    contract = Contract.objects.select_related("signature", "customer").filter(verify_code=code).first()
+    if contract is None or not hasattr(contract, "signature"):
+        return contract, False
+    return contract, secrets.compare_digest(sha256(content), contract.signature.signed_pdf_sha256)
+
+
+# Renewals, expiry, termination ---------------------------------------------------------------------------
+
+
+def _renew(contract: Contract, actor=None) -> Contract:
+    start = contract.end_date
+    renewal = Contract.objects.create(
+        number=allocate_number(prefix=CONTRACT_NUMBER_PREFIX, year=start.year), customer=contract.customer,
+        subscription=contract.subscription, template=contract.template, status=Status.ACTIVE,
+        term_months=contract.term_months, start_date=start, end_date=fees.add_months(start, contract.term_months),
+        auto_renew=True, notice_days=contract.notice_days, reminder_days=contract.reminder_days,
+        monthly_price=contract.monthly_price, fee_kind=contract.fee_kind, fee_value=contract.fee_value,
+        equipment=contract.equipment, body_text=contract.body_text, document_sha256=contract.document_sha256,
+        document=contract.document.name, renewed_from=contract, signed_at=contract.signed_at, sent_at=contract.sent_at,
+    )
+    _record(renewal, "renewal_start", actor, renews=contract.number)
+    return renewal
+
+
+@transaction.atomic
+def contracts_daily(*, today: date | None = None) -> dict[str, int]:
+    """The daily job: signed contracts whose start date came are activated; renewal reminders go
+    out `reminder_days` before the end; contracts past their end renew (auto-renewal, same terms,
+    a new contract for the next term) or expire. Idempotent: a second run the same day does nothing."""
+    today = today or timezone.localdate()
+    counts = {"activated": 0, "reminded": 0, "renewed": 0, "expired": 0}
+    for contract in Contract.objects.select_for_update().filter(status=Status.SIGNED, start_date__lte=today).order_by("id"):
+        _move(contract, Status.ACTIVE)
+        contract.save(update_fields=["status"])
+        _record(contract, "activate", None)
+        counts["activated"] += 1
+    for contract in (
+        Contract.objects.select_for_update().select_related("customer")
+        .filter(status=Status.ACTIVE, reminder_sent_on__isnull=True, end_date__gte=today).order_by("id")
+    ):
+        if contract.end_date - timedelta(days=contract.reminder_days) > today:
+            continue
+        notify_customer(event=CONTRACT_RENEWAL_REMINDER, customer=contract.customer, related=contract, context={
+            "contract_number": contract.number, "contract_url": _portal_url(contract), "end_date": contract.end_date,
+            "auto_renewal": contract.auto_renew,
+        })
+        contract.reminder_sent_on = today
+        contract.save(update_fields=["reminder_sent_on"])
+        _record(contract, "renewal_reminder", None, end_date=contract.end_date)
+        counts["reminded"] += 1
+    for contract in Contract.objects.select_for_update().filter(status=Status.ACTIVE, end_date__lte=today).order_by("id"):
+        contract.ended_at = timezone.now()
+        if contract.auto_renew and (contract.subscription is None or contract.subscription.status != Subscription.Status.CANCELLED):
+            _move(contract, Status.RENEWED)
+            contract.save(update_fields=["status", "ended_at"])
+            _record(contract, "renew", None)
+            _renew(contract)
+            counts["renewed"] += 1
+        else:
+            _move(contract, Status.EXPIRED)
+            contract.save(update_fields=["status", "ended_at"])
+            _record(contract, "expire", None)
+            counts["expired"] += 1
+    return counts
+
+
+@transaction.atomic
+def contract_auto_renew_stop(*, actor, contract: Contract, reason: str) -> Contract:
+    """Stop auto-renewal; refused once inside the notice window before the end."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason.")})
+    contract = _lock(contract)
+    if contract.status not in Contract.IN_FORCE or not contract.auto_renew:
+        raise ValidationError(_("This contract does not renew itself."))
+    last_day = contract.end_date - timedelta(days=contract.notice_days)
+    if timezone.localdate() > last_day:
+        raise ValidationError(_("The notice window closed on %(day)s: the contract renews.") % {"day": date_format(last_day, "j M Y")})
+    contract.auto_renew = False
+    contract.save(update_fields=["auto_renew"])
+    _record(contract, "auto_renew_stop", actor, reason=reason)
+    return contract
+
+
+def fee_quote(contract: Contract, *, on: date | None = None) -> Decimal:
+    """The early-termination fee if the subscription were cancelled on `on` (zero once waived)."""
+    if contract.fee_waived_reason or contract.status not in Contract.IN_FORCE:
+        return ZERO
+    return fees.termination_fee(kind=contract.fee_kind, value=contract.fee_value, monthly_price=contract.monthly_price,
+                                on=on or timezone.localdate(), end=contract.end_date)
+
+
+@transaction.atomic
+def contract_fee_waive(*, actor, contract: Contract, reason: str) -> Contract:
+    """Waive the early-termination fee with a reason. Before termination nothing will be charged;
+    after it, a credit note cancels what of the fee is still open on its invoice."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason for waiving the fee.")})
+    contract = _lock(contract)
+    if contract.fee_waived_reason:
+        raise ValidationError(_("The fee is already waived."))
+    if contract.status not in (*Contract.IN_FORCE, Status.TERMINATED) or (
+        contract.status == Status.TERMINATED and contract.fee_charge_id is None
+    ):
+        raise ValidationError(_("There is no early-termination fee to waive."))
+    contract.fee_waived_reason = reason[:255]
+    contract.save(update_fields=["fee_waived_reason"])
+    credited = ZERO
+    charge = contract.fee_charge
+    if charge is not None and charge.invoice_id:
+        invoice = charge.invoice
+        invoice.refresh_from_db()
+        credited = min(invoice.amount_due, invoice.total)
+        if credited > ZERO:
+            credit_note_issue(actor=actor, invoice=invoice, amount=credited, reason=f"Early-termination fee waived: {reason}")
+    _record(contract, "fee_waive", actor, reason=reason, credited=str(credited))
+    return contract
+
+
+def subscription_cancelled(*, actor, subscription: Subscription, reason: str) -> None:
+    """The cancellation callback (registered in ContractsConfig.ready): a contract in force on the
+    subscription is terminated, and when its term is not over the early-termination fee is quoted
+    and charged on an invoice of its own (unless waived). Runs in the cancellation's transaction."""
+    for contract in Contract.objects.select_for_update().filter(subscription=subscription, status__in=Contract.IN_FORCE).order_by("id"):
+        contract_terminate(actor=actor, contract=contract, reason=reason)
+    for contract in Contract.objects.select_for_update().filter(subscription=subscription, status__in=Contract.UNSIGNED).order_by("id"):
+        contract_void(actor=actor, contract=contract, reason=f"Subscription cancelled: {reason}")
+
+
+@transaction.atomic
+def contract_terminate(*, actor, contract: Contract, reason: str, on: date | None = None) -> Contract:
+    contract = _lock(contract)
+    on = on or timezone.localdate()
+    fee = fee_quote(contract, on=on)
+    _move(contract, Status.TERMINATED)
+    contract.ended_at, contract.end_reason = timezone.now(), (reason or "")[:255]
+    if fee > ZERO:
+        months = fees.remaining_months(on=on, end=contract.end_date)
+        contract.fee_charge = one_time_charge_add(
+            actor=actor, customer=contract.customer, subscription=contract.subscription, kind=OneTimeCharge.Kind.TERMINATION,
+            amount=fee, invoice_now=True,
+            description=f"Early termination of {contract.number} ({months} months left of {contract.term_months})",
+        )
+    contract.save(update_fields=["status", "ended_at", "end_reason", "fee_charge"])
+    _record(contract, "terminate", actor, reason=reason, fee=str(fee), waived=bool(contract.fee_waived_reason))
+    return contract
