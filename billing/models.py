@@ -388,3 +388,6 @@ class PackageChange(models.Model):
 
     def can_transition_to(self, status: str) -> bool:
         return status in self.ALLOWED_TRANSITIONS[self.Status(self.status)]
+
+
+from .wallet_models import CommissionEntry, ResellerWallet, WalletEntry  # noqa: E402,F401  (reseller wallets)

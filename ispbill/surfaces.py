@@ -187,7 +187,9 @@ def _owner_for(user, surface: Surface):
     if surface is PORTAL:
         return getattr(user, "customer", None)
     if surface is RESELLER:
-        return getattr(user, "reseller", None)
+        # The owner's own login, or a further login of the business (resellers.ResellerLogin).
+        login = getattr(user, "reseller_login", None)
+        return getattr(user, "reseller", None) or (login.reseller if login is not None else None)
     return user
 
 
