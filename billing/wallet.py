@@ -42,7 +42,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,9 +94,8 @@ def _append(wallet: ResellerWallet, *, kind: str, amount: Decimal, actor, **fiel
     level = _alert_level_for(wallet)
     # Alerts fire on the way up; any move back below a threshold re-arms it.
     wallet.alert_level = level
-    ResellerWallet.objects.filter(pk=wallet.pk).update(
-        balance=F("balance") + amount, alert_level=level, updated_at=timezone.now()
-    )
+    # Set, not F() + amount: the row is locked, and SQLite adds decimals as floats.
+    ResellerWallet.objects.filter(pk=wallet.pk).update(balance=new_balance, alert_level=level, updated_at=timezone.now())
     return entry
 
 
@@ -238,7 +237,7 @@ def _post_commission(wallet: ResellerWallet, *, kind: str, amount: Decimal, acto
     )
     if owed:
         wallet.commission_owed += amount
-        ResellerWallet.objects.filter(pk=wallet.pk).update(commission_owed=F("commission_owed") + amount)
+        ResellerWallet.objects.filter(pk=wallet.pk).update(commission_owed=wallet.commission_owed)
     return entry
 
 
@@ -277,7 +276,7 @@ def commission_clawback(*, wallet: ResellerWallet, payment_id: int, amount=None,
     rest is left for staff to settle by hand (memo says so)."""
     _require_atomic("commission_clawback")
     sums = CommissionEntry.objects.filter(payment_id=payment_id, wallet=wallet).values("kind").annotate(total=Sum("amount"))
-    totals = {row["kind"]: row["total"] for row in sums}
+    totals = {row["kind"]: to_money(row["total"]) for row in sums}
     left = (totals.get(CommissionEntry.Kind.ACCRUAL) or ZERO) + (totals.get(CommissionEntry.Kind.CLAWBACK) or ZERO)
     if left <= ZERO:
         return None
@@ -314,7 +313,7 @@ def commission_period_close(*, wallet: ResellerWallet, period: date) -> dict[str
 def commission_totals(*, wallet_id: int, period: date) -> dict[str, Decimal]:
     rows = CommissionEntry.objects.filter(wallet_id=wallet_id, period=period).values("kind").annotate(total=Sum("amount"))
     totals = {kind: ZERO for kind in CommissionEntry.Kind.values}
-    totals.update({row["kind"]: row["total"] for row in rows})
+    totals.update({row["kind"]: to_money(row["total"]) for row in rows})
     return totals
 
 
@@ -322,10 +321,11 @@ def wallet_discrepancies() -> list[str]:
     """Wallets whose cached balance or commission owed differs from the sum of their entries."""
     problems = []
     for wallet in ResellerWallet.objects.all():
-        balance = WalletEntry.objects.filter(wallet=wallet).aggregate(s=Sum("amount"))["s"] or ZERO
-        owed = (
-            CommissionEntry.objects.filter(wallet=wallet, kind__in=CommissionEntry.OWED_KINDS).aggregate(s=Sum("amount"))["s"]
-            or ZERO
+        # Summed in Decimal: SQLite sums decimals as floats.
+        balance = sum(WalletEntry.objects.filter(wallet=wallet).values_list("amount", flat=True), ZERO)
+        owed = sum(
+            CommissionEntry.objects.filter(wallet=wallet, kind__in=CommissionEntry.OWED_KINDS).values_list("amount", flat=True),
+            ZERO,
         )
         if balance != wallet.balance:
             problems.append(f"wallet {wallet.pk}: balance {wallet.balance} != entries {balance}")
