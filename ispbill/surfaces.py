@@ -58,6 +58,7 @@ STAFF = Surface(
         NavItem(_("Customers"), "staff:customer-list", "customers.view_customer", ("customer", "subscription")),
         NavItem(_("Leads"), "staff:lead-list", "customers.view_lead", ("lead",)),
         NavItem(_("Referrals"), "staff:referral-list", "customers.view_referral", ("referral-list", "referral-reverse")),
+        NavItem(_("Resellers"), "staff:reseller-list", "resellers.view_reseller", ("reseller",)),
         NavItem(_("Tickets"), "staff:ticket-list", "tickets.view_ticket", ("ticket",), section=_("Support")),
         NavItem(_("SLA dashboard"), "staff:sla-dashboard", "tickets.view_sla_reports", ("sla-",), section=_("Support")),
         NavItem(_("Surveys"), "staff:survey-analytics", "tickets.view_survey", ("survey",), section=_("Support")),
@@ -132,7 +133,14 @@ RESELLER = Surface(
     kinds=frozenset({"reseller"}),
     base_template="reseller/base.html",
     title=_("Reseller portal"),
-    nav=(NavItem(_("My customers"), "reseller:home", match=("home", "customer")),),
+    nav=(
+        NavItem(_("Dashboard"), "reseller:home", match=("home",)),
+        NavItem(_("My customers"), "reseller:customer-list", match=("customer", "subscription", "receipt")),
+        NavItem(_("Wallet"), "reseller:wallet", match=("wallet",)),
+        NavItem(_("Commissions"), "reseller:commission-list", match=("commission",)),
+        NavItem(_("Payouts"), "reseller:payout-list", match=("payout",)),
+        NavItem(_("Tickets"), "reseller:ticket-list", match=("ticket",)),
+    ),
 )
 TECHNICIAN = Surface(
     name="technician",
