@@ -22,6 +22,7 @@ from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
 from payments.models import GatewayPayment
 from payments.services import payment_record
+from resellers.models import Payout
 from tickets.services import ticket_create
 from tests.factories import (
     AreaFactory,
@@ -60,13 +61,19 @@ OBJECT_FOR_URL = {
         "onlinepayment": "online_payment",  # an online payment belongs to its customer's branch
         "outage": None,  # outages are ISP-wide notices
         "referral": "referral",  # a referral belongs to its referrer's branch
+        "reseller-payout": "payout",  # a payout request belongs to its reseller's branch
+        "reseller": "reseller",  # a reseller belongs to a branch
     },
     "portal": {"ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session"},
-    "reseller": {"customer": "reseller_customer"},
+    "reseller": {
+        "customer": "reseller_customer", "subscription": "reseller_subscription", "receipt": "reseller_payment",
+    },
     "technician": {},
 }
 # Other keyword arguments name their object directly.
 OBJECT_FOR_KWARG = {"customer_pk": "customer", "subscription_pk": "subscription", "lead_pk": "lead"}
+# Keyword arguments that name no object (a statement month): walked with a fixed value.
+LITERAL_KWARGS = {"year": 2026, "month": 1}
 
 
 @dataclass
@@ -113,6 +120,9 @@ def url_for(route: Route, world: dict) -> tuple[str, bool]:
     """The route's URL pointing at the victim world's objects, and whether it names an owned object."""
     kwargs, owned = {}, False
     for param in route.params:
+        if param in LITERAL_KWARGS:
+            kwargs[param] = LITERAL_KWARGS[param]
+            continue
         key = _object_key(route, param)
         target = world[key] if key else world["package"]
         owned = owned or key is not None
@@ -158,6 +168,7 @@ def world(db):
     subscription = make_subscription(customer=make_customer(area=area_a, portal_password="portal-pass-1"))
     reseller_a, reseller_b = ResellerFactory(branch=branch_a), ResellerFactory(branch=branch_b)
     reseller_customer = make_customer(area=area_a, reseller=reseller_a)
+    reseller_subscription = make_subscription(customer=reseller_customer)
     other_customer = make_customer(area=area_b, portal_password="portal-pass-2")
     return {
         "branch": branch_a,
@@ -189,6 +200,12 @@ def world(db):
             code=subscription.customer.referral_code, name="Friend A", phone="01711000009", area=area_a, address="Road 9"
         ),
         "reseller_customer": reseller_customer,
+        "reseller_subscription": reseller_subscription,
+        "reseller_payment": payment_record(
+            actor=None, customer=reseller_customer, amount=Decimal("200.00"), method="cash", reseller=reseller_a,
+        ),
+        "reseller": reseller_a,
+        "payout": Payout.objects.create(reseller=reseller_a, amount=Decimal("100.00")),
         "customer_session": CustomerSession.objects.create(
             user=subscription.customer.user, session_key="isolation-victim-session", created_at=timezone.now(),
             last_seen=timezone.now(),
@@ -264,7 +281,8 @@ def test_other_owners_cannot_reach_objects_on_non_staff_surfaces(client, world, 
         url, owned = url_for(route, world)
         if route.public or not owned:
             continue
-        assert client.get(url).status_code == 404, f"GET {url}"
+        # 405: a POST-only action (renew, collect) answers a GET without looking at the object.
+        assert client.get(url).status_code in (404, 405), f"GET {url}"
         assert client.post(url).status_code in (404, 405), f"POST {url}"
     assert fingerprint() == before
 
