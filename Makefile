@@ -56,6 +56,7 @@ migrate: install
 seed: migrate
 	$(RUN_ENV) $(MANAGE) seed_demo
 	$(RUN_ENV) $(MANAGE) seed_tickets
+	$(RUN_ENV) $(MANAGE) seed_resellers
 	$(RUN_ENV) $(MANAGE) seed_outages
 
 # honcho gets an empty env file: settings.py reads .env itself, and the variables above must win.

@@ -222,7 +222,7 @@ def commission_period_for(*, wallet: ResellerWallet, day: date | None = None) ->
     return month
 
 
-def _post_commission(wallet: ResellerWallet, *, kind: str, amount: Decimal, actor, **fields) -> CommissionEntry:
+def _post_commission(wallet: ResellerWallet, *, kind: str, amount: Decimal, actor, day: date | None = None, **fields) -> CommissionEntry:
     amount = to_money(amount)
     if amount == ZERO:
         raise ValidationError(_("A commission entry must move money."))
@@ -232,7 +232,7 @@ def _post_commission(wallet: ResellerWallet, *, kind: str, amount: Decimal, acto
             _("That is more than the %(owed)s owed to the reseller.") % {"owed": format_money(wallet.commission_owed)}
         )
     entry = CommissionEntry.objects.create(
-        wallet=wallet, kind=kind, amount=amount, period=commission_period_for(wallet=wallet),
+        wallet=wallet, kind=kind, amount=amount, period=commission_period_for(wallet=wallet, day=day),
         created_by=_actor(actor), **fields,
     )
     if owed:
@@ -252,9 +252,11 @@ def commission_post(
     rate=None,
     actor=None,
     memo: str = "",
+    day: date | None = None,
 ) -> CommissionEntry | None:
     """Accrue a commission on a payment (kind accrual: once per payment) or record a prepaid renewal's
-    margin (kind margin: reported, not owed)."""
+    margin (kind margin: reported, not owed). `day` (default today) picks the statement month; a
+    closed month's entries go to the first open one."""
     _require_atomic("commission_post")
     if kind not in (CommissionEntry.Kind.ACCRUAL, CommissionEntry.Kind.MARGIN):
         raise ValueError(f"commission_post posts accruals and margins, not {kind!r}")
@@ -265,7 +267,7 @@ def commission_post(
             return None
     return _post_commission(
         wallet, kind=kind, amount=amount, actor=actor, payment_id=payment_id, subscription_id=subscription_id,
-        base_amount=base_amount, rate=rate, memo=(memo or "")[:255],
+        base_amount=base_amount, rate=rate, memo=(memo or "")[:255], day=day,
     )
 
 

@@ -299,6 +299,7 @@ def subscription_renew(*, actor, reseller: Reseller, subscription: Subscription,
                 wallet=wallet, kind=CommissionEntry.Kind.MARGIN, amount=margin, subscription_id=subscription.pk,
                 base_amount=invoice.total, actor=actor, memo=invoice.number,
             )
+        invoice.refresh_from_db()
         subscription.refresh_from_db()
         if subscription.status == Subscription.Status.PENDING:
             customer_services.subscription_activate(actor=actor, subscription=subscription, reason=_("Renewed by reseller %(name)s") % {"name": reseller.name})
@@ -378,6 +379,7 @@ def commission_on_payment(*, actor, payment: Payment) -> CommissionEntry | None:
     return wallet_ledger.commission_post(
         wallet=wallet, kind=CommissionEntry.Kind.ACCRUAL, amount=amount, payment_id=payment.pk,
         base_amount=payment.amount, rate=rule.percent, actor=actor, memo=payment.receipt_number,
+        day=timezone.localtime(payment.received_at).date(),
     )
 
 
