@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from billing import documents
+from ispbill.core.money import format_money
 from ispbill.core.pdf import html_to_pdf
 
 from . import selectors, services
@@ -108,7 +109,7 @@ def subscription_renew(request, pk: int):
         if result.created:
             messages.success(request, _("Renewed %(login)s until %(end)s; %(amount)s taken from your wallet.") % {
                 "login": subscription.login_label, "end": result.period.end.strftime("%d %b %Y"),
-                "amount": -result.entry.amount,
+                "amount": format_money(-result.entry.amount),
             })
             if result.alert_level:
                 messages.warning(request, _("You have used %(level)s%% of your credit limit.") % {"level": result.alert_level})
