@@ -71,7 +71,7 @@ class Command(BaseCommand):
 
     def _commission(self, admin, reseller):
         if reseller.model != Reseller.Model.COMMISSION:
-            services.reseller_update(actor=admin, reseller=reseller, model=Reseller.Model.COMMISSION)
+            reseller = services.reseller_update(actor=admin, reseller=reseller, model=Reseller.Model.COMMISSION)
         self._packages(admin, reseller, share=None)
         if not reseller.commission_rules.exists():
             services.commission_rule_add(actor=admin, reseller=reseller, percent=Decimal("10"))
@@ -98,7 +98,7 @@ class Command(BaseCommand):
 
     def _prepaid(self, admin, reseller):
         if reseller.model != Reseller.Model.PREPAID:
-            services.reseller_update(actor=admin, reseller=reseller, model=Reseller.Model.PREPAID, credit_limit=Decimal("2000"))
+            reseller = services.reseller_update(actor=admin, reseller=reseller, model=Reseller.Model.PREPAID, credit_limit=Decimal("2000"))
         self._packages(admin, reseller, share=Decimal("0.70"))
         if not WalletEntry.objects.filter(wallet__reseller=reseller).exists():
             services.wallet_topup(actor=admin, reseller=reseller, amount=Decimal("10000"), method="bank", reference="DBBL-88213")
