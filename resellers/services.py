@@ -19,7 +19,7 @@ from billing import wallet as wallet_ledger
 from billing.models import Invoice, InvoiceLine
 from billing.periods import Period, months_for_cycle, period_containing
 from billing.services import LineSpec, invoice_create
-from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
+from billing.wallet_models import CommissionEntry, WalletEntry
 from customers import services as customer_services
 from customers.models import Area, Customer, Package, Subscription
 from ispbill.core.audit import audit_record

@@ -24,7 +24,7 @@ from customers.models import Package, Subscription
 from ispbill.core.money import to_money
 from payments.models import Payment
 from resellers import services
-from resellers.models import CommissionStatement, Payout, Reseller, ResellerLogin, ResellerPackage
+from resellers.models import CommissionStatement, Reseller, ResellerLogin, ResellerPackage
 
 COMMISSION_LOGIN = "reseller"
 PREPAID_LOGIN = "reseller.uttara"
