@@ -56,6 +56,7 @@ migrate: install
 seed: migrate
 	$(RUN_ENV) $(MANAGE) seed_demo
 	$(RUN_ENV) $(MANAGE) seed_tickets
+	$(RUN_ENV) $(MANAGE) seed_resellers
 	$(RUN_ENV) $(MANAGE) seed_outages
 	$(RUN_ENV) $(MANAGE) seed_states
 	$(RUN_ENV) $(MANAGE) seed_fieldservice

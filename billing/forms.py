@@ -148,11 +148,13 @@ class InvoiceFilterForm(forms.Form):
     area = forms.ModelChoiceField(label=_("Area"), queryset=None, required=False, empty_label=_("All areas"))
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, required=False, empty_label=_("All branches"))
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    reseller = forms.TypedChoiceField(label=_("Reseller"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, areas, branches, **kwargs):
+    def __init__(self, *args, areas, branches, resellers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas
         self.fields["branch"].queryset = branches
+        self.fields["reseller"].choices = [("", _("All resellers")), *resellers]
 
     def filters(self) -> dict:
         if not self.is_bound or not self.is_valid():
@@ -161,6 +163,7 @@ class InvoiceFilterForm(forms.Form):
         return {
             "status": data["status"], "period_from": data["issued_from"], "period_to": data["issued_to"],
             "area": data["area"], "branch": data["branch"], "overdue_only": data["overdue"], "query": data["q"],
+            "reseller_id": data["reseller"],
         }
 
 

@@ -49,6 +49,11 @@ The API (stable: the reseller, contract and import work builds on it)
   brought over from another system: a debt (> 0) is an invoice of one line whose entry is of kind
   `opening_balance`; a credit (< 0) is an `opening_balance` entry, applied like any credit.
 - `payment_money_out(payment=)`: refunded + reversed so far of a payment (the cap's left side).
+
+Reseller money (prepaid wallets, commissions, payouts) is written by the sibling module
+`billing/wallet.py` under the same contract (row lock on the wallet asserted inside
+`transaction.atomic`, append-only entries, cached balances moved in the same transaction,
+checked by `check_ledger`); see its docstring for the API.
 """
 
 from __future__ import annotations

@@ -457,3 +457,4 @@ class CreditNote(models.Model):
 
     def __str__(self) -> str:
         return self.number
+from .wallet_models import CommissionEntry, ResellerWallet, WalletEntry  # noqa: E402,F401  (reseller wallets)

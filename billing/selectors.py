@@ -141,6 +141,7 @@ def invoices_visible_to(user) -> QuerySet[Invoice]:
 def invoices_filtered(
     *, user, status: str = "", period_from=None, period_to=None, area=None, branch=None, overdue_only: bool = False,
     query: str = "",
+    reseller_id: int | None = None,
 ) -> QuerySet[Invoice]:
     """The staff invoices list: newest first, narrowed by status, issue-date period, area, branch,
     overdue (past due and unpaid, whether or not the nightly run has marked it yet) and a search on
@@ -156,6 +157,8 @@ def invoices_filtered(
         invoices = invoices.filter(customer__area=area)
     if branch:
         invoices = invoices.filter(customer__branch=branch)
+    if reseller_id:
+        invoices = invoices.filter(customer__reseller_id=reseller_id)
     if overdue_only:
         invoices = invoices.filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate(), total__gt=F("amount_paid"))
     query = (query or "").strip()

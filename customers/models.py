@@ -165,6 +165,8 @@ class Customer(models.Model):
             models.Index(fields=["area", "id"], name="customer_area_id_idx"),
             # The list filtered by area and status, newest first (the account sort is by id).
             models.Index(fields=["area", "status", "id"], name="customer_area_status_idx"),
+            # A reseller's customer list, by name (100,000 customers under one reseller: bench/resellers.py).
+            models.Index(fields=["reseller", "name", "id"], name="customer_reseller_name_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -213,6 +213,7 @@ def customer_selection(
     package_id: int | None = None,
     area_id: int | None = None,
     branch_id: int | None = None,
+    reseller_id: int | None = None,
 ) -> CustomerSelection:
     """The staff user's customers matching the list's search and filters (unordered).
 
@@ -225,6 +226,8 @@ def customer_selection(
         customers = customers.filter(branch_id=branch_id)
     if area_id:
         customers = customers.filter(area_id=area_id)
+    if reseller_id:
+        customers = customers.filter(reseller_id=reseller_id)
     if package_id:
         customers = customers.filter(_has_subscription(package_id=package_id))
     if package_type:
@@ -447,10 +450,17 @@ def area_filter_choices(*, user) -> dict:
     return {"areas": areas, "branches": sorted(branches.items(), key=lambda item: item[1])}
 
 
+def reseller_filter_choices(*, user) -> list[tuple[int, str]]:
+    """Resellers in the user's scope, for the customer, invoice and payment lists' reseller filter.
+    The model sits above customers: reached through the foreign key, never imported."""
+    model = Customer._meta.get_field("reseller").related_model
+    return list(scope_to_branches(model.objects.order_by("name"), user).values_list("pk", "name"))
+
+
 def customer_filter_choices(*, user) -> dict:
-    """Choices for the list's filters: areas grouped by branch (in the user's scope) and packages."""
+    """Choices for the list's filters: areas grouped by branch (in the user's scope), packages, resellers."""
     packages = list(Package.objects.order_by("name").values_list("id", "name", "is_active"))
-    return {**area_filter_choices(user=user), "packages": packages}
+    return {**area_filter_choices(user=user), "packages": packages, "resellers": reseller_filter_choices(user=user)}
 
 
 def customers_sharing_phone(*, phone: str, exclude_pk: int | None = None) -> list[Customer]:

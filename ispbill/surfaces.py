@@ -59,6 +59,7 @@ STAFF = Surface(
         NavItem(_("Customers"), "staff:customer-list", "customers.view_customer", ("customer", "subscription")),
         NavItem(_("Leads"), "staff:lead-list", "customers.view_lead", ("lead",)),
         NavItem(_("Referrals"), "staff:referral-list", "customers.view_referral", ("referral-list", "referral-reverse")),
+        NavItem(_("Resellers"), "staff:reseller-list", "resellers.view_reseller", ("reseller",)),
         NavItem(_("Tickets"), "staff:ticket-list", "tickets.view_ticket", ("ticket",), section=_("Support")),
         NavItem(_("SLA dashboard"), "staff:sla-dashboard", "tickets.view_sla_reports", ("sla-",), section=_("Support")),
         NavItem(_("Surveys"), "staff:survey-analytics", "tickets.view_survey", ("survey",), section=_("Support")),
@@ -145,7 +146,14 @@ RESELLER = Surface(
     kinds=frozenset({"reseller"}),
     base_template="reseller/base.html",
     title=_("Reseller portal"),
-    nav=(NavItem(_("My customers"), "reseller:home", match=("home", "customer")),),
+    nav=(
+        NavItem(_("Dashboard"), "reseller:home", match=("home",)),
+        NavItem(_("My customers"), "reseller:customer-list", match=("customer", "subscription", "receipt")),
+        NavItem(_("Wallet"), "reseller:wallet", match=("wallet",)),
+        NavItem(_("Commissions"), "reseller:commission-list", match=("commission",)),
+        NavItem(_("Payouts"), "reseller:payout-list", match=("payout",)),
+        NavItem(_("Tickets"), "reseller:ticket-list", match=("ticket",)),
+    ),
 )
 TECHNICIAN = Surface(
     name="technician",
@@ -200,7 +208,9 @@ def _owner_for(user, surface: Surface):
     if surface is PORTAL:
         return getattr(user, "customer", None)
     if surface is RESELLER:
-        return getattr(user, "reseller", None)
+        # The owner's own login, or a further login of the business (resellers.ResellerLogin).
+        login = getattr(user, "reseller_login", None)
+        return getattr(user, "reseller", None) or (login.reseller if login is not None else None)
     return user
 
 

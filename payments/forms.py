@@ -107,11 +107,13 @@ class PaymentFilterForm(forms.Form):
     date_to = forms.DateField(label=_("To"), required=False, widget=_date_input())
     cashier = forms.ModelChoiceField(label=_("Cashier"), required=False, queryset=None, empty_label=_("All cashiers"))
     branch = forms.ModelChoiceField(label=_("Branch"), required=False, queryset=None, empty_label=_("All branches"))
+    reseller = forms.TypedChoiceField(label=_("Reseller"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, cashiers, branches, **kwargs):
+    def __init__(self, *args, cashiers, branches, resellers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cashier"].queryset = cashiers
         self.fields["branch"].queryset = branches
+        self.fields["reseller"].choices = [("", _("All resellers")), *resellers]
 
     def filters(self) -> dict:
         if not self.is_valid():

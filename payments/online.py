@@ -40,7 +40,7 @@ from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.ratelimit import rate_take
 
-from . import sslcommerz
+from . import hooks, sslcommerz
 from .models import GatewayEvent, GatewayPayment, GatewayRefund, GatewaySettings, Payment
 from .services import payment_record
 
@@ -660,6 +660,7 @@ def _post_refund(*, actor, gp: GatewayPayment, refund: GatewayRefund) -> None:
         memo=f"Refund {refund.refe_id} of {gp.payment.receipt_number}: {refund.reason}",
     )
     refund.save(update_fields=["ledger_entry"])
+    hooks.fire("payment_refunded", actor=actor, payment=gp.payment, amount=refund.amount)
 
 
 def _reverse_referral_credit_if_refunded_in_full(*, actor, gp: GatewayPayment) -> None:

@@ -43,7 +43,7 @@ def _day_start(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def payments_filtered(*, user, method=None, date_from=None, date_to=None, cashier=None, branch=None) -> QuerySet[Payment]:
+def payments_filtered(*, user, method=None, date_from=None, date_to=None, cashier=None, branch=None, reseller=None) -> QuerySet[Payment]:
     payments = payments_visible_to(user).select_related("customer__branch", "received_by")
     if method:
         payments = payments.filter(method=method)
@@ -55,6 +55,8 @@ def payments_filtered(*, user, method=None, date_from=None, date_to=None, cashie
         payments = payments.filter(received_by=cashier)
     if branch:
         payments = payments.filter(customer__branch=branch)
+    if reseller:  # the reseller's customers' payments, whoever took them
+        payments = payments.filter(customer__reseller_id=reseller)
     return payments.order_by("-received_at", "-id")
 
 

@@ -23,6 +23,7 @@ from ispbill.core.numbering import allocate_number
 from ispbill.notify.events import Event
 from ispbill.notify.services import notify_customer
 
+from . import hooks
 from .models import Payment
 
 DEFAULT_CONFIRM_ABOVE = Decimal("50000.00")
@@ -129,6 +130,7 @@ def _record(*, actor, customer, amount, method, reference, received_at, idempote
     suspensions_lift_if_settled(actor=actor, customer=customer, reason=f"Payment received: {payment.receipt_number}")
     _notify_received(customer=customer, payment=payment)
     referrals.payment_landed_on_commit(payment)  # a referred customer's first payment credits the referrer
+    hooks.fire("payment_recorded", actor=actor, payment=payment)  # e.g. a reseller's commission accrues
     return payment
 
 
@@ -168,6 +170,7 @@ def payment_reverse(*, actor, payment: Payment, reason: str) -> Payment:
     payment.status, payment.reversal_reason, payment.reversed_at = Payment.Status.REVERSED, reason, timezone.now()
     payment.save(update_fields=["status", "reversal_reason", "reversed_at"])
     referrals.referral_payment_reversed(actor=actor, payment=payment, reason=reason)  # the credit it earned goes too
+    hooks.fire("payment_reversed", actor=actor, payment=payment, reason=reason)  # e.g. commission clawed back
     audit_record(
         actor=actor, action="payment.reverse", obj=payment, reason=reason, before=before,
         after={"status": payment.status, "amount": str(payment.amount)},

@@ -18,7 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 from billing.documents import receipt_pdf
 from billing.selectors import amount_open
 from billing.services import account_credit
-from customers.selectors import areas_visible_to, branches_visible_to, customer_get_for_staff
+from customers.selectors import areas_visible_to, branches_visible_to, customer_get_for_staff, reseller_filter_choices
 from ispbill.core.audit import audit_record
 from ispbill.core.forms import add_service_errors
 from ispbill.core.money import to_money
@@ -155,7 +155,8 @@ def customer_detail_url(customer) -> str:
 @vary_on_headers("HX-Request")
 def payment_list(request):
     form = PaymentFilterForm(
-        request.GET or None, cashiers=selectors.cashiers_visible_to(request.user), branches=branches_visible_to(request.user)
+        request.GET or None, cashiers=selectors.cashiers_visible_to(request.user), branches=branches_visible_to(request.user),
+        resellers=reseller_filter_choices(user=request.user),
     )
     payments = selectors.payments_filtered(user=request.user, **form.filters())
     page = Paginator(payments, settings.STAFF_LIST_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -3,3 +3,13 @@ from django.apps import AppConfig
 
 class ResellersConfig(AppConfig):
     name = "resellers"
+
+    def ready(self):
+        # payments sits below resellers: it tells us about payments through callbacks, never an import.
+        from payments import hooks
+
+        from . import services
+
+        hooks.register("payment_recorded", services.commission_on_payment)
+        hooks.register("payment_reversed", services.commission_on_reversal)
+        hooks.register("payment_refunded", services.commission_on_refund)

@@ -1,19 +1,149 @@
+"""Resellers (sub-dealers): who they are, what they may sell and at what price, how they earn.
+
+Their money (wallet, commissions, payouts posted) lives in `billing.wallet_models` and is written
+only by `billing/wallet.py`; this app holds the terms and the requests around it."""
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ispbill.core.money import MoneyField
 
 
 class Reseller(models.Model):
     """A sub-dealer who sells and collects for the ISP in an area; signs in to the reseller portal."""
 
+    class Model(models.TextChoices):
+        PREPAID = "prepaid", _("Prepaid wallet")
+        COMMISSION = "commission", _("Commission")
+
     name = models.CharField(max_length=150)
     phone = models.CharField(max_length=20)
     branch = models.ForeignKey("customers.Branch", on_delete=models.PROTECT, related_name="resellers")
+    # The owner's login (role owner); further logins are ResellerLogin rows.
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reseller")
     is_active = models.BooleanField(default=True)
+    model = models.CharField(max_length=16, choices=Model.choices, default=Model.COMMISSION)
+    contact_person = models.CharField(max_length=150, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    areas = models.ManyToManyField("customers.Area", blank=True, related_name="resellers")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        permissions = [
+            ("topup_reseller", "Can top up and adjust reseller wallets"),
+            ("approve_payout", "Can approve reseller payouts"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_prepaid(self) -> bool:
+        return self.model == self.Model.PREPAID
+
+
+class ResellerLogin(models.Model):
+    """A further login of a reseller's business: an owner (everything) or a staff member (customers,
+    renewals, collections and tickets; no payouts)."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        STAFF = "staff", _("Staff")
+
+    reseller = models.ForeignKey(Reseller, on_delete=models.PROTECT, related_name="logins")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reseller_login")
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class ResellerPackage(models.Model):
+    """A package the reseller may sell; `price` is what a prepaid reseller's wallet pays per cycle."""
+
+    reseller = models.ForeignKey(Reseller, on_delete=models.CASCADE, related_name="packages")
+    package = models.ForeignKey("customers.Package", on_delete=models.PROTECT, related_name="+")
+    price = MoneyField(null=True, blank=True, help_text=_("Reseller price per cycle (prepaid resellers)"))
+
+    class Meta:
+        ordering = ["package__price", "package__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["reseller", "package"], name="resellerpackage_once"),
+            models.CheckConstraint(condition=Q(price__isnull=True) | Q(price__gte=0), name="resellerpackage_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.package} @ {self.price}"
+
+
+class CommissionRule(models.Model):
+    """A share of collected payments (commission model). The most specific rule applies: one for the
+    payment's package before a general one, and of those the highest tier the reseller reaches
+    (`min_active_customers`)."""
+
+    reseller = models.ForeignKey(Reseller, on_delete=models.CASCADE, related_name="commission_rules")
+    package = models.ForeignKey("customers.Package", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    percent = models.DecimalField(max_digits=5, decimal_places=2)
+    months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("Only for this many months from the customer's first payment; empty = for ever")
+    )
+    min_active_customers = models.PositiveIntegerField(default=0, help_text=_("Tier: applies from this many active customers"))
+
+    class Meta:
+        ordering = ["package_id", "-min_active_customers"]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__gt=0, percent__lte=100), name="commissionrule_percent_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.percent}%"
+
+
+class CommissionStatement(models.Model):
+    """A closed month of commissions: the totals as they stood when staff or the reseller closed it."""
+
+    reseller = models.ForeignKey(Reseller, on_delete=models.PROTECT, related_name="statements")
+    period = models.DateField(help_text=_("First day of the month"))
+    accrued = MoneyField()
+    margin = MoneyField()
+    clawed_back = MoneyField()
+    paid_out = MoneyField()
+    closed_at = models.DateTimeField(auto_now_add=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-period"]
+        constraints = [models.UniqueConstraint(fields=["reseller", "period"], name="commissionstatement_once")]
+
+    def __str__(self) -> str:
+        return f"{self.reseller} {self.period:%Y-%m}"
+
+
+class Payout(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    reseller = models.ForeignKey(Reseller, on_delete=models.PROTECT, related_name="payouts")
+    amount = MoneyField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED, db_index=True)
+    note = models.CharField(max_length=255, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=255, blank=True)
+    entry = models.OneToOneField("billing.CommissionEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.reseller} {self.amount}"

@@ -1,14 +1,258 @@
-from django.core.paginator import Paginator
-from django.shortcuts import render
+"""The reseller portal (/reseller/): thin views; every object comes through a reseller-scoped selector."""
 
-from customers.selectors import reseller_customers
+import csv
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from billing import documents
+from ispbill.core.money import format_money
+from ispbill.core.pdf import html_to_pdf
+
+from . import selectors, services
+from .forms import CollectForm, CustomerFilterForm, PayoutRequestForm, RenewForm, ResellerCustomerForm, ResellerTicketForm
+from .models import ResellerLogin
 
 
+def _errors_to_form(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _is_owner(request) -> bool:
+    return selectors.reseller_role(user=request.user, reseller=request.reseller) == ResellerLogin.Role.OWNER
+
+
+@require_GET
 def home(request):
-    customers = reseller_customers(reseller=request.reseller).order_by("name", "id")
-    page = Paginator(customers, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "resellers/home.html",
-        {"reseller": request.reseller, "page": page, "customer_count": page.paginator.count},
-    )
+    reseller = request.reseller
+    return render(request, "resellers/home.html", {
+        "reseller": reseller, **selectors.reseller_dashboard(reseller=reseller),
+    })
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def customer_list(request):
+    reseller = request.reseller
+    form = CustomerFilterForm(request.GET or None, reseller=reseller)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {"q": data["q"], "status": data["status"], "area_id": data["area"].pk if data["area"] else None,
+                   "due": data["due"], "expiring": data["expiring"]}
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    rows, has_next = selectors.reseller_customer_page(reseller=reseller, page=page, **filters)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "customers": rows, "page": max(page, 1), "has_next": has_next, "query": query.urlencode()}
+    template = "resellers/customer_list.html"
+    return render(request, f"{template}#results" if request.htmx else template, context)
+
+
+@require_GET
+def customer_detail(request, pk: int):
+    customer = selectors.reseller_customer_get(reseller=request.reseller, pk=pk)
+    return render(request, "resellers/customer_detail.html", {
+        "customer": customer, "reseller": request.reseller, **selectors.reseller_customer_detail(customer=customer),
+        "renew_form": RenewForm(), "collect_form": CollectForm(),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def customer_create(request):
+    reseller = request.reseller
+    form = ResellerCustomerForm(request.POST or None, reseller=reseller)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            customer = services.reseller_customer_create(
+                actor=request.user, reseller=reseller, name=data["name"], phone=data["phone"], address=data["address"],
+                area=data["area"], package_id=data["package"].pk, username=data["username"], password=data["password"],
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Customer %(account)s created.") % {"account": customer.account_number})
+            return redirect("reseller:customer-detail", pk=customer.pk)
+    return render(request, "resellers/customer_form.html", {"form": form, "reseller": reseller})
+
+
+@require_POST
+def subscription_renew(request, pk: int):
+    subscription = selectors.reseller_subscription_get(reseller=request.reseller, pk=pk)
+    form = RenewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form expired; open the customer again."))
+        return redirect("reseller:customer-detail", pk=subscription.customer_id)
+    try:
+        result = services.subscription_renew(
+            actor=request.user, reseller=request.reseller, subscription=subscription, idempotency_key=form.cleaned_data["key"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if result.created:
+            messages.success(request, _("Renewed %(login)s until %(end)s; %(amount)s taken from your wallet.") % {
+                "login": subscription.login_label, "end": result.period.end.strftime("%d %b %Y"),
+                "amount": format_money(-result.entry.amount),
+            })
+            if result.alert_level:
+                messages.warning(request, _("You have used %(level)s%% of your credit limit.") % {"level": result.alert_level})
+        else:
+            messages.info(request, _("That renewal was already done; nothing more was taken."))
+    return redirect("reseller:customer-detail", pk=subscription.customer_id)
+
+
+@require_POST
+def customer_collect(request, pk: int):
+    customer = selectors.reseller_customer_get(reseller=request.reseller, pk=pk)
+    form = CollectForm(request.POST)
+    if form.is_valid():
+        try:
+            payment = services.cash_collect(
+                actor=request.user, reseller=request.reseller, customer=customer, amount=form.cleaned_data["amount"],
+                idempotency_key=form.cleaned_data["key"], reference=form.cleaned_data["reference"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Payment recorded: receipt %(receipt)s.") % {"receipt": payment.receipt_number})
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("reseller:customer-detail", pk=customer.pk)
+
+
+@require_GET
+def receipt_pdf(request, pk: int):
+    payment = selectors.reseller_payment_get(reseller=request.reseller, pk=pk)
+    return documents.receipt_pdf(payment).response()
+
+
+@require_GET
+def wallet(request):
+    reseller = request.reseller
+    entries = selectors.reseller_wallet_entries(reseller=reseller)[:200]
+    return render(request, "resellers/wallet.html", {
+        "reseller": reseller, "wallet": selectors.wallet_for(reseller=reseller), "entries": entries,
+    })
+
+
+@require_GET
+def commission_list(request):
+    reseller = request.reseller
+    return render(request, "resellers/commission_list.html", {
+        "reseller": reseller, "wallet": selectors.wallet_for(reseller=reseller),
+        "months": selectors.commission_months(reseller=reseller),
+    })
+
+
+def _period(year: int, month: int) -> date:
+    try:
+        return date(year, month, 1)
+    except ValueError:
+        raise Http404 from None
+
+
+def _statement_context(reseller, period: date) -> dict:
+    months = {m["period"]: m for m in selectors.commission_months(reseller=reseller)}
+    return {
+        "reseller": reseller, "period": period, "month": months.get(period),
+        "entries": list(selectors.commission_entries_for_month(reseller=reseller, period=period)),
+        "generated_at": timezone.localtime(),
+    }
+
+
+@require_GET
+def commission_statement_pdf(request, year: int, month: int):
+    context = _statement_context(request.reseller, _period(year, month))
+    html = render_to_string("resellers/documents/commission_statement.html", context, request=None)
+    response = HttpResponse(html_to_pdf(html, stylesheet=documents.STYLESHEET), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="commission-{year:04d}-{month:02d}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def commission_statement_csv(request, year: int, month: int):
+    context = _statement_context(request.reseller, _period(year, month))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="commission-{year:04d}-{month:02d}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["date", "kind", "customer", "reference", "base", "rate", "amount"])
+    for entry in context["entries"]:
+        customer = (entry.payment.customer if entry.payment_id else entry.subscription.customer if entry.subscription_id else None)
+        writer.writerow([
+            timezone.localtime(entry.created_at).date().isoformat(), entry.kind,
+            _csv_safe(customer.account_number if customer else ""), _csv_safe(entry.memo),
+            entry.base_amount or "", entry.rate or "", entry.amount,
+        ])
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """No spreadsheet formula injection from typed text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+@require_http_methods(["GET", "POST"])
+def payout_list(request):
+    reseller = request.reseller
+    owner = _is_owner(request)
+    form = PayoutRequestForm(request.POST or None)
+    if request.method == "POST":
+        if not owner:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.payout_request(actor=request.user, reseller=reseller, amount=form.cleaned_data["amount"],
+                                        note=form.cleaned_data["note"])
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                messages.success(request, _("Payout requested; the ISP will review it."))
+                return redirect("reseller:payout-list")
+    return render(request, "resellers/payout_list.html", {
+        "reseller": reseller, "form": form, "owner": owner, "wallet": selectors.wallet_for(reseller=reseller),
+        "payouts": selectors.reseller_payouts(reseller=reseller)[:100],
+    })
+
+
+@require_GET
+def ticket_list(request):
+    return render(request, "resellers/ticket_list.html", {
+        "reseller": request.reseller, "tickets": selectors.reseller_tickets(reseller=request.reseller)[:100],
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def ticket_create(request, pk: int):
+    customer = selectors.reseller_customer_get(reseller=request.reseller, pk=pk)
+    form = ResellerTicketForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.reseller_ticket_create(
+                actor=request.user, reseller=request.reseller, customer=customer, category=data["category"],
+                subject=data["subject"], description=data["description"],
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Ticket %(number)s opened.") % {"number": ticket.number})
+            return redirect("reseller:ticket-list")
+    return render(request, "resellers/ticket_form.html", {"form": form, "customer": customer})

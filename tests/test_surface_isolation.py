@@ -26,6 +26,7 @@ from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
 from payments.models import GatewayPayment
 from payments.services import payment_record
+from resellers.models import Payout
 from tests.factories import (
     AreaFactory,
     BranchFactory,
@@ -83,13 +84,19 @@ OBJECT_FOR_URL = {
         "contract": "contract",  # a contract belongs to its customer's branch (contracttemplate-* take no id)
         "charge": "charge",  # a one-time charge belongs to its customer's branch
         "credit-note": "invoice",  # a credit note is issued on an invoice of the customer's branch
+        "reseller-payout": "payout",  # a payout request belongs to its reseller's branch
+        "reseller": "reseller",  # a reseller belongs to a branch
     },
     "portal": {"contract": "contract", "ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session", "visit": "workorder"},
-    "reseller": {"customer": "reseller_customer"},
+    "reseller": {
+        "customer": "reseller_customer", "subscription": "reseller_subscription", "receipt": "reseller_payment",
+    },
     "technician": {"order": "workorder"},
 }
 # Other keyword arguments name their object directly.
 OBJECT_FOR_KWARG = {"customer_pk": "customer", "subscription_pk": "subscription", "lead_pk": "lead", "photo_pk": "workorder_photo"}
+# Keyword arguments that are plain values, not objects (a statement's month).
+LITERAL_KWARGS = {"year": 2026, "month": 1}
 
 
 @dataclass
@@ -136,6 +143,9 @@ def url_for(route: Route, world: dict) -> tuple[str, bool]:
     """The route's URL pointing at the victim world's objects, and whether it names an owned object."""
     kwargs, owned = {}, False
     for param in route.params:
+        if param in LITERAL_KWARGS:
+            kwargs[param] = LITERAL_KWARGS[param]
+            continue
         key = _object_key(route, param)
         target = world[key] if key else world["package"]
         owned = owned or key is not None
@@ -191,6 +201,7 @@ def world(db):
     subscription = make_subscription(customer=make_customer(area=area_a, portal_password="portal-pass-1"))
     reseller_a, reseller_b = ResellerFactory(branch=branch_a), ResellerFactory(branch=branch_b)
     reseller_customer = make_customer(area=area_a, reseller=reseller_a)
+    reseller_subscription = make_subscription(customer=reseller_customer)
     other_customer = make_customer(area=area_b, portal_password="portal-pass-2")
     return {
         "branch": branch_a,
@@ -229,6 +240,12 @@ def world(db):
         "reseller_customer": reseller_customer,
         "contract": _sent_contract(subscription),
         "charge": one_time_charge_add(actor=None, customer=subscription.customer, kind="custom", amount=Decimal("50")),
+        "reseller_subscription": reseller_subscription,
+        "reseller_payment": payment_record(
+            actor=None, customer=reseller_customer, amount=Decimal("200.00"), method="cash", reseller=reseller_a,
+        ),
+        "reseller": reseller_a,
+        "payout": Payout.objects.create(reseller=reseller_a, amount=Decimal("100.00")),
         "customer_session": CustomerSession.objects.create(
             user=subscription.customer.user, session_key="isolation-victim-session", created_at=timezone.now(),
             last_seen=timezone.now(),
@@ -304,7 +321,8 @@ def test_other_owners_cannot_reach_objects_on_non_staff_surfaces(client, world, 
         url, owned = url_for(route, world)
         if route.public or not owned:
             continue
-        assert client.get(url).status_code == 404, f"GET {url}"
+        # 405: a POST-only action (renew, collect) answers a GET without looking at the object.
+        assert client.get(url).status_code in (404, 405), f"GET {url}"
         assert client.post(url).status_code in (404, 405), f"POST {url}"
     assert fingerprint() == before
 

@@ -18,7 +18,7 @@ from billing import documents, selectors
 from billing.forms import InvoiceFilterForm, StatementForm, VoidForm
 from billing.models import Invoice
 from billing.services import invoice_void
-from customers.selectors import areas_visible_to, branches_visible_to, customer_get_for_staff
+from customers.selectors import areas_visible_to, branches_visible_to, customer_get_for_staff, reseller_filter_choices
 from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
 
@@ -31,7 +31,8 @@ def _in_dialog(request) -> bool:
 @vary_on_headers("HX-Request")
 def invoice_list(request):
     form = InvoiceFilterForm(
-        request.GET or None, areas=areas_visible_to(request.user), branches=branches_visible_to(request.user)
+        request.GET or None, areas=areas_visible_to(request.user), branches=branches_visible_to(request.user),
+        resellers=reseller_filter_choices(user=request.user),
     )
     invoices = selectors.invoices_filtered(user=request.user, **form.filters())
     page = Paginator(invoices, settings.STAFF_LIST_PAGE_SIZE).get_page(request.GET.get("page"))

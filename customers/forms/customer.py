@@ -57,6 +57,7 @@ class CustomerFilterForm(MarkInvalidMixin, forms.Form):
     package = forms.TypedChoiceField(required=False, label=_("Package"), coerce=int, empty_value=None, widget=FilterSelect)
     area = forms.TypedChoiceField(required=False, label=_("Area"), coerce=int, empty_value=None, widget=FilterSelect)
     branch = forms.TypedChoiceField(required=False, label=_("Branch"), coerce=int, empty_value=None, widget=FilterSelect)
+    reseller = forms.TypedChoiceField(required=False, label=_("Reseller"), coerce=int, empty_value=None, widget=FilterSelect)
     sort = forms.ChoiceField(required=False, label=_("Sort"), choices=list(SORT_LABELS.items()), widget=FilterSelect)
 
     def __init__(self, *args, choices: dict, **kwargs):
@@ -66,6 +67,8 @@ class CustomerFilterForm(MarkInvalidMixin, forms.Form):
         ]
         self.fields["area"].choices = [("", _("Any area")), *grouped_area_choices(choices["areas"])]
         self.fields["branch"].choices = [("", _("Any branch")), *choices["branches"]]
+        self.fields["reseller"].choices = [("", _("Any reseller")), *choices.get("resellers", [])]
+        self.show_reseller = bool(choices.get("resellers"))
         # One branch in scope: filtering by it changes nothing.
         self.show_branch = len(choices["branches"]) > 1
 
@@ -80,6 +83,7 @@ class CustomerFilterForm(MarkInvalidMixin, forms.Form):
             "package_id": data.get("package"),
             "area_id": data.get("area"),
             "branch_id": data.get("branch") if self.show_branch else None,
+            "reseller_id": data.get("reseller"),
         }
 
     @property

@@ -9,6 +9,7 @@ from django.db.models.functions import Abs, Coalesce
 
 from billing.models import Account, Allocation, Invoice, LedgerEntry
 from billing.selectors import OPEN_STATUSES
+from billing.wallet import wallet_discrepancies
 from ispbill.core.money import ZERO
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -67,6 +68,7 @@ class Command(BaseCommand):
                 problems.append(f"account {account_id}: balance {balance} exceeds open invoices {due}")
             elif credit > 0 and due > 0:
                 problems.append(f"account {account_id}: credit {credit} left unapplied beside open invoices")
+        problems += wallet_discrepancies()  # reseller wallets: balance and commission owed vs their entries
 
         if problems:
             for line in problems:

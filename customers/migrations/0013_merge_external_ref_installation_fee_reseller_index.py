@@ -6,6 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('customers', '0012_customer_reseller_name_index'),
         ('customers', '0012_customer_external_ref'),
         ('customers', '0012_package_installation_fee_minimum_term'),
     ]

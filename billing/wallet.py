@@ -1,0 +1,336 @@
+"""Reseller wallets and commissions: the ledger module's sibling for resellers' money.
+
+Like `billing/ledger.py`, this is the only code that writes `ResellerWallet`, `WalletEntry` and
+`CommissionEntry`; the resellers app calls these functions and never writes the rows itself.
+Everything is keyword-only; every function locks the wallet row and asserts it runs inside
+`transaction.atomic` (RuntimeError otherwise). Entries are appended, never edited: a mistake is
+corrected by a reversal or an adjustment. The cached `balance` / `commission_owed` move in the
+same transaction as the entry, and `manage.py check_ledger` style checks can compare them with
+the sums (`wallet_discrepancies`).
+
+Rules:
+- the balance never goes below minus the credit limit (checked under the lock, and by a
+  CheckConstraint as the last line of defence);
+- a renewal debit is unique per (wallet, subscription, period start) and per idempotency key: a
+  double click, a retry or a concurrent duplicate returns the first debit and takes nothing more;
+- crossing 80% or 100% of the credit limit used raises the wallet's alert level once (the caller
+  is told, and sends the alert); topping up below a threshold re-arms it;
+- what the ISP owes in commission never goes negative: a payout larger than what is owed is refused,
+  a clawback takes back at most what the payment earned.
+
+API
+- `wallet_lock(reseller_id=)` → the locked wallet (created if missing).
+- `wallet_topup(wallet=, amount=, method=, reference=, actor=, memo=)` → entry (amount > 0).
+- `wallet_adjust(wallet=, amount=, actor=, memo=)` → entry (either sign, memo required).
+- `wallet_debit(wallet=, subscription_id=, period_start=, period_end=, amount=, idempotency_key=, actor=, memo=)`
+  → `DebitResult(entry, created, alert_level)`; ValidationError when the balance would pass the limit.
+- `wallet_entry_reverse(wallet=, entry=, actor=, memo=)` → the reversing entry (once per entry).
+- `wallet_credit_limit_set(wallet=, credit_limit=, actor=)`.
+- `commission_post(wallet=, kind=, amount=, payment_id=, subscription_id=, base_amount=, rate=, actor=, memo=)`
+  → entry or None (an accrual for a payment already accrued returns None).
+- `commission_clawback(wallet=, payment_id=, amount=, actor=, memo=)` → entry or None: takes back up to
+  what the payment accrued and has not been clawed back yet.
+- `payout_post(wallet=, amount=, actor=, memo=)` → the payout entry; refused above `commission_owed`.
+- `commission_period_close(wallet=, period=)`: closes the month; later entries fall in the next one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ispbill.core.money import ZERO, format_money, to_money
+
+from .wallet_models import CommissionEntry, ResellerWallet, WalletEntry
+
+ALERT_LEVELS = (80, 100)
+
+
+def _require_atomic(what: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{what} locks rows: call it inside transaction.atomic")
+
+
+def _actor(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def wallet_lock(*, reseller_id: int) -> ResellerWallet:
+    """The reseller's wallet row, created if missing and locked until the transaction ends."""
+    _require_atomic("wallet_lock")
+    try:
+        return ResellerWallet.objects.select_for_update().get(reseller_id=reseller_id)
+    except ResellerWallet.DoesNotExist:
+        ResellerWallet.objects.get_or_create(reseller_id=reseller_id)
+        return ResellerWallet.objects.select_for_update().get(reseller_id=reseller_id)
+
+
+def _alert_level_for(wallet: ResellerWallet) -> int:
+    used = wallet.credit_used_percent
+    return max((level for level in ALERT_LEVELS if used >= level), default=0)
+
+
+def _append(wallet: ResellerWallet, *, kind: str, amount: Decimal, actor, **fields) -> WalletEntry:
+    amount = to_money(amount)
+    if amount == ZERO:
+        raise ValidationError(_("A wallet entry must move money."))
+    new_balance = wallet.balance + amount
+    if amount < ZERO and new_balance < -wallet.credit_limit:
+        raise ValidationError(
+            _("Not enough balance: %(available)s available, %(needed)s needed.")
+            % {"available": format_money(wallet.available), "needed": format_money(-amount)}
+        )
+    entry = WalletEntry.objects.create(
+        wallet=wallet, kind=kind, amount=amount, balance_after=new_balance, created_by=_actor(actor), **fields
+    )
+    wallet.balance = new_balance
+    level = _alert_level_for(wallet)
+    # Alerts fire on the way up; any move back below a threshold re-arms it.
+    wallet.alert_level = level
+    # Set, not F() + amount: the row is locked, and SQLite adds decimals as floats.
+    ResellerWallet.objects.filter(pk=wallet.pk).update(balance=new_balance, alert_level=level, updated_at=timezone.now())
+    return entry
+
+
+def wallet_topup(*, wallet: ResellerWallet, amount, method: str, reference: str = "", actor=None, memo: str = "") -> WalletEntry:
+    _require_atomic("wallet_topup")
+    amount = to_money(amount)
+    if amount <= ZERO:
+        raise ValidationError({"amount": _("A top-up must be more than zero.")})
+    if method not in WalletEntry.Method.values:
+        raise ValidationError({"method": _("Choose how the money was paid.")})
+    return _append(wallet, kind=WalletEntry.Kind.TOPUP, amount=amount, actor=actor, method=method,
+                   reference=(reference or "").strip()[:100], memo=(memo or "").strip()[:255])
+
+
+def wallet_adjust(*, wallet: ResellerWallet, amount, actor=None, memo: str) -> WalletEntry:
+    _require_atomic("wallet_adjust")
+    memo = (memo or "").strip()
+    if not memo:
+        raise ValidationError({"memo": _("Say why the wallet is adjusted.")})
+    return _append(wallet, kind=WalletEntry.Kind.ADJUSTMENT, amount=amount, actor=actor, memo=memo[:255])
+
+
+@dataclass(frozen=True)
+class DebitResult:
+    entry: WalletEntry
+    created: bool
+    alert_level: int  # the level newly reached by this debit (0 when no new alert)
+
+
+def _existing_debit(wallet: ResellerWallet, *, subscription_id: int, period_start: date, idempotency_key: str | None):
+    if idempotency_key:
+        entry = WalletEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if entry is not None:
+            if entry.wallet_id != wallet.pk or entry.subscription_id != subscription_id:
+                raise ValidationError(_("This form was already used for another renewal; open it again."))
+            return entry
+    return WalletEntry.objects.filter(
+        wallet=wallet, kind=WalletEntry.Kind.DEBIT, subscription_id=subscription_id, period_start=period_start
+    ).first()
+
+
+def wallet_debit(
+    *,
+    wallet: ResellerWallet,
+    subscription_id: int,
+    period_start: date,
+    period_end: date,
+    amount,
+    idempotency_key: str | None = None,
+    actor=None,
+    memo: str = "",
+) -> DebitResult:
+    """Take a renewal's price from the wallet, once per (subscription, period). The caller holds
+    the wallet lock (`wallet_lock`), so the balance check and the debit are one step."""
+    _require_atomic("wallet_debit")
+    amount = to_money(amount)
+    if amount <= ZERO:
+        raise ValidationError(_("A renewal debit must be more than zero."))
+    idempotency_key = (idempotency_key or "").strip() or None
+    existing = _existing_debit(wallet, subscription_id=subscription_id, period_start=period_start,
+                               idempotency_key=idempotency_key)
+    if existing is not None:
+        return DebitResult(entry=existing, created=False, alert_level=0)
+    before = wallet.alert_level
+    try:
+        with transaction.atomic():  # a savepoint: a duplicate that slipped past the check leaves the lock intact
+            entry = _append(
+                wallet, kind=WalletEntry.Kind.DEBIT, amount=-amount, actor=actor, subscription_id=subscription_id,
+                period_start=period_start, period_end=period_end, idempotency_key=idempotency_key, memo=memo[:255],
+            )
+    except IntegrityError:
+        wallet.refresh_from_db()
+        existing = _existing_debit(wallet, subscription_id=subscription_id, period_start=period_start,
+                                   idempotency_key=idempotency_key)
+        if existing is None:
+            raise
+        return DebitResult(entry=existing, created=False, alert_level=0)
+    return DebitResult(entry=entry, created=True, alert_level=wallet.alert_level if wallet.alert_level > before else 0)
+
+
+def wallet_entry_reverse(*, wallet: ResellerWallet, entry: WalletEntry, actor=None, memo: str = "") -> WalletEntry:
+    """Cancel an entry with its opposite. A reversal that would pass the credit limit (reversing a
+    top-up already spent) is refused like any other debit."""
+    _require_atomic("wallet_entry_reverse")
+    if entry.wallet_id != wallet.pk:
+        raise ValidationError(_("That entry belongs to another wallet."))
+    if entry.kind == WalletEntry.Kind.REVERSAL or WalletEntry.objects.filter(reverses=entry).exists():
+        raise ValidationError(_("This entry is already reversed."))
+    return _append(wallet, kind=WalletEntry.Kind.REVERSAL, amount=-entry.amount, actor=actor, reverses=entry,
+                   subscription_id=entry.subscription_id, memo=(memo or "").strip()[:255])
+
+
+def wallet_credit_limit_set(*, wallet: ResellerWallet, credit_limit, actor=None) -> ResellerWallet:
+    _require_atomic("wallet_credit_limit_set")
+    credit_limit = to_money(credit_limit)
+    if credit_limit < ZERO:
+        raise ValidationError({"credit_limit": _("The credit limit cannot be negative.")})
+    if wallet.balance < -credit_limit:
+        raise ValidationError({"credit_limit": _("The wallet already uses more credit than that; top it up first.")})
+    wallet.credit_limit = credit_limit
+    wallet.alert_level = _alert_level_for(wallet)
+    ResellerWallet.objects.filter(pk=wallet.pk).update(credit_limit=credit_limit, alert_level=wallet.alert_level)
+    return wallet
+
+
+# Commissions --------------------------------------------------------------------------------------
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def commission_period_for(*, wallet: ResellerWallet, day: date | None = None) -> date:
+    """The statement month an entry posted today belongs to: today's month, or the first month after
+    the last closed one."""
+    month = _month(day or timezone.localdate())
+    closed = wallet.commission_closed_through
+    if closed is not None and month <= closed:
+        return _next_month(closed)
+    return month
+
+
+def _post_commission(wallet: ResellerWallet, *, kind: str, amount: Decimal, actor, day: date | None = None, **fields) -> CommissionEntry:
+    amount = to_money(amount)
+    if amount == ZERO:
+        raise ValidationError(_("A commission entry must move money."))
+    owed = kind in CommissionEntry.OWED_KINDS
+    if owed and wallet.commission_owed + amount < ZERO:
+        raise ValidationError(
+            _("That is more than the %(owed)s owed to the reseller.") % {"owed": format_money(wallet.commission_owed)}
+        )
+    entry = CommissionEntry.objects.create(
+        wallet=wallet, kind=kind, amount=amount, period=commission_period_for(wallet=wallet, day=day),
+        created_by=_actor(actor), **fields,
+    )
+    if owed:
+        wallet.commission_owed += amount
+        ResellerWallet.objects.filter(pk=wallet.pk).update(commission_owed=wallet.commission_owed)
+    return entry
+
+
+def commission_post(
+    *,
+    wallet: ResellerWallet,
+    kind: str,
+    amount,
+    payment_id: int | None = None,
+    subscription_id: int | None = None,
+    base_amount=None,
+    rate=None,
+    actor=None,
+    memo: str = "",
+    day: date | None = None,
+) -> CommissionEntry | None:
+    """Accrue a commission on a payment (kind accrual: once per payment) or record a prepaid renewal's
+    margin (kind margin: reported, not owed). `day` (default today) picks the statement month; a
+    closed month's entries go to the first open one."""
+    _require_atomic("commission_post")
+    if kind not in (CommissionEntry.Kind.ACCRUAL, CommissionEntry.Kind.MARGIN):
+        raise ValueError(f"commission_post posts accruals and margins, not {kind!r}")
+    if to_money(amount) <= ZERO:
+        return None
+    if kind == CommissionEntry.Kind.ACCRUAL and payment_id is not None:
+        if CommissionEntry.objects.filter(kind=kind, payment_id=payment_id).exists():
+            return None
+    return _post_commission(
+        wallet, kind=kind, amount=amount, actor=actor, payment_id=payment_id, subscription_id=subscription_id,
+        base_amount=base_amount, rate=rate, memo=(memo or "")[:255], day=day,
+    )
+
+
+def commission_clawback(*, wallet: ResellerWallet, payment_id: int, amount=None, actor=None, memo: str = "") -> CommissionEntry | None:
+    """Take back what a reversed or refunded payment earned: all of it (amount None) or the given part,
+    never more than accrued minus clawed back already. Nothing accrued → None. If the reseller was
+    already paid out, what is owed may not cover it: the clawback then takes what is owed, and the
+    rest is left for staff to settle by hand (memo says so)."""
+    _require_atomic("commission_clawback")
+    sums = CommissionEntry.objects.filter(payment_id=payment_id, wallet=wallet).values("kind").annotate(total=Sum("amount"))
+    totals = {row["kind"]: to_money(row["total"]) for row in sums}
+    left = (totals.get(CommissionEntry.Kind.ACCRUAL) or ZERO) + (totals.get(CommissionEntry.Kind.CLAWBACK) or ZERO)
+    if left <= ZERO:
+        return None
+    take = left if amount is None else min(left, to_money(amount))
+    take = min(take, wallet.commission_owed)
+    if take <= ZERO:
+        return None
+    return _post_commission(wallet, kind=CommissionEntry.Kind.CLAWBACK, amount=-take, actor=actor,
+                            payment_id=payment_id, memo=(memo or "")[:255])
+
+
+def payout_post(*, wallet: ResellerWallet, amount, actor=None, memo: str = "") -> CommissionEntry:
+    _require_atomic("payout_post")
+    amount = to_money(amount)
+    if amount <= ZERO:
+        raise ValidationError({"amount": _("A payout must be more than zero.")})
+    return _post_commission(wallet, kind=CommissionEntry.Kind.PAYOUT, amount=-amount, actor=actor, memo=(memo or "")[:255])
+
+
+def commission_period_close(*, wallet: ResellerWallet, period: date) -> dict[str, Decimal]:
+    """Close a statement month (and every month before it): its totals by kind. Refused for the
+    current or a future month, and for a month already closed."""
+    _require_atomic("commission_period_close")
+    period = _month(period)
+    if period >= _month(timezone.localdate()):
+        raise ValidationError(_("Only a past month can be closed."))
+    if wallet.commission_closed_through is not None and period <= wallet.commission_closed_through:
+        raise ValidationError(_("That month is already closed."))
+    ResellerWallet.objects.filter(pk=wallet.pk).update(commission_closed_through=period)
+    wallet.commission_closed_through = period
+    return commission_totals(wallet_id=wallet.pk, period=period)
+
+
+def commission_totals(*, wallet_id: int, period: date) -> dict[str, Decimal]:
+    rows = CommissionEntry.objects.filter(wallet_id=wallet_id, period=period).values("kind").annotate(total=Sum("amount"))
+    totals = {kind: ZERO for kind in CommissionEntry.Kind.values}
+    totals.update({row["kind"]: to_money(row["total"]) for row in rows})
+    return totals
+
+
+def wallet_discrepancies() -> list[str]:
+    """Wallets whose cached balance or commission owed differs from the sum of their entries."""
+    problems = []
+    for wallet in ResellerWallet.objects.all():
+        # Summed in Decimal: SQLite sums decimals as floats.
+        balance = sum(WalletEntry.objects.filter(wallet=wallet).values_list("amount", flat=True), ZERO)
+        owed = sum(
+            CommissionEntry.objects.filter(wallet=wallet, kind__in=CommissionEntry.OWED_KINDS).values_list("amount", flat=True),
+            ZERO,
+        )
+        if balance != wallet.balance:
+            problems.append(f"wallet {wallet.pk}: balance {wallet.balance} != entries {balance}")
+        if owed != wallet.commission_owed:
+            problems.append(f"wallet {wallet.pk}: commission owed {wallet.commission_owed} != entries {owed}")
+    return problems

@@ -1,0 +1,115 @@
+"""Demo terms and history for the two demo resellers (run after seed_demo).
+
+- `reseller` (Pallabi Net Point) works on commission: 10% of what its customers pay, 12% from 50
+  active customers; commissions accrued on its customers' past payments, past months closed by
+  statements, one payout approved and one waiting for staff.
+- `reseller.uttara` (Diabari Online) is prepaid: reseller price 70% of each package, a credit limit,
+  top-ups, and renewals of some of its customers taken from the wallet.
+
+Idempotent and deterministic: terms are set to the same values, history is posted only once
+(renewals carry fixed idempotency keys; top-ups and payouts only when the wallet has none).
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from billing.wallet_models import CommissionEntry, WalletEntry
+from customers.models import Package, Subscription
+from ispbill.core.money import to_money
+from payments.models import Payment
+from resellers import services
+from resellers.models import CommissionStatement, Reseller, ResellerLogin, ResellerPackage
+
+COMMISSION_LOGIN = "reseller"
+PREPAID_LOGIN = "reseller.uttara"
+RENEWALS = 8
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+class Command(BaseCommand):
+    help = "Give the demo resellers their models, prices, rules and a history (idempotent)."
+
+    def handle(self, *args, **options):
+        admin = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+        commission = Reseller.objects.filter(user__username=COMMISSION_LOGIN).first()
+        prepaid = Reseller.objects.filter(user__username=PREPAID_LOGIN).first()
+        if commission is None or prepaid is None:
+            self.stdout.write("seed_resellers: run seed_demo first (demo resellers missing)")
+            return
+        for reseller in (commission, prepaid):
+            self._owner_login(reseller)
+            self._areas(reseller)
+        self._commission(admin, commission)
+        self._prepaid(admin, prepaid)
+        self.stdout.write(self.style.SUCCESS(
+            f"resellers: {commission.name} (commission), {prepaid.name} (prepaid) ready"
+        ))
+
+    def _owner_login(self, reseller):
+        ResellerLogin.objects.get_or_create(user=reseller.user, defaults={"reseller": reseller, "role": ResellerLogin.Role.OWNER})
+
+    def _areas(self, reseller):
+        if not reseller.areas.exists():
+            areas = {c.area_id for c in reseller.customers.all().only("area_id")}
+            reseller.areas.set(areas)
+
+    def _packages(self, admin, reseller, *, share):
+        for package in Package.objects.filter(is_active=True).order_by("pk"):
+            price = to_money(package.price * share) if share else None
+            row = ResellerPackage.objects.filter(reseller=reseller, package=package).first()
+            if row is None or row.price != price:
+                services.reseller_package_set(actor=admin, reseller=reseller, package=package, price=price)
+
+    def _commission(self, admin, reseller):
+        if reseller.model != Reseller.Model.COMMISSION:
+            reseller = services.reseller_update(actor=admin, reseller=reseller, model=Reseller.Model.COMMISSION)
+        self._packages(admin, reseller, share=None)
+        if not reseller.commission_rules.exists():
+            services.commission_rule_add(actor=admin, reseller=reseller, percent=Decimal("10"))
+            services.commission_rule_add(actor=admin, reseller=reseller, percent=Decimal("12"), min_active_customers=50)
+        # Accrue on the customers' past payments (recorded before the rules existed), month by month.
+        payments = Payment.objects.filter(customer__reseller=reseller, status=Payment.Status.COMPLETED).order_by("received_at", "pk")
+        accrued = set(CommissionEntry.objects.filter(kind="accrual", payment__in=payments).values_list("payment_id", flat=True))
+        with transaction.atomic():
+            for payment in payments:
+                if payment.pk not in accrued:
+                    services.commission_on_payment(actor=None, payment=payment)
+        this_month = _month_start(timezone.localdate())
+        months = sorted(set(CommissionEntry.objects.filter(wallet__reseller=reseller).values_list("period", flat=True)))
+        past = [m for m in months if m < this_month]
+        for period in past[:-1]:  # the last past month stays open for the reseller to see it move
+            if not CommissionStatement.objects.filter(reseller=reseller, period=period).exists():
+                services.statement_close(actor=admin, reseller=reseller, period=period)
+        if not reseller.payouts.exists():
+            owed = Reseller.objects.get(pk=reseller.pk).wallet.commission_owed
+            if owed > Decimal("100"):
+                first = services.payout_request(actor=reseller.user, reseller=reseller, amount=to_money(owed / 2), note="bKash 01711-402010")
+                services.payout_decide(actor=admin, payout=first, approve=True, note="Paid by bKash")
+                services.payout_request(actor=reseller.user, reseller=reseller, amount=to_money(owed / 4), note="Cash at the office")
+
+    def _prepaid(self, admin, reseller):
+        if reseller.model != Reseller.Model.PREPAID:
+            reseller = services.reseller_update(actor=admin, reseller=reseller, model=Reseller.Model.PREPAID, credit_limit=Decimal("2000"))
+        self._packages(admin, reseller, share=Decimal("0.70"))
+        if not WalletEntry.objects.filter(wallet__reseller=reseller).exists():
+            services.wallet_topup(actor=admin, reseller=reseller, amount=Decimal("10000"), method="bank", reference="DBBL-88213")
+            services.wallet_topup(actor=admin, reseller=reseller, amount=Decimal("5000"), method="bkash", reference="8N7A2K")
+        subscriptions = (
+            Subscription.objects.filter(customer__reseller=reseller).exclude(status=Subscription.Status.CANCELLED)
+            .select_related("customer", "package").order_by("pk")[:RENEWALS]
+        )
+        for subscription in subscriptions:
+            try:
+                services.subscription_renew(actor=reseller.user, reseller=reseller, subscription=subscription,
+                                            idempotency_key=f"seed-renew-{subscription.pk}")
+            except ValidationError as error:  # a demo customer whose package the reseller may not sell: skip it
+                self.stdout.write(f"  skipped renewal of {subscription}: {error}")

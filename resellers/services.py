@@ -1,0 +1,462 @@
+"""Every write about resellers: their terms (staff), their customers, renewals and collections
+(reseller portal), commissions and payouts. Money moves only through `billing.wallet` (the wallet
+and commission ledgers) and payments' / billing's public services (the customer's ledger)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from billing import wallet as wallet_ledger
+from billing.models import Invoice, InvoiceLine
+from billing.periods import Period, months_for_cycle, period_containing
+from billing.services import LineSpec, invoice_create
+from billing.wallet_models import CommissionEntry, WalletEntry
+from customers import services as customer_services
+from customers.models import Area, Customer, Package, Subscription
+from ispbill.core.audit import audit_record
+from ispbill.core.money import ZERO, to_money
+from payments.models import Payment
+from payments.services import payment_record
+from tickets import services as ticket_services
+
+from .models import CommissionRule, CommissionStatement, Payout, Reseller, ResellerLogin, ResellerPackage
+
+User = get_user_model()
+
+
+# Staff: resellers and their terms ---------------------------------------------------------------------
+
+
+def _new_login(*, username: str, password: str, name: str = "") -> User:
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError({"username": _("Choose a username.")})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("That username is taken.")})
+    if len(password or "") < 8:
+        raise ValidationError({"password": _("A password needs at least 8 characters.")})
+    user = User(username=username, kind=User.Kind.RESELLER, first_name=name[:150])
+    user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def reseller_create(
+    *, actor, name: str, phone: str, branch, username: str, password: str, model: str = Reseller.Model.COMMISSION,
+    contact_person: str = "", email: str = "", address: str = "", areas=(), credit_limit=ZERO,
+) -> Reseller:
+    if model not in Reseller.Model.values:
+        raise ValidationError({"model": _("Choose prepaid or commission.")})
+    _check_areas(branch=branch, areas=areas)
+    user = _new_login(username=username, password=password, name=contact_person or name)
+    reseller = Reseller(
+        name=name.strip(), phone=phone.strip(), branch=branch, user=user, model=model,
+        contact_person=contact_person.strip(), email=email, address=address,
+    )
+    reseller.full_clean(exclude=["user"])
+    reseller.save()
+    reseller.areas.set(areas)
+    ResellerLogin.objects.create(reseller=reseller, user=user, role=ResellerLogin.Role.OWNER)
+    wallet = wallet_ledger.wallet_lock(reseller_id=reseller.pk)
+    wallet_ledger.wallet_credit_limit_set(wallet=wallet, credit_limit=credit_limit or ZERO, actor=actor)
+    audit_record(actor=actor, action="reseller.create", obj=reseller, after={"model": model, "credit_limit": str(credit_limit)})
+    return reseller
+
+
+def _check_areas(*, branch, areas) -> None:
+    if any(area.branch_id != branch.pk for area in areas):
+        raise ValidationError({"areas": _("Every area served must be in the reseller's branch.")})
+
+
+@transaction.atomic
+def reseller_update(*, actor, reseller: Reseller, areas=None, credit_limit=None, **changes) -> Reseller:
+    reseller = Reseller.objects.select_for_update().get(pk=reseller.pk)
+    before = {name: str(getattr(reseller, name)) for name in changes}
+    if "model" in changes and changes["model"] not in Reseller.Model.values:
+        raise ValidationError({"model": _("Choose prepaid or commission.")})
+    for name, value in changes.items():
+        setattr(reseller, name, value)
+    if areas is not None:
+        _check_areas(branch=reseller.branch, areas=areas)
+    reseller.full_clean(exclude=["user"])
+    reseller.save()
+    if areas is not None:
+        reseller.areas.set(areas)
+    if credit_limit is not None:
+        wallet = wallet_ledger.wallet_lock(reseller_id=reseller.pk)
+        if to_money(credit_limit) != wallet.credit_limit:
+            wallet_ledger.wallet_credit_limit_set(wallet=wallet, credit_limit=credit_limit, actor=actor)
+            changes["credit_limit"] = credit_limit
+    audit_record(actor=actor, action="reseller.update", obj=reseller, before=before,
+                 after={name: str(value) for name, value in changes.items()})
+    return reseller
+
+
+@transaction.atomic
+def reseller_set_active(*, actor, reseller: Reseller, active: bool, reason: str = "") -> Reseller:
+    """Deactivating stops every login of the reseller; their customers stay as they are."""
+    reseller = Reseller.objects.select_for_update().get(pk=reseller.pk)
+    reseller.is_active = active
+    reseller.save(update_fields=["is_active"])
+    User.objects.filter(pk__in=reseller.logins.values("user_id")).update(is_active=active)
+    User.objects.filter(pk=reseller.user_id).update(is_active=active)
+    audit_record(actor=actor, action="reseller.activate" if active else "reseller.deactivate", obj=reseller, reason=reason)
+    return reseller
+
+
+@transaction.atomic
+def reseller_login_add(*, actor, reseller: Reseller, username: str, password: str, role: str) -> ResellerLogin:
+    if role not in ResellerLogin.Role.values:
+        raise ValidationError({"role": _("Choose owner or staff.")})
+    user = _new_login(username=username, password=password)
+    login = ResellerLogin.objects.create(reseller=reseller, user=user, role=role)
+    audit_record(actor=actor, action="reseller.login_add", obj=reseller, after={"username": user.username, "role": role})
+    return login
+
+
+@transaction.atomic
+def reseller_package_set(*, actor, reseller: Reseller, package: Package, price=None) -> ResellerPackage:
+    price = to_money(price) if price not in (None, "") else None
+    if reseller.is_prepaid and price is None:
+        raise ValidationError({"price": _("A prepaid reseller needs a reseller price for each package.")})
+    if price is not None and price < ZERO:
+        raise ValidationError({"price": _("The price cannot be negative.")})
+    row, _created = ResellerPackage.objects.update_or_create(reseller=reseller, package=package, defaults={"price": price})
+    audit_record(actor=actor, action="reseller.package_set", obj=reseller, after={"package": package.pk, "price": str(price)})
+    return row
+
+
+@transaction.atomic
+def reseller_package_remove(*, actor, reseller: Reseller, package_id: int) -> None:
+    ResellerPackage.objects.filter(reseller=reseller, package_id=package_id).delete()
+    audit_record(actor=actor, action="reseller.package_remove", obj=reseller, after={"package": package_id})
+
+
+@transaction.atomic
+def commission_rule_add(*, actor, reseller: Reseller, percent, package=None, months=None, min_active_customers: int = 0) -> CommissionRule:
+    percent = to_money(percent)
+    if not ZERO < percent <= Decimal("100"):
+        raise ValidationError({"percent": _("A commission is more than 0 and at most 100 percent.")})
+    rule = CommissionRule.objects.create(
+        reseller=reseller, package=package, percent=percent, months=months or None,
+        min_active_customers=min_active_customers or 0,
+    )
+    audit_record(actor=actor, action="reseller.rule_add", obj=reseller, after={"percent": str(percent), "package": getattr(package, "pk", None)})
+    return rule
+
+
+@transaction.atomic
+def commission_rule_remove(*, actor, reseller: Reseller, rule_id: int) -> None:
+    CommissionRule.objects.filter(reseller=reseller, pk=rule_id).delete()
+    audit_record(actor=actor, action="reseller.rule_remove", obj=reseller, after={"rule": rule_id})
+
+
+@transaction.atomic
+def wallet_topup(*, actor, reseller: Reseller, amount, method: str, reference: str = "", memo: str = "") -> WalletEntry:
+    wallet = wallet_ledger.wallet_lock(reseller_id=reseller.pk)
+    entry = wallet_ledger.wallet_topup(wallet=wallet, amount=amount, method=method, reference=reference, actor=actor, memo=memo)
+    audit_record(actor=actor, action="reseller.topup", obj=reseller, after={"amount": str(entry.amount), "method": method, "reference": reference})
+    return entry
+
+
+@transaction.atomic
+def wallet_adjust(*, actor, reseller: Reseller, amount, memo: str) -> WalletEntry:
+    wallet = wallet_ledger.wallet_lock(reseller_id=reseller.pk)
+    entry = wallet_ledger.wallet_adjust(wallet=wallet, amount=amount, actor=actor, memo=memo)
+    audit_record(actor=actor, action="reseller.adjust", obj=reseller, reason=memo, after={"amount": str(entry.amount)})
+    return entry
+
+
+# Reseller portal: customers, renewals, collections, tickets --------------------------------------------
+
+
+def _router_for(area: Area):
+    router = area.routers.filter(is_active=True).order_by("pk").first() if hasattr(area, "routers") else None
+    if router is None:
+        raise ValidationError({"area": _("No router serves this area yet; ask the ISP.")})
+    return router
+
+
+def allowed_package(*, reseller: Reseller, package_id) -> ResellerPackage:
+    row = ResellerPackage.objects.select_related("package").filter(
+        reseller=reseller, package_id=package_id, package__is_active=True
+    ).first()
+    if row is None:
+        raise ValidationError({"package": _("That package is not one you may sell.")})
+    return row
+
+
+@transaction.atomic
+def reseller_customer_create(
+    *, actor, reseller: Reseller, name: str, phone: str, address: str, area: Area, package_id: int,
+    username: str, password: str, email: str = "",
+) -> Customer:
+    """A customer in one of the reseller's areas, with a PPPoE subscription on the area's router for an
+    allowed package. A commission reseller's customer is activated at once (provisioned on the router,
+    billed by the ISP); a prepaid reseller's waits for its first renewal, which pays and activates it."""
+    if not reseller.is_active:
+        raise ValidationError(_("This reseller account is inactive."))
+    if not reseller.areas.filter(pk=area.pk).exists():
+        raise ValidationError({"area": _("You do not serve that area.")})
+    offer = allowed_package(reseller=reseller, package_id=package_id)
+    router = _router_for(area)
+    customer = customer_services.customer_create(
+        actor=actor, name=name, phone=phone, area=area, address=address, email=email, reseller=reseller,
+    )
+    subscription = customer_services.subscription_create(
+        actor=actor, customer=customer, package=offer.package, router=router, username=username, password=password,
+    )
+    if not reseller.is_prepaid:
+        customer_services.subscription_activate(actor=actor, subscription=subscription, reason=_("Connected by reseller %(name)s") % {"name": reseller.name})
+    customer.refresh_from_db()
+    return customer
+
+
+def renewal_period(subscription: Subscription, *, today: date | None = None) -> Period:
+    """The period a renewal pays for: the one after the paid-through date, or, for a lapsed or new
+    subscription, the one containing today."""
+    today = today or timezone.localdate()
+    start = today
+    if subscription.paid_through and subscription.paid_through >= today:
+        start = subscription.paid_through + timedelta(days=1)
+    months = months_for_cycle(subscription.package.billing_cycle)
+    anchor_day = subscription.billing_anchor_day or start.day
+    return period_containing(start, anchor_day=anchor_day, months=months, anchor_month=start.month)
+
+
+@dataclass(frozen=True)
+class RenewalResult:
+    entry: WalletEntry
+    created: bool
+    period: Period
+    invoice: Invoice | None
+    payment: Payment | None
+    alert_level: int
+
+
+def _period_invoice(subscription: Subscription, period: Period) -> Invoice | None:
+    line = (
+        InvoiceLine.objects.filter(
+            subscription=subscription, kind__in=InvoiceLine.PERIOD_KINDS,
+            period_start__lte=period.end, period_end__gte=period.start,
+        ).exclude(invoice__status=Invoice.Status.VOID).select_related("invoice").order_by("-period_start").first()
+    )
+    return line.invoice if line else None
+
+
+def subscription_renew(*, actor, reseller: Reseller, subscription: Subscription, idempotency_key: str = "") -> RenewalResult:
+    """A prepaid reseller renews a customer: the wallet pays the reseller price (once per period, under the
+    wallet lock), the customer's invoice for the period is issued if the billing run has not already, and
+    it is settled by a payment attributed to the reseller (who collected the customer price); that
+    payment reactivates a non-payment suspension and the router change is queued. A new (pending)
+    subscription is activated, which provisions it. The reseller's margin is recorded. All or nothing."""
+    if not reseller.is_prepaid:
+        raise ValidationError(_("Only prepaid resellers renew from a wallet; record the cash you collected instead."))
+    if subscription.customer.reseller_id != reseller.pk:
+        raise ValidationError(_("That customer is not yours."))
+    if subscription.status == Subscription.Status.CANCELLED:
+        raise ValidationError(_("A cancelled connection cannot be renewed."))
+    offer = allowed_package(reseller=reseller, package_id=subscription.package_id)
+    period = renewal_period(subscription)
+    with transaction.atomic():
+        wallet = wallet_ledger.wallet_lock(reseller_id=reseller.pk)
+        result = wallet_ledger.wallet_debit(
+            wallet=wallet, subscription_id=subscription.pk, period_start=period.start, period_end=period.end,
+            amount=offer.price, idempotency_key=idempotency_key or None, actor=actor,
+            memo=f"{subscription.customer.account_number} {subscription.login_label} {period.start}–{period.end}",
+        )
+        if not result.created:
+            return RenewalResult(entry=result.entry, created=False, period=period, invoice=None, payment=None, alert_level=0)
+        invoice = _period_invoice(subscription, period)
+        if invoice is None:
+            package = subscription.package
+            invoice = invoice_create(actor=actor, customer=subscription.customer, lines=[LineSpec(
+                kind=InvoiceLine.Kind.RECURRING, description=f"{package.name} ({period.start:%d %b} – {period.end:%d %b %Y})",
+                amount=package.price, subscription_id=subscription.pk, period=period,
+            )])
+        invoice.refresh_from_db()
+        payment = None
+        open_amount = invoice.total - invoice.amount_paid
+        if open_amount > ZERO:
+            payment = payment_record(
+                actor=actor, customer=subscription.customer, amount=open_amount, method=Payment.Method.CASH,
+                reference=f"WALLET-{result.entry.pk}", idempotency_key=f"renewal-{result.entry.pk}",
+                note=_("Renewal by reseller %(name)s") % {"name": reseller.name}, reseller=reseller, confirm_large=True,
+            )
+        margin = to_money(invoice.total) - to_money(offer.price) if invoice.total else ZERO
+        if margin > ZERO:
+            wallet_ledger.commission_post(
+                wallet=wallet, kind=CommissionEntry.Kind.MARGIN, amount=margin, subscription_id=subscription.pk,
+                base_amount=invoice.total, actor=actor, memo=invoice.number,
+            )
+        invoice.refresh_from_db()
+        subscription.refresh_from_db()
+        if subscription.status == Subscription.Status.PENDING:
+            customer_services.subscription_activate(actor=actor, subscription=subscription, reason=_("Renewed by reseller %(name)s") % {"name": reseller.name})
+        audit_record(actor=actor, action="reseller.renew", obj=subscription, after={
+            "reseller": reseller.pk, "debit": str(result.entry.amount), "period": f"{period.start}..{period.end}",
+            "invoice": invoice.number,
+        })
+    return RenewalResult(entry=result.entry, created=True, period=period, invoice=invoice, payment=payment, alert_level=result.alert_level)
+
+
+def cash_collect(*, actor, reseller: Reseller, customer: Customer, amount, idempotency_key: str = "", reference: str = "") -> Payment:
+    """A commission reseller records cash collected from their customer: a payment attributed to them
+    (numbered receipt, applied to the oldest invoices, reactivating what it settles). Their commission
+    accrues through the payments callback."""
+    if customer.reseller_id != reseller.pk:
+        raise ValidationError(_("That customer is not yours."))
+    if reseller.is_prepaid:
+        raise ValidationError(_("Prepaid resellers renew from the wallet instead of recording cash."))
+    return payment_record(
+        actor=actor, customer=customer, amount=amount, method=Payment.Method.CASH, reference=reference,
+        idempotency_key=idempotency_key or None, reseller=reseller,
+        note=_("Collected by reseller %(name)s") % {"name": reseller.name},
+    )
+
+
+def reseller_ticket_create(*, actor, reseller: Reseller, customer: Customer, category: str, subject: str, description: str):
+    if customer.reseller_id != reseller.pk:
+        raise ValidationError(_("That customer is not yours."))
+    from tickets.models import Ticket
+
+    return ticket_services.ticket_create(
+        actor=actor, customer=customer, category=category, subject=subject, description=description, source=Ticket.Source.CALL,
+    )
+
+
+# Commissions -------------------------------------------------------------------------------------------
+
+
+def active_customer_count(reseller: Reseller) -> int:
+    return reseller.customers.filter(status=Customer.Status.ACTIVE).count()
+
+
+def commission_rule_for(*, reseller: Reseller, customer: Customer, payment: Payment) -> CommissionRule | None:
+    package_ids = set(customer.subscriptions.exclude(status=Subscription.Status.CANCELLED).values_list("package_id", flat=True))
+    active = active_customer_count(reseller)
+    rules = [r for r in reseller.commission_rules.all() if r.min_active_customers <= active]
+    specific = [r for r in rules if r.package_id in package_ids]
+    pool = specific or [r for r in rules if r.package_id is None]
+    if not pool:
+        return None
+    rule = max(pool, key=lambda r: (r.min_active_customers, r.percent))
+    if rule.months:
+        first = customer.payments.filter(status=Payment.Status.COMPLETED).aggregate(first=Min("received_at"))["first"]
+        if first is not None:
+            first_day = timezone.localtime(first).date()
+            months_since = (payment.received_at.year - first_day.year) * 12 + payment.received_at.month - first_day.month
+            if months_since >= rule.months:
+                return None
+    return rule
+
+
+def commission_on_payment(*, actor, payment: Payment) -> CommissionEntry | None:
+    """payments callback: a commission reseller's customer paid; the reseller earns their share."""
+    customer = payment.customer
+    if not customer.reseller_id:
+        return None
+    reseller = Reseller.objects.get(pk=customer.reseller_id)
+    if reseller.is_prepaid:
+        return None
+    rule = commission_rule_for(reseller=reseller, customer=customer, payment=payment)
+    if rule is None:
+        return None
+    amount = to_money(payment.amount * rule.percent / Decimal(100))
+    if amount <= ZERO:
+        return None
+    wallet = wallet_ledger.wallet_lock(reseller_id=reseller.pk)
+    return wallet_ledger.commission_post(
+        wallet=wallet, kind=CommissionEntry.Kind.ACCRUAL, amount=amount, payment_id=payment.pk,
+        base_amount=payment.amount, rate=rule.percent, actor=actor, memo=payment.receipt_number,
+        day=timezone.localtime(payment.received_at).date(),
+    )
+
+
+def _clawback(*, actor, payment: Payment, amount=None, why: str) -> CommissionEntry | None:
+    if not payment.customer.reseller_id:
+        return None
+    if not CommissionEntry.objects.filter(payment=payment, kind=CommissionEntry.Kind.ACCRUAL).exists():
+        return None
+    wallet = wallet_ledger.wallet_lock(reseller_id=payment.customer.reseller_id)
+    share = None
+    if amount is not None:
+        accrual = CommissionEntry.objects.get(payment=payment, kind=CommissionEntry.Kind.ACCRUAL)
+        share = to_money(to_money(amount) * (accrual.rate or ZERO) / Decimal(100))
+    return wallet_ledger.commission_clawback(
+        wallet=wallet, payment_id=payment.pk, amount=share, actor=actor, memo=f"{why} {payment.receipt_number}",
+    )
+
+
+def commission_on_reversal(*, actor, payment: Payment, reason: str = "") -> CommissionEntry | None:
+    return _clawback(actor=actor, payment=payment, why=_("Reversed"))
+
+
+def commission_on_refund(*, actor, payment: Payment, amount) -> CommissionEntry | None:
+    return _clawback(actor=actor, payment=payment, amount=amount, why=_("Refunded"))
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+@transaction.atomic
+def statement_close(*, actor, reseller: Reseller, period: date) -> CommissionStatement:
+    """Close a past month: its totals are frozen in a statement; later entries fall in an open month."""
+    period = _month_start(period)
+    wallet = wallet_ledger.wallet_lock(reseller_id=reseller.pk)
+    totals = wallet_ledger.commission_period_close(wallet=wallet, period=period)
+    statement = CommissionStatement.objects.create(
+        reseller=reseller, period=period, accrued=totals[CommissionEntry.Kind.ACCRUAL], margin=totals[CommissionEntry.Kind.MARGIN],
+        clawed_back=-totals[CommissionEntry.Kind.CLAWBACK], paid_out=-totals[CommissionEntry.Kind.PAYOUT],
+        closed_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(actor=actor, action="reseller.statement_close", obj=reseller, after={"period": str(period)})
+    return statement
+
+
+def _pending_payouts(reseller: Reseller) -> Decimal:
+    return sum((p.amount for p in reseller.payouts.filter(status=Payout.Status.REQUESTED)), ZERO)
+
+
+@transaction.atomic
+def payout_request(*, actor, reseller: Reseller, amount, note: str = "") -> Payout:
+    try:
+        amount = to_money(amount)
+    except ValueError:
+        raise ValidationError({"amount": _("Enter an amount.")}) from None
+    if amount <= ZERO:
+        raise ValidationError({"amount": _("A payout must be more than zero.")})
+    wallet = wallet_ledger.wallet_lock(reseller_id=reseller.pk)
+    available = wallet.commission_owed - _pending_payouts(reseller)
+    if amount > available:
+        raise ValidationError({"amount": _("You can request at most %(available)s.") % {"available": available}})
+    payout = Payout.objects.create(reseller=reseller, amount=amount, note=(note or "").strip()[:255], requested_by=actor)
+    audit_record(actor=actor, action="reseller.payout_request", obj=reseller, after={"amount": str(amount)})
+    return payout
+
+
+@transaction.atomic
+def payout_decide(*, actor, payout: Payout, approve: bool, note: str = "") -> Payout:
+    """Staff approve (the payout is posted through the wallet ledger) or reject a requested payout."""
+    wallet = wallet_ledger.wallet_lock(reseller_id=payout.reseller_id)
+    payout = Payout.objects.select_for_update().get(pk=payout.pk)
+    if payout.status != Payout.Status.REQUESTED:
+        raise ValidationError(_("This payout was already decided."))
+    if approve:
+        payout.entry = wallet_ledger.payout_post(wallet=wallet, amount=payout.amount, actor=actor, memo=f"Payout {payout.pk} {note}".strip())
+    payout.status = Payout.Status.APPROVED if approve else Payout.Status.REJECTED
+    payout.decided_by, payout.decided_at, payout.decision_note = actor, timezone.now(), (note or "").strip()[:255]
+    payout.save()
+    audit_record(actor=actor, action=f"reseller.payout_{payout.status}", obj=payout.reseller, after={"amount": str(payout.amount)})
+    return payout
