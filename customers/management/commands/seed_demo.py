@@ -40,6 +40,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import F as FieldRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -874,7 +875,10 @@ class Command(BaseCommand):
         if first is None:
             return []
         phones = [normalize_phone(s.phone) for s in specs]
-        customers = Customer.objects.filter(phone__in=phones).select_related("account").order_by("-user_id", "pk")
+        # Customers who already have a login first (NULLs sort first in a descending order on PostgreSQL).
+        customers = Customer.objects.filter(phone__in=phones).select_related("account").order_by(
+            FieldRef("user_id").desc(nulls_last=True), "pk"
+        )
         live = Subscription.objects.exclude(status__in=[Subscription.Status.PENDING, Subscription.Status.CANCELLED])
         suspended = set(live.filter(status=Subscription.Status.SUSPENDED).values_list("customer_id", flat=True))
         active = set(live.filter(status=Subscription.Status.ACTIVE).values_list("customer_id", flat=True))
