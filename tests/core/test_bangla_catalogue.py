@@ -25,7 +25,7 @@ from tests.crawl.pages import NOT_PAGES, crawl, links, seed_small_demo, url_name
 
 # Words that are the same in a Bangla sentence: names of brands, units and codes.
 SAME_IN_BANGLA = {"বাংলা", ":", "ispbill", "bKash", "Nagad", "Rocket", "Mbps", "GB", "MB", "PPPoE", "OTT", "PDF", "QR", "BIN", "VAT", "SSLCommerz", "BDT"}
-PDF_LINKS = ("invoice-pdf", "receipt-pdf")
+PDF_LINKS = ("invoice-pdf", "receipt-pdf", "contract-document", "contract-signed-document")
 
 
 class Untranslated:
@@ -104,13 +104,13 @@ def test_every_portal_page_and_pdf_is_in_bangla_when_the_customer_chose_bangla()
         started_at=timezone.now() - timedelta(hours=2), estimated_restoration_at=timezone.now() + timedelta(hours=2),
     )
     templates: set[str] = set()
-    pdfs: set[str] = set()
+    pdfs: set[tuple[str, str]] = set()
 
     def seen(url, response):
         templates.update(t.origin.name for t in response.templates if t.origin and t.origin.name)
         for url_name, _tab, path in links(response.content.decode(), "portal"):
             if url_name in PDF_LINKS:
-                pdfs.add(path)
+                pdfs.add((url_name, path))
 
     anonymous = Client(raise_request_exception=True)
     anonymous.cookies["django_language"] = "bn"
@@ -128,7 +128,7 @@ def test_every_portal_page_and_pdf_is_in_bangla_when_the_customer_chose_bangla()
             client.force_login(user)
             pages.update(crawl(client, "portal", "/portal/", per_kind=2, on_page=seen))
             for url_name in PDF_LINKS:
-                for path in sorted(p for p in pdfs if url_name.split("-")[0] in p)[:1]:
+                for path in sorted(p for name, p in pdfs if name == url_name)[:1]:
                     response = client.get(path)
                     translation.deactivate()
                     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

@@ -36,7 +36,7 @@ NOT_PAGES = {
         "router-sessions", "router-drift", "router-outbox",
     },
     "portal": {
-        "logout", "login-code-verify", "visit-rate", "profile-phone", "profile-phone-confirm", "profile-email",
+        "logout", "login-code-verify", "visit-rate", "contract-code", "contract-sign", "contract-document", "contract-signed-document", "profile-phone", "profile-phone-confirm", "profile-email",
         "profile-email-confirm", "profile-password", "profile-language", "session-revoke",
         "sessions-revoke-others", "speedtest-result", "speedtest-garbage", "speedtest-empty", "speedtest-getip",
         "invoice-pdf", "receipt-pdf", "package-change-confirm", "package-change-cancel", "onlinepayment-check",
@@ -121,6 +121,7 @@ def seed_small_demo() -> dict[str, object]:
     call_command("seed_demo", customers=24, leads=6, months=3, quiet=True)
     call_command("seed_tickets", tickets=24, quiet=True)
     call_command("seed_outages")
+    call_command("seed_contracts")
     User = get_user_model()
     portal_customer = Customer.objects.exclude(user=None).order_by("pk").first()
     # What the small demo lacks: a second connection (the portal's per-connection usage pages) and
