@@ -34,6 +34,20 @@ NOT_PAGES = {
         "user-password", "lead-convert", "customer-portal-access", "slapolicy-create",
         # Regions of the router page, refreshed by htmx; they are checked as part of it.
         "router-sessions", "router-drift", "router-outbox",
+        # Field service: actions posted from the order page and the board, and the photo and
+        # signature files an order page shows inline.
+        "workorder-assign", "workorder-dispatch-assign", "workorder-note", "workorder-override", "workorder-cancel",
+        "workorder-photo", "workorder-signature",
+        # Resellers: the forms on a reseller's page post here.
+        "reseller-active", "reseller-topup", "reseller-adjust", "reseller-package", "reseller-rule", "reseller-login",
+        "reseller-statement-close", "reseller-payout-decide",
+        # Contracts: actions and PDF downloads.
+        "contract-send", "contract-void", "contract-fee-waive", "contract-renewal-stop", "contract-document",
+        "contract-signed-document",
+        # Imports: the steps' posts and the downloads (error report CSV, the export zip).
+        "import-commit", "import-undo", "import-router-start", "import-errors", "import-export",
+        # Analytics: the PDF report and the JSON endpoints.
+        "analytics-report", "api-metrics-summary", "api-metrics-months", "api-metrics-staff", "api-metrics-drill",
     },
     "portal": {
         "logout", "login-code-verify", "visit-rate", "contract-code", "contract-sign", "contract-document", "contract-signed-document", "profile-phone", "profile-phone-confirm", "profile-email",
@@ -42,8 +56,11 @@ NOT_PAGES = {
         "invoice-pdf", "receipt-pdf", "package-change-confirm", "package-change-cancel", "onlinepayment-check",
         "ticket-reply", "ticket-reopen", "ticket-survey", "ticket-attachment",
     },
-    "reseller": {"logout"},
-    "technician": {"logout"},
+    "reseller": {
+        "logout", "subscription-renew", "customer-collect", "receipt-pdf", "commission-pdf", "commission-csv",
+    },
+    # The app's machine endpoints: the manifest, the service worker, the offline queue's sync and photo uploads.
+    "technician": {"logout", "manifest", "service-worker", "operations", "photo-upload"},
 }
 LINK = re.compile(r'(?:href|hx-get)="(/[^"#]*)"')
 
@@ -122,6 +139,9 @@ def seed_small_demo() -> dict[str, object]:
     call_command("seed_tickets", tickets=24, quiet=True)
     call_command("seed_outages")
     call_command("seed_contracts")
+    call_command("seed_resellers")
+    call_command("seed_fieldservice", quiet=True)
+    call_command("backfill_metrics", months=1)
     User = get_user_model()
     portal_customer = Customer.objects.exclude(user=None).order_by("pk").first()
     # What the small demo lacks: a second connection (the portal's per-connection usage pages) and

@@ -48,7 +48,7 @@ def test_customer_requests_an_upgrade_staff_approve_and_the_invoices_show_the_pr
     page.locator(f"#subscription-{subscription.pk}").get_by_role("button", name="Change package").click()
     page.get_by_label("Fast 40").check()
     quote = page.locator("#package-quote")
-    expect(quote).to_contain_text("Credit: Basic 10")
+    expect(quote).to_contain_text("Credit, unused: Basic 10")
     expect(quote).to_contain_text("Fast 40 (farhana.home), prorated")
     page.get_by_role("button", name="Request this change").click()
     dialog = page.locator("dialog[open]")
@@ -94,5 +94,5 @@ def test_customer_requests_an_upgrade_staff_approve_and_the_invoices_show_the_pr
     pdf = page.request.get(f"/portal/invoices/{change.invoice_id}/pdf/")
     assert pdf.ok
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
-    assert "Credit: Basic 10" in text and "prorated" in text
+    assert "Credit, unused: Basic 10" in text and "prorated" in text
     assert str(change.invoice.total) in text.replace(",", "")

@@ -25,7 +25,8 @@ def test_staff_finds_customer_by_phone_suspends_with_reason_and_sees_it_in_activ
     make_customer(name="Someone Else", phone="01899-000111")
     sign_in_staff(page, admin)
 
-    page.get_by_role("link", name="Customers").click()
+    # The menu's link (the home page's tiles link the customer list too).
+    page.get_by_role("navigation").get_by_role("link", name="Customers", exact=True).first.click()
     # The search listens for typing once htmx has set it up on load; typing sooner is never heard.
     page.wait_for_url(re.compile(r"/staff/customers/$"), wait_until="load")
     page.get_by_label("Search").fill("01712-345")
