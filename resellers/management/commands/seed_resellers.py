@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from billing.wallet_models import CommissionEntry, WalletEntry
+from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 from customers.models import Package, Subscription
 from ispbill.core.money import to_money
 from payments.models import Payment
@@ -90,7 +90,8 @@ class Command(BaseCommand):
             if not CommissionStatement.objects.filter(reseller=reseller, period=period).exists():
                 services.statement_close(actor=admin, reseller=reseller, period=period)
         if not reseller.payouts.exists():
-            owed = Reseller.objects.get(pk=reseller.pk).wallet.commission_owed
+            wallet = ResellerWallet.objects.filter(reseller_id=reseller.pk).first()  # none until money moves
+            owed = wallet.commission_owed if wallet else Decimal("0")
             if owed > Decimal("100"):
                 first = services.payout_request(actor=reseller.user, reseller=reseller, amount=to_money(owed / 2), note="bKash 01711-402010")
                 services.payout_decide(actor=admin, payout=first, approve=True, note="Paid by bKash")
