@@ -23,6 +23,7 @@ APP_URL_MODULES = [
     "tickets.urls",
     "imports.views",
     "contracts.urls",
+    "churn.urls",
 ]
 
 

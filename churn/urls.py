@@ -1,0 +1,4 @@
+"""Churn's staff pages: prediction (model quality, risk) in views.py, the retention workflow in
+retention_views.py. Mounted on the staff surface by ispbill/urls.py."""
+
+staff: list = []
