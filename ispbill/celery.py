@@ -124,4 +124,10 @@ app.conf.beat_schedule = {
         "task": "contracts.tasks.contracts_daily",
         "schedule": crontab(hour=9, minute=30),
     },
+    # Retention offers (churn/offers.py): credit notes on what the 02:30 billing run invoiced, free
+    # upgrades switched back, offers ended.
+    "churn-retention-offers": {
+        "task": "churn.retention_tasks.retention_offers_daily",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }

@@ -60,6 +60,12 @@ STAFF = Surface(
         NavItem(_("Leads"), "staff:lead-list", "customers.view_lead", ("lead",)),
         NavItem(_("Referrals"), "staff:referral-list", "customers.view_referral", ("referral-list", "referral-reverse")),
         NavItem(_("Resellers"), "staff:reseller-list", "resellers.view_reseller", ("reseller",)),
+        NavItem(
+            _("At-risk customers"), "staff:churn-retention-list", "churn.view_churnrisk",
+            ("churn-retention-list", "churn-retention-customer", "churn-retention-call", "churn-retention-offer",
+             "churn-retention-fieldcheck"), section=_("Retention"),
+        ),
+        NavItem(_("Kept and lost"), "staff:churn-retention-report", "churn.view_churnrisk", ("churn-retention-report",), section=_("Retention")),
         NavItem(_("Tickets"), "staff:ticket-list", "tickets.view_ticket", ("ticket",), section=_("Support")),
         NavItem(_("SLA dashboard"), "staff:sla-dashboard", "tickets.view_sla_reports", ("sla-",), section=_("Support")),
         NavItem(_("Surveys"), "staff:survey-analytics", "tickets.view_survey", ("survey",), section=_("Support")),
@@ -113,6 +119,7 @@ STAFF = Surface(
             _("Contract templates"), "staff:contracttemplate-list", "contracts.view_contracttemplate", ("contracttemplate",),
             section=_("Settings"),
         ),
+        NavItem(_("Gemini"), "staff:churn-gemini-settings", "churn.change_geminisettings", ("churn-gemini-settings",), section=_("Settings")),
         NavItem(
             _("Payment gateways"), "staff:gateway-settings", "payments.change_gatewaysettings", ("gateway-settings",),
             section=_("Settings"),

@@ -56,6 +56,10 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "network.view_outage", "network.view_outageupdate",
         # "Plan a visit" from a ticket; scheduling and assigning stay with the technician supervisors.
         "fieldservice.view_workorder", "fieldservice.add_workorder",
+        # Retention calls to at-risk customers and technical checks; offers (money) are the managers'.
+        "churn.view_churnrisk", "churn.view_retentioncalltask", "churn.add_retentioncalltask",
+        "churn.change_retentioncalltask", "churn.view_retentionoffer", "churn.view_retentionfieldcheck",
+        "churn.add_retentionfieldcheck",
     ],
     TECHNICIAN_SUPERVISOR: [
         "customers.view_customer", "customers.view_subscription", "customers.change_subscription",
