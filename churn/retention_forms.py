@@ -46,8 +46,9 @@ class OfferForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["subscription"].queryset = subscriptions
         self.fields["upgrade_package"].queryset = upgrade_packages()
-        if subscriptions is not None and len(subscriptions) == 1 and not self.is_bound:
-            self.initial["subscription"] = subscriptions[0].pk
+        only = list(subscriptions[:2]) if subscriptions is not None else []
+        if len(only) == 1 and not self.is_bound:
+            self.initial["subscription"] = only[0].pk
 
 
 class OfferWithdrawForm(forms.Form):

@@ -29,8 +29,8 @@ from .retention_forms import (
 REPORT_DAYS = (30, 60, 90)
 
 
-def _reason_texts(risk) -> list[str]:
-    language = "bn" if (translation.get_language() or "").startswith("bn") else "en"
+def _reason_texts(risk, language: str = "") -> list[str]:
+    language = language or ("bn" if (translation.get_language() or "").startswith("bn") else "en")
     return [reason.get(language) or reason.get("en", "") for reason in (risk.reasons if risk else [])]
 
 
@@ -65,15 +65,17 @@ def _customer_page(request, customer, *, forms=None, status=200):
     for offer in offer_list:
         offer.credited = sum((credit.amount for credit in offer.credits.all()), 0)
         offer.withdraw_form = forms.get(("withdraw", offer.pk)) or OfferWithdrawForm(prefix=f"withdraw-{offer.pk}")
-    subscriptions = list(selectors.offer_subscriptions(customer=customer))
+    subscriptions = selectors.offer_subscriptions(customer=customer)
     context = {
         "customer": customer, "risk": risk, "reason_texts": _reason_texts(risk),
+        # For a call in Bangla: the same reasons as the customer would say them.
+        "reason_texts_bn": _reason_texts(risk, "bn") if customer.language == "bn" else [],
         "percent": round(risk.probability * 100) if risk else None,
         "tasks": tasks, "offers": offer_list, "field_checks": selectors.field_checks_for_customer(customer=customer),
         "call_form": forms.get("call") or CallTaskForm(user=user),
         "offer_form": forms.get("offer") or OfferForm(subscriptions=subscriptions),
         "field_check_form": forms.get("field_check") or FieldCheckForm(),
-        "can_offer": bool(subscriptions) and user.has_perm("churn.add_retentionoffer"),
+        "can_offer": subscriptions.exists() and user.has_perm("churn.add_retentionoffer"),
         "can_field_check": user.has_perms(["churn.add_retentionfieldcheck", "fieldservice.add_workorder"]),
         "gemini_ready": gemini.is_configured(),
     }
