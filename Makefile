@@ -63,6 +63,7 @@ seed: migrate
 	$(RUN_ENV) $(MANAGE) backfill_metrics --months 12 --only-missing
 	$(RUN_ENV) $(MANAGE) seed_imports
 	$(RUN_ENV) $(MANAGE) seed_contracts
+	$(RUN_ENV) $(MANAGE) seed_retention
 
 # honcho gets an empty env file: settings.py reads .env itself, and the variables above must win.
 # Ctrl-C makes honcho stop all four and exit with 130: the normal end of a demo, not an error.

@@ -17,6 +17,7 @@ from django.utils import timezone
 from billing.charges import one_time_charge_add
 from billing.package_changes import package_change_request
 from billing.services import LineSpec, invoice_create
+from churn.models import RetentionCallTask, RetentionOffer
 from customers.referrals import referral_signup
 from customers.services import lead_create
 from fieldservice.models import WorkOrder
@@ -86,6 +87,13 @@ OBJECT_FOR_URL = {
         "credit-note": "invoice",  # a credit note is issued on an invoice of the customer's branch
         "reseller-payout": "payout",  # a payout request belongs to its reseller's branch
         "reseller": "reseller",  # a reseller belongs to a branch
+        # Retention (churn): pages and actions on a customer, then on a call task or an offer of theirs.
+        "churn-retention-customer": "customer",
+        "churn-retention-call-create": "customer",
+        "churn-retention-offer-create": "customer",
+        "churn-retention-fieldcheck": "customer",
+        "churn-retention-call": "retention_call",
+        "churn-retention-offer": "retention_offer",
     },
     "portal": {"contract": "contract", "ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session", "visit": "workorder"},
     "reseller": {
@@ -245,6 +253,13 @@ def world(db):
             actor=None, customer=reseller_customer, amount=Decimal("200.00"), method="cash", reseller=reseller_a,
         ),
         "reseller": reseller_a,
+        "retention_call": RetentionCallTask.objects.create(
+            customer=subscription.customer, assignee=UserFactory(), due_date=timezone.localdate(),
+        ),
+        "retention_offer": RetentionOffer.objects.create(
+            customer=subscription.customer, subscription=subscription, kind="discount", percent=Decimal("10"), months=1,
+            original_package=subscription.package, starts_on=timezone.localdate(), ends_on=timezone.localdate(),
+        ),
         "payout": Payout.objects.create(reseller=reseller_a, amount=Decimal("100.00")),
         "customer_session": CustomerSession.objects.create(
             user=subscription.customer.user, session_key="isolation-victim-session", created_at=timezone.now(),

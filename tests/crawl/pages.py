@@ -51,6 +51,10 @@ NOT_PAGES = {
         "import-router-map",
         # Analytics: the PDF report and the JSON endpoints.
         "analytics-report", "api-metrics-summary", "api-metrics-months", "api-metrics-staff", "api-metrics-drill",
+        # Retention: the forms on a customer's retention page post here.
+        "churn-retention-call-create", "churn-retention-call-outcome", "churn-retention-call-drafts",
+        "churn-retention-call-generate", "churn-retention-offer-create", "churn-retention-offer-withdraw",
+        "churn-retention-fieldcheck-create",
     },
     "portal": {
         "logout", "login-code-verify", "visit-rate", "contract-code", "contract-sign", "contract-document", "contract-signed-document", "profile-phone", "profile-phone-confirm", "profile-email",
@@ -145,6 +149,7 @@ def seed_small_demo() -> dict[str, object]:
     call_command("seed_resellers")
     call_command("seed_fieldservice", quiet=True)
     call_command("backfill_metrics", months=1)
+    call_command("seed_retention", quiet=True)
     User = get_user_model()
     portal_customer = Customer.objects.exclude(user=None).order_by("pk").first()
     # What the small demo lacks: a second connection (the portal's per-connection usage pages) and

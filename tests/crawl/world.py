@@ -42,6 +42,7 @@ def seed_world(gateway_base_url: str, *, customers: int = 16, months: int = 2) -
     call_command("seed_tickets", tickets=10, quiet=True)
     call_command("seed_outages", stdout=open("/dev/null", "w"))
     seed_states(gateway_base_url=gateway_base_url)
+    call_command("seed_retention", quiet=True)
 
 
 def _state_urls_for_staff() -> list[str]:
