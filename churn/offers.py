@@ -30,7 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from billing.charges import credit_note_issue
@@ -43,6 +43,7 @@ from billing.services import account_credit
 from customers.models import Customer, Package, Subscription
 from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO
+from ispbill.notify.services import customer_language
 
 from .models import RetentionOffer, RetentionOfferCredit
 
@@ -69,6 +70,12 @@ def offer_window_end(*, subscription: Subscription, starts_on: date, months: int
     anchor_day, anchor_month = _anchor(subscription)
     cycle_months = months_for_cycle(subscription.package.billing_cycle)
     return period_containing(last_day, anchor_day=anchor_day, months=cycle_months, anchor_month=anchor_month).end
+
+
+def percent_text(percent: Decimal) -> str:
+    """20.00 → "20", 12.50 → "12.5" (Decimal.normalize would write 20 as 2E+1)."""
+    text = f"{percent:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _half_up(value: Decimal) -> Decimal:
@@ -168,11 +175,17 @@ def _covered_lines(offer: RetentionOffer):
 
 
 def offer_credit_for_invoice(*, offer: RetentionOffer, invoice: Invoice) -> tuple[Decimal, str]:
-    """What the offer credits on `invoice`, and the reason shown on the customer's statement."""
+    """What the offer credits on `invoice`, and the reason shown on the customer's statement (in the
+    customer's language: it is stored as written)."""
+    with translation.override(customer_language(invoice.customer)):
+        return _credit_for_invoice(offer=offer, invoice=invoice)
+
+
+def _credit_for_invoice(*, offer: RetentionOffer, invoice: Invoice) -> tuple[Decimal, str]:
     if offer.kind == RetentionOffer.Kind.DISCOUNT:
         gross = sum((line.gross for line in _covered_lines(offer).filter(invoice=invoice)), ZERO)
         amount = _half_up(gross * offer.percent / Decimal("100"))
-        reason = _("Retention offer: %(percent)s%% discount") % {"percent": offer.percent.normalize()}
+        reason = _("Retention offer: %(percent)s%% discount") % {"percent": percent_text(offer.percent)}
         return amount, reason
     reason = _("Retention offer: free upgrade to %(package)s") % {"package": offer.upgrade_package.name}
     if offer.upgrade_change_id and invoice.pk == offer.upgrade_change.invoice_id:

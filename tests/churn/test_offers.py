@@ -78,8 +78,10 @@ def test_discount_credits_each_period_invoice_in_the_window_once(billed):
     ledger_ok()
 
 
-def test_discount_on_an_invoice_already_paid_becomes_account_credit(billed):
+def test_discount_on_an_invoice_already_paid_becomes_account_credit_in_the_customers_language(billed):
     today, customer, subscription = billed["today"], billed["customer"], billed["subscription"]
+    customer.language = "bn"
+    customer.save(update_fields=["language"])
     covered_start = today if today.day == 1 else next_month_start(today)
     run_billing(covered_start)
     owed = sum(i.total - i.amount_paid for i in Invoice.objects.filter(customer=customer))
@@ -90,6 +92,7 @@ def test_discount_on_an_invoice_already_paid_becomes_account_credit(billed):
     credit = RetentionOfferCredit.objects.get(offer=offer)
     assert credit.amount == D("115.00") and credit.credit_note is None
     assert credit.account_entry.amount == D("-115.00")
+    assert "গ্রাহক ধরে রাখার অফার: 10% ছাড়" in credit.account_entry.memo  # read on the customer's statement
     ledger_ok()
 
 
