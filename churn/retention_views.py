@@ -64,6 +64,7 @@ def _customer_page(request, customer, *, forms=None, status=200):
     offer_list = list(selectors.offers_for_customer(customer=customer))
     for offer in offer_list:
         offer.credited = sum((credit.amount for credit in offer.credits.all()), 0)
+        offer.percent_text = offers.percent_text(offer.percent) if offer.percent is not None else ""
         offer.withdraw_form = forms.get(("withdraw", offer.pk)) or OfferWithdrawForm(prefix=f"withdraw-{offer.pk}")
     subscriptions = selectors.offer_subscriptions(customer=customer)
     context = {

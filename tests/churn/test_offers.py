@@ -161,3 +161,30 @@ def test_second_active_offer_refused_and_withdrawn_offer_stops(billed):
     run_billing(next_month_start(billed["today"]))
     retention_offers_daily(today=next_month_start(billed["today"]))
     assert RetentionOfferCredit.objects.count() == credited
+
+
+def test_discount_worked_example_of_the_billing_rules(db):
+    """docs/billing.md, "Retention offers": 20 % for 2 months made on 10 March 2026 on Basic ৳1,000."""
+    configure()
+    basic = PackageFactory(name="Basic 10", price=D("1000.00"))
+    customer = make_customer(name="Worked Example")
+    subscription = make_subscription(customer=customer, package=basic, activate=True)
+    Subscription.objects.filter(pk=subscription.pk).update(activated_at=timezone.make_aware(datetime(2026, 3, 1, 9)))
+    run_billing(date(2026, 3, 1))
+    subscription.refresh_from_db()
+    offer = retention_offer_make(
+        actor=None, customer=customer, subscription=subscription, kind="discount", months=2, percent=D("20"), today=date(2026, 3, 10),
+    )
+    assert (offer.starts_on, offer.ends_on) == (date(2026, 3, 10), date(2026, 5, 31))
+    assert not offer.credits.exists()  # March was invoiced before the offer
+    for run_day in (date(2026, 3, 25), date(2026, 4, 25), date(2026, 5, 25)):
+        run_billing(run_day)
+        retention_offers_daily(today=run_day)
+    credits = {c.invoice.lines.get().period_start: c.amount for c in offer.credits.select_related("invoice")}
+    assert credits == {date(2026, 4, 1): D("230.00"), date(2026, 5, 1): D("230.00")}
+    june = Invoice.objects.get(lines__subscription=subscription, lines__period_start=date(2026, 6, 1))
+    assert june.total == D("1150.00") and not CreditNote.objects.filter(invoice=june).exists()
+    retention_offers_daily(today=date(2026, 6, 1))
+    offer.refresh_from_db()
+    assert offer.status == RetentionOffer.Status.ENDED
+    ledger_ok()
