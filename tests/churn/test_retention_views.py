@@ -1,11 +1,10 @@
 """The retention pages in the staff console: the at-risk list, a customer's retention page and its
 actions, the kept-and-lost report, Settings → Gemini; permissions checked in the views."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,10 +12,9 @@ from churn.models import GeminiSettings, RetentionCallTask, RetentionFieldCheck,
 from churn.retention_selectors import kept_and_lost
 from churn.retention_services import call_task_create, call_task_sms_send, field_check_create
 from customers.models import Subscription
-from customers.services import subscription_cancel
-from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
 from tests.churn.retention_factories import score
+from tests.dashboard.test_metrics import activate, cancel
 from tests.factories import AreaFactory, BranchFactory, PackageFactory, UserFactory, admin_user, make_customer, make_subscription
 
 pytestmark = pytest.mark.django_db
@@ -165,26 +163,17 @@ def test_gemini_button_hidden_without_a_key_and_shown_with_one(client, world, se
     assert GeminiSettings.objects.get().api_key == "abc-123" and "abc-123" not in settings_page
 
 
-def _backdate(subscription, action: str, days_ago: int) -> None:
-    """Move a lifecycle transition back in time (the analytics read a subscription's state from them)."""
-    at = timezone.make_aware(datetime.combine(timezone.localdate() - timedelta(days=days_ago), time(10)))
-    AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(Subscription), object_id=str(subscription.pk), action=action).update(at=at)
-
-
 def test_kept_and_lost_report_uses_the_analytics_churn_definition(client, world):
     staff = admin_user()
     today = timezone.localdate()
     package = PackageFactory(price=D("1000.00"))
     kept, lost, recent = world["high"], world["medium"], world["low"]
     for customer in (kept, lost, recent):
-        subscription = make_subscription(customer=customer, package=package, activate=True)
-        _backdate(subscription, "subscription.activate", 200)
+        activate(make_subscription(customer=customer, package=package), today - timedelta(days=200))
     for customer in (kept, lost):  # called 70 days ago: the 30-day check fell 40 days ago
         task = call_task_create(actor=staff, customer=customer, assignee=staff, due_date=today)
         RetentionCallTask.objects.filter(pk=task.pk).update(created_at=timezone.now() - timedelta(days=70))
-    gone = Subscription.objects.get(customer=lost)
-    subscription_cancel(actor=staff, subscription=gone, reason="Moved to another ISP")
-    _backdate(gone, "subscription.cancel", 50)  # left before the check date
+    cancel(Subscription.objects.get(customer=lost), today - timedelta(days=50))  # left before the check date
     field_check_create(actor=staff, customer=recent, description="Check the ONU")  # today: too early to tell
 
     rows = {row.kind: row for row in kept_and_lost(user=staff, days=30)}
