@@ -29,7 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -141,10 +141,11 @@ def retention_offer_make(
 
 
 @transaction.atomic
-def retention_offer_withdraw(*, actor, offer: RetentionOffer, reason: str) -> RetentionOffer:
-    """Stop an active offer: nothing more is credited, and a free upgrade is switched back through
-    billing's package change (at the next period or at once, as Settings → Billing says). What was
-    credited stays credited."""
+def retention_offer_withdraw(*, actor, offer: RetentionOffer, reason: str, today: date | None = None) -> RetentionOffer:
+    """Stop an active offer: what is invoiced is credited up to now, nothing after. A free upgrade is
+    switched back through billing's package change after the last period the offer already credited
+    (so no day is credited twice: billing's switch back credits what was invoiced from its day on)."""
+    today = today or timezone.localdate()
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason for withdrawing the offer.")})
@@ -152,10 +153,15 @@ def retention_offer_withdraw(*, actor, offer: RetentionOffer, reason: str) -> Re
     if offer.status != RetentionOffer.Status.ACTIVE:
         raise ValidationError(_("Only an active offer can be withdrawn."))
     if offer.kind == RetentionOffer.Kind.FREE_UPGRADE and offer.switch_back_change_id is None:
-        subscription = Subscription.objects.get(pk=offer.subscription_id)
+        offer_credit_due(offer=offer, actor=actor)
+        subscription = Subscription.objects.select_related("package").get(pk=offer.subscription_id)
         if subscription.package_id == offer.upgrade_package_id and subscription.status != Subscription.Status.CANCELLED:
-            offer.switch_back_change = package_change_make(
-                actor=actor, subscription=subscription, to_package=offer.original_package,
+            credited_through = InvoiceLine.objects.filter(
+                subscription_id=offer.subscription_id, invoice_id__in=offer.credits.values("invoice_id"), period_end__isnull=False,
+            ).aggregate(end=Max("period_end"))["end"]
+            cover_end = max(filter(None, [_period_of(subscription, today).end, credited_through]))
+            offer.switch_back_change = _switch_back(
+                offer=offer, subscription=subscription, cover_end=cover_end, actor=actor,
                 note=_("Retention offer withdrawn: back to %(package)s") % {"package": offer.original_package.name},
             )
     offer.status, offer.ended_at = RetentionOffer.Status.WITHDRAWN, timezone.now()
@@ -235,6 +241,22 @@ def offer_credit_due(*, offer: RetentionOffer, actor=None) -> int:
 # The daily job ----------------------------------------------------------------------------------
 
 
+def _period_of(subscription: Subscription, day: date):
+    anchor_day, anchor_month = _anchor(subscription)
+    return period_containing(day, anchor_day=anchor_day, months=months_for_cycle(subscription.package.billing_cycle), anchor_month=anchor_month)
+
+
+def _switch_back(*, offer: RetentionOffer, subscription: Subscription, cover_end: date, actor, note: str) -> PackageChange:
+    """Back to the original package from the day after `cover_end` (the last day the offer covers, a
+    period's last day): a deferred downgrade is approved as of `cover_end` (billing moves it to the
+    next period's first day), a downgrade at once as of the day after."""
+    on = cover_end if current_billing_settings().downgrade_at_next_cycle else cover_end + ONE_DAY
+    change = package_change_request(
+        actor=actor, subscription=subscription, to_package=offer.original_package, source=PackageChange.Source.STAFF, note=note,
+    )
+    return package_change_approve(actor=actor, change=change, note=note, on=on)
+
+
 @transaction.atomic
 def offer_switch_back(*, offer: RetentionOffer, today: date, actor=None) -> PackageChange | None:
     """Request the free upgrade's end through billing's package change, once it is due: a deferred
@@ -244,27 +266,15 @@ def offer_switch_back(*, offer: RetentionOffer, today: date, actor=None) -> Pack
     if offer.kind != RetentionOffer.Kind.FREE_UPGRADE or offer.switch_back_change_id or offer.status != RetentionOffer.Status.ACTIVE:
         return None
     subscription = Subscription.objects.select_related("package").get(pk=offer.subscription_id)
-    cfg = current_billing_settings()
-    anchor_day, anchor_month = _anchor(subscription)
-    last_period = period_containing(
-        offer.ends_on, anchor_day=anchor_day, months=months_for_cycle(subscription.package.billing_cycle), anchor_month=anchor_month
-    )
-    if cfg.downgrade_at_next_cycle:
-        if today < last_period.start:
-            return None
-        on = min(today, offer.ends_on)
-    else:
-        if today <= offer.ends_on:
-            return None
-        on = offer.ends_on + ONE_DAY
-    change = package_change_request(
-        actor=actor, subscription=subscription, to_package=offer.original_package, source=PackageChange.Source.STAFF,
+    deferred = current_billing_settings().downgrade_at_next_cycle
+    if (deferred and today < _period_of(subscription, offer.ends_on).start) or (not deferred and today <= offer.ends_on):
+        return None
+    offer.switch_back_change = _switch_back(
+        offer=offer, subscription=subscription, cover_end=offer.ends_on, actor=actor,
         note=_("Retention offer ended: back to %(package)s") % {"package": offer.original_package.name},
     )
-    change = package_change_approve(actor=actor, change=change, note=change.note, on=on)
-    offer.switch_back_change = change
     offer.save(update_fields=["switch_back_change"])
-    return change
+    return offer.switch_back_change
 
 
 def _stale(offer: RetentionOffer) -> str:

@@ -188,3 +188,23 @@ def test_discount_worked_example_of_the_billing_rules(db):
     offer.refresh_from_db()
     assert offer.status == RetentionOffer.Status.ENDED
     ledger_ok()
+
+
+def test_withdrawn_free_upgrade_goes_back_after_the_periods_already_credited(billed):
+    customer, subscription, manager = billed["customer"], billed["subscription"], billed["manager"]
+    offer = retention_offer_make(
+        actor=manager, customer=customer, subscription=subscription, kind="free_upgrade", months=3, upgrade_package=billed["fast"],
+    )
+    subscription.refresh_from_db()
+    credited_through = subscription.billed_through  # the upgrade's own charge, credited, runs this far
+    retention_offer_withdraw(actor=manager, offer=offer, reason="Prefers the old package")
+    offer.refresh_from_db()
+    back = offer.switch_back_change
+    # Deferred (Settings → Billing): from the first day after what was credited, with nothing to re-credit.
+    assert back.status == PackageChange.Status.SCHEDULED and back.to_package == billed["basic"]
+    assert back.effective_date == credited_through + timedelta(days=1)
+    run_billing(back.effective_date)
+    line = InvoiceLine.objects.get(subscription=subscription, period_start=back.effective_date, kind="recurring")
+    assert line.gross == D("1150.00")  # billed at Basic again, and no retention credit on it
+    assert not RetentionOfferCredit.objects.filter(invoice=line.invoice).exists()
+    ledger_ok()

@@ -47,6 +47,9 @@ def test_manager_makes_a_free_upgrade_and_withdraws_it(client):
     subscription.refresh_from_db()
     assert offer.status == RetentionOffer.Status.WITHDRAWN
     assert subscription.package == basic  # downgrades at once with this setting
+    # Billing's switch back starts after the days the offer already credited: nothing is credited twice.
+    back = offer.switch_back_change
+    assert back.status == PackageChange.Status.APPLIED and back.invoice_id is None and back.credit_entry_id is None
     ledger_ok()
 
 
