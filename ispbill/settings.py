@@ -408,8 +408,8 @@ if _map_origin.startswith(("https://", "http://")):
 # setting (Settings → Gemini, stored encrypted); GEMINI_API_KEY is the fallback when none is saved.
 # Timeout in milliseconds for one request, and how many attempts (retries on 408, 429, 5xx, timeouts).
 GEMINI_API_KEY = env.str("GEMINI_API_KEY", default="")
-GEMINI_TIMEOUT_MS = env.int("GEMINI_TIMEOUT_MS", default=20_000)
-GEMINI_ATTEMPTS = env.int("GEMINI_ATTEMPTS", default=3)
+GEMINI_TIMEOUT_MS = env.int("GEMINI_TIMEOUT_MS", default=10_000)
+GEMINI_ATTEMPTS = env.int("GEMINI_ATTEMPTS", default=2)
 # Tests only: an httpx2 transport (httpx2.MockTransport) the adapter hands to google-genai, so requests
 # reach a test double at the HTTP boundary instead of the network. Never set in production.
 GEMINI_HTTP_TRANSPORT = None
