@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
@@ -36,6 +37,7 @@ def _reason_texts(risk, language: str = "") -> list[str]:
 
 @staff_permission_required("churn.view_churnrisk")
 @require_GET
+@vary_on_headers("HX-Request")
 def at_risk_list(request):
     band = request.GET.get("band", "")
     sort = request.GET.get("sort", "probability")
@@ -48,7 +50,8 @@ def at_risk_list(request):
         "risks": risks, "band": band, "sort": sort, "q": q, "bands": RiskBand.choices,
         "sorts": [("probability", _t("Risk, highest first")), ("mrr", _t("Revenue at stake, highest first"))],
     }
-    return render(request, "churn/retention_list.html", context)
+    template = "churn/retention_list.html#retention-list" if request.htmx else "churn/retention_list.html"
+    return render(request, template, context)
 
 
 def _customer_page(request, customer, *, forms=None, status=200):

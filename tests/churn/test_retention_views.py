@@ -187,3 +187,11 @@ def test_kept_and_lost_report_uses_the_analytics_churn_definition(client, world)
     client.force_login(staff)
     page = client.get(reverse("staff:churn-retention-report"), {"days": 30}).content.decode()
     assert 'id="report-call"' in page and "50.0%" in page
+
+
+def test_at_risk_list_answers_htmx_with_the_list_region_only(client, world):
+    client.force_login(admin_user())
+    response = client.get(reverse("staff:churn-retention-list"), {"band": "high"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div class="table-wrap" id="retention-list">')
+    assert "Habib High" in body and "Mina Medium" not in body and "<html" not in body
