@@ -41,7 +41,7 @@ def contract_counts(*, user) -> dict[str, int]:
 def contract_get_for_staff(*, user, pk: int) -> Contract:
     contract = (
         Contract.objects.filter(customer__in=customers_visible_to(user), pk=pk)
-        .select_related("customer", "template", "subscription__package", "fee_charge__invoice", "renewed_from")
+        .select_related("customer", "template", "subscription__package", "fee_charge__invoice", "renewed_from", "replaces")
         .first()
     )
     if contract is None:

@@ -21,7 +21,7 @@ from ispbill.surfaces import staff_permission_required
 from . import selectors, services
 from .chain import chain_verify
 from .forms import ContractCreateForm, ContractRuleForm, ContractTemplateForm, ReasonForm, SignForm, VerifyForm
-from .models import Contract, ContractRule, SigningChannel
+from .models import Contract, ContractRule, Signature, SigningChannel
 from .onsite import onsite_contract
 from .templating import VARIABLES
 
@@ -126,8 +126,9 @@ def contract_detail(request, pk: int):
     context = {
         "contract": contract, "events": contract.events.select_related("actor").order_by("seq"),
         "chain_ok": chain_ok, "chain_problem": chain_problem,
-        "signature": getattr(contract, "signature", None) if contract.signed_at else None,
+        "signature": Signature.objects.select_related("witness").filter(contract=contract).first() if contract.signed_at else None,
         "fee_today": services.fee_quote(contract), "reason_form": ReasonForm(),
+        "replaced_by": contract.replaced_by.order_by("id"),
         "verify_url": reverse("contract-verify", args=[contract.verify_code]),
     }
     return render(request, "contracts/contract_detail.html", context)

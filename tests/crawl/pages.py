@@ -43,7 +43,7 @@ NOT_PAGES = {
         "reseller-statement-close", "reseller-payout-decide",
         # Contracts: actions and PDF downloads.
         "contract-send", "contract-void", "contract-fee-waive", "contract-renewal-stop", "contract-document",
-        "contract-signed-document",
+        "contract-signed-document", "contracttemplate-rule-delete",
         # Imports: the steps' posts and the downloads (error report CSV, the export zip).
         "import-commit", "import-undo", "import-router-start", "import-errors", "import-export",
         # The profile mapping of a router import needs a live router to read from; tests/imports
@@ -63,7 +63,11 @@ NOT_PAGES = {
         "logout", "subscription-renew", "customer-collect", "receipt-pdf", "commission-pdf", "commission-csv",
     },
     # The app's machine endpoints: the manifest, the service worker, the offline queue's sync and photo uploads.
-    "technician": {"logout", "manifest", "service-worker", "operations", "photo-upload"},
+    "technician": {
+        "logout", "manifest", "service-worker", "operations", "photo-upload",
+        # On-site contract signing: the code and signature posts, and the PDF the customer reads.
+        "contract-onsite-code", "contract-onsite-sign", "contract-onsite-document",
+    },
 }
 LINK = re.compile(r'(?:href|hx-get)="(/[^"#]*)"')
 
