@@ -2,6 +2,8 @@
 new contract for a customer, templates), the customer page's Contracts tab, the portal's
 "My contracts" with signing, and the public verification page."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -361,20 +363,30 @@ def _onsite_page(request, token, contract, visit_id, form, *, status=200):
     }, status=status)
 
 
+def _customer_language(view):
+    """The on-site pages are read by the customer: in the customer's language when they have one."""
+    @wraps(view)
+    def wrapper(request, token: str):
+        contract, visit_id = onsite_contract(token=token, technician=request.user)
+        with translation.override(contract.customer.language or translation.get_language()):
+            return view(request, token, contract, visit_id)
+    return wrapper
+
+
 @require_GET
-def onsite_contract_page(request, token: str):
-    contract, visit_id = onsite_contract(token=token, technician=request.user)
+@_customer_language
+def onsite_contract_page(request, token: str, contract, visit_id):
     return _onsite_page(request, token, contract, visit_id, _sign_form(contract))
 
 
 @require_GET
-def onsite_contract_document(request, token: str):
-    contract, _visit = onsite_contract(token=token, technician=request.user)
+@_customer_language
+def onsite_contract_document(request, token: str, contract, visit_id):
     return _file(contract.document, f"{contract.number}.pdf")
 
 
-def onsite_contract_code(request, token: str):
-    contract, visit_id = onsite_contract(token=token, technician=request.user)  # 404 before 405
+@_customer_language  # 404 before 405: the link is checked first
+def onsite_contract_code(request, token: str, contract, visit_id):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if _code_asked(request, contract, channel=SigningChannel.ON_SITE, witness=request.user, visit_ref=str(visit_id)):
@@ -382,8 +394,8 @@ def onsite_contract_code(request, token: str):
     return redirect(f"{reverse('technician:contract-onsite', args=[token])}#sign")
 
 
-def onsite_contract_sign(request, token: str):
-    contract, visit_id = onsite_contract(token=token, technician=request.user)  # 404 before 405
+@_customer_language  # 404 before 405: the link is checked first
+def onsite_contract_sign(request, token: str, contract, visit_id):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = _sign_form(contract, request.POST)

@@ -89,3 +89,19 @@ def test_a_visit_without_a_contract_waiting_shows_no_step(client, technician):
     client.force_login(technician)
     page = client.get(reverse("technician:order-detail", args=[order.pk])).content.decode()
     assert "order-step-contract-sign" not in page
+
+
+def test_the_signing_page_on_the_phone_is_in_the_customers_language(client, visit, technician):
+    """The technician's app is in English; the page the customer reads and signs on is in Bangla."""
+    order, contract = visit
+    contract.customer.__class__.objects.filter(pk=contract.customer_id).update(language="bn")
+    client.force_login(technician)
+    url = step_link(client, order)
+    client.post(f"{url}code/")
+    page = client.get(url).content.decode()
+    for bangla in ("ফোনটি গ্রাহকের হাতে দিন", "আপনার স্বাক্ষর আঁকুন", "চুক্তি স্বাক্ষর করুন", "এককালীন কোড", "নতুন কোড পাঠান"):
+        assert bangla in page
+    data = {"code": "999999", "signer_name": "X", "signature": "", "consent": "on", "consent_text": services.consent_text_for(contract)}
+    refused = client.post(f"{url}sign/", data).content.decode()
+    assert "আপনার স্বাক্ষর আঁকুন" in refused
+    assert "My work" in client.get(reverse("technician:order-detail", args=[order.pk])).content.decode()
