@@ -9,6 +9,8 @@ import base64
 import binascii
 import io
 import secrets
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -183,11 +185,25 @@ def template_for(*, key: str, customer) -> ContractTemplate | None:
     )
 
 
+_drafting_paused: ContextVar[bool] = ContextVar("contracts_drafting_paused", default=False)
+
+
+@contextmanager
+def contract_drafting_paused():
+    """Subscriptions created inside get no automatic contract: an import brings over an ISP's
+    existing customers, who should not each get a contract to sign (and its SMS) on moving day."""
+    token = _drafting_paused.set(True)
+    try:
+        yield
+    finally:
+        _drafting_paused.reset(token)
+
+
 def contract_draft_for_subscription(*, actor, subscription: Subscription, event: str, replaces: Contract | None = None) -> Contract | None:
     """Draft the contract the rules give this subscription (none when no rule matches) and, when the
     rule says so, send it for signature once the transaction commits. A replacement keeps at least
     the months left on the contract it replaces, so a package change never shortens a term."""
-    rule = rule_for(subscription=subscription, event=event)
+    rule = None if _drafting_paused.get() else rule_for(subscription=subscription, event=event)
     if rule is None:
         return None
     term = subscription.package.minimum_term_months or 12
