@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from customers import hooks
 from customers.models import Customer, Package, Subscription
 from customers.selectors import scope_to_branches
 from ispbill.core.audit import audit_record
@@ -522,6 +523,8 @@ def _apply(*, actor, change: PackageChange, subscription: Subscription) -> Packa
             "charge": str(quote.charge), "invoice": change.invoice.number if change.invoice else None,
         },
     )
+    # Apps above billing (contracts: a new contract for the new package) hear of it in this transaction.
+    hooks.fire(hooks.SUBSCRIPTION_PACKAGE_CHANGED, actor=actor, subscription=subscription, change=change)
     return change
 
 

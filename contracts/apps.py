@@ -7,8 +7,15 @@ class ContractsConfig(AppConfig):
     def ready(self):
         from customers import hooks
 
-        from . import notifications  # noqa: F401 - registers the contract messages
-        from .services import subscription_cancelled
+        from . import (
+            notifications,  # noqa: F401 - registers the contract messages
+            onsite,
+            services,
+        )
 
-        # customers sits below contracts: it calls back through the registry, never imports us.
-        hooks.subscription_cancelled(subscription_cancelled)
+        # customers and billing sit below contracts, field service beside it: they call back
+        # through the registry, never import us.
+        hooks.subscription_created(services.subscription_created)
+        hooks.subscription_cancelled(services.subscription_cancelled)
+        hooks.subscription_package_changed(services.subscription_package_changed)
+        hooks.visit_step(onsite.visit_steps)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ispbill.core.forms import MarkInvalidMixin
 
-from .models import Contract, ContractTemplate, Language
+from .models import Contract, ContractRule, ContractTemplate, Language
 
 
 class ContractTemplateForm(MarkInvalidMixin, forms.Form):
@@ -56,3 +56,25 @@ class SignForm(forms.Form):
 
 class VerifyForm(forms.Form):
     document = forms.FileField(label=_("The signed PDF"))
+
+
+class ContractRuleForm(MarkInvalidMixin, forms.ModelForm):
+    template_key = forms.ChoiceField(label=_("Template"))
+
+    class Meta:
+        model = ContractRule
+        fields = ["template_key", "package", "connection_type", "applies_to", "fee_kind", "fee_value", "auto_renew", "notice_days", "send_at_once"]
+        labels = {
+            "package": _("Package"), "connection_type": _("Connection type"), "applies_to": _("Drafted for"),
+            "fee_kind": _("Early-termination fee"), "fee_value": _("Fee amount, rate per month or percent"),
+            "auto_renew": _("Renews itself at the end of the term"), "notice_days": _("Notice to stop renewal (days)"),
+            "send_at_once": _("Send for signature at once"),
+        }
+
+    def __init__(self, *args, keys=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template_key"].choices = [(key, key) for key in keys]
+        self.fields["package"].queryset = self.fields["package"].queryset.filter(is_active=True).order_by("name")
+        self.fields["package"].empty_label = _("Every package")
+        self.fields["connection_type"].choices = [("", _("Every connection type")), *self.fields["connection_type"].choices[1:]]
+        self.fields["notice_days"].widget.attrs["max"] = 365

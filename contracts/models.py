@@ -8,6 +8,10 @@ the hash-chained event log.
 - `Signature`: the evidence of one signing (signer, verified phone, IP, user agent, GPS, times,
   the hashes of the PDF shown and of the consent text, the drawn image and the signed PDF's hash).
 - `ContractEvent`: every step of a contract, each row carrying the hash of the one before.
+- `ContractRule`: which template (and which terms) a new subscription or a package change gets
+  its contract from, by package and connection type; the most specific rule wins.
+- `SigningSession`: one attempt at signing one contract, in the portal or on a technician's phone
+  on site; the one-time code it sent is the only code that signs, and only in it.
 
 On PostgreSQL the database refuses to change or delete a signature or an event, and to change a
 signed contract's text or document hashes (migration 0002), as it does for the audit log.
@@ -103,6 +107,8 @@ class Contract(models.Model):
     document_sha256 = models.CharField(max_length=64, blank=True)
     verify_code = models.CharField(max_length=32, unique=True, default=_verify_code)
     renewed_from = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewal")
+    # A package change's contract replaces the one in force; the old one ends (without a fee) once this is signed.
+    replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by")
     sent_at = models.DateTimeField(null=True, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -137,10 +143,18 @@ class Contract(models.Model):
         return status in self.ALLOWED_TRANSITIONS[self.Status(self.status)]
 
 
+class SigningChannel(models.TextChoices):
+    PORTAL = "portal", _("Customer portal")
+    ON_SITE = "on_site", _("Technician's phone, on site")
+
+
 class Signature(models.Model):
     """The evidence of a signing. Written once; the database refuses any change (PostgreSQL)."""
 
     contract = models.OneToOneField(Contract, on_delete=models.PROTECT, related_name="signature")
+    channel = models.CharField(max_length=16, choices=SigningChannel.choices, default=SigningChannel.PORTAL)
+    # On site: the technician whose phone the customer signed on (a witness, never the signer).
+    witness = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     signer_name = models.CharField(max_length=150)
     phone_verified = models.CharField(max_length=20)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -180,3 +194,69 @@ class ContractEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract_id}#{self.seq} {self.action}"
+
+
+class ContractRule(models.Model):
+    """Which template a subscription's contract is drafted from, automatically, when the
+    subscription is created or its package changes. A rule names a package, a connection type,
+    both or neither; the most specific rule that matches wins (then the newest)."""
+
+    class Applies(models.TextChoices):
+        BOTH = "both", _("New subscriptions and package changes")
+        NEW = "new", _("New subscriptions")
+        CHANGE = "change", _("Package changes")
+
+    template_key = models.SlugField(max_length=50, help_text=_("The template, in the customer's language when it has one"))
+    package = models.ForeignKey("customers.Package", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                                help_text=_("Empty = every package"))
+    connection_type = models.CharField(max_length=16, blank=True, choices=[
+        ("pppoe", _("PPPoE")), ("static", _("Static IP")), ("hotspot", _("Hotspot")),
+    ], help_text=_("Empty = every connection type"))
+    applies_to = models.CharField(max_length=8, choices=Applies.choices, default=Applies.BOTH)
+    auto_renew = models.BooleanField(default=True)
+    notice_days = models.PositiveSmallIntegerField(default=30)
+    fee_kind = models.CharField(max_length=16, choices=Contract.FeeKind.choices, default=Contract.FeeKind.NONE)
+    fee_value = MoneyField(default=0)
+    send_at_once = models.BooleanField(default=True, help_text=_("Send it for the customer's signature as soon as it is drafted"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["template_key", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(fee_value__gte=0), name="contract_rule_fee_not_negative"),
+            models.CheckConstraint(condition=~Q(fee_kind="percent") | Q(fee_value__lte=100), name="contract_rule_percent_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template_key}: {self.package or '*'} / {self.connection_type or '*'} ({self.applies_to})"
+
+    @property
+    def specificity(self) -> int:
+        return (2 if self.package_id else 0) + (1 if self.connection_type else 0)
+
+
+def _session_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class SigningSession(models.Model):
+    """One attempt at signing one contract: made when a code is asked for, it holds the one code
+    that may sign in it, expires with that code, and ends when it signs or a newer session starts.
+    Its key lives only in the signing browser's session."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="signing_sessions")
+    key = models.CharField(max_length=40, unique=True, default=_session_key)
+    channel = models.CharField(max_length=16, choices=SigningChannel.choices)
+    witness = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    visit_ref = models.CharField(max_length=40, blank=True, help_text=_("The field visit it happened on"))
+    one_time_code = models.OneToOneField("accounts.OneTimeCode", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["contract", "-created_at"], name="signing_session_contract_idx")]
+
+    def __str__(self) -> str:
+        return f"Signing of {self.contract_id} ({self.channel})"

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from customers.selectors import customers_visible_to
 
-from .models import Contract, ContractTemplate
+from .models import Contract, ContractRule, ContractTemplate
 
 FILTERS = ("all", "unsigned", "expiring", "active", "ended")
 
@@ -41,7 +41,7 @@ def contract_counts(*, user) -> dict[str, int]:
 def contract_get_for_staff(*, user, pk: int) -> Contract:
     contract = (
         Contract.objects.filter(customer__in=customers_visible_to(user), pk=pk)
-        .select_related("customer", "template", "subscription__package", "fee_charge__invoice", "renewed_from")
+        .select_related("customer", "template", "subscription__package", "fee_charge__invoice", "renewed_from", "replaces")
         .first()
     )
     if contract is None:
@@ -79,3 +79,7 @@ def templates_current():
 def template_versions(*, key: str):
     return ContractTemplate.objects.filter(key=key).order_by("language", "-version")
 
+
+
+def rules():
+    return ContractRule.objects.select_related("package").order_by("template_key", "-id")

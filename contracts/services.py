@@ -9,6 +9,8 @@ import base64
 import binascii
 import io
 import secrets
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -16,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -38,7 +40,7 @@ from ispbill.notify.services import notify_customer
 from . import fees
 from .chain import event_append
 from .documents import contract_pdf, sha256
-from .models import Contract, ContractTemplate, Signature
+from .models import Contract, ContractRule, ContractTemplate, Signature, SigningChannel, SigningSession
 from .notifications import CONTRACT_RENEWAL_REMINDER, CONTRACT_SENT
 from .templating import template_check, template_fill
 
@@ -127,9 +129,12 @@ def contract_create(
     fee_kind: str = Contract.FeeKind.NONE,
     fee_value=ZERO,
     equipment: str = "",
+    replaces: Contract | None = None,
+    origin: str = "",
 ) -> Contract:
     """A draft contract for a subscription, on the template's current version; the term defaults
-    to the package's minimum term (12 months when it has none)."""
+    to the package's minimum term (12 months when it has none). `replaces`: the contract in force
+    that this one takes over from once signed (a package change)."""
     package = subscription.package
     term_months = term_months or package.minimum_term_months or 12
     if not 1 <= int(term_months) <= 120:
@@ -150,9 +155,115 @@ def contract_create(
         auto_renew=auto_renew, notice_days=notice_days, reminder_days=reminder_days,
         monthly_price=monthly_price_for(package), fee_kind=fee_kind, fee_value=fee_value,
         equipment=(equipment or "").strip()[:255], created_by=actor if getattr(actor, "pk", None) else None,
+        replaces=replaces,
     )
-    _record(contract, "create", actor, template=f"{template.key}/{template.language}/v{template.version}")
+    _record(contract, "create", actor, template=f"{template.key}/{template.language}/v{template.version}",
+            **({"origin": origin} if origin else {}), **({"replaces": replaces.number} if replaces else {}))
     return contract
+
+
+# Drafted automatically: a new subscription, a package change ---------------------------------------
+
+
+def rule_for(*, subscription: Subscription, event: str) -> ContractRule | None:
+    """The most specific rule for this subscription's package and connection type and this event
+    (`new` or `change`) whose template exists; the newest of equally specific ones."""
+    rules = [
+        rule for rule in ContractRule.objects.filter(applies_to__in=(ContractRule.Applies.BOTH, event))
+        .filter(Q(package__isnull=True) | Q(package_id=subscription.package_id))
+        .filter(Q(connection_type="") | Q(connection_type=subscription.connection_type))
+        if ContractTemplate.objects.filter(key=rule.template_key).exists()
+    ]
+    return max(rules, key=lambda rule: (rule.specificity, rule.pk), default=None)
+
+
+def template_for(*, key: str, customer) -> ContractTemplate | None:
+    """The template's current version in the customer's language, else in English, else any."""
+    return (
+        template_current(key=key, language=customer.language or "en") or template_current(key=key, language="en")
+        or ContractTemplate.objects.filter(key=key).order_by("-version", "language").first()
+    )
+
+
+_drafting_paused: ContextVar[bool] = ContextVar("contracts_drafting_paused", default=False)
+
+
+@contextmanager
+def contract_drafting_paused():
+    """Subscriptions created inside get no automatic contract: an import brings over an ISP's
+    existing customers, who should not each get a contract to sign (and its SMS) on moving day."""
+    token = _drafting_paused.set(True)
+    try:
+        yield
+    finally:
+        _drafting_paused.reset(token)
+
+
+def contract_draft_for_subscription(*, actor, subscription: Subscription, event: str, replaces: Contract | None = None) -> Contract | None:
+    """Draft the contract the rules give this subscription (none when no rule matches) and, when the
+    rule says so, send it for signature once the transaction commits. A replacement keeps at least
+    the months left on the contract it replaces, so a package change never shortens a term."""
+    rule = None if _drafting_paused.get() else rule_for(subscription=subscription, event=event)
+    if rule is None:
+        return None
+    term = subscription.package.minimum_term_months or 12
+    if replaces is not None:
+        term = max(term, fees.remaining_months(on=timezone.localdate(), end=replaces.end_date))
+    contract = contract_create(
+        actor=actor, subscription=subscription, template=template_for(key=rule.template_key, customer=subscription.customer),
+        term_months=min(term, 120), auto_renew=rule.auto_renew, notice_days=rule.notice_days, fee_kind=rule.fee_kind,
+        fee_value=rule.fee_value, replaces=replaces, origin=f"{event} (rule {rule.pk})",
+    )
+    if rule.send_at_once:
+        from .tasks import contract_send_drafted
+
+        transaction.on_commit(lambda: contract_send_drafted.delay(contract.pk))
+    return contract
+
+
+def subscription_created(*, actor, subscription: Subscription) -> None:
+    """customers.hooks: a new subscription gets its contract from the rules."""
+    contract_draft_for_subscription(actor=actor, subscription=subscription, event=ContractRule.Applies.NEW)
+
+
+def subscription_package_changed(*, actor, subscription: Subscription, **_change) -> None:
+    """customers.hooks (fired by billing when a package change is applied): unsigned contracts quote
+    the old package and are voided; the rules draft a new contract that replaces the one in force
+    when it is signed (until then the old one stays in force)."""
+    for contract in Contract.objects.filter(subscription=subscription, status__in=Contract.UNSIGNED).order_by("id"):
+        contract_void(actor=actor, contract=contract, reason=f"Package changed to {subscription.package.name}")
+    in_force = Contract.objects.filter(subscription=subscription, status__in=Contract.IN_FORCE).order_by("-start_date", "-id").first()
+    contract_draft_for_subscription(actor=actor, subscription=subscription, event=ContractRule.Applies.CHANGE, replaces=in_force)
+
+
+def _end_replaced(contract: Contract, *, by: Contract) -> None:
+    """The contract a package change's contract replaced ends when the new one is signed: no fee."""
+    contract = _lock(contract)
+    _move(contract, Status.TERMINATED)
+    contract.ended_at, contract.end_reason = timezone.now(), f"Replaced by {by.number} after a package change"
+    contract.save(update_fields=["status", "ended_at", "end_reason"])
+    _record(contract, "replaced", None, by=by.number)
+
+
+@transaction.atomic
+def contract_rule_save(*, actor, rule: ContractRule) -> ContractRule:
+    if not ContractTemplate.objects.filter(key=rule.template_key).exists():
+        raise ValidationError({"template_key": _("There is no template with that name.")})
+    if rule.fee_kind == Contract.FeeKind.PERCENT and rule.fee_value > 100:
+        raise ValidationError({"fee_value": _("A fee cannot be negative, and a percentage is at most 100.")})
+    rule.created_by = actor if getattr(actor, "pk", None) else None
+    rule.save()
+    audit_record(actor=actor, action="contract_rule.save", obj=rule, after={
+        "template": rule.template_key, "package": rule.package_id, "connection_type": rule.connection_type,
+        "applies_to": rule.applies_to, "fee_kind": rule.fee_kind, "fee_value": str(rule.fee_value), "send": rule.send_at_once,
+    })
+    return rule
+
+
+@transaction.atomic
+def contract_rule_delete(*, actor, rule: ContractRule) -> None:
+    audit_record(actor=actor, action="contract_rule.delete", obj=rule, before={"template": rule.template_key, "rule": str(rule)})
+    rule.delete()
 
 
 def _fee_wording(contract: Contract) -> str:
@@ -235,17 +346,43 @@ def contract_void(*, actor, contract: Contract, reason: str) -> Contract:
 # Signing ----------------------------------------------------------------------------------------
 
 
-def contract_sign_code_request(*, contract: Contract, ip: str | None) -> None:
-    """Send a one-time code to the customer's registered phone for signing (rate-limited)."""
+def contract_signing_start(
+    *, contract: Contract, ip: str | None, channel: str = SigningChannel.PORTAL, witness=None, visit_ref: str = "",
+) -> SigningSession:
+    """Start a signing session for this one contract and send its one-time code to the customer's
+    registered phone (rate-limited). The code signs only this contract, only in this session, and
+    only until it expires; an earlier session of the contract ends here, and a code asked for
+    later (for any contract) replaces this one."""
     if contract.status != Status.SENT:
         raise ValidationError(_("This contract is not waiting for a signature."))
     customer = contract.customer
     if not customer.phone:
         raise ValidationError(_("No phone is registered on your account: ask us to add one."))
     _check_rate(destination=customer.phone, ip=ip)
-    one_time_code_send(customer=customer, purpose=OneTimeCode.Purpose.CONTRACT_SIGN, destination=customer.phone)
     with transaction.atomic():
-        _record(_lock(contract), "code_sent", None, phone=customer.phone)
+        contract = _lock(contract)
+        if contract.status != Status.SENT:
+            raise ValidationError(_("This contract is not waiting for a signature."))
+        now = timezone.now()
+        SigningSession.objects.filter(contract=contract, ended_at__isnull=True).update(ended_at=now)
+        otp = one_time_code_send(customer=customer, purpose=OneTimeCode.Purpose.CONTRACT_SIGN, destination=customer.phone)
+        session = SigningSession.objects.create(
+            contract=contract, channel=channel, witness=witness if getattr(witness, "pk", None) else None,
+            visit_ref=str(visit_ref or "")[:40], one_time_code=otp, created_at=now, expires_at=otp.expires_at,
+        )
+        _record(contract, "code_sent", witness if getattr(witness, "pk", None) else None, phone=customer.phone, channel=channel,
+                **({"visit": str(visit_ref)} if visit_ref else {}))
+    return session
+
+
+def _open_session(contract: Contract, key: str) -> SigningSession:
+    session = SigningSession.objects.filter(
+        contract=contract, key=key or "-", ended_at__isnull=True, expires_at__gt=timezone.now(),
+    ).first() if key else None
+    if session is None or session.one_time_code_id is None:
+        raise ValidationError({"code": _("This signing code has expired or was for another contract. Ask for a new code.")},
+                              code="no_session")
+    return session
 
 
 def _signature_png(data_url: str) -> bytes:
@@ -287,6 +424,7 @@ def _coordinate(value, limit: int) -> Decimal | None:
 def contract_sign(
     *,
     contract: Contract,
+    session_key: str,
     code: str,
     signer_name: str,
     signature_data_url: str,
@@ -298,10 +436,10 @@ def contract_sign(
     longitude=None,
     device_time: str = "",
 ) -> Signature:
-    """The customer signs: every input is checked first, then the one-time code (a wrong code
-    counts a try and is refused: nothing else changes), then, under the contract's lock, the
-    evidence is stored, the signed PDF rendered and its hash kept, and the contract is signed —
-    active at once when its start date has come."""
+    """The customer signs: every input is checked first, then the signing session (this contract's,
+    still open) and the one code sent in it (a wrong code counts a try and is refused: nothing else
+    changes), then, under the contract's lock, the evidence is stored, the signed PDF rendered and
+    its hash kept, and the contract is signed — active at once when its start date has come."""
     if contract.status != Status.SENT:
         raise ValidationError(_("This contract cannot be signed: it is %(status)s.") % {"status": contract.get_status_display()})
     signer_name = (signer_name or "").strip()
@@ -310,19 +448,24 @@ def contract_sign(
     if not consent or consent_text != consent_text_for(contract):
         raise ValidationError({"consent": _("Tick the box to agree to the text shown.")})
     png = _signature_png(signature_data_url)
-    one_time_code_check(customer=contract.customer, purpose=OneTimeCode.Purpose.CONTRACT_SIGN, code=code)
+    session = _open_session(contract, session_key)
+    one_time_code_check(customer=contract.customer, purpose=OneTimeCode.Purpose.CONTRACT_SIGN, code=code,
+                        code_id=session.one_time_code_id)
     return _sign(contract=contract, png=png, signer_name=signer_name, consent_text=consent_text, ip=ip,
-                 user_agent=user_agent, latitude=latitude, longitude=longitude, device_time=device_time)
+                 user_agent=user_agent, latitude=latitude, longitude=longitude, device_time=device_time, session=session)
 
 
 @transaction.atomic
-def _sign(*, contract, png, signer_name, consent_text, ip, user_agent, latitude, longitude, device_time) -> Signature:
+def _sign(*, contract, png, signer_name, consent_text, ip, user_agent, latitude, longitude, device_time, session=None) -> Signature:
     contract = _lock(contract)
     if contract.status != Status.SENT:  # signed or voided meanwhile
         raise ValidationError(_("This contract cannot be signed: it is %(status)s.") % {"status": contract.get_status_display()})
     now = timezone.now()
+    if session is not None:
+        SigningSession.objects.filter(pk=session.pk).update(ended_at=now)
     signature = Signature(
-        contract=contract, signer_name=signer_name[:150], phone_verified=contract.customer.phone,
+        contract=contract, channel=session.channel if session else SigningChannel.PORTAL,
+        witness_id=session.witness_id if session else None, signer_name=signer_name[:150], phone_verified=contract.customer.phone,
         ip_address=ip or None, user_agent=(user_agent or "")[:400], latitude=_coordinate(latitude, 90),
         longitude=_coordinate(longitude, 180), device_time=(device_time or "")[:64], server_time=now,
         image_sha256=sha256(png), document_sha256=contract.document_sha256, consent_text=consent_text,
@@ -338,11 +481,14 @@ def _sign(*, contract, png, signer_name, consent_text, ip, user_agent, latitude,
     if contract.start_date <= timezone.localdate():
         _move(contract, Status.ACTIVE)
     contract.save(update_fields=["status", "signed_at"])
-    _record(contract, "sign", None, signer=signer_name, phone=signature.phone_verified, ip=ip or "",
+    _record(contract, "sign", None, signer=signer_name, phone=signature.phone_verified, ip=ip or "", channel=signature.channel,
+            witness=signature.witness_id, visit=session.visit_ref if session else "",
             document_sha256=signature.document_sha256, consent_sha256=signature.consent_sha256,
             image_sha256=signature.image_sha256, signed_pdf_sha256=signature.signed_pdf_sha256)
     if contract.status == Status.ACTIVE:
         _record(contract, "activate", None)
+    for replaced in Contract.objects.filter(pk=contract.replaces_id, status__in=Contract.IN_FORCE):
+        _end_replaced(replaced, by=contract)
     return signature
 
 

@@ -2,14 +2,16 @@
 new contract for a customer, templates), the customer page's Contracts tab, the portal's
 "My contracts" with signing, and the public verification page."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,8 +22,9 @@ from ispbill.surfaces import staff_permission_required
 
 from . import selectors, services
 from .chain import chain_verify
-from .forms import ContractCreateForm, ContractTemplateForm, ReasonForm, SignForm, VerifyForm
-from .models import Contract
+from .forms import ContractCreateForm, ContractRuleForm, ContractTemplateForm, ReasonForm, SignForm, VerifyForm
+from .models import Contract, ContractRule, Signature, SigningChannel
+from .onsite import onsite_contract
 from .templating import VARIABLES
 
 VERIFY_MAX_BYTES = 20 * 1024 * 1024
@@ -41,6 +44,59 @@ def _file(field, filename: str, *, inline: bool = True):
 
 def _client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
+
+
+# A signing session's key lives only in the browser session that asked for its code.
+SIGNING_SESSIONS = "contract_signing_sessions"
+
+
+def _remember_signing(request, contract, session) -> None:
+    keys = dict(request.session.get(SIGNING_SESSIONS, {}))
+    keys[str(contract.pk)] = session.key
+    request.session[SIGNING_SESSIONS] = keys
+
+
+def _signing_key(request, contract) -> str:
+    return request.session.get(SIGNING_SESSIONS, {}).get(str(contract.pk), "")
+
+
+def _forget_signing(request, contract) -> None:
+    keys = dict(request.session.get(SIGNING_SESSIONS, {}))
+    if keys.pop(str(contract.pk), None) is not None:
+        request.session[SIGNING_SESSIONS] = keys
+
+
+def _signed(request, contract, form) -> bool:
+    """Sign with the form's data in this browser's signing session; errors go onto the form."""
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        services.contract_sign(
+            contract=contract, session_key=_signing_key(request, contract), code=data["code"],
+            signer_name=data["signer_name"], signature_data_url=data["signature"], consent=data["consent"],
+            consent_text=data["consent_text"], ip=_client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            latitude=data["latitude"], longitude=data["longitude"], device_time=data["device_time"],
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    _forget_signing(request, contract)
+    return True
+
+
+def _code_asked(request, contract, **session) -> bool:
+    """Start a signing session and send its code; a refusal becomes a message."""
+    try:
+        signing = services.contract_signing_start(contract=contract, ip=_client_ip(request), **session)
+    except RateLimited:
+        messages.error(request, _t("Too many codes asked for. Wait a while and try again."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        _remember_signing(request, contract, signing)
+        return True
+    return False
 
 
 # Staff: list and detail ------------------------------------------------------------------------------
@@ -72,8 +128,9 @@ def contract_detail(request, pk: int):
     context = {
         "contract": contract, "events": contract.events.select_related("actor").order_by("seq"),
         "chain_ok": chain_ok, "chain_problem": chain_problem,
-        "signature": getattr(contract, "signature", None) if contract.signed_at else None,
+        "signature": Signature.objects.select_related("witness").filter(contract=contract).first() if contract.signed_at else None,
         "fee_today": services.fee_quote(contract), "reason_form": ReasonForm(),
+        "replaced_by": contract.replaced_by.order_by("id"),
         "verify_url": reverse("contract-verify", args=[contract.verify_code]),
     }
     return render(request, "contracts/contract_detail.html", context)
@@ -190,6 +247,38 @@ def template_edit(request):
     }, status=status)
 
 
+@staff_permission_required("contracts.view_contractrule")
+@require_http_methods(["GET", "POST"])
+def rule_list(request):
+    """Which template a new subscription or a package change gets its contract from (and on what terms)."""
+    keys = sorted({template.key for template in selectors.templates_current()})
+    form = ContractRuleForm(request.POST or None, keys=keys)
+    if request.method == "POST":
+        if not request.user.has_perm("contracts.add_contractrule"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.contract_rule_save(actor=request.user, rule=form.save(commit=False))
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _t("Rule added."))
+                return redirect("staff:contracttemplate-rules")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "contracts/rule_list.html", {"rules": selectors.rules(), "form": form, "no_templates": not keys}, status=status)
+
+
+@staff_permission_required("contracts.view_contractrule", "contracts.delete_contractrule")
+@require_POST
+def rule_delete(request, pk: int):
+    rule = ContractRule.objects.filter(pk=pk).first()
+    if rule is None:
+        raise Http404
+    services.contract_rule_delete(actor=request.user, rule=rule)
+    messages.success(request, _t("Rule removed."))
+    return redirect("staff:contracttemplate-rules")
+
+
 # The customer page's tab ------------------------------------------------------------------------------
 
 
@@ -220,7 +309,7 @@ def _sign_form(contract, data=None):
 @require_GET
 def portal_contract_detail(request, pk: int):
     contract = selectors.contract_get_for_customer(customer=request.customer, pk=pk)
-    return _portal_detail(request, contract, _sign_form(contract), code_sent=request.GET.get("code") == "sent")
+    return _portal_detail(request, contract, _sign_form(contract), code_sent=request.GET.get("code") == "sent" or bool(_signing_key(request, contract)))
 
 
 @require_GET
@@ -242,13 +331,7 @@ def portal_contract_code(request, pk: int):
     contract = selectors.contract_get_for_customer(customer=request.customer, pk=pk)  # 404 before 405: owner first
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    try:
-        services.contract_sign_code_request(contract=contract, ip=_client_ip(request))
-    except RateLimited:
-        messages.error(request, _t("Too many codes asked for. Wait a while and try again."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if _code_asked(request, contract, channel=SigningChannel.PORTAL):
         messages.success(request, _t("We sent a code to your registered phone."))
         return redirect(f"{reverse('portal:contract-detail', args=[contract.pk])}?code=sent#sign")
     return redirect("portal:contract-detail", pk=contract.pk)
@@ -259,22 +342,68 @@ def portal_contract_sign(request, pk: int):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = _sign_form(contract, request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.contract_sign(
-                contract=contract, code=data["code"], signer_name=data["signer_name"], signature_data_url=data["signature"],
-                consent=data["consent"], consent_text=data["consent_text"], ip=_client_ip(request),
-                user_agent=request.META.get("HTTP_USER_AGENT", ""), latitude=data["latitude"], longitude=data["longitude"],
-                device_time=data["device_time"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _t("Thank you: the contract is signed. Download your signed copy below."))
-            return redirect("portal:contract-detail", pk=contract.pk)
+    if _signed(request, contract, form):
+        messages.success(request, _t("Thank you: the contract is signed. Download your signed copy below."))
+        return redirect("portal:contract-detail", pk=contract.pk)
     contract.refresh_from_db()
     return _portal_detail(request, contract, form, status=400, code_sent=True)
+
+
+# Technician's phone, on site (the link comes from the visit page: contracts/onsite.py) ---------------
+
+
+def _onsite_page(request, token, contract, visit_id, form, *, status=200):
+    waiting = contract.status == Contract.Status.SENT
+    return render(request, "contracts/technician/contract_sign.html", {
+        "contract": contract, "token": token, "visit_id": visit_id, "form": form,
+        "code_sent": waiting and bool(_signing_key(request, contract)),
+        "consent_text": services.consent_text_for(contract) if waiting else "",
+        "signature": getattr(contract, "signature", None) if contract.signed_at else None,
+        "phone_end": (contract.customer.phone or "")[-4:],
+    }, status=status)
+
+
+def _customer_language(view):
+    """The on-site pages are read by the customer: in the customer's language when they have one."""
+    @wraps(view)
+    def wrapper(request, token: str):
+        contract, visit_id = onsite_contract(token=token, technician=request.user)
+        with translation.override(contract.customer.language or translation.get_language()):
+            return view(request, token, contract, visit_id)
+    return wrapper
+
+
+@require_GET
+@_customer_language
+def onsite_contract_page(request, token: str, contract, visit_id):
+    return _onsite_page(request, token, contract, visit_id, _sign_form(contract))
+
+
+@require_GET
+@_customer_language
+def onsite_contract_document(request, token: str, contract, visit_id):
+    return _file(contract.document, f"{contract.number}.pdf")
+
+
+@_customer_language  # 404 before 405: the link is checked first
+def onsite_contract_code(request, token: str, contract, visit_id):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if _code_asked(request, contract, channel=SigningChannel.ON_SITE, witness=request.user, visit_ref=str(visit_id)):
+        messages.success(request, _t("We sent a code to the customer's registered phone."))
+    return redirect(f"{reverse('technician:contract-onsite', args=[token])}#sign")
+
+
+@_customer_language  # 404 before 405: the link is checked first
+def onsite_contract_sign(request, token: str, contract, visit_id):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = _sign_form(contract, request.POST)
+    if _signed(request, contract, form):
+        messages.success(request, _t("The contract is signed. Hand the phone back to the technician."))
+        return redirect("technician:contract-onsite", token=token)
+    contract.refresh_from_db()
+    return _onsite_page(request, token, contract, visit_id, form, status=400)
 
 
 # Public verification -----------------------------------------------------------------------------------
@@ -312,6 +441,8 @@ staff_urlpatterns = [
     path("customers/<int:customer_pk>/contracts/new/", contract_create, name="contract-create"),
     path("contracts/templates/", template_list, name="contracttemplate-list"),
     path("contracts/templates/edit/", template_edit, name="contracttemplate-edit"),
+    path("contracts/templates/rules/", rule_list, name="contracttemplate-rules"),
+    path("contracts/templates/rules/<int:pk>/delete/", rule_delete, name="contracttemplate-rule-delete"),
 ]
 portal_urlpatterns = [
     path("contracts/", portal_contract_list, name="contract-list"),
@@ -320,5 +451,11 @@ portal_urlpatterns = [
     path("contracts/<int:pk>/signed.pdf", portal_contract_signed_document, name="contract-signed-document"),
     path("contracts/<int:pk>/code/", portal_contract_code, name="contract-code"),
     path("contracts/<int:pk>/sign/", portal_contract_sign, name="contract-sign"),
+]
+technician_urlpatterns = [
+    path("contracts/sign/<str:token>/", onsite_contract_page, name="contract-onsite"),
+    path("contracts/sign/<str:token>/document.pdf", onsite_contract_document, name="contract-onsite-document"),
+    path("contracts/sign/<str:token>/code/", onsite_contract_code, name="contract-onsite-code"),
+    path("contracts/sign/<str:token>/sign/", onsite_contract_sign, name="contract-onsite-sign"),
 ]
 public_urlpatterns = [path("<str:code>/", verify, name="contract-verify")]

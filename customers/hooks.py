@@ -1,28 +1,61 @@
 """Callbacks that apps above `customers` register at start-up (in their AppConfig.ready) to hear of
 subscription events without `customers` importing them (the layering in docs/architecture.md).
 
-Each callback runs inside the service's transaction, with keyword arguments `actor` and
-`subscription` (and `reason` for a cancellation); an exception in one rolls the whole change back.
+Each subscription callback runs inside the service's transaction, with keyword arguments `actor`
+and `subscription` (and `reason` for a cancellation, `change` for a package change); an exception
+in one rolls the whole change back. Apps above `customers` fire them too: billing fires
+SUBSCRIPTION_PACKAGE_CHANGED when a package change is applied.
+
+VISIT_STEPS lets one app add a step to another's field visit without the two importing each other
+(contracts adds "the customer signs the contract" to field service's installation visit): a
+callback gets `technician`, `subscription`, `visit_id` and `visit_kind` and returns a list of
+`VisitStep`; the caller has already checked that the technician owns the visit.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 SUBSCRIPTION_CREATED: list[Callable] = []
 SUBSCRIPTION_CANCELLED: list[Callable] = []
+SUBSCRIPTION_PACKAGE_CHANGED: list[Callable] = []
+VISIT_STEPS: list[Callable] = []
+
+
+@dataclass(frozen=True)
+class VisitStep:
+    key: str  # a stable id for the page region
+    title: str
+    detail: str = ""
+    url: str = ""  # where the technician does the step; empty when there is nothing to do
+    done: bool = False
+
+
+def _register(callbacks: list[Callable], callback: Callable) -> Callable:
+    if callback not in callbacks:
+        callbacks.append(callback)
+    return callback
 
 
 def subscription_created(callback: Callable) -> Callable:
-    if callback not in SUBSCRIPTION_CREATED:
-        SUBSCRIPTION_CREATED.append(callback)
-    return callback
+    return _register(SUBSCRIPTION_CREATED, callback)
 
 
 def subscription_cancelled(callback: Callable) -> Callable:
-    if callback not in SUBSCRIPTION_CANCELLED:
-        SUBSCRIPTION_CANCELLED.append(callback)
-    return callback
+    return _register(SUBSCRIPTION_CANCELLED, callback)
+
+
+def subscription_package_changed(callback: Callable) -> Callable:
+    return _register(SUBSCRIPTION_PACKAGE_CHANGED, callback)
+
+
+def visit_step(callback: Callable) -> Callable:
+    return _register(VISIT_STEPS, callback)
 
 
 def fire(callbacks: list[Callable], **kwargs) -> None:
     for callback in list(callbacks):
         callback(**kwargs)
+
+
+def visit_steps(**kwargs) -> list[VisitStep]:
+    return [step for callback in list(VISIT_STEPS) for step in (callback(**kwargs) or [])]

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from billing import ledger
 from billing.models import Invoice, LedgerEntry
+from contracts.services import contract_drafting_paused
 from customers import services as customer_services
 from customers.models import Area, Customer, Package, Subscription
 from ispbill.core.audit import audit_record
@@ -448,11 +449,12 @@ def _row_create(*, actor, batch: ImportBatch, row: ImportRow, catalogue: _Catalo
     )
     row.customer = customer
     if v.get("package_id"):
-        subscription = customer_services.subscription_create(
-            actor=actor, customer=customer, package=catalogue.packages[v["package_id"]], router=catalogue.routers[v["router_id"]],
-            connection_type=v["connection_type"], username=v["username"], password=v.get("password", ""),
-            static_ip=v["static_ip"] if v["connection_type"] == "static" else None, billing_anchor_day=v["billing_day"],
-        )
+        with contract_drafting_paused():  # existing customers: no contract to sign on moving day
+            subscription = customer_services.subscription_create(
+                actor=actor, customer=customer, package=catalogue.packages[v["package_id"]], router=catalogue.routers[v["router_id"]],
+                connection_type=v["connection_type"], username=v["username"], password=v.get("password", ""),
+                static_ip=v["static_ip"] if v["connection_type"] == "static" else None, billing_anchor_day=v["billing_day"],
+            )
         if v["status"] == "active":
             reason = f"Imported as active (import #{batch.pk})"
             if batch.source == ImportBatch.Source.ROUTER:

@@ -5,6 +5,7 @@ must say which object that is (OBJECT_FOR_URL) or this test fails and asks for i
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -18,6 +19,7 @@ from billing.charges import one_time_charge_add
 from billing.package_changes import package_change_request
 from billing.services import LineSpec, invoice_create
 from churn.models import RetentionCallTask, RetentionOffer
+from contracts.onsite import onsite_token
 from customers.referrals import referral_signup
 from customers.services import lead_create
 from fieldservice.models import WorkOrder
@@ -82,7 +84,8 @@ OBJECT_FOR_URL = {
         "analytics": None,  # <metric> names a figure, not an object; figures are branch-scoped inside
         "api-metrics": None,
         "import": None,  # import batches and the export are ISP-wide (imports.run_import)
-        "contract": "contract",  # a contract belongs to its customer's branch (contracttemplate-* take no id)
+        "contracttemplate": None,  # templates and their rules are ISP-wide
+        "contract": "contract",  # a contract belongs to its customer's branch
         "charge": "charge",  # a one-time charge belongs to its customer's branch
         "credit-note": "invoice",  # a credit note is issued on an invoice of the customer's branch
         "reseller-payout": "payout",  # a payout request belongs to its reseller's branch
@@ -99,7 +102,7 @@ OBJECT_FOR_URL = {
     "reseller": {
         "customer": "reseller_customer", "subscription": "reseller_subscription", "receipt": "reseller_payment",
     },
-    "technician": {"order": "workorder"},
+    "technician": {"order": "workorder", "contract": "onsite_token"},
 }
 # Other keyword arguments name their object directly.
 OBJECT_FOR_KWARG = {"customer_pk": "customer", "subscription_pk": "subscription", "lead_pk": "lead", "photo_pk": "workorder_photo"}
@@ -246,7 +249,9 @@ def world(db):
             upload=SimpleUploadedFile("p.png", _png()), caption="isolation",
         )[0],
         "reseller_customer": reseller_customer,
-        "contract": _sent_contract(subscription),
+        "contract": (contract := _sent_contract(subscription)),
+        # The signed link of the contract's on-site signing, as the visit page gives it to the visit's technician.
+        "onsite_token": SimpleNamespace(pk=onsite_token(contract=contract, technician=UserFactory(kind="technician"), visit_id=workorder.pk)),
         "charge": one_time_charge_add(actor=None, customer=subscription.customer, kind="custom", amount=Decimal("50")),
         "reseller_subscription": reseller_subscription,
         "reseller_payment": payment_record(

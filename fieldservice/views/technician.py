@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from customers import hooks
 from ispbill.surfaces import public
 
 from .. import selectors, services
@@ -54,6 +55,9 @@ def order_detail(request, pk: int):
         "events": list(order.events.select_related("actor").order_by("-at", "-id")[:20]),
         "needs_signature": order.kind in WorkOrder.SIGNED_KINDS,
         "photo_max_bytes": settings.FIELDSERVICE_PHOTO_MAX_BYTES,
+        # Steps other apps add to the visit (contracts: the customer signs the contract on this phone).
+        "visit_steps": hooks.visit_steps(technician=request.user, subscription=order.subscription, visit_id=order.pk, visit_kind=order.kind)
+        if order.is_open else [],
     })
 
 

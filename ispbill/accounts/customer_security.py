@@ -89,17 +89,20 @@ def one_time_code_send(*, customer, purpose: str, destination: str, channel: str
     return otp
 
 
-def one_time_code_check(*, customer, purpose: str, code: str) -> OneTimeCode:
+def one_time_code_check(*, customer, purpose: str, code: str, code_id: int | None = None) -> OneTimeCode:
     """The customer's current code for `purpose` if `code` matches it, now used up; a wrong code
-    counts one attempt. Raises ValidationError with the same wording for every kind of failure."""
+    counts one attempt. With `code_id`, only that one code row is accepted (a code sent for one
+    contract's signing never signs another). Raises ValidationError with the same wording for every
+    kind of failure."""
     refused = ValidationError(_("That code is wrong or has expired. Check the message or ask for a new code."), code="bad_code")
     code = (code or "").strip()
     with transaction.atomic():
-        otp = (
-            OneTimeCode.objects.select_for_update()
-            .filter(customer=customer, purpose=purpose, used_at__isnull=True, expires_at__gt=timezone.now())
-            .order_by("-created_at").first()
+        current = OneTimeCode.objects.select_for_update().filter(
+            customer=customer, purpose=purpose, used_at__isnull=True, expires_at__gt=timezone.now()
         )
+        if code_id is not None:
+            current = current.filter(pk=code_id)
+        otp = current.order_by("-created_at").first()
         if otp is None or otp.attempts >= settings.OTP_MAX_ATTEMPTS:
             raise refused
         matched = code.isdigit() and constant_time_compare(otp.code_hash, _hash(otp.pk, code))

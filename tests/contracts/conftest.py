@@ -56,9 +56,18 @@ def sent(template, subscription):
     return services.contract_send(actor=None, contract=contract)
 
 
+def start_signing(contract, **session):
+    """Ask for the signing code, as the portal's button does: a session for this contract only."""
+    return services.contract_signing_start(contract=contract, ip="203.0.113.7", **session)
+
+
 def sign(contract, code=CODE, **overrides):
+    """Sign in the contract's latest signing session (unless `session_key` is given)."""
+    from contracts.models import SigningSession
+
+    latest = SigningSession.objects.filter(contract=contract).order_by("-id").first()
     values = {
-        "contract": contract, "code": code, "signer_name": "Rahim Uddin", "signature_data_url": signature_png(),
+        "contract": contract, "session_key": latest.key if latest else "", "code": code, "signer_name": "Rahim Uddin", "signature_data_url": signature_png(),
         "consent": True, "consent_text": services.consent_text_for(contract), "ip": "203.0.113.7",
         "user_agent": "Mozilla/5.0 (Linux; Android 14)", "latitude": "23.8103", "longitude": "90.4125",
         "device_time": "Mon Nov 23 2026 20:10:00 GMT+0600",

@@ -14,10 +14,9 @@ from contracts import services
 from contracts.chain import chain_verify
 from contracts.models import Contract, ContractEvent, ContractTemplate, Signature
 from customers.services import subscription_cancel
-from ispbill.accounts.customer_security import one_time_code_send
 from ispbill.accounts.models import OneTimeCode
 from ispbill.notify.models import Message
-from tests.contracts.conftest import BODY, CODE, sign, signature_png
+from tests.contracts.conftest import BODY, CODE, sign, signature_png, start_signing
 
 D = Decimal
 pytestmark = pytest.mark.usefixtures("fixed_code")
@@ -63,7 +62,7 @@ def test_sending_freezes_the_text_stores_the_pdf_with_its_hash_and_tells_the_cus
 
 
 def test_the_customer_signs_with_the_code_and_the_evidence_is_stored(sent):
-    one_time_code_send(customer=sent.customer, purpose=OneTimeCode.Purpose.CONTRACT_SIGN, destination=sent.customer.phone)
+    start_signing(sent)
 
     signature = sign(sent)
 
@@ -76,11 +75,11 @@ def test_the_customer_signs_with_the_code_and_the_evidence_is_stored(sent):
     assert signed.startswith(b"%PDF") and services.sha256(signed) == signature.signed_pdf_sha256
     assert services.verify_pdf(code=sent.verify_code, content=signed) == (sent, True)
     assert chain_verify(sent) == (True, "")
-    assert [e.action for e in sent.events.order_by("seq")] == ["create", "send", "sign", "activate"]
+    assert [e.action for e in sent.events.order_by("seq")] == ["create", "send", "code_sent", "sign", "activate"]
 
 
 def test_a_wrong_code_is_refused_counts_a_try_and_after_the_limit_even_the_right_code_fails(sent, settings):
-    one_time_code_send(customer=sent.customer, purpose=OneTimeCode.Purpose.CONTRACT_SIGN, destination=sent.customer.phone)
+    start_signing(sent)
     before = state(sent)
     for _ in range(settings.OTP_MAX_ATTEMPTS):
         with pytest.raises(ValidationError):
@@ -101,7 +100,7 @@ def test_a_wrong_code_is_refused_counts_a_try_and_after_the_limit_even_the_right
     ({"signer_name": "  "}, "full name"),
 ])
 def test_bad_signing_input_is_refused_before_the_code_is_used(sent, overrides, message):
-    one_time_code_send(customer=sent.customer, purpose=OneTimeCode.Purpose.CONTRACT_SIGN, destination=sent.customer.phone)
+    start_signing(sent)
     before = state(sent)
 
     with pytest.raises(ValidationError) as refused:
@@ -117,7 +116,7 @@ def test_a_blank_drawing_is_refused(sent):
 
 
 def test_a_signed_or_voided_contract_cannot_be_signed_again(sent, template, subscription):
-    one_time_code_send(customer=sent.customer, purpose=OneTimeCode.Purpose.CONTRACT_SIGN, destination=sent.customer.phone)
+    start_signing(sent)
     sign(sent)
     sent.refresh_from_db()
     before = state(sent)
@@ -137,7 +136,7 @@ def test_a_signed_or_voided_contract_cannot_be_signed_again(sent, template, subs
 
 
 def test_a_changed_pdf_does_not_verify(sent):
-    one_time_code_send(customer=sent.customer, purpose=OneTimeCode.Purpose.CONTRACT_SIGN, destination=sent.customer.phone)
+    start_signing(sent)
     signature = sign(sent)
     signed = signature.signed_pdf.read()
     tampered = signed.replace(b"Rahim", b"Rahin", 1) if b"Rahim" in signed else signed[:-10] + b"0000000000"
@@ -187,7 +186,7 @@ def _fields(event):
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the immutability triggers are PostgreSQL's")
 def test_postgresql_refuses_to_change_signed_evidence(sent):
-    one_time_code_send(customer=sent.customer, purpose=OneTimeCode.Purpose.CONTRACT_SIGN, destination=sent.customer.phone)
+    start_signing(sent)
     signature = sign(sent)
     for sql, params in [
         ("UPDATE contracts_signature SET signer_name = %s WHERE id = %s", ["Someone else", signature.pk]),
@@ -207,7 +206,7 @@ def test_postgresql_refuses_to_change_signed_evidence(sent):
 
 
 def _signed(sent):
-    one_time_code_send(customer=sent.customer, purpose=OneTimeCode.Purpose.CONTRACT_SIGN, destination=sent.customer.phone)
+    start_signing(sent)
     sign(sent)
     sent.refresh_from_db()
     return sent
@@ -314,7 +313,7 @@ def test_starting_in_the_future_signs_now_and_activates_on_the_start_date(templa
     start = timezone.localdate() + timedelta(days=5)
     contract = services.contract_send(actor=None, contract=services.contract_create(
         actor=None, subscription=subscription, template=template, start_date=start))
-    one_time_code_send(customer=contract.customer, purpose=OneTimeCode.Purpose.CONTRACT_SIGN, destination=contract.customer.phone)
+    start_signing(contract)
     sign(contract, code=CODE)
     contract.refresh_from_db()
     assert contract.status == Contract.Status.SIGNED

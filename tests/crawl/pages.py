@@ -43,7 +43,7 @@ NOT_PAGES = {
         "reseller-statement-close", "reseller-payout-decide",
         # Contracts: actions and PDF downloads.
         "contract-send", "contract-void", "contract-fee-waive", "contract-renewal-stop", "contract-document",
-        "contract-signed-document",
+        "contract-signed-document", "contracttemplate-rule-delete",
         # Imports: the steps' posts and the downloads (error report CSV, the export zip).
         "import-commit", "import-undo", "import-router-start", "import-errors", "import-export",
         # The profile mapping of a router import needs a live router to read from; tests/imports
@@ -67,7 +67,11 @@ NOT_PAGES = {
         "logout", "subscription-renew", "customer-collect", "receipt-pdf", "commission-pdf", "commission-csv",
     },
     # The app's machine endpoints: the manifest, the service worker, the offline queue's sync and photo uploads.
-    "technician": {"logout", "manifest", "service-worker", "operations", "photo-upload"},
+    "technician": {
+        "logout", "manifest", "service-worker", "operations", "photo-upload",
+        # On-site contract signing: the code and signature posts, and the PDF the customer reads.
+        "contract-onsite-code", "contract-onsite-sign", "contract-onsite-document",
+    },
 }
 LINK = re.compile(r'(?:href|hx-get)="(/[^"#]*)"')
 
@@ -183,6 +187,18 @@ def seed_small_demo() -> dict[str, object]:
         actor=User.objects.get(username="admin"), name="old-system.csv",
         content=b"ID,Name,Mobile,Area,Package\nA-1,Rahim Uddin,01712345678,Nowhere,Home 20 Mbps\n",
     )
+    # The demo technician's first visit is on a connection whose contract waits for the customer's
+    # signature: the visit page shows the step, and its link opens the on-site signing page.
+    from contracts import services as contract_services
+    from contracts.models import Contract, ContractTemplate
+    from fieldservice.selectors import technician_agenda
+
+    agenda = technician_agenda(technician=User.objects.get(username="tech"))
+    visit = next(order for order in [*agenda["today"], *agenda["upcoming"]] if order.is_open and order.subscription_id)
+    if not Contract.objects.filter(subscription_id=visit.subscription_id, status=Contract.Status.SENT).exists():
+        template = ContractTemplate.objects.filter(key="home-internet", language="en").order_by("-version").first()
+        contract_services.contract_send(actor=None, contract=contract_services.contract_create(
+            actor=None, subscription=visit.subscription, template=template))
     return {
         "staff": User.objects.get(username="admin"),
         "portal": portal_customer.user,

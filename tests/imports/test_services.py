@@ -252,3 +252,17 @@ def test_commit_outside_a_wrapping_transaction_posts_opening_balances_once(catal
     assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.OPENING_BALANCE).count() == 2
     assert Account.objects.get(customer__external_ref="OLD-1").balance == Decimal("500.00")
     call_command("check_ledger", stdout=StringIO())
+
+
+def test_imported_subscriptions_get_no_automatic_contract(admin, catalogue):
+    """An import brings over existing customers: a contract rule does not draft (nor text) them a contract."""
+    from contracts import services as contract_services
+    from contracts.models import Contract, ContractRule
+
+    contract_services.contract_template_save(actor=None, key="home", language="en", title="Agreement", body="{{ customer_name }}")
+    contract_services.contract_rule_save(actor=None, rule=ContractRule(template_key="home"))
+
+    commit(admin, upload_and_map(admin, csv_bytes(good_rows())))
+
+    assert Subscription.objects.count() == 2 and not Contract.objects.exists()
+    assert Contract.objects.filter(subscription=make_subscription(package=catalogue[1])).exists(), "outside an import the rule applies"

@@ -5,7 +5,13 @@ renewal), terminated with its early-termination fee invoiced, and void — plus 
 waiting for the next invoice and a credit note. Written through the services, so numbers, PDFs,
 hashes and the event chains are real.
 
-Idempotent and deterministic: once the demo template exists nothing is written again.
+The rules (which template new subscriptions and package changes get) are seeded too: every package
+on the home template, sent at once; static-IP connections drafted only, with a fixed fee. One
+active contract was signed on the demo technician's phone on site (a witness in its evidence), and
+one package change left a replacement waiting for the signature beside the contract in force.
+
+Idempotent and deterministic: once the demo template exists nothing is written again (the rules
+are added once, on their own).
 """
 
 from datetime import timedelta
@@ -18,7 +24,7 @@ from django.utils import timezone
 
 from billing.charges import Item, credit_note_issue, manual_invoice_create, one_time_charge_add
 from contracts import services
-from contracts.models import Contract, ContractTemplate
+from contracts.models import Contract, ContractRule, ContractTemplate, SigningChannel, SigningSession
 from customers.models import Customer, Subscription
 
 EN_BODY = """This internet service agreement is made between {{ isp_name }} and {{ customer_name }} (account {{ account_number }}), of {{ customer_address }}, registered phone {{ customer_phone }}.
@@ -66,18 +72,32 @@ class Command(BaseCommand):
     help = "Demo contracts in every state, one-time charges and a credit note (after seed_demo). Safe to run again."
 
     def handle(self, *args, **options):
+        admin = get_user_model().objects.filter(is_superuser=True).order_by("id").first()
         if ContractTemplate.objects.filter(key="home-internet").exists():
             self.stdout.write("Contracts: already seeded.")
-            return
-        admin = get_user_model().objects.filter(is_superuser=True).order_by("id").first()
-        with transaction.atomic():
-            counts = self.seed(admin)
-        self.stdout.write("Contracts: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+        else:
+            with transaction.atomic():
+                counts = self.seed(admin)
+            self.stdout.write("Contracts: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+        if not ContractRule.objects.exists():
+            with transaction.atomic():
+                services.contract_rule_save(actor=admin, rule=ContractRule(
+                    template_key="home-internet", fee_kind="per_month", fee_value=Decimal("300")))
+                services.contract_rule_save(actor=admin, rule=ContractRule(
+                    template_key="home-internet", connection_type="static", fee_kind="fixed", fee_value=Decimal("3000"),
+                    send_at_once=False))
+            self.stdout.write("Contracts: 2 rules")
 
-    def _sign(self, contract: Contract, name: str) -> None:
-        """Sign as the customer would, past the one-time code (the demo has no phone to read it on)."""
+    def _sign(self, contract: Contract, name: str, *, on_site_by=None) -> None:
+        """Sign as the customer would, past the one-time code (the demo has no phone to read it on);
+        `on_site_by`: on that technician's phone, at a visit."""
         contract.refresh_from_db()
-        services._sign(
+        session = None
+        if on_site_by is not None:
+            now = timezone.now()
+            session = SigningSession.objects.create(contract=contract, channel=SigningChannel.ON_SITE, witness=on_site_by,
+                                                    created_at=now, expires_at=now + timedelta(minutes=10))
+        services._sign(session=session, 
             contract=contract, png=services._signature_png(_signature_png()), signer_name=name,
             consent_text=services.consent_text_for(contract), ip="203.0.113.24",
             user_agent="Mozilla/5.0 (Linux; Android 14; demo) Chrome/131 Mobile", latitude=Decimal("23.780600"),
@@ -123,8 +143,15 @@ class Command(BaseCommand):
             sent(make(s, fee_kind="fixed", fee_value=Decimal("2000")))  # sent, unsigned
         if (s := take()) is not None:
             self._sign(sent(make(s, start=today + timedelta(days=7))), s.customer.name)  # signed, starts next week
-        if (s := take()) is not None:
-            self._sign(sent(make(s, start=today - timedelta(days=90))), s.customer.name)  # active
+        if (s := take()) is not None:  # active, signed on the technician's phone at the installation
+            technician = get_user_model().objects.filter(kind="technician").order_by("id").first()
+            self._sign(sent(make(s, start=today - timedelta(days=90))), s.customer.name, on_site_by=technician)
+        if (s := take()) is not None:  # active, and a package change's replacement waiting for the signature
+            current = sent(make(s, start=today - timedelta(days=30)))
+            self._sign(current, s.customer.name)
+            counts["contracts"] += 1
+            sent(services.contract_create(actor=admin, subscription=s, template=en, term_months=12, fee_kind="per_month",
+                                          fee_value=Decimal("300"), replaces=current, origin="change (demo)"))
         if (s := take()) is not None:  # active, ends within 30 days
             self._sign(sent(make(s, start=today - timedelta(days=345), auto_renew=False)), s.customer.name)
         if (s := take()) is not None:  # expired yesterday (no auto-renewal)

@@ -1,0 +1,107 @@
+"""Signing on the technician's phone at an installation visit: the visit page shows the step, the
+customer reads, gets the code on their registered phone, draws and agrees; the evidence names the
+technician as witness. Only the technician of the visit reaches the page."""
+
+import html
+import re
+
+import pytest
+from django.urls import reverse
+
+from contracts import services
+from contracts.models import Contract, Signature, SigningChannel, SigningSession
+from ispbill.notify.models import Message
+from tests.contracts.conftest import CODE, signature_png
+from tests.factories import UserFactory
+from tests.fieldservice.conftest import installation
+
+pytestmark = pytest.mark.usefixtures("fixed_code")
+
+
+@pytest.fixture
+def technician(db):
+    return UserFactory(kind="technician", username="tech-onsite", first_name="Shuvo")
+
+
+@pytest.fixture
+def visit(template, technician):
+    order = installation(technician=technician)
+    contract = services.contract_send(actor=None, contract=services.contract_create(
+        actor=None, subscription=order.subscription, template=template))
+    return order, contract
+
+
+def step_link(client, order) -> str:
+    page = client.get(reverse("technician:order-detail", args=[order.pk])).content.decode()
+    assert 'id="order-step-contract-sign"' in page
+    return html.unescape(re.search(r'href="(/technician/contracts/sign/[^"]+/)"', page).group(1))
+
+
+def test_the_customer_signs_on_the_technicians_phone_with_the_code_and_the_same_evidence(client, visit, technician):
+    order, contract = visit
+    client.force_login(technician)
+    url = step_link(client, order)
+    page = client.get(url).content.decode()
+    assert contract.number in page and "Send the code to the customer" in page and contract.body_text[:40] in html.unescape(page)
+
+    client.post(f"{url}code/")
+    assert Message.objects.filter(event="one_time_code", to=contract.customer.phone).exists()
+    form = client.get(url).content.decode()
+    assert 'id="sign-form"' in form
+    data = {"code": "000000", "signer_name": contract.customer.name, "signature": signature_png(), "consent": "on",
+            "consent_text": services.consent_text_for(contract), "latitude": "23.7806", "longitude": "90.4070", "device_time": "now"}
+    wrong = client.post(f"{url}sign/", data)
+    assert wrong.status_code == 400 and not Signature.objects.exists()
+
+    assert client.post(f"{url}sign/", {**data, "code": CODE}).status_code == 302
+
+    contract.refresh_from_db()
+    signature = contract.signature
+    assert contract.status == Contract.Status.ACTIVE
+    assert (signature.channel, signature.witness, signature.phone_verified) == (SigningChannel.ON_SITE, technician, contract.customer.phone)
+    assert signature.latitude is not None and signature.consent_sha256 == services.sha256(data["consent_text"].encode())
+    assert contract.events.get(action="sign").data["visit"] == str(order.pk)
+    assert "Signed by" in client.get(url).content.decode()
+    done = client.get(reverse("technician:order-detail", args=[order.pk])).content.decode()
+    assert "✔ Customer signs the contract" in done
+
+
+def test_another_technician_or_a_forged_link_gets_404_and_nothing_changes(client, visit, technician):
+    order, contract = visit
+    client.force_login(technician)
+    url = step_link(client, order)
+    intruder = UserFactory(kind="technician", username="tech-intruder")
+    client.force_login(intruder)
+    for target in (url, f"{url}document.pdf"):
+        assert client.get(target).status_code == 404
+    assert client.post(f"{url}code/").status_code == 404
+    assert client.post(f"{url}sign/", {"code": CODE}).status_code == 404
+    forged = url.replace("/sign/", "/sign/x", 1)
+    client.force_login(technician)
+    assert client.get(forged).status_code == 404
+    assert not SigningSession.objects.exists() and not Message.objects.filter(event="one_time_code").exists()
+    contract.refresh_from_db()
+    assert contract.status == Contract.Status.SENT
+
+
+def test_a_visit_without_a_contract_waiting_shows_no_step(client, technician):
+    order = installation(technician=technician)
+    client.force_login(technician)
+    page = client.get(reverse("technician:order-detail", args=[order.pk])).content.decode()
+    assert "order-step-contract-sign" not in page
+
+
+def test_the_signing_page_on_the_phone_is_in_the_customers_language(client, visit, technician):
+    """The technician's app is in English; the page the customer reads and signs on is in Bangla."""
+    order, contract = visit
+    contract.customer.__class__.objects.filter(pk=contract.customer_id).update(language="bn")
+    client.force_login(technician)
+    url = step_link(client, order)
+    client.post(f"{url}code/")
+    page = client.get(url).content.decode()
+    for bangla in ("ফোনটি গ্রাহকের হাতে দিন", "আপনার স্বাক্ষর আঁকুন", "চুক্তি স্বাক্ষর করুন", "এককালীন কোড", "নতুন কোড পাঠান"):
+        assert bangla in page
+    data = {"code": "999999", "signer_name": "X", "signature": "", "consent": "on", "consent_text": services.consent_text_for(contract)}
+    refused = client.post(f"{url}sign/", data).content.decode()
+    assert "আপনার স্বাক্ষর আঁকুন" in refused
+    assert "My work" in client.get(reverse("technician:order-detail", args=[order.pk])).content.decode()
