@@ -30,7 +30,7 @@ from network import selectors as network_selectors
 from network import services as network_services
 from network.models import ProvisioningTask
 
-from . import notify_events
+from . import notify_events, rentals
 from .models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -548,6 +548,7 @@ def workorder_equipment(*, actor, order: WorkOrder, serial: str, action: str, fa
                 )],
             )
             item.movements.filter(order=order, to_status=EquipmentItem.Status.INSTALLED).update(invoice=invoice)
+        rentals.rental_start(actor=actor, item=item, order=order)  # rented: its rent is charged per billing period
         _event(order, actor=actor, action="equipment", message=_("Installed %(item)s") % {"item": item})
         return item
     if action == "collect":
@@ -555,6 +556,7 @@ def workorder_equipment(*, actor, order: WorkOrder, serial: str, action: str, fa
             raise ValidationError({"serial": _("%(serial)s is not installed at this customer.") % {"serial": item.serial}})
         to = EquipmentItem.Status.RETURNED_FAULTY if faulty else EquipmentItem.Status.WITH_TECHNICIAN
         item = _move(item, actor=actor, to=to, order=order, technician=order.technician, note=order.number)
+        rentals.rental_end(actor=actor, item=item, order=order)
         _event(order, actor=actor, action="equipment", message=_("Collected %(item)s") % {"item": item})
         return item
     raise ValidationError(_("Unknown equipment action."))

@@ -19,7 +19,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from customers.models import Branch, Customer, Subscription
-from fieldservice import services
+from fieldservice import rentals, services
 from fieldservice.models import EquipmentItem, EquipmentModel, WorkOrder, WorkOrderEvent
 
 PASSWORD = "demo-tech-2026"
@@ -29,7 +29,11 @@ TECHNICIANS = [  # username, first, last, phone
     ("tech.mitu", "Mitu", "Akter", "+8801711300103"),
 ]
 # (name, category, serial prefix, units, sale price: the router is sold, the ONU lent)
-MODELS = [("ZTE F660 ONU", "onu", "ZTEG", 150, None), ("TP-Link Archer C6", "router", "TPLC", 60, "2800.00")]
+# (name, category, serial prefix, count, sale price, monthly rental price): lent, sold, rented.
+MODELS = [
+    ("ZTE F660 ONU", "onu", "ZTEG", 150, None, None), ("TP-Link Archer C6", "router", "TPLC", 60, "2800.00", None),
+    ("Tenda AC10 (rented)", "router", "TNDR", 20, None, "150.00"),
+]
 DESCRIPTIONS = {
     WorkOrder.Kind.REPAIR: ["No internet since the storm; ONU LOS light red.", "Slow in the evening; check the drop splice.", "Router keeps restarting."],
     WorkOrder.Kind.RELOCATION: ["Moving to the 3rd floor of the same building.", "Shifting to a new flat two lanes away."],
@@ -124,8 +128,10 @@ class Command(BaseCommand):
 
     def ensure_equipment(self, techs) -> list[EquipmentItem]:
         branches = list(Branch.objects.order_by("pk"))
-        for name, category, prefix, count, price in MODELS:
-            model, _ = EquipmentModel.objects.get_or_create(name=name, defaults={"category": category, "sale_price": price})
+        for name, category, prefix, count, price, rent in MODELS:
+            model, _ = EquipmentModel.objects.get_or_create(
+                name=name, defaults={"category": category, "sale_price": price, "rental_price": rent},
+            )
             existing = set(EquipmentItem.objects.filter(model=model).values_list("serial", flat=True))
             rows = []
             for index in range(count):
@@ -143,7 +149,10 @@ class Command(BaseCommand):
             EquipmentItem.objects.bulk_create(rows)
             self.created["equipment"] += len(rows)
         EquipmentModel.objects.get_or_create(name="Drop cable (metres)", defaults={"category": "cable", "serial_tracked": False})
-        return list(EquipmentItem.objects.filter(status__in=[EquipmentItem.Status.IN_STOCK, EquipmentItem.Status.WITH_TECHNICIAN]).order_by("serial"))
+        return list(
+            EquipmentItem.objects.filter(status__in=[EquipmentItem.Status.IN_STOCK, EquipmentItem.Status.WITH_TECHNICIAN])
+            .select_related("model").order_by("serial")
+        )
 
     def _at(self, day_offset: int, hour: int) -> datetime:
         day = timezone.localdate() + timedelta(days=day_offset)
@@ -259,7 +268,11 @@ class Command(BaseCommand):
         rng = random.Random(42)
         if not EquipmentItem.objects.filter(customer=customer, status=EquipmentItem.Status.INSTALLED).exists():
             start = self._at(-2, 11)
-            order = self._make(tech=tech, customer=customer, kind=WorkOrder.Kind.INSTALLATION, start=start, finish="completed", items=items, rng=rng)
+            # A rented router: its rent waits as a pending charge for the customer's next invoice.
+            rented = [item for item in items if item.model.rental_price][:1]
+            order = self._make(tech=tech, customer=customer, kind=WorkOrder.Kind.INSTALLATION, start=start, finish="completed",
+                               items=[item for item in items if item not in rented] + rented, rng=rng)
             self._backdate(order, start)
+            rentals.rentals_charge_due()
         if not WorkOrder.objects.filter(customer=customer, status__in=WorkOrder.OPEN_STATUSES).exists():
             self._make(tech=tech, customer=customer, kind=WorkOrder.Kind.REPAIR, start=self._at(1, 15), finish="assigned", items=items, rng=rng)
