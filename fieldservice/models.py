@@ -112,8 +112,8 @@ class WorkOrder(models.Model):
     override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    rating = models.PositiveSmallIntegerField(null=True, blank=True)
-    rating_comment = models.TextField(blank=True)
+    # The customer's rating of the visit: a tickets survey, asked on completion (customers.hooks.survey_ask).
+    survey = models.OneToOneField("tickets.Survey", null=True, blank=True, on_delete=models.SET_NULL, related_name="work_order")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -126,9 +126,6 @@ class WorkOrder(models.Model):
             ("override_workorder", "Can complete an installation without the online check"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="wo_rating_1_to_5"
-            ),
             models.CheckConstraint(
                 condition=Q(customer__isnull=False) | Q(lead__isnull=False), name="wo_customer_or_lead"
             ),

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import services as billing_services
+from customers import hooks as customer_hooks
 from customers import services as customer_services
 from customers.models import Subscription
 from ispbill.core.audit import audit_record
@@ -607,10 +608,18 @@ def workorder_complete(*, actor, order: WorkOrder, override_reason: str = "", ch
             customer_services.subscription_activate(
                 actor=actor, subscription=subscription, reason=_("Installed: %(order)s") % {"order": order.number}
             )
-    return _set_status(
+    order = _set_status(
         order, actor=actor, to=WorkOrder.Status.COMPLETED, action="completed", message=override_reason,
         completed_at=timezone.now(),
     )
+    if order.customer_id:
+        # The customer is asked to rate the visit in the portal; the answer counts for the technician.
+        order.survey = customer_hooks.survey_ask(
+            customer=order.customer, agent=order.technician, branch_id=order.branch_id,
+            subject=f"{order.number} · {order.get_kind_display()}",
+        )
+        order.save(update_fields=["survey"])
+    return order
 
 
 @transaction.atomic
@@ -625,20 +634,13 @@ def workorder_fail(*, actor, order: WorkOrder, reason: str) -> WorkOrder:
 
 @transaction.atomic
 def workorder_rate(*, customer, order: WorkOrder, rating: int, comment: str = "") -> WorkOrder:
+    """The customer's stars for a completed visit: the answer to its survey (tickets' survey, reached
+    through customers.hooks, so the survey reports count visits too); once."""
     order = _lock(order)
-    if order.customer_id != customer.pk or order.status != WorkOrder.Status.COMPLETED:
+    if order.customer_id != customer.pk or order.status != WorkOrder.Status.COMPLETED or order.survey_id is None:
         raise ValidationError(_("Only a completed visit can be rated."))
-    if order.rating is not None:
-        raise ValidationError(_("You rated this visit already. Thank you!"))
-    try:
-        rating = int(rating)
-    except (TypeError, ValueError):
-        rating = 0
-    if not 1 <= rating <= 5:
-        raise ValidationError({"rating": _("Choose from 1 to 5 stars.")})
-    order.rating, order.rating_comment = rating, (comment or "").strip()[:1000]
-    order.save(update_fields=["rating", "rating_comment", "updated_at"])
-    _event(order, actor=customer.user, action="rated", message=f"{rating}/5")
+    survey = customer_hooks.survey_answer(customer=customer, survey_id=order.survey_id, rating=rating, comment=comment)
+    _event(order, actor=customer.user, action="rated", message=f"{survey.rating}/5")
     return order
 
 

@@ -57,6 +57,16 @@ def order_detail(request, pk: int):
     })
 
 
+def order_ticket(request, pk: int):
+    """The support ticket the visit was planned from, read-only: what the customer reported and the
+    thread so far (internal notes marked), so the technician knows the fault before knocking."""
+    order = selectors.workorder_get_for_technician(technician=request.user, pk=pk)  # another's order: 404
+    ticket = selectors.workorder_ticket_for_technician(order=order)
+    return render(request, "fieldservice/technician_ticket.html", {
+        "order": order, "ticket": ticket, "thread": list(ticket.comments.select_related("author").order_by("created_at", "id")),
+    })
+
+
 @public
 @require_GET
 def manifest(request):
@@ -166,6 +176,7 @@ def photo_upload(request):
 urlpatterns = [
     path("", home, name="home"),
     path("orders/<int:pk>/", order_detail, name="order-detail"),
+    path("orders/<int:pk>/ticket/", order_ticket, name="order-ticket"),
     path("manifest.webmanifest", manifest, name="manifest"),
     path("sw.js", service_worker, name="service-worker"),
     path("api/ops/", operations, name="operations"),

@@ -85,6 +85,26 @@ def test_list_detail_board_and_customer_page_render_for_the_supervisor(client, s
 
 
 @pytest.mark.django_db
+def test_the_board_map_data_comes_as_json_with_the_boards_filters(client, supervisor, technician):
+    from decimal import Decimal
+
+    located = repair_order(technician=technician)
+    WorkOrder.objects.filter(pk=located.pk).update(latitude=Decimal("23.8103"), longitude=Decimal("90.4125"))
+    unlocated = repair_order(technician=technician)
+    client.force_login(supervisor)
+    day = timezone.localdate().isoformat()
+    board = client.get(reverse("staff:workorder-dispatch"), {"day": day, "kind": "repair"}).content.decode()
+    assert "data-points-url" in board and "dispatch-points" not in board  # the map's data is not in the page
+    data = client.get(reverse("staff:workorder-dispatch-map"), {"day": day}).json()
+    assert [(p["number"], p["lat"], p["technician"]) for p in data["points"]] == [(located.number, 23.8103, "Shuvo Dey")]
+    assert [row["number"] for row in data["without_gps"]] == [unlocated.number]
+    assert data["points"][0]["url"] == reverse("staff:workorder-detail", args=[located.pk])
+    assert client.get(reverse("staff:workorder-dispatch-map"), {"day": day, "kind": "installation"}).json() == {"points": [], "without_gps": []}
+    client.force_login(make_customer(portal_password=PASSWORD).user)
+    assert client.get(reverse("staff:workorder-dispatch-map"), {"day": day}).status_code in (302, 403, 404)
+
+
+@pytest.mark.django_db
 def test_board_assign_by_select_answers_the_board(client, supervisor, technician, other_technician):
     order = repair_order(technician=technician)
     client.force_login(supervisor)
@@ -189,7 +209,8 @@ def test_portal_shows_the_upcoming_visit_and_takes_a_rating_after_completion(cli
     response = client.post(reverse("portal:visit-rate", args=[order.pk]), {"rating": 5, "comment": "Quick"})
     assert response.status_code == 302
     order.refresh_from_db()
-    assert order.rating == 5
+    assert (order.survey.rating, order.survey.comment) == (5, "Quick")
+    assert f"rate-{order.pk}" not in client.get(reverse("portal:visits")).content.decode()
 
 
 @pytest.mark.django_db
@@ -250,3 +271,25 @@ def test_support_cannot_issue_equipment_and_nothing_changes(client, technician):
     assert client.post(reverse("staff:equipment-detail", args=[item.pk]), {"technician": technician.pk}).status_code == 403
     item.refresh_from_db()
     assert item.status == "in_stock" and item.movements.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_technician_reads_the_ticket_the_visit_was_planned_from_and_only_their_own(client, technician, other_technician):
+    from tests.factories import admin_user
+    from tickets.services import ticket_reply
+
+    customer = make_customer()
+    ticket = ticket_create(actor=None, customer=customer, category="no_connection", subject="LOS light red", description="Since the storm last night")
+    ticket_reply(actor=admin_user(), ticket=ticket, body="Splice at box 14 looked wet", internal=True)
+    order = services.workorder_create(actor=None, kind=WorkOrder.Kind.REPAIR, ticket=ticket, source=WorkOrder.Source.TICKET)
+    services.workorder_schedule(actor=None, order=order, technician=technician, scheduled_start=timezone.now())
+    plain = repair_order(technician=technician)
+    client.force_login(technician)
+    detail = client.get(reverse("technician:order-detail", args=[order.pk])).content.decode()
+    url = reverse("technician:order-ticket", args=[order.pk])
+    assert url in detail and "LOS light red" in detail
+    page = client.get(url).content.decode()
+    assert "Since the storm last night" in page and "Splice at box 14 looked wet" in page and "Internal note" in page
+    assert client.get(reverse("technician:order-ticket", args=[plain.pk])).status_code == 404  # no ticket
+    client.force_login(other_technician)
+    assert client.get(url).status_code == 404  # another technician's order

@@ -245,10 +245,14 @@ class Command(BaseCommand):
                 finish = ["new", "scheduled", "assigned", "assigned"][index % 4]
             order = self._make(tech=tech, customer=customer, kind=kind, start=start, finish=finish, items=items, rng=rng)
             self._backdate(order, start)
-            if order.status == WorkOrder.Status.COMPLETED and rng.random() < 0.5:
+            if order.status == WorkOrder.Status.COMPLETED:
                 order.refresh_from_db()
-                if order.rating is None:
-                    WorkOrder.objects.filter(pk=order.pk).update(rating=rng.choice([5, 5, 4, 4, 3, 2]), rating_comment="")
+                survey = order.survey  # tickets' survey, asked on completion: the visit's time, half of them answered
+                if survey is not None and survey.rating is None:
+                    if rng.random() < 0.5:
+                        services.workorder_rate(customer=order.customer, order=order, rating=rng.choice([5, 5, 4, 4, 3, 2]))
+                    type(survey).objects.filter(pk=survey.pk, answered_at__isnull=False).update(answered_at=order.completed_at + timedelta(hours=3))
+                    type(survey).objects.filter(pk=survey.pk).update(asked_at=order.completed_at)
 
     def ensure_today(self, tech, customers, items):
         """The demo technician has work today, whenever the demo is opened."""
@@ -259,6 +263,24 @@ class Command(BaseCommand):
             customer = customers[(index * 7 + 3) % len(customers)]
             self._make(tech=tech, customer=customer, kind=[WorkOrder.Kind.REPAIR, WorkOrder.Kind.INSTALLATION, WorkOrder.Kind.REPAIR][index],
                        start=self._at(0, 10 + index * 2), finish=finish, items=items, rng=rng)
+        self.ensure_ticket_visit(tech)
+
+    def ensure_ticket_visit(self, tech):
+        """A repair planned from a support ticket ("Plan a visit"), so the technician app shows the ticket.
+        seed_tickets runs first (Makefile); the ticket model is reached through the order's foreign key,
+        since fieldservice does not import tickets."""
+        if WorkOrder.objects.filter(technician=tech, ticket__isnull=False, status__in=WorkOrder.OPEN_STATUSES).exists():
+            return
+        Ticket = WorkOrder._meta.get_field("ticket").related_model
+        ticket = Ticket.objects.filter(category="no_connection").order_by("pk").first() or Ticket.objects.order_by("pk").first()
+        if ticket is None:
+            return
+        order = services.workorder_create(
+            actor=self.supervisor, kind=WorkOrder.Kind.REPAIR, ticket=ticket, source=WorkOrder.Source.TICKET,
+            description=ticket.subject,
+        )
+        services.workorder_schedule(actor=self.supervisor, order=order, technician=tech, scheduled_start=self._at(0, 17))
+        self.created["orders"] += 1
 
     def ensure_portal_customer(self, tech, items):
         """The demo portal login sees an upcoming visit, a completed one to rate and its equipment."""
