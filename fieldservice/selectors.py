@@ -126,17 +126,41 @@ def customer_for_staff(*, user, pk):
 
 
 UNDATED_ON_BOARD = 15
-BOARD_FIELDS = (
-    "kind", "status", "priority", "technician_id", "area_id", "contact_name", "scheduled_start", "duration_minutes",
-    "latitude", "longitude", "created_at",
-)
+CARD_FIELDS = ("pk", "kind", "status", "technician_id", "contact_name", "scheduled_start", "duration_minutes", "area__name")
+
+
+@dataclass(slots=True)
+class Card:
+    """One order on the dispatch board: only what its card shows, read as plain values (a day can hold
+    hundreds of orders; model instances cost the board most of its time, bench/fieldservice.py)."""
+
+    pk: int
+    kind: str
+    status: str
+    technician_id: int | None
+    contact_name: str
+    scheduled_start: datetime | None
+    duration_minutes: int
+    area_name: str | None
+
+    @property
+    def number(self) -> str:
+        return f"WO-{self.pk:05d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in WorkOrder.OPEN_STATUSES
+
+    @property
+    def scheduled_end(self) -> datetime | None:
+        return self.scheduled_start + timedelta(minutes=self.duration_minutes) if self.scheduled_start else None
 
 
 @dataclass
 class Board:
     day: date
-    columns: list[dict] = field(default_factory=list)  # per technician: orders, minutes, overlaps
-    unassigned: list[WorkOrder] = field(default_factory=list)
+    columns: list[dict] = field(default_factory=list)  # per technician: cards, minutes, overlaps
+    unassigned: list[Card] = field(default_factory=list)
     technicians: list = field(default_factory=list)
     more_waiting: bool = False
 
@@ -166,17 +190,20 @@ def dispatch_board(*, user, day: date, kind: str = "", status: str = "", branch:
     """The day's orders per technician, with the minutes booked and the overlapping slots flagged; and
     the orders waiting for a technician (unassigned, on this day or without a time)."""
     start, end = _day_bounds(day)
-    orders = _board_orders(user=user, kind=kind, status=status, branch=branch, area=area).select_related("area").only(*BOARD_FIELDS, "area__name")
-    day_orders = list(orders.filter(scheduled_start__gte=start, scheduled_start__lt=end).order_by("scheduled_start", "id"))
+    orders = _board_orders(user=user, kind=kind, status=status, branch=branch, area=area)
+    day_orders = [
+        Card(*row) for row in orders.filter(scheduled_start__gte=start, scheduled_start__lt=end).order_by("scheduled_start", "id")
+        .values_list(*CARD_FIELDS)
+    ]
     techs = list(technicians())
-    by_tech: dict[int, list[WorkOrder]] = {tech.pk: [] for tech in techs}
+    by_tech: dict[int, list[Card]] = {tech.pk: [] for tech in techs}
     unassigned = []
     for order in day_orders:
         if order.technician_id in by_tech:
             by_tech[order.technician_id].append(order)
         else:
             unassigned.append(order)
-    undated = list(_waiting_undated(orders)[:UNDATED_ON_BOARD + 1])
+    undated = [Card(*row) for row in _waiting_undated(orders).values_list(*CARD_FIELDS)[:UNDATED_ON_BOARD + 1]]
     unassigned += undated[:UNDATED_ON_BOARD]
     columns = []
     for tech in techs:

@@ -135,25 +135,21 @@ def operations(request):
 
 
 def _apply_group(request, ops, results) -> None:
+    valid = [op for op in ops if isinstance(op, dict)]
     with transaction.atomic():
-        _apply_batch(request, ops, results)
-
-
-def _apply_batch(request, ops, results) -> None:
+        answers = iter(services.operations_apply(technician=request.user, ops=[
+            (op.get("uuid", ""), str(op.get("kind", "")), op.get("order"), op.get("payload")) for op in valid
+        ]))
     for op in ops:
         if not isinstance(op, dict):
             results.append({"uuid": "", "ok": False, "code": "invalid", "error": _("Not an operation.")})
             continue
+        answer = next(answers)
         op_uuid = str(op.get("uuid", ""))
-        try:
-            operation = services.operation_apply(
-                technician=request.user, op_uuid=op_uuid, kind=str(op.get("kind", "")), order_id=op.get("order"),
-                payload=op.get("payload") if isinstance(op.get("payload"), dict) else {},
-            )
-        except ValidationError as error:
-            results.append({"uuid": op_uuid, "ok": False, "code": "invalid", "error": " ".join(error.messages)})
+        if isinstance(answer, ValidationError):
+            results.append({"uuid": op_uuid, "ok": False, "code": "invalid", "error": " ".join(answer.messages)})
         else:
-            results.append({"uuid": op_uuid, **operation.result})
+            results.append({"uuid": op_uuid, **answer.result})
 
 
 @require_POST
