@@ -5,13 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.http import Http404
 from django.utils import timezone
 
 from customers.selectors import customers_visible_to
 
-from .models import EquipmentItem, SyncOperation, WorkOrder
+from .models import EquipmentItem, EquipmentRental, SyncOperation, WorkOrder
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -279,7 +279,12 @@ def workorder_get_for_customer(*, customer, pk) -> WorkOrder:
 
 
 def installed_equipment(*, customer) -> list[EquipmentItem]:
-    return list(EquipmentItem.objects.filter(customer=customer, status=EquipmentItem.Status.INSTALLED).select_related("model"))
+    """What is at the customer's; a rented item carries its monthly rent as `rent` (None: lent or sold)."""
+    rent = EquipmentRental.objects.filter(item=OuterRef("pk"), ended_on__isnull=True).values("monthly_price")[:1]
+    return list(
+        EquipmentItem.objects.filter(customer=customer, status=EquipmentItem.Status.INSTALLED).select_related("model")
+        .annotate(rent=Subquery(rent))
+    )
 
 
 # Reports ------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from billing.selectors import account_balance
 from customers.models import Subscription
 from fieldservice import rentals, services
 from fieldservice.models import EquipmentItem, EquipmentModel, EquipmentRental, EquipmentRentalCharge
+from fieldservice.selectors import installed_equipment
 from fieldservice.tasks import charge_equipment_rentals
 from ispbill.celery import app as celery_app
 from tests.billing.test_run import configure
@@ -119,10 +120,17 @@ def test_a_return_before_the_charge_is_invoiced_withdraws_it_and_charges_only_th
 @pytest.mark.django_db
 def test_lent_equipment_and_a_connection_not_yet_activated_are_not_charged(technician):
     configure()
-    pending = make_subscription()  # its installation is not done: nothing is billed yet
+    pending = make_subscription()
+    lent = EquipmentModel.objects.create(name="ZTE lent ONU", category="onu")
+    EquipmentItem.objects.create(model=lent, serial="ZTEL0001", status=EquipmentItem.Status.WITH_TECHNICIAN)
+    services.workorder_equipment(actor=technician, order=repair_order(technician=technician, customer=pending.customer), serial="ZTEL0001", action="install")  # its installation is not done: nothing is billed yet
     install_rented(technician, pending, on=date(2026, 3, 11))
     assert rentals.rentals_charge_due(today=date(2026, 3, 12)) == 0
     assert not OneTimeCharge.objects.filter(kind=OneTimeCharge.Kind.EQUIPMENT_RENTAL).exists()
+    # The customer's equipment says which is rented and for how much (portal and staff pages).
+    assert {(item.serial, item.rent) for item in installed_equipment(customer=pending.customer)} == {
+        ("ZTEL0001", None), ("TPLR0001", D("150.00")),
+    }
 
 
 def test_the_nightly_job_is_declared_before_the_billing_run():
