@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -272,6 +273,10 @@ class EquipmentModel(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.sale_price and self.rental_price:
+            raise ValidationError(_("An equipment model is sold or rented, not both: clear one of the prices."))
 
 
 class EquipmentItem(models.Model):
