@@ -27,7 +27,7 @@ def technicians() -> QuerySet:
 # Technician surface -------------------------------------------------------------------------------
 
 def workorders_for_technician(*, technician) -> QuerySet[WorkOrder]:
-    return WorkOrder.objects.filter(technician=technician).select_related("customer", "area", "subscription__package")
+    return WorkOrder.objects.filter(technician=technician).select_related("customer", "area", "subscription__package", "ticket")
 
 
 def technician_agenda(*, technician, today: date | None = None) -> dict:

@@ -23,7 +23,7 @@ from ..models import WorkOrder
 
 MAX_OPS_PER_REQUEST = 100
 # Bump when the app shell's files change: the service worker then replaces its cache.
-SHELL_VERSION = "fs-1"
+SHELL_VERSION = "fs-2"
 
 
 def shell_assets() -> list[str]:

@@ -288,6 +288,7 @@ def test_the_technician_reads_the_ticket_the_visit_was_planned_from_and_only_the
     detail = client.get(reverse("technician:order-detail", args=[order.pk])).content.decode()
     url = reverse("technician:order-ticket", args=[order.pk])
     assert url in detail and "LOS light red" in detail
+    assert url in client.get(reverse("technician:home")).content.decode()  # under its card, kept for offline
     page = client.get(url).content.decode()
     assert "Since the storm last night" in page and "Splice at box 14 looked wet" in page and "Internal note" in page
     assert client.get(reverse("technician:order-ticket", args=[plain.pk])).status_code == 404  # no ticket
