@@ -715,7 +715,8 @@ def operations_apply(*, technician, ops) -> list[SyncOperation | ValidationError
             answers.append(ValidationError(_("Unknown operation %(kind)s.") % {"kind": kind}))
             continue
         operation = _apply_one(technician=technician, key=key, kind=kind, order=orders.get(order_id), payload=payload)
-        stored[key] = operation
+        if isinstance(operation, SyncOperation):
+            stored[key] = operation  # the same id again in this batch is a replay
         answers.append(operation)
     return answers
 

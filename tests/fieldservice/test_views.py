@@ -153,6 +153,33 @@ def test_operations_endpoint_applies_once_and_answers_a_replay_the_same(client, 
 
 
 @pytest.mark.django_db
+def test_a_batch_applies_in_order_each_id_once_and_answers_each_action(client, technician, other_technician):
+    order = repair_order(technician=technician)
+    theirs = repair_order(technician=other_technician)
+    item = order.checklist.first()
+    client.force_login(technician)
+    note = {"uuid": str(uuid.uuid4()), "kind": "note", "order": order.pk, "payload": {"text": "Gate locked"}}
+    batch = [
+        {"uuid": str(uuid.uuid4()), "kind": "arrive", "order": order.pk, "payload": {}},
+        {"uuid": str(uuid.uuid4()), "kind": "check", "order": order.pk, "payload": {"item": item.pk, "done": True}},
+        note, note,  # the same id twice: once
+        {"uuid": str(uuid.uuid4()), "kind": "arrive", "order": theirs.pk, "payload": {}},
+        {"uuid": str(uuid.uuid4()), "kind": "readings", "order": order.pk, "payload": {}},  # refused alone
+        {"uuid": "not-a-uuid", "kind": "note", "order": order.pk, "payload": {"text": "x"}},
+    ]
+    results = ops(client, *batch).json()["results"]
+    assert [(r["ok"], r.get("code"), r.get("status")) for r in results] == [
+        (True, None, "on_site"), (True, None, "on_site"), (True, None, "on_site"), (True, None, "on_site"),
+        (False, "reassigned", "assigned"), (False, "invalid", "on_site"), (False, "invalid", None),
+    ]
+    assert WorkOrderEvent.objects.filter(order=order, action="note", message="Gate locked").count() == 1
+    assert SyncOperation.objects.get(uuid=note["uuid"]).replays == 1
+    assert ops(client, *batch).json()["results"][:6] == results[:6]  # the whole batch again: the stored answers
+    theirs.refresh_from_db()
+    assert theirs.status == WorkOrder.Status.ASSIGNED and not WorkOrderEvent.objects.filter(order=theirs, action="arrived").exists()
+
+
+@pytest.mark.django_db
 def test_completing_without_checklist_is_a_conflict_and_nothing_changes(client, technician):
     order = repair_order(technician=technician)
     services.workorder_arrive(actor=technician, order=order)
