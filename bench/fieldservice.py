@@ -53,9 +53,9 @@ def parse_args():
     return parser.parse_args()
 
 
-def server_ms(response) -> float:
+def server_ms(response, what: str = "app") -> float:
     fields = dict(part.strip().split(";dur=") for part in response["Server-Timing"].split(","))
-    return float(fields.get("app", next(iter(fields.values()))))
+    return float(fields.get(what, next(iter(fields.values()))))
 
 
 def ensure_people():
@@ -102,18 +102,27 @@ def ensure_orders(count: int, techs, supervisor, day):
     return count
 
 
-def bench_board(client, day, repeat: int, warmup: int) -> dict:
-    url = f"/staff/dispatch/?day={day.isoformat()}"
+def bench_board(client, day, repeat: int, warmup: int, path: str = "/staff/dispatch/") -> dict:
+    url = f"{path}?day={day.isoformat()}"
     for _ in range(warmup):
         assert client.get(url).status_code == 200
-    times, sizes = [], []
+    times, sizes, cpu = [], [], []
     for _ in range(repeat):
         response = client.get(url)
         assert response.status_code == 200
         times.append(server_ms(response))
+        cpu.append(server_ms(response, "cpu"))
         sizes.append(len(response.content))
+    cpu_ms = statistics.median(cpu)
     times.sort()
-    return {"p50": statistics.median(times), "p95": times[int(0.95 * (len(times) - 1))], "max": times[-1], "bytes": sizes[0]}
+    return {"p50": statistics.median(times), "p95": times[int(0.95 * (len(times) - 1))], "max": times[-1], "bytes": sizes[0], "cpu_ms": cpu_ms}
+
+
+def loadavg() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
 
 
 def bench_sync(client, technician) -> dict:
@@ -129,15 +138,15 @@ def bench_sync(client, technician) -> dict:
         ops.append({"uuid": str(uuid.uuid4()), "kind": "readings", "order": order.pk, "payload": {"onu_power_dbm": "-19.5"}})
     ops = ops[:50]
     body = json.dumps({"ops": ops})
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     response = client.post("/technician/api/ops/", data=body, content_type="application/json")
-    first = time.perf_counter() - started
+    first, first_cpu = time.perf_counter() - started, time.process_time() - cpu
     results = response.json()["results"]
     started = time.perf_counter()
     replay = client.post("/technician/api/ops/", data=body, content_type="application/json").json()["results"]
     second = time.perf_counter() - started
     return {
-        "ops": len(ops), "seconds": first, "ok": sum(1 for r in results if r["ok"]), "replay_seconds": second,
+        "ops": len(ops), "seconds": first, "cpu_seconds": first_cpu, "ok": sum(1 for r in results if r["ok"]), "replay_seconds": second,
         "replay_same": replay == results,
     }
 
@@ -171,18 +180,24 @@ def main() -> None:
     day = timezone.localdate()
     ensure_orders(args.orders, techs, supervisor, day)
 
-    print(f"ispbill field service bench · {platform.node()} · Python {platform.python_version()} · {args.orders} orders today")
+    print(f"ispbill field service bench · {platform.node()} · Python {platform.python_version()} · {args.orders} orders today "
+          f"· load average {loadavg()}")
     staff = Client()
     staff.force_login(supervisor)
     board = bench_board(staff, day, args.repeat, args.warmup)
     print(f"Dispatch board ({args.orders} orders in the day): p50 {board['p50']:.1f} ms, p95 {board['p95']:.1f} ms, "
-          f"max {board['max']:.1f} ms server time; {board['bytes'] / 1024:.0f} KB HTML "
+          f"max {board['max']:.1f} ms server time, {board['cpu_ms']:.1f} ms CPU (median); "
+          f"{board['bytes'] / 1024:.0f} KB HTML, load average {loadavg()} "
           f"(target p95 <= {TARGET_BOARD_P95_MS:.0f} ms: {'met' if board['p95'] <= TARGET_BOARD_P95_MS else 'NOT met'})")
+    points = bench_board(staff, day, args.repeat, args.warmup, path="/staff/dispatch/map/")
+    print(f"  its map data (JSON, fetched after the board is drawn): p50 {points['p50']:.1f} ms, p95 {points['p95']:.1f} ms, "
+          f"{points['cpu_ms']:.1f} ms CPU, {points['bytes'] / 1024:.0f} KB")
 
     tech = Client()
     tech.force_login(techs[1])
     sync = bench_sync(tech, techs[1])
-    print(f"Sync: {sync['ops']} queued operations in {sync['seconds']:.2f} s ({sync['ok']} applied); the same batch replayed "
+    print(f"Sync: {sync['ops']} queued operations in {sync['seconds']:.2f} s ({sync['cpu_seconds']:.2f} s CPU, load average {loadavg()}; "
+          f"{sync['ok']} applied); the same batch replayed "
           f"in {sync['replay_seconds']:.2f} s, answers identical: {sync['replay_same']} "
           f"(target <= {TARGET_SYNC_SECONDS:.0f} s: {'met' if sync['seconds'] <= TARGET_SYNC_SECONDS else 'NOT met'})")
 

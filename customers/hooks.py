@@ -59,3 +59,25 @@ def fire(callbacks: list[Callable], **kwargs) -> None:
 
 def visit_steps(**kwargs) -> list[VisitStep]:
     return [step for callback in list(VISIT_STEPS) for step in (callback(**kwargs) or [])]
+
+
+# Satisfaction surveys ----------------------------------------------------------------------------------
+# `tickets` owns the survey model and its services and registers them here at start-up; an app beside
+# it (fieldservice: the rating after a technician's visit) asks and answers through these two calls
+# without importing tickets, so the survey reports count every answer.
+#   ask(customer=, agent=, subject=, branch_id=) -> the survey asked (its id goes on the caller's row)
+#   answer(customer=, survey_id=, rating=, comment=) -> the survey answered; ValidationError otherwise
+
+_SURVEYS: dict[str, Callable] = {}
+
+
+def surveys_register(*, ask: Callable, answer: Callable) -> None:
+    _SURVEYS.update(ask=ask, answer=answer)
+
+
+def survey_ask(**kwargs):
+    return _SURVEYS["ask"](**kwargs)
+
+
+def survey_answer(**kwargs):
+    return _SURVEYS["answer"](**kwargs)

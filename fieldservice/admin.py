@@ -37,7 +37,7 @@ class WorkOrderAdmin(admin.ModelAdmin):
 
 @admin.register(EquipmentModel)
 class EquipmentModelAdmin(admin.ModelAdmin):
-    list_display = ("name", "category", "serial_tracked")
+    list_display = ("name", "category", "serial_tracked", "sale_price", "rental_price")
 
 
 @admin.register(EquipmentItem)

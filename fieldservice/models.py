@@ -5,8 +5,9 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ispbill.core.money import MoneyField
@@ -112,8 +113,8 @@ class WorkOrder(models.Model):
     override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    rating = models.PositiveSmallIntegerField(null=True, blank=True)
-    rating_comment = models.TextField(blank=True)
+    # The customer's rating of the visit: a tickets survey, asked on completion (customers.hooks.survey_ask).
+    survey = models.OneToOneField("tickets.Survey", null=True, blank=True, on_delete=models.SET_NULL, related_name="work_order")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -126,9 +127,6 @@ class WorkOrder(models.Model):
             ("override_workorder", "Can complete an installation without the online check"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="wo_rating_1_to_5"
-            ),
             models.CheckConstraint(
                 condition=Q(customer__isnull=False) | Q(lead__isnull=False), name="wo_customer_or_lead"
             ),
@@ -259,14 +257,26 @@ class EquipmentModel(models.Model):
     name = models.CharField(max_length=120, unique=True)
     category = models.CharField(max_length=8, choices=Category.choices)
     serial_tracked = models.BooleanField(default=True)
-    # Sold with the installation: charged once through billing (a one-time invoice line). Empty: lent.
+    # Sold with the installation: charged once through billing (a one-time invoice line).
     sale_price = MoneyField(null=True, blank=True)
+    # Rented: charged per month while it is at the customer, with their connection's billing periods
+    # (fieldservice/rentals.py, docs/billing.md "Equipment rental"). Neither price: lent free.
+    rental_price = MoneyField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sale_price__isnull=True) | Q(rental_price__isnull=True), name="equipment_model_sold_or_rented",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.sale_price and self.rental_price:
+            raise ValidationError(_("An equipment model is sold or rented, not both: clear one of the prices."))
 
 
 class EquipmentItem(models.Model):
@@ -322,3 +332,51 @@ class EquipmentMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} → {self.to_status}"
+
+
+class EquipmentRental(models.Model):
+    """A rented item's stay at a customer: from the day it was installed to the day it came back. Its
+    rent follows the billing periods of `subscription` (fieldservice/rentals.py)."""
+
+    item = models.ForeignKey(EquipmentItem, on_delete=models.PROTECT, related_name="rentals")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="equipment_rentals")
+    subscription = models.ForeignKey("customers.Subscription", on_delete=models.PROTECT, related_name="equipment_rentals")
+    order = models.ForeignKey(WorkOrder, null=True, blank=True, on_delete=models.SET_NULL, related_name="rentals")
+    monthly_price = MoneyField()  # the model's rental price when it was installed
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)  # the day it came back: its last day charged
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item"], condition=Q(ended_on__isnull=True), name="equipment_rental_one_open_per_item"),
+            models.CheckConstraint(condition=Q(monthly_price__gt=0), name="equipment_rental_price_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} at {self.customer_id} from {self.started_on}"
+
+
+class EquipmentRentalCharge(models.Model):
+    """The rent of one rental for the days `first_day`..`last_day` of one billing period: a pending
+    one-time charge that the billing run writes onto the customer's next invoice. One per rental and
+    first day (a withdrawn one aside), so charging twice writes nothing twice."""
+
+    rental = models.ForeignKey(EquipmentRental, on_delete=models.PROTECT, related_name="charges")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    charge = models.OneToOneField("billing.OneTimeCharge", on_delete=models.PROTECT, related_name="+")
+    withdrawn = models.BooleanField(default=False)  # the item came back before it was invoiced
+    credit_note = models.ForeignKey("billing.LedgerEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["first_day", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rental", "first_day"], condition=Q(withdrawn=False), name="equipment_rental_charge_once_per_day",
+            ),
+            models.CheckConstraint(condition=Q(last_day__gte=F("first_day")), name="equipment_rental_charge_days_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rental_id} {self.first_day}–{self.last_day}"

@@ -5,13 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.http import Http404
 from django.utils import timezone
 
 from customers.selectors import customers_visible_to
 
-from .models import EquipmentItem, SyncOperation, WorkOrder
+from .models import EquipmentItem, EquipmentRental, SyncOperation, WorkOrder
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -27,7 +27,7 @@ def technicians() -> QuerySet:
 # Technician surface -------------------------------------------------------------------------------
 
 def workorders_for_technician(*, technician) -> QuerySet[WorkOrder]:
-    return WorkOrder.objects.filter(technician=technician).select_related("customer", "area", "subscription__package")
+    return WorkOrder.objects.filter(technician=technician).select_related("customer", "area", "subscription__package", "ticket")
 
 
 def technician_agenda(*, technician, today: date | None = None) -> dict:
@@ -51,12 +51,19 @@ def technician_agenda(*, technician, today: date | None = None) -> dict:
 def workorder_get_for_technician(*, technician, pk) -> WorkOrder:
     try:
         return (
-            WorkOrder.objects.select_related("customer", "subscription__package", "subscription__router", "area")
+            WorkOrder.objects.select_related("customer", "subscription__package", "subscription__router", "area", "ticket")
             .prefetch_related("checklist", "photos")
             .get(pk=pk, technician=technician)
         )
     except (WorkOrder.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def workorder_ticket_for_technician(*, order: WorkOrder):
+    """The ticket an order (already fetched for its technician) was planned from, or 404."""
+    if order.ticket_id is None:
+        raise Http404
+    return order.ticket
 
 
 def operation_results(*, technician, uuids) -> list[SyncOperation]:
@@ -103,7 +110,10 @@ def workorder_get_for_staff(*, user, pk) -> WorkOrder:
     try:
         return (
             workorders_visible_to(user)
-            .select_related("customer", "subscription__package", "subscription__router", "lead", "ticket", "technician", "area", "branch", "override_by")
+            .select_related(
+                "customer", "subscription__package", "subscription__router", "lead", "ticket", "technician", "area", "branch", "override_by",
+                "survey",
+            )
             .prefetch_related("checklist", "photos", "events__actor", "equipment_movements__item__model")
             .get(pk=pk)
         )
@@ -116,29 +126,47 @@ def customer_for_staff(*, user, pk):
 
 
 UNDATED_ON_BOARD = 15
-BOARD_FIELDS = (
-    "kind", "status", "priority", "technician_id", "area_id", "contact_name", "scheduled_start", "duration_minutes",
-    "latitude", "longitude", "created_at",
-)
+CARD_FIELDS = ("pk", "kind", "status", "technician_id", "contact_name", "scheduled_start", "duration_minutes", "area__name")
+
+
+@dataclass(slots=True)
+class Card:
+    """One order on the dispatch board: only what its card shows, read as plain values (a day can hold
+    hundreds of orders; model instances cost the board most of its time, bench/fieldservice.py)."""
+
+    pk: int
+    kind: str
+    status: str
+    technician_id: int | None
+    contact_name: str
+    scheduled_start: datetime | None
+    duration_minutes: int
+    area_name: str | None
+
+    @property
+    def number(self) -> str:
+        return f"WO-{self.pk:05d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in WorkOrder.OPEN_STATUSES
+
+    @property
+    def scheduled_end(self) -> datetime | None:
+        return self.scheduled_start + timedelta(minutes=self.duration_minutes) if self.scheduled_start else None
 
 
 @dataclass
 class Board:
     day: date
-    columns: list[dict] = field(default_factory=list)  # per technician: orders, minutes, overlaps
-    unassigned: list[WorkOrder] = field(default_factory=list)
+    columns: list[dict] = field(default_factory=list)  # per technician: cards, minutes, overlaps
+    unassigned: list[Card] = field(default_factory=list)
     technicians: list = field(default_factory=list)
     more_waiting: bool = False
 
 
-def dispatch_board(*, user, day: date, kind: str = "", status: str = "", branch: str = "", area: str = "") -> Board:
-    """The day's orders per technician, with the minutes booked and the overlapping slots flagged; and
-    the orders waiting for a technician (unassigned, on this day or without a time)."""
-    start, end = _day_bounds(day)
-    orders = (
-        workorders_visible_to(user).select_related("area").exclude(status=WorkOrder.Status.CANCELLED)
-        .only(*BOARD_FIELDS, "area__name")
-    )
+def _board_orders(*, user, kind: str = "", status: str = "", branch: str = "", area: str = "") -> QuerySet[WorkOrder]:
+    orders = workorders_visible_to(user).exclude(status=WorkOrder.Status.CANCELLED)
     if kind in WorkOrder.Kind.values:
         orders = orders.filter(kind=kind)
     if status in WorkOrder.Status.values:
@@ -147,20 +175,35 @@ def dispatch_board(*, user, day: date, kind: str = "", status: str = "", branch:
         orders = orders.filter(branch_id=int(branch))
     if area.isdigit():
         orders = orders.filter(area_id=int(area))
-    day_orders = list(orders.filter(scheduled_start__gte=start, scheduled_start__lt=end).order_by("scheduled_start", "id"))
+    return orders
+
+
+def _waiting_undated(orders: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
+    """Orders without a technician or a time: the oldest and most urgent first (the rest are in the
+    work-order list, Unassigned filter)."""
+    return orders.filter(technician__isnull=True, scheduled_start__isnull=True, status__in=WorkOrder.OPEN_STATUSES).order_by(
+        Case(When(priority="urgent", then=0), When(priority="high", then=1), default=2), "created_at", "id",
+    )
+
+
+def dispatch_board(*, user, day: date, kind: str = "", status: str = "", branch: str = "", area: str = "") -> Board:
+    """The day's orders per technician, with the minutes booked and the overlapping slots flagged; and
+    the orders waiting for a technician (unassigned, on this day or without a time)."""
+    start, end = _day_bounds(day)
+    orders = _board_orders(user=user, kind=kind, status=status, branch=branch, area=area)
+    day_orders = [
+        Card(*row) for row in orders.filter(scheduled_start__gte=start, scheduled_start__lt=end).order_by("scheduled_start", "id")
+        .values_list(*CARD_FIELDS)
+    ]
     techs = list(technicians())
-    by_tech: dict[int, list[WorkOrder]] = {tech.pk: [] for tech in techs}
+    by_tech: dict[int, list[Card]] = {tech.pk: [] for tech in techs}
     unassigned = []
     for order in day_orders:
         if order.technician_id in by_tech:
             by_tech[order.technician_id].append(order)
         else:
             unassigned.append(order)
-    waiting = orders.filter(technician__isnull=True, scheduled_start__isnull=True, status__in=WorkOrder.OPEN_STATUSES)
-    # The oldest and most urgent first; the rest are in the work-order list (Unassigned filter).
-    undated = list(waiting.order_by(
-        Case(When(priority="urgent", then=0), When(priority="high", then=1), default=2), "created_at", "id",
-    )[:UNDATED_ON_BOARD + 1])
+    undated = [Card(*row) for row in _waiting_undated(orders).values_list(*CARD_FIELDS)[:UNDATED_ON_BOARD + 1]]
     unassigned += undated[:UNDATED_ON_BOARD]
     columns = []
     for tech in techs:
@@ -175,6 +218,33 @@ def dispatch_board(*, user, day: date, kind: str = "", status: str = "", branch:
             "open": sum(1 for order in mine if order.is_open),
         })
     return Board(day=day, columns=columns, unassigned=unassigned, technicians=techs, more_waiting=len(undated) > UNDATED_ON_BOARD)
+
+
+MAP_FIELDS = ("pk", "contact_name", "latitude", "longitude", "status", "technician_id")
+
+
+def dispatch_map(*, user, day: date, kind: str = "", status: str = "", branch: str = "", area: str = "") -> dict:
+    """The board's orders for its map, as plain rows (the board page fetches them as JSON after it has
+    drawn the cards): those with GPS as points, the others listed beside the map."""
+    start, end = _day_bounds(day)
+    orders = _board_orders(user=user, kind=kind, status=status, branch=branch, area=area)
+    rows = [
+        *orders.filter(scheduled_start__gte=start, scheduled_start__lt=end).order_by("scheduled_start", "id").values_list(*MAP_FIELDS),
+        *_waiting_undated(orders).values_list(*MAP_FIELDS)[:UNDATED_ON_BOARD],
+    ]
+    names = {tech.pk: tech.get_full_name() or tech.username for tech in technicians()}
+    labels = {value: str(label) for value, label in WorkOrder.Status.choices}
+    points, without_gps = [], []
+    for pk, name, lat, lng, order_status, technician_id in rows:
+        number = f"WO-{pk:05d}"
+        if lat is None or lng is None:
+            without_gps.append({"id": pk, "number": number, "name": name})
+        else:
+            points.append({
+                "id": pk, "number": number, "name": name, "lat": float(lat), "lng": float(lng), "status": labels[order_status],
+                "technician": names.get(technician_id, ""),
+            })
+    return {"points": points, "without_gps": without_gps}
 
 
 def status_counts(*, user) -> dict[str, int]:
@@ -194,7 +264,9 @@ def upcoming_visits_for_customer(*, customer) -> list[WorkOrder]:
 def visits_to_rate(*, customer) -> list[WorkOrder]:
     since = timezone.now() - timedelta(days=30)
     return list(
-        WorkOrder.objects.filter(customer=customer, status=WorkOrder.Status.COMPLETED, rating__isnull=True, completed_at__gte=since)
+        WorkOrder.objects.filter(
+            customer=customer, status=WorkOrder.Status.COMPLETED, survey__isnull=False, survey__rating__isnull=True, completed_at__gte=since,
+        )
         .order_by("-completed_at")[:3]
     )
 
@@ -207,7 +279,12 @@ def workorder_get_for_customer(*, customer, pk) -> WorkOrder:
 
 
 def installed_equipment(*, customer) -> list[EquipmentItem]:
-    return list(EquipmentItem.objects.filter(customer=customer, status=EquipmentItem.Status.INSTALLED).select_related("model"))
+    """What is at the customer's; a rented item carries its monthly rent as `rent` (None: lent or sold)."""
+    rent = EquipmentRental.objects.filter(item=OuterRef("pk"), ended_on__isnull=True).values("monthly_price")[:1]
+    return list(
+        EquipmentItem.objects.filter(customer=customer, status=EquipmentItem.Status.INSTALLED).select_related("model")
+        .annotate(rent=Subquery(rent))
+    )
 
 
 # Reports ------------------------------------------------------------------------------------------

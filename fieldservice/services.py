@@ -17,10 +17,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import services as billing_services
+from customers import hooks as customer_hooks
 from customers import services as customer_services
 from customers.models import Subscription
 from ispbill.core.audit import audit_record
@@ -30,7 +32,7 @@ from network import selectors as network_selectors
 from network import services as network_services
 from network.models import ProvisioningTask
 
-from . import notify_events
+from . import notify_events, rentals
 from .models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -548,6 +550,7 @@ def workorder_equipment(*, actor, order: WorkOrder, serial: str, action: str, fa
                 )],
             )
             item.movements.filter(order=order, to_status=EquipmentItem.Status.INSTALLED).update(invoice=invoice)
+        rentals.rental_start(actor=actor, item=item, order=order)  # rented: its rent is charged per billing period
         _event(order, actor=actor, action="equipment", message=_("Installed %(item)s") % {"item": item})
         return item
     if action == "collect":
@@ -555,6 +558,7 @@ def workorder_equipment(*, actor, order: WorkOrder, serial: str, action: str, fa
             raise ValidationError({"serial": _("%(serial)s is not installed at this customer.") % {"serial": item.serial}})
         to = EquipmentItem.Status.RETURNED_FAULTY if faulty else EquipmentItem.Status.WITH_TECHNICIAN
         item = _move(item, actor=actor, to=to, order=order, technician=order.technician, note=order.number)
+        rentals.rental_end(actor=actor, item=item, order=order)
         _event(order, actor=actor, action="equipment", message=_("Collected %(item)s") % {"item": item})
         return item
     raise ValidationError(_("Unknown equipment action."))
@@ -605,10 +609,18 @@ def workorder_complete(*, actor, order: WorkOrder, override_reason: str = "", ch
             customer_services.subscription_activate(
                 actor=actor, subscription=subscription, reason=_("Installed: %(order)s") % {"order": order.number}
             )
-    return _set_status(
+    order = _set_status(
         order, actor=actor, to=WorkOrder.Status.COMPLETED, action="completed", message=override_reason,
         completed_at=timezone.now(),
     )
+    if order.customer_id:
+        # The customer is asked to rate the visit in the portal; the answer counts for the technician.
+        order.survey = customer_hooks.survey_ask(
+            customer=order.customer, agent=order.technician, branch_id=order.branch_id,
+            subject=f"{order.number} · {order.get_kind_display()}",
+        )
+        order.save(update_fields=["survey"])
+    return order
 
 
 @transaction.atomic
@@ -623,20 +635,13 @@ def workorder_fail(*, actor, order: WorkOrder, reason: str) -> WorkOrder:
 
 @transaction.atomic
 def workorder_rate(*, customer, order: WorkOrder, rating: int, comment: str = "") -> WorkOrder:
+    """The customer's stars for a completed visit: the answer to its survey (tickets' survey, reached
+    through customers.hooks, so the survey reports count visits too); once."""
     order = _lock(order)
-    if order.customer_id != customer.pk or order.status != WorkOrder.Status.COMPLETED:
+    if order.customer_id != customer.pk or order.status != WorkOrder.Status.COMPLETED or order.survey_id is None:
         raise ValidationError(_("Only a completed visit can be rated."))
-    if order.rating is not None:
-        raise ValidationError(_("You rated this visit already. Thank you!"))
-    try:
-        rating = int(rating)
-    except (TypeError, ValueError):
-        rating = 0
-    if not 1 <= rating <= 5:
-        raise ValidationError({"rating": _("Choose from 1 to 5 stars.")})
-    order.rating, order.rating_comment = rating, (comment or "").strip()[:1000]
-    order.save(update_fields=["rating", "rating_comment", "updated_at"])
-    _event(order, actor=customer.user, action="rated", message=f"{rating}/5")
+    survey = customer_hooks.survey_answer(customer=customer, survey_id=order.survey_id, rating=rating, comment=comment)
+    _event(order, actor=customer.user, action="rated", message=f"{survey.rating}/5")
     return order
 
 
@@ -666,77 +671,109 @@ def _messages(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
 
 
-def operation_apply(*, technician, op_uuid, kind: str, order_id, payload: dict) -> SyncOperation:
-    """Apply one queued action from the phone exactly once. The operation's row is written first, in the
-    same transaction as its effect: a concurrent replay waits on the unique key and then reads the
-    stored result; a replay afterwards gets the stored result. A refused action (a conflict: the order
-    was reassigned or cancelled meanwhile) is stored too, with its message, so the phone shows it."""
-    try:
-        key = uuid_module.UUID(str(op_uuid))
-    except ValueError:
-        raise ValidationError(_("The operation has no valid id.")) from None
-    stored = SyncOperation.objects.filter(uuid=key).first()
-    if stored is not None:
-        return _replayed(stored, technician)
-    if kind not in OPERATIONS:
-        raise ValidationError(_("Unknown operation %(kind)s.") % {"kind": kind})
-    try:
-        with transaction.atomic():
-            operation = SyncOperation.objects.create(
-                uuid=key, technician=technician, order_id=None, kind=kind, payload=_loggable(payload),
-            )
-            order = WorkOrder.objects.filter(pk=order_id, technician=technician).first() if str(order_id).isdigit() else None
-            if order is None:
-                order = WorkOrder.objects.filter(pk=order_id).first() if str(order_id).isdigit() else None
-                if order is None:
-                    raise _Refused(_("That work order does not exist."), "not_found", None)
-                raise _Refused(_("This work order was reassigned to someone else."), "reassigned", order)
-            operation.order = order
-            try:
-                with transaction.atomic():
-                    OPERATIONS[kind](technician, order, payload or {})
-            except ValidationError as error:
-                code = getattr(error, "code", None) or "invalid"
-                operation.ok = False
-                operation.result = {"ok": False, "code": code, "error": _messages(error), "status": _status_of(order)}
-            else:
-                operation.ok = True
-                operation.result = {"ok": True, "status": _status_of(order)}
-            operation.save(update_fields=["order", "ok", "result"])
-            return operation
-    except _Refused as refused:
-        # Nothing of the action happened; keep the refusal under its id so a replay answers the same.
-        with transaction.atomic():
-            operation, created = SyncOperation.objects.get_or_create(
-                uuid=key,
-                defaults={
-                    "technician": technician, "kind": kind, "payload": _loggable(payload), "ok": False,
-                    "result": {"ok": False, "code": refused.code, "error": str(refused.message), "status": _status_of(refused.order)},
-                },
-            )
-        return operation if created else _replayed(operation, technician)
-    except IntegrityError:
-        # The same id, sent at the same moment, was applied by the other request: answer its result.
-        return _replayed(SyncOperation.objects.get(uuid=key), technician)
+def _order_id(value) -> int | None:
+    return int(value) if str(value).isdigit() else None
 
 
-class _Refused(Exception):
-    def __init__(self, message, code, order):
-        super().__init__(message)
-        self.message, self.code, self.order = message, code, order
+def operations_apply(*, technician, ops) -> list[SyncOperation | ValidationError]:
+    """Apply a batch of queued actions from the phone, each exactly once by the UUID the phone gave it;
+    `ops` are (uuid, kind, order id, payload). Answers, per action, its operation (with the stored
+    result: a replay gets the result stored the first time) or the ValidationError of an action that
+    is not one (no valid id, unknown kind: nothing stored).
+
+    Runs inside the caller's transaction. The batch's orders are locked first, in primary-key order, so
+    a reassignment or a cancellation waits for the batch (or the batch for it) and each action sees the
+    order as the one before left it. Then each action and its operation row are written in one
+    savepoint: a refused action (a conflict: the order was reassigned or cancelled meanwhile) rolls back
+    alone and is stored with its message, so the phone shows it; the same id applied at the same
+    moment by another request makes the insert fail, which rolls the action back, and the stored
+    result is answered instead."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("operations_apply locks rows: call it inside transaction.atomic")
+    parsed = []
+    for op_uuid, kind, order_id, payload in ops:
+        try:
+            key = uuid_module.UUID(str(op_uuid))
+        except ValueError:
+            parsed.append(ValidationError(_("The operation has no valid id.")))
+            continue
+        parsed.append((key, kind, _order_id(order_id), payload if isinstance(payload, dict) else {}))
+    order_ids = sorted({op[2] for op in parsed if isinstance(op, tuple) and op[2] is not None})
+    orders = {order.pk: order for order in WorkOrder.objects.select_for_update().filter(pk__in=order_ids).order_by("pk")}
+    # Read after the locks: what a concurrent batch committed on these orders counts.
+    stored = {op.uuid: op for op in SyncOperation.objects.filter(uuid__in=[op[0] for op in parsed if isinstance(op, tuple)])}
+    answers: list[SyncOperation | ValidationError] = []
+    for op in parsed:
+        if isinstance(op, ValidationError):
+            answers.append(op)
+            continue
+        key, kind, order_id, payload = op
+        if key in stored:
+            answers.append(_replay_or_error(stored[key], technician))
+            continue
+        if kind not in OPERATIONS:
+            answers.append(ValidationError(_("Unknown operation %(kind)s.") % {"kind": kind}))
+            continue
+        operation = _apply_one(technician=technician, key=key, kind=kind, order=orders.get(order_id), payload=payload)
+        if isinstance(operation, SyncOperation):
+            stored[key] = operation  # the same id again in this batch is a replay
+        answers.append(operation)
+    return answers
 
 
-def _status_of(order: WorkOrder | None) -> str:
+def _apply_one(*, technician, key, kind: str, order: WorkOrder | None, payload: dict) -> SyncOperation | ValidationError:
+    row = SyncOperation(uuid=key, technician=technician, kind=kind, payload=_loggable(payload))
     if order is None:
-        return ""
-    return WorkOrder.objects.filter(pk=order.pk).values_list("status", flat=True).first() or ""
+        row.result = {"ok": False, "code": "not_found", "error": str(_("That work order does not exist.")), "status": ""}
+        return _store(row, technician)
+    if order.technician_id != technician.pk:
+        row.order = order
+        row.result = {"ok": False, "code": "reassigned", "error": str(_("This work order was reassigned to someone else.")), "status": order.status}
+        return _store(row, technician)
+    row.order = order
+    try:
+        with transaction.atomic():
+            done = OPERATIONS[kind](technician, order, payload)
+            if isinstance(done, WorkOrder):
+                order.status = done.status  # what the next action of the batch starts from
+            row.ok, row.result = True, {"ok": True, "status": order.status}
+            row.save(force_insert=True)
+        return row
+    except ValidationError as error:  # rolled back: the order is as the batch's previous action left it
+        code = getattr(error, "code", None) or "invalid"
+        row.ok, row.result = False, {"ok": False, "code": code, "error": _messages(error), "status": order.status}
+        return _store(row, technician)
+    except IntegrityError:
+        # The same id, sent at the same moment, was applied by the other request: its result is the answer.
+        return _replay_or_error(SyncOperation.objects.get(uuid=key), technician)
 
 
-def _replayed(operation: SyncOperation, technician) -> SyncOperation:
+def _store(row: SyncOperation, technician) -> SyncOperation | ValidationError:
+    """Keep a refusal under its id, so a replay answers the same."""
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+        return row
+    except IntegrityError:
+        return _replay_or_error(SyncOperation.objects.get(uuid=row.uuid), technician)
+
+
+def _replay_or_error(operation: SyncOperation, technician) -> SyncOperation | ValidationError:
     if operation.technician_id != technician.pk:
-        raise ValidationError(_("The operation has no valid id."))
-    SyncOperation.objects.filter(pk=operation.pk).update(replays=operation.replays + 1)
+        return ValidationError(_("The operation has no valid id."))
+    SyncOperation.objects.filter(pk=operation.pk).update(replays=F("replays") + 1)
+    operation.replays += 1
     return operation
+
+
+@transaction.atomic
+def operation_apply(*, technician, op_uuid, kind: str, order_id, payload: dict) -> SyncOperation:
+    """One queued action from the phone (a batch of one: `operations_apply`); ValidationError when it is
+    not one."""
+    answer = operations_apply(technician=technician, ops=[(op_uuid, kind, order_id, payload)])[0]
+    if isinstance(answer, ValidationError):
+        raise answer
+    return answer
 
 
 def _loggable(payload) -> dict:

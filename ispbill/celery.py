@@ -41,6 +41,12 @@ def _tune_worker_process(**_kwargs) -> None:
 # Times are local (CELERY_TIMEZONE = TIME_ZONE, Asia/Dhaka by default).
 app.conf.beat_schedule = {
     # The billing run: invoices due, overdue marking, late fees, suspensions (billing/run.py).
+    # Rented equipment's rent for the periods tonight's run invoices, as pending one-time charges the
+    # run then writes onto the invoices (fieldservice/rentals.py); before the run.
+    "fieldservice-rental-charges": {
+        "task": "fieldservice.tasks.charge_equipment_rentals",
+        "schedule": crontab(hour=2, minute=10),
+    },
     "billing-daily-run": {
         "task": "billing.tasks.billing_run_daily",
         "schedule": crontab(hour=2, minute=30),

@@ -216,9 +216,20 @@ class TicketComment(models.Model):
 
 
 class Survey(models.Model):
-    """A satisfaction survey: asked once per ticket, when it is first resolved."""
+    """A satisfaction survey: asked once per ticket, when it is first resolved, and once per completed
+    technician visit (fieldservice asks through `customers.hooks.surveys`, whose `WorkOrder.survey`
+    points here). One model, so the survey reports count both."""
 
-    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="survey")
+    class Kind(models.TextChoices):
+        SUPPORT = "support", _("Support ticket")
+        VISIT = "visit", _("Technician visit")
+
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.SUPPORT, db_index=True)
+    ticket = models.OneToOneField(Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="survey")
+    customer = models.ForeignKey("customers.Customer", null=True, on_delete=models.CASCADE, related_name="surveys")
+    # Branch scope of the reports: the ticket's, or the visited customer's.
+    branch = models.ForeignKey("customers.Branch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    subject = models.CharField(max_length=200, blank=True)  # what was rated, for the reports (a visit's number and kind)
     # Who resolved it: the agent the answer counts for.
     agent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     asked_at = models.DateTimeField()
@@ -236,7 +247,8 @@ class Survey(models.Model):
                 condition=Q(rating__isnull=True, answered_at__isnull=True) | Q(rating__isnull=False, answered_at__isnull=False),
                 name="survey_answer_complete",
             ),
+            models.CheckConstraint(condition=Q(kind="visit") | Q(ticket__isnull=False), name="survey_support_has_ticket"),
         ]
 
     def __str__(self) -> str:
-        return f"Survey {self.ticket_id}: {self.rating or '—'}"
+        return f"Survey {self.ticket_id or self.subject}: {self.rating or '—'}"

@@ -271,7 +271,7 @@ class SurveyAnalytics:
 
 
 def survey_analytics(*, user, start: date | None = None, end: date | None = None) -> SurveyAnalytics:
-    surveys = scope_to_branches(Survey.objects.all(), user, field="ticket__branch")
+    surveys = scope_to_branches(Survey.objects.all(), user, field="branch")
     if start:
         surveys = surveys.filter(asked_at__date__gte=start)
     if end:
@@ -286,12 +286,14 @@ def survey_analytics(*, user, start: date | None = None, end: date | None = None
         answered.values("agent__username").annotate(count=Count("id"), average=Avg("rating")).order_by("-count", "agent__username")
     )
     labels = dict(Category.choices)
+    # Support tickets by category, and technicians' visits (which have no ticket) as one row of their own.
     per_category = [
-        {**row, "label": labels.get(row["ticket__category"], row["ticket__category"])}
-        for row in answered.values("ticket__category").annotate(count=Count("id"), average=Avg("rating")).order_by("-count")
+        {**row, "label": labels.get(row["ticket__category"], row["ticket__category"]) if row["kind"] == Survey.Kind.SUPPORT
+         else Survey.Kind.VISIT.label}
+        for row in answered.values("kind", "ticket__category").annotate(count=Count("id"), average=Avg("rating")).order_by("-count")
     ]
     comments = list(
-        answered.exclude(comment="").select_related("ticket", "ticket__customer", "agent").order_by("-answered_at")[:50]
+        answered.exclude(comment="").select_related("ticket", "customer", "agent").order_by("-answered_at")[:50]
     )
     return SurveyAnalytics(
         answered=total, asked=asked, average=stats["average"], distribution=distribution,

@@ -266,7 +266,10 @@ def _ask_for_survey(ticket: Ticket, *, now: datetime, resolver=None) -> Survey |
     """Ask once per ticket, on its first resolution. The answer counts for the assignee, or for
     whoever resolved an unassigned ticket."""
     agent = ticket.assignee or (resolver if getattr(resolver, "kind", "") in ("staff", "technician") else None)
-    survey, created = Survey.objects.get_or_create(ticket=ticket, defaults={"agent": agent, "asked_at": now})
+    survey, created = Survey.objects.get_or_create(ticket=ticket, defaults={
+        "agent": agent, "asked_at": now, "customer_id": ticket.customer_id, "branch_id": ticket.branch_id,
+        "subject": ticket.number,
+    })
     if not created:
         return None
     notify_customer(
@@ -373,11 +376,7 @@ def tickets_bulk_assign(*, actor, tickets, assignee) -> int:
 
 # Surveys --------------------------------------------------------------------------------------------------------
 
-@transaction.atomic
-def survey_submit(*, customer, ticket: Ticket, rating, comment: str = "", now: datetime | None = None) -> Survey:
-    """The customer's 1–5 stars for their resolved ticket; once."""
-    if ticket.customer_id != customer.pk:
-        raise PermissionDenied
+def _answer_cleaned(rating, comment: str) -> tuple[int, str]:
     try:
         rating = int(rating)
     except (TypeError, ValueError):
@@ -387,6 +386,15 @@ def survey_submit(*, customer, ticket: Ticket, rating, comment: str = "", now: d
     comment = (comment or "").strip()
     if len(comment) > BODY_MAX:
         raise ValidationError({"comment": _("Keep it under %(limit)d characters.") % {"limit": BODY_MAX}})
+    return rating, comment
+
+
+@transaction.atomic
+def survey_submit(*, customer, ticket: Ticket, rating, comment: str = "", now: datetime | None = None) -> Survey:
+    """The customer's 1–5 stars for their resolved ticket; once."""
+    if ticket.customer_id != customer.pk:
+        raise PermissionDenied
+    rating, comment = _answer_cleaned(rating, comment)
     ticket = _lock(ticket)
     survey = Survey.objects.select_for_update().filter(ticket=ticket).first()
     if ticket.status not in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED) or survey is None:
@@ -396,6 +404,31 @@ def survey_submit(*, customer, ticket: Ticket, rating, comment: str = "", now: d
     survey.rating, survey.comment, survey.answered_at = rating, comment, now or timezone.now()
     survey.save()
     audit_record(actor=customer.user, action="ticket.survey", obj=ticket, after={"rating": rating})
+    return survey
+
+
+@transaction.atomic
+def survey_ask_visit(*, customer, agent, subject: str, branch_id: int | None = None, now: datetime | None = None) -> Survey:
+    """Ask the customer to rate a technician's visit (fieldservice calls this through
+    `customers.hooks.survey_ask` when a visit is completed). The answer counts for the technician."""
+    return Survey.objects.create(
+        kind=Survey.Kind.VISIT, customer=customer, branch_id=branch_id or customer.branch_id,
+        agent=agent if getattr(agent, "pk", None) else None, subject=(subject or "")[:200], asked_at=now or timezone.now(),
+    )
+
+
+@transaction.atomic
+def survey_answer_visit(*, customer, survey_id: int, rating, comment: str = "", now: datetime | None = None) -> Survey:
+    """The customer's 1–5 stars for a visit; once. Another customer's survey is refused, nothing changed."""
+    rating, comment = _answer_cleaned(rating, comment)
+    survey = Survey.objects.select_for_update().filter(pk=survey_id, kind=Survey.Kind.VISIT).first()
+    if survey is None or survey.customer_id != customer.pk:
+        raise PermissionDenied
+    if survey.rating is not None:
+        raise ValidationError(_("You rated this visit already. Thank you!"))
+    survey.rating, survey.comment, survey.answered_at = rating, comment, now or timezone.now()
+    survey.save()
+    audit_record(actor=customer.user, action="visit.survey", obj=survey, after={"rating": rating, "subject": survey.subject})
     return survey
 
 

@@ -1,11 +1,14 @@
 """The dispatch board's cards, built in Python: a day can hold hundreds of orders, each with a select of
-every technician, and the template engine spent most of the board's time on them (bench/fieldservice.py)."""
+every technician, and the template engine spent most of the board's time on them (bench/fieldservice.py).
+What repeats is made once per page: labels, links, and the technician select's options for each
+possible current technician (a card then picks one of a dozen prepared strings)."""
+
+from html import escape
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape, format_html
+from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from fieldservice.models import WorkOrder
@@ -13,54 +16,69 @@ from fieldservice.models import WorkOrder
 register = template.Library()
 
 
+def _page_parts(context) -> dict:
+    cache = context.render_context.get("fieldservice_board")
+    if cache is not None:
+        return cache
+    board = context["board"]
+    options = {
+        tech.pk: f'<option value="{tech.pk}">{escape(tech.get_full_name() or tech.username)}</option>' for tech in board.technicians
+    }
+    unassigned = escape(_("Unassigned"))
+    choices = {
+        current: "".join(html.replace(">", " selected>", 1) if pk == current else html for pk, html in options.items())
+        for current in (None, *options)
+    }
+    cache = context.render_context["fieldservice_board"] = {
+        "choices": choices, "no_choice": f'<option value="">{unassigned}</option>',
+        "assign_url": reverse("staff:workorder-dispatch-assign"),
+        "overlap": (
+            f' <span class="badge badge-warn" title="{escape(_("Overlaps another order of this technician"))}">{escape(_("Overlap"))}</span>'
+        ),
+        "assign": escape(_("Assign")),
+        "technician_for": escape(_("Technician for %(number)s")),
+        # Labels once per page: get_FOO_display() hashes lazy translations on every call.
+        "status": {value: escape(str(label)) for value, label in WorkOrder.Status.choices},
+        "kind": {value: escape(str(label)) for value, label in WorkOrder.Kind.choices},
+        "detail": reverse("staff:workorder-detail", args=[0]).replace("/0/", "/{}/"),
+        "zone": timezone.get_current_timezone(),
+    }
+    return cache
+
+
 @register.simple_tag(takes_context=True)
 def board_cards(context, orders, overlaps=frozenset()):
-    board = context["board"]
+    """The cards of `orders` (fieldservice.selectors.Card), with the technician select for dispatchers."""
+    parts = _page_parts(context)
     may_dispatch = context.get("may_dispatch", False)
     day = context["day"].isoformat()
-    cache = context.render_context.setdefault("fieldservice_board", {})
-    if "options" not in cache:
-        cache["options"] = {
-            tech.pk: format_html('<option value="{}">{}</option>', tech.pk, tech.get_full_name() or tech.username)
-            for tech in board.technicians
-        }
-        cache["assign_url"] = reverse("staff:workorder-dispatch-assign")
-        cache["unassigned"] = escape(_("Unassigned"))
-        cache["overlap"] = escape(_("Overlap"))
-        cache["overlap_title"] = escape(_("Overlaps another order of this technician"))
-        cache["assign"] = escape(_("Assign"))
-        # Labels once per page: get_FOO_display() hashes lazy translations on every call.
-        cache["status"] = {value: escape(str(label)) for value, label in WorkOrder.Status.choices}
-        cache["kind"] = {value: escape(str(label)) for value, label in WorkOrder.Kind.choices}
-        cache["detail"] = reverse("staff:workorder-detail", args=[0]).replace("/0/", "/{}/")
-    options, assign_url = cache["options"], cache["assign_url"]
-    parts = []
+    zone, choices, assign_url = parts["zone"], parts["choices"], parts["assign_url"]
+    out = []
     for order in orders:
-        overlap = order.pk in overlaps
-        draggable = "true" if may_dispatch and order.is_open else "false"
-        detail = cache["detail"].format(order.pk)
+        pk = order.pk
+        number = order.number
+        is_open = order.is_open
+        overlap = pk in overlaps
         when = ""
         if order.scheduled_start:
-            when = f"{localtime(order.scheduled_start):%H:%M}–{localtime(order.scheduled_end):%H:%M} · "
-        parts.append(
-            f'<article class="board-card wo-kind-{order.kind}{" overlap" if overlap else ""}" id="board-order-{order.pk}" '
-            f'draggable="{draggable}" data-order="{order.pk}">'
-            f'<div class="card-head"><a href="{detail}">{order.number}</a> <span class="badge wo-status-{order.status}">{cache["status"][order.status]}</span>'
-            + (f' <span class="badge badge-warn" title="{cache["overlap_title"]}">{cache["overlap"]}</span>' if overlap else "")
-            + "</div>"
-            f'<p class="small">{when}{cache["kind"][order.kind]}</p>'
-            f'<p class="small">{escape(order.contact_name)}{(" · " + escape(order.area.name)) if order.area_id else ""}</p>'
+            start = order.scheduled_start.astimezone(zone)
+            when = f"{start:%H:%M}–{order.scheduled_end.astimezone(zone):%H:%M} · "
+        area = f" · {escape(order.area_name)}" if order.area_name else ""
+        out.append(
+            f'<article class="board-card wo-kind-{order.kind}{" overlap" if overlap else ""}" id="board-order-{pk}" '
+            f'draggable="{"true" if may_dispatch and is_open else "false"}" data-order="{pk}">'
+            f'<div class="card-head"><a href="{parts["detail"].format(pk)}">{number}</a> '
+            f'<span class="badge wo-status-{order.status}">{parts["status"][order.status]}</span>{parts["overlap"] if overlap else ""}</div>'
+            f'<p class="small">{when}{parts["kind"][order.kind]}</p>'
+            f'<p class="small">{escape(order.contact_name)}{area}</p>'
         )
-        if may_dispatch and order.is_open and order.status != "on_site":
-            choices = "".join(
-                html.replace(">", " selected>", 1) if pk == order.technician_id else html for pk, html in options.items()
-            )
-            label = escape(_("Technician for %(number)s") % {"number": order.number})
-            parts.append(
+        if may_dispatch and is_open and order.status != WorkOrder.Status.ON_SITE:
+            out.append(
                 f'<form method="post" action="{assign_url}" hx-post="{assign_url}" hx-target="#dispatch-board" hx-swap="outerHTML" hx-trigger="change">'
-                f'<input type="hidden" name="order" value="{order.pk}"><input type="hidden" name="day" value="{day}">'
-                f'<select name="technician" aria-label="{label}"><option value="">{cache["unassigned"]}</option>{choices}</select>'
-                f'<noscript><button type="submit" class="small-button">{cache["assign"]}</button></noscript></form>'
+                f'<input type="hidden" name="order" value="{pk}"><input type="hidden" name="day" value="{day}">'
+                f'<select name="technician" aria-label="{parts["technician_for"] % {"number": number}}">{parts["no_choice"]}'
+                f'{choices.get(order.technician_id, choices[None])}</select>'
+                f'<noscript><button type="submit" class="small-button">{parts["assign"]}</button></noscript></form>'
             )
-        parts.append("</article>")
-    return mark_safe("".join(parts))
+        out.append("</article>")
+    return mark_safe("".join(out))

@@ -2,11 +2,12 @@
 notes, cancel and the supervisor's override) and the dispatch board."""
 
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -237,29 +238,32 @@ def _day(value: str) -> date:
         return timezone.localdate()
 
 
+def _board_params(request) -> dict:
+    return {key: request.GET.get(key, "") or request.POST.get(key, "") for key in ("kind", "status", "branch", "area")}
+
+
 def _board_context(request, day: date) -> dict:
-    params = {key: request.GET.get(key, "") or request.POST.get(key, "") for key in ("kind", "status", "branch", "area")}
+    params = _board_params(request)
     board = selectors.dispatch_board(user=request.user, day=day, **params)
-    detail_url = reverse("staff:workorder-detail", args=[0]).replace("/0/", "/{}/")
-    status_labels = {value: str(label) for value, label in WorkOrder.Status.choices}
-    technician_names = {tech.pk: tech.get_full_name() or tech.username for tech in board.technicians}
-    points = [
-        {"number": order.number, "name": order.contact_name, "lat": float(order.latitude), "lng": float(order.longitude),
-         "status": status_labels[order.status], "url": detail_url.format(order.pk),
-         "technician": technician_names.get(order.technician_id, "")}
-        for order in [*board.unassigned, *(o for column in board.columns for o in column["orders"])]
-        if order.latitude is not None and order.longitude is not None
-    ]
-    without_gps = [
-        {"number": order.number, "name": order.contact_name, "url": detail_url.format(order.pk)}
-        for order in [*board.unassigned, *(o for column in board.columns for o in column["orders"])] if order.latitude is None
-    ]
+    # The map's points come from dispatch_map_data once the cards are drawn: the board answers sooner.
+    map_query = urlencode({"day": day.isoformat(), **{key: value for key, value in params.items() if value}})
     return {
-        "map_points": points, "without_gps": without_gps, "map_tile_url": settings.MAP_TILE_URL, "map_attribution": settings.MAP_ATTRIBUTION,
+        "map_url": f"{reverse('staff:workorder-dispatch-map')}?{map_query}", "map_tile_url": settings.MAP_TILE_URL,
+        "map_attribution": settings.MAP_ATTRIBUTION,
         "board": board, "day": day, "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
         "params": params, **_filter_choices(request.user), "may_dispatch": request.user.has_perm(DISPATCH),
         "hours": list(range(8, 21)),
     }
+
+
+@staff_permission_required(VIEW)
+def dispatch_map_data(request):
+    """The board's orders for its map (JSON): points with GPS, and those without, with their detail links."""
+    data = selectors.dispatch_map(user=request.user, day=_day(request.GET.get("day", "")), **_board_params(request))
+    detail_url = reverse("staff:workorder-detail", args=[0]).replace("/0/", "/{}/")
+    for row in (*data["points"], *data["without_gps"]):
+        row["url"] = detail_url.format(row.pop("id"))
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
 @staff_permission_required(VIEW)
@@ -367,6 +371,7 @@ urlpatterns = [
     path("work-orders/<int:pk>/signature/", workorder_signature, name="workorder-signature"),
     path("dispatch/", dispatch, name="workorder-dispatch"),
     path("dispatch/assign/", dispatch_assign, name="workorder-dispatch-assign"),
+    path("dispatch/map/", dispatch_map_data, name="workorder-dispatch-map"),
     path("customers/<int:customer_pk>/field-service/", customer_field, name="workorder-customer"),
     path("work-orders/reports/", workorder_reports, name="workorder-reports"),
     path("equipment/", equipment_list, name="equipment-list"),

@@ -24,7 +24,7 @@ from ..models import WorkOrder
 
 MAX_OPS_PER_REQUEST = 100
 # Bump when the app shell's files change: the service worker then replaces its cache.
-SHELL_VERSION = "fs-1"
+SHELL_VERSION = "fs-2"
 
 
 def shell_assets() -> list[str]:
@@ -58,6 +58,16 @@ def order_detail(request, pk: int):
         # Steps other apps add to the visit (contracts: the customer signs the contract on this phone).
         "visit_steps": hooks.visit_steps(technician=request.user, subscription=order.subscription, visit_id=order.pk, visit_kind=order.kind)
         if order.is_open else [],
+    })
+
+
+def order_ticket(request, pk: int):
+    """The support ticket the visit was planned from, read-only: what the customer reported and the
+    thread so far (internal notes marked), so the technician knows the fault before knocking."""
+    order = selectors.workorder_get_for_technician(technician=request.user, pk=pk)  # another's order: 404
+    ticket = selectors.workorder_ticket_for_technician(order=order)
+    return render(request, "fieldservice/technician_ticket.html", {
+        "order": order, "ticket": ticket, "thread": list(ticket.comments.select_related("author").order_by("created_at", "id")),
     })
 
 
@@ -129,25 +139,21 @@ def operations(request):
 
 
 def _apply_group(request, ops, results) -> None:
+    valid = [op for op in ops if isinstance(op, dict)]
     with transaction.atomic():
-        _apply_batch(request, ops, results)
-
-
-def _apply_batch(request, ops, results) -> None:
+        answers = iter(services.operations_apply(technician=request.user, ops=[
+            (op.get("uuid", ""), str(op.get("kind", "")), op.get("order"), op.get("payload")) for op in valid
+        ]))
     for op in ops:
         if not isinstance(op, dict):
             results.append({"uuid": "", "ok": False, "code": "invalid", "error": _("Not an operation.")})
             continue
+        answer = next(answers)
         op_uuid = str(op.get("uuid", ""))
-        try:
-            operation = services.operation_apply(
-                technician=request.user, op_uuid=op_uuid, kind=str(op.get("kind", "")), order_id=op.get("order"),
-                payload=op.get("payload") if isinstance(op.get("payload"), dict) else {},
-            )
-        except ValidationError as error:
-            results.append({"uuid": op_uuid, "ok": False, "code": "invalid", "error": " ".join(error.messages)})
+        if isinstance(answer, ValidationError):
+            results.append({"uuid": op_uuid, "ok": False, "code": "invalid", "error": " ".join(answer.messages)})
         else:
-            results.append({"uuid": op_uuid, **operation.result})
+            results.append({"uuid": op_uuid, **answer.result})
 
 
 @require_POST
@@ -170,6 +176,7 @@ def photo_upload(request):
 urlpatterns = [
     path("", home, name="home"),
     path("orders/<int:pk>/", order_detail, name="order-detail"),
+    path("orders/<int:pk>/ticket/", order_ticket, name="order-ticket"),
     path("manifest.webmanifest", manifest, name="manifest"),
     path("sw.js", service_worker, name="service-worker"),
     path("api/ops/", operations, name="operations"),

@@ -94,7 +94,7 @@ def support_agents(*, scope: Scope, month: date) -> list[dict]:
         n=Count("id")).order_by()}
     surveys = {
         r["agent_id"]: r for r in Survey.objects.filter(
-            answered_at__gte=start, answered_at__lt=end, rating__isnull=False, agent__isnull=False,
+            kind=Survey.Kind.SUPPORT, answered_at__gte=start, answered_at__lt=end, rating__isnull=False, agent__isnull=False,
         ).filter(_branch_q(scope, "ticket__customer__")).values("agent_id").annotate(avg=Avg("rating"), n=Count("id")).order_by()
     }
     ids = set(rows) | set(surveys) | set(open_now)

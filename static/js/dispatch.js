@@ -31,26 +31,47 @@
     });
   }
 
-  function setUpMap(board) {
-    var element = document.getElementById("dispatch-map");
-    var data = document.getElementById("dispatch-points");
-    if (!element || !data || typeof L === "undefined") return;
-    if (map) { map.remove(); map = null; }
-    var points = JSON.parse(data.textContent);
-    map = L.map(element).setView([23.8103, 90.4125], 12);
-    L.tileLayer(element.dataset.tileUrl, { maxZoom: 19, attribution: element.dataset.attribution }).addTo(map);
-    var bounds = [];
-    points.forEach(function (point) {
-      var marker = L.marker([point.lat, point.lng]).addTo(map);
-      var popup = document.createElement("div");
+  function listWithoutGps(rows) {
+    var list = document.getElementById("dispatch-no-gps-list");
+    if (!list) return;
+    list.textContent = "";
+    rows.forEach(function (row) {
+      var item = document.createElement("li");
       var link = document.createElement("a");
-      link.href = point.url; link.textContent = point.number;
-      popup.appendChild(link);
-      popup.appendChild(document.createTextNode(" " + point.name + " · " + point.status + (point.technician ? " · " + point.technician : "")));
-      marker.bindPopup(popup);
-      bounds.push([point.lat, point.lng]);
+      link.href = row.url; link.textContent = row.number;
+      item.appendChild(link);
+      item.appendChild(document.createTextNode(" " + row.name));
+      list.appendChild(item);
     });
-    if (bounds.length) map.fitBounds(bounds, { padding: [30, 30], maxZoom: 15 });
+    if (!rows.length) { var none = document.createElement("li"); none.className = "muted"; none.textContent = "—"; list.appendChild(none); }
+  }
+
+  function setUpMap(board) {
+    // The points come as JSON after the cards are drawn (the board answers sooner without them).
+    var element = document.getElementById("dispatch-map");
+    if (!element || !element.dataset.pointsUrl) return;
+    fetch(element.dataset.pointsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data || !document.body.contains(element)) return;
+        listWithoutGps(data.without_gps);
+        if (typeof L === "undefined") return;
+        if (map) { map.remove(); map = null; }
+        map = L.map(element).setView([23.8103, 90.4125], 12);
+        L.tileLayer(element.dataset.tileUrl, { maxZoom: 19, attribution: element.dataset.attribution }).addTo(map);
+        var bounds = [];
+        data.points.forEach(function (point) {
+          var marker = L.marker([point.lat, point.lng]).addTo(map);
+          var popup = document.createElement("div");
+          var link = document.createElement("a");
+          link.href = point.url; link.textContent = point.number;
+          popup.appendChild(link);
+          popup.appendChild(document.createTextNode(" " + point.name + " · " + point.status + (point.technician ? " · " + point.technician : "")));
+          marker.bindPopup(popup);
+          bounds.push([point.lat, point.lng]);
+        });
+        if (bounds.length) map.fitBounds(bounds, { padding: [30, 30], maxZoom: 15 });
+      });
   }
 
   function init() {

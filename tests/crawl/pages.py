@@ -36,7 +36,7 @@ NOT_PAGES = {
         "router-sessions", "router-drift", "router-outbox",
         # Field service: actions posted from the order page and the board, and the photo and
         # signature files an order page shows inline.
-        "workorder-assign", "workorder-dispatch-assign", "workorder-note", "workorder-override", "workorder-cancel",
+        "workorder-assign", "workorder-dispatch-assign", "workorder-dispatch-map", "workorder-note", "workorder-override", "workorder-cancel",
         "workorder-photo", "workorder-signature",
         # Resellers: the forms on a reseller's page post here.
         "reseller-active", "reseller-topup", "reseller-adjust", "reseller-package", "reseller-rule", "reseller-login",

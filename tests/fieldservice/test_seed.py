@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from fieldservice.models import EquipmentItem, WorkOrder, WorkOrderPhoto
+from fieldservice.models import EquipmentItem, EquipmentRental, EquipmentRentalCharge, WorkOrder, WorkOrderPhoto
 
 
 @pytest.mark.django_db
@@ -21,6 +21,8 @@ def test_demo_has_three_technicians_sixty_orders_in_every_status_and_work_today_
     assert past and future
     assert WorkOrderPhoto.objects.exists() and orders.exclude(signature="").exists()
     assert EquipmentItem.objects.filter(status=EquipmentItem.Status.INSTALLED).exists()
+    rented = EquipmentRental.objects.filter(ended_on__isnull=True)
+    assert rented.exists() and EquipmentRentalCharge.objects.filter(rental__in=rented).exists()  # its rent is charged
     before = (orders.count(), EquipmentItem.objects.count(), WorkOrderPhoto.objects.count())
     call_command("seed_fieldservice", quiet=True)
     assert (WorkOrder.objects.count(), EquipmentItem.objects.count(), WorkOrderPhoto.objects.count()) == before

@@ -304,7 +304,40 @@ def test_rating_only_a_completed_visit_once(technician):
     with pytest.raises(ValidationError):
         services.workorder_rate(customer=customer, order=order, rating=1)
     order.refresh_from_db()
-    assert order.rating == 4
+    assert (order.survey.kind, order.survey.rating, order.survey.comment) == ("visit", 4, "On time")
+
+
+@pytest.mark.django_db
+def test_a_completed_visit_asks_a_tickets_survey_that_counts_for_the_technician_in_the_survey_report(technician, admin):
+    from django.core.exceptions import PermissionDenied
+
+    from customers import hooks as customer_hooks
+    from tickets.models import Survey
+    from tickets.selectors import survey_analytics
+
+    customer = make_customer(portal_password="pw-123456789")
+    other = make_customer(portal_password="pw-123456789")
+    order = repair_order(technician=technician, customer=customer)
+    services.workorder_arrive(actor=technician, order=order)
+    finish_checklist(order, technician)
+    services.workorder_sign(actor=technician, order=order, signer_name="R", data_url=signature_data_url())
+    services.workorder_complete(actor=technician, order=order)
+    order.refresh_from_db()
+    survey = order.survey
+    assert (survey.kind, survey.customer, survey.agent, survey.ticket, survey.rating) == ("visit", customer, technician, None, None)
+    assert survey.subject.startswith(order.number) and survey.branch_id == customer.branch_id
+    with pytest.raises(ValidationError):  # another customer cannot rate the visit, nor answer its survey
+        services.workorder_rate(customer=other, order=order, rating=1)
+    with pytest.raises(PermissionDenied):
+        customer_hooks.survey_answer(customer=other, survey_id=survey.pk, rating=1)
+    assert Survey.objects.get(pk=survey.pk).rating is None
+    services.workorder_rate(customer=customer, order=order, rating=2, comment="Late")
+
+    stats = survey_analytics(user=admin)
+    assert (stats.asked, stats.answered, stats.average) == (1, 1, 2)
+    assert [row["agent__username"] for row in stats.per_agent] == ["tech1"]
+    assert [str(row["label"]) for row in stats.per_category] == ["Technician visit"]
+    assert stats.comments[0].subject == survey.subject
 
 
 @pytest.mark.django_db

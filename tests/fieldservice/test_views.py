@@ -85,6 +85,26 @@ def test_list_detail_board_and_customer_page_render_for_the_supervisor(client, s
 
 
 @pytest.mark.django_db
+def test_the_board_map_data_comes_as_json_with_the_boards_filters(client, supervisor, technician):
+    from decimal import Decimal
+
+    located = repair_order(technician=technician)
+    WorkOrder.objects.filter(pk=located.pk).update(latitude=Decimal("23.8103"), longitude=Decimal("90.4125"))
+    unlocated = repair_order(technician=technician)
+    client.force_login(supervisor)
+    day = timezone.localdate().isoformat()
+    board = client.get(reverse("staff:workorder-dispatch"), {"day": day, "kind": "repair"}).content.decode()
+    assert "data-points-url" in board and "dispatch-points" not in board  # the map's data is not in the page
+    data = client.get(reverse("staff:workorder-dispatch-map"), {"day": day}).json()
+    assert [(p["number"], p["lat"], p["technician"]) for p in data["points"]] == [(located.number, 23.8103, "Shuvo Dey")]
+    assert [row["number"] for row in data["without_gps"]] == [unlocated.number]
+    assert data["points"][0]["url"] == reverse("staff:workorder-detail", args=[located.pk])
+    assert client.get(reverse("staff:workorder-dispatch-map"), {"day": day, "kind": "installation"}).json() == {"points": [], "without_gps": []}
+    client.force_login(make_customer(portal_password=PASSWORD).user)
+    assert client.get(reverse("staff:workorder-dispatch-map"), {"day": day}).status_code in (302, 403, 404)
+
+
+@pytest.mark.django_db
 def test_board_assign_by_select_answers_the_board(client, supervisor, technician, other_technician):
     order = repair_order(technician=technician)
     client.force_login(supervisor)
@@ -130,6 +150,33 @@ def test_operations_endpoint_applies_once_and_answers_a_replay_the_same(client, 
     assert WorkOrderEvent.objects.filter(order=order, action="arrived").count() == 1
     order.refresh_from_db()
     assert order.arrival_without_gps  # no fix: allowed, flagged
+
+
+@pytest.mark.django_db
+def test_a_batch_applies_in_order_each_id_once_and_answers_each_action(client, technician, other_technician):
+    order = repair_order(technician=technician)
+    theirs = repair_order(technician=other_technician)
+    item = order.checklist.first()
+    client.force_login(technician)
+    note = {"uuid": str(uuid.uuid4()), "kind": "note", "order": order.pk, "payload": {"text": "Gate locked"}}
+    batch = [
+        {"uuid": str(uuid.uuid4()), "kind": "arrive", "order": order.pk, "payload": {}},
+        {"uuid": str(uuid.uuid4()), "kind": "check", "order": order.pk, "payload": {"item": item.pk, "done": True}},
+        note, note,  # the same id twice: once
+        {"uuid": str(uuid.uuid4()), "kind": "arrive", "order": theirs.pk, "payload": {}},
+        {"uuid": str(uuid.uuid4()), "kind": "readings", "order": order.pk, "payload": {}},  # refused alone
+        {"uuid": "not-a-uuid", "kind": "note", "order": order.pk, "payload": {"text": "x"}},
+    ]
+    results = ops(client, *batch).json()["results"]
+    assert [(r["ok"], r.get("code"), r.get("status")) for r in results] == [
+        (True, None, "on_site"), (True, None, "on_site"), (True, None, "on_site"), (True, None, "on_site"),
+        (False, "reassigned", "assigned"), (False, "invalid", "on_site"), (False, "invalid", None),
+    ]
+    assert WorkOrderEvent.objects.filter(order=order, action="note", message="Gate locked").count() == 1
+    assert SyncOperation.objects.get(uuid=note["uuid"]).replays == 1
+    assert ops(client, *batch).json()["results"][:6] == results[:6]  # the whole batch again: the stored answers
+    theirs.refresh_from_db()
+    assert theirs.status == WorkOrder.Status.ASSIGNED and not WorkOrderEvent.objects.filter(order=theirs, action="arrived").exists()
 
 
 @pytest.mark.django_db
@@ -189,7 +236,8 @@ def test_portal_shows_the_upcoming_visit_and_takes_a_rating_after_completion(cli
     response = client.post(reverse("portal:visit-rate", args=[order.pk]), {"rating": 5, "comment": "Quick"})
     assert response.status_code == 302
     order.refresh_from_db()
-    assert order.rating == 5
+    assert (order.survey.rating, order.survey.comment) == (5, "Quick")
+    assert f"rate-{order.pk}" not in client.get(reverse("portal:visits")).content.decode()
 
 
 @pytest.mark.django_db
@@ -250,3 +298,26 @@ def test_support_cannot_issue_equipment_and_nothing_changes(client, technician):
     assert client.post(reverse("staff:equipment-detail", args=[item.pk]), {"technician": technician.pk}).status_code == 403
     item.refresh_from_db()
     assert item.status == "in_stock" and item.movements.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_technician_reads_the_ticket_the_visit_was_planned_from_and_only_their_own(client, technician, other_technician):
+    from tests.factories import admin_user
+    from tickets.services import ticket_reply
+
+    customer = make_customer()
+    ticket = ticket_create(actor=None, customer=customer, category="no_connection", subject="LOS light red", description="Since the storm last night")
+    ticket_reply(actor=admin_user(), ticket=ticket, body="Splice at box 14 looked wet", internal=True)
+    order = services.workorder_create(actor=None, kind=WorkOrder.Kind.REPAIR, ticket=ticket, source=WorkOrder.Source.TICKET)
+    services.workorder_schedule(actor=None, order=order, technician=technician, scheduled_start=timezone.now())
+    plain = repair_order(technician=technician)
+    client.force_login(technician)
+    detail = client.get(reverse("technician:order-detail", args=[order.pk])).content.decode()
+    url = reverse("technician:order-ticket", args=[order.pk])
+    assert url in detail and "LOS light red" in detail
+    assert url in client.get(reverse("technician:home")).content.decode()  # under its card, kept for offline
+    page = client.get(url).content.decode()
+    assert "Since the storm last night" in page and "Splice at box 14 looked wet" in page and "Internal note" in page
+    assert client.get(reverse("technician:order-ticket", args=[plain.pk])).status_code == 404  # no ticket
+    client.force_login(other_technician)
+    assert client.get(url).status_code == 404  # another technician's order

@@ -19,7 +19,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from customers.models import Branch, Customer, Subscription
-from fieldservice import services
+from fieldservice import rentals, services
 from fieldservice.models import EquipmentItem, EquipmentModel, WorkOrder, WorkOrderEvent
 
 PASSWORD = "demo-tech-2026"
@@ -29,7 +29,11 @@ TECHNICIANS = [  # username, first, last, phone
     ("tech.mitu", "Mitu", "Akter", "+8801711300103"),
 ]
 # (name, category, serial prefix, units, sale price: the router is sold, the ONU lent)
-MODELS = [("ZTE F660 ONU", "onu", "ZTEG", 150, None), ("TP-Link Archer C6", "router", "TPLC", 60, "2800.00")]
+# (name, category, serial prefix, count, sale price, monthly rental price): lent, sold, rented.
+MODELS = [
+    ("ZTE F660 ONU", "onu", "ZTEG", 150, None, None), ("TP-Link Archer C6", "router", "TPLC", 60, "2800.00", None),
+    ("Tenda AC10 (rented)", "router", "TNDR", 20, None, "150.00"),
+]
 DESCRIPTIONS = {
     WorkOrder.Kind.REPAIR: ["No internet since the storm; ONU LOS light red.", "Slow in the evening; check the drop splice.", "Router keeps restarting."],
     WorkOrder.Kind.RELOCATION: ["Moving to the 3rd floor of the same building.", "Shifting to a new flat two lanes away."],
@@ -124,8 +128,10 @@ class Command(BaseCommand):
 
     def ensure_equipment(self, techs) -> list[EquipmentItem]:
         branches = list(Branch.objects.order_by("pk"))
-        for name, category, prefix, count, price in MODELS:
-            model, _ = EquipmentModel.objects.get_or_create(name=name, defaults={"category": category, "sale_price": price})
+        for name, category, prefix, count, price, rent in MODELS:
+            model, _ = EquipmentModel.objects.get_or_create(
+                name=name, defaults={"category": category, "sale_price": price, "rental_price": rent},
+            )
             existing = set(EquipmentItem.objects.filter(model=model).values_list("serial", flat=True))
             rows = []
             for index in range(count):
@@ -143,7 +149,10 @@ class Command(BaseCommand):
             EquipmentItem.objects.bulk_create(rows)
             self.created["equipment"] += len(rows)
         EquipmentModel.objects.get_or_create(name="Drop cable (metres)", defaults={"category": "cable", "serial_tracked": False})
-        return list(EquipmentItem.objects.filter(status__in=[EquipmentItem.Status.IN_STOCK, EquipmentItem.Status.WITH_TECHNICIAN]).order_by("serial"))
+        return list(
+            EquipmentItem.objects.filter(status__in=[EquipmentItem.Status.IN_STOCK, EquipmentItem.Status.WITH_TECHNICIAN])
+            .select_related("model").order_by("serial")
+        )
 
     def _at(self, day_offset: int, hour: int) -> datetime:
         day = timezone.localdate() + timedelta(days=day_offset)
@@ -236,10 +245,14 @@ class Command(BaseCommand):
                 finish = ["new", "scheduled", "assigned", "assigned"][index % 4]
             order = self._make(tech=tech, customer=customer, kind=kind, start=start, finish=finish, items=items, rng=rng)
             self._backdate(order, start)
-            if order.status == WorkOrder.Status.COMPLETED and rng.random() < 0.5:
+            if order.status == WorkOrder.Status.COMPLETED:
                 order.refresh_from_db()
-                if order.rating is None:
-                    WorkOrder.objects.filter(pk=order.pk).update(rating=rng.choice([5, 5, 4, 4, 3, 2]), rating_comment="")
+                survey = order.survey  # tickets' survey, asked on completion: the visit's time, half of them answered
+                if survey is not None and survey.rating is None:
+                    if rng.random() < 0.5:
+                        services.workorder_rate(customer=order.customer, order=order, rating=rng.choice([5, 5, 4, 4, 3, 2]))
+                    type(survey).objects.filter(pk=survey.pk, answered_at__isnull=False).update(answered_at=order.completed_at + timedelta(hours=3))
+                    type(survey).objects.filter(pk=survey.pk).update(asked_at=order.completed_at)
 
     def ensure_today(self, tech, customers, items):
         """The demo technician has work today, whenever the demo is opened."""
@@ -250,6 +263,24 @@ class Command(BaseCommand):
             customer = customers[(index * 7 + 3) % len(customers)]
             self._make(tech=tech, customer=customer, kind=[WorkOrder.Kind.REPAIR, WorkOrder.Kind.INSTALLATION, WorkOrder.Kind.REPAIR][index],
                        start=self._at(0, 10 + index * 2), finish=finish, items=items, rng=rng)
+        self.ensure_ticket_visit(tech)
+
+    def ensure_ticket_visit(self, tech):
+        """A repair planned from a support ticket ("Plan a visit"), so the technician app shows the ticket.
+        seed_tickets runs first (Makefile); the ticket model is reached through the order's foreign key,
+        since fieldservice does not import tickets."""
+        if WorkOrder.objects.filter(technician=tech, ticket__isnull=False, status__in=WorkOrder.OPEN_STATUSES).exists():
+            return
+        Ticket = WorkOrder._meta.get_field("ticket").related_model
+        ticket = Ticket.objects.filter(category="no_connection").order_by("pk").first() or Ticket.objects.order_by("pk").first()
+        if ticket is None:
+            return
+        order = services.workorder_create(
+            actor=self.supervisor, kind=WorkOrder.Kind.REPAIR, ticket=ticket, source=WorkOrder.Source.TICKET,
+            description=ticket.subject,
+        )
+        services.workorder_schedule(actor=self.supervisor, order=order, technician=tech, scheduled_start=self._at(0, 17))
+        self.created["orders"] += 1
 
     def ensure_portal_customer(self, tech, items):
         """The demo portal login sees an upcoming visit, a completed one to rate and its equipment."""
@@ -259,7 +290,11 @@ class Command(BaseCommand):
         rng = random.Random(42)
         if not EquipmentItem.objects.filter(customer=customer, status=EquipmentItem.Status.INSTALLED).exists():
             start = self._at(-2, 11)
-            order = self._make(tech=tech, customer=customer, kind=WorkOrder.Kind.INSTALLATION, start=start, finish="completed", items=items, rng=rng)
+            # A rented router: its rent waits as a pending charge for the customer's next invoice.
+            rented = [item for item in items if item.model.rental_price][:1]
+            order = self._make(tech=tech, customer=customer, kind=WorkOrder.Kind.INSTALLATION, start=start, finish="completed",
+                               items=[item for item in items if item not in rented] + rented, rng=rng)
             self._backdate(order, start)
+            rentals.rentals_charge_due()
         if not WorkOrder.objects.filter(customer=customer, status__in=WorkOrder.OPEN_STATUSES).exists():
             self._make(tech=tech, customer=customer, kind=WorkOrder.Kind.REPAIR, start=self._at(1, 15), finish="assigned", items=items, rng=rng)
