@@ -176,7 +176,8 @@ def customers_create_bulk(*, actor, customers: list[Customer]) -> list[Customer]
         customer.branch_id = customer.area.branch_id
         customer.customer_since = customer.customer_since or today
         customer.external_ref = customer.external_ref.strip()
-        customer.full_clean(exclude=["account_number"], validate_unique=False, validate_constraints=False)
+        # Foreign keys not validated one query each: the caller hands over the area (and so the branch) it read.
+        customer.full_clean(exclude=["account_number", "area", "branch", "reseller", "user"], validate_unique=False, validate_constraints=False)
     numbers = allocate_continuous_block(prefix=settings.ACCOUNT_NUMBER_PREFIX, years=[c.customer_since.year for c in customers])
     for customer, number in zip(customers, numbers):
         customer.account_number = number
@@ -215,7 +216,7 @@ def subscriptions_create_existing(*, actor, subscriptions: list[Subscription], r
             activated.append(subscription)
         elif subscription.status != Subscription.Status.PENDING:
             raise ValueError("an existing connection is brought over as pending or active")
-        subscription.full_clean(validate_unique=False, validate_constraints=False)
+        subscription.full_clean(exclude=["customer", "package", "router"], validate_unique=False, validate_constraints=False)
     Subscription.objects.bulk_create(subscriptions)
     # What the lifecycle looked like before the activation: a new pending subscription.
     pending = {"status": Subscription.Status.PENDING, "suspension_type": "", "skip_billing": False,

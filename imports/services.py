@@ -103,16 +103,17 @@ def mapping_check(*, headers: list[str], mapping: dict[str, str]) -> dict[str, s
     mapped to a column this file does not have, or one column feeds two fields."""
     clean = {k: v for k, v in mapping.items() if v and k in FIELDS_BY_KEY}
     errors = []
-    missing = [FIELDS_BY_KEY[k].label for k in REQUIRED if k not in clean]
+    missing = [_(FIELDS_BY_KEY[k].label) for k in REQUIRED if k not in clean]
     if missing:
-        errors.append("Choose the column for: " + ", ".join(missing) + ".")
+        errors.append(_("Choose the column for: %(fields)s.") % {"fields": ", ".join(missing)})
     unknown = sorted({v for v in clean.values() if v not in headers})
     if unknown:
-        errors.append("This file has no column named " + ", ".join(f"“{u}”" for u in unknown) + " (the profile was made for another file).")
+        errors.append(_("This file has no column named %(columns)s (the profile was made for another file).") % {"columns": ", ".join(f"“{u}”" for u in unknown)})
     used: dict[str, str] = {}
     for key, header in clean.items():
         if header in used:
-            errors.append(f"The column “{header}” is chosen for both {FIELDS_BY_KEY[used[header]].label} and {FIELDS_BY_KEY[key].label}.")
+            errors.append(_("The column “%(column)s” is chosen for both %(first)s and %(second)s.") % {
+                "column": header, "first": _(FIELDS_BY_KEY[used[header]].label), "second": _(FIELDS_BY_KEY[key].label)})
         used[header] = key
     if errors:
         raise ValidationError(errors)
@@ -223,10 +224,10 @@ def _amount(raw: str, label: str, errors: list[str]) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        errors.append(f"{label}: “{raw}” is not an amount.")
+        errors.append(_("%(field)s: “%(value)s” is not an amount.") % {"field": label, "value": raw})
         return Decimal("0")
     if not value.is_finite() or abs(value) >= Decimal("1e9"):
-        errors.append(f"{label}: “{raw}” is not a sensible amount.")
+        errors.append(_("%(field)s: “%(value)s” is not a sensible amount.") % {"field": label, "value": raw})
         return Decimal("0")
     return value.quantize(Decimal("0.01"))
 
@@ -241,7 +242,7 @@ def _date(raw: str, label: str, errors: list[str]) -> str | None:
             return datetime.strptime(raw.split(" ")[0] if fmt == "%Y-%m-%d" else raw, fmt).date().isoformat()
         except ValueError:
             continue
-    errors.append(f"{label}: “{raw}” is not a date (write it as 2024-03-31 or 31/03/2024).")
+    errors.append(_("%(field)s: “%(value)s” is not a date (write it as 2024-03-31 or 31/03/2024).") % {"field": label, "value": raw})
     return None
 
 
@@ -268,17 +269,17 @@ def row_check(*, raw: dict[str, str], mapping: dict[str, str], line: int, lookup
     existing_id = lookups.by_ref.get(ref) if ref else None
     if ref:
         if ref in seen.refs:
-            errors.append(f"Duplicate row: the old id {ref} is already on line {seen.refs[ref]}.")
+            errors.append(_("Duplicate row: the old id %(ref)s is already on line %(line)s.") % {"ref": ref, "line": seen.refs[ref]})
         else:
             seen.refs[ref] = line
     name = re.sub(r"\s+", " ", cell("name"))
     if not name:
-        errors.append("Name is missing.")
+        errors.append(_("Name is missing."))
     values["name"] = name[:150]
     phone_raw = cell("phone")
     phone = ""
     if not phone_raw:
-        errors.append("Phone is missing.")
+        errors.append(_("Phone is missing."))
     else:
         digits = re.sub(r"[^\d+]", "", phone_raw)
         mobile = BD_MOBILE.fullmatch(digits)
@@ -288,38 +289,38 @@ def row_check(*, raw: dict[str, str], mapping: dict[str, str], line: int, lookup
             try:
                 phone = normalize_phone(digits or phone_raw)
             except ValidationError:
-                errors.append(f"Phone “{phone_raw}” is not a valid mobile number.")
+                errors.append(_("Phone “%(phone)s” is not a valid mobile number.") % {"phone": phone_raw})
     values["phone"] = phone
     if phone:
         other = lookups.phones.get(phone)
         if phone in seen.phones:
-            errors.append(f"Phone {phone_raw} is also on line {seen.phones[phone]}.")
+            errors.append(_("Phone %(phone)s is also on line %(line)s.") % {"phone": phone_raw, "line": seen.phones[phone]})
         elif other is not None and other != existing_id:
-            errors.append(f"Phone {phone_raw} already belongs to another customer in ispbill.")
+            errors.append(_("Phone %(phone)s already belongs to another customer in ispbill.") % {"phone": phone_raw})
         seen.phones.setdefault(phone, line)
     values["email"] = cell("email")
     if values["email"] and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", values["email"]):
-        errors.append(f"E-mail “{values['email']}” is not an address.")
+        errors.append(_("E-mail “%(email)s” is not an address.") % {"email": values["email"]})
     values["address"] = cell("address")
     if not values["address"]:
-        errors.append("Address is missing.")
+        errors.append(_("Address is missing."))
     area_name = cell("area")
     area = None
     if not area_name:
-        errors.append("Area is missing.")
+        errors.append(_("Area is missing."))
     else:
         matches = lookups.areas.get(re.sub(r"\s+", " ", area_name).lower(), [])
         if not matches:
-            errors.append(f"Unknown area “{area_name}”: add it under Catalogue → Areas or correct the row.")
+            errors.append(_("Unknown area “%(area)s”: add it under Catalogue → Areas or correct the row.") % {"area": area_name})
         elif len({a.pk for a in matches}) > 1:
-            errors.append(f"Area “{area_name}” exists in more than one branch: write it as “Branch / Area”.")
+            errors.append(_("Area “%(area)s” exists in more than one branch: write it as “Branch / Area”.") % {"area": area_name})
         else:
             area = matches[0]
     values["area_id"] = area.pk if area else None
     values["national_id"] = cell("national_id")[:32]
     values["notes"] = cell("notes")
-    values["customer_since"] = _date(cell("customer_since"), "Customer since", errors)
-    balance = _amount(cell("balance"), "Opening balance", errors) - abs(_amount(cell("advance"), "Advance", errors))
+    values["customer_since"] = _date(cell("customer_since"), _("Customer since"), errors)
+    balance = _amount(cell("balance"), _("Opening balance"), errors) - abs(_amount(cell("advance"), _("Advance"), errors))
     values["balance"] = str(balance)
 
     package_name = cell("package")
@@ -327,11 +328,11 @@ def row_check(*, raw: dict[str, str], mapping: dict[str, str], line: int, lookup
     if package_name:
         package = lookups.packages.get(package_name.lower())
         if package is None:
-            errors.append(f"Unknown package “{package_name}”: create it under Catalogue → Packages or correct the row.")
+            errors.append(_("Unknown package “%(package)s”: create it under Catalogue → Packages or correct the row.") % {"package": package_name})
         values["package_id"] = package.pk if package else None
         kind = CONNECTION_WORDS.get(cell("connection_type").lower())
         if kind is None:
-            errors.append(f"Connection type “{cell('connection_type')}” is not PPPoE, static or hotspot.")
+            errors.append(_("Connection type “%(type)s” is not PPPoE, static or hotspot.") % {"type": cell("connection_type")})
             kind = "pppoe"
         values["connection_type"] = kind
         router_name = cell("router")
@@ -339,12 +340,12 @@ def row_check(*, raw: dict[str, str], mapping: dict[str, str], line: int, lookup
         if router_name:
             router = lookups.routers.get(router_name.lower())
             if router is None:
-                errors.append(f"Unknown router “{router_name}”.")
+                errors.append(_("Unknown router “%(router)s”.") % {"router": router_name})
             router_id = router.pk if router else None
         elif area is not None:
             router_id = lookups.router_for_area.get(area.pk) or lookups.router_for_branch.get(area.branch_id) or lookups.default_router
             if router_id is None:
-                errors.append(f"No router serves the area {area.name}: name the router in a Router column.")
+                errors.append(_("No router serves the area %(area)s: name the router in a Router column.") % {"area": area.name})
         values["router_id"] = router_id
         username = cell("username")[:64]
         values["username"] = username
@@ -352,32 +353,32 @@ def row_check(*, raw: dict[str, str], mapping: dict[str, str], line: int, lookup
         values["static_ip"] = cell("static_ip") or None
         if kind == "static":
             if not values["static_ip"] or not re.fullmatch(r"(\d{1,3}\.){3}\d{1,3}", values["static_ip"]):
-                errors.append(f"A static-IP connection needs a valid IP address (“{values['static_ip'] or ''}”).")
+                errors.append(_("A static-IP connection needs a valid IP address (“%(address)s”).") % {"address": values["static_ip"] or ""})
         elif not username:
-            errors.append("A PPPoE or hotspot connection needs a username.")
+            errors.append(_("A PPPoE or hotspot connection needs a username."))
         if username and router_id:
             key = (router_id, username.lower())
             owner = lookups.logins.get(key)
             if key in seen.logins:
-                errors.append(f"Username {username} is also on line {seen.logins[key]}.")
+                errors.append(_("Username %(username)s is also on line %(line)s.") % {"username": username, "line": seen.logins[key]})
             elif owner is not None and owner != existing_id:
-                errors.append(f"Username {username} is already used on that router by another customer.")
+                errors.append(_("Username %(username)s is already used on that router by another customer.") % {"username": username})
             seen.logins.setdefault(key, line)
         if values["static_ip"] and router_id and kind == "static":
             owner = lookups.ips.get((router_id, values["static_ip"]))
             if owner is not None and owner != existing_id:
-                errors.append(f"The address {values['static_ip']} is already used on that router.")
+                errors.append(_("The address %(address)s is already used on that router.") % {"address": values["static_ip"]})
         day = cell("billing_day")
         values["billing_day"] = None
         if day:
             if not day.isdigit() or not 1 <= int(day) <= 31:
-                errors.append(f"Billing day “{day}” is not a day of the month (1–31).")
+                errors.append(_("Billing day “%(day)s” is not a day of the month (1–31).") % {"day": day})
             else:
                 values["billing_day"] = int(day)
         status_word = cell("status").lower()
         status = STATUS_WORDS.get(status_word, None) if status_word else ("active" if activate else "pending")
         if status is None:
-            errors.append(f"Status “{cell('status')}” is not active or pending.")
+            errors.append(_("Status “%(status)s” is not active or pending.") % {"status": cell("status")})
         values["status"] = status or "pending"
     action = ImportRow.Action.ERROR if errors else (ImportRow.Action.UPDATE if existing_id else ImportRow.Action.CREATE)
     if existing_id:
@@ -389,7 +390,7 @@ def batch_map(*, actor, batch: ImportBatch, mapping: dict[str, str], profile_nam
     """Apply the mapping and check every row against the database: the dry run. Nothing but the
     batch's own rows is written."""
     if batch.status not in (ImportBatch.Status.MAPPING, ImportBatch.Status.VALIDATED):
-        raise ValidationError("This import has already been committed.")
+        raise ValidationError(_("This import has already been committed."))
     mapping = mapping_check(headers=batch.headers, mapping=mapping)
     lookups, seen = Lookups.load(), Seen()
     counts = {a: 0 for a in ImportRow.Action.values}
@@ -429,9 +430,9 @@ def batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
 
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.VALIDATED:
-        raise ValidationError("Check the rows first; an import is committed once.")
+        raise ValidationError(_("Check the rows first; an import is committed once."))
     if not (batch.to_create or batch.to_update):
-        raise ValidationError("No row is ready to import: correct the errors and upload the file again.")
+        raise ValidationError(_("No row is ready to import: correct the errors and upload the file again."))
     batch.status = ImportBatch.Status.QUEUED
     batch.save(update_fields=["status"])
     audit_record(actor=actor, action="import.commit", obj=batch, after={"create": batch.to_create, "update": batch.to_update})
@@ -684,13 +685,13 @@ def batch_touched(*, batch: ImportBatch) -> str:
     customer_ids = created.values("customer_id")
     own_entries = set(created.exclude(opening_entry=None).values_list("opening_entry_id", flat=True))
     if Subscription.objects.filter(customer_id__in=customer_ids).filter(Q(billed_through__isnull=False) | Q(paid_through__isnull=False)).exists():
-        return "A billing run has invoiced customers of this import."
+        return _("A billing run has invoiced customers of this import.")
     if Payment.objects.filter(customer_id__in=customer_ids).exists():
-        return "Payments were taken from customers of this import."
+        return _("Payments were taken from customers of this import.")
     other = LedgerEntry.objects.filter(account__customer_id__in=customer_ids).exclude(pk__in=own_entries)
     # Paying an opening-balance invoice from an advance moves no entry; anything else does.
     if other.exists():
-        return "The accounts of customers of this import have changed since (invoices, credits or adjustments)."
+        return _("The accounts of customers of this import have changed since (invoices, credits or adjustments).")
     return ""
 
 
@@ -701,10 +702,10 @@ def batch_undo(*, actor, batch: ImportBatch, reason: str = "") -> ImportBatch:
     old id cleared, and updated customers put back as they were. Refused once billing has touched it."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.DONE:
-        raise ValidationError("Only a finished import can be undone.")
+        raise ValidationError(_("Only a finished import can be undone."))
     why = batch_touched(batch=batch)
     if why:
-        raise ValidationError(f"This import can no longer be undone: {why}")
+        raise ValidationError(_("This import can no longer be undone: %(why)s") % {"why": why})
     reason = reason.strip() or f"Import #{batch.pk} undone"
     rows = list(ImportRow.objects.filter(batch=batch, done=True).exclude(action=ImportRow.Action.ERROR).select_related("opening_entry").order_by("-line"))
     for row in rows:

@@ -189,3 +189,19 @@ def test_a_login_taken_after_the_check_fails_that_row_only(admin, catalogue):
     assert failed.action == ImportRow.Action.ERROR and failed.customer_id is None and failed.errors
     assert Customer.objects.filter(external_ref__in=["OLD-1", "OLD-3", "OLD-4"]).count() == 3
     call_command("check_ledger", stdout=StringIO())
+
+
+def test_row_errors_read_in_the_language_of_the_staff_member_who_checks(admin, catalogue):
+    from django.utils import translation
+
+    content = csv_bytes([["OLD-9", "", "12", "", "", "Nowhere", "", "", "", "", "", "", "lots", "", "", "", "extra"]], headers=HEADERS)
+    with translation.override("bn"):
+        batch = upload_and_map(admin, content)
+    errors = ImportRow.objects.get(batch=batch).errors
+    assert "নাম নেই।" in errors and "ঠিকানা নেই।" in errors
+    assert "অজানা এলাকা “Nowhere”: ক্যাটালগ → এলাকা-তে যোগ করুন বা সারিটি ঠিক করুন।" in errors
+    assert "প্রারম্ভিক ব্যালান্স: “lots” কোনো টাকার অঙ্ক নয়।" in errors
+    assert any(e.startswith("এই সারিতে 17টি ঘর আছে") for e in errors)
+    with translation.override("en"):
+        services.batch_map(actor=admin, batch=batch, mapping=batch.mapping)  # checked again, in English
+    assert "Name is missing." in ImportRow.objects.get(batch=batch).errors
