@@ -2,6 +2,7 @@
 clean, can be undone, falls back to row by row when the database changed since the check, and sends
 the imported customers nothing."""
 
+import json
 from decimal import Decimal
 from io import StringIO
 
@@ -113,7 +114,9 @@ def import_and_read(admin, *, bulk: bool) -> dict:
             batch = upload_and_map(admin, sheet())
             services.batch_commit(actor=admin, batch=batch)
             batch = services.batch_process(batch_id=batch.pk, chunk_rows=4, bulk=bulk)
-            result = written(batch)
+            # The batch's id (in memos and reasons) differs between the two runs on PostgreSQL, whose
+            # sequences do not roll back.
+            result = json.loads(json.dumps(written(batch), default=str).replace(f"(import #{batch.pk})", "(import #N)"))
             raise RolledBack
     except RolledBack:
         return result
@@ -205,3 +208,20 @@ def test_row_errors_read_in_the_language_of_the_staff_member_who_checks(admin, c
     with translation.override("en"):
         services.batch_map(actor=admin, batch=batch, mapping=batch.mapping)  # checked again, in English
     assert "Name is missing." in ImportRow.objects.get(batch=batch).errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_commit_outside_a_test_transaction_commits_chunk_by_chunk_and_resumes(catalogue):
+    """No wrapping test transaction: each chunk commits on its own, a stopped commit resumes, the
+    ledger agrees with itself afterwards (PostgreSQL in CI)."""
+    from tests.factories import admin_user
+
+    admin = admin_user(username="import-admin")
+    batch = upload_and_map(admin, sheet())
+    services.batch_commit(actor=admin, batch=batch)
+    first = services.batch_process(batch_id=batch.pk, chunk_rows=2, max_chunks=1)
+    assert first.status == ImportBatch.Status.RUNNING and first.processed_rows == 2
+    done = services.batch_process(batch_id=batch.pk, chunk_rows=2)
+    assert (done.status, done.created_count, done.error_rows) == (ImportBatch.Status.DONE, 5, 1)
+    assert Customer.objects.filter(external_ref__startswith="OLD-").count() == 4
+    call_command("check_ledger", stdout=StringIO())
