@@ -164,7 +164,7 @@ def customer_create(
 def customers_create_bulk(*, actor, customers: list[Customer]) -> list[Customer]:
     """`customer_create` for many unsaved customers at once (an import's chunk): the same cleaning and
     field validation for each, account numbers as one block in the order given, one INSERT, the same
-    audit entries. Uniqueness (phone, account number) is left to the database's constraints rather
+    audit entries. Uniqueness (account number, referral code) is left to the database's constraints rather
     than a query per customer: the caller checked the rows beforehand, and an IntegrityError rolls
     the whole set back (the import then goes one by one to name the row)."""
     if not transaction.get_connection().in_atomic_block:

@@ -4,12 +4,16 @@
     batch_map         apply a mapping (optionally saved as a named profile) and check every row:
                       per-row errors and what will be created or updated (the dry run)
     batch_commit      queue the commit (Celery, `imports.tasks.import_batch_commit`)
-    batch_process     the commit itself, in chunks; each row in its own savepoint, its status kept,
-                      so a crashed commit resumes where it stopped and no row is half-imported
+    batch_process     the commit itself, a chunk of rows per transaction: new customers set by set
+                      (their customers, subscriptions, opening balances, router entries and audit
+                      entries in a few statements), row by row in savepoints only when the chunk
+                      fails or for updates; each row's status kept, so a crashed commit resumes where
+                      it stopped and no row is half-imported
     batch_undo        withdraw a whole batch while no billing run has touched its customers
 
-Money moves only through `billing.ledger`: an opening balance is `opening_balance_post` dated at
-the batch's cut-over; undo voids or takes back those entries, never deletes them.
+Money moves only through `billing.ledger`: opening balances are `opening_balances_post` (a chunk) or
+`opening_balance_post` (a row), quiet (no message to the customer), dated at the batch's cut-over;
+undo voids or takes back those entries, never deletes them.
 """
 
 from __future__ import annotations
