@@ -124,7 +124,7 @@ def main():
     commit = time.perf_counter() - t0
     if args.profile:
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
+        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "tottime")).print_stats(int(os.environ.get("BENCH_TOP", "40")))
     print(f"  commit                      {commit:7.1f} s   created {batch.created_count:,}, errors {batch.error_rows:,}"
           f"   target <= {COMMIT_TARGET_S:.0f} s  ({batch.created_count / commit:,.0f} rows/s; CPU: Python "
           f"{time.process_time() - c0:.1f} s + PostgreSQL {backend_cpu_seconds() - p0:.1f} s; load average now {loadavg()})")
