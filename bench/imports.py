@@ -8,7 +8,10 @@ branches, areas, packages and routers. Writes a CSV of N customers in the sample
 with a PPPoE subscription; a third with an opening balance due, a tenth with an advance) and times,
 in-process, the three steps a staff member triggers: upload (read the file and keep its rows), check
 (map and validate every row: the dry run) and commit (what the Celery task runs: customers, CT
-numbers, subscriptions, opening balances through the ledger, audit entries). Then runs check_ledger.
+numbers, subscriptions, opening balances through the ledger, router outbox entries, audit entries; set
+by set per chunk of 1,000 rows). Then runs check_ledger. Prints the load average before and after
+each step and the CPU time of this process and of its PostgreSQL backend (the machine is shared:
+wall time alone says little).
 Run by hand; not part of the test suite.
 """
 
@@ -24,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import bench_database_url, ensure_catalogue, setup_django  # noqa: E402
+from bench.billing_run import backend_cpu_seconds  # noqa: E402
 
 CHECK_TARGET_S = 30.0
 COMMIT_TARGET_S = 120.0
@@ -68,6 +72,10 @@ def sheet(rows: int) -> bytes:
     return out.getvalue().encode()
 
 
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 def main():
     args = parse_args()
     fresh_database(args.db_name)
@@ -84,34 +92,42 @@ def main():
     admin = admin_user(username="bench-admin")
     content = sheet(args.rows)
     print(f"Import benchmark: {args.rows:,} rows ({len(content) / 1e6:.1f} MB CSV) on PostgreSQL, {platform.python_version()}, "
-          f"{os.cpu_count()} CPUs")
-    t0 = time.perf_counter()
-    batch = services.batch_upload(actor=admin, name="bench.csv", content=content)
-    upload = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    batch = services.batch_map(actor=admin, batch=batch, mapping=batch.mapping, activate=True)
-    check = time.perf_counter() - t0
-    print(f"  upload (read + keep rows)   {upload:7.1f} s")
-    print(f"  check (dry run)             {check:7.1f} s   create {batch.to_create:,}, update {batch.to_update:,}, errors {batch.error_rows:,}")
-    print(f"  upload + check              {upload + check:7.1f} s   target <= {CHECK_TARGET_S:.0f} s")
-    if args.check_only:
-        return
-    services.batch_commit(actor=admin, batch=batch)
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.QUEUED)
-    t0 = time.perf_counter()
+          f"{os.cpu_count()} CPUs, load average {loadavg()}")
     if args.profile:
         import cProfile
         import pstats
 
         profiler = cProfile.Profile()
         profiler.enable()
+    t0, c0, p0 = time.perf_counter(), time.process_time(), backend_cpu_seconds()
+    batch = services.batch_upload(actor=admin, name="bench.csv", content=content)
+    upload = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    batch = services.batch_map(actor=admin, batch=batch, mapping=batch.mapping, activate=True)
+    check = time.perf_counter() - t0
+    if args.profile:
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    print(f"  upload (read + keep rows)   {upload:7.1f} s")
+    print(f"  check (dry run)             {check:7.1f} s   create {batch.to_create:,}, update {batch.to_update:,}, errors {batch.error_rows:,}")
+    print(f"  upload + check              {upload + check:7.1f} s   target <= {CHECK_TARGET_S:.0f} s   "
+          f"(CPU: Python {time.process_time() - c0:.1f} s + PostgreSQL {backend_cpu_seconds() - p0:.1f} s; load average now {loadavg()})")
+    if args.check_only:
+        return
+    services.batch_commit(actor=admin, batch=batch)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.QUEUED)
+    t0, c0, p0 = time.perf_counter(), time.process_time(), backend_cpu_seconds()
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
     batch = services.batch_process(batch_id=batch.pk)
     commit = time.perf_counter() - t0
     if args.profile:
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "tottime")).print_stats(int(os.environ.get("BENCH_TOP", "40")))
     print(f"  commit                      {commit:7.1f} s   created {batch.created_count:,}, errors {batch.error_rows:,}"
-          f"   target <= {COMMIT_TARGET_S:.0f} s  ({batch.created_count / commit:,.0f} rows/s)")
+          f"   target <= {COMMIT_TARGET_S:.0f} s  ({batch.created_count / commit:,.0f} rows/s; CPU: Python "
+          f"{time.process_time() - c0:.1f} s + PostgreSQL {backend_cpu_seconds() - p0:.1f} s; load average now {loadavg()})")
     t0 = time.perf_counter()
     call_command("check_ledger", stdout=StringIO())
     print(f"  check_ledger                {time.perf_counter() - t0:7.1f} s   clean")

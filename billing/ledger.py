@@ -45,9 +45,12 @@ The API (stable: the reseller, contract and import work builds on it)
   invoice: lowers what is open on it first; anything beyond is account credit.
 - `invoice_void_post(account=, invoice=, actor=, reason=)`: money applied to the invoice goes back
   to credit, a reversing entry cancels its charge, the credit is applied again.
-- `opening_balance_post(customer=, amount=, effective_date=, actor=, memo=)` → an opening balance
-  brought over from another system: a debt (> 0) is an invoice of one line whose entry is of kind
-  `opening_balance`; a credit (< 0) is an `opening_balance` entry, applied like any credit.
+- `opening_balance_post(customer=, amount=, effective_date=, actor=, memo=, notify=True)` → an opening
+  balance brought over from another system: a debt (> 0) is an invoice of one line whose entry is of
+  kind `opening_balance`; a credit (< 0) is an `opening_balance` entry, applied like any credit.
+  `notify=False` sends the customer nothing (imports never message customers).
+- `opening_balances_post(balances=[(customer, amount), …], effective_date=, actor=, memo=, notify=True)`
+  → the same for many customers in a few statements (an import's chunk); entries in input order.
 - `payment_money_out(payment=)`: refunded + reversed so far of a payment (the cap's left side).
 
 Reseller money (prepaid wallets, commissions, payouts) is written by the sibling module
@@ -61,16 +64,22 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
 from customers.models import Customer, Subscription
+from ispbill.core.audit import audit_record_many
 from ispbill.core.money import ZERO, to_money
+from ispbill.core.numbering import allocate_block
+from ispbill.notify.events import Event
+from ispbill.notify.services import notify_invoices
 
 from .models import Account, Allocation, Invoice, InvoiceLine, LedgerEntry
-from .selectors import OPEN_STATUSES, available_credit
+from .selectors import OPEN_STATUSES, available_credit, current_billing_settings
+from .vat import totals, vat_line
 
 Kind = LedgerEntry.Kind
 
@@ -415,26 +424,86 @@ def invoice_void_post(*, account: Account, invoice: Invoice, actor=None, reason:
     return invoice
 
 
-def opening_balance_post(*, customer: Customer, amount: Decimal, effective_date: date, actor=None, memo: str = "") -> LedgerEntry:
+def opening_balance_post(
+    *, customer: Customer, amount: Decimal, effective_date: date, actor=None, memo: str = "", notify: bool = True
+) -> LedgerEntry:
     """An opening balance brought over from another system. A debt (> 0) is an invoice of one line
     (so payments find it like any invoice) whose entry is of kind opening_balance; a credit (< 0) is
-    an opening_balance entry, applied to open invoices like any credit."""
+    an opening_balance entry, applied to open invoices like any credit. `notify=False` is the quiet
+    form (imports): the debt's invoice is issued without the "invoice issued" message."""
     _require_atomic("opening_balance_post")
-    from .services import LineSpec, invoice_create  # services builds on this module: imported late
-
-    amount = to_money(amount)
-    if amount == ZERO:
+    if to_money(amount) == ZERO:
         raise ValidationError("An opening balance of zero needs no entry.")
+    return opening_balances_post(balances=[(customer, amount)], effective_date=effective_date, actor=actor, memo=memo, notify=notify)[0]
+
+
+def opening_balances_post(
+    *, balances: list[tuple[Customer, Decimal]], effective_date: date, actor=None, memo: str = "", notify: bool = True
+) -> list[LedgerEntry]:
+    """`opening_balance_post` for many customers at once (an import's chunk), set by set: the same
+    invoices, lines, entries, balances and audit entries, in a handful of statements. Accounts are
+    locked in primary-key order (missing ones created, already holding their new balance); an account
+    that existed before has its credit applied as the single version does. One customer at most
+    once; zero amounts are refused. Returns the entries in the order of `balances`."""
+    _require_atomic("opening_balances_post")
+    amounts = {customer.pk: to_money(amount) for customer, amount in balances}
+    if len(amounts) != len(balances):
+        raise ValueError("one opening balance per customer")
+    if any(amount == ZERO for amount in amounts.values()):
+        raise ValidationError("An opening balance of zero needs no entry.")
+    if not amounts:
+        return []
     memo = memo or "Opening balance"
-    account = account_lock(customer_id=customer.pk)
-    if amount < ZERO:
-        entry = entry_post(account=account, kind=Kind.OPENING_BALANCE, amount=amount, effective_date=effective_date,
-                           actor=actor, memo=memo)
-        credit_apply(account=account, actor=actor)
-        return entry
-    invoice = invoice_create(
-        actor=actor, customer=customer, issue_date=effective_date, due_date=effective_date,
-        lines=[LineSpec(kind=InvoiceLine.Kind.ADJUSTMENT, description=memo, amount=amount)],
-        entry_kind=Kind.OPENING_BALANCE, vat_free=True,
+    created_by = actor if getattr(actor, "pk", None) else None
+    existing = dict(
+        Account.objects.select_for_update().filter(customer_id__in=amounts).order_by("pk").values_list("customer_id", "pk")
     )
-    return invoice.ledger_entries.get(kind=Kind.OPENING_BALANCE)
+    new_accounts = Account.objects.bulk_create(
+        [Account(customer_id=customer_id, balance=amount) for customer_id, amount in amounts.items() if customer_id not in existing]
+    )
+    account_ids = {**existing, **{account.customer_id: account.pk for account in new_accounts}}
+    for customer_id in sorted(existing, key=existing.get):
+        Account.objects.filter(pk=existing[customer_id]).update(balance=F("balance") + amounts[customer_id], updated_at=timezone.now())
+
+    # Debts: an invoice of one VAT-free adjustment line each, numbered in the order given.
+    cfg = current_billing_settings()
+    debts = [(customer, amounts[customer.pk]) for customer, _amount in balances if amounts[customer.pk] > ZERO]
+    numbers = allocate_block(prefix=settings.INVOICE_NUMBER_PREFIX, count=len(debts), year=effective_date.year) if debts else []
+    today = timezone.localdate()
+    invoices = []
+    lines = []
+    for (customer, amount), number in zip(debts, numbers):
+        line = vat_line(amount, rate=ZERO, prices_include_vat=cfg.prices_include_vat)
+        sums = totals([line])
+        invoice = Invoice(
+            number=number, customer=customer, issue_date=effective_date, due_date=effective_date, subtotal=sums.net,
+            vat_total=sums.vat, total=sums.gross, vat_rate=ZERO, status=Invoice.Status.OPEN,
+        )
+        invoice.status = invoice_status_for(invoice=invoice, today=today)
+        invoices.append(invoice)
+        lines.append((line, invoice))
+    Invoice.objects.bulk_create(invoices)
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(invoice=invoice, kind=InvoiceLine.Kind.ADJUSTMENT, description=memo, net=line.net, vat=line.vat, gross=line.gross)
+        for line, invoice in lines
+    )
+    invoice_of = {invoice.customer_id: invoice for invoice in invoices}
+    entries = [
+        LedgerEntry(
+            account_id=account_ids[customer.pk], kind=Kind.OPENING_BALANCE, amount=amounts[customer.pk], effective_date=effective_date,
+            created_by=created_by, invoice=invoice_of.get(customer.pk),
+            memo=(invoice_of[customer.pk].number if customer.pk in invoice_of else memo)[:255],
+        )
+        for customer, _amount in balances
+    ]
+    LedgerEntry.objects.bulk_create(entries)
+    audit_record_many(
+        actor=actor, action="invoice.issue",
+        entries=[(invoice, None, {"total": str(invoice.total), "lines": 1}) for invoice in invoices],
+    )
+    # A new account has nothing else on it: no credit waits and no invoice is open but its own.
+    for customer_id in sorted(existing, key=existing.get):
+        credit_apply(account=Account.objects.get(pk=existing[customer_id]), actor=actor)
+    if notify and invoices:
+        notify_invoices(event=Event.INVOICE_ISSUED, invoices=Invoice.objects.filter(pk__in=[i.pk for i in invoices]).select_related("customer"))
+    return entries

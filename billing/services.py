@@ -56,9 +56,11 @@ def invoice_create(
     billing_run=None,
     entry_kind: str = LedgerEntry.Kind.INVOICE,
     vat_free: bool = False,
+    notify: bool = True,
 ) -> Invoice:
     """Issue one invoice with its lines and ledger entry, then apply any credit the customer has.
-    `entry_kind` and `vat_free` are for ledger.opening_balance_post (a balance brought over, no VAT)."""
+    `entry_kind` and `vat_free` are for ledger.opening_balance_post (a balance brought over, no VAT);
+    `notify=False` issues it without the "invoice issued" message (an import moving a debt over)."""
     if not lines:
         raise ValidationError(_("An invoice needs at least one line."))
     cfg, money = _priced_lines(lines, vat_free=vat_free)
@@ -93,7 +95,8 @@ def invoice_create(
     _advance_billed_through(invoice)
     audit_record(actor=actor, action="invoice.issue", obj=invoice, after={"total": str(invoice.total), "lines": len(lines)})
     credit_apply(account=account, actor=actor)
-    notify_invoices(event=Event.INVOICE_ISSUED, invoices=Invoice.objects.filter(pk=invoice.pk).select_related("customer"))
+    if notify:
+        notify_invoices(event=Event.INVOICE_ISSUED, invoices=Invoice.objects.filter(pk=invoice.pk).select_related("customer"))
     return invoice
 
 

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from billing import charges as billing_charges
 from billing import package_changes as billing_package_changes
 from billing.services import subscription_anchor_check
-from ispbill.core.audit import audit_changes, audit_record, snapshot
-from ispbill.core.numbering import allocate_continuous
+from ispbill.core.audit import audit_changes, audit_record, audit_record_many, snapshot
+from ispbill.core.numbering import allocate_continuous, allocate_continuous_block
 from ispbill.core.phone import normalize_phone
 from ispbill.notify.services import notify_subscription_change
 from network import services as network_services
@@ -161,6 +161,101 @@ def customer_create(
     audit_record(actor=actor, action="customer.create", obj=customer, after=snapshot(customer, CUSTOMER_FIELDS))
     return customer
 
+def customers_create_bulk(*, actor, customers: list[Customer]) -> list[Customer]:
+    """`customer_create` for many unsaved customers at once (an import's chunk): the same cleaning and
+    field validation for each, account numbers as one block in the order given, one INSERT, the same
+    audit entries. Uniqueness (account number, referral code) is left to the database's constraints rather
+    than a query per customer: the caller checked the rows beforehand, and an IntegrityError rolls
+    the whole set back (the import then goes one by one to name the row)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("customers_create_bulk: call it inside transaction.atomic")
+    today = timezone.localdate()
+    for customer in customers:
+        customer.name = customer.name.strip()
+        customer.phone = _phone_or_error(customer.phone)
+        customer.branch_id = customer.area.branch_id
+        customer.customer_since = customer.customer_since or today
+        customer.external_ref = customer.external_ref.strip()
+        # Foreign keys not validated one query each: the caller hands over the area (and so the branch) it read.
+        customer.full_clean(exclude=["account_number", "area", "branch", "reseller", "user"], validate_unique=False, validate_constraints=False)
+    numbers = allocate_continuous_block(prefix=settings.ACCOUNT_NUMBER_PREFIX, years=[c.customer_since.year for c in customers])
+    for customer, number in zip(customers, numbers):
+        customer.account_number = number
+    Customer.objects.bulk_create(customers)
+    audit_record_many(actor=actor, action="customer.create", entries=[(c, None, snapshot(c, CUSTOMER_FIELDS)) for c in customers])
+    return customers
+
+
+def subscriptions_create_existing(*, actor, subscriptions: list[Subscription], reason: str, router_change: bool) -> list[Subscription]:
+    """Connections that exist already, brought over by an import, many at once: what
+    `subscription_create(new_connection=False)` and then, for those given with status active,
+    `subscription_activate` (`router_change`) or `subscription_adopt` would write, set by set: the
+    same checks on each, one INSERT, the same audit entries, the customers' status, and one
+    provisioning entry per activated subscription when ispbill is to put it on the router. Logins
+    are left to the database's unique constraints (see `customers_create_bulk`)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("subscriptions_create_existing: call it inside transaction.atomic")
+    reason = (reason or "").strip()
+    now = timezone.now()
+    for day in sorted({s.billing_anchor_day for s in subscriptions if s.billing_anchor_day is not None}):
+        subscription_anchor_check(anchor_day=day)
+    activated = []
+    for subscription in subscriptions:
+        if not subscription.package.is_active:
+            raise ValidationError({"package": _("The package %(package)s is no longer sold.") % {"package": subscription.package}})
+        fields = _clean_connection({
+            "connection_type": subscription.connection_type, "username": subscription.username,
+            "static_ip": subscription.static_ip or None, "mac_address": subscription.mac_address,
+        })
+        for name, value in fields.items():
+            setattr(subscription, name, value)
+        if subscription.status == Subscription.Status.ACTIVE:
+            if not reason:
+                raise ValidationError({"reason": _("Give a reason: it is kept in the customer's history.")})
+            subscription.activated_at = subscription.activated_at or now
+            activated.append(subscription)
+        elif subscription.status != Subscription.Status.PENDING:
+            raise ValueError("an existing connection is brought over as pending or active")
+        subscription.full_clean(exclude=["customer", "package", "router"], validate_unique=False, validate_constraints=False)
+    Subscription.objects.bulk_create(subscriptions)
+    # What the lifecycle looked like before the activation: a new pending subscription.
+    pending = {"status": Subscription.Status.PENDING, "suspension_type": "", "skip_billing": False,
+               "activated_at": None, "suspended_at": None, "cancelled_at": None}
+    audit_record_many(
+        actor=actor, action="subscription.create",
+        entries=[(s, None, snapshot(s, SUBSCRIPTION_FIELDS)) for s in subscriptions],
+    )
+    audit_record_many(
+        actor=actor, action="subscription.activate", reason=reason,
+        entries=[(s, pending, snapshot(s, LIFECYCLE_FIELDS)) for s in activated],
+    )
+    _refresh_customers_status({s.customer_id for s in subscriptions})
+    if router_change and activated:
+        network_services.provisioning_enqueue_many(subscriptions=activated, action=network_services.Action.PROVISION, actor=actor)
+    return subscriptions
+
+
+def _refresh_customers_status(customer_ids: set[int]) -> None:
+    """`_refresh_customer_status` for many customers: one read, one UPDATE per status."""
+    statuses: dict[int, set[str]] = {pk: set() for pk in customer_ids}
+    for customer_id, status in Subscription.objects.filter(customer_id__in=customer_ids).values_list("customer_id", "status"):
+        statuses[customer_id].add(status)
+    S, C = Subscription.Status, Customer.Status
+    by_status: dict[str, list[int]] = {}
+    for customer_id, found in statuses.items():
+        if S.ACTIVE in found:
+            status = C.ACTIVE
+        elif S.SUSPENDED in found:
+            status = C.SUSPENDED
+        elif S.PENDING in found or not found:
+            status = C.PENDING
+        else:
+            status = C.CLOSED
+        by_status.setdefault(status, []).append(customer_id)
+    for status, ids in by_status.items():
+        Customer.objects.filter(pk__in=ids).exclude(status=status).update(status=status, updated_at=timezone.now())
+
+
 @transaction.atomic
 def customer_update(*, actor, customer: Customer, **changes) -> Customer:
     if "phone" in changes:
@@ -245,7 +340,10 @@ def subscription_create(
     static_ip: str | None = None,
     mac_address: str = "",
     billing_anchor_day: int | None = None,
+    new_connection: bool = True,
 ) -> Subscription:
+    """A subscription, pending. `new_connection=False` is a connection that exists already (brought
+    over by an import): no installation fee and no installation order."""
     if not package.is_active:
         raise ValidationError({"package": _("The package %(package)s is no longer sold.") % {"package": package}})
     subscription_anchor_check(anchor_day=billing_anchor_day)
@@ -263,13 +361,14 @@ def subscription_create(
     except IntegrityError as exc:  # a concurrent request took the same login first
         raise ValidationError({"username": _("That username or address was just taken on this router.")}) from exc
     audit_record(actor=actor, action="subscription.create", obj=subscription, after=snapshot(subscription, SUBSCRIPTION_FIELDS))
-    if package.installation_fee > 0:  # billed once, on the subscription's first invoice
+    if new_connection and package.installation_fee > 0:  # billed once, on the subscription's first invoice
         billing_charges.one_time_charge_add(
             actor=actor, customer=customer, subscription=subscription, kind="installation", amount=package.installation_fee,
             description=f"Installation: {package.name} ({subscription.username or subscription.static_ip or ''})".replace(" ()", ""),
         )
     _refresh_customer_status(customer.pk)
-    hooks.fire(hooks.SUBSCRIPTION_CREATED, actor=actor, subscription=subscription)  # e.g. an installation order
+    if new_connection:
+        hooks.fire(hooks.SUBSCRIPTION_CREATED, actor=actor, subscription=subscription)  # e.g. an installation order
     return subscription
 
 @transaction.atomic

@@ -25,12 +25,13 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Package, Subscription
 from ispbill.core.audit import audit_changes, audit_record, snapshot
+from ispbill.core.bulk import rows_insert
 
 from . import outages, routeros
 from .models import DriftReport, ProvisioningTask, Router
@@ -262,6 +263,26 @@ def provisioning_enqueue(*, subscription: Subscription, action: str, actor=None,
     task.save()
     _wake_after_commit(target)
     return task
+
+
+def provisioning_enqueue_many(*, subscriptions: list[Subscription], action: str, actor=None) -> int:
+    """`provisioning_enqueue` for many subscriptions (an import activating a chunk): one outbox entry
+    each for its current desired state, written with COPY; each router's drainer starts after the
+    commit. Returns how many."""
+    if action not in Action.values:
+        raise ValueError(f"unknown provisioning action {action!r}")
+    prefetch_related_objects([s for s in subscriptions if s.package.has_fup], "fup_state")
+    tasks = []
+    for subscription in subscriptions:
+        state = desired_state(subscription)
+        tasks.append(_new_task(
+            router_id=state.get("router") or subscription.router_id, key=subscription_key(subscription.pk), action=action,
+            desired=state, subscription_id=subscription.pk, actor=actor,
+        ))
+    rows_insert(ProvisioningTask, tasks)
+    for router_id in sorted({task.router_id for task in tasks}):
+        _wake_after_commit(router_id)
+    return len(tasks)
 
 
 TRANSITION_ACTIONS = {

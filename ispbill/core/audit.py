@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from .bulk import rows_insert
 from .models import AuditLog
 from .request_context import client_ip
 
@@ -50,6 +51,21 @@ def audit_record(
         after=after,
         ip_address=client_ip.get(),
     )
+
+
+def audit_record_many(*, actor, action: str, entries: Iterable[tuple[models.Model, dict | None, dict | None]], reason: str = "") -> int:
+    """The entries `audit_record` would write for many objects of one change (object, before, after),
+    written with COPY (no ids read back): a bulk import audits every row it makes."""
+    actor = actor if getattr(actor, "pk", None) else None
+    ip_address = client_ip.get()
+    rows = [
+        AuditLog(
+            actor=actor, action=action, content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+            object_id=str(obj.pk), object_repr=str(obj)[:200], reason=reason, before=before, after=after, ip_address=ip_address,
+        )
+        for obj, before, after in entries
+    ]
+    return rows_insert(AuditLog, rows)
 
 
 def audit_changes(before: dict, after: dict) -> tuple[dict, dict]:

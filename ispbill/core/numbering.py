@@ -52,6 +52,14 @@ def allocate_number(*, prefix: str, year: int | None = None) -> str:
 
 def allocate_continuous(*, prefix: str, year: int) -> str:
     """The next number of a series that never resets, shown with `year` (the customer's joining year)."""
+    return allocate_continuous_block(prefix=prefix, years=[year])[0]
+
+
+def allocate_continuous_block(*, prefix: str, years: list[int]) -> list[str]:
+    """`len(years)` consecutive numbers of a series that never resets, each shown with its own year
+    (an import numbering many customers at once); one counter update however many."""
+    if not years:
+        return []
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("numbers must be allocated inside the transaction that uses them")
     key = f"{prefix}:continuous"
@@ -59,5 +67,5 @@ def allocate_continuous(*, prefix: str, year: int) -> str:
         yearly = NumberSequence.objects.filter(key__regex=rf"^{re.escape(prefix)}:[0-9]{{4}}$").aggregate(m=Max("last_value"))["m"]
         NumberSequence.objects.get_or_create(key=key, defaults={"last_value": yearly or 0})
     sequence = NumberSequence.objects.select_for_update().get(key=key)
-    NumberSequence.objects.filter(pk=sequence.pk).update(last_value=F("last_value") + 1)
-    return format_number(prefix, year, sequence.last_value + 1)
+    NumberSequence.objects.filter(pk=sequence.pk).update(last_value=F("last_value") + len(years))
+    return [format_number(prefix, year, sequence.last_value + 1 + i) for i, year in enumerate(years)]

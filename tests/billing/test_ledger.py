@@ -42,6 +42,7 @@ LOCKING_CALLS = {
     "refund_post": lambda c, a, i, p: ledger.refund_post(account=a, payment=p, amount=D("1"), memo="x"),
     "invoice_void_post": lambda c, a, i, p: ledger.invoice_void_post(account=a, invoice=i, reason="x"),
     "opening_balance_post": lambda c, a, i, p: ledger.opening_balance_post(customer=c, amount=D("5"), effective_date=i.issue_date),
+    "opening_balances_post": lambda c, a, i, p: ledger.opening_balances_post(balances=[(c, D("5"))], effective_date=i.issue_date),
 }
 
 
