@@ -21,3 +21,20 @@
   });
   document.addEventListener("DOMContentLoaded", function () { openDialogs(document); });
 })();
+
+// Messages from an htmx answer that shows none itself (a dialog closed with a 204): the server
+// sends them as a "messages" event (ispbill.core.middleware.HtmxMessagesMiddleware); shown in the
+// page's message area like those of a full page.
+(function () {
+  document.addEventListener("messages", function (event) {
+    var area = document.getElementById("messages");
+    var items = (event.detail && event.detail.items) || [];
+    if (!area || !items.length) return;
+    area.replaceChildren.apply(area, items.map(function (item) {
+      var line = document.createElement("p");
+      line.className = "flash-" + (item.tags || "info");
+      line.textContent = item.text;
+      return line;
+    }));
+  });
+})();
