@@ -58,9 +58,9 @@ def outage_duration(delta) -> str:
 @register.inclusion_tag("network/portal_outage_banner.html", takes_context=True)
 def outage_banner(context):
     """The portal's banner: active outages over the signed-in customer's area or routers (one query)."""
-    from network.outages import active_outages_for_customer
-
     from django.utils.translation import get_language
+
+    from network.outages import active_outages_for_customer
 
     request = context.get("request")
     customer = getattr(request, "customer", None) if request is not None else None

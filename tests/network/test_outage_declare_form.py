@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ispbill.notify.models import Message
 from network import outages
-from network.models import Outage, OutageBroadcast
+from network.models import Outage
 from network.notify_events import OUTAGE_DECLARED, OUTAGE_UPDATE
 from tests.factories import AreaFactory, BranchFactory, RouterFactory, admin_user, make_customer, make_subscription
 
