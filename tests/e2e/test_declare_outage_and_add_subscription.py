@@ -11,7 +11,16 @@ from ispbill.celery import app as celery_app
 from ispbill.notify.models import Message
 from network.models import Outage
 from tests.e2e.conftest import ARTIFACTS
-from tests.factories import PASSWORD, AreaFactory, BranchFactory, PackageFactory, RouterFactory, admin_user, make_customer, make_subscription
+from tests.factories import (
+    PASSWORD,
+    AreaFactory,
+    BranchFactory,
+    PackageFactory,
+    RouterFactory,
+    admin_user,
+    make_customer,
+    make_subscription,
+)
 
 VIEWPORTS = {"phone": {"width": 360, "height": 780}, "desktop": {"width": 1366, "height": 900}}
 
