@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ispbill.core.forms import MarkInvalidMixin
+from ispbill.core.forms import LocaleDateField, MarkInvalidMixin
 
 from .models import BillingSettings, Invoice
 from .services import VAT_RATE_MAX
@@ -143,8 +143,8 @@ class InvoiceFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100,
                         widget=forms.SearchInput(attrs={"placeholder": _("Invoice number, account or name")}))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *Invoice.Status.choices])
-    issued_from = forms.DateField(label=_("Issued from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    issued_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    issued_from = LocaleDateField(label=_("Issued from"), required=False)
+    issued_to = LocaleDateField(label=_("to"), required=False)
     area = forms.ModelChoiceField(label=_("Area"), queryset=None, required=False, empty_label=_("All areas"))
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, required=False, empty_label=_("All branches"))
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
@@ -176,8 +176,8 @@ class VoidForm(MarkInvalidMixin, forms.Form):
 
 
 class StatementForm(MarkInvalidMixin, forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = LocaleDateField(label=_("From"))
+    end = LocaleDateField(label=_("To"))
 
     @staticmethod
     def default_initial() -> dict:
@@ -233,7 +233,7 @@ class ManualInvoiceForm(MarkInvalidMixin, forms.Form):
 
     ITEMS = 4
 
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    due_date = LocaleDateField(label=_("Due date"), required=False,
                                help_text=_("Empty = the usual due days from today."))
 
     def __init__(self, *args, **kwargs):

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ispbill.core.forms import MarkInvalidMixin
+from ispbill.core.forms import LocaleDateField, MarkInvalidMixin
 
 from .models import Contract, ContractRule, ContractTemplate, Language
 
@@ -22,7 +22,7 @@ class ContractCreateForm(MarkInvalidMixin, forms.Form):
     template = forms.ModelChoiceField(label=_("Template"), queryset=None)
     term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=120, required=False,
                                      help_text=_("Empty = the package's minimum term, or 12."))
-    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = LocaleDateField(label=_("Start date"))
     auto_renew = forms.BooleanField(label=_("Renews itself at the end of the term"), required=False, initial=True)
     notice_days = forms.IntegerField(label=_("Notice to stop renewal (days)"), min_value=0, max_value=365, initial=30)
     reminder_days = forms.IntegerField(label=_("Renewal reminder (days before the end)"), min_value=1, max_value=365, initial=30)

@@ -309,21 +309,38 @@ def _refresh_customer_status(customer_id: int) -> None:
 
 # Subscriptions -----------------------------------------------------------------------------------
 
-def _check_login_free(*, router, username: str, static_ip, exclude_pk=None) -> None:
-    others = Subscription.objects.filter(router=router).exclude(pk=exclude_pk)
-    if username and others.filter(username=username).exists():
-        raise ValidationError({"username": _("The username “%(username)s” is already used on router %(router)s.") % {"username": username, "router": router}})
-    if static_ip and others.filter(static_ip=static_ip).exists():
-        raise ValidationError({"static_ip": _("The address %(address)s is already used on router %(router)s.") % {"address": static_ip, "router": router}})
+def subscription_connection_errors(
+    *, connection_type: str, username: str, static_ip, router=None, exclude_pk=None
+) -> dict[str, list[str]]:
+    """Every problem with a connection's login and address at once (the form shows them together):
+    the login or IP its type needs, and a login or IP already used on the router."""
+    errors: dict[str, list[str]] = {}
+    username = (username or "").strip()
+    if connection_type == Subscription.ConnectionType.STATIC_IP:
+        if not static_ip:
+            errors["static_ip"] = [_("A static-IP connection needs its IP address.")]
+    elif not username:
+        errors["username"] = [_("A PPPoE or hotspot connection needs a username.")]
+    if router is not None:
+        others = Subscription.objects.filter(router=router).exclude(pk=exclude_pk)
+        if username and others.filter(username=username).exists():
+            errors.setdefault("username", []).append(
+                _("The username “%(username)s” is already used on router %(router)s.") % {"username": username, "router": router}
+            )
+        if static_ip and others.filter(static_ip=static_ip).exists():
+            errors.setdefault("static_ip", []).append(
+                _("The address %(address)s is already used on router %(router)s.") % {"address": static_ip, "router": router}
+            )
+    return errors
 
-def _clean_connection(fields: dict) -> dict:
-    kind = fields.get("connection_type")
+def _clean_connection(fields: dict, *, router, exclude_pk=None) -> dict:
     fields["username"] = (fields.get("username") or "").strip()
-    if kind == Subscription.ConnectionType.STATIC_IP:
-        if not fields.get("static_ip"):
-            raise ValidationError({"static_ip": _("A static-IP connection needs its IP address.")})
-    elif not fields["username"]:
-        raise ValidationError({"username": _("A PPPoE or hotspot connection needs a username.")})
+    errors = subscription_connection_errors(
+        connection_type=fields.get("connection_type"), username=fields["username"], static_ip=fields.get("static_ip"),
+        router=router, exclude_pk=exclude_pk,
+    )
+    if errors:
+        raise ValidationError(errors)
     fields["mac_address"] = (fields.get("mac_address") or "").upper()
     return fields
 
@@ -348,9 +365,9 @@ def subscription_create(
         raise ValidationError({"package": _("The package %(package)s is no longer sold.") % {"package": package}})
     subscription_anchor_check(anchor_day=billing_anchor_day)
     fields = _clean_connection(
-        {"connection_type": connection_type, "username": username, "static_ip": static_ip or None, "mac_address": mac_address}
+        {"connection_type": connection_type, "username": username, "static_ip": static_ip or None, "mac_address": mac_address},
+        router=router,
     )
-    _check_login_free(router=router, username=fields["username"], static_ip=fields["static_ip"])
     subscription = Subscription(
         customer=customer, package=package, router=router, password=password, billing_anchor_day=billing_anchor_day, **fields
     )
@@ -374,10 +391,11 @@ def subscription_create(
 @transaction.atomic
 def subscription_update(*, actor, subscription: Subscription, password: str | None = None, **changes) -> Subscription:
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
-    merged = _clean_connection({name: changes.get(name, getattr(subscription, name)) for name in ("connection_type", "username", "static_ip", "mac_address")})
+    merged = _clean_connection(
+        {name: changes.get(name, getattr(subscription, name)) for name in ("connection_type", "username", "static_ip", "mac_address")},
+        router=changes.get("router", subscription.router), exclude_pk=subscription.pk,
+    )
     changes.update(merged)
-    router = changes.get("router", subscription.router)
-    _check_login_free(router=router, username=changes["username"], static_ip=changes["static_ip"], exclude_pk=subscription.pk)
     if "package" in changes and changes["package"].pk != subscription.package_id and not changes["package"].is_active:
         raise ValidationError({"package": _("The package %(package)s is no longer sold.") % {"package": changes["package"]}})
     if changes.get("billing_anchor_day", subscription.billing_anchor_day) == subscription.billing_anchor_day:

@@ -2,16 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Subscription
+from ispbill.core.forms import LocaleDateTimeField
 
 from .models import WorkOrder
 from .selectors import technicians
-
-
-class DateTimeLocal(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class WorkOrderForm(forms.Form):
@@ -23,11 +17,11 @@ class WorkOrderForm(forms.Form):
     subscription = forms.ModelChoiceField(label=_("Connection"), queryset=Subscription.objects.none(), required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=WorkOrder.Priority.choices, initial=WorkOrder.Priority.NORMAL)
     description = forms.CharField(label=_("What to do"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
-    window_start = forms.DateTimeField(label=_("Customer's window from"), required=False, widget=DateTimeLocal())
-    window_end = forms.DateTimeField(label=_("to"), required=False, widget=DateTimeLocal())
+    window_start = LocaleDateTimeField(label=_("Customer's window from"), required=False)
+    window_end = LocaleDateTimeField(label=_("to"), required=False)
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=15, max_value=720, initial=60)
     technician = forms.ModelChoiceField(label=_("Technician"), queryset=technicians(), required=False)
-    scheduled_start = forms.DateTimeField(label=_("Scheduled at"), required=False, widget=DateTimeLocal())
+    scheduled_start = LocaleDateTimeField(label=_("Scheduled at"), required=False)
 
     def __init__(self, *args, customer=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,7 +34,7 @@ class WorkOrderForm(forms.Form):
 
 class AssignForm(forms.Form):
     technician = forms.ModelChoiceField(label=_("Technician"), queryset=technicians(), required=False)
-    scheduled_start = forms.DateTimeField(label=_("Scheduled at"), required=False, widget=DateTimeLocal())
+    scheduled_start = LocaleDateTimeField(label=_("Scheduled at"), required=False)
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=15, max_value=720, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -2,14 +2,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ispbill.core.forms import LocaleDateField
+
 from .models import ImportProfile
 from .services import FIELDS
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.csv or .xlsx)"))
-    cutover_date = forms.DateField(
-        label=_("Cut-over date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}),
+    cutover_date = LocaleDateField(
+        label=_("Cut-over date"), initial=timezone.localdate,
         help_text=_("Opening balances are dated on this day."),
     )
 
@@ -19,7 +21,7 @@ class MappingForm(forms.Form):
 
     profile_name = forms.CharField(label=_("Save this mapping as"), max_length=100, required=False,
                                    help_text=_("A name to reuse the mapping for the next file of this shape."))
-    cutover_date = forms.DateField(label=_("Cut-over date"), widget=forms.DateInput(attrs={"type": "date"}))
+    cutover_date = LocaleDateField(label=_("Cut-over date"))
     activate = forms.BooleanField(label=_("Subscriptions without a status column start active"), required=False)
 
     def __init__(self, *args, headers: list[str], **kwargs):
@@ -41,7 +43,7 @@ class ProfileChoiceForm(forms.Form):
 
 class RouterImportForm(forms.Form):
     router = forms.ModelChoiceField(label=_("Router"), queryset=None)
-    cutover_date = forms.DateField(label=_("Cut-over date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    cutover_date = LocaleDateField(label=_("Cut-over date"), initial=timezone.localdate)
 
     def __init__(self, *args, **kwargs):
         from network.models import Router

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Area, Branch
 from customers.selectors import areas_visible_to, branches_visible_to
-from ispbill.core.forms import MarkInvalidMixin
+from ispbill.core.forms import LocaleDateField, LocaleDateTimeField, MarkInvalidMixin
 
 from .models import Router
 from .services import ORPHAN_TABLES
@@ -112,8 +112,8 @@ class FupLiftForm(MarkInvalidMixin, forms.Form):
 
 
 class HeavyUsersForm(MarkInvalidMixin, forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = LocaleDateField(label=_("From"))
+    end = LocaleDateField(label=_("To"))
     area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False, empty_label=_("All areas"))
     package = forms.ModelChoiceField(label=_("Package"), queryset=None, required=False, empty_label=_("All packages"))
     limit = forms.TypedChoiceField(
@@ -161,18 +161,8 @@ class PackageFupForm(MarkInvalidMixin, forms.Form):
 # Outages -------------------------------------------------------------------------------------------
 
 
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
-
-
 def _datetime_field(label, required=True, help_text=""):
-    return forms.DateTimeField(
-        label=label, required=required, help_text=help_text, widget=LocalDateTimeInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-    )
+    return LocaleDateTimeField(label=label, required=required, help_text=help_text)
 
 
 class OutageForm(MarkInvalidMixin, forms.Form):
@@ -180,10 +170,19 @@ class OutageForm(MarkInvalidMixin, forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200, help_text=_("Customers read this, e.g. “Fibre cut on Mirpur Road”"))
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    title_bn = forms.CharField(
+        label=_("Title in Bangla"), max_length=200, required=False,
+        help_text=_("Customers who read Bangla get this, e.g. “মিরপুর রোডে ফাইবার কাটা”; empty: the English title"),
+        widget=forms.TextInput(attrs={"lang": "bn"}),
+    )
+    description_bn = forms.CharField(
+        label=_("Description in Bangla"), required=False, widget=forms.Textarea(attrs={"rows": 3, "lang": "bn"}),
+    )
+    # Ticked in a list grouped by branch with a filter box (network/outage_area_picker.html).
     areas = forms.ModelMultipleChoiceField(label=_("Affected areas"), queryset=Area.objects.none(), required=False,
-                                           widget=forms.SelectMultiple(attrs={"size": 8}))
+                                           widget=forms.CheckboxSelectMultiple)
     routers = forms.ModelMultipleChoiceField(label=_("Affected routers"), queryset=Router.objects.none(), required=False,
-                                             widget=forms.SelectMultiple(attrs={"size": 8}))
+                                             widget=forms.CheckboxSelectMultiple)
     started_at = _datetime_field(_("Started"))
     estimated_restoration_at = _datetime_field(_("Estimated restoration"), required=False)
 
@@ -192,18 +191,34 @@ class OutageForm(MarkInvalidMixin, forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["areas"].queryset = areas_visible_to(user).select_related("branch").order_by("branch__name", "name")
-        self.fields["areas"].label_from_instance = lambda area: f"{area.name} ({area.branch.name})"
         self.fields["routers"].queryset = routers_visible_to(user).filter(is_active=True).order_by("name")
+
+
+    def areas_by_branch(self) -> list[tuple[str, list]]:
+        """The area checkboxes under their branch's name, for the picker."""
+        chosen = {str(value) for value in (self["areas"].value() or [])}
+        groups: dict[str, list] = {}
+        for area in self.fields["areas"].queryset:
+            groups.setdefault(area.branch.name, []).append((area, str(area.pk) in chosen))
+        return list(groups.items())
+
+    def chosen_routers(self) -> set[str]:
+        return {str(value) for value in (self["routers"].value() or [])}
 
 
 class OutageUpdateForm(MarkInvalidMixin, forms.Form):
     message = forms.CharField(label=_("Update for customers"), widget=forms.Textarea(attrs={"rows": 2}))
+    message_bn = forms.CharField(
+        label=_("Update in Bangla"), required=False, widget=forms.Textarea(attrs={"rows": 2, "lang": "bn"}),
+        help_text=_("Empty: customers who read Bangla get the English text."),
+    )
     estimated_restoration_at = _datetime_field(_("New estimated restoration"), required=False)
 
 
 class OutageRestoreForm(MarkInvalidMixin, forms.Form):
     restored_at = _datetime_field(_("Restored at"), required=False, help_text=_("Empty: now"))
     note = forms.CharField(label=_("Note for customers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note_bn = forms.CharField(label=_("Note in Bangla"), required=False, widget=forms.Textarea(attrs={"rows": 2, "lang": "bn"}))
 
 
 class OutageDismissForm(MarkInvalidMixin, forms.Form):

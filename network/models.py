@@ -366,11 +366,15 @@ class Outage(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # The same notice in Bangla for customers who read Bangla; empty: they get the English text.
+    title_bn = models.CharField(_("title in Bangla"), max_length=200, blank=True)
+    description_bn = models.TextField(_("description in Bangla"), blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     started_at = models.DateTimeField(_("started"))
     estimated_restoration_at = models.DateTimeField(_("estimated restoration"), null=True, blank=True)
     restored_at = models.DateTimeField(_("restored"), null=True, blank=True)
     restoration_note = models.TextField(_("restoration note"), blank=True)
+    restoration_note_bn = models.TextField(_("restoration note in Bangla"), blank=True)
     areas = models.ManyToManyField("customers.Area", blank=True, related_name="outages", verbose_name=_("affected areas"))
     routers = models.ManyToManyField(Router, blank=True, related_name="outages", verbose_name=_("affected routers"))
     # Customers with a current subscription in the areas or on the routers when it was declared.
@@ -398,6 +402,16 @@ class Outage(models.Model):
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.status]
 
+    def text_in(self, language: str) -> dict[str, str]:
+        """Title, description and restoration note in a customer's language (English where the
+        Bangla was left empty)."""
+        bangla = language == "bn"
+        return {
+            "title": (bangla and self.title_bn) or self.title,
+            "description": (bangla and self.description_bn) or self.description,
+            "restoration_note": (bangla and self.restoration_note_bn) or self.restoration_note,
+        }
+
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
@@ -415,6 +429,7 @@ class OutageUpdate(models.Model):
 
     outage = models.ForeignKey(Outage, on_delete=models.CASCADE, related_name="updates")
     message = models.TextField(_("message"))
+    message_bn = models.TextField(_("message in Bangla"), blank=True)
     estimated_restoration_at = models.DateTimeField(_("estimated restoration"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

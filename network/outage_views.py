@@ -32,18 +32,69 @@ def outage_list(request):
     })
 
 
+CONFIRMED = "send"  # the confirm step's button: without it a valid form is shown for review first
+
+
+def _scope(form: OutageForm, data) -> tuple[list[int], list[int]]:
+    """The area and router ids ticked in `data`, among those the user may choose."""
+    def ids(name):
+        wanted = [value for value in data.getlist(name) if value.isdigit()]
+        return list(form.fields[name].queryset.filter(pk__in=wanted).values_list("pk", flat=True)) if wanted else []
+
+    return ids("areas"), ids("routers")
+
+
+def _reach_context(area_ids: list[int], router_ids: list[int]) -> dict:
+    return {"reach": outages.outage_reach(area_ids=area_ids, router_ids=router_ids), "scoped": bool(area_ids or router_ids)}
+
+
+def _declare_or_review(request, form: OutageForm, *, confirming: Outage | None, save, done: str):
+    """One form for declaring and for confirming a suggestion: a valid form is first shown back for
+    review with how many customers will be told in which language; "Send" on that page declares."""
+    context = {"form": form, "confirming": confirming, **_reach_context(*_scope(form, request.POST))}
+    if form.is_bound and "edit" not in request.POST and form.is_valid():
+        if CONFIRMED in request.POST:
+            try:
+                outage = save(form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, done % {"count": outage.affected_customers})
+                return redirect("staff:outage-detail", outage.pk)
+        else:
+            try:  # the service's own checks before the review page, not after "Send"
+                outages.outage_check(**form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return render(request, "network/outage_review.html", {**context, "data": form.cleaned_data})
+    if form.is_bound and "edit" in request.POST:
+        form = OutageForm(initial=_entries(request.POST), user=request.user)
+        context["form"] = form
+    return render(request, "network/outage_form.html", context)
+
+
+def _entries(post) -> dict:
+    """The review page's entries as a fresh form's initial values (back to editing, no errors)."""
+    return {name: post.getlist(name) if name in ("areas", "routers") else post.get(name) for name in post if name != "csrfmiddlewaretoken"}
+
+
 @staff_permission_required("network.add_outage")
 def outage_create(request):
     form = OutageForm(request.POST or None, user=request.user, initial={"started_at": timezone.localtime().replace(second=0, microsecond=0)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            outage = outages.outage_declare(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Outage declared: %(count)d affected customers are being told.") % {"count": outage.affected_customers})
-            return redirect("staff:outage-detail", outage.pk)
-    return render(request, "network/outage_form.html", {"form": form, "confirming": None})
+    return _declare_or_review(
+        request, form, confirming=None, save=lambda data: outages.outage_declare(actor=request.user, **data),
+        done=_("Outage declared: %(count)d affected customers are being told."),
+    )
+
+
+@vary_on_headers("HX-Request")
+@staff_permission_required("network.add_outage")
+def outage_reach(request):
+    """How many customers the ticked areas and routers reach, per language: the declare form asks
+    as boxes are ticked (htmx); the review page shows the same before anything is sent."""
+    form = OutageForm(user=request.user)
+    return render(request, "network/outage_form.html#outage-reach", _reach_context(*_scope(form, request.GET)))
 
 
 def _detail_context(outage: Outage, user, **forms) -> dict:
@@ -79,19 +130,18 @@ def outage_confirm(request, pk: int):
         messages.error(request, _("Only a suggested outage can be confirmed."))
         return redirect("staff:outage-detail", outage.pk)
     initial = {
-        "title": outage.title, "description": outage.description, "started_at": timezone.localtime(outage.started_at),
+        "title": outage.title, "description": outage.description, "title_bn": outage.title_bn,
+        "description_bn": outage.description_bn, "started_at": timezone.localtime(outage.started_at),
         "areas": list(outage.areas.all()), "routers": list(outage.routers.all()),
     }
     form = OutageForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            outage = outages.outage_confirm(actor=request.user, outage=outage, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Outage confirmed: %(count)d affected customers are being told.") % {"count": outage.affected_customers})
-            return redirect("staff:outage-detail", outage.pk)
-    return render(request, "network/outage_form.html", {"form": form, "confirming": outage})
+    if not form.is_bound:
+        reach = _reach_context([area.pk for area in initial["areas"]], [router.pk for router in initial["routers"]])
+        return render(request, "network/outage_form.html", {"form": form, "confirming": outage, **reach})
+    return _declare_or_review(
+        request, form, confirming=outage, save=lambda data: outages.outage_confirm(actor=request.user, outage=outage, **data),
+        done=_("Outage confirmed: %(count)d affected customers are being told."),
+    )
 
 
 def _post(request, pk: int, form_class, form_key: str, action, success: str):
@@ -123,7 +173,7 @@ def outage_update(request, pk: int):
 def outage_restore(request, pk: int):
     return _post(
         request, pk, OutageRestoreForm, "restore_form",
-        lambda outage, data: outages.outage_restore(actor=request.user, outage=outage, restored_at=data["restored_at"], note=data["note"]),
+        lambda outage, data: outages.outage_restore(actor=request.user, outage=outage, restored_at=data["restored_at"], note=data["note"], note_bn=data["note_bn"]),
         _("Outage restored; the affected customers are being told."),
     )
 
@@ -154,6 +204,7 @@ def network_uptime(request):
 urlpatterns = [
     path("network/outages/", outage_list, name="outage-list"),
     path("network/outages/new/", outage_create, name="outage-create"),
+    path("network/outages/reach/", outage_reach, name="outage-reach"),
     path("network/outages/<int:pk>/", outage_detail, name="outage-detail"),
     path("network/outages/<int:pk>/confirm/", outage_confirm, name="outage-confirm"),
     path("network/outages/<int:pk>/updates/", outage_update, name="outage-update"),

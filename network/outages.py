@@ -71,7 +71,34 @@ def outage_affected_customers(outage: Outage) -> QuerySet[Customer]:
     )
 
 
+@dataclass(frozen=True)
+class Reach:
+    """Who an outage notice would reach: customers in all, and how many read Bangla."""
+
+    customers: int
+    bangla: int
+
+    @property
+    def english(self) -> int:
+        return self.customers - self.bangla
+
+
+def outage_reach(*, area_ids: Iterable[int], router_ids: Iterable[int]) -> Reach:
+    """The declare form's figure before anything is sent (one query)."""
+    counts = dict(
+        affected_customers(area_ids=area_ids, router_ids=router_ids).order_by().values_list("language").annotate(n=Count("pk"))
+    )
+    return Reach(customers=sum(counts.values()), bangla=counts.get("bn", 0))
+
+
 # Declaring, updating, restoring ------------------------------------------------------------------
+
+
+def outage_check(
+    *, title: str, areas=(), routers=(), started_at: datetime, estimated_restoration_at: datetime | None = None, **_text
+) -> None:
+    """What declaring would refuse, asked before the review page (nothing is written)."""
+    _clean(title=title, areas=list(areas), routers=list(routers), started_at=started_at, estimated_restoration_at=estimated_restoration_at)
 
 
 def _clean(*, title: str, areas, routers, started_at: datetime, estimated_restoration_at: datetime | None) -> None:
@@ -112,8 +139,8 @@ def _set_scope(outage: Outage, *, areas, routers) -> None:
 
 @transaction.atomic
 def outage_declare(
-    *, actor, title: str, description: str = "", areas=(), routers=(), started_at: datetime | None = None,
-    estimated_restoration_at: datetime | None = None,
+    *, actor, title: str, description: str = "", title_bn: str = "", description_bn: str = "", areas=(), routers=(),
+    started_at: datetime | None = None, estimated_restoration_at: datetime | None = None,
 ) -> Outage:
     """Declare an outage and tell every affected customer. Refused, with nothing written, when it
     names no area and no router."""
@@ -122,7 +149,8 @@ def outage_declare(
     _clean(title=title, areas=areas, routers=routers, started_at=started_at, estimated_restoration_at=estimated_restoration_at)
     now = timezone.now()
     outage = Outage.objects.create(
-        title=title.strip(), description=description.strip(), status=Outage.Status.ACTIVE, started_at=started_at,
+        title=title.strip(), description=description.strip(), title_bn=title_bn.strip(), description_bn=description_bn.strip(),
+        status=Outage.Status.ACTIVE, started_at=started_at,
         estimated_restoration_at=estimated_restoration_at, declared_at=now, declared_by=actor,
     )
     _set_scope(outage, areas=areas, routers=routers)
@@ -135,8 +163,8 @@ def outage_declare(
 
 @transaction.atomic
 def outage_confirm(
-    *, actor, outage: Outage, title: str, description: str = "", areas=(), routers=(), started_at: datetime,
-    estimated_restoration_at: datetime | None = None,
+    *, actor, outage: Outage, title: str, description: str = "", title_bn: str = "", description_bn: str = "", areas=(),
+    routers=(), started_at: datetime, estimated_restoration_at: datetime | None = None,
 ) -> Outage:
     """Staff confirm a suggested outage (as it was, or corrected): it becomes active and is broadcast."""
     outage = Outage.objects.select_for_update().get(pk=outage.pk)
@@ -145,6 +173,7 @@ def outage_confirm(
     areas, routers = list(areas), list(routers)
     _clean(title=title, areas=areas, routers=routers, started_at=started_at, estimated_restoration_at=estimated_restoration_at)
     outage.title, outage.description, outage.started_at = title.strip(), description.strip(), started_at
+    outage.title_bn, outage.description_bn = title_bn.strip(), description_bn.strip()
     outage.estimated_restoration_at = estimated_restoration_at
     outage.status, outage.declared_at, outage.declared_by = Outage.Status.ACTIVE, timezone.now(), actor
     _set_scope(outage, areas=areas, routers=routers)
@@ -169,7 +198,9 @@ def outage_dismiss(*, actor, outage: Outage, reason: str) -> Outage:
 
 
 @transaction.atomic
-def outage_post_update(*, actor, outage: Outage, message: str, estimated_restoration_at: datetime | None = None) -> OutageUpdate:
+def outage_post_update(
+    *, actor, outage: Outage, message: str, message_bn: str = "", estimated_restoration_at: datetime | None = None
+) -> OutageUpdate:
     """A progress note for the affected customers (and a new estimate, when given)."""
     outage = Outage.objects.select_for_update().get(pk=outage.pk)
     if not outage.is_active:
@@ -182,7 +213,8 @@ def outage_post_update(*, actor, outage: Outage, message: str, estimated_restora
     if errors:
         raise ValidationError(errors)
     update = OutageUpdate.objects.create(
-        outage=outage, message=message.strip(), estimated_restoration_at=estimated_restoration_at, created_by=actor
+        outage=outage, message=message.strip(), message_bn=message_bn.strip(), estimated_restoration_at=estimated_restoration_at,
+        created_by=actor,
     )
     if estimated_restoration_at is not None:
         outage.estimated_restoration_at = estimated_restoration_at
@@ -193,7 +225,9 @@ def outage_post_update(*, actor, outage: Outage, message: str, estimated_restora
 
 
 @transaction.atomic
-def outage_restore(*, actor, outage: Outage, restored_at: datetime | None = None, note: str = "") -> Outage:
+def outage_restore(
+    *, actor, outage: Outage, restored_at: datetime | None = None, note: str = "", note_bn: str = ""
+) -> Outage:
     outage = Outage.objects.select_for_update().get(pk=outage.pk)
     if not outage.can_become(Outage.Status.RESTORED):
         raise ValidationError(_("Only an active outage can be restored."))
@@ -203,7 +237,8 @@ def outage_restore(*, actor, outage: Outage, restored_at: datetime | None = None
     if restored_at > timezone.now() + START_SLACK:
         raise ValidationError({"restored_at": [_("The restoration time is in the future.")]})
     outage.status, outage.restored_at, outage.restoration_note = Outage.Status.RESTORED, restored_at, note.strip()
-    outage.save(update_fields=["status", "restored_at", "restoration_note"])
+    outage.restoration_note_bn = note_bn.strip()
+    outage.save(update_fields=["status", "restored_at", "restoration_note", "restoration_note_bn"])
     any_outage_active_forget()
     audit_record(actor=actor, action="outage.restore", obj=outage, after={"restored_at": restored_at.isoformat()})
     _broadcast(outage=outage, event=OUTAGE_RESTORED)
@@ -228,22 +263,29 @@ def format_duration(delta: timedelta | None) -> str:
     return " ".join(parts[:2]) if days else " ".join(parts)
 
 
-def _context(broadcast: OutageBroadcast) -> dict:
+NOTICE_LANGUAGES = ("en", "bn")
+
+
+def _context(broadcast: OutageBroadcast, language: str = "en") -> dict:
+    """The message's facts in one language: staff write the notice in English and Bangla, and each
+    customer gets the text of the language they chose (English where the Bangla was left empty)."""
     outage = broadcast.outage
+    text = outage.text_in(language)
     if broadcast.event == OUTAGE_DECLARED:
         return {
-            "outage_title": outage.title, "outage_description": outage.description,
+            "outage_title": text["title"], "outage_description": text["description"],
             "outage_areas": ", ".join(outage.areas.order_by("name").values_list("name", flat=True)),
             "outage_started": outage.started_at, "estimated_restoration": outage.estimated_restoration_at,
         }
     if broadcast.event == OUTAGE_UPDATE:
+        update = broadcast.update
         return {
-            "outage_title": outage.title, "update_message": broadcast.update.message,
-            "estimated_restoration": broadcast.update.estimated_restoration_at or outage.estimated_restoration_at,
+            "outage_title": text["title"], "update_message": (language == "bn" and update.message_bn) or update.message,
+            "estimated_restoration": update.estimated_restoration_at or outage.estimated_restoration_at,
         }
     return {
-        "outage_title": outage.title, "restored_at": outage.restored_at,
-        "outage_duration": format_duration(outage.duration), "restoration_note": outage.restoration_note,
+        "outage_title": text["title"], "restored_at": outage.restored_at,
+        "outage_duration": format_duration(outage.duration), "restoration_note": text["restoration_note"],
     }
 
 
@@ -254,14 +296,16 @@ def outage_broadcast_send(*, broadcast_id: int) -> int:
     broadcast = OutageBroadcast.objects.select_related("outage", "update").filter(pk=broadcast_id).first()
     if broadcast is None:
         return 0
-    context = _context(broadcast)
+    contexts = {language: _context(broadcast, language) for language in NOTICE_LANGUAGES}
     related = broadcast.update or broadcast.outage
     customers = list(
-        outage_affected_customers(broadcast.outage).only("id", "name", "account_number", "phone", "email").order_by("pk")
+        outage_affected_customers(broadcast.outage).only("id", "name", "account_number", "phone", "email", "language").order_by("pk")
     )
     with transaction.atomic():
         queued = notify_customers_bulk(
-            broadcast.event, ((customer, context, related) for customer in customers), occurrence=broadcast.occurrence
+            broadcast.event,
+            ((customer, contexts.get(customer.language, contexts["en"]), related) for customer in customers),
+            occurrence=broadcast.occurrence,
         )
         OutageBroadcast.objects.filter(pk=broadcast.pk).update(
             status=OutageBroadcast.Status.DONE, recipients=len(customers), finished_at=timezone.now(),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.models import LedgerEntry
 from customers.models import CallLog
-from ispbill.core.forms import MarkInvalidMixin
+from ispbill.core.forms import LocaleDateField, MarkInvalidMixin
 
 from .models import Payment
 
@@ -19,10 +19,6 @@ from .models import Payment
 EARLIEST_RECEIPT_DATE = date(2000, 1, 1)
 
 STAFF_METHODS = [choice for choice in Payment.Method.choices if choice[0] != Payment.Method.ONLINE]
-
-
-def _date_input():
-    return forms.DateInput(attrs={"type": "date"})
 
 
 def _moment_on(day):
@@ -38,7 +34,7 @@ class PaymentForm(MarkInvalidMixin, forms.Form):
     method = forms.ChoiceField(label=_("Method"), choices=STAFF_METHODS, initial=Payment.Method.CASH)
     reference = forms.CharField(label=_("Reference"), max_length=100, required=False,
                                 help_text=_("Transaction id, cheque or bank reference; required unless cash."))
-    received_on = forms.DateField(label=_("Received on"), widget=_date_input())
+    received_on = LocaleDateField(label=_("Received on"))
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
     confirm_large = forms.BooleanField(label=_("I confirm this large amount"), required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -103,8 +99,8 @@ class CreditForm(MarkInvalidMixin, forms.Form):
 
 class PaymentFilterForm(forms.Form):
     method = forms.ChoiceField(label=_("Method"), required=False, choices=[("", _("All methods")), *Payment.Method.choices])
-    date_from = forms.DateField(label=_("From"), required=False, widget=_date_input())
-    date_to = forms.DateField(label=_("To"), required=False, widget=_date_input())
+    date_from = LocaleDateField(label=_("From"), required=False)
+    date_to = LocaleDateField(label=_("To"), required=False)
     cashier = forms.ModelChoiceField(label=_("Cashier"), required=False, queryset=None, empty_label=_("All cashiers"))
     branch = forms.ModelChoiceField(label=_("Branch"), required=False, queryset=None, empty_label=_("All branches"))
     reseller = forms.TypedChoiceField(label=_("Reseller"), required=False, coerce=int, empty_value=None)
@@ -144,6 +140,6 @@ class DueFilterForm(forms.Form):
 
 class CallLogForm(MarkInvalidMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=CallLog.Outcome.choices)
-    promise_to_pay_date = forms.DateField(label=_("Promised to pay by"), required=False, widget=_date_input(),
+    promise_to_pay_date = LocaleDateField(label=_("Promised to pay by"), required=False,
                                           help_text=_("Only when the customer promised to pay."))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

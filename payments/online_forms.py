@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ispbill.core.forms import MarkInvalidMixin
+from ispbill.core.forms import LocaleDateField, MarkInvalidMixin
 from ispbill.core.money import format_money
 
 from .models import GatewayPayment, Payment
@@ -54,8 +54,8 @@ class OnlinePaymentFilterForm(forms.Form):
         label=_("Method"), required=False,
         choices=[("", _("Any"))] + [c for c in Payment.Method.choices if c[0] in ("bkash", "nagad", "rocket", "online")],
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = LocaleDateField(label=_("From"), required=False)
+    date_to = LocaleDateField(label=_("To"), required=False)
 
     def filters(self) -> dict:
         if not self.is_bound or not self.is_valid():
@@ -64,7 +64,7 @@ class OnlinePaymentFilterForm(forms.Form):
 
 
 class SettlementForm(forms.Form):
-    day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    day = LocaleDateField(label=_("Day"), required=False)
 
 
 class GatewaySettingsForm(MarkInvalidMixin, forms.Form):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customers.forms.customer import grouped_area_choices
-from ispbill.core.forms import FilterSelect, MarkInvalidMixin
+from ispbill.core.forms import FilterSelect, LocaleDateField, MarkInvalidMixin
 
 from .models import Category, Priority, Ticket
 from .services import ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES
@@ -142,7 +142,7 @@ class SupportSettingsForm(_Form):
 
 
 class HolidayForm(_Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = LocaleDateField(label=_("Date"))
     name = forms.CharField(label=_("Name"), max_length=100)
 
 

@@ -132,6 +132,7 @@ def ticket_inbox(
         "id", "number", "subject", "status", "priority", "category", "created_at", "breached", "first_response_at",
         "first_response_due", "resolution_due", "paused_since", "customer__id", "customer__name",
         "customer__account_number", "area__id", "area__name", "assignee__id", "assignee__username",
+        "assignee__first_name", "assignee__last_name",
     )
     if before is not None:
         rows = list(tickets.filter(id__gt=before).order_by("id")[: size + 1])
@@ -283,8 +284,12 @@ def survey_analytics(*, user, start: date | None = None, end: date | None = None
     total = stats["count"] or 0
     distribution = [(stars, counts.get(stars, 0), round(100 * counts.get(stars, 0) / total) if total else 0) for stars in range(5, 0, -1)]
     per_agent = list(
-        answered.values("agent__username").annotate(count=Count("id"), average=Avg("rating")).order_by("-count", "agent__username")
+        answered.values("agent__username", "agent__first_name", "agent__last_name")
+        .annotate(count=Count("id"), average=Avg("rating")).order_by("-count", "agent__username")
     )
+    for row in per_agent:  # people by full name (as User.__str__), the login only when there is none
+        full_name = f"{row['agent__first_name'] or ''} {row['agent__last_name'] or ''}".strip()
+        row["agent_name"] = full_name or row["agent__username"]
     labels = dict(Category.choices)
     # Support tickets by category, and technicians' visits (which have no ticket) as one row of their own.
     per_category = [

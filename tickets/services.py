@@ -552,7 +552,7 @@ def _warn(ticket: Ticket, *, kind: str, deadline: datetime) -> int:
         "customer_name": ticket.customer.name, "account_number": ticket.customer.account_number,
         "ticket_number": ticket.number, "ticket_subject": ticket.subject, "ticket_url": staff_ticket_url(ticket),
         "deadline_kind": _("first response") if kind == "response" else _("resolution"),
-        "deadline": timezone.localtime(deadline), "assignee_name": ticket.assignee.username if ticket.assignee else "",
+        "deadline": timezone.localtime(deadline), "assignee_name": str(ticket.assignee) if ticket.assignee else "",
     }
     queued = 0
     for user in recipients.values():

@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -255,13 +256,13 @@ def subscription_package_change(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            if _wants_region(request):
-                return HttpResponse(status=204, headers={"HX-Trigger": json.dumps({"subscriptionsChanged": None, "closeModal": None})})
             if change.status == PackageChange.Status.SCHEDULED:
                 messages.success(request, _t("Change to %(package)s scheduled for %(date)s.") % {
-                    "package": change.to_package.name, "date": change.effective_date.strftime("%d %b %Y")})
+                    "package": change.to_package.name, "date": date_format(change.effective_date)})
             else:
                 messages.success(request, _t("Package changed to %(package)s.") % {"package": change.to_package.name})
+            if _wants_region(request):  # the dialog closes; app.js shows the message from HX-Trigger
+                return HttpResponse(status=204, headers={"HX-Trigger": json.dumps({"subscriptionsChanged": None, "closeModal": None})})
             return redirect(f"{reverse('staff:customer-detail', args=[subscription.customer_id])}?tab=subscriptions")
     package = _chosen_package(request, subscription)
     context = {

@@ -24,7 +24,7 @@ from billing.selectors import (
     billing_run_sample,
     billing_runs,
 )
-from ispbill.core.forms import MarkInvalidMixin, add_service_errors
+from ispbill.core.forms import LocaleDateField, MarkInvalidMixin, add_service_errors
 from ispbill.surfaces import staff_permission_required
 
 PREVIEW_MAX_DAYS_AHEAD = 366
@@ -32,7 +32,7 @@ SAMPLE_LIMIT = 50
 
 
 class PreviewForm(MarkInvalidMixin, forms.Form):
-    run_date = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+    run_date = LocaleDateField(label=_("As of"))
 
     def clean_run_date(self):
         day = self.cleaned_data["run_date"]

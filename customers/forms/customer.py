@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, Package
 from customers.selectors import DEFAULT_CUSTOMER_SORT
-from ispbill.core.forms import FilterSelect, MarkInvalidMixin
+from ispbill.core.forms import FilterSelect, LocaleDateField, MarkInvalidMixin
 from ispbill.core.phone import display_phone
 from ispbill.notify.events import Language
 
@@ -126,7 +126,7 @@ class CustomerForm(MarkInvalidMixin, forms.Form):
         label=_("Longitude"), required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180,
         widget=forms.NumberInput(attrs={"step": "0.000001", "placeholder": _("e.g. 90.412518")}),
     )
-    customer_since = forms.DateField(label=_("Customer since"), widget=forms.DateInput(attrs={"type": "date"}))
+    customer_since = LocaleDateField(label=_("Customer since"))
     language = forms.ChoiceField(
         label=_("Language for messages and documents"), required=False,
         choices=[("", _("English (not chosen)")), *Language.CHOICES],

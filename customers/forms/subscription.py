@@ -1,13 +1,16 @@
 import re
+import secrets
 
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from billing.selectors import current_billing_settings
+from billing.selectors import current_billing_settings, package_price_as_paid
 from customers.models import Customer, Package, Subscription
+from customers.services import subscription_connection_errors
 from ispbill.core.forms import MarkInvalidMixin
+from ispbill.core.money import format_money
 from network.models import Router
 
 MAC_ADDRESS = re.compile(r"^[0-9A-F]{2}([:-]?)[0-9A-F]{2}(\1[0-9A-F]{2}){4}$")
@@ -29,9 +32,31 @@ def router_choices(customer: Customer, current=None):
     return Router.objects.filter(condition).order_by("name")
 
 
+# No look-alike characters (0/O, 1/l/I): the password is read out to a customer or typed into a router.
+PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+PASSWORD_LENGTH = 10
+
+
+def suggest_password() -> str:
+    """A PPPoE / hotspot password for a new connection: the form offers it, staff may type their own."""
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
+
+
+CYCLE_PRICE_LABELS = {
+    Package.Cycle.MONTHLY: _("%(price)s a month incl. VAT"),
+    Package.Cycle.QUARTERLY: _("%(price)s a quarter incl. VAT"),
+    Package.Cycle.ANNUAL: _("%(price)s a year incl. VAT"),
+}
+
+
 class PackageChoiceField(forms.ModelChoiceField):
+    """Each package with what the customer pays per billing cycle, VAT included (Settings → Billing
+    decides whether prices include VAT or have it added)."""
+
     def label_from_instance(self, package):
-        return f"{package.name} · {package.speed_label}"
+        price = format_money(package_price_as_paid(package=package))
+        per_cycle = CYCLE_PRICE_LABELS.get(package.billing_cycle, _("%(price)s incl. VAT")) % {"price": price}
+        return f"{package.name} · {package.speed_label} · {per_cycle}"
 
 
 class SubscriptionForm(MarkInvalidMixin, forms.Form):
@@ -45,9 +70,10 @@ class SubscriptionForm(MarkInvalidMixin, forms.Form):
         help_text=_("PPPoE or hotspot login; unique on its router."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}),
     )
+    # Shown as text: staff read it out to the customer or type it into the customer's router.
     password = forms.CharField(
         label=_("Password"), required=False, strip=False, max_length=128,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=False),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}),
     )
     static_ip = forms.GenericIPAddressField(
         label=_("Static IP"), protocol="IPv4", required=False,
@@ -63,6 +89,9 @@ class SubscriptionForm(MarkInvalidMixin, forms.Form):
         self._add_anchor_field(subscription)
         self.fields["package"].queryset = package_choices(subscription.package if subscription else None)
         self.fields["router"].queryset = router_choices(customer, subscription.router if subscription else None)
+        # Needed for the connection types that log in (PPPoE, hotspot): marked like the required fields.
+        for name in ("username", "password") if subscription is None else ("username",):
+            self.fields[name].conditionally_required = True
         if subscription is not None:
             self.fields["password"].help_text = _("Leave empty to keep the current password.")
             # Changed with "Change package" on the subscriptions tab: quoted and prorated before confirming.
@@ -124,6 +153,16 @@ class SubscriptionForm(MarkInvalidMixin, forms.Form):
         )
         if needs_login and self.subscription is None and not data.get("password"):
             self.add_error("password", _("A PPPoE or hotspot login needs a password."))
+        # The login and address checks of the service, here too, so every error shows at once
+        # instead of one per submit after the fields are right.
+        if "connection_type" in data:
+            errors = subscription_connection_errors(
+                connection_type=data["connection_type"], username=data.get("username", ""), static_ip=data.get("static_ip"),
+                router=data.get("router"), exclude_pk=self.subscription.pk if self.subscription else None,
+            )
+            for name, messages in errors.items():
+                if name not in self.errors:
+                    self.add_error(name, messages)
         return data
 
     def service_kwargs(self) -> dict:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from customers import services
-from customers.forms.subscription import LifecycleForm, SubscriptionForm, SuspendForm
+from customers.forms.subscription import LifecycleForm, SubscriptionForm, SuspendForm, suggest_password
 from customers.models import Subscription
 from customers.selectors import customer_get_for_staff, subscription_get_for_staff
 from ispbill.core.forms import add_service_errors
@@ -34,6 +34,18 @@ def _subscriptions_tab(customer_pk: int) -> str:
     return f"{reverse('staff:customer-detail', args=[customer_pk])}?tab=subscriptions"
 
 
+GENERATE_PASSWORD = "generate_password"
+
+
+def _subscription_form(request, *, initial: dict, **kwargs) -> SubscriptionForm:
+    """The bound form; or, when "Generate" was pressed without JavaScript, the same entries with a
+    fresh password suggestion and no errors yet (nothing is saved)."""
+    if request.method == "POST" and GENERATE_PASSWORD in request.POST:
+        entries = {name: request.POST.get(name) for name in request.POST if name not in ("csrfmiddlewaretoken", GENERATE_PASSWORD)}
+        return SubscriptionForm(initial={**initial, **entries, "password": suggest_password()}, **kwargs)
+    return SubscriptionForm(request.POST or None, initial=initial, **kwargs)
+
+
 # Create / edit -----------------------------------------------------------------------------------
 
 
@@ -41,8 +53,8 @@ def _subscriptions_tab(customer_pk: int) -> str:
 @require_http_methods(["GET", "POST"])
 def subscription_create(request, customer_pk: int):
     customer = customer_get_for_staff(user=request.user, pk=customer_pk)
-    form = SubscriptionForm(request.POST or None, customer=customer)
-    if request.method == "POST" and form.is_valid():
+    form = _subscription_form(request, customer=customer, initial={"password": suggest_password()})
+    if form.is_bound and form.is_valid():
         try:
             subscription = services.subscription_create(actor=request.user, customer=customer, **form.service_kwargs())
         except ValidationError as error:
@@ -58,10 +70,8 @@ def subscription_create(request, customer_pk: int):
 def subscription_edit(request, pk: int):
     subscription = subscription_get_for_staff(user=request.user, pk=pk)
     customer = subscription.customer
-    form = SubscriptionForm(
-        request.POST or None, customer=customer, subscription=subscription, initial=SubscriptionForm.initial_for(subscription)
-    )
-    if request.method == "POST" and form.is_valid():
+    form = _subscription_form(request, customer=customer, subscription=subscription, initial=SubscriptionForm.initial_for(subscription))
+    if form.is_bound and form.is_valid():
         try:
             services.subscription_update(actor=request.user, subscription=subscription, **form.service_kwargs())
         except ValidationError as error:
@@ -87,6 +97,7 @@ class LifecycleAction:
     starts_from: str | None
     form_class: type[forms.Form]
     service: Callable[..., Subscription]
+    done: str
     button_class: str = ""
 
     @property
@@ -99,19 +110,19 @@ LIFECYCLE_ACTIONS = {
     for action in (
         LifecycleAction(
             "activate", _("Activate"), _("Activate subscription"), Status.ACTIVE, Status.PENDING, LifecycleForm,
-            services.subscription_activate,
+            services.subscription_activate, _("Subscription activated"),
         ),
         LifecycleAction(
             "suspend", _("Suspend"), _("Suspend subscription"), Status.SUSPENDED, Status.ACTIVE, SuspendForm,
-            services.subscription_suspend, "secondary",
+            services.subscription_suspend, _("Subscription suspended"), "secondary",
         ),
         LifecycleAction(
             "reactivate", _("Reactivate"), _("Reactivate subscription"), Status.ACTIVE, Status.SUSPENDED, LifecycleForm,
-            services.subscription_reactivate,
+            services.subscription_reactivate, _("Subscription reactivated"),
         ),
         LifecycleAction(
             "cancel", _("Cancel"), _("Cancel subscription"), Status.CANCELLED, None, LifecycleForm,
-            services.subscription_cancel, "secondary outline",
+            services.subscription_cancel, _("Subscription cancelled"), "secondary outline",
         ),
     )
 }
@@ -144,12 +155,13 @@ def subscription_lifecycle(request, pk: int, action: str):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            # Shown by the next page, or (a dialog closing) by app.js from the answer's HX-Trigger.
+            messages.success(request, _t("%(action)s: %(login)s.") % {"action": lifecycle.done, "login": subscription.login_label})
             if wants_region(request):
                 # The subscriptions tab and the customer header listen for this and reload themselves.
                 return HttpResponse(
                     status=204, headers={"HX-Trigger": json.dumps({"subscriptionsChanged": None, "closeModal": None})}
                 )
-            messages.success(request, _t("%(action)s: %(login)s.") % {"action": lifecycle.title, "login": subscription.login_label})
             return redirect(_subscriptions_tab(subscription.customer_id))
     context = {
         "form": form,

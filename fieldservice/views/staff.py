@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from customers.models import Area, Branch
 from customers.selectors import customer_get_for_staff, lead_get_for_staff
-from ispbill.core.forms import add_service_errors
+from ispbill.core.forms import LocaleDateField, add_service_errors
 from ispbill.surfaces import staff_permission_required
 from tickets.selectors import ticket_get_for_staff
 
@@ -232,9 +232,10 @@ def workorder_signature(request, pk: int):
 # Dispatch board -----------------------------------------------------------------------------------
 
 def _day(value: str) -> date:
+    """A day typed dd/mm/yyyy (the console's date style) or sent as ISO (the board's own links)."""
     try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
+        return LocaleDateField().clean(value)
+    except ValidationError:
         return timezone.localdate()
 
 

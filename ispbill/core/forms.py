@@ -3,6 +3,7 @@ from html import escape
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 
 class FilterSelect(forms.Select):
@@ -63,3 +64,68 @@ def add_service_errors(form, error: ValidationError) -> None:
     for name in form.errors:
         if name in form.fields:
             form.fields[name].widget.attrs["aria-invalid"] = "true"
+
+
+# Dates typed the way people here write them ----------------------------------------------------------
+# A browser's <input type="date"> shows the browser's own format (mm/dd/yyyy on most machines), not
+# the page's language. These are plain text inputs in the console's one date style, day first,
+# which read Bangla digits too and need no script; ISO dates (links, older bookmarks) still parse.
+
+DATE_INPUT_FORMAT = "%d/%m/%Y"
+DATETIME_INPUT_FORMAT = "%d/%m/%Y %H:%M"
+DATE_INPUT_FORMATS = [DATE_INPUT_FORMAT, "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+DATETIME_INPUT_FORMATS = [
+    DATETIME_INPUT_FORMAT, "%d/%m/%Y %H.%M", "%d-%m-%Y %H:%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
+]
+_BANGLA_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
+
+
+def ascii_digits(value):
+    return value.translate(_BANGLA_DIGITS).strip() if isinstance(value, str) else value
+
+
+class LocaleDateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        defaults = {"placeholder": gettext_lazy("dd/mm/yyyy"), "inputmode": "numeric", "autocomplete": "off",
+                    "size": 10, "data-date-input": "date"}
+        super().__init__({**defaults, **(attrs or {})}, format=DATE_INPUT_FORMAT)
+
+
+class LocaleDateTimeInput(forms.DateTimeInput):
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        defaults = {"placeholder": gettext_lazy("dd/mm/yyyy hh:mm"), "autocomplete": "off", "size": 16,
+                    "data-date-input": "datetime"}
+        super().__init__({**defaults, **(attrs or {})}, format=DATETIME_INPUT_FORMAT)
+
+
+class LocaleDateField(forms.DateField):
+    """A date typed day first (20/11/2026, ২০/১১/২০২৬)."""
+
+    widget = LocaleDateInput
+    input_formats = DATE_INPUT_FORMATS
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid": gettext_lazy("Enter a date as dd/mm/yyyy, e.g. 20/11/2026.")})
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return super().to_python(ascii_digits(value))
+
+
+class LocaleDateTimeField(forms.DateTimeField):
+    """A date and a 24-hour time typed day first (20/11/2026 16:00)."""
+
+    widget = LocaleDateTimeInput
+    input_formats = DATETIME_INPUT_FORMATS
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid": gettext_lazy("Enter a date and time as dd/mm/yyyy hh:mm, e.g. 20/11/2026 16:00.")})
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return super().to_python(ascii_digits(value))

@@ -1,3 +1,4 @@
+import json
 import time
 
 from django.http import HttpResponseBadRequest
@@ -68,4 +69,37 @@ class PrivateCacheMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class HtmxMessagesMiddleware:
+    """Messages a view left for an htmx request whose answer shows none (a dialog that closes with
+    a 204, a region swapped in): sent along as an `HX-Trigger` event, `messages`, which app.js shows
+    in the page's message area. Without it they would appear on some later page, out of place.
+
+    After MessageMiddleware in MIDDLEWARE, so it sees the response first. Redirects are left alone:
+    the page they lead to shows the messages itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        htmx = getattr(request, "htmx", None)
+        if not htmx or 300 <= response.status_code < 400 or htmx.history_restore_request:
+            return response
+        if any(header in response for header in ("HX-Redirect", "HX-Location", "HX-Refresh")):
+            return response
+        from django.contrib.messages import get_messages
+
+        storage = get_messages(request)
+        if storage.used:  # the answer rendered them already
+            return response
+        shown = [{"text": str(message), "tags": message.tags} for message in storage]
+        if shown:
+            events = json.loads(response["HX-Trigger"]) if response.get("HX-Trigger", "").startswith("{") else (
+                {name.strip(): None for name in response["HX-Trigger"].split(",")} if response.get("HX-Trigger") else {}
+            )
+            events["messages"] = {"items": shown}
+            response["HX-Trigger"] = json.dumps(events)
         return response

@@ -19,11 +19,14 @@ def normalize_phone(raw: str) -> str:
 
 
 def display_phone(e164: str) -> str:
-    """National format for the default region (`01712-345678`), international otherwise."""
+    """National format for the default region (`01712-345678`), international otherwise; a number
+    typed in another shape (settings, a reseller's contact) is parsed as the default region's."""
     try:
-        number = phonenumbers.parse(e164, None)
+        number = phonenumbers.parse(e164, settings.PHONE_DEFAULT_REGION)
     except phonenumbers.NumberParseException:
         return e164
+    if not e164.startswith("+") and not phonenumbers.is_valid_number(number):
+        return e164  # stored E.164 numbers were checked when saved; free text is checked here
     region = phonenumbers.region_code_for_number(number)
     fmt = phonenumbers.PhoneNumberFormat.NATIONAL if region == settings.PHONE_DEFAULT_REGION else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     return phonenumbers.format_number(number, fmt)

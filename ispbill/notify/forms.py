@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ispbill.core.forms import MarkInvalidMixin
+from ispbill.core.forms import LocaleDateField, MarkInvalidMixin
 
 from .events import Channel, event_choices
 from .models import Message, MessageTemplate
@@ -54,8 +54,8 @@ class MessageFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status"))] + Message.Status.choices)
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("Any channel"))] + list(Channel.CHOICES))
     event = forms.ChoiceField(label=_("Event"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = LocaleDateField(label=_("From"), required=False)
+    date_to = LocaleDateField(label=_("To"), required=False)
     customer = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):

@@ -58,11 +58,16 @@ def outage_duration(delta) -> str:
 @register.inclusion_tag("network/portal_outage_banner.html", takes_context=True)
 def outage_banner(context):
     """The portal's banner: active outages over the signed-in customer's area or routers (one query)."""
+    from django.utils.translation import get_language
+
     from network.outages import active_outages_for_customer
 
     request = context.get("request")
     customer = getattr(request, "customer", None) if request is not None else None
-    return {"outages": active_outages_for_customer(customer) if customer is not None else []}
+    outages = active_outages_for_customer(customer) if customer is not None else []
+    for outage in outages:  # the notice in the language the page is in
+        outage.notice = outage.text_in(get_language() or "en")
+    return {"outages": outages}
 
 
 @register.inclusion_tag("network/staff_outage_notice.html", takes_context=True)

@@ -30,3 +30,24 @@
   }
   document.addEventListener("DOMContentLoaded", function () { setUpConnectionForms(document); });
 })();
+
+// "Generate" beside a connection password fills in a new one here; without JavaScript the button
+// asks the server for one (the form comes back with the same entries and a new suggestion).
+(function () {
+  var ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  function newPassword(length) {
+    var bytes = new Uint32Array(length);
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, function (value) { return ALPHABET[value % ALPHABET.length]; }).join("");
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-generate-password]") : null;
+    if (!button || !window.crypto || !window.crypto.getRandomValues) return;
+    var input = document.getElementById(button.getAttribute("data-target"));
+    if (!input) return;
+    event.preventDefault();
+    input.value = newPassword(10);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.focus();
+  });
+})();

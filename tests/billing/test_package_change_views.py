@@ -1,6 +1,7 @@
 """Package change screens: the portal page, quote and request; the staff queue and its decisions; staff
 changing a subscription's package with the quote shown first. Refusals change nothing."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -158,6 +159,15 @@ def test_staff_change_shows_the_quote_then_applies(client, world):
     change = PackageChange.objects.get()
     assert (change.status, change.source) == ("applied", "staff")
     assert Subscription.objects.get(pk=world["subscription"].pk).package == world["fast"]
+
+
+def test_staff_change_from_the_dialog_says_it_was_done(client, world):
+    client.force_login(admin_user())
+    url = reverse("staff:subscription-package-change", args=[world["subscription"].pk])
+    response = client.post(url, {"to_package": world["fast"].pk, "note": ""}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    events = json.loads(response["HX-Trigger"])
+    assert "closeModal" in events and events["messages"]["items"][0]["text"] == "Package changed to Fast 40."
 
 
 def test_the_edit_form_no_longer_changes_the_package_by_itself(client, world):

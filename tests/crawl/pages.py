@@ -34,6 +34,8 @@ NOT_PAGES = {
         "user-password", "lead-convert", "customer-portal-access", "slapolicy-create",
         # Regions of the router page, refreshed by htmx; they are checked as part of it.
         "router-sessions", "router-drift", "router-outbox",
+        # The declare-outage form's reach figure, asked by htmx as areas are ticked; checked as part of the form.
+        "outage-reach",
         # Field service: actions posted from the order page and the board, and the photo and
         # signature files an order page shows inline.
         "workorder-assign", "workorder-dispatch-assign", "workorder-dispatch-map", "workorder-note", "workorder-override", "workorder-cancel",

@@ -519,7 +519,10 @@ def test_suspend_dialog_suspends_and_tells_the_page_to_refresh(staff_client, adm
     )
 
     assert response.status_code == 204
-    assert json.loads(response["HX-Trigger"]) == {"subscriptionsChanged": None, "closeModal": None}
+    events = json.loads(response["HX-Trigger"])
+    assert events["subscriptionsChanged"] is None and events["closeModal"] is None
+    # The dialog closes; the page shows the success message from the same answer (app.js).
+    assert events["messages"] == {"items": [{"text": f"Subscription suspended: {subscription.login_label}.", "tags": "success"}]}
     subscription.refresh_from_db()
     assert (subscription.status, subscription.suspension_type, subscription.skip_billing) == ("suspended", "non_payment", True)
     entry = AuditLog.objects.get(action="subscription.suspend")

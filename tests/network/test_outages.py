@@ -128,11 +128,14 @@ def test_outage_with_no_areas_or_routers_is_refused_and_nothing_changes(town, cl
 @pytest.mark.django_db
 def test_staff_declare_through_the_console_and_watch_progress(town, client, django_capture_on_commit_callbacks):
     client.force_login(admin_user())
+    entries = {
+        "title": "Fibre cut", "description": "Road works", "areas": [town["areas"][1].pk],
+        "started_at": timezone.localtime().strftime("%d/%m/%Y %H:%M"),
+    }
+    review = client.post(reverse("staff:outage-create"), entries)  # first the review page: nothing sent yet
+    assert review.status_code == 200 and "Send to 2 customers" in review.content.decode() and not Outage.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("staff:outage-create"), {
-            "title": "Fibre cut", "description": "Road works", "areas": [town["areas"][1].pk],
-            "started_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        })
+        response = client.post(reverse("staff:outage-create"), {**entries, "send": "1"})
     outage = Outage.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("staff:outage-detail", args=[outage.pk])
     page = client.get(reverse("staff:outage-detail", args=[outage.pk])).content.decode()

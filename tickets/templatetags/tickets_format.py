@@ -64,7 +64,7 @@ def inbox_rows(tickets, may_assign: bool):
             due = f'{text["resolve_by"]} {when(ticket.resolution_due)}'
         else:
             due = "—"
-        assignee = escape(ticket.assignee.username) if ticket.assignee_id else "—"
+        assignee = escape(str(ticket.assignee)) if ticket.assignee_id else "—"  # full name, else login
         select = (
             f'<td><input type="checkbox" name="tickets" value="{ticket.pk}" aria-label="{text["select"]} {number}"></td>'
             if may_assign else ""

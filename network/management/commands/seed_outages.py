@@ -38,6 +38,18 @@ DEMO_OUTAGES = (
     (9, 23, 75, "Router upgrade overran", "Planned RouterOS upgrade took longer than the window.", 0, 1, ""),
     (3, 16, 25, "Flapping backhaul link", "The microwave backhaul dropped repeatedly in the rain.", 1, 0, ""),
 )
+# The same notices in Bangla, as staff write them for customers who read Bangla: (title, description,
+# update). The last outage has none, so the demo also shows one told in English only.
+DEMO_OUTAGES_BN = {
+    "Fibre cut on the main road": ("প্রধান সড়কে ফাইবার কাটা", "রাস্তার কাজে এলাকার ফিডার ফাইবার কেটে গেছে।",
+                                   "জোড়া লাগানোর দল কাজ করছে; নতুন কেবল টানা হচ্ছে।"),
+    "Power failure at the POP": ("পপে বিদ্যুৎ বিভ্রাট", "পপের বিদ্যুৎ চলে গেছে এবং ইউপিএস ফুরিয়ে গেছে।",
+                                 "জেনারেটর চলছে; রাউটারগুলো একে একে চালু হচ্ছে।"),
+    "Upstream provider maintenance": ("আপস্ট্রিম প্রোভাইডারের রক্ষণাবেক্ষণ", "আমাদের আপস্ট্রিম প্রোভাইডার একটি কোর সুইচ বদলাচ্ছে।", ""),
+    "Distribution switch failure": ("ডিস্ট্রিবিউশন সুইচ নষ্ট", "সন্ধ্যার ব্যস্ত সময়ে একটি ডিস্ট্রিবিউশন সুইচ নষ্ট হয়েছে।",
+                                    "গুদাম থেকে নতুন সুইচ আসছে।"),
+    "Router upgrade overran": ("রাউটার আপগ্রেডে দেরি", "পরিকল্পিত RouterOS আপগ্রেডে নির্ধারিত সময়ের চেয়ে বেশি লেগেছে।", ""),
+}
 
 
 class Command(BaseCommand):
@@ -78,20 +90,24 @@ def seed_outages(*, areas, routers, seed: str = "2026") -> str:
     told = 0
     for days_ago, hour, minutes, title, description, area_count, router_count, update in DEMO_OUTAGES:
         started = (today - timedelta(days=days_ago)).replace(hour=hour)
+        title_bn, description_bn, update_bn = DEMO_OUTAGES_BN.get(title, ("", "", ""))
         outage = outages.outage_declare(
-            actor=None, title=title, description=description, started_at=started,
+            actor=None, title=title, description=description, title_bn=title_bn, description_bn=description_bn, started_at=started,
             areas=rng.sample(areas, min(area_count, len(areas))), routers=rng.sample(routers, min(router_count, len(routers))),
             estimated_restoration_at=started + timedelta(minutes=minutes + rng.choice((-20, 0, 30))),
         )
         Outage.objects.filter(pk=outage.pk).update(declared_at=started + timedelta(minutes=5), created_at=started)
         if update:
-            posted = outages.outage_post_update(actor=None, outage=outage, message=update)
+            posted = outages.outage_post_update(actor=None, outage=outage, message=update, message_bn=update_bn)
             OutageUpdate.objects.filter(pk=posted.pk).update(created_at=started + timedelta(minutes=minutes // 2))
         for broadcast in OutageBroadcast.objects.filter(outage=outage):
             told += outages.outage_broadcast_send(broadcast_id=broadcast.pk)
         outage.refresh_from_db()
         restored = started + timedelta(minutes=minutes)
-        outages.outage_restore(actor=None, outage=outage, restored_at=restored, note="Service is back to normal.")
+        outages.outage_restore(
+            actor=None, outage=outage, restored_at=restored, note="Service is back to normal.",
+            note_bn="সেবা স্বাভাবিক হয়েছে।" if title_bn else "",
+        )
         told += outages.outage_broadcast_send(broadcast_id=OutageBroadcast.objects.get(outage=outage, event="outage_restored").pk)
         OutageBroadcast.objects.filter(outage=outage).update(created_at=started, finished_at=restored)
         _mark_sent(outage, started + timedelta(minutes=10))
