@@ -6,15 +6,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ispbill.core.forms import LocaleDateField
+
 from .models import RetentionCallTask, RetentionOffer
 from .retention_selectors import staff_assignees, upgrade_packages
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class CallTaskForm(forms.Form):
     assignee = forms.ModelChoiceField(label=_("Who calls"), queryset=staff_assignees())
-    due_date = forms.DateField(label=_("Call by"), widget=DATE)
+    due_date = LocaleDateField(label=_("Call by"))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,7 +57,7 @@ class OfferWithdrawForm(forms.Form):
 
 class FieldCheckForm(forms.Form):
     description = forms.CharField(label=_("What to check"), widget=forms.Textarea(attrs={"rows": 2}))
-    visit_on = forms.DateField(label=_("Visit on"), required=False, widget=DATE)
+    visit_on = LocaleDateField(label=_("Visit on"), required=False)
 
 
 class GeminiSettingsForm(forms.Form):

@@ -59,7 +59,7 @@ def test_manager_filters_high_risk_opens_one_plans_a_call_and_drafts_a_script(pa
 
     page.get_by_text("Plan a call").click()
     page.get_by_label("Who calls").select_option(str(manager.pk))
-    page.get_by_label("Call by").fill((timezone.localdate() + timedelta(days=1)).isoformat())
+    page.get_by_label("Call by").fill((timezone.localdate() + timedelta(days=1)).strftime("%d/%m/%Y"))
     page.get_by_role("button", name="Create call task").click()
     expect(page.locator("body")).to_contain_text("Call task created.")
     task = RetentionCallTask.objects.get(customer=karim)
