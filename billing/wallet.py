@@ -65,11 +65,15 @@ def _actor(actor):
 def wallet_lock(*, reseller_id: int) -> ResellerWallet:
     """The reseller's wallet row, created if missing and locked until the transaction ends."""
     _require_atomic("wallet_lock")
+    # FOR NO KEY UPDATE on PostgreSQL: it serialises the wallet's writers as FOR UPDATE does, but lets
+    # rows that merely reference the wallet (a renewal's margin, being settled elsewhere) be inserted
+    # meanwhile; a plain FOR UPDATE would queue their foreign-key checks behind every debit.
+    locked = ResellerWallet.objects.select_for_update(no_key=True)
     try:
-        return ResellerWallet.objects.select_for_update().get(reseller_id=reseller_id)
+        return locked.get(reseller_id=reseller_id)
     except ResellerWallet.DoesNotExist:
         ResellerWallet.objects.get_or_create(reseller_id=reseller_id)
-        return ResellerWallet.objects.select_for_update().get(reseller_id=reseller_id)
+        return locked.get(reseller_id=reseller_id)
 
 
 def _alert_level_for(wallet: ResellerWallet) -> int:
@@ -155,19 +159,23 @@ def wallet_debit(
     if amount <= ZERO:
         raise ValidationError(_("A renewal debit must be more than zero."))
     idempotency_key = (idempotency_key or "").strip() or None
-    existing = _existing_debit(wallet, subscription_id=subscription_id, period_start=period_start,
-                               idempotency_key=idempotency_key)
-    if existing is not None:
-        return DebitResult(entry=existing, created=False, alert_level=0)
     before = wallet.alert_level
+    # The repeat of a debit is told apart only when the debit cannot be taken (too little balance, or a
+    # unique key already used): the common case holds the lock for the insert and the update alone.
     try:
-        with transaction.atomic():  # a savepoint: a duplicate that slipped past the check leaves the lock intact
+        with transaction.atomic():  # a savepoint: a duplicate that slipped past leaves the lock intact
             entry = _append(
                 wallet, kind=WalletEntry.Kind.DEBIT, amount=-amount, actor=actor, subscription_id=subscription_id,
                 period_start=period_start, period_end=period_end, idempotency_key=idempotency_key, memo=memo[:255],
             )
     except IntegrityError:
         wallet.refresh_from_db()
+        existing = _existing_debit(wallet, subscription_id=subscription_id, period_start=period_start,
+                                   idempotency_key=idempotency_key)
+        if existing is None:
+            raise
+        return DebitResult(entry=existing, created=False, alert_level=0)
+    except ValidationError:
         existing = _existing_debit(wallet, subscription_id=subscription_id, period_start=period_start,
                                    idempotency_key=idempotency_key)
         if existing is None:

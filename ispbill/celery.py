@@ -124,4 +124,9 @@ app.conf.beat_schedule = {
         "task": "contracts.tasks.contracts_daily",
         "schedule": crontab(hour=9, minute=30),
     },
+    # Reseller renewals whose wallet debit committed but whose invoice and payment did not finish.
+    "resellers-settle-pending-renewals": {
+        "task": "resellers.tasks.settle_pending_renewals",
+        "schedule": crontab(minute="*"),
+    },
 }

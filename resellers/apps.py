@@ -8,7 +8,7 @@ class ResellersConfig(AppConfig):
         # payments sits below resellers: it tells us about payments through callbacks, never an import.
         from payments import hooks
 
-        from . import services
+        from . import notifications, services  # noqa: F401 - notifications registers the reseller SMS events
 
         hooks.register("payment_recorded", services.commission_on_payment)
         hooks.register("payment_reversed", services.commission_on_reversal)

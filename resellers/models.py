@@ -29,6 +29,10 @@ class Reseller(models.Model):
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
     areas = models.ManyToManyField("customers.Area", blank=True, related_name="resellers")
+    # An SMS to `phone` when a debit takes the wallet balance below this (once per crossing); empty = no alert.
+    low_balance_alert = MoneyField(
+        null=True, blank=True, help_text=_("Send an SMS when the wallet balance falls below this amount")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -147,3 +151,40 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reseller} {self.amount}"
+
+
+class Renewal(models.Model):
+    """A prepaid renewal: the wallet debit (taken under the wallet lock, committed with this row) and the
+    customer's side that follows it outside the lock (the period's invoice, the payment settling it, the
+    margin, activation). `pending` until that side is done; `resellers.tasks.settle_pending_renewals`
+    finishes any a crash or an error left behind. Settling twice is impossible: it runs under this row's
+    lock and the payment's idempotency key is the debit's."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being completed")
+        SETTLED = "settled", _("Done")
+
+    reseller = models.ForeignKey(Reseller, on_delete=models.PROTECT, related_name="renewals")
+    subscription = models.ForeignKey("customers.Subscription", on_delete=models.PROTECT, related_name="reseller_renewals")
+    entry = models.OneToOneField("billing.WalletEntry", on_delete=models.PROTECT, related_name="renewal")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    price = MoneyField(help_text=_("What the wallet paid"))
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    invoice = models.ForeignKey("billing.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    payment = models.ForeignKey("payments.Payment", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["subscription", "-period_end"], name="renewal_sub_latest_idx"),
+            models.Index(fields=["created_at"], condition=Q(status="pending"), name="renewal_pending_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Renewal {self.subscription_id} {self.period_start}..{self.period_end}"

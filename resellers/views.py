@@ -106,7 +106,12 @@ def subscription_renew(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        if result.created:
+        if result.created and not result.settled:
+            messages.warning(request, _(
+                "%(amount)s was taken from your wallet for %(login)s; the renewal is being completed and shows "
+                "here within a few minutes. Do not renew again."
+            ) % {"login": subscription.login_label, "amount": format_money(-result.entry.amount)})
+        elif result.created:
             messages.success(request, _("Renewed %(login)s until %(end)s; %(amount)s taken from your wallet.") % {
                 "login": subscription.login_label, "end": result.period.end.strftime("%d %b %Y"),
                 "amount": format_money(-result.entry.amount),
