@@ -154,23 +154,37 @@ class Payout(models.Model):
 
 
 class Renewal(models.Model):
-    """A prepaid renewal: the wallet debit (taken under the wallet lock, committed with this row) and the
-    customer's side that follows it outside the lock (the period's invoice, the payment settling it, the
-    margin, activation). `pending` until that side is done; `resellers.tasks.settle_pending_renewals`
-    finishes any a crash or an error left behind. Settling twice is impossible: it runs under this row's
-    lock and the payment's idempotency key is the debit's."""
+    """A prepaid renewal, from request to done.
+
+    requested → the reseller asked; nothing is taken yet. Requests against one wallet are debited
+    together, in request order, by whichever request takes the wallet lock next (`renewal_debit`):
+    one lock, one set-based debit for all of them, so a wallet's throughput does not hang on one
+    renewal's round trips. → pending: the wallet debit (`entry`) is committed, with this status, in
+    that transaction; or → refused (too little balance), with the reason, nothing taken.
+    pending → settled: the customer's side, outside the wallet lock (the period's invoice, the payment
+    settling it, the margin, activation), under this row's lock, exactly once; the payment's
+    idempotency key is the debit's. `resellers.tasks.settle_pending_renewals` finishes any request or
+    settlement a crash or an error left behind."""
 
     class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
         PENDING = "pending", _("Being completed")
         SETTLED = "settled", _("Done")
+        REFUSED = "refused", _("Refused")
+
+    # A subscription's period is renewed once: a repeat request finds the live one.
+    LIVE = (Status.REQUESTED, Status.PENDING, Status.SETTLED)
 
     reseller = models.ForeignKey(Reseller, on_delete=models.PROTECT, related_name="renewals")
     subscription = models.ForeignKey("customers.Subscription", on_delete=models.PROTECT, related_name="reseller_renewals")
-    entry = models.OneToOneField("billing.WalletEntry", on_delete=models.PROTECT, related_name="renewal")
+    entry = models.OneToOneField("billing.WalletEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="renewal")
     period_start = models.DateField()
     period_end = models.DateField()
-    price = MoneyField(help_text=_("What the wallet paid"))
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    price = MoneyField(help_text=_("What the wallet pays"))
+    # The form's key: a double click or a retry finds this request. Cleared on refusal, so the same
+    # form may be sent again after a top-up.
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED)
     invoice = models.ForeignKey("billing.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     payment = models.ForeignKey("payments.Payment", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -183,7 +197,18 @@ class Renewal(models.Model):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["subscription", "-period_end"], name="renewal_sub_latest_idx"),
+            models.Index(fields=["reseller", "id"], condition=Q(status="requested"), name="renewal_requested_idx"),
             models.Index(fields=["created_at"], condition=Q(status="pending"), name="renewal_pending_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "period_start"], condition=Q(status__in=["requested", "pending", "settled"]),
+                name="renewal_once_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(entry__isnull=True, status__in=["requested", "refused"]) | Q(entry__isnull=False, status__in=["pending", "settled"]),
+                name="renewal_debited_iff_pending_or_settled",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -226,14 +226,16 @@ def reseller_customer_create(
 
 def renewal_period(subscription: Subscription, *, today: date | None = None) -> Period:
     """The period a renewal pays for: the one after the paid-through date (or after the last renewal
-    debited but not yet settled), or, for a lapsed or new subscription, the one containing today."""
+    requested or debited but not settled yet), or, for a lapsed or new subscription, the one containing
+    today."""
     today = today or timezone.localdate()
     covered = subscription.paid_through
-    last_debited = (
-        Renewal.objects.filter(subscription=subscription).order_by("-period_end").values_list("period_end", flat=True).first()
+    last_renewed = (
+        Renewal.objects.filter(subscription=subscription, status__in=Renewal.LIVE)
+        .order_by("-period_end").values_list("period_end", flat=True).first()
     )
-    if last_debited and (covered is None or last_debited > covered):
-        covered = last_debited
+    if last_renewed and (covered is None or last_renewed > covered):
+        covered = last_renewed
     start = today
     if covered and covered >= today:
         start = covered + timedelta(days=1)
@@ -279,17 +281,16 @@ def _period_invoice(subscription: Subscription, period: Period) -> Invoice | Non
     return line.invoice if line else None
 
 
-def _renewal_already_debited(*, reseller: Reseller, subscription: Subscription, period: Period, idempotency_key: str) -> Renewal | None:
-    """A renewal this request repeats (same form key, or same subscription and period), found before the
-    wallet is locked; the debit's unique keys still decide under the lock."""
+def _live_renewal(*, reseller: Reseller, subscription: Subscription, period: Period, idempotency_key: str) -> Renewal | None:
+    """The request this one repeats: the same form key, or the same subscription and period."""
     found = Renewal.objects.select_related("entry", "invoice", "payment")
     if idempotency_key:
-        renewal = found.filter(entry__idempotency_key=idempotency_key).first()
+        renewal = found.filter(idempotency_key=idempotency_key).first()
         if renewal is not None:
             if renewal.subscription_id != subscription.pk or renewal.reseller_id != reseller.pk:
                 raise ValidationError(_("This form was already used for another renewal; open it again."))
             return renewal
-    return found.filter(subscription=subscription, period_start=period.start).first()
+    return found.filter(subscription=subscription, period_start=period.start, status__in=Renewal.LIVE).first()
 
 
 def subscription_renew(*, actor, reseller: Reseller, subscription: Subscription, idempotency_key: str = "") -> RenewalResult:
@@ -306,35 +307,9 @@ def subscription_renew(*, actor, reseller: Reseller, subscription: Subscription,
        `settle_pending_renewals` (beat, every minute) completes it. Either way it happens exactly once.
     A debit that takes the balance past the reseller's alert threshold or 80%/100% of the credit limit
     queues one SMS to the reseller once the debit commits."""
-    if not reseller.is_prepaid:
-        raise ValidationError(_("Only prepaid resellers renew from a wallet; record the cash you collected instead."))
-    if subscription.customer.reseller_id != reseller.pk:
-        raise ValidationError(_("That customer is not yours."))
-    if subscription.status == Subscription.Status.CANCELLED:
-        raise ValidationError(_("A cancelled connection cannot be renewed."))
-    offer = allowed_package(reseller=reseller, package_id=subscription.package_id)
-    period = renewal_period(subscription)
-    idempotency_key = (idempotency_key or "").strip()
-    renewal = _renewal_already_debited(reseller=reseller, subscription=subscription, period=period, idempotency_key=idempotency_key)
-    if renewal is None:
-        with transaction.atomic():
-            wallet = wallet_ledger.wallet_lock(reseller_id=reseller.pk)
-            result = wallet_ledger.wallet_debit(
-                wallet=wallet, subscription_id=subscription.pk, period_start=period.start, period_end=period.end,
-                amount=offer.price, idempotency_key=idempotency_key or None, actor=actor,
-                memo=f"{subscription.customer.account_number} {subscription.login_label} {period.start}–{period.end}",
-            )
-            if result.created:
-                renewal = Renewal.objects.create(
-                    reseller=reseller, subscription=subscription, entry=result.entry, period_start=period.start,
-                    period_end=period.end, price=-result.entry.amount, created_by=actor if getattr(actor, "pk", None) else None,
-                )
-                _alert_after_commit(reseller=reseller, entry=result.entry, credit_level=result.alert_level)
-        if not result.created:
-            renewal = Renewal.objects.select_related("entry", "invoice", "payment").get(entry=result.entry)
-        created, alert_level = result.created, result.alert_level
-    else:
-        created, alert_level = False, 0
+    renewal, created, alert_level = renewal_debit(
+        actor=actor, reseller=reseller, subscription=subscription, idempotency_key=idempotency_key,
+    )
     if renewal.status == Renewal.Status.PENDING:
         try:
             renewal = renewal_settle(actor=actor, renewal_id=renewal.pk)
@@ -344,17 +319,99 @@ def subscription_renew(*, actor, reseller: Reseller, subscription: Subscription,
     return RenewalResult(renewal=renewal, created=created, alert_level=alert_level)
 
 
+def renewal_debit(*, actor, reseller: Reseller, subscription: Subscription, idempotency_key: str = "") -> tuple[Renewal, bool, int]:
+    """Step 1 of `subscription_renew`: checks, the request, then its debit. Returns (renewal, created,
+    credit alert level reached); raises ValidationError when refused (nothing taken).
+
+    The request is committed first, outside the wallet lock. Then the wallet is locked, and every request
+    of this reseller still waiting (this one and any sent meanwhile) is debited in request order as one
+    set-based step (`billing.wallet.wallet_debit_batch`) and marked debited or refused in the same
+    transaction. A request another one's step already debited is found done once the lock is ours."""
+    if not reseller.is_prepaid:
+        raise ValidationError(_("Only prepaid resellers renew from a wallet; record the cash you collected instead."))
+    if subscription.customer.reseller_id != reseller.pk:
+        raise ValidationError(_("That customer is not yours."))
+    if subscription.status == Subscription.Status.CANCELLED:
+        raise ValidationError(_("A cancelled connection cannot be renewed."))
+    offer = allowed_package(reseller=reseller, package_id=subscription.package_id)
+    period = renewal_period(subscription)
+    idempotency_key = (idempotency_key or "").strip()[:64]
+    renewal = _live_renewal(reseller=reseller, subscription=subscription, period=period, idempotency_key=idempotency_key)
+    created = False
+    if renewal is None:
+        try:
+            with transaction.atomic():
+                renewal = Renewal.objects.create(
+                    reseller=reseller, subscription=subscription, period_start=period.start, period_end=period.end,
+                    price=offer.price, idempotency_key=idempotency_key or None,
+                    created_by=actor if getattr(actor, "pk", None) else None,
+                )
+            created = True
+        except IntegrityError:  # the same request, sent at the same moment
+            renewal = _live_renewal(reseller=reseller, subscription=subscription, period=period, idempotency_key=idempotency_key)
+            if renewal is None:
+                raise
+    if renewal.status == Renewal.Status.REQUESTED:
+        levels = renewal_requests_debit(reseller_id=reseller.pk)
+        renewal = Renewal.objects.select_related("entry", "invoice", "payment").get(pk=renewal.pk)
+        if created and renewal.status == Renewal.Status.REFUSED:
+            raise ValidationError(renewal.last_error)
+        return renewal, created, levels.get(renewal.pk, 0)
+    return renewal, False, 0
+
+
+RENEWAL_BATCH = 500
+
+
+def renewal_requests_debit(*, reseller_id: int) -> dict[int, int]:
+    """Debit this reseller's waiting renewal requests, oldest first, in one transaction under the wallet
+    lock (see `renewal_debit`). Returns {renewal id: credit alert level newly reached}."""
+    with transaction.atomic():
+        wallet = wallet_ledger.wallet_lock(reseller_id=reseller_id)
+        waiting = list(
+            Renewal.objects.filter(reseller_id=reseller_id, status=Renewal.Status.REQUESTED)
+            .select_related("subscription__customer").order_by("id")[:RENEWAL_BATCH]
+        )
+        if not waiting:
+            return {}
+        outcomes = wallet_ledger.wallet_debit_batch(wallet=wallet, debits=[
+            wallet_ledger.DebitSpec(
+                subscription_id=r.subscription_id, period_start=r.period_start, period_end=r.period_end, amount=r.price,
+                idempotency_key=r.idempotency_key, actor_id=r.created_by_id,
+                memo=f"{r.subscription.customer.account_number} {r.subscription.login_label} {r.period_start}–{r.period_end}",
+            ) for r in waiting
+        ])
+        reseller = Reseller.objects.get(pk=reseller_id)
+        levels = {}
+        debited, refused = [], []
+        for renewal, outcome in zip(waiting, outcomes, strict=True):
+            if outcome.created:
+                renewal.entry, renewal.status = outcome.entry, Renewal.Status.PENDING
+                debited.append(renewal)
+                levels[renewal.pk] = outcome.alert_level
+                _alert_after_commit(reseller=reseller, entry=outcome.entry, credit_level=outcome.alert_level)
+            else:
+                # Refused, or a repeat of a debit taken before renewals had rows: nothing (more) is taken.
+                renewal.status, renewal.idempotency_key = Renewal.Status.REFUSED, None
+                renewal.last_error = outcome.refusal or _("That renewal was already done; nothing more was taken.")
+                refused.append(renewal)
+        # Refusals first: they free the (subscription, period) and key they held.
+        Renewal.objects.bulk_update(refused, ["status", "idempotency_key", "last_error"])
+        Renewal.objects.bulk_update(debited, ["entry", "status"])
+    return levels
+
+
 def renewal_settle(*, actor=None, renewal_id: int, wait: bool = True) -> Renewal:
     """The customer's side of a debited renewal, all or nothing, exactly once (see `subscription_renew`).
     A failure is recorded on the renewal (attempts, last error) and raised. With `wait=False` a renewal
     another worker is settling right now is skipped (returned as it stands)."""
     try:
         with transaction.atomic():
-            rows = Renewal.objects.select_for_update(skip_locked=not wait).select_related("reseller", "entry")
+            rows = Renewal.objects.select_for_update(skip_locked=not wait, of=("self",)).select_related("reseller", "entry")
             renewal = rows.filter(pk=renewal_id).first()
             if renewal is None:  # being settled elsewhere
                 return Renewal.objects.get(pk=renewal_id)
-            if renewal.status == Renewal.Status.SETTLED:
+            if renewal.status != Renewal.Status.PENDING:  # settled already, or never debited
                 return renewal
             _settle(actor=actor, renewal=renewal)
             return renewal
@@ -411,9 +468,14 @@ RENEWAL_SETTLE_GRACE = timedelta(seconds=30)
 
 
 def renewals_settle_pending(*, limit: int = 500) -> int:
-    """The retry sweep: settle renewals left pending for longer than the inline attempt takes. Returns
+    """The retry sweep: debit requests and settle renewals left waiting for longer than the inline attempt
+    takes. Returns
     how many were settled now; a renewal that fails again keeps its error for staff to see."""
     cutoff = timezone.now() - RENEWAL_SETTLE_GRACE
+    # Requests whose sender died between the request and its debit: debited (or refused) now.
+    stranded = Renewal.objects.filter(status=Renewal.Status.REQUESTED, created_at__lt=cutoff)
+    for reseller_id in stranded.order_by().values_list("reseller_id", flat=True).distinct():
+        renewal_requests_debit(reseller_id=reseller_id)
     ids = list(
         Renewal.objects.filter(status=Renewal.Status.PENDING, created_at__lt=cutoff).order_by("created_at")
         .values_list("pk", flat=True)[:limit]
