@@ -15,8 +15,8 @@ Rules:
   double click, a retry or a concurrent duplicate returns the first debit and takes nothing more;
 - crossing 80% or 100% of the credit limit used raises the wallet's alert level once (the caller
   is told, and sends the alert); topping up below a threshold re-arms it;
-- what the ISP owes in commission never goes negative: a payout larger than what is owed is refused,
-  a clawback takes back at most what the payment earned.
+- a payout larger than what is owed is refused; a clawback takes back at most what the payment earned,
+  and when that was already paid out, what is owed goes negative and is carried to the next payout.
 
 API
 - `wallet_lock(reseller_id=)` → the locked wallet (created if missing).
@@ -331,7 +331,9 @@ def _post_commission(wallet: ResellerWallet, *, kind: str, amount: Decimal, acto
     if amount == ZERO:
         raise ValidationError(_("A commission entry must move money."))
     owed = kind in CommissionEntry.OWED_KINDS
-    if owed and wallet.commission_owed + amount < ZERO:
+    # Only a payout is bounded by what is owed. A clawback of commission already paid out takes the
+    # balance below zero: the reseller owes it, and their next commissions pay it back first.
+    if kind == CommissionEntry.Kind.PAYOUT and wallet.commission_owed + amount < ZERO:
         raise ValidationError(
             _("That is more than the %(owed)s owed to the reseller.") % {"owed": format_money(wallet.commission_owed)}
         )
@@ -377,9 +379,9 @@ def commission_post(
 
 def commission_clawback(*, wallet: ResellerWallet, payment_id: int, amount=None, actor=None, memo: str = "") -> CommissionEntry | None:
     """Take back what a reversed or refunded payment earned: all of it (amount None) or the given part,
-    never more than accrued minus clawed back already. Nothing accrued → None. If the reseller was
-    already paid out, what is owed may not cover it: the clawback then takes what is owed, and the
-    rest is left for staff to settle by hand (memo says so)."""
+    never more than accrued minus clawed back already. Nothing accrued → None. If the commission was
+    already paid out, what is owed goes negative: carried forward, it is taken from the reseller's next
+    commissions before anything can be paid out again."""
     _require_atomic("commission_clawback")
     sums = CommissionEntry.objects.filter(payment_id=payment_id, wallet=wallet).values("kind").annotate(total=Sum("amount"))
     totals = {row["kind"]: to_money(row["total"]) for row in sums}
@@ -387,7 +389,6 @@ def commission_clawback(*, wallet: ResellerWallet, payment_id: int, amount=None,
     if left <= ZERO:
         return None
     take = left if amount is None else min(left, to_money(amount))
-    take = min(take, wallet.commission_owed)
     if take <= ZERO:
         return None
     return _post_commission(wallet, kind=CommissionEntry.Kind.CLAWBACK, amount=-take, actor=actor,
