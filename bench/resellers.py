@@ -242,23 +242,38 @@ def bench_list(args):
     client = Client()
     client.force_login(reseller.user)
     url = reverse("reseller:customer-list")
-    cases = {"first page": {}, "page 40": {"page": "40"}, "search name": {"q": "rahman"}, "active": {"status": "active"},
-             "search account": {"q": "CT-2026-0009"}}
+    def cursor_at_middle():
+        """The list's own cursor, pointed at the customer in the middle of the name order."""
+        import base64
+        import json
+
+        names = Customer.objects.filter(reseller=reseller).order_by("name", "id").values_list("name", "id")
+        name, pk = names[count // 2]
+        return base64.urlsafe_b64encode(json.dumps(["name", name, pk]).encode()).decode().rstrip("=")
+
+    cases = {"first page": {}, "deep page (cursor at the middle)": {"after": cursor_at_middle()},
+             "search name": {"q": "rahman"}, "active": {"status": "active"},
+             "search account": {"q": "CT-2026-0009"}, "search phone": {"q": "01711"}}
     for params in cases.values():
         for _ in range(3):
             client.get(url, params)
+    print(f"load average before: {open('/proc/loadavg').read().strip()}")
     for name, params in cases.items():
-        times = []
+        times, sql_times, cpu_times = [], [], []
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as queries:
+                cpu_started = time.process_time()
                 started = time.perf_counter()
                 response = client.get(url, params)
                 times.append((time.perf_counter() - started) * 1000)
+                cpu_times.append((time.process_time() - cpu_started) * 1000)
+            sql_times.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
             assert response.status_code == 200
         times.sort()
         p95 = times[int(len(times) * 0.95) - 1]
         print(f"reseller list, {count} customers, {name}: p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, "
-              f"{len(queries)} queries")
+              f"sql p50 {statistics.median(sql_times):.1f} ms, python CPU p50 {statistics.median(cpu_times):.1f} ms, "
+              f"{len(queries)} queries; load {open('/proc/loadavg').read().split()[0]}")
 
 
 def main():

@@ -33,6 +33,13 @@ class Reseller(models.Model):
     low_balance_alert = MoneyField(
         null=True, blank=True, help_text=_("Send an SMS when the wallet balance falls below this amount")
     )
+    # Their customers' invoices, receipts and statements (PDF and portal) carry the reseller's name and logo.
+    brand_on_documents = models.BooleanField(default=False, help_text=_("Show the reseller's name and logo on their customers' invoices"))
+    logo = models.ImageField(upload_to="resellers/logos/", blank=True)
+    # SMS to their customers go out under this sender id (masking), where the SMS gateway takes one.
+    sms_sender_id = models.CharField(
+        max_length=11, blank=True, help_text=_("SMS sender name for their customers (at most 11 letters or digits, approved by the SMS provider)"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
