@@ -319,14 +319,17 @@ def subscription_renew(*, actor, reseller: Reseller, subscription: Subscription,
     return RenewalResult(renewal=renewal, created=created, alert_level=alert_level)
 
 
-def renewal_debit(*, actor, reseller: Reseller, subscription: Subscription, idempotency_key: str = "") -> tuple[Renewal, bool, int]:
+def renewal_debit(
+    *, actor, reseller: Reseller, subscription: Subscription, idempotency_key: str = "", today: date | None = None,
+) -> tuple[Renewal, bool, int]:
     """Step 1 of `subscription_renew`: checks, the request, then its debit. Returns (renewal, created,
     credit alert level reached); raises ValidationError when refused (nothing taken).
 
     The request is committed first, outside the wallet lock. Then the wallet is locked, and every request
     of this reseller still waiting (this one and any sent meanwhile) is debited in request order as one
     set-based step (`billing.wallet.wallet_debit_batch`) and marked debited or refused in the same
-    transaction. A request another one's step already debited is found done once the lock is ours."""
+    transaction. A request another one's step already debited is found done once the lock is ours.
+    `today` picks the period as on that day (the demo's history); default today."""
     if not reseller.is_prepaid:
         raise ValidationError(_("Only prepaid resellers renew from a wallet; record the cash you collected instead."))
     if subscription.customer.reseller_id != reseller.pk:
@@ -334,7 +337,7 @@ def renewal_debit(*, actor, reseller: Reseller, subscription: Subscription, idem
     if subscription.status == Subscription.Status.CANCELLED:
         raise ValidationError(_("A cancelled connection cannot be renewed."))
     offer = allowed_package(reseller=reseller, package_id=subscription.package_id)
-    period = renewal_period(subscription)
+    period = renewal_period(subscription, today=today)
     idempotency_key = (idempotency_key or "").strip()[:64]
     renewal = _live_renewal(reseller=reseller, subscription=subscription, period=period, idempotency_key=idempotency_key)
     created = False
@@ -426,10 +429,12 @@ def _settle(*, actor, renewal: Renewal) -> None:
     reseller = renewal.reseller
     subscription = Subscription.objects.select_related("customer", "package").get(pk=renewal.subscription_id)
     period = Period(renewal.period_start, renewal.period_end)
+    # Dated when the reseller renewed (now, unless the demo's history says otherwise).
+    made_on = timezone.localtime(renewal.created_at).date()
     invoice = _period_invoice(subscription, period)
     if invoice is None:
         package = subscription.package
-        invoice = invoice_create(actor=actor, customer=subscription.customer, lines=[LineSpec(
+        invoice = invoice_create(actor=actor, customer=subscription.customer, issue_date=made_on, lines=[LineSpec(
             kind=InvoiceLine.Kind.RECURRING, description=f"{package.name} ({period.start:%d %b} – {period.end:%d %b %Y})",
             amount=package.price, subscription_id=subscription.pk, period=period,
         )])
@@ -441,6 +446,7 @@ def _settle(*, actor, renewal: Renewal) -> None:
             actor=actor, customer=subscription.customer, amount=open_amount, method=Payment.Method.CASH,
             reference=f"WALLET-{renewal.entry_id}", idempotency_key=f"renewal-{renewal.entry_id}",
             note=_("Renewal by reseller %(name)s") % {"name": reseller.name}, reseller=reseller, confirm_large=True,
+            received_at=min(renewal.created_at, timezone.now()),
         )
     margin = to_money(invoice.total) - to_money(renewal.price) if invoice.total else ZERO
     if margin > ZERO:
@@ -449,7 +455,7 @@ def _settle(*, actor, renewal: Renewal) -> None:
         wallet_ledger.commission_post(
             wallet=wallet, kind=CommissionEntry.Kind.MARGIN, amount=margin, subscription_id=subscription.pk,
             base_amount=invoice.total, actor=actor, memo=invoice.number,
-            day=timezone.localtime(renewal.created_at).date(),
+            day=made_on,
         )
     invoice.refresh_from_db()
     subscription.refresh_from_db()
