@@ -18,7 +18,7 @@ from ispbill.core.money import ZERO
 from payments.models import Payment
 from tickets.models import Ticket
 
-from .models import CommissionStatement, Payout, Reseller, ResellerLogin, ResellerPackage
+from .models import CommissionStatement, Payout, Renewal, Reseller, ResellerLogin, ResellerPackage
 
 PAGE_SIZE = 25
 
@@ -130,6 +130,15 @@ def reseller_packages(*, reseller: Reseller) -> QuerySet[ResellerPackage]:
 
 def reseller_wallet_entries(*, reseller: Reseller) -> QuerySet[WalletEntry]:
     return WalletEntry.objects.filter(wallet__reseller=reseller).select_related("subscription__customer").order_by("-id")
+
+
+def renewals_unfinished(*, reseller: Reseller) -> QuerySet[Renewal]:
+    """Renewals whose debit is waiting or whose customer's side has not been completed yet (the sweep
+    retries them every minute; a repeated error shows here)."""
+    return (
+        Renewal.objects.filter(reseller=reseller, status__in=(Renewal.Status.REQUESTED, Renewal.Status.PENDING))
+        .select_related("subscription__customer").order_by("id")
+    )
 
 
 def commission_months(*, reseller: Reseller) -> list[dict]:

@@ -357,7 +357,7 @@ def renewal_debit(
     if renewal.status == Renewal.Status.REQUESTED:
         levels = renewal_requests_debit(reseller_id=reseller.pk)
         renewal = Renewal.objects.select_related("entry", "invoice", "payment").get(pk=renewal.pk)
-        if created and renewal.status == Renewal.Status.REFUSED:
+        if renewal.status == Renewal.Status.REFUSED:  # ours, or the same request sent a moment earlier
             raise ValidationError(renewal.last_error)
         return renewal, created, levels.get(renewal.pk, 0)
     return renewal, False, 0

@@ -119,6 +119,7 @@ def _detail(request, reseller, **forms):
         "reseller": reseller,
         "wallet": selectors.wallet_for(reseller=reseller),
         "entries": selectors.reseller_wallet_entries(reseller=reseller)[:50],
+        "unfinished": selectors.renewals_unfinished(reseller=reseller)[:50],
         "packages": selectors.reseller_packages(reseller=reseller),
         "rules": reseller.commission_rules.select_related("package"),
         "logins": reseller.logins.select_related("user"),

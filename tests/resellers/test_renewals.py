@@ -242,3 +242,18 @@ def test_credit_limit_alerts_reach_the_reseller_by_sms_at_80_and_100_percent(dja
         with django_capture_on_commit_callbacks(execute=True):
             services.subscription_renew(actor=None, reseller=reseller, subscription=subs[3])
     assert len(_alerts(reseller)) == 1
+
+
+def test_staff_see_a_renewal_whose_settlement_keeps_failing_on_the_reseller_page(client, failing_payments):
+    from django.urls import reverse
+
+    reseller, area, router, package, admin = make_reseller(price="600.00", topup="1000")
+    sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
+    services.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="k1")
+    client.force_login(admin)
+    page = client.get(reverse("staff:reseller-detail", args=[reseller.pk])).content.decode()
+    assert 'id="renewals-unfinished"' in page and sub.customer.account_number in page and "payments are down" in page
+    failing_payments.heal()
+    services.renewal_settle(renewal_id=Renewal.objects.get().pk)
+    page = client.get(reverse("staff:reseller-detail", args=[reseller.pk])).content.decode()
+    assert 'id="renewals-unfinished"' not in page
