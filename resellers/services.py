@@ -296,10 +296,11 @@ def _live_renewal(*, reseller: Reseller, subscription: Subscription, period: Per
 def subscription_renew(*, actor, reseller: Reseller, subscription: Subscription, idempotency_key: str = "") -> RenewalResult:
     """A prepaid reseller renews a customer, in two steps.
 
-    1. Under the wallet lock, and nothing else: the reseller price is debited (once per subscription and
-       period, and once per form key) and a pending `Renewal` is written in the same transaction. The
-       lock is held for a few statements, so renewals of different customers against one wallet do not
-       queue behind each other's invoices and payments.
+    1. `renewal_debit`: the request is written, then, under the wallet lock and nothing else, the reseller
+       price is debited (once per subscription and period, and once per form key) together with every
+       other request waiting for this wallet, as one set-based step, and the request turns pending in
+       that transaction. Renewals of different customers against one wallet share one lock hold instead
+       of queueing behind each other's invoices and payments.
     2. After that commit, `renewal_settle` does the customer's side under the renewal's own row lock: the
        period's invoice (unless the billing run issued it), a payment attributed to the reseller settling
        it (which reactivates a non-payment suspension and queues the router change), the margin, and
