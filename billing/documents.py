@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from ispbill.core import branding
 from ispbill.core.money import ZERO
 from ispbill.core.pdf import html_to_pdf
 from ispbill.notify.services import customer_language
@@ -61,11 +62,17 @@ def _render(template: str, context: dict, *, filename: str) -> Document:
     cfg = current_billing_settings()
     logo = _logo_path(cfg)
     logo_url = logo.as_uri() if logo else ""
+    # A reseller's customer: the reseller's name (and logo) beside the ISP's (core/branding registry).
+    brand = branding.brand_for_customer(context["customer"].pk)
+    brand = brand if brand is not None and brand.on_documents else None
+    brand_logo_url = brand.logo_path.as_uri() if brand and brand.logo_path else ""
     with translation.override(customer_language(context["customer"])):
-        html = render_to_string(
-            template, {"cfg": cfg, "logo_url": logo_url, "generated_at": timezone.localtime(), **context}
-        )
-    return Document(filename=filename, content=html_to_pdf(html, files=[logo_url] if logo_url else [], stylesheet=STYLESHEET))
+        html = render_to_string(template, {
+            "cfg": cfg, "logo_url": logo_url, "brand": brand, "brand_logo_url": brand_logo_url,
+            "generated_at": timezone.localtime(), **context,
+        })
+    files = [url for url in (logo_url, brand_logo_url) if url]
+    return Document(filename=filename, content=html_to_pdf(html, files=files, stylesheet=STYLESHEET))
 
 
 def invoice_pdf(invoice: Invoice) -> Document:

@@ -15,8 +15,8 @@ Rules:
   double click, a retry or a concurrent duplicate returns the first debit and takes nothing more;
 - crossing 80% or 100% of the credit limit used raises the wallet's alert level once (the caller
   is told, and sends the alert); topping up below a threshold re-arms it;
-- what the ISP owes in commission never goes negative: a payout larger than what is owed is refused,
-  a clawback takes back at most what the payment earned.
+- a payout larger than what is owed is refused; a clawback takes back at most what the payment earned,
+  and when that was already paid out, what is owed goes negative and is carried to the next payout.
 
 API
 - `wallet_lock(reseller_id=)` → the locked wallet (created if missing).
@@ -24,6 +24,8 @@ API
 - `wallet_adjust(wallet=, amount=, actor=, memo=)` → entry (either sign, memo required).
 - `wallet_debit(wallet=, subscription_id=, period_start=, period_end=, amount=, idempotency_key=, actor=, memo=)`
   → `DebitResult(entry, created, alert_level)`; ValidationError when the balance would pass the limit.
+- `wallet_debit_batch(wallet=, debits=[DebitSpec…], actor=)` → one `BatchDebit(entry, created, alert_level, refusal)`
+  per spec: many renewals' debits as one set-based step under one lock (see resellers' renewals).
 - `wallet_entry_reverse(wallet=, entry=, actor=, memo=)` → the reversing entry (once per entry).
 - `wallet_credit_limit_set(wallet=, credit_limit=, actor=)`.
 - `commission_post(wallet=, kind=, amount=, payment_id=, subscription_id=, base_amount=, rate=, actor=, memo=)`
@@ -65,11 +67,15 @@ def _actor(actor):
 def wallet_lock(*, reseller_id: int) -> ResellerWallet:
     """The reseller's wallet row, created if missing and locked until the transaction ends."""
     _require_atomic("wallet_lock")
+    # FOR NO KEY UPDATE on PostgreSQL: it serialises the wallet's writers as FOR UPDATE does, but lets
+    # rows that merely reference the wallet (a renewal's margin, being settled elsewhere) be inserted
+    # meanwhile; a plain FOR UPDATE would queue their foreign-key checks behind every debit.
+    locked = ResellerWallet.objects.select_for_update(no_key=True)
     try:
-        return ResellerWallet.objects.select_for_update().get(reseller_id=reseller_id)
+        return locked.get(reseller_id=reseller_id)
     except ResellerWallet.DoesNotExist:
         ResellerWallet.objects.get_or_create(reseller_id=reseller_id)
-        return ResellerWallet.objects.select_for_update().get(reseller_id=reseller_id)
+        return locked.get(reseller_id=reseller_id)
 
 
 def _alert_level_for(wallet: ResellerWallet) -> int:
@@ -155,13 +161,11 @@ def wallet_debit(
     if amount <= ZERO:
         raise ValidationError(_("A renewal debit must be more than zero."))
     idempotency_key = (idempotency_key or "").strip() or None
-    existing = _existing_debit(wallet, subscription_id=subscription_id, period_start=period_start,
-                               idempotency_key=idempotency_key)
-    if existing is not None:
-        return DebitResult(entry=existing, created=False, alert_level=0)
     before = wallet.alert_level
+    # The repeat of a debit is told apart only when the debit cannot be taken (too little balance, or a
+    # unique key already used): the common case holds the lock for the insert and the update alone.
     try:
-        with transaction.atomic():  # a savepoint: a duplicate that slipped past the check leaves the lock intact
+        with transaction.atomic():  # a savepoint: a duplicate that slipped past leaves the lock intact
             entry = _append(
                 wallet, kind=WalletEntry.Kind.DEBIT, amount=-amount, actor=actor, subscription_id=subscription_id,
                 period_start=period_start, period_end=period_end, idempotency_key=idempotency_key, memo=memo[:255],
@@ -173,7 +177,107 @@ def wallet_debit(
         if existing is None:
             raise
         return DebitResult(entry=existing, created=False, alert_level=0)
+    except ValidationError:
+        existing = _existing_debit(wallet, subscription_id=subscription_id, period_start=period_start,
+                                   idempotency_key=idempotency_key)
+        if existing is None:
+            raise
+        return DebitResult(entry=existing, created=False, alert_level=0)
     return DebitResult(entry=entry, created=True, alert_level=wallet.alert_level if wallet.alert_level > before else 0)
+
+
+@dataclass(frozen=True)
+class DebitSpec:
+    subscription_id: int
+    period_start: date
+    period_end: date
+    amount: Decimal
+    idempotency_key: str | None = None
+    memo: str = ""
+    actor_id: int | None = None  # who asked for this debit (the batch may run in another user's request)
+
+
+@dataclass(frozen=True)
+class BatchDebit:
+    """One spec's outcome: its entry (new or the earlier one it repeats) or why it was refused."""
+
+    entry: WalletEntry | None
+    created: bool
+    alert_level: int = 0
+    refusal: str = ""
+
+
+def wallet_debit_batch(*, wallet: ResellerWallet, debits: list[DebitSpec], actor=None) -> list[BatchDebit]:
+    """`wallet_debit` for many renewals at once, in order, as one set-based step under the wallet lock
+    the caller holds: two reads, one insert of every entry, one update of the wallet. Each is taken
+    only if the running balance stays within the credit limit (else refused with the reason) and only
+    once per (subscription, period) and per key (a repeat answers with the earlier entry). The outcome
+    is exactly what calling `wallet_debit` for each in turn would give."""
+    _require_atomic("wallet_debit_batch")
+    if not debits:
+        return []
+    specs = [
+        DebitSpec(spec.subscription_id, spec.period_start, spec.period_end, to_money(spec.amount),
+                  (spec.idempotency_key or "").strip() or None, (spec.memo or "")[:255], spec.actor_id)
+        for spec in debits
+    ]
+    if any(spec.amount <= ZERO for spec in specs):
+        raise ValidationError(_("A renewal debit must be more than zero."))
+    keys = [spec.idempotency_key for spec in specs if spec.idempotency_key]
+    by_key = {entry.idempotency_key: entry for entry in WalletEntry.objects.filter(idempotency_key__in=keys)} if keys else {}
+    by_period = {
+        (entry.subscription_id, entry.period_start): entry
+        for entry in WalletEntry.objects.filter(
+            wallet=wallet, kind=WalletEntry.Kind.DEBIT, subscription_id__in={spec.subscription_id for spec in specs},
+            period_start__in={spec.period_start for spec in specs},
+        )
+    }
+    balance, level = wallet.balance, wallet.alert_level
+    outcomes: list[BatchDebit | None] = []
+    new_entries: list[WalletEntry] = []
+    levels: list[int] = []
+    actor_id = getattr(_actor(actor), "pk", None)
+    for spec in specs:
+        earlier = by_key.get(spec.idempotency_key) if spec.idempotency_key else None
+        if earlier is not None and (earlier.wallet_id != wallet.pk or earlier.subscription_id != spec.subscription_id):
+            outcomes.append(BatchDebit(None, False, refusal=_("This form was already used for another renewal; open it again.")))
+            continue
+        earlier = earlier or by_period.get((spec.subscription_id, spec.period_start))
+        if earlier is not None:
+            outcomes.append(BatchDebit(earlier, False))
+            continue
+        if balance - spec.amount < -wallet.credit_limit:
+            outcomes.append(BatchDebit(None, False, refusal=_("Not enough balance: %(available)s available, %(needed)s needed.") % {
+                "available": format_money(balance + wallet.credit_limit), "needed": format_money(spec.amount)}))
+            continue
+        balance -= spec.amount
+        entry = WalletEntry(
+            wallet=wallet, kind=WalletEntry.Kind.DEBIT, amount=-spec.amount, balance_after=balance,
+            created_by_id=spec.actor_id or actor_id,
+            subscription_id=spec.subscription_id, period_start=spec.period_start, period_end=spec.period_end,
+            idempotency_key=spec.idempotency_key, memo=spec.memo,
+        )
+        by_period[(spec.subscription_id, spec.period_start)] = entry
+        if spec.idempotency_key:
+            by_key[spec.idempotency_key] = entry
+        new_entries.append(entry)
+        wallet.balance = balance
+        reached = _alert_level_for(wallet)
+        levels.append(reached if reached > level else 0)
+        level = reached
+        outcomes.append(None)  # filled in once the entry has its id
+    if new_entries:
+        WalletEntry.objects.bulk_create(new_entries)
+        wallet.alert_level = level
+        ResellerWallet.objects.filter(pk=wallet.pk).update(balance=balance, alert_level=level, updated_at=timezone.now())
+    fresh = iter(zip(new_entries, levels, strict=True))
+    results = []
+    for outcome in outcomes:
+        if outcome is None:
+            entry, reached = next(fresh)
+            outcome = BatchDebit(entry, True, alert_level=reached)
+        results.append(outcome)
+    return results
 
 
 def wallet_entry_reverse(*, wallet: ResellerWallet, entry: WalletEntry, actor=None, memo: str = "") -> WalletEntry:
@@ -227,7 +331,9 @@ def _post_commission(wallet: ResellerWallet, *, kind: str, amount: Decimal, acto
     if amount == ZERO:
         raise ValidationError(_("A commission entry must move money."))
     owed = kind in CommissionEntry.OWED_KINDS
-    if owed and wallet.commission_owed + amount < ZERO:
+    # Only a payout is bounded by what is owed. A clawback of commission already paid out takes the
+    # balance below zero: the reseller owes it, and their next commissions pay it back first.
+    if kind == CommissionEntry.Kind.PAYOUT and wallet.commission_owed + amount < ZERO:
         raise ValidationError(
             _("That is more than the %(owed)s owed to the reseller.") % {"owed": format_money(wallet.commission_owed)}
         )
@@ -273,9 +379,9 @@ def commission_post(
 
 def commission_clawback(*, wallet: ResellerWallet, payment_id: int, amount=None, actor=None, memo: str = "") -> CommissionEntry | None:
     """Take back what a reversed or refunded payment earned: all of it (amount None) or the given part,
-    never more than accrued minus clawed back already. Nothing accrued → None. If the reseller was
-    already paid out, what is owed may not cover it: the clawback then takes what is owed, and the
-    rest is left for staff to settle by hand (memo says so)."""
+    never more than accrued minus clawed back already. Nothing accrued → None. If the commission was
+    already paid out, what is owed goes negative: carried forward, it is taken from the reseller's next
+    commissions before anything can be paid out again."""
     _require_atomic("commission_clawback")
     sums = CommissionEntry.objects.filter(payment_id=payment_id, wallet=wallet).values("kind").annotate(total=Sum("amount"))
     totals = {row["kind"]: to_money(row["total"]) for row in sums}
@@ -283,7 +389,6 @@ def commission_clawback(*, wallet: ResellerWallet, payment_id: int, amount=None,
     if left <= ZERO:
         return None
     take = left if amount is None else min(left, to_money(amount))
-    take = min(take, wallet.commission_owed)
     if take <= ZERO:
         return None
     return _post_commission(wallet, kind=CommissionEntry.Kind.CLAWBACK, amount=-take, actor=actor,

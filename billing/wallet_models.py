@@ -21,6 +21,8 @@ class ResellerWallet(models.Model):
     balance = MoneyField(default=Decimal("0.00"))
     # How far below zero the balance may go: the reseller renews on credit up to this amount.
     credit_limit = MoneyField(default=Decimal("0.00"))
+    # Negative when a payment whose commission was already paid out is refunded or reversed: the reseller
+    # owes that back, and it is taken from their next commissions (no payout until it is positive).
     commission_owed = MoneyField(default=Decimal("0.00"))
     # The last credit-use alert raised (0, 80 or 100 percent), so each threshold alerts once per crossing.
     alert_level = models.PositiveSmallIntegerField(default=0)
@@ -32,7 +34,6 @@ class ResellerWallet(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(credit_limit__gte=0), name="wallet_credit_limit_not_negative"),
             models.CheckConstraint(condition=Q(balance__gte=-F("credit_limit")), name="wallet_within_credit_limit"),
-            models.CheckConstraint(condition=Q(commission_owed__gte=0), name="wallet_commission_owed_not_negative"),
         ]
 
     def __str__(self) -> str:

@@ -239,6 +239,16 @@ def customer_selection(
     return CustomerSelection(arms=arms, count_limit=SEARCH_COUNT_LIMIT if costly else CUSTOMER_COUNT_LIMIT)
 
 
+def customer_selection_within(customers: QuerySet[Customer], *, q: str = "", costly: bool = False) -> CustomerSelection:
+    """The staff list's search over an owner's customers (a reseller's, filtered by their portal), for
+    `customer_page`: each way of matching keeps its own index, as in `customer_selection`. `costly`
+    when the filters read other tables per row (dues, expiry): the total is then counted less far."""
+    customers = customers.order_by()
+    q = (q or "").strip()
+    arms = tuple(customers.filter(match) for match in _search_matches(q)) if q else (customers,)
+    return CustomerSelection(arms=arms, count_limit=SEARCH_COUNT_LIMIT if (q or costly) else CUSTOMER_COUNT_LIMIT)
+
+
 def customers_filtered(**filters) -> QuerySet[Customer]:
     """The same customers as `customer_selection`, as one queryset (for exports and checks)."""
     return customer_selection(**filters).queryset()

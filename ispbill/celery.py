@@ -136,4 +136,9 @@ app.conf.beat_schedule = {
         "task": "churn.retention_tasks.retention_offers_daily",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Reseller renewals whose wallet debit committed but whose invoice and payment did not finish.
+    "resellers-settle-pending-renewals": {
+        "task": "resellers.tasks.settle_pending_renewals",
+        "schedule": crontab(minute="*"),
+    },
 }

@@ -1,6 +1,7 @@
 import uuid
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from billing.wallet_models import WalletEntry
@@ -88,11 +89,28 @@ class ResellerForm(forms.Form):
     credit_limit = forms.DecimalField(label=_("Credit limit"), max_digits=14, decimal_places=2, min_value=0, initial=0)
     username = forms.CharField(label=_("Owner's username"), max_length=150)
     password = forms.CharField(label=_("Owner's password"), widget=forms.PasswordInput, min_length=8)
+    # Set when editing a reseller.
+    low_balance_alert = forms.DecimalField(
+        label=_("SMS the reseller when the wallet falls below"), max_digits=14, decimal_places=2, min_value=0, required=False,
+    )
+    brand_on_documents = forms.BooleanField(label=_("Show the reseller's name and logo on their customers' invoices"), required=False)
+    logo = forms.ImageField(label=_("Reseller's logo"), required=False)
+    logo_clear = forms.BooleanField(label=_("Remove the logo"), required=False)
+    sms_sender_id = forms.CharField(
+        label=_("SMS sender name for their customers"), max_length=11, required=False,
+        validators=[RegexValidator(r"^[A-Za-z0-9 ]*$", _("Letters, digits and spaces only (the SMS provider approves it)."))],
+        help_text=_("Empty: the ISP's own sender name. Used where the SMS gateway takes a sender id."),
+    )
+
+    EDIT_ONLY = ("low_balance_alert", "brand_on_documents", "logo", "logo_clear", "sms_sender_id")
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if editing:
             del self.fields["username"], self.fields["password"], self.fields["branch"]
+        else:
+            for name in self.EDIT_ONLY:
+                del self.fields[name]
 
 
 class TopupForm(forms.Form):

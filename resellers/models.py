@@ -29,6 +29,17 @@ class Reseller(models.Model):
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
     areas = models.ManyToManyField("customers.Area", blank=True, related_name="resellers")
+    # An SMS to `phone` when a debit takes the wallet balance below this (once per crossing); empty = no alert.
+    low_balance_alert = MoneyField(
+        null=True, blank=True, help_text=_("Send an SMS when the wallet balance falls below this amount")
+    )
+    # Their customers' invoices, receipts and statements (PDF and portal) carry the reseller's name and logo.
+    brand_on_documents = models.BooleanField(default=False, help_text=_("Show the reseller's name and logo on their customers' invoices"))
+    logo = models.ImageField(upload_to="resellers/logos/", blank=True)
+    # SMS to their customers go out under this sender id (masking), where the SMS gateway takes one.
+    sms_sender_id = models.CharField(
+        max_length=11, blank=True, help_text=_("SMS sender name for their customers (at most 11 letters or digits, approved by the SMS provider)"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -147,3 +158,65 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reseller} {self.amount}"
+
+
+class Renewal(models.Model):
+    """A prepaid renewal, from request to done.
+
+    requested → the reseller asked; nothing is taken yet. Requests against one wallet are debited
+    together, in request order, by whichever request takes the wallet lock next (`renewal_debit`):
+    one lock, one set-based debit for all of them, so a wallet's throughput does not hang on one
+    renewal's round trips. → pending: the wallet debit (`entry`) is committed, with this status, in
+    that transaction; or → refused (too little balance), with the reason, nothing taken.
+    pending → settled: the customer's side, outside the wallet lock (the period's invoice, the payment
+    settling it, the margin, activation), under this row's lock, exactly once; the payment's
+    idempotency key is the debit's. `resellers.tasks.settle_pending_renewals` finishes any request or
+    settlement a crash or an error left behind."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        PENDING = "pending", _("Being completed")
+        SETTLED = "settled", _("Done")
+        REFUSED = "refused", _("Refused")
+
+    # A subscription's period is renewed once: a repeat request finds the live one.
+    LIVE = (Status.REQUESTED, Status.PENDING, Status.SETTLED)
+
+    reseller = models.ForeignKey(Reseller, on_delete=models.PROTECT, related_name="renewals")
+    subscription = models.ForeignKey("customers.Subscription", on_delete=models.PROTECT, related_name="reseller_renewals")
+    entry = models.OneToOneField("billing.WalletEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="renewal")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    price = MoneyField(help_text=_("What the wallet pays"))
+    # The form's key: a double click or a retry finds this request. Cleared on refusal, so the same
+    # form may be sent again after a top-up.
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED)
+    invoice = models.ForeignKey("billing.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    payment = models.ForeignKey("payments.Payment", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["subscription", "-period_end"], name="renewal_sub_latest_idx"),
+            models.Index(fields=["reseller", "id"], condition=Q(status="requested"), name="renewal_requested_idx"),
+            models.Index(fields=["created_at"], condition=Q(status="pending"), name="renewal_pending_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "period_start"], condition=Q(status__in=["requested", "pending", "settled"]),
+                name="renewal_once_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(entry__isnull=True, status__in=["requested", "refused"]) | Q(entry__isnull=False, status__in=["pending", "settled"]),
+                name="renewal_debited_iff_pending_or_settled",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Renewal {self.subscription_id} {self.period_start}..{self.period_end}"

@@ -13,12 +13,12 @@ from billing.models import Invoice
 from billing.selectors import OPEN_STATUSES
 from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 from customers.models import Customer, Subscription
-from customers.selectors import scope_to_branches
+from customers.selectors import CustomerPage, customer_page, customer_selection_within, scope_to_branches
 from ispbill.core.money import ZERO
 from payments.models import Payment
 from tickets.models import Ticket
 
-from .models import CommissionStatement, Payout, Reseller, ResellerLogin, ResellerPackage
+from .models import CommissionStatement, Payout, Renewal, Reseller, ResellerLogin, ResellerPackage
 
 PAGE_SIZE = 25
 
@@ -46,11 +46,7 @@ def reseller_customers(*, reseller: Reseller) -> QuerySet[Customer]:
     return Customer.objects.filter(reseller=reseller)
 
 
-def reseller_customer_search(
-    *, reseller: Reseller, q: str = "", status: str = "", area_id: int | None = None, due: bool = False,
-    expiring: bool = False, today: date | None = None,
-) -> QuerySet[Customer]:
-    today = today or timezone.localdate()
+def _reseller_filtered(*, reseller: Reseller, status: str, area_id: int | None, due: bool, expiring: bool, today: date) -> QuerySet[Customer]:
     customers = reseller_customers(reseller=reseller)
     if status:
         customers = customers.filter(status=status)
@@ -63,21 +59,20 @@ def reseller_customer_search(
             customer=OuterRef("pk"), status=Subscription.Status.ACTIVE,
             paid_through__gte=today, paid_through__lte=today + timedelta(days=7),
         )))
-    q = (q or "").strip()
-    if q:
-        logins = Subscription.objects.filter(customer__reseller=reseller, username__icontains=q).values("customer_id")
-        customers = customers.filter(
-            Q(name__icontains=q) | Q(account_number__icontains=q) | Q(phone__contains=q) | Q(pk__in=logins)
-        )
-    return customers.select_related("area").order_by("name", "id")
+    return customers
 
 
-def reseller_customer_page(*, reseller: Reseller, page: int = 1, **filters) -> tuple[list[Customer], bool]:
-    """One page of the list, without counting the whole list: (rows, has_next)."""
-    page = max(1, page)
-    start = (page - 1) * PAGE_SIZE
-    rows = list(reseller_customer_search(reseller=reseller, **filters)[start:start + PAGE_SIZE + 1])
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+def reseller_customer_page(
+    *, reseller: Reseller, after: str = "", before: str = "", q: str = "", status: str = "", area_id: int | None = None,
+    due: bool = False, expiring: bool = False, today: date | None = None,
+) -> CustomerPage:
+    """One page of the portal's list, by name, through the staff list's machinery (`customers.selectors`):
+    keyset pages (a deep page costs what the first does), each way a search matches read through its
+    own trigram or prefix index, and a bounded total."""
+    customers = _reseller_filtered(reseller=reseller, status=status, area_id=area_id, due=due, expiring=expiring,
+                                   today=today or timezone.localdate())
+    selection = customer_selection_within(customers, q=q, costly=due or expiring)
+    return customer_page(selection, sort="name", size=PAGE_SIZE, after=after, before=before)
 
 
 def reseller_customer_get(*, reseller: Reseller, pk: int) -> Customer:
@@ -135,6 +130,15 @@ def reseller_packages(*, reseller: Reseller) -> QuerySet[ResellerPackage]:
 
 def reseller_wallet_entries(*, reseller: Reseller) -> QuerySet[WalletEntry]:
     return WalletEntry.objects.filter(wallet__reseller=reseller).select_related("subscription__customer").order_by("-id")
+
+
+def renewals_unfinished(*, reseller: Reseller) -> QuerySet[Renewal]:
+    """Renewals whose debit is waiting or whose customer's side has not been completed yet (the sweep
+    retries them every minute; a repeated error shows here)."""
+    return (
+        Renewal.objects.filter(reseller=reseller, status__in=(Renewal.Status.REQUESTED, Renewal.Status.PENDING))
+        .select_related("subscription__customer").order_by("id")
+    )
 
 
 def commission_months(*, reseller: Reseller) -> list[dict]:

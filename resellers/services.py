@@ -4,14 +4,15 @@ and commission ledgers) and payments' / billing's public services (the customer'
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Min
+from django.db import IntegrityError, transaction
+from django.db.models import F, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from billing import wallet as wallet_ledger
 from billing.models import Invoice, InvoiceLine
 from billing.periods import Period, months_for_cycle, period_containing
 from billing.services import LineSpec, invoice_create
-from billing.wallet_models import CommissionEntry, WalletEntry
+from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 from customers import services as customer_services
 from customers.models import Area, Customer, Package, Subscription
 from ispbill.core.audit import audit_record
@@ -28,9 +29,10 @@ from payments.models import Payment
 from payments.services import payment_record
 from tickets import services as ticket_services
 
-from .models import CommissionRule, CommissionStatement, Payout, Reseller, ResellerLogin, ResellerPackage
+from .models import CommissionRule, CommissionStatement, Payout, Renewal, Reseller, ResellerLogin, ResellerPackage
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 
 # Staff: resellers and their terms ---------------------------------------------------------------------
@@ -223,12 +225,20 @@ def reseller_customer_create(
 
 
 def renewal_period(subscription: Subscription, *, today: date | None = None) -> Period:
-    """The period a renewal pays for: the one after the paid-through date, or, for a lapsed or new
-    subscription, the one containing today."""
+    """The period a renewal pays for: the one after the paid-through date (or after the last renewal
+    requested or debited but not settled yet), or, for a lapsed or new subscription, the one containing
+    today."""
     today = today or timezone.localdate()
+    covered = subscription.paid_through
+    last_renewed = (
+        Renewal.objects.filter(subscription=subscription, status__in=Renewal.LIVE)
+        .order_by("-period_end").values_list("period_end", flat=True).first()
+    )
+    if last_renewed and (covered is None or last_renewed > covered):
+        covered = last_renewed
     start = today
-    if subscription.paid_through and subscription.paid_through >= today:
-        start = subscription.paid_through + timedelta(days=1)
+    if covered and covered >= today:
+        start = covered + timedelta(days=1)
     months = months_for_cycle(subscription.package.billing_cycle)
     anchor_day = subscription.billing_anchor_day or start.day
     return period_containing(start, anchor_day=anchor_day, months=months, anchor_month=start.month)
@@ -236,12 +246,29 @@ def renewal_period(subscription: Subscription, *, today: date | None = None) -> 
 
 @dataclass(frozen=True)
 class RenewalResult:
-    entry: WalletEntry
+    renewal: Renewal
     created: bool
-    period: Period
-    invoice: Invoice | None
-    payment: Payment | None
     alert_level: int
+
+    @property
+    def entry(self) -> WalletEntry:
+        return self.renewal.entry
+
+    @property
+    def period(self) -> Period:
+        return Period(self.renewal.period_start, self.renewal.period_end)
+
+    @property
+    def settled(self) -> bool:
+        return self.renewal.status == Renewal.Status.SETTLED
+
+    @property
+    def invoice(self) -> Invoice | None:
+        return self.renewal.invoice
+
+    @property
+    def payment(self) -> Payment | None:
+        return self.renewal.payment
 
 
 def _period_invoice(subscription: Subscription, period: Period) -> Invoice | None:
@@ -254,12 +281,56 @@ def _period_invoice(subscription: Subscription, period: Period) -> Invoice | Non
     return line.invoice if line else None
 
 
+def _live_renewal(*, reseller: Reseller, subscription: Subscription, period: Period, idempotency_key: str) -> Renewal | None:
+    """The request this one repeats: the same form key, or the same subscription and period."""
+    found = Renewal.objects.select_related("entry", "invoice", "payment")
+    if idempotency_key:
+        renewal = found.filter(idempotency_key=idempotency_key).first()
+        if renewal is not None:
+            if renewal.subscription_id != subscription.pk or renewal.reseller_id != reseller.pk:
+                raise ValidationError(_("This form was already used for another renewal; open it again."))
+            return renewal
+    return found.filter(subscription=subscription, period_start=period.start, status__in=Renewal.LIVE).first()
+
+
 def subscription_renew(*, actor, reseller: Reseller, subscription: Subscription, idempotency_key: str = "") -> RenewalResult:
-    """A prepaid reseller renews a customer: the wallet pays the reseller price (once per period, under the
-    wallet lock), the customer's invoice for the period is issued if the billing run has not already, and
-    it is settled by a payment attributed to the reseller (who collected the customer price); that
-    payment reactivates a non-payment suspension and the router change is queued. A new (pending)
-    subscription is activated, which provisions it. The reseller's margin is recorded. All or nothing."""
+    """A prepaid reseller renews a customer, in two steps.
+
+    1. `renewal_debit`: the request is written, then, under the wallet lock and nothing else, the reseller
+       price is debited (once per subscription and period, and once per form key) together with every
+       other request waiting for this wallet, as one set-based step, and the request turns pending in
+       that transaction. Renewals of different customers against one wallet share one lock hold instead
+       of queueing behind each other's invoices and payments.
+    2. After that commit, `renewal_settle` does the customer's side under the renewal's own row lock: the
+       period's invoice (unless the billing run issued it), a payment attributed to the reseller settling
+       it (which reactivates a non-payment suspension and queues the router change), the margin, and
+       activation of a new subscription. If it fails, the debit stands and the renewal stays pending;
+       `settle_pending_renewals` (beat, every minute) completes it. Either way it happens exactly once.
+    A debit that takes the balance past the reseller's alert threshold or 80%/100% of the credit limit
+    queues one SMS to the reseller once the debit commits."""
+    renewal, created, alert_level = renewal_debit(
+        actor=actor, reseller=reseller, subscription=subscription, idempotency_key=idempotency_key,
+    )
+    if renewal.status == Renewal.Status.PENDING:
+        try:
+            renewal = renewal_settle(actor=actor, renewal_id=renewal.pk)
+        except Exception:  # the debit is committed: the sweep completes the customer's side
+            logger.exception("reseller renewal %s: settling failed; left for the retry sweep", renewal.pk)
+            renewal.refresh_from_db()
+    return RenewalResult(renewal=renewal, created=created, alert_level=alert_level)
+
+
+def renewal_debit(
+    *, actor, reseller: Reseller, subscription: Subscription, idempotency_key: str = "", today: date | None = None,
+) -> tuple[Renewal, bool, int]:
+    """Step 1 of `subscription_renew`: checks, the request, then its debit. Returns (renewal, created,
+    credit alert level reached); raises ValidationError when refused (nothing taken).
+
+    The request is committed first, outside the wallet lock. Then the wallet is locked, and every request
+    of this reseller still waiting (this one and any sent meanwhile) is debited in request order as one
+    set-based step (`billing.wallet.wallet_debit_batch`) and marked debited or refused in the same
+    transaction. A request another one's step already debited is found done once the lock is ours.
+    `today` picks the period as on that day (the demo's history); default today."""
     if not reseller.is_prepaid:
         raise ValidationError(_("Only prepaid resellers renew from a wallet; record the cash you collected instead."))
     if subscription.customer.reseller_id != reseller.pk:
@@ -267,47 +338,193 @@ def subscription_renew(*, actor, reseller: Reseller, subscription: Subscription,
     if subscription.status == Subscription.Status.CANCELLED:
         raise ValidationError(_("A cancelled connection cannot be renewed."))
     offer = allowed_package(reseller=reseller, package_id=subscription.package_id)
-    period = renewal_period(subscription)
+    period = renewal_period(subscription, today=today)
+    idempotency_key = (idempotency_key or "").strip()[:64]
+    renewal = _live_renewal(reseller=reseller, subscription=subscription, period=period, idempotency_key=idempotency_key)
+    created = False
+    if renewal is None:
+        try:
+            with transaction.atomic():
+                renewal = Renewal.objects.create(
+                    reseller=reseller, subscription=subscription, period_start=period.start, period_end=period.end,
+                    price=offer.price, idempotency_key=idempotency_key or None,
+                    created_by=actor if getattr(actor, "pk", None) else None,
+                )
+            created = True
+        except IntegrityError:  # the same request, sent at the same moment
+            renewal = _live_renewal(reseller=reseller, subscription=subscription, period=period, idempotency_key=idempotency_key)
+            if renewal is None:
+                raise
+    if renewal.status == Renewal.Status.REQUESTED:
+        levels = renewal_requests_debit(reseller_id=reseller.pk)
+        renewal = Renewal.objects.select_related("entry", "invoice", "payment").get(pk=renewal.pk)
+        if renewal.status == Renewal.Status.REFUSED:  # ours, or the same request sent a moment earlier
+            raise ValidationError(renewal.last_error)
+        return renewal, created, levels.get(renewal.pk, 0)
+    return renewal, False, 0
+
+
+RENEWAL_BATCH = 500
+
+
+def renewal_requests_debit(*, reseller_id: int) -> dict[int, int]:
+    """Debit this reseller's waiting renewal requests, oldest first, in one transaction under the wallet
+    lock (see `renewal_debit`). Returns {renewal id: credit alert level newly reached}."""
     with transaction.atomic():
-        wallet = wallet_ledger.wallet_lock(reseller_id=reseller.pk)
-        result = wallet_ledger.wallet_debit(
-            wallet=wallet, subscription_id=subscription.pk, period_start=period.start, period_end=period.end,
-            amount=offer.price, idempotency_key=idempotency_key or None, actor=actor,
-            memo=f"{subscription.customer.account_number} {subscription.login_label} {period.start}–{period.end}",
+        wallet = wallet_ledger.wallet_lock(reseller_id=reseller_id)
+        waiting = list(
+            Renewal.objects.filter(reseller_id=reseller_id, status=Renewal.Status.REQUESTED)
+            .select_related("subscription__customer").order_by("id")[:RENEWAL_BATCH]
         )
-        if not result.created:
-            return RenewalResult(entry=result.entry, created=False, period=period, invoice=None, payment=None, alert_level=0)
-        invoice = _period_invoice(subscription, period)
-        if invoice is None:
-            package = subscription.package
-            invoice = invoice_create(actor=actor, customer=subscription.customer, lines=[LineSpec(
-                kind=InvoiceLine.Kind.RECURRING, description=f"{package.name} ({period.start:%d %b} – {period.end:%d %b %Y})",
-                amount=package.price, subscription_id=subscription.pk, period=period,
-            )])
-        invoice.refresh_from_db()
-        payment = None
-        open_amount = invoice.total - invoice.amount_paid
-        if open_amount > ZERO:
-            payment = payment_record(
-                actor=actor, customer=subscription.customer, amount=open_amount, method=Payment.Method.CASH,
-                reference=f"WALLET-{result.entry.pk}", idempotency_key=f"renewal-{result.entry.pk}",
-                note=_("Renewal by reseller %(name)s") % {"name": reseller.name}, reseller=reseller, confirm_large=True,
-            )
-        margin = to_money(invoice.total) - to_money(offer.price) if invoice.total else ZERO
-        if margin > ZERO:
-            wallet_ledger.commission_post(
-                wallet=wallet, kind=CommissionEntry.Kind.MARGIN, amount=margin, subscription_id=subscription.pk,
-                base_amount=invoice.total, actor=actor, memo=invoice.number,
-            )
-        invoice.refresh_from_db()
-        subscription.refresh_from_db()
-        if subscription.status == Subscription.Status.PENDING:
-            customer_services.subscription_activate(actor=actor, subscription=subscription, reason=_("Renewed by reseller %(name)s") % {"name": reseller.name})
-        audit_record(actor=actor, action="reseller.renew", obj=subscription, after={
-            "reseller": reseller.pk, "debit": str(result.entry.amount), "period": f"{period.start}..{period.end}",
-            "invoice": invoice.number,
-        })
-    return RenewalResult(entry=result.entry, created=True, period=period, invoice=invoice, payment=payment, alert_level=result.alert_level)
+        if not waiting:
+            return {}
+        outcomes = wallet_ledger.wallet_debit_batch(wallet=wallet, debits=[
+            wallet_ledger.DebitSpec(
+                subscription_id=r.subscription_id, period_start=r.period_start, period_end=r.period_end, amount=r.price,
+                idempotency_key=r.idempotency_key, actor_id=r.created_by_id,
+                memo=f"{r.subscription.customer.account_number} {r.subscription.login_label} {r.period_start}–{r.period_end}",
+            ) for r in waiting
+        ])
+        reseller = Reseller.objects.get(pk=reseller_id)
+        levels = {}
+        debited, refused = [], []
+        for renewal, outcome in zip(waiting, outcomes, strict=True):
+            if outcome.created:
+                renewal.entry, renewal.status = outcome.entry, Renewal.Status.PENDING
+                debited.append(renewal)
+                levels[renewal.pk] = outcome.alert_level
+                _alert_after_commit(reseller=reseller, entry=outcome.entry, credit_level=outcome.alert_level)
+            else:
+                # Refused, or a repeat of a debit taken before renewals had rows: nothing (more) is taken.
+                renewal.status, renewal.idempotency_key = Renewal.Status.REFUSED, None
+                renewal.last_error = outcome.refusal or _("That renewal was already done; nothing more was taken.")
+                refused.append(renewal)
+        # Refusals first: they free the (subscription, period) and key they held.
+        Renewal.objects.bulk_update(refused, ["status", "idempotency_key", "last_error"])
+        Renewal.objects.bulk_update(debited, ["entry", "status"])
+    return levels
+
+
+def renewal_settle(*, actor=None, renewal_id: int, wait: bool = True) -> Renewal:
+    """The customer's side of a debited renewal, all or nothing, exactly once (see `subscription_renew`).
+    A failure is recorded on the renewal (attempts, last error) and raised. With `wait=False` a renewal
+    another worker is settling right now is skipped (returned as it stands)."""
+    try:
+        with transaction.atomic():
+            rows = Renewal.objects.select_for_update(skip_locked=not wait, of=("self",)).select_related("reseller", "entry")
+            renewal = rows.filter(pk=renewal_id).first()
+            if renewal is None:  # being settled elsewhere
+                return Renewal.objects.get(pk=renewal_id)
+            if renewal.status != Renewal.Status.PENDING:  # settled already, or never debited
+                return renewal
+            _settle(actor=actor, renewal=renewal)
+            return renewal
+    except Exception as error:
+        Renewal.objects.filter(pk=renewal_id, status=Renewal.Status.PENDING).update(
+            attempts=F("attempts") + 1, last_error=(str(error) or type(error).__name__)[:2000],
+        )
+        raise
+
+
+def _settle(*, actor, renewal: Renewal) -> None:
+    reseller = renewal.reseller
+    subscription = Subscription.objects.select_related("customer", "package").get(pk=renewal.subscription_id)
+    period = Period(renewal.period_start, renewal.period_end)
+    # Dated when the reseller renewed (now, unless the demo's history says otherwise).
+    made_on = timezone.localtime(renewal.created_at).date()
+    invoice = _period_invoice(subscription, period)
+    if invoice is None:
+        package = subscription.package
+        invoice = invoice_create(actor=actor, customer=subscription.customer, issue_date=made_on, lines=[LineSpec(
+            kind=InvoiceLine.Kind.RECURRING, description=f"{package.name} ({period.start:%d %b} – {period.end:%d %b %Y})",
+            amount=package.price, subscription_id=subscription.pk, period=period,
+        )])
+    invoice.refresh_from_db()
+    payment = None
+    open_amount = invoice.total - invoice.amount_paid
+    if open_amount > ZERO:
+        payment = payment_record(
+            actor=actor, customer=subscription.customer, amount=open_amount, method=Payment.Method.CASH,
+            reference=f"WALLET-{renewal.entry_id}", idempotency_key=f"renewal-{renewal.entry_id}",
+            note=_("Renewal by reseller %(name)s") % {"name": reseller.name}, reseller=reseller, confirm_large=True,
+            received_at=min(renewal.created_at, timezone.now()),
+        )
+    margin = to_money(invoice.total) - to_money(renewal.price) if invoice.total else ZERO
+    if margin > ZERO:
+        # A margin is reported, not owed: it does not touch the wallet row, so no wallet lock is taken.
+        wallet = ResellerWallet.objects.get(pk=renewal.entry.wallet_id)
+        wallet_ledger.commission_post(
+            wallet=wallet, kind=CommissionEntry.Kind.MARGIN, amount=margin, subscription_id=subscription.pk,
+            base_amount=invoice.total, actor=actor, memo=invoice.number,
+            day=made_on,
+        )
+    invoice.refresh_from_db()
+    subscription.refresh_from_db()
+    if subscription.status == Subscription.Status.PENDING:
+        customer_services.subscription_activate(actor=actor, subscription=subscription, reason=_("Renewed by reseller %(name)s") % {"name": reseller.name})
+    renewal.status, renewal.invoice, renewal.payment, renewal.settled_at = Renewal.Status.SETTLED, invoice, payment, timezone.now()
+    renewal.last_error = ""
+    renewal.save(update_fields=["status", "invoice", "payment", "settled_at", "last_error"])
+    audit_record(actor=actor, action="reseller.renew", obj=subscription, after={
+        "reseller": reseller.pk, "debit": str(renewal.entry.amount), "period": f"{period.start}..{period.end}",
+        "invoice": invoice.number,
+    })
+
+
+RENEWAL_SETTLE_GRACE = timedelta(seconds=30)
+
+
+def renewals_settle_pending(*, limit: int = 500) -> int:
+    """The retry sweep: debit requests and settle renewals left waiting for longer than the inline attempt
+    takes. Returns
+    how many were settled now; a renewal that fails again keeps its error for staff to see."""
+    cutoff = timezone.now() - RENEWAL_SETTLE_GRACE
+    # Requests whose sender died between the request and its debit: debited (or refused) now.
+    stranded = Renewal.objects.filter(status=Renewal.Status.REQUESTED, created_at__lt=cutoff)
+    for reseller_id in stranded.order_by().values_list("reseller_id", flat=True).distinct():
+        renewal_requests_debit(reseller_id=reseller_id)
+    ids = list(
+        Renewal.objects.filter(status=Renewal.Status.PENDING, created_at__lt=cutoff).order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    settled = 0
+    for renewal_id in ids:
+        try:
+            renewal = renewal_settle(renewal_id=renewal_id, wait=False)
+        except Exception:
+            logger.exception("reseller renewal %s: settling failed again", renewal_id)
+            continue
+        settled += renewal.status == Renewal.Status.SETTLED
+    return settled
+
+
+# Wallet alerts ---------------------------------------------------------------------------------------------
+
+
+def low_balance_crossed(*, threshold, entry: WalletEntry) -> bool:
+    """Whether this entry took the balance from at or above `threshold` to below it: true for exactly one
+    entry per downward crossing, since entries are appended one at a time under the wallet lock (a top-up
+    back above re-arms it)."""
+    if threshold is None or entry.amount >= ZERO:
+        return False
+    before = entry.balance_after - entry.amount
+    return entry.balance_after < threshold <= before
+
+
+def _alert_after_commit(*, reseller: Reseller, entry: WalletEntry, credit_level: int) -> None:
+    crossed = low_balance_crossed(threshold=reseller.low_balance_alert, entry=entry)
+    if not (crossed or credit_level):
+        return
+    reseller_id, entry_id = reseller.pk, entry.pk
+    transaction.on_commit(
+        lambda: _send_wallet_alert(reseller_id=reseller_id, entry_id=entry_id, credit_level=credit_level), robust=True,
+    )
+
+
+def _send_wallet_alert(*, reseller_id: int, entry_id: int, credit_level: int):
+    from .notifications import wallet_alert_send
+
+    return wallet_alert_send(reseller_id=reseller_id, entry_id=entry_id, credit_level=credit_level)
 
 
 def cash_collect(*, actor, reseller: Reseller, customer: Customer, amount, idempotency_key: str = "", reference: str = "") -> Payment:

@@ -38,7 +38,7 @@ def reseller_list(request):
 
 
 def _reseller_form(request, *, editing=False, initial=None):
-    form = ResellerForm(request.POST or None, editing=editing, initial=initial)
+    form = ResellerForm(request.POST or None, request.FILES or None, editing=editing, initial=initial)
     if "branch" in form.fields:
         form.fields["branch"].queryset = branches_visible_to(request.user)
     form.fields["areas"].queryset = areas_visible_to(request.user).select_related("branch").order_by("branch__name", "name")
@@ -73,15 +73,21 @@ def reseller_edit(request, pk: int):
     form = _reseller_form(request, editing=True, initial={
         "name": reseller.name, "phone": reseller.phone, "contact_person": reseller.contact_person, "email": reseller.email,
         "address": reseller.address, "areas": list(reseller.areas.all()), "model": reseller.model,
-        "credit_limit": wallet.credit_limit,
+        "credit_limit": wallet.credit_limit, "low_balance_alert": reseller.low_balance_alert,
+        "brand_on_documents": reseller.brand_on_documents, "sms_sender_id": reseller.sms_sender_id,
     })
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        branding = {"brand_on_documents": data["brand_on_documents"], "sms_sender_id": data["sms_sender_id"].strip()}
+        if data["logo"]:
+            branding["logo"] = data["logo"]
+        elif data["logo_clear"]:
+            branding["logo"] = ""
         try:
             services.reseller_update(
                 actor=request.user, reseller=reseller, areas=list(data["areas"]), credit_limit=data["credit_limit"],
                 name=data["name"], phone=data["phone"], contact_person=data["contact_person"], email=data["email"],
-                address=data["address"], model=data["model"],
+                address=data["address"], model=data["model"], low_balance_alert=data["low_balance_alert"], **branding,
             )
         except ValidationError as error:
             _errors_to_form(form, error)
@@ -113,6 +119,7 @@ def _detail(request, reseller, **forms):
         "reseller": reseller,
         "wallet": selectors.wallet_for(reseller=reseller),
         "entries": selectors.reseller_wallet_entries(reseller=reseller)[:50],
+        "unfinished": selectors.renewals_unfinished(reseller=reseller)[:50],
         "packages": selectors.reseller_packages(reseller=reseller),
         "rules": reseller.commission_rules.select_related("package"),
         "logins": reseller.logins.select_related("user"),

@@ -52,14 +52,13 @@ def customer_list(request):
         data = form.cleaned_data
         filters = {"q": data["q"], "status": data["status"], "area_id": data["area"].pk if data["area"] else None,
                    "due": data["due"], "expiring": data["expiring"]}
-    try:
-        page = int(request.GET.get("page", "1"))
-    except ValueError:
-        page = 1
-    rows, has_next = selectors.reseller_customer_page(reseller=reseller, page=page, **filters)
+    page = selectors.reseller_customer_page(
+        reseller=reseller, after=request.GET.get("after", ""), before=request.GET.get("before", ""), **filters,
+    )
     query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "customers": rows, "page": max(page, 1), "has_next": has_next, "query": query.urlencode()}
+    for name in ("after", "before", "page"):
+        query.pop(name, None)
+    context = {"form": form, "customers": page.customers, "page": page, "query": query.urlencode()}
     template = "resellers/customer_list.html"
     return render(request, f"{template}#results" if request.htmx else template, context)
 
@@ -106,7 +105,12 @@ def subscription_renew(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        if result.created:
+        if result.created and not result.settled:
+            messages.warning(request, _(
+                "%(amount)s was taken from your wallet for %(login)s; the renewal is being completed and shows "
+                "here within a few minutes. Do not renew again."
+            ) % {"login": subscription.login_label, "amount": format_money(-result.entry.amount)})
+        elif result.created:
             messages.success(request, _("Renewed %(login)s until %(end)s; %(amount)s taken from your wallet.") % {
                 "login": subscription.login_label, "end": result.period.end.strftime("%d %b %Y"),
                 "amount": format_money(-result.entry.amount),

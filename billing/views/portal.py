@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from billing import documents
 from billing.forms import StatementForm
 from billing.selectors import account_balance, amount_open, invoice_get_for_customer, invoices_for_customer
+from ispbill.core import branding
 from payments.models import Payment
 
 INVOICES_SHOWN = 60
@@ -16,8 +17,10 @@ INVOICES_SHOWN = 60
 @require_GET
 def invoice_list(request):
     customer = request.customer
+    brand = branding.brand_for_customer(customer.pk)
     context = {
         "customer": customer,
+        "brand": brand if brand is not None and brand.on_documents else None,
         "invoices": invoices_for_customer(customer_id=customer.pk)[:INVOICES_SHOWN],
         "due": amount_open(customer_id=customer.pk),
         "statement_form": StatementForm(initial=StatementForm.default_initial()),

@@ -165,8 +165,10 @@ class HttpSmsBackend(Backend):
         params = dict(urllib.parse.parse_qsl(cfg["extra_params"], keep_blank_values=True))
         if cfg["param_api_key"] and cfg["api_key"]:
             params[cfg["param_api_key"]] = cfg["api_key"]
-        if cfg["param_sender_id"] and cfg["sender_id"]:
-            params[cfg["param_sender_id"]] = cfg["sender_id"]
+        # A reseller's customers hear from the reseller's own sender id (message payload) when it has one.
+        sender_id = (message.payload or {}).get("sender_id") or cfg["sender_id"]
+        if cfg["param_sender_id"] and sender_id:
+            params[cfg["param_sender_id"]] = sender_id
         params[cfg["param_to"]] = _phone_as(message.to, cfg["number_format"])
         params[cfg["param_message"]] = message.body
         if cfg["param_reference"]:

@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ispbill.core import branding
 from ispbill.core.audit import audit_record, snapshot
 
 from . import backends
@@ -225,7 +226,21 @@ def _render_planned(planned: Sequence[_Planned], *, spec: EventSpec, common: dic
             content_type_id=plan.related.content_type_id, object_id=plan.related.object_id,
             idempotency_key=plan.key, **rendered,
         ))
+    _apply_sender_ids(messages)
     return messages
+
+
+def _apply_sender_ids(messages: list[Message]) -> None:
+    """SMS to a reseller's customer go out under the reseller's sender id, when they have one
+    (core/branding registry; the HTTP gateway sends it where it takes a sender id)."""
+    sms = [message for message in messages if message.channel == Channel.SMS and message.customer_id]
+    if not sms:
+        return
+    brands = branding.brands_for_customers([message.customer_id for message in sms])
+    for message in sms:
+        brand = brands.get(message.customer_id)
+        if brand is not None and brand.sms_sender_id:
+            message.payload = {**(message.payload or {}), "sender_id": brand.sms_sender_id}
 
 
 def _queue(messages: list[Message]) -> list[int]:

@@ -197,3 +197,38 @@ def test_negative_topup_is_refused_and_staff_topup_is_recorded_with_method_and_r
         services.wallet_topup(actor=None, reseller=reseller, amount=Decimal("0"), method="cash")
     entry = services.wallet_topup(actor=None, reseller=reseller, amount=Decimal("750"), method="bkash", reference="TX1")
     assert (entry.kind, entry.method, entry.reference, entry.balance_after) == ("topup", "bkash", "TX1", Decimal("750.00"))
+
+
+def test_clawback_after_a_payout_is_carried_as_a_negative_balance_to_the_next_payout():
+    from django.db import transaction
+
+    from payments import hooks
+
+    reseller, area, router, package, admin = make_reseller(model=Reseller.Model.COMMISSION)
+    services.commission_rule_add(actor=admin, reseller=reseller, percent=Decimal("10"))
+    customer = make_customer(area=area, reseller=reseller)
+    paid = services.cash_collect(actor=None, reseller=reseller, customer=customer, amount=Decimal("1000"))
+    payout = services.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("100"))
+    services.payout_decide(actor=admin, payout=payout, approve=True)
+    assert ResellerWallet.objects.get(reseller=reseller).commission_owed == Decimal("0.00")
+
+    # The payment is refunded after its commission was paid out: the reseller now owes it back.
+    with transaction.atomic():
+        hooks.fire("payment_refunded", actor=admin, payment=paid, amount=Decimal("1000"))
+    wallet = ResellerWallet.objects.get(reseller=reseller)
+    assert wallet.commission_owed == Decimal("-100.00")
+    assert CommissionEntry.objects.get(kind="clawback", payment=paid).amount == Decimal("-100.00")
+    with pytest.raises(ValidationError):
+        services.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("1"))
+
+    # The next commission pays the debt back first; only the rest can be paid out.
+    services.cash_collect(actor=None, reseller=reseller, customer=customer, amount=Decimal("1500"))
+    assert ResellerWallet.objects.get(reseller=reseller).commission_owed == Decimal("50.00")
+    with pytest.raises(ValidationError):
+        services.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("50.01"))
+    services.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("50"))
+    # A second refund event for the same payment takes nothing more.
+    with transaction.atomic():
+        hooks.fire("payment_refunded", actor=admin, payment=paid, amount=Decimal("1000"))
+    assert ResellerWallet.objects.get(reseller=reseller).commission_owed == Decimal("50.00")
+    call_command("check_ledger")

@@ -4,19 +4,21 @@
   active customers; commissions accrued on its customers' past payments, past months closed by
   statements, one payout approved and one waiting for staff.
 - `reseller.uttara` (Diabari Online) is prepaid: reseller price 70% of each package, a credit limit,
-  top-ups, and renewals of some of its customers taken from the wallet.
+  top-ups, and customers renewed from the wallet as they fell due over the last three months (dated
+  on their days).
 
 Idempotent and deterministic: terms are set to the same values, history is posted only once
 (renewals carry fixed idempotency keys; top-ups and payouts only when the wallet has none).
 """
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
@@ -24,11 +26,12 @@ from customers.models import Package, Subscription
 from ispbill.core.money import to_money
 from payments.models import Payment
 from resellers import services
-from resellers.models import CommissionStatement, Reseller, ResellerLogin, ResellerPackage
+from resellers.models import CommissionStatement, Renewal, Reseller, ResellerLogin, ResellerPackage
 
 COMMISSION_LOGIN = "reseller"
 PREPAID_LOGIN = "reseller.uttara"
-RENEWALS = 8
+RENEWALS = 6
+MONTHS_BACK = 3
 
 
 def _month_start(day: date) -> date:
@@ -104,13 +107,36 @@ class Command(BaseCommand):
         if not WalletEntry.objects.filter(wallet__reseller=reseller).exists():
             services.wallet_topup(actor=admin, reseller=reseller, amount=Decimal("10000"), method="bank", reference="DBBL-88213")
             services.wallet_topup(actor=admin, reseller=reseller, amount=Decimal("5000"), method="bkash", reference="8N7A2K")
-        subscriptions = (
+        self._renewal_history(reseller)
+
+    def _renewal_history(self, reseller):
+        """Customers renewed from the wallet as they fell due, month after month, from three months ago.
+        Each renewal goes through the services as on its day; the wallet entry and the renewal row, written
+        now, are then dated that day (the demo's story), before the customer's side is settled with it."""
+        today = timezone.localdate()
+        subscriptions = list(
             Subscription.objects.filter(customer__reseller=reseller).exclude(status=Subscription.Status.CANCELLED)
+            .filter(Q(paid_through__isnull=True) | Q(paid_through__lt=today))
             .select_related("customer", "package").order_by("pk")[:RENEWALS]
         )
-        for subscription in subscriptions:
-            try:
-                services.subscription_renew(actor=reseller.user, reseller=reseller, subscription=subscription,
-                                            idempotency_key=f"seed-renew-{subscription.pk}")
-            except ValidationError as error:  # a demo customer whose package the reseller may not sell: skip it
-                self.stdout.write(f"  skipped renewal of {subscription}: {error}")
+        for months_back in range(MONTHS_BACK, -1, -1):
+            day = today - timedelta(days=30 * months_back)
+            when = timezone.make_aware(datetime.combine(day, time(11, 0)))
+            for n, subscription in enumerate(subscriptions):
+                subscription.refresh_from_db()
+                if services.renewal_period(subscription, today=day).start > day + timedelta(days=7):
+                    continue  # paid well beyond this day: renewed when it falls due, not before
+                try:
+                    renewal, created, _level = services.renewal_debit(
+                        actor=reseller.user, reseller=reseller, subscription=subscription,
+                        idempotency_key=f"seed-renew-{subscription.pk}-{months_back}", today=day,
+                    )
+                except ValidationError as error:  # a package the reseller may not sell, or the wallet ran dry
+                    self.stdout.write(f"  skipped renewal of {subscription}: {' '.join(error.messages)}")
+                    continue
+                if created and months_back:
+                    when_n = when + timedelta(minutes=7 * n)
+                    Renewal.objects.filter(pk=renewal.pk).update(created_at=when_n)
+                    WalletEntry.objects.filter(pk=renewal.entry_id).update(created_at=when_n)
+                if renewal.status == Renewal.Status.PENDING:
+                    services.renewal_settle(actor=reseller.user, renewal_id=renewal.pk)

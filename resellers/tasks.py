@@ -1,0 +1,12 @@
+"""Celery entry points of the resellers app: thin, they call services."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(ignore_result=True)
+def settle_pending_renewals() -> int:
+    """Finish renewals whose wallet debit committed but whose invoice and payment did not (a crash or an
+    error after the debit): each exactly once (ispbill/celery.py runs this every minute)."""
+    return services.renewals_settle_pending()

@@ -1,0 +1,29 @@
+"""The demo's resellers: a prepaid reseller's renewals are spread over past months, and a second run adds
+nothing."""
+
+import pytest
+from django.core.management import call_command
+
+from billing import wallet as ledger
+from billing.wallet_models import WalletEntry
+from resellers.management.commands.seed_resellers import PREPAID_LOGIN
+from resellers.models import Renewal
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seeded_renewal_history_spans_past_months_and_is_idempotent():
+    call_command("seed_demo", customers=24, leads=2, months=3, quiet=True)
+    call_command("seed_resellers")
+    renewals = Renewal.objects.filter(reseller__user__username=PREPAID_LOGIN)
+    months = {r.created_at.strftime("%Y-%m") for r in renewals}
+    assert renewals.filter(status=Renewal.Status.SETTLED).count() >= 4
+    assert len(months) >= 3  # not all today
+    assert not renewals.filter(status=Renewal.Status.PENDING).exists()
+    # The wallet entries carry the same days as their renewals.
+    for renewal in renewals.select_related("entry"):
+        assert renewal.entry.created_at.date() == renewal.created_at.date()
+    before = (Renewal.objects.count(), WalletEntry.objects.count())
+    call_command("seed_resellers")
+    assert (Renewal.objects.count(), WalletEntry.objects.count()) == before
+    assert ledger.wallet_discrepancies() == []
