@@ -260,7 +260,7 @@ def analytics_dashboard(*, scope: Scope, month: date | None = None) -> dict:
     movements, billed vs collected, churn, ageing on the day, revenue by area for the month."""
     day = snapshot_day(scope)
     if day is None:
-        return {"day": None, "tiles": [], "series": [], "ageing": [], "areas": []}
+        return {"day": None, "tiles": [], "series": [], "ageing": [], "areas": [], "funnel": None}
     month = month_start(month or day)
     as_of = day if month == month_start(day) else None
     series = month_series(scope, last_month=month, as_of=as_of)
@@ -287,7 +287,23 @@ def analytics_dashboard(*, scope: Scope, month: date | None = None) -> dict:
     return {
         "day": day, "month": month, "tiles": analytics_tiles(scope=scope, month=month, day=day, series=series), "series": series,
         "ageing": ageing, "areas": revenue_by_area(scope=scope, month=month, as_of=last["day"]),
+        "funnel": growth_funnel(scope=scope, month=month, as_of=last["day"]),
     }
+
+
+def growth_funnel(*, scope: Scope, month: date, as_of: date) -> dict:
+    """The month's leads and how far they got (docs/metrics.md, "Growth funnel"), each stage with its
+    share of the leads and a drill-down to the leads behind it. Read from the leads themselves: a
+    month's leads are few, and a stage can be reached after the night's snapshot."""
+    figures = metrics.funnel(month, as_of, scope=scope)
+    leads = figures["stages"][0][1]
+    labels = dict(zip(metrics.FUNNEL_STAGES, (_("Leads"), _("Site survey"), _("Installed"), _("Paying"))))
+    stages = [
+        {"stage": stage, "label": labels[stage], "count": count, "share": ratio(count, leads),
+         "url": drill_url("funnel", month=month.isoformat(), day=as_of.isoformat(), kind=stage, branch=scope.branch_id)}
+        for stage, count in figures["stages"]
+    ]
+    return {"stages": stages, "conversion": figures["conversion"], "start": month, "end": as_of}
 
 
 def revenue_by_area(*, scope: Scope, month: date, as_of: date) -> list[dict]:
