@@ -24,7 +24,13 @@ def _json_text(column: str, key: str) -> str:
     return f"json_extract({column}, '$.{key}')"
 
 
-def _last_state(name: str) -> str:
+# The incremental snapshot limits every scan to the subscriptions of the customers touched on the day
+# (a temporary table `analytics_touched`, see `touched_sql`); the full one reads everything.
+TOUCHED_OBJECTS = " AND object_id IN (SELECT object_key FROM analytics_touched)"
+TOUCHED_SUBSCRIPTIONS = " AND subscription_id IN (SELECT subscription_id FROM analytics_touched)"
+
+
+def _last_state(name: str, touched: bool) -> str:
     status, kind = _json_text("after", "status"), _json_text("after", "suspension_type")
     actions = ", ".join(f"'{a}'" for a in LIFECYCLE_ACTIONS)
     return f"""{name} AS (
@@ -32,12 +38,12 @@ def _last_state(name: str) -> str:
             SELECT object_id, {status} AS status, {kind} AS kind, at,
                    ROW_NUMBER() OVER (PARTITION BY object_id ORDER BY at DESC, id DESC) AS rn
             FROM core_auditlog
-            WHERE content_type_id = %(ct)s AND action IN ({actions}) AND at < %({name}_bound)s
+            WHERE content_type_id = %(ct)s AND action IN ({actions}) AND at < %({name}_bound)s{TOUCHED_OBJECTS if touched else ""}
         ) ranked WHERE rn = 1
     )"""
 
 
-def _package(name: str, *, before: bool) -> str:
+def _package(name: str, *, before: bool, touched: bool) -> str:
     """The last applied change effective by the day (`before`), or the first one after it."""
     op, order, column = ("<=", "DESC", "to_package_id") if before else (">", "ASC", "from_package_id")
     day = f"%({name.split('_')[0]}_day)s"
@@ -45,7 +51,7 @@ def _package(name: str, *, before: bool) -> str:
         SELECT subscription_id, package_id FROM (
             SELECT subscription_id, {column} AS package_id,
                    ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY effective_date {order}, id {order}) AS rn
-            FROM billing_packagechange WHERE status = 'applied' AND effective_date {op} {day}
+            FROM billing_packagechange WHERE status = 'applied' AND effective_date {op} {day}{TOUCHED_SUBSCRIPTIONS if touched else ""}
         ) ranked WHERE rn = 1
     )"""
 
@@ -65,11 +71,12 @@ def _counted(side: str) -> str:
 
 
 def frame_sql(*, start_day: date, day: date, start_bound: datetime, end_bound: datetime, first_instant: datetime,
-              unpaid_days: int, end_of_day) -> tuple[str, dict]:
-    """The WITH … frame AS (…) prefix, one row per subscription counted at either side, and its params."""
-    sql = f"""WITH {_last_state('s')}, {_last_state('e')},
-        {_package('s_before', before=True)}, {_package('s_after', before=False)},
-        {_package('e_before', before=True)}, {_package('e_after', before=False)},
+              unpaid_days: int, end_of_day, touched: bool = False) -> tuple[str, dict]:
+    """The WITH … frame AS (…) prefix, one row per subscription counted at either side, and its params;
+    `touched`: only the subscriptions listed in the temporary table `analytics_touched`."""
+    sql = f"""WITH {_last_state('s', touched)}, {_last_state('e', touched)},
+        {_package('s_before', before=True, touched=touched)}, {_package('s_after', before=False, touched=touched)},
+        {_package('e_before', before=True, touched=touched)}, {_package('e_after', before=False, touched=touched)},
         frame AS (
             SELECT * FROM (
                 SELECT sub.id AS subscription_id, sub.customer_id, cust.branch_id, cust.area_id,
@@ -86,6 +93,7 @@ def frame_sql(*, start_day: date, day: date, start_bound: datetime, end_bound: d
                 LEFT JOIN s_after sa ON sa.subscription_id = sub.id
                 LEFT JOIN e_before eb ON eb.subscription_id = sub.id
                 LEFT JOIN e_after ea ON ea.subscription_id = sub.id
+                {"WHERE sub.id IN (SELECT subscription_id FROM analytics_touched)" if touched else ""}
             ) per_subscription
             WHERE s_counted = 1 OR e_counted = 1
         )"""
@@ -110,16 +118,20 @@ PACKAGE_CUSTOMERS = """SELECT branch_id, e_package, COUNT(DISTINCT customer_id)
     FROM analytics_frame WHERE e_counted = 1 GROUP BY branch_id, e_package"""
 
 
-def frame_aggregates(**kwargs) -> tuple[list, list, list]:
-    """(groups, customer counts, package customer counts) of the frame: the frame is computed once into
-    a temporary table (dropped at the end), then three grouped reads of it. Runs inside a transaction."""
-    sql, params = frame_sql(**kwargs)
+def _adapt(params: dict) -> dict:
     ops = connection.ops
-    params = {
+    return {
         k: ops.adapt_datetimefield_value(v) if isinstance(v, datetime)
         else ops.adapt_datefield_value(v) if isinstance(v, date) else v
         for k, v in params.items()
     }
+
+
+def frame_aggregates(**kwargs) -> tuple[list, list, list]:
+    """(groups, customer counts, package customer counts) of the frame: the frame is computed once into
+    a temporary table (dropped at the end), then three grouped reads of it. Runs inside a transaction."""
+    sql, params = frame_sql(**kwargs)
+    params = _adapt(params)
     results = []
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS analytics_frame")
@@ -131,3 +143,44 @@ def frame_aggregates(**kwargs) -> tuple[list, list, list]:
         finally:
             cursor.execute("DROP TABLE analytics_frame")
     return tuple(results)
+
+
+def touched_sql() -> str:
+    """Every subscription of the customers whose subscriptions may have changed state between the end
+    of the day before and the end of the day: a lifecycle transition on the day; a suspension for
+    non-payment exactly `unpaid_days` earlier (it turns from past due into churned at this day's end);
+    a package change taking effect on the day; or, without history, an activated/suspended/cancelled
+    timestamp on the day. All the customer's subscriptions, because customer counts are distinct."""
+    actions = ", ".join(f"'{a}'" for a in LIFECYCLE_ACTIONS)
+    changed = f"""
+        SELECT CAST(object_id AS INTEGER) AS id FROM core_auditlog
+        WHERE content_type_id = %(ct)s AND action IN ({actions})
+          AND ((at >= %(day_start)s AND at < %(day_end)s) OR (at >= %(churn_start)s AND at < %(churn_end)s))
+        UNION SELECT subscription_id FROM billing_packagechange WHERE status = 'applied' AND effective_date = %(day)s
+        UNION SELECT id FROM customers_subscription
+        WHERE (activated_at >= %(day_start)s AND activated_at < %(day_end)s)
+           OR (suspended_at >= %(day_start)s AND suspended_at < %(day_end)s)
+           OR (cancelled_at >= %(day_start)s AND cancelled_at < %(day_end)s)"""
+    return f"""SELECT sub.id AS subscription_id, CAST(sub.id AS TEXT) AS object_key, sub.customer_id
+        FROM customers_subscription sub WHERE sub.customer_id IN (
+            SELECT customer_id FROM customers_subscription WHERE id IN ({changed}))"""
+
+
+def with_touched(day: date, *, day_start: datetime, day_end: datetime, churn_start: datetime, churn_end: datetime, work):
+    """Run `work()` with the temporary table `analytics_touched` filled for `day`; returns its result
+    and the number of subscriptions touched. Runs inside a transaction."""
+    params = _adapt({
+        "ct": ContentType.objects.get_for_model(Subscription).pk, "day": day, "day_start": day_start, "day_end": day_end,
+        "churn_start": churn_start, "churn_end": churn_end,
+    })
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS analytics_touched")
+        cursor.execute(f"CREATE TEMPORARY TABLE analytics_touched AS {touched_sql()}", params)
+        cursor.execute("SELECT COUNT(*) FROM analytics_touched")
+        count = cursor.fetchone()[0]
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE analytics_touched")
+        try:
+            return work(), count
+        finally:
+            cursor.execute("DROP TABLE analytics_touched")

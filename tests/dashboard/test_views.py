@@ -1,9 +1,9 @@
 """The staff home per role, the analytics screens, exports and the JSON API: permissions and branch scope."""
 
 import json
-from html import escape
 from datetime import date, timedelta
 from decimal import Decimal
+from html import escape
 
 import pytest
 from django.urls import reverse
