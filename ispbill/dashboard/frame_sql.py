@@ -85,7 +85,8 @@ def frame_sql(*, start_day: date, day: date, start_bound: datetime, end_bound: d
                        COALESCE(sb.package_id, sa.package_id, sub.package_id) AS s_package,
                        COALESCE(eb.package_id, ea.package_id, sub.package_id) AS e_package,
                        CASE WHEN sub.activated_at < %(first_instant)s THEN 1 ELSE 0 END AS ever
-                FROM customers_subscription sub
+                FROM {"analytics_touched touched JOIN customers_subscription sub ON sub.id = touched.subscription_id"
+                      if touched else "customers_subscription sub"}
                 JOIN customers_customer cust ON cust.id = sub.customer_id
                 LEFT JOIN s ON s.object_id = CAST(sub.id AS TEXT)
                 LEFT JOIN e ON e.object_id = CAST(sub.id AS TEXT)
@@ -93,7 +94,6 @@ def frame_sql(*, start_day: date, day: date, start_bound: datetime, end_bound: d
                 LEFT JOIN s_after sa ON sa.subscription_id = sub.id
                 LEFT JOIN e_before eb ON eb.subscription_id = sub.id
                 LEFT JOIN e_after ea ON ea.subscription_id = sub.id
-                {"WHERE sub.id IN (SELECT subscription_id FROM analytics_touched)" if touched else ""}
             ) per_subscription
             WHERE s_counted = 1 OR e_counted = 1
         )"""
