@@ -17,6 +17,7 @@ from ispbill.core.money import ZERO
 
 from .metrics import open_by_due_date, receivable_changes, snapshot_rows, snapshot_rows_next
 from .models import DailyMetric
+from .selectors import snapshots_changed
 
 STORED = ("mrr", "subscriptions", "customers", "start_mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr",
           "reactivation_mrr", "customers_at_start", "customers_churned")
@@ -31,6 +32,10 @@ def _jit_off() -> None:
 
 
 def _store(day: date, rows: dict) -> int:
+    # Now (inside a test's transaction too) and again once committed, so a dashboard read meanwhile
+    # cannot keep the old figures under the new version.
+    snapshots_changed()
+    transaction.on_commit(snapshots_changed)
     DailyMetric.objects.filter(day=day).delete()
     DailyMetric.objects.bulk_create(
         DailyMetric(day=day, branch_id=branch, dimension=dimension, key=key, **values)

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from customers.models import Customer
 from ispbill.dashboard.models import DailyMetric
 from ispbill.dashboard.services import metrics_snapshot_backfill
 from payments.services import payment_record
@@ -206,3 +207,26 @@ def test_the_growth_funnel_is_drawn_and_each_stage_lists_its_leads(client, two_b
         assert {r["name"] for r in drill.context["table"].rows} == expected
         assert drill.context["table"].total == len(expected)
     assert client.get(reverse("staff:analytics-drill", args=["funnel"]) + "?kind=nonsense").status_code == 404
+
+
+def test_the_dashboard_reads_its_snapshot_figures_from_the_cache_until_snapshots_are_written(client, two_branches):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ispbill.dashboard.services import metrics_snapshot_write
+
+    client.force_login(UserFactory(roles=["Manager"]))
+    url = reverse("staff:analytics-dashboard")
+
+    def collected():
+        return next(t for t in client.get(url).context["tiles"] if t.label == "Collected").value
+
+    assert collected() == Decimal("1600.00")
+    with CaptureQueriesContext(connection) as queries:
+        assert collected() == Decimal("1600.00")
+    assert not any("dashboard_dailymetric" in q["sql"] for q in queries.captured_queries)
+    rahim = Customer.objects.get(name="Rahim")
+    payment_record(actor=None, customer=rahim, amount=Decimal("50.00"), method="cash")
+    assert collected() == Decimal("1600.00")  # the snapshot has not been written yet
+    metrics_snapshot_write(day=timezone.localdate())
+    assert collected() == Decimal("1650.00")
