@@ -145,37 +145,39 @@ def frame_aggregates(**kwargs) -> tuple[list, list, list]:
     return tuple(results)
 
 
-def touched_sql() -> str:
+def touched_sql(timestamp_ids: int) -> str:
     """Every subscription of the customers whose subscriptions may have changed state between the end
     of the day before and the end of the day: a lifecycle transition on the day; a suspension for
     non-payment exactly `unpaid_days` earlier (it turns from past due into churned at this day's end);
     a package change taking effect on the day; or, without history, an activated/suspended/cancelled
-    timestamp on the day. All the customer's subscriptions, because customer counts are distinct."""
+    timestamp on it (`timestamp_ids` of them, passed as %(ts0)s…, found by the caller with one scan
+    for a whole backfill). All the customer's subscriptions, because customer counts are distinct."""
     actions = ", ".join(f"'{a}'" for a in LIFECYCLE_ACTIONS)
+    stamped = ", ".join(f"%(ts{i})s" for i in range(timestamp_ids))
     changed = f"""
         SELECT CAST(object_id AS INTEGER) AS id FROM core_auditlog
         WHERE content_type_id = %(ct)s AND action IN ({actions})
           AND ((at >= %(day_start)s AND at < %(day_end)s) OR (at >= %(churn_start)s AND at < %(churn_end)s))
         UNION SELECT subscription_id FROM billing_packagechange WHERE status = 'applied' AND effective_date = %(day)s
-        UNION SELECT id FROM customers_subscription
-        WHERE (activated_at >= %(day_start)s AND activated_at < %(day_end)s)
-           OR (suspended_at >= %(day_start)s AND suspended_at < %(day_end)s)
-           OR (cancelled_at >= %(day_start)s AND cancelled_at < %(day_end)s)"""
+        {f"UNION SELECT id FROM customers_subscription WHERE id IN ({stamped})" if timestamp_ids else ""}"""
     return f"""SELECT sub.id AS subscription_id, CAST(sub.id AS TEXT) AS object_key, sub.customer_id
         FROM customers_subscription sub WHERE sub.customer_id IN (
             SELECT customer_id FROM customers_subscription WHERE id IN ({changed}))"""
 
 
-def with_touched(day: date, *, day_start: datetime, day_end: datetime, churn_start: datetime, churn_end: datetime, work):
-    """Run `work()` with the temporary table `analytics_touched` filled for `day`; returns its result
-    and the number of subscriptions touched. Runs inside a transaction."""
+def with_touched(day: date, *, day_start: datetime, day_end: datetime, churn_start: datetime, churn_end: datetime,
+                 stamped: set[int], work):
+    """Run `work()` with the temporary table `analytics_touched` filled for `day` (`stamped`: the
+    subscriptions with a timestamp on the day); returns its result and the number of subscriptions
+    touched. Runs inside a transaction."""
+    stamped = sorted(stamped)
     params = _adapt({
         "ct": ContentType.objects.get_for_model(Subscription).pk, "day": day, "day_start": day_start, "day_end": day_end,
-        "churn_start": churn_start, "churn_end": churn_end,
+        "churn_start": churn_start, "churn_end": churn_end, **{f"ts{i}": pk for i, pk in enumerate(stamped)},
     })
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS analytics_touched")
-        cursor.execute(f"CREATE TEMPORARY TABLE analytics_touched AS {touched_sql()}", params)
+        cursor.execute(f"CREATE TEMPORARY TABLE analytics_touched AS {touched_sql(len(stamped))}", params)
         cursor.execute("SELECT COUNT(*) FROM analytics_touched")
         count = cursor.fetchone()[0]
         if connection.vendor == "postgresql":

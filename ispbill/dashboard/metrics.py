@@ -673,11 +673,15 @@ class SnapshotRows(dict):
         for branch, package, n in package_counts:
             self.slot(branch, "package", package)["customers"] += n * sign
 
-    def add_flows(self, day: date) -> None:
-        """The day's billed, revenue, due and collected (indexed scans of one day)."""
+    def add_flows(self, day: date, *, issued: list[dict] | None = None) -> None:
+        """The day's billed, revenue, due and collected (indexed scans of one day; `issued`: the day's
+        `issued_on` when the caller has read it)."""
         money = Invoice._meta.get_field("total")
+        for r in issued_on(day) if issued is None else issued:
+            for target in self.customer_slots(*(r[d] for d in SNAPSHOT_DIMS)):
+                target["billed"] += r["billed"]
+                target["revenue"] += r["revenue"]
         sources = (
-            (billed_between(day, day), {"billed": "total", "revenue": "subtotal"}),
             (due_between(day, day), {"due": "total"}),
             (collected_between(day, day), {"collected": "amount"}),
         )
@@ -729,13 +733,22 @@ def open_by_due_date(day: date) -> dict:
     return result
 
 
-def receivable_changes(day: date) -> dict:
+def issued_on(day: date) -> list[dict]:
+    """The invoices issued on `day`: totals (billed) and subtotals (revenue) per branch, area,
+    reseller and due date, read once for the day's flows and its receivable changes."""
+    money = Invoice._meta.get_field("total")
+    rows = billed_between(day, day).values(*SNAPSHOT_DIMS, "due_date").annotate(
+        billed=Sum("total", output_field=money), revenue=Sum("subtotal", output_field=money)).order_by()
+    return [{**r, "billed": q2(r["billed"]), "revenue": q2(r["revenue"])} for r in rows]
+
+
+def receivable_changes(day: date, *, issued: list[dict] | None = None) -> dict:
     """How receivables moved on `day`, per (branch, area, reseller, due date): + invoices issued on it,
     − allocations that count from it (made on it, or made earlier to an invoice issued on it)."""
     money = Invoice._meta.get_field("total")
     result: dict = defaultdict(lambda: ZERO)
-    for r in billed_between(day, day).values(*SNAPSHOT_DIMS, "due_date").annotate(s=Sum("total", output_field=money)).order_by():
-        result[(*(r[d] for d in SNAPSHOT_DIMS), r["due_date"])] += q2(r["s"])
+    for r in issued_on(day) if issued is None else issued:
+        result[(*(r[d] for d in SNAPSHOT_DIMS), r["due_date"])] += r["billed"]
     counted = Allocation.objects.exclude(invoice__status__in=[Invoice.Status.VOID, Invoice.Status.DRAFT])
     dims = [f"invoice__{d}" for d in SNAPSHOT_DIMS]
     # Two disjoint halves, each found by an index (allocation time; invoice issue date).
@@ -756,13 +769,13 @@ def _frame_kwargs(day: date, *, month_of: date) -> dict:
             "end_of_day": end_of_day}
 
 
-def snapshot_rows(day: date, *, receivables: dict | None = None) -> SnapshotRows:
+def snapshot_rows(day: date, *, receivables: dict | None = None, issued: list[dict] | None = None) -> SnapshotRows:
     """The daily metric rows of `day`, computed from scratch: the month-to-date subscription frame of
     every subscription, distinct customers, the day's invoices and payments, and the receivables open
     at its end (`receivables`: those already summed by `open_by_due_date`)."""
     rows = SnapshotRows()
     rows.add_frame(frame_aggregates(**_frame_kwargs(day, month_of=day)), package_monthly_net())
-    rows.add_flows(day)
+    rows.add_flows(day, issued=issued)
     rows.add_receivables(day, open_by_due_date(day) if receivables is None else receivables)
     return rows.finish()
 
@@ -770,13 +783,31 @@ def snapshot_rows(day: date, *, receivables: dict | None = None) -> SnapshotRows
 CARRIED = ("mrr", "subscriptions", "customers", "start_mrr", *MOVEMENT_FIELDS.values(), "customers_at_start", "customers_churned")
 
 
-def snapshot_rows_next(day: date, previous: dict, *, receivables: dict | None = None) -> tuple[SnapshotRows, int]:
+def timestamp_changes(start: date, end: date) -> dict[date, set[int]]:
+    """Subscriptions with an activated, suspended or cancelled timestamp on each day of [start, end]:
+    one scan for a whole backfill (the columns have no index of their own)."""
+    first, bound = start_of_day(start), end_of_day(end)
+    fields = ("activated_at", "suspended_at", "cancelled_at")
+    in_range = Q()
+    for name in fields:
+        in_range |= Q(**{f"{name}__gte": first, f"{name}__lt": bound})
+    days: dict[date, set[int]] = defaultdict(set)
+    for pk, *stamps in Subscription.objects.filter(in_range).values_list("pk", *fields):
+        for stamp in stamps:
+            if stamp is not None and first <= stamp < bound:
+                days[timezone.localdate(stamp)].add(pk)
+    return days
+
+
+def snapshot_rows_next(day: date, previous: dict, *, receivables: dict | None = None,
+                       stamped: set[int] | None = None, issued: list[dict] | None = None) -> tuple[SnapshotRows, int]:
     """The rows of `day` from the rows of the day before (`previous`), without reading every
     subscription: the previous day's subscription figures carried over (on the 1st, its MRR and
     customers become the month's start and the movements start again from zero), less the frame of
     the customers touched on the day as it stood the day before, plus their frame as it stands at the
     end of the day (`frame_sql.touched_sql` says who is touched). The day's flows and receivables are
-    computed as in `snapshot_rows`. Returns the rows and how many subscriptions were touched."""
+    computed as in `snapshot_rows`. `stamped`: the day's `timestamp_changes` when the caller has read
+    them. Returns the rows and how many subscriptions were touched."""
     rows = SnapshotRows()
     new_month = day.day == 1
     for (branch, dimension, key), values in previous.items():
@@ -798,13 +829,15 @@ def snapshot_rows_next(day: date, previous: dict, *, receivables: dict | None = 
         after = frame_aggregates(touched=True, **_frame_kwargs(day, month_of=day))
         return before, after
 
+    if stamped is None:
+        stamped = timestamp_changes(day, day).get(day, set())
     (before, after), touched = with_touched(
-        day, day_start=start_of_day(day), day_end=end_of_day(day),
+        day, day_start=start_of_day(day), day_end=end_of_day(day), stamped=stamped,
         churn_start=start_of_day(day - timedelta(days=unpaid)), churn_end=end_of_day(day - timedelta(days=unpaid)),
         work=touched_frames,
     )
     rows.add_frame(before, prices, sign=-1)
     rows.add_frame(after, prices)
-    rows.add_flows(day)
+    rows.add_flows(day, issued=issued)
     rows.add_receivables(day, open_by_due_date(day) if receivables is None else receivables)
     return rows.finish(), touched

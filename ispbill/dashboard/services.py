@@ -15,7 +15,14 @@ from django.db import connection, transaction
 
 from ispbill.core.money import ZERO
 
-from .metrics import open_by_due_date, receivable_changes, snapshot_rows, snapshot_rows_next
+from .metrics import (
+    issued_on,
+    open_by_due_date,
+    receivable_changes,
+    snapshot_rows,
+    snapshot_rows_next,
+    timestamp_changes,
+)
 from .models import DailyMetric
 from .selectors import snapshots_changed
 
@@ -66,6 +73,7 @@ def metrics_snapshot_backfill(*, start: date, end: date, skip: set[date] = froze
     `from_stored` from the stored rows of the day before when there are some; every other day from the
     day before. Returns the number of rows written."""
     written, day = 0, start
+    stamped = timestamp_changes(start, end)
     previous: dict | None = None
     receivables: dict | None = None
     while day <= end:
@@ -75,10 +83,11 @@ def metrics_snapshot_backfill(*, start: date, end: date, skip: set[date] = froze
             continue
         with transaction.atomic():
             _jit_off()
+            issued = issued_on(day)
             if receivables is None:
                 receivables = open_by_due_date(day)
             else:
-                changes = receivable_changes(day)
+                changes = receivable_changes(day, issued=issued)
                 merged = defaultdict(lambda: ZERO, receivables)
                 for index, amount in changes.items():
                     merged[index] += amount
@@ -86,9 +95,10 @@ def metrics_snapshot_backfill(*, start: date, end: date, skip: set[date] = froze
             if previous is None and (from_stored or day != start):
                 previous = _stored_rows(day - timedelta(days=1))
             if previous is None:
-                rows = snapshot_rows(day, receivables=receivables)
+                rows = snapshot_rows(day, receivables=receivables, issued=issued)
             else:
-                rows, _touched = snapshot_rows_next(day, previous, receivables=receivables)
+                rows, _touched = snapshot_rows_next(day, previous, receivables=receivables, stamped=stamped.get(day, set()),
+                                                    issued=issued)
             written += _store(day, rows)
         previous = rows
         if progress:
