@@ -41,6 +41,10 @@ def clock(day: date, at: time = time(12, 0)):
         yield instant
 
 
+def moment(day: date, at: time = time(12, 0)):
+    return timezone.make_aware(datetime.combine(day, at))
+
+
 def activate(subscription, day):
     with clock(day):
         return customer_services.subscription_activate(actor=None, subscription=subscription, reason="installed")
@@ -377,14 +381,22 @@ def _from_scratch(day):
 
 @pytest.fixture
 def world_partly_without_history(world):
-    """The world, with the lifecycle history of every other subscription gone (rows made before the
-    audit log existed): those are judged by their own timestamps."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from ispbill.core.models import AuditLog
-
-    ids = [str(pk) for pk in Subscription.objects.order_by("pk").values_list("pk", flat=True)[::2]]
-    AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(Subscription), object_id__in=ids).delete()
+    """The world, plus subscriptions made before the audit log existed (no lifecycle rows): judged by
+    their own activated / suspended / cancelled timestamps."""
+    a1, a2 = world["areas"]
+    basic, plus, _ = world["packages"]
+    with clock(date(2025, 11, 1)):
+        old = [make_subscription(customer=make_customer(area=area, name=f"L{i}"), package=package)
+               for i, (area, package) in enumerate([(a1, basic), (a1, plus), (a2, basic), (a2, plus)])]
+    stamps = [
+        {"status": "active", "activated_at": moment(date(2026, 1, 20))},
+        {"status": "cancelled", "activated_at": moment(date(2025, 12, 3)), "cancelled_at": moment(date(2026, 2, 14))},
+        {"status": "suspended", "activated_at": moment(date(2026, 2, 2)), "suspended_at": moment(date(2026, 3, 9)),
+         "suspension_type": "non_payment"},
+        {"status": "active", "activated_at": moment(date(2026, 3, 1))},
+    ]
+    for subscription, fields in zip(old, stamps, strict=True):
+        Subscription.objects.filter(pk=subscription.pk).update(**fields)
     return world
 
 
