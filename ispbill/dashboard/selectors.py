@@ -107,7 +107,8 @@ def staff_home(*, user) -> dict:
     if field_orders:
         sections.append(field_orders)
     if user.has_perm("dashboard.view_analytics"):
-        sections.append({"id": "home-analytics", "title": _("Business"), "tiles": analytics_tiles(scope=Scope.for_user(user))[:4]})
+        tiles = dashboard_snapshot_figures(scope=Scope.for_user(user))["tiles"][:4]
+        sections.append({"id": "home-analytics", "title": _("Business"), "tiles": tiles})
     recent = None
     if user.has_perm("customers.view_customer"):
         recent = customers_visible_to(user).select_related("area").order_by("-id")[:8]
@@ -283,6 +284,14 @@ def analytics_dashboard(*, scope: Scope, month: date | None = None) -> dict:
     per scope, month and language: a dozen grouped reads become one cache read) the tiles, 12 months
     of MRR and its movements, billed vs collected, churn, ageing on the day, revenue by area; from the
     leads, the month's growth funnel."""
+    data = dashboard_snapshot_figures(scope=scope, month=month)
+    if data["day"] is None:
+        return {**data, "funnel": None}
+    return {**data, "funnel": growth_funnel(scope=scope, month=data["month"], as_of=data["series"][-1]["day"])}
+
+
+def dashboard_snapshot_figures(*, scope: Scope, month: date | None = None) -> dict:
+    """The dashboard's figures read from the snapshots, cached until snapshot rows are next written."""
     parts = (snapshot_version(), get_language(), timezone.localdate(), month, scope.branch_ids and sorted(scope.branch_ids),
              scope.branch_id, scope.area_id, scope.reseller_id, scope.package_id)
     key = "analytics:dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -290,9 +299,7 @@ def analytics_dashboard(*, scope: Scope, month: date | None = None) -> dict:
     if data is None:
         data = _dashboard_from_snapshots(scope=scope, month=month)
         cache.set(key, data, DASHBOARD_CACHE_SECONDS)
-    if data["day"] is None:
-        return {**data, "funnel": None}
-    return {**data, "funnel": growth_funnel(scope=scope, month=data["month"], as_of=data["series"][-1]["day"])}
+    return data
 
 
 def _dashboard_from_snapshots(*, scope: Scope, month: date | None) -> dict:
