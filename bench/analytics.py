@@ -10,9 +10,11 @@ one invoice per subscription per month it was active (package price + 15 % VAT, 
 the month, due on its 1st), a completed payment and an allocation two days before the due date for
 90 % of them (every 10th subscription leaves its latest invoice open). Then it times:
 
-1. the nightly job (`snapshot_metrics_nightly`: yesterday's and today's rows);
-2. a backfill of `--backfill-days` days (`metrics_snapshot_backfill`), and the 12-month figure it
-   implies (per-day time × 365) unless `--backfill-days 365`;
+1. one day computed from scratch (the day before yesterday), then the nightly job
+   (`snapshot_metrics_nightly`: yesterday's and today's rows, each from the day before);
+2. a backfill of `--backfill-days` days before those (`metrics_snapshot_backfill`: the first day from
+   scratch, every other from the day before), and the 12-month figure it implies (per-day time × 365)
+   unless `--backfill-days 365`;
 3. the dashboards in-process through Django's test client, signed in with the Admin role (not a
    superuser): the staff home, the owner dashboard and the JSON summary, `--repeat` times each,
    interleaved, with p50/p95/max wall time and the SQL time. The snapshot table is filled to 12
@@ -163,7 +165,7 @@ def main():
     from billing.models import Invoice
     from ispbill.core.models import AuditLog
     from ispbill.dashboard.models import DailyMetric
-    from ispbill.dashboard.services import metrics_snapshot_backfill
+    from ispbill.dashboard.services import metrics_snapshot_backfill, metrics_snapshot_write
     from ispbill.dashboard.tasks import snapshot_metrics_nightly
 
     if args.reload or loaded_size() != args.customers or not Invoice.objects.exists() or not AuditLog.objects.filter(
@@ -174,34 +176,48 @@ def main():
         load_history(args.months)
     print(f"invoices {Invoice.objects.count():,}; customers {args.customers:,}", flush=True)
 
-    DailyMetric.objects.all().delete()
-    started = time.perf_counter()
-    rows = snapshot_metrics_nightly()
-    nightly = time.perf_counter() - started
-    print(f"nightly snapshot (yesterday + today)  {nightly:8.1f} s  {rows} rows", flush=True)
+    def load() -> str:
+        return "load average " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
+    def timed(label: str, work):
+        print(f"{label:<44} ({load()} before)", flush=True)
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = work()
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        print(f"{'':<4}{wall:8.1f} s wall, {cpu:6.1f} s Python CPU  ({load()} after)", flush=True)
+        return result, wall
+
+    DailyMetric.objects.all().delete()
     today = timezone.localdate()
-    start = today - timedelta(days=args.backfill_days + 1)
-    started = time.perf_counter()
-    metrics_snapshot_backfill(start=start, end=today - timedelta(days=2))
-    backfill = time.perf_counter() - started
+    timed("one day from scratch (the day before yesterday)", lambda: metrics_snapshot_write(day=today - timedelta(days=2)))
+    rows, _ = timed("nightly job (yesterday + today, incremental)", snapshot_metrics_nightly)
+    print(f"{'':<4}{rows} rows", flush=True)
+    end = today - timedelta(days=3)
+    start = end - timedelta(days=args.backfill_days - 1)
+    _, backfill = timed(f"backfill {args.backfill_days} days ({start} to {end})",
+                        lambda: metrics_snapshot_backfill(start=start, end=end))
     per_day = backfill / args.backfill_days
-    print(f"backfill {args.backfill_days} days             {backfill:8.1f} s  ({per_day:.2f} s/day; 365 days ≈ {per_day * 365 / 60:.1f} min)",
-          flush=True)
-    fill_year([today - timedelta(days=n) for n in range(args.backfill_days + 2)])
+    print(f"{'':<4}{per_day:.2f} s/day; 365 days ≈ {per_day * 365 / 60:.1f} min", flush=True)
+    fill_year([today - timedelta(days=n) for n in range(args.backfill_days + 3)])
     print(f"snapshot rows: {DailyMetric.objects.count():,}", flush=True)
 
     client = Client()
     client.force_login(bench_user())
-    urls = {"home": "/staff/", "owner dashboard": "/staff/analytics/", "api summary": "/staff/api/metrics/",
-            "api months": "/staff/api/metrics/months/"}
+    from ispbill.dashboard.selectors import snapshots_changed
+
+    # "cold": the first view after the snapshot was written (the cached figures are out of date).
+    urls = {"home": "/staff/", "owner dashboard": "/staff/analytics/", "owner dashboard, cold": "/staff/analytics/",
+            "api summary": "/staff/api/metrics/", "api months": "/staff/api/metrics/months/"}
     for url in urls.values():
         for _ in range(3):
             assert client.get(url).status_code == 200, url
     samples = {name: [] for name in urls}
     sql = {name: [] for name in urls}
+    print(f"requests ({load()} before)", flush=True)
     for _ in range(args.repeat):
         for name, url in urls.items():
+            if name.endswith("cold"):
+                snapshots_changed()
             with CaptureQueriesContext(connection) as queries:
                 t0 = time.perf_counter()
                 client.get(url)
@@ -212,6 +228,7 @@ def main():
         p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
         print(f"{name:<16} p50 {statistics.median(times):7.1f} ms  p95 {p95:7.1f} ms  max {times[-1]:7.1f} ms  "
               f"queries {max(sql[name])}", flush=True)
+    print(f"({load()} after)", flush=True)
 
 
 if __name__ == "__main__":

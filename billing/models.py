@@ -192,7 +192,11 @@ class Invoice(models.Model):
 
     class Meta:
         ordering = ["-issue_date", "-id"]
-        indexes = [models.Index(fields=["customer", "status", "due_date"], name="invoice_customer_open_idx")]
+        indexes = [
+            models.Index(fields=["customer", "status", "due_date"], name="invoice_customer_open_idx"),
+            # The analytics snapshot reads a day's invoices by issue date (billed, revenue, receivables).
+            models.Index(fields=["issue_date"], name="invoice_issue_date_idx"),
+        ]
         constraints = [
             # Rounded: SQLite adds decimals as floats (406.45 + 60.97 ≠ 467.42 there); exact on PostgreSQL.
             models.CheckConstraint(condition=Q(total=Round(F("subtotal") + F("vat_total"), 2)), name="invoice_total_is_sum"),
@@ -302,6 +306,8 @@ class Allocation(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [models.CheckConstraint(condition=~Q(amount=0), name="allocation_amount_not_zero")]
+        # The analytics snapshot reads a day's allocations (how receivables moved that day).
+        indexes = [models.Index(fields=["created_at"], name="allocation_created_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.amount} → {self.invoice_id}"

@@ -80,6 +80,7 @@ STAFF = Surface(
         NavItem(_("Billing runs"), "staff:billingrun-list", "billing.view_billingrun", ("billingrun",), section=_("Billing")),
         NavItem(_("Payments"), "staff:payment-list", "payments.view_payment", ("payment-",), section=_("Billing")),
         NavItem(_("Due list"), "staff:due-list", "billing.view_invoice", ("due-", "calllog"), section=_("Billing")),
+        NavItem(_("Cash hand-over"), "staff:cashhandover-list", "payments.view_cashhandover", ("cashhandover",), section=_("Billing")),
         NavItem(
             _("Package requests"), "staff:packagechange-list", "billing.view_packagechange", ("packagechange",),
             section=_("Billing"),

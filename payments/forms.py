@@ -143,3 +143,16 @@ class CallLogForm(MarkInvalidMixin, forms.Form):
     promise_to_pay_date = LocaleDateField(label=_("Promised to pay by"), required=False,
                                           help_text=_("Only when the customer promised to pay."))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CashHandoverForm(MarkInvalidMixin, forms.Form):
+    collector = forms.ModelChoiceField(label=_("Collector"), queryset=None, empty_label=None)
+    branch = forms.ModelChoiceField(label=_("Received at branch"), queryset=None, empty_label=None)
+    amount = forms.DecimalField(label=_("Amount counted (৳)"), max_digits=12, decimal_places=2, min_value=0.01)
+    note = forms.CharField(label=_("Note"), required=False, max_length=255)
+
+    def __init__(self, *args, collectors, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["collector"].queryset = collectors
+        self.fields["collector"].label_from_instance = lambda user: user.get_full_name() or user.username
+        self.fields["branch"].queryset = branches

@@ -206,3 +206,31 @@ class GatewayRefund(models.Model):
 
     def __str__(self) -> str:
         return self.refe_id
+
+
+# Cash brought in from the field -----------------------------------------------------------------------
+
+
+class CashHandover(models.Model):
+    """Cash a collector took in the field (cash payments recorded in their name), counted and received
+    by a cashier at a branch. What a collector still holds is their cash payments less their
+    hand-overs. Append-only: never edited or deleted; a miscount is put right by the next hand-over."""
+
+    collector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cash_handed_over")
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cash_received")
+    branch = models.ForeignKey("customers.Branch", on_delete=models.PROTECT, related_name="cash_handovers")
+    amount = MoneyField()
+    handed_over_at = models.DateTimeField()
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-handed_over_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="cash_handover_amount_positive"),
+            models.CheckConstraint(condition=~Q(collector=models.F("received_by")), name="cash_handover_not_to_oneself"),
+        ]
+        indexes = [models.Index(fields=["collector", "handed_over_at"], name="cash_handover_collector_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.collector_id} → {self.received_by_id}: {self.amount}"

@@ -171,3 +171,46 @@ def collectors_visible_to(user):
 
 def calls_for_customer(customer: Customer, *, limit: int = 10):
     return customer.call_logs.select_related("called_by")[:limit]
+
+
+# Cash brought in from the field ---------------------------------------------------------------------
+
+
+def cash_in_hand(*, collector_ids=None, until: datetime | None = None) -> dict[int, dict]:
+    """Per collector: cash they received (completed cash payments recorded in their name), what they
+    handed over, and what they still hold (`until` an instant, else now). Not branch-scoped: a
+    collector's cash is theirs whichever branch's customers paid it."""
+    from .models import CashHandover
+
+    payments = Payment.objects.filter(method=Payment.Method.CASH, status=Payment.Status.COMPLETED, received_by__isnull=False)
+    handovers = CashHandover.objects.all()
+    if collector_ids is not None:
+        payments = payments.filter(received_by__in=collector_ids)
+        handovers = handovers.filter(collector__in=collector_ids)
+    if until is not None:
+        payments = payments.filter(received_at__lt=until)
+        handovers = handovers.filter(handed_over_at__lt=until)
+    table: dict[int, dict] = {}
+    for user_id, total in payments.values_list("received_by").annotate(s=Sum("amount")).order_by():
+        table.setdefault(user_id, {"collected": ZERO, "handed_over": ZERO})["collected"] = total
+    for user_id, total in handovers.values_list("collector").annotate(s=Sum("amount")).order_by():
+        table.setdefault(user_id, {"collected": ZERO, "handed_over": ZERO})["handed_over"] = total
+    for row in table.values():
+        row["in_hand"] = row["collected"] - row["handed_over"]
+    return table
+
+
+def cash_collectors_visible_to(user) -> list[dict]:
+    """Staff who took cash from customers the user may see, each with what they hold now, most first."""
+    ids = set(payments_visible_to(user).filter(method=Payment.Method.CASH).exclude(received_by=None)
+              .values_list("received_by", flat=True).distinct())
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=ids)}
+    rows = [{"collector": users[uid], **figures} for uid, figures in cash_in_hand(collector_ids=ids).items() if uid in users]
+    return sorted(rows, key=lambda r: (-r["in_hand"], r["collector"].username))
+
+
+def cash_handovers_visible_to(user) -> QuerySet:
+    """Hand-overs received at the user's branches, newest first."""
+    from .models import CashHandover
+
+    return scope_to_branches(CashHandover.objects.all(), user).select_related("collector", "received_by", "branch")

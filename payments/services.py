@@ -206,3 +206,37 @@ def call_log_create(*, actor, customer: Customer, outcome: str, called_at=None, 
     )
     audit_record(actor=actor, action="calllog.create", obj=call, after={"customer": customer.pk, "outcome": outcome})
     return call
+
+
+# Cash brought in from the field ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def cash_handover_record(*, actor, collector, branch, amount, note: str = ""):
+    """The actor counts and receives cash from a collector at a branch. No more than the collector
+    holds (their cash payments less what they handed over before); not from oneself."""
+    from django.contrib.auth import get_user_model
+
+    from .models import CashHandover
+    from .selectors import cash_in_hand
+
+    amount = _clean_amount(amount)
+    assert transaction.get_connection().in_atomic_block  # the collector's row lock below
+    # One hand-over of a collector's cash at a time: two cashiers cannot both take the same taka.
+    get_user_model().objects.select_for_update().filter(pk=collector.pk).first()
+    holding = cash_in_hand(collector_ids=[collector.pk]).get(collector.pk, {}).get("in_hand", ZERO)
+    errors = {}
+    if collector.pk == actor.pk:
+        errors["collector"] = _("Cash is handed over to someone else: another staff member records it.")
+    elif amount > holding:
+        errors["amount"] = _("%(name)s holds only ৳%(holding)s in cash.") % {
+            "name": collector.get_full_name() or collector.username, "holding": f"{holding:,.2f}"}
+    if errors:
+        raise ValidationError(errors)
+    handover = CashHandover.objects.create(
+        collector=collector, received_by=actor, branch=branch, amount=amount, handed_over_at=timezone.now(),
+        note=(note or "").strip(),
+    )
+    audit_record(actor=actor, action="cashhandover.create", obj=handover,
+                 after={"collector": collector.pk, "branch": branch.pk, "amount": str(amount)})
+    return handover

@@ -7,7 +7,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -25,7 +26,7 @@ from ispbill.core.money import to_money
 from ispbill.surfaces import staff_permission_required
 
 from . import selectors, services
-from .forms import CallLogForm, CreditForm, DueFilterForm, PaymentFilterForm, PaymentForm, ReverseForm
+from .forms import CallLogForm, CashHandoverForm, CreditForm, DueFilterForm, PaymentFilterForm, PaymentForm, ReverseForm
 
 # The customer's Billing tab and the due list reload on this event.
 BILLING_CHANGED = "billingChanged"
@@ -206,8 +207,43 @@ def calllog_create(request, customer_pk: int):
     return render(request, f"{template}#dialog" if _in_dialog(request) else template, context)
 
 
+# Cash brought in from the field -----------------------------------------------------------------
+
+
+@staff_permission_required("payments.view_cashhandover")
+@require_http_methods(["GET", "POST"])
+def cash_handover_list(request):
+    """What each collector holds in cash, the hand-overs received at the user's branches, and (for
+    those who may) the form to record one."""
+    collectors = selectors.cash_collectors_visible_to(request.user)
+    holding = [row["collector"].pk for row in collectors if row["in_hand"] > 0]
+    can_record = request.user.has_perm("payments.add_cashhandover")
+    form = None
+    if can_record:
+        form = CashHandoverForm(
+            request.POST or None, collectors=get_user_model().objects.filter(pk__in=holding).order_by("username"),
+            branches=branches_visible_to(request.user), initial={"collector": request.GET.get("collector")},
+        )
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                handover = services.cash_handover_record(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _t("Received ৳%(amount)s from %(name)s.") % {
+                    "amount": f"{handover.amount:,.2f}", "name": handover.collector.get_full_name() or handover.collector.username})
+                return redirect("staff:cashhandover-list")
+    page = Paginator(selectors.cash_handovers_visible_to(request.user), settings.STAFF_LIST_PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "payments/cash_handover_list.html", {"collectors": collectors, "form": form, "page": page})
+
+
 urlpatterns = [
     path("payments/", payment_list, name="payment-list"),
+    path("payments/cash-handovers/", cash_handover_list, name="cashhandover-list"),
     path("payments/<int:pk>/", payment_detail, name="payment-detail"),
     path("payments/<int:pk>/pdf/", payment_receipt_pdf, name="payment-receipt-pdf"),
     path("payments/<int:pk>/reverse/", payment_reverse, name="payment-reverse"),

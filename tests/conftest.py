@@ -46,11 +46,13 @@ def _fresh_cached_reads():
     """Values cached by an earlier test are of a database that test rolled back."""
     from django.core.cache import cache
 
+    from ispbill.dashboard.selectors import SNAPSHOT_VERSION_KEY
     from network.outages import ANY_ACTIVE_CACHE_KEY
     from payments.online import gateway_config_forget
 
     gateway_config_forget()
     cache.delete(ANY_ACTIVE_CACHE_KEY)
+    cache.delete(SNAPSHOT_VERSION_KEY)
 
 
 @pytest.fixture

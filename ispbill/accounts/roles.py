@@ -43,6 +43,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.view_area", "customers.view_branch", "customers.view_calllog", "customers.add_calllog",
         "billing.view_invoice", "billing.view_account", "billing.view_ledgerentry", "billing.view_billingrun",
         "payments.view_payment", "payments.add_payment", "payments.view_gatewaypayment",
+        # They count the cash collectors bring in from the field.
+        "payments.view_cashhandover", "payments.add_cashhandover",
     ],
     SUPPORT: [
         "customers.view_customer", "customers.change_customer", "customers.view_subscription",

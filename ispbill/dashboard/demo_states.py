@@ -5,7 +5,7 @@ on top of it, the states every screen must be able to show and that a crawl of e
 breached and paused tickets; online payments in every status (pending, paid, held for review,
 failed, cancelled, expired, rejected after review) plus one refunded and one reversed; a voided
 invoice; package requests pending, rejected and withdrawn; suspended and cancelled customers; an
-active outage and a past one.
+active outage and a past one; collectors' cash handed over at a branch, and some still held.
 
 Idempotent: each state is made only when the database holds none like it, so a second run adds
 nothing. The states belong to three customers of their own (fixed names and phones, portal password
@@ -84,6 +84,8 @@ def seed_states(*, gateway_base_url: str | None = None) -> Report:
         _tickets(people["online"], admin=admin, report=report)
     with transaction.atomic():
         _outages(people["online"], admin=admin, report=report)
+    with transaction.atomic():
+        _cash_handovers(report=report)
     missing = _missing_online_states()
     if missing:
         real_site = settings.SITE_URL.rstrip("/")
@@ -94,6 +96,34 @@ def seed_states(*, gateway_base_url: str | None = None) -> Report:
             for gp in GatewayPayment.objects.filter(gateway_url__startswith=base_url):
                 GatewayPayment.objects.filter(pk=gp.pk).update(gateway_url=real_site + gp.gateway_url[len(base_url):])
     return report
+
+
+# Cash hand-over ---------------------------------------------------------------------------------------
+
+
+def _cash_handovers(*, report: Report) -> None:
+    """The Mirpur cashier brings most of his field cash to the head cashier at Mirpur, and the head
+    cashier part of his to the manager: collectors holding cash, and hand-overs received."""
+    from customers.models import Branch
+    from payments.models import CashHandover
+    from payments.selectors import cash_in_hand
+    from payments.services import cash_handover_record
+
+    if CashHandover.objects.exists():
+        return
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["mirpur.cashier", "cashier", "manager"])}
+    branch = Branch.objects.filter(code="MIR").first() or Branch.objects.order_by("pk").first()
+    if len(users) < 3 or branch is None:
+        return
+    for collector, receiver, share, note in (
+        ("mirpur.cashier", "cashier", Decimal("0.8"), "Field collection, Mirpur"),
+        ("cashier", "manager", Decimal("0.5"), "Counter cash to the safe"),
+    ):
+        holding = cash_in_hand(collector_ids=[users[collector].pk]).get(users[collector].pk, {}).get("in_hand", Decimal("0"))
+        amount = (holding * share).quantize(Decimal("1"))
+        if amount > 0:
+            cash_handover_record(actor=users[receiver], collector=users[collector], branch=branch, amount=amount, note=note)
+            report.add(f"a cash hand-over of ৳{amount:,} from {collector} to {receiver}")
 
 
 # Customers -------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ispbill.core.money import ZERO
@@ -15,6 +16,13 @@ from .metrics import Scope, month_start
 MOVEMENT_LABELS = {
     "new": "New MRR", "expansion": "Expansion MRR", "contraction": "Contraction MRR", "churned": "Churned MRR",
     "reactivation": "Reactivation MRR",
+}
+
+
+# Called when a title is built, so the label follows the request's language.
+FUNNEL_LABELS = {
+    "leads": lambda: _("Leads"), "site_survey": lambda: _("Site survey"), "installed": lambda: _("Installed"),
+    "paying": lambda: _("Paying"),
 }
 
 
@@ -128,5 +136,24 @@ def drill(metric: str, *, scope: Scope, month: date, day: date, kind: str = "", 
                 _col("due_date", _("Due")), _col("days_past_due", _("Days past due")), _col("bucket", _("Ageing")),
                 _col("open", _("Open"), "money"),
             ], rows, sum((r["open"] for r in rows), ZERO), "open",
+        )
+    if metric == "funnel":
+        if kind not in metrics.FUNNEL_STAGES:
+            raise UnknownDrill(kind)
+        leads = metrics.funnel_rows(first, last, stage=kind, scope=scope).select_related(
+            "area", "converted_customer").order_by("created_at", "id")
+        rows = [
+            {"name": lead.name, "created": timezone.localtime(lead.created_at).date(), "area": lead.area.name if lead.area else "",
+             "source": lead.get_source_display(), "status": lead.get_status_display(),
+             "account": lead.converted_customer.account_number if lead.converted_customer else "",
+             # Leads have no page of their own; a converted one opens its customer.
+             "url": _customer_link(lead.converted_customer_id) if lead.converted_customer_id else ""}
+            for lead in leads
+        ]
+        return Table(
+            _("%(stage)s: leads created %(start)s to %(end)s") % {"stage": FUNNEL_LABELS[kind](), "start": first, "end": last},
+            [_col("name", _("Lead")), _col("created", _("Created")), _col("area", _("Area")), _col("source", _("Source")),
+             _col("status", _("Status now")), _col("account", _("Customer account"))],
+            rows, len(rows), "",
         )
     raise UnknownDrill(metric)

@@ -24,7 +24,13 @@ def _json_text(column: str, key: str) -> str:
     return f"json_extract({column}, '$.{key}')"
 
 
-def _last_state(name: str) -> str:
+# The incremental snapshot limits every scan to the subscriptions of the customers touched on the day
+# (a temporary table `analytics_touched`, see `touched_sql`); the full one reads everything.
+TOUCHED_OBJECTS = " AND object_id IN (SELECT object_key FROM analytics_touched)"
+TOUCHED_SUBSCRIPTIONS = " AND subscription_id IN (SELECT subscription_id FROM analytics_touched)"
+
+
+def _last_state(name: str, touched: bool) -> str:
     status, kind = _json_text("after", "status"), _json_text("after", "suspension_type")
     actions = ", ".join(f"'{a}'" for a in LIFECYCLE_ACTIONS)
     return f"""{name} AS (
@@ -32,12 +38,12 @@ def _last_state(name: str) -> str:
             SELECT object_id, {status} AS status, {kind} AS kind, at,
                    ROW_NUMBER() OVER (PARTITION BY object_id ORDER BY at DESC, id DESC) AS rn
             FROM core_auditlog
-            WHERE content_type_id = %(ct)s AND action IN ({actions}) AND at < %({name}_bound)s
+            WHERE content_type_id = %(ct)s AND action IN ({actions}) AND at < %({name}_bound)s{TOUCHED_OBJECTS if touched else ""}
         ) ranked WHERE rn = 1
     )"""
 
 
-def _package(name: str, *, before: bool) -> str:
+def _package(name: str, *, before: bool, touched: bool) -> str:
     """The last applied change effective by the day (`before`), or the first one after it."""
     op, order, column = ("<=", "DESC", "to_package_id") if before else (">", "ASC", "from_package_id")
     day = f"%({name.split('_')[0]}_day)s"
@@ -45,7 +51,7 @@ def _package(name: str, *, before: bool) -> str:
         SELECT subscription_id, package_id FROM (
             SELECT subscription_id, {column} AS package_id,
                    ROW_NUMBER() OVER (PARTITION BY subscription_id ORDER BY effective_date {order}, id {order}) AS rn
-            FROM billing_packagechange WHERE status = 'applied' AND effective_date {op} {day}
+            FROM billing_packagechange WHERE status = 'applied' AND effective_date {op} {day}{TOUCHED_SUBSCRIPTIONS if touched else ""}
         ) ranked WHERE rn = 1
     )"""
 
@@ -65,11 +71,12 @@ def _counted(side: str) -> str:
 
 
 def frame_sql(*, start_day: date, day: date, start_bound: datetime, end_bound: datetime, first_instant: datetime,
-              unpaid_days: int, end_of_day) -> tuple[str, dict]:
-    """The WITH … frame AS (…) prefix, one row per subscription counted at either side, and its params."""
-    sql = f"""WITH {_last_state('s')}, {_last_state('e')},
-        {_package('s_before', before=True)}, {_package('s_after', before=False)},
-        {_package('e_before', before=True)}, {_package('e_after', before=False)},
+              unpaid_days: int, end_of_day, touched: bool = False) -> tuple[str, dict]:
+    """The WITH … frame AS (…) prefix, one row per subscription counted at either side, and its params;
+    `touched`: only the subscriptions listed in the temporary table `analytics_touched`."""
+    sql = f"""WITH {_last_state('s', touched)}, {_last_state('e', touched)},
+        {_package('s_before', before=True, touched=touched)}, {_package('s_after', before=False, touched=touched)},
+        {_package('e_before', before=True, touched=touched)}, {_package('e_after', before=False, touched=touched)},
         frame AS (
             SELECT * FROM (
                 SELECT sub.id AS subscription_id, sub.customer_id, cust.branch_id, cust.area_id,
@@ -78,7 +85,8 @@ def frame_sql(*, start_day: date, day: date, start_bound: datetime, end_bound: d
                        COALESCE(sb.package_id, sa.package_id, sub.package_id) AS s_package,
                        COALESCE(eb.package_id, ea.package_id, sub.package_id) AS e_package,
                        CASE WHEN sub.activated_at < %(first_instant)s THEN 1 ELSE 0 END AS ever
-                FROM customers_subscription sub
+                FROM {"analytics_touched touched JOIN customers_subscription sub ON sub.id = touched.subscription_id"
+                      if touched else "customers_subscription sub"}
                 JOIN customers_customer cust ON cust.id = sub.customer_id
                 LEFT JOIN s ON s.object_id = CAST(sub.id AS TEXT)
                 LEFT JOIN e ON e.object_id = CAST(sub.id AS TEXT)
@@ -110,16 +118,20 @@ PACKAGE_CUSTOMERS = """SELECT branch_id, e_package, COUNT(DISTINCT customer_id)
     FROM analytics_frame WHERE e_counted = 1 GROUP BY branch_id, e_package"""
 
 
-def frame_aggregates(**kwargs) -> tuple[list, list, list]:
-    """(groups, customer counts, package customer counts) of the frame: the frame is computed once into
-    a temporary table (dropped at the end), then three grouped reads of it. Runs inside a transaction."""
-    sql, params = frame_sql(**kwargs)
+def _adapt(params: dict) -> dict:
     ops = connection.ops
-    params = {
+    return {
         k: ops.adapt_datetimefield_value(v) if isinstance(v, datetime)
         else ops.adapt_datefield_value(v) if isinstance(v, date) else v
         for k, v in params.items()
     }
+
+
+def frame_aggregates(**kwargs) -> tuple[list, list, list]:
+    """(groups, customer counts, package customer counts) of the frame: the frame is computed once into
+    a temporary table (dropped at the end), then three grouped reads of it. Runs inside a transaction."""
+    sql, params = frame_sql(**kwargs)
+    params = _adapt(params)
     results = []
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS analytics_frame")
@@ -131,3 +143,46 @@ def frame_aggregates(**kwargs) -> tuple[list, list, list]:
         finally:
             cursor.execute("DROP TABLE analytics_frame")
     return tuple(results)
+
+
+def touched_sql(timestamp_ids: int) -> str:
+    """Every subscription of the customers whose subscriptions may have changed state between the end
+    of the day before and the end of the day: a lifecycle transition on the day; a suspension for
+    non-payment exactly `unpaid_days` earlier (it turns from past due into churned at this day's end);
+    a package change taking effect on the day; or, without history, an activated/suspended/cancelled
+    timestamp on it (`timestamp_ids` of them, passed as %(ts0)s…, found by the caller with one scan
+    for a whole backfill). All the customer's subscriptions, because customer counts are distinct."""
+    actions = ", ".join(f"'{a}'" for a in LIFECYCLE_ACTIONS)
+    stamped = ", ".join(f"%(ts{i})s" for i in range(timestamp_ids))
+    changed = f"""
+        SELECT CAST(object_id AS INTEGER) AS id FROM core_auditlog
+        WHERE content_type_id = %(ct)s AND action IN ({actions})
+          AND ((at >= %(day_start)s AND at < %(day_end)s) OR (at >= %(churn_start)s AND at < %(churn_end)s))
+        UNION SELECT subscription_id FROM billing_packagechange WHERE status = 'applied' AND effective_date = %(day)s
+        {f"UNION SELECT id FROM customers_subscription WHERE id IN ({stamped})" if timestamp_ids else ""}"""
+    return f"""SELECT sub.id AS subscription_id, CAST(sub.id AS TEXT) AS object_key, sub.customer_id
+        FROM customers_subscription sub WHERE sub.customer_id IN (
+            SELECT customer_id FROM customers_subscription WHERE id IN ({changed}))"""
+
+
+def with_touched(day: date, *, day_start: datetime, day_end: datetime, churn_start: datetime, churn_end: datetime,
+                 stamped: set[int], work):
+    """Run `work()` with the temporary table `analytics_touched` filled for `day` (`stamped`: the
+    subscriptions with a timestamp on the day); returns its result and the number of subscriptions
+    touched. Runs inside a transaction."""
+    stamped = sorted(stamped)
+    params = _adapt({
+        "ct": ContentType.objects.get_for_model(Subscription).pk, "day": day, "day_start": day_start, "day_end": day_end,
+        "churn_start": churn_start, "churn_end": churn_end, **{f"ts{i}": pk for i, pk in enumerate(stamped)},
+    })
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS analytics_touched")
+        cursor.execute(f"CREATE TEMPORARY TABLE analytics_touched AS {touched_sql(len(stamped))}", params)
+        cursor.execute("SELECT COUNT(*) FROM analytics_touched")
+        count = cursor.fetchone()[0]
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE analytics_touched")
+        try:
+            return work(), count
+        finally:
+            cursor.execute("DROP TABLE analytics_touched")

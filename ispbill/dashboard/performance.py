@@ -13,7 +13,8 @@ from customers.models import CallLog
 from fieldservice.models import WorkOrder
 from ispbill.core.models import AuditLog
 from ispbill.core.money import ZERO
-from payments.models import Payment
+from payments.models import CashHandover, Payment
+from payments.selectors import cash_in_hand
 from tickets.models import Survey, Ticket
 
 from .metrics import Scope, end_of_day, month_end, month_start, q2, ratio, start_of_day
@@ -36,9 +37,10 @@ def _branch_q(scope: Scope, prefix: str) -> Q:
 
 
 def collectors(*, scope: Scope, month: date) -> list[dict]:
-    """Per staff user who recorded payments or made collection calls in the month: collected, payments,
-    calls, promises to pay made in the month and kept (a payment from that customer received between the
-    call and the end of the promised day)."""
+    """Per staff user who recorded payments, made collection calls or handed cash over in the month:
+    collected, payments, calls, promises to pay made in the month and kept (a payment from that
+    customer received between the call and the end of the promised day); cash taken, cash handed over
+    at a branch, and cash still held at the month's end."""
     start, end = start_of_day(month_start(month)), end_of_day(month_end(month))
     money = Payment._meta.get_field("amount")
     paid = Payment.objects.filter(status=Payment.Status.COMPLETED, received_at__gte=start, received_at__lt=end).filter(
@@ -65,9 +67,23 @@ def collectors(*, scope: Scope, month: date) -> list[dict]:
             customer_id=call["customer_id"], status=Payment.Status.COMPLETED, received_at__gte=call["called_at"],
             received_at__lt=end_of_day(call["promise_to_pay_date"]),
         ).exists()
+    # Cash: what they took in cash in the month, handed over at a branch in it, and held at its end
+    # (a collector's cash is theirs whichever branch's customers paid it, so not scoped by branch).
+    for r in paid.filter(method=Payment.Method.CASH).exclude(received_by__isnull=True).values("received_by_id").annotate(
+            s=Sum("amount", output_field=money)).order_by():
+        row(r["received_by_id"])["cash"] = q2(r["s"])
+    handed = CashHandover.objects.filter(handed_over_at__gte=start, handed_over_at__lt=end)
+    if scope.branch_ids is not None:
+        handed = handed.filter(branch_id__in=scope.branch_ids)
+    if scope.branch_id is not None:
+        handed = handed.filter(branch_id=scope.branch_id)
+    for r in handed.values("collector_id").annotate(s=Sum("amount", output_field=money)).order_by():
+        row(r["collector_id"])["handed_over"] = q2(r["s"])
+    holding = cash_in_hand(collector_ids=list(table), until=end)
     names = _names(table)
     rows = [
-        {"user_id": uid, "name": names.get(uid, "—"), **v, "kept_rate": ratio(v["kept"], v["promises"])}
+        {"user_id": uid, "name": names.get(uid, "—"), "cash": ZERO, "handed_over": ZERO, **v,
+         "kept_rate": ratio(v["kept"], v["promises"]), "cash_held": holding.get(uid, {}).get("in_hand", ZERO)}
         for uid, v in table.items()
     ]
     return sorted(rows, key=lambda r: r["collected"], reverse=True)
@@ -170,7 +186,9 @@ def staff_performance(*, scope: Scope, month: date, viewer=None) -> dict:
             "title": _("Collectors"), "rows": collectors(scope=scope, month=month),
             "columns": [_col("name", _("Collector")), _col("collected", _("Collected"), "money"), _col("payments", _("Payments")),
                         _col("calls", _("Calls")), _col("promises", _("Promises to pay")), _col("kept", _("Promises kept")),
-                        _col("kept_rate", _("Kept"), "percent")],
+                        _col("kept_rate", _("Kept"), "percent"), _col("cash", _("Cash taken"), "money"),
+                        _col("handed_over", _("Cash handed over"), "money"),
+                        _col("cash_held", _("Cash held at month end"), "money")],
         },
         "support": {
             "title": _("Support agents"), "rows": support_agents(scope=scope, month=month),

@@ -7,15 +7,19 @@ from the sources (`metrics`), for the same day, so a drill-down list adds up to 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
+from uuid import uuid4
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, Lead
@@ -103,7 +107,8 @@ def staff_home(*, user) -> dict:
     if field_orders:
         sections.append(field_orders)
     if user.has_perm("dashboard.view_analytics"):
-        sections.append({"id": "home-analytics", "title": _("Business"), "tiles": analytics_tiles(scope=Scope.for_user(user))[:4]})
+        tiles = dashboard_snapshot_figures(scope=Scope.for_user(user))["tiles"][:4]
+        sections.append({"id": "home-analytics", "title": _("Business"), "tiles": tiles})
     recent = None
     if user.has_perm("customers.view_customer"):
         recent = customers_visible_to(user).select_related("area").order_by("-id")[:8]
@@ -255,9 +260,49 @@ def analytics_tiles(*, scope: Scope, month: date | None = None, day: date | None
     ]
 
 
+SNAPSHOT_VERSION_KEY = "analytics:snapshot-version"
+# The figures change only when snapshot rows are written; a day bounds what a forgotten version keeps.
+DASHBOARD_CACHE_SECONDS = 24 * 3600
+
+
+def snapshot_version() -> str:
+    """A token that changes whenever snapshot rows are written (`snapshots_changed`)."""
+    version = cache.get(SNAPSHOT_VERSION_KEY)
+    if version is None:
+        cache.add(SNAPSHOT_VERSION_KEY, uuid4().hex, None)
+        version = cache.get(SNAPSHOT_VERSION_KEY)
+    return version
+
+
+def snapshots_changed() -> None:
+    """Called once snapshot rows are committed: every cached dashboard figure is out of date."""
+    cache.set(SNAPSHOT_VERSION_KEY, uuid4().hex, None)
+
+
 def analytics_dashboard(*, scope: Scope, month: date | None = None) -> dict:
-    """Everything the owner dashboard draws, from the snapshots: tiles, 12 months of MRR and its
-    movements, billed vs collected, churn, ageing on the day, revenue by area for the month."""
+    """Everything the owner dashboard draws: from the snapshots (cached until they are next written,
+    per scope, month and language: a dozen grouped reads become one cache read) the tiles, 12 months
+    of MRR and its movements, billed vs collected, churn, ageing on the day, revenue by area; from the
+    leads, the month's growth funnel."""
+    data = dashboard_snapshot_figures(scope=scope, month=month)
+    if data["day"] is None:
+        return {**data, "funnel": None}
+    return {**data, "funnel": growth_funnel(scope=scope, month=data["month"], as_of=data["series"][-1]["day"])}
+
+
+def dashboard_snapshot_figures(*, scope: Scope, month: date | None = None) -> dict:
+    """The dashboard's figures read from the snapshots, cached until snapshot rows are next written."""
+    parts = (snapshot_version(), get_language(), timezone.localdate(), month, scope.branch_ids and sorted(scope.branch_ids),
+             scope.branch_id, scope.area_id, scope.reseller_id, scope.package_id)
+    key = "analytics:dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    data = cache.get(key)
+    if data is None:
+        data = _dashboard_from_snapshots(scope=scope, month=month)
+        cache.set(key, data, DASHBOARD_CACHE_SECONDS)
+    return data
+
+
+def _dashboard_from_snapshots(*, scope: Scope, month: date | None) -> dict:
     day = snapshot_day(scope)
     if day is None:
         return {"day": None, "tiles": [], "series": [], "ageing": [], "areas": []}
@@ -288,6 +333,21 @@ def analytics_dashboard(*, scope: Scope, month: date | None = None) -> dict:
         "day": day, "month": month, "tiles": analytics_tiles(scope=scope, month=month, day=day, series=series), "series": series,
         "ageing": ageing, "areas": revenue_by_area(scope=scope, month=month, as_of=last["day"]),
     }
+
+
+def growth_funnel(*, scope: Scope, month: date, as_of: date) -> dict:
+    """The month's leads and how far they got (docs/metrics.md, "Growth funnel"), each stage with its
+    share of the leads and a drill-down to the leads behind it. Read from the leads themselves: a
+    month's leads are few, and a stage can be reached after the night's snapshot."""
+    figures = metrics.funnel(month, as_of, scope=scope)
+    leads = figures["stages"][0][1]
+    labels = dict(zip(metrics.FUNNEL_STAGES, (_("Leads"), _("Site survey"), _("Installed"), _("Paying"))))
+    stages = [
+        {"stage": stage, "label": labels[stage], "count": count, "share": ratio(count, leads),
+         "url": drill_url("funnel", month=month.isoformat(), day=as_of.isoformat(), kind=stage, branch=scope.branch_id)}
+        for stage, count in figures["stages"]
+    ]
+    return {"stages": stages, "conversion": figures["conversion"], "start": month, "end": as_of}
 
 
 def revenue_by_area(*, scope: Scope, month: date, as_of: date) -> list[dict]:

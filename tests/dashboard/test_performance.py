@@ -92,3 +92,25 @@ def test_technicians_completed_failed_open_first_time_fix_and_on_time(db):
 def test_empty_month_gives_empty_tables(db):
     data = performance.staff_performance(scope=Scope(), month=MARCH)
     assert all(not t["rows"] for t in data["tables"].values())
+
+
+def test_cash_handed_over_and_held_by_collectors(collectors):
+    from payments.services import cash_handover_record
+
+    mirpur, uttara = collectors["branches"]
+    rina, sumon = collectors["rina"], collectors["sumon"]
+    cashier = UserFactory(roles=["Cashier"], first_name="Kamal")
+    with mock.patch("django.utils.timezone.now", return_value=moment(date(2026, 3, 6), 17)):
+        cash_handover_record(actor=cashier, collector=rina, branch=mirpur, amount=Decimal("1000.00"))
+    with mock.patch("django.utils.timezone.now", return_value=moment(date(2026, 4, 2), 9)):
+        cash_handover_record(actor=cashier, collector=rina, branch=mirpur, amount=Decimal("725.00"), note="the rest")
+        cash_handover_record(actor=cashier, collector=sumon, branch=uttara, amount=Decimal("2400.00"))
+    rows = {r["name"]: r for r in performance.collectors(scope=Scope(), month=MARCH)}
+    assert (rows["Rina Akter"]["cash"], rows["Rina Akter"]["handed_over"], rows["Rina Akter"]["cash_held"]) == (
+        Decimal("1725.00"), Decimal("1000.00"), Decimal("725.00"))
+    assert (rows["Sumon Das"]["cash"], rows["Sumon Das"]["handed_over"], rows["Sumon Das"]["cash_held"]) == (
+        Decimal("2300.00"), Decimal("0.00"), Decimal("2300.00"))
+    april = {r["name"]: r for r in performance.collectors(scope=Scope(), month=date(2026, 4, 1))}
+    assert (april["Rina Akter"]["handed_over"], april["Rina Akter"]["cash_held"]) == (Decimal("725.00"), Decimal("0.00"))
+    assert (april["Sumon Das"]["cash"], april["Sumon Das"]["handed_over"], april["Sumon Das"]["cash_held"]) == (
+        Decimal("100.00"), Decimal("2400.00"), Decimal("0.00"))

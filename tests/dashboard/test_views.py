@@ -3,11 +3,13 @@
 import json
 from datetime import date, timedelta
 from decimal import Decimal
+from html import escape
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from customers.models import Customer
 from ispbill.dashboard.models import DailyMetric
 from ispbill.dashboard.services import metrics_snapshot_backfill
 from payments.services import payment_record
@@ -173,3 +175,58 @@ def test_csv_cells_typed_by_people_are_not_formulas(client, two_branches):
     client.force_login(UserFactory(roles=["Manager"]))
     text = client.get(reverse("staff:analytics-drill", args=["collected"]) + "?format=csv").content.decode()
     assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text
+
+
+def test_the_growth_funnel_is_drawn_and_each_stage_lists_its_leads(client, two_branches):
+    from customers import services as customer_services
+    from customers.models import Lead
+
+    mirpur, uttara = two_branches
+    area = AreaFactory(branch=mirpur)
+    customer_services.lead_create(actor=None, name="Only asked", phone="+8801711000001", area=area)
+    surveyed = customer_services.lead_create(actor=None, name="Surveyed", phone="+8801711000002", area=area)
+    customer_services.lead_update(actor=None, lead=surveyed, status=Lead.Status.SITE_SURVEY)
+    paying = customer_services.lead_create(actor=None, name="Paying", phone="+8801711000003", area=area)
+    customer = customer_services.lead_convert(actor=None, lead=paying, area=area, address="House 3")
+    make_subscription(customer=customer, activate=True)
+    payment_record(actor=None, customer=customer, amount=Decimal("500.00"), method="cash")
+    customer_services.lead_create(actor=None, name="Elsewhere", phone="+8801711000004", area=AreaFactory(branch=uttara))
+
+    client.force_login(UserFactory(roles=["Manager"], branch_scope=[mirpur]))
+    response = client.get(reverse("staff:analytics-dashboard"))
+    page = response.content.decode()
+    assert 'id="chart-funnel"' in page
+    stages = {s["stage"]: s for s in response.context["funnel"]["stages"]}
+    assert {k: s["count"] for k, s in stages.items()} == {"leads": 3, "site_survey": 2, "installed": 1, "paying": 1}
+    assert stages["paying"]["share"] == Decimal("33.33")
+    for stage, expected in (("leads", {"Only asked", "Surveyed", "Paying"}), ("site_survey", {"Surveyed", "Paying"}),
+                            ("paying", {"Paying"})):
+        assert escape(stages[stage]["url"]) in page
+        drill = client.get(stages[stage]["url"])
+        assert drill.status_code == 200
+        assert {r["name"] for r in drill.context["table"].rows} == expected
+        assert drill.context["table"].total == len(expected)
+    assert client.get(reverse("staff:analytics-drill", args=["funnel"]) + "?kind=nonsense").status_code == 404
+
+
+def test_the_dashboard_reads_its_snapshot_figures_from_the_cache_until_snapshots_are_written(client, two_branches):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ispbill.dashboard.services import metrics_snapshot_write
+
+    client.force_login(UserFactory(roles=["Manager"]))
+    url = reverse("staff:analytics-dashboard")
+
+    def collected():
+        return next(t for t in client.get(url).context["tiles"] if t.label == "Collected").value
+
+    assert collected() == Decimal("1600.00")
+    with CaptureQueriesContext(connection) as queries:
+        assert collected() == Decimal("1600.00")
+    assert not any("dashboard_dailymetric" in q["sql"] for q in queries.captured_queries)
+    rahim = Customer.objects.get(name="Rahim")
+    payment_record(actor=None, customer=rahim, amount=Decimal("50.00"), method="cash")
+    assert collected() == Decimal("1600.00")  # the snapshot has not been written yet
+    metrics_snapshot_write(day=timezone.localdate())
+    assert collected() == Decimal("1650.00")

@@ -33,6 +33,6 @@ class Command(BaseCommand):
         if only_missing:
             recent = timezone.localdate() - timedelta(days=1)
             skip = set(DailyMetric.objects.filter(day__range=(start, end), day__lt=recent).values_list("day", flat=True).distinct())
-        rows = metrics_snapshot_backfill(start=start, end=end, skip=skip)
+        rows = metrics_snapshot_backfill(start=start, end=end, skip=skip, from_stored=only_missing)
         days = (end - start).days + 1 - len(skip)
         self.stdout.write(f"Metric snapshots: {days} days from {start} to {end}, {rows} rows in {time.monotonic() - began:.1f} s.")
