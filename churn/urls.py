@@ -1,4 +1,6 @@
 """Churn's staff pages: prediction (model quality, risk) in views.py, the retention workflow in
 retention_views.py. Mounted on the staff surface by ispbill/urls.py."""
 
-staff: list = []
+from .views import staff_urls as prediction_urls
+
+staff: list = [*prediction_urls]
