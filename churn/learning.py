@@ -28,6 +28,7 @@ from .features import LABEL_DAYS
 GBM, LOGISTIC = "gradient_boosting", "logistic_regression"
 ALGORITHM_NAMES = {GBM: "Gradient boosting (HistGradientBoostingClassifier)", LOGISTIC: "Logistic regression"}
 BACKTEST_CUTOFFS = 6
+MAX_CUTOFFS = 12  # a year of month-ends is enough history to learn from
 MIN_LABELLED_CUTOFFS = BACKTEST_CUTOFFS + 1  # each back-tested cut-off needs at least one earlier one to learn from
 MIN_POSITIVES = 10  # churned customers across the labelled cut-offs
 PREFER_SIMPLER_MARGIN = 0.01
@@ -55,7 +56,7 @@ def labelled_cutoffs(today: date, first_day: date | None) -> list[date]:
         if day + timedelta(days=LABEL_DAYS) < today:
             cutoffs.append(day)
         day = date(day.year, day.month, 1) - timedelta(days=1)
-    return sorted(cutoffs)[-12:]
+    return sorted(cutoffs)
 
 
 def refusal(cutoffs: list[date], positives: int) -> str:

@@ -6,7 +6,8 @@ outside any transaction; only the writes at the end run inside `transaction.atom
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
@@ -30,9 +31,9 @@ def _first_day() -> date | None:
     return timezone.localdate(first) if first else None
 
 
-def training_data(*, today: date) -> tuple[list[date], learning.Dataset | None]:
-    """The labelled cut-offs and their stacked features (None when there are none)."""
-    cutoffs = learning.labelled_cutoffs(today, _first_day())
+def training_data(*, today: date, max_cutoffs: int = learning.MAX_CUTOFFS) -> tuple[list[date], learning.Dataset | None]:
+    """The labelled cut-offs (the latest `max_cutoffs`) and their stacked features (None when there are none)."""
+    cutoffs = learning.labelled_cutoffs(today, _first_day())[-max_cutoffs:]
     frames = [features_at(cutoff, with_labels=True) for cutoff in cutoffs]
     if not frames:
         return cutoffs, None
@@ -79,6 +80,7 @@ class ScoreResult:
     scored: int = 0
     removed: int = 0
     refused: str = ""
+    timings: dict = field(default_factory=dict)  # seconds per step (the bench prints them)
 
 
 def churn_risks_score(*, today: date | None = None) -> ScoreResult:
@@ -92,12 +94,15 @@ def churn_risks_score(*, today: date | None = None) -> ScoreResult:
         refused = ChurnModel.objects.filter(status=ChurnModel.Status.REFUSED).order_by("-version").first()
         return ScoreResult(None, refused=refused.refusal_reason if refused else "No churn model has been trained yet.")
     artifact = learning.load_artifact(model.artifact)
+    started = time.perf_counter()
     frame = features_at(today - timedelta(days=1))
+    timings = {"features": time.perf_counter() - started}
     estimator = artifact["estimator"]
     probabilities = learning.predict(estimator, frame.matrix)
     contributions = learning.contributions(model.algorithm, estimator, artifact["typical"], frame.matrix, probabilities)
     reasons = top_reasons(frame.matrix, contributions)
     bands = learning.bands(probabilities, model.band_thresholds)
+    timings["model and reasons"] = time.perf_counter() - started - timings["features"]
     rows = [
         ChurnRisk(customer_id=int(customer_id), model=model, scored_on=today, probability=round(float(p), 4),
                   band=band, reasons=why, mrr=frame.mrr(i))
@@ -116,7 +121,8 @@ def churn_risks_score(*, today: date | None = None) -> ScoreResult:
         removed = 0
         for start in range(0, len(gone), WRITE_BATCH):
             removed += ChurnRisk.objects.filter(customer_id__in=gone[start:start + WRITE_BATCH].tolist()).delete()[0]
-    return ScoreResult(model, scored=len(rows), removed=removed)
+    timings["write"] = time.perf_counter() - started - sum(timings.values())
+    return ScoreResult(model, scored=len(rows), removed=removed, timings=timings)
 
 
 def churn_training_request(*, actor) -> None:

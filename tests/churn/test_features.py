@@ -20,7 +20,15 @@ from ispbill.core.audit import audit_record
 from network.models import UsageDaily
 from network.outages import outage_declare, outage_restore
 from payments.services import payment_record
-from tests.factories import AreaFactory, BranchFactory, PackageFactory, ResellerFactory, RouterFactory, make_customer, make_subscription
+from tests.factories import (
+    AreaFactory,
+    BranchFactory,
+    PackageFactory,
+    ResellerFactory,
+    RouterFactory,
+    make_customer,
+    make_subscription,
+)
 from tickets.models import Ticket
 from tickets.services import ticket_create
 
