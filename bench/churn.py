@@ -42,9 +42,9 @@ WHERE s.status = 'active'
 TICKETS_SQL = """
 INSERT INTO tickets_ticket (number, customer_id, branch_id, area_id, category, priority, status, source, subject, description,
                             created_at, updated_at, response_target_minutes, resolution_target_minutes, paused_minutes, breached,
-                            attachment_name, attachment_type)
+                            attachment, attachment_name, attachment_type)
 SELECT 'BT-' || c.id, c.id, c.branch_id, c.area_id, 'slow_speed', 'normal', 'open', 'portal', 'Slow', 'Slow at night',
-       now() - (c.id %% 80) * interval '1 day', now(), 60, 480, 0, false, '', ''
+       now() - (c.id %% 80) * interval '1 day', now(), 60, 480, 0, false, '', '', ''
 FROM customers_customer c WHERE c.id %% 20 = 0
 """
 
@@ -58,6 +58,7 @@ def parse_args():
     parser.add_argument("--reload", action="store_true")
     parser.add_argument("--cutoffs", type=int, default=7, help="labelled cut-offs to train on (six are back-tested)")
     parser.add_argument("--skip-training", action="store_true", help="score with the active model only")
+    parser.add_argument("--sources", action="store_true", help="also time each feature source's query on its own")
     return parser.parse_args()
 
 
@@ -133,6 +134,15 @@ def main():
         frame = features_at(today - timedelta(days=1))
     print(f"  {len(frame.customer_ids):,} customers × {len(FEATURES)} features "
           f"({len(frame.customer_ids) / t.seconds:,.0f} customers/s)", flush=True)
+
+    if args.sources:
+        from churn import features
+
+        day = today - timedelta(days=1)
+        for name in ("_standing_rows", "_invoice_rows", "_suspension_rows", "_usage_rows", "_ticket_rows",
+                     "_outage_hours_by_area", "_speed_rows", "_downgrade_rows", "_contract_rows"):
+            with Timer(f"  source {name}"):
+                getattr(features, name)(*((day, None) if name == "_standing_rows" else (day,)))
 
     if not args.skip_training:
         with Timer("training data: features + labels of the labelled cut-offs") as t:

@@ -278,7 +278,8 @@ def _outage_hours_by_area(day: date) -> dict[int, float]:
     since = bound - timedelta(days=90)
     sql = """SELECT oa.area_id, o.started_at, o.restored_at FROM network_outage o
         JOIN network_outage_areas oa ON oa.outage_id = o.id
-        WHERE o.status IN ('active', 'restored') AND o.created_at < %(bound)s AND o.started_at < %(bound)s
+        WHERE o.status IN ('active', 'restored') AND COALESCE(o.declared_at, o.created_at) < %(bound)s
+          AND o.started_at < %(bound)s
           AND (o.restored_at IS NULL OR o.restored_at > %(since)s)"""
     hours: dict[int, float] = {}
     for area_id, started, restored in _rows(sql, _params(bound=bound, since=since)):

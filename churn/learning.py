@@ -199,9 +199,14 @@ def train(data: Dataset, feature_names: list[str]) -> TrainingResult:
     estimator = make_estimator(algorithm).fit(data.matrix, data.labels)
     latest = data.cutoff_index == len(data.cutoffs) - 1
     p_latest = estimator.predict_proba(data.matrix[latest])[:, 1]
+    # The riskiest tenth is high and the next fifth medium, but never below the churn rate itself
+    # (twice it for high): when most customers share one tiny probability, a quantile alone would
+    # put them all in the top band.
+    base_rate = float(data.labels[latest].mean()) if latest.any() else float(data.labels.mean())
     thresholds = {
-        "medium": round(float(np.quantile(p_latest, 1 - HIGH_SHARE - MEDIUM_SHARE)), 6),
-        "high": round(float(np.quantile(p_latest, 1 - HIGH_SHARE)), 6),
+        "medium": round(max(float(np.quantile(p_latest, 1 - HIGH_SHARE - MEDIUM_SHARE)), base_rate), 6),
+        "high": round(max(float(np.quantile(p_latest, 1 - HIGH_SHARE)), 2 * base_rate), 6),
+        "base_rate": round(base_rate, 6),
     }
     backtest_doc = {"candidates": results, "chosen": algorithm, "why": why, "backtest_cutoffs": BACKTEST_CUTOFFS}
     typical = np.median(data.matrix, axis=0)

@@ -40,6 +40,9 @@ REASONS: dict[str, tuple[str, ...]] = {
 }
 CODES = tuple(REASONS)
 TOP = 3
+# Decimals each value is shown with (0 when not named): texts are made from the shown values, and
+# customers whose shown values agree share one text.
+SHOWN_DECIMALS = {"open_balance": 2, "monthly_charge": 2, "usage_30_gb": 1}
 
 
 def _mapping() -> np.ndarray:
@@ -122,6 +125,7 @@ def top_reasons(matrix: np.ndarray, contributions: np.ndarray) -> list[list[dict
     k = min(TOP, per_reason.shape[1])
     top = np.argsort(-per_reason, axis=1, kind="stable")[:, :k]
     cache: dict[tuple, dict] = {}
+    columns = [[(FEATURES.index(name), name, SHOWN_DECIMALS.get(name, 0)) for name in REASONS[code]] for code in CODES]
     out = []
     for i in range(n):
         reasons = []
@@ -130,15 +134,15 @@ def top_reasons(matrix: np.ndarray, contributions: np.ndarray) -> list[list[dict
             if weight <= 0:
                 break
             code = CODES[code_index]
-            key = (code, *(round(float(matrix[i, FEATURES.index(f)]), 1) for f in REASONS[code]))
-            texts = cache.get(key)
+            shown = tuple(round(float(matrix[i, j]), places) for j, _name, places in columns[code_index])
+            texts = cache.get((code, shown))
             if texts is None:
-                values = {name: float(matrix[i, j]) for j, name in enumerate(FEATURES)}
+                values = {name: value for (_j, name, _p), value in zip(columns[code_index], shown)}
                 texts = {}
                 for language in LANGUAGES:
                     with translation.override(language):
                         texts[language] = _text(code, values)
-                cache[key] = texts
+                cache[(code, shown)] = texts
             reasons.append({"code": code, **texts, "weight": round(float(weight), 4)})
         out.append(reasons)
     return out

@@ -76,6 +76,11 @@ class CustomerFilterForm(MarkInvalidMixin, forms.Form):
         # One branch in scope: filtering by it changes nothing.
         self.show_branch = len(choices["branches"]) > 1
 
+    def without_churn_risk(self) -> None:
+        """For staff who may not see churn scores: no risk filter, no risk sort."""
+        del self.fields["risk"]
+        self.fields["sort"].choices = [choice for choice in self.fields["sort"].choices if choice[0] != "-risk"]
+
     def filters(self) -> dict:
         """Keyword arguments for `customers_filtered`; a value that did not validate is left out."""
         self.is_valid()

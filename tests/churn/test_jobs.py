@@ -103,7 +103,9 @@ def test_training_backtests_both_algorithms_keeps_one_and_versions_the_models(ye
 def test_the_jobs_score_every_counted_customer_and_drop_those_who_left(year_of_history):
     from ispbill.celery import app
 
-    with mock.patch("churn.services.timezone.localdate", return_value=TODAY):
+    real_localdate = timezone.localdate
+    today = mock.patch("churn.services.timezone.localdate", side_effect=lambda value=None: real_localdate(value) if value else TODAY)
+    with today:
         assert train_churn_model().startswith("v1 ")  # trains, then scores everyone
         assert score_churn_risks() == "26 scored, 0 removed"
     schedule = {entry["task"] for entry in app.conf.beat_schedule.values()}
@@ -145,3 +147,19 @@ def test_falling_usage_is_learned_the_backtest_ranks_leavers_first():
     contributions = learning.contributions(result.algorithm, result.estimator, result.typical, data.matrix[:5],
                                            learning.predict(result.estimator, data.matrix[:5]))
     assert np.argmax(np.abs(contributions).sum(axis=0)) == 0  # the signal carries the weight
+
+
+def test_bands_never_put_customers_sharing_a_tiny_probability_at_high_risk():
+    """When most customers look alike (one tiny probability), the quantiles tie; the churn-rate floor
+    keeps them low instead of all high."""
+    cutoffs = [date(2025, m, 28) for m in range(1, 9)]
+    n = 400
+    x = np.zeros((8 * n, 1))
+    y = np.zeros(8 * n, dtype=np.int8)
+    x[::40, 0], y[::40] = 5.0, 1  # one customer in forty stands out, and leaves
+    data = learning.Dataset(cutoffs=cutoffs, matrix=x, labels=y, cutoff_index=np.repeat(np.arange(8), n))
+    result = learning.train(data, ["signal"])
+    p = learning.predict(result.estimator, x[:n])
+    bands = learning.bands(p, result.band_thresholds)
+    assert (bands == "high").sum() == 10 and set(bands[y[:n] == 0]) == {"low"}
+    assert result.band_thresholds["base_rate"] == pytest.approx(0.025)
