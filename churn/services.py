@@ -104,7 +104,7 @@ def churn_risks_score(*, today: date | None = None) -> ScoreResult:
     bands = learning.bands(probabilities, model.band_thresholds)
     timings["model and reasons"] = time.perf_counter() - started - timings["features"]
     rows = [
-        ChurnRisk(customer_id=int(customer_id), model=model, scored_on=today, probability=round(float(p), 4),
+        ChurnRisk(customer_id=int(customer_id), model=model, scored_on=today, probability=float(p),
                   band=band, reasons=why, mrr=frame.mrr(i))
         for i, (customer_id, p, band, why) in enumerate(zip(frame.customer_ids, probabilities, bands, reasons))
     ]
