@@ -61,6 +61,7 @@ seed: migrate
 	$(RUN_ENV) $(MANAGE) seed_states
 	$(RUN_ENV) $(MANAGE) seed_fieldservice
 	$(RUN_ENV) $(MANAGE) backfill_metrics --months 12 --only-missing
+	$(RUN_ENV) $(MANAGE) seed_churn
 	$(RUN_ENV) $(MANAGE) seed_imports
 	$(RUN_ENV) $(MANAGE) seed_contracts
 	$(RUN_ENV) $(MANAGE) seed_retention

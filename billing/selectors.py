@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import DecimalField, F, Max, Q, QuerySet, Sum, Window
@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from ispbill.core.money import ZERO
+from ispbill.core.money import CENT, ZERO
 
 from .models import Account, Allocation, BillingRun, BillingRunChunk, BillingSettings, Invoice, InvoiceLine, LedgerEntry
 
@@ -24,6 +24,22 @@ def current_billing_settings() -> BillingSettings:
         return found
     defaults = {**settings.BILLING_DEFAULTS, "isp_name": settings.ISP_NAME, "currency": settings.CURRENCY}
     return BillingSettings.objects.get_or_create(pk=1, defaults=defaults)[0]
+
+
+def package_monthly_net() -> dict[int, Decimal]:
+    """Each package's recurring charge per month, VAT excluded (what MRR counts, docs/metrics.md): price
+    (net of VAT when prices include it) ÷ months in its billing cycle, to the paisa, rounded half-up."""
+    from customers.models import Package
+
+    from .periods import CYCLE_MONTHS
+
+    cfg = current_billing_settings()
+    rate = Decimal(cfg.vat_rate)
+    values = {}
+    for pk, price, cycle in Package.objects.values_list("pk", "price", "billing_cycle"):
+        net = Decimal(price) * 100 / (100 + rate) if cfg.prices_include_vat else Decimal(price)
+        values[pk] = (net / CYCLE_MONTHS.get(cycle, 1)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return values
 
 
 def package_price_as_paid(*, package) -> Decimal:

@@ -47,6 +47,8 @@ class ChurnModel(models.Model):
 
     class Meta:
         ordering = ["-version"]
+        # Training reads the whole history and takes minutes: the administrators' button, not every manager's.
+        permissions = [("train_churnmodel", "Can train a churn model now")]
 
     def __str__(self):
         return f"churn model v{self.version} ({self.status})"

@@ -14,8 +14,8 @@ from django.utils import timezone
 from billing.selectors import account_balance, invoices_for_customer
 from customers.models import Customer, Package, Subscription
 from customers.selectors import scope_to_branches
-from ispbill.dashboard import metrics
 
+from .features import counted_customer_ids
 from .models import ChurnRisk, GeminiSettings, RetentionCallTask, RetentionFieldCheck, RetentionOffer, RiskBand
 
 SORTS = {
@@ -182,7 +182,7 @@ def kept_and_lost(*, user, days: int, today: date | None = None) -> list[ActionO
             by_day.setdefault(check, set()).add(customer_id)
     counted: dict[date, set[int]] = {
         check: set(
-            metrics.subscriptions_on(check).filter(customer_id__in=customer_ids, d_counted=1).values_list("customer_id", flat=True)
+            counted_customer_ids(check) & customer_ids
         )
         for check, customer_ids in by_day.items()
     }

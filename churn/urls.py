@@ -2,5 +2,6 @@
 retention_views.py. Mounted on the staff surface by ispbill/urls.py."""
 
 from .retention_views import staff_urlpatterns as retention_staff
+from .views import staff_urls as prediction_urls
 
-staff: list = [*retention_staff]
+staff: list = [*prediction_urls, *retention_staff]

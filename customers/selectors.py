@@ -19,6 +19,7 @@ from django.db.models import (
     CharField,
     Exists,
     F,
+    FloatField,
     Func,
     OuterRef,
     Q,
@@ -26,6 +27,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from ispbill.accounts.selectors import user_branch_ids
@@ -126,6 +128,8 @@ CUSTOMER_SORTS = {
     "-name": ("name", True),
     "since": ("customer_since", False),
     "-since": ("customer_since", True),
+    # The churn score (churn.ChurnRisk, reached through the `churn_risk` relation); unscored customers last.
+    "-risk": ("risk_sort", True),
 }
 DEFAULT_CUSTOMER_SORT = "-account"
 
@@ -214,6 +218,7 @@ def customer_selection(
     area_id: int | None = None,
     branch_id: int | None = None,
     reseller_id: int | None = None,
+    risk_band: str = "",
 ) -> CustomerSelection:
     """The staff user's customers matching the list's search and filters (unordered).
 
@@ -228,6 +233,8 @@ def customer_selection(
         customers = customers.filter(area_id=area_id)
     if reseller_id:
         customers = customers.filter(reseller_id=reseller_id)
+    if risk_band:
+        customers = customers.filter(churn_risk__band=risk_band)
     if package_id:
         customers = customers.filter(_has_subscription(package_id=package_id))
     if package_type:
@@ -324,21 +331,37 @@ class CustomerPage:
 
 def _encode_cursor(sort: str, customer: Customer) -> str:
     field, _ = CUSTOMER_SORTS[sort]
-    value = getattr(customer, field)
+    value = getattr(customer, field) if field != "risk_sort" else float(customer.list_sort_key)
     payload = json.dumps([sort, value.isoformat() if isinstance(value, date) else value, customer.pk])
     return urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def _with_sort_key(queryset: QuerySet, field: str) -> QuerySet:
+    """The sort key as an annotation when it is not a column of the customer (the churn score)."""
+    if field == "risk_sort":
+        return queryset.annotate(risk_sort=Coalesce(F("churn_risk__probability"), Value(-1.0), output_field=FloatField()))
+    return queryset
+
+
+def _risk_table() -> str:
+    # churn sits above customers: its table is reached through the relation, never imported.
+    return Customer._meta.get_field("churn_risk").related_model._meta.db_table
 
 
 def _decode_cursor(sort: str, cursor: str) -> tuple[Any, int] | None:
     """The (sort value, id) a cursor points at, or None if it is unreadable or made for another sort."""
     try:
         cursor_sort, value, pk = json.loads(urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if cursor_sort != sort or not isinstance(value, (str, int)) or not isinstance(pk, int):
+        if cursor_sort != sort or not isinstance(value, (str, int, float)) or not isinstance(pk, int):
+            return None
+        if isinstance(value, float) != (CUSTOMER_SORTS[sort][0] == "risk_sort"):
             return None
         # A forged cursor: the database refuses NUL in text and integers past 64 bits.
         if not 0 < pk < 2**63 or (isinstance(value, str) and "\x00" in value) or (isinstance(value, int) and abs(value) >= 2**63):
             return None
-        if isinstance(value, int) != (CUSTOMER_SORTS[sort][0] == "id"):
+        if CUSTOMER_SORTS[sort][0] == "risk_sort":
+            value = float(value)
+        elif isinstance(value, int) != (CUSTOMER_SORTS[sort][0] == "id"):
             return None
         if CUSTOMER_SORTS[sort][0] == "customer_since":
             value = date.fromisoformat(value)
@@ -377,7 +400,7 @@ def customer_page(selection: CustomerSelection, *, sort: str, size: int, after: 
     walk_descending = descending != backwards
     direction = "DESC" if walk_descending else "ASC"
 
-    arms, limit = selection.arms, selection.count_limit
+    arms, limit = tuple(_with_sort_key(arm, field) for arm in selection.arms), selection.count_limit
     collect = len(arms) > 1 and _collect_search_matches(field)
     # A search's first page is read from its counted matches; elsewhere the page walks its own index.
     shared = len(arms) > 1 and not (after_key or before_key)
@@ -402,17 +425,22 @@ def customer_page(selection: CustomerSelection, *, sort: str, size: int, after: 
 
     customer_table, area_table = Customer._meta.db_table, Area._meta.db_table
     columns = ", ".join(f'c."{f.column}"' for f in Customer._meta.concrete_fields)
-    order_column = Customer._meta.get_field(field).column
+    risk_table = _risk_table()
+    if field == "risk_sort":
+        order_sql = f'COALESCE((SELECT r."probability" FROM {risk_table} r WHERE r."customer_id" = c."id"), -1)'
+    else:
+        order_sql = f'c."{Customer._meta.get_field(field).column}"'
     packages_sql, packages_params = _current_package_names_sql('c."id"')
     # Read twice on a search's first page: materialized, so the search runs once.
     materialized = "MATERIALIZED " if shared and connection.vendor in ("postgresql", "sqlite") else ""
     sql = (
         f"WITH counted AS {materialized}({counted_sql}) "
         f'SELECT {columns}, a."name" AS "list_area_name", a."branch_id" AS "list_area_branch_id", '
-        f'({packages_sql}) AS "package_names", (SELECT COUNT(*) FROM counted) AS "bounded_total" '
+        f'({packages_sql}) AS "package_names", (SELECT COUNT(*) FROM counted) AS "bounded_total", '
+        f'(SELECT r."band" FROM {risk_table} r WHERE r."customer_id" = c."id") AS "risk_band", {order_sql} AS "list_sort_key" '
         f'FROM {customer_table} c JOIN {area_table} a ON a."id" = c."area_id" '
         f'WHERE c."id" IN ({candidates_sql}) '
-        f'ORDER BY c."{order_column}" {direction}, c."id" {direction} LIMIT {int(size) + 1}'
+        f'ORDER BY {order_sql} {direction}, c."id" {direction} LIMIT {int(size) + 1}'
     )
     rows = list(Customer.objects.raw(sql, [*counted_params, *packages_params, *candidates_params]))
     area_cache = Customer.area.field
@@ -445,7 +473,7 @@ def customers_for_export(queryset: QuerySet[Customer], *, sort: str) -> Iterator
     field, descending = CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS[DEFAULT_CUSTOMER_SORT])
     direction = "-" if descending else ""
     rows = (
-        queryset.select_related("area", "branch", "reseller")
+        _with_sort_key(queryset, field).select_related("area", "branch", "reseller")
         .annotate(package_names=_current_package_names())
         .order_by(f"{direction}{field}", f"{direction}id")
     )

@@ -141,4 +141,14 @@ app.conf.beat_schedule = {
         "task": "resellers.tasks.settle_pending_renewals",
         "schedule": crontab(minute="*"),
     },
+    # Churn (docs/churn.md): a new model version every Monday night from the history to date (it
+    # scores everyone once trained), and the daily scores after the night's billing and snapshot.
+    "churn-train-weekly": {
+        "task": "churn.tasks.train_churn_model",
+        "schedule": crontab(hour=4, minute=15, day_of_week=1),
+    },
+    "churn-score-daily": {
+        "task": "churn.tasks.score_churn_risks",
+        "schedule": crontab(hour=4, minute=45),
+    },
 }

@@ -56,6 +56,7 @@ STAFF = Surface(
     nav=(
         NavItem(_("Dashboard"), "staff:home", match=("home",)),
         NavItem(_("Business analytics"), "staff:analytics-dashboard", "dashboard.view_analytics", ("analytics",)),
+        NavItem(_("Churn model quality"), "staff:churn-model-quality", "churn.view_churnmodel", ("churn-model",)),
         NavItem(_("Customers"), "staff:customer-list", "customers.view_customer", ("customer", "subscription")),
         NavItem(_("Leads"), "staff:lead-list", "customers.view_lead", ("lead",)),
         NavItem(_("Referrals"), "staff:referral-list", "customers.view_referral", ("referral-list", "referral-reverse")),

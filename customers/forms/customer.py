@@ -23,7 +23,10 @@ SORT_LABELS = {
     "-name": _("Name Z–A"),
     "-since": _("Customer since, newest"),
     "since": _("Customer since, oldest"),
+    "-risk": _("Churn risk, highest first"),
 }
+# The churn app's bands (churn.models.RiskBand), named here since customers sits below churn.
+RISK_BANDS = [("high", _("High risk")), ("medium", _("Medium risk")), ("low", _("Low risk"))]
 
 
 def grouped_area_choices(areas) -> list:
@@ -58,6 +61,7 @@ class CustomerFilterForm(MarkInvalidMixin, forms.Form):
     area = forms.TypedChoiceField(required=False, label=_("Area"), coerce=int, empty_value=None, widget=FilterSelect)
     branch = forms.TypedChoiceField(required=False, label=_("Branch"), coerce=int, empty_value=None, widget=FilterSelect)
     reseller = forms.TypedChoiceField(required=False, label=_("Reseller"), coerce=int, empty_value=None, widget=FilterSelect)
+    risk = forms.ChoiceField(required=False, label=_("Churn risk"), choices=[("", _("Any churn risk")), *RISK_BANDS], widget=FilterSelect)
     sort = forms.ChoiceField(required=False, label=_("Sort"), choices=list(SORT_LABELS.items()), widget=FilterSelect)
 
     def __init__(self, *args, choices: dict, **kwargs):
@@ -72,6 +76,11 @@ class CustomerFilterForm(MarkInvalidMixin, forms.Form):
         # One branch in scope: filtering by it changes nothing.
         self.show_branch = len(choices["branches"]) > 1
 
+    def without_churn_risk(self) -> None:
+        """For staff who may not see churn scores: no risk filter, no risk sort."""
+        del self.fields["risk"]
+        self.fields["sort"].choices = [choice for choice in self.fields["sort"].choices if choice[0] != "-risk"]
+
     def filters(self) -> dict:
         """Keyword arguments for `customers_filtered`; a value that did not validate is left out."""
         self.is_valid()
@@ -84,6 +93,7 @@ class CustomerFilterForm(MarkInvalidMixin, forms.Form):
             "area_id": data.get("area"),
             "branch_id": data.get("branch") if self.show_branch else None,
             "reseller_id": data.get("reseller"),
+            "risk_band": data.get("risk", ""),
         }
 
     @property

@@ -52,7 +52,10 @@ from tickets.views.customer_tab import tickets_tab_context
 
 
 def _filter_form(request: HttpRequest) -> CustomerFilterForm:
-    return CustomerFilterForm(request.GET, choices=customer_filter_choices(user=request.user))
+    form = CustomerFilterForm(request.GET, choices=customer_filter_choices(user=request.user))
+    if not request.user.has_perm("churn.view_churnrisk"):
+        form.without_churn_risk()
+    return form
 
 
 @staff_permission_required("customers.view_customer")

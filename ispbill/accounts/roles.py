@@ -35,6 +35,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "dashboard.view_analytics",
         # Gateway credentials are the administrators' (the merchant account's password).
         "-payments.change_gatewaysettings", "-payments.add_gatewaysettings", "-payments.delete_gatewaysettings",
+        # Training a churn model on demand is the administrators' (it reads the whole history).
+        "-churn.train_churnmodel",
     ],
     # Collectors take money and chase dues; billing settings, runs, voids, reversals, refunds and
     # package decisions are the managers'.

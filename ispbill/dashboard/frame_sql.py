@@ -4,8 +4,9 @@ For every subscription: its state at the end of the previous month (`s_…`) and
 (`e_…`), from the last lifecycle transition before each instant (a window function over the audit
 log) and the package it was on (a window function over the applied package changes), joined once:
 no per-row lookups, so the database can hash-join and aggregate in one pass. The rules are those of
-`metrics._counted_on` (docs/metrics.md); the on-the-fly selectors express them with the ORM, and the
-tests hold the two equal.
+`metrics._counted_on` (docs/metrics.md), stated in SQL once in `customers/standing.py` (churn's
+labels read the same); the on-the-fly selectors express them with the ORM, and the tests hold the
+two equal.
 """
 
 from datetime import date, datetime, timedelta
@@ -14,33 +15,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from customers.models import Subscription
-
-LIFECYCLE_ACTIONS = ("subscription.activate", "subscription.suspend", "subscription.reactivate", "subscription.cancel")
-
-
-def _json_text(column: str, key: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"({column} ->> '{key}')"
-    return f"json_extract({column}, '$.{key}')"
-
+from customers.standing import LIFECYCLE_ACTIONS, counted_case, last_state_cte
 
 # The incremental snapshot limits every scan to the subscriptions of the customers touched on the day
 # (a temporary table `analytics_touched`, see `touched_sql`); the full one reads everything.
 TOUCHED_OBJECTS = " AND object_id IN (SELECT object_key FROM analytics_touched)"
 TOUCHED_SUBSCRIPTIONS = " AND subscription_id IN (SELECT subscription_id FROM analytics_touched)"
-
-
-def _last_state(name: str, touched: bool) -> str:
-    status, kind = _json_text("after", "status"), _json_text("after", "suspension_type")
-    actions = ", ".join(f"'{a}'" for a in LIFECYCLE_ACTIONS)
-    return f"""{name} AS (
-        SELECT object_id, status, kind, at FROM (
-            SELECT object_id, {status} AS status, {kind} AS kind, at,
-                   ROW_NUMBER() OVER (PARTITION BY object_id ORDER BY at DESC, id DESC) AS rn
-            FROM core_auditlog
-            WHERE content_type_id = %(ct)s AND action IN ({actions}) AND at < %({name}_bound)s{TOUCHED_OBJECTS if touched else ""}
-        ) ranked WHERE rn = 1
-    )"""
 
 
 def _package(name: str, *, before: bool, touched: bool) -> str:
@@ -56,32 +36,19 @@ def _package(name: str, *, before: bool, touched: bool) -> str:
     )"""
 
 
-def _counted(side: str) -> str:
-    """1 when counted in MRR at that side's instant: active, or suspended for non-payment recently;
-    without lifecycle history, by the subscription's own timestamps."""
-    return f"""CASE
-        WHEN {side}.object_id IS NOT NULL THEN
-            CASE WHEN {side}.status = 'active' THEN 1
-                 WHEN {side}.status = 'suspended' AND {side}.kind = 'non_payment' AND {side}.at >= %({side}_churn)s THEN 1
-                 ELSE 0 END
-        WHEN sub.activated_at < %({side}_bound)s
-             AND (sub.cancelled_at IS NULL OR sub.cancelled_at >= %({side}_bound)s)
-             AND (sub.suspended_at IS NULL OR sub.suspended_at >= %({side}_bound)s) THEN 1
-        ELSE 0 END"""
-
-
 def frame_sql(*, start_day: date, day: date, start_bound: datetime, end_bound: datetime, first_instant: datetime,
               unpaid_days: int, end_of_day, touched: bool = False) -> tuple[str, dict]:
     """The WITH … frame AS (…) prefix, one row per subscription counted at either side, and its params;
     `touched`: only the subscriptions listed in the temporary table `analytics_touched`."""
-    sql = f"""WITH {_last_state('s', touched)}, {_last_state('e', touched)},
+    only_touched = TOUCHED_OBJECTS if touched else ""
+    sql = f"""WITH {last_state_cte('s', extra_where=only_touched)}, {last_state_cte('e', extra_where=only_touched)},
         {_package('s_before', before=True, touched=touched)}, {_package('s_after', before=False, touched=touched)},
         {_package('e_before', before=True, touched=touched)}, {_package('e_after', before=False, touched=touched)},
         frame AS (
             SELECT * FROM (
                 SELECT sub.id AS subscription_id, sub.customer_id, cust.branch_id, cust.area_id,
                        COALESCE(cust.reseller_id, 0) AS reseller_id,
-                       {_counted('s')} AS s_counted, {_counted('e')} AS e_counted,
+                       {counted_case('s')} AS s_counted, {counted_case('e')} AS e_counted,
                        COALESCE(sb.package_id, sa.package_id, sub.package_id) AS s_package,
                        COALESCE(eb.package_id, ea.package_id, sub.package_id) AS e_package,
                        CASE WHEN sub.activated_at < %(first_instant)s THEN 1 ELSE 0 END AS ever

@@ -42,7 +42,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from billing.models import Allocation, Invoice, InvoiceLine, PackageChange
-from billing.selectors import OPEN_STATUSES, current_billing_settings
+from billing.selectors import OPEN_STATUSES, package_monthly_net
 from customers.models import Branch, Customer, Lead, Package, Subscription
 from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.models import AuditLog
@@ -53,7 +53,6 @@ from .frame_sql import frame_aggregates, with_touched
 
 CENT = Decimal("0.01")
 LIFECYCLE_ACTIONS = ("subscription.activate", "subscription.suspend", "subscription.reactivate", "subscription.cancel")
-CYCLE_MONTHS = {Package.Cycle.MONTHLY: 1, Package.Cycle.QUARTERLY: 3, Package.Cycle.ANNUAL: 12}
 AGEING_BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 DIMENSIONS = ("branch", "area", "reseller", "package")
 
@@ -212,18 +211,6 @@ def _annotate_day(queryset: QuerySet, day: date, *, prefix: str, unpaid_days: in
         **{f"{prefix}_counted": Case(When(_counted_on(day, prefix, unpaid_days), then=Value(1)), default=Value(0),
                                      output_field=IntegerField())}
     )
-
-
-def package_monthly_net() -> dict[int, Decimal]:
-    """Each package's recurring charge per month, VAT excluded: price (net of VAT when prices include it)
-    ÷ months in its billing cycle, to the paisa."""
-    cfg = current_billing_settings()
-    rate = Decimal(cfg.vat_rate)
-    values = {}
-    for pk, price, cycle in Package.objects.values_list("pk", "price", "billing_cycle"):
-        net = Decimal(price) * 100 / (100 + rate) if cfg.prices_include_vat else Decimal(price)
-        values[pk] = q2(net / CYCLE_MONTHS.get(cycle, 1))
-    return values
 
 
 # MRR, ARR, ARPU -------------------------------------------------------------------------------------

@@ -22,8 +22,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from churn.selectors import risk_summary
 from customers.models import Customer, Lead
 from customers.selectors import customers_visible_to, leads_visible_to
+from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.money import ZERO
 from payments.selectors import collection_summary, payments_filtered
 from tickets.models import Ticket
@@ -106,6 +108,8 @@ def staff_home(*, user) -> dict:
     field_orders = _field_orders_section(user)
     if field_orders:
         sections.append(field_orders)
+    if user.has_perm("churn.view_churnrisk"):
+        sections.append(_churn_section(user))
     if user.has_perm("dashboard.view_analytics"):
         tiles = dashboard_snapshot_figures(scope=Scope.for_user(user))["tiles"][:4]
         sections.append({"id": "home-analytics", "title": _("Business"), "tiles": tiles})
@@ -113,6 +117,17 @@ def staff_home(*, user) -> dict:
     if user.has_perm("customers.view_customer"):
         recent = customers_visible_to(user).select_related("area").order_by("-id")[:8]
     return {"sections": sections, "recent_customers": recent}
+
+
+def _churn_section(user) -> dict:
+    """Customers the churn model puts at high risk and the monthly revenue they carry (docs/churn.md)."""
+    figures = risk_summary(branch_ids=user_branch_ids(user))
+    high = _url("customer-list", risk="high", sort="-risk")
+    return {"id": "home-churn", "title": _("Churn risk"), "tiles": [
+        Tile(_("High-risk customers"), figures["high"], high, warn=True),
+        Tile(_("MRR at risk"), figures["mrr_high"], high, kind="money", warn=bool(figures["high"])),
+        Tile(_("Medium-risk customers"), figures["medium"], _url("customer-list", risk="medium", sort="-risk")),
+    ]}
 
 
 def _field_orders_section(user) -> dict | None:

@@ -44,6 +44,8 @@ NOT_PAGES = {
         "reseller-active", "reseller-topup", "reseller-adjust", "reseller-package", "reseller-rule", "reseller-login",
         "reseller-statement-close", "reseller-payout-decide",
         # Contracts: actions and PDF downloads.
+        # Churn: "Train now" posts here.
+        "churn-model-train",
         "contract-send", "contract-void", "contract-fee-waive", "contract-renewal-stop", "contract-document",
         "contract-signed-document", "contracttemplate-rule-delete",
         # Imports: the steps' posts and the downloads (error report CSV, the export zip).
@@ -155,6 +157,8 @@ def seed_small_demo() -> dict[str, object]:
     call_command("seed_resellers")
     call_command("seed_fieldservice", quiet=True)
     call_command("backfill_metrics", months=1)
+    # Three months are too short to train on: Model quality shows the stored refusal and its reason.
+    call_command("seed_churn", quiet=True)
     call_command("seed_retention", quiet=True)
     User = get_user_model()
     portal_customer = Customer.objects.exclude(user=None).order_by("pk").first()

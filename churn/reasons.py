@@ -1,0 +1,148 @@
+"""Each customer's top three reasons, in plain words with their numbers, in English and Bangla.
+
+The model's per-feature contributions (churn/learning.py) are summed into reasons (the two lateness
+columns are one reason, the usage columns another), only reasons that push the risk up are kept,
+and the three largest are written out from the customer's own feature values, e.g. "Paid late twice
+in the last three bills (up to 18 days)" or "Usage down 60% this month".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from django.utils import translation
+from django.utils.translation import gettext as _t
+from django.utils.translation import ngettext
+
+from ispbill.core.money import format_money, to_money
+
+from .features import FEATURES
+
+LANGUAGES = ("en", "bn")
+
+# reason code → the feature columns whose contributions it sums
+REASONS: dict[str, tuple[str, ...]] = {
+    "late_payment": ("late_invoices_3", "max_days_late_3"),
+    "balance": ("open_balance",),
+    "suspended": ("suspensions_90",),
+    "usage_drop": ("usage_30_change_pct", "usage_7_change_pct", "usage_30_gb"),
+    "no_traffic": ("days_since_traffic", "idle_days_30"),
+    "tickets": ("tickets_30", "tickets_90"),
+    "reopens": ("ticket_reopens_90",),
+    "sla": ("sla_breaches_90",),
+    "outage": ("outage_hours_90",),
+    "slow_speed": ("slow_speed_tests_90",),
+    "downgrade": ("downgrades_180",),
+    "contract": ("has_contract", "contract_days_left"),
+    "tenure": ("tenure_months",),
+    "price": ("monthly_charge",),
+    "reseller": ("has_reseller",),
+    "area": ("area_suspended_pct_90",),
+}
+CODES = tuple(REASONS)
+TOP = 3
+# Decimals each value is shown with (0 when not named): texts are made from the shown values, and
+# customers whose shown values agree share one text.
+SHOWN_DECIMALS = {"open_balance": 2, "monthly_charge": 2, "usage_30_gb": 1}
+
+
+def _mapping() -> np.ndarray:
+    m = np.zeros((len(FEATURES), len(CODES)))
+    for k, code in enumerate(CODES):
+        for name in REASONS[code]:
+            m[FEATURES.index(name), k] = 1.0
+    return m
+
+
+def _text(code: str, v: dict) -> str:
+    """One reason in the active language, from the customer's feature values `v`."""
+    if code == "late_payment":
+        count, days = int(v["late_invoices_3"]), int(v["max_days_late_3"])
+        if count == 0:
+            return _t("Pays close to the due date")
+        return ngettext(
+            "Paid %(days)d days late once in the last three bills",
+            "Paid late %(count)d times in the last three bills (up to %(days)d days)",
+            count,
+        ) % {"count": count, "days": days}
+    if code == "balance":
+        return _t("Owes %(amount)s") % {"amount": format_money(to_money(str(round(v["open_balance"], 2))))}
+    if code == "suspended":
+        n = int(v["suspensions_90"])
+        return ngettext("Suspended for non-payment once in 90 days", "Suspended for non-payment %(count)d times in 90 days", n) % {"count": n}
+    if code == "usage_drop":
+        month, week = v["usage_30_change_pct"], v["usage_7_change_pct"]
+        if month <= -5:
+            return _t("Usage down %(pct)d%% this month") % {"pct": round(-month)}
+        if week <= -5:
+            return _t("Usage down %(pct)d%% this week") % {"pct": round(-week)}
+        return _t("Low usage: %(gb)s GB in 30 days") % {"gb": f"{v['usage_30_gb']:.1f}"}
+    if code == "no_traffic":
+        days = int(v["days_since_traffic"])
+        if days >= 2:
+            return _t("No traffic for %(days)d days") % {"days": days}
+        idle = int(v["idle_days_30"])
+        return ngettext("No traffic on %(days)d day of the last 30", "No traffic on %(days)d days of the last 30", idle) % {"days": idle}
+    if code == "tickets":
+        n = int(v["tickets_90"])
+        return ngettext("%(count)d support ticket in 90 days", "%(count)d support tickets in 90 days", n) % {"count": n}
+    if code == "reopens":
+        n = int(v["ticket_reopens_90"])
+        return ngettext("Reopened a ticket once in 90 days", "Reopened tickets %(count)d times in 90 days", n) % {"count": n}
+    if code == "sla":
+        n = int(v["sla_breaches_90"])
+        return ngettext("%(count)d ticket missed its SLA", "%(count)d tickets missed their SLA", n) % {"count": n}
+    if code == "outage":
+        hours = int(round(v["outage_hours_90"]))
+        return ngettext("%(hours)d hour of outages in the area in 90 days", "%(hours)d hours of outages in the area in 90 days", hours) % {"hours": hours}
+    if code == "slow_speed":
+        n = int(v["slow_speed_tests_90"])
+        return ngettext("%(count)d speed test below the package speed", "%(count)d speed tests below the package speed", n) % {"count": n}
+    if code == "downgrade":
+        return _t("Moved to a cheaper package recently")
+    if code == "contract":
+        if not v["has_contract"]:
+            return _t("No contract")
+        return _t("Contract ends in %(days)d days") % {"days": int(v["contract_days_left"])}
+    if code == "tenure":
+        months = int(v["tenure_months"])
+        return ngettext("Customer for %(months)d month", "Customer for %(months)d months", months) % {"months": months}
+    if code == "price":
+        return _t("Pays %(amount)s a month") % {"amount": format_money(to_money(str(round(v["monthly_charge"], 2))))}
+    if code == "reseller":
+        return _t("Served through a reseller") if v["has_reseller"] else _t("Served directly, without a reseller")
+    if code == "area":
+        return _t("%(pct)d%% of the area's customers were suspended for non-payment in 90 days") % {"pct": round(v["area_suspended_pct_90"])}
+    raise ValueError(code)
+
+
+def top_reasons(matrix: np.ndarray, contributions: np.ndarray) -> list[list[dict]]:
+    """Per row: up to three reasons that raise the risk, largest first, as
+    {"code", "en", "bn", "weight"} (weight: the contribution in the model's terms)."""
+    n = len(matrix)
+    if not n:
+        return []
+    per_reason = contributions @ _mapping()
+    k = min(TOP, per_reason.shape[1])
+    top = np.argsort(-per_reason, axis=1, kind="stable")[:, :k]
+    cache: dict[tuple, dict] = {}
+    columns = [[(FEATURES.index(name), name, SHOWN_DECIMALS.get(name, 0)) for name in REASONS[code]] for code in CODES]
+    out = []
+    for i in range(n):
+        reasons = []
+        for code_index in top[i]:
+            weight = per_reason[i, code_index]
+            if weight <= 0:
+                break
+            code = CODES[code_index]
+            shown = tuple(round(float(matrix[i, j]), places) for j, _name, places in columns[code_index])
+            texts = cache.get((code, shown))
+            if texts is None:
+                values = {name: value for (_j, name, _p), value in zip(columns[code_index], shown)}
+                texts = {}
+                for language in LANGUAGES:
+                    with translation.override(language):
+                        texts[language] = _text(code, values)
+                cache[(code, shown)] = texts
+            reasons.append({"code": code, **texts, "weight": round(float(weight), 4)})
+        out.append(reasons)
+    return out

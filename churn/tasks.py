@@ -1,0 +1,21 @@
+"""Celery entry points of churn (scheduled in ispbill/celery.py): train weekly, score daily."""
+
+from celery import shared_task
+
+from .services import churn_model_train, churn_risks_score
+
+
+@shared_task
+def train_churn_model() -> str:
+    """A new model version from the history to date, then every customer scored with it."""
+    model = churn_model_train()
+    if model.status != model.Status.ACTIVE:
+        return f"refused: {model.refusal_reason}"
+    result = churn_risks_score()
+    return f"v{model.version} {model.algorithm}: {result.scored} scored"
+
+
+@shared_task
+def score_churn_risks() -> str:
+    result = churn_risks_score()
+    return f"refused: {result.refused}" if result.refused else f"{result.scored} scored, {result.removed} removed"
