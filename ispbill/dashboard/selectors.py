@@ -123,11 +123,12 @@ def _churn_section(user) -> dict:
     """Customers the churn model puts at high risk and the monthly revenue they carry (docs/churn.md)."""
     figures = risk_summary(branch_ids=user_branch_ids(user))
     high = _url("customer-list", risk="high", sort="-risk")
-    return {"id": "home-churn", "title": _("Churn risk"), "tiles": [
-        Tile(_("High-risk customers"), figures["high"], high, warn=True),
-        Tile(_("MRR at risk"), figures["mrr_high"], high, kind="money", warn=bool(figures["high"])),
-        Tile(_("Medium-risk customers"), figures["medium"], _url("customer-list", risk="medium", sort="-risk")),
-    ]}
+    tiles = [Tile(_("High-risk customers"), figures["high"], high, warn=True)]
+    # Revenue figures are for those who see the business figures; support works the list without them.
+    if user.has_perm("dashboard.view_analytics"):
+        tiles.append(Tile(_("MRR at risk"), figures["mrr_high"], high, kind="money", warn=bool(figures["high"])))
+    tiles.append(Tile(_("Medium-risk customers"), figures["medium"], _url("customer-list", risk="medium", sort="-risk")))
+    return {"id": "home-churn", "title": _("Churn risk"), "tiles": tiles}
 
 
 def _field_orders_section(user) -> dict | None:

@@ -117,7 +117,7 @@ def test_the_customer_page_shows_band_probability_reasons(client, scored):
     page = client.get(reverse("staff:customer-detail", args=[scored["unscored"].pk])).content.decode()
     assert "Not scored" in page
 
-    client.force_login(UserFactory(roles=["Support"]))  # no churn permission: no widget
+    client.force_login(UserFactory(roles=["Cashier"]))  # no churn permission: no widget
     page = client.get(reverse("staff:customer-detail", args=[scored["high"].pk])).content.decode()
     assert 'id="churn-risk-panel"' not in page
 
