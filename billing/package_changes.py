@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -54,6 +54,7 @@ from .services import LineSpec, account_credit, invoice_create
 from .vat import Line, totals, vat_line
 
 ONE_DAY = timedelta(days=1)
+CENT = Decimal("0.01")
 CHANGEABLE_STATUSES = (Subscription.Status.ACTIVE, Subscription.Status.SUSPENDED, Subscription.Status.PENDING)
 
 
@@ -152,7 +153,9 @@ def _invoiced_lines(*, subscription: Subscription, first: date, last: date, cfg:
     of its unvoided invoices (recurring, prorated, and earlier package changes' credit and adjustment
     lines) that covers some of those days, its own amount shared by actual days, other sign, at the
     VAT rate it was invoiced at. Never recomputed from a current price (a scheduled downgrade's
-    period already invoiced at the new price is credited at that price)."""
+    period already invoiced at the new price is credited at that price). Where an app above billing
+    credited part of a line (`customers.hooks.line_credits`: a retention offer), that part of the same
+    days is taken back by a line of its own, so what is credited is what the customer was charged."""
     rows = (
         InvoiceLine.objects.filter(
             subscription=subscription, period_start__isnull=False, period_start__lte=last, period_end__gte=first,
@@ -169,11 +172,16 @@ def _invoiced_lines(*, subscription: Subscription, first: date, last: date, cfg:
             adjust_through__isnull=False,
         ).values_list("effective_date", "adjust_through", "applied_at", "invoice_id")
     )
+    rows = list(rows)
+    # Credits an app above billing gave against these lines (a retention offer's discount): their
+    # share of the same days is taken back with them, so the customer gets back what they paid.
+    credited = hooks.line_credits(line_ids=[line.pk for line in rows])
     lines = []
     for line in rows:
         side = line.gross if cfg.prices_include_vat else line.net
         if side == ZERO:
             continue
+        credited_part = credited.get(line.pk, ZERO) / line.gross if line.gross else ZERO
         span = Period(line.period_start, line.period_end)
         holes = [
             (begin, through) for begin, through, applied_at, invoice_id in credited_by_changes
@@ -193,6 +201,14 @@ def _invoiced_lines(*, subscription: Subscription, first: date, last: date, cfg:
                 kind, description[:255], start, end, amount,
                 vat_line(amount, rate=line.invoice.vat_rate, prices_include_vat=cfg.prices_include_vat),
             ))
+            taken_back = (-amount * credited_part).quantize(CENT, rounding=ROUND_HALF_UP)
+            if taken_back != ZERO:
+                kind = InvoiceLine.Kind.ADJUSTMENT if taken_back > ZERO else InvoiceLine.Kind.CREDIT
+                description = f"Offer credit on these days taken back: {line.description} — {_day(start)} – {_day(end)}"
+                lines.append(QuoteLine(
+                    kind, description[:255], start, end, taken_back,
+                    vat_line(taken_back, rate=line.invoice.vat_rate, prices_include_vat=cfg.prices_include_vat),
+                ))
     return lines
 
 
