@@ -18,6 +18,11 @@ on what the run invoices instead (docs/billing.md, "Retention offers"):
 
 `retention_offers_daily` (beat, after the billing run) credits new invoices, switches upgrades back
 and ends offers; making an offer credits what was already invoiced at once.
+
+When billing credits back invoiced days (a cancellation, a pause with skip billing, a package change)
+it asks `offer_line_credits` — registered in customers/hooks.py, as billing may not import churn — what
+the offers credited on those lines, and takes that share of the days back with them. A cancellation,
+or a package change by hand during a free upgrade, ends the offer at once (the callbacks at the end).
 """
 
 from __future__ import annotations

@@ -203,6 +203,26 @@ def test_staff_changing_the_package_during_a_free_upgrade_ends_it_and_takes_its_
     ledger_ok()
 
 
+def test_a_discount_goes_on_after_a_package_change_by_hand_and_its_share_of_the_changed_days_comes_back(db, monkeypatch):
+    setup = basic_from_march()
+    offer = discount_with_april_credited(setup)
+
+    with today_is(monkeypatch, date(2026, 4, 16)):
+        change = package_change_make(actor=admin_user(), subscription=setup["subscription"], to_package=setup["fast"])
+
+    # 16–30 April: Basic credited as invoiced −৳575, the discount's ৳115 on those days taken back, Fast
+    # charged ৳750 + ৳112.50 VAT = ৳862.50: ৳402.50. With the ৳460 paid for them the days cost Fast's
+    # ৳862.50 (the change's charge is not a period charge the run invoices, so it is not discounted).
+    assert change.invoice.total == D("402.50")
+    offer.refresh_from_db()
+    assert offer.status == RetentionOffer.Status.ACTIVE
+    run_billing(date(2026, 4, 25))
+    retention_offers_daily(today=date(2026, 4, 25))
+    may = InvoiceLine.objects.get(subscription=setup["subscription"], period_start=date(2026, 5, 1)).invoice
+    assert RetentionOfferCredit.objects.get(offer=offer, invoice=may).amount == D("345.00")  # 20 % of Fast's ৳1,725
+    ledger_ok()
+
+
 def test_the_offers_own_switch_back_does_not_end_it_early(db, monkeypatch):
     setup = basic_from_march()
     configure(downgrade_at_next_cycle=False)
