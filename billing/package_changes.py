@@ -46,6 +46,7 @@ from ispbill.notify.events import Event
 from ispbill.notify.services import notify_customer
 from network import services as network_services
 
+from .ledger import account_lock
 from .models import BillingSettings, Invoice, InvoiceLine, LedgerEntry, PackageChange
 from .periods import Period, months_for_cycle, periods_between
 from .proration import amount_for_days
@@ -453,6 +454,8 @@ def package_change_cancel(*, actor, change: PackageChange, reason: str = "", cor
     (`package_change_withdrawal_quote`, shown before confirming); `correct=False` when the
     subscription itself is being cancelled (its cancellation credit reverses what was invoiced)."""
     change = _lock_open(change, *PackageChange.OPEN_STATUSES)
+    if correct:  # before reading what was credited on the invoiced days: offers credit under this lock
+        account_lock(customer_id=change.subscription.customer_id)
     quote = package_change_withdrawal_quote(change=change) if correct else None
     if quote is not None and quote.lines:
         subscription = quote.subscription
@@ -502,6 +505,8 @@ def package_change_make(
 def _apply(*, actor, change: PackageChange, subscription: Subscription) -> PackageChange:
     """Write the change's money, switch the package, queue the router change. The caller holds the
     locks on `change` (pending or scheduled) and `subscription`."""
+    # Before reading what was credited on the invoiced days: a retention offer credits under this lock.
+    account_lock(customer_id=subscription.customer_id)
     cfg = current_billing_settings()
     quote = _quote(
         subscription, change.to_package, mode=change.effective_mode, effective_date=change.effective_date,
@@ -607,6 +612,8 @@ def cancellation_credit_quote(*, subscription: Subscription, last_day: date | No
 def subscription_cancelled(*, actor, subscription: Subscription, last_day: date | None = None) -> LedgerEntry | None:
     """Billing's part of a cancellation (called by `subscription_cancel` in its transaction): open
     package changes are withdrawn, and the unused invoiced days are credited when the ISP's policy says so."""
+    # Before reading what was credited on the invoiced days: a retention offer credits under this lock.
+    account_lock(customer_id=subscription.customer_id)
     for change in subscription.package_changes.filter(status__in=PackageChange.OPEN_STATUSES):
         package_change_cancel(actor=actor, change=change, reason="The subscription was cancelled.", correct=False)
     quote = cancellation_credit_quote(subscription=subscription, last_day=last_day)
@@ -632,6 +639,7 @@ def subscription_paused(*, actor, subscription: Subscription, last_day: date | N
     last_day = last_day or timezone.localdate()
     if not _anchor(subscription) or subscription.billed_through <= last_day:
         return None
+    account_lock(customer_id=subscription.customer_id)  # before reading what offers credited (they credit under it)
     lines = _invoiced_lines(subscription=subscription, first=last_day + ONE_DAY, last=subscription.billed_through, cfg=cfg)
     total = totals(line.money for line in lines).gross
     if total >= ZERO:
