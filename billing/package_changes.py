@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -46,6 +46,7 @@ from ispbill.notify.events import Event
 from ispbill.notify.services import notify_customer
 from network import services as network_services
 
+from .ledger import account_lock
 from .models import BillingSettings, Invoice, InvoiceLine, LedgerEntry, PackageChange
 from .periods import Period, months_for_cycle, periods_between
 from .proration import amount_for_days
@@ -54,6 +55,7 @@ from .services import LineSpec, account_credit, invoice_create
 from .vat import Line, totals, vat_line
 
 ONE_DAY = timedelta(days=1)
+CENT = Decimal("0.01")
 CHANGEABLE_STATUSES = (Subscription.Status.ACTIVE, Subscription.Status.SUSPENDED, Subscription.Status.PENDING)
 
 
@@ -152,7 +154,9 @@ def _invoiced_lines(*, subscription: Subscription, first: date, last: date, cfg:
     of its unvoided invoices (recurring, prorated, and earlier package changes' credit and adjustment
     lines) that covers some of those days, its own amount shared by actual days, other sign, at the
     VAT rate it was invoiced at. Never recomputed from a current price (a scheduled downgrade's
-    period already invoiced at the new price is credited at that price)."""
+    period already invoiced at the new price is credited at that price). Where an app above billing
+    credited part of a line (`customers.hooks.line_credits`: a retention offer), that part of the same
+    days is taken back by a line of its own, so what is credited is what the customer was charged."""
     rows = (
         InvoiceLine.objects.filter(
             subscription=subscription, period_start__isnull=False, period_start__lte=last, period_end__gte=first,
@@ -169,11 +173,16 @@ def _invoiced_lines(*, subscription: Subscription, first: date, last: date, cfg:
             adjust_through__isnull=False,
         ).values_list("effective_date", "adjust_through", "applied_at", "invoice_id")
     )
+    rows = list(rows)
+    # Credits an app above billing gave against these lines (a retention offer's discount): their
+    # share of the same days is taken back with them, so the customer gets back what they paid.
+    credited = hooks.line_credits(line_ids=[line.pk for line in rows])
     lines = []
     for line in rows:
         side = line.gross if cfg.prices_include_vat else line.net
         if side == ZERO:
             continue
+        credited_part = credited.get(line.pk, ZERO) / line.gross if line.gross else ZERO
         span = Period(line.period_start, line.period_end)
         holes = [
             (begin, through) for begin, through, applied_at, invoice_id in credited_by_changes
@@ -193,6 +202,14 @@ def _invoiced_lines(*, subscription: Subscription, first: date, last: date, cfg:
                 kind, description[:255], start, end, amount,
                 vat_line(amount, rate=line.invoice.vat_rate, prices_include_vat=cfg.prices_include_vat),
             ))
+            taken_back = (-amount * credited_part).quantize(CENT, rounding=ROUND_HALF_UP)
+            if taken_back != ZERO:
+                kind = InvoiceLine.Kind.ADJUSTMENT if taken_back > ZERO else InvoiceLine.Kind.CREDIT
+                description = f"Offer credit on these days taken back: {line.description} — {_day(start)} – {_day(end)}"
+                lines.append(QuoteLine(
+                    kind, description[:255], start, end, taken_back,
+                    vat_line(taken_back, rate=line.invoice.vat_rate, prices_include_vat=cfg.prices_include_vat),
+                ))
     return lines
 
 
@@ -437,6 +454,8 @@ def package_change_cancel(*, actor, change: PackageChange, reason: str = "", cor
     (`package_change_withdrawal_quote`, shown before confirming); `correct=False` when the
     subscription itself is being cancelled (its cancellation credit reverses what was invoiced)."""
     change = _lock_open(change, *PackageChange.OPEN_STATUSES)
+    if correct:  # before reading what was credited on the invoiced days: offers credit under this lock
+        account_lock(customer_id=change.subscription.customer_id)
     quote = package_change_withdrawal_quote(change=change) if correct else None
     if quote is not None and quote.lines:
         subscription = quote.subscription
@@ -486,6 +505,8 @@ def package_change_make(
 def _apply(*, actor, change: PackageChange, subscription: Subscription) -> PackageChange:
     """Write the change's money, switch the package, queue the router change. The caller holds the
     locks on `change` (pending or scheduled) and `subscription`."""
+    # Before reading what was credited on the invoiced days: a retention offer credits under this lock.
+    account_lock(customer_id=subscription.customer_id)
     cfg = current_billing_settings()
     quote = _quote(
         subscription, change.to_package, mode=change.effective_mode, effective_date=change.effective_date,
@@ -591,6 +612,8 @@ def cancellation_credit_quote(*, subscription: Subscription, last_day: date | No
 def subscription_cancelled(*, actor, subscription: Subscription, last_day: date | None = None) -> LedgerEntry | None:
     """Billing's part of a cancellation (called by `subscription_cancel` in its transaction): open
     package changes are withdrawn, and the unused invoiced days are credited when the ISP's policy says so."""
+    # Before reading what was credited on the invoiced days: a retention offer credits under this lock.
+    account_lock(customer_id=subscription.customer_id)
     for change in subscription.package_changes.filter(status__in=PackageChange.OPEN_STATUSES):
         package_change_cancel(actor=actor, change=change, reason="The subscription was cancelled.", correct=False)
     quote = cancellation_credit_quote(subscription=subscription, last_day=last_day)
@@ -616,6 +639,7 @@ def subscription_paused(*, actor, subscription: Subscription, last_day: date | N
     last_day = last_day or timezone.localdate()
     if not _anchor(subscription) or subscription.billed_through <= last_day:
         return None
+    account_lock(customer_id=subscription.customer_id)  # before reading what offers credited (they credit under it)
     lines = _invoiced_lines(subscription=subscription, first=last_day + ONE_DAY, last=subscription.billed_through, cfg=cfg)
     total = totals(line.money for line in lines).gross
     if total >= ZERO:

@@ -5,6 +5,14 @@ class ChurnConfig(AppConfig):
     name = "churn"
 
     def ready(self):
+        from customers import hooks
+
+        from . import offers
+
+        hooks.subscription_cancelled(offers.offers_end_on_cancellation)
+        hooks.subscription_package_changed(offers.offers_end_on_package_change)
+        hooks.line_credits_provider(offers.offer_line_credits)
+
         from . import (
             notifications,  # noqa: F401 - registers the retention SMS
             retention_tasks,  # noqa: F401 - the retention job (Celery finds only `tasks` modules itself)

@@ -18,6 +18,11 @@ on what the run invoices instead (docs/billing.md, "Retention offers"):
 
 `retention_offers_daily` (beat, after the billing run) credits new invoices, switches upgrades back
 and ends offers; making an offer credits what was already invoiced at once.
+
+When billing credits back invoiced days (a cancellation, a pause with skip billing, a package change)
+it asks `offer_line_credits` — registered in customers/hooks.py, as billing may not import churn — what
+the offers credited on those lines, and takes that share of the days back with them. A cancellation,
+or a package change by hand during a free upgrade, ends the offer at once (the callbacks at the end).
 """
 
 from __future__ import annotations
@@ -254,6 +259,9 @@ def _switch_back(*, offer: RetentionOffer, subscription: Subscription, cover_end
     change = package_change_request(
         actor=actor, subscription=subscription, to_package=offer.original_package, source=PackageChange.Source.STAFF, note=note,
     )
+    # Known as the offer's own before it applies: the package-changed hook must not end the offer for it.
+    offer.switch_back_change = change
+    offer.save(update_fields=["switch_back_change"])
     return package_change_approve(actor=actor, change=change, note=note, on=on)
 
 
@@ -316,3 +324,66 @@ def offers_credited_total(*, offer_ids) -> dict[int, Decimal]:
     for credit in RetentionOfferCredit.objects.filter(Q(offer_id__in=list(offer_ids))):
         totals[credit.offer_id] = totals.get(credit.offer_id, ZERO) + credit.amount
     return totals
+
+
+# What billing asks and tells ------------------------------------------------------------------------
+# Registered in churn/apps.py through customers/hooks.py (billing may not import churn).
+
+
+def _credit_basis(credit: RetentionOfferCredit) -> list[InvoiceLine]:
+    """The lines of the credited invoice that the offer's credit was worked out on (as in
+    `_credit_for_invoice`): the upgrade's own invoice whole, else the covered period charges."""
+    offer, invoice = credit.offer, credit.invoice
+    if offer.kind == RetentionOffer.Kind.FREE_UPGRADE and offer.upgrade_change_id and invoice.pk == offer.upgrade_change.invoice_id:
+        return list(InvoiceLine.objects.filter(invoice=invoice, subscription_id=offer.subscription_id, period_start__isnull=False))
+    lines = _covered_lines(offer).filter(invoice=invoice)
+    if offer.kind == RetentionOffer.Kind.FREE_UPGRADE:
+        lines = lines.filter(invoice__issue_date__gte=offer.starts_on)
+        if offer.upgrade_change_id and offer.upgrade_change.invoice_id:
+            lines = lines.exclude(invoice_id=offer.upgrade_change.invoice_id)
+    return list(lines)
+
+
+def offer_line_credits(*, line_ids) -> dict[int, Decimal]:
+    """What the offers credited against each of these invoice lines (gross): each credit shared over
+    the lines it was worked out on by their gross. Billing takes the share of the days it credits back
+    (cancellation, pause, package change) with them, whatever the offer's status now."""
+    invoice_ids = set(InvoiceLine.objects.filter(pk__in=list(line_ids)).values_list("invoice_id", flat=True))
+    credited: dict[int, Decimal] = {}
+    credits = RetentionOfferCredit.objects.filter(invoice_id__in=invoice_ids).select_related(
+        "offer", "offer__upgrade_change", "invoice"
+    )
+    for credit in credits:
+        basis = [line for line in _credit_basis(credit) if line.gross]
+        gross = sum((line.gross for line in basis), ZERO)
+        if not gross:
+            continue
+        for line in basis:
+            credited[line.pk] = credited.get(line.pk, ZERO) + credit.amount * line.gross / gross
+    return credited
+
+
+def _end(offer: RetentionOffer, *, actor, reason: str) -> None:
+    RetentionOffer.objects.filter(pk=offer.pk).update(status=RetentionOffer.Status.ENDED, ended_at=timezone.now())
+    audit_record(actor=actor, action="retention.offer_end", obj=offer.customer, reason=reason, after={"offer": offer.pk})
+
+
+def offers_end_on_cancellation(*, actor, subscription: Subscription, reason: str = "", **_kwargs) -> None:
+    """The connection was cancelled: its offer ends now (billing's cancellation credit has already
+    taken back the offer's share of the unused days). Invoices it had not credited yet stay uncredited:
+    their unused days were credited back as invoiced, in full."""
+    for offer in RetentionOffer.objects.select_for_update().filter(subscription_id=subscription.pk, status=RetentionOffer.Status.ACTIVE):
+        _end(offer, actor=actor, reason="The connection was cancelled.")
+
+
+def offers_end_on_package_change(*, actor, subscription: Subscription, change: PackageChange, **_kwargs) -> None:
+    """A package change that is not the free upgrade's own (its upgrade, its switch back) ends the
+    free upgrade at once, before the daily job could credit the change's invoice as an upgraded period.
+    Billing's change has already taken back the offer's share of the days it credited."""
+    offers = RetentionOffer.objects.select_for_update().filter(
+        subscription_id=subscription.pk, status=RetentionOffer.Status.ACTIVE, kind=RetentionOffer.Kind.FREE_UPGRADE,
+    )
+    for offer in offers:
+        if change.pk in (offer.upgrade_change_id, offer.switch_back_change_id):
+            continue
+        _end(offer, actor=actor, reason="The connection's package was changed by hand.")
