@@ -45,7 +45,7 @@ NOT_PAGES = {
         "contract-send", "contract-void", "contract-fee-waive", "contract-renewal-stop", "contract-document",
         "contract-signed-document", "contracttemplate-rule-delete",
         # Imports: the steps' posts and the downloads (error report CSV, the export zip).
-        "import-commit", "import-undo", "import-router-start", "import-errors", "import-export",
+        "import-commit", "import-undo", "import-router-start", "import-errors", "import-export", "import-sample",
         # The profile mapping of a router import needs a live router to read from; tests/imports
         # drives it against the RouterOS simulator.
         "import-router-map",

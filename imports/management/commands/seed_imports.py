@@ -4,20 +4,24 @@
   300 PPPoE secrets and hotspot users no customer owns yet: Settings → Import & export → "From a
   MikroTik router" reads them;
 - the saved mapping "Sample sheet" for imports/demo/sample_customers.xlsx (1,000 rows in real-world
-  shape), to upload on the same page.
+  shape), to upload on the same page;
+- the saved mapping "Sample past payments" for imports/demo/sample_past_payments.csv (900 past payments
+  of the first 300 sample customers, and four rows to refuse), to upload after the customers as
+  payment history.
 """
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from customers.models import Area, Branch
-from imports.demo.make_sample import MAPPING, OUTPUT
+from imports.demo.make_sample import MAPPING, OUTPUT, PAST_PAYMENT_MAPPING
 from imports.models import ImportProfile
 from network import services as network_services
 from network.models import Router
 from network.simulator.legacy import LEGACY_ROUTER_NAME
 
 PROFILE_NAME = "Sample sheet"
+PAST_PAYMENTS_PROFILE_NAME = "Sample past payments"
 
 
 class Command(BaseCommand):
@@ -36,6 +40,9 @@ class Command(BaseCommand):
         _, created = ImportProfile.objects.get_or_create(name=PROFILE_NAME, defaults={"mapping": MAPPING})
         if created:
             made.append(f"mapping “{PROFILE_NAME}”")
+        _, created = ImportProfile.objects.get_or_create(name=PAST_PAYMENTS_PROFILE_NAME, defaults={"mapping": PAST_PAYMENT_MAPPING})
+        if created:
+            made.append(f"mapping “{PAST_PAYMENTS_PROFILE_NAME}”")
         self.stdout.write(
             (f"Imports demo: added {', '.join(made)}." if made else "Imports demo: present.")
             + f" Sample sheet: {OUTPUT.relative_to(OUTPUT.parents[2])}; legacy router {LEGACY_ROUTER_NAME}"
