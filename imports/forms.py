@@ -8,10 +8,13 @@ from .services import fields_of
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("The file holds"), choices=ImportBatch.Kind.choices, initial=ImportBatch.Kind.CUSTOMERS,
+        label=_("The file holds"), choices=ImportBatch.Kind.choices, initial=ImportBatch.Kind.CUSTOMERS, required=False,
         help_text=_("Past payments are kept as history of customers already in ispbill; they change no balance."),
     )
     file = forms.FileField(label=_("Spreadsheet (.csv or .xlsx)"))
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or ImportBatch.Kind.CUSTOMERS
     cutover_date = forms.DateField(
         label=_("Cut-over date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Opening balances are dated on this day."),

@@ -116,7 +116,7 @@ def past_payments_csv() -> str:
     import io
 
     text = io.StringIO()
-    writer = csv.writer(text)
+    writer = csv.writer(text, lineterminator="\n")
     writer.writerow(PAST_PAYMENT_HEADERS)
     writer.writerows(past_payment_rows())
     return text.getvalue()

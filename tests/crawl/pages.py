@@ -143,6 +143,7 @@ def seed_small_demo() -> dict[str, object]:
 
     from customers.models import Customer
     from customers.speedtest import speedtest_result_record
+    from imports.management.commands.seed_imports import demo_past_payments_import
     from payments.models import GatewayPayment
     from tests.factories import make_subscription
 
@@ -162,6 +163,8 @@ def seed_small_demo() -> dict[str, object]:
     make_subscription(
         customer=portal_customer, package=first.package, router=first.router, activate=True, username="layout.second",
     )
+    # Payments made before ispbill, brought over by a past-payments import (seed_imports does it in the demo).
+    demo_past_payments_import()
     GatewayPayment.objects.create(
         customer=portal_customer, tran_id="LAYOUT0000000000000001", amount=Decimal("1050.00"), currency="BDT",
         purpose="due", status="expired", method="bkash", card_type="BKASH-BKash",
