@@ -1,4 +1,5 @@
-"""Export everything: one zip of CSV files (customers, subscriptions, invoices, payments, tickets),
+"""Export everything: one zip of CSV files (customers, subscriptions, invoices, payments, past payments
+brought over by an import, tickets),
 so an ISP is never locked in. Streamed row by row from the database in id order."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from billing.models import Invoice
 from customers.models import Customer, Subscription
-from payments.models import Payment
+from payments.models import PastPayment, Payment
 from tickets.models import Ticket
 
 TABLES = {
@@ -35,6 +36,11 @@ TABLES = {
     "payments.csv": (Payment.objects.order_by("pk"), [
         ("id", "pk"), ("customer_account", "customer__account_number"), ("amount", "amount"), ("method", "method"),
         ("reference", "reference"), ("received_at", "received_at"), ("status", "status"),
+    ]),
+    # History brought over from the old system (no money moved in ispbill): exported so it leaves again.
+    "past_payments.csv": (PastPayment.objects.order_by("pk"), [
+        ("id", "pk"), ("customer_account", "customer__account_number"), ("paid_on", "paid_on"), ("amount", "amount"),
+        ("method", "method"), ("reference", "reference"), ("note", "note"), ("imported_at", "imported_at"),
     ]),
     "tickets.csv": (Ticket.objects.order_by("pk"), [
         ("id", "pk"), ("number", "number"), ("customer_account", "customer__account_number"), ("subject", "subject"),

@@ -4,16 +4,23 @@ from django.utils.translation import gettext_lazy as _
 
 from ispbill.core.forms import LocaleDateField
 
-from .models import ImportProfile
-from .services import FIELDS
+from .models import ImportBatch, ImportProfile
+from .services import fields_of
 
 
 class UploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("The file holds"), choices=ImportBatch.Kind.choices, initial=ImportBatch.Kind.CUSTOMERS, required=False,
+        help_text=_("Past payments are kept as history of customers already in ispbill; they change no balance."),
+    )
     file = forms.FileField(label=_("Spreadsheet (.csv or .xlsx)"))
     cutover_date = LocaleDateField(
         label=_("Cut-over date"), initial=timezone.localdate,
         help_text=_("Opening balances are dated on this day."),
     )
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or ImportBatch.Kind.CUSTOMERS
 
 
 class MappingForm(forms.Form):
@@ -24,17 +31,21 @@ class MappingForm(forms.Form):
     cutover_date = LocaleDateField(label=_("Cut-over date"))
     activate = forms.BooleanField(label=_("Subscriptions without a status column start active"), required=False)
 
-    def __init__(self, *args, headers: list[str], **kwargs):
+    def __init__(self, *args, headers: list[str], kind: str = ImportBatch.Kind.CUSTOMERS, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kind_fields = fields_of(kind)
+        if kind == ImportBatch.Kind.PAST_PAYMENTS:
+            del self.fields["activate"]  # no subscriptions in a payments sheet
+            self.fields["cutover_date"].help_text = _("Payments dated after this day are refused: they belong in ispbill's own payments.")
         choices = [("", "—")] + [(h, h) for h in headers]
-        for f in FIELDS:
+        for f in self.kind_fields:
             self.fields[f"map_{f.key}"] = forms.ChoiceField(
                 label=f.label + (" *" if f.required else ""), choices=choices, required=False, help_text=f.help,
             )
-        self.field_names = [f"map_{f.key}" for f in FIELDS]
+        self.field_names = [f"map_{f.key}" for f in self.kind_fields]
 
     def mapping(self) -> dict[str, str]:
-        return {f.key: self.cleaned_data.get(f"map_{f.key}") or "" for f in FIELDS}
+        return {f.key: self.cleaned_data.get(f"map_{f.key}") or "" for f in self.kind_fields}
 
 
 class ProfileChoiceForm(forms.Form):

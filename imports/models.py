@@ -39,7 +39,14 @@ class ImportBatch(models.Model):
         FAILED = "failed", _("Failed")
         UNDONE = "undone", _("Undone")
 
+    class Kind(models.TextChoices):
+        CUSTOMERS = "customers", _("Customers")
+        PAST_PAYMENTS = "past_payments", _("Past payments")
+
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.FILE)
+    # What the file's rows are: customers (with subscriptions and opening balances) or past payments
+    # of customers already in ispbill (history only, see payments.PastPayment).
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CUSTOMERS)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.MAPPING, db_index=True)
     file_name = models.CharField(max_length=255, blank=True)
     headers = models.JSONField(default=list)
@@ -99,6 +106,7 @@ class ImportRow(models.Model):
     customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     subscription = models.ForeignKey("customers.Subscription", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     opening_entry = models.ForeignKey("billing.LedgerEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    past_payment = models.ForeignKey("payments.PastPayment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     previous = models.JSONField(default=dict, blank=True)
 
     class Meta:

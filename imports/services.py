@@ -11,6 +11,10 @@
                       it stopped and no row is half-imported
     batch_undo        withdraw a whole batch while no billing run has touched its customers
 
+A batch is of one kind: customers (above), or past payments of customers already in ispbill, which
+become `payments.PastPayment` history records through the same upload, mapping, check, background
+commit, undo and error report, and move no money (docs/billing.md, "Past payments are history").
+
 Money moves only through `billing.ledger`: opening balances are `opening_balances_post` (a chunk) or
 `opening_balance_post` (a row), quiet (no message to the customer), dated at the batch's cut-over;
 undo voids or takes back those entries, never deletes them.
@@ -42,7 +46,7 @@ from ispbill.core.audit import audit_record
 from ispbill.core.bulk import rows_insert
 from ispbill.core.phone import normalize_phone
 from network.models import Router
-from payments.models import Payment
+from payments.models import PastPayment, Payment
 
 from .models import ImportBatch, ImportProfile, ImportRow
 from .reading import sheet_read
@@ -83,18 +87,35 @@ FIELDS = (
     Field("advance", "Advance (credit)", synonyms=("advance", "advance paid", "credit")),
     Field("notes", "Notes", synonyms=("note", "remarks", "comment", "comments")),
 )
+# A sheet of payments taken before the move: each row one payment of a customer already in ispbill.
+PAST_PAYMENT_FIELDS = (
+    Field("customer", "Customer (account number or old id)", True,
+          ("account", "account no", "account number", "customer id", "client id", "old id", "id", "customer code", "user id"),
+          help="The customer's ispbill account number (CT-…) or the id of your old system."),
+    Field("paid_on", "Date paid", True, ("date", "payment date", "paid date", "paid on", "tarikh", "তারিখ")),
+    Field("amount", "Amount", True, ("paid", "amount paid", "taka", "টাকা")),
+    Field("method", "Method", synonyms=("payment method", "mode", "via", "paid by", "type")),
+    Field("reference", "Reference", True, ("ref", "receipt", "receipt no", "trx id", "trxid", "transaction id", "money receipt"),
+          help="The old receipt or transaction number: a re-import finds the payment by it and never adds it twice."),
+    Field("note", "Note", synonyms=("notes", "remarks", "comment", "comments")),
+)
+FIELDS_OF_KIND = {ImportBatch.Kind.CUSTOMERS: FIELDS, ImportBatch.Kind.PAST_PAYMENTS: PAST_PAYMENT_FIELDS}
 FIELDS_BY_KEY = {f.key: f for f in FIELDS}
 REQUIRED = tuple(f.key for f in FIELDS if f.required)
+
+
+def fields_of(kind: str) -> tuple[Field, ...]:
+    return FIELDS_OF_KIND[kind]
 
 
 def _norm(header: str) -> str:
     return re.sub(r"[^\w]+", " ", header.lower()).strip()
 
 
-def mapping_guess(headers: list[str]) -> dict[str, str]:
+def mapping_guess(headers: list[str], kind: str = ImportBatch.Kind.CUSTOMERS) -> dict[str, str]:
     """field → header for the headers that name a field or one of its usual spellings."""
     guessed: dict[str, str] = {}
-    for f in FIELDS:
+    for f in fields_of(kind):
         names = {_norm(f.key), _norm(f.label), *(_norm(s) for s in f.synonyms)}
         for header in headers:
             if _norm(header) in names and header not in guessed.values():
@@ -103,12 +124,13 @@ def mapping_guess(headers: list[str]) -> dict[str, str]:
     return guessed
 
 
-def mapping_check(*, headers: list[str], mapping: dict[str, str]) -> dict[str, str]:
+def mapping_check(*, headers: list[str], mapping: dict[str, str], kind: str = ImportBatch.Kind.CUSTOMERS) -> dict[str, str]:
     """The mapping without empty choices; refused when a required field is unmapped, a field is
     mapped to a column this file does not have, or one column feeds two fields."""
-    clean = {k: v for k, v in mapping.items() if v and k in FIELDS_BY_KEY}
+    by_key = {f.key: f for f in fields_of(kind)}
+    clean = {k: v for k, v in mapping.items() if v and k in by_key}
     errors = []
-    missing = [_(FIELDS_BY_KEY[k].label) for k in REQUIRED if k not in clean]
+    missing = [_(f.label) for f in by_key.values() if f.required and f.key not in clean]
     if missing:
         errors.append(_("Choose the column for: %(fields)s.") % {"fields": ", ".join(missing)})
     unknown = sorted({v for v in clean.values() if v not in headers})
@@ -118,7 +140,7 @@ def mapping_check(*, headers: list[str], mapping: dict[str, str]) -> dict[str, s
     for key, header in clean.items():
         if header in used:
             errors.append(_("The column “%(column)s” is chosen for both %(first)s and %(second)s.") % {
-                "column": header, "first": _(FIELDS_BY_KEY[used[header]].label), "second": _(FIELDS_BY_KEY[key].label)})
+                "column": header, "first": _(by_key[used[header]].label), "second": _(by_key[key].label)})
         used[header] = key
     if errors:
         raise ValidationError(errors)
@@ -129,11 +151,11 @@ def mapping_check(*, headers: list[str], mapping: dict[str, str]) -> dict[str, s
 
 
 @transaction.atomic
-def batch_upload(*, actor, name: str, content: bytes, cutover_date: date | None = None) -> ImportBatch:
+def batch_upload(*, actor, name: str, content: bytes, cutover_date: date | None = None, kind: str = ImportBatch.Kind.CUSTOMERS) -> ImportBatch:
     """Read the file and keep its rows; nothing is checked against the database yet."""
     sheet = sheet_read(name=name, content=content)
     batch = ImportBatch.objects.create(
-        source=ImportBatch.Source.FILE, file_name=name[:255], headers=sheet.headers, mapping=mapping_guess(sheet.headers),
+        source=ImportBatch.Source.FILE, kind=kind, file_name=name[:255], headers=sheet.headers, mapping=mapping_guess(sheet.headers, kind),
         cutover_date=cutover_date or timezone.localdate(), total_rows=len(sheet.rows), created_by=_user(actor),
     )
     width = len(sheet.headers)
@@ -144,7 +166,7 @@ def batch_upload(*, actor, name: str, content: bytes, cutover_date: date | None 
             data[OVERFLOW] = len(cells)  # no header is empty (reading refuses one), so the key is free
         rows.append(ImportRow(batch=batch, line=line, data=data, errors=_read_errors(data, width)))
     rows_insert(ImportRow, rows)
-    audit_record(actor=actor, action="import.upload", obj=batch, after={"file": name, "rows": len(rows)})
+    audit_record(actor=actor, action="import.upload", obj=batch, after={"file": name, "rows": len(rows), "kind": kind})
     return batch
 
 
@@ -391,18 +413,103 @@ def row_check(*, raw: dict[str, str], mapping: dict[str, str], line: int, lookup
     return values, errors, action
 
 
+@dataclass
+class PastPaymentLookups:
+    """Customers by account number and old id, and the references already brought over."""
+
+    accounts: dict[str, int] = field(default_factory=dict)
+    by_ref: dict[str, int] = field(default_factory=dict)
+    references: dict[str, tuple[int, int]] = field(default_factory=dict)  # reference → (past payment, customer)
+    seen_refs: dict[str, int] = field(default_factory=dict)  # reference → line, inside the file
+
+    @classmethod
+    def load(cls) -> PastPaymentLookups:
+        found = cls()
+        found.accounts = {number.upper(): pk for number, pk in Customer.objects.values_list("account_number", "pk")}
+        found.by_ref = dict(Customer.objects.exclude(external_ref="").values_list("external_ref", "pk"))
+        found.references = {ref: (pk, customer_id) for ref, pk, customer_id in PastPayment.objects.values_list("reference", "pk", "customer_id")}
+        return found
+
+
+def past_payment_row_check(*, raw: dict[str, str], mapping: dict[str, str], line: int, lookups: PastPaymentLookups, cutover_date: date) -> tuple[dict, list[str], str]:
+    """(values, errors, action) for one row of a past-payments sheet: created, or updated when its
+    reference was brought over before for the same customer."""
+    errors: list[str] = []
+
+    def cell(key: str) -> str:
+        header = mapping.get(key)
+        return (raw.get(header) or "").strip() if header else ""
+
+    values: dict = {}
+    who = cell("customer")
+    customer_id = None
+    if not who:
+        errors.append(_("Customer is missing."))
+    else:
+        customer_id = lookups.accounts.get(who.upper()) or lookups.by_ref.get(who)
+        if customer_id is None:
+            errors.append(_("Unknown customer “%(customer)s”: no account number or old id like it in ispbill (import the customers first).") % {"customer": who})
+    values["customer_id"] = customer_id
+    paid_on = _date(cell("paid_on"), _("Date paid"), errors) if cell("paid_on") else None
+    if not cell("paid_on"):
+        errors.append(_("Date paid is missing."))
+    elif paid_on:
+        day = date.fromisoformat(paid_on)
+        if day > timezone.localdate():
+            errors.append(_("Date paid %(date)s is in the future.") % {"date": paid_on})
+        elif day > cutover_date:
+            errors.append(_("Date paid %(date)s is after the cut-over (%(cutover)s): a payment since then is an ispbill payment, record it under Payments.")
+                          % {"date": paid_on, "cutover": cutover_date.isoformat()})
+    values["paid_on"] = paid_on
+    amount_errors: list[str] = []
+    amount = _amount(cell("amount"), _("Amount"), amount_errors)
+    errors.extend(amount_errors)
+    if not amount_errors and amount <= 0:
+        errors.append(_("Amount “%(amount)s” must be more than zero.") % {"amount": cell("amount")})
+    values["amount"] = str(amount)
+    values["method"] = cell("method")[:40]
+    values["note"] = cell("note")[:255]
+    reference = cell("reference")[:64]
+    values["reference"] = reference
+    action = ImportRow.Action.CREATE
+    if not reference:
+        errors.append(_("Reference is missing: it is how a re-import knows the payment is already here."))
+    elif reference in lookups.seen_refs:
+        errors.append(_("Duplicate reference %(ref)s: also on line %(line)s.") % {"ref": reference, "line": lookups.seen_refs[reference]})
+    else:
+        lookups.seen_refs[reference] = line
+        earlier = lookups.references.get(reference)
+        if earlier is not None:
+            if customer_id is not None and earlier[1] != customer_id:
+                errors.append(_("Duplicate reference %(ref)s: a past payment of another customer already has it.") % {"ref": reference})
+            else:
+                values["past_payment_id"] = earlier[0]
+                action = ImportRow.Action.UPDATE
+    return values, errors, (ImportRow.Action.ERROR if errors else action)
+
+
 def batch_map(*, actor, batch: ImportBatch, mapping: dict[str, str], profile_name: str = "", cutover_date: date | None = None, activate: bool = False) -> ImportBatch:
     """Apply the mapping and check every row against the database: the dry run. Nothing but the
     batch's own rows is written."""
     if batch.status not in (ImportBatch.Status.MAPPING, ImportBatch.Status.VALIDATED):
         raise ValidationError(_("This import has already been committed."))
-    mapping = mapping_check(headers=batch.headers, mapping=mapping)
-    lookups, seen = Lookups.load(), Seen()
+    mapping = mapping_check(headers=batch.headers, mapping=mapping, kind=batch.kind)
+    cutover_date = cutover_date or batch.cutover_date
+    if batch.kind == ImportBatch.Kind.PAST_PAYMENTS:
+        payment_lookups = PastPaymentLookups.load()
+
+        def check(line, data):
+            return past_payment_row_check(raw=data, mapping=mapping, line=line, lookups=payment_lookups, cutover_date=cutover_date)
+    else:
+        lookups, seen = Lookups.load(), Seen()
+
+        def check(line, data):
+            return row_check(raw=data, mapping=mapping, line=line, lookups=lookups, seen=seen, activate=activate)
     counts = {a: 0 for a in ImportRow.Action.values}
     checked = []
     width = len(batch.headers)
     for line, data in ImportRow.objects.filter(batch=batch).order_by("line").values_list("line", "data"):
-        values, errors, action = row_check(raw=data, mapping=mapping, line=line, lookups=lookups, seen=seen, activate=activate)
+        values, errors, action = check(line, data)
         errors = _read_errors(data, width) + errors
         action = ImportRow.Action.ERROR if errors else action
         counts[action] += 1
@@ -418,7 +525,7 @@ def batch_map(*, actor, batch: ImportBatch, mapping: dict[str, str], profile_nam
             )
             batch.profile = profile
         batch.mapping, batch.activate = mapping, activate
-        batch.cutover_date = cutover_date or batch.cutover_date
+        batch.cutover_date = cutover_date
         batch.status = ImportBatch.Status.VALIDATED
         batch.error_rows, batch.to_create, batch.to_update = counts["error"], counts["create"], counts["update"]
         batch.save()
@@ -536,6 +643,38 @@ def _rows_create_bulk(*, actor, batch: ImportBatch, rows: list[ImportRow], catal
         row.opening_entry = entry
 
 
+def _past_payments_create_bulk(*, actor, batch: ImportBatch, rows: list[ImportRow], catalogue: _Catalogue | None = None) -> None:
+    """A chunk of past payments in one INSERT: history records, no ledger entry (see PastPayment)."""
+    made = PastPayment.objects.bulk_create([PastPayment(**_past_payment_fields(row.values)) for row in rows])
+    customers = Customer.objects.in_bulk({row.values["customer_id"] for row in rows})
+    for row, past in zip(rows, made):
+        row.past_payment, row.customer = past, customers[past.customer_id]
+
+
+def _past_payment_fields(v: dict) -> dict:
+    return {
+        "customer_id": v["customer_id"], "paid_on": date.fromisoformat(v["paid_on"]), "amount": Decimal(v["amount"]),
+        "method": v["method"], "reference": v["reference"], "note": v["note"],
+    }
+
+
+PAST_PAYMENT_UPDATABLE = ("paid_on", "amount", "method", "note")
+
+
+def _past_payment_update(*, batch: ImportBatch, row: ImportRow) -> None:
+    """A re-import: the record with the row's reference follows the file; the old values are kept on
+    the row so an undo puts them back."""
+    past = PastPayment.objects.select_for_update().get(pk=row.values["past_payment_id"])
+    wanted = _past_payment_fields(row.values)
+    changes = {k: wanted[k] for k in PAST_PAYMENT_UPDATABLE if wanted[k] != getattr(past, k)}
+    row.previous = {k: str(getattr(past, k)) for k in changes}
+    for k, value in changes.items():
+        setattr(past, k, value)
+    if changes:
+        past.save(update_fields=list(changes))
+    row.past_payment, row.customer = past, past.customer
+
+
 UPDATABLE = ("name", "phone", "email", "address", "national_id", "notes")
 
 
@@ -582,16 +721,17 @@ def batch_process(*, batch_id: int, chunk_rows: int = CHUNK_ROWS, max_chunks: in
             created = updated = failed = 0
             in_bulk = set()
             creates = [row for row in rows if row.action == ImportRow.Action.CREATE]
+            create_bulk = _past_payments_create_bulk if batch.kind == ImportBatch.Kind.PAST_PAYMENTS else _rows_create_bulk
             if bulk and creates:
                 try:
                     with transaction.atomic():
-                        _rows_create_bulk(actor=actor, batch=batch, rows=creates, catalogue=catalogue)
+                        create_bulk(actor=actor, batch=batch, rows=creates, catalogue=catalogue)
                     in_bulk = {row.pk for row in creates}
                 except (ValidationError, IntegrityError):
                     # The database changed since the check (a phone or login taken meanwhile): row by
                     # row, so each failing row gets its own message and the others go in.
                     for row in creates:
-                        row.customer = row.subscription = row.opening_entry = None
+                        row.customer = row.subscription = row.opening_entry = row.past_payment = None
             for row in rows:
                 if row.pk in in_bulk:
                     created += 1
@@ -614,7 +754,7 @@ def batch_process(*, batch_id: int, chunk_rows: int = CHUNK_ROWS, max_chunks: in
     return batch
 
 
-ROW_RESULT_FIELDS = ("done", "errors", "action", "customer", "subscription", "opening_entry", "previous", "values", "data")
+ROW_RESULT_FIELDS = ("done", "errors", "action", "customer", "subscription", "opening_entry", "past_payment", "previous", "values", "data")
 
 
 def _rows_save(rows: list[ImportRow]) -> None:
@@ -625,17 +765,18 @@ def _rows_save(rows: list[ImportRow]) -> None:
         return
     document = json.dumps([
         {"id": r.pk, "errors": r.errors, "action": r.action, "customer_id": _pk(r.customer), "subscription_id": _pk(r.subscription),
-         "opening_entry_id": _pk(r.opening_entry), "previous": r.previous, "values": r.values, "data": r.data}
+         "opening_entry_id": _pk(r.opening_entry), "past_payment_id": _pk(r.past_payment), "previous": r.previous, "values": r.values, "data": r.data}
         for r in rows
     ], cls=DjangoJSONEncoder)
     table = connection.ops.quote_name(ImportRow._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} AS r SET done = true, errors = v.errors, action = v.action, customer_id = v.customer_id, "
-            "subscription_id = v.subscription_id, opening_entry_id = v.opening_entry_id, previous = v.previous, "
+            "subscription_id = v.subscription_id, opening_entry_id = v.opening_entry_id, past_payment_id = v.past_payment_id, "
+            "previous = v.previous, "
             '"values" = v."values", data = v.data '
             "FROM jsonb_to_recordset(%s::jsonb) AS v(id bigint, errors jsonb, action text, customer_id bigint, "
-            'subscription_id bigint, opening_entry_id bigint, previous jsonb, "values" jsonb, data jsonb) WHERE r.id = v.id',
+            'subscription_id bigint, opening_entry_id bigint, past_payment_id bigint, previous jsonb, "values" jsonb, data jsonb) WHERE r.id = v.id',
             [document],
         )
 
@@ -649,17 +790,27 @@ def _row_commit(*, actor, batch: ImportBatch, row: ImportRow, catalogue: _Catalo
     """One row in its own savepoint; 1 when it failed (the row then carries the reason)."""
     try:
         with transaction.atomic():
-            if row.action == ImportRow.Action.UPDATE:
+            if batch.kind == ImportBatch.Kind.PAST_PAYMENTS:
+                if row.action == ImportRow.Action.UPDATE:
+                    _past_payment_update(batch=batch, row=row)
+                else:
+                    _past_payments_create_bulk(actor=actor, batch=batch, rows=[row])
+            elif row.action == ImportRow.Action.UPDATE:
                 _row_update(actor=actor, batch=batch, row=row)
             else:
                 _row_create(actor=actor, batch=batch, row=row, catalogue=catalogue)
     except ValidationError as exc:
         reasons = _messages(exc)
     except IntegrityError:
-        reasons = [_("Another customer or login with the same phone, old id or username was added since the check.")]
+        if batch.kind == ImportBatch.Kind.PAST_PAYMENTS:
+            reasons = [_("A past payment with the same reference was added since the check, or the customer is gone.")]
+        else:
+            reasons = [_("Another customer or login with the same phone, old id or username was added since the check.")]
+    except PastPayment.DoesNotExist:
+        reasons = [_("The past payment this row updates was removed since the check.")]
     else:
         return 0
-    row.customer = row.subscription = row.opening_entry = None
+    row.customer = row.subscription = row.opening_entry = row.past_payment = None
     row.errors = [*row.errors, *reasons]
     row.action = ImportRow.Action.ERROR
     return 1
@@ -686,7 +837,14 @@ def _messages(exc: ValidationError) -> list[str]:
 
 def batch_touched(*, batch: ImportBatch) -> str:
     """Why the batch can no longer be undone, or "" while it can: a billing run has invoiced one of
-    its customers, a payment was taken, or another change moved their money."""
+    its customers, a payment was taken, or another change moved their money. Past payments move no
+    money, so nothing but a later import of the same references stands in their way."""
+    if batch.kind == ImportBatch.Kind.PAST_PAYMENTS:
+        mine = ImportRow.objects.filter(batch=batch, done=True).exclude(past_payment=None).values("past_payment_id")
+        later = ImportRow.objects.filter(batch__pk__gt=batch.pk, batch__status=ImportBatch.Status.DONE, done=True, past_payment_id__in=mine)
+        if later.exists():
+            return _("A later import changed the same past payments: undo that one first.")
+        return ""
     created = ImportRow.objects.filter(batch=batch, done=True, action=ImportRow.Action.CREATE, customer__isnull=False)
     customer_ids = created.values("customer_id")
     own_entries = set(created.exclude(opening_entry=None).values_list("opening_entry_id", flat=True))
@@ -694,6 +852,8 @@ def batch_touched(*, batch: ImportBatch) -> str:
         return _("A billing run has invoiced customers of this import.")
     if Payment.objects.filter(customer_id__in=customer_ids).exists():
         return _("Payments were taken from customers of this import.")
+    if PastPayment.objects.filter(customer_id__in=customer_ids).exists():
+        return _("Past payments were imported for customers of this import: undo that import first.")
     other = LedgerEntry.objects.filter(account__customer_id__in=customer_ids).exclude(pk__in=own_entries)
     # Paying an opening-balance invoice from an advance moves no entry; anything else does.
     if other.exists():
@@ -713,6 +873,32 @@ def batch_undo(*, actor, batch: ImportBatch, reason: str = "") -> ImportBatch:
     if why:
         raise ValidationError(_("This import can no longer be undone: %(why)s") % {"why": why})
     reason = reason.strip() or f"Import #{batch.pk} undone"
+    if batch.kind == ImportBatch.Kind.PAST_PAYMENTS:
+        _past_payments_undo(batch=batch)
+    else:
+        _customers_undo(actor=actor, batch=batch, reason=reason)
+    batch.status, batch.undone_at, batch.undone_by = ImportBatch.Status.UNDONE, timezone.now(), _user(actor)
+    batch.save(update_fields=["status", "undone_at", "undone_by"])
+    audit_record(actor=actor, action="import.undo", obj=batch, reason=reason)
+    return batch
+
+
+def _past_payments_undo(*, batch: ImportBatch) -> None:
+    """History records the batch added are removed (they never moved money, so there is nothing to
+    reverse; the audit log keeps the undo) and those it updated get their earlier values back."""
+    rows = ImportRow.objects.filter(batch=batch, done=True).exclude(action=ImportRow.Action.ERROR).exclude(past_payment=None)
+    updated = []
+    for row in rows.filter(action=ImportRow.Action.UPDATE).select_related("past_payment"):
+        past = row.past_payment
+        for key, value in row.previous.items():
+            setattr(past, key, date.fromisoformat(value) if key == "paid_on" else Decimal(value) if key == "amount" else value)
+        updated.append(past)
+    if updated:
+        PastPayment.objects.bulk_update(updated, PAST_PAYMENT_UPDATABLE)
+    PastPayment.objects.filter(pk__in=rows.filter(action=ImportRow.Action.CREATE).values("past_payment_id")).delete()
+
+
+def _customers_undo(*, actor, batch: ImportBatch, reason: str) -> None:
     rows = list(ImportRow.objects.filter(batch=batch, done=True).exclude(action=ImportRow.Action.ERROR).select_related("opening_entry").order_by("-line"))
     for row in rows:
         if row.action == ImportRow.Action.UPDATE:
@@ -739,10 +925,6 @@ def batch_undo(*, actor, batch: ImportBatch, reason: str = "") -> ImportBatch:
                     router_change=batch.source == ImportBatch.Source.FILE,
                 )
         customer_services.customer_withdraw(actor=actor, customer=Customer.objects.get(pk=row.customer_id), reason=reason)
-    batch.status, batch.undone_at, batch.undone_by = ImportBatch.Status.UNDONE, timezone.now(), _user(actor)
-    batch.save(update_fields=["status", "undone_at", "undone_by"])
-    audit_record(actor=actor, action="import.undo", obj=batch, reason=reason)
-    return batch
 
 
 # Reports ---------------------------------------------------------------------------------------------

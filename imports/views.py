@@ -15,6 +15,7 @@ from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
 
 from . import exports, router_import, selectors, services
+from .demo import make_sample
 from .forms import MappingForm, ProfileChoiceForm, RouterImportForm, RouterMappingForm, UploadForm
 from .models import ImportBatch, ImportProfile
 from .reading import MAX_UPLOAD_BYTES
@@ -40,7 +41,8 @@ def import_list(request):
         else:
             try:
                 batch = services.batch_upload(
-                    actor=request.user, name=upload.name, content=upload.read(), cutover_date=form.cleaned_data["cutover_date"]
+                    actor=request.user, name=upload.name, content=upload.read(), cutover_date=form.cleaned_data["cutover_date"],
+                    kind=form.cleaned_data["kind"],
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -65,12 +67,12 @@ def import_map(request, pk: int):
         mapping = chooser.cleaned_data["profile"].mapping
     initial = {f"map_{k}": v for k, v in mapping.items() if v in batch.headers}
     initial.update({"cutover_date": batch.cutover_date, "activate": batch.activate})
-    form = MappingForm(request.POST or None, headers=batch.headers, initial=initial)
+    form = MappingForm(request.POST or None, headers=batch.headers, kind=batch.kind, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.batch_map(
                 actor=request.user, batch=batch, mapping=form.mapping(), profile_name=form.cleaned_data["profile_name"],
-                cutover_date=form.cleaned_data["cutover_date"], activate=form.cleaned_data["activate"],
+                cutover_date=form.cleaned_data["cutover_date"], activate=form.cleaned_data.get("activate", False),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -176,6 +178,23 @@ def import_router_map(request, pk: int):
                   status=400 if form.errors else 200)
 
 
+SAMPLES = {
+    ImportBatch.Kind.CUSTOMERS: (make_sample.OUTPUT, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ImportBatch.Kind.PAST_PAYMENTS: (make_sample.PAST_PAYMENTS_OUTPUT, "text/csv; charset=utf-8"),
+}
+
+
+@staff_permission_required(PERM)
+def import_sample(request, kind: str):
+    """The demo sheets, to see the shape a file may have (and to try the import with)."""
+    if kind not in SAMPLES:
+        raise Http404
+    path_, content_type = SAMPLES[kind]
+    response = HttpResponse(path_.read_bytes(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{path_.name}"'
+    return response
+
+
 # Export ----------------------------------------------------------------------------------------------
 
 
@@ -196,4 +215,5 @@ staff = [
     path("imports/router/", import_router_start, name="import-router-start"),
     path("imports/<int:pk>/router-map/", import_router_map, name="import-router-map"),
     path("imports/export.zip", export_all, name="import-export"),
+    path("imports/samples/<slug:kind>/", import_sample, name="import-sample"),
 ]

@@ -234,3 +234,28 @@ class CashHandover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.collector_id} → {self.received_by_id}: {self.amount}"
+
+
+class PastPayment(models.Model):
+    """A payment the customer made to the ISP before it moved to ispbill, brought over by a spreadsheet
+    import of payment history. History only: it is not a Payment and moves no money — no ledger entry,
+    no receipt, no cashier day or report counts it — because the opening balance posted at the cut-over
+    already nets it (docs/billing.md, "Past payments are history, not payments"). The imports app writes
+    it; the staff customer page and the portal's payment history show it, labelled as such."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="past_payments")
+    paid_on = models.DateField()
+    amount = MoneyField()
+    method = models.CharField(max_length=40, blank=True, help_text=_("As the old system wrote it (Cash, bKash, …)"))
+    # The old system's reference: a re-import finds the record by it and never adds it twice.
+    reference = models.CharField(max_length=64, unique=True)
+    note = models.CharField(max_length=255, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-paid_on", "-id"]
+        indexes = [models.Index(fields=["customer", "-paid_on"], name="pastpayment_customer_idx")]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="pastpayment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.amount} on {self.paid_on}"

@@ -87,6 +87,7 @@ def payment_history(request):
     context = {
         "receipts": online_selectors.receipts_for_customer(customer=customer)[:50],
         "attempts": online_selectors.online_payments_for_customer(customer=customer),
+        "past_payments": selectors.past_payments_for_customer(customer_id=customer.pk)[:100],
         "due": amount_open(customer_id=customer.pk),
     }
     return render(request, "payments/portal/payment_history.html", context)

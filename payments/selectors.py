@@ -16,7 +16,7 @@ from customers.models import CallLog, Customer
 from customers.selectors import customers_visible_to, scope_to_branches
 from ispbill.core.money import ZERO, to_money
 
-from .models import Payment
+from .models import PastPayment, Payment
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
@@ -33,6 +33,11 @@ def payment_get_for_staff(*, user, pk: int) -> Payment:
 
 def payments_for_customer(customer: Customer) -> QuerySet[Payment]:
     return customer.payments.select_related("received_by").order_by("-received_at", "-id")
+
+
+def past_payments_for_customer(*, customer_id: int) -> QuerySet[PastPayment]:
+    """Payments made before the move to ispbill (history only; owner-scoped by the customer's id)."""
+    return PastPayment.objects.filter(customer_id=customer_id).order_by("-paid_on", "-id")
 
 
 def payment_allocations(payment: Payment):

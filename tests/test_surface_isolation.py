@@ -107,7 +107,7 @@ OBJECT_FOR_URL = {
 # Other keyword arguments name their object directly.
 OBJECT_FOR_KWARG = {"customer_pk": "customer", "subscription_pk": "subscription", "lead_pk": "lead", "photo_pk": "workorder_photo"}
 # Keyword arguments that are plain values, not objects (a statement's month).
-LITERAL_KWARGS = {"year": 2026, "month": 1}
+LITERAL_KWARGS = {"year": 2026, "month": 1, "kind": "past_payments"}
 
 
 @dataclass

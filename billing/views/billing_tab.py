@@ -13,7 +13,7 @@ from billing.selectors import (
     one_time_charges_for_customer,
 )
 from ispbill.core.money import ZERO
-from payments.selectors import payments_for_customer
+from payments.selectors import past_payments_for_customer, payments_for_customer
 
 STATEMENT_LIMIT = 200
 PAYMENTS_LIMIT = 50
@@ -36,6 +36,7 @@ def billing_tab_context(request, customer) -> dict:
         "statement": statement[-STATEMENT_LIMIT:],
         "statement_truncated": len(statement) > STATEMENT_LIMIT,
         "payments": payments_for_customer(customer)[:PAYMENTS_LIMIT],
+        "past_payments": past_payments_for_customer(customer_id=customer.pk)[:PAYMENTS_LIMIT],
         "one_time_charges": one_time_charges_for_customer(customer_id=customer.pk)[:CHARGES_LIMIT],
         "credit_notes": credit_notes_for_customer(customer_id=customer.pk)[:CHARGES_LIMIT],
     }

@@ -3,6 +3,10 @@ shape, for the demo and the browser test. Deterministic: run it again and the ro
 
     .venv/bin/python -m imports.demo.make_sample
 
+It also writes imports/demo/sample_past_payments.csv: the past payments of the first 300 of those
+customers (by their old id), to import after them as payment history, with a few rows to refuse
+(an unknown customer, a date in the future, an amount of zero, a reference twice).
+
 What makes it real: phones written five ways (01712-345678, +880 1712 345678, 8801712345678,
 1712345678 as Excel leaves it, 017 1234 5678) and a few wrong; a fifth of the names in Bangla;
 areas spelt in other case, some unknown to ispbill; packages by name or by router profile; dues,
@@ -16,6 +20,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "sample_customers.xlsx"
+PAST_PAYMENTS_OUTPUT = HERE / "sample_past_payments.csv"
+PAST_PAYMENT_HEADERS = ["Client ID", "Payment Date", "Amount", "Paid By", "Receipt No", "Remarks"]
+PAST_PAYMENT_MAPPING = {
+    "customer": "Client ID", "paid_on": "Payment Date", "amount": "Amount", "method": "Paid By", "reference": "Receipt No",
+    "note": "Remarks",
+}
 HEADERS = ["Client ID", "Customer Name", "Mobile", "Address", "Zone", "Package", "PPPoE User", "Password", "Due",
            "Advance", "Status", "Join Date", "Remarks"]
 MAPPING = {
@@ -81,10 +91,42 @@ def rows(seed: int = 2323) -> list[list]:
     return out
 
 
+def past_payment_rows(seed: int = 2324) -> list[list[str]]:
+    """Three payments each for OLD-10001 … OLD-10300, in 2025 (before any cut-over the demo uses)."""
+    rng = random.Random(seed)
+    out = []
+    for index in range(1, 301):
+        for month in rng.sample(range(1, 13), 3):
+            day = rng.randint(1, 28)
+            paid_on = f"2025-{month:02d}-{day:02d}" if rng.random() < 0.7 else f"{day:02d}/{month:02d}/2025"
+            out.append([f"OLD-{10000 + index}", paid_on, str(rng.choice([500, 700, 800, 1000, 1200, 1500])),
+                        rng.choice(["Cash", "bKash", "Nagad", "Bank"]), f"MR-25-{index:04d}-{month:02d}", ""])
+    out.sort(key=lambda r: (r[4]))
+    out += [
+        ["OLD-99999", "2025-03-05", "700", "Cash", "MR-25-9999-03", "customer never imported"],
+        ["OLD-10001", "2099-01-05", "700", "Cash", "MR-99-0001-01", "typed the year wrong"],
+        ["OLD-10002", "2025-04-05", "0", "Cash", "MR-25-0002-00", "nothing paid"],
+        [*out[0][:4], out[0][4], "pasted twice"],
+    ]
+    return out
+
+
+def past_payments_csv() -> str:
+    import csv
+    import io
+
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(PAST_PAYMENT_HEADERS)
+    writer.writerows(past_payment_rows())
+    return text.getvalue()
+
+
 def main() -> Path:
     from imports.reading import xlsx_write
 
     OUTPUT.write_bytes(xlsx_write(HEADERS, rows()))
+    PAST_PAYMENTS_OUTPUT.write_text(past_payments_csv(), encoding="utf-8")
     return OUTPUT
 
 

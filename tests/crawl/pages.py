@@ -49,7 +49,7 @@ NOT_PAGES = {
         "contract-send", "contract-void", "contract-fee-waive", "contract-renewal-stop", "contract-document",
         "contract-signed-document", "contracttemplate-rule-delete",
         # Imports: the steps' posts and the downloads (error report CSV, the export zip).
-        "import-commit", "import-undo", "import-router-start", "import-errors", "import-export",
+        "import-commit", "import-undo", "import-router-start", "import-errors", "import-export", "import-sample",
         # The profile mapping of a router import needs a live router to read from; tests/imports
         # drives it against the RouterOS simulator.
         "import-router-map",
@@ -147,6 +147,7 @@ def seed_small_demo() -> dict[str, object]:
 
     from customers.models import Customer
     from customers.speedtest import speedtest_result_record
+    from imports.management.commands.seed_imports import demo_past_payments_import
     from payments.models import GatewayPayment
     from tests.factories import make_subscription
 
@@ -168,6 +169,8 @@ def seed_small_demo() -> dict[str, object]:
     make_subscription(
         customer=portal_customer, package=first.package, router=first.router, activate=True, username="layout.second",
     )
+    # Payments made before ispbill, brought over by a past-payments import (seed_imports does it in the demo).
+    demo_past_payments_import()
     GatewayPayment.objects.create(
         customer=portal_customer, tran_id="LAYOUT0000000000000001", amount=Decimal("1050.00"), currency="BDT",
         purpose="due", status="expired", method="bkash", card_type="BKASH-BKash",

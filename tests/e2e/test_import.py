@@ -82,7 +82,7 @@ def test_staff_import_the_sample_sheet_and_find_an_imported_customer(page, demo_
 
     # Find one imported customer by the id the old system gave them.
     imported = Customer.objects.get(external_ref="OLD-10002")
-    page.get_by_role("link", name="Customers").click()
+    page.get_by_role("link", name="Customers", exact=True).click()
     page.wait_for_url(re.compile(r"/staff/customers/$"), wait_until="load")
     page.get_by_label("Search").fill("OLD-10002")
     results = page.locator("#customer-results")

@@ -100,7 +100,9 @@ def test_export_is_one_zip_of_csv_files(staff_client):
     response = staff_client.get(reverse("staff:import-export"))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
-    assert sorted(archive.namelist()) == ["customers.csv", "invoices.csv", "payments.csv", "subscriptions.csv", "tickets.csv"]
+    assert sorted(archive.namelist()) == [
+        "customers.csv", "invoices.csv", "past_payments.csv", "payments.csv", "subscriptions.csv", "tickets.csv",
+    ]
     customers = list(csv.DictReader(io.StringIO(archive.read("customers.csv").decode("utf-8-sig"))))
     assert customers[0]["account_number"] == subscription.customer.account_number
     subscriptions = list(csv.DictReader(io.StringIO(archive.read("subscriptions.csv").decode("utf-8-sig"))))
