@@ -29,7 +29,7 @@ API
   With `parent_wallet=` (a sub-reseller's renewals) each also debits the parent its `parent_amount` and
   credits it the sub's amount, both or neither.
 - `wallets_lock(reseller_ids=)` → {reseller id: wallet}, locked in primary-key order (a reseller and its sub).
-- `wallet_transfer(source=, target=, amount=, actor=, memo=)` → (out, in): a reseller tops up its sub-reseller.
+- `wallet_transfer(source=, target=, amount=, actor=, memo=, idempotency_key=)` → (out, in): a reseller tops up its sub-reseller.
 - `wallet_entry_reverse(wallet=, entry=, actor=, memo=)` → the reversing entry (once per entry).
 - `wallet_credit_limit_set(wallet=, credit_limit=, actor=)`.
 - `commission_post(wallet=, kind=, amount=, payment_id=, subscription_id=, base_amount=, rate=, actor=, memo=)`
@@ -94,11 +94,25 @@ def wallets_lock(*, reseller_ids) -> dict[int, ResellerWallet]:
     return {wallet.reseller_id: wallet for wallet in locked}
 
 
-def wallet_transfer(*, source: ResellerWallet, target: ResellerWallet, amount, actor=None, memo: str = "") -> tuple[WalletEntry, WalletEntry]:
+def wallet_transfer(
+    *, source: ResellerWallet, target: ResellerWallet, amount, actor=None, memo: str = "", idempotency_key: str | None = None,
+) -> tuple[WalletEntry, WalletEntry]:
     """Move credit from one wallet to another (a reseller topping up its sub-reseller): two entries,
     - on the source and + on the target. Only money the source holds moves: its credit limit is the
-    ISP's to extend, not the reseller's. The caller holds both locks (`wallets_lock`)."""
+    ISP's to extend, not the reseller's. The caller holds both locks (`wallets_lock`), so a repeat of
+    the same form (`idempotency_key`, kept on the target's entry) finds the first transfer and moves
+    nothing more."""
     _require_atomic("wallet_transfer")
+    idempotency_key = (idempotency_key or "").strip()[:64] or None
+    if idempotency_key:
+        earlier = WalletEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            if earlier.wallet_id != target.pk or earlier.kind != WalletEntry.Kind.TRANSFER:
+                raise ValidationError(_("This form was already used; open it again."))
+            out = WalletEntry.objects.filter(
+                wallet=source, kind=WalletEntry.Kind.TRANSFER, amount=-earlier.amount, id__lt=earlier.pk,
+            ).order_by("-id").first()
+            return out, earlier
     amount = to_money(amount)
     if amount <= ZERO:
         raise ValidationError({"amount": _("A transfer must be more than zero.")})
@@ -109,7 +123,7 @@ def wallet_transfer(*, source: ResellerWallet, target: ResellerWallet, amount, a
             "balance": format_money(max(source.balance, ZERO))}})
     memo = (memo or "").strip()[:255]
     out = _append(source, kind=WalletEntry.Kind.TRANSFER, amount=-amount, actor=actor, memo=memo)
-    into = _append(target, kind=WalletEntry.Kind.TRANSFER, amount=amount, actor=actor, memo=memo)
+    into = _append(target, kind=WalletEntry.Kind.TRANSFER, amount=amount, actor=actor, memo=memo, idempotency_key=idempotency_key)
     return out, into
 
 

@@ -242,12 +242,13 @@ def subreseller_price_set(*, actor, parent: Reseller, sub: Reseller, package_id,
 
 
 @transaction.atomic
-def subreseller_transfer(*, actor, parent: Reseller, sub: Reseller, amount) -> WalletEntry:
-    """The parent tops up its sub-reseller's wallet from its own: credit moves, no money is created."""
+def subreseller_transfer(*, actor, parent: Reseller, sub: Reseller, amount, idempotency_key: str = "") -> WalletEntry:
+    """The parent tops up its sub-reseller's wallet from its own: credit moves, no money is created.
+    The same form sent twice moves the money once."""
     _own_sub(parent=parent, sub=sub)
     wallets = wallet_ledger.wallets_lock(reseller_ids=[parent.pk, sub.pk])
     _out, into = wallet_ledger.wallet_transfer(
-        source=wallets[parent.pk], target=wallets[sub.pk], amount=amount, actor=actor,
+        source=wallets[parent.pk], target=wallets[sub.pk], amount=amount, actor=actor, idempotency_key=idempotency_key,
         memo=_("From %(parent)s to %(sub)s") % {"parent": parent.name, "sub": sub.name},
     )
     audit_record(actor=actor, action="reseller.subreseller_transfer", obj=sub, after={"amount": str(into.amount)})

@@ -7,11 +7,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.urls import reverse
 
 from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 from resellers import services
 from resellers.models import Renewal, Reseller, ResellerPackage
-from tests.factories import AreaFactory, PackageFactory
+from tests.factories import AreaFactory, PackageFactory, admin_user
 from tests.resellers.helpers import make_reseller, reseller_subscription
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +164,105 @@ def test_concurrent_sub_and_parent_renewals_never_overdraw_either_wallet_and_do_
     assert WalletEntry.objects.filter(wallet=parent_wallet, kind="sub_renewal").count() == sub_ok
     from billing.wallet import wallet_discrepancies
     assert wallet_discrepancies() == []
+
+
+# The reseller portal ---------------------------------------------------------------------------------------
+
+
+def _family():
+    parent, area, router, package, actor = make_reseller(price="600.00", topup="2000")
+    sub = make_sub(parent=parent, area=area, package=package, actor=actor, price="700.00", transfer="500")
+    parent_customer = reseller_subscription(reseller=parent, area=area, router=router, package=package).customer
+    sub_customer = reseller_subscription(reseller=sub, area=area, router=router, package=package).customer
+    return parent, sub, area, package, parent_customer, sub_customer
+
+
+def test_a_parent_sees_and_manages_only_its_own_sub_resellers(client):
+    parent, sub, area, package, _parent_customer, _sub_customer = _family()
+    other_parent, other_area, _router, other_package, other_actor = make_reseller(price="600.00", topup="1000")
+    other_sub = make_sub(parent=other_parent, area=other_area, package=other_package, actor=other_actor)
+    client.force_login(parent.user)
+
+    page = client.get(reverse("reseller:subreseller-list")).content.decode()
+    assert sub.name in page and other_sub.name not in page
+    assert reverse("reseller:subreseller-list") in client.get(reverse("reseller:home")).content.decode()
+    assert client.get(reverse("reseller:subreseller-detail", args=[sub.pk])).status_code == 200
+    before = list(WalletEntry.objects.values_list("pk", flat=True))
+    assert client.get(reverse("reseller:subreseller-detail", args=[other_sub.pk])).status_code == 404
+    assert client.post(reverse("reseller:subreseller-transfer", args=[other_sub.pk]), {"amount": "100", "key": "x1"}).status_code == 404
+    assert client.post(reverse("reseller:subreseller-price", args=[other_sub.pk]),
+                       {"package": other_package.pk, "price": "900"}).status_code == 404
+    assert list(WalletEntry.objects.values_list("pk", flat=True)) == before
+    assert ResellerPackage.objects.get(reseller=other_sub).price == Decimal("700.00")
+
+
+def test_a_sub_reseller_sees_its_own_customers_only_and_has_no_sub_resellers(client):
+    parent, sub, area, package, parent_customer, sub_customer = _family()
+    client.force_login(sub.user)
+    page = client.get(reverse("reseller:customer-list")).content.decode()
+    assert sub_customer.account_number in page and parent_customer.account_number not in page
+    assert client.get(reverse("reseller:customer-detail", args=[parent_customer.pk])).status_code == 404
+    assert client.get(reverse("reseller:subreseller-list")).status_code == 404
+    assert reverse("reseller:subreseller-list") not in client.get(reverse("reseller:home")).content.decode()
+    assert parent.name in client.get(reverse("reseller:wallet")).content.decode()
+    client.force_login(parent.user)
+    assert client.get(reverse("reseller:customer-detail", args=[sub_customer.pk])).status_code == 404
+
+
+def test_the_owner_adds_a_sub_tops_it_up_once_per_form_and_prices_within_its_own(client):
+    parent, area, router, package, actor = make_reseller(price="600.00", topup="2000")
+    client.force_login(parent.user)
+    response = client.post(reverse("reseller:subreseller-list"), {
+        "name": "Kona Net", "phone": "+8801711000099", "areas": [area.pk], "username": "kona", "password": "kona-pass-12",
+    })
+    sub = Reseller.objects.get(parent=parent)
+    assert response.status_code == 302 and sub.name == "Kona Net" and sub.is_prepaid
+    transfer = reverse("reseller:subreseller-transfer", args=[sub.pk])
+    client.post(transfer, {"amount": "400", "key": "t-1"})
+    client.post(transfer, {"amount": "400", "key": "t-1"})  # a double click
+    assert _balance(parent) == Decimal("1600.00") and _balance(sub) == Decimal("400.00")
+    response = client.post(transfer, {"amount": "5000", "key": "t-2"})
+    assert response.status_code == 400 and _balance(parent) == Decimal("1600.00")
+    price = reverse("reseller:subreseller-price", args=[sub.pk])
+    response = client.post(price, {"package": package.pk, "price": "550"})
+    assert response.status_code == 400 and not ResellerPackage.objects.filter(reseller=sub).exists()
+    assert client.post(price, {"package": package.pk, "price": "650"}).status_code == 302
+    assert ResellerPackage.objects.get(reseller=sub).price == Decimal("650.00")
+
+
+def test_a_staff_login_of_the_parent_cannot_move_money_to_a_sub(client):
+    parent, sub, *_ = _family()
+    login = services.reseller_login_add(actor=None, reseller=parent, username="parent.staff", password="staff-pass-12", role="staff")
+    client.force_login(login.user)
+    assert client.get(reverse("reseller:subreseller-detail", args=[sub.pk])).status_code == 200
+    assert client.post(reverse("reseller:subreseller-transfer", args=[sub.pk]), {"amount": "100", "key": "s-1"}).status_code == 403
+    assert _balance(sub) == Decimal("500.00")
+
+
+def test_staff_see_the_hierarchy_on_the_reseller_pages(client):
+    parent, sub, *_ = _family()
+    client.force_login(admin_user())
+    page = client.get(reverse("staff:reseller-detail", args=[parent.pk])).content.decode()
+    assert reverse("staff:reseller-detail", args=[sub.pk]) in page
+    page = client.get(reverse("staff:reseller-detail", args=[sub.pk])).content.decode()
+    assert reverse("staff:reseller-detail", args=[parent.pk]) in page
+    assert parent.name in client.get(reverse("staff:reseller-list")).content.decode()
+
+
+def test_the_sub_reseller_pages_are_in_bangla(client):
+    from tests.core.test_bangla_catalogue import Untranslated
+
+    parent, sub, *_ = _family()
+    for user in (parent.user, sub.user):
+        user.language = "bn"
+        user.save(update_fields=["language"])
+    client.cookies["django_language"] = "bn"
+    with Untranslated() as untranslated:
+        client.force_login(parent.user)
+        for url in (reverse("reseller:home"), reverse("reseller:subreseller-list"),
+                    reverse("reseller:subreseller-detail", args=[sub.pk]), reverse("reseller:wallet")):
+            response = client.get(url)
+            assert response.status_code == 200 and 'lang="bn"' in response.content.decode()
+        client.force_login(sub.user)
+        assert client.get(reverse("reseller:wallet")).status_code == 200
+    assert not untranslated.missing, "MISSING:" + "|".join(sorted(untranslated.missing))
