@@ -416,6 +416,8 @@ def renewal_debit(
     offer = allowed_package(reseller=reseller, package_id=subscription.package_id)
     parent_price = None
     if reseller.parent_id:
+        if not Reseller.objects.filter(pk=reseller.parent_id, is_active=True).exists():
+            raise ValidationError(_("Your reseller's account is inactive; renewals wait until the ISP reactivates it."))
         parent_price = _parent_offer(sub=reseller, package_id=subscription.package_id).price
     period = renewal_period(subscription, today=today)
     idempotency_key = (idempotency_key or "").strip()[:64]

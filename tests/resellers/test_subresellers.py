@@ -83,6 +83,17 @@ def test_a_sub_renewal_the_sub_cannot_cover_is_refused_and_changes_nothing():
     assert _balance(parent) == Decimal("1500.00") and _balance(sub) == Decimal("500.00")
 
 
+def test_a_sub_cannot_renew_while_its_parent_is_deactivated():
+    parent, area, router, package, actor = make_reseller(price="600.00", topup="2000")
+    sub = make_sub(parent=parent, area=area, package=package, actor=actor, transfer="1000")
+    subscription = reseller_subscription(reseller=sub, area=area, router=router, package=package)
+    services.reseller_set_active(actor=actor, reseller=parent, active=False)
+    with pytest.raises(ValidationError, match="inactive"):
+        services.subscription_renew(actor=sub.user, reseller=sub, subscription=subscription)
+    assert _balance(parent) == Decimal("1000.00") and _balance(sub) == Decimal("1000.00")
+    assert not Renewal.objects.exists()
+
+
 def test_a_sub_stays_within_its_parents_areas_packages_and_prices_and_one_level():
     parent, area, router, package, actor = make_reseller(price="600.00", topup="1000")
     sub = make_sub(parent=parent, area=area, package=package, actor=actor)
