@@ -282,8 +282,6 @@ def wallet_debit_batch(
     amount, in the same step; a spec either wallet cannot cover is refused and takes nothing from
     either."""
     _require_atomic("wallet_debit_batch")
-    if parent_wallet is not None and any(spec.parent_amount is None or spec.parent_amount <= ZERO for spec in debits):
-        raise ValidationError(_("A sub-reseller's renewal needs its parent's price."))
     if not debits:
         return []
     specs = [
@@ -323,6 +321,10 @@ def wallet_debit_batch(
         if balance - spec.amount < -wallet.credit_limit:
             outcomes.append(BatchDebit(None, False, refusal=_("Not enough balance: %(available)s available, %(needed)s needed.") % {
                 "available": format_money(balance + wallet.credit_limit), "needed": format_money(spec.amount)}))
+            continue
+        if parent_wallet is not None and (spec.parent_amount is None or spec.parent_amount <= ZERO):
+            # Requested before the reseller sold under a parent: refused alone, the batch goes on.
+            outcomes.append(BatchDebit(None, False, refusal=_("A sub-reseller's renewal needs its parent's price.")))
             continue
         if parent_wallet is not None and parent_balance - spec.parent_amount < -parent_wallet.credit_limit:
             outcomes.append(BatchDebit(None, False, refusal=_(
