@@ -131,6 +131,7 @@ def test_a_transfer_moves_only_what_the_parent_holds_and_only_to_its_own_sub():
     assert _balance(parent) == Decimal("0.00") and _balance(sub) == Decimal("300.00")
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_sub_and_parent_renewals_never_overdraw_either_wallet_and_do_not_deadlock():
     # Parent price 100, sub price 150. After the transfer the parent holds 1000 and the sub 2000 (13
