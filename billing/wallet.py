@@ -26,6 +26,10 @@ API
   → `DebitResult(entry, created, alert_level)`; ValidationError when the balance would pass the limit.
 - `wallet_debit_batch(wallet=, debits=[DebitSpec…], actor=)` → one `BatchDebit(entry, created, alert_level, refusal)`
   per spec: many renewals' debits as one set-based step under one lock (see resellers' renewals).
+  With `parent_wallet=` (a sub-reseller's renewals) each also debits the parent its `parent_amount` and
+  credits it the sub's amount, both or neither.
+- `wallets_lock(reseller_ids=)` → {reseller id: wallet}, locked in primary-key order (a reseller and its sub).
+- `wallet_transfer(source=, target=, amount=, actor=, memo=, idempotency_key=)` → (out, in): a reseller tops up its sub-reseller.
 - `wallet_entry_reverse(wallet=, entry=, actor=, memo=)` → the reversing entry (once per entry).
 - `wallet_credit_limit_set(wallet=, credit_limit=, actor=)`.
 - `commission_post(wallet=, kind=, amount=, payment_id=, subscription_id=, base_amount=, rate=, actor=, memo=)`
@@ -76,6 +80,51 @@ def wallet_lock(*, reseller_id: int) -> ResellerWallet:
     except ResellerWallet.DoesNotExist:
         ResellerWallet.objects.get_or_create(reseller_id=reseller_id)
         return locked.get(reseller_id=reseller_id)
+
+
+def wallets_lock(*, reseller_ids) -> dict[int, ResellerWallet]:
+    """Several resellers' wallets (a reseller and its sub-reseller), created if missing and locked in
+    primary-key order, so two requests locking the same pair never wait for each other crosswise.
+    Returns {reseller id: wallet}."""
+    _require_atomic("wallets_lock")
+    reseller_ids = sorted(set(reseller_ids))
+    for reseller_id in reseller_ids:
+        ResellerWallet.objects.get_or_create(reseller_id=reseller_id)
+    locked = ResellerWallet.objects.select_for_update(no_key=True).filter(reseller_id__in=reseller_ids).order_by("pk")
+    return {wallet.reseller_id: wallet for wallet in locked}
+
+
+def wallet_transfer(
+    *, source: ResellerWallet, target: ResellerWallet, amount, actor=None, memo: str = "", idempotency_key: str | None = None,
+) -> tuple[WalletEntry, WalletEntry]:
+    """Move credit from one wallet to another (a reseller topping up its sub-reseller): two entries,
+    - on the source and + on the target. Only money the source holds moves: its credit limit is the
+    ISP's to extend, not the reseller's. The caller holds both locks (`wallets_lock`), so a repeat of
+    the same form (`idempotency_key`, kept on the target's entry) finds the first transfer and moves
+    nothing more."""
+    _require_atomic("wallet_transfer")
+    idempotency_key = (idempotency_key or "").strip()[:64] or None
+    if idempotency_key:
+        earlier = WalletEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            if earlier.wallet_id != target.pk or earlier.kind != WalletEntry.Kind.TRANSFER:
+                raise ValidationError(_("This form was already used; open it again."))
+            out = WalletEntry.objects.filter(
+                wallet=source, kind=WalletEntry.Kind.TRANSFER, amount=-earlier.amount, id__lt=earlier.pk,
+            ).order_by("-id").first()
+            return out, earlier
+    amount = to_money(amount)
+    if amount <= ZERO:
+        raise ValidationError({"amount": _("A transfer must be more than zero.")})
+    if source.pk == target.pk:
+        raise ValidationError(_("A wallet cannot transfer to itself."))
+    if source.balance < amount:
+        raise ValidationError({"amount": _("Your wallet holds %(balance)s; you cannot transfer more.") % {
+            "balance": format_money(max(source.balance, ZERO))}})
+    memo = (memo or "").strip()[:255]
+    out = _append(source, kind=WalletEntry.Kind.TRANSFER, amount=-amount, actor=actor, memo=memo)
+    into = _append(target, kind=WalletEntry.Kind.TRANSFER, amount=amount, actor=actor, memo=memo, idempotency_key=idempotency_key)
+    return out, into
 
 
 def _alert_level_for(wallet: ResellerWallet) -> int:
@@ -195,6 +244,17 @@ class DebitSpec:
     idempotency_key: str | None = None
     memo: str = ""
     actor_id: int | None = None  # who asked for this debit (the batch may run in another user's request)
+    parent_amount: Decimal | None = None  # a sub-reseller's renewal: what the parent's wallet pays
+
+
+@dataclass(frozen=True)
+class ParentCharge:
+    """A sub-reseller's renewal on its parent's wallet: the parent's own price debited (`entry`) and the
+    sub's price credited (`credit`): the sub pays its parent, the parent pays the ISP."""
+
+    entry: WalletEntry
+    credit: WalletEntry
+    alert_level: int = 0
 
 
 @dataclass(frozen=True)
@@ -205,20 +265,29 @@ class BatchDebit:
     created: bool
     alert_level: int = 0
     refusal: str = ""
+    parent: ParentCharge | None = None
 
 
-def wallet_debit_batch(*, wallet: ResellerWallet, debits: list[DebitSpec], actor=None) -> list[BatchDebit]:
+def wallet_debit_batch(
+    *, wallet: ResellerWallet, debits: list[DebitSpec], actor=None, parent_wallet: ResellerWallet | None = None,
+) -> list[BatchDebit]:
     """`wallet_debit` for many renewals at once, in order, as one set-based step under the wallet lock
     the caller holds: two reads, one insert of every entry, one update of the wallet. Each is taken
     only if the running balance stays within the credit limit (else refused with the reason) and only
     once per (subscription, period) and per key (a repeat answers with the earlier entry). The outcome
-    is exactly what calling `wallet_debit` for each in turn would give."""
+    is exactly what calling `wallet_debit` for each in turn would give.
+
+    With `parent_wallet` (a sub-reseller's wallet is `wallet`, both locked by `wallets_lock`) each spec
+    also debits its `parent_amount` from the parent's wallet and credits the parent with the sub's
+    amount, in the same step; a spec either wallet cannot cover is refused and takes nothing from
+    either."""
     _require_atomic("wallet_debit_batch")
     if not debits:
         return []
     specs = [
         DebitSpec(spec.subscription_id, spec.period_start, spec.period_end, to_money(spec.amount),
-                  (spec.idempotency_key or "").strip() or None, (spec.memo or "")[:255], spec.actor_id)
+                  (spec.idempotency_key or "").strip() or None, (spec.memo or "")[:255], spec.actor_id,
+                  to_money(spec.parent_amount) if spec.parent_amount is not None else None)
         for spec in debits
     ]
     if any(spec.amount <= ZERO for spec in specs):
@@ -233,6 +302,9 @@ def wallet_debit_batch(*, wallet: ResellerWallet, debits: list[DebitSpec], actor
         )
     }
     balance, level = wallet.balance, wallet.alert_level
+    if parent_wallet is not None:
+        parent_balance, parent_level = parent_wallet.balance, parent_wallet.alert_level
+    parents: list[tuple[WalletEntry, WalletEntry, int]] = []
     outcomes: list[BatchDebit | None] = []
     new_entries: list[WalletEntry] = []
     levels: list[int] = []
@@ -250,6 +322,33 @@ def wallet_debit_batch(*, wallet: ResellerWallet, debits: list[DebitSpec], actor
             outcomes.append(BatchDebit(None, False, refusal=_("Not enough balance: %(available)s available, %(needed)s needed.") % {
                 "available": format_money(balance + wallet.credit_limit), "needed": format_money(spec.amount)}))
             continue
+        if parent_wallet is not None and (spec.parent_amount is None or spec.parent_amount <= ZERO):
+            # Requested before the reseller sold under a parent: refused alone, the batch goes on.
+            outcomes.append(BatchDebit(None, False, refusal=_("A sub-reseller's renewal needs its parent's price.")))
+            continue
+        if parent_wallet is not None and parent_balance - spec.parent_amount < -parent_wallet.credit_limit:
+            outcomes.append(BatchDebit(None, False, refusal=_(
+                "Your reseller's wallet cannot cover this renewal; ask them to top it up."
+            )))
+            continue
+        if parent_wallet is not None:
+            parent_balance -= spec.parent_amount
+            parent_debit = WalletEntry(
+                wallet=parent_wallet, kind=WalletEntry.Kind.DEBIT, amount=-spec.parent_amount, balance_after=parent_balance,
+                created_by_id=spec.actor_id or actor_id, subscription_id=spec.subscription_id,
+                period_start=spec.period_start, period_end=spec.period_end, memo=spec.memo,
+            )
+            parent_wallet.balance = parent_balance
+            parent_reached = _alert_level_for(parent_wallet)
+            parent_balance += spec.amount
+            parent_credit = WalletEntry(
+                wallet=parent_wallet, kind=WalletEntry.Kind.SUB_RENEWAL, amount=spec.amount, balance_after=parent_balance,
+                created_by_id=spec.actor_id or actor_id, subscription_id=spec.subscription_id,
+                period_start=spec.period_start, period_end=spec.period_end, memo=spec.memo,
+            )
+            parent_wallet.balance = parent_balance
+            parents.append((parent_debit, parent_credit, parent_reached if parent_reached > parent_level else 0))
+            parent_level = _alert_level_for(parent_wallet)
         balance -= spec.amount
         entry = WalletEntry(
             wallet=wallet, kind=WalletEntry.Kind.DEBIT, amount=-spec.amount, balance_after=balance,
@@ -270,12 +369,23 @@ def wallet_debit_batch(*, wallet: ResellerWallet, debits: list[DebitSpec], actor
         WalletEntry.objects.bulk_create(new_entries)
         wallet.alert_level = level
         ResellerWallet.objects.filter(pk=wallet.pk).update(balance=balance, alert_level=level, updated_at=timezone.now())
+    if parents:
+        WalletEntry.objects.bulk_create([entry for debit, credit, _reached in parents for entry in (debit, credit)])
+        parent_wallet.alert_level = parent_level
+        ResellerWallet.objects.filter(pk=parent_wallet.pk).update(
+            balance=parent_balance, alert_level=parent_level, updated_at=timezone.now(),
+        )
     fresh = iter(zip(new_entries, levels, strict=True))
+    fresh_parents = iter(parents)
     results = []
     for outcome in outcomes:
         if outcome is None:
             entry, reached = next(fresh)
-            outcome = BatchDebit(entry, True, alert_level=reached)
+            charge = None
+            if parent_wallet is not None:
+                debit, credit, parent_reached = next(fresh_parents)
+                charge = ParentCharge(debit, credit, parent_reached)
+            outcome = BatchDebit(entry, True, alert_level=reached, parent=charge)
         results.append(outcome)
     return results
 

@@ -59,6 +59,10 @@ class WalletEntry(models.Model):
         DEBIT = "debit", _("Renewal debit")
         REVERSAL = "reversal", _("Reversal")
         ADJUSTMENT = "adjustment", _("Adjustment")
+        # Between a reseller and its sub-reseller: the parent's credit moved to the sub (- / +), and
+        # the sub's renewal price paid to the parent (+ on the parent, beside its own debit).
+        TRANSFER = "transfer", _("Transfer")
+        SUB_RENEWAL = "sub_renewal", _("Sub-reseller renewal")
 
     class Method(models.TextChoices):
         CASH = "cash", _("Cash")

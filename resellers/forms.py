@@ -74,6 +74,34 @@ class PayoutRequestForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
 
+class SubResellerForm(forms.Form):
+    name = forms.CharField(label=_("Business name"), max_length=150)
+    phone = forms.CharField(label=_("Phone"), max_length=20)
+    contact_person = forms.CharField(label=_("Contact person"), max_length=150, required=False)
+    areas = forms.ModelMultipleChoiceField(label=_("Areas served"), queryset=Area.objects.none())
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8)
+
+    def __init__(self, *args, parent, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["areas"].queryset = parent.areas.order_by("name")
+
+
+class SubTransferForm(IdempotentForm):
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=1)
+
+
+class SubPriceForm(forms.Form):
+    package = forms.ModelChoiceField(label=_("Package"), queryset=Package.objects.none())
+    price = forms.DecimalField(label=_("Their price"), max_digits=14, decimal_places=2, min_value=0)
+
+    def __init__(self, *args, parent, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["package"].queryset = Package.objects.filter(
+            is_active=True, pk__in=parent.packages.filter(price__isnull=False).values("package_id"),
+        ).order_by("price", "name")
+
+
 # Staff -------------------------------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ Their money (wallet, commissions, payouts posted) lives in `billing.wallet_model
 only by `billing/wallet.py`; this app holds the terms and the requests around it."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,12 @@ class Reseller(models.Model):
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
     areas = models.ManyToManyField("customers.Area", blank=True, related_name="resellers")
+    # A sub-reseller sells under this (prepaid) reseller: within its areas and packages, at prices it
+    # sets, and every renewal charges both wallets in one step. One level only: a parent has no parent.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="subresellers",
+        help_text=_("The reseller this sub-reseller sells under"),
+    )
     # An SMS to `phone` when a debit takes the wallet balance below this (once per crossing); empty = no alert.
     low_balance_alert = MoneyField(
         null=True, blank=True, help_text=_("Send an SMS when the wallet balance falls below this amount")
@@ -48,6 +55,9 @@ class Reseller(models.Model):
             ("topup_reseller", "Can top up and adjust reseller wallets"),
             ("approve_payout", "Can approve reseller payouts"),
         ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="reseller_not_own_parent"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -55,6 +65,22 @@ class Reseller(models.Model):
     @property
     def is_prepaid(self) -> bool:
         return self.model == self.Model.PREPAID
+
+    def clean(self):
+        super().clean()
+        if self.parent_id is None:
+            if self.pk and not self.is_prepaid and Reseller.objects.filter(parent_id=self.pk).exists():
+                raise ValidationError({"model": _("A reseller with sub-resellers stays prepaid.")})
+            return
+        # One level: a sub-reseller's parent is a top-level prepaid reseller, and a reseller with
+        # sub-resellers of its own cannot become one.
+        parent = self.parent
+        if parent.parent_id is not None or parent.pk == self.pk:
+            raise ValidationError({"parent": _("A sub-reseller sells under a top-level reseller.")})
+        if not parent.is_prepaid or not self.is_prepaid:
+            raise ValidationError({"parent": _("Sub-resellers and the reseller above them are prepaid.")})
+        if self.pk and Reseller.objects.filter(parent_id=self.pk).exists():
+            raise ValidationError({"parent": _("A reseller with sub-resellers cannot become one.")})
 
 
 class ResellerLogin(models.Model):
@@ -188,6 +214,11 @@ class Renewal(models.Model):
     period_start = models.DateField()
     period_end = models.DateField()
     price = MoneyField(help_text=_("What the wallet pays"))
+    # A sub-reseller's renewal also charges its parent's wallet the parent's price, in the same step.
+    parent_price = MoneyField(null=True, blank=True, help_text=_("What the parent reseller's wallet pays"))
+    parent_entry = models.OneToOneField(
+        "billing.WalletEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="parent_renewal",
+    )
     # The form's key: a double click or a retry finds this request. Cleared on refusal, so the same
     # form may be sent again after a top-up.
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)

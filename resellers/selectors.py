@@ -79,6 +79,28 @@ def reseller_customer_get(*, reseller: Reseller, pk: int) -> Customer:
     return get_object_or_404(reseller_customers(reseller=reseller).select_related("area", "branch"), pk=pk)
 
 
+def subresellers_of(*, parent: Reseller) -> QuerySet[Reseller]:
+    """A reseller's own sub-resellers (none for anyone else's), with their wallets."""
+    return Reseller.objects.filter(parent=parent).select_related("wallet").prefetch_related("areas").order_by("name")
+
+
+def subreseller_get(*, parent: Reseller, pk: int) -> Reseller:
+    return get_object_or_404(subresellers_of(parent=parent), pk=pk)
+
+
+def subreseller_prices(*, sub: Reseller) -> list[dict]:
+    """Each package a sub-reseller may sell: its price, and what its parent pays for it."""
+    parent_prices = dict(ResellerPackage.objects.filter(reseller_id=sub.parent_id).values_list("package_id", "price"))
+    return [
+        {"package": row.package, "price": row.price, "parent_price": parent_prices.get(row.package_id)}
+        for row in ResellerPackage.objects.filter(reseller=sub).select_related("package")
+    ]
+
+
+def may_have_subresellers(reseller: Reseller) -> bool:
+    return reseller.is_prepaid and reseller.parent_id is None
+
+
 def reseller_subscription_get(*, reseller: Reseller, pk: int) -> Subscription:
     return get_object_or_404(
         Subscription.objects.filter(customer__reseller=reseller).select_related("customer", "package", "router"), pk=pk
@@ -186,7 +208,7 @@ def reseller_ticket_get(*, reseller: Reseller, pk: int) -> Ticket:
 
 
 def resellers_visible_to(user) -> QuerySet[Reseller]:
-    return scope_to_branches(Reseller.objects.select_related("branch", "wallet"), user)
+    return scope_to_branches(Reseller.objects.select_related("branch", "wallet", "parent"), user)
 
 
 def reseller_get_for_staff(*, user, pk: int) -> Reseller:

@@ -24,7 +24,7 @@ from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 from customers import services as customer_services
 from customers.models import Area, Customer, Package, Subscription
 from ispbill.core.audit import audit_record
-from ispbill.core.money import ZERO, to_money
+from ispbill.core.money import ZERO, format_money, to_money
 from payments.models import Payment
 from payments.services import payment_record
 from tickets import services as ticket_services
@@ -75,9 +75,13 @@ def reseller_create(
     return reseller
 
 
-def _check_areas(*, branch, areas) -> None:
+def _check_areas(*, branch, areas, parent: Reseller | None = None) -> None:
     if any(area.branch_id != branch.pk for area in areas):
         raise ValidationError({"areas": _("Every area served must be in the reseller's branch.")})
+    if parent is not None:
+        served = set(parent.areas.values_list("pk", flat=True))
+        if any(area.pk not in served for area in areas):
+            raise ValidationError({"areas": _("A sub-reseller serves only areas its reseller serves.")})
 
 
 @transaction.atomic
@@ -89,7 +93,7 @@ def reseller_update(*, actor, reseller: Reseller, areas=None, credit_limit=None,
     for name, value in changes.items():
         setattr(reseller, name, value)
     if areas is not None:
-        _check_areas(branch=reseller.branch, areas=areas)
+        _check_areas(branch=reseller.branch, areas=areas, parent=reseller.parent)
     reseller.full_clean(exclude=["user"])
     reseller.save()
     if areas is not None:
@@ -133,6 +137,11 @@ def reseller_package_set(*, actor, reseller: Reseller, package: Package, price=N
         raise ValidationError({"price": _("A prepaid reseller needs a reseller price for each package.")})
     if price is not None and price < ZERO:
         raise ValidationError({"price": _("The price cannot be negative.")})
+    if reseller.parent_id:
+        floor = _parent_offer(sub=reseller, package_id=package.pk).price
+        if price < floor:
+            raise ValidationError({"price": _("At least %(price)s: what you pay the ISP for this package.") % {
+                "price": format_money(floor)}})
     row, _created = ResellerPackage.objects.update_or_create(reseller=reseller, package=package, defaults={"price": price})
     audit_record(actor=actor, action="reseller.package_set", obj=reseller, after={"package": package.pk, "price": str(price)})
     return row
@@ -177,6 +186,73 @@ def wallet_adjust(*, actor, reseller: Reseller, amount, memo: str) -> WalletEntr
     entry = wallet_ledger.wallet_adjust(wallet=wallet, amount=amount, actor=actor, memo=memo)
     audit_record(actor=actor, action="reseller.adjust", obj=reseller, reason=memo, after={"amount": str(entry.amount)})
     return entry
+
+
+# Sub-resellers: one level below a prepaid reseller, managed by it in the reseller portal ---------------
+
+
+def _parent_offer(*, sub: Reseller, package_id) -> ResellerPackage:
+    """The parent's terms for a package its sub-reseller sells: a sub sells only what its parent may."""
+    row = ResellerPackage.objects.filter(
+        reseller_id=sub.parent_id, package_id=package_id, package__is_active=True, price__isnull=False,
+    ).first()
+    if row is None:
+        raise ValidationError({"package": _("Your reseller may not sell that package.")})
+    return row
+
+
+def _own_sub(*, parent: Reseller, sub: Reseller) -> None:
+    if sub.parent_id != parent.pk:
+        raise ValidationError(_("That is not your sub-reseller."))
+
+
+@transaction.atomic
+def subreseller_create(
+    *, actor, parent: Reseller, name: str, phone: str, username: str, password: str, areas=(), contact_person: str = "",
+) -> Reseller:
+    """A prepaid sub-reseller under `parent`, in some of its areas, with an empty wallet and no credit
+    (the parent tops it up from its own wallet and sets its prices)."""
+    parent = Reseller.objects.select_for_update().get(pk=parent.pk)
+    if not parent.is_active:
+        raise ValidationError(_("This reseller account is inactive."))
+    if parent.parent_id is not None:
+        raise ValidationError(_("A sub-reseller cannot have sub-resellers of its own."))
+    if not parent.is_prepaid:
+        raise ValidationError(_("Only prepaid resellers have sub-resellers."))
+    if not areas:
+        raise ValidationError({"areas": _("Choose at least one area.")})
+    _check_areas(branch=parent.branch, areas=areas, parent=parent)
+    sub = reseller_create(
+        actor=actor, name=name, phone=phone, branch=parent.branch, username=username, password=password,
+        model=Reseller.Model.PREPAID, contact_person=contact_person, areas=areas,
+    )
+    sub.parent = parent
+    sub.full_clean(exclude=["user"])
+    sub.save(update_fields=["parent"])
+    audit_record(actor=actor, action="reseller.subreseller_create", obj=parent, after={"sub": sub.pk})
+    return sub
+
+
+@transaction.atomic
+def subreseller_price_set(*, actor, parent: Reseller, sub: Reseller, package_id, price) -> ResellerPackage:
+    """The parent lets its sub sell one of its own packages at `price` (at least the parent's price)."""
+    _own_sub(parent=parent, sub=sub)
+    offer = allowed_package(reseller=parent, package_id=package_id)
+    return reseller_package_set(actor=actor, reseller=sub, package=offer.package, price=price)
+
+
+@transaction.atomic
+def subreseller_transfer(*, actor, parent: Reseller, sub: Reseller, amount, idempotency_key: str = "") -> WalletEntry:
+    """The parent tops up its sub-reseller's wallet from its own: credit moves, no money is created.
+    The same form sent twice moves the money once."""
+    _own_sub(parent=parent, sub=sub)
+    wallets = wallet_ledger.wallets_lock(reseller_ids=[parent.pk, sub.pk])
+    _out, into = wallet_ledger.wallet_transfer(
+        source=wallets[parent.pk], target=wallets[sub.pk], amount=amount, actor=actor, idempotency_key=idempotency_key,
+        memo=_("From %(parent)s to %(sub)s") % {"parent": parent.name, "sub": sub.name},
+    )
+    audit_record(actor=actor, action="reseller.subreseller_transfer", obj=sub, after={"amount": str(into.amount)})
+    return into
 
 
 # Reseller portal: customers, renewals, collections, tickets --------------------------------------------
@@ -338,6 +414,11 @@ def renewal_debit(
     if subscription.status == Subscription.Status.CANCELLED:
         raise ValidationError(_("A cancelled connection cannot be renewed."))
     offer = allowed_package(reseller=reseller, package_id=subscription.package_id)
+    parent_price = None
+    if reseller.parent_id:
+        if not Reseller.objects.filter(pk=reseller.parent_id, is_active=True).exists():
+            raise ValidationError(_("Your reseller's account is inactive; renewals wait until the ISP reactivates it."))
+        parent_price = _parent_offer(sub=reseller, package_id=subscription.package_id).price
     period = renewal_period(subscription, today=today)
     idempotency_key = (idempotency_key or "").strip()[:64]
     renewal = _live_renewal(reseller=reseller, subscription=subscription, period=period, idempotency_key=idempotency_key)
@@ -347,7 +428,7 @@ def renewal_debit(
             with transaction.atomic():
                 renewal = Renewal.objects.create(
                     reseller=reseller, subscription=subscription, period_start=period.start, period_end=period.end,
-                    price=offer.price, idempotency_key=idempotency_key or None,
+                    price=offer.price, parent_price=parent_price, idempotency_key=idempotency_key or None,
                     created_by=actor if getattr(actor, "pk", None) else None,
                 )
             created = True
@@ -371,7 +452,13 @@ def renewal_requests_debit(*, reseller_id: int) -> dict[int, int]:
     """Debit this reseller's waiting renewal requests, oldest first, in one transaction under the wallet
     lock (see `renewal_debit`). Returns {renewal id: credit alert level newly reached}."""
     with transaction.atomic():
-        wallet = wallet_ledger.wallet_lock(reseller_id=reseller_id)
+        parent_id = Reseller.objects.filter(pk=reseller_id).values_list("parent_id", flat=True).first()
+        parent_wallet = None
+        if parent_id:  # a sub-reseller: both wallets, locked in primary-key order
+            wallets = wallet_ledger.wallets_lock(reseller_ids=[reseller_id, parent_id])
+            wallet, parent_wallet = wallets[reseller_id], wallets[parent_id]
+        else:
+            wallet = wallet_ledger.wallet_lock(reseller_id=reseller_id)
         waiting = list(
             Renewal.objects.filter(reseller_id=reseller_id, status=Renewal.Status.REQUESTED)
             .select_related("subscription__customer").order_by("id")[:RENEWAL_BATCH]
@@ -381,10 +468,10 @@ def renewal_requests_debit(*, reseller_id: int) -> dict[int, int]:
         outcomes = wallet_ledger.wallet_debit_batch(wallet=wallet, debits=[
             wallet_ledger.DebitSpec(
                 subscription_id=r.subscription_id, period_start=r.period_start, period_end=r.period_end, amount=r.price,
-                idempotency_key=r.idempotency_key, actor_id=r.created_by_id,
+                idempotency_key=r.idempotency_key, actor_id=r.created_by_id, parent_amount=r.parent_price,
                 memo=f"{r.subscription.customer.account_number} {r.subscription.login_label} {r.period_start}–{r.period_end}",
             ) for r in waiting
-        ])
+        ], parent_wallet=parent_wallet)
         reseller = Reseller.objects.get(pk=reseller_id)
         levels = {}
         debited, refused = [], []
@@ -394,6 +481,9 @@ def renewal_requests_debit(*, reseller_id: int) -> dict[int, int]:
                 debited.append(renewal)
                 levels[renewal.pk] = outcome.alert_level
                 _alert_after_commit(reseller=reseller, entry=outcome.entry, credit_level=outcome.alert_level)
+                if outcome.parent is not None:
+                    renewal.parent_entry = outcome.parent.entry
+                    _alert_after_commit(reseller=reseller.parent, entry=outcome.parent.entry, credit_level=outcome.parent.alert_level)
             else:
                 # Refused, or a repeat of a debit taken before renewals had rows: nothing (more) is taken.
                 renewal.status, renewal.idempotency_key = Renewal.Status.REFUSED, None
@@ -401,7 +491,7 @@ def renewal_requests_debit(*, reseller_id: int) -> dict[int, int]:
                 refused.append(renewal)
         # Refusals first: they free the (subscription, period) and key they held.
         Renewal.objects.bulk_update(refused, ["status", "idempotency_key", "last_error"])
-        Renewal.objects.bulk_update(debited, ["entry", "status"])
+        Renewal.objects.bulk_update(debited, ["entry", "parent_entry", "status"])
     return levels
 
 
@@ -411,7 +501,7 @@ def renewal_settle(*, actor=None, renewal_id: int, wait: bool = True) -> Renewal
     another worker is settling right now is skipped (returned as it stands)."""
     try:
         with transaction.atomic():
-            rows = Renewal.objects.select_for_update(skip_locked=not wait, of=("self",)).select_related("reseller", "entry")
+            rows = Renewal.objects.select_for_update(skip_locked=not wait, of=("self",)).select_related("reseller", "entry", "parent_entry")
             renewal = rows.filter(pk=renewal_id).first()
             if renewal is None:  # being settled elsewhere
                 return Renewal.objects.get(pk=renewal_id)
@@ -457,6 +547,13 @@ def _settle(*, actor, renewal: Renewal) -> None:
             wallet=wallet, kind=CommissionEntry.Kind.MARGIN, amount=margin, subscription_id=subscription.pk,
             base_amount=invoice.total, actor=actor, memo=invoice.number,
             day=made_on,
+        )
+    if renewal.parent_entry_id and renewal.price > renewal.parent_price:
+        # The parent keeps the difference between what its sub pays it and what it pays the ISP.
+        wallet_ledger.commission_post(
+            wallet=ResellerWallet.objects.get(pk=renewal.parent_entry.wallet_id), kind=CommissionEntry.Kind.MARGIN,
+            amount=renewal.price - renewal.parent_price, subscription_id=subscription.pk, base_amount=renewal.price,
+            actor=actor, memo=f"{invoice.number} {reseller.name}"[:255], day=made_on,
         )
     invoice.refresh_from_db()
     subscription.refresh_from_db()

@@ -126,6 +126,7 @@ def _detail(request, reseller, **forms):
         "months": selectors.commission_months(reseller=reseller),
         "payouts": selectors.reseller_payouts(reseller=reseller)[:20],
         "customer_count": selectors.reseller_customers(reseller=reseller).count(),
+        "subresellers": selectors.subresellers_of(parent=reseller),
         "topup_form": forms.get("topup_form") or TopupForm(),
         "adjust_form": forms.get("adjust_form") or AdjustForm(),
         "package_form": forms.get("package_form") or ResellerPackageForm(),

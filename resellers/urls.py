@@ -17,6 +17,10 @@ reseller = [
     path("commissions/<int:year>-<int:month>.csv", views.commission_statement_csv, name="commission-csv"),
     path("payouts/", views.payout_list, name="payout-list"),
     path("tickets/", views.ticket_list, name="ticket-list"),
+    path("subresellers/", views.subreseller_list, name="subreseller-list"),
+    path("subresellers/<int:pk>/", views.subreseller_detail, name="subreseller-detail"),
+    path("subresellers/<int:pk>/transfer/", views.subreseller_transfer, name="subreseller-transfer"),
+    path("subresellers/<int:pk>/prices/", views.subreseller_price, name="subreseller-price"),
 ]
 
 staff = [

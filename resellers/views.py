@@ -18,7 +18,17 @@ from ispbill.core.money import format_money
 from ispbill.core.pdf import html_to_pdf
 
 from . import selectors, services
-from .forms import CollectForm, CustomerFilterForm, PayoutRequestForm, RenewForm, ResellerCustomerForm, ResellerTicketForm
+from .forms import (
+    CollectForm,
+    CustomerFilterForm,
+    PayoutRequestForm,
+    RenewForm,
+    ResellerCustomerForm,
+    ResellerTicketForm,
+    SubPriceForm,
+    SubResellerForm,
+    SubTransferForm,
+)
 from .models import ResellerLogin
 
 
@@ -37,8 +47,11 @@ def _is_owner(request) -> bool:
 @require_GET
 def home(request):
     reseller = request.reseller
+    may_have_subresellers = selectors.may_have_subresellers(reseller)
     return render(request, "resellers/home.html", {
         "reseller": reseller, **selectors.reseller_dashboard(reseller=reseller),
+        "may_have_subresellers": may_have_subresellers,
+        "subreseller_count": selectors.subresellers_of(parent=reseller).count() if may_have_subresellers else 0,
     })
 
 
@@ -153,6 +166,7 @@ def wallet(request):
     entries = selectors.reseller_wallet_entries(reseller=reseller)[:200]
     return render(request, "resellers/wallet.html", {
         "reseller": reseller, "wallet": selectors.wallet_for(reseller=reseller), "entries": entries,
+        "may_have_subresellers": selectors.may_have_subresellers(reseller),
     })
 
 
@@ -260,3 +274,99 @@ def ticket_create(request, pk: int):
             messages.success(request, _("Ticket %(number)s opened.") % {"number": ticket.number})
             return redirect("reseller:ticket-list")
     return render(request, "resellers/ticket_form.html", {"form": form, "customer": customer})
+
+
+# Sub-resellers: a prepaid reseller's own, managed by its owner --------------------------------------------
+
+
+def _parent_or_404(request):
+    if not selectors.may_have_subresellers(request.reseller):
+        raise Http404
+    return request.reseller
+
+
+@require_http_methods(["GET", "POST"])
+def subreseller_list(request):
+    parent = _parent_or_404(request)
+    owner = _is_owner(request)
+    form = SubResellerForm(request.POST or None, parent=parent)
+    if request.method == "POST":
+        if not owner:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                sub = services.subreseller_create(
+                    actor=request.user, parent=parent, name=data["name"], phone=data["phone"],
+                    contact_person=data["contact_person"], areas=list(data["areas"]), username=data["username"],
+                    password=data["password"],
+                )
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                messages.success(request, _("Sub-reseller %(name)s added; set their prices and top up their wallet.") % {"name": sub.name})
+                return redirect("reseller:subreseller-detail", pk=sub.pk)
+    return render(request, "resellers/subreseller_list.html", {
+        "reseller": parent, "owner": owner, "form": form, "subresellers": selectors.subresellers_of(parent=parent),
+        "wallet": selectors.wallet_for(reseller=parent),
+    }, status=400 if form.errors else 200)
+
+
+def _subreseller_page(request, sub, *, transfer_form=None, price_form=None):
+    parent = request.reseller
+    return render(request, "resellers/subreseller_detail.html", {
+        "reseller": parent, "sub": sub, "owner": _is_owner(request),
+        "wallet": selectors.wallet_for(reseller=parent), "sub_wallet": selectors.wallet_for(reseller=sub),
+        "prices": selectors.subreseller_prices(sub=sub),
+        "entries": selectors.reseller_wallet_entries(reseller=sub)[:50],
+        "transfer_form": transfer_form or SubTransferForm(), "price_form": price_form or SubPriceForm(parent=parent),
+    }, status=400 if transfer_form or price_form else 200)
+
+
+@require_GET
+def subreseller_detail(request, pk: int):
+    sub = selectors.subreseller_get(parent=_parent_or_404(request), pk=pk)
+    return _subreseller_page(request, sub)
+
+
+@require_POST
+def subreseller_transfer(request, pk: int):
+    parent = _parent_or_404(request)
+    sub = selectors.subreseller_get(parent=parent, pk=pk)
+    if not _is_owner(request):
+        raise PermissionDenied
+    form = SubTransferForm(request.POST)
+    if form.is_valid():
+        try:
+            entry = services.subreseller_transfer(
+                actor=request.user, parent=parent, sub=sub, amount=form.cleaned_data["amount"],
+                idempotency_key=form.cleaned_data["key"],
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("%(amount)s moved from your wallet to %(name)s.") % {
+                "amount": format_money(entry.amount), "name": sub.name})
+            return redirect("reseller:subreseller-detail", pk=sub.pk)
+    return _subreseller_page(request, sub, transfer_form=form)
+
+
+@require_POST
+def subreseller_price(request, pk: int):
+    parent = _parent_or_404(request)
+    sub = selectors.subreseller_get(parent=parent, pk=pk)
+    if not _is_owner(request):
+        raise PermissionDenied
+    form = SubPriceForm(request.POST, parent=parent)
+    if form.is_valid():
+        try:
+            services.subreseller_price_set(
+                actor=request.user, parent=parent, sub=sub, package_id=form.cleaned_data["package"].pk,
+                price=form.cleaned_data["price"],
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Price saved."))
+            return redirect("reseller:subreseller-detail", pk=sub.pk)
+    return _subreseller_page(request, sub, price_form=form)

@@ -101,6 +101,7 @@ OBJECT_FOR_URL = {
     "portal": {"contract": "contract", "ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session", "visit": "workorder"},
     "reseller": {
         "customer": "reseller_customer", "subscription": "reseller_subscription", "receipt": "reseller_payment",
+        "subreseller": "subreseller",  # another reseller's sub-reseller
     },
     "technician": {"order": "workorder", "contract": "onsite_token"},
 }
@@ -210,7 +211,8 @@ def world(db):
     branch_a, branch_b = BranchFactory(name="Alpha", code="A"), BranchFactory(name="Beta", code="B")
     area_a, area_b = AreaFactory(branch=branch_a), AreaFactory(branch=branch_b)
     subscription = make_subscription(customer=make_customer(area=area_a, portal_password="portal-pass-1"))
-    reseller_a, reseller_b = ResellerFactory(branch=branch_a), ResellerFactory(branch=branch_b)
+    # The intruding reseller is prepaid, so it has a sub-reseller page of its own: another's sub is a 404 by scope.
+    reseller_a, reseller_b = ResellerFactory(branch=branch_a), ResellerFactory(branch=branch_b, model="prepaid")
     reseller_customer = make_customer(area=area_a, reseller=reseller_a)
     reseller_subscription = make_subscription(customer=reseller_customer)
     other_customer = make_customer(area=area_b, portal_password="portal-pass-2")
@@ -258,6 +260,7 @@ def world(db):
             actor=None, customer=reseller_customer, amount=Decimal("200.00"), method="cash", reseller=reseller_a,
         ),
         "reseller": reseller_a,
+        "subreseller": ResellerFactory(branch=branch_a, model="prepaid", parent=ResellerFactory(branch=branch_a, model="prepaid")),
         "retention_call": RetentionCallTask.objects.create(
             customer=subscription.customer, assignee=UserFactory(), due_date=timezone.localdate(),
         ),

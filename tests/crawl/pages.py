@@ -69,6 +69,7 @@ NOT_PAGES = {
     },
     "reseller": {
         "logout", "subscription-renew", "customer-collect", "receipt-pdf", "commission-pdf", "commission-csv",
+        "subreseller-transfer", "subreseller-price",
     },
     # The app's machine endpoints: the manifest, the service worker, the offline queue's sync and photo uploads.
     "technician": {
@@ -212,5 +213,7 @@ def seed_small_demo() -> dict[str, object]:
         "staff": User.objects.get(username="admin"),
         "portal": portal_customer.user,
         "reseller": User.objects.get(username="reseller"),
+        # The prepaid reseller: its sub-reseller pages (a commission reseller has none).
+        "reseller_prepaid": User.objects.get(username="reseller.uttara"),
         "technician": User.objects.get(username="tech"),
     }

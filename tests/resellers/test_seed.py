@@ -6,8 +6,8 @@ from django.core.management import call_command
 
 from billing import wallet as ledger
 from billing.wallet_models import WalletEntry
-from resellers.management.commands.seed_resellers import PREPAID_LOGIN
-from resellers.models import Renewal
+from resellers.management.commands.seed_resellers import PREPAID_LOGIN, SUB_LOGIN
+from resellers.models import Renewal, Reseller
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,13 @@ def test_seeded_renewal_history_spans_past_months_and_is_idempotent():
     # The wallet entries carry the same days as their renewals.
     for renewal in renewals.select_related("entry"):
         assert renewal.entry.created_at.date() == renewal.created_at.date()
-    before = (Renewal.objects.count(), WalletEntry.objects.count())
+    # The prepaid reseller's sub-reseller: funded by a transfer, one customer renewed charging both wallets.
+    sub = Reseller.objects.get(user__username=SUB_LOGIN)
+    assert sub.parent.user.username == PREPAID_LOGIN
+    sub_renewal = Renewal.objects.get(reseller=sub)
+    assert sub_renewal.status == Renewal.Status.SETTLED and sub_renewal.parent_entry.wallet.reseller_id == sub.parent_id
+    assert WalletEntry.objects.filter(wallet__reseller=sub, kind="transfer").count() == 1
+    before = (Renewal.objects.count(), WalletEntry.objects.count(), Reseller.objects.count())
     call_command("seed_resellers")
-    assert (Renewal.objects.count(), WalletEntry.objects.count()) == before
+    assert (Renewal.objects.count(), WalletEntry.objects.count(), Reseller.objects.count()) == before
     assert ledger.wallet_discrepancies() == []

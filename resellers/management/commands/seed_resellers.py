@@ -6,6 +6,9 @@
 - `reseller.uttara` (Diabari Online) is prepaid: reseller price 70% of each package, a credit limit,
   top-ups, and customers renewed from the wallet as they fell due over the last three months (dated
   on their days).
+- `reseller.uttara.sub` (Diabari Para Net) is its sub-reseller: one of its areas, prices at 80% of each
+  package (above the parent's 70%), a transfer from the parent's wallet, and one customer renewed
+  (both wallets charged).
 
 Idempotent and deterministic: terms are set to the same values, history is posted only once
 (renewals carry fixed idempotency keys; top-ups and payouts only when the wallet has none).
@@ -22,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
+from customers import services as customer_services
 from customers.models import Package, Subscription
 from ispbill.core.money import to_money
 from payments.models import Payment
@@ -30,6 +34,8 @@ from resellers.models import CommissionStatement, Renewal, Reseller, ResellerLog
 
 COMMISSION_LOGIN = "reseller"
 PREPAID_LOGIN = "reseller.uttara"
+SUB_LOGIN = "reseller.uttara.sub"
+SUB_PASSWORD = "demo-reseller-2026"
 RENEWALS = 6
 MONTHS_BACK = 3
 
@@ -53,8 +59,9 @@ class Command(BaseCommand):
             self._areas(reseller)
         self._commission(admin, commission)
         self._prepaid(admin, prepaid)
+        sub = self._subreseller(prepaid)
         self.stdout.write(self.style.SUCCESS(
-            f"resellers: {commission.name} (commission), {prepaid.name} (prepaid) ready"
+            f"resellers: {commission.name} (commission), {prepaid.name} (prepaid) with sub-reseller {sub.name if sub else '—'} ready"
         ))
 
     def _owner_login(self, reseller):
@@ -140,3 +147,49 @@ class Command(BaseCommand):
                     WalletEntry.objects.filter(pk=renewal.entry_id).update(created_at=when_n)
                 if renewal.status == Renewal.Status.PENDING:
                     services.renewal_settle(actor=reseller.user, renewal_id=renewal.pk)
+
+    def _subreseller(self, parent):
+        """The prepaid reseller's sub-reseller, its prices, a transfer and one customer renewed."""
+        sub = Reseller.objects.filter(user__username=SUB_LOGIN).first()
+        # An area of the parent where it has connections (their router serves the sub's customer too).
+        served = Subscription.objects.filter(customer__reseller=parent, customer__area__in=parent.areas.all())
+        first = served.select_related("customer", "router").order_by("pk").first()
+        if first is None:
+            self.stdout.write("  no sub-reseller: the prepaid reseller has no connections to share an area with")
+            return None
+        area = first.customer.area
+        if sub is None:
+            sub = services.subreseller_create(
+                actor=parent.user, parent=parent, name="Diabari Para Net", phone="+8801711402099",
+                contact_person="Rafiq Islam", username=SUB_LOGIN, password=SUB_PASSWORD, areas=[area],
+            )
+        for row in ResellerPackage.objects.filter(reseller=parent, price__isnull=False).select_related("package"):
+            price = max(to_money(row.package.price * Decimal("0.80")), row.price)
+            current = ResellerPackage.objects.filter(reseller=sub, package=row.package).first()
+            if current is None or current.price != price:
+                services.subreseller_price_set(actor=parent.user, parent=parent, sub=sub, package_id=row.package_id, price=price)
+        if not WalletEntry.objects.filter(wallet__reseller=sub).exists():
+            services.subreseller_transfer(actor=parent.user, parent=parent, sub=sub, amount=Decimal("3000"),
+                                          idempotency_key=f"seed-sub-transfer-{sub.pk}")
+        customer = sub.customers.order_by("pk").first()
+        if customer is None:
+            package = ResellerPackage.objects.filter(reseller=sub).order_by("price", "pk").first()
+            if package is None:
+                return sub
+            # As `reseller_customer_create` does, on the router of the parent's connection in that area.
+            customer = customer_services.customer_create(
+                actor=sub.user, name="Nasrin Akter", phone="+8801711402098", area=area, address="House 9, Road 2, Diabari",
+                reseller=sub,
+            )
+            customer_services.subscription_create(
+                actor=sub.user, customer=customer, package=package.package, router=first.router,
+                username=f"para.nasrin.{sub.pk}", password="pppoe-nasrin-1",
+            )
+        subscription = customer.subscriptions.exclude(status=Subscription.Status.CANCELLED).order_by("pk").first()
+        if subscription is not None:
+            try:
+                services.subscription_renew(actor=sub.user, reseller=sub, subscription=subscription,
+                                            idempotency_key=f"seed-sub-renew-{subscription.pk}")
+            except ValidationError as error:  # a wallet ran dry
+                self.stdout.write(f"  skipped the sub-reseller's renewal: {' '.join(error.messages)}")
+        return sub
