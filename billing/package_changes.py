@@ -231,6 +231,14 @@ def _credit_unused_days(*, actor, customer: Customer, amount: Decimal, reason: s
     return entry
 
 
+def _wholly_credited(lines) -> list[QuoteLine]:
+    """The lines reversing invoice lines none of whose reversal is charged (a change whose credit
+    exceeds its charge credits the negative lines and invoices the positive ones: a line reversed
+    partly on the invoice is not given back as account credit)."""
+    invoiced = {line.reverses for line in lines if line.amount > ZERO}
+    return [line for line in lines if line.reverses is not None and line.reverses not in invoiced]
+
+
 def _minus(first: date, last: date, holes: list[tuple[date, date]]) -> list[tuple[date, date]]:
     """The runs of days in first..last outside every (start, end) hole."""
     runs = [(first, last)] if first <= last else []
@@ -558,7 +566,7 @@ def _apply(*, actor, change: PackageChange, subscription: Subscription) -> Packa
                 actor=actor, customer=customer, amount=quote.credit,
                 reason=f"Package change {change.from_package.name} → {change.to_package.name}: unused days from "
                        f"{_day(quote.effective_date)} to {_day(quote.adjust_through)}",
-                lines=[line for line in quote.lines if line.amount < ZERO],
+                lines=_wholly_credited(quote.lines),
             )
     previous = network_services.provisioning_snapshot(subscription)
     Subscription.objects.filter(pk=subscription.pk).update(package=change.to_package, updated_at=timezone.now())

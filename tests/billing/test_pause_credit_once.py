@@ -195,3 +195,27 @@ def test_a_package_change_on_the_pause_day_charges_that_day_only(basic):
     assert change.invoice.total == D("18.55")
     assert change.credit_entry is None
     ledger_ok()
+
+
+def test_a_change_whose_credit_exceeds_its_charge_records_the_days_and_a_cancellation_credits_only_the_new_line(basic):
+    """Fast ৳1,500 → Basic on 11 March, at once: Fast's 11–31 March credited, 1500 × 21/31 = ৳1,016.13 +
+    ৳152.42 = ৳1,168.55 as account credit; Basic charged ৳677.42 + ৳101.61 = ৳779.03 on the change's
+    invoice. Cancelled on 20 March: 21–31 March of Basic's line only, 677.42 − 322.58 (11–20 March) =
+    ৳354.84 + ৳53.23 VAT = ৳408.07."""
+    configure(downgrade_at_next_cycle=False)
+    fast = PackageFactory(name="Fast 40", price=D("1500.00"))
+    subscription = subscribed(fast)
+    run_billing(date(2026, 3, 1))
+    subscription.refresh_from_db()
+
+    request = package_change_request(actor=None, subscription=subscription, to_package=basic, source=PackageChange.Source.STAFF)
+    change = package_change_approve(actor=admin_user(), change=request, on=date(2026, 3, 11))
+    assert change.credit_entry.amount == D("-1168.55") and change.invoice.total == D("779.03")
+    assert list(CreditedDays.objects.values_list("line__period_start", "line__net", "first_day", "last_day")) == [
+        (date(2026, 3, 1), D("1500.00"), date(2026, 3, 11), date(2026, 3, 31))
+    ]
+
+    subscription.refresh_from_db()
+    entry = subscription_cancelled(actor=None, subscription=subscription, last_day=date(2026, 3, 20))
+    assert entry.amount == D("-408.07")
+    ledger_ok()
