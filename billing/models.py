@@ -292,6 +292,30 @@ class LedgerEntry(models.Model):
         return f"{self.get_kind_display()} {self.amount}"
 
 
+class CreditedDays(models.Model):
+    """Days of an invoice line already given back as account credit (a pause with skip billing, a
+    cancellation, a package change whose credit exceeded its charge), written with that credit.
+    Append-only. Crediting unused days reads them so no day of a line is credited twice
+    (`package_changes._invoiced_lines`): a line's days credited at a pause and charged again at the
+    reactivation are owed only once, on the reactivation's line."""
+
+    line = models.ForeignKey(InvoiceLine, on_delete=models.PROTECT, related_name="credited_days")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "credited days"
+        constraints = [
+            models.CheckConstraint(condition=Q(last_day__gte=F("first_day")), name="credited_days_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_id}: {self.first_day} – {self.last_day}"
+
+
 class Allocation(models.Model):
     """Part of the account's credit applied to an invoice, attributed to the payment that brought it
     when there is one. A reversal adds a negative allocation; rows are never edited."""

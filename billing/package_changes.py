@@ -47,7 +47,7 @@ from ispbill.notify.services import notify_customer
 from network import services as network_services
 
 from .ledger import account_lock
-from .models import BillingSettings, Invoice, InvoiceLine, LedgerEntry, PackageChange
+from .models import BillingSettings, CreditedDays, Invoice, InvoiceLine, LedgerEntry, PackageChange
 from .periods import Period, months_for_cycle, periods_between
 from .proration import amount_for_days
 from .selectors import current_billing_settings
@@ -70,6 +70,7 @@ class QuoteLine:
     last_day: date
     amount: Decimal  # price side, signed: what LineSpec takes
     money: Line  # net / VAT / gross, signed
+    reverses: int | None = None  # the invoice line whose days this reverses (`_invoiced_lines`), if any
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,9 @@ def _invoiced_lines(*, subscription: Subscription, first: date, last: date, cfg:
     of its unvoided invoices (recurring, prorated, and earlier package changes' credit and adjustment
     lines) that covers some of those days, its own amount shared by actual days, other sign, at the
     VAT rate it was invoiced at. Never recomputed from a current price (a scheduled downgrade's
-    period already invoiced at the new price is credited at that price). Where an app above billing
+    period already invoiced at the new price is credited at that price). Days of a line already
+    given back as account credit (`CreditedDays`: a pause, a change whose credit exceeded its
+    charge) are left out: a day is credited once. Where an app above billing
     credited part of a line (`customers.hooks.line_credits`: a retention offer), that part of the same
     days is taken back by a line of its own, so what is credited is what the customer was charged."""
     rows = (
@@ -166,7 +169,8 @@ def _invoiced_lines(*, subscription: Subscription, first: date, last: date, cfg:
         .order_by("period_start", "id")
     )
     # A change whose credit exceeded its charge posted the credit as an account credit, not as invoice
-    # lines: the days it credited are already reversed for every line invoiced before it.
+    # lines: the days it credited are already reversed for every line invoiced before it. (Changes
+    # applied since billing 0012 also record these days in `CreditedDays`; this covers older ones.)
     credited_by_changes = list(
         PackageChange.objects.filter(
             subscription=subscription, status=PackageChange.Status.APPLIED, credit_entry__isnull=False,
@@ -177,6 +181,9 @@ def _invoiced_lines(*, subscription: Subscription, first: date, last: date, cfg:
     # Credits an app above billing gave against these lines (a retention offer's discount): their
     # share of the same days is taken back with them, so the customer gets back what they paid.
     credited = hooks.line_credits(line_ids=[line.pk for line in rows])
+    credited_days: dict[int, list[tuple[date, date]]] = {}
+    for line_id, begin, through in CreditedDays.objects.filter(line__in=rows).values_list("line_id", "first_day", "last_day"):
+        credited_days.setdefault(line_id, []).append((begin, through))
     lines = []
     for line in rows:
         side = line.gross if cfg.prices_include_vat else line.net
@@ -187,7 +194,7 @@ def _invoiced_lines(*, subscription: Subscription, first: date, last: date, cfg:
         holes = [
             (begin, through) for begin, through, applied_at, invoice_id in credited_by_changes
             if invoice_id != line.invoice_id and line.invoice.created_at < applied_at
-        ]
+        ] + credited_days.get(line.pk, [])
         for start, end in _minus(max(first, line.period_start), min(last, line.period_end), holes):
             share = amount_for_days(abs(side), period=span, first_day=start, last_day=end)
             if share == ZERO:
@@ -200,7 +207,7 @@ def _invoiced_lines(*, subscription: Subscription, first: date, last: date, cfg:
             description = f"{text}: {line.description} — {_day(start)} – {_day(end)}, {days} of {span.days} invoiced days"
             lines.append(QuoteLine(
                 kind, description[:255], start, end, amount,
-                vat_line(amount, rate=line.invoice.vat_rate, prices_include_vat=cfg.prices_include_vat),
+                vat_line(amount, rate=line.invoice.vat_rate, prices_include_vat=cfg.prices_include_vat), line.pk,
             ))
             taken_back = (-amount * credited_part).quantize(CENT, rounding=ROUND_HALF_UP)
             if taken_back != ZERO:
@@ -208,9 +215,28 @@ def _invoiced_lines(*, subscription: Subscription, first: date, last: date, cfg:
                 description = f"Offer credit on these days taken back: {line.description} — {_day(start)} – {_day(end)}"
                 lines.append(QuoteLine(
                     kind, description[:255], start, end, taken_back,
-                    vat_line(taken_back, rate=line.invoice.vat_rate, prices_include_vat=cfg.prices_include_vat),
+                    vat_line(taken_back, rate=line.invoice.vat_rate, prices_include_vat=cfg.prices_include_vat), line.pk,
                 ))
     return lines
+
+
+def _credit_unused_days(*, actor, customer: Customer, amount: Decimal, reason: str, lines) -> LedgerEntry:
+    """An account credit for invoiced days (`lines` from `_invoiced_lines`, the ones it pays back),
+    recording which days of which invoice line it gave back so none is credited again."""
+    entry = account_credit(actor=actor, customer=customer, amount=amount, reason=reason)
+    spans = sorted({(line.reverses, line.first_day, line.last_day) for line in lines if line.reverses is not None})
+    CreditedDays.objects.bulk_create(
+        CreditedDays(line_id=line_id, first_day=first, last_day=last, entry=entry) for line_id, first, last in spans
+    )
+    return entry
+
+
+def _wholly_credited(lines) -> list[QuoteLine]:
+    """The lines reversing invoice lines none of whose reversal is charged (a change whose credit
+    exceeds its charge credits the negative lines and invoices the positive ones: a line reversed
+    partly on the invoice is not given back as account credit)."""
+    invoiced = {line.reverses for line in lines if line.amount > ZERO}
+    return [line for line in lines if line.reverses is not None and line.reverses not in invoiced]
 
 
 def _minus(first: date, last: date, holes: list[tuple[date, date]]) -> list[tuple[date, date]]:
@@ -240,6 +266,13 @@ def _effective(subscription: Subscription, to_package: Package, *, on: date, cfg
     return PackageChange.Mode.NEXT_CYCLE, current.end + ONE_DAY
 
 
+def _paused(subscription: Subscription) -> bool:
+    return (
+        subscription.status == Subscription.Status.SUSPENDED and subscription.skip_billing
+        and subscription.suspended_at is not None
+    )
+
+
 def _quote(
     subscription: Subscription, to_package: Package, *, mode: str, effective_date: date, adjust_through: date | None,
     cfg: BillingSettings,
@@ -247,11 +280,16 @@ def _quote(
     lines: list[QuoteLine] = []
     anchor = _anchor(subscription)
     if anchor and adjust_through is not None and adjust_through >= effective_date:
-        login = subscription.login_label
-        common = {"login": login, "first": effective_date, "last": adjust_through, "anchor": anchor, "cfg": cfg}
-        lines = _invoiced_lines(subscription=subscription, first=effective_date, last=adjust_through, cfg=cfg) + _span_lines(
-            package=to_package, sign=1, **common
-        )
+        lines = _invoiced_lines(subscription=subscription, first=effective_date, last=adjust_through, cfg=cfg)
+        # Paused with skip billing: the days after the pause day are never charged (the pause credited
+        # what was invoiced of them; reactivation charges them at the package then in force).
+        paused_on = timezone.localdate(subscription.suspended_at) if _paused(subscription) else None
+        charge_through = min(adjust_through, paused_on) if paused_on else adjust_through
+        if charge_through >= effective_date:
+            lines += _span_lines(
+                package=to_package, sign=1, login=subscription.login_label, first=effective_date, last=charge_through,
+                anchor=anchor, cfg=cfg,
+            )
     else:
         adjust_through = None
     return PackageChangeQuote(
@@ -524,10 +562,11 @@ def _apply(*, actor, change: PackageChange, subscription: Subscription) -> Packa
             charges = [spec for spec in specs if spec.amount > ZERO]
             if charges:
                 change.invoice = invoice_create(actor=actor, customer=customer, lines=charges)
-            change.credit_entry = account_credit(
+            change.credit_entry = _credit_unused_days(
                 actor=actor, customer=customer, amount=quote.credit,
                 reason=f"Package change {change.from_package.name} → {change.to_package.name}: unused days from "
                        f"{_day(quote.effective_date)} to {_day(quote.adjust_through)}",
+                lines=_wholly_credited(quote.lines),
             )
     previous = network_services.provisioning_snapshot(subscription)
     Subscription.objects.filter(pk=subscription.pk).update(package=change.to_package, updated_at=timezone.now())
@@ -619,10 +658,11 @@ def subscription_cancelled(*, actor, subscription: Subscription, last_day: date 
     quote = cancellation_credit_quote(subscription=subscription, last_day=last_day)
     if quote is None:
         return None
-    return account_credit(
+    return _credit_unused_days(
         actor=actor, customer=subscription.customer, amount=-quote.total,
         reason=f"Cancellation of {subscription.login_label}: unused invoiced days "
                f"{_day(quote.effective_date)} – {_day(quote.adjust_through)}",
+        lines=quote.lines,
     )
 
 
@@ -644,10 +684,11 @@ def subscription_paused(*, actor, subscription: Subscription, last_day: date | N
     total = totals(line.money for line in lines).gross
     if total >= ZERO:
         return None
-    return account_credit(
+    return _credit_unused_days(
         actor=actor, customer=subscription.customer, amount=-total,
         reason=f"Pause of {subscription.login_label}: invoiced days not used "
                f"{_day(last_day + ONE_DAY)} – {_day(subscription.billed_through)}",
+        lines=lines,
     )
 
 
