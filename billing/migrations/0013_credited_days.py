@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0011_merge_clawback_analytics_indexes'),
+        ('billing', '0012_merge_subresellers_analytics'),
     ]
 
     operations = [
