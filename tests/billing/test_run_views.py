@@ -51,6 +51,9 @@ def test_manager_role_may_start_runs_and_support_may_not_see_them(db):
 
 
 def test_list_shows_each_run_with_its_status_and_counts(staff_client, subscription):
+    # Only this month's invoice, whatever today's date: in the last week of a month the usual seven
+    # days' notice would issue next month's as well.
+    BillingSettings.objects.filter(pk=1).update(issue_days_before=0)
     run = billing_run_process_pending(billing_run_start(run_date=timezone.localdate()))
     page = staff_client.get(reverse("staff:billingrun-list")).content.decode()
     assert f'href="{reverse("staff:billingrun-detail", args=[run.pk])}"' in page
