@@ -203,10 +203,11 @@ def subscriptions_create_existing(*, actor, subscriptions: list[Subscription], r
     for subscription in subscriptions:
         if not subscription.package.is_active:
             raise ValidationError({"package": _("The package %(package)s is no longer sold.") % {"package": subscription.package}})
+        # router=None: the shape checks only; logins taken are the database's unique constraints' to refuse.
         fields = _clean_connection({
             "connection_type": subscription.connection_type, "username": subscription.username,
             "static_ip": subscription.static_ip or None, "mac_address": subscription.mac_address,
-        })
+        }, router=None)
         for name, value in fields.items():
             setattr(subscription, name, value)
         if subscription.status == Subscription.Status.ACTIVE:

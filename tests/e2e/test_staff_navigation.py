@@ -24,8 +24,8 @@ def test_on_a_phone_the_staff_navigation_folds_into_a_menu(phone_page):
     expect(menu).to_contain_text("Menu · Dashboard")
     assert phone_page.get_by_role("heading", level=1).bounding_box()["y"] < 200
     menu.click()
-    expect(links.get_by_role("link", name="Customers")).to_be_visible()
-    links.get_by_role("link", name="Customers").click()
+    expect(links.get_by_role("link", name="Customers", exact=True)).to_be_visible()
+    links.get_by_role("link", name="Customers", exact=True).click()
     expect(phone_page.get_by_role("heading", level=1)).to_have_text("Customers")
     expect(links).to_be_hidden()
     expect(menu).to_contain_text("Menu · Customers")
@@ -35,4 +35,4 @@ def test_on_a_phone_the_staff_navigation_folds_into_a_menu(phone_page):
 def test_on_a_laptop_the_staff_navigation_is_a_sidebar_without_a_menu_button(page):
     _sign_in(page)
     expect(page.get_by_test_id("sidenav-button")).to_be_hidden()
-    expect(page.locator("#sidenav-links").get_by_role("link", name="Customers")).to_be_visible()
+    expect(page.locator("#sidenav-links").get_by_role("link", name="Customers", exact=True)).to_be_visible()

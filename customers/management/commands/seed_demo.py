@@ -894,6 +894,11 @@ class Command(BaseCommand):
         )
         chosen: list[tuple[str, Customer]] = []
         for label, fits in kinds:
+            if label == "paid up" and not fits(first) and first.pk in active and first.pk not in suspended:
+                # In a month's last week the run has issued next month's bills ahead of their due day:
+                # the first demo customer pays theirs early, as good payers do.
+                self.ensure_paid_up(first)
+                first.refresh_from_db()
             if label == "paid up" and fits(first):
                 chosen.append((label, first))
                 continue
@@ -922,6 +927,20 @@ class Command(BaseCommand):
                 isp_email="billing@demo-net.example", vat_registration_number="000123456-0101",
             )
             self.created["ISP details"] += 1
+
+    def ensure_paid_up(self, customer: Customer) -> None:
+        """Pay what the customer owes today at the cashier's desk (a bill issued ahead of its due day)."""
+        from payments.services import payment_record
+
+        account = getattr(customer, "account", None)
+        if account is None or account.balance <= 0:
+            return
+        cashier = get_user_model().objects.get(username="cashier")
+        payment_record(
+            actor=cashier, customer=customer, amount=account.balance, method=Payment.Method.CASH,
+            idempotency_key=f"demo-paid-early-{customer.pk}-{timezone.localdate().isoformat()}",
+        )
+        self.created["paid early"] += 1
 
     def ensure_amount_due(self, customers, *, taken: list[Customer], active: set[int]) -> Customer | None:
         """The history's late payers are all suspended by now: give a paid-up customer a one-time
