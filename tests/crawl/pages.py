@@ -209,6 +209,15 @@ def seed_small_demo() -> dict[str, object]:
         template = ContractTemplate.objects.filter(key="home-internet", language="en").order_by("-version").first()
         contract_services.contract_send(actor=None, contract=contract_services.contract_create(
             actor=None, subscription=visit.subscription, template=template))
+    # The newest customer (first on the staff home and the lists) has a charge waiting for its next
+    # invoice and an invoice still open, whatever the date and the demo's payers did: the pages to
+    # withdraw a charge and to write a credit note are reached from them.
+    from billing.charges import Item, manual_invoice_create, one_time_charge_add
+
+    admin = User.objects.get(username="admin")
+    newest = Customer.objects.order_by("-pk").first()
+    one_time_charge_add(actor=admin, customer=newest, kind="custom", amount=Decimal("300.00"), description="Cable extension")
+    manual_invoice_create(actor=admin, customer=newest, items=[Item(kind="custom", description="Router mount", amount=Decimal("450.00"))])
     return {
         "staff": User.objects.get(username="admin"),
         "portal": portal_customer.user,
