@@ -152,7 +152,7 @@ def test_rent_is_invoiced_and_credited_through_the_committed_money_path(technici
     order = repair_order(technician=technician, customer=subscription.customer)
     services.workorder_equipment(actor=technician, order=order, serial="TPLR0099", action="install")
 
-    assert charge_equipment_rentals.apply().get() >= 1
+    assert charge_equipment_rentals.apply(throw=True).result >= 1
     run_billing(today)
     rental = EquipmentRental.objects.get(item__serial="TPLR0099")
     invoiced = list(rental.charges.select_related("charge"))
@@ -171,5 +171,5 @@ def test_rent_is_invoiced_and_credited_through_the_committed_money_path(technici
         for row in invoiced), D("0"))
     assert credited > 0  # the rest of the period was invoiced ahead
     assert account_balance(customer_id=subscription.customer_id) == balance - credited
-    assert charge_equipment_rentals.apply().get() == 0
+    assert charge_equipment_rentals.apply(throw=True).result == 0
     call_command("check_ledger", stdout=open("/dev/null", "w"))

@@ -87,11 +87,15 @@ class Command(BaseCommand):
 
     def seed(self, actor, staff: list) -> dict[str, int]:
         today = timezone.localdate()
-        risks = list(
-            ChurnRisk.objects.exclude(band=RiskBand.LOW).filter(customer__subscriptions__status=Subscription.Status.ACTIVE)
-            .select_related("customer").distinct().order_by("-probability")[:12]
-        )
-        customers = [risk.customer for risk in risks]
+        # The model's high band is often the non-payers already suspended: calls and checks go to them,
+        # offers (which need an active connection) to the likeliest leavers still connected.
+        live = ChurnRisk.objects.filter(
+            customer__subscriptions__status__in=[Subscription.Status.ACTIVE, Subscription.Status.SUSPENDED]
+        ).select_related("customer").distinct().order_by("-probability")
+        customers = [risk.customer for risk in live.exclude(band=RiskBand.LOW)[:12]]
+        connected = [
+            risk.customer for risk in live.filter(customer__subscriptions__status=Subscription.Status.ACTIVE)[:12]
+        ]
         counts = {"call tasks": 0, "offers": 0, "technical checks": 0}
         if not customers:
             return counts
@@ -117,8 +121,7 @@ class Command(BaseCommand):
                 retention_services.call_task_complete(actor=actor, task=task, outcome=outcome, note=note)
                 counts["call tasks"] += 1
 
-        offer_customers = customers[2:] or customers
-        made = self._offers(actor, offer_customers, today)
+        made = self._offers(actor, connected, today)
         counts["offers"] = made
         with transaction.atomic():
             retention_services.field_check_create(
