@@ -514,3 +514,15 @@ class HistoryWriter:
                 actor=self.logins["manager"], subscription=Subscription.objects.get(pk=subscription_id), reason=reason,
             )
         return cancel
+
+
+def pay_balance_today(*, customer: Customer, cashier) -> bool:
+    """The customer pays all they owe today at the cashier's desk (the demo's early payer); once a day."""
+    account = getattr(customer, "account", None)
+    if account is None or account.balance <= 0:
+        return False
+    payment_record(
+        actor=cashier, customer=customer, amount=account.balance, method=Payment.Method.CASH,
+        idempotency_key=f"demo-paid-early-{customer.pk}-{timezone.localdate().isoformat()}",
+    )
+    return True

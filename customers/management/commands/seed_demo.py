@@ -930,17 +930,10 @@ class Command(BaseCommand):
 
     def ensure_paid_up(self, customer: Customer) -> None:
         """Pay what the customer owes today at the cashier's desk (a bill issued ahead of its due day)."""
-        from payments.services import payment_record
+        from ._demo_history import pay_balance_today
 
-        account = getattr(customer, "account", None)
-        if account is None or account.balance <= 0:
-            return
-        cashier = get_user_model().objects.get(username="cashier")
-        payment_record(
-            actor=cashier, customer=customer, amount=account.balance, method=Payment.Method.CASH,
-            idempotency_key=f"demo-paid-early-{customer.pk}-{timezone.localdate().isoformat()}",
-        )
-        self.created["paid early"] += 1
+        if pay_balance_today(customer=customer, cashier=get_user_model().objects.get(username="cashier")):
+            self.created["paid early"] += 1
 
     def ensure_amount_due(self, customers, *, taken: list[Customer], active: set[int]) -> Customer | None:
         """The history's late payers are all suspended by now: give a paid-up customer a one-time
