@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from billing import wallet as wallet_ledger
 from billing.models import Invoice, InvoiceLine
 from billing.periods import Period, months_for_cycle, period_containing
+from billing.selectors import current_billing_settings
 from billing.services import InvoiceDraft, LineSpec, invoice_create, invoices_create_many
 from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 from customers import services as customer_services
@@ -648,17 +649,38 @@ def _settle_many(*, renewals: list[Renewal]) -> None:
     the period invoices missing are issued together (`billing.services.invoices_create_many`), the
     payments settling them recorded together (`payments.services.payments_record_many`), the margins
     posted together (`billing.wallet.margins_post`), the renewals and their audit entries written in
-    one statement each. A customer's second renewal in the batch follows one by one after the rest
-    (its payment applies after the first's). The caller holds the renewals' row locks."""
+    one statement each, in rounds that keep the numbering of one by one. The caller holds the
+    renewals' row locks."""
     if not renewals:
         return
     subscriptions = Subscription.objects.select_related("customer", "package").in_bulk([r.subscription_id for r in renewals])
-    together, after, customers = [], [], set()
+    # Rounds in renewal order, so that numbers fall as one by one: a customer's second renewal starts
+    # a new round (its payment applies after the first's), and with a reconnection fee a renewal that
+    # reactivates a suspension ends one (its fee's invoice is numbered next).
+    fee = current_billing_settings().reconnection_fee > ZERO
+    reactivating = set(Subscription.objects.filter(
+        customer_id__in={s.customer_id for s in subscriptions.values()}, status=Subscription.Status.SUSPENDED,
+        suspension_type=Subscription.SuspensionType.NON_PAYMENT,
+    ).values_list("customer_id", flat=True)) if fee else set()
+    rounds, customers = [[]], set()
     for renewal in renewals:
         customer_id = subscriptions[renewal.subscription_id].customer_id
-        (after if customer_id in customers else together).append(renewal)
+        if customer_id in customers:
+            rounds.append([])
+            customers = set()
+        rounds[-1].append(renewal)
         customers.add(customer_id)
+        if customer_id in reactivating:
+            rounds.append([])
+            customers = set()
+    for together in rounds:
+        if together:
+            _settle_round(renewals=together, subscriptions=subscriptions)
 
+
+def _settle_round(*, renewals: list[Renewal], subscriptions: dict[int, Subscription]) -> None:
+    """One round of `_settle_many`: renewals of different customers, settled together."""
+    together = renewals
     made_on = {r.pk: timezone.localtime(r.created_at).date() for r in together}
     invoice_of = _period_invoices(together)
     issuing = [r for r in together if r.pk not in invoice_of]
@@ -726,8 +748,6 @@ def _settle_many(*, renewals: list[Renewal]) -> None:
                 "invoice": invoice_of[r.pk].number,
             }) for r in together if r.created_by == actor
         ])
-    for renewal in after:
-        _settle(actor=renewal.created_by, renewal=renewal)
 
 
 RENEWAL_SETTLE_GRACE = timedelta(seconds=30)
