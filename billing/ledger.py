@@ -80,11 +80,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, DecimalField, F, Sum, Value, When
+from django.db.models import DecimalField, F, Sum, Value
 from django.utils import timezone
 
 from customers.models import Customer, Subscription
 from ispbill.core.audit import audit_record_many
+from ispbill.core.bulk import grouped_case, rows_update
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.numbering import allocate_block
 from ispbill.notify.events import Event
@@ -193,7 +194,7 @@ def paid_through_recompute(*, subscription_ids) -> None:
     if len(changed) == 1:
         Subscription.objects.filter(pk=changed[0].pk).update(paid_through=changed[0].paid_through)
     elif changed:  # many (a batch of renewals): one statement
-        Subscription.objects.bulk_update(changed, ["paid_through"])
+        rows_update(Subscription, changed, ["paid_through"])
 
 
 def _subscriptions_of(invoice_ids) -> set[int]:
@@ -564,9 +565,7 @@ def _balances_move(moved: dict[int, Decimal]) -> None:
         return
     money = DecimalField(max_digits=14, decimal_places=2)
     Account.objects.filter(pk__in=moved).update(
-        balance=F("balance") + Case(*[When(pk=pk, then=Value(amount, output_field=money)) for pk, amount in moved.items()],
-                                    output_field=money),
-        updated_at=timezone.now(),
+        balance=F("balance") + grouped_case(moved, money, default=Value(ZERO, output_field=money)), updated_at=timezone.now(),
     )
 
 
@@ -627,7 +626,7 @@ def credit_apply_many(*, accounts: list[Account], payments: dict | None = None, 
             invoice.status = invoice_status_for(invoice=invoice, today=today)
             changed.append(invoice)
     if changed:
-        Invoice.objects.bulk_update(changed, ["amount_paid", "status"])
+        rows_update(Invoice, changed, ["amount_paid", "status"])
         Allocation.objects.bulk_create([allocation for allocations in applied.values() for allocation in allocations])
         paid_through_recompute(subscription_ids=_subscriptions_of([invoice.pk for invoice in changed]))
     return applied

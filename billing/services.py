@@ -9,13 +9,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, F, Max, Value, When
+from django.db.models import DateField, F, Max, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, Subscription
 from ispbill.core.audit import audit_record, audit_record_many
+from ispbill.core.bulk import grouped_case
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.numbering import allocate_block, allocate_number
 from ispbill.notify.events import Event
@@ -127,7 +128,7 @@ def invoices_create_many(*, drafts: Sequence[InvoiceDraft], notify: bool = True)
     cfg = current_billing_settings()
     priced = []
     for draft in drafts:
-        _cfg, money = _priced_lines(draft.lines)
+        money = [vat_line(spec.amount, rate=cfg.vat_rate, prices_include_vat=cfg.prices_include_vat) for spec in draft.lines]
         sums = totals(money)
         if sums.gross < ZERO:
             raise ValidationError(_("An invoice cannot total less than zero; give a credit instead."))
@@ -167,9 +168,8 @@ def invoices_create_many(*, drafts: Sequence[InvoiceDraft], notify: bool = True)
             if spec.kind in InvoiceLine.PERIOD_KINDS and spec.subscription_id and spec.period:
                 ends[spec.subscription_id] = max(ends.get(spec.subscription_id, spec.period.end), spec.period.end)
     if ends:
-        Subscription.objects.filter(pk__in=ends).update(billed_through=Case(
-            *[When(pk=pk, then=Greatest(Coalesce(F("billed_through"), Value(end)), Value(end))) for pk, end in ends.items()],
-            default=F("billed_through"),
+        Subscription.objects.filter(pk__in=ends).update(billed_through=grouped_case(
+            ends, DateField(), default=F("billed_through"), then=lambda end: Greatest(Coalesce(F("billed_through"), Value(end)), Value(end)),
         ))
     for actor in _distinct(draft.actor for draft in drafts):
         audit_record_many(actor=actor, action="invoice.issue", entries=[

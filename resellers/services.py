@@ -25,6 +25,7 @@ from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 from customers import services as customer_services
 from customers.models import Area, Customer, Package, Subscription
 from ispbill.core.audit import audit_record, audit_record_many
+from ispbill.core.bulk import rows_update
 from ispbill.core.money import ZERO, format_money, to_money
 from payments.models import Payment
 from payments.services import PaymentDraft, payment_record, payments_record_many
@@ -558,7 +559,7 @@ def renewals_settle(*, renewal_ids) -> set[int]:
                 _settle_many(renewals=renewals)
                 taken.update(renewal.pk for renewal in renewals)
         except Exception as error:
-            logger.warning("settling %d renewals together failed (%s); settling them one by one", len(chunk), error)
+            logger.warning("settling %d renewals together failed (%s); settling them one by one", len(chunk), error, exc_info=True)
             for renewal_id in chunk:
                 try:
                     _renewal, took = _settle_one(actor=None, renewal_id=renewal_id, wait=False, use_requester=True)
@@ -736,7 +737,7 @@ def _settle_round(*, renewals: list[Renewal], subscriptions: dict[int, Subscript
     for r in together:
         r.status, r.invoice, r.payment, r.settled_at, r.last_error = (
             Renewal.Status.SETTLED, invoice_of[r.pk], payment_of.get(r.pk), timezone.now(), "")
-    Renewal.objects.bulk_update(together, ["status", "invoice", "payment", "settled_at", "last_error"])
+    rows_update(Renewal, together, ["status", "invoice", "payment", "settled_at", "last_error"])
     actors: list = []
     for r in together:
         if r.created_by not in actors:
