@@ -38,6 +38,7 @@ def parse_args():
     parser.add_argument("--processes", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--only", choices=("renewals", "sustained", "list"), default="")
+    parser.add_argument("--profile", default="", help="write a cProfile of the sustained run's first process here")
     parser.add_argument("--window", type=float, default=15.0, help="seconds of the sustained end-to-end run")
     parser.add_argument("--sustained-customers", type=int, default=6000,
                         help="customers renewed in the sustained run (each at most once; the wallet covers 90%%)")
@@ -288,16 +289,30 @@ def bench_sustained(args):
     barrier, queue = ctx.Barrier(processes + 1), ctx.Queue()
     started_at = ctx.Value("d", 0.0)
 
-    def child(chunk):
+    def child(index, chunk):
         # Warm up (first-call imports, connection) on the first customer, outside the window.
         try:
             services.subscription_renew(actor=None, reseller=reseller, subscription=chunk[0], idempotency_key=f"warm-{time.time_ns()}")
         except ValidationError:
             pass
         chunk = chunk[1:]
+        batches, settle_many = [], services._settle_many
+
+        def counted(**kwargs):  # how many renewals each set-based settlement took
+            batches.append(len(kwargs["renewals"]))
+            return settle_many(**kwargs)
+
+        services._settle_many = counted
+        profile = None
+        if args.profile and index == 0:
+            import cProfile
+
+            profile = cProfile.Profile()
         python_started = time.process_time()
         postgres_started = _backend_cpu_seconds()
         barrier.wait()
+        if profile:
+            profile.enable()
         deadline = started_at.value + window
         done, refused, unsettled, crashed = [], 0, 0, ""
         try:
@@ -318,11 +333,14 @@ def bench_sustained(args):
             import traceback
 
             crashed = traceback.format_exc()
+        if profile:
+            profile.disable()
+            profile.dump_stats(args.profile)
         queue.put((done, refused, unsettled, crashed, time.process_time() - python_started,
-                   _backend_cpu_seconds() - postgres_started))
+                   _backend_cpu_seconds() - postgres_started, [b for b in batches if b]))
         connections.close_all()
 
-    pool = [ctx.Process(target=child, args=(subs[i::processes],)) for i in range(processes)]
+    pool = [ctx.Process(target=child, args=(i, subs[i::processes])) for i in range(processes)]
     for process in pool:
         process.start()
     started_at.value = time.time()
@@ -337,6 +355,7 @@ def bench_sustained(args):
     refused, unsettled = sum(r[1] for r in results), sum(r[2] for r in results)
     python_cpu, postgres_cpu = sum(r[4] for r in results), sum(r[5] for r in results)
     attempted = len([t for r in results for t in r[0]]) + refused + unsettled
+    batches = sorted(b for r in results for b in r[6])
     wallet = ResellerWallet.objects.get(reseller=reseller)
     waiting = Renewal.objects.filter(reseller=reseller, status__in=(Renewal.Status.REQUESTED, Renewal.Status.PENDING)).count()
     per_second = [sum(1 for t in done if begin + i <= t < begin + i + 1) for i in range(int(window))]
@@ -346,7 +365,8 @@ def bench_sustained(args):
           f"refused {refused}, left unsettled {unsettled}, still requested/pending now {waiting}; "
           f"CPU Python {python_cpu:.1f} s + PostgreSQL {postgres_cpu:.1f} s = "
           f"{python_cpu / max(attempted, 1) * 1000:.1f} + {postgres_cpu / max(attempted, 1) * 1000:.1f} ms per renewal "
-          f"({settled_all} settled in all); balance {wallet.balance} (limit -{wallet.credit_limit}, never below: "
+          f"({settled_all} settled in all; {len(batches)} set-based settlements of median {statistics.median(batches or [0])}, "
+          f"max {max(batches or [0])} renewals); balance {wallet.balance} (limit -{wallet.credit_limit}, never below: "
           f"{wallet.balance >= -wallet.credit_limit}); discrepancies {ledger.wallet_discrepancies()}; "
           f"load {open('/proc/loadavg').read().strip()}")
 

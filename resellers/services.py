@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Min
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -379,8 +379,9 @@ def subscription_renew(*, actor, reseller: Reseller, subscription: Subscription,
        other request waiting for this wallet, as one set-based step, and the request turns pending in
        that transaction. Renewals of different customers against one wallet share one lock hold instead
        of queueing behind each other's invoices and payments.
-    2. After that commit, `renewals_settle` does the customer's side of every renewal that step debited,
-       together, under the renewals' own row locks: the period's invoice (unless the billing run issued
+    2. After that commit, `renewals_settle` does the customer's side of ours and of every other renewal
+       of this reseller waiting for it (up to RENEWAL_SETTLE_BATCH), together, under the renewals' own
+       row locks: the period's invoice (unless the billing run issued
        it), a payment attributed to the reseller settling it (which reactivates a non-payment suspension
        and queues the router change), the margin, and activation of a new subscription — set-based, in
        one transaction per batch; a batch the database refuses is settled renewal by renewal
@@ -393,15 +394,18 @@ def subscription_renew(*, actor, reseller: Reseller, subscription: Subscription,
         actor=actor, reseller=reseller, subscription=subscription, idempotency_key=idempotency_key,
     )
     if renewal.status == Renewal.Status.PENDING:
-        # Our step's batch is settled together (set-based); a renewal another worker holds is left to it.
-        batch = getattr(renewal, "_debited_with", None) or [renewal.pk]
-        taken = renewals_settle(renewal_ids=batch)
-        if renewal.pk not in taken:  # debited by another request's step, which is settling it: wait for it
+        # Ours is settled together with every renewal of this reseller waiting to be settled, once the
+        # reseller's settling gate is ours (set-based; a renewal another worker holds is left to it, one
+        # that failed before to the sweep): while one request settles, the renewals debited meanwhile
+        # gather for the next.
+        taken = renewals_settle(renewal_ids=[renewal.pk], reseller_id=reseller.pk)
+        renewal = Renewal.objects.select_related("entry", "invoice", "payment").get(pk=renewal.pk)
+        if renewal.pk not in taken and renewal.status == Renewal.Status.PENDING:  # another worker holds it: wait for it
             try:
                 renewal_settle(actor=actor, renewal_id=renewal.pk)
             except Exception:  # the debit is committed: the sweep completes the customer's side
                 logger.exception("reseller renewal %s: settling failed; left for the retry sweep", renewal.pk)
-        renewal = Renewal.objects.select_related("entry", "invoice", "payment").get(pk=renewal.pk)
+            renewal = Renewal.objects.select_related("entry", "invoice", "payment").get(pk=renewal.pk)
     return RenewalResult(renewal=renewal, created=created, alert_level=alert_level)
 
 
@@ -448,7 +452,6 @@ def renewal_debit(
     if renewal.status == Renewal.Status.REQUESTED:
         levels = renewal_requests_debit(reseller_id=reseller.pk)
         renewal = Renewal.objects.select_related("entry", "invoice", "payment").get(pk=renewal.pk)
-        renewal._debited_with = sorted(levels)  # the renewals this request's step debited (ours among them)
         if renewal.status == Renewal.Status.REFUSED:  # ours, or the same request sent a moment earlier
             raise ValidationError(renewal.last_error)
         return renewal, created, levels.get(renewal.pk, 0)
@@ -536,31 +539,60 @@ def _settle_one(*, actor, renewal_id: int, wait: bool, use_requester: bool = Fal
 RENEWAL_SETTLE_BATCH = 200
 
 
-def renewals_settle(*, renewal_ids) -> set[int]:
-    """Settle many pending renewals (a debit step's batch, or the sweep's), set-based: in batches of up
-    to RENEWAL_SETTLE_BATCH, each in one transaction under the renewals' row locks, through the
-    ledger's, billing's and payments' many-at-once functions — the same rows and amounts as settling
-    them one by one (`renewal_settle`), with far fewer statements. Each renewal's rows are recorded as
-    done by whoever asked for it. A renewal another worker is settling is skipped (exactly once).
-    When the database refuses a batch, its renewals are settled one by one, so a bad renewal keeps
-    its error (attempts, last error; logged with its id) and does not hold back the others.
+SETTLE_GATE = 7_301  # the namespace of the settling gates' advisory locks (PostgreSQL)
+
+
+def _settle_gate(reseller_id: int) -> None:
+    """Wait for the reseller's settling gate, held until the transaction ends: one batch of its
+    renewals is selected and settled at a time, so the renewals debited meanwhile wait for the next
+    holder and are settled together, instead of each request locking its own and queueing for the
+    invoice counter with it. (PostgreSQL; elsewhere writers are serialised anyway.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SETTLE_GATE, reseller_id])
+
+
+def renewals_settle(*, renewal_ids=(), reseller_id: int | None = None) -> set[int]:
+    """Settle many pending renewals set-based: in batches of up to RENEWAL_SETTLE_BATCH, each in one
+    transaction under the renewals' row locks, through the ledger's, billing's and payments'
+    many-at-once functions — the same rows and amounts as settling them one by one
+    (`renewal_settle`), with far fewer statements. Each renewal's rows are recorded as done by
+    whoever asked for it. A renewal another worker is settling is skipped (exactly once).
+
+    With `reseller_id` (a request settling its own renewal) the batch is chosen once the reseller's
+    settling gate is ours (`_settle_gate`): `renewal_ids` and every renewal of the reseller waiting
+    to be settled that never failed (one that failed is the sweep's, so that it cannot hold back the
+    others' batches).
+
+    When the database refuses a batch, its renewals are settled one by one, so a bad renewal keeps its
+    error (attempts, last error; logged with its id) and does not hold back the others.
     Returns the ids this call took: settled, or tried and failed."""
     ids = sorted(set(renewal_ids))
     taken: set[int] = set()
-    for start in range(0, len(ids), RENEWAL_SETTLE_BATCH):
+    for start in range(0, max(len(ids), 1), RENEWAL_SETTLE_BATCH):
         chunk = ids[start:start + RENEWAL_SETTLE_BATCH]
+        selected: list[int] = []
         try:
             with transaction.atomic():
-                renewals = list(
+                rows = (
                     Renewal.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("reseller", "entry", "parent_entry", "created_by")
-                    .filter(pk__in=chunk, status=Renewal.Status.PENDING).order_by("pk")
+                    .select_related("reseller", "entry", "parent_entry", "created_by").filter(status=Renewal.Status.PENDING)
                 )
+                if reseller_id is not None:
+                    _settle_gate(reseller_id)
+                    if not Renewal.objects.filter(pk__in=chunk, status=Renewal.Status.PENDING).exists():
+                        continue  # the gate's last holder settled ours: the renewals debited since wait for the next
+                    rows = rows.filter(Q(pk__in=chunk) | Q(reseller_id=reseller_id, attempts=0))
+                else:
+                    rows = rows.filter(pk__in=chunk)
+                renewals = list(rows.order_by("pk")[:RENEWAL_SETTLE_BATCH])
+                selected = [renewal.pk for renewal in renewals]
                 _settle_many(renewals=renewals)
-                taken.update(renewal.pk for renewal in renewals)
+                taken.update(selected)
         except Exception as error:
-            logger.warning("settling %d renewals together failed (%s); settling them one by one", len(chunk), error, exc_info=True)
-            for renewal_id in chunk:
+            again = sorted(set(chunk) | set(selected))
+            logger.warning("settling %d renewals together failed (%s); settling them one by one", len(again), error, exc_info=True)
+            for renewal_id in again:
                 try:
                     _renewal, took = _settle_one(actor=None, renewal_id=renewal_id, wait=False, use_requester=True)
                 except Exception:
