@@ -231,6 +231,18 @@ def bench_renewals(args):
           f"= {len(batch_subs) / seconds:.0f}/s (CPU {time.process_time() - cpu_started:.2f} s); "
           f"pending {done.filter(status='pending').count()}, refused {done.filter(status='refused').count()}; "
           f"balance {wallet.balance}; discrepancies {ledger.wallet_discrepancies()}; load {open('/proc/loadavg').read().split()[0]}")
+    # Their customer's side, set-based, by one process: what settling costs per renewal in big batches.
+    waiting = list(done.filter(status="pending").values_list("pk", flat=True))
+    started, cpu_started, postgres_started = time.perf_counter(), time.process_time(), _backend_cpu_seconds()
+    taken = services.renewals_settle(renewal_ids=waiting)
+    seconds = time.perf_counter() - started
+    python_cpu, postgres_cpu = time.process_time() - cpu_started, _backend_cpu_seconds() - postgres_started
+    settled = done.filter(status="settled").count()
+    print(f"set-based settlement alone: {len(waiting)} pending renewals settled by one process in batches of up to "
+          f"{services.RENEWAL_SETTLE_BATCH} in {seconds * 1000:.0f} ms = {len(waiting) / seconds:.0f}/s; {settled} settled "
+          f"({len(taken)} taken); CPU Python {python_cpu / len(waiting) * 1000:.1f} ms + PostgreSQL "
+          f"{postgres_cpu / len(waiting) * 1000:.1f} ms per renewal; discrepancies {ledger.wallet_discrepancies()}; "
+          f"load {open('/proc/loadavg').read().split()[0]}")
     # End to end, as the portal runs it: step 1 then step 2 in the same request.
     _fund(reseller, second, "0.9")
     rest = second[args.renewals // 2:]

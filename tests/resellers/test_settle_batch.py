@@ -173,10 +173,11 @@ def test_a_batch_the_database_refuses_settles_the_rest_one_by_one_and_names_the_
     call_command("check_ledger")
 
 
-def test_a_request_settles_every_renewal_its_debit_step_took(monkeypatch):
+def test_a_request_settles_every_renewal_of_its_reseller_waiting_in_one_batch(monkeypatch):
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="5000")
     subs = [reseller_subscription(reseller=reseller, area=area, router=router, package=package) for _ in range(3)]
-    # Two requests were written while another held the wallet lock; ours debits and settles all three.
+    # Two requests were written while another held the wallet lock; ours debits all three and, holding
+    # the reseller's settling gate, settles them together.
     for sub in subs[:2]:
         period = services.renewal_period(sub)
         Renewal.objects.create(reseller=reseller, subscription=sub, period_start=period.start, period_end=period.end,
