@@ -116,7 +116,7 @@ def _in_processes(items, processes, work):
     for process in pool:
         process.join()
     outcomes = [o for result in results for o in result[0]]
-    for crash in {o for o in outcomes if o.startswith("crashed")}:
+    for crash in {o for o in outcomes if isinstance(o, str) and o.startswith("crashed")}:
         print(crash, file=sys.stderr)
     holds = sorted(h for result in results for h in result[1])
     return seconds, outcomes, holds, sum(result[2] for result in results)
