@@ -16,6 +16,7 @@ from django.db.models import F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing import ledger as billing_ledger
 from billing import wallet as wallet_ledger
 from billing.models import Invoice, InvoiceLine
 from billing.periods import Period, months_for_cycle, period_containing
@@ -706,6 +707,10 @@ def _settle_many(*, renewals: list[Renewal]) -> None:
         if customer_id in reactivating:
             rounds.append([])
             customers = set()
+    if len(rounds) > 1:
+        # Every customer's account locked before the first round takes the invoice counter, so that a
+        # later round never waits for an account while holding it (lock order: accounts, then numbers).
+        billing_ledger.accounts_lock(customer_ids={s.customer_id for s in subscriptions.values()})
     for together in rounds:
         if together:
             _settle_round(renewals=together, subscriptions=subscriptions)
