@@ -1,10 +1,15 @@
 """Reseller benchmarks on PostgreSQL:
 
-1. renewals per second against ONE prepaid wallet (forked processes renewing different customers at
-   once; the wallet row lock serialises their debits), checking that the wallet never overdraws and its
-   cache agrees with its entries; measured for step 1 (the debit and its pending renewal, under the
-   wallet lock), step 2 (invoice + payment + margin + activation + router change queued, outside it)
-   and both together as the portal runs them, with how long each debit held the wallet lock;
+1. renewals against ONE prepaid wallet, checking each time that the wallet never overdraws and its
+   cache agrees with its entries:
+   - step 1 alone (the request and its debit, under the wallet lock), with how long each debit held
+     the wallet lock; step 2 alone (settling those renewals, set-based, in parallel); the
+     set-based debit step alone (requests already waiting, debited by one holder of the lock);
+   - **sustained end to end** (the target): forked processes renew different customers through
+     `subscription_renew` as the portal does (request recorded, debited in its step's batch under the
+     wallet lock, the batch settled inline: invoice, payment, margin, activation, audit) for
+     `--window` seconds; renewals/s counts renewals requested, debited AND settled inside the
+     window; Python CPU (the processes) and PostgreSQL CPU (their backends) per renewal;
 2. the reseller's customer list with 100,000 customers under one reseller: p50/p95 server time.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/resellers.py
@@ -32,7 +37,11 @@ def parse_args():
     parser.add_argument("--renewals", type=int, default=400)
     parser.add_argument("--processes", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=50)
-    parser.add_argument("--only", choices=("renewals", "list"), default="")
+    parser.add_argument("--only", choices=("renewals", "sustained", "list"), default="")
+    parser.add_argument("--profile", default="", help="write a cProfile of the sustained run's first process here")
+    parser.add_argument("--window", type=float, default=15.0, help="seconds of the sustained end-to-end run")
+    parser.add_argument("--sustained-customers", type=int, default=6000,
+                        help="customers renewed in the sustained run (each at most once; the wallet covers 90%%)")
     return parser.parse_args()
 
 
@@ -107,7 +116,7 @@ def _in_processes(items, processes, work):
     for process in pool:
         process.join()
     outcomes = [o for result in results for o in result[0]]
-    for crash in {o for o in outcomes if o.startswith("crashed")}:
+    for crash in {o for o in outcomes if isinstance(o, str) and o.startswith("crashed")}:
         print(crash, file=sys.stderr)
     holds = sorted(h for result in results for h in result[1])
     return seconds, outcomes, holds, sum(result[2] for result in results)
@@ -162,9 +171,10 @@ def bench_renewals(args):
         except ValidationError:
             return "refused"
 
-    def settle(renewal_id):
-        renewal = services.renewal_settle(renewal_id=renewal_id)
-        return "ok" if renewal.status == Renewal.Status.SETTLED else "pending"
+    def settle(renewal_ids):
+        taken = services.renewals_settle(renewal_ids=renewal_ids)
+        settled = Renewal.objects.filter(pk__in=taken, status=Renewal.Status.SETTLED).count()
+        return ["ok"] * settled + ["pending"] * (len(renewal_ids) - settled)
 
     def renew(sub):
         try:
@@ -189,7 +199,10 @@ def bench_renewals(args):
     report("step 1, debit + pending renewal", *_in_processes(first, args.processes, debit))
     pending = list(Renewal.objects.filter(reseller=reseller, status="pending", created_at__gte=datetime.fromtimestamp(started_at - 1, tz=UTC))
                    .values_list("pk", flat=True))
-    report("step 2, settling them", *_in_processes(pending, args.processes, settle))
+    # Each process settles its share set-based, in batches of up to 50.
+    batches = [pending[i:i + 50] for i in range(0, len(pending), 50)]
+    seconds, outcomes, holds, cpu = _in_processes(batches, args.processes, settle)
+    report("step 2, settling them (set-based, batches of 50)", seconds, [o for batch in outcomes for o in batch], holds, cpu)
     # The serialised part alone: requests already waiting (sent in parallel, outside the lock) debited
     # by one holder of the wallet lock in set-based steps of up to RENEWAL_BATCH.
     import datetime as dt
@@ -218,11 +231,156 @@ def bench_renewals(args):
           f"= {len(batch_subs) / seconds:.0f}/s (CPU {time.process_time() - cpu_started:.2f} s); "
           f"pending {done.filter(status='pending').count()}, refused {done.filter(status='refused').count()}; "
           f"balance {wallet.balance}; discrepancies {ledger.wallet_discrepancies()}; load {open('/proc/loadavg').read().split()[0]}")
+    # Their customer's side, set-based, by one process: what settling costs per renewal in big batches.
+    waiting = list(done.filter(status="pending").values_list("pk", flat=True))
+    started, cpu_started, postgres_started = time.perf_counter(), time.process_time(), _backend_cpu_seconds()
+    taken = services.renewals_settle(renewal_ids=waiting)
+    seconds = time.perf_counter() - started
+    python_cpu, postgres_cpu = time.process_time() - cpu_started, _backend_cpu_seconds() - postgres_started
+    settled = done.filter(status="settled").count()
+    print(f"set-based settlement alone: {len(waiting)} pending renewals settled by one process in batches of up to "
+          f"{services.RENEWAL_SETTLE_BATCH} in {seconds * 1000:.0f} ms = {len(waiting) / seconds:.0f}/s; {settled} settled "
+          f"({len(taken)} taken); CPU Python {python_cpu / len(waiting) * 1000:.1f} ms + PostgreSQL "
+          f"{postgres_cpu / len(waiting) * 1000:.1f} ms per renewal; discrepancies {ledger.wallet_discrepancies()}; "
+          f"load {open('/proc/loadavg').read().split()[0]}")
     # End to end, as the portal runs it: step 1 then step 2 in the same request.
     _fund(reseller, second, "0.9")
     rest = second[args.renewals // 2:]
     _fund(reseller, rest, "0.9")
     report("full renewals (step 1 + step 2)", *_in_processes(rest, args.processes, renew))
+
+
+def _backend_cpu_seconds() -> float:
+    """CPU time so far of the PostgreSQL backend serving this process's connection (same machine)."""
+    import os
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bench_sustained(args):
+    """Renewals end to end for `--window` seconds: each process renews its customers one after another
+    through `subscription_renew`; a renewal counts when it was requested, debited and settled inside
+    the window."""
+    import multiprocessing as mp
+
+    from django.core.exceptions import ValidationError
+    from django.db import connections
+
+    from billing import wallet as ledger
+    from billing.wallet_models import ResellerWallet
+    from customers.models import Area, Customer, Package, Subscription
+    from resellers import services
+    from resellers.models import Renewal
+
+    packages = list(Package.objects.filter(is_active=True))
+    reseller = _reseller("Bench Sustained", "prepaid", list(Area.objects.all()), packages)
+    wanted = args.sustained_customers
+    mine = Subscription.objects.filter(customer__reseller=reseller, status__in=("active", "pending", "suspended"))
+    if mine.count() < wanted:
+        ids = list(Customer.objects.exclude(reseller=reseller).filter(subscriptions__status__in=("active", "pending", "suspended"))
+                   .order_by("-id").values_list("id", flat=True)[:wanted - mine.count()])
+        Customer.objects.filter(id__in=ids).update(reseller=reseller)
+    # A customer whose next period is already paid (renewed by an earlier run) is renewed again for the
+    # one after: every run renews each customer once more.
+    subs = list(mine.select_related("customer", "package").order_by("pk")[:wanted])
+    _fund(reseller, subs, "0.9")
+    window, processes = args.window, args.processes
+    print(f"load average before: {open('/proc/loadavg').read().strip()}")
+
+    connections.close_all()
+    ctx = mp.get_context("fork")
+    barrier, queue = ctx.Barrier(processes + 1), ctx.Queue()
+    started_at = ctx.Value("d", 0.0)
+
+    def child(index, chunk):
+        # Warm up (first-call imports, connection) on the first customer, outside the window.
+        try:
+            services.subscription_renew(actor=None, reseller=reseller, subscription=chunk[0], idempotency_key=f"warm-{time.time_ns()}")
+        except ValidationError:
+            pass
+        chunk = chunk[1:]
+        batches, settle_many = [], services._settle_many
+
+        def counted(**kwargs):  # how many renewals each set-based settlement took
+            batches.append(len(kwargs["renewals"]))
+            return settle_many(**kwargs)
+
+        services._settle_many = counted
+        profile = None
+        if args.profile and index == 0:
+            import cProfile
+
+            profile = cProfile.Profile(time.process_time)  # CPU time, not waits
+        python_started = time.process_time()
+        postgres_started = _backend_cpu_seconds()
+        barrier.wait()
+        if profile:
+            profile.enable()
+        deadline = started_at.value + window
+        done, refused, unsettled, crashed = [], 0, 0, ""
+        try:
+            for sub in chunk:
+                if time.time() >= deadline:
+                    break
+                try:
+                    result = services.subscription_renew(actor=None, reseller=reseller, subscription=sub,
+                                                         idempotency_key=f"sustained-{sub.pk}-{time.time_ns()}")
+                except ValidationError:
+                    refused += 1
+                    continue
+                if result.settled:
+                    done.append(time.time())
+                else:
+                    unsettled += 1
+        except BaseException:
+            import traceback
+
+            crashed = traceback.format_exc()
+        if profile:
+            profile.disable()
+            profile.dump_stats(args.profile)
+        queue.put((done, refused, unsettled, crashed, time.process_time() - python_started,
+                   _backend_cpu_seconds() - postgres_started, [b for b in batches if b]))
+        connections.close_all()
+
+    pool = [ctx.Process(target=child, args=(i, subs[i::processes])) for i in range(processes)]
+    for process in pool:
+        process.start()
+    started_at.value = time.time()
+    barrier.wait()
+    results = [queue.get() for _ in pool]
+    for process in pool:
+        process.join()
+    for crash in {r[3] for r in results if r[3]}:
+        print(crash, file=sys.stderr)
+    begin = started_at.value
+    done = sorted(t for r in results for t in r[0] if t <= begin + window)
+    refused, unsettled = sum(r[1] for r in results), sum(r[2] for r in results)
+    python_cpu, postgres_cpu = sum(r[4] for r in results), sum(r[5] for r in results)
+    attempted = len([t for r in results for t in r[0]]) + refused + unsettled
+    batches = sorted(b for r in results for b in r[6])
+    wallet = ResellerWallet.objects.get(reseller=reseller)
+    waiting = Renewal.objects.filter(reseller=reseller, status__in=(Renewal.Status.REQUESTED, Renewal.Status.PENDING)).count()
+    per_second = [sum(1 for t in done if begin + i <= t < begin + i + 1) for i in range(int(window))]
+    settled_all = len([t for r in results for t in r[0]])
+    print(f"sustained end to end: {len(done)} renewals requested, debited and settled in {window:.0f} s by {processes} processes "
+          f"= {len(done) / window:.1f}/s (per second: min {min(per_second)}, median {statistics.median(per_second)}, max {max(per_second)}); "
+          f"refused {refused}, left unsettled {unsettled}, still requested/pending now {waiting}; "
+          f"CPU Python {python_cpu:.1f} s + PostgreSQL {postgres_cpu:.1f} s = "
+          f"{python_cpu / max(attempted, 1) * 1000:.1f} + {postgres_cpu / max(attempted, 1) * 1000:.1f} ms per renewal "
+          f"({settled_all} settled in all; {len(batches)} set-based settlements of median {statistics.median(batches or [0])}, "
+          f"max {max(batches or [0])} renewals); balance {wallet.balance} (limit -{wallet.credit_limit}, never below: "
+          f"{wallet.balance >= -wallet.credit_limit}); discrepancies {ledger.wallet_discrepancies()}; "
+          f"load {open('/proc/loadavg').read().strip()}")
 
 
 def bench_list(args):
@@ -235,7 +393,7 @@ def bench_list(args):
 
     reseller = _reseller("Bench Big", "commission", list(Area.objects.all()), list(Package.objects.filter(is_active=True))[:3])
     if Customer.objects.filter(reseller=reseller).count() < args.customers:
-        Customer.objects.filter(reseller__isnull=True).update(reseller=reseller)
+        Customer.objects.exclude(reseller=reseller).update(reseller=reseller)  # the renewal benches borrow some
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE customers_customer")
     count = Customer.objects.filter(reseller=reseller).count()
@@ -284,6 +442,8 @@ def main():
         load_customers(args.customers)
     if args.only in ("", "renewals"):
         bench_renewals(args)
+    if args.only in ("", "renewals", "sustained"):
+        bench_sustained(args)
     if args.only in ("", "list"):
         bench_list(args)
 

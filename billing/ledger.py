@@ -53,6 +53,18 @@ The API (stable: the reseller, contract and import work builds on it)
   → the same for many customers in a few statements (an import's chunk); entries in input order.
 - `payment_money_out(payment=)`: refunded + reversed so far of a payment (the cap's left side).
 
+Many customers at once (a reseller's renewals settled together, `billing.services.invoices_create_many`,
+`payments.services.payments_record_many`): the same rows and amounts as the single functions, in a
+few statements.
+- `accounts_lock(customer_ids=)` → {customer id: locked `Account`}, missing ones created, locked in
+  primary-key order.
+- `entries_post(entries=[EntrySpec…])` → the entries in the order given; each account's cached
+  balance moved by the sum of its entries (one statement).
+- `credit_apply_many(accounts=, payments={customer id: payment}, today=)` → {customer id:
+  allocations}: `credit_apply` for each account, open invoices read and locked in one query.
+- `payments_post(accounts=, payments=, actor=)` → {payment id: allocations}: `payment_post` for
+  payments of different customers (one each).
+
 Reseller money (prepaid wallets, commissions, payouts) is written by the sibling module
 `billing/wallet.py` under the same contract (row lock on the wallet asserted inside
 `transaction.atomic`, append-only entries, cached balances moved in the same transaction,
@@ -61,17 +73,19 @@ checked by `check_ledger`); see its docstring for the API.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import DecimalField, F, Sum, Value
 from django.utils import timezone
 
 from customers.models import Customer, Subscription
 from ispbill.core.audit import audit_record_many
+from ispbill.core.bulk import grouped_case, rows_update
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.numbering import allocate_block
 from ispbill.notify.events import Event
@@ -170,12 +184,17 @@ def paid_through_recompute(*, subscription_ids) -> None:
     for subscription_id, start, end, status in rows:
         periods.setdefault(subscription_id, []).append((start, end, status == Invoice.Status.PAID))
     current = dict(Subscription.objects.filter(pk__in=periods).values_list("pk", "paid_through"))
+    changed = []
     for subscription_id, lines in periods.items():
         first_unpaid = min((start for start, _end, paid in lines if not paid), default=None)
         ends = [end for _start, end, paid in lines if paid and (first_unpaid is None or end < first_unpaid)]
         paid_through = max(ends, default=None)
         if current.get(subscription_id) != paid_through:
-            Subscription.objects.filter(pk=subscription_id).update(paid_through=paid_through)
+            changed.append(Subscription(pk=subscription_id, paid_through=paid_through))
+    if len(changed) == 1:
+        Subscription.objects.filter(pk=changed[0].pk).update(paid_through=changed[0].paid_through)
+    elif changed:  # many (a batch of renewals): one statement
+        rows_update(Subscription, changed, ["paid_through"])
 
 
 def _subscriptions_of(invoice_ids) -> set[int]:
@@ -507,3 +526,124 @@ def opening_balances_post(
     if notify and invoices:
         notify_invoices(event=Event.INVOICE_ISSUED, invoices=Invoice.objects.filter(pk__in=[i.pk for i in invoices]).select_related("customer"))
     return entries
+
+
+# Many customers at once ---------------------------------------------------------------------------------
+
+
+def accounts_lock(*, customer_ids) -> dict[int, Account]:
+    """`account_lock` for many customers: their account rows (missing ones created), locked in
+    primary-key order until the transaction ends. Returns {customer id: account}."""
+    _require_atomic("accounts_lock")
+    ids = sorted(set(customer_ids))
+    if not ids:
+        return {}
+    existing = set(Account.objects.filter(customer_id__in=ids).values_list("customer_id", flat=True))
+    missing = [customer_id for customer_id in ids if customer_id not in existing]
+    if missing:
+        Account.objects.bulk_create([Account(customer_id=customer_id) for customer_id in missing], ignore_conflicts=True)
+    return {account.customer_id: account for account in Account.objects.select_for_update().filter(customer_id__in=ids).order_by("pk")}
+
+
+@dataclass(frozen=True)
+class EntrySpec:
+    """One entry of `entries_post`: what `entry_post` takes."""
+
+    account: Account
+    kind: str
+    amount: Decimal
+    effective_date: date
+    actor: object = None
+    invoice: Invoice | None = None
+    payment: object = None
+    memo: str = ""
+
+
+def _balances_move(moved: dict[int, Decimal]) -> None:
+    """Move each account's cached balance by its amount, in one statement."""
+    if not moved:
+        return
+    money = DecimalField(max_digits=14, decimal_places=2)
+    Account.objects.filter(pk__in=moved).update(
+        balance=F("balance") + grouped_case(moved, money, default=Value(ZERO, output_field=money)), updated_at=timezone.now(),
+    )
+
+
+def entries_post(*, entries: list[EntrySpec]) -> list[LedgerEntry]:
+    """`entry_post` for many entries, in the order given: the entries in one insert and every
+    account's cached balance moved by the sum of its entries in one update. The caller holds the
+    accounts' locks."""
+    _require_atomic("entries_post")
+    rows, moved = [], {}
+    for spec in entries:
+        amount = to_money(spec.amount)
+        if amount == ZERO:
+            raise ValueError("a ledger entry must move money")
+        rows.append(LedgerEntry(
+            account=spec.account, kind=spec.kind, amount=amount, effective_date=spec.effective_date,
+            created_by=spec.actor if getattr(spec.actor, "pk", None) else None,
+            invoice=spec.invoice, payment=spec.payment, memo=spec.memo[:255],
+        ))
+        moved[spec.account.pk] = moved.get(spec.account.pk, ZERO) + amount
+    LedgerEntry.objects.bulk_create(rows)
+    _balances_move(moved)
+    return rows
+
+
+def credit_apply_many(*, accounts: list[Account], payments: dict | None = None, today: date | None = None) -> dict[int, list[Allocation]]:
+    """`credit_apply` for many accounts at once: each account's unapplied credit (what is open on its
+    invoices minus its balance) applied to its open invoices, oldest due first; allocations made
+    for a customer in `payments` ({customer id: payment}) are attributed to that payment. Open
+    invoices are read and locked in one query, allocations written in one insert, invoices updated
+    in one statement, paid-through recomputed once. The caller holds the accounts' locks. Returns
+    {customer id: allocations} (customers with nothing to apply are left out)."""
+    _require_atomic("credit_apply_many")
+    today = today or timezone.localdate()
+    payments = payments or {}
+    customer_ids = [account.customer_id for account in accounts]
+    if not customer_ids:
+        return {}
+    invoices: dict[int, list[Invoice]] = {}
+    for invoice in Invoice.objects.select_for_update().filter(customer_id__in=customer_ids, status__in=OPEN_STATUSES).order_by(
+        "customer_id", "due_date", "id"
+    ):
+        invoices.setdefault(invoice.customer_id, []).append(invoice)
+    balances = dict(Account.objects.filter(customer_id__in=customer_ids).values_list("customer_id", "balance"))
+    applied: dict[int, list[Allocation]] = {}
+    changed: list[Invoice] = []
+    for customer_id in customer_ids:
+        open_invoices = invoices.get(customer_id, [])
+        credit = max(ZERO, sum((i.total - i.amount_paid for i in open_invoices), ZERO) - balances.get(customer_id, ZERO))
+        for invoice in open_invoices:
+            if credit <= ZERO:
+                break
+            share = min(credit, invoice.total - invoice.amount_paid)
+            if share <= ZERO:
+                continue
+            credit -= share
+            applied.setdefault(customer_id, []).append(Allocation(invoice=invoice, payment=payments.get(customer_id), amount=share))
+            invoice.amount_paid += share
+            invoice.status = invoice_status_for(invoice=invoice, today=today)
+            changed.append(invoice)
+    if changed:
+        rows_update(Invoice, changed, ["amount_paid", "status"])
+        Allocation.objects.bulk_create([allocation for allocations in applied.values() for allocation in allocations])
+        paid_through_recompute(subscription_ids=_subscriptions_of([invoice.pk for invoice in changed]))
+    return applied
+
+
+def payments_post(*, accounts: dict[int, Account], payments: list, actor=None) -> dict[int, list[Allocation]]:
+    """`payment_post` for payments of different customers (at most one each), set by set: their
+    entries, then each applied to its customer's oldest open invoices. `accounts` are the locked
+    accounts by customer id. Returns {payment id: allocations}."""
+    _require_atomic("payments_post")
+    by_customer = {payment.customer_id: payment for payment in payments}
+    if len(by_customer) != len(payments):
+        raise ValueError("payments_post takes at most one payment per customer")
+    entries_post(entries=[
+        EntrySpec(account=accounts[payment.customer_id], kind=Kind.PAYMENT, amount=-payment.amount, actor=actor,
+                  effective_date=timezone.localdate(payment.received_at), payment=payment, memo=payment.receipt_number)
+        for payment in payments
+    ])
+    applied = credit_apply_many(accounts=[accounts[payment.customer_id] for payment in payments], payments=by_customer)
+    return {payment.pk: applied.get(payment.customer_id, []) for payment in payments}

@@ -9,17 +9,20 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import DateField, F, Max, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, Subscription
-from ispbill.core.audit import audit_record
+from ispbill.core.audit import audit_record, audit_record_many
+from ispbill.core.bulk import grouped_case
 from ispbill.core.money import ZERO, to_money
-from ispbill.core.numbering import allocate_number
+from ispbill.core.numbering import allocate_block, allocate_number
 from ispbill.notify.events import Event
 from ispbill.notify.services import notify_invoices
 
+from . import ledger
 from .ledger import account_lock, credit_apply, credit_note_post, credit_post, entry_post, invoice_status_for, invoice_void_post
 from .models import Invoice, InvoiceLine, LedgerEntry
 from .periods import Period
@@ -98,6 +101,94 @@ def invoice_create(
     if notify:
         notify_invoices(event=Event.INVOICE_ISSUED, invoices=Invoice.objects.filter(pk=invoice.pk).select_related("customer"))
     return invoice
+
+
+@dataclass(frozen=True)
+class InvoiceDraft:
+    """One invoice of `invoices_create_many`: what `invoice_create` takes (its actor too)."""
+
+    customer: Customer
+    lines: Sequence[LineSpec]
+    issue_date: date | None = None
+    actor: object = None
+
+
+@transaction.atomic
+def invoices_create_many(*, drafts: Sequence[InvoiceDraft], notify: bool = True) -> list[Invoice]:
+    """`invoice_create` for many customers at once (at most one invoice each), in a handful of
+    statements: the same invoices, numbers (in the order given, one counter update per year), lines,
+    ledger entries, billed-through dates, audit entries and "invoice issued" messages, and each
+    customer's waiting credit applied. Accounts are locked in primary-key order."""
+    if len({draft.customer.pk for draft in drafts}) != len(drafts):
+        raise ValueError("invoices_create_many issues at most one invoice per customer")
+    if not drafts:
+        return []
+    if any(not draft.lines for draft in drafts):
+        raise ValidationError(_("An invoice needs at least one line."))
+    cfg = current_billing_settings()
+    priced = []
+    for draft in drafts:
+        money = [vat_line(spec.amount, rate=cfg.vat_rate, prices_include_vat=cfg.prices_include_vat) for spec in draft.lines]
+        sums = totals(money)
+        if sums.gross < ZERO:
+            raise ValidationError(_("An invoice cannot total less than zero; give a credit instead."))
+        priced.append((money, sums, draft.issue_date or timezone.localdate()))
+    accounts = ledger.accounts_lock(customer_ids=[draft.customer.pk for draft in drafts])
+    numbers: dict[int, list[str]] = {}
+    for year in sorted({issue_date.year for _money, _sums, issue_date in priced}):
+        count = sum(1 for _money, _sums, issue_date in priced if issue_date.year == year)
+        numbers[year] = allocate_block(prefix=settings.INVOICE_NUMBER_PREFIX, count=count, year=year)[::-1]
+    invoices = []
+    for draft, (_money, sums, issue_date) in zip(drafts, priced):
+        invoice = Invoice(
+            number=numbers[issue_date.year].pop(), customer=draft.customer, issue_date=issue_date,
+            due_date=issue_date + timedelta(days=cfg.due_days), subtotal=sums.net, vat_total=sums.vat, total=sums.gross,
+            vat_rate=cfg.vat_rate, status=Invoice.Status.OPEN if sums.gross > ZERO else Invoice.Status.PAID,
+        )
+        invoice.status = invoice_status_for(invoice=invoice)
+        invoices.append(invoice)
+    Invoice.objects.bulk_create(invoices)
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice=invoice, subscription_id=spec.subscription_id, kind=spec.kind, description=spec.description,
+            period_start=spec.period.start if spec.period else None, period_end=spec.period.end if spec.period else None,
+            net=line.net, vat=line.vat, gross=line.gross,
+        )
+        for invoice, draft, (money, _sums, _day) in zip(invoices, drafts, priced)
+        for spec, line in zip(draft.lines, money)
+    )
+    ledger.entries_post(entries=[
+        ledger.EntrySpec(account=accounts[invoice.customer_id], kind=LedgerEntry.Kind.INVOICE, amount=invoice.total,
+                         effective_date=invoice.issue_date, actor=draft.actor, invoice=invoice, memo=invoice.number)
+        for invoice, draft in zip(invoices, drafts) if invoice.total != ZERO
+    ])
+    ends: dict[int, date] = {}
+    for draft in drafts:
+        for spec in draft.lines:
+            if spec.kind in InvoiceLine.PERIOD_KINDS and spec.subscription_id and spec.period:
+                ends[spec.subscription_id] = max(ends.get(spec.subscription_id, spec.period.end), spec.period.end)
+    if ends:
+        Subscription.objects.filter(pk__in=ends).update(billed_through=grouped_case(
+            ends, DateField(), default=F("billed_through"), then=lambda end: Greatest(Coalesce(F("billed_through"), Value(end)), Value(end)),
+        ))
+    for actor in _distinct(draft.actor for draft in drafts):
+        audit_record_many(actor=actor, action="invoice.issue", entries=[
+            (invoice, None, {"total": str(invoice.total), "lines": len(draft.lines)})
+            for invoice, draft in zip(invoices, drafts) if draft.actor == actor
+        ])
+    ledger.credit_apply_many(accounts=[accounts[draft.customer.pk] for draft in drafts])
+    if notify:
+        notify_invoices(event=Event.INVOICE_ISSUED, invoices=Invoice.objects.filter(pk__in=[i.pk for i in invoices]).select_related("customer").order_by("pk"))
+    return invoices
+
+
+def _distinct(actors) -> list:
+    """Each actor once (users compare by primary key), in first-seen order."""
+    seen: list = []
+    for actor in actors:
+        if actor not in seen:
+            seen.append(actor)
+    return seen
 
 
 def _advance_billed_through(invoice: Invoice) -> None:

@@ -34,6 +34,8 @@ API
 - `wallet_credit_limit_set(wallet=, credit_limit=, actor=)`.
 - `commission_post(wallet=, kind=, amount=, payment_id=, subscription_id=, base_amount=, rate=, actor=, memo=)`
   → entry or None (an accrual for a payment already accrued returns None).
+- `margins_post(margins=[MarginSpec…])` → the entries: `commission_post(kind=margin)` for many renewals
+  settled together, in one insert (a margin is reported, not owed: no wallet row is written or locked).
 - `commission_clawback(wallet=, payment_id=, amount=, actor=, memo=)` → entry or None: takes back up to
   what the payment accrued and has not been clawed back yet.
 - `payout_post(wallet=, amount=, actor=, memo=)` → the payout entry; refused above `commission_owed`.
@@ -485,6 +487,34 @@ def commission_post(
         wallet, kind=kind, amount=amount, actor=actor, payment_id=payment_id, subscription_id=subscription_id,
         base_amount=base_amount, rate=rate, memo=(memo or "")[:255], day=day,
     )
+
+
+@dataclass(frozen=True)
+class MarginSpec:
+    """One margin of `margins_post`: what `commission_post(kind=margin)` takes."""
+
+    wallet: ResellerWallet
+    amount: Decimal
+    subscription_id: int | None = None
+    base_amount: Decimal | None = None
+    actor: object = None
+    memo: str = ""
+    day: date | None = None
+
+
+def margins_post(*, margins: list[MarginSpec]) -> list[CommissionEntry]:
+    """`commission_post(kind=margin)` for many margins at once, in one insert and in the order given;
+    margins of zero or less are skipped, as there."""
+    _require_atomic("margins_post")
+    rows = [
+        CommissionEntry(
+            wallet=spec.wallet, kind=CommissionEntry.Kind.MARGIN, amount=to_money(spec.amount),
+            period=commission_period_for(wallet=spec.wallet, day=spec.day), created_by=_actor(spec.actor),
+            subscription_id=spec.subscription_id, base_amount=spec.base_amount, memo=(spec.memo or "")[:255],
+        )
+        for spec in margins if to_money(spec.amount) > ZERO
+    ]
+    return CommissionEntry.objects.bulk_create(rows)
 
 
 def commission_clawback(*, wallet: ResellerWallet, payment_id: int, amount=None, actor=None, memo: str = "") -> CommissionEntry | None:

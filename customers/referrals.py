@@ -149,6 +149,17 @@ def payment_landed_on_commit(payment) -> None:
     transaction.on_commit(lambda: referral_payment_landed(payment_id=payment_id), robust=True)
 
 
+def payments_landed_on_commit(payments) -> None:
+    """`payment_landed_on_commit` for many payments (recorded together): the check is registered only
+    for the customers with a referral waiting for its first payment, found in one query."""
+    waiting = set(Referral.objects.filter(
+        referred_customer_id__in=[payment.customer_id for payment in payments], status=Referral.Status.SIGNED_UP,
+    ).values_list("referred_customer_id", flat=True))
+    for payment in payments:
+        if payment.customer_id in waiting:
+            payment_landed_on_commit(payment)
+
+
 def referral_payment_landed(*, payment_id: int) -> ReferralCredit | None:
     """The referred customer's first payment earns the referrer their credit — once. Any later
     payment, a repeat of the same event, a reversed payment, an expired or ineligible referral: nothing."""

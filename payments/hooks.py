@@ -5,13 +5,17 @@ Each callback runs inside the transaction that recorded, reversed or refunded th
 writes commits or rolls back with it. A callback takes keyword arguments only.
 
 - `payment_recorded(actor=, payment=)`
+- `payments_recorded(actor=, payments=)`: many payments recorded together (`payments_record_many`);
+  an app that listens to `payment_recorded` registers for this one too (its batch form)
 - `payment_reversed(actor=, payment=, reason=)`
 - `payment_refunded(actor=, payment=, amount=)` (a refund given back through the gateway or by staff)
 """
 
 from collections.abc import Callable
 
-_callbacks: dict[str, list[Callable]] = {"payment_recorded": [], "payment_reversed": [], "payment_refunded": []}
+_callbacks: dict[str, list[Callable]] = {
+    "payment_recorded": [], "payments_recorded": [], "payment_reversed": [], "payment_refunded": [],
+}
 
 
 def register(event: str, callback: Callable) -> None:

@@ -2,26 +2,29 @@
 customer's account lock (billing.ledger.account_lock); rows are appended, never edited, except
 the caches kept beside them (invoice amount_paid/status, account balance)."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import ledger
-from billing.selectors import amount_open
+from billing.models import Invoice
+from billing.selectors import OPEN_STATUSES, amount_open
 from billing.services import suspensions_lift_if_settled
 from customers import referrals
 from customers.models import Customer, Subscription
-from ispbill.core.audit import audit_record
+from ispbill.core.audit import audit_record, audit_record_many
 from ispbill.core.money import ZERO, to_money
-from ispbill.core.numbering import allocate_number
+from ispbill.core.numbering import allocate_block, allocate_number
 from ispbill.notify.events import Event
-from ispbill.notify.services import notify_customer
+from ispbill.notify.services import notify_customer, notify_customers_bulk
 
 from . import hooks
 from .models import Payment
@@ -147,6 +150,108 @@ def _notify_received(*, customer: Customer, payment: Payment) -> None:
             "amount_due": amount_open(customer_id=customer.pk), "paid_through": paid_through,
         },
     )
+
+
+@dataclass(frozen=True)
+class PaymentDraft:
+    """One payment of `payments_record_many`: what `payment_record` takes (its actor too)."""
+
+    customer: Customer
+    amount: Decimal
+    method: str
+    reference: str = ""
+    received_at: object = None
+    idempotency_key: str | None = None
+    note: str = ""
+    reseller: object = None
+    actor: object = None
+
+
+def _actors(drafts) -> list:
+    seen: list = []
+    for draft in drafts:
+        if draft.actor not in seen:
+            seen.append(draft.actor)
+    return seen
+
+
+@transaction.atomic
+def payments_record_many(*, drafts: Sequence[PaymentDraft], confirm_large: bool = False) -> list[Payment]:
+    """`payment_record` for many customers at once (at most one payment each), in a handful of
+    statements: the same payments and receipt numbers (in the order given, one counter update),
+    ledger entries and allocations (`billing.ledger.payments_post`), audit entries, suspensions for
+    non-payment lifted, "payment received" messages, referral checks and `payments_recorded`
+    callbacks. A key recorded before is refused by the database (IntegrityError: the caller falls
+    back to `payment_record`, which answers with the first payment)."""
+    if len({draft.customer.pk for draft in drafts}) != len(drafts):
+        raise ValueError("payments_record_many records at most one payment per customer")
+    if not drafts:
+        return []
+    now = timezone.now()
+    cleaned = [
+        _check_payment_input(amount=d.amount, method=d.method, reference=(d.reference or "").strip(),
+                             received_at=d.received_at or now, confirm_large=confirm_large)
+        for d in drafts
+    ]
+    accounts = ledger.accounts_lock(customer_ids=[d.customer.pk for d in drafts])
+    receipts = allocate_block(prefix=settings.RECEIPT_NUMBER_PREFIX, count=len(drafts))
+    payments = [
+        Payment(
+            customer=d.customer, amount=amount, method=d.method, reference=(d.reference or "").strip()[:100],
+            receipt_number=receipt, received_at=d.received_at or now,
+            received_by=d.actor if getattr(d.actor, "pk", None) else None, reseller=d.reseller,
+            idempotency_key=(d.idempotency_key or "").strip() or None, note=(d.note or "").strip()[:255],
+        )
+        for d, amount, receipt in zip(drafts, cleaned, receipts)
+    ]
+    Payment.objects.bulk_create(payments)
+    allocations: dict[int, list] = {}
+    for actor in _actors(drafts):
+        mine = [p for p, d in zip(payments, drafts) if d.actor == actor]
+        allocations.update(ledger.payments_post(accounts=accounts, payments=mine, actor=actor))
+    for actor in _actors(drafts):
+        audit_record_many(actor=actor, action="payment.record", entries=[
+            (payment, None, {
+                "customer": d.customer.pk, "amount": str(payment.amount), "method": payment.method, "reference": payment.reference,
+                "allocated": {allocation.invoice.number: str(allocation.amount) for allocation in allocations[payment.pk]},
+            })
+            for payment, d in zip(payments, drafts) if d.actor == actor
+        ])
+    suspended = set(
+        Subscription.objects.filter(
+            customer_id__in=[d.customer.pk for d in drafts], status=Subscription.Status.SUSPENDED,
+            suspension_type=Subscription.SuspensionType.NON_PAYMENT,
+        ).values_list("customer_id", flat=True)
+    )
+    for payment, d in zip(payments, drafts):
+        if d.customer.pk in suspended:  # the few to reactivate, one by one as payment_record does
+            suspensions_lift_if_settled(actor=d.actor, customer=d.customer, reason=f"Payment received: {payment.receipt_number}")
+    _notify_received_many(payments)
+    referrals.payments_landed_on_commit(payments)
+    for actor in _actors(drafts):
+        hooks.fire("payments_recorded", actor=actor, payments=[p for p, d in zip(payments, drafts) if d.actor == actor])
+    return payments
+
+
+def _notify_received_many(payments: list[Payment]) -> None:
+    """`_notify_received` for many payments: what is due and paid-through read in two grouped queries."""
+    customer_ids = [payment.customer_id for payment in payments]
+    paid_through = dict(
+        Subscription.objects.filter(customer_id__in=customer_ids).values("customer_id").annotate(latest=Max("paid_through"))
+        .values_list("customer_id", "latest")
+    )
+    due = dict(
+        Invoice.objects.filter(customer_id__in=customer_ids, status__in=OPEN_STATUSES).values("customer_id")
+        .annotate(due=Sum(F("total") - F("amount_paid"))).values_list("customer_id", "due")
+    )
+    notify_customers_bulk(Event.PAYMENT_RECEIVED, [
+        (payment.customer, {
+            "receipt_number": payment.receipt_number, "amount": payment.amount,
+            "payment_method": payment.get_method_display(), "payment_date": timezone.localdate(payment.received_at),
+            "amount_due": to_money(due.get(payment.customer_id) or ZERO), "paid_through": paid_through.get(payment.customer_id),
+        }, payment)
+        for payment in payments
+    ])
 
 
 # Reversal -----------------------------------------------------------------------------------------

@@ -13,5 +13,6 @@ class ResellersConfig(AppConfig):
 
         core_branding.register(branding.brands_for_customers)
         hooks.register("payment_recorded", services.commission_on_payment)
+        hooks.register("payments_recorded", services.commission_on_payments)
         hooks.register("payment_reversed", services.commission_on_reversal)
         hooks.register("payment_refunded", services.commission_on_refund)

@@ -11,22 +11,25 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Min
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing import ledger as billing_ledger
 from billing import wallet as wallet_ledger
 from billing.models import Invoice, InvoiceLine
 from billing.periods import Period, months_for_cycle, period_containing
-from billing.services import LineSpec, invoice_create
+from billing.selectors import current_billing_settings
+from billing.services import InvoiceDraft, LineSpec, invoice_create, invoices_create_many
 from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 from customers import services as customer_services
 from customers.models import Area, Customer, Package, Subscription
-from ispbill.core.audit import audit_record
+from ispbill.core.audit import audit_record, audit_record_many
+from ispbill.core.bulk import rows_update
 from ispbill.core.money import ZERO, format_money, to_money
 from payments.models import Payment
-from payments.services import payment_record
+from payments.services import PaymentDraft, payment_record, payments_record_many
 from tickets import services as ticket_services
 
 from .models import CommissionRule, CommissionStatement, Payout, Renewal, Reseller, ResellerLogin, ResellerPackage
@@ -377,22 +380,33 @@ def subscription_renew(*, actor, reseller: Reseller, subscription: Subscription,
        other request waiting for this wallet, as one set-based step, and the request turns pending in
        that transaction. Renewals of different customers against one wallet share one lock hold instead
        of queueing behind each other's invoices and payments.
-    2. After that commit, `renewal_settle` does the customer's side under the renewal's own row lock: the
-       period's invoice (unless the billing run issued it), a payment attributed to the reseller settling
-       it (which reactivates a non-payment suspension and queues the router change), the margin, and
-       activation of a new subscription. If it fails, the debit stands and the renewal stays pending;
-       `settle_pending_renewals` (beat, every minute) completes it. Either way it happens exactly once.
+    2. After that commit, `renewals_settle` does the customer's side of ours and of every other renewal
+       of this reseller waiting for it (up to RENEWAL_SETTLE_BATCH), together, under the renewals' own
+       row locks: the period's invoice (unless the billing run issued
+       it), a payment attributed to the reseller settling it (which reactivates a non-payment suspension
+       and queues the router change), the margin, and activation of a new subscription — set-based, in
+       one transaction per batch; a batch the database refuses is settled renewal by renewal
+       (`renewal_settle`), so one bad renewal keeps its error and the others settle. If it fails, the
+       debit stands and the renewal stays pending; `settle_pending_renewals` (beat, every minute)
+       completes it. Either way it happens exactly once.
     A debit that takes the balance past the reseller's alert threshold or 80%/100% of the credit limit
     queues one SMS to the reseller once the debit commits."""
     renewal, created, alert_level = renewal_debit(
         actor=actor, reseller=reseller, subscription=subscription, idempotency_key=idempotency_key,
     )
     if renewal.status == Renewal.Status.PENDING:
-        try:
-            renewal = renewal_settle(actor=actor, renewal_id=renewal.pk)
-        except Exception:  # the debit is committed: the sweep completes the customer's side
-            logger.exception("reseller renewal %s: settling failed; left for the retry sweep", renewal.pk)
-            renewal.refresh_from_db()
+        # Ours is settled together with every renewal of this reseller waiting to be settled, once the
+        # reseller's settling gate is ours (set-based; a renewal another worker holds is left to it, one
+        # that failed before to the sweep): while one request settles, the renewals debited meanwhile
+        # gather for the next.
+        taken = renewals_settle(renewal_ids=[renewal.pk], reseller_id=reseller.pk)
+        renewal = Renewal.objects.select_related("entry", "invoice", "payment").get(pk=renewal.pk)
+        if renewal.pk not in taken and renewal.status == Renewal.Status.PENDING:  # another worker holds it: wait for it
+            try:
+                renewal_settle(actor=actor, renewal_id=renewal.pk)
+            except Exception:  # the debit is committed: the sweep completes the customer's side
+                logger.exception("reseller renewal %s: settling failed; left for the retry sweep", renewal.pk)
+            renewal = Renewal.objects.select_related("entry", "invoice", "payment").get(pk=renewal.pk)
     return RenewalResult(renewal=renewal, created=created, alert_level=alert_level)
 
 
@@ -499,21 +513,95 @@ def renewal_settle(*, actor=None, renewal_id: int, wait: bool = True) -> Renewal
     """The customer's side of a debited renewal, all or nothing, exactly once (see `subscription_renew`).
     A failure is recorded on the renewal (attempts, last error) and raised. With `wait=False` a renewal
     another worker is settling right now is skipped (returned as it stands)."""
+    return _settle_one(actor=actor, renewal_id=renewal_id, wait=wait)[0]
+
+
+def _settle_one(*, actor, renewal_id: int, wait: bool, use_requester: bool = False) -> tuple[Renewal, bool]:
+    """`renewal_settle`, also telling whether this call took the renewal (False: another worker holds it).
+    `use_requester`: each renewal's rows are recorded as done by whoever asked for it (as the batch does)."""
     try:
         with transaction.atomic():
-            rows = Renewal.objects.select_for_update(skip_locked=not wait, of=("self",)).select_related("reseller", "entry", "parent_entry")
+            rows = Renewal.objects.select_for_update(skip_locked=not wait, of=("self",)).select_related(
+                "reseller", "entry", "parent_entry", "created_by")
             renewal = rows.filter(pk=renewal_id).first()
             if renewal is None:  # being settled elsewhere
-                return Renewal.objects.get(pk=renewal_id)
+                return Renewal.objects.get(pk=renewal_id), False
             if renewal.status != Renewal.Status.PENDING:  # settled already, or never debited
-                return renewal
-            _settle(actor=actor, renewal=renewal)
-            return renewal
+                return renewal, True
+            _settle(actor=renewal.created_by if use_requester else actor, renewal=renewal)
+            return renewal, True
     except Exception as error:
         Renewal.objects.filter(pk=renewal_id, status=Renewal.Status.PENDING).update(
             attempts=F("attempts") + 1, last_error=(str(error) or type(error).__name__)[:2000],
         )
         raise
+
+
+RENEWAL_SETTLE_BATCH = 200
+
+
+SETTLE_GATE = 7_301  # the namespace of the settling gates' advisory locks (PostgreSQL)
+
+
+def _settle_gate(reseller_id: int) -> None:
+    """Wait for the reseller's settling gate, held until the transaction ends: one batch of its
+    renewals is selected and settled at a time, so the renewals debited meanwhile wait for the next
+    holder and are settled together, instead of each request locking its own and queueing for the
+    invoice counter with it. (PostgreSQL; elsewhere writers are serialised anyway.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SETTLE_GATE, reseller_id])
+
+
+def renewals_settle(*, renewal_ids=(), reseller_id: int | None = None) -> set[int]:
+    """Settle many pending renewals set-based: in batches of up to RENEWAL_SETTLE_BATCH, each in one
+    transaction under the renewals' row locks, through the ledger's, billing's and payments'
+    many-at-once functions — the same rows and amounts as settling them one by one
+    (`renewal_settle`), with far fewer statements. Each renewal's rows are recorded as done by
+    whoever asked for it. A renewal another worker is settling is skipped (exactly once).
+
+    With `reseller_id` (a request settling its own renewal) the batch is chosen once the reseller's
+    settling gate is ours (`_settle_gate`): `renewal_ids` and every renewal of the reseller waiting
+    to be settled that never failed (one that failed is the sweep's, so that it cannot hold back the
+    others' batches).
+
+    When the database refuses a batch, its renewals are settled one by one, so a bad renewal keeps its
+    error (attempts, last error; logged with its id) and does not hold back the others.
+    Returns the ids this call took: settled, or tried and failed."""
+    ids = sorted(set(renewal_ids))
+    taken: set[int] = set()
+    for start in range(0, max(len(ids), 1), RENEWAL_SETTLE_BATCH):
+        chunk = ids[start:start + RENEWAL_SETTLE_BATCH]
+        selected: list[int] = []
+        try:
+            with transaction.atomic():
+                rows = (
+                    Renewal.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("reseller", "entry", "parent_entry", "created_by").filter(status=Renewal.Status.PENDING)
+                )
+                if reseller_id is not None:
+                    _settle_gate(reseller_id)
+                    if not Renewal.objects.filter(pk__in=chunk, status=Renewal.Status.PENDING).exists():
+                        continue  # the gate's last holder settled ours: the renewals debited since wait for the next
+                    rows = rows.filter(Q(pk__in=chunk) | Q(reseller_id=reseller_id, attempts=0))
+                else:
+                    rows = rows.filter(pk__in=chunk)
+                renewals = list(rows.order_by("pk")[:RENEWAL_SETTLE_BATCH])
+                selected = [renewal.pk for renewal in renewals]
+                _settle_many(renewals=renewals)
+                taken.update(selected)
+        except Exception as error:
+            again = sorted(set(chunk) | set(selected))
+            logger.warning("settling %d renewals together failed (%s); settling them one by one", len(again), error, exc_info=True)
+            for renewal_id in again:
+                try:
+                    _renewal, took = _settle_one(actor=None, renewal_id=renewal_id, wait=False, use_requester=True)
+                except Exception:
+                    logger.exception("reseller renewal %s: settling failed; left for the retry sweep", renewal_id)
+                    took = True
+                if took:
+                    taken.add(renewal_id)
+    return taken
 
 
 def _settle(*, actor, renewal: Renewal) -> None:
@@ -568,6 +656,138 @@ def _settle(*, actor, renewal: Renewal) -> None:
     })
 
 
+def _period_invoices(renewals: list[Renewal]) -> dict[int, Invoice]:
+    """`_period_invoice` for many renewals in one query: {renewal id: the invoice already covering its period}."""
+    if not renewals:
+        return {}
+    lines = (
+        InvoiceLine.objects.filter(
+            subscription_id__in={r.subscription_id for r in renewals}, kind__in=InvoiceLine.PERIOD_KINDS,
+            period_start__lte=max(r.period_end for r in renewals), period_end__gte=min(r.period_start for r in renewals),
+        ).exclude(invoice__status=Invoice.Status.VOID).select_related("invoice").order_by("-period_start", "-id")
+    )
+    by_subscription: dict[int, list[InvoiceLine]] = {}
+    for line in lines:
+        by_subscription.setdefault(line.subscription_id, []).append(line)
+    found = {}
+    for renewal in renewals:
+        for line in by_subscription.get(renewal.subscription_id, []):
+            if line.period_start <= renewal.period_end and line.period_end >= renewal.period_start:
+                found[renewal.pk] = line.invoice
+                break
+    return found
+
+
+def _settle_many(*, renewals: list[Renewal]) -> None:
+    """`_settle` for many renewals at once, each as done by whoever asked for it (see `renewals_settle`):
+    the period invoices missing are issued together (`billing.services.invoices_create_many`), the
+    payments settling them recorded together (`payments.services.payments_record_many`), the margins
+    posted together (`billing.wallet.margins_post`), the renewals and their audit entries written in
+    one statement each, in rounds that keep the numbering of one by one. The caller holds the
+    renewals' row locks."""
+    if not renewals:
+        return
+    subscriptions = Subscription.objects.select_related("customer", "package").in_bulk([r.subscription_id for r in renewals])
+    # Rounds in renewal order, so that numbers fall as one by one: a customer's second renewal starts
+    # a new round (its payment applies after the first's), and with a reconnection fee a renewal that
+    # reactivates a suspension ends one (its fee's invoice is numbered next).
+    fee = current_billing_settings().reconnection_fee > ZERO
+    reactivating = set(Subscription.objects.filter(
+        customer_id__in={s.customer_id for s in subscriptions.values()}, status=Subscription.Status.SUSPENDED,
+        suspension_type=Subscription.SuspensionType.NON_PAYMENT,
+    ).values_list("customer_id", flat=True)) if fee else set()
+    rounds, customers = [[]], set()
+    for renewal in renewals:
+        customer_id = subscriptions[renewal.subscription_id].customer_id
+        if customer_id in customers:
+            rounds.append([])
+            customers = set()
+        rounds[-1].append(renewal)
+        customers.add(customer_id)
+        if customer_id in reactivating:
+            rounds.append([])
+            customers = set()
+    if len(rounds) > 1:
+        # Every customer's account locked before the first round takes the invoice counter, so that a
+        # later round never waits for an account while holding it (lock order: accounts, then numbers).
+        billing_ledger.accounts_lock(customer_ids={s.customer_id for s in subscriptions.values()})
+    for together in rounds:
+        if together:
+            _settle_round(renewals=together, subscriptions=subscriptions)
+
+
+def _settle_round(*, renewals: list[Renewal], subscriptions: dict[int, Subscription]) -> None:
+    """One round of `_settle_many`: renewals of different customers, settled together."""
+    together = renewals
+    made_on = {r.pk: timezone.localtime(r.created_at).date() for r in together}
+    invoice_of = _period_invoices(together)
+    issuing = [r for r in together if r.pk not in invoice_of]
+    issued = invoices_create_many(drafts=[
+        InvoiceDraft(customer=subscriptions[r.subscription_id].customer, issue_date=made_on[r.pk], actor=r.created_by, lines=[LineSpec(
+            kind=InvoiceLine.Kind.RECURRING, amount=subscriptions[r.subscription_id].package.price, subscription_id=r.subscription_id,
+            description=f"{subscriptions[r.subscription_id].package.name} ({r.period_start:%d %b} – {r.period_end:%d %b %Y})",
+            period=Period(r.period_start, r.period_end),
+        )]) for r in issuing
+    ])
+    invoice_of.update({r.pk: invoice for r, invoice in zip(issuing, issued)})
+    current = Invoice.objects.in_bulk({invoice.pk for invoice in invoice_of.values()})
+    invoice_of = {renewal_id: current[invoice.pk] for renewal_id, invoice in invoice_of.items()}
+
+    now = timezone.now()
+    paying = [r for r in together if invoice_of[r.pk].total - invoice_of[r.pk].amount_paid > ZERO]
+    payments = payments_record_many(confirm_large=True, drafts=[
+        PaymentDraft(
+            customer=subscriptions[r.subscription_id].customer, amount=invoice_of[r.pk].total - invoice_of[r.pk].amount_paid,
+            method=Payment.Method.CASH, reference=f"WALLET-{r.entry_id}", idempotency_key=f"renewal-{r.entry_id}",
+            note=_("Renewal by reseller %(name)s") % {"name": r.reseller.name}, reseller=r.reseller,
+            received_at=min(r.created_at, now), actor=r.created_by,
+        ) for r in paying
+    ])
+    payment_of = {r.pk: payment for r, payment in zip(paying, payments)}
+
+    wallets = ResellerWallet.objects.in_bulk(
+        {r.entry.wallet_id for r in together} | {r.parent_entry.wallet_id for r in together if r.parent_entry_id}
+    )
+    margins = []
+    for r in together:
+        invoice = invoice_of[r.pk]
+        margin = to_money(invoice.total) - to_money(r.price) if invoice.total else ZERO
+        if margin > ZERO:
+            margins.append(wallet_ledger.MarginSpec(
+                wallet=wallets[r.entry.wallet_id], amount=margin, subscription_id=r.subscription_id, base_amount=invoice.total,
+                actor=r.created_by, memo=invoice.number, day=made_on[r.pk],
+            ))
+        if r.parent_entry_id and r.price > r.parent_price:
+            margins.append(wallet_ledger.MarginSpec(
+                wallet=wallets[r.parent_entry.wallet_id], amount=r.price - r.parent_price, subscription_id=r.subscription_id,
+                base_amount=r.price, actor=r.created_by, memo=f"{invoice.number} {r.reseller.name}"[:255], day=made_on[r.pk],
+            ))
+    wallet_ledger.margins_post(margins=margins)
+
+    pending = set(Subscription.objects.filter(pk__in=[r.subscription_id for r in together], status=Subscription.Status.PENDING)
+                  .values_list("pk", flat=True))
+    for r in together:
+        if r.subscription_id in pending:  # a new connection's first renewal: provisioned one by one
+            subscription = Subscription.objects.get(pk=r.subscription_id)
+            customer_services.subscription_activate(actor=r.created_by, subscription=subscription,
+                                                    reason=_("Renewed by reseller %(name)s") % {"name": r.reseller.name})
+    for r in together:
+        r.status, r.invoice, r.payment, r.settled_at, r.last_error = (
+            Renewal.Status.SETTLED, invoice_of[r.pk], payment_of.get(r.pk), timezone.now(), "")
+    rows_update(Renewal, together, ["status", "invoice", "payment", "settled_at", "last_error"])
+    actors: list = []
+    for r in together:
+        if r.created_by not in actors:
+            actors.append(r.created_by)
+    for actor in actors:
+        audit_record_many(actor=actor, action="reseller.renew", entries=[
+            (subscriptions[r.subscription_id], None, {
+                "reseller": r.reseller_id, "debit": str(r.entry.amount), "period": f"{r.period_start}..{r.period_end}",
+                "invoice": invoice_of[r.pk].number,
+            }) for r in together if r.created_by == actor
+        ])
+
+
 RENEWAL_SETTLE_GRACE = timedelta(seconds=30)
 
 
@@ -584,15 +804,8 @@ def renewals_settle_pending(*, limit: int = 500) -> int:
         Renewal.objects.filter(status=Renewal.Status.PENDING, created_at__lt=cutoff).order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    settled = 0
-    for renewal_id in ids:
-        try:
-            renewal = renewal_settle(renewal_id=renewal_id, wait=False)
-        except Exception:
-            logger.exception("reseller renewal %s: settling failed again", renewal_id)
-            continue
-        settled += renewal.status == Renewal.Status.SETTLED
-    return settled
+    taken = renewals_settle(renewal_ids=ids)
+    return Renewal.objects.filter(pk__in=taken, status=Renewal.Status.SETTLED).count()
 
 
 # Wallet alerts ---------------------------------------------------------------------------------------------
@@ -695,6 +908,16 @@ def commission_on_payment(*, actor, payment: Payment) -> CommissionEntry | None:
         base_amount=payment.amount, rate=rule.percent, actor=actor, memo=payment.receipt_number,
         day=timezone.localtime(payment.received_at).date(),
     )
+
+
+def commission_on_payments(*, actor, payments: list[Payment]) -> list[CommissionEntry]:
+    """payments callback for payments recorded together: `commission_on_payment` for those of a
+    commission reseller's customers (a prepaid reseller's renewals earn a margin instead), the
+    resellers read once."""
+    reseller_ids = {payment.customer.reseller_id for payment in payments if payment.customer.reseller_id}
+    commission = set(Reseller.objects.filter(pk__in=reseller_ids).exclude(model=Reseller.Model.PREPAID).values_list("pk", flat=True))
+    entries = [commission_on_payment(actor=actor, payment=p) for p in payments if p.customer.reseller_id in commission]
+    return [entry for entry in entries if entry is not None]
 
 
 def _clawback(*, actor, payment: Payment, amount=None, why: str) -> CommissionEntry | None:

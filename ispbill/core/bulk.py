@@ -37,3 +37,45 @@ def rows_insert(model: type[models.Model], objects: list[models.Model], *, batch
         for obj in objects:
             copy.write_row([value(f, obj) for f in fields])
     return len(objects)
+
+
+def rows_update(model: type[models.Model], objects: list[models.Model], fields: list[str]) -> int:
+    """`bulk_update(objects, fields)` in one statement whatever the number of rows: on PostgreSQL an
+    UPDATE … FROM unnest(one array per column) (bulk_update writes a CASE WHEN branch per row and
+    field, which Django builds and compiles one by one); elsewhere bulk_update. Returns how many."""
+    if not objects:
+        return 0
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objects, fields)
+        return len(objects)
+    quote = connection.ops.quote_name
+    pk = model._meta.pk
+    columns = [model._meta.get_field(name) for name in fields]
+    arrays = [[pk.get_db_prep_value(obj.pk, connection) for obj in objects]]
+    arrays += [[field.get_db_prep_save(getattr(obj, field.attname), connection) for obj in objects] for field in columns]
+    types = [pk.rel_db_type(connection) if pk.remote_field else pk.db_type(connection)]
+    types += [(field.rel_db_type(connection) if field.remote_field else field.db_type(connection)) for field in columns]
+    casts = ", ".join(f"%s::{db_type}[]" for db_type in types)
+    names = ", ".join(["pk", *(f"c{i}" for i in range(len(columns)))])
+    assignments = ", ".join(f"{quote(field.column)} = v.c{i}" for i, field in enumerate(columns))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(model._meta.db_table)} AS t SET {assignments} FROM unnest({casts}) AS v({names}) "
+            f"WHERE t.{quote(pk.column)} = v.pk",
+            arrays,
+        )
+        return cursor.rowcount
+
+
+def grouped_case(values: dict, output_field, *, default, then=None) -> models.Case:
+    """CASE with one branch per distinct value (`pk IN (…)`), not one per row: many rows moved by a few
+    distinct amounts or dates (a batch of renewals of a few packages). `then(value)` builds the branch's
+    expression (default: the value itself)."""
+    by_value: dict = {}
+    for pk, value in values.items():
+        by_value.setdefault(value, []).append(pk)
+    return models.Case(
+        *[models.When(pk__in=pks, then=then(value) if then else models.Value(value, output_field=output_field))
+          for value, pks in by_value.items()],
+        default=default, output_field=output_field,
+    )

@@ -18,7 +18,7 @@ NNNNN is five digits wide; past 99,999 in one series the number simply grows a d
 
 import re
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -39,11 +39,31 @@ def allocate_block(*, prefix: str, count: int, year: int | None = None) -> list[
         raise RuntimeError("numbers must be allocated inside the transaction that uses them")
     year = year or timezone.localdate().year
     key = f"{prefix}:{year}"
-    NumberSequence.objects.get_or_create(key=key)
-    sequence = NumberSequence.objects.select_for_update().get(key=key)
-    first = sequence.last_value + 1
-    NumberSequence.objects.filter(pk=sequence.pk).update(last_value=F("last_value") + count)
+    # One statement takes the row lock and the numbers (UPDATE … RETURNING); the counter row is made
+    # on the series' first use.
+    last = _advance(key, count)
+    if last is None:
+        NumberSequence.objects.get_or_create(key=key)
+        last = _advance(key, count)
+    first = last - count + 1
     return [format_number(prefix, year, value) for value in range(first, first + count)]
+
+
+def _advance(key: str, count: int) -> int | None:
+    """Add `count` to the counter `key` under its row lock; the new last value, or None if no such row."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'UPDATE {NumberSequence._meta.db_table} SET "last_value" = "last_value" + %s WHERE "key" = %s RETURNING "last_value"',
+                [count, key],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+    sequence = NumberSequence.objects.select_for_update().filter(key=key).first()
+    if sequence is None:
+        return None
+    NumberSequence.objects.filter(pk=sequence.pk).update(last_value=F("last_value") + count)
+    return sequence.last_value + count
 
 
 def allocate_number(*, prefix: str, year: int | None = None) -> str:

@@ -42,8 +42,10 @@ def failing_payments(monkeypatch):
         calls = 0
 
         def __init__(self):
-            self.original = services.payment_record
+            # Renewals settled together record their payments together: that path fails too.
+            self.original, self.original_many = services.payment_record, services.payments_record_many
             monkeypatch.setattr(services, "payment_record", self)
+            monkeypatch.setattr(services, "payments_record_many", self)
 
         def __call__(self, **kwargs):
             Failing.calls += 1
@@ -51,6 +53,7 @@ def failing_payments(monkeypatch):
 
         def heal(self):
             monkeypatch.setattr(services, "payment_record", self.original)
+            monkeypatch.setattr(services, "payments_record_many", self.original_many)
 
     return Failing()
 

@@ -1,0 +1,233 @@
+"""Renewals settled together (set-based) against the same renewals settled one by one: the same rows
+and amounts; a batch the database refuses falls back to one by one; two workers never settle one
+renewal twice."""
+
+import json
+import re
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
+
+from billing import wallet as wallet_ledger
+from billing.models import Account, Allocation, Invoice, InvoiceLine, LedgerEntry
+from billing.services import LineSpec, account_credit, invoice_create
+from billing.wallet_models import CommissionEntry, ResellerWallet
+from customers import services as customer_services
+from customers.models import Subscription
+from ispbill.core.models import AuditLog
+from ispbill.notify.models import Message
+from network.models import ProvisioningTask
+from payments.models import Payment
+from resellers import services
+from resellers.models import Renewal
+from tests.factories import make_customer, make_subscription
+from tests.resellers.helpers import make_reseller, reseller_subscription
+
+pytestmark = pytest.mark.django_db
+
+
+def _sub_reseller(*, parent, area, package):
+    sub = services.subreseller_create(
+        actor=parent.user, parent=parent, name="Para Net", phone="+8801711000001", username="para-net",
+        password="sub-reseller-1", areas=[area],
+    )
+    services.subreseller_price_set(actor=parent.user, parent=parent, sub=sub, package_id=package.pk, price=Decimal("700.00"))
+    services.subreseller_transfer(actor=parent.user, parent=parent, sub=sub, amount=Decimal("2000"))
+    return sub
+
+
+def _scenario():
+    """Pending renewals of every shape settlement meets, debited (step 1) and not settled yet."""
+    reseller, area, router, package, staff = make_reseller(price="600.00", topup="20000")  # customer price 1000
+    sub_reseller = _sub_reseller(parent=reseller, area=area, package=package)
+
+    def subscription(*, of=reseller, activate=True, customer=None):
+        if customer is None:
+            customer = make_customer(area=area, reseller=of)
+        return make_subscription(customer=customer, package=package, router=router, activate=activate)
+
+    new = subscription(activate=False)  # its first renewal activates it (and queues the router change)
+    plain = subscription()
+    already_invoiced = subscription()  # the billing run issued the period's invoice: paid, not issued again
+    period = services.renewal_period(already_invoiced)
+    invoice_create(actor=staff, customer=already_invoiced.customer, issue_date=period.start - timedelta(days=3), lines=[LineSpec(
+        kind=InvoiceLine.Kind.RECURRING, description="Billing run", amount=package.price,
+        subscription_id=already_invoiced.pk, period=period,
+    )])
+    suspended = subscription()  # suspended for non-payment, an old invoice overdue: the payment reactivates it
+    invoice_create(actor=staff, customer=suspended.customer, issue_date=timezone.localdate() - timedelta(days=40),
+                   lines=[LineSpec(kind=InvoiceLine.Kind.FEE, description="Old dues", amount=Decimal("250.00"))])
+    customer_services.subscription_suspend(actor=staff, subscription=suspended, reason="Unpaid", suspension_type="non_payment")
+    with_credit = subscription()  # credit waiting on the account pays part of the renewal's invoice
+    account_credit(actor=staff, customer=with_credit.customer, amount=Decimal("300.00"), reason="Goodwill")
+    second_login = subscription(customer=with_credit.customer)  # the same customer's other connection, same batch
+    by_sub = subscription(of=sub_reseller)  # a sub-reseller's renewal: two wallets, the parent's margin too
+
+    renewals = []
+    for who, sub in [(reseller, new), (reseller, plain), (reseller, already_invoiced), (reseller, suspended),
+                     (reseller, with_credit), (reseller, second_login), (sub_reseller, by_sub)]:
+        renewal, created, _level = services.renewal_debit(actor=who.user, reseller=who, subscription=sub, idempotency_key=f"k{sub.pk}")
+        assert created and renewal.status == Renewal.Status.PENDING
+        renewals.append(renewal)
+    return renewals
+
+
+def _untimed(value) -> str:
+    """JSON with the moments it holds blanked (activation times differ between two runs)."""
+    return re.sub(r"\d{4}-\d\d-\d\dT[0-9:.]+(\+00:00|Z)?", "<moment>", json.dumps(value, sort_keys=True))
+
+
+def _sorted(rows) -> list[tuple]:
+    return sorted((tuple(row) for row in rows), key=lambda row: tuple("" if value is None else str(value) for value in row))
+
+
+def _snapshot(since: dict) -> dict:
+    """Every row settlement writes, by what it means (numbers, customers, amounts), not by its id."""
+    number = dict(Invoice.objects.values_list("pk", "number"))
+    receipt = dict(Payment.objects.values_list("pk", "receipt_number"))
+    return {
+        "invoices": _sorted(Invoice.objects.values_list(
+            "number", "customer_id", "issue_date", "due_date", "subtotal", "vat_total", "total", "amount_paid", "status")),
+        "lines": _sorted((number[row[0]], *row[1:]) for row in InvoiceLine.objects.values_list(
+            "invoice_id", "subscription_id", "kind", "description", "period_start", "period_end", "net", "vat", "gross")),
+        "entries": _sorted((row[0], row[1], row[2], row[3], number.get(row[4]), receipt.get(row[5]), row[6], row[7])
+                          for row in LedgerEntry.objects.values_list(
+                              "account__customer_id", "kind", "amount", "effective_date", "invoice_id", "payment_id", "memo", "created_by_id")),
+        "payments": _sorted(Payment.objects.values_list(
+            "receipt_number", "customer_id", "amount", "method", "reference", "idempotency_key", "reseller_id", "received_at",
+            "received_by_id", "note", "status")),
+        "allocations": _sorted((number[invoice_id], receipt.get(payment_id), amount)
+                              for invoice_id, payment_id, amount in Allocation.objects.values_list("invoice_id", "payment_id", "amount")),
+        "accounts": _sorted(Account.objects.values_list("customer_id", "balance")),
+        "subscriptions": _sorted(Subscription.objects.values_list("pk", "status", "suspension_type", "paid_through", "billed_through")),
+        "commissions": _sorted(CommissionEntry.objects.values_list(
+            "wallet_id", "kind", "amount", "period", "subscription_id", "base_amount", "memo", "created_by_id")),
+        "wallets": _sorted(ResellerWallet.objects.values_list("pk", "balance", "commission_owed")),
+        "renewals": _sorted((pk, status, number.get(invoice_id), receipt.get(payment_id), error, attempts)
+                           for pk, status, invoice_id, payment_id, error, attempts in Renewal.objects.values_list(
+                               "pk", "status", "invoice_id", "payment_id", "last_error", "attempts")),
+        "audit": _sorted((action, text, _untimed(after), actor_id)
+                        for action, text, after, actor_id in AuditLog.objects.filter(pk__gt=since["audit"]).values_list(
+                            "action", "object_repr", "after", "actor_id")),
+        "messages": _sorted(Message.objects.filter(pk__gt=since["messages"]).values_list("event", "channel", "to", "body")),
+        "router changes": _sorted(ProvisioningTask.objects.filter(pk__gt=since["tasks"]).values_list("subscription_id", "action")),
+    }
+
+
+def _high_marks() -> dict:
+    last = lambda model: model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0  # noqa: E731
+    return {"audit": last(AuditLog), "messages": last(Message), "tasks": last(ProvisioningTask)}
+
+
+def test_settling_together_writes_exactly_what_settling_one_by_one_writes():
+    renewals = _scenario()
+    ids = [r.pk for r in renewals]
+    since = _high_marks()
+
+    with transaction.atomic():  # one by one, then undone
+        for renewal_id in ids:
+            services._settle_one(actor=None, renewal_id=renewal_id, wait=True, use_requester=True)
+        one_by_one = _snapshot(since)
+        transaction.set_rollback(True)
+    assert Renewal.objects.filter(status=Renewal.Status.PENDING).count() == len(ids)
+
+    assert services.renewals_settle(renewal_ids=ids) == set(ids)
+    together = _snapshot(since)
+
+    for part in one_by_one:
+        assert together[part] == one_by_one[part], (part, together[part], one_by_one[part])
+    # And what they both wrote is what the renewals mean.
+    assert all(status == Renewal.Status.SETTLED for _pk, status, *_rest in together["renewals"])
+    assert not Subscription.objects.filter(pk__in=[r.subscription_id for r in renewals]).exclude(status="active").exists()
+    # Each renewal paid what its invoice left open: 300 of credit paid part of one (1,150 with VAT).
+    assert sorted(p[2] for p in together["payments"]) == [Decimal("850.00")] + [Decimal("1150.00")] * 6
+    assert {("margin", Decimal("100.00"))} <= {(c[1], c[2]) for c in together["commissions"]}  # the parent's share of the sub's sale
+    assert len(together["router changes"]) >= 2  # the new connection provisioned, the suspended one reactivated
+    call_command("check_ledger")
+    assert wallet_ledger.wallet_discrepancies() == []
+
+
+def test_a_batch_the_database_refuses_settles_the_rest_one_by_one_and_names_the_bad_renewal(caplog):
+    renewals = _scenario()
+    bad = renewals[1]
+    # Someone else's payment already holds the key this renewal's payment would take: the database
+    # refuses the batch's insert, and the one-by-one retry refuses that renewal alone.
+    other = make_customer()
+    Payment.objects.create(customer=other, amount=Decimal("5.00"), method="cash", receipt_number="RCPT-X-1",
+                           received_at=timezone.now(), idempotency_key=f"renewal-{bad.entry_id}")
+
+    taken = services.renewals_settle(renewal_ids=[r.pk for r in renewals])
+
+    assert taken == {r.pk for r in renewals}
+    bad.refresh_from_db()
+    assert bad.status == Renewal.Status.PENDING and bad.attempts == 1 and "another customer" in bad.last_error
+    assert f"reseller renewal {bad.pk}" in caplog.text
+    rest = Renewal.objects.exclude(pk=bad.pk)
+    assert rest.count() == len(renewals) - 1 and not rest.exclude(status=Renewal.Status.SETTLED).exists()
+    assert not Payment.objects.filter(customer=bad.subscription.customer).exists()
+    call_command("check_ledger")
+
+
+def test_a_request_settles_every_renewal_of_its_reseller_waiting_in_one_batch(monkeypatch):
+    reseller, area, router, package, _ = make_reseller(price="600.00", topup="5000")
+    subs = [reseller_subscription(reseller=reseller, area=area, router=router, package=package) for _ in range(3)]
+    # Two requests were written while another held the wallet lock; ours debits all three and, holding
+    # the reseller's settling gate, settles them together.
+    for sub in subs[:2]:
+        period = services.renewal_period(sub)
+        Renewal.objects.create(reseller=reseller, subscription=sub, period_start=period.start, period_end=period.end,
+                               price=Decimal("600.00"), created_by=reseller.user)
+    calls = []
+    original = services._settle_many
+    monkeypatch.setattr(services, "_settle_many", lambda **kw: calls.append(len(kw["renewals"])) or original(**kw))
+
+    result = services.subscription_renew(actor=reseller.user, reseller=reseller, subscription=subs[2], idempotency_key="r3")
+
+    assert result.settled and calls == [3]  # one set-based settlement for the step's three renewals
+    assert Renewal.objects.filter(status=Renewal.Status.SETTLED).count() == 3
+    assert Payment.objects.filter(reseller=reseller).count() == 3
+    assert ResellerWallet.objects.get(reseller=reseller).balance == Decimal("3200.00")
+    call_command("check_ledger")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_settling_the_same_renewals_at_once_settle_each_exactly_once():
+    reseller, area, router, package, _ = make_reseller(price="600.00", topup="20000")
+    ids = []
+    for _ in range(12):
+        sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package, activate=True)
+        renewal, _created, _level = services.renewal_debit(actor=reseller.user, reseller=reseller, subscription=sub)
+        ids.append(renewal.pk)
+    barrier = threading.Barrier(3)
+    taken, errors = [], []
+
+    def worker(order):
+        try:
+            barrier.wait()
+            taken.append(services.renewals_settle(renewal_ids=order))
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(order,)) for order in (ids, ids[::-1], ids[3:] + ids[:3])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not errors
+    assert sum(len(t) for t in taken) >= len(ids) and set().union(*taken) == set(ids)
+    assert Renewal.objects.filter(pk__in=ids, status=Renewal.Status.SETTLED).count() == len(ids)
+    assert Payment.objects.filter(reseller=reseller).count() == len(ids)
+    assert Invoice.objects.filter(customer__reseller=reseller).count() == len(ids)
+    assert CommissionEntry.objects.filter(kind="margin").count() == len(ids)
+    assert services.renewals_settle(renewal_ids=ids) == set()  # nothing left to take
+    call_command("check_ledger")
+    assert wallet_ledger.wallet_discrepancies() == []
