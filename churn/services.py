@@ -23,7 +23,7 @@ from ispbill.core.audit import audit_record
 from . import learning
 from .features import FEATURES, features_at
 from .models import ChurnModel, ChurnRisk
-from .reasons import top_reasons
+from .reasons import rank_reasons
 
 WRITE_BATCH = 5000
 
@@ -102,7 +102,7 @@ def churn_risks_score(*, today: date | None = None) -> ScoreResult:
     estimator = artifact["estimator"]
     probabilities = learning.predict(estimator, frame.matrix)
     contributions = learning.contributions(model.algorithm, estimator, artifact["typical"], frame.matrix, probabilities)
-    reasons = top_reasons(frame.matrix, contributions)
+    reasons = rank_reasons(frame.matrix, contributions).as_json()
     bands = learning.bands(probabilities, model.band_thresholds)
     timings["model and reasons"] = time.perf_counter() - started - timings["features"]
     scores = ScoreRows(frame.customer_ids, probabilities, bands, reasons, frame.mrr_cents)
@@ -118,15 +118,14 @@ class ScoreRows:
     customer_ids: np.ndarray
     probabilities: np.ndarray
     bands: np.ndarray
-    reasons: list[list[dict]]
+    reasons_json: list[str]  # each customer's reasons as JSON text (`RankedReasons.as_json`)
     mrr_cents: np.ndarray
 
     def rows(self):
         """(customer id, probability, band, reasons as JSON text, MRR as Decimal text) per customer."""
-        dumps = json.JSONEncoder(ensure_ascii=False).encode
         for customer_id, p, band, why, cents in zip(self.customer_ids.tolist(), self.probabilities.tolist(), self.bands.tolist(),
-                                                   self.reasons, self.mrr_cents.tolist()):
-            yield customer_id, p, band, dumps(why), f"{cents // 100}.{cents % 100:02d}"
+                                                   self.reasons_json, self.mrr_cents.tolist()):
+            yield customer_id, p, band, why, f"{cents // 100}.{cents % 100:02d}"
 
 
 def write_scores(model: ChurnModel, today: date, scores: ScoreRows) -> int:
@@ -142,9 +141,10 @@ def _write_in_batches(model: ChurnModel, today: date, scores: ScoreRows) -> int:
     """Any database: `bulk_create(update_conflicts=True)` in batches, then the rows of customers no
     longer scored are deleted. Returns how many were."""
     rows = [
-        ChurnRisk(customer_id=customer_id, model=model, scored_on=today, probability=p, band=band, reasons=why, mrr=Decimal(cents) / 100)
+        ChurnRisk(customer_id=customer_id, model=model, scored_on=today, probability=p, band=band, reasons=json.loads(why),
+                  mrr=Decimal(cents) / 100)
         for customer_id, p, band, why, cents in zip(scores.customer_ids.tolist(), scores.probabilities.tolist(), scores.bands.tolist(),
-                                                   scores.reasons, scores.mrr_cents.tolist())
+                                                   scores.reasons_json, scores.mrr_cents.tolist())
     ]
     for start in range(0, len(rows), WRITE_BATCH):
         ChurnRisk.objects.bulk_create(

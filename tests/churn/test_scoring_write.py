@@ -2,6 +2,7 @@
 customers no longer scored removed — the same result by the PostgreSQL path (COPY into a temporary
 table, then UPDATE / INSERT / DELETE) and by the batched path used on other databases."""
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -24,7 +25,7 @@ def scores(customers, probabilities, bands, mrr_cents, reasons=None):
     reasons = reasons or [WHY] * len(customers)
     return services.ScoreRows(
         customer_ids=ids[order], probabilities=np.array(probabilities, dtype=np.float64)[order],
-        bands=np.array(bands, dtype=object)[order], reasons=[reasons[i] for i in order],
+        bands=np.array(bands, dtype=object)[order], reasons_json=[json.dumps(reasons[i], ensure_ascii=False) for i in order],
         mrr_cents=np.array(mrr_cents, dtype=np.int64)[order],
     )
 
