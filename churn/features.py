@@ -122,13 +122,13 @@ def _rows(sql: str, params: dict) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _place(ids: np.ndarray, rows: list[tuple], width: int) -> np.ndarray:
+def _place(ids: np.ndarray, rows: list[tuple] | np.ndarray, width: int) -> np.ndarray:
     """Rows of (customer_id, value…) as a len(ids) × width array (0 where a customer has no row);
     rows of customers outside the population are dropped."""
     out = np.zeros((len(ids), width), dtype=np.float64)
-    if not rows or not len(ids):
+    if not len(rows) or not len(ids):
         return out
-    data = np.array([[float(v or 0) for v in row] for row in rows], dtype=np.float64)
+    data = rows if isinstance(rows, np.ndarray) else np.nan_to_num(np.array(rows, dtype=np.float64))  # NULL is NaN, then 0
     keys = data[:, 0].astype(np.int64)
     pos = np.searchsorted(ids, keys)
     pos_clipped = np.minimum(pos, len(ids) - 1)
@@ -199,34 +199,40 @@ def counted_customer_ids(day: date) -> set[int]:
     return {row[0] for row in _standing_rows(day, None)}
 
 
-def _invoice_rows(day: date) -> tuple[list[tuple], list[tuple]]:
-    """(customer, late invoices among the last three due, most days late among them) and (customer,
-    open balance): allocations count only when made before the cut-off's end."""
+def _invoice_rows(day: date) -> list[tuple]:
+    """(customer, late invoices among the last three due, most days late among them, open balance):
+    allocations count only when made before the cut-off's end.
+
+    One statement and one pass over the invoices: each invoice is joined to its allocations once (not
+    once per worker and per feature, as two statements with a grouped sub-query were), then ranked
+    among the customer's invoices due before C, and both the lateness and the balance are summed in
+    the same grouping."""
     bound = end_of_day(day)
-    paid = """paid AS (
-        SELECT invoice_id, SUM(amount) AS amount, MAX(created_at) AS last_at
-        FROM billing_allocation WHERE created_at < %(bound)s GROUP BY invoice_id
-    )"""
-    late = f"""WITH {paid},
+    due = "(due_date < %(day)s AND total > 0)"
+    sql = f"""WITH inv AS (
+            SELECT i.id, i.customer_id, i.due_date, i.total, COALESCE(SUM(a.amount), 0) AS paid, MAX(a.created_at) AS last_at
+            FROM billing_invoice i
+            LEFT JOIN billing_allocation a ON a.invoice_id = i.id AND a.created_at < %(bound)s
+            WHERE i.issue_date <= %(day)s AND i.status <> 'void'
+            GROUP BY i.id, i.customer_id, i.due_date, i.total
+        ),
         ranked AS (
-            SELECT i.customer_id, i.due_date, i.total, COALESCE(p.amount, 0) AS paid, p.last_at,
-                   ROW_NUMBER() OVER (PARTITION BY i.customer_id ORDER BY i.due_date DESC, i.id DESC) AS rn
-            FROM billing_invoice i LEFT JOIN paid p ON p.invoice_id = i.id
-            WHERE i.issue_date <= %(day)s AND i.due_date < %(day)s AND i.status <> 'void' AND i.total > 0
+            SELECT customer_id, due_date, total, paid, last_at,
+                   CASE WHEN {due} THEN ROW_NUMBER() OVER (PARTITION BY customer_id, {due} ORDER BY due_date DESC, id DESC) END AS rn
+            FROM inv
         ),
         lateness AS (
-            SELECT customer_id, CASE WHEN paid >= total THEN {_days_between(_local_date('last_at'), 'due_date')}
-                                     ELSE {_days_between('%(day)s', 'due_date')} END AS late
-            FROM ranked WHERE rn <= 3
+            SELECT customer_id, total, paid,
+                   CASE WHEN rn <= 3 THEN
+                       CASE WHEN paid >= total THEN {_days_between(_local_date('last_at'), 'due_date')}
+                            ELSE {_days_between('%(day)s', 'due_date')} END
+                   END AS late
+            FROM ranked
         )
-        SELECT customer_id, SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END), MAX(CASE WHEN late > 0 THEN late ELSE 0 END)
+        SELECT customer_id, SUM(CASE WHEN late > 0 THEN 1 ELSE 0 END), MAX(CASE WHEN late > 0 THEN late ELSE 0 END),
+               CAST(SUM(CASE WHEN total - paid > 0 THEN total - paid ELSE 0 END) AS DOUBLE PRECISION)
         FROM lateness GROUP BY customer_id"""
-    balance = f"""WITH {paid}
-        SELECT i.customer_id, SUM(CASE WHEN i.total - COALESCE(p.amount, 0) > 0 THEN i.total - COALESCE(p.amount, 0) ELSE 0 END)
-        FROM billing_invoice i LEFT JOIN paid p ON p.invoice_id = i.id
-        WHERE i.issue_date <= %(day)s AND i.status <> 'void' GROUP BY i.customer_id"""
-    params = _params(day=day, bound=bound)
-    return _rows(late, params), _rows(balance, params)
+    return _rows(sql, _params(day=day, bound=bound))
 
 
 def _suspension_rows(day: date) -> list[tuple]:
@@ -242,22 +248,52 @@ def _suspension_rows(day: date) -> list[tuple]:
 
 
 def _usage_rows(day: date) -> list[tuple]:
-    """(customer, bytes in the 7 days to the cut-off, the 7 before, the 30 to the cut-off, the 30
-    before, days since the last day with traffic (when within 60), days with traffic in the last 30)."""
-    sql = f"""SELECT sub.customer_id,
-            SUM(CASE WHEN u.day > %(d7)s THEN u.upload_bytes + u.download_bytes ELSE 0 END),
-            SUM(CASE WHEN u.day > %(d14)s AND u.day <= %(d7)s THEN u.upload_bytes + u.download_bytes ELSE 0 END),
-            SUM(CASE WHEN u.day > %(d30)s THEN u.upload_bytes + u.download_bytes ELSE 0 END),
-            SUM(CASE WHEN u.day <= %(d30)s THEN u.upload_bytes + u.download_bytes ELSE 0 END),
-            MIN({_days_between('%(day)s', 'u.day')}),
-            COUNT(DISTINCT CASE WHEN u.day > %(d30)s THEN u.day END)
-        FROM network_usagedaily u JOIN customers_subscription sub ON sub.id = u.subscription_id
-        WHERE u.day > %(d60)s AND u.day <= %(day)s AND u.upload_bytes + u.download_bytes > 0
-        GROUP BY sub.customer_id"""
+    """Per subscription with traffic in the 60 days to the cut-off, ordered by customer: (customer,
+    bytes in the 7 days to the cut-off, the 7 before, the 30 to the cut-off, the 30 before, the last
+    day with traffic as days before the cut-off, and a bit mask of the days with traffic among the
+    last 30: bit k set = traffic on C − k).
+
+    Grouped by subscription straight off the usage table and only then joined to the customer (a join
+    of every usage row first, and a COUNT(DISTINCT day) per customer, made PostgreSQL sort every row).
+    A subscription has one row per day (`usage_daily_unique`), so the sum of 2^k over its days is the
+    bitwise OR; a customer's several subscriptions are OR-ed in `_usage_by_customer`, which keeps the
+    distinct days of the customer exact."""
+    bytes_ = "u.upload_bytes + u.download_bytes"
+    sql = f"""SELECT sub.customer_id, agg.b7, agg.b14, agg.b30, agg.b60, {_days_between('%(day)s', 'agg.last_day')}, agg.mask
+        FROM (
+            SELECT u.subscription_id,
+                CAST(SUM(CASE WHEN u.day > %(d7)s THEN {bytes_} ELSE 0 END) AS DOUBLE PRECISION) AS b7,
+                CAST(SUM(CASE WHEN u.day > %(d14)s AND u.day <= %(d7)s THEN {bytes_} ELSE 0 END) AS DOUBLE PRECISION) AS b14,
+                CAST(SUM(CASE WHEN u.day > %(d30)s THEN {bytes_} ELSE 0 END) AS DOUBLE PRECISION) AS b30,
+                CAST(SUM(CASE WHEN u.day <= %(d30)s THEN {bytes_} ELSE 0 END) AS DOUBLE PRECISION) AS b60,
+                MAX(u.day) AS last_day,
+                SUM(CASE WHEN u.day > %(d30)s THEN 1 << {_days_between('%(day)s', 'u.day')} ELSE 0 END) AS mask
+            FROM network_usagedaily u
+            WHERE u.day > %(d60)s AND u.day <= %(day)s AND {bytes_} > 0
+            GROUP BY u.subscription_id
+        ) agg JOIN customers_subscription sub ON sub.id = agg.subscription_id
+        ORDER BY sub.customer_id"""
     return _rows(sql, _params(
         day=day, d7=day - timedelta(days=7), d14=day - timedelta(days=14), d30=day - timedelta(days=30),
         d60=day - timedelta(days=60),
     ))
+
+
+def _usage_by_customer(rows: list[tuple]) -> np.ndarray:
+    """`_usage_rows` per customer: (customer, the four sums, fewest days since traffic, days with
+    traffic in the last 30 — the distinct days of all the customer's subscriptions)."""
+    if not rows:
+        return np.zeros((0, 7), dtype=np.float64)
+    data = np.nan_to_num(np.array(rows, dtype=np.float64))
+    keys = data[:, 0].astype(np.int64)
+    ids, first = np.unique(keys, return_index=True)  # rows come ordered by customer
+    sums = np.add.reduceat(data[:, 1:5], first, axis=0)
+    since = np.minimum.reduceat(data[:, 5], first)
+    masks = np.bitwise_or.reduceat(data[:, 6].astype(np.int64), first)
+    days = np.zeros(len(masks), dtype=np.int64)
+    for bit in range(30):
+        days += (masks >> bit) & 1
+    return np.column_stack([ids, sums, since, days])
 
 
 def _ticket_rows(day: date) -> tuple[list[tuple], list[tuple]]:
@@ -362,17 +398,12 @@ def features_at(day: date, *, with_labels: bool = False) -> FeatureFrame:
     matrix[:, col["has_reseller"]] = rows[first, 3]
     area = rows[first, 4]
 
-    late, balance = _invoice_rows(day)
-    matrix[:, [col["late_invoices_3"], col["max_days_late_3"]]] = _place(ids, late, 2)
-    matrix[:, col["open_balance"]] = _place(ids, balance, 1)[:, 0]
+    matrix[:, [col["late_invoices_3"], col["max_days_late_3"], col["open_balance"]]] = _place(ids, _invoice_rows(day), 3)
     matrix[:, col["suspensions_90"]] = _place(ids, _suspension_rows(day), 1)[:, 0]
 
-    usage = _usage_rows(day)
+    usage = _usage_by_customer(_usage_rows(day))
     u = _place(ids, usage, 6)
-    has_usage = np.zeros(n, dtype=bool)
-    if usage and n:
-        keys = np.array([row[0] for row in usage], dtype=np.int64)
-        has_usage = np.isin(ids, keys)
+    has_usage = np.isin(ids, usage[:, 0].astype(np.int64))
     matrix[:, col["usage_30_gb"]] = u[:, 2] / GB
     matrix[:, col["usage_30_change_pct"]] = _change_pct(u[:, 2], u[:, 3])
     matrix[:, col["usage_7_change_pct"]] = _change_pct(u[:, 0], u[:, 1])

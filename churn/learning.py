@@ -13,6 +13,7 @@ gradient boosting beats it by more than 0.01, since it is simpler and its contri
 from __future__ import annotations
 
 import pickle
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -22,6 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from .features import LABEL_DAYS
 
@@ -34,6 +36,14 @@ MIN_POSITIVES = 10  # churned customers across the labelled cut-offs
 PREFER_SIMPLER_MARGIN = 0.01
 HIGH_SHARE, MEDIUM_SHARE = 0.10, 0.20  # the riskiest tenth is high, the next fifth medium
 CALIBRATION_BINS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0000001)
+MODEL_THREADS = 1  # OpenMP (gradient boosting) and BLAS (logistic regression) threads; see the module's docstring
+
+
+@contextmanager
+def single_threaded():
+    """Fits and predictions inside run on MODEL_THREADS threads (restored on the way out)."""
+    with threadpool_limits(limits=MODEL_THREADS):
+        yield
 
 
 def make_estimator(algorithm: str):
@@ -139,6 +149,11 @@ def _fold_rows(data: Dataset, test: int) -> np.ndarray:
 def backtest(data: Dataset, algorithms=(LOGISTIC, GBM)) -> tuple[dict, dict]:
     """Per algorithm: per-cut-off metrics, the pooled metrics and calibration; and the pooled
     predictions of each (for band thresholds)."""
+    with single_threaded():
+        return _backtest(data, algorithms)
+
+
+def _backtest(data: Dataset, algorithms) -> tuple[dict, dict]:
     tests = list(range(len(data.cutoffs)))[-BACKTEST_CUTOFFS:]
     results, pooled = {}, {}
     for algorithm in algorithms:
@@ -196,9 +211,10 @@ def choose(results: dict) -> tuple[str, str]:
 def train(data: Dataset, feature_names: list[str]) -> TrainingResult:
     results, _ = backtest(data)
     algorithm, why = choose(results)
-    estimator = make_estimator(algorithm).fit(data.matrix, data.labels)
     latest = data.cutoff_index == len(data.cutoffs) - 1
-    p_latest = estimator.predict_proba(data.matrix[latest])[:, 1]
+    with single_threaded():
+        estimator = make_estimator(algorithm).fit(data.matrix, data.labels)
+        p_latest = estimator.predict_proba(data.matrix[latest])[:, 1]
     # The riskiest tenth is high and the next fifth medium, but never below the churn rate itself
     # (twice it for high): when most customers share one tiny probability, a quantile alone would
     # put them all in the top band.
@@ -214,7 +230,10 @@ def train(data: Dataset, feature_names: list[str]) -> TrainingResult:
 
 
 def predict(estimator, matrix: np.ndarray) -> np.ndarray:
-    return estimator.predict_proba(matrix)[:, 1] if len(matrix) else np.zeros(0)
+    if not len(matrix):
+        return np.zeros(0)
+    with single_threaded():
+        return estimator.predict_proba(matrix)[:, 1]
 
 
 def contributions(algorithm: str, estimator, typical: np.ndarray, matrix: np.ndarray, base: np.ndarray) -> np.ndarray:
@@ -233,13 +252,14 @@ def contributions(algorithm: str, estimator, typical: np.ndarray, matrix: np.nda
         scaler, model = estimator.steps[0][1], estimator.steps[-1][1]
         scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
         return (matrix - scaler.mean_) / scale * model.coef_[0]
-    for j in range(f):
-        rows = np.flatnonzero(matrix[:, j] != typical[j])
-        if not len(rows):
-            continue
-        changed = matrix[rows].copy()
-        changed[:, j] = typical[j]
-        out[rows, j] = base[rows] - estimator.predict_proba(changed)[:, 1]
+    with single_threaded():
+        for j in range(f):
+            rows = np.flatnonzero(matrix[:, j] != typical[j])
+            if not len(rows):
+                continue
+            changed = matrix[rows].copy()
+            changed[:, j] = typical[j]
+            out[rows, j] = base[rows] - estimator.predict_proba(changed)[:, 1]
     return out
 
 

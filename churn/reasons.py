@@ -8,6 +8,9 @@ in the last three bills (up to 18 days)" or "Usage down 60% this month".
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
 import numpy as np
 from django.utils import translation
 from django.utils.translation import gettext as _t
@@ -115,34 +118,72 @@ def _text(code: str, v: dict) -> str:
     raise ValueError(code)
 
 
+@dataclass
+class RankedReasons:
+    """Every row's reasons, column-wise: for row i and rank r, `codes[i, r]` (an index into CODES),
+    `weights[i, r]`, and `variants[i, r]`, the index of its texts in `texts` ({"en", "bn"}) and of
+    their JSON in `heads`; −1 where the row has fewer than three reasons that raise the risk."""
+
+    codes: np.ndarray
+    weights: np.ndarray
+    variants: np.ndarray
+    texts: list[dict]
+    heads: list[str]  # '{"code": …, "en": …, "bn": …, "weight": ' — the reason's JSON up to its weight
+
+    def as_lists(self) -> list[list[dict]]:
+        """Per row: [{"code", "en", "bn", "weight"}, …], largest first."""
+        out = []
+        for codes, weights, variants in zip(self.codes.tolist(), self.weights.tolist(), self.variants.tolist()):
+            out.append([{"code": CODES[c], **self.texts[v], "weight": round(w, 4)}
+                        for c, w, v in zip(codes, weights, variants) if v >= 0])
+        return out
+
+    def as_json(self) -> list[str]:
+        """Per row: `as_lists()`'s list as JSON text (what `json.dumps(…, ensure_ascii=False)` gives),
+        each reason's text written once per distinct wording rather than once per customer."""
+        heads = self.heads
+        out = []
+        for weights, variants in zip(self.weights.tolist(), self.variants.tolist()):
+            out.append("[" + ", ".join(f"{heads[v]}{round(w, 4)!r}}}" for w, v in zip(weights, variants) if v >= 0) + "]")
+        return out
+
+
+def rank_reasons(matrix: np.ndarray, contributions: np.ndarray) -> RankedReasons:
+    """Up to three reasons per row that raise the risk, largest first. Set-based: the texts are made
+    once per distinct (reason, shown values) — the values rounded as they are shown — not per row."""
+    n = len(matrix)
+    k = min(TOP, len(CODES))
+    per_reason = contributions @ _mapping() if n else np.zeros((0, len(CODES)))
+    codes = np.argsort(-per_reason, axis=1, kind="stable")[:, :k]
+    weights = np.take_along_axis(per_reason, codes, axis=1)
+    kept = weights > 0  # sorted, so every reason after the first one that does not raise the risk does not either
+    variants = np.full(codes.shape, -1, dtype=np.int64)
+    texts: list[dict] = []
+    heads: list[str] = []
+    for code_index in np.unique(codes[kept]).tolist():
+        code = CODES[code_index]
+        where = kept & (codes == code_index)
+        rows = np.nonzero(where)[0]
+        columns = [(FEATURES.index(name), name, SHOWN_DECIMALS.get(name, 0)) for name in REASONS[code]]
+        shown = np.empty((len(rows), len(columns)))
+        for c, (j, _name, places) in enumerate(columns):
+            # Python's round, as the texts always used, applied to each distinct value once.
+            distinct, inverse = np.unique(matrix[rows, j], return_inverse=True)
+            shown[:, c] = np.array([round(value, places) for value in distinct.tolist()])[inverse.ravel()]
+        distinct_rows, inverse = np.unique(shown, axis=0, return_inverse=True)
+        variants[where] = len(texts) + inverse.ravel()
+        for values_row in distinct_rows.tolist():
+            values = {name: value for (_j, name, _p), value in zip(columns, values_row)}
+            made = {}
+            for language in LANGUAGES:
+                with translation.override(language):
+                    made[language] = _text(code, values)
+            texts.append(made)
+            heads.append(json.dumps({"code": code, **made}, ensure_ascii=False)[:-1] + ', "weight": ')
+    return RankedReasons(codes=codes, weights=weights, variants=variants, texts=texts, heads=heads)
+
+
 def top_reasons(matrix: np.ndarray, contributions: np.ndarray) -> list[list[dict]]:
     """Per row: up to three reasons that raise the risk, largest first, as
     {"code", "en", "bn", "weight"} (weight: the contribution in the model's terms)."""
-    n = len(matrix)
-    if not n:
-        return []
-    per_reason = contributions @ _mapping()
-    k = min(TOP, per_reason.shape[1])
-    top = np.argsort(-per_reason, axis=1, kind="stable")[:, :k]
-    cache: dict[tuple, dict] = {}
-    columns = [[(FEATURES.index(name), name, SHOWN_DECIMALS.get(name, 0)) for name in REASONS[code]] for code in CODES]
-    out = []
-    for i in range(n):
-        reasons = []
-        for code_index in top[i]:
-            weight = per_reason[i, code_index]
-            if weight <= 0:
-                break
-            code = CODES[code_index]
-            shown = tuple(round(float(matrix[i, j]), places) for j, _name, places in columns[code_index])
-            texts = cache.get((code, shown))
-            if texts is None:
-                values = {name: value for (_j, name, _p), value in zip(columns[code_index], shown)}
-                texts = {}
-                for language in LANGUAGES:
-                    with translation.override(language):
-                        texts[language] = _text(code, values)
-                cache[(code, shown)] = texts
-            reasons.append({"code": code, **texts, "weight": round(float(weight), 4)})
-        out.append(reasons)
-    return out
+    return rank_reasons(matrix, contributions).as_lists()

@@ -10,6 +10,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 import numpy as np
 from django.db import connection, transaction
@@ -22,7 +23,7 @@ from ispbill.core.audit import audit_record
 from . import learning
 from .features import FEATURES, features_at
 from .models import ChurnModel, ChurnRisk
-from .reasons import top_reasons
+from .reasons import rank_reasons
 
 WRITE_BATCH = 5000
 
@@ -101,53 +102,97 @@ def churn_risks_score(*, today: date | None = None) -> ScoreResult:
     estimator = artifact["estimator"]
     probabilities = learning.predict(estimator, frame.matrix)
     contributions = learning.contributions(model.algorithm, estimator, artifact["typical"], frame.matrix, probabilities)
-    reasons = top_reasons(frame.matrix, contributions)
+    reasons = rank_reasons(frame.matrix, contributions).as_json()
     bands = learning.bands(probabilities, model.band_thresholds)
     timings["model and reasons"] = time.perf_counter() - started - timings["features"]
-    rows = [
-        ChurnRisk(customer_id=int(customer_id), model=model, scored_on=today, probability=float(p),
-                  band=band, reasons=why, mrr=frame.mrr(i))
-        for i, (customer_id, p, band, why) in enumerate(zip(frame.customer_ids, probabilities, bands, reasons))
-    ]
-    with transaction.atomic():
-        # Upserted in place (rows keep their identity for whatever refers to them), then the rows of
-        # customers who are no longer counted are removed.
-        if connection.vendor == "postgresql":
-            _upsert_by_copy(rows)
-        else:
-            for start in range(0, len(rows), WRITE_BATCH):
-                ChurnRisk.objects.bulk_create(
-                    rows[start:start + WRITE_BATCH], update_conflicts=True, unique_fields=["customer"],
-                    update_fields=["model", "scored_on", "probability", "band", "reasons", "mrr"],
-                )
-        existing = np.fromiter(ChurnRisk.objects.values_list("customer_id", flat=True), dtype=np.int64)
-        gone = np.setdiff1d(existing, frame.customer_ids)
-        removed = 0
-        for start in range(0, len(gone), WRITE_BATCH):
-            removed += ChurnRisk.objects.filter(customer_id__in=gone[start:start + WRITE_BATCH].tolist()).delete()[0]
+    scores = ScoreRows(frame.customer_ids, probabilities, bands, reasons, frame.mrr_cents)
+    removed = write_scores(model, today, scores)
     timings["write"] = time.perf_counter() - started - sum(timings.values())
-    return ScoreResult(model, scored=len(rows), removed=removed, timings=timings)
+    return ScoreResult(model, scored=len(frame.customer_ids), removed=removed, timings=timings)
 
 
-def _upsert_by_copy(rows: list[ChurnRisk]) -> None:
-    """PostgreSQL: COPY the rows into a temporary table and upsert them in one statement (a million
-    rows in one pass instead of two hundred INSERT … ON CONFLICT statements). Inside the caller's
-    transaction; the temporary table goes with it."""
-    table = ChurnRisk._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE churn_scores (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
-        cursor.execute("ALTER TABLE churn_scores DROP COLUMN id")
-        columns = "customer_id, model_id, scored_on, probability, band, reasons, mrr"
-        with cursor.connection.cursor().copy(f"COPY churn_scores ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row((row.customer_id, row.model_id, row.scored_on, row.probability, row.band,
-                                json.dumps(row.reasons, ensure_ascii=False), row.mrr))
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM churn_scores "
-            "ON CONFLICT (customer_id) DO UPDATE SET model_id = EXCLUDED.model_id, scored_on = EXCLUDED.scored_on, "
-            "probability = EXCLUDED.probability, band = EXCLUDED.band, reasons = EXCLUDED.reasons, mrr = EXCLUDED.mrr"
+@dataclass
+class ScoreRows:
+    """One scoring's results, column by column, in the order of `customer_ids` (sorted)."""
+
+    customer_ids: np.ndarray
+    probabilities: np.ndarray
+    bands: np.ndarray
+    reasons_json: list[str]  # each customer's reasons as JSON text (`RankedReasons.as_json`)
+    mrr_cents: np.ndarray
+
+    def rows(self):
+        """(customer id, probability, band, reasons as JSON text, MRR as Decimal text) per customer."""
+        for customer_id, p, band, why, cents in zip(self.customer_ids.tolist(), self.probabilities.tolist(), self.bands.tolist(),
+                                                   self.reasons_json, self.mrr_cents.tolist()):
+            yield customer_id, p, band, why, f"{cents // 100}.{cents % 100:02d}"
+
+
+def write_scores(model: ChurnModel, today: date, scores: ScoreRows) -> int:
+    """One ChurnRisk row per scored customer, upserted in place (rows keep their identity), and the
+    rows of customers no longer scored removed, in one transaction. Returns how many were removed."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            return _write_by_copy(model, today, scores)
+        return _write_in_batches(model, today, scores)
+
+
+def _write_in_batches(model: ChurnModel, today: date, scores: ScoreRows) -> int:
+    """Any database: `bulk_create(update_conflicts=True)` in batches, then the rows of customers no
+    longer scored are deleted. Returns how many were."""
+    rows = [
+        ChurnRisk(customer_id=customer_id, model=model, scored_on=today, probability=p, band=band, reasons=json.loads(why),
+                  mrr=Decimal(cents) / 100)
+        for customer_id, p, band, why, cents in zip(scores.customer_ids.tolist(), scores.probabilities.tolist(), scores.bands.tolist(),
+                                                   scores.reasons_json, scores.mrr_cents.tolist())
+    ]
+    for start in range(0, len(rows), WRITE_BATCH):
+        ChurnRisk.objects.bulk_create(
+            rows[start:start + WRITE_BATCH], update_conflicts=True, unique_fields=["customer"],
+            update_fields=["model", "scored_on", "probability", "band", "reasons", "mrr"],
         )
+    existing = np.fromiter(ChurnRisk.objects.values_list("customer_id", flat=True), dtype=np.int64)
+    gone = np.setdiff1d(existing, scores.customer_ids)
+    removed = 0
+    for start in range(0, len(gone), WRITE_BATCH):
+        removed += ChurnRisk.objects.filter(customer_id__in=gone[start:start + WRITE_BATCH].tolist()).delete()[0]
+    return removed
+
+
+def _write_by_copy(model: ChurnModel, today: date, scores: ScoreRows) -> int:
+    """PostgreSQL: COPY the scores (straight from the arrays, no model instances) into a temporary
+    table, then three set-based statements: update the rows whose values differ (a row scored again
+    the same day with the same result is left alone), insert the customers without a row, delete the
+    rows of customers no longer scored. Inside the caller's transaction; the temporary table goes with
+    it. Returns how many rows were deleted."""
+    table = ChurnRisk._meta.db_table
+    values = "model_id, scored_on, probability, band, reasons, mrr"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE churn_scores (customer_id bigint PRIMARY KEY, probability double precision NOT NULL, "
+            "band varchar(10) NOT NULL, reasons jsonb NOT NULL, mrr numeric(14, 2) NOT NULL) ON COMMIT DROP"
+        )
+        with cursor.connection.cursor().copy("COPY churn_scores (customer_id, probability, band, reasons, mrr) FROM STDIN") as copy:
+            for row in scores.rows():
+                copy.write_row(row)
+        cursor.execute("ANALYZE churn_scores (customer_id)")
+        params = {"model": model.pk, "today": today}
+        cursor.execute(
+            f"UPDATE {table} r SET model_id = %(model)s, scored_on = %(today)s, probability = s.probability, band = s.band, "
+            f"reasons = s.reasons, mrr = s.mrr FROM churn_scores s WHERE s.customer_id = r.customer_id "
+            f"AND (r.model_id, r.scored_on, r.probability, r.band, r.reasons, r.mrr) "
+            f"IS DISTINCT FROM (%(model)s, %(today)s, s.probability, s.band, s.reasons, s.mrr)",
+            params,
+        )
+        cursor.execute(
+            f"INSERT INTO {table} (customer_id, {values}) SELECT s.customer_id, %(model)s, %(today)s, s.probability, s.band, "
+            f"s.reasons, s.mrr FROM churn_scores s WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE r.customer_id = s.customer_id)",
+            params,
+        )
+        cursor.execute(f"DELETE FROM {table} r WHERE NOT EXISTS (SELECT 1 FROM churn_scores s WHERE s.customer_id = r.customer_id)")
+        removed = cursor.rowcount
         cursor.execute("DROP TABLE churn_scores")
+    return removed
 
 
 def churn_training_request(*, actor) -> None:

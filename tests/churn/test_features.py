@@ -216,3 +216,22 @@ def test_nothing_after_the_cutoff_changes_a_feature(world):
     assert after.customer_ids.tolist() == before.customer_ids.tolist()
     np.testing.assert_array_equal(after.matrix, before.matrix)
     np.testing.assert_array_equal(after.mrr_cents, before.mrr_cents)
+
+
+def test_usage_of_a_customer_with_two_connections_counts_each_day_once(world):
+    """Usage is grouped per subscription, then per customer: bytes add up, and a day with traffic on
+    both connections is one day (the days are OR-ed, not added)."""
+    with clock(date(2026, 1, 1)):
+        e = make_customer(area=world["a1"], name="E")
+        first = make_subscription(customer=e, package=world["basic"], router=world["sa"].router)
+        second = make_subscription(customer=e, package=world["basic"], router=world["sa"].router)
+    activate(first, date(2026, 1, 5))
+    activate(second, date(2026, 1, 5))
+    usage(first, date(2026, 3, 2), date(2026, 3, 16), 1.0)  # 15 days
+    usage(second, date(2026, 3, 10), date(2026, 3, 25), 2.0)  # 16 days, 7 of them shared with the first
+    e_row = row(features_at(CUTOFF), e)
+    assert e_row["usage_30_gb"] == pytest.approx(15 * 1.0 + 16 * 2.0)
+    assert e_row["idle_days_30"] == 30 - 24  # traffic on 2–25 March: 24 distinct days
+    assert e_row["days_since_traffic"] == 6
+    assert e_row["usage_7_change_pct"] == pytest.approx((2.0 - 14.0) / 14.0 * 100)  # 25 March only, against 18–24 March
+    assert e_row["monthly_charge"] == 2000.0

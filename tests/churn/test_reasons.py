@@ -6,7 +6,7 @@ import pytest
 
 from churn.features import FEATURES
 from churn.models import ChurnRisk
-from churn.reasons import top_reasons
+from churn.reasons import rank_reasons, top_reasons
 from churn.selectors import reasons_for
 
 
@@ -66,3 +66,23 @@ def test_reasons_for_picks_the_language_and_falls_back_to_english():
     assert reasons_for(risk=risk, language="bn") == ["কোনো চুক্তি নেই"]
     assert reasons_for(risk=risk, language="en") == ["No contract"]
     assert reasons_for(risk=None, language="bn") == []
+
+
+def test_the_json_written_by_the_scoring_job_is_the_same_reasons():
+    """`rank_reasons` makes each distinct text once; its JSON (what the scoring job COPYs) and its lists
+    are the reasons `top_reasons` gives, row by row, including rows with fewer than three or none."""
+    import json
+
+    rng = np.random.default_rng(3)
+    matrix = np.round(rng.uniform(0, 40, size=(300, len(FEATURES))), 1)
+    matrix[:, FEATURES.index("has_contract")] = rng.integers(0, 2, 300)
+    weights = rng.normal(size=(300, len(FEATURES)))
+    weights[:20] = -1.0  # nothing raises these customers' risk
+    ranked = rank_reasons(matrix, weights)
+    lists = top_reasons(matrix, weights)
+    assert [json.loads(text) for text in ranked.as_json()] == lists == ranked.as_lists()
+    assert lists[:20] == [[]] * 20 and all(1 <= len(row) <= 3 for row in lists[20:])
+    assert len(ranked.texts) < sum(len(row) for row in lists)  # shared wordings are made once
+    row = np.flatnonzero(matrix[:, FEATURES.index("open_balance")] > 0)[0]
+    [single] = top_reasons(matrix[row:row + 1], weights[row:row + 1])
+    assert single == lists[row]  # a customer's reasons do not depend on who else is scored
