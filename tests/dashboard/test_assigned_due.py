@@ -30,7 +30,7 @@ from customers import services as customer_services
 from ispbill.dashboard import drilldown, metrics, performance
 from ispbill.dashboard.metrics import Scope
 from payments.services import payment_record
-from tests.factories import AreaFactory, BranchFactory, UserFactory, make_customer
+from tests.factories import BranchFactory, UserFactory, make_customer
 
 MARCH = date(2026, 3, 1)
 
@@ -82,7 +82,7 @@ def world(db):
     return {"branches": (mirpur, uttara), "rina": rina, "sumon": sumon, "karim": karim, "customers": (a, b, c, d, e)}
 
 
-def _rows(scope=Scope()):
+def _rows(scope: Scope = metrics.ALL):
     return {r["name"]: r for r in performance.collectors(scope=scope, month=MARCH)}
 
 
