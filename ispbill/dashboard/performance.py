@@ -87,7 +87,7 @@ def assigned_due_rows(*, scope: Scope, month: date, collector_id: int) -> list[d
     customers = Customer.objects.filter(pk__in=set(due) | set(paid)).select_related("area").order_by("account_number")
     return [{
         "customer_id": c.pk, "account": c.account_number, "name": c.name, "area": c.area.name,
-        "assigned_by": _("customer") if c.collector_id else _("area"),
+        "assigned_by": _("Customer") if c.collector_id else _("Area"),
         "invoices": due.get(c.pk, (ZERO, 0))[1], "due": due.get(c.pk, (ZERO, 0))[0], "collected": paid.get(c.pk, ZERO),
     } for c in customers]
 

@@ -135,7 +135,7 @@ def test_drill_down_lists_the_customers_and_adds_up(world):
     table = drilldown.drill("assigned-due", scope=Scope(), month=MARCH, day=date(2026, 3, 31), kind=str(sumon.pk))
     assert table.total == _rows()["Sumon Das"]["assigned_due"] == D("2875.00")
     assert sorted((r["name"], r["assigned_by"], r["due"], r["collected"]) for r in table.rows) == [
-        ("B", "customer", D("575.00"), D("575.00")), ("C", "area", D("2300.00"), D("1000.00"))]
+        ("B", "Customer", D("575.00"), D("575.00")), ("C", "Area", D("2300.00"), D("1000.00"))]
     assert sum(r["due"] for r in table.rows) == table.total
     with pytest.raises(drilldown.UnknownDrill):
         drilldown.drill("assigned-due", scope=Scope(), month=MARCH, day=date(2026, 3, 31), kind="nobody")
