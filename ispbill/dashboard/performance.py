@@ -60,7 +60,9 @@ def assigned_due(*, scope: Scope, month: date) -> dict[int, dict]:
     def slot(user_id):
         return table.setdefault(user_id, {"assigned_customers": 0, "assigned_due": ZERO, "assigned_collected": ZERO})
 
-    customers = Customer.objects.filter(scope.customer_q()).annotate(who=effective_collector_expression())
+    # The customers they cover now: closed accounts are nobody's round any more.
+    customers = Customer.objects.filter(scope.customer_q()).exclude(status=Customer.Status.CLOSED).annotate(
+        who=effective_collector_expression())
     for r in customers.filter(who__isnull=False).values("who").annotate(n=Count("id")).order_by():
         slot(r["who"])["assigned_customers"] = r["n"]
     for r in due_between(first, last, scope=scope).annotate(who=who).filter(who__isnull=False).values("who").annotate(

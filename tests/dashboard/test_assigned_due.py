@@ -181,3 +181,14 @@ def test_branch_limited_manager_sees_only_their_branch_in_the_drill_down(world, 
     response = client.get(reverse("staff:analytics-drill", args=["assigned-due"]), {"month": "2026-03-01", "kind": sumon.pk})
     body = response.content.decode()
     assert 'id="drill-total">৳575.00' in body and ">C<" not in body
+
+
+def test_closed_customers_are_nobodys_round(world):
+    from customers.models import Customer
+
+    Customer.objects.filter(name="F").update(status=Customer.Status.CLOSED)
+    assert "Karim Mia" not in _rows()  # his only customer closed, nothing due or paid: not listed
+    Customer.objects.filter(name="E").update(status=Customer.Status.CLOSED)
+    rina = _rows()["Rina Akter"]
+    # E no longer counts as a customer on her round, but what fell due from E in March still does.
+    assert (rina["assigned_customers"], rina["assigned_due"]) == (1, D("3450.00"))

@@ -104,9 +104,9 @@ BRANCHES = [
 ]
 BRANCH_WEIGHTS = {"MIR": 40, "DHN": 30, "UTT": 30}
 # Bill collectors ("line men"): who covers each area (by login); the areas left out have nobody
-# (Rupnagar, Diabari and Abdullahpur are mostly resellers' customers, who pay their reseller).
+# (Pallabi, Rupnagar, Diabari and Abdullahpur are largely resellers' customers, who pay their reseller).
 AREA_COLLECTORS = {
-    "MIR": ("mirpur.cashier", ("Mirpur 1", "Mirpur 2", "Mirpur 10", "Mirpur 11", "Pallabi", "Kazipara", "Shewrapara")),
+    "MIR": ("mirpur.cashier", ("Mirpur 1", "Mirpur 2", "Mirpur 10", "Mirpur 11", "Kazipara", "Shewrapara")),
     "DHN": ("cashier", ("Dhanmondi 27", "Dhanmondi 15", "Jigatola", "Kalabagan", "Lalmatia", "Mohammadpur", "Shankar")),
     "UTT": ("cashier", ("Uttara Sector 4", "Uttara Sector 7", "Uttara Sector 10", "Uttara Sector 11", "Uttara Sector 13")),
 }
