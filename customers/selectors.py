@@ -109,6 +109,11 @@ def effective_collector_expression(prefix: str = "") -> Coalesce:
     return Coalesce(F(f"{prefix}collector_id"), F(f"{prefix}area__collector_id"))
 
 
+def collector_has_customers(user) -> bool:
+    """Whether `user` is the collector of an area or of a customer."""
+    return Area.objects.filter(collector=user).exists() or Customer.objects.filter(collector=user).exists()
+
+
 def assigned_collectors_visible_to(user) -> QuerySet:
     """Staff who collect from customers `user` may see (assigned to an area or a customer)."""
     customers = customers_visible_to(user)

@@ -1,6 +1,8 @@
 """The due list by assigned collector: the filter (a customer's own collector, else their area's) and
 "My customers" for the signed-in collector."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -74,3 +76,15 @@ def test_branch_limited_staff_are_not_offered_collectors_of_other_branches(round
     client.force_login(UserFactory(roles=["Manager"], branch_scope=[rounds["branch"]]))
     page = client.get(reverse("staff:due-list")).content.decode()
     assert "Rina Akter" in page and "Uttam" not in page
+
+
+def test_a_collectors_home_links_to_their_own_customers_who_owe(rounds, client):
+    client.force_login(rounds["rina"])
+    page = client.get(reverse("staff:home")).content.decode()
+    link = reverse("staff:due-list") + "?mine=on"
+    assert "My customers owing" in page and f'href="{link}"' in page
+    # Area Owes is the only one of hers who owes (these tests bill without VAT).
+    assert re.search(r'data-tile="My customers owing">\s*<span class="stat-value">1</span>', page)
+    assert re.search(r'data-tile="Owed by my customers">\s*<span class="stat-value">৳500.00</span>', page)
+    client.force_login(rounds["manager"])  # collects from nobody: no such tile
+    assert "My customers owing" not in client.get(reverse("staff:home")).content.decode()
