@@ -243,21 +243,32 @@ def technicians(*, scope: Scope, month: date) -> list[dict]:
     return sorted(result, key=lambda r: r["done"], reverse=True)
 
 
+def _collectors_table(rows: list[dict]) -> dict:
+    """One table of figures (the CSV export and the JSON API carry every column), shown on the page in
+    two parts that each fit a laptop's width: the customers a collector covers, and what they did."""
+    name = _col("name", _("Collector"))
+    assigned = [_col("assigned_customers", _("Assigned customers")),
+                _col("assigned_due", _("Assigned due"), "money", drill="assigned-due"),
+                _col("assigned_collected", _("Collected from assigned"), "money"),
+                _col("assigned_rate", _("Collection rate"), "percent")]
+    activity = [_col("collected", _("Collected"), "money"), _col("payments", _("Payments")),
+                _col("calls", _("Calls")), _col("promises", _("Promises to pay")), _col("kept", _("Promises kept")),
+                _col("kept_rate", _("Kept"), "percent"), _col("cash", _("Cash taken"), "money"),
+                _col("handed_over", _("Cash handed over"), "money"),
+                _col("cash_held", _("Cash held at month end"), "money")]
+    return {
+        "title": _("Collectors"), "rows": rows, "columns": [name, *assigned, *activity],
+        "parts": [
+            {"id": "assigned", "title": _("Assigned customers"), "columns": [name, *assigned]},
+            {"id": "activity", "title": _("Collections, promises and cash"), "columns": [name, *activity]},
+        ],
+    }
+
+
 def staff_performance(*, scope: Scope, month: date, viewer=None) -> dict:
     month = month_start(month)
     tables = {
-        "collectors": {
-            "title": _("Collectors"), "rows": collectors(scope=scope, month=month),
-            "columns": [_col("name", _("Collector")), _col("assigned_customers", _("Assigned customers")),
-                        _col("assigned_due", _("Assigned due"), "money", drill="assigned-due"),
-                        _col("assigned_collected", _("Collected from assigned"), "money"),
-                        _col("assigned_rate", _("Collection rate"), "percent"),
-                        _col("collected", _("Collected"), "money"), _col("payments", _("Payments")),
-                        _col("calls", _("Calls")), _col("promises", _("Promises to pay")), _col("kept", _("Promises kept")),
-                        _col("kept_rate", _("Kept"), "percent"), _col("cash", _("Cash taken"), "money"),
-                        _col("handed_over", _("Cash handed over"), "money"),
-                        _col("cash_held", _("Cash held at month end"), "money")],
-        },
+        "collectors": _collectors_table(collectors(scope=scope, month=month)),
         "support": {
             "title": _("Support agents"), "rows": support_agents(scope=scope, month=month),
             "columns": [_col("name", _("Agent")), _col("open", _("Open now")), _col("resolved", _("Resolved")),
