@@ -259,8 +259,10 @@ def _collectors_table(rows: list[dict]) -> dict:
     return {
         "title": _("Collectors"), "rows": rows, "columns": [name, *assigned, *activity],
         "parts": [
-            {"id": "assigned", "title": _("Assigned customers"), "columns": [name, *assigned]},
-            {"id": "activity", "title": _("Collections, promises and cash"), "columns": [name, *activity]},
+            # Only those who cover customers (or whose customers, closed since, owed or paid in the month).
+            {"id": "assigned", "title": _("Assigned customers"), "columns": [name, *assigned], "rows": [
+                r for r in rows if r["assigned_customers"] or r["assigned_due"] or r["assigned_collected"]]},
+            {"id": "activity", "title": _("Collections, promises and cash"), "columns": [name, *activity], "rows": rows},
         ],
     }
 

@@ -192,3 +192,16 @@ def test_closed_customers_are_nobodys_round(world):
     rina = _rows()["Rina Akter"]
     # E no longer counts as a customer on her round, but what fell due from E in March still does.
     assert (rina["assigned_customers"], rina["assigned_due"]) == (1, D("3450.00"))
+
+
+def test_the_page_lists_only_collectors_with_customers_in_the_assigned_part(world):
+    jamal = UserFactory(roles=["Cashier"], first_name="Jamal", last_name="Khan")
+    with clock(date(2026, 3, 7)) as at:
+        payment_record(actor=jamal, customer=world["customers"][3], amount=D("100"), method="cash", received_at=at)
+    table = performance.staff_performance(scope=metrics.ALL, month=MARCH)["tables"]["collectors"]
+    assigned, activity = table["parts"]
+    assert {r["name"] for r in assigned["rows"]} == {"Rina Akter", "Sumon Das", "Karim Mia"}
+    assert "Jamal Khan" in {r["name"] for r in activity["rows"]} and len(table["rows"]) == 4
+    # The CSV and the JSON carry every column of the one table.
+    assert [c["key"] for c in table["columns"]] == [c["key"] for c in assigned["columns"]] + [
+        c["key"] for c in activity["columns"][1:]]
