@@ -205,3 +205,13 @@ def test_the_page_lists_only_collectors_with_customers_in_the_assigned_part(worl
     # The CSV and the JSON carry every column of the one table.
     assert [c["key"] for c in table["columns"]] == [c["key"] for c in assigned["columns"]] + [
         c["key"] for c in activity["columns"][1:]]
+
+
+def test_the_monthly_report_shows_the_assigned_due(world):
+    from django.template.loader import render_to_string
+
+    from ispbill.dashboard import report
+
+    html = render_to_string("dashboard/report.html", report.monthly_report_context(scope=metrics.ALL, month=MARCH))
+    assigned = html[html.index("<h3>Assigned customers</h3>"):html.index("<h3>Collections, promises and cash</h3>")]
+    assert "Sumon Das" in assigned and "৳2,875.00" in assigned and "54.78 %" in assigned
