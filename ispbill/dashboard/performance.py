@@ -98,7 +98,8 @@ def collectors(*, scope: Scope, month: date) -> list[dict]:
     """Per staff user who recorded payments, made collection calls or handed cash over in the month:
     collected, payments, calls, promises to pay made in the month and kept (a payment from that
     customer received between the call and the end of the promised day); cash taken, cash handed over
-    at a branch, and cash still held at the month's end."""
+    at a branch, and cash still held at the month's end; and, for everyone who covers customers (an area's
+    or a customer's own collector, even with nothing recorded in the month), `assigned_due`'s figures."""
     start, end = start_of_day(month_start(month)), end_of_day(month_end(month))
     money = Payment._meta.get_field("amount")
     paid = Payment.objects.filter(status=Payment.Status.COMPLETED, received_at__gte=start, received_at__lt=end).filter(
