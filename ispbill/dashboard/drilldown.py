@@ -13,7 +13,7 @@ from ispbill.core.money import ZERO
 
 from . import metrics
 from .metrics import Scope, month_start
-from .performance import assigned_due_rows
+from .performance import assigned_due_rows, assigned_period
 
 MOVEMENT_LABELS = {
     "new": "New MRR", "expansion": "Expansion MRR", "contraction": "Contraction MRR", "churned": "Churned MRR",
@@ -140,7 +140,7 @@ def drill(metric: str, *, scope: Scope, month: date, day: date, kind: str = "", 
             ], rows, sum((r["open"] for r in rows), ZERO), "open",
         )
     if metric == "assigned-due":
-        # A collector's assigned due is a figure of the whole month (docs/metrics.md, "Staff performance").
+        # A collector's assigned due covers the month, up to today while it runs (docs/metrics.md, "Staff performance").
         collector = get_user_model().objects.filter(pk=int(kind)).first() if kind.isdigit() else None
         if collector is None:
             raise UnknownDrill(kind)
@@ -149,7 +149,7 @@ def drill(metric: str, *, scope: Scope, month: date, day: date, kind: str = "", 
             r["url"] = _customer_link(r["customer_id"])
         return Table(
             _("Assigned due of %(collector)s, %(start)s to %(end)s") % {
-                "collector": collector, "start": first, "end": metrics.month_end(first)}, [
+                "collector": collector, "start": first, "end": assigned_period(first)[1]}, [
                 _col("account", _("Account")), _col("name", _("Customer")), _col("area", _("Area")),
                 _col("assigned_by", _("Assigned by")), _col("invoices", _("Invoices due")),
                 _col("due", _("Due in the month"), "money"), _col("collected", _("Paid in the month"), "money"),

@@ -23,6 +23,7 @@ from .metrics import (
     collected_between,
     due_between,
     end_of_day,
+    local_today,
     month_end,
     month_start,
     q2,
@@ -48,11 +49,18 @@ def _branch_q(scope: Scope, prefix: str) -> Q:
     return scope.customer_q(prefix)
 
 
+def assigned_period(month: date) -> tuple[date, date]:
+    """The days an assigned due covers: the month, or for the month in progress its days up to today,
+    as collection efficiency counts them on the dashboard."""
+    first = month_start(month)
+    return first, min(month_end(first), max(local_today(), first))
+
+
 def assigned_due(*, scope: Scope, month: date) -> dict[int, dict]:
     """Per collector, over the customers whose collector (their own, else their area's) they are now:
     how many customers, what fell due from them in the month (invoice totals, as in collection
     efficiency's "due"), what those customers paid in the month (to anyone), and the rate."""
-    first, last = month_start(month), month_end(month)
+    first, last = assigned_period(month)
     who = effective_collector_expression("customer__")
     money = Payment._meta.get_field("amount")
     table: dict[int, dict] = {}
@@ -79,7 +87,7 @@ def assigned_due(*, scope: Scope, month: date) -> dict[int, dict]:
 def assigned_due_rows(*, scope: Scope, month: date, collector_id: int) -> list[dict]:
     """The customers behind a collector's assigned due in the month, each with what fell due from them
     and what they paid: the due column adds up to `assigned_due`'s figure."""
-    first, last = month_start(month), month_end(month)
+    first, last = assigned_period(month)
     money = Payment._meta.get_field("amount")
     mine = effective_collector_q(collector_id, "customer__")
     due = {r["customer_id"]: (q2(r["s"]), r["n"]) for r in due_between(first, last, scope=scope).filter(mine).values(

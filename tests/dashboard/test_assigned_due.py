@@ -215,3 +215,14 @@ def test_the_monthly_report_shows_the_assigned_due(world):
     html = render_to_string("dashboard/report.html", report.monthly_report_context(scope=metrics.ALL, month=MARCH))
     assigned = html[html.index("<h3>Assigned customers</h3>"):html.index("<h3>Collections, promises and cash</h3>")]
     assert "Sumon Das" in assigned and "৳2,875.00" in assigned and "54.78 %" in assigned
+
+
+def test_the_month_in_progress_counts_what_fell_due_up_to_today(world):
+    # On 16 March, E's ৳2,300 (due 25 March) and C's (due 20 March) have not fallen due yet.
+    with clock(date(2026, 3, 16), time(18, 0)):
+        rows = _rows()
+        table = drilldown.drill("assigned-due", scope=metrics.ALL, month=MARCH, day=date(2026, 3, 16),
+                                kind=str(world["sumon"].pk))
+    assert (rows["Rina Akter"]["assigned_due"], rows["Rina Akter"]["assigned_collected"]) == (D("1150.00"), D("1150.00"))
+    assert (rows["Sumon Das"]["assigned_due"], rows["Sumon Das"]["assigned_rate"]) == (D("575.00"), D("100.00"))
+    assert table.total == D("575.00") and [r["name"] for r in table.rows] == ["B"]
