@@ -28,6 +28,12 @@ class Branch(models.Model):
 class Area(models.Model):
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="areas")
     name = models.CharField(max_length=100)
+    # The bill collector ("line man") who covers the area: its customers' collector unless one of
+    # them has their own (Customer.collector). An active staff user who may record payments.
+    collector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("collector"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="collector_areas",
+    )
 
     class Meta:
         ordering = ["branch__name", "name"]
@@ -148,6 +154,11 @@ class Customer(models.Model):
     reseller = models.ForeignKey(
         "resellers.Reseller", null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
     )
+    # A collector assigned to this customer alone, over the area's (see `effective_collector`).
+    collector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("collector"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="collector_customers",
+    )
     # Set on create (31^8 codes: a clash is astronomically rare and the unique constraint refuses it).
     referral_code = models.CharField(max_length=12, unique=True, default=referral_code_new, editable=False)
     user = models.OneToOneField(
@@ -178,6 +189,11 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_number} {self.name}"
+
+    @property
+    def effective_collector(self):
+        """Who collects from this customer: their own collector, else their area's (or nobody)."""
+        return self.collector if self.collector_id else self.area.collector
 
 
 class Subscription(models.Model):

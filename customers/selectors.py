@@ -12,6 +12,8 @@ from datetime import date
 from functools import reduce
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import (
@@ -49,7 +51,7 @@ def customers_visible_to(user) -> QuerySet[Customer]:
 
 
 def customer_get_for_staff(*, user, pk: int) -> Customer:
-    return get_object_or_404(customers_visible_to(user).select_related("area", "branch", "reseller"), pk=pk)
+    return get_object_or_404(customers_visible_to(user).select_related("area", "branch", "reseller", "collector", "area__collector"), pk=pk)
 
 
 def subscription_get_for_staff(*, user, pk: int) -> Subscription:
@@ -67,6 +69,58 @@ def branches_visible_to(user) -> QuerySet[Branch]:
 
 def areas_visible_to(user) -> QuerySet[Area]:
     return scope_to_branches(Area.objects.select_related("branch"), user)
+
+
+# Collectors: who covers which customers ------------------------------------------------------------
+
+
+def collector_candidates(*, branch_ids=None) -> QuerySet:
+    """Active staff logins that may record payments (the permission `payments.add_payment`, from a role,
+    their own permissions or as a superuser) and serve every branch in `branch_ids` (None: any branch):
+    the people an area or a customer can be given as their collector."""
+    user_model = get_user_model()
+    may_record = Permission.objects.filter(content_type__app_label="payments", codename="add_payment")
+    users = user_model.objects.filter(is_active=True, kind=user_model.Kind.STAFF).filter(
+        Q(is_superuser=True) | Q(groups__permissions__in=may_record) | Q(user_permissions__in=may_record)
+    )
+    for branch_id in branch_ids or ():
+        users = users.filter(Q(all_branches=True) | Q(is_superuser=True) | Q(branches=branch_id))
+    return user_model.objects.filter(pk__in=users.values("pk")).order_by("first_name", "last_name", "username")
+
+
+def collector_candidates_for(user) -> QuerySet:
+    """The collectors `user` may assign: those who serve at least one of the user's branches."""
+    candidates = collector_candidates()
+    branch_ids = user_branch_ids(user)
+    if branch_ids is None:
+        return candidates
+    user_model = get_user_model()
+    serving = user_model.objects.filter(Q(all_branches=True) | Q(is_superuser=True) | Q(branches__in=branch_ids))
+    return candidates.filter(pk__in=serving.values("pk"))
+
+
+def effective_collector_q(collector_id: int, prefix: str = "") -> Q:
+    """Customers (reached through `prefix`) whose collector is `collector_id`: their own, else their area's."""
+    return Q(**{f"{prefix}collector_id": collector_id}) | Q(
+        **{f"{prefix}collector__isnull": True, f"{prefix}area__collector_id": collector_id})
+
+
+def effective_collector_expression(prefix: str = "") -> Coalesce:
+    """The id of a customer's collector (reached through `prefix`), for grouping: their own, else their area's."""
+    return Coalesce(F(f"{prefix}collector_id"), F(f"{prefix}area__collector_id"))
+
+
+def collector_has_customers(user) -> bool:
+    """Whether `user` is the collector of an area or of a customer."""
+    return Area.objects.filter(collector=user).exists() or Customer.objects.filter(collector=user).exists()
+
+
+def assigned_collectors_visible_to(user) -> QuerySet:
+    """Staff who collect from customers `user` may see (assigned to an area or a customer)."""
+    customers = customers_visible_to(user)
+    ids = set(customers.exclude(collector=None).values_list("collector", flat=True).distinct())
+    ids |= set(scope_to_branches(Area.objects.exclude(collector=None), user).values_list("collector", flat=True).distinct())
+    return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name", "username")
 
 
 def leads_visible_to(user) -> QuerySet[Lead]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from billing import charges as billing_charges
 from billing import package_changes as billing_package_changes
 from billing.services import subscription_anchor_check
+from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.audit import audit_changes, audit_record, audit_record_many, snapshot
 from ispbill.core.numbering import allocate_continuous, allocate_continuous_block
 from ispbill.core.phone import normalize_phone
@@ -25,9 +26,10 @@ from network import services as network_services
 
 from . import hooks, referrals
 from .models import Area, Branch, Customer, Lead, Package, Subscription
+from .selectors import collector_candidates
 
 BRANCH_FIELDS = ("name", "code", "address", "phone")
-AREA_FIELDS = ("branch", "name")
+AREA_FIELDS = ("branch", "name", "collector")
 PACKAGE_FIELDS = (
     "name", "type", "download_mbps", "upload_mbps", "price", "billing_cycle", "ott_bundle",
     "live_channels", "data_cap_gb", "router_profile", "is_active", "fup_download_mbps", "fup_upload_mbps", "fup_profile",
@@ -35,7 +37,7 @@ PACKAGE_FIELDS = (
 )
 CUSTOMER_FIELDS = (
     "name", "phone", "email", "national_id", "address", "latitude", "longitude", "area", "branch",
-    "customer_since", "notes", "reseller", "language", "external_ref",
+    "customer_since", "notes", "reseller", "language", "external_ref", "collector",
 )
 SUBSCRIPTION_FIELDS = ("package", "connection_type", "router", "username", "static_ip", "mac_address", "billing_anchor_day")
 LIFECYCLE_FIELDS = ("status", "suspension_type", "skip_billing", "activated_at", "suspended_at", "cancelled_at")
@@ -81,13 +83,34 @@ def _check_area_name_free(*, branch: Branch, name: str, exclude_pk=None) -> None
     if Area.objects.filter(branch=branch, name__iexact=name.strip()).exclude(pk=exclude_pk).exists():
         raise ValidationError({"name": _("%(branch)s already has an area named “%(name)s”.") % {"branch": branch, "name": name.strip()}})
 
+def _check_collector(*, actor, collector, branch: Branch, field: str = "collector") -> None:
+    """A collector covers customers of `branch`: an active staff user who may record payments and
+    serves that branch; a branch-limited actor assigns only within their own branches."""
+    if actor is not None and not getattr(actor, "is_superuser", False):
+        branch_ids = user_branch_ids(actor)
+        if branch_ids is not None and branch.pk not in branch_ids:
+            raise ValidationError({field: _("You can assign collectors only within your branches.")})
+    if collector is None:
+        return
+    if not collector_candidates(branch_ids=[branch.pk]).filter(pk=collector.pk).exists():
+        raise ValidationError({field: _(
+            "%(user)s cannot collect here: choose an active staff member who may record payments and serves %(branch)s."
+        ) % {"user": collector, "branch": branch}})
+
 @transaction.atomic
-def area_create(*, actor, branch: Branch, name: str) -> Area:
+def area_create(*, actor, branch: Branch, name: str, collector=None) -> Area:
     _check_area_name_free(branch=branch, name=name)
-    return _create_with_audit(actor=actor, obj=Area(branch=branch, name=name.strip()), fields=AREA_FIELDS, action="area.create")
+    if collector is not None:
+        _check_collector(actor=actor, collector=collector, branch=branch)
+    area = Area(branch=branch, name=name.strip(), collector=collector)
+    return _create_with_audit(actor=actor, obj=area, fields=AREA_FIELDS, action="area.create")
 
 @transaction.atomic
 def area_update(*, actor, area: Area, **changes) -> Area:
+    collector = changes.get("collector", area.collector)
+    if changes.get("branch", area.branch) != area.branch or (
+            "collector" in changes and getattr(collector, "pk", None) != area.collector_id):
+        _check_collector(actor=actor, collector=collector, branch=changes.get("branch", area.branch))
     if "name" in changes or "branch" in changes:
         changes["name"] = changes.get("name", area.name).strip()
         _check_area_name_free(branch=changes.get("branch", area.branch), name=changes["name"], exclude_pk=area.pk)
@@ -136,7 +159,10 @@ def customer_create(
     customer_since: date | None = None,
     language: str = "",
     external_ref: str = "",
+    collector=None,
 ) -> Customer:
+    if collector is not None:
+        _check_collector(actor=actor, collector=collector, branch=area.branch)
     customer = Customer(
         name=name.strip(),
         phone=_phone_or_error(phone),
@@ -152,6 +178,7 @@ def customer_create(
         customer_since=customer_since or timezone.localdate(),
         language=language,
         external_ref=external_ref.strip(),
+        collector=collector,
     )
     customer.full_clean(exclude=["account_number"])
     # The number is taken last, after validation, inside this transaction: a failure leaves no gap.
@@ -263,6 +290,13 @@ def customer_update(*, actor, customer: Customer, **changes) -> Customer:
         changes["phone"] = _phone_or_error(changes["phone"])
     if "area" in changes:
         changes["branch"] = changes["area"].branch
+    collector = changes.get("collector", customer.collector)
+    if collector is not None and (
+            getattr(collector, "pk", None) != customer.collector_id or changes.get("branch", customer.branch) != customer.branch):
+        # A new collector, or the customer moved to another branch with theirs.
+        _check_collector(actor=actor, collector=collector, branch=changes.get("branch", customer.branch))
+    elif "collector" in changes and customer.collector_id is not None:
+        _check_collector(actor=actor, collector=None, branch=customer.branch)  # taking one off
     return _save_with_audit(actor=actor, obj=customer, fields=CUSTOMER_FIELDS, changes=changes, action="customer.update")
 
 @transaction.atomic

@@ -123,19 +123,28 @@ DUE_SORTS = [("overdue", _("Most days overdue")), ("due", _("Largest amount due"
 class DueFilterForm(forms.Form):
     area = forms.ModelChoiceField(label=_("Area"), required=False, queryset=None, empty_label=_("All areas"))
     branch = forms.ModelChoiceField(label=_("Branch"), required=False, queryset=None, empty_label=_("All branches"))
+    assigned = forms.ModelChoiceField(label=_("Collector"), required=False, queryset=None, empty_label=_("Anyone's"))
     collector = forms.ModelChoiceField(label=_("Last called by"), required=False, queryset=None, empty_label=_("Anyone"))
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=DUE_SORTS)
+    mine = forms.BooleanField(label=_("My customers"), required=False)
 
-    def __init__(self, *args, areas, branches, collectors, **kwargs):
+    def __init__(self, *args, areas, branches, collectors, assigned_collectors, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["area"].queryset = areas
         self.fields["branch"].queryset = branches
         self.fields["collector"].queryset = collectors
+        self.fields["assigned"].queryset = assigned_collectors
+        self.fields["assigned"].label_from_instance = lambda u: u.get_full_name() or u.username
 
     def filters(self) -> dict:
         if not self.is_valid():
             return {}
-        return {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}
+        filters = {key: value for key, value in self.cleaned_data.items() if value not in (None, "", False)}
+        # "My customers": the signed-in collector's own collection list (their effective customers).
+        if filters.pop("mine", False):
+            filters["assigned"] = self.user
+        return filters
 
 
 class CallLogForm(MarkInvalidMixin, forms.Form):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from billing.models import Invoice
 from billing.selectors import OPEN_STATUSES, available_credit, open_invoices
 from customers.models import CallLog, Customer
-from customers.selectors import customers_visible_to, scope_to_branches
+from customers.selectors import customers_visible_to, effective_collector_q, scope_to_branches
 from ispbill.core.money import ZERO, to_money
 
 from .models import PastPayment, Payment
@@ -128,9 +128,12 @@ def allocation_preview(*, customer: Customer, amount) -> AllocationPreview | Non
 # Due list -----------------------------------------------------------------------------------------
 
 
-def due_customers(*, user, area=None, branch=None, collector=None, sort: str = "overdue") -> QuerySet[Customer]:
+def due_customers(
+    *, user, area=None, branch=None, collector=None, assigned=None, sort: str = "overdue",
+) -> QuerySet[Customer]:
     """Customers owing money, with what they owe, their oldest open due date, their last payment and
-    their latest call."""
+    their latest call. `collector`: whose latest call it was; `assigned`: whose customers they are
+    (their own collector, else their area's)."""
     open_rows = Invoice.objects.filter(customer=OuterRef("pk"), status__in=OPEN_STATUSES).order_by().values("customer")
     due = Subquery(open_rows.annotate(s=Sum(F("total") - F("amount_paid"))).values("s")[:1], output_field=MONEY)
     oldest = Subquery(open_rows.annotate(d=Min("due_date")).values("d")[:1])
@@ -141,7 +144,7 @@ def due_customers(*, user, area=None, branch=None, collector=None, sort: str = "
     latest_call = CallLog.objects.filter(customer=OuterRef("pk")).order_by("-called_at", "-id")
     customers = (
         customers_visible_to(user)
-        .select_related("area", "branch")
+        .select_related("area", "branch", "collector", "area__collector")
         .annotate(
             amount_due=Coalesce(due, ZERO, output_field=MONEY), oldest_due_date=oldest, last_payment_at=last_payment,
             last_call_id=Subquery(latest_call.values("pk")[:1]),
@@ -155,6 +158,8 @@ def due_customers(*, user, area=None, branch=None, collector=None, sort: str = "
         customers = customers.filter(branch=branch)
     if collector:
         customers = customers.filter(last_called_by_id=collector.pk)
+    if assigned:
+        customers = customers.filter(effective_collector_q(assigned.pk))
     order = {"due": ["-amount_due", "pk"], "name": ["name", "pk"]}.get(sort, ["oldest_due_date", "pk"])
     return customers.order_by(*order)
 

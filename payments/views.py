@@ -19,7 +19,13 @@ from django.views.decorators.vary import vary_on_headers
 from billing.documents import receipt_pdf
 from billing.selectors import amount_open
 from billing.services import account_credit
-from customers.selectors import areas_visible_to, branches_visible_to, customer_get_for_staff, reseller_filter_choices
+from customers.selectors import (
+    areas_visible_to,
+    assigned_collectors_visible_to,
+    branches_visible_to,
+    customer_get_for_staff,
+    reseller_filter_choices,
+)
 from ispbill.core.audit import audit_record
 from ispbill.core.forms import add_service_errors
 from ispbill.core.money import to_money
@@ -176,6 +182,7 @@ def due_list(request):
     form = DueFilterForm(
         request.GET or None, areas=areas_visible_to(request.user), branches=branches_visible_to(request.user),
         collectors=selectors.collectors_visible_to(request.user),
+        assigned_collectors=assigned_collectors_visible_to(request.user), user=request.user,
     )
     customers = selectors.due_customers(user=request.user, **form.filters())
     page = Paginator(customers, settings.STAFF_LIST_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -3,10 +3,12 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Branch, Package
-from customers.selectors import branches_visible_to
+from customers.selectors import branches_visible_to, collector_candidates_for
 from ispbill.core.forms import MarkInvalidMixin
 
 PACKAGE_FORM_FIELDS = (
@@ -75,15 +77,29 @@ class BranchForm(MarkInvalidMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
+def collector_label(user) -> str:
+    return user.get_full_name() or user.username
+
+
 class AreaForm(MarkInvalidMixin, forms.Form):
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none())
     name = forms.CharField(label=_("Name"), max_length=100)
+    collector = forms.ModelChoiceField(
+        label=_("Collector"), queryset=None, required=False, empty_label=_("Nobody yet"),
+        help_text=_("The bill collector who covers this area. A customer can be given their own collector instead."),
+    )
 
     def __init__(self, *args, user, area=None, **kwargs):
         if area is not None:
-            kwargs.setdefault("initial", {"branch": area.branch_id, "name": area.name})
+            kwargs.setdefault("initial", {"branch": area.branch_id, "name": area.name, "collector": area.collector_id})
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = branches_visible_to(user)
+        # Active staff who may record payments; the one the area has stays listed even if no longer so,
+        # so the form shows it (saving it unchanged is allowed; choosing it again is not).
+        current = Q(pk=area.collector_id) if area is not None and area.collector_id else Q(pk__in=[])
+        self.fields["collector"].queryset = get_user_model().objects.filter(
+            Q(pk__in=collector_candidates_for(user).values("pk")) | current).order_by("first_name", "last_name", "username")
+        self.fields["collector"].label_from_instance = collector_label
 
 
 class AreaFilterForm(forms.Form):

@@ -136,6 +136,10 @@ class CustomerForm(MarkInvalidMixin, forms.Form):
         label=_("Longitude"), required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180,
         widget=forms.NumberInput(attrs={"step": "0.000001", "placeholder": _("e.g. 90.412518")}),
     )
+    collector = forms.ModelChoiceField(
+        label=_("Collector"), queryset=None, required=False, empty_label=_("The area's collector"),
+        help_text=_("Only to assign this customer a collector other than their area's."),
+    )
     customer_since = LocaleDateField(label=_("Customer since"))
     language = forms.ChoiceField(
         label=_("Language for messages and documents"), required=False,
@@ -148,10 +152,12 @@ class CustomerForm(MarkInvalidMixin, forms.Form):
         label=_("Yes, this customer shares that phone"), required=False,
     )
 
-    def __init__(self, *args, areas, resellers, **kwargs):
+    def __init__(self, *args, areas, resellers, collectors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas
         self.fields["reseller"].queryset = resellers
+        self.fields["collector"].queryset = collectors
+        self.fields["collector"].label_from_instance = lambda user: user.get_full_name() or user.username
         if not self.is_bound and "customer_since" not in self.initial:
             self.initial["customer_since"] = timezone.localdate()
 
@@ -165,6 +171,7 @@ class CustomerForm(MarkInvalidMixin, forms.Form):
             "address": customer.address,
             "area": customer.area_id,
             "reseller": customer.reseller_id,
+            "collector": customer.collector_id,
             "latitude": customer.latitude,
             "longitude": customer.longitude,
             "customer_since": customer.customer_since,

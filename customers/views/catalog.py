@@ -175,7 +175,7 @@ def branch_edit(request, pk: int):
 @staff_permission_required("customers.view_area")
 def area_list(request):
     filters = AreaFilterForm(request.GET or None, user=request.user)
-    areas = areas_visible_to(request.user).annotate(
+    areas = areas_visible_to(request.user).select_related("collector").annotate(
         customer_count=Count("customers", distinct=True),
         open_lead_count=Count(
             "leads", filter=~Q(leads__status__in=[Lead.Status.CONVERTED, Lead.Status.LOST]), distinct=True

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import DateTimeField, Q
 from django.http import HttpRequest, StreamingHttpResponse
@@ -28,6 +29,7 @@ from customers.forms.customer import CustomerFilterForm, CustomerForm, PortalAcc
 from customers.models import Customer
 from customers.selectors import (
     areas_visible_to,
+    collector_candidates_for,
     customer_filter_choices,
     customer_get_for_staff,
     customer_page,
@@ -275,7 +277,11 @@ def _customer_form(request, *, data=None, customer: Customer | None = None) -> C
         Q(pk__in=scope_to_branches(Reseller.objects.filter(is_active=True), request.user).values("pk")) | current
     ).order_by("name")
     initial = CustomerForm.initial_for(customer) if customer else None
-    return CustomerForm(data, initial=initial, areas=areas_visible_to(request.user), resellers=resellers)
+    # Collectors serving the user's branches, and the one the customer already has.
+    current = Q(pk=customer.collector_id) if customer and customer.collector_id else Q(pk__in=[])
+    collectors = get_user_model().objects.filter(
+        Q(pk__in=collector_candidates_for(request.user).values("pk")) | current).order_by("first_name", "last_name", "username")
+    return CustomerForm(data, initial=initial, areas=areas_visible_to(request.user), resellers=resellers, collectors=collectors)
 
 
 def _shared_phone(request, form, *, exclude_pk=None) -> list:

@@ -4,6 +4,7 @@ adds up to the figure it was opened from (docs/metrics.md)."""
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from ispbill.core.money import ZERO
 
 from . import metrics
 from .metrics import Scope, month_start
+from .performance import assigned_due_rows, assigned_period
 
 MOVEMENT_LABELS = {
     "new": "New MRR", "expansion": "Expansion MRR", "contraction": "Contraction MRR", "churned": "Churned MRR",
@@ -136,6 +138,22 @@ def drill(metric: str, *, scope: Scope, month: date, day: date, kind: str = "", 
                 _col("due_date", _("Due")), _col("days_past_due", _("Days past due")), _col("bucket", _("Ageing")),
                 _col("open", _("Open"), "money"),
             ], rows, sum((r["open"] for r in rows), ZERO), "open",
+        )
+    if metric == "assigned-due":
+        # A collector's assigned due covers the month, up to today while it runs (docs/metrics.md, "Staff performance").
+        collector = get_user_model().objects.filter(pk=int(kind)).first() if kind.isdigit() else None
+        if collector is None:
+            raise UnknownDrill(kind)
+        rows = assigned_due_rows(scope=scope, month=first, collector_id=collector.pk)
+        for r in rows:
+            r["url"] = _customer_link(r["customer_id"])
+        return Table(
+            _("Assigned due of %(collector)s, %(start)s to %(end)s") % {
+                "collector": collector, "start": first, "end": assigned_period(first)[1]}, [
+                _col("account", _("Account")), _col("name", _("Customer")), _col("area", _("Area")),
+                _col("assigned_by", _("Assigned by")), _col("invoices", _("Invoices due")),
+                _col("due", _("Due in the month"), "money"), _col("collected", _("Paid in the month"), "money"),
+            ], rows, sum((r["due"] for r in rows), ZERO), "due",
         )
     if metric == "funnel":
         if kind not in metrics.FUNNEL_STAGES:

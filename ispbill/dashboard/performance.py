@@ -9,7 +9,8 @@ from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, Sum
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from customers.models import CallLog
+from customers.models import CallLog, Customer
+from customers.selectors import effective_collector_expression, effective_collector_q
 from fieldservice.models import WorkOrder
 from ispbill.core.models import AuditLog
 from ispbill.core.money import ZERO
@@ -17,14 +18,26 @@ from payments.models import CashHandover, Payment
 from payments.selectors import cash_in_hand
 from tickets.models import Survey, Ticket
 
-from .metrics import Scope, end_of_day, month_end, month_start, q2, ratio, start_of_day
+from .metrics import (
+    Scope,
+    collected_between,
+    due_between,
+    end_of_day,
+    local_today,
+    month_end,
+    month_start,
+    q2,
+    ratio,
+    start_of_day,
+)
 
 # A new order for the same customer this soon after a repair means the repair did not hold.
 REPEAT_DAYS = 14
 
 
-def _col(key: str, label: str, kind: str = "") -> dict:
-    return {"key": key, "label": label, "kind": kind}
+def _col(key: str, label: str, kind: str = "", drill: str = "") -> dict:
+    """A column; `drill` names the drill-down (analytics/drill/<drill>/?kind=<row's user id>) behind its figures."""
+    return {"key": key, "label": label, "kind": kind, "drill": drill}
 
 
 def _names(ids) -> dict:
@@ -36,11 +49,65 @@ def _branch_q(scope: Scope, prefix: str) -> Q:
     return scope.customer_q(prefix)
 
 
+def assigned_period(month: date) -> tuple[date, date]:
+    """The days an assigned due covers: the month, or for the month in progress its days up to today,
+    as collection efficiency counts them on the dashboard."""
+    first = month_start(month)
+    return first, min(month_end(first), max(local_today(), first))
+
+
+def assigned_due(*, scope: Scope, month: date) -> dict[int, dict]:
+    """Per collector, over the customers whose collector (their own, else their area's) they are now:
+    how many customers, what fell due from them in the month (invoice totals, as in collection
+    efficiency's "due"), what those customers paid in the month (to anyone), and the rate."""
+    first, last = assigned_period(month)
+    who = effective_collector_expression("customer__")
+    money = Payment._meta.get_field("amount")
+    table: dict[int, dict] = {}
+
+    def slot(user_id):
+        return table.setdefault(user_id, {"assigned_customers": 0, "assigned_due": ZERO, "assigned_collected": ZERO})
+
+    # The customers they cover now: closed accounts are nobody's round any more.
+    customers = Customer.objects.filter(scope.customer_q()).exclude(status=Customer.Status.CLOSED).annotate(
+        who=effective_collector_expression())
+    for r in customers.filter(who__isnull=False).values("who").annotate(n=Count("id")).order_by():
+        slot(r["who"])["assigned_customers"] = r["n"]
+    for r in due_between(first, last, scope=scope).annotate(who=who).filter(who__isnull=False).values("who").annotate(
+            s=Sum("total", output_field=money)).order_by():
+        slot(r["who"])["assigned_due"] = q2(r["s"])
+    for r in collected_between(first, last, scope=scope).annotate(who=who).filter(who__isnull=False).values("who").annotate(
+            s=Sum("amount", output_field=money)).order_by():
+        slot(r["who"])["assigned_collected"] = q2(r["s"])
+    for v in table.values():
+        v["assigned_rate"] = ratio(v["assigned_collected"], v["assigned_due"])
+    return table
+
+
+def assigned_due_rows(*, scope: Scope, month: date, collector_id: int) -> list[dict]:
+    """The customers behind a collector's assigned due in the month, each with what fell due from them
+    and what they paid: the due column adds up to `assigned_due`'s figure."""
+    first, last = assigned_period(month)
+    money = Payment._meta.get_field("amount")
+    mine = effective_collector_q(collector_id, "customer__")
+    due = {r["customer_id"]: (q2(r["s"]), r["n"]) for r in due_between(first, last, scope=scope).filter(mine).values(
+        "customer_id").annotate(s=Sum("total", output_field=money), n=Count("id")).order_by()}
+    paid = {r["customer_id"]: q2(r["s"]) for r in collected_between(first, last, scope=scope).filter(mine).values(
+        "customer_id").annotate(s=Sum("amount", output_field=money)).order_by()}
+    customers = Customer.objects.filter(pk__in=set(due) | set(paid)).select_related("area").order_by("account_number")
+    return [{
+        "customer_id": c.pk, "account": c.account_number, "name": c.name, "area": c.area.name,
+        "assigned_by": _("Customer") if c.collector_id else _("Area"),
+        "invoices": due.get(c.pk, (ZERO, 0))[1], "due": due.get(c.pk, (ZERO, 0))[0], "collected": paid.get(c.pk, ZERO),
+    } for c in customers]
+
+
 def collectors(*, scope: Scope, month: date) -> list[dict]:
     """Per staff user who recorded payments, made collection calls or handed cash over in the month:
     collected, payments, calls, promises to pay made in the month and kept (a payment from that
     customer received between the call and the end of the promised day); cash taken, cash handed over
-    at a branch, and cash still held at the month's end."""
+    at a branch, and cash still held at the month's end; and, for everyone who covers customers (an area's
+    or a customer's own collector, even with nothing recorded in the month), `assigned_due`'s figures."""
     start, end = start_of_day(month_start(month)), end_of_day(month_end(month))
     money = Payment._meta.get_field("amount")
     paid = Payment.objects.filter(status=Payment.Status.COMPLETED, received_at__gte=start, received_at__lt=end).filter(
@@ -79,14 +146,20 @@ def collectors(*, scope: Scope, month: date) -> list[dict]:
         handed = handed.filter(branch_id=scope.branch_id)
     for r in handed.values("collector_id").annotate(s=Sum("amount", output_field=money)).order_by():
         row(r["collector_id"])["handed_over"] = q2(r["s"])
+    # Assigned due: collectors with customers assigned appear even with no payment or call in the month.
+    assigned = assigned_due(scope=scope, month=month)
+    for uid in assigned:
+        row(uid)
     holding = cash_in_hand(collector_ids=list(table), until=end)
     names = _names(table)
+    nothing_assigned = {"assigned_customers": 0, "assigned_due": ZERO, "assigned_collected": ZERO, "assigned_rate": None}
     rows = [
         {"user_id": uid, "name": names.get(uid, "—"), "cash": ZERO, "handed_over": ZERO, **v,
+         **assigned.get(uid, nothing_assigned),
          "kept_rate": ratio(v["kept"], v["promises"]), "cash_held": holding.get(uid, {}).get("in_hand", ZERO)}
         for uid, v in table.items()
     ]
-    return sorted(rows, key=lambda r: r["collected"], reverse=True)
+    return sorted(rows, key=lambda r: (r["collected"], r["assigned_due"]), reverse=True)
 
 
 def support_agents(*, scope: Scope, month: date) -> list[dict]:
@@ -179,17 +252,34 @@ def technicians(*, scope: Scope, month: date) -> list[dict]:
     return sorted(result, key=lambda r: r["done"], reverse=True)
 
 
+def _collectors_table(rows: list[dict]) -> dict:
+    """One table of figures (the CSV export and the JSON API carry every column), shown on the page in
+    two parts that each fit a laptop's width: the customers a collector covers, and what they did."""
+    name = _col("name", _("Collector"))
+    assigned = [_col("assigned_customers", _("Assigned customers")),
+                _col("assigned_due", _("Assigned due"), "money", drill="assigned-due"),
+                _col("assigned_collected", _("Collected from assigned"), "money"),
+                _col("assigned_rate", _("Collection rate"), "percent")]
+    activity = [_col("collected", _("Collected"), "money"), _col("payments", _("Payments")),
+                _col("calls", _("Calls")), _col("promises", _("Promises to pay")), _col("kept", _("Promises kept")),
+                _col("kept_rate", _("Kept"), "percent"), _col("cash", _("Cash taken"), "money"),
+                _col("handed_over", _("Cash handed over"), "money"),
+                _col("cash_held", _("Cash held at month end"), "money")]
+    return {
+        "title": _("Collectors"), "rows": rows, "columns": [name, *assigned, *activity],
+        "parts": [
+            # Only those who cover customers (or whose customers, closed since, owed or paid in the month).
+            {"id": "assigned", "title": _("Assigned customers"), "columns": [name, *assigned], "rows": [
+                r for r in rows if r["assigned_customers"] or r["assigned_due"] or r["assigned_collected"]]},
+            {"id": "activity", "title": _("Collections, promises and cash"), "columns": [name, *activity], "rows": rows},
+        ],
+    }
+
+
 def staff_performance(*, scope: Scope, month: date, viewer=None) -> dict:
     month = month_start(month)
     tables = {
-        "collectors": {
-            "title": _("Collectors"), "rows": collectors(scope=scope, month=month),
-            "columns": [_col("name", _("Collector")), _col("collected", _("Collected"), "money"), _col("payments", _("Payments")),
-                        _col("calls", _("Calls")), _col("promises", _("Promises to pay")), _col("kept", _("Promises kept")),
-                        _col("kept_rate", _("Kept"), "percent"), _col("cash", _("Cash taken"), "money"),
-                        _col("handed_over", _("Cash handed over"), "money"),
-                        _col("cash_held", _("Cash held at month end"), "money")],
-        },
+        "collectors": _collectors_table(collectors(scope=scope, month=month)),
         "support": {
             "title": _("Support agents"), "rows": support_agents(scope=scope, month=month),
             "columns": [_col("name", _("Agent")), _col("open", _("Open now")), _col("resolved", _("Resolved")),
@@ -206,7 +296,8 @@ def staff_performance(*, scope: Scope, month: date, viewer=None) -> dict:
         },
     }
     leaderboard = [
-        {"title": _("Most collected"), "rows": [(r["name"], r["collected"], "money") for r in tables["collectors"]["rows"][:5]]},
+        {"title": _("Most collected"), "rows": [
+            (r["name"], r["collected"], "money") for r in [r for r in tables["collectors"]["rows"] if r["collected"]][:5]]},
         {"title": _("Most tickets resolved"), "rows": [(r["name"], r["resolved"], "") for r in tables["support"]["rows"][:5]]},
         {"title": _("Most work orders completed"), "rows": [(r["name"], r["done"], "") for r in tables["technicians"]["rows"][:5]]},
     ]

@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 
 from churn.selectors import risk_summary
 from customers.models import Customer, Lead
-from customers.selectors import customers_visible_to, leads_visible_to
+from customers.selectors import collector_has_customers, customers_visible_to, leads_visible_to
 from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.money import ZERO
-from payments.selectors import collection_summary, payments_filtered
+from payments.selectors import collection_summary, due_customers, payments_filtered
 from tickets.models import Ticket
 from tickets.selectors import breached_q, tickets_visible_to
 
@@ -90,6 +90,13 @@ def staff_home(*, user) -> dict:
             Tile(row["label"], row["total"], _url("payment-list", date_from=day, date_to=day, method=row["method"]), kind="money")
             for row in summary["rows"]
         ]
+        if user.has_perm("billing.view_invoice") and collector_has_customers(user):
+            # A collector's own round: their customers who owe, as the due list's "My customers" shows them.
+            owing = due_customers(user=user, assigned=user).aggregate(n=Count("id"), total=Sum("amount_due"))
+            tiles += [
+                Tile(_("My customers owing"), owing["n"], _url("due-list", mine="on")),
+                Tile(_("Owed by my customers"), owing["total"] or ZERO, _url("due-list", mine="on"), kind="money"),
+            ]
         sections.append({"id": "home-collections", "title": _("Today's collections"), "tiles": tiles})
     if user.has_perm("tickets.view_ticket"):
         now = timezone.now()

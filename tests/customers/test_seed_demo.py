@@ -1,4 +1,5 @@
 from collections import Counter
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -328,3 +329,28 @@ def test_three_portal_logins_paid_up_with_an_amount_due_and_suspended(client):
     page = client.get(reverse("portal:pay")).content.decode()
     assert f"{balances[owing[0].account_number]:,.2f}" in page
     call_command("check_ledger", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_seed_assigns_collectors_to_areas_and_a_few_customers_and_the_figures_are_real():
+    from customers.management.commands.seed_demo import AREA_COLLECTORS
+    from ispbill.dashboard import performance
+    from ispbill.dashboard.metrics import Scope
+
+    seed()
+    for code, (username, names) in AREA_COLLECTORS.items():
+        assert set(Area.objects.filter(branch__code=code, name__in=names).values_list("collector__username", flat=True)) == {username}
+    assert Area.objects.filter(collector=None).exists()  # some areas have nobody
+    own = Customer.objects.exclude(collector=None)
+    assert own.count() and set(own.values_list("collector__username", flat=True)) == {"cashier"}
+    assert all(c.area.collector.username == "mirpur.cashier" for c in own)  # their own beats the area's
+    assert AuditLog.objects.filter(action="area.update").count() == sum(len(n) for _u, n in AREA_COLLECTORS.values())
+    # Every customer with a collector counts for that collector in last month's staff performance.
+    month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    rows = {r["name"]: r for r in performance.collectors(scope=Scope(), month=month)}
+    assigned = Customer.objects.exclude(collector=None, area__collector=None).count()
+    assert sum(r["assigned_customers"] for r in rows.values()) == assigned
+    assert rows["Rakib Hossain"]["assigned_customers"] and rows["Jahid Hasan"]["assigned_customers"]
+    assert sum(r["assigned_due"] for r in rows.values()) > 0
+    seed()  # a second run leaves the assignments as they are
+    assert Customer.objects.exclude(collector=None).count() == own.count()

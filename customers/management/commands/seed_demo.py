@@ -3,9 +3,9 @@
 Deterministic and idempotent. Every record is generated from fixed seeds and
 found again by a natural key (branch code, area name, package name, router
 name, username, customer or lead phone): a second run creates nothing and
-changes nothing. Customers, subscriptions, the catalogue and leads go through
-customers.services, so account numbers are gap-free and every step is in the
-audit log; routers, resellers, users and field tasks have no services yet and
+changes nothing. Customers, subscriptions, the catalogue, leads and the
+collectors of areas and customers go through customers.services, so account
+numbers are gap-free and every step is in the audit log; routers, resellers, users and field tasks have no services yet and
 are created with the ORM.
 
 Customer i is the same customer whatever `--customers` says, so a smaller run
@@ -103,6 +103,15 @@ BRANCHES = [
     ),
 ]
 BRANCH_WEIGHTS = {"MIR": 40, "DHN": 30, "UTT": 30}
+# Bill collectors ("line men"): who covers each area (by login); the areas left out have nobody
+# (Pallabi, Rupnagar, Diabari and Abdullahpur are largely resellers' customers, who pay their reseller).
+AREA_COLLECTORS = {
+    "MIR": ("mirpur.cashier", ("Mirpur 1", "Mirpur 2", "Mirpur 10", "Mirpur 11", "Kazipara", "Shewrapara")),
+    "DHN": ("cashier", ("Dhanmondi 27", "Dhanmondi 15", "Jigatola", "Kalabagan", "Lalmatia", "Mohammadpur", "Shankar")),
+    "UTT": ("cashier", ("Uttara Sector 4", "Uttara Sector 7", "Uttara Sector 10", "Uttara Sector 11", "Uttara Sector 13")),
+}
+# A few direct customers of Kazipara pay the head cashier in person: assigned to him one by one.
+CUSTOMER_COLLECTOR = ("cashier", "MIR", "Kazipara", 3)
 
 F, B, W = Package.Type.FIBER, Package.Type.BROADBAND, Package.Type.WIRELESS
 # (name, type, down, up, price, OTT apps, live TV channels, FUP cap GB, router profile, active, weight)
@@ -632,6 +641,7 @@ class Command(BaseCommand):
             if created:
                 self.write_history(created, today=data.today, real_now=real_now, months=months)
             self.ensure_leads(lead_specs)
+            self.ensure_collectors()
             portal_customer = self.ensure_portal_login(customer_specs)
             portal_logins = self.ensure_portal_logins(customer_specs, portal_customer)
             self.ensure_isp_details()
@@ -681,6 +691,25 @@ class Command(BaseCommand):
                     services.area_create(actor=self.admin, branch=branch, name=area_name)
                     self.created["areas"] += 1
         return branches
+
+    def ensure_collectors(self) -> None:
+        """Collectors for the areas and a few customers, once: when any assignment exists (this seed's,
+        or one staff made since), the demo's collectors are left as they are."""
+        if Area.objects.exclude(collector=None).exists() or Customer.objects.exclude(collector=None).exists():
+            return
+        for code, (username, area_names) in AREA_COLLECTORS.items():
+            for name in area_names:
+                area = self.areas.get((code, name))
+                if area is not None:
+                    services.area_update(actor=self.admin, area=area, collector=self.logins[username])
+                    self.created["area collectors"] += 1
+        username, code, area_name, count = CUSTOMER_COLLECTOR
+        area = self.areas.get((code, area_name))
+        if area is None:
+            return
+        for customer in Customer.objects.filter(area=area, reseller=None).order_by("pk")[:count]:
+            services.customer_update(actor=self.admin, customer=customer, collector=self.logins[username])
+            self.created["customer collectors"] += 1
 
     def ensure_packages(self) -> dict[str, Package]:
         packages = {package.name: package for package in Package.objects.all()}
