@@ -207,19 +207,12 @@ def _subscriptions_of(invoice_ids) -> set[int]:
 # Applying and taking back -----------------------------------------------------------------------------
 
 
-def credit_apply(*, account: Account, actor=None, payment=None, today: date | None = None) -> list[Allocation]:
-    """Apply the account's unapplied credit to its open invoices, oldest due first. The caller holds
-    the account lock. Allocations made here are attributed to `payment` when one brought the money."""
-    _require_atomic("credit_apply")
-    today = today or timezone.localdate()
-    credit = available_credit(customer_id=account.customer_id)
+def _allocate_oldest_first(*, credit: Decimal, invoices, payment, today: date) -> tuple[list[Allocation], list[Invoice]]:
+    """Spread `credit` over `invoices` (already in due order) until it runs out: the allocations (not
+    saved) and the invoices whose amount paid and status were moved (not saved)."""
     allocations: list[Allocation] = []
-    touched: list[int] = []
-    if credit <= ZERO:
-        return allocations
-    for invoice in Invoice.objects.select_for_update().filter(
-        customer_id=account.customer_id, status__in=OPEN_STATUSES
-    ).order_by("due_date", "id"):
+    changed: list[Invoice] = []
+    for invoice in invoices:
         if credit <= ZERO:
             break
         share = min(credit, invoice.total - invoice.amount_paid)
@@ -229,6 +222,24 @@ def credit_apply(*, account: Account, actor=None, payment=None, today: date | No
         allocations.append(Allocation(invoice=invoice, payment=payment, amount=share))
         invoice.amount_paid += share
         invoice.status = invoice_status_for(invoice=invoice, today=today)
+        changed.append(invoice)
+    return allocations, changed
+
+
+def credit_apply(*, account: Account, actor=None, payment=None, today: date | None = None) -> list[Allocation]:
+    """Apply the account's unapplied credit to its open invoices, oldest due first. The caller holds
+    the account lock. Allocations made here are attributed to `payment` when one brought the money."""
+    _require_atomic("credit_apply")
+    today = today or timezone.localdate()
+    credit = available_credit(customer_id=account.customer_id)
+    touched: list[int] = []
+    if credit <= ZERO:
+        return []
+    open_invoices = Invoice.objects.select_for_update().filter(
+        customer_id=account.customer_id, status__in=OPEN_STATUSES
+    ).order_by("due_date", "id")
+    allocations, changed = _allocate_oldest_first(credit=credit, invoices=open_invoices, payment=payment, today=today)
+    for invoice in changed:
         invoice.save(update_fields=["amount_paid", "status"])
         touched.append(invoice.pk)
     Allocation.objects.bulk_create(allocations)
@@ -614,17 +625,10 @@ def credit_apply_many(*, accounts: list[Account], payments: dict | None = None, 
     for customer_id in customer_ids:
         open_invoices = invoices.get(customer_id, [])
         credit = max(ZERO, sum((i.total - i.amount_paid for i in open_invoices), ZERO) - balances.get(customer_id, ZERO))
-        for invoice in open_invoices:
-            if credit <= ZERO:
-                break
-            share = min(credit, invoice.total - invoice.amount_paid)
-            if share <= ZERO:
-                continue
-            credit -= share
-            applied.setdefault(customer_id, []).append(Allocation(invoice=invoice, payment=payments.get(customer_id), amount=share))
-            invoice.amount_paid += share
-            invoice.status = invoice_status_for(invoice=invoice, today=today)
-            changed.append(invoice)
+        allocations, paid = _allocate_oldest_first(credit=credit, invoices=open_invoices, payment=payments.get(customer_id), today=today)
+        if allocations:
+            applied[customer_id] = allocations
+            changed.extend(paid)
     if changed:
         rows_update(Invoice, changed, ["amount_paid", "status"])
         Allocation.objects.bulk_create([allocation for allocations in applied.values() for allocation in allocations])
