@@ -257,26 +257,45 @@ def _usage_rows(day: date) -> list[tuple]:
     of every usage row first, and a COUNT(DISTINCT day) per customer, made PostgreSQL sort every row).
     A subscription has one row per day (`usage_daily_unique`), so the sum of 2^k over its days is the
     bitwise OR; a customer's several subscriptions are OR-ed in `_usage_by_customer`, which keeps the
-    distinct days of the customer exact."""
+    distinct days of the customer exact.
+
+    The daily scoring reads the same rows from the usage windows kept day by day instead
+    (`churn/usage_windows.py`, `features_at(..., incremental_usage=True)`); both are written with the
+    two statements below."""
+    return _rows(usage_select(f"({usage_grouped_sql()})"), usage_params(day))
+
+
+def usage_grouped_sql() -> str:
+    """One row per subscription with traffic in the 60 days to %(day)s, straight off the usage table:
+    (subscription_id, b7, b7_before, b30, b30_before, last_day, mask), the sums in bytes as integers
+    (the columns of `churn.UsageWindow`). Parameters: `usage_params`."""
     bytes_ = "u.upload_bytes + u.download_bytes"
-    sql = f"""SELECT sub.customer_id, agg.b7, agg.b14, agg.b30, agg.b60, {_days_between('%(day)s', 'agg.last_day')}, agg.mask
-        FROM (
-            SELECT u.subscription_id,
-                CAST(SUM(CASE WHEN u.day > %(d7)s THEN {bytes_} ELSE 0 END) AS DOUBLE PRECISION) AS b7,
-                CAST(SUM(CASE WHEN u.day > %(d14)s AND u.day <= %(d7)s THEN {bytes_} ELSE 0 END) AS DOUBLE PRECISION) AS b14,
-                CAST(SUM(CASE WHEN u.day > %(d30)s THEN {bytes_} ELSE 0 END) AS DOUBLE PRECISION) AS b30,
-                CAST(SUM(CASE WHEN u.day <= %(d30)s THEN {bytes_} ELSE 0 END) AS DOUBLE PRECISION) AS b60,
-                MAX(u.day) AS last_day,
-                SUM(CASE WHEN u.day > %(d30)s THEN 1 << {_days_between('%(day)s', 'u.day')} ELSE 0 END) AS mask
-            FROM network_usagedaily u
-            WHERE u.day > %(d60)s AND u.day <= %(day)s AND {bytes_} > 0
-            GROUP BY u.subscription_id
-        ) agg JOIN customers_subscription sub ON sub.id = agg.subscription_id
-        ORDER BY sub.customer_id"""
-    return _rows(sql, _params(
-        day=day, d7=day - timedelta(days=7), d14=day - timedelta(days=14), d30=day - timedelta(days=30),
-        d60=day - timedelta(days=60),
-    ))
+    return f"""SELECT u.subscription_id,
+            SUM(CASE WHEN u.day > %(d7)s THEN {bytes_} ELSE 0 END) AS b7,
+            SUM(CASE WHEN u.day > %(d14)s AND u.day <= %(d7)s THEN {bytes_} ELSE 0 END) AS b7_before,
+            SUM(CASE WHEN u.day > %(d30)s THEN {bytes_} ELSE 0 END) AS b30,
+            SUM(CASE WHEN u.day <= %(d30)s THEN {bytes_} ELSE 0 END) AS b30_before,
+            MAX(u.day) AS last_day,
+            SUM(CASE WHEN u.day > %(d30)s THEN 1 << {_days_between('%(day)s', 'u.day')} ELSE 0 END) AS mask
+        FROM network_usagedaily u
+        WHERE u.day > %(d60)s AND u.day <= %(day)s AND {bytes_} > 0
+        GROUP BY u.subscription_id"""
+
+
+def usage_select(source: str) -> str:
+    """`_usage_rows`'s rows read from `source` (a table or a parenthesised query with the columns of
+    `usage_grouped_sql`), joined to the subscription's customer and ordered by customer (then
+    subscription, so that the order is the same whichever source is read)."""
+    return f"""SELECT sub.customer_id, CAST(w.b7 AS DOUBLE PRECISION), CAST(w.b7_before AS DOUBLE PRECISION),
+            CAST(w.b30 AS DOUBLE PRECISION), CAST(w.b30_before AS DOUBLE PRECISION),
+            {_days_between('%(day)s', 'w.last_day')}, w.mask
+        FROM {source} w JOIN customers_subscription sub ON sub.id = w.subscription_id
+        ORDER BY sub.customer_id, sub.id"""
+
+
+def usage_params(day: date) -> dict:
+    return _params(day=day, d7=day - timedelta(days=7), d14=day - timedelta(days=14), d30=day - timedelta(days=30),
+                   d60=day - timedelta(days=NO_TRAFFIC_CAP))
 
 
 def _usage_by_customer(rows: list[tuple]) -> np.ndarray:
@@ -378,8 +397,13 @@ def _change_pct(recent: np.ndarray, before: np.ndarray) -> np.ndarray:
     return np.clip(pct, -100.0, 500.0)
 
 
-def features_at(day: date, *, with_labels: bool = False) -> FeatureFrame:
-    """The feature matrix of every customer counted on `day` (with labels: churned by `day` + 30)."""
+def features_at(day: date, *, with_labels: bool = False, incremental_usage: bool = False) -> FeatureFrame:
+    """The feature matrix of every customer counted on `day` (with labels: churned by `day` + 30).
+
+    With `incremental_usage` (the daily scoring) the usage columns are read from the usage windows,
+    brought to `day` day by day (`churn/usage_windows.py`) instead of by a scan of 60 days of usage;
+    the same values, except for usage edited after its day was rolled in, which the windows miss until
+    their next rebuild (weekly, with training). Training reads usage in full at each cut-off."""
     standing = _standing_rows(day, day + timedelta(days=LABEL_DAYS) if with_labels else None)
     prices = package_monthly_net()
     # One row per counted subscription, ordered by customer: a customer's rows are one run.
@@ -401,7 +425,12 @@ def features_at(day: date, *, with_labels: bool = False) -> FeatureFrame:
     matrix[:, [col["late_invoices_3"], col["max_days_late_3"], col["open_balance"]]] = _place(ids, _invoice_rows(day), 3)
     matrix[:, col["suspensions_90"]] = _place(ids, _suspension_rows(day), 1)[:, 0]
 
-    usage = _usage_by_customer(_usage_rows(day))
+    if incremental_usage:
+        from .usage_windows import usage_windows_at  # builds on this module's usage statements
+
+        usage = _usage_by_customer(usage_windows_at(day))
+    else:
+        usage = _usage_by_customer(_usage_rows(day))
     u = _place(ids, usage, 6)
     has_usage = np.isin(ids, usage[:, 0].astype(np.int64))
     matrix[:, col["usage_30_gb"]] = u[:, 2] / GB

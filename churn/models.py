@@ -74,6 +74,31 @@ class ChurnRisk(models.Model):
         return f"{self.customer_id}: {self.band} ({self.probability:.2f})"
 
 
+class UsageWindow(models.Model):
+    """A subscription's usage over the 60 days to `as_of`, kept day by day for the daily scoring
+    (churn/usage_windows.py): one row per subscription with traffic in those days, all rows of the
+    same `as_of`. The columns are those of `features._usage_rows`; bytes are upload + download.
+
+    A cache: it can always be rebuilt from `network_usagedaily`, so on PostgreSQL the table is
+    UNLOGGED (no WAL for the daily rewrite; emptied after a crash, and then rebuilt by the next
+    scoring), and the key has no database foreign key (`db_constraint=False`): its deferred checks
+    cost ~7 s per rewrite of 850,000 rows, and the rows are only ever written from usage rows, whose
+    subscriptions exist. Deleting a subscription through Django still deletes its row (CASCADE)."""
+
+    subscription = models.OneToOneField("customers.Subscription", on_delete=models.CASCADE, primary_key=True,
+                                        db_constraint=False, related_name="+")
+    as_of = models.DateField()  # the cut-off C the row describes
+    b7 = models.BigIntegerField()  # bytes on C-6..C
+    b7_before = models.BigIntegerField()  # C-13..C-7
+    b30 = models.BigIntegerField()  # C-29..C
+    b30_before = models.BigIntegerField()  # C-59..C-30
+    last_day = models.DateField()  # the last day with traffic
+    mask = models.IntegerField()  # bit k set = traffic on C - k (k < 30)
+
+    def __str__(self):
+        return f"usage of subscription {self.subscription_id} to {self.as_of}"
+
+
 # --- Retention workflow -------------------------------------------------------------------------
 # Imported here, below the prediction models, so the two halves of this module change independently.
 from django.conf import settings  # noqa: E402

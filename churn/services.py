@@ -24,6 +24,7 @@ from . import learning
 from .features import FEATURES, features_at
 from .models import ChurnModel, ChurnRisk
 from .reasons import rank_reasons
+from .usage_windows import usage_windows_refresh
 
 WRITE_BATCH = 5000
 
@@ -83,13 +84,18 @@ class ScoreResult:
     removed: int = 0
     refused: str = ""
     timings: dict = field(default_factory=dict)  # seconds per step (the bench prints them)
+    usage_windows: str = ""  # what bringing the usage windows to the day did: "rebuilt", "rolled 1 day(s)", "current"
 
 
-def churn_risks_score(*, today: date | None = None) -> ScoreResult:
+def churn_risks_score(*, today: date | None = None, rebuild_usage_windows: bool = False) -> ScoreResult:
     """Score every customer counted yesterday (the last complete day) with the active model: their
     probability, band, top three reasons and monthly revenue at stake, one ChurnRisk row each; rows of
     customers no longer counted are removed. Without an active model nothing is scored, and the
-    latest refusal says why."""
+    latest refusal says why.
+
+    Usage is read from the usage windows (churn/usage_windows.py), rolled forward from the previous
+    day's; `rebuild_usage_windows` rebuilds them from the full usage instead (the weekly training run
+    does, so that usage corrected after its day was rolled in is picked up within a week)."""
     today = today or timezone.localdate()
     model = ChurnModel.objects.filter(status=ChurnModel.Status.ACTIVE).order_by("-version").first()
     if model is None:
@@ -97,18 +103,21 @@ def churn_risks_score(*, today: date | None = None) -> ScoreResult:
         return ScoreResult(None, refused=refused.refusal_reason if refused else "No churn model has been trained yet.")
     artifact = learning.load_artifact(model.artifact)
     started = time.perf_counter()
-    frame = features_at(today - timedelta(days=1))
-    timings = {"features": time.perf_counter() - started}
+    day = today - timedelta(days=1)
+    windows = usage_windows_refresh(day=day, rebuild=rebuild_usage_windows)
+    timings = {"usage windows": time.perf_counter() - started}
+    frame = features_at(day, incremental_usage=True)
+    timings["features"] = time.perf_counter() - started - sum(timings.values())
     estimator = artifact["estimator"]
     probabilities = learning.predict(estimator, frame.matrix)
     contributions = learning.contributions(model.algorithm, estimator, artifact["typical"], frame.matrix, probabilities)
     reasons = rank_reasons(frame.matrix, contributions).as_json()
     bands = learning.bands(probabilities, model.band_thresholds)
-    timings["model and reasons"] = time.perf_counter() - started - timings["features"]
+    timings["model and reasons"] = time.perf_counter() - started - sum(timings.values())
     scores = ScoreRows(frame.customer_ids, probabilities, bands, reasons, frame.mrr_cents)
     removed = write_scores(model, today, scores)
     timings["write"] = time.perf_counter() - started - sum(timings.values())
-    return ScoreResult(model, scored=len(frame.customer_ids), removed=removed, timings=timings)
+    return ScoreResult(model, scored=len(frame.customer_ids), removed=removed, timings=timings, usage_windows=windows)
 
 
 @dataclass

@@ -7,11 +7,12 @@ from .services import churn_model_train, churn_risks_score
 
 @shared_task
 def train_churn_model() -> str:
-    """A new model version from the history to date, then every customer scored with it."""
+    """A new model version from the history to date, then every customer scored with it, the usage
+    windows rebuilt from the full usage (so drift in them lasts at most a week; churn/usage_windows.py)."""
     model = churn_model_train()
     if model.status != model.Status.ACTIVE:
         return f"refused: {model.refusal_reason}"
-    result = churn_risks_score()
+    result = churn_risks_score(rebuild_usage_windows=True)
     return f"v{model.version} {model.algorithm}: {result.scored} scored"
 
 

@@ -98,5 +98,5 @@ class Command(BaseCommand):
             return
         say(f"Churn model v{latest.version}: {latest.algorithm}, {latest.training_rows:,} rows, "
             f"{latest.training_positives} churned. {latest.backtest.get('why', '')}")
-        result = churn_risks_score()
+        result = churn_risks_score(rebuild_usage_windows=True)  # the usage just written may be of days already rolled in
         say(f"Scored {result.scored:,} customers ({result.removed} old scores removed).")
