@@ -15,7 +15,7 @@ average and the process's CPU time beside each figure:
 2. the training job's work on the labelled cut-offs: their features, then the back-test of both
    candidates and the final fit (`learning.train`) — stacked rows = customers × cut-offs;
 3. scoring (`churn_risks_score`): the usage windows brought to the day (churn/usage_windows.py),
-   features, prediction, contributions and reasons, and the upsert of one ChurnRisk row per customer;
+   features, prediction, contributions and reasons, and the write of one ChurnRisk row per customer (on PostgreSQL a new table swapped in);
    first for the day before yesterday with the windows rebuilt from the full usage (as the weekly
    training run does), then as yesterday's daily job: the windows rolled forward one day (a day that
    has usage, the loader's last) and every row rewritten, since every row gets the new date.
