@@ -22,7 +22,12 @@ def current_billing_settings() -> BillingSettings:
     found = BillingSettings.objects.filter(pk=1).first()
     if found is not None:
         return found
-    defaults = {**settings.BILLING_DEFAULTS, "isp_name": settings.ISP_NAME, "currency": settings.CURRENCY}
+    # The environment gives text ("15", "0"): typed here, since get_or_create hands back the instance it
+    # built, not the row re-read, and a fee compared as text with a Decimal fails.
+    defaults = {
+        name: BillingSettings._meta.get_field(name).to_python(value)
+        for name, value in {**settings.BILLING_DEFAULTS, "isp_name": settings.ISP_NAME, "currency": settings.CURRENCY}.items()
+    }
     return BillingSettings.objects.get_or_create(pk=1, defaults=defaults)[0]
 
 
