@@ -3,18 +3,10 @@ payment, and with room on the page those updates are HOT (no new index entries).
 
 from django.db import migrations
 
-
-def set_fillfactor(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("ALTER TABLE billing_account SET (fillfactor = 80)")
-
-
-def reset_fillfactor(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("ALTER TABLE billing_account RESET (fillfactor)")
+from ispbill.core.migration_ops import postgresql_only
 
 
 class Migration(migrations.Migration):
     dependencies = [("billing", "0005_invoice_sums_rounded")]
 
-    operations = [migrations.RunPython(set_fillfactor, reset_fillfactor, elidable=False)]
+    operations = [postgresql_only("ALTER TABLE billing_account SET (fillfactor = 80)", "ALTER TABLE billing_account RESET (fillfactor)")]

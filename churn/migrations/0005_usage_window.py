@@ -5,15 +5,7 @@ no WAL, and after a crash PostgreSQL empties it and the next scoring rebuilds it
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def unlogged(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("ALTER TABLE churn_usagewindow SET UNLOGGED")
-
-
-def logged(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("ALTER TABLE churn_usagewindow SET LOGGED")
+from ispbill.core.migration_ops import postgresql_only
 
 
 class Migration(migrations.Migration):
@@ -37,5 +29,5 @@ class Migration(migrations.Migration):
                 ('mask', models.IntegerField()),
             ],
         ),
-        migrations.RunPython(unlogged, logged),
+        postgresql_only("ALTER TABLE churn_usagewindow SET UNLOGGED", "ALTER TABLE churn_usagewindow SET LOGGED"),
     ]

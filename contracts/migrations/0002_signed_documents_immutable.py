@@ -9,6 +9,8 @@ TRUNCATE (test teardown, a deliberate wipe) is not a row operation and still wor
 
 from django.db import migrations
 
+from ispbill.core.migration_ops import postgresql_only
+
 CREATE = """
 CREATE OR REPLACE FUNCTION contracts_refuse_change() RETURNS trigger AS $$
 BEGIN
@@ -52,17 +54,7 @@ DROP FUNCTION IF EXISTS contracts_refuse_change();
 """
 
 
-def create_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("contracts", "0001_contracts_signatures_events")]
 
-    operations = [migrations.RunPython(create_trigger, drop_trigger, elidable=False)]
+    operations = [postgresql_only(CREATE, DROP)]

@@ -6,18 +6,10 @@ Pages written from now on keep the space; `VACUUM FULL customers_subscription` r
 
 from django.db import migrations
 
-
-def set_fillfactor(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("ALTER TABLE customers_subscription SET (fillfactor = 80)")
-
-
-def reset_fillfactor(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("ALTER TABLE customers_subscription RESET (fillfactor)")
+from ispbill.core.migration_ops import postgresql_only
 
 
 class Migration(migrations.Migration):
     dependencies = [("customers", "0009_referral_code_required")]
 
-    operations = [migrations.RunPython(set_fillfactor, reset_fillfactor, elidable=False)]
+    operations = [postgresql_only("ALTER TABLE customers_subscription SET (fillfactor = 80)", "ALTER TABLE customers_subscription RESET (fillfactor)")]

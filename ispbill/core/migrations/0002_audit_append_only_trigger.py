@@ -7,6 +7,8 @@ operation and still works.
 
 from django.db import migrations
 
+from ispbill.core.migration_ops import postgresql_only
+
 CREATE = """
 CREATE OR REPLACE FUNCTION core_auditlog_refuse_change() RETURNS trigger AS $$
 BEGIN
@@ -23,17 +25,7 @@ DROP FUNCTION IF EXISTS core_auditlog_refuse_change();
 """
 
 
-def create_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("core", "0001_initial")]
 
-    operations = [migrations.RunPython(create_trigger, drop_trigger, elidable=False)]
+    operations = [postgresql_only(CREATE, DROP)]
