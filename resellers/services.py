@@ -380,32 +380,27 @@ def subscription_renew(*, actor, reseller: Reseller, subscription: Subscription,
        other request waiting for this wallet, as one set-based step, and the request turns pending in
        that transaction. Renewals of different customers against one wallet share one lock hold instead
        of queueing behind each other's invoices and payments.
-    2. After that commit, `renewals_settle` does the customer's side of ours and of every other renewal
-       of this reseller waiting for it (up to RENEWAL_SETTLE_BATCH), together, under the renewals' own
-       row locks: the period's invoice (unless the billing run issued
-       it), a payment attributed to the reseller settling it (which reactivates a non-payment suspension
-       and queues the router change), the margin, and activation of a new subscription — set-based, in
-       one transaction per batch; a batch the database refuses is settled renewal by renewal
-       (`renewal_settle`), so one bad renewal keeps its error and the others settle. If it fails, the
-       debit stands and the renewal stays pending; `settle_pending_renewals` (beat, every minute)
-       completes it. Either way it happens exactly once.
+    2. After that commit, if the reseller's settling gate is free, `renewals_settle` does the customer's
+       side of ours and of every other renewal of this reseller waiting for it (up to
+       RENEWAL_SETTLE_BATCH), together, under the renewals' own row locks: the period's invoice (unless
+       the billing run issued it), a payment attributed to the reseller settling it (which reactivates a
+       non-payment suspension and queues the router change), the margin, and activation of a new
+       subscription — set-based, in one transaction per batch; a batch the database refuses is settled
+       renewal by renewal (`renewal_settle`), so one bad renewal keeps its error and the others settle.
+       If the gate is taken (a burst of renewals), the request does not wait: the renewal stays pending,
+       the answer says so, and a woken worker (`reseller_renewals_settle`) settles everything that
+       gathered in one batch. If settling fails, the debit stands and the renewal stays pending;
+       `settle_pending_renewals` (beat, every minute) completes it. Either way it happens exactly once.
     A debit that takes the balance past the reseller's alert threshold or 80%/100% of the credit limit
     queues one SMS to the reseller once the debit commits."""
     renewal, created, alert_level = renewal_debit(
         actor=actor, reseller=reseller, subscription=subscription, idempotency_key=idempotency_key,
     )
     if renewal.status == Renewal.Status.PENDING:
-        # Ours is settled together with every renewal of this reseller waiting to be settled, once the
-        # reseller's settling gate is ours (set-based; a renewal another worker holds is left to it, one
-        # that failed before to the sweep): while one request settles, the renewals debited meanwhile
-        # gather for the next.
-        taken = renewals_settle(renewal_ids=[renewal.pk], reseller_id=reseller.pk)
-        renewal = Renewal.objects.select_related("entry", "invoice", "payment").get(pk=renewal.pk)
-        if renewal.pk not in taken and renewal.status == Renewal.Status.PENDING:  # another worker holds it: wait for it
-            try:
-                renewal_settle(actor=actor, renewal_id=renewal.pk)
-            except Exception:  # the debit is committed: the sweep completes the customer's side
-                logger.exception("reseller renewal %s: settling failed; left for the retry sweep", renewal.pk)
+        # Ours is settled here, together with every renewal of this reseller waiting to be settled, if
+        # the reseller's settling gate is free; if another request or the worker holds it, the renewal
+        # is left to them and the answer says it is being completed (see `renewals_settle`).
+        if renewals_settle(renewal_ids=[renewal.pk], reseller_id=reseller.pk):
             renewal = Renewal.objects.select_related("entry", "invoice", "payment").get(pk=renewal.pk)
     return RenewalResult(renewal=renewal, created=created, alert_level=alert_level)
 
@@ -543,14 +538,72 @@ RENEWAL_SETTLE_BATCH = 200
 SETTLE_GATE = 7_301  # the namespace of the settling gates' advisory locks (PostgreSQL)
 
 
-def _settle_gate(reseller_id: int) -> None:
-    """Wait for the reseller's settling gate, held until the transaction ends: one batch of its
-    renewals is selected and settled at a time, so the renewals debited meanwhile wait for the next
-    holder and are settled together, instead of each request locking its own and queueing for the
-    invoice counter with it. (PostgreSQL; elsewhere writers are serialised anyway.)"""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+def _settle_gate(reseller_id: int, *, wait: bool = True) -> bool:
+    """The reseller's settling gate, held until the transaction ends: one batch of its renewals is
+    selected and settled at a time. With `wait=False` (a request) it is only taken if free: while one
+    holder settles, the renewals debited meanwhile gather for the next holder, who settles them
+    together, instead of each request waiting its turn to settle a few. Returns whether it is ours.
+    (PostgreSQL; elsewhere writers are serialised anyway.)"""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        if wait:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SETTLE_GATE, reseller_id])
+            return True
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [SETTLE_GATE, reseller_id])
+        return cursor.fetchone()[0]
+
+
+SETTLE_WAKE_KEY = "resellers:settle-wake:{}"
+SETTLE_WAKE_SECONDS = 60
+
+
+def _wake_settler(reseller_id: int) -> None:
+    """Have a worker settle this reseller's waiting renewals (`reseller_renewals_settle`) once this
+    transaction commits: one wake-up queued at a time per reseller (the task clears the mark before it
+    looks), so a burst of renewals queues one task, not one each. If the broker is down the
+    minute's sweep settles them."""
+    from django.core.cache import cache
+
+    if cache.add(SETTLE_WAKE_KEY.format(reseller_id), 1, timeout=SETTLE_WAKE_SECONDS):
+        from .tasks import settle_reseller_renewals
+
+        transaction.on_commit(lambda: settle_reseller_renewals.delay(reseller_id), robust=True)
+
+
+def _settle_batch(*, pick, retry_ids=()) -> tuple[set[int], bool]:
+    """One batch, in one transaction: `pick(rows)` takes the gate if it needs one and returns the
+    renewals it chose from `rows` (pending, row-locked, skipping those another worker holds), or None
+    to pass; they are settled set-based. When the database refuses the batch, its renewals (and
+    `retry_ids`) are settled one by one, so a bad renewal keeps its error (attempts, last error;
+    logged with its id) and does not hold back the others. Returns (ids taken: settled, or tried and
+    failed; whether anything was picked)."""
+    selected: list[int] = []
+    try:
+        with transaction.atomic():
+            rows = (
+                Renewal.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("reseller", "entry", "parent_entry", "created_by").filter(status=Renewal.Status.PENDING)
+            )
+            renewals = pick(rows)
+            if not renewals:
+                return set(), False
+            selected = [renewal.pk for renewal in renewals]
+            _settle_many(renewals=renewals)
+            return set(selected), True
+    except Exception as error:
+        again = sorted(set(retry_ids) | set(selected))
+        logger.warning("settling %d renewals together failed (%s); settling them one by one", len(again), error, exc_info=True)
+        taken = set()
+        for renewal_id in again:
+            try:
+                _renewal, took = _settle_one(actor=None, renewal_id=renewal_id, wait=False, use_requester=True)
+            except Exception:
+                logger.exception("reseller renewal %s: settling failed; left for the retry sweep", renewal_id)
+                took = True
+            if took:
+                taken.add(renewal_id)
+        return taken, True
 
 
 def renewals_settle(*, renewal_ids=(), reseller_id: int | None = None) -> set[int]:
@@ -560,48 +613,50 @@ def renewals_settle(*, renewal_ids=(), reseller_id: int | None = None) -> set[in
     (`renewal_settle`), with far fewer statements. Each renewal's rows are recorded as done by
     whoever asked for it. A renewal another worker is settling is skipped (exactly once).
 
-    With `reseller_id` (a request settling its own renewal) the batch is chosen once the reseller's
-    settling gate is ours (`_settle_gate`): `renewal_ids` and every renewal of the reseller waiting
-    to be settled that never failed (one that failed is the sweep's, so that it cannot hold back the
-    others' batches).
+    With `reseller_id` (a request settling its own renewal) the batch is settled only if the
+    reseller's settling gate is free (`_settle_gate`): then `renewal_ids` and every renewal of the
+    reseller waiting to be settled that never failed (one that failed is the sweep's, so that it
+    cannot hold back the others' batches). If another holder has the gate, a worker is woken
+    (`_wake_settler`) to settle what that holder did not pick, and nothing is taken here.
 
-    When the database refuses a batch, its renewals are settled one by one, so a bad renewal keeps its
-    error (attempts, last error; logged with its id) and does not hold back the others.
     Returns the ids this call took: settled, or tried and failed."""
     ids = sorted(set(renewal_ids))
     taken: set[int] = set()
     for start in range(0, max(len(ids), 1), RENEWAL_SETTLE_BATCH):
         chunk = ids[start:start + RENEWAL_SETTLE_BATCH]
-        selected: list[int] = []
-        try:
-            with transaction.atomic():
-                rows = (
-                    Renewal.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("reseller", "entry", "parent_entry", "created_by").filter(status=Renewal.Status.PENDING)
-                )
-                if reseller_id is not None:
-                    _settle_gate(reseller_id)
-                    if not Renewal.objects.filter(pk__in=chunk, status=Renewal.Status.PENDING).exists():
-                        continue  # the gate's last holder settled ours: the renewals debited since wait for the next
-                    rows = rows.filter(Q(pk__in=chunk) | Q(reseller_id=reseller_id, attempts=0))
-                else:
-                    rows = rows.filter(pk__in=chunk)
-                renewals = list(rows.order_by("pk")[:RENEWAL_SETTLE_BATCH])
-                selected = [renewal.pk for renewal in renewals]
-                _settle_many(renewals=renewals)
-                taken.update(selected)
-        except Exception as error:
-            again = sorted(set(chunk) | set(selected))
-            logger.warning("settling %d renewals together failed (%s); settling them one by one", len(again), error, exc_info=True)
-            for renewal_id in again:
-                try:
-                    _renewal, took = _settle_one(actor=None, renewal_id=renewal_id, wait=False, use_requester=True)
-                except Exception:
-                    logger.exception("reseller renewal %s: settling failed; left for the retry sweep", renewal_id)
-                    took = True
-                if took:
-                    taken.add(renewal_id)
+
+        def pick(rows, chunk=chunk):
+            if reseller_id is None:
+                return list(rows.filter(pk__in=chunk).order_by("pk")[:RENEWAL_SETTLE_BATCH])
+            if not _settle_gate(reseller_id, wait=False):
+                _wake_settler(reseller_id)
+                return None
+            if not Renewal.objects.filter(pk__in=chunk, status=Renewal.Status.PENDING).exists():
+                return None  # the gate's last holder settled ours: the renewals debited since wait for the next
+            return list(rows.filter(Q(pk__in=chunk) | Q(reseller_id=reseller_id, attempts=0)).order_by("pk")[:RENEWAL_SETTLE_BATCH])
+
+        taken |= _settle_batch(pick=pick, retry_ids=chunk)[0]
     return taken
+
+
+def reseller_renewals_settle(*, reseller_id: int) -> int:
+    """The woken worker's job (`_wake_settler`): settle every renewal of this reseller waiting to be
+    settled that never failed, in batches of up to RENEWAL_SETTLE_BATCH, each once the reseller's
+    settling gate is ours, until none is left. Returns how many were settled."""
+    from django.core.cache import cache
+
+    cache.delete(SETTLE_WAKE_KEY.format(reseller_id))  # a renewal debited from now on wakes another run
+
+    def pick(rows):
+        _settle_gate(reseller_id)
+        return list(rows.filter(reseller_id=reseller_id, attempts=0).order_by("pk")[:RENEWAL_SETTLE_BATCH])
+
+    settled = 0
+    while True:
+        taken, picked = _settle_batch(pick=pick)
+        if not picked:
+            return settled
+        settled += Renewal.objects.filter(pk__in=taken, status=Renewal.Status.SETTLED).count()
 
 
 def _settle(*, actor, renewal: Renewal) -> None:

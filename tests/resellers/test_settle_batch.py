@@ -244,3 +244,79 @@ def test_renewals_settle_together_when_the_billing_settings_row_is_made_during_t
     assert "one by one" not in caplog.text
     assert not Renewal.objects.exclude(status=Renewal.Status.SETTLED).exists()
     call_command("check_ledger")
+
+
+def _hold_settling_gate(reseller_id, *, held, release):
+    """Another connection holding the reseller's settling gate (a request or the worker mid-batch)."""
+    from django.db import connections
+
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [services.SETTLE_GATE, reseller_id])
+            held.set()
+            release.wait(30)
+            cursor.execute("COMMIT")
+    finally:
+        other.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_renewal_finding_the_settling_gate_taken_does_not_wait_and_wakes_one_worker_that_settles_the_burst(monkeypatch):
+    from django.core.cache import cache
+
+    from resellers import tasks
+
+    reseller, area, router, package, _ = make_reseller(price="600.00", topup="20000")
+    subs = [reseller_subscription(reseller=reseller, area=area, router=router, package=package, activate=True) for _ in range(3)]
+    cache.delete(services.SETTLE_WAKE_KEY.format(reseller.pk))
+    woken = []
+    monkeypatch.setattr(tasks.settle_reseller_renewals, "delay", lambda reseller_id: woken.append(reseller_id))
+    held, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold_settling_gate, args=(reseller.pk,), kwargs={"held": held, "release": release})
+    holder.start()
+    try:
+        assert held.wait(10)
+        results = [
+            services.subscription_renew(actor=reseller.user, reseller=reseller, subscription=sub, idempotency_key=f"burst-{sub.pk}")
+            for sub in subs
+        ]
+    finally:
+        release.set()
+        holder.join()
+
+    # Each request answered at once: debited, not settled, and the whole burst queued one wake-up.
+    assert [r.created and not r.settled for r in results] == [True, True, True]
+    assert ResellerWallet.objects.get(reseller=reseller).balance == Decimal("18200.00")
+    assert Renewal.objects.filter(reseller=reseller, status=Renewal.Status.PENDING).count() == 3
+    assert woken == [reseller.pk]
+
+    calls = []
+    original = services._settle_many
+    monkeypatch.setattr(services, "_settle_many", lambda **kw: calls.append(len(kw["renewals"])) or original(**kw))
+    assert tasks.settle_reseller_renewals(reseller.pk) == 3
+
+    assert calls == [3]  # the burst, settled together
+    assert Renewal.objects.filter(reseller=reseller, status=Renewal.Status.SETTLED).count() == 3
+    assert Payment.objects.filter(reseller=reseller).count() == 3
+    assert cache.add(services.SETTLE_WAKE_KEY.format(reseller.pk), 1)  # the task cleared the mark: the next burst wakes it again
+    assert tasks.settle_reseller_renewals(reseller.pk) == 0
+    call_command("check_ledger")
+    assert wallet_ledger.wallet_discrepancies() == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_woken_worker_leaves_a_renewal_that_failed_before_to_the_sweep():
+    reseller, area, router, package, _ = make_reseller(price="600.00", topup="20000")
+    good, bad = (reseller_subscription(reseller=reseller, area=area, router=router, package=package, activate=True) for _ in range(2))
+    for sub in (good, bad):
+        services.renewal_debit(actor=reseller.user, reseller=reseller, subscription=sub)
+    Renewal.objects.filter(subscription=bad).update(attempts=1, last_error="earlier failure")
+
+    assert services.reseller_renewals_settle(reseller_id=reseller.pk) == 1
+
+    assert Renewal.objects.get(subscription=good).status == Renewal.Status.SETTLED
+    assert Renewal.objects.get(subscription=bad).status == Renewal.Status.PENDING
