@@ -50,7 +50,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -294,15 +294,19 @@ def wallet_debit_batch(
     ]
     if any(spec.amount <= ZERO for spec in specs):
         raise ValidationError(_("A renewal debit must be more than zero."))
-    keys = [spec.idempotency_key for spec in specs if spec.idempotency_key]
-    by_key = {entry.idempotency_key: entry for entry in WalletEntry.objects.filter(idempotency_key__in=keys)} if keys else {}
-    by_period = {
-        (entry.subscription_id, entry.period_start): entry
-        for entry in WalletEntry.objects.filter(
-            wallet=wallet, kind=WalletEntry.Kind.DEBIT, subscription_id__in={spec.subscription_id for spec in specs},
-            period_start__in={spec.period_start for spec in specs},
-        )
-    }
+    keys = {spec.idempotency_key for spec in specs if spec.idempotency_key}
+    # The entries these debits would repeat, in one read: by form key (any wallet), and this wallet's
+    # debits of the same subscriptions and periods.
+    same_period = Q(
+        wallet=wallet, kind=WalletEntry.Kind.DEBIT, subscription_id__in={spec.subscription_id for spec in specs},
+        period_start__in={spec.period_start for spec in specs},
+    )
+    by_key, by_period = {}, {}
+    for entry in WalletEntry.objects.filter(same_period | Q(idempotency_key__in=keys) if keys else same_period).order_by():
+        if entry.idempotency_key in keys:
+            by_key[entry.idempotency_key] = entry
+        if entry.wallet_id == wallet.pk and entry.kind == WalletEntry.Kind.DEBIT:
+            by_period[(entry.subscription_id, entry.period_start)] = entry
     balance, level = wallet.balance, wallet.alert_level
     if parent_wallet is not None:
         parent_balance, parent_level = parent_wallet.balance, parent_wallet.alert_level

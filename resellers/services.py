@@ -380,17 +380,17 @@ def subscription_renew(*, actor, reseller: Reseller, subscription: Subscription,
        other request waiting for this wallet, as one set-based step, and the request turns pending in
        that transaction. Renewals of different customers against one wallet share one lock hold instead
        of queueing behind each other's invoices and payments.
-    2. After that commit, if the reseller's settling gate is free, `renewals_settle` does the customer's
-       side of ours and of every other renewal of this reseller waiting for it (up to
-       RENEWAL_SETTLE_BATCH), together, under the renewals' own row locks: the period's invoice (unless
-       the billing run issued it), a payment attributed to the reseller settling it (which reactivates a
-       non-payment suspension and queues the router change), the margin, and activation of a new
-       subscription — set-based, in one transaction per batch; a batch the database refuses is settled
-       renewal by renewal (`renewal_settle`), so one bad renewal keeps its error and the others settle.
-       If the gate is taken (a burst of renewals), the request does not wait: the renewal stays pending,
-       the answer says so, and a woken worker (`reseller_renewals_settle`) settles everything that
-       gathered in one batch. If settling fails, the debit stands and the renewal stays pending;
-       `settle_pending_renewals` (beat, every minute) completes it. Either way it happens exactly once.
+    2. After that commit, if the reseller's settling gate is free and no other renewal of the reseller
+       is waiting, `renewals_settle` does the customer's side of ours under its row lock: the period's
+       invoice (unless the billing run issued it), a payment attributed to the reseller settling it
+       (which reactivates a non-payment suspension and queues the router change), the margin, and
+       activation of a new subscription. In a burst (the gate taken, or others waiting) the request does
+       not wait: the renewal stays pending, the answer says so, and a woken worker
+       (`reseller_renewals_settle`) settles everything that gathered, set-based, in batches of up to
+       RENEWAL_SETTLE_BATCH; a batch the database refuses is settled renewal by renewal
+       (`renewal_settle`), so one bad renewal keeps its error and the others settle. If settling fails,
+       the debit stands and the renewal stays pending; `settle_pending_renewals` (beat, every minute)
+       completes it. Either way it happens exactly once.
     A debit that takes the balance past the reseller's alert threshold or 80%/100% of the credit limit
     queues one SMS to the reseller once the debit commits."""
     renewal, created, alert_level = renewal_debit(
@@ -430,27 +430,31 @@ def renewal_debit(
         parent_price = _parent_offer(sub=reseller, package_id=subscription.package_id).price
     period = renewal_period(subscription, today=today)
     idempotency_key = (idempotency_key or "").strip()[:64]
-    renewal = _live_renewal(reseller=reseller, subscription=subscription, period=period, idempotency_key=idempotency_key)
-    created = False
-    if renewal is None:
-        try:
-            with transaction.atomic():
-                renewal = Renewal.objects.create(
-                    reseller=reseller, subscription=subscription, period_start=period.start, period_end=period.end,
-                    price=offer.price, parent_price=parent_price, idempotency_key=idempotency_key or None,
-                    created_by=actor if getattr(actor, "pk", None) else None,
-                )
-            created = True
-        except IntegrityError:  # the same request, sent at the same moment
-            renewal = _live_renewal(reseller=reseller, subscription=subscription, period=period, idempotency_key=idempotency_key)
-            if renewal is None:
-                raise
+    # Written straight away: a repeat (the same form key, or the same subscription and period still
+    # live) is refused by the table's unique constraints and then looked up, so a new request costs
+    # no lookups.
+    try:
+        with transaction.atomic():
+            renewal = Renewal.objects.create(
+                reseller=reseller, subscription=subscription, period_start=period.start, period_end=period.end,
+                price=offer.price, parent_price=parent_price, idempotency_key=idempotency_key or None,
+                created_by=actor if getattr(actor, "pk", None) else None,
+            )
+        created = True
+    except IntegrityError:  # a double click, a retry, or the same request sent at the same moment
+        renewal = _live_renewal(reseller=reseller, subscription=subscription, period=period, idempotency_key=idempotency_key)
+        if renewal is None:
+            raise
+        created = False
     if renewal.status == Renewal.Status.REQUESTED:
-        levels = renewal_requests_debit(reseller_id=reseller.pk)
-        renewal = Renewal.objects.select_related("entry", "invoice", "payment").get(pk=renewal.pk)
+        done = _requests_debit(reseller_id=reseller.pk, reseller=reseller)
+        if renewal.pk in done:
+            renewal, level = done[renewal.pk]
+        else:  # another request's step took ours
+            renewal, level = Renewal.objects.select_related("entry", "invoice", "payment").get(pk=renewal.pk), 0
         if renewal.status == Renewal.Status.REFUSED:  # ours, or the same request sent a moment earlier
             raise ValidationError(renewal.last_error)
-        return renewal, created, levels.get(renewal.pk, 0)
+        return renewal, created, level
     return renewal, False, 0
 
 
@@ -460,17 +464,25 @@ RENEWAL_BATCH = 500
 def renewal_requests_debit(*, reseller_id: int) -> dict[int, int]:
     """Debit this reseller's waiting renewal requests, oldest first, in one transaction under the wallet
     lock (see `renewal_debit`). Returns {renewal id: credit alert level newly reached}."""
+    return {renewal_id: level for renewal_id, (_renewal, level) in _requests_debit(reseller_id=reseller_id).items()}
+
+
+def _requests_debit(*, reseller_id: int, reseller: Reseller | None = None) -> dict[int, tuple[Renewal, int]]:
+    """`renewal_requests_debit`, returning {renewal id: (the renewal as it now stands, credit alert level
+    newly reached)} for the requests this step took. `reseller`: the caller's copy, if it has one."""
     with transaction.atomic():
-        parent_id = Reseller.objects.filter(pk=reseller_id).values_list("parent_id", flat=True).first()
+        if reseller is None or reseller.pk != reseller_id:
+            reseller = Reseller.objects.select_related("parent").get(pk=reseller_id)
         parent_wallet = None
-        if parent_id:  # a sub-reseller: both wallets, locked in primary-key order
-            wallets = wallet_ledger.wallets_lock(reseller_ids=[reseller_id, parent_id])
-            wallet, parent_wallet = wallets[reseller_id], wallets[parent_id]
+        if reseller.parent_id:  # a sub-reseller: both wallets, locked in primary-key order
+            wallets = wallet_ledger.wallets_lock(reseller_ids=[reseller_id, reseller.parent_id])
+            wallet, parent_wallet = wallets[reseller_id], wallets[reseller.parent_id]
         else:
             wallet = wallet_ledger.wallet_lock(reseller_id=reseller_id)
         waiting = list(
             Renewal.objects.filter(reseller_id=reseller_id, status=Renewal.Status.REQUESTED)
-            .select_related("subscription__customer").order_by("id")[:RENEWAL_BATCH]
+            .select_related("subscription__customer")
+            .only(*WAITING_FIELDS).order_by("id")[:RENEWAL_BATCH]
         )
         if not waiting:
             return {}
@@ -481,14 +493,14 @@ def renewal_requests_debit(*, reseller_id: int) -> dict[int, int]:
                 memo=f"{r.subscription.customer.account_number} {r.subscription.login_label} {r.period_start}–{r.period_end}",
             ) for r in waiting
         ], parent_wallet=parent_wallet)
-        reseller = Reseller.objects.get(pk=reseller_id)
-        levels = {}
+        done = {}
         debited, refused = [], []
         for renewal, outcome in zip(waiting, outcomes, strict=True):
+            level = 0
             if outcome.created:
                 renewal.entry, renewal.status = outcome.entry, Renewal.Status.PENDING
                 debited.append(renewal)
-                levels[renewal.pk] = outcome.alert_level
+                level = outcome.alert_level
                 _alert_after_commit(reseller=reseller, entry=outcome.entry, credit_level=outcome.alert_level)
                 if outcome.parent is not None:
                     renewal.parent_entry = outcome.parent.entry
@@ -498,10 +510,20 @@ def renewal_requests_debit(*, reseller_id: int) -> dict[int, int]:
                 renewal.status, renewal.idempotency_key = Renewal.Status.REFUSED, None
                 renewal.last_error = outcome.refusal or _("That renewal was already done; nothing more was taken.")
                 refused.append(renewal)
+            done[renewal.pk] = (renewal, level)
         # Refusals first: they free the (subscription, period) and key they held.
-        Renewal.objects.bulk_update(refused, ["status", "idempotency_key", "last_error"])
-        Renewal.objects.bulk_update(debited, ["entry", "parent_entry", "status"])
-    return levels
+        rows_update(Renewal, refused, ["status", "idempotency_key", "last_error"])
+        rows_update(Renewal, debited, ["entry", "parent_entry", "status"])
+    return done
+
+
+# What the debit step reads of a waiting request: its terms and what the wallet entry's memo names.
+WAITING_FIELDS = (
+    "id", "reseller_id", "subscription_id", "period_start", "period_end", "price", "parent_price", "idempotency_key",
+    "status", "created_by_id", "created_at", "attempts", "last_error", "entry_id", "parent_entry_id", "invoice_id",
+    "payment_id", "settled_at", "subscription__id", "subscription__username", "subscription__static_ip",
+    "subscription__customer__id", "subscription__customer__account_number",
+)
 
 
 def renewal_settle(*, actor=None, renewal_id: int, wait: bool = True) -> Renewal:
@@ -613,11 +635,11 @@ def renewals_settle(*, renewal_ids=(), reseller_id: int | None = None) -> set[in
     (`renewal_settle`), with far fewer statements. Each renewal's rows are recorded as done by
     whoever asked for it. A renewal another worker is settling is skipped (exactly once).
 
-    With `reseller_id` (a request settling its own renewal) the batch is settled only if the
-    reseller's settling gate is free (`_settle_gate`): then `renewal_ids` and every renewal of the
-    reseller waiting to be settled that never failed (one that failed is the sweep's, so that it
-    cannot hold back the others' batches). If another holder has the gate, a worker is woken
-    (`_wake_settler`) to settle what that holder did not pick, and nothing is taken here.
+    With `reseller_id` (a request settling its own renewal) `renewal_ids` are settled here only if
+    the reseller's settling gate is free (`_settle_gate`) and no other renewal of the reseller is
+    waiting to be settled (one that failed before is the sweep's and does not count). Otherwise —
+    another holder has the gate, or a burst of renewals is waiting — a worker is woken
+    (`_wake_settler`) to settle them all together, and nothing is taken here.
 
     Returns the ids this call took: settled, or tried and failed."""
     ids = sorted(set(renewal_ids))
@@ -631,9 +653,13 @@ def renewals_settle(*, renewal_ids=(), reseller_id: int | None = None) -> set[in
             if not _settle_gate(reseller_id, wait=False):
                 _wake_settler(reseller_id)
                 return None
-            if not Renewal.objects.filter(pk__in=chunk, status=Renewal.Status.PENDING).exists():
-                return None  # the gate's last holder settled ours: the renewals debited since wait for the next
-            return list(rows.filter(Q(pk__in=chunk) | Q(reseller_id=reseller_id, attempts=0)).order_by("pk")[:RENEWAL_SETTLE_BATCH])
+            renewals = list(rows.filter(Q(pk__in=chunk) | Q(reseller_id=reseller_id, attempts=0)).order_by("pk")[:RENEWAL_SETTLE_BATCH])
+            if any(renewal.pk not in chunk for renewal in renewals):
+                # A burst: others are waiting too. They are settled together by the worker, in batches
+                # far larger than a request gathers, instead of by whichever request comes next.
+                _wake_settler(reseller_id)
+                return None
+            return renewals
 
         taken |= _settle_batch(pick=pick, retry_ids=chunk)[0]
     return taken

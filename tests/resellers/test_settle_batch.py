@@ -173,26 +173,50 @@ def test_a_batch_the_database_refuses_settles_the_rest_one_by_one_and_names_the_
     call_command("check_ledger")
 
 
-def test_a_request_settles_every_renewal_of_its_reseller_waiting_in_one_batch(monkeypatch):
+def test_a_request_finding_a_burst_waiting_leaves_it_to_the_worker_which_settles_it_in_one_batch(
+    monkeypatch, django_capture_on_commit_callbacks,
+):
+    from django.core.cache import cache
+
+    from resellers import tasks
+
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="5000")
     subs = [reseller_subscription(reseller=reseller, area=area, router=router, package=package) for _ in range(3)]
-    # Two requests were written while another held the wallet lock; ours debits all three and, holding
-    # the reseller's settling gate, settles them together.
+    cache.delete(services.SETTLE_WAKE_KEY.format(reseller.pk))
+    # Two requests were written while another held the wallet lock; ours debits all three, finds the
+    # other two waiting to be settled as well, and wakes the worker instead of settling a small batch.
     for sub in subs[:2]:
         period = services.renewal_period(sub)
         Renewal.objects.create(reseller=reseller, subscription=sub, period_start=period.start, period_end=period.end,
                                price=Decimal("600.00"), created_by=reseller.user)
-    calls = []
+    calls, woken = [], []
     original = services._settle_many
     monkeypatch.setattr(services, "_settle_many", lambda **kw: calls.append(len(kw["renewals"])) or original(**kw))
+    monkeypatch.setattr(tasks.settle_reseller_renewals, "delay", lambda reseller_id: woken.append(reseller_id))
 
-    result = services.subscription_renew(actor=reseller.user, reseller=reseller, subscription=subs[2], idempotency_key="r3")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.subscription_renew(actor=reseller.user, reseller=reseller, subscription=subs[2], idempotency_key="r3")
 
-    assert result.settled and calls == [3]  # one set-based settlement for the step's three renewals
+    assert result.created and not result.settled and calls == [] and woken == [reseller.pk]
+    assert Renewal.objects.filter(status=Renewal.Status.PENDING).count() == 3
+    assert ResellerWallet.objects.get(reseller=reseller).balance == Decimal("3200.00")
+
+    assert tasks.settle_reseller_renewals(reseller.pk) == 3
+
+    assert calls == [3]  # one set-based settlement for the three
     assert Renewal.objects.filter(status=Renewal.Status.SETTLED).count() == 3
     assert Payment.objects.filter(reseller=reseller).count() == 3
-    assert ResellerWallet.objects.get(reseller=reseller).balance == Decimal("3200.00")
     call_command("check_ledger")
+
+
+def test_a_lone_renewal_is_settled_in_its_own_request():
+    reseller, area, router, package, _ = make_reseller(price="600.00", topup="5000")
+    sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
+
+    result = services.subscription_renew(actor=reseller.user, reseller=reseller, subscription=sub, idempotency_key="r1")
+
+    assert result.created and result.settled and result.invoice is not None and result.payment is not None
+    assert result.invoice.amount_paid == result.invoice.total
 
 
 @pytest.mark.postgres
