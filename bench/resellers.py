@@ -18,6 +18,7 @@ Uses its own database (`ispbill_bench_resellers`). Run by hand; not part of the 
 """
 
 import argparse
+import atexit
 import statistics
 import sys
 import time
@@ -332,6 +333,7 @@ def bench_sustained(args):
     _fund(reseller, subs, "0.9")
     window, processes = args.window, args.processes
     worker = _start_worker()
+    atexit.register(worker.kill)  # never left running when the bench fails
     print(f"load average before: {open('/proc/loadavg').read().strip()}")
 
     connections.close_all()

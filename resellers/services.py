@@ -393,14 +393,15 @@ def subscription_renew(*, actor, reseller: Reseller, subscription: Subscription,
        completes it. Either way it happens exactly once.
     A debit that takes the balance past the reseller's alert threshold or 80%/100% of the credit limit
     queues one SMS to the reseller once the debit commits."""
-    renewal, created, alert_level = renewal_debit(
+    renewal, created, alert_level, burst = _renewal_debit(
         actor=actor, reseller=reseller, subscription=subscription, idempotency_key=idempotency_key,
     )
     if renewal.status == Renewal.Status.PENDING:
-        # Ours is settled here, together with every renewal of this reseller waiting to be settled, if
-        # the reseller's settling gate is free; if another request or the worker holds it, the renewal
-        # is left to them and the answer says it is being completed (see `renewals_settle`).
-        if renewals_settle(renewal_ids=[renewal.pk], reseller_id=reseller.pk):
+        if burst:  # debited together with others, or by another request's step: the worker settles them all
+            _wake_settler(reseller.pk)
+        # Ours alone: settled here if the reseller's settling gate is free and nothing else waits;
+        # otherwise left to the worker, and the answer says it is being completed (see `renewals_settle`).
+        elif renewals_settle(renewal_ids=[renewal.pk], reseller_id=reseller.pk):
             renewal = Renewal.objects.select_related("entry", "invoice", "payment").get(pk=renewal.pk)
     return RenewalResult(renewal=renewal, created=created, alert_level=alert_level)
 
@@ -416,6 +417,17 @@ def renewal_debit(
     set-based step (`billing.wallet.wallet_debit_batch`) and marked debited or refused in the same
     transaction. A request another one's step already debited is found done once the lock is ours.
     `today` picks the period as on that day (the demo's history); default today."""
+    renewal, created, level, _burst = _renewal_debit(
+        actor=actor, reseller=reseller, subscription=subscription, idempotency_key=idempotency_key, today=today,
+    )
+    return renewal, created, level
+
+
+def _renewal_debit(
+    *, actor, reseller: Reseller, subscription: Subscription, idempotency_key: str = "", today: date | None = None,
+) -> tuple[Renewal, bool, int, bool]:
+    """`renewal_debit`, also telling whether the debit came in a burst: its step debited other requests
+    too, or another request's step debited it."""
     if not reseller.is_prepaid:
         raise ValidationError(_("Only prepaid resellers renew from a wallet; record the cash you collected instead."))
     if subscription.customer.reseller_id != reseller.pk:
@@ -454,8 +466,8 @@ def renewal_debit(
             renewal, level = Renewal.objects.select_related("entry", "invoice", "payment").get(pk=renewal.pk), 0
         if renewal.status == Renewal.Status.REFUSED:  # ours, or the same request sent a moment earlier
             raise ValidationError(renewal.last_error)
-        return renewal, created, level
-    return renewal, False, 0
+        return renewal, created, level, len(done) != 1 or renewal.pk not in done
+    return renewal, False, 0, False
 
 
 RENEWAL_BATCH = 500

@@ -10,6 +10,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
@@ -157,7 +158,14 @@ def drill(request, metric: str):
     if request.GET.get("format") == "csv":
         return _csv(f"{metric}-{day:%Y%m%d}.csv", [c["label"] for c in table.columns],
                     [[row[c["key"]] for c in table.columns] for row in table.rows])
-    return render(request, "dashboard/drill.html", {"table": table, "month": month, "day": day, "query": request.GET.urlencode()})
+    # A figure of Staff performance leads back there; every other figure is on Business analytics.
+    back = ("staff:analytics-staff", _("Staff performance")) if metric in STAFF_PERFORMANCE_DRILLS else (
+        "staff:analytics-dashboard", _("Business analytics"))
+    return render(request, "dashboard/drill.html", {"table": table, "month": month, "day": day, "query": request.GET.urlencode(),
+                                                    "back_url": reverse(back[0]), "back_label": back[1]})
+
+
+STAFF_PERFORMANCE_DRILLS = {"assigned-due"}
 
 
 @staff_permission_required(ANALYTICS)

@@ -165,6 +165,10 @@ def test_staff_performance_page_links_the_drill_down_and_csv_has_the_columns(wor
     assert drill in page and "৳2,875.00" in page and "54.78 %" in page
     response = client.get(drill.replace("&amp;", "&"))
     assert response.status_code == 200 and 'id="drill-total">৳2,875.00' in response.content.decode()
+    # Its way back is the page it was opened from.
+    assert f'id="drill-back" href="{reverse("staff:analytics-staff")}?month=2026-03-01"' in response.content.decode()
+    other = client.get(reverse("staff:analytics-drill", args=["receivable"]), {"month": "2026-03-01"}).content.decode()
+    assert f'id="drill-back" href="{reverse("staff:analytics-dashboard")}?month=2026-03-01"' in other
     csv = client.get(reverse("staff:analytics-staff"), {"month": "2026-03-01", "table": "collectors", "format": "csv"})
     lines = csv.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Collector,Assigned customers,Assigned due,Collected from assigned,Collection rate,")
