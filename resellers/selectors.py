@@ -133,8 +133,16 @@ def reseller_dashboard(*, reseller: Reseller, today: date | None = None) -> dict
 
 
 def reseller_customer_detail(*, customer: Customer) -> dict:
+    subscriptions = list(customer.subscriptions.select_related("package").order_by("id"))
+    # A renewal debited and not settled yet (a burst, left to the worker, or a failure the sweep retries):
+    # shown on its connection, so the reseller does not renew it again.
+    unfinished = {}
+    for renewal in Renewal.objects.filter(subscription__customer=customer, status__in=(Renewal.Status.REQUESTED, Renewal.Status.PENDING)).order_by("period_end"):
+        unfinished[renewal.subscription_id] = renewal
+    for sub in subscriptions:
+        sub.unfinished_renewal = unfinished.get(sub.pk)
     return {
-        "subscriptions": list(customer.subscriptions.select_related("package").order_by("id")),
+        "subscriptions": subscriptions,
         "invoices": list(Invoice.objects.filter(customer=customer).order_by("-issue_date", "-id")[:10]),
         "payments": list(Payment.objects.filter(customer=customer).order_by("-received_at", "-id")[:10]),
         "amount_due": sum(

@@ -106,3 +106,26 @@ def test_portal_customer_sees_their_reseller_as_contact(client):
     client.force_login(customer.user)
     page = client.get(reverse("portal:home")).content.decode()
     assert reseller.name in page and reseller.phone in page
+
+
+def test_a_renewal_left_to_the_worker_shows_as_being_completed_on_its_connection_in_both_languages(client):
+    from resellers.models import Renewal
+    from tests.core.test_bangla_catalogue import Untranslated
+
+    reseller, area, router, package, _ = make_reseller(price="600.00", topup="5000")
+    sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package, activate=True)
+    renewal, _created, _level = services.renewal_debit(actor=reseller.user, reseller=reseller, subscription=sub)  # debited, not settled
+    client.force_login(reseller.user)
+    page = client.get(reverse("reseller:customer-detail", args=[sub.customer_id])).content.decode()
+    assert f"Renewed until {renewal.period_end:%d %b %Y}: being completed. Do not renew again." in page
+
+    reseller.user.language = "bn"
+    reseller.user.save(update_fields=["language"])
+    client.cookies["django_language"] = "bn"
+    with Untranslated() as untranslated:
+        page = client.get(reverse("reseller:customer-detail", args=[sub.customer_id])).content.decode()
+    assert "আবার রিনিউ করবেন না" in page and not untranslated.missing, sorted(untranslated.missing)
+
+    services.renewals_settle(renewal_ids=[renewal.pk])
+    assert Renewal.objects.get(pk=renewal.pk).status == Renewal.Status.SETTLED
+    assert "being completed" not in client.get(reverse("reseller:customer-detail", args=[sub.customer_id])).content.decode()
