@@ -92,10 +92,40 @@ def _check_collector(*, actor, collector, branch: Branch, field: str = "collecto
             raise ValidationError({field: _("You can assign collectors only within your branches.")})
     if collector is None:
         return
+    # The login's row first: a `user_update` that takes away the right to collect (and clears the
+    # assignments, `collector_assignments_release`) either commits before this check or sees this assignment.
+    get_user_model().objects.select_for_update().filter(pk=collector.pk).first()
     if not collector_candidates(branch_ids=[branch.pk]).filter(pk=collector.pk).exists():
         raise ValidationError({field: _(
             "%(user)s cannot collect here: choose an active staff member who may record payments and serves %(branch)s."
         ) % {"user": collector, "branch": branch}})
+
+@transaction.atomic
+def collector_assignments_release(*, actor, user) -> int:
+    """Take `user` off every area and customer whose branch they may no longer collect in (the check
+    `_check_collector` makes when assigning: deactivated, no longer staff, no longer allowed to record
+    payments, or no longer serving the branch), audited like taking a collector off by hand. The
+    customers fall back to their area's collector, the area's to nobody. Returns how many were cleared.
+    Called by `user_update` (ispbill.accounts.hooks, registered in CustomersConfig.ready)."""
+    areas = list(Area.objects.select_for_update().filter(collector=user).order_by("pk"))
+    customers = list(Customer.objects.select_for_update().filter(collector=user).order_by("pk"))
+    if not areas and not customers:
+        return 0
+    branch_ids = {area.branch_id for area in areas} | {customer.branch_id for customer in customers}
+    may_collect = {branch_id for branch_id in branch_ids
+                   if collector_candidates(branch_ids=[branch_id]).filter(pk=user.pk).exists()}
+    areas = [area for area in areas if area.branch_id not in may_collect]
+    customers = [customer for customer in customers if customer.branch_id not in may_collect]
+    reason = _("%(user)s may no longer collect here.") % {"user": user}
+    if areas:
+        Area.objects.filter(pk__in=[area.pk for area in areas]).update(collector=None)
+        audit_record_many(actor=actor, action="area.update", reason=reason,
+                          entries=[(area, {"collector": user.pk}, {"collector": None}) for area in areas])
+    if customers:
+        Customer.objects.filter(pk__in=[customer.pk for customer in customers]).update(collector=None, updated_at=timezone.now())
+        audit_record_many(actor=actor, action="customer.update", reason=reason,
+                          entries=[(customer, {"collector": user.pk}, {"collector": None}) for customer in customers])
+    return len(areas) + len(customers)
 
 @transaction.atomic
 def area_create(*, actor, branch: Branch, name: str, collector=None) -> Area:

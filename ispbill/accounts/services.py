@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ispbill.core.audit import audit_changes, audit_record
 from ispbill.core.phone import normalize_phone
 
+from . import hooks
 from .models import User
 from .roles import DEFAULT_ROLE_PERMISSIONS
 from .selectors import MANAGED_KINDS, manage_roles_permission, permission_codenames, role_managers
@@ -175,6 +176,9 @@ def user_update(*, actor, user: User, roles: Iterable[Group] | None = None, bran
     old, new = audit_changes(before, _user_state(user))
     if new:
         audit_record(actor=actor, action="user.update", obj=user, before=old, after=new)
+        # Apps above accounts follow the change in this transaction (customers takes someone who may
+        # no longer collect off their areas and customers).
+        hooks.fire(hooks.USER_UPDATED, actor=actor, user=user)
     return user
 
 

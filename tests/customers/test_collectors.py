@@ -1,12 +1,14 @@
 """Assigning collectors to areas and customers: the services (checks, audit) and the staff forms."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from customers import services
 from customers.models import Area, Customer
 from customers.selectors import collector_candidates, collector_candidates_for
+from ispbill.accounts import services as account_services
 from ispbill.core.models import AuditLog
 from tests.factories import AreaFactory, BranchFactory, UserFactory, make_customer
 
@@ -190,3 +192,96 @@ def test_customer_form_with_bad_collector_changes_nothing(people, client):
     customer = Customer.objects.get(pk=customer.pk)
     assert (customer.name, customer.collector_id) == ("Karim", None)
     assert AuditLog.objects.count() == audits
+
+
+# A collector who may no longer collect ---------------------------------------------------------------
+
+
+@pytest.fixture
+def rounds(people):
+    """Rina collects Pallabi (Mirpur) and Uttara's Sector 7, and one customer of her own in an area Mina
+    collects; Mina has an area and a customer of her own too."""
+    manager, rina, mina = people["manager"], people["rina"], people["mirpur_cashier"]
+    pallabi = services.area_create(actor=manager, branch=people["mirpur"], name="Pallabi", collector=rina)
+    sector7 = services.area_create(actor=manager, branch=people["uttara"], name="Sector 7", collector=rina)
+    kazipara = services.area_create(actor=manager, branch=people["mirpur"], name="Kazipara", collector=mina)
+    return {
+        "areas": [pallabi, sector7], "kazipara": kazipara,
+        "in_pallabi": make_customer(area=pallabi),
+        "rinas_own": make_customer(area=kazipara, collector=rina),
+        "minas_own": make_customer(area=pallabi, collector=mina),
+    }
+
+
+def _collectors(rounds):
+    return (
+        {area.name: Area.objects.get(pk=area.pk).collector_id for area in [*rounds["areas"], rounds["kazipara"]]},
+        {key: Customer.objects.get(pk=rounds[key].pk).collector_id for key in ("in_pallabi", "rinas_own", "minas_own")},
+    )
+
+
+def _assert_rina_cleared(people, rounds):
+    rina, mina = people["rina"], people["mirpur_cashier"]
+    areas, customers = _collectors(rounds)
+    assert areas == {"Pallabi": None, "Sector 7": None, "Kazipara": mina.pk}
+    assert customers == {"in_pallabi": None, "rinas_own": None, "minas_own": mina.pk}
+    # Her customer falls back to the area's collector; Pallabi's customers now have nobody.
+    assert Customer.objects.get(pk=rounds["rinas_own"].pk).effective_collector == mina
+    assert Customer.objects.get(pk=rounds["in_pallabi"].pk).effective_collector is None
+    cleared = AuditLog.objects.filter(before={"collector": rina.pk}, after={"collector": None})
+    assert sorted((e.action, e.object_id) for e in cleared) == sorted(
+        [("area.update", str(area.pk)) for area in rounds["areas"]] + [("customer.update", str(rounds["rinas_own"].pk))])
+    assert {e.actor for e in cleared} == {people["manager"]}
+    assert all("may no longer collect" in e.reason for e in cleared)
+
+
+def test_deactivating_a_collector_clears_their_areas_and_customers_and_audits_each(people, rounds):
+    account_services.user_update(actor=people["manager"], user=people["rina"], is_active=False)
+    _assert_rina_cleared(people, rounds)
+
+
+def test_a_collector_who_loses_the_role_that_records_payments_is_cleared(people, rounds):
+    account_services.user_update(actor=people["manager"], user=people["rina"], roles=[Group.objects.get(name="Support")])
+    _assert_rina_cleared(people, rounds)
+
+
+def test_a_collector_made_a_technician_is_cleared(people, rounds):
+    account_services.user_update(actor=people["manager"], user=people["rina"], kind="technician")
+    _assert_rina_cleared(people, rounds)
+
+
+def test_a_collector_limited_to_one_branch_keeps_only_that_branchs_assignments(people, rounds):
+    rina = people["rina"]
+    account_services.user_update(actor=people["manager"], user=rina, all_branches=False, branches=[people["mirpur"]])
+    areas, customers = _collectors(rounds)
+    assert areas == {"Pallabi": rina.pk, "Sector 7": None, "Kazipara": people["mirpur_cashier"].pk}
+    assert customers["rinas_own"] == rina.pk
+    entry = AuditLog.objects.get(before={"collector": rina.pk}, after={"collector": None})
+    assert (entry.action, entry.object_id) == ("area.update", str(rounds["areas"][1].pk))
+
+
+def test_an_update_that_keeps_the_collector_eligible_clears_nothing(people, rounds):
+    before = _collectors(rounds)
+    account_services.user_update(actor=people["manager"], user=people["rina"], phone="01812-345679",
+                                 roles=[Group.objects.get(name="Cashier"), Group.objects.get(name="Support")])
+    assert _collectors(rounds) == before
+    assert not AuditLog.objects.filter(after={"collector": None}).exists()
+
+
+def test_a_refused_deactivation_clears_nothing(people, rounds):
+    before = _collectors(rounds)
+    with pytest.raises(ValidationError):
+        account_services.user_update(actor=people["rina"], user=people["rina"], is_active=False)  # not oneself
+    assert _collectors(rounds) == before
+    assert not AuditLog.objects.filter(after={"collector": None}).exists()
+
+
+def test_deactivating_a_collector_on_the_user_edit_page_clears_their_assignments(people, rounds, client):
+    rina = people["rina"]
+    client.force_login(UserFactory(roles=["Admin"]))
+    response = client.post(reverse("staff:user-edit", args=[rina.pk]), {
+        "username": rina.username, "first_name": rina.first_name, "last_name": rina.last_name, "kind": "staff",
+        "all_branches": "on", "roles": [Group.objects.get(name="Cashier").pk],  # is_active unticked
+    })
+    assert response.status_code == 302
+    assert not Area.objects.filter(collector=rina).exists() and not Customer.objects.filter(collector=rina).exists()
