@@ -3,8 +3,8 @@ changes to a staff login without `accounts` importing them (the layers in pyproj
 [tool.importlinter]); the same pattern as `customers.hooks`.
 
 USER_UPDATED callbacks run inside `user_update`'s transaction, after the user, their roles and their
-branches are saved, with keyword arguments `actor` and `user`; an exception in one rolls the whole
-change back. customers takes someone who may no longer collect off the areas and customers they
+branches are saved, and inside `role_permissions_set`'s for each active member of a role that lost a
+permission, with keyword arguments `actor` and `user`; an exception in one rolls the whole change back. customers takes someone who may no longer collect off the areas and customers they
 collected for.
 """
 

@@ -231,4 +231,9 @@ def role_permissions_set(*, actor, role: Group, permissions: Iterable[Permission
         actor=actor, action="role.permissions_set", obj=role,
         before={"permissions": permission_codenames(removed)}, after={"permissions": permission_codenames(added)},
     )
+    if removed:
+        # Its members may have lost a right apps above accounts rely on (customers: recording payments,
+        # which a collector needs): they follow as if each member had been edited.
+        for member in role.user_set.filter(is_active=True).order_by("pk"):
+            hooks.fire(hooks.USER_UPDATED, actor=actor, user=member)
     return role

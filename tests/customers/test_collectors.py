@@ -260,6 +260,29 @@ def test_a_collector_limited_to_one_branch_keeps_only_that_branchs_assignments(p
     assert (entry.action, entry.object_id) == ("area.update", str(rounds["areas"][1].pk))
 
 
+def test_a_role_losing_the_right_to_record_payments_clears_its_members_assignments(people, rounds):
+    cashier = Group.objects.get(name="Cashier")
+    keep = [p for p in cashier.permissions.all() if p.codename != "add_payment"]
+    assert len(keep) < cashier.permissions.count()
+
+    account_services.role_permissions_set(actor=people["manager"], role=cashier, permissions=keep)
+
+    # Rina and Mina are both cashiers: nobody collects any more.
+    areas, customers = _collectors(rounds)
+    assert set(areas.values()) == {None} and set(customers.values()) == {None}
+    assert AuditLog.objects.filter(after={"collector": None}, actor=people["manager"]).count() == 5
+
+
+def test_a_role_change_that_keeps_the_right_to_record_payments_clears_nothing(people, rounds):
+    from django.contrib.auth.models import Permission
+
+    before = _collectors(rounds)
+    cashier = Group.objects.get(name="Cashier")
+    extra = Permission.objects.exclude(pk__in=cashier.permissions.all()).first()
+    account_services.role_permissions_set(actor=people["manager"], role=cashier, permissions=[*cashier.permissions.all(), extra])
+    assert _collectors(rounds) == before
+
+
 def test_an_update_that_keeps_the_collector_eligible_clears_nothing(people, rounds):
     before = _collectors(rounds)
     account_services.user_update(actor=people["manager"], user=people["rina"], phone="01812-345679",
