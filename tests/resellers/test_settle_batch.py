@@ -344,3 +344,55 @@ def test_the_woken_worker_leaves_a_renewal_that_failed_before_to_the_sweep():
 
     assert Renewal.objects.get(subscription=good).status == Renewal.Status.SETTLED
     assert Renewal.objects.get(subscription=bad).status == Renewal.Status.PENDING
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_wakes_a_real_celery_worker_that_settles_it(monkeypatch, tmp_path):
+    import os
+    import subprocess
+    import time
+    import uuid
+
+    from django.core.cache import cache
+
+    from resellers import tasks
+    from tests.test_celery_runtime import PROJECT_ROOT, _celery_command, _purge, _stop, _worker_database_url
+
+    reseller, area, router, package, _ = make_reseller(price="600.00", topup="20000")
+    subs = [reseller_subscription(reseller=reseller, area=area, router=router, package=package, activate=True) for _ in range(3)]
+    cache.delete(services.SETTLE_WAKE_KEY.format(reseller.pk))
+    # A queue of its own (routing only), so a worker of `make run` on the same broker cannot take the wake-up.
+    queue_name = f"test-settle-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setattr(tasks.settle_reseller_renewals, "queue", queue_name, raising=False)
+    monkeypatch.setattr(tasks.settle_reseller_renewals, "_exec_options", None)  # Celery caches the task's options
+    held, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold_settling_gate, args=(reseller.pk,), kwargs={"held": held, "release": release})
+    holder.start()
+    try:
+        assert held.wait(10)
+        results = [services.subscription_renew(actor=reseller.user, reseller=reseller, subscription=sub, idempotency_key=f"real-{sub.pk}")
+                   for sub in subs]
+    finally:
+        release.set()
+        holder.join()
+    assert not any(result.settled for result in results)
+
+    log_path = tmp_path / "worker.log"
+    env = {**os.environ, "DATABASE_URL": _worker_database_url(tmp_path), "PYTHONUNBUFFERED": "1"}
+    with open(log_path, "wb") as log:
+        worker = subprocess.Popen(_celery_command("worker", "--pool=solo", "--loglevel=INFO", "-Q", queue_name, "-n", f"{queue_name}@%h"),
+                                  cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while Renewal.objects.filter(reseller=reseller, status=Renewal.Status.PENDING).exists() and time.monotonic() < deadline:
+            time.sleep(0.3)
+    finally:
+        _stop(worker)
+        _purge(queue_name)
+    log_text = log_path.read_text(errors="replace")
+    assert Renewal.objects.filter(reseller=reseller, status=Renewal.Status.SETTLED).count() == 3, log_text
+    assert "Task resellers.tasks.settle_reseller_renewals" in log_text and "succeeded" in log_text, log_text
+    assert Payment.objects.filter(reseller=reseller).count() == 3
+    call_command("check_ledger")
+    assert wallet_ledger.wallet_discrepancies() == []
