@@ -381,7 +381,7 @@ def subscription_renew(*, actor, reseller: Reseller, subscription: Subscription,
        that transaction. Renewals of different customers against one wallet share one lock hold instead
        of queueing behind each other's invoices and payments.
     2. After that commit, if the reseller's settling gate is free and no other renewal of the reseller
-       is waiting, `renewals_settle` does the customer's side of ours under its row lock: the period's
+       is waiting, `_settle_alone` does the customer's side of ours under its row lock: the period's
        invoice (unless the billing run issued it), a payment attributed to the reseller settling it
        (which reactivates a non-payment suspension and queues the router change), the margin, and
        activation of a new subscription. In a burst (the gate taken, or others waiting) the request does
@@ -400,8 +400,8 @@ def subscription_renew(*, actor, reseller: Reseller, subscription: Subscription,
         if burst:  # debited together with others, or by another request's step: the worker settles them all
             _wake_settler(reseller.pk)
         # Ours alone: settled here if the reseller's settling gate is free and nothing else waits;
-        # otherwise left to the worker, and the answer says it is being completed (see `renewals_settle`).
-        elif renewals_settle(renewal_ids=[renewal.pk], reseller_id=reseller.pk):
+        # otherwise left to the worker, and the answer says it is being completed.
+        elif _settle_alone(renewal_id=renewal.pk, reseller_id=reseller.pk):
             renewal = Renewal.objects.select_related("entry", "invoice", "payment").get(pk=renewal.pk)
     return RenewalResult(renewal=renewal, created=created, alert_level=alert_level)
 
@@ -459,7 +459,7 @@ def _renewal_debit(
             raise
         created = False
     if renewal.status == Renewal.Status.REQUESTED:
-        done = _requests_debit(reseller_id=reseller.pk, reseller=reseller)
+        done = renewal_requests_debit(reseller_id=reseller.pk, reseller=reseller)
         if renewal.pk in done:
             renewal, level = done[renewal.pk]
         else:  # another request's step took ours
@@ -473,14 +473,9 @@ def _renewal_debit(
 RENEWAL_BATCH = 500
 
 
-def renewal_requests_debit(*, reseller_id: int) -> dict[int, int]:
+def renewal_requests_debit(*, reseller_id: int, reseller: Reseller | None = None) -> dict[int, tuple[Renewal, int]]:
     """Debit this reseller's waiting renewal requests, oldest first, in one transaction under the wallet
-    lock (see `renewal_debit`). Returns {renewal id: credit alert level newly reached}."""
-    return {renewal_id: level for renewal_id, (_renewal, level) in _requests_debit(reseller_id=reseller_id).items()}
-
-
-def _requests_debit(*, reseller_id: int, reseller: Reseller | None = None) -> dict[int, tuple[Renewal, int]]:
-    """`renewal_requests_debit`, returning {renewal id: (the renewal as it now stands, credit alert level
+    lock (see `renewal_debit`). Returns {renewal id: (the renewal as it now stands, credit alert level
     newly reached)} for the requests this step took. `reseller`: the caller's copy, if it has one."""
     with transaction.atomic():
         if reseller is None or reseller.pk != reseller_id:
@@ -529,12 +524,11 @@ def _requests_debit(*, reseller_id: int, reseller: Reseller | None = None) -> di
     return done
 
 
-# What the debit step reads of a waiting request: its terms and what the wallet entry's memo names.
+# What the debit step reads of a waiting request: the whole request, and of its connection and customer
+# only what the wallet entry's memo names.
 WAITING_FIELDS = (
-    "id", "reseller_id", "subscription_id", "period_start", "period_end", "price", "parent_price", "idempotency_key",
-    "status", "created_by_id", "created_at", "attempts", "last_error", "entry_id", "parent_entry_id", "invoice_id",
-    "payment_id", "settled_at", "subscription__id", "subscription__username", "subscription__static_ip",
-    "subscription__customer__id", "subscription__customer__account_number",
+    *(field.name for field in Renewal._meta.concrete_fields),
+    "subscription__username", "subscription__static_ip", "subscription__customer__account_number",
 )
 
 
@@ -640,41 +634,41 @@ def _settle_batch(*, pick, retry_ids=()) -> tuple[set[int], bool]:
         return taken, True
 
 
-def renewals_settle(*, renewal_ids=(), reseller_id: int | None = None) -> set[int]:
+def renewals_settle(*, renewal_ids=()) -> set[int]:
     """Settle many pending renewals set-based: in batches of up to RENEWAL_SETTLE_BATCH, each in one
     transaction under the renewals' row locks, through the ledger's, billing's and payments'
     many-at-once functions — the same rows and amounts as settling them one by one
-    (`renewal_settle`), with far fewer statements. Each renewal's rows are recorded as done by
-    whoever asked for it. A renewal another worker is settling is skipped (exactly once).
-
-    With `reseller_id` (a request settling its own renewal) `renewal_ids` are settled here only if
-    the reseller's settling gate is free (`_settle_gate`) and no other renewal of the reseller is
-    waiting to be settled (one that failed before is the sweep's and does not count). Otherwise —
-    another holder has the gate, or a burst of renewals is waiting — a worker is woken
-    (`_wake_settler`) to settle them all together, and nothing is taken here.
-
+    (`renewal_settle`), with far fewer statements (`_settle_batch`). Each renewal's rows are recorded
+    as done by whoever asked for it. A renewal another worker is settling is skipped (exactly once).
     Returns the ids this call took: settled, or tried and failed."""
     ids = sorted(set(renewal_ids))
     taken: set[int] = set()
-    for start in range(0, max(len(ids), 1), RENEWAL_SETTLE_BATCH):
+    for start in range(0, len(ids), RENEWAL_SETTLE_BATCH):
         chunk = ids[start:start + RENEWAL_SETTLE_BATCH]
-
-        def pick(rows, chunk=chunk):
-            if reseller_id is None:
-                return list(rows.filter(pk__in=chunk).order_by("pk")[:RENEWAL_SETTLE_BATCH])
-            if not _settle_gate(reseller_id, wait=False):
-                _wake_settler(reseller_id)
-                return None
-            renewals = list(rows.filter(Q(pk__in=chunk) | Q(reseller_id=reseller_id, attempts=0)).order_by("pk")[:RENEWAL_SETTLE_BATCH])
-            if any(renewal.pk not in chunk for renewal in renewals):
-                # A burst: others are waiting too. They are settled together by the worker, in batches
-                # far larger than a request gathers, instead of by whichever request comes next.
-                _wake_settler(reseller_id)
-                return None
-            return renewals
-
-        taken |= _settle_batch(pick=pick, retry_ids=chunk)[0]
+        taken |= _settle_batch(pick=lambda rows, chunk=chunk: list(rows.filter(pk__in=chunk).order_by("pk")), retry_ids=chunk)[0]
     return taken
+
+
+def _settle_alone(*, renewal_id: int, reseller_id: int) -> bool:
+    """A request's own renewal, settled there and then if the reseller's settling gate is free and no
+    other renewal of the reseller is waiting to be settled (one that failed before is the sweep's and
+    does not count). Otherwise — another holder has the gate, or a burst is waiting — the worker is
+    woken (`_wake_settler`) to settle them all together, and nothing is taken. Returns whether it was
+    taken (settled, or tried and failed)."""
+
+    def pick(rows):
+        if not _settle_gate(reseller_id, wait=False):
+            _wake_settler(reseller_id)
+            return None
+        renewals = list(rows.filter(Q(pk=renewal_id) | Q(reseller_id=reseller_id, attempts=0)).order_by("pk")[:2])
+        if any(renewal.pk != renewal_id for renewal in renewals):
+            # A burst: others are waiting too. The worker settles them together, in batches far
+            # larger than a request gathers, instead of whichever request comes next settling a few.
+            _wake_settler(reseller_id)
+            return None
+        return renewals
+
+    return bool(_settle_batch(pick=pick, retry_ids=[renewal_id])[0])
 
 
 def reseller_renewals_settle(*, reseller_id: int) -> int:
