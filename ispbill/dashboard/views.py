@@ -144,6 +144,10 @@ def _chart_payload(series: list[dict]) -> dict:
     }
 
 
+# Drill-downs opened from Staff performance (the rest are Business analytics' figures).
+STAFF_PERFORMANCE_DRILLS = {"assigned-due"}
+
+
 @staff_permission_required(ANALYTICS)
 @vary_on_headers("HX-Request")
 def drill(request, metric: str):
@@ -158,14 +162,10 @@ def drill(request, metric: str):
     if request.GET.get("format") == "csv":
         return _csv(f"{metric}-{day:%Y%m%d}.csv", [c["label"] for c in table.columns],
                     [[row[c["key"]] for c in table.columns] for row in table.rows])
-    # A figure of Staff performance leads back there; every other figure is on Business analytics.
     back = ("staff:analytics-staff", _("Staff performance")) if metric in STAFF_PERFORMANCE_DRILLS else (
         "staff:analytics-dashboard", _("Business analytics"))
     return render(request, "dashboard/drill.html", {"table": table, "month": month, "day": day, "query": request.GET.urlencode(),
                                                     "back_url": reverse(back[0]), "back_label": back[1]})
-
-
-STAFF_PERFORMANCE_DRILLS = {"assigned-due"}
 
 
 @staff_permission_required(ANALYTICS)
