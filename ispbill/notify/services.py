@@ -9,6 +9,7 @@ object for the same recipient and channel is queued once, however often the call
 
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from ispbill.core import branding
 from ispbill.core.audit import audit_record, snapshot
+from ispbill.core.bulk import rows_update
 
 from . import backends
 from .events import EVENTS, Channel, Event, EventSpec, Language, event_spec
@@ -460,14 +462,19 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, settings.NOTIFY_RETRY_MAX_SECONDS))
 
 
-def _claim(message_id: int, now) -> bool:
-    """Take the message for this worker; False if another worker has it or it is not due."""
+def _claim(message_ids: Sequence[int], now) -> list[Message]:
+    """Take the due messages among `message_ids` for this worker, in one transaction: those another
+    worker is taking right now, or that are not due (sent, failing and not yet retried), are left."""
     due = Q(status=Message.Status.QUEUED) | Q(status=Message.Status.FAILED, next_attempt_at__lte=now)
-    return bool(
-        Message.objects.filter(due, pk=message_id).update(
+    with transaction.atomic():
+        claimed = list(Message.objects.select_for_update(skip_locked=True).filter(due, pk__in=message_ids).order_by("pk"))
+        Message.objects.filter(pk__in=[message.pk for message in claimed]).update(
             status=Message.Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=None, updated_at=now,
         )
-    )
+    for message in claimed:
+        message.status, message.attempts, message.next_attempt_at, message.updated_at = (
+            Message.Status.SENDING, message.attempts + 1, None, now)
+    return claimed
 
 
 SECRET_REMOVED = "(removed after delivery: it held a one-time code)"
@@ -480,21 +487,21 @@ def _is_secret(event: str) -> bool:
         return False
 
 
-def message_deliver(*, message_id: int) -> Message | None:
-    """Send one message through its channel's backend, outside any transaction (network time must not
-    hold locks). Temporary failures are retried with backoff up to NOTIFY_MAX_ATTEMPTS; permanent
-    ones fail at once. Returns the message, or None when it was not due (sent, or taken elsewhere)."""
-    now = timezone.now()
-    if not _claim(message_id, now):
-        return None
-    message = Message.objects.get(pk=message_id)
+# Outcomes are written together, at least this often while a batch is being sent: a worker that dies
+# mid-batch leaves at most this long's sent messages looking unsent (they are retried as failed, so
+# those few may reach the customer twice), instead of one write per message.
+OUTCOME_WRITE_SECONDS = 1.0
+OUTCOME_FIELDS = ["backend", "status", "last_error", "next_attempt_at", "sent_at", "provider_message_id", "updated_at"]
+
+
+def _send(message: Message) -> None:
+    """Hand one claimed message to its channel's backend and set the outcome on it (not saved)."""
     backend = backends.backend_for(message.channel)
     message.backend = backend.name or type(backend).__name__
-    update: dict[str, Any] = {"backend": message.backend}
     try:
         provider_id = backend.send(message)
     except backends.PermanentError as error:
-        update.update(status=Message.Status.FAILED, last_error=str(error), next_attempt_at=None)
+        message.status, message.last_error, message.next_attempt_at = Message.Status.FAILED, str(error), None
     except Exception as error:  # temporary, or a bug in a backend: worth another try either way
         if not isinstance(error, backends.TemporaryError):
             logger.exception("notify: backend %s crashed on message %s", message.backend, message.pk)
@@ -502,22 +509,47 @@ def message_deliver(*, message_id: int) -> Message | None:
         text = str(error) or type(error).__name__
         if not retry:
             text = _("%(error)s (gave up after %(attempts)d attempts)") % {"error": text, "attempts": message.attempts}
-        update.update(
-            status=Message.Status.FAILED, last_error=text,
-            next_attempt_at=timezone.now() + retry_delay(message.attempts) if retry else None,
-        )
+        message.status, message.last_error = Message.Status.FAILED, text
+        message.next_attempt_at = timezone.now() + retry_delay(message.attempts) if retry else None
     else:
-        update.update(
-            status=Message.Status.SENT, sent_at=timezone.now(), provider_message_id=(provider_id or "")[:200],
-            last_error="", next_attempt_at=None,
-        )
-    if update.get("next_attempt_at") is None and _is_secret(message.event):
-        update.update(body=SECRET_REMOVED, subject=SECRET_REMOVED if message.subject else "", payload={})
-    update["updated_at"] = timezone.now()
-    Message.objects.filter(pk=message.pk).update(**update)
-    for name, value in update.items():
-        setattr(message, name, value)
-    return message
+        message.status, message.sent_at, message.provider_message_id = Message.Status.SENT, timezone.now(), (provider_id or "")[:200]
+        message.last_error, message.next_attempt_at = "", None
+    message.updated_at = timezone.now()
+
+
+def _write_outcomes(messages: list[Message]) -> None:
+    rows_update(Message, messages, OUTCOME_FIELDS)
+    for message in messages:
+        if message.next_attempt_at is None and _is_secret(message.event):  # done with: the code goes
+            message.body, message.subject, message.payload = SECRET_REMOVED, SECRET_REMOVED if message.subject else "", {}
+            Message.objects.filter(pk=message.pk).update(body=message.body, subject=message.subject, payload={})
+
+
+def messages_deliver(*, message_ids: Sequence[int]) -> list[Message]:
+    """Send each message that is due through its channel's backend, outside any transaction (network
+    time must not hold locks): claimed together, sent one by one, outcomes written together at least
+    every OUTCOME_WRITE_SECONDS. Temporary failures are retried with backoff up to
+    NOTIFY_MAX_ATTEMPTS; permanent ones fail at once. Returns the messages sent or tried now; one
+    not due (sent, or taken elsewhere) is skipped."""
+    claimed = _claim(message_ids, timezone.now())
+    unwritten: list[Message] = []
+    written_at = time.monotonic()
+    try:
+        for message in claimed:
+            _send(message)
+            unwritten.append(message)
+            if time.monotonic() - written_at >= OUTCOME_WRITE_SECONDS:
+                _write_outcomes(unwritten)
+                unwritten, written_at = [], time.monotonic()
+    finally:
+        _write_outcomes(unwritten)
+    return claimed
+
+
+def message_deliver(*, message_id: int) -> Message | None:
+    """`messages_deliver` for one message: the message, or None when it was not due."""
+    delivered = messages_deliver(message_ids=[message_id])
+    return delivered[0] if delivered else None
 
 
 def messages_to_dispatch(*, limit: int = 5000) -> list[int]:

@@ -18,7 +18,7 @@ from .events import Event
 @shared_task(ignore_result=True)
 def deliver_messages(message_ids: list[int]) -> int:
     """Send each message that is still due; one already sent or claimed elsewhere is skipped."""
-    return sum(1 for message_id in message_ids if services.message_deliver(message_id=message_id) is not None)
+    return len(services.messages_deliver(message_ids=message_ids))
 
 
 @shared_task(ignore_result=True)

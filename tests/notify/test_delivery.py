@@ -139,3 +139,58 @@ def test_only_failed_messages_can_be_retried():
     with pytest.raises(ValidationError, match="Only a failed message can be retried; this one is queued."):
         services.message_retry(actor=None, message=message)
     assert not AuditLog.objects.filter(action="message.retry").exists()
+
+
+def test_a_batch_is_claimed_together_and_each_message_gets_its_own_outcome(gateway):
+    sent_before, ok, busy, wrong = queued_sms(), queued_sms(), queued_sms(), queued_sms()
+    services.message_deliver(message_id=sent_before.pk)
+    gateway.respond(200, {})
+    gateway.respond(503, "maintenance", content_type="text/plain")
+    gateway.respond(400, {"error": "invalid number"})
+    delivered = services.messages_deliver(message_ids=[sent_before.pk, ok.pk, busy.pk, wrong.pk])
+    assert [message.pk for message in delivered] == [ok.pk, busy.pk, wrong.pk]  # the sent one is not sent again
+    outcomes = {m.pk: (m.status, m.attempts, m.next_attempt_at is not None) for m in Message.objects.all()}
+    assert outcomes == {
+        sent_before.pk: ("sent", 1, False), ok.pk: ("sent", 1, False), busy.pk: ("failed", 1, True), wrong.pk: ("failed", 1, False),
+    }
+    assert len(gateway.requests) == 4
+
+
+def test_a_batch_costs_the_same_statements_whatever_its_size():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(n):
+        ids = [queued_sms().pk for _ in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            assert len(services.messages_deliver(message_ids=ids)) == n
+        return len(queries)
+
+    assert statements(2) == statements(12)
+    assert set(Message.objects.values_list("status", flat=True)) == {"sent"}
+
+
+class WatchingBackend(Backend):
+    """Records, at each send, what the database says of the batch: what a worker killed right then
+    (no chance to write anything more) would leave behind."""
+
+    name = "watching"
+    seen: list[list[str]] = []
+
+    def send(self, message):
+        WatchingBackend.seen.append(list(Message.objects.order_by("pk").values_list("status", flat=True)))
+        return "ok"
+
+
+@pytest.mark.parametrize(("write_every", "at_third_send"), [
+    (0, ["sent", "sent", "sending", "sending"]),  # each outcome written as it is known
+    (3600, ["sending", "sending", "sending", "sending"]),  # a fast backend: written together at the end
+])
+def test_outcomes_are_written_at_least_every_few_seconds_while_a_batch_is_sent(settings, monkeypatch, write_every, at_third_send):
+    settings.NOTIFY_BACKENDS = {**settings.NOTIFY_BACKENDS, "sms": f"{__name__}.WatchingBackend"}
+    monkeypatch.setattr(services, "OUTCOME_WRITE_SECONDS", write_every)
+    WatchingBackend.seen = []
+    messages = [queued_sms() for _ in range(4)]
+    services.messages_deliver(message_ids=[m.pk for m in messages])
+    assert WatchingBackend.seen[2] == at_third_send
+    assert set(Message.objects.values_list("status", flat=True)) == {"sent"}

@@ -42,7 +42,7 @@ from billing.vat import vat_line
 from customers import services
 from customers.models import Customer, Subscription
 from ispbill.core.money import ZERO, to_money
-from ispbill.notify.services import message_deliver
+from ispbill.notify.services import messages_deliver
 from payments.models import Payment
 from payments.services import payment_record, payment_reverse
 
@@ -102,7 +102,7 @@ class DemoPostman:
 
     def deliver(self) -> int:
         waiting, self.waiting = self.waiting, []
-        return sum(1 for message_id in waiting if message_deliver(message_id=message_id) is not None)
+        return len(messages_deliver(message_ids=waiting))
 
 
 @contextmanager
