@@ -261,3 +261,19 @@ def test_staff_see_a_renewal_whose_settlement_keeps_failing_on_the_reseller_page
     services.renewal_settle(renewal_id=Renewal.objects.get().pk)
     page = client.get(reverse("staff:reseller-detail", args=[reseller.pk])).content.decode()
     assert 'id="renewals-unfinished"' not in page
+
+
+def test_the_customer_gets_one_receipt_for_a_renewal_and_no_request_to_pay_the_invoice_it_settled():
+    """The renewal's invoice is paid in the same transaction it is issued in: an "invoice issued,
+    please pay by …" message would ask the customer for money the reseller already took."""
+    reseller, area, router, package, _ = make_reseller(price="400.00", topup="5000")
+    alone, *together = [reseller_subscription(reseller=reseller, area=area, router=router, package=package) for _ in range(3)]
+    assert services.subscription_renew(actor=None, reseller=reseller, subscription=alone, idempotency_key="one").settled
+    pending = [services.renewal_debit(actor=None, reseller=reseller, subscription=sub, idempotency_key=f"t{sub.pk}")[0]
+               for sub in together]
+    assert services.renewals_settle(renewal_ids=[r.pk for r in pending]) == {r.pk for r in pending}
+    for sub in (alone, *together):
+        events = sorted(Message.objects.filter(customer=sub.customer).values_list("event", flat=True).distinct())
+        assert events == ["payment_received"], (sub.customer, events)
+        invoice = Invoice.objects.get(customer=sub.customer)
+        assert invoice.status == Invoice.Status.PAID

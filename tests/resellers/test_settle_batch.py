@@ -333,6 +333,33 @@ def test_a_renewal_finding_the_settling_gate_taken_does_not_wait_and_wakes_one_w
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+def test_the_woken_worker_lets_the_next_batch_gather_while_a_burst_goes_on(monkeypatch):
+    reseller, area, router, package, _ = make_reseller(price="600.00", topup="20000")
+    subs = [reseller_subscription(reseller=reseller, area=area, router=router, package=package, activate=True) for _ in range(5)]
+    monkeypatch.setattr(services, "_wake_settler", lambda reseller_id: None)
+    for sub in subs[:2]:
+        services.renewal_debit(actor=reseller.user, reseller=reseller, subscription=sub)
+    later = iter([subs[2:], []])
+    pauses = []
+
+    def burst_goes_on(seconds):  # while the worker waits, three more renewals are debited
+        pauses.append(seconds)
+        for sub in next(later):
+            services.renewal_debit(actor=reseller.user, reseller=reseller, subscription=sub)
+
+    monkeypatch.setattr(services.time, "sleep", burst_goes_on)
+    batches = []
+    original = services._settle_many
+    monkeypatch.setattr(services, "_settle_many", lambda **kw: batches.append(len(kw["renewals"])) or original(**kw))
+
+    assert services.reseller_renewals_settle(reseller_id=reseller.pk) == 5
+
+    assert batches == [2, 3] and pauses == [services.SETTLE_GATHER_SECONDS] * 2
+    assert Renewal.objects.filter(reseller=reseller, status=Renewal.Status.SETTLED).count() == 5
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_the_woken_worker_leaves_a_renewal_that_failed_before_to_the_sweep():
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="20000")
     good, bad = (reseller_subscription(reseller=reseller, area=area, router=router, package=package, activate=True) for _ in range(2))
