@@ -16,7 +16,7 @@ from payments.models import Payment
 from payments.services import payment_record, payment_reverse
 from resellers import services
 from resellers.models import Payout, Reseller
-from tests.factories import AreaFactory, PackageFactory, make_customer
+from tests.factories import AreaFactory, PackageFactory, make_customer, make_subscription
 from tests.resellers.helpers import make_reseller, reseller_subscription
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +132,30 @@ def test_commission_accrues_on_payment_and_is_clawed_back_on_reversal():
     wallet.refresh_from_db()
     assert wallet.commission_owed == Decimal("50.00")
     assert CommissionEntry.objects.filter(kind="clawback", payment=payment).get().amount == Decimal("-100.00")
+    call_command("check_ledger")
+
+
+def test_payments_recorded_together_earn_a_commission_reseller_what_one_by_one_would():
+    from payments.services import PaymentDraft, payments_record_many
+
+    reseller, area, router, package, admin = make_reseller(model=Reseller.Model.COMMISSION)
+    prepaid, prepaid_area, *_rest = make_reseller(price="600.00", topup="5000")
+    services.commission_rule_add(actor=admin, reseller=reseller, percent=Decimal("10"))
+    services.commission_rule_add(actor=admin, reseller=reseller, percent=Decimal("20"), package=package)
+    plain, on_package = make_customer(area=area, reseller=reseller), make_customer(area=area, reseller=reseller)
+    make_subscription(customer=on_package, package=package, router=router)
+    prepaid_customer, own_customer = make_customer(area=prepaid_area, reseller=prepaid), make_customer(area=area)
+
+    payments = payments_record_many(drafts=[
+        PaymentDraft(customer=customer, amount=Decimal("1000"), method="cash", reference=f"B{n}", actor=admin)
+        for n, customer in enumerate((plain, on_package, prepaid_customer, own_customer))
+    ])
+
+    accrued = {entry.payment_id: entry.amount for entry in CommissionEntry.objects.filter(kind="accrual")}
+    assert accrued == {payments[0].pk: Decimal("100.00"), payments[1].pk: Decimal("200.00")}  # none for prepaid or the ISP's own
+    assert ResellerWallet.objects.get(reseller=reseller).commission_owed == Decimal("300.00")
+    payment_reverse(actor=admin, payment=payments[1], reason="bounced")
+    assert ResellerWallet.objects.get(reseller=reseller).commission_owed == Decimal("100.00")
     call_command("check_ledger")
 
 
