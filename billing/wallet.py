@@ -49,12 +49,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ispbill.core.money import ZERO, format_money, to_money
+from ispbill.core.statements import columns, instances, prepared, rows_create, statement_cursor
 
 from .wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 
@@ -76,12 +77,18 @@ def wallet_lock(*, reseller_id: int) -> ResellerWallet:
     # FOR NO KEY UPDATE on PostgreSQL: it serialises the wallet's writers as FOR UPDATE does, but lets
     # rows that merely reference the wallet (a renewal's margin, being settled elsewhere) be inserted
     # meanwhile; a plain FOR UPDATE would queue their foreign-key checks behind every debit.
-    locked = ResellerWallet.objects.select_for_update(no_key=True)
-    try:
-        return locked.get(reseller_id=reseller_id)
-    except ResellerWallet.DoesNotExist:
-        ResellerWallet.objects.get_or_create(reseller_id=reseller_id)
-        return locked.get(reseller_id=reseller_id)
+    # Hand-written: it runs for every renewal request (ispbill/core/statements.py).
+    names, selected = columns(ResellerWallet)
+    locking = " FOR NO KEY UPDATE" if connection.features.has_select_for_no_key_update else ""
+    sql = f"SELECT {selected} FROM {ResellerWallet._meta.db_table} WHERE reseller_id = %s{locking}"
+    with statement_cursor() as cursor:
+        cursor.execute(sql, [reseller_id])
+        found = instances(ResellerWallet, names, cursor.fetchall())
+        if not found:
+            ResellerWallet.objects.get_or_create(reseller_id=reseller_id)
+            cursor.execute(sql, [reseller_id])
+            found = instances(ResellerWallet, names, cursor.fetchall())
+    return found[0]
 
 
 def wallets_lock(*, reseller_ids) -> dict[int, ResellerWallet]:
@@ -270,6 +277,25 @@ class BatchDebit:
     parent: ParentCharge | None = None
 
 
+def _entries_repeated(*, wallet_id: int, specs: list[DebitSpec], keys: set[str]) -> list[WalletEntry]:
+    """The entries a batch of debits would repeat, in one read: by form key (any wallet), and this
+    wallet's debits of the same subscriptions and periods. Hand-written, as `wallet_lock`."""
+    subscription_ids = sorted({spec.subscription_id for spec in specs})
+    starts = sorted({spec.period_start for spec in specs})
+    names, selected = columns(WalletEntry)
+    where = (
+        f"(wallet_id = %s AND kind = %s AND subscription_id IN ({', '.join(['%s'] * len(subscription_ids))}) "
+        f"AND period_start IN ({', '.join(['%s'] * len(starts))}))"
+    )
+    params = [wallet_id, WalletEntry.Kind.DEBIT.value, *subscription_ids, *starts]
+    if keys:
+        where += f" OR idempotency_key IN ({', '.join(['%s'] * len(keys))})"
+        params += sorted(keys)
+    with statement_cursor() as cursor:
+        cursor.execute(f"SELECT {selected} FROM {WalletEntry._meta.db_table} WHERE {where}", params)
+        return instances(WalletEntry, names, cursor.fetchall())
+
+
 def wallet_debit_batch(
     *, wallet: ResellerWallet, debits: list[DebitSpec], actor=None, parent_wallet: ResellerWallet | None = None,
 ) -> list[BatchDebit]:
@@ -295,14 +321,8 @@ def wallet_debit_batch(
     if any(spec.amount <= ZERO for spec in specs):
         raise ValidationError(_("A renewal debit must be more than zero."))
     keys = {spec.idempotency_key for spec in specs if spec.idempotency_key}
-    # The entries these debits would repeat, in one read: by form key (any wallet), and this wallet's
-    # debits of the same subscriptions and periods.
-    same_period = Q(
-        wallet=wallet, kind=WalletEntry.Kind.DEBIT, subscription_id__in={spec.subscription_id for spec in specs},
-        period_start__in={spec.period_start for spec in specs},
-    )
     by_key, by_period = {}, {}
-    for entry in WalletEntry.objects.filter(same_period | Q(idempotency_key__in=keys) if keys else same_period).order_by():
+    for entry in _entries_repeated(wallet_id=wallet.pk, specs=specs, keys=keys):
         if entry.idempotency_key in keys:
             by_key[entry.idempotency_key] = entry
         if entry.wallet_id == wallet.pk and entry.kind == WalletEntry.Kind.DEBIT:
@@ -372,9 +392,13 @@ def wallet_debit_batch(
         level = reached
         outcomes.append(None)  # filled in once the entry has its id
     if new_entries:
-        WalletEntry.objects.bulk_create(new_entries)
+        rows_create(WalletEntry, new_entries)
         wallet.alert_level = level
-        ResellerWallet.objects.filter(pk=wallet.pk).update(balance=balance, alert_level=level, updated_at=timezone.now())
+        with statement_cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {ResellerWallet._meta.db_table} SET balance = %s, alert_level = %s, updated_at = %s WHERE id = %s",
+                [balance, level, prepared(ResellerWallet, "updated_at", timezone.now()), wallet.pk],
+            )
     if parents:
         WalletEntry.objects.bulk_create([entry for debit, credit, _reached in parents for entry in (debit, credit)])
         parent_wallet.alert_level = parent_level

@@ -121,6 +121,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The hand-written statements of hot paths (ispbill/core/statements.py) are prepared on a connection
+    # once it has run them this many times; Django's own queries never are (they bind on the client).
+    # 0 turns it off (a PgBouncer in transaction mode cannot keep prepared statements).
+    prepare_after = env.int("DB_PREPARE_THRESHOLD", default=5)
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = prepare_after or None
     DATABASES["default"]["TEST"] = {"NAME": env.str("DB_TEST_NAME", default="test_ispbill")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -29,6 +29,7 @@ from customers.models import Area, Customer, Package, Subscription
 from ispbill.core.audit import audit_record, audit_record_many
 from ispbill.core.bulk import rows_update
 from ispbill.core.money import ZERO, format_money, to_money
+from ispbill.core.statements import columns, converted, instances, rows_create, statement_cursor
 from payments.models import Payment
 from payments.services import PaymentDraft, payment_record, payments_record_many
 from tickets import services as ticket_services
@@ -270,11 +271,19 @@ def _router_for(area: Area):
 
 
 def allowed_package(*, reseller: Reseller, package_id) -> ResellerPackage:
-    # Its package is not joined: a renewal needs only the price (`offer.package` loads it when used).
-    row = ResellerPackage.objects.filter(reseller=reseller, package_id=package_id, package__is_active=True).first()
-    if row is None:
+    # Hand-written, as every statement of a renewal request (ispbill/core/statements.py). Its package is
+    # not loaded: a renewal needs only the price (`offer.package` loads it when used).
+    names, selected = columns(ResellerPackage, "o")
+    with statement_cursor() as cursor:
+        cursor.execute(
+            f"SELECT {selected} FROM {ResellerPackage._meta.db_table} o JOIN {Package._meta.db_table} p ON p.id = o.package_id "
+            "WHERE o.reseller_id = %s AND o.package_id = %s AND p.is_active = %s",
+            [reseller.pk, package_id, True],
+        )
+        found = instances(ResellerPackage, names, cursor.fetchall())
+    if not found:
         raise ValidationError({"package": _("That package is not one you may sell.")})
-    return row
+    return found[0]
 
 
 @transaction.atomic
@@ -309,10 +318,14 @@ def renewal_period(subscription: Subscription, *, today: date | None = None) -> 
     today."""
     today = today or timezone.localdate()
     covered = subscription.paid_through
-    last_renewed = (
-        Renewal.objects.filter(subscription=subscription, status__in=Renewal.LIVE)
-        .order_by("-period_end").values_list("period_end", flat=True).first()
-    )
+    with statement_cursor() as cursor:
+        cursor.execute(
+            f"SELECT period_end FROM {Renewal._meta.db_table} WHERE subscription_id = %s AND status IN (%s, %s, %s) "
+            "ORDER BY period_end DESC LIMIT 1",
+            [subscription.pk, *Renewal.LIVE],
+        )
+        found = cursor.fetchone()
+    last_renewed = converted(Renewal, ("period_end",), found)[0] if found else None
     if last_renewed and (covered is None or last_renewed > covered):
         covered = last_renewed
     start = today
@@ -446,12 +459,16 @@ def _renewal_debit(
     # live) is refused by the table's unique constraints and then looked up, so a new request costs
     # no lookups.
     try:
-        with transaction.atomic():
-            renewal = Renewal.objects.create(
-                reseller=reseller, subscription=subscription, period_start=period.start, period_end=period.end,
-                price=offer.price, parent_price=parent_price, idempotency_key=idempotency_key or None,
-                created_by=actor if getattr(actor, "pk", None) else None,
-            )
+        renewal = Renewal(
+            reseller=reseller, subscription=subscription, period_start=period.start, period_end=period.end,
+            price=offer.price, parent_price=parent_price, idempotency_key=idempotency_key or None,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        if connection.in_atomic_block:  # a savepoint: a refused repeat leaves the caller's transaction usable
+            with transaction.atomic():
+                rows_create(Renewal, [renewal])
+        else:  # one statement, its own transaction: no BEGIN and COMMIT round trips
+            rows_create(Renewal, [renewal])
         created = True
     except IntegrityError:  # a double click, a retry, or the same request sent at the same moment
         renewal = _live_renewal(reseller=reseller, subscription=subscription, period=period, idempotency_key=idempotency_key)
@@ -463,7 +480,7 @@ def _renewal_debit(
         if renewal.pk in done:
             renewal, level = done[renewal.pk]
         else:  # another request's step took ours (its invoice and payment, if settled since, load when read)
-            renewal, level = Renewal.objects.select_related("entry").get(pk=renewal.pk), 0
+            renewal, level = _renewal_with_entry(renewal.pk), 0
         if renewal.status == Renewal.Status.REFUSED:  # ours, or the same request sent a moment earlier
             raise ValidationError(renewal.last_error)
         return renewal, created, level, len(done) != 1 or renewal.pk not in done
@@ -486,19 +503,14 @@ def renewal_requests_debit(*, reseller_id: int, reseller: Reseller | None = None
             wallet, parent_wallet = wallets[reseller_id], wallets[reseller.parent_id]
         else:
             wallet = wallet_ledger.wallet_lock(reseller_id=reseller_id)
-        waiting = list(
-            Renewal.objects.filter(reseller_id=reseller_id, status=Renewal.Status.REQUESTED)
-            .select_related("subscription__customer")
-            .only(*WAITING_FIELDS).order_by("id")[:RENEWAL_BATCH]
-        )
+        waiting, memos = _waiting_requests(reseller_id)
         if not waiting:
             return {}
         outcomes = wallet_ledger.wallet_debit_batch(wallet=wallet, debits=[
             wallet_ledger.DebitSpec(
                 subscription_id=r.subscription_id, period_start=r.period_start, period_end=r.period_end, amount=r.price,
-                idempotency_key=r.idempotency_key, actor_id=r.created_by_id, parent_amount=r.parent_price,
-                memo=f"{r.subscription.customer.account_number} {r.subscription.login_label} {r.period_start}–{r.period_end}",
-            ) for r in waiting
+                idempotency_key=r.idempotency_key, actor_id=r.created_by_id, parent_amount=r.parent_price, memo=memo,
+            ) for r, memo in zip(waiting, memos, strict=True)
         ], parent_wallet=parent_wallet)
         done = {}
         debited, refused = [], []
@@ -524,12 +536,44 @@ def renewal_requests_debit(*, reseller_id: int, reseller: Reseller | None = None
     return done
 
 
-# What the debit step reads of a waiting request: the whole request, and of its connection and customer
-# only what the wallet entry's memo names.
-WAITING_FIELDS = (
-    *(field.name for field in Renewal._meta.concrete_fields),
-    "subscription__username", "subscription__static_ip", "subscription__customer__account_number",
-)
+def _waiting_requests(reseller_id: int) -> tuple[list[Renewal], list[str]]:
+    """The reseller's requests waiting for their debit, oldest first (up to RENEWAL_BATCH), and for each
+    the wallet entry's memo: account number, login and period. Hand-written, as every statement of a
+    renewal request."""
+    names, selected = columns(Renewal, "r")
+    with statement_cursor() as cursor:
+        cursor.execute(
+            f"SELECT {selected}, s.id, s.username, s.static_ip, c.account_number FROM {Renewal._meta.db_table} r "
+            f"JOIN {Subscription._meta.db_table} s ON s.id = r.subscription_id JOIN {Customer._meta.db_table} c ON c.id = s.customer_id "
+            f"WHERE r.reseller_id = %s AND r.status = %s ORDER BY r.id LIMIT {RENEWAL_BATCH}",
+            [reseller_id, Renewal.Status.REQUESTED.value],
+        )
+        rows = cursor.fetchall()
+    waiting = instances(Renewal, names, rows)
+    width = len(names)
+    logins = instances(Subscription, ("id", "username", "static_ip"), [row[width:width + 3] for row in rows])
+    memos = [
+        f"{row[width + 3]} {login.login_label} {renewal.period_start}–{renewal.period_end}"
+        for row, login, renewal in zip(rows, logins, waiting, strict=True)
+    ]
+    return waiting, memos
+
+
+def _renewal_with_entry(renewal_id: int) -> Renewal:
+    """A renewal and its wallet entry, in one hand-written read (see `_waiting_requests`)."""
+    names, selected = columns(Renewal, "r")
+    entry_names, entry_selected = columns(WalletEntry, "e")
+    with statement_cursor() as cursor:
+        cursor.execute(
+            f"SELECT {selected}, {entry_selected} FROM {Renewal._meta.db_table} r "
+            f"LEFT JOIN {WalletEntry._meta.db_table} e ON e.id = r.entry_id WHERE r.id = %s",
+            [renewal_id],
+        )
+        row = cursor.fetchone()
+    renewal = instances(Renewal, names, [row])[0]
+    if renewal.entry_id is not None:
+        renewal.entry = instances(WalletEntry, entry_names, [row[len(names):]])[0]
+    return renewal
 
 
 def renewal_settle(*, actor=None, renewal_id: int, wait: bool = True) -> Renewal:

@@ -10,8 +10,9 @@ bulk_create.
 """
 
 import json
+from functools import cache
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 def rows_insert(model: type[models.Model], objects: list[models.Model], *, batch_size: int = 2000) -> int:
@@ -45,26 +46,35 @@ def rows_update(model: type[models.Model], objects: list[models.Model], fields: 
     field, which Django builds and compiles one by one); elsewhere bulk_update. Returns how many."""
     if not objects:
         return 0
-    if connection.vendor != "postgresql":
+    db = connections[DEFAULT_DB_ALIAS]  # once: the `connection` proxy finds it again on every read
+    if db.vendor != "postgresql":
         model.objects.bulk_update(objects, fields)
         return len(objects)
-    quote = connection.ops.quote_name
+    sql, pk, columns = _unnest_update(model, tuple(fields))
+    arrays = [[pk.get_db_prep_value(obj.pk, db) for obj in objects]]
+    arrays += [[field.get_db_prep_save(getattr(obj, field.attname), db) for obj in objects] for field in columns]
+    with db.cursor() as cursor:
+        cursor.execute(sql, arrays)
+        return cursor.rowcount
+
+
+@cache
+def _unnest_update(model: type[models.Model], fields: tuple[str, ...]):
+    """(`rows_update`'s statement for these fields of `model`, its primary key, the fields)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    quote = db.ops.quote_name
     pk = model._meta.pk
     columns = [model._meta.get_field(name) for name in fields]
-    arrays = [[pk.get_db_prep_value(obj.pk, connection) for obj in objects]]
-    arrays += [[field.get_db_prep_save(getattr(obj, field.attname), connection) for obj in objects] for field in columns]
-    types = [pk.rel_db_type(connection) if pk.remote_field else pk.db_type(connection)]
-    types += [(field.rel_db_type(connection) if field.remote_field else field.db_type(connection)) for field in columns]
+    types = [pk.rel_db_type(db) if pk.remote_field else pk.db_type(db)]
+    types += [(field.rel_db_type(db) if field.remote_field else field.db_type(db)) for field in columns]
     casts = ", ".join(f"%s::{db_type}[]" for db_type in types)
     names = ", ".join(["pk", *(f"c{i}" for i in range(len(columns)))])
     assignments = ", ".join(f"{quote(field.column)} = v.c{i}" for i, field in enumerate(columns))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(model._meta.db_table)} AS t SET {assignments} FROM unnest({casts}) AS v({names}) "
-            f"WHERE t.{quote(pk.column)} = v.pk",
-            arrays,
-        )
-        return cursor.rowcount
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} AS t SET {assignments} FROM unnest({casts}) AS v({names}) "
+        f"WHERE t.{quote(pk.column)} = v.pk"
+    )
+    return sql, pk, columns
 
 
 def grouped_case(values: dict, output_field, *, default, then=None) -> models.Case:
