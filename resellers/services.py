@@ -406,16 +406,17 @@ def subscription_renew(*, actor, reseller: Reseller, subscription: Subscription,
        completes it. Either way it happens exactly once.
     A debit that takes the balance past the reseller's alert threshold or 80%/100% of the credit limit
     queues one SMS to the reseller once the debit commits."""
-    renewal, created, alert_level, burst = _renewal_debit(
+    renewal, created, alert_level, step = _renewal_debit(
         actor=actor, reseller=reseller, subscription=subscription, idempotency_key=idempotency_key,
     )
     if renewal.status == Renewal.Status.PENDING:
-        if burst:  # debited together with others, or by another request's step: the worker settles them all
+        if step == DEBITED_WITH_OTHERS:  # a burst: the worker settles them all
             _wake_settler(reseller.pk)
         # Ours alone: settled here if the reseller's settling gate is free and nothing else waits;
         # otherwise left to the worker, and the answer says it is being completed.
-        elif _settle_alone(renewal_id=renewal.pk, reseller_id=reseller.pk):
+        elif step == DEBITED_ALONE and _settle_alone(renewal_id=renewal.pk, reseller_id=reseller.pk):
             renewal = Renewal.objects.select_related("entry", "invoice", "payment").get(pk=renewal.pk)
+        # DEBITED_BY_ANOTHER: the request whose step took ours woke the worker for all of them.
     return RenewalResult(renewal=renewal, created=created, alert_level=alert_level)
 
 
@@ -430,7 +431,7 @@ def renewal_debit(
     set-based step (`billing.wallet.wallet_debit_batch`) and marked debited or refused in the same
     transaction. A request another one's step already debited is found done once the lock is ours.
     `today` picks the period as on that day (the demo's history); default today."""
-    renewal, created, level, _burst = _renewal_debit(
+    renewal, created, level, _step = _renewal_debit(
         actor=actor, reseller=reseller, subscription=subscription, idempotency_key=idempotency_key, today=today,
     )
     return renewal, created, level
@@ -438,9 +439,9 @@ def renewal_debit(
 
 def _renewal_debit(
     *, actor, reseller: Reseller, subscription: Subscription, idempotency_key: str = "", today: date | None = None,
-) -> tuple[Renewal, bool, int, bool]:
-    """`renewal_debit`, also telling whether the debit came in a burst: its step debited other requests
-    too, or another request's step debited it."""
+) -> tuple[Renewal, bool, int, str]:
+    """`renewal_debit`, also telling how the debit came: alone (also a repeat of a request debited
+    before), in a step of ours that debited others too, or in another request's step."""
     if not reseller.is_prepaid:
         raise ValidationError(_("Only prepaid resellers renew from a wallet; record the cash you collected instead."))
     if subscription.customer.reseller_id != reseller.pk:
@@ -483,8 +484,15 @@ def _renewal_debit(
             renewal, level = _renewal_with_entry(renewal.pk), 0
         if renewal.status == Renewal.Status.REFUSED:  # ours, or the same request sent a moment earlier
             raise ValidationError(renewal.last_error)
-        return renewal, created, level, len(done) != 1 or renewal.pk not in done
-    return renewal, False, 0, False
+        # Whoever's step debits others' requests wakes the worker for them: then every debited renewal
+        # has a waker, and a request whose own was taken by another's step need not wake it again.
+        if any(renewal_id != renewal.pk for renewal_id in done):
+            return renewal, created, level, DEBITED_WITH_OTHERS
+        return renewal, created, level, DEBITED_ALONE if done else DEBITED_BY_ANOTHER
+    return renewal, False, 0, DEBITED_ALONE
+
+
+DEBITED_ALONE, DEBITED_WITH_OTHERS, DEBITED_BY_ANOTHER = "alone", "with others", "by another"
 
 
 RENEWAL_BATCH = 500

@@ -209,6 +209,50 @@ def test_a_request_finding_a_burst_waiting_leaves_it_to_the_worker_which_settles
     call_command("check_ledger")
 
 
+def _waiting(reseller, sub):
+    period = services.renewal_period(sub)
+    return Renewal.objects.create(reseller=reseller, subscription=sub, period_start=period.start, period_end=period.end,
+                                  price=Decimal("600.00"), created_by=reseller.user)
+
+
+@pytest.mark.parametrize("earlier_step_takes", ["ours and another", "ours alone"])
+def test_whoever_debits_others_requests_wakes_the_worker_and_a_request_taken_by_another_does_not(
+    earlier_step_takes, monkeypatch, django_capture_on_commit_callbacks,
+):
+    from django.core.cache import cache
+
+    from resellers import tasks
+
+    reseller, area, router, package, _ = make_reseller(price="600.00", topup="5000")
+    subs = [reseller_subscription(reseller=reseller, area=area, router=router, package=package) for _ in range(3)]
+    cache.delete(services.SETTLE_WAKE_KEY.format(reseller.pk))
+    if earlier_step_takes == "ours and another":
+        _waiting(reseller, subs[0])
+    debit_step, earlier = services.renewal_requests_debit, {}
+
+    def another_request_locked_first(**kwargs):
+        # Another request held the wallet lock first and its step debited ours (with whatever waited).
+        earlier.update(debit_step(**kwargs))
+        if earlier_step_takes == "ours alone":
+            _waiting(reseller, subs[1])  # a request written meanwhile: our step debits it
+        return debit_step(**kwargs)
+
+    monkeypatch.setattr(services, "renewal_requests_debit", another_request_locked_first)
+    woken = []
+    monkeypatch.setattr(tasks.settle_reseller_renewals, "delay", lambda reseller_id: woken.append(reseller_id))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.subscription_renew(actor=reseller.user, reseller=reseller, subscription=subs[2], idempotency_key="r3")
+
+    assert result.created and result.renewal.pk in earlier and not result.settled
+    assert Renewal.objects.filter(status=Renewal.Status.PENDING).count() == 2
+    if earlier_step_takes == "ours and another":
+        assert woken == []  # the request whose step took both woke the worker for them
+    else:
+        assert woken == [reseller.pk]  # ours debited another request's renewal: we wake it
+    assert tasks.settle_reseller_renewals(reseller.pk) == 2
+
+
 def test_a_lone_renewal_is_settled_in_its_own_request():
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="5000")
     sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
