@@ -249,11 +249,15 @@ class Subscription(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
+            # A cancelled connection gives its login and address back: a new customer, or the same one
+            # signing up again, may take them on that router.
             models.UniqueConstraint(
-                fields=["router", "username"], condition=~Q(username=""), name="subscription_username_unique_per_router"
+                fields=["router", "username"], condition=~Q(username="") & ~Q(status="cancelled"),
+                name="subscription_username_unique_per_router",
             ),
             models.UniqueConstraint(
-                fields=["router", "static_ip"], condition=Q(static_ip__isnull=False), name="subscription_ip_unique_per_router"
+                fields=["router", "static_ip"], condition=Q(static_ip__isnull=False) & ~Q(status="cancelled"),
+                name="subscription_ip_unique_per_router",
             ),
             models.CheckConstraint(
                 condition=Q(connection_type="static", static_ip__isnull=False) | (~Q(connection_type="static") & ~Q(username="")),

@@ -378,7 +378,8 @@ def subscription_connection_errors(
     *, connection_type: str, username: str, static_ip, router=None, exclude_pk=None
 ) -> dict[str, list[str]]:
     """Every problem with a connection's login and address at once (the form shows them together):
-    the login or IP its type needs, and a login or IP already used on the router."""
+    the login or IP its type needs, and a login or IP a connection on the router holds (a cancelled one
+    holds neither)."""
     errors: dict[str, list[str]] = {}
     username = (username or "").strip()
     if connection_type == Subscription.ConnectionType.STATIC_IP:
@@ -387,7 +388,7 @@ def subscription_connection_errors(
     elif not username:
         errors["username"] = [_("A PPPoE or hotspot connection needs a username.")]
     if router is not None:
-        others = Subscription.objects.filter(router=router).exclude(pk=exclude_pk)
+        others = Subscription.objects.filter(router=router).exclude(pk=exclude_pk).exclude(status=Subscription.Status.CANCELLED)
         if username and others.filter(username=username).exists():
             errors.setdefault("username", []).append(
                 _("The username “%(username)s” is already used on router %(router)s.") % {"username": username, "router": router}
@@ -573,16 +574,12 @@ def subscription_adopt(*, actor, subscription: Subscription, reason: str, activa
 @transaction.atomic
 def subscription_release(*, actor, subscription: Subscription, reason: str, router_change: bool) -> Subscription:
     """An imported subscription withdrawn by undoing its import: cancelled (taken off the router only
-    when ispbill put it there, `router_change`), and its login freed so a corrected import can use it
-    again. Billing has not touched it (the import's undo checks), so there is nothing to prorate."""
-    cancelled = _transition(
+    when ispbill put it there, `router_change`), which frees its login and address for a corrected
+    import. Billing has not touched it (the import's undo checks), so there is nothing to prorate."""
+    return _transition(
         actor=actor, subscription=subscription, to=Subscription.Status.CANCELLED, reason=reason, action="cancel",
         router_change=router_change, cancelled_at=timezone.now(), skip_billing=True,
     )
-    suffix = f"~{cancelled.pk}"
-    if cancelled.username:
-        Subscription.objects.filter(pk=cancelled.pk).update(username=cancelled.username[: 64 - len(suffix)] + suffix)
-    return cancelled
 
 
 @transaction.atomic

@@ -50,7 +50,8 @@ def router_batch_read(*, actor, router: Router, cutover_date: date | None = None
     online = {routeros.text(s.get("name")): s for s in tables.active}
     owned = {
         u.lower(): customer_id
-        for u, customer_id in Subscription.objects.filter(router=router).exclude(username="").values_list("username", "customer_id")
+        for u, customer_id in Subscription.objects.filter(router=router).exclude(username="")
+        .exclude(status=Subscription.Status.CANCELLED).values_list("username", "customer_id")
     }
     rows, already = [], 0
     sources = [("ppp", s) for s in tables.secrets] + [("hotspot", h) for h in tables.hotspot_users]

@@ -224,7 +224,8 @@ class Lookups:
                 found.router_for_branch.setdefault(router.branch_id, router.pk)
         found.by_ref = dict(Customer.objects.exclude(external_ref="").values_list("external_ref", "pk"))
         found.phones = dict(Customer.objects.exclude(status=Customer.Status.CLOSED).values_list("phone", "pk"))
-        for router_id, username, static_ip, customer_id in Subscription.objects.values_list("router_id", "username", "static_ip", "customer_id"):
+        held = Subscription.objects.exclude(status=Subscription.Status.CANCELLED)  # a cancelled one holds no login
+        for router_id, username, static_ip, customer_id in held.values_list("router_id", "username", "static_ip", "customer_id"):
             if username:
                 found.logins[(router_id, username.lower())] = customer_id
             if static_ip:

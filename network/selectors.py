@@ -91,7 +91,11 @@ def orphans_with_queued_actions(router: Router, report: DriftReport | None) -> l
 
 def subscriptions_by_login(router: Router, names) -> dict[str, Subscription]:
     names = [name for name in names if name]
-    found = Subscription.objects.filter(router=router, username__in=names).select_related("customer")
+    # A cancelled connection's login may belong to a newer one now: the session is the newer one's.
+    found = (
+        Subscription.objects.filter(router=router, username__in=names).exclude(status=Subscription.Status.CANCELLED)
+        .select_related("customer")
+    )
     return {subscription.username: subscription for subscription in found}
 
 

@@ -50,6 +50,32 @@ def test_a_taken_login_and_a_taken_address_show_together(staff_client):
     assert not customer.subscriptions.exists()
 
 
+def test_a_cancelled_connection_gives_its_login_and_address_back_to_the_next_customer(staff_client, admin):
+    from django.db import IntegrityError, transaction
+
+    from customers import services
+    from customers.models import Subscription
+    from network.selectors import subscriptions_by_login
+
+    old = make_subscription(username="shirin.pppoe", static_ip="10.0.0.7")
+    services.subscription_cancel(actor=admin, subscription=old, reason="moved away")
+    customer = make_customer(area=old.customer.area)
+    response = staff_client.post(reverse("staff:subscription-create", args=[customer.pk]), {
+        "package": PackageFactory().pk, "connection_type": "pppoe", "router": old.router.pk, "username": "shirin.pppoe",
+        "password": "pw-123456", "static_ip": "10.0.0.7", "mac_address": "",
+    })
+    assert response.status_code == 302, error_of(content(response), "username") or error_of(content(response), "static_ip")
+    new = customer.subscriptions.get()
+    assert (new.username, new.static_ip, new.router_id) == ("shirin.pppoe", "10.0.0.7", old.router_id)
+    old.refresh_from_db()
+    assert old.username == "shirin.pppoe" and old.status == Subscription.Status.CANCELLED  # its history keeps its login
+    # A session on the router under that login is the new customer's.
+    assert subscriptions_by_login(old.router, ["shirin.pppoe"])["shirin.pppoe"].pk == new.pk
+    # Two connections that are not cancelled still cannot share them, whatever writes the row.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Subscription.objects.filter(pk=old.pk).update(status=Subscription.Status.SUSPENDED)
+
+
 def test_a_static_ip_connection_without_its_address_is_told_with_the_other_errors(staff_client):
     customer = make_customer()
     page = content(staff_client.post(reverse("staff:subscription-create", args=[customer.pk]), {

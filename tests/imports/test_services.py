@@ -137,6 +137,18 @@ def test_check_reports_per_row_errors_and_writes_nothing_but_the_rows(admin, cat
     assert "pw1" not in report and len(report.splitlines()) == 11
 
 
+def test_a_login_only_a_cancelled_connection_held_is_free_to_import(admin, catalogue):
+    from customers import services as customer_services
+
+    _, package, router = catalogue
+    gone = make_subscription(router=router, package=package, username="rahim")
+    customer_services.subscription_cancel(actor=admin, subscription=gone, reason="left the area")
+    batch = commit(admin, upload_and_map(admin, csv_bytes(good_rows())))
+    assert batch.error_rows == 0
+    live = Subscription.objects.exclude(status=Subscription.Status.CANCELLED).get(router=router, username="rahim")
+    assert live.customer.external_ref == "OLD-1" and live.customer_id != gone.customer_id
+
+
 def test_commit_creates_customers_subscriptions_and_opening_balances(admin, catalogue, django_capture_on_commit_callbacks):
     batch = upload_and_map(admin, csv_bytes(good_rows()), profile_name="Old billing export")
     assert ImportProfile.objects.get(name="Old billing export").mapping == batch.mapping
