@@ -34,6 +34,8 @@ def statement_cursor():
     import psycopg
 
     db.ensure_connection()
+    # Django's own wrapping of a cursor it made (`_prepare_cursor`: error translation, query logging),
+    # around a psycopg cursor that binds on the server instead of the ClientCursor Django would make.
     with db.wrap_database_errors:
         cursor = db._prepare_cursor(psycopg.Cursor(db.connection))
     with cursor:
@@ -100,12 +102,14 @@ def columns(model: type[models.Model], alias: str = "") -> tuple[tuple[str, ...]
 
 
 @cache
-def _insert(model: type[models.Model]) -> tuple[tuple[models.Field, ...], str, str]:
-    """(the fields an insert writes, `INSERT INTO table (columns) VALUES`, one row's placeholders)."""
+def _insert(model: type[models.Model]) -> tuple[tuple[models.Field, ...], str, str, str]:
+    """(the fields an insert writes, `INSERT INTO table (columns) VALUES`, one row's placeholders,
+    `RETURNING pk`)."""
     fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    return fields, f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES", "(" + ", ".join(["%s"] * len(fields)) + ")"
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    return fields, f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES", placeholders, f"RETURNING {quote(model._meta.pk.column)}"
 
 
 def rows_create(model: type[models.Model], objects: list[models.Model]) -> list[models.Model]:
@@ -113,12 +117,12 @@ def rows_create(model: type[models.Model], objects: list[models.Model]) -> list[
     if not objects:
         return objects
     db = connections[DEFAULT_DB_ALIAS]
-    fields, insert, row = _insert(model)
+    fields, insert, row, returning = _insert(model)
     params = []
     for obj in objects:
         params.extend(f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields)
     with statement_cursor() as cursor:
-        cursor.execute(f"{insert} {', '.join([row] * len(objects))} RETURNING {model._meta.pk.column}", params)
+        cursor.execute(f"{insert} {', '.join([row] * len(objects))} {returning}", params)
         ids = [found[0] for found in cursor.fetchall()]
     for obj, new_id in zip(objects, ids, strict=True):
         obj.pk = new_id
