@@ -12,6 +12,8 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test` (each gets its own test database); 0 runs in one process.
+TEST_WORKERS ?= auto
 
 # The stamp's name carries a hash of the lock and the project metadata: `make install` reinstalls
 # exactly when either changes and is a no-op otherwise.
@@ -54,17 +56,7 @@ migrate: install
 	$(MANAGE) migrate --noinput
 
 seed: migrate
-	$(RUN_ENV) $(MANAGE) seed_demo
-	$(RUN_ENV) $(MANAGE) seed_tickets
-	$(RUN_ENV) $(MANAGE) seed_resellers
-	$(RUN_ENV) $(MANAGE) seed_outages
-	$(RUN_ENV) $(MANAGE) seed_states
-	$(RUN_ENV) $(MANAGE) seed_fieldservice
-	$(RUN_ENV) $(MANAGE) backfill_metrics --months 12 --only-missing
-	$(RUN_ENV) $(MANAGE) seed_churn
-	$(RUN_ENV) $(MANAGE) seed_imports
-	$(RUN_ENV) $(MANAGE) seed_contracts
-	$(RUN_ENV) $(MANAGE) seed_retention
+	$(RUN_ENV) $(MANAGE) seed
 
 # honcho gets an empty env file: settings.py reads .env itself, and the variables above must win.
 # Ctrl-C makes honcho stop all four and exit with 130: the normal end of a demo, not an error.
@@ -73,7 +65,7 @@ run: seed
 	$(RUN_ENV) $(BIN)/honcho --env /dev/null --procfile Procfile.dev start || [ $$? -eq 130 ]
 
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

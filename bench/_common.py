@@ -105,8 +105,8 @@ def timed(label: str, results: dict[str, float]):
 
 def ensure_catalogue():
     """The demo's branches, areas, packages and routers (same names as `seed_demo`)."""
-    from customers.management.commands.seed_demo import BRANCHES, PACKAGES
     from customers.models import Area, Branch, Package
+    from demo.management.commands.seed_demo import BRANCHES, PACKAGES
     from network.models import Router
 
     for number, (code, name, address, phone, areas) in enumerate(BRANCHES):

@@ -117,7 +117,7 @@ def fill_year(days_done: list) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from ispbill.dashboard.models import DailyMetric
+    from dashboard.models import DailyMetric
 
     today = timezone.localdate()
     have = set(DailyMetric.objects.values_list("day", flat=True).distinct())
@@ -163,10 +163,10 @@ def main():
     from django.utils import timezone
 
     from billing.models import Invoice
+    from dashboard.models import DailyMetric
+    from dashboard.services import metrics_snapshot_backfill, metrics_snapshot_write
+    from dashboard.tasks import snapshot_metrics_nightly
     from ispbill.core.models import AuditLog
-    from ispbill.dashboard.models import DailyMetric
-    from ispbill.dashboard.services import metrics_snapshot_backfill, metrics_snapshot_write
-    from ispbill.dashboard.tasks import snapshot_metrics_nightly
 
     if args.reload or loaded_size() != args.customers or not Invoice.objects.exists() or not AuditLog.objects.filter(
         action="subscription.activate"
@@ -203,7 +203,7 @@ def main():
 
     client = Client()
     client.force_login(bench_user())
-    from ispbill.dashboard.selectors import snapshots_changed
+    from dashboard.selectors import snapshots_changed
 
     # "cold": the first view after the snapshot was written (the cached figures are out of date).
     urls = {"home": "/staff/", "owner dashboard": "/staff/analytics/", "owner dashboard, cold": "/staff/analytics/",

@@ -39,10 +39,10 @@ def parse_args():
 
 def the_contract():
     from contracts import services
-    from contracts.management.commands.seed_contracts import EN_BODY, _signature_png
     from contracts.models import Contract
     from customers import services as customer_services
     from customers.models import Area, Branch, Package
+    from demo.management.commands.seed_contracts import EN_BODY, _signature_png
     from network.models import Router
 
     existing = Contract.objects.filter(customer__phone="+8801799000222", signed_at__isnull=False).first()

@@ -54,7 +54,7 @@ def fresh_database(name: str) -> None:
 
 
 def sheet(rows: int) -> bytes:
-    from customers.management.commands.seed_demo import BRANCHES, PACKAGES
+    from demo.management.commands.seed_demo import BRANCHES, PACKAGES
 
     rng = random.Random(50_000)
     areas = [area for _code, _n, _a, _p, branch_areas in BRANCHES for area, *_ in branch_areas]

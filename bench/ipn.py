@@ -7,7 +7,7 @@ Uses its own database (`ispbill_bench_ipn` unless --db-name, created if missing,
 bench/_common.py's customers. Two servers run, as in production:
 - the measured one: gunicorn as production runs it (`--workers 2 --threads 4`, DEBUG off, the
   SSLCommerz emulator off), with SSLCOMMERZ_BASE_URL and the store credentials pointing at
-- the gateway: the SSLCommerz emulator (payments/sandbox/) in a gunicorn of its own on another
+- the gateway: the SSLCommerz emulator (demo/sslcommerz/) in a gunicorn of its own on another
   loopback port (SSLCOMMERZ_SANDBOX on there), standing in for SSLCommerz's servers.
 Every IPN's validation call is therefore an HTTP request to another server, never to a thread of the
 one being measured (mounted in the same server, IPNs waiting on their validation would hold the
@@ -106,8 +106,8 @@ def prepare(count: int) -> list[dict]:
     from django.conf import settings
 
     from customers.models import Customer
+    from demo.sslcommerz import views as emulator
     from payments.models import GatewayPayment
-    from payments.sandbox import views as emulator
 
     customers = list(Customer.objects.order_by("id").values_list("id", flat=True)[:count])
     if len(customers) < count:

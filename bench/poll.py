@@ -75,7 +75,7 @@ def load_average() -> str:
 
 def simulator_main(conn, specs, base_port: int) -> None:
     """Run one simulated router per spec until told to stop. specs: [(identity, [(command, attrs)])]."""
-    from network.simulator import SimulatorHost
+    from demo.routeros import SimulatorHost
 
     host = SimulatorHost()
     routers = [

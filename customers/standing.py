@@ -1,7 +1,7 @@
 """Whether a subscription counts as a paying customer on a day (docs/metrics.md, "MRR"), as SQL.
 
 The one statement of the rule that set-based readers share: the analytics snapshot
-(`ispbill/dashboard/frame_sql.py`) and the churn labels and population (`churn/features.py`). A
+(`dashboard/frame_sql.py`) and the churn labels and population (`churn/features.py`). A
 subscription counts at an instant when its last lifecycle transition before then left it active, or
 suspended for non-payment less than `ANALYTICS_CHURN_UNPAID_DAYS` ago; without lifecycle history (rows
 made before the audit log existed), its own activated/suspended/cancelled timestamps decide.

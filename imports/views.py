@@ -15,10 +15,10 @@ from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
 
 from . import exports, router_import, selectors, services
-from .demo import make_sample
 from .forms import MappingForm, ProfileChoiceForm, RouterImportForm, RouterMappingForm, UploadForm
 from .models import ImportBatch, ImportProfile
 from .reading import MAX_UPLOAD_BYTES
+from .samples import CUSTOMERS_SAMPLE, PAST_PAYMENTS_SAMPLE
 
 PERM = "imports.run_import"
 
@@ -179,8 +179,8 @@ def import_router_map(request, pk: int):
 
 
 SAMPLES = {
-    ImportBatch.Kind.CUSTOMERS: (make_sample.OUTPUT, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ImportBatch.Kind.PAST_PAYMENTS: (make_sample.PAST_PAYMENTS_OUTPUT, "text/csv; charset=utf-8"),
+    ImportBatch.Kind.CUSTOMERS: (CUSTOMERS_SAMPLE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ImportBatch.Kind.PAST_PAYMENTS: (PAST_PAYMENTS_SAMPLE, "text/csv; charset=utf-8"),
 }
 
 

@@ -121,7 +121,7 @@ app.conf.beat_schedule = {
     },
     # Analytics: yesterday's daily metric rows (docs/metrics.md), after midnight's package changes.
     "dashboard-snapshot-metrics": {
-        "task": "ispbill.dashboard.tasks.snapshot_metrics_nightly",
+        "task": "dashboard.tasks.snapshot_metrics_nightly",
         "schedule": crontab(hour=1, minute=40),
     },
     # Contracts: signed ones activated on their start date, renewal reminders through notify,

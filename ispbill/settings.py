@@ -5,6 +5,7 @@ Kombu's filesystem transport), DEBUG on. Production sets DJANGO_DEBUG=false and
 then SECRET_KEY and FIELD_ENCRYPTION_KEYS become mandatory.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -55,7 +56,7 @@ INSTALLED_APPS = [
     "ispbill.core",
     "ispbill.accounts",
     "ispbill.notify",
-    "ispbill.dashboard",
+    "dashboard",
     "customers",
     "billing",
     "payments",
@@ -67,6 +68,11 @@ INSTALLED_APPS = [
     "churn",
     "imports",
 ]
+# The demo (seed data, RouterOS simulator, SSLCommerz emulator: the `demo` package) is loaded only
+# when this is on; a production install (DJANGO_DEBUG=false) leaves it out unless asked.
+DEMO = env.bool("DEMO", default=DEBUG)
+if DEMO:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "ispbill.core.middleware.ServerTimingMiddleware",
@@ -130,13 +136,18 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Several installs (or pytest-xdist's parallel workers, which name themselves in PYTEST_XDIST_WORKER)
+# can share one Redis database: each keeps its keys under its own prefix, and cache.clear() removes
+# only those (ispbill/core/cache.py). The file cache of the embedded setup gets a directory each.
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default=os.environ.get("PYTEST_XDIST_WORKER", ""))
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "ispbill.core.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "ispbill.core.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": CACHE_KEY_PREFIX}}
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
+            "LOCATION": str(VAR_DIR / "cache" / CACHE_KEY_PREFIX),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
 
@@ -352,8 +363,9 @@ WHATSAPP_CLOUD = {
 
 # Online payments through SSLCommerz (payments/sslcommerz.py). Settings → Payment gateways in the staff
 # console overrides the store id, password and base URL; these are the defaults until an admin saves it.
-# SSLCOMMERZ_SANDBOX mounts our emulator at /sandbox/sslcommerz/ (on in the demo, off in production).
-SSLCOMMERZ_SANDBOX = env.bool("SSLCOMMERZ_SANDBOX", default=DEBUG)
+# SSLCOMMERZ_SANDBOX turns on the demo's emulator at /sandbox/sslcommerz/ (demo/sslcommerz/; its URLs
+# exist only when DEMO is on) and makes it the default gateway.
+SSLCOMMERZ_SANDBOX = DEMO and env.bool("SSLCOMMERZ_SANDBOX", default=True)
 SSLCOMMERZ_SANDBOX_STORE_ID = env.str("SSLCOMMERZ_SANDBOX_STORE_ID", default="ispbilldemo")
 SSLCOMMERZ_SANDBOX_STORE_PASSWORD = env.str("SSLCOMMERZ_SANDBOX_STORE_PASSWORD", default="ispbilldemo@ssl")
 SSLCOMMERZ_SANDBOX_FAULTS = env.list("SSLCOMMERZ_SANDBOX_FAULTS", default=[])

@@ -3,6 +3,7 @@
 
 from importlib import import_module
 
+from django.conf import settings
 from django.contrib import admin
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -11,7 +12,7 @@ from django.urls import include, path
 from ispbill.accounts.views import surface_urls
 
 APP_URL_MODULES = [
-    "ispbill.dashboard.urls",
+    "dashboard.urls",
     "ispbill.accounts.urls",
     "customers.urls",
     "billing.urls",
@@ -54,10 +55,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Public: a customer's referral link opens the sign-up request form (rate-limited, CSRF-protected).
     path("r/", include(import_module("customers.urls").public)),
-    # Public: payment gateway callbacks (authenticated by the gateway's validation, never by a session),
-    # and the SSLCommerz emulator, which answers 404 unless SSLCOMMERZ_SANDBOX is on.
+    # Public: payment gateway callbacks (authenticated by the gateway's validation, never by a session).
     path("pay/", include(import_module("payments.urls").public)),
-    path("sandbox/sslcommerz/", include("payments.sandbox.urls")),
     # Public: anyone holding a signed contract checks its PDF against the hash we keep.
     path("verify/", include(import_module("contracts.urls").public)),
 ]
+if settings.DEMO:
+    # The demo's SSLCommerz emulator (demo/sslcommerz/); a production install has no such URL.
+    urlpatterns.append(path("sandbox/sslcommerz/", include("demo.sslcommerz.urls")))

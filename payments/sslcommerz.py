@@ -4,7 +4,7 @@ sslcommerz-lib (one release, 2020) calls `requests` without a timeout, swallows 
 returns None, and compares signatures with MD5 and `==`. Here every call has explicit timeouts,
 failures raise `GatewayError`, amounts are `Decimal`, and notifications are checked with both the MD5
 (`verify_sign`) and the SHA-256 (`verify_sign_sha2`) signature in constant time. The base URL is a
-setting: the live host, the sandbox host, or our own emulator (payments/sandbox/).
+setting: the live host, the sandbox host, or our own emulator (demo/sslcommerz/).
 
 HTTP goes through urllib3 (the transport under `requests`) with a keep-alive pool: every IPN makes
 one validation call while the gateway waits for our answer, and `requests`' session machinery cost

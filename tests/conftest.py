@@ -46,7 +46,7 @@ def _fresh_cached_reads():
     """Values cached by an earlier test are of a database that test rolled back."""
     from django.core.cache import cache
 
-    from ispbill.dashboard.selectors import SNAPSHOT_VERSION_KEY
+    from dashboard.selectors import SNAPSHOT_VERSION_KEY
     from network.outages import ANY_ACTIVE_CACHE_KEY
     from payments.online import gateway_config_forget
 

@@ -27,3 +27,23 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _PooledClient
+
+    def clear(self):
+        """With a key prefix the database is shared: delete our keys only, not FLUSHDB everyone's."""
+        if not self.key_prefix:
+            return super().clear()
+        client = self._cache.get_client(write=True)
+        for batch in _batched(client.scan_iter(match=f"{self.key_prefix}:*", count=1000), 500):
+            client.delete(*batch)
+        return True
+
+
+def _batched(iterable, size):
+    batch = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

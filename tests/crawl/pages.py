@@ -148,7 +148,7 @@ def seed_small_demo() -> dict[str, object]:
 
     from customers.models import Customer
     from customers.speedtest import speedtest_result_record
-    from imports.management.commands.seed_imports import demo_past_payments_import
+    from demo.management.commands.seed_imports import demo_past_payments_import
     from payments.models import GatewayPayment
     from tests.factories import make_subscription
 

@@ -1,5 +1,5 @@
 """A compact demo world for the crawl: the demo seeder at a small size (the same code `make seed`
-runs), then every state a page can show (ispbill.dashboard.demo_states). Reusable by any test that
+runs), then every state a page can show (demo.states). Reusable by any test that
 wants the demo's states: call `seed_world(live_server.url)` in a `transaction=True` test."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from billing.models import Invoice, PackageChange
 from customers.models import Customer
+from demo.states import CUSTOMERS, seed_states
 from ispbill.accounts.models import User
-from ispbill.dashboard.demo_states import CUSTOMERS, seed_states
 from ispbill.surfaces import SURFACES_BY_NAME
 from network.models import Outage
 from payments.models import GatewayPayment, Payment

@@ -27,8 +27,8 @@ from django.utils import timezone
 
 from billing.services import LineSpec, invoice_create
 from customers import services as customer_services
-from ispbill.dashboard import drilldown, metrics, performance
-from ispbill.dashboard.metrics import Scope
+from dashboard import drilldown, metrics, performance
+from dashboard.metrics import Scope
 from payments.services import payment_record
 from tests.factories import BranchFactory, UserFactory, make_customer
 
@@ -214,7 +214,7 @@ def test_the_page_lists_only_collectors_with_customers_in_the_assigned_part(worl
 def test_the_monthly_report_shows_the_assigned_due(world):
     from django.template.loader import render_to_string
 
-    from ispbill.dashboard import report
+    from dashboard import report
 
     html = render_to_string("dashboard/report.html", report.monthly_report_context(scope=metrics.ALL, month=MARCH))
     assigned = html[html.index("<h3>Assigned customers</h3>"):html.index("<h3>Collections, promises and cash</h3>")]

@@ -18,8 +18,8 @@ from billing.models import PackageChange
 from billing.services import LineSpec, invoice_create
 from customers import services as customer_services
 from customers.models import Lead, Package, Subscription
-from ispbill.dashboard import metrics
-from ispbill.dashboard.metrics import Scope
+from dashboard import metrics
+from dashboard.metrics import Scope
 from payments.services import payment_record
 from tests.factories import (
     AreaFactory,
@@ -303,8 +303,8 @@ def _sum_rows(rows, field):
 
 @pytest.mark.parametrize("day", [date(2026, 3, 31), date(2026, 3, 15), date(2026, 2, 28)])
 def test_snapshot_equals_the_on_the_fly_computation(world, day):
-    from ispbill.dashboard.models import DailyMetric
-    from ispbill.dashboard.services import metrics_snapshot_write
+    from dashboard.models import DailyMetric
+    from dashboard.services import metrics_snapshot_write
 
     metrics_snapshot_write(day=day)
     metrics_snapshot_write(day=day)  # twice: same rows
@@ -331,8 +331,8 @@ def test_snapshot_equals_the_on_the_fly_computation(world, day):
 
 
 def test_snapshot_of_money_equals_the_day_on_the_fly(ledger):
-    from ispbill.dashboard.models import DailyMetric
-    from ispbill.dashboard.services import metrics_snapshot_backfill
+    from dashboard.models import DailyMetric
+    from dashboard.services import metrics_snapshot_backfill
 
     metrics_snapshot_backfill(start=date(2026, 3, 1), end=date(2026, 3, 31))
     rows = DailyMetric.objects.filter(dimension="all", day__month=3)
@@ -349,13 +349,13 @@ def test_nightly_job_is_in_the_beat_schedule():
     from ispbill.celery import app
 
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    assert "ispbill.dashboard.tasks.snapshot_metrics_nightly" in tasks
+    assert "dashboard.tasks.snapshot_metrics_nightly" in tasks
 
 
 def test_backfill_command_writes_every_day(ledger, capsys):
     from django.core.management import call_command
 
-    from ispbill.dashboard.models import DailyMetric
+    from dashboard.models import DailyMetric
 
     call_command("backfill_metrics", start=date(2026, 2, 1), end=date(2026, 3, 31))
     assert DailyMetric.objects.filter(dimension="all").values("day").distinct().count() == 59
@@ -368,7 +368,7 @@ SNAPSHOT_FIELDS = ("mrr", "subscriptions", "customers", "start_mrr", "new_mrr", 
 
 
 def _stored(day):
-    from ispbill.dashboard.models import DailyMetric
+    from dashboard.models import DailyMetric
 
     return {(r["branch_id"], r["dimension"], r["key"]): {f: r[f] for f in SNAPSHOT_FIELDS}
             for r in DailyMetric.objects.filter(day=day).values("branch_id", "dimension", "key", *SNAPSHOT_FIELDS)}
@@ -406,7 +406,7 @@ def test_backfilled_and_incremental_rows_equal_the_full_recompute(db, request, f
     """A backfill computes each day from the day before (the touched customers' frames and the day's
     receivable changes); every day, across month ends and the days suspensions turn into churn, it
     stores what a computation from scratch gives."""
-    from ispbill.dashboard.services import metrics_snapshot_backfill
+    from dashboard.services import metrics_snapshot_backfill
 
     settings.ANALYTICS_CHURN_UNPAID_DAYS = unpaid_days
     request.getfixturevalue(fixture)
@@ -422,8 +422,8 @@ def test_backfilled_and_incremental_rows_equal_the_full_recompute(db, request, f
 
 
 def test_the_nightly_job_continues_from_the_stored_day_before(world):
-    from ispbill.dashboard.models import DailyMetric
-    from ispbill.dashboard.services import metrics_snapshot_nightly, metrics_snapshot_write
+    from dashboard.models import DailyMetric
+    from dashboard.services import metrics_snapshot_nightly, metrics_snapshot_write
 
     metrics_snapshot_write(day=date(2026, 3, 13))
     with CaptureQueriesContext(connection) as queries:

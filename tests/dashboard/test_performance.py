@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from customers.models import CallLog
+from dashboard import performance
+from dashboard.metrics import Scope
 from fieldservice.models import WorkOrder
-from ispbill.dashboard import performance
-from ispbill.dashboard.metrics import Scope
 from payments.services import call_log_create, payment_record
 from tests.factories import AreaFactory, BranchFactory, UserFactory, make_customer
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import Customer
-from ispbill.dashboard.models import DailyMetric
-from ispbill.dashboard.services import metrics_snapshot_backfill
+from dashboard.models import DailyMetric
+from dashboard.services import metrics_snapshot_backfill
 from payments.services import payment_record
 from tests.factories import (
     AreaFactory,
@@ -213,7 +213,7 @@ def test_the_dashboard_reads_its_snapshot_figures_from_the_cache_until_snapshots
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from ispbill.dashboard.services import metrics_snapshot_write
+    from dashboard.services import metrics_snapshot_write
 
     client.force_login(UserFactory(roles=["Manager"]))
     url = reverse("staff:analytics-dashboard")

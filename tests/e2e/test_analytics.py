@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from customers import services as customer_services
-from ispbill.dashboard.services import metrics_snapshot_backfill
+from dashboard.services import metrics_snapshot_backfill
 from payments.services import payment_record
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import (

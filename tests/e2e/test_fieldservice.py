@@ -25,7 +25,7 @@ from tests.factories import (
     make_customer,
     make_subscription,
 )
-from tests.network.conftest import (  # noqa: F401
+from tests.demo.conftest import (  # noqa: F401
     make_routeros_router,
     routeros_clock,
     routeros_router,

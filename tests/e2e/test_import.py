@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from customers.models import Customer, Package
+from demo.sample_sheets import AREAS, OUTPUT
 from imports import services
-from imports.demo.make_sample import AREAS, OUTPUT
 from imports.models import ImportBatch
 from imports.tasks import import_batch_commit
 from tests.factories import AreaFactory, BranchFactory, PackageFactory, RouterFactory, admin_user

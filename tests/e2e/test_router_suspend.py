@@ -15,7 +15,7 @@ from network.routeros import close_all_connections
 from tests.factories import PASSWORD, RouterFactory, admin_user, make_customer, make_subscription
 
 # The simulated-router fixtures live beside the network tests; this browser test uses them too.
-from tests.network.conftest import make_routeros_router, routeros_clock, routeros_router, routeros_simulator  # noqa: F401
+from tests.demo.conftest import make_routeros_router, routeros_clock, routeros_router, routeros_simulator  # noqa: F401
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from ispbill.celery import app as celery_app
 from ispbill.notify.models import Message
 from network.routeros import close_all_connections
 from tests.factories import RouterFactory, make_customer, make_subscription
-from tests.network.conftest import (  # noqa: F401
+from tests.demo.conftest import (  # noqa: F401
     make_routeros_router,
     routeros_clock,
     routeros_router,

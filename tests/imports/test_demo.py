@@ -5,11 +5,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from imports.demo.make_sample import DUPLICATES, OUTPUT, UNIQUE_ROWS, rows
+from demo.routeros.legacy import LEGACY_ROUTER_NAME, LEGACY_SECRETS, legacy_load
+from demo.sample_sheets import DUPLICATES, OUTPUT, UNIQUE_ROWS, rows
 from imports.models import ImportProfile
 from imports.reading import sheet_read
 from network.models import Router
-from network.simulator.legacy import LEGACY_ROUTER_NAME, LEGACY_SECRETS, legacy_load
 
 
 def test_the_committed_sample_sheet_is_what_the_script_makes():

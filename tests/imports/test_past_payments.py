@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from billing import ledger
 from billing.models import Account, LedgerEntry
+from demo import sample_sheets
 from imports import services
-from imports.demo import make_sample
 from imports.models import ImportBatch, ImportProfile, ImportRow
 from payments.models import PastPayment, Payment
 from tests.factories import make_customer
@@ -186,7 +186,7 @@ def test_staff_page_portal_in_bangla_and_export_show_the_history(admin, staff_cl
 def test_upload_through_the_screen_as_past_payments_and_sample_download(staff_client, customers):
     rahim, _karim = customers
     sample = staff_client.get(reverse("staff:import-sample", args=["past_payments"]))
-    assert sample.status_code == 200 and sample.content.decode().startswith(",".join(make_sample.PAST_PAYMENT_HEADERS))
+    assert sample.status_code == 200 and sample.content.decode().startswith(",".join(sample_sheets.PAST_PAYMENT_HEADERS))
     assert staff_client.get(reverse("staff:import-sample", args=["nothing"])).status_code == 404
     response = staff_client.post(reverse("staff:import-list"), {
         "kind": "past_payments", "file": SimpleUploadedFile("p.csv", sheet(good_rows(rahim))), "cutover_date": "2026-01-01",
@@ -203,5 +203,5 @@ def test_upload_through_the_screen_as_past_payments_and_sample_download(staff_cl
 
 def test_the_sample_sheet_imports_after_the_sample_customers_mapping(admin):
     call_command("seed_imports", stdout=StringIO())
-    assert ImportProfile.objects.get(name="Sample past payments").mapping == make_sample.PAST_PAYMENT_MAPPING
-    assert make_sample.PAST_PAYMENTS_OUTPUT.read_text(encoding="utf-8") == make_sample.past_payments_csv()
+    assert ImportProfile.objects.get(name="Sample past payments").mapping == sample_sheets.PAST_PAYMENT_MAPPING
+    assert sample_sheets.PAST_PAYMENTS_OUTPUT.read_text(encoding="utf-8") == sample_sheets.past_payments_csv()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 import requests
 
-from payments.sandbox.views import ipn_log
+from demo.sslcommerz.views import ipn_log
 
 INPUT = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 

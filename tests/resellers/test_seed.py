@@ -6,8 +6,8 @@ from django.core.management import call_command
 
 from billing import wallet as ledger
 from billing.wallet_models import WalletEntry
+from demo.management.commands.seed_resellers import PREPAID_LOGIN, SUB_LOGIN
 from resellers import services
-from resellers.management.commands.seed_resellers import PREPAID_LOGIN, SUB_LOGIN
 from resellers.models import Renewal, Reseller
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from ispbill.notify.demo import SEEDED_BACKEND
+from demo.messages import SEEDED_BACKEND
 from ispbill.notify.models import Message
 from tickets.models import Survey, Ticket, TicketComment
 

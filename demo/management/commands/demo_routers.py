@@ -1,0 +1,132 @@
+"""Simulated routers for the demo: one RouterOS simulator per router in the database, loaded with
+that router's subscriptions, serving until Ctrl-C (`make run` starts it from Procfile.dev).
+
+    manage.py demo_routers                  # router i (by name) on 127.0.0.1:18728+i, api-ssl on 19728+i
+
+On start it points each Router row at its simulated router (admin, empty password, as a fresh
+RouterOS), then runs the reconciler once per router: the simulator starts empty, and the
+reconciler creates every secret, queue, hotspot user, profile and address-list entry the database
+wants through the real adapter, as it would repair a router that lost its configuration. From then
+on the Celery worker applies every change made in the console. PPPoE customers dial in a couple
+of seconds after their secret appears, so the console shows live sessions. On first start it seeds
+past usage (seed_usage) and polls every router once; beat's usage poll keeps the charts growing.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from demo.management.commands.seed_usage import seed_history
+from demo.routeros import SimulatorHost
+from demo.routeros.legacy import LEGACY_ROUTER_NAME, legacy_load
+from network import services, usage
+from network.models import Router, UsageDaily
+
+from .routeros_simulator import Command as SimulatorCommand
+
+RECONCILE_WAIT_SECONDS = 60
+
+
+class Command(BaseCommand):
+    help = "Run a simulated RouterOS router for every router in the database, loaded with its subscriptions."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+        parser.add_argument("--port", type=int, default=18728, help="API port of the first router; router i gets PORT+i")
+        parser.add_argument("--ssl-port", type=int, default=None, help="api-ssl port of the first router (default PORT+1000)")
+        parser.add_argument("--connect-delay", type=float, default=2.0, help="seconds before an enabled secret dials in")
+        parser.add_argument(
+            "--online-ratio", type=float, default=0.9, help="share of customers whose CPE is switched on (default 0.9)"
+        )
+        parser.add_argument("--seed", default="2026", help="seed for caller-ids and traffic (default 2026)")
+        console = parser.add_mutually_exclusive_group()
+        console.add_argument("--console", dest="console", action="store_true", default=None)
+        console.add_argument("--no-console", dest="console", action="store_false")
+
+    def handle(self, *args, **options):
+        routers = list(Router.objects.filter(is_active=True).order_by("name"))
+        if not routers:
+            raise CommandError("No active routers in the database: run `manage.py seed_demo` first.")
+        base_port = options["port"]
+        ssl_base = options["ssl_port"] or base_port + 1000
+        simulator = SimulatorHost(bind=options["host"])
+        simulated = [
+            simulator.add_router(
+                port=base_port + index, ssl_port=ssl_base + index, identity=router.name, username="admin", password="",
+                seed=options["seed"], connect_delay=options["connect_delay"], online_ratio=options["online_ratio"],
+            )
+            for index, router in enumerate(routers)
+        ]
+        try:
+            simulator.start()
+        except OSError as error:
+            simulator.stop()
+            raise CommandError(f"cannot listen on ports {base_port}…{base_port + len(routers) - 1}: {error}") from error
+
+        self.stdout.write(f"Demo routers: {len(routers)} simulated RouterOS routers, login admin with an empty password")
+        try:
+            for router, sim in zip(routers, simulated):
+                services.router_update(
+                    actor=None, router=router, host=sim.host, api_port=sim.port, ssl_port=sim.ssl_port, use_ssl=False,
+                    username="admin", password="",
+                )
+                self.stdout.write(f"  {router.name:<16} api {sim.host}:{sim.port}  api-ssl {sim.host}:{sim.ssl_port}  {self.load(router, sim)}")
+            time.sleep(options["connect_delay"] + 0.5)  # customers dial in: the health check counts them
+            for router in routers:
+                services.router_check_health(router=Router.objects.get(pk=router.pk))
+            self.stdout.write(self.seed_usage())
+            for router in routers:
+                usage.usage_poll_router(router_id=router.pk)  # baselines and live sessions now; beat polls on
+        except Exception:
+            simulator.stop()
+            raise
+        self.serve(simulator, options)
+
+    def load(self, router: Router, sim) -> str:
+        """Give the empty simulated router everything the database wants on it, through the reconciler."""
+        deadline = time.monotonic() + RECONCILE_WAIT_SECONDS
+        # Changes still queued (a fresh seed) go first, in order, as the worker would apply them.
+        services.outbox_drain(router_id=router.pk)
+        report = services.reconcile_router(router_id=router.pk)
+        while report is None and time.monotonic() < deadline:
+            time.sleep(1)  # the worker is draining this router's queue right now
+            report = services.reconcile_router(router_id=router.pk)
+        if report is None:
+            return "busy: the reconciler will load it on its next run"
+        if report.error:
+            return f"not loaded: {report.error}"
+        state = sim.state
+        if router.name == LEGACY_ROUTER_NAME:  # the router import's demo: secrets no customer owns yet
+            legacy_load(state)
+        return (
+            f"{len(state.secrets.rows)} secrets, {len(state.queues.rows)} queues, {len(state.hotspot_users.rows)} hotspot users"
+            f" ({report.skipped and f'{len(report.skipped)} left to the worker, ' or ''}{report.get_status_display().lower()})"
+        )
+
+    def seed_usage(self) -> str:
+        """Past usage for the charts on first start; the live polls add to it from now on."""
+        if UsageDaily.objects.exists():
+            return "Usage history present; polling adds to it."
+        return seed_history()
+
+    def serve(self, simulator: SimulatorHost, options) -> None:
+        stop = threading.Event()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signal_number, lambda *_: stop.set())
+        console = options["console"] if options["console"] is not None else sys.stdin.isatty()
+        if console:
+            self.stdout.write('Console ready: type "help" to break routers (reboot, down, trap, kick …).')
+            helper = SimulatorCommand(stdout=self.stdout, stderr=self.stderr)
+            threading.Thread(target=helper._console, args=(simulator, stop), daemon=True).start()
+        self.stdout.write("Ctrl-C to stop.")
+        try:
+            while not stop.wait(0.5):
+                pass
+        finally:
+            simulator.stop()
+            self.stdout.write("Demo routers stopped.")

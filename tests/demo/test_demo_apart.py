@@ -1,0 +1,62 @@
+"""The demo is apart: a production install (DEMO off) loads none of it, and `seed` runs every step."""
+
+import re
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command, get_commands
+
+from demo.management.commands.seed import STEPS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION_IMPORTS = """
+import importlib, pkgutil, sys
+import django
+django.setup()
+from django.conf import settings
+from django.urls import Resolver404, resolve
+import ispbill.urls, ispbill.celery
+for app in ["ispbill", "dashboard", "customers", "billing", "payments", "network", "tickets", "fieldservice",
+            "resellers", "contracts", "churn", "imports"]:
+    package = importlib.import_module(app)
+    for module in pkgutil.walk_packages(package.__path__, app + "."):
+        if ".migrations." not in module.name and not module.name.endswith(".wsgi") and not module.name.endswith(".asgi"):
+            importlib.import_module(module.name)
+try:
+    resolve("/sandbox/sslcommerz/gwprocess/v4/api.php")
+    print("EMULATOR MOUNTED")
+except Resolver404:
+    pass
+print("demo" in settings.INSTALLED_APPS, settings.SSLCOMMERZ_SANDBOX, sorted(m for m in sys.modules if m == "demo" or m.startswith("demo.")))
+"""
+
+
+def test_a_production_install_loads_nothing_of_the_demo_and_has_no_emulator_urls(tmp_path):
+    env = {"DJANGO_SETTINGS_MODULE": "ispbill.settings", "DEMO": "false", "ISPBILL_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", PRODUCTION_IMPORTS], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "False False []"
+
+
+def test_seed_runs_every_demo_seed_command():
+    seed_commands = {name for name, app in get_commands().items() if app == "demo" and name.startswith("seed_")}
+    assert seed_commands <= {command for _, command, _ in STEPS}
+    assert {"seed_demo", "seed_tickets", "seed_retention"} <= seed_commands
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_prints_a_line_per_step_with_its_time():
+    call_command("seed_demo", customers=16, leads=2, months=1, quiet=True)
+    out = StringIO()
+    call_command("seed", only=["outages", "tickets"], stdout=out)
+    lines = out.getvalue().splitlines()
+    starts = [line for line in lines if re.fullmatch(r"\[\d/2\] \w+ \(\w+\) …", line)]
+    ends = [line for line in lines if re.fullmatch(r"\[\d/2\] \w+ done in \d+\.\d s", line)]
+    # The order is the seed's, not the one asked for.
+    assert starts == ["[1/2] tickets (seed_tickets) …", "[2/2] outages (seed_outages) …"]
+    assert [line.split(" done")[0] for line in ends] == ["[1/2] tickets", "[2/2] outages"]
+    assert re.fullmatch(r"Demo data loaded: 2 steps in \d+\.\d s", lines[-1])
