@@ -172,7 +172,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "ispbill.accounts.backends.lockout_username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "ispbill.accounts.views.lockout"
+AXES_LOCKOUT_CALLABLE = "web.accounts.views.lockout"
 AXES_VERBOSE = False
 
 # Sessions are read from the cache (Redis in production) and written through to the database: every

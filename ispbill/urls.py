@@ -9,22 +9,22 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import include, path
 
-from ispbill.accounts.views import surface_urls
+from web.accounts.views import surface_urls
 
 APP_URL_MODULES = [
     "dashboard.urls",
-    "ispbill.accounts.urls",
-    "customers.urls",
-    "billing.urls",
-    "payments.urls",
-    "network.urls",
-    "resellers.urls",
-    "fieldservice.urls",
-    "ispbill.notify.urls",
-    "tickets.urls",
-    "imports.views",
-    "contracts.urls",
-    "churn.urls",
+    "web.accounts.urls",
+    "web.customers.urls",
+    "web.billing.urls",
+    "web.payments.urls",
+    "web.network.urls",
+    "web.resellers.urls",
+    "web.fieldservice.urls",
+    "web.notify.urls",
+    "web.tickets.urls",
+    "web.imports.views",
+    "web.contracts.urls",
+    "web.churn.urls",
 ]
 
 
@@ -54,11 +54,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     # Public: a customer's referral link opens the sign-up request form (rate-limited, CSRF-protected).
-    path("r/", include(import_module("customers.urls").public)),
+    path("r/", include(import_module("web.customers.urls").public)),
     # Public: payment gateway callbacks (authenticated by the gateway's validation, never by a session).
-    path("pay/", include(import_module("payments.urls").public)),
+    path("pay/", include(import_module("web.payments.urls").public)),
     # Public: anyone holding a signed contract checks its PDF against the hash we keep.
-    path("verify/", include(import_module("contracts.urls").public)),
+    path("verify/", include(import_module("web.contracts.urls").public)),
 ]
 if settings.DEMO:
     # The demo's SSLCommerz emulator (demo/sslcommerz/); a production install has no such URL.

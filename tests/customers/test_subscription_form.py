@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 
 from billing.selectors import current_billing_settings
-from customers.forms.subscription import PASSWORD_ALPHABET, PASSWORD_LENGTH
 from customers.models import Package
 from tests.factories import PackageFactory, RouterFactory, make_customer, make_subscription
+from web.customers.forms.subscription import PASSWORD_ALPHABET, PASSWORD_LENGTH
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}

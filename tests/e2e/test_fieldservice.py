@@ -17,6 +17,12 @@ from customers.models import Subscription
 from fieldservice.models import SyncOperation, WorkOrder, WorkOrderEvent, WorkOrderPhoto
 from ispbill.celery import app as celery_app
 from network.routeros import close_all_connections
+from tests.demo.conftest import (  # noqa: F401
+    make_routeros_router,
+    routeros_clock,
+    routeros_router,
+    routeros_simulator,
+)
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import (
     PASSWORD,
@@ -24,12 +30,6 @@ from tests.factories import (
     UserFactory,
     make_customer,
     make_subscription,
-)
-from tests.demo.conftest import (  # noqa: F401
-    make_routeros_router,
-    routeros_clock,
-    routeros_router,
-    routeros_simulator,
 )
 
 

@@ -12,10 +12,10 @@ from playwright.sync_api import expect
 from ispbill.celery import app as celery_app
 from network.models import ProvisioningTask
 from network.routeros import close_all_connections
-from tests.factories import PASSWORD, RouterFactory, admin_user, make_customer, make_subscription
 
 # The simulated-router fixtures live beside the network tests; this browser test uses them too.
 from tests.demo.conftest import make_routeros_router, routeros_clock, routeros_router, routeros_simulator  # noqa: F401
+from tests.factories import PASSWORD, RouterFactory, admin_user, make_customer, make_subscription
 
 
 @pytest.fixture

@@ -23,13 +23,13 @@ from fieldservice.models import (
 from ispbill.celery import app as celery_app
 from ispbill.notify.models import Message
 from network.routeros import close_all_connections
-from tests.factories import RouterFactory, make_customer, make_subscription
 from tests.demo.conftest import (  # noqa: F401
     make_routeros_router,
     routeros_clock,
     routeros_router,
     routeros_simulator,
 )
+from tests.factories import RouterFactory, make_customer, make_subscription
 
 from .conftest import (
     finish_checklist,

@@ -1,0 +1,83 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import ngettext
+
+from ispbill.accounts.customer_security import customer_session_end, customer_session_touch, seen_request
+from ispbill.accounts.middleware import portal_language
+from ispbill.surfaces import SURFACES_BY_NAME, Surface, public, surface_for_path
+
+from .forms import SurfaceLoginForm
+
+
+class SurfaceLoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = SurfaceLoginForm
+    redirect_authenticated_user = False
+    surface: Surface = SURFACES_BY_NAME["staff"]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "surface": self.surface.name}
+
+    def get_success_url(self):
+        target = self.get_redirect_url()
+        # `next` may only lead back into this surface.
+        if target and target.startswith(self.surface.prefix):
+            return target
+        return self.surface.home_url
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "login_surface": self.surface}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        if self.surface.name == "portal":
+            # "Where you're signed in" starts here; the saved language follows the customer to this device.
+            customer_session_touch(user=user, seen=seen_request(self.request))
+            language = portal_language(user)
+            if language:
+                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language,
+                        samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.LANGUAGE_COOKIE_SECURE)
+        return response
+
+
+class SurfaceLogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        if request.session.session_key:
+            customer_session_end(session_key=request.session.session_key)
+        return super().post(request, *args, **kwargs)
+
+
+def login_view(surface_name: str):
+    return public(SurfaceLoginView.as_view(surface=SURFACES_BY_NAME[surface_name]))
+
+
+def logout_view(surface_name: str):
+    return public(SurfaceLogoutView.as_view(next_page=f"{surface_name}:login"))
+
+
+def lockout(request, original_response=None, credentials=None):
+    """django-axes calls this after too many failures: the same login page, with the reason."""
+    surface = surface_for_path(request.path_info) or SURFACES_BY_NAME["staff"]
+    form = SurfaceLoginForm(request, data=None, surface=surface.name)
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    message = ngettext(
+        "Too many failed sign-in attempts. Wait %(minutes)d minute, then try again.",
+        "Too many failed sign-in attempts. Wait %(minutes)d minutes, then try again.",
+        minutes,
+    ) % {"minutes": minutes}
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "login_surface": surface, "lockout_message": message},
+        status=429,
+    )
+
+
+def surface_urls(surface_name: str):
+    return [
+        path("login/", login_view(surface_name), name="login"),
+        path("logout/", logout_view(surface_name), name="logout"),
+    ]

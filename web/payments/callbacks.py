@@ -1,0 +1,51 @@
+"""The gateway's public endpoints under /pay/sslcommerz/: the browser returns (success, fail, cancel)
+and the IPN listener. They are cross-site POSTs, so CSRF-exempt and trusting no session: a POST is
+looked up by tran_id, its signature checked, and a paid status confirmed through the validation API
+(payments/online.py). The browser is answered with a 303 to a GET page in the portal."""
+
+from urllib.parse import urlencode
+
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from payments.online import notification_receive
+
+
+@csrf_exempt
+@require_POST
+def ipn(request):
+    outcome = notification_receive(data=request.POST, source="ipn")
+    if outcome.gateway_payment is None:
+        return HttpResponse("unknown transaction", status=404, content_type="text/plain")
+    if outcome.message == "bad signature":
+        return HttpResponse("bad signature", status=400, content_type="text/plain")
+    # Settled, duplicate, late or refused on its merits: the gateway has nothing to retry.
+    return HttpResponse("OK", content_type="text/plain")
+
+
+def _browser_return(returned: str):
+    @csrf_exempt
+    @require_POST
+    def view(request):
+        outcome = notification_receive(data=request.POST, source="return")
+        if outcome.gateway_payment is None:
+            response = redirect("portal:payment-history")
+        else:
+            url = reverse("portal:onlinepayment-detail", args=[outcome.gateway_payment.pk])
+            response = redirect(f"{url}?{urlencode({'returned': returned})}")
+        response.status_code = 303
+        return response
+
+    view.__name__ = f"return_{returned}"
+    return view
+
+
+urlpatterns = [
+    path("sslcommerz/ipn/", ipn, name="sslcommerz-ipn"),
+    path("sslcommerz/success/", _browser_return("success"), name="sslcommerz-success"),
+    path("sslcommerz/fail/", _browser_return("fail"), name="sslcommerz-fail"),
+    path("sslcommerz/cancel/", _browser_return("cancel"), name="sslcommerz-cancel"),
+]
