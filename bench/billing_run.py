@@ -170,9 +170,9 @@ def baseline(sample: int, *, period_start: date, one_transaction: bool) -> tuple
     from django.db import transaction
 
     from billing.models import Invoice, InvoiceLine, LedgerEntry
-    from billing.periods import Period, months_for_cycle, period_containing
     from billing.services import LineSpec, invoice_create
     from customers.models import Subscription
+    from ispbill.core.periods import Period, months_for_cycle, period_containing
 
     before = sum(model.objects.count() for model in (Invoice, InvoiceLine, LedgerEntry))
     subscriptions = list(

@@ -47,11 +47,11 @@ def the_invoice():
     from django.utils import timezone
 
     from billing.models import BillingSettings, Invoice, InvoiceLine
-    from billing.periods import Period
     from billing.selectors import current_billing_settings
     from billing.services import LineSpec, invoice_create
     from customers import services as customer_services
     from customers.models import Area, Branch, Package
+    from ispbill.core.periods import Period
     from network.models import Router
     from payments.services import payment_record
 

@@ -98,9 +98,9 @@ def ensure_history(customers: list, months: int) -> tuple[int, int]:
     from django.utils import timezone
 
     from billing.models import Invoice, InvoiceLine
-    from billing.periods import Period
     from billing.services import LineSpec, invoice_create
     from customers.models import Subscription
+    from ispbill.core.periods import Period
     from payments.services import payment_record
 
     billed = set(Invoice.objects.filter(customer__in=customers).values_list("customer_id", flat=True))

@@ -15,8 +15,8 @@ from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from ispbill.core.money import MoneyField
+from ispbill.core.periods import DEFAULT_ANCHOR_DAYS
 
-from .periods import DEFAULT_ANCHOR_DAYS
 from .vat import DEFAULT_VAT_RATE
 
 

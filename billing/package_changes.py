@@ -42,13 +42,13 @@ from customers.models import Customer, Package, Subscription
 from customers.selectors import scope_to_branches
 from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO
+from ispbill.core.periods import Period, months_for_cycle, periods_between
 from ispbill.notify.events import Event
 from ispbill.notify.services import notify_customer
 from network import services as network_services
 
 from .ledger import account_lock
 from .models import BillingSettings, CreditedDays, Invoice, InvoiceLine, LedgerEntry, PackageChange
-from .periods import Period, months_for_cycle, periods_between
 from .proration import amount_for_days
 from .selectors import current_billing_settings
 from .services import LineSpec, account_credit, invoice_create

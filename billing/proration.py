@@ -17,8 +17,8 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from billing.cents import from_cents, round_half_up, to_cents
-from billing.periods import Period
 from ispbill.core.money import ZERO
+from ispbill.core.periods import Period
 
 ONE_DAY = timedelta(days=1)
 

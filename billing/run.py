@@ -12,7 +12,7 @@ the same account. Each chunk is one Celery task and one transaction:
    a customer's money (payments, credits, voids) takes the same lock;
 2. mark their unpaid invoices past due as overdue (one UPDATE);
 3. read the due subscriptions with one query and compute periods, proration and VAT in Python
-   (billing.periods / proration / vat, memoised: a run has few distinct prices and periods);
+   (ispbill.core.periods / proration / vat, memoised: a run has few distinct prices and periods);
 4. write lines, balances (one upsert that also creates missing accounts), `billed_through` and the
    anchors of first-time subscriptions (one UPDATE), and only then take the invoice numbers as one
    block from the counter row, which stays locked until commit, and write the invoices and ledger
@@ -65,12 +65,12 @@ from customers.services import subscription_suspend
 from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, MoneyField, to_money
 from ispbill.core.numbering import allocate_block
+from ispbill.core.periods import months_for_cycle, period_containing
 
 from .charges import pending_charges_for, pending_charges_invoiced
 from .ledger import credit_apply
 from .models import Account, BillingRun, BillingRunChunk, BillingSettings, Invoice, InvoiceLine, LedgerEntry
 from .package_changes import package_changes_apply_due, scheduled_changes_for_run
-from .periods import months_for_cycle, period_containing
 from .proration import amount_for_days
 from .selectors import OPEN_STATUSES, current_billing_settings
 from .vat import Line, totals, vat_line

@@ -35,8 +35,7 @@ def package_monthly_net() -> dict[int, Decimal]:
     """Each package's recurring charge per month, VAT excluded (what MRR counts, docs/metrics.md): price
     (net of VAT when prices include it) ÷ months in its billing cycle, to the paisa, rounded half-up."""
     from customers.models import Package
-
-    from .periods import CYCLE_MONTHS
+    from ispbill.core.periods import CYCLE_MONTHS
 
     cfg = current_billing_settings()
     rate = Decimal(cfg.vat_rate)

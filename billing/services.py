@@ -19,13 +19,13 @@ from ispbill.core.audit import audit_record, audit_record_many
 from ispbill.core.bulk import grouped_case
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.numbering import allocate_block, allocate_number
+from ispbill.core.periods import Period
 from ispbill.notify.events import Event
 from ispbill.notify.services import notify_invoices
 
 from . import ledger
 from .ledger import account_lock, credit_apply, credit_note_post, credit_post, entry_post, invoice_status_for, invoice_void_post
 from .models import Invoice, InvoiceLine, LedgerEntry
-from .periods import Period
 from .selectors import current_billing_settings, overdue_exists
 from .vat import totals, vat_line
 

@@ -42,12 +42,12 @@ from billing.charges import credit_note_issue
 from billing.ledger import account_lock
 from billing.models import Invoice, InvoiceLine, PackageChange
 from billing.package_changes import package_change_approve, package_change_make, package_change_request
-from billing.periods import months_for_cycle, period_containing
 from billing.selectors import current_billing_settings
 from billing.services import account_credit
 from customers.models import Customer, Package, Subscription
 from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO
+from ispbill.core.periods import months_for_cycle, period_containing
 from ispbill.notify.services import customer_language
 
 from .models import RetentionOffer, RetentionOfferCredit

@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 
 from billing.charges import credit_note_issue, one_time_charge_add
 from billing.models import OneTimeCharge
-from billing.periods import months_for_cycle
 from billing.selectors import current_billing_settings
 from billing.vat import vat_line
 from customers.models import Subscription
@@ -35,6 +34,7 @@ from ispbill.accounts.models import OneTimeCode
 from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.numbering import allocate_number
+from ispbill.core.periods import months_for_cycle
 from ispbill.notify.services import notify_customer
 
 from . import fees

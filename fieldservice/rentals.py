@@ -26,13 +26,13 @@ from django.utils.translation import gettext as _
 
 from billing.charges import one_time_charge_add, one_time_charge_cancel
 from billing.models import BillingSettings, InvoiceLine, OneTimeCharge
-from billing.periods import Period, months_for_cycle, period_containing
 from billing.proration import amount_for_days, prorate
 from billing.selectors import current_billing_settings
 from billing.services import invoice_credit_note
 from customers.models import Subscription
 from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO
+from ispbill.core.periods import Period, months_for_cycle, period_containing
 
 from .models import EquipmentItem, EquipmentRental, EquipmentRentalCharge, WorkOrder
 

@@ -31,9 +31,9 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 
-from billing.periods import Period, period_containing
 from customers.models import Subscription
 from ispbill.core.audit import audit_record
+from ispbill.core.periods import Period, period_containing
 
 from . import routeros
 from .models import FupState, ProvisioningTask, Router, UsageDaily, UsageHourly, UsagePoll, UsageSample

@@ -31,13 +31,13 @@ from django.utils.translation import gettext as _
 
 from billing import ledger
 from billing.models import Invoice
-from billing.periods import months_for_cycle
 from billing.selectors import amount_open, current_billing_settings, open_invoices
 from billing.vat import vat_line
 from customers import referrals
 from customers.models import Customer, Subscription
 from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, to_money
+from ispbill.core.periods import months_for_cycle
 from ispbill.core.ratelimit import rate_take
 
 from . import hooks, sslcommerz

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from billing import ledger as billing_ledger
 from billing import wallet as wallet_ledger
 from billing.models import Invoice, InvoiceLine
-from billing.periods import Period, months_for_cycle, period_containing
 from billing.selectors import current_billing_settings
 from billing.services import InvoiceDraft, LineSpec, invoice_create, invoices_create_many
 from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
@@ -29,6 +28,7 @@ from customers.models import Area, Customer, Package, Subscription
 from ispbill.core.audit import audit_record, audit_record_many
 from ispbill.core.bulk import rows_update
 from ispbill.core.money import ZERO, format_money, to_money
+from ispbill.core.periods import Period, months_for_cycle, period_containing
 from ispbill.core.statements import columns, converted, instances, rows_create, statement_cursor
 from payments.models import Payment
 from payments.services import PaymentDraft, payment_record, payments_record_many

@@ -13,11 +13,11 @@ from pypdf import PdfReader
 
 from billing.documents import invoice_pdf, receipt_pdf, statement_pdf
 from billing.models import BillingSettings, InvoiceLine
-from billing.periods import Period
 from billing.selectors import current_billing_settings
 from billing.services import LineSpec, invoice_create, invoice_void
 from customers import services as customer_services
 from ispbill.accounts.customer_security import customer_preferences_set
+from ispbill.core.periods import Period
 from payments.services import payment_record
 from tests.factories import make_customer, make_subscription
 

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from billing.models import BillingSettings, Invoice, LedgerEntry, PackageChange
-from billing.periods import Period
 from billing.selectors import account_balance, current_billing_settings
 from billing.services import LineSpec, invoice_create
 from customers.models import Subscription
+from ispbill.core.periods import Period
 from payments.models import Payment
 from payments.services import payment_record
 from tests.factories import PackageFactory, admin_user, make_customer, make_subscription

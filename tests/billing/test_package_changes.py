@@ -248,9 +248,9 @@ def test_cancellation_credits_unused_invoiced_days_only_when_the_isp_does(packag
     if not policy or subscription.billed_through == today:
         assert not credits.exists() and account_balance(customer_id=subscription.customer_id) == balance
         return
-    from billing.periods import periods_between
     from billing.proration import amount_for_days
     from billing.vat import vat_line
+    from ispbill.core.periods import periods_between
 
     period = periods_between(today, today, anchor_day=1, months=1)[0]
     net = amount_for_days(D("1000.00"), period=period, first_day=date.fromordinal(today.toordinal() + 1), last_day=period.end)

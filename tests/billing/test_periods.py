@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from billing.periods import (
+from customers.models import Package
+from ispbill.core.periods import (
     CYCLE_MONTHS,
     Period,
     anchor_date,
@@ -13,7 +14,6 @@ from billing.periods import (
     period_containing,
     periods_between,
 )
-from customers.models import Package
 
 ONE_DAY = timedelta(days=1)
 

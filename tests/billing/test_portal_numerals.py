@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from billing.models import InvoiceLine
-from billing.periods import Period
 from billing.services import LineSpec, invoice_create
 from ispbill.accounts.templatetags.portal_numerals import to_bangla_digits
+from ispbill.core.periods import Period
 from tests.factories import make_customer, make_subscription
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,6 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from billing.periods import Period, period_containing
 from billing.proration import (
     activation_charge,
     amount_for_days,
@@ -14,6 +13,7 @@ from billing.proration import (
     prorate,
     split_amount,
 )
+from ispbill.core.periods import Period, period_containing
 
 NOVEMBER_2026 = Period(date(2026, 11, 1), date(2026, 11, 30))
 ONE_DAY = timedelta(days=1)

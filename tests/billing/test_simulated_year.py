@@ -29,12 +29,12 @@ from django.utils import timezone
 from billing import ledger
 from billing.models import BillingSettings, Invoice, InvoiceLine, LedgerEntry, PackageChange
 from billing.package_changes import package_change_cancel, package_change_make, package_changes_apply_due
-from billing.periods import period_containing
 from billing.run import billing_run_process_pending, billing_run_start
 from billing.selectors import amount_open, current_billing_settings
 from billing.services import LineSpec, invoice_create, invoice_void
 from customers import services as customer_services
 from customers.models import Subscription
+from ispbill.core.periods import period_containing
 from payments.models import Payment
 from payments.services import payment_record, payment_reverse
 from tests.factories import PackageFactory, make_subscription

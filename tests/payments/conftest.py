@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from billing.models import BillingSettings, InvoiceLine
-from billing.periods import Period
 from billing.selectors import current_billing_settings
 from billing.services import LineSpec, invoice_create
+from ispbill.core.periods import Period
 
 D = Decimal
 

@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from billing.models import Allocation, BillingSettings, Invoice, LedgerEntry
-from billing.periods import Period
 from billing.selectors import account_balance, available_credit
 from customers.models import Subscription
 from customers.services import subscription_suspend
 from ispbill.core.models import AuditLog
+from ispbill.core.periods import Period
 from payments.models import Payment
 from payments.services import payment_record, payment_reverse
 from tests.factories import admin_user, make_customer, make_subscription

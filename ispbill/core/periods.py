@@ -1,4 +1,4 @@
-"""Billing periods: where a subscription's cycle starts and ends, given its anchor day and cycle length.
+"""Billing periods (calendar arithmetic shared by billing and the usage caps of network): where a subscription's cycle starts and ends, given its anchor day and cycle length.
 
 A period starts on the anchor day of a cycle month and ends the day before the next one starts.
 An anchor day past a month's end falls on that month's last day, and the anchor itself is kept:
