@@ -9,7 +9,6 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.phone import phone_search_digits
 
 from .events import EVENTS, Channel, Language, event_spec
@@ -82,10 +81,10 @@ def template_preview(*, template: MessageTemplate, subject: str, body: str) -> d
 
 # Message log -------------------------------------------------------------------------------------------
 
-def messages_visible_to(user) -> QuerySet[Message]:
-    """The log as this staff member may see it: messages to customers of their branches (messages to
-    no customer — staff, leads — only for staff who see every branch)."""
-    branch_ids = user_branch_ids(user)
+def messages_visible_to(branch_ids: set[int] | None) -> QuerySet[Message]:
+    """The log as staff of these branches may see it (None: every branch): messages to customers of
+    those branches; messages to no customer (staff, leads) only for staff who see every branch.
+    The caller names the branches (accounts.selectors.user_branch_ids): notify sits below accounts."""
     queryset = Message.objects.all()
     if branch_ids is not None:
         queryset = queryset.filter(customer__branch__in=branch_ids)
@@ -97,12 +96,12 @@ def _day_start(day: date) -> datetime:
 
 
 def message_log(
-    *, user, status: str = "", channel: str = "", event: str = "", date_from: date | None = None,
+    *, branch_ids: set[int] | None, status: str = "", channel: str = "", event: str = "", date_from: date | None = None,
     date_to: date | None = None, query: str = "", customer_id: int | None = None,
 ) -> QuerySet[Message]:
     """Filtered log, newest first. Dates are local days; `query` matches an account number, a name,
     or the address the message went to (phone digits in any format)."""
-    messages = messages_visible_to(user)
+    messages = messages_visible_to(branch_ids)
     if status:
         messages = messages.filter(status=status)
     if channel:
@@ -132,9 +131,9 @@ def message_status_counts(messages: QuerySet[Message]) -> dict[str, int]:
     return counts
 
 
-def message_get_for_staff(*, user, pk: int) -> Message:
+def message_get_for_staff(*, branch_ids: set[int] | None, pk: int) -> Message:
     return get_object_or_404(
-        messages_visible_to(user).select_related("customer", "template", "content_type"), pk=pk
+        messages_visible_to(branch_ids).select_related("customer", "template", "content_type"), pk=pk
     )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.forms import add_service_errors
 from ispbill.notify import selectors, services
 from ispbill.notify.events import event_spec
@@ -98,8 +99,8 @@ def messagetemplate_reset(request, pk: int):
 def message_list(request):
     filters = MessageFilterForm(request.GET or None)
     criteria = filters.filters()
-    log = selectors.message_log(user=request.user, **criteria)
-    counts = selectors.message_status_counts(selectors.message_log(user=request.user, **{**criteria, "status": ""}))
+    log = selectors.message_log(branch_ids=user_branch_ids(request.user), **criteria)
+    counts = selectors.message_status_counts(selectors.message_log(branch_ids=user_branch_ids(request.user), **{**criteria, "status": ""}))
     page = Paginator(log.prefetch_related("related"), settings.STAFF_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -112,14 +113,14 @@ def message_list(request):
 
 @staff_permission_required("notify.view_message")
 def message_detail(request, pk: int):
-    delivery = selectors.message_get_for_staff(user=request.user, pk=pk)
+    delivery = selectors.message_get_for_staff(branch_ids=user_branch_ids(request.user), pk=pk)
     return render(request, "notify/message_detail.html", {"delivery": delivery})
 
 
 @require_POST
 @staff_permission_required("notify.view_message", "notify.retry_message")
 def message_retry(request, pk: int):
-    delivery = selectors.message_get_for_staff(user=request.user, pk=pk)
+    delivery = selectors.message_get_for_staff(branch_ids=user_branch_ids(request.user), pk=pk)
     try:
         services.message_retry(actor=request.user, message=delivery)
     except ValidationError as error:
