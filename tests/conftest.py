@@ -17,6 +17,22 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file (one per xdist worker), not Django's in-memory default.
+
+    With an in-memory database the live server of the browser tests shares the test's one connection
+    across two threads, and a page that polls while the test writes meets "database table is locked".
+    A file gives each thread its own connection, waiting on each other's locks as in production.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.getbasetemp() / f"test-{worker}.sqlite3")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
     """Production hashing is deliberately slow; tests check behaviour, not hash strength."""
