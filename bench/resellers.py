@@ -85,7 +85,7 @@ def _in_processes(items, processes, work):
     def child(chunk):
         from django.db import transaction
 
-        from billing import wallet as ledger
+        from billing.ledger import wallets as ledger
 
         holds, original = [], ledger.wallet_lock
 
@@ -131,7 +131,7 @@ def _fund(reseller, subs, share):
     """Top the wallet up to cover `share` of these renewals (the rest must be refused, never overdrawn)."""
     from django.db import transaction
 
-    from billing import wallet as ledger
+    from billing.ledger import wallets as ledger
     from resellers import services
 
     needed = sum(services.allowed_package(reseller=reseller, package_id=s.package_id).price for s in subs)
@@ -147,7 +147,7 @@ def _fund(reseller, subs, share):
 def bench_renewals(args):
     from django.core.exceptions import ValidationError
 
-    from billing import wallet as ledger
+    from billing.ledger import wallets as ledger
     from billing.wallet_models import ResellerWallet
     from customers.models import Area, Customer, Package, Subscription
     from resellers import services
@@ -314,7 +314,7 @@ def bench_sustained(args):
     from django.core.exceptions import ValidationError
     from django.db import connections
 
-    from billing import wallet as ledger
+    from billing.ledger import wallets as ledger
     from billing.wallet_models import ResellerWallet
     from customers.models import Area, Customer, Package, Subscription
     from resellers import services

@@ -33,7 +33,7 @@ from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.numbering import allocate_number
 
-from .ledger import account_lock
+from .ledger import account_lock, credit_note_record
 from .models import CreditNote, Invoice, InvoiceLine, OneTimeCharge
 from .services import LineSpec, invoice_create, invoice_credit_note
 
@@ -185,10 +185,7 @@ def credit_note_issue(*, actor, invoice: Invoice, amount, reason: str) -> Credit
         )
     number = allocate_number(prefix=getattr(settings, "CREDIT_NOTE_NUMBER_PREFIX", "CN"))
     entry = invoice_credit_note(actor=actor, invoice=invoice, amount=amount, reason=f"{number} {reason}")
-    return CreditNote.objects.create(
-        number=number, invoice=invoice, customer_id=invoice.customer_id, amount=amount, reason=reason[:255], entry=entry,
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
+    return credit_note_record(number=number, invoice=invoice, amount=amount, reason=reason, entry=entry, actor=actor)
 
 
 # The billing run's part -------------------------------------------------------------------------------

@@ -38,7 +38,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import (
@@ -63,12 +62,12 @@ from django.utils.translation import gettext as _
 from customers.models import Customer, Package, Subscription
 from customers.services import subscription_suspend
 from ispbill.core.audit import audit_record
-from ispbill.core.money import ZERO, MoneyField, to_money
-from ispbill.core.numbering import allocate_block
+from ispbill.core.money import ZERO, to_money
 from ispbill.core.periods import months_for_cycle, period_containing
 
 from .charges import pending_charges_for, pending_charges_invoiced
-from .ledger import credit_apply
+from .ledger import credit_apply, sql
+from .ledger.invoices import InvoiceRow, LineRow, invoices_late_fee_applied, invoices_mark_overdue, invoices_write
 from .models import Account, BillingRun, BillingRunChunk, BillingSettings, Invoice, InvoiceLine, LedgerEntry
 from .package_changes import package_changes_apply_due, scheduled_changes_for_run
 from .proration import amount_for_days
@@ -241,7 +240,7 @@ def _finish_if_complete(run_id: int) -> bool:
         ),
         finished_at=timezone.now(),
     )
-    if finished and _on_postgres() and not connection.in_atomic_block:
+    if finished and sql.on_postgres() and not connection.in_atomic_block:
         if BillingRun.objects.filter(pk=run_id, dry_run=False, issued__gt=0).exists():
             _analyze_written_tables()
     return bool(finished)
@@ -581,11 +580,11 @@ def _process_chunk(run: BillingRun, first_id: int, last_id: int) -> ChunkResult:
     late_customers = set(_past_due_invoices(run_date, first_id, last_id).values_list("customer_id", flat=True))
     customers = due_customers | late_customers
     if customers:
-        accounts = _lock_accounts(customers)
+        accounts = sql.accounts_lock(customers)
         # Past-due invoices of the range belong to `late_customers`, whose accounts are now locked.
-        result.overdue = _past_due_invoices(run_date, first_id, last_id).filter(
-            status__in=UNPAID_NOT_YET_OVERDUE
-        ).update(status=Invoice.Status.OVERDUE)
+        result.overdue = invoices_mark_overdue(
+            _past_due_invoices(run_date, first_id, last_id).filter(status__in=UNPAID_NOT_YET_OVERDUE)
+        )
         # Read again under the locks, so what a concurrent payment or invoice changed before them
         # counts; a customer who became due after the first read is left to the next run.
         due = [sub for sub in _read_due(run_date, cfg, first_id, last_id) if sub.customer_id in customers]
@@ -637,117 +636,12 @@ def _preview_chunk(run_date: date, cfg: BillingSettings, first_id: int, last_id:
 # value. Both paths write the same rows; the test suite runs on both.
 
 
-def _on_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def _array(values) -> str:
-    """A PostgreSQL array literal ('{1,2,NULL}') for ids, dates, integers and amounts, to be cast in
-    the SQL (%s::bigint[]). psycopg adapts a Python list element by element in Python: for the
-    chunk's 5,000-element arrays that was a quarter of the chunk's Python time."""
-    return "{" + ",".join("NULL" if value is None else str(value) for value in values) + "}"
-
-
-def _lock_accounts(customer_ids: set[int]) -> dict[int, tuple[int, Decimal]]:
-    """Lock the customers' accounts in primary-key order; returns customer id → (account id, balance).
-    On PostgreSQL only existing accounts are locked here (the others are created by the balance upsert,
-    invisible to anyone else until commit); elsewhere the missing ones are created first."""
-    ids = sorted(customer_ids)
-    if _on_postgres():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id, customer_id, balance FROM {Account._meta.db_table} WHERE customer_id = ANY(%s::bigint[]) "
-                "ORDER BY id FOR UPDATE",
-                [_array(ids)],
-            )
-            rows = cursor.fetchall()
-    else:
-        existing = set(Account.objects.filter(customer_id__in=ids).values_list("customer_id", flat=True))
-        Account.objects.bulk_create([Account(customer_id=pk) for pk in ids if pk not in existing], ignore_conflicts=True)
-        rows = Account.objects.select_for_update().filter(customer_id__in=ids).order_by("pk").values_list("pk", "customer_id", "balance")
-    return {customer_id: (pk, balance) for pk, customer_id, balance in rows}
-
-
-def _defaults_for(model, fields: tuple[str, ...]) -> tuple[list, list]:
-    """The model's other fields and the values bulk_create would give them (auto_now → now, defaults,
-    "" for blank text); refuses a NOT NULL field without one."""
-    now = timezone.now()
-    extra_fields, extra_values = [], []
-    for f in model._meta.concrete_fields:
-        if f.primary_key or f.attname in fields:
-            continue
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            extra_fields.append(f)
-            extra_values.append(now)
-        elif f.has_default() or (not f.null and f.empty_strings_allowed):
-            extra_fields.append(f)
-            extra_values.append(f.get_default())
-        elif not f.null:
-            raise ValueError(f"{model.__name__}.{f.name} needs a value")
-    return extra_fields, extra_values
-
-
-def _bulk_create(model, fields: tuple[str, ...], rows: list[tuple]) -> list[int]:
-    extra_fields, extra_values = _defaults_for(model, fields)
-    names = (*fields, *(f.attname for f in extra_fields))
-    extra = tuple(extra_values)
-    objects = [model(**dict(zip(names, row + extra))) for row in rows]
-    model.objects.bulk_create(objects)
-    return [obj.pk for obj in objects]
-
-
-def _reserve_ids(model, count: int) -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [model._meta.db_table, model._meta.pk.column, count],
-        )
-        return sorted(pk for (pk,) in cursor.fetchall())
-
-
-def _copy(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
-    """COPY `rows` (values for `fields`, attnames; "id" first if given) into the model's table."""
-    extra_fields, extra_values = _defaults_for(model, fields)
-    extra = tuple(f.get_db_prep_save(value, connection) for f, value in zip(extra_fields, extra_values))
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in (*fields, *(f.attname for f in extra_fields)))
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row + extra)
-
-
-def _upsert_balances(amounts: dict[int, Decimal]) -> dict[int, tuple[int, Decimal]]:
-    """Add each customer's amount to their account, creating the account if missing, in one statement.
-    Returns customer id → (account id, balance before the amount)."""
-    extra_fields, extra_values = _defaults_for(Account, ("customer_id", "balance"))
-    quote = connection.ops.quote_name
-    table = quote(Account._meta.db_table)
-    extra_columns = "".join(f", {quote(f.column)}" for f in extra_fields)
-    extra_params = "".join(", %s" for _ in extra_fields)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} AS a (customer_id, balance{extra_columns}) "
-            f"SELECT v.customer_id, v.amount{extra_params} FROM unnest(%s::bigint[], %s::numeric[]) AS v(customer_id, amount) "
-            "ON CONFLICT (customer_id) DO UPDATE SET balance = a.balance + EXCLUDED.balance, updated_at = EXCLUDED.updated_at "
-            "RETURNING id, customer_id, balance",
-            [*(f.get_db_prep_save(v, connection) for f, v in zip(extra_fields, extra_values)), _array(amounts), _array(amounts.values())],
-        )
-        return {customer_id: (pk, balance - amounts[customer_id]) for pk, customer_id, balance in cursor.fetchall()}
-
-
-def _add_to_balances(amounts: dict[int, Decimal]) -> None:
-    """Move each account's cached balance by its amount (account id → amount): one UPDATE."""
-    if amounts:
-        Account.objects.filter(pk__in=amounts).update(
-            balance=F("balance") + _grouped_case(amounts, MoneyField(), default=Value(ZERO)), updated_at=timezone.now()
-        )
-
-
 def _advance_subscriptions(advances: dict[int, SubscriptionAdvance]) -> None:
     """billed_through, and the anchors assigned on first billing: one UPDATE."""
     if not advances:
         return
-    if _on_postgres():
+    if sql.on_postgres():
+        # Why SQL: one UPDATE over arrays instead of a CASE per distinct date and anchor.
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {Subscription._meta.db_table} AS s SET billed_through = v.billed_through, "
@@ -755,8 +649,8 @@ def _advance_subscriptions(advances: dict[int, SubscriptionAdvance]) -> None:
                 "billing_anchor_month = COALESCE(v.anchor_month, s.billing_anchor_month) "
                 "FROM unnest(%s::bigint[], %s::date[], %s::integer[], %s::integer[]) AS v(id, billed_through, anchor_day, anchor_month) "
                 "WHERE s.id = v.id",
-                [_array(advances), _array(a.billed_through for a in advances.values()),
-                 _array(a.anchor_day for a in advances.values()), _array(a.anchor_month for a in advances.values())],
+                [sql.array(advances), sql.array(a.billed_through for a in advances.values()),
+                 sql.array(a.anchor_day for a in advances.values()), sql.array(a.anchor_month for a in advances.values())],
             )
         return
     changes = {"billed_through": _grouped_case(
@@ -785,13 +679,6 @@ def _grouped_case(values: dict[int, object], output_field, *, default) -> Case:
     )
 
 
-INVOICE_FIELDS = (
-    "number", "customer_id", "status", "issue_date", "due_date", "subtotal", "vat_total", "total", "vat_rate", "billing_run_id",
-)
-LINE_FIELDS = ("invoice_id", "subscription_id", "kind", "description", "period_start", "period_end", "net", "vat", "gross")
-LEDGER_FIELDS = ("account_id", "kind", "amount", "invoice_id", "memo", "effective_date", "created_by_id")
-
-
 def _write(
     run: BillingRun,
     planned: list[PlannedInvoice],
@@ -805,53 +692,19 @@ def _write(
     (account id, customer id) of the invoiced customers who had credit before these invoices."""
     run_date = run.run_date
     due_date = run_date + timedelta(days=cfg.due_days)
-    sums = [invoice.sums for invoice in planned]
-
-    def invoice_rows(ids, numbers):
-        return [
-            (pk, number, plan.customer_id, Invoice.Status.OPEN if s.gross > ZERO else Invoice.Status.PAID, run_date,
-             due_date, s.net, s.vat, s.gross, cfg.vat_rate, run.pk)
-            for pk, number, plan, s in zip(ids, numbers, planned, sums)
-        ]
-
-    def line_rows(ids):
-        return [
-            (pk, line.subscription_id, line.kind, line.description, line.period_start, line.period_end,
-             line.money.net, line.money.vat, line.money.gross)
-            for pk, plan in zip(ids, planned)
-            for line in plan.lines
-        ]
-
-    def ledger_rows(ids, numbers, account_of):
-        return [
-            (account_of[plan.customer_id], LedgerEntry.Kind.INVOICE, s.gross, pk, number, run_date, run.started_by_id)
-            for pk, number, plan, s in zip(ids, numbers, planned, sums)
-            if s.gross != ZERO
-        ]
-
-    before: dict[int, tuple[int, Decimal]] = {}
-    if planned and _on_postgres():
-        # Everything that needs no invoice number first: the foreign keys to the invoices are deferred
-        # to commit, so lines can point at reserved invoice ids before the invoices are written.
-        ids = _reserve_ids(Invoice, len(planned))
-        _copy(InvoiceLine, LINE_FIELDS, line_rows(ids))
-        before = _upsert_balances({plan.customer_id: s.gross for plan, s in zip(planned, sums)})
-        _advance_subscriptions(advances)
-        numbers = allocate_block(prefix=settings.INVOICE_NUMBER_PREFIX, count=len(planned), year=run_date.year)
-        _copy(Invoice, ("id", *INVOICE_FIELDS), invoice_rows(ids, numbers))
-        _copy(LedgerEntry, LEDGER_FIELDS, ledger_rows(ids, numbers, {c: pk for c, (pk, _b) in before.items()}))
-    elif planned:
-        numbers = allocate_block(prefix=settings.INVOICE_NUMBER_PREFIX, count=len(planned), year=run_date.year)
-        ids = _bulk_create(Invoice, INVOICE_FIELDS, [row[1:] for row in invoice_rows([None] * len(planned), numbers)])
-        _bulk_create(InvoiceLine, LINE_FIELDS, line_rows(ids))
-        _bulk_create(LedgerEntry, LEDGER_FIELDS, ledger_rows(ids, numbers, {c: pk for c, (pk, _b) in accounts.items()}))
-        _add_to_balances({accounts[plan.customer_id][0]: s.gross for plan, s in zip(planned, sums) if s.gross != ZERO})
-        _advance_subscriptions(advances)
-        before = {plan.customer_id: accounts[plan.customer_id] for plan in planned}
-    else:
-        _advance_subscriptions(advances)
-    if late:
-        Invoice.objects.filter(pk__in=[row[0] for row in late]).update(late_fee_applied=True)
+    _advance_subscriptions(advances)
+    written = invoices_write([
+        InvoiceRow(
+            customer_id=plan.customer_id, issue_date=run_date, due_date=due_date,
+            status=Invoice.Status.OPEN if sums.gross > ZERO else Invoice.Status.PAID, subtotal=sums.net, vat_total=sums.vat,
+            total=sums.gross, vat_rate=cfg.vat_rate, billing_run_id=run.pk, actor_id=run.started_by_id,
+            lines=[LineRow(line.subscription_id, line.kind, line.description, line.period_start, line.period_end,
+                           line.money.net, line.money.vat, line.money.gross) for line in plan.lines],
+        )
+        for plan, sums in ((plan, plan.sums) for plan in planned)
+    ], locked=accounts)
+    before = written.before
+    invoices_late_fee_applied([row[0] for row in late])
     return [(account_id, customer_id) for customer_id, (account_id, balance) in sorted(before.items()) if balance < ZERO]
 
 

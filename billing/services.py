@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DateField, F, Max, Value
@@ -18,13 +17,13 @@ from customers.models import Customer, Subscription
 from ispbill.core.audit import audit_record, audit_record_many
 from ispbill.core.bulk import grouped_case
 from ispbill.core.money import ZERO, to_money
-from ispbill.core.numbering import allocate_block, allocate_number
 from ispbill.core.periods import Period
 from ispbill.notify.events import Event
 from ispbill.notify.services import notify_invoices
 
 from . import ledger
-from .ledger import account_lock, credit_apply, credit_note_post, credit_post, entry_post, invoice_status_for, invoice_void_post
+from .ledger import account_lock, credit_apply, credit_note_post, credit_post, invoice_status_for, invoice_void_post
+from .ledger.invoices import InvoiceRow, LineRow, invoices_write
 from .models import Invoice, InvoiceLine, LedgerEntry
 from .selectors import current_billing_settings, overdue_exists
 from .vat import totals, vat_line
@@ -73,28 +72,18 @@ def invoice_create(
     issue_date = issue_date or timezone.localdate()
     due_date = due_date or issue_date + timedelta(days=cfg.due_days)
     account = account_lock(customer_id=customer.pk)
-    invoice = Invoice.objects.create(
-        number=allocate_number(prefix=settings.INVOICE_NUMBER_PREFIX, year=issue_date.year),
+    invoice = Invoice(
         customer=customer, issue_date=issue_date, due_date=due_date, subtotal=sums.net,
         vat_total=sums.vat, total=sums.gross, vat_rate=ZERO if vat_free else cfg.vat_rate, billing_run=billing_run,
         status=Invoice.Status.OPEN if sums.gross > ZERO else Invoice.Status.PAID,
     )
     # A back-dated invoice already past its due date is overdue from the start.
     invoice.status = invoice_status_for(invoice=invoice)
-    Invoice.objects.filter(pk=invoice.pk).exclude(status=invoice.status).update(status=invoice.status)
-    InvoiceLine.objects.bulk_create(
-        InvoiceLine(
-            invoice=invoice, subscription_id=spec.subscription_id, kind=spec.kind, description=spec.description,
-            period_start=spec.period.start if spec.period else None, period_end=spec.period.end if spec.period else None,
-            net=line.net, vat=line.vat, gross=line.gross,
-        )
-        for spec, line in zip(lines, money)
+    written = invoices_write(
+        [_invoice_row(invoice, lines, money, entry_kind=entry_kind, actor=actor)],
+        locked={customer.pk: (account.pk, account.balance)},
     )
-    if invoice.total != ZERO:
-        entry_post(
-            account=account, kind=entry_kind, amount=invoice.total, effective_date=issue_date,
-            actor=actor, invoice=invoice, memo=invoice.number,
-        )
+    invoice = _written(invoice, written, 0)
     _advance_billed_through(invoice)
     audit_record(actor=actor, action="invoice.issue", obj=invoice, after={"total": str(invoice.total), "lines": len(lines)})
     credit_apply(account=account, actor=actor)
@@ -134,34 +123,20 @@ def invoices_create_many(*, drafts: Sequence[InvoiceDraft], notify: bool = True)
             raise ValidationError(_("An invoice cannot total less than zero; give a credit instead."))
         priced.append((money, sums, draft.issue_date or timezone.localdate()))
     accounts = ledger.accounts_lock(customer_ids=[draft.customer.pk for draft in drafts])
-    numbers: dict[int, list[str]] = {}
-    for year in sorted({issue_date.year for _money, _sums, issue_date in priced}):
-        count = sum(1 for _money, _sums, issue_date in priced if issue_date.year == year)
-        numbers[year] = allocate_block(prefix=settings.INVOICE_NUMBER_PREFIX, count=count, year=year)[::-1]
     invoices = []
     for draft, (_money, sums, issue_date) in zip(drafts, priced):
         invoice = Invoice(
-            number=numbers[issue_date.year].pop(), customer=draft.customer, issue_date=issue_date,
+            customer=draft.customer, issue_date=issue_date,
             due_date=issue_date + timedelta(days=cfg.due_days), subtotal=sums.net, vat_total=sums.vat, total=sums.gross,
             vat_rate=cfg.vat_rate, status=Invoice.Status.OPEN if sums.gross > ZERO else Invoice.Status.PAID,
         )
         invoice.status = invoice_status_for(invoice=invoice)
         invoices.append(invoice)
-    Invoice.objects.bulk_create(invoices)
-    InvoiceLine.objects.bulk_create(
-        InvoiceLine(
-            invoice=invoice, subscription_id=spec.subscription_id, kind=spec.kind, description=spec.description,
-            period_start=spec.period.start if spec.period else None, period_end=spec.period.end if spec.period else None,
-            net=line.net, vat=line.vat, gross=line.gross,
-        )
-        for invoice, draft, (money, _sums, _day) in zip(invoices, drafts, priced)
-        for spec, line in zip(draft.lines, money)
+    written = invoices_write(
+        [_invoice_row(invoice, draft.lines, money, actor=draft.actor) for invoice, draft, (money, _s, _d) in zip(invoices, drafts, priced)],
+        locked={customer_id: (account.pk, account.balance) for customer_id, account in accounts.items()},
     )
-    ledger.entries_post(entries=[
-        ledger.EntrySpec(account=accounts[invoice.customer_id], kind=LedgerEntry.Kind.INVOICE, amount=invoice.total,
-                         effective_date=invoice.issue_date, actor=draft.actor, invoice=invoice, memo=invoice.number)
-        for invoice, draft in zip(invoices, drafts) if invoice.total != ZERO
-    ])
+    invoices = [_written(invoice, written, index) for index, invoice in enumerate(invoices)]
     ends: dict[int, date] = {}
     for draft in drafts:
         for spec in draft.lines:
@@ -180,6 +155,26 @@ def invoices_create_many(*, drafts: Sequence[InvoiceDraft], notify: bool = True)
     if notify:
         notify_invoices(event=Event.INVOICE_ISSUED, invoices=Invoice.objects.filter(pk__in=[i.pk for i in invoices]).select_related("customer").order_by("pk"))
     return invoices
+
+
+def _invoice_row(invoice: Invoice, specs: Sequence[LineSpec], money, *, actor, entry_kind: str = LedgerEntry.Kind.INVOICE) -> InvoiceRow:
+    return InvoiceRow(
+        customer_id=invoice.customer_id, issue_date=invoice.issue_date, due_date=invoice.due_date, status=invoice.status,
+        subtotal=invoice.subtotal, vat_total=invoice.vat_total, total=invoice.total, vat_rate=invoice.vat_rate,
+        billing_run_id=invoice.billing_run_id, entry_kind=entry_kind, actor_id=getattr(actor, "pk", None),
+        lines=[
+            LineRow(spec.subscription_id, spec.kind, spec.description, spec.period.start if spec.period else None,
+                    spec.period.end if spec.period else None, line.net, line.vat, line.gross)
+            for spec, line in zip(specs, money)
+        ],
+    )
+
+
+def _written(invoice: Invoice, written, index: int) -> Invoice:
+    """The unsaved invoice as invoices_write stored it: its id and number, and no longer `adding`."""
+    invoice.pk, invoice.number = written.ids[index], written.numbers[index]
+    invoice._state.adding, invoice._state.db = False, "default"
+    return invoice
 
 
 def _distinct(actors) -> list:

@@ -1,6 +1,6 @@
 """Reseller wallets: the money a reseller holds with the ISP, kept as ledgers like a customer's account.
 
-Imported by `billing.models` so they belong to the billing app; written only by `billing/wallet.py`.
+Imported by `billing.models` so they belong to the billing app; written only by `billing/ledger/wallets.py`.
 `ResellerWallet.balance` caches the sum of its `WalletEntry` rows (prepaid credit: top-ups raise it,
 renewals lower it) and `commission_owed` caches the sum of its `CommissionEntry` rows (what the ISP
 owes the reseller: accruals raise it, clawbacks and payouts lower it). Both are append-only.

@@ -1,7 +1,7 @@
 """Resellers (sub-dealers): who they are, what they may sell and at what price, how they earn.
 
 Their money (wallet, commissions, payouts posted) lives in `billing.wallet_models` and is written
-only by `billing/wallet.py`; this app holds the terms and the requests around it."""
+only by `billing/ledger/wallets.py`; this app holds the terms and the requests around it."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

@@ -1,5 +1,5 @@
 """Every write about resellers: their terms (staff), their customers, renewals and collections
-(reseller portal), commissions and payouts. Money moves only through `billing.wallet` (the wallet
+(reseller portal), commissions and payouts. Money moves only through `billing.ledger.wallets` (the wallet
 and commission ledgers) and payments' / billing's public services (the customer's ledger)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import ledger as billing_ledger
-from billing import wallet as wallet_ledger
+from billing.ledger import wallets as wallet_ledger
 from billing.models import Invoice, InvoiceLine
 from billing.selectors import current_billing_settings
 from billing.services import InvoiceDraft, LineSpec, invoice_create, invoices_create_many
@@ -428,7 +428,7 @@ def renewal_debit(
 
     The request is committed first, outside the wallet lock. Then the wallet is locked, and every request
     of this reseller still waiting (this one and any sent meanwhile) is debited in request order as one
-    set-based step (`billing.wallet.wallet_debit_batch`) and marked debited or refused in the same
+    set-based step (`billing.ledger.wallets.wallet_debit_batch`) and marked debited or refused in the same
     transaction. A request another one's step already debited is found done once the lock is ours.
     `today` picks the period as on that day (the demo's history); default today."""
     renewal, created, level, _step = _renewal_debit(
@@ -828,7 +828,7 @@ def _settle_many(*, renewals: list[Renewal]) -> None:
     """`_settle` for many renewals at once, each as done by whoever asked for it (see `renewals_settle`):
     the period invoices missing are issued together (`billing.services.invoices_create_many`), the
     payments settling them recorded together (`payments.services.payments_record_many`), the margins
-    posted together (`billing.wallet.margins_post`), the renewals and their audit entries written in
+    posted together (`billing.ledger.wallets.margins_post`), the renewals and their audit entries written in
     one statement each, in rounds that keep the numbering of one by one. The caller holds the
     renewals' row locks."""
     if not renewals:

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
+from tests import money_guard
 from tests.factories import admin_user, make_customer
 
 
@@ -31,6 +32,23 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     if database["ENGINE"] == "django.db.backends.sqlite3":
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.getbasetemp() / f"test-{worker}.sqlite3")
+
+
+@pytest.fixture(autouse=True)
+def _money_written_by_the_ledger_alone():
+    """Fails the test in which a module other than the ledger wrote a money table (tests/money_guard.py)."""
+    money_guard.install()
+    money_guard.violations.clear()
+    yield
+    report = os.environ.get("MONEY_GUARD_REPORT")
+    if report:
+        with open(f"{report}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.txt", "a") as out:
+            out.writelines(f"{op} {table} {where}\n" for op, table, where in money_guard.violations)
+        return
+    written = sorted(set(money_guard.violations))
+    assert not written, "money written outside the ledger module (billing/ledger/):\n" + "\n".join(
+        f"  {op} {table} from {where}" for op, table, where in written
+    )
 
 
 @pytest.fixture(autouse=True, scope="session")

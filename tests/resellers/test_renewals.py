@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from billing import wallet as ledger
+from billing.ledger import wallets as ledger
 from billing.models import Invoice
 from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 from customers.models import Subscription

@@ -4,7 +4,7 @@ nothing."""
 import pytest
 from django.core.management import call_command
 
-from billing import wallet as ledger
+from billing.ledger import wallets as ledger
 from billing.wallet_models import WalletEntry
 from demo.management.commands.seed_resellers import PREPAID_LOGIN, SUB_LOGIN
 from resellers import services

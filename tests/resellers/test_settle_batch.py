@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from billing import wallet as wallet_ledger
+from billing.ledger import wallets as wallet_ledger
 from billing.models import Account, Allocation, BillingSettings, Invoice, InvoiceLine, LedgerEntry
 from billing.services import LineSpec, account_credit, invoice_create
 from billing.wallet_models import CommissionEntry, ResellerWallet

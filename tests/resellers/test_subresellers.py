@@ -174,7 +174,7 @@ def test_concurrent_sub_and_parent_renewals_never_overdraw_either_wallet_and_do_
     parent_wallet = ResellerWallet.objects.get(reseller=parent)
     assert WalletEntry.objects.filter(wallet=parent_wallet, kind="debit").count() == own_ok + sub_ok
     assert WalletEntry.objects.filter(wallet=parent_wallet, kind="sub_renewal").count() == sub_ok
-    from billing.wallet import wallet_discrepancies
+    from billing.ledger.wallets import wallet_discrepancies
     assert wallet_discrepancies() == []
 
 

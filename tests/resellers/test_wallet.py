@@ -1,4 +1,4 @@
-"""The wallet ledger (billing/wallet.py): append-only, never past the credit limit, one debit per period."""
+"""The wallet ledger (billing/ledger/wallets.py): append-only, never past the credit limit, one debit per period."""
 
 import threading
 from datetime import date
@@ -12,7 +12,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from billing import wallet as ledger
+from billing.ledger import wallets as ledger
 from billing.wallet_models import ResellerWallet, WalletEntry
 from resellers import services
 from resellers.models import Reseller

@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Abs, Coalesce
 
+from billing.ledger.wallets import wallet_discrepancies
 from billing.models import Account, Allocation, Invoice, LedgerEntry
 from billing.selectors import OPEN_STATUSES
-from billing.wallet import wallet_discrepancies
 from ispbill.core.money import ZERO
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)

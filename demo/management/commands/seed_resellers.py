@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from billing.ledger import wallets
 from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 from customers import services as customer_services
 from customers.models import Package, Subscription
@@ -145,7 +146,7 @@ class Command(BaseCommand):
                 if created and months_back:
                     when_n = when + timedelta(minutes=7 * n)
                     Renewal.objects.filter(pk=renewal.pk).update(created_at=when_n)
-                    WalletEntry.objects.filter(pk=renewal.entry_id).update(created_at=when_n)
+                    wallets.wallet_entry_backdate(entry_id=renewal.entry_id, when=when_n)
                 if renewal.status == Renewal.Status.PENDING:
                     services.renewal_settle(actor=reseller.user, renewal_id=renewal.pk)
 

@@ -1,6 +1,6 @@
 """Reseller wallets and commissions: the ledger module's sibling for resellers' money.
 
-Like `billing/ledger.py`, this is the only code that writes `ResellerWallet`, `WalletEntry` and
+Like `billing/ledger/`, this is the only code that writes `ResellerWallet`, `WalletEntry` and
 `CommissionEntry`; the resellers app calls these functions and never writes the rows itself.
 Everything is keyword-only; every function locks the wallet row and asserts it runs inside
 `transaction.atomic` (RuntimeError otherwise). Entries are appended, never edited: a mistake is
@@ -54,10 +54,9 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 from ispbill.core.money import ZERO, format_money, to_money
 from ispbill.core.statements import columns, instances, prepared, rows_create, statement_cursor
-
-from .wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 
 ALERT_LEVELS = (80, 100)
 
@@ -430,6 +429,11 @@ def wallet_entry_reverse(*, wallet: ResellerWallet, entry: WalletEntry, actor=No
         raise ValidationError(_("This entry is already reversed."))
     return _append(wallet, kind=WalletEntry.Kind.REVERSAL, amount=-entry.amount, actor=actor, reverses=entry,
                    subscription_id=entry.subscription_id, memo=(memo or "").strip()[:255])
+
+
+def wallet_entry_backdate(*, entry_id: int, when) -> None:
+    """Date an entry when it happened rather than when it was written (history brought in: the demo's)."""
+    WalletEntry.objects.filter(pk=entry_id).update(created_at=when)
 
 
 def wallet_credit_limit_set(*, wallet: ResellerWallet, credit_limit, actor=None) -> ResellerWallet:

@@ -66,7 +66,7 @@ few statements.
   payments of different customers (one each).
 
 Reseller money (prepaid wallets, commissions, payouts) is written by the sibling module
-`billing/wallet.py` under the same contract (row lock on the wallet asserted inside
+`billing/ledger/wallets.py` under the same contract (row lock on the wallet asserted inside
 `transaction.atomic`, append-only entries, cached balances moved in the same transaction,
 checked by `check_ledger`); see its docstring for the API.
 """
@@ -83,6 +83,9 @@ from django.db import transaction
 from django.db.models import DecimalField, F, Sum, Value
 from django.utils import timezone
 
+from billing.models import Account, Allocation, CreditNote, Invoice, InvoiceLine, LedgerEntry
+from billing.selectors import OPEN_STATUSES, available_credit, current_billing_settings
+from billing.vat import totals, vat_line
 from customers.models import Customer, Subscription
 from ispbill.core.audit import audit_record_many
 from ispbill.core.bulk import grouped_case, rows_update
@@ -90,10 +93,6 @@ from ispbill.core.money import ZERO, to_money
 from ispbill.core.numbering import allocate_block
 from ispbill.notify.events import Event
 from ispbill.notify.services import notify_invoices
-
-from .models import Account, Allocation, Invoice, InvoiceLine, LedgerEntry
-from .selectors import OPEN_STATUSES, available_credit, current_billing_settings
-from .vat import totals, vat_line
 
 Kind = LedgerEntry.Kind
 
@@ -431,6 +430,14 @@ def credit_note_post(*, account: Account, invoice: Invoice, amount: Decimal, act
 
 
 # Voids and opening balances -----------------------------------------------------------------------------
+
+
+def credit_note_record(*, number: str, invoice: Invoice, amount: Decimal, reason: str, entry: LedgerEntry, actor=None) -> CreditNote:
+    """The credit note document of an entry credit_note_post wrote (its number, reason and amount)."""
+    return CreditNote.objects.create(
+        number=number, invoice=invoice, customer_id=invoice.customer_id, amount=amount, reason=reason[:255], entry=entry,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
 
 
 def invoice_void_post(*, account: Account, invoice: Invoice, actor=None, reason: str = "") -> Invoice:

@@ -1,0 +1,124 @@
+"""Invoices are written here and nowhere else: `invoices_write` issues one invoice or a billing-run
+chunk of thousands, with their lines, numbers, ledger entries and balance moves, in one sequence on
+both databases (the vendor differences are in billing/ledger/sql.py).
+
+The callers decide what to invoice and check it (billing/services.py: invoice_create and
+invoices_create_many; billing/run.py: the run's chunk); they hold the customers' account locks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+
+from billing.models import Invoice, InvoiceLine, LedgerEntry
+from ispbill.core.money import ZERO
+from ispbill.core.numbering import allocate_block
+
+from . import sql
+
+
+@dataclass(frozen=True)
+class LineRow:
+    subscription_id: int | None
+    kind: str
+    description: str
+    period_start: date | None
+    period_end: date | None
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+
+
+@dataclass
+class InvoiceRow:
+    """One invoice to write. `status` is what it is issued as (open, or paid when it totals zero;
+    overdue when back-dated past its due date)."""
+
+    customer_id: int
+    issue_date: date
+    due_date: date
+    status: str
+    subtotal: Decimal
+    vat_total: Decimal
+    total: Decimal
+    vat_rate: Decimal
+    lines: list[LineRow] = field(default_factory=list)
+    billing_run_id: int | None = None
+    entry_kind: str = LedgerEntry.Kind.INVOICE
+    actor_id: int | None = None
+
+
+INVOICE_FIELDS = (
+    "number", "customer_id", "status", "issue_date", "due_date", "subtotal", "vat_total", "total", "vat_rate", "billing_run_id",
+)
+LINE_FIELDS = ("invoice_id", "subscription_id", "kind", "description", "period_start", "period_end", "net", "vat", "gross")
+LEDGER_FIELDS = ("account_id", "kind", "amount", "invoice_id", "memo", "effective_date", "created_by_id")
+
+
+@dataclass(frozen=True)
+class Written:
+    """What invoices_write wrote: per row (in order) the invoice's id and number, and per customer
+    (account id, balance before these invoices)."""
+
+    ids: list[int]
+    numbers: list[str]
+    before: dict[int, tuple[int, Decimal]]
+
+
+def invoices_write(rows: list[InvoiceRow], *, locked: dict[int, tuple[int, Decimal]]) -> Written:
+    """Write the invoices, their lines, a ledger entry each (none for a zero total) and the balance
+    moves. `locked`: customer id → (account id, balance) of the accounts the caller locked
+    (billing/ledger/sql.accounts_lock or account_lock); numbers are taken per issue year in the order
+    of `rows`. Everything that needs no number goes first: the foreign keys to the invoices are
+    checked at commit, so lines can point at reserved ids before the invoices exist, and the
+    numbering counter's row lock is held as briefly as possible."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("invoices_write must run inside the transaction that locked the accounts")
+    if not rows:
+        return Written([], [], {})
+    ids = sql.ids_reserve(Invoice, len(rows))
+    sql.rows_insert(InvoiceLine, LINE_FIELDS, [
+        (pk, line.subscription_id, line.kind, line.description, line.period_start, line.period_end, line.net, line.vat, line.gross)
+        for pk, row in zip(ids, rows)
+        for line in row.lines
+    ])
+    amounts: dict[int, Decimal] = {}
+    for row in rows:
+        amounts[row.customer_id] = amounts.get(row.customer_id, ZERO) + row.total
+    before = sql.balances_add(amounts, locked)
+    numbers = _numbers(rows)
+    sql.rows_insert(Invoice, ("id", *INVOICE_FIELDS), [
+        (pk, number, row.customer_id, row.status, row.issue_date, row.due_date, row.subtotal, row.vat_total, row.total,
+         row.vat_rate, row.billing_run_id)
+        for pk, number, row in zip(ids, numbers, rows)
+    ])
+    sql.rows_insert(LedgerEntry, LEDGER_FIELDS, [
+        (before[row.customer_id][0], row.entry_kind, row.total, pk, number, row.issue_date, row.actor_id)
+        for pk, number, row in zip(ids, numbers, rows)
+        if row.total != ZERO
+    ])
+    return Written(ids, numbers, before)
+
+
+def _numbers(rows: list[InvoiceRow]) -> list[str]:
+    by_year: dict[int, list[str]] = {}
+    for year in sorted({row.issue_date.year for row in rows}):
+        count = sum(1 for row in rows if row.issue_date.year == year)
+        by_year[year] = allocate_block(prefix=settings.INVOICE_NUMBER_PREFIX, count=count, year=year)[::-1]
+    return [by_year[row.issue_date.year].pop() for row in rows]
+
+
+def invoices_mark_overdue(invoices) -> int:
+    """Past-due open invoices (a queryset the caller chose and locked through their accounts) become overdue."""
+    return invoices.update(status=Invoice.Status.OVERDUE)
+
+
+def invoices_late_fee_applied(invoice_ids: list[int]) -> None:
+    """The late fee of these invoices has been invoiced: never again."""
+    if invoice_ids:
+        Invoice.objects.filter(pk__in=invoice_ids).update(late_fee_applied=True)

@@ -1,0 +1,95 @@
+"""The single money writer, checked on every statement the suite runs.
+
+Every INSERT, UPDATE, DELETE or COPY on a money table (balances, invoices and their lines, ledger
+entries, allocations, credit notes, reseller wallets and their entries) must come from the ledger
+module (billing/ledger/). The statement's call stack is walked up to the first project frame that
+is not a generic statement runner (ispbill/core/statements.py, ispbill/core/bulk.py); that frame must
+be in the ledger package, or in the tests' own set-up (tests/), or in a migration.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MONEY_TABLES = (
+    "billing_account", "billing_invoice", "billing_invoiceline", "billing_ledgerentry", "billing_allocation",
+    "billing_creditnote", "billing_resellerwallet", "billing_walletentry",
+)
+_WRITE = re.compile(
+    r'^\s*(?:WITH\s.*?\)\s*)?(INSERT\s+INTO|UPDATE|DELETE\s+FROM|COPY)\s+"?(' + "|".join(MONEY_TABLES) + r')"?[\s(]',
+    re.IGNORECASE | re.DOTALL,
+)
+LEDGER = (str(ROOT / "billing" / "ledger") + os.sep, str(ROOT / "billing" / "ledger.py"))
+RUNNERS = (str(ROOT / "ispbill" / "core" / "statements.py"), str(ROOT / "ispbill" / "core" / "bulk.py"))
+ALLOWED_CALLERS = (str(ROOT / "tests") + os.sep,)
+PROJECT = str(ROOT) + os.sep
+VENV = str(ROOT / ".venv") + os.sep
+
+found: Counter = Counter()
+
+
+def writer_of(sql: str) -> tuple[str, str, str] | None:
+    """(operation, table, file:line of the writing project frame) when a money table is written by a
+    module other than the ledger; None when the statement is fine."""
+    match = _WRITE.match(sql)
+    if match is None:
+        return None
+    frame = sys._getframe(2)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if filename.startswith(PROJECT) and not filename.startswith(VENV) and "site-packages" not in filename:
+            if filename in RUNNERS or filename == __file__:
+                frame = frame.f_back
+                continue
+            if filename.startswith(LEDGER) or filename.startswith(ALLOWED_CALLERS) or "/migrations/" in filename:
+                return None
+            return match.group(1).split()[0].upper(), match.group(2), f"{os.path.relpath(filename, ROOT)}:{frame.f_lineno}"
+        frame = frame.f_back
+    return None
+
+
+violations: list[tuple[str, str, str]] = []
+
+
+def install() -> None:
+    """Wrap Django's cursor so every statement of every connection and thread passes writer_of."""
+    from django.db.backends import utils
+
+    if getattr(utils.CursorWrapper, "_money_guard", False):
+        return
+    execute, executemany = utils.CursorWrapper._execute, utils.CursorWrapper._executemany
+
+    def _execute(self, sql, params, *ignored):
+        _check(sql)
+        return execute(self, sql, params, *ignored)
+
+    def _executemany(self, sql, param_list, *ignored):
+        _check(sql)
+        return executemany(self, sql, param_list, *ignored)
+
+    utils.CursorWrapper._execute, utils.CursorWrapper._executemany = _execute, _executemany
+    utils.CursorWrapper._money_guard = True
+    try:  # COPY goes to psycopg's own cursor, past Django's wrapper
+        import psycopg
+    except ImportError:
+        return
+    copy = psycopg.Cursor.copy
+
+    def _copy(self, statement, *args, **kwargs):
+        _check(statement)
+        return copy(self, statement, *args, **kwargs)
+
+    psycopg.Cursor.copy = _copy
+
+
+def _check(sql) -> None:
+    if isinstance(sql, str):
+        writer = writer_of(sql)
+        if writer is not None:
+            violations.append(writer)
+            found[writer] += 1
