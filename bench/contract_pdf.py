@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import setup_django  # noqa: E402
+from usecases.subscription_create import subscription_create as usecases_subscription_create
 
 PDF_TARGET_MS, VERIFY_TARGET_MS = 300.0, 100.0
 
@@ -58,7 +59,7 @@ def the_contract():
     customer = customer_services.customer_create(
         actor=None, name="করিম হাসান", phone="+8801799000222", address="বাড়ি ৭, রোড ১১, গুলশান, ঢাকা", area=area,
     )
-    subscription = customer_services.subscription_create(
+    subscription = usecases_subscription_create(
         actor=None, customer=customer, package=package, router=router, username="bench.contract", password="bench-1",
     )
     template = services.template_current(key="bench", language="en") or services.contract_template_save(

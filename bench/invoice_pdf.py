@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import setup_django  # noqa: E402
+from usecases.subscription_create import subscription_create as usecases_subscription_create
 
 TARGET_MS = 150.0
 
@@ -73,7 +74,7 @@ def the_invoice():
     customer = customer_services.customer_create(
         actor=None, name="রহিম উদ্দিন", phone="+8801799000111", address="বাড়ি ৫, রোড ২, ধানমন্ডি, ঢাকা", area=area,
     )
-    subscription = customer_services.subscription_create(
+    subscription = usecases_subscription_create(
         actor=None, customer=customer, package=package, router=router, username="bench.pdf", password="bench-1",
     )
     start = timezone.localdate().replace(day=1)

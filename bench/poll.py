@@ -47,6 +47,8 @@ from bench._common import (  # noqa: E402
     loaded_size,
     setup_django,
 )
+from usecases.subscription_reactivate import subscription_reactivate as usecases_subscription_reactivate  # noqa: E402
+from usecases.subscription_suspend import subscription_suspend as usecases_subscription_suspend  # noqa: E402
 
 BASE_PORT = 28728
 
@@ -261,7 +263,6 @@ def wait_until(check, timeout: float = 30.0) -> float:
 
 
 def suspend_reactivate(router, runs: int) -> None:
-    from customers import services as customer_services
     from customers.models import Subscription
     from network import routeros
 
@@ -284,13 +285,13 @@ def suspend_reactivate(router, runs: int) -> None:
         name = subscription.username
         assert online(name), f"{name} should be online before the test"
         started = time.perf_counter()
-        subscription = customer_services.subscription_suspend(
+        subscription = usecases_subscription_suspend(
             actor=None, subscription=subscription, reason="bench", suspension_type=Subscription.SuspensionType.NON_PAYMENT,
         )
         elapsed = wait_until(lambda name=name: secret_disabled(name) is True and not online(name))
         suspends.append(elapsed + 0)
         started = time.perf_counter()
-        customer_services.subscription_reactivate(actor=None, subscription=subscription, reason="bench")
+        usecases_subscription_reactivate(actor=None, subscription=subscription, reason="bench")
         reactivates.append(wait_until(lambda name=name: secret_disabled(name) is False))
         del started
     fmt = lambda values: f"p50 {statistics.median(values):.2f} s, max {max(values):.2f} s"  # noqa: E731

@@ -64,6 +64,8 @@ from customers.services import subscription_suspend
 from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.periods import months_for_cycle, period_containing
+from ispbill.notify.events import Event
+from ispbill.notify.services import notify_invoices
 
 from .charges import pending_charges_for, pending_charges_invoiced
 from .ledger import credit_apply, sql
@@ -212,8 +214,6 @@ def billing_run_chunk_notify(*, run_id: int, first_id: int, last_id: int) -> int
     issued to the chunk's customers, "overdue" for each of their invoices now overdue. A separate
     step, because rendering a message per customer costs more than billing them; notify's
     idempotency keys make a retry, or a later run, queue nothing twice. Returns messages queued."""
-    from ispbill.notify.events import Event
-    from ispbill.notify.services import notify_invoices
 
     in_range = Q(customer_id__gte=first_id, customer_id__lte=last_id)
     issued = Invoice.objects.filter(in_range, billing_run_id=run_id).select_related("customer").order_by("id")

@@ -10,7 +10,10 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from customers.models import Package
+from customers.selectors import scope_to_branches
 from ispbill.core.money import CENT, ZERO
+from ispbill.core.periods import CYCLE_MONTHS
 
 from .models import Account, Allocation, BillingRun, BillingRunChunk, BillingSettings, Invoice, InvoiceLine, LedgerEntry
 
@@ -34,8 +37,6 @@ def current_billing_settings() -> BillingSettings:
 def package_monthly_net() -> dict[int, Decimal]:
     """Each package's recurring charge per month, VAT excluded (what MRR counts, docs/metrics.md): price
     (net of VAT when prices include it) ÷ months in its billing cycle, to the paisa, rounded half-up."""
-    from customers.models import Package
-    from ispbill.core.periods import CYCLE_MONTHS
 
     cfg = current_billing_settings()
     rate = Decimal(cfg.vat_rate)
@@ -153,7 +154,6 @@ def billing_run_failed_chunks(run: BillingRun) -> QuerySet[BillingRunChunk]:
 
 def invoices_visible_to(user) -> QuerySet[Invoice]:
     """Invoices of customers in the staff user's branches."""
-    from customers.selectors import scope_to_branches
 
     return scope_to_branches(Invoice.objects.all(), user, field="customer__branch")
 

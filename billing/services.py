@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, Subscription
-from ispbill.core.audit import audit_record, audit_record_many
+from ispbill.core.audit import audit_changes, audit_record, audit_record_many, snapshot
 from ispbill.core.bulk import grouped_case
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.periods import Period
@@ -301,7 +301,6 @@ def _anchor_days_clean(days) -> list[int]:
 @transaction.atomic
 def billing_settings_update(*, actor, **changes):
     """Save Settings → Billing: validated as a whole, audited with what changed."""
-    from ispbill.core.audit import audit_changes, snapshot
 
     unknown = set(changes) - set(BILLING_SETTINGS_FIELDS)
     if unknown:

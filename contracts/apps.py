@@ -15,7 +15,5 @@ class ContractsConfig(AppConfig):
 
         # customers and billing sit below contracts, field service beside it: they call back
         # through the registry, never import us.
-        hooks.subscription_created(services.subscription_created)
-        hooks.subscription_cancelled(services.subscription_cancelled)
         hooks.subscription_package_changed(services.subscription_package_changed)
         hooks.visit_step(onsite.visit_steps)

@@ -222,7 +222,7 @@ def contract_draft_for_subscription(*, actor, subscription: Subscription, event:
 
 
 def subscription_created(*, actor, subscription: Subscription) -> None:
-    """customers.hooks: a new subscription gets its contract from the rules."""
+    """A new connection gets its contract from the rules (usecases.subscription_create)."""
     contract_draft_for_subscription(actor=actor, subscription=subscription, event=ContractRule.Applies.NEW)
 
 
@@ -615,7 +615,7 @@ def contract_fee_waive(*, actor, contract: Contract, reason: str) -> Contract:
 
 
 def subscription_cancelled(*, actor, subscription: Subscription, reason: str) -> None:
-    """The cancellation callback (registered in ContractsConfig.ready): a contract in force on the
+    """Part of a cancellation (usecases.subscription_cancel): a contract in force on the
     subscription is terminated, and when its term is not over the early-termination fee is quoted
     and charged on an invoice of its own (unless waived). Runs in the cancellation's transaction."""
     for contract in Contract.objects.select_for_update().filter(subscription=subscription, status__in=Contract.IN_FORCE).order_by("id"):

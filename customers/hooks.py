@@ -1,10 +1,10 @@
 """Callbacks that apps above `customers` register at start-up (in their AppConfig.ready) to hear of
 subscription events without `customers` importing them (the layering in docs/architecture.md).
 
-Each subscription callback runs inside the service's transaction, with keyword arguments `actor`
-and `subscription` (and `reason` for a cancellation, `change` for a package change); an exception
-in one rolls the whole change back. Apps above `customers` fire them too: billing fires
-SUBSCRIPTION_PACKAGE_CHANGED when a package change is applied.
+A new connection and a cancellation are use cases (usecases/), which call each app in turn. What is
+left here is still a registry (issue 33 turns them into use cases too): SUBSCRIPTION_PACKAGE_CHANGED,
+fired by billing when a package change is applied (contracts redraft, churn ends a free upgrade),
+runs inside billing's transaction with `actor`, `subscription` and `change`.
 
 VISIT_STEPS lets one app add a step to another's field visit without the two importing each other
 (contracts adds "the customer signs the contract" to field service's installation visit): a
@@ -15,8 +15,6 @@ callback gets `technician`, `subscription`, `visit_id` and `visit_kind` and retu
 from collections.abc import Callable
 from dataclasses import dataclass
 
-SUBSCRIPTION_CREATED: list[Callable] = []
-SUBSCRIPTION_CANCELLED: list[Callable] = []
 SUBSCRIPTION_PACKAGE_CHANGED: list[Callable] = []
 VISIT_STEPS: list[Callable] = []
 
@@ -34,14 +32,6 @@ def _register(callbacks: list[Callable], callback: Callable) -> Callable:
     if callback not in callbacks:
         callbacks.append(callback)
     return callback
-
-
-def subscription_created(callback: Callable) -> Callable:
-    return _register(SUBSCRIPTION_CREATED, callback)
-
-
-def subscription_cancelled(callback: Callable) -> Callable:
-    return _register(SUBSCRIPTION_CANCELLED, callback)
 
 
 def subscription_package_changed(callback: Callable) -> Callable:

@@ -34,7 +34,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from ispbill.accounts.selectors import user_branch_ids
-from ispbill.core.phone import phone_search_digits
+from ispbill.core.phone import normalize_phone, phone_search_digits
 
 from .models import Area, Branch, Customer, Lead, Package, Subscription
 
@@ -586,7 +586,6 @@ def customer_filter_choices(*, user) -> dict:
 def customers_sharing_phone(*, phone: str, exclude_pk: int | None = None) -> list[Customer]:
     """Customers who already have this phone (a family shares one): all of them, whatever branch,
     since the warning is about the number; the screen links only those the user may open."""
-    from ispbill.core.phone import normalize_phone
 
     try:
         normalized = normalize_phone(phone)

@@ -14,9 +14,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing import charges as billing_charges
-from billing import package_changes as billing_package_changes
-from billing.services import subscription_anchor_check
 from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.audit import audit_changes, audit_record, audit_record_many, snapshot
 from ispbill.core.numbering import allocate_continuous, allocate_continuous_block
@@ -24,7 +21,7 @@ from ispbill.core.phone import normalize_phone
 from ispbill.notify.services import notify_subscription_change
 from network import services as network_services
 
-from . import hooks, referrals
+from . import referrals
 from .models import Area, Branch, Customer, Lead, Package, Subscription
 from .selectors import collector_candidates
 
@@ -245,17 +242,15 @@ def customers_create_bulk(*, actor, customers: list[Customer]) -> list[Customer]
 
 def subscriptions_create_existing(*, actor, subscriptions: list[Subscription], reason: str, router_change: bool) -> list[Subscription]:
     """Connections that exist already, brought over by an import, many at once: what
-    `subscription_create(new_connection=False)` and then, for those given with status active,
+    `subscription_create` and then, for those given with status active,
     `subscription_activate` (`router_change`) or `subscription_adopt` would write, set by set: the
-    same checks on each, one INSERT, the same audit entries, the customers' status, and one
+    same checks on each (the anchor days are billing's to check, before), one INSERT, the same audit entries, the customers' status, and one
     provisioning entry per activated subscription when ispbill is to put it on the router. Logins
     are left to the database's unique constraints (see `customers_create_bulk`)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("subscriptions_create_existing: call it inside transaction.atomic")
     reason = (reason or "").strip()
     now = timezone.now()
-    for day in sorted({s.billing_anchor_day for s in subscriptions if s.billing_anchor_day is not None}):
-        subscription_anchor_check(anchor_day=day)
     activated = []
     for subscription in subscriptions:
         if not subscription.package.is_active:
@@ -423,13 +418,12 @@ def subscription_create(
     static_ip: str | None = None,
     mac_address: str = "",
     billing_anchor_day: int | None = None,
-    new_connection: bool = True,
 ) -> Subscription:
-    """A subscription, pending. `new_connection=False` is a connection that exists already (brought
-    over by an import): no installation fee and no installation order."""
+    """A subscription, pending: the customers' part. A new connection's installation fee, order and
+    contract are the use case's (usecases/subscription_create.py), as is billing's check of the
+    anchor day; an import bringing over a connection that exists calls this alone."""
     if not package.is_active:
         raise ValidationError({"package": _("The package %(package)s is no longer sold.") % {"package": package}})
-    subscription_anchor_check(anchor_day=billing_anchor_day)
     fields = _clean_connection(
         {"connection_type": connection_type, "username": username, "static_ip": static_ip or None, "mac_address": mac_address},
         router=router,
@@ -444,14 +438,7 @@ def subscription_create(
     except IntegrityError as exc:  # a concurrent request took the same login first
         raise ValidationError({"username": _("That username or address was just taken on this router.")}) from exc
     audit_record(actor=actor, action="subscription.create", obj=subscription, after=snapshot(subscription, SUBSCRIPTION_FIELDS))
-    if new_connection and package.installation_fee > 0:  # billed once, on the subscription's first invoice
-        billing_charges.one_time_charge_add(
-            actor=actor, customer=customer, subscription=subscription, kind="installation", amount=package.installation_fee,
-            description=f"Installation: {package.name} ({subscription.username or subscription.static_ip or ''})".replace(" ()", ""),
-        )
     _refresh_customer_status(customer.pk)
-    if new_connection:
-        hooks.fire(hooks.SUBSCRIPTION_CREATED, actor=actor, subscription=subscription)  # e.g. an installation order
     return subscription
 
 @transaction.atomic
@@ -465,15 +452,12 @@ def subscription_update(*, actor, subscription: Subscription, password: str | No
     if "package" in changes and changes["package"].pk != subscription.package_id and not changes["package"].is_active:
         raise ValidationError({"package": _("The package %(package)s is no longer sold.") % {"package": changes["package"]}})
     if changes.get("billing_anchor_day", subscription.billing_anchor_day) == subscription.billing_anchor_day:
-        changes.pop("billing_anchor_day", None)  # unchanged: nothing to check
-    else:
-        subscription_anchor_check(anchor_day=changes["billing_anchor_day"], subscription=subscription)
-    new_package = changes.pop("package", None)
-    if new_package is not None and new_package.pk != subscription.package_id:
-        # Never a bare field edit: billing quotes and prorates it, switches the package (now, or at the
-        # next period for a deferred downgrade) and queues the router change.
-        billing_package_changes.package_change_make(actor=actor, subscription=subscription, to_package=new_package)
-        subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+        changes.pop("billing_anchor_day", None)  # unchanged (a changed one billing checked, in the use case)
+    if "package" in changes:
+        if changes["package"].pk != subscription.package_id:
+            # Never a bare field edit: the use case has billing quote, prorate and switch it.
+            raise ValueError("a package change goes through usecases.subscription_update")
+        changes.pop("package")
     previous = network_services.provisioning_snapshot(subscription)
     if password:
         subscription.password = password
@@ -532,15 +516,11 @@ def subscription_suspend(
 ) -> Subscription:
     if suspension_type not in Subscription.SuspensionType.values:
         raise ValidationError({"suspension_type": _("Choose why the subscription is suspended.")})
-    with transaction.atomic():
-        suspended = _transition(
-            actor=actor, subscription=subscription, to=Subscription.Status.SUSPENDED, reason=reason, action="suspend",
-            suspension_type=suspension_type, skip_billing=skip_billing, suspended_at=timezone.now(),
-        )
-        if skip_billing:
-            # Paused days are never charged: what was invoiced after today is credited (billing's rule).
-            billing_package_changes.subscription_paused(actor=actor, subscription=suspended)
-    return suspended
+    # A pause (skip_billing) is credited by billing in the use case (usecases/subscription_suspend.py).
+    return _transition(
+        actor=actor, subscription=subscription, to=Subscription.Status.SUSPENDED, reason=reason, action="suspend",
+        suspension_type=suspension_type, skip_billing=skip_billing, suspended_at=timezone.now(),
+    )
 
 def subscription_reactivate(*, actor, subscription: Subscription, reason: str) -> Subscription:
     if subscription.status != Subscription.Status.SUSPENDED:
@@ -550,17 +530,11 @@ def subscription_reactivate(*, actor, subscription: Subscription, reason: str) -
             % {"status": subscription.get_status_display().lower()},
             code="invalid_transition",
         )
-    with transaction.atomic():
-        paused = Subscription.objects.filter(pk=subscription.pk).values("skip_billing", "suspended_at").get()
-        reactivated = _transition(
-            actor=actor, subscription=subscription, to=Subscription.Status.ACTIVE, reason=reason, action="reactivate",
-            suspension_type="", skip_billing=False, suspended_at=None,
-        )
-        if paused["skip_billing"]:
-            # Billing resumes from today, prorated; never the periods that started during the pause.
-            paused_on = timezone.localdate(paused["suspended_at"]) if paused["suspended_at"] else None
-            billing_package_changes.subscription_resumed(actor=actor, subscription=reactivated, paused_on=paused_on)
-    return reactivated
+    # The end of a pause is billed from today by the use case (usecases/subscription_reactivate.py).
+    return _transition(
+        actor=actor, subscription=subscription, to=Subscription.Status.ACTIVE, reason=reason, action="reactivate",
+        suspension_type="", skip_billing=False, suspended_at=None,
+    )
 
 def subscription_adopt(*, actor, subscription: Subscription, reason: str, activated_at=None) -> Subscription:
     """A pending subscription made active because it is already live on its router (found there by
@@ -584,17 +558,12 @@ def subscription_release(*, actor, subscription: Subscription, reason: str, rout
 
 @transaction.atomic
 def subscription_cancel(*, actor, subscription: Subscription, reason: str) -> Subscription:
-    cancelled = _transition(
+    """The customers' part of a cancellation; billing's credit, the contract, the collection order and
+    the retention offer are the use case's (usecases/subscription_cancel.py)."""
+    return _transition(
         actor=actor, subscription=subscription, to=Subscription.Status.CANCELLED, reason=reason, action="cancel",
         cancelled_at=timezone.now(), skip_billing=True,
     )
-    # Billing's part, in the same transaction: open package changes withdrawn, unused invoiced days
-    # credited when the ISP's policy says so (Settings → Billing).
-    billing_package_changes.subscription_cancelled(actor=actor, subscription=cancelled)
-    # Apps above customers hear of it through callbacks registered at start-up: an equipment
-    # collection order (fieldservice), the early-termination fee (contracts).
-    hooks.fire(hooks.SUBSCRIPTION_CANCELLED, actor=actor, subscription=cancelled, reason=reason)
-    return cancelled
 
 # Leads -------------------------------------------------------------------------------------------
 

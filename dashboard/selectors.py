@@ -23,11 +23,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from churn.selectors import risk_summary
-from customers.models import Customer, Lead
+from customers.models import Area, Branch, Customer, Lead, Package
 from customers.selectors import collector_has_customers, customers_visible_to, leads_visible_to
+from fieldservice.models import WorkOrder
+from fieldservice.selectors import workorders_visible_to
 from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.money import ZERO
+from payments.models import Payment
 from payments.selectors import collection_summary, due_customers, payments_filtered
+from resellers.models import Reseller
 from tickets.models import Ticket
 from tickets.selectors import breached_q, tickets_visible_to
 
@@ -142,8 +146,6 @@ def _field_orders_section(user) -> dict | None:
     """Field orders for supervisors: open, scheduled today, and late (open past their scheduled day)."""
     if not user.has_perm("fieldservice.view_workorder"):
         return None
-    from fieldservice.models import WorkOrder
-    from fieldservice.selectors import workorders_visible_to
 
     today = timezone.localdate()
     day_start = timezone.make_aware(datetime.combine(today, time.min))
@@ -374,7 +376,6 @@ def growth_funnel(*, scope: Scope, month: date, as_of: date) -> dict:
 
 
 def revenue_by_area(*, scope: Scope, month: date, as_of: date) -> list[dict]:
-    from customers.models import Area
 
     rows = (
         DailyMetric.objects.filter(dimension=DailyMetric.Dimension.AREA, day__range=(month_start(month), as_of))
@@ -401,9 +402,6 @@ AR_FIELDS = ("ar_current", "ar_1_30", "ar_31_60", "ar_61_90", "ar_90_plus")
 def _names_for(by: str, keys) -> dict:
     from django.contrib.auth import get_user_model
 
-    from customers.models import Area, Branch, Package
-    from payments.models import Payment
-    from resellers.models import Reseller
 
     keys = [k for k in keys if k]
     if by == "branch":

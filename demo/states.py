@@ -46,6 +46,9 @@ from payments.models import GatewayPayment, GatewayRefund, Payment
 from payments.services import payment_reverse
 from tickets import services as ticket_services
 from tickets.models import Ticket
+from usecases.subscription_cancel import subscription_cancel as usecases_subscription_cancel
+from usecases.subscription_create import subscription_create as usecases_subscription_create
+from usecases.subscription_suspend import subscription_suspend as usecases_subscription_suspend
 
 PASSWORD = "demo-customer-2026"
 
@@ -144,7 +147,7 @@ def _customer(key: str, name: str, phone: str, address: str, *, admin) -> Custom
     customer = customer_services.customer_create(actor=admin, name=name, phone=phone, area=area, address=address)
     customer_services.customer_portal_access_set(actor=admin, customer=customer, password=PASSWORD)
     package = Package.objects.filter(is_active=True).order_by("price", "pk").first()
-    subscription = customer_services.subscription_create(
+    subscription = usecases_subscription_create(
         actor=admin, customer=customer, package=package, router=router, username=f"demo-{key}-{phone[-3:]}",
         password="demo-pppoe-2026",
     )
@@ -160,13 +163,13 @@ def _subscription(customer: Customer) -> Subscription:
 def _suspended_and_cancelled(people: dict, *, admin, report: Report) -> None:
     subscription = _subscription(people["suspended"])
     if subscription.status == Subscription.Status.ACTIVE:
-        customer_services.subscription_suspend(
+        usecases_subscription_suspend(
             actor=admin, subscription=subscription, reason="Two months unpaid", suspension_type=Subscription.SuspensionType.NON_PAYMENT,
         )
         report.add("a customer suspended for non-payment")
     subscription = _subscription(people["cancelled"])
     if subscription.status != Subscription.Status.CANCELLED:
-        customer_services.subscription_cancel(actor=admin, subscription=subscription, reason="Moved to Chattogram")
+        usecases_subscription_cancel(actor=admin, subscription=subscription, reason="Moved to Chattogram")
         report.add("a cancelled customer")
 
 

@@ -17,13 +17,7 @@ class FieldserviceConfig(AppConfig):
     verbose_name = "Field service"
 
     def ready(self) -> None:
-        # customers sits below fieldservice: it announces subscription events through its hooks,
-        # and fieldservice answers with the installation and collection orders.
-        from customers import hooks
+        from . import notify_events  # noqa: F401  the messages, registered with ispbill/notify
 
-        from . import notify_events, services  # noqa: F401  the messages, registered with ispbill/notify
-
-        hooks.subscription_created(services.on_subscription_created)
-        hooks.subscription_cancelled(services.on_subscription_cancelled)
         # The starting checklist per kind, written after `migrate` (and after a test flush); admins edit them.
         post_migrate.connect(_ensure_default_checklists, sender=self, dispatch_uid="fieldservice-default-checklists")

@@ -186,7 +186,7 @@ def workorder_create(
 
 
 def on_subscription_created(*, actor, subscription: Subscription) -> None:
-    """customers.hooks: a new subscription needs its installation (a setting turns this off)."""
+    """A new connection needs its installation (usecases.subscription_create; a setting turns this off)."""
     if not settings.FIELDSERVICE_AUTO_INSTALLATION_ORDERS:
         return
     workorder_create(
@@ -196,7 +196,7 @@ def on_subscription_created(*, actor, subscription: Subscription) -> None:
 
 
 def on_subscription_cancelled(*, actor, subscription: Subscription, reason: str = "") -> None:
-    """customers.hooks: a cancelled connection with our equipment at the customer needs a collection visit;
+    """usecases.subscription_cancel: a cancelled connection with our equipment at the customer needs a collection visit;
     open installation orders for it are cancelled."""
     for order in WorkOrder.objects.filter(subscription=subscription, status__in=WorkOrder.OPEN_STATUSES, kind=WorkOrder.Kind.INSTALLATION):
         workorder_cancel(actor=actor, order=order, reason=_("The subscription was cancelled."))

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from billing import ledger
 from billing.models import Invoice, LedgerEntry
+from billing.services import subscription_anchor_check
 from contracts.services import contract_drafting_paused
 from customers import services as customer_services
 from customers.models import Area, Customer, Package, Subscription
@@ -575,11 +576,11 @@ def _row_create(*, actor, batch: ImportBatch, row: ImportRow, catalogue: _Catalo
     row.customer = customer
     if v.get("package_id"):
         with contract_drafting_paused():  # existing customers: no contract to sign on moving day
+            subscription_anchor_check(anchor_day=v["billing_day"])
             subscription = customer_services.subscription_create(
                 actor=actor, customer=customer, package=catalogue.packages[v["package_id"]], router=catalogue.routers[v["router_id"]],
                 connection_type=v["connection_type"], username=v["username"], password=v.get("password", ""),
                 static_ip=v["static_ip"] if v["connection_type"] == "static" else None, billing_anchor_day=v["billing_day"],
-                new_connection=False,
             )
         if v["status"] == "active":
             reason = _activation_reason(batch)
@@ -631,6 +632,8 @@ def _rows_create_bulk(*, actor, batch: ImportBatch, rows: list[ImportRow], catal
             )
             subscriptions.append(row.subscription)
     if subscriptions:
+        for day in sorted({s.billing_anchor_day for s in subscriptions if s.billing_anchor_day is not None}):
+            subscription_anchor_check(anchor_day=day)
         customer_services.subscriptions_create_existing(
             actor=actor, subscriptions=subscriptions, reason=_activation_reason(batch),
             router_change=batch.source == ImportBatch.Source.FILE,

@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from customers.models import Subscription
+from customers.selectors import portal_subscriptions, scope_to_branches
 from ispbill.accounts.selectors import user_branch_ids
 
 from . import routeros
@@ -337,8 +338,6 @@ def heavy_users(*, user, start, end, area=None, package=None, limit: int = 50) -
     branches, optionally in one area or on one package."""
     from django.db.models import F, Sum
 
-    from customers.selectors import scope_to_branches
-
     from .models import UsageDaily
 
     rows = scope_to_branches(UsageDaily.objects.filter(day__gte=start, day__lte=end), user, field="subscription__customer__branch")
@@ -364,7 +363,6 @@ def heavy_users(*, user, start, end, area=None, package=None, limit: int = 50) -
 
 
 def throttled_subscriptions(*, user) -> list:
-    from customers.selectors import scope_to_branches
 
     from .models import FupState
 
@@ -376,6 +374,5 @@ def throttled_subscriptions(*, user) -> list:
 
 def usage_subscription_for_customer(*, customer, pk: int):
     """One of the signed-in customer's own subscriptions, or 404."""
-    from customers.selectors import portal_subscriptions
 
     return get_object_or_404(portal_subscriptions(customer=customer), pk=pk)

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _t
 from customers.models import Subscription
 from ispbill.core.audit import audit_record
 from ispbill.core.periods import Period, period_containing
+from ispbill.notify.services import notify_customer
 
 from . import routeros
 from .models import FupState, ProvisioningTask, Router, UsageDaily, UsageHourly, UsagePoll, UsageSample
@@ -356,7 +357,6 @@ def _fup_context(subscription: Subscription, state: FupState, percent: int) -> d
 
 
 def _notify(event: str, subscription: Subscription, state: FupState, percent: int) -> None:
-    from ispbill.notify.services import notify_customer
 
     notify_customer(
         event=event, customer=subscription.customer, context=_fup_context(subscription, state, percent),

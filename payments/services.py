@@ -19,7 +19,7 @@ from billing.models import Invoice
 from billing.selectors import OPEN_STATUSES, amount_open
 from billing.services import suspensions_lift_if_settled
 from customers import referrals
-from customers.models import Customer, Subscription
+from customers.models import CallLog, Customer, Subscription
 from ispbill.core.audit import audit_record, audit_record_many
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.numbering import allocate_block, allocate_number
@@ -289,7 +289,6 @@ def payment_reverse(*, actor, payment: Payment, reason: str) -> Payment:
 @transaction.atomic
 def call_log_create(*, actor, customer: Customer, outcome: str, called_at=None, promise_to_pay_date=None, note: str = ""):
     """Record a collector's call. A promise to pay needs its date; other outcomes carry none."""
-    from customers.models import CallLog
 
     called_at = called_at or timezone.now()
     errors = {}

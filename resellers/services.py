@@ -33,6 +33,7 @@ from ispbill.core.statements import columns, converted, instances, rows_create, 
 from payments.models import Payment
 from payments.services import PaymentDraft, payment_record, payments_record_many
 from tickets import services as ticket_services
+from tickets.models import Ticket
 
 from .models import CommissionRule, CommissionStatement, Payout, Renewal, Reseller, ResellerLogin, ResellerPackage
 
@@ -263,7 +264,7 @@ def subreseller_transfer(*, actor, parent: Reseller, sub: Reseller, amount, idem
 # Reseller portal: customers, renewals, collections, tickets --------------------------------------------
 
 
-def _router_for(area: Area):
+def router_for_area(area: Area):
     router = area.routers.filter(is_active=True).order_by("pk").first() if hasattr(area, "routers") else None
     if router is None:
         raise ValidationError({"area": _("No router serves this area yet; ask the ISP.")})
@@ -284,32 +285,6 @@ def allowed_package(*, reseller: Reseller, package_id) -> ResellerPackage:
     if not found:
         raise ValidationError({"package": _("That package is not one you may sell.")})
     return found[0]
-
-
-@transaction.atomic
-def reseller_customer_create(
-    *, actor, reseller: Reseller, name: str, phone: str, address: str, area: Area, package_id: int,
-    username: str, password: str, email: str = "",
-) -> Customer:
-    """A customer in one of the reseller's areas, with a PPPoE subscription on the area's router for an
-    allowed package. A commission reseller's customer is activated at once (provisioned on the router,
-    billed by the ISP); a prepaid reseller's waits for its first renewal, which pays and activates it."""
-    if not reseller.is_active:
-        raise ValidationError(_("This reseller account is inactive."))
-    if not reseller.areas.filter(pk=area.pk).exists():
-        raise ValidationError({"area": _("You do not serve that area.")})
-    offer = allowed_package(reseller=reseller, package_id=package_id)
-    router = _router_for(area)
-    customer = customer_services.customer_create(
-        actor=actor, name=name, phone=phone, area=area, address=address, email=email, reseller=reseller,
-    )
-    subscription = customer_services.subscription_create(
-        actor=actor, customer=customer, package=offer.package, router=router, username=username, password=password,
-    )
-    if not reseller.is_prepaid:
-        customer_services.subscription_activate(actor=actor, subscription=subscription, reason=_("Connected by reseller %(name)s") % {"name": reseller.name})
-    customer.refresh_from_db()
-    return customer
 
 
 def renewal_period(subscription: Subscription, *, today: date | None = None) -> Period:
@@ -1001,7 +976,6 @@ def cash_collect(*, actor, reseller: Reseller, customer: Customer, amount, idemp
 def reseller_ticket_create(*, actor, reseller: Reseller, customer: Customer, category: str, subject: str, description: str):
     if customer.reseller_id != reseller.pk:
         raise ValidationError(_("That customer is not yours."))
-    from tickets.models import Ticket
 
     return ticket_services.ticket_create(
         actor=actor, customer=customer, category=category, subject=subject, description=description, source=Ticket.Source.CALL,

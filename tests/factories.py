@@ -10,6 +10,7 @@ from customers import services as customer_services
 from customers.models import Area, Branch, Package
 from network.models import Router
 from resellers.models import Reseller
+from usecases.subscription_create import subscription_create
 
 PASSWORD = "test-pass-123"
 
@@ -112,7 +113,7 @@ _username_counter = iter(range(10_000_000))
 def make_subscription(*, customer=None, package=None, router=None, actor=None, activate: bool = False, **kwargs):
     customer = customer or make_customer()
     router = router or RouterFactory(branch=customer.branch)
-    subscription = customer_services.subscription_create(
+    subscription = subscription_create(
         actor=actor,
         customer=customer,
         package=package or PackageFactory(),

@@ -18,6 +18,7 @@ from customers.selectors import scope_to_branches
 from ispbill.accounts.roles import MANAGER
 from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.audit import audit_for_objects
+from ispbill.core.models import AuditLog
 
 from .models import Category, Holiday, Priority, SlaPolicy, SupportSettings, Survey, Ticket, TicketComment
 from .sla import BusinessCalendar
@@ -422,7 +423,6 @@ def ticket_resolution_note(ticket: Ticket):
     the audit log that resolved it), or None: {"note", "at"}."""
     from django.contrib.contenttypes.models import ContentType
 
-    from ispbill.core.models import AuditLog
 
     if ticket.status not in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
         return None

@@ -10,6 +10,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 
 from ispbill.core.phone import normalize_phone
+from ispbill.surfaces import surface_for_path
 
 from .models import User
 
@@ -56,7 +57,6 @@ def lockout_username(request, credentials) -> str | None:
     """What django-axes counts failed sign-ins under (AXES_USERNAME_CALLABLE). On the portal one
     customer is one key whatever spelling of the account number or phone was typed; elsewhere the
     username as typed, without surrounding spaces."""
-    from ispbill.surfaces import surface_for_path
 
     from .customer_security import portal_identity
 

@@ -2,6 +2,7 @@
 
 from django import template
 
+from billing.models import Account
 from billing.selectors import amount_open
 
 from ..online import gateway_config
@@ -11,7 +12,6 @@ register = template.Library()
 
 @register.inclusion_tag("payments/portal/pay_now_panel.html")
 def pay_now_panel(customer):
-    from billing.models import Account
 
     balance = Account.objects.filter(customer_id=customer.pk).values_list("balance", flat=True).first()
     # A negative balance is money paid ahead (an advance payment): the customer sees what is left.

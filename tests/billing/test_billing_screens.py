@@ -126,7 +126,7 @@ def test_anchor_day_outside_the_allowed_set_is_refused_and_nothing_is_created(st
 def test_service_refuses_an_anchor_day_outside_the_set_and_a_change_after_invoicing(customer):
     from django.core.exceptions import ValidationError
 
-    from customers.services import subscription_update
+    from usecases.subscription_update import subscription_update
 
     with pytest.raises(ValidationError, match="outside the allowed set"):
         make_subscription(customer=customer, billing_anchor_day=7)

@@ -166,7 +166,8 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(pick=picks)
     def pause_or_reactivate(self, pick):
-        from customers.services import subscription_reactivate, subscription_suspend
+        from usecases.subscription_reactivate import subscription_reactivate
+        from usecases.subscription_suspend import subscription_suspend
 
         subscription = self.subscription(pick)
         if subscription.status == Subscription.Status.ACTIVE:
@@ -195,7 +196,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(pick=picks)
     def cancel(self, pick):
-        from customers.services import subscription_cancel
+        from usecases.subscription_cancel import subscription_cancel
 
         subscription = self.subscription(pick)
         if subscription.status == Subscription.Status.ACTIVE:

@@ -20,12 +20,15 @@ from billing.package_changes import (
 )
 from billing.selectors import account_balance
 from billing.services import account_credit
-from customers import services as customer_services
 from customers.models import Subscription
 from ispbill.notify.models import Message
 from network.models import ProvisioningTask
 from tests.billing.test_run import configure, counts, ledger_ok, run_billing
 from tests.factories import PackageFactory, admin_user, make_subscription
+from usecases.subscription_cancel import subscription_cancel
+from usecases.subscription_reactivate import subscription_reactivate
+from usecases.subscription_suspend import subscription_suspend
+from usecases.subscription_update import subscription_update
 
 D = Decimal
 STAFF = PackageChange.Source.STAFF
@@ -242,7 +245,7 @@ def test_cancellation_credits_unused_invoiced_days_only_when_the_isp_does(packag
     balance = account_balance(customer_id=subscription.customer_id)
     subscription.refresh_from_db()
 
-    customer_services.subscription_cancel(actor=admin_user(), subscription=subscription, reason="Moving away")
+    subscription_cancel(actor=admin_user(), subscription=subscription, reason="Moving away")
 
     credits = LedgerEntry.objects.filter(account__customer=subscription.customer, memo__startswith="Cancellation")
     if not policy or subscription.billed_through == today:
@@ -263,7 +266,7 @@ def test_cancellation_credits_unused_invoiced_days_only_when_the_isp_does(packag
 def test_cancelling_withdraws_an_open_request(packages):
     subscription = subscribed(packages["basic"])
     request = package_change_request(actor=None, subscription=subscription, to_package=packages["fast"], source=STAFF)
-    customer_services.subscription_cancel(actor=admin_user(), subscription=subscription, reason="Moving away")
+    subscription_cancel(actor=admin_user(), subscription=subscription, reason="Moving away")
     request.refresh_from_db()
     assert request.status == "cancelled"
 
@@ -275,7 +278,7 @@ def test_editing_the_package_on_a_subscription_goes_through_the_prorated_change(
     subscription = subscribed(packages["basic"])
     run_billing(date(2026, 3, 1))
 
-    customer_services.subscription_update(actor=admin_user(), subscription=subscription, package=packages["fast"])
+    subscription_update(actor=admin_user(), subscription=subscription, package=packages["fast"])
 
     change = PackageChange.objects.get(subscription=subscription)
     assert (change.status, change.source, change.to_package) == ("applied", "staff", packages["fast"])
@@ -428,7 +431,7 @@ def paused(subscription, *, on: date) -> Subscription:
     """Suspended at the customer's request with skip billing, dated `on` (the pause day)."""
     from django.utils import timezone
 
-    customer_services.subscription_suspend(
+    subscription_suspend(
         actor=None, subscription=subscription, reason="Travelling", suspension_type="customer_request", skip_billing=True,
     )
     Subscription.objects.filter(pk=subscription.pk).update(
@@ -449,7 +452,7 @@ def test_reactivation_after_a_pause_bills_from_the_reactivation_day_not_the_paus
     for day in (date(2026, 4, 1), date(2026, 6, 1), date(2026, 9, 1)):
         assert run_billing(day).issued == 0  # nothing while paused
 
-    customer_services.subscription_reactivate(actor=None, subscription=subscription, reason="Back home")
+    subscription_reactivate(actor=None, subscription=subscription, reason="Back home")
     run_billing(today)
 
     lines = list(InvoiceLine.objects.filter(subscription=subscription).order_by("period_start").values_list("kind", "period_start", "period_end"))

@@ -25,6 +25,9 @@ from customers.models import Subscription
 from tests.billing.test_package_changes import subscribed
 from tests.billing.test_run import configure, ledger_ok, run_billing
 from tests.factories import PackageFactory, admin_user
+from usecases.subscription_cancel import subscription_cancel
+from usecases.subscription_reactivate import subscription_reactivate
+from usecases.subscription_suspend import subscription_suspend
 
 D = Decimal
 
@@ -117,20 +120,19 @@ def test_pause_reactivate_cancel_through_the_customer_services_commits_one_credi
     credits them once more (৳408.07): over March the customer pays for 1–20 March, ৳741.93."""
     from unittest import mock
 
-    from customers import services as customer_services
 
     subscription = subscribed(basic)
     run_billing(date(2026, 3, 1))
     subscription.refresh_from_db()
     start = account_balance(customer_id=subscription.customer_id)
     with mock.patch("django.utils.timezone.localdate", return_value=date(2026, 3, 20)):
-        customer_services.subscription_suspend(
+        subscription_suspend(
             actor=None, subscription=subscription, reason="Travelling", suspension_type="customer_request", skip_billing=True,
         )
         subscription.refresh_from_db()
-        customer_services.subscription_reactivate(actor=None, subscription=subscription, reason="Back home")
+        subscription_reactivate(actor=None, subscription=subscription, reason="Back home")
         subscription.refresh_from_db()
-        customer_services.subscription_cancel(actor=None, subscription=subscription, reason="Moving away")
+        subscription_cancel(actor=None, subscription=subscription, reason="Moving away")
 
     assert account_balance(customer_id=subscription.customer_id) == start - D("408.07")
     assert start - D("408.07") == D("741.93")

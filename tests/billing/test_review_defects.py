@@ -11,9 +11,9 @@ from billing.models import BillingSettings, Invoice
 from billing.selectors import current_billing_settings
 from billing.services import LineSpec, account_credit, invoice_create, invoice_void
 from customers.models import Subscription
-from customers.services import subscription_suspend
 from payments.services import payment_record
 from tests.factories import make_customer, make_subscription
+from usecases.subscription_suspend import subscription_suspend
 
 D = Decimal
 

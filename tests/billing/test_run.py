@@ -23,12 +23,13 @@ from billing.run import (
 )
 from billing.selectors import current_billing_settings
 from billing.services import account_credit
-from customers import services as customer_services
 from customers.models import Customer, Subscription
 from ispbill.celery import app as celery_app
 from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
 from tests.factories import AreaFactory, PackageFactory, RouterFactory, make_customer, make_subscription
+from usecases.subscription_cancel import subscription_cancel
+from usecases.subscription_suspend import subscription_suspend
 
 D = Decimal
 
@@ -265,13 +266,13 @@ def test_pending_cancelled_and_skip_billing_subscriptions_are_not_billed():
     package = PackageFactory(price=D("1000.00"))
     pending = make_subscription(customer=make_customer(area=area), package=package)
     cancelled = activated_on(date(2026, 8, 1), customer=make_customer(area=area), package=package)
-    customer_services.subscription_cancel(actor=None, subscription=cancelled, reason="Moved away")
+    subscription_cancel(actor=None, subscription=cancelled, reason="Moved away")
     on_hold = activated_on(date(2026, 8, 1), customer=make_customer(area=area), package=package)
-    customer_services.subscription_suspend(
+    subscription_suspend(
         actor=None, subscription=on_hold, reason="Travelling for two months", suspension_type="customer_request", skip_billing=True
     )
     unpaid = activated_on(date(2026, 8, 1), customer=make_customer(area=area), package=package)
-    customer_services.subscription_suspend(actor=None, subscription=unpaid, reason="Old dues", suspension_type="non_payment")
+    subscription_suspend(actor=None, subscription=unpaid, reason="Old dues", suspension_type="non_payment")
 
     run = run_billing(date(2026, 8, 1))
 

@@ -38,6 +38,9 @@ from ispbill.core.periods import period_containing
 from payments.models import Payment
 from payments.services import payment_record, payment_reverse
 from tests.factories import PackageFactory, make_subscription
+from usecases.subscription_cancel import subscription_cancel
+from usecases.subscription_reactivate import subscription_reactivate
+from usecases.subscription_suspend import subscription_suspend
 
 D = Decimal
 ZERO = D("0.00")
@@ -185,16 +188,16 @@ def _random_event(rng, day, subscriptions, paused_on, cancelled, packages, one_t
         if change is not None:  # withdrawn, billing the difference if its period was invoiced already
             package_change_cancel(actor=None, change=change, reason="Changed their mind")
     elif roll < 0.68 and subscription.status == Subscription.Status.ACTIVE and subscription.billed_through:
-        customer_services.subscription_suspend(
+        subscription_suspend(
             actor=None, subscription=subscription, reason="Travelling", suspension_type="customer_request", skip_billing=True,
         )
         paused_on[subscription.pk] = day
     elif roll < 0.78 and subscription.pk in paused_on and subscription.status == Subscription.Status.SUSPENDED \
             and subscription.skip_billing and paused_on[subscription.pk] < day:
-        customer_services.subscription_reactivate(actor=None, subscription=subscription, reason="Back home")
+        subscription_reactivate(actor=None, subscription=subscription, reason="Back home")
         del paused_on[subscription.pk]
     elif roll < 0.80 and subscription.status == Subscription.Status.ACTIVE and subscription.billed_through:
-        customer_services.subscription_cancel(actor=None, subscription=subscription, reason="Moving away")
+        subscription_cancel(actor=None, subscription=subscription, reason="Moving away")
         cancelled.add(subscription.pk)
     elif roll < 0.88:
         invoice = invoice_create(actor=None, customer=customer, lines=[LineSpec(kind="one_time", description="Router", amount=D("500.00"))])

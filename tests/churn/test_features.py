@@ -31,6 +31,9 @@ from tests.factories import (
 )
 from tickets.models import Ticket
 from tickets.services import ticket_create
+from usecases.subscription_cancel import subscription_cancel
+from usecases.subscription_reactivate import subscription_reactivate
+from usecases.subscription_suspend import subscription_suspend
 
 D = Decimal
 CUTOFF = date(2026, 3, 31)
@@ -115,13 +118,13 @@ def world(db):
     invoice(a, date(2026, 3, 28), date(2026, 4, 4))
     # A suspended for non-payment for three days in March.
     with clock(date(2026, 3, 5)):
-        sa = customer_services.subscription_suspend(actor=None, subscription=Subscription.objects.get(pk=sa.pk), reason="unpaid",
+        sa = subscription_suspend(actor=None, subscription=Subscription.objects.get(pk=sa.pk), reason="unpaid",
                                                     suspension_type=Subscription.SuspensionType.NON_PAYMENT)
     with clock(date(2026, 3, 8)):
-        customer_services.subscription_reactivate(actor=None, subscription=sa, reason="paid")
+        subscription_reactivate(actor=None, subscription=sa, reason="paid")
     # C: suspended for non-payment 49 days before the cut-off: churned already, not in the population.
     with clock(date(2026, 2, 10)):
-        customer_services.subscription_suspend(actor=None, subscription=Subscription.objects.get(pk=sc.pk), reason="unpaid",
+        subscription_suspend(actor=None, subscription=Subscription.objects.get(pk=sc.pk), reason="unpaid",
                                                suspension_type=Subscription.SuspensionType.NON_PAYMENT)
     # A's usage: 2 GB a day until 1 March, 0.8 GB after, nothing on the last three days.
     usage(sa, date(2026, 1, 31), date(2026, 3, 1), 2.0)
@@ -151,7 +154,7 @@ def world(db):
                             signed_at=at(date(2026, 1, 10)))
     # B leaves on 10 April: churned within 30 days of the cut-off.
     with clock(date(2026, 4, 10)):
-        customer_services.subscription_cancel(actor=None, subscription=Subscription.objects.get(pk=sb.pk), reason="moved away")
+        subscription_cancel(actor=None, subscription=Subscription.objects.get(pk=sb.pk), reason="moved away")
     return {"a": a, "b": b, "c": c, "d": d, "sa": sa, "sd": sd, "a1": a1, "basic": basic}
 
 
@@ -209,7 +212,7 @@ def test_nothing_after_the_cutoff_changes_a_feature(world):
         outage_declare(actor=None, title="Late report", areas=[world["a1"]], started_at=at(date(2026, 3, 25)))
         SpeedTestResult.objects.create(customer=a, download_mbps=D("1"), upload_mbps=D("1"), ping_ms=D("1"), jitter_ms=D("1"),
                                        package_download_mbps=20)
-        customer_services.subscription_suspend(actor=None, subscription=Subscription.objects.get(pk=sa.pk), reason="unpaid",
+        subscription_suspend(actor=None, subscription=Subscription.objects.get(pk=sa.pk), reason="unpaid",
                                                suspension_type=Subscription.SuspensionType.NON_PAYMENT)
     Contract.objects.filter(customer=a).update(ended_at=at(date(2026, 4, 5)), status=Contract.Status.TERMINATED)
     after = features_at(CUTOFF)

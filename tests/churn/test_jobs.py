@@ -18,6 +18,7 @@ from customers import services as customer_services
 from customers.models import Subscription
 from network.models import UsageDaily
 from tests.factories import AreaFactory, BranchFactory, PackageFactory, RouterFactory, make_customer, make_subscription
+from usecases.subscription_cancel import subscription_cancel
 
 D = Decimal
 TODAY = date(2026, 3, 15)
@@ -61,7 +62,7 @@ def year_of_history(db):
             day += timedelta(days=1)
         if leave:
             with clock(leave):
-                customer_services.subscription_cancel(actor=None, subscription=Subscription.objects.get(pk=subscription.pk),
+                subscription_cancel(actor=None, subscription=Subscription.objects.get(pk=subscription.pk),
                                                       reason="moved away")
     UsageDaily.objects.bulk_create(rows)
     return subscriptions
@@ -124,7 +125,7 @@ def test_the_jobs_score_every_counted_customer_and_drop_those_who_left(year_of_h
     # Someone leaves: the next scoring removes their row and keeps the others in place.
     kept = ChurnRisk.objects.get(customer=staying[1].customer).pk
     with clock(TODAY - timedelta(days=1)):
-        customer_services.subscription_cancel(actor=None, subscription=Subscription.objects.get(pk=staying[0].pk), reason="moved")
+        subscription_cancel(actor=None, subscription=Subscription.objects.get(pk=staying[0].pk), reason="moved")
     again = churn_risks_score(today=TODAY)
     assert (again.scored, again.removed) == (25, 1)
     assert ChurnRisk.objects.get(customer=staying[1].customer).pk == kept

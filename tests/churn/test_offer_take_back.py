@@ -16,10 +16,12 @@ from billing.selectors import account_balance
 from billing.services import account_credit
 from churn.models import RetentionOffer, RetentionOfferCredit
 from churn.offers import retention_offer_make, retention_offers_daily
-from customers import services as customer_services
 from customers.models import Subscription
 from tests.billing.test_run import configure, ledger_ok, run_billing
 from tests.factories import PackageFactory, admin_user, make_customer, make_subscription
+from usecases.subscription_cancel import subscription_cancel
+from usecases.subscription_reactivate import subscription_reactivate
+from usecases.subscription_suspend import subscription_suspend
 
 
 @contextmanager
@@ -96,7 +98,7 @@ def cancellation_credit(customer) -> D:
 
 def cancel(monkeypatch, setup, day: date) -> None:
     with today_is(monkeypatch, day):
-        customer_services.subscription_cancel(actor=admin_user(), subscription=setup["subscription"], reason="Moving away")
+        subscription_cancel(actor=admin_user(), subscription=setup["subscription"], reason="Moving away")
 
 
 def test_cancelling_mid_discount_credits_what_was_paid_for_the_unused_days(db, monkeypatch):
@@ -131,7 +133,7 @@ def test_pausing_mid_discount_credits_what_was_paid_for_the_paused_days(db, monk
     balance = account_balance(customer_id=setup["customer"].pk)
 
     with today_is(monkeypatch, date(2026, 4, 15)):
-        customer_services.subscription_suspend(
+        subscription_suspend(
             actor=None, subscription=setup["subscription"], reason="Travelling", suspension_type="customer_request",
             skip_billing=True,
         )
@@ -147,7 +149,7 @@ def test_pausing_mid_discount_credits_what_was_paid_for_the_paused_days(db, monk
         suspended_at=timezone.make_aware(datetime.combine(date(2026, 4, 15), time(10)))
     )
     with today_is(monkeypatch, date(2026, 4, 21)):
-        customer_services.subscription_reactivate(actor=None, subscription=Subscription.objects.get(pk=setup["subscription"].pk), reason="Back")
+        subscription_reactivate(actor=None, subscription=Subscription.objects.get(pk=setup["subscription"].pk), reason="Back")
     assert Invoice.objects.filter(customer=setup["customer"]).order_by("-id").first().total == D("383.33")
     run_billing(date(2026, 4, 25))
     retention_offers_daily(today=date(2026, 4, 25))

@@ -10,9 +10,9 @@ from billing.models import OneTimeCharge
 from billing.package_changes import package_change_make
 from contracts import services
 from contracts.models import Contract, ContractRule
-from customers.services import subscription_cancel
 from tests.contracts.conftest import BODY, sign, start_signing
 from tests.factories import PackageFactory, make_customer, make_subscription
+from usecases.subscription_cancel import subscription_cancel
 
 pytestmark = pytest.mark.usefixtures("fixed_code", "eager_celery")
 

@@ -13,10 +13,10 @@ from billing.models import Invoice, OneTimeCharge
 from contracts import services
 from contracts.chain import chain_verify
 from contracts.models import Contract, ContractEvent, ContractTemplate, Signature
-from customers.services import subscription_cancel
 from ispbill.accounts.models import OneTimeCode
 from ispbill.notify.models import Message
 from tests.contracts.conftest import BODY, CODE, sign, signature_png, start_signing
+from usecases.subscription_cancel import subscription_cancel
 
 D = Decimal
 pytestmark = pytest.mark.usefixtures("fixed_code")

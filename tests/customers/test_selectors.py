@@ -13,7 +13,6 @@ from customers.selectors import (
     customers_filtered,
     customers_for_export,
 )
-from customers.services import subscription_cancel, subscription_suspend
 from tests.factories import (
     AreaFactory,
     BranchFactory,
@@ -24,6 +23,8 @@ from tests.factories import (
     make_customer,
     make_subscription,
 )
+from usecases.subscription_cancel import subscription_cancel
+from usecases.subscription_suspend import subscription_suspend
 
 pytestmark = pytest.mark.django_db
 

@@ -10,6 +10,10 @@ from ispbill.core.audit import audit_for_objects
 from ispbill.core.models import AuditLog
 from ispbill.core.numbering import format_number
 from tests.factories import AreaFactory, RouterFactory, UserFactory, make_customer, make_subscription
+from usecases.subscription_cancel import subscription_cancel
+from usecases.subscription_reactivate import subscription_reactivate
+from usecases.subscription_suspend import subscription_suspend
+from usecases.subscription_update import subscription_update
 
 pytestmark = pytest.mark.django_db
 
@@ -31,17 +35,17 @@ def subscription_in(status, actor):
     if status in (S.ACTIVE, S.SUSPENDED):
         subscription = services.subscription_activate(actor=actor, subscription=subscription, reason="installed")
     if status == S.SUSPENDED:
-        subscription = services.subscription_suspend(
+        subscription = subscription_suspend(
             actor=actor, subscription=subscription, reason="unpaid", suspension_type="non_payment"
         )
     if status == S.CANCELLED:
-        subscription = services.subscription_cancel(actor=actor, subscription=subscription, reason="never installed")
+        subscription = subscription_cancel(actor=actor, subscription=subscription, reason="never installed")
     return subscription
 
 
 def run(action, *, actor, subscription, reason="a reason"):
     if action == "suspend":
-        return services.subscription_suspend(
+        return subscription_suspend(
             actor=actor, subscription=subscription, reason=reason, suspension_type="customer_request"
         )
     return getattr(services, f"subscription_{action}")(actor=actor, subscription=subscription, reason=reason)
@@ -63,7 +67,7 @@ def test_activate_makes_pending_subscription_and_its_customer_active(actor):
 def test_suspend_records_type_and_skip_billing_and_suspends_the_customer(actor):
     subscription = subscription_in(S.ACTIVE, actor)
 
-    services.subscription_suspend(
+    subscription_suspend(
         actor=actor, subscription=subscription, reason="asked to pause", suspension_type="customer_request", skip_billing=True
     )
 
@@ -76,7 +80,7 @@ def test_suspend_records_type_and_skip_billing_and_suspends_the_customer(actor):
 def test_reactivate_clears_the_suspension(actor):
     subscription = subscription_in(S.SUSPENDED, actor)
 
-    services.subscription_reactivate(actor=actor, subscription=subscription, reason="paid in cash")
+    subscription_reactivate(actor=actor, subscription=subscription, reason="paid in cash")
 
     subscription.refresh_from_db()
     assert (subscription.status, subscription.suspension_type, subscription.suspended_at) == (S.ACTIVE, "", None)
@@ -87,7 +91,7 @@ def test_reactivate_clears_the_suspension(actor):
 def test_cancel_from_any_open_status_closes_a_single_subscription_customer(actor, start):
     subscription = subscription_in(start, actor)
 
-    services.subscription_cancel(actor=actor, subscription=subscription, reason="moved to Chattogram")
+    subscription_cancel(actor=actor, subscription=subscription, reason="moved to Chattogram")
 
     subscription.refresh_from_db()
     assert subscription.status == S.CANCELLED and subscription.cancelled_at is not None
@@ -141,7 +145,7 @@ def test_suspend_without_a_known_type_changes_nothing(actor):
     before = lifecycle_state(subscription)
 
     with pytest.raises(ValidationError) as refused:
-        services.subscription_suspend(actor=actor, subscription=subscription, reason="why not", suspension_type="whim")
+        subscription_suspend(actor=actor, subscription=subscription, reason="why not", suspension_type="whim")
 
     assert "suspension_type" in refused.value.message_dict
     assert lifecycle_state(subscription) == before
@@ -150,7 +154,7 @@ def test_suspend_without_a_known_type_changes_nothing(actor):
 def test_transition_audit_carries_actor_reason_before_and_after(actor):
     subscription = subscription_in(S.ACTIVE, actor)
 
-    services.subscription_suspend(
+    subscription_suspend(
         actor=actor, subscription=subscription, reason="three months unpaid", suspension_type="non_payment"
     )
 
@@ -207,7 +211,7 @@ def test_update_to_a_username_taken_on_the_router_changes_nothing(actor):
     mine = make_subscription(router=taken.router, actor=actor, username="salma2")
 
     with pytest.raises(ValidationError) as refused:
-        services.subscription_update(actor=actor, subscription=mine, username="salma")
+        subscription_update(actor=actor, subscription=mine, username="salma")
 
     assert "username" in refused.value.message_dict
     mine.refresh_from_db()
@@ -227,7 +231,7 @@ def test_subscription_password_is_encrypted_at_rest(actor):
 def test_update_without_a_password_keeps_the_stored_one(actor):
     subscription = make_subscription(actor=actor, password="first-secret")
 
-    services.subscription_update(actor=actor, subscription=subscription, password=None, mac_address="aa:bb:cc:dd:ee:ff")
+    subscription_update(actor=actor, subscription=subscription, password=None, mac_address="aa:bb:cc:dd:ee:ff")
 
     subscription.refresh_from_db()
     assert (subscription.password, subscription.mac_address) == ("first-secret", "AA:BB:CC:DD:EE:FF")

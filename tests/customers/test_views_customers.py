@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 
 from customers.models import Customer, Subscription
-from customers.services import subscription_suspend
 from ispbill.core.models import AuditLog
 from tests.factories import (
     AreaFactory,
@@ -18,6 +17,7 @@ from tests.factories import (
     make_customer,
     make_subscription,
 )
+from usecases.subscription_suspend import subscription_suspend
 
 pytestmark = pytest.mark.django_db
 

@@ -29,6 +29,9 @@ from tests.factories import (
     make_customer,
     make_subscription,
 )
+from usecases.subscription_cancel import subscription_cancel
+from usecases.subscription_reactivate import subscription_reactivate
+from usecases.subscription_suspend import subscription_suspend
 
 MARCH = date(2026, 3, 1)
 D = Decimal
@@ -52,19 +55,19 @@ def activate(subscription, day):
 
 def suspend_unpaid(subscription, day):
     with clock(day):
-        return customer_services.subscription_suspend(
+        return subscription_suspend(
             actor=None, subscription=subscription, reason="unpaid", suspension_type=Subscription.SuspensionType.NON_PAYMENT
         )
 
 
 def reactivate(subscription, day):
     with clock(day):
-        return customer_services.subscription_reactivate(actor=None, subscription=subscription, reason="paid")
+        return subscription_reactivate(actor=None, subscription=subscription, reason="paid")
 
 
 def cancel(subscription, day):
     with clock(day):
-        return customer_services.subscription_cancel(actor=None, subscription=subscription, reason="moved away")
+        return subscription_cancel(actor=None, subscription=subscription, reason="moved away")
 
 
 def package_changed(subscription, *, to: Package, effective: date):

@@ -22,6 +22,7 @@ from tests.factories import (
     make_customer,
     make_subscription,
 )
+from usecases.subscription_cancel import subscription_cancel
 
 
 def at(day: date):
@@ -51,7 +52,7 @@ def test_owner_dashboard_draws_charts_and_a_tile_drills_down_to_rows_that_add_up
             payment_record(actor=None, customer=customer, amount=Decimal("500.00"), method="cash", received_at=timezone.now())
         if n == 5:
             with at(today - timedelta(days=2)):
-                customer_services.subscription_cancel(actor=None, subscription=subscription, reason="moved away")
+                subscription_cancel(actor=None, subscription=subscription, reason="moved away")
     metrics_snapshot_backfill(start=start, end=today)
 
     sign_in(page, UserFactory(roles=["Manager"], first_name="Owner"))

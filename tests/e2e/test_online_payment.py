@@ -7,12 +7,12 @@ import pytest
 from playwright.sync_api import expect
 
 from customers.models import Subscription
-from customers.services import subscription_suspend
 from network.models import ProvisioningTask
 from payments.models import GatewayPayment
 from tests.factories import make_customer, make_subscription
 from tests.payments.conftest import billing_settings, charge  # noqa: F401
 from tests.payments.sslcommerz_helpers import gateway  # noqa: F401
+from usecases.subscription_suspend import subscription_suspend
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

@@ -9,7 +9,6 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from customers import services as customer_services
 from customers.models import Subscription
 from fieldservice import services
 from fieldservice.models import (
@@ -30,6 +29,7 @@ from tests.demo.conftest import (  # noqa: F401
     routeros_simulator,
 )
 from tests.factories import RouterFactory, make_customer, make_subscription
+from usecases.subscription_cancel import subscription_cancel
 
 from .conftest import (
     finish_checklist,
@@ -77,7 +77,7 @@ def test_the_automatic_installation_order_is_a_setting():
 def test_cancelling_a_subscription_with_installed_equipment_creates_a_collection_and_cancels_the_installation(technician):
     subscription = make_subscription(activate=True)
     onu(status=EquipmentItem.Status.INSTALLED, customer=subscription.customer)
-    customer_services.subscription_cancel(actor=None, subscription=subscription, reason="Moving abroad")
+    subscription_cancel(actor=None, subscription=subscription, reason="Moving abroad")
     collection = WorkOrder.objects.get(subscription=subscription, kind=WorkOrder.Kind.COLLECTION)
     assert collection.source == WorkOrder.Source.CANCELLATION and "ZTEG0001" in collection.description
     assert WorkOrder.objects.get(subscription=subscription, kind=WorkOrder.Kind.INSTALLATION).status == WorkOrder.Status.CANCELLED
@@ -86,7 +86,7 @@ def test_cancelling_a_subscription_with_installed_equipment_creates_a_collection
 @pytest.mark.django_db
 def test_cancelling_without_equipment_creates_no_collection():
     subscription = make_subscription(activate=True)
-    customer_services.subscription_cancel(actor=None, subscription=subscription, reason="Moving abroad")
+    subscription_cancel(actor=None, subscription=subscription, reason="Moving abroad")
     assert not WorkOrder.objects.filter(subscription=subscription, kind=WorkOrder.Kind.COLLECTION).exists()
 
 

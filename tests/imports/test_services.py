@@ -15,6 +15,7 @@ from imports.models import ImportBatch, ImportProfile, ImportRow
 from imports.reading import MAX_UPLOAD_BYTES, xlsx_write
 from network.models import ProvisioningTask
 from tests.factories import AreaFactory, PackageFactory, RouterFactory, make_customer, make_subscription
+from usecases.subscription_cancel import subscription_cancel
 
 pytestmark = pytest.mark.django_db
 
@@ -138,11 +139,10 @@ def test_check_reports_per_row_errors_and_writes_nothing_but_the_rows(admin, cat
 
 
 def test_a_login_only_a_cancelled_connection_held_is_free_to_import(admin, catalogue):
-    from customers import services as customer_services
 
     _, package, router = catalogue
     gone = make_subscription(router=router, package=package, username="rahim")
-    customer_services.subscription_cancel(actor=admin, subscription=gone, reason="left the area")
+    subscription_cancel(actor=admin, subscription=gone, reason="left the area")
     batch = commit(admin, upload_and_map(admin, csv_bytes(good_rows())))
     assert batch.error_rows == 0
     live = Subscription.objects.exclude(status=Subscription.Status.CANCELLED).get(router=router, username="rahim")

@@ -11,13 +11,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from customers import services as customer_services
 from ispbill.celery import app as celery_app
 from ispbill.notify.models import Message
 from network import outages, services
 from network.models import Outage, OutageBroadcast, RouterDownPeriod
 from network.notify_events import OUTAGE_DECLARED, OUTAGE_RESTORED, OUTAGE_UPDATE
 from tests.factories import AreaFactory, BranchFactory, RouterFactory, admin_user, make_customer, make_subscription
+from usecases.subscription_cancel import subscription_cancel
 
 DHAKA = ZoneInfo("Asia/Dhaka")
 
@@ -46,7 +46,7 @@ def town(db):
             customers[(area.name, n)] = customer
     cancelled = make_customer(area=areas[0], name="Cancelled")
     subscription = make_subscription(customer=cancelled, router=routers[0], activate=True)
-    customer_services.subscription_cancel(actor=None, subscription=subscription, reason="moved away")
+    subscription_cancel(actor=None, subscription=subscription, reason="moved away")
     make_customer(area=areas[0], name="Lead only")
     return {"areas": areas, "routers": routers, "customers": customers, "cancelled": cancelled}
 

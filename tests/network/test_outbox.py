@@ -16,6 +16,10 @@ from network import services
 from network.models import ProvisioningTask, Router
 from network.routeros import close_all_connections
 from tests.factories import PackageFactory, RouterFactory, admin_user, make_subscription
+from usecases.subscription_cancel import subscription_cancel
+from usecases.subscription_reactivate import subscription_reactivate
+from usecases.subscription_suspend import subscription_suspend
+from usecases.subscription_update import subscription_update
 
 Status = ProvisioningTask.Status
 
@@ -42,7 +46,7 @@ def secret(sim, name):
 
 
 def suspend(subscription, **kwargs):
-    return customer_services.subscription_suspend(
+    return subscription_suspend(
         actor=None, subscription=subscription, reason="unpaid", suspension_type=Subscription.SuspensionType.NON_PAYMENT, **kwargs
     )
 
@@ -70,20 +74,20 @@ def test_lifecycle_reaches_the_router_provision_suspend_reactivate_change_packag
     assert secret(routeros_router, "rahim")["disabled"] == "true"
     assert routeros_router.session("rahim") is None
 
-    subscription = customer_services.subscription_reactivate(actor=None, subscription=subscription, reason="paid")
+    subscription = subscription_reactivate(actor=None, subscription=subscription, reason="paid")
     drain(router)
     assert secret(routeros_router, "rahim")["disabled"] == "false"
     assert routeros_router.session("rahim") is not None
 
     family = PackageFactory(router_profile="FAMILY-50M", download_mbps=50, upload_mbps=50)
     first_session = routeros_router.session("rahim")["caller-id"], routeros_router.session("rahim")[".id"]
-    subscription = customer_services.subscription_update(actor=None, subscription=subscription, package=family)
+    subscription = subscription_update(actor=None, subscription=subscription, package=family)
     drain(router)
     assert secret(routeros_router, "rahim")["profile"] == "FAMILY-50M"
     # The session redialled to pick up the new speed.
     assert routeros_router.session("rahim")[".id"] != first_session[1]
 
-    customer_services.subscription_cancel(actor=None, subscription=subscription, reason="moved away")
+    subscription_cancel(actor=None, subscription=subscription, reason="moved away")
     drain(router)
     assert secret(routeros_router, "rahim") is None
     assert routeros_router.session("rahim") is None
@@ -96,7 +100,7 @@ def test_lifecycle_reaches_the_router_provision_suspend_reactivate_change_packag
 def test_cancelling_a_pending_subscription_queues_nothing(routeros_router):
     router = router_for(routeros_router)
     subscription = make_subscription(router=router)
-    customer_services.subscription_cancel(actor=None, subscription=subscription, reason="never installed")
+    subscription_cancel(actor=None, subscription=subscription, reason="never installed")
     assert not ProvisioningTask.objects.filter(subscription=subscription).exists()
 
 
@@ -133,8 +137,8 @@ def test_router_down_delays_changes_and_applies_all_of_them_in_order_after_recov
     routeros_router.go_down(3600)  # the kept connection dies, new ones are refused
 
     first = suspend(first)
-    second = customer_services.subscription_update(actor=None, subscription=second, password="new-password")
-    first = customer_services.subscription_reactivate(actor=None, subscription=first, reason="paid")
+    second = subscription_update(actor=None, subscription=second, password="new-password")
+    first = subscription_reactivate(actor=None, subscription=first, reason="paid")
     first = suspend(first)
     waiting = list(ProvisioningTask.objects.exclude(status=Status.DONE).order_by("id"))
     result = drain(router)
@@ -289,7 +293,7 @@ def test_static_ip_subscriptions_get_a_queue_and_are_suspended_by_address_list(r
     [listed] = routeros_router.run("/ip/firewall/address-list/print")
     assert (listed["list"], listed["address"]) == ("suspended", "103.148.40.20")
 
-    customer_services.subscription_reactivate(actor=None, subscription=subscription, reason="paid")
+    subscription_reactivate(actor=None, subscription=subscription, reason="paid")
     drain(router)
     assert routeros_router.run("/ip/firewall/address-list/print") == []
 
@@ -334,7 +338,7 @@ def test_moving_a_subscription_to_another_router_removes_it_from_the_first(make_
     router_a, router_b = router_for(sim_a), router_for(sim_b)
     subscription = make_subscription(router=router_a, username="mover", activate=True)
     drain(router_a)
-    customer_services.subscription_update(actor=None, subscription=subscription, router=router_b)
+    subscription_update(actor=None, subscription=subscription, router=router_b)
     drain(router_a)
     drain(router_b)
     assert secret(sim_a, "mover") is None
@@ -346,7 +350,7 @@ def test_renaming_the_login_renames_the_secret(routeros_router):
     router = router_for(routeros_router)
     subscription = make_subscription(router=router, username="before", activate=True)
     drain(router)
-    customer_services.subscription_update(actor=None, subscription=subscription, username="after")
+    subscription_update(actor=None, subscription=subscription, username="after")
     drain(router)
     assert [row["name"] for row in routeros_router.run("/ppp/secret/print")] == ["after"]
 

@@ -7,12 +7,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from customers import services as customer_services
 from customers.models import Subscription
 from network import services
 from network.models import DriftReport, ProvisioningTask
 from network.routeros import close_all_connections
 from tests.factories import PackageFactory, RouterFactory, admin_user, make_subscription
+from usecases.subscription_cancel import subscription_cancel
+from usecases.subscription_reactivate import subscription_reactivate
+from usecases.subscription_suspend import subscription_suspend
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +50,7 @@ def provisioned(routeros_router):
         name: make_subscription(router=router, package=package, username=name, password=f"pw-{name}", activate=True)
         for name in ("alice", "bob", "carol")
     }
-    subs["carol"] = customer_services.subscription_suspend(
+    subs["carol"] = subscription_suspend(
         actor=None, subscription=subs["carol"], reason="unpaid", suspension_type=Subscription.SuspensionType.NON_PAYMENT
     )
     subs["shop"] = make_subscription(
@@ -102,7 +104,7 @@ def test_drift_injected_on_the_router_is_repaired(routeros_router, provisioned):
 def test_address_list_drift_is_repaired_both_ways(routeros_router, provisioned):
     router, subs = provisioned
     sim = routeros_router
-    customer_services.subscription_suspend(
+    subscription_suspend(
         actor=None, subscription=subs["shop"], reason="unpaid", suspension_type=Subscription.SuspensionType.NON_PAYMENT
     )
     drain(router)
@@ -171,7 +173,7 @@ def test_an_orphan_that_became_ours_before_its_removal_ran_is_kept(routeros_rout
 def test_a_row_left_behind_by_a_cancelled_subscription_is_removed_as_our_own_drift(routeros_router, provisioned):
     router, subs = provisioned
     sim = routeros_router
-    customer_services.subscription_cancel(actor=None, subscription=subs["bob"], reason="moved away")
+    subscription_cancel(actor=None, subscription=subs["bob"], reason="moved away")
     # The deprovision was lost (say, restored from an old backup): the router still has bob.
     ProvisioningTask.objects.filter(subscription=subs["bob"], action="deprovision").update(status="done")
 
@@ -185,7 +187,7 @@ def test_a_row_left_behind_by_a_cancelled_subscription_is_removed_as_our_own_dri
 @pytest.mark.django_db
 def test_subscriptions_with_changes_still_in_the_outbox_are_left_to_it(routeros_router, provisioned):
     router, subs = provisioned
-    customer_services.subscription_reactivate(actor=None, subscription=subs["carol"], reason="paid")
+    subscription_reactivate(actor=None, subscription=subs["carol"], reason="paid")
     report = services.reconcile_router(router_id=router.pk)
     assert report.skipped == [{"subscription": subs["carol"].pk, "name": "carol"}]
     assert row(routeros_router, "/ppp/secret", "carol")["disabled"] == "true"  # the outbox will enable it, in order
@@ -218,7 +220,7 @@ def test_health_check_stores_what_the_router_reports(routeros_router, provisione
 def test_health_check_of_a_router_that_came_back_releases_its_queue(routeros_router, provisioned):
     router, subs = provisioned
     routeros_router.go_down(3600)
-    customer_services.subscription_reactivate(actor=None, subscription=subs["carol"], reason="paid")
+    subscription_reactivate(actor=None, subscription=subs["carol"], reason="paid")
     assert drain(router).stopped == "unreachable"
     routeros_router.accept_connections()
 

@@ -5,13 +5,13 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from customers import services as customer_services
 from customers.models import Subscription
 from ispbill.core.models import AuditLog
 from network import services
 from network.models import DriftReport, ProvisioningTask, Router
 from network.routeros import close_all_connections
 from tests.factories import AreaFactory, BranchFactory, RouterFactory, UserFactory, make_subscription
+from usecases.subscription_suspend import subscription_suspend
 
 
 @pytest.fixture(autouse=True)
@@ -213,7 +213,7 @@ def test_live_sessions_of_an_unreachable_router_say_so_clearly(staff_client, rou
 def test_lookup_shows_a_suspended_login_disabled_and_offline(staff_client, routeros_router):
     router = router_for(routeros_router)
     subscription = make_subscription(router=router, username="lookup-me", activate=True)
-    customer_services.subscription_suspend(
+    subscription_suspend(
         actor=None, subscription=subscription, reason="unpaid", suspension_type=Subscription.SuspensionType.NON_PAYMENT
     )
     services.outbox_drain(router_id=router.pk)

@@ -11,13 +11,13 @@ from django.urls import reverse
 from billing.models import Invoice, LedgerEntry
 from billing.selectors import account_balance
 from customers.models import Subscription
-from customers.services import subscription_suspend
 from network.models import ProvisioningTask
 from payments import online
 from payments.models import GatewayPayment, Payment
 from tests.factories import make_customer, make_subscription
 from tests.payments.conftest import charge, ledger_ok
 from tests.payments.sslcommerz_helpers import gateway, pay_at_gateway, wait_for_ipns  # noqa: F401
+from usecases.subscription_suspend import subscription_suspend
 
 D = Decimal
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,12 +8,12 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from customers.services import subscription_suspend
 from payments import online
 from payments.models import GatewayPayment, GatewayRefund, GatewaySettings
 from tests.factories import UserFactory, make_customer, make_subscription
 from tests.payments.conftest import charge
 from tests.payments.sslcommerz_helpers import gateway, pay_at_gateway  # noqa: F401
+from usecases.subscription_suspend import subscription_suspend
 
 D = Decimal
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -12,13 +12,13 @@ from django.utils import timezone
 from billing.models import Allocation, BillingSettings, Invoice, LedgerEntry
 from billing.selectors import account_balance, available_credit
 from customers.models import Subscription
-from customers.services import subscription_suspend
 from ispbill.core.models import AuditLog
 from ispbill.core.periods import Period
 from payments.models import Payment
 from payments.services import payment_record, payment_reverse
 from tests.factories import admin_user, make_customer, make_subscription
 from tests.payments.conftest import D, charge, ledger_ok
+from usecases.subscription_suspend import subscription_suspend
 
 
 @pytest.fixture

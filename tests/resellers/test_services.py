@@ -18,6 +18,7 @@ from resellers import services
 from resellers.models import Payout, Reseller
 from tests.factories import AreaFactory, PackageFactory, make_customer, make_subscription
 from tests.resellers.helpers import make_reseller, reseller_subscription
+from usecases.reseller_customer_create import reseller_customer_create
 
 pytestmark = pytest.mark.django_db
 
@@ -97,15 +98,15 @@ def test_create_customer_refuses_an_area_not_served_and_a_package_not_allowed():
     other_package = PackageFactory()
     base = dict(actor=None, reseller=reseller, name="Karim", phone="01711999001", address="Road 1", username="karim1", password="pw-123456")
     with pytest.raises(ValidationError, match="area"):
-        services.reseller_customer_create(area=other_area, package_id=package.pk, **base)
+        reseller_customer_create(area=other_area, package_id=package.pk, **base)
     with pytest.raises(ValidationError, match="package"):
-        services.reseller_customer_create(area=area, package_id=other_package.pk, **base)
+        reseller_customer_create(area=area, package_id=other_package.pk, **base)
     assert not reseller.customers.exists()
 
 
 def test_commission_reseller_creates_an_active_customer_provisioned_on_the_router():
     reseller, area, router, package, _ = make_reseller(model=Reseller.Model.COMMISSION)
-    customer = services.reseller_customer_create(
+    customer = reseller_customer_create(
         actor=reseller.user, reseller=reseller, name="Karim", phone="01711999002", address="Road 1", area=area,
         package_id=package.pk, username="karim2", password="pw-123456",
     )

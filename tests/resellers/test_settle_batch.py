@@ -17,7 +17,6 @@ from billing.ledger import wallets as wallet_ledger
 from billing.models import Account, Allocation, BillingSettings, Invoice, InvoiceLine, LedgerEntry
 from billing.services import LineSpec, account_credit, invoice_create
 from billing.wallet_models import CommissionEntry, ResellerWallet
-from customers import services as customer_services
 from customers.models import Subscription
 from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
@@ -27,6 +26,7 @@ from resellers import services
 from resellers.models import Renewal
 from tests.factories import make_customer, make_subscription
 from tests.resellers.helpers import make_reseller, reseller_subscription
+from usecases.subscription_suspend import subscription_suspend
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def _scenario():
     suspended = subscription()  # suspended for non-payment, an old invoice overdue: the payment reactivates it
     invoice_create(actor=staff, customer=suspended.customer, issue_date=timezone.localdate() - timedelta(days=40),
                    lines=[LineSpec(kind=InvoiceLine.Kind.FEE, description="Old dues", amount=Decimal("250.00"))])
-    customer_services.subscription_suspend(actor=staff, subscription=suspended, reason="Unpaid", suspension_type="non_payment")
+    subscription_suspend(actor=staff, subscription=suspended, reason="Unpaid", suspension_type="non_payment")
     with_credit = subscription()  # credit waiting on the account pays part of the renewal's invoice
     account_credit(actor=staff, customer=with_credit.customer, amount=Decimal("300.00"), reason="Goodwill")
     second_login = subscription(customer=with_credit.customer)  # the same customer's other connection, same batch

@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from billing.models import BillingSettings, Invoice
+from billing.charges import Item
+from billing.models import BillingSettings, Invoice, OneTimeCharge
 from billing.services import VAT_RATE_MAX
 from ispbill.core.forms import LocaleDateField, MarkInvalidMixin
 
@@ -215,7 +216,6 @@ class OneTimeChargeForm(MarkInvalidMixin, forms.Form):
     when = forms.ChoiceField(label=_("When"), choices=WHEN_CHOICES, initial="next", widget=forms.RadioSelect)
 
     def __init__(self, *args, customer, **kwargs):
-        from billing.models import OneTimeCharge
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = OneTimeCharge.Kind.choices
@@ -236,7 +236,6 @@ class ManualInvoiceForm(MarkInvalidMixin, forms.Form):
                                help_text=_("Empty = the usual due days from today."))
 
     def __init__(self, *args, **kwargs):
-        from billing.models import OneTimeCharge
 
         super().__init__(*args, **kwargs)
         for n in range(1, self.ITEMS + 1):
@@ -250,7 +249,6 @@ class ManualInvoiceForm(MarkInvalidMixin, forms.Form):
         return [(self[f"kind_{n}"], self[f"description_{n}"], self[f"amount_{n}"]) for n in range(1, self.ITEMS + 1)]
 
     def items(self):
-        from billing.charges import Item
 
         return [
             Item(kind=self.cleaned_data[f"kind_{n}"], description=self.cleaned_data[f"description_{n}"],

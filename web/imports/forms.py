@@ -2,9 +2,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from customers.models import Area, Package
 from imports.models import ImportBatch, ImportProfile
 from imports.services import fields_of
 from ispbill.core.forms import LocaleDateField
+from network.models import Router
 
 
 class UploadForm(forms.Form):
@@ -56,7 +58,6 @@ class RouterImportForm(forms.Form):
     cutover_date = LocaleDateField(label=_("Cut-over date"), initial=timezone.localdate)
 
     def __init__(self, *args, **kwargs):
-        from network.models import Router
 
         super().__init__(*args, **kwargs)
         self.fields["router"].queryset = Router.objects.filter(is_active=True).order_by("name")
@@ -69,7 +70,6 @@ class RouterMappingForm(forms.Form):
     activate = forms.BooleanField(label=_("Enabled secrets start as active subscriptions"), required=False, initial=True)
 
     def __init__(self, *args, profiles: list[dict], batch, **kwargs):
-        from customers.models import Area, Package
 
         super().__init__(*args, **kwargs)
         areas = Area.objects.select_related("branch").order_by("branch__name", "name")

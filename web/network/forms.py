@@ -3,10 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Area, Branch
+from customers.models import Area, Branch, Package
 from customers.selectors import areas_visible_to, branches_visible_to
 from ispbill.core.forms import LocaleDateField, LocaleDateTimeField, MarkInvalidMixin
 from network.models import Router
+from network.selectors import routers_visible_to
 from network.services import ORPHAN_TABLES
 
 ROUTER_FORM_FIELDS = (
@@ -120,7 +121,6 @@ class HeavyUsersForm(MarkInvalidMixin, forms.Form):
     )
 
     def __init__(self, *args, user, **kwargs):
-        from customers.models import Package
 
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas_visible_to(user)
@@ -186,7 +186,6 @@ class OutageForm(MarkInvalidMixin, forms.Form):
     estimated_restoration_at = _datetime_field(_("Estimated restoration"), required=False)
 
     def __init__(self, *args, user, **kwargs):
-        from network.selectors import routers_visible_to
 
         super().__init__(*args, **kwargs)
         self.fields["areas"].queryset = areas_visible_to(user).select_related("branch").order_by("branch__name", "name")

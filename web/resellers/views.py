@@ -18,6 +18,7 @@ from ispbill.core.money import format_money
 from ispbill.core.pdf import html_to_pdf
 from resellers import selectors, services
 from resellers.models import ResellerLogin
+from usecases.reseller_customer_create import reseller_customer_create
 
 from .forms import (
     CollectForm,
@@ -92,7 +93,7 @@ def customer_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            customer = services.reseller_customer_create(
+            customer = reseller_customer_create(
                 actor=request.user, reseller=reseller, name=data["name"], phone=data["phone"], address=data["address"],
                 area=data["area"], package_id=data["package"].pk, username=data["username"], password=data["password"],
             )

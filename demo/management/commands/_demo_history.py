@@ -45,6 +45,8 @@ from ispbill.core.money import ZERO, to_money
 from ispbill.notify.services import messages_deliver
 from payments.models import Payment
 from payments.services import payment_record, payment_reverse
+from usecases.subscription_cancel import subscription_cancel as usecases_subscription_cancel
+from usecases.subscription_suspend import subscription_suspend as usecases_subscription_suspend
 
 HISTORY_MONTHS = 12
 RUN_TIME = time(2, 30)  # the beat's daily billing run (ispbill/celery.py)
@@ -488,7 +490,7 @@ class HistoryWriter:
             return act
         if step.kind == "suspend":
             def act() -> None:
-                services.subscription_suspend(
+                usecases_subscription_suspend(
                     actor=manager, subscription=Subscription.objects.get(pk=subscription_id), reason=step.reason,
                     suspension_type=step.suspension_type, skip_billing=step.skip_billing,
                 )
@@ -510,7 +512,7 @@ class HistoryWriter:
 
     def _cancel(self, subscription_id: int, reason: str) -> Callable[[], None]:
         def cancel() -> None:
-            services.subscription_cancel(
+            usecases_subscription_cancel(
                 actor=self.logins["manager"], subscription=Subscription.objects.get(pk=subscription_id), reason=reason,
             )
         return cancel

@@ -53,6 +53,9 @@ from ispbill.core.phone import display_phone, normalize_phone
 from network.models import Router
 from payments.models import Payment
 from resellers.models import Reseller
+from usecases.subscription_cancel import subscription_cancel as usecases_subscription_cancel
+from usecases.subscription_create import subscription_create as usecases_subscription_create
+from usecases.subscription_suspend import subscription_suspend as usecases_subscription_suspend
 
 from . import _demo_history as history
 
@@ -799,7 +802,7 @@ class Command(BaseCommand):
             self.created[what] += count
 
     def create_subscription(self, customer: Customer, spec: SubscriptionSpec, *, with_steps: bool = True) -> Subscription:
-        subscription = services.subscription_create(
+        subscription = usecases_subscription_create(
             actor=self.admin,
             customer=customer,
             package=self.packages[spec.package],
@@ -815,11 +818,11 @@ class Command(BaseCommand):
             if step[0] == "activate":
                 subscription = services.subscription_activate(actor=self.admin, subscription=subscription, reason=step[1])
             elif step[0] == "suspend":
-                subscription = services.subscription_suspend(
+                subscription = usecases_subscription_suspend(
                     actor=self.admin, subscription=subscription, reason=step[1], suspension_type=step[2], skip_billing=step[3]
                 )
             else:
-                subscription = services.subscription_cancel(actor=self.admin, subscription=subscription, reason=step[1])
+                subscription = usecases_subscription_cancel(actor=self.admin, subscription=subscription, reason=step[1])
         return subscription
 
     # Leads ----------------------------------------------------------------------------------------

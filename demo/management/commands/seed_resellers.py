@@ -32,6 +32,7 @@ from ispbill.core.money import to_money
 from payments.models import Payment
 from resellers import services
 from resellers.models import CommissionStatement, Renewal, Reseller, ResellerLogin, ResellerPackage
+from usecases.subscription_create import subscription_create as usecases_subscription_create
 
 COMMISSION_LOGIN = "reseller"
 PREPAID_LOGIN = "reseller.uttara"
@@ -201,7 +202,7 @@ class Command(BaseCommand):
                 actor=sub.user, name="Nasrin Akter", phone="+8801711402098", area=area, address="House 9, Road 2, Diabari",
                 reseller=sub,
             )
-            customer_services.subscription_create(
+            usecases_subscription_create(
                 actor=sub.user, customer=customer, package=package.package, router=first.router,
                 username=f"para.nasrin.{sub.pk}", password="pppoe-nasrin-1",
             )

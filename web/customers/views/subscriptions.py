@@ -20,6 +20,11 @@ from customers.models import Subscription
 from customers.selectors import customer_get_for_staff, subscription_get_for_staff
 from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
+from usecases.subscription_cancel import subscription_cancel
+from usecases.subscription_create import subscription_create as connection_create
+from usecases.subscription_reactivate import subscription_reactivate
+from usecases.subscription_suspend import subscription_suspend
+from usecases.subscription_update import subscription_update
 from web.customers.forms.subscription import LifecycleForm, SubscriptionForm, SuspendForm, suggest_password
 
 Status = Subscription.Status
@@ -56,7 +61,7 @@ def subscription_create(request, customer_pk: int):
     form = _subscription_form(request, customer=customer, initial={"password": suggest_password()})
     if form.is_bound and form.is_valid():
         try:
-            subscription = services.subscription_create(actor=request.user, customer=customer, **form.service_kwargs())
+            subscription = connection_create(actor=request.user, customer=customer, **form.service_kwargs())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -73,7 +78,7 @@ def subscription_edit(request, pk: int):
     form = _subscription_form(request, customer=customer, subscription=subscription, initial=SubscriptionForm.initial_for(subscription))
     if form.is_bound and form.is_valid():
         try:
-            services.subscription_update(actor=request.user, subscription=subscription, **form.service_kwargs())
+            subscription_update(actor=request.user, subscription=subscription, **form.service_kwargs())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -114,15 +119,15 @@ LIFECYCLE_ACTIONS = {
         ),
         LifecycleAction(
             "suspend", _("Suspend"), _("Suspend subscription"), Status.SUSPENDED, Status.ACTIVE, SuspendForm,
-            services.subscription_suspend, _("Subscription suspended"), "secondary",
+            subscription_suspend, _("Subscription suspended"), "secondary",
         ),
         LifecycleAction(
             "reactivate", _("Reactivate"), _("Reactivate subscription"), Status.ACTIVE, Status.SUSPENDED, LifecycleForm,
-            services.subscription_reactivate, _("Subscription reactivated"),
+            subscription_reactivate, _("Subscription reactivated"),
         ),
         LifecycleAction(
             "cancel", _("Cancel"), _("Cancel subscription"), Status.CANCELLED, None, LifecycleForm,
-            services.subscription_cancel, _("Subscription cancelled"), "secondary outline",
+            subscription_cancel, _("Subscription cancelled"), "secondary outline",
         ),
     )
 }

@@ -1,0 +1,15 @@
+"""The use cases: operations that span apps, one module each, named for what the user does.
+
+A domain app knows nothing above it; when one action has effects in several apps (a new connection
+is billed an installation fee, gets an installation order and a contract), the use case calls each
+app's services in order, inside one transaction, and the effects that leave the database (router
+changes, messages) are queued by those services on commit. Views (web/), tasks and the demo call the
+use cases; domain apps never import this package (the layer contract in pyproject.toml).
+
+    subscription_create       a new connection: the subscription, its installation fee, order and contract
+    subscription_update       a connection edited, its package changed through billing
+    subscription_suspend      suspended, or paused (billing credits the paused days)
+    subscription_reactivate   reactivated (billing resumes a paused one from today)
+    subscription_cancel       cancelled: billing's credit, the contract's fee, the collection order, the offer
+    reseller_customer_create  a reseller connects a new customer
+"""

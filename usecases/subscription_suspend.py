@@ -1,0 +1,20 @@
+"""A connection suspended (customers: the status, the router change, the message); when it is a
+pause (skip_billing), billing credits what was invoiced for the days after today."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from billing.package_changes import subscription_paused
+from customers import services as customer_services
+from customers.models import Subscription
+
+
+@transaction.atomic
+def subscription_suspend(*, actor, subscription: Subscription, reason: str, suspension_type: str, skip_billing: bool = False) -> Subscription:
+    suspended = customer_services.subscription_suspend(
+        actor=actor, subscription=subscription, reason=reason, suspension_type=suspension_type, skip_billing=skip_billing
+    )
+    if skip_billing:
+        subscription_paused(actor=actor, subscription=suspended)
+    return suspended
