@@ -9,11 +9,9 @@ class ContractsConfig(AppConfig):
 
         from . import (
             notifications,  # noqa: F401 - registers the contract messages
-            onsite,
             services,
         )
 
         # customers and billing sit below contracts, field service beside it: they call back
         # through the registry, never import us.
         hooks.subscription_package_changed(services.subscription_package_changed)
-        hooks.visit_step(onsite.visit_steps)

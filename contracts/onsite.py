@@ -1,20 +1,32 @@
-"""Signing on the technician's phone, on site: the step field service's visit page shows (through
-customers.hooks.VISIT_STEPS, so neither app imports the other) and the signed link it carries.
+"""Signing on the technician's phone, on site: the step the technician's visit page shows (the page,
+in web/fieldservice/, asks contracts for it: field service and contracts never import each other)
+and the signed link it carries.
 
-Field service calls `visit_steps` only after checking that the technician owns the visit; the link
+The page calls `visit_steps` only after checking that the technician owns the visit; the link
 then carries that fact, signed with SECRET_KEY, for this contract, this technician and this visit,
 for ONSITE_LINK_HOURS. The contracts views check the signature and that the signed-in technician is
 the one named, so a technician reaches only the contracts of the visits assigned to them.
 """
+
+from dataclasses import dataclass
 
 from django.core import signing
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from customers.hooks import VisitStep
-
 from .models import Contract
+
+
+@dataclass(frozen=True)
+class VisitStep:
+    """A step of a field visit that contracts adds to the technician's page."""
+
+    key: str  # a stable id for the page region
+    title: str
+    detail: str = ""
+    url: str = ""  # where the technician does the step; empty when there is nothing to do
+    done: bool = False
 
 SALT = "contracts.on-site-signing"
 ONSITE_LINK_HOURS = 12

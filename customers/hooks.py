@@ -6,26 +6,11 @@ left here is still a registry (issue 33 turns them into use cases too): SUBSCRIP
 fired by billing when a package change is applied (contracts redraft, churn ends a free upgrade),
 runs inside billing's transaction with `actor`, `subscription` and `change`.
 
-VISIT_STEPS lets one app add a step to another's field visit without the two importing each other
-(contracts adds "the customer signs the contract" to field service's installation visit): a
-callback gets `technician`, `subscription`, `visit_id` and `visit_kind` and returns a list of
-`VisitStep`; the caller has already checked that the technician owns the visit.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 SUBSCRIPTION_PACKAGE_CHANGED: list[Callable] = []
-VISIT_STEPS: list[Callable] = []
-
-
-@dataclass(frozen=True)
-class VisitStep:
-    key: str  # a stable id for the page region
-    title: str
-    detail: str = ""
-    url: str = ""  # where the technician does the step; empty when there is nothing to do
-    done: bool = False
 
 
 def _register(callbacks: list[Callable], callback: Callable) -> Callable:
@@ -38,17 +23,10 @@ def subscription_package_changed(callback: Callable) -> Callable:
     return _register(SUBSCRIPTION_PACKAGE_CHANGED, callback)
 
 
-def visit_step(callback: Callable) -> Callable:
-    return _register(VISIT_STEPS, callback)
-
-
 def fire(callbacks: list[Callable], **kwargs) -> None:
     for callback in list(callbacks):
         callback(**kwargs)
 
-
-def visit_steps(**kwargs) -> list[VisitStep]:
-    return [step for callback in list(VISIT_STEPS) for step in (callback(**kwargs) or [])]
 
 
 # Satisfaction surveys ----------------------------------------------------------------------------------

@@ -103,7 +103,7 @@ def collector_assignments_release(*, actor, user) -> int:
     `_check_collector` makes when assigning: deactivated, no longer staff, no longer allowed to record
     payments, or no longer serving the branch), audited like taking a collector off by hand. The
     customers fall back to their area's collector, the area's to nobody. Returns how many were cleared.
-    Called by `user_update` (ispbill.accounts.hooks, registered in CustomersConfig.ready)."""
+    Called by the use cases that edit a login or a role (usecases/staff_user_update.py, role_permissions_set.py)."""
     areas = list(Area.objects.select_for_update().filter(collector=user).order_by("pk"))
     customers = list(Customer.objects.select_for_update().filter(collector=user).order_by("pk"))
     if not areas and not customers:

@@ -12,4 +12,6 @@ use cases; domain apps never import this package (the layer contract in pyprojec
     subscription_reactivate   reactivated (billing resumes a paused one from today)
     subscription_cancel       cancelled: billing's credit, the contract's fee, the collection order, the offer
     reseller_customer_create  a reseller connects a new customer
+    staff_user_update         a staff login edited: collectors who may no longer collect taken off
+    role_permissions_set      a role's permissions set: the same for each of its members
 """

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from ispbill.core.audit import audit_changes, audit_record
 from ispbill.core.phone import normalize_phone
 
-from . import hooks
 from .models import User
 from .roles import DEFAULT_ROLE_PERMISSIONS
 from .selectors import MANAGED_KINDS, manage_roles_permission, permission_codenames, role_managers
@@ -176,9 +175,6 @@ def user_update(*, actor, user: User, roles: Iterable[Group] | None = None, bran
     old, new = audit_changes(before, _user_state(user))
     if new:
         audit_record(actor=actor, action="user.update", obj=user, before=old, after=new)
-        # Apps above accounts follow the change in this transaction (customers takes someone who may
-        # no longer collect off their areas and customers).
-        hooks.fire(hooks.USER_UPDATED, actor=actor, user=user)
     return user
 
 
@@ -231,9 +227,4 @@ def role_permissions_set(*, actor, role: Group, permissions: Iterable[Permission
         actor=actor, action="role.permissions_set", obj=role,
         before={"permissions": permission_codenames(removed)}, after={"permissions": permission_codenames(added)},
     )
-    if removed:
-        # Its members may have lost a right apps above accounts rely on (customers: recording payments,
-        # which a collector needs): they follow as if each member had been edited.
-        for member in role.user_set.filter(is_active=True).order_by("pk"):
-            hooks.fire(hooks.USER_UPDATED, actor=actor, user=member)
     return role

@@ -8,9 +8,10 @@ from django.urls import reverse
 from customers import services
 from customers.models import Area, Customer
 from customers.selectors import collector_candidates, collector_candidates_for
-from ispbill.accounts import services as account_services
 from ispbill.core.models import AuditLog
 from tests.factories import AreaFactory, BranchFactory, UserFactory, make_customer
+from usecases.role_permissions_set import role_permissions_set
+from usecases.staff_user_update import staff_user_update
 
 
 @pytest.fixture
@@ -236,23 +237,23 @@ def _assert_rina_cleared(people, rounds):
 
 
 def test_deactivating_a_collector_clears_their_areas_and_customers_and_audits_each(people, rounds):
-    account_services.user_update(actor=people["manager"], user=people["rina"], is_active=False)
+    staff_user_update(actor=people["manager"], user=people["rina"], is_active=False)
     _assert_rina_cleared(people, rounds)
 
 
 def test_a_collector_who_loses_the_role_that_records_payments_is_cleared(people, rounds):
-    account_services.user_update(actor=people["manager"], user=people["rina"], roles=[Group.objects.get(name="Support")])
+    staff_user_update(actor=people["manager"], user=people["rina"], roles=[Group.objects.get(name="Support")])
     _assert_rina_cleared(people, rounds)
 
 
 def test_a_collector_made_a_technician_is_cleared(people, rounds):
-    account_services.user_update(actor=people["manager"], user=people["rina"], kind="technician")
+    staff_user_update(actor=people["manager"], user=people["rina"], kind="technician")
     _assert_rina_cleared(people, rounds)
 
 
 def test_a_collector_limited_to_one_branch_keeps_only_that_branchs_assignments(people, rounds):
     rina = people["rina"]
-    account_services.user_update(actor=people["manager"], user=rina, all_branches=False, branches=[people["mirpur"]])
+    staff_user_update(actor=people["manager"], user=rina, all_branches=False, branches=[people["mirpur"]])
     areas, customers = _collectors(rounds)
     assert areas == {"Pallabi": rina.pk, "Sector 7": None, "Kazipara": people["mirpur_cashier"].pk}
     assert customers["rinas_own"] == rina.pk
@@ -265,7 +266,7 @@ def test_a_role_losing_the_right_to_record_payments_clears_its_members_assignmen
     keep = [p for p in cashier.permissions.all() if p.codename != "add_payment"]
     assert len(keep) < cashier.permissions.count()
 
-    account_services.role_permissions_set(actor=people["manager"], role=cashier, permissions=keep)
+    role_permissions_set(actor=people["manager"], role=cashier, permissions=keep)
 
     # Rina and Mina are both cashiers: nobody collects any more.
     areas, customers = _collectors(rounds)
@@ -279,13 +280,13 @@ def test_a_role_change_that_keeps_the_right_to_record_payments_clears_nothing(pe
     before = _collectors(rounds)
     cashier = Group.objects.get(name="Cashier")
     extra = Permission.objects.exclude(pk__in=cashier.permissions.all()).first()
-    account_services.role_permissions_set(actor=people["manager"], role=cashier, permissions=[*cashier.permissions.all(), extra])
+    role_permissions_set(actor=people["manager"], role=cashier, permissions=[*cashier.permissions.all(), extra])
     assert _collectors(rounds) == before
 
 
 def test_an_update_that_keeps_the_collector_eligible_clears_nothing(people, rounds):
     before = _collectors(rounds)
-    account_services.user_update(actor=people["manager"], user=people["rina"], phone="01812-345679",
+    staff_user_update(actor=people["manager"], user=people["rina"], phone="01812-345679",
                                  roles=[Group.objects.get(name="Cashier"), Group.objects.get(name="Support")])
     assert _collectors(rounds) == before
     assert not AuditLog.objects.filter(after={"collector": None}).exists()
@@ -294,7 +295,7 @@ def test_an_update_that_keeps_the_collector_eligible_clears_nothing(people, roun
 def test_a_refused_deactivation_clears_nothing(people, rounds):
     before = _collectors(rounds)
     with pytest.raises(ValidationError):
-        account_services.user_update(actor=people["rina"], user=people["rina"], is_active=False)  # not oneself
+        staff_user_update(actor=people["rina"], user=people["rina"], is_active=False)  # not oneself
     assert _collectors(rounds) == before
     assert not AuditLog.objects.filter(after={"collector": None}).exists()
 

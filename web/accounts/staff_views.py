@@ -20,6 +20,8 @@ from ispbill.accounts import services
 from ispbill.accounts.selectors import managed_user_get, managed_users, permission_matrix, roles_with_counts, user_within_scope_of
 from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
+from usecases.role_permissions_set import role_permissions_set
+from usecases.staff_user_update import staff_user_update
 
 from .staff_forms import PasswordSetForm, RoleCreateForm, RolePermissionsForm, UserFilterForm, UserForm
 
@@ -78,7 +80,7 @@ def user_edit(request, pk: int):
     form = UserForm(request.POST or None, editor=request.user, user=target)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_update(actor=request.user, user=target, **form.service_kwargs())
+            staff_user_update(actor=request.user, user=target, **form.service_kwargs())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -152,7 +154,7 @@ def role_edit(request, pk: int):
     form = RolePermissionsForm(request.POST if request.method == "POST" else None, role=role)
     if request.method == "POST" and form.is_valid():
         try:
-            services.role_permissions_set(actor=request.user, role=role, permissions=form.all_permissions())
+            role_permissions_set(actor=request.user, role=role, permissions=form.all_permissions())
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:

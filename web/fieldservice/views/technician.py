@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from customers import hooks
+from contracts.onsite import visit_steps as contract_visit_steps
 from fieldservice import selectors, services
 from fieldservice.models import WorkOrder
 from ispbill.surfaces import public
@@ -55,7 +55,7 @@ def order_detail(request, pk: int):
         "needs_signature": order.kind in WorkOrder.SIGNED_KINDS,
         "photo_max_bytes": settings.FIELDSERVICE_PHOTO_MAX_BYTES,
         # Steps other apps add to the visit (contracts: the customer signs the contract on this phone).
-        "visit_steps": hooks.visit_steps(technician=request.user, subscription=order.subscription, visit_id=order.pk, visit_kind=order.kind)
+        "visit_steps": contract_visit_steps(technician=request.user, subscription=order.subscription, visit_id=order.pk, visit_kind=order.kind)
         if order.is_open else [],
     })
 
