@@ -33,14 +33,13 @@ from billing import ledger
 from billing.models import Invoice
 from billing.selectors import amount_open, current_billing_settings, open_invoices
 from billing.vat import vat_line
-from customers import referrals
 from customers.models import Customer, Subscription
 from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.periods import months_for_cycle
 from ispbill.core.ratelimit import rate_take
 
-from . import hooks, sslcommerz
+from . import hooks, referral_rewards, sslcommerz
 from .models import GatewayEvent, GatewayPayment, GatewayRefund, GatewaySettings, Payment
 from .services import payment_record
 
@@ -669,7 +668,7 @@ def _reverse_referral_credit_if_refunded_in_full(*, actor, gp: GatewayPayment) -
     refunded = GatewayRefund.objects.filter(gateway_payment=gp, status=GatewayRefund.Status.REFUNDED).aggregate(
         total=Sum("amount"))["total"] or ZERO
     if gp.payment_id and refunded >= gp.amount:
-        referrals.referral_payment_reversed(
+        referral_rewards.referral_payment_reversed(
             actor=actor, payment=gp.payment, reason=_("refunded in full through the gateway"),
         )
 

@@ -18,7 +18,6 @@ from billing import ledger
 from billing.models import Invoice
 from billing.selectors import OPEN_STATUSES, amount_open
 from billing.services import suspensions_lift_if_settled
-from customers import referrals
 from customers.models import CallLog, Customer, Subscription
 from ispbill.core.audit import audit_record, audit_record_many
 from ispbill.core.money import ZERO, to_money
@@ -26,7 +25,7 @@ from ispbill.core.numbering import allocate_block, allocate_number
 from ispbill.notify.events import Event
 from ispbill.notify.services import notify_customer, notify_customers_bulk
 
-from . import hooks
+from . import hooks, referral_rewards
 from .models import Payment
 
 DEFAULT_CONFIRM_ABOVE = Decimal("50000.00")
@@ -132,7 +131,7 @@ def _record(*, actor, customer, amount, method, reference, received_at, idempote
     )
     suspensions_lift_if_settled(actor=actor, customer=customer, reason=f"Payment received: {payment.receipt_number}")
     _notify_received(customer=customer, payment=payment)
-    referrals.payment_landed_on_commit(payment)  # a referred customer's first payment credits the referrer
+    referral_rewards.payment_landed_on_commit(payment)  # a referred customer's first payment credits the referrer
     hooks.fire("payment_recorded", actor=actor, payment=payment)  # e.g. a reseller's commission accrues
     return payment
 
@@ -227,7 +226,7 @@ def payments_record_many(*, drafts: Sequence[PaymentDraft], confirm_large: bool 
         if d.customer.pk in suspended:  # the few to reactivate, one by one as payment_record does
             suspensions_lift_if_settled(actor=d.actor, customer=d.customer, reason=f"Payment received: {payment.receipt_number}")
     _notify_received_many(payments)
-    referrals.payments_landed_on_commit(payments)
+    referral_rewards.payments_landed_on_commit(payments)
     for actor in _actors(drafts):
         hooks.fire("payments_recorded", actor=actor, payments=[p for p, d in zip(payments, drafts) if d.actor == actor])
     return payments
@@ -274,7 +273,7 @@ def payment_reverse(*, actor, payment: Payment, reason: str) -> Payment:
     before = {"status": payment.status}
     payment.status, payment.reversal_reason, payment.reversed_at = Payment.Status.REVERSED, reason, timezone.now()
     payment.save(update_fields=["status", "reversal_reason", "reversed_at"])
-    referrals.referral_payment_reversed(actor=actor, payment=payment, reason=reason)  # the credit it earned goes too
+    referral_rewards.referral_payment_reversed(actor=actor, payment=payment, reason=reason)  # the credit it earned goes too
     hooks.fire("payment_reversed", actor=actor, payment=payment, reason=reason)  # e.g. commission clawed back
     audit_record(
         actor=actor, action="payment.reverse", obj=payment, reason=reason, before=before,

@@ -17,7 +17,6 @@ APPS = [
 # Written inside a function before the use-case layer existed; issue 33 removes each (never add one).
 KNOWN = {
     ("billing.services", "customers.services"),
-    ("customers.referrals", "payments.models"),
     ("ispbill.accounts.customer_security", "customers.models"),
     ("ispbill.accounts.customer_security", "customers.services"),
     ("ispbill.notify.services", "billing.selectors"),

@@ -14,6 +14,7 @@ from billing.selectors import account_balance
 from customers import referrals
 from customers.models import REFERRAL_ALPHABET, Customer, Lead, Referral, ReferralCredit, ReferralSettings
 from customers.services import lead_convert
+from payments import referral_rewards
 from payments.services import payment_record, payment_reverse
 from tests.factories import AreaFactory, admin_user, make_customer
 
@@ -66,8 +67,8 @@ def test_first_payment_credits_the_referrer_once_under_duplicate_events(referrer
     payment = _pay(friend, capture=django_capture_on_commit_callbacks, idempotency_key="form-1")
     # The same event again: the idempotent form resubmit, and the hook delivered twice more.
     assert _pay(friend, capture=django_capture_on_commit_callbacks, idempotency_key="form-1") == payment
-    assert referrals.referral_payment_landed(payment_id=payment.pk) is None
-    assert referrals.referral_payment_landed(payment_id=payment.pk) is None
+    assert referral_rewards.referral_payment_landed(payment_id=payment.pk) is None
+    assert referral_rewards.referral_payment_landed(payment_id=payment.pk) is None
     # A second, later payment earns nothing more.
     _pay(friend, "500.00", capture=django_capture_on_commit_callbacks)
 
@@ -119,7 +120,7 @@ def test_staff_reverse_a_fraudulent_credit_with_a_reason(client, referrer, djang
     assert credit.is_reversed and credit.reversed_by is not None
     assert account_balance(customer_id=referrer.pk) == Decimal("0.00")
     with pytest.raises(ValidationError):
-        referrals.referral_credit_reverse(actor=None, credit=credit, reason="again")
+        referral_rewards.referral_credit_reverse(actor=None, credit=credit, reason="again")
 
 
 def test_staff_without_the_permission_cannot_reverse(client, referrer, django_capture_on_commit_callbacks):
@@ -284,7 +285,7 @@ def test_reversing_a_credit_that_already_paid_an_invoice_reopens_that_invoice(re
     invoice.refresh_from_db()
     assert invoice.amount_paid == Decimal("200.00")
 
-    referrals.referral_credit_reverse(actor=admin_user(), credit=ReferralCredit.objects.get(), reason="Fraud")
+    referral_rewards.referral_credit_reverse(actor=admin_user(), credit=ReferralCredit.objects.get(), reason="Fraud")
 
     invoice.refresh_from_db()
     assert invoice.amount_paid == Decimal("0.00") and invoice.status in (Invoice.Status.OPEN, Invoice.Status.OVERDUE)

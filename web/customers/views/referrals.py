@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from customers import referrals
 from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
+from payments import referral_rewards
 from web.customers.forms.referral import ReferralCreditReverseForm, ReferralSettingsForm, ReferralSignupForm
 
 SIGNUPS_PER_HOUR_PER_IP = 5
@@ -131,7 +132,7 @@ def referral_credit_reverse(request, pk: int):
         form = None
     elif request.method == "POST" and form.is_valid():
         try:
-            referrals.referral_credit_reverse(actor=request.user, credit=credit, reason=form.cleaned_data["reason"])
+            referral_rewards.referral_credit_reverse(actor=request.user, credit=credit, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
