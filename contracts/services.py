@@ -29,7 +29,7 @@ from billing.models import OneTimeCharge
 from billing.selectors import current_billing_settings
 from billing.vat import vat_line
 from customers.models import Subscription
-from ispbill.accounts.customer_security import RateLimited, _check_rate, one_time_code_check, one_time_code_send
+from ispbill.accounts.customer_security import RateLimited, code_rate_check, one_time_code_check, one_time_code_send
 from ispbill.accounts.models import OneTimeCode
 from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, to_money
@@ -358,7 +358,7 @@ def contract_signing_start(
     customer = contract.customer
     if not customer.phone:
         raise ValidationError(_("No phone is registered on your account: ask us to add one."))
-    _check_rate(destination=customer.phone, ip=ip)
+    code_rate_check(destination=customer.phone, ip=ip)
     with transaction.atomic():
         contract = _lock(contract)
         if contract.status != Status.SENT:

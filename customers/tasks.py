@@ -9,3 +9,11 @@ from . import referrals
 def expire_referrals() -> int:
     """Close referrals whose friend did not pay before the referral expired."""
     return referrals.referrals_expire()
+
+
+@shared_task
+def sign_in_code_send(identifier: str) -> bool:
+    """Queued by every sign-in code request, known account or not, so both answer alike and as fast."""
+    from .portal_access import sign_in_code_deliver
+
+    return sign_in_code_deliver(identifier=identifier)

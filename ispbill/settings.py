@@ -165,12 +165,12 @@ LOGIN_URL = "staff:login"
 
 # Brute-force lockout: AXES_FAILURE_LIMIT failures lock the account (from every address) and the
 # address (for every account) for the cool-off. On the portal one customer is one account whatever
-# spelling of the account number or phone was typed (ispbill.accounts.backends.lockout_username).
+# spelling of the account number or phone was typed (customers.portal_access.lockout_username).
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_USERNAME_CALLABLE = "ispbill.accounts.backends.lockout_username"
+AXES_USERNAME_CALLABLE = "customers.portal_access.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "web.accounts.views.lockout"
 AXES_VERBOSE = False

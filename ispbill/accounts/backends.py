@@ -10,7 +10,6 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 
 from ispbill.core.phone import normalize_phone
-from ispbill.surfaces import surface_for_path
 
 from .models import User
 
@@ -51,17 +50,3 @@ class SurfaceLoginBackend(ModelBackend):
                 found = matches[0] if len(matches) == 1 else None
             return found
         return users.filter(username=identifier).first()
-
-
-def lockout_username(request, credentials) -> str | None:
-    """What django-axes counts failed sign-ins under (AXES_USERNAME_CALLABLE). On the portal one
-    customer is one key whatever spelling of the account number or phone was typed; elsewhere the
-    username as typed, without surrounding spaces."""
-
-    from .customer_security import portal_identity
-
-    username = ((credentials or {}).get("username") or (request.POST.get("username") if request is not None else "") or "").strip()
-    surface = surface_for_path(request.path_info) if request is not None else None
-    if surface is not None and surface.name == "portal" and username:
-        return portal_identity(username)
-    return username or None

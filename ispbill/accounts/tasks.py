@@ -13,11 +13,3 @@ def purge_old_login_attempts(days: int = 30) -> int:
     deleted, _ = AccessAttempt.objects.filter(attempt_time__lt=timezone.now() - timedelta(days=days)).delete()
     rate_counters_purge()  # rate-limit windows that have ended
     return deleted
-
-
-@shared_task
-def sign_in_code_send(identifier: str) -> bool:
-    """Queued by every sign-in code request, known account or not, so both answer alike and as fast."""
-    from .customer_security import sign_in_code_deliver
-
-    return sign_in_code_deliver(identifier=identifier)

@@ -16,7 +16,7 @@ from billing.models import BillingSettings, InvoiceLine
 from billing.selectors import current_billing_settings
 from billing.services import LineSpec, invoice_create, invoice_void
 from customers import services as customer_services
-from ispbill.accounts.customer_security import customer_preferences_set
+from customers.portal_access import customer_preferences_set
 from ispbill.core.periods import Period
 from payments.services import payment_record
 from tests.factories import make_customer, make_subscription

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from customers import portal_access
 from ispbill.accounts import customer_security as security
 from ispbill.accounts.models import CustomerSession
 from ispbill.notify.events import Channel
@@ -73,7 +74,7 @@ def code_request(request):
     if request.method == "POST" and form.is_valid():
         identifier = form.cleaned_data["identifier"]
         try:
-            security.sign_in_code_request(identifier=identifier, ip=_ip(request))
+            portal_access.sign_in_code_request(identifier=identifier, ip=_ip(request))
         except security.RateLimited:
             form.add_error(None, _("Too many codes were asked for. Wait an hour, then try again."))
             return render(request, "accounts/portal_code_request.html", {"form": form}, status=429)
@@ -91,7 +92,7 @@ def code_verify(request):
     form = CodePasswordForm(None, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = security.sign_in_code_redeem(
+            user = portal_access.sign_in_code_redeem(
                 identifier=identifier, code=form.cleaned_data["code"], new_password=form.cleaned_data["new_password1"],
             )
         except ValidationError as error:
@@ -115,7 +116,7 @@ def _profile_context(request, **forms_):
             kind: forms_.get(f"{kind}_code_form") or CodeForm(prefix=kind)
             for kind in ("phone", "email")
         },
-        "pending": {kind: security.pending_contact_change(customer=customer, kind=kind) for kind in ("phone", "email")},
+        "pending": {kind: portal_access.pending_contact_change(customer=customer, kind=kind) for kind in ("phone", "email")},
         "language_form": forms_.get("language_form") or LanguageForm(initial={
             "language": request.user.language or request.LANGUAGE_CODE, "bangla_numerals": request.user.bangla_numerals,
         }),
@@ -132,7 +133,7 @@ def contact_change(request, kind):
     form = (PhoneForm if kind == "phone" else EmailForm)(request.POST)
     if form.is_valid():
         try:
-            value = security.contact_change_request(customer=request.customer, kind=kind, value=form.cleaned_data[kind], ip=_ip(request))
+            value = portal_access.contact_change_request(customer=request.customer, kind=kind, value=form.cleaned_data[kind], ip=_ip(request))
         except security.RateLimited:
             form.add_error(None, _("Too many codes were asked for. Wait an hour, then try again."))
         except ValidationError as error:
@@ -148,7 +149,7 @@ def contact_confirm(request, kind):
     form = CodeForm(request.POST, prefix=kind)
     if form.is_valid():
         try:
-            security.contact_change_confirm(customer=request.customer, kind=kind, code=form.cleaned_data["code"])
+            portal_access.contact_change_confirm(customer=request.customer, kind=kind, code=form.cleaned_data["code"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -175,7 +176,7 @@ def language_set(request):
     form = LanguageForm(request.POST)
     if not form.is_valid():
         return render(request, "accounts/portal_profile.html", _profile_context(request, language_form=form), status=400)
-    user = security.customer_preferences_set(
+    user = portal_access.customer_preferences_set(
         user=request.user, language=form.cleaned_data["language"], bangla_numerals=form.cleaned_data["bangla_numerals"],
     )
     response = redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/portal/") else "portal:profile")
