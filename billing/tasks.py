@@ -1,9 +1,18 @@
-"""Celery entry points of the billing run: thin wrappers over billing.run, which holds the logic."""
+"""Celery entry points of billing: the run (thin wrappers over billing.run, which holds the logic), the
+deferred package changes, and the due-date reminders."""
+
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from ispbill.notify.events import Event
+from ispbill.notify.services import notify_invoices
 
 from . import package_changes
 from . import run as billing_run
+from .selectors import invoices_due_on
 
 CHUNK_MAX_RETRIES = 3
 
@@ -39,3 +48,11 @@ def billing_run_daily() -> int | None:
 def package_changes_apply_due() -> int:
     """Scheduled package changes (deferred downgrades) whose day has come: switched at dawn (ispbill/celery.py)."""
     return package_changes.package_changes_apply_due()
+
+
+@shared_task(ignore_result=True)
+def send_due_reminders(days_before: int | None = None) -> int:
+    """Remind customers whose unpaid invoices fall due in NOTIFY_DUE_REMINDER_DAYS days (once per invoice)."""
+    days = settings.NOTIFY_DUE_REMINDER_DAYS if days_before is None else days_before
+    due_date = timezone.localdate() + timedelta(days=days)
+    return notify_invoices(event=Event.DUE_REMINDER, invoices=invoices_due_on(due_date=due_date))

@@ -71,7 +71,7 @@ app.conf.beat_schedule = {
     },
     # Reminders NOTIFY_DUE_REMINDER_DAYS before invoices fall due; at most one per invoice.
     "notify-due-reminders": {
-        "task": "ispbill.notify.tasks.send_due_reminders",
+        "task": "billing.tasks.send_due_reminders",
         "schedule": crontab(hour=10, minute=0),
     },
     # Routers: the outbox safety net (wake-ups lost to a broker outage, back-offs that ran out), the

@@ -18,7 +18,6 @@ APPS = [
 KNOWN = {
     ("billing.services", "customers.services"),
     ("ispbill.notify.services", "billing.selectors"),
-    ("ispbill.notify.services", "customers.models"),
     ("network.usage", "customers.services"),
 }
 

@@ -58,9 +58,9 @@ def customer_language(customer) -> str:
 
 
 def _languages(customer_ids: Sequence[int]) -> dict[int, str]:
-    """customer id → chosen language for many customers at once (no query per customer)."""
-    from customers.models import Customer
-
+    """customer id → chosen language for many customers at once (no query per customer). The customers
+    are read through notify's own relation to them (Message.customer), as notify imports no app."""
+    Customer = Message._meta.get_field("customer").related_model
     found = {}
     for chunk in _chunks(list(customer_ids), QUERY_CHUNK):
         rows = Customer.objects.filter(pk__in=chunk, language__in=Language.ORDER)

@@ -5,14 +5,10 @@ keeps its `next_attempt_at` and `retry_due_messages` (every minute, ispbill/cele
 ones back to `deliver_messages`. So a retry survives worker restarts and broker outages.
 """
 
-from datetime import timedelta
 
 from celery import shared_task
-from django.conf import settings
-from django.utils import timezone
 
 from . import services
-from .events import Event
 
 
 @shared_task(ignore_result=True)
@@ -27,13 +23,3 @@ def retry_due_messages() -> int:
     for start in range(0, len(ids), services.DISPATCH_CHUNK):
         deliver_messages.delay(ids[start:start + services.DISPATCH_CHUNK])
     return len(ids)
-
-
-@shared_task(ignore_result=True)
-def send_due_reminders(days_before: int | None = None) -> int:
-    """Remind customers whose unpaid invoices fall due in NOTIFY_DUE_REMINDER_DAYS days (once per invoice)."""
-    from billing.selectors import invoices_due_on
-
-    days = settings.NOTIFY_DUE_REMINDER_DAYS if days_before is None else days_before
-    due_date = timezone.localdate() + timedelta(days=days)
-    return services.notify_invoices(event=Event.DUE_REMINDER, invoices=invoices_due_on(due_date=due_date))

@@ -9,12 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from billing.services import LineSpec, invoice_create
+from billing.tasks import send_due_reminders
 from customers.models import Customer
 from customers.services import customer_update
 from ispbill.notify import services
 from ispbill.notify.events import EVENTS, Event
 from ispbill.notify.models import Message, MessageTemplate, NotificationPreference
-from ispbill.notify.tasks import send_due_reminders
 from tests.factories import AreaFactory, make_customer, make_subscription
 from usecases.subscription_reactivate import subscription_reactivate
 from usecases.subscription_suspend import subscription_suspend
