@@ -215,9 +215,10 @@ def main() -> None:
 
     print(f"Preparing {needed} completed transactions at the emulator …", flush=True)
     payloads = prepare(needed)
-    # The gateway: the same code base with only the emulator's side in use (its own server, DEBUG off).
+    # The gateway: the same code base with only the emulator's side in use (its own server, DEBUG off;
+    # the emulator is the demo's, so DEMO on there, off in the measured server as in production).
     gateway = start_gunicorn(gateway_port, workers=args.gateway_workers, threads=args.gateway_threads,
-                             env={"SSLCOMMERZ_SANDBOX": "true", "SITE_URL": f"http://127.0.0.1:{gateway_port}"})
+                             env={"DEMO": "true", "SSLCOMMERZ_SANDBOX": "true", "SITE_URL": f"http://127.0.0.1:{gateway_port}"})
     try:
         server = start_gunicorn(port, workers=2, threads=args.threads)
     except SystemExit:
