@@ -96,6 +96,18 @@ def _fresh_cached_reads():
 
 
 @pytest.fixture
+def eager_celery():
+    """Tasks queued with .delay() (on commit, as the code queues them) run at once in the test's thread,
+    as a worker would run them, and a task's exception fails the test. The one eager fixture."""
+    from ispbill.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
 def admin(db):
     return admin_user()
 

@@ -24,7 +24,6 @@ from billing.run import (
 from billing.selectors import current_billing_settings
 from billing.services import account_credit
 from customers.models import Customer, Subscription
-from ispbill.celery import app as celery_app
 from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
 from tests.factories import AreaFactory, PackageFactory, RouterFactory, make_customer, make_subscription
@@ -458,20 +457,15 @@ def test_transient_database_error_is_raised_for_a_retry_until_the_last_attempt(m
     assert run.status == BillingRun.Status.FAILED and not Invoice.objects.exists()
 
 
-def test_resume_queues_the_pending_chunks_and_the_worker_finishes_the_run(django_capture_on_commit_callbacks):
+def test_resume_queues_the_pending_chunks_and_the_worker_finishes_the_run(django_capture_on_commit_callbacks, eager_celery):
     for _ in range(3):
         activated_on(date(2026, 3, 1), package=PackageFactory(price=D("1000.00")))
     run = billing_run_start(run_date=date(2026, 3, 1), chunk_size=1, dispatch=False)  # as if the messages were lost
     first = run.chunks.first()
     billing_run_chunk_process(run_id=run.pk, first_id=first.first_id, last_id=first.last_id)
 
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            queued = billing_run_resume(actor=None, run=run)
-    finally:
-        celery_app.conf.task_always_eager = previous
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = billing_run_resume(actor=None, run=run)
 
     assert queued == 2
     run.refresh_from_db()
@@ -480,16 +474,11 @@ def test_resume_queues_the_pending_chunks_and_the_worker_finishes_the_run(django
         billing_run_resume(actor=None, run=run)
 
 
-def test_start_queues_every_chunk_as_a_celery_task_on_commit(django_capture_on_commit_callbacks):
+def test_start_queues_every_chunk_as_a_celery_task_on_commit(django_capture_on_commit_callbacks, eager_celery):
     for _ in range(2):
         activated_on(date(2026, 3, 1), package=PackageFactory(price=D("1000.00")))
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            run = billing_run_start(run_date=date(2026, 3, 1), chunk_size=1)
-    finally:
-        celery_app.conf.task_always_eager = previous
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        run = billing_run_start(run_date=date(2026, 3, 1), chunk_size=1)
     # The run's dispatch first; then, registered by the chunks as they commit, their messages.
     assert callbacks[0].__qualname__.startswith("billing_run_start")
     run.refresh_from_db()
@@ -727,17 +716,12 @@ def test_customers_are_told_of_issued_and_overdue_invoices_once():
     assert billing_run_chunk_notify(run_id=later.pk, first_id=chunk.first_id, last_id=chunk.last_id) == 0
 
 
-def test_a_committed_chunk_queues_its_messages_after_commit(django_capture_on_commit_callbacks):
+def test_a_committed_chunk_queues_its_messages_after_commit(django_capture_on_commit_callbacks, eager_celery):
     subscription = activated_on(date(2026, 3, 1), package=PackageFactory(price=D("1000.00")))
     run = billing_run_start(run_date=date(2026, 3, 1), dispatch=False)
     chunk = run.chunks.get()
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            billing_run_chunk_process(run_id=run.pk, first_id=chunk.first_id, last_id=chunk.last_id)
-    finally:
-        celery_app.conf.task_always_eager = previous
+    with django_capture_on_commit_callbacks(execute=True):
+        billing_run_chunk_process(run_id=run.pk, first_id=chunk.first_id, last_id=chunk.last_id)
     invoice = Invoice.objects.get(customer=subscription.customer)
     assert Message.objects.filter(event="invoice_issued", object_id=str(invoice.pk)).exists()
 

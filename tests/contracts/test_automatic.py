@@ -17,17 +17,6 @@ from usecases.subscription_cancel import subscription_cancel
 pytestmark = pytest.mark.usefixtures("fixed_code", "eager_celery")
 
 
-@pytest.fixture
-def eager_celery():
-    """The send queued on commit runs in the test's thread, as a worker would run it."""
-    from ispbill.celery import app as celery_app
-
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager = celery_app.conf.task_eager_propagates = True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
-
-
 def rule(key="home", **fields) -> ContractRule:
     return services.contract_rule_save(actor=None, rule=ContractRule(template_key=key, **fields))
 

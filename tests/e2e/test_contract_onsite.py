@@ -10,19 +10,10 @@ from contracts import services
 from contracts.models import Contract, ContractRule
 from fieldservice import services as field_services
 from fieldservice.models import WorkOrder
-from ispbill.celery import app as celery_app
 from tests.contracts.conftest import BODY, CODE, fixed_code  # noqa: F401 - the fixture
 from tests.e2e.test_fieldservice import phone, sign_in  # noqa: F401 - the fixture
 from tests.e2e.test_package_change import SHOTS
 from tests.factories import PackageFactory, UserFactory, make_customer, make_subscription
-
-
-@pytest.fixture
-def eager_celery():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,7 +7,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from ispbill.celery import app as celery_app
 from ispbill.notify.models import Message
 from network.models import Outage
 from tests.e2e.conftest import ARTIFACTS
@@ -23,15 +22,6 @@ from tests.factories import (
 )
 
 VIEWPORTS = {"phone": {"width": 360, "height": 780}, "desktop": {"width": 1366, "height": 900}}
-
-
-@pytest.fixture
-def eager_celery():
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager = True
-    celery_app.conf.task_eager_propagates = True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
 
 
 @pytest.fixture(params=list(VIEWPORTS))

@@ -15,7 +15,6 @@ from playwright.sync_api import expect
 
 from customers.models import Subscription
 from fieldservice.models import SyncOperation, WorkOrder, WorkOrderEvent, WorkOrderPhoto
-from ispbill.celery import app as celery_app
 from network.routeros import close_all_connections
 from tests.demo.conftest import (  # noqa: F401
     make_routeros_router,
@@ -34,12 +33,10 @@ from tests.factories import (
 
 
 @pytest.fixture
-def eager_outbox():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+def eager_outbox(eager_celery):
+    """The outbox's router changes run at once (eager_celery), on router connections of this test's own."""
     close_all_connections()
     yield
-    celery_app.conf.task_always_eager = previous
     close_all_connections()
 
 

@@ -1,21 +1,10 @@
 import pytest
 from playwright.sync_api import expect
 
-from ispbill.celery import app as celery_app
 from ispbill.notify.models import Message
 from network.models import Outage
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import PASSWORD, AreaFactory, BranchFactory, RouterFactory, admin_user, make_customer, make_subscription
-
-
-@pytest.fixture
-def eager_celery():
-    """The broadcast job and the deliveries run in the live server's thread, as workers would."""
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager = True
-    celery_app.conf.task_eager_propagates = True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
 
 
 @pytest.mark.django_db(transaction=True)

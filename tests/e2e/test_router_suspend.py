@@ -9,7 +9,6 @@ transaction commits) against the RouterOS simulator over TCP, exactly as the wor
 import pytest
 from playwright.sync_api import expect
 
-from ispbill.celery import app as celery_app
 from network.models import ProvisioningTask
 from network.routeros import close_all_connections
 
@@ -19,12 +18,10 @@ from tests.factories import PASSWORD, RouterFactory, admin_user, make_customer, 
 
 
 @pytest.fixture
-def eager_outbox():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+def eager_outbox(eager_celery):
+    """The outbox's router changes run at once (eager_celery), on router connections of this test's own."""
     close_all_connections()
     yield
-    celery_app.conf.task_always_eager = previous
     close_all_connections()
 
 

@@ -19,7 +19,6 @@ from fieldservice.models import (
     WorkOrderEvent,
     WorkOrderPhoto,
 )
-from ispbill.celery import app as celery_app
 from ispbill.notify.models import Message
 from network.routeros import close_all_connections
 from tests.demo.conftest import (  # noqa: F401
@@ -42,12 +41,10 @@ from .conftest import (
 
 
 @pytest.fixture
-def eager_outbox():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+def eager_outbox(eager_celery):
+    """The outbox's router changes run at once (eager_celery), on router connections of this test's own."""
     close_all_connections()
     yield
-    celery_app.conf.task_always_eager = previous
     close_all_connections()
 
 

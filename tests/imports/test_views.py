@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from customers.models import Customer
 from imports.models import ImportBatch, ImportProfile
-from ispbill.celery import app as celery_app
 from tests.factories import AreaFactory, PackageFactory, RouterFactory, UserFactory, make_subscription
 
 pytestmark = pytest.mark.django_db
@@ -28,14 +27,6 @@ def catalogue():
     router = RouterFactory(branch=area.branch)
     router.areas.add(area)
     PackageFactory(name="Home 20")
-
-
-@pytest.fixture
-def eager_celery():
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager = celery_app.conf.task_eager_propagates = True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
 
 
 def test_staff_without_the_permission_get_403_and_nothing_is_imported(client, catalogue):

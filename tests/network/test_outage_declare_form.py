@@ -14,7 +14,7 @@ from network.models import Outage
 from network.notify_events import OUTAGE_DECLARED, OUTAGE_UPDATE
 from tests.factories import AreaFactory, BranchFactory, RouterFactory, admin_user, make_customer, make_subscription
 
-from .test_outages import eager_celery  # noqa: F401  (the broadcast runs in the test)
+pytestmark = pytest.mark.usefixtures("eager_celery")  # the broadcast runs in the test
 
 
 @pytest.fixture

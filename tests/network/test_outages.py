@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from ispbill.celery import app as celery_app
 from ispbill.notify.models import Message
 from network import outages, services
 from network.models import Outage, OutageBroadcast, RouterDownPeriod
@@ -20,15 +19,7 @@ from tests.factories import AreaFactory, BranchFactory, RouterFactory, admin_use
 from usecases.subscription_cancel import subscription_cancel
 
 DHAKA = ZoneInfo("Asia/Dhaka")
-
-
-@pytest.fixture(autouse=True)
-def eager_celery():
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager = True
-    celery_app.conf.task_eager_propagates = True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
+pytestmark = pytest.mark.usefixtures("eager_celery")  # the broadcast and the deliveries run in the test
 
 
 @pytest.fixture

@@ -435,18 +435,8 @@ def test_a_slow_router_does_not_hold_up_another_routers_drain(make_routeros_rout
     assert ProvisioningTask.objects.exclude(status=Status.DONE).count() == 0
 
 
-@pytest.fixture
-def eager_tasks():
-    from ispbill.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
 @pytest.mark.django_db
-def test_the_safety_net_drains_routers_with_due_changes_and_leaves_backing_off_ones(make_routeros_router, eager_tasks):
+def test_the_safety_net_drains_routers_with_due_changes_and_leaves_backing_off_ones(make_routeros_router, eager_celery):
     from network.tasks import drain_due_outboxes
 
     up_sim, down_sim = make_routeros_router(), make_routeros_router()

@@ -13,19 +13,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from ispbill.celery import app as celery_app
-
-
-@pytest.fixture(autouse=True)
-def eager_celery():
-    """`deliver_messages.delay(...)` runs in the test's thread, as a worker would run it."""
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager = True
-    celery_app.conf.task_eager_propagates = True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
-
-
 # HTTP ----------------------------------------------------------------------------------------------
 
 @dataclass
@@ -172,3 +159,8 @@ def smtp_peer(settings):
     yield server.peer
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_eagerly(eager_celery):
+    """`deliver_messages.delay(...)` runs in the test's thread, as a worker would run it."""
