@@ -6,7 +6,7 @@ before that instant (or dated C or earlier), so nothing that happened later can 
 
 The population is the customers counted on C by the analytics rule (docs/metrics.md: an active
 subscription, or one suspended for non-payment for fewer than ANALYTICS_CHURN_UNPAID_DAYS days),
-read through `customers/standing.py`, the same SQL the analytics snapshot uses. The label of a
+read through `customers/sql.py`, the same SQL the analytics snapshot uses. The label of a
 customer at C is 1 when they are no longer counted at the end of C + 30 days: cancelled, or unpaid
 beyond grace + N days, the analytics definition of a churned customer.
 
@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from billing.selectors import package_monthly_net
 from customers.models import Subscription
-from customers.standing import counted_case, json_text, last_state_cte
+from customers.sql import counted_case, json_text, last_state_cte
 from tickets.models import Ticket
 
 LABEL_DAYS = 30
@@ -195,7 +195,7 @@ def _standing_rows(day: date, horizon: date | None) -> list[tuple]:
 
 def counted_customer_ids(day: date) -> set[int]:
     """The customers counted (docs/metrics.md: in MRR) at the end of `day`, by the shared rule in
-    customers/standing.py — what the retention report checks an action's outcome against."""
+    customers/sql.py — what the retention report checks an action's outcome against."""
     return {row[0] for row in _standing_rows(day, None)}
 
 

@@ -4,7 +4,7 @@ For every subscription: its state at the end of the previous month (`s_…`) and
 (`e_…`), from the last lifecycle transition before each instant (a window function over the audit
 log) and the package it was on (a window function over the applied package changes), joined once:
 no per-row lookups, so the database can hash-join and aggregate in one pass. The rules are those of
-`metrics._counted_on` (docs/metrics.md), stated in SQL once in `customers/standing.py` (churn's
+`metrics._counted_on` (docs/metrics.md), stated in SQL once in `customers/sql.py` (churn's
 labels read the same); the on-the-fly selectors express them with the ORM, and the tests hold the
 two equal.
 """
@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from customers.models import Subscription
-from customers.standing import LIFECYCLE_ACTIONS, counted_case, last_state_cte
+from customers.sql import LIFECYCLE_ACTIONS, counted_case, last_state_cte
 
 # The incremental snapshot limits every scan to the subscriptions of the customers touched on the day
 # (a temporary table `analytics_touched`, see `touched_sql`); the full one reads everything.
