@@ -4,7 +4,7 @@ holds the line). Two groups, each saying why the ORM was not enough:
 
 - Whether a subscription counts as a paying customer on a day (docs/metrics.md, "MRR"), as SQL: the
   one statement of the rule that set-based readers share, the analytics snapshot
-  (`dashboard/frame_sql.py`) and the churn labels and population (`churn/sql.py`). A subscription
+  (`dashboard/snapshot_sql.py`) and the churn labels and population (`churn/sql.py`). A subscription
   counts at an instant when its last lifecycle transition before then left it active, or suspended for
   non-payment less than `ANALYTICS_CHURN_UNPAID_DAYS` ago; without lifecycle history (rows made before
   the audit log existed), its own activated/suspended/cancelled timestamps decide. Why SQL: the
