@@ -139,13 +139,13 @@ def main():
           f"({len(frame.customer_ids) / t.seconds:,.0f} customers/s)", flush=True)
 
     if args.sources:
-        from churn import features
+        from churn import sql
 
         day = today - timedelta(days=1)
-        for name in ("_standing_rows", "_invoice_rows", "_suspension_rows", "_usage_rows", "_ticket_rows",
-                     "_outage_hours_by_area", "_speed_rows", "_downgrade_rows", "_contract_rows"):
+        for name in ("standing_rows", "invoice_rows", "suspension_rows", "usage_rows", "ticket_rows",
+                     "outage_hours_by_area", "speed_rows", "downgrade_rows", "contract_rows"):
             with Timer(f"  source {name}"):
-                getattr(features, name)(*((day, None) if name == "_standing_rows" else (day,)))
+                getattr(sql, name)(*((day, None) if name == "standing_rows" else (day,)))
 
     if not args.skip_training:
         with Timer("training data: features + labels of the labelled cut-offs") as t:

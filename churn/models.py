@@ -77,7 +77,7 @@ class ChurnRisk(models.Model):
 class UsageWindow(models.Model):
     """A subscription's usage over the 60 days to `as_of`, kept day by day for the daily scoring
     (churn/usage_windows.py): one row per subscription with traffic in those days, all rows of the
-    same `as_of`. The columns are those of `features._usage_rows`; bytes are upload + download.
+    same `as_of`. The columns are those of `sql.usage_rows`; bytes are upload + download.
 
     A cache: it can always be rebuilt from `network_usagedaily`, so on PostgreSQL the table is
     UNLOGGED (no WAL for the daily rewrite; emptied after a crash, and then rebuilt by the next

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from . import learning
 from .features import FEATURES, features_at
 from .models import ChurnModel, ChurnRisk
 from .reasons import rank_reasons
+from .sql import scores_swap
 from .usage_windows import usage_windows_refresh
 
 WRITE_BATCH = 5000
@@ -141,12 +142,11 @@ def write_scores(model: ChurnModel, today: date, scores: ScoreRows) -> int:
     """One ChurnRisk row per scored customer and none for anyone else, in one transaction; a customer
     keeps the id of its row. Returns how many rows of customers no longer scored were removed.
 
-    PostgreSQL builds the day's table beside the old one and swaps it in (`_write_by_swap`); other
+    PostgreSQL builds the day's table beside the old one and swaps it in (`sql.scores_swap`); other
     databases upsert in batches (`_write_in_batches`)."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            return _write_by_swap(model, today, scores)
-        return _write_in_batches(model, today, scores)
+        removed = scores_swap(model, today, scores)  # None: not on this database
+        return _write_in_batches(model, today, scores) if removed is None else removed
 
 
 def _write_in_batches(model: ChurnModel, today: date, scores: ScoreRows) -> int:
@@ -168,84 +168,6 @@ def _write_in_batches(model: ChurnModel, today: date, scores: ScoreRows) -> int:
     removed = 0
     for start in range(0, len(gone), WRITE_BATCH):
         removed += ChurnRisk.objects.filter(customer_id__in=gone[start:start + WRITE_BATCH].tolist()).delete()[0]
-    return removed
-
-
-def _write_by_swap(model: ChurnModel, today: date, scores: ScoreRows) -> int:
-    """PostgreSQL: the day's rows are COPYed into a new table without indexes; its constraints and
-    indexes are then built as the migrations made them (read from the catalog), and it replaces the old
-    table (churn/tableswap.py). Every row changes daily (its date, usually its probability), and
-    updating 851,000 rows in place while maintaining four indexes took 38–43 s; this takes a fraction
-    (bench/README.md, "Churn prediction").
-
-    Inside the caller's transaction, with these locks, each waiting at most
-    `tableswap.LOCK_TIMEOUT` at a time:
-    - from the start, EXCLUSIVE on ChurnRisk: other writers wait, readers go on reading the old rows;
-    - before the foreign keys are added, SHARE ROW EXCLUSIVE on customers and churn models: their
-      writers wait (about a second at 850,000 customers);
-    - for the swap, ACCESS EXCLUSIVE on those and ChurnRisk until the commit (dropping the old table
-      removes its foreign keys' triggers from them): everyone waits, for milliseconds. A query that
-      waited on the old table then reads the new one (PostgreSQL looks the name up again after the
-      wait); tests/churn/test_scoring_write.py shows it.
-
-    A customer already scored keeps its row's id; a new one takes the identity sequence's next, and
-    the sequence goes on after them. A scored customer deleted since the features were read is left
-    out. Returns how many customers' rows went (no longer scored)."""
-    from psycopg import sql
-
-    from .tableswap import TableShape, lock
-
-    table = ChurnRisk._meta.db_table
-    customer = ChurnRisk._meta.get_field("customer")
-    customers = sql.Identifier(customer.related_model._meta.db_table)
-    new = f"{table}_swap"
-    with connection.cursor() as django_cursor, connection.wrap_database_errors:
-        cur = django_cursor.connection.cursor()
-        lock(cur, [sql.Identifier(table)], "EXCLUSIVE")
-        shape = TableShape.read(cur, table)
-        # Checks still pending on the old table (rows written earlier in this transaction) would keep it
-        # from being dropped: run them now.
-        if shape.foreign_keys:
-            cur.execute(sql.SQL("SET CONSTRAINTS {} IMMEDIATE").format(sql.SQL(", ").join(shape.foreign_keys)))
-
-        # Each customer's id: its old row's, else the sequence's next.
-        cur.execute(sql.SQL("SELECT {}, id FROM {}").format(sql.Identifier(customer.column), shape.ident))
-        old = np.array(cur.fetchall(), dtype=np.int64).reshape(-1, 2)
-        old = old[np.argsort(old[:, 0])]
-        ids = np.zeros(len(scores.customer_ids), dtype=np.int64)
-        kept = np.zeros(len(scores.customer_ids), dtype=bool)
-        if len(old):
-            at = np.minimum(np.searchsorted(old[:, 0], scores.customer_ids), len(old) - 1)
-            kept = old[at, 0] == scores.customer_ids
-            ids[kept] = old[at[kept], 1]
-        if fresh := int((~kept).sum()):
-            cur.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [shape.sequence, fresh])
-            ids[~kept] = [pk for (pk,) in cur.fetchall()]
-        cur.execute(sql.SQL("SELECT last_value FROM ") + sql.SQL(shape.sequence))
-        (last_id,) = cur.fetchone()
-        removed = len(old) - int(kept.sum())
-
-        new_sequence = shape.create(cur, new)
-        target = sql.Identifier(shape.schema, new)
-        # The model and the date are the same on every row: column defaults while loading.
-        cur.execute(sql.SQL("ALTER TABLE {} ALTER model_id SET DEFAULT {}, ALTER scored_on SET DEFAULT {}")
-                    .format(target, sql.Literal(model.pk), sql.Literal(today)))
-        columns = sql.SQL(", ").join(map(sql.Identifier, ["id", customer.column, "probability", "band", "reasons", "mrr"]))
-        with cur.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(target, columns)) as copy:
-            for pk, row in zip(ids.tolist(), scores.rows()):
-                copy.write_row((pk, *row))
-        cur.execute(sql.SQL("ALTER TABLE {} ALTER model_id DROP DEFAULT, ALTER scored_on DROP DEFAULT").format(target))
-        shape.build(cur, new, foreign_keys=False)
-        cur.execute(sql.SQL("ANALYZE {}").format(target))
-        cur.execute("SELECT setval(%s, %s)", [new_sequence, max(int(ids.max(initial=0)), last_id)])
-
-        lock(cur, shape.referenced, "SHARE ROW EXCLUSIVE")
-        cur.execute(sql.SQL("DELETE FROM {} n WHERE NOT EXISTS (SELECT FROM {} c WHERE c.{} = n.{})")
-                    .format(target, customers, sql.Identifier(customer.target_field.column), sql.Identifier(customer.column)))
-        shape.build(cur, new, foreign_keys=True)
-
-        lock(cur, [*shape.referenced, shape.ident], "ACCESS EXCLUSIVE")
-        shape.swap(cur, new, new_sequence)
     return removed
 
 

@@ -6,7 +6,7 @@ import operator
 import re
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
@@ -15,15 +15,11 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
 from django.db.models import (
-    Aggregate,
-    BooleanField,
     CharField,
     Exists,
     F,
     FloatField,
-    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -37,6 +33,14 @@ from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.phone import normalize_phone, phone_search_digits
 
 from .models import Area, Branch, Customer, Lead, Package, Subscription
+from .sql import (
+    IdAmong,
+    JoinedNames,
+    collect_search_matches,
+    current_package_names_sql,
+    matches_read_through_indexes,
+    materialized,
+)
 
 
 def scope_to_branches(queryset: QuerySet, user, field: str = "branch") -> QuerySet:
@@ -189,38 +193,6 @@ CUSTOMER_SORTS = {
 DEFAULT_CUSTOMER_SORT = "-account"
 
 
-class _JoinedNames(Aggregate):
-    """Comma-joined text of a group: STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite."""
-
-    function = "STRING_AGG"
-    output_field = CharField()
-
-    def __init__(self, expression, **extra):
-        super().__init__(expression, Value(", "), **extra)
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
-
-
-class _IdAmong(Func):
-    """`id IN (subquery)`; on PostgreSQL `id = ANY(ARRAY(subquery))`.
-
-    PostgreSQL then reads the login matches once, through their trigram index, and fetches those
-    customers by primary key. Given `IN (subquery)` it may instead hash-join the whole customer
-    table, or walk it in id order probing subscriptions, to find a few thousand logins.
-    """
-
-    arity = 2
-    output_field = BooleanField()
-    conditional = True
-
-    def as_sql(self, compiler, connection, **extra_context):
-        column_sql, column_params = compiler.compile(self.source_expressions[0])
-        subquery_sql, subquery_params = compiler.compile(self.source_expressions[1])
-        template = "{} = ANY(ARRAY{})" if connection.vendor == "postgresql" else "{} IN {}"
-        return template.format(column_sql, subquery_sql), (*column_params, *subquery_params)
-
-
 def _search_matches(q: str) -> list[Q]:
     """The ways a search term matches a customer, each answerable by its own index.
 
@@ -240,7 +212,7 @@ def _search_matches(q: str) -> list[Q]:
     if digits and len(digits) >= SEARCH_MIN_CONTAINS:
         on_row |= Q(phone__contains=digits)
     logins = Subscription.objects.filter(username__icontains=q).order_by().values("customer_id")
-    return [on_row, Q(_IdAmong(F("pk"), Subquery(logins)))]
+    return [on_row, Q(IdAmong(F("pk"), Subquery(logins)))]
 
 
 def _has_subscription(**conditions) -> Exists:
@@ -325,17 +297,6 @@ def _union(selects: Sequence[tuple[str, Sequence]]) -> tuple[str, list]:
     return " UNION ".join(parts), params
 
 
-def _collect_search_matches(field: str) -> bool:
-    """Whether a search arm should gather all its matches before sorting them (PostgreSQL only).
-
-    Left alone, the planner may walk the sort index and filter row by row, betting that matches are
-    spread evenly. Sorted by name, matches of a name search sit together ("Karim …" under K), and
-    the walk reads a large part of the table before it finds them. Reading the matches through the
-    trigram index and sorting them costs what the matches cost, whatever their order.
-    """
-    return connection.vendor == "postgresql" and field == "name"
-
-
 def _first_ids(arm: QuerySet, *, field: str, descending: bool, limit: int, collect: bool) -> tuple[str, Sequence]:
     """SQL for (pk, sort_key) of the first `limit` rows of `arm` in the order `field [desc], id [desc]`."""
     if not collect:
@@ -358,21 +319,10 @@ def _current_package_names() -> Subquery:
         .exclude(status=Subscription.Status.CANCELLED)
         .order_by()
         .values("customer_id")
-        .annotate(names=_JoinedNames("package__name"))
+        .annotate(names=JoinedNames("package__name"))
         .values("names")
     )
     return Subquery(names, output_field=CharField())
-
-
-def _current_package_names_sql(customer_id_column: str) -> tuple[str, list]:
-    """`_current_package_names` as SQL for the list's page query (which the ORM cannot build)."""
-    subscriptions, packages = Subscription._meta.db_table, Package._meta.db_table
-    joined = "STRING_AGG(p.name, ', ')" if connection.vendor == "postgresql" else "GROUP_CONCAT(p.name, ', ')"
-    return (
-        f"SELECT {joined} FROM {subscriptions} s JOIN {packages} p ON p.id = s.package_id "
-        f"WHERE s.customer_id = {customer_id_column} AND s.status <> %s",
-        [Subscription.Status.CANCELLED],
-    )
 
 
 @dataclass(frozen=True)
@@ -436,25 +386,6 @@ def _past(field: str, descending: bool, value, pk: int) -> Q:
     return Q(**{f"{field}__gte": value}) & (Q(**{f"{field}__gt": value}) | Q(pk__gt=pk))
 
 
-@contextmanager
-def _matches_read_through_indexes():
-    """PostgreSQL plans the statement run inside without a sequential scan of the customer table, then
-    forgets it (the statement only reads: its savepoint or transaction is rolled back).
-
-    A search sorted by name gathers all its matches (`_collect_search_matches`). When the matches are
-    many (`rahman`: 4,883 of 100,000 under one reseller), the planner prices a parallel sequential
-    scan of the whole table below the trigram bitmap; but a scan of a table larger than a quarter of
-    `shared_buffers` reads through a small ring buffer, so the table is never cached and every
-    request reads it all again (140 ms against 26 ms for the bitmap and its heap pages, which stay
-    cached). Every arm of a search has an index (trigram, prefix, primary key), so nothing is left
-    without a plan."""
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-        yield
-        transaction.set_rollback(True)
-
-
 def customer_page(
     selection: CustomerSelection, *, sort: str, size: int, after: str = "", before: str = "", index_reads: bool = False,
 ) -> CustomerPage:
@@ -462,7 +393,7 @@ def customer_page(
 
     `index_reads` (an owner's list, where the owner's filter selects most of the table): a search's
     first page by name is read through the arms' indexes, never a sequential scan (see
-    `_matches_read_through_indexes`; one statement more).
+    `matches_read_through_indexes` in customers/sql.py; one statement more).
 
     One query: the first `size + 1` ids of each arm past the cursor are merged, and those rows are
     read with their packages and a bounded total (`counted`, evaluated once). On the first page of a
@@ -481,7 +412,7 @@ def customer_page(
     direction = "DESC" if walk_descending else "ASC"
 
     arms, limit = tuple(_with_sort_key(arm, field) for arm in selection.arms), selection.count_limit
-    collect = len(arms) > 1 and _collect_search_matches(field)
+    collect = len(arms) > 1 and collect_search_matches(field)
     # A search's first page is read from its counted matches; elsewhere the page walks its own index.
     shared = len(arms) > 1 and not (after_key or before_key)
     if shared:
@@ -510,11 +441,10 @@ def customer_page(
         order_sql = f'COALESCE((SELECT r."probability" FROM {risk_table} r WHERE r."customer_id" = c."id"), -1)'
     else:
         order_sql = f'c."{Customer._meta.get_field(field).column}"'
-    packages_sql, packages_params = _current_package_names_sql('c."id"')
+    packages_sql, packages_params = current_package_names_sql('c."id"')
     # Read twice on a search's first page: materialized, so the search runs once.
-    materialized = "MATERIALIZED " if shared and connection.vendor in ("postgresql", "sqlite") else ""
     sql = (
-        f"WITH counted AS {materialized}({counted_sql}) "
+        f"WITH counted AS {materialized() if shared else ''}({counted_sql}) "
         f'SELECT {columns}, a."name" AS "list_area_name", a."branch_id" AS "list_area_branch_id", '
         f'({packages_sql}) AS "package_names", (SELECT COUNT(*) FROM counted) AS "bounded_total", '
         f'(SELECT r."band" FROM {risk_table} r WHERE r."customer_id" = c."id") AS "risk_band", {order_sql} AS "list_sort_key" '
@@ -522,8 +452,8 @@ def customer_page(
         f'WHERE c."id" IN ({candidates_sql}) '
         f'ORDER BY {order_sql} {direction}, c."id" {direction} LIMIT {int(size) + 1}'
     )
-    through_indexes = index_reads and shared and collect and connection.vendor == "postgresql"
-    with _matches_read_through_indexes() if through_indexes else nullcontext():
+    # `collect` holds on PostgreSQL only (`collect_search_matches`).
+    with matches_read_through_indexes() if index_reads and shared and collect else nullcontext():
         rows = list(Customer.objects.raw(sql, [*counted_params, *packages_params, *candidates_params]))
     area_cache = Customer.area.field
     for row in rows:

@@ -49,7 +49,7 @@ from ispbill.core.models import AuditLog
 from ispbill.core.money import ZERO
 from payments.models import Payment
 
-from .frame_sql import frame_aggregates, with_touched
+from .snapshot_sql import frame_aggregates, with_touched
 
 CENT = Decimal("0.01")
 LIFECYCLE_ACTIONS = ("subscription.activate", "subscription.suspend", "subscription.reactivate", "subscription.cancel")
@@ -792,7 +792,7 @@ def snapshot_rows_next(day: date, previous: dict, *, receivables: dict | None = 
     subscription: the previous day's subscription figures carried over (on the 1st, its MRR and
     customers become the month's start and the movements start again from zero), less the frame of
     the customers touched on the day as it stood the day before, plus their frame as it stands at the
-    end of the day (`frame_sql.touched_sql` says who is touched). The day's flows and receivables are
+    end of the day (`snapshot_sql.touched_sql` says who is touched). The day's flows and receivables are
     computed as in `snapshot_rows`. `stamped`: the day's `timestamp_changes` when the caller has read
     them. Returns the rows and how many subscriptions were touched."""
     rows = SnapshotRows()

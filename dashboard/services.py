@@ -11,7 +11,7 @@ day from the one before; the tests hold both ways equal.
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from ispbill.core.money import ZERO
 
@@ -25,17 +25,10 @@ from .metrics import (
 )
 from .models import DailyMetric
 from .selectors import snapshots_changed
+from .snapshot_sql import jit_off
 
 STORED = ("mrr", "subscriptions", "customers", "start_mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr",
           "reactivation_mrr", "customers_at_start", "customers_churned")
-
-
-def _jit_off() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # The planner's cost estimates for these one-off scans switch on JIT compilation, which
-            # costs more (about a second per query) than the queries themselves.
-            cursor.execute("SET LOCAL jit = off")
 
 
 def _store(day: date, rows: dict) -> int:
@@ -62,7 +55,7 @@ def _stored_rows(day: date) -> dict | None:
 @transaction.atomic
 def metrics_snapshot_write(*, day: date) -> int:
     """Replace the day's snapshot rows with a computation from scratch; running it twice gives the same rows."""
-    _jit_off()
+    jit_off()
     return _store(day, snapshot_rows(day))
 
 
@@ -82,7 +75,7 @@ def metrics_snapshot_backfill(*, start: date, end: date, skip: set[date] = froze
             day += timedelta(days=1)
             continue
         with transaction.atomic():
-            _jit_off()
+            jit_off()
             issued = issued_on(day)
             if receivables is None:
                 receivables = open_by_due_date(day)

@@ -24,15 +24,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,6 +49,7 @@ from payments.models import PastPayment, Payment
 
 from .models import ImportBatch, ImportProfile, ImportRow
 from .reading import sheet_read
+from .rows_sql import rows_save
 
 CHUNK_ROWS = 1000
 
@@ -747,7 +746,7 @@ def batch_process(*, batch_id: int, chunk_rows: int = CHUNK_ROWS, max_chunks: in
                 row.values.pop("password", None)  # a PPPoE password lives encrypted on the subscription only
                 if row.data and batch.mapping.get("password"):
                     row.data.pop(batch.mapping["password"], None)
-            _rows_save(rows)
+            rows_save(rows)  # one UPDATE on PostgreSQL (rows_sql.py)
             ImportBatch.objects.filter(pk=batch_id).update(
                 processed_rows=models_f("processed_rows") + len(rows), created_count=models_f("created_count") + created,
                 updated_count=models_f("updated_count") + updated, error_rows=models_f("error_rows") + failed,
@@ -756,38 +755,6 @@ def batch_process(*, batch_id: int, chunk_rows: int = CHUNK_ROWS, max_chunks: in
         ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.DONE, finished_at=timezone.now())
     batch.refresh_from_db()
     return batch
-
-
-ROW_RESULT_FIELDS = ("done", "errors", "action", "customer", "subscription", "opening_entry", "past_payment", "previous", "values", "data")
-
-
-def _rows_save(rows: list[ImportRow]) -> None:
-    """Write back what the commit did to a chunk's rows. On PostgreSQL one UPDATE from a single JSON
-    document (bulk_update's CASE per row and field made 1,000 rows a 9,000-branch statement)."""
-    if connection.vendor != "postgresql":
-        ImportRow.objects.bulk_update(rows, ROW_RESULT_FIELDS, batch_size=200)
-        return
-    document = json.dumps([
-        {"id": r.pk, "errors": r.errors, "action": r.action, "customer_id": _pk(r.customer), "subscription_id": _pk(r.subscription),
-         "opening_entry_id": _pk(r.opening_entry), "past_payment_id": _pk(r.past_payment), "previous": r.previous, "values": r.values, "data": r.data}
-        for r in rows
-    ], cls=DjangoJSONEncoder)
-    table = connection.ops.quote_name(ImportRow._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} AS r SET done = true, errors = v.errors, action = v.action, customer_id = v.customer_id, "
-            "subscription_id = v.subscription_id, opening_entry_id = v.opening_entry_id, past_payment_id = v.past_payment_id, "
-            "previous = v.previous, "
-            '"values" = v."values", data = v.data '
-            "FROM jsonb_to_recordset(%s::jsonb) AS v(id bigint, errors jsonb, action text, customer_id bigint, "
-            'subscription_id bigint, opening_entry_id bigint, past_payment_id bigint, previous jsonb, "values" jsonb, data jsonb) WHERE r.id = v.id',
-            [document],
-        )
-
-
-def _pk(obj) -> int | None:
-    # The object's id, not the row's cached *_id: a subscription assigned before it was saved left that None.
-    return obj.pk if obj is not None else None
 
 
 def _row_commit(*, actor, batch: ImportBatch, row: ImportRow, catalogue: _Catalogue) -> int:

@@ -10,7 +10,8 @@ One poll of one router (``usage_poll_router``, fanned out per router by the beat
    queue recreated, counters reset by hand, lower than last time) counts its new value from zero:
    never a negative figure, never the old total again.
 3. Store the deltas as samples in bulk and add them to the hour and the local day they were read in,
-   in one transaction (a poll counts once or not at all); keep the router's live sessions.
+   in one transaction (a poll counts once or not at all; the statements are in ``usage_sql.py``);
+   keep the router's live sessions.
 4. Evaluate FUP for the router's capped subscriptions: warnings at 80 % and 95 % once per cycle,
    the throttled profile through the outbox at 100 %, restored when the cycle resets or staff lift it.
 
@@ -26,7 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _t
@@ -41,6 +42,7 @@ from .models import FupState, ProvisioningTask, Router, UsageDaily, UsageHourly,
 from .notify_events import FUP_THROTTLED, USAGE_WARNING
 from .routeros import RouterError
 from .services import ON_ROUTER, provisioning_enqueue
+from .usage_sql import rollup_add, samples_insert
 
 logger = logging.getLogger(__name__)
 
@@ -235,7 +237,7 @@ def store_reading(*, router: Router, reading: routeros.UsageReading, now: dateti
     for key, value in previous.items():
         if key not in baselines and value[3] >= keep_after:
             baselines[key] = value
-    _insert_samples(router_id=router.pk, taken_at=now, samples=samples)
+    samples_insert(router_id=router.pk, taken_at=now, samples=samples)
     result.samples = len(samples)
     if samples:
         rollup(router_id=router.pk, at=now)
@@ -246,26 +248,6 @@ def store_reading(*, router: Router, reading: routeros.UsageReading, now: dateti
         sessions={s.name: [s.address, s.caller_id, s.uptime_seconds, s.session_id] for s in sessions.values()},
     )
     return result
-
-
-def _insert_samples(*, router_id: int, taken_at: datetime, samples: list[tuple[int, int, int]]) -> None:
-    """2,000 rows per router per poll: COPY on PostgreSQL, one executemany elsewhere. The ORM's
-    bulk_create spends longer building the statement than the database spends storing the rows."""
-    if not samples:
-        return
-    table = UsageSample._meta.db_table
-    columns = "subscription_id, router_id, taken_at, upload_bytes, download_bytes"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for subscription_id, up, down in samples:
-                    copy.write_row((subscription_id, router_id, taken_at, up, down))
-        else:
-            stamp = connection.ops.adapt_datetimefield_value(taken_at)
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s)",
-                [(subscription_id, router_id, stamp, up, down) for subscription_id, up, down in samples],
-            )
 
 
 # Roll-ups ----------------------------------------------------------------------------------------
@@ -287,29 +269,9 @@ def rollup(*, router_id: int, at: datetime) -> None:
     """Add the samples this poll stored (router, ``at``) to the hour and the local day they were read
     in. Runs in the transaction that inserted them, so a poll is rolled up exactly once or not at all;
     adding (instead of re-summing the hour) keeps the cost to this poll's rows however full the hour
-    is, and a subscription that moved routers mid-hour keeps both routers' traffic."""
-    ops = connection.ops
-    hour = hour_start(at)
-    day = timezone.localdate(at)
-    sample, hourly, daily = UsageSample._meta.db_table, UsageHourly._meta.db_table, UsageDaily._meta.db_table
-    this_poll = f"""SELECT subscription_id, %s, SUM(upload_bytes), SUM(download_bytes) FROM {sample}
-                    WHERE router_id = %s AND taken_at = %s GROUP BY subscription_id"""
-    taken = ops.adapt_datetimefield_value(at)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""INSERT INTO {hourly} (subscription_id, hour, upload_bytes, download_bytes) {this_poll}
-                ON CONFLICT (subscription_id, hour) DO UPDATE SET
-                upload_bytes = {hourly}.upload_bytes + excluded.upload_bytes,
-                download_bytes = {hourly}.download_bytes + excluded.download_bytes""",
-            [ops.adapt_datetimefield_value(hour), router_id, taken],
-        )
-        cursor.execute(
-            f"""INSERT INTO {daily} (subscription_id, day, upload_bytes, download_bytes) {this_poll}
-                ON CONFLICT (subscription_id, day) DO UPDATE SET
-                upload_bytes = {daily}.upload_bytes + excluded.upload_bytes,
-                download_bytes = {daily}.download_bytes + excluded.download_bytes""",
-            [ops.adapt_datefield_value(day), router_id, taken],
-        )
+    is, and a subscription that moved routers mid-hour keeps both routers' traffic. The statements are
+    in network/usage_sql.py."""
+    rollup_add(router_id=router_id, at=at, hour=hour_start(at), day=timezone.localdate(at))
 
 
 def usage_purge(*, now: datetime | None = None) -> dict[str, int]:

@@ -14,7 +14,6 @@ import logging
 import secrets
 import time
 from collections.abc import Mapping
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -23,7 +22,7 @@ import urllib3
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -42,6 +41,7 @@ from ispbill.core.ratelimit import rate_take
 from . import hooks, referral_rewards, sslcommerz
 from .models import GatewayEvent, GatewayPayment, GatewayRefund, GatewaySettings, Payment
 from .services import payment_record
+from .settle_sql import settle_with_event
 
 logger = logging.getLogger(__name__)
 
@@ -429,33 +429,17 @@ def _settle(gp: GatewayPayment, *, val_id: str, answer: Mapping, credit_inline: 
 
 def _settle_row(gp: GatewayPayment, settled: Mapping, *, kind: str, outcome: str, data: Mapping) -> bool:
     """Apply `settled` to the payment if it is still open and write the event saying so, atomically.
-    False if it was no longer open. On PostgreSQL both are one statement (an UPDATE … RETURNING feeding
-    the event's INSERT): an IPN's database work in a single round trip, no BEGIN or COMMIT of its own."""
-    if connection.vendor != "postgresql":
-        with transaction.atomic():
-            changed = GatewayPayment.objects.filter(pk=gp.pk, status__in=GatewayPayment.OPEN_STATUSES).update(**settled)
-            if changed:
-                _event(gp, kind, outcome, data)
-            return bool(changed)
-    quote = connection.ops.quote_name
-    fields = [GatewayPayment._meta.get_field(name) for name in settled]
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    event = GatewayEvent._meta
-    sql = (
-        f"WITH settled AS (UPDATE {quote(GatewayPayment._meta.db_table)} SET {assignments} "
-        f"WHERE id = %s AND status = ANY(%s::varchar[]) RETURNING id) "
-        f"INSERT INTO {quote(event.db_table)} ({quote(event.get_field('gateway_payment').column)}, kind, outcome, data, at) "
-        "SELECT id, %s, %s, %s, %s FROM settled RETURNING id"
-    )
-    params = [
-        *(field.get_db_prep_save(value, connection) for field, value in zip(fields, settled.values())),
-        gp.pk, list(GatewayPayment.OPEN_STATUSES),
-        kind, outcome[:255], event.get_field("data").get_db_prep_save(sslcommerz.redact(dict(data)), connection), timezone.now(),
-    ]
-    # Inside someone else's transaction a refused val_id must not break it: a savepoint then.
-    with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone() is not None
+    False if it was no longer open. On PostgreSQL both are one statement (settle_sql.py: an UPDATE …
+    RETURNING feeding the event's INSERT): an IPN's database work in a single round trip, no BEGIN or
+    COMMIT of its own."""
+    changed = settle_with_event(gp, settled, kind=kind, outcome=outcome, data=data)
+    if changed is not None:
+        return changed
+    with transaction.atomic():
+        changed = GatewayPayment.objects.filter(pk=gp.pk, status__in=GatewayPayment.OPEN_STATUSES).update(**settled)
+        if changed:
+            _event(gp, kind, outcome, data)
+        return bool(changed)
 
 
 # Set while a credit task is queued and has not started: IPNs settled meanwhile leave it to that

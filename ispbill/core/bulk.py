@@ -7,6 +7,9 @@ checking 50,000 spreadsheet rows (bench/imports.py). COPY sends the same values 
 PostgreSQL parses itself. Field defaults, auto_now(_add) and each field's own conversion
 (`get_db_prep_save`, e.g. encryption) apply as in bulk_create; save() and signals do not run, as with
 bulk_create.
+
+One of core's raw-SQL modules (tests/core/test_raw_sql_places.py); tests/core/test_bulk.py runs each
+function here on both databases.
 """
 
 import json
@@ -16,7 +19,8 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 def rows_insert(model: type[models.Model], objects: list[models.Model], *, batch_size: int = 2000) -> int:
-    """Insert `objects` (unsaved instances of `model`) without reading their ids back. Returns how many."""
+    """Insert `objects` (unsaved instances of `model`) without reading their ids back. Returns how many.
+    Why not the ORM on PostgreSQL: bulk_create has no COPY (see above); elsewhere it is bulk_create."""
     if not objects:
         return 0
     if connection.vendor != "postgresql":
@@ -43,7 +47,8 @@ def rows_insert(model: type[models.Model], objects: list[models.Model], *, batch
 def rows_update(model: type[models.Model], objects: list[models.Model], fields: list[str]) -> int:
     """`bulk_update(objects, fields)` in one statement whatever the number of rows: on PostgreSQL an
     UPDATE … FROM unnest(one array per column) (bulk_update writes a CASE WHEN branch per row and
-    field, which Django builds and compiles one by one); elsewhere bulk_update. Returns how many."""
+    field, which Django builds and compiles one by one, and which has no form without the CASE);
+    elsewhere bulk_update. Returns how many."""
     if not objects:
         return 0
     db = connections[DEFAULT_DB_ALIAS]  # once: the `connection` proxy finds it again on every read

@@ -14,6 +14,9 @@ Two kinds of series:
 
 NNNNN is five digits wide; past 99,999 in one series the number simply grows a digit
 (INV-2026-100000): still unique, still gap-free, nothing wraps around or is refused.
+
+One of core's raw-SQL modules (tests/core/test_raw_sql_places.py): `_advance` on PostgreSQL, tested on
+both databases by tests/core/test_numbering.py.
 """
 
 import re
@@ -50,7 +53,12 @@ def allocate_block(*, prefix: str, count: int, year: int | None = None) -> list[
 
 
 def _advance(key: str, count: int) -> int | None:
-    """Add `count` to the counter `key` under its row lock; the new last value, or None if no such row."""
+    """Add `count` to the counter `key` under its row lock; the new last value, or None if no such row.
+
+    PostgreSQL: one UPDATE … RETURNING takes the row lock and the numbers. Why not the ORM there: its
+    update() returns a row count, not the new value, so it takes a SELECT … FOR UPDATE and an UPDATE,
+    two round trips on every invoice, receipt and ticket. Elsewhere (SQLite, one writer at a time) the
+    ORM's two statements."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(

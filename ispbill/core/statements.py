@@ -13,12 +13,19 @@ gives that such a path still needs:
   converted as the ORM converts it (SQLite returns decimals as floats, for one).
 - `rows_create(model, objects)`: INSERT … RETURNING the ids, one statement for any number of rows;
   defaults and `auto_now_add` apply as in `bulk_create` (save() and signals do not run).
+
+It also holds the one statement of core that is not about speed: `tokens_rotate`, for
+`manage.py rotate_field_keys`, reads encrypted fields' stored tokens, which the ORM never hands back.
+
+This is one of core's raw-SQL modules (with bulk.py, numbering.py and migration_ops.py;
+tests/core/test_raw_sql_places.py holds the line); tests/core/test_statements.py and
+tests/core/test_audit_and_fields.py run each function here on both databases.
 """
 
 from contextlib import contextmanager
 from functools import cache
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 # Each helper looks the connection up once: `django.db.connection` is a proxy that finds the thread's
 # connection on every attribute read, and a row's worth of those reads cost as much as the statement.
@@ -26,6 +33,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 
 @contextmanager
 def statement_cursor():
+    """Why not the ORM: see above; this is the cursor its callers' hand-written statements go through.
+    Only PostgreSQL binds on the server; SQLite gets Django's own cursor."""
     db = connections[DEFAULT_DB_ALIAS]
     if db.vendor != "postgresql":
         with db.cursor() as cursor:
@@ -113,7 +122,9 @@ def _insert(model: type[models.Model]) -> tuple[tuple[models.Field, ...], str, s
 
 
 def rows_create(model: type[models.Model], objects: list[models.Model]) -> list[models.Model]:
-    """Insert `objects` (unsaved instances) in one statement and give each its id."""
+    """Insert `objects` (unsaved instances) in one statement and give each its id. Why not the ORM:
+    bulk_create builds and compiles its INSERT in Python on every call, most of a renewal request's
+    cost; this statement's text is cached per model and, on PostgreSQL, prepared on the server."""
     if not objects:
         return objects
     db = connections[DEFAULT_DB_ALIAS]
@@ -128,3 +139,20 @@ def rows_create(model: type[models.Model], objects: list[models.Model]) -> list[
         obj.pk = new_id
         obj._state.adding, obj._state.db = False, db.alias
     return objects
+
+
+def tokens_rotate(model: type[models.Model], field: models.Field, rotate) -> int:
+    """Re-encrypt every stored token of the encrypted `field` of `model` with `rotate` (a MultiFernet's
+    `rotate`), in one transaction; returns how many. Why not the ORM: it would hand back decrypted
+    values (the field's `from_db_value`), and rotation needs the tokens as stored."""
+    db = connections[DEFAULT_DB_ALIAS]
+    quote = db.ops.quote_name
+    table, column, pk = quote(model._meta.db_table), quote(field.column), quote(model._meta.pk.column)
+    with transaction.atomic(), db.cursor() as cursor:
+        cursor.execute(f"SELECT {pk}, {column} FROM {table} WHERE {column} <> '' AND {column} IS NOT NULL")
+        rows = cursor.fetchall()
+        cursor.executemany(
+            f"UPDATE {table} SET {column} = %s WHERE {pk} = %s",
+            [(rotate(token.encode()).decode(), row_pk) for row_pk, token in rows],
+        )
+    return len(rows)

@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from ispbill.core.bulk import rows_update
 from . import backends
 from .events import EVENTS, Channel, Event, EventSpec, Language, event_spec
 from .models import Message, MessageTemplate, NotificationPreference
+from .queue_sql import messages_insert
 from .rendering import prepare_context, render, validate_template
 
 logger = logging.getLogger("ispbill.notify")
@@ -254,10 +255,7 @@ def _queue(messages: list[Message]) -> list[int]:
         message.created_at = message.updated_at = now
     try:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                _copy_messages(messages)
-            else:
-                Message.objects.bulk_create(messages, batch_size=QUERY_CHUNK)
+            messages_insert(messages, batch_size=QUERY_CHUNK)  # COPY on PostgreSQL (queue_sql.py)
         ids = [message.pk for message in messages]
     except IntegrityError:
         # A concurrent caller queued some of the same keys since they were checked: insert the rest
@@ -273,33 +271,6 @@ def _queue(messages: list[Message]) -> list[int]:
     ids.sort()
     dispatch_after_commit(ids)
     return ids
-
-
-def _copy_messages(messages: list[Message]) -> None:
-    """PostgreSQL: ids reserved from the sequence, rows streamed with COPY — a 20,000-customer
-    broadcast in a fraction of the time multi-row INSERTs take."""
-    quote = connection.ops.quote_name
-    table = Message._meta.db_table
-    fields = Message._meta.concrete_fields
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, Message._meta.pk.column, len(messages)],
-        )
-        for message, (pk,) in zip(messages, cursor.fetchall()):
-            message.pk = message.id = pk
-        columns = ", ".join(quote(field.column) for field in fields)
-        # Plain values go to psycopg as they are; only the JSON column needs Django's adaptation.
-        json_field = Message._meta.get_field("payload")
-        attnames = [field.attname for field in fields]
-        json_index = attnames.index(json_field.attname)
-        with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
-            for message in messages:
-                row = [getattr(message, name) for name in attnames]
-                row[json_index] = json_field.get_db_prep_save(row[json_index], connection)
-                copy.write_row(row)
-    for message in messages:
-        message._state.adding = False
 
 
 def dispatch_after_commit(message_ids: Sequence[int]) -> None:

@@ -1,6 +1,6 @@
 """The scoring job's write: one ChurnRisk row per scored customer (a customer keeps its row's id) and
 none for customers no longer scored — the same result by the PostgreSQL path (a new table COPYed,
-indexed and swapped in for the old one, churn/tableswap.py) and by the batched upsert used on other
+indexed and swapped in for the old one, churn/sql.py) and by the batched upsert used on other
 databases. On PostgreSQL, the swapped-in table must stay exactly what the migrations made, and readers
 must wait for it rather than fail."""
 
@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from django.db import IntegrityError, OperationalError, close_old_connections, connection, transaction
 
-from churn import services, tableswap
+from churn import services, sql
 from churn.models import ChurnRisk
 from customers.models import Customer
 from tests.churn.retention_factories import churn_model
@@ -42,7 +42,7 @@ def table():
     return {r.customer_id: (r.pk, r.model_id, r.scored_on, r.probability, r.band, r.reasons, r.mrr) for r in ChurnRisk.objects.all()}
 
 
-WRITERS = {"swap": services._write_by_swap, "batches": services._write_in_batches}
+WRITERS = {"swap": sql.scores_swap, "batches": services._write_in_batches}
 BOTH = pytest.mark.parametrize("writer", [pytest.param("swap", marks=pytest.mark.postgres), "batches"])
 
 
@@ -195,7 +195,7 @@ def test_a_table_with_what_a_swap_would_lose_is_refused_not_stripped(db):
         cursor.execute("CREATE FUNCTION churn_noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'")
         cursor.execute("CREATE TRIGGER churn_audit BEFORE UPDATE ON churn_churnrisk FOR EACH ROW EXECUTE FUNCTION churn_noop()")
     a = make_customer(name="A")
-    with pytest.raises(tableswap.SwapRefused, match="churn_audit"):
+    with pytest.raises(sql.SwapRefused, match="churn_audit"):
         services.write_scores(churn_model(), DAY, scores([a], [0.2], ["low"], [100]))
     assert catalog()["leftovers"] == []
 
@@ -239,7 +239,7 @@ def test_staff_pages_reading_during_the_swap_wait_and_then_read_the_new_rows(mon
         threading.Thread(target=read, args=("risks", lambda: sorted(ChurnRisk.objects.values_list("customer_id", "band", "scored_on")))),
         threading.Thread(target=read, args=("customer page", lambda: list(Customer.objects.filter(pk=b.pk).values_list("churn_risk__band")))),
     ]
-    swap = tableswap.TableShape.swap
+    swap = sql.TableShape.swap
 
     def swap_then_let_readers_queue(self, cur, *args):
         swap(self, cur, *args)  # the old table is gone and the locks are held until the commit
@@ -250,7 +250,7 @@ def test_staff_pages_reading_during_the_swap_wait_and_then_read_the_new_rows(mon
             time.sleep(0.05)
         assert _waiting_on_locks() == len(readers)
 
-    monkeypatch.setattr(tableswap.TableShape, "swap", swap_then_let_readers_queue)
+    monkeypatch.setattr(sql.TableShape, "swap", swap_then_let_readers_queue)
     nxt = DAY + timedelta(days=1)
     services.write_scores(model, nxt, scores([a, b], [0.6, 0.1], ["high", "low"], [100000, 100000]))
     for reader in readers:
@@ -263,9 +263,9 @@ def test_staff_pages_reading_during_the_swap_wait_and_then_read_the_new_rows(mon
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_long_transaction_on_the_table_makes_the_write_give_up_not_wait_forever(monkeypatch):
-    monkeypatch.setattr(tableswap, "LOCK_TIMEOUT", "100ms")
-    monkeypatch.setattr(tableswap, "LOCK_TRIES", 2)
-    monkeypatch.setattr(tableswap, "LOCK_PAUSE", 0)
+    monkeypatch.setattr(sql, "LOCK_TIMEOUT", "100ms")
+    monkeypatch.setattr(sql, "LOCK_TRIES", 2)
+    monkeypatch.setattr(sql, "LOCK_PAUSE", 0)
     model = churn_model()
     a = make_customer(name="A")
     services.write_scores(model, DAY, scores([a], [0.2], ["low"], [100000]))

@@ -16,9 +16,10 @@ import pytest
 from django.db import connection, connections, transaction
 
 from churn import learning, services, tasks
-from churn.features import FEATURES, _usage_rows, features_at
+from churn.features import FEATURES, features_at
 from churn.models import ChurnModel, UsageWindow
-from churn.usage_windows import LOCK, MAX_ROLL_DAYS, usage_windows_at, usage_windows_refresh
+from churn.sql import WINDOWS_LOCK, usage_rows
+from churn.usage_windows import MAX_ROLL_DAYS, usage_windows_at, usage_windows_refresh
 from network.models import UsageDaily
 from tests.churn.test_features import activate, clock
 from tests.factories import AreaFactory, BranchFactory, PackageFactory, RouterFactory, make_customer, make_subscription
@@ -81,11 +82,11 @@ def stored() -> list[tuple]:
 def test_rolling_forward_day_by_day_matches_the_full_query_every_day(history):
     subs = history["subs"]
     assert usage_windows_refresh(day=START) == "rebuilt"  # nothing stored yet
-    assert usage_windows_at(START) == _usage_rows(START)
+    assert usage_windows_at(START) == usage_rows(START)
     seen = set()
     for day in days(START + timedelta(days=1), LAST):
         assert usage_windows_refresh(day=day) == "rolled 1 day(s)"
-        full = _usage_rows(day)
+        full = usage_rows(day)
         assert usage_windows_at(day) == full, day
         assert {row[1] for row in stored()} == {day}
         seen |= {row[0] for row in stored()}
@@ -98,7 +99,7 @@ def test_rolling_forward_day_by_day_matches_the_full_query_every_day(history):
     assert {subs[name].pk for name in ("steady", "patchy", "stops", "starts", "two_a", "two_b")} <= seen
     # The customer with two subscriptions has two rows, next to each other.
     two = history["customers"][5].pk
-    assert [row[0] for row in _usage_rows(LAST)].count(two) == 2
+    assert [row[0] for row in usage_rows(LAST)].count(two) == 2
 
 
 def test_the_rows_hold_what_the_columns_mean(history):
@@ -123,14 +124,14 @@ def test_a_gap_of_more_than_a_week_or_an_earlier_day_rebuilds(history, gap):
     usage_windows_refresh(day=START + timedelta(days=20))
     day = START + timedelta(days=20 + gap)
     assert usage_windows_refresh(day=day) == "rebuilt"
-    assert usage_windows_at(day) == _usage_rows(day)
+    assert usage_windows_at(day) == usage_rows(day)
 
 
 def test_a_gap_of_a_week_rolls_seven_days_at_once(history):
     usage_windows_refresh(day=START)
     day = START + timedelta(days=MAX_ROLL_DAYS)
     assert usage_windows_refresh(day=day) == f"rolled {MAX_ROLL_DAYS} day(s)"
-    assert usage_windows_at(day) == _usage_rows(day)
+    assert usage_windows_at(day) == usage_rows(day)
 
 
 def test_running_twice_on_the_same_day_changes_nothing(history):
@@ -145,7 +146,7 @@ def test_running_twice_on_the_same_day_changes_nothing(history):
 
 def test_an_empty_history_stays_empty_and_rebuilds_cheaply(db):
     assert usage_windows_refresh(day=START) == "rebuilt"
-    assert usage_windows_at(START + timedelta(days=1)) == [] == _usage_rows(START + timedelta(days=1))
+    assert usage_windows_at(START + timedelta(days=1)) == [] == usage_rows(START + timedelta(days=1))
 
 
 def test_usage_edited_after_its_day_was_rolled_in_is_seen_at_the_next_rebuild(history):
@@ -155,9 +156,9 @@ def test_usage_edited_after_its_day_was_rolled_in_is_seen_at_the_next_rebuild(hi
     edited.download_bytes += 5 * GB
     edited.save()
     day = START + timedelta(days=1)
-    assert usage_windows_at(day) != _usage_rows(day)
+    assert usage_windows_at(day) != usage_rows(day)
     assert usage_windows_refresh(day=day, rebuild=True) == "rebuilt"
-    assert usage_windows_at(day) == _usage_rows(day)
+    assert usage_windows_at(day) == usage_rows(day)
 
 
 def test_the_weekly_training_run_scores_with_rebuilt_windows(db):
@@ -225,7 +226,7 @@ def test_two_jobs_do_not_interleave():
     try:
         with other.cursor() as cursor:
             cursor.execute("BEGIN")
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", LOCK)
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", WINDOWS_LOCK)
             worker = threading.Thread(target=refresh)
             worker.start()
             time.sleep(0.5)

@@ -1,12 +1,19 @@
-"""The snapshot's subscription frame as one set-based SQL statement (PostgreSQL and SQLite).
+"""The dashboard's raw SQL: every statement the analytics snapshot sends through a cursor, and every
+difference between PostgreSQL and SQLite in the dashboard, live in this module
+(tests/core/test_raw_sql_places.py holds the line). Tested on both databases by
+tests/dashboard/test_metrics.py, which holds the snapshot equal to the ORM's on-the-fly figures.
 
-For every subscription: its state at the end of the previous month (`s_…`) and at the end of the day
-(`e_…`), from the last lifecycle transition before each instant (a window function over the audit
-log) and the package it was on (a window function over the applied package changes), joined once:
-no per-row lookups, so the database can hash-join and aggregate in one pass. The rules are those of
-`metrics._counted_on` (docs/metrics.md), stated in SQL once in `customers/standing.py` (churn's
-labels read the same); the on-the-fly selectors express them with the ORM, and the tests hold the
-two equal.
+The snapshot's subscription frame is one set-based SQL statement (PostgreSQL and SQLite). For every
+subscription: its state at the end of the previous month (`s_…`) and at the end of the day (`e_…`),
+from the last lifecycle transition before each instant (a window function over the audit log) and
+the package it was on (a window function over the applied package changes), joined once: no per-row
+lookups, so the database can hash-join and aggregate in one pass. The rules are those of
+`metrics._counted_on` (docs/metrics.md), stated in SQL once in `customers/sql.py` (churn's labels
+read the same); the on-the-fly selectors express them with the ORM, and the tests hold the two equal.
+
+Why not the ORM: it has no window function inside a CTE joined back to its table, no join from the
+audit log (object_id is text) to subscriptions, and no temporary tables; computing the frame once
+into a temporary table and grouping it three ways reads the audit log once instead of three times.
 """
 
 from datetime import date, datetime, timedelta
@@ -15,7 +22,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from customers.models import Subscription
-from customers.standing import LIFECYCLE_ACTIONS, counted_case, last_state_cte
+from customers.sql import LIFECYCLE_ACTIONS, counted_case, last_state_cte
+
+
+def jit_off() -> None:
+    """PostgreSQL, for the rest of the transaction: no JIT compilation. The planner's cost estimates
+    for these one-off scans switch it on, and it costs more (about a second per query) than the
+    queries themselves. Why SQL: planner settings have no ORM API; SQLite has no JIT."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+
 
 # The incremental snapshot limits every scan to the subscriptions of the customers touched on the day
 # (a temporary table `analytics_touched`, see `touched_sql`); the full one reads everything.
@@ -86,6 +103,7 @@ PACKAGE_CUSTOMERS = """SELECT branch_id, e_package, COUNT(DISTINCT customer_id)
 
 
 def _adapt(params: dict) -> dict:
+    """Dates and datetimes as the ORM sends them (SQLite stores them as text)."""
     ops = connection.ops
     return {
         k: ops.adapt_datetimefield_value(v) if isinstance(v, datetime)
@@ -96,7 +114,8 @@ def _adapt(params: dict) -> dict:
 
 def frame_aggregates(**kwargs) -> tuple[list, list, list]:
     """(groups, customer counts, package customer counts) of the frame: the frame is computed once into
-    a temporary table (dropped at the end), then three grouped reads of it. Runs inside a transaction."""
+    a temporary table (dropped at the end), then three grouped reads of it. Runs inside a transaction.
+    Why SQL: CREATE TEMPORARY TABLE … AS and reads of a table no model maps have no ORM API."""
     sql, params = frame_sql(**kwargs)
     params = _adapt(params)
     results = []
@@ -136,7 +155,8 @@ def with_touched(day: date, *, day_start: datetime, day_end: datetime, churn_sta
                  stamped: set[int], work):
     """Run `work()` with the temporary table `analytics_touched` filled for `day` (`stamped`: the
     subscriptions with a timestamp on the day); returns its result and the number of subscriptions
-    touched. Runs inside a transaction."""
+    touched. Runs inside a transaction. Why SQL: a temporary table the frame's statement joins (no ORM
+    API), analysed on PostgreSQL so that its planner knows how few rows it holds."""
     stamped = sorted(stamped)
     params = _adapt({
         "ct": ContentType.objects.get_for_model(Subscription).pk, "day": day, "day_start": day_start, "day_end": day_end,

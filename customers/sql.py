@@ -1,0 +1,158 @@
+"""Customers' raw SQL: the SQL text customers hands to the database itself, and every difference
+between PostgreSQL and SQLite in customers, live in this module (tests/core/test_raw_sql_places.py
+holds the line). Two groups, each saying why the ORM was not enough:
+
+- Whether a subscription counts as a paying customer on a day (docs/metrics.md, "MRR"), as SQL: the
+  one statement of the rule that set-based readers share, the analytics snapshot
+  (`dashboard/snapshot_sql.py`) and the churn labels and population (`churn/sql.py`). A subscription
+  counts at an instant when its last lifecycle transition before then left it active, or suspended for
+  non-payment less than `ANALYTICS_CHURN_UNPAID_DAYS` ago; without lifecycle history (rows made before
+  the audit log existed), its own activated/suspended/cancelled timestamps decide. Why SQL: the
+  readers are single statements over every subscription with a window function over the audit log
+  (the last transition before an instant), joined by text id; the ORM cannot put a ranked window in a
+  CTE and join it back, and these fragments are pieces of those readers' statements.
+- The customer list's pieces that differ per database (`selectors.customer_page` builds the page's
+  statement from them): the joined package names, the login search's `= ANY(ARRAY(…))`, the
+  MATERIALIZED CTE, and the planner setting of an owner's name search.
+
+Tested on both databases through their readers: tests/dashboard/test_metrics.py, tests/churn/ and
+tests/customers/test_selectors.py (tests/customers/test_customer_sql.py for what those leave out).
+"""
+
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+from django.db.models import Aggregate, BooleanField, CharField, Func, Value
+
+from .models import Package, Subscription
+
+# The counted-customer rule -----------------------------------------------------------------------
+
+LIFECYCLE_ACTIONS = ("subscription.activate", "subscription.suspend", "subscription.reactivate", "subscription.cancel")
+
+
+def json_text(column: str, key: str) -> str:
+    """The text of `key` in the JSON column `column`: each database has its own operator (the ORM's
+    KeyTextTransform writes the same, but only inside an ORM query)."""
+    if connection.vendor == "postgresql":
+        return f"({column} ->> '{key}')"
+    return f"json_extract({column}, '$.{key}')"
+
+
+def last_state_cte(name: str, *, extra_where: str = "") -> str:
+    """`name AS (…)`: each subscription's last lifecycle state (status, suspension kind, time) before
+    the parameter `%(<name>_bound)s`; needs `%(ct)s`, the subscription content type. `extra_where`
+    narrows the audit rows read (the incremental snapshot's touched subscriptions)."""
+    status, kind = json_text("after", "status"), json_text("after", "suspension_type")
+    actions = ", ".join(f"'{a}'" for a in LIFECYCLE_ACTIONS)
+    return f"""{name} AS (
+        SELECT object_id, status, kind, at FROM (
+            SELECT object_id, {status} AS status, {kind} AS kind, at,
+                   ROW_NUMBER() OVER (PARTITION BY object_id ORDER BY at DESC, id DESC) AS rn
+            FROM core_auditlog
+            WHERE content_type_id = %(ct)s AND action IN ({actions}) AND at < %({name}_bound)s{extra_where}
+        ) ranked WHERE rn = 1
+    )"""
+
+
+def counted_case(side: str, subscription: str = "sub") -> str:
+    """1 when counted at that side's instant, else 0: the side's last state joined as `side`, the
+    subscription as `subscription`; parameters `%(<side>_bound)s` and `%(<side>_churn)s` (the end of the
+    day `ANALYTICS_CHURN_UNPAID_DAYS` before)."""
+    return f"""CASE
+        WHEN {side}.object_id IS NOT NULL THEN
+            CASE WHEN {side}.status = 'active' THEN 1
+                 WHEN {side}.status = 'suspended' AND {side}.kind = 'non_payment' AND {side}.at >= %({side}_churn)s THEN 1
+                 ELSE 0 END
+        WHEN {subscription}.activated_at < %({side}_bound)s
+             AND ({subscription}.cancelled_at IS NULL OR {subscription}.cancelled_at >= %({side}_bound)s)
+             AND ({subscription}.suspended_at IS NULL OR {subscription}.suspended_at >= %({side}_bound)s) THEN 1
+        ELSE 0 END"""
+
+
+# The customer list ---------------------------------------------------------------------------------
+
+
+class JoinedNames(Aggregate):
+    """Comma-joined text of a group: STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite. Django 5.2 has
+    StringAgg for PostgreSQL only (django.contrib.postgres), nothing portable."""
+
+    function = "STRING_AGG"
+    output_field = CharField()
+
+    def __init__(self, expression, **extra):
+        super().__init__(expression, Value(", "), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+class IdAmong(Func):
+    """`id IN (subquery)`; on PostgreSQL `id = ANY(ARRAY(subquery))`, which the ORM's `__in` never writes.
+
+    PostgreSQL then reads the login matches once, through their trigram index, and fetches those
+    customers by primary key. Given `IN (subquery)` it may instead hash-join the whole customer
+    table, or walk it in id order probing subscriptions, to find a few thousand logins.
+    """
+
+    arity = 2
+    output_field = BooleanField()
+    conditional = True
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column_sql, column_params = compiler.compile(self.source_expressions[0])
+        subquery_sql, subquery_params = compiler.compile(self.source_expressions[1])
+        template = "{} = ANY(ARRAY{})" if connection.vendor == "postgresql" else "{} IN {}"
+        return template.format(column_sql, subquery_sql), (*column_params, *subquery_params)
+
+
+def collect_search_matches(field: str) -> bool:
+    """Whether a search arm should gather all its matches before sorting them (PostgreSQL only).
+
+    Left alone, the planner may walk the sort index and filter row by row, betting that matches are
+    spread evenly. Sorted by name, matches of a name search sit together ("Karim …" under K), and
+    the walk reads a large part of the table before it finds them. Reading the matches through the
+    trigram index and sorting them costs what the matches cost, whatever their order.
+    """
+    return connection.vendor == "postgresql" and field == "name"
+
+
+def current_package_names_sql(customer_id_column: str) -> tuple[str, list]:
+    """`selectors._current_package_names` as SQL for the list's page query, which the ORM cannot
+    build (a keyset page over the union of the search's arms, read with `Customer.objects.raw`)."""
+    subscriptions, packages = Subscription._meta.db_table, Package._meta.db_table
+    joined = "STRING_AGG(p.name, ', ')" if connection.vendor == "postgresql" else "GROUP_CONCAT(p.name, ', ')"
+    return (
+        f"SELECT {joined} FROM {subscriptions} s JOIN {packages} p ON p.id = s.package_id "
+        f"WHERE s.customer_id = {customer_id_column} AND s.status <> %s",
+        [Subscription.Status.CANCELLED],
+    )
+
+
+def materialized() -> str:
+    """`MATERIALIZED ` for a CTE read twice, on the databases that take the keyword (PostgreSQL 12+,
+    SQLite 3.35+); the ORM writes no CTEs."""
+    return "MATERIALIZED " if connection.vendor in ("postgresql", "sqlite") else ""
+
+
+@contextmanager
+def matches_read_through_indexes():
+    """PostgreSQL plans the statement run inside without a sequential scan of the customer table, then
+    forgets it (the statement only reads: its savepoint or transaction is rolled back). Elsewhere it
+    does nothing. Why SQL: planner settings (`SET LOCAL`) have no ORM API.
+
+    A search sorted by name gathers all its matches (`collect_search_matches`). When the matches are
+    many (`rahman`: 4,883 of 100,000 under one reseller), the planner prices a parallel sequential
+    scan of the whole table below the trigram bitmap; but a scan of a table larger than a quarter of
+    `shared_buffers` reads through a small ring buffer, so the table is never cached and every
+    request reads it all again (140 ms against 26 ms for the bitmap and its heap pages, which stay
+    cached). Every arm of a search has an index (trigram, prefix, primary key), so nothing is left
+    without a plan."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
+        transaction.set_rollback(True)
