@@ -65,7 +65,8 @@ from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.periods import months_for_cycle, period_containing
 from ispbill.notify.events import Event
-from ispbill.notify.services import notify_invoices
+from ispbill.notify.services import notify_invoices, notify_subscription_change
+from network.services import provisioning_enqueue_transition
 
 from .charges import pending_charges_for, pending_charges_invoiced
 from .ledger import credit_apply, sql
@@ -73,7 +74,7 @@ from .ledger.invoices import InvoiceRow, LineRow, invoices_late_fee_applied, inv
 from .models import Account, BillingRun, BillingRunChunk, BillingSettings, Invoice, InvoiceLine, LedgerEntry
 from .package_changes import package_changes_apply_due, scheduled_changes_for_run
 from .proration import amount_for_days
-from .selectors import OPEN_STATUSES, current_billing_settings
+from .selectors import OPEN_STATUSES, amount_open, current_billing_settings
 from .vat import Line, totals, vat_line
 
 logger = logging.getLogger(__name__)
@@ -713,10 +714,15 @@ def _suspend_unpaid(run: BillingRun, cfg: BillingSettings, first_id: int, last_i
         paid = f"paid through {_day(subscription.paid_through)}" if subscription.paid_through else "never paid"
         reason = f"Non-payment: {subscription.overdue_number} was due {_day(subscription.overdue_due)}; {paid}"
         try:
-            subscription_suspend(
-                actor=run.started_by, subscription=subscription, reason=reason,
-                suspension_type=Subscription.SuspensionType.NON_PAYMENT,
-            )
+            with transaction.atomic():
+                suspended = subscription_suspend(
+                    actor=run.started_by, subscription=subscription, reason=reason,
+                    suspension_type=Subscription.SuspensionType.NON_PAYMENT,
+                )
+                # The router change and the customer's message, as usecases/connection_effects.py
+                # queues them after any transition (this run sits below the use cases).
+                provisioning_enqueue_transition(subscription=suspended, previous_status=suspended.previous_lifecycle["status"], actor=run.started_by)
+                notify_subscription_change(subscription=suspended, previous=suspended.previous_lifecycle, amount_due=amount_open(customer_id=suspended.customer_id))
         except ValidationError as exc:
             # Refused before writing, or rolled back by the service's own savepoint: the chunk goes on.
             result.failed += 1

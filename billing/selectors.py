@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from customers.models import Package
 from customers.selectors import scope_to_branches
+from ispbill.core.branding import Brand
 from ispbill.core.money import CENT, ZERO
 from ispbill.core.periods import CYCLE_MONTHS
 
@@ -32,6 +33,12 @@ def current_billing_settings() -> BillingSettings:
         for name, value in {**settings.BILLING_DEFAULTS, "isp_name": settings.ISP_NAME, "currency": settings.CURRENCY}.items()
     }
     return BillingSettings.objects.get_or_create(pk=1, defaults=defaults)[0]
+
+
+def isp_brand() -> Brand:
+    """The ISP's own name and phone as Settings → Billing keeps them (ispbill.core.branding asks)."""
+    billing = current_billing_settings()
+    return Brand(name=billing.isp_name or settings.ISP_NAME, phone=billing.isp_phone)
 
 
 def package_monthly_net() -> dict[int, Decimal]:

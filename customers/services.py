@@ -18,8 +18,6 @@ from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.audit import audit_changes, audit_record, audit_record_many, snapshot
 from ispbill.core.numbering import allocate_continuous, allocate_continuous_block
 from ispbill.core.phone import normalize_phone
-from ispbill.notify.services import notify_subscription_change
-from network import services as network_services
 
 from . import referrals
 from .models import Area, Branch, Customer, Lead, Package, Subscription
@@ -150,16 +148,11 @@ def area_update(*, actor, area: Area, **changes) -> Area:
 
 @transaction.atomic
 def package_create(*, actor, **fields) -> Package:
-    package = _create_with_audit(actor=actor, obj=Package(**fields), fields=PACKAGE_FIELDS, action="package.create")
-    network_services.package_profile_enqueue(package=package, actor=actor)  # its profile on every router
-    return package
+    return _create_with_audit(actor=actor, obj=Package(**fields), fields=PACKAGE_FIELDS, action="package.create")
 
 @transaction.atomic
 def package_update(*, actor, package: Package, **changes) -> Package:
-    previous = network_services.package_router_state(package)
-    package = _save_with_audit(actor=actor, obj=package, fields=PACKAGE_FIELDS, changes=changes, action="package.update")
-    network_services.package_changed(package=package, previous=previous, actor=actor)  # new speeds to the routers
-    return package
+    return _save_with_audit(actor=actor, obj=package, fields=PACKAGE_FIELDS, changes=changes, action="package.update")
 
 # Customers ---------------------------------------------------------------------------------------
 
@@ -240,12 +233,12 @@ def customers_create_bulk(*, actor, customers: list[Customer]) -> list[Customer]
     return customers
 
 
-def subscriptions_create_existing(*, actor, subscriptions: list[Subscription], reason: str, router_change: bool) -> list[Subscription]:
+def subscriptions_create_existing(*, actor, subscriptions: list[Subscription], reason: str) -> list[Subscription]:
     """Connections that exist already, brought over by an import, many at once: what
     `subscription_create` and then, for those given with status active,
-    `subscription_activate` (`router_change`) or `subscription_adopt` would write, set by set: the
-    same checks on each (the anchor days are billing's to check, before), one INSERT, the same audit entries, the customers' status, and one
-    provisioning entry per activated subscription when ispbill is to put it on the router. Logins
+    `subscription_activate` or `subscription_adopt` would write, set by set: the
+    same checks on each (the anchor days are billing's to check, before), one INSERT, the same audit entries and the customers' status
+    (the router entries of those ispbill is to put there are the caller's to queue). Logins
     are left to the database's unique constraints (see `customers_create_bulk`)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("subscriptions_create_existing: call it inside transaction.atomic")
@@ -283,8 +276,6 @@ def subscriptions_create_existing(*, actor, subscriptions: list[Subscription], r
         entries=[(s, pending, snapshot(s, LIFECYCLE_FIELDS)) for s in activated],
     )
     _refresh_customers_status({s.customer_id for s in subscriptions})
-    if router_change and activated:
-        network_services.provisioning_enqueue_many(subscriptions=activated, action=network_services.Action.PROVISION, actor=actor)
     return subscriptions
 
 
@@ -458,15 +449,11 @@ def subscription_update(*, actor, subscription: Subscription, password: str | No
             # Never a bare field edit: the use case has billing quote, prorate and switch it.
             raise ValueError("a package change goes through usecases.subscription_update")
         changes.pop("package")
-    previous = network_services.provisioning_snapshot(subscription)
     if password:
         subscription.password = password
-    subscription = _save_with_audit(
+    return _save_with_audit(
         actor=actor, obj=subscription, fields=SUBSCRIPTION_FIELDS, changes=changes, action="subscription.update"
     )
-    # Router change hook: the desired state and its outbox entry, in this transaction.
-    network_services.provisioning_enqueue_change(subscription=subscription, previous=previous, actor=actor)
-    return subscription
 
 def _transition_done(action: str) -> str:
     return {
@@ -474,9 +461,10 @@ def _transition_done(action: str) -> str:
     }.get(action, action)
 
 
-def _transition(
-    *, actor, subscription: Subscription, to: str, reason: str, action: str, router_change: bool = True, **updates
-) -> Subscription:
+def _transition(*, actor, subscription: Subscription, to: str, reason: str, action: str, **updates) -> Subscription:
+    """The status change, audited, and the customer's status. The returned row carries
+    `previous_lifecycle` (the lifecycle fields before), from which the caller queues the router change
+    and the customer's message (usecases/, or an app above network: billing's run)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason: it is kept in the customer's history.")})
@@ -498,11 +486,7 @@ def _transition(
             before=before, after=snapshot(locked, LIFECYCLE_FIELDS),
         )
         _refresh_customer_status(locked.customer_id)
-        # Router change hook: the provisioning outbox entry (provision / suspend / reactivate /
-        # deprovision), inside this transaction. A pending subscription is not on the router yet.
-        if router_change:
-            network_services.provisioning_enqueue_transition(subscription=locked, previous_status=before["status"], actor=actor)
-        notify_subscription_change(subscription=locked, previous=before)  # suspended / reactivated message, after commit
+    locked.previous_lifecycle = before
     return locked
 
 def subscription_activate(*, actor, subscription: Subscription, reason: str) -> Subscription:
@@ -538,21 +522,21 @@ def subscription_reactivate(*, actor, subscription: Subscription, reason: str) -
 
 def subscription_adopt(*, actor, subscription: Subscription, reason: str, activated_at=None) -> Subscription:
     """A pending subscription made active because it is already live on its router (found there by
-    an import): the same transition as activation, but nothing is queued for the router."""
+    an import): the same transition as activation, from the day the import gives."""
     return _transition(
         actor=actor, subscription=subscription, to=Subscription.Status.ACTIVE, reason=reason, action="activate",
-        router_change=False, activated_at=subscription.activated_at or activated_at or timezone.now(),
+        activated_at=subscription.activated_at or activated_at or timezone.now(),
     )
 
 
 @transaction.atomic
-def subscription_release(*, actor, subscription: Subscription, reason: str, router_change: bool) -> Subscription:
-    """An imported subscription withdrawn by undoing its import: cancelled (taken off the router only
-    when ispbill put it there, `router_change`), which frees its login and address for a corrected
+def subscription_release(*, actor, subscription: Subscription, reason: str) -> Subscription:
+    """An imported subscription withdrawn by undoing its import: cancelled (the import takes it off the
+    router only when ispbill put it there), which frees its login and address for a corrected
     import. Billing has not touched it (the import's undo checks), so there is nothing to prorate."""
     return _transition(
         actor=actor, subscription=subscription, to=Subscription.Status.CANCELLED, reason=reason, action="cancel",
-        router_change=router_change, cancelled_at=timezone.now(), skip_billing=True,
+        cancelled_at=timezone.now(), skip_billing=True,
     )
 
 

@@ -46,6 +46,7 @@ from payments.models import GatewayPayment, GatewayRefund, Payment
 from payments.services import payment_reverse
 from tickets import services as ticket_services
 from tickets.models import Ticket
+from usecases.subscription_activate import subscription_activate as usecases_subscription_activate
 from usecases.subscription_cancel import subscription_cancel as usecases_subscription_cancel
 from usecases.subscription_create import subscription_create as usecases_subscription_create
 from usecases.subscription_suspend import subscription_suspend as usecases_subscription_suspend
@@ -151,7 +152,7 @@ def _customer(key: str, name: str, phone: str, address: str, *, admin) -> Custom
         actor=admin, customer=customer, package=package, router=router, username=f"demo-{key}-{phone[-3:]}",
         password="demo-pppoe-2026",
     )
-    customer_services.subscription_activate(actor=admin, subscription=subscription, reason="Installed and tested")
+    usecases_subscription_activate(actor=admin, subscription=subscription, reason="Installed and tested")
     customer.refresh_from_db()
     return customer
 

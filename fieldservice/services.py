@@ -606,9 +606,10 @@ def workorder_complete(*, actor, order: WorkOrder, override_reason: str = "", ch
             if not online:
                 raise ValidationError(why, code="offline")
         if subscription.status == Subscription.Status.PENDING:
-            customer_services.subscription_activate(
+            activated = customer_services.subscription_activate(
                 actor=actor, subscription=subscription, reason=_("Installed: %(order)s") % {"order": order.number}
             )
+            network_services.provisioning_enqueue_transition(subscription=activated, previous_status=activated.previous_lifecycle["status"], actor=actor)
     order = _set_status(
         order, actor=actor, to=WorkOrder.Status.COMPLETED, action="completed", message=override_reason,
         completed_at=timezone.now(),

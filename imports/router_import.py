@@ -23,6 +23,7 @@ from customers import services as customer_services
 from customers.models import Area, Package, Subscription
 from ispbill.core.audit import audit_record
 from network import routeros
+from network import services as network_services
 from network.models import Router
 
 from .models import ImportBatch, ImportRow
@@ -148,6 +149,7 @@ def router_batch_map(*, actor, batch: ImportBatch, choices: dict[str, dict], are
                 actor=actor, name=name[:100], router_profile=name[:64], price=choice["price"],
                 download_mbps=info.get("download_mbps") or 10, upload_mbps=info.get("upload_mbps") or 10,
             )
+            network_services.package_profile_enqueue(package=packages[name], actor=actor)  # its profile on every router
         else:
             packages[name] = Package.objects.get(pk=choice["package"])
     missing = sorted(set(profiles) - set(packages))

@@ -44,6 +44,7 @@ from customers.models import Area, Customer, Package, Subscription
 from ispbill.core.audit import audit_record
 from ispbill.core.bulk import rows_insert
 from ispbill.core.phone import normalize_phone
+from network import services as network_services
 from network.models import Router
 from payments.models import PastPayment, Payment
 
@@ -587,6 +588,9 @@ def _row_create(*, actor, batch: ImportBatch, row: ImportRow, catalogue: _Catalo
                 subscription = customer_services.subscription_adopt(actor=actor, subscription=subscription, reason=reason)
             else:
                 subscription = customer_services.subscription_activate(actor=actor, subscription=subscription, reason=reason)
+                network_services.provisioning_enqueue_transition(
+                    subscription=subscription, previous_status=subscription.previous_lifecycle["status"], actor=actor
+                )
         row.subscription = subscription
     balance = Decimal(v.get("balance") or "0")
     if balance:
@@ -633,10 +637,12 @@ def _rows_create_bulk(*, actor, batch: ImportBatch, rows: list[ImportRow], catal
     if subscriptions:
         for day in sorted({s.billing_anchor_day for s in subscriptions if s.billing_anchor_day is not None}):
             subscription_anchor_check(anchor_day=day)
-        customer_services.subscriptions_create_existing(
-            actor=actor, subscriptions=subscriptions, reason=_activation_reason(batch),
-            router_change=batch.source == ImportBatch.Source.FILE,
-        )
+        customer_services.subscriptions_create_existing(actor=actor, subscriptions=subscriptions, reason=_activation_reason(batch))
+        activated = [s for s in subscriptions if s.status == Subscription.Status.ACTIVE]
+        if batch.source == ImportBatch.Source.FILE and activated:
+            # Connections a file brings over active are put on their router by ispbill (a router
+            # import's are there already).
+            network_services.provisioning_enqueue_many(subscriptions=activated, action=network_services.Action.PROVISION, actor=actor)
     debtors = [row for row in rows if Decimal(row.values.get("balance") or "0")]
     entries = ledger.opening_balances_post(
         balances=[(row.customer, Decimal(row.values["balance"])) for row in debtors], effective_date=batch.cutover_date,
@@ -891,10 +897,11 @@ def _customers_undo(*, actor, batch: ImportBatch, reason: str) -> None:
         if row.subscription_id:
             subscription = Subscription.objects.get(pk=row.subscription_id)
             if subscription.status != Subscription.Status.CANCELLED:
-                customer_services.subscription_release(
-                    actor=actor, subscription=subscription, reason=reason,
-                    router_change=batch.source == ImportBatch.Source.FILE,
-                )
+                released = customer_services.subscription_release(actor=actor, subscription=subscription, reason=reason)
+                if batch.source == ImportBatch.Source.FILE:  # off the router only what ispbill put there
+                    network_services.provisioning_enqueue_transition(
+                        subscription=released, previous_status=released.previous_lifecycle["status"], actor=actor
+                    )
         customer_services.customer_withdraw(actor=actor, customer=Customer.objects.get(pk=row.customer_id), reason=reason)
 
 

@@ -458,14 +458,3 @@ def fup_lift(*, actor, subscription: Subscription, reason: str) -> FupState:
 
 
 PACKAGE_FUP_FIELDS = ("data_cap_gb", "fup_download_mbps", "fup_upload_mbps", "fup_profile")
-
-
-def package_fup_update(*, actor, package, **changes):
-    """FUP settings of one package (cap, throttled speeds, profile), through the package service so
-    the change is audited and the profiles reach every router."""
-    from customers.services import package_update
-
-    unknown = set(changes) - set(PACKAGE_FUP_FIELDS)
-    if unknown:
-        raise ValueError(f"not FUP settings: {', '.join(sorted(unknown))}")
-    return package_update(actor=actor, package=package, **changes)

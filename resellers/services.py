@@ -30,6 +30,7 @@ from ispbill.core.bulk import rows_update
 from ispbill.core.money import ZERO, format_money, to_money
 from ispbill.core.periods import Period, months_for_cycle, period_containing
 from ispbill.core.statements import columns, converted, instances, rows_create, statement_cursor
+from network import services as network_services
 from payments.models import Payment
 from payments.services import PaymentDraft, payment_record, payments_record_many
 from tickets import services as ticket_services
@@ -767,7 +768,10 @@ def _settle(*, actor, renewal: Renewal) -> None:
     invoice.refresh_from_db()
     subscription.refresh_from_db()
     if subscription.status == Subscription.Status.PENDING:
-        customer_services.subscription_activate(actor=actor, subscription=subscription, reason=_("Renewed by reseller %(name)s") % {"name": reseller.name})
+        activated = customer_services.subscription_activate(
+            actor=actor, subscription=subscription, reason=_("Renewed by reseller %(name)s") % {"name": reseller.name}
+        )
+        network_services.provisioning_enqueue_transition(subscription=activated, previous_status=activated.previous_lifecycle["status"], actor=actor)
     renewal.status, renewal.invoice, renewal.payment, renewal.settled_at = Renewal.Status.SETTLED, invoice, payment, timezone.now()
     renewal.last_error = ""
     renewal.save(update_fields=["status", "invoice", "payment", "settled_at", "last_error"])
@@ -890,8 +894,12 @@ def _settle_round(*, renewals: list[Renewal], subscriptions: dict[int, Subscript
     for r in together:
         if r.subscription_id in pending:  # a new connection's first renewal: provisioned one by one
             subscription = Subscription.objects.get(pk=r.subscription_id)
-            customer_services.subscription_activate(actor=r.created_by, subscription=subscription,
-                                                    reason=_("Renewed by reseller %(name)s") % {"name": r.reseller.name})
+            activated = customer_services.subscription_activate(
+                actor=r.created_by, subscription=subscription, reason=_("Renewed by reseller %(name)s") % {"name": r.reseller.name}
+            )
+            network_services.provisioning_enqueue_transition(
+                subscription=activated, previous_status=activated.previous_lifecycle["status"], actor=r.created_by
+            )
     for r in together:
         r.status, r.invoice, r.payment, r.settled_at, r.last_error = (
             Renewal.Status.SETTLED, invoice_of[r.pk], payment_of.get(r.pk), timezone.now(), "")

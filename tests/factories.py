@@ -10,6 +10,7 @@ from customers import services as customer_services
 from customers.models import Area, Branch, Package
 from network.models import Router
 from resellers.models import Reseller
+from usecases.subscription_activate import subscription_activate
 from usecases.subscription_create import subscription_create
 
 PASSWORD = "test-pass-123"
@@ -123,5 +124,5 @@ def make_subscription(*, customer=None, package=None, router=None, actor=None, a
         **kwargs,
     )
     if activate:
-        subscription = customer_services.subscription_activate(actor=actor, subscription=subscription, reason="installed")
+        subscription = subscription_activate(actor=actor, subscription=subscription, reason="installed")
     return subscription

@@ -17,8 +17,6 @@ APPS = [
 # Written inside a function before the use-case layer existed; issue 33 removes each (never add one).
 KNOWN = {
     ("billing.services", "customers.services"),
-    ("ispbill.notify.services", "billing.selectors"),
-    ("network.usage", "customers.services"),
 }
 
 

@@ -13,6 +13,7 @@ from customers.models import Area, Customer
 from resellers import services as reseller_services
 from resellers.models import Reseller
 
+from .subscription_activate import subscription_activate
 from .subscription_create import subscription_create
 
 
@@ -38,6 +39,6 @@ def reseller_customer_create(
         actor=actor, customer=customer, package=offer.package, router=router, username=username, password=password,
     )
     if not reseller.is_prepaid:
-        customer_services.subscription_activate(actor=actor, subscription=subscription, reason=_("Connected by reseller %(name)s") % {"name": reseller.name})
+        subscription_activate(actor=actor, subscription=subscription, reason=_("Connected by reseller %(name)s") % {"name": reseller.name})
     customer.refresh_from_db()
     return customer

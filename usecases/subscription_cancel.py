@@ -15,10 +15,13 @@ from customers import services as customer_services
 from customers.models import Subscription
 from fieldservice.services import on_subscription_cancelled as equipment_collection_for
 
+from .connection_effects import router_and_message
+
 
 @transaction.atomic
 def subscription_cancel(*, actor, subscription: Subscription, reason: str) -> Subscription:
     cancelled = customer_services.subscription_cancel(actor=actor, subscription=subscription, reason=reason)
+    router_and_message(actor=actor, subscription=cancelled)
     billing_cancelled(actor=actor, subscription=cancelled)
     equipment_collection_for(actor=actor, subscription=cancelled, reason=reason)
     contracts_cancelled(actor=actor, subscription=cancelled, reason=reason)

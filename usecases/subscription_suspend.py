@@ -9,12 +9,15 @@ from billing.package_changes import subscription_paused
 from customers import services as customer_services
 from customers.models import Subscription
 
+from .connection_effects import router_and_message
+
 
 @transaction.atomic
 def subscription_suspend(*, actor, subscription: Subscription, reason: str, suspension_type: str, skip_billing: bool = False) -> Subscription:
     suspended = customer_services.subscription_suspend(
         actor=actor, subscription=subscription, reason=reason, suspension_type=suspension_type, skip_billing=skip_billing
     )
+    router_and_message(actor=actor, subscription=suspended)
     if skip_billing:
         subscription_paused(actor=actor, subscription=suspended)
     return suspended

@@ -12,6 +12,7 @@ from billing.package_changes import package_change_make
 from billing.services import subscription_anchor_check
 from customers import services as customer_services
 from customers.models import Subscription
+from network import services as network_services
 
 
 @transaction.atomic
@@ -25,4 +26,8 @@ def subscription_update(*, actor, subscription: Subscription, password: str | No
             raise ValidationError({"package": _("The package %(package)s is no longer sold.") % {"package": package}})
         # A refusal of the other fields below rolls the package change back with them (one transaction).
         package_change_make(actor=actor, subscription=subscription, to_package=package)
-    return customer_services.subscription_update(actor=actor, subscription=subscription, password=password, **changes)
+        subscription.refresh_from_db()  # on its new package (billing queued that router change itself)
+    previous = network_services.provisioning_snapshot(subscription)
+    subscription = customer_services.subscription_update(actor=actor, subscription=subscription, password=password, **changes)
+    network_services.provisioning_enqueue_change(subscription=subscription, previous=previous, actor=actor)
+    return subscription

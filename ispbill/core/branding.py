@@ -4,6 +4,10 @@ The ISP sells some connections through resellers (the `resellers` app, high in t
 invoices are drawn by `billing` and SMS sent by `ispbill/notify`, both below it. So resellers register a
 resolver here at start-up (ResellersConfig.ready) and billing and notify ask the registry, never the
 resellers app: `brands_for_customers([ids])` → {customer id: Brand} for the customers that have one.
+
+The ISP's own name and phone, the brand every other customer deals with, are kept in Settings →
+Billing; billing registers their reader here too (BillingConfig.ready), so notify signs its messages
+with them without importing billing: `isp_brand()`.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ class Brand:
     logo_path: Path | None = None
     # The SMS sender id (masking) the customer's messages go out under, where the SMS gateway takes one.
     sms_sender_id: str = ""
+    phone: str = ""
 
     def logo_data_uri(self) -> str:
         """The logo inline, for web pages (media files are not served by the web app)."""
@@ -58,3 +63,16 @@ def brands_for_customers(customer_ids: Iterable[int]) -> dict[int, Brand]:
 
 def brand_for_customer(customer_id: int | None) -> Brand | None:
     return brands_for_customers([customer_id]).get(customer_id) if customer_id else None
+
+
+_isp_readers: list[Callable[[], Brand]] = []
+
+
+def register_isp(reader: Callable[[], Brand]) -> None:
+    if reader not in _isp_readers:
+        _isp_readers.append(reader)
+
+
+def isp_brand() -> Brand | None:
+    """The ISP's own name and phone as saved (None before billing is loaded: a bare kernel)."""
+    return _isp_readers[0]() if _isp_readers else None

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -94,12 +95,10 @@ def _preferences(event: str, customer_ids: Sequence[int]) -> dict[int, Notificat
 
 def isp_facts() -> dict[str, str]:
     """The ISP's own details for messages: Settings → Billing when saved there, else the environment."""
-    from billing.selectors import current_billing_settings  # billing notifies through us: import late
-
-    billing = current_billing_settings()
+    isp = branding.isp_brand()
     return {
-        "isp_name": billing.isp_name or settings.ISP_NAME,
-        "isp_phone": billing.isp_phone,
+        "isp_name": (isp.name if isp else "") or settings.ISP_NAME,
+        "isp_phone": isp.phone if isp else "",
         "portal_url": settings.SITE_URL.rstrip("/") + "/portal/",
     }
 
@@ -395,10 +394,11 @@ def notify_invoices(*, event: str, invoices: Iterable) -> int:
 NOTIFIED_SUSPENSION_TYPES = {"non_payment", "customer_request"}
 
 
-def notify_subscription_change(*, subscription, previous: dict[str, Any]) -> list[Message]:
+def notify_subscription_change(*, subscription, previous: dict[str, Any], amount_due: Decimal) -> list[Message]:
     """After a lifecycle transition (called inside it): queue "suspended" or "reactivated" when the
     suspension is one the customer hears about. `previous` is the lifecycle snapshot before the
-    change. One message per transition, keyed by the row's update time."""
+    change, `amount_due` what the customer owes now (billing's, given by the caller). One message per
+    transition, keyed by the row's update time."""
     S = subscription.Status
     if subscription.status == S.SUSPENDED and previous["status"] != S.SUSPENDED:
         event, suspension_type = Event.SUSPENDED, subscription.suspension_type
@@ -408,14 +408,12 @@ def notify_subscription_change(*, subscription, previous: dict[str, Any]) -> lis
         return []
     if suspension_type not in NOTIFIED_SUSPENSION_TYPES:
         return []
-    from billing.selectors import amount_open  # billing notifies through us: import late
-
     customer = subscription.customer
     context = {
         "login": subscription.login_label,
         "package_name": subscription.package.name,
         "paid_through": subscription.paid_through,
-        "amount_due": amount_open(customer_id=customer.pk),
+        "amount_due": amount_due,
         "suspension_reason": subscription.SuspensionType(suspension_type).label,
         "non_payment": suspension_type == "non_payment",
     }

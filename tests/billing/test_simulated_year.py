@@ -32,12 +32,12 @@ from billing.package_changes import package_change_cancel, package_change_make, 
 from billing.run import billing_run_process_pending, billing_run_start
 from billing.selectors import amount_open, current_billing_settings
 from billing.services import LineSpec, invoice_create, invoice_void
-from customers import services as customer_services
 from customers.models import Subscription
 from ispbill.core.periods import period_containing
 from payments.models import Payment
 from payments.services import payment_record, payment_reverse
 from tests.factories import PackageFactory, make_subscription
+from usecases.subscription_activate import subscription_activate as usecases_subscription_activate
 from usecases.subscription_cancel import subscription_cancel
 from usecases.subscription_reactivate import subscription_reactivate
 from usecases.subscription_suspend import subscription_suspend
@@ -127,7 +127,7 @@ def _simulate(rng: random.Random, clock: Clock) -> None:
         clock.day = day
         for subscription in subscriptions:
             if activation[subscription.pk] == day:
-                customer_services.subscription_activate(actor=None, subscription=subscription, reason="Installed")
+                usecases_subscription_activate(actor=None, subscription=subscription, reason="Installed")
         package_changes_apply_due(today=day)
         if offset % 3 == 0 or offset == DAYS - 1:
             run_billing(day)

@@ -14,7 +14,6 @@ from billing.models import PackageChange
 from billing.services import LineSpec, invoice_create
 from churn.features import FEATURES, features_at
 from contracts.models import Contract, ContractTemplate
-from customers import services as customer_services
 from customers.models import SpeedTestResult, Subscription
 from ispbill.core.audit import audit_record
 from network.models import UsageDaily
@@ -31,6 +30,7 @@ from tests.factories import (
 )
 from tickets.models import Ticket
 from tickets.services import ticket_create
+from usecases.subscription_activate import subscription_activate as usecases_subscription_activate
 from usecases.subscription_cancel import subscription_cancel
 from usecases.subscription_reactivate import subscription_reactivate
 from usecases.subscription_suspend import subscription_suspend
@@ -53,7 +53,7 @@ def at(day: date, hour: int = 12) -> datetime:
 
 def activate(subscription, day):
     with clock(day):
-        return customer_services.subscription_activate(actor=None, subscription=subscription, reason="installed")
+        return usecases_subscription_activate(actor=None, subscription=subscription, reason="installed")
 
 
 def invoice(customer, issued, due, net="1000"):

@@ -14,10 +14,10 @@ from churn import learning
 from churn.models import ChurnModel, ChurnRisk
 from churn.services import churn_model_train, churn_risks_score
 from churn.tasks import score_churn_risks, train_churn_model
-from customers import services as customer_services
 from customers.models import Subscription
 from network.models import UsageDaily
 from tests.factories import AreaFactory, BranchFactory, PackageFactory, RouterFactory, make_customer, make_subscription
+from usecases.subscription_activate import subscription_activate as usecases_subscription_activate
 from usecases.subscription_cancel import subscription_cancel
 
 D = Decimal
@@ -49,7 +49,7 @@ def year_of_history(db):
             subscriptions.append(make_subscription(customer=make_customer(area=area, name=f"C{i}"), package=basic, router=router))
     for subscription in subscriptions:
         with clock(date(2025, 3, 3)):
-            customer_services.subscription_activate(actor=None, subscription=subscription, reason="installed")
+            usecases_subscription_activate(actor=None, subscription=subscription, reason="installed")
     leavers = subscriptions[:14]
     rows = []
     for index, subscription in enumerate(subscriptions):
@@ -72,7 +72,7 @@ def test_a_short_history_is_refused_with_its_reason_and_nothing_is_scored(db):
     with clock(date(2026, 1, 1)):
         subscription = make_subscription()
     with clock(date(2026, 1, 2)):
-        customer_services.subscription_activate(actor=None, subscription=subscription, reason="installed")
+        usecases_subscription_activate(actor=None, subscription=subscription, reason="installed")
     model = churn_model_train(today=TODAY)
     assert model.status == ChurnModel.Status.REFUSED and model.version == 1
     assert "Only 1 monthly cut-off" in model.refusal_reason and "needs 7" in model.refusal_reason

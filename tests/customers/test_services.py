@@ -10,6 +10,7 @@ from ispbill.core.audit import audit_for_objects
 from ispbill.core.models import AuditLog
 from ispbill.core.numbering import format_number
 from tests.factories import AreaFactory, RouterFactory, UserFactory, make_customer, make_subscription
+from usecases.subscription_activate import subscription_activate as usecases_subscription_activate
 from usecases.subscription_cancel import subscription_cancel
 from usecases.subscription_reactivate import subscription_reactivate
 from usecases.subscription_suspend import subscription_suspend
@@ -33,7 +34,7 @@ def lifecycle_state(subscription):
 def subscription_in(status, actor):
     subscription = make_subscription(actor=actor)
     if status in (S.ACTIVE, S.SUSPENDED):
-        subscription = services.subscription_activate(actor=actor, subscription=subscription, reason="installed")
+        subscription = usecases_subscription_activate(actor=actor, subscription=subscription, reason="installed")
     if status == S.SUSPENDED:
         subscription = subscription_suspend(
             actor=actor, subscription=subscription, reason="unpaid", suspension_type="non_payment"
@@ -57,7 +58,7 @@ def run(action, *, actor, subscription, reason="a reason"):
 def test_activate_makes_pending_subscription_and_its_customer_active(actor):
     subscription = make_subscription(actor=actor)
 
-    services.subscription_activate(actor=actor, subscription=subscription, reason="installed on site")
+    usecases_subscription_activate(actor=actor, subscription=subscription, reason="installed on site")
 
     subscription.refresh_from_db()
     assert subscription.status == S.ACTIVE and subscription.activated_at is not None

@@ -12,6 +12,7 @@ from django.urls import reverse
 from billing.selectors import current_billing_settings
 from customers.models import Package
 from tests.factories import PackageFactory, RouterFactory, make_customer, make_subscription
+from usecases.subscription_cancel import subscription_cancel as usecases_subscription_cancel
 from web.customers.forms.subscription import PASSWORD_ALPHABET, PASSWORD_LENGTH
 
 pytestmark = pytest.mark.django_db
@@ -53,12 +54,11 @@ def test_a_taken_login_and_a_taken_address_show_together(staff_client):
 def test_a_cancelled_connection_gives_its_login_and_address_back_to_the_next_customer(staff_client, admin):
     from django.db import IntegrityError, transaction
 
-    from customers import services
     from customers.models import Subscription
     from network.selectors import subscriptions_by_login
 
     old = make_subscription(username="shirin.pppoe", static_ip="10.0.0.7")
-    services.subscription_cancel(actor=admin, subscription=old, reason="moved away")
+    usecases_subscription_cancel(actor=admin, subscription=old, reason="moved away")
     customer = make_customer(area=old.customer.area)
     response = staff_client.post(reverse("staff:subscription-create", args=[customer.pk]), {
         "package": PackageFactory().pk, "connection_type": "pppoe", "router": old.router.pk, "username": "shirin.pppoe",

@@ -29,6 +29,7 @@ from tests.factories import (
     make_customer,
     make_subscription,
 )
+from usecases.subscription_activate import subscription_activate as usecases_subscription_activate
 from usecases.subscription_cancel import subscription_cancel
 from usecases.subscription_reactivate import subscription_reactivate
 from usecases.subscription_suspend import subscription_suspend
@@ -50,7 +51,7 @@ def moment(day: date, at: time = time(12, 0)):
 
 def activate(subscription, day):
     with clock(day):
-        return customer_services.subscription_activate(actor=None, subscription=subscription, reason="installed")
+        return usecases_subscription_activate(actor=None, subscription=subscription, reason="installed")
 
 
 def suspend_unpaid(subscription, day):

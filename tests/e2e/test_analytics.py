@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from customers import services as customer_services
 from dashboard.services import metrics_snapshot_backfill
 from payments.services import payment_record
 from tests.e2e.conftest import ARTIFACTS
@@ -22,6 +21,7 @@ from tests.factories import (
     make_customer,
     make_subscription,
 )
+from usecases.subscription_activate import subscription_activate as usecases_subscription_activate
 from usecases.subscription_cancel import subscription_cancel
 
 
@@ -48,7 +48,7 @@ def test_owner_dashboard_draws_charts_and_a_tile_drills_down_to_rows_that_add_up
         with at(day):
             customer = make_customer(area=area, name=f"Customer {n}")
             subscription = make_subscription(customer=customer, package=packages[n % 2])
-            subscription = customer_services.subscription_activate(actor=None, subscription=subscription, reason="installed")
+            subscription = usecases_subscription_activate(actor=None, subscription=subscription, reason="installed")
             payment_record(actor=None, customer=customer, amount=Decimal("500.00"), method="cash", received_at=timezone.now())
         if n == 5:
             with at(today - timedelta(days=2)):

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from customers import services as customer_services
 from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
 from network import services, usage
@@ -14,6 +13,8 @@ from network.models import FupState, ProvisioningTask, UsageDaily
 from network.notify_events import FUP_THROTTLED, USAGE_WARNING
 from network.routeros import close_all_connections
 from tests.factories import PackageFactory, RouterFactory, admin_user, make_subscription
+from usecases.package_create import package_create as usecases_package_create
+from usecases.package_update import package_update as usecases_package_update
 
 GB = 1000**3
 # The subscription's cycle runs from the 5th: 5 March – 4 April 2026.
@@ -158,7 +159,7 @@ def test_new_cycle_restores_the_profile_and_starts_counting_again(capped, router
 @pytest.mark.django_db
 def test_package_with_fup_creates_both_profiles_on_every_router(routeros_router):
     router = RouterFactory(host=routeros_router.host, api_port=routeros_router.port, username=routeros_router.username)
-    customer_services.package_create(
+    usecases_package_create(
         actor=None, name="Capped 30", download_mbps=30, upload_mbps=15, price="1500.00", router_profile="CAP-30M",
         data_cap_gb=200, fup_download_mbps=5, fup_upload_mbps=2,
     )
@@ -172,13 +173,13 @@ def test_package_with_fup_creates_both_profiles_on_every_router(routeros_router)
 def test_fup_speeds_must_come_in_pairs(db):
     package = PackageFactory(data_cap_gb=50)
     with pytest.raises(ValidationError):
-        customer_services.package_update(actor=None, package=package, fup_download_mbps=4)
+        usecases_package_update(actor=None, package=package, fup_download_mbps=4)
 
 
 @pytest.mark.django_db
 def test_polled_traffic_past_the_cap_throttles_the_subscription(capped, routeros_router, routeros_clock):
     router, subscription = capped
-    customer_services.package_update(actor=None, package=subscription.package, data_cap_gb=1)
+    usecases_package_update(actor=None, package=subscription.package, data_cap_gb=1)
     start = datetime.now(UTC)
     usage.usage_poll_router(router_id=router.pk, now=start)
     routeros_clock.advance(6 * 3600)  # hours of traffic at 20 Mbps: well past 1 GB

@@ -10,12 +10,14 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from customers import services as customer_services
 from customers.models import Subscription
 from network import services
 from network.models import ProvisioningTask, Router
 from network.routeros import close_all_connections
 from tests.factories import PackageFactory, RouterFactory, admin_user, make_subscription
+from usecases.package_create import package_create as usecases_package_create
+from usecases.package_update import package_update as usecases_package_update
+from usecases.subscription_activate import subscription_activate as usecases_subscription_activate
 from usecases.subscription_cancel import subscription_cancel
 from usecases.subscription_reactivate import subscription_reactivate
 from usecases.subscription_suspend import subscription_suspend
@@ -60,7 +62,7 @@ def test_lifecycle_reaches_the_router_provision_suspend_reactivate_change_packag
     assert drain(router).applied == 0  # pending: nothing for the router yet
     assert secret(routeros_router, "rahim") is None
 
-    subscription = customer_services.subscription_activate(actor=None, subscription=subscription, reason="installed")
+    subscription = usecases_subscription_activate(actor=None, subscription=subscription, reason="installed")
     assert drain(router).applied == 1
     row = secret(routeros_router, "rahim")
     assert (row["password"], row["profile"], row["disabled"], row["service"]) == ("pw-rahim", "HOME-20M", "false", "pppoe")
@@ -110,7 +112,7 @@ def test_entries_are_written_in_the_lifecycle_transaction_and_vanish_with_its_ro
     subscription = make_subscription(router=router)
     with pytest.raises(RuntimeError):
         with transaction.atomic():
-            customer_services.subscription_activate(actor=None, subscription=subscription, reason="installed")
+            usecases_subscription_activate(actor=None, subscription=subscription, reason="installed")
             assert ProvisioningTask.objects.filter(subscription=subscription).count() == 1
             raise RuntimeError("the rest of the request failed")
     assert not ProvisioningTask.objects.filter(subscription=subscription).exists()
@@ -123,7 +125,7 @@ def test_one_wake_up_per_router_per_transaction(routeros_router, django_capture_
     with django_capture_on_commit_callbacks() as callbacks:
         with transaction.atomic():
             for subscription in subscriptions:
-                customer_services.subscription_activate(actor=None, subscription=subscription, reason="installed")
+                usecases_subscription_activate(actor=None, subscription=subscription, reason="installed")
     wakes = [callback for callback in callbacks if isinstance(callback, services._Wake)]
     assert [wake.router_id for wake in wakes] == [router.pk]
 
@@ -173,7 +175,7 @@ def test_a_router_down_for_a_while_gets_every_change_when_it_is_back(routeros_ro
     subscriptions = [make_subscription(router=router, username=f"user{n}") for n in range(5)]
     routeros_router.go_down(0.3)
     for subscription in subscriptions:
-        customer_services.subscription_activate(actor=None, subscription=subscription, reason="installed")
+        usecases_subscription_activate(actor=None, subscription=subscription, reason="installed")
     assert drain(router).stopped == "unreachable"
     time.sleep(0.4)
     assert drain(router, later=600).applied == 5
@@ -202,8 +204,8 @@ def test_a_trap_fails_one_customer_and_the_others_still_go_through(routeros_rout
     router = router_for(routeros_router)
     stuck = make_subscription(router=router, username="stuck")
     fine = make_subscription(router=router, username="fine")
-    customer_services.subscription_activate(actor=None, subscription=stuck, reason="installed")
-    customer_services.subscription_activate(actor=None, subscription=fine, reason="installed")
+    usecases_subscription_activate(actor=None, subscription=stuck, reason="installed")
+    usecases_subscription_activate(actor=None, subscription=fine, reason="installed")
     suspend(Subscription.objects.get(pk=stuck.pk))
     routeros_router.inject_trap("/ppp/secret/add", "failure: could not add secret", category=4)
 
@@ -360,7 +362,7 @@ def test_package_changes_reach_the_profile_on_every_active_router_and_static_que
     sim_a, sim_b, sim_off = make_routeros_router(), make_routeros_router(), make_routeros_router()
     router_a, router_b = router_for(sim_a), router_for(sim_b)
     router_off = router_for(sim_off, is_active=False)
-    package = customer_services.package_create(
+    package = usecases_package_create(
         actor=None, name="Fiber 20", download_mbps=20, upload_mbps=20, price="1000", router_profile="F-20M"
     )
     assert set(ProvisioningTask.objects.filter(action="profile").values_list("router_id", flat=True)) == {router_a.pk, router_b.pk}
@@ -369,7 +371,7 @@ def test_package_changes_reach_the_profile_on_every_active_router_and_static_que
         activate=True,
     )
     drain(router_a), drain(router_b)
-    customer_services.package_update(actor=None, package=package, download_mbps=40)
+    usecases_package_update(actor=None, package=package, download_mbps=40)
     drain(router_a), drain(router_b), drain(router_off)
 
     for sim in (sim_a, sim_b):

@@ -15,6 +15,7 @@ from customers.selectors import portal_subscriptions, subscription_get_for_staff
 from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
 from network import selectors, usage
+from usecases.package_update import package_update
 
 from .forms import FupLiftForm, HeavyUsersForm, PackageFupForm
 
@@ -94,7 +95,7 @@ def package_fup_edit(request, pk: int):
         changes = {name: form.cleaned_data[name] for name in usage.PACKAGE_FUP_FIELDS}
         changes["fup_profile"] = changes["fup_profile"] or ""
         try:
-            usage.package_fup_update(actor=request.user, package=package, **changes)
+            package_update(actor=request.user, package=package, **changes)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

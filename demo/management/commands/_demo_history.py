@@ -39,12 +39,12 @@ from billing.run import billing_run_process_pending, billing_run_start
 from billing.selectors import amount_open, current_billing_settings
 from billing.services import account_credit
 from billing.vat import vat_line
-from customers import services
 from customers.models import Customer, Subscription
 from ispbill.core.money import ZERO, to_money
 from ispbill.notify.services import messages_deliver
 from payments.models import Payment
 from payments.services import payment_record, payment_reverse
+from usecases.subscription_activate import subscription_activate as usecases_subscription_activate
 from usecases.subscription_cancel import subscription_cancel as usecases_subscription_cancel
 from usecases.subscription_suspend import subscription_suspend as usecases_subscription_suspend
 
@@ -484,7 +484,7 @@ class HistoryWriter:
         admin, manager = self.logins["admin"], self.logins["manager"]
         if step.kind == "activate":
             def act() -> None:
-                services.subscription_activate(actor=admin, subscription=Subscription.objects.get(pk=subscription_id),
+                usecases_subscription_activate(actor=admin, subscription=Subscription.objects.get(pk=subscription_id),
                                                reason=step.reason)
                 self.counts["activations"] += 1
             return act

@@ -53,6 +53,8 @@ from ispbill.core.phone import display_phone, normalize_phone
 from network.models import Router
 from payments.models import Payment
 from resellers.models import Reseller
+from usecases.package_create import package_create as usecases_package_create
+from usecases.subscription_activate import subscription_activate as usecases_subscription_activate
 from usecases.subscription_cancel import subscription_cancel as usecases_subscription_cancel
 from usecases.subscription_create import subscription_create as usecases_subscription_create
 from usecases.subscription_suspend import subscription_suspend as usecases_subscription_suspend
@@ -719,7 +721,7 @@ class Command(BaseCommand):
         for name, kind, down, up, price, ott, channels, cap, profile, active, _weight in PACKAGES:
             if name in packages:
                 continue
-            packages[name] = services.package_create(
+            packages[name] = usecases_package_create(
                 actor=self.admin, name=name, type=kind, download_mbps=down, upload_mbps=up, price=Decimal(price),
                 ott_bundle=ott, live_channels=channels, data_cap_gb=cap, router_profile=profile, is_active=active,
             )
@@ -816,7 +818,7 @@ class Command(BaseCommand):
         self.created["subscriptions"] += 1
         for step in spec.steps if with_steps else []:
             if step[0] == "activate":
-                subscription = services.subscription_activate(actor=self.admin, subscription=subscription, reason=step[1])
+                subscription = usecases_subscription_activate(actor=self.admin, subscription=subscription, reason=step[1])
             elif step[0] == "suspend":
                 subscription = usecases_subscription_suspend(
                     actor=self.admin, subscription=subscription, reason=step[1], suspension_type=step[2], skip_billing=step[3]

@@ -28,6 +28,7 @@ from django.utils import timezone
 from customers.models import Package, Subscription
 from network import usage
 from network.models import UsageDaily, UsageHourly
+from usecases.package_update import package_update
 
 GB = 1000**3
 # Share of a day's traffic in each local hour: quiet at night, peaks in the evening.
@@ -55,7 +56,7 @@ def _configure_fup() -> int:
     and the FUP profiles reach every router)."""
     configured = 0
     for package in Package.objects.filter(data_cap_gb__gt=0, fup_download_mbps__isnull=True):
-        usage.package_fup_update(
+        package_update(
             actor=None, package=package, fup_download_mbps=DEMO_FUP_SPEEDS[0], fup_upload_mbps=DEMO_FUP_SPEEDS[1]
         )
         configured += 1

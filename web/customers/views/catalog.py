@@ -20,6 +20,8 @@ from customers.selectors import areas_visible_to, branches_visible_to
 from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
+from usecases import package_create as package_create_usecase
+from usecases import package_update as package_update_usecase
 from web.customers.forms.catalog import AreaFilterForm, AreaForm, BranchForm, PackageFilterForm, PackageForm
 
 
@@ -69,7 +71,7 @@ def package_create(request):
     form = PackageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            package = services.package_create(actor=request.user, **form.cleaned_data)
+            package = package_create_usecase.package_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -89,7 +91,7 @@ def package_edit(request, pk: int):
     form = PackageForm(request.POST or None, package=package)
     if request.method == "POST" and form.is_valid():
         try:
-            services.package_update(actor=request.user, package=package, **form.cleaned_data)
+            package_update_usecase.package_update(actor=request.user, package=package, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -110,7 +112,7 @@ def package_active(request, pk: int):
     """Retire a package from sale or put it back; existing subscriptions keep it either way."""
     package = get_object_or_404(Package, pk=pk)
     if request.method == "POST":
-        services.package_update(actor=request.user, package=package, is_active=not package.is_active)
+        package_update_usecase.package_update(actor=request.user, package=package, is_active=not package.is_active)
         message = _("%(name)s is on sale again.") if package.is_active else _("%(name)s is no longer sold.")
         return form_done(request, message=message % {"name": package.name}, event="packagesChanged", redirect_to="staff:package-list")
     live = package.subscriptions.exclude(status=Subscription.Status.CANCELLED).count()

@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from customers import services
 from customers.models import Subscription
 from customers.selectors import customer_get_for_staff, subscription_get_for_staff
 from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
+from usecases.subscription_activate import subscription_activate
 from usecases.subscription_cancel import subscription_cancel
 from usecases.subscription_create import subscription_create as connection_create
 from usecases.subscription_reactivate import subscription_reactivate
@@ -115,7 +115,7 @@ LIFECYCLE_ACTIONS = {
     for action in (
         LifecycleAction(
             "activate", _("Activate"), _("Activate subscription"), Status.ACTIVE, Status.PENDING, LifecycleForm,
-            services.subscription_activate, _("Subscription activated"),
+            subscription_activate, _("Subscription activated"),
         ),
         LifecycleAction(
             "suspend", _("Suspend"), _("Suspend subscription"), Status.SUSPENDED, Status.ACTIVE, SuspendForm,
