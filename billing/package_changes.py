@@ -583,8 +583,8 @@ def _apply(*, actor, change: PackageChange, subscription: Subscription) -> Packa
             "charge": str(quote.charge), "invoice": change.invoice.number if change.invoice else None,
         },
     )
-    # Apps above billing (contracts: a new contract for the new package) hear of it in this transaction.
-    hooks.fire(hooks.SUBSCRIPTION_PACKAGE_CHANGED, actor=actor, subscription=subscription, change=change)
+    # What follows in apps above billing (a new contract, the end of a free upgrade) is the caller's:
+    # usecases/package_change_effects.py.
     return change
 
 
@@ -613,18 +613,10 @@ def package_change_apply(*, actor, change: PackageChange, today: date | None = N
     return _apply(actor=actor, change=locked, subscription=subscription)
 
 
-def package_changes_apply_due(*, today: date | None = None) -> int:
-    """The daily job: apply every scheduled change whose day has come, each in its own transaction
-    (one that fails is left scheduled for the next day). Returns how many were applied."""
-    today = today or timezone.localdate()
-    applied = 0
-    for change in PackageChange.objects.filter(status=PackageChange.Status.SCHEDULED, effective_date__lte=today).order_by("id"):
-        try:
-            if package_change_apply(actor=None, change=change, today=today).status == PackageChange.Status.APPLIED:
-                applied += 1
-        except ValidationError:
-            continue
-    return applied
+def package_changes_due(*, today: date) -> QuerySet[PackageChange]:
+    """Scheduled changes whose day has come, oldest first: the daily job applies each in its own
+    transaction, with what follows it (usecases/package_changes_apply_due.py)."""
+    return PackageChange.objects.filter(status=PackageChange.Status.SCHEDULED, effective_date__lte=today).order_by("id")
 
 
 # Cancellation ------------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ from .charges import pending_charges_for, pending_charges_invoiced
 from .ledger import credit_apply, sql
 from .ledger.invoices import InvoiceRow, LineRow, invoices_late_fee_applied, invoices_mark_overdue, invoices_write
 from .models import Account, BillingRun, BillingRunChunk, BillingSettings, Invoice, InvoiceLine, LedgerEntry
-from .package_changes import package_changes_apply_due, scheduled_changes_for_run
+from .package_changes import scheduled_changes_for_run
 from .proration import amount_for_days
 from .selectors import OPEN_STATUSES, amount_open, current_billing_settings
 from .vat import Line, totals, vat_line
@@ -166,8 +166,8 @@ def billing_run_resume(*, actor, run: BillingRun) -> int:
 def billing_run_scheduled() -> BillingRun | None:
     """The daily job: today's run, or, if a run is still marked running (a stalled one), resume it:
     a run is idempotent, so tomorrow's catches up whatever today's did not reach. Scheduled package
-    changes whose day has come are applied first (their own job does it at dawn; this catches up)."""
-    package_changes_apply_due()
+    changes whose day has come are applied before it by the caller (usecases/tasks.py), as their own
+    job does at dawn."""
     try:
         return billing_run_start(actor=None)
     except ValidationError:

@@ -10,7 +10,6 @@ from django.utils import timezone
 from ispbill.notify.events import Event
 from ispbill.notify.services import notify_invoices
 
-from . import package_changes
 from . import run as billing_run
 from .selectors import invoices_due_on
 
@@ -35,19 +34,6 @@ def billing_run_chunk_notify(self, run_id: int, first_id: int, last_id: int) -> 
         return billing_run.billing_run_chunk_notify(run_id=run_id, first_id=first_id, last_id=last_id)
     except billing_run.TRANSIENT_ERRORS as exc:
         raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
-
-
-@shared_task
-def billing_run_daily() -> int | None:
-    """The nightly run (scheduled in ispbill/celery.py)."""
-    run = billing_run.billing_run_scheduled()
-    return run.pk if run else None
-
-
-@shared_task
-def package_changes_apply_due() -> int:
-    """Scheduled package changes (deferred downgrades) whose day has come: switched at dawn (ispbill/celery.py)."""
-    return package_changes.package_changes_apply_due()
 
 
 @shared_task(ignore_result=True)

@@ -9,7 +9,6 @@ class ChurnConfig(AppConfig):
 
         from . import offers
 
-        hooks.subscription_package_changed(offers.offers_end_on_package_change)
         hooks.line_credits_provider(offers.offer_line_credits)
 
         from . import (

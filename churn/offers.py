@@ -44,6 +44,7 @@ from billing.models import Invoice, InvoiceLine, PackageChange
 from billing.package_changes import package_change_approve, package_change_make, package_change_request
 from billing.selectors import current_billing_settings
 from billing.services import account_credit
+from contracts.services import subscription_package_changed as contract_redraft
 from customers.models import Customer, Package, Subscription
 from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO
@@ -134,6 +135,7 @@ def retention_offer_make(
         )
         if change.status != PackageChange.Status.APPLIED:
             raise ValidationError(_("The upgrade could not be applied at once, so no offer was made."))
+        contract_redraft(actor=actor, subscription=change.subscription, change=change)  # as after any package change
         offer.upgrade_change = change
     offer.save()
     audit_record(
@@ -262,7 +264,10 @@ def _switch_back(*, offer: RetentionOffer, subscription: Subscription, cover_end
     # Known as the offer's own before it applies: the package-changed hook must not end the offer for it.
     offer.switch_back_change = change
     offer.save(update_fields=["switch_back_change"])
-    return package_change_approve(actor=actor, change=change, note=note, on=on)
+    change = package_change_approve(actor=actor, change=change, note=note, on=on)
+    if change.status == PackageChange.Status.APPLIED:  # else applied on its day, by usecases/package_changes_apply_due.py
+        contract_redraft(actor=actor, subscription=change.subscription, change=change)
+    return change
 
 
 @transaction.atomic

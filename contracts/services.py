@@ -227,7 +227,8 @@ def subscription_created(*, actor, subscription: Subscription) -> None:
 
 
 def subscription_package_changed(*, actor, subscription: Subscription, **_change) -> None:
-    """customers.hooks (fired by billing when a package change is applied): unsigned contracts quote
+    """After a package change is applied (usecases/package_change_effects.py; churn's own offer changes
+    call it directly): unsigned contracts quote
     the old package and are voided; the rules draft a new contract that replaces the one in force
     when it is signed (until then the old one stays in force)."""
     for contract in Contract.objects.filter(subscription=subscription, status__in=Contract.UNSIGNED).order_by("id"):

@@ -1,31 +1,17 @@
 """Callbacks that apps above `customers` register at start-up (in their AppConfig.ready) to hear of
 subscription events without `customers` importing them (the layering in docs/architecture.md).
 
-A new connection and a cancellation are use cases (usecases/), which call each app in turn. What is
-left here is still a registry (issue 33 turns them into use cases too): SUBSCRIPTION_PACKAGE_CHANGED,
-fired by billing when a package change is applied (contracts redraft, churn ends a free upgrade),
-runs inside billing's transaction with `actor`, `subscription` and `change`.
-
+Operations that span apps are use cases (usecases/), which call each app in turn. What is left
+here is still a registry: surveys and line credits below.
 """
 
 from collections.abc import Callable
-
-SUBSCRIPTION_PACKAGE_CHANGED: list[Callable] = []
 
 
 def _register(callbacks: list[Callable], callback: Callable) -> Callable:
     if callback not in callbacks:
         callbacks.append(callback)
     return callback
-
-
-def subscription_package_changed(callback: Callable) -> Callable:
-    return _register(SUBSCRIPTION_PACKAGE_CHANGED, callback)
-
-
-def fire(callbacks: list[Callable], **kwargs) -> None:
-    for callback in list(callbacks):
-        callback(**kwargs)
 
 
 

@@ -48,12 +48,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=10),
     },
     "billing-daily-run": {
-        "task": "billing.tasks.billing_run_daily",
+        "task": "usecases.tasks.billing_run_daily",
         "schedule": crontab(hour=2, minute=30),
     },
     # Deferred downgrades switch package (and router profile) on their day; the run also catches up.
     "billing-package-changes": {
-        "task": "billing.tasks.package_changes_apply_due",
+        "task": "usecases.tasks.package_changes_apply_due",
         "schedule": crontab(hour=0, minute=5),
     },
     "housekeeping-expired-sessions": {

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "contracts",
     "churn",
     "imports",
+    "usecases",
 ]
 # The demo (seed data, RouterOS simulator, SSLCommerz emulator: the `demo` package) is loaded only
 # when this is on; a production install (DJANGO_DEBUG=false) leaves it out unless asked.

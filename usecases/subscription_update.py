@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from billing.package_changes import package_change_make
 from billing.services import subscription_anchor_check
 from customers import services as customer_services
 from customers.models import Subscription
 from network import services as network_services
+
+from .package_change_make import package_change_make
 
 
 @transaction.atomic

@@ -178,7 +178,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(pick=picks, price=st.sampled_from([D("600.00"), D("2500.00")]))
     def change_package(self, pick, price):
-        from billing.package_changes import package_change_make
+        from usecases.package_change_make import package_change_make
 
         subscription = self.subscription(pick)
         if subscription.status != Subscription.Status.ACTIVE or subscription.package_changes.filter(status__in=["pending", "scheduled"]).exists():

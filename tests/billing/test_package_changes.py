@@ -16,7 +16,6 @@ from billing.package_changes import (
     package_change_quote,
     package_change_reject,
     package_change_request,
-    package_changes_apply_due,
 )
 from billing.selectors import account_balance
 from billing.services import account_credit
@@ -25,6 +24,7 @@ from ispbill.notify.models import Message
 from network.models import ProvisioningTask
 from tests.billing.test_run import configure, counts, ledger_ok, run_billing
 from tests.factories import PackageFactory, admin_user, make_subscription
+from usecases.package_changes_apply_due import package_changes_apply_due
 from usecases.subscription_cancel import subscription_cancel
 from usecases.subscription_reactivate import subscription_reactivate
 from usecases.subscription_suspend import subscription_suspend

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from billing import ledger
 from billing.models import BillingSettings, Invoice, InvoiceLine, LedgerEntry, PackageChange
-from billing.package_changes import package_change_cancel, package_change_make, package_changes_apply_due
+from billing.package_changes import package_change_cancel
 from billing.run import billing_run_process_pending, billing_run_start
 from billing.selectors import amount_open, current_billing_settings
 from billing.services import LineSpec, invoice_create, invoice_void
@@ -37,6 +37,8 @@ from ispbill.core.periods import period_containing
 from payments.models import Payment
 from payments.services import payment_record, payment_reverse
 from tests.factories import PackageFactory, make_subscription
+from usecases.package_change_make import package_change_make
+from usecases.package_changes_apply_due import package_changes_apply_due
 from usecases.subscription_activate import subscription_activate as usecases_subscription_activate
 from usecases.subscription_cancel import subscription_cancel
 from usecases.subscription_reactivate import subscription_reactivate

@@ -11,7 +11,6 @@ import pytest
 from django.utils import timezone
 
 from billing.models import CreditNote, Invoice, InvoiceLine, LedgerEntry, PackageChange
-from billing.package_changes import package_change_make
 from billing.selectors import account_balance
 from billing.services import account_credit
 from churn.models import RetentionOffer, RetentionOfferCredit
@@ -19,6 +18,7 @@ from churn.offers import retention_offer_make, retention_offers_daily
 from customers.models import Subscription
 from tests.billing.test_run import configure, ledger_ok, run_billing
 from tests.factories import PackageFactory, admin_user, make_customer, make_subscription
+from usecases.package_change_make import package_change_make
 from usecases.subscription_cancel import subscription_cancel
 from usecases.subscription_reactivate import subscription_reactivate
 from usecases.subscription_suspend import subscription_suspend

@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 
 from billing.models import OneTimeCharge
-from billing.package_changes import package_change_make
 from contracts import services
 from contracts.models import Contract, ContractRule
 from tests.contracts.conftest import BODY, sign, start_signing
 from tests.factories import PackageFactory, make_customer, make_subscription
+from usecases.package_change_make import package_change_make
 from usecases.subscription_cancel import subscription_cancel
 
 pytestmark = pytest.mark.usefixtures("fixed_code", "eager_celery")

@@ -25,12 +25,10 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from billing.models import PackageChange
 from billing.package_changes import (
-    package_change_approve,
     package_change_cancel,
     package_change_choices,
     package_change_get_for_customer,
     package_change_get_for_staff,
-    package_change_make,
     package_change_open,
     package_change_quote,
     package_change_reject,
@@ -44,6 +42,8 @@ from customers.models import Package, Subscription
 from customers.selectors import portal_subscriptions, subscription_get_for_staff
 from ispbill.core.forms import MarkInvalidMixin, add_service_errors
 from ispbill.surfaces import staff_permission_required
+from usecases.package_change_approve import package_change_approve
+from usecases.package_change_make import package_change_make
 
 
 def _wants_region(request) -> bool:
