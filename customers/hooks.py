@@ -2,7 +2,7 @@
 subscription events without `customers` importing them (the layering in docs/architecture.md).
 
 Operations that span apps are use cases (usecases/), which call each app in turn. What is left
-here is still a registry: surveys and line credits below.
+here is still a registry: line credits, below.
 """
 
 from collections.abc import Callable
@@ -13,28 +13,6 @@ def _register(callbacks: list[Callable], callback: Callable) -> Callable:
         callbacks.append(callback)
     return callback
 
-
-
-# Satisfaction surveys ----------------------------------------------------------------------------------
-# `tickets` owns the survey model and its services and registers them here at start-up; an app beside
-# it (fieldservice: the rating after a technician's visit) asks and answers through these two calls
-# without importing tickets, so the survey reports count every answer.
-#   ask(customer=, agent=, subject=, branch_id=) -> the survey asked (its id goes on the caller's row)
-#   answer(customer=, survey_id=, rating=, comment=) -> the survey answered; ValidationError otherwise
-
-_SURVEYS: dict[str, Callable] = {}
-
-
-def surveys_register(*, ask: Callable, answer: Callable) -> None:
-    _SURVEYS.update(ask=ask, answer=answer)
-
-
-def survey_ask(**kwargs):
-    return _SURVEYS["ask"](**kwargs)
-
-
-def survey_answer(**kwargs):
-    return _SURVEYS["answer"](**kwargs)
 
 
 # Credits given on invoiced days -----------------------------------------------------------------------

@@ -113,7 +113,7 @@ class WorkOrder(models.Model):
     override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # The customer's rating of the visit: a tickets survey, asked on completion (customers.hooks.survey_ask).
+    # The customer's rating of the visit: a tickets survey, asked on completion (usecases/workorder_complete.py).
     survey = models.OneToOneField("tickets.Survey", null=True, blank=True, on_delete=models.SET_NULL, related_name="work_order")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,8 +1,9 @@
 """Every write to work orders, their checklists, photos, signatures and equipment: one function per use
 case, in a transaction, recorded in the order's history and the audit log.
 
-fieldservice sits above customers, network, billing and tickets: it calls their public services and
-selectors; they never import it (customers announces subscription events through customers.hooks).
+fieldservice sits above customers, network and billing: it calls their public services and selectors;
+they never import it. What also involves an app beside it (a visit's survey, kept by tickets) is a use
+case: usecases/workorder_complete.py, workorder_rate.py, technician_sync.py.
 """
 
 import base64
@@ -10,6 +11,7 @@ import binascii
 import hashlib
 import io
 import uuid as uuid_module
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -22,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import services as billing_services
-from customers import hooks as customer_hooks
 from customers import services as customer_services
 from customers.models import Subscription
 from ispbill.core.audit import audit_record
@@ -614,13 +615,7 @@ def workorder_complete(*, actor, order: WorkOrder, override_reason: str = "", ch
         order, actor=actor, to=WorkOrder.Status.COMPLETED, action="completed", message=override_reason,
         completed_at=timezone.now(),
     )
-    if order.customer_id:
-        # The customer is asked to rate the visit in the portal; the answer counts for the technician.
-        order.survey = customer_hooks.survey_ask(
-            customer=order.customer, agent=order.technician, branch_id=order.branch_id,
-            subject=f"{order.number} · {order.get_kind_display()}",
-        )
-        order.save(update_fields=["survey"])
+    # The survey the customer rates the visit in is asked by the use case (usecases/workorder_complete.py).
     return order
 
 
@@ -634,15 +629,17 @@ def workorder_fail(*, actor, order: WorkOrder, reason: str) -> WorkOrder:
     return _set_status(order, actor=actor, to=WorkOrder.Status.FAILED, action="failed", message=reason, outcome_reason=reason, completed_at=timezone.now())
 
 
-@transaction.atomic
-def workorder_rate(*, customer, order: WorkOrder, rating: int, comment: str = "") -> WorkOrder:
-    """The customer's stars for a completed visit: the answer to its survey (tickets' survey, reached
-    through customers.hooks, so the survey reports count visits too); once."""
+def workorder_rating_lock(*, customer, order: WorkOrder) -> WorkOrder:
+    """The order locked for the customer's stars (usecases/workorder_rate.py answers its survey):
+    only the customer's own completed visit, with a survey, can be rated."""
     order = _lock(order)
     if order.customer_id != customer.pk or order.status != WorkOrder.Status.COMPLETED or order.survey_id is None:
         raise ValidationError(_("Only a completed visit can be rated."))
-    survey = customer_hooks.survey_answer(customer=customer, survey_id=order.survey_id, rating=rating, comment=comment)
-    _event(order, actor=customer.user, action="rated", message=f"{survey.rating}/5")
+    return order
+
+
+def workorder_rated(*, customer, order: WorkOrder, rating: int) -> WorkOrder:
+    _event(order, actor=customer.user, action="rated", message=f"{rating}/5")
     return order
 
 
@@ -676,9 +673,10 @@ def _order_id(value) -> int | None:
     return int(value) if str(value).isdigit() else None
 
 
-def operations_apply(*, technician, ops) -> list[SyncOperation | ValidationError]:
+def operations_apply(*, technician, ops, operations: Mapping[str, Callable] = OPERATIONS) -> list[SyncOperation | ValidationError]:
     """Apply a batch of queued actions from the phone, each exactly once by the UUID the phone gave it;
-    `ops` are (uuid, kind, order id, payload). Answers, per action, its operation (with the stored
+    `ops` are (uuid, kind, order id, payload); `operations` what each kind does (the use case gives
+    completion with its survey: usecases/technician_sync.py). Answers, per action, its operation (with the stored
     result: a replay gets the result stored the first time) or the ValidationError of an action that
     is not one (no valid id, unknown kind: nothing stored).
 
@@ -712,17 +710,17 @@ def operations_apply(*, technician, ops) -> list[SyncOperation | ValidationError
         if key in stored:
             answers.append(_replay_or_error(stored[key], technician))
             continue
-        if kind not in OPERATIONS:
+        if kind not in operations:
             answers.append(ValidationError(_("Unknown operation %(kind)s.") % {"kind": kind}))
             continue
-        operation = _apply_one(technician=technician, key=key, kind=kind, order=orders.get(order_id), payload=payload)
+        operation = _apply_one(technician=technician, key=key, do=operations[kind], kind=kind, order=orders.get(order_id), payload=payload)
         if isinstance(operation, SyncOperation):
             stored[key] = operation  # the same id again in this batch is a replay
         answers.append(operation)
     return answers
 
 
-def _apply_one(*, technician, key, kind: str, order: WorkOrder | None, payload: dict) -> SyncOperation | ValidationError:
+def _apply_one(*, technician, key, do: Callable, kind: str, order: WorkOrder | None, payload: dict) -> SyncOperation | ValidationError:
     row = SyncOperation(uuid=key, technician=technician, kind=kind, payload=_loggable(payload))
     if order is None:
         row.result = {"ok": False, "code": "not_found", "error": str(_("That work order does not exist.")), "status": ""}
@@ -734,7 +732,7 @@ def _apply_one(*, technician, key, kind: str, order: WorkOrder | None, payload: 
     row.order = order
     try:
         with transaction.atomic():
-            done = OPERATIONS[kind](technician, order, payload)
+            done = do(technician, order, payload)
             if isinstance(done, WorkOrder):
                 order.status = done.status  # what the next action of the batch starts from
             row.ok, row.result = True, {"ok": True, "status": order.status}
@@ -768,10 +766,10 @@ def _replay_or_error(operation: SyncOperation, technician) -> SyncOperation | Va
 
 
 @transaction.atomic
-def operation_apply(*, technician, op_uuid, kind: str, order_id, payload: dict) -> SyncOperation:
+def operation_apply(*, technician, op_uuid, kind: str, order_id, payload: dict, operations: Mapping[str, Callable] = OPERATIONS) -> SyncOperation:
     """One queued action from the phone (a batch of one: `operations_apply`); ValidationError when it is
     not one."""
-    answer = operations_apply(technician=technician, ops=[(op_uuid, kind, order_id, payload)])[0]
+    answer = operations_apply(technician=technician, ops=[(op_uuid, kind, order_id, payload)], operations=operations)[0]
     if isinstance(answer, ValidationError):
         raise answer
     return answer

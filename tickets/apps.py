@@ -17,12 +17,6 @@ class TicketsConfig(AppConfig):
     name = "tickets"
 
     def ready(self):
-        from customers import hooks
-
         from . import notifications  # noqa: F401 - registers the ticket events with ispbill/notify
-        from .services import survey_answer_visit, survey_ask_visit
-
-        # Apps beside tickets (fieldservice's visit ratings) ask and answer surveys through customers.hooks.
-        hooks.surveys_register(ask=survey_ask_visit, answer=survey_answer_visit)
 
         post_migrate.connect(_ensure_default_policies, sender=self, dispatch_uid="tickets-default-sla-policies")

@@ -409,8 +409,8 @@ def survey_submit(*, customer, ticket: Ticket, rating, comment: str = "", now: d
 
 @transaction.atomic
 def survey_ask_visit(*, customer, agent, subject: str, branch_id: int | None = None, now: datetime | None = None) -> Survey:
-    """Ask the customer to rate a technician's visit (fieldservice calls this through
-    `customers.hooks.survey_ask` when a visit is completed). The answer counts for the technician."""
+    """Ask the customer to rate a technician's visit (usecases/workorder_complete.py, when a visit is
+    completed). The answer counts for the technician."""
     return Survey.objects.create(
         kind=Survey.Kind.VISIT, customer=customer, branch_id=branch_id or customer.branch_id,
         agent=agent if getattr(agent, "pk", None) else None, subject=(subject or "")[:200], asked_at=now or timezone.now(),

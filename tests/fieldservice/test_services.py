@@ -28,7 +28,10 @@ from tests.demo.conftest import (  # noqa: F401
     routeros_simulator,
 )
 from tests.factories import RouterFactory, make_customer, make_subscription
+from tickets.services import survey_answer_visit
 from usecases.subscription_cancel import subscription_cancel
+from usecases.workorder_complete import workorder_complete
+from usecases.workorder_rate import workorder_rate
 
 from .conftest import (
     finish_checklist,
@@ -113,14 +116,14 @@ def test_completing_needs_the_required_checklist_and_the_signature(technician):
     order = repair_order(technician=technician)
     services.workorder_arrive(actor=technician, order=order, latitude="23.8", longitude="90.4", accuracy_m=12)
     with pytest.raises(ValidationError, match="checklist"):
-        services.workorder_complete(actor=technician, order=order)
+        workorder_complete(actor=technician, order=order)
     finish_checklist(order, technician)
     with pytest.raises(ValidationError, match="signature"):
-        services.workorder_complete(actor=technician, order=order)
+        workorder_complete(actor=technician, order=order)
     order.refresh_from_db()
     assert order.status == WorkOrder.Status.ON_SITE and order.completed_at is None
     services.workorder_sign(actor=technician, order=order, signer_name="Rahim Uddin", data_url=signature_data_url())
-    services.workorder_complete(actor=technician, order=order)
+    workorder_complete(actor=technician, order=order)
     order.refresh_from_db()
     assert order.status == WorkOrder.Status.COMPLETED and order.signer_name == "Rahim Uddin" and len(order.signature_sha256) == 64
 
@@ -153,7 +156,7 @@ def test_installation_completes_only_when_the_session_is_online_and_activates_th
     assert routeros_router.session(subscription.username) is not None
     finish_checklist(order, technician)
     services.workorder_sign(actor=technician, order=order, signer_name="Karim", data_url=signature_data_url())
-    services.workorder_complete(actor=technician, order=order)
+    workorder_complete(actor=technician, order=order)
     order.refresh_from_db()
     subscription.refresh_from_db()
     assert order.status == WorkOrder.Status.COMPLETED
@@ -169,13 +172,13 @@ def test_installation_offline_is_refused_and_only_a_supervisor_overrides(technic
     finish_checklist(order, technician)
     services.workorder_sign(actor=technician, order=order, signer_name="Karim", data_url=signature_data_url())
     with pytest.raises(ValidationError):
-        services.workorder_complete(actor=technician, order=order)
+        workorder_complete(actor=technician, order=order)
     with pytest.raises(ValidationError, match="supervisor"):
-        services.workorder_complete(actor=technician, order=order, override_reason="trust me")
+        workorder_complete(actor=technician, order=order, override_reason="trust me")
     order.refresh_from_db()
     assert order.status == WorkOrder.Status.ON_SITE
     assert order.subscription.status == Subscription.Status.PENDING
-    services.workorder_complete(actor=supervisor, order=order, override_reason="Router API down; customer online on the ONU")
+    workorder_complete(actor=supervisor, order=order, override_reason="Router API down; customer online on the ONU")
     order.refresh_from_db()
     assert order.status == WorkOrder.Status.COMPLETED and order.override_by == supervisor
     assert order.subscription.status == Subscription.Status.ACTIVE
@@ -292,14 +295,14 @@ def test_rating_only_a_completed_visit_once(technician):
     customer = make_customer(portal_password="pw-123456789")
     order = repair_order(technician=technician, customer=customer)
     with pytest.raises(ValidationError):
-        services.workorder_rate(customer=customer, order=order, rating=5)
+        workorder_rate(customer=customer, order=order, rating=5)
     services.workorder_arrive(actor=technician, order=order)
     finish_checklist(order, technician)
     services.workorder_sign(actor=technician, order=order, signer_name="R", data_url=signature_data_url())
-    services.workorder_complete(actor=technician, order=order)
-    services.workorder_rate(customer=customer, order=order, rating=4, comment="On time")
+    workorder_complete(actor=technician, order=order)
+    workorder_rate(customer=customer, order=order, rating=4, comment="On time")
     with pytest.raises(ValidationError):
-        services.workorder_rate(customer=customer, order=order, rating=1)
+        workorder_rate(customer=customer, order=order, rating=1)
     order.refresh_from_db()
     assert (order.survey.kind, order.survey.rating, order.survey.comment) == ("visit", 4, "On time")
 
@@ -308,7 +311,6 @@ def test_rating_only_a_completed_visit_once(technician):
 def test_a_completed_visit_asks_a_tickets_survey_that_counts_for_the_technician_in_the_survey_report(technician, admin):
     from django.core.exceptions import PermissionDenied
 
-    from customers import hooks as customer_hooks
     from tickets.models import Survey
     from tickets.selectors import survey_analytics
 
@@ -318,17 +320,17 @@ def test_a_completed_visit_asks_a_tickets_survey_that_counts_for_the_technician_
     services.workorder_arrive(actor=technician, order=order)
     finish_checklist(order, technician)
     services.workorder_sign(actor=technician, order=order, signer_name="R", data_url=signature_data_url())
-    services.workorder_complete(actor=technician, order=order)
+    workorder_complete(actor=technician, order=order)
     order.refresh_from_db()
     survey = order.survey
     assert (survey.kind, survey.customer, survey.agent, survey.ticket, survey.rating) == ("visit", customer, technician, None, None)
     assert survey.subject.startswith(order.number) and survey.branch_id == customer.branch_id
     with pytest.raises(ValidationError):  # another customer cannot rate the visit, nor answer its survey
-        services.workorder_rate(customer=other, order=order, rating=1)
+        workorder_rate(customer=other, order=order, rating=1)
     with pytest.raises(PermissionDenied):
-        customer_hooks.survey_answer(customer=other, survey_id=survey.pk, rating=1)
+        survey_answer_visit(customer=other, survey_id=survey.pk, rating=1)
     assert Survey.objects.get(pk=survey.pk).rating is None
-    services.workorder_rate(customer=customer, order=order, rating=2, comment="Late")
+    workorder_rate(customer=customer, order=order, rating=2, comment="Late")
 
     stats = survey_analytics(user=admin)
     assert (stats.asked, stats.answered, stats.average) == (1, 1, 2)

@@ -10,6 +10,7 @@ from fieldservice import services
 from fieldservice.models import SyncOperation, WorkOrder, WorkOrderEvent, WorkOrderPhoto
 from tests.factories import PASSWORD, UserFactory, make_customer, make_subscription
 from tickets.services import ticket_create
+from usecases.workorder_complete import workorder_complete
 
 from .conftest import finish_checklist, png_bytes, repair_order, signature_data_url
 
@@ -230,7 +231,7 @@ def test_portal_shows_the_upcoming_visit_and_takes_a_rating_after_completion(cli
     services.workorder_arrive(actor=technician, order=order)
     finish_checklist(order, technician)
     services.workorder_sign(actor=technician, order=order, signer_name="R", data_url=signature_data_url())
-    services.workorder_complete(actor=technician, order=order)
+    workorder_complete(actor=technician, order=order)
     assert f"rate-{order.pk}" in client.get(reverse("portal:visits")).content.decode()
     assert client.post(reverse("portal:visit-rate", args=[order.pk]), {"rating": 9}).status_code == 400
     response = client.post(reverse("portal:visit-rate", args=[order.pk]), {"rating": 5, "comment": "Quick"})
@@ -253,7 +254,7 @@ def _complete(order, technician):
     services.workorder_arrive(actor=technician, order=order)
     finish_checklist(order, technician)
     services.workorder_sign(actor=technician, order=order, signer_name="R", data_url=signature_data_url())
-    return services.workorder_complete(actor=technician, order=order)
+    return workorder_complete(actor=technician, order=order)
 
 
 @pytest.mark.django_db
@@ -321,3 +322,18 @@ def test_the_technician_reads_the_ticket_the_visit_was_planned_from_and_only_the
     assert client.get(reverse("technician:order-ticket", args=[plain.pk])).status_code == 404  # no ticket
     client.force_login(other_technician)
     assert client.get(url).status_code == 404  # another technician's order
+
+
+@pytest.mark.django_db
+def test_a_visit_completed_from_the_phone_asks_the_customer_to_rate_it(client, technician):
+    order = repair_order(technician=technician)
+    services.workorder_arrive(actor=technician, order=order)
+    finish_checklist(order, technician)
+    if order.kind in WorkOrder.SIGNED_KINDS:
+        services.workorder_sign(actor=technician, order=order, signer_name="Rahim", data_url=signature_data_url())
+    client.force_login(technician)
+    result = ops(client, {"uuid": str(uuid.uuid4()), "kind": "complete", "order": order.pk, "payload": {}}).json()["results"][0]
+    assert result["ok"] is True, result
+    order.refresh_from_db()
+    assert order.status == WorkOrder.Status.COMPLETED
+    assert order.survey is not None and order.survey.customer_id == order.customer_id and order.survey.agent_id == technician.pk

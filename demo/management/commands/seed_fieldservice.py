@@ -21,6 +21,8 @@ from PIL import Image, ImageDraw
 from customers.models import Branch, Customer, Subscription
 from fieldservice import rentals, services
 from fieldservice.models import EquipmentItem, EquipmentModel, WorkOrder, WorkOrderEvent
+from usecases.workorder_complete import workorder_complete
+from usecases.workorder_rate import workorder_rate
 
 PASSWORD = "demo-tech-2026"
 TECHNICIANS = [  # username, first, last, phone
@@ -185,7 +187,7 @@ class Command(BaseCommand):
                                                speed_down_mbps=str(rng.randrange(18, 60)), speed_up_mbps=str(rng.randrange(18, 60)))
         if order.kind in WorkOrder.SIGNED_KINDS:
             services.workorder_sign(actor=tech, order=order, signer_name=order.contact_name, data_url=_signature(rng))
-        return services.workorder_complete(actor=tech, order=order, check_online=False)
+        return workorder_complete(actor=tech, order=order, check_online=False)
 
     def _make(self, *, tech, customer, kind, start, finish, items, rng):
         subscription = customer.subscriptions.order_by("pk").first()
@@ -250,7 +252,7 @@ class Command(BaseCommand):
                 survey = order.survey  # tickets' survey, asked on completion: the visit's time, half of them answered
                 if survey is not None and survey.rating is None:
                     if rng.random() < 0.5:
-                        services.workorder_rate(customer=order.customer, order=order, rating=rng.choice([5, 5, 4, 4, 3, 2]))
+                        workorder_rate(customer=order.customer, order=order, rating=rng.choice([5, 5, 4, 4, 3, 2]))
                     type(survey).objects.filter(pk=survey.pk, answered_at__isnull=False).update(answered_at=order.completed_at + timedelta(hours=3))
                     type(survey).objects.filter(pk=survey.pk).update(asked_at=order.completed_at)
 

@@ -6,8 +6,9 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from fieldservice import selectors, services
+from fieldservice import selectors
 from ispbill.core.forms import add_service_errors
+from usecases.workorder_rate import workorder_rate
 
 from ..forms import RatingForm
 
@@ -29,7 +30,7 @@ def visit_rate(request, pk: int):
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
-            services.workorder_rate(customer=request.customer, order=order, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"])
+            workorder_rate(customer=request.customer, order=order, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:

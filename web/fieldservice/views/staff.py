@@ -22,6 +22,7 @@ from fieldservice.models import EquipmentItem, EquipmentModel, WorkOrder, WorkOr
 from ispbill.core.forms import LocaleDateField, add_service_errors
 from ispbill.surfaces import staff_permission_required
 from tickets.selectors import ticket_get_for_staff
+from usecases.workorder_complete import workorder_complete
 
 from ..forms import AssignForm, IssueForm, NoteForm, ReasonForm, WorkOrderForm
 
@@ -194,7 +195,7 @@ def workorder_note(request, pk: int):
 def workorder_override_complete(request, pk: int):
     return _post_action(
         request, pk, form_class=ReasonForm, form_key="override_form", done_message=_("Installation completed by override."),
-        apply=lambda order, data: services.workorder_complete(actor=request.user, order=order, override_reason=data["reason"]),
+        apply=lambda order, data: workorder_complete(actor=request.user, order=order, override_reason=data["reason"]),
     )
 
 

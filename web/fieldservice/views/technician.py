@@ -20,6 +20,7 @@ from contracts.onsite import visit_steps as contract_visit_steps
 from fieldservice import selectors, services
 from fieldservice.models import WorkOrder
 from ispbill.surfaces import public
+from usecases import technician_sync
 
 MAX_OPS_PER_REQUEST = 100
 # Bump when the app shell's files change: the service worker then replaces its cache.
@@ -140,7 +141,7 @@ def operations(request):
 def _apply_group(request, ops, results) -> None:
     valid = [op for op in ops if isinstance(op, dict)]
     with transaction.atomic():
-        answers = iter(services.operations_apply(technician=request.user, ops=[
+        answers = iter(technician_sync.operations_apply(technician=request.user, ops=[
             (op.get("uuid", ""), str(op.get("kind", "")), op.get("order"), op.get("payload")) for op in valid
         ]))
     for op in ops:

@@ -1,0 +1,21 @@
+"""The technician phone's queued actions applied (fieldservice), each once; completing a visit is the
+use case (usecases/workorder_complete.py: the customer is asked to rate it)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from fieldservice import services as fieldservice_services
+from fieldservice.models import SyncOperation
+
+from .workorder_complete import workorder_complete
+
+OPERATIONS = {
+    **fieldservice_services.OPERATIONS,
+    "complete": lambda actor, order, payload: workorder_complete(actor=actor, order=order),
+}
+
+
+def operations_apply(*, technician, ops) -> list[SyncOperation | ValidationError]:
+    """See fieldservice.services.operations_apply (inside the caller's transaction)."""
+    return fieldservice_services.operations_apply(technician=technician, ops=ops, operations=OPERATIONS)

@@ -1,0 +1,23 @@
+"""A visit completed (fieldservice: the checks, the status; an installation activates its pending
+connection and queues it for the router) and the customer asked to rate it in the portal (a tickets
+survey, so the survey reports count visits and the answer counts for the technician)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from fieldservice import services as fieldservice_services
+from fieldservice.models import WorkOrder
+from tickets.services import survey_ask_visit
+
+
+@transaction.atomic
+def workorder_complete(*, actor, order: WorkOrder, override_reason: str = "", check_online: bool = True) -> WorkOrder:
+    order = fieldservice_services.workorder_complete(actor=actor, order=order, override_reason=override_reason, check_online=check_online)
+    if order.customer_id:
+        order.survey = survey_ask_visit(
+            customer=order.customer, agent=order.technician, branch_id=order.branch_id,
+            subject=f"{order.number} · {order.get_kind_display()}",
+        )
+        order.save(update_fields=["survey"])
+    return order
