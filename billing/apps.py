@@ -1,12 +1,12 @@
 from django.apps import AppConfig
 
+from ispbill.core import branding
+
 
 class BillingConfig(AppConfig):
     name = "billing"
 
     def ready(self):
-        from ispbill.core import branding
-
         from .selectors import isp_brand
 
         # notify signs messages with the ISP's name and phone (Settings → Billing) and sits below us.

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, Subscription
+from customers.services import subscription_reactivate
 from ispbill.core.audit import audit_changes, audit_record, audit_record_many, snapshot
 from ispbill.core.bulk import grouped_case
 from ispbill.core.money import ZERO, to_money
@@ -256,8 +257,6 @@ def suspensions_lift_if_settled(*, actor, customer: Customer, reason: str) -> li
     charge the reconnection fee (Settings → Billing) when one was reactivated. The one path for
     everything that clears what is overdue: a payment, a void, a credit note, a credit applied.
     Runs in the caller's transaction, under the account lock."""
-    from customers.services import subscription_reactivate  # customers' services import billing's: late
-
     if overdue_exists(customer_id=customer.pk):
         return []
     suspended = list(

@@ -1,12 +1,12 @@
 from django.apps import AppConfig
 
+from customers import hooks
+
 
 class ChurnConfig(AppConfig):
     name = "churn"
 
     def ready(self):
-        from customers import hooks
-
         from . import offers
 
         hooks.line_credits_provider(offers.offer_line_credits)

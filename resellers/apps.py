@@ -1,14 +1,14 @@
 from django.apps import AppConfig
 
+from ispbill.core import branding as core_branding
+from payments import hooks
+
 
 class ResellersConfig(AppConfig):
     name = "resellers"
 
     def ready(self):
         # payments sits below resellers: it tells us about payments through callbacks, never an import.
-        from ispbill.core import branding as core_branding
-        from payments import hooks
-
         from . import branding, notifications, services  # noqa: F401 - notifications registers the reseller SMS events
 
         core_branding.register(branding.brands_for_customers)

@@ -14,10 +14,6 @@ APPS = [
     "customers", "billing", "payments", "network", "tickets", "fieldservice", "resellers", "contracts", "churn",
     "imports", "dashboard", "usecases", "web", "ispbill.core", "ispbill.accounts", "ispbill.notify", "ispbill.surfaces",
 ]
-# Written inside a function before the use-case layer existed; issue 33 removes each (never add one).
-KNOWN = {
-    ("billing.services", "customers.services"),
-}
 
 
 def _app_of(module: str) -> str | None:
@@ -49,7 +45,7 @@ def _cross_app_imports_in_functions():
         files = [folder.with_suffix(".py")] if folder.with_suffix(".py").exists() else folder.rglob("*.py")
         for path in files:
             relative = path.relative_to(ROOT)
-            if "migrations" in relative.parts or path.name == "apps.py" or path.stem == "tasks" or path.stem.endswith("_tasks"):
+            if "migrations" in relative.parts or path.stem == "tasks" or path.stem.endswith("_tasks"):
                 continue
             module = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
             for imported in _function_imports(path, module):
@@ -61,11 +57,6 @@ def _cross_app_imports_in_functions():
 
 def test_no_cross_app_import_is_written_inside_a_function():
     found = _cross_app_imports_in_functions()
-    assert found - KNOWN == set(), "move these to the top of the module (or the operation to usecases/):\n" + "\n".join(
-        f"  {module} imports {imported} inside a function" for module, imported in sorted(found - KNOWN)
+    assert found == set(), "move these to the top of the module (or the operation to usecases/):\n" + "\n".join(
+        f"  {module} imports {imported} inside a function" for module, imported in sorted(found)
     )
-
-
-def test_the_known_ones_are_still_there():
-    """A known one removed comes off the list, so the list only shrinks."""
-    assert KNOWN - _cross_app_imports_in_functions() == set()
