@@ -217,8 +217,7 @@ class TicketComment(models.Model):
 
 class Survey(models.Model):
     """A satisfaction survey: asked once per ticket, when it is first resolved, and once per completed
-    technician visit (fieldservice asks through `customers.hooks.surveys`, whose `WorkOrder.survey`
-    points here). One model, so the survey reports count both."""
+    technician visit (usecases/workorder_complete.py asks it; `WorkOrder.survey` points here). One model, so the survey reports count both."""
 
     class Kind(models.TextChoices):
         SUPPORT = "support", _("Support ticket")

@@ -11,10 +11,9 @@ from ispbill.notify.services import notify_subscription_change
 from network import services as network_services
 
 
-def router_and_message(*, actor, subscription: Subscription, router_change: bool = True) -> None:
+def router_and_message(*, actor, subscription: Subscription) -> None:
     """`subscription` as customers' transition returned it (with `previous_lifecycle`)."""
     before = subscription.previous_lifecycle
-    if router_change:
-        network_services.provisioning_enqueue_transition(subscription=subscription, previous_status=before["status"], actor=actor)
+    network_services.provisioning_enqueue_transition(subscription=subscription, previous_status=before["status"], actor=actor)
     if Subscription.Status.SUSPENDED in (before["status"], subscription.status):
         notify_subscription_change(subscription=subscription, previous=before, amount_due=amount_open(customer_id=subscription.customer_id))
