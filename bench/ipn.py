@@ -248,7 +248,7 @@ def main() -> None:
                 process.kill()
 
     from payments.models import GatewayPayment, Payment
-    from payments.tasks import credit_paid_online_payments
+    from usecases.tasks import credit_paid_online_payments
 
     tran_ids = [payload["tran_id"] for payload in payloads]
     # What the workers do with the credit tasks the IPNs queued (no worker runs here): record the receipts.

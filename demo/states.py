@@ -43,9 +43,10 @@ from network import outages
 from network.models import Outage, Router
 from payments import online
 from payments.models import GatewayPayment, GatewayRefund, Payment
-from payments.services import payment_reverse
 from tickets import services as ticket_services
 from tickets.models import Ticket
+from usecases import online_payment
+from usecases.payment_reverse import payment_reverse
 from usecases.subscription_activate import subscription_activate as usecases_subscription_activate
 from usecases.subscription_cancel import subscription_cancel as usecases_subscription_cancel
 from usecases.subscription_create import subscription_create as usecases_subscription_create
@@ -347,10 +348,10 @@ def _online_payments(customer: Customer, *, admin, report: Report, base_url: str
         elif state in ("paid", "refunded", "reversed"):
             _checkout(gp, outcome="success")
             gp.refresh_from_db()
-            online.online_payment_credit(gp=gp)
+            online_payment.online_payment_credit(gp=gp)
             gp.refresh_from_db()
             if state == "refunded":
-                refund = online.online_refund_start(actor=admin, gp=gp, amount=gp.amount, reason="Paid twice by mistake")
+                refund = online_payment.online_refund_start(actor=admin, gp=gp, amount=gp.amount, reason="Paid twice by mistake")
                 for _poll in range(3):
                     refund = online.refund_poll(refund=refund)
                     if refund.status != GatewayRefund.Status.PROCESSING:
@@ -362,7 +363,7 @@ def _online_payments(customer: Customer, *, admin, report: Report, base_url: str
             _checkout(gp, outcome="success", risky=True)
             gp.refresh_from_db()
             if state == "rejected" and gp.status == S.HELD:
-                online.online_refund_start(actor=admin, gp=gp, amount=gp.amount, reason="Card reported stolen")
+                online_payment.online_refund_start(actor=admin, gp=gp, amount=gp.amount, reason="Card reported stolen")
         elif state in ("failed", "cancelled"):
             _checkout(gp, outcome="fail" if state == "failed" else "cancel")
         elif state == "expired":
@@ -370,6 +371,6 @@ def _online_payments(customer: Customer, *, admin, report: Report, base_url: str
                 created_at=timezone.now() - timedelta(minutes=settings.SSLCOMMERZ_SESSION_EXPIRY_MINUTES + 60)
             )
             gp.refresh_from_db()
-            online.online_payment_requery(gp=gp, actor=admin)
+            online_payment.online_payment_requery(gp=gp, actor=admin)
         gp.refresh_from_db()
         report.add(f"an online payment {state} ({gp.get_status_display()})")

@@ -106,7 +106,7 @@ app.conf.beat_schedule = {
     # Online payments pending longer than SSLCOMMERZ_RECONCILE_AFTER_MINUTES are looked up through the
     # gateway's transaction query API (a lost IPN), stale sessions closed, refunds polled until final.
     "payments-reconcile-online": {
-        "task": "payments.tasks.reconcile_online_payments",
+        "task": "usecases.tasks.reconcile_online_payments",
         "schedule": crontab(minute="*/5"),
     },
     # Usage: each router's byte counters every USAGE_POLL_SECONDS (one task per router; FUP is

@@ -3,11 +3,12 @@ return and IPN), confirm them through the validation API, settle exactly once, r
 gateway never told us about, and refund.
 
 Exactly once: a notification changes a GatewayPayment only inside a transaction holding its row lock,
-only from an open status, and `val_id` is unique. The money is then recorded by `payment_record`
-(receipt, oldest-first allocation, reactivation, notification) after that commit, under its own lock
-and the idempotency key `sslcommerz:<tran_id>`: at once for the browser return and a re-query (a
-customer waits for the receipt), by a worker task for the IPN (which must answer quickly). A crash
-or a lost task in between is repaired by the reconciliation job.
+only from an open status, and `val_id` is unique. The money is then recorded by `online_payment_credit`
+(`payment_record`: receipt, oldest-first allocation, reactivation, notification) after that commit,
+under its own lock and the idempotency key `sslcommerz:<tran_id>`. Nothing here calls it: when it
+runs (at once for the browser return and a re-query, by a worker task for the IPN) and what follows
+it (a reseller's commission) is the use cases' (usecases/online_payment.py). A crash or a lost task
+in between is repaired by the reconciliation job.
 """
 
 import logging
@@ -20,7 +21,6 @@ from decimal import Decimal
 
 import urllib3
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -38,7 +38,7 @@ from ispbill.core.money import ZERO, to_money
 from ispbill.core.periods import months_for_cycle
 from ispbill.core.ratelimit import rate_take
 
-from . import hooks, referral_rewards, sslcommerz
+from . import referral_rewards, sslcommerz
 from .models import GatewayEvent, GatewayPayment, GatewayRefund, GatewaySettings, Payment
 from .services import payment_record
 from .settle_sql import settle_with_event
@@ -305,14 +305,11 @@ def notification_receive(*, data: Mapping[str, str], source: str) -> Outcome:
         if problem:
             _event(gp, kind, f"rejected: {problem}", data)
             return Outcome(gp, False, problem)
-        inline = source != "ipn"
         if gp.is_final:
             _event(gp, kind, "duplicate: already settled", data)
-            if inline:
-                _credit_if_owed(gp)
             return Outcome(gp, False, "duplicate")
         # The posted fields are kept with the validation's outcome: one row, written in the settling transaction.
-        return _confirm(gp, val_id=data.get("val_id", ""), config=config, credit_inline=inline, posted=(kind, data))
+        return _confirm(gp, val_id=data.get("val_id", ""), config=config, posted=(kind, data))
     if status in CLOSED_STATUSES:
         return _close(gp, CLOSED_STATUSES[status], reason=data.get("error", "") or status.lower(), kind=kind, data=data)
     _event(gp, kind, f"ignored: status {status or 'missing'}", data)
@@ -355,8 +352,7 @@ def _method_for(card_type: str) -> str:
     return Payment.Method.ONLINE
 
 
-def _confirm(gp: GatewayPayment, *, val_id: str, config: GatewayConfig, credit_inline: bool = True,
-             posted: tuple[str, Mapping] | None = None) -> Outcome:
+def _confirm(gp: GatewayPayment, *, val_id: str, config: GatewayConfig, posted: tuple[str, Mapping] | None = None) -> Outcome:
     kind, data = posted or (GatewayEvent.Kind.VALIDATION, {})
     if posted:
         # What was posted, on the row that records what became of it.
@@ -383,17 +379,15 @@ def _confirm(gp: GatewayPayment, *, val_id: str, config: GatewayConfig, credit_i
                     status=GatewayPayment.Status.FAILED, status_reason=_("The gateway could not confirm this payment.")
                 )
         return Outcome(gp, False, problem)
-    return _settle(gp, val_id=val_id, answer=answer, credit_inline=credit_inline, record=answered(answer), kind=kind)
+    return _settle(gp, val_id=val_id, answer=answer, record=answered(answer), kind=kind)
 
 
-def _settle(gp: GatewayPayment, *, val_id: str, answer: Mapping, credit_inline: bool, record: Mapping,
+def _settle(gp: GatewayPayment, *, val_id: str, answer: Mapping, record: Mapping,
             kind: str = GatewayEvent.Kind.VALIDATION) -> Outcome:
     """pending → paid (or held) once: one UPDATE conditional on an open status, so of any number of
     notifications racing for the payment exactly one changes it (PostgreSQL re-checks the condition
     once the winner commits), and the unique val_id refuses a val_id that already paid another payment.
-    The money is then recorded right away when a customer is waiting for the receipt (browser return,
-    re-query), or by a worker task queued on commit for the IPN, which must be answered quickly; the
-    reconciliation job repairs a lost task."""
+    The money is recorded afterwards by the caller (`online_payment_credit`)."""
     risky = str(answer.get("risk_level", "0")) == "1"
     card_type = str(answer.get("card_type", ""))[:60]
     settled = {
@@ -412,18 +406,12 @@ def _settle(gp: GatewayPayment, *, val_id: str, answer: Mapping, credit_inline: 
         if changed:
             for name, value in settled.items():
                 setattr(gp, name, value)
-            if not risky and not credit_inline:
-                transaction.on_commit(credit_task_wake)
     except IntegrityError:  # the unique val_id: this val_id already paid another payment
         _event(gp, kind, "rejected: val_id belongs to another payment", record)
         return Outcome(gp, False, "val_id reused")
     if not changed:
         _event(gp, kind, "duplicate: already settled", record)
-        if credit_inline:
-            _credit_if_owed(gp)
         return Outcome(gp, False, "duplicate")
-    if credit_inline:
-        _credit_if_owed(gp)
     return Outcome(gp, True, gp.status)
 
 
@@ -442,47 +430,14 @@ def _settle_row(gp: GatewayPayment, settled: Mapping, *, kind: str, outcome: str
         return bool(changed)
 
 
-# Set while a credit task is queued and has not started: IPNs settled meanwhile leave it to that
-# task, so a burst of a hundred IPNs queues a task or two rather than a hundred (publishing a Celery
-# message costs an IPN about as much CPU as its own database work). Expires in case the message is lost.
-CREDIT_TASK_QUEUED_KEY = "payments:credit-task-queued"
-CREDIT_TASK_QUEUED_SECONDS = 60
-CREDIT_BATCH = 200
+def credit_owed_ids(*, limit: int) -> list[int]:
+    """Paid online payments whose money has no receipt yet, oldest first (at most `limit`)."""
+    return list(GatewayPayment.objects.filter(status=GatewayPayment.Status.PAID, payment__isnull=True)
+                .order_by("id").values_list("pk", flat=True)[:limit])
 
 
-def credit_task_wake() -> None:
-    """After an IPN's commit: make sure a credit task is on its way for what it settled."""
-    from .tasks import credit_paid_online_payments
-
-    try:
-        if cache.add(CREDIT_TASK_QUEUED_KEY, 1, CREDIT_TASK_QUEUED_SECONDS):
-            credit_paid_online_payments.delay()
-    except Exception:  # noqa: BLE001 - a broker or cache outage must not fail the IPN: reconciliation credits it
-        logger.exception("could not queue the crediting of online payments")
-
-
-def online_payments_credit_owed() -> dict:
-    """Record the money of every paid online payment that has no receipt yet, oldest first (the credit
-    task). The queued mark is cleared before reading, so a payment settled from now on queues the next
-    task. One payment that cannot be credited does not hold up the others; it is reported."""
-    cache.delete(CREDIT_TASK_QUEUED_KEY)
-    counts = {"credited": 0, "failed": 0}
-    owed = list(GatewayPayment.objects.filter(status=GatewayPayment.Status.PAID, payment__isnull=True)
-                .order_by("id").values_list("pk", flat=True)[:CREDIT_BATCH + 1])
-    for pk in owed[:CREDIT_BATCH]:
-        try:
-            counts["credited"] += online_payment_credit(gp=GatewayPayment(pk=pk)) is not None
-        except Exception:  # noqa: BLE001 - logged; the task is retried and reconciliation asks again
-            logger.exception("could not credit online payment %s", pk)
-            counts["failed"] += 1
-    if len(owed) > CREDIT_BATCH:
-        credit_task_wake()
-    return counts
-
-
-def _credit_if_owed(gp: GatewayPayment) -> None:
-    if GatewayPayment.objects.filter(pk=gp.pk, status=GatewayPayment.Status.PAID, payment__isnull=True).exists():
-        online_payment_credit(gp=gp)
+def credit_owed(gp: GatewayPayment) -> bool:
+    return GatewayPayment.objects.filter(pk=gp.pk, status=GatewayPayment.Status.PAID, payment__isnull=True).exists()
 
 
 def _close(gp: GatewayPayment, status: str, *, reason: str, kind: str, data) -> Outcome:
@@ -498,7 +453,8 @@ def _close(gp: GatewayPayment, status: str, *, reason: str, kind: str, data) -> 
 
 
 def online_payment_credit(*, gp: GatewayPayment, actor=None) -> Payment | None:
-    """Record the money of a paid gateway payment once: receipt, allocation, reactivation, message."""
+    """Record the money of a paid gateway payment once: receipt, allocation, reactivation, message.
+    Called by the use case of the same name, which adds what follows a payment in other apps."""
     with transaction.atomic():
         gp = GatewayPayment.objects.select_for_update(of=("self",)).select_related("customer").get(pk=gp.pk)
         if gp.payment_id or gp.status != GatewayPayment.Status.PAID:
@@ -531,8 +487,6 @@ def online_payment_requery(*, gp: GatewayPayment, actor=None) -> Outcome:
     if paid is not None:
         gp.refresh_from_db()
         if gp.is_final:
-            if gp.status == GatewayPayment.Status.PAID and not gp.payment_id:
-                online_payment_credit(gp=gp)
             return Outcome(gp, False, "already settled")
         return _confirm(gp, val_id=str(paid["val_id"]), config=config)
     statuses = {str(e.get("status", "")).upper() for e in elements}
@@ -547,27 +501,31 @@ def online_payment_requery(*, gp: GatewayPayment, actor=None) -> Outcome:
     return Outcome(gp, False, "still pending")
 
 
-def online_payments_reconcile(*, now=None) -> dict:
-    """The periodic job: settle payments pending too long, credit paid ones a crash left uncredited,
-    and poll refunds that are not final yet."""
+def online_payments_requery_pending(*, now=None) -> dict:
+    """Settle payments pending too long by asking the gateway (the reconciliation job's first step)."""
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=settings.SSLCOMMERZ_RECONCILE_AFTER_MINUTES)
-    counts = {"queried": 0, "settled": 0, "credited": 0, "refunds": 0}
+    counts = {"queried": 0, "settled": 0}
     for gp in GatewayPayment.objects.filter(status=GatewayPayment.Status.PENDING, created_at__lt=cutoff).order_by("id")[:200]:
         counts["queried"] += 1
         counts["settled"] += online_payment_requery(gp=gp).changed
-    counts["credited"] = online_payments_credit_owed()["credited"]
-    for refund in GatewayRefund.objects.filter(status=GatewayRefund.Status.PROCESSING).exclude(refund_ref_id="").order_by("id")[:200]:
-        counts["refunds"] += 1
-        refund_poll(refund=refund)
     return counts
+
+
+def refunds_poll_open() -> int:
+    """Ask the gateway about refunds that are not final yet (the reconciliation job's last step)."""
+    polled = 0
+    for refund in GatewayRefund.objects.filter(status=GatewayRefund.Status.PROCESSING).exclude(refund_ref_id="").order_by("id")[:200]:
+        polled += 1
+        refund_poll(refund=refund)
+    return polled
 
 
 # Review of risky payments ------------------------------------------------------------------------
 
 
 def online_payment_approve(*, actor, gp: GatewayPayment) -> GatewayPayment:
-    """Staff accept a payment held as risky: it is credited like any other."""
+    """Staff accept a payment held as risky: it becomes paid, to be credited like any other."""
     with transaction.atomic():
         gp = GatewayPayment.objects.select_for_update().get(pk=gp.pk)
         if gp.status != GatewayPayment.Status.HELD:
@@ -576,8 +534,6 @@ def online_payment_approve(*, actor, gp: GatewayPayment) -> GatewayPayment:
         gp.save(update_fields=["status", "reviewed_by"])
         _event(gp, GatewayEvent.Kind.REVIEW, f"approved by {actor}")
         audit_record(actor=actor, action="gateway_payment.approve", obj=gp, before={"status": "held"}, after={"status": "paid"})
-    online_payment_credit(gp=gp, actor=actor)
-    gp.refresh_from_db()
     return gp
 
 
@@ -594,9 +550,9 @@ def refundable(gp: GatewayPayment) -> Decimal:
     return gp.amount - gp.refunded_total
 
 
-def online_refund_start(*, actor, gp: GatewayPayment, amount, reason: str) -> GatewayRefund:
-    """Refund all or part of a gateway payment through the refund API. The ledger gets the refund entry
-    when the gateway accepts it (held payments were never credited, so they get none)."""
+def online_refund_request(*, actor, gp: GatewayPayment, amount, reason: str) -> tuple[GatewayRefund, Mapping]:
+    """Ask the refund API to give back all or part of a gateway payment: the refund row and the
+    gateway's answer, for `online_refund_accepted`. A refusal marks the row failed and raises."""
     reason = (reason or "").strip()
     try:
         amount = to_money(amount)
@@ -620,18 +576,25 @@ def online_refund_start(*, actor, gp: GatewayPayment, amount, reason: str) -> Ga
         GatewayRefund.objects.filter(pk=refund.pk).update(status=GatewayRefund.Status.FAILED, finished_at=timezone.now())
         _event(gp, GatewayEvent.Kind.REFUND, f"refund {refund.refe_id} refused: {error}", getattr(error, "response", {}))
         raise ValidationError(_("The gateway did not accept the refund: %(error)s") % {"error": error}) from error
-    with transaction.atomic():
-        gp = GatewayPayment.objects.select_for_update().get(pk=gp.pk)
-        refund.refund_ref_id = str(answer.get("refund_ref_id", ""))[:100]
-        refund.save(update_fields=["refund_ref_id"])
-        _event(gp, GatewayEvent.Kind.REFUND, f"refund {refund.refe_id} of {amount} started", answer)
-        if gp.payment_id:
-            _post_refund(actor=actor, gp=gp, refund=refund)
-        if gp.status == GatewayPayment.Status.HELD and amount == gp.amount:
-            gp.status, gp.reviewed_by = GatewayPayment.Status.REJECTED, actor
-            gp.save(update_fields=["status", "reviewed_by"])
-        audit_record(actor=actor, action="gateway_payment.refund", obj=gp, reason=reason,
-                     after={"amount": str(amount), "refe_id": refund.refe_id, "status": gp.status})
+    return refund, answer
+
+
+@transaction.atomic
+def online_refund_accepted(*, actor, refund: GatewayRefund, answer: Mapping) -> GatewayRefund:
+    """The gateway accepted the refund: the ledger gets the refund entry (held payments were never
+    credited, so they get none). What follows a refund in other apps joins the caller's transaction."""
+    gp = GatewayPayment.objects.select_for_update().get(pk=refund.gateway_payment_id)
+    amount, reason = refund.amount, refund.reason
+    refund.refund_ref_id = str(answer.get("refund_ref_id", ""))[:100]
+    refund.save(update_fields=["refund_ref_id"])
+    _event(gp, GatewayEvent.Kind.REFUND, f"refund {refund.refe_id} of {amount} started", answer)
+    if gp.payment_id:
+        _post_refund(actor=actor, gp=gp, refund=refund)
+    if gp.status == GatewayPayment.Status.HELD and amount == gp.amount:
+        gp.status, gp.reviewed_by = GatewayPayment.Status.REJECTED, actor
+        gp.save(update_fields=["status", "reviewed_by"])
+    audit_record(actor=actor, action="gateway_payment.refund", obj=gp, reason=reason,
+                 after={"amount": str(amount), "refe_id": refund.refe_id, "status": gp.status})
     return refund
 
 
@@ -643,7 +606,6 @@ def _post_refund(*, actor, gp: GatewayPayment, refund: GatewayRefund) -> None:
         memo=f"Refund {refund.refe_id} of {gp.payment.receipt_number}: {refund.reason}",
     )
     refund.save(update_fields=["ledger_entry"])
-    hooks.fire("payment_refunded", actor=actor, payment=gp.payment, amount=refund.amount)
 
 
 def _reverse_referral_credit_if_refunded_in_full(*, actor, gp: GatewayPayment) -> None:

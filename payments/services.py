@@ -25,7 +25,7 @@ from ispbill.core.numbering import allocate_block, allocate_number
 from ispbill.notify.events import Event
 from ispbill.notify.services import notify_customer, notify_customers_bulk
 
-from . import hooks, referral_rewards
+from . import referral_rewards
 from .models import Payment
 
 DEFAULT_CONFIRM_ABOVE = Decimal("50000.00")
@@ -132,7 +132,6 @@ def _record(*, actor, customer, amount, method, reference, received_at, idempote
     suspensions_lift_if_settled(actor=actor, customer=customer, reason=f"Payment received: {payment.receipt_number}")
     _notify_received(customer=customer, payment=payment)
     referral_rewards.payment_landed_on_commit(payment)  # a referred customer's first payment credits the referrer
-    hooks.fire("payment_recorded", actor=actor, payment=payment)  # e.g. a reseller's commission accrues
     return payment
 
 
@@ -179,8 +178,7 @@ def payments_record_many(*, drafts: Sequence[PaymentDraft], confirm_large: bool 
     """`payment_record` for many customers at once (at most one payment each), in a handful of
     statements: the same payments and receipt numbers (in the order given, one counter update),
     ledger entries and allocations (`billing.ledger.payments_post`), audit entries, suspensions for
-    non-payment lifted, "payment received" messages, referral checks and `payments_recorded`
-    callbacks. A key recorded before is refused by the database (IntegrityError: the caller falls
+    non-payment lifted, "payment received" messages and referral checks. A key recorded before is refused by the database (IntegrityError: the caller falls
     back to `payment_record`, which answers with the first payment)."""
     if len({draft.customer.pk for draft in drafts}) != len(drafts):
         raise ValueError("payments_record_many records at most one payment per customer")
@@ -227,8 +225,6 @@ def payments_record_many(*, drafts: Sequence[PaymentDraft], confirm_large: bool 
             suspensions_lift_if_settled(actor=d.actor, customer=d.customer, reason=f"Payment received: {payment.receipt_number}")
     _notify_received_many(payments)
     referral_rewards.payments_landed_on_commit(payments)
-    for actor in _actors(drafts):
-        hooks.fire("payments_recorded", actor=actor, payments=[p for p, d in zip(payments, drafts) if d.actor == actor])
     return payments
 
 
@@ -274,7 +270,6 @@ def payment_reverse(*, actor, payment: Payment, reason: str) -> Payment:
     payment.status, payment.reversal_reason, payment.reversed_at = Payment.Status.REVERSED, reason, timezone.now()
     payment.save(update_fields=["status", "reversal_reason", "reversed_at"])
     referral_rewards.referral_payment_reversed(actor=actor, payment=payment, reason=reason)  # the credit it earned goes too
-    hooks.fire("payment_reversed", actor=actor, payment=payment, reason=reason)  # e.g. commission clawed back
     audit_record(
         actor=actor, action="payment.reverse", obj=payment, reason=reason, before=before,
         after={"status": payment.status, "amount": str(payment.amount)},

@@ -749,6 +749,7 @@ def _settle(*, actor, renewal: Renewal) -> None:
             note=_("Renewal by reseller %(name)s") % {"name": reseller.name}, reseller=reseller, confirm_large=True,
             received_at=min(renewal.created_at, timezone.now()),
         )
+        commission_on_payment(actor=actor, payment=payment)
     margin = to_money(invoice.total) - to_money(renewal.price) if invoice.total else ZERO
     if margin > ZERO:
         # A margin is reported, not owed: it does not touch the wallet row, so no wallet lock is taken.
@@ -869,6 +870,8 @@ def _settle_round(*, renewals: list[Renewal], subscriptions: dict[int, Subscript
         ) for r in paying
     ])
     payment_of = {r.pk: payment for r, payment in zip(paying, payments)}
+    for actor in {r.created_by for r in paying}:
+        commission_on_payments(actor=actor, payments=[payment_of[r.pk] for r in paying if r.created_by == actor])
 
     wallets = ResellerWallet.objects.in_bulk(
         {r.entry.wallet_id for r in together} | {r.parent_entry.wallet_id for r in together if r.parent_entry_id}
@@ -968,17 +971,20 @@ def _send_wallet_alert(*, reseller_id: int, entry_id: int, credit_level: int):
 
 def cash_collect(*, actor, reseller: Reseller, customer: Customer, amount, idempotency_key: str = "", reference: str = "") -> Payment:
     """A commission reseller records cash collected from their customer: a payment attributed to them
-    (numbered receipt, applied to the oldest invoices, reactivating what it settles). Their commission
-    accrues through the payments callback."""
+    (numbered receipt, applied to the oldest invoices, reactivating what it settles) and the
+    commission it earns them, in one transaction."""
     if customer.reseller_id != reseller.pk:
         raise ValidationError(_("That customer is not yours."))
     if reseller.is_prepaid:
         raise ValidationError(_("Prepaid resellers renew from the wallet instead of recording cash."))
-    return payment_record(
-        actor=actor, customer=customer, amount=amount, method=Payment.Method.CASH, reference=reference,
-        idempotency_key=idempotency_key or None, reseller=reseller,
-        note=_("Collected by reseller %(name)s") % {"name": reseller.name},
-    )
+    with transaction.atomic():
+        payment = payment_record(
+            actor=actor, customer=customer, amount=amount, method=Payment.Method.CASH, reference=reference,
+            idempotency_key=idempotency_key or None, reseller=reseller,
+            note=_("Collected by reseller %(name)s") % {"name": reseller.name},
+        )
+        commission_on_payment(actor=actor, payment=payment)
+    return payment
 
 
 def reseller_ticket_create(*, actor, reseller: Reseller, customer: Customer, category: str, subject: str, description: str):
@@ -1017,7 +1023,9 @@ def commission_rule_for(*, reseller: Reseller, customer: Customer, payment: Paym
 
 
 def commission_on_payment(*, actor, payment: Payment) -> CommissionEntry | None:
-    """payments callback: a commission reseller's customer paid; the reseller earns their share."""
+    """A commission reseller's customer paid; the reseller earns their share (once per payment: a
+    second call for the same payment posts nothing). Called in the payment's transaction by whoever
+    recorded it (the use cases, the reseller's own collection and renewals)."""
     customer = payment.customer
     if not customer.reseller_id:
         return None
@@ -1039,7 +1047,7 @@ def commission_on_payment(*, actor, payment: Payment) -> CommissionEntry | None:
 
 
 def commission_on_payments(*, actor, payments: list[Payment]) -> list[CommissionEntry]:
-    """payments callback for payments recorded together: `commission_on_payment` for those of a
+    """For payments recorded together: `commission_on_payment` for those of a
     commission reseller's customers (a prepaid reseller's renewals earn a margin instead), the
     resellers read once."""
     reseller_ids = {payment.customer.reseller_id for payment in payments if payment.customer.reseller_id}

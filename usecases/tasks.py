@@ -21,3 +21,27 @@ def billing_run_daily() -> int | None:
     apply_due()
     run = billing_run_scheduled()
     return run.pk if run else None
+
+
+@shared_task
+def reconcile_online_payments() -> dict:
+    """Online payments pending too long are looked up at the gateway, paid ones left uncredited are
+    credited, refunds are polled until final."""
+    from .online_payment import online_payments_reconcile
+
+    return online_payments_reconcile()
+
+
+class CreditFailed(Exception):
+    pass
+
+
+@shared_task(autoretry_for=(CreditFailed,), retry_backoff=True, max_retries=5)
+def credit_paid_online_payments() -> dict:
+    """Record the money of the online payments IPNs confirmed (receipt, allocation, reactivation, commission)."""
+    from .online_payment import online_payments_credit_owed
+
+    counts = online_payments_credit_owed()
+    if counts["failed"]:
+        raise CreditFailed(f"{counts['failed']} online payment(s) could not be credited")
+    return counts

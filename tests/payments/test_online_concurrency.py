@@ -16,6 +16,7 @@ from payments.models import GatewayPayment, Payment
 from tests.factories import make_customer
 from tests.payments.conftest import charge, ledger_ok
 from tests.payments.sslcommerz_helpers import gateway, pay_at_gateway  # noqa: F401
+from usecases import online_payment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +50,7 @@ def test_one_hundred_concurrent_duplicate_ipns_credit_exactly_once(gateway):
         codes = list(pool.map(post, range(DUPLICATES)))
 
     assert all(code in (200, 303) for code in codes), codes
-    online.online_payment_credit(gp=gp)  # what the IPN's queued task does, in case no browser return came after it
+    online_payment.online_payment_credit(gp=gp)  # what the IPN's queued task does, in case no browser return came after it
     gp.refresh_from_db()
     assert gp.status == "paid" and gp.payment_id is not None
     assert Payment.objects.filter(customer=customer).count() == 1

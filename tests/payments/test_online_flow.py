@@ -17,6 +17,7 @@ from payments.models import GatewayPayment, Payment
 from tests.factories import make_customer, make_subscription
 from tests.payments.conftest import charge, ledger_ok
 from tests.payments.sslcommerz_helpers import gateway, pay_at_gateway, wait_for_ipns  # noqa: F401
+from usecases import online_payment
 from usecases.subscription_suspend import subscription_suspend
 
 D = Decimal
@@ -90,7 +91,7 @@ def test_ipn_sent_twice_credits_once(gateway):
 
 
 def test_an_ipn_alone_settles_at_once_and_its_queued_task_credits_once(gateway):
-    from payments.tasks import credit_paid_online_payments
+    from usecases.tasks import credit_paid_online_payments
 
     customer = make_customer()
     charge(customer, "800.00")
@@ -120,9 +121,9 @@ def drain_queued_tasks() -> list[str]:
 def test_a_burst_of_ipns_queues_one_credit_task_and_it_credits_them_all(gateway):
     from django.core.cache import cache
 
-    from payments.tasks import credit_paid_online_payments
+    from usecases.tasks import credit_paid_online_payments
 
-    cache.delete(online.CREDIT_TASK_QUEUED_KEY)
+    cache.delete(online_payment.CREDIT_TASK_QUEUED_KEY)
     drain_queued_tasks()
     customers = [make_customer() for _ in range(3)]
     payments = []
@@ -131,7 +132,7 @@ def test_a_burst_of_ipns_queues_one_credit_task_and_it_credits_them_all(gateway)
         payments.append(start(customer))
         pay_at_gateway(payments[-1].gateway_url, ipn="before", follow=False)
     # Three IPNs settled while the first one's task was still waiting.
-    assert drain_queued_tasks().count("payments.tasks.credit_paid_online_payments") == 1
+    assert drain_queued_tasks().count("usecases.tasks.credit_paid_online_payments") == 1
 
     assert credit_paid_online_payments() == {"credited": 3, "failed": 0}
     assert all(credited(customer) == 1 for customer in customers)
@@ -140,7 +141,7 @@ def test_a_burst_of_ipns_queues_one_credit_task_and_it_credits_them_all(gateway)
     customer = make_customer()
     charge(customer, "700.00")
     pay_at_gateway(start(customer).gateway_url, ipn="before", follow=False)
-    assert drain_queued_tasks().count("payments.tasks.credit_paid_online_payments") == 1
+    assert drain_queued_tasks().count("usecases.tasks.credit_paid_online_payments") == 1
 
 
 def test_a_paid_payment_whose_credit_task_was_lost_is_credited_by_reconciliation(gateway):
@@ -148,8 +149,8 @@ def test_a_paid_payment_whose_credit_task_was_lost_is_credited_by_reconciliation
     charge(customer, "800.00")
     gp = start(customer)
     pay_at_gateway(gp.gateway_url, ipn="before", follow=False)
-    assert online.online_payments_reconcile()["credited"] == 1
-    assert online.online_payments_reconcile()["credited"] == 0
+    assert online_payment.online_payments_reconcile()["credited"] == 1
+    assert online_payment.online_payments_reconcile()["credited"] == 0
     assert credited(customer) == 1
 
 
@@ -183,12 +184,12 @@ def test_neither_ipn_nor_browser_return_reconciliation_settles_through_the_query
     assert GatewayPayment.objects.get(pk=gp.pk).status == "pending"
 
     settings.SSLCOMMERZ_RECONCILE_AFTER_MINUTES = 0
-    counts = online.online_payments_reconcile()
+    counts = online_payment.online_payments_reconcile()
 
     gp.refresh_from_db()
     assert counts["queried"] == 1 and counts["settled"] == 1
     assert gp.status == "paid" and credited(customer) == 1
-    assert online.online_payments_reconcile()["settled"] == 0  # a second run changes nothing
+    assert online_payment.online_payments_reconcile()["settled"] == 0  # a second run changes nothing
     assert credited(customer) == 1
 
 
@@ -198,7 +199,7 @@ def test_reconciliation_expires_a_session_nobody_paid(gateway, settings):
     gp = start(customer)
     settings.SSLCOMMERZ_RECONCILE_AFTER_MINUTES = 0
     settings.SSLCOMMERZ_SESSION_EXPIRY_MINUTES = 0
-    online.online_payments_reconcile()
+    online_payment.online_payments_reconcile()
     gp.refresh_from_db()
     assert gp.status == "expired" and credited(customer) == 0
 
@@ -232,7 +233,7 @@ def test_risky_payment_is_held_for_review_and_credited_only_when_approved(gatewa
     gp.refresh_from_db()
     assert gp.status == "held" and gp.risk_level == "1" and credited(customer) == 0
 
-    online.online_payment_approve(actor=admin, gp=gp)
+    online_payment.online_payment_approve(actor=admin, gp=gp)
     gp.refresh_from_db()
     assert gp.status == "paid" and gp.payment.amount == D("600.00") and gp.reviewed_by == admin
     assert credited(customer) == 1 and ledger_ok()
@@ -258,7 +259,7 @@ def test_refund_in_part_enters_the_ledger_reopens_the_invoice_and_is_polled_unti
     pay_at_gateway(gp.gateway_url)
     gp.refresh_from_db()
 
-    refund = online.online_refund_start(actor=admin, gp=gp, amount="400.00", reason="Double charged")
+    refund = online_payment.online_refund_start(actor=admin, gp=gp, amount="400.00", reason="Double charged")
 
     assert refund.status == "processing" and refund.refund_ref_id
     assert LedgerEntry.objects.filter(kind="refund", payment=gp.payment, amount=D("400.00")).count() == 1
@@ -269,7 +270,7 @@ def test_refund_in_part_enters_the_ledger_reopens_the_invoice_and_is_polled_unti
     assert online.refund_poll(refund=refund).status == "processing"
     assert online.refund_poll(refund=refund).status == "refunded"
     with pytest.raises(ValidationError):
-        online.online_refund_start(actor=admin, gp=gp, amount="600.01", reason="Too much")
+        online_payment.online_refund_start(actor=admin, gp=gp, amount="600.01", reason="Too much")
     assert gp.refunds.count() == 1
 
 
@@ -297,7 +298,7 @@ def test_a_first_payment_refunded_in_full_takes_back_the_referral_credit_a_part_
     credit = ReferralCredit.objects.get(payment=gp.payment)
     assert account_balance(customer_id=referrer.pk) == -credit.amount
 
-    refund = online.online_refund_start(actor=admin, gp=gp, amount=refunded, reason="Customer changed their mind")
+    refund = online_payment.online_refund_start(actor=admin, gp=gp, amount=refunded, reason="Customer changed their mind")
     # The emulator answers "processing" to the first status query, as SSLCommerz may, then the final one.
     assert online.refund_poll(refund=refund).status == "processing"
     assert online.refund_poll(refund=refund).status == "refunded"
@@ -345,7 +346,7 @@ def _money_rows():
 
 def test_a_reversed_gateway_payment_cannot_be_refunded_too(gateway, admin):
     """Defect 7, one order: reversed first, then a refund was accepted and the customer was charged back twice."""
-    from payments.services import payment_reverse
+    from usecases.payment_reverse import payment_reverse
 
     customer = make_customer()
     gp = _paid_online(customer)
@@ -353,7 +354,7 @@ def test_a_reversed_gateway_payment_cannot_be_refunded_too(gateway, admin):
     before = _money_rows()
 
     with pytest.raises(ValidationError):
-        online.online_refund_start(actor=admin, gp=gp, amount="1000.00", reason="Customer asked")
+        online_payment.online_refund_start(actor=admin, gp=gp, amount="1000.00", reason="Customer asked")
 
     assert gp.refunds.count() == 0
     assert _money_rows() == before
@@ -363,20 +364,55 @@ def test_a_reversed_gateway_payment_cannot_be_refunded_too(gateway, admin):
 def test_a_gateway_payment_refunded_in_full_cannot_be_reversed_and_a_part_refund_leaves_only_the_rest(gateway, admin):
     """Defect 7, the other order: refunded plus reversed never exceeds what was paid."""
     from billing.ledger import payment_money_out
-    from payments.services import payment_reverse
+    from usecases.payment_reverse import payment_reverse
 
     whole = _paid_online(make_customer())
-    online.online_refund_start(actor=admin, gp=whole, amount="1000.00", reason="Duplicate")
+    online_payment.online_refund_start(actor=admin, gp=whole, amount="1000.00", reason="Duplicate")
     before = _money_rows()
     with pytest.raises(ValidationError):
         payment_reverse(actor=admin, payment=whole.payment, reason="Bounced")
     assert _money_rows() == before
 
     part = _paid_online(make_customer())
-    online.online_refund_start(actor=admin, gp=part, amount="400.00", reason="Double charged")
+    online_payment.online_refund_start(actor=admin, gp=part, amount="400.00", reason="Double charged")
     payment_reverse(actor=admin, payment=part.payment, reason="Bounced")
     reversal = LedgerEntry.objects.get(payment=part.payment, kind="reversal")
     assert reversal.amount == D("600.00")
     assert payment_money_out(payment=part.payment) == D("1000.00")
     assert account_balance(customer_id=part.customer_id) == D("1000.00")  # owes the invoice again, nothing more
+    assert ledger_ok()
+
+
+@pytest.mark.parametrize("return_page", [True, False], ids=["browser-return", "ipn-task"])
+def test_a_commission_resellers_customer_paying_online_earns_the_commission_and_a_refund_claws_its_share_back(
+    gateway, admin, return_page
+):
+    # The commission is the use case's, not a callback's: whichever way the money is credited (the
+    # browser return at once, the IPN's task later) it accrues once, and the gateway's refund takes back
+    # the refunded share in the refund's transaction.
+    from billing.wallet_models import CommissionEntry, ResellerWallet
+    from resellers import services as reseller_services
+    from resellers.models import Reseller
+    from tests.resellers.helpers import make_reseller
+    from usecases.tasks import credit_paid_online_payments
+
+    reseller, area, *_rest = make_reseller(model=Reseller.Model.COMMISSION)
+    reseller_services.commission_rule_add(actor=admin, reseller=reseller, percent=D("10"))
+    customer = make_customer(area=area, reseller=reseller)
+    charge(customer, "1000.00")
+    gp = start(customer)
+    if return_page:
+        pay_at_gateway(gp.gateway_url)
+    else:
+        pay_at_gateway(gp.gateway_url, ipn="before", follow=False)
+        credit_paid_online_payments()
+    gp.refresh_from_db()
+    assert CommissionEntry.objects.get(kind="accrual", payment=gp.payment).amount == D("100.00")
+    online_payment.online_payment_credit(gp=gp)  # credited again (a repeated task): nothing more
+    assert ResellerWallet.objects.get(reseller=reseller).commission_owed == D("100.00")
+
+    online_payment.online_refund_start(actor=admin, gp=gp, amount="400.00", reason="Double charged")
+
+    assert CommissionEntry.objects.get(kind="clawback", payment=gp.payment).amount == D("-40.00")
+    assert ResellerWallet.objects.get(reseller=reseller).commission_owed == D("60.00")
     assert ledger_ok()

@@ -230,3 +230,25 @@ def test_call_log_needs_its_permission(client, customer):
 def test_navigation_links_payments_and_due_list(staff_client):
     page = staff_client.get(reverse("staff:home")).content.decode()
     assert reverse("staff:payment-list") in page and reverse("staff:due-list") in page
+
+
+def test_a_payment_recorded_and_reversed_by_staff_moves_the_resellers_commission_with_it(staff_client, admin):
+    # The staff form records through the use case: the commission accrues with the payment and is
+    # clawed back with its reversal.
+    from billing.wallet_models import CommissionEntry, ResellerWallet
+    from resellers import services as reseller_services
+    from resellers.models import Reseller
+    from tests.resellers.helpers import make_reseller
+
+    reseller, area, *_rest = make_reseller(model=Reseller.Model.COMMISSION)
+    reseller_services.commission_rule_add(actor=admin, reseller=reseller, percent=D("10"))
+    customer = make_customer(area=area, reseller=reseller)
+    response = staff_client.post(reverse("staff:payment-create", args=[customer.pk]), payment_data(amount="700.00"))
+    assert response.status_code == 302
+    payment = Payment.objects.get(customer=customer)
+    assert CommissionEntry.objects.get(kind="accrual", payment=payment).amount == D("70.00")
+
+    response = staff_client.post(reverse("staff:payment-reverse", args=[payment.pk]), {"reason": "Cheque bounced"})
+    assert response.status_code == 302
+    assert Payment.objects.get(pk=payment.pk).status == Payment.Status.REVERSED
+    assert ResellerWallet.objects.get(reseller=reseller).commission_owed == D("0.00")

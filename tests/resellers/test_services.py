@@ -13,11 +13,12 @@ from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 from customers.models import Subscription
 from network.models import ProvisioningTask
 from payments.models import Payment
-from payments.services import payment_record, payment_reverse
 from resellers import services
 from resellers.models import Payout, Reseller
 from tests.factories import AreaFactory, PackageFactory, make_customer, make_subscription
 from tests.resellers.helpers import make_reseller, reseller_subscription
+from usecases.payment_record import payment_record
+from usecases.payment_reverse import payment_reverse
 from usecases.reseller_customer_create import reseller_customer_create
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +138,8 @@ def test_commission_accrues_on_payment_and_is_clawed_back_on_reversal():
 
 
 def test_payments_recorded_together_earn_a_commission_reseller_what_one_by_one_would():
+    from django.db import transaction
+
     from payments.services import PaymentDraft, payments_record_many
 
     reseller, area, router, package, admin = make_reseller(model=Reseller.Model.COMMISSION)
@@ -147,10 +150,12 @@ def test_payments_recorded_together_earn_a_commission_reseller_what_one_by_one_w
     make_subscription(customer=on_package, package=package, router=router)
     prepaid_customer, own_customer = make_customer(area=prepaid_area, reseller=prepaid), make_customer(area=area)
 
-    payments = payments_record_many(drafts=[
-        PaymentDraft(customer=customer, amount=Decimal("1000"), method="cash", reference=f"B{n}", actor=admin)
-        for n, customer in enumerate((plain, on_package, prepaid_customer, own_customer))
-    ])
+    with transaction.atomic():  # as the renewals record them: the payments, then their commissions
+        payments = payments_record_many(drafts=[
+            PaymentDraft(customer=customer, amount=Decimal("1000"), method="cash", reference=f"B{n}", actor=admin)
+            for n, customer in enumerate((plain, on_package, prepaid_customer, own_customer))
+        ])
+        services.commission_on_payments(actor=admin, payments=payments)
 
     accrued = {entry.payment_id: entry.amount for entry in CommissionEntry.objects.filter(kind="accrual")}
     assert accrued == {payments[0].pk: Decimal("100.00"), payments[1].pk: Decimal("200.00")}  # none for prepaid or the ISP's own
@@ -227,8 +232,6 @@ def test_negative_topup_is_refused_and_staff_topup_is_recorded_with_method_and_r
 def test_clawback_after_a_payout_is_carried_as_a_negative_balance_to_the_next_payout():
     from django.db import transaction
 
-    from payments import hooks
-
     reseller, area, router, package, admin = make_reseller(model=Reseller.Model.COMMISSION)
     services.commission_rule_add(actor=admin, reseller=reseller, percent=Decimal("10"))
     customer = make_customer(area=area, reseller=reseller)
@@ -239,7 +242,7 @@ def test_clawback_after_a_payout_is_carried_as_a_negative_balance_to_the_next_pa
 
     # The payment is refunded after its commission was paid out: the reseller now owes it back.
     with transaction.atomic():
-        hooks.fire("payment_refunded", actor=admin, payment=paid, amount=Decimal("1000"))
+        services.commission_on_refund(actor=admin, payment=paid, amount=Decimal("1000"))
     wallet = ResellerWallet.objects.get(reseller=reseller)
     assert wallet.commission_owed == Decimal("-100.00")
     assert CommissionEntry.objects.get(kind="clawback", payment=paid).amount == Decimal("-100.00")
@@ -254,6 +257,6 @@ def test_clawback_after_a_payout_is_carried_as_a_negative_balance_to_the_next_pa
     services.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("50"))
     # A second refund event for the same payment takes nothing more.
     with transaction.atomic():
-        hooks.fire("payment_refunded", actor=admin, payment=paid, amount=Decimal("1000"))
+        services.commission_on_refund(actor=admin, payment=paid, amount=Decimal("1000"))
     assert ResellerWallet.objects.get(reseller=reseller).commission_owed == Decimal("50.00")
     call_command("check_ledger")

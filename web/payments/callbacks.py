@@ -1,7 +1,7 @@
 """The gateway's public endpoints under /pay/sslcommerz/: the browser returns (success, fail, cancel)
 and the IPN listener. They are cross-site POSTs, so CSRF-exempt and trusting no session: a POST is
 looked up by tran_id, its signature checked, and a paid status confirmed through the validation API
-(payments/online.py). The browser is answered with a 303 to a GET page in the portal."""
+(usecases/online_payment.py). The browser is answered with a 303 to a GET page in the portal."""
 
 from urllib.parse import urlencode
 
@@ -11,13 +11,13 @@ from django.urls import path, reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from payments.online import notification_receive
+from usecases.online_payment import online_payment_notified
 
 
 @csrf_exempt
 @require_POST
 def ipn(request):
-    outcome = notification_receive(data=request.POST, source="ipn")
+    outcome = online_payment_notified(data=request.POST, source="ipn")
     if outcome.gateway_payment is None:
         return HttpResponse("unknown transaction", status=404, content_type="text/plain")
     if outcome.message == "bad signature":
@@ -30,7 +30,7 @@ def _browser_return(returned: str):
     @csrf_exempt
     @require_POST
     def view(request):
-        outcome = notification_receive(data=request.POST, source="return")
+        outcome = online_payment_notified(data=request.POST, source="return")
         if outcome.gateway_payment is None:
             response = redirect("portal:payment-history")
         else:

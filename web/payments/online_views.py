@@ -20,6 +20,7 @@ from ispbill.surfaces import staff_permission_required
 from payments import online, online_selectors
 from payments.models import GatewayPayment, GatewayRefund, GatewaySettings
 from payments.online_forms import GatewaySettingsForm, OnlinePaymentFilterForm, RefundForm, SettlementForm
+from usecases import online_payment
 
 
 def _online_list(request, *, review: bool):
@@ -67,7 +68,7 @@ def onlinepayment_detail(request, pk: int):
 @require_POST
 def onlinepayment_requery(request, pk: int):
     gp = online_selectors.online_payment_get_for_staff(user=request.user, pk=pk)
-    outcome = online.online_payment_requery(gp=gp, actor=request.user)
+    outcome = online_payment.online_payment_requery(gp=gp, actor=request.user)
     messages.info(request, _t("Asked the gateway: %(result)s.") % {"result": outcome.message})
     return redirect("staff:onlinepayment-detail", pk=gp.pk)
 
@@ -77,7 +78,7 @@ def onlinepayment_requery(request, pk: int):
 def onlinepayment_approve(request, pk: int):
     gp = online_selectors.online_payment_get_for_staff(user=request.user, pk=pk)
     try:
-        gp = online.online_payment_approve(actor=request.user, gp=gp)
+        gp = online_payment.online_payment_approve(actor=request.user, gp=gp)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -92,7 +93,7 @@ def onlinepayment_refund(request, pk: int):
     form = RefundForm(request.POST or None, initial={"amount": online.refundable(gp)})
     if request.method == "POST" and form.is_valid():
         try:
-            refund = online.online_refund_start(actor=request.user, gp=gp, **form.cleaned_data)
+            refund = online_payment.online_refund_start(actor=request.user, gp=gp, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

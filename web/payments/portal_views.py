@@ -20,6 +20,7 @@ from ispbill.core.forms import add_service_errors
 from payments import online, online_selectors, selectors
 from payments.models import GatewayPayment
 from payments.online_forms import PayForm
+from usecases import online_payment
 
 REQUERY_EVERY_SECONDS = 20
 
@@ -75,7 +76,7 @@ def onlinepayment_check(request, pk: int):
         return HttpResponseNotAllowed(["POST"])
     recently = gp.last_queried_at and (timezone.now() - gp.last_queried_at).total_seconds() < REQUERY_EVERY_SECONDS
     if gp.status == GatewayPayment.Status.PENDING and not recently:
-        online.online_payment_requery(gp=gp)
+        online_payment.online_payment_requery(gp=gp)
     elif recently:
         messages.info(request, _t("We asked the gateway a moment ago; please wait a little."))
     return redirect("portal:onlinepayment-detail", pk=gp.pk)

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+import usecases.payment_record
+import usecases.payment_reverse
 from billing.documents import receipt_pdf
 from billing.selectors import amount_open
 from billing.services import account_credit
@@ -60,7 +62,7 @@ def payment_create(request, customer_pk: int):
                        may_backdate=request.user.has_perm("payments.backdate_payment"))
     if request.method == "POST" and form.is_valid():
         try:
-            payment = services.payment_record(actor=request.user, customer=customer, **form.service_arguments())
+            payment = usecases.payment_record.payment_record(actor=request.user, customer=customer, **form.service_arguments())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -115,7 +117,7 @@ def payment_reverse(request, pk: int):
     form = ReverseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.payment_reverse(actor=request.user, payment=payment, reason=form.cleaned_data["reason"])
+            usecases.payment_reverse.payment_reverse(actor=request.user, payment=payment, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -43,7 +43,8 @@ from customers.models import Customer, Subscription
 from ispbill.core.money import ZERO, to_money
 from ispbill.notify.services import messages_deliver
 from payments.models import Payment
-from payments.services import payment_record, payment_reverse
+from usecases.payment_record import payment_record
+from usecases.payment_reverse import payment_reverse
 from usecases.subscription_activate import subscription_activate as usecases_subscription_activate
 from usecases.subscription_cancel import subscription_cancel as usecases_subscription_cancel
 from usecases.subscription_suspend import subscription_suspend as usecases_subscription_suspend

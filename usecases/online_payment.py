@@ -1,0 +1,118 @@
+"""Online payments (payments/online.py) and what follows their money: when a gateway payment is
+credited (at once when a customer waits for the receipt, by a worker task after an IPN, which must
+answer quickly; the reconciliation job repairs a lost task) and the reseller's commission on it,
+clawed back again when the gateway refunds it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from django.core.cache import cache
+from django.db import transaction
+
+from payments import online
+from payments.models import GatewayPayment, GatewayRefund, Payment
+from resellers.services import commission_on_payment, commission_on_refund
+
+logger = logging.getLogger(__name__)
+
+# Set while a credit task is queued and has not started: IPNs settled meanwhile leave it to that
+# task, so a burst of a hundred IPNs queues a task or two rather than a hundred (publishing a Celery
+# message costs an IPN about as much CPU as its own database work). Expires in case the message is lost.
+CREDIT_TASK_QUEUED_KEY = "payments:credit-task-queued"
+CREDIT_TASK_QUEUED_SECONDS = 60
+CREDIT_BATCH = 200
+
+
+@transaction.atomic
+def online_payment_credit(*, gp: GatewayPayment, actor=None) -> Payment | None:
+    """Record the money of a paid gateway payment once, and the commission it earns."""
+    payment = online.online_payment_credit(gp=gp, actor=actor)
+    if payment is not None:
+        commission_on_payment(actor=actor, payment=payment)
+    return payment
+
+
+def _credit_if_owed(gp: GatewayPayment, actor=None) -> None:
+    if online.credit_owed(gp):
+        online_payment_credit(gp=gp, actor=actor)
+
+
+def online_payment_notified(*, data: Mapping[str, str], source: str) -> online.Outcome:
+    """A POST from the gateway (source "ipn") or from the customer's browser (source "return"). The
+    browser return credits at once (the customer waits for the receipt); an IPN that settled a
+    payment queues the credit task after its commit."""
+    outcome = online.notification_receive(data=data, source=source)
+    gp = outcome.gateway_payment
+    if gp is None or not (outcome.changed or outcome.message == "duplicate"):
+        return outcome
+    if source != "ipn":
+        _credit_if_owed(gp)
+    elif outcome.changed and gp.status == GatewayPayment.Status.PAID:
+        transaction.on_commit(credit_task_wake)
+    return outcome
+
+
+def online_payment_requery(*, gp: GatewayPayment, actor=None) -> online.Outcome:
+    """Ask the gateway what became of a payment (staff, or the customer waiting); credit what it paid."""
+    outcome = online.online_payment_requery(gp=gp, actor=actor)
+    _credit_if_owed(gp)
+    return outcome
+
+
+def online_payment_approve(*, actor, gp: GatewayPayment) -> GatewayPayment:
+    """Staff accept a payment held as risky: it is credited like any other."""
+    gp = online.online_payment_approve(actor=actor, gp=gp)
+    online_payment_credit(gp=gp, actor=actor)
+    gp.refresh_from_db()
+    return gp
+
+
+def online_refund_start(*, actor, gp: GatewayPayment, amount, reason: str) -> GatewayRefund:
+    """Refund all or part of a gateway payment through the refund API; once the gateway accepts it,
+    the ledger's refund entry and the commission clawed back in one transaction."""
+    refund, answer = online.online_refund_request(actor=actor, gp=gp, amount=amount, reason=reason)
+    with transaction.atomic():
+        refund = online.online_refund_accepted(actor=actor, refund=refund, answer=answer)
+        if refund.ledger_entry_id:
+            commission_on_refund(actor=actor, payment=refund.gateway_payment.payment, amount=refund.amount)
+    return refund
+
+
+def credit_task_wake() -> None:
+    """After an IPN's commit: make sure a credit task is on its way for what it settled."""
+    from .tasks import credit_paid_online_payments
+
+    try:
+        if cache.add(CREDIT_TASK_QUEUED_KEY, 1, CREDIT_TASK_QUEUED_SECONDS):
+            credit_paid_online_payments.delay()
+    except Exception:  # noqa: BLE001 - a broker or cache outage must not fail the IPN: reconciliation credits it
+        logger.exception("could not queue the crediting of online payments")
+
+
+def online_payments_credit_owed() -> dict:
+    """Record the money of every paid online payment that has no receipt yet, oldest first (the credit
+    task). The queued mark is cleared before reading, so a payment settled from now on queues the next
+    task. One payment that cannot be credited does not hold up the others; it is reported."""
+    cache.delete(CREDIT_TASK_QUEUED_KEY)
+    counts = {"credited": 0, "failed": 0}
+    owed = online.credit_owed_ids(limit=CREDIT_BATCH + 1)
+    for pk in owed[:CREDIT_BATCH]:
+        try:
+            counts["credited"] += online_payment_credit(gp=GatewayPayment(pk=pk)) is not None
+        except Exception:  # noqa: BLE001 - logged; the task is retried and reconciliation asks again
+            logger.exception("could not credit online payment %s", pk)
+            counts["failed"] += 1
+    if len(owed) > CREDIT_BATCH:
+        credit_task_wake()
+    return counts
+
+
+def online_payments_reconcile(*, now=None) -> dict:
+    """The periodic job: settle payments pending too long, credit paid ones a crash left uncredited,
+    and poll refunds that are not final yet."""
+    counts = online.online_payments_requery_pending(now=now)
+    counts["credited"] = online_payments_credit_owed()["credited"]
+    counts["refunds"] = online.refunds_poll_open()
+    return counts
