@@ -114,7 +114,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "ispbill.surfaces.surface_context",
             ],
-            "builtins": ["ispbill.core.templatetags.money"],
+            "builtins": ["ispbill.core.templatetags.money", "ispbill.core.templatetags.dialogs"],
         },
     }
 ]

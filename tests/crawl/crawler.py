@@ -3,7 +3,8 @@
 linked document, and records every answer of 500 or more (and every exception a view raised).
 
 It knows no page by name: a page another engineer adds tomorrow is crawled as soon as a link to it
-appears on a page this crawl reaches."""
+appears on a page this crawl reaches. It is the one page finder of the tests: the layout and Bangla
+tests find their pages with it too (tests/crawl/pages.py: one URL per page kind)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import traceback
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+
+from django.utils import translation
 
 LINK = re.compile(r"""\s(href|hx-get)\s*=\s*(["'])(.*?)\2""", re.I | re.S)
 DIGITS = re.compile(r"\d")
@@ -40,6 +43,8 @@ class CrawlResult:
     failures: list[Failure] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     documents: int = 0
+    # The first URL of each kind that answered a full HTML page (not an htmx fragment) with 200.
+    pages: dict = field(default_factory=dict)
 
 
 def url_shape(url: str) -> tuple:
@@ -71,16 +76,26 @@ def links_in(page: str, base: str) -> list[tuple[str, bool]]:
 
 
 class Crawler:
-    def __init__(self, client, *, who: str, prefixes: tuple[str, ...], per_shape: int = 3, max_pages: int = 800):
+    """`kind(url)` says which URLs are the same page (default: the URL's shape); at most `per_shape`
+    of each kind are visited. `skip(url)` leaves out URLs a person reaches by a button, not a link.
+    With `htmx=False` an hx-get is fetched as a full page. `on_page(url, response)` sees every full
+    page answered 200."""
+
+    def __init__(self, client, *, who: str = "", prefixes: tuple[str, ...], per_shape: int = 3, max_pages: int = 800,
+                 kind=None, skip=None, htmx: bool = True, on_page=None):
         self.client = client
         self.result = CrawlResult(who=who)
         self.prefixes = prefixes
         self.per_shape = per_shape
         self.max_pages = max_pages
+        self.kind = kind or url_shape
+        self.skip = skip or (lambda url: False)
+        self.htmx = htmx
+        self.on_page = on_page
 
     def _wanted(self, url: str) -> bool:
         path = urlsplit(url).path
-        return path.startswith(self.prefixes) and not SKIP.search(path)
+        return path.startswith(self.prefixes) and not SKIP.search(path) and not self.skip(url)
 
     def crawl(self, start: list[str], must: list[str] = ()) -> CrawlResult:
         """Crawl from `start`; the URLs in `must` are visited whatever their shape's count."""
@@ -91,12 +106,13 @@ class Crawler:
             url, htmx, found_on, forced = queue.popleft()
             if (url, htmx) in seen or not self._wanted(url):
                 continue
-            shape = (url_shape(url), htmx)
+            shape = (self.kind(url), htmx)
             if not forced and shapes[shape] >= self.per_shape:
                 continue
             seen.add((url, htmx))
             shapes[shape] += 1
             for link, is_htmx in self._visit(url, htmx=htmx, found_on=found_on):
+                is_htmx = is_htmx and self.htmx
                 if (link, is_htmx) not in seen:
                     queue.append((link, is_htmx, url, False))
         return self.result
@@ -106,6 +122,7 @@ class Crawler:
         headers = {"HX-Request": "true"} if htmx else {}
         try:
             response = self.client.get(url, headers=headers)
+            translation.deactivate()  # the test client leaves the last request's language active
         except Exception as error:  # a view that raised: the server would have answered 500
             self.result.failures.append(Failure(url, 500, found_on, "".join(traceback.format_exception_only(error)).strip()
                                                 + "\n" + "".join(traceback.format_tb(error.__traceback__)[-3:])))
@@ -127,6 +144,10 @@ class Crawler:
             return []
         if not content_type.startswith("text/html"):
             return []
+        if response.status_code == 200 and not htmx:
+            self.result.pages.setdefault(self.kind(url), url)
+            if self.on_page:
+                self.on_page(url, response)
         links = links_in(body.decode(response.charset or "utf-8", "replace"), url)
         redirect = response.headers.get("HX-Redirect") or response.headers.get("HX-Location")
         return links + ([(redirect, False)] if redirect and redirect.startswith("/") else [])

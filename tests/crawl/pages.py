@@ -1,20 +1,19 @@
-"""Finding the pages of a surface the way a person does: from its home, following the links and
-htmx GETs of every page reached. Used by the layout test (every page at 360 and 1366 px) and the
-Bangla test (every portal page and PDF in Bangla)."""
+"""One URL per page of a surface, found the way a person finds them: from its home, following the
+links and htmx GETs of every page reached (the crawler in crawler.py, a page's kind being its URL
+name and tab). Used by the layout test (every page at 360 and 1366 px) and the Bangla test (every
+portal page and PDF in Bangla)."""
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
 from decimal import Decimal
-from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
-from django.utils import translation
+
+from .crawler import Crawler, links_in
 
 # URL names that are not pages a person reads: form posts, downloads, machine endpoints, and
 # dialogs' actions that answer a GET by redirecting. Each is reached by a button, not a link.
@@ -78,9 +77,6 @@ NOT_PAGES = {
         "contract-onsite-code", "contract-onsite-sign", "contract-onsite-document",
     },
 }
-LINK = re.compile(r'(?:href|hx-get)="(/[^"#]*)"')
-
-
 def url_names(surface: str) -> set[str]:
     def walk(patterns, namespace=""):
         for pattern in patterns:
@@ -92,14 +88,21 @@ def url_names(surface: str) -> set[str]:
     return set(walk(get_resolver().url_patterns))
 
 
-def _key(url_name: str, tab: str) -> str:
+def _page_kind(url: str) -> str:
+    """'customer-detail?tab=billing': the URL's name and tab (filters, sorts and pages of a list are one page)."""
+    parts = urlsplit(url)
+    try:
+        url_name = resolve(parts.path).url_name
+    except Resolver404:
+        return parts.path
+    tab = parse_qs(parts.query).get("tab", [""])[0]
     return f"{url_name}?tab={tab}" if tab else url_name
 
 
 def links(html: str, surface: str):
     """(url name, tab, path) of every link and htmx GET on the page that stays on the surface."""
-    for link in LINK.findall(html):
-        parts = urlsplit(unescape(link))
+    for url, _htmx in links_in(html, f"/{surface}/"):
+        parts = urlsplit(url)
         if not parts.path.startswith(f"/{surface}/"):
             continue
         try:
@@ -111,35 +114,17 @@ def links(html: str, surface: str):
 
 
 def crawl(client: Client, surface: str, start: str, per_kind: int = 3, on_page=None) -> dict[str, str]:
-    """One URL per page kind ((url name, tab) → path), found by following links from `start`; the
-    links of up to `per_kind` pages of a kind are followed (one customer may have no usage link,
-    the next one has). Filters, sorts and pages of a list count as the same page. `on_page(url,
-    response)` sees every page fetched."""
-    pages: dict[str, str] = {}
-    visits: dict[str, int] = defaultdict(int)
-    queue, seen = [start], {start}
-    while queue:
-        url = queue.pop(0)
-        match = resolve(urlsplit(url).path)
-        key = _key(match.url_name, parse_qs(urlsplit(url).query).get("tab", [""])[0])
-        if visits[key] >= per_kind:
-            continue
-        response = client.get(url)
-        # The test client leaves the language of the last request active; the next starts clean.
-        translation.deactivate()
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-            continue
-        visits[key] += 1
-        pages.setdefault(key, url)
-        if on_page:
-            on_page(url, response)
-        for url_name, tab, candidate in links(response.content.decode(), surface):
-            if url_name in NOT_PAGES[surface]:
-                continue
-            if visits[_key(url_name, tab)] < per_kind and candidate not in seen:
-                seen.add(candidate)
-                queue.append(candidate)
-    return pages
+    """One URL per page kind (url name and tab → path), found by following links from `start`; up to
+    `per_kind` pages of a kind are visited (one customer may have no usage link, the next one has).
+    `on_page(url, response)` sees every page fetched. Actions reached by a button (NOT_PAGES) are
+    not followed."""
+
+    def not_a_page(url: str) -> bool:
+        return _page_kind(url).split("?")[0] in NOT_PAGES[surface]
+
+    crawler = Crawler(client, prefixes=(f"/{surface}/",), per_shape=per_kind, kind=_page_kind, skip=not_a_page,
+                      htmx=False, on_page=on_page, max_pages=10_000)
+    return crawler.crawl(start=[start]).pages
 
 
 def seed_small_demo() -> dict[str, object]:
