@@ -32,7 +32,6 @@ twice does its work once.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -42,14 +41,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import (
     Case,
-    DateField,
     DateTimeField,
     Exists,
     F,
     Max,
     Min,
     OuterRef,
-    PositiveSmallIntegerField,
     Q,
     Subquery,
     Value,
@@ -243,18 +240,8 @@ def _finish_if_complete(run_id: int) -> bool:
     )
     if finished and sql.on_postgres() and not connection.in_atomic_block:
         if BillingRun.objects.filter(pk=run_id, dry_run=False, issued__gt=0).exists():
-            _analyze_written_tables()
+            sql.analyze(Invoice, InvoiceLine, LedgerEntry, Account, Subscription)
     return bool(finished)
-
-
-def _analyze_written_tables() -> None:
-    """Refresh the planner's statistics of the tables a run has just written in bulk. A month's
-    invoices issued on one day can double a table; until autovacuum notices (a minute or more), the
-    next queries are planned for the old table — at a million rows the next run's chunk queries went
-    from 1 ms to 25 ms that way. ANALYZE samples a fixed number of rows: a second or two at most."""
-    tables = [model._meta.db_table for model in (Invoice, InvoiceLine, LedgerEntry, Account, Subscription)]
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(table) for table in tables)}")
 
 
 # One chunk --------------------------------------------------------------------------------------
@@ -637,49 +624,6 @@ def _preview_chunk(run_date: date, cfg: BillingSettings, first_id: int, last_id:
 # value. Both paths write the same rows; the test suite runs on both.
 
 
-def _advance_subscriptions(advances: dict[int, SubscriptionAdvance]) -> None:
-    """billed_through, and the anchors assigned on first billing: one UPDATE."""
-    if not advances:
-        return
-    if sql.on_postgres():
-        # Why SQL: one UPDATE over arrays instead of a CASE per distinct date and anchor.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {Subscription._meta.db_table} AS s SET billed_through = v.billed_through, "
-                "billing_anchor_day = COALESCE(v.anchor_day, s.billing_anchor_day), "
-                "billing_anchor_month = COALESCE(v.anchor_month, s.billing_anchor_month) "
-                "FROM unnest(%s::bigint[], %s::date[], %s::integer[], %s::integer[]) AS v(id, billed_through, anchor_day, anchor_month) "
-                "WHERE s.id = v.id",
-                [sql.array(advances), sql.array(a.billed_through for a in advances.values()),
-                 sql.array(a.anchor_day for a in advances.values()), sql.array(a.anchor_month for a in advances.values())],
-            )
-        return
-    changes = {"billed_through": _grouped_case(
-        {pk: a.billed_through for pk, a in advances.items()}, DateField(), default=F("billed_through")
-    )}
-    anchored = {pk: a for pk, a in advances.items() if a.anchor_day is not None}
-    if anchored:
-        changes["billing_anchor_day"] = _grouped_case(
-            {pk: a.anchor_day for pk, a in anchored.items()}, PositiveSmallIntegerField(), default=F("billing_anchor_day")
-        )
-        changes["billing_anchor_month"] = _grouped_case(
-            {pk: a.anchor_month for pk, a in anchored.items()}, PositiveSmallIntegerField(), default=F("billing_anchor_month")
-        )
-    Subscription.objects.filter(pk__in=advances).update(**changes)
-
-
-def _grouped_case(values: dict[int, object], output_field, *, default) -> Case:
-    """CASE with one branch per distinct value (`pk IN (...)`), not one per row as bulk_update
-    writes it: a run's new billed-through dates, anchors and invoice totals take few distinct values."""
-    by_value: dict[object, list[int]] = defaultdict(list)
-    for pk, value in values.items():
-        by_value[value].append(pk)
-    return Case(
-        *[When(pk__in=pks, then=Value(value, output_field=output_field)) for value, pks in by_value.items()],
-        default=default, output_field=output_field,
-    )
-
-
 def _write(
     run: BillingRun,
     planned: list[PlannedInvoice],
@@ -693,7 +637,7 @@ def _write(
     (account id, customer id) of the invoiced customers who had credit before these invoices."""
     run_date = run.run_date
     due_date = run_date + timedelta(days=cfg.due_days)
-    _advance_subscriptions(advances)
+    sql.subscriptions_advance(advances)
     written = invoices_write([
         InvoiceRow(
             customer_id=plan.customer_id, issue_date=run_date, due_date=due_date,

@@ -5,7 +5,7 @@ import json
 import operator
 import re
 from base64 import urlsafe_b64decode, urlsafe_b64encode
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
@@ -37,9 +37,10 @@ from .sql import (
     IdAmong,
     JoinedNames,
     collect_search_matches,
-    current_package_names_sql,
+    customer_page_rows,
+    first_ids,
     matches_read_through_indexes,
-    materialized,
+    union_of_ids,
 )
 
 
@@ -288,31 +289,6 @@ def customers_filtered(**filters) -> QuerySet[Customer]:
     return customer_selection(**filters).queryset()
 
 
-def _union(selects: Sequence[tuple[str, Sequence]]) -> tuple[str, list]:
-    """SQL for the distinct ids of several id SELECTs, each keeping its own ORDER BY and LIMIT."""
-    parts, params = [], []
-    for index, (sql, select_params) in enumerate(selects):
-        parts.append(f"SELECT * FROM ({sql}) arm_{index}")
-        params.extend(select_params)
-    return " UNION ".join(parts), params
-
-
-def _first_ids(arm: QuerySet, *, field: str, descending: bool, limit: int, collect: bool) -> tuple[str, Sequence]:
-    """SQL for (pk, sort_key) of the first `limit` rows of `arm` in the order `field [desc], id [desc]`."""
-    if not collect:
-        direction = "-" if descending else ""
-        ordered = arm.order_by(f"{direction}{field}", f"{direction}id")
-        return ordered.values("pk", sort_key=F(field))[:limit].query.sql_with_params()
-    sql, params = arm.order_by().values("pk", field).query.sql_with_params()
-    direction = "DESC" if descending else "ASC"
-    # OFFSET 0 fences the subquery: PostgreSQL plans the matching on its own, not as an index walk.
-    return (
-        f'SELECT "pk", "{field}" AS "sort_key" FROM ({sql} OFFSET 0) matches '
-        f'ORDER BY "{field}" {direction}, "pk" {direction} LIMIT {int(limit)}',
-        params,
-    )
-
-
 def _current_package_names() -> Subquery:
     names = (
         Subscription.objects.filter(customer=OuterRef("pk"))
@@ -417,44 +393,29 @@ def customer_page(
     shared = len(arms) > 1 and not (after_key or before_key)
     if shared:
         # At least a page more than the bound, so that the first page can be read from it.
-        counted_sql, counted_params = _union(
-            [_first_ids(arm, field=field, descending=descending, limit=max(limit, size) + 1, collect=collect) for arm in arms]
+        counted_sql, counted_params = union_of_ids(
+            [first_ids(arm, field=field, descending=descending, limit=max(limit, size) + 1, collect=collect) for arm in arms]
         )
         candidates_sql = f'SELECT "pk" FROM counted ORDER BY "sort_key" {direction}, "pk" {direction} LIMIT {int(size) + 1}'
         candidates_params = []
     else:
-        counted_sql, counted_params = _union([arm.values("pk")[: limit + 1].query.sql_with_params() for arm in arms])
+        counted_sql, counted_params = union_of_ids([arm.values("pk")[: limit + 1].query.sql_with_params() for arm in arms])
         window = list(arms)
         if after_key:
             window = [arm.filter(_past(field, descending, *after_key)) for arm in window]
         elif before_key:
             window = [arm.filter(_past(field, not descending, *before_key)) for arm in window]
-        candidates_sql, candidates_params = _union(
-            [_first_ids(arm, field=field, descending=walk_descending, limit=size + 1, collect=collect) for arm in window]
+        candidates_sql, candidates_params = union_of_ids(
+            [first_ids(arm, field=field, descending=walk_descending, limit=size + 1, collect=collect) for arm in window]
         )
         candidates_sql = f'SELECT "pk" FROM ({candidates_sql}) candidates'
 
-    customer_table, area_table = Customer._meta.db_table, Area._meta.db_table
-    columns = ", ".join(f'c."{f.column}"' for f in Customer._meta.concrete_fields)
-    risk_table = _risk_table()
-    if field == "risk_sort":
-        order_sql = f'COALESCE((SELECT r."probability" FROM {risk_table} r WHERE r."customer_id" = c."id"), -1)'
-    else:
-        order_sql = f'c."{Customer._meta.get_field(field).column}"'
-    packages_sql, packages_params = current_package_names_sql('c."id"')
-    # Read twice on a search's first page: materialized, so the search runs once.
-    sql = (
-        f"WITH counted AS {materialized() if shared else ''}({counted_sql}) "
-        f'SELECT {columns}, a."name" AS "list_area_name", a."branch_id" AS "list_area_branch_id", '
-        f'({packages_sql}) AS "package_names", (SELECT COUNT(*) FROM counted) AS "bounded_total", '
-        f'(SELECT r."band" FROM {risk_table} r WHERE r."customer_id" = c."id") AS "risk_band", {order_sql} AS "list_sort_key" '
-        f'FROM {customer_table} c JOIN {area_table} a ON a."id" = c."area_id" '
-        f'WHERE c."id" IN ({candidates_sql}) '
-        f'ORDER BY {order_sql} {direction}, c."id" {direction} LIMIT {int(size) + 1}'
-    )
-    # `collect` holds on PostgreSQL only (`collect_search_matches`).
     with matches_read_through_indexes() if index_reads and shared and collect else nullcontext():
-        rows = list(Customer.objects.raw(sql, [*counted_params, *packages_params, *candidates_params]))
+        rows = customer_page_rows(
+            counted=(counted_sql, counted_params), candidates=(candidates_sql, candidates_params), shared=shared,
+            order_column=None if field == "risk_sort" else Customer._meta.get_field(field).column,
+            risk_table=_risk_table(), descending=direction == "DESC", size=size,
+        )
     area_cache = Customer.area.field
     for row in rows:
         area_cache.set_cached_value(row, Area(id=row.area_id, name=row.list_area_name, branch_id=row.list_area_branch_id))

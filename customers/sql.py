@@ -19,12 +19,13 @@ Tested on both databases through their readers: tests/dashboard/test_metrics.py,
 tests/customers/test_selectors.py (tests/customers/test_customer_sql.py for what those leave out).
 """
 
+from collections.abc import Sequence
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models import Aggregate, BooleanField, CharField, Func, Value
+from django.db.models import Aggregate, BooleanField, CharField, F, Func, QuerySet, Value
 
-from .models import Package, Subscription
+from .models import Area, Customer, Package, Subscription
 
 # The counted-customer rule -----------------------------------------------------------------------
 
@@ -156,3 +157,58 @@ def matches_read_through_indexes():
             cursor.execute("SET LOCAL enable_seqscan = off")
         yield
         transaction.set_rollback(True)
+
+
+def customer_page_rows(*, counted: tuple[str, list], candidates: tuple[str, list], shared: bool, order_column: str | None,
+                       risk_table: str, descending: bool, size: int) -> list[Customer]:
+    """One page of the staff customer list (`selectors.customer_page`), `size + 1` customers with
+    their area, current package names, churn band and the bounded total, in one statement: the
+    `counted` CTE (the search's arms, bounded), the page's `candidates` from it or from each arm's
+    index, and the columns the list shows. Why SQL: a keyset page over the union of the arms with a
+    CTE read twice; the ORM writes neither CTEs nor that union. `order_column` None sorts by churn risk."""
+    direction = "DESC" if descending else "ASC"
+    counted_sql, counted_params = counted
+    candidates_sql, candidates_params = candidates
+    columns = ", ".join(f'c."{f.column}"' for f in Customer._meta.concrete_fields)
+    if order_column is None:
+        order_sql = f'COALESCE((SELECT r."probability" FROM {risk_table} r WHERE r."customer_id" = c."id"), -1)'
+    else:
+        order_sql = f'c."{order_column}"'
+    packages_sql, packages_params = current_package_names_sql('c."id"')
+    # Read twice on a search's first page: materialized, so the search runs once.
+    sql = (
+        f"WITH counted AS {materialized() if shared else ''}({counted_sql}) "
+        f'SELECT {columns}, a."name" AS "list_area_name", a."branch_id" AS "list_area_branch_id", '
+        f'({packages_sql}) AS "package_names", (SELECT COUNT(*) FROM counted) AS "bounded_total", '
+        f'(SELECT r."band" FROM {risk_table} r WHERE r."customer_id" = c."id") AS "risk_band", {order_sql} AS "list_sort_key" '
+        f'FROM {Customer._meta.db_table} c JOIN {Area._meta.db_table} a ON a."id" = c."area_id" '
+        f'WHERE c."id" IN ({candidates_sql}) '
+        f'ORDER BY {order_sql} {direction}, c."id" {direction} LIMIT {int(size) + 1}'
+    )
+    return list(Customer.objects.raw(sql, [*counted_params, *packages_params, *candidates_params]))
+
+
+def union_of_ids(selects: Sequence[tuple[str, Sequence]]) -> tuple[str, list]:
+    """SQL for the distinct ids of several id SELECTs, each keeping its own ORDER BY and LIMIT."""
+    parts, params = [], []
+    for index, (sql, select_params) in enumerate(selects):
+        parts.append(f"SELECT * FROM ({sql}) arm_{index}")
+        params.extend(select_params)
+    return " UNION ".join(parts), params
+
+
+def first_ids(arm: QuerySet, *, field: str, descending: bool, limit: int, collect: bool) -> tuple[str, Sequence]:
+    """SQL for (pk, sort_key) of the first `limit` rows of `arm` in the order `field [desc], id [desc]`
+    (an arm of `customer_page_rows`'s union)."""
+    if not collect:
+        direction = "-" if descending else ""
+        ordered = arm.order_by(f"{direction}{field}", f"{direction}id")
+        return ordered.values("pk", sort_key=F(field))[:limit].query.sql_with_params()
+    sql, params = arm.order_by().values("pk", field).query.sql_with_params()
+    direction = "DESC" if descending else "ASC"
+    # OFFSET 0 fences the subquery: PostgreSQL plans the matching on its own, not as an index walk.
+    return (
+        f'SELECT "pk", "{field}" AS "sort_key" FROM ({sql} OFFSET 0) matches '
+        f'ORDER BY "{field}" {direction}, "pk" {direction} LIMIT {int(limit)}',
+        params,
+    )

@@ -29,13 +29,14 @@ from ispbill.core.audit import audit_record, audit_record_many
 from ispbill.core.bulk import rows_update
 from ispbill.core.money import ZERO, format_money, to_money
 from ispbill.core.periods import Period, months_for_cycle, period_containing
-from ispbill.core.statements import columns, converted, instances, rows_create, statement_cursor
+from ispbill.core.statements import rows_create
 from network import services as network_services
 from payments.models import Payment
 from payments.services import PaymentDraft, payment_record, payments_record_many
 from tickets import services as ticket_services
 from tickets.models import Ticket
 
+from . import sql
 from .models import CommissionRule, CommissionStatement, Payout, Renewal, Reseller, ResellerLogin, ResellerPackage
 
 User = get_user_model()
@@ -273,16 +274,7 @@ def router_for_area(area: Area):
 
 
 def allowed_package(*, reseller: Reseller, package_id) -> ResellerPackage:
-    # Hand-written, as every statement of a renewal request (ispbill/core/statements.py). Its package is
-    # not loaded: a renewal needs only the price (`offer.package` loads it when used).
-    names, selected = columns(ResellerPackage, "o")
-    with statement_cursor() as cursor:
-        cursor.execute(
-            f"SELECT {selected} FROM {ResellerPackage._meta.db_table} o JOIN {Package._meta.db_table} p ON p.id = o.package_id "
-            "WHERE o.reseller_id = %s AND o.package_id = %s AND p.is_active = %s",
-            [reseller.pk, package_id, True],
-        )
-        found = instances(ResellerPackage, names, cursor.fetchall())
+    found = sql.offers_on_sale(reseller_id=reseller.pk, package_id=package_id)
     if not found:
         raise ValidationError({"package": _("That package is not one you may sell.")})
     return found[0]
@@ -294,14 +286,7 @@ def renewal_period(subscription: Subscription, *, today: date | None = None) -> 
     today."""
     today = today or timezone.localdate()
     covered = subscription.paid_through
-    with statement_cursor() as cursor:
-        cursor.execute(
-            f"SELECT period_end FROM {Renewal._meta.db_table} WHERE subscription_id = %s AND status IN (%s, %s, %s) "
-            "ORDER BY period_end DESC LIMIT 1",
-            [subscription.pk, *Renewal.LIVE],
-        )
-        found = cursor.fetchone()
-    last_renewed = converted(Renewal, ("period_end",), found)[0] if found else None
+    last_renewed = sql.last_live_renewal_end(subscription_id=subscription.pk)
     if last_renewed and (covered is None or last_renewed > covered):
         covered = last_renewed
     start = today
@@ -457,7 +442,7 @@ def _renewal_debit(
         if renewal.pk in done:
             renewal, level = done[renewal.pk]
         else:  # another request's step took ours (its invoice and payment, if settled since, load when read)
-            renewal, level = _renewal_with_entry(renewal.pk), 0
+            renewal, level = sql.renewal_with_entry(renewal.pk), 0
         if renewal.status == Renewal.Status.REFUSED:  # ours, or the same request sent a moment earlier
             raise ValidationError(renewal.last_error)
         # Whoever's step debits others' requests wakes the worker for them: then every debited renewal
@@ -471,7 +456,6 @@ def _renewal_debit(
 DEBITED_ALONE, DEBITED_WITH_OTHERS, DEBITED_BY_ANOTHER = "alone", "with others", "by another"
 
 
-RENEWAL_BATCH = 500
 
 
 def renewal_requests_debit(*, reseller_id: int, reseller: Reseller | None = None) -> dict[int, tuple[Renewal, int]]:
@@ -487,7 +471,7 @@ def renewal_requests_debit(*, reseller_id: int, reseller: Reseller | None = None
             wallet, parent_wallet = wallets[reseller_id], wallets[reseller.parent_id]
         else:
             wallet = wallet_ledger.wallet_lock(reseller_id=reseller_id)
-        waiting, memos = _waiting_requests(reseller_id)
+        waiting, memos = sql.waiting_requests(reseller_id)
         if not waiting:
             return {}
         outcomes = wallet_ledger.wallet_debit_batch(wallet=wallet, debits=[
@@ -520,46 +504,6 @@ def renewal_requests_debit(*, reseller_id: int, reseller: Reseller | None = None
     return done
 
 
-def _waiting_requests(reseller_id: int) -> tuple[list[Renewal], list[str]]:
-    """The reseller's requests waiting for their debit, oldest first (up to RENEWAL_BATCH), and for each
-    the wallet entry's memo: account number, login and period. Hand-written, as every statement of a
-    renewal request."""
-    names, selected = columns(Renewal, "r")
-    with statement_cursor() as cursor:
-        cursor.execute(
-            f"SELECT {selected}, s.id, s.username, s.static_ip, c.account_number FROM {Renewal._meta.db_table} r "
-            f"JOIN {Subscription._meta.db_table} s ON s.id = r.subscription_id JOIN {Customer._meta.db_table} c ON c.id = s.customer_id "
-            f"WHERE r.reseller_id = %s AND r.status = %s ORDER BY r.id LIMIT {RENEWAL_BATCH}",
-            [reseller_id, Renewal.Status.REQUESTED.value],
-        )
-        rows = cursor.fetchall()
-    waiting = instances(Renewal, names, rows)
-    width = len(names)
-    logins = instances(Subscription, ("id", "username", "static_ip"), [row[width:width + 3] for row in rows])
-    memos = [
-        f"{row[width + 3]} {login.login_label} {renewal.period_start}–{renewal.period_end}"
-        for row, login, renewal in zip(rows, logins, waiting, strict=True)
-    ]
-    return waiting, memos
-
-
-def _renewal_with_entry(renewal_id: int) -> Renewal:
-    """A renewal and its wallet entry, in one hand-written read (see `_waiting_requests`)."""
-    names, selected = columns(Renewal, "r")
-    entry_names, entry_selected = columns(WalletEntry, "e")
-    with statement_cursor() as cursor:
-        cursor.execute(
-            f"SELECT {selected}, {entry_selected} FROM {Renewal._meta.db_table} r "
-            f"LEFT JOIN {WalletEntry._meta.db_table} e ON e.id = r.entry_id WHERE r.id = %s",
-            [renewal_id],
-        )
-        row = cursor.fetchone()
-    renewal = instances(Renewal, names, [row])[0]
-    if renewal.entry_id is not None:
-        renewal.entry = instances(WalletEntry, entry_names, [row[len(names):]])[0]
-    return renewal
-
-
 def renewal_settle(*, actor=None, renewal_id: int, wait: bool = True) -> Renewal:
     """The customer's side of a debited renewal, all or nothing, exactly once (see `subscription_renew`).
     A failure is recorded on the renewal (attempts, last error) and raised. With `wait=False` a renewal
@@ -589,25 +533,6 @@ def _settle_one(*, actor, renewal_id: int, wait: bool, use_requester: bool = Fal
 
 
 RENEWAL_SETTLE_BATCH = 200
-
-
-SETTLE_GATE = 7_301  # the namespace of the settling gates' advisory locks (PostgreSQL)
-
-
-def _settle_gate(reseller_id: int, *, wait: bool = True) -> bool:
-    """The reseller's settling gate, held until the transaction ends: one batch of its renewals is
-    selected and settled at a time. With `wait=False` (a request) it is only taken if free: while one
-    holder settles, the renewals debited meanwhile gather for the next holder, who settles them
-    together, instead of each request waiting its turn to settle a few. Returns whether it is ours.
-    (PostgreSQL; elsewhere writers are serialised anyway.)"""
-    if connection.vendor != "postgresql":
-        return True
-    with connection.cursor() as cursor:
-        if wait:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SETTLE_GATE, reseller_id])
-            return True
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [SETTLE_GATE, reseller_id])
-        return cursor.fetchone()[0]
 
 
 SETTLE_GATHER_SECONDS = 0.25
@@ -686,7 +611,7 @@ def _settle_alone(*, renewal_id: int, reseller_id: int) -> bool:
     taken (settled, or tried and failed)."""
 
     def pick(rows):
-        if not _settle_gate(reseller_id, wait=False):
+        if not sql.settle_gate(reseller_id, wait=False):
             _wake_settler(reseller_id)
             return None
         renewals = list(rows.filter(Q(pk=renewal_id) | Q(reseller_id=reseller_id, attempts=0)).order_by("pk")[:2])
@@ -709,7 +634,7 @@ def reseller_renewals_settle(*, reseller_id: int) -> int:
     cache.delete(SETTLE_WAKE_KEY.format(reseller_id))  # a renewal debited from now on wakes another run
 
     def pick(rows):
-        _settle_gate(reseller_id)
+        sql.settle_gate(reseller_id)
         return list(rows.filter(reseller_id=reseller_id, attempts=0).order_by("pk")[:RENEWAL_SETTLE_BATCH])
 
     settled = 0

@@ -49,14 +49,16 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 from ispbill.core.money import ZERO, format_money, to_money
-from ispbill.core.statements import columns, instances, prepared, rows_create, statement_cursor
+from ispbill.core.statements import rows_create
+
+from . import sql
 
 ALERT_LEVELS = (80, 100)
 
@@ -73,21 +75,12 @@ def _actor(actor):
 def wallet_lock(*, reseller_id: int) -> ResellerWallet:
     """The reseller's wallet row, created if missing and locked until the transaction ends."""
     _require_atomic("wallet_lock")
-    # FOR NO KEY UPDATE on PostgreSQL: it serialises the wallet's writers as FOR UPDATE does, but lets
-    # rows that merely reference the wallet (a renewal's margin, being settled elsewhere) be inserted
-    # meanwhile; a plain FOR UPDATE would queue their foreign-key checks behind every debit.
-    # Hand-written: it runs for every renewal request (ispbill/core/statements.py).
-    names, selected = columns(ResellerWallet)
-    locking = " FOR NO KEY UPDATE" if connection.features.has_select_for_no_key_update else ""
-    sql = f"SELECT {selected} FROM {ResellerWallet._meta.db_table} WHERE reseller_id = %s{locking}"
-    with statement_cursor() as cursor:
-        cursor.execute(sql, [reseller_id])
-        found = instances(ResellerWallet, names, cursor.fetchall())
-        if not found:
-            ResellerWallet.objects.get_or_create(reseller_id=reseller_id)
-            cursor.execute(sql, [reseller_id])
-            found = instances(ResellerWallet, names, cursor.fetchall())
-    return found[0]
+    # Hand-written: it runs for every renewal request (billing/ledger/sql.py).
+    wallet = sql.wallet_row_locked(reseller_id)
+    if wallet is None:
+        ResellerWallet.objects.get_or_create(reseller_id=reseller_id)
+        wallet = sql.wallet_row_locked(reseller_id)
+    return wallet
 
 
 def wallets_lock(*, reseller_ids) -> dict[int, ResellerWallet]:
@@ -281,18 +274,7 @@ def _entries_repeated(*, wallet_id: int, specs: list[DebitSpec], keys: set[str])
     wallet's debits of the same subscriptions and periods. Hand-written, as `wallet_lock`."""
     subscription_ids = sorted({spec.subscription_id for spec in specs})
     starts = sorted({spec.period_start for spec in specs})
-    names, selected = columns(WalletEntry)
-    where = (
-        f"(wallet_id = %s AND kind = %s AND subscription_id IN ({', '.join(['%s'] * len(subscription_ids))}) "
-        f"AND period_start IN ({', '.join(['%s'] * len(starts))}))"
-    )
-    params = [wallet_id, WalletEntry.Kind.DEBIT.value, *subscription_ids, *starts]
-    if keys:
-        where += f" OR idempotency_key IN ({', '.join(['%s'] * len(keys))})"
-        params += sorted(keys)
-    with statement_cursor() as cursor:
-        cursor.execute(f"SELECT {selected} FROM {WalletEntry._meta.db_table} WHERE {where}", params)
-        return instances(WalletEntry, names, cursor.fetchall())
+    return sql.wallet_entries_repeated(wallet_id=wallet_id, subscription_ids=subscription_ids, starts=starts, keys=sorted(keys))
 
 
 def wallet_debit_batch(
@@ -393,11 +375,7 @@ def wallet_debit_batch(
     if new_entries:
         rows_create(WalletEntry, new_entries)
         wallet.alert_level = level
-        with statement_cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {ResellerWallet._meta.db_table} SET balance = %s, alert_level = %s, updated_at = %s WHERE id = %s",
-                [balance, level, prepared(ResellerWallet, "updated_at", timezone.now()), wallet.pk],
-            )
+        sql.wallet_balance_set(wallet_id=wallet.pk, balance=balance, alert_level=level)
     if parents:
         WalletEntry.objects.bulk_create([entry for debit, credit, _reached in parents for entry in (debit, credit)])
         parent_wallet.alert_level = parent_level

@@ -19,7 +19,7 @@ PACKAGES = ("ispbill", "customers", "billing", "payments", "network", "tickets",
 ALLOWED = {
     # One module per app.
     "churn/sql.py",  # the feature reads, the usage windows' upkeep, the score table's swap
-    "customers/sql.py",  # the counted-customer rule, the customer list's per-database pieces
+    "customers/sql.py",  # the counted-customer rule, the customer list's page statement and per-database pieces
     "dashboard/snapshot_sql.py",  # the analytics snapshot's frame and temporary tables
     "imports/rows_sql.py",  # the write-back of an import chunk's rows
     "ispbill/notify/queue_sql.py",  # the COPY of queued messages
@@ -30,15 +30,11 @@ ALLOWED = {
     "ispbill/core/migration_ops.py",  # statements for PostgreSQL only, in migrations
     "ispbill/core/numbering.py",  # the gap-free counters' UPDATE … RETURNING
     "ispbill/core/statements.py",  # the statement runner of the hot paths, the key rotation's token reads
-    "billing/ledger/sql.py",  # the billing run's set-based writes of money, and where the databases differ
-    # Still to join their app's module (issue 33): the wallets' and renewals' hand-written hot-path
-    # statements, and the run's ANALYZE and subscription advance.
-    "billing/ledger/wallets.py",
-    "billing/run.py",
-    "resellers/services.py",
+    "billing/ledger/sql.py",  # the run's set-based writes, ANALYZE and advance; the wallets' request statements
+    "resellers/sql.py",  # a renewal request's reads, the settling gate's advisory lock
 }
 
-CURSOR_CALLS = {"execute", "executemany", "copy_expert", "copy_from", "copy_to"}
+CURSOR_CALLS = {"execute", "executemany", "copy_expert", "copy_from", "copy_to", "raw"}  # raw: Manager.raw
 VENDOR_METHODS = {"as_postgresql", "as_sqlite", "as_mysql", "as_oracle"}
 COPY = re.compile(r"\s*COPY\s.*\s(FROM|TO)\s+(STDIN|STDOUT|PROGRAM\b|')", re.IGNORECASE | re.DOTALL)
 
@@ -90,6 +86,7 @@ def test_the_scan_sees_what_it_looks_for():
 def f(cursor, connection, copy_target):
     cursor.execute("SELECT 1")
     cursor.executemany("INSERT INTO t VALUES (%s)", [(1,)])
+    Model.objects.raw("SELECT 1")
     with cursor.copy(f"COPY {copy_target} (a) FROM STDIN"):
         pass
     return connection.vendor == "postgresql"
@@ -98,6 +95,6 @@ class Joined:
     def as_sqlite(self, compiler, connection):
         pass
 '''
-    assert {what for _, what in raw_sql_in(source)} == {".execute(…)", ".executemany(…)", "COPY", ".vendor", "def as_sqlite"}
+    assert {what for _, what in raw_sql_in(source)} == {".execute(…)", ".executemany(…)", ".raw(…)", "COPY", ".vendor", "def as_sqlite"}
     prose = 'def g(rows):\n    """COPY them from the sheet to the table; rows.copy() is a list\'s."""\n    return rows.copy()\n'
     assert raw_sql_in(prose) == []

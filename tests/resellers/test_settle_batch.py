@@ -22,7 +22,7 @@ from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
 from network.models import ProvisioningTask
 from payments.models import Payment
-from resellers import services
+from resellers import services, sql
 from resellers.models import Renewal
 from tests.factories import make_customer, make_subscription
 from tests.resellers.helpers import make_reseller, reseller_subscription
@@ -322,7 +322,7 @@ def _hold_settling_gate(reseller_id, *, held, release):
     try:
         with other.cursor() as cursor:
             cursor.execute("BEGIN")
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [services.SETTLE_GATE, reseller_id])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [sql.SETTLE_GATE, reseller_id])
             held.set()
             release.wait(30)
             cursor.execute("COMMIT")
