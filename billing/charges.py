@@ -34,7 +34,7 @@ from ispbill.core.money import ZERO, to_money
 from ispbill.core.numbering import allocate_number
 
 from .ledger import account_lock, credit_note_record
-from .models import CreditNote, Invoice, InvoiceLine, OneTimeCharge
+from .models import CreditNote, Invoice, InvoiceLine, LineCredit, OneTimeCharge
 from .services import LineSpec, invoice_create, invoice_credit_note
 
 MAX_ITEMS = 10
@@ -219,3 +219,16 @@ def pending_charges_invoiced(*, run, charges: dict[int, list[OneTimeCharge]]) ->
             status=OneTimeCharge.Status.INVOICED, invoice_id=invoice_id
         )
     return done
+
+
+def line_credit_record(*, lines: Sequence[InvoiceLine], amount, reason: str = "") -> list[LineCredit]:
+    """Record that a credit of `amount` (gross) given on an invoice was worked out on `lines`: shared
+    over them by their gross (lines of no gross take none). Written by the app that gave the credit,
+    in its transaction; billing reads it back when it credits those lines' days."""
+    lines = [line for line in lines if line.gross]
+    gross = sum((line.gross for line in lines), ZERO)
+    if not gross or not amount:
+        return []
+    return LineCredit.objects.bulk_create([
+        LineCredit(line=line, amount=Decimal(amount) * line.gross / gross, reason=(reason or "")[:255]) for line in lines
+    ])

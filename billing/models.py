@@ -316,6 +316,27 @@ class CreditedDays(models.Model):
         return f"{self.line_id}: {self.first_day} – {self.last_day}"
 
 
+class LineCredit(models.Model):
+    """Part of an invoice line's charge credited back by an app above billing (a retention offer's
+    discount: a credit note or account credit on the invoice), written with that credit: the credit
+    shared over the lines it was worked out on, by their gross. Append-only. When billing credits back
+    invoiced days (cancellation, pause, package change) it takes the same share of those days back
+    with them, so the customer gets back what they paid (`package_changes._invoiced_lines`)."""
+
+    line = models.ForeignKey(InvoiceLine, on_delete=models.PROTECT, related_name="credits_given")
+    # Gross, unrounded: the share of a credit split over lines is kept as computed, so the days taken
+    # back are worked out from the exact part of the line it credited.
+    amount = models.DecimalField(max_digits=24, decimal_places=10)
+    reason = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.line_id}: {self.amount}"
+
+
 class Allocation(models.Model):
     """Part of the account's credit applied to an invoice, attributed to the payment that brought it
     when there is one. A reversal adds a negative allocation; rows are never edited."""

@@ -31,13 +31,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from customers import hooks
 from customers.models import Customer, Package, Subscription
 from customers.selectors import scope_to_branches
 from ispbill.core.audit import audit_record
@@ -48,7 +47,7 @@ from ispbill.notify.services import notify_customer
 from network import services as network_services
 
 from .ledger import account_lock
-from .models import BillingSettings, CreditedDays, Invoice, InvoiceLine, LedgerEntry, PackageChange
+from .models import BillingSettings, CreditedDays, Invoice, InvoiceLine, LedgerEntry, LineCredit, PackageChange
 from .proration import amount_for_days
 from .selectors import current_billing_settings
 from .services import LineSpec, account_credit, invoice_create
@@ -158,7 +157,7 @@ def _invoiced_lines(*, subscription: Subscription, first: date, last: date, cfg:
     period already invoiced at the new price is credited at that price). Days of a line already
     given back as account credit (`CreditedDays`: a pause, a change whose credit exceeded its
     charge) are left out: a day is credited once. Where an app above billing
-    credited part of a line (`customers.hooks.line_credits`: a retention offer), that part of the same
+    credited part of a line (`LineCredit`: a retention offer's discount), that part of the same
     days is taken back by a line of its own, so what is credited is what the customer was charged."""
     rows = (
         InvoiceLine.objects.filter(
@@ -180,7 +179,9 @@ def _invoiced_lines(*, subscription: Subscription, first: date, last: date, cfg:
     rows = list(rows)
     # Credits an app above billing gave against these lines (a retention offer's discount): their
     # share of the same days is taken back with them, so the customer gets back what they paid.
-    credited = hooks.line_credits(line_ids=[line.pk for line in rows])
+    credited = dict(
+        LineCredit.objects.filter(line__in=rows).values("line_id").annotate(total=Sum("amount")).values_list("line_id", "total")
+    )
     credited_days: dict[int, list[tuple[date, date]]] = {}
     for line_id, begin, through in CreditedDays.objects.filter(line__in=rows).values_list("line_id", "first_day", "last_day"):
         credited_days.setdefault(line_id, []).append((begin, through))

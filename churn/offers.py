@@ -19,9 +19,9 @@ on what the run invoices instead (docs/billing.md, "Retention offers"):
 `retention_offers_daily` (beat, after the billing run) credits new invoices, switches upgrades back
 and ends offers; making an offer credits what was already invoiced at once.
 
-When billing credits back invoiced days (a cancellation, a pause with skip billing, a package change)
-it asks `offer_line_credits` — registered in customers/hooks.py, as billing may not import churn — what
-the offers credited on those lines, and takes that share of the days back with them. A cancellation,
+Each credit is also recorded against the invoice lines it was worked out on (billing's `LineCredit`):
+when billing credits back invoiced days (a cancellation, a pause with skip billing, a package change)
+it takes the offers' share of those days back with them. A cancellation,
 or a package change by hand during a free upgrade, ends the offer at once (the callbacks at the end).
 """
 
@@ -38,7 +38,7 @@ from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from billing.charges import credit_note_issue
+from billing.charges import credit_note_issue, line_credit_record
 from billing.ledger import account_lock
 from billing.models import Invoice, InvoiceLine, PackageChange
 from billing.package_changes import package_change_approve, package_change_make, package_change_request
@@ -237,6 +237,8 @@ def offer_invoice_credit(*, offer: RetentionOffer, invoice: Invoice, actor=None)
     note = credit_note_issue(actor=actor, invoice=invoice, amount=on_invoice, reason=reason) if on_invoice > ZERO else None
     rest = amount - on_invoice
     entry = account_credit(actor=actor, customer=invoice.customer, amount=rest, reason=f"{invoice.number}: {reason}") if rest > ZERO else None
+    # Which lines it credited, so that billing takes this share of their days back with them.
+    line_credit_record(lines=_credit_basis(offer, invoice), amount=amount, reason=reason)
     return RetentionOfferCredit.objects.create(offer=offer, invoice=invoice, amount=amount, credit_note=note, account_entry=entry)
 
 
@@ -331,14 +333,9 @@ def offers_credited_total(*, offer_ids) -> dict[int, Decimal]:
     return totals
 
 
-# What billing asks and tells ------------------------------------------------------------------------
-# Registered in churn/apps.py through customers/hooks.py (billing may not import churn).
-
-
-def _credit_basis(credit: RetentionOfferCredit) -> list[InvoiceLine]:
-    """The lines of the credited invoice that the offer's credit was worked out on (as in
+def _credit_basis(offer: RetentionOffer, invoice: Invoice) -> list[InvoiceLine]:
+    """The lines of the credited invoice that the offer's credit is worked out on (as in
     `_credit_for_invoice`): the upgrade's own invoice whole, else the covered period charges."""
-    offer, invoice = credit.offer, credit.invoice
     if offer.kind == RetentionOffer.Kind.FREE_UPGRADE and offer.upgrade_change_id and invoice.pk == offer.upgrade_change.invoice_id:
         return list(InvoiceLine.objects.filter(invoice=invoice, subscription_id=offer.subscription_id, period_start__isnull=False))
     lines = _covered_lines(offer).filter(invoice=invoice)
@@ -347,25 +344,6 @@ def _credit_basis(credit: RetentionOfferCredit) -> list[InvoiceLine]:
         if offer.upgrade_change_id and offer.upgrade_change.invoice_id:
             lines = lines.exclude(invoice_id=offer.upgrade_change.invoice_id)
     return list(lines)
-
-
-def offer_line_credits(*, line_ids) -> dict[int, Decimal]:
-    """What the offers credited against each of these invoice lines (gross): each credit shared over
-    the lines it was worked out on by their gross. Billing takes the share of the days it credits back
-    (cancellation, pause, package change) with them, whatever the offer's status now."""
-    invoice_ids = set(InvoiceLine.objects.filter(pk__in=list(line_ids)).values_list("invoice_id", flat=True))
-    credited: dict[int, Decimal] = {}
-    credits = RetentionOfferCredit.objects.filter(invoice_id__in=invoice_ids).select_related(
-        "offer", "offer__upgrade_change", "invoice"
-    )
-    for credit in credits:
-        basis = [line for line in _credit_basis(credit) if line.gross]
-        gross = sum((line.gross for line in basis), ZERO)
-        if not gross:
-            continue
-        for line in basis:
-            credited[line.pk] = credited.get(line.pk, ZERO) + credit.amount * line.gross / gross
-    return credited
 
 
 def _end(offer: RetentionOffer, *, actor, reason: str) -> None:

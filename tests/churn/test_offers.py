@@ -208,3 +208,36 @@ def test_withdrawn_free_upgrade_goes_back_after_the_periods_already_credited(bil
     assert line.gross == D("1150.00")  # billed at Basic again, and no retention credit on it
     assert not RetentionOfferCredit.objects.filter(invoice=line.invoice).exists()
     ledger_ok()
+
+
+def test_each_offer_credit_is_recorded_against_the_lines_it_was_worked_out_on_and_the_backfill_writes_the_same(billed):
+    # Billing reads these rows when it credits days back (no registry asks churn): the credit shared
+    # over its basis lines by their gross. The migration that filled them for older credits
+    # (churn 0006) writes the same rows from RetentionOfferCredit.
+    import importlib
+
+    from django.apps import apps
+
+    from billing.models import LineCredit
+
+    today, customer, subscription, manager = billed["today"], billed["customer"], billed["subscription"], billed["manager"]
+    offer = retention_offer_make(actor=manager, customer=customer, subscription=subscription, kind="free_upgrade", months=2,
+                                 upgrade_package=billed["fast"])
+    for day in (next_month_start(today), next_month_start(next_month_start(today))):
+        if day <= offer.ends_on:
+            run_billing(day)
+            retention_offers_daily(today=day)
+    credits = list(RetentionOfferCredit.objects.filter(offer=offer).select_related("invoice"))
+    assert credits
+    for credit in credits:
+        shares = LineCredit.objects.filter(line__invoice=credit.invoice)
+        assert shares.exists()
+        assert sum(share.amount for share in shares).quantize(D("0.01")) == credit.amount
+        for share in shares:  # each line's share is its part of the basis's gross
+            basis_gross = sum(s.line.gross for s in shares)
+            assert share.amount == (credit.amount * share.line.gross / basis_gross).quantize(D("1E-10"))
+    written = sorted((row.line_id, row.amount) for row in LineCredit.objects.all())
+
+    LineCredit.objects.all().delete()
+    importlib.import_module("churn.migrations.0006_line_credits_backfill").backfill(apps, None)
+    assert sorted((row.line_id, row.amount) for row in LineCredit.objects.all()) == written
