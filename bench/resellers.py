@@ -26,6 +26,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from resellers import renewals
+from usecases import reseller_renewal
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import load_customers, loaded_size, setup_django  # noqa: E402
@@ -166,20 +169,20 @@ def bench_renewals(args):
 
     def debit(sub):
         try:
-            _renewal, created, _level = services.renewal_debit(actor=None, reseller=reseller, subscription=sub,
+            _renewal, created, _level = renewals.renewal_debit(actor=None, reseller=reseller, subscription=sub,
                                                                 idempotency_key=f"bench-{sub.pk}-{time.time_ns()}")
             return "ok" if created else "dup"
         except ValidationError:
             return "refused"
 
     def settle(renewal_ids):
-        taken = services.renewals_settle(renewal_ids=renewal_ids)
+        taken = reseller_renewal.renewals_settle(renewal_ids=renewal_ids)
         settled = Renewal.objects.filter(pk__in=taken, status=Renewal.Status.SETTLED).count()
         return ["ok"] * settled + ["pending"] * (len(renewal_ids) - settled)
 
     def renew(sub):
         try:
-            result = services.subscription_renew(actor=None, reseller=reseller, subscription=sub,
+            result = reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub,
                                                  idempotency_key=f"bench-{sub.pk}-{time.time_ns()}")
             return ("ok" if result.settled else "pending") if result.created else "dup"
         except ValidationError:
@@ -223,7 +226,7 @@ def bench_renewals(args):
     cpu_started = time.process_time()
     locks = 0
     while Renewal.objects.filter(reseller=reseller, status="requested").exists():
-        services.renewal_requests_debit(reseller_id=reseller.pk)
+        renewals.renewal_requests_debit(reseller_id=reseller.pk)
         locks += 1
     seconds = time.perf_counter() - started
     wallet = ResellerWallet.objects.get(reseller=reseller)
@@ -235,12 +238,12 @@ def bench_renewals(args):
     # Their customer's side, set-based, by one process: what settling costs per renewal in big batches.
     waiting = list(done.filter(status="pending").values_list("pk", flat=True))
     started, cpu_started, postgres_started = time.perf_counter(), time.process_time(), _backend_cpu_seconds()
-    taken = services.renewals_settle(renewal_ids=waiting)
+    taken = reseller_renewal.renewals_settle(renewal_ids=waiting)
     seconds = time.perf_counter() - started
     python_cpu, postgres_cpu = time.process_time() - cpu_started, _backend_cpu_seconds() - postgres_started
     settled = done.filter(status="settled").count()
     print(f"set-based settlement alone: {len(waiting)} pending renewals settled by one process in batches of up to "
-          f"{services.RENEWAL_SETTLE_BATCH} in {seconds * 1000:.0f} ms = {len(waiting) / seconds:.0f}/s; {settled} settled "
+          f"{reseller_renewal.RENEWAL_SETTLE_BATCH} in {seconds * 1000:.0f} ms = {len(waiting) / seconds:.0f}/s; {settled} settled "
           f"({len(taken)} taken); CPU Python {python_cpu / len(waiting) * 1000:.1f} ms + PostgreSQL "
           f"{postgres_cpu / len(waiting) * 1000:.1f} ms per renewal; discrepancies {ledger.wallet_discrepancies()}; "
           f"load {open('/proc/loadavg').read().split()[0]}")
@@ -317,7 +320,6 @@ def bench_sustained(args):
     from billing.ledger import wallets as ledger
     from billing.wallet_models import ResellerWallet
     from customers.models import Area, Customer, Package, Subscription
-    from resellers import services
     from resellers.models import Renewal
 
     packages = list(Package.objects.filter(is_active=True))
@@ -348,18 +350,18 @@ def bench_sustained(args):
         # the first customers: debited only, so the worker settles them and is warm too.
         for sub in chunk[:6]:
             try:
-                services.renewal_debit(actor=None, reseller=reseller, subscription=sub, idempotency_key=f"warm-{time.time_ns()}")
+                renewals.renewal_debit(actor=None, reseller=reseller, subscription=sub, idempotency_key=f"warm-{time.time_ns()}")
             except ValidationError:
                 pass
         chunk = chunk[6:]
         warmed.wait()
-        batches, settle_many = [], services._settle_many
+        batches, settle_many = [], reseller_renewal._settle_many
 
         def counted(**kwargs):  # how many renewals each set-based settlement took
             batches.append(len(kwargs["renewals"]))
             return settle_many(**kwargs)
 
-        services._settle_many = counted
+        reseller_renewal._settle_many = counted
         profile = None
         if args.profile and index == 0:
             import cProfile
@@ -378,7 +380,7 @@ def bench_sustained(args):
                     break
                 requested += 1
                 try:
-                    services.subscription_renew(actor=None, reseller=reseller, subscription=sub,
+                    reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub,
                                                 idempotency_key=f"{run}-{sub.pk}")
                 except ValidationError:
                     refused += 1
@@ -399,7 +401,7 @@ def bench_sustained(args):
     # A production worker is long-lived: it settles the warm-up renewals (first-call imports and caches)
     # before the window opens, so the figure is the steady state, not a worker's first seconds.
     warmed.wait()
-    from resellers.tasks import settle_reseller_renewals
+    from usecases.tasks import settle_reseller_renewals
 
     settle_reseller_renewals.delay(reseller.pk)
     for _ in range(120):

@@ -138,7 +138,7 @@ app.conf.beat_schedule = {
     },
     # Reseller renewals whose wallet debit committed but whose invoice and payment did not finish.
     "resellers-settle-pending-renewals": {
-        "task": "resellers.tasks.settle_pending_renewals",
+        "task": "usecases.tasks.settle_pending_renewals",
         "schedule": crontab(minute="*"),
     },
     # Churn (docs/churn.md): a new model version every Monday night from the history to date (it

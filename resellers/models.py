@@ -196,7 +196,7 @@ class Renewal(models.Model):
     that transaction; or → refused (too little balance), with the reason, nothing taken.
     pending → settled: the customer's side, outside the wallet lock (the period's invoice, the payment
     settling it, the margin, activation), under this row's lock, exactly once; the payment's
-    idempotency key is the debit's. `resellers.tasks.settle_pending_renewals` finishes any request or
+    idempotency key is the debit's. `usecases.tasks.settle_pending_renewals` finishes any request or
     settlement a crash or an error left behind."""
 
     class Status(models.TextChoices):

@@ -23,6 +23,7 @@ use cases; domain apps never import this package (the layer contract in pyprojec
     payment_record / payment_reverse
                               a payment recorded or reversed by staff, with the reseller's commission
     online_payment            a gateway payment notified, credited, re-queried, approved or refunded
+    reseller_renewal          a prepaid reseller renews a customer: the debit, then invoice, payment, activation
 
 The docs/architecture.md table says what each calls, in order.
 """

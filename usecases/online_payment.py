@@ -13,7 +13,7 @@ from django.db import transaction
 
 from payments import online
 from payments.models import GatewayPayment, GatewayRefund, Payment
-from resellers.services import commission_on_payment, commission_on_refund
+from resellers.commissions import commission_on_payment, commission_on_refund
 
 logger = logging.getLogger(__name__)
 

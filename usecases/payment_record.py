@@ -7,7 +7,7 @@ from django.db import transaction
 
 from payments import services as payment_services
 from payments.models import Payment
-from resellers.services import commission_on_payment
+from resellers.commissions import commission_on_payment
 
 
 @transaction.atomic

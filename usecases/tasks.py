@@ -45,3 +45,21 @@ def credit_paid_online_payments() -> dict:
     if counts["failed"]:
         raise CreditFailed(f"{counts['failed']} online payment(s) could not be credited")
     return counts
+
+
+@shared_task(ignore_result=True)
+def settle_pending_renewals() -> int:
+    """Finish renewals whose wallet debit committed but whose invoice and payment did not (a crash or an
+    error after the debit): each exactly once (ispbill/celery.py runs this every minute)."""
+    from .reseller_renewal import renewals_settle_pending
+
+    return renewals_settle_pending()
+
+
+@shared_task(ignore_result=True)
+def settle_reseller_renewals(reseller_id: int) -> int:
+    """Settle the renewals a burst left waiting for this reseller's settling gate (queued by the
+    requests that found it taken)."""
+    from .reseller_renewal import reseller_renewals_settle
+
+    return reseller_renewals_settle(reseller_id=reseller_id)

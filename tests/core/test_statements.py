@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from billing.wallet_models import WalletEntry
 from ispbill.core.statements import columns, instances, rows_create, statement_cursor
-from resellers import services
 from resellers.models import Renewal
 from tests.resellers.helpers import make_reseller, reseller_subscription
+from usecases import reseller_renewal
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def _values(obj):
 def test_rows_read_by_hand_hold_the_values_and_types_the_orm_reads():
     reseller, area, router, package, _actor = make_reseller(price="350.50", topup="1000")
     sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
-    result = services.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="k-1")
+    result = reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="k-1")
     for model, pk in ((WalletEntry, result.entry.pk), (Renewal, result.renewal.pk)):
         [by_hand] = _read(model, pk)
         by_orm = model.objects.get(pk=pk)

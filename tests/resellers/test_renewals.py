@@ -17,10 +17,11 @@ from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 from customers.models import Subscription
 from ispbill.notify.models import Message
 from payments.models import Payment
-from resellers import services
+from resellers import renewals, services
 from resellers.models import Renewal
 from resellers.notifications import RESELLER_WALLET_LOW
 from tests.resellers.helpers import make_reseller, reseller_subscription
+from usecases import reseller_renewal
 
 pytestmark = pytest.mark.django_db
 
@@ -43,17 +44,17 @@ def failing_payments(monkeypatch):
 
         def __init__(self):
             # Renewals settled together record their payments together: that path fails too.
-            self.original, self.original_many = services.payment_record, services.payments_record_many
-            monkeypatch.setattr(services, "payment_record", self)
-            monkeypatch.setattr(services, "payments_record_many", self)
+            self.original, self.original_many = reseller_renewal.payment_record, reseller_renewal.payments_record_many
+            monkeypatch.setattr(reseller_renewal, "payment_record", self)
+            monkeypatch.setattr(reseller_renewal, "payments_record_many", self)
 
         def __call__(self, **kwargs):
             Failing.calls += 1
             raise RuntimeError("payments are down")
 
         def heal(self):
-            monkeypatch.setattr(services, "payment_record", self.original)
-            monkeypatch.setattr(services, "payments_record_many", self.original_many)
+            monkeypatch.setattr(reseller_renewal, "payment_record", self.original)
+            monkeypatch.setattr(reseller_renewal, "payments_record_many", self.original_many)
 
     return Failing()
 
@@ -62,7 +63,7 @@ def test_settlement_failure_keeps_the_debit_and_the_sweep_completes_it_exactly_o
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="1000")
     sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
 
-    result = services.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="k1")
+    result = reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="k1")
 
     # The money is taken and stays taken; nothing of the customer's side half-happened.
     assert result.created and not result.settled
@@ -75,15 +76,15 @@ def test_settlement_failure_keeps_the_debit_and_the_sweep_completes_it_exactly_o
     assert sub.status == Subscription.Status.PENDING
 
     # The reseller clicks again: the same renewal, nothing more taken.
-    again = services.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="k1")
+    again = reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="k1")
     assert not again.created and again.renewal.pk == renewal.pk
     assert _balance(reseller) == Decimal("400.00") and WalletEntry.objects.filter(kind="debit").count() == 1
 
     failing_payments.heal()
-    assert services.renewals_settle_pending() == 0  # too recent: the inline attempt may still be running
+    assert reseller_renewal.renewals_settle_pending() == 0  # too recent: the inline attempt may still be running
     _age(renewal)
-    assert services.renewals_settle_pending() == 1
-    assert services.renewals_settle_pending() == 0
+    assert reseller_renewal.renewals_settle_pending() == 1
+    assert reseller_renewal.renewals_settle_pending() == 0
 
     renewal.refresh_from_db()
     sub.refresh_from_db()
@@ -98,23 +99,23 @@ def test_settlement_failure_keeps_the_debit_and_the_sweep_completes_it_exactly_o
 def test_a_debit_that_fails_before_its_commit_takes_nothing_and_the_request_is_debited_later(monkeypatch):
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="1000")
     sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
-    original = services.rows_update
+    original = renewals.rows_update
 
     def broken_rows_update(*args, **kwargs):  # marking the renewals debited, after the wallet entry is written
         raise RuntimeError("connection lost")
 
-    monkeypatch.setattr(services, "rows_update", broken_rows_update)
+    monkeypatch.setattr(renewals, "rows_update", broken_rows_update)
     with pytest.raises(RuntimeError):
-        services.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="k1")
+        reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="k1")
     # The debit and the renewal's marking are one transaction: both rolled back, the request waits.
     assert _balance(reseller) == Decimal("1000.00")
     assert not WalletEntry.objects.filter(kind="debit").exists()
     renewal = Renewal.objects.get()
     assert renewal.status == Renewal.Status.REQUESTED and renewal.entry_id is None
 
-    monkeypatch.setattr(services, "rows_update", original)
+    monkeypatch.setattr(renewals, "rows_update", original)
     _age(renewal)
-    assert services.renewals_settle_pending() == 1
+    assert reseller_renewal.renewals_settle_pending() == 1
     renewal.refresh_from_db()
     assert renewal.status == Renewal.Status.SETTLED and _balance(reseller) == Decimal("400.00")
     assert Payment.objects.filter(customer=sub.customer).count() == 1
@@ -124,11 +125,11 @@ def test_requests_waiting_together_are_debited_in_order_in_one_step_and_the_unaf
     reseller, area, router, package, _ = make_reseller(price="400.00", topup="1000")
     subs = [reseller_subscription(reseller=reseller, area=area, router=router, package=package) for _ in range(3)]
     waiting = [
-        Renewal.objects.create(reseller=reseller, subscription=sub, period_start=services.renewal_period(sub).start,
-                               period_end=services.renewal_period(sub).end, price=Decimal("400.00"), idempotency_key=f"w{i}")
+        Renewal.objects.create(reseller=reseller, subscription=sub, period_start=renewals.renewal_period(sub).start,
+                               period_end=renewals.renewal_period(sub).end, price=Decimal("400.00"), idempotency_key=f"w{i}")
         for i, sub in enumerate(subs)
     ]
-    services.renewal_requests_debit(reseller_id=reseller.pk)
+    renewals.renewal_requests_debit(reseller_id=reseller.pk)
     statuses = [Renewal.objects.get(pk=r.pk).status for r in waiting]
     assert statuses == [Renewal.Status.PENDING, Renewal.Status.PENDING, Renewal.Status.REFUSED]
     refused = Renewal.objects.get(pk=waiting[2].pk)
@@ -138,7 +139,7 @@ def test_requests_waiting_together_are_debited_in_order_in_one_step_and_the_unaf
     assert _balance(reseller) == Decimal("200.00") and ledger.wallet_discrepancies() == []
     # After a top-up the same form (key) can be sent again.
     services.wallet_topup(actor=None, reseller=reseller, amount=Decimal("400"), method="cash")
-    again = services.subscription_renew(actor=None, reseller=reseller, subscription=subs[2], idempotency_key="w2")
+    again = reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=subs[2], idempotency_key="w2")
     # Debited; the two renewals still waiting to be settled make it a burst, left to the worker.
     assert again.created and again.renewal.status == Renewal.Status.PENDING and _balance(reseller) == Decimal("200.00")
 
@@ -146,13 +147,13 @@ def test_requests_waiting_together_are_debited_in_order_in_one_step_and_the_unaf
 def test_a_renewal_after_an_unsettled_one_pays_the_following_period(failing_payments):
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="2000")
     sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
-    first = services.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="a")
+    first = reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="a")
     failing_payments.heal()
-    second = services.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="b")
+    second = reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="b")
     assert second.created and second.settled
     assert second.period.start == first.period.end + timedelta(days=1)
     _age(first.renewal)
-    assert services.renewals_settle_pending() == 1
+    assert reseller_renewal.renewals_settle_pending() == 1
     sub.refresh_from_db()
     assert sub.paid_through == second.period.end
     assert _balance(reseller) == Decimal("800.00")
@@ -162,9 +163,9 @@ def test_a_form_key_used_for_one_customer_is_refused_for_another():
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="2000")
     one = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
     other = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
-    services.subscription_renew(actor=None, reseller=reseller, subscription=one, idempotency_key="form-1")
+    reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=one, idempotency_key="form-1")
     with pytest.raises(ValidationError, match="already used"):
-        services.subscription_renew(actor=None, reseller=reseller, subscription=other, idempotency_key="form-1")
+        reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=other, idempotency_key="form-1")
     assert WalletEntry.objects.filter(kind="debit").count() == 1
 
 
@@ -173,7 +174,7 @@ def test_a_form_key_used_for_one_customer_is_refused_for_another():
 def test_committed_debit_survives_a_failed_settlement_and_concurrent_sweeps_settle_it_once(failing_payments):
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="1000")
     sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
-    result = services.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="k1")
+    result = reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="k1")
     assert not result.settled
     assert _balance(reseller) == Decimal("400.00")  # committed, not only inside a wrapping transaction
     failing_payments.heal()
@@ -183,7 +184,7 @@ def test_committed_debit_survives_a_failed_settlement_and_concurrent_sweeps_sett
     def settle():
         try:
             barrier.wait()
-            services.renewal_settle(renewal_id=result.renewal.pk)
+            reseller_renewal.renewal_settle(renewal_id=result.renewal.pk)
         finally:
             connection.close()
 
@@ -192,7 +193,7 @@ def test_committed_debit_survives_a_failed_settlement_and_concurrent_sweeps_sett
         thread.start()
     for thread in threads:
         thread.join()
-    assert services.renewals_settle_pending() == 0
+    assert reseller_renewal.renewals_settle_pending() == 0
     assert Payment.objects.filter(customer=sub.customer).count() == 1
     assert CommissionEntry.objects.filter(kind="margin", subscription=sub).count() == 1
     assert Renewal.objects.get().status == Renewal.Status.SETTLED
@@ -213,7 +214,7 @@ def test_low_balance_sms_goes_to_the_reseller_once_per_crossing_in_bangla(django
 
     def renew(sub):
         with django_capture_on_commit_callbacks(execute=True):
-            services.subscription_renew(actor=None, reseller=reseller, subscription=sub)
+            reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub)
 
     renew(subs[0])  # 700: above
     assert _alerts(reseller) == []
@@ -239,12 +240,12 @@ def test_credit_limit_alerts_reach_the_reseller_by_sms_at_80_and_100_percent(dja
     subs = [reseller_subscription(reseller=reseller, area=area, router=router, package=package) for _ in range(4)]
     for sub in subs[:3]:  # -300, -600, -900: the third passes 80%
         with django_capture_on_commit_callbacks(execute=True):
-            services.subscription_renew(actor=None, reseller=reseller, subscription=sub)
+            reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub)
     alerts = _alerts(reseller)
     assert len(alerts) == 1 and alerts[0].language == "en" and "90% of your credit used" in alerts[0].body
     with pytest.raises(ValidationError):  # -1200 would pass the limit: refused, no SMS
         with django_capture_on_commit_callbacks(execute=True):
-            services.subscription_renew(actor=None, reseller=reseller, subscription=subs[3])
+            reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=subs[3])
     assert len(_alerts(reseller)) == 1
 
 
@@ -253,12 +254,12 @@ def test_staff_see_a_renewal_whose_settlement_keeps_failing_on_the_reseller_page
 
     reseller, area, router, package, admin = make_reseller(price="600.00", topup="1000")
     sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
-    services.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="k1")
+    reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="k1")
     client.force_login(admin)
     page = client.get(reverse("staff:reseller-detail", args=[reseller.pk])).content.decode()
     assert 'id="renewals-unfinished"' in page and sub.customer.account_number in page and "payments are down" in page
     failing_payments.heal()
-    services.renewal_settle(renewal_id=Renewal.objects.get().pk)
+    reseller_renewal.renewal_settle(renewal_id=Renewal.objects.get().pk)
     page = client.get(reverse("staff:reseller-detail", args=[reseller.pk])).content.decode()
     assert 'id="renewals-unfinished"' not in page
 
@@ -268,10 +269,10 @@ def test_the_customer_gets_one_receipt_for_a_renewal_and_no_request_to_pay_the_i
     please pay by …" message would ask the customer for money the reseller already took."""
     reseller, area, router, package, _ = make_reseller(price="400.00", topup="5000")
     alone, *together = [reseller_subscription(reseller=reseller, area=area, router=router, package=package) for _ in range(3)]
-    assert services.subscription_renew(actor=None, reseller=reseller, subscription=alone, idempotency_key="one").settled
-    pending = [services.renewal_debit(actor=None, reseller=reseller, subscription=sub, idempotency_key=f"t{sub.pk}")[0]
+    assert reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=alone, idempotency_key="one").settled
+    pending = [renewals.renewal_debit(actor=None, reseller=reseller, subscription=sub, idempotency_key=f"t{sub.pk}")[0]
                for sub in together]
-    assert services.renewals_settle(renewal_ids=[r.pk for r in pending]) == {r.pk for r in pending}
+    assert reseller_renewal.renewals_settle(renewal_ids=[r.pk for r in pending]) == {r.pk for r in pending}
     for sub in (alone, *together):
         events = sorted(Message.objects.filter(customer=sub.customer).values_list("event", flat=True).distinct())
         assert events == ["payment_received"], (sub.customer, events)

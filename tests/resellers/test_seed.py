@@ -7,8 +7,8 @@ from django.core.management import call_command
 from billing.ledger import wallets as ledger
 from billing.wallet_models import WalletEntry
 from demo.management.commands.seed_resellers import PREPAID_LOGIN, SUB_LOGIN
-from resellers import services
 from resellers.models import Renewal, Reseller
+from usecases import reseller_renewal
 
 pytestmark = pytest.mark.django_db
 
@@ -38,5 +38,5 @@ def test_seeded_renewal_history_spans_past_months_and_is_idempotent():
     assert (Renewal.objects.count(), WalletEntry.objects.count(), Reseller.objects.count()) == before
     assert ledger.wallet_discrepancies() == []
     # The worker completes it like any other.
-    assert services.reseller_renewals_settle(reseller_id=being_completed.reseller_id) == 1
+    assert reseller_renewal.reseller_renewals_settle(reseller_id=being_completed.reseller_id) == 1
     assert not Renewal.objects.filter(status=Renewal.Status.PENDING).exists()

@@ -13,10 +13,11 @@ from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 from customers.models import Subscription
 from network.models import ProvisioningTask
 from payments.models import Payment
-from resellers import services
+from resellers import commissions, services
 from resellers.models import Payout, Reseller
 from tests.factories import AreaFactory, PackageFactory, make_customer, make_subscription
 from tests.resellers.helpers import make_reseller, reseller_subscription
+from usecases import reseller_renewal
 from usecases.payment_record import payment_record
 from usecases.payment_reverse import payment_reverse
 from usecases.reseller_customer_create import reseller_customer_create
@@ -35,7 +36,7 @@ def test_prepaid_renewal_debits_the_wallet_pays_the_period_activates_and_queues_
     sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
     assert sub.status == Subscription.Status.PENDING
 
-    result = services.subscription_renew(actor=reseller.user, reseller=reseller, subscription=sub, idempotency_key="r1")
+    result = reseller_renewal.subscription_renew(actor=reseller.user, reseller=reseller, subscription=sub, idempotency_key="r1")
 
     sub.refresh_from_db()
     assert result.created and result.entry.amount == Decimal("-600.00")
@@ -53,8 +54,8 @@ def test_prepaid_renewal_debits_the_wallet_pays_the_period_activates_and_queues_
 def test_second_renewal_extends_from_the_paid_through_date():
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="2000")
     sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
-    first = services.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="a")
-    second = services.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="b")
+    first = reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="a")
+    second = reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="b")
     assert second.created and second.period.start == first.period.end + timedelta(days=1)
     sub.refresh_from_db()
     assert sub.paid_through == second.period.end
@@ -63,8 +64,8 @@ def test_second_renewal_extends_from_the_paid_through_date():
 def test_double_submission_of_a_renewal_takes_one_debit():
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="2000")
     sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
-    services.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="same")
-    again = services.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="same")
+    reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="same")
+    again = reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="same")
     assert not again.created
     assert WalletEntry.objects.filter(kind="debit").count() == 1
     assert Payment.objects.count() == 1
@@ -75,7 +76,7 @@ def test_renewal_with_too_little_balance_is_refused_and_changes_nothing():
     sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
     before = _state(reseller, sub.customer)
     with pytest.raises(ValidationError, match="Not enough balance"):
-        services.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="x")
+        reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="x")
     assert _state(reseller, sub.customer) == before
     sub.refresh_from_db()
     assert sub.status == Subscription.Status.PENDING
@@ -89,7 +90,7 @@ def test_renewing_another_resellers_or_the_isps_customer_is_refused():
     before = _state(reseller, theirs.customer)
     for sub in (theirs, isp_own):
         with pytest.raises(ValidationError):
-            services.subscription_renew(actor=None, reseller=reseller, subscription=sub)
+            reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub)
     assert _state(reseller, theirs.customer) == before
 
 
@@ -155,7 +156,7 @@ def test_payments_recorded_together_earn_a_commission_reseller_what_one_by_one_w
             PaymentDraft(customer=customer, amount=Decimal("1000"), method="cash", reference=f"B{n}", actor=admin)
             for n, customer in enumerate((plain, on_package, prepaid_customer, own_customer))
         ])
-        services.commission_on_payments(actor=admin, payments=payments)
+        commissions.commission_on_payments(actor=admin, payments=payments)
 
     accrued = {entry.payment_id: entry.amount for entry in CommissionEntry.objects.filter(kind="accrual")}
     assert accrued == {payments[0].pk: Decimal("100.00"), payments[1].pk: Decimal("200.00")}  # none for prepaid or the ISP's own
@@ -191,16 +192,16 @@ def test_payouts_larger_than_owed_are_refused_and_approval_posts_through_the_led
     customer = make_customer(area=area, reseller=reseller)
     services.cash_collect(actor=None, reseller=reseller, customer=customer, amount=Decimal("1000"))
     with pytest.raises(ValidationError):
-        services.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("100.01"))
-    payout = services.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("60"))
+        commissions.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("100.01"))
+    payout = commissions.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("60"))
     with pytest.raises(ValidationError):  # 60 already requested: 40 left
-        services.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("50"))
-    services.payout_decide(actor=admin, payout=payout, approve=True, note="bKash")
+        commissions.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("50"))
+    commissions.payout_decide(actor=admin, payout=payout, approve=True, note="bKash")
     payout.refresh_from_db()
     assert payout.status == Payout.Status.APPROVED and payout.entry.amount == Decimal("-60.00")
     assert ResellerWallet.objects.get(reseller=reseller).commission_owed == Decimal("40.00")
     with pytest.raises(ValidationError):
-        services.payout_decide(actor=admin, payout=payout, approve=True)
+        commissions.payout_decide(actor=admin, payout=payout, approve=True)
     assert ResellerWallet.objects.get(reseller=reseller).commission_owed == Decimal("40.00")
 
 
@@ -211,10 +212,10 @@ def test_closing_a_month_moves_later_entries_to_the_next_open_month():
     last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
     payment_record(actor=None, customer=customer, amount=Decimal("100"), method="cash",
                    received_at=timezone.now() - timedelta(days=timezone.localdate().day + 1))
-    statement = services.statement_close(actor=admin, reseller=reseller, period=last_month)
+    statement = commissions.statement_close(actor=admin, reseller=reseller, period=last_month)
     assert statement.accrued == Decimal("10.00")
     with pytest.raises(ValidationError):
-        services.statement_close(actor=admin, reseller=reseller, period=last_month)
+        commissions.statement_close(actor=admin, reseller=reseller, period=last_month)
     payment_record(actor=None, customer=customer, amount=Decimal("200"), method="cash",
                    received_at=timezone.now() - timedelta(days=timezone.localdate().day + 2))
     late = CommissionEntry.objects.filter(kind="accrual").latest("id")
@@ -236,27 +237,27 @@ def test_clawback_after_a_payout_is_carried_as_a_negative_balance_to_the_next_pa
     services.commission_rule_add(actor=admin, reseller=reseller, percent=Decimal("10"))
     customer = make_customer(area=area, reseller=reseller)
     paid = services.cash_collect(actor=None, reseller=reseller, customer=customer, amount=Decimal("1000"))
-    payout = services.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("100"))
-    services.payout_decide(actor=admin, payout=payout, approve=True)
+    payout = commissions.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("100"))
+    commissions.payout_decide(actor=admin, payout=payout, approve=True)
     assert ResellerWallet.objects.get(reseller=reseller).commission_owed == Decimal("0.00")
 
     # The payment is refunded after its commission was paid out: the reseller now owes it back.
     with transaction.atomic():
-        services.commission_on_refund(actor=admin, payment=paid, amount=Decimal("1000"))
+        commissions.commission_on_refund(actor=admin, payment=paid, amount=Decimal("1000"))
     wallet = ResellerWallet.objects.get(reseller=reseller)
     assert wallet.commission_owed == Decimal("-100.00")
     assert CommissionEntry.objects.get(kind="clawback", payment=paid).amount == Decimal("-100.00")
     with pytest.raises(ValidationError):
-        services.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("1"))
+        commissions.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("1"))
 
     # The next commission pays the debt back first; only the rest can be paid out.
     services.cash_collect(actor=None, reseller=reseller, customer=customer, amount=Decimal("1500"))
     assert ResellerWallet.objects.get(reseller=reseller).commission_owed == Decimal("50.00")
     with pytest.raises(ValidationError):
-        services.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("50.01"))
-    services.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("50"))
+        commissions.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("50.01"))
+    commissions.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("50"))
     # A second refund event for the same payment takes nothing more.
     with transaction.atomic():
-        services.commission_on_refund(actor=admin, payment=paid, amount=Decimal("1000"))
+        commissions.commission_on_refund(actor=admin, payment=paid, amount=Decimal("1000"))
     assert ResellerWallet.objects.get(reseller=reseller).commission_owed == Decimal("50.00")
     call_command("check_ledger")

@@ -22,10 +22,12 @@ from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
 from network.models import ProvisioningTask
 from payments.models import Payment
+from resellers import renewals as renewal_debits
 from resellers import services, sql
 from resellers.models import Renewal
 from tests.factories import make_customer, make_subscription
 from tests.resellers.helpers import make_reseller, reseller_subscription
+from usecases import reseller_renewal
 from usecases.subscription_suspend import subscription_suspend
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +56,7 @@ def _scenario():
     new = subscription(activate=False)  # its first renewal activates it (and queues the router change)
     plain = subscription()
     already_invoiced = subscription()  # the billing run issued the period's invoice: paid, not issued again
-    period = services.renewal_period(already_invoiced)
+    period = renewal_debits.renewal_period(already_invoiced)
     invoice_create(actor=staff, customer=already_invoiced.customer, issue_date=period.start - timedelta(days=3), lines=[LineSpec(
         kind=InvoiceLine.Kind.RECURRING, description="Billing run", amount=package.price,
         subscription_id=already_invoiced.pk, period=period,
@@ -71,7 +73,7 @@ def _scenario():
     renewals = []
     for who, sub in [(reseller, new), (reseller, plain), (reseller, already_invoiced), (reseller, suspended),
                      (reseller, with_credit), (reseller, second_login), (sub_reseller, by_sub)]:
-        renewal, created, _level = services.renewal_debit(actor=who.user, reseller=who, subscription=sub, idempotency_key=f"k{sub.pk}")
+        renewal, created, _level = renewal_debits.renewal_debit(actor=who.user, reseller=who, subscription=sub, idempotency_key=f"k{sub.pk}")
         assert created and renewal.status == Renewal.Status.PENDING
         renewals.append(renewal)
     return renewals
@@ -131,12 +133,12 @@ def test_settling_together_writes_exactly_what_settling_one_by_one_writes():
 
     with transaction.atomic():  # one by one, then undone
         for renewal_id in ids:
-            services._settle_one(actor=None, renewal_id=renewal_id, wait=True, use_requester=True)
+            reseller_renewal._settle_one(actor=None, renewal_id=renewal_id, wait=True, use_requester=True)
         one_by_one = _snapshot(since)
         transaction.set_rollback(True)
     assert Renewal.objects.filter(status=Renewal.Status.PENDING).count() == len(ids)
 
-    assert services.renewals_settle(renewal_ids=ids) == set(ids)
+    assert reseller_renewal.renewals_settle(renewal_ids=ids) == set(ids)
     together = _snapshot(since)
 
     for part in one_by_one:
@@ -161,7 +163,7 @@ def test_a_batch_the_database_refuses_settles_the_rest_one_by_one_and_names_the_
     Payment.objects.create(customer=other, amount=Decimal("5.00"), method="cash", receipt_number="RCPT-X-1",
                            received_at=timezone.now(), idempotency_key=f"renewal-{bad.entry_id}")
 
-    taken = services.renewals_settle(renewal_ids=[r.pk for r in renewals])
+    taken = reseller_renewal.renewals_settle(renewal_ids=[r.pk for r in renewals])
 
     assert taken == {r.pk for r in renewals}
     bad.refresh_from_db()
@@ -178,24 +180,24 @@ def test_a_request_finding_a_burst_waiting_leaves_it_to_the_worker_which_settles
 ):
     from django.core.cache import cache
 
-    from resellers import tasks
+    from usecases import tasks
 
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="5000")
     subs = [reseller_subscription(reseller=reseller, area=area, router=router, package=package) for _ in range(3)]
-    cache.delete(services.SETTLE_WAKE_KEY.format(reseller.pk))
+    cache.delete(reseller_renewal.SETTLE_WAKE_KEY.format(reseller.pk))
     # Two requests were written while another held the wallet lock; ours debits all three, finds the
     # other two waiting to be settled as well, and wakes the worker instead of settling a small batch.
     for sub in subs[:2]:
-        period = services.renewal_period(sub)
+        period = renewal_debits.renewal_period(sub)
         Renewal.objects.create(reseller=reseller, subscription=sub, period_start=period.start, period_end=period.end,
                                price=Decimal("600.00"), created_by=reseller.user)
     calls, woken = [], []
-    original = services._settle_many
-    monkeypatch.setattr(services, "_settle_many", lambda **kw: calls.append(len(kw["renewals"])) or original(**kw))
+    original = reseller_renewal._settle_many
+    monkeypatch.setattr(reseller_renewal, "_settle_many", lambda **kw: calls.append(len(kw["renewals"])) or original(**kw))
     monkeypatch.setattr(tasks.settle_reseller_renewals, "delay", lambda reseller_id: woken.append(reseller_id))
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.subscription_renew(actor=reseller.user, reseller=reseller, subscription=subs[2], idempotency_key="r3")
+        result = reseller_renewal.subscription_renew(actor=reseller.user, reseller=reseller, subscription=subs[2], idempotency_key="r3")
 
     assert result.created and not result.settled and calls == [] and woken == [reseller.pk]
     assert Renewal.objects.filter(status=Renewal.Status.PENDING).count() == 3
@@ -210,7 +212,7 @@ def test_a_request_finding_a_burst_waiting_leaves_it_to_the_worker_which_settles
 
 
 def _waiting(reseller, sub):
-    period = services.renewal_period(sub)
+    period = renewal_debits.renewal_period(sub)
     return Renewal.objects.create(reseller=reseller, subscription=sub, period_start=period.start, period_end=period.end,
                                   price=Decimal("600.00"), created_by=reseller.user)
 
@@ -221,14 +223,14 @@ def test_whoever_debits_others_requests_wakes_the_worker_and_a_request_taken_by_
 ):
     from django.core.cache import cache
 
-    from resellers import tasks
+    from usecases import tasks
 
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="5000")
     subs = [reseller_subscription(reseller=reseller, area=area, router=router, package=package) for _ in range(3)]
-    cache.delete(services.SETTLE_WAKE_KEY.format(reseller.pk))
+    cache.delete(reseller_renewal.SETTLE_WAKE_KEY.format(reseller.pk))
     if earlier_step_takes == "ours and another":
         _waiting(reseller, subs[0])
-    debit_step, earlier = services.renewal_requests_debit, {}
+    debit_step, earlier = renewal_debits.renewal_requests_debit, {}
 
     def another_request_locked_first(**kwargs):
         # Another request held the wallet lock first and its step debited ours (with whatever waited).
@@ -237,12 +239,12 @@ def test_whoever_debits_others_requests_wakes_the_worker_and_a_request_taken_by_
             _waiting(reseller, subs[1])  # a request written meanwhile: our step debits it
         return debit_step(**kwargs)
 
-    monkeypatch.setattr(services, "renewal_requests_debit", another_request_locked_first)
+    monkeypatch.setattr(renewal_debits, "renewal_requests_debit", another_request_locked_first)
     woken = []
     monkeypatch.setattr(tasks.settle_reseller_renewals, "delay", lambda reseller_id: woken.append(reseller_id))
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.subscription_renew(actor=reseller.user, reseller=reseller, subscription=subs[2], idempotency_key="r3")
+        result = reseller_renewal.subscription_renew(actor=reseller.user, reseller=reseller, subscription=subs[2], idempotency_key="r3")
 
     assert result.created and result.renewal.pk in earlier and not result.settled
     assert Renewal.objects.filter(status=Renewal.Status.PENDING).count() == 2
@@ -257,7 +259,7 @@ def test_a_lone_renewal_is_settled_in_its_own_request():
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="5000")
     sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
 
-    result = services.subscription_renew(actor=reseller.user, reseller=reseller, subscription=sub, idempotency_key="r1")
+    result = reseller_renewal.subscription_renew(actor=reseller.user, reseller=reseller, subscription=sub, idempotency_key="r1")
 
     assert result.created and result.settled and result.invoice is not None and result.payment is not None
     assert result.invoice.amount_paid == result.invoice.total
@@ -270,7 +272,7 @@ def test_two_workers_settling_the_same_renewals_at_once_settle_each_exactly_once
     ids = []
     for _ in range(12):
         sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package, activate=True)
-        renewal, _created, _level = services.renewal_debit(actor=reseller.user, reseller=reseller, subscription=sub)
+        renewal, _created, _level = renewal_debits.renewal_debit(actor=reseller.user, reseller=reseller, subscription=sub)
         ids.append(renewal.pk)
     barrier = threading.Barrier(3)
     taken, errors = [], []
@@ -278,7 +280,7 @@ def test_two_workers_settling_the_same_renewals_at_once_settle_each_exactly_once
     def worker(order):
         try:
             barrier.wait()
-            taken.append(services.renewals_settle(renewal_ids=order))
+            taken.append(reseller_renewal.renewals_settle(renewal_ids=order))
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:
@@ -296,7 +298,7 @@ def test_two_workers_settling_the_same_renewals_at_once_settle_each_exactly_once
     assert Payment.objects.filter(reseller=reseller).count() == len(ids)
     assert Invoice.objects.filter(customer__reseller=reseller).count() == len(ids)
     assert CommissionEntry.objects.filter(kind="margin").count() == len(ids)
-    assert services.renewals_settle(renewal_ids=ids) == set()  # nothing left to take
+    assert reseller_renewal.renewals_settle(renewal_ids=ids) == set()  # nothing left to take
     call_command("check_ledger")
     assert wallet_ledger.wallet_discrepancies() == []
 
@@ -307,7 +309,7 @@ def test_renewals_settle_together_when_the_billing_settings_row_is_made_during_t
     renewals = _scenario()
     BillingSettings.objects.all().delete()
 
-    assert services.renewals_settle(renewal_ids=[r.pk for r in renewals]) == {r.pk for r in renewals}
+    assert reseller_renewal.renewals_settle(renewal_ids=[r.pk for r in renewals]) == {r.pk for r in renewals}
 
     assert "one by one" not in caplog.text
     assert not Renewal.objects.exclude(status=Renewal.Status.SETTLED).exists()
@@ -335,11 +337,11 @@ def _hold_settling_gate(reseller_id, *, held, release):
 def test_a_renewal_finding_the_settling_gate_taken_does_not_wait_and_wakes_one_worker_that_settles_the_burst(monkeypatch):
     from django.core.cache import cache
 
-    from resellers import tasks
+    from usecases import tasks
 
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="20000")
     subs = [reseller_subscription(reseller=reseller, area=area, router=router, package=package, activate=True) for _ in range(3)]
-    cache.delete(services.SETTLE_WAKE_KEY.format(reseller.pk))
+    cache.delete(reseller_renewal.SETTLE_WAKE_KEY.format(reseller.pk))
     woken = []
     monkeypatch.setattr(tasks.settle_reseller_renewals, "delay", lambda reseller_id: woken.append(reseller_id))
     held, release = threading.Event(), threading.Event()
@@ -348,7 +350,7 @@ def test_a_renewal_finding_the_settling_gate_taken_does_not_wait_and_wakes_one_w
     try:
         assert held.wait(10)
         results = [
-            services.subscription_renew(actor=reseller.user, reseller=reseller, subscription=sub, idempotency_key=f"burst-{sub.pk}")
+            reseller_renewal.subscription_renew(actor=reseller.user, reseller=reseller, subscription=sub, idempotency_key=f"burst-{sub.pk}")
             for sub in subs
         ]
     finally:
@@ -362,14 +364,14 @@ def test_a_renewal_finding_the_settling_gate_taken_does_not_wait_and_wakes_one_w
     assert woken == [reseller.pk]
 
     calls = []
-    original = services._settle_many
-    monkeypatch.setattr(services, "_settle_many", lambda **kw: calls.append(len(kw["renewals"])) or original(**kw))
+    original = reseller_renewal._settle_many
+    monkeypatch.setattr(reseller_renewal, "_settle_many", lambda **kw: calls.append(len(kw["renewals"])) or original(**kw))
     assert tasks.settle_reseller_renewals(reseller.pk) == 3
 
     assert calls == [3]  # the burst, settled together
     assert Renewal.objects.filter(reseller=reseller, status=Renewal.Status.SETTLED).count() == 3
     assert Payment.objects.filter(reseller=reseller).count() == 3
-    assert cache.add(services.SETTLE_WAKE_KEY.format(reseller.pk), 1)  # the task cleared the mark: the next burst wakes it again
+    assert cache.add(reseller_renewal.SETTLE_WAKE_KEY.format(reseller.pk), 1)  # the task cleared the mark: the next burst wakes it again
     assert tasks.settle_reseller_renewals(reseller.pk) == 0
     call_command("check_ledger")
     assert wallet_ledger.wallet_discrepancies() == []
@@ -380,25 +382,25 @@ def test_a_renewal_finding_the_settling_gate_taken_does_not_wait_and_wakes_one_w
 def test_the_woken_worker_lets_the_next_batch_gather_while_a_burst_goes_on(monkeypatch):
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="20000")
     subs = [reseller_subscription(reseller=reseller, area=area, router=router, package=package, activate=True) for _ in range(5)]
-    monkeypatch.setattr(services, "_wake_settler", lambda reseller_id: None)
+    monkeypatch.setattr(reseller_renewal, "_wake_settler", lambda reseller_id: None)
     for sub in subs[:2]:
-        services.renewal_debit(actor=reseller.user, reseller=reseller, subscription=sub)
+        renewal_debits.renewal_debit(actor=reseller.user, reseller=reseller, subscription=sub)
     later = iter([subs[2:], []])
     pauses = []
 
     def burst_goes_on(seconds):  # while the worker waits, three more renewals are debited
         pauses.append(seconds)
         for sub in next(later):
-            services.renewal_debit(actor=reseller.user, reseller=reseller, subscription=sub)
+            renewal_debits.renewal_debit(actor=reseller.user, reseller=reseller, subscription=sub)
 
-    monkeypatch.setattr(services.time, "sleep", burst_goes_on)
+    monkeypatch.setattr(reseller_renewal.time, "sleep", burst_goes_on)
     batches = []
-    original = services._settle_many
-    monkeypatch.setattr(services, "_settle_many", lambda **kw: batches.append(len(kw["renewals"])) or original(**kw))
+    original = reseller_renewal._settle_many
+    monkeypatch.setattr(reseller_renewal, "_settle_many", lambda **kw: batches.append(len(kw["renewals"])) or original(**kw))
 
-    assert services.reseller_renewals_settle(reseller_id=reseller.pk) == 5
+    assert reseller_renewal.reseller_renewals_settle(reseller_id=reseller.pk) == 5
 
-    assert batches == [2, 3] and pauses == [services.SETTLE_GATHER_SECONDS] * 2
+    assert batches == [2, 3] and pauses == [reseller_renewal.SETTLE_GATHER_SECONDS] * 2
     assert Renewal.objects.filter(reseller=reseller, status=Renewal.Status.SETTLED).count() == 5
 
 
@@ -408,10 +410,10 @@ def test_the_woken_worker_leaves_a_renewal_that_failed_before_to_the_sweep():
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="20000")
     good, bad = (reseller_subscription(reseller=reseller, area=area, router=router, package=package, activate=True) for _ in range(2))
     for sub in (good, bad):
-        services.renewal_debit(actor=reseller.user, reseller=reseller, subscription=sub)
+        renewal_debits.renewal_debit(actor=reseller.user, reseller=reseller, subscription=sub)
     Renewal.objects.filter(subscription=bad).update(attempts=1, last_error="earlier failure")
 
-    assert services.reseller_renewals_settle(reseller_id=reseller.pk) == 1
+    assert reseller_renewal.reseller_renewals_settle(reseller_id=reseller.pk) == 1
 
     assert Renewal.objects.get(subscription=good).status == Renewal.Status.SETTLED
     assert Renewal.objects.get(subscription=bad).status == Renewal.Status.PENDING
@@ -427,12 +429,12 @@ def test_a_burst_wakes_a_real_celery_worker_that_settles_it(monkeypatch, tmp_pat
 
     from django.core.cache import cache
 
-    from resellers import tasks
     from tests.test_celery_runtime import PROJECT_ROOT, _celery_command, _purge, _stop, _worker_database_url
+    from usecases import tasks
 
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="20000")
     subs = [reseller_subscription(reseller=reseller, area=area, router=router, package=package, activate=True) for _ in range(3)]
-    cache.delete(services.SETTLE_WAKE_KEY.format(reseller.pk))
+    cache.delete(reseller_renewal.SETTLE_WAKE_KEY.format(reseller.pk))
     # A queue of its own (routing only), so a worker of `make run` on the same broker cannot take the wake-up.
     queue_name = f"test-settle-{uuid.uuid4().hex[:12]}"
     monkeypatch.setattr(tasks.settle_reseller_renewals, "queue", queue_name, raising=False)
@@ -442,7 +444,7 @@ def test_a_burst_wakes_a_real_celery_worker_that_settles_it(monkeypatch, tmp_pat
     holder.start()
     try:
         assert held.wait(10)
-        results = [services.subscription_renew(actor=reseller.user, reseller=reseller, subscription=sub, idempotency_key=f"real-{sub.pk}")
+        results = [reseller_renewal.subscription_renew(actor=reseller.user, reseller=reseller, subscription=sub, idempotency_key=f"real-{sub.pk}")
                    for sub in subs]
     finally:
         release.set()
@@ -463,7 +465,7 @@ def test_a_burst_wakes_a_real_celery_worker_that_settles_it(monkeypatch, tmp_pat
         _purge(queue_name)
     log_text = log_path.read_text(errors="replace")
     assert Renewal.objects.filter(reseller=reseller, status=Renewal.Status.SETTLED).count() == 3, log_text
-    assert "Task resellers.tasks.settle_reseller_renewals" in log_text and "succeeded" in log_text, log_text
+    assert "Task usecases.tasks.settle_reseller_renewals" in log_text and "succeeded" in log_text, log_text
     assert Payment.objects.filter(reseller=reseller).count() == 3
     call_command("check_ledger")
     assert wallet_ledger.wallet_discrepancies() == []

@@ -14,6 +14,7 @@ from resellers import services
 from resellers.models import Renewal, Reseller, ResellerPackage
 from tests.factories import AreaFactory, PackageFactory, admin_user
 from tests.resellers.helpers import make_reseller, reseller_subscription
+from usecases import reseller_renewal
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +43,8 @@ def test_a_sub_renewal_debits_both_wallets_once_and_each_level_keeps_its_margin(
     assert _balance(parent) == Decimal("1000.00") and _balance(sub) == Decimal("1000.00")
     subscription = reseller_subscription(reseller=sub, area=area, router=router, package=package)
 
-    result = services.subscription_renew(actor=sub.user, reseller=sub, subscription=subscription, idempotency_key="s1")
-    again = services.subscription_renew(actor=sub.user, reseller=sub, subscription=subscription, idempotency_key="s1")
+    result = reseller_renewal.subscription_renew(actor=sub.user, reseller=sub, subscription=subscription, idempotency_key="s1")
+    again = reseller_renewal.subscription_renew(actor=sub.user, reseller=sub, subscription=subscription, idempotency_key="s1")
 
     assert result.created and result.settled and not again.created
     renewal = Renewal.objects.get()
@@ -67,7 +68,7 @@ def test_a_sub_renewal_the_parent_cannot_cover_is_refused_and_changes_nothing():
     entries = WalletEntry.objects.count()
 
     with pytest.raises(ValidationError, match="reseller's wallet cannot cover"):
-        services.subscription_renew(actor=sub.user, reseller=sub, subscription=subscription, idempotency_key="s1")
+        reseller_renewal.subscription_renew(actor=sub.user, reseller=sub, subscription=subscription, idempotency_key="s1")
 
     assert _balance(parent) == Decimal("200.00") and _balance(sub) == Decimal("800.00")
     assert WalletEntry.objects.count() == entries and not CommissionEntry.objects.exists()
@@ -79,7 +80,7 @@ def test_a_sub_renewal_the_sub_cannot_cover_is_refused_and_changes_nothing():
     sub = make_sub(parent=parent, area=area, package=package, actor=actor, price="700.00", transfer="500")
     subscription = reseller_subscription(reseller=sub, area=area, router=router, package=package)
     with pytest.raises(ValidationError, match="Not enough balance"):
-        services.subscription_renew(actor=sub.user, reseller=sub, subscription=subscription)
+        reseller_renewal.subscription_renew(actor=sub.user, reseller=sub, subscription=subscription)
     assert _balance(parent) == Decimal("1500.00") and _balance(sub) == Decimal("500.00")
 
 
@@ -89,7 +90,7 @@ def test_a_sub_cannot_renew_while_its_parent_is_deactivated():
     subscription = reseller_subscription(reseller=sub, area=area, router=router, package=package)
     services.reseller_set_active(actor=actor, reseller=parent, active=False)
     with pytest.raises(ValidationError, match="inactive"):
-        services.subscription_renew(actor=sub.user, reseller=sub, subscription=subscription)
+        reseller_renewal.subscription_renew(actor=sub.user, reseller=sub, subscription=subscription)
     assert _balance(parent) == Decimal("1000.00") and _balance(sub) == Decimal("1000.00")
     assert not Renewal.objects.exists()
 
@@ -149,7 +150,7 @@ def test_concurrent_sub_and_parent_renewals_never_overdraw_either_wallet_and_do_
             barrier.wait()
             for reseller, subscription in chunk:
                 try:
-                    services.subscription_renew(actor=None, reseller=reseller, subscription=subscription,
+                    reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=subscription,
                                                 idempotency_key=f"c-{subscription.pk}")
                     result = "sub" if reseller == sub else "own"
                 except ValidationError:

@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 
 from billing.wallet_models import ResellerWallet, WalletEntry
-from resellers import services
+from resellers import renewals, services
 from resellers.models import Payout, Reseller
 from tests.factories import UserFactory, make_customer
 from tests.resellers.helpers import make_reseller, reseller_subscription
+from usecases import reseller_renewal
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def test_every_reseller_page_renders_for_both_models(client):
         sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package, activate=True)
         customer = sub.customer
         if model == Reseller.Model.PREPAID:
-            services.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key=f"v{sub.pk}")
+            reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key=f"v{sub.pk}")
         else:
             services.cash_collect(actor=None, reseller=reseller, customer=customer, amount=Decimal("500"))
         payment = customer.payments.get()
@@ -114,7 +115,7 @@ def test_a_renewal_left_to_the_worker_shows_as_being_completed_on_its_connection
 
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="5000")
     sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package, activate=True)
-    renewal, _created, _level = services.renewal_debit(actor=reseller.user, reseller=reseller, subscription=sub)  # debited, not settled
+    renewal, _created, _level = renewals.renewal_debit(actor=reseller.user, reseller=reseller, subscription=sub)  # debited, not settled
     client.force_login(reseller.user)
     page = client.get(reverse("reseller:customer-detail", args=[sub.customer_id])).content.decode()
     assert f"Renewed until {renewal.period_end:%d %b %Y}: being completed. Do not renew again." in page
@@ -126,6 +127,6 @@ def test_a_renewal_left_to_the_worker_shows_as_being_completed_on_its_connection
         page = client.get(reverse("reseller:customer-detail", args=[sub.customer_id])).content.decode()
     assert "আবার রিনিউ করবেন না" in page and not untranslated.missing, sorted(untranslated.missing)
 
-    services.renewals_settle(renewal_ids=[renewal.pk])
+    reseller_renewal.renewals_settle(renewal_ids=[renewal.pk])
     assert Renewal.objects.get(pk=renewal.pk).status == Renewal.Status.SETTLED
     assert "being completed" not in client.get(reverse("reseller:customer-detail", args=[sub.customer_id])).content.decode()

@@ -18,6 +18,7 @@ from resellers import services
 from resellers.models import Reseller
 from tests.factories import ResellerFactory
 from tests.resellers.helpers import make_reseller, reseller_subscription
+from usecases import reseller_renewal
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +178,7 @@ def test_100_concurrent_renewals_against_a_wallet_covering_60_debit_exactly_60()
             barrier.wait()
             for sub in chunk:
                 try:
-                    services.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key=f"c-{sub.pk}")
+                    reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key=f"c-{sub.pk}")
                     result = "ok"
                 except ValidationError:
                     result = "refused"
@@ -208,7 +209,7 @@ def test_duplicate_concurrent_submissions_of_one_renewal_debit_once():
     def worker():
         try:
             barrier.wait()
-            services.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="same-form")
+            reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="same-form")
         finally:
             connection.close()
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from customers.selectors import areas_visible_to, branches_visible_to
 from ispbill.surfaces import staff_permission_required
-from resellers import selectors, services
+from resellers import commissions, selectors, services
 
 from .forms import (
     AdjustForm,
@@ -205,7 +205,7 @@ def reseller_login(request, pk: int):
 @require_POST
 @staff_permission_required(CHANGE)
 def reseller_statement_close(request, pk: int):
-    return _post(request, pk, StatementCloseForm, "statement_form", True, lambda r, d: services.statement_close(
+    return _post(request, pk, StatementCloseForm, "statement_form", True, lambda r, d: commissions.statement_close(
         actor=request.user, reseller=r, period=d["period"],
     ), _("Month closed."))
 
@@ -225,7 +225,7 @@ def payout_decide(request, pk: int):
     form = PayoutDecisionForm(request.POST)
     form.is_valid()
     try:
-        services.payout_decide(actor=request.user, payout=payout, approve=form.cleaned_data.get("approve", False),
+        commissions.payout_decide(actor=request.user, payout=payout, approve=form.cleaned_data.get("approve", False),
                                note=form.cleaned_data.get("note", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

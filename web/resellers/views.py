@@ -16,8 +16,9 @@ from django.views.decorators.vary import vary_on_headers
 from billing import documents
 from ispbill.core.money import format_money
 from ispbill.core.pdf import html_to_pdf
-from resellers import selectors, services
+from resellers import commissions, selectors, services
 from resellers.models import ResellerLogin
+from usecases import reseller_renewal
 from usecases.reseller_customer_create import reseller_customer_create
 
 from .forms import (
@@ -113,7 +114,7 @@ def subscription_renew(request, pk: int):
         messages.error(request, _("The form expired; open the customer again."))
         return redirect("reseller:customer-detail", pk=subscription.customer_id)
     try:
-        result = services.subscription_renew(
+        result = reseller_renewal.subscription_renew(
             actor=request.user, reseller=request.reseller, subscription=subscription, idempotency_key=form.cleaned_data["key"],
         )
     except ValidationError as error:
@@ -238,7 +239,7 @@ def payout_list(request):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.payout_request(actor=request.user, reseller=reseller, amount=form.cleaned_data["amount"],
+                commissions.payout_request(actor=request.user, reseller=reseller, amount=form.cleaned_data["amount"],
                                         note=form.cleaned_data["note"])
             except ValidationError as error:
                 _errors_to_form(form, error)

@@ -30,8 +30,9 @@ from customers import services as customer_services
 from customers.models import Package, Subscription
 from ispbill.core.money import to_money
 from payments.models import Payment
-from resellers import services
+from resellers import commissions, renewals, services
 from resellers.models import CommissionStatement, Renewal, Reseller, ResellerLogin, ResellerPackage
+from usecases import reseller_renewal
 from usecases.subscription_create import subscription_create as usecases_subscription_create
 
 COMMISSION_LOGIN = "reseller"
@@ -94,20 +95,20 @@ class Command(BaseCommand):
         with transaction.atomic():
             for payment in payments:
                 if payment.pk not in accrued:
-                    services.commission_on_payment(actor=None, payment=payment)
+                    commissions.commission_on_payment(actor=None, payment=payment)
         this_month = _month_start(timezone.localdate())
         months = sorted(set(CommissionEntry.objects.filter(wallet__reseller=reseller).values_list("period", flat=True)))
         past = [m for m in months if m < this_month]
         for period in past[:-1]:  # the last past month stays open for the reseller to see it move
             if not CommissionStatement.objects.filter(reseller=reseller, period=period).exists():
-                services.statement_close(actor=admin, reseller=reseller, period=period)
+                commissions.statement_close(actor=admin, reseller=reseller, period=period)
         if not reseller.payouts.exists():
             wallet = ResellerWallet.objects.filter(reseller_id=reseller.pk).first()  # none until money moves
             owed = wallet.commission_owed if wallet else Decimal("0")
             if owed > Decimal("100"):
-                first = services.payout_request(actor=reseller.user, reseller=reseller, amount=to_money(owed / 2), note="bKash 01711-402010")
-                services.payout_decide(actor=admin, payout=first, approve=True, note="Paid by bKash")
-                services.payout_request(actor=reseller.user, reseller=reseller, amount=to_money(owed / 4), note="Cash at the office")
+                first = commissions.payout_request(actor=reseller.user, reseller=reseller, amount=to_money(owed / 2), note="bKash 01711-402010")
+                commissions.payout_decide(actor=admin, payout=first, approve=True, note="Paid by bKash")
+                commissions.payout_request(actor=reseller.user, reseller=reseller, amount=to_money(owed / 4), note="Cash at the office")
 
     def _prepaid(self, admin, reseller):
         if reseller.model != Reseller.Model.PREPAID:
@@ -134,10 +135,10 @@ class Command(BaseCommand):
             when = timezone.make_aware(datetime.combine(day, time(11, 0)))
             for n, subscription in enumerate(subscriptions):
                 subscription.refresh_from_db()
-                if services.renewal_period(subscription, today=day).start > day + timedelta(days=7):
+                if renewals.renewal_period(subscription, today=day).start > day + timedelta(days=7):
                     continue  # paid well beyond this day: renewed when it falls due, not before
                 try:
-                    renewal, created, _level = services.renewal_debit(
+                    renewal, created, _level = renewals.renewal_debit(
                         actor=reseller.user, reseller=reseller, subscription=subscription,
                         idempotency_key=f"seed-renew-{subscription.pk}-{months_back}", today=day,
                     )
@@ -149,7 +150,7 @@ class Command(BaseCommand):
                     Renewal.objects.filter(pk=renewal.pk).update(created_at=when_n)
                     wallets.wallet_entry_backdate(entry_id=renewal.entry_id, when=when_n)
                 if renewal.status == Renewal.Status.PENDING:
-                    services.renewal_settle(actor=reseller.user, renewal_id=renewal.pk)
+                    reseller_renewal.renewal_settle(actor=reseller.user, renewal_id=renewal.pk)
 
     def _renewal_being_completed(self, reseller):
         """One renewal debited today and not settled yet, as a burst leaves it for the worker: its
@@ -164,7 +165,7 @@ class Command(BaseCommand):
         if subscription is None:
             return
         try:
-            services.renewal_debit(actor=reseller.user, reseller=reseller, subscription=subscription,
+            renewals.renewal_debit(actor=reseller.user, reseller=reseller, subscription=subscription,
                                    idempotency_key="seed-being-completed")
         except ValidationError as error:
             self.stdout.write(f"  no renewal left being completed: {' '.join(error.messages)}")
@@ -209,7 +210,7 @@ class Command(BaseCommand):
         subscription = customer.subscriptions.exclude(status=Subscription.Status.CANCELLED).order_by("pk").first()
         if subscription is not None:
             try:
-                services.subscription_renew(actor=sub.user, reseller=sub, subscription=subscription,
+                reseller_renewal.subscription_renew(actor=sub.user, reseller=sub, subscription=subscription,
                                             idempotency_key=f"seed-sub-renew-{subscription.pk}")
             except ValidationError as error:  # a wallet ran dry
                 self.stdout.write(f"  skipped the sub-reseller's renewal: {' '.join(error.messages)}")
