@@ -24,6 +24,8 @@ import sys
 import time
 from pathlib import Path
 
+from usecases import import_commit
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import bench_database_url, ensure_catalogue, setup_django  # noqa: E402
@@ -114,13 +116,13 @@ def main():
           f"(CPU: Python {time.process_time() - c0:.1f} s + PostgreSQL {backend_cpu_seconds() - p0:.1f} s; load average now {loadavg()})")
     if args.check_only:
         return
-    services.batch_commit(actor=admin, batch=batch)
+    import_commit.batch_commit(actor=admin, batch=batch)
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.QUEUED)
     t0, c0, p0 = time.perf_counter(), time.process_time(), backend_cpu_seconds()
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
-    batch = services.batch_process(batch_id=batch.pk)
+    batch = import_commit.batch_process(batch_id=batch.pk)
     commit = time.perf_counter() - t0
     if args.profile:
         profiler.disable()

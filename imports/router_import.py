@@ -7,7 +7,7 @@ and subscriptions. The router is only read (`print` of /ppp/secret, /ppp/profile
                         router whose login is missing on it
     router_profiles     the profiles the rows use, with the package each maps to
     router_batch_map    profile → package (creating missing packages), area, status; rows checked
-                        like a spreadsheet's; committed and undone by imports.services
+                        like a spreadsheet's; committed and undone as one (usecases/import_commit.py, import_undo.py)
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from network import services as network_services
 from network.models import Router
 
 from .models import ImportBatch, ImportRow
-from .services import Lookups, Seen, _user, row_check
+from .services import Lookups, Seen, row_check, user_or_none
 
 HEADERS = ["table", "username", "password", "profile", "disabled", "remote-address", "comment", "online", "caller-id"]
 MAPPING = {
@@ -81,7 +81,7 @@ def router_batch_read(*, actor, router: Router, cutover_date: date | None = None
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             source=ImportBatch.Source.ROUTER, router=router, file_name=f"Router {router.name}", headers=HEADERS,
-            cutover_date=cutover_date or timezone.localdate(), total_rows=len(rows), created_by=_user(actor),
+            cutover_date=cutover_date or timezone.localdate(), total_rows=len(rows), created_by=user_or_none(actor),
             report={
                 "secrets": len(tables.secrets), "hotspot_users": len(tables.hotspot_users), "sessions": len(tables.active),
                 "already_in_ispbill": already, "profiles": rates,

@@ -24,6 +24,8 @@ use cases; domain apps never import this package (the layer contract in pyprojec
                               a payment recorded or reversed by staff, with the reseller's commission
     online_payment            a gateway payment notified, credited, re-queried, approved or refunded
     reseller_renewal          a prepaid reseller renews a customer: the debit, then invoice, payment, activation
+    import_commit / import_undo
+                              a checked import committed in the background, or withdrawn
 
 The docs/architecture.md table says what each calls, in order.
 """

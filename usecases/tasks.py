@@ -63,3 +63,27 @@ def settle_reseller_renewals(reseller_id: int) -> int:
     from .reseller_renewal import reseller_renewals_settle
 
     return reseller_renewals_settle(reseller_id=reseller_id)
+
+
+IMPORT_COMMIT_RETRIES = 3
+
+
+@shared_task(bind=True, max_retries=IMPORT_COMMIT_RETRIES, acks_late=True)
+def import_batch_commit(self, batch_id: int) -> int:
+    """Commit a checked import batch. Rows already done are skipped, so a retry or a second delivery
+    resumes; a lost connection is retried with backoff, anything else marks the batch failed (the rows
+    done so far stay, each whole)."""
+    from django.db import OperationalError
+
+    from .import_commit import batch_fail, batch_process
+
+    try:
+        return batch_process(batch_id=batch_id).processed_rows
+    except OperationalError as exc:
+        if self.request.retries >= self.max_retries:
+            batch_fail(batch_id=batch_id, message=str(exc))
+            raise
+        raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
+    except Exception as exc:
+        batch_fail(batch_id=batch_id, message=f"{type(exc).__name__}: {exc}")
+        raise

@@ -11,10 +11,10 @@ from playwright.sync_api import expect
 
 from customers.models import Customer, Package
 from demo.sample_sheets import AREAS, OUTPUT
-from imports import services
 from imports.models import ImportBatch
-from imports.tasks import import_batch_commit
 from tests.factories import AreaFactory, BranchFactory, PackageFactory, RouterFactory, admin_user
+from usecases import import_commit
+from usecases.tasks import import_batch_commit
 
 from .test_staff_customers import sign_in_staff
 
@@ -74,9 +74,9 @@ def test_staff_import_the_sample_sheet_and_find_an_imported_customer(page, demo_
     assert queued == [batch.pk]
 
     # The worker commits the first chunk: the polling bar moves without a reload.
-    services.batch_process(batch_id=batch.pk, chunk_rows=250, max_chunks=1)
+    import_commit.batch_process(batch_id=batch.pk, chunk_rows=250, max_chunks=1)
     expect(page.locator("#import-progress")).to_contain_text(f"250 of {batch.to_create} rows")
-    services.batch_process(batch_id=batch.pk, chunk_rows=250)
+    import_commit.batch_process(batch_id=batch.pk, chunk_rows=250)
     expect(page.locator("#import-progress")).to_contain_text("Imported", timeout=20_000)
     expect(page.locator("#import-bar")).to_have_attribute("value", str(batch.to_create))
 

@@ -20,6 +20,7 @@ from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
 from network.models import ProvisioningTask
 from tests.factories import AreaFactory, PackageFactory, RouterFactory, make_customer, make_subscription
+from usecases import import_commit, import_undo
 
 from .test_services import csv_bytes, upload_and_map
 
@@ -112,8 +113,8 @@ def import_and_read(admin, *, bulk: bool) -> dict:
     try:
         with transaction.atomic():
             batch = upload_and_map(admin, sheet())
-            services.batch_commit(actor=admin, batch=batch)
-            batch = services.batch_process(batch_id=batch.pk, chunk_rows=4, bulk=bulk)
+            import_commit.batch_commit(actor=admin, batch=batch)
+            batch = import_commit.batch_process(batch_id=batch.pk, chunk_rows=4, bulk=bulk)
             # The batch's id (in memos and reasons) differs between the two runs on PostgreSQL, whose
             # sequences do not roll back.
             result = json.loads(json.dumps(written(batch), default=str).replace(f"(import #{batch.pk})", "(import #N)"))
@@ -135,8 +136,8 @@ def test_the_bulk_commit_writes_exactly_what_the_row_by_row_commit_writes(admin,
 def test_an_import_sends_no_message_charges_no_installation_and_orders_no_visit(admin, catalogue, settings):
     settings.FIELDSERVICE_AUTO_INSTALLATION_ORDERS = True
     batch = upload_and_map(admin, sheet())
-    services.batch_commit(actor=admin, batch=batch)
-    services.batch_process(batch_id=batch.pk)
+    import_commit.batch_commit(actor=admin, batch=batch)
+    import_commit.batch_process(batch_id=batch.pk)
     assert Invoice.objects.filter(customer__external_ref="OLD-1", total=Decimal("500.00")).exists()  # a debtor
     assert not Message.objects.exists()
     assert not OneTimeCharge.objects.exists() and not WorkOrder.objects.exists()
@@ -166,11 +167,11 @@ def test_bulk_opening_balances_on_an_account_with_credit_apply_it_like_the_singl
 
 def test_a_bulk_import_leaves_the_ledger_clean_and_can_be_undone(admin, catalogue):
     batch = upload_and_map(admin, sheet())
-    services.batch_commit(actor=admin, batch=batch)
-    batch = services.batch_process(batch_id=batch.pk)
+    import_commit.batch_commit(actor=admin, batch=batch)
+    batch = import_commit.batch_process(batch_id=batch.pk)
     assert (batch.created_count, batch.error_rows) == (5, 1)
     call_command("check_ledger", stdout=StringIO())
-    services.batch_undo(actor=admin, batch=batch, reason="wrong file")
+    import_undo.batch_undo(actor=admin, batch=batch, reason="wrong file")
     imported = Customer.objects.filter(notes__contains="wrong file")
     assert imported.count() == 5 and set(imported.values_list("status", flat=True)) == {Customer.Status.CLOSED}
     assert all(a.balance == 0 for a in Account.objects.filter(customer__in=imported))
@@ -185,8 +186,8 @@ def test_a_login_taken_after_the_check_fails_that_row_only(admin, catalogue):
     area, package, router = catalogue
     batch = upload_and_map(admin, sheet())
     make_subscription(customer=make_customer(area=area), package=package, router=router, username="karim")  # OLD-2's, meanwhile
-    services.batch_commit(actor=admin, batch=batch)
-    batch = services.batch_process(batch_id=batch.pk)
+    import_commit.batch_commit(actor=admin, batch=batch)
+    batch = import_commit.batch_process(batch_id=batch.pk)
     assert (batch.created_count, batch.error_rows) == (4, 2)
     failed = ImportRow.objects.get(batch=batch, values__external_ref="OLD-2")
     assert failed.action == ImportRow.Action.ERROR and failed.customer_id is None and failed.errors
@@ -218,10 +219,10 @@ def test_a_bulk_commit_outside_a_test_transaction_commits_chunk_by_chunk_and_res
 
     admin = admin_user(username="import-admin")
     batch = upload_and_map(admin, sheet())
-    services.batch_commit(actor=admin, batch=batch)
-    first = services.batch_process(batch_id=batch.pk, chunk_rows=2, max_chunks=1)
+    import_commit.batch_commit(actor=admin, batch=batch)
+    first = import_commit.batch_process(batch_id=batch.pk, chunk_rows=2, max_chunks=1)
     assert first.status == ImportBatch.Status.RUNNING and first.processed_rows == 2
-    done = services.batch_process(batch_id=batch.pk, chunk_rows=2)
+    done = import_commit.batch_process(batch_id=batch.pk, chunk_rows=2)
     assert (done.status, done.created_count, done.error_rows) == (ImportBatch.Status.DONE, 5, 1)
     assert Customer.objects.filter(external_ref__startswith="OLD-").count() == 4
     call_command("check_ledger", stdout=StringIO())

@@ -22,6 +22,7 @@ from imports import services
 from imports.models import ImportBatch, ImportProfile, ImportRow
 from payments.models import PastPayment, Payment
 from tests.factories import make_customer
+from usecases import import_commit, import_undo
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +61,8 @@ def check(admin, content: bytes) -> ImportBatch:
 
 
 def commit(admin, batch) -> ImportBatch:
-    services.batch_commit(actor=admin, batch=batch)
-    return services.batch_process(batch_id=batch.pk, chunk_rows=2)
+    import_commit.batch_commit(actor=admin, batch=batch)
+    return import_commit.batch_process(batch_id=batch.pk, chunk_rows=2)
 
 
 def money_state():
@@ -134,10 +135,10 @@ def test_reimport_updates_by_reference_and_never_duplicates_then_undo_restores(a
     assert "another customer" in " ".join(stolen.rows.get().errors)
     # The first import is the base of the second: it is undone after it, not before.
     assert "later import" in services.batch_touched(batch=first)
-    services.batch_undo(actor=admin, batch=second, reason="wrong sheet")
+    import_undo.batch_undo(actor=admin, batch=second, reason="wrong sheet")
     assert PastPayment.objects.count() == 3 and PastPayment.objects.get(reference="MR-3").amount == Decimal("500.00")
     assert services.batch_touched(batch=first) == ""
-    services.batch_undo(actor=admin, batch=first)
+    import_undo.batch_undo(actor=admin, batch=first)
     first.refresh_from_db()
     assert first.status == ImportBatch.Status.UNDONE and not PastPayment.objects.exists()
     assert Account.objects.get(customer=rahim).balance == Decimal("700.00")
@@ -150,7 +151,7 @@ def test_a_customers_import_is_not_undone_under_its_past_payments(admin, custome
     imported = ImportBatch.objects.create(cutover_date=CUTOVER, status=ImportBatch.Status.DONE)
     ImportRow.objects.create(batch=imported, line=2, action=ImportRow.Action.CREATE, done=True, customer=karim)
     assert "Past payments were imported" in services.batch_touched(batch=imported)
-    services.batch_undo(actor=admin, batch=past)
+    import_undo.batch_undo(actor=admin, batch=past)
     assert services.batch_touched(batch=imported) == ""
 
 
@@ -158,9 +159,9 @@ def test_a_customers_import_is_not_undone_under_its_past_payments(admin, custome
 def test_committed_outside_a_wrapping_transaction_once(admin, customers):
     rahim, _karim = customers
     batch = check(admin, sheet(good_rows(rahim)))
-    services.batch_commit(actor=admin, batch=batch)
-    services.batch_process(batch_id=batch.pk, chunk_rows=2)
-    services.batch_process(batch_id=batch.pk, chunk_rows=2)  # a second delivery finds nothing to do
+    import_commit.batch_commit(actor=admin, batch=batch)
+    import_commit.batch_process(batch_id=batch.pk, chunk_rows=2)
+    import_commit.batch_process(batch_id=batch.pk, chunk_rows=2)  # a second delivery finds nothing to do
     assert PastPayment.objects.count() == 3 and Payment.objects.count() == 0
 
 

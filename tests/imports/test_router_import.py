@@ -8,11 +8,12 @@ import pytest
 from django.core.management import call_command
 
 from customers.models import Customer, Package, Subscription
-from imports import router_import, services
+from imports import router_import
 from imports.models import ImportBatch, ImportRow
 from network.models import ProvisioningTask
 from network.routeros import close_all_connections
 from tests.factories import AreaFactory, PackageFactory, RouterFactory, make_subscription
+from usecases import import_commit, import_undo
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +68,8 @@ def test_router_import_reads_maps_profiles_and_commits_without_touching_the_rout
     assert list(errors) == ["nophone"] and "No phone number" in errors["nophone"][0]
     assert batch.to_create == 6
 
-    services.batch_commit(actor=admin, batch=batch)
-    batch = services.batch_process(batch_id=batch.pk)
+    import_commit.batch_commit(actor=admin, batch=batch)
+    batch = import_commit.batch_process(batch_id=batch.pk)
     assert batch.status == ImportBatch.Status.DONE and batch.created_count == 6
     legacy3 = Subscription.objects.get(router=router, username="legacy3")
     assert (legacy3.status, legacy3.package, legacy3.password) == (Subscription.Status.ACTIVE, new_package, "pw3")
@@ -93,11 +94,11 @@ def test_undoing_a_router_import_leaves_the_router_alone(admin, legacy):
     batch = router_import.router_batch_read(actor=admin, router=router)
     choices = {p["name"]: {"package": str(package.pk), "price": None} for p in router_import.router_profiles(batch=batch)}
     batch = router_import.router_batch_map(actor=admin, batch=batch, choices=choices, area=area, activate=True)
-    services.batch_commit(actor=admin, batch=batch)
-    services.batch_process(batch_id=batch.pk)
+    import_commit.batch_commit(actor=admin, batch=batch)
+    import_commit.batch_process(batch_id=batch.pk)
     before = snapshot(sim)
     imported = list(Subscription.objects.filter(customer__external_ref__startswith="legacy-pop:").values_list("pk", flat=True))
-    services.batch_undo(actor=admin, batch=batch)
+    import_undo.batch_undo(actor=admin, batch=batch)
     assert not ProvisioningTask.objects.filter(subscription_id__in=imported).exists()
     assert set(Subscription.objects.filter(pk__in=imported).values_list("status", flat=True)) == {Subscription.Status.CANCELLED}
     assert snapshot(sim) == before

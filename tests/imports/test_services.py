@@ -15,6 +15,7 @@ from imports.models import ImportBatch, ImportProfile, ImportRow
 from imports.reading import MAX_UPLOAD_BYTES, xlsx_write
 from network.models import ProvisioningTask
 from tests.factories import AreaFactory, PackageFactory, RouterFactory, make_customer, make_subscription
+from usecases import import_commit, import_undo
 from usecases.subscription_cancel import subscription_cancel
 
 pytestmark = pytest.mark.django_db
@@ -50,8 +51,8 @@ def upload_and_map(admin, content: bytes, name="customers.csv", **kwargs) -> Imp
 
 
 def commit(admin, batch) -> ImportBatch:
-    services.batch_commit(actor=admin, batch=batch)
-    return services.batch_process(batch_id=batch.pk, chunk_rows=2)
+    import_commit.batch_commit(actor=admin, batch=batch)
+    return import_commit.batch_process(batch_id=batch.pk, chunk_rows=2)
 
 
 def test_headers_are_guessed_to_fields():
@@ -191,7 +192,7 @@ def test_undo_reverses_money_cancels_subscriptions_and_restores_updates(admin, c
     existing = make_customer(area=catalogue[0], name="Old Name", external_ref="OLD-3")
     batch = commit(admin, upload_and_map(admin, csv_bytes(good_rows())))
     assert Customer.objects.get(pk=existing.pk).name == "Salma Begum"
-    services.batch_undo(actor=admin, batch=batch, reason="wrong file")
+    import_undo.batch_undo(actor=admin, batch=batch, reason="wrong file")
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.UNDONE
     for ref in ("OLD-1", "OLD-2"):
@@ -217,7 +218,7 @@ def test_undo_is_refused_once_money_moved_and_changes_nothing(admin, catalogue):
         ledger.credit_post(account=ledger.account_lock(customer_id=rahim.pk), amount=Decimal("50"), actor=admin, memo="goodwill")
     entries = LedgerEntry.objects.count()
     with pytest.raises(ValidationError, match="can no longer be undone"):
-        services.batch_undo(actor=admin, batch=batch)
+        import_undo.batch_undo(actor=admin, batch=batch)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.DONE and LedgerEntry.objects.count() == entries
     assert Subscription.objects.get(username="rahim").status == Subscription.Status.ACTIVE
@@ -237,9 +238,9 @@ def test_a_row_that_became_invalid_after_the_check_is_reported_and_the_rest_impo
 def test_commit_runs_once(admin, catalogue):
     batch = upload_and_map(admin, csv_bytes(good_rows()))
     commit(admin, batch)
-    services.batch_process(batch_id=batch.pk)
+    import_commit.batch_process(batch_id=batch.pk)
     with pytest.raises(ValidationError):
-        services.batch_commit(actor=admin, batch=batch)
+        import_commit.batch_commit(actor=admin, batch=batch)
     assert Customer.objects.filter(external_ref__startswith="OLD-").count() == 3
 
 
@@ -247,15 +248,15 @@ def test_commit_runs_once(admin, catalogue):
 def test_commit_outside_a_wrapping_transaction_posts_opening_balances_once(catalogue, monkeypatch):
     """Each chunk commits for real (PostgreSQL in CI): balances and entries agree, and a second
     delivery of the task finds nothing left to do."""
-    from imports.tasks import import_batch_commit
     from tests.factories import admin_user
+    from usecases.tasks import import_batch_commit
 
     queued = []
     monkeypatch.setattr(import_batch_commit, "delay", queued.append)  # this test delivers the task itself
 
     admin = admin_user()
     batch = upload_and_map(admin, csv_bytes(good_rows()))
-    services.batch_commit(actor=admin, batch=batch)
+    import_commit.batch_commit(actor=admin, batch=batch)
     assert queued == [batch.pk]
     import_batch_commit.apply(args=[batch.pk])
     import_batch_commit.apply(args=[batch.pk])

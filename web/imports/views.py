@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+import usecases.import_commit
+import usecases.import_undo
 from imports import exports, router_import, selectors, services
 from imports.models import ImportBatch, ImportProfile
 from imports.reading import MAX_UPLOAD_BYTES
@@ -106,7 +108,7 @@ def import_detail(request, pk: int):
 def import_commit(request, pk: int):
     batch = _batch_or_404(pk)
     try:
-        services.batch_commit(actor=request.user, batch=batch)
+        usecases.import_commit.batch_commit(actor=request.user, batch=batch)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("staff:import-detail", pk=batch.pk)
@@ -117,7 +119,7 @@ def import_commit(request, pk: int):
 def import_undo(request, pk: int):
     batch = _batch_or_404(pk)
     try:
-        services.batch_undo(actor=request.user, batch=batch, reason=request.POST.get("reason", ""))
+        usecases.import_undo.batch_undo(actor=request.user, batch=batch, reason=request.POST.get("reason", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -27,6 +27,7 @@ from imports import services
 from imports.models import ImportBatch, ImportProfile
 from network import services as network_services
 from network.models import Router
+from usecases import import_commit
 
 PROFILE_NAME = "Sample sheet"
 PAST_PAYMENTS_PROFILE_NAME = "Sample past payments"
@@ -83,6 +84,6 @@ def demo_past_payments_import() -> bool:
     batch = services.batch_upload(actor=None, name=DEMO_PAST_PAYMENTS_FILE, content=text.getvalue().encode(),
                                   cutover_date=min(first_days), kind=ImportBatch.Kind.PAST_PAYMENTS)
     batch = services.batch_map(actor=None, batch=batch, mapping=batch.mapping)
-    services.batch_commit(actor=None, batch=batch)
-    services.batch_process(batch_id=batch.pk)  # at once: the demo should not wait for a worker
+    import_commit.batch_commit(actor=None, batch=batch)
+    import_commit.batch_process(batch_id=batch.pk)  # at once: the demo should not wait for a worker
     return True
