@@ -105,6 +105,7 @@ def prepare(routers: int, per_router: int) -> list:
 
     from customers.models import Package, Subscription
     from network.models import (
+    from network import reconcile
         DriftReport,
         FupState,
         ProvisioningTask,
@@ -304,7 +305,7 @@ def reconcile(router) -> None:
 
     for label in ("in sync", "in sync again"):
         started = time.perf_counter()
-        report = services.reconcile_router(router_id=router.pk)
+        report = reconcile.reconcile_router(router_id=router.pk)
         print(f"  reconcile ({label}): {time.perf_counter() - started:.2f} s, {report.checked} checked, "
               f"{len(report.repairs)} repairs, {len(report.orphans)} orphans, status {report.status}", flush=True)
     # Drift: 20 secrets disabled by hand, 20 moved to another profile, 10 removed.
@@ -316,7 +317,7 @@ def reconcile(router) -> None:
             client.set(routeros.SECRETS, row[".id"], profile="default")
         client.remove(routeros.SECRETS, *[row[".id"] for row in secrets[40:50]])
     started = time.perf_counter()
-    report = services.reconcile_router(router_id=router.pk)
+    report = reconcile.reconcile_router(router_id=router.pk)
     print(f"  reconcile (50 drifted):  {time.perf_counter() - started:.2f} s, {report.checked} checked, "
           f"{report.repaired_count} repaired, status {report.status}", flush=True)
 

@@ -2,7 +2,7 @@
 
 The router's tables are never written from a web request: services write the desired state of a
 subscription into a `ProvisioningTask` in the same transaction as the change, and a worker applies
-the router's queue in order (network.services.outbox_drain). The reconciler compares what the
+the router's queue in order (network.outbox.outbox_drain). The reconciler compares what the
 database wants with what each router has and stores a `DriftReport` per run.
 """
 

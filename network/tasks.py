@@ -5,6 +5,8 @@ from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
 
+from network import outbox, reconcile
+
 from . import services
 from .models import ProvisioningTask, Router
 
@@ -15,7 +17,7 @@ RECONCILE_BUSY_RETRIES = 15
 @shared_task(ignore_result=True)
 def drain_router_outbox(router_id: int) -> None:
     """Apply one router's waiting changes (queued after every commit that wrote an outbox entry)."""
-    services.outbox_drain(router_id=router_id)
+    outbox.outbox_drain(router_id=router_id)
 
 
 @shared_task(ignore_result=True)
@@ -39,7 +41,7 @@ def reconcile_router_task(self, router_id: int, requested_by_id: int | None = No
     from django.contrib.auth import get_user_model
 
     requested_by = get_user_model().objects.filter(pk=requested_by_id).first() if requested_by_id else None
-    report = services.reconcile_router(router_id=router_id, requested_by=requested_by)
+    report = reconcile.reconcile_router(router_id=router_id, requested_by=requested_by)
     if report is None:  # the drainer holds the router: compare after it is done
         raise self.retry(countdown=RECONCILE_BUSY_RETRY_SECONDS)
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
-from network import services, usage
+from network import outbox, reconcile, usage
 from network.models import FupState, ProvisioningTask, UsageDaily
 from network.notify_events import FUP_THROTTLED, USAGE_WARNING
 from network.routeros import close_all_connections
@@ -37,7 +37,7 @@ def capped(routeros_router, db):
         data_cap_gb=100, fup_download_mbps=2, fup_upload_mbps=1,
     )
     subscription = make_subscription(router=router, package=package, username="heavy", activate=True, billing_anchor_day=5)
-    services.outbox_drain(router_id=router.pk)
+    outbox.outbox_drain(router_id=router.pk)
     return router, subscription
 
 
@@ -83,7 +83,7 @@ def test_thresholds_fire_once_each_and_the_fup_profile_reaches_the_router(capped
     state = FupState.objects.get(subscription=subscription)
     assert state.throttled and state.used_bytes == int(100.5 * GB)
 
-    services.outbox_drain(router_id=router.pk)
+    outbox.outbox_drain(router_id=router.pk)
     assert secret(routeros_router, "heavy")["profile"] == "HOME-20M-FUP"
     profile = next(row for row in routeros_router.run("/ppp/profile/print") if row["name"] == "HOME-20M-FUP")
     assert profile["rate-limit"] == "1M/2M"
@@ -102,8 +102,8 @@ def test_the_reconciler_keeps_a_throttled_subscription_on_the_fup_profile(capped
     router, subscription = capped
     use(subscription, 120)
     usage.fup_evaluate(router_id=router.pk, now=IN_CYCLE)
-    services.outbox_drain(router_id=router.pk)
-    report = services.reconcile_router(router_id=router.pk)
+    outbox.outbox_drain(router_id=router.pk)
+    report = reconcile.reconcile_router(router_id=router.pk)
     assert report.repairs == []
     assert secret(routeros_router, "heavy")["profile"] == "HOME-20M-FUP"
 
@@ -113,7 +113,7 @@ def test_staff_lift_restores_the_profile_for_the_rest_of_the_cycle(capped, route
     router, subscription = capped
     use(subscription, 120)
     usage.fup_evaluate(router_id=router.pk, now=IN_CYCLE)
-    services.outbox_drain(router_id=router.pk)
+    outbox.outbox_drain(router_id=router.pk)
     staff = admin_user()
 
     with pytest.raises(ValidationError):
@@ -121,14 +121,14 @@ def test_staff_lift_restores_the_profile_for_the_rest_of_the_cycle(capped, route
     assert FupState.objects.get(subscription=subscription).throttled
 
     usage.fup_lift(actor=staff, subscription=subscription, reason="Gave a one-off extension")
-    services.outbox_drain(router_id=router.pk)
+    outbox.outbox_drain(router_id=router.pk)
     assert secret(routeros_router, "heavy")["profile"] == "HOME-20M"
     entry = AuditLog.objects.get(action="subscription.fup_lift")
     assert (entry.actor, entry.reason) == (staff, "Gave a one-off extension")
 
     use(subscription, 150)
     assert usage.fup_evaluate(router_id=router.pk, now=IN_CYCLE).throttled == 0
-    services.outbox_drain(router_id=router.pk)
+    outbox.outbox_drain(router_id=router.pk)
     assert secret(routeros_router, "heavy")["profile"] == "HOME-20M"
     with pytest.raises(ValidationError):
         usage.fup_lift(actor=staff, subscription=subscription, reason="again")
@@ -139,7 +139,7 @@ def test_new_cycle_restores_the_profile_and_starts_counting_again(capped, router
     router, subscription = capped
     use(subscription, 120)
     usage.fup_evaluate(router_id=router.pk, now=IN_CYCLE)
-    services.outbox_drain(router_id=router.pk)
+    outbox.outbox_drain(router_id=router.pk)
     assert secret(routeros_router, "heavy")["profile"] == "HOME-20M-FUP"
 
     result = usage.fup_evaluate(router_id=router.pk, now=NEXT_CYCLE)
@@ -147,7 +147,7 @@ def test_new_cycle_restores_the_profile_and_starts_counting_again(capped, router
     state = FupState.objects.get(subscription=subscription)
     assert (state.cycle_start, state.cycle_end, state.used_bytes) == (date(2026, 4, 5), date(2026, 5, 4), 0)
     assert not state.throttled and state.warned_80_at is None
-    services.outbox_drain(router_id=router.pk)
+    outbox.outbox_drain(router_id=router.pk)
     assert secret(routeros_router, "heavy")["profile"] == "HOME-20M"
 
     # The new cycle warns again, once.
@@ -164,7 +164,7 @@ def test_package_with_fup_creates_both_profiles_on_every_router(routeros_router)
         data_cap_gb=200, fup_download_mbps=5, fup_upload_mbps=2,
     )
     assert set(ProvisioningTask.objects.values_list("key", flat=True)) == {"profile:CAP-30M", "profile:CAP-30M-FUP"}
-    services.outbox_drain(router_id=router.pk)
+    outbox.outbox_drain(router_id=router.pk)
     profiles = {row["name"]: row.get("rate-limit") for row in routeros_router.run("/ppp/profile/print")}
     assert (profiles["CAP-30M"], profiles["CAP-30M-FUP"]) == ("15M/30M", "2M/5M")
 
@@ -186,5 +186,5 @@ def test_polled_traffic_past_the_cap_throttles_the_subscription(capped, routeros
     usage.usage_poll_router(router_id=router.pk, now=start + timedelta(hours=6))
     state = FupState.objects.get(subscription=subscription)
     assert state.used_bytes > GB and state.throttled
-    services.outbox_drain(router_id=router.pk)
+    outbox.outbox_drain(router_id=router.pk)
     assert secret(routeros_router, "heavy")["profile"] == "HOME-20M-FUP"

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Subscription
-from network import services
+from network import outbox, reconcile, services
 from network.models import ProvisioningTask, Router
 from network.routeros import close_all_connections
 from tests.factories import PackageFactory, RouterFactory, admin_user, make_subscription
@@ -39,7 +39,7 @@ def router_for(sim, *, ssl=False, **fields) -> Router:
 
 
 def drain(router, *, later=0):
-    return services.outbox_drain(router_id=router.pk, now=timezone.now() + timedelta(seconds=later) if later else None)
+    return outbox.outbox_drain(router_id=router.pk, now=timezone.now() + timedelta(seconds=later) if later else None)
 
 
 def secret(sim, name):
@@ -244,16 +244,16 @@ def test_a_username_already_on_the_router_fails_clearly_until_staff_adopt_it(rou
     assert "already exists on the router and was not created by ispbill" in task.last_error
     assert secret(routeros_router, "old-customer")["password"] == "old"
 
-    report = services.reconcile_router(router_id=router.pk)
+    report = reconcile.reconcile_router(router_id=router.pk)
     [orphan] = report.orphans
     assert (orphan["name"], orphan["subscription"]) == ("old-customer", subscription.pk)
-    services.orphan_adopt(actor=admin_user(), router=router, table="secret", name="old-customer")
+    reconcile.orphan_adopt(actor=admin_user(), router=router, table="secret", name="old-customer")
     drain(router)
 
     row = secret(routeros_router, "old-customer")
     assert (row["password"], row["comment"]) == ("new-pw", f"ispbill:{subscription.pk}")
     assert ProvisioningTask.objects.get(subscription=subscription).status == Status.DONE
-    assert services.reconcile_router(router_id=router.pk).orphans == []
+    assert reconcile.reconcile_router(router_id=router.pk).orphans == []
 
 
 @pytest.mark.django_db
@@ -386,11 +386,11 @@ def test_package_changes_reach_the_profile_on_every_active_router_and_static_que
 def test_a_second_drainer_on_the_same_router_steps_aside(routeros_router):
     router = router_for(routeros_router)
     make_subscription(router=router, activate=True)
-    assert services._claim_router(router.pk, timezone.now())
+    assert outbox.claim_router(router.pk, timezone.now())
     try:
         result = drain(router)
     finally:
-        services._release_router(router.pk)
+        outbox.release_router(router.pk)
     assert result.busy and result.applied == 0
     assert drain(router).applied == 1
 
@@ -420,7 +420,7 @@ def test_a_slow_router_does_not_hold_up_another_routers_drain(make_routeros_rout
     finished = {}
 
     def run(router, name):
-        services.outbox_drain(router_id=router.pk)
+        outbox.outbox_drain(router_id=router.pk)
         finished[name] = time.monotonic()
         from django.db import connection
 

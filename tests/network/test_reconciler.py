@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from customers.models import Subscription
-from network import services
+from network import outbox, reconcile, services
 from network.models import DriftReport, ProvisioningTask
 from network.routeros import close_all_connections
 from tests.factories import PackageFactory, RouterFactory, admin_user, make_subscription
@@ -29,7 +29,7 @@ def router_for(sim, **fields):
 
 
 def drain(router, later=0):
-    return services.outbox_drain(router_id=router.pk, now=timezone.now() + timedelta(seconds=later) if later else None)
+    return outbox.outbox_drain(router_id=router.pk, now=timezone.now() + timedelta(seconds=later) if later else None)
 
 
 def row(sim, table, name):
@@ -64,7 +64,7 @@ def provisioned(routeros_router):
 @pytest.mark.django_db
 def test_a_router_that_matches_the_database_is_in_sync(routeros_router, provisioned):
     router, _ = provisioned
-    report = services.reconcile_router(router_id=router.pk)
+    report = reconcile.reconcile_router(router_id=router.pk)
     assert report.status == DriftReport.Status.IN_SYNC
     assert report.checked == 4
     assert report.repairs == [] and report.orphans == []
@@ -81,7 +81,7 @@ def test_drift_injected_on_the_router_is_repaired(routeros_router, provisioned):
     set_on_router(sim, "/ppp/profile", "HOME-20M", **{"rate-limit": "100M/100M"})
     set_on_router(sim, "/queue/simple", "static-103.148.40.21", **{"max-limit": "0/0"})
 
-    report = services.reconcile_router(router_id=router.pk)
+    report = reconcile.reconcile_router(router_id=router.pk)
 
     assert report.status == DriftReport.Status.REPAIRED
     problems = {repair["name"]: repair["problem"] for repair in report.repairs}
@@ -97,7 +97,7 @@ def test_drift_injected_on_the_router_is_repaired(routeros_router, provisioned):
     assert row(sim, "/ppp/secret", "carol")["disabled"] == "true" and sim.session("carol") is None
     assert row(sim, "/ppp/profile", "HOME-20M")["rate-limit"] == "20M/20M"
     assert sim.run("/queue/simple/print")[0]["max-limit"] == "20000000/20000000"
-    assert services.reconcile_router(router_id=router.pk).status == DriftReport.Status.IN_SYNC
+    assert reconcile.reconcile_router(router_id=router.pk).status == DriftReport.Status.IN_SYNC
 
 
 @pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_address_list_drift_is_repaired_both_ways(routeros_router, provisioned):
     # Someone listed an active customer's address by hand, with our marker copied.
     sim.run("/ip/firewall/address-list/add", list="suspended", address="10.0.0.1", comment=f"ispbill:{subs['alice'].pk}")
 
-    report = services.reconcile_router(router_id=router.pk)
+    report = reconcile.reconcile_router(router_id=router.pk)
 
     problems = {repair["name"]: repair["problem"] for repair in report.repairs}
     assert problems["static-103.148.40.21"] == "not in the suspended address list"
@@ -129,7 +129,7 @@ def test_unknown_rows_are_listed_as_orphans_and_never_deleted(routeros_router, p
     sim.run("/ip/firewall/address-list/add", list="suspended", address="10.9.9.9")
     sim.run("/ip/firewall/address-list/add", list="suspended", address="10.9.9.8", timeout="1h")  # dynamic: the router's own
 
-    report = services.reconcile_router(router_id=router.pk)
+    report = reconcile.reconcile_router(router_id=router.pk)
 
     orphans = {(orphan["table"], orphan["name"] or orphan["address"]) for orphan in report.orphans}
     assert orphans == {("secret", "neighbour"), ("queue", "office-uplink"), ("address", "10.9.9.9")}
@@ -139,19 +139,19 @@ def test_unknown_rows_are_listed_as_orphans_and_never_deleted(routeros_router, p
     assert row(sim, "/queue/simple", "office-uplink") is not None
 
     # Staff remove one of them: it goes through the outbox like any change.
-    services.orphan_remove(actor=admin_user(), router=router, table="secret", name="neighbour")
+    reconcile.orphan_remove(actor=admin_user(), router=router, table="secret", name="neighbour")
     drain(router)
     assert row(sim, "/ppp/secret", "neighbour") is None
-    remaining = {(o["table"], o["name"] or o["address"]) for o in services.reconcile_router(router_id=router.pk).orphans}
+    remaining = {(o["table"], o["name"] or o["address"]) for o in reconcile.reconcile_router(router_id=router.pk).orphans}
     assert remaining == {("queue", "office-uplink"), ("address", "10.9.9.9")}
 
 
 @pytest.mark.django_db
 def test_only_orphans_in_the_latest_report_can_be_removed(routeros_router, provisioned):
     router, subs = provisioned
-    services.reconcile_router(router_id=router.pk)
+    reconcile.reconcile_router(router_id=router.pk)
     with pytest.raises(ValidationError, match="not in the router's latest drift report"):
-        services.orphan_remove(actor=admin_user(), router=router, table="secret", name="alice")
+        reconcile.orphan_remove(actor=admin_user(), router=router, table="secret", name="alice")
     assert not ProvisioningTask.objects.filter(action="remove_orphan").exists()
 
 
@@ -160,8 +160,8 @@ def test_an_orphan_that_became_ours_before_its_removal_ran_is_kept(routeros_rout
     router, subs = provisioned
     sim = routeros_router
     sim.run("/ppp/secret/add", name="dave", password="x")
-    services.reconcile_router(router_id=router.pk)
-    services.orphan_remove(actor=admin_user(), router=router, table="secret", name="dave")
+    reconcile.reconcile_router(router_id=router.pk)
+    reconcile.orphan_remove(actor=admin_user(), router=router, table="secret", name="dave")
     set_on_router(sim, "/ppp/secret", "dave", comment="ispbill:999")
     drain(router)
     task = ProvisioningTask.objects.get(action="remove_orphan")
@@ -177,7 +177,7 @@ def test_a_row_left_behind_by_a_cancelled_subscription_is_removed_as_our_own_dri
     # The deprovision was lost (say, restored from an old backup): the router still has bob.
     ProvisioningTask.objects.filter(subscription=subs["bob"], action="deprovision").update(status="done")
 
-    report = services.reconcile_router(router_id=router.pk)
+    report = reconcile.reconcile_router(router_id=router.pk)
 
     [repair] = report.repairs
     assert (repair["name"], repair["problem"], repair["repaired"]) == ("bob", "left behind", True)
@@ -188,7 +188,7 @@ def test_a_row_left_behind_by_a_cancelled_subscription_is_removed_as_our_own_dri
 def test_subscriptions_with_changes_still_in_the_outbox_are_left_to_it(routeros_router, provisioned):
     router, subs = provisioned
     subscription_reactivate(actor=None, subscription=subs["carol"], reason="paid")
-    report = services.reconcile_router(router_id=router.pk)
+    report = reconcile.reconcile_router(router_id=router.pk)
     assert report.skipped == [{"subscription": subs["carol"].pk, "name": "carol"}]
     assert row(routeros_router, "/ppp/secret", "carol")["disabled"] == "true"  # the outbox will enable it, in order
     assert report.repairs == []
@@ -198,7 +198,7 @@ def test_subscriptions_with_changes_still_in_the_outbox_are_left_to_it(routeros_
 def test_an_unreachable_router_gets_an_error_report(routeros_router, provisioned):
     router, _ = provisioned
     routeros_router.go_down(3600)
-    report = services.reconcile_router(router_id=router.pk)
+    report = reconcile.reconcile_router(router_id=router.pk)
     assert report.status == DriftReport.Status.ERROR
     assert "refused the connection" in report.error or "closed the connection" in report.error
     router.refresh_from_db()

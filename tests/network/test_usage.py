@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from customers.models import Subscription
-from network import routeros, services, usage
+from network import outbox, routeros, usage
 from network.models import UsageDaily, UsageHourly, UsagePoll, UsageSample
 from network.routeros import close_all_connections
 from network.selectors import live_status
@@ -85,7 +85,7 @@ def network(routeros_router, routeros_clock, db):
             connection_type=Subscription.ConnectionType.STATIC_IP, static_ip="10.9.0.5", activate=True,
         ),
     }
-    assert services.outbox_drain(router_id=router.pk).applied == 3
+    assert outbox.outbox_drain(router_id=router.pk).applied == 3
     return router, subs, Clock(routeros_clock)
 
 
@@ -181,7 +181,7 @@ def hotspot(network):
         router=router, package=subs["rahim"].package, username="hs_rina",
         connection_type=Subscription.ConnectionType.HOTSPOT, activate=True,
     )
-    assert services.outbox_drain(router_id=router.pk).applied == 1
+    assert outbox.outbox_drain(router_id=router.pk).applied == 1
     return subscription
 
 

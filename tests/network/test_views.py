@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from customers.models import Subscription
 from ispbill.core.models import AuditLog
-from network import services
+from network import outbox, reconcile
 from network.models import DriftReport, ProvisioningTask, Router
 from network.routeros import close_all_connections
 from tests.factories import AreaFactory, BranchFactory, RouterFactory, UserFactory, make_subscription
@@ -176,7 +176,7 @@ def test_detail_shows_the_queue_with_errors_and_the_drift_report(staff_client, r
     routeros_router.run("/ppp/secret/add", name="stranger", password="x", comment="old system")
     subscription = make_subscription(router=router, username="waiting-user", activate=True)
     ProvisioningTask.objects.filter(subscription=subscription).update(status="failed", attempts=3, last_error="failure: out of memory")
-    services.reconcile_router(router_id=router.pk)
+    reconcile.reconcile_router(router_id=router.pk)
 
     page = staff_client.get(reverse("staff:router-detail", args=[router.pk])).content.decode()
 
@@ -191,7 +191,7 @@ def test_detail_shows_the_queue_with_errors_and_the_drift_report(staff_client, r
 def test_live_sessions_are_read_from_the_router_with_their_customers(staff_client, routeros_router):
     router = router_for(routeros_router)
     subscription = make_subscription(router=router, username="online-user", activate=True)
-    services.outbox_drain(router_id=router.pk)
+    outbox.outbox_drain(router_id=router.pk)
     routeros_router.run("/ppp/secret/add", name="walk-in", password="x", service="pppoe")
 
     page = staff_client.get(reverse("staff:router-sessions", args=[router.pk]), HTTP_HX_REQUEST="true").content.decode()
@@ -216,7 +216,7 @@ def test_lookup_shows_a_suspended_login_disabled_and_offline(staff_client, route
     subscription_suspend(
         actor=None, subscription=subscription, reason="unpaid", suspension_type=Subscription.SuspensionType.NON_PAYMENT
     )
-    services.outbox_drain(router_id=router.pk)
+    outbox.outbox_drain(router_id=router.pk)
 
     page = staff_client.get(reverse("staff:router-lookup", args=[router.pk]), {"login": "lookup-me"}, HTTP_HX_REQUEST="true").content.decode()
 
@@ -247,7 +247,7 @@ def test_retry_puts_a_failed_change_back_to_now(staff_client, routeros_router):
     router = router_for(routeros_router)
     subscription = make_subscription(router=router, activate=True)
     routeros_router.inject_trap("/ppp/secret/add", "failure: busy")
-    services.outbox_drain(router_id=router.pk)
+    outbox.outbox_drain(router_id=router.pk)
     task = ProvisioningTask.objects.get(subscription=subscription)
     assert task.status == "failed"
 
@@ -256,7 +256,7 @@ def test_retry_puts_a_failed_change_back_to_now(staff_client, routeros_router):
     task.refresh_from_db()
     assert response.status_code == 200 and "Retrying" in response.content.decode()
     assert task.status == "pending"
-    assert services.outbox_drain(router_id=router.pk).applied == 1
+    assert outbox.outbox_drain(router_id=router.pk).applied == 1
 
 
 @pytest.mark.django_db
@@ -274,8 +274,8 @@ def test_adopt_and_remove_buttons_queue_changes_for_listed_orphans_only(staff_cl
     routeros_router.run("/ppp/secret/add", name="existing-login", password="x", service="pppoe")
     routeros_router.run("/ppp/secret/add", name="stranger", password="x", service="pppoe")
     subscription = make_subscription(router=router, username="existing-login", activate=True)
-    services.outbox_drain(router_id=router.pk)
-    services.reconcile_router(router_id=router.pk)
+    outbox.outbox_drain(router_id=router.pk)
+    reconcile.reconcile_router(router_id=router.pk)
 
     staff_client.post(reverse("staff:router-orphan-adopt", args=[router.pk]), {"table": "secret", "name": "existing-login"})
     staff_client.post(reverse("staff:router-orphan-remove", args=[router.pk]), {"table": "secret", "name": "stranger"})
@@ -287,7 +287,7 @@ def test_adopt_and_remove_buttons_queue_changes_for_listed_orphans_only(staff_cl
     assert ProvisioningTask.objects.filter(action="remove_orphan").count() == 1
     page = staff_client.get(reverse("staff:router-detail", args=[router.pk])).content.decode()
     assert "Removal queued" in page and "Adoption queued" in page  # until the worker has applied them
-    services.outbox_drain(router_id=router.pk)
+    outbox.outbox_drain(router_id=router.pk)
     names = {row["name"]: row for row in routeros_router.run("/ppp/secret/print")}
     assert set(names) == {"existing-login"}
     assert names["existing-login"]["comment"] == f"ispbill:{subscription.pk}"

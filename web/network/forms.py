@@ -1,4 +1,4 @@
-"""Forms for the router screens. They parse input; network.services validates and writes."""
+"""Forms for the router screens. They parse input; network.services, outbox and reconcile validate and write."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +8,7 @@ from customers.selectors import areas_visible_to, branches_visible_to
 from ispbill.core.forms import LocaleDateField, LocaleDateTimeField, MarkInvalidMixin
 from network.models import Router
 from network.selectors import routers_visible_to
-from network.services import ORPHAN_TABLES
+from network.outbox import ORPHAN_TABLES
 
 ROUTER_FORM_FIELDS = (
     "name", "host", "api_port", "use_ssl", "ssl_port", "username", "branch", "is_active",

@@ -18,7 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
-from network import selectors, services
+from network import reconcile, selectors, services
 
 from .forms import LoginLookupForm, OrphanForm, RouterForm
 
@@ -239,13 +239,13 @@ def _orphan_action(request, pk: int, service, done_message: str):
 @vary_on_headers("HX-Request")
 @staff_permission_required("network.view_router", "network.change_router")
 def router_orphan_adopt(request, pk: int):
-    return _orphan_action(request, pk, services.orphan_adopt, _("%(name)s will be taken over for its subscription."))
+    return _orphan_action(request, pk, reconcile.orphan_adopt, _("%(name)s will be taken over for its subscription."))
 
 
 @vary_on_headers("HX-Request")
 @staff_permission_required("network.view_router", "network.change_router")
 def router_orphan_remove(request, pk: int):
-    return _orphan_action(request, pk, services.orphan_remove, _("%(name)s will be removed from the router."))
+    return _orphan_action(request, pk, reconcile.orphan_remove, _("%(name)s will be removed from the router."))
 
 
 @vary_on_headers("HX-Request")
@@ -254,7 +254,7 @@ def router_orphan_adopt_all(request, pk: int):
     router = selectors.router_get_for_staff(user=request.user, pk=pk)
     if request.method != "POST":
         return redirect(_detail_url(router))
-    count = services.orphan_adopt_all(actor=request.user, router=router)
+    count = reconcile.orphan_adopt_all(actor=request.user, router=router)
     messages.success(request, _("%(count)s entries will be taken over for their subscriptions.") % {"count": count})
     return _render_region(request, router, "router-drift")
 

@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from demo.management.commands.seed_usage import seed_history
 from demo.routeros import SimulatorHost
 from demo.routeros.legacy import LEGACY_ROUTER_NAME, legacy_load
-from network import services, usage
+from network import outbox, reconcile, services, usage
 from network.models import Router, UsageDaily
 
 from .routeros_simulator import Command as SimulatorCommand
@@ -91,11 +91,11 @@ class Command(BaseCommand):
         """Give the empty simulated router everything the database wants on it, through the reconciler."""
         deadline = time.monotonic() + RECONCILE_WAIT_SECONDS
         # Changes still queued (a fresh seed) go first, in order, as the worker would apply them.
-        services.outbox_drain(router_id=router.pk)
-        report = services.reconcile_router(router_id=router.pk)
+        outbox.outbox_drain(router_id=router.pk)
+        report = reconcile.reconcile_router(router_id=router.pk)
         while report is None and time.monotonic() < deadline:
             time.sleep(1)  # the worker is draining this router's queue right now
-            report = services.reconcile_router(router_id=router.pk)
+            report = reconcile.reconcile_router(router_id=router.pk)
         if report is None:
             return "busy: the reconciler will load it on its next run"
         if report.error:

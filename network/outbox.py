@@ -1,0 +1,285 @@
+"""The provisioning outbox's drainer: a router's pending entries applied in order under a short lease
+on the router row, with back-off for failures and for an unreachable router; and applying one
+subscription's desired state to the router's tables (shared with the reconciler)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from customers.models import Subscription
+
+from . import routeros
+from .models import ProvisioningTask, Router
+from .routeros import (
+    RouterAuthFailed,
+    RouterError,
+    RouterUnreachable,
+    marker,
+    marker_subscription,
+)
+from .services import LEASE_SECONDS, RouterNotConfigured, retry_delay
+
+logger = logging.getLogger(__name__)
+
+Action = ProvisioningTask.Action
+TaskStatus = ProvisioningTask.Status
+
+# Applying one subscription's desired state --------------------------------------------------------
+
+
+ORPHAN_TABLES = {
+    "secret": routeros.SECRETS,
+    "hotspot": routeros.HOTSPOT_USERS,
+    "queue": routeros.QUEUES,
+    "address": routeros.ADDRESS_LIST,
+}
+
+
+def apply_subscription_state(client: routeros.RouterClient, router: Router, desired: dict, password: str, *, adopt: bool = False, reconnect: bool = False) -> str:
+    """Make the router hold exactly ``desired`` for one subscription. Idempotent."""
+    kind = desired["kind"]
+    comment = marker(desired["subscription"])
+    name = desired["name"]
+    former = [desired["former_name"]] if desired.get("former_name") else []
+    done: list[str] = []
+
+    if not desired["present"]:
+        if kind == Subscription.ConnectionType.PPPOE:
+            removed = routeros.remove_ours(client, routeros.SECRETS, comment=comment, names=[*former, name])
+            done.append(f"secret {removed}")
+            if removed == "removed" and routeros.drop_active_session(client, name=name):
+                done.append("session dropped")
+        elif kind == Subscription.ConnectionType.HOTSPOT:
+            removed = routeros.remove_ours(client, routeros.HOTSPOT_USERS, comment=comment, names=[*former, name])
+            done.append(f"hotspot user {removed}")
+            if removed == "removed" and routeros.drop_active_session(client, name=name, path=routeros.HOTSPOT_ACTIVE):
+                done.append("session dropped")
+        else:
+            done.append(f"queue {routeros.remove_ours(client, routeros.QUEUES, comment=comment, names=[*former, name])}")
+        if routeros.address_list_remove(client, list_name=desired["address_list"], comment=comment) == "removed":
+            done.append("unlisted")
+        return ", ".join(done)
+
+    if not router.provisions(kind):
+        label = dict(Subscription.ConnectionType.choices).get(kind, kind)
+        raise RouterNotConfigured(
+            f"Router {router.name} is not set up for {label} subscriptions: enable it under Routers → Edit, "
+            "or move the subscription to another router."
+        )
+    suspended = desired["suspended"]
+    disable = suspended and desired["suspension"] == Router.SuspensionMethod.DISABLE
+    listed = suspended and desired["suspension"] == Router.SuspensionMethod.ADDRESS_LIST
+    if kind == Subscription.ConnectionType.PPPOE:
+        routeros.ensure_profile(client, name=desired["profile"], rate_limit=desired["rate_limit"])
+        result = routeros.ensure_secret(
+            client, name=name, password=password, profile=desired["profile"], comment=comment, disabled=disable,
+            remote_address=desired["address"], former_names=former, adopt=adopt,
+        )
+        done.append(f"secret {result}")
+        if disable or reconnect:
+            if routeros.drop_active_session(client, name=name):
+                done.append("session dropped")
+    elif kind == Subscription.ConnectionType.HOTSPOT:
+        routeros.ensure_hotspot_profile(client, name=desired["profile"], rate_limit=desired["rate_limit"])
+        result = routeros.ensure_hotspot_user(
+            client, name=name, password=password, profile=desired["profile"], comment=comment, disabled=disable,
+            former_names=former, adopt=adopt,
+        )
+        done.append(f"hotspot user {result}")
+        if disable and routeros.drop_active_session(client, name=name, path=routeros.HOTSPOT_ACTIVE):
+            done.append("session dropped")
+    else:
+        result = routeros.ensure_queue(
+            client, name=name, target=f"{desired['address']}/32", max_limit=desired["rate_limit"], comment=comment,
+            former_names=former, adopt=adopt,
+        )
+        done.append(f"queue {result}")
+    if listed:
+        done.append(f"address list {routeros.address_list_add(client, list_name=desired['address_list'], address=desired['address'], comment=comment)}")
+    elif routeros.address_list_remove(client, list_name=desired["address_list"], comment=comment) == "removed":
+        done.append("unlisted")
+    return ", ".join(done)
+
+
+def _apply_task(client: routeros.RouterClient, router: Router, task: ProvisioningTask) -> str:
+    desired = task.desired
+    if task.action == Action.PROFILE:
+        results = []
+        if router.provision_pppoe:
+            results.append(f"PPP profile {routeros.ensure_profile(client, name=desired['name'], rate_limit=desired['rate_limit'])}")
+        if router.provision_hotspot:
+            results.append(f"hotspot profile {routeros.ensure_hotspot_profile(client, name=desired['name'], rate_limit=desired['rate_limit'])}")
+        return ", ".join(results) or "not needed on this router"
+    if task.action == Action.REMOVE_ORPHAN:
+        return remove_orphan(client, desired)
+    password = task.subscription.password if task.subscription_id and task.subscription else ""
+    return apply_subscription_state(
+        client, router, desired, password or "",
+        adopt=bool(desired.get("adopt")) or task.action == Action.ADOPT, reconnect=bool(desired.get("reconnect")),
+    )
+
+
+def remove_orphan(client: routeros.RouterClient, desired: dict) -> str:
+    path = ORPHAN_TABLES[desired["table"]]
+    where = {"list": desired["list"], "address": desired["address"]} if path == routeros.ADDRESS_LIST else {"name": desired["name"]}
+    rows = client.find(path, **where)
+    if any(marker_subscription(row.get("comment")) is not None for row in rows):
+        return "kept: ispbill manages it now"
+    if not rows:
+        return "already gone"
+    client.remove(path, *[row[".id"] for row in rows])
+    return "removed"
+
+
+# The outbox drainer ------------------------------------------------------------------------------
+
+
+def claim_router(router_id: int, now: datetime) -> bool:
+    """One drainer (or reconciler) per router: an atomic conditional UPDATE, no open transaction."""
+    return bool(
+        Router.objects.filter(pk=router_id)
+        .filter(Q(outbox_lease_until__isnull=True) | Q(outbox_lease_until__lt=now))
+        .update(outbox_lease_until=now + timedelta(seconds=LEASE_SECONDS))
+    )
+
+
+def renew_lease(router_id: int) -> None:
+    Router.objects.filter(pk=router_id).update(outbox_lease_until=timezone.now() + timedelta(seconds=LEASE_SECONDS))
+
+
+def release_router(router_id: int) -> None:
+    Router.objects.filter(pk=router_id).update(outbox_lease_until=None)
+
+
+def router_reached(router: Router, now: datetime) -> None:
+    Router.objects.filter(pk=router.pk).update(
+        is_online=True, last_seen_at=now, unreachable_count=0, outbox_retry_at=None, last_error=""
+    )
+
+
+def router_unreachable(router: Router, error: RouterError, now: datetime) -> datetime:
+    count = router.unreachable_count + 1
+    retry_at = now + retry_delay(count)
+    Router.objects.filter(pk=router.pk).update(
+        is_online=False, last_checked_at=now, last_error=str(error), unreachable_count=count, outbox_retry_at=retry_at
+    )
+    return retry_at
+
+
+@dataclass
+class DrainResult:
+    applied: int = 0
+    failed: int = 0
+    busy: bool = False
+    stopped: str = ""  # why the drain stopped early: "unreachable", "backoff", "inactive"
+    errors: list[str] = field(default_factory=list)
+
+
+def _due_entries(router_id: int, now: datetime) -> list[ProvisioningTask]:
+    """The entries to try now: for each key, its oldest open entry, when its back-off is over."""
+    due, seen = [], set()
+    for task in ProvisioningTask.objects.filter(router_id=router_id).exclude(status=TaskStatus.DONE).order_by("id"):
+        if task.key in seen:
+            continue
+        seen.add(task.key)
+        if task.next_attempt_at <= now:
+            due.append(task)
+    return due
+
+
+def outbox_drain(*, router_id: int, now: datetime | None = None) -> DrainResult:
+    """Apply the router's due outbox entries in order until none is left or the router stops answering."""
+    result = DrainResult()
+    for _round in range(3):
+        moment = now or timezone.now()
+        if not claim_router(router_id, moment):
+            result.busy = True
+            return result
+        try:
+            progressed = _drain_claimed(router_id, result, now)
+        finally:
+            release_router(router_id)
+        # An entry committed while we held the lease had its wake-up turned away: look once more.
+        if result.stopped or not progressed or not _due_entries(router_id, now or timezone.now()):
+            break
+    return result
+
+
+def _drain_claimed(router_id: int, result: DrainResult, fixed_now: datetime | None) -> bool:
+    router = Router.objects.filter(pk=router_id).first()
+    if router is None:
+        result.stopped = "gone"
+        return False
+    now = fixed_now or timezone.now()
+    if not router.is_active:
+        result.stopped = "inactive"
+        return False
+    if router.outbox_retry_at and router.outbox_retry_at > now:
+        result.stopped = "backoff"
+        return False
+    progressed = False
+    with routeros.router_session(routeros.connection_for(router)) as client:
+        try:
+            client.connect()
+        except (RouterUnreachable, RouterAuthFailed, routeros.RouterProtocolError) as error:
+            _router_down(router_id, router, error, now, result)
+            return False
+        router_reached(router, now)
+        while True:
+            due = _due_entries(router_id, fixed_now or timezone.now())
+            if not due:
+                return progressed
+            round_progress = False
+            for task in due:
+                now = fixed_now or timezone.now()
+                ProvisioningTask.objects.filter(pk=task.pk).update(status=TaskStatus.APPLYING)
+                try:
+                    outcome = _apply_task(client, router, task)
+                except (RouterUnreachable, RouterAuthFailed) as error:
+                    _router_down(router_id, router, error, now, result)
+                    return progressed
+                except RouterError as error:
+                    _fail_task(task, str(error), now)
+                    result.failed += 1
+                    result.errors.append(str(error))
+                    continue
+                except Exception as error:  # a bug must not stop the queue of every other customer
+                    logger.exception("applying outbox entry %s failed", task.pk)
+                    _fail_task(task, f"internal error: {error!r}", now)
+                    result.failed += 1
+                    result.errors.append(repr(error))
+                    continue
+                ProvisioningTask.objects.filter(pk=task.pk).update(
+                    status=TaskStatus.DONE, applied_at=timezone.now(), result=outcome[:200], last_error="",
+                    attempts=F("attempts") + 1,
+                )
+                progressed = round_progress = True
+                result.applied += 1
+                if result.applied % 50 == 0:
+                    renew_lease(router_id)
+            if not round_progress:
+                return progressed
+
+
+def _router_down(router_id: int, router: Router, error: RouterError, now: datetime, result: DrainResult) -> None:
+    """The router stopped answering: it backs off as a whole, and everything waiting for it waits a
+    little longer with the reason attached. Nothing is dropped."""
+    retry_at = router_unreachable(router, error, now)
+    ProvisioningTask.objects.filter(router_id=router_id, next_attempt_at__lte=now).exclude(status=TaskStatus.DONE).update(
+        status=TaskStatus.FAILED, attempts=F("attempts") + 1, last_error=str(error), next_attempt_at=retry_at
+    )
+    result.failed += 1
+    result.stopped = "unreachable"
+    result.errors.append(str(error))
+
+
+def _fail_task(task: ProvisioningTask, message: str, now: datetime) -> None:
+    attempts = task.attempts + 1
+    ProvisioningTask.objects.filter(pk=task.pk).update(
+        status=TaskStatus.FAILED, attempts=attempts, last_error=message, next_attempt_at=now + retry_delay(attempts)
+    )
