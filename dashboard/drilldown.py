@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from ispbill.core.money import ZERO
 
-from . import metrics
+from . import collection_figures, funnel, metrics
 from .metrics import Scope, month_start
 from .performance import assigned_due_rows, assigned_period
 
@@ -87,7 +87,7 @@ def drill(metric: str, *, scope: Scope, month: date, day: date, kind: str = "", 
             rows, len(rows), "",
         )
     if metric in ("billed", "due"):
-        between = metrics.billed_between if metric == "billed" else metrics.due_between
+        between = collection_figures.billed_between if metric == "billed" else collection_figures.due_between
         invoices = between(first, last, scope=scope).select_related("customer", "customer__area").order_by("issue_date", "id")
         rows = [
             {"number": i.number, "account": i.customer.account_number, "name": i.customer.name, "area": i.customer.area.name,
@@ -104,7 +104,7 @@ def drill(metric: str, *, scope: Scope, month: date, day: date, kind: str = "", 
             ], rows, sum((r["total"] for r in rows), ZERO), "total",
         )
     if metric == "collected":
-        payments = metrics.collected_between(first, last, scope=scope).select_related("customer", "received_by").order_by("received_at", "id")
+        payments = collection_figures.collected_between(first, last, scope=scope).select_related("customer", "received_by").order_by("received_at", "id")
         rows = [
             {"receipt": p.receipt_number, "account": p.customer.account_number, "name": p.customer.name,
              "received_at": p.received_at, "method": p.get_method_display(),
@@ -120,7 +120,7 @@ def drill(metric: str, *, scope: Scope, month: date, day: date, kind: str = "", 
             ], rows, sum((r["amount"] for r in rows), ZERO), "amount",
         )
     if metric == "receivable":
-        invoices = metrics.open_invoices_on(day, scope=scope).annotate(bucket=metrics._bucket_case(day))
+        invoices = collection_figures.open_invoices_on(day, scope=scope).annotate(bucket=collection_figures._bucket_case(day))
         if bucket:
             if bucket not in metrics.AGEING_BUCKETS:
                 raise UnknownDrill(bucket)
@@ -156,9 +156,9 @@ def drill(metric: str, *, scope: Scope, month: date, day: date, kind: str = "", 
             ], rows, sum((r["due"] for r in rows), ZERO), "due",
         )
     if metric == "funnel":
-        if kind not in metrics.FUNNEL_STAGES:
+        if kind not in funnel.FUNNEL_STAGES:
             raise UnknownDrill(kind)
-        leads = metrics.funnel_rows(first, last, stage=kind, scope=scope).select_related(
+        leads = funnel.funnel_rows(first, last, stage=kind, scope=scope).select_related(
             "area", "converted_customer").order_by("created_at", "id")
         rows = [
             {"name": lead.name, "created": timezone.localtime(lead.created_at).date(), "area": lead.area.name if lead.area else "",

@@ -18,18 +18,8 @@ from payments.models import CashHandover, Payment
 from payments.selectors import cash_in_hand
 from tickets.models import Survey, Ticket
 
-from .metrics import (
-    Scope,
-    collected_between,
-    due_between,
-    end_of_day,
-    local_today,
-    month_end,
-    month_start,
-    q2,
-    ratio,
-    start_of_day,
-)
+from .collection_figures import collected_between, due_between
+from .metrics import Scope, end_of_day, local_today, month_end, month_start, q2, ratio, start_of_day
 
 # A new order for the same customer this soon after a repair means the repair did not hold.
 REPEAT_DAYS = 14

@@ -12,7 +12,7 @@ from billing.selectors import current_billing_settings
 from customers.models import Area, Branch
 from ispbill.core.pdf import html_to_pdf
 
-from . import metrics, performance, svg
+from . import collection_figures, performance, svg
 from .metrics import Scope, month_start
 from .selectors import analytics_tiles, month_series, snapshot_day
 
@@ -43,9 +43,9 @@ def monthly_report_context(*, scope: Scope, month: date) -> dict:
         "cfg": current_billing_settings(), "month": month, "day": last_day, "generated": timezone.now(),
         "tiles": analytics_tiles(scope=scope, month=month), "series": series,
         "charts": {k: mark_safe(v) for k, v in charts.items()},  # our own markup; labels are escaped
-        "by_branch": [{**r, "name": branches.get(r["key"], "—")} for r in metrics.collections_by(month, by="branch", scope=scope, as_of=last_day)],
+        "by_branch": [{**r, "name": branches.get(r["key"], "—")} for r in collection_figures.collections_by(month, by="branch", scope=scope, as_of=last_day)],
         "by_area": sorted(
-            [{**r, "name": areas.get(r["key"], "—")} for r in metrics.collections_by(month, by="area", scope=scope, as_of=last_day)],
+            [{**r, "name": areas.get(r["key"], "—")} for r in collection_figures.collections_by(month, by="area", scope=scope, as_of=last_day)],
             key=lambda r: r["receivable"], reverse=True,
         )[:15],
         "staff": performance.staff_performance(scope=scope, month=month),

@@ -35,7 +35,7 @@ from resellers.models import Reseller
 from tickets.models import Ticket
 from tickets.selectors import breached_q, tickets_visible_to
 
-from . import metrics
+from . import collection_figures, funnel, metrics
 from .metrics import Scope, add_months, month_end, month_start, ratio
 from .models import DailyMetric
 
@@ -364,9 +364,9 @@ def growth_funnel(*, scope: Scope, month: date, as_of: date) -> dict:
     """The month's leads and how far they got (docs/metrics.md, "Growth funnel"), each stage with its
     share of the leads and a drill-down to the leads behind it. Read from the leads themselves: a
     month's leads are few, and a stage can be reached after the night's snapshot."""
-    figures = metrics.funnel(month, as_of, scope=scope)
+    figures = funnel.funnel(month, as_of, scope=scope)
     leads = figures["stages"][0][1]
-    labels = dict(zip(metrics.FUNNEL_STAGES, (_("Leads"), _("Site survey"), _("Installed"), _("Paying"))))
+    labels = dict(zip(funnel.FUNNEL_STAGES, (_("Leads"), _("Site survey"), _("Installed"), _("Paying"))))
     stages = [
         {"stage": stage, "label": labels[stage], "count": count, "share": ratio(count, leads),
          "url": drill_url("funnel", month=month.isoformat(), day=as_of.isoformat(), kind=stage, branch=scope.branch_id)}
@@ -429,7 +429,7 @@ def breakdown(*, scope: Scope, month: date, by: str) -> dict:
     params = {"month": first.isoformat(), "day": last.isoformat(), "branch": scope.branch_id}
     rows: list[dict] = []
     if by in ("collector", "method"):
-        for r in metrics.collections_by(first, by=by, scope=scope, as_of=last):
+        for r in collection_figures.collections_by(first, by=by, scope=scope, as_of=last):
             rows.append({"key": r["key"], "collected": r["collected"], "payments": r["payments"]})
         names = _names_for(by, [r["key"] for r in rows])
         for r in rows:

@@ -1,7 +1,7 @@
 """Writes of the dashboard app: the daily metric snapshots (derived rows; the sources stay authoritative).
 
-A day's rows are computed either from scratch (`metrics.snapshot_rows`: every subscription) or from
-the day before's rows (`metrics.snapshot_rows_next`: only the customers touched on the day), and the
+A day's rows are computed either from scratch (`snapshot_rows.snapshot_rows`: every subscription) or from
+the day before's rows (`snapshot_rows.snapshot_rows_next`: only the customers touched on the day), and the
 receivables by age either from the open invoices or from the day before's open amounts per due date
 and the day's invoices and allocations. The nightly job and a backfill compute their first day from
 the stored rows of the day before when asked (`from_stored`) or from scratch, and every following
@@ -15,7 +15,9 @@ from django.db import transaction
 
 from ispbill.core.money import ZERO
 
-from .metrics import (
+from .models import DailyMetric
+from .selectors import snapshots_changed
+from .snapshot_rows import (
     issued_on,
     open_by_due_date,
     receivable_changes,
@@ -23,8 +25,6 @@ from .metrics import (
     snapshot_rows_next,
     timestamp_changes,
 )
-from .models import DailyMetric
-from .selectors import snapshots_changed
 from .snapshot_sql import jit_off
 
 STORED = ("mrr", "subscriptions", "customers", "start_mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr",

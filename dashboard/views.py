@@ -242,7 +242,8 @@ def api_summary(request):
 
 def _funnel(scope: Scope, month: date | None, day: date | None) -> dict | None:
     """Leads created in the month and how far they got (docs/metrics.md, "Growth funnel")."""
-    from .metrics import funnel, month_end
+    from .funnel import funnel
+    from .metrics import month_end
 
     if month is None:
         return None

@@ -18,7 +18,7 @@ from billing.models import PackageChange
 from billing.services import LineSpec, invoice_create
 from customers import services as customer_services
 from customers.models import Lead, Package, Subscription
-from dashboard import metrics
+from dashboard import collection_figures, funnel, metrics, snapshot_rows
 from dashboard.metrics import Scope
 from payments.services import payment_record
 from tests.factories import (
@@ -225,7 +225,7 @@ def ledger(db):
 
 
 def test_collections_of_march(ledger):
-    figures = metrics.collections(MARCH)
+    figures = collection_figures.collections(MARCH)
     assert figures["billed"] == D("1725.00")  # I3 + I4
     assert figures["due"] == D("3450.00")  # I2 (4 Mar) + I3 (27 Mar)
     assert figures["collected"] == D("2150.00")
@@ -240,43 +240,43 @@ def test_collections_of_march(ledger):
 
 
 def test_ageing_buckets(ledger):
-    assert metrics.ageing_on(date(2026, 2, 28))["buckets"] == {
+    assert collection_figures.ageing_on(date(2026, 2, 28))["buckets"] == {
         "current": D("2300.00"), "1-30": D("1150.00"), "31-60": D("0.00"), "61-90": D("0.00"), "90+": D("0.00"),
     }
     # On 5 June: I2's 1300 is 93 days past due, I4's 575 is 65; I3 was paid on 2 April.
-    assert metrics.ageing_on(date(2026, 6, 5))["buckets"] == {
+    assert collection_figures.ageing_on(date(2026, 6, 5))["buckets"] == {
         "current": D("0.00"), "1-30": D("0.00"), "31-60": D("0.00"), "61-90": D("575.00"), "90+": D("1300.00"),
     }
 
 
 def test_collections_by_branch_collector_and_method(ledger):
     b1, b2 = ledger["branches"]
-    rows = {r["key"]: r for r in metrics.collections_by(MARCH, by="branch")}
+    rows = {r["key"]: r for r in collection_figures.collections_by(MARCH, by="branch")}
     assert (rows[b1.pk]["billed"], rows[b1.pk]["due"], rows[b1.pk]["collected"], rows[b1.pk]["receivable"]) == (
         D("1150.00"), D("1150.00"), D("1150.00"), D("1150.00"))
     assert (rows[b2.pk]["billed"], rows[b2.pk]["due"], rows[b2.pk]["collected"], rows[b2.pk]["receivable"]) == (
         D("575.00"), D("2300.00"), D("1000.00"), D("1875.00"))
     assert rows[b2.pk]["efficiency"] == D("43.48")
-    assert metrics.collections_by(MARCH, by="method") == [{"key": "cash", "collected": D("2150.00"), "payments": 2}]
+    assert collection_figures.collections_by(MARCH, by="method") == [{"key": "cash", "collected": D("2150.00"), "payments": 2}]
 
 
 def test_revenue_by_branch_is_net_of_vat(ledger):
     b1, b2 = ledger["branches"]
-    rows = {r["key"]: r["revenue"] for r in metrics.revenue_by(MARCH, by="branch")}
+    rows = {r["key"]: r["revenue"] for r in collection_figures.revenue_by(MARCH, by="branch")}
     assert rows == {b1.pk: D("1000.00"), b2.pk: D("500.00")}
 
 
 def test_branch_scope_of_collections(ledger):
     b1, _ = ledger["branches"]
-    figures = metrics.collections(MARCH, scope=Scope(branch_ids=frozenset({b1.pk})))
+    figures = collection_figures.collections(MARCH, scope=Scope(branch_ids=frozenset({b1.pk})))
     assert (figures["billed"], figures["collected"], figures["receivable_end"]) == (D("1150.00"), D("1150.00"), D("1150.00"))
 
 
 def test_empty_database_gives_zeros_not_errors(db):
     assert metrics.mrr_on(date(2026, 3, 31))["arpu"] is None
-    assert metrics.collections(MARCH)["cei"] is None
+    assert collection_figures.collections(MARCH)["cei"] is None
     assert metrics.churn(MARCH)["logo_churn"] is None
-    assert metrics.funnel(date(2026, 3, 1), date(2026, 3, 31))["conversion"] is None
+    assert funnel.funnel(date(2026, 3, 1), date(2026, 3, 31))["conversion"] is None
 
 
 def test_growth_funnel(db):
@@ -293,7 +293,7 @@ def test_growth_funnel(db):
     with clock(date(2026, 3, 7)) as at:
         payment_record(actor=None, customer=customer, amount=D("500"), method="cash", received_at=at)
     assert new.status == Lead.Status.NEW
-    figures = metrics.funnel(date(2026, 3, 1), date(2026, 3, 31))
+    figures = funnel.funnel(date(2026, 3, 1), date(2026, 3, 31))
     assert figures["stages"] == [("leads", 3), ("site_survey", 2), ("installed", 1), ("paying", 1)]
     assert figures["conversion"] == D("33.33")
 
@@ -318,7 +318,7 @@ def test_snapshot_equals_the_on_the_fly_computation(world, day):
         live = metrics.mrr_on(day, scope=scope)
         moves = metrics.mrr_movements(day, scope=scope, as_of=day)
         lost = metrics.churn(day, scope=scope, as_of=day)
-        money = metrics.collections(day, scope=scope, as_of=day)
+        money = collection_figures.collections(day, scope=scope, as_of=day)
         assert (row.mrr, row.subscriptions, row.customers) == (live["mrr"], live["subscriptions"], live["customers"])
         assert (row.start_mrr, row.new_mrr, row.expansion_mrr, row.contraction_mrr, row.churned_mrr, row.reactivation_mrr) == (
             moves["start"], moves["new"], moves["expansion"], moves["contraction"], moves["churned"], moves["reactivation"])
@@ -340,7 +340,7 @@ def test_snapshot_of_money_equals_the_day_on_the_fly(ledger):
 
     metrics_snapshot_backfill(start=date(2026, 3, 1), end=date(2026, 3, 31))
     rows = DailyMetric.objects.filter(dimension="all", day__month=3)
-    march = metrics.collections(MARCH)
+    march = collection_figures.collections(MARCH)
     assert _sum_rows(rows.values("billed"), "billed") == march["billed"] == D("1725.00")
     assert _sum_rows(rows.values("collected"), "collected") == march["collected"] == D("2150.00")
     assert _sum_rows(rows.values("due"), "due") == march["due"]
@@ -380,7 +380,7 @@ def _stored(day):
 
 def _from_scratch(day):
     """What a computation from scratch gives for the day, in the stored rows' shape."""
-    return {index: {f: values.get(f) for f in SNAPSHOT_FIELDS} for index, values in metrics.snapshot_rows(day).items()}
+    return {index: {f: values.get(f) for f in SNAPSHOT_FIELDS} for index, values in snapshot_rows.snapshot_rows(day).items()}
 
 
 @pytest.fixture

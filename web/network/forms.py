@@ -7,8 +7,8 @@ from customers.models import Area, Branch, Package
 from customers.selectors import areas_visible_to, branches_visible_to
 from ispbill.core.forms import LocaleDateField, LocaleDateTimeField, MarkInvalidMixin
 from network.models import Router
-from network.selectors import routers_visible_to
 from network.outbox import ORPHAN_TABLES
+from network.selectors import routers_visible_to
 
 ROUTER_FORM_FIELDS = (
     "name", "host", "api_port", "use_ssl", "ssl_port", "username", "branch", "is_active",
