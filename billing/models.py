@@ -296,7 +296,7 @@ class CreditedDays(models.Model):
     """Days of an invoice line already given back as account credit (a pause with skip billing, a
     cancellation, a package change whose credit exceeded its charge), written with that credit.
     Append-only. Crediting unused days reads them so no day of a line is credited twice
-    (`package_changes._invoiced_lines`): a line's days credited at a pause and charged again at the
+    (`unused_days.invoiced_lines`): a line's days credited at a pause and charged again at the
     reactivation are owed only once, on the reactivation's line."""
 
     line = models.ForeignKey(InvoiceLine, on_delete=models.PROTECT, related_name="credited_days")
@@ -321,7 +321,7 @@ class LineCredit(models.Model):
     discount: a credit note or account credit on the invoice), written with that credit: the credit
     shared over the lines it was worked out on, by their gross. Append-only. When billing credits back
     invoiced days (cancellation, pause, package change) it takes the same share of those days back
-    with them, so the customer gets back what they paid (`package_changes._invoiced_lines`)."""
+    with them, so the customer gets back what they paid (`unused_days.invoiced_lines`)."""
 
     line = models.ForeignKey(InvoiceLine, on_delete=models.PROTECT, related_name="credits_given")
     # Gross, unrounded: the share of a credit split over lines is kept as computed, so the days taken

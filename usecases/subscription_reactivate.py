@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from billing.package_changes import subscription_resumed
+from billing.unused_days import subscription_resumed
 from customers import services as customer_services
 from customers.models import Subscription
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from billing.package_changes import subscription_paused
+from billing.unused_days import subscription_paused
 from customers import services as customer_services
 from customers.models import Subscription
 

@@ -13,12 +13,12 @@ from billing.package_changes import (
     package_change_approve,
     package_change_cancel,
     package_change_make,
-    package_change_quote,
     package_change_reject,
     package_change_request,
 )
 from billing.selectors import account_balance
 from billing.services import account_credit
+from billing.unused_days import package_change_quote
 from customers.models import Subscription
 from ispbill.notify.models import Message
 from network.models import ProvisioningTask
@@ -465,7 +465,7 @@ def test_reactivation_after_a_pause_bills_from_the_reactivation_day_not_the_paus
 
 
 def test_a_pause_credits_the_invoiced_days_after_the_pause_day_and_reactivation_in_them_charges_them_again(packages):
-    from billing.package_changes import subscription_paused, subscription_resumed
+    from billing.unused_days import subscription_paused, subscription_resumed
 
     subscription = subscribed(packages["basic"])
     run_billing(date(2026, 3, 1))

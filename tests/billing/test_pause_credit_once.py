@@ -13,14 +13,9 @@ from decimal import Decimal
 import pytest
 
 from billing.models import CreditedDays, LedgerEntry, PackageChange
-from billing.package_changes import (
-    package_change_approve,
-    package_change_request,
-    subscription_cancelled,
-    subscription_paused,
-    subscription_resumed,
-)
+from billing.package_changes import package_change_approve, package_change_request, subscription_cancelled
 from billing.selectors import account_balance
+from billing.unused_days import subscription_paused, subscription_resumed
 from customers.models import Subscription
 from tests.billing.test_package_changes import subscribed
 from tests.billing.test_run import configure, ledger_ok, run_billing

@@ -30,7 +30,6 @@ from billing.package_changes import (
     package_change_get_for_customer,
     package_change_get_for_staff,
     package_change_open,
-    package_change_quote,
     package_change_reject,
     package_change_request,
     package_change_withdrawal_quote,
@@ -38,6 +37,7 @@ from billing.package_changes import (
     package_changes_for_staff,
     portal_subscription_get,
 )
+from billing.unused_days import package_change_quote
 from customers.models import Package, Subscription
 from customers.selectors import portal_subscriptions, subscription_get_for_staff
 from ispbill.core.forms import MarkInvalidMixin, add_service_errors
