@@ -33,22 +33,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import (
     Case,
-    DateTimeField,
-    Exists,
     F,
     Max,
     Min,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -56,23 +51,31 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from customers.models import Customer, Package, Subscription
+from customers.models import Customer, Subscription
 from customers.services import subscription_suspend
 from ispbill.core.audit import audit_record
-from ispbill.core.money import ZERO, to_money
-from ispbill.core.periods import months_for_cycle, period_containing
+from ispbill.core.money import ZERO
 from ispbill.notify.events import Event
 from ispbill.notify.services import notify_invoices, notify_subscription_change
 from network.services import provisioning_enqueue_transition
 
-from .charges import pending_charges_for, pending_charges_invoiced
+from .charges import pending_charges_invoiced
 from .ledger import credit_apply, sql
 from .ledger.invoices import InvoiceRow, LineRow, invoices_late_fee_applied, invoices_mark_overdue, invoices_write
 from .models import Account, BillingRun, BillingRunChunk, BillingSettings, Invoice, InvoiceLine, LedgerEntry
-from .package_changes import scheduled_changes_for_run
-from .proration import amount_for_days
-from .selectors import OPEN_STATUSES, amount_open, current_billing_settings
-from .vat import Line, totals, vat_line
+from .run_plan import (
+    PlannedInvoice,
+    SubscriptionAdvance,
+    day_label,
+    due_subscriptions,
+    late_fee_invoices,
+    past_due_invoices,
+    pending_charges_add,
+    plan_invoices,
+    read_due,
+    suspension_candidates,
+)
+from .selectors import amount_open, current_billing_settings
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +84,6 @@ SAMPLE_LINES_PER_CHUNK = 25  # what a dry run keeps per chunk for the preview sc
 MAX_RUN_ERRORS = 100  # errors kept on the run row; the counts still count every failure
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)  # deadlock, lost connection: worth a retry
 
-PERIOD_KINDS = tuple(InvoiceLine.PERIOD_KINDS)
 UNPAID_NOT_YET_OVERDUE = (Invoice.Status.OPEN, Invoice.Status.PARTIALLY_PAID)
 
 
@@ -319,240 +321,12 @@ def _chunk_failed(run_id: int, first_id: int, last_id: int, message: str) -> Non
         run = BillingRun.objects.get(pk=run_id)
         cfg = current_billing_settings()
         # What this chunk left undone, for the run's `failed` count: its subscriptions due to be invoiced.
-        not_billed = _due_subscriptions(run.run_date, cfg, first_id, last_id).count()
+        not_billed = due_subscriptions(run.run_date, cfg, first_id, last_id).count()
         BillingRunChunk.objects.filter(pk=chunk.pk).update(
             status=BillingRunChunk.Status.FAILED, error=message[:2000], finished_at=timezone.now()
         )
         BillingRun.objects.filter(pk=run_id).update(chunks_failed=F("chunks_failed") + 1, failed=F("failed") + not_billed)
         _record_errors(run_id, [f"Customers {first_id}–{last_id}: {message}"[:500]])
-
-
-# Reading what is due ----------------------------------------------------------------------------
-
-
-def _billable() -> Q:
-    S = Subscription.Status
-    return Q(activated_at__isnull=False) & (Q(status=S.ACTIVE) | Q(status=S.SUSPENDED, skip_billing=False))
-
-
-def _due_subscriptions(run_date: date, cfg: BillingSettings, first_id: int, last_id: int):
-    """Billable subscriptions of the chunk whose next period is to be invoiced by `run_date`:
-    next period start − issue_days_before ≤ run_date, i.e. billed_through < run_date + issue_days_before."""
-    return Subscription.objects.filter(_billable(), customer_id__gte=first_id, customer_id__lte=last_id).filter(
-        Q(billed_through__isnull=True) | Q(billed_through__lt=run_date + timedelta(days=cfg.issue_days_before))
-    )
-
-
-def _past_due_invoices(run_date: date, first_id: int, last_id: int):
-    return Invoice.objects.filter(customer_id__gte=first_id, customer_id__lte=last_id, status__in=OPEN_STATUSES, due_date__lt=run_date)
-
-
-@dataclass(frozen=True, slots=True)
-class DueSubscription:
-    id: int
-    customer_id: int
-    package_name: str
-    price: Decimal
-    cycle: str
-    login: str
-    activated_at: datetime | None  # read only when needed: first billing or no anchor yet
-    anchor_day: int | None
-    anchor_month: int | None
-    billed_through: date | None
-    # A scheduled package change (a deferred downgrade): (name, price, cycle, effective date) of the
-    # package that every period from that date is priced at.
-    switch: tuple[str, Decimal, str, date] | None = None
-
-
-@dataclass(slots=True)
-class PlannedLine:
-    kind: str
-    description: str
-    money: Line
-    subscription_id: int | None = None
-    period_start: date | None = None
-    period_end: date | None = None
-
-
-@dataclass(slots=True)
-class PlannedInvoice:
-    customer_id: int
-    lines: list[PlannedLine] = field(default_factory=list)
-    sums: Line | None = None  # set once every line is in
-
-
-@dataclass(slots=True)
-class SubscriptionAdvance:
-    billed_through: date
-    anchor_day: int | None = None  # set only when assigned now, on first billing
-    anchor_month: int | None = None
-
-
-def _read_due(run_date: date, cfg: BillingSettings, first_id: int, last_id: int) -> list[DueSubscription]:
-    # The catalogue is small: read it once rather than join it to every subscription.
-    packages = {pk: (name, price, cycle) for pk, name, price, cycle in Package.objects.values_list("pk", "name", "price", "billing_cycle")}
-    needs_activation = Q(billed_through__isnull=True) | Q(billing_anchor_day__isnull=True)
-    rows = (
-        _due_subscriptions(run_date, cfg, first_id, last_id)
-        .annotate(first_billed_from=Case(When(needs_activation, then=F("activated_at")), default=None, output_field=DateTimeField()))
-        .order_by("customer_id", "id")
-        .values_list(
-            "id", "customer_id", "package_id", "username", "static_ip", "first_billed_from", "billing_anchor_day",
-            "billing_anchor_month", "billed_through",
-        )
-    )
-    scheduled = scheduled_changes_for_run(first_id=first_id, last_id=last_id)
-    return [
-        DueSubscription(pk, customer_id, *packages[package_id], username or static_ip or f"#{pk}", activated_at,
-                        anchor_day, anchor_month, billed_through,
-                        (*packages[scheduled[pk][0]], scheduled[pk][1]) if pk in scheduled else None)
-        for pk, customer_id, package_id, username, static_ip, activated_at, anchor_day, anchor_month, billed_through in rows
-    ]
-
-
-@lru_cache(maxsize=4096)
-def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
-
-
-# The arithmetic below is pure and its inputs repeat (a run has few distinct prices, anchors and
-# period starts), so it is memoised: a run of 100,000 subscriptions computes a few hundred periods.
-
-@lru_cache(maxsize=65_536)
-def _charges(
-    price: Decimal, months: int, anchor_day: int, anchor_month: int, next_start: date, issue_until: date
-) -> tuple[tuple[str, date, date, Decimal, int, int], ...]:
-    """The periods from `next_start` that start by `issue_until`, as (kind, first day charged, last
-    day, amount, days charged, days in the period)."""
-    charges = []
-    while next_start <= issue_until:
-        period = period_containing(next_start, anchor_day=anchor_day, months=months, anchor_month=anchor_month)
-        amount = amount_for_days(price, period=period, first_day=next_start, last_day=period.end)
-        kind = InvoiceLine.Kind.RECURRING if next_start == period.start else InvoiceLine.Kind.PRORATED
-        charges.append((kind, next_start, period.end, amount, (period.end - next_start).days + 1, period.days))
-        next_start = period.end + timedelta(days=1)
-    return tuple(charges)
-
-
-@lru_cache(maxsize=4096)
-def _priced(amount: Decimal, rate: Decimal, prices_include_vat: bool) -> Line:
-    return vat_line(amount, rate=rate, prices_include_vat=prices_include_vat)
-
-
-def _period_lines(sub: DueSubscription, *, cfg: BillingSettings, run_date: date) -> tuple[list[PlannedLine], SubscriptionAdvance | None]:
-    """Every period of `sub` due to be invoiced by `run_date` (next period start − issue_days_before ≤
-    run_date), and how the subscription's billing state moves. No database."""
-    anchor_day, anchor_month = sub.anchor_day, sub.anchor_month
-    advance = SubscriptionAdvance(billed_through=sub.billed_through)
-    activated_on = timezone.localdate(sub.activated_at) if sub.billed_through is None or anchor_day is None else None
-    if anchor_day is None:
-        if cfg.mode == BillingSettings.Mode.ANNIVERSARY:
-            anchor_day, anchor_month = activated_on.day, activated_on.month
-        else:
-            anchor_day, anchor_month = cfg.default_anchor_day, 1
-        advance.anchor_day, advance.anchor_month = anchor_day, anchor_month
-    next_start = activated_on if sub.billed_through is None else sub.billed_through + timedelta(days=1)
-    issue_until = run_date + timedelta(days=cfg.issue_days_before)
-    priced = [(sub.package_name, sub.price, sub.cycle, next_start, issue_until)]
-    if sub.switch is not None:
-        # A deferred downgrade: the old package up to the day before it, the new one from that day.
-        name, price, cycle, effective = sub.switch
-        priced = [
-            (sub.package_name, sub.price, sub.cycle, next_start, min(issue_until, effective - timedelta(days=1))),
-            (name, price, cycle, max(next_start, effective), issue_until),
-        ]
-    charges = [
-        (package_name, *charge)
-        for package_name, price, cycle, first, until in priced
-        for charge in _charges(price, months_for_cycle(cycle), anchor_day, anchor_month or 1, first, until)
-    ]
-    if not charges:
-        return [], None
-    lines = []
-    for package_name, kind, start, end, amount, days, period_days in charges:
-        label = f"{package_name} ({sub.login}), {_day(start)} – {_day(end)}"
-        if kind == InvoiceLine.Kind.PRORATED:
-            label = f"{label}, {days} of {period_days} days"
-        lines.append(PlannedLine(
-            kind, label[:255], _priced(amount, cfg.vat_rate, cfg.prices_include_vat), sub.id, start, end
-        ))
-    advance.billed_through = charges[-1][3]
-    return lines, advance
-
-
-def _plan(
-    due: list[DueSubscription], late: list[tuple[int, int, str, date]], *, cfg: BillingSettings, run_date: date
-) -> tuple[list[PlannedInvoice], dict[int, SubscriptionAdvance]]:
-    """One invoice per customer: the due subscriptions' period lines, then a fee line per newly late invoice."""
-    invoices: dict[int, PlannedInvoice] = {}
-    advances: dict[int, SubscriptionAdvance] = {}
-    for sub in due:
-        lines, advance = _period_lines(sub, cfg=cfg, run_date=run_date)
-        if not lines:
-            continue
-        advances[sub.id] = advance
-        invoice = invoices.get(sub.customer_id)
-        if invoice is None:
-            invoice = invoices[sub.customer_id] = PlannedInvoice(sub.customer_id)
-        invoice.lines.extend(lines)
-    fee = _priced(to_money(cfg.late_fee), cfg.vat_rate, cfg.prices_include_vat) if late else None
-    for _invoice_id, customer_id, number, due_date in late:
-        invoice = invoices.setdefault(customer_id, PlannedInvoice(customer_id))
-        invoice.lines.append(PlannedLine(InvoiceLine.Kind.FEE, f"Late fee: {number} was due {_day(due_date)}", fee))
-    planned = [invoices[customer_id] for customer_id in sorted(invoices)]
-    for invoice in planned:
-        invoice.sums = totals(line.money for line in invoice.lines)
-    return planned, advances
-
-
-def _add_pending_charges(planned: list[PlannedInvoice], cfg: BillingSettings) -> dict:
-    """One-time charges waiting for the next invoice (billing/charges.py), added as lines of the
-    invoices planned for their customers, whose accounts the chunk has locked."""
-    charges = pending_charges_for(customer_ids=[invoice.customer_id for invoice in planned])
-    for invoice in planned:
-        for charge in charges.get(invoice.customer_id, ()):
-            invoice.lines.append(PlannedLine(
-                InvoiceLine.Kind.ONE_TIME, charge.description[:255],
-                _priced(to_money(charge.amount), cfg.vat_rate, cfg.prices_include_vat), charge.subscription_id,
-            ))
-        if invoice.customer_id in charges:
-            invoice.sums = totals(line.money for line in invoice.lines)
-    return charges
-
-
-def _late_fee_invoices(run_date: date, cfg: BillingSettings, first_id: int, last_id: int):
-    """Past-due unpaid invoices not yet charged a late fee, as (id, customer_id, number, due_date).
-    A late fee is never charged on an invoice of fees alone (no fee on a fee)."""
-    if cfg.late_fee <= ZERO:
-        return []
-    rows = _past_due_invoices(run_date, first_id, last_id).filter(late_fee_applied=False).filter(
-        Exists(InvoiceLine.objects.filter(invoice=OuterRef("pk")).exclude(kind=InvoiceLine.Kind.FEE))
-    )
-    return list(
-        rows.order_by("customer_id", "due_date", "id").values_list("id", "customer_id", "number", "due_date")
-    )
-
-
-def _suspension_candidates(run_date: date, cfg: BillingSettings, first_id: int, last_id: int):
-    """Active subscriptions past paid-through + grace (never paid: activation + due days + grace) that
-    have an overdue invoice charging them: nobody is suspended before an invoice of theirs is past due."""
-    paid_before = run_date - timedelta(days=cfg.grace_days)
-    activated_before = timezone.make_aware(
-        datetime.combine(run_date - timedelta(days=cfg.due_days + cfg.grace_days), time.min)
-    )
-    oldest_overdue = InvoiceLine.objects.filter(
-        subscription=OuterRef("pk"), kind__in=PERIOD_KINDS, invoice__status__in=OPEN_STATUSES, invoice__due_date__lt=run_date
-    ).order_by("invoice__due_date", "invoice_id")
-    return (
-        Subscription.objects.filter(customer_id__gte=first_id, customer_id__lte=last_id, status=Subscription.Status.ACTIVE)
-        .filter(Q(paid_through__lt=paid_before) | Q(paid_through__isnull=True, activated_at__lt=activated_before))
-        .annotate(
-            overdue_number=Subquery(oldest_overdue.values("invoice__number")[:1]),
-            overdue_due=Subquery(oldest_overdue.values("invoice__due_date")[:1]),
-        )
-        .filter(overdue_number__isnull=False)
-        .order_by("id")
-    )
 
 
 # Processing -------------------------------------------------------------------------------------
@@ -564,21 +338,21 @@ def _process_chunk(run: BillingRun, first_id: int, last_id: int) -> ChunkResult:
     if run.dry_run:
         return _preview_chunk(run_date, cfg, first_id, last_id)
     result = ChunkResult()
-    due_customers = set(_due_subscriptions(run_date, cfg, first_id, last_id).values_list("customer_id", flat=True))
-    late_customers = set(_past_due_invoices(run_date, first_id, last_id).values_list("customer_id", flat=True))
+    due_customers = set(due_subscriptions(run_date, cfg, first_id, last_id).values_list("customer_id", flat=True))
+    late_customers = set(past_due_invoices(run_date, first_id, last_id).values_list("customer_id", flat=True))
     customers = due_customers | late_customers
     if customers:
         accounts = sql.accounts_lock(customers)
         # Past-due invoices of the range belong to `late_customers`, whose accounts are now locked.
         result.overdue = invoices_mark_overdue(
-            _past_due_invoices(run_date, first_id, last_id).filter(status__in=UNPAID_NOT_YET_OVERDUE)
+            past_due_invoices(run_date, first_id, last_id).filter(status__in=UNPAID_NOT_YET_OVERDUE)
         )
         # Read again under the locks, so what a concurrent payment or invoice changed before them
         # counts; a customer who became due after the first read is left to the next run.
-        due = [sub for sub in _read_due(run_date, cfg, first_id, last_id) if sub.customer_id in customers]
-        late = [row for row in _late_fee_invoices(run_date, cfg, first_id, last_id) if row[1] in customers]
-        planned, advances = _plan(due, late, cfg=cfg, run_date=run_date)
-        charges = _add_pending_charges(planned, cfg)
+        due = [sub for sub in read_due(run_date, cfg, first_id, last_id) if sub.customer_id in customers]
+        late = [row for row in late_fee_invoices(run_date, cfg, first_id, last_id) if row[1] in customers]
+        planned, advances = plan_invoices(due, late, cfg=cfg, run_date=run_date)
+        charges = pending_charges_add(planned, cfg)
         with_credit = _write(run, planned, advances, accounts, late, cfg=cfg)
         pending_charges_invoiced(run=run, charges=charges)
         result.issued = len(planned)
@@ -594,16 +368,16 @@ def _process_chunk(run: BillingRun, first_id: int, last_id: int) -> ChunkResult:
 
 def _preview_chunk(run_date: date, cfg: BillingSettings, first_id: int, last_id: int) -> ChunkResult:
     """What the chunk would do, computed exactly as a real run would, writing nothing but the counts."""
-    due = _read_due(run_date, cfg, first_id, last_id)
-    late = _late_fee_invoices(run_date, cfg, first_id, last_id)
-    planned, _advances = _plan(due, late, cfg=cfg, run_date=run_date)
-    _add_pending_charges(planned, cfg)
+    due = read_due(run_date, cfg, first_id, last_id)
+    late = late_fee_invoices(run_date, cfg, first_id, last_id)
+    planned, _advances = plan_invoices(due, late, cfg=cfg, run_date=run_date)
+    pending_charges_add(planned, cfg)
     result = ChunkResult(
         issued=len(planned),
         issued_total=sum((invoice.sums.gross for invoice in planned), ZERO),
-        overdue=_past_due_invoices(run_date, first_id, last_id).filter(status__in=UNPAID_NOT_YET_OVERDUE).count(),
+        overdue=past_due_invoices(run_date, first_id, last_id).filter(status__in=UNPAID_NOT_YET_OVERDUE).count(),
         late_fees=len(late),
-        suspended=_suspension_candidates(run_date, cfg, first_id, last_id).count(),
+        suspended=suspension_candidates(run_date, cfg, first_id, last_id).count(),
     )
     sampled = [(invoice.customer_id, line) for invoice in planned for line in invoice.lines][:SAMPLE_LINES_PER_CHUNK]
     numbers = dict(Customer.objects.filter(pk__in={pk for pk, _line in sampled}).values_list("pk", "account_number"))
@@ -654,9 +428,9 @@ def _write(
 
 
 def _suspend_unpaid(run: BillingRun, cfg: BillingSettings, first_id: int, last_id: int, result: ChunkResult) -> None:
-    for subscription in _suspension_candidates(run.run_date, cfg, first_id, last_id):
-        paid = f"paid through {_day(subscription.paid_through)}" if subscription.paid_through else "never paid"
-        reason = f"Non-payment: {subscription.overdue_number} was due {_day(subscription.overdue_due)}; {paid}"
+    for subscription in suspension_candidates(run.run_date, cfg, first_id, last_id):
+        paid = f"paid through {day_label(subscription.paid_through)}" if subscription.paid_through else "never paid"
+        reason = f"Non-payment: {subscription.overdue_number} was due {day_label(subscription.overdue_due)}; {paid}"
         try:
             with transaction.atomic():
                 suspended = subscription_suspend(

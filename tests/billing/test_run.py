@@ -413,14 +413,14 @@ def test_a_chunk_delivered_twice_does_its_work_once():
 def test_failed_chunk_rolls_back_records_the_error_and_the_next_run_catches_up(monkeypatch):
     subscriptions = [activated_on(date(2026, 3, 1), package=PackageFactory(price=D("1000.00"))) for _ in range(3)]
     broken = subscriptions[1].customer_id
-    real_plan = billing_run_module._plan
+    real_plan = billing_run_module.plan_invoices
 
     def plan_fails_for_one_customer(due, late, **kwargs):
         if any(sub.customer_id == broken for sub in due):
             raise RuntimeError("package price missing")
         return real_plan(due, late, **kwargs)
 
-    monkeypatch.setattr(billing_run_module, "_plan", plan_fails_for_one_customer)
+    monkeypatch.setattr(billing_run_module, "plan_invoices", plan_fails_for_one_customer)
     run = billing_run_start(run_date=date(2026, 3, 1), chunk_size=1)
     run = billing_run_process_pending(run)
 
@@ -431,7 +431,7 @@ def test_failed_chunk_rolls_back_records_the_error_and_the_next_run_catches_up(m
     assert not Invoice.objects.filter(customer_id=broken).exists()
     assert sorted(Invoice.objects.values_list("number", flat=True)) == ["INV-2026-00001", "INV-2026-00002"]
 
-    monkeypatch.setattr(billing_run_module, "_plan", real_plan)
+    monkeypatch.setattr(billing_run_module, "plan_invoices", real_plan)
     again = run_billing(date(2026, 3, 1))
     assert (again.status, again.issued) == (BillingRun.Status.SUCCEEDED, 1)
     assert Invoice.objects.get(customer_id=broken).number == "INV-2026-00003"
@@ -794,7 +794,7 @@ def test_a_chunk_does_not_wait_for_another_chunk_of_the_same_run(monkeypatch):
     run = billing_run_start(run_date=date(2026, 3, 1), chunk_size=1, dispatch=False)
     (slow_first, slow_last), (fast_first, fast_last) = run.chunks.values_list("first_id", "last_id")
     paused, release = threading.Event(), threading.Event()
-    real_plan = billing_run_module._plan
+    real_plan = billing_run_module.plan_invoices
 
     def plan_pausing_the_slow_chunk(due, late, **kwargs):
         if due and due[0].customer_id == slow_first:
@@ -802,7 +802,7 @@ def test_a_chunk_does_not_wait_for_another_chunk_of_the_same_run(monkeypatch):
             release.wait(30)
         return real_plan(due, late, **kwargs)
 
-    monkeypatch.setattr(billing_run_module, "_plan", plan_pausing_the_slow_chunk)
+    monkeypatch.setattr(billing_run_module, "plan_invoices", plan_pausing_the_slow_chunk)
 
     def process(first_id, last_id):
         try:

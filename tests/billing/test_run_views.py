@@ -167,7 +167,7 @@ def test_failed_chunk_is_shown_with_its_error(staff_client, subscription, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("package price missing")
 
-    monkeypatch.setattr(billing_run_module, "_plan", broken)
+    monkeypatch.setattr(billing_run_module, "plan_invoices", broken)
     run = billing_run_process_pending(billing_run_start(run_date=timezone.localdate()))
     page = staff_client.get(reverse("staff:billingrun-detail", args=[run.pk])).content.decode()
     assert "Failed" in page and "package price missing" in page and "Failed chunks" in page
