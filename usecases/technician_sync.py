@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from fieldservice import services as fieldservice_services
+from fieldservice import sync as fieldservice_sync
 from fieldservice.models import SyncOperation
 
 from .workorder_complete import workorder_complete
 
 OPERATIONS = {
-    **fieldservice_services.OPERATIONS,
+    **fieldservice_sync.OPERATIONS,
     "complete": lambda actor, order, payload: workorder_complete(actor=actor, order=order),
 }
 
 
 def operations_apply(*, technician, ops) -> list[SyncOperation | ValidationError]:
-    """See fieldservice.services.operations_apply (inside the caller's transaction)."""
-    return fieldservice_services.operations_apply(technician=technician, ops=ops, operations=OPERATIONS)
+    """See fieldservice.sync.operations_apply (inside the caller's transaction)."""
+    return fieldservice_sync.operations_apply(technician=technician, ops=ops, operations=OPERATIONS)

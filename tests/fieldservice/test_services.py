@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from customers.models import Subscription
-from fieldservice import services
+from fieldservice import services, sync
 from fieldservice.models import (
     ChecklistTemplate,
     EquipmentItem,
@@ -235,8 +235,8 @@ def test_installing_and_collecting_equipment_keeps_its_history(technician):
 def test_a_replayed_operation_answers_the_stored_result_and_applies_once(technician):
     order = repair_order(technician=technician)
     key = uuid.uuid4()
-    first = services.operation_apply(technician=technician, op_uuid=key, kind="note", order_id=order.pk, payload={"text": "Gate locked"})
-    again = services.operation_apply(technician=technician, op_uuid=str(key), kind="note", order_id=order.pk, payload={"text": "Gate locked"})
+    first = sync.operation_apply(technician=technician, op_uuid=key, kind="note", order_id=order.pk, payload={"text": "Gate locked"})
+    again = sync.operation_apply(technician=technician, op_uuid=str(key), kind="note", order_id=order.pk, payload={"text": "Gate locked"})
     assert first.result == again.result == {"ok": True, "status": "assigned"}
     assert WorkOrderEvent.objects.filter(order=order, action="note").count() == 1
     assert SyncOperation.objects.get(uuid=key).replays == 1
@@ -246,7 +246,7 @@ def test_a_replayed_operation_answers_the_stored_result_and_applies_once(technic
 def test_an_operation_on_a_cancelled_order_is_a_stored_conflict_and_changes_nothing(technician):
     order = repair_order(technician=technician)
     services.workorder_cancel(actor=None, order=order, reason="Duplicate")
-    result = services.operation_apply(technician=technician, op_uuid=uuid.uuid4(), kind="start_travel", order_id=order.pk, payload={})
+    result = sync.operation_apply(technician=technician, op_uuid=uuid.uuid4(), kind="start_travel", order_id=order.pk, payload={})
     assert result.ok is False and result.result["status"] == "cancelled"
     order.refresh_from_db()
     assert order.status == WorkOrder.Status.CANCELLED and order.travel_started_at is None
@@ -256,7 +256,7 @@ def test_an_operation_on_a_cancelled_order_is_a_stored_conflict_and_changes_noth
 def test_an_operation_on_an_order_reassigned_to_another_technician_is_refused(technician, other_technician):
     order = repair_order(technician=technician)
     services.workorder_schedule(actor=None, order=order, technician=other_technician)
-    result = services.operation_apply(technician=technician, op_uuid=uuid.uuid4(), kind="arrive", order_id=order.pk, payload={})
+    result = sync.operation_apply(technician=technician, op_uuid=uuid.uuid4(), kind="arrive", order_id=order.pk, payload={})
     assert result.ok is False and result.result["code"] == "reassigned"
     order.refresh_from_db()
     assert order.status == WorkOrder.Status.ASSIGNED and order.arrived_at is None
@@ -273,7 +273,7 @@ def test_one_operation_id_sent_ten_times_at_once_has_one_effect(technician):
     def send():
         try:
             barrier.wait()
-            results.append(services.operation_apply(technician=technician, op_uuid=key, kind="note", order_id=order.pk, payload={"text": "once"}).result)
+            results.append(sync.operation_apply(technician=technician, op_uuid=key, kind="note", order_id=order.pk, payload={"text": "once"}).result)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
