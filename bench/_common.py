@@ -166,8 +166,8 @@ class RowMaker:
     def __init__(self, *, seed: int, today: date, password_token: str):
         from django.conf import settings
 
-        from customers.management.commands import seed_demo as demo
         from customers.models import Area, Package
+        from demo.management.commands import seed_demo as demo
         from network.models import Router
 
         self.rng = random.Random(seed)

@@ -24,8 +24,6 @@ import sys
 import time
 from pathlib import Path
 
-from usecases import import_commit
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import bench_database_url, ensure_catalogue, setup_django  # noqa: E402
@@ -90,6 +88,7 @@ def main():
     from imports import services
     from imports.models import ImportBatch
     from tests.factories import admin_user
+    from usecases import import_commit
 
     admin = admin_user(username="bench-admin")
     content = sheet(args.rows)

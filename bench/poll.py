@@ -105,7 +105,6 @@ def prepare(routers: int, per_router: int) -> list:
 
     from customers.models import Package, Subscription
     from network.models import (
-    from network import reconcile
         DriftReport,
         FupState,
         ProvisioningTask,
@@ -301,7 +300,7 @@ def suspend_reactivate(router, runs: int) -> None:
 
 
 def reconcile(router) -> None:
-    from network import routeros, services
+    from network import routeros
 
     for label in ("in sync", "in sync again"):
         started = time.perf_counter()

@@ -26,9 +26,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from resellers import renewals
-from usecases import reseller_renewal
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import load_customers, loaded_size, setup_django  # noqa: E402
@@ -153,8 +150,9 @@ def bench_renewals(args):
     from billing.ledger import wallets as ledger
     from billing.wallet_models import ResellerWallet
     from customers.models import Area, Customer, Package, Subscription
-    from resellers import services
+    from resellers import renewals, services
     from resellers.models import Renewal
+    from usecases import reseller_renewal
 
     packages = list(Package.objects.filter(is_active=True))
     reseller = _reseller("Bench Prepaid", "prepaid", list(Area.objects.all()), packages)
@@ -320,7 +318,9 @@ def bench_sustained(args):
     from billing.ledger import wallets as ledger
     from billing.wallet_models import ResellerWallet
     from customers.models import Area, Customer, Package, Subscription
+    from resellers import renewals
     from resellers.models import Renewal
+    from usecases import reseller_renewal
 
     packages = list(Package.objects.filter(is_active=True))
     reseller = _reseller("Bench Sustained", "prepaid", list(Area.objects.all()), packages)
