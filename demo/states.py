@@ -41,7 +41,7 @@ from customers import services as customer_services
 from customers.models import Area, Customer, Package, Subscription
 from network import outages
 from network.models import Outage, Router
-from payments import online
+from payments import online, online_refunds
 from payments.models import GatewayPayment, GatewayRefund, Payment
 from tickets import services as ticket_services
 from tickets.models import Ticket
@@ -353,7 +353,7 @@ def _online_payments(customer: Customer, *, admin, report: Report, base_url: str
             if state == "refunded":
                 refund = online_payment.online_refund_start(actor=admin, gp=gp, amount=gp.amount, reason="Paid twice by mistake")
                 for _poll in range(3):
-                    refund = online.refund_poll(refund=refund)
+                    refund = online_refunds.refund_poll(refund=refund)
                     if refund.status != GatewayRefund.Status.PROCESSING:
                         break
             elif state == "reversed":

@@ -2,7 +2,7 @@
 customer, charged through billing (docs/billing.md, "Equipment rental").
 
 - `rental_start(actor=, item=, order=)`: the installation of a rented item opens its rental (inside
-  `services.workorder_equipment`'s transaction).
+  `equipment.workorder_equipment`'s transaction).
 - `rentals_charge_due(today=)`: the nightly job (beat "fieldservice-rental-charges", before the
   billing run): every day of every rental that its connection's invoices cover, or will cover after
   tonight's run, gets its rent as a pending one-time charge of kind `equipment_rental`, one per

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from .equipment import workorder_equipment
 from .models import (
     SyncOperation,
     WorkOrder,
@@ -20,7 +21,6 @@ from .services import (
     workorder_arrive,
     workorder_check_item,
     workorder_complete,
-    workorder_equipment,
     workorder_fail,
     workorder_record_readings,
     workorder_sign,

@@ -1,6 +1,6 @@
 """Online payments through SSLCommerz: start a checkout, take the gateway's notifications (browser
 return and IPN), confirm them through the validation API, settle exactly once, reconcile what the
-gateway never told us about, and refund.
+gateway never told us about (refunds: online_refunds.py).
 
 Exactly once: a notification changes a GatewayPayment only inside a transaction holding its row lock,
 only from an open status, and `val_id` is unique. The money is then recorded by `online_payment_credit`
@@ -23,12 +23,10 @@ import urllib3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing import ledger
 from billing.models import Invoice
 from billing.selectors import amount_open, current_billing_settings, open_invoices
 from billing.vat import vat_line
@@ -38,8 +36,8 @@ from ispbill.core.money import ZERO, to_money
 from ispbill.core.periods import months_for_cycle
 from ispbill.core.ratelimit import rate_take
 
-from . import referral_rewards, sslcommerz
-from .models import GatewayEvent, GatewayPayment, GatewayRefund, GatewaySettings, Payment
+from . import sslcommerz
+from .models import GatewayEvent, GatewayPayment, GatewaySettings, Payment
 from .services import payment_record
 from .settle_sql import settle_with_event
 
@@ -145,7 +143,7 @@ def gateway_settings_update(*, actor, enabled: bool, store_id: str, store_passwo
     return row
 
 
-def _event(gp: GatewayPayment, kind: str, outcome: str, data=None) -> GatewayEvent:
+def gateway_event(gp: GatewayPayment, kind: str, outcome: str, data=None) -> GatewayEvent:
     return GatewayEvent.objects.create(gateway_payment=gp, kind=kind, outcome=outcome[:255], data=sslcommerz.redact(dict(data or {})))
 
 
@@ -236,7 +234,7 @@ def online_payment_start(*, customer: Customer, purpose: str, invoice_id: int | 
         reusable = _open_session(customer=customer, purpose=purpose, months=months, amount=amount, invoices=invoices)
         if reusable is not None:
             if reusable.gateway_url:
-                _event(reusable, GatewayEvent.Kind.SESSION, "reused for the same choice")
+                gateway_event(reusable, GatewayEvent.Kind.SESSION, "reused for the same choice")
                 return reusable
             raise ValidationError(_("Your payment is being opened. Wait a moment, then press Pay now again."))
         if not rate_take(f"paynow:customer:{customer.pk}", limit=settings.ONLINE_PAYMENT_STARTS_PER_HOUR, window_seconds=3600):
@@ -264,10 +262,10 @@ def online_payment_start(*, customer: Customer, purpose: str, invoice_id: int | 
         GatewayPayment.objects.filter(pk=gp.pk, status=GatewayPayment.Status.PENDING).update(
             status=GatewayPayment.Status.FAILED, status_reason=str(error)[:255]
         )
-        _event(gp, GatewayEvent.Kind.SESSION, f"refused: {error}", getattr(error, "response", {}))
+        gateway_event(gp, GatewayEvent.Kind.SESSION, f"refused: {error}", getattr(error, "response", {}))
         raise ValidationError(_("The payment gateway is not answering right now. Please try again in a few minutes.")) from error
     GatewayPayment.objects.filter(pk=gp.pk).update(sessionkey=session.sessionkey[:100], gateway_url=session.gateway_url[:500])
-    _event(gp, GatewayEvent.Kind.SESSION, "opened", session.response)
+    gateway_event(gp, GatewayEvent.Kind.SESSION, "opened", session.response)
     gp.refresh_from_db()
     return gp
 
@@ -297,22 +295,22 @@ def notification_receive(*, data: Mapping[str, str], source: str) -> Outcome:
         return Outcome(None, False, "unknown tran_id")
     config = gateway_config()
     if not sslcommerz.verify_ipn_signature(data, config.store_password):
-        _event(gp, kind, "rejected: bad or missing signature", data)
+        gateway_event(gp, kind, "rejected: bad or missing signature", data)
         return Outcome(gp, False, "bad signature")
     status = data.get("status", "").upper()
     if status in VALID_STATUSES:
         problem = _posted_problem(gp, data, config)
         if problem:
-            _event(gp, kind, f"rejected: {problem}", data)
+            gateway_event(gp, kind, f"rejected: {problem}", data)
             return Outcome(gp, False, problem)
         if gp.is_final:
-            _event(gp, kind, "duplicate: already settled", data)
+            gateway_event(gp, kind, "duplicate: already settled", data)
             return Outcome(gp, False, "duplicate")
         # The posted fields are kept with the validation's outcome: one row, written in the settling transaction.
         return _confirm(gp, val_id=data.get("val_id", ""), config=config, posted=(kind, data))
     if status in CLOSED_STATUSES:
         return _close(gp, CLOSED_STATUSES[status], reason=data.get("error", "") or status.lower(), kind=kind, data=data)
-    _event(gp, kind, f"ignored: status {status or 'missing'}", data)
+    gateway_event(gp, kind, f"ignored: status {status or 'missing'}", data)
     return Outcome(gp, False, "unknown status")
 
 
@@ -362,17 +360,17 @@ def _confirm(gp: GatewayPayment, *, val_id: str, config: GatewayConfig, posted: 
         def answered(answer) -> dict:
             return answer
     if not val_id:
-        _event(gp, kind, "rejected: no val_id", data)
+        gateway_event(gp, kind, "rejected: no val_id", data)
         return Outcome(gp, False, "no val_id")
     try:
         answer = gateway_client(config).validate(val_id)
     except sslcommerz.GatewayError as error:
         # Left pending: reconciliation asks again later.
-        _event(gp, GatewayEvent.Kind.ERROR, f"validation unavailable: {error}", answered({}))
+        gateway_event(gp, GatewayEvent.Kind.ERROR, f"validation unavailable: {error}", answered({}))
         return Outcome(gp, False, "validation unavailable")
     problem = _validation_problem(gp, answer, config)
     if problem:
-        _event(gp, GatewayEvent.Kind.VALIDATION, f"rejected: {problem}", answered(answer))
+        gateway_event(gp, GatewayEvent.Kind.VALIDATION, f"rejected: {problem}", answered(answer))
         if str(answer.get("status", "")).upper() == "INVALID_TRANSACTION":
             with transaction.atomic():
                 GatewayPayment.objects.select_for_update().filter(pk=gp.pk, status=GatewayPayment.Status.PENDING).update(
@@ -407,10 +405,10 @@ def _settle(gp: GatewayPayment, *, val_id: str, answer: Mapping, record: Mapping
             for name, value in settled.items():
                 setattr(gp, name, value)
     except IntegrityError:  # the unique val_id: this val_id already paid another payment
-        _event(gp, kind, "rejected: val_id belongs to another payment", record)
+        gateway_event(gp, kind, "rejected: val_id belongs to another payment", record)
         return Outcome(gp, False, "val_id reused")
     if not changed:
-        _event(gp, kind, "duplicate: already settled", record)
+        gateway_event(gp, kind, "duplicate: already settled", record)
         return Outcome(gp, False, "duplicate")
     return Outcome(gp, True, gp.status)
 
@@ -426,7 +424,7 @@ def _settle_row(gp: GatewayPayment, settled: Mapping, *, kind: str, outcome: str
     with transaction.atomic():
         changed = GatewayPayment.objects.filter(pk=gp.pk, status__in=GatewayPayment.OPEN_STATUSES).update(**settled)
         if changed:
-            _event(gp, kind, outcome, data)
+            gateway_event(gp, kind, outcome, data)
         return bool(changed)
 
 
@@ -444,11 +442,11 @@ def _close(gp: GatewayPayment, status: str, *, reason: str, kind: str, data) -> 
     with transaction.atomic():
         locked = GatewayPayment.objects.select_for_update().get(pk=gp.pk)
         if locked.status != GatewayPayment.Status.PENDING:
-            _event(locked, kind, f"ignored: already {locked.status}", data)
+            gateway_event(locked, kind, f"ignored: already {locked.status}", data)
             return Outcome(locked, False, "not pending")
         locked.status, locked.status_reason = status, reason[:255]
         locked.save(update_fields=["status", "status_reason"])
-        _event(locked, kind, f"closed: {status}", data)
+        gateway_event(locked, kind, f"closed: {status}", data)
     return Outcome(locked, True, status)
 
 
@@ -479,9 +477,9 @@ def online_payment_requery(*, gp: GatewayPayment, actor=None) -> Outcome:
     try:
         elements = gateway_client(config).query_by_tran_id(gp.tran_id)
     except sslcommerz.GatewayError as error:
-        _event(gp, GatewayEvent.Kind.ERROR, f"query failed: {error}")
+        gateway_event(gp, GatewayEvent.Kind.ERROR, f"query failed: {error}")
         return Outcome(gp, False, "query failed")
-    _event(gp, GatewayEvent.Kind.QUERY, f"{len(elements)} attempt(s) found" + (f" (asked by {actor})" if actor else ""),
+    gateway_event(gp, GatewayEvent.Kind.QUERY, f"{len(elements)} attempt(s) found" + (f" (asked by {actor})" if actor else ""),
            {"element": elements})
     paid = next((e for e in elements if str(e.get("status", "")).upper() in VALID_STATUSES and e.get("val_id")), None)
     if paid is not None:
@@ -512,15 +510,6 @@ def online_payments_requery_pending(*, now=None) -> dict:
     return counts
 
 
-def refunds_poll_open() -> int:
-    """Ask the gateway about refunds that are not final yet (the reconciliation job's last step)."""
-    polled = 0
-    for refund in GatewayRefund.objects.filter(status=GatewayRefund.Status.PROCESSING).exclude(refund_ref_id="").order_by("id")[:200]:
-        polled += 1
-        refund_poll(refund=refund)
-    return polled
-
-
 # Review of risky payments ------------------------------------------------------------------------
 
 
@@ -532,115 +521,6 @@ def online_payment_approve(*, actor, gp: GatewayPayment) -> GatewayPayment:
             raise ValidationError(_("Only a payment held for review can be approved."))
         gp.status, gp.reviewed_by = GatewayPayment.Status.PAID, actor
         gp.save(update_fields=["status", "reviewed_by"])
-        _event(gp, GatewayEvent.Kind.REVIEW, f"approved by {actor}")
+        gateway_event(gp, GatewayEvent.Kind.REVIEW, f"approved by {actor}")
         audit_record(actor=actor, action="gateway_payment.approve", obj=gp, before={"status": "held"}, after={"status": "paid"})
     return gp
-
-
-# Refunds -----------------------------------------------------------------------------------------
-
-
-def refundable(gp: GatewayPayment) -> Decimal:
-    """What may still be refunded: refunded plus reversed never exceed what was paid, so a reversed
-    payment (whose reversal took back whatever the refunds had left) has nothing left to refund."""
-    if gp.status not in (GatewayPayment.Status.PAID, GatewayPayment.Status.HELD, GatewayPayment.Status.REJECTED):
-        return ZERO
-    if gp.payment_id and gp.payment.status == Payment.Status.REVERSED:
-        return ZERO
-    return gp.amount - gp.refunded_total
-
-
-def online_refund_request(*, actor, gp: GatewayPayment, amount, reason: str) -> tuple[GatewayRefund, Mapping]:
-    """Ask the refund API to give back all or part of a gateway payment: the refund row and the
-    gateway's answer, for `online_refund_accepted`. A refusal marks the row failed and raises."""
-    reason = (reason or "").strip()
-    try:
-        amount = to_money(amount)
-    except (TypeError, ValueError):
-        raise ValidationError({"amount": _("Enter an amount of money.")}) from None
-    if not reason:
-        raise ValidationError({"reason": _("Give a reason for the refund.")})
-    with transaction.atomic():
-        gp = GatewayPayment.objects.select_for_update().get(pk=gp.pk)
-        limit = refundable(gp)
-        if amount <= ZERO or amount > limit:
-            raise ValidationError({"amount": _("Enter an amount between 0.01 and %(limit)s.") % {"limit": limit}})
-        if not gp.bank_tran_id:
-            raise ValidationError(_("This payment has no bank transaction id to refund."))
-        refund = GatewayRefund.objects.create(
-            gateway_payment=gp, amount=amount, reason=reason[:255], refe_id=f"RF{secrets.token_hex(8).upper()}", requested_by=actor,
-        )
-    try:
-        answer = gateway_client().refund(bank_tran_id=gp.bank_tran_id, amount=amount, remarks=reason[:100], refe_id=refund.refe_id)
-    except sslcommerz.GatewayError as error:
-        GatewayRefund.objects.filter(pk=refund.pk).update(status=GatewayRefund.Status.FAILED, finished_at=timezone.now())
-        _event(gp, GatewayEvent.Kind.REFUND, f"refund {refund.refe_id} refused: {error}", getattr(error, "response", {}))
-        raise ValidationError(_("The gateway did not accept the refund: %(error)s") % {"error": error}) from error
-    return refund, answer
-
-
-@transaction.atomic
-def online_refund_accepted(*, actor, refund: GatewayRefund, answer: Mapping) -> GatewayRefund:
-    """The gateway accepted the refund: the ledger gets the refund entry (held payments were never
-    credited, so they get none). What follows a refund in other apps joins the caller's transaction."""
-    gp = GatewayPayment.objects.select_for_update().get(pk=refund.gateway_payment_id)
-    amount, reason = refund.amount, refund.reason
-    refund.refund_ref_id = str(answer.get("refund_ref_id", ""))[:100]
-    refund.save(update_fields=["refund_ref_id"])
-    _event(gp, GatewayEvent.Kind.REFUND, f"refund {refund.refe_id} of {amount} started", answer)
-    if gp.payment_id:
-        _post_refund(actor=actor, gp=gp, refund=refund)
-    if gp.status == GatewayPayment.Status.HELD and amount == gp.amount:
-        gp.status, gp.reviewed_by = GatewayPayment.Status.REJECTED, actor
-        gp.save(update_fields=["status", "reviewed_by"])
-    audit_record(actor=actor, action="gateway_payment.refund", obj=gp, reason=reason,
-                 after={"amount": str(amount), "refe_id": refund.refe_id, "status": gp.status})
-    return refund
-
-
-def _post_refund(*, actor, gp: GatewayPayment, refund: GatewayRefund) -> None:
-    """Money given back raises what the customer owes: a refund entry, and the invoices it had paid reopened."""
-    account = ledger.account_lock(customer_id=gp.customer_id)
-    refund.ledger_entry = ledger.refund_post(
-        account=account, payment=gp.payment, amount=refund.amount, actor=actor,
-        memo=f"Refund {refund.refe_id} of {gp.payment.receipt_number}: {refund.reason}",
-    )
-    refund.save(update_fields=["ledger_entry"])
-
-
-def _reverse_referral_credit_if_refunded_in_full(*, actor, gp: GatewayPayment) -> None:
-    """A first payment the gateway has given back in full never paid for anything: the referral credit
-    it earned the referrer is reversed, as for a reversed payment. A part refund leaves it."""
-    refunded = GatewayRefund.objects.filter(gateway_payment=gp, status=GatewayRefund.Status.REFUNDED).aggregate(
-        total=Sum("amount"))["total"] or ZERO
-    if gp.payment_id and refunded >= gp.amount:
-        referral_rewards.referral_payment_reversed(
-            actor=actor, payment=gp.payment, reason=_("refunded in full through the gateway"),
-        )
-
-
-def refund_poll(*, refund: GatewayRefund) -> GatewayRefund:
-    """Ask the gateway how a refund stands; a refund it cancelled is undone in the ledger by a new entry."""
-    try:
-        answer = gateway_client().refund_status(refund.refund_ref_id)
-    except sslcommerz.GatewayError as error:
-        _event(refund.gateway_payment, GatewayEvent.Kind.ERROR, f"refund status unavailable: {error}")
-        return refund
-    status = str(answer.get("status", "")).lower()
-    with transaction.atomic():
-        refund = GatewayRefund.objects.select_for_update(of=("self",)).select_related("gateway_payment__payment").get(pk=refund.pk)
-        refund.last_polled_at = timezone.now()
-        if refund.status == GatewayRefund.Status.PROCESSING and status == "refunded":
-            refund.status, refund.finished_at = GatewayRefund.Status.REFUNDED, timezone.now()
-            refund.save(update_fields=["status", "finished_at"])
-            _reverse_referral_credit_if_refunded_in_full(actor=None, gp=refund.gateway_payment)
-        elif refund.status == GatewayRefund.Status.PROCESSING and status in ("cancelled", "failed"):
-            refund.status, refund.finished_at = GatewayRefund.Status.FAILED, timezone.now()
-            gp = refund.gateway_payment
-            if refund.ledger_entry_id:
-                account = ledger.account_lock(customer_id=gp.customer_id)
-                ledger.refund_unpost(account=account, entry=refund.ledger_entry,
-                                     memo=f"Refund {refund.refe_id} cancelled by the gateway")
-        refund.save(update_fields=["status", "finished_at", "last_polled_at"])
-        _event(refund.gateway_payment, GatewayEvent.Kind.REFUND, f"refund {refund.refe_id}: {status or 'unknown'}", answer)
-    return refund

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from django.core.cache import cache
 from django.db import transaction
 
-from payments import online
+from payments import online, online_refunds
 from payments.models import GatewayPayment, GatewayRefund, Payment
 from resellers.commissions import commission_on_payment, commission_on_refund
 
@@ -72,9 +72,9 @@ def online_payment_approve(*, actor, gp: GatewayPayment) -> GatewayPayment:
 def online_refund_start(*, actor, gp: GatewayPayment, amount, reason: str) -> GatewayRefund:
     """Refund all or part of a gateway payment through the refund API; once the gateway accepts it,
     the ledger's refund entry and the commission clawed back in one transaction."""
-    refund, answer = online.online_refund_request(actor=actor, gp=gp, amount=amount, reason=reason)
+    refund, answer = online_refunds.online_refund_request(actor=actor, gp=gp, amount=amount, reason=reason)
     with transaction.atomic():
-        refund = online.online_refund_accepted(actor=actor, refund=refund, answer=answer)
+        refund = online_refunds.online_refund_accepted(actor=actor, refund=refund, answer=answer)
         if refund.ledger_entry_id:
             commission_on_refund(actor=actor, payment=refund.gateway_payment.payment, amount=refund.amount)
     return refund
@@ -114,5 +114,5 @@ def online_payments_reconcile(*, now=None) -> dict:
     and poll refunds that are not final yet."""
     counts = online.online_payments_requery_pending(now=now)
     counts["credited"] = online_payments_credit_owed()["credited"]
-    counts["refunds"] = online.refunds_poll_open()
+    counts["refunds"] = online_refunds.refunds_poll_open()
     return counts

@@ -16,7 +16,7 @@ from billing.proration import prorate
 from billing.run import billing_run_process_pending, billing_run_start
 from billing.selectors import account_balance
 from customers.models import Subscription
-from fieldservice import rentals, services
+from fieldservice import equipment, rentals
 from fieldservice.models import EquipmentItem, EquipmentModel, EquipmentRental, EquipmentRentalCharge
 from fieldservice.selectors import installed_equipment
 from fieldservice.tasks import charge_equipment_rentals
@@ -43,7 +43,7 @@ def active_since(day: date) -> Subscription:
 def install_rented(technician, subscription, *, on: date, serial="TPLR0001") -> EquipmentRental:
     rented_router(serial)
     order = repair_order(technician=technician, customer=subscription.customer)
-    services.workorder_equipment(actor=technician, order=order, serial=serial, action="install")
+    equipment.workorder_equipment(actor=technician, order=order, serial=serial, action="install")
     rental = EquipmentRental.objects.get(item__serial=serial, ended_on__isnull=True)
     EquipmentRental.objects.filter(pk=rental.pk).update(started_on=on)  # installed on `on`
     rental.refresh_from_db()
@@ -123,7 +123,7 @@ def test_lent_equipment_and_a_connection_not_yet_activated_are_not_charged(techn
     pending = make_subscription()
     lent = EquipmentModel.objects.create(name="ZTE lent ONU", category="onu")
     EquipmentItem.objects.create(model=lent, serial="ZTEL0001", status=EquipmentItem.Status.WITH_TECHNICIAN)
-    services.workorder_equipment(actor=technician, order=repair_order(technician=technician, customer=pending.customer), serial="ZTEL0001", action="install")  # its installation is not done: nothing is billed yet
+    equipment.workorder_equipment(actor=technician, order=repair_order(technician=technician, customer=pending.customer), serial="ZTEL0001", action="install")  # its installation is not done: nothing is billed yet
     install_rented(technician, pending, on=date(2026, 3, 11))
     assert rentals.rentals_charge_due(today=date(2026, 3, 12)) == 0
     assert not OneTimeCharge.objects.filter(kind=OneTimeCharge.Kind.EQUIPMENT_RENTAL).exists()
@@ -150,7 +150,7 @@ def test_rent_is_invoiced_and_credited_through_the_committed_money_path(technici
     subscription = make_subscription(activate=True)
     rented_router("TPLR0099")
     order = repair_order(technician=technician, customer=subscription.customer)
-    services.workorder_equipment(actor=technician, order=order, serial="TPLR0099", action="install")
+    equipment.workorder_equipment(actor=technician, order=order, serial="TPLR0099", action="install")
 
     assert charge_equipment_rentals.apply(throw=True).result >= 1
     run_billing(today)
@@ -161,7 +161,7 @@ def test_rent_is_invoiced_and_credited_through_the_committed_money_path(technici
     assert first.first_day == today
     balance = account_balance(customer_id=subscription.customer_id)
 
-    services.workorder_equipment(actor=technician, order=order, serial="TPLR0099", action="collect")
+    equipment.workorder_equipment(actor=technician, order=order, serial="TPLR0099", action="collect")
     rental.refresh_from_db()
     assert rental.ended_on == today
     credited = sum((

@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from customers.models import Subscription
-from fieldservice import services, sync
+from fieldservice import equipment, services, sync
 from fieldservice.models import (
     ChecklistTemplate,
     EquipmentItem,
@@ -211,7 +211,7 @@ def test_a_serial_installed_elsewhere_is_refused(technician):
     onu("ZTEG0009", status=EquipmentItem.Status.INSTALLED, customer=elsewhere)
     order = repair_order(technician=technician)
     with pytest.raises(ValidationError, match="another customer"):
-        services.workorder_equipment(actor=technician, order=order, serial="zteg0009", action="install")
+        equipment.workorder_equipment(actor=technician, order=order, serial="zteg0009", action="install")
     item = EquipmentItem.objects.get(serial="ZTEG0009")
     assert item.customer == elsewhere and item.movements.count() == 0
 
@@ -220,10 +220,10 @@ def test_a_serial_installed_elsewhere_is_refused(technician):
 def test_installing_and_collecting_equipment_keeps_its_history(technician):
     item = onu("ZTEG0010", status=EquipmentItem.Status.WITH_TECHNICIAN, technician=technician)
     order = repair_order(technician=technician)
-    services.workorder_equipment(actor=technician, order=order, serial="ZTEG0010", action="install")
+    equipment.workorder_equipment(actor=technician, order=order, serial="ZTEG0010", action="install")
     item.refresh_from_db()
     assert item.status == EquipmentItem.Status.INSTALLED and item.customer == order.customer
-    services.workorder_equipment(actor=technician, order=order, serial="ZTEG0010", action="collect", faulty=True)
+    equipment.workorder_equipment(actor=technician, order=order, serial="ZTEG0010", action="collect", faulty=True)
     item.refresh_from_db()
     assert item.status == EquipmentItem.Status.RETURNED_FAULTY and item.customer is None
     assert list(item.movements.values_list("to_status", flat=True)) == ["installed", "returned_faulty"]
@@ -364,10 +364,10 @@ def test_installing_sold_equipment_bills_it_once_through_billing_and_lent_equipm
     sold = EquipmentItem.objects.create(model=router_model, serial="TPLC0001", status=EquipmentItem.Status.WITH_TECHNICIAN)
     onu("ZTEG0077", status=EquipmentItem.Status.WITH_TECHNICIAN)  # no price: lent
     order = repair_order(technician=technician)
-    services.workorder_equipment(actor=technician, order=order, serial="ZTEG0077", action="install")
+    equipment.workorder_equipment(actor=technician, order=order, serial="ZTEG0077", action="install")
     assert not Invoice.objects.filter(customer=order.customer).exists()
-    services.workorder_equipment(actor=technician, order=order, serial="TPLC0001", action="install")
-    services.workorder_equipment(actor=technician, order=order, serial="TPLC0001", action="install")  # recorded again: no second bill
+    equipment.workorder_equipment(actor=technician, order=order, serial="TPLC0001", action="install")
+    equipment.workorder_equipment(actor=technician, order=order, serial="TPLC0001", action="install")  # recorded again: no second bill
     invoice = Invoice.objects.get(customer=order.customer)
     line = InvoiceLine.objects.get(invoice=invoice)
     assert line.kind == "one_time" and "TPLC0001" in line.description and order.number in line.description

@@ -12,7 +12,7 @@ from billing.models import Invoice, LedgerEntry
 from billing.selectors import account_balance
 from customers.models import Subscription
 from network.models import ProvisioningTask
-from payments import online
+from payments import online, online_refunds
 from payments.models import GatewayPayment, Payment
 from tests.factories import make_customer, make_subscription
 from tests.payments.conftest import charge, ledger_ok
@@ -267,8 +267,8 @@ def test_refund_in_part_enters_the_ledger_reopens_the_invoice_and_is_polled_unti
     invoice.refresh_from_db()
     assert invoice.amount_paid == D("600.00") and invoice.status != Invoice.Status.PAID
     assert ledger_ok()
-    assert online.refund_poll(refund=refund).status == "processing"
-    assert online.refund_poll(refund=refund).status == "refunded"
+    assert online_refunds.refund_poll(refund=refund).status == "processing"
+    assert online_refunds.refund_poll(refund=refund).status == "refunded"
     with pytest.raises(ValidationError):
         online_payment.online_refund_start(actor=admin, gp=gp, amount="600.01", reason="Too much")
     assert gp.refunds.count() == 1
@@ -300,8 +300,8 @@ def test_a_first_payment_refunded_in_full_takes_back_the_referral_credit_a_part_
 
     refund = online_payment.online_refund_start(actor=admin, gp=gp, amount=refunded, reason="Customer changed their mind")
     # The emulator answers "processing" to the first status query, as SSLCommerz may, then the final one.
-    assert online.refund_poll(refund=refund).status == "processing"
-    assert online.refund_poll(refund=refund).status == "refunded"
+    assert online_refunds.refund_poll(refund=refund).status == "processing"
+    assert online_refunds.refund_poll(refund=refund).status == "refunded"
 
     credit.refresh_from_db()
     assert (credit.reversal_entry_id is None) == credit_stays

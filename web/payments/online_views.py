@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
-from payments import online, online_selectors
+from payments import online, online_refunds, online_selectors
 from payments.models import GatewayPayment, GatewayRefund, GatewaySettings
 from payments.online_forms import GatewaySettingsForm, OnlinePaymentFilterForm, RefundForm, SettlementForm
 from usecases import online_payment
@@ -60,7 +60,7 @@ def onlinepayment_settlement(request):
 @staff_permission_required("payments.view_gatewaypayment")
 def onlinepayment_detail(request, pk: int):
     gp = online_selectors.online_payment_get_for_staff(user=request.user, pk=pk)
-    context = {"gp": gp, "refund_form": RefundForm(initial={"amount": online.refundable(gp)}), "refundable": online.refundable(gp)}
+    context = {"gp": gp, "refund_form": RefundForm(initial={"amount": online_refunds.refundable(gp)}), "refundable": online_refunds.refundable(gp)}
     return render(request, "payments/online/onlinepayment_detail.html", context)
 
 
@@ -90,7 +90,7 @@ def onlinepayment_approve(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def onlinepayment_refund(request, pk: int):
     gp = online_selectors.online_payment_get_for_staff(user=request.user, pk=pk)
-    form = RefundForm(request.POST or None, initial={"amount": online.refundable(gp)})
+    form = RefundForm(request.POST or None, initial={"amount": online_refunds.refundable(gp)})
     if request.method == "POST" and form.is_valid():
         try:
             refund = online_payment.online_refund_start(actor=request.user, gp=gp, **form.cleaned_data)
@@ -99,7 +99,7 @@ def onlinepayment_refund(request, pk: int):
         else:
             messages.success(request, _t("Refund %(ref)s started; its status is checked until it is final.") % {"ref": refund.refe_id})
             return redirect("staff:onlinepayment-detail", pk=gp.pk)
-    return render(request, "payments/online/refund_form.html", {"gp": gp, "form": form, "refundable": online.refundable(gp)})
+    return render(request, "payments/online/refund_form.html", {"gp": gp, "form": form, "refundable": online_refunds.refundable(gp)})
 
 
 @staff_permission_required("payments.refund_gatewaypayment")
@@ -107,7 +107,7 @@ def onlinepayment_refund(request, pk: int):
 def onlinepayment_refund_poll(request, pk: int):
     gp = online_selectors.online_payment_get_for_staff(user=request.user, pk=pk)
     for refund in gp.refunds.filter(status=GatewayRefund.Status.PROCESSING).exclude(refund_ref_id=""):
-        online.refund_poll(refund=refund)
+        online_refunds.refund_poll(refund=refund)
     return redirect("staff:onlinepayment-detail", pk=gp.pk)
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from customers.models import Branch, Customer, Subscription
-from fieldservice import rentals, services
+from fieldservice import equipment, rentals, services
 from fieldservice.models import EquipmentItem, EquipmentModel, WorkOrder, WorkOrderEvent
 from usecases.workorder_complete import workorder_complete
 from usecases.workorder_rate import workorder_rate
@@ -182,7 +182,7 @@ class Command(BaseCommand):
                                      upload=_photo(rng, order.number), caption="ONU and drop")
         if order.kind == WorkOrder.Kind.INSTALLATION and items:
             item = items.pop()
-            services.workorder_equipment(actor=tech, order=order, serial=item.serial, action="install")
+            equipment.workorder_equipment(actor=tech, order=order, serial=item.serial, action="install")
             services.workorder_record_readings(actor=tech, order=order, onu_power_dbm=f"-{rng.randrange(17, 25)}.{rng.randrange(10, 99)}",
                                                speed_down_mbps=str(rng.randrange(18, 60)), speed_up_mbps=str(rng.randrange(18, 60)))
         if order.kind in WorkOrder.SIGNED_KINDS:

@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from customers.models import Area, Branch
 from customers.selectors import customer_get_for_staff, lead_get_for_staff
-from fieldservice import selectors, services
+from fieldservice import equipment, selectors, services
 from fieldservice.models import EquipmentItem, EquipmentModel, WorkOrder, WorkOrderPhoto
 from ispbill.core.forms import LocaleDateField, add_service_errors
 from ispbill.surfaces import staff_permission_required
@@ -350,7 +350,7 @@ def equipment_detail(request, pk: int):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.equipment_issue_to_technician(actor=request.user, item=item, technician=form.cleaned_data["technician"])
+                equipment.equipment_issue_to_technician(actor=request.user, item=item, technician=form.cleaned_data["technician"])
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
