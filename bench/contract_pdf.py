@@ -8,7 +8,7 @@ stored) and signs it (evidence, signed PDF with the signature and the certificat
 
 - `contracts.documents.contract_pdf` of the signed copy (text, drawn signature, certificate page),
   exactly as signing renders it — target ≤ 300 ms warm;
-- `contracts.services.verify_pdf` of the stored signed PDF (the contract read by its code, the
+- `contracts.signing.verify_pdf` of the stored signed PDF (the contract read by its code, the
   upload's SHA-256 compared) — what /verify/<code> does after the upload — target ≤ 100 ms.
 
 Median, p95 and max in milliseconds after a warm-up. Run by hand; not part of the test suite.
@@ -39,7 +39,7 @@ def parse_args():
 
 
 def the_contract():
-    from contracts import services
+    from contracts import services, signing
     from contracts.models import Contract
     from customers import services as customer_services
     from customers.models import Area, Branch, Package
@@ -69,7 +69,7 @@ def the_contract():
     from django.db import transaction
 
     with transaction.atomic():
-        services._sign(contract=contract, png=services._signature_png(_signature_png()), signer_name=customer.name,
+        signing.sign(contract=contract, png=signing.signature_png(_signature_png()), signer_name=customer.name,
                        consent_text=services.consent_text_for(contract), ip="203.0.113.5", user_agent="bench",
                        latitude=None, longitude=None, device_time="")
     return Contract.objects.get(pk=contract.pk)
@@ -101,7 +101,7 @@ def report(name: str, samples: tuple[list[float], list[float]], target: float) -
 def main():
     args = parse_args()
     setup_django(args.db_name)
-    from contracts import services
+    from contracts import signing
     from contracts.documents import contract_pdf
     from contracts.models import Contract
 
@@ -114,7 +114,7 @@ def main():
         contract_pdf(fresh, signature=fresh.signature, signature_file=fresh.signature.image.path)
 
     def verify():
-        assert services.verify_pdf(code=contract.verify_code, content=content)[1]
+        assert signing.verify_pdf(code=contract.verify_code, content=content)[1]
 
     print(f"signed contract PDF: {len(content) // 1024} KB; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     report("contract PDF render (signed, with certificate page)", timed(render, args.repeat, args.warmup), PDF_TARGET_MS)

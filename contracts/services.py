@@ -5,9 +5,6 @@ a credit note), never written here."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import io
 import secrets
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -29,8 +26,7 @@ from billing.models import OneTimeCharge
 from billing.selectors import current_billing_settings
 from billing.vat import vat_line
 from customers.models import Subscription
-from ispbill.accounts.customer_security import RateLimited, code_rate_check, one_time_code_check, one_time_code_send
-from ispbill.accounts.models import OneTimeCode
+from ispbill.accounts.customer_security import RateLimited
 from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.numbering import allocate_number
@@ -40,7 +36,7 @@ from ispbill.notify.services import notify_customer
 from . import fees
 from .chain import event_append
 from .documents import contract_pdf, sha256
-from .models import Contract, ContractRule, ContractTemplate, Signature, SigningChannel, SigningSession
+from .models import Contract, ContractRule, ContractTemplate
 from .notifications import CONTRACT_RENEWAL_REMINDER, CONTRACT_SENT
 from .templating import template_check, template_fill
 
@@ -59,13 +55,13 @@ def consent_text_for(contract: Contract) -> str:
     ) % {"number": contract.number, "hash": contract.document_sha256}
 
 
-def _lock(contract: Contract) -> Contract:
+def contract_lock(contract: Contract) -> Contract:
     return (
         Contract.objects.select_for_update(of=("self",)).select_related("customer", "template", "subscription__package").get(pk=contract.pk)
     )
 
 
-def _move(contract: Contract, to: str) -> None:
+def status_move(contract: Contract, to: str) -> None:
     if not contract.can_transition_to(to):
         raise ValidationError(
             _("A contract that is %(status)s cannot become %(to)s.") % {"status": contract.get_status_display(), "to": Status(to).label}
@@ -73,7 +69,7 @@ def _move(contract: Contract, to: str) -> None:
     contract.status = to
 
 
-def _record(contract: Contract, action: str, actor=None, reason: str = "", **data) -> None:
+def event_record(contract: Contract, action: str, actor=None, reason: str = "", **data) -> None:
     data = {key: value if isinstance(value, (str, int, bool, type(None))) else str(value) for key, value in data.items()}
     event_append(contract=contract, action=action, actor=actor, data={**data, **({"reason": reason} if reason else {})})
     audit_record(actor=actor, action=f"contract.{action}", obj=contract, reason=reason, after={"status": contract.status, **data})
@@ -157,7 +153,7 @@ def contract_create(
         equipment=(equipment or "").strip()[:255], created_by=actor if getattr(actor, "pk", None) else None,
         replaces=replaces,
     )
-    _record(contract, "create", actor, template=f"{template.key}/{template.language}/v{template.version}",
+    event_record(contract, "create", actor, template=f"{template.key}/{template.language}/v{template.version}",
             **({"origin": origin} if origin else {}), **({"replaces": replaces.number} if replaces else {}))
     return contract
 
@@ -237,13 +233,13 @@ def subscription_package_changed(*, actor, subscription: Subscription, **_change
     contract_draft_for_subscription(actor=actor, subscription=subscription, event=ContractRule.Applies.CHANGE, replaces=in_force)
 
 
-def _end_replaced(contract: Contract, *, by: Contract) -> None:
+def end_replaced(contract: Contract, *, by: Contract) -> None:
     """The contract a package change's contract replaced ends when the new one is signed: no fee."""
-    contract = _lock(contract)
-    _move(contract, Status.TERMINATED)
+    contract = contract_lock(contract)
+    status_move(contract, Status.TERMINATED)
     contract.ended_at, contract.end_reason = timezone.now(), f"Replaced by {by.number} after a package change"
     contract.save(update_fields=["status", "ended_at", "end_reason"])
-    _record(contract, "replaced", None, by=by.number)
+    event_record(contract, "replaced", None, by=by.number)
 
 
 @transaction.atomic
@@ -308,14 +304,14 @@ def contract_send(*, actor, contract: Contract) -> Contract:
     """Send a draft for signature: its text is filled in and frozen, the PDF the customer will read
     is rendered once and stored with its SHA-256, and the customer is told. Sending again (resend)
     only tells the customer again: the document does not change."""
-    contract = _lock(contract)
+    contract = contract_lock(contract)
     if contract.status == Status.SENT:
-        _record(contract, "resend", actor)
+        event_record(contract, "resend", actor)
         notify_customer(event=CONTRACT_SENT, customer=contract.customer, related=contract,
                         occurrence=f"resend-{secrets.token_hex(4)}",
                         context={"contract_number": contract.number, "contract_url": _portal_url(contract)})
         return contract
-    _move(contract, Status.SENT)
+    status_move(contract, Status.SENT)
     if contract.template.language != contract.customer.language and contract.customer.language:
         other = template_current(key=contract.template.key, language=contract.customer.language)
         contract.template = other or contract.template  # the customer's language when the template has it
@@ -325,7 +321,7 @@ def contract_send(*, actor, contract: Contract) -> Contract:
     contract.document_sha256 = sha256(pdf)
     contract.sent_at = timezone.now()
     contract.save()
-    _record(contract, "send", actor, document_sha256=contract.document_sha256)
+    event_record(contract, "send", actor, document_sha256=contract.document_sha256)
     notify_customer(event=CONTRACT_SENT, customer=contract.customer, related=contract,
                     context={"contract_number": contract.number, "contract_url": _portal_url(contract)})
     return contract
@@ -336,169 +332,12 @@ def contract_void(*, actor, contract: Contract, reason: str) -> Contract:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason for voiding the contract.")})
-    contract = _lock(contract)
-    _move(contract, Status.VOID)
+    contract = contract_lock(contract)
+    status_move(contract, Status.VOID)
     contract.ended_at, contract.end_reason = timezone.now(), reason[:255]
     contract.save(update_fields=["status", "ended_at", "end_reason"])
-    _record(contract, "void", actor, reason=reason)
+    event_record(contract, "void", actor, reason=reason)
     return contract
-
-
-# Signing ----------------------------------------------------------------------------------------
-
-
-def contract_signing_start(
-    *, contract: Contract, ip: str | None, channel: str = SigningChannel.PORTAL, witness=None, visit_ref: str = "",
-) -> SigningSession:
-    """Start a signing session for this one contract and send its one-time code to the customer's
-    registered phone (rate-limited). The code signs only this contract, only in this session, and
-    only until it expires; an earlier session of the contract ends here, and a code asked for
-    later (for any contract) replaces this one."""
-    if contract.status != Status.SENT:
-        raise ValidationError(_("This contract is not waiting for a signature."))
-    customer = contract.customer
-    if not customer.phone:
-        raise ValidationError(_("No phone is registered on your account: ask us to add one."))
-    code_rate_check(destination=customer.phone, ip=ip)
-    with transaction.atomic():
-        contract = _lock(contract)
-        if contract.status != Status.SENT:
-            raise ValidationError(_("This contract is not waiting for a signature."))
-        now = timezone.now()
-        SigningSession.objects.filter(contract=contract, ended_at__isnull=True).update(ended_at=now)
-        otp = one_time_code_send(customer=customer, purpose=OneTimeCode.Purpose.CONTRACT_SIGN, destination=customer.phone)
-        session = SigningSession.objects.create(
-            contract=contract, channel=channel, witness=witness if getattr(witness, "pk", None) else None,
-            visit_ref=str(visit_ref or "")[:40], one_time_code=otp, created_at=now, expires_at=otp.expires_at,
-        )
-        _record(contract, "code_sent", witness if getattr(witness, "pk", None) else None, phone=customer.phone, channel=channel,
-                **({"visit": str(visit_ref)} if visit_ref else {}))
-    return session
-
-
-def _open_session(contract: Contract, key: str) -> SigningSession:
-    session = SigningSession.objects.filter(
-        contract=contract, key=key or "-", ended_at__isnull=True, expires_at__gt=timezone.now(),
-    ).first() if key else None
-    if session is None or session.one_time_code_id is None:
-        raise ValidationError({"code": _("This signing code has expired or was for another contract. Ask for a new code.")},
-                              code="no_session")
-    return session
-
-
-def _signature_png(data_url: str) -> bytes:
-    from PIL import Image, UnidentifiedImageError
-
-    prefix = "data:image/png;base64,"
-    if not (data_url or "").startswith(prefix):
-        raise ValidationError({"signature": _("Draw your signature in the box.")})
-    try:
-        raw = base64.b64decode(data_url[len(prefix):], validate=True)
-    except (binascii.Error, ValueError):
-        raise ValidationError({"signature": _("Draw your signature in the box.")}) from None
-    if len(raw) > SIGNATURE_MAX_BYTES:
-        raise ValidationError({"signature": _("The signature image is too large.")})
-    try:
-        image = Image.open(io.BytesIO(raw))
-        image.verify()
-        image = Image.open(io.BytesIO(raw))
-        if image.format != "PNG" or image.width > 4000 or image.height > 2000:
-            raise ValidationError({"signature": _("Draw your signature in the box.")})
-        extrema = image.convert("LA").getextrema()
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        raise ValidationError({"signature": _("Draw your signature in the box.")}) from None
-    if extrema[1][1] == 0:  # fully transparent: nothing drawn
-        raise ValidationError({"signature": _("Draw your signature in the box.")})
-    return raw
-
-
-def _coordinate(value, limit: int) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
-    except (InvalidOperation, ValueError):
-        return None
-    return number if abs(number) <= limit else None
-
-
-def contract_sign(
-    *,
-    contract: Contract,
-    session_key: str,
-    code: str,
-    signer_name: str,
-    signature_data_url: str,
-    consent: bool,
-    consent_text: str,
-    ip: str | None = None,
-    user_agent: str = "",
-    latitude=None,
-    longitude=None,
-    device_time: str = "",
-) -> Signature:
-    """The customer signs: every input is checked first, then the signing session (this contract's,
-    still open) and the one code sent in it (a wrong code counts a try and is refused: nothing else
-    changes), then, under the contract's lock, the evidence is stored, the signed PDF rendered and
-    its hash kept, and the contract is signed — active at once when its start date has come."""
-    if contract.status != Status.SENT:
-        raise ValidationError(_("This contract cannot be signed: it is %(status)s.") % {"status": contract.get_status_display()})
-    signer_name = (signer_name or "").strip()
-    if not signer_name:
-        raise ValidationError({"signer_name": _("Type your full name.")})
-    if not consent or consent_text != consent_text_for(contract):
-        raise ValidationError({"consent": _("Tick the box to agree to the text shown.")})
-    png = _signature_png(signature_data_url)
-    session = _open_session(contract, session_key)
-    one_time_code_check(customer=contract.customer, purpose=OneTimeCode.Purpose.CONTRACT_SIGN, code=code,
-                        code_id=session.one_time_code_id)
-    return _sign(contract=contract, png=png, signer_name=signer_name, consent_text=consent_text, ip=ip,
-                 user_agent=user_agent, latitude=latitude, longitude=longitude, device_time=device_time, session=session)
-
-
-@transaction.atomic
-def _sign(*, contract, png, signer_name, consent_text, ip, user_agent, latitude, longitude, device_time, session=None) -> Signature:
-    contract = _lock(contract)
-    if contract.status != Status.SENT:  # signed or voided meanwhile
-        raise ValidationError(_("This contract cannot be signed: it is %(status)s.") % {"status": contract.get_status_display()})
-    now = timezone.now()
-    if session is not None:
-        SigningSession.objects.filter(pk=session.pk).update(ended_at=now)
-    signature = Signature(
-        contract=contract, channel=session.channel if session else SigningChannel.PORTAL,
-        witness_id=session.witness_id if session else None, signer_name=signer_name[:150], phone_verified=contract.customer.phone,
-        ip_address=ip or None, user_agent=(user_agent or "")[:400], latitude=_coordinate(latitude, 90),
-        longitude=_coordinate(longitude, 180), device_time=(device_time or "")[:64], server_time=now,
-        image_sha256=sha256(png), document_sha256=contract.document_sha256, consent_text=consent_text,
-        consent_sha256=sha256(consent_text.encode()),
-    )
-    signature.image.save(f"{secrets.token_urlsafe(24)}.png", ContentFile(png), save=False)
-    pdf = contract_pdf(contract, signature=signature, signature_file=signature.image.path)
-    signature.signed_pdf.save(f"{contract.number}-signed-{secrets.token_hex(8)}.pdf", ContentFile(pdf), save=False)
-    signature.signed_pdf_sha256 = sha256(pdf)
-    signature.save()
-    _move(contract, Status.SIGNED)
-    contract.signed_at = now
-    if contract.start_date <= timezone.localdate():
-        _move(contract, Status.ACTIVE)
-    contract.save(update_fields=["status", "signed_at"])
-    _record(contract, "sign", None, signer=signer_name, phone=signature.phone_verified, ip=ip or "", channel=signature.channel,
-            witness=signature.witness_id, visit=session.visit_ref if session else "",
-            document_sha256=signature.document_sha256, consent_sha256=signature.consent_sha256,
-            image_sha256=signature.image_sha256, signed_pdf_sha256=signature.signed_pdf_sha256)
-    if contract.status == Status.ACTIVE:
-        _record(contract, "activate", None)
-    for replaced in Contract.objects.filter(pk=contract.replaces_id, status__in=Contract.IN_FORCE):
-        _end_replaced(replaced, by=contract)
-    return signature
-
-
-def verify_pdf(*, code: str, content: bytes) -> tuple[Contract | None, bool]:
-    """(the contract, whether `content` is byte for byte its signed PDF)."""
-    contract = Contract.objects.select_related("signature", "customer").filter(verify_code=code).first()
-    if contract is None or not hasattr(contract, "signature"):
-        return contract, False
-    return contract, secrets.compare_digest(sha256(content), contract.signature.signed_pdf_sha256)
 
 
 # Renewals, expiry, termination ---------------------------------------------------------------------------
@@ -515,7 +354,7 @@ def _renew(contract: Contract, actor=None) -> Contract:
         equipment=contract.equipment, body_text=contract.body_text, document_sha256=contract.document_sha256,
         document=contract.document.name, renewed_from=contract, signed_at=contract.signed_at, sent_at=contract.sent_at,
     )
-    _record(renewal, "renewal_start", actor, renews=contract.number)
+    event_record(renewal, "renewal_start", actor, renews=contract.number)
     return renewal
 
 
@@ -527,9 +366,9 @@ def contracts_daily(*, today: date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     counts = {"activated": 0, "reminded": 0, "renewed": 0, "expired": 0}
     for contract in Contract.objects.select_for_update().filter(status=Status.SIGNED, start_date__lte=today).order_by("id"):
-        _move(contract, Status.ACTIVE)
+        status_move(contract, Status.ACTIVE)
         contract.save(update_fields=["status"])
-        _record(contract, "activate", None)
+        event_record(contract, "activate", None)
         counts["activated"] += 1
     for contract in (
         Contract.objects.select_for_update().select_related("customer")
@@ -543,20 +382,20 @@ def contracts_daily(*, today: date | None = None) -> dict[str, int]:
         })
         contract.reminder_sent_on = today
         contract.save(update_fields=["reminder_sent_on"])
-        _record(contract, "renewal_reminder", None, end_date=contract.end_date)
+        event_record(contract, "renewal_reminder", None, end_date=contract.end_date)
         counts["reminded"] += 1
     for contract in Contract.objects.select_for_update().filter(status=Status.ACTIVE, end_date__lte=today).order_by("id"):
         contract.ended_at = timezone.now()
         if contract.auto_renew and (contract.subscription is None or contract.subscription.status != Subscription.Status.CANCELLED):
-            _move(contract, Status.RENEWED)
+            status_move(contract, Status.RENEWED)
             contract.save(update_fields=["status", "ended_at"])
-            _record(contract, "renew", None)
+            event_record(contract, "renew", None)
             _renew(contract)
             counts["renewed"] += 1
         else:
-            _move(contract, Status.EXPIRED)
+            status_move(contract, Status.EXPIRED)
             contract.save(update_fields=["status", "ended_at"])
-            _record(contract, "expire", None)
+            event_record(contract, "expire", None)
             counts["expired"] += 1
     return counts
 
@@ -567,7 +406,7 @@ def contract_auto_renew_stop(*, actor, contract: Contract, reason: str) -> Contr
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason.")})
-    contract = _lock(contract)
+    contract = contract_lock(contract)
     if contract.status not in Contract.IN_FORCE or not contract.auto_renew:
         raise ValidationError(_("This contract does not renew itself."))
     last_day = contract.end_date - timedelta(days=contract.notice_days)
@@ -575,7 +414,7 @@ def contract_auto_renew_stop(*, actor, contract: Contract, reason: str) -> Contr
         raise ValidationError(_("The notice window closed on %(day)s: the contract renews.") % {"day": date_format(last_day, "j M Y")})
     contract.auto_renew = False
     contract.save(update_fields=["auto_renew"])
-    _record(contract, "auto_renew_stop", actor, reason=reason)
+    event_record(contract, "auto_renew_stop", actor, reason=reason)
     return contract
 
 
@@ -594,7 +433,7 @@ def contract_fee_waive(*, actor, contract: Contract, reason: str) -> Contract:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason for waiving the fee.")})
-    contract = _lock(contract)
+    contract = contract_lock(contract)
     if contract.fee_waived_reason:
         raise ValidationError(_("The fee is already waived."))
     if contract.status not in (*Contract.IN_FORCE, Status.TERMINATED) or (
@@ -611,7 +450,7 @@ def contract_fee_waive(*, actor, contract: Contract, reason: str) -> Contract:
         credited = min(invoice.amount_due, invoice.total)
         if credited > ZERO:
             credit_note_issue(actor=actor, invoice=invoice, amount=credited, reason=f"Early-termination fee waived: {reason}")
-    _record(contract, "fee_waive", actor, reason=reason, credited=str(credited))
+    event_record(contract, "fee_waive", actor, reason=reason, credited=str(credited))
     return contract
 
 
@@ -627,10 +466,10 @@ def subscription_cancelled(*, actor, subscription: Subscription, reason: str) ->
 
 @transaction.atomic
 def contract_terminate(*, actor, contract: Contract, reason: str, on: date | None = None) -> Contract:
-    contract = _lock(contract)
+    contract = contract_lock(contract)
     on = on or timezone.localdate()
     fee = fee_quote(contract, on=on)
-    _move(contract, Status.TERMINATED)
+    status_move(contract, Status.TERMINATED)
     contract.ended_at, contract.end_reason = timezone.now(), (reason or "")[:255]
     if fee > ZERO:
         months = fees.remaining_months(on=on, end=contract.end_date)
@@ -640,5 +479,5 @@ def contract_terminate(*, actor, contract: Contract, reason: str, on: date | Non
             description=f"Early termination of {contract.number} ({months} months left of {contract.term_months})",
         )
     contract.save(update_fields=["status", "ended_at", "end_reason", "fee_charge"])
-    _record(contract, "terminate", actor, reason=reason, fee=str(fee), waived=bool(contract.fee_waived_reason))
+    event_record(contract, "terminate", actor, reason=reason, fee=str(fee), waived=bool(contract.fee_waived_reason))
     return contract

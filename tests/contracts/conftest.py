@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from PIL import Image, ImageDraw
 
-from contracts import services
+from contracts import services, signing
 from tests.billing.test_run import configure
 from tests.factories import PackageFactory, make_subscription
 
@@ -58,7 +58,7 @@ def sent(template, subscription):
 
 def start_signing(contract, **session):
     """Ask for the signing code, as the portal's button does: a session for this contract only."""
-    return services.contract_signing_start(contract=contract, ip="203.0.113.7", **session)
+    return signing.contract_signing_start(contract=contract, ip="203.0.113.7", **session)
 
 
 def sign(contract, code=CODE, **overrides):
@@ -73,4 +73,4 @@ def sign(contract, code=CODE, **overrides):
         "device_time": "Mon Nov 23 2026 20:10:00 GMT+0600",
     }
     values.update(overrides)
-    return services.contract_sign(**values)
+    return signing.contract_sign(**values)

@@ -10,7 +10,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from billing.models import Invoice, OneTimeCharge
-from contracts import services
+from contracts import services, signing
 from contracts.chain import chain_verify
 from contracts.models import Contract, ContractEvent, ContractTemplate, Signature
 from ispbill.accounts.models import OneTimeCode
@@ -73,7 +73,7 @@ def test_the_customer_signs_with_the_code_and_the_evidence_is_stored(sent):
     assert signature.consent_sha256 == services.sha256(services.consent_text_for(sent).encode())
     signed = signature.signed_pdf.read()
     assert signed.startswith(b"%PDF") and services.sha256(signed) == signature.signed_pdf_sha256
-    assert services.verify_pdf(code=sent.verify_code, content=signed) == (sent, True)
+    assert signing.verify_pdf(code=sent.verify_code, content=signed) == (sent, True)
     assert chain_verify(sent) == (True, "")
     assert [e.action for e in sent.events.order_by("seq")] == ["create", "send", "code_sent", "sign", "activate"]
 
@@ -141,9 +141,9 @@ def test_a_changed_pdf_does_not_verify(sent):
     signed = signature.signed_pdf.read()
     tampered = signed.replace(b"Rahim", b"Rahin", 1) if b"Rahim" in signed else signed[:-10] + b"0000000000"
 
-    assert services.verify_pdf(code=sent.verify_code, content=tampered)[1] is False
-    assert services.verify_pdf(code=sent.verify_code, content=signed + b"\n")[1] is False
-    assert services.verify_pdf(code=sent.verify_code, content=signed)[1] is True
+    assert signing.verify_pdf(code=sent.verify_code, content=tampered)[1] is False
+    assert signing.verify_pdf(code=sent.verify_code, content=signed + b"\n")[1] is False
+    assert signing.verify_pdf(code=sent.verify_code, content=signed)[1] is True
 
 
 def _raw(sql: str, params) -> None:

@@ -6,7 +6,7 @@ agrees. The evidence names the technician as witness and the signed PDF verifies
 import pytest
 from playwright.sync_api import expect
 
-from contracts import services
+from contracts import services, signing
 from contracts.models import Contract, ContractRule
 from fieldservice import services as field_services
 from fieldservice.models import WorkOrder
@@ -66,4 +66,4 @@ def test_the_customer_signs_the_contract_on_the_technicians_phone_at_the_install
     signature = contract.signature
     assert contract.status == Contract.Status.ACTIVE
     assert (signature.channel, signature.witness_id, signature.phone_verified) == ("on_site", technician.pk, customer.phone)
-    assert services.verify_pdf(code=contract.verify_code, content=signature.signed_pdf.read()) == (contract, True)
+    assert signing.verify_pdf(code=contract.verify_code, content=signature.signed_pdf.read()) == (contract, True)

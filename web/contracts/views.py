@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from contracts import selectors, services
+from contracts import selectors, services, signing
 from contracts.chain import chain_verify
 from contracts.models import Contract, ContractRule, Signature, SigningChannel
 from contracts.onsite import onsite_contract
@@ -72,7 +72,7 @@ def _signed(request, contract, form) -> bool:
         return False
     data = form.cleaned_data
     try:
-        services.contract_sign(
+        signing.contract_sign(
             contract=contract, session_key=_signing_key(request, contract), code=data["code"],
             signer_name=data["signer_name"], signature_data_url=data["signature"], consent=data["consent"],
             consent_text=data["consent_text"], ip=_client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""),
@@ -88,13 +88,13 @@ def _signed(request, contract, form) -> bool:
 def _code_asked(request, contract, **session) -> bool:
     """Start a signing session and send its code; a refusal becomes a message."""
     try:
-        signing = services.contract_signing_start(contract=contract, ip=_client_ip(request), **session)
+        session_row = signing.contract_signing_start(contract=contract, ip=_client_ip(request), **session)
     except RateLimited:
         messages.error(request, _t("Too many codes asked for. Wait a while and try again."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        _remember_signing(request, contract, signing)
+        _remember_signing(request, contract, session_row)
         return True
     return False
 
@@ -421,7 +421,7 @@ def verify(request, code: str):
         if upload.size > VERIFY_MAX_BYTES:
             form.add_error("document", _t("The file is too large."))
         else:
-            _contract, matches = services.verify_pdf(code=code, content=upload.read())
+            _contract, matches = signing.verify_pdf(code=code, content=upload.read())
             result = "match" if matches else "mismatch"
     signature = getattr(contract, "signature", None) if contract.signed_at else None
     return render(request, "contracts/verify.html", {

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from billing.charges import Item, credit_note_issue, manual_invoice_create, one_time_charge_add
-from contracts import services
+from contracts import services, signing
 from contracts.models import Contract, ContractRule, ContractTemplate, SigningChannel, SigningSession
 from customers.models import Customer, Subscription
 
@@ -97,8 +97,8 @@ class Command(BaseCommand):
             now = timezone.now()
             session = SigningSession.objects.create(contract=contract, channel=SigningChannel.ON_SITE, witness=on_site_by,
                                                     created_at=now, expires_at=now + timedelta(minutes=10))
-        services._sign(session=session, 
-            contract=contract, png=services._signature_png(_signature_png()), signer_name=name,
+        signing.sign(session=session, 
+            contract=contract, png=signing.signature_png(_signature_png()), signer_name=name,
             consent_text=services.consent_text_for(contract), ip="203.0.113.24",
             user_agent="Mozilla/5.0 (Linux; Android 14; demo) Chrome/131 Mobile", latitude=Decimal("23.780600"),
             longitude=Decimal("90.407000"), device_time=timezone.localtime().strftime("%a %b %d %Y %H:%M:%S GMT+0600"),
