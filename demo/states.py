@@ -44,6 +44,7 @@ from network.models import Outage, Router
 from payments import online, online_refunds
 from payments.models import GatewayPayment, GatewayRefund, Payment
 from tickets import services as ticket_services
+from tickets import sla_policies
 from tickets.models import Ticket
 from usecases import online_payment
 from usecases.payment_reverse import payment_reverse
@@ -224,7 +225,7 @@ def _tickets(customer: Customer, *, admin, report: Report) -> None:
             actor=customer.user, customer=customer, category="no_connection", subject="No internet since Friday",
             description="The router shows a red LOS light.", now=timezone.now() - timedelta(days=4),
         )
-        ticket_services.sla_check()
+        sla_policies.sla_check()
         report.add("a breached ticket")
     if not Ticket.objects.filter(status=Ticket.Status.WAITING).exists():
         ticket = ticket_services.ticket_create(

@@ -6,7 +6,7 @@ def _ensure_default_policies(sender, using="default", **kwargs):
     from django.db import connections
 
     from .models import SlaPolicy
-    from .services import sla_policies_ensure_defaults
+    from .sla_policies import sla_policies_ensure_defaults
 
     # Runs after every migrate and flush (tests too); partial plans may end without the table.
     if SlaPolicy._meta.db_table in connections[using].introspection.table_names():

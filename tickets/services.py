@@ -7,29 +7,25 @@ is the business time it has spent waiting on the customer; while it waits, the u
 cleared and nothing can breach.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ispbill.core.audit import audit_changes, audit_record, snapshot
 from ispbill.core.numbering import allocate_number
-from ispbill.notify.events import Channel, Event
-from ispbill.notify.services import notify_address, notify_customer
+from ispbill.notify.events import Event
+from ispbill.notify.services import notify_customer
 
-from .models import Category, Holiday, Priority, SlaPolicy, SupportSettings, Survey, Ticket, TicketComment
+from .models import Category, Priority, Survey, Ticket, TicketComment
 from .selectors import (
-    FALLBACK_TARGETS,
     assignable_users,
     business_calendar,
-    current_support_settings,
-    managers_for,
     may_reopen,
     sla_targets,
 )
@@ -56,7 +52,7 @@ def _lock(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update().get(pk=ticket.pk)
 
 
-def _text(value: str, *, field: str, limit: int, label: str) -> str:
+def text_clean(value: str, *, field: str, limit: int, label: str) -> str:
     value = (value or "").strip()
     if not value:
         raise ValidationError({field: _("%(label)s is required.") % {"label": label}})
@@ -128,7 +124,7 @@ def _resume(ticket: Ticket, *, now: datetime, calendar: BusinessCalendar) -> Non
         _set_deadlines(ticket, calendar=calendar)
 
 
-def _record_breach(ticket: Ticket, *, kind: str, now: datetime) -> bool:
+def record_breach(ticket: Ticket, *, kind: str, now: datetime) -> bool:
     """Note a passed deadline once; True when it is new."""
     if kind == "response":
         if ticket.response_breached_at or ticket.first_response_due is None or ticket.first_response_due >= now:
@@ -157,7 +153,7 @@ def ticket_create(
         errors["priority"] = _("Choose a priority.")
     for field, value, limit, label in (("subject", subject, SUBJECT_MAX, _("A subject")), ("description", description, BODY_MAX, _("A description"))):
         try:
-            _text(value, field=field, limit=limit, label=label)
+            text_clean(value, field=field, limit=limit, label=label)
         except ValidationError as error:
             errors.update(error.message_dict)
     attachment_facts = ("", "")
@@ -193,7 +189,7 @@ def ticket_create(
 def ticket_reply(*, actor, ticket: Ticket, body: str, internal: bool = False, now: datetime | None = None) -> TicketComment:
     """Staff's public reply (the customer is told) or internal note. The first public reply is the
     first response; its deadline, if passed, is recorded as breached."""
-    body = _text(body, field="body", limit=BODY_MAX, label=_("The message"))
+    body = text_clean(body, field="body", limit=BODY_MAX, label=_("The message"))
     now = now or timezone.now()
     ticket = _lock(ticket)
     if ticket.status == Ticket.Status.CLOSED:
@@ -201,7 +197,7 @@ def ticket_reply(*, actor, ticket: Ticket, body: str, internal: bool = False, no
     comment = TicketComment.objects.create(ticket=ticket, author=actor, internal=internal, body=body, created_at=now)
     ticket.updated_at = now
     if not internal and ticket.first_response_at is None:
-        _record_breach(ticket, kind="response", now=now)
+        record_breach(ticket, kind="response", now=now)
         ticket.first_response_at = now
     ticket.save()
     audit_record(actor=actor, action="ticket.note" if internal else "ticket.reply", obj=ticket, after={"comment": comment.pk})
@@ -219,7 +215,7 @@ def ticket_customer_reply(*, customer, ticket: Ticket, body: str, now: datetime 
     """The customer's reply on their own ticket; a ticket waiting on them goes back to work."""
     if ticket.customer_id != customer.pk:
         raise PermissionDenied
-    body = _text(body, field="body", limit=BODY_MAX, label=_("The message"))
+    body = text_clean(body, field="body", limit=BODY_MAX, label=_("The message"))
     now = now or timezone.now()
     ticket = _lock(ticket)
     if ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
@@ -249,11 +245,11 @@ def _apply_status(ticket: Ticket, *, status: str, now: datetime, calendar: Busin
     elif ticket.paused_since is not None:
         _resume(ticket, now=now, calendar=calendar)
     if status == Ticket.Status.RESOLVED:
-        _record_breach(ticket, kind="resolution", now=now)
+        record_breach(ticket, kind="resolution", now=now)
         ticket.resolved_at = now
     elif status == Ticket.Status.CLOSED:
         if ticket.status != Ticket.Status.RESOLVED:
-            _record_breach(ticket, kind="resolution", now=now)
+            record_breach(ticket, kind="resolution", now=now)
             ticket.resolved_at = ticket.resolved_at or now
         ticket.closed_at = now
     elif status == Ticket.Status.REOPENED:
@@ -308,7 +304,7 @@ def ticket_reopen(*, customer, ticket: Ticket, reason: str, now: datetime | None
     """The customer reopens their resolved ticket within the reopen window (Settings → SLA policies)."""
     if ticket.customer_id != customer.pk:
         raise PermissionDenied
-    reason = _text(reason, field="reason", limit=BODY_MAX, label=_("What is still wrong"))
+    reason = text_clean(reason, field="reason", limit=BODY_MAX, label=_("What is still wrong"))
     now = now or timezone.now()
     ticket = _lock(ticket)
     if not may_reopen(ticket, now=now):
@@ -430,175 +426,3 @@ def survey_answer_visit(*, customer, survey_id: int, rating, comment: str = "", 
     survey.save()
     audit_record(actor=customer.user, action="visit.survey", obj=survey, after={"rating": rating, "subject": survey.subject})
     return survey
-
-
-# SLA policies and business hours -----------------------------------------------------------------------------
-
-def _check_targets(response_minutes, resolution_minutes) -> None:
-    errors = {}
-    for field, value in (("response_minutes", response_minutes), ("resolution_minutes", resolution_minutes)):
-        if value is None or int(value) <= 0:
-            errors[field] = _("A target must be at least one minute: zero would breach every ticket at once.")
-    if not errors and int(resolution_minutes) < int(response_minutes):
-        errors["resolution_minutes"] = _("Resolution cannot be due before the first response.")
-    if errors:
-        raise ValidationError(errors)
-
-
-POLICY_FIELDS = ("priority", "category", "response_minutes", "resolution_minutes")
-
-
-def sla_policies_ensure_defaults(*, using: str = "default") -> int:
-    """One all-categories policy per priority, with the shipped targets, where none exists yet;
-    never touches a row a manager edited. Runs after every migrate."""
-    existing = set(SlaPolicy.objects.using(using).filter(category="").values_list("priority", flat=True))
-    missing = [
-        SlaPolicy(priority=priority, category="", response_minutes=response, resolution_minutes=resolution)
-        for priority, (response, resolution) in FALLBACK_TARGETS.items() if priority not in existing
-    ]
-    SlaPolicy.objects.using(using).bulk_create(missing, ignore_conflicts=True)
-    return len(missing)
-
-
-@transaction.atomic
-def sla_policy_save(
-    *, actor, policy: SlaPolicy | None = None, priority: str, category: str, response_minutes: int, resolution_minutes: int,
-) -> SlaPolicy:
-    """Create or change a policy. Applies to tickets raised (or re-prioritised) from now on."""
-    _check_targets(response_minutes, resolution_minutes)
-    if priority not in Priority.values:
-        raise ValidationError({"priority": _("Choose a priority.")})
-    if category and category not in Category.values:
-        raise ValidationError({"category": _("Choose a category.")})
-    clash = SlaPolicy.objects.filter(priority=priority, category=category or "")
-    if policy is not None:
-        clash = clash.exclude(pk=policy.pk)
-    if clash.exists():
-        raise ValidationError(_("There is already a policy for this priority and category."))
-    before = snapshot(policy, POLICY_FIELDS) if policy is not None else None
-    policy = policy or SlaPolicy()
-    policy.priority, policy.category = priority, category or ""
-    policy.response_minutes, policy.resolution_minutes = int(response_minutes), int(resolution_minutes)
-    policy.save()
-    after = snapshot(policy, POLICY_FIELDS)
-    if before is not None:
-        before, after = audit_changes(before, after)
-    audit_record(actor=actor, action="sla_policy.save", obj=policy, before=before, after=after)
-    return policy
-
-
-@transaction.atomic
-def sla_policy_delete(*, actor, policy: SlaPolicy) -> None:
-    if not policy.category:
-        raise ValidationError(_("Every priority keeps a policy for all categories; change its targets instead."))
-    audit_record(actor=actor, action="sla_policy.delete", obj=policy, before=snapshot(policy, POLICY_FIELDS))
-    policy.delete()
-
-
-SUPPORT_FIELDS = ("workday_start", "workday_end", "working_days", "reopen_days", "warn_before_minutes")
-
-
-def _support_snapshot(support: SupportSettings) -> dict:
-    data = {name: getattr(support, name) for name in SUPPORT_FIELDS}
-    data["workday_start"], data["workday_end"] = support.workday_start.isoformat("minutes"), support.workday_end.isoformat("minutes")
-    return data
-
-
-@transaction.atomic
-def support_settings_update(*, actor, **changes) -> SupportSettings:
-    support = SupportSettings.objects.select_for_update().filter(pk=1).first() or current_support_settings()
-    before = _support_snapshot(support)
-    unknown = set(changes) - set(SUPPORT_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown support settings: {sorted(unknown)}")
-    for name, value in changes.items():
-        setattr(support, name, value)
-    support.working_days = sorted({int(day) for day in support.working_days})
-    if not support.working_days or not set(support.working_days) <= set(range(7)):
-        raise ValidationError({"working_days": _("Choose at least one working day.")})
-    if not support.workday_start < support.workday_end:
-        raise ValidationError({"workday_end": _("The working day must end after it starts.")})
-    support.save()
-    changed_before, changed_after = audit_changes(before, _support_snapshot(support))
-    if changed_after:
-        audit_record(actor=actor, action="support_settings.update", obj=support, before=changed_before, after=changed_after)
-    return support
-
-
-@transaction.atomic
-def holiday_add(*, actor, date, name: str) -> Holiday:
-    name = _text(name, field="name", limit=100, label=_("A name"))
-    if Holiday.objects.filter(date=date).exists():
-        raise ValidationError({"date": _("That day is already a holiday.")})
-    holiday = Holiday.objects.create(date=date, name=name)
-    audit_record(actor=actor, action="holiday.add", obj=holiday, after={"date": date.isoformat(), "name": name})
-    return holiday
-
-
-@transaction.atomic
-def holiday_delete(*, actor, holiday: Holiday) -> None:
-    audit_record(actor=actor, action="holiday.delete", obj=holiday, before={"date": holiday.date.isoformat(), "name": holiday.name})
-    holiday.delete()
-
-
-# The breach job ---------------------------------------------------------------------------------------------
-
-def _warn(ticket: Ticket, *, kind: str, deadline: datetime) -> int:
-    """E-mail and SMS the assignee and the managers of the ticket's branch; returns messages queued."""
-    recipients = {user.pk: user for user in managers_for(ticket)}
-    if ticket.assignee is not None and ticket.assignee.is_active:
-        recipients[ticket.assignee.pk] = ticket.assignee
-    context = {
-        "customer_name": ticket.customer.name, "account_number": ticket.customer.account_number,
-        "ticket_number": ticket.number, "ticket_subject": ticket.subject, "ticket_url": staff_ticket_url(ticket),
-        "deadline_kind": _("first response") if kind == "response" else _("resolution"),
-        "deadline": timezone.localtime(deadline), "assignee_name": str(ticket.assignee) if ticket.assignee else "",
-    }
-    queued = 0
-    for user in recipients.values():
-        for channel, address in ((Channel.EMAIL, user.email), (Channel.SMS, user.phone)):
-            if address and notify_address(
-                event=Event.TICKET_SLA_WARNING, channel=channel, to=address, context=context, related=ticket,
-                occurrence=f"{kind}:{deadline.isoformat()}",
-            ):
-                queued += 1
-    return queued
-
-
-def sla_check(*, now: datetime | None = None) -> dict[str, int]:
-    """Record passed deadlines as breaches and warn before deadlines pass. Idempotent: a breach is
-    recorded once, a warning sent once per deadline."""
-    now = now or timezone.now()
-    warn_until = now + timedelta(minutes=current_support_settings().warn_before_minutes)
-    result = {"breaches": 0, "warnings": 0}
-    running = Ticket.objects.filter(status__in=Ticket.ACTIVE)
-    due = running.filter(
-        Q(first_response_at__isnull=True, response_breached_at__isnull=True, first_response_due__lt=now)
-        | Q(resolution_breached_at__isnull=True, resolution_due__lt=now)
-    )
-    for pk in due.values_list("pk", flat=True).order_by("pk").iterator():
-        with transaction.atomic():
-            ticket = Ticket.objects.select_for_update().get(pk=pk)
-            if ticket.status not in Ticket.ACTIVE:
-                continue
-            kinds = [kind for kind in ("response", "resolution") if not (kind == "response" and ticket.first_response_at)
-                     and _record_breach(ticket, kind=kind, now=now)]
-            if kinds:
-                ticket.save(update_fields=["breached", "response_breached_at", "resolution_breached_at"])
-                audit_record(actor=None, action="ticket.breach", obj=ticket, after={"breached": kinds})
-                result["breaches"] += len(kinds)
-    warn = running.filter(
-        Q(first_response_at__isnull=True, response_warned_at__isnull=True, first_response_due__gte=now, first_response_due__lte=warn_until)
-        | Q(resolution_warned_at__isnull=True, resolution_due__gte=now, resolution_due__lte=warn_until)
-    )
-    for pk in warn.values_list("pk", flat=True).order_by("pk").iterator():
-        with transaction.atomic():
-            ticket = Ticket.objects.select_for_update(of=("self",)).select_related("customer", "assignee").get(pk=pk)
-            if ticket.first_response_at is None and ticket.response_warned_at is None and ticket.first_response_due and now <= ticket.first_response_due <= warn_until:
-                result["warnings"] += _warn(ticket, kind="response", deadline=ticket.first_response_due)
-                ticket.response_warned_at = now
-            if ticket.resolution_warned_at is None and ticket.resolution_due and now <= ticket.resolution_due <= warn_until:
-                result["warnings"] += _warn(ticket, kind="resolution", deadline=ticket.resolution_due)
-                ticket.resolution_warned_at = now
-            ticket.save(update_fields=["response_warned_at", "resolution_warned_at"])
-    return result

@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
-from . import services
+from . import sla_policies
 
 
 @shared_task(ignore_result=True)
 def check_sla() -> dict:
-    return services.sla_check()
+    return sla_policies.sla_check()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_customer
-from tickets import services
+from tickets import sla_policies
 from tickets.models import Ticket
 
 from .conftest import raise_ticket
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def breached_ticket():
     customer = make_customer(name="Karim Mia")
     ticket = raise_ticket(customer, now=timezone.now() - timedelta(days=10))
-    assert services.sla_check()["breaches"] >= 1
+    assert sla_policies.sla_check()["breaches"] >= 1
     ticket.refresh_from_db()
     assert ticket.breached
     return ticket

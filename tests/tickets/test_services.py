@@ -7,7 +7,7 @@ from ispbill.core.models import AuditLog
 from ispbill.notify.events import Event
 from ispbill.notify.models import Message
 from tests.factories import UserFactory, make_customer
-from tickets import services
+from tickets import services, sla_policies
 from tickets.models import Holiday, SlaPolicy, Survey, Ticket, TicketComment
 
 from .conftest import dhaka, png, raise_ticket
@@ -49,7 +49,7 @@ def test_waiting_on_the_customer_pauses_the_clocks(customer, agent):
     services.ticket_reply(actor=agent, ticket=ticket, body="Please restart your router.", now=dhaka(2026, 3, 2, 10, 0))
     ticket = services.ticket_change_status(actor=agent, ticket=ticket, status="waiting", now=dhaka(2026, 3, 2, 10, 0))
     assert ticket.resolution_due is None and ticket.paused_since == dhaka(2026, 3, 2, 10, 0)
-    assert services.sla_check(now=dhaka(2026, 3, 20, 10, 0))["breaches"] == 0  # nothing breaches while paused
+    assert sla_policies.sla_check(now=dhaka(2026, 3, 20, 10, 0))["breaches"] == 0  # nothing breaches while paused
 
     # The customer answers the next day at 12:00: 8 h Monday + 3 h Tuesday = 11 business hours paused.
     services.ticket_customer_reply(customer=customer, ticket=ticket, body="Done, still slow.", now=dhaka(2026, 3, 3, 12, 0))
@@ -92,17 +92,17 @@ def test_breach_job_records_breaches_once_and_warns_assignee_and_manager_once(cu
     UserFactory(roles=["Manager"], email="other-branch@example.net", branch_scope=[])  # sees no branch: not told
     ticket = raise_ticket(customer, now=dhaka(2026, 3, 2, 9, 0), assignee=agent)  # response due 13:00
 
-    result = services.sla_check(now=dhaka(2026, 3, 2, 12, 30))
+    result = sla_policies.sla_check(now=dhaka(2026, 3, 2, 12, 30))
     warnings = Message.objects.filter(event=Event.TICKET_SLA_WARNING)
     assert result == {"breaches": 0, "warnings": 3}
     assert sorted(warnings.values_list("to", flat=True)) == sorted(["agent@example.net", "+8801711000101", "boss@example.net"])
     assert "first response" in warnings.get(to="boss@example.net").subject
-    assert services.sla_check(now=dhaka(2026, 3, 2, 12, 40)) == {"breaches": 0, "warnings": 0}
+    assert sla_policies.sla_check(now=dhaka(2026, 3, 2, 12, 40)) == {"breaches": 0, "warnings": 0}
 
-    assert services.sla_check(now=dhaka(2026, 3, 2, 13, 1))["breaches"] == 1
+    assert sla_policies.sla_check(now=dhaka(2026, 3, 2, 13, 1))["breaches"] == 1
     ticket.refresh_from_db()
     assert ticket.breached and ticket.response_breached_at == dhaka(2026, 3, 2, 13, 0)
-    assert services.sla_check(now=dhaka(2026, 3, 2, 13, 2))["breaches"] == 0
+    assert sla_policies.sla_check(now=dhaka(2026, 3, 2, 13, 2))["breaches"] == 0
     assert AuditLog.objects.filter(action="ticket.breach", object_id=str(ticket.pk)).count() == 1
     assert manager.pk
 
@@ -183,7 +183,7 @@ def test_attachment_is_stored_under_an_unguessable_name(customer):
 def test_an_sla_target_of_zero_is_refused_and_nothing_changes(agent):
     policy = SlaPolicy.objects.get(priority="urgent", category="")
     with pytest.raises(ValidationError, match="at least one minute"):
-        services.sla_policy_save(actor=agent, policy=policy, priority="urgent", category="", response_minutes=0, resolution_minutes=240)
+        sla_policies.sla_policy_save(actor=agent, policy=policy, priority="urgent", category="", response_minutes=0, resolution_minutes=240)
     policy.refresh_from_db()
     assert (policy.response_minutes, policy.resolution_minutes) == (30, 240)
 

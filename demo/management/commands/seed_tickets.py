@@ -18,7 +18,7 @@ from django.utils import timezone
 from customers.models import Customer
 from demo.messages import seeded_messages_delivered
 from ispbill.accounts.roles import MANAGER, SUPPORT
-from tickets import services
+from tickets import services, sla_policies
 from tickets.models import Category, Holiday, Priority, SupportSettings, Ticket
 
 SEED = 6
@@ -95,7 +95,7 @@ class Command(BaseCommand):
                     continue
                 self.play(plan, agents=agents, manager=manager, technician=technician)
                 created += 1
-            services.sla_check()
+            sla_policies.sla_check()
         if not quiet:
             total = Ticket.objects.count()
             self.stdout.write(self.style.SUCCESS(f"Tickets ready: {created} created, {total} in all."))

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
-from tickets import selectors, services
+from tickets import selectors, sla_policies
 from tickets.models import Holiday, SlaPolicy
 
 from ..forms import HolidayForm, SlaPolicyForm, SupportSettingsForm
@@ -46,7 +46,7 @@ def slapolicy_create(request):
     form = SlaPolicyForm(request.POST)
     if form.is_valid():
         try:
-            services.sla_policy_save(actor=request.user, **form.cleaned_data)
+            sla_policies.sla_policy_save(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -64,7 +64,7 @@ def slapolicy_edit(request, pk: int):
     })
     if request.method == "POST" and form.is_valid():
         try:
-            services.sla_policy_save(actor=request.user, policy=policy, **form.cleaned_data)
+            sla_policies.sla_policy_save(actor=request.user, policy=policy, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -78,7 +78,7 @@ def slapolicy_edit(request, pk: int):
 def slapolicy_delete(request, pk: int):
     policy = get_object_or_404(SlaPolicy, pk=pk)
     try:
-        services.sla_policy_delete(actor=request.user, policy=policy)
+        sla_policies.sla_policy_delete(actor=request.user, policy=policy)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -92,7 +92,7 @@ def slapolicy_hours(request):
     form = SupportSettingsForm(request.POST)
     if form.is_valid():
         try:
-            services.support_settings_update(actor=request.user, **form.cleaned_data)
+            sla_policies.support_settings_update(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -107,7 +107,7 @@ def slapolicy_holiday_add(request):
     form = HolidayForm(request.POST)
     if form.is_valid():
         try:
-            services.holiday_add(actor=request.user, **form.cleaned_data)
+            sla_policies.holiday_add(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -119,7 +119,7 @@ def slapolicy_holiday_add(request):
 @require_POST
 @staff_permission_required("tickets.change_slapolicy")
 def slapolicy_holiday_delete(request, pk: int):
-    services.holiday_delete(actor=request.user, holiday=get_object_or_404(Holiday, pk=pk))
+    sla_policies.holiday_delete(actor=request.user, holiday=get_object_or_404(Holiday, pk=pk))
     messages.success(request, _("Holiday removed."))
     return redirect("staff:slapolicy-list")
 
