@@ -5,8 +5,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from .message_templates import TEMPLATE_FIELDS, clean_template_fields
 from .models import Message, MessageTemplate, NotificationPreference
-from .services import TEMPLATE_FIELDS, clean_template_fields
 
 
 class MessageTemplateAdminForm(forms.ModelForm):

@@ -5,8 +5,8 @@ from django.db.models.signals import post_migrate
 def _ensure_default_templates(sender, using="default", **kwargs):
     from django.db import connections
 
+    from .message_templates import ensure_default_templates
     from .models import MessageTemplate
-    from .services import ensure_default_templates
 
     # `migrate notify zero` and partial plans end without the table: nothing to seed then.
     if MessageTemplate._meta.db_table in connections[using].introspection.table_names():

@@ -12,9 +12,10 @@ from django.utils import timezone
 from ispbill.core.phone import phone_search_digits
 
 from .events import EVENTS, Channel, Language, event_spec
+from .message_templates import default_text
 from .models import Message, MessageTemplate, NotificationPreference
 from .rendering import render, sms_parts, validate_template
-from .services import channel_context, channels_for, default_text, isp_facts
+from .services import channel_context, channels_for, isp_facts
 
 # Templates ---------------------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from ispbill.notify import services
+from ispbill.notify import message_templates, services
 from ispbill.notify.events import Event
 from ispbill.notify.models import Message
 from tests.factories import make_customer
@@ -180,7 +180,7 @@ def test_whatsapp_approved_template_request(whatsapp, http_peer):
     from ispbill.notify.models import MessageTemplate
 
     template = MessageTemplate.objects.get(event=Event.SUSPENDED, channel="whatsapp", language="bn")
-    services.message_template_update(
+    message_templates.message_template_update(
         actor=None, template=template, whatsapp_template_name="connection_suspended", whatsapp_template_params="customer_name, amount_due",
     )
     http_peer.respond(200, {"messaging_product": "whatsapp", "messages": [{"id": "wamid.T1"}]})

@@ -12,7 +12,7 @@ from billing.services import LineSpec, invoice_create
 from billing.tasks import send_due_reminders
 from customers.models import Customer
 from customers.services import customer_update
-from ispbill.notify import services
+from ispbill.notify import message_templates, services
 from ispbill.notify.events import EVENTS, Event
 from ispbill.notify.models import Message, MessageTemplate, NotificationPreference
 from tests.factories import AreaFactory, make_customer, make_subscription
@@ -309,9 +309,9 @@ def test_default_templates_exist_for_every_event_and_survive_staff_edits():
     assert MessageTemplate.objects.count() == sum(len(spec.defaults) for spec in EVENTS.values())
     assert set(MessageTemplate.objects.values_list("event", flat=True)) == set(EVENTS)
     template = MessageTemplate.objects.get(event=Event.OVERDUE, channel="sms", language="en")
-    services.message_template_update(actor=None, template=template, body="Pay {{ amount_due }} now, {{ customer_name }}.")
+    message_templates.message_template_update(actor=None, template=template, body="Pay {{ amount_due }} now, {{ customer_name }}.")
     MessageTemplate.objects.filter(event=Event.OVERDUE, channel="sms", language="bn").delete()
-    assert services.ensure_default_templates() == 1  # only the missing one comes back
+    assert message_templates.ensure_default_templates() == 1  # only the missing one comes back
     template.refresh_from_db()
     assert template.body == "Pay {{ amount_due }} now, {{ customer_name }}."
 
@@ -320,7 +320,7 @@ def test_template_with_unknown_variable_is_refused_and_nothing_saved():
     template = MessageTemplate.objects.get(event=Event.OVERDUE, channel="sms", language="en")
     before = template.body
     with pytest.raises(ValidationError) as caught:
-        services.message_template_update(actor=None, template=template, body="Pay {{ amount_owed }}")
+        message_templates.message_template_update(actor=None, template=template, body="Pay {{ amount_owed }}")
     assert caught.value.message_dict == {"body": ["Unknown variable {{ amount_owed }}."]}
     template.refresh_from_db()
     assert template.body == before
@@ -329,14 +329,14 @@ def test_template_with_unknown_variable_is_refused_and_nothing_saved():
 def test_email_template_needs_a_subject():
     template = MessageTemplate.objects.get(event=Event.OVERDUE, channel="email", language="en")
     with pytest.raises(ValidationError) as caught:
-        services.message_template_update(actor=None, template=template, subject=" ")
+        message_templates.message_template_update(actor=None, template=template, subject=" ")
     assert caught.value.message_dict == {"subject": ["An e-mail needs a subject."]}
 
 
 def test_whatsapp_template_parameters_must_be_variables_of_the_event():
     template = MessageTemplate.objects.get(event=Event.OVERDUE, channel="whatsapp", language="en")
     with pytest.raises(ValidationError) as caught:
-        services.message_template_update(
+        message_templates.message_template_update(
             actor=None, template=template, whatsapp_template_name="overdue_v1", whatsapp_template_params="customer_name, balance",
         )
     assert caught.value.message_dict == {"whatsapp_template_params": ["Unknown variables: balance."]}
@@ -344,7 +344,7 @@ def test_whatsapp_template_parameters_must_be_variables_of_the_event():
 
 def test_whatsapp_approved_template_travels_with_its_rendered_parameters():
     template = MessageTemplate.objects.get(event=Event.SUSPENDED, channel="whatsapp", language="en")
-    services.message_template_update(
+    message_templates.message_template_update(
         actor=None, template=template, whatsapp_template_name="suspended_v2", whatsapp_template_params="customer_name, amount_due",
     )
     customer = make_customer(name="Rina")
@@ -356,8 +356,8 @@ def test_whatsapp_approved_template_travels_with_its_rendered_parameters():
 def test_reset_brings_back_the_shipped_wording():
     template = MessageTemplate.objects.get(event=Event.OVERDUE, channel="sms", language="bn")
     shipped = template.body
-    services.message_template_update(actor=None, template=template, body="{{ customer_name }}")
-    assert services.message_template_reset(actor=None, template=template).body == shipped
+    message_templates.message_template_update(actor=None, template=template, body="{{ customer_name }}")
+    assert message_templates.message_template_reset(actor=None, template=template).body == shipped
 
 
 def test_a_key_queued_concurrently_between_check_and_insert_is_skipped_and_the_rest_queued():

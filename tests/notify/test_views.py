@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ispbill.core.models import AuditLog
-from ispbill.notify import services
+from ispbill.notify import message_templates, services
 from ispbill.notify.events import Event
 from ispbill.notify.models import Message, MessageTemplate
 from tests.factories import AreaFactory, BranchFactory, UserFactory, admin_user, make_customer
@@ -49,8 +49,8 @@ def test_template_grid_lists_every_event_channel_and_language(staff_client):
 
 
 def test_template_grid_marks_edited_and_switched_off_templates(staff_client):
-    services.message_template_update(actor=None, template=sms_template(), body="Pay {{ amount_due }}.")
-    services.message_template_update(actor=None, template=sms_template(Event.DUE_REMINDER), active=False)
+    message_templates.message_template_update(actor=None, template=sms_template(), body="Pay {{ amount_due }}.")
+    message_templates.message_template_update(actor=None, template=sms_template(Event.DUE_REMINDER), active=False)
     page = staff_client.get(reverse("staff:messagetemplate-list")).content.decode()
     assert page.count(">Edited<") == 1 and page.count(">Off<") == 1
 
@@ -131,7 +131,7 @@ def test_preview_without_javascript_returns_the_whole_editor(staff_client):
 def test_restore_shipped_wording(staff_client):
     template = sms_template()
     shipped = template.body
-    services.message_template_update(actor=None, template=template, body="{{ customer_name }}")
+    message_templates.message_template_update(actor=None, template=template, body="{{ customer_name }}")
     response = staff_client.post(reverse("staff:messagetemplate-reset", args=[template.pk]))
     assert response.status_code == 302
     template.refresh_from_db()

@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.forms import add_service_errors
-from ispbill.notify import selectors, services
+from ispbill.notify import message_templates, selectors, services
 from ispbill.notify.events import event_spec
 from ispbill.notify.models import Message
 from ispbill.surfaces import staff_permission_required
@@ -37,7 +37,7 @@ def _editor_context(template, form, preview) -> dict:
         "form": form,
         "preview": preview,
         "variables": selectors.template_variables(template),
-        "default": services.default_text(template),
+        "default": message_templates.default_text(template),
         "customised": selectors.is_customised(template),
         "syntax_help": _(
             "Click a variable to insert it at the cursor. Conditions: {% if amount_due %} … {% else %} … "
@@ -65,7 +65,7 @@ def messagetemplate_edit(request, pk: int):
         return render(request, "notify/messagetemplate_form.html", context)
     if request.method == "POST" and form.is_valid():
         try:
-            services.message_template_update(actor=request.user, template=template, **form.cleaned_data)
+            message_templates.message_template_update(actor=request.user, template=template, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -84,7 +84,7 @@ def messagetemplate_edit(request, pk: int):
 def messagetemplate_reset(request, pk: int):
     template = selectors.message_template_get(pk=pk)
     try:
-        services.message_template_reset(actor=request.user, template=template)
+        message_templates.message_template_reset(actor=request.user, template=template)
     except ValidationError as error:
         flash.error(request, " ".join(error.messages))
     else:
