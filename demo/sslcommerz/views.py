@@ -239,17 +239,18 @@ def _complete(session: dict, *, outcome: str, method: str, faults: dict) -> dict
     return payload
 
 
-_ipn_http = urllib3.PoolManager()
-
-
 def _post_ipn(sessionkey: str, url: str, payload: dict) -> None:
+    # One connection per notification, as a gateway's IPN sender does. A pool of its own, emptied after
+    # the request: a shared pool could hand the second IPN a connection the server was just closing.
+    http = urllib3.PoolManager()
     try:
-        # One connection per notification, as a gateway's IPN sender does: nothing is held open on our side.
-        response = _ipn_http.request("POST", url, fields=payload, encode_multipart=False, retries=False,
-                                     headers={"Connection": "close"}, timeout=urllib3.Timeout(connect=5, read=30))
+        response = http.request("POST", url, fields=payload, encode_multipart=False, retries=False,
+                                headers={"Connection": "close"}, timeout=urllib3.Timeout(connect=5, read=30))
         result = response.status
     except urllib3.exceptions.HTTPError as exc:
         result = f"error: {exc.__class__.__name__}"
+    finally:
+        http.clear()
     session = _get("session", sessionkey) or {}
     session.setdefault("ipn_log", []).append(result)
     _put("session", sessionkey, session)
