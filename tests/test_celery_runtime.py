@@ -134,7 +134,8 @@ def test_beat_process_loads_the_whole_schedule(tmp_path):
         beat = subprocess.Popen(
             _celery_command("beat", "--loglevel=DEBUG", "--schedule", str(schedule_file)),
             cwd=PROJECT_ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            # Django's LOGGING decides what reaches the log: DEBUG, so beat's "Ticking" line is written.
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "DEBUG"},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
