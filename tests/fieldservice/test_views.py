@@ -248,7 +248,7 @@ def test_new_subscription_installation_appears_in_the_portal(client):
     assert "Installation" in client.get(reverse("portal:visits")).content.decode()
 
 
-# Reports and equipment ---------------------------------------------------------------------------
+# Reports ---------------------------------------------------------------------------------
 
 def _complete(order, technician):
     services.workorder_arrive(actor=technician, order=order)
@@ -272,33 +272,6 @@ def test_first_time_fix_rate_counts_a_repeat_visit_within_14_days(client, superv
     client.force_login(supervisor)
     page = client.get(reverse("staff:workorder-reports"))
     assert page.status_code == 200 and b"50.0 %" in page.content
-
-
-@pytest.mark.django_db
-def test_equipment_screens_and_issuing_to_a_technician(client, supervisor, technician):
-    from .conftest import onu
-
-    item = onu("ZTEG0042")
-    client.force_login(supervisor)
-    assert b"ZTEG0042" in client.get(reverse("staff:equipment-list"), {"q": "0042"}).content
-    response = client.post(reverse("staff:equipment-detail", args=[item.pk]), {"technician": technician.pk})
-    assert response.status_code == 302
-    item.refresh_from_db()
-    assert item.status == "with_technician" and item.technician == technician
-    assert b"with_technician" in client.get(reverse("staff:equipment-detail", args=[item.pk])).content
-
-
-@pytest.mark.django_db
-def test_support_cannot_issue_equipment_and_nothing_changes(client, technician):
-    from .conftest import onu
-
-    item = onu("ZTEG0043")
-    support = UserFactory(roles=["Manager"])
-    support.groups.clear()
-    client.force_login(support)
-    assert client.post(reverse("staff:equipment-detail", args=[item.pk]), {"technician": technician.pk}).status_code == 403
-    item.refresh_from_db()
-    assert item.status == "in_stock" and item.movements.count() == 0
 
 
 @pytest.mark.django_db
