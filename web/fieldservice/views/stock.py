@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from customers.selectors import branches_visible_to
@@ -47,6 +47,7 @@ def _closed(request):
 
 
 @staff_permission_required(VIEW)
+@require_GET
 @vary_on_headers("HX-Request")
 def equipment_list(request):
     params = {key: request.GET.get(key, "")[:64] for key in FILTERS}
@@ -126,6 +127,7 @@ def _detail_context(request, item) -> dict:
 
 
 @staff_permission_required(VIEW)
+@require_GET
 @vary_on_headers("HX-Request")
 def equipment_detail(request, pk: int):
     item = selectors.equipment_get_for_staff(user=request.user, pk=pk)
