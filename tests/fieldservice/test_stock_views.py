@@ -232,3 +232,20 @@ def test_the_stock_page_is_in_the_staff_navigation(client, supervisor):
     client.force_login(supervisor)
     home = client.get(reverse("staff:home")).content.decode()
     assert reverse("staff:equipment-list") in home and "Equipment stock" in home
+
+
+def test_installed_equipment_links_to_its_history_from_the_customer_and_the_work_order(client, supervisor, technician):
+    from fieldservice import equipment
+
+    from .conftest import onu, repair_order
+
+    item = onu("ZTEG0500", status=EquipmentItem.Status.WITH_TECHNICIAN, technician=technician)
+    order = repair_order(technician=technician)
+    equipment.workorder_equipment(actor=technician, order=order, serial="ZTEG0500", action="install")
+    client.force_login(supervisor)
+    link = reverse("staff:equipment-detail", args=[item.pk])
+    assert link in client.get(reverse("staff:workorder-customer", args=[order.customer_id])).content.decode()
+    order_page = client.get(reverse("staff:workorder-detail", args=[order.pk])).content.decode()
+    assert link in order_page and "Installed at a customer" in order_page
+    history = client.get(link).content.decode()
+    assert order.number in history and order.customer.name in history
