@@ -376,11 +376,11 @@ def equipment_list(*, user, status: str = "", model: str = "", technician: str =
     items = equipment_visible_to(user).select_related("model", "branch", "technician", "customer")
     if status in EquipmentItem.Status.values:
         items = items.filter(status=status)
-    if model.isdigit():
+    if model.isdecimal():
         items = items.filter(model_id=int(model))
-    if technician.isdigit():
+    if technician.isdecimal():
         items = items.filter(technician_id=int(technician))
-    if branch.isdigit():
+    if branch.isdecimal():
         items = items.filter(branch_id=int(branch))
     if q.strip():
         items = items.filter(serial__icontains=q.strip()[:64])
@@ -391,7 +391,7 @@ def equipment_counts(*, user, branch: str = "") -> dict:
     """Counts per model and status of the stock the user sees (one branch when `branch` is given), and
     what each technician holds per model (good, and faulty not yet brought back)."""
     items = equipment_visible_to(user)
-    if branch.isdigit():
+    if branch.isdecimal():
         items = items.filter(branch_id=int(branch))
     statuses = list(EquipmentItem.Status)
     table: dict[str, dict] = {}

@@ -249,3 +249,25 @@ def test_installed_equipment_links_to_its_history_from_the_customer_and_the_work
     assert link in order_page and "Installed at a customer" in order_page
     history = client.get(link).content.decode()
     assert order.number in history and order.customer.name in history
+
+
+@pytest.mark.parametrize("params, status", [
+    ({"branch": "²", "model": "¹", "technician": "³"}, 200),  # digits to str.isdigit, not to int()
+    ({"branch": "NaN", "model": "1e309", "technician": "-1", "status": "nonsense"}, 200),
+    ({"branch": "99999999999999999999999", "model": str(2**63), "technician": str(2**31)}, 200),
+    ({"q": "%" * 5000}, 200),
+    ({"q": "\x00"}, 400),  # refused before any view
+])
+def test_odd_filters_are_ignored_or_match_nothing_and_never_fail(client, supervisor, mirpur_item, params, status):
+    client.force_login(supervisor)
+    for headers in ({}, HTMX):
+        assert client.get(reverse("staff:equipment-list"), params, **headers).status_code == status
+
+
+def test_stock_of_no_branch_is_seen_only_by_staff_of_every_branch(client, zte, branches):
+    loose = EquipmentItem.objects.create(model=zte, serial="LOOSE0001")
+    client.force_login(admin_user(branch_scope=[branches[0]]))
+    assert "LOOSE0001" not in client.get(reverse("staff:equipment-list")).content.decode()
+    assert client.get(reverse("staff:equipment-detail", args=[loose.pk])).status_code == 404
+    client.force_login(admin_user())
+    assert "LOOSE0001" in client.get(reverse("staff:equipment-list")).content.decode()
