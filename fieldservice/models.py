@@ -301,8 +301,6 @@ class EquipmentItem(models.Model):
         "faulty": (Status.IN_STOCK, Status.RETURNED_GOOD, Status.WITH_TECHNICIAN),
         "write_off": (Status.IN_STOCK, Status.RETURNED_GOOD, Status.WITH_TECHNICIAN, Status.RETURNED_FAULTY),
     }
-    # In the store, ready to issue.
-    AVAILABLE = (Status.IN_STOCK, Status.RETURNED_GOOD)
 
     model = models.ForeignKey(EquipmentModel, on_delete=models.PROTECT, related_name="items")
     serial = models.CharField(max_length=64, unique=True)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,11 +58,13 @@ def _existing(serials: Iterable[str]) -> dict[str, EquipmentItem]:
 
 def _create(*, actor, branch, pairs: list[tuple[EquipmentModel, str]], note: str) -> list[EquipmentItem]:
     now = timezone.now()
-    items = EquipmentItem.objects.bulk_create(
-        [EquipmentItem(model=model, serial=serial, status=EquipmentItem.Status.IN_STOCK, branch=branch) for model, serial in pairs]
-    )
-    if any(item.pk is None for item in items):  # a database that cannot return ids from a bulk insert
-        items = list(EquipmentItem.objects.filter(serial__in=[serial for _, serial in pairs]))
+    try:
+        with transaction.atomic():
+            items = EquipmentItem.objects.bulk_create(
+                [EquipmentItem(model=model, serial=serial, status=EquipmentItem.Status.IN_STOCK, branch=branch) for model, serial in pairs]
+            )
+    except IntegrityError:  # another receipt took one of these serials since they were checked
+        raise ValidationError(_("One of these serials was recorded by someone else a moment ago: check the list and try again."))
     actor_or_none = actor if getattr(actor, "pk", None) else None
     EquipmentMovement.objects.bulk_create([
         EquipmentMovement(item=item, at=now, actor=actor_or_none, from_status="", to_status=EquipmentItem.Status.IN_STOCK,

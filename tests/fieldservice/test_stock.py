@@ -1,8 +1,11 @@
 """The equipment store's services: receiving (all or nothing), issuing, returning, faulty, write-off,
 each move in the item's history with who, when and why."""
 
+import threading
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from fieldservice import equipment, stock
 from fieldservice.models import EquipmentItem, EquipmentModel, EquipmentMovement
@@ -183,3 +186,31 @@ def test_faulty_and_write_off_need_a_reason(zte, branch, supervisor):
             call(actor=supervisor, item=item, reason="   ")
     item.refresh_from_db()
     assert item.status == "in_stock" and item.movements.count() == 1
+
+
+@pytest.mark.postgres  # real concurrency: two connections receiving one serial
+@pytest.mark.django_db(transaction=True)
+def test_two_receipts_of_the_same_serial_at_once_record_it_once_and_refuse_the_other_cleanly(zte, branch, supervisor):
+    barrier, outcomes, errors = threading.Barrier(2), [], []
+
+    def receive():
+        try:
+            barrier.wait()
+            stock.equipment_receive(actor=supervisor, model=zte, branch=branch, serials=["ZTEG0777"])
+            outcomes.append("received")
+        except ValidationError:
+            outcomes.append("refused")
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=receive) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted(outcomes) == ["received", "refused"]
+    assert EquipmentItem.objects.filter(serial="ZTEG0777").count() == 1
+    assert EquipmentMovement.objects.filter(item__serial="ZTEG0777").count() == 1
