@@ -372,16 +372,19 @@ def stock_technicians(*, user, item: EquipmentItem | None = None) -> QuerySet:
     return techs.filter(Q(all_branches=True) | Q(branches__in=branch_ids)).distinct()
 
 
+def _filter_id(value: str) -> int | None:
+    """A filter's id typed in a URL: a whole number that fits a database integer, or None (ignored).
+    str.isdecimal, not isdigit: '²' is a digit that int() refuses."""
+    return int(value) if value.isdecimal() and len(value) <= 18 else None
+
+
 def equipment_list(*, user, status: str = "", model: str = "", technician: str = "", branch: str = "", q: str = "") -> QuerySet[EquipmentItem]:
     items = equipment_visible_to(user).select_related("model", "branch", "technician", "customer")
     if status in EquipmentItem.Status.values:
         items = items.filter(status=status)
-    if model.isdecimal():
-        items = items.filter(model_id=int(model))
-    if technician.isdecimal():
-        items = items.filter(technician_id=int(technician))
-    if branch.isdecimal():
-        items = items.filter(branch_id=int(branch))
+    for column, value in (("model_id", model), ("technician_id", technician), ("branch_id", branch)):
+        if (number := _filter_id(value)) is not None:
+            items = items.filter(**{column: number})
     if q.strip():
         items = items.filter(serial__icontains=q.strip()[:64])
     return items.order_by("serial")
@@ -391,8 +394,8 @@ def equipment_counts(*, user, branch: str = "") -> dict:
     """Counts per model and status of the stock the user sees (one branch when `branch` is given), and
     what each technician holds per model (good, and faulty not yet brought back)."""
     items = equipment_visible_to(user)
-    if branch.isdecimal():
-        items = items.filter(branch_id=int(branch))
+    if (branch_id := _filter_id(branch)) is not None:
+        items = items.filter(branch_id=branch_id)
     statuses = list(EquipmentItem.Status)
     table: dict[str, dict] = {}
     for row in items.values("model_id", "model__name", "status").annotate(n=Count("id")).order_by("model__name"):
