@@ -177,7 +177,7 @@ def test_bad_move_input_answers_4xx_and_changes_nothing(client, branches, mirpur
 def test_unknown_or_malformed_item_ids_are_404(client, mirpur_item):
     client.force_login(admin_user())
     before = state()
-    for pk in (999999, 2**40):
+    for pk in (999999, 2**40, 10**20):
         for name in ("detail", "issue", "return", "faulty", "write-off"):
             assert client.post(reverse(f"staff:equipment-{name}", args=[pk]), {"reason": "x"}).status_code in (404, 405)
     for path in ("/staff/equipment/abc/", "/staff/equipment/NaN/issue/", "/staff/equipment/-1/faulty/"):
