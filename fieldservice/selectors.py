@@ -73,6 +73,12 @@ def operation_results(*, technician, uuids) -> list[SyncOperation]:
 
 # Staff surface ------------------------------------------------------------------------------------
 
+def _filter_id(value: str) -> int | None:
+    """A filter's id typed in a URL: a whole number that fits a database integer, or None (ignored).
+    str.isdecimal, not isdigit: '²' is a digit that int() refuses."""
+    return int(value) if value.isdecimal() and len(value) <= 18 else None
+
+
 def workorders_visible_to(user) -> QuerySet[WorkOrder]:
     """Branch scope: staff limited to branches see those branches' orders."""
     orders = WorkOrder.objects.all()
@@ -91,18 +97,18 @@ def workorder_list(*, user, status: str = "", kind: str = "", technician: str = 
         orders = orders.filter(kind=kind)
     if technician == "none":
         orders = orders.filter(technician__isnull=True)
-    elif technician.isdigit():
-        orders = orders.filter(technician_id=int(technician))
-    if branch.isdigit():
-        orders = orders.filter(branch_id=int(branch))
-    if area.isdigit():
-        orders = orders.filter(area_id=int(area))
+    elif (technician_id := _filter_id(technician)) is not None:
+        orders = orders.filter(technician_id=technician_id)
+    if (branch_id := _filter_id(branch)) is not None:
+        orders = orders.filter(branch_id=branch_id)
+    if (area_id := _filter_id(area)) is not None:
+        orders = orders.filter(area_id=area_id)
     if q:
         term = q.strip()
         number = term.upper().removeprefix("WO-")
         match = Q(contact_name__icontains=term) | Q(customer__account_number__icontains=term) | Q(address__icontains=term)
-        if number.isdigit():
-            match |= Q(pk=int(number))
+        if (pk := _filter_id(number)) is not None:
+            match |= Q(pk=pk)
         orders = orders.filter(match)
     return orders.order_by("-scheduled_start", "-id")
 
@@ -172,10 +178,10 @@ def _board_orders(*, user, kind: str = "", status: str = "", branch: str = "", a
         orders = orders.filter(kind=kind)
     if status in WorkOrder.Status.values:
         orders = orders.filter(status=status)
-    if branch.isdigit():
-        orders = orders.filter(branch_id=int(branch))
-    if area.isdigit():
-        orders = orders.filter(area_id=int(area))
+    if (branch_id := _filter_id(branch)) is not None:
+        orders = orders.filter(branch_id=branch_id)
+    if (area_id := _filter_id(area)) is not None:
+        orders = orders.filter(area_id=area_id)
     return orders
 
 
@@ -370,12 +376,6 @@ def stock_technicians(*, user, item: EquipmentItem | None = None) -> QuerySet:
     if branch_ids is None:
         return techs
     return techs.filter(Q(all_branches=True) | Q(branches__in=branch_ids)).distinct()
-
-
-def _filter_id(value: str) -> int | None:
-    """A filter's id typed in a URL: a whole number that fits a database integer, or None (ignored).
-    str.isdecimal, not isdigit: '²' is a digit that int() refuses."""
-    return int(value) if value.isdecimal() and len(value) <= 18 else None
 
 
 def equipment_list(*, user, status: str = "", model: str = "", technician: str = "", branch: str = "", q: str = "") -> QuerySet[EquipmentItem]:

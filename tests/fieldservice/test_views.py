@@ -310,3 +310,16 @@ def test_a_visit_completed_from_the_phone_asks_the_customer_to_rate_it(client, t
     order.refresh_from_db()
     assert order.status == WorkOrder.Status.COMPLETED
     assert order.survey is not None and order.survey.customer_id == order.customer_id and order.survey.agent_id == technician.pk
+
+
+@pytest.mark.django_db
+def test_odd_numbers_in_work_order_filters_are_ignored_not_a_server_error(client, supervisor):
+    """'²' passes str.isdigit and then fails int(): it was a 500 on the list, the board and the new-order form."""
+    client.force_login(supervisor)
+    odd = {"technician": "²", "branch": "³", "area": "¹", "q": "WO-²"}
+    assert client.get(reverse("staff:workorder-list"), odd).status_code == 200
+    assert client.get(reverse("staff:workorder-list"), {"branch": "9" * 30, "q": "9" * 30}).status_code == 200
+    assert client.get(reverse("staff:workorder-dispatch"), odd).status_code == 200
+    assert client.get(reverse("staff:workorder-dispatch-map"), odd).status_code == 200
+    for source in ("ticket", "lead", "customer"):
+        assert client.get(reverse("staff:workorder-create"), {source: "²"}).status_code == 200

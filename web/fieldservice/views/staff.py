@@ -62,13 +62,13 @@ def workorder_list(request):
 def _source(request):
     """Where a new order comes from: ?ticket=, ?lead= or ?customer= (each fetched through its staff scope)."""
     ticket = lead = customer = None
-    if request.GET.get("ticket", "").isdigit():
+    if request.GET.get("ticket", "").isdecimal():
         ticket = ticket_get_for_staff(user=request.user, pk=int(request.GET["ticket"]))
         customer = ticket.customer
-    elif request.GET.get("lead", "").isdigit():
+    elif request.GET.get("lead", "").isdecimal():
         lead = lead_get_for_staff(user=request.user, pk=int(request.GET["lead"]))
         customer = lead.converted_customer
-    elif request.GET.get("customer", "").isdigit():
+    elif request.GET.get("customer", "").isdecimal():
         customer = customer_get_for_staff(user=request.user, pk=int(request.GET["customer"]))
     return ticket, lead, customer
 
@@ -288,7 +288,7 @@ def dispatch_assign(request):
         if technician_id == "":
             services.workorder_unassign(actor=request.user, order=order)
         else:
-            technician = selectors.technicians().filter(pk=technician_id if technician_id.isdigit() else 0).first()
+            technician = selectors.technicians().filter(pk=technician_id if technician_id.isdecimal() and len(technician_id) <= 18 else 0).first()
             if technician is None:
                 raise ValidationError(_("Choose a technician."))
             start = order.scheduled_start
