@@ -42,7 +42,11 @@ class EquipmentModelAdmin(admin.ModelAdmin):
 
 @admin.register(EquipmentItem)
 class EquipmentItemAdmin(admin.ModelAdmin):
+    """Where an item is changes only through a move that its history records (staff console →
+    Equipment stock, or a visit): read-only here."""
+
     list_display = ("serial", "model", "status", "branch", "technician", "customer")
+    readonly_fields = ("status", "technician", "customer")
     list_filter = ("status", "model")
     search_fields = ("serial",)
     raw_id_fields = ("technician", "customer")

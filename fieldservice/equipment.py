@@ -1,5 +1,6 @@
-"""Equipment by serial: issued to a technician, installed at a customer or collected on a visit (with
-its sale or rent starting or stopping), each move kept in the item's history."""
+"""Equipment on a visit: installed at a customer or collected (with its sale or rent starting or
+stopping), each move kept in the item's history. The store's moves (receiving, issuing to a
+technician, returns, faults, write-offs) are in stock.py."""
 
 
 from django.core.exceptions import ValidationError
@@ -26,17 +27,9 @@ def _move(item: EquipmentItem, *, actor, to: str, order=None, customer=None, tec
     item.save()
     EquipmentMovement.objects.create(
         item=item, at=timezone.now(), actor=actor if getattr(actor, "pk", None) else None, from_status=before,
-        to_status=to, order=order, customer=customer or (order.customer if order else None), note=note,
+        to_status=to, order=order, customer=customer or (order.customer if order else None), technician=technician, note=note,
     )
     return item
-
-
-@transaction.atomic
-def equipment_issue_to_technician(*, actor, item: EquipmentItem, technician) -> EquipmentItem:
-    item = EquipmentItem.objects.select_for_update().get(pk=item.pk)
-    if item.status not in (EquipmentItem.Status.IN_STOCK, EquipmentItem.Status.RETURNED_GOOD, EquipmentItem.Status.WITH_TECHNICIAN):
-        raise ValidationError(_("Only equipment in stock can be issued."))
-    return _move(item, actor=actor, to=EquipmentItem.Status.WITH_TECHNICIAN, technician=technician, note="issued")
 
 
 @transaction.atomic

@@ -280,15 +280,27 @@ class EquipmentModel(models.Model):
 
 
 class EquipmentItem(models.Model):
-    """One serial-numbered unit and where it is now."""
+    """One serial-numbered unit and where it is now: in a branch's store, with a technician, at a
+    customer. Every change of where it is or what state it is in is an EquipmentMovement; staff move
+    it through fieldservice/stock.py, a visit through fieldservice/equipment.py."""
 
     class Status(models.TextChoices):
         IN_STOCK = "in_stock", _("In stock")
         WITH_TECHNICIAN = "with_technician", _("With a technician")
         INSTALLED = "installed", _("Installed at a customer")
         RETURNED_GOOD = "returned_good", _("Returned (good)")
-        RETURNED_FAULTY = "returned_faulty", _("Returned (faulty)")
+        RETURNED_FAULTY = "returned_faulty", _("Faulty")
         WRITTEN_OFF = "written_off", _("Written off")
+
+    # The store's moves and the statuses each may start from (a visit's install and collect are in
+    # fieldservice/equipment.py). Installed equipment comes back only through a collection visit;
+    # written-off equipment never moves again.
+    STOCK_MOVES = {
+        "issue": (Status.IN_STOCK, Status.RETURNED_GOOD, Status.WITH_TECHNICIAN),
+        "return": (Status.WITH_TECHNICIAN, Status.RETURNED_FAULTY),  # the faulty one only while a technician holds it
+        "faulty": (Status.IN_STOCK, Status.RETURNED_GOOD, Status.WITH_TECHNICIAN),
+        "write_off": (Status.IN_STOCK, Status.RETURNED_GOOD, Status.WITH_TECHNICIAN, Status.RETURNED_FAULTY),
+    }
 
     model = models.ForeignKey(EquipmentModel, on_delete=models.PROTECT, related_name="items")
     serial = models.CharField(max_length=64, unique=True)
@@ -304,6 +316,7 @@ class EquipmentItem(models.Model):
 
     class Meta:
         ordering = ["serial"]
+        permissions = [("writeoff_equipmentitem", "Can write off equipment")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="installed") | Q(customer__isnull=False), name="equipment_installed_has_customer"
@@ -313,9 +326,14 @@ class EquipmentItem(models.Model):
     def __str__(self) -> str:
         return f"{self.model} {self.serial}"
 
+    def can(self, move: str) -> bool:
+        if move == "return" and self.status == self.Status.RETURNED_FAULTY:
+            return self.technician_id is not None
+        return self.status in self.STOCK_MOVES.get(move, ())
+
 
 class EquipmentMovement(models.Model):
-    """History per serial: every change of where it is."""
+    """History per serial, append-only: every change of where it is, who made it, when and why."""
 
     item = models.ForeignKey(EquipmentItem, on_delete=models.CASCADE, related_name="movements")
     at = models.DateTimeField()
@@ -324,6 +342,8 @@ class EquipmentMovement(models.Model):
     to_status = models.CharField(max_length=16)
     order = models.ForeignKey(WorkOrder, null=True, blank=True, on_delete=models.SET_NULL, related_name="equipment_movements")
     customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Who holds it after the move (issued to, or the technician who collected it).
+    technician = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     note = models.CharField(max_length=200, blank=True)
     invoice = models.ForeignKey("billing.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
@@ -332,6 +352,14 @@ class EquipmentMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} → {self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        return EquipmentItem.Status(self.from_status).label if self.from_status in EquipmentItem.Status.values else ""
+
+    @property
+    def to_label(self) -> str:
+        return EquipmentItem.Status(self.to_status).label if self.to_status in EquipmentItem.Status.values else self.to_status
 
 
 class EquipmentRental(models.Model):

@@ -9,7 +9,8 @@ from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.http import Http404
 from django.utils import timezone
 
-from customers.selectors import customers_visible_to
+from customers.selectors import customers_visible_to, scope_to_branches
+from ispbill.accounts.selectors import user_branch_ids
 
 from .models import EquipmentItem, EquipmentRental, SyncOperation, WorkOrder
 
@@ -72,6 +73,12 @@ def operation_results(*, technician, uuids) -> list[SyncOperation]:
 
 # Staff surface ------------------------------------------------------------------------------------
 
+def _filter_id(value: str) -> int | None:
+    """A filter's id typed in a URL: a whole number that fits a database integer, or None (ignored).
+    str.isdecimal, not isdigit: '²' is a digit that int() refuses."""
+    return int(value) if value.isdecimal() and len(value) <= 18 else None
+
+
 def workorders_visible_to(user) -> QuerySet[WorkOrder]:
     """Branch scope: staff limited to branches see those branches' orders."""
     orders = WorkOrder.objects.all()
@@ -90,18 +97,18 @@ def workorder_list(*, user, status: str = "", kind: str = "", technician: str = 
         orders = orders.filter(kind=kind)
     if technician == "none":
         orders = orders.filter(technician__isnull=True)
-    elif technician.isdigit():
-        orders = orders.filter(technician_id=int(technician))
-    if branch.isdigit():
-        orders = orders.filter(branch_id=int(branch))
-    if area.isdigit():
-        orders = orders.filter(area_id=int(area))
+    elif (technician_id := _filter_id(technician)) is not None:
+        orders = orders.filter(technician_id=technician_id)
+    if (branch_id := _filter_id(branch)) is not None:
+        orders = orders.filter(branch_id=branch_id)
+    if (area_id := _filter_id(area)) is not None:
+        orders = orders.filter(area_id=area_id)
     if q:
         term = q.strip()
         number = term.upper().removeprefix("WO-")
         match = Q(contact_name__icontains=term) | Q(customer__account_number__icontains=term) | Q(address__icontains=term)
-        if number.isdigit():
-            match |= Q(pk=int(number))
+        if (pk := _filter_id(number)) is not None:
+            match |= Q(pk=pk)
         orders = orders.filter(match)
     return orders.order_by("-scheduled_start", "-id")
 
@@ -171,10 +178,10 @@ def _board_orders(*, user, kind: str = "", status: str = "", branch: str = "", a
         orders = orders.filter(kind=kind)
     if status in WorkOrder.Status.values:
         orders = orders.filter(status=status)
-    if branch.isdigit():
-        orders = orders.filter(branch_id=int(branch))
-    if area.isdigit():
-        orders = orders.filter(area_id=int(area))
+    if (branch_id := _filter_id(branch)) is not None:
+        orders = orders.filter(branch_id=branch_id)
+    if (area_id := _filter_id(area)) is not None:
+        orders = orders.filter(area_id=area_id)
     return orders
 
 
@@ -352,37 +359,78 @@ def field_report(*, user, since: date, until: date, target_hours: int) -> dict:
 
 # Equipment ----------------------------------------------------------------------------------------
 
-def equipment_list(*, status: str = "", model: str = "", technician: str = "", branch: str = "", q: str = "") -> QuerySet[EquipmentItem]:
-    items = EquipmentItem.objects.select_related("model", "branch", "technician", "customer")
+# The equipment store (branch-scoped) ----------------------------------------------------------------
+
+def equipment_visible_to(user) -> QuerySet[EquipmentItem]:
+    """Staff limited to branches see those branches' stock; stock of no branch is for all-branch staff."""
+    return scope_to_branches(EquipmentItem.objects.all(), user)
+
+
+def stock_technicians(*, user, item: EquipmentItem | None = None) -> QuerySet:
+    """Technicians a staff user may hand stock to: those working for all branches or for one of the
+    user's branches (for `item`: for the item's branch)."""
+    techs = technicians()
+    if item is not None and item.branch_id is not None:
+        return techs.filter(Q(all_branches=True) | Q(branches=item.branch_id)).distinct()
+    branch_ids = user_branch_ids(user)
+    if branch_ids is None:
+        return techs
+    return techs.filter(Q(all_branches=True) | Q(branches__in=branch_ids)).distinct()
+
+
+def equipment_list(*, user, status: str = "", model: str = "", technician: str = "", branch: str = "", q: str = "") -> QuerySet[EquipmentItem]:
+    items = equipment_visible_to(user).select_related("model", "branch", "technician", "customer")
     if status in EquipmentItem.Status.values:
         items = items.filter(status=status)
-    if model.isdigit():
-        items = items.filter(model_id=int(model))
-    if technician.isdigit():
-        items = items.filter(technician_id=int(technician))
-    if branch.isdigit():
-        items = items.filter(branch_id=int(branch))
-    if q:
-        items = items.filter(serial__icontains=q.strip())
+    for column, value in (("model_id", model), ("technician_id", technician), ("branch_id", branch)):
+        if (number := _filter_id(value)) is not None:
+            items = items.filter(**{column: number})
+    if q.strip():
+        items = items.filter(serial__icontains=q.strip()[:64])
     return items.order_by("serial")
 
 
-def equipment_stock() -> dict:
-    """Counts per model: in stock per branch, and with each technician (their van)."""
-    in_stock = (
-        EquipmentItem.objects.filter(status__in=[EquipmentItem.Status.IN_STOCK, EquipmentItem.Status.RETURNED_GOOD])
-        .values("branch__name", "model__name").annotate(n=Count("id")).order_by("branch__name", "model__name")
-    )
-    with_tech = (
-        EquipmentItem.objects.filter(status=EquipmentItem.Status.WITH_TECHNICIAN)
-        .values("technician__username", "technician__first_name", "technician__last_name", "model__name")
-        .annotate(n=Count("id")).order_by("technician__username", "model__name")
-    )
-    return {"branches": list(in_stock), "technicians": list(with_tech)}
+def equipment_counts(*, user, branch: str = "") -> dict:
+    """Counts per model and status of the stock the user sees (one branch when `branch` is given), and
+    what each technician holds per model (good, and faulty not yet brought back)."""
+    items = equipment_visible_to(user)
+    if (branch_id := _filter_id(branch)) is not None:
+        items = items.filter(branch_id=branch_id)
+    statuses = list(EquipmentItem.Status)
+    table: dict[str, dict] = {}
+    for row in items.values("model_id", "model__name", "status").annotate(n=Count("id")).order_by("model__name"):
+        entry = table.setdefault(row["model__name"], {"model_id": row["model_id"], "name": row["model__name"], "by_status": {}})
+        entry["by_status"][row["status"]] = row["n"]
+    models = []
+    for entry in table.values():
+        entry["counts"] = [entry["by_status"].get(status.value, 0) for status in statuses]
+        entry["total"] = sum(entry["counts"])
+        models.append(entry)
+    totals = [sum(entry["counts"][index] for entry in models) for index in range(len(statuses))]
+    held: dict[int, dict] = {}
+    for row in (
+        items.filter(technician__isnull=False, status__in=[EquipmentItem.Status.WITH_TECHNICIAN, EquipmentItem.Status.RETURNED_FAULTY])
+        .values("technician_id", "technician__username", "technician__first_name", "technician__last_name", "model__name", "status")
+        .annotate(n=Count("id")).order_by("technician__first_name", "technician__username", "model__name")
+    ):
+        name = f"{row['technician__first_name']} {row['technician__last_name']}".strip() or row["technician__username"]
+        entry = held.setdefault(row["technician_id"], {"id": row["technician_id"], "name": name, "models": {}, "good": 0, "faulty": 0})
+        counts = entry["models"].setdefault(row["model__name"], {"good": 0, "faulty": 0})
+        kind = "faulty" if row["status"] == EquipmentItem.Status.RETURNED_FAULTY else "good"
+        counts[kind] += row["n"]
+        entry[kind] += row["n"]
+    return {
+        "statuses": [(status.value, status.label) for status in statuses], "models": models, "totals": totals,
+        "total": sum(totals), "technicians": list(held.values()),
+    }
 
 
-def equipment_get(*, pk) -> EquipmentItem:
+def equipment_get_for_staff(*, user, pk) -> EquipmentItem:
     try:
-        return EquipmentItem.objects.select_related("model", "branch", "technician", "customer").get(pk=pk)
+        return equipment_visible_to(user).select_related("model", "branch", "technician", "customer").get(pk=pk)
     except (EquipmentItem.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def equipment_history(*, item: EquipmentItem) -> QuerySet:
+    return item.movements.select_related("actor", "order", "customer", "technician", "invoice").order_by("at", "id")

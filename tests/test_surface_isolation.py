@@ -22,7 +22,7 @@ from churn.models import RetentionCallTask, RetentionOffer
 from contracts.onsite import onsite_token
 from customers.referrals import referral_signup
 from customers.services import lead_create
-from fieldservice.models import WorkOrder
+from fieldservice.models import EquipmentItem, EquipmentModel, WorkOrder
 from fieldservice.services import workorder_add_photo
 from ispbill.accounts.models import CustomerSession, User
 from ispbill.core.models import AuditLog
@@ -80,7 +80,7 @@ OBJECT_FOR_URL = {
         "outage": None,  # outages are ISP-wide notices
         "referral": "referral",  # a referral belongs to its referrer's branch
         "workorder": "workorder",  # a work order belongs to its customer's branch
-        "equipment": None,  # the equipment store is ISP-wide
+        "equipment": "equipment_item",  # an item belongs to its branch's store
         "analytics": None,  # <metric> names a figure, not an object; figures are branch-scoped inside
         "api-metrics": None,
         "import": None,  # import batches and the export are ISP-wide (imports.run_import)
@@ -251,6 +251,9 @@ def world(db):
             upload=SimpleUploadedFile("p.png", _png()), caption="isolation",
         )[0],
         "reseller_customer": reseller_customer,
+        "equipment_item": EquipmentItem.objects.create(
+            model=EquipmentModel.objects.create(name="Isolation ONU", category="onu"), serial="ISOL0001", branch=branch_a,
+        ),
         "contract": (contract := _sent_contract(subscription)),
         # The signed link of the contract's on-site signing, as the visit page gives it to the visit's technician.
         "onsite_token": SimpleNamespace(pk=onsite_token(contract=contract, technician=UserFactory(kind="technician"), visit_id=workorder.pk)),

@@ -86,3 +86,16 @@
   document.addEventListener("DOMContentLoaded", function () { enhanceAll(document); });
   document.addEventListener("htmx:load", function (event) { enhanceAll(event.target); });
 })();
+
+// A form in a dialog that answers 400/409/422 sends back the dialog with its errors: show it (htmx
+// leaves 4xx answers unswapped by default, which would leave the dialog as it was, silently).
+(function () {
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    var target = event.detail.target;
+    if ((status === 400 || status === 409 || status === 422) && target && target.tagName === "DIALOG") {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+})();

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Subscription
-from fieldservice.models import WorkOrder
+from customers.models import Branch, Subscription
+from fieldservice import stock
+from fieldservice.models import EquipmentModel, WorkOrder
 from fieldservice.selectors import technicians
 from ispbill.core.forms import LocaleDateTimeField
 
@@ -58,10 +59,61 @@ class RatingForm(forms.Form):
     comment = forms.CharField(label=_("Anything to add? (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
 
 
-class IssueForm(forms.Form):
-    technician = forms.ModelChoiceField(label=_("Issue to technician"), queryset=technicians())
+# The equipment store ------------------------------------------------------------------------------
 
-    def __init__(self, *args, **kwargs):
+def _technician_label(user) -> str:
+    return user.get_full_name() or user.username
+
+
+class ReceiveForm(forms.Form):
+    model = forms.ModelChoiceField(label=_("Model"), queryset=EquipmentModel.objects.none())
+    branch = forms.ModelChoiceField(label=_("Into the store of"), queryset=Branch.objects.none())
+    serials = forms.CharField(
+        label=_("Serials"), widget=forms.Textarea(attrs={"rows": 5, "autocapitalize": "characters", "spellcheck": "false"}),
+        max_length=stock.MAX_RECEIVE * 66, help_text=_("One per line: type them or scan each barcode."),
+    )
+    note = forms.CharField(label=_("Reference (supplier, invoice)"), max_length=150, required=False)
+
+    def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["technician"].queryset = technicians()
-        self.fields["technician"].label_from_instance = lambda user: user.get_full_name() or user.username
+        self.fields["model"].queryset = EquipmentModel.objects.filter(serial_tracked=True)
+        self.fields["branch"].queryset = branches
+        if len(branches) == 1:
+            self.fields["branch"].initial = branches[0].pk
+
+    def serial_lines(self) -> list[str]:
+        return self.cleaned_data["serials"].splitlines()
+
+
+class ReceiveSheetForm(forms.Form):
+    branch = forms.ModelChoiceField(label=_("Into the store of"), queryset=Branch.objects.none())
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx or .csv)"),
+        help_text=_("A Serial column and a Model column (the model's name as in the list); one serial per row."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+    note = forms.CharField(label=_("Reference (supplier, invoice)"), max_length=150, required=False)
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches
+        if len(branches) == 1:
+            self.fields["branch"].initial = branches[0].pk
+
+
+class StockIssueForm(forms.Form):
+    technician = forms.ModelChoiceField(label=_("Technician"), queryset=technicians())
+    note = forms.CharField(label=_("Note (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args, technicians, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["technician"].queryset = technicians
+        self.fields["technician"].label_from_instance = _technician_label
+
+
+class StockNoteForm(forms.Form):
+    note = forms.CharField(label=_("Note (optional)"), max_length=200, required=False)
+
+
+class StockReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}))

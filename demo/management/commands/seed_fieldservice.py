@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw
 
 from customers.models import Branch, Customer, Subscription
 from fieldservice import equipment, rentals, services
-from fieldservice.models import EquipmentItem, EquipmentModel, WorkOrder, WorkOrderEvent
+from fieldservice.models import EquipmentItem, EquipmentModel, EquipmentMovement, WorkOrder, WorkOrderEvent
 from usecases.workorder_complete import workorder_complete
 from usecases.workorder_rate import workorder_rate
 
@@ -146,15 +146,31 @@ class Command(BaseCommand):
                     status, tech = EquipmentItem.Status.RETURNED_FAULTY, None
                 elif index % 37 == 5:
                     status, tech = EquipmentItem.Status.WRITTEN_OFF, None
+                elif index % 31 == 9:
+                    status, tech = EquipmentItem.Status.RETURNED_GOOD, None
                 rows.append(EquipmentItem(model=model, serial=serial, status=status, technician=tech,
                                           branch=branches[index % len(branches)] if branches else None))
             EquipmentItem.objects.bulk_create(rows)
+            self.record_stock_history(EquipmentItem.objects.filter(serial__in=[row.serial for row in rows]))
             self.created["equipment"] += len(rows)
         EquipmentModel.objects.get_or_create(name="Drop cable (metres)", defaults={"category": "cable", "serial_tracked": False})
         return list(
             EquipmentItem.objects.filter(status__in=[EquipmentItem.Status.IN_STOCK, EquipmentItem.Status.WITH_TECHNICIAN])
             .select_related("model").order_by("serial")
         )
+
+    def record_stock_history(self, items) -> None:
+        """Each seeded item's history on the stock pages: received 60 days ago, then moved to where it is."""
+        received, moved = timezone.now() - timedelta(days=60), timezone.now() - timedelta(days=20)
+        why = {"with_technician": "Issued", "returned_good": "Returned to the store", "returned_faulty": "No light on test",
+               "written_off": "Lost in transit"}
+        moves = []
+        for item in items:
+            moves.append(EquipmentMovement(item=item, at=received, actor=self.supervisor, to_status="in_stock", note="Received: demo stock"))
+            if item.status != EquipmentItem.Status.IN_STOCK:
+                moves.append(EquipmentMovement(item=item, at=moved, actor=self.supervisor, from_status="in_stock", to_status=item.status,
+                                               technician=item.technician, note=why[item.status]))
+        EquipmentMovement.objects.bulk_create(moves)
 
     def _at(self, day_offset: int, hour: int) -> datetime:
         day = timezone.localdate() + timedelta(days=day_offset)

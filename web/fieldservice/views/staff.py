@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -17,14 +17,14 @@ from django.views.decorators.vary import vary_on_headers
 
 from customers.models import Area, Branch
 from customers.selectors import customer_get_for_staff, lead_get_for_staff
-from fieldservice import equipment, selectors, services
-from fieldservice.models import EquipmentItem, EquipmentModel, WorkOrder, WorkOrderPhoto
+from fieldservice import selectors, services
+from fieldservice.models import WorkOrder, WorkOrderPhoto
 from ispbill.core.forms import LocaleDateField, add_service_errors
 from ispbill.surfaces import staff_permission_required
 from tickets.selectors import ticket_get_for_staff
 from usecases.workorder_complete import workorder_complete
 
-from ..forms import AssignForm, IssueForm, NoteForm, ReasonForm, WorkOrderForm
+from ..forms import AssignForm, NoteForm, ReasonForm, WorkOrderForm
 
 VIEW = "fieldservice.view_workorder"
 ADD = "fieldservice.add_workorder"
@@ -62,13 +62,13 @@ def workorder_list(request):
 def _source(request):
     """Where a new order comes from: ?ticket=, ?lead= or ?customer= (each fetched through its staff scope)."""
     ticket = lead = customer = None
-    if request.GET.get("ticket", "").isdigit():
+    if request.GET.get("ticket", "").isdecimal():
         ticket = ticket_get_for_staff(user=request.user, pk=int(request.GET["ticket"]))
         customer = ticket.customer
-    elif request.GET.get("lead", "").isdigit():
+    elif request.GET.get("lead", "").isdecimal():
         lead = lead_get_for_staff(user=request.user, pk=int(request.GET["lead"]))
         customer = lead.converted_customer
-    elif request.GET.get("customer", "").isdigit():
+    elif request.GET.get("customer", "").isdecimal():
         customer = customer_get_for_staff(user=request.user, pk=int(request.GET["customer"]))
     return ticket, lead, customer
 
@@ -288,7 +288,7 @@ def dispatch_assign(request):
         if technician_id == "":
             services.workorder_unassign(actor=request.user, order=order)
         else:
-            technician = selectors.technicians().filter(pk=technician_id if technician_id.isdigit() else 0).first()
+            technician = selectors.technicians().filter(pk=technician_id if technician_id.isdecimal() and len(technician_id) <= 18 else 0).first()
             if technician is None:
                 raise ValidationError(_("Choose a technician."))
             start = order.scheduled_start
@@ -315,7 +315,7 @@ def customer_field(request, customer_pk: int):
     })
 
 
-# Reports and equipment ----------------------------------------------------------------------------
+# Reports ----------------------------------------------------------------------------------
 
 @staff_permission_required(VIEW)
 def workorder_reports(request):
@@ -326,39 +326,6 @@ def workorder_reports(request):
         since, until = until, since
     report = selectors.field_report(user=request.user, since=since, until=until, target_hours=settings.FIELDSERVICE_INSTALL_TARGET_HOURS)
     return render(request, "fieldservice/reports.html", {"report": report, "since": since, "until": until})
-
-
-@staff_permission_required("fieldservice.view_equipmentitem")
-@vary_on_headers("HX-Request")
-def equipment_list(request):
-    params = {key: request.GET.get(key, "") for key in ("status", "model", "technician", "branch", "q")}
-    items = selectors.equipment_list(**params)[:300]
-    context = {
-        "items": items, "params": params, "statuses": EquipmentItem.Status.choices, "models": EquipmentModel.objects.all(),
-        "technicians": selectors.technicians(), "branches": Branch.objects.order_by("name"), "stock": selectors.equipment_stock(),
-    }
-    template = "fieldservice/equipment_list.html#equipment-results" if _region(request) else "fieldservice/equipment_list.html"
-    return render(request, template, context)
-
-
-@staff_permission_required("fieldservice.view_equipmentitem")
-def equipment_detail(request, pk: int):
-    item = selectors.equipment_get(pk=pk)
-    form = IssueForm(request.POST or None)
-    if request.method == "POST":
-        if not request.user.has_perm("fieldservice.change_equipmentitem"):
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                equipment.equipment_issue_to_technician(actor=request.user, item=item, technician=form.cleaned_data["technician"])
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Issued to the technician."))
-                return redirect("staff:equipment-detail", pk=item.pk)
-    return render(request, "fieldservice/equipment_detail.html", {
-        "item": item, "form": form, "movements": item.movements.select_related("actor", "order", "customer"),
-    }, status=400 if request.method == "POST" else 200)
 
 
 urlpatterns = [
@@ -376,6 +343,4 @@ urlpatterns = [
     path("dispatch/map/", dispatch_map_data, name="workorder-dispatch-map"),
     path("customers/<int:customer_pk>/field-service/", customer_field, name="workorder-customer"),
     path("work-orders/reports/", workorder_reports, name="workorder-reports"),
-    path("equipment/", equipment_list, name="equipment-list"),
-    path("equipment/<int:pk>/", equipment_detail, name="equipment-detail"),
 ]
