@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from billing.charges import credit_note_issue, one_time_charge_add
+from billing.charges import invoice_credit_in_full, one_time_charge_add
 from billing.models import OneTimeCharge
 from billing.selectors import current_billing_settings
 from billing.vat import vat_line
@@ -473,7 +473,8 @@ def subscription_fee_quote(*, subscription: Subscription, on: date | None = None
 @transaction.atomic
 def contract_fee_waive(*, actor, contract: Contract, reason: str) -> Contract:
     """Waive the early-termination fee with a reason. Before termination nothing will be charged;
-    after it, a credit note cancels what of the fee is still open on its invoice."""
+    after it, a credit note gives the whole fee back: what is open on its invoice is cleared and
+    whatever had paid it (the cancellation's unused-days credit, a payment) returns to the account."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason for waiving the fee.")})
@@ -489,11 +490,8 @@ def contract_fee_waive(*, actor, contract: Contract, reason: str) -> Contract:
     credited = ZERO
     charge = contract.fee_charge
     if charge is not None and charge.invoice_id:
-        invoice = charge.invoice
-        invoice.refresh_from_db()
-        credited = min(invoice.amount_due, invoice.total)
-        if credited > ZERO:
-            credit_note_issue(actor=actor, invoice=invoice, amount=credited, reason=f"Early-termination fee waived: {reason}")
+        note = invoice_credit_in_full(actor=actor, invoice=charge.invoice, reason=f"Early-termination fee waived: {reason}")
+        credited = note.amount if note else ZERO
     event_record(contract, "fee_waive", actor, reason=reason, credited=str(credited))
     return contract
 

@@ -12,7 +12,8 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 
-from billing.models import Invoice, InvoiceLine, OneTimeCharge
+from billing.models import CreditNote, Invoice, InvoiceLine, OneTimeCharge
+from billing.selectors import account_balance
 from contracts import services
 from contracts.models import Contract
 from tests.billing.test_package_changes import pay_everything, subscribed
@@ -79,3 +80,46 @@ def test_the_contract_words_the_fee_before_vat_with_its_monthly_net(db):
     wording = services.contract_values(contract)["termination_fee"]
     assert "before VAT" in wording and "1000.00" in wording and "plus VAT" in wording
 
+
+def test_waiving_an_invoiced_fee_gives_back_the_whole_fee_and_the_cancellation_credit_returns(db):
+    """Cancelled on 25 May: the unused 26–31 May, 1000 × 6/31 = ৳193.55 + ৳29.03 VAT = ৳222.58, are
+    credited and applied at once to the fee's ৳2,760 invoice (৳2,537.42 left open). Waived: a credit
+    note of ৳2,760, the whole fee: the balance is −৳222.58, what the cancellation alone gives (a note
+    for the open ৳2,537.42 only left it at ৳0 and the ৳222.58 lost)."""
+    subscription, contract = under_contract(price=D("1000.00"))
+    unused = (D("1000") * 6 / 31).quantize(D("0.01"))
+    credit = unused + (unused * D("0.15")).quantize(D("0.01"))
+    fee = D("2400.00") + D("360.00")
+    assert credit == D("222.58")
+
+    cancel_on_the_day(subscription)
+    contract.refresh_from_db()
+    invoice = Invoice.objects.get(pk=contract.fee_charge.invoice_id)
+    assert invoice.amount_paid == credit and invoice.amount_due == fee - credit
+    assert account_balance(customer_id=subscription.customer_id) == fee - credit
+
+    services.contract_fee_waive(actor=admin_user(), contract=contract, reason="Hardship, approved by the manager")
+
+    note = CreditNote.objects.get(invoice=invoice)
+    invoice.refresh_from_db()
+    assert note.amount == fee and invoice.amount_due == D("0.00")
+    assert account_balance(customer_id=subscription.customer_id) == -credit
+    ledger_ok()
+
+
+def test_waiving_after_a_partial_credit_note_gives_back_only_the_rest(db):
+    """Staff had already credited ৳500 of the fee's invoice by hand: the waiver's note is the other
+    ৳2,260, so the fee is never given back twice."""
+    from billing.charges import credit_note_issue
+
+    subscription, contract = under_contract(price=D("1000.00"))
+    cancel_on_the_day(subscription)
+    contract.refresh_from_db()
+    invoice = contract.fee_charge.invoice
+    credit_note_issue(actor=None, invoice=invoice, amount=D("500"), reason="Goodwill")
+
+    services.contract_fee_waive(actor=admin_user(), contract=contract, reason="Waived")
+
+    assert sorted(CreditNote.objects.filter(invoice=invoice).values_list("amount", flat=True)) == [D("500.00"), D("2260.00")]
+    assert account_balance(customer_id=subscription.customer_id) == -D("222.58")
+    ledger_ok()
