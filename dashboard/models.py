@@ -41,6 +41,12 @@ class DailyMetric(models.Model):
     revenue = MoneyField(null=True, blank=True)
     due = MoneyField(null=True, blank=True)
     collected = MoneyField(null=True, blank=True)
+    # Collection efficiency, month to date at the end of the day (docs/metrics.md): of the invoices
+    # falling due from the 1st to the day, what was asked (net of credit notes) and paid of it; and
+    # payments applied since the 1st to invoices that fell due before the month.
+    asked = MoneyField(null=True, blank=True)
+    paid_of_asked = MoneyField(null=True, blank=True)
+    arrears_collected = MoneyField(null=True, blank=True)
     ar_current = MoneyField(null=True, blank=True)
     ar_1_30 = MoneyField(null=True, blank=True)
     ar_31_60 = MoneyField(null=True, blank=True)

@@ -51,6 +51,7 @@ class Tile:
     warn: bool = False
     change: Decimal | None = None  # percent vs last month
     previous: object = None
+    note: str = ""  # what the figure covers, shown under its label
 
 
 def _url(name: str, *, args=(), **params) -> str:
@@ -183,7 +184,7 @@ def snapshot_day(scope: Scope) -> date | None:
 
 STOCK = ("mrr", "subscriptions", "customers", "start_mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr",
          "reactivation_mrr", "customers_at_start", "customers_churned", "ar_current", "ar_1_30", "ar_31_60", "ar_61_90",
-         "ar_90_plus")
+         "ar_90_plus", "asked", "paid_of_asked", "arrears_collected")
 FLOWS = ("billed", "revenue", "due", "collected")
 
 
@@ -206,7 +207,8 @@ def _derived(point: dict, flows: dict) -> dict:
     return {
         **point, **flows, "arr": point["mrr"] * 12, "receivable": receivable,
         "arpu": ratio(point["mrr"], point["customers"], percent=False),
-        "efficiency": ratio(flows["collected"], flows["due"]),
+        # Of the invoices falling due in the month (month to date), net of credit notes: never above 100 %.
+        "efficiency": ratio(point["paid_of_asked"], point["asked"]),
         "logo_churn": ratio(point["customers_churned"], point["customers_at_start"]),
         "gross_revenue_churn": ratio(point["churned_mrr"] + point["contraction_mrr"], point["start_mrr"]),
     }
@@ -260,15 +262,17 @@ def analytics_tiles(*, scope: Scope, month: date | None = None, day: date | None
     previous_first = previous_stock["month"]
     same_days = min(previous_first + timedelta(days=(current["day"] - first).days), month_end(previous_first))
     flows = _flows(scope, previous_first, same_days)
-    previous_flow = {**flows, "efficiency": ratio(flows["collected"], flows["due"])}
+    same_point = _point(scope, same_days)
+    previous_flow = {**flows, "efficiency": ratio(same_point["paid_of_asked"], same_point["asked"]),
+                     "arrears_collected": same_point["arrears_collected"]}
     params = {"month": first.isoformat(), "day": current["day"].isoformat(), "branch": scope.branch_id}
 
     def drill(metric: str, **extra) -> str:
         return drill_url(metric, **params, **extra)
 
-    def tile(label, key, url, kind="money", *, flow=False, warn=False):
+    def tile(label, key, url, kind="money", *, flow=False, warn=False, note=""):
         before = (previous_flow if flow else previous_stock)[key]
-        return Tile(label, current[key], url, kind=kind, warn=warn, change=_change(current[key], before), previous=before)
+        return Tile(label, current[key], url, kind=kind, warn=warn, change=_change(current[key], before), previous=before, note=note)
 
     return [
         tile(_("MRR"), "mrr", drill("mrr")),
@@ -278,14 +282,19 @@ def analytics_tiles(*, scope: Scope, month: date | None = None, day: date | None
         tile(_("ARR"), "arr", drill("mrr")),
         tile(_("Paying customers"), "customers", drill("mrr"), kind=""),
         tile(_("ARPU"), "arpu", drill("mrr")),
-        tile(_("Collection efficiency"), "efficiency", drill("due"), kind="percent", flow=True),
+        tile(_("Collection efficiency"), "efficiency", drill("due"), kind="percent", flow=True,
+             note=_("Paid of what the invoices falling due this month asked, net of credit notes; arrears paid this month are not counted")),
+        tile(_("Arrears collected"), "arrears_collected", drill("collected"), flow=True,
+             note=_("Paid this month on invoices that fell due before it")),
         tile(_("Logo churn"), "logo_churn", drill("churned-customers"), kind="percent", warn=True),
         tile(_("Churned MRR"), "churned_mrr", drill("movement", kind="churned"), warn=True),
         tile(_("New MRR"), "new_mrr", drill("movement", kind="new")),
     ]
 
 
-SNAPSHOT_VERSION_KEY = "analytics:snapshot-version"
+# Versioned: when what the stored rows mean changes (v2: collection efficiency of the invoices falling
+# due in the month, net of credit notes), figures cached under the old meaning are never read again.
+SNAPSHOT_VERSION_KEY = "analytics:snapshot-version:v2"
 # The figures change only when snapshot rows are written; a day bounds what a forgotten version keeps.
 DASHBOARD_CACHE_SECONDS = 24 * 3600
 
@@ -449,7 +458,7 @@ def breakdown(*, scope: Scope, month: date, by: str) -> dict:
         base = base.filter(branch_id=scope.branch_id)
     stocks = {r[key]: r for r in base.filter(day=last).values(key).annotate(
         mrr=Sum("mrr"), customers=Sum("customers"), subscriptions=Sum("subscriptions"),
-        **{f: Sum(f) for f in AR_FIELDS}).order_by()}
+        **{f: Sum(f) for f in (*AR_FIELDS, "asked", "paid_of_asked", "arrears_collected")}).order_by()}
     flows = {r[key]: r for r in base.filter(day__range=(first, last)).values(key).annotate(
         billed=Sum("billed"), revenue=Sum("revenue"), due=Sum("due"), collected=Sum("collected")).order_by()}
     names = _names_for(by, set(stocks) | set(flows))
@@ -460,8 +469,9 @@ def breakdown(*, scope: Scope, month: date, by: str) -> dict:
             "key": k, "name": names.get(k, "—"), "mrr": stock.get("mrr") or ZERO, "customers": stock.get("customers") or 0,
             "billed": flow.get("billed"), "revenue": flow.get("revenue"), "due": flow.get("due"), "collected": flow.get("collected"),
             **ar, "receivable": sum(ar.values(), ZERO), "overdue": sum((ar[f] for f in AR_FIELDS[1:]), ZERO),
+            "asked": stock.get("asked"), "paid_of_asked": stock.get("paid_of_asked"), "arrears_collected": stock.get("arrears_collected"),
         }
-        row["efficiency"] = ratio(row["collected"] or ZERO, row["due"] or ZERO) if by != "package" else None
+        row["efficiency"] = ratio(row["paid_of_asked"] or ZERO, row["asked"] or ZERO) if by != "package" else None
         filter_param = {"branch": k} if by == "branch" else {by: k}
         drill_params = {**params, **filter_param}
         row["urls"] = {
