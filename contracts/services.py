@@ -496,11 +496,16 @@ def contract_fee_waive(*, actor, contract: Contract, reason: str) -> Contract:
     return contract
 
 
-def subscription_cancelled(*, actor, subscription: Subscription, reason: str) -> None:
+def subscription_cancelled(*, actor, subscription: Subscription, reason: str, fee_waive_reason: str = "") -> None:
     """Part of a cancellation (usecases.subscription_cancel): a contract in force on the
     subscription is terminated, and when its term is not over the early-termination fee is quoted
-    and charged on an invoice of its own (unless waived). Runs in the cancellation's transaction."""
+    and charged on an invoice of its own — or, with `fee_waive_reason`, waived first and never
+    charged (the choice and its reason in the contract's events and the audit log). Runs in the
+    cancellation's transaction."""
+    fee_waive_reason = (fee_waive_reason or "").strip()
     for contract in Contract.objects.select_for_update().filter(subscription=subscription, status__in=Contract.IN_FORCE).order_by("id"):
+        if fee_waive_reason and fee_quote(contract).due:
+            contract = contract_fee_waive(actor=actor, contract=contract, reason=fee_waive_reason)
         contract_terminate(actor=actor, contract=contract, reason=reason)
     for contract in Contract.objects.select_for_update().filter(subscription=subscription, status__in=Contract.UNSIGNED).order_by("id"):
         contract_void(actor=actor, contract=contract, reason=f"Subscription cancelled: {reason}")
@@ -521,5 +526,6 @@ def contract_terminate(*, actor, contract: Contract, reason: str, on: date | Non
         )
     contract.save(update_fields=["status", "ended_at", "end_reason", "fee_charge"])
     event_record(contract, "terminate", actor, reason=reason, fee=str(fee.net), fee_vat=str(fee.vat), fee_total=str(fee.gross),
+                 fee_choice="waived" if contract.fee_waived_reason else ("charged" if fee.due else "none"),
                  waived=bool(contract.fee_waived_reason))
     return contract
