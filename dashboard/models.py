@@ -34,6 +34,8 @@ class DailyMetric(models.Model):
     contraction_mrr = MoneyField(default=0)
     churned_mrr = MoneyField(default=0)
     reactivation_mrr = MoneyField(default=0)
+    # Counted at the month's start, paused by the customer since: not churn (docs/metrics.md).
+    paused_mrr = MoneyField(default=0)
     # Customer-level figures (empty on package rows, where a customer has no single package).
     customers_at_start = models.PositiveIntegerField(null=True, blank=True)
     customers_churned = models.PositiveIntegerField(null=True, blank=True)

@@ -183,7 +183,7 @@ def snapshot_day(scope: Scope) -> date | None:
 
 
 STOCK = ("mrr", "subscriptions", "customers", "start_mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr",
-         "reactivation_mrr", "customers_at_start", "customers_churned", "ar_current", "ar_1_30", "ar_31_60", "ar_61_90",
+         "reactivation_mrr", "paused_mrr", "customers_at_start", "customers_churned", "ar_current", "ar_1_30", "ar_31_60", "ar_61_90",
          "ar_90_plus", "asked", "paid_of_asked", "arrears_collected")
 FLOWS = ("billed", "revenue", "due", "collected")
 
@@ -289,11 +289,16 @@ def analytics_tiles(*, scope: Scope, month: date | None = None, day: date | None
         tile(_("Logo churn"), "logo_churn", drill("churned-customers"), kind="percent", warn=True),
         tile(_("Churned MRR"), "churned_mrr", drill("movement", kind="churned"), warn=True),
         tile(_("New MRR"), "new_mrr", drill("movement", kind="new")),
+        tile(_("Reactivation MRR"), "reactivation_mrr", drill("movement", kind="reactivation"),
+             note=_("Connections back from a pause or a suspension")),
+        tile(_("Paused MRR"), "paused_mrr", drill("movement", kind="paused"),
+             note=_("Paused by the customer this month: not churn")),
     ]
 
 
 # Versioned: when what the stored rows mean changes (v2: collection efficiency of the invoices falling
-# due in the month, net of credit notes), figures cached under the old meaning are never read again.
+# due in the month, net of credit notes; paused MRR apart from churned), figures cached under the old
+# meaning are never read again.
 SNAPSHOT_VERSION_KEY = "analytics:snapshot-version:v2"
 # The figures change only when snapshot rows are written; a day bounds what a forgotten version keeps.
 DASHBOARD_CACHE_SECONDS = 24 * 3600

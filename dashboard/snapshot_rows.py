@@ -36,7 +36,7 @@ EFFICIENCY_FIELDS = ("asked", "paid_of_asked", "arrears_collected")
 CUSTOMER_FIELDS = ("customers_at_start", "customers_churned", "billed", "revenue", "due", "collected", *EFFICIENCY_FIELDS,
                    *BUCKET_FIELDS.values())
 MOVEMENT_FIELDS = {"new": "new_mrr", "expansion": "expansion_mrr", "contraction": "contraction_mrr",
-                   "churned": "churned_mrr", "reactivation": "reactivation_mrr"}
+                   "churned": "churned_mrr", "reactivation": "reactivation_mrr", "paused": "paused_mrr"}
 
 
 def _blank_row(dimension: str) -> dict:
@@ -62,10 +62,10 @@ class SnapshotRows(dict):
     def add_frame(self, aggregates, prices: dict, *, sign: int = 1) -> None:
         """Add (or with sign −1 take away) the subscription frame's grouped figures."""
         groups, customer_counts, package_counts = aggregates
-        for branch, area, reseller, s_counted, e_counted, s_package, e_package, ever, n in groups:
+        for branch, area, reseller, s_counted, e_counted, s_package, e_package, ever, e_paused, n in groups:
             before = prices.get(s_package, ZERO) if s_counted else ZERO
             after = prices.get(e_package, ZERO) if e_counted else ZERO
-            kind = _movement(s_counted, e_counted, before, after, bool(ever))
+            kind = _movement(s_counted, e_counted, before, after, bool(ever), bool(e_paused))
             n *= sign
             for target in [*self.customer_slots(branch, area, reseller), self.slot(branch, "package", e_package)]:
                 target["start_mrr"] += before * n
@@ -73,11 +73,11 @@ class SnapshotRows(dict):
                 target["subscriptions"] += n if e_counted else 0
                 if kind:
                     target[MOVEMENT_FIELDS[kind]] += abs(after - before) * n
-        for branch, area, reseller, either, at_start, at_end in customer_counts:
+        for branch, area, reseller, either, at_start, at_end, stayed in customer_counts:
             for target in self.customer_slots(branch, area, reseller):
                 target["customers"] += at_end * sign
                 target["customers_at_start"] += at_start * sign
-                target["customers_churned"] += (either - at_end) * sign
+                target["customers_churned"] += (either - stayed) * sign
         for branch, package, n in package_counts:
             self.slot(branch, "package", package)["customers"] += n * sign
 

@@ -103,7 +103,7 @@ def analytics(request):
     data = analytics_dashboard(scope=scope, month=_month(request))
     if request.GET.get("format") == "csv":
         header = ["month", "mrr", "arr", "customers", "arpu", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr",
-                  "reactivation_mrr", "billed", "revenue", "due", "collected", "efficiency", "logo_churn", "receivable"]
+                  "reactivation_mrr", "paused_mrr", "billed", "revenue", "due", "collected", "efficiency", "logo_churn", "receivable"]
         return _csv("analytics-months.csv", header, [[p["month"].isoformat(), *[p[h] for h in header[1:]]] for p in data["series"]])
     context = {
         **data, "branches": branches_visible_to(request.user), "branch_id": scope.branch_id,
@@ -136,6 +136,7 @@ def _chart_payload(series: list[dict]) -> dict:
         "reactivation": num(p["reactivation_mrr"] for p in series),
         "contraction": num(-p["contraction_mrr"] for p in series),
         "churned": num(-p["churned_mrr"] for p in series),
+        "paused": num(-p["paused_mrr"] for p in series),
         "billed": num(p["billed"] for p in series),
         "collected": num(p["collected"] for p in series),
         "logo_churn": num(p["logo_churn"] for p in series),
@@ -259,7 +260,7 @@ def api_months(request):
     series = [] if day is None else month_series(
         scope, last_month=month, as_of=day if month == month_start(day) else None)
     keep = ("month", "day", "mrr", "arr", "customers", "arpu", "start_mrr", "new_mrr", "expansion_mrr", "contraction_mrr",
-            "churned_mrr", "reactivation_mrr", "billed", "revenue", "due", "collected", "efficiency", "logo_churn",
+            "churned_mrr", "reactivation_mrr", "paused_mrr", "billed", "revenue", "due", "collected", "efficiency", "logo_churn",
             "gross_revenue_churn", "receivable", "ar_current", "ar_1_30", "ar_31_60", "ar_61_90", "ar_90_plus")
     return JsonResponse({"months": [{k: p[k] for k in keep} for p in series]})
 

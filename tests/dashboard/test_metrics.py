@@ -153,7 +153,7 @@ def test_mrr_movements_of_march(world):
     moves = metrics.mrr_movements(MARCH)
     assert moves == {
         "start": D("6500.00"), "new": D("900.00"), "expansion": D("500.00"), "contraction": D("500.00"),
-        "churned": D("1500.00"), "reactivation": D("1000.00"), "end": D("6900.00"),
+        "churned": D("1500.00"), "reactivation": D("1000.00"), "paused": D("0.00"), "end": D("6900.00"),
     }
     assert moves["start"] + moves["new"] + moves["expansion"] - moves["contraction"] - moves["churned"] + moves["reactivation"] == moves["end"]
 
@@ -175,7 +175,7 @@ def test_churn_of_march(world):
     assert figures["logo_churn"] == D("25.00")
     # (1500 churned + 500 contraction) ÷ 6500 = 30.77 %; net of 500 expansion and 1000 reactivation: 500 ÷ 6500.
     assert figures["gross_revenue_churn"] == D("30.77")
-    assert figures["net_revenue_churn"] == D("7.69")
+    assert figures["net_revenue_churn"] == D("23.08")  # (1500 + 500 − 500) ÷ 6500: S5's reactivation is not netted in
     assert [r["name"] for r in metrics.churned_customer_rows(MARCH)] == ["C3"]
 
 
@@ -324,8 +324,9 @@ def test_snapshot_equals_the_on_the_fly_computation(world, day):
         lost = metrics.churn(day, scope=scope, as_of=day)
         money = collection_figures.collections(day, scope=scope, as_of=day)
         assert (row.mrr, row.subscriptions, row.customers) == (live["mrr"], live["subscriptions"], live["customers"])
-        assert (row.start_mrr, row.new_mrr, row.expansion_mrr, row.contraction_mrr, row.churned_mrr, row.reactivation_mrr) == (
-            moves["start"], moves["new"], moves["expansion"], moves["contraction"], moves["churned"], moves["reactivation"])
+        assert (row.start_mrr, row.new_mrr, row.expansion_mrr, row.contraction_mrr, row.churned_mrr, row.reactivation_mrr,
+                row.paused_mrr) == (moves["start"], moves["new"], moves["expansion"], moves["contraction"], moves["churned"],
+                                    moves["reactivation"], moves["paused"])
         assert (row.customers_at_start, row.customers_churned) == (lost["customers_at_start"], lost["customers_churned"])
         ageing = money["ageing"]["buckets"]
         assert (row.ar_current, row.ar_1_30, row.ar_31_60, row.ar_61_90, row.ar_90_plus) == tuple(ageing.values())
