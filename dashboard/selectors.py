@@ -15,10 +15,11 @@ from urllib.parse import urlencode
 from uuid import uuid4
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -52,6 +53,8 @@ class Tile:
     change: Decimal | None = None  # percent vs last month
     previous: object = None
     note: str = ""  # what the figure covers, shown under its label
+    compared: str = ""  # what `previous` is: "1–24 Oct" (the same days of last month) or "31 Oct"
+    new: bool = False  # the base is too small for a percentage: shown as the amount and "new"
 
 
 def _url(name: str, *, args=(), **params) -> str:
@@ -177,6 +180,11 @@ def _snapshots(scope: Scope) -> QuerySet[DailyMetric]:
     return rows
 
 
+def first_snapshot_day(scope: Scope) -> date | None:
+    """The earliest day with snapshot rows: before it there are no figures."""
+    return _snapshots(scope).aggregate(d=Min("day"))["d"]
+
+
 def snapshot_day(scope: Scope) -> date | None:
     """The latest day with snapshot rows, no later than today."""
     return _snapshots(scope).filter(day__lte=timezone.localdate()).aggregate(d=Max("day"))["d"]
@@ -242,10 +250,26 @@ def month_series(scope: Scope, *, last_month: date, months: int = 12, as_of: dat
     return series
 
 
+# Below this share of the current value, last month's figure is too small a base for a percentage
+# ("+65,873 %" of ৳1,016): the tile shows the amount and "new" instead (docs/metrics.md).
+CHANGE_BASE_SHARE = Decimal("0.10")
+
+
+def _small_base(now, before) -> bool:
+    return now is not None and before is not None and abs(Decimal(before)) < abs(Decimal(now)) * CHANGE_BASE_SHARE
+
+
 def _change(now, before) -> Decimal | None:
-    if now is None or before is None or not before:
+    if now is None or before is None or not before or _small_base(now, before):
         return None
     return ratio(Decimal(now) - Decimal(before), Decimal(before))
+
+
+def _day_span(first: date, last: date) -> str:
+    """"1–24 Oct", or "1 Oct" for one day."""
+    if first == last:
+        return date_format(first, "j M")
+    return f"{first.day}–{date_format(last, 'j M')}"
 
 
 def analytics_tiles(*, scope: Scope, month: date | None = None, day: date | None = None, series: list[dict] | None = None) -> list[Tile]:
@@ -270,9 +294,13 @@ def analytics_tiles(*, scope: Scope, month: date | None = None, day: date | None
     def drill(metric: str, **extra) -> str:
         return drill_url(metric, **params, **extra)
 
+    flow_days = _day_span(previous_first, same_days)
+    stock_day = date_format(previous_stock["day"], "j M")
+
     def tile(label, key, url, kind="money", *, flow=False, warn=False, note=""):
         before = (previous_flow if flow else previous_stock)[key]
-        return Tile(label, current[key], url, kind=kind, warn=warn, change=_change(current[key], before), previous=before, note=note)
+        return Tile(label, current[key], url, kind=kind, warn=warn, change=_change(current[key], before), previous=before, note=note,
+                    compared=flow_days if flow else stock_day, new=_small_base(current[key], before) and kind != "percent")
 
     return [
         tile(_("MRR"), "mrr", drill("mrr")),
