@@ -202,3 +202,19 @@ def test_charged_in_the_dialog_then_waived_on_the_contract_page_commits_on_postg
     assert client.post(waive, {"reason": "Hardship"}).status_code in (200, 302)
     assert account_balance(customer_id=subscription.customer_id) == -CREDIT
     call_command("check_ledger", stdout=open("/dev/null", "w"))
+
+
+def test_waiving_on_the_contract_page_needs_billing_rights_too(client, scenario):
+    """A role given the contract's waive permission but not billing's is refused and nothing changes."""
+    from django.contrib.auth.models import Permission
+
+    subscription, contract = scenario
+    user = UserFactory(roles=["Technician supervisor"])
+    user.user_permissions.add(*Permission.objects.filter(codename__in=("view_contract", "waive_fee_contract")))
+    client.force_login(user)
+    before = state(subscription, contract)
+
+    response = client.post(reverse("staff:contract-fee-waive", args=[contract.pk]), {"reason": "Friend of mine"})
+
+    assert response.status_code == 403
+    assert state(subscription, contract) == before
