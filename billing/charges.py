@@ -11,6 +11,9 @@ charge as a line of the customer's next invoice, under the account lock it holds
 - `manual_invoice_create(actor=, customer=, items=, due_date=)` → an invoice of custom items now.
 - `credit_note_issue(actor=, invoice=, amount=, reason=)` → a numbered credit note; never more than
   what is open on the invoice.
+- `invoice_credit_in_full(actor=, invoice=, reason=)` → a numbered credit note for all of an invoice
+  no earlier note gave back (a waived fee): what is open is cleared, and what had paid it (credit,
+  payments) returns to the account as credit.
 - `pending_charges_for(customer_ids=)` / `pending_charges_invoiced(run=, charges=)`: the billing
   run's two calls (read under its account locks, then marked with the invoice written).
 """
@@ -25,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -183,6 +187,30 @@ def credit_note_issue(*, actor, invoice: Invoice, amount, reason: str) -> Credit
         raise ValidationError(
             {"amount": _("A credit note cannot be larger than what is open on the invoice (%(open)s).") % {"open": open_amount}}
         )
+    number = allocate_number(prefix=getattr(settings, "CREDIT_NOTE_NUMBER_PREFIX", "CN"))
+    entry = invoice_credit_note(actor=actor, invoice=invoice, amount=amount, reason=f"{number} {reason}")
+    return credit_note_record(number=number, invoice=invoice, amount=amount, reason=reason, entry=entry, actor=actor)
+
+
+@transaction.atomic
+def invoice_credit_in_full(*, actor, invoice: Invoice, reason: str) -> CreditNote | None:
+    """Give a whole invoice back (a charge waived after it was invoiced): one numbered credit note for
+    its total less what earlier credit notes on it gave back. The note clears what is still open on
+    the invoice, and the part that money already applied to it had paid — an unused-days credit, a
+    payment — becomes account credit, applied to other open invoices like any credit: the balance
+    ends as if the invoice had never been issued. None when nothing is left to give back (a void
+    invoice, or one its notes already cover)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason: it is shown on the customer's statement.")})
+    account_lock(customer_id=invoice.customer_id)
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status == Invoice.Status.VOID:
+        return None
+    noted = CreditNote.objects.filter(invoice=invoice).aggregate(total=Sum("amount"))["total"] or ZERO
+    amount = invoice.total - noted
+    if amount <= ZERO:
+        return None
     number = allocate_number(prefix=getattr(settings, "CREDIT_NOTE_NUMBER_PREFIX", "CN"))
     entry = invoice_credit_note(actor=actor, invoice=invoice, amount=amount, reason=f"{number} {reason}")
     return credit_note_record(number=number, invoice=invoice, amount=amount, reason=reason, entry=entry, actor=actor)

@@ -117,7 +117,9 @@ def customer_facts_for_drafts(*, customer: Customer) -> dict:
     recent = list(invoices_for_customer(customer_id=customer.pk).order_by("-issue_date")[:3])
     return {
         "first_name": customer.name.split()[0] if customer.name else "",
-        "customer_since": customer.created_at.date().isoformat() if getattr(customer, "created_at", None) else None,
+        # The day the customer joined (an imported customer's is years before their row was made; the
+        # row's UTC timestamp is also a day early for the first hours of a Dhaka day).
+        "customer_since": customer.customer_since.isoformat() if customer.customer_since else None,
         "area": customer.area.name if customer.area_id else None,
         "packages": [
             {"name": s.package.name, "price_bdt": str(s.package.price), "download_mbps": s.package.download_mbps, "status": s.status}

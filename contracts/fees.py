@@ -1,7 +1,8 @@
 """The early-termination fee: pure arithmetic, no database (property-tested with hypothesis).
 
 Remaining months count from the cancellation day to the contract's end date, a started month
-counting whole; on or after the end date nothing remains and no fee is due.
+counting whole; on or after the end date nothing remains and no fee is due. Every amount here is
+before VAT: the fee's VAT is added once, on its invoice line (docs/billing.md).
 """
 
 import calendar
@@ -29,9 +30,10 @@ def remaining_months(*, on: date, end: date) -> int:
     return max(months, 1)
 
 
-def termination_fee(*, kind: str, value: Decimal, monthly_price: Decimal, on: date, end: date) -> Decimal:
-    """What cancelling on `on` costs: fixed amount, remaining months × rate, or `value` percent of
-    the remaining value (remaining months × monthly price). Zero when the term is over."""
+def termination_fee(*, kind: str, value: Decimal, monthly_net: Decimal, on: date, end: date) -> Decimal:
+    """What cancelling on `on` costs before VAT: fixed amount, remaining months × rate, or `value`
+    percent of the remaining value (remaining months × the monthly price before VAT). Zero when the
+    term is over."""
     months = remaining_months(on=on, end=end)
     if months == 0 or kind == NONE:
         return ZERO
@@ -41,5 +43,5 @@ def termination_fee(*, kind: str, value: Decimal, monthly_price: Decimal, on: da
     if kind == PER_MONTH:
         return to_money(value * months)
     if kind == PERCENT:
-        return to_money(Decimal(monthly_price) * months * value / Decimal(100))
+        return to_money(Decimal(monthly_net) * months * value / Decimal(100))
     raise ValueError(f"unknown fee kind {kind!r}")

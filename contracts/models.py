@@ -96,8 +96,11 @@ class Contract(models.Model):
     auto_renew = models.BooleanField(default=True)
     notice_days = models.PositiveSmallIntegerField(default=30, help_text=_("Notice needed to stop auto-renewal"))
     reminder_days = models.PositiveSmallIntegerField(default=30, help_text=_("Renewal reminder this many days before the end"))
-    # Gross, VAT included, per month: what the remaining value and the contract text quote.
+    # Gross, VAT included, per month: the price the contract quotes.
     monthly_price = MoneyField()
+    # The same price before VAT: what the early-termination fee's remaining value is worked out on
+    # (VAT is added once, on the fee's invoice line; docs/billing.md).
+    monthly_net = MoneyField(default=0)
     fee_kind = models.CharField(max_length=16, choices=FeeKind.choices, default=FeeKind.NONE)
     fee_value = MoneyField(default=0, help_text=_("Amount, rate per month, or percent"))
     equipment = models.CharField(max_length=255, blank=True)
@@ -130,7 +133,7 @@ class Contract(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(term_months__gte=1), name="contract_term_positive"),
             models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="contract_end_after_start"),
-            models.CheckConstraint(condition=Q(fee_value__gte=0, monthly_price__gte=0), name="contract_money_not_negative"),
+            models.CheckConstraint(condition=Q(fee_value__gte=0, monthly_price__gte=0, monthly_net__gte=0), name="contract_money_not_negative"),
             models.CheckConstraint(
                 condition=~Q(fee_kind="percent") | Q(fee_value__lte=100), name="contract_fee_percent_at_most_100"
             ),

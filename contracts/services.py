@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from billing.charges import credit_note_issue, one_time_charge_add
+from billing.charges import invoice_credit_in_full, one_time_charge_add
 from billing.models import OneTimeCharge
 from billing.selectors import current_billing_settings
 from billing.vat import vat_line
@@ -105,10 +106,17 @@ def template_current(*, key: str, language: str) -> ContractTemplate | None:
 
 
 def monthly_price_for(package) -> Decimal:
-    """The package's price per month, VAT included (what the contract and its fees quote)."""
+    """The package's price per month, VAT included (what the contract quotes)."""
     cfg = current_billing_settings()
     gross = vat_line(package.price, rate=cfg.vat_rate, prices_include_vat=cfg.prices_include_vat).gross
     return to_money(gross / months_for_cycle(package.billing_cycle))
+
+
+def monthly_net_for(package) -> Decimal:
+    """The package's price per month before VAT (what the early-termination fee is worked out on)."""
+    cfg = current_billing_settings()
+    net = vat_line(package.price, rate=cfg.vat_rate, prices_include_vat=cfg.prices_include_vat).net
+    return to_money(net / months_for_cycle(package.billing_cycle))
 
 
 @transaction.atomic
@@ -149,7 +157,7 @@ def contract_create(
         customer=subscription.customer, subscription=subscription, template=template, term_months=term_months,
         start_date=start_date, end_date=fees.add_months(start_date, int(term_months)),
         auto_renew=auto_renew, notice_days=notice_days, reminder_days=reminder_days,
-        monthly_price=monthly_price_for(package), fee_kind=fee_kind, fee_value=fee_value,
+        monthly_price=monthly_price_for(package), monthly_net=monthly_net_for(package), fee_kind=fee_kind, fee_value=fee_value,
         equipment=(equipment or "").strip()[:255], created_by=actor if getattr(actor, "pk", None) else None,
         replaces=replaces,
     )
@@ -264,13 +272,15 @@ def contract_rule_delete(*, actor, rule: ContractRule) -> None:
 
 
 def _fee_wording(contract: Contract) -> str:
+    """The fee as the contract words it: amounts before VAT, VAT added once when it is charged."""
     kind, value = contract.fee_kind, contract.fee_value
     if kind == Contract.FeeKind.FIXED:
-        return _("%(amount)s") % {"amount": value}
+        return _("%(amount)s plus VAT") % {"amount": value}
     if kind == Contract.FeeKind.PER_MONTH:
-        return _("%(amount)s for each remaining month") % {"amount": value}
+        return _("%(amount)s for each remaining month, plus VAT") % {"amount": value}
     if kind == Contract.FeeKind.PERCENT:
-        return _("%(percent)s%% of the remaining value") % {"percent": value.normalize()}
+        return _("%(percent)s%% of the remaining value before VAT (remaining months × %(net)s a month), plus VAT") % {
+            "percent": value.normalize(), "net": contract.monthly_net}
     return _("none")
 
 
@@ -350,7 +360,7 @@ def _renew(contract: Contract, actor=None) -> Contract:
         subscription=contract.subscription, template=contract.template, status=Status.ACTIVE,
         term_months=contract.term_months, start_date=start, end_date=fees.add_months(start, contract.term_months),
         auto_renew=True, notice_days=contract.notice_days, reminder_days=contract.reminder_days,
-        monthly_price=contract.monthly_price, fee_kind=contract.fee_kind, fee_value=contract.fee_value,
+        monthly_price=contract.monthly_price, monthly_net=contract.monthly_net, fee_kind=contract.fee_kind, fee_value=contract.fee_value,
         equipment=contract.equipment, body_text=contract.body_text, document_sha256=contract.document_sha256,
         document=contract.document.name, renewed_from=contract, signed_at=contract.signed_at, sent_at=contract.sent_at,
     )
@@ -418,18 +428,53 @@ def contract_auto_renew_stop(*, actor, contract: Contract, reason: str) -> Contr
     return contract
 
 
-def fee_quote(contract: Contract, *, on: date | None = None) -> Decimal:
-    """The early-termination fee if the subscription were cancelled on `on` (zero once waived)."""
+@dataclass(frozen=True)
+class FeeQuote:
+    """The early-termination fee if cancelled on a day: before VAT, its VAT, and the total, exactly
+    the figures of the one-time line that charging it writes (`charge_amount` is that line's amount:
+    the net, or the total when prices include VAT)."""
+
+    months: int
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+    charge_amount: Decimal
+
+    @property
+    def due(self) -> bool:
+        return self.gross > ZERO
+
+
+NO_FEE = FeeQuote(months=0, net=ZERO, vat=ZERO, gross=ZERO, charge_amount=ZERO)
+
+
+def fee_quote(contract: Contract, *, on: date | None = None) -> FeeQuote:
+    """The early-termination fee if the subscription were cancelled on `on` (nothing once waived):
+    worked out before VAT on the contract's monthly net price, VAT added once at today's rate."""
     if contract.fee_waived_reason or contract.status not in Contract.IN_FORCE:
-        return ZERO
-    return fees.termination_fee(kind=contract.fee_kind, value=contract.fee_value, monthly_price=contract.monthly_price,
-                                on=on or timezone.localdate(), end=contract.end_date)
+        return NO_FEE
+    on = on or timezone.localdate()
+    net = fees.termination_fee(kind=contract.fee_kind, value=contract.fee_value, monthly_net=contract.monthly_net,
+                               on=on, end=contract.end_date)
+    if net <= ZERO:
+        return NO_FEE
+    cfg = current_billing_settings()
+    line = vat_line(net, rate=cfg.vat_rate, prices_include_vat=False)
+    return FeeQuote(months=fees.remaining_months(on=on, end=contract.end_date), net=line.net, vat=line.vat, gross=line.gross,
+                    charge_amount=line.gross if cfg.prices_include_vat else line.net)
+
+
+def subscription_fee_quote(*, subscription: Subscription, on: date | None = None) -> tuple[Contract | None, FeeQuote]:
+    """The contract in force on a subscription and what cancelling it on `on` would charge."""
+    contract = Contract.objects.filter(subscription=subscription, status__in=Contract.IN_FORCE).order_by("-start_date", "-id").first()
+    return contract, (fee_quote(contract, on=on) if contract else NO_FEE)
 
 
 @transaction.atomic
 def contract_fee_waive(*, actor, contract: Contract, reason: str) -> Contract:
     """Waive the early-termination fee with a reason. Before termination nothing will be charged;
-    after it, a credit note cancels what of the fee is still open on its invoice."""
+    after it, a credit note gives the whole fee back: what is open on its invoice is cleared and
+    whatever had paid it (the cancellation's unused-days credit, a payment) returns to the account."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason for waiving the fee.")})
@@ -445,20 +490,22 @@ def contract_fee_waive(*, actor, contract: Contract, reason: str) -> Contract:
     credited = ZERO
     charge = contract.fee_charge
     if charge is not None and charge.invoice_id:
-        invoice = charge.invoice
-        invoice.refresh_from_db()
-        credited = min(invoice.amount_due, invoice.total)
-        if credited > ZERO:
-            credit_note_issue(actor=actor, invoice=invoice, amount=credited, reason=f"Early-termination fee waived: {reason}")
+        note = invoice_credit_in_full(actor=actor, invoice=charge.invoice, reason=f"Early-termination fee waived: {reason}")
+        credited = note.amount if note else ZERO
     event_record(contract, "fee_waive", actor, reason=reason, credited=str(credited))
     return contract
 
 
-def subscription_cancelled(*, actor, subscription: Subscription, reason: str) -> None:
+def subscription_cancelled(*, actor, subscription: Subscription, reason: str, fee_waive_reason: str = "") -> None:
     """Part of a cancellation (usecases.subscription_cancel): a contract in force on the
     subscription is terminated, and when its term is not over the early-termination fee is quoted
-    and charged on an invoice of its own (unless waived). Runs in the cancellation's transaction."""
+    and charged on an invoice of its own — or, with `fee_waive_reason`, waived first and never
+    charged (the choice and its reason in the contract's events and the audit log). Runs in the
+    cancellation's transaction."""
+    fee_waive_reason = (fee_waive_reason or "").strip()
     for contract in Contract.objects.select_for_update().filter(subscription=subscription, status__in=Contract.IN_FORCE).order_by("id"):
+        if fee_waive_reason and fee_quote(contract).due:
+            contract = contract_fee_waive(actor=actor, contract=contract, reason=fee_waive_reason)
         contract_terminate(actor=actor, contract=contract, reason=reason)
     for contract in Contract.objects.select_for_update().filter(subscription=subscription, status__in=Contract.UNSIGNED).order_by("id"):
         contract_void(actor=actor, contract=contract, reason=f"Subscription cancelled: {reason}")
@@ -471,13 +518,14 @@ def contract_terminate(*, actor, contract: Contract, reason: str, on: date | Non
     fee = fee_quote(contract, on=on)
     status_move(contract, Status.TERMINATED)
     contract.ended_at, contract.end_reason = timezone.now(), (reason or "")[:255]
-    if fee > ZERO:
-        months = fees.remaining_months(on=on, end=contract.end_date)
+    if fee.due:
         contract.fee_charge = one_time_charge_add(
             actor=actor, customer=contract.customer, subscription=contract.subscription, kind=OneTimeCharge.Kind.TERMINATION,
-            amount=fee, invoice_now=True,
-            description=f"Early termination of {contract.number} ({months} months left of {contract.term_months})",
+            amount=fee.charge_amount, invoice_now=True,
+            description=f"Early termination of {contract.number} ({fee.months} months left of {contract.term_months})",
         )
     contract.save(update_fields=["status", "ended_at", "end_reason", "fee_charge"])
-    event_record(contract, "terminate", actor, reason=reason, fee=str(fee), waived=bool(contract.fee_waived_reason))
+    event_record(contract, "terminate", actor, reason=reason, fee=str(fee.net), fee_vat=str(fee.vat), fee_total=str(fee.gross),
+                 fee_choice="waived" if contract.fee_waived_reason else ("charged" if fee.due else "none"),
+                 waived=bool(contract.fee_waived_reason))
     return contract

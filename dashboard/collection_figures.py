@@ -21,9 +21,9 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest, Least
 
-from billing.models import Allocation, Invoice, InvoiceLine
+from billing.models import Allocation, Invoice, InvoiceLine, LedgerEntry
 from billing.selectors import OPEN_STATUSES
 from ispbill.core.money import ZERO
 from payments.models import Payment
@@ -55,6 +55,59 @@ def due_between(start: date, end: date, *, scope: Scope = ALL) -> QuerySet[Invoi
 
 def collected_between(start: date, end: date, *, scope: Scope = ALL) -> QuerySet[Payment]:
     return _payments(scope).filter(received_at__gte=start_of_day(start), received_at__lt=end_of_day(end))
+
+
+def efficiency_invoices(first: date, day: date, *, scope: Scope = ALL) -> QuerySet[Invoice]:
+    """The invoices collection efficiency covers on `day` (docs/metrics.md): falling due from `first`
+    (the month's 1st) to `day`, each annotated with `asked` (total − its credit notes by the end of
+    `day`) and `paid` (what allocations made by then paid of what was asked, between 0 and asked)."""
+    bound = end_of_day(day)
+    money = Invoice._meta.get_field("total")
+    allocated = (
+        Allocation.objects.filter(invoice=OuterRef("pk"), created_at__lt=bound)
+        .values("invoice").annotate(s=Sum("amount")).values("s")
+    )
+    noted = (
+        LedgerEntry.objects.filter(invoice=OuterRef("pk"), kind=LedgerEntry.Kind.CREDIT_NOTE, created_at__lt=bound)
+        .values("invoice").annotate(s=Sum("amount")).values("s")
+    )
+    return (
+        _invoices(scope).filter(due_date__range=(first, day))
+        .annotate(
+            allocated=Coalesce(Subquery(allocated, output_field=money), ZERO, output_field=money),
+            # Credit note entries are negative: −Σ is what the notes gave back.
+            noted=-Coalesce(Subquery(noted, output_field=money), ZERO, output_field=money),
+        )
+        .annotate(asked=Greatest(F("total") - F("noted"), Value(ZERO), output_field=money))
+        .annotate(paid=Greatest(Least(F("allocated") - F("noted"), F("asked")), Value(ZERO), output_field=money))
+    )
+
+
+def arrears_collected_between(first: date, day: date, *, scope: Scope = ALL) -> QuerySet[Allocation]:
+    """Payments applied from `first` to the end of `day` to invoices that fell due before `first`."""
+    return Allocation.objects.filter(
+        payment__isnull=False, created_at__gte=start_of_day(first), created_at__lt=end_of_day(day),
+        invoice__due_date__lt=first, invoice__in=_invoices(scope),
+    )
+
+
+def efficiency_parts(first: date, day: date, *, scope: Scope = ALL, by: str | None = None) -> dict:
+    """{key: {"asked", "paid_of_asked", "arrears_collected"}} (key None without `by`; else branch /
+    area / reseller ids as GROUP_FIELDS name them)."""
+    money = Invoice._meta.get_field("total")
+    key_field = GROUP_FIELDS.get(by or "")
+    parts: dict = defaultdict(lambda: {"asked": ZERO, "paid_of_asked": ZERO, "arrears_collected": ZERO})
+    fields = [key_field] if key_field else []
+    for r in efficiency_invoices(first, day, scope=scope).values(*fields).annotate(
+            a=Sum("asked", output_field=money), p=Sum("paid", output_field=money)).order_by():
+        target = parts[r[key_field] if key_field else None]
+        target["asked"] += q2(r["a"] or ZERO)
+        target["paid_of_asked"] += q2(r["p"] or ZERO)
+    arrears_fields = [f"invoice__{key_field}"] if key_field else []
+    for r in arrears_collected_between(first, day, scope=scope).values(*arrears_fields).annotate(
+            s=Sum("amount", output_field=money)).order_by():
+        parts[r[arrears_fields[0]] if key_field else None]["arrears_collected"] += q2(r["s"] or ZERO)
+    return parts
 
 
 def open_invoices_on(day: date, *, scope: Scope = ALL, part: str = "") -> QuerySet[Invoice]:
@@ -130,13 +183,14 @@ def collections(month: date, *, scope: Scope = ALL, as_of: date | None = None) -
     due = _sum(due_between(first, last, scope=scope), "total")
     collected = _sum(collected_between(first, last, scope=scope), "amount")
     ar_start = receivable_on(first - timedelta(days=1), scope=scope)
+    parts = efficiency_parts(first, last, scope=scope)[None]
     ageing = ageing_on(last, scope=scope)
     ar_end, ar_end_current = ageing["total"], ageing["buckets"]["current"]
     # CEI (as defined by e.g. the Credit Research Foundation): what was collected of what could have been.
     cei_denominator = ar_start + billed - ar_end_current
     return {
         "start": first, "end": last, "billed": billed, "due": due, "collected": collected,
-        "efficiency": ratio(collected, due),
+        **parts, "efficiency": ratio(parts["paid_of_asked"], parts["asked"]),
         "receivable_start": ar_start, "receivable_end": ar_end, "receivable_current": ar_end_current,
         "cei": ratio(ar_start + billed - ar_end, cei_denominator),
         "dso": q2(ar_end / billed * days) if billed else None,
@@ -166,7 +220,9 @@ def collections_by(month: date, *, by: str, scope: Scope = ALL, as_of: date | No
             table[r[key]][name] = q2(r["s"])
     for k, figures in ageing_on(last, scope=scope, by=by).get("by", {}).items():
         table[k]["receivable"] = figures["total"]
-    return [{"key": k, **v, "efficiency": ratio(v["collected"], v["due"])} for k, v in table.items()]
+    for k, parts in efficiency_parts(first, last, scope=scope, by=by).items():
+        table[k].update(parts)
+    return [{"key": k, **v, "efficiency": ratio(v.get("paid_of_asked", ZERO), v.get("asked", ZERO))} for k, v in table.items()]
 
 
 # Revenue ---------------------------------------------------------------------------------------------

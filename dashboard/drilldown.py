@@ -17,7 +17,7 @@ from .performance import assigned_due_rows, assigned_period
 
 MOVEMENT_LABELS = {
     "new": "New MRR", "expansion": "Expansion MRR", "contraction": "Contraction MRR", "churned": "Churned MRR",
-    "reactivation": "Reactivation MRR",
+    "reactivation": "Reactivation MRR", "paused": "Paused MRR",
 }
 
 

@@ -277,10 +277,12 @@ def mrr_rows(day: date, *, scope: Scope = ALL) -> list[dict]:
 
 # MRR movements and churn -----------------------------------------------------------------------------
 
-MOVEMENTS = ("new", "expansion", "contraction", "churned", "reactivation")
+MOVEMENTS = ("new", "expansion", "contraction", "churned", "reactivation", "paused")
+PAUSED_KIND = Subscription.SuspensionType.CUSTOMER_REQUEST  # a voluntary pause: not churn
 
 
-def _movement(start_counted: int, end_counted: int, before: Decimal, after: Decimal, ever_before: bool) -> str | None:
+def _movement(start_counted: int, end_counted: int, before: Decimal, after: Decimal, ever_before: bool,
+              paused: bool = False) -> str | None:
     if start_counted and end_counted:
         if after > before:
             return "expansion"
@@ -288,7 +290,7 @@ def _movement(start_counted: int, end_counted: int, before: Decimal, after: Deci
             return "contraction"
         return None
     if start_counted:
-        return "churned"
+        return "paused" if paused else "churned"
     if end_counted:
         return "reactivation" if ever_before else "new"
     return None
@@ -307,7 +309,9 @@ def _month_frame(month: date, *, scope: Scope, as_of: date | None = None) -> Que
     if scope.package_id is not None:
         queryset = queryset.filter(Q(s_package=scope.package_id) | Q(e_package=scope.package_id))
     return queryset.annotate(
-        ever=Case(When(activated_at__lt=start_of_day(first), then=Value(1)), default=Value(0), output_field=IntegerField())
+        ever=Case(When(activated_at__lt=start_of_day(first), then=Value(1)), default=Value(0), output_field=IntegerField()),
+        e_paused=Case(When(e_counted=0, e_status=Subscription.Status.SUSPENDED, e_type=PAUSED_KIND, then=Value(1)),
+                      default=Value(0), output_field=IntegerField()),
     ).filter(Q(s_counted=1) | Q(e_counted=1))
 
 
@@ -316,13 +320,14 @@ def mrr_movements(month: date, *, scope: Scope = ALL, as_of: date | None = None,
     start + new + expansion − contraction − churned + reactivation = end."""
     prices = package_monthly_net()
     key_field = {"package": "e_package"}.get(by or "", GROUP_FIELDS.get(by or ""))
-    fields = ["s_counted", "e_counted", "s_package", "e_package", "ever"] + ([key_field] if key_field and key_field != "e_package" else [])
+    fields = ["s_counted", "e_counted", "s_package", "e_package", "ever", "e_paused"] + (
+        [key_field] if key_field and key_field != "e_package" else [])
     totals = _empty_movements()
     per_key: dict = defaultdict(_empty_movements)
     for row in _month_frame(month, scope=scope, as_of=as_of).values(*fields).annotate(n=Count("id")).order_by():
         before = prices.get(row["s_package"], ZERO) if row["s_counted"] else ZERO
         after = prices.get(row["e_package"], ZERO) if row["e_counted"] else ZERO
-        kind = _movement(row["s_counted"], row["e_counted"], before, after, bool(row["ever"]))
+        kind = _movement(row["s_counted"], row["e_counted"], before, after, bool(row["ever"]), bool(row["e_paused"]))
         targets = [totals] + ([per_key[row[key_field]]] if key_field else [])
         for target in targets:
             target["start"] += before * row["n"]
@@ -346,12 +351,12 @@ def movement_rows(month: date, *, kind: str, scope: Scope = ALL, as_of: date | N
     rows = []
     frame = _month_frame(month, scope=scope, as_of=as_of).values(
         "pk", "customer_id", "customer__account_number", "customer__name", "customer__area__name",
-        "s_counted", "e_counted", "s_package", "e_package", "ever",
+        "s_counted", "e_counted", "s_package", "e_package", "ever", "e_paused",
     ).order_by("customer__account_number", "pk")
     for r in frame:
         before = prices.get(r["s_package"], ZERO) if r["s_counted"] else ZERO
         after = prices.get(r["e_package"], ZERO) if r["e_counted"] else ZERO
-        if _movement(r["s_counted"], r["e_counted"], before, after, bool(r["ever"])) != kind:
+        if _movement(r["s_counted"], r["e_counted"], before, after, bool(r["ever"]), bool(r["e_paused"])) != kind:
             continue
         rows.append({
             "subscription": r["pk"], "customer_id": r["customer_id"], "account": r["customer__account_number"],
@@ -364,21 +369,22 @@ def movement_rows(month: date, *, kind: str, scope: Scope = ALL, as_of: date | N
 
 
 def churn(month: date, *, scope: Scope = ALL, as_of: date | None = None) -> dict:
-    """Logo churn (customers counted at the start and not at the end ÷ customers counted at the start),
-    gross revenue churn ((churned + contraction) ÷ start MRR) and net revenue churn
-    ((churned + contraction − expansion − reactivation) ÷ start MRR), as percentages."""
+    """Logo churn (customers counted at the start and at the end neither counted nor paused ÷ customers
+    counted at the start), gross revenue churn ((churned + contraction) ÷ start MRR) and net revenue
+    churn ((churned + contraction − expansion) ÷ start MRR), as percentages; a pause is not churn and
+    reactivations are not netted into it."""
     per_customer = (
         _month_frame(month, scope=scope, as_of=as_of).values("customer_id")
-        .annotate(s=Max("s_counted"), e=Max("e_counted")).order_by()
+        .annotate(s=Max("s_counted"), e=Max("e_counted"), p=Max("e_paused")).order_by()
     )
     at_start = per_customer.filter(s=1).count()
-    lost = per_customer.filter(s=1, e=0).count()
+    lost = per_customer.filter(s=1, e=0, p=0).count()
     moves = mrr_movements(month, scope=scope, as_of=as_of)
     lost_mrr = moves["churned"] + moves["contraction"]
     return {
         "customers_at_start": at_start, "customers_churned": lost, "logo_churn": ratio(lost, at_start),
         "gross_revenue_churn": ratio(lost_mrr, moves["start"]),
-        "net_revenue_churn": ratio(lost_mrr - moves["expansion"] - moves["reactivation"], moves["start"]),
+        "net_revenue_churn": ratio(lost_mrr - moves["expansion"], moves["start"]),
         "movements": moves,
     }
 
@@ -386,7 +392,7 @@ def churn(month: date, *, scope: Scope = ALL, as_of: date | None = None) -> dict
 def churned_customer_rows(month: date, *, scope: Scope = ALL, as_of: date | None = None) -> list[dict]:
     ids = (
         _month_frame(month, scope=scope, as_of=as_of).values("customer_id")
-        .annotate(s=Max("s_counted"), e=Max("e_counted")).filter(s=1, e=0).values("customer_id")
+        .annotate(s=Max("s_counted"), e=Max("e_counted"), p=Max("e_paused")).filter(s=1, e=0, p=0).values("customer_id")
     )
     return list(
         Customer.objects.filter(pk__in=ids).order_by("account_number")

@@ -34,6 +34,8 @@ class DailyMetric(models.Model):
     contraction_mrr = MoneyField(default=0)
     churned_mrr = MoneyField(default=0)
     reactivation_mrr = MoneyField(default=0)
+    # Counted at the month's start, paused by the customer since: not churn (docs/metrics.md).
+    paused_mrr = MoneyField(default=0)
     # Customer-level figures (empty on package rows, where a customer has no single package).
     customers_at_start = models.PositiveIntegerField(null=True, blank=True)
     customers_churned = models.PositiveIntegerField(null=True, blank=True)
@@ -41,6 +43,12 @@ class DailyMetric(models.Model):
     revenue = MoneyField(null=True, blank=True)
     due = MoneyField(null=True, blank=True)
     collected = MoneyField(null=True, blank=True)
+    # Collection efficiency, month to date at the end of the day (docs/metrics.md): of the invoices
+    # falling due from the 1st to the day, what was asked (net of credit notes) and paid of it; and
+    # payments applied since the 1st to invoices that fell due before the month.
+    asked = MoneyField(null=True, blank=True)
+    paid_of_asked = MoneyField(null=True, blank=True)
+    arrears_collected = MoneyField(null=True, blank=True)
     ar_current = MoneyField(null=True, blank=True)
     ar_1_30 = MoneyField(null=True, blank=True)
     ar_31_60 = MoneyField(null=True, blank=True)

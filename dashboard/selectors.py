@@ -15,10 +15,11 @@ from urllib.parse import urlencode
 from uuid import uuid4
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -51,6 +52,9 @@ class Tile:
     warn: bool = False
     change: Decimal | None = None  # percent vs last month
     previous: object = None
+    note: str = ""  # what the figure covers, shown under its label
+    compared: str = ""  # what `previous` is: "1–24 Oct" (the same days of last month) or "31 Oct"
+    new: bool = False  # the base is too small for a percentage: shown as the amount and "new"
 
 
 def _url(name: str, *, args=(), **params) -> str:
@@ -176,14 +180,19 @@ def _snapshots(scope: Scope) -> QuerySet[DailyMetric]:
     return rows
 
 
+def first_snapshot_day(scope: Scope) -> date | None:
+    """The earliest day with snapshot rows: before it there are no figures."""
+    return _snapshots(scope).aggregate(d=Min("day"))["d"]
+
+
 def snapshot_day(scope: Scope) -> date | None:
     """The latest day with snapshot rows, no later than today."""
     return _snapshots(scope).filter(day__lte=timezone.localdate()).aggregate(d=Max("day"))["d"]
 
 
 STOCK = ("mrr", "subscriptions", "customers", "start_mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr",
-         "reactivation_mrr", "customers_at_start", "customers_churned", "ar_current", "ar_1_30", "ar_31_60", "ar_61_90",
-         "ar_90_plus")
+         "reactivation_mrr", "paused_mrr", "customers_at_start", "customers_churned", "ar_current", "ar_1_30", "ar_31_60", "ar_61_90",
+         "ar_90_plus", "asked", "paid_of_asked", "arrears_collected")
 FLOWS = ("billed", "revenue", "due", "collected")
 
 
@@ -206,7 +215,8 @@ def _derived(point: dict, flows: dict) -> dict:
     return {
         **point, **flows, "arr": point["mrr"] * 12, "receivable": receivable,
         "arpu": ratio(point["mrr"], point["customers"], percent=False),
-        "efficiency": ratio(flows["collected"], flows["due"]),
+        # Of the invoices falling due in the month (month to date), net of credit notes: never above 100 %.
+        "efficiency": ratio(point["paid_of_asked"], point["asked"]),
         "logo_churn": ratio(point["customers_churned"], point["customers_at_start"]),
         "gross_revenue_churn": ratio(point["churned_mrr"] + point["contraction_mrr"], point["start_mrr"]),
     }
@@ -240,10 +250,26 @@ def month_series(scope: Scope, *, last_month: date, months: int = 12, as_of: dat
     return series
 
 
+# Below this share of the current value, last month's figure is too small a base for a percentage
+# ("+65,873 %" of ৳1,016): the tile shows the amount and "new" instead (docs/metrics.md).
+CHANGE_BASE_SHARE = Decimal("0.10")
+
+
+def _small_base(now, before) -> bool:
+    return now is not None and before is not None and abs(Decimal(before)) < abs(Decimal(now)) * CHANGE_BASE_SHARE
+
+
 def _change(now, before) -> Decimal | None:
-    if now is None or before is None or not before:
+    if now is None or before is None or not before or _small_base(now, before):
         return None
     return ratio(Decimal(now) - Decimal(before), Decimal(before))
+
+
+def _day_span(first: date, last: date) -> str:
+    """"1–24 Oct", or "1 Oct" for one day."""
+    if first == last:
+        return date_format(first, "j M")
+    return f"{first.day}–{date_format(last, 'j M')}"
 
 
 def analytics_tiles(*, scope: Scope, month: date | None = None, day: date | None = None, series: list[dict] | None = None) -> list[Tile]:
@@ -260,15 +286,21 @@ def analytics_tiles(*, scope: Scope, month: date | None = None, day: date | None
     previous_first = previous_stock["month"]
     same_days = min(previous_first + timedelta(days=(current["day"] - first).days), month_end(previous_first))
     flows = _flows(scope, previous_first, same_days)
-    previous_flow = {**flows, "efficiency": ratio(flows["collected"], flows["due"])}
+    same_point = _point(scope, same_days)
+    previous_flow = {**flows, "efficiency": ratio(same_point["paid_of_asked"], same_point["asked"]),
+                     "arrears_collected": same_point["arrears_collected"]}
     params = {"month": first.isoformat(), "day": current["day"].isoformat(), "branch": scope.branch_id}
 
     def drill(metric: str, **extra) -> str:
         return drill_url(metric, **params, **extra)
 
-    def tile(label, key, url, kind="money", *, flow=False, warn=False):
+    flow_days = _day_span(previous_first, same_days)
+    stock_day = date_format(previous_stock["day"], "j M")
+
+    def tile(label, key, url, kind="money", *, flow=False, warn=False, note=""):
         before = (previous_flow if flow else previous_stock)[key]
-        return Tile(label, current[key], url, kind=kind, warn=warn, change=_change(current[key], before), previous=before)
+        return Tile(label, current[key], url, kind=kind, warn=warn, change=_change(current[key], before), previous=before, note=note,
+                    compared=flow_days if flow else stock_day, new=_small_base(current[key], before) and kind != "percent")
 
     return [
         tile(_("MRR"), "mrr", drill("mrr")),
@@ -278,14 +310,24 @@ def analytics_tiles(*, scope: Scope, month: date | None = None, day: date | None
         tile(_("ARR"), "arr", drill("mrr")),
         tile(_("Paying customers"), "customers", drill("mrr"), kind=""),
         tile(_("ARPU"), "arpu", drill("mrr")),
-        tile(_("Collection efficiency"), "efficiency", drill("due"), kind="percent", flow=True),
+        tile(_("Collection efficiency"), "efficiency", drill("due"), kind="percent", flow=True,
+             note=_("Paid of what the invoices falling due this month asked, net of credit notes; arrears paid this month are not counted")),
+        tile(_("Arrears collected"), "arrears_collected", drill("collected"), flow=True,
+             note=_("Paid this month on invoices that fell due before it")),
         tile(_("Logo churn"), "logo_churn", drill("churned-customers"), kind="percent", warn=True),
         tile(_("Churned MRR"), "churned_mrr", drill("movement", kind="churned"), warn=True),
         tile(_("New MRR"), "new_mrr", drill("movement", kind="new")),
+        tile(_("Reactivation MRR"), "reactivation_mrr", drill("movement", kind="reactivation"),
+             note=_("Connections back from a pause or a suspension")),
+        tile(_("Paused MRR"), "paused_mrr", drill("movement", kind="paused"),
+             note=_("Paused by the customer this month: not churn")),
     ]
 
 
-SNAPSHOT_VERSION_KEY = "analytics:snapshot-version"
+# Versioned: when what the stored rows mean changes (v2: collection efficiency of the invoices falling
+# due in the month, net of credit notes; paused MRR apart from churned), figures cached under the old
+# meaning are never read again.
+SNAPSHOT_VERSION_KEY = "analytics:snapshot-version:v2"
 # The figures change only when snapshot rows are written; a day bounds what a forgotten version keeps.
 DASHBOARD_CACHE_SECONDS = 24 * 3600
 
@@ -449,7 +491,7 @@ def breakdown(*, scope: Scope, month: date, by: str) -> dict:
         base = base.filter(branch_id=scope.branch_id)
     stocks = {r[key]: r for r in base.filter(day=last).values(key).annotate(
         mrr=Sum("mrr"), customers=Sum("customers"), subscriptions=Sum("subscriptions"),
-        **{f: Sum(f) for f in AR_FIELDS}).order_by()}
+        **{f: Sum(f) for f in (*AR_FIELDS, "asked", "paid_of_asked", "arrears_collected")}).order_by()}
     flows = {r[key]: r for r in base.filter(day__range=(first, last)).values(key).annotate(
         billed=Sum("billed"), revenue=Sum("revenue"), due=Sum("due"), collected=Sum("collected")).order_by()}
     names = _names_for(by, set(stocks) | set(flows))
@@ -460,8 +502,9 @@ def breakdown(*, scope: Scope, month: date, by: str) -> dict:
             "key": k, "name": names.get(k, "—"), "mrr": stock.get("mrr") or ZERO, "customers": stock.get("customers") or 0,
             "billed": flow.get("billed"), "revenue": flow.get("revenue"), "due": flow.get("due"), "collected": flow.get("collected"),
             **ar, "receivable": sum(ar.values(), ZERO), "overdue": sum((ar[f] for f in AR_FIELDS[1:]), ZERO),
+            "asked": stock.get("asked"), "paid_of_asked": stock.get("paid_of_asked"), "arrears_collected": stock.get("arrears_collected"),
         }
-        row["efficiency"] = ratio(row["collected"] or ZERO, row["due"] or ZERO) if by != "package" else None
+        row["efficiency"] = ratio(row["paid_of_asked"] or ZERO, row["asked"] or ZERO) if by != "package" else None
         filter_param = {"branch": k} if by == "branch" else {by: k}
         drill_params = {**params, **filter_param}
         row["urls"] = {

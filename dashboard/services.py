@@ -28,7 +28,7 @@ from .snapshot_rows import (
 from .snapshot_sql import jit_off
 
 STORED = ("mrr", "subscriptions", "customers", "start_mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr",
-          "reactivation_mrr", "customers_at_start", "customers_churned")
+          "reactivation_mrr", "paused_mrr", "customers_at_start", "customers_churned")
 
 
 def _store(day: date, rows: dict) -> int:

@@ -18,23 +18,32 @@ from billing.selectors import package_monthly_net
 from customers.models import Branch, Subscription
 from ispbill.core.money import ZERO
 
-from .collection_figures import billed_between, collected_between, due_between, open_invoices_on
+from .collection_figures import (
+    arrears_collected_between,
+    billed_between,
+    collected_between,
+    due_between,
+    efficiency_invoices,
+    open_invoices_on,
+)
 from .metrics import _movement, churn_unpaid_days, end_of_day, month_start, q2, start_of_day
 from .snapshot_sql import frame_aggregates, with_touched
 
 # Daily snapshot rows -------------------------------------------------------------------------------
 
 BUCKET_FIELDS = {"current": "ar_current", "1-30": "ar_1_30", "31-60": "ar_31_60", "61-90": "ar_61_90", "90+": "ar_90_plus"}
-CUSTOMER_FIELDS = ("customers_at_start", "customers_churned", "billed", "revenue", "due", "collected", *BUCKET_FIELDS.values())
+EFFICIENCY_FIELDS = ("asked", "paid_of_asked", "arrears_collected")
+CUSTOMER_FIELDS = ("customers_at_start", "customers_churned", "billed", "revenue", "due", "collected", *EFFICIENCY_FIELDS,
+                   *BUCKET_FIELDS.values())
 MOVEMENT_FIELDS = {"new": "new_mrr", "expansion": "expansion_mrr", "contraction": "contraction_mrr",
-                   "churned": "churned_mrr", "reactivation": "reactivation_mrr"}
+                   "churned": "churned_mrr", "reactivation": "reactivation_mrr", "paused": "paused_mrr"}
 
 
 def _blank_row(dimension: str) -> dict:
     row = {"mrr": ZERO, "subscriptions": 0, "customers": 0, "start_mrr": ZERO, **{f: ZERO for f in MOVEMENT_FIELDS.values()}}
     if dimension != "package":
         row.update({"customers_at_start": 0, "customers_churned": 0, "billed": ZERO, "revenue": ZERO, "due": ZERO,
-                    "collected": ZERO, **{f: ZERO for f in BUCKET_FIELDS.values()}})
+                    "collected": ZERO, **{f: ZERO for f in EFFICIENCY_FIELDS}, **{f: ZERO for f in BUCKET_FIELDS.values()}})
     return row
 
 
@@ -53,10 +62,10 @@ class SnapshotRows(dict):
     def add_frame(self, aggregates, prices: dict, *, sign: int = 1) -> None:
         """Add (or with sign −1 take away) the subscription frame's grouped figures."""
         groups, customer_counts, package_counts = aggregates
-        for branch, area, reseller, s_counted, e_counted, s_package, e_package, ever, n in groups:
+        for branch, area, reseller, s_counted, e_counted, s_package, e_package, ever, e_paused, n in groups:
             before = prices.get(s_package, ZERO) if s_counted else ZERO
             after = prices.get(e_package, ZERO) if e_counted else ZERO
-            kind = _movement(s_counted, e_counted, before, after, bool(ever))
+            kind = _movement(s_counted, e_counted, before, after, bool(ever), bool(e_paused))
             n *= sign
             for target in [*self.customer_slots(branch, area, reseller), self.slot(branch, "package", e_package)]:
                 target["start_mrr"] += before * n
@@ -64,11 +73,11 @@ class SnapshotRows(dict):
                 target["subscriptions"] += n if e_counted else 0
                 if kind:
                     target[MOVEMENT_FIELDS[kind]] += abs(after - before) * n
-        for branch, area, reseller, either, at_start, at_end in customer_counts:
+        for branch, area, reseller, either, at_start, at_end, stayed in customer_counts:
             for target in self.customer_slots(branch, area, reseller):
                 target["customers"] += at_end * sign
                 target["customers_at_start"] += at_start * sign
-                target["customers_churned"] += (either - at_end) * sign
+                target["customers_churned"] += (either - stayed) * sign
         for branch, package, n in package_counts:
             self.slot(branch, "package", package)["customers"] += n * sign
 
@@ -91,6 +100,22 @@ class SnapshotRows(dict):
                 for target in self.customer_slots(*(r[d] for d in SNAPSHOT_DIMS)):
                     for name in sums:
                         target[name] += q2(r[name])
+
+    def add_efficiency(self, day: date) -> None:
+        """Collection efficiency's parts, month to date at the end of `day`: computed afresh from the
+        month's invoices every day (a credit note or a payment changes a past day's share), never
+        carried from the day before."""
+        money = Invoice._meta.get_field("total")
+        first = month_start(day)
+        for r in efficiency_invoices(first, day).values(*SNAPSHOT_DIMS).annotate(
+                a=Sum("asked", output_field=money), p=Sum("paid", output_field=money)).order_by():
+            for target in self.customer_slots(*(r[d] for d in SNAPSHOT_DIMS)):
+                target["asked"] += q2(r["a"] or ZERO)
+                target["paid_of_asked"] += q2(r["p"] or ZERO)
+        dims = [f"invoice__{d}" for d in SNAPSHOT_DIMS]
+        for r in arrears_collected_between(first, day).values(*dims).annotate(s=Sum("amount", output_field=money)).order_by():
+            for target in self.customer_slots(*(r[d] for d in dims)):
+                target["arrears_collected"] += q2(r["s"] or ZERO)
 
     def add_receivables(self, day: date, open_by_due_date: dict) -> None:
         """Receivables by age from {(branch, area, reseller, due date): open amount}."""
@@ -175,6 +200,7 @@ def snapshot_rows(day: date, *, receivables: dict | None = None, issued: list[di
     rows = SnapshotRows()
     rows.add_frame(frame_aggregates(**_frame_kwargs(day, month_of=day)), package_monthly_net())
     rows.add_flows(day, issued=issued)
+    rows.add_efficiency(day)
     rows.add_receivables(day, open_by_due_date(day) if receivables is None else receivables)
     return rows.finish()
 
@@ -238,5 +264,6 @@ def snapshot_rows_next(day: date, previous: dict, *, receivables: dict | None = 
     rows.add_frame(before, prices, sign=-1)
     rows.add_frame(after, prices)
     rows.add_flows(day, issued=issued)
+    rows.add_efficiency(day)
     rows.add_receivables(day, open_by_due_date(day) if receivables is None else receivables)
     return rows.finish(), touched

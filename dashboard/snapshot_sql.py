@@ -68,7 +68,9 @@ def frame_sql(*, start_day: date, day: date, start_bound: datetime, end_bound: d
                        {counted_case('s')} AS s_counted, {counted_case('e')} AS e_counted,
                        COALESCE(sb.package_id, sa.package_id, sub.package_id) AS s_package,
                        COALESCE(eb.package_id, ea.package_id, sub.package_id) AS e_package,
-                       CASE WHEN sub.activated_at < %(first_instant)s THEN 1 ELSE 0 END AS ever
+                       CASE WHEN sub.activated_at < %(first_instant)s THEN 1 ELSE 0 END AS ever,
+                       CASE WHEN e.object_id IS NOT NULL AND e.status = 'suspended' AND e.kind = 'customer_request'
+                            THEN 1 ELSE 0 END AS e_paused
                 FROM {"analytics_touched touched JOIN customers_subscription sub ON sub.id = touched.subscription_id"
                       if touched else "customers_subscription sub"}
                 JOIN customers_customer cust ON cust.id = sub.customer_id
@@ -91,12 +93,14 @@ def frame_sql(*, start_day: date, day: date, start_bound: datetime, end_bound: d
     return sql, params
 
 
-GROUPS = """SELECT branch_id, area_id, reseller_id, s_counted, e_counted, s_package, e_package, ever, COUNT(*)
-    FROM analytics_frame GROUP BY branch_id, area_id, reseller_id, s_counted, e_counted, s_package, e_package, ever"""
+GROUPS = """SELECT branch_id, area_id, reseller_id, s_counted, e_counted, s_package, e_package, ever, e_paused, COUNT(*)
+    FROM analytics_frame GROUP BY branch_id, area_id, reseller_id, s_counted, e_counted, s_package, e_package, ever, e_paused"""
+# A customer with a connection counted or paused at the end has not left (a pause is not churn).
 CUSTOMERS = """SELECT branch_id, area_id, reseller_id,
         COUNT(DISTINCT customer_id),
         COUNT(DISTINCT CASE WHEN s_counted = 1 THEN customer_id END),
-        COUNT(DISTINCT CASE WHEN e_counted = 1 THEN customer_id END)
+        COUNT(DISTINCT CASE WHEN e_counted = 1 THEN customer_id END),
+        COUNT(DISTINCT CASE WHEN e_counted = 1 OR e_paused = 1 THEN customer_id END)
     FROM analytics_frame GROUP BY branch_id, area_id, reseller_id"""
 PACKAGE_CUSTOMERS = """SELECT branch_id, e_package, COUNT(DISTINCT customer_id)
     FROM analytics_frame WHERE e_counted = 1 GROUP BY branch_id, e_package"""

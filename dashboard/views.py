@@ -6,8 +6,10 @@ Thin: parse the filters, check the permission, scope to the user's branches, cal
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,11 +23,12 @@ from ispbill.surfaces import staff_permission_required
 from resellers.models import Reseller
 
 from . import drilldown, performance, report
-from .metrics import Scope, month_start
+from .metrics import Scope, month_start, q2
 from .selectors import (
     BREAKDOWNS,
     analytics_dashboard,
     breakdown,
+    first_snapshot_day,
     month_series,
     snapshot_day,
     staff_home,
@@ -79,6 +82,22 @@ def _month(request) -> date | None:
     return month_start(value) if value else None
 
 
+def _out_of_range(scope, *days: date | None) -> str | None:
+    """Why there is nothing to show for these months or days, or None: before the first snapshot or
+    after today there are no figures (an empty range and this message, never an error)."""
+    asked = [day for day in days if day is not None]
+    if not asked:
+        return None
+    first = first_snapshot_day(scope)
+    today = timezone.localdate()
+    if first is not None and all(month_start(first) <= day <= today for day in asked) or first is None and all(
+            day <= today for day in asked):
+        return None
+    span = (_("the figures cover %(first)s to %(last)s") % {"first": first.strftime("%B %Y"), "last": today.strftime("%B %Y")}
+            if first else _("there are no figures yet"))
+    return _("Nothing to show for %(asked)s: %(span)s.") % {"asked": ", ".join(day.strftime("%B %Y") for day in asked), "span": span}
+
+
 def _cell(value):
     """Text a spreadsheet will not run as a formula (names are typed by people); numbers as they are."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
@@ -100,15 +119,19 @@ def _csv(filename: str, header: list[str], rows: list[list]) -> HttpResponse:
 @staff_permission_required(ANALYTICS)
 def analytics(request):
     scope = analytics_scope(request)
-    data = analytics_dashboard(scope=scope, month=_month(request))
+    month = _month(request)
+    out_of_range = _out_of_range(scope, month)
+    data = {"day": None, "tiles": [], "series": [], "ageing": [], "areas": []} if out_of_range else analytics_dashboard(
+        scope=scope, month=month)
     if request.GET.get("format") == "csv":
         header = ["month", "mrr", "arr", "customers", "arpu", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr",
-                  "reactivation_mrr", "billed", "revenue", "due", "collected", "efficiency", "logo_churn", "receivable"]
+                  "reactivation_mrr", "paused_mrr", "billed", "revenue", "due", "collected", "efficiency", "logo_churn", "receivable"]
         return _csv("analytics-months.csv", header, [[p["month"].isoformat(), *[p[h] for h in header[1:]]] for p in data["series"]])
     context = {
         **data, "branches": branches_visible_to(request.user), "branch_id": scope.branch_id,
         "chart": _chart_payload(data["series"]) if data["series"] else None,
-        "months": _month_choices(data.get("day")),
+        "months": _month_choices(data.get("day")), "out_of_range": out_of_range,
+        "so_far_today": data.get("day") == timezone.localdate(),
     }
     return render(request, "dashboard/analytics.html", context)
 
@@ -136,6 +159,7 @@ def _chart_payload(series: list[dict]) -> dict:
         "reactivation": num(p["reactivation_mrr"] for p in series),
         "contraction": num(-p["contraction_mrr"] for p in series),
         "churned": num(-p["churned_mrr"] for p in series),
+        "paused": num(-p["paused_mrr"] for p in series),
         "billed": num(p["billed"] for p in series),
         "collected": num(p["collected"] for p in series),
         "logo_churn": num(p["logo_churn"] for p in series),
@@ -154,6 +178,8 @@ def drill(request, metric: str):
     scope = analytics_scope(request)
     day = _date(request.GET.get("day")) or snapshot_day(scope) or timezone.localdate()
     month = _month(request) or month_start(day)
+    if message := _out_of_range(scope, month, day):
+        raise Http404(message)
     try:
         table = drilldown.drill(metric, scope=scope, month=month, day=day, kind=request.GET.get("kind", ""),
                                 bucket=request.GET.get("bucket", ""))
@@ -176,7 +202,9 @@ def breakdown_view(request):
         raise Http404(_("No such breakdown."))
     day = snapshot_day(scope)
     month = _month(request) or month_start(day or timezone.localdate())
-    data = breakdown(scope=scope, month=month, by=by)
+    out_of_range = _out_of_range(scope, month)
+    data = {"by": by, "rows": [], "month": month, "day": None, "money_only": False} if out_of_range else breakdown(
+        scope=scope, month=month, by=by)
     if request.GET.get("format") == "csv":
         if data["money_only"]:
             header, keys = [by, "collected", "payments"], ["name", "collected", "payments"]
@@ -187,7 +215,7 @@ def breakdown_view(request):
         return _csv(f"by-{by}-{month:%Y-%m}.csv", header, [[r[k] for k in keys] for r in data["rows"]])
     return render(request, "dashboard/breakdown.html", {
         **data, "breakdowns": BREAKDOWNS, "months": _month_choices(day or timezone.localdate()),
-        "branches": branches_visible_to(request.user), "branch_id": scope.branch_id,
+        "branches": branches_visible_to(request.user), "branch_id": scope.branch_id, "out_of_range": out_of_range,
     })
 
 
@@ -195,6 +223,8 @@ def breakdown_view(request):
 def staff_performance(request):
     scope = analytics_scope(request)
     month = _month(request) or month_start(timezone.localdate())
+    if month > timezone.localdate():
+        raise Http404(_out_of_range(scope, month))
     data = performance.staff_performance(scope=scope, month=month, viewer=request.user)
     table = request.GET.get("table")
     if request.GET.get("format") == "csv":
@@ -213,6 +243,8 @@ def staff_performance(request):
 def monthly_report(request):
     scope = analytics_scope(request)
     month = _month(request) or month_start(timezone.localdate())
+    if message := _out_of_range(scope, month):
+        raise Http404(message)
     pdf = report.monthly_report_pdf(scope=scope, month=month, user=request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="management-report-{month:%Y-%m}.pdf"'
@@ -227,11 +259,28 @@ def _json_guard(request):
         raise PermissionDenied
 
 
+class MoneyEncoder(DjangoJSONEncoder):
+    """Money and percentages as text with two decimals ("76451.62"), as they are shown; a sum read
+    from the database comes back with the column's scale (76451.6200000000) otherwise."""
+
+    def default(self, o):
+        if isinstance(o, Decimal):
+            return str(q2(o))
+        return super().default(o)
+
+
+def _json(data: dict, **kwargs) -> JsonResponse:
+    return JsonResponse(data, encoder=MoneyEncoder, **kwargs)
+
+
 def api_summary(request):
     _json_guard(request)
     scope = analytics_scope(request)
-    data = analytics_dashboard(scope=scope, month=_month(request))
-    return JsonResponse({
+    month = _month(request)
+    if message := _out_of_range(scope, month):
+        return _json({"day": None, "month": month, "tiles": [], "funnel": None, "message": message})
+    data = analytics_dashboard(scope=scope, month=month)
+    return _json({
         "day": data["day"], "month": data.get("month"), "scope": {"branches": sorted(scope.branch_ids) if scope.branch_ids is not None else "all",
                                                                    **scope.filters},
         "tiles": [{"label": t.label, "value": t.value, "previous": t.previous, "change_percent": t.change, "drill_down": t.url}
@@ -256,12 +305,14 @@ def api_months(request):
     scope = analytics_scope(request)
     day = snapshot_day(scope)
     month = _month(request) or (month_start(day) if day else None)
+    if message := _out_of_range(scope, month):
+        return _json({"months": [], "message": message})
     series = [] if day is None else month_series(
         scope, last_month=month, as_of=day if month == month_start(day) else None)
     keep = ("month", "day", "mrr", "arr", "customers", "arpu", "start_mrr", "new_mrr", "expansion_mrr", "contraction_mrr",
-            "churned_mrr", "reactivation_mrr", "billed", "revenue", "due", "collected", "efficiency", "logo_churn",
+            "churned_mrr", "reactivation_mrr", "paused_mrr", "billed", "revenue", "due", "collected", "efficiency", "logo_churn",
             "gross_revenue_churn", "receivable", "ar_current", "ar_1_30", "ar_31_60", "ar_61_90", "ar_90_plus")
-    return JsonResponse({"months": [{k: p[k] for k in keep} for p in series]})
+    return _json({"months": [{k: p[k] for k in keep} for p in series]})
 
 
 def api_drill(request, metric: str):
@@ -269,17 +320,21 @@ def api_drill(request, metric: str):
     scope = analytics_scope(request)
     day = _date(request.GET.get("day")) or snapshot_day(scope) or timezone.localdate()
     month = _month(request) or month_start(day)
+    if message := _out_of_range(scope, month, day):
+        return _json({"title": "", "total": None, "rows": [], "count": 0, "message": message})
     try:
         table = drilldown.drill(metric, scope=scope, month=month, day=day, kind=request.GET.get("kind", ""),
                                 bucket=request.GET.get("bucket", ""))
     except drilldown.UnknownDrill:
         raise Http404(_("No such figure.")) from None
-    return JsonResponse({"title": table.title, "total": table.total, "rows": table.rows[:5000], "count": len(table.rows)})
+    return _json({"title": table.title, "total": table.total, "rows": table.rows[:5000], "count": len(table.rows)})
 
 
 def api_staff(request):
     _json_guard(request)
     scope = analytics_scope(request)
     month = _month(request) or month_start(timezone.localdate())
+    if month > timezone.localdate():
+        return _json({"message": _out_of_range(scope, month)})
     data = performance.staff_performance(scope=scope, month=month, viewer=request.user)
-    return JsonResponse({name: t["rows"] for name, t in data["tables"].items()})
+    return _json({name: t["rows"] for name, t in data["tables"].items()})

@@ -190,6 +190,9 @@ def commission_months(*, reseller: Reseller) -> list[dict]:
         month = months[period]
         month["statement"] = statements.get(period)
         month["earned"] = month["accrual"] + month["margin"] + month["clawback"]
+        # Payouts and clawbacks are entries that lower what is owed (negative); the statement's
+        # "Paid out" and "Clawed back" say how much, so they show the amounts.
+        month["paid_out"], month["clawed_back"] = -month["payout"], -month["clawback"]
         result.append(month)
     return result
 

@@ -74,7 +74,8 @@
         series(l("reactivation"), "#805ad5", "reactivation", { fill: "rgba(128,90,213,.6)", width: 0, paths: bars(0), points: { show: false } }),
         series(l("contraction"), "#dd6b20", "contraction", { fill: "rgba(221,107,32,.6)", width: 0, paths: bars(0), points: { show: false } }),
         series(l("churned"), "#c53030", "churned", { fill: "rgba(197,48,48,.7)", width: 0, paths: bars(0), points: { show: false } }),
-      ], [data.mrr, data["new"], data.expansion, data.reactivation, data.contraction, data.churned], taka);
+        series(l("paused"), "#718096", "paused", { fill: "rgba(113,128,150,.6)", width: 0, paths: bars(0), points: { show: false } }),
+      ], [data.mrr, data["new"], data.expansion, data.reactivation, data.contraction, data.churned, data.paused], taka);
     },
     collections: function (c) {
       return make(c, [

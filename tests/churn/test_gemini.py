@@ -145,3 +145,22 @@ def test_generated_drafts_are_kept_on_the_call_task_and_a_failure_keeps_what_was
     with pytest.raises(gemini.GeminiUnavailable):
         call_task_drafts_generate(actor=staff, task=task)
     assert RetentionCallTask.objects.get(pk=task.pk).script == "স্ক্রিপ্ট"
+
+
+@pytest.mark.django_db
+def test_the_narrative_sent_to_gemini_gives_the_day_the_customer_joined(transport):
+    """A customer brought over from the old system joined on 15 March 2019, though their row was made
+    today: Gemini is told 2019-03-15 (it was told the day of the import)."""
+    from datetime import date
+
+    gemini_settings_update(actor=None, api_key="k", model_name="gemini-2.5-flash")
+    staff = admin_user()
+    customer = make_customer(name="Karim Mia", customer_since=date(2019, 3, 15))
+    task = call_task_create(actor=staff, customer=customer, assignee=staff, due_date=timezone.localdate() + timedelta(days=1))
+    recorder = transport(lambda request: answer(json.dumps({"call_script": "Hello", "sms": "Hi"})))
+
+    call_task_drafts_generate(actor=staff, task=task)
+
+    prompt = json.loads(recorder.requests[0].content)["contents"][0]["parts"][0]["text"]
+    facts = json.loads(prompt.split("Customer and account facts (JSON):\n", 1)[1])
+    assert facts["customer_since"] == "2019-03-15" != timezone.localdate().isoformat()

@@ -254,14 +254,14 @@ def test_without_auto_renewal_the_contract_expires_and_stopping_renewal_respects
 def test_cancelling_under_term_charges_the_quoted_fee_and_check_ledger_stays_clean(sent):
     contract = _signed(sent)
     quote = services.fee_quote(contract)
-    assert quote == D("6000.00")  # 12 months left × 500
+    assert (quote.net, quote.vat, quote.gross) == (D("6000.00"), D("300.00"), D("6300.00"))  # 12 months left × 500, + 5 % VAT
 
     subscription_cancel(actor=None, subscription=contract.subscription, reason="Moving house")
 
     contract.refresh_from_db()
     charge = contract.fee_charge
     assert contract.status == Contract.Status.TERMINATED
-    assert (charge.kind, charge.amount, charge.status) == (OneTimeCharge.Kind.TERMINATION, quote, "invoiced")
+    assert (charge.kind, charge.amount, charge.status) == (OneTimeCharge.Kind.TERMINATION, quote.net, "invoiced")
     assert charge.invoice.total == D("6300.00")  # + 5 % VAT
     call_command("check_ledger", stdout=open("/dev/null", "w"))
 

@@ -153,7 +153,7 @@ def test_mrr_movements_of_march(world):
     moves = metrics.mrr_movements(MARCH)
     assert moves == {
         "start": D("6500.00"), "new": D("900.00"), "expansion": D("500.00"), "contraction": D("500.00"),
-        "churned": D("1500.00"), "reactivation": D("1000.00"), "end": D("6900.00"),
+        "churned": D("1500.00"), "reactivation": D("1000.00"), "paused": D("0.00"), "end": D("6900.00"),
     }
     assert moves["start"] + moves["new"] + moves["expansion"] - moves["contraction"] - moves["churned"] + moves["reactivation"] == moves["end"]
 
@@ -175,7 +175,7 @@ def test_churn_of_march(world):
     assert figures["logo_churn"] == D("25.00")
     # (1500 churned + 500 contraction) ÷ 6500 = 30.77 %; net of 500 expansion and 1000 reactivation: 500 ÷ 6500.
     assert figures["gross_revenue_churn"] == D("30.77")
-    assert figures["net_revenue_churn"] == D("7.69")
+    assert figures["net_revenue_churn"] == D("23.08")  # (1500 + 500 − 500) ÷ 6500: S5's reactivation is not netted in
     assert [r["name"] for r in metrics.churned_customer_rows(MARCH)] == ["C3"]
 
 
@@ -229,7 +229,10 @@ def test_collections_of_march(ledger):
     assert figures["billed"] == D("1725.00")  # I3 + I4
     assert figures["due"] == D("3450.00")  # I2 (4 Mar) + I3 (27 Mar)
     assert figures["collected"] == D("2150.00")
-    assert figures["efficiency"] == D("62.32")  # 2150 ÷ 3450
+    # Efficiency covers I2 and I3 (falling due in March): asked 3450; paid of it by 31 March: I2's 1000.
+    assert (figures["asked"], figures["paid_of_asked"]) == (D("3450.00"), D("1000.00"))
+    assert figures["efficiency"] == D("28.99")  # 1000 ÷ 3450
+    assert figures["arrears_collected"] == D("1150.00")  # D1's 2 March payment settled I1, due in February
     assert figures["receivable_start"] == D("3450.00")  # I1 + I2 open on 28 Feb
     assert figures["receivable_end"] == D("3025.00")  # I2 1300 + I3 1150 + I4 575
     assert figures["receivable_current"] == D("575.00")
@@ -256,7 +259,8 @@ def test_collections_by_branch_collector_and_method(ledger):
         D("1150.00"), D("1150.00"), D("1150.00"), D("1150.00"))
     assert (rows[b2.pk]["billed"], rows[b2.pk]["due"], rows[b2.pk]["collected"], rows[b2.pk]["receivable"]) == (
         D("575.00"), D("2300.00"), D("1000.00"), D("1875.00"))
-    assert rows[b2.pk]["efficiency"] == D("43.48")
+    assert rows[b2.pk]["efficiency"] == D("43.48")  # 1000 of I2's 2300
+    assert (rows[b1.pk]["efficiency"], rows[b1.pk]["arrears_collected"]) == (D("0.00"), D("1150.00"))  # I3 unpaid on 31 March
     assert collection_figures.collections_by(MARCH, by="method") == [{"key": "cash", "collected": D("2150.00"), "payments": 2}]
 
 
@@ -320,8 +324,9 @@ def test_snapshot_equals_the_on_the_fly_computation(world, day):
         lost = metrics.churn(day, scope=scope, as_of=day)
         money = collection_figures.collections(day, scope=scope, as_of=day)
         assert (row.mrr, row.subscriptions, row.customers) == (live["mrr"], live["subscriptions"], live["customers"])
-        assert (row.start_mrr, row.new_mrr, row.expansion_mrr, row.contraction_mrr, row.churned_mrr, row.reactivation_mrr) == (
-            moves["start"], moves["new"], moves["expansion"], moves["contraction"], moves["churned"], moves["reactivation"])
+        assert (row.start_mrr, row.new_mrr, row.expansion_mrr, row.contraction_mrr, row.churned_mrr, row.reactivation_mrr,
+                row.paused_mrr) == (moves["start"], moves["new"], moves["expansion"], moves["contraction"], moves["churned"],
+                                    moves["reactivation"], moves["paused"])
         assert (row.customers_at_start, row.customers_churned) == (lost["customers_at_start"], lost["customers_churned"])
         ageing = money["ageing"]["buckets"]
         assert (row.ar_current, row.ar_1_30, row.ar_31_60, row.ar_61_90, row.ar_90_plus) == tuple(ageing.values())
@@ -344,6 +349,9 @@ def test_snapshot_of_money_equals_the_day_on_the_fly(ledger):
     assert _sum_rows(rows.values("billed"), "billed") == march["billed"] == D("1725.00")
     assert _sum_rows(rows.values("collected"), "collected") == march["collected"] == D("2150.00")
     assert _sum_rows(rows.values("due"), "due") == march["due"]
+    month_end_rows = rows.filter(day=date(2026, 3, 31))
+    for name in ("asked", "paid_of_asked", "arrears_collected"):
+        assert _sum_rows(month_end_rows.values(name), name) == march[name], name
     last = rows.filter(day=date(2026, 3, 31))
     assert _sum_rows(last.values("ar_1_30"), "ar_1_30") == D("2450.00")
     assert _sum_rows(last.values("ar_current"), "ar_current") == D("575.00")

@@ -200,7 +200,9 @@ def contract_void(request, pk: int):
     return _action(request, pk, lambda c: services.contract_void(actor=request.user, contract=c, reason=reason), _t("Contract voided."))
 
 
-@staff_permission_required("contracts.view_contract", "contracts.waive_fee_contract")
+# Waiving a fee is a billing decision, as in the cancel dialog (docs/billing.md): the contract's waive
+# permission and billing's to charge customers.
+@staff_permission_required("contracts.view_contract", "contracts.waive_fee_contract", "billing.add_onetimecharge")
 @require_POST
 def contract_fee_waive(request, pk: int):
     reason = _reason(request)

@@ -183,6 +183,63 @@ class LifecycleForm(MarkInvalidMixin, forms.Form):
     )
 
 
+    def service_kwargs(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+FEE_CHARGE, FEE_WAIVE = "charge", "waive"
+
+
+class CancelForm(LifecycleForm):
+    """Cancelling: the reason, and — when a contract's early-termination fee is due — the choice to
+    charge or waive it (a reason for waiving), with the fee total the dialog quoted: a fee that has
+    changed since (the dialog left open past midnight) is refused, so what is charged is what was shown."""
+
+    def __init__(self, *args, quote=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quote = quote
+        if quote is not None and quote.fee.due:
+            self.fields["fee"] = forms.ChoiceField(
+                label=_("Early-termination fee"), widget=forms.RadioSelect,
+                choices=[(FEE_CHARGE, _("Charge the fee")), (FEE_WAIVE, _("Waive the fee"))],
+                error_messages={"required": _("Choose whether the fee is charged or waived.")},
+            )
+            self.fields["fee_waive_reason"] = forms.CharField(
+                label=_("Why the fee is waived"), required=False, max_length=255,
+                help_text=_("Kept in the contract's history and the audit log."),
+            )
+            self.fields["quoted_fee"] = forms.DecimalField(
+                widget=forms.HiddenInput, max_digits=14, decimal_places=2, initial=quote.fee.gross,
+            )
+
+    @property
+    def malformed(self) -> bool:
+        """Errors no one makes through the dialog: a fee choice or quoted total that is not one."""
+        return self.has_error("quoted_fee") or self.has_error("fee", code="invalid_choice")
+
+    def clean(self):
+        data = super().clean()
+        if "fee" not in self.fields:
+            return data
+        if data.get("fee") == FEE_WAIVE and not (data.get("fee_waive_reason") or "").strip():
+            self.add_error("fee_waive_reason", _("Give a reason for waiving the fee."))
+        quoted = data.get("quoted_fee")
+        if quoted is not None and quoted != self.quote.fee.gross:
+            self.add_error(None, gettext("The fee is %(fee)s now, not %(quoted)s: close the dialog and open it again.") % {
+                "fee": format_money(self.quote.fee.gross), "quoted": format_money(quoted)})
+        return data
+
+    @property
+    def waives_fee(self) -> bool:
+        return self.cleaned_data.get("fee") == FEE_WAIVE
+
+    def service_kwargs(self) -> dict:
+        return {
+            "reason": self.cleaned_data["reason"],
+            "fee_waive_reason": self.cleaned_data["fee_waive_reason"].strip() if self.waives_fee else "",
+        }
+
+
 class SuspendForm(LifecycleForm):
     suspension_type = forms.ChoiceField(
         label=_("Suspension type"),

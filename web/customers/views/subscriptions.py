@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -20,12 +20,12 @@ from customers.selectors import customer_get_for_staff, subscription_get_for_sta
 from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
 from usecases.subscription_activate import subscription_activate
-from usecases.subscription_cancel import subscription_cancel
+from usecases.subscription_cancel import subscription_cancel, subscription_cancel_quote
 from usecases.subscription_create import subscription_create as connection_create
 from usecases.subscription_reactivate import subscription_reactivate
 from usecases.subscription_suspend import subscription_suspend
 from usecases.subscription_update import subscription_update
-from web.customers.forms.subscription import LifecycleForm, SubscriptionForm, SuspendForm, suggest_password
+from web.customers.forms.subscription import CancelForm, LifecycleForm, SubscriptionForm, SuspendForm, suggest_password
 
 Status = Subscription.Status
 
@@ -126,7 +126,7 @@ LIFECYCLE_ACTIONS = {
             subscription_reactivate, _("Subscription reactivated"),
         ),
         LifecycleAction(
-            "cancel", _("Cancel"), _("Cancel subscription"), Status.CANCELLED, None, LifecycleForm,
+            "cancel", _("Cancel"), _("Cancel subscription"), Status.CANCELLED, None, CancelForm,
             subscription_cancel, _("Subscription cancelled"), "secondary outline",
         ),
     )
@@ -136,6 +136,12 @@ LIFECYCLE_ACTIONS = {
 def _action_applies(action: LifecycleAction, subscription: Subscription) -> bool:
     starts_here = action.starts_from is None or action.starts_from == subscription.status
     return starts_here and subscription.can_transition_to(action.to)
+
+
+# Charging or waiving an early-termination fee is a billing decision (docs/billing.md): a user who may
+# cancel connections but not bill customers (a technician supervisor) sees the quote and cannot confirm.
+FEE_CHARGE_PERMISSION = "billing.add_onetimecharge"
+FEE_WAIVE_PERMISSION = "contracts.waive_fee_contract"
 
 
 def lifecycle_actions_for(subscription: Subscription) -> list[LifecycleAction]:
@@ -153,10 +159,20 @@ def subscription_lifecycle(request, pk: int, action: str):
     subscription = subscription_get_for_staff(user=request.user, pk=pk)
     # Activating a pending connection is, nearly always, the end of its installation.
     initial = {"reason": _t("New installation")} if action == "activate" and subscription.status == Status.PENDING else None
-    form = lifecycle.form_class(request.POST or None, initial=initial)
+    # Cancelling quotes the contract's fee and the unused-days credit before anything is confirmed.
+    quote = subscription_cancel_quote(subscription=subscription) if action == "cancel" and _action_applies(lifecycle, subscription) else None
+    fee_due = quote is not None and quote.fee.due
+    may_decide_fee = request.user.has_perm(FEE_CHARGE_PERMISSION)
+    extra = {"quote": quote} if action == "cancel" else {}
+    form = lifecycle.form_class(request.POST or None, initial=initial, **extra)
+    status = 200
+    if request.method == "POST" and fee_due and not may_decide_fee:
+        raise PermissionDenied
     if request.method == "POST" and form.is_valid():
+        if fee_due and form.waives_fee and not request.user.has_perm(FEE_WAIVE_PERMISSION):
+            raise PermissionDenied
         try:
-            lifecycle.service(actor=request.user, subscription=subscription, **form.cleaned_data)
+            lifecycle.service(actor=request.user, subscription=subscription, **form.service_kwargs())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -168,18 +184,22 @@ def subscription_lifecycle(request, pk: int, action: str):
                     status=204, headers={"HX-Trigger": json.dumps({"subscriptionsChanged": None, "closeModal": None})}
                 )
             return redirect(_subscriptions_tab(subscription.customer_id))
+    elif request.method == "POST" and getattr(form, "malformed", False):
+        status = 400
     context = {
         "form": form,
         "action": lifecycle,
         "subscription": subscription,
         "customer": subscription.customer,
+        "quote": quote,
+        "fee_needs_permission": fee_due and not may_decide_fee,
         # Shown before anyone types a reason: the dialog was opened for a state that has since changed.
         "refusal": None if form.is_bound or _action_applies(lifecycle, subscription) else _t(
             "This subscription is %(status)s now: it cannot be changed this way."
         ) % {"status": subscription.get_status_display().lower()},
     }
     template = "customers/subscription_lifecycle.html"
-    return render(request, f"{template}#dialog" if wants_region(request) else template, context)
+    return render(request, f"{template}#dialog" if wants_region(request) else template, context, status=status)
 
 
 urlpatterns = [
