@@ -19,6 +19,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from billing.charges import credit_note_issue, one_time_charge_add
@@ -270,11 +271,19 @@ def _fee_wording(contract: Contract) -> str:
     if kind == Contract.FeeKind.PER_MONTH:
         return _("%(amount)s for each remaining month") % {"amount": value}
     if kind == Contract.FeeKind.PERCENT:
-        return _("%(percent)s%% of the remaining value") % {"percent": value.normalize()}
+        # "50", not "5E+1": normalize() alone writes whole tens in exponent form.
+        return _("%(percent)s%% of the remaining value") % {"percent": format(value.normalize(), "f")}
     return _("none")
 
 
 def contract_values(contract: Contract) -> dict[str, str]:
+    """The variables' values in the template's language (a Bangla contract sent from an English
+    console still reads "হ্যাঁ", "মাসিক" and Bangla month names)."""
+    with translation.override(contract.template.language or settings.LANGUAGE_CODE):
+        return _contract_values(contract)
+
+
+def _contract_values(contract: Contract) -> dict[str, str]:
     customer, subscription = contract.customer, contract.subscription
     package = subscription.package if subscription else None
     cfg = current_billing_settings()
