@@ -21,7 +21,9 @@
     var bars = function (align) {
       return uPlot.paths.bars({ size: [0.4, 24], align: align });
     };
-    var tickFormat = uPlot.fmtDate(DATE_FORMATS[period]);
+    var names = document.getElementById(container.getAttribute("data-date-names"));
+    // Month and weekday names in the page's language (uPlot's own are English).
+    var tickFormat = names ? uPlot.fmtDate(DATE_FORMATS[period], JSON.parse(names.textContent)) : uPlot.fmtDate(DATE_FORMATS[period]);
     var tzDate = zone && uPlot.tzDate
       ? function (ts) { return uPlot.tzDate(new Date(ts * 1e3), zone); }
       : function (ts) { return new Date(ts * 1e3); };
