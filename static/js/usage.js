@@ -33,7 +33,10 @@
       height: 260,
       scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(max, 1)]; } } },
       series: [
-        { value: function (u, ts) { return ts === null ? "—" : tickFormat(tzDate(ts)); } },
+        {
+          label: container.getAttribute("data-label-time") || "Time",
+          value: function (u, ts) { return ts === null ? "—" : tickFormat(tzDate(ts)); },
+        },
         {
           label: container.getAttribute("data-label-download"), fill: "rgba(1, 114, 173, 0.8)", stroke: "#0172ad",
           width: 0, paths: bars(-1), points: { show: false }, value: function (u, v) { return formatMB(v); },

@@ -172,7 +172,7 @@ def test_portal_usage_charts_name_months_and_days_in_the_customers_language(clie
     assert len(names["MMM"]) == 12 and len(names["WWW"]) == len(names["WWWW"]) == 7
     assert nfc(names["WWWW"][0]) == nfc("রবিবার")  # uPlot counts weeks from Sunday
     assert not any(re.search(r"[A-Za-z]", name) for values in names.values() for name in values)
-    assert 'data-date-names="usage-date-names"' in page
+    assert 'data-date-names="usage-date-names"' in page and 'data-label-time="সময়"' in page  # the legend's "Time"
 
 
 @pytest.mark.django_db
