@@ -157,6 +157,13 @@ def test_breakdowns_render_and_export(client, two_branches, by):
     assert client.get(reverse("staff:analytics-breakdown") + f"?by={by}&format=csv").status_code == 200
 
 
+def test_a_breakdown_names_its_dimension_in_the_staff_members_language(client, two_branches):
+    manager = UserFactory(roles=["Manager"], language="bn")
+    client.force_login(manager)
+    page = client.get(reverse("staff:analytics-breakdown") + "?by=area").content.decode()
+    assert "<th>এলাকা</th>" in page and ">শাখা</a>" in page and ">area<" not in page and ">Branch<" not in page
+
+
 def test_breakdown_by_branch_adds_up_and_respects_scope(client, two_branches):
     mirpur, uttara = two_branches
     client.force_login(UserFactory(roles=["Manager"]))
