@@ -1,6 +1,8 @@
 """The staff home per role, the analytics screens, exports and the JSON API: permissions and branch scope."""
 
+import io
 import json
+import unicodedata
 from datetime import date, timedelta
 from decimal import Decimal
 from html import escape
@@ -8,6 +10,7 @@ from html import escape
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from customers.models import Customer
 from dashboard.models import DailyMetric
@@ -93,6 +96,13 @@ def test_analytics_pages_render_for_a_manager(client, two_branches):
         response = client.get(reverse(name, kwargs=kwargs))
         assert response.status_code == 200, name
     assert client.get(reverse("staff:analytics-report")).content.startswith(b"%PDF")
+
+
+def test_the_management_report_is_a_bangla_document_for_a_manager_working_in_bangla(client, two_branches):
+    client.force_login(UserFactory(roles=["Manager"], language="bn"))
+    reader = PdfReader(io.BytesIO(client.get(reverse("staff:analytics-report")).content))
+    assert reader.trailer["/Root"]["/Lang"] == "bn"  # PDF readers and WeasyPrint's fonts go by it
+    assert unicodedata.normalize("NFC", reader.metadata.title) == unicodedata.normalize("NFC", "ব্যবস্থাপনা রিপোর্ট")
 
 
 def test_analytics_pages_never_fail_on_an_empty_database(client, db):
