@@ -105,6 +105,14 @@ def test_the_management_report_is_a_bangla_document_for_a_manager_working_in_ban
     assert unicodedata.normalize("NFC", reader.metadata.title) == unicodedata.normalize("NFC", "ব্যবস্থাপনা রিপোর্ট")
 
 
+def test_the_analytics_charts_name_the_months_in_bangla_for_a_manager_working_in_bangla(client, two_branches):
+    client.force_login(UserFactory(roles=["Manager"], language="bn"))
+    page = client.get(reverse("staff:analytics-dashboard")).content.decode()
+    names = json.loads(page.split('<script id="analytics-date-names" type="application/json">')[1].split("</script>")[0])
+    assert unicodedata.normalize("NFC", names["MMMM"][10]) == unicodedata.normalize("NFC", "নভেম্বর") and len(names["MMM"]) == 12
+    assert 'data-label-month="মাস"' in page  # the legend's label for the x axis (uPlot's own is "Time")
+
+
 def test_analytics_pages_never_fail_on_an_empty_database(client, db):
     client.force_login(UserFactory(roles=["Admin"]))
     for name, kwargs in ANALYTICS_PAGES:

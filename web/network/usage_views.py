@@ -1,15 +1,12 @@
 """Usage screens: the subscription's usage page (staff), heavy users, FUP settings, and the
 customer portal's Usage page. Charts are drawn by static/js/usage.js from json_script data."""
 
-from datetime import date
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -31,17 +28,6 @@ def _usage_context(subscription) -> dict:
         "live": selectors.live_status(subscription),
         "fup": selectors.fup_status(subscription),
         "time_zone": settings.TIME_ZONE,
-        "date_names": _date_names(),
-    }
-
-
-def _date_names() -> dict[str, list[str]]:
-    """Month and weekday names in the page's language for the charts' axes (uPlot's own are English)."""
-    months = [date(2024, month, 1) for month in range(1, 13)]
-    week = [date(2024, 1, day) for day in range(7, 14)]  # Sunday 7 January 2024 first, as uPlot counts
-    return {
-        "MMMM": [date_format(day, "F") for day in months], "MMM": [date_format(day, "M") for day in months],
-        "WWWW": [date_format(day, "l") for day in week], "WWW": [date_format(day, "D") for day in week],
     }
 
 
