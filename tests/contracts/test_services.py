@@ -327,7 +327,7 @@ def test_starting_in_the_future_signs_now_and_activates_on_the_start_date(templa
 # The Bangla contract's wording -------------------------------------------------------------------
 
 BN_BODY = (
-    "{{ customer_name }}: প্যাকেজ {{ package_name }}, বিলিং চক্র {{ billing_cycle }}, {{ start_date }} থেকে {{ end_date }}। "
+    "{{ customer_name }}: প্যাকেজ {{ package_name }}, বিলিং চক্র {{ billing_cycle }}, দাম {{ price_per_cycle }}, {{ start_date }} থেকে {{ end_date }}। "
     "স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }}। আগাম সমাপ্তি ফি: {{ termination_fee }}। সরঞ্জাম: {{ equipment }}।"
 )
 
@@ -347,6 +347,7 @@ def test_a_bangla_contract_sent_from_the_english_console_has_its_terms_in_bangla
     assert sent.template.language == "bn"
     assert "স্বয়ংক্রিয় নবায়ন: হ্যাঁ" in sent.body_text
     assert "বিলিং চক্র মাসিক" in sent.body_text
+    assert "দাম ৳1,050.00" in sent.body_text  # 1000 + 5 % VAT, with the taka sign
     assert "বাকি প্রতি মাসের জন্য 300.00" in sent.body_text
     assert "সরঞ্জাম: নেই" in sent.body_text  # no equipment given
     words = re.findall(r"[A-Za-z]{2,}", sent.body_text.replace(subscription.package.name, "").replace(sent.customer.name, ""))
