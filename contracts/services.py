@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,7 @@ from billing.vat import vat_line
 from customers.models import Subscription
 from ispbill.accounts.customer_security import RateLimited
 from ispbill.core.audit import audit_record
-from ispbill.core.money import ZERO, to_money
+from ispbill.core.money import ZERO, format_money, to_money
 from ispbill.core.numbering import allocate_number
 from ispbill.core.periods import months_for_cycle
 from ispbill.notify.services import notify_customer
@@ -279,23 +279,33 @@ def _fee_wording(contract: Contract) -> str:
     if kind == Contract.FeeKind.PER_MONTH:
         return _("%(amount)s for each remaining month, plus VAT") % {"amount": value}
     if kind == Contract.FeeKind.PERCENT:
+        # "50", not "5E+1": normalize() alone writes whole tens in exponent form.
         return _("%(percent)s%% of the remaining value before VAT (remaining months × %(net)s a month), plus VAT") % {
-            "percent": value.normalize(), "net": contract.monthly_net}
+            "percent": format(value.normalize(), "f"), "net": contract.monthly_net}
     return _("none")
 
 
 def contract_values(contract: Contract) -> dict[str, str]:
+    """The variables' values in the template's language (a Bangla contract sent from an English
+    console still reads "হ্যাঁ", "মাসিক" and Bangla month names)."""
+    with translation.override(contract.template.language or settings.LANGUAGE_CODE):
+        return _contract_values(contract)
+
+
+def _contract_values(contract: Contract) -> dict[str, str]:
     customer, subscription = contract.customer, contract.subscription
     package = subscription.package if subscription else None
     cfg = current_billing_settings()
     price = ""
+    bangla_taka = translation.get_language() == "bn" and cfg.currency == "BDT"
     if package:
         price = str(vat_line(package.price, rate=cfg.vat_rate, prices_include_vat=cfg.prices_include_vat).gross)
     return {
         "customer_name": customer.name, "account_number": customer.account_number, "customer_address": customer.address,
         "customer_phone": customer.phone, "package_name": package.name if package else "",
         "package_speed": f"{package.download_mbps}/{package.upload_mbps} Mbps" if package else "",
-        "price_per_cycle": f"{price} {cfg.currency}" if price else "",
+        # "৳1,725.00" in Bangla (the sign people read), "1725.00 BDT" in English as before.
+        "price_per_cycle": (format_money(price) if bangla_taka else f"{price} {cfg.currency}") if price else "",
         "billing_cycle": str(package.get_billing_cycle_display()) if package else "",
         "term_months": str(contract.term_months), "start_date": date_format(contract.start_date, "j M Y"),
         "end_date": date_format(contract.end_date, "j M Y"), "auto_renewal": _("yes") if contract.auto_renew else _("no"),

@@ -5,25 +5,26 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-VARIABLES: dict[str, str] = {
-    "customer_name": "Customer's name",
-    "account_number": "Customer's account number",
-    "customer_address": "Customer's address",
-    "customer_phone": "Customer's registered phone",
-    "package_name": "Package",
-    "package_speed": "Package speed",
-    "price_per_cycle": "Price per billing cycle, VAT included",
-    "billing_cycle": "Billing cycle",
-    "term_months": "Minimum term in months",
-    "start_date": "Start date",
-    "end_date": "End date",
-    "auto_renewal": "Whether the contract renews itself",
-    "notice_days": "Notice needed to stop renewal (days)",
-    "termination_fee": "Early-termination fee, as worded",
-    "equipment": "Equipment provided",
-    "isp_name": "The ISP's name",
-    "contract_number": "Contract number",
+VARIABLES = {
+    "customer_name": gettext_lazy("Customer's name"),
+    "account_number": gettext_lazy("Customer's account number"),
+    "customer_address": gettext_lazy("Customer's address"),
+    "customer_phone": gettext_lazy("Customer's registered phone"),
+    "package_name": gettext_lazy("Package"),
+    "package_speed": gettext_lazy("Package speed"),
+    "price_per_cycle": gettext_lazy("Price per billing cycle, VAT included"),
+    "billing_cycle": gettext_lazy("Billing cycle"),
+    "term_months": gettext_lazy("Minimum term in months"),
+    "start_date": gettext_lazy("Start date"),
+    "end_date": gettext_lazy("End date"),
+    "auto_renewal": gettext_lazy("Whether the contract renews itself"),
+    "notice_days": gettext_lazy("Notice needed to stop renewal (days)"),
+    "termination_fee": gettext_lazy("Early-termination fee, as worded"),
+    "equipment": gettext_lazy("Equipment provided"),
+    "isp_name": gettext_lazy("The ISP's name"),
+    "contract_number": gettext_lazy("Contract number"),
 }
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")

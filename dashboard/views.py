@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.vary import vary_on_headers
 
 from customers.models import Area, Package
@@ -194,6 +195,12 @@ def drill(request, metric: str):
                                                     "back_url": reverse(back[0]), "back_label": back[1]})
 
 
+BREAKDOWN_LABELS = {
+    "branch": gettext_lazy("Branch"), "area": gettext_lazy("Area"), "reseller": gettext_lazy("Reseller"),
+    "package": gettext_lazy("Package"), "collector": gettext_lazy("Collector"), "method": gettext_lazy("Method"),
+}
+
+
 @staff_permission_required(ANALYTICS)
 def breakdown_view(request):
     scope = analytics_scope(request)
@@ -214,7 +221,8 @@ def breakdown_view(request):
             header = [by, *keys[1:]]
         return _csv(f"by-{by}-{month:%Y-%m}.csv", header, [[r[k] for k in keys] for r in data["rows"]])
     return render(request, "dashboard/breakdown.html", {
-        **data, "breakdowns": BREAKDOWNS, "months": _month_choices(day or timezone.localdate()),
+        **data, "breakdowns": [(b, BREAKDOWN_LABELS[b]) for b in BREAKDOWNS], "by_label": BREAKDOWN_LABELS[by],
+        "months": _month_choices(day or timezone.localdate()),
         "branches": branches_visible_to(request.user), "branch_id": scope.branch_id, "out_of_range": out_of_range,
     })
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ispbill.core.money import MoneyField
 
@@ -202,11 +203,49 @@ class WorkOrderEvent(models.Model):
     to_status = models.CharField(max_length=12, blank=True)
     message = models.TextField(blank=True)
 
+    # What the history shows for each `action` (stored as a code, read in the reader's language).
+    ACTION_LABELS = {
+        "created": pgettext_lazy("work order history", "Created"),
+        "scheduled": pgettext_lazy("work order history", "Scheduled"),
+        "assigned": pgettext_lazy("work order history", "Assigned"),
+        "rescheduled": pgettext_lazy("work order history", "Rescheduled"),
+        "unassigned": pgettext_lazy("work order history", "Unassigned"),
+        "cancelled": pgettext_lazy("work order history", "Cancelled"),
+        "note": pgettext_lazy("work order history", "Note"),
+        "en_route": pgettext_lazy("work order history", "On the way"),
+        "arrived": pgettext_lazy("work order history", "Arrived"),
+        "checked": pgettext_lazy("work order history", "Ticked"),
+        "unchecked": pgettext_lazy("work order history", "Unticked"),
+        "readings": pgettext_lazy("work order history", "Readings"),
+        "signed": pgettext_lazy("work order history", "Signed"),
+        "photo": pgettext_lazy("work order history", "Photo"),
+        "equipment": pgettext_lazy("work order history", "Equipment"),
+        "completed": pgettext_lazy("work order history", "Completed"),
+        "failed": pgettext_lazy("work order history", "Failed"),
+        "rated": pgettext_lazy("work order history", "Rated"),
+    }
+
     class Meta:
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return self.ACTION_LABELS.get(self.action, self.action)
+
+    @staticmethod
+    def _status_label(value: str) -> str:
+        return WorkOrder.Status(value).label if value in WorkOrder.Status.values else value
+
+    @property
+    def from_status_label(self) -> str:
+        return self._status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return self._status_label(self.to_status)
 
 
 class WorkOrderPhoto(models.Model):

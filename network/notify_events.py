@@ -99,7 +99,7 @@ _STARTED = Variable("outage_started", _("When the outage started"), datetime(202
 _ETA = Variable("estimated_restoration", _("Estimated restoration time; may be empty"), datetime(2026, 3, 7, 14, 0, tzinfo=UTC))
 _UPDATE = Variable("update_message", _("The update staff wrote"), "Our team is splicing the cable now.")
 _RESTORED = Variable("restored_at", _("When service was restored"), datetime(2026, 3, 7, 13, 15, tzinfo=UTC))
-_DURATION = Variable("outage_duration", _("How long the outage lasted, e.g. 3 h 45 min"), "3 h 45 min")
+_DURATION = Variable("outage_duration", _("How long the outage lasted, e.g. 3 h 45 min"), "3 h 45 min", "3 ঘণ্টা 45 মিনিট")
 _NOTE = Variable("restoration_note", _("Staff's note on the restoration; may be empty"), "The cable was replaced.")
 
 register(EventSpec(

@@ -31,7 +31,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from customers.models import Area, Customer, Subscription
@@ -259,11 +259,17 @@ def format_duration(delta: timedelta | None) -> str:
     minutes = max(0, int(delta.total_seconds() // 60))
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
-    parts = ([f"{days} d"] if days else []) + ([f"{hours} h"] if hours else []) + [f"{minutes} min"]
+    parts = (([_("%(n)s d") % {"n": days}] if days else []) + ([_("%(n)s h") % {"n": hours}] if hours else [])
+             + [_("%(n)s min") % {"n": minutes}])
     return " ".join(parts[:2]) if days else " ".join(parts)
 
 
 NOTICE_LANGUAGES = ("en", "bn")
+
+
+def _in(language: str, function, *args):
+    with translation.override(language):
+        return function(*args)
 
 
 def _context(broadcast: OutageBroadcast, language: str = "en") -> dict:
@@ -285,7 +291,7 @@ def _context(broadcast: OutageBroadcast, language: str = "en") -> dict:
         }
     return {
         "outage_title": text["title"], "restored_at": outage.restored_at,
-        "outage_duration": format_duration(outage.duration), "restoration_note": text["restoration_note"],
+        "outage_duration": _in(language, format_duration, outage.duration), "restoration_note": text["restoration_note"],
     }
 
 

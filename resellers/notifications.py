@@ -28,6 +28,7 @@ register(EventSpec(
     key=RESELLER_WALLET_LOW,
     label=_("Reseller wallet low (reseller)"),
     description=_(
+        # xgettext:no-python-format
         "Sent to a prepaid reseller's phone when a renewal takes their wallet below their alert amount, "
         "or past 80% or 100% of their credit limit; once per crossing."
     ),

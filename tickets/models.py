@@ -87,7 +87,8 @@ class SlaPolicy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_priority_display()} · {self.get_category_display() or _('any category')}"
+        category = self.get_category_display() or _("any category")
+        return f"{self.get_priority_display()} · {category}"
 
 
 def attachment_path(instance, filename: str) -> str:

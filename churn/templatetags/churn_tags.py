@@ -3,6 +3,7 @@ loads it by name; customers never imports churn)."""
 
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from ..selectors import reasons_for, risk_for_customer
 
@@ -20,5 +21,5 @@ def churn_risk_panel(context, customer):
         retention_url = reverse("staff:churn-retention-customer", args=[customer.pk])
     except NoReverseMatch:
         retention_url = ""
-    return {"show": True, "risk": risk, "reasons": reasons_for(risk=risk, language="en"), "retention_url": retention_url,
+    return {"show": True, "risk": risk, "reasons": reasons_for(risk=risk, language=translation.get_language() or "en"), "retention_url": retention_url,
             "customer": customer}

@@ -32,9 +32,8 @@ def _page_parts(context) -> dict:
     cache = context.render_context["fieldservice_board"] = {
         "choices": choices, "no_choice": f'<option value="">{unassigned}</option>',
         "assign_url": reverse("staff:workorder-dispatch-assign"),
-        "overlap": (
-            f' <span class="badge badge-warn" title="{escape(_("Overlaps another order of this technician"))}">{escape(_("Overlap"))}</span>'
-        ),
+        "overlap": ' <span class="badge badge-warn" title="{}">{}</span>'.format(
+            escape(_("Overlaps another order of this technician")), escape(_("Overlap"))),
         "assign": escape(_("Assign")),
         "technician_for": escape(_("Technician for %(number)s")),
         # Labels once per page: get_FOO_display() hashes lazy translations on every call.

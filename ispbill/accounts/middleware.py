@@ -1,7 +1,9 @@
 """Per-request language and "where you're signed in" for the customer portal.
 
 Customers see the portal in the language they saved (else LocaleMiddleware's choice: the language
-cookie or the browser's); the staff console is English for now. A portal session's row is written
+cookie or the browser's). Staff, technicians and resellers work in the language they chose from the
+menu (`User.language`); until they choose, the staff console is English and the technician app
+and the reseller portal follow the cookie or the browser. A portal session's row is written
 at most every PORTAL_SESSION_TOUCH_SECONDS, remembered in the session itself, so an ordinary page
 view costs no extra query.
 """
@@ -34,9 +36,13 @@ class CustomerSessionMiddleware:
 
     def __call__(self, request):
         path = request.path_info
-        if path.startswith("/staff/"):
-            translation.activate(settings.LANGUAGE_CODE)
-            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        if path.startswith(("/staff/", "/technician/", "/reseller/")):
+            user = request.user
+            language = user.language if user.is_authenticated and user.kind != "customer" else ""
+            if language or path.startswith("/staff/"):
+                language = language or settings.LANGUAGE_CODE
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
         elif path.startswith("/portal/"):
             user = request.user
             if user.is_authenticated and user.kind == "customer":

@@ -7,6 +7,7 @@ staff user who can manage roles cannot lose that ability.
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
@@ -228,3 +229,13 @@ def role_permissions_set(*, actor, role: Group, permissions: Iterable[Permission
         before={"permissions": permission_codenames(removed)}, after={"permissions": permission_codenames(added)},
     )
     return role
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """The language a staff user, technician or reseller works in (the customers' own choice is
+    `customers.portal_access.customer_preferences_set`, which also moves their messages)."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError({"language": _("Choose English or Bangla.")})
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return user

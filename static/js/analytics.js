@@ -7,7 +7,9 @@
   var source = document.getElementById("analytics-data");
   if (!source || typeof uPlot === "undefined") return;
   var data = JSON.parse(source.textContent);
-  var monthFormat = uPlot.fmtDate("{MMM} {YY}");
+  var names = document.getElementById("analytics-date-names");
+  // Month names in the page's language (uPlot's own are English).
+  var monthFormat = names ? uPlot.fmtDate("{MMM} {YY}", JSON.parse(names.textContent)) : uPlot.fmtDate("{MMM} {YY}");
 
   function taka(v) {
     if (v === null || v === undefined) return "—";
@@ -48,7 +50,10 @@
     var options = {
       width: width, height: 260,
       scales: { x: { time: true } },
-      series: [{ value: function (u, ts) { return ts === null ? "—" : monthFormat(new Date(ts * 1e3)); } }].concat(seriesList),
+      series: [{
+        label: container.getAttribute("data-label-month") || "Month",
+        value: function (u, ts) { return ts === null ? "—" : monthFormat(new Date(ts * 1e3)); },
+      }].concat(seriesList),
       axes: [
         { values: function (u, ticks) { return ticks.map(function (t) { return monthFormat(new Date(t * 1e3)); }); }, space: 50 },
         { values: function (u, ticks) { return ticks.map(format); }, size: 80 },

@@ -21,7 +21,9 @@
     var bars = function (align) {
       return uPlot.paths.bars({ size: [0.4, 24], align: align });
     };
-    var tickFormat = uPlot.fmtDate(DATE_FORMATS[period]);
+    var names = document.getElementById(container.getAttribute("data-date-names"));
+    // Month and weekday names in the page's language (uPlot's own are English).
+    var tickFormat = names ? uPlot.fmtDate(DATE_FORMATS[period], JSON.parse(names.textContent)) : uPlot.fmtDate(DATE_FORMATS[period]);
     var tzDate = zone && uPlot.tzDate
       ? function (ts) { return uPlot.tzDate(new Date(ts * 1e3), zone); }
       : function (ts) { return new Date(ts * 1e3); };
@@ -31,7 +33,10 @@
       height: 260,
       scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(max, 1)]; } } },
       series: [
-        { value: function (u, ts) { return ts === null ? "—" : tickFormat(tzDate(ts)); } },
+        {
+          label: container.getAttribute("data-label-time") || "Time",
+          value: function (u, ts) { return ts === null ? "—" : tickFormat(tzDate(ts)); },
+        },
         {
           label: container.getAttribute("data-label-download"), fill: "rgba(1, 114, 173, 0.8)", stroke: "#0172ad",
           width: 0, paths: bars(-1), points: { show: false }, value: function (u, v) { return formatMB(v); },

@@ -239,6 +239,7 @@ def test_language_switch_is_saved_and_the_portal_and_messages_are_in_bangla(clie
     assert customer.user.language == "bn"
     page = client.get(reverse("portal:profile")).content.decode()
     assert 'lang="bn"' in page and "প্রোফাইল" in page
+    assert '<button type="submit" name="language" value="en"' in page and 'lang="en">English</button>' in page  # the way back, in English
     request_code(client, customer.account_number)
     assert "কোড" in Message.objects.filter(event="one_time_code").latest("pk").body
 

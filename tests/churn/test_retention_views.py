@@ -195,3 +195,19 @@ def test_at_risk_list_answers_htmx_with_the_list_region_only(client, world):
     body = response.content.decode()
     assert body.lstrip().startswith('<div class="table-wrap" id="retention-list">')
     assert "Habib High" in body and "Mina Medium" not in body and "<html" not in body
+
+
+def test_staff_working_in_bangla_read_the_churn_reasons_in_bangla(client, world):
+    """On the customer's page (the risk panel) and the retention page, once the staff member chose
+    Bangla: the reasons are the Bangla ones the scoring stored, given once."""
+    user = admin_user()
+    user.language = "bn"
+    user.save(update_fields=["language"])
+    world["high"].language = "bn"
+    world["high"].save(update_fields=["language"])
+    client.force_login(user)
+    for url in (reverse("staff:customer-detail", args=[world["high"].pk]),
+                reverse("staff:churn-retention-customer", args=[world["high"].pk])):
+        page = client.get(url).content.decode()
+        assert "দুইবার ১৮ দিন দেরিতে পরিশোধ" in page and "Paid 18 days late twice" not in page, url
+    assert page.count("দুইবার ১৮ দিন দেরিতে পরিশোধ") == 1

@@ -1,5 +1,6 @@
 """Contracts: templates, lifecycle, signing, evidence, tamper detection, renewals and termination fees."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -7,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from billing.models import Invoice, OneTimeCharge
 from contracts import services, signing
@@ -16,6 +17,7 @@ from contracts.models import Contract, ContractEvent, ContractTemplate, Signatur
 from ispbill.accounts.models import OneTimeCode
 from ispbill.notify.models import Message
 from tests.contracts.conftest import BODY, CODE, sign, signature_png, start_signing
+from tests.factories import make_subscription
 from usecases.subscription_cancel import subscription_cancel
 
 D = Decimal
@@ -320,3 +322,46 @@ def test_starting_in_the_future_signs_now_and_activates_on_the_start_date(templa
     services.contracts_daily(today=start)
     contract.refresh_from_db()
     assert contract.status == Contract.Status.ACTIVE
+
+
+# The Bangla contract's wording -------------------------------------------------------------------
+
+BN_BODY = (
+    "{{ customer_name }}: প্যাকেজ {{ package_name }}, বিলিং চক্র {{ billing_cycle }}, দাম {{ price_per_cycle }}, {{ start_date }} থেকে {{ end_date }}। "
+    "স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }}। আগাম সমাপ্তি ফি: {{ termination_fee }}। সরঞ্জাম: {{ equipment }}।"
+)
+
+
+def test_a_bangla_contract_sent_from_the_english_console_has_its_terms_in_bangla(template, subscription):
+    """Staff work in English; the customer reads Bangla: the values filled into the Bangla template
+    (renewal, billing cycle, dates, the fee's wording) are Bangla, not the console's English."""
+    subscription.customer.language = "bn"
+    subscription.customer.save(update_fields=["language"])
+    services.contract_template_save(actor=None, key="home", language="bn", title="চুক্তি", body=BN_BODY)
+    contract = services.contract_create(
+        actor=None, subscription=subscription, template=template, fee_kind="per_month", fee_value=D("300"), auto_renew=True,
+    )
+    with translation.override("en"):
+        sent = services.contract_send(actor=None, contract=contract)
+
+    assert sent.template.language == "bn"
+    assert "স্বয়ংক্রিয় নবায়ন: হ্যাঁ" in sent.body_text
+    assert "বিলিং চক্র মাসিক" in sent.body_text
+    assert "দাম ৳1,050.00" in sent.body_text  # 1000 + 5 % VAT, with the taka sign
+    assert "বাকি প্রতি মাসের জন্য 300.00" in sent.body_text
+    assert "সরঞ্জাম: নেই" in sent.body_text  # no equipment given
+    words = re.findall(r"[A-Za-z]{2,}", sent.body_text.replace(subscription.package.name, "").replace(sent.customer.name, ""))
+    assert not words, f"English left in the Bangla contract: {words}"
+    # The English template, sent from a Bangla session, stays English.
+    with translation.override("bn"):
+        english = services.contract_send(actor=None, contract=services.contract_create(
+            actor=None, subscription=make_subscription(package=subscription.package, activate=True), template=template))
+    assert "per billing cycle (Monthly)" in english.body_text
+
+
+def test_a_percentage_fee_reads_50_percent_not_in_exponent_form(template, subscription):
+    contract = services.contract_create(
+        actor=None, subscription=subscription, template=template, fee_kind="percent", fee_value=D("50"),
+    )
+    sent = services.contract_send(actor=None, contract=contract)
+    assert "50% of the remaining value" in sent.body_text and "E+" not in sent.body_text

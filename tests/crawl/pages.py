@@ -19,7 +19,7 @@ from .crawler import Crawler, links_in
 # dialogs' actions that answer a GET by redirecting. Each is reached by a button, not a link.
 NOT_PAGES = {
     "staff": {
-        "logout", "customer-export", "package-active", "lead-move", "lead-lost", "referral-reverse",
+        "logout", "language", "customer-export", "package-active", "lead-move", "lead-lost", "referral-reverse",
         "billingrun-start", "billingrun-preview", "billingrun-resume", "invoice-pdf", "invoice-void",
         "customer-statement-pdf", "packagechange-approve", "packagechange-reject", "packagechange-cancel",
         "payment-receipt-pdf", "payment-reverse", "payment-preview", "onlinepayment-requery",
@@ -67,12 +67,12 @@ NOT_PAGES = {
         "ticket-reply", "ticket-reopen", "ticket-survey", "ticket-attachment",
     },
     "reseller": {
-        "logout", "subscription-renew", "customer-collect", "receipt-pdf", "commission-pdf", "commission-csv",
+        "logout", "language", "subscription-renew", "customer-collect", "receipt-pdf", "commission-pdf", "commission-csv",
         "subreseller-transfer", "subreseller-price",
     },
     # The app's machine endpoints: the manifest, the service worker, the offline queue's sync and photo uploads.
     "technician": {
-        "logout", "manifest", "service-worker", "operations", "photo-upload",
+        "logout", "language", "manifest", "service-worker", "operations", "photo-upload",
         # On-site contract signing: the code and signature posts, and the PDF the customer reads.
         "contract-onsite-code", "contract-onsite-sign", "contract-onsite-document",
     },

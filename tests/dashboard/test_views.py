@@ -1,6 +1,8 @@
 """The staff home per role, the analytics screens, exports and the JSON API: permissions and branch scope."""
 
+import io
 import json
+import unicodedata
 from datetime import date, timedelta
 from decimal import Decimal
 from html import escape
@@ -8,6 +10,7 @@ from html import escape
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from customers.models import Customer
 from dashboard.models import DailyMetric
@@ -95,6 +98,21 @@ def test_analytics_pages_render_for_a_manager(client, two_branches):
     assert client.get(reverse("staff:analytics-report")).content.startswith(b"%PDF")
 
 
+def test_the_management_report_is_a_bangla_document_for_a_manager_working_in_bangla(client, two_branches):
+    client.force_login(UserFactory(roles=["Manager"], language="bn"))
+    reader = PdfReader(io.BytesIO(client.get(reverse("staff:analytics-report")).content))
+    assert reader.trailer["/Root"]["/Lang"] == "bn"  # PDF readers and WeasyPrint's fonts go by it
+    assert unicodedata.normalize("NFC", reader.metadata.title) == unicodedata.normalize("NFC", "ব্যবস্থাপনা রিপোর্ট")
+
+
+def test_the_analytics_charts_name_the_months_in_bangla_for_a_manager_working_in_bangla(client, two_branches):
+    client.force_login(UserFactory(roles=["Manager"], language="bn"))
+    page = client.get(reverse("staff:analytics-dashboard")).content.decode()
+    names = json.loads(page.split('<script id="analytics-date-names" type="application/json">')[1].split("</script>")[0])
+    assert unicodedata.normalize("NFC", names["MMMM"][10]) == unicodedata.normalize("NFC", "নভেম্বর") and len(names["MMM"]) == 12
+    assert 'data-label-month="মাস"' in page  # the legend's label for the x axis (uPlot's own is "Time")
+
+
 def test_analytics_pages_never_fail_on_an_empty_database(client, db):
     client.force_login(UserFactory(roles=["Admin"]))
     for name, kwargs in ANALYTICS_PAGES:
@@ -155,6 +173,13 @@ def test_breakdowns_render_and_export(client, two_branches, by):
     response = client.get(reverse("staff:analytics-breakdown") + f"?by={by}")
     assert response.status_code == 200
     assert client.get(reverse("staff:analytics-breakdown") + f"?by={by}&format=csv").status_code == 200
+
+
+def test_a_breakdown_names_its_dimension_in_the_staff_members_language(client, two_branches):
+    manager = UserFactory(roles=["Manager"], language="bn")
+    client.force_login(manager)
+    page = client.get(reverse("staff:analytics-breakdown") + "?by=area").content.decode()
+    assert "<th>এলাকা</th>" in page and ">শাখা</a>" in page and ">area<" not in page and ">Branch<" not in page
 
 
 def test_breakdown_by_branch_adds_up_and_respects_scope(client, two_branches):

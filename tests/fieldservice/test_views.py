@@ -323,3 +323,19 @@ def test_odd_numbers_in_work_order_filters_are_ignored_not_a_server_error(client
     assert client.get(reverse("staff:workorder-dispatch-map"), odd).status_code == 200
     for source in ("ticket", "lead", "customer"):
         assert client.get(reverse("staff:workorder-create"), {source: "²"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_technician_working_in_bangla_reads_the_orders_history_in_bangla(client, technician, supervisor):
+    """The history stores codes ("created", "assigned"); each reader sees them in their language,
+    and the staff page names the statuses rather than their codes."""
+    order = repair_order(technician=technician)
+    technician.language = "bn"
+    technician.save(update_fields=["language"])
+    client.force_login(technician)
+    history = client.get(reverse("technician:order-detail", args=[order.pk])).content.decode().split('id="order-history"')[1]
+    assert "তৈরি হয়েছে" in history and "দায়িত্ব দেওয়া হয়েছে" in history
+    assert not any(code in history for code in (" created ", " assigned ", ">created", ">assigned"))
+    client.force_login(supervisor)
+    staff_page = client.get(reverse("staff:workorder-detail", args=[order.pk])).content.decode()
+    assert "<strong>Assigned</strong> New → Assigned" in staff_page and "new → assigned" not in staff_page

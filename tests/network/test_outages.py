@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ispbill.notify.models import Message
 from network import outages, services
@@ -344,3 +344,20 @@ def test_branch_staff_see_and_act_on_their_branches_outages_only(town, client, d
         assert client.post(reverse("staff:outage-restore", args=[ours.pk]), restore).status_code == 302
     ours.refresh_from_db()
     assert ours.status == Outage.Status.RESTORED
+
+
+@pytest.mark.django_db
+def test_the_restored_notice_says_how_long_in_the_customers_language(town, django_capture_on_commit_callbacks):
+    """"3 h 45 min" in an English notice (the e-mail's {{ outage_duration }}), "3 ঘণ্টা 45 মিনিট" in a
+    Bangla one, whatever language the staff member who restored it works in."""
+    assert outages.format_duration(timedelta(days=1, hours=2, minutes=5)) == "1 d 2 h"
+    outage = declare(django_capture_on_commit_callbacks, routers=[town["routers"][2]])
+    Outage.objects.filter(pk=outage.pk).update(started_at=timezone.now() - timedelta(hours=3, minutes=45, seconds=20))
+    outage.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True), translation.override("en"):
+        outages.outage_restore(actor=None, outage=outage)
+    broadcast = OutageBroadcast.objects.get(outage=outage, event=OUTAGE_RESTORED)
+    with translation.override("en"):
+        assert outages._context(broadcast, "bn")["outage_duration"] == "3 ঘণ্টা 45 মিনিট"
+    with translation.override("bn"):
+        assert outages._context(broadcast, "en")["outage_duration"] == "3 h 45 min"

@@ -1,7 +1,10 @@
 """The usage screens: the subscription's usage page and FUP lift (staff), heavy users, FUP settings,
 and the customer portal's Usage page."""
 
+import functools
 import json
+import re
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -152,6 +155,24 @@ def test_portal_usage_page_shows_the_customers_own_subscription(client, capped_s
     assert response.context["subscription"] == capped_subscription
     assert "100 GB" in response.content.decode()
     assert client.get(reverse("portal:usage-detail", args=[capped_subscription.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_portal_usage_charts_name_months_and_days_in_the_customers_language(client, capped_subscription):
+    """The charts' axes (drawn by usage.js) take their month and weekday names from the page: Bangla
+    for a customer who reads Bangla, where uPlot alone would write "Nov"."""
+    user = capped_subscription.customer.user
+    user.language = "bn"
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    page = client.get(reverse("portal:usage")).content.decode()
+    names = json.loads(re.search(r'<script id="usage-date-names" type="application/json">(.*?)</script>', page).group(1))
+    nfc = functools.partial(unicodedata.normalize, "NFC")  # য় is written two ways
+    assert nfc(names["MMMM"][0]) == nfc("জানুয়ারি") and nfc(names["MMMM"][10]) == nfc("নভেম্বর")
+    assert len(names["MMM"]) == 12 and len(names["WWW"]) == len(names["WWWW"]) == 7
+    assert nfc(names["WWWW"][0]) == nfc("রবিবার")  # uPlot counts weeks from Sunday
+    assert not any(re.search(r"[A-Za-z]", name) for values in names.values() for name in values)
+    assert 'data-date-names="usage-date-names"' in page and 'data-label-time="সময়"' in page  # the legend's "Time"
 
 
 @pytest.mark.django_db

@@ -1,9 +1,12 @@
 """The reseller portal and the staff reseller screens through HTTP."""
 
+import io
+import unicodedata
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from billing.wallet_models import ResellerWallet, WalletEntry
 from resellers import renewals, services
@@ -13,6 +16,21 @@ from tests.resellers.helpers import make_reseller, reseller_subscription
 from usecases import reseller_renewal
 
 pytestmark = pytest.mark.django_db
+
+
+def test_a_reseller_working_in_bangla_gets_a_bangla_commission_statement(client):
+    reseller, area, router, package, admin = make_reseller(model=Reseller.Model.COMMISSION)
+    services.commission_rule_add(actor=admin, reseller=reseller, percent=Decimal("10"))
+    customer = reseller_subscription(reseller=reseller, area=area, router=router, package=package, activate=True).customer
+    services.cash_collect(actor=None, reseller=reseller, customer=customer, amount=Decimal("500"))
+    month = customer.payments.get().received_at.astimezone().date()
+    reseller.user.language = "bn"
+    reseller.user.save(update_fields=["language"])
+    client.force_login(reseller.user)
+    response = client.get(reverse("reseller:commission-pdf", args=[month.year, month.month]))
+    reader = PdfReader(io.BytesIO(response.content))
+    assert reader.trailer["/Root"]["/Lang"] == "bn"
+    assert "কমিশন" in unicodedata.normalize("NFC", reader.pages[0].extract_text())
 
 
 def test_every_reseller_page_renders_for_both_models(client):

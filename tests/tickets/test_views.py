@@ -1,4 +1,5 @@
 import io
+import unicodedata
 
 import pytest
 from django.urls import reverse
@@ -267,3 +268,17 @@ def test_a_resolution_without_a_note_shows_no_empty_box(portal, owner, admin):
     ticket = raise_ticket(owner)
     services.ticket_change_status(actor=admin, ticket=ticket, status="resolved")
     assert 'id="resolution"' not in portal.get(reverse("portal:ticket-detail", args=[ticket.pk])).content.decode()
+
+
+def test_the_sla_report_is_in_bangla_for_staff_working_in_bangla(staff_client, admin):
+    admin.language = "bn"
+    admin.save(update_fields=["language"])
+    staff_client.force_login(admin)
+    pdf = staff_client.get(reverse("staff:sla-report"))
+    html = [t for t in pdf.templates if t.name == "tickets/sla_report_pdf.html"]
+    assert pdf["Content-Type"] == "application/pdf" and html
+    reader = PdfReader(io.BytesIO(pdf.content))
+    text = unicodedata.normalize("NFC", reader.pages[0].extract_text())
+    title = unicodedata.normalize("NFC", reader.metadata.title)  # the document's <title>
+    assert unicodedata.normalize("NFC", "SLA সম্মতি রিপোর্ট") in text and "compliance" not in text
+    assert title.startswith(unicodedata.normalize("NFC", "SLA সম্মতি রিপোর্ট"))

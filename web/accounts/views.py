@@ -1,11 +1,17 @@
+from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from ispbill.accounts.customer_security import customer_session_end, customer_session_touch, seen_request
 from ispbill.accounts.middleware import portal_language
+from ispbill.accounts.services import user_language_set
 from ispbill.surfaces import SURFACES_BY_NAME, Surface, public, surface_for_path
 
 from .forms import SurfaceLoginForm
@@ -76,8 +82,32 @@ def lockout(request, original_response=None, credentials=None):
     )
 
 
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+
+
+@require_POST
+def language_set(request):
+    """The menu's language button on the staff console, the technician app and the reseller
+    portal: saved on the user (it follows them to any device) and in the cookie."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choose English or Bangla."))
+    user = user_language_set(user=request.user, language=form.cleaned_data["language"])
+    target = str(request.POST.get("next", ""))
+    stays = target.startswith(request.surface.prefix) and target.isprintable() and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    response = redirect(target if stays else request.surface.home_url)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language,
+                        samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.LANGUAGE_COOKIE_SECURE)
+    return response
+
+
 def surface_urls(surface_name: str):
-    return [
+    urls = [
         path("login/", login_view(surface_name), name="login"),
         path("logout/", logout_view(surface_name), name="logout"),
     ]
+    if surface_name != "portal":  # customers choose theirs on their profile (portal:profile-language)
+        urls.append(path("language/", language_set, name="language"))
+    return urls

@@ -73,7 +73,7 @@ def _customer_page(request, customer, *, forms=None, status=200):
     context = {
         "customer": customer, "risk": risk, "reason_texts": _reason_texts(risk),
         # For a call in Bangla: the same reasons as the customer would say them.
-        "reason_texts_bn": _reason_texts(risk, "bn") if customer.language == "bn" else [],
+        "reason_texts_bn": _reason_texts(risk, "bn") if customer.language == "bn" and _reason_texts(risk) != _reason_texts(risk, "bn") else [],
         "percent": round(risk.probability * 100) if risk else None,
         "tasks": tasks, "offers": offer_list, "field_checks": selectors.field_checks_for_customer(customer=customer),
         "call_form": forms.get("call") or CallTaskForm(user=user),

@@ -43,15 +43,20 @@ Contract {{ contract_number }}."""
 
 BN_BODY = """এই ইন্টারনেট সেবা চুক্তি {{ isp_name }} এবং {{ customer_name }} (অ্যাকাউন্ট {{ account_number }}), ঠিকানা {{ customer_address }}, নিবন্ধিত ফোন {{ customer_phone }}-এর মধ্যে সম্পাদিত হলো।
 
-১. সেবা। প্রদানকারী {{ package_name }} ({{ package_speed }}) প্যাকেজ প্রতি {{ billing_cycle }} {{ price_per_cycle }} (ভ্যাটসহ) মূল্যে সরবরাহ করবে।
+১. সেবা। প্রদানকারী {{ package_name }} ({{ package_speed }}) প্যাকেজটি প্রতি বিলিং চক্রে ({{ billing_cycle }}) ভ্যাটসহ {{ price_per_cycle }} মূল্যে সরবরাহ করবে।
 
-২. মেয়াদ। চুক্তির মেয়াদ {{ term_months }} মাস, {{ start_date }} থেকে {{ end_date }} পর্যন্ত। স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }}। মেয়াদ শেষের {{ notice_days }} দিন আগে নোটিশ দিয়ে নবায়ন বন্ধ করা যাবে।
+২. মেয়াদ। চুক্তির মেয়াদ {{ term_months }} মাস, {{ start_date }} থেকে {{ end_date }} পর্যন্ত। একই মেয়াদে স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }}। মেয়াদ শেষের {{ notice_days }} দিন আগে নোটিশ দিয়ে যেকোনো পক্ষ নবায়ন বন্ধ করতে পারবে।
 
-৩. সরঞ্জাম। {{ equipment }}।
+৩. সরঞ্জাম। {{ equipment }}। ধারে দেওয়া সরঞ্জাম প্রদানকারীর সম্পত্তি থাকবে এবং সেবা শেষ হলে ফেরত দিতে হবে।
 
-৪. আগাম সমাপ্তি। মেয়াদ শেষের আগে সেবা বন্ধ করলে আগাম সমাপ্তি ফি প্রযোজ্য: {{ termination_fee }}।
+৪. আগাম সমাপ্তি। মেয়াদ শেষের আগে গ্রাহক সেবা বন্ধ করলে আগাম সমাপ্তি ফি প্রযোজ্য: {{ termination_fee }}।
+
+৫. পরিশোধ। প্রতিটি ইনভয়েসে লেখা তারিখের মধ্যে বিল পরিশোধ করতে হবে; কোনো ইনভয়েসের মেয়াদ পেরিয়ে গেলে সেবা স্থগিত হতে পারে।
 
 চুক্তি নম্বর {{ contract_number }}।"""
+
+# What the demo lends, in the words of the customer's language (the contract shows it as typed).
+EQUIPMENT = {"en": "ONU (lent), Wi-Fi router (lent)", "bn": "ONU (ধারে দেওয়া), ওয়াই-ফাই রাউটার (ধারে দেওয়া)"}
 
 
 def _signature_png() -> str:
@@ -124,7 +129,7 @@ class Command(BaseCommand):
             counts["contracts"] += 1
             return services.contract_create(
                 actor=admin, subscription=subscription, template=en, term_months=term, start_date=start or today,
-                auto_renew=auto_renew, fee_kind=fee_kind, fee_value=fee_value, equipment="ONU (lent), Wi-Fi router (lent)",
+                auto_renew=auto_renew, fee_kind=fee_kind, fee_value=fee_value, equipment=EQUIPMENT.get(subscription.customer.language, EQUIPMENT["en"]),
             )
 
         def sent(contract):
