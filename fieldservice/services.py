@@ -102,16 +102,20 @@ def _require_technician(order: WorkOrder, technician) -> None:
         raise ValidationError(_("This work order was reassigned to someone else."), code="reassigned")
 
 
-def _decimal(value, *, field: str, low: Decimal, high: Decimal) -> Decimal | None:
-    if value in (None, ""):
+def _decimal(value, *, field: str, low: Decimal, high: Decimal, places: str = "0.01") -> Decimal | None:
+    if value is None or value == "":
         return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValidationError({field: _("Enter a number.")})
     try:
-        number = Decimal(str(value)).quantize(Decimal("0.01"))
+        number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise ValidationError({field: _("Enter a number.")}) from None
+    if not number.is_finite():  # NaN and infinity compare with nothing
+        raise ValidationError({field: _("Enter a number.")})
     if not (low <= number <= high):
         raise ValidationError({field: _("Enter a value between %(low)s and %(high)s.") % {"low": low, "high": high}})
-    return number
+    return number.quantize(Decimal(places))
 
 
 # Creation ----------------------------------------------------------------------------------------
@@ -347,12 +351,11 @@ def workorder_arrive(*, actor, order: WorkOrder, latitude=None, longitude=None, 
     _require_open(order)
     lat = _decimal(latitude, field="latitude", low=Decimal("-90"), high=Decimal("90"))
     lng = _decimal(longitude, field="longitude", low=Decimal("-180"), high=Decimal("180"))
-    accuracy = None
-    if accuracy_m not in (None, ""):
-        try:
-            accuracy = max(0, int(float(accuracy_m)))
-        except (TypeError, ValueError):
-            accuracy = None
+    try:
+        accuracy = _decimal(accuracy_m, field="accuracy", low=Decimal("0"), high=Decimal("100000"), places="1")
+    except ValidationError:
+        accuracy = None  # an unreadable accuracy leaves the fix unrated, as a phone without one does
+    accuracy = int(accuracy) if accuracy is not None else None
     without_gps = lat is None or lng is None
     message = _("No GPS fix") if without_gps else f"{lat}, {lng} ± {accuracy if accuracy is not None else '?'} m"
     order = _set_status(

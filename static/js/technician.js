@@ -139,7 +139,7 @@
         (data.results || []).forEach(function (r) { byUuid[r.uuid] = r; });
         return Promise.all(batch.map(function (op) {
           var result = byUuid[op.uuid];
-          if (!result) return null;  // not answered: stays queued
+          if (!result || result.code === "retry") return null;  // not answered, or to be sent again: stays queued
           var done = idb.del("op:" + op.uuid);
           if (!result.ok) done = done.then(function () { return recordConflict(op, result); });
           if (result.status && String(op.order) === String(orderId)) showStatus(result.status);

@@ -24,7 +24,7 @@ from usecases import technician_sync
 
 MAX_OPS_PER_REQUEST = 100
 # Bump when the app shell's files change: the service worker then replaces its cache.
-SHELL_VERSION = "fs-2"
+SHELL_VERSION = "fs-3"
 
 
 def shell_assets() -> list[str]:
@@ -109,7 +109,7 @@ def service_worker(request):
 def _json_body(request) -> dict:
     try:
         data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ValidationError(_("The request is not valid JSON.")) from None
     return data if isinstance(data, dict) else {}
 
@@ -149,9 +149,9 @@ def _apply_group(request, ops, results) -> None:
             results.append({"uuid": "", "ok": False, "code": "invalid", "error": _("Not an operation.")})
             continue
         answer = next(answers)
-        op_uuid = str(op.get("uuid", ""))
+        op_uuid = str(op.get("uuid", ""))[:64]
         if isinstance(answer, ValidationError):
-            results.append({"uuid": op_uuid, "ok": False, "code": "invalid", "error": " ".join(answer.messages)})
+            results.append({"uuid": op_uuid, "ok": False, "code": getattr(answer, "code", None) or "invalid", "error": " ".join(answer.messages)})
         else:
             results.append({"uuid": op_uuid, **answer.result})
 

@@ -1,0 +1,162 @@
+"""The technician sync (POST /technician/api/ops/): the phone's queue must never jam. Each queued action
+is validated and applied on its own; a bad one gets its own error, the rest apply, and replaying the
+batch answers the same."""
+
+import json
+import uuid
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fieldservice.models import SyncOperation, WorkOrder, WorkOrderEvent
+
+from .conftest import repair_order
+
+
+def send(client, ops):
+    """The batch as the phone sends it (Python's json writes NaN and Infinity, as a buggy client could)."""
+    return client.post(reverse("technician:operations"), data=json.dumps({"ops": ops}), content_type="application/json")
+
+
+def op(kind, order, **payload):
+    return {"uuid": str(uuid.uuid4()), "kind": kind, "order": order, "payload": payload}
+
+
+ODD = [
+    ("arrive", {"latitude": float("nan"), "longitude": 90.4}, "latitude"),
+    ("arrive", {"latitude": "NaN", "longitude": "90.4"}, "latitude"),
+    ("arrive", {"latitude": "23.8", "longitude": "far"}, "longitude"),
+    ("readings", {"onu_power_dbm": "NaN"}, "onu_power_dbm"),
+    ("readings", {"speed_down_mbps": float("inf")}, "speed_down_mbps"),
+    ("readings", {"speed_up_mbps": [1, 2]}, "speed_up_mbps"),
+    ("note", {"text": 5}, "text"),
+    ("note", {"text": "gate\x00locked"}, "text"),
+    ("note", {}, "text"),  # missing
+    ("check", {"item": "first", "done": True}, "item"),
+    ("check", {"item": 99999999999999999999, "done": True}, "item"),
+    ("check", {"done": True}, "item"),  # missing
+    ("sign", {"signer_name": 5, "data_url": 3}, "signer_name"),
+    ("equipment", {"serial": 7, "action": "install"}, "serial"),
+    ("equipment", {"serial": "ZTEG1", "action": "sell"}, "action"),
+    ("fail", {"reason": ["x"]}, "reason"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("kind", "payload", "field"), ODD, ids=[f"{k}-{f}-{i}" for i, (k, _p, f) in enumerate(ODD)])
+def test_an_odd_value_in_one_operation_is_its_own_refusal_and_the_rest_of_the_batch_applies(client, technician, kind, payload, field):
+    order = repair_order(technician=technician)
+    item = order.checklist.first()
+    client.force_login(technician)
+    before = op("note", order.pk, text="Before")
+    bad = op(kind, order.pk, **payload)
+    after = op("check", order.pk, item=item.pk, done=True)
+    batch = [before, bad, after]
+
+    response = send(client, batch)
+
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["ok"] for r in results] == [True, False, True]
+    assert results[1]["uuid"] == bad["uuid"] and results[1]["code"] in ("invalid", "invalid_transition")
+    assert field in results[1]["error"]  # the phone can say which value was wrong
+    item.refresh_from_db()
+    assert item.done and WorkOrderEvent.objects.filter(order=order, action="note", message="Before").count() == 1
+    assert send(client, batch).json()["results"] == results  # a replay: the same answers, nothing twice
+    assert WorkOrderEvent.objects.filter(order=order, action="note").count() == 1
+    order.refresh_from_db()
+    assert order.status == WorkOrder.Status.ASSIGNED  # the odd action changed nothing
+
+
+@pytest.mark.django_db
+def test_an_unknown_order_or_a_malformed_order_id_is_refused_alone(client, technician):
+    order = repair_order(technician=technician)
+    client.force_login(technician)
+    batch = [op("note", 99999999999999999999, text="x"), op("note", "1; drop", text="x"), op("note", None, text="x"),
+             op("note", 1.5, text="x"), op("note", True, text="x"), op("note", order.pk, text="Mine")]
+    results = send(client, batch).json()["results"]
+    assert [r["ok"] for r in results] == [False] * 5 + [True]
+    assert all(r["error"] for r in results[:5])
+    assert send(client, batch).json()["results"] == results
+
+
+@pytest.mark.django_db
+def test_a_payload_that_is_not_an_object_and_an_unknown_kind_are_refused_and_stored(client, technician):
+    order = repair_order(technician=technician)
+    client.force_login(technician)
+    batch = [{"uuid": str(uuid.uuid4()), "kind": "note", "order": order.pk, "payload": "text"},
+             {"uuid": str(uuid.uuid4()), "kind": "teleport\x00" * 10, "order": order.pk, "payload": {}},
+             op("note", order.pk, text="ok")]
+    results = send(client, batch).json()["results"]
+    assert [r["ok"] for r in results] == [False, False, True]
+    assert SyncOperation.objects.filter(ok=False).count() == 2
+    assert send(client, batch).json()["results"] == results
+
+
+# Fuzz: random and malformed operations, replays, good and bad mixed in one batch ----------------------
+
+ANY_VALUE = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
+        st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
+        st.sampled_from(["NaN", "-Infinity", "1e400", "23.8", "-17.5", "0", "\x00", "install", "collect", "x" * 3000]),
+    ),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    max_leaves=6,
+)
+KINDS = ["start_travel", "arrive", "check", "note", "readings", "sign", "equipment", "complete", "fail"]
+KEYS = ["latitude", "longitude", "accuracy", "item", "done", "text", "onu_power_dbm", "speed_down_mbps", "speed_up_mbps",
+        "signer_name", "data_url", "serial", "action", "faulty", "reason"]
+
+
+@st.composite
+def batches(draw, orders, items, uuid_pool):
+    """Mostly plausible operations with odd values, some of them malformed or not operations at all."""
+    ops = []
+    for _ in range(draw(st.integers(min_value=1, max_value=8))):
+        uuid_value = draw(st.one_of(st.uuids().map(str), st.uuids().map(str), st.sampled_from(uuid_pool), ANY_VALUE))
+        kind = draw(st.one_of(st.sampled_from(KINDS), st.sampled_from(KINDS), st.sampled_from(KINDS), ANY_VALUE))
+        order = draw(st.one_of(st.sampled_from(orders), ANY_VALUE))
+        payload = draw(st.one_of(
+            st.dictionaries(st.sampled_from(KEYS), st.one_of(ANY_VALUE, st.sampled_from(items)), max_size=6),
+            st.dictionaries(st.sampled_from(KEYS), st.one_of(ANY_VALUE, st.sampled_from(items)), max_size=6),
+            ANY_VALUE,
+        ))
+        ops.append(draw(st.one_of(
+            *[st.just({"uuid": uuid_value, "kind": kind, "order": order, "payload": payload})] * 4,
+            st.dictionaries(st.sampled_from(["uuid", "kind", "order", "payload"]), ANY_VALUE, max_size=4),  # fields missing
+            ANY_VALUE,  # not an operation at all
+        )))
+    return ops
+
+
+@pytest.mark.django_db
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_fuzzed_batches_never_answer_5xx_and_every_operation_gets_its_answer_the_same_on_replay(client, technician, other_technician, data):
+    if not hasattr(client, "theirs"):  # once per test: hypothesis reuses the function's fixtures
+        client.theirs = repair_order(technician=other_technician)
+        client.uuid_pool = [str(uuid.uuid4()) for _ in range(4)]
+        client.force_login(technician)
+    mine = repair_order(technician=technician)  # a fresh open order each time: one closed by a fuzzed action tells little
+    orders = [mine.pk] * 6 + [str(mine.pk), client.theirs.pk, 0, -1, 2**40]
+    items = list(mine.checklist.values_list("pk", flat=True)) + [client.theirs.checklist.first().pk]
+    batch = data.draw(batches(orders, items, client.uuid_pool))
+
+    response = send(client, batch)
+
+    assert response.status_code == 200, response.content[:300]
+    results = response.json()["results"]
+    assert len(results) == len(batch)  # every operation answered: the phone drops each from its queue
+    for sent, result in zip(batch, results, strict=True):
+        assert isinstance(result["ok"], bool)
+        assert result.get("code") != "retry", result  # no fault of ours behind any answer
+        if not result["ok"]:
+            assert result["error"]
+        if isinstance(sent, dict) and isinstance(sent.get("uuid"), str):
+            assert result["uuid"] == sent["uuid"][:64]
+    assert send(client, batch).json()["results"] == results
+    theirs = WorkOrder.objects.get(pk=client.theirs.pk)
+    assert theirs.status == WorkOrder.Status.ASSIGNED and not theirs.events.filter(actor=technician).exists()
