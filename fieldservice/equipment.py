@@ -60,6 +60,10 @@ def workorder_equipment(*, actor, order: WorkOrder, serial: str, action: str, fa
             raise ValidationError({"serial": _("%(serial)s is already installed at another customer.") % {"serial": item.serial}})
         if item.status not in (EquipmentItem.Status.IN_STOCK, EquipmentItem.Status.WITH_TECHNICIAN, EquipmentItem.Status.RETURNED_GOOD):
             raise ValidationError({"serial": _("%(serial)s cannot be installed: it is %(status)s.") % {"serial": item.serial, "status": item.get_status_display().lower()}})
+        installer_id = order.technician_id or getattr(actor, "pk", None)
+        if item.status == EquipmentItem.Status.WITH_TECHNICIAN and item.technician_id not in (None, installer_id):
+            # Issued to someone else: it is in their van and on their count, not this technician's.
+            raise ValidationError({"serial": _("%(serial)s is issued to another technician.") % {"serial": item.serial}}, code="not_yours")
         item = _move(item, actor=actor, to=EquipmentItem.Status.INSTALLED, order=order, customer=order.customer, note=order.number)
         if item.model.sale_price:
             # Sold, not lent: billed once through billing's public invoice service, in this transaction.

@@ -207,12 +207,10 @@ def _refusal(code: str, message, status: str = "") -> dict:
 
 def _apply_one(*, technician, key, do: Callable, kind: str, order: WorkOrder | None, payload) -> SyncOperation | ValidationError:
     row = SyncOperation(uuid=key, technician=technician, kind=kind, payload=_loggable(payload))
-    if order is None:
-        row.result = _refusal("not_found", _("That work order does not exist."))
-        return _store(row, technician)
-    if order.technician_id != technician.pk:
+    if order is None or order.technician_id != technician.pk:
+        # Not (or no longer) theirs, or no such order: one answer for both, without the order's status.
         row.order = order
-        row.result = _refusal("reassigned", _("This work order was reassigned to someone else."), order.status)
+        row.result = _refusal("not_assigned", _("This work order is not assigned to you (it may have been reassigned)."))
         return _store(row, technician)
     row.order = order
     if payload is None:

@@ -160,3 +160,48 @@ def test_fuzzed_batches_never_answer_5xx_and_every_operation_gets_its_answer_the
     assert send(client, batch).json()["results"] == results
     theirs = WorkOrder.objects.get(pk=client.theirs.pk)
     assert theirs.status == WorkOrder.Status.ASSIGNED and not theirs.events.filter(actor=technician).exists()
+
+
+# Another technician's orders and equipment ------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_technician_cannot_install_equipment_issued_to_another_technician(client, technician, other_technician):
+    from fieldservice.models import EquipmentItem
+
+    from .conftest import onu
+
+    theirs = onu("ZTEG0042", status=EquipmentItem.Status.WITH_TECHNICIAN, technician=other_technician)
+    mine = onu("ZTEG0043", status=EquipmentItem.Status.WITH_TECHNICIAN, technician=technician)
+    order = repair_order(technician=technician)
+    client.force_login(technician)
+
+    results = send(client, [op("equipment", order.pk, serial="ZTEG0042", action="install"),
+                            op("equipment", order.pk, serial="ZTEG0043", action="install")]).json()["results"]
+
+    assert [r["ok"] for r in results] == [False, True]
+    assert "another technician" in results[0]["error"]
+    theirs.refresh_from_db()
+    assert (theirs.status, theirs.technician, theirs.customer, theirs.movements.count()) == (
+        EquipmentItem.Status.WITH_TECHNICIAN, other_technician, None, 0,
+    )
+    mine.refresh_from_db()
+    assert mine.status == EquipmentItem.Status.INSTALLED and mine.customer == order.customer
+
+
+@pytest.mark.django_db
+def test_sync_replies_tell_nothing_of_orders_that_are_not_the_technicians(client, technician, other_technician, supervisor):
+    from fieldservice import services
+
+    theirs = repair_order(technician=other_technician)
+    cancelled = repair_order(technician=other_technician)
+    services.workorder_cancel(actor=supervisor, order=cancelled, reason="Duplicate")
+    client.force_login(technician)
+
+    results = send(client, [op("arrive", theirs.pk), op("arrive", cancelled.pk), op("arrive", 999999)]).json()["results"]
+
+    # Another's open order, another's cancelled order and no order at all answer alike, with no status.
+    assert {(r["ok"], r["code"], r["error"], r["status"]) for r in results} == {
+        (False, "not_assigned", "This work order is not assigned to you (it may have been reassigned).", ""),
+    }
+    theirs.refresh_from_db()
+    assert theirs.status == WorkOrder.Status.ASSIGNED and theirs.arrived_at is None

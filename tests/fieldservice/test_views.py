@@ -171,7 +171,7 @@ def test_a_batch_applies_in_order_each_id_once_and_answers_each_action(client, t
     results = ops(client, *batch).json()["results"]
     assert [(r["ok"], r.get("code"), r.get("status")) for r in results] == [
         (True, None, "on_site"), (True, None, "on_site"), (True, None, "on_site"), (True, None, "on_site"),
-        (False, "reassigned", "assigned"), (False, "invalid", "on_site"), (False, "invalid", None),
+        (False, "not_assigned", ""), (False, "invalid", "on_site"), (False, "invalid", None),
     ]
     assert WorkOrderEvent.objects.filter(order=order, action="note", message="Gate locked").count() == 1
     assert SyncOperation.objects.get(uuid=note["uuid"]).replays == 1
