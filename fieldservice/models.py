@@ -195,7 +195,8 @@ class WorkOrderEvent(models.Model):
     """The order's history: every status change, assignment, note, photo, reading and override."""
 
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(db_index=True)
+    at = models.DateTimeField(db_index=True)  # when it happened: the phone's time for an action made offline
+    received_at = models.DateTimeField(null=True, blank=True)  # when the server wrote it (empty on rows before it was kept)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=12, blank=True)
@@ -207,6 +208,11 @@ class WorkOrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.action}"
+
+    @property
+    def synced_late(self) -> bool:
+        """Done offline and received later: the history shows both times."""
+        return bool(self.received_at and self.received_at - self.at > timedelta(minutes=2))
 
 
 class WorkOrderPhoto(models.Model):
@@ -240,7 +246,12 @@ class SyncOperation(models.Model):
     payload = models.JSONField(default=dict)
     ok = models.BooleanField(default=False)
     result = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True)  # when the server received it
+    # The phone's clock when the technician did it, as sent; `done_at` the time the action is recorded
+    # at: the phone's, unless it is missing or outside the sanity bound (fieldservice/sync.py), then
+    # the time it was received.
+    client_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
     replays = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:

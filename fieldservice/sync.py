@@ -8,11 +8,14 @@ import logging
 import math
 import uuid as uuid_module
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from .equipment import workorder_equipment
@@ -36,6 +39,11 @@ logger = logging.getLogger(__name__)
 MAX_TEXT = 2000
 MAX_ID = 2**31 - 1  # the largest primary key PostgreSQL's integer columns hold
 MAX_LOGGED_PAYLOAD = 4000  # characters of a payload kept in the log
+# The sanity bound on the phone's clock: an action stamped more than this ahead of the server, or older
+# than the longest a phone is expected to stay offline, or before its order existed, is recorded at the
+# time it was received (the phone's time is kept beside it).
+CLOCK_AHEAD = timedelta(minutes=5)
+CLOCK_MAX_AGE = timedelta(days=14)
 
 
 class _Payload:
@@ -116,14 +124,14 @@ PAYLOADS: dict[str, Callable[[_Payload], dict]] = {
 }
 
 OPERATIONS = {
-    "start_travel": lambda actor, order, a: workorder_start_travel(actor=actor, order=order),
+    "start_travel": lambda actor, order, a: workorder_start_travel(actor=actor, order=order, **a),
     "arrive": lambda actor, order, a: workorder_arrive(actor=actor, order=order, **a),
     "check": lambda actor, order, a: workorder_check_item(actor=actor, order=order, **a),
     "note": lambda actor, order, a: workorder_add_note(actor=actor, order=order, **a),
     "readings": lambda actor, order, a: workorder_record_readings(actor=actor, order=order, **a),
     "sign": lambda actor, order, a: workorder_sign(actor=actor, order=order, **a),
     "equipment": lambda actor, order, a: workorder_equipment(actor=actor, order=order, **a),
-    "complete": lambda actor, order, a: workorder_complete(actor=actor, order=order),
+    "complete": lambda actor, order, a: workorder_complete(actor=actor, order=order, **a),
     "fail": lambda actor, order, a: workorder_fail(actor=actor, order=order, **a),
 }
 
@@ -133,6 +141,35 @@ def _messages(error: ValidationError) -> str:
         return " ".join(f"{field}: {' '.join(str(m) for m in messages)}" if field != NON_FIELD_ERRORS else " ".join(str(m) for m in messages)
                         for field, messages in error.message_dict.items())
     return " ".join(str(message) for message in error.messages)
+
+
+def client_time(value) -> datetime | None:
+    """The phone's clock as sent: epoch milliseconds or an ISO 8601 time with its offset; None when
+    missing or unreadable."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        if not math.isfinite(value) or not 0 < value < 10**14:
+            return None
+        return datetime.fromtimestamp(value / 1000, tz=UTC)
+    if isinstance(value, str) and len(value) <= 40:
+        try:
+            parsed = parse_datetime(value.strip())
+        except ValueError:
+            return None
+        if parsed is not None and timezone.is_aware(parsed):
+            return parsed
+    return None
+
+
+def done_at(*, client_at: datetime | None, received_at: datetime, order: WorkOrder | None) -> datetime:
+    """When the action is recorded as done: the phone's time inside the sanity bound, else the time the
+    server received it."""
+    if client_at is None or client_at > received_at + CLOCK_AHEAD or client_at < received_at - CLOCK_MAX_AGE:
+        return received_at
+    if order is not None and order.created_at and client_at < order.created_at:
+        return received_at
+    return min(client_at, received_at)
 
 
 def _order_id(value) -> int | None:
@@ -145,7 +182,7 @@ def _order_id(value) -> int | None:
 
 def operations_apply(*, technician, ops, operations: Mapping[str, Callable] = OPERATIONS) -> list[SyncOperation | ValidationError]:
     """Apply a batch of queued actions from the phone, each exactly once by the UUID the phone gave it;
-    `ops` are (uuid, kind, order id, payload); `operations` what each kind does with the arguments
+    `ops` are (uuid, kind, order id, payload, the phone's time); `operations` what each kind does with the arguments
     `PAYLOADS` read from its payload (the use case gives completion with its survey:
     usecases/technician_sync.py). Answers, per action, its operation (with the stored result: a replay
     gets the result stored the first time) or the ValidationError of an action that is not one (no
@@ -165,13 +202,14 @@ def operations_apply(*, technician, ops, operations: Mapping[str, Callable] = OP
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("operations_apply locks rows: call it inside transaction.atomic")
     parsed = []
-    for op_uuid, kind, order_id, payload in ops:
+    received_at = timezone.now()
+    for op_uuid, kind, order_id, payload, sent_at in ops:
         try:
             key = uuid_module.UUID(str(op_uuid))
         except ValueError:
             parsed.append(ValidationError(_("The operation has no valid id.")))
             continue
-        parsed.append((key, str(kind).replace("\x00", "")[:32], _order_id(order_id), payload))
+        parsed.append((key, str(kind).replace("\x00", "")[:32], _order_id(order_id), payload, client_time(sent_at)))
     order_ids = sorted({op[2] for op in parsed if isinstance(op, tuple) and op[2] is not None})
     orders = {order.pk: order for order in WorkOrder.objects.select_for_update().filter(pk__in=order_ids).order_by("pk")}
     # Read after the locks: what a concurrent batch committed on these orders counts.
@@ -181,19 +219,20 @@ def operations_apply(*, technician, ops, operations: Mapping[str, Callable] = OP
         if isinstance(op, ValidationError):
             answers.append(op)
             continue
-        key, kind, order_id, payload = op
+        key, kind, order_id, payload, client_at = op
         if key in stored:
             answers.append(_replay_or_error(stored[key], technician))
             continue
         if kind not in operations or kind not in PAYLOADS:
             # Kept under its id like any refusal: a replay answers the same even if the id comes back
             # with another kind.
-            row = SyncOperation(uuid=key, technician=technician, kind=kind, payload=_loggable(payload))
+            row = SyncOperation(uuid=key, technician=technician, kind=kind, payload=_loggable(payload), client_at=client_at)
             row.result = _refusal("invalid", _("Unknown operation %(kind)s.") % {"kind": kind})
             operation = _store(row, technician)
         else:
             operation = _apply_one(
                 technician=technician, key=key, do=operations[kind], kind=kind, order=orders.get(order_id), payload=payload,
+                client_at=client_at, received_at=received_at,
             )
         if isinstance(operation, SyncOperation):
             stored[key] = operation  # the same id again in this batch is a replay
@@ -205,8 +244,13 @@ def _refusal(code: str, message, status: str = "") -> dict:
     return {"ok": False, "code": code, "error": str(message), "status": status}
 
 
-def _apply_one(*, technician, key, do: Callable, kind: str, order: WorkOrder | None, payload) -> SyncOperation | ValidationError:
-    row = SyncOperation(uuid=key, technician=technician, kind=kind, payload=_loggable(payload))
+def _apply_one(
+    *, technician, key, do: Callable, kind: str, order: WorkOrder | None, payload, client_at: datetime | None, received_at: datetime,
+) -> SyncOperation | ValidationError:
+    row = SyncOperation(
+        uuid=key, technician=technician, kind=kind, payload=_loggable(payload), client_at=client_at,
+        done_at=done_at(client_at=client_at, received_at=received_at, order=order),
+    )
     if order is None or order.technician_id != technician.pk:
         # Not (or no longer) theirs, or no such order: one answer for both, without the order's status.
         row.order = order
@@ -218,7 +262,7 @@ def _apply_one(*, technician, key, do: Callable, kind: str, order: WorkOrder | N
     try:
         if not isinstance(payload, dict):
             raise ValidationError(_("The operation's details are not readable."), code="invalid")
-        arguments = PAYLOADS[kind](_Payload(payload))
+        arguments = {**PAYLOADS[kind](_Payload(payload)), "at": row.done_at}
     except ValidationError as error:
         row.result = _refusal("invalid", _messages(error), order.status)
         return _store(row, technician)
@@ -266,10 +310,12 @@ def _replay_or_error(operation: SyncOperation, technician) -> SyncOperation | Va
 
 
 @transaction.atomic
-def operation_apply(*, technician, op_uuid, kind: str, order_id, payload: dict, operations: Mapping[str, Callable] = OPERATIONS) -> SyncOperation:
+def operation_apply(
+    *, technician, op_uuid, kind: str, order_id, payload: dict, client_at=None, operations: Mapping[str, Callable] = OPERATIONS,
+) -> SyncOperation:
     """One queued action from the phone (a batch of one: `operations_apply`); ValidationError when it is
     not one."""
-    answer = operations_apply(technician=technician, ops=[(op_uuid, kind, order_id, payload)], operations=operations)[0]
+    answer = operations_apply(technician=technician, ops=[(op_uuid, kind, order_id, payload, client_at)], operations=operations)[0]
     if isinstance(answer, ValidationError):
         raise answer
     return answer

@@ -122,7 +122,8 @@
     return fetch(OPS_URL, {
       method: "POST", credentials: "same-origin", redirect: "manual",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch" },
-      body: JSON.stringify({ ops: batch.map(function (op) { return { uuid: op.uuid, kind: op.kind, order: op.order, payload: op.payload }; }) }),
+      // `at`: when the technician did it, by this phone's clock; the server keeps it beside the time it received it.
+      body: JSON.stringify({ ops: batch.map(function (op) { return { uuid: op.uuid, kind: op.kind, order: op.order, payload: op.payload, at: op.created }; }) }),
     }).then(function (response) {
       if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) throw new Error("signin");
       if (!response.ok) throw new Error("server " + response.status);
@@ -157,6 +158,7 @@
           form.append("uuid", photo.uuid);
           form.append("order", photo.order);
           form.append("caption", photo.caption || "");
+          form.append("at", String(photo.created));
           form.append("photo", photo.blob, "photo.jpg");
           return fetch(PHOTOS_URL, {
             method: "POST", credentials: "same-origin", redirect: "manual", body: form,

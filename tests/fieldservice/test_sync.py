@@ -4,6 +4,7 @@ batch answers the same."""
 
 import json
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -205,3 +206,81 @@ def test_sync_replies_tell_nothing_of_orders_that_are_not_the_technicians(client
     }
     theirs.refresh_from_db()
     assert theirs.status == WorkOrder.Status.ASSIGNED and theirs.arrived_at is None
+
+
+# What happened offline, kept as it happened ----------------------------------------------------------
+
+def epoch_ms(moment) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+@pytest.mark.django_db
+def test_an_offline_check_in_keeps_the_gps_fix_to_six_decimals(client, technician):
+    order = repair_order(technician=technician)
+    client.force_login(technician)
+    result = send(client, [op("arrive", order.pk, latitude="23.806912", longitude=90.368734, accuracy=12)]).json()["results"][0]
+    assert result["ok"]
+    order.refresh_from_db()
+    assert (order.arrival_latitude, order.arrival_longitude, order.arrival_accuracy_m) == (Decimal("23.806912"), Decimal("90.368734"), 12)
+
+
+@pytest.mark.django_db
+def test_actions_done_offline_keep_the_phones_time_with_the_time_received_beside_it(client, technician, supervisor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    order = repair_order(technician=technician)
+    WorkOrder.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(days=1))
+    item = order.checklist.first()
+    client.force_login(technician)
+    travelled, arrived, ticked = (timezone.now() - timedelta(hours=h) for h in (4, 3, 2))
+    batch = [
+        {**op("start_travel", order.pk), "at": epoch_ms(travelled)},
+        {**op("arrive", order.pk, latitude="23.8", longitude="90.4"), "at": arrived.isoformat()},  # ISO 8601 is read too
+        {**op("check", order.pk, item=item.pk, done=True), "at": epoch_ms(ticked)},
+    ]
+    before = timezone.now()
+
+    assert all(r["ok"] for r in send(client, batch).json()["results"])
+
+    order.refresh_from_db()
+    item.refresh_from_db()
+    close = lambda a, b: abs(a - b) < timedelta(milliseconds=2)  # noqa: E731 - the phone sends milliseconds
+    assert close(order.travel_started_at, travelled) and close(order.arrived_at, arrived) and close(item.done_at, ticked)
+    events = {event.action: event for event in order.events.filter(action__in=["en_route", "arrived", "checked"])}
+    assert close(events["en_route"].at, travelled) and close(events["checked"].at, ticked)
+    assert all(event.received_at >= before and event.synced_late for event in events.values())
+    for sent, moment in zip(batch, (travelled, arrived, ticked), strict=True):
+        operation = SyncOperation.objects.get(uuid=sent["uuid"])
+        assert close(operation.client_at, moment) and operation.done_at == operation.client_at and operation.created_at >= before
+    client.force_login(supervisor)
+    page = client.get(reverse("staff:workorder-detail", args=[order.pk])).content.decode()
+    assert "received" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("phone_clock", ["two days ahead", "sixty days behind", "before the order existed", "missing", "garbage"])
+def test_a_phone_clock_outside_the_sanity_bound_records_the_time_received_and_keeps_the_phones(client, technician, phone_clock):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    order = repair_order(technician=technician)
+    sent_at = {
+        "two days ahead": epoch_ms(timezone.now() + timedelta(days=2)),
+        "sixty days behind": epoch_ms(timezone.now() - timedelta(days=60)),
+        "before the order existed": epoch_ms(order.created_at - timedelta(hours=1)),
+        "missing": None, "garbage": "yesterday-ish",
+    }[phone_clock]
+    client.force_login(technician)
+    before = timezone.now()
+    sent = {**op("start_travel", order.pk), "at": sent_at}
+
+    assert send(client, [sent]).json()["results"][0]["ok"]
+
+    operation = SyncOperation.objects.get(uuid=sent["uuid"])
+    assert before <= operation.done_at <= timezone.now()
+    assert (operation.client_at is None) == (phone_clock in ("missing", "garbage"))
+    order.refresh_from_db()
+    assert order.travel_started_at == operation.done_at

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from contracts.onsite import visit_steps as contract_visit_steps
-from fieldservice import selectors, services
+from fieldservice import selectors, services, sync
 from fieldservice.models import WorkOrder
 from ispbill.surfaces import public
 from usecases import technician_sync
@@ -142,7 +142,7 @@ def _apply_group(request, ops, results) -> None:
     valid = [op for op in ops if isinstance(op, dict)]
     with transaction.atomic():
         answers = iter(technician_sync.operations_apply(technician=request.user, ops=[
-            (op.get("uuid", ""), str(op.get("kind", "")), op.get("order"), op.get("payload")) for op in valid
+            (op.get("uuid", ""), str(op.get("kind", "")), op.get("order"), op.get("payload"), op.get("at")) for op in valid
         ]))
     for op in ops:
         if not isinstance(op, dict):
@@ -156,6 +156,12 @@ def _apply_group(request, ops, results) -> None:
             results.append({"uuid": op_uuid, **answer.result})
 
 
+def _epoch_ms(value: str | None):
+    """A form field's epoch milliseconds as a number (an ISO time stays text); sync.client_time reads either."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 14 else value
+
+
 @require_POST
 def photo_upload(request):
     order = selectors.workorder_get_for_technician(technician=request.user, pk=request.POST.get("order", ""))
@@ -166,6 +172,7 @@ def photo_upload(request):
         photo, created = services.workorder_add_photo(
             actor=request.user, order=order, client_uuid=request.POST.get("uuid", ""), upload=upload,
             caption=request.POST.get("caption", ""),
+            at=sync.done_at(client_at=sync.client_time(_epoch_ms(request.POST.get("at"))), received_at=timezone.now(), order=order),
         )
     except ValidationError as error:
         status = 413 if getattr(error, "code", None) == "too_large" else 400
