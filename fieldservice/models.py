@@ -113,6 +113,10 @@ class WorkOrder(models.Model):
     override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # What completing needs besides the checklist, copied from the kind's template when the order is
+    # made, so the rules the phone downloaded with the order are the ones the server checks.
+    photos_required = models.PositiveSmallIntegerField(default=0)
+    serial_required = models.BooleanField(default=False)
     # The customer's rating of the visit: a tickets survey, asked on completion (usecases/workorder_complete.py).
     survey = models.OneToOneField("tickets.Survey", null=True, blank=True, on_delete=models.SET_NULL, related_name="work_order")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -155,6 +159,9 @@ class ChecklistTemplate(models.Model):
     """The checklist a kind of work order starts with; admins edit it (Django admin, Field service)."""
 
     kind = models.CharField(max_length=16, choices=WorkOrder.Kind.choices, unique=True)
+    # What else completing the kind needs, copied to each new order with the checklist.
+    photos_required = models.PositiveSmallIntegerField(default=0, help_text=_("Photos the technician must take before completing."))
+    serial_required = models.BooleanField(default=False, help_text=_("A serial number must be recorded (installed or collected)."))
 
     def __str__(self) -> str:
         return str(WorkOrder.Kind(self.kind).label)

@@ -182,6 +182,8 @@ def workorder_create(
     )
     template = ChecklistTemplate.objects.filter(kind=kind).prefetch_related("items").first()
     if template is not None:
+        order.photos_required, order.serial_required = template.photos_required, template.serial_required
+        order.save(update_fields=["photos_required", "serial_required"])
         ChecklistItem.objects.bulk_create(
             ChecklistItem(order=order, label=item.label, required=item.required, position=item.position)
             for item in template.items.all()
@@ -527,19 +529,49 @@ def installation_online(order: WorkOrder) -> tuple[bool, str]:
     return True, ""
 
 
+def completion_rules(order: WorkOrder) -> dict:
+    """What completing the order needs, as the phone downloads it with the order page and checks
+    before it lets the technician finish offline (static/js/technician.js); `completion_missing` is
+    the server's check of the same rules. The installation's online check needs the router, so only
+    the server makes it."""
+    return {
+        "status": WorkOrder.Status.ON_SITE,
+        "checklist": [item.pk for item in order.checklist.all() if item.required],
+        "signature": order.kind in WorkOrder.SIGNED_KINDS,
+        "photos": order.photos_required,
+        "serial": order.serial_required,
+    }
+
+
+def completion_missing(order: WorkOrder) -> ValidationError | None:
+    """The first rule of `completion_rules` the order does not meet, as the refusal the phone shows."""
+    rules = completion_rules(order)
+    if order.status != rules["status"]:
+        return ValidationError(_("Check in on site before completing."), code="invalid_transition")
+    missing = [item.label for item in order.checklist.all() if item.pk in rules["checklist"] and not item.done]
+    if missing:
+        return ValidationError(_("Tick the required checklist items first: %(items)s.") % {"items": ", ".join(missing)}, code="checklist")
+    if rules["photos"] and order.photos.count() < rules["photos"]:
+        return ValidationError(
+            _("Take the required photos first: %(taken)d of %(required)d.") % {"taken": order.photos.count(), "required": rules["photos"]},
+            code="photos",
+        )
+    if rules["serial"] and not order.equipment_movements.exists():
+        return ValidationError(_("Record the serial number of the equipment installed or collected."), code="serial")
+    if rules["signature"] and not order.signature:
+        return ValidationError(_("The customer's signature is missing."), code="signature")
+    return None
+
+
 @transaction.atomic
 def workorder_complete(
     *, actor, order: WorkOrder, override_reason: str = "", check_online: bool = True, at: datetime | None = None,
 ) -> WorkOrder:
     order = _lock(order)
     _require_open(order)
-    if order.status != WorkOrder.Status.ON_SITE:
-        raise ValidationError(_("Check in on site before completing."), code="invalid_transition")
-    missing = [item.label for item in order.checklist.all() if item.required and not item.done]
-    if missing:
-        raise ValidationError(_("Tick the required checklist items first: %(items)s.") % {"items": ", ".join(missing)}, code="checklist")
-    if order.kind in WorkOrder.SIGNED_KINDS and not order.signature:
-        raise ValidationError(_("The customer's signature is missing."), code="signature")
+    refusal = completion_missing(order)
+    if refusal is not None:
+        raise refusal
     override_reason = (override_reason or "").strip()
     subscription = order.subscription
     if order.kind == WorkOrder.Kind.INSTALLATION and subscription is not None:

@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .equipment import workorder_equipment
 from .models import (
@@ -136,10 +137,24 @@ OPERATIONS = {
 }
 
 
+# How the phone names a refused value (the payload's key otherwise).
+FIELD_LABELS = {
+    "latitude": gettext_lazy("Latitude"), "longitude": gettext_lazy("Longitude"), "item": gettext_lazy("Checklist item"),
+    "done": gettext_lazy("Ticked"), "text": gettext_lazy("Note"), "onu_power_dbm": gettext_lazy("ONU optical power (dBm)"),
+    "speed_down_mbps": gettext_lazy("Download (Mbps)"), "speed_up_mbps": gettext_lazy("Upload (Mbps)"),
+    "signer_name": gettext_lazy("Signer's name"), "signature": gettext_lazy("Signature"), "data_url": gettext_lazy("Signature"),
+    "serial": gettext_lazy("Serial number"), "action": gettext_lazy("Installed or collected"), "faulty": gettext_lazy("Faulty"),
+    "reason": gettext_lazy("Why?"),
+}
+
+
 def _messages(error: ValidationError) -> str:
     if hasattr(error, "error_dict"):
-        return " ".join(f"{field}: {' '.join(str(m) for m in messages)}" if field != NON_FIELD_ERRORS else " ".join(str(m) for m in messages)
-                        for field, messages in error.message_dict.items())
+        return " ".join(
+            " ".join(str(m) for m in messages) if field == NON_FIELD_ERRORS
+            else f"{FIELD_LABELS.get(field, field)}: {' '.join(str(m) for m in messages)}"
+            for field, messages in error.message_dict.items()
+        )
     return " ".join(str(message) for message in error.messages)
 
 

@@ -216,11 +216,62 @@
     if (chip) chip.className = "photo-" + how;
   }
 
+  // Before completing: the rules the server will check, downloaded with the order (checked in, the
+  // required ticks, photos, a serial, the signature), met by what the server has or what is queued
+  // here. What is missing is listed and the completion is not queued, so the technician fixes it on
+  // site instead of learning of it at the next sync.
+  function completionMissing() {
+    var rulesNode = document.getElementById("completion-rules");
+    var list = document.getElementById("finish-missing");
+    if (!rulesNode || !list) return Promise.resolve([]);
+    var rules = JSON.parse(rulesNode.textContent);
+    return Promise.all([pending("op:"), pending("photo:")]).then(function (queues) {
+      var ops = queues[0];
+      var queuedPhotos = queues[1].filter(function (photo) { return String(photo.order) === String(orderId); }).length;
+      var mine = ops.filter(function (op) { return String(op.order) === String(orderId); });
+      var queued = function (kind) { return mine.some(function (op) { return op.kind === kind; }); };
+      var missing = [];
+      var badge = document.getElementById("order-status");
+      if (badge && badge.dataset.status !== rules.status) missing.push(list.dataset.msgStatus);
+      var unticked = rules.checklist.filter(function (id) {
+        var box = document.querySelector('[data-check="' + id + '"]');
+        return !box || !box.checked;
+      }).map(function (id) {
+        var box = document.querySelector('[data-check="' + id + '"]');
+        return box ? box.parentNode.textContent.replace("*", "").trim() : "#" + id;
+      });
+      if (unticked.length) missing.push(list.dataset.msgChecklist + " " + unticked.join(", "));
+      var photos = document.querySelectorAll("#photo-strip .photo-done").length + queuedPhotos;  // on the server, or waiting here
+      if (rules.photos && photos < rules.photos) missing.push(list.dataset.msgPhotos + " " + photos + " / " + rules.photos);
+      if (rules.serial && !orderSection.dataset.serialRecorded && !queued("equipment")) missing.push(list.dataset.msgSerial);
+      if (rules.signature && !orderSection.dataset.signed && !queued("sign")) missing.push(list.dataset.msgSignature);
+      return missing;
+    });
+  }
+
+  function showMissing(missing) {
+    var list = document.getElementById("finish-missing");
+    if (!list) return;
+    list.textContent = "";
+    missing.forEach(function (text) {
+      var li = document.createElement("li");
+      li.textContent = text;
+      list.appendChild(li);
+    });
+    list.hidden = !missing.length;
+  }
+
   function setUpOrder() {
     if (!orderSection) return;
     document.querySelectorAll("[data-op]").forEach(function (button) {
       button.addEventListener("click", function () {
         var kind = button.dataset.op;
+        if (kind === "complete") {
+          return completionMissing().then(function (missing) {
+            showMissing(missing);
+            if (!missing.length) return enqueue(kind, {});
+          });
+        }
         if (kind !== "arrive") return enqueue(kind, {});
         button.disabled = true;
         var done = function (payload) { button.disabled = false; enqueue("arrive", payload); };

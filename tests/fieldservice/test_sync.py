@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fieldservice.models import SyncOperation, WorkOrder, WorkOrderEvent
+from fieldservice.sync import FIELD_LABELS
 
 from .conftest import repair_order
 
@@ -62,7 +63,7 @@ def test_an_odd_value_in_one_operation_is_its_own_refusal_and_the_rest_of_the_ba
     results = response.json()["results"]
     assert [r["ok"] for r in results] == [True, False, True]
     assert results[1]["uuid"] == bad["uuid"] and results[1]["code"] in ("invalid", "invalid_transition")
-    assert field in results[1]["error"]  # the phone can say which value was wrong
+    assert f"{FIELD_LABELS[field]}: " in results[1]["error"]  # the phone can say which value was wrong
     item.refresh_from_db()
     assert item.done and WorkOrderEvent.objects.filter(order=order, action="note", message="Before").count() == 1
     assert send(client, batch).json()["results"] == results  # a replay: the same answers, nothing twice

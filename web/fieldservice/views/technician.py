@@ -54,6 +54,9 @@ def order_detail(request, pk: int):
         "photos": list(order.photos.all()),
         "events": list(order.events.select_related("actor").order_by("-at", "-id")[:20]),
         "needs_signature": order.kind in WorkOrder.SIGNED_KINDS,
+        # The rules the phone checks before it lets the technician complete offline (the server's own).
+        "completion_rules": services.completion_rules(order),
+        "serial_recorded": order.equipment_movements.exists(),
         "photo_max_bytes": settings.FIELDSERVICE_PHOTO_MAX_BYTES,
         # Steps other apps add to the visit (contracts: the customer signs the contract on this phone).
         "visit_steps": contract_visit_steps(technician=request.user, subscription=order.subscription, visit_id=order.pk, visit_kind=order.kind)
