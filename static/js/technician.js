@@ -372,6 +372,38 @@
     navigator.serviceWorker.addEventListener("message", function (event) { if (event.data === "flush") flush(); });
   }
 
+  // Signing out leaves nothing for the next person on this phone: the queue, the cached pages and the
+  // service worker go (the server's Clear-Site-Data says the same to the browser). Unsent actions are
+  // tried once more, then the technician is warned before they are deleted.
+  function clearApp() {
+    var jobs = [idb.clear()];
+    if ("caches" in window) jobs.push(caches.keys().then(function (keys) { return Promise.all(keys.map(function (key) { return caches.delete(key); })); }));
+    if ("serviceWorker" in navigator) {
+      jobs.push(navigator.serviceWorker.getRegistrations().then(function (registrations) {
+        return Promise.all(registrations.map(function (registration) { return registration.unregister(); }));
+      }));
+    }
+    return Promise.all(jobs);
+  }
+
+  document.querySelectorAll('form[action="' + state.dataset.logoutUrl + '"]').forEach(function (form) {
+    var confirmed = false;
+    form.addEventListener("submit", function (event) {
+      if (confirmed) return;
+      event.preventDefault();
+      var button = form.querySelector("button");
+      if (button) button.disabled = true;
+      flush().then(function () { return Promise.all([keysWith("op:"), keysWith("photo:")]); }).then(function (lists) {
+        var unsent = lists[0].length + lists[1].length;
+        if (unsent && !window.confirm(unsent + " " + state.dataset.msgUnsent)) {
+          if (button) button.disabled = false;
+          return;
+        }
+        return clearApp().catch(function () {}).then(function () { confirmed = true; form.submit(); });
+      });
+    });
+  });
+
   window.addEventListener("online", flush);
   window.addEventListener("offline", function () { showState(); });
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") flush(); });

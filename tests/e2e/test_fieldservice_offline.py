@@ -119,3 +119,60 @@ def test_the_phone_shows_which_queued_action_was_refused_and_why_while_the_rest_
         "Gate locked", "Customer called back",
     }
     assert SyncOperation.objects.get(uuid=ops[1]["uuid"]).ok is False
+
+
+QUEUE_SIZE = """() => new Promise((resolve) => {
+  const open = indexedDB.open("keyval-store");
+  open.onupgradeneeded = () => open.result.createObjectStore("keyval");
+  open.onsuccess = () => {
+    const count = open.result.transaction("keyval").objectStore("keyval").count();
+    count.onsuccess = () => { resolve(count.result); open.result.close(); };
+  };
+})"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signing_out_warns_of_unsent_actions_then_clears_the_queue_and_the_cached_pages(phone):  # noqa: F811
+    technician = UserFactory(kind="technician", username="shuvo")
+    order = strict_repair(technician)
+    context, tech = phone
+    sign_in(tech, "technician", technician.username)
+    tech.goto(f"/technician/orders/{order.pk}/")
+    tech.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    tech.wait_for_function("caches.match(location.href).then((hit) => !!hit)")
+
+    # Two actions the server does not take in yet (the sync endpoint is unreachable).
+    tech.route("**/technician/api/ops/", lambda route: route.abort())
+    tech.get_by_role("button", name="Start travel").click()
+    tech.get_by_role("button", name="Arrived (check in)").click()
+    expect(tech.locator("#sync-state")).to_contain_text("2 waiting to sync")
+
+    dialogs = []
+
+    def answer(dialog, accept):
+        dialogs.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    tech.once("dialog", lambda dialog: answer(dialog, accept=False))
+    tech.get_by_role("button", name="Sign out").click()
+    expect(tech.get_by_role("button", name="Sign out")).to_be_enabled()
+    assert dialogs == ["2 actions on this phone have not been sent yet. Signing out deletes them. Sign out anyway?"]
+    assert tech.url.endswith(f"/technician/orders/{order.pk}/") and tech.evaluate(QUEUE_SIZE) == 2  # kept: still signed in
+    tech.get_by_role("button", name="Sign out").scroll_into_view_if_needed()
+    tech.screenshot(path=str(ARTIFACTS / "phone-360-signed-in-with-unsent.png"))
+
+    tech.once("dialog", lambda dialog: answer(dialog, accept=True))
+    with tech.expect_response("**/technician/logout/") as logout:
+        tech.get_by_role("button", name="Sign out").click()
+    assert logout.value.all_headers()["clear-site-data"] == '"cache", "storage"'
+    expect(tech.get_by_label("Username")).to_be_visible()
+    assert len(dialogs) == 2
+    assert tech.evaluate(QUEUE_SIZE) == 0
+    assert tech.evaluate("caches.keys()") == []
+    assert tech.evaluate("navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
+    tech.screenshot(path=str(ARTIFACTS / "phone-360-signed-out.png"))
+    # The next person on the phone gets nothing offline: no cached order page.
+    context.set_offline(True)
+    assert tech.evaluate(f"fetch('/technician/orders/{order.pk}/').then((r) => r.status, () => 'offline')") == "offline"
+    order.refresh_from_db()
+    assert order.status == WorkOrder.Status.ASSIGNED and not SyncOperation.objects.exists()

@@ -337,3 +337,13 @@ def test_a_visit_completed_from_the_phone_asks_the_customer_to_rate_it(client, t
     order.refresh_from_db()
     assert order.status == WorkOrder.Status.COMPLETED
     assert order.survey is not None and order.survey.customer_id == order.customer_id and order.survey.agent_id == technician.pk
+
+
+@pytest.mark.django_db
+def test_signing_out_of_the_technician_app_tells_the_browser_to_clear_its_cache_and_storage(client, technician, supervisor):
+    client.force_login(technician)
+    response = client.post(reverse("technician:logout"))
+    assert response.status_code == 302 and response["Clear-Site-Data"] == '"cache", "storage"'
+    assert "_auth_user_id" not in client.session
+    client.force_login(supervisor)  # the staff console keeps its browser data
+    assert "Clear-Site-Data" not in client.post(reverse("staff:logout"))
