@@ -285,3 +285,25 @@ def test_a_phone_clock_outside_the_sanity_bound_records_the_time_received_and_ke
     assert (operation.client_at is None) == (phone_clock in ("missing", "garbage"))
     order.refresh_from_db()
     assert order.travel_started_at == operation.done_at
+
+
+@pytest.mark.django_db
+def test_a_photo_taken_offline_keeps_the_phones_time(client, technician):
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from .conftest import png_bytes
+
+    order = repair_order(technician=technician)
+    WorkOrder.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(days=1))
+    taken = timezone.now() - timedelta(hours=5)
+    client.force_login(technician)
+    response = client.post(reverse("technician:photo-upload"), {
+        "uuid": str(uuid.uuid4()), "order": order.pk, "at": str(epoch_ms(taken)),
+        "photo": SimpleUploadedFile("onu.png", png_bytes(), content_type="image/png"),
+    })
+    assert response.status_code == 201
+    event = order.events.get(action="photo")
+    assert abs(event.at - taken) < timedelta(milliseconds=2) and event.synced_late
