@@ -4,8 +4,10 @@ and the signed link it carries.
 
 The page calls `visit_steps` only after checking that the technician owns the visit; the link
 then carries that fact, signed with SECRET_KEY, for this contract, this technician and this visit,
-for ONSITE_LINK_HOURS. The contracts views check the signature and that the signed-in technician is
-the one named, so a technician reaches only the contracts of the visits assigned to them.
+for ONSITE_LINK_HOURS at most. The contracts views (web/contracts/views.py) check the signature, that
+the signed-in technician is the one named, and that the visit is still open, still theirs and for the
+contract's connection: a reassigned, cancelled or finished visit ends the link. It takes one signature:
+once the contract is signed, its code and signing posts are gone.
 """
 
 from dataclasses import dataclass

@@ -19,7 +19,8 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
     """Admins edit each kind's checklist here; new work orders copy it."""
 
     inlines = [ChecklistTemplateItemInline]
-    list_display = ("kind",)
+    list_display = ("kind", "photos_required", "serial_required")
+    fields = ("kind", "photos_required", "serial_required")
 
 
 @admin.register(WorkOrder)

@@ -114,6 +114,10 @@ class WorkOrder(models.Model):
     override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # What completing needs besides the checklist, copied from the kind's template when the order is
+    # made, so the rules the phone downloaded with the order are the ones the server checks.
+    photos_required = models.PositiveSmallIntegerField(default=0)
+    serial_required = models.BooleanField(default=False)
     # The customer's rating of the visit: a tickets survey, asked on completion (usecases/workorder_complete.py).
     survey = models.OneToOneField("tickets.Survey", null=True, blank=True, on_delete=models.SET_NULL, related_name="work_order")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -156,6 +160,9 @@ class ChecklistTemplate(models.Model):
     """The checklist a kind of work order starts with; admins edit it (Django admin, Field service)."""
 
     kind = models.CharField(max_length=16, choices=WorkOrder.Kind.choices, unique=True)
+    # What else completing the kind needs, copied to each new order with the checklist.
+    photos_required = models.PositiveSmallIntegerField(default=0, help_text=_("Photos the technician must take before completing."))
+    serial_required = models.BooleanField(default=False, help_text=_("A serial number must be recorded (installed or collected)."))
 
     def __str__(self) -> str:
         return str(WorkOrder.Kind(self.kind).label)
@@ -196,7 +203,8 @@ class WorkOrderEvent(models.Model):
     """The order's history: every status change, assignment, note, photo, reading and override."""
 
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(db_index=True)
+    at = models.DateTimeField(db_index=True)  # when it happened: the phone's time for an action made offline
+    received_at = models.DateTimeField(null=True, blank=True)  # when the server wrote it (empty on rows before it was kept)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=12, blank=True)
@@ -247,6 +255,10 @@ class WorkOrderEvent(models.Model):
     def to_status_label(self) -> str:
         return self._status_label(self.to_status)
 
+    def synced_late(self) -> bool:
+        """Done offline and received later: the history shows both times."""
+        return bool(self.received_at and self.received_at - self.at > timedelta(minutes=2))
+
 
 class WorkOrderPhoto(models.Model):
     order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="photos")
@@ -279,7 +291,12 @@ class SyncOperation(models.Model):
     payload = models.JSONField(default=dict)
     ok = models.BooleanField(default=False)
     result = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True)  # when the server received it
+    # The phone's clock when the technician did it, as sent; `done_at` the time the action is recorded
+    # at: the phone's, unless it is missing or outside the sanity bound (fieldservice/sync.py), then
+    # the time it was received.
+    client_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
     replays = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:

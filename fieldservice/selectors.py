@@ -49,6 +49,18 @@ def technician_agenda(*, technician, today: date | None = None) -> dict:
     return {"today": today_orders, "upcoming": upcoming}
 
 
+def workorder_open_for_technician(*, technician, pk, lock: bool = False) -> WorkOrder | None:
+    """The visit if it is open and assigned to `technician`, else None; `lock` holds it for the
+    caller's transaction (a reassignment or a cancellation then waits)."""
+    orders = WorkOrder.objects.filter(pk=pk, technician=technician, status__in=WorkOrder.OPEN_STATUSES)
+    if lock:
+        orders = orders.select_for_update()
+    try:
+        return orders.first()
+    except (ValueError, TypeError):
+        return None
+
+
 def workorder_get_for_technician(*, technician, pk) -> WorkOrder:
     try:
         return (

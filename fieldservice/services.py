@@ -41,6 +41,7 @@ from .models import (
 )
 
 MAX_SIGNATURE_BYTES = 300 * 1024
+GPS_PLACES = "0.000001"  # the arrival columns' precision
 DEFAULT_CHECKLISTS = {
     WorkOrder.Kind.INSTALLATION: [
         ("Fiber drop run and fixed", True), ("ONU installed and powered", True), ("Optical power measured", True),
@@ -58,9 +59,14 @@ DEFAULT_CHECKLISTS = {
 
 # Helpers -----------------------------------------------------------------------------------------
 
-def _event(order: WorkOrder, *, actor, action: str, message: str = "", from_status: str = "", to_status: str = "") -> WorkOrderEvent:
+def _event(
+    order: WorkOrder, *, actor, action: str, message: str = "", from_status: str = "", to_status: str = "", at: datetime | None = None,
+) -> WorkOrderEvent:
+    """One line of the order's history: `at` when it happened (the phone's time for an action made
+    offline: fieldservice/sync.py), `received_at` when the server wrote it."""
+    now = timezone.now()
     return WorkOrderEvent.objects.create(
-        order=order, at=timezone.now(), actor=actor if getattr(actor, "pk", None) else None, action=action,
+        order=order, at=at or now, received_at=now, actor=actor if getattr(actor, "pk", None) else None, action=action,
         from_status=from_status, to_status=to_status, message=message,
     )
 
@@ -69,7 +75,7 @@ def _lock(order: WorkOrder) -> WorkOrder:
     return WorkOrder.objects.select_for_update().get(pk=order.pk)
 
 
-def _set_status(order: WorkOrder, *, actor, to: str, action: str, message: str = "", **updates) -> WorkOrder:
+def _set_status(order: WorkOrder, *, actor, to: str, action: str, message: str = "", at: datetime | None = None, **updates) -> WorkOrder:
     if not order.can_transition_to(to):
         raise ValidationError(
             _("A work order that is %(status)s cannot be %(action)s.")
@@ -81,7 +87,7 @@ def _set_status(order: WorkOrder, *, actor, to: str, action: str, message: str =
     for name, value in updates.items():
         setattr(order, name, value)
     order.save()
-    _event(order, actor=actor, action=action, from_status=before, to_status=to, message=message)
+    _event(order, actor=actor, action=action, from_status=before, to_status=to, message=message, at=at)
     audit_record(
         actor=actor, action=f"workorder.{action}", obj=order, reason=message,
         before={"status": before}, after={"status": to, **{k: str(v) for k, v in updates.items() if v is not None}},
@@ -102,16 +108,20 @@ def _require_technician(order: WorkOrder, technician) -> None:
         raise ValidationError(_("This work order was reassigned to someone else."), code="reassigned")
 
 
-def _decimal(value, *, field: str, low: Decimal, high: Decimal) -> Decimal | None:
-    if value in (None, ""):
+def _decimal(value, *, field: str, low: Decimal, high: Decimal, places: str = "0.01") -> Decimal | None:
+    if value is None or value == "":
         return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValidationError({field: _("Enter a number.")})
     try:
-        number = Decimal(str(value)).quantize(Decimal("0.01"))
+        number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise ValidationError({field: _("Enter a number.")}) from None
+    if not number.is_finite():  # NaN and infinity compare with nothing
+        raise ValidationError({field: _("Enter a number.")})
     if not (low <= number <= high):
         raise ValidationError({field: _("Enter a value between %(low)s and %(high)s.") % {"low": low, "high": high}})
-    return number
+    return number.quantize(Decimal(places))
 
 
 # Creation ----------------------------------------------------------------------------------------
@@ -172,6 +182,8 @@ def workorder_create(
     )
     template = ChecklistTemplate.objects.filter(kind=kind).prefetch_related("items").first()
     if template is not None:
+        order.photos_required, order.serial_required = template.photos_required, template.serial_required
+        order.save(update_fields=["photos_required", "serial_required"])
         ChecklistItem.objects.bulk_create(
             ChecklistItem(order=order, label=item.label, required=item.required, position=item.position)
             for item in template.items.all()
@@ -297,23 +309,24 @@ def workorder_cancel(*, actor, order: WorkOrder, reason: str) -> WorkOrder:
 
 
 @transaction.atomic
-def workorder_add_note(*, actor, order: WorkOrder, text: str) -> WorkOrderEvent:
+def workorder_add_note(*, actor, order: WorkOrder, text: str, at: datetime | None = None) -> WorkOrderEvent:
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write the note first.")})
     if len(text) > 2000:
         raise ValidationError({"text": _("Keep a note under 2000 characters.")})
     order = _lock(order)
-    return _event(order, actor=actor, action="note", message=text)
+    return _event(order, actor=actor, action="note", message=text, at=at)
 
 
 # On site -----------------------------------------------------------------------------------------
 
 @transaction.atomic
-def workorder_start_travel(*, actor, order: WorkOrder) -> WorkOrder:
+def workorder_start_travel(*, actor, order: WorkOrder, at: datetime | None = None) -> WorkOrder:
     order = _lock(order)
     _require_open(order)
-    order = _set_status(order, actor=actor, to=WorkOrder.Status.EN_ROUTE, action="en_route", travel_started_at=timezone.now())
+    at = at or timezone.now()
+    order = _set_status(order, actor=actor, to=WorkOrder.Status.EN_ROUTE, action="en_route", at=at, travel_started_at=at)
     if order.customer_id:
         tech = order.technician or actor
         notify_customer(
@@ -341,22 +354,23 @@ def _installation_provision_for_test(*, actor, order: WorkOrder) -> None:
 
 
 @transaction.atomic
-def workorder_arrive(*, actor, order: WorkOrder, latitude=None, longitude=None, accuracy_m=None) -> WorkOrder:
-    """Check in on site. Without a GPS fix the check-in is allowed and flagged."""
+def workorder_arrive(*, actor, order: WorkOrder, latitude=None, longitude=None, accuracy_m=None, at: datetime | None = None) -> WorkOrder:
+    """Check in on site. Without a GPS fix the check-in is allowed and flagged. The fix is kept to the
+    columns' six decimals (about 10 cm), not rounded to the kilometre."""
     order = _lock(order)
     _require_open(order)
-    lat = _decimal(latitude, field="latitude", low=Decimal("-90"), high=Decimal("90"))
-    lng = _decimal(longitude, field="longitude", low=Decimal("-180"), high=Decimal("180"))
-    accuracy = None
-    if accuracy_m not in (None, ""):
-        try:
-            accuracy = max(0, int(float(accuracy_m)))
-        except (TypeError, ValueError):
-            accuracy = None
+    at = at or timezone.now()
+    lat = _decimal(latitude, field="latitude", low=Decimal("-90"), high=Decimal("90"), places=GPS_PLACES)
+    lng = _decimal(longitude, field="longitude", low=Decimal("-180"), high=Decimal("180"), places=GPS_PLACES)
+    try:
+        accuracy = _decimal(accuracy_m, field="accuracy", low=Decimal("0"), high=Decimal("100000"), places="1")
+    except ValidationError:
+        accuracy = None  # an unreadable accuracy leaves the fix unrated, as a phone without one does
+    accuracy = int(accuracy) if accuracy is not None else None
     without_gps = lat is None or lng is None
     message = _("No GPS fix") if without_gps else f"{lat}, {lng} ± {accuracy if accuracy is not None else '?'} m"
     order = _set_status(
-        order, actor=actor, to=WorkOrder.Status.ON_SITE, action="arrived", message=message, arrived_at=timezone.now(),
+        order, actor=actor, to=WorkOrder.Status.ON_SITE, action="arrived", message=message, at=at, arrived_at=at,
         arrival_latitude=lat, arrival_longitude=lng, arrival_accuracy_m=accuracy, arrival_without_gps=without_gps,
         travel_started_at=order.travel_started_at,
     )
@@ -366,7 +380,7 @@ def workorder_arrive(*, actor, order: WorkOrder, latitude=None, longitude=None, 
 
 
 @transaction.atomic
-def workorder_check_item(*, actor, order: WorkOrder, item_id: int, done: bool) -> ChecklistItem:
+def workorder_check_item(*, actor, order: WorkOrder, item_id: int, done: bool, at: datetime | None = None) -> ChecklistItem:
     order = _lock(order)
     _require_open(order)
     try:
@@ -375,15 +389,17 @@ def workorder_check_item(*, actor, order: WorkOrder, item_id: int, done: bool) -
         raise ValidationError(_("That checklist item is not on this order.")) from None
     if item.done != bool(done):
         item.done = bool(done)
-        item.done_at = timezone.now() if done else None
+        item.done_at = (at or timezone.now()) if done else None
         item.done_by = actor if done else None
         item.save()
-        _event(order, actor=actor, action="checked" if done else "unchecked", message=item.label)
+        _event(order, actor=actor, action="checked" if done else "unchecked", message=item.label, at=at)
     return item
 
 
 @transaction.atomic
-def workorder_record_readings(*, actor, order: WorkOrder, onu_power_dbm=None, speed_down_mbps=None, speed_up_mbps=None) -> WorkOrder:
+def workorder_record_readings(
+    *, actor, order: WorkOrder, onu_power_dbm=None, speed_down_mbps=None, speed_up_mbps=None, at: datetime | None = None,
+) -> WorkOrder:
     order = _lock(order)
     _require_open(order)
     power = _decimal(onu_power_dbm, field="onu_power_dbm", low=Decimal("-50"), high=Decimal("10"))
@@ -402,7 +418,7 @@ def workorder_record_readings(*, actor, order: WorkOrder, onu_power_dbm=None, sp
     if not parts:
         raise ValidationError(_("Enter at least one reading."))
     order.save()
-    _event(order, actor=actor, action="readings", message=", ".join(parts))
+    _event(order, actor=actor, action="readings", message=", ".join(parts), at=at)
     return order
 
 
@@ -420,7 +436,7 @@ def _verified_image(data: bytes, *, field: str):
 
 
 @transaction.atomic
-def workorder_sign(*, actor, order: WorkOrder, signer_name: str, data_url: str) -> WorkOrder:
+def workorder_sign(*, actor, order: WorkOrder, signer_name: str, data_url: str, at: datetime | None = None) -> WorkOrder:
     order = _lock(order)
     _require_open(order)
     signer_name = (signer_name or "").strip()
@@ -442,15 +458,18 @@ def workorder_sign(*, actor, order: WorkOrder, signer_name: str, data_url: str) 
     order.signature.save(f"{uuid_module.uuid4().hex}.png", ContentFile(data), save=False)
     order.signature_sha256 = digest
     order.signer_name = signer_name[:200]
-    order.signed_at = timezone.now()
+    order.signed_at = at or timezone.now()
     order.save()
-    _event(order, actor=actor, action="signed", message=signer_name)
+    _event(order, actor=actor, action="signed", message=signer_name, at=at)
     return order
 
 
 @transaction.atomic
-def workorder_add_photo(*, actor, order: WorkOrder, client_uuid, upload, caption: str = "") -> tuple[WorkOrderPhoto, bool]:
-    """Store one photo by the phone's id; a retried upload answers the photo already stored."""
+def workorder_add_photo(
+    *, actor, order: WorkOrder, client_uuid, upload, caption: str = "", at: datetime | None = None,
+) -> tuple[WorkOrderPhoto, bool]:
+    """Store one photo by the phone's id; a retried upload answers the photo already stored. `at`: when
+    it was taken (the phone's time, bounded as the queued actions' are: fieldservice/sync.py)."""
     try:
         key = uuid_module.UUID(str(client_uuid))
     except ValueError:
@@ -487,7 +506,7 @@ def workorder_add_photo(*, actor, order: WorkOrder, client_uuid, upload, caption
     except IntegrityError:  # the same upload, retried at the same moment, landed first
         photo.image.delete(save=False)
         return WorkOrderPhoto.objects.get(client_uuid=key), False
-    _event(order, actor=actor, action="photo", message=photo.caption or f"{width}×{height}, {len(data) // 1024} KB")
+    _event(order, actor=actor, action="photo", message=photo.caption or f"{width}×{height}, {len(data) // 1024} KB", at=at)
     return photo, True
 
 
@@ -510,17 +529,49 @@ def installation_online(order: WorkOrder) -> tuple[bool, str]:
     return True, ""
 
 
+def completion_rules(order: WorkOrder) -> dict:
+    """What completing the order needs, as the phone downloads it with the order page and checks
+    before it lets the technician finish offline (static/js/technician.js); `completion_missing` is
+    the server's check of the same rules. The installation's online check needs the router, so only
+    the server makes it."""
+    return {
+        "status": WorkOrder.Status.ON_SITE,
+        "checklist": [item.pk for item in order.checklist.all() if item.required],
+        "signature": order.kind in WorkOrder.SIGNED_KINDS,
+        "photos": order.photos_required,
+        "serial": order.serial_required,
+    }
+
+
+def completion_missing(order: WorkOrder) -> ValidationError | None:
+    """The first rule of `completion_rules` the order does not meet, as the refusal the phone shows."""
+    rules = completion_rules(order)
+    if order.status != rules["status"]:
+        return ValidationError(_("Check in on site before completing."), code="invalid_transition")
+    missing = [item.label for item in order.checklist.all() if item.pk in rules["checklist"] and not item.done]
+    if missing:
+        return ValidationError(_("Tick the required checklist items first: %(items)s.") % {"items": ", ".join(missing)}, code="checklist")
+    if rules["photos"] and order.photos.count() < rules["photos"]:
+        return ValidationError(
+            _("Take the required photos first: %(taken)d of %(required)d.") % {"taken": order.photos.count(), "required": rules["photos"]},
+            code="photos",
+        )
+    if rules["serial"] and not order.equipment_movements.exists():
+        return ValidationError(_("Record the serial number of the equipment installed or collected."), code="serial")
+    if rules["signature"] and not order.signature:
+        return ValidationError(_("The customer's signature is missing."), code="signature")
+    return None
+
+
 @transaction.atomic
-def workorder_complete(*, actor, order: WorkOrder, override_reason: str = "", check_online: bool = True) -> WorkOrder:
+def workorder_complete(
+    *, actor, order: WorkOrder, override_reason: str = "", check_online: bool = True, at: datetime | None = None,
+) -> WorkOrder:
     order = _lock(order)
     _require_open(order)
-    if order.status != WorkOrder.Status.ON_SITE:
-        raise ValidationError(_("Check in on site before completing."), code="invalid_transition")
-    missing = [item.label for item in order.checklist.all() if item.required and not item.done]
-    if missing:
-        raise ValidationError(_("Tick the required checklist items first: %(items)s.") % {"items": ", ".join(missing)}, code="checklist")
-    if order.kind in WorkOrder.SIGNED_KINDS and not order.signature:
-        raise ValidationError(_("The customer's signature is missing."), code="signature")
+    refusal = completion_missing(order)
+    if refusal is not None:
+        raise refusal
     override_reason = (override_reason or "").strip()
     subscription = order.subscription
     if order.kind == WorkOrder.Kind.INSTALLATION and subscription is not None:
@@ -538,21 +589,24 @@ def workorder_complete(*, actor, order: WorkOrder, override_reason: str = "", ch
             )
             network_services.provisioning_enqueue_transition(subscription=activated, previous_status=activated.previous_lifecycle["status"], actor=actor)
     order = _set_status(
-        order, actor=actor, to=WorkOrder.Status.COMPLETED, action="completed", message=override_reason,
-        completed_at=timezone.now(),
+        order, actor=actor, to=WorkOrder.Status.COMPLETED, action="completed", message=override_reason, at=at,
+        completed_at=at or timezone.now(),
     )
     # The survey the customer rates the visit in is asked by the use case (usecases/workorder_complete.py).
     return order
 
 
 @transaction.atomic
-def workorder_fail(*, actor, order: WorkOrder, reason: str) -> WorkOrder:
+def workorder_fail(*, actor, order: WorkOrder, reason: str, at: datetime | None = None) -> WorkOrder:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the visit failed.")})
     order = _lock(order)
     _require_open(order)
-    return _set_status(order, actor=actor, to=WorkOrder.Status.FAILED, action="failed", message=reason, outcome_reason=reason, completed_at=timezone.now())
+    return _set_status(
+        order, actor=actor, to=WorkOrder.Status.FAILED, action="failed", message=reason, at=at, outcome_reason=reason,
+        completed_at=at or timezone.now(),
+    )
 
 
 def workorder_rating_lock(*, customer, order: WorkOrder) -> WorkOrder:

@@ -12,7 +12,7 @@ from .workorder_complete import workorder_complete
 
 OPERATIONS = {
     **fieldservice_sync.OPERATIONS,
-    "complete": lambda actor, order, payload: workorder_complete(actor=actor, order=order),
+    "complete": lambda actor, order, arguments: workorder_complete(actor=actor, order=order, **arguments),
 }
 
 

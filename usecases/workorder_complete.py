@@ -4,6 +4,8 @@ survey, so the survey reports count visits and the answer counts for the technic
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 
 from fieldservice import services as fieldservice_services
@@ -12,8 +14,10 @@ from tickets.services import survey_ask_visit
 
 
 @transaction.atomic
-def workorder_complete(*, actor, order: WorkOrder, override_reason: str = "", check_online: bool = True) -> WorkOrder:
-    order = fieldservice_services.workorder_complete(actor=actor, order=order, override_reason=override_reason, check_online=check_online)
+def workorder_complete(*, actor, order: WorkOrder, override_reason: str = "", check_online: bool = True, at: datetime | None = None) -> WorkOrder:
+    order = fieldservice_services.workorder_complete(
+        actor=actor, order=order, override_reason=override_reason, check_online=check_online, at=at,
+    )
     if order.customer_id:
         order.survey = survey_ask_visit(
             customer=order.customer, agent=order.technician, branch_id=order.branch_id,

@@ -122,7 +122,8 @@
     return fetch(OPS_URL, {
       method: "POST", credentials: "same-origin", redirect: "manual",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch" },
-      body: JSON.stringify({ ops: batch.map(function (op) { return { uuid: op.uuid, kind: op.kind, order: op.order, payload: op.payload }; }) }),
+      // `at`: when the technician did it, by this phone's clock; the server keeps it beside the time it received it.
+      body: JSON.stringify({ ops: batch.map(function (op) { return { uuid: op.uuid, kind: op.kind, order: op.order, payload: op.payload, at: op.created }; }) }),
     }).then(function (response) {
       if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) throw new Error("signin");
       if (!response.ok) throw new Error("server " + response.status);
@@ -139,7 +140,7 @@
         (data.results || []).forEach(function (r) { byUuid[r.uuid] = r; });
         return Promise.all(batch.map(function (op) {
           var result = byUuid[op.uuid];
-          if (!result) return null;  // not answered: stays queued
+          if (!result || result.code === "retry") return null;  // not answered, or to be sent again: stays queued
           var done = idb.del("op:" + op.uuid);
           if (!result.ok) done = done.then(function () { return recordConflict(op, result); });
           if (result.status && String(op.order) === String(orderId)) showStatus(result.status);
@@ -157,6 +158,7 @@
           form.append("uuid", photo.uuid);
           form.append("order", photo.order);
           form.append("caption", photo.caption || "");
+          form.append("at", String(photo.created));
           form.append("photo", photo.blob, "photo.jpg");
           return fetch(PHOTOS_URL, {
             method: "POST", credentials: "same-origin", redirect: "manual", body: form,
@@ -214,11 +216,62 @@
     if (chip) chip.className = "photo-" + how;
   }
 
+  // Before completing: the rules the server will check, downloaded with the order (checked in, the
+  // required ticks, photos, a serial, the signature), met by what the server has or what is queued
+  // here. What is missing is listed and the completion is not queued, so the technician fixes it on
+  // site instead of learning of it at the next sync.
+  function completionMissing() {
+    var rulesNode = document.getElementById("completion-rules");
+    var list = document.getElementById("finish-missing");
+    if (!rulesNode || !list) return Promise.resolve([]);
+    var rules = JSON.parse(rulesNode.textContent);
+    return Promise.all([pending("op:"), pending("photo:")]).then(function (queues) {
+      var ops = queues[0];
+      var queuedPhotos = queues[1].filter(function (photo) { return String(photo.order) === String(orderId); }).length;
+      var mine = ops.filter(function (op) { return String(op.order) === String(orderId); });
+      var queued = function (kind) { return mine.some(function (op) { return op.kind === kind; }); };
+      var missing = [];
+      var badge = document.getElementById("order-status");
+      if (badge && badge.dataset.status !== rules.status) missing.push(list.dataset.msgStatus);
+      var unticked = rules.checklist.filter(function (id) {
+        var box = document.querySelector('[data-check="' + id + '"]');
+        return !box || !box.checked;
+      }).map(function (id) {
+        var box = document.querySelector('[data-check="' + id + '"]');
+        return box ? box.parentNode.textContent.replace("*", "").trim() : "#" + id;
+      });
+      if (unticked.length) missing.push(list.dataset.msgChecklist + " " + unticked.join(", "));
+      var photos = document.querySelectorAll("#photo-strip .photo-done").length + queuedPhotos;  // on the server, or waiting here
+      if (rules.photos && photos < rules.photos) missing.push(list.dataset.msgPhotos + " " + photos + " / " + rules.photos);
+      if (rules.serial && !orderSection.dataset.serialRecorded && !queued("equipment")) missing.push(list.dataset.msgSerial);
+      if (rules.signature && !orderSection.dataset.signed && !queued("sign")) missing.push(list.dataset.msgSignature);
+      return missing;
+    });
+  }
+
+  function showMissing(missing) {
+    var list = document.getElementById("finish-missing");
+    if (!list) return;
+    list.textContent = "";
+    missing.forEach(function (text) {
+      var li = document.createElement("li");
+      li.textContent = text;
+      list.appendChild(li);
+    });
+    list.hidden = !missing.length;
+  }
+
   function setUpOrder() {
     if (!orderSection) return;
     document.querySelectorAll("[data-op]").forEach(function (button) {
       button.addEventListener("click", function () {
         var kind = button.dataset.op;
+        if (kind === "complete") {
+          return completionMissing().then(function (missing) {
+            showMissing(missing);
+            if (!missing.length) return enqueue(kind, {});
+          });
+        }
         if (kind !== "arrive") return enqueue(kind, {});
         button.disabled = true;
         var done = function (payload) { button.disabled = false; enqueue("arrive", payload); };
@@ -318,6 +371,38 @@
     }).catch(function () {});
     navigator.serviceWorker.addEventListener("message", function (event) { if (event.data === "flush") flush(); });
   }
+
+  // Signing out leaves nothing for the next person on this phone: the queue, the cached pages and the
+  // service worker go (the server's Clear-Site-Data says the same to the browser). Unsent actions are
+  // tried once more, then the technician is warned before they are deleted.
+  function clearApp() {
+    var jobs = [idb.clear()];
+    if ("caches" in window) jobs.push(caches.keys().then(function (keys) { return Promise.all(keys.map(function (key) { return caches.delete(key); })); }));
+    if ("serviceWorker" in navigator) {
+      jobs.push(navigator.serviceWorker.getRegistrations().then(function (registrations) {
+        return Promise.all(registrations.map(function (registration) { return registration.unregister(); }));
+      }));
+    }
+    return Promise.all(jobs);
+  }
+
+  document.querySelectorAll('form[action="' + state.dataset.logoutUrl + '"]').forEach(function (form) {
+    var confirmed = false;
+    form.addEventListener("submit", function (event) {
+      if (confirmed) return;
+      event.preventDefault();
+      var button = form.querySelector("button");
+      if (button) button.disabled = true;
+      flush().then(function () { return Promise.all([keysWith("op:"), keysWith("photo:")]); }).then(function (lists) {
+        var unsent = lists[0].length + lists[1].length;
+        if (unsent && !window.confirm(unsent + " " + state.dataset.msgUnsent)) {
+          if (button) button.disabled = false;
+          return;
+        }
+        return clearApp().catch(function () {}).then(function () { confirmed = true; form.submit(); });
+      });
+    });
+  });
 
   window.addEventListener("online", flush);
   window.addEventListener("offline", function () { showState(); });

@@ -105,3 +105,67 @@ def test_the_signing_page_on_the_phone_is_in_the_customers_language(client, visi
     refused = client.post(f"{url}sign/", data).content.decode()
     assert "আপনার স্বাক্ষর আঁকুন" in refused
     assert "My work" in client.get(reverse("technician:order-detail", args=[order.pk])).content.decode()
+
+
+def _sign_data(contract, code=CODE):
+    return {"code": code, "signer_name": contract.customer.name, "signature": signature_png(), "consent": "on",
+            "consent_text": services.consent_text_for(contract), "latitude": "23.7806", "longitude": "90.4070", "device_time": "now"}
+
+
+def _assert_link_is_dead(client, url, contract):
+    for target in (url, f"{url}document.pdf"):
+        assert client.get(target).status_code == 404
+    assert client.post(f"{url}code/").status_code == 404
+    assert client.post(f"{url}sign/", _sign_data(contract)).status_code == 404
+    assert not SigningSession.objects.exists() and not Message.objects.filter(event="one_time_code").exists()
+    contract.refresh_from_db()
+    assert contract.status == Contract.Status.SENT and not Signature.objects.exists()
+
+
+@pytest.mark.parametrize("what", ["reassigned", "unassigned", "cancelled", "failed"])
+def test_an_onsite_link_ends_when_the_visit_is_no_longer_the_technicians_open_visit(client, visit, technician, what):
+    from fieldservice import services as fieldservice_services
+
+    order, contract = visit
+    client.force_login(technician)
+    url = step_link(client, order)
+    assert client.get(url).status_code == 200
+    if what == "reassigned":
+        fieldservice_services.workorder_schedule(actor=None, order=order, technician=UserFactory(kind="technician", username="tech-next"))
+    elif what == "unassigned":
+        fieldservice_services.workorder_unassign(actor=None, order=order)
+    elif what == "cancelled":
+        fieldservice_services.workorder_cancel(actor=None, order=order, reason="Customer moved")
+    else:
+        fieldservice_services.workorder_fail(actor=None, order=order, reason="Nobody home")
+
+    _assert_link_is_dead(client, url, contract)
+
+
+def test_an_onsite_link_for_another_connections_visit_gets_404(client, visit, technician, template):
+    """A link made for this contract but naming a visit of the technician's to another connection."""
+    from contracts.onsite import onsite_token
+
+    _order, contract = visit
+    other_visit = installation(technician=technician)
+    client.force_login(technician)
+    url = reverse("technician:contract-onsite", args=[onsite_token(contract=contract, technician=technician, visit_id=other_visit.pk)])
+    _assert_link_is_dead(client, url, contract)
+
+
+def test_an_onsite_link_takes_one_signature(client, visit, technician):
+    order, contract = visit
+    client.force_login(technician)
+    url = step_link(client, order)
+    client.post(f"{url}code/")
+    assert client.post(f"{url}sign/", _sign_data(contract)).status_code == 302
+    signed = Signature.objects.get()
+    events = contract.events.count()
+
+    assert client.post(f"{url}code/").status_code == 404
+    assert client.post(f"{url}sign/", _sign_data(contract)).status_code == 404
+
+    assert Signature.objects.get() == signed and contract.events.count() == events
+    assert SigningSession.objects.count() == 1
+    page = client.get(url)
+    assert page.status_code == 200 and "Signed by" in page.content.decode() and 'id="sign-form"' not in page.content.decode()

@@ -257,7 +257,7 @@ def test_an_operation_on_an_order_reassigned_to_another_technician_is_refused(te
     order = repair_order(technician=technician)
     services.workorder_schedule(actor=None, order=order, technician=other_technician)
     result = sync.operation_apply(technician=technician, op_uuid=uuid.uuid4(), kind="arrive", order_id=order.pk, payload={})
-    assert result.ok is False and result.result["code"] == "reassigned"
+    assert result.ok is False and result.result["code"] == "not_assigned" and result.result["status"] == ""
     order.refresh_from_db()
     assert order.status == WorkOrder.Status.ASSIGNED and order.arrived_at is None
 

@@ -171,7 +171,7 @@ def test_a_batch_applies_in_order_each_id_once_and_answers_each_action(client, t
     results = ops(client, *batch).json()["results"]
     assert [(r["ok"], r.get("code"), r.get("status")) for r in results] == [
         (True, None, "on_site"), (True, None, "on_site"), (True, None, "on_site"), (True, None, "on_site"),
-        (False, "reassigned", "assigned"), (False, "invalid", "on_site"), (False, "invalid", None),
+        (False, "not_assigned", ""), (False, "invalid", "on_site"), (False, "invalid", None),
     ]
     assert WorkOrderEvent.objects.filter(order=order, action="note", message="Gate locked").count() == 1
     assert SyncOperation.objects.get(uuid=note["uuid"]).replays == 1
@@ -339,3 +339,13 @@ def test_a_technician_working_in_bangla_reads_the_orders_history_in_bangla(clien
     client.force_login(supervisor)
     staff_page = client.get(reverse("staff:workorder-detail", args=[order.pk])).content.decode()
     assert "<strong>Assigned</strong> New → Assigned" in staff_page and "new → assigned" not in staff_page
+
+
+@pytest.mark.django_db
+def test_signing_out_of_the_technician_app_tells_the_browser_to_clear_its_cache_and_storage(client, technician, supervisor):
+    client.force_login(technician)
+    response = client.post(reverse("technician:logout"))
+    assert response.status_code == 302 and response["Clear-Site-Data"] == '"cache", "storage"'
+    assert "_auth_user_id" not in client.session
+    client.force_login(supervisor)  # the staff console keeps its browser data
+    assert "Clear-Site-Data" not in client.post(reverse("staff:logout"))

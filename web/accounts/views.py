@@ -50,10 +50,17 @@ class SurfaceLoginView(auth_views.LoginView):
 
 
 class SurfaceLogoutView(auth_views.LogoutView):
+    # The technician app keeps pages and queued actions in the phone's browser: signing out tells the
+    # browser to drop them (the app's script clears them too, warning first about unsent actions).
+    clear_site_data = False
+
     def post(self, request, *args, **kwargs):
         if request.session.session_key:
             customer_session_end(session_key=request.session.session_key)
-        return super().post(request, *args, **kwargs)
+        response = super().post(request, *args, **kwargs)
+        if self.clear_site_data:
+            response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
 
 
 def login_view(surface_name: str):
@@ -61,7 +68,7 @@ def login_view(surface_name: str):
 
 
 def logout_view(surface_name: str):
-    return public(SurfaceLogoutView.as_view(next_page=f"{surface_name}:login"))
+    return public(SurfaceLogoutView.as_view(next_page=f"{surface_name}:login", clear_site_data=surface_name == "technician"))
 
 
 def lockout(request, original_response=None, credentials=None):

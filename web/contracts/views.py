@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -21,6 +22,7 @@ from contracts.models import Contract, ContractRule, Signature, SigningChannel
 from contracts.onsite import onsite_contract
 from contracts.templating import VARIABLES
 from customers.selectors import customer_get_for_staff
+from fieldservice.selectors import workorder_open_for_technician
 from ispbill.accounts.customer_security import RateLimited
 from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
@@ -366,13 +368,29 @@ def _onsite_page(request, token, contract, visit_id, form, *, status=200):
 
 
 def _customer_language(view):
-    """The on-site pages are read by the customer: in the customer's language when they have one."""
+    """The on-site pages are read by the customer: in the customer's language when they have one.
+
+    The signed link names the contract, the technician and the visit; it works only while that visit
+    is open, still assigned to the signed-in technician and for the contract's connection (a reassigned,
+    cancelled, failed or completed visit ends it, whatever its 12 hours say). A post runs with the visit
+    locked, so a reassignment or a cancellation waits for the signature or the signature for it."""
     @wraps(view)
     def wrapper(request, token: str):
         contract, visit_id = onsite_contract(token=token, technician=request.user)
-        with translation.override(contract.customer.language or translation.get_language()):
-            return view(request, token, contract, visit_id)
+        with transaction.atomic():
+            visit = workorder_open_for_technician(technician=request.user, pk=visit_id, lock=request.method == "POST")
+            if visit is None or visit.subscription_id != contract.subscription_id:
+                raise Http404
+            with translation.override(contract.customer.language or translation.get_language()):
+                return view(request, token, contract, visit_id)
     return wrapper
+
+
+def _waiting_or_404(contract) -> None:
+    """The link takes one signature: once the contract is signed (or no longer waiting), its code and
+    signing posts are gone; the page only shows what was signed."""
+    if contract.status != Contract.Status.SENT:
+        raise Http404
 
 
 @require_GET
@@ -391,6 +409,7 @@ def onsite_contract_document(request, token: str, contract, visit_id):
 def onsite_contract_code(request, token: str, contract, visit_id):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    _waiting_or_404(contract)
     if _code_asked(request, contract, channel=SigningChannel.ON_SITE, witness=request.user, visit_ref=str(visit_id)):
         messages.success(request, _t("We sent a code to the customer's registered phone."))
     return redirect(f"{reverse('technician:contract-onsite', args=[token])}#sign")
@@ -400,6 +419,7 @@ def onsite_contract_code(request, token: str, contract, visit_id):
 def onsite_contract_sign(request, token: str, contract, visit_id):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    _waiting_or_404(contract)
     form = _sign_form(contract, request.POST)
     if _signed(request, contract, form):
         messages.success(request, _t("The contract is signed. Hand the phone back to the technician."))

@@ -196,8 +196,11 @@ class Command(BaseCommand):
             services.workorder_check_item(actor=tech, order=order, item_id=item.pk, done=True)
         services.workorder_add_photo(actor=tech, order=order, client_uuid=f"{order.pk:08d}-0000-4000-8000-{rng.randrange(16**12):012x}",
                                      upload=_photo(rng, order.number), caption="ONU and drop")
-        if order.kind == WorkOrder.Kind.INSTALLATION and items:
-            item = items.pop()
+        # A technician installs what is in stock or issued to them, never another's.
+        usable = [item for item in items if item.technician_id in (None, tech.pk)]
+        if order.kind == WorkOrder.Kind.INSTALLATION and usable:
+            item = usable[-1]
+            items.remove(item)
             equipment.workorder_equipment(actor=tech, order=order, serial=item.serial, action="install")
             services.workorder_record_readings(actor=tech, order=order, onu_power_dbm=f"-{rng.randrange(17, 25)}.{rng.randrange(10, 99)}",
                                                speed_down_mbps=str(rng.randrange(18, 60)), speed_up_mbps=str(rng.randrange(18, 60)))
@@ -309,7 +312,7 @@ class Command(BaseCommand):
         if not EquipmentItem.objects.filter(customer=customer, status=EquipmentItem.Status.INSTALLED).exists():
             start = self._at(-2, 11)
             # A rented router: its rent waits as a pending charge for the customer's next invoice.
-            rented = [item for item in items if item.model.rental_price][:1]
+            rented = [item for item in items if item.model.rental_price and item.technician_id in (None, tech.pk)][:1]
             order = self._make(tech=tech, customer=customer, kind=WorkOrder.Kind.INSTALLATION, start=start, finish="completed",
                                items=[item for item in items if item not in rented] + rented, rng=rng)
             self._backdate(order, start)

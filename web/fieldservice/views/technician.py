@@ -17,14 +17,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from contracts.onsite import visit_steps as contract_visit_steps
-from fieldservice import selectors, services
+from fieldservice import selectors, services, sync
 from fieldservice.models import WorkOrder
 from ispbill.surfaces import public
 from usecases import technician_sync
 
 MAX_OPS_PER_REQUEST = 100
 # Bump when the app shell's files change: the service worker then replaces its cache.
-SHELL_VERSION = "fs-2"
+SHELL_VERSION = "fs-4"
 
 
 def shell_assets() -> list[str]:
@@ -54,6 +54,9 @@ def order_detail(request, pk: int):
         "photos": list(order.photos.all()),
         "events": list(order.events.select_related("actor").order_by("-at", "-id")[:20]),
         "needs_signature": order.kind in WorkOrder.SIGNED_KINDS,
+        # The rules the phone checks before it lets the technician complete offline (the server's own).
+        "completion_rules": services.completion_rules(order),
+        "serial_recorded": order.equipment_movements.exists(),
         "photo_max_bytes": settings.FIELDSERVICE_PHOTO_MAX_BYTES,
         # Steps other apps add to the visit (contracts: the customer signs the contract on this phone).
         "visit_steps": contract_visit_steps(technician=request.user, subscription=order.subscription, visit_id=order.pk, visit_kind=order.kind)
@@ -109,7 +112,7 @@ def service_worker(request):
 def _json_body(request) -> dict:
     try:
         data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ValidationError(_("The request is not valid JSON.")) from None
     return data if isinstance(data, dict) else {}
 
@@ -142,18 +145,24 @@ def _apply_group(request, ops, results) -> None:
     valid = [op for op in ops if isinstance(op, dict)]
     with transaction.atomic():
         answers = iter(technician_sync.operations_apply(technician=request.user, ops=[
-            (op.get("uuid", ""), str(op.get("kind", "")), op.get("order"), op.get("payload")) for op in valid
+            (op.get("uuid", ""), str(op.get("kind", "")), op.get("order"), op.get("payload"), op.get("at")) for op in valid
         ]))
     for op in ops:
         if not isinstance(op, dict):
             results.append({"uuid": "", "ok": False, "code": "invalid", "error": _("Not an operation.")})
             continue
         answer = next(answers)
-        op_uuid = str(op.get("uuid", ""))
+        op_uuid = str(op.get("uuid", ""))[:64]
         if isinstance(answer, ValidationError):
-            results.append({"uuid": op_uuid, "ok": False, "code": "invalid", "error": " ".join(answer.messages)})
+            results.append({"uuid": op_uuid, "ok": False, "code": getattr(answer, "code", None) or "invalid", "error": " ".join(answer.messages)})
         else:
             results.append({"uuid": op_uuid, **answer.result})
+
+
+def _epoch_ms(value: str | None):
+    """A form field's epoch milliseconds as a number (an ISO time stays text); sync.client_time reads either."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 14 else value
 
 
 @require_POST
@@ -166,6 +175,7 @@ def photo_upload(request):
         photo, created = services.workorder_add_photo(
             actor=request.user, order=order, client_uuid=request.POST.get("uuid", ""), upload=upload,
             caption=request.POST.get("caption", ""),
+            at=sync.done_at(client_at=sync.client_time(_epoch_ms(request.POST.get("at"))), received_at=timezone.now(), order=order),
         )
     except ValidationError as error:
         status = 413 if getattr(error, "code", None) == "too_large" else 400
