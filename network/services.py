@@ -280,6 +280,22 @@ def provisioning_enqueue_many(*, subscriptions: list[Subscription], action: str,
     return len(tasks)
 
 
+def provisioning_remove_many(*, subscriptions: list[Subscription], actor=None) -> int:
+    """Outbox entries taking many subscriptions' entries off their routers (an undone import's), written
+    with COPY. Each entry carries what to remove, so it is applied after the subscription is gone."""
+    tasks = [
+        new_task(
+            router_id=subscription.router_id, key=subscription_key(subscription.pk), action=Action.DEPROVISION,
+            desired={**desired_state(subscription), "present": False}, subscription_id=subscription.pk, actor=actor,
+        )
+        for subscription in subscriptions
+    ]
+    rows_insert(ProvisioningTask, tasks)
+    for router_id in sorted({task.router_id for task in tasks}):
+        wake_after_commit(router_id)
+    return len(tasks)
+
+
 TRANSITION_ACTIONS = {
     (Subscription.Status.PENDING, Subscription.Status.ACTIVE): Action.PROVISION,
     (Subscription.Status.ACTIVE, Subscription.Status.SUSPENDED): Action.SUSPEND,
