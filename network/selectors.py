@@ -3,7 +3,8 @@ without a branch); live reads go to the router through the adapter with short ti
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from customers.models import Subscription
@@ -30,11 +31,20 @@ def router_get_for_staff(*, user, pk: int) -> Router:
     return get_object_or_404(routers_visible_to(user), pk=pk)
 
 
+def _count_per_router(rows: QuerySet) -> Coalesce:
+    """How many of `rows` (filtered by router = the outer row) there are, as a subquery: counted
+    apart, so the router's done changes (kept for ever, growing with every change the worker applies)
+    are never joined with its connections and multiplied by them."""
+    counted = rows.filter(router=OuterRef("pk")).order_by().values("router").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def router_list(*, user) -> QuerySet[Router]:
+    tasks = ProvisioningTask.objects.all()
     return routers_visible_to(user).annotate(
-        pending_count=Count("provisioning_tasks", filter=Q(provisioning_tasks__status__in=OPEN_STATUSES), distinct=True),
-        failed_count=Count("provisioning_tasks", filter=Q(provisioning_tasks__status=ProvisioningTask.Status.FAILED), distinct=True),
-        subscription_count=Count("subscriptions", filter=Q(subscriptions__status__in=("active", "suspended")), distinct=True),
+        pending_count=_count_per_router(tasks.filter(status__in=OPEN_STATUSES)),
+        failed_count=_count_per_router(tasks.filter(status=ProvisioningTask.Status.FAILED)),
+        subscription_count=_count_per_router(Subscription.objects.filter(status__in=("active", "suspended"))),
     ).order_by("-is_active", "name")
 
 
