@@ -64,3 +64,20 @@ def test_every_demo_reseller_can_connect_a_customer_in_each_of_its_areas():
     served = {area.pk: set(area.routers.values_list("pk", flat=True)) for r in resellers for area in r.areas.all()}
     call_command("seed_resellers")
     assert {area.pk: set(area.routers.values_list("pk", flat=True)) for r in resellers for area in r.areas.all()} == served
+
+
+def test_the_resellers_history_leaves_the_portal_demo_logins_as_the_logins_table_shows_them():
+    from customers.models import Customer, Subscription
+
+    call_command("seed_demo", customers=30, leads=2, months=3, quiet=True)
+
+    def states():
+        return {
+            c.account_number: (c.account.balance, sorted(c.subscriptions.values_list("status", flat=True)))
+            for c in Customer.objects.exclude(user=None).select_related("account")
+        }
+
+    before = states()
+    assert any(Subscription.Status.SUSPENDED in statuses and balance > 0 for balance, statuses in before.values())
+    call_command("seed_resellers")
+    assert states() == before

@@ -141,7 +141,9 @@ class Command(BaseCommand):
         now, are then dated that day (the demo's story), before the customer's side is settled with it."""
         today = timezone.localdate()
         subscriptions = list(
-            Subscription.objects.filter(customer__reseller=reseller).exclude(status=Subscription.Status.CANCELLED)
+            # The portal's demo logins keep the state the logins table shows (the suspended one owes).
+            Subscription.objects.filter(customer__reseller=reseller, customer__user__isnull=True)
+            .exclude(status=Subscription.Status.CANCELLED)
             .filter(Q(paid_through__isnull=True) | Q(paid_through__lt=today))
             .select_related("customer", "package").order_by("pk")[:RENEWALS]
         )
