@@ -62,10 +62,11 @@ class Outbox:
 
 def router_outbox(router: Router, *, limit: int = 50) -> Outbox:
     tasks = ProvisioningTask.objects.filter(router=router).select_related("subscription__customer")
-    waiting = tasks.exclude(status=ProvisioningTask.Status.DONE).order_by("id")
+    waiting = tasks.filter(status__in=ProvisioningTask.NOT_DONE).order_by("id")
     return Outbox(
         waiting=list(waiting[:limit]),
-        recent=list(tasks.filter(status=ProvisioningTask.Status.DONE).order_by("-applied_at", "-id")[:10]),
+        # The last ten made of those applied, read backwards through the (router, status, id) index.
+        recent=list(tasks.filter(status=ProvisioningTask.Status.DONE).order_by("-id")[:10]),
         waiting_total=waiting.count(),
         failed_total=waiting.filter(status=ProvisioningTask.Status.FAILED).count(),
     )
@@ -83,7 +84,7 @@ def orphans_with_queued_actions(router: Router, report: DriftReport | None) -> l
     """The report's orphans, each with the removal or adoption staff already queued for it (if any)."""
     if report is None:
         return []
-    open_tasks = ProvisioningTask.objects.filter(router=router).exclude(status=ProvisioningTask.Status.DONE)
+    open_tasks = ProvisioningTask.objects.filter(router=router).filter(status__in=ProvisioningTask.NOT_DONE)
     removals = set(open_tasks.filter(action=ProvisioningTask.Action.REMOVE_ORPHAN).values_list("key", flat=True))
     adoptions = {
         task.subscription_id for task in open_tasks.filter(subscription__isnull=False).only("subscription_id", "desired")

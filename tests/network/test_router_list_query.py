@@ -81,3 +81,33 @@ def test_router_list_plan_does_not_grow_with_done_changes():
     # Joined, the router's 3,000 done changes times its 40 connections made 120,000 rows; counted
     # apart, no step produces more rows than the connections or the open changes.
     assert rows_produced(plan) <= CONNECTIONS * 2
+
+
+def rows_read(plan: dict) -> int:
+    """Rows every step read: what it produced and what its filter removed (× loops)."""
+    own = (plan.get("Actual Rows", 0) + plan.get("Rows Removed by Filter", 0)) * plan.get("Actual Loops", 1)
+    return own + sum(rows_read(child) for child in plan.get("Plans", []))
+
+
+@pytest.mark.postgres
+def test_a_routers_open_changes_are_read_without_its_done_ones():
+    router = RouterFactory(name="MIR-CORE-01")
+    subscriptions = [make_subscription(router=router, activate=True, username=f"c{n}") for n in range(CONNECTIONS)]
+    a_day_of_done_changes(router, subscriptions, count=20_000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE network_provisioningtask")
+    # What the outbox's drainer, the router page and the reconciler ask for: the open entries.
+    open_entries = ProvisioningTask.objects.filter(router=router, status__in=ProvisioningTask.NOT_DONE).order_by("id")
+    assert open_entries.count() == CONNECTIONS  # each connection's provisioning, still queued
+    assert rows_read(explained(open_entries)) <= CONNECTIONS * 3
+    # Asked as "not done", the same rows cost a read of every done entry of the router.
+    not_done = ProvisioningTask.objects.filter(router=router).exclude(status="done").order_by("id")
+    assert rows_read(explained(not_done)) >= 20_000
+
+
+def explained(queryset) -> dict:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
