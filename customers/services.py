@@ -329,6 +329,22 @@ def customer_withdraw(*, actor, customer: Customer, reason: str) -> Customer:
     return customer
 
 
+def customers_remove_imported(*, actor, customer_ids, reason: str) -> dict[int, str]:
+    """Customers an undone import brought in, removed with their subscriptions when nothing has happened
+    to them since (no ticket, visit, contract, call, payment, referral or other record refers to them:
+    the database's protected references say so by refusing, and nothing is removed). Their money was
+    taken away first by the ledger (`opening_balances_withdraw`). The audit log keeps each one, and the
+    account numbers they used stay used: returned by id, for the import to list."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("customers_remove_imported: call it inside transaction.atomic")
+    customers = list(Customer.objects.select_for_update().filter(pk__in=customer_ids).order_by("pk"))
+    audit_record_many(actor=actor, action="customer.remove", reason=reason,
+                      entries=[(c, snapshot(c, ("account_number", "name", "phone", "status")), None) for c in customers])
+    Subscription.objects.filter(customer__in=customers).delete()
+    Customer.objects.filter(pk__in=[c.pk for c in customers]).delete()
+    return {c.pk: c.account_number for c in customers}
+
+
 @transaction.atomic
 def customer_portal_access_set(*, actor, customer: Customer, password: str):
     """Give the customer a portal login (username = account number) or change its password."""

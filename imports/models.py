@@ -72,6 +72,9 @@ class ImportBatch(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     undone_at = models.DateTimeField(null=True, blank=True)
     undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # What an undo did: customers removed and withdrawn, and the account and invoice numbers the batch
+    # used (as runs), which stay used: numbering is gap-free and a number is never given out twice.
+    undo_report = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-id"]

@@ -183,7 +183,7 @@ class DrainResult:
 def _due_entries(router_id: int, now: datetime) -> list[ProvisioningTask]:
     """The entries to try now: for each key, its oldest open entry, when its back-off is over."""
     due, seen = [], set()
-    for task in ProvisioningTask.objects.filter(router_id=router_id).exclude(status=TaskStatus.DONE).order_by("id"):
+    for task in ProvisioningTask.objects.filter(router_id=router_id).filter(status__in=ProvisioningTask.NOT_DONE).order_by("id"):
         if task.key in seen:
             continue
         seen.add(task.key)
@@ -270,7 +270,7 @@ def _router_down(router_id: int, router: Router, error: RouterError, now: dateti
     """The router stopped answering: it backs off as a whole, and everything waiting for it waits a
     little longer with the reason attached. Nothing is dropped."""
     retry_at = router_unreachable(router, error, now)
-    ProvisioningTask.objects.filter(router_id=router_id, next_attempt_at__lte=now).exclude(status=TaskStatus.DONE).update(
+    ProvisioningTask.objects.filter(router_id=router_id, next_attempt_at__lte=now).filter(status__in=ProvisioningTask.NOT_DONE).update(
         status=TaskStatus.FAILED, attempts=F("attempts") + 1, last_error=str(error), next_attempt_at=retry_at
     )
     result.failed += 1

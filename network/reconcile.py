@@ -155,7 +155,7 @@ def _compare_and_repair(client: routeros.RouterClient, router: Router, tables: r
     subscriptions = list(
         Subscription.objects.filter(router=router, status__in=ON_ROUTER).select_related("router", "package", "customer", "fup_state")
     )
-    open_keys = set(router.provisioning_tasks.exclude(status=TaskStatus.DONE).values_list("key", flat=True))
+    open_keys = set(router.provisioning_tasks.filter(status__in=ProvisioningTask.NOT_DONE).values_list("key", flat=True))
     lookups = {
         "secret": (_index(tables.secrets, "comment"), _index(tables.secrets, "name")),
         "hotspot": (_index(tables.hotspot_users, "comment"), _index(tables.hotspot_users, "name")),
@@ -291,7 +291,7 @@ def orphan_adopt(*, actor, router: Router, table: str, name: str = "", address: 
     if subscription is None:
         raise ValidationError(_("No subscription on this router matches that entry: only Remove is possible."))
     key = subscription_key(subscription.pk)
-    waiting = list(router.provisioning_tasks.filter(key=key).exclude(status=TaskStatus.DONE))
+    waiting = list(router.provisioning_tasks.filter(key=key).filter(status__in=ProvisioningTask.NOT_DONE))
     for task in waiting:
         # The entries stuck on "not created by ispbill" go through now, taking the row over.
         task.desired = {**task.desired, "adopt": True}

@@ -3,7 +3,8 @@ without a branch); live reads go to the router through the adapter with short ti
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from customers.models import Subscription
@@ -30,11 +31,20 @@ def router_get_for_staff(*, user, pk: int) -> Router:
     return get_object_or_404(routers_visible_to(user), pk=pk)
 
 
+def _count_per_router(rows: QuerySet) -> Coalesce:
+    """How many of `rows` (filtered by router = the outer row) there are, as a subquery: counted
+    apart, so the router's done changes (kept for ever, growing with every change the worker applies)
+    are never joined with its connections and multiplied by them."""
+    counted = rows.filter(router=OuterRef("pk")).order_by().values("router").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def router_list(*, user) -> QuerySet[Router]:
+    tasks = ProvisioningTask.objects.all()
     return routers_visible_to(user).annotate(
-        pending_count=Count("provisioning_tasks", filter=Q(provisioning_tasks__status__in=OPEN_STATUSES), distinct=True),
-        failed_count=Count("provisioning_tasks", filter=Q(provisioning_tasks__status=ProvisioningTask.Status.FAILED), distinct=True),
-        subscription_count=Count("subscriptions", filter=Q(subscriptions__status__in=("active", "suspended")), distinct=True),
+        pending_count=_count_per_router(tasks.filter(status__in=OPEN_STATUSES)),
+        failed_count=_count_per_router(tasks.filter(status=ProvisioningTask.Status.FAILED)),
+        subscription_count=_count_per_router(Subscription.objects.filter(status__in=("active", "suspended"))),
     ).order_by("-is_active", "name")
 
 
@@ -52,10 +62,11 @@ class Outbox:
 
 def router_outbox(router: Router, *, limit: int = 50) -> Outbox:
     tasks = ProvisioningTask.objects.filter(router=router).select_related("subscription__customer")
-    waiting = tasks.exclude(status=ProvisioningTask.Status.DONE).order_by("id")
+    waiting = tasks.filter(status__in=ProvisioningTask.NOT_DONE).order_by("id")
     return Outbox(
         waiting=list(waiting[:limit]),
-        recent=list(tasks.filter(status=ProvisioningTask.Status.DONE).order_by("-applied_at", "-id")[:10]),
+        # The last ten made of those applied, read backwards through the (router, status, id) index.
+        recent=list(tasks.filter(status=ProvisioningTask.Status.DONE).order_by("-id")[:10]),
         waiting_total=waiting.count(),
         failed_total=waiting.filter(status=ProvisioningTask.Status.FAILED).count(),
     )
@@ -73,7 +84,7 @@ def orphans_with_queued_actions(router: Router, report: DriftReport | None) -> l
     """The report's orphans, each with the removal or adoption staff already queued for it (if any)."""
     if report is None:
         return []
-    open_tasks = ProvisioningTask.objects.filter(router=router).exclude(status=ProvisioningTask.Status.DONE)
+    open_tasks = ProvisioningTask.objects.filter(router=router).filter(status__in=ProvisioningTask.NOT_DONE)
     removals = set(open_tasks.filter(action=ProvisioningTask.Action.REMOVE_ORPHAN).values_list("key", flat=True))
     adoptions = {
         task.subscription_id for task in open_tasks.filter(subscription__isnull=False).only("subscription_id", "desired")

@@ -135,7 +135,7 @@ def router_update(*, actor, router: Router, password: str | None = None, areas=N
     if became_active or any(name in new for name in ("host", "api_port", "use_ssl", "ssl_port", "username", "password")):
         # New address or credentials: try the queue again now rather than after the back-off.
         Router.objects.filter(pk=router.pk).update(outbox_retry_at=None, unreachable_count=0)
-        router.provisioning_tasks.exclude(status=TaskStatus.DONE).update(next_attempt_at=timezone.now())
+        router.provisioning_tasks.filter(status__in=ProvisioningTask.NOT_DONE).update(next_attempt_at=timezone.now())
         wake_after_commit(router.pk)
     return router
 
@@ -274,6 +274,22 @@ def provisioning_enqueue_many(*, subscriptions: list[Subscription], action: str,
             router_id=state.get("router") or subscription.router_id, key=subscription_key(subscription.pk), action=action,
             desired=state, subscription_id=subscription.pk, actor=actor,
         ))
+    rows_insert(ProvisioningTask, tasks)
+    for router_id in sorted({task.router_id for task in tasks}):
+        wake_after_commit(router_id)
+    return len(tasks)
+
+
+def provisioning_remove_many(*, subscriptions: list[Subscription], actor=None) -> int:
+    """Outbox entries taking many subscriptions' entries off their routers (an undone import's), written
+    with COPY. Each entry carries what to remove, so it is applied after the subscription is gone."""
+    tasks = [
+        new_task(
+            router_id=subscription.router_id, key=subscription_key(subscription.pk), action=Action.DEPROVISION,
+            desired={**desired_state(subscription), "present": False}, subscription_id=subscription.pk, actor=actor,
+        )
+        for subscription in subscriptions
+    ]
     rows_insert(ProvisioningTask, tasks)
     for router_id in sorted({task.router_id for task in tasks}):
         wake_after_commit(router_id)
@@ -419,7 +435,7 @@ def outbox_retry(*, actor, task: ProvisioningTask) -> ProvisioningTask:
 @transaction.atomic
 def outbox_retry_all(*, actor, router: Router) -> int:
     now = timezone.now()
-    count = router.provisioning_tasks.exclude(status=TaskStatus.DONE).update(next_attempt_at=now)
+    count = router.provisioning_tasks.filter(status__in=ProvisioningTask.NOT_DONE).update(next_attempt_at=now)
     router.provisioning_tasks.filter(status=TaskStatus.FAILED).update(status=TaskStatus.PENDING)
     Router.objects.filter(pk=router.pk).update(outbox_retry_at=None)
     if count:
@@ -461,10 +477,10 @@ def router_check_health(*, router: Router, connect_timeout: float = HEALTH_CONNE
     for name, value in values.items():
         setattr(router, name, value)
     outages.router_came_back(router=router, now=now)
-    came_back = was_waiting and router.provisioning_tasks.exclude(status=TaskStatus.DONE).exists()
+    came_back = was_waiting and router.provisioning_tasks.filter(status__in=ProvisioningTask.NOT_DONE).exists()
     if came_back:
         # Back before its back-off ran out: everything waiting for it is tried again now.
-        router.provisioning_tasks.exclude(status=TaskStatus.DONE).filter(next_attempt_at__gt=now).update(next_attempt_at=now)
+        router.provisioning_tasks.filter(status__in=ProvisioningTask.NOT_DONE).filter(next_attempt_at__gt=now).update(next_attempt_at=now)
         wake_after_commit(router.pk)
     return HealthResult(health=health, came_back=came_back)
 

@@ -26,7 +26,7 @@ def drain_due_outboxes() -> None:
     wake-up was lost (broker down at commit time, worker restarted mid-drain)."""
     now = timezone.now()
     due = (
-        ProvisioningTask.objects.exclude(status=ProvisioningTask.Status.DONE)
+        ProvisioningTask.objects.filter(status__in=ProvisioningTask.NOT_DONE)
         .filter(next_attempt_at__lte=now, router__is_active=True)
         .filter(Q(router__outbox_retry_at__isnull=True) | Q(router__outbox_retry_at__lte=now))
         .values_list("router_id", flat=True)

@@ -1,7 +1,10 @@
-"""Undoing a finished import (use case): opening balances reversed through the ledger, connections
-released (and taken off the router when ispbill put them there), customers withdrawn, updated
-customers put back; past payments removed or restored. Refused once billing has touched the batch
-(`imports.services.batch_touched`)."""
+"""Undoing a finished import (use case): the customers it created removed, with their connections
+(taken off the router when ispbill put them there) and opening balances, when nothing has happened to
+them since, so no list, search or figure counts them; those something happened to withdrawn (balances
+reversed through the ledger, connections released, customer closed); updated customers put back; past
+payments removed or restored. The batch and its rows stay as the import's history, with the account
+(and invoice) numbers it used, which are never given out again. Refused once billing has touched the
+batch (`imports.services.batch_touched`)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,9 +32,7 @@ from .import_commit import PAST_PAYMENT_UPDATABLE
 
 @transaction.atomic
 def batch_undo(*, actor, batch: ImportBatch, reason: str = "") -> ImportBatch:
-    """Withdraw the whole batch: opening balances reversed through the ledger (the invoice voided, the
-    advance taken back), subscriptions cancelled and their logins freed, customers closed with their
-    old id cleared, and updated customers put back as they were. Refused once billing has touched it."""
+    """Withdraw the whole batch (see the module). Refused once billing has touched it."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.DONE:
         raise ValidationError(_("Only a finished import can be undone."))
@@ -43,7 +45,7 @@ def batch_undo(*, actor, batch: ImportBatch, reason: str = "") -> ImportBatch:
     else:
         _customers_undo(actor=actor, batch=batch, reason=reason)
     batch.status, batch.undone_at, batch.undone_by = ImportBatch.Status.UNDONE, timezone.now(), user_or_none(actor)
-    batch.save(update_fields=["status", "undone_at", "undone_by"])
+    batch.save(update_fields=["status", "undone_at", "undone_by", "undo_report"])
     audit_record(actor=actor, action="import.undo", obj=batch, reason=reason)
     return batch
 
@@ -64,30 +66,92 @@ def _past_payments_undo(*, batch: ImportBatch) -> None:
 
 
 def _customers_undo(*, actor, batch: ImportBatch, reason: str) -> None:
+    """Updated customers are put back; the customers the batch created are removed, with their
+    connections and opening balances, when nothing has happened to them since, and otherwise (a ticket,
+    a visit, a call …) withdrawn as before: balances reversed, connections released, the customer
+    closed. The account numbers they used stay used: the batch's undo report lists them."""
     rows = list(ImportRow.objects.filter(batch=batch, done=True).exclude(action=ImportRow.Action.ERROR).select_related("opening_entry").order_by("-line"))
     for row in rows:
-        if row.action == ImportRow.Action.UPDATE:
-            if row.previous and row.customer_id:
-                changes = dict(row.previous)
-                if "area" in changes:
-                    changes["area"] = Area.objects.get(pk=changes["area"])
-                customer_services.customer_update(actor=actor, customer=Customer.objects.get(pk=row.customer_id), **changes)
-            continue
-        if row.customer_id is None:
-            continue
-        account = ledger.account_lock(customer_id=row.customer_id)
-        entry = row.opening_entry
-        if entry is not None:
-            if entry.invoice_id:
-                ledger.invoice_void_post(account=account, invoice=Invoice.objects.get(pk=entry.invoice_id), actor=actor, reason=reason)
-            else:
-                ledger.credit_unpost(account=account, entry=entry, actor=actor, memo=reason)
-        if row.subscription_id:
-            subscription = Subscription.objects.get(pk=row.subscription_id)
-            if subscription.status != Subscription.Status.CANCELLED:
-                released = customer_services.subscription_release(actor=actor, subscription=subscription, reason=reason)
-                if batch.source == ImportBatch.Source.FILE:  # off the router only what ispbill put there
-                    network_services.provisioning_enqueue_transition(
-                        subscription=released, previous_status=released.previous_lifecycle["status"], actor=actor
-                    )
-        customer_services.customer_withdraw(actor=actor, customer=Customer.objects.get(pk=row.customer_id), reason=reason)
+        if row.action == ImportRow.Action.UPDATE and row.previous and row.customer_id:
+            changes = dict(row.previous)
+            if "area" in changes:
+                changes["area"] = Area.objects.get(pk=changes["area"])
+            customer_services.customer_update(actor=actor, customer=Customer.objects.get(pk=row.customer_id), **changes)
+    created = [row for row in rows if row.action == ImportRow.Action.CREATE and row.customer_id is not None]
+    numbers = dict(Customer.objects.filter(pk__in=[row.customer_id for row in created]).values_list("pk", "account_number"))
+    invoice_numbers: list[str] = []
+    kept: list[ImportRow] = []
+    try:
+        with transaction.atomic():
+            invoice_numbers = _remove(actor=actor, batch=batch, rows=created, reason=reason)
+    except (ProtectedError, ValidationError):
+        # Something happened to some of them: remove the others one by one, withdraw those.
+        for row in created:
+            try:
+                with transaction.atomic():
+                    invoice_numbers += _remove(actor=actor, batch=batch, rows=[row], reason=reason)
+            except (ProtectedError, ValidationError):
+                kept.append(row)
+    for row in kept:
+        _withdraw(actor=actor, batch=batch, row=row, reason=reason)
+    for row in created:
+        row.values = {**row.values, "account_number": numbers[row.customer_id], "removed": row not in kept}
+    ImportRow.objects.bulk_update(created, ["values"], batch_size=1000)
+    batch.undo_report = {
+        "removed": len(created) - len(kept),
+        "withdrawn": len(kept),
+        "account_numbers": number_ranges(list(numbers.values()), across_years=True),
+        "invoice_numbers": number_ranges(invoice_numbers),
+    }
+
+
+def _remove(*, actor, batch: ImportBatch, rows: list[ImportRow], reason: str) -> list[str]:
+    """The rows' customers gone with what the import gave them: router entries ispbill put there taken
+    off, opening balances taken away by the ledger, connections and customers deleted. Raises, having
+    changed nothing, when anything else refers to one of them. Returns the invoice numbers used."""
+    customer_ids = [row.customer_id for row in rows]
+    if batch.source == ImportBatch.Source.FILE:  # off the router only what ispbill put there
+        on_router = list(Subscription.objects.filter(customer_id__in=customer_ids, status__in=network_services.ON_ROUTER)
+                         .select_related("router", "package"))
+        if on_router:
+            network_services.provisioning_remove_many(subscriptions=on_router, actor=actor)
+    invoice_numbers = ledger.opening_balances_withdraw(customer_ids=customer_ids, actor=actor, reason=reason)
+    customer_services.customers_remove_imported(actor=actor, customer_ids=customer_ids, reason=reason)
+    return invoice_numbers
+
+
+def _withdraw(*, actor, batch: ImportBatch, row: ImportRow, reason: str) -> None:
+    account = ledger.account_lock(customer_id=row.customer_id)
+    entry = row.opening_entry
+    if entry is not None:
+        if entry.invoice_id:
+            ledger.invoice_void_post(account=account, invoice=Invoice.objects.get(pk=entry.invoice_id), actor=actor, reason=reason)
+        else:
+            ledger.credit_unpost(account=account, entry=entry, actor=actor, memo=reason)
+    if row.subscription_id:
+        subscription = Subscription.objects.get(pk=row.subscription_id)
+        if subscription.status != Subscription.Status.CANCELLED:
+            released = customer_services.subscription_release(actor=actor, subscription=subscription, reason=reason)
+            if batch.source == ImportBatch.Source.FILE:  # off the router only what ispbill put there
+                network_services.provisioning_enqueue_transition(
+                    subscription=released, previous_status=released.previous_lifecycle["status"], actor=actor
+                )
+    customer_services.customer_withdraw(actor=actor, customer=Customer.objects.get(pk=row.customer_id), reason=reason)
+
+
+def number_ranges(numbers: list[str], *, across_years: bool = False) -> str:
+    """Numbers as runs, "CT-2019-00001–CT-2025-00939, CT-2026-00950". Account numbers count on across
+    years (the year shown is the customer's first), so their runs follow the count alone; invoice numbers
+    count per year (`across_years=False`)."""
+    def key(number: str):
+        head, _, tail = number.rpartition("-")
+        return ("" if across_years else head, int(tail) if tail.isdigit() else -1, number)
+
+    runs: list[list] = []
+    for number in sorted(numbers, key=key):
+        series, count, _ = key(number)
+        if runs and count >= 0 and runs[-1][2] == series and runs[-1][3] == count - 1:
+            runs[-1][1], runs[-1][3] = number, count
+        else:
+            runs.append([number, number, series, count])
+    return ", ".join(first if first == last else f"{first}–{last}" for first, last, _series, _count in runs)

@@ -546,6 +546,36 @@ def opening_balances_post(
     return entries
 
 
+def opening_balances_withdraw(*, customer_ids, actor=None, reason: str = "") -> list[str]:
+    """Take away, with the import undone that brought them, opening balances nothing has touched since
+    (docs/billing.md, "Undoing an import"): each of these customers' accounts holds its opening-balance
+    entry and nothing else, and the opening invoice has no payment or credit applied. The entries,
+    invoices, their lines and the accounts are deleted, so the customers can go too; the invoice
+    numbers stay used (returned, for the import to list). Refuses, changing nothing, when any account
+    holds more."""
+    _require_atomic("opening_balances_withdraw")
+    ids = sorted(set(customer_ids))
+    accounts = list(Account.objects.select_for_update().filter(customer_id__in=ids).order_by("pk"))
+    entries = LedgerEntry.objects.filter(account__in=accounts)
+    invoices = Invoice.objects.filter(customer_id__in=ids)
+    if (
+        entries.exclude(kind=Kind.OPENING_BALANCE).exists()
+        or invoices.exclude(ledger_entries__kind=Kind.OPENING_BALANCE).exists()
+        or Allocation.objects.filter(invoice__in=invoices).exists()
+    ):
+        raise ValidationError("These accounts have more than their opening balance on them.")
+    numbers = sorted(invoices.values_list("number", flat=True))
+    audit_record_many(
+        actor=actor, action="invoice.withdraw", reason=reason,
+        entries=[(invoice, {"number": invoice.number, "total": str(invoice.total)}, None) for invoice in invoices.order_by("pk")],
+    )
+    entries.delete()
+    InvoiceLine.objects.filter(invoice__in=invoices).delete()
+    invoices.delete()
+    Account.objects.filter(pk__in=[account.pk for account in accounts]).delete()
+    return numbers
+
+
 # Many customers at once ---------------------------------------------------------------------------------
 
 

@@ -183,6 +183,11 @@ class RouterState:
         self.version = version
         self.board_name = board_name
         self.offline: set[str] = set()
+        # Once the customers it was found with are loaded (`in_service`), a secret added is a new
+        # connection: the installer is at the customer's with their router, which dials whatever
+        # share of the old customers have theirs switched off (online_ratio).
+        self.in_service = False
+        self.installed: set[str] = set()
         self.reboots = 0
 
         self._rng = random.Random(f"{seed}:{identity}")
@@ -312,7 +317,7 @@ class RouterState:
     def wants_online(self, name: str) -> bool:
         if name in self.offline:
             return False
-        if self.online_ratio >= 1:
+        if self.online_ratio >= 1 or name in self.installed:
             return True
         return random.Random(f"{self.seed}:online:{name}").random() < self.online_ratio
 
@@ -336,6 +341,8 @@ class RouterState:
     def secret_changed(self, secret: Row, old: dict[str, str] | None, now: float) -> None:
         # An active session outlives its secret being disabled or edited, as on RouterOS;
         # the secret only decides whether the customer may connect again.
+        if old is None and self.in_service:
+            self.installed.add(secret.attrs["name"])
         if self._may_connect(secret):
             self._schedule(secret, now)
         else:

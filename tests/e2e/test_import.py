@@ -7,6 +7,7 @@ a time) so the page's HTMX polling is seen moving between chunks."""
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from customers.models import Customer, Package
@@ -16,6 +17,7 @@ from tests.factories import AreaFactory, BranchFactory, PackageFactory, RouterFa
 from usecases import import_commit
 from usecases.tasks import import_batch_commit
 
+from .conftest import ARTIFACTS
 from .test_staff_customers import sign_in_staff
 
 PACKAGES = [
@@ -90,3 +92,20 @@ def test_staff_import_the_sample_sheet_and_find_an_imported_customer(page, demo_
     results.get_by_role("link", name=imported.account_number).click()
     expect(page.get_by_role("heading", name=re.compile(re.escape(imported.name)))).to_be_visible()
     assert imported.subscriptions.get().package in Package.objects.all()
+
+    # Undone (the wrong file after all): the customers it created leave every list, search and count,
+    # and the import says which account numbers it used.
+    numbers = sorted(Customer.objects.values_list("account_number", flat=True), key=lambda n: n[-5:])
+    batch.refresh_from_db()
+    page.goto(reverse("staff:import-detail", args=[batch.pk]))
+    page.locator("#undo-form").get_by_label("Reason").fill("Wrong sheet")
+    page.locator("#undo-form").get_by_role("button", name="Undo this import").click()
+    expect(page.locator("#messages")).to_contain_text(f"{batch.created_count} customers removed")
+    expect(page.locator("#undo-numbers")).to_contain_text(f"{numbers[0]}–{numbers[-1]}")
+    expect(page.locator("#imported-customers")).to_contain_text("removed")
+    page.screenshot(path=str(ARTIFACTS / "import-undone-1366.png"), full_page=False)
+    assert not Customer.objects.exists()
+    page.get_by_role("link", name="Customers", exact=True).click()
+    page.wait_for_url(re.compile(r"/staff/customers/$"), wait_until="load")
+    page.get_by_label("Search").fill("OLD-10002")
+    expect(page.locator("#customer-results")).not_to_contain_text(imported.name)

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import timezone
 
 from billing import ledger
 from billing.models import Account, Invoice, LedgerEntry
@@ -188,25 +189,62 @@ def test_reimporting_the_same_file_updates_and_never_duplicates(admin, catalogue
     call_command("check_ledger", stdout=StringIO())
 
 
-def test_undo_reverses_money_cancels_subscriptions_and_restores_updates(admin, catalogue):
+def test_undo_removes_the_customers_it_created_with_their_money_and_says_which_numbers_it_used(admin, catalogue):
     existing = make_customer(area=catalogue[0], name="Old Name", external_ref="OLD-3")
     batch = commit(admin, upload_and_map(admin, csv_bytes(good_rows())))
     assert Customer.objects.get(pk=existing.pk).name == "Salma Begum"
+    created = {c.pk: c.account_number for c in Customer.objects.filter(external_ref__in=["OLD-1", "OLD-2"])}
+    invoice_number = Invoice.objects.get(customer__external_ref="OLD-1").number
+    customers_before = Customer.objects.count()
     import_undo.batch_undo(actor=admin, batch=batch, reason="wrong file")
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.UNDONE
-    for ref in ("OLD-1", "OLD-2"):
-        assert not Customer.objects.filter(external_ref=ref).exists()
-    created = Customer.objects.filter(notes__contains="wrong file")
-    assert created.count() == 2
-    assert all(a.balance == 0 for a in Account.objects.filter(customer__in=created))
-    assert set(Subscription.objects.filter(customer__in=created).values_list("status", flat=True)) == {Subscription.Status.CANCELLED}
-    assert Invoice.objects.get(customer__in=created).status == Invoice.Status.VOID
+    # Gone from every list, search and count: the customers, their connections, accounts and invoices.
+    assert Customer.objects.count() == customers_before - 2
+    assert not Customer.objects.filter(pk__in=created).exists()
+    assert not Subscription.objects.filter(customer_id__in=created).exists()
+    assert not Account.objects.filter(customer_id__in=created).exists() and not Invoice.objects.filter(number=invoice_number).exists()
     assert Customer.objects.get(pk=existing.pk).name == "Old Name"
+    # The import keeps its history and names the numbers it used, which stay used.
+    first, second = sorted(created.values(), key=lambda number: number[-5:])
+    assert batch.undo_report == {
+        "removed": 2, "withdrawn": 0, "account_numbers": f"{first}–{second}", "invoice_numbers": invoice_number,
+    }
+    rows = batch.rows.filter(action=ImportRow.Action.CREATE)
+    assert sorted((row.values["account_number"], row.values["removed"]) for row in rows) == [(first, True), (second, True)]
+    # The router entry ispbill put there is taken off.
+    assert ProvisioningTask.objects.filter(action="deprovision", desired__name="rahim", desired__present=False).exists()
     call_command("check_ledger", stdout=StringIO())
-    # The same file again, corrected: logins are free, new customers come in.
+    # The same file again, corrected: logins are free, new customers come in with new numbers.
     again = commit(admin, upload_and_map(admin, csv_bytes(good_rows())))
     assert (again.created_count, again.error_rows) == (2, 0)
+    assert not set(Customer.objects.filter(external_ref__in=["OLD-1", "OLD-2"]).values_list("account_number", flat=True)) & set(created.values())
+
+
+def test_numbers_used_are_told_as_runs_of_the_count_that_gave_them_out():
+    # Account numbers count on across the years shown in them; invoice numbers count per year.
+    accounts = ["CT-2024-00007", "CT-2019-00005", "CT-2026-00006", "CT-2019-00009"]
+    assert import_undo.number_ranges(accounts, across_years=True) == "CT-2019-00005–CT-2024-00007, CT-2019-00009"
+    assert import_undo.number_ranges(["INV-2025-00004", "INV-2026-00005", "INV-2026-00006"]) == (
+        "INV-2025-00004, INV-2026-00005–INV-2026-00006"
+    )
+
+
+def test_undo_keeps_a_customer_something_happened_to_closed_and_removes_the_others(admin, catalogue):
+    from customers.models import CallLog
+
+    batch = commit(admin, upload_and_map(admin, csv_bytes(good_rows())))
+    rahim = Customer.objects.get(external_ref="OLD-1")
+    CallLog.objects.create(customer=rahim, called_by=admin, called_at=timezone.now(), outcome="reached", note="Asked about the bill")
+    import_undo.batch_undo(actor=admin, batch=batch, reason="wrong file")
+    batch.refresh_from_db()
+    rahim.refresh_from_db()
+    assert rahim.status == Customer.Status.CLOSED and "wrong file" in rahim.notes
+    assert Account.objects.get(customer=rahim).balance == 0 and Invoice.objects.get(customer=rahim).status == Invoice.Status.VOID
+    assert rahim.subscriptions.get().status == Subscription.Status.CANCELLED
+    assert not Customer.objects.filter(external_ref="OLD-2").exists() and not Customer.objects.filter(name="করিম মিয়া").exists()
+    assert (batch.undo_report["removed"], batch.undo_report["withdrawn"]) == (2, 1)  # OLD-2 and OLD-3 removed
+    call_command("check_ledger", stdout=StringIO())
 
 
 def test_undo_is_refused_once_money_moved_and_changes_nothing(admin, catalogue):

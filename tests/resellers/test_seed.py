@@ -6,9 +6,10 @@ from django.core.management import call_command
 
 from billing.ledger import wallets as ledger
 from billing.wallet_models import WalletEntry
-from demo.management.commands.seed_resellers import PREPAID_LOGIN, SUB_LOGIN
-from resellers.models import Renewal, Reseller
+from demo.management.commands.seed_resellers import COMMISSION_LOGIN, PREPAID_LOGIN, SUB_LOGIN
+from resellers.models import Renewal, Reseller, ResellerPackage
 from usecases import reseller_renewal
+from usecases.reseller_customer_create import reseller_customer_create
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +41,43 @@ def test_seeded_renewal_history_spans_past_months_and_is_idempotent():
     # The worker completes it like any other.
     assert reseller_renewal.reseller_renewals_settle(reseller_id=being_completed.reseller_id) == 1
     assert not Renewal.objects.filter(status=Renewal.Status.PENDING).exists()
+
+
+def test_every_demo_reseller_can_connect_a_customer_in_each_of_its_areas():
+    call_command("seed_demo", customers=24, leads=2, months=1, quiet=True)
+    call_command("seed_resellers")
+    resellers = list(Reseller.objects.filter(user__username__in=[COMMISSION_LOGIN, PREPAID_LOGIN, SUB_LOGIN]).order_by("pk"))
+    assert len(resellers) == 3
+    for n, reseller in enumerate(resellers):
+        offer = ResellerPackage.objects.filter(reseller=reseller).exclude(price__isnull=True).order_by("pk").first() or (
+            ResellerPackage.objects.filter(reseller=reseller).order_by("pk").first()
+        )
+        for m, area in enumerate(reseller.areas.order_by("pk")):
+            customer = reseller_customer_create(
+                actor=reseller.user, reseller=reseller, name=f"Demo Customer {n}{m}", phone=f"+88017114030{n}{m}",
+                address="House 1, Road 1", area=area, package_id=offer.package_id, username=f"demo.new.{n}.{m}",
+                password="pw-demo-1",
+            )
+            subscription = customer.subscriptions.get()
+            assert subscription.router.is_active and subscription.router.areas.filter(pk=area.pk).exists()
+    # A second run gives no area a second router.
+    served = {area.pk: set(area.routers.values_list("pk", flat=True)) for r in resellers for area in r.areas.all()}
+    call_command("seed_resellers")
+    assert {area.pk: set(area.routers.values_list("pk", flat=True)) for r in resellers for area in r.areas.all()} == served
+
+
+def test_the_resellers_history_leaves_the_portal_demo_logins_as_the_logins_table_shows_them():
+    from customers.models import Customer, Subscription
+
+    call_command("seed_demo", customers=30, leads=2, months=3, quiet=True)
+
+    def states():
+        return {
+            c.account_number: (c.account.balance, sorted(c.subscriptions.values_list("status", flat=True)))
+            for c in Customer.objects.exclude(user=None).select_related("account")
+        }
+
+    before = states()
+    assert any(Subscription.Status.SUSPENDED in statuses and balance > 0 for balance, statuses in before.values())
+    call_command("seed_resellers")
+    assert states() == before

@@ -119,11 +119,16 @@ def import_commit(request, pk: int):
 def import_undo(request, pk: int):
     batch = _batch_or_404(pk)
     try:
-        usecases.import_undo.batch_undo(actor=request.user, batch=batch, reason=request.POST.get("reason", ""))
+        batch = usecases.import_undo.batch_undo(actor=request.user, batch=batch, reason=request.POST.get("reason", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Import #%(pk)s undone.") % {"pk": batch.pk})
+        report = batch.undo_report
+        if report.get("account_numbers"):
+            messages.success(request, _("Import #%(pk)s undone: %(removed)s customers removed. The account numbers it used stay used: %(numbers)s.") % {
+                "pk": batch.pk, "removed": report["removed"], "numbers": report["account_numbers"]})
+        else:
+            messages.success(request, _("Import #%(pk)s undone.") % {"pk": batch.pk})
     return redirect("staff:import-detail", pk=batch.pk)
 
 

@@ -8,7 +8,9 @@ RouterOS), then runs the reconciler once per router: the simulator starts empty,
 reconciler creates every secret, queue, hotspot user, profile and address-list entry the database
 wants through the real adapter, as it would repair a router that lost its configuration. From then
 on the Celery worker applies every change made in the console. PPPoE customers dial in a couple
-of seconds after their secret appears, so the console shows live sessions. On first start it seeds
+of seconds after their secret appears, so the console shows live sessions: the --online-ratio's
+share of those loaded at the start, and every connection added later (the one a technician's
+check-in puts on the router dials, so the installation can be completed). On first start it seeds
 past usage (seed_usage) and polls every router once; beat's usage poll keeps the charts growing.
 """
 
@@ -101,6 +103,8 @@ class Command(BaseCommand):
         if report.error:
             return f"not loaded: {report.error}"
         state = sim.state
+        # From now on a connection put on the router is an installation: its customer's router dials.
+        state.in_service = True
         if router.name == LEGACY_ROUTER_NAME:  # the router import's demo: secrets no customer owns yet
             legacy_load(state)
         return (

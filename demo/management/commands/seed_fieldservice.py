@@ -281,10 +281,26 @@ class Command(BaseCommand):
         mine = WorkOrder.objects.filter(technician=tech, scheduled_start__gte=start_of_day, scheduled_start__lt=start_of_day + timedelta(days=1))
         rng = random.Random(timezone.localdate().toordinal())
         for index, finish in enumerate(["assigned", "assigned", "en_route"][mine.count():]):
+            kind = [WorkOrder.Kind.REPAIR, WorkOrder.Kind.INSTALLATION, WorkOrder.Kind.REPAIR][index]
+            if kind == WorkOrder.Kind.INSTALLATION and self.assign_new_connection(tech, start=self._at(0, 10 + index * 2)):
+                continue
             customer = customers[(index * 7 + 3) % len(customers)]
-            self._make(tech=tech, customer=customer, kind=[WorkOrder.Kind.REPAIR, WorkOrder.Kind.INSTALLATION, WorkOrder.Kind.REPAIR][index],
-                       start=self._at(0, 10 + index * 2), finish=finish, items=items, rng=rng)
+            self._make(tech=tech, customer=customer, kind=kind, start=self._at(0, 10 + index * 2), finish=finish, items=items, rng=rng)
         self.ensure_ticket_visit(tech)
+
+    def assign_new_connection(self, tech, *, start) -> bool:
+        """Today's installation is a new connection waiting for it (a pending subscription's order): checking
+        in puts it on the router, the customer's router dials, and completing activates it."""
+        order = (
+            WorkOrder.objects.filter(kind=WorkOrder.Kind.INSTALLATION, status=WorkOrder.Status.NEW,
+                                     subscription__status=Subscription.Status.PENDING)
+            .order_by("pk").first()
+        )
+        if order is None:
+            return False
+        services.workorder_schedule(actor=self.supervisor, order=order, technician=tech, scheduled_start=start)
+        self.created["orders"] += 1
+        return True
 
     def ensure_ticket_visit(self, tech):
         """A repair planned from a support ticket ("Plan a visit"), so the technician app shows the ticket.

@@ -1,5 +1,7 @@
 """Demo terms and history for the two demo resellers (run after seed_demo).
 
+- each reseller's areas are served by a router (the one most of the area's connections are on), on
+  which the reseller's new customers are connected;
 - `reseller` (Pallabi Net Point) works on commission: 10% of what its customers pay, 12% from 50
   active customers; commissions accrued on its customers' past payments, past months closed by
   statements, one payout approved and one waiting for staff.
@@ -21,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from billing.ledger import wallets
@@ -29,6 +31,8 @@ from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 from customers import services as customer_services
 from customers.models import Package, Subscription
 from ispbill.core.money import to_money
+from network import services as network_services
+from network.models import Router
 from payments.models import Payment
 from resellers import commissions, renewals, services
 from resellers.models import CommissionStatement, Renewal, Reseller, ResellerLogin, ResellerPackage
@@ -74,6 +78,17 @@ class Command(BaseCommand):
         if not reseller.areas.exists():
             areas = {c.area_id for c in reseller.customers.all().only("area_id")}
             reseller.areas.set(areas)
+        # A reseller connects a new customer on the router that serves the area: each of its areas gets
+        # the router most of the area's connections are on (its branch's first router when it has none).
+        for area in reseller.areas.exclude(routers__is_active=True).select_related("branch"):
+            busiest = (
+                Subscription.objects.filter(customer__area=area, router__is_active=True).values("router")
+                .annotate(n=Count("pk")).order_by("-n", "router").values_list("router", flat=True).first()
+            )
+            router = Router.objects.filter(pk=busiest).first() or Router.objects.filter(
+                branch=area.branch, is_active=True).order_by("pk").first()
+            if router is not None:
+                network_services.router_update(actor=None, router=router, areas=[*router.areas.all(), area])
 
     def _packages(self, admin, reseller, *, share):
         for package in Package.objects.filter(is_active=True).order_by("pk"):
@@ -126,7 +141,9 @@ class Command(BaseCommand):
         now, are then dated that day (the demo's story), before the customer's side is settled with it."""
         today = timezone.localdate()
         subscriptions = list(
-            Subscription.objects.filter(customer__reseller=reseller).exclude(status=Subscription.Status.CANCELLED)
+            # The portal's demo logins keep the state the logins table shows (the suspended one owes).
+            Subscription.objects.filter(customer__reseller=reseller, customer__user__isnull=True)
+            .exclude(status=Subscription.Status.CANCELLED)
             .filter(Q(paid_through__isnull=True) | Q(paid_through__lt=today))
             .select_related("customer", "package").order_by("pk")[:RENEWALS]
         )
