@@ -66,6 +66,14 @@
     }
   }
 
+  // What the server accepted stays true on this page after the operation leaves the queue: the
+  // completion check reads these flags, as the page carries them when it is rendered again.
+  function markAccepted(op) {
+    if (!orderSection || String(op.order) !== String(orderId)) return;
+    if (op.kind === "sign") orderSection.dataset.signed = "1";
+    if (op.kind === "equipment") orderSection.dataset.serialRecorded = "1";
+  }
+
   // The server's word on the order's status, after each answered operation (a refused completion
   // leaves it on site; a cancelled order shows cancelled).
   function showStatus(status) {
@@ -144,6 +152,7 @@
           var done = idb.del("op:" + op.uuid);
           if (!result.ok) done = done.then(function () { return recordConflict(op, result); });
           if (result.status && String(op.order) === String(orderId)) showStatus(result.status);
+          if (result.ok) markAccepted(op);
           return done;
         })).then(function () { if (ops.length > batch.length) return flushOps(); });
       });
