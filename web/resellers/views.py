@@ -1,6 +1,5 @@
 """The reseller portal (/reseller/): thin views; every object comes through a reseller-scoped selector."""
 
-import csv
 from datetime import date
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from billing import documents
+from ispbill.core import csvfiles
 from ispbill.core.money import format_money
 from ispbill.core.pdf import html_to_pdf
 from resellers import commissions, selectors, services
@@ -212,21 +212,16 @@ def commission_statement_csv(request, year: int, month: int):
     context = _statement_context(request.reseller, _period(year, month))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="commission-{year:04d}-{month:02d}.csv"'
-    writer = csv.writer(response)
+    writer = csvfiles.writer(response)
     writer.writerow(["date", "kind", "customer", "reference", "base", "rate", "amount"])
     for entry in context["entries"]:
         customer = (entry.payment.customer if entry.payment_id else entry.subscription.customer if entry.subscription_id else None)
         writer.writerow([
             timezone.localtime(entry.created_at).date().isoformat(), entry.kind,
-            _csv_safe(customer.account_number if customer else ""), _csv_safe(entry.memo),
+            customer.account_number if customer else "", entry.memo,
             entry.base_amount or "", entry.rate or "", entry.amount,
         ])
     return response
-
-
-def _csv_safe(value: str) -> str:
-    """No spreadsheet formula injection from typed text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @require_http_methods(["GET", "POST"])
