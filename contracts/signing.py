@@ -19,6 +19,7 @@ from ispbill.accounts.customer_security import code_rate_check, one_time_code_ch
 from ispbill.accounts.models import OneTimeCode
 from ispbill.core import images
 
+from .chain import evidence_verify, terms_sha256
 from .documents import contract_pdf, sha256
 from .models import Contract, Signature, SigningChannel, SigningSession
 from .services import Status, consent_text_for, contract_lock, end_replaced, event_record, status_move
@@ -183,7 +184,7 @@ def sign(*, contract, png, signer_name, consent_text, ip, user_agent, latitude, 
     contract.save(update_fields=["status", "signed_at"])
     event_record(contract, "sign", None, signer=signer_name, phone=signature.phone_verified, ip=ip or "", channel=signature.channel,
             witness=signature.witness_id, visit=session.visit_ref if session else "",
-            document_sha256=signature.document_sha256, consent_sha256=signature.consent_sha256,
+            document_sha256=signature.document_sha256, terms_sha256=terms_sha256(contract), consent_sha256=signature.consent_sha256,
             image_sha256=signature.image_sha256, signed_pdf_sha256=signature.signed_pdf_sha256)
     if contract.status == Status.ACTIVE:
         event_record(contract, "activate", None)
@@ -193,8 +194,11 @@ def sign(*, contract, png, signer_name, consent_text, ip, user_agent, latitude, 
 
 
 def verify_pdf(*, code: str, content: bytes) -> tuple[Contract | None, bool]:
-    """(the contract, whether `content` is byte for byte its signed PDF)."""
+    """(the contract, whether `content` is byte for byte its signed PDF, and the evidence we hold of
+    it is intact: an altered store verifies nothing)."""
     contract = Contract.objects.select_related("signature", "customer").filter(verify_code=code).first()
     if contract is None or not hasattr(contract, "signature"):
+        return contract, False
+    if not evidence_verify(contract)[0]:
         return contract, False
     return contract, secrets.compare_digest(sha256(content), contract.signature.signed_pdf_sha256)
