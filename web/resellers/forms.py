@@ -61,6 +61,9 @@ class RenewForm(IdempotentForm):
 class CollectForm(IdempotentForm):
     amount = forms.DecimalField(label=_("Amount collected"), max_digits=14, decimal_places=2, min_value=1)
     reference = forms.CharField(label=_("Reference (optional)"), max_length=100, required=False)
+    # Shown only once a large amount asks for it (the view takes it off otherwise); the rest of the
+    # form, its key too, comes back filled in, so ticking it and sending records the payment once.
+    confirm_large = forms.BooleanField(label=_("I confirm this large amount"), required=False)
 
 
 class ResellerTicketForm(forms.Form):

@@ -16,6 +16,7 @@ from billing import documents
 from ispbill.core import csvfiles
 from ispbill.core.money import format_money
 from ispbill.core.pdf import html_to_pdf
+from payments import services as payment_services
 from resellers import commissions, selectors, services
 from resellers.models import ResellerLogin
 from usecases import reseller_renewal
@@ -81,10 +82,19 @@ def customer_list(request):
 @require_GET
 def customer_detail(request, pk: int):
     customer = selectors.reseller_customer_get(reseller=request.reseller, pk=pk)
+    return _customer_page(request, customer)
+
+
+def _customer_page(request, customer, *, collect_form=None, status: int = 200):
+    if collect_form is None:
+        collect_form = CollectForm()
+    if "confirm_large" not in collect_form.errors and not collect_form["confirm_large"].value():
+        del collect_form.fields["confirm_large"]  # asked for only when a large amount needs it
     return render(request, "resellers/customer_detail.html", {
         "customer": customer, "reseller": request.reseller, **selectors.reseller_customer_detail(customer=customer),
-        "renew_form": RenewForm(), "collect_form": CollectForm(),
-    })
+        "renew_form": RenewForm(), "collect_form": collect_form,
+        "confirm_above": payment_services.confirm_limit(),
+    }, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,14 +156,14 @@ def customer_collect(request, pk: int):
             payment = services.cash_collect(
                 actor=request.user, reseller=request.reseller, customer=customer, amount=form.cleaned_data["amount"],
                 idempotency_key=form.cleaned_data["key"], reference=form.cleaned_data["reference"],
+                confirm_large=form.cleaned_data["confirm_large"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            _errors_to_form(form, error)
         else:
             messages.success(request, _("Payment recorded: receipt %(receipt)s.") % {"receipt": payment.receipt_number})
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("reseller:customer-detail", pk=customer.pk)
+            return redirect("reseller:customer-detail", pk=customer.pk)
+    return _customer_page(request, customer, collect_form=form, status=400)
 
 
 @require_GET
