@@ -49,6 +49,7 @@ def setup_django(db_name: str, *, debug: bool = False) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("ISPBILL_VAR_DIR", f"/tmp/{db_name}-var")
     os.environ["DJANGO_DEBUG"] = "true" if debug else "false"
+    os.environ.setdefault("SERVER_TIMING_FOR_ALL", "true")  # the benches read every answer's Server-Timing
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-use-0123456789")
     os.environ.setdefault("FIELD_ENCRYPTION_KEYS", BENCH_FERNET_KEY)
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")

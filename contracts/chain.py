@@ -47,3 +47,57 @@ def chain_verify(contract: Contract) -> tuple[bool, str]:
             return False, f"event {event.seq} ({event.action}) was changed"
         prev, expected_seq = event.hash, expected_seq + 1
     return True, ""
+
+
+# The terms as signed, and the stored files ------------------------------------------------------------
+
+# What the customer agreed to and that nothing may change once they signed: the text, and the fields
+# the fees and dates are computed from (auto-renewal may still be stopped; status and end fields move).
+TERMS_FIELDS = ("number", "customer_id", "template_id", "body_text", "term_months", "start_date", "end_date",
+                "monthly_price", "fee_kind", "fee_value", "equipment", "notice_days")
+
+
+def terms_sha256(contract: Contract) -> str:
+    """SHA-256 of the contract's terms in a canonical form; the signing event chains it."""
+    canonical = json.dumps({name: getattr(contract, name) for name in TERMS_FIELDS},
+                           sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _file_sha256(field_file) -> str | None:
+    if not field_file:
+        return None
+    try:
+        with field_file.open("rb") as handle:
+            digest = hashlib.sha256()
+            for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+                digest.update(chunk)
+            return digest.hexdigest()
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def evidence_verify(contract: Contract) -> tuple[bool, str]:
+    """(True, "") when the event chain is intact and what it chained still holds: the terms as they
+    were signed, the document shown (stored when sent) and the signed PDF we keep, each recomputed
+    from what is stored now. Else (False, what was altered)."""
+    ok, problem = chain_verify(contract)
+    if not ok:
+        return ok, problem
+    contract = Contract.objects.select_related("signature").get(pk=contract.pk)  # as stored now, not as held in memory
+    events = {event.action: event.data for event in ContractEvent.objects.filter(contract=contract, action__in=("send", "sign"))
+              .order_by("seq")}
+    signed = events.get("sign")
+    if signed is None:
+        return True, ""
+    if "terms_sha256" in signed and signed["terms_sha256"] != terms_sha256(contract):
+        return False, "the terms were altered after signing"
+    sent_document = signed.get("document_sha256") or events.get("send", {}).get("document_sha256")
+    if sent_document and _file_sha256(contract.document) != sent_document:
+        return False, "the stored document shown to the signer was altered"
+    signature = getattr(contract, "signature", None)
+    if signature is None:
+        return False, "the signature's evidence is missing"
+    if signed.get("signed_pdf_sha256") != signature.signed_pdf_sha256 or _file_sha256(signature.signed_pdf) != signature.signed_pdf_sha256:
+        return False, "the stored signed PDF was altered"
+    return True, ""

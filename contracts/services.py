@@ -42,7 +42,6 @@ from .notifications import CONTRACT_RENEWAL_REMINDER, CONTRACT_SENT
 from .templating import template_check, template_fill
 
 Status = Contract.Status
-SIGNATURE_MAX_BYTES = 300_000
 CONTRACT_NUMBER_PREFIX = "CTR"
 
 __all__ = ["RateLimited"]

@@ -3,7 +3,6 @@
 Thin: parse the filters, check the permission, scope to the user's branches, call a selector, render.
 """
 
-import csv
 import io
 from datetime import date
 from decimal import Decimal
@@ -20,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from customers.models import Area, Package
 from customers.selectors import branches_visible_to
+from ispbill.core import csvfiles
 from ispbill.surfaces import staff_permission_required
 from resellers.models import Reseller
 
@@ -99,19 +99,12 @@ def _out_of_range(scope, *days: date | None) -> str | None:
     return _("Nothing to show for %(asked)s: %(span)s.") % {"asked": ", ".join(day.strftime("%B %Y") for day in asked), "span": span}
 
 
-def _cell(value):
-    """Text a spreadsheet will not run as a formula (names are typed by people); numbers as they are."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return f"'{value}"
-    return "" if value is None else value
-
-
 def _csv(filename: str, header: list[str], rows: list[list]) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # a byte-order mark, so spreadsheet programs read Bangla names as UTF-8
-    writer = csv.writer(buffer)
+    writer = csvfiles.writer(buffer)
     writer.writerow([str(h) for h in header])
-    writer.writerows([[_cell(v) for v in row] for row in rows])
+    writer.writerows(rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

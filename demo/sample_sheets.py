@@ -113,11 +113,12 @@ def past_payment_rows(seed: int = 2324) -> list[list[str]]:
 
 
 def past_payments_csv() -> str:
-    import csv
     import io
 
+    from ispbill.core import csvfiles
+
     text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
+    writer = csvfiles.writer(text, lineterminator="\n")
     writer.writerow(PAST_PAYMENT_HEADERS)
     writer.writerows(past_payment_rows())
     return text.getvalue()

@@ -9,7 +9,6 @@ case: usecases/workorder_complete.py, workorder_rate.py, technician_sync.py.
 import base64
 import binascii
 import hashlib
-import io
 import uuid as uuid_module
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from customers import services as customer_services
 from customers.models import Subscription
+from ispbill.core import images
 from ispbill.core.audit import audit_record
 from ispbill.notify.events import Channel
 from ispbill.notify.services import notify_address, notify_customer
@@ -40,7 +40,6 @@ from .models import (
     WorkOrderPhoto,
 )
 
-MAX_SIGNATURE_BYTES = 300 * 1024
 GPS_PLACES = "0.000001"  # the arrival columns' precision
 DEFAULT_CHECKLISTS = {
     WorkOrder.Kind.INSTALLATION: [
@@ -422,19 +421,6 @@ def workorder_record_readings(
     return order
 
 
-def _verified_image(data: bytes, *, field: str):
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            return image.format, image.size
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        message = _("That file is not an image.")
-        raise ValidationError({field: message} if field else message, code="not_image") from None
-
-
 @transaction.atomic
 def workorder_sign(*, actor, order: WorkOrder, signer_name: str, data_url: str, at: datetime | None = None) -> WorkOrder:
     order = _lock(order)
@@ -449,11 +435,7 @@ def workorder_sign(*, actor, order: WorkOrder, signer_name: str, data_url: str, 
         data = base64.b64decode(data_url[len(prefix):], validate=True)
     except (binascii.Error, ValueError):
         raise ValidationError({"signature": _("The signature could not be read.")}) from None
-    if len(data) > MAX_SIGNATURE_BYTES:
-        raise ValidationError({"signature": _("The signature image is too large.")})
-    image_format, _size = _verified_image(data, field="signature")
-    if image_format != "PNG":
-        raise ValidationError({"signature": _("The signature must be a PNG image.")})
+    images.image_checked(data, limits=images.SIGNATURE, field="signature")
     digest = hashlib.sha256(data).hexdigest()
     order.signature.save(f"{uuid_module.uuid4().hex}.png", ContentFile(data), save=False)
     order.signature_sha256 = digest
@@ -484,16 +466,16 @@ def workorder_add_photo(
         # A photo taken before completion may land after it (photos upload on their own, retried until
         # they land); a cancelled order takes nothing more.
         _require_open(order)
-    if upload.size > settings.FIELDSERVICE_PHOTO_MAX_BYTES:
+    limits = images.photo_limits()
+    if upload.size > limits.max_bytes:  # before reading it
         raise ValidationError(
             _("The photo is too large (%(size)d KB; at most %(max)d KB).")
-            % {"size": upload.size // 1024, "max": settings.FIELDSERVICE_PHOTO_MAX_BYTES // 1024},
+            % {"size": upload.size // 1024, "max": limits.max_bytes // 1024},
             code="too_large",
         )
     data = upload.read()
-    image_format, (width, height) = _verified_image(data, field=None)
-    if image_format not in ("JPEG", "PNG", "WEBP"):
-        raise ValidationError(_("Send a JPEG, PNG or WebP photo."), code="not_image")
+    image = images.image_checked(data, limits=limits)
+    image_format, (width, height) = image.format, image.size
     extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[image_format]
     photo = WorkOrderPhoto(
         order=order, client_uuid=key, sha256=hashlib.sha256(data).hexdigest(), size=len(data), width=width, height=height,

@@ -4,7 +4,6 @@ so an ISP is never locked in. Streamed row by row from the database in id order.
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from billing.models import Invoice
 from customers.models import Customer, Subscription
+from ispbill.core import csvfiles
 from payments.models import PastPayment, Payment
 from tickets.models import Ticket
 
@@ -74,10 +74,10 @@ def export_zip() -> bytes:
         for filename, (queryset, wanted) in TABLES.items():
             columns = _columns(queryset.model, wanted)
             text = io.StringIO()
-            writer = csv.writer(text)
+            writer = csvfiles.writer(text)
             writer.writerow([h for h, _ in columns])
             for values in queryset.values_list(*[p for _, p in columns]).iterator(chunk_size=5000):
-                writer.writerow(["" if v is None else v for v in values])
+                writer.writerow(values)
             archive.writestr(filename, "\ufeff" + text.getvalue())  # BOM: Excel opens Bangla names right
     return buffer.getvalue()
 

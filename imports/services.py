@@ -14,7 +14,6 @@ commit, undo and error report, and move no money (docs/billing.md, "Past payment
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from billing.models import LedgerEntry
 from customers.models import Area, Customer, Package, Subscription
+from ispbill.core import csvfiles
 from ispbill.core.audit import audit_record
 from ispbill.core.bulk import rows_insert
 from ispbill.core.phone import normalize_phone
@@ -555,7 +555,7 @@ def batch_touched(*, batch: ImportBatch) -> str:
 def error_report_csv(*, batch: ImportBatch) -> str:
     """The rows left out, with the file's own columns and what is wrong: fix them and upload again."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvfiles.writer(out)
     password_header = batch.mapping.get("password")
     headers = [h for h in batch.headers if h != password_header]
     writer.writerow(["Line", "Errors", *headers])

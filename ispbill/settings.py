@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 # The demo (seed data, RouterOS simulator, SSLCommerz emulator: the `demo` package) is loaded only
 # when this is on; a production install (DJANGO_DEBUG=false) leaves it out unless asked.
 DEMO = env.bool("DEMO", default=DEBUG)
+# Server-Timing (the application's time per answer) to every visitor; otherwise to signed-in staff only.
+SERVER_TIMING_FOR_ALL = env.bool("SERVER_TIMING_FOR_ALL", default=DEBUG)
 if DEMO:
     INSTALLED_APPS.append("demo")
 

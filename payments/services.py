@@ -20,7 +20,7 @@ from billing.selectors import OPEN_STATUSES, amount_open
 from billing.services import suspensions_lift_if_settled
 from customers.models import CallLog, Customer, Subscription
 from ispbill.core.audit import audit_record, audit_record_many
-from ispbill.core.money import ZERO, to_money
+from ispbill.core.money import ZERO, format_money, to_money
 from ispbill.core.numbering import allocate_block, allocate_number
 from ispbill.notify.events import Event
 from ispbill.notify.services import notify_customer, notify_customers_bulk
@@ -59,7 +59,7 @@ def _check_payment_input(*, amount, method, reference, received_at, confirm_larg
         errors["received_at"] = _("A payment cannot be received in the future.")
     if amount > confirm_limit() and not confirm_large:
         errors["confirm_large"] = _("%(amount)s is above %(limit)s: tick the box to confirm this amount.") % {
-            "amount": amount, "limit": confirm_limit(),
+            "amount": format_money(amount), "limit": format_money(confirm_limit()),
         }
     if errors:
         raise ValidationError(errors)

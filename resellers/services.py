@@ -300,10 +300,14 @@ def _send_wallet_alert(*, reseller_id: int, entry_id: int, credit_level: int):
     return wallet_alert_send(reseller_id=reseller_id, entry_id=entry_id, credit_level=credit_level)
 
 
-def cash_collect(*, actor, reseller: Reseller, customer: Customer, amount, idempotency_key: str = "", reference: str = "") -> Payment:
+def cash_collect(
+    *, actor, reseller: Reseller, customer: Customer, amount, idempotency_key: str = "", reference: str = "",
+    confirm_large: bool = False,
+) -> Payment:
     """A commission reseller records cash collected from their customer: a payment attributed to them
     (numbered receipt, applied to the oldest invoices, reactivating what it settles) and the
-    commission it earns them, in one transaction."""
+    commission it earns them, in one transaction. An amount above the confirmation limit needs
+    `confirm_large` (payments' rule: a zero typed too many is costly)."""
     if customer.reseller_id != reseller.pk:
         raise ValidationError(_("That customer is not yours."))
     if reseller.is_prepaid:
@@ -311,7 +315,7 @@ def cash_collect(*, actor, reseller: Reseller, customer: Customer, amount, idemp
     with transaction.atomic():
         payment = payment_record(
             actor=actor, customer=customer, amount=amount, method=Payment.Method.CASH, reference=reference,
-            idempotency_key=idempotency_key or None, reseller=reseller,
+            idempotency_key=idempotency_key or None, reseller=reseller, confirm_large=confirm_large,
             note=_("Collected by reseller %(name)s") % {"name": reseller.name},
         )
         commission_on_payment(actor=actor, payment=payment)

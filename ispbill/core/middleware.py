@@ -1,6 +1,7 @@
 import json
 import time
 
+from django.conf import settings
 from django.http import HttpResponseBadRequest
 
 from .request_context import client_ip
@@ -20,7 +21,10 @@ class RequestContextMiddleware:
 
 
 class ServerTimingMiddleware:
-    """Says how long the application took on every response (`Server-Timing: app;dur=…, cpu;dur=…`).
+    """Says how long the application took (`Server-Timing: app;dur=…, cpu;dur=…`) to signed-in staff,
+    and to everyone in DEBUG or with SERVER_TIMING_FOR_ALL (the benchmarks); never to customers,
+    resellers, technicians or visitors of a production install, to whom timings tell how a request
+    was answered (a known account or code takes another path).
 
     First in the chain, so it covers every other middleware and the view; it does not see time
     spent waiting for a worker. Browsers' developer tools and the benchmarks read it; `cpu` is this
@@ -35,8 +39,14 @@ class ServerTimingMiddleware:
         response = self.get_response(request)
         app_ms = (time.perf_counter() - started) * 1000
         cpu_ms = (time.thread_time() - cpu_started) * 1000
-        response["Server-Timing"] = f"app;dur={app_ms:.1f}, cpu;dur={cpu_ms:.1f}"
+        if settings.SERVER_TIMING_FOR_ALL or _is_staff(request):
+            response["Server-Timing"] = f"app;dur={app_ms:.1f}, cpu;dur={cpu_ms:.1f}"
         return response
+
+
+def _is_staff(request) -> bool:
+    user = getattr(request, "user", None)  # set by AuthenticationMiddleware on the way in
+    return bool(user is not None and user.is_authenticated and getattr(user, "kind", "") == "staff")
 
 
 class RejectNulBytesMiddleware:

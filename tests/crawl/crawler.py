@@ -1,6 +1,6 @@
 """A generic crawler over the Django test client: from a user's start pages it follows every link
 (`href`) and every `hx-get` on the same surface, GET only, a few URLs per URL shape, opens every
-linked document, and records every answer of 500 or more (and every exception a view raised).
+linked document (PDFs; CSV files, checked for cells a spreadsheet would run), and records every answer of 500 or more (and every exception a view raised).
 
 It knows no page by name: a page another engineer adds tomorrow is crawled as soon as a link to it
 appears on a page this crawl reaches. It is the one page finder of the tests: the layout and Bangla
@@ -8,14 +8,19 @@ tests find their pages with it too (tests/crawl/pages.py: one URL per page kind)
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import re
 import traceback
+import zipfile
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from django.utils import translation
+
+from ispbill.core.csvfiles import FORMULA_STARTS, cell
 
 LINK = re.compile(r"""\s(href|hx-get)\s*=\s*(["'])(.*?)\2""", re.I | re.S)
 DIGITS = re.compile(r"\d")
@@ -43,8 +48,19 @@ class CrawlResult:
     failures: list[Failure] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     documents: int = 0
+    spreadsheets: int = 0  # CSV files and zips of them, each checked for cells a spreadsheet would run
     # The first URL of each kind that answered a full HTML page (not an htmx fragment) with 200.
     pages: dict = field(default_factory=dict)
+
+
+def _formula_cells(body: bytes, *, zipped: bool) -> list[str]:
+    """Cells of a CSV (or of each CSV in a zip) that a spreadsheet program would run as formulas."""
+    texts = [body]
+    if zipped:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            texts = [archive.read(name) for name in archive.namelist() if name.endswith(".csv")]
+    return [value for text in texts for row in csv.reader(io.StringIO(text.decode("utf-8-sig", "replace")))
+            for value in row if value.startswith(FORMULA_STARTS) and cell(value) != value]
 
 
 def url_shape(url: str) -> tuple:
@@ -137,6 +153,12 @@ class Crawler:
             return [(urljoin(url, location), False)] if location else []
         content_type = response.headers.get("Content-Type", "")
         body = b"".join(response.streaming_content) if response.streaming else response.content
+        if content_type.startswith(("text/csv", "application/zip")):
+            self.result.spreadsheets += 1
+            formulas = _formula_cells(body, zipped=content_type.startswith("application/zip"))
+            if formulas:
+                self.result.failures.append(Failure(url, response.status_code, found_on, f"cells run as formulas: {formulas[:3]}"))
+            return []
         if content_type.startswith("application/pdf"):
             self.result.documents += 1
             if not body.startswith(b"%PDF"):

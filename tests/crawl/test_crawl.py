@@ -24,7 +24,7 @@ def test_every_page_of_every_surface_as_every_demo_login_answers_without_a_serve
         client = Client()
         client.force_login(login.user)
         result = Crawler(client, who=login.who, prefixes=(login.prefix,)).crawl(start=[login.prefix], must=login.must)
-        report.append(f"{login.who}: {len(result.visited)} pages, {result.documents} PDFs, {dict(result.statuses)}")
+        report.append(f"{login.who}: {len(result.visited)} pages, {result.documents} PDFs, {result.spreadsheets} CSV files, {dict(result.statuses)}")
         failures += [f"{login.who}: {failure}" for failure in result.failures]
         assert result.statuses[200] >= 1, f"{login.who} reached nothing: {result.visited}"
     summary = f"seeded in {seeded:.0f} s, crawled in {time.monotonic() - started - seeded:.0f} s\n" + "\n".join(report)

@@ -43,6 +43,15 @@ def seed_world(gateway_base_url: str, *, customers: int = 16, months: int = 2) -
     call_command("seed_outages", stdout=open("/dev/null", "w"))
     seed_states(gateway_base_url=gateway_base_url)
     call_command("seed_retention", quiet=True)
+    _typed_formulas()
+
+
+def _typed_formulas() -> None:
+    """Text people type that a spreadsheet would run as a formula, in what the CSV files export: the
+    crawl fails on any CSV that leaves such a cell as it is."""
+    customer = Customer.objects.order_by("pk").first()
+    Customer.objects.filter(pk=customer.pk).update(address='=HYPERLINK("http://evil.example/","x")')
+    Ticket.objects.filter(pk=Ticket.objects.order_by("pk").values("pk")[:1]).update(subject="@SUM(1+1)*cmd|' /C calc'!A0")
 
 
 def _state_urls_for_staff() -> list[str]:

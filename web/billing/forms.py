@@ -11,10 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from billing.charges import Item
 from billing.models import BillingSettings, Invoice, OneTimeCharge
 from billing.services import VAT_RATE_MAX
+from ispbill.core import images
 from ispbill.core.forms import LocaleDateField, MarkInvalidMixin
 
-LOGO_MAX_BYTES = 1024 * 1024
-LOGO_TYPES = {"PNG", "JPEG", "GIF", "WEBP"}
 STATEMENT_MAX_DAYS = 3 * 366
 
 
@@ -102,21 +101,11 @@ class BillingSettingsForm(MarkInvalidMixin, forms.ModelForm):
         logo = self.cleaned_data.get("logo")
         if not isinstance(logo, UploadedFile):
             return logo  # unchanged, or cleared
-        if logo.size > LOGO_MAX_BYTES:
+        if logo.size > images.LOGO.max_bytes:
             raise ValidationError(_("The logo is larger than 1 MB."))
-        from PIL import Image, UnidentifiedImageError
-
-        try:
-            logo.seek(0)
-            with Image.open(logo) as image:
-                image.verify()
-                kind = image.format
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            raise ValidationError(_("The logo is not an image we can read.")) from None
-        finally:
-            logo.seek(0)
-        if kind not in LOGO_TYPES:
-            raise ValidationError(_("Upload a PNG, JPEG, GIF or WebP image."))
+        logo.seek(0)
+        images.image_checked(logo.read(), limits=images.LOGO)
+        logo.seek(0)
         return logo
 
     def clean(self):

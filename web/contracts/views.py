@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contracts import selectors, services, signing
-from contracts.chain import chain_verify
+from contracts.chain import evidence_verify
 from contracts.models import Contract, ContractRule, Signature, SigningChannel
 from contracts.onsite import onsite_contract
 from contracts.templating import VARIABLES
@@ -126,7 +126,7 @@ def contract_list(request):
 @require_GET
 def contract_detail(request, pk: int):
     contract = selectors.contract_get_for_staff(user=request.user, pk=pk)
-    chain_ok, chain_problem = chain_verify(contract)
+    chain_ok, chain_problem = evidence_verify(contract)
     context = {
         "contract": contract, "events": contract.events.select_related("actor").order_by("seq"),
         "chain_ok": chain_ok, "chain_problem": chain_problem,
@@ -433,7 +433,7 @@ def onsite_contract_sign(request, token: str, contract, visit_id):
 
 @require_http_methods(["GET", "POST"])
 def verify(request, code: str):
-    form = VerifyForm(request.POST or None, request.FILES or None)
+    form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
     result = None
     contract = Contract.objects.filter(verify_code=code).select_related("customer").first()
     if contract is None:
@@ -446,9 +446,11 @@ def verify(request, code: str):
             _contract, matches = signing.verify_pdf(code=code, content=upload.read())
             result = "match" if matches else "mismatch"
     signature = getattr(contract, "signature", None) if contract.signed_at else None
+    intact = evidence_verify(contract)[0] if signature else True
     return render(request, "contracts/verify.html", {
         "form": form, "contract": contract, "signature": signature, "result": result, "checked_at": timezone.now(),
-    })
+        "intact": intact,
+    }, status=400 if form.errors else 200)
 
 
 staff_urlpatterns = [

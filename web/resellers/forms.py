@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.wallet_models import WalletEntry
 from customers.models import Area, Branch, Customer, Package
+from ispbill.core import images
 from resellers.models import Reseller, ResellerLogin
 from tickets.models import Category
 
@@ -60,6 +61,9 @@ class RenewForm(IdempotentForm):
 class CollectForm(IdempotentForm):
     amount = forms.DecimalField(label=_("Amount collected"), max_digits=14, decimal_places=2, min_value=1)
     reference = forms.CharField(label=_("Reference (optional)"), max_length=100, required=False)
+    # Shown only once a large amount asks for it (the view takes it off otherwise); the rest of the
+    # form, its key too, comes back filled in, so ticking it and sending records the payment once.
+    confirm_large = forms.BooleanField(label=_("I confirm this large amount"), required=False)
 
 
 class ResellerTicketForm(forms.Form):
@@ -121,7 +125,8 @@ class ResellerForm(forms.Form):
         label=_("SMS the reseller when the wallet falls below"), max_digits=14, decimal_places=2, min_value=0, required=False,
     )
     brand_on_documents = forms.BooleanField(label=_("Show the reseller's name and logo on their customers' invoices"), required=False)
-    logo = forms.ImageField(label=_("Reseller's logo"), required=False)
+    logo = forms.FileField(label=_("Reseller's logo"), required=False,
+                           widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}))
     logo_clear = forms.BooleanField(label=_("Remove the logo"), required=False)
     sms_sender_id = forms.CharField(
         label=_("SMS sender name for their customers"), max_length=11, required=False,
@@ -138,6 +143,14 @@ class ResellerForm(forms.Form):
         else:
             for name in self.EDIT_ONLY:
                 del self.fields[name]
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo:
+            logo.seek(0)
+            images.image_checked(logo.read(images.LOGO.max_bytes + 1), limits=images.LOGO)
+            logo.seek(0)
+        return logo
 
 
 class TopupForm(forms.Form):

@@ -94,7 +94,8 @@ def reseller_edit(request, pk: int):
         else:
             messages.success(request, _("Reseller saved."))
             return redirect("staff:reseller-detail", pk=reseller.pk)
-    return render(request, "resellers/staff/reseller_form.html", {"form": form, "reseller": reseller})
+    return render(request, "resellers/staff/reseller_form.html", {"form": form, "reseller": reseller},
+                  status=400 if request.method == "POST" else 200)
 
 
 @require_POST

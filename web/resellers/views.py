@@ -1,6 +1,5 @@
 """The reseller portal (/reseller/): thin views; every object comes through a reseller-scoped selector."""
 
-import csv
 from datetime import date
 
 from django.contrib import messages
@@ -14,8 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from billing import documents
+from ispbill.core import csvfiles
 from ispbill.core.money import format_money
 from ispbill.core.pdf import html_to_pdf
+from payments import services as payment_services
 from resellers import commissions, selectors, services
 from resellers.models import ResellerLogin
 from usecases import reseller_renewal
@@ -81,10 +82,19 @@ def customer_list(request):
 @require_GET
 def customer_detail(request, pk: int):
     customer = selectors.reseller_customer_get(reseller=request.reseller, pk=pk)
+    return _customer_page(request, customer)
+
+
+def _customer_page(request, customer, *, collect_form=None, status: int = 200):
+    if collect_form is None:
+        collect_form = CollectForm()
+    if "confirm_large" not in collect_form.errors and not collect_form["confirm_large"].value():
+        del collect_form.fields["confirm_large"]  # asked for only when a large amount needs it
     return render(request, "resellers/customer_detail.html", {
         "customer": customer, "reseller": request.reseller, **selectors.reseller_customer_detail(customer=customer),
-        "renew_form": RenewForm(), "collect_form": CollectForm(),
-    })
+        "renew_form": RenewForm(), "collect_form": collect_form,
+        "confirm_above": payment_services.confirm_limit(),
+    }, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,14 +156,14 @@ def customer_collect(request, pk: int):
             payment = services.cash_collect(
                 actor=request.user, reseller=request.reseller, customer=customer, amount=form.cleaned_data["amount"],
                 idempotency_key=form.cleaned_data["key"], reference=form.cleaned_data["reference"],
+                confirm_large=form.cleaned_data["confirm_large"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            _errors_to_form(form, error)
         else:
             messages.success(request, _("Payment recorded: receipt %(receipt)s.") % {"receipt": payment.receipt_number})
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("reseller:customer-detail", pk=customer.pk)
+            return redirect("reseller:customer-detail", pk=customer.pk)
+    return _customer_page(request, customer, collect_form=form, status=400)
 
 
 @require_GET
@@ -212,21 +222,16 @@ def commission_statement_csv(request, year: int, month: int):
     context = _statement_context(request.reseller, _period(year, month))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="commission-{year:04d}-{month:02d}.csv"'
-    writer = csv.writer(response)
+    writer = csvfiles.writer(response)
     writer.writerow(["date", "kind", "customer", "reference", "base", "rate", "amount"])
     for entry in context["entries"]:
         customer = (entry.payment.customer if entry.payment_id else entry.subscription.customer if entry.subscription_id else None)
         writer.writerow([
             timezone.localtime(entry.created_at).date().isoformat(), entry.kind,
-            _csv_safe(customer.account_number if customer else ""), _csv_safe(entry.memo),
+            customer.account_number if customer else "", entry.memo,
             entry.base_amount or "", entry.rate or "", entry.amount,
         ])
     return response
-
-
-def _csv_safe(value: str) -> str:
-    """No spreadsheet formula injection from typed text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,7 +12,6 @@
   payments"), so the customer page and the portal's payment history show payments made before ispbill.
 """
 
-import csv
 import io
 from datetime import timedelta
 
@@ -25,6 +24,7 @@ from demo.routeros.legacy import LEGACY_ROUTER_NAME
 from demo.sample_sheets import MAPPING, OUTPUT, PAST_PAYMENT_MAPPING
 from imports import services
 from imports.models import ImportBatch, ImportProfile
+from ispbill.core import csvfiles
 from network import services as network_services
 from network.models import Router
 from usecases import import_commit
@@ -70,7 +70,7 @@ def demo_past_payments_import() -> bool:
     if not customers:
         return False
     text = io.StringIO()
-    writer = csv.writer(text)
+    writer = csvfiles.writer(text)
     writer.writerow(["Account", "Date", "Amount", "Method", "Receipt No", "Remarks"])
     first_days = []
     for customer in customers:

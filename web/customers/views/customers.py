@@ -1,7 +1,6 @@
 """Staff console: the customer list (search, filters, keyset pages, CSV export), the customer page
 with its tabs, the create/edit forms and the portal-access dialog."""
 
-import csv
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from customers.selectors import (
     subscriptions_for_customer,
 )
 from customers.speedtest import speedtests_for_customer
+from ispbill.core import csvfiles
 from ispbill.core.audit import audit_for_objects
 from ispbill.core.forms import add_service_errors
 from ispbill.core.phone import display_phone
@@ -94,31 +94,25 @@ EXPORT_COLUMNS = (
 )
 
 
-def _cell(value) -> str:
-    """Text a spreadsheet will not run as a formula (names and addresses are typed by people)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _export_lines(customers: Iterable[Customer]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = csvfiles.writer(_Echo())
     yield "\ufeff"  # a byte-order mark, so spreadsheet programs read Bangla names as UTF-8
     yield writer.writerow([str(column) for column in EXPORT_COLUMNS])
     for customer in customers:
         yield writer.writerow(
             [
                 customer.account_number,
-                _cell(customer.name),
+                customer.name,
                 customer.phone,
-                _cell(customer.email),
-                _cell(customer.national_id),
-                _cell(customer.address),
-                _cell(customer.area.name),
-                _cell(customer.branch.name),
-                _cell(customer.package_names),
+                customer.email,
+                customer.national_id,
+                customer.address,
+                customer.area.name,
+                customer.branch.name,
+                customer.package_names,
                 customer.get_status_display(),
                 customer.customer_since.isoformat(),
-                _cell(customer.reseller.name if customer.reseller else ""),
+                customer.reseller.name if customer.reseller else "",
                 customer.latitude if customer.latitude is not None else "",
                 customer.longitude if customer.longitude is not None else "",
             ]

@@ -208,7 +208,7 @@ def _file_response(field_file, content_type: str):
         raise Http404 from None
     response = FileResponse(handle, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "private, no-store"  # a customer's photo or signature: no copy kept on the staff's disk
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
