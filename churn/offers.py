@@ -236,7 +236,9 @@ def offer_invoice_credit(*, offer: RetentionOffer, invoice: Invoice, actor=None)
     on_invoice = min(amount, open_amount)
     note = credit_note_issue(actor=actor, invoice=invoice, amount=on_invoice, reason=reason) if on_invoice > ZERO else None
     rest = amount - on_invoice
-    entry = account_credit(actor=actor, customer=invoice.customer, amount=rest, reason=f"{invoice.number}: {reason}") if rest > ZERO else None
+    entry = account_credit(
+        actor=actor, customer=invoice.customer, amount=rest, reason=f"{invoice.number}: {reason}", invoice=invoice,
+    ) if rest > ZERO else None
     # Which lines it credited, so that billing takes this share of their days back with them.
     line_credit_record(lines=_credit_basis(offer, invoice), amount=amount, reason=reason)
     return RetentionOfferCredit.objects.create(offer=offer, invoice=invoice, amount=amount, credit_note=note, account_entry=entry)
