@@ -38,16 +38,29 @@ def nightly_jobs(day: date) -> list[tuple[time, str]]:
 
 
 def run_task(name: str):
-    module, _, function = name.rpartition(".")
-    return getattr(import_module(module), function).run()
+    """The task registered under `name`, run in this process (its module imported first, as the worker does)."""
+    import_module(name.rpartition(".")[0])
+    return app.tasks[name].run()
+
+
+def _workers(day: date, at: time) -> None:
+    """What the workers do with what a job queued: the billing run's chunks (the run dispatches them
+    to Celery on commit)."""
+    from billing.models import BillingRun
+    from billing.run import billing_run_process_pending
+
+    for run in BillingRun.objects.filter(status=BillingRun.Status.RUNNING, dry_run=False):
+        with clock(day, at):
+            billing_run_process_pending(run)
 
 
 def night(day: date) -> None:
     """The jobs of the night that starts `day` (00:05 package changes … 02:30 billing run … 04:45
-    churn scores), each at its own time on `day`."""
+    churn scores), each at its own time on `day`, and the workers' share of each before the next."""
     for at, name in nightly_jobs(day):
         with clock(day, at):
             run_task(name)
+        _workers(day, at)
 
 
 def nights(first: date, last: date) -> None:
