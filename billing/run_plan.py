@@ -39,9 +39,15 @@ logger = logging.getLogger(__name__)
 # Reading what is due ----------------------------------------------------------------------------
 
 
+# A prepaid reseller's customers are billed by the reseller's renewals alone (usecases/reseller_renewal.py):
+# each renewal invoices the period it pays, so the run never bills one (docs/billing.md, "Renewals and the
+# billing run"). The reseller's model is read through the customer's relation, by its stored value.
+RENEWAL_BILLED = Q(customer__reseller__model="prepaid")
+
+
 def _billable() -> Q:
     S = Subscription.Status
-    return Q(activated_at__isnull=False) & (Q(status=S.ACTIVE) | Q(status=S.SUSPENDED, skip_billing=False))
+    return Q(activated_at__isnull=False) & (Q(status=S.ACTIVE) | Q(status=S.SUSPENDED, skip_billing=False)) & ~RENEWAL_BILLED
 
 
 def due_subscriptions(run_date: date, cfg: BillingSettings, first_id: int, last_id: int):
