@@ -3,7 +3,7 @@
 run in the beat schedule's order (tests/night.py: the billing run at 02:30, the offers' job at 03:00)
 over the dates that matter; no wrapping transaction, on SQLite and PostgreSQL."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
