@@ -64,10 +64,18 @@ def test_renewals_extend_from_the_end_of_the_last_and_the_run_bills_none_of_them
     assert subscription.paid_through == date(2026, 5, 9)
     assert ResellerWallet.objects.get(reseller=reseller).balance == D("5000.00") - 2 * D("800.00")
 
-    # Lapsed: renewed on 20 May, the renewal starts that day (10–19 May are not charged to anyone).
+    # Not renewed: 3 grace days after 9 May the run suspends it (no invoice of the run falls overdue).
+    night(date(2026, 5, 12))
+    assert Subscription.objects.get(pk=subscription.pk).status == Subscription.Status.ACTIVE
+    night(date(2026, 5, 13))
+    lapsed = Subscription.objects.get(pk=subscription.pk)
+    assert (lapsed.status, lapsed.suspension_type) == (Subscription.Status.SUSPENDED, Subscription.SuspensionType.NON_PAYMENT)
+    assert not Invoice.objects.filter(customer=subscription.customer, billing_run__isnull=False).exists()
+    # Renewed on 20 May: the renewal starts that day (10–19 May are charged to no one) and reactivates it.
     renew(reseller, subscription, date(2026, 5, 20))
     night(date(2026, 5, 21))
     assert periods(subscription)[-1] == (date(2026, 5, 20), date(2026, 6, 19))
+    assert Subscription.objects.get(pk=subscription.pk).status == Subscription.Status.ACTIVE
     call_command("check_ledger", stdout=open("/dev/null", "w"))
 
 
