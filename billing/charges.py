@@ -8,6 +8,8 @@ charge as a line of the customer's next invoice, under the account lock it holds
 - `one_time_charge_add(actor=, customer=, kind=, description=, amount=, subscription=, invoice_now=)`
   → the charge: pending for the next invoice, or invoiced at once on an invoice of its own.
 - `one_time_charge_cancel(actor=, charge=, reason=)` → a pending charge withdrawn.
+- `one_time_charges_withdraw(actor=, subscription=, reason=)`: a connection cancelled before its
+  installation: its pending charges withdrawn, its invoiced ones credited by a credit note.
 - `manual_invoice_create(actor=, customer=, items=, due_date=)` → an invoice of custom items now.
 - `credit_note_issue(actor=, invoice=, amount=, reason=)` → a numbered credit note; never more than
   what is open on the invoice.
@@ -214,6 +216,37 @@ def invoice_credit_in_full(*, actor, invoice: Invoice, reason: str) -> CreditNot
     number = allocate_number(prefix=getattr(settings, "CREDIT_NOTE_NUMBER_PREFIX", "CN"))
     entry = invoice_credit_note(actor=actor, invoice=invoice, amount=amount, reason=f"{number} {reason}")
     return credit_note_record(number=number, invoice=invoice, amount=amount, reason=reason, entry=entry, actor=actor)
+
+
+def one_time_charges_withdraw(*, actor, subscription: Subscription, reason: str) -> list[OneTimeCharge]:
+    """A connection cancelled before it was installed takes its one-time charges with it (they belong
+    to the connection, not to the customer's other ones): a charge still pending is withdrawn; one
+    already invoiced (the billing run puts a customer's pending charges on the next invoice of any of
+    their connections) is credited as it was invoiced, VAT included, by a credit note on its invoice.
+    Called in the cancellation's transaction; returns the charges it withdrew or credited."""
+    account_lock(customer_id=subscription.customer_id)
+    done = []
+    charges = OneTimeCharge.objects.select_for_update().filter(subscription=subscription).exclude(
+        status=OneTimeCharge.Status.CANCELLED
+    ).order_by("id")
+    for charge in charges:
+        if charge.status == OneTimeCharge.Status.PENDING:
+            done.append(one_time_charge_cancel(actor=actor, charge=charge, reason=reason))
+            continue
+        invoice = charge.invoice
+        if invoice.status == Invoice.Status.VOID:
+            continue
+        line = InvoiceLine.objects.filter(
+            invoice=invoice, kind=InvoiceLine.Kind.ONE_TIME, subscription=subscription, description=charge.description[:255],
+        ).order_by("id").first()
+        gross = line.gross if line is not None else ZERO
+        if gross > ZERO:
+            number = allocate_number(prefix=getattr(settings, "CREDIT_NOTE_NUMBER_PREFIX", "CN"))
+            text = _("%(charge)s withdrawn: %(reason)s") % {"charge": charge.description, "reason": reason}
+            entry = invoice_credit_note(actor=actor, invoice=invoice, amount=gross, reason=f"{number} {text}")
+            credit_note_record(number=number, invoice=invoice, amount=gross, reason=text, entry=entry, actor=actor)
+            done.append(charge)
+    return done
 
 
 # The billing run's part -------------------------------------------------------------------------------

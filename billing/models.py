@@ -44,6 +44,9 @@ class BillingSettings(models.Model):
     reconnection_fee = MoneyField(default=Decimal("0.00"), help_text=_("0 = no reconnection fee"))
     credit_unused_days_on_cancel = models.BooleanField(default=True)
     downgrade_at_next_cycle = models.BooleanField(default=True)
+    # Rented equipment follows the package's pause rule unless the ISP keeps charging rent while paused
+    # (fieldservice/rentals.py reads it at the pause, the reactivation and every night).
+    rent_during_pause = models.BooleanField(default=False)
     isp_name = models.CharField(max_length=150, blank=True)
     isp_address = models.TextField(blank=True)
     isp_phone = models.CharField(max_length=40, blank=True)

@@ -34,6 +34,7 @@ from ispbill.notify.events import Event
 from ispbill.notify.services import notify_customer
 from network import services as network_services
 
+from .charges import one_time_charges_withdraw
 from .ledger import account_lock
 from .models import LedgerEntry, PackageChange
 from .selectors import current_billing_settings
@@ -368,11 +369,17 @@ def package_changes_due(*, today: date) -> QuerySet[PackageChange]:
 
 def subscription_cancelled(*, actor, subscription: Subscription, last_day: date | None = None) -> LedgerEntry | None:
     """Billing's part of a cancellation (called by `subscription_cancel` in its transaction): open
-    package changes are withdrawn, and the unused invoiced days are credited when the ISP's policy says so."""
+    package changes are withdrawn; a connection never installed takes its one-time charges with it
+    (withdrawn if pending, credited if invoiced); the unused invoiced days are credited when the ISP's
+    policy says so."""
     # Before reading what was credited on the invoiced days: a retention offer credits under this lock.
     account_lock(customer_id=subscription.customer_id)
     for change in subscription.package_changes.filter(status__in=PackageChange.OPEN_STATUSES):
         package_change_cancel(actor=actor, change=change, reason="The subscription was cancelled.", correct=False)
+    if subscription.activated_at is None:
+        one_time_charges_withdraw(
+            actor=actor, subscription=subscription, reason=f"{subscription.login_label} cancelled before installation",
+        )
     quote = cancellation_credit_quote(subscription=subscription, last_day=last_day)
     if quote is None:
         return None

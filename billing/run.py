@@ -68,6 +68,7 @@ from .run_plan import (
     SubscriptionAdvance,
     day_label,
     due_subscriptions,
+    lapsed_renewals,
     late_fee_invoices,
     past_due_invoices,
     pending_charges_add,
@@ -377,7 +378,7 @@ def _preview_chunk(run_date: date, cfg: BillingSettings, first_id: int, last_id:
         issued_total=sum((invoice.sums.gross for invoice in planned), ZERO),
         overdue=past_due_invoices(run_date, first_id, last_id).filter(status__in=UNPAID_NOT_YET_OVERDUE).count(),
         late_fees=len(late),
-        suspended=suspension_candidates(run_date, cfg, first_id, last_id).count(),
+        suspended=suspension_candidates(run_date, cfg, first_id, last_id).count() + lapsed_renewals(run_date, cfg, first_id, last_id).count(),
     )
     sampled = [(invoice.customer_id, line) for invoice in planned for line in invoice.lines][:SAMPLE_LINES_PER_CHUNK]
     numbers = dict(Customer.objects.filter(pk__in={pk for pk, _line in sampled}).values_list("pk", "account_number"))
@@ -428,9 +429,17 @@ def _write(
 
 
 def _suspend_unpaid(run: BillingRun, cfg: BillingSettings, first_id: int, last_id: int, result: ChunkResult) -> None:
-    for subscription in suspension_candidates(run.run_date, cfg, first_id, last_id):
-        paid = f"paid through {day_label(subscription.paid_through)}" if subscription.paid_through else "never paid"
-        reason = f"Non-payment: {subscription.overdue_number} was due {day_label(subscription.overdue_due)}; {paid}"
+    lapsed = [
+        (subscription, f"Renewal lapsed: paid through {day_label(subscription.paid_through)}" if subscription.paid_through
+         else "Renewal lapsed: never renewed")
+        for subscription in lapsed_renewals(run.run_date, cfg, first_id, last_id)
+    ]
+    unpaid = [
+        (subscription, f"Non-payment: {subscription.overdue_number} was due {day_label(subscription.overdue_due)}; "
+                       + (f"paid through {day_label(subscription.paid_through)}" if subscription.paid_through else "never paid"))
+        for subscription in suspension_candidates(run.run_date, cfg, first_id, last_id)
+    ]
+    for subscription, reason in unpaid + lapsed:
         try:
             with transaction.atomic():
                 suspended = subscription_suspend(

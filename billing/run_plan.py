@@ -39,9 +39,15 @@ logger = logging.getLogger(__name__)
 # Reading what is due ----------------------------------------------------------------------------
 
 
+# A prepaid reseller's customers are billed by the reseller's renewals alone (usecases/reseller_renewal.py):
+# each renewal invoices the period it pays, so the run never bills one (docs/billing.md, "Renewals and the
+# billing run"). The reseller's model is read through the customer's relation, by its stored value.
+RENEWAL_BILLED = Q(customer__reseller__model="prepaid")
+
+
 def _billable() -> Q:
     S = Subscription.Status
-    return Q(activated_at__isnull=False) & (Q(status=S.ACTIVE) | Q(status=S.SUSPENDED, skip_billing=False))
+    return Q(activated_at__isnull=False) & (Q(status=S.ACTIVE) | Q(status=S.SUSPENDED, skip_billing=False)) & ~RENEWAL_BILLED
 
 
 def due_subscriptions(run_date: date, cfg: BillingSettings, first_id: int, last_id: int):
@@ -248,7 +254,9 @@ def late_fee_invoices(run_date: date, cfg: BillingSettings, first_id: int, last_
 
 def suspension_candidates(run_date: date, cfg: BillingSettings, first_id: int, last_id: int):
     """Active subscriptions past paid-through + grace (never paid: activation + due days + grace) that
-    have an overdue invoice charging them: nobody is suspended before an invoice of theirs is past due."""
+    have an overdue invoice charging them: nobody is suspended before an invoice of theirs is past due.
+    A prepaid reseller's customer, billed by renewals alone, has no invoice to fall overdue: theirs is
+    suspended once its last renewal's period plus the grace days has passed (`lapsed_renewals`)."""
     paid_before = run_date - timedelta(days=cfg.grace_days)
     activated_before = timezone.make_aware(
         datetime.combine(run_date - timedelta(days=cfg.due_days + cfg.grace_days), time.min)
@@ -264,5 +272,20 @@ def suspension_candidates(run_date: date, cfg: BillingSettings, first_id: int, l
             overdue_due=Subquery(oldest_overdue.values("invoice__due_date")[:1]),
         )
         .filter(overdue_number__isnull=False)
+        .exclude(RENEWAL_BILLED)
+        .order_by("id")
+    )
+
+
+def lapsed_renewals(run_date: date, cfg: BillingSettings, first_id: int, last_id: int):
+    """Active connections of prepaid resellers' customers whose last renewal ended more than the grace
+    days before `run_date`, or that were never renewed and were activated before that (the reseller's
+    next renewal, paid from the wallet, reactivates them as any payment clearing a non-payment
+    suspension does)."""
+    paid_before = run_date - timedelta(days=cfg.grace_days)
+    activated_before = timezone.make_aware(datetime.combine(paid_before, time.min))
+    return (
+        Subscription.objects.filter(RENEWAL_BILLED, customer_id__gte=first_id, customer_id__lte=last_id, status=Subscription.Status.ACTIVE)
+        .filter(Q(paid_through__lt=paid_before) | Q(paid_through__isnull=True, activated_at__lt=activated_before))
         .order_by("id")
     )

@@ -216,8 +216,12 @@ def invoice_void(*, actor, invoice: Invoice, reason: str) -> Invoice:
 
 
 @transaction.atomic
-def account_credit(*, actor, customer: Customer, amount: Decimal, reason: str, kind: str = LedgerEntry.Kind.CREDIT) -> LedgerEntry:
-    """A goodwill credit or a downward adjustment by staff: lowers what the customer owes."""
+def account_credit(
+    *, actor, customer: Customer, amount: Decimal, reason: str, kind: str = LedgerEntry.Kind.CREDIT, invoice: Invoice | None = None
+) -> LedgerEntry:
+    """A goodwill credit or a downward adjustment by staff: lowers what the customer owes. `invoice`:
+    the invoice it was given on (a retention offer's credit on a paid invoice); voiding it takes the
+    credit back."""
     amount = to_money(amount)
     reason = (reason or "").strip()
     if amount <= ZERO:
@@ -225,7 +229,7 @@ def account_credit(*, actor, customer: Customer, amount: Decimal, reason: str, k
     if not reason:
         raise ValidationError({"reason": _("Give a reason: it is shown on the customer's statement.")})
     account = account_lock(customer_id=customer.pk)
-    entry = credit_post(account=account, amount=amount, actor=actor, memo=reason, kind=kind)
+    entry = credit_post(account=account, amount=amount, actor=actor, memo=reason, kind=kind, invoice=invoice)
     audit_record(actor=actor, action=f"ledger.{kind}", obj=customer, reason=reason, after={"amount": str(-amount)})
     suspensions_lift_if_settled(actor=actor, customer=customer, reason=f"Credit applied: {reason}")
     return entry
@@ -286,7 +290,7 @@ def suspensions_lift_if_settled(*, actor, customer: Customer, reason: str) -> li
 BILLING_SETTINGS_FIELDS = (
     "mode", "allowed_anchor_days", "default_anchor_day", "issue_days_before", "due_days", "grace_days",
     "vat_rate", "prices_include_vat", "vat_registration_number", "late_fee", "reconnection_fee",
-    "credit_unused_days_on_cancel", "downgrade_at_next_cycle", "isp_name", "isp_address", "isp_phone",
+    "credit_unused_days_on_cancel", "downgrade_at_next_cycle", "rent_during_pause", "isp_name", "isp_address", "isp_phone",
     "isp_email", "logo", "currency",
 )
 VAT_RATE_MAX = Decimal("100")

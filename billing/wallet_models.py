@@ -130,11 +130,9 @@ class CommissionEntry(models.Model):
         ordering = ["-id"]
         indexes = [models.Index(fields=["wallet", "period"], name="commission_wallet_period_idx")]
         constraints = [
+            # A payment may accrue more than once: as its advance credit pays invoices later (resellers/
+            # commissions.py works each one out under the wallet lock, so nothing is earned twice).
             models.CheckConstraint(condition=~Q(amount=0), name="commission_moves_money"),
-            models.UniqueConstraint(
-                fields=["kind", "payment"], condition=Q(payment__isnull=False, kind="accrual"),
-                name="commission_once_per_payment",
-            ),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,10 @@ on what the run invoices instead (docs/billing.md, "Retention offers"):
 - The **window** runs from the offer's first day to the last day of the billing period in which its N
   months end. Each period charge of the subscription that *starts* in the window is covered.
 - A **discount** of p % credits p % of each covered period charge as it was invoiced (VAT included).
+  It covers the same number of billed days whatever pauses: its budget is the days of the periods
+  starting in its window as made; days a pause gave back do not count, and while budget is left the
+  window is extended over the next period (its charge covered for the days left) and the offer does
+  not end during a pause (`discount_shares`, `_discount_extend`).
 - A **free upgrade** changes the package now through billing's package change (prorated, as staff's
   own changes are) and credits what that change charged; each covered period charge invoiced at the
   upgrade is then credited the share the upgrade adds, gross × (upgrade − original) ÷ upgrade. At the
@@ -40,7 +44,7 @@ from django.utils.translation import gettext as _
 
 from billing.charges import credit_note_issue, line_credit_record
 from billing.ledger import account_lock
-from billing.models import Invoice, InvoiceLine, PackageChange
+from billing.models import CreditedDays, Invoice, InvoiceLine, PackageChange
 from billing.package_changes import package_change_approve, package_change_make, package_change_request
 from billing.selectors import current_billing_settings
 from billing.services import account_credit
@@ -48,7 +52,7 @@ from contracts.services import subscription_package_changed as contract_redraft
 from customers.models import Customer, Package, Subscription
 from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO
-from ispbill.core.periods import months_for_cycle, period_containing
+from ispbill.core.periods import months_for_cycle, period_containing, periods_between
 from ispbill.notify.services import customer_language
 
 from .models import RetentionOffer, RetentionOfferCredit
@@ -194,9 +198,70 @@ def offer_credit_for_invoice(*, offer: RetentionOffer, invoice: Invoice) -> tupl
         return _credit_for_invoice(offer=offer, invoice=invoice)
 
 
+def _line_days(line: InvoiceLine) -> int:
+    return (line.period_end - line.period_start).days + 1
+
+
+def discount_budget_days(offer: RetentionOffer) -> int:
+    """The billed days a discount covers: the days of the billing periods that start in its window as
+    it was made (from its first day to the end of the period in which its months end)."""
+    subscription = offer.subscription
+    anchor_day, anchor_month = _anchor(subscription)
+    last = offer_window_end(subscription=subscription, starts_on=offer.starts_on, months=offer.months)
+    periods = periods_between(
+        offer.starts_on, last, anchor_day=anchor_day, months=months_for_cycle(subscription.package.billing_cycle),
+        anchor_month=anchor_month,
+    )
+    return sum(period.days for period in periods if period.start >= offer.starts_on)
+
+
+def discount_shares(offer: RetentionOffer) -> tuple[dict[int, Decimal], int]:
+    """Which part of each period charge in the window a discount covers ({line id: covered days ÷ days
+    of the line}), and the budget's days left. Charges are taken in order; each uses the budget by its
+    billed days — its days less those a pause (or a cancellation, a package change) gave back
+    (billing's `CreditedDays`) — so a pause's days are covered later instead of lost."""
+    lines = list(_covered_lines(offer).order_by("period_start", "id"))
+    given_back: dict[int, int] = {}
+    for line_id, first, last in CreditedDays.objects.filter(line__in=lines).values_list("line_id", "first_day", "last_day"):
+        given_back[line_id] = given_back.get(line_id, 0) + (last - first).days + 1
+    left = discount_budget_days(offer)
+    shares = {}
+    for line in lines:
+        days = _line_days(line)
+        covered = max(0, min(days - given_back.get(line.pk, 0), left))
+        left -= covered
+        shares[line.pk] = Decimal(covered) / Decimal(days)
+    return shares, left
+
+
+def _discount_extend(offer: RetentionOffer) -> bool:
+    """While a discount's budget is left and the connection's next period has been invoiced past the
+    window, the window takes in that period (its charge is covered for the days left)."""
+    if offer.kind != RetentionOffer.Kind.DISCOUNT:
+        return False
+    extended = False
+    while True:
+        _shares, left = discount_shares(offer)
+        if left <= 0:
+            return extended
+        following = (
+            InvoiceLine.objects.filter(
+                subscription_id=offer.subscription_id, kind__in=InvoiceLine.PERIOD_KINDS, period_start__gt=offer.ends_on,
+            ).exclude(invoice__status=Invoice.Status.VOID).order_by("period_start").first()
+        )
+        if following is None:
+            return extended
+        offer.ends_on = _period_of(offer.subscription, following.period_start).end
+        RetentionOffer.objects.filter(pk=offer.pk).update(ends_on=offer.ends_on)
+        audit_record(actor=None, action="retention.offer_extend", obj=offer.customer,
+                     reason="Billed days lost to a pause", after={"offer": offer.pk, "ends_on": offer.ends_on.isoformat()})
+        extended = True
+
+
 def _credit_for_invoice(*, offer: RetentionOffer, invoice: Invoice) -> tuple[Decimal, str]:
     if offer.kind == RetentionOffer.Kind.DISCOUNT:
-        gross = sum((line.gross for line in _covered_lines(offer).filter(invoice=invoice)), ZERO)
+        shares, _left = discount_shares(offer)
+        gross = sum((line.gross * shares.get(line.pk, ZERO) for line in _covered_lines(offer).filter(invoice=invoice)), ZERO)
         amount = _half_up(gross * offer.percent / Decimal("100"))
         reason = _("Retention offer: %(percent)s%% discount") % {"percent": percent_text(offer.percent)}
         return amount, reason
@@ -236,7 +301,9 @@ def offer_invoice_credit(*, offer: RetentionOffer, invoice: Invoice, actor=None)
     on_invoice = min(amount, open_amount)
     note = credit_note_issue(actor=actor, invoice=invoice, amount=on_invoice, reason=reason) if on_invoice > ZERO else None
     rest = amount - on_invoice
-    entry = account_credit(actor=actor, customer=invoice.customer, amount=rest, reason=f"{invoice.number}: {reason}") if rest > ZERO else None
+    entry = account_credit(
+        actor=actor, customer=invoice.customer, amount=rest, reason=f"{invoice.number}: {reason}", invoice=invoice,
+    ) if rest > ZERO else None
     # Which lines it credited, so that billing takes this share of their days back with them.
     line_credit_record(lines=_credit_basis(offer, invoice), amount=amount, reason=reason)
     return RetentionOfferCredit.objects.create(offer=offer, invoice=invoice, amount=amount, credit_note=note, account_entry=entry)
@@ -292,6 +359,14 @@ def offer_switch_back(*, offer: RetentionOffer, today: date, actor=None) -> Pack
     return offer.switch_back_change
 
 
+def _discount_waits(offer: RetentionOffer) -> bool:
+    """A discount with billed days left on a connection paused with skip billing: it goes on after the
+    reactivation (a pause does not end an offer)."""
+    subscription = offer.subscription
+    paused = subscription.status == Subscription.Status.SUSPENDED and subscription.skip_billing
+    return offer.kind == RetentionOffer.Kind.DISCOUNT and paused and discount_shares(offer)[1] > 0
+
+
 def _stale(offer: RetentionOffer) -> str:
     subscription = offer.subscription
     if subscription.status == Subscription.Status.CANCELLED:
@@ -312,11 +387,12 @@ def retention_offers_daily(*, today: date | None = None) -> dict[str, int]:
     for offer in active.order_by("id"):
         try:
             with transaction.atomic():
+                _discount_extend(offer)
                 counts["credited"] += offer_credit_due(offer=offer)
                 stale = _stale(offer)
                 if not stale and offer_switch_back(offer=offer, today=today):
                     counts["switched_back"] += 1
-                if stale or today > offer.ends_on:
+                if stale or (today > offer.ends_on and not _discount_waits(offer)):
                     RetentionOffer.objects.filter(pk=offer.pk).update(status=RetentionOffer.Status.ENDED, ended_at=timezone.now())
                     audit_record(actor=None, action="retention.offer_end", obj=offer.customer, reason=stale or "Window passed", after={"offer": offer.pk})
                     counts["ended"] += 1

@@ -9,6 +9,12 @@ customer, charged through billing (docs/billing.md, "Equipment rental").
   rental and billing period; the run writes it onto the customer's next invoice. Idempotent.
 - `rental_end(actor=, item=, order=)`: the collection of the item closes its rental; the rent of the
   days after it came back is withdrawn if still pending, or credited as it was invoiced.
+- `rentals_paused(actor=, subscription=, last_day=)` / `rentals_resumed(actor=, subscription=, paused_on=, first_day=)`:
+  a pause with skip billing and its reactivation (the use cases call them beside billing's part).
+  Rent follows the package's pause rule: the days after the pause day are withdrawn or credited as
+  invoiced, and rent starts again on the reactivation day, prorated. With Settings → Billing's
+  `rent_during_pause` on, a pause changes nothing and the job goes on charging the paused
+  connection's rent, each charge invoiced at once (the run does not bill a paused connection).
 
 Money moves only through billing's public services: `billing.charges.one_time_charge_add` /
 `one_time_charge_cancel` and `billing.services.invoice_credit_note`.
@@ -88,28 +94,87 @@ def rental_end(*, actor, item: EquipmentItem, order: WorkOrder | None = None, to
     rental.ended_on = max(today, rental.started_on)
     rental.save(update_fields=["ended_on"])
     reason = _("%(item)s returned on %(day)s") % {"item": f"{item.model} {item.serial}", "day": _day(rental.ended_on)}
-    cfg = current_billing_settings()
-    for row in rental.charges.select_related("charge").filter(withdrawn=False, last_day__gt=rental.ended_on).order_by("first_day"):
+    _give_back_after(rental, last_day=rental.ended_on, actor=actor, reason=reason, cfg=current_billing_settings())
+    audit_record(actor=actor, action="equipment.rental_end", obj=item, after={"rental": rental.pk, "ended_on": str(rental.ended_on)})
+    return rental
+
+
+def _give_back_after(rental: EquipmentRental, *, last_day: date, actor, reason: str, cfg: BillingSettings) -> None:
+    """The rent charged for the days after `last_day` given back: a pending charge withdrawn (and its
+    days up to `last_day` charged again), an invoiced one credited for those days as it was invoiced
+    (its line's gross × days after ÷ days charged), by a credit note on its invoice. A charge none of
+    whose days is kept counts as withdrawn, so its first day can be charged again later."""
+    for row in rental.charges.select_related("charge").filter(withdrawn=False, last_day__gt=last_day).order_by("first_day"):
         charge = row.charge
         if charge.status == OneTimeCharge.Status.PENDING:
             one_time_charge_cancel(actor=actor, charge=charge, reason=reason)
             row.withdrawn = True
             row.save(update_fields=["withdrawn"])
-            if row.first_day <= rental.ended_on:
-                _charge(rental, first=row.first_day, last=rental.ended_on, cfg=cfg)
+            if row.first_day <= last_day:
+                _charge(rental, first=row.first_day, last=last_day, cfg=cfg)
         elif charge.status == OneTimeCharge.Status.INVOICED and row.credit_note_id is None:
             line = InvoiceLine.objects.filter(
                 invoice_id=charge.invoice_id, kind=InvoiceLine.Kind.ONE_TIME, description=charge.description[:255],
             ).order_by("id").first()
             gross = line.gross if line is not None else charge.amount
             charged_days = (row.last_day - row.first_day).days + 1
-            unused_days = (row.last_day - max(row.first_day - timedelta(days=1), rental.ended_on)).days
+            unused_days = (row.last_day - max(row.first_day - timedelta(days=1), last_day)).days
             credit = prorate(gross, used_days=unused_days, period_days=charged_days)
             if credit > ZERO:
                 row.credit_note = invoice_credit_note(actor=actor, invoice=charge.invoice, amount=credit, reason=reason)
-                row.save(update_fields=["credit_note"])
-    audit_record(actor=actor, action="equipment.rental_end", obj=item, after={"rental": rental.pk, "ended_on": str(rental.ended_on)})
-    return rental
+                row.withdrawn = row.first_day > last_day
+                row.save(update_fields=["credit_note", "withdrawn"])
+
+
+# Pauses ----------------------------------------------------------------------------------------------
+
+def _open_rentals(subscription: Subscription):
+    return EquipmentRental.objects.select_for_update().select_related("item__model", "customer", "subscription__package").filter(
+        subscription=subscription, ended_on__isnull=True,
+    ).order_by("pk")
+
+
+def rentals_paused(*, actor, subscription: Subscription, last_day: date | None = None) -> int:
+    """A pause with skip billing (`last_day`, the pause day, is the last day of service): no rent for
+    the paused days, as no package — the rent charged for the days after it is withdrawn or credited
+    as invoiced. Nothing when the ISP keeps charging rent during a pause. Returns the rentals touched."""
+    _require_atomic()
+    cfg = current_billing_settings()
+    if cfg.rent_during_pause:
+        return 0
+    last_day = last_day or timezone.localdate()
+    touched = 0
+    for rental in _open_rentals(subscription):
+        reason = _("%(item)s: connection paused after %(day)s") % {"item": f"{rental.item.model} {rental.item.serial}", "day": _day(last_day)}
+        _give_back_after(rental, last_day=max(last_day, rental.started_on - timedelta(days=1)), actor=actor, reason=reason, cfg=cfg)
+        touched += 1
+    return touched
+
+
+def rentals_resumed(*, actor, subscription: Subscription, paused_on: date | None = None, first_day: date | None = None) -> int:
+    """The reactivation after a pause with skip billing: rent starts again on `first_day` (the
+    reactivation day), prorated to the end of its period and on through what tonight's run will
+    invoice, as pending charges for the next invoice (never the pause day `paused_on` again: it was
+    charged). Nothing when rent went on during the pause."""
+    _require_atomic()
+    cfg = current_billing_settings()
+    if cfg.rent_during_pause:
+        return 0
+    first_day = first_day or timezone.localdate()
+    if paused_on is not None:
+        first_day = max(first_day, paused_on + timedelta(days=1))
+    subscription = Subscription.objects.select_related("package").get(pk=subscription.pk)
+    made = 0
+    for rental in _open_rentals(subscription):
+        charges = rental.charges.filter(withdrawn=False)
+        charged = charges.aggregate(last=Max("last_day"))["last"]
+        # Days charged and not given back at the pause are owed already (a pause from before this rule).
+        kept = charges.filter(credit_note__isnull=True).aggregate(last=Max("last_day"))["last"]
+        through = max(filter(None, [charged, invoiced_through(subscription, cfg=cfg, today=first_day)]), default=None)
+        first = max(first_day, rental.started_on, kept + timedelta(days=1) if kept else first_day)
+        if through is not None and first <= through:
+            made += _charge(rental, first=first, last=through, cfg=cfg)
+    return made
 
 
 # Charging ---------------------------------------------------------------------------------------------
@@ -133,11 +198,18 @@ def _billable(subscription: Subscription) -> bool:
     )
 
 
-def invoiced_through(subscription: Subscription, *, cfg: BillingSettings, today: date) -> date | None:
+def _paused(subscription: Subscription) -> bool:
+    S = Subscription.Status
+    return subscription.activated_at is not None and subscription.status == S.SUSPENDED and subscription.skip_billing
+
+
+def invoiced_through(subscription: Subscription, *, cfg: BillingSettings, today: date, rent_paused: bool = False) -> date | None:
     """The last day the connection's invoices cover once tonight's run has issued what falls in the
-    issue window (the run's own rule: each period starting by today + issue_days_before)."""
+    issue window (the run's own rule: each period starting by today + issue_days_before).
+    `rent_paused`: a paused connection whose rent goes on (Settings → Billing): the periods the run
+    would issue were it not paused."""
     through = subscription.billed_through
-    if not _billable(subscription):
+    if not (_billable(subscription) or (rent_paused and _paused(subscription))):
         return through
     anchor = _anchor(subscription, cfg)
     months = months_for_cycle(subscription.package.billing_cycle)
@@ -156,7 +228,7 @@ def _period(rental: EquipmentRental, day: date, cfg: BillingSettings) -> tuple[P
     return period_containing(day, anchor_day=anchor[0], months=months, anchor_month=anchor[1]), months
 
 
-def _charge(rental: EquipmentRental, *, first: date, last: date, cfg: BillingSettings) -> int:
+def _charge(rental: EquipmentRental, *, first: date, last: date, cfg: BillingSettings, invoice_now: bool = False) -> int:
     """Rent for `first`..`last`, one charge per billing period they span, prorated by days."""
     made = 0
     day = first
@@ -172,7 +244,7 @@ def _charge(rental: EquipmentRental, *, first: date, last: date, cfg: BillingSet
                 description = f"{description}, {days} of {period.days} days"
             charge = one_time_charge_add(
                 actor=None, customer=rental.customer, subscription=rental.subscription,
-                kind=OneTimeCharge.Kind.EQUIPMENT_RENTAL, amount=amount, description=description[:200],
+                kind=OneTimeCharge.Kind.EQUIPMENT_RENTAL, amount=amount, description=description[:200], invoice_now=invoice_now,
             )
             EquipmentRentalCharge.objects.create(rental=rental, first_day=day, last_day=end, charge=charge)
             made += 1
@@ -185,7 +257,12 @@ def rental_charge_due(*, rental: EquipmentRental, today: date, cfg: BillingSetti
     _require_atomic()
     cfg = cfg or current_billing_settings()
     rental = EquipmentRental.objects.select_for_update().select_related("item__model", "customer", "subscription__package").get(pk=rental.pk)
-    through = invoiced_through(rental.subscription, cfg=cfg, today=today)
+    # A paused connection's rent goes on only when the ISP says so; the run does not bill the connection
+    # while it is paused, so that rent is invoiced at once.
+    rent_paused = cfg.rent_during_pause and _paused(rental.subscription)
+    if _paused(rental.subscription) and not rent_paused:
+        return 0  # no rent for paused days: it starts again at the reactivation (rentals_resumed)
+    through = invoiced_through(rental.subscription, cfg=cfg, today=today, rent_paused=rent_paused)
     if through is None:
         return 0
     last = min(through, rental.ended_on) if rental.ended_on else through
@@ -193,7 +270,7 @@ def rental_charge_due(*, rental: EquipmentRental, today: date, cfg: BillingSetti
     first = charged + timedelta(days=1) if charged else rental.started_on
     if first > last:
         return 0
-    return _charge(rental, first=first, last=last, cfg=cfg)
+    return _charge(rental, first=first, last=last, cfg=cfg, invoice_now=rent_paused)
 
 
 def rentals_charge_due(*, today: date | None = None) -> int:

@@ -136,6 +136,11 @@ app.conf.beat_schedule = {
         "task": "churn.retention_tasks.retention_offers_daily",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Commission resellers earn on advance credit when it pays an invoice: after the run has issued tonight's.
+    "resellers-commission-catch-up": {
+        "task": "resellers.tasks.catch_up_commissions",
+        "schedule": crontab(hour=3, minute=5),
+    },
     # Reseller renewals whose wallet debit committed but whose invoice and payment did not finish.
     "resellers-settle-pending-renewals": {
         "task": "usecases.tasks.settle_pending_renewals",

@@ -22,6 +22,8 @@ class Payment(models.Model):
         ROCKET = "rocket", _("Rocket")
         CHEQUE = "cheque", _("Cheque")
         ONLINE = "online", _("Online (gateway)")
+        # A prepaid reseller's renewal, paid from the reseller's wallet: no one's cash, so it has no receiver.
+        WALLET = "wallet", _("Reseller wallet")
 
     class Status(models.TextChoices):
         COMPLETED = "completed", _("Completed")

@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, DecimalField, F, Max, Min, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, DecimalField, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -187,12 +187,17 @@ def calls_for_customer(customer: Customer, *, limit: int = 10):
 
 
 def cash_in_hand(*, collector_ids=None, until: datetime | None = None) -> dict[int, dict]:
-    """Per collector: cash they received (completed cash payments recorded in their name), what they
-    handed over, and what they still hold (`until` an instant, else now). Not branch-scoped: a
-    collector's cash is theirs whichever branch's customers paid it."""
+    """Per collector: cash they received (cash payments recorded in their name, less the reversals that
+    are theirs), what they handed over, and what they still hold (`until` an instant, else now). Not
+    branch-scoped: a collector's cash is theirs whichever branch's customers paid it.
+
+    A reversed cash payment is the collector's only up to what they still held when it was reversed
+    (the cash they had not handed over yet goes back from their hand); the rest of it is the office's,
+    which holds that cash since the hand-over (`reversed_by_office`). So a payment reversed after its
+    hand-over never drives a collector's cash negative (docs/billing.md, "Cash in hand")."""
     from .models import CashHandover
 
-    payments = Payment.objects.filter(method=Payment.Method.CASH, status=Payment.Status.COMPLETED, received_by__isnull=False)
+    payments = Payment.objects.filter(method=Payment.Method.CASH, received_by__isnull=False)
     handovers = CashHandover.objects.all()
     if collector_ids is not None:
         payments = payments.filter(received_by__in=collector_ids)
@@ -201,13 +206,50 @@ def cash_in_hand(*, collector_ids=None, until: datetime | None = None) -> dict[i
         payments = payments.filter(received_at__lt=until)
         handovers = handovers.filter(handed_over_at__lt=until)
     table: dict[int, dict] = {}
+
+    def row(user_id):
+        return table.setdefault(user_id, {"collected": ZERO, "handed_over": ZERO, "reversed_by_office": ZERO})
+
     for user_id, total in payments.values_list("received_by").annotate(s=Sum("amount")).order_by():
-        table.setdefault(user_id, {"collected": ZERO, "handed_over": ZERO})["collected"] = total
+        row(user_id)["collected"] = total
     for user_id, total in handovers.values_list("collector").annotate(s=Sum("amount")).order_by():
-        table.setdefault(user_id, {"collected": ZERO, "handed_over": ZERO})["handed_over"] = total
-    for row in table.values():
-        row["in_hand"] = row["collected"] - row["handed_over"]
+        row(user_id)["handed_over"] = total
+    reversed_payments = payments.filter(status=Payment.Status.REVERSED)
+    if until is not None:
+        reversed_payments = reversed_payments.filter(Q(reversed_at__isnull=True) | Q(reversed_at__lt=until))
+    with_reversals = set(reversed_payments.values_list("received_by", flat=True).distinct())
+    for user_id in with_reversals:
+        theirs, office = _reversals_shared(
+            payments=payments.filter(received_by=user_id), handovers=handovers.filter(collector=user_id), until=until,
+        )
+        row(user_id)["collected"] -= theirs
+        row(user_id)["reversed_by_office"] = office
+    for figures in table.values():
+        figures["in_hand"] = figures["collected"] - figures["handed_over"]
     return table
+
+
+def _reversals_shared(*, payments, handovers, until: datetime | None) -> tuple[Decimal, Decimal]:
+    """One collector's reversed cash payments, shared in time order: each takes from the collector what
+    they held at that moment (received less handed over less earlier reversals), the rest from the
+    office. A reversal with no recorded time counts as at once (the collector's)."""
+    events = []  # (instant, order at one instant, signed amount or reversal)
+    for received_at, amount, status, reversed_at in payments.values_list("received_at", "amount", "status", "reversed_at"):
+        events.append((received_at, 0, amount, False))
+        if status == Payment.Status.REVERSED and (until is None or reversed_at is None or reversed_at < until):
+            events.append((reversed_at or received_at, 2, amount, True))
+    for handed_over_at, amount in handovers.values_list("handed_over_at", "amount"):
+        events.append((handed_over_at, 1, -amount, False))
+    holding, theirs, office = ZERO, ZERO, ZERO
+    for _at, _order, amount, is_reversal in sorted(events, key=lambda event: (event[0], event[1])):
+        if not is_reversal:
+            holding += amount
+            continue
+        take = min(amount, max(holding, ZERO))
+        holding -= take
+        theirs += take
+        office += amount - take
+    return theirs, office
 
 
 def cash_collectors_visible_to(user) -> list[dict]:

@@ -106,6 +106,15 @@ def payment_record(
         return existing
 
 
+def _receiver(actor, method: str):
+    """Who took the money in hand: the staff member (or reseller) who recorded it — except a renewal paid
+    from a reseller's wallet, which is no one's cash (not in any collector's cash in hand, hand-overs or
+    performance: docs/billing.md, "Cash in hand")."""
+    if method == Payment.Method.WALLET:
+        return None
+    return actor if getattr(actor, "pk", None) else None
+
+
 def _existing_for_key(key: str, customer: Customer) -> Payment | None:
     existing = Payment.objects.filter(idempotency_key=key).first()
     if existing is not None and existing.customer_id != customer.pk:
@@ -118,7 +127,7 @@ def _record(*, actor, customer, amount, method, reference, received_at, idempote
     payment = Payment.objects.create(
         customer=customer, amount=amount, method=method, reference=reference[:100],
         receipt_number=allocate_number(prefix=settings.RECEIPT_NUMBER_PREFIX),
-        received_at=received_at, received_by=actor if getattr(actor, "pk", None) else None,
+        received_at=received_at, received_by=_receiver(actor, method),
         reseller=reseller, idempotency_key=idempotency_key, note=note[:255],
     )
     allocations = ledger.payment_post(account=account, payment=payment, actor=actor)
@@ -196,7 +205,7 @@ def payments_record_many(*, drafts: Sequence[PaymentDraft], confirm_large: bool 
         Payment(
             customer=d.customer, amount=amount, method=d.method, reference=(d.reference or "").strip()[:100],
             receipt_number=receipt, received_at=d.received_at or now,
-            received_by=d.actor if getattr(d.actor, "pk", None) else None, reseller=d.reseller,
+            received_by=_receiver(d.actor, d.method), reseller=d.reseller,
             idempotency_key=(d.idempotency_key or "").strip() or None, note=(d.note or "").strip()[:255],
         )
         for d, amount, receipt in zip(drafts, cleaned, receipts)

@@ -25,9 +25,12 @@ from .services import alert_after_commit, allowed_package, parent_offer
 
 
 def renewal_period(subscription: Subscription, *, today: date | None = None) -> Period:
-    """The period a renewal pays for: the one after the paid-through date (or after the last renewal
-    requested or debited but not settled yet), or, for a lapsed or new subscription, the one containing
-    today."""
+    """The period a renewal pays for, one billing cycle long: from the day after the paid-through date
+    (or after the last renewal requested or debited but not settled yet) while that is still ahead,
+    so consecutive renewals extend from the end of the last; for a lapsed or new subscription, from
+    today (the renewal day is its anchor). The subscription's own anchor is kept when its period
+    starts on that day; a period never reaches back before its first day, so two renewals never
+    overlap (the billing run bills none of these connections: billing/run_plan.py)."""
     today = today or timezone.localdate()
     covered = subscription.paid_through
     last_renewed = sql.last_live_renewal_end(subscription_id=subscription.pk)
@@ -37,8 +40,13 @@ def renewal_period(subscription: Subscription, *, today: date | None = None) -> 
     if covered and covered >= today:
         start = covered + timedelta(days=1)
     months = months_for_cycle(subscription.package.billing_cycle)
-    anchor_day = subscription.billing_anchor_day or start.day
-    return period_containing(start, anchor_day=anchor_day, months=months, anchor_month=start.month)
+    if subscription.billing_anchor_day:
+        period = period_containing(
+            start, anchor_day=subscription.billing_anchor_day, months=months, anchor_month=subscription.billing_anchor_month or 1,
+        )
+        if period.start == start:
+            return period
+    return period_containing(start, anchor_day=start.day, months=months, anchor_month=start.month)
 
 
 def _live_renewal(*, reseller: Reseller, subscription: Subscription, period: Period, idempotency_key: str) -> Renewal | None:

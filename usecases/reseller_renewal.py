@@ -277,7 +277,7 @@ def _settle(*, actor, renewal: Renewal) -> None:
     open_amount = invoice.total - invoice.amount_paid
     if open_amount > ZERO:
         payment = payment_record(
-            actor=actor, customer=subscription.customer, amount=open_amount, method=Payment.Method.CASH,
+            actor=actor, customer=subscription.customer, amount=open_amount, method=Payment.Method.WALLET,
             reference=f"WALLET-{renewal.entry_id}", idempotency_key=f"renewal-{renewal.entry_id}",
             note=_("Renewal by reseller %(name)s") % {"name": reseller.name}, reseller=reseller, confirm_large=True,
             received_at=min(renewal.created_at, timezone.now()),
@@ -397,7 +397,7 @@ def _settle_round(*, renewals: list[Renewal], subscriptions: dict[int, Subscript
     payments = payments_record_many(confirm_large=True, drafts=[
         PaymentDraft(
             customer=subscriptions[r.subscription_id].customer, amount=invoice_of[r.pk].total - invoice_of[r.pk].amount_paid,
-            method=Payment.Method.CASH, reference=f"WALLET-{r.entry_id}", idempotency_key=f"renewal-{r.entry_id}",
+            method=Payment.Method.WALLET, reference=f"WALLET-{r.entry_id}", idempotency_key=f"renewal-{r.entry_id}",
             note=_("Renewal by reseller %(name)s") % {"name": r.reseller.name}, reseller=r.reseller,
             received_at=min(r.created_at, now), actor=r.created_by,
         ) for r in paying

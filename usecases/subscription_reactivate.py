@@ -1,5 +1,6 @@
 """A suspended connection reactivated (customers: the status, the router change, the message); after
-a pause, billing resumes from today, prorated, never the periods that started during the pause."""
+a pause, billing resumes from today, prorated, never the periods that started during the pause, and the
+rent of rented equipment with it (fieldservice)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 from billing.unused_days import subscription_resumed
 from customers import services as customer_services
 from customers.models import Subscription
+from fieldservice.rentals import rentals_resumed
 
 from .connection_effects import router_and_message
 
@@ -21,4 +23,5 @@ def subscription_reactivate(*, actor, subscription: Subscription, reason: str) -
     if paused["status"] == Subscription.Status.SUSPENDED and paused["skip_billing"]:
         paused_on = timezone.localdate(paused["suspended_at"]) if paused["suspended_at"] else None
         subscription_resumed(actor=actor, subscription=reactivated, paused_on=paused_on)
+        rentals_resumed(actor=actor, subscription=reactivated, paused_on=paused_on)
     return reactivated

@@ -1,5 +1,6 @@
 """A connection suspended (customers: the status, the router change, the message); when it is a
-pause (skip_billing), billing credits what was invoiced for the days after today."""
+pause (skip_billing), billing credits what was invoiced for the days after today, and so does the rent
+of rented equipment (fieldservice) unless Settings → Billing keeps it going during a pause."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.db import transaction
 from billing.unused_days import subscription_paused
 from customers import services as customer_services
 from customers.models import Subscription
+from fieldservice.rentals import rentals_paused
 
 from .connection_effects import router_and_message
 
@@ -20,4 +22,5 @@ def subscription_suspend(*, actor, subscription: Subscription, reason: str, susp
     router_and_message(actor=actor, subscription=suspended)
     if skip_billing:
         subscription_paused(actor=actor, subscription=suspended)
+        rentals_paused(actor=actor, subscription=suspended)
     return suspended

@@ -38,13 +38,14 @@ The API (stable: the reseller, contract and import work builds on it)
   what the refund takes beyond the waiting credit is taken back off paid invoices. Refused when
   refunded + reversed would exceed what was paid.
 - `refund_unpost(account=, entry=, actor=, memo=)` → a refund the gateway cancelled, reversed.
-- `credit_post(account=, amount=, actor=, memo=, kind=CREDIT)` → a credit (goodwill, referral,
-  cancellation), applied at once.
+- `credit_post(account=, amount=, actor=, memo=, kind=CREDIT, invoice=None)` → a credit (goodwill,
+  referral, cancellation), applied at once; `invoice` when it was given on one (voided with it).
 - `credit_unpost(account=, entry=, actor=, memo=)` → a credit taken back; what it had paid is due again.
 - `credit_note_post(account=, invoice=, amount=, actor=, memo=)` → a credit note against one
   invoice: lowers what is open on it first; anything beyond is account credit.
 - `invoice_void_post(account=, invoice=, actor=, reason=)`: money applied to the invoice goes back
-  to credit, a reversing entry cancels its charge, the credit is applied again.
+  to credit, reversing entries cancel its charge and the credit notes and credits given on it (the
+  balance is what it was before the invoice, plus the payments), the credit is applied again.
 - `opening_balance_post(customer=, amount=, effective_date=, actor=, memo=, notify=True)` → an opening
   balance brought over from another system: a debt (> 0) is an invoice of one line whose entry is of
   kind `opening_balance`; a credit (< 0) is an `opening_balance` entry, applied like any credit.
@@ -84,7 +85,7 @@ from django.db.models import DecimalField, F, Sum, Value
 from django.utils import timezone
 
 from billing.models import Account, Allocation, CreditNote, Invoice, InvoiceLine, LedgerEntry
-from billing.selectors import OPEN_STATUSES, available_credit, current_billing_settings
+from billing.selectors import OPEN_STATUSES, amount_open, available_credit, current_billing_settings
 from billing.vat import totals, vat_line
 from customers.models import Customer, Subscription
 from ispbill.core.audit import audit_record_many
@@ -380,13 +381,19 @@ def refund_unpost(*, account: Account, entry: LedgerEntry, actor=None, memo: str
 # Credits ----------------------------------------------------------------------------------------------
 
 
-def credit_post(*, account: Account, amount: Decimal, actor=None, memo: str = "", kind: str = Kind.CREDIT) -> LedgerEntry:
-    """A credit to the account (goodwill, referral, cancellation, downward adjustment), applied at once."""
+def credit_post(
+    *, account: Account, amount: Decimal, actor=None, memo: str = "", kind: str = Kind.CREDIT, invoice: Invoice | None = None
+) -> LedgerEntry:
+    """A credit to the account (goodwill, referral, cancellation, downward adjustment), applied at once.
+    `invoice`: the invoice the credit was given on (a retention offer's credit on a paid invoice), so
+    that voiding that invoice takes the credit back with it."""
     _require_atomic("credit_post")
     amount = to_money(amount)
     if amount <= ZERO:
         raise ValidationError("A credit must be greater than zero.")
-    entry = entry_post(account=account, kind=kind, amount=-amount, effective_date=timezone.localdate(), actor=actor, memo=memo)
+    entry = entry_post(
+        account=account, kind=kind, amount=-amount, effective_date=timezone.localdate(), actor=actor, memo=memo, invoice=invoice,
+    )
     credit_apply(account=account, actor=actor)
     return entry
 
@@ -441,22 +448,33 @@ def credit_note_record(*, number: str, invoice: Invoice, amount: Decimal, reason
 
 
 def invoice_void_post(*, account: Account, invoice: Invoice, actor=None, reason: str = "") -> Invoice:
-    """Void an invoice: what was applied to it goes back to credit (a negative allocation), a reversing
-    entry cancels its charge, paid-through is recomputed without it and the credit is applied again."""
+    """Void an invoice: everything attached to it is reversed, so the balance is what it was before
+    the invoice existed, plus the payments that had paid it, which become credit. What was applied to
+    it goes back to credit (a negative allocation); reversing entries cancel its charge and every
+    credit note or credit given on it (a credit note's reversal takes back what the note paid on the
+    invoice and, where the note went beyond it, off the most recently due paid invoices); paid-through
+    is recomputed without it and the credit is applied again."""
     _require_atomic("invoice_void_post")
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.status == Invoice.Status.VOID:
         raise ValidationError("This invoice is already void.")
     if invoice.amount_paid:
         Allocation.objects.create(invoice=invoice, amount=-invoice.amount_paid)
-    for original in invoice.ledger_entries.filter(kind__in=(Kind.INVOICE, Kind.OPENING_BALANCE), reversed_by__isnull=True):
+    attached = invoice.ledger_entries.filter(
+        kind__in=(Kind.INVOICE, Kind.OPENING_BALANCE, Kind.CREDIT_NOTE, Kind.CREDIT), reversed_by__isnull=True,
+    ).exclude(reverses__isnull=False).order_by("id")
+    for original in attached:
         entry_post(
             account=account, kind=Kind.REVERSAL, amount=-original.amount, effective_date=timezone.localdate(),
             actor=actor, invoice=invoice, reverses=original, memo=f"Void {invoice.number}: {reason}",
         )
     invoice.status, invoice.amount_paid, invoice.void_reason = Invoice.Status.VOID, ZERO, reason
     invoice.save(update_fields=["status", "amount_paid", "void_reason"])
-    paid_through_recompute(subscription_ids=_subscriptions_of([invoice.pk]))
+    # A credit reversed here may have paid other invoices: what no money stands behind any more is due again.
+    account.refresh_from_db(fields=["balance"])
+    shortfall = account.balance - amount_open(customer_id=account.customer_id)
+    touched = credit_take_back(customer_id=account.customer_id, amount=shortfall) if shortfall > ZERO else []
+    paid_through_recompute(subscription_ids=_subscriptions_of([invoice.pk, *touched]))
     credit_apply(account=account, actor=actor)
     return invoice
 

@@ -481,16 +481,18 @@ def commission_post(
     actor=None,
     memo: str = "",
     day: date | None = None,
+    top_up: bool = False,
 ) -> CommissionEntry | None:
-    """Accrue a commission on a payment (kind accrual: once per payment) or record a prepaid renewal's
-    margin (kind margin: reported, not owed). `day` (default today) picks the statement month; a
-    closed month's entries go to the first open one."""
+    """Accrue a commission on a payment (kind accrual: once per payment, unless `top_up` — more of the
+    payment has paid invoices since, worked out under the wallet lock by the caller) or record a
+    prepaid renewal's margin (kind margin: reported, not owed). `day` (default today) picks the
+    statement month; a closed month's entries go to the first open one."""
     _require_atomic("commission_post")
     if kind not in (CommissionEntry.Kind.ACCRUAL, CommissionEntry.Kind.MARGIN):
         raise ValueError(f"commission_post posts accruals and margins, not {kind!r}")
     if to_money(amount) <= ZERO:
         return None
-    if kind == CommissionEntry.Kind.ACCRUAL and payment_id is not None:
+    if kind == CommissionEntry.Kind.ACCRUAL and payment_id is not None and not top_up:
         if CommissionEntry.objects.filter(kind=kind, payment_id=payment_id).exists():
             return None
     return _post_commission(

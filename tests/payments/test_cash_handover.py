@@ -32,7 +32,8 @@ def test_a_hand_over_reduces_what_the_collector_holds_and_is_audited(field_cash)
     handover = cash_handover_record(actor=cashier, collector=rina, branch=field_cash["mirpur"], amount="1000")
     assert (handover.received_by, handover.amount) == (cashier, Decimal("1000.00"))
     assert cash_in_hand(collector_ids=[rina.pk])[rina.pk] == {
-        "collected": Decimal("1150.00"), "handed_over": Decimal("1000.00"), "in_hand": Decimal("150.00")}
+        "collected": Decimal("1150.00"), "handed_over": Decimal("1000.00"), "reversed_by_office": Decimal("0.00"),
+        "in_hand": Decimal("150.00")}
     assert AuditLog.objects.filter(action="cashhandover.create", actor=cashier).exists()
 
 

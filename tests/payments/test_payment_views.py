@@ -242,7 +242,10 @@ def test_a_payment_recorded_and_reversed_by_staff_moves_the_resellers_commission
 
     reseller, area, *_rest = make_reseller(model=Reseller.Model.COMMISSION)
     reseller_services.commission_rule_add(actor=admin, reseller=reseller, percent=D("10"))
+    from tests.resellers.helpers import owes
+
     customer = make_customer(area=area, reseller=reseller)
+    owes(customer, "700")  # commission is earned on money that pays invoices
     response = staff_client.post(reverse("staff:payment-create", args=[customer.pk]), payment_data(amount="700.00"))
     assert response.status_code == 302
     payment = Payment.objects.get(customer=customer)

@@ -32,3 +32,14 @@ def reseller_subscription(*, reseller, area, router, package, activate=False):
 
     customer = make_customer(area=area, reseller=reseller)
     return make_subscription(customer=customer, package=package, router=router, activate=activate)
+
+
+def owes(customer, amount) -> None:
+    """An invoice (VAT-free) for the customer to pay: commission is earned on money that pays invoices."""
+    from django.db import transaction
+
+    from billing.services import LineSpec, invoice_create
+
+    with transaction.atomic():
+        invoice_create(actor=None, customer=customer, vat_free=True,
+                       lines=[LineSpec(kind="one_time", description="Service", amount=Decimal(amount))])

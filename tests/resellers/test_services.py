@@ -16,7 +16,7 @@ from payments.models import Payment
 from resellers import commissions, services
 from resellers.models import Payout, Reseller
 from tests.factories import AreaFactory, PackageFactory, make_customer, make_subscription
-from tests.resellers.helpers import make_reseller, reseller_subscription
+from tests.resellers.helpers import make_reseller, owes, reseller_subscription
 from usecases import reseller_renewal
 from usecases.payment_record import payment_record
 from usecases.payment_reverse import payment_reverse
@@ -121,6 +121,7 @@ def test_commission_accrues_on_payment_and_is_clawed_back_on_reversal():
     reseller, area, router, package, admin = make_reseller(model=Reseller.Model.COMMISSION)
     services.commission_rule_add(actor=admin, reseller=reseller, percent=Decimal("10"))
     customer = make_customer(area=area, reseller=reseller)
+    owes(customer, "1500")
     payment = services.cash_collect(actor=reseller.user, reseller=reseller, customer=customer, amount=Decimal("1000"), idempotency_key="p1")
     again = services.cash_collect(actor=reseller.user, reseller=reseller, customer=customer, amount=Decimal("1000"), idempotency_key="p1")
     assert again.pk == payment.pk and payment.reseller_id == reseller.pk
@@ -150,6 +151,8 @@ def test_payments_recorded_together_earn_a_commission_reseller_what_one_by_one_w
     plain, on_package = make_customer(area=area, reseller=reseller), make_customer(area=area, reseller=reseller)
     make_subscription(customer=on_package, package=package, router=router)
     prepaid_customer, own_customer = make_customer(area=prepaid_area, reseller=prepaid), make_customer(area=area)
+    owes(plain, "1000")
+    owes(on_package, "1000")
 
     with transaction.atomic():  # as the renewals record them: the payments, then their commissions
         payments = payments_record_many(drafts=[
@@ -172,6 +175,7 @@ def test_tiers_and_package_rules_pick_the_most_specific_rate():
     services.commission_rule_add(actor=admin, reseller=reseller, percent=Decimal("15"), package=package)
     services.commission_rule_add(actor=admin, reseller=reseller, percent=Decimal("50"), min_active_customers=1000)
     sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package, activate=True)
+    owes(sub.customer, "1000")
     services.cash_collect(actor=None, reseller=reseller, customer=sub.customer, amount=Decimal("1000"))
     assert CommissionEntry.objects.get(kind="accrual").amount == Decimal("150.00")
 
@@ -180,6 +184,7 @@ def test_commission_for_n_months_stops_after_them():
     reseller, area, router, package, admin = make_reseller(model=Reseller.Model.COMMISSION)
     services.commission_rule_add(actor=admin, reseller=reseller, percent=Decimal("10"), months=2)
     customer = make_customer(area=area, reseller=reseller)
+    owes(customer, "200")
     now = timezone.now()
     payment_record(actor=None, customer=customer, amount=Decimal("100"), method="cash", received_at=now - timedelta(days=95))
     payment_record(actor=None, customer=customer, amount=Decimal("100"), method="cash", received_at=now)
@@ -190,6 +195,7 @@ def test_payouts_larger_than_owed_are_refused_and_approval_posts_through_the_led
     reseller, area, router, package, admin = make_reseller(model=Reseller.Model.COMMISSION)
     services.commission_rule_add(actor=admin, reseller=reseller, percent=Decimal("10"))
     customer = make_customer(area=area, reseller=reseller)
+    owes(customer, "1000")
     services.cash_collect(actor=None, reseller=reseller, customer=customer, amount=Decimal("1000"))
     with pytest.raises(ValidationError):
         commissions.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("100.01"))
@@ -209,6 +215,7 @@ def test_closing_a_month_moves_later_entries_to_the_next_open_month():
     reseller, area, router, package, admin = make_reseller(model=Reseller.Model.COMMISSION)
     services.commission_rule_add(actor=admin, reseller=reseller, percent=Decimal("10"))
     customer = make_customer(area=area, reseller=reseller)
+    owes(customer, "300")
     last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
     payment_record(actor=None, customer=customer, amount=Decimal("100"), method="cash",
                    received_at=timezone.now() - timedelta(days=timezone.localdate().day + 1))
@@ -233,9 +240,12 @@ def test_negative_topup_is_refused_and_staff_topup_is_recorded_with_method_and_r
 def test_clawback_after_a_payout_is_carried_as_a_negative_balance_to_the_next_payout():
     from django.db import transaction
 
+    from billing import ledger
+
     reseller, area, router, package, admin = make_reseller(model=Reseller.Model.COMMISSION)
     services.commission_rule_add(actor=admin, reseller=reseller, percent=Decimal("10"))
     customer = make_customer(area=area, reseller=reseller)
+    owes(customer, "2500")
     paid = services.cash_collect(actor=None, reseller=reseller, customer=customer, amount=Decimal("1000"))
     payout = commissions.payout_request(actor=reseller.user, reseller=reseller, amount=Decimal("100"))
     commissions.payout_decide(actor=admin, payout=payout, approve=True)
@@ -243,6 +253,7 @@ def test_clawback_after_a_payout_is_carried_as_a_negative_balance_to_the_next_pa
 
     # The payment is refunded after its commission was paid out: the reseller now owes it back.
     with transaction.atomic():
+        ledger.refund_post(account=ledger.account_lock(customer_id=customer.pk), payment=paid, amount=Decimal("1000"), actor=admin)
         commissions.commission_on_refund(actor=admin, payment=paid, amount=Decimal("1000"))
     wallet = ResellerWallet.objects.get(reseller=reseller)
     assert wallet.commission_owed == Decimal("-100.00")
