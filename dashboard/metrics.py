@@ -27,10 +27,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
-    DecimalField,
     CharField,
     Count,
     DateTimeField,
+    DecimalField,
     F,
     IntegerField,
     Max,

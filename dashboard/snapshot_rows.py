@@ -26,7 +26,7 @@ from .collection_figures import (
     efficiency_invoices,
     open_invoices_on,
 )
-from .metrics import _movement, churn_unpaid_days, end_of_day, monthly_amount, month_start, q2, start_of_day
+from .metrics import _movement, churn_unpaid_days, end_of_day, month_start, monthly_amount, q2, start_of_day
 from .snapshot_sql import frame_aggregates, with_touched
 
 # Daily snapshot rows -------------------------------------------------------------------------------
