@@ -2,8 +2,9 @@
 
 Sources, all append-only or history-keeping: invoices and their allocations (billing), payments,
 the audit log of subscription lifecycle transitions (who/when/before/after of every activate,
-suspend, reactivate and cancel), applied package changes (billing.PackageChange) and the package
-catalogue's prices. Every function here is a read; the heavy lifting is set-based SQL (correlated
+suspend, reactivate and cancel), applied package changes (billing.PackageChange), the package
+catalogue's prices and retention discounts (churn.RetentionOffer). MRR counts a connection from its
+first invoice's full payment (its allocations), net of any retention discount on the day. Every function here is a read; the heavy lifting is set-based SQL (correlated
 subqueries and GROUP BY), which runs on PostgreSQL and SQLite alike; only a handful of grouped rows
 come back to Python, where Decimal arithmetic finishes the job exactly.
 
