@@ -2,8 +2,9 @@
 
 Sources, all append-only or history-keeping: invoices and their allocations (billing), payments,
 the audit log of subscription lifecycle transitions (who/when/before/after of every activate,
-suspend, reactivate and cancel), applied package changes (billing.PackageChange) and the package
-catalogue's prices. Every function here is a read; the heavy lifting is set-based SQL (correlated
+suspend, reactivate and cancel), applied package changes (billing.PackageChange), the package
+catalogue's prices and retention discounts (churn.RetentionOffer). MRR counts a connection from its
+first invoice's full payment (its allocations), net of any retention discount on the day. Every function here is a read; the heavy lifting is set-based SQL (correlated
 subqueries and GROUP BY), which runs on PostgreSQL and SQLite alike; only a handful of grouped rows
 come back to Python, where Decimal arithmetic finishes the job exactly.
 
@@ -30,6 +31,7 @@ from django.db.models import (
     CharField,
     Count,
     DateTimeField,
+    DecimalField,
     F,
     IntegerField,
     Max,
@@ -37,15 +39,18 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
-from billing.models import PackageChange
+from billing.models import Allocation, Invoice, InvoiceLine, PackageChange
 from billing.selectors import package_monthly_net
+from churn.models import RetentionOffer
 from customers.models import Customer, Package, Subscription
 from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.models import AuditLog
@@ -184,9 +189,57 @@ def _counted_on(day: date, prefix: str, unpaid_days: int) -> Q:
     return from_history | without_history
 
 
+# Paid to the paisa: SQLite sums decimals as floats, so "allocated ≥ total" is read with half a paisa to spare.
+HALF_PAISA = Decimal("0.005")
+PERCENT = DecimalField(max_digits=5, decimal_places=2)
+
+
+def _first_invoice():
+    """A subscription's first invoice (docs/metrics.md, "First paid invoice"): the earliest issued, neither
+    void nor draft, with a line for it."""
+    return Subquery(
+        InvoiceLine.objects.filter(subscription=OuterRef("pk"))
+        .exclude(invoice__status__in=[Invoice.Status.VOID, Invoice.Status.DRAFT])
+        .order_by("invoice__issue_date", "invoice_id").values("invoice_id")[:1]
+    )
+
+
+def _paid_on(day: date) -> Q:
+    """The first invoice (annotation `first_invoice`), issued by `day`, is fully paid at the end of `day`:
+    what was allocated to it by then adds up to its total."""
+    money = Invoice._meta.get_field("total")
+    allocated = (Allocation.objects.filter(invoice=OuterRef("first_invoice"), created_at__lt=end_of_day(day))
+                 .values("invoice").annotate(s=Sum("amount")).values("s"))
+    total = Invoice.objects.filter(pk=OuterRef("first_invoice"), issue_date__lte=day).values("total")
+    return Q(first_invoice__isnull=False) & Q(
+        GreaterThanOrEqual(Coalesce(Subquery(allocated, output_field=money), ZERO, output_field=money) + HALF_PAISA,
+                           Subquery(total, output_field=money)))
+
+
+def _discount_on(day: date):
+    """The retention discount (percent) applying to a subscription on `day`, 0 without one: from the
+    offer's first day to the last day of the last period it covers, until it is withdrawn."""
+    offers = (
+        RetentionOffer.objects.filter(subscription=OuterRef("pk"), kind=RetentionOffer.Kind.DISCOUNT,
+                                      starts_on__lte=day, ends_on__gte=day)
+        .exclude(status=RetentionOffer.Status.WITHDRAWN, ended_at__lt=end_of_day(day))
+        .order_by("-percent").values("percent")[:1]
+    )
+    return Coalesce(Subquery(offers, output_field=PERCENT), Value(ZERO), output_field=PERCENT)
+
+
+def monthly_amount(prices: dict, package: int | None, discount) -> Decimal:
+    """A subscription's MRR: its package's monthly charge less its retention discount, to the paisa."""
+    price = prices.get(package, ZERO)
+    if not discount:
+        return price
+    return q2(price * (100 - Decimal(str(discount))) / 100)  # str: SQLite's raw rows give floats
+
+
 def subscriptions_on(day: date, *, scope: Scope = ALL, prefix: str = "d", unpaid_days: int | None = None) -> QuerySet:
     """Subscriptions annotated with their state at the end of `day`: `<p>_status`, `<p>_type`, `<p>_at`
-    (from the last lifecycle transition before then), `<p>_package` and `<p>_counted` (1 or 0)."""
+    (from the last lifecycle transition before then), `<p>_package`, `<p>_discount` and `<p>_counted`
+    (1 or 0: in MRR, docs/metrics.md)."""
     unpaid_days = churn_unpaid_days() if unpaid_days is None else unpaid_days
     return _annotate_day(
         Subscription.objects.filter(scope.customer_q("customer__")), day, prefix=prefix, unpaid_days=unpaid_days
@@ -198,18 +251,24 @@ def _package_filter(scope: Scope, prefix: str) -> Q:
 
 
 def _annotate_day(queryset: QuerySet, day: date, *, prefix: str, unpaid_days: int) -> QuerySet:
+    """`<p>_counted` is 1 when the subscription is in MRR at the end of `day`: counted (the connection's
+    state, `_counted_on`) and its first invoice paid by then (`_paid_on`)."""
     rows = _lifecycle_rows(end_of_day(day))
+    if "first_invoice" not in queryset.query.annotations:
+        queryset = queryset.annotate(first_invoice=_first_invoice())
     queryset = queryset.annotate(
         **{
             f"{prefix}_status": Subquery(rows.values(value=KT("after__status"))[:1]),
             f"{prefix}_type": Subquery(rows.values(value=KT("after__suspension_type"))[:1]),
             f"{prefix}_at": Subquery(rows.values("at")[:1], output_field=DateTimeField()),
             f"{prefix}_package": _package_on(day),
+            f"{prefix}_discount": _discount_on(day),
+            f"{prefix}_paid": Case(When(_paid_on(day), then=Value(1)), default=Value(0), output_field=IntegerField()),
         }
     )
     return queryset.annotate(
-        **{f"{prefix}_counted": Case(When(_counted_on(day, prefix, unpaid_days), then=Value(1)), default=Value(0),
-                                     output_field=IntegerField())}
+        **{f"{prefix}_counted": Case(When(_counted_on(day, prefix, unpaid_days) & Q(**{f"{prefix}_paid": 1}), then=Value(1)),
+                                     default=Value(0), output_field=IntegerField())}
     )
 
 
@@ -231,9 +290,9 @@ def mrr_on(day: date, *, scope: Scope = ALL, by: str | None = None) -> dict:
     per_key: dict = defaultdict(lambda: {"mrr": ZERO, "subscriptions": 0, "customers": 0})
     total_mrr, total_subs = ZERO, 0
     key_field = "d_package" if by == "package" else GROUP_FIELDS.get(by or "", None)
-    group = ["d_package"] + ([key_field] if key_field and key_field != "d_package" else [])
+    group = ["d_package", "d_discount"] + ([key_field] if key_field and key_field != "d_package" else [])
     for row in counted.values(*group).annotate(n=Count("id")).order_by():
-        amount = prices.get(row["d_package"], ZERO) * row["n"]
+        amount = monthly_amount(prices, row["d_package"], row["d_discount"]) * row["n"]
         total_mrr += amount
         total_subs += row["n"]
         if key_field:
@@ -262,14 +321,14 @@ def mrr_rows(day: date, *, scope: Scope = ALL) -> list[dict]:
     rows = (
         subscriptions_on(day, scope=scope).filter(d_counted=1)
         .values("pk", "customer_id", "customer__account_number", "customer__name", "customer__area__name", "d_package",
-                "d_status")
+                "d_status", "d_discount")
         .order_by("customer__account_number", "pk")
     )
     return [
         {
             "subscription": r["pk"], "customer_id": r["customer_id"], "account": r["customer__account_number"],
             "name": r["customer__name"], "area": r["customer__area__name"], "package": names.get(r["d_package"], ""),
-            "status": r["d_status"] or "", "mrr": prices.get(r["d_package"], ZERO),
+            "status": r["d_status"] or "", "mrr": monthly_amount(prices, r["d_package"], r["d_discount"]),
         }
         for r in rows
     ]
@@ -309,7 +368,9 @@ def _month_frame(month: date, *, scope: Scope, as_of: date | None = None) -> Que
     if scope.package_id is not None:
         queryset = queryset.filter(Q(s_package=scope.package_id) | Q(e_package=scope.package_id))
     return queryset.annotate(
-        ever=Case(When(activated_at__lt=start_of_day(first), then=Value(1)), default=Value(0), output_field=IntegerField()),
+        # In MRR at some time before the month: activated before it, with its first invoice paid by its start.
+        ever=Case(When(activated_at__lt=start_of_day(first), s_paid=1, then=Value(1)), default=Value(0),
+                  output_field=IntegerField()),
         e_paused=Case(When(e_counted=0, e_status=Subscription.Status.SUSPENDED, e_type=PAUSED_KIND, then=Value(1)),
                       default=Value(0), output_field=IntegerField()),
     ).filter(Q(s_counted=1) | Q(e_counted=1))
@@ -320,13 +381,13 @@ def mrr_movements(month: date, *, scope: Scope = ALL, as_of: date | None = None,
     start + new + expansion − contraction − churned + reactivation = end."""
     prices = package_monthly_net()
     key_field = {"package": "e_package"}.get(by or "", GROUP_FIELDS.get(by or ""))
-    fields = ["s_counted", "e_counted", "s_package", "e_package", "ever", "e_paused"] + (
+    fields = ["s_counted", "e_counted", "s_package", "e_package", "s_discount", "e_discount", "ever", "e_paused"] + (
         [key_field] if key_field and key_field != "e_package" else [])
     totals = _empty_movements()
     per_key: dict = defaultdict(_empty_movements)
     for row in _month_frame(month, scope=scope, as_of=as_of).values(*fields).annotate(n=Count("id")).order_by():
-        before = prices.get(row["s_package"], ZERO) if row["s_counted"] else ZERO
-        after = prices.get(row["e_package"], ZERO) if row["e_counted"] else ZERO
+        before = monthly_amount(prices, row["s_package"], row["s_discount"]) if row["s_counted"] else ZERO
+        after = monthly_amount(prices, row["e_package"], row["e_discount"]) if row["e_counted"] else ZERO
         kind = _movement(row["s_counted"], row["e_counted"], before, after, bool(row["ever"]), bool(row["e_paused"]))
         targets = [totals] + ([per_key[row[key_field]]] if key_field else [])
         for target in targets:
@@ -351,11 +412,11 @@ def movement_rows(month: date, *, kind: str, scope: Scope = ALL, as_of: date | N
     rows = []
     frame = _month_frame(month, scope=scope, as_of=as_of).values(
         "pk", "customer_id", "customer__account_number", "customer__name", "customer__area__name",
-        "s_counted", "e_counted", "s_package", "e_package", "ever", "e_paused",
+        "s_counted", "e_counted", "s_package", "e_package", "s_discount", "e_discount", "ever", "e_paused",
     ).order_by("customer__account_number", "pk")
     for r in frame:
-        before = prices.get(r["s_package"], ZERO) if r["s_counted"] else ZERO
-        after = prices.get(r["e_package"], ZERO) if r["e_counted"] else ZERO
+        before = monthly_amount(prices, r["s_package"], r["s_discount"]) if r["s_counted"] else ZERO
+        after = monthly_amount(prices, r["e_package"], r["e_discount"]) if r["e_counted"] else ZERO
         if _movement(r["s_counted"], r["e_counted"], before, after, bool(r["ever"]), bool(r["e_paused"])) != kind:
             continue
         rows.append({

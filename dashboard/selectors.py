@@ -325,9 +325,10 @@ def analytics_tiles(*, scope: Scope, month: date | None = None, day: date | None
 
 
 # Versioned: when what the stored rows mean changes (v2: collection efficiency of the invoices falling
-# due in the month, net of credit notes; paused MRR apart from churned), figures cached under the old
-# meaning are never read again.
-SNAPSHOT_VERSION_KEY = "analytics:snapshot-version:v2"
+# due in the month, net of credit notes; paused MRR apart from churned; v3: MRR net of retention
+# discounts, from a connection's first paid invoice), figures cached under the old meaning are never
+# read again.
+SNAPSHOT_VERSION_KEY = "analytics:snapshot-version:v3"
 # The figures change only when snapshot rows are written; a day bounds what a forgotten version keeps.
 DASHBOARD_CACHE_SECONDS = 24 * 3600
 

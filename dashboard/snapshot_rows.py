@@ -26,7 +26,7 @@ from .collection_figures import (
     efficiency_invoices,
     open_invoices_on,
 )
-from .metrics import _movement, churn_unpaid_days, end_of_day, month_start, q2, start_of_day
+from .metrics import _movement, churn_unpaid_days, end_of_day, month_start, monthly_amount, q2, start_of_day
 from .snapshot_sql import frame_aggregates, with_touched
 
 # Daily snapshot rows -------------------------------------------------------------------------------
@@ -62,9 +62,9 @@ class SnapshotRows(dict):
     def add_frame(self, aggregates, prices: dict, *, sign: int = 1) -> None:
         """Add (or with sign −1 take away) the subscription frame's grouped figures."""
         groups, customer_counts, package_counts = aggregates
-        for branch, area, reseller, s_counted, e_counted, s_package, e_package, ever, e_paused, n in groups:
-            before = prices.get(s_package, ZERO) if s_counted else ZERO
-            after = prices.get(e_package, ZERO) if e_counted else ZERO
+        for branch, area, reseller, s_counted, e_counted, s_package, e_package, s_discount, e_discount, ever, e_paused, n in groups:
+            before = monthly_amount(prices, s_package, s_discount) if s_counted else ZERO
+            after = monthly_amount(prices, e_package, e_discount) if e_counted else ZERO
             kind = _movement(s_counted, e_counted, before, after, bool(ever), bool(e_paused))
             n *= sign
             for target in [*self.customer_slots(branch, area, reseller), self.slot(branch, "package", e_package)]:

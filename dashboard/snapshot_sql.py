@@ -9,7 +9,8 @@ from the last lifecycle transition before each instant (a window function over t
 the package it was on (a window function over the applied package changes), joined once: no per-row
 lookups, so the database can hash-join and aggregate in one pass. The rules are those of
 `metrics._counted_on` (docs/metrics.md), stated in SQL once in `customers/sql.py` (churn's labels
-read the same); the on-the-fly selectors express them with the ORM, and the tests hold the two equal.
+read the same), and for MRR also `metrics._paid_on` (the first invoice paid) and `metrics._discount_on`
+(a retention discount), stated here; the on-the-fly selectors express them with the ORM, and the tests hold the two equal.
 
 Why not the ORM: it has no window function inside a CTE joined back to its table, no join from the
 audit log (object_id is text) to subscriptions, and no temporary tables; computing the frame once
@@ -53,6 +54,42 @@ def _package(name: str, *, before: bool, touched: bool) -> str:
     )"""
 
 
+def _first_invoice(*, touched: bool) -> str:
+    """Each subscription's first invoice (docs/metrics.md, "First paid invoice"): the earliest issued,
+    neither void nor draft, with a line for it."""
+    only_touched = " AND il.subscription_id IN (SELECT subscription_id FROM analytics_touched)" if touched else ""
+    return f"""first_invoice AS (
+        SELECT subscription_id, invoice_id FROM (
+            SELECT il.subscription_id, il.invoice_id,
+                   ROW_NUMBER() OVER (PARTITION BY il.subscription_id ORDER BY inv.issue_date, inv.id) AS rn
+            FROM billing_invoiceline il JOIN billing_invoice inv ON inv.id = il.invoice_id
+            WHERE il.subscription_id IS NOT NULL AND inv.status NOT IN ('void', 'draft'){only_touched}
+        ) ranked WHERE rn = 1
+    )"""
+
+
+def _paid(side: str) -> str:
+    """`<side>_paid`: the subscriptions whose first invoice, issued by the side's day, was fully paid at
+    its end (allocations made by then add up to its total; half a paisa to spare for SQLite's floats)."""
+    return f"""{side}_paid AS (
+        SELECT fi.subscription_id FROM first_invoice fi JOIN billing_invoice inv ON inv.id = fi.invoice_id
+        WHERE inv.issue_date <= %({side}_day)s
+          AND COALESCE((SELECT SUM(a.amount) FROM billing_allocation a
+                        WHERE a.invoice_id = fi.invoice_id AND a.created_at < %({side}_bound)s), 0) + 0.005 >= inv.total
+    )"""
+
+
+def _discount(side: str, *, touched: bool) -> str:
+    """`<side>_discount`: the retention discount (percent) applying on the side's day: from the offer's
+    first day to the last day of its window, until it is withdrawn."""
+    return f"""{side}_discount AS (
+        SELECT subscription_id, MAX(percent) AS percent FROM churn_retentionoffer
+        WHERE kind = 'discount' AND starts_on <= %({side}_day)s AND ends_on >= %({side}_day)s
+          AND NOT (status = 'withdrawn' AND ended_at < %({side}_bound)s){TOUCHED_SUBSCRIPTIONS if touched else ""}
+        GROUP BY subscription_id
+    )"""
+
+
 def frame_sql(*, start_day: date, day: date, start_bound: datetime, end_bound: datetime, first_instant: datetime,
               unpaid_days: int, end_of_day, touched: bool = False) -> tuple[str, dict]:
     """The WITH … frame AS (…) prefix, one row per subscription counted at either side, and its params;
@@ -61,14 +98,19 @@ def frame_sql(*, start_day: date, day: date, start_bound: datetime, end_bound: d
     sql = f"""WITH {last_state_cte('s', extra_where=only_touched)}, {last_state_cte('e', extra_where=only_touched)},
         {_package('s_before', before=True, touched=touched)}, {_package('s_after', before=False, touched=touched)},
         {_package('e_before', before=True, touched=touched)}, {_package('e_after', before=False, touched=touched)},
+        {_first_invoice(touched=touched)}, {_paid('s')}, {_paid('e')},
+        {_discount('s', touched=touched)}, {_discount('e', touched=touched)},
         frame AS (
             SELECT * FROM (
                 SELECT sub.id AS subscription_id, sub.customer_id, cust.branch_id, cust.area_id,
                        COALESCE(cust.reseller_id, 0) AS reseller_id,
-                       {counted_case('s')} AS s_counted, {counted_case('e')} AS e_counted,
+                       CASE WHEN sp.subscription_id IS NULL THEN 0 ELSE {counted_case('s')} END AS s_counted,
+                       CASE WHEN ep.subscription_id IS NULL THEN 0 ELSE {counted_case('e')} END AS e_counted,
                        COALESCE(sb.package_id, sa.package_id, sub.package_id) AS s_package,
                        COALESCE(eb.package_id, ea.package_id, sub.package_id) AS e_package,
-                       CASE WHEN sub.activated_at < %(first_instant)s THEN 1 ELSE 0 END AS ever,
+                       COALESCE(sd.percent, 0) AS s_discount, COALESCE(ed.percent, 0) AS e_discount,
+                       CASE WHEN sub.activated_at < %(first_instant)s AND sp.subscription_id IS NOT NULL
+                            THEN 1 ELSE 0 END AS ever,
                        CASE WHEN e.object_id IS NOT NULL AND e.status = 'suspended' AND e.kind = 'customer_request'
                             THEN 1 ELSE 0 END AS e_paused
                 FROM {"analytics_touched touched JOIN customers_subscription sub ON sub.id = touched.subscription_id"
@@ -80,6 +122,10 @@ def frame_sql(*, start_day: date, day: date, start_bound: datetime, end_bound: d
                 LEFT JOIN s_after sa ON sa.subscription_id = sub.id
                 LEFT JOIN e_before eb ON eb.subscription_id = sub.id
                 LEFT JOIN e_after ea ON ea.subscription_id = sub.id
+                LEFT JOIN s_paid sp ON sp.subscription_id = sub.id
+                LEFT JOIN e_paid ep ON ep.subscription_id = sub.id
+                LEFT JOIN s_discount sd ON sd.subscription_id = sub.id
+                LEFT JOIN e_discount ed ON ed.subscription_id = sub.id
             ) per_subscription
             WHERE s_counted = 1 OR e_counted = 1
         )"""
@@ -93,8 +139,10 @@ def frame_sql(*, start_day: date, day: date, start_bound: datetime, end_bound: d
     return sql, params
 
 
-GROUPS = """SELECT branch_id, area_id, reseller_id, s_counted, e_counted, s_package, e_package, ever, e_paused, COUNT(*)
-    FROM analytics_frame GROUP BY branch_id, area_id, reseller_id, s_counted, e_counted, s_package, e_package, ever, e_paused"""
+GROUPS = """SELECT branch_id, area_id, reseller_id, s_counted, e_counted, s_package, e_package, s_discount, e_discount, ever,
+        e_paused, COUNT(*)
+    FROM analytics_frame GROUP BY branch_id, area_id, reseller_id, s_counted, e_counted, s_package, e_package, s_discount,
+        e_discount, ever, e_paused"""
 # A customer with a connection counted or paused at the end has not left (a pause is not churn).
 CUSTOMERS = """SELECT branch_id, area_id, reseller_id,
         COUNT(DISTINCT customer_id),
@@ -139,7 +187,9 @@ def touched_sql(timestamp_ids: int) -> str:
     """Every subscription of the customers whose subscriptions may have changed state between the end
     of the day before and the end of the day: a lifecycle transition on the day; a suspension for
     non-payment exactly `unpaid_days` earlier (it turns from past due into churned at this day's end);
-    a package change taking effect on the day; or, without history, an activated/suspended/cancelled
+    a package change taking effect on the day; an allocation made on the day to, or an invoice issued on
+    the day with, a line for it (its first invoice may have become paid); a retention discount starting,
+    ending (its window ended the day before) or withdrawn on the day; or, without history, an activated/suspended/cancelled
     timestamp on it (`timestamp_ids` of them, passed as %(ts0)s…, found by the caller with one scan
     for a whole backfill). All the customer's subscriptions, because customer counts are distinct."""
     actions = ", ".join(f"'{a}'" for a in LIFECYCLE_ACTIONS)
@@ -149,6 +199,12 @@ def touched_sql(timestamp_ids: int) -> str:
         WHERE content_type_id = %(ct)s AND action IN ({actions})
           AND ((at >= %(day_start)s AND at < %(day_end)s) OR (at >= %(churn_start)s AND at < %(churn_end)s))
         UNION SELECT subscription_id FROM billing_packagechange WHERE status = 'applied' AND effective_date = %(day)s
+        UNION SELECT il.subscription_id FROM billing_allocation a JOIN billing_invoiceline il ON il.invoice_id = a.invoice_id
+        WHERE a.created_at >= %(day_start)s AND a.created_at < %(day_end)s AND il.subscription_id IS NOT NULL
+        UNION SELECT il.subscription_id FROM billing_invoice inv JOIN billing_invoiceline il ON il.invoice_id = inv.id
+        WHERE inv.issue_date = %(day)s AND il.subscription_id IS NOT NULL
+        UNION SELECT subscription_id FROM churn_retentionoffer WHERE kind = 'discount' AND (starts_on = %(day)s
+            OR ends_on = %(day_before)s OR (status = 'withdrawn' AND ended_at >= %(day_start)s AND ended_at < %(day_end)s))
         {f"UNION SELECT id FROM customers_subscription WHERE id IN ({stamped})" if timestamp_ids else ""}"""
     return f"""SELECT sub.id AS subscription_id, CAST(sub.id AS TEXT) AS object_key, sub.customer_id
         FROM customers_subscription sub WHERE sub.customer_id IN (
@@ -163,7 +219,8 @@ def with_touched(day: date, *, day_start: datetime, day_end: datetime, churn_sta
     API), analysed on PostgreSQL so that its planner knows how few rows it holds."""
     stamped = sorted(stamped)
     params = _adapt({
-        "ct": ContentType.objects.get_for_model(Subscription).pk, "day": day, "day_start": day_start, "day_end": day_end,
+        "ct": ContentType.objects.get_for_model(Subscription).pk, "day": day, "day_before": day - timedelta(days=1),
+        "day_start": day_start, "day_end": day_end,
         "churn_start": churn_start, "churn_end": churn_end, **{f"ts{i}": pk for i, pk in enumerate(stamped)},
     })
     with connection.cursor() as cursor:

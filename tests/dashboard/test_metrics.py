@@ -54,6 +54,27 @@ def activate(subscription, day):
         return usecases_subscription_activate(actor=None, subscription=subscription, reason="installed")
 
 
+def pay_first_invoice(subscription, day, *, pay: bool = True):
+    """The connection's first invoice (its package's price), issued on `day` and paid in full that day:
+    from then on it is in MRR (docs/metrics.md, "First paid invoice")."""
+    with clock(day) as at:
+        invoice = invoice_create(
+            actor=None, customer=subscription.customer, issue_date=day, due_date=day,
+            lines=[LineSpec(kind="recurring", description="First period", amount=subscription.package.price,
+                            subscription_id=subscription.pk)],
+        )
+        if pay:
+            payment_record(actor=None, customer=subscription.customer, amount=invoice.total, method="cash", received_at=at)
+    return invoice
+
+
+def activate_paid(subscription, day):
+    """Activated on `day`, its first invoice paid the same day."""
+    subscription = activate(subscription, day)
+    pay_first_invoice(subscription, day)
+    return subscription
+
+
 def suspend_unpaid(subscription, day):
     with clock(day):
         return subscription_suspend(
@@ -100,18 +121,18 @@ def world(db):
             "s6": make_subscription(customer=c1, package=plus, router=r1),
             "s7": make_subscription(customer=c6, package=plus, router=r1),
         }
-    activate(subs["s1"], date(2026, 1, 10))
-    activate(subs["s2"], date(2026, 2, 5))
+    activate_paid(subs["s1"], date(2026, 1, 10))
+    activate_paid(subs["s2"], date(2026, 2, 5))
     package_changed(subs["s2"], to=plus, effective=date(2026, 3, 10))  # upgrade: +500
-    activate(subs["s3"], date(2026, 1, 1))
+    activate_paid(subs["s3"], date(2026, 1, 1))
     cancel(subs["s3"], date(2026, 3, 15))  # churned: −1500
-    activate(subs["s4"], date(2026, 3, 3))  # new: 2700 ÷ 3 = +900
-    activate(subs["s5"], date(2025, 12, 1))
+    activate_paid(subs["s4"], date(2026, 3, 3))  # new: 2700 ÷ 3 = +900
+    activate_paid(subs["s5"], date(2025, 12, 1))
     subs["s5"] = suspend_unpaid(subs["s5"], date(2026, 1, 15))  # 44 days unpaid by 28 Feb: churned before March
     reactivate(subs["s5"], date(2026, 3, 12))  # reactivation: +1000
-    activate(subs["s6"], date(2026, 2, 1))
+    activate_paid(subs["s6"], date(2026, 2, 1))
     suspend_unpaid(subs["s6"], date(2026, 3, 20))  # 11 days unpaid on 31 Mar: past due, still counted
-    activate(subs["s7"], date(2026, 1, 5))
+    activate_paid(subs["s7"], date(2026, 1, 5))
     package_changed(subs["s7"], to=basic, effective=date(2026, 3, 1))  # downgrade: −500
     return {"branches": (b1, b2), "areas": (a1, a2), "packages": (basic, plus, quarterly), "subs": subs}
 
@@ -409,6 +430,7 @@ def world_partly_without_history(world):
     ]
     for subscription, fields in zip(old, stamps, strict=True):
         Subscription.objects.filter(pk=subscription.pk).update(**fields)
+        pay_first_invoice(subscription, timezone.localdate(fields["activated_at"]))
     return world
 
 

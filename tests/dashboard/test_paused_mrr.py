@@ -1,7 +1,7 @@
 """A voluntary pause is not churn: it is its own movement, paused MRR, and the customer's return is a
 reactivation shown beside new MRR (docs/metrics.md, "MRR movements" and "Churn", the pause example).
 
-Basic ৳1,000 and Plus ৳1,500 a month, prices excluding VAT. P1 (Q1, Basic, active since 5 January) is
+Basic ৳1,000 and Plus ৳1,500 a month, prices excluding VAT; each first invoice paid on activation. P1 (Q1, Basic, active since 5 January) is
 paused at the customer's request on 10 March and reactivated on 5 April; P2 (Q2, Plus, active since 5
 January) is cancelled on 20 March."""
 
@@ -15,7 +15,7 @@ from dashboard import metrics
 from dashboard.models import DailyMetric
 from dashboard.selectors import month_figures
 from dashboard.services import metrics_snapshot_backfill
-from tests.dashboard.test_metrics import activate, cancel, clock, reactivate
+from tests.dashboard.test_metrics import activate_paid, cancel, clock, reactivate
 from tests.factories import AreaFactory, PackageFactory, make_customer, make_subscription
 from usecases.subscription_suspend import subscription_suspend
 
@@ -31,8 +31,8 @@ def paused_and_cancelled():
     with clock(date(2025, 12, 1)):
         p1 = make_subscription(customer=make_customer(area=area, name="Q1"), package=basic)
         p2 = make_subscription(customer=make_customer(area=area, name="Q2"), package=plus)
-    activate(p1, date(2026, 1, 5))
-    activate(p2, date(2026, 1, 5))
+    activate_paid(p1, date(2026, 1, 5))
+    activate_paid(p2, date(2026, 1, 5))
     with clock(date(2026, 3, 10)):
         p1 = subscription_suspend(actor=None, subscription=p1, reason="Travelling for two weeks",
                                   suspension_type=Subscription.SuspensionType.CUSTOMER_REQUEST)

@@ -16,6 +16,7 @@ from customers.models import Customer
 from dashboard.models import DailyMetric
 from dashboard.services import metrics_snapshot_backfill
 from payments.services import payment_record
+from tests.dashboard.test_metrics import pay_first_invoice
 from tests.factories import (
     AreaFactory,
     BranchFactory,
@@ -39,9 +40,10 @@ def two_branches(db):
     mirpur, uttara = BranchFactory(code="MIR", name="Mirpur"), BranchFactory(code="UTT", name="Uttara")
     rahim = make_customer(area=AreaFactory(branch=mirpur), name="Rahim")
     karim = make_customer(area=AreaFactory(branch=uttara), name="Karim")
-    make_subscription(customer=rahim, activate=True)
-    make_subscription(customer=karim, activate=True)
     today = timezone.localdate()
+    for customer in (rahim, karim):
+        # In MRR from its first paid invoice: paid long before this month, out of its collections.
+        pay_first_invoice(make_subscription(customer=customer, activate=True), today - timedelta(days=70))
     payment_record(actor=None, customer=rahim, amount=Decimal("700.00"), method="cash")
     payment_record(actor=None, customer=karim, amount=Decimal("900.00"), method="bkash", reference="TX900")
     metrics_snapshot_backfill(start=today - timedelta(days=32), end=today)

@@ -10,8 +10,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from churn.offers import retention_offer_make
 from dashboard.services import metrics_snapshot_backfill
-from payments.services import payment_record
+from tests.dashboard.test_metrics import pay_first_invoice
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import (
     PASSWORD,
@@ -49,7 +50,12 @@ def test_owner_dashboard_draws_charts_and_a_tile_drills_down_to_rows_that_add_up
             customer = make_customer(area=area, name=f"Customer {n}")
             subscription = make_subscription(customer=customer, package=packages[n % 2])
             subscription = usecases_subscription_activate(actor=None, subscription=subscription, reason="installed")
-            payment_record(actor=None, customer=customer, amount=Decimal("500.00"), method="cash", received_at=timezone.now())
+        # MRR counts a connection from its first paid invoice; Customer 4 never pays.
+        pay_first_invoice(subscription, day, pay=n != 4)
+        if n == 1:  # a 20 % retention discount: ৳1,200 bills ৳960 while it lasts
+            with at(today - timedelta(days=5)):
+                retention_offer_make(actor=None, customer=customer, subscription=subscription, kind="discount", months=2,
+                                     percent=Decimal("20"))
         if n == 5:
             with at(today - timedelta(days=2)):
                 subscription_cancel(actor=None, subscription=subscription, reason="moved away")
@@ -66,11 +72,12 @@ def test_owner_dashboard_draws_charts_and_a_tile_drills_down_to_rows_that_add_up
 
     tile = page.locator('[data-tile="MRR"] .stat-value')
     tile_value = tile.inner_text()
-    assert tile_value == "৳4,800.00"  # five active: three at ৳800, two at ৳1,200 (the sixth was cancelled)
+    # Four paid and active: ৳800, ৳1,200 less 20 % = ৳960, ৳800, ৳1,200 (the fifth never paid, the sixth was cancelled).
+    assert tile_value == "৳3,760.00"
     page.locator('[data-tile="MRR"]').click()
     expect(page.locator("#drill-total")).to_have_text(tile_value)
     amounts = [Decimal(v) for v in page.locator("#drill-rows td[data-amount]").evaluate_all("cells => cells.map(c => c.dataset.amount)")]
-    assert len(amounts) == 5 and sum(amounts) == Decimal("4800.00")
+    assert sorted(amounts) == [Decimal("800.00"), Decimal("800.00"), Decimal("960.00"), Decimal("1200.00")]
     page.screenshot(path=str(ARTIFACTS / "analytics-drill-mrr.png"), full_page=True)
 
     # A point of the billed/collected chart opens the payments behind it.
