@@ -400,13 +400,16 @@ LOGGING = {
     "formatters": {
         "plain": {"()": "ispbill.core.logging.UTCFormatter", "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
+    "filters": {"first_time_only": {"()": "ispbill.core.logging.FirstTimeOnly"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
-        # WeasyPrint and fontTools narrate every PDF step at INFO.
-        **{name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
+        # WeasyPrint and fontTools narrate every PDF step at INFO; WeasyPrint repeats a warning about a
+        # missing library for every font of every PDF: once per process is enough.
+        **{name: {"level": "WARNING"} for name in ("axes", "fontTools")},
+        "weasyprint": {"level": "WARNING", "filters": ["first_time_only"]},
     },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
