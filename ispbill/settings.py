@@ -113,6 +113,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "ispbill.surfaces.surface_context",
+                # The demo's "still loading" line (demo/loading.py); only with the demo app.
+                *(["demo.loading.demo_loading"] if DEMO else []),
             ],
             "builtins": ["ispbill.core.templatetags.money", "ispbill.core.templatetags.dialogs"],
         },
