@@ -412,6 +412,9 @@ LOGGING = {
         # missing library for every font of every PDF: once per process is enough.
         **{name: {"level": "WARNING"} for name in ("axes", "fontTools")},
         "weasyprint": {"level": "WARNING", "filters": ["first_time_only"]},
+        # The worker's "task received / succeeded" lines (two per task run; `make run` keeps them out of
+        # the way of the logins it prints: Procfile.dev).
+        **{name: {"level": env.str("CELERY_TASK_LOG_LEVEL", default="INFO")} for name in ("celery.worker.strategy", "celery.app.trace")},
     },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -67,6 +67,7 @@ class Command(BaseCommand):
             "--later", action="store_true",
             help="`make run`: wait for the web server at SITE_URL, warm it, print the logins, load the other steps, stay up",
         )
+        parser.add_argument("--exit-when-done", action="store_true", help="with --later: end when loaded instead of staying up")
 
     def handle(self, *args, **options):
         if options["later"]:
@@ -113,8 +114,14 @@ class Command(BaseCommand):
 
     def later(self, options) -> None:
         stop = threading.Event()
-        for signal_number in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signal_number, lambda *_: stop.set())
+        previous = {number: signal.signal(number, lambda *_: stop.set()) for number in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self.load_later(options, stop)
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+
+    def load_later(self, options, stop: threading.Event) -> None:
         base = settings.SITE_URL.rstrip("/")
         seconds = self.warm(base, stop)
         if seconds is None:
@@ -149,7 +156,8 @@ class Command(BaseCommand):
                 out.write(f"failed: {error!r}")
                 loading_clear()
                 self.stderr.write(f"A background demo step failed ({error}); see {log_path}. The demo keeps running.")
-                self._wait(stop)
+                if not options["exit_when_done"]:
+                    self._wait(stop)
                 return
         loading_clear()
         self.stdout.write("")
@@ -158,7 +166,8 @@ class Command(BaseCommand):
         ))
         write_logins(self.stdout.write)
         self.stdout.flush()
-        self._wait(stop)
+        if not options["exit_when_done"]:
+            self._wait(stop)
 
     def warm(self, base: str, stop: threading.Event) -> float | None:
         """Wait for the web server, then open the first pages once; the seconds the pages took."""
