@@ -24,7 +24,7 @@ def test_the_map_says_its_tiles_did_not_load_and_the_board_still_works(page):
     page.route(f"{tile_origin}/**", lambda route: route.abort("internetdisconnected"))  # no internet here
     page.set_default_timeout(30_000)  # the board's first load under a busy machine
 
-    page.goto("/staff/login/")
+    page.goto("/staff/login/", timeout=120_000)  # the live server's first page loads every view
     page.get_by_label("Username").fill("mapsupervisor")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
