@@ -66,3 +66,22 @@ def test_a_busy_fixed_port_fails_with_the_way_out(busy_port):
     call_command("seed_demo", customers=6, leads=0, months=0, quiet=True)
     with pytest.raises(CommandError, match="DEMO_ROUTER_PORT=0"):
         run_demo_routers("--port", str(busy_port))
+
+
+def test_a_locked_database_is_waited_out_while_the_routers_load_and_other_errors_are_not(monkeypatch):
+    from django.db import OperationalError
+
+    from demo.management.commands import demo_routers
+
+    monkeypatch.setattr(demo_routers.time, "sleep", lambda seconds: None)
+    answers = [OperationalError("database is locked"), OperationalError("database is locked"), "loaded"]
+
+    def load():
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    assert demo_routers._patiently(load) == "loaded"  # the background seed let go of the lock
+    with pytest.raises(OperationalError, match="no such table"):
+        demo_routers._patiently(lambda: (_ for _ in ()).throw(OperationalError("no such table: x")))

@@ -22,6 +22,7 @@ import threading
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 
 from demo.management.commands.seed_usage import seed_history
 from demo.routeros import SimulatorHost
@@ -32,6 +33,20 @@ from network.models import Router, UsageDaily
 from .routeros_simulator import Command as SimulatorCommand
 
 RECONCILE_WAIT_SECONDS = 60
+LOCKED_ATTEMPTS = 6
+
+
+def _patiently(action, *args, **kwargs):
+    """`action`, tried again while SQLite says the database is locked: in `make run` the background
+    seed steps write beside this process, and a busy machine can hold a step's transaction open longer
+    than SQLite's wait. A router left unloaded would stop the whole demo (honcho stops every process)."""
+    for attempt in range(1, LOCKED_ATTEMPTS + 1):
+        try:
+            return action(*args, **kwargs)
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == LOCKED_ATTEMPTS:
+                raise
+            time.sleep(5 * attempt)
 
 
 class Command(BaseCommand):
@@ -82,17 +97,18 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo routers: {len(routers)} simulated RouterOS routers, login admin with an empty password")
         try:
             for router, sim in zip(routers, simulated):
-                services.router_update(
-                    actor=None, router=router, host=sim.host, api_port=sim.port, ssl_port=sim.ssl_port, use_ssl=False,
-                    username="admin", password="",
+                _patiently(
+                    services.router_update, actor=None, router=router, host=sim.host, api_port=sim.port,
+                    ssl_port=sim.ssl_port, use_ssl=False, username="admin", password="",
                 )
-                self.stdout.write(f"  {router.name:<16} api {sim.host}:{sim.port}  api-ssl {sim.host}:{sim.ssl_port}  {self.load(router, sim)}")
+                loaded = _patiently(self.load, router, sim)
+                self.stdout.write(f"  {router.name:<16} api {sim.host}:{sim.port}  api-ssl {sim.host}:{sim.ssl_port}  {loaded}")
             time.sleep(options["connect_delay"] + 0.5)  # customers dial in: the health check counts them
             for router in routers:
-                services.router_check_health(router=Router.objects.get(pk=router.pk))
-            self.stdout.write(self.seed_usage())
+                _patiently(lambda pk: services.router_check_health(router=Router.objects.get(pk=pk)), router.pk)
+            self.stdout.write(_patiently(self.seed_usage))
             for router in routers:
-                usage.usage_poll_router(router_id=router.pk)  # baselines and live sessions now; beat polls on
+                _patiently(usage.usage_poll_router, router_id=router.pk)  # baselines and live sessions now; beat polls on
         except Exception:
             simulator.stop()
             raise
