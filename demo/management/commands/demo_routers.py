@@ -106,7 +106,9 @@ class Command(BaseCommand):
             time.sleep(options["connect_delay"] + 0.5)  # customers dial in: the health check counts them
             for router in routers:
                 _patiently(lambda pk: services.router_check_health(router=Router.objects.get(pk=pk)), router.pk)
-            self.stdout.write(_patiently(self.seed_usage))
+            seeded = _patiently(self.seed_usage)
+            if seeded:
+                self.stdout.write(seeded)
             for router in routers:
                 _patiently(usage.usage_poll_router, router_id=router.pk)  # baselines and live sessions now; beat polls on
         except Exception:
@@ -136,9 +138,9 @@ class Command(BaseCommand):
         )
 
     def seed_usage(self) -> str:
-        """Past usage for the charts on first start; the live polls add to it from now on."""
+        """Past usage for the charts on first start ("" when present); the live polls add to it from now on."""
         if UsageDaily.objects.exists():
-            return "Usage history present; polling adds to it."
+            return ""
         return seed_history()
 
     def serve(self, simulator: SimulatorHost, options) -> None:
@@ -150,7 +152,8 @@ class Command(BaseCommand):
             self.stdout.write('Console ready: type "help" to break routers (reboot, down, trap, kick …).')
             helper = SimulatorCommand(stdout=self.stdout, stderr=self.stderr)
             threading.Thread(target=helper._console, args=(simulator, stop), daemon=True).start()
-        self.stdout.write("Ctrl-C to stop.")
+        if console:
+            self.stdout.write("Ctrl-C to stop.")
         try:
             while not stop.wait(0.5):
                 pass

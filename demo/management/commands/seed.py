@@ -20,16 +20,21 @@ import os
 import signal
 import threading
 import time
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from unittest import mock
 
 import urllib3
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
+from contracts.tasks import contract_send_drafted
 from demo.loading import loading_clear, loading_write
 from demo.logins import write_logins
 from demo.messages import seeded_messages_delivered
+from network.tasks import broadcast_outage
+from usecases.tasks import credit_paid_online_payments
 
 # (step, command, options): the order is the dependency order.
 STEPS: list[tuple[str, str, dict]] = [
@@ -47,11 +52,24 @@ STEPS: list[tuple[str, str, dict]] = [
     ("retention", "seed_retention", {}),
 ]
 STEP_NAMES = [name for name, _, _ in STEPS]
-# What `make run` loads before the servers start: every surface has its logins and its customers.
-FIRST_STEPS = ["base"]
+# What `make run` loads before the servers start: every surface has its logins and its customers, and
+# every router the simulated routers must stand in for (imports adds the legacy router to import from).
+FIRST_STEPS = ["base", "imports"]
 # Opened once before the demo says it is ready: the pages a first visitor meets.
 WARM_PAGES = ["/", "/staff/login/", "/portal/login/"]
 WEB_WAIT_SECONDS = 300
+# Tasks the steps queue whose work queues messages (an outage's broadcast, the contracts a rule drafted
+# and sends, an online payment's receipt): run in the seed itself, so their messages are seeded ones
+# too, recorded as delivered, instead of being sent by the worker when it gets the task.
+MESSAGE_TASKS = (broadcast_outage, contract_send_drafted, credit_paid_online_payments)
+
+
+@contextmanager
+def message_tasks_inline():
+    with ExitStack() as stack:
+        for task in MESSAGE_TASKS:
+            stack.enter_context(mock.patch.object(task, "delay", lambda *args, _task=task, **kwargs: _task.apply(args, kwargs)))
+        yield
 
 
 class Command(BaseCommand):
@@ -95,7 +113,7 @@ class Command(BaseCommand):
             step_options = {**step_options, **self.sizes(command, options)}
             # The history the steps write queues the messages its events would send (receipts, visit
             # times, contract links): recorded as delivered when they happened, never handed to the worker.
-            with seeded_messages_delivered():
+            with seeded_messages_delivered(), message_tasks_inline():
                 call_command(command, stdout=out._out, stderr=out._out, **step_options)
             out.write(self.style.SUCCESS(f"[{number}/{len(chosen)}] {name} done in {time.monotonic() - step_started:.1f} s"))
             out.flush()
