@@ -7,11 +7,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# WeasyPrint's native libraries (Pango, HarfBuzz subsetting) and fonts with Latin and Bengali glyphs
-# for invoices, receipts and contracts.
+# WeasyPrint's native libraries (Pango, HarfBuzz subsetting) and a monospace font for a contract's
+# hash; the documents' Latin and Bengali fonts are shipped in static/vendor/ (ispbill/core/pdf.py).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -15,15 +15,19 @@ PYTEST_ARGS ?=
 # pytest-xdist workers for `make test` (each gets its own test database); 0 runs in one process.
 TEST_WORKERS ?= auto
 
+# --no-compile: pip byte-compiles every module it installs (9,550 files, phonenumbers' metadata and
+# SciPy's tests among them), half of the install's CPU time; Python compiles the ones used on import.
 # The stamp's name carries a hash of the lock and the project metadata: `make install` reinstalls
 # exactly when either changes and is a no-op otherwise.
 INSTALL_HASH := $(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
 STAMP := $(VENV)/.installed-$(INSTALL_HASH)
 
 # `make run` serves on HOST:PORT, so the links the demo prints (and gateway callbacks) point there.
-RUN_ENV := SITE_URL=http://$(HOST):$(PORT) WEB_HOST=$(HOST) WEB_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH"
+# RUN_STARTED: when make started, for the "ready in N s" line (demo/management/commands/seed.py).
+RUN_STARTED := $(shell date +%s)
+RUN_ENV := SITE_URL=http://$(HOST):$(PORT) WEB_HOST=$(HOST) WEB_PORT=$(PORT) RUN_STARTED=$(RUN_STARTED) PATH="$(CURDIR)/$(BIN):$$PATH"
 
-.PHONY: help install migrate seed run test lint bench
+.PHONY: help install migrate seed run test lint bench check-system
 
 help:
 	@echo "make run      install, migrate, load the demo data, start web + worker + beat (PORT=$(PORT))"
@@ -47,7 +51,7 @@ $(STAMP):
 	fi
 	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 	  || { echo "$(VENV) was made with Python < 3.11: remove it and run make again." >&2; exit 1; }
-	$(BIN)/python -m pip install -qq --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install -qq --disable-pip-version-check --no-compile -r requirements.lock
 	$(BIN)/python -m pip install -qq --disable-pip-version-check --no-deps -e .
 	@rm -f $(VENV)/.installed-*
 	@touch $@
@@ -58,14 +62,23 @@ migrate: install
 seed: migrate
 	$(RUN_ENV) $(MANAGE) seed
 
+# The base demo data first, then the servers; the other seed steps load beside them (`seed --later`,
+# Procfile.dev's demo process), which prints the logins once the first pages answer.
 # honcho gets an empty env file: settings.py reads .env itself, and the variables above must win.
-# Ctrl-C makes honcho stop all four and exit with 130: the normal end of a demo, not an error.
-run: seed
-	@echo "Starting web (http://$(HOST):$(PORT)/staff/), Celery worker, beat and the simulated routers. Ctrl-C stops all four."
+# Ctrl-C makes honcho stop them all and exit with 130: the normal end of a demo, not an error.
+run: check-system migrate
+	$(RUN_ENV) $(MANAGE) seed --first
+	@echo "Starting web (http://$(HOST):$(PORT)/), Celery worker, beat, the simulated routers and the demo loader. Ctrl-C stops them all."
 	$(RUN_ENV) $(BIN)/honcho --env /dev/null --procfile Procfile.dev start || [ $$? -eq 130 ]
 
 test: install
+	@$(PYTHON) -c "$$CHECK_SYSTEM" test
 	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# The system packages ispbill needs beside Python: Pango for WeasyPrint's PDFs (HarfBuzz-Subset makes
+# them fast), and for `make test` Chromium for the browser tests and gettext for the catalogue test. Fonts are shipped in static/vendor/.
+check-system:
+	@$(PYTHON) -c "$$CHECK_SYSTEM" run
 
 lint: install
 	$(BIN)/ruff check .
@@ -93,3 +106,24 @@ print(".env.example documents every setting read from the environment." if not m
 sys.exit(1 if missing else 0)
 endef
 export CHECK_ENV_EXAMPLE
+
+# (package, what needs it, the library or program that shows it is there, needed or only recommended)
+define CHECK_SYSTEM
+import ctypes.util, os, shutil, sys
+target = sys.argv[1]
+wanted = [
+    ("libpango-1.0-0", "PDFs (WeasyPrint)", lambda: ctypes.util.find_library("pango-1.0"), True),
+    ("libpangoft2-1.0-0", "PDFs (WeasyPrint)", lambda: ctypes.util.find_library("pangoft2-1.0"), True),
+    ("libharfbuzz-subset0", "fast PDFs (WeasyPrint, ~5x slower without)", lambda: ctypes.util.find_library("harfbuzz-subset"), False),
+]
+if target == "test":
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    wanted.append(("chromium", "browser tests", lambda: os.access(chromium, os.X_OK) or shutil.which("chromium"), True))
+    wanted.append(("gettext", "the Bangla catalogue test (makemessages)", lambda: shutil.which("msgfmt") and shutil.which("xgettext"), True))
+missing = [(package, why, needed) for package, why, found, needed in wanted if not found()]
+if missing:
+    print("Missing system packages: " + "; ".join(f"{package} ({why})" for package, why, _needed in missing) + ". Install them with:", file=sys.stderr)
+    print("  sudo apt-get install " + " ".join(package for package, _why, _needed in missing), file=sys.stderr)
+sys.exit(1 if any(needed for _package, _why, needed in missing) else 0)
+endef
+export CHECK_SYSTEM

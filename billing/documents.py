@@ -2,8 +2,9 @@
 templates (billing/documents/*.html) with the ISP's branding from Settings → Billing.
 
 Every view that offers a download (staff console and customer portal) calls one of the three
-`*_pdf` functions here, which render through `ispbill.core.pdf`. Text is set in Noto Sans, with Noto Sans Bengali
-for Bangla names and addresses (fontconfig falls back per character, the CSS names both).
+`*_pdf` functions here, which render through `ispbill.core.pdf`. Text is set in the Noto Sans Bengali
+that ispbill ships (its Latin and Bengali halves, named by `ispbill.core.pdf`), whatever fonts the
+machine has.
 
 A document is the customer's: its labels, dates and choice names are in the language the customer
 chose (English or Bangla), whoever downloads it and whatever language the request is in.

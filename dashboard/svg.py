@@ -3,6 +3,8 @@
 from decimal import Decimal
 from html import escape
 
+from ispbill.core.pdf import FONT_STACK
+
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 220, 70, 28, 12
 COLOURS = ("#0172ad", "#e07b00", "#2f855a", "#c2410c")
 
@@ -67,4 +69,4 @@ def line_chart(labels: list[str], series: list[tuple[str, list]]) -> str:
 def _svg(parts: list[str]) -> str:
     body = "".join(parts)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" '
-            f'font-family="sans-serif">{body}</svg>')
+            f'font-family="{escape(FONT_STACK)}">{body}</svg>')  # the PDF's shipped fonts, not the machine's

@@ -23,12 +23,25 @@ SEEDED_BACKEND = "demo-seed"
 
 @contextmanager
 def seeded_messages_delivered(when: Callable[[Message], datetime | None] | None = None) -> Iterator[list[int]]:
-    """`when(message)` is the time the message's event happened (default: when it was queued)."""
+    """`when(message)` is the time the message's event happened (default: when it was queued).
+
+    Each batch is recorded as delivered as soon as its transaction commits (a worker already running
+    beside a seed, as in `make run`, must not find them waiting), and once more at the end."""
     queued: list[int] = []
-    with mock.patch("ispbill.notify.services.dispatch_after_commit", queued.extend):
+
+    def record(message_ids) -> None:
+        ids = list(message_ids)
+        queued.extend(ids)
+        transaction.on_commit(lambda: _record_delivered(ids, when))
+
+    with mock.patch("ispbill.notify.services.dispatch_after_commit", record):
         yield queued
+    _record_delivered(queued, when)
+
+
+def _record_delivered(message_ids: list[int], when) -> None:
     with transaction.atomic():
-        for message in Message.objects.filter(pk__in=queued, status=Message.Status.QUEUED).select_related("content_type"):
+        for message in Message.objects.filter(pk__in=message_ids, status=Message.Status.QUEUED).select_related("content_type"):
             at = (when(message) if when else None) or message.created_at
             Message.objects.filter(pk=message.pk).update(
                 status=Message.Status.SENT, backend=SEEDED_BACKEND, attempts=1, created_at=at, updated_at=at, sent_at=at,

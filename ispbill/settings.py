@@ -115,6 +115,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "ispbill.surfaces.surface_context",
+                # The demo's "still loading" line (demo/loading.py); only with the demo app.
+                *(["demo.loading.demo_loading"] if DEMO else []),
             ],
             "builtins": ["ispbill.core.templatetags.money", "ispbill.core.templatetags.dialogs"],
         },
@@ -123,9 +125,11 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # web, worker and beat share the file in the demo: wait for locks, take the write lock up front.
+    # web, worker, beat, the simulated routers and `make run`'s background seeding share the file in the
+    # demo: wait for locks (a seed step's transaction holds the write lock for tens of seconds on a busy
+    # machine), take the write lock up front.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+        {"timeout": 180, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
@@ -402,13 +406,19 @@ LOGGING = {
     "formatters": {
         "plain": {"()": "ispbill.core.logging.UTCFormatter", "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
+    "filters": {"first_time_only": {"()": "ispbill.core.logging.FirstTimeOnly"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
-        # WeasyPrint and fontTools narrate every PDF step at INFO.
-        **{name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
+        # WeasyPrint and fontTools narrate every PDF step at INFO; WeasyPrint repeats a warning about a
+        # missing library for every font of every PDF: once per process is enough.
+        **{name: {"level": "WARNING"} for name in ("axes", "fontTools")},
+        "weasyprint": {"level": "WARNING", "filters": ["first_time_only"]},
+        # The worker's "task received / succeeded" lines (two per task run; `make run` keeps them out of
+        # the way of the logins it prints: Procfile.dev).
+        **{name: {"level": env.str("CELERY_TASK_LOG_LEVEL", default="INFO")} for name in ("celery.worker.strategy", "celery.app.trace")},
     },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

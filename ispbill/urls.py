@@ -5,8 +5,9 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib import admin
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import include, path
 
 from web.accounts.views import surface_urls
@@ -39,6 +40,12 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def favicon(request):
+    """Browsers and tools ask for /favicon.ico whatever a page names; the icon is an SVG in static/
+    (its URL read per request: with the manifest storage it exists only after collectstatic)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 def landing(request):
     """`/`: a small page linking the four surfaces (a visitor otherwise meets a 404)."""
     return render(request, "landing.html")
@@ -53,6 +60,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     # Public: a customer's referral link opens the sign-up request form (rate-limited, CSRF-protected).
     path("r/", include(import_module("web.customers.urls").public)),
     # Public: payment gateway callbacks (authenticated by the gateway's validation, never by a session).

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from payments import services as payment_services
 from payments.models import Payment
-from resellers.commissions import commission_on_payment
+from resellers.commissions import commission_on_payment, commission_on_payments
 
 
 @transaction.atomic
@@ -16,4 +16,14 @@ def payment_record(*, actor, **payment) -> Payment:
     first payment; its commission accrues once (one accrual per payment)."""
     recorded = payment_services.payment_record(actor=actor, **payment)
     commission_on_payment(actor=actor, payment=recorded)
+    return recorded
+
+
+@transaction.atomic
+def payments_record_many(*, drafts: list[payment_services.PaymentDraft]) -> list[Payment]:
+    """`payment_record` for many customers at once (at most one payment each), set-based
+    (`payments.services.payments_record_many`), with each one's commission as `payment_record` accrues it."""
+    recorded = payment_services.payments_record_many(drafts=drafts)
+    for draft, payment in zip(drafts, recorded):
+        commission_on_payments(actor=draft.actor, payments=[payment])
     return recorded

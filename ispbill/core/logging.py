@@ -13,3 +13,23 @@ class UTCFormatter(logging.Formatter):
     converter = time.gmtime
     default_time_format = "%Y-%m-%d %H:%M:%S"
     default_msec_format = "%s.%03dZ"
+
+
+class FirstTimeOnly(logging.Filter):
+    """Lets a message through the first time its text template is logged, then drops repeats.
+
+    WeasyPrint warns about a missing system library (HarfBuzz-Subset) for every font of every PDF:
+    thousands of identical lines while the demo writes its contracts, burying what matters. Once per
+    process says it as well.
+    """
+
+    def __init__(self, name: str = ""):
+        super().__init__(name)
+        self.seen: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = str(record.msg)
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True

@@ -2,12 +2,18 @@
 
 A document is our own template with customer-typed text escaped, and it still never reaches the
 network or the file system: WeasyPrint may load only the files the caller names (an ISP's logo).
+
+Every document is set in the Noto Sans Bengali we ship (static/vendor/noto-sans-bengali/: its Latin
+and Bengali halves), named by `@font-face` in a stylesheet that comes before the document's own, so a
+PDF looks the same whatever fonts the machine has: a contract signed on a server without Bangla fonts
+is not frozen with boxes. `FONT_STACK` is the family list for a document's own CSS to name.
 """
 
 import threading
 from collections.abc import Collection
 from pathlib import Path
 
+from django.conf import settings
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -25,6 +31,41 @@ class _OnlyTheseFiles(URLFetcher):
 
 
 _per_thread = threading.local()
+
+FONT_VERSION = "5.3.0"
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "noto-sans-bengali"
+# (family, subset of the font): each subset a family of its own. WeasyPrint embeds each @font-face
+# file as one PDF font named by its family, so two files under one family name would share a name and
+# mix up their glyphs; fontconfig falls back along the list per character instead.
+FONT_FAMILIES = (
+    ("Document Sans", "latin"), ("Document Sans Extended", "latin-ext"), ("Document Sans Bengali", "bengali"),
+)
+FONT_WEIGHTS = (400, 700)
+FONT_STACK = ", ".join(f'"{family}"' for family, _subset in FONT_FAMILIES) + ", sans-serif"
+
+
+def font_files() -> list[Path]:
+    return [
+        FONT_DIR / f"noto-sans-bengali-{FONT_VERSION}-{subset}-{weight}.woff2"
+        for _family, subset in FONT_FAMILIES for weight in FONT_WEIGHTS
+    ]
+
+
+def _font_faces() -> CSS:
+    """The shipped fonts' @font-face rules and the default family, parsed once per thread."""
+    faces = getattr(_per_thread, "faces", None)
+    if faces is None:
+        rules = [
+            f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: normal;'
+            f' src: url("{(FONT_DIR / f"noto-sans-bengali-{FONT_VERSION}-{subset}-{weight}.woff2").as_uri()}"); }}'
+            for family, subset in FONT_FAMILIES for weight in FONT_WEIGHTS
+        ]
+        rules.append(f"html {{ font-family: {FONT_STACK}; }}")
+        faces = _per_thread.faces = CSS(
+            string="\n".join(rules), font_config=_font_config(),
+            url_fetcher=_OnlyTheseFiles([path.as_uri() for path in font_files()]),
+        )
+    return faces
 
 
 def _font_config() -> FontConfiguration:
@@ -54,5 +95,5 @@ def _stylesheet(path: Path) -> CSS:
 def html_to_pdf(html: str, *, files: Collection[str] = (), stylesheet: Path | None = None) -> bytes:
     """The PDF of `html`, styled also by the CSS file `stylesheet` (a file of ours, read once per
     thread); `files` are the file:// URLs it may load (nothing else is fetched)."""
-    sheets = [_stylesheet(stylesheet)] if stylesheet else []
+    sheets = [_font_faces(), *([_stylesheet(stylesheet)] if stylesheet else [])]
     return HTML(string=html, url_fetcher=_OnlyTheseFiles(files)).write_pdf(font_config=_font_config(), stylesheets=sheets)

@@ -58,7 +58,13 @@
         if (typeof L === "undefined") return;
         if (map) { map.remove(); map = null; }
         map = L.map(element).setView([23.8103, 90.4125], 12);
-        L.tileLayer(element.dataset.tileUrl, { maxZoom: 19, attribution: element.dataset.attribution }).addTo(map);
+        var tiles = L.tileLayer(element.dataset.tileUrl, { maxZoom: 19, attribution: element.dataset.attribution });
+        // Tiles come from the internet (MAP_TILE_URL): without it the markers stay on a blank map; say so.
+        tiles.on("tileerror", function () {
+          var note = document.getElementById("dispatch-map-offline");
+          if (note) note.hidden = false;
+        });
+        tiles.addTo(map);
         var bounds = [];
         data.points.forEach(function (point) {
           var marker = L.marker([point.lat, point.lng]).addTo(map);

@@ -1,10 +1,12 @@
 """Simulated routers for the demo: one RouterOS simulator per router in the database, loaded with
 that router's subscriptions, serving until Ctrl-C (`make run` starts it from Procfile.dev).
 
-    manage.py demo_routers                  # router i (by name) on 127.0.0.1:18728+i, api-ssl on 19728+i
+    manage.py demo_routers                  # each router on a free loopback port (api and api-ssl)
+    manage.py demo_routers --port 18728     # router i (by name) on 127.0.0.1:18728+i, api-ssl on 19728+i
 
-On start it points each Router row at its simulated router (admin, empty password, as a fresh
-RouterOS), then runs the reconciler once per router: the simulator starts empty, and the
+On start it points each Router row at its simulated router (its address and ports, admin with an
+empty password, as a fresh RouterOS), so the worker and the console reach it wherever it listens;
+then runs the reconciler once per router: the simulator starts empty, and the
 reconciler creates every secret, queue, hotspot user, profile and address-list entry the database
 wants through the real adapter, as it would repair a router that lost its configuration. From then
 on the Celery worker applies every change made in the console. PPPoE customers dial in a couple
@@ -22,6 +24,7 @@ import threading
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 
 from demo.management.commands.seed_usage import seed_history
 from demo.routeros import SimulatorHost
@@ -32,6 +35,20 @@ from network.models import Router, UsageDaily
 from .routeros_simulator import Command as SimulatorCommand
 
 RECONCILE_WAIT_SECONDS = 60
+LOCKED_ATTEMPTS = 6
+
+
+def _patiently(action, *args, **kwargs):
+    """`action`, tried again while SQLite says the database is locked: in `make run` the background
+    seed steps write beside this process, and a busy machine can hold a step's transaction open longer
+    than SQLite's wait. A router left unloaded would stop the whole demo (honcho stops every process)."""
+    for attempt in range(1, LOCKED_ATTEMPTS + 1):
+        try:
+            return action(*args, **kwargs)
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == LOCKED_ATTEMPTS:
+                raise
+            time.sleep(5 * attempt)
 
 
 class Command(BaseCommand):
@@ -39,8 +56,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-        parser.add_argument("--port", type=int, default=18728, help="API port of the first router; router i gets PORT+i")
-        parser.add_argument("--ssl-port", type=int, default=None, help="api-ssl port of the first router (default PORT+1000)")
+        parser.add_argument(
+            "--port", type=int, default=0,
+            help="API port of the first router, router i gets PORT+i; 0 (the default): free ports chosen by the system",
+        )
+        parser.add_argument(
+            "--ssl-port", type=int, default=None, help="api-ssl port of the first router (default PORT+1000; free ones with --port 0)"
+        )
         parser.add_argument("--connect-delay", type=float, default=2.0, help="seconds before an enabled secret dials in")
         parser.add_argument(
             "--online-ratio", type=float, default=0.9, help="share of customers whose CPE is switched on (default 0.9)"
@@ -55,11 +77,12 @@ class Command(BaseCommand):
         if not routers:
             raise CommandError("No active routers in the database: run `manage.py seed_demo` first.")
         base_port = options["port"]
-        ssl_base = options["ssl_port"] or base_port + 1000
+        ssl_base = options["ssl_port"] if options["ssl_port"] is not None else (base_port + 1000 if base_port else 0)
         simulator = SimulatorHost(bind=options["host"])
         simulated = [
             simulator.add_router(
-                port=base_port + index, ssl_port=ssl_base + index, identity=router.name, username="admin", password="",
+                port=base_port and base_port + index, ssl_port=ssl_base and ssl_base + index, identity=router.name,
+                username="admin", password="",
                 seed=options["seed"], connect_delay=options["connect_delay"], online_ratio=options["online_ratio"],
             )
             for index, router in enumerate(routers)
@@ -68,22 +91,28 @@ class Command(BaseCommand):
             simulator.start()
         except OSError as error:
             simulator.stop()
-            raise CommandError(f"cannot listen on ports {base_port}…{base_port + len(routers) - 1}: {error}") from error
+            raise CommandError(
+                f"cannot listen on ports {base_port}…{base_port + len(routers) - 1}: {error}."
+                " Leave out --port (or set DEMO_ROUTER_PORT=0 for make run) to take free ports."
+            ) from error
 
         self.stdout.write(f"Demo routers: {len(routers)} simulated RouterOS routers, login admin with an empty password")
         try:
             for router, sim in zip(routers, simulated):
-                services.router_update(
-                    actor=None, router=router, host=sim.host, api_port=sim.port, ssl_port=sim.ssl_port, use_ssl=False,
-                    username="admin", password="",
+                _patiently(
+                    services.router_update, actor=None, router=router, host=sim.host, api_port=sim.port,
+                    ssl_port=sim.ssl_port, use_ssl=False, username="admin", password="",
                 )
-                self.stdout.write(f"  {router.name:<16} api {sim.host}:{sim.port}  api-ssl {sim.host}:{sim.ssl_port}  {self.load(router, sim)}")
+                loaded = _patiently(self.load, router, sim)
+                self.stdout.write(f"  {router.name:<16} api {sim.host}:{sim.port}  api-ssl {sim.host}:{sim.ssl_port}  {loaded}")
             time.sleep(options["connect_delay"] + 0.5)  # customers dial in: the health check counts them
             for router in routers:
-                services.router_check_health(router=Router.objects.get(pk=router.pk))
-            self.stdout.write(self.seed_usage())
+                _patiently(lambda pk: services.router_check_health(router=Router.objects.get(pk=pk)), router.pk)
+            seeded = _patiently(self.seed_usage)
+            if seeded:
+                self.stdout.write(seeded)
             for router in routers:
-                usage.usage_poll_router(router_id=router.pk)  # baselines and live sessions now; beat polls on
+                _patiently(usage.usage_poll_router, router_id=router.pk)  # baselines and live sessions now; beat polls on
         except Exception:
             simulator.stop()
             raise
@@ -113,9 +142,9 @@ class Command(BaseCommand):
         )
 
     def seed_usage(self) -> str:
-        """Past usage for the charts on first start; the live polls add to it from now on."""
+        """Past usage for the charts on first start ("" when present); the live polls add to it from now on."""
         if UsageDaily.objects.exists():
-            return "Usage history present; polling adds to it."
+            return ""
         return seed_history()
 
     def serve(self, simulator: SimulatorHost, options) -> None:
@@ -127,7 +156,8 @@ class Command(BaseCommand):
             self.stdout.write('Console ready: type "help" to break routers (reboot, down, trap, kick …).')
             helper = SimulatorCommand(stdout=self.stdout, stderr=self.stderr)
             threading.Thread(target=helper._console, args=(simulator, stop), daemon=True).start()
-        self.stdout.write("Ctrl-C to stop.")
+        if console:
+            self.stdout.write("Ctrl-C to stop.")
         try:
             while not stop.wait(0.5):
                 pass

@@ -35,13 +35,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import F as FieldRef
-from django.urls import reverse
 from django.utils import timezone
 
 from billing.models import Invoice
@@ -49,7 +47,7 @@ from customers import services
 from customers.models import Area, Branch, Customer, Lead, Package, Subscription
 from ispbill.accounts import roles
 from ispbill.accounts.services import roles_ensure_defaults
-from ispbill.core.phone import display_phone, normalize_phone
+from ispbill.core.phone import normalize_phone
 from network.models import Router
 from payments.models import Payment
 from resellers.models import Reseller
@@ -621,11 +619,13 @@ class Command(BaseCommand):
             help=f"months of billing history to write for new customers (default {history.HISTORY_MONTHS})",
         )
         parser.add_argument("--quiet", action="store_true", help="print nothing")
+        parser.add_argument("--no-logins", action="store_true", help="leave out the logins (`seed` prints them at its end)")
 
-    def handle(self, *args, customers: int, leads: int, months: int, quiet: bool, **options):
+    def handle(self, *args, customers: int, leads: int, months: int, quiet: bool, no_logins: bool = False, **options):
         if months < 0:
             raise CommandError("--months cannot be negative.")
         self.quiet = quiet
+        self.print_logins = not no_logins
         self.created: Counter[str] = Counter()
         started = time.monotonic()
         real_now = timezone.now()
@@ -648,9 +648,9 @@ class Command(BaseCommand):
             self.ensure_leads(lead_specs)
             self.ensure_collectors()
             portal_customer = self.ensure_portal_login(customer_specs)
-            portal_logins = self.ensure_portal_logins(customer_specs, portal_customer)
+            self.ensure_portal_logins(customer_specs, portal_customer)
             self.ensure_isp_details()
-        self.report(portal_logins, seconds=time.monotonic() - started)
+        self.report(seconds=time.monotonic() - started)
 
     # Helpers --------------------------------------------------------------------------------------
 
@@ -991,7 +991,7 @@ class Command(BaseCommand):
 
     # Report ---------------------------------------------------------------------------------------
 
-    def report(self, portal_logins: list[tuple[str, Customer]], *, seconds: float) -> None:
+    def report(self, *, seconds: float) -> None:
         created = ", ".join(f"{count} {what}" for what, count in self.created.items()) or "nothing (all present)"
         self.log(self.style.SUCCESS(f"Demo data ready in {seconds:.0f} s. Created: {created}."))
         self.log(
@@ -999,25 +999,8 @@ class Command(BaseCommand):
             f"{Lead.objects.count()} leads, {Package.objects.count()} packages, {Router.objects.count()} routers; "
             f"{Invoice.objects.count()} invoices, {Payment.objects.count()} payments."
         )
-        base = settings.SITE_URL.rstrip("/")
-        rows = [("staff", login.username, login.password, login.note) for login in STAFF_LOGINS]
-        rows.append(("technician", TECHNICIAN_LOGIN.username, TECHNICIAN_LOGIN.password, TECHNICIAN_LOGIN.note))
-        rows += [("reseller", login.username, login.password, login.note) for login, *_rest in RESELLERS]
-        for label, customer in portal_logins:
-            due = customer.account.balance if hasattr(customer, "account") else Decimal("0")
-            owes = f", owes {due:,.2f}" if due > 0 else ""
-            rows.append((
-                "portal", customer.account_number, CUSTOMER_PASSWORD,
-                f"{label}{owes}: {customer.name}; or sign in with phone {display_phone(customer.phone)}",
-            ))
-        self.log("")
-        self.log("Demo logins (fixed demo passwords; change them before real use):")
-        width = max(len(row[1]) for row in rows)
-        for surface in ("staff", "technician", "reseller", "portal"):
-            surface_rows = [row for row in rows if row[0] == surface]
-            if not surface_rows:
-                continue
-            self.log(f"  {surface:<10} {base}{reverse(f'{surface}:login')}")
-            for _surface, username, password, note in surface_rows:
-                self.log(f"      {username:<{width}}  {password:<20}  {note}")
-        self.log(f"  {'admin':<10} {base}{reverse('admin:index')}  (superuser admin only)")
+        if self.print_logins:
+            from demo.logins import write_logins  # it reads this module's logins: imported here, not above
+
+            self.log("")
+            write_logins(self.log)

@@ -1,0 +1,67 @@
+"""The whole `seed`, every step at a small size: what the demo's first start sees."""
+
+from io import StringIO
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+
+from customers.models import Customer
+from demo.logins import HEADING
+from demo.management.commands.seed import MESSAGE_TASKS
+from demo.messages import SEEDED_BACKEND
+from ispbill.accounts.models import User
+from ispbill.notify import services as notify_services
+from ispbill.notify.models import Message
+from resellers.models import Reseller
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """`manage.py seed` once for the module, with 24 customers and two months of history; what would
+    reach the worker (every task sent to the broker) is recorded instead."""
+    out = StringIO()
+    handed_to_worker: list[str] = []
+    with django_db_blocker.unblock(), \
+            mock.patch("celery.app.task.Task.apply_async", lambda task, *args, **kwargs: handed_to_worker.append(task.name)):
+        call_command("seed", customers=24, months=2, stdout=out)
+    yield out.getvalue(), handed_to_worker
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.mark.django_db
+def test_seeded_history_never_reaches_the_worker(seeded):
+    _output, handed_to_worker = seeded
+    # Neither the messages nor a task whose work sends some (an outage's broadcast, contracts to send,
+    # an online payment's receipt) is left for the worker.
+    message_tasks = {"ispbill.notify.tasks.deliver_messages", *(task.name for task in MESSAGE_TASKS)}
+    assert not message_tasks & set(handed_to_worker)
+    # Nothing is waiting for the retry sweep either (queued, or failed with a retry due).
+    assert notify_services.messages_to_dispatch() == []
+    assert not Message.objects.filter(status__in=[Message.Status.QUEUED, Message.Status.FAILED, Message.Status.SENDING]).exists()
+    # The steps after the base one did queue messages (visits, contracts, usage, payments): all recorded as delivered.
+    recorded = Message.objects.filter(backend=SEEDED_BACKEND)
+    assert {"fieldservice_visit_scheduled", "contract_sent", "outage_declared"} <= set(recorded.values_list("event", flat=True))
+    assert not recorded.filter(sent_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_seed_ends_with_every_login_in_one_block(seeded):
+    output, _handed = seeded
+    lines = output.rstrip("\n").splitlines()
+    block = lines[lines.index(HEADING):]
+    assert block[-1].split()[0] == "admin"  # the block is the end of the output
+    text = "\n".join(block)
+    staff_and_field = User.objects.exclude(kind=User.Kind.CUSTOMER).values_list("username", flat=True)
+    for username in staff_and_field:
+        assert f" {username} " in text, f"{username} missing from the logins"
+    assert Reseller.objects.filter(parent__isnull=False).exists()  # the sub-reseller, printed above
+    for customer in Customer.objects.filter(user__isnull=False):
+        assert customer.account_number in text
+    assert "reseller.uttara.sub" in text and "tech.mitu" in text

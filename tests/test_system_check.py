@@ -1,0 +1,46 @@
+"""`make run` and `make test` check the system packages ispbill needs and name them in one apt-get line."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+MAKEFILE = Path(__file__).resolve().parents[1] / "Makefile"
+
+
+def check(target: str, *, missing: set[str]) -> subprocess.CompletedProcess:
+    """The Makefile's CHECK_SYSTEM, with the libraries in `missing` not found."""
+    code = re.search(r"^define CHECK_SYSTEM\n(.*?)^endef", MAKEFILE.read_text(), re.S | re.M).group(1)
+    wrapper = (
+        "import ctypes.util\n"
+        "real = ctypes.util.find_library\n"
+        f"ctypes.util.find_library = lambda name: None if name in {sorted(missing)!r} else real(name)\n"
+        f"exec(compile({code!r}, 'CHECK_SYSTEM', 'exec'))\n"
+    )
+    return subprocess.run([sys.executable, "-c", wrapper, target], capture_output=True, text=True, timeout=60)
+
+
+def test_make_run_checks_the_system_packages_it_needs_and_names_them():
+    assert re.search(r"^run: check-system ", MAKEFILE.read_text(), re.M)
+    assert re.search(r'^test: install\n\t@\$\(PYTHON\) -c "\$\$CHECK_SYSTEM" test$', MAKEFILE.read_text(), re.M)
+
+
+@pytest.mark.parametrize("target", ["run", "test"])
+def test_without_pango_it_stops_with_the_one_apt_get_line(target):
+    done = check(target, missing={"pango-1.0", "harfbuzz-subset"})
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert lines[-1].strip() == "sudo apt-get install libpango-1.0-0 libharfbuzz-subset0"
+
+
+def test_without_harfbuzz_subset_it_says_so_and_goes_on():
+    done = check("run", missing={"harfbuzz-subset"})
+    assert done.returncode == 0
+    assert "libharfbuzz-subset0" in done.stderr and done.stderr.strip().endswith("sudo apt-get install libharfbuzz-subset0")
+
+
+def test_with_everything_there_it_says_nothing():
+    done = check("run", missing=set())
+    assert (done.returncode, done.stderr) == (0, "")
