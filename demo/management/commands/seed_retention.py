@@ -6,6 +6,9 @@ customers the churn model put in the high and medium bands.
 Without scores (the prediction half has not scored the demo yet) a few customers are given
 placeholder scores under a retired model version named as such, so every retention page has rows.
 
+The offers change MRR from their first day, one of them 75 days back: the metric snapshots `seed`
+wrote before this step are rewritten from that day on, so the dashboard counts the discounts.
+
 Idempotent: once any call task exists nothing is written again; it all commits together or not at all.
 """
 
@@ -15,12 +18,14 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from churn import offers, retention_services
-from churn.models import ChurnModel, ChurnRisk, RetentionCallTask, RiskBand
+from churn.models import ChurnModel, ChurnRisk, RetentionCallTask, RetentionOffer, RiskBand
 from customers.models import Customer, Package, Subscription
+from dashboard.models import DailyMetric
+from dashboard.services import metrics_snapshot_backfill
 
 PLACEHOLDER_REASONS = [
     [
@@ -62,8 +67,19 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._placeholder_scores()
             counts = self.seed(actor, list(staff[:4]))
+        self._restate_snapshots()
         if not quiet:
             self.stdout.write("Retention: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+
+    @staticmethod
+    def _restate_snapshots() -> None:
+        """The offers change MRR from their first day (docs/metrics.md, "Retention discount"), and one
+        of them starts 75 days ago: snapshots already written for those days (`seed` backfills the
+        metrics before this step) are rewritten from then, as `backfill_metrics` restates a change
+        dated into the past, so the dashboard counts the discounts the offers gave."""
+        first = RetentionOffer.objects.aggregate(day=Min("starts_on"))["day"]
+        if first is not None and DailyMetric.objects.filter(day__gte=first).exists():
+            metrics_snapshot_backfill(start=first, end=timezone.localdate())
 
     def _placeholder_scores(self) -> None:
         if ChurnRisk.objects.exclude(band=RiskBand.LOW).exists():
