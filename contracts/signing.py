@@ -90,7 +90,7 @@ def coordinates_checked(latitude, longitude) -> tuple[Decimal | None, Decimal | 
     """The place the signer's device gave: both or neither, finite numbers within the globe, to six
     decimals (about 10 cm). Anything else is refused: the page only ever sends such numbers."""
     refused = ValidationError(_("The location sent with the signature is not valid: untick "
-                                "\u201cAdd my location\u201d and sign again."), code="bad_location")
+                                "“Add my location” and sign again."), code="bad_location")
 
     def number(value, limit: int) -> Decimal | None:
         if value in (None, ""):

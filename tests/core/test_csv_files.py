@@ -125,11 +125,12 @@ def test_the_import_error_report_neutralises_the_files_own_cells(staff_client, d
 def test_the_resellers_commission_statement_neutralises_typed_text(client, db):
     from resellers import services
     from tests.factories import make_customer
-    from tests.resellers.helpers import make_reseller
+    from tests.resellers.helpers import make_reseller, owes
 
     reseller, area, _router, _package, admin = make_reseller(model="commission")
     services.commission_rule_add(actor=admin, reseller=reseller, percent=Decimal("10"))
     customer = make_customer(area=area, reseller=reseller)
+    owes(customer, "500")  # commission is earned on money that pays invoices
     services.cash_collect(actor=None, reseller=reseller, customer=customer, amount=Decimal("500"), reference=HOSTILE[1])
     month = customer.payments.get().received_at.astimezone().date()
     client.force_login(reseller.user)

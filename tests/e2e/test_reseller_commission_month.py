@@ -4,7 +4,6 @@ amounts (the entries that lower what is owed are negative; the page said "Paid o
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 from playwright.sync_api import expect
 
 from resellers import commissions, services
@@ -12,7 +11,8 @@ from resellers.models import Reseller
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_reseller import _sign_in
 from tests.factories import make_customer
-from tests.resellers.helpers import make_reseller
+from tests.resellers.helpers import make_reseller, owes
+from usecases.payment_reverse import payment_reverse
 
 
 @pytest.mark.django_db(transaction=True)
@@ -20,12 +20,12 @@ from tests.resellers.helpers import make_reseller
 def test_the_commission_month_reads_paid_out_and_clawed_back_as_amounts(browser, live_server, width):
     reseller, area, _router, _package, admin = make_reseller(model=Reseller.Model.COMMISSION)
     services.commission_rule_add(actor=admin, reseller=reseller, percent=Decimal("10"))
-    paid = services.cash_collect(actor=None, reseller=reseller, customer=make_customer(area=area, reseller=reseller),
-                                 amount=Decimal("1000"))
+    customer = make_customer(area=area, reseller=reseller)
+    owes(customer, "1000")  # commission is earned on money that pays invoices
+    paid = services.cash_collect(actor=None, reseller=reseller, customer=customer, amount=Decimal("1000"))
     commissions.payout_decide(actor=admin, payout=commissions.payout_request(actor=reseller.user, reseller=reseller,
                                                                              amount=Decimal("100")), approve=True)
-    with transaction.atomic():
-        commissions.commission_on_refund(actor=admin, payment=paid, amount=Decimal("1000"))
+    payment_reverse(actor=admin, payment=paid, reason="Bounced")  # the money went back: its commission is clawed back
 
     context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 800}, locale="en-US")
     context.set_default_timeout(60_000)

@@ -275,20 +275,18 @@ def test_clawback_after_a_payout_is_carried_as_a_negative_balance_to_the_next_pa
 
 
 def test_the_commission_month_shows_paid_out_and_clawed_back_as_amounts_not_negative_entries():
-    """Earned 10 % of ৳1,000 = ৳100, paid out ৳100, the payment refunded: the month reads paid out
+    """Earned 10 % of ৳1,000 = ৳100, paid out ৳100, the payment reversed: the month reads paid out
     ৳100.00 and clawed back ৳100.00 (the entries that lower what is owed are −100 each)."""
-    from django.db import transaction
-
     from resellers.selectors import commission_months
 
     reseller, area, router, package, admin = make_reseller(model=Reseller.Model.COMMISSION)
     services.commission_rule_add(actor=admin, reseller=reseller, percent=Decimal("10"))
     customer = make_customer(area=area, reseller=reseller)
+    owes(customer, "1000")
     paid = services.cash_collect(actor=None, reseller=reseller, customer=customer, amount=Decimal("1000"))
     commissions.payout_decide(actor=admin, payout=commissions.payout_request(actor=reseller.user, reseller=reseller,
                                                                              amount=Decimal("100")), approve=True)
-    with transaction.atomic():
-        commissions.commission_on_refund(actor=admin, payment=paid, amount=Decimal("1000"))
+    payment_reverse(actor=admin, payment=paid, reason="Bounced")  # the money went back: its commission is clawed back
 
     month = commission_months(reseller=reseller)[0]
     assert (month["payout"], month["clawback"]) == (Decimal("-100.00"), Decimal("-100.00"))  # the entries
