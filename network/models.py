@@ -49,6 +49,17 @@ class Router(models.Model):
         help_text=_("Firewall address list a walled-garden rule redirects to the portal's pay page"),
     )
 
+    class AaaMode(models.TextChoices):
+        API = "api", _("API: PPPoE secrets written to the router")
+        RADIUS = "radius", _("RADIUS: the router asks our FreeRADIUS")
+
+    # Authentication, authorisation and accounting: API mode writes each subscriber's secret to the
+    # router; RADIUS mode points the router at our FreeRADIUS (network.services.router_switch_aaa_mode).
+    aaa_mode = models.CharField(_("AAA mode"), max_length=8, choices=AaaMode.choices, default=AaaMode.API)
+    # The RADIUS shared secret between this router (the NAS) and FreeRADIUS, generated when RADIUS is
+    # first enabled; also signs CoA and Disconnect requests to the router.
+    radius_secret = EncryptedTextField(_("RADIUS secret"), blank=True)
+
     # Health, written by the health check and by every successful contact.
     is_online = models.BooleanField(_("online"), default=False)
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
