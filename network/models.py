@@ -59,6 +59,8 @@ class Router(models.Model):
     # The RADIUS shared secret between this router (the NAS) and FreeRADIUS, generated when RADIUS is
     # first enabled; also signs CoA and Disconnect requests to the router.
     radius_secret = EncryptedTextField(_("RADIUS secret"), blank=True)
+    # Where the router listens for CoA and Disconnect (`/radius incoming set port=`): 3799 in real life.
+    radius_coa_port = models.PositiveIntegerField(_("RADIUS CoA port"), default=3799)
 
     # Health, written by the health check and by every successful contact.
     is_online = models.BooleanField(_("online"), default=False)
@@ -82,7 +84,8 @@ class Router(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(api_port__gte=1, api_port__lte=65535, ssl_port__gte=1, ssl_port__lte=65535),
+                condition=Q(api_port__gte=1, api_port__lte=65535, ssl_port__gte=1, ssl_port__lte=65535,
+                            radius_coa_port__gte=1, radius_coa_port__lte=65535),
                 name="router_ports_valid",
             ),
             models.CheckConstraint(
@@ -128,6 +131,7 @@ class ProvisioningTask(models.Model):
         PROFILE = "profile", _("Profile")
         ADOPT = "adopt", _("Adopt entry")
         REMOVE_ORPHAN = "remove_orphan", _("Remove orphan")
+        AAA_MODE = "aaa_mode", _("Switch AAA mode")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
