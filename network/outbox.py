@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from customers.models import Subscription
 
-from . import routeros
+from . import aaa, routeros
 from .models import ProvisioningTask, Router
 from .routeros import (
     RouterAuthFailed,
@@ -108,6 +108,13 @@ def apply_subscription_state(client: routeros.RouterClient, router: Router, desi
 
 def _apply_task(client: routeros.RouterClient, router: Router, task: ProvisioningTask) -> str:
     desired = task.desired
+    if task.action == Action.AAA_MODE:
+        return aaa.apply_mode_switch(client, router, desired)
+    if aaa.uses_radius(router):
+        # A RADIUS router never gets a secret: Disconnect / CoA, or nothing (network/aaa.py).
+        outcome = aaa.apply_radius_task(router, task)
+        if outcome is not None:
+            return outcome
     if task.action == Action.PROFILE:
         results = []
         if router.provision_pppoe:
@@ -181,9 +188,15 @@ class DrainResult:
 
 
 def _due_entries(router_id: int, now: datetime) -> list[ProvisioningTask]:
-    """The entries to try now: for each key, its oldest open entry, when its back-off is over."""
+    """The entries to try now: for each key, its oldest open entry, when its back-off is over. A mode
+    switch (AAA_MODE) is a barrier: it waits for every earlier open entry, and every later one waits
+    for it, so no change is applied half in one mode and half in the other."""
     due, seen = [], set()
     for task in ProvisioningTask.objects.filter(router_id=router_id).filter(status__in=ProvisioningTask.NOT_DONE).order_by("id"):
+        if task.action == Action.AAA_MODE:
+            if not seen and task.next_attempt_at <= now:
+                due.append(task)
+            break
         if task.key in seen:
             continue
         seen.add(task.key)
