@@ -72,6 +72,7 @@ def retry_delay(attempts: int) -> timedelta:
 ROUTER_FIELDS = (
     "name", "host", "api_port", "use_ssl", "ssl_port", "username", "branch", "is_active",
     "provision_pppoe", "provision_static", "provision_hotspot", "suspension_method", "suspended_address_list",
+    "radius_coa_port",
 )
 
 
@@ -131,6 +132,10 @@ def router_update(*, actor, router: Router, password: str | None = None, areas=N
         old["password"], new["password"] = "…", "changed" if password else "cleared"
     if new:
         audit_record(actor=actor, action="router.update", obj=router, before=old, after=new)
+    if "radius_coa_port" in new and router.aaa_mode == Router.AaaMode.RADIUS:
+        # The router must listen where we now send CoA: its RADIUS set-up is applied again.
+        new_task(router_id=router.pk, key=AAA_SWITCH_KEY, action=Action.AAA_MODE, desired={"mode": router.aaa_mode}, actor=actor).save()
+        wake_after_commit(router.pk)
     became_active = "is_active" in new and router.is_active
     if became_active or any(name in new for name in ("host", "api_port", "use_ssl", "ssl_port", "username", "password")):
         # New address or credentials: try the queue again now rather than after the back-off.
