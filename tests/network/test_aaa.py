@@ -19,6 +19,7 @@ from network.routeros import close_all_connections
 from network.selectors import router_changes_failing
 from tests.factories import PackageFactory, RouterFactory, admin_user, make_subscription
 from tests.network.radius_fixtures import SECRET, radius_peer  # noqa: F401
+from usecases.subscription_cancel import subscription_cancel
 from usecases.subscription_reactivate import subscription_reactivate
 from usecases.subscription_suspend import subscription_suspend
 from usecases.subscription_update import subscription_update
@@ -272,3 +273,44 @@ def test_radius_mode_is_refused_on_sqlite(monkeypatch, radius_settings):
     router.refresh_from_db()
     assert (router.aaa_mode, router.radius_secret) == ("api", "")
     assert not ProvisioningTask.objects.filter(router=router).exists()
+
+
+@pytest.mark.django_db
+def test_reconciler_removes_our_secret_left_on_a_radius_router_and_nobody_is_dropped(routeros_router, radius_peer, radius_settings):
+    sim = routeros_router
+    router = router_for(sim)
+    switch(router, Router.AaaMode.RADIUS)
+    drain(router)
+    rahim = customer_online(sim, radius_peer, username="rahim", password="pw-r", package=PackageFactory(router_profile="HOME-20M"), router=router)
+    drain(router)
+    # Someone put the secret back by hand: with it the router would let rahim in even when suspended.
+    sim.run("/ppp/secret/add", name="rahim", password="pw-r", service="pppoe", comment=f"ispbill:{rahim.pk}")
+    online = sim.session("rahim")["session-id"]
+
+    report = reconcile.reconcile_router(router_id=router.pk)
+
+    assert our_secrets(sim) == {}
+    assert [(repair["name"], repair["problem"], repair["repaired"]) for repair in report.repairs] == [("rahim", "left behind", True)]
+    assert sim.session("rahim")["session-id"] == online
+
+
+@pytest.mark.django_db
+def test_cancelling_on_a_radius_router_disconnects_and_a_customer_offline_is_no_failure(routeros_router, radius_peer, radius_settings):
+    sim = routeros_router
+    router = router_for(sim)
+    switch(router, Router.AaaMode.RADIUS)
+    drain(router)
+    rahim = customer_online(sim, radius_peer, username="rahim", password="pw-r", package=PackageFactory(), router=router)
+    drain(router)
+    suspend(rahim)  # not online: the router answers NAK 503, which is not a failure
+    drain(router)
+    suspension = ProvisioningTask.objects.filter(subscription=rahim).latest("id")
+    assert (suspension.status, suspension.result) == (Status.DONE, "Disconnect: not online")
+
+    sim.dial("rahim", "pw-r")
+    subscription_cancel(actor=None, subscription=Subscription.objects.get(pk=rahim.pk), reason="moved away")
+    radius_peer.users.pop("rahim")  # FreeRADIUS no longer lets a cancelled login in
+    drain(router)
+    cancellation = ProvisioningTask.objects.filter(subscription=rahim).latest("id")
+    assert (cancellation.action, cancellation.status, cancellation.result) == ("deprovision", Status.DONE, "Disconnect: disconnected")
+    assert sim.session("rahim") is None
