@@ -142,6 +142,10 @@ def configure_radius(client: RouterClient, router: Router) -> list[str]:
         # secret). `login` is a service nobody uses unless /user aaa use-radius is on.
         source = {"service": "login", "address": coa_source, "secret": router.radius_secret}
         done.append(f"CoA source {_ensure_radius_entry(client, comment=COA_SOURCE_COMMENT, attrs=source)}")
+    else:
+        stale = [text(row[".id"]) for row in client.find(RADIUS, comment=COA_SOURCE_COMMENT)]
+        if stale:
+            client.remove(RADIUS, *stale)
     client.command(f"{PPP_AAA}/set", "=use-radius=yes", "=accounting=yes", f"=interim-update={settings.RADIUS_INTERIM_UPDATE}")
     client.command(f"{RADIUS_INCOMING}/set", "=accept=yes", f"=port={router.radius_coa_port}")
     done.append(f"ppp aaa use-radius, CoA on {router.radius_coa_port}")

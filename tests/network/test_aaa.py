@@ -4,6 +4,7 @@ session, switching back restoring the secrets), and the outbox for RADIUS router
 suspension and reactivation, CoA on a package change with the Disconnect fallback, a NAK or a silent
 router recorded and retried, and never a secret written)."""
 
+import socket
 from datetime import timedelta
 
 import pytest
@@ -314,3 +315,26 @@ def test_cancelling_on_a_radius_router_disconnects_and_a_customer_offline_is_no_
     cancellation = ProvisioningTask.objects.filter(subscription=rahim).latest("id")
     assert (cancellation.action, cancellation.status, cancellation.result) == ("deprovision", Status.DONE, "Disconnect: disconnected")
     assert sim.session("rahim") is None
+
+
+@pytest.mark.django_db
+def test_a_coa_source_other_than_the_radius_host_gets_its_own_radius_entry(routeros_router, radius_peer, radius_settings):
+    sim = routeros_router
+    radius_settings.RADIUS_COA_SOURCE_ADDRESS = "127.0.0.2"
+    router = router_for(sim)
+    switch(router, Router.AaaMode.RADIUS)
+    drain(router)
+    entries = {row["comment"]: row for row in sim.run("/radius/print")}
+    assert (entries["ispbill-coa"]["service"], entries["ispbill-coa"]["address"], entries["ispbill-coa"]["secret"]) == ("login", "127.0.0.2", SECRET)
+    assert entries["ispbill"]["service"] == "ppp,hotspot"
+
+    # Not needed any more: the next time the set-up is applied (here: the CoA port changed) it goes.
+    radius_settings.RADIUS_COA_SOURCE_ADDRESS = ""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    probe.bind(("127.0.0.1", 0))
+    free_port = probe.getsockname()[1]
+    probe.close()
+    services.router_update(actor=None, router=Router.objects.get(pk=router.pk), radius_coa_port=free_port)
+    drain(router)
+    assert [row["comment"] for row in sim.run("/radius/print")] == ["ispbill"]
+    assert sim.run("/radius/incoming/print")[0]["port"] == str(free_port) == str(sim.coa_port)  # the listener moved
