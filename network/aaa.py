@@ -91,6 +91,13 @@ def apply_radius_task(router: Router, task: ProvisioningTask) -> str | None:
     return "nothing to send: RADIUS authorises the next login from our data"
 
 
+def needs_no_api(router: Router, task: ProvisioningTask) -> bool:
+    """Whether the entry is applied without the router's API (RADIUS mode: a Disconnect, a CoA, or nothing)."""
+    if not uses_radius(router) or task.action in (Action.AAA_MODE, Action.REMOVE_ORPHAN):
+        return False
+    return task.action == Action.PROFILE or task.desired.get("kind") in RADIUS_KINDS
+
+
 def change_rate_or_disconnect(nas: radius_coa.Nas, username: str, rate_limit: str) -> str:
     """CoA with the new Mikrotik-Rate-Limit; a NAS that refuses CoA gets a Disconnect, and the
     customer's next login carries the new rate."""

@@ -234,14 +234,19 @@ def _drain_claimed(router_id: int, result: DrainResult, fixed_now: datetime | No
         return False
     if router.outbox_retry_at and router.outbox_retry_at > now:
         result.stopped = "backoff"
+        if aaa.uses_radius(router):
+            return _drain_radius_only(router_id, router, result, fixed_now)
         return False
     progressed = False
     with routeros.router_session(routeros.connection_for(router)) as client:
         try:
             client.connect()
         except (RouterUnreachable, RouterAuthFailed, routeros.RouterProtocolError) as error:
+            if aaa.uses_radius(router):
+                # Disconnect and CoA go to the router's CoA port, not its API: they need not wait.
+                progressed = _drain_radius_only(router_id, router, result, fixed_now)
             _router_down(router_id, router, error, now, result)
-            return False
+            return progressed
         router_reached(router, now)
         while True:
             due = _due_entries(router_id, fixed_now or timezone.now())
@@ -277,6 +282,50 @@ def _drain_claimed(router_id: int, result: DrainResult, fixed_now: datetime | No
                     renew_lease(router_id)
             if not round_progress:
                 return progressed
+
+
+def _due_radius_entries(router_id: int, router: Router, fixed_now: datetime | None):
+    """The due entries that need no API, round after round (a subscription's next entry is due once
+    its previous one is applied), until a round applies nothing."""
+    tried: set[int] = set()
+    while True:
+        batch = [
+            task for task in _due_entries(router_id, fixed_now or timezone.now())
+            if task.pk not in tried and aaa.needs_no_api(router, task)
+        ]
+        if not batch:
+            return
+        for task in batch:
+            tried.add(task.pk)
+            yield task
+
+
+def _drain_radius_only(router_id: int, router: Router, result: DrainResult, fixed_now: datetime | None) -> bool:
+    """A RADIUS router whose API does not answer: apply the due entries that need no API (Disconnect,
+    CoA, nothing-to-send), in the usual order; the rest wait for the API with the router's back-off."""
+    progressed = False
+    for task in _due_radius_entries(router_id, router, fixed_now):
+        now = fixed_now or timezone.now()
+        ProvisioningTask.objects.filter(pk=task.pk).update(status=TaskStatus.APPLYING)
+        try:
+            outcome = aaa.apply_radius_task(router, task)
+        except RouterError as error:
+            _fail_task(task, str(error), now)
+            result.failed += 1
+            result.errors.append(str(error))
+            continue
+        except Exception as error:  # a bug must not stop the queue of every other customer
+            logger.exception("applying outbox entry %s failed", task.pk)
+            _fail_task(task, f"internal error: {error!r}", now)
+            result.failed += 1
+            result.errors.append(repr(error))
+            continue
+        ProvisioningTask.objects.filter(pk=task.pk).update(
+            status=TaskStatus.DONE, applied_at=timezone.now(), result=(outcome or "")[:200], last_error="", attempts=F("attempts") + 1,
+        )
+        progressed = True
+        result.applied += 1
+    return progressed
 
 
 def _router_down(router_id: int, router: Router, error: RouterError, now: datetime, result: DrainResult) -> None:

@@ -338,3 +338,37 @@ def test_a_coa_source_other_than_the_radius_host_gets_its_own_radius_entry(route
     drain(router)
     assert [row["comment"] for row in sim.run("/radius/print")] == ["ispbill"]
     assert sim.run("/radius/incoming/print")[0]["port"] == str(free_port) == str(sim.coa_port)  # the listener moved
+
+
+@pytest.mark.django_db
+def test_disconnect_and_coa_do_not_wait_for_a_router_api_that_does_not_answer(routeros_router, radius_peer, radius_settings):
+    sim = routeros_router
+    router = router_for(sim)
+    switch(router, Router.AaaMode.RADIUS)
+    drain(router)
+    home = PackageFactory(router_profile="HOME-20M", download_mbps=20, upload_mbps=10)
+    rahim = customer_online(sim, radius_peer, username="rahim", password="pw-r", package=home, router=router)
+    static = make_subscription(router=router, package=home, connection_type=Subscription.ConnectionType.STATIC_IP,
+                               username="", static_ip="10.20.0.5", activate=True)
+    sim.dial("rahim", "pw-r")
+    sim.go_down(3600)  # the API port is closed; the CoA port still answers
+    close_all_connections()
+    first = sim.session("rahim")["session-id"]
+
+    rahim = suspend(rahim)
+    result = drain(router)
+
+    suspension = ProvisioningTask.objects.filter(subscription=rahim).latest("id")
+    assert (suspension.status, suspension.result) == (Status.DONE, "Disconnect: disconnected"), (suspension.last_error, result)
+    assert sim.session("rahim")["session-id"] != first
+    assert result.stopped == "unreachable" and not Router.objects.get(pk=router.pk).is_online
+    queue = ProvisioningTask.objects.filter(subscription=static).latest("id")
+    assert queue.status == Status.FAILED  # a static IP's queue needs the API: it waits
+
+    # Later, while the router as a whole backs off, a package change still reaches the session.
+    rahim = subscription_reactivate(actor=None, subscription=rahim, reason="paid")
+    rahim = subscription_update(actor=None, subscription=rahim, package=PackageFactory(download_mbps=50, upload_mbps=25))
+    result = drain(router)
+    assert result.stopped == "backoff"
+    assert [task.status for task in ProvisioningTask.objects.filter(subscription=rahim).order_by("id")][-2:] == [Status.DONE, Status.DONE]
+    assert sim.session("rahim")["rate-limit"] == "25M/50M"
