@@ -153,7 +153,7 @@ def configure_radius(client: RouterClient, router: Router) -> list[str]:
         stale = [text(row[".id"]) for row in client.find(RADIUS, comment=COA_SOURCE_COMMENT)]
         if stale:
             client.remove(RADIUS, *stale)
-    client.command(f"{PPP_AAA}/set", "=use-radius=yes", "=accounting=yes", f"=interim-update={settings.RADIUS_INTERIM_UPDATE}")
+    client.command(f"{PPP_AAA}/set", "=use-radius=yes", "=accounting=yes", f"=interim-update={settings.RADIUS_INTERIM_INTERVAL}s")
     client.command(f"{RADIUS_INCOMING}/set", "=accept=yes", f"=port={router.radius_coa_port}")
     done.append(f"ppp aaa use-radius, CoA on {router.radius_coa_port}")
     return done
@@ -163,7 +163,7 @@ def probe_radius(router: Router) -> str:
     """Ask FreeRADIUS on the router's behalf whether it answers for it. Raises RadiusNotAnswering."""
     try:
         answer = radius_coa.access_probe(
-            host=settings.RADIUS_PROBE_ADDRESS, port=settings.RADIUS_AUTH_PORT, secret=router.radius_secret,
+            host=settings.RADIUS_PROBE_ADDRESS, port=settings.RADIUS_AUTH_PORT, secret=settings.RADIUS_PROBE_SECRET or router.radius_secret,
             nas_address=router.host if _is_ip(router.host) else "", nas_identifier=router.identity or router.name,
             username=PROBE_USER, password=secrets_module.token_urlsafe(12),
             timeout=settings.RADIUS_COA_TIMEOUT, attempts=settings.RADIUS_COA_ATTEMPTS,

@@ -51,7 +51,7 @@ class Router(models.Model):
 
     class AaaMode(models.TextChoices):
         API = "api", _("API: PPPoE secrets written to the router")
-        RADIUS = "radius", _("RADIUS: the router asks our FreeRADIUS")
+        RADIUS = "radius", _("RADIUS: the router asks FreeRADIUS")
 
     # Authentication, authorisation and accounting: API mode writes each subscriber's secret to the
     # router; RADIUS mode points the router at our FreeRADIUS (network.services.router_switch_aaa_mode).

@@ -273,10 +273,15 @@ class RadiusSide:
     def _client(self, server: dict[str, str]) -> Client:
         raw = server.get("timeout", "300ms")
         timeout = float(raw[:-2]) / 1000 if raw.endswith("ms") else float(parse_duration(raw) or 1)
-        return Client(
+        client = Client(
             server=server["address"], authport=int(server["authentication-port"]), acctport=int(server["accounting-port"]),
             secret=server.get("secret", "").encode(), dict=radius_dictionary(), retries=2, timeout=max(timeout, 0.3),
         )
+        own, target = ip_address_or_none(self.bind), ip_address_or_none(server["address"])
+        if own is not None and target is not None and not own.is_unspecified and own.is_loopback == target.is_loopback:
+            # Requests leave from the router's own address: a RADIUS server knows its clients by it.
+            client.bind((self.bind, 0))
+        return client
 
     def _nas_attributes(self, request) -> None:
         request["NAS-Identifier"] = self.router.identity

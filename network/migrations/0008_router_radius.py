@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='router',
             name='aaa_mode',
-            field=models.CharField(choices=[('api', 'API: PPPoE secrets written to the router'), ('radius', 'RADIUS: the router asks our FreeRADIUS')], default='api', max_length=8, verbose_name='AAA mode'),
+            field=models.CharField(choices=[('api', 'API: PPPoE secrets written to the router'), ('radius', 'RADIUS: the router asks FreeRADIUS')], default='api', max_length=8, verbose_name='AAA mode'),
         ),
         migrations.AddField(
             model_name='router',

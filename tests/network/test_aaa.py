@@ -41,7 +41,8 @@ def radius_settings(settings, radius_peer):
     settings.RADIUS_PROBE_ADDRESS = radius_peer.host
     settings.RADIUS_AUTH_PORT = radius_peer.auth_port
     settings.RADIUS_ACCT_PORT = radius_peer.acct_port
-    settings.RADIUS_INTERIM_UPDATE = "5m"
+    settings.RADIUS_INTERIM_INTERVAL = 300
+    settings.RADIUS_PROBE_SECRET = ""
     settings.RADIUS_COA_SOURCE_ADDRESS = ""
     settings.RADIUS_COA_TIMEOUT = 0.3
     settings.RADIUS_COA_ATTEMPTS = 1
