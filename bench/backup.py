@@ -15,7 +15,7 @@ payment, ledger entry, allocation). Then it times, each as its own process as an
    `check_ledger`.
 
 It prints the size of the database and of the backup, both times, and the load average. The timed
-commands include Django's start-up (about a second on a quiet machine). Run by hand; see bench/README.md.
+commands include Django's start-up, timed alone first (`backup --generate-key`). Run by hand; see bench/README.md.
 """
 
 from __future__ import annotations
@@ -120,6 +120,8 @@ def main() -> None:
         out = args.out or Path(scratch) / "backups"
         env = {**os.environ, "BACKUP_ENCRYPTION_KEY": KEY, "MEDIA_ROOT": str(Path(scratch) / "media-source")}
         print(f"database {source_bytes / 1e6:,.1f} MB; load average {load_average()}", flush=True)
+        startup_s, _ = manage(["backup", "--generate-key"], env)  # Django's start-up alone, for comparison
+        print(f"start-up {startup_s:8.1f} s  (manage.py backup --generate-key: Django set up, nothing backed up)", flush=True)
         backup_s, said = manage(["backup", "--out", str(out)], env)
         path = max(Path(out).glob("ispbill-*.backup"))
         print(f"backup   {backup_s:8.1f} s  {path.stat().st_size / 1e6:,.1f} MB  ({said})", flush=True)
