@@ -1,5 +1,6 @@
 """`manage.py backup`: an encrypted, checksummed backup of the database and the uploaded files."""
 
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         keep = settings.BACKUP_KEEP if keep is None else keep
         if keep < 0:
             raise CommandError("--keep must be 0 (keep all) or more")
+        started = time.monotonic()
         try:
             result = backup_make(out_dir=out or settings.BACKUP_DIR, key=key, keep=keep)
         except BackupError as failed:
@@ -37,7 +39,7 @@ class Command(BaseCommand):
         counts = result.manifest["row_counts"]
         self.stdout.write(self.style.SUCCESS(
             f"backup written: {result.path} ({result.size:,} bytes; {len(counts)} tables, {sum(counts.values()):,} rows, "
-            f"{sum(f['count'] for f in result.manifest['files'].values())} files); checksum {result.checksum_path.name}"
+            f"{sum(f['count'] for f in result.manifest['files'].values())} files) in {time.monotonic() - started:.1f} s; checksum {result.checksum_path.name}"
         ))
         for old in result.deleted:
             self.stdout.write(f"deleted older backup {old.name} (keeping {keep})")

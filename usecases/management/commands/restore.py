@@ -1,6 +1,7 @@
 """`manage.py restore FILE`: into an empty database only; then the row counts, ledger totals and
 `check_ledger` must agree with the backup's manifest."""
 
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             key = parse_key(settings.BACKUP_ENCRYPTION_KEY)
         except BackupKeyError as missing:
             raise CommandError(f"{missing}: set it to the key the backup was made with.") from None
+        started = time.monotonic()
         try:
             if verify_only:
                 import tempfile
@@ -44,5 +46,6 @@ class Command(BaseCommand):
             raise CommandError(f"restored, but the checks found {len(result.problems)} problem(s): do not use this database")
         self.stdout.write(self.style.SUCCESS(
             f"restored {file.name} ({manifest['database_vendor']}, made {manifest['created_at']}, commit {manifest.get('git_commit') or 'unknown'}): "
-            f"{len(result.row_counts)} tables and {sum(result.row_counts.values()):,} rows as in the backup, ledger totals equal, check_ledger OK"
+            f"{len(result.row_counts)} tables and {sum(result.row_counts.values()):,} rows as in the backup, ledger totals equal, check_ledger OK "
+            f"({time.monotonic() - started:.1f} s)"
         ))
