@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 # Areas a token is scoped to, and the console's permission modules (app labels) each one opens.
 AREAS = {
     "customers": (_("Customers, subscriptions and packages"), ("customers",)),
-    "billing": (_("Invoices"), ("billing",)),
+    # Charging or waiving a contract's early-termination fee is a billing decision (docs/billing.md).
+    "billing": (_("Invoices, charges and contract fees"), ("billing", "contracts")),
     "payments": (_("Payments"), ("payments",)),
     "tickets": (_("Tickets"), ("tickets",)),
     "network": (_("Usage and sessions"), ("network",)),

@@ -86,6 +86,25 @@ class SuspendSerializer(LifecycleSerializer):
     skip_billing = serializers.BooleanField(required=False, default=False)
 
 
+class CancelSerializer(LifecycleSerializer):
+    fee = serializers.ChoiceField(
+        choices=["charge", "waive"], required=False,
+        help_text="Only when the contract's early-termination fee is due: charge it or waive it (as the console's dialog asks).",
+    )
+    fee_waive_reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    quoted_fee = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False,
+        help_text="The fee total you were quoted (GET …/cancel-quote/): a fee that changed since is refused.",
+    )
+
+
+class CancelQuoteSerializer(serializers.Serializer):
+    fee_due = serializers.BooleanField()
+    fee = serializers.DecimalField(**MONEY)
+    credit = serializers.DecimalField(**MONEY)
+    net = serializers.DecimalField(**MONEY)
+
+
 class InvoiceSerializer(serializers.ModelSerializer):
     subtotal = serializers.DecimalField(**MONEY, read_only=True)
     vat_total = serializers.DecimalField(**MONEY, read_only=True)

@@ -38,6 +38,7 @@ from payments.selectors import payment_get_for_staff, payments_visible_to
 from tickets import services as ticket_services
 from tickets.models import Ticket
 from tickets.selectors import ticket_get_for_staff, tickets_visible_to
+from usecases.subscription_cancel import subscription_cancel, subscription_cancel_quote
 from usecases.subscription_reactivate import subscription_reactivate
 from usecases.subscription_suspend import subscription_suspend
 
@@ -145,6 +146,13 @@ class SubscriptionFilters(s.ListFilterSerializer):
     retrieve=extend_schema(summary="A subscription"),
     suspend=extend_schema(summary="Suspend a subscription", request=s.SuspendSerializer, responses={200: s.SubscriptionSerializer}),
     reactivate=extend_schema(summary="Reactivate a suspended subscription", request=s.LifecycleSerializer, responses={200: s.SubscriptionSerializer}),
+    cancel=extend_schema(
+        summary="Cancel a subscription",
+        description="The console's cancellation: router change, unused-days credit, equipment collection, contract "
+        "termination. When an early-termination fee is due, say whether it is charged or waived and send the quoted total.",
+        request=s.CancelSerializer, responses={200: s.SubscriptionSerializer},
+    ),
+    cancel_quote=extend_schema(summary="What cancelling today would charge and credit", responses={200: s.CancelQuoteSerializer}),
 )
 class SubscriptionViewSet(WithDetail, StaffViewSet):
     area = "customers"
@@ -152,6 +160,7 @@ class SubscriptionViewSet(WithDetail, StaffViewSet):
         "list": ("customers.view_subscription",), "retrieve": ("customers.view_subscription",),
         # The console's lifecycle dialog asks for exactly this (web/customers/views/subscriptions.py).
         "suspend": ("customers.lifecycle_subscription",), "reactivate": ("customers.lifecycle_subscription",),
+        "cancel": ("customers.lifecycle_subscription",), "cancel_quote": ("customers.lifecycle_subscription",),
     }
     serializer_class = s.SubscriptionSerializer
     filter_serializer = SubscriptionFilters
@@ -180,6 +189,38 @@ class SubscriptionViewSet(WithDetail, StaffViewSet):
         data = s.LifecycleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         done = subscription_reactivate(actor=request.user, subscription=subscription, **data.validated_data)
+        return Response(s.SubscriptionSerializer(done).data)
+
+    @action(detail=True, methods=["get"], url_path="cancel-quote")
+    def cancel_quote(self, request, pk=None):
+        quote = subscription_cancel_quote(subscription=self.get_object_for(request, pk))
+        return Response(s.CancelQuoteSerializer({"fee_due": quote.fee.due, "fee": quote.fee.gross, "credit": quote.credit, "net": quote.net}).data)
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """The console's rules (web/customers/views/subscriptions.py, CancelForm): a due fee is charged only
+        by who may bill (billing.add_onetimecharge) and waived only by who may waive (contracts.waive_fee_contract),
+        with a reason, at the total quoted."""
+        subscription = self.get_object_for(request, pk)
+        data = s.CancelSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        quote = subscription_cancel_quote(subscription=subscription)
+        waive_reason = ""
+        if quote.fee.due:
+            if not request.user.has_perm("billing.add_onetimecharge"):
+                raise PermissionDenied
+            if "fee" not in fields:
+                raise ValidationError({"fee": "An early-termination fee is due: charge or waive it."})
+            if fields.get("quoted_fee") != quote.fee.gross:
+                raise ValidationError({"quoted_fee": f"The fee is {quote.fee.gross} now: send the quoted total."})
+            if fields["fee"] == "waive":
+                if not request.user.has_perm("contracts.waive_fee_contract"):
+                    raise PermissionDenied
+                waive_reason = fields["fee_waive_reason"].strip()
+                if not waive_reason:
+                    raise ValidationError({"fee_waive_reason": "Give a reason for waiving the fee."})
+        done = subscription_cancel(actor=request.user, subscription=subscription, reason=fields["reason"], fee_waive_reason=waive_reason)
         return Response(s.SubscriptionSerializer(done).data)
 
 

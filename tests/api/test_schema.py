@@ -12,6 +12,7 @@ def test_schema_is_valid_openapi_and_lists_every_resource(client, db):
     paths = set(schema["paths"])
     for path in (
         "/api/v1/customers/", "/api/v1/customers/{id}/", "/api/v1/subscriptions/{id}/suspend/", "/api/v1/subscriptions/{id}/reactivate/",
+        "/api/v1/subscriptions/{id}/cancel/", "/api/v1/subscriptions/{id}/cancel-quote/",
         "/api/v1/packages/", "/api/v1/invoices/{id}/pdf/", "/api/v1/payments/", "/api/v1/tickets/", "/api/v1/usage/",
         "/api/portal/token/", "/api/portal/invoices/", "/api/portal/tickets/", "/api/portal/usage/",
     ):

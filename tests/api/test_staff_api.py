@@ -120,6 +120,7 @@ def test_read_only_token_cannot_write_anything(api_as, north_customer, areas):
         ("/api/v1/tickets/", {"customer": north_customer.pk, "category": "no_connection", "subject": "S", "description": "D"}),
         (f"/api/v1/subscriptions/{subscription.pk}/suspend/", {"reason": "r", "suspension_type": "technical"}),
         (f"/api/v1/subscriptions/{subscription.pk}/reactivate/", {"reason": "r"}),
+        (f"/api/v1/subscriptions/{subscription.pk}/cancel/", {"reason": "r"}),
     ]
     for url, body in writes:
         assert api.post(url, body).status_code == 403, url
