@@ -296,3 +296,12 @@ def test_invoice_pdf_downloads(api_as, north_customer):
     answer = api_as({"billing": "read"}).get(f"/api/v1/invoices/{invoice.pk}/pdf/")
     assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
     assert b"".join(answer.streaming_content if answer.streaming else [answer.content]).startswith(b"%PDF")
+
+
+def test_the_customers_activity_tab_names_the_token(api_as, areas, maker, client):
+    answer = api_as({"customers": "write"}, name="CRM bridge").post(
+        "/api/v1/customers/", {"name": "Nadia", "phone": "01712-345679", "address": "Road 5", "area": areas[0].pk}
+    )
+    client.force_login(maker)
+    page = client.get(f"/staff/customers/{answer.json()['id']}/?tab=activity").content.decode()
+    assert "through the API token “CRM bridge”" in page

@@ -223,3 +223,43 @@ def test_loopback_http_only_when_allowed(maker, settings):
     with pytest.raises(ValidationError):
         webhooks.webhook_endpoint_create(actor=maker, name="x", url="http://127.0.0.1:9/hook", events=[PAYMENT_RECEIVED])
     assert webhooks.webhook_endpoint_create(actor=maker, name="x", url="https://erp.example.net/hook", events=[PAYMENT_RECEIVED]).pk
+
+
+def test_a_completed_visit_is_published(endpoint, receiver, north_customer):
+    from fieldservice import services
+    from fieldservice.models import WorkOrder
+    from tests.factories import UserFactory
+    from tests.fieldservice.conftest import finish_checklist, repair_order, signature_data_url
+    from usecases.workorder_complete import workorder_complete
+
+    technician = UserFactory(kind="technician")
+    order = repair_order(technician=technician, customer=north_customer)
+    services.workorder_arrive(actor=technician, order=order)
+    finish_checklist(order, technician)
+    services.workorder_sign(actor=technician, order=order, signer_name="Karim", data_url=signature_data_url())
+    WebhookDelivery.objects.all().delete()
+    workorder_complete(actor=technician, order=order)
+    delivery = WebhookDelivery.objects.get(event="workorder.completed")
+    assert delivery.payload["data"]["id"] == order.pk and delivery.payload["data"]["kind"] == WorkOrder.Kind.REPAIR
+    assert delivery.payload["data"]["customer_id"] == north_customer.pk and delivery.payload["data"]["completed_at"]
+
+
+def test_the_billing_run_publishes_each_invoice_it_issues(endpoint):
+    from datetime import date
+
+    from billing.models import Invoice
+    from tests.billing.test_package_changes import subscribed
+    from tests.billing.test_run import configure, run_billing
+    from tests.factories import PackageFactory
+
+    configure()
+    first = subscribed(PackageFactory(price=Decimal("1000.00")), day=date(2026, 5, 1))
+    second = subscribed(PackageFactory(price=Decimal("500.00")), day=date(2026, 5, 1))
+    WebhookDelivery.objects.all().delete()
+    run_billing(date(2026, 6, 1))
+    invoices = {inv.number: inv for inv in Invoice.objects.filter(customer__in=[first.customer, second.customer])}
+    published = {d.payload["data"]["number"]: d.payload["data"] for d in WebhookDelivery.objects.filter(event=INVOICE_ISSUED)}
+    assert invoices and set(published) == set(invoices)
+    for number, data in published.items():
+        assert data["total"] == str(invoices[number].total) and data["customer_id"] == invoices[number].customer_id
+        assert data["billing_run_id"] == invoices[number].billing_run_id is not None
