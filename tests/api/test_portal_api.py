@@ -84,3 +84,15 @@ def test_staff_token_cannot_use_portal_endpoints(api_as, two_customers):
     api = api_as()
     assert api.get("/api/portal/invoices/").status_code == 403
     assert api.get("/api/portal/me/").status_code == 403
+
+
+PORTAL_LISTS = ["/api/portal/me/", "/api/portal/subscriptions/", "/api/portal/invoices/", "/api/portal/payments/", "/api/portal/tickets/", "/api/portal/usage/"]
+
+
+@pytest.mark.parametrize("url", PORTAL_LISTS)
+def test_every_portal_endpoint_needs_a_customer_token(client, api_as, two_customers, url):
+    mine, _theirs = two_customers
+    assert Api(client, None).get(url).status_code == 401
+    assert api_as().get(url).status_code == 403
+    raw = _sign_in(client, mine.account_number).json()["token"]
+    assert Api(client, raw).get(url).status_code == 200

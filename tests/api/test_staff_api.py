@@ -305,3 +305,11 @@ def test_the_customers_activity_tab_names_the_token(api_as, areas, maker, client
     client.force_login(maker)
     page = client.get(f"/staff/customers/{answer.json()['id']}/?tab=activity").content.decode()
     assert "through the API token “CRM bridge”" in page
+
+
+def test_a_huge_body_is_refused_without_writing(api_as, areas):
+    api = api_as({"customers": "write"})
+    before = Customer.objects.count()
+    body = '{"name": "' + "N" * 3_000_000 + f'", "phone": "01712345678", "address": "A", "area": {areas[0].pk}}}'
+    assert 400 <= api.post("/api/v1/customers/", body).status_code < 500
+    assert Customer.objects.count() == before
