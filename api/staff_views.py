@@ -117,7 +117,7 @@ def webhook_detail(request, pk: int):
     deliveries = endpoint.deliveries.all()
     if wanted in WebhookDelivery.Status.values:
         deliveries = deliveries.filter(status=wanted)
-    page = Paginator(deliveries.order_by("-id"), 25).get_page(request.GET.get("page"))
+    page = Paginator(deliveries.prefetch_related("attempt_log").order_by("-id"), 25).get_page(request.GET.get("page"))
     return render(request, "api/webhook_detail.html", {
         "endpoint": endpoint, "form": form, "page": page, "may_change": may_change, "statuses": WebhookDelivery.Status.choices,
         "wanted": wanted, "headers": {"signature": SIGNATURE_HEADER, "event": EVENT_HEADER, "delivery": DELIVERY_HEADER},

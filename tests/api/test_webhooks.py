@@ -103,7 +103,7 @@ def test_payment_received_is_signed_and_the_receiver_can_verify_it(endpoint, rec
     assert delivery.last_duration_ms is not None
 
 
-def test_a_500_is_retried_with_exponential_backoff_and_every_attempt_recorded(endpoint, receiver, north_customer, settings):
+def test_a_500_is_retried_with_exponential_backoff_and_every_attempt_recorded(endpoint, receiver, north_customer, settings, client, maker):
     settings.WEBHOOK_RETRY_BASE_SECONDS = 30
     settings.WEBHOOK_MAX_ATTEMPTS = 3
     invoice_create(actor=None, customer=north_customer, lines=[LineSpec(kind=InvoiceLine.Kind.FEE, description="Fee", amount=Decimal("10.00"))])
@@ -131,6 +131,10 @@ def test_a_500_is_retried_with_exponential_backoff_and_every_attempt_recorded(en
     assert delivery.status == WebhookDelivery.Status.FAILED and delivery.attempts == 3 and delivery.next_attempt_at is None
     codes = list(WebhookAttempt.objects.filter(delivery=delivery).values_list("status_code", flat=True))
     assert codes == [500, 503, 500]
+    client.force_login(maker)
+    page = client.get(f"/staff/settings/webhooks/{endpoint.pk}/").content.decode()
+    attempts = page.split(f'id="attempts-{delivery.pk}"', 1)[1].split("</ol>", 1)[0]
+    assert [code for code in ("HTTP 500", "HTTP 503", "HTTP 500") if code in attempts] and attempts.count("<li>") == 3
     assert len({json.loads(r["body"])["id"] for r in receiver.requests}) == 1  # the same event every time
 
 
