@@ -11,3 +11,11 @@ def snapshot_metrics_nightly() -> int:
     """Yesterday's metric rows (complete now that the day is over) and today's so far."""
     today = timezone.localdate()
     return metrics_snapshot_nightly(today=today)
+
+
+@shared_task(ignore_result=True)
+def check_late_jobs() -> dict:
+    """Periodic jobs with no successful run for twice their interval: flagged, staff told once (dashboard/jobs.py)."""
+    from .jobs import jobs_check_late
+
+    return jobs_check_late()
