@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.utils import timezone
 
+from ispbill.core.jobs import job_progress
+
 from .services import metrics_snapshot_nightly
 
 
@@ -10,7 +12,9 @@ from .services import metrics_snapshot_nightly
 def snapshot_metrics_nightly() -> int:
     """Yesterday's metric rows (complete now that the day is over) and today's so far."""
     today = timezone.localdate()
-    return metrics_snapshot_nightly(today=today)
+    rows = metrics_snapshot_nightly(today=today)
+    job_progress(processed=rows)
+    return rows
 
 
 @shared_task(ignore_result=True)
