@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -87,3 +87,18 @@ def job_run_again(request):
     flash.error(request, error)
     filters = JobFilterForm()
     return render(request, "dashboard/job_list.html", _list_context(request, filters), status=400)
+
+
+@require_GET
+def metrics(request):
+    """/metrics for Prometheus: 404 unless METRICS_TOKEN is set (no endpoint to find), 401 without the
+    right bearer token. Not under a surface: no session, no CSRF; the token is the only way in."""
+    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+    from .prometheus import registry, token_matches
+
+    if not settings.METRICS_TOKEN:
+        raise Http404
+    if not token_matches(request.headers.get("Authorization", "")):
+        return HttpResponse(status=401, headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
+    return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)

@@ -60,6 +60,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    # Prometheus (docs/operations.md): bearer token METRICS_TOKEN; a 404 while it is unset.
+    path("metrics", import_module("dashboard.jobs_views").metrics, name="metrics"),
     path("favicon.ico", favicon),
     # Public: a customer's referral link opens the sign-up request form (rate-limited, CSRF-protected).
     path("r/", include(import_module("web.customers.urls").public)),
