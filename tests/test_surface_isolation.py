@@ -84,6 +84,7 @@ OBJECT_FOR_URL = {
         "analytics": None,  # <metric> names a figure, not an object; figures are branch-scoped inside
         "api-metrics": None,
         "import": None,  # import batches and the export are ISP-wide (imports.run_import)
+        "job": None,  # the job log is ISP-wide (core.view_jobrun)
         "contracttemplate": None,  # templates and their rules are ISP-wide
         "contract": "contract",  # a contract belongs to its customer's branch
         "charge": "charge",  # a one-time charge belongs to its customer's branch
