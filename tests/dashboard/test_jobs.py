@@ -248,3 +248,13 @@ def test_managers_cannot_run_again_and_get_requests_are_refused(client, schedule
     client.force_login(people["admin"])
     assert client.get(RUN_AGAIN, {"job": "nightly-thing"}).status_code == 405
     assert callbacks == [] and not JobRun.objects.exists() and not AuditLog.objects.filter(action="job.run_again").exists()
+
+
+@pytest.mark.parametrize("interval, text", [
+    (timedelta(days=1), "every day"), (timedelta(days=7), "every 7 days"), (timedelta(minutes=1), "every minute"),
+    (timedelta(minutes=15), "every 15 min"), (timedelta(hours=2), "every 2 hours"), (timedelta(seconds=90), "every 90 s"),
+])
+def test_intervals_read_the_way_staff_say_them(interval, text):
+    from dashboard.templatetags.jobs_tags import job_interval
+
+    assert job_interval(interval) == text

@@ -82,6 +82,7 @@ def test_the_figures_match_a_count_by_hand(client, token):
     invoices_mark_overdue(Invoice.objects.filter(pk__in=[invoices[0].pk, invoices[1].pk]))
     Invoice.objects.filter(pk=invoices[0].pk).update(amount_paid=Decimal("500.00"))
     owed = sum(inv.total for inv in Invoice.objects.filter(status="overdue")) - Decimal("500.00")
+    assert owed == Decimal("1800.00")  # 2 × (1,000 + 15 % VAT) − 500: docs/operations.md's example
     for n, status in enumerate(("held", "held", "paid", "pending")):
         GatewayPayment.objects.create(customer=customer, tran_id=f"T{n}", amount=Decimal("100.00"), currency="BDT",
                                       purpose="due", status=status)
