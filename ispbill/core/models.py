@@ -106,6 +106,7 @@ class JobRun(models.Model):
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [
+            models.Index(fields=["task_name", "-started_at"], name="jobrun_task_idx"),
             models.Index(fields=["task_name", "status", "-started_at"], name="jobrun_task_status_idx"),
             models.Index(fields=["status", "-started_at"], name="jobrun_status_idx"),
         ]
