@@ -49,6 +49,19 @@ class Router(models.Model):
         help_text=_("Firewall address list a walled-garden rule redirects to the portal's pay page"),
     )
 
+    class AaaMode(models.TextChoices):
+        API = "api", _("API: PPPoE secrets written to the router")
+        RADIUS = "radius", _("RADIUS: the router asks FreeRADIUS")
+
+    # Authentication, authorisation and accounting: API mode writes each subscriber's secret to the
+    # router; RADIUS mode points the router at our FreeRADIUS (network.services.router_switch_aaa_mode).
+    aaa_mode = models.CharField(_("AAA mode"), max_length=8, choices=AaaMode.choices, default=AaaMode.API)
+    # The RADIUS shared secret between this router (the NAS) and FreeRADIUS, generated when RADIUS is
+    # first enabled; also signs CoA and Disconnect requests to the router.
+    radius_secret = EncryptedTextField(_("RADIUS secret"), blank=True)
+    # Where the router listens for CoA and Disconnect (`/radius incoming set port=`): 3799 in real life.
+    radius_coa_port = models.PositiveIntegerField(_("RADIUS CoA port"), default=3799)
+
     # Health, written by the health check and by every successful contact.
     is_online = models.BooleanField(_("online"), default=False)
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
@@ -71,7 +84,8 @@ class Router(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(api_port__gte=1, api_port__lte=65535, ssl_port__gte=1, ssl_port__lte=65535),
+                condition=Q(api_port__gte=1, api_port__lte=65535, ssl_port__gte=1, ssl_port__lte=65535,
+                            radius_coa_port__gte=1, radius_coa_port__lte=65535),
                 name="router_ports_valid",
             ),
             models.CheckConstraint(
@@ -117,6 +131,7 @@ class ProvisioningTask(models.Model):
         PROFILE = "profile", _("Profile")
         ADOPT = "adopt", _("Adopt entry")
         REMOVE_ORPHAN = "remove_orphan", _("Remove orphan")
+        AAA_MODE = "aaa_mode", _("Switch AAA mode")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

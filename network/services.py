@@ -26,7 +26,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,6 +72,7 @@ def retry_delay(attempts: int) -> timedelta:
 ROUTER_FIELDS = (
     "name", "host", "api_port", "use_ssl", "ssl_port", "username", "branch", "is_active",
     "provision_pppoe", "provision_static", "provision_hotspot", "suspension_method", "suspended_address_list",
+    "radius_coa_port",
 )
 
 
@@ -131,6 +132,10 @@ def router_update(*, actor, router: Router, password: str | None = None, areas=N
         old["password"], new["password"] = "…", "changed" if password else "cleared"
     if new:
         audit_record(actor=actor, action="router.update", obj=router, before=old, after=new)
+    if "radius_coa_port" in new and router.aaa_mode == Router.AaaMode.RADIUS:
+        # The router must listen where we now send CoA: its RADIUS set-up is applied again.
+        new_task(router_id=router.pk, key=AAA_SWITCH_KEY, action=Action.AAA_MODE, desired={"mode": router.aaa_mode}, actor=actor).save()
+        wake_after_commit(router.pk)
     became_active = "is_active" in new and router.is_active
     if became_active or any(name in new for name in ("host", "api_port", "use_ssl", "ssl_port", "username", "password")):
         # New address or credentials: try the queue again now rather than after the back-off.
@@ -138,6 +143,56 @@ def router_update(*, actor, router: Router, password: str | None = None, areas=N
         router.provisioning_tasks.filter(status__in=ProvisioningTask.NOT_DONE).update(next_attempt_at=timezone.now())
         wake_after_commit(router.pk)
     return router
+
+
+# AAA mode ----------------------------------------------------------------------------------------
+
+AAA_SWITCH_KEY = "aaa"
+
+
+def radius_refused_reason() -> str:
+    """Why RADIUS mode cannot be used on this installation, or "" when it can."""
+    if connection.vendor == "sqlite":
+        return _(
+            "RADIUS mode needs PostgreSQL: FreeRADIUS reads the subscribers from ispbill's database and "
+            "cannot share the embedded SQLite file safely while ispbill writes to it. Set DATABASE_URL to "
+            "a PostgreSQL database to use RADIUS; this router stays in API mode."
+        )
+    return ""
+
+
+@transaction.atomic
+def router_switch_aaa_mode(*, actor, router: Router, mode: str) -> ProvisioningTask:
+    """Switch the router between API mode (our secrets on it) and RADIUS mode (it asks FreeRADIUS).
+    Recorded at once; the router is reconfigured by one outbox entry that moves its subscribers
+    without dropping a session (network/aaa.py)."""
+    from .aaa import new_radius_secret
+
+    if mode not in Router.AaaMode.values:
+        raise ValidationError({"mode": _("Choose API or RADIUS mode.")})
+    router = Router.objects.select_for_update().get(pk=router.pk)
+    if mode == router.aaa_mode:
+        raise ValidationError({"mode": _("The router is already in this mode.")})
+    if mode == Router.AaaMode.RADIUS:
+        reason = radius_refused_reason()
+        if reason:
+            raise ValidationError({"mode": reason})
+        if not (router.provision_pppoe or router.provision_hotspot):
+            raise ValidationError({"mode": _("This router carries no PPPoE or hotspot subscribers: RADIUS mode would change nothing.")})
+    before = {"aaa_mode": router.aaa_mode}
+    router.aaa_mode = mode
+    fields = ["aaa_mode"]
+    secret_generated = mode == Router.AaaMode.RADIUS and not router.radius_secret
+    if secret_generated:
+        router.radius_secret = new_radius_secret()
+        fields.append("radius_secret")
+    router.save(update_fields=fields)
+    after = {"aaa_mode": mode, **({"radius_secret": "generated"} if secret_generated else {})}
+    audit_record(actor=actor, action="router.aaa_mode", obj=router, before=before, after=after)
+    task = new_task(router_id=router.pk, key=AAA_SWITCH_KEY, action=Action.AAA_MODE, desired={"mode": mode}, actor=actor)
+    task.save()
+    wake_after_commit(router.pk)
+    return task
 
 
 # Desired state -----------------------------------------------------------------------------------
