@@ -10,9 +10,12 @@ from celery.schedules import crontab
 from celery.signals import setup_logging, worker_process_init
 from django.conf import settings
 
+from ispbill.core.jobs import JOB_HEADER, TRIGGER_HEADER
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ispbill.settings")
 
-app = Celery("ispbill")
+# Every task's class records its runs in the job log (ispbill/core/jobs.py): no task records itself.
+app = Celery("ispbill", task_cls="ispbill.core.jobs:RecordedTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
@@ -172,4 +175,19 @@ app.conf.beat_schedule = {
         "task": "api.tasks.webhooks_purge",
         "schedule": crontab(hour=3, minute=40),
     },
+    # The job log (docs/operations.md): periodic jobs with no successful run for twice their interval
+    # (nightly: 26 hours) are flagged and staff told once; runs whose worker died are marked lost.
+    "jobs-check-late": {
+        "task": "dashboard.tasks.check_late_jobs",
+        "schedule": crontab(minute="*/10"),
+    },
+    "housekeeping-job-log": {
+        "task": "ispbill.core.tasks.purge_job_log",
+        "schedule": crontab(hour=3, minute=25),
+    },
 }
+
+# Each entry's runs say they came from the schedule and which entry sent them (the job log's trigger
+# and job name): added here once, so an entry added above needs nothing of its own.
+for _name, _entry in app.conf.beat_schedule.items():
+    _entry.setdefault("options", {}).setdefault("headers", {}).update({JOB_HEADER: _name, TRIGGER_HEADER: "schedule"})

@@ -482,6 +482,20 @@ LOGGING = {
     },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# LOG_FORMAT=json: one JSON object per line (python-json-logger), same fields and UTC times.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT == "json":
+    LOGGING["formatters"]["json"] = {
+        "()": "ispbill.core.logging.UTCJsonFormatter",
+        "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+    }
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+
+# The job log (ispbill/core/jobs.py, docs/operations.md) and the Prometheus endpoint.
+JOBS_LOG_RETENTION_DAYS = env.int("JOBS_LOG_RETENTION_DAYS", default=90)
+JOBS_LOG_FREQUENT_RETENTION_DAYS = env.int("JOBS_LOG_FREQUENT_RETENTION_DAYS", default=7)
+JOBS_LOST_AFTER_HOURS = env.int("JOBS_LOST_AFTER_HOURS", default=6)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # Field service (fieldservice/): an installation order for every new subscription; the target time
 # from order to completed installation (reports); the largest photo the technician app may upload.

@@ -63,6 +63,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # The REST API (token-authenticated, no session), its schema and docs: api/urls_api.py.
     path("api/", include("api.urls_api")),
+    # Prometheus (docs/operations.md): bearer token METRICS_TOKEN; a 404 while it is unset.
+    path("metrics", import_module("dashboard.jobs_views").metrics, name="metrics"),
     path("favicon.ico", favicon),
     # Public: a customer's referral link opens the sign-up request form (rate-limited, CSRF-protected).
     path("r/", include(import_module("web.customers.urls").public)),

@@ -84,6 +84,7 @@ OBJECT_FOR_URL = {
         "analytics": None,  # <metric> names a figure, not an object; figures are branch-scoped inside
         "api-metrics": None,
         "import": None,  # import batches and the export are ISP-wide (imports.run_import)
+        "job": None,  # the job log is ISP-wide (core.view_jobrun)
         "contracttemplate": None,  # templates and their rules are ISP-wide
         "apitoken": None,  # API tokens and webhooks are ISP-wide settings (administrators)
         "webhook": None,

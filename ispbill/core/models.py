@@ -136,3 +136,81 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} @ {self.at:%Y-%m-%d %H:%M:%S}: {self.status_code or self.error}"
+class JobRun(models.Model):
+    """One run of a Celery task (a periodic job, a bulk job, a job's fan-out), written by the one task
+    base class every task uses (ispbill/core/jobs.py), never by the job itself: start, end, counts,
+    error, where it ran and why."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        RETRYING = "retrying", _("Failed, retry queued")
+        # Started and never finished: its worker died (SIGKILL, power) and the message came back, or
+        # it has been "running" longer than JOBS_LOST_AFTER_HOURS.
+        LOST = "lost", _("Lost (worker died)")
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Schedule")
+        MANUAL = "manual", _("Run again by staff")
+        BULK = "bulk", _("Bulk job")
+        QUEUED = "queued", _("Queued by the system")
+
+    task_name = models.CharField(max_length=200)
+    # The beat schedule's entry (ispbill/celery.py) that sent it, when the schedule or "run again" did.
+    job = models.CharField(max_length=100, blank=True, db_index=True)
+    task_id = models.CharField(max_length=64, blank=True, db_index=True)
+    attempt = models.PositiveSmallIntegerField(default=0)
+    trigger = models.CharField(max_length=16, choices=Trigger.choices, default=Trigger.QUEUED)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveBigIntegerField(null=True, blank=True)
+    processed = models.PositiveIntegerField(null=True, blank=True)
+    failed = models.PositiveIntegerField(null=True, blank=True)
+    skipped = models.PositiveIntegerField(null=True, blank=True)
+    # What the task returned (or the counts it reported beyond the three), JSON-safe and bounded.
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    traceback = models.TextField(blank=True)
+    host = models.CharField(max_length=200, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    # False when args/kwargs were cut to fit: such a run cannot be repeated from its record.
+    args_complete = models.BooleanField(default=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["task_name", "-started_at"], name="jobrun_task_idx"),
+            models.Index(fields=["task_name", "status", "-started_at"], name="jobrun_task_status_idx"),
+            models.Index(fields=["status", "-started_at"], name="jobrun_status_idx"),
+        ]
+        permissions = [("rerun_jobrun", "Can run a job again")]
+
+    def __str__(self) -> str:
+        return f"{self.job or self.task_name} {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
+
+    @property
+    def label(self) -> str:
+        return self.job or self.task_name.rpartition(".")[2]
+
+    @property
+    def is_failure(self) -> bool:
+        return self.status in (self.Status.FAILED, self.Status.RETRYING, self.Status.LOST)
+
+
+class JobWatch(models.Model):
+    """What the late-job check (ispbill/core/jobs.py, `jobs_check_late`) knows about one periodic job
+    of the beat schedule: since when it is watched (a job that never ran is late counted from here),
+    since when it is late, and when staff were told, so they are told once per lateness."""
+
+    job = models.CharField(max_length=100, unique=True)
+    first_seen_at = models.DateTimeField()
+    late_since = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.job

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
 
 from .crawler import Crawler, links_in
 
@@ -60,6 +61,8 @@ NOT_PAGES = {
         "churn-retention-call-create", "churn-retention-call-outcome", "churn-retention-call-drafts",
         "churn-retention-call-generate", "churn-retention-offer-create", "churn-retention-offer-withdraw",
         "churn-retention-fieldcheck-create",
+        # The jobs page's "Run again" buttons post here.
+        "job-run-again",
     },
     "portal": {
         "logout", "login-code-verify", "visit-rate", "contract-code", "contract-sign", "contract-document", "contract-signed-document", "profile-phone", "profile-phone-confirm", "profile-email",
@@ -159,6 +162,16 @@ def seed_small_demo() -> dict[str, object]:
     )
     # Payments made before ispbill, brought over by a past-payments import (seed_imports does it in the demo).
     demo_past_payments_import()
+    # A failed job in the job log, with a long error and traceback (its page shows them whole).
+    from ispbill.core.models import JobRun
+
+    JobRun.objects.create(
+        task_name="network.tasks.poll_router_usage", status="failed", trigger="queued", args=[1],
+        started_at=timezone.now(), finished_at=timezone.now(), duration_ms=30012, processed=0, failed=1,
+        error="ConnectionError: router MIR-CORE-01 (10.20.30.1:8728) did not answer within 10 s; " * 3,
+        traceback="Traceback (most recent call last):\n  File \"network/usage.py\", line 140, in usage_poll_router\n" * 20,
+        host="worker-1.isp.example", worker="celery@worker-1.isp.example",
+    )
     GatewayPayment.objects.create(
         customer=portal_customer, tran_id="LAYOUT0000000000000001", amount=Decimal("1050.00"), currency="BDT",
         purpose="due", status="expired", method="bkash", card_type="BKASH-BKash",
