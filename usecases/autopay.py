@@ -140,7 +140,6 @@ def _claim(attempt_id: int, *, today: date, worker: str) -> tuple[str, AutoPayAt
             _set(attempt, status=Status.GAVE_UP, last_result=" ".join(error.messages)[:255])
             return "skip", None
         _set(attempt, gateway_payment=gp, tries=attempt.tries + 1)
-        attempt.gateway_payment, attempt.tries = gp, attempt.tries + 1
     return mode, attempt
 
 

@@ -353,14 +353,14 @@ def test_a_cancelled_link_saves_nothing(bkash_gateway):
 # Refunds and fees --------------------------------------------------------------------------------
 
 
-def test_a_bkash_refund_is_final_at_once_and_enters_the_ledger(bkash_gateway, admin_user):
+def test_a_bkash_refund_is_final_at_once_and_enters_the_ledger(bkash_gateway, admin):
     customer = make_customer()
     invoice = charge(customer, "1000.00")
     gp = start(customer)
     confirm_at_wallet(gp.gateway_url)
     gp.refresh_from_db()
 
-    refund = online_payment.online_refund_start(actor=admin_user, gp=gp, amount=D("400.00"), reason="Overcharged")
+    refund = online_payment.online_refund_start(actor=admin, gp=gp, amount=D("400.00"), reason="Overcharged")
 
     assert refund.status == GatewayRefund.Status.REFUNDED and refund.refund_ref_id
     assert refund.ledger_entry.amount == D("400.00")
