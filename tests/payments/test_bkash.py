@@ -402,3 +402,37 @@ def test_a_fee_absorbed_by_the_isp_is_not_charged_to_the_customer(bkash_gateway)
     gp.refresh_from_db()
     assert gp.fee_entry is None and gp.payment.amount == D("1000.00")
     assert account_balance(customer_id=customer.pk) == D("0.00")
+
+
+# The emulator's own endpoints refuse what bKash would refuse ----------------------------------------
+
+
+@pytest.mark.parametrize("path, body", [
+    ("create", b"not json"), ("create", b"[1, 2]"), ("execute", b"{"), ("token/grant", b"\xff\xfe"),
+])
+def test_the_emulator_answers_malformed_bodies_400(bkash_gateway, path, body):
+    answer = requests.post(f"{bkash_gateway.url}/sandbox/bkash/v1.2.0-beta/tokenized/checkout/{path}", data=body,
+                           headers={"Content-Type": "application/json"}, timeout=10)
+    assert answer.status_code == 400
+
+
+@pytest.mark.parametrize("amount", ["NaN", "-5", "1e9", "12.345", 100, ""])
+def test_the_emulator_refuses_malformed_amounts_and_opens_nothing(bkash_gateway, amount):
+    client = bkash_flow.bkash_client()
+    token = client._token()
+    answer = requests.post(f"{bkash_gateway.url}/sandbox/bkash/v1.2.0-beta/tokenized/checkout/create", timeout=10,
+                           headers={"Authorization": token, "X-APP-Key": client.app_key},
+                           json={"mode": "0011", "amount": amount, "currency": "BDT", "intent": "sale",
+                                 "callbackURL": "http://127.0.0.1/cb", "payerReference": "x", "merchantInvoiceNumber": "x"})
+    assert answer.status_code == 200 and answer.json()["statusCode"] != "0000" and "paymentID" not in answer.json()
+
+
+def test_a_wrong_pin_on_the_wallet_page_is_refused_and_nothing_is_paid(bkash_gateway):
+    customer = make_customer()
+    charge(customer, "500.00")
+    gp = start(customer)
+    answer = confirm_at_wallet(gp.gateway_url, pin="00000")
+    assert answer.status_code == 400 and "Wrong verification code or PIN" in answer.text
+    assert emulator_get("payment", gp.sessionkey)["status"] == "Initiated"
+    gp.refresh_from_db()
+    assert gp.status == GatewayPayment.Status.PENDING and money_moved() == (0, 0)
