@@ -42,6 +42,10 @@ SECRET_KEYS = frozenset({"app_secret", "password", "id_token", "refresh_token", 
 REFRESH_MARGIN_SECONDS = 60
 
 
+class Unauthorized(GatewayError):
+    """bKash refused the id_token (expired early, revoked): nothing was done; grant a new one and ask again."""
+
+
 class ExecuteTimeout(GatewayError):
     """execute (or a create with an agreement) got no answer: it may have completed at bKash. Query first."""
 
@@ -114,6 +118,8 @@ class BkashClient:
             raise GatewayError(f"bKash answered something that is not JSON ({path})") from exc
         if not isinstance(answer, dict):
             raise GatewayError(f"bKash answered an unexpected JSON shape ({path})")
+        if response.status == 401 and "statusCode" not in answer:
+            raise Unauthorized(f"bKash refused the token ({path})")
         if response.status >= 400 and "statusCode" not in answer:
             raise GatewayError(f"bKash answered HTTP {response.status} ({path})")
         return answer
@@ -156,7 +162,13 @@ class BkashClient:
 
     def _call(self, path: str, body: dict, *, lost_answer: type[GatewayError] = GatewayError) -> dict:
         headers = {"Authorization": self._token(), "X-APP-Key": self.app_key}
-        return self._post(path, body, headers, lost_answer=lost_answer)
+        try:
+            return self._post(path, body, headers, lost_answer=lost_answer)
+        except Unauthorized:
+            with _token_lock:
+                _tokens.pop((self.base_url, self.app_key, self.username), None)
+            headers["Authorization"] = self._token()
+            return self._post(path, body, headers, lost_answer=lost_answer)
 
     # -- checkout
 

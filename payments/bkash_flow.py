@@ -106,7 +106,7 @@ def bkash_client(config: BkashConfig | None = None) -> bkash.BkashClient:
 
 @transaction.atomic
 def bkash_settings_update(*, actor, enabled: bool, app_key: str, app_secret: str, username: str, password: str,
-                          base_url: str, fee_percent: Decimal, fee_passed: bool) -> BkashSettings:
+                          base_url: str, fee_percent: Decimal, fee_passed: bool, branches=()) -> BkashSettings:
     """Save the merchant. Empty secrets keep the stored ones (the form never shows them back)."""
     row, _created = BkashSettings.objects.select_for_update().get_or_create(pk=1)
     before = {"enabled": row.enabled, "app_key": row.app_key, "username": row.username, "base_url": row.base_url,
@@ -120,7 +120,8 @@ def bkash_settings_update(*, actor, enabled: bool, app_key: str, app_secret: str
     row.updated_by = actor
     row.full_clean()
     row.save()
-    after = {"enabled": row.enabled, "app_key": row.app_key, "username": row.username, "base_url": row.base_url,
+    row.branches.set(branches)
+    after = {"branches": sorted(branch.pk for branch in branches),"enabled": row.enabled, "app_key": row.app_key, "username": row.username, "base_url": row.base_url,
              "fee_percent": str(row.fee_percent), "fee_passed": row.fee_passed,
              "secret_changed": bool(app_secret), "password_changed": bool(password)}
     audit_record(actor=actor, action="gateway.bkash_settings", obj=row, before=before, after=after)

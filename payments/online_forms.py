@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from customers.models import Branch
 from ispbill.core.forms import LocaleDateField, MarkInvalidMixin
 from ispbill.core.money import format_money
 
@@ -103,3 +104,7 @@ class BkashSettingsForm(MarkInvalidMixin, forms.Form):
                               help_text=_("…/v1.2.0-beta/tokenized/checkout. Empty: the environment's default."))
     fee_percent = forms.DecimalField(label=_("Fee (%)"), min_value=0, max_value=10, max_digits=5, decimal_places=2)
     fee_passed = forms.BooleanField(label=_("The customer pays the fee on top"), required=False)
+    branches = forms.ModelMultipleChoiceField(
+        label=_("Branches"), queryset=Branch.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: customers of every branch see bKash."),
+    )

@@ -10,10 +10,12 @@ from django.urls import reverse
 
 from billing.models import Invoice, LedgerEntry
 from billing.selectors import account_balance
+from customers.models import Subscription
 from demo.bkash.views import _get as emulator_get
+from network.models import ProvisioningTask
 from payments import bkash, bkash_flow
 from payments.models import BkashAgreement, BkashSettings, GatewayEvent, GatewayPayment, GatewayRefund, Payment
-from tests.factories import make_customer
+from tests.factories import make_customer, make_subscription
 from tests.payments.bkash_helpers import (  # noqa: F401 - fixture
     GOOD_WALLET,
     POOR_WALLET,
@@ -24,6 +26,7 @@ from tests.payments.bkash_helpers import (  # noqa: F401 - fixture
 )
 from tests.payments.conftest import charge, ledger_ok
 from usecases import online_payment
+from usecases.subscription_suspend import subscription_suspend
 
 D = Decimal
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,6 +66,20 @@ def test_paying_the_due_amount_executes_once_credits_once_and_returns_to_the_res
     assert account_balance(customer_id=customer.pk) == D("0.00")
     assert executions(gp) == 1
     ledger_ok()
+
+
+def test_a_bkash_payment_reactivates_a_connection_suspended_for_non_payment(bkash_gateway):
+    subscription = make_subscription(activate=True)
+    customer = subscription.customer
+    charge(customer, "1000.00", days_ago=20)
+    subscription_suspend(actor=None, subscription=subscription, reason="Unpaid", suspension_type="non_payment")
+    queued = ProvisioningTask.objects.filter(subscription=subscription, action="reactivate").count()
+
+    confirm_at_wallet(start(customer).gateway_url)
+
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.ACTIVE
+    assert ProvisioningTask.objects.filter(subscription=subscription, action="reactivate").count() == queued + 1
 
 
 def test_a_duplicate_callback_credits_once(bkash_gateway):
@@ -436,3 +453,14 @@ def test_a_wrong_pin_on_the_wallet_page_is_refused_and_nothing_is_paid(bkash_gat
     assert emulator_get("payment", gp.sessionkey)["status"] == "Initiated"
     gp.refresh_from_db()
     assert gp.status == GatewayPayment.Status.PENDING and money_moved() == (0, 0)
+
+
+def test_a_token_bkash_no_longer_accepts_is_granted_afresh_once(bkash_gateway):
+    client = bkash_flow.bkash_client()
+    client._token()
+    key = (client.base_url, client.app_key, client.username)
+    bkash._tokens[key].id_token = "revoked-at-bkash"
+    customer = make_customer()
+    charge(customer, "500.00")
+    gp = start(customer)  # the create is refused 401, a new token is granted, the create is asked again
+    assert gp.sessionkey and bkash._tokens[key].id_token != "revoked-at-bkash"

@@ -34,6 +34,10 @@ def test_bkash_settings_are_saved_encrypted_and_never_shown_back(client, admin):
     # Empty secrets keep the stored ones.
     client.post(reverse("staff:gateway-settings"), {**FORM, "bkash-app_secret": "", "bkash-password": ""})
     assert bkash_flow.bkash_config().app_secret == "s3cret-app"
+    # Limited to one branch.
+    customer = make_customer()
+    client.post(reverse("staff:gateway-settings"), {**FORM, "bkash-branches": [customer.branch_id]})
+    assert bkash_flow.bkash_config().branch_ids == {customer.branch_id}
     # The SSLCommerz form on the same page is left alone.
     assert not GatewaySettings.objects.exists()
 
@@ -41,11 +45,13 @@ def test_bkash_settings_are_saved_encrypted_and_never_shown_back(client, admin):
 @pytest.mark.parametrize("field, value", [
     ("bkash-fee_percent", "NaN"), ("bkash-fee_percent", "-1"), ("bkash-fee_percent", "1e9"), ("bkash-fee_percent", ""),
     ("bkash-fee_percent", "abc"), ("bkash-base_url", "not a url"), ("bkash-app_key", "k" * 500),
+    ("bkash-branches", "999999"), ("bkash-branches", "x"),
 ])
 def test_malformed_bkash_settings_change_nothing(client, admin, field, value):
     client.force_login(admin)
     answer = client.post(reverse("staff:gateway-settings"), {**FORM, field: value})
-    assert answer.status_code == 200 and "aria-invalid" in answer.content.decode() or answer.status_code == 400
+    page = answer.content.decode()
+    assert answer.status_code == 200 and ('aria-invalid="true"' in page or 'class="errorlist' in page)
     assert not BkashSettings.objects.exists()
 
 

@@ -126,6 +126,7 @@ def gateway_settings(request):
     bkash_form = BkashSettingsForm(request.POST if bkash_posted else None, prefix="bkash", initial={
         "enabled": bkash_config.enabled, "app_key": bkash_config.app_key, "username": bkash_config.username,
         "base_url": bkash_config.base_url, "fee_percent": bkash_config.fee_percent, "fee_passed": bkash_config.fee_passed,
+        "branches": list(bkash_config.branch_ids),
     })
     if bkash_posted and bkash_form.is_valid():
         try:
