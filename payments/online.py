@@ -133,16 +133,23 @@ def gateway_client(config: GatewayConfig | None = None) -> sslcommerz.SSLCommerz
 
 
 @transaction.atomic
-def gateway_settings_update(*, actor, enabled: bool, store_id: str, store_password: str, base_url: str) -> GatewaySettings:
-    """Save the store. An empty password keeps the stored one (the form never shows it back)."""
+def gateway_settings_update(*, actor, enabled: bool, store_id: str, store_password: str, base_url: str,
+                            fee_percent: Decimal | None = None, fee_passed: bool = False) -> GatewaySettings:
+    """Save the store. An empty password keeps the stored one (the form never shows it back); so does an
+    empty fee."""
     row, _created = GatewaySettings.objects.select_for_update().get_or_create(pk=1)
-    before = {"enabled": row.enabled, "store_id": row.store_id, "base_url": row.base_url, "password_set": bool(row.store_password)}
+    before = {"enabled": row.enabled, "store_id": row.store_id, "base_url": row.base_url, "password_set": bool(row.store_password),
+              "fee_percent": str(row.fee_percent), "fee_passed": row.fee_passed}
     row.enabled, row.store_id, row.base_url = enabled, store_id.strip(), base_url.strip()
+    if fee_percent is not None:
+        row.fee_percent = fee_percent
+    row.fee_passed = fee_passed
     if store_password:
         row.store_password = store_password
     row.updated_by = actor
     row.save()
-    after = {"enabled": row.enabled, "store_id": row.store_id, "base_url": row.base_url, "password_set": bool(row.store_password)}
+    after = {"enabled": row.enabled, "store_id": row.store_id, "base_url": row.base_url, "password_set": bool(row.store_password),
+             "fee_percent": str(row.fee_percent), "fee_passed": row.fee_passed}
     audit_record(actor=actor, action="gateway.settings", obj=row, before=before,
                  after={**after, "password_changed": bool(store_password)})
     # Now for this transaction's own reads, and again on commit in case another thread read the old row meanwhile.

@@ -86,6 +86,9 @@ class GatewaySettingsForm(MarkInvalidMixin, forms.Form):
     )
     base_url = forms.URLField(label=_("API base URL"), required=False, assume_scheme="https",
                               help_text=_("https://securepay.sslcommerz.com (live) or https://sandbox.sslcommerz.com. Empty: the environment's default."))
+    fee_percent = forms.DecimalField(label=_("Fee (%)"), min_value=0, max_value=10, max_digits=5, decimal_places=2, required=False,
+                                     help_text=_("Empty keeps the current fee."))
+    fee_passed = forms.BooleanField(label=_("The customer pays the fee on top"), required=False)
 
 
 class AutoPayForm(forms.Form):

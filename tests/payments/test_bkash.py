@@ -464,3 +464,18 @@ def test_a_token_bkash_no_longer_accepts_is_granted_afresh_once(bkash_gateway):
     charge(customer, "500.00")
     gp = start(customer)  # the create is refused 401, a new token is granted, the create is asked again
     assert gp.sessionkey and bkash._tokens[key].id_token != "revoked-at-bkash"
+
+
+def test_agreement_status_reports_a_wallet_side_revocation(bkash_gateway):
+    customer = make_customer()
+    agreement = link_wallet(customer)
+    client = bkash_flow.bkash_client()
+    assert client.agreement_status(agreement.agreement_id)["agreementStatus"] == "Completed"
+    revoke_in_app(bkash_gateway.url, wallet=GOOD_WALLET, agreement_id=agreement.agreement_id)
+    assert client.agreement_status(agreement.agreement_id)["agreementStatus"] == "Cancelled"
+    with pytest.raises(bkash.GatewayRefused):
+        client.agreement_cancel(agreement.agreement_id)  # already cancelled at bKash
+    # Removing it in the portal still works: it is marked removed, nothing else happens.
+    bkash_flow.bkash_agreement_remove(customer=customer, agreement=agreement)
+    agreement.refresh_from_db()
+    assert agreement.status == BkashAgreement.Status.REMOVED

@@ -2,6 +2,7 @@
 re-query, the review queue for risky payments, refunds, the daily settlement by method, and
 Settings → Payment gateways."""
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -115,7 +116,8 @@ def onlinepayment_refund_poll(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def gateway_settings(request):
     row = GatewaySettings.objects.filter(pk=1).first()
-    initial = {"enabled": row.enabled if row else True, "store_id": row.store_id if row else "", "base_url": row.base_url if row else ""}
+    initial = {"enabled": row.enabled if row else True, "store_id": row.store_id if row else "", "base_url": row.base_url if row else "",
+               "fee_percent": row.fee_percent if row else Decimal("0.00"), "fee_passed": row.fee_passed if row else False}
     bkash_posted = request.method == "POST" and request.POST.get("gateway") == "bkash"
     form = GatewaySettingsForm(request.POST if request.method == "POST" and not bkash_posted else None, initial=initial)
     if request.method == "POST" and not bkash_posted and form.is_valid():
