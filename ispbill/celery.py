@@ -112,8 +112,15 @@ app.conf.beat_schedule = {
         "task": "customers.tasks.customer_tally_recount",
         "schedule": crontab(hour=1, minute=20),
     },
+    # Auto-pay from saved bKash wallets (usecases/autopay.py): after the billing run (02:30) has issued
+    # the night's invoices, at an hour a customer may read the notice before the charge.
+    "autopay-daily": {
+        "task": "usecases.tasks.autopay_daily",
+        "schedule": crontab(hour=9, minute=0),
+    },
     # Online payments pending longer than SSLCOMMERZ_RECONCILE_AFTER_MINUTES are looked up through the
-    # gateway's transaction query API (a lost IPN), stale sessions closed, refunds polled until final.
+    # gateway's transaction query API (a lost IPN; bKash's payment/status: a callback that never came),
+    # stale sessions closed, refunds polled until final.
     "payments-reconcile-online": {
         "task": "usecases.tasks.reconcile_online_payments",
         "schedule": crontab(minute="*/5"),

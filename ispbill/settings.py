@@ -7,6 +7,7 @@ then SECRET_KEY and FIELD_ENCRYPTION_KEYS become mandatory.
 
 import os
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -455,6 +456,41 @@ RECEIPT_BACKDATE_DAYS = env.int("RECEIPT_BACKDATE_DAYS", default=31)
 SSLCOMMERZ_SESSION_REUSE_MINUTES = env.int("SSLCOMMERZ_SESSION_REUSE_MINUTES", default=30)
 # New gateway sessions one customer may open per hour (reused sessions do not count).
 ONLINE_PAYMENT_STARTS_PER_HOUR = env.int("ONLINE_PAYMENT_STARTS_PER_HOUR", default=6)
+
+# bKash Tokenized Checkout, direct (payments/bkash.py, payments/bkash_flow.py). Settings → Payment
+# gateways overrides these. BKASH_SANDBOX turns on the demo's emulator at /sandbox/bkash/ (demo/bkash/)
+# and points the defaults at it.
+BKASH_SANDBOX = DEMO and env.bool("BKASH_SANDBOX", default=True)
+BKASH_SANDBOX_APP_KEY = env.str("BKASH_SANDBOX_APP_KEY", default="ispbill-demo-app-key")
+BKASH_SANDBOX_APP_SECRET = env.str("BKASH_SANDBOX_APP_SECRET", default="ispbill-demo-app-secret")
+BKASH_SANDBOX_USERNAME = env.str("BKASH_SANDBOX_USERNAME", default="ispbilldemo")
+BKASH_SANDBOX_PASSWORD = env.str("BKASH_SANDBOX_PASSWORD", default="ispbilldemo@bkash")
+# Seconds the emulator holds an execute it completed when the "execute timeout" switch is on.
+BKASH_SANDBOX_EXECUTE_DELAY = env.float("BKASH_SANDBOX_EXECUTE_DELAY", default=35.0)
+# Off until an admin turns it on (the demo's seed does, for the emulator).
+BKASH_ENABLED = env.bool("BKASH_ENABLED", default=False)
+BKASH_APP_KEY = env.str("BKASH_APP_KEY", default=BKASH_SANDBOX_APP_KEY if BKASH_SANDBOX else "")
+BKASH_APP_SECRET = env.str("BKASH_APP_SECRET", default=BKASH_SANDBOX_APP_SECRET if BKASH_SANDBOX else "")
+BKASH_USERNAME = env.str("BKASH_USERNAME", default=BKASH_SANDBOX_USERNAME if BKASH_SANDBOX else "")
+BKASH_PASSWORD = env.str("BKASH_PASSWORD", default=BKASH_SANDBOX_PASSWORD if BKASH_SANDBOX else "")
+# Empty: the emulator at SITE_URL when BKASH_SANDBOX is on.
+BKASH_BASE_URL = env.str("BKASH_BASE_URL", default="")
+BKASH_CONNECT_TIMEOUT = env.float("BKASH_CONNECT_TIMEOUT", default=5.0)
+BKASH_READ_TIMEOUT = env.float("BKASH_READ_TIMEOUT", default=30.0)
+BKASH_RECONCILE_AFTER_MINUTES = env.int("BKASH_RECONCILE_AFTER_MINUTES", default=10)
+BKASH_PAYMENT_EXPIRY_MINUTES = env.int("BKASH_PAYMENT_EXPIRY_MINUTES", default=60)
+BKASH_MAX_AGREEMENTS = env.int("BKASH_MAX_AGREEMENTS", default=3)
+# The fee until an admin saves the bKash settings: percent, and whether the customer pays it.
+BKASH_FEE_PERCENT = Decimal(env.str("BKASH_FEE_PERCENT", default="0"))
+BKASH_FEE_PASSED = env.bool("BKASH_FEE_PASSED", default=False)
+# Auto-pay (usecases/autopay.py): charge the primary saved wallet this many days before an invoice's
+# due date, tell the customer AUTOPAY_NOTICE_DAYS before that, and after a failure try again after
+# each of AUTOPAY_RETRY_DAYS days (then stop and tell the customer).
+AUTOPAY_DAYS_BEFORE = env.int("AUTOPAY_DAYS_BEFORE", default=3)
+AUTOPAY_NOTICE_DAYS = env.int("AUTOPAY_NOTICE_DAYS", default=2)
+AUTOPAY_RETRY_DAYS = [int(d) for d in env.list("AUTOPAY_RETRY_DAYS", default=["1", "2"])]
+# A charge claimed longer ago than this and not finished is taken over (after asking bKash) by the next run.
+AUTOPAY_CLAIM_STALE_MINUTES = env.int("AUTOPAY_CLAIM_STALE_MINUTES", default=10)
 
 # The one logging configuration of every process: Celery keeps its hands off the root logger
 # (CELERY_WORKER_HIJACK_ROOT_LOGGER) and each record is written once, by the root's handler, with

@@ -90,6 +90,7 @@ STAFF = Surface(
             _("Online payments"), "staff:onlinepayment-list", "payments.view_gatewaypayment",
             ("onlinepayment-list", "onlinepayment-detail", "onlinepayment-refund"), section=_("Billing"),
         ),
+        NavItem(_("Auto-pay"), "staff:autopay-list", "payments.view_gatewaypayment", ("autopay-list",), section=_("Billing")),
         NavItem(_("Payment review"), "staff:onlinepayment-review", "payments.view_gatewaypayment", ("onlinepayment-review",), section=_("Billing")),
         NavItem(
             _("Settlement"), "staff:onlinepayment-settlement", "payments.view_gatewaypayment", ("onlinepayment-settlement",),

@@ -76,3 +76,5 @@ urlpatterns = [
 if settings.DEMO:
     # The demo's SSLCommerz emulator (demo/sslcommerz/); a production install has no such URL.
     urlpatterns.append(path("sandbox/sslcommerz/", include("demo.sslcommerz.urls")))
+    # The demo's bKash Tokenized Checkout emulator (demo/bkash/).
+    urlpatterns.append(path("sandbox/bkash/", include("demo.bkash.urls")))

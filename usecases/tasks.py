@@ -38,6 +38,14 @@ def reconcile_online_payments() -> dict:
     return online_payments_reconcile()
 
 
+@shared_task
+def autopay_daily() -> dict:
+    """Auto-pay: tell customers about coming charges and charge the invoices whose day has come."""
+    from .autopay import autopay_run
+
+    return autopay_run()
+
+
 class CreditFailed(Exception):
     pass
 

@@ -70,6 +70,8 @@ NOT_PAGES = {
         "sessions-revoke-others", "speedtest-result", "speedtest-garbage", "speedtest-empty", "speedtest-getip",
         "invoice-pdf", "receipt-pdf", "package-change-confirm", "package-change-cancel", "onlinepayment-check",
         "ticket-reply", "ticket-reopen", "ticket-survey", "ticket-attachment",
+        # Saved bKash wallets and auto-pay: the buttons on the saved-wallets page post here.
+        "payment-method-link", "payment-method-primary", "payment-method-remove", "payment-autopay",
     },
     "reseller": {
         "logout", "language", "subscription-renew", "customer-collect", "receipt-pdf", "commission-pdf", "commission-csv",
