@@ -48,7 +48,7 @@ def favicon(request):
 
 def landing(request):
     """`/`: a small page linking the four surfaces (a visitor otherwise meets a 404)."""
-    return render(request, "landing.html")
+    return render(request, "landing.html", {"bkash_paybill_sandbox": settings.DEMO and settings.BKASH_PAYBILL_SANDBOX})
 
 
 urlpatterns = [
@@ -71,3 +71,5 @@ urlpatterns = [
 if settings.DEMO:
     # The demo's SSLCommerz emulator (demo/sslcommerz/); a production install has no such URL.
     urlpatterns.append(path("sandbox/sslcommerz/", include("demo.sslcommerz.urls")))
+    # The demo's emulated bKash app with its Pay Bill menu (demo/bkash_paybill/).
+    urlpatterns.append(path("sandbox/bkash-paybill/", include("demo.bkash_paybill.urls")))
