@@ -308,3 +308,29 @@ def test_the_same_trx_id_notified_concurrently_records_one_payment():
     assert Payment.objects.filter(reference="BKPRACE001").count() == 1
     assert account_balance(customer_id=customer.pk) == D("300.00")
     assert ledger_ok()
+
+
+# Staff ----------------------------------------------------------------------------------------------
+
+
+def test_staff_see_pay_bill_payments_by_method_with_bkash_trx_id_and_cannot_record_one_by_hand(client, rahim, admin):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from payments.services import payment_record
+    send(client, "payment", notification(rahim, trx_id="BKPSTAFF01", amount="700.00"))
+    cash = payment_record(actor=admin, customer=rahim, amount=D("5.00"), method="cash")
+    client.force_login(admin)
+    page = client.get(reverse("staff:payment-list"), {"method": "bkash_paybill"}).content.decode()
+    assert "BKPSTAFF01" in page and "bKash Pay Bill" in page and cash.receipt_number not in page
+    detail = client.get(reverse("staff:payment-detail", args=[Payment.objects.get(reference="BKPSTAFF01").pk])).content.decode()
+    assert "BKPSTAFF01" in detail
+
+    before = money_state()
+    form = client.get(reverse("staff:payment-create", args=[rahim.pk])).content.decode()
+    assert 'value="bkash_paybill"' not in form
+    client.post(reverse("staff:payment-create", args=[rahim.pk]), {
+        "amount": "10.00", "method": "bkash_paybill", "reference": "FAKE000001",
+        "received_on": timezone.localdate().isoformat(), "note": "", "idempotency_key": "k-1",
+    })
+    assert money_state() == before
