@@ -186,9 +186,15 @@ def parse_time(data: dict) -> datetime | None:
     raw = data.get("transactionTime")
     if raw is None:
         return None
-    parsed = parse_datetime(raw) if isinstance(raw, str) else None
+    try:
+        parsed = parse_datetime(raw) if isinstance(raw, str) else None
+    except ValueError:  # well-formed but impossible, e.g. 2026-02-30
+        parsed = None
     if parsed is None or timezone.is_naive(parsed):
         raise refuse(MALFORMED)
+    if parsed < timezone.now() - timedelta(days=settings.RECEIPT_BACKDATE_DAYS):
+        # Older than a cashier may date a receipt without a manager: not a retry bKash would send.
+        raise Refused(422, "4220", "Transaction time too far in the past")
     return parsed
 
 
@@ -207,7 +213,8 @@ def customer_for_account(account: str) -> Customer:
     if not account or not ACCOUNT.match(account):
         raise refuse(ACCOUNT_NOT_FOUND)
     customers = Customer.objects.only("pk", "name", "account_number", "phone")
-    found = customers.filter(account_number__iexact=account).first()
+    # Exact matches on the unique index (account numbers are upper case; a payer may type "ct-…").
+    found = customers.filter(account_number__in={account, account.upper()}).first()
     if found is not None:
         return found
     try:

@@ -240,15 +240,23 @@ def test_malformed_bodies_are_refused(client, rahim, raw):
 @pytest.mark.parametrize("change", [
     {"trxID": None}, {"trxID": ""}, {"trxID": "x"}, {"trxID": "A" * 31}, {"trxID": "BKP 001'--"}, {"trxID": 123456789},
     {"accountNumber": None}, {"accountNumber": 42}, {"transactionTime": "yesterday"}, {"transactionTime": "2026-11-25T10:00:00"},
+    {"transactionTime": "2026-02-30T10:00:00+06:00"}, {"transactionTime": 1795586102},
 ])
 def test_malformed_fields_are_refused(client, rahim, change):
     _refused(client, "payment", {**notification(rahim), **change}, expect=(400, "4000"))
 
 
-def test_a_transaction_time_ahead_of_our_clock_is_refused(client, rahim):
+def test_a_transaction_time_ahead_of_our_clock_or_long_past_is_refused(client, rahim):
     from django.utils import timezone
     ahead = (timezone.now() + timedelta(hours=2)).isoformat()
     _refused(client, "payment", notification(rahim, transactionTime=ahead), expect=(422, "4220"))
+    long_ago = (timezone.now() - timedelta(days=60)).isoformat()
+    _refused(client, "payment", notification(rahim, transactionTime=long_ago), expect=(422, "4220"))
+
+
+def test_an_account_number_typed_in_lower_case_is_found(client, rahim):
+    answer = send(client, "lookup", {"accountNumber": rahim.account_number.lower()}).json()
+    assert answer["accountNumber"] == rahim.account_number
 
 
 def test_get_is_not_allowed(client, rahim):
