@@ -342,3 +342,15 @@ def test_staff_see_pay_bill_payments_by_method_with_bkash_trx_id_and_cannot_reco
         "received_on": timezone.localdate().isoformat(), "note": "", "idempotency_key": "k-1",
     })
     assert money_state() == before
+
+
+def test_after_staff_reverse_a_pay_bill_payment_a_retry_of_its_trx_id_records_nothing_and_says_reversed(client, rahim, admin):
+    from payments.services import payment_reverse
+    send(client, "payment", notification(rahim, trx_id="BKPREV0001", amount="700.00"))
+    payment_reverse(actor=admin, payment=Payment.objects.get(reference="BKPREV0001"), reason="paid twice, refunded by bKash")
+    before = money_state()
+    again = send(client, "payment", notification(rahim, trx_id="BKPREV0001", amount="700.00"))
+    assert (again.status_code, again.json()["status"]) == (200, "Reversed")
+    assert send(client, "status", {"trxID": "BKPREV0001"}).json()["status"] == "Reversed"
+    assert money_state() == before
+    assert ledger_ok()
