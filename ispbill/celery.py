@@ -2,6 +2,7 @@
 
 import os
 import warnings
+from datetime import timedelta
 
 from celery import Celery
 from celery.exceptions import SecurityWarning
@@ -160,5 +161,15 @@ app.conf.beat_schedule = {
     "churn-score-daily": {
         "task": "churn.tasks.score_churn_risks",
         "schedule": crontab(hour=4, minute=45),
+    },
+    # Outgoing webhooks (api/webhooks.py): due deliveries handed to the `webhooks` queue, a batch at a time;
+    # deliveries older than 30 days removed at night.
+    "api-webhooks-pump": {
+        "task": "api.tasks.webhooks_pump",
+        "schedule": timedelta(seconds=settings.WEBHOOK_PUMP_SECONDS),
+    },
+    "api-webhooks-purge": {
+        "task": "api.tasks.webhooks_purge",
+        "schedule": crontab(hour=3, minute=40),
     },
 }

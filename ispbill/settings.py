@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "churn",
     "imports",
     "usecases",
+    "api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 # The demo (seed data, RouterOS simulator, SSLCommerz emulator: the `demo` package) is loaded only
 # when this is on; a production install (DJANGO_DEBUG=false) leaves it out unless asked.
@@ -242,6 +246,50 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# The REST API and webhooks (api/, docs/api.md). Tokens authenticate; no session, so no CSRF.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.drf.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.drf.IdCursorPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.drf.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ispbill API",
+    "DESCRIPTION": "Customers, subscriptions, packages, invoices, payments, tickets and usage; the customer app's own data. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    # Swagger UI and Redoc from drf-spectacular-sidecar's vendored files (no CDN; the CSP allows only 'self').
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerStatusEnum": "customers.models.Customer.Status",
+        "SubscriptionStatusEnum": "customers.models.Subscription.Status",
+        "InvoiceStatusEnum": "billing.models.Invoice.Status",
+        "PaymentStatusEnum": "payments.models.Payment.Status",
+        "TicketStatusEnum": "tickets.models.Ticket.Status",
+    },
+}
+# Webhooks: deliveries queued per pump run (every WEBHOOK_PUMP_SECONDS, on the `webhooks` queue, so a backlog
+# never holds up other jobs), attempts before a delivery is given up, the first retry's delay (doubling each
+# time, at most WEBHOOK_RETRY_MAX_SECONDS), the receiver's timeout, and whether http:// to loopback is allowed
+# (the demo and tests; production endpoints must be https).
+WEBHOOK_PUMP_BATCH = env.int("WEBHOOK_PUMP_BATCH", default=2000)
+WEBHOOK_PUMP_SECONDS = env.int("WEBHOOK_PUMP_SECONDS", default=10)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=6 * 3600)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=DEBUG)
+CELERY_TASK_ROUTES = {"api.tasks.deliver_webhooks": {"queue": "webhooks"}}
 
 # The ISP's own choices.
 ISP_NAME = env.str("ISP_NAME", default="Demo Net Ltd.")

@@ -122,6 +122,8 @@ STAFF = Surface(
             section=_("Settings"),
         ),
         NavItem(_("Gemini"), "staff:churn-gemini-settings", "churn.change_geminisettings", ("churn-gemini-settings",), section=_("Settings")),
+        NavItem(_("API tokens"), "staff:apitoken-list", "api.view_apitoken", ("apitoken",), section=_("Settings")),
+        NavItem(_("Webhooks"), "staff:webhook-list", "core.view_webhookendpoint", ("webhook",), section=_("Settings")),
         NavItem(
             _("Payment gateways"), "staff:gateway-settings", "payments.change_gatewaysettings", ("gateway-settings",),
             section=_("Settings"),

@@ -26,6 +26,7 @@ APP_URL_MODULES = [
     "web.imports.views",
     "web.contracts.urls",
     "web.churn.urls",
+    "api.staff_views",
 ]
 
 
@@ -60,6 +61,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    # The REST API (token-authenticated, no session), its schema and docs: api/urls_api.py.
+    path("api/", include("api.urls_api")),
     path("favicon.ico", favicon),
     # Public: a customer's referral link opens the sign-up request form (rate-limited, CSRF-protected).
     path("r/", include(import_module("web.customers.urls").public)),

@@ -85,6 +85,8 @@ OBJECT_FOR_URL = {
         "api-metrics": None,
         "import": None,  # import batches and the export are ISP-wide (imports.run_import)
         "contracttemplate": None,  # templates and their rules are ISP-wide
+        "apitoken": None,  # API tokens and webhooks are ISP-wide settings (administrators)
+        "webhook": None,
         "contract": "contract",  # a contract belongs to its customer's branch
         "charge": "charge",  # a one-time charge belongs to its customer's branch
         "credit-note": "invoice",  # a credit note is issued on an invoice of the customer's branch

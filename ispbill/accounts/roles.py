@@ -25,6 +25,7 @@ MODULES = {
     "core": "Audit log",
     "dashboard": "Business analytics",
     "imports": "Import & export",
+    "api": "API tokens",
 }
 
 DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -19,7 +19,9 @@ from .crawler import Crawler, links_in
 # dialogs' actions that answer a GET by redirecting. Each is reached by a button, not a link.
 NOT_PAGES = {
     "staff": {
-        "logout", "language", "customer-export", "package-active", "lead-move", "lead-lost", "referral-reverse",
+        "logout", "language", "customer-export",
+        # Settings → API tokens and Webhooks: the forms' posts.
+        "apitoken-create", "apitoken-revoke", "webhook-create", "webhook-rotate", "webhook-replay", "package-active", "lead-move", "lead-lost", "referral-reverse",
         "billingrun-start", "billingrun-preview", "billingrun-resume", "invoice-pdf", "invoice-void",
         "customer-statement-pdf", "packagechange-approve", "packagechange-reject", "packagechange-cancel",
         "payment-receipt-pdf", "payment-reverse", "payment-preview", "onlinepayment-requery",
@@ -203,6 +205,15 @@ def seed_small_demo() -> dict[str, object]:
     newest = Customer.objects.order_by("-pk").first()
     one_time_charge_add(actor=admin, customer=newest, kind="custom", amount=Decimal("300.00"), description="Cable extension")
     manual_invoice_create(actor=admin, customer=newest, items=[Item(kind="custom", description="Router mount", amount=Decimal("450.00"))])
+    # An integration's token and a webhook with a delivery waiting: Settings → API tokens and the
+    # webhook's page with its deliveries (issue 39).
+    from api.tokens import token_create
+    from api.webhooks import webhook_endpoint_create
+    from ispbill.core.webhooks import PAYMENT_RECEIVED, webhook_publish
+
+    token_create(actor=admin, name="Accounting sync (Tally bridge)", scopes={"customers": "read", "payments": "write"})
+    webhook_endpoint_create(actor=admin, name="ERP", url="https://erp.example.net/hooks/ispbill", events=[PAYMENT_RECEIVED])
+    webhook_publish(PAYMENT_RECEIVED, {"id": 1, "amount": "500.00"})
     return {
         "staff": User.objects.get(username="admin"),
         "portal": portal_customer.user,
