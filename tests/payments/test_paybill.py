@@ -354,3 +354,16 @@ def test_after_staff_reverse_a_pay_bill_payment_a_retry_of_its_trx_id_records_no
     assert send(client, "status", {"trxID": "BKPREV0001"}).json()["status"] == "Reversed"
     assert money_state() == before
     assert ledger_ok()
+
+
+def test_a_lookup_costs_a_few_queries_whatever_the_number_of_invoices(client, rahim):
+    """The bench's p95 ≤ 50 ms rests on this: a look-up reads through indexes, a fixed number of times."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        send(client, "lookup", {"accountNumber": rahim.account_number})
+    for _ in range(10):
+        charge(rahim, "100.00")
+    with CaptureQueriesContext(connection) as many:
+        send(client, "lookup", {"accountNumber": "01712345670"})  # by phone: one query more at most
+    assert len(many) <= len(few) + 1 <= 8, [q["sql"] for q in many.captured_queries]
