@@ -110,7 +110,7 @@ def authenticate(*, remote_addr: str | None, timestamp: str | None, signature: s
         raise refuse(IP_REFUSED) from None
     if not any(address in network for network in networks):
         raise refuse(IP_REFUSED)
-    if not timestamp or not timestamp.isdigit() or len(timestamp) > 12:
+    if not timestamp or not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12:
         raise refuse(EXPIRED)
     now = time.time() if now is None else now
     if abs(now - int(timestamp)) > settings.BKASH_PAYBILL_MAX_SKEW_SECONDS:
@@ -151,7 +151,7 @@ def _text(data: dict, key: str, *, required: bool = True) -> str:
 
 def parse_trx_id(data: dict) -> str:
     trx_id = _text(data, "trxID")
-    if not TRX_ID.match(trx_id):
+    if not TRX_ID.fullmatch(trx_id):
         raise refuse(MALFORMED)
     return trx_id
 
@@ -162,7 +162,7 @@ def parse_amount(value) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
         raise refuse(BAD_AMOUNT)
     text = str(value).strip()
-    if not AMOUNT_TEXT.match(text):
+    if not AMOUNT_TEXT.fullmatch(text):
         raise refuse(BAD_AMOUNT)
     try:
         amount = Decimal(text)
@@ -210,7 +210,7 @@ def customer_for_account(account: str) -> Customer:
     """The customer an account reference names: their account number (CT-…), else their registered
     phone when exactly one customer has it. Refused as not found otherwise (never a guess)."""
     account = (account or "").strip()
-    if not account or not ACCOUNT.match(account):
+    if not account or not ACCOUNT.fullmatch(account):
         raise refuse(ACCOUNT_NOT_FOUND)
     customers = Customer.objects.only("pk", "name", "account_number", "phone")
     # Exact matches on the unique index (account numbers are upper case; a payer may type "ct-…").

@@ -173,6 +173,8 @@ def test_missing_malformed_or_expired_timestamps_are_refused(client, rahim):
     good = signed_headers(path, body)
     _refused(client, "payment", raw=body, headers={"HTTP_X_PAYBILL_SIGNATURE": good["HTTP_X_PAYBILL_SIGNATURE"]}, expect=(401, "4011"))
     _refused(client, "payment", raw=body, headers={**good, "HTTP_X_PAYBILL_TIMESTAMP": "soon"}, expect=(401, "4011"))
+    eastern_digits = good["HTTP_X_PAYBILL_TIMESTAMP"].translate(str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯"))
+    _refused(client, "payment", raw=body, headers={**good, "HTTP_X_PAYBILL_TIMESTAMP": eastern_digits}, expect=(401, "4011"))
     _refused(client, "payment", raw=body, headers={}, expect=(401, "4011"))
     _refused(client, "payment", notification(rahim), timestamp=int(time.time()) - 301, expect=(401, "4011"))
     _refused(client, "payment", notification(rahim), timestamp=int(time.time()) + 301, expect=(401, "4011"))
