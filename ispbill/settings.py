@@ -449,6 +449,18 @@ SSLCOMMERZ_CONNECT_TIMEOUT = env.float("SSLCOMMERZ_CONNECT_TIMEOUT", default=5.0
 SSLCOMMERZ_READ_TIMEOUT = env.float("SSLCOMMERZ_READ_TIMEOUT", default=20.0)
 SSLCOMMERZ_RECONCILE_AFTER_MINUTES = env.int("SSLCOMMERZ_RECONCILE_AFTER_MINUTES", default=15)
 SSLCOMMERZ_SESSION_EXPIRY_MINUTES = env.int("SSLCOMMERZ_SESSION_EXPIRY_MINUTES", default=120)
+# bKash Pay Bill (biller): the endpoints under /pay/bkash/paybill/ that bKash calls when a customer pays
+# from the app's Pay Bill menu (payments/paybill.py, docs/payments.md "bKash Pay Bill"). Every request
+# is signed with HMAC-SHA256 under the shared secret over its timestamp, path and body, and must come
+# from an allowed address; an empty secret or allow-list refuses everything (outside the demo).
+BKASH_PAYBILL_SANDBOX = DEMO and env.bool("BKASH_PAYBILL_SANDBOX", default=True)
+BKASH_PAYBILL_SECRET = env.str("BKASH_PAYBILL_SECRET", default="ispbill-demo-paybill-secret" if BKASH_PAYBILL_SANDBOX else "")
+BKASH_PAYBILL_ALLOWED_IPS = env.list(
+    "BKASH_PAYBILL_ALLOWED_IPS", default=["127.0.0.1/32", "::1/128"] if BKASH_PAYBILL_SANDBOX else []
+)
+BKASH_PAYBILL_MAX_SKEW_SECONDS = env.int("BKASH_PAYBILL_MAX_SKEW_SECONDS", default=300)
+BKASH_PAYBILL_MIN_AMOUNT = env.str("BKASH_PAYBILL_MIN_AMOUNT", default="1.00")
+BKASH_PAYBILL_MAX_AMOUNT = env.str("BKASH_PAYBILL_MAX_AMOUNT", default="100000.00")
 # How many days back a cashier may date a receipt; older dates need payments.backdate_payment (managers)
 # and are written to the audit log.
 RECEIPT_BACKDATE_DAYS = env.int("RECEIPT_BACKDATE_DAYS", default=31)

@@ -49,7 +49,7 @@ def favicon(request):
 
 def landing(request):
     """`/`: a small page linking the four surfaces (a visitor otherwise meets a 404)."""
-    return render(request, "landing.html")
+    return render(request, "landing.html", {"bkash_paybill_sandbox": settings.DEMO and settings.BKASH_PAYBILL_SANDBOX})
 
 
 urlpatterns = [
@@ -78,3 +78,5 @@ if settings.DEMO:
     urlpatterns.append(path("sandbox/sslcommerz/", include("demo.sslcommerz.urls")))
     # The demo's bKash Tokenized Checkout emulator (demo/bkash/).
     urlpatterns.append(path("sandbox/bkash/", include("demo.bkash.urls")))
+    # The demo's emulated bKash app with its Pay Bill menu (demo/bkash_paybill/).
+    urlpatterns.append(path("sandbox/bkash-paybill/", include("demo.bkash_paybill.urls")))

@@ -24,6 +24,8 @@ class Payment(models.Model):
         ONLINE = "online", _("Online (gateway)")
         # A prepaid reseller's renewal, paid from the reseller's wallet: no one's cash, so it has no receiver.
         WALLET = "wallet", _("Reseller wallet")
+        # Paid from the bKash app's Pay Bill menu (payments/paybill.py): no one's cash, so it has no receiver.
+        BKASH_PAYBILL = "bkash_paybill", _("bKash Pay Bill")
 
     class Status(models.TextChoices):
         COMPLETED = "completed", _("Completed")
