@@ -18,6 +18,10 @@ from ispbill.core.fields import EncryptedTextField
 class Router(models.Model):
     """A MikroTik router customers connect through, reached over the RouterOS API."""
 
+    class AaaMode(models.TextChoices):
+        API = "api", _("API: PPPoE secrets written to the router")
+        RADIUS = "radius", _("RADIUS: the router asks FreeRADIUS")
+
     class SuspensionMethod(models.TextChoices):
         DISABLE = "disable", _("Disable the login and drop the active session")
         ADDRESS_LIST = "address_list", _("Add the customer's address to the suspended address list")
@@ -34,6 +38,10 @@ class Router(models.Model):
     )
     areas = models.ManyToManyField("customers.Area", blank=True, related_name="routers", verbose_name=_("areas served"))
     is_active = models.BooleanField(_("active"), default=True)
+    # AAA: API mode writes each subscriber to the router; RADIUS mode lets the router ask FreeRADIUS,
+    # which reads our tables (radius/). The secret is this router's shared secret as a RADIUS client (NAS).
+    aaa_mode = models.CharField(_("AAA mode"), max_length=8, choices=AaaMode.choices, default=AaaMode.API)
+    radius_secret = EncryptedTextField(_("RADIUS secret"), blank=True)
 
     # Provisioning methods: which kinds of subscription this router carries. A subscription's own
     # connection type picks the table (PPPoE secret, simple queue, hotspot user); a router that does
