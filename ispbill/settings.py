@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "billing",
     "payments",
     "network",
+    "radius",
     "tickets",
     "fieldservice",
     "resellers",
@@ -358,6 +359,15 @@ USAGE_POLL_SECONDS = env.int("USAGE_POLL_SECONDS", default=300)
 USAGE_SAMPLE_RETENTION_DAYS = env.int("USAGE_SAMPLE_RETENTION_DAYS", default=14)
 USAGE_HOURLY_RETENTION_DAYS = env.int("USAGE_HOURLY_RETENTION_DAYS", default=90)
 USAGE_DAILY_RETENTION_DAYS = env.int("USAGE_DAILY_RETENTION_DAYS", default=800)
+# RADIUS (radius/, docs/radius.md): the PostgreSQL role FreeRADIUS logs in as (it reads only the
+# authorisation views and writes only accounting and post-auth), the ports `radius_config` writes
+# into the generated FreeRADIUS configuration, and the interim-update interval handed to each
+# session (a session silent for twice it is closed as stale).
+RADIUS_DB_USER = env.str("RADIUS_DB_USER", default="ispbill_radius")
+RADIUS_DB_PASSWORD = env.str("RADIUS_DB_PASSWORD", default="")
+RADIUS_AUTH_PORT = env.int("RADIUS_AUTH_PORT", default=1812)
+RADIUS_ACCT_PORT = env.int("RADIUS_ACCT_PORT", default=1813)
+RADIUS_INTERIM_INTERVAL = env.int("RADIUS_INTERIM_INTERVAL", default=300)
 # Analytics (docs/metrics.md): a subscription suspended for non-payment this many days counts as
 # churned (out of MRR, into logo churn); before that it is past due and still in MRR.
 ANALYTICS_CHURN_UNPAID_DAYS = env.int("ANALYTICS_CHURN_UNPAID_DAYS", default=30)

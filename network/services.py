@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from customers.models import Package, Subscription
 from ispbill.core.audit import audit_changes, audit_record, snapshot
 from ispbill.core.bulk import rows_insert
+from ispbill.core.statements import on_postgresql
 
 from . import outages, routeros
 from .models import ProvisioningTask, Router
@@ -71,11 +72,19 @@ def retry_delay(attempts: int) -> timedelta:
 
 ROUTER_FIELDS = (
     "name", "host", "api_port", "use_ssl", "ssl_port", "username", "branch", "is_active",
-    "provision_pppoe", "provision_static", "provision_hotspot", "suspension_method", "suspended_address_list",
+    "provision_pppoe", "provision_static", "provision_hotspot", "suspension_method", "suspended_address_list", "aaa_mode",
 )
 
 
 def _check_router(router: Router, areas) -> None:
+    if router.aaa_mode == Router.AaaMode.RADIUS and not on_postgresql():
+        # FreeRADIUS reads our PostgreSQL views (radius/); the embedded SQLite has no server it can reach.
+        raise ValidationError({"aaa_mode": _(
+            "RADIUS mode needs PostgreSQL: FreeRADIUS reads the subscribers from ispbill's PostgreSQL database. "
+            "This installation runs on the embedded SQLite database, so the router stays in API mode."
+        )})
+    if router.aaa_mode == Router.AaaMode.RADIUS and not router.radius_secret:
+        raise ValidationError({"radius_secret": _("A router in RADIUS mode needs a RADIUS secret.")})
     if not (router.provision_pppoe or router.provision_static or router.provision_hotspot):
         raise ValidationError({"provision_pppoe": _("Choose at least one kind of subscription this router carries.")})
     if router.branch_id and areas:
@@ -87,11 +96,11 @@ def _check_router(router: Router, areas) -> None:
 
 
 @transaction.atomic
-def router_create(*, actor, password: str = "", areas=(), **fields) -> Router:
+def router_create(*, actor, password: str = "", radius_secret: str = "", areas=(), **fields) -> Router:
     unknown = set(fields) - set(ROUTER_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
-    router = Router(**fields, password=password)
+    router = Router(**fields, password=password, radius_secret=radius_secret)
     router.name = router.name.strip()
     _check_router(router, areas)
     router.full_clean(exclude=["areas"])
@@ -99,15 +108,18 @@ def router_create(*, actor, password: str = "", areas=(), **fields) -> Router:
     router.areas.set(areas)
     audit_record(
         actor=actor, action="router.create", obj=router,
-        after={**snapshot(router, ROUTER_FIELDS), "areas": sorted(area.pk for area in areas), "password": "set" if password else ""},
+        after={**snapshot(router, ROUTER_FIELDS), "areas": sorted(area.pk for area in areas), "password": "set" if password else "",
+               "radius_secret": "set" if radius_secret else ""},
     )
     _enqueue_profiles_for_router(router, actor=actor)
     return router
 
 
 @transaction.atomic
-def router_update(*, actor, router: Router, password: str | None = None, areas=None, **changes) -> Router:
-    """``password``: None keeps the stored one (the form never shows it); "" stores none."""
+def router_update(
+    *, actor, router: Router, password: str | None = None, radius_secret: str | None = None, areas=None, **changes
+) -> Router:
+    """``password``, ``radius_secret``: None keeps the stored one (the form never shows it); "" stores none."""
     unknown = set(changes) - set(ROUTER_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
@@ -121,6 +133,9 @@ def router_update(*, actor, router: Router, password: str | None = None, areas=N
     password_changed = password is not None and password != (router.password or "")
     if password is not None:
         router.password = password
+    secret_changed = radius_secret is not None and radius_secret != (router.radius_secret or "")
+    if radius_secret is not None:
+        router.radius_secret = radius_secret
     router.full_clean(exclude=["areas"])
     router.save()
     if areas is not None:
@@ -129,6 +144,8 @@ def router_update(*, actor, router: Router, password: str | None = None, areas=N
     old, new = audit_changes(before, after)
     if password_changed:
         old["password"], new["password"] = "…", "changed" if password else "cleared"
+    if secret_changed:
+        old["radius_secret"], new["radius_secret"] = "…", "changed" if radius_secret else "cleared"
     if new:
         audit_record(actor=actor, action="router.update", obj=router, before=old, after=new)
     became_active = "is_active" in new and router.is_active
