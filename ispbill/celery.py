@@ -119,6 +119,12 @@ app.conf.beat_schedule = {
         "task": "network.tasks.purge_usage",
         "schedule": crontab(hour=3, minute=40),
     },
+    # RADIUS: sessions with no accounting for twice the interim interval are closed as stale (every
+    # interval; nothing to do on SQLite, where RADIUS is refused).
+    "radius-close-stale-sessions": {
+        "task": "radius.tasks.close_stale_sessions",
+        "schedule": float(settings.RADIUS_INTERIM_INTERVAL),
+    },
     # Analytics: yesterday's daily metric rows (docs/metrics.md), after midnight's package changes.
     "dashboard-snapshot-metrics": {
         "task": "dashboard.tasks.snapshot_metrics_nightly",
