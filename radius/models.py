@@ -115,6 +115,7 @@ class AuthAttempt(models.Model):
         EXPIRED = "expired", _("Expired (paid-through date passed)")
         NOT_ACTIVE = "not_active", _("Not activated yet")
         ALREADY_ONLINE = "already_online", _("Already online")
+        SERVER_ERROR = "server_error", _("RADIUS could not read the database")
 
     username = models.TextField()
     router = models.ForeignKey("network.Router", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")

@@ -2,7 +2,7 @@
 rlm_sql, and the embedded SQLite file has no server it could share with our writer).
 
 - `role_ensure`: the least-privilege role FreeRADIUS logs in as. Why not the ORM: roles and grants
-  are DDL. It may SELECT the authorisation views and its own accounting table (UPDATE … WHERE and the
+  are DDL. It may SELECT the authorisation views (and the two functions reading them) and its own accounting table (UPDATE … WHERE and the
   Simultaneous-Use count read it) and INSERT/UPDATE only radius_radacct and INSERT radius_postauth;
   the views run with their owner's rights, so it reads no table of ours (not the encrypted password,
   not a customer's name) except through them. Its time zone is the ISP's, so the views' CURRENT_DATE
@@ -22,7 +22,8 @@ from ispbill.core.statements import on_postgresql
 
 from .models import AuthAttempt, Session
 
-READ_VIEWS = ("radius_check", "radius_reply", "radius_login")
+READ_VIEWS = ("radius_subscriber", "radius_check", "radius_reply", "radius_login")
+READ_FUNCTIONS = ("radius_authorize_rows(bigint, text)", "radius_check_rows(bigint, text)", "radius_reply_rows(bigint, text)")
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -66,6 +67,7 @@ def role_ensure(*, role: str, password: str, time_zone: str | None = None) -> No
         f"GRANT CONNECT ON DATABASE {connection.ops.quote_name(connection.settings_dict['NAME'])} TO {quoted}",
         f"GRANT USAGE ON SCHEMA public TO {quoted}",
         f"GRANT SELECT ON {', '.join(READ_VIEWS)} TO {quoted}",
+        f"GRANT EXECUTE ON FUNCTION {', '.join(READ_FUNCTIONS)} TO {quoted}",
         f"GRANT SELECT, INSERT, UPDATE ON {acct} TO {quoted}",
         f"GRANT INSERT ON {postauth} TO {quoted}",
         f"GRANT USAGE ON SEQUENCE {acct}_radacctid_seq, {postauth}_id_seq TO {quoted}",
