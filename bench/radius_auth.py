@@ -95,8 +95,8 @@ def prepare_ours(*, threads: int, db_pool: int, directory: Path) -> tuple[list[s
 
 def prepare_stock(*, base_url: str, usernames: list[str], threads: int, directory: Path) -> int:
     import psycopg
-
     from _common import bench_database_url
+
     from ispbill.core.nthash import nt_password_hash
 
     ensure_database(base_url, STOCK_DB_NAME)

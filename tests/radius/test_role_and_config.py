@@ -21,7 +21,6 @@ from tests.factories import RouterFactory, make_subscription
 from tests.radius.conftest import Nas, accepted
 
 
-
 @pytest.fixture
 def radius_role(transactional_db, settings):
     if not on_postgresql():
