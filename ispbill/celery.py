@@ -125,6 +125,12 @@ app.conf.beat_schedule = {
         "task": "radius.tasks.close_stale_sessions",
         "schedule": float(settings.RADIUS_INTERIM_INTERVAL),
     },
+    # RADIUS routers' usage comes from their accounting (API polling skips them), into the same
+    # samples and roll-ups, as often as the polling.
+    "radius-collect-usage": {
+        "task": "radius.tasks.collect_accounting_usage",
+        "schedule": float(settings.USAGE_POLL_SECONDS),
+    },
     # Analytics: yesterday's daily metric rows (docs/metrics.md), after midnight's package changes.
     "dashboard-snapshot-metrics": {
         "task": "dashboard.tasks.snapshot_metrics_nightly",

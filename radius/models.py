@@ -75,6 +75,10 @@ class Session(models.Model):
     servicetype = models.TextField(blank=True, default="")
     framedprotocol = models.TextField(blank=True, default="")
     framedipaddress = models.GenericIPAddressField(null=True, blank=True)
+    # What of this session's octets the usage roll-ups have already counted (radius/usage.py adds
+    # the difference): database defaults, since FreeRADIUS's INSERTs do not name them.
+    counted_input_octets = models.BigIntegerField(default=0, db_default=0)
+    counted_output_octets = models.BigIntegerField(default=0, db_default=0)
     # Ours: the NAS by its row (clients.conf's shortname is the router's id) and the subscription the
     # login belongs to. No database constraint: sessions are the regulator's log and outlive both.
     router = models.ForeignKey("network.Router", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
@@ -91,6 +95,8 @@ class Session(models.Model):
             # The stale-session job and the online list.
             models.Index(fields=["acctupdatetime"], condition=Q(acctstoptime__isnull=True), name="radacct_open_update_idx"),
             models.Index(fields=["subscription", "acctstarttime"], name="radacct_subscription_idx"),
+            # The usage collector: sessions that reported since its last run.
+            models.Index(fields=["acctupdatetime"], name="radacct_updated_idx"),
             models.Index(fields=["framedipaddress", "acctstarttime"], name="radacct_ip_time_idx"),
         ]
 
