@@ -18,6 +18,7 @@ Run by hand; not part of the test suite. See bench/README.md for the figures.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -94,6 +95,8 @@ def age(days: float) -> None:
 def main():
     args = parse_args()
     db_name = args.db_name or ("ispbill_bench_pages" if args.demo else f"ispbill_bench_pages_{args.customers}")
+    if args.demo:
+        os.environ["DEMO"] = "true"  # the seed command and the demo's logins live in the demo app, off when DEBUG is
     setup_django(db_name)
     from django.core.management import call_command
     from django.db import connection

@@ -24,6 +24,7 @@ from . import learning
 from .features import FEATURES, features_at
 from .models import ChurnModel, ChurnRisk
 from .reasons import rank_reasons
+from .selectors import risk_scores_changed
 from .sql import scores_swap
 from .usage_windows import usage_windows_refresh
 
@@ -145,6 +146,7 @@ def write_scores(model: ChurnModel, today: date, scores: ScoreRows) -> int:
     PostgreSQL builds the day's table beside the old one and swaps it in (`sql.scores_swap`); other
     databases upsert in batches (`_write_in_batches`)."""
     with transaction.atomic():
+        transaction.on_commit(risk_scores_changed, robust=True)
         removed = scores_swap(model, today, scores)  # None: not on this database
         return _write_in_batches(model, today, scores) if removed is None else removed
 

@@ -196,6 +196,21 @@ class Customer(models.Model):
         return self.collector if self.collector_id else self.area.collector
 
 
+class CustomerTally(models.Model):
+    """How many customers each branch has in each status, kept by database triggers on the customer
+    table so the staff home counts a million customers by reading a few rows (docs/architecture.md,
+    "Counts the home shows"). Every insert, delete and status or branch change adds a row of +n / -n;
+    the nightly `customer_tally_recount` folds them back into one row per branch and status. Never
+    written by Python code: the triggers see every writer, bulk updates and raw SQL included."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    status = models.CharField(max_length=16)
+    n = models.BigIntegerField()
+
+    class Meta:
+        default_permissions = ()
+
+
 class Subscription(models.Model):
     class ConnectionType(models.TextChoices):
         PPPOE = "pppoe", _("PPPoE")

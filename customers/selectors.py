@@ -24,6 +24,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -32,7 +33,7 @@ from django.shortcuts import get_object_or_404
 from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.phone import normalize_phone, phone_search_digits
 
-from .models import Area, Branch, Customer, Lead, Package, Subscription
+from .models import Area, Branch, Customer, CustomerTally, Lead, Package, Subscription
 from .sql import (
     IdAmong,
     JoinedNames,
@@ -53,6 +54,12 @@ def scope_to_branches(queryset: QuerySet, user, field: str = "branch") -> QueryS
 
 def customers_visible_to(user) -> QuerySet[Customer]:
     return scope_to_branches(Customer.objects.all(), user)
+
+
+def customer_counts_by_status(user) -> dict[str, int]:
+    """{status: customers} within the user's branches, from the tally the database keeps (models.CustomerTally)."""
+    rows = scope_to_branches(CustomerTally.objects.order_by(), user).values_list("status").annotate(n=Sum("n"))
+    return {status: n for status, n in rows if n}
 
 
 def customer_get_for_staff(*, user, pk: int) -> Customer:

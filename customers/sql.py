@@ -212,3 +212,101 @@ def first_ids(arm: QuerySet, *, field: str, descending: bool, limit: int, collec
         f'ORDER BY "{field}" {direction}, "pk" {direction} LIMIT {int(limit)}',
         params,
     )
+
+
+# The customer tally's triggers ----------------------------------------------------------------------
+# Why SQL: the tally must see every writer of `customers_customer` (bulk updates, imports' COPY, raw
+# statements), which only the database sees. PostgreSQL folds a whole statement into one row per branch
+# and status through its transition tables; SQLite has row triggers only, which is fine at its sizes.
+
+TALLY = "customers_customertally"
+
+_PG_TRIGGERS = f"""
+CREATE OR REPLACE FUNCTION customers_tally_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO {TALLY} (branch_id, status, n) SELECT branch_id, status, count(*) FROM tally_new GROUP BY 1, 2;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION customers_tally_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO {TALLY} (branch_id, status, n) SELECT branch_id, status, -count(*) FROM tally_old GROUP BY 1, 2;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION customers_tally_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO {TALLY} (branch_id, status, n)
+  SELECT branch_id, status, sum(n) FROM (
+    SELECT branch_id, status, 1 AS n FROM tally_new UNION ALL SELECT branch_id, status, -1 FROM tally_old
+  ) AS moved GROUP BY 1, 2 HAVING sum(n) <> 0;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER customers_tally_insert AFTER INSERT ON customers_customer
+  REFERENCING NEW TABLE AS tally_new FOR EACH STATEMENT EXECUTE FUNCTION customers_tally_insert();
+CREATE OR REPLACE TRIGGER customers_tally_delete AFTER DELETE ON customers_customer
+  REFERENCING OLD TABLE AS tally_old FOR EACH STATEMENT EXECUTE FUNCTION customers_tally_delete();
+CREATE OR REPLACE TRIGGER customers_tally_update AFTER UPDATE ON customers_customer
+  REFERENCING OLD TABLE AS tally_old NEW TABLE AS tally_new FOR EACH STATEMENT EXECUTE FUNCTION customers_tally_update();
+"""
+
+_SQLITE_TRIGGERS = (
+    f"""CREATE TRIGGER IF NOT EXISTS customers_tally_insert AFTER INSERT ON customers_customer BEGIN
+      INSERT INTO {TALLY} (branch_id, status, n) VALUES (NEW.branch_id, NEW.status, 1); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS customers_tally_delete AFTER DELETE ON customers_customer BEGIN
+      INSERT INTO {TALLY} (branch_id, status, n) VALUES (OLD.branch_id, OLD.status, -1); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS customers_tally_update AFTER UPDATE OF status, branch_id ON customers_customer
+      WHEN OLD.status IS NOT NEW.status OR OLD.branch_id IS NOT NEW.branch_id BEGIN
+      INSERT INTO {TALLY} (branch_id, status, n) VALUES (OLD.branch_id, OLD.status, -1);
+      INSERT INTO {TALLY} (branch_id, status, n) VALUES (NEW.branch_id, NEW.status, 1); END""",
+)
+
+# One statement on PostgreSQL (a data-modifying CTE always runs), so the count and the delete read the same snapshot: a change committed
+# meanwhile keeps its +1/-1 row and is not in the count, one committed before is in the count and its
+# row goes. SQLite runs the two in one transaction, which holds the only write lock.
+_RECOUNT = f"""WITH folded AS (DELETE FROM {TALLY} RETURNING 1)
+INSERT INTO {TALLY} (branch_id, status, n)
+SELECT branch_id, status, count(*) FROM customers_customer GROUP BY 1, 2"""
+_RECOUNT_SQLITE = (
+    f"DELETE FROM {TALLY}",
+    f"INSERT INTO {TALLY} (branch_id, status, n) SELECT branch_id, status, count(*) FROM customers_customer GROUP BY 1, 2",
+)
+
+
+def customer_tally_triggers_install(using_connection=None) -> bool:
+    """Create the tally's triggers where they are missing; True when any was. Called by the migration
+    that made the tally and after every `migrate` (customers/apps.py): SQLite drops a table's triggers
+    when a migration rebuilds the table."""
+    conn = using_connection or connection
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'customers_tally_%' AND NOT tgisinternal")
+            present = cursor.fetchone()[0]
+            if present < 3:
+                cursor.execute(_PG_TRIGGERS)
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'customers_tally_%'")
+            present = cursor.fetchone()[0]
+            for statement in _SQLITE_TRIGGERS:
+                cursor.execute(statement)
+    return present < 3
+
+
+def customer_tally_recount(using_connection=None) -> None:
+    """Fold the tally's rows into one per branch and status, counted afresh from the customers."""
+    conn = using_connection or connection
+    with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(_RECOUNT)
+        else:
+            for statement in _RECOUNT_SQLITE:
+                cursor.execute(statement)
+
+
+def customer_tally_triggers_drop(using_connection=None) -> None:
+    conn = using_connection or connection
+    with conn.cursor() as cursor:
+        for name in ("insert", "delete", "update"):
+            if conn.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER IF EXISTS customers_tally_{name} ON customers_customer")
+                cursor.execute(f"DROP FUNCTION IF EXISTS customers_tally_{name}()")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS customers_tally_{name}")

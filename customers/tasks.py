@@ -12,6 +12,14 @@ def expire_referrals() -> int:
 
 
 @shared_task
+def customer_tally_recount() -> None:
+    """Fold the day's +1/-1 rows of the customer tally into one row per branch and status."""
+    from .sql import customer_tally_recount as recount
+
+    recount()
+
+
+@shared_task
 def sign_in_code_send(identifier: str) -> bool:
     """Queued by every sign-in code request, known account or not, so both answer alike and as fast."""
     from .portal_access import sign_in_code_deliver

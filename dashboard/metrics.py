@@ -26,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import (
     Case,
     CharField,
@@ -104,6 +105,14 @@ class Scope:
         if self.reseller_id is not None:
             q &= Q(**{f"{prefix}reseller__isnull": True}) if self.reseller_id == 0 else Q(**{f"{prefix}reseller_id": self.reseller_id})
         return q
+
+    def admits(self, row: dict) -> bool:
+        """Whether a frame row's customer (`branch_id`, `area_id`, `reseller_id` with 0 for none) is within
+        the scope: `customer_q` for rows read with SQL."""
+        return ((self.branch_ids is None or row["branch_id"] in self.branch_ids)
+                and (self.branch_id is None or row["branch_id"] == self.branch_id)
+                and (self.area_id is None or row["area_id"] == self.area_id)
+                and (self.reseller_id is None or row["reseller_id"] == self.reseller_id))
 
     @property
     def filters(self) -> dict:
@@ -314,23 +323,45 @@ def mrr_on(day: date, *, scope: Scope = ALL, by: str | None = None) -> dict:
     return result
 
 
+def _frame_rows(first: date, end_day: date, *, scope: Scope) -> list[dict]:
+    """The snapshot's subscription frame (dashboard/snapshot_sql.py) from the end of the day before
+    `first` to the end of `end_day`, within `scope`'s customers: the rows behind the tiles, from the
+    statement that computes the tiles, so a drill-down adds up to its tile."""
+    from .snapshot_sql import frame_rows, jit_off
+
+    start_day = first - timedelta(days=1)
+    with transaction.atomic():
+        jit_off()
+        rows = frame_rows(start_day=start_day, day=end_day, start_bound=end_of_day(start_day), end_bound=end_of_day(end_day),
+                          first_instant=start_of_day(first), unpaid_days=churn_unpaid_days(), end_of_day=end_of_day)
+    return [r for r in rows if scope.admits(r)]
+
+
+def _customers_of(rows: list[dict]) -> dict[int, dict]:
+    """Account number, name, area and status of the rows' customers, by id."""
+    ids = {r["customer_id"] for r in rows}
+    return {c["pk"]: c for c in Customer.objects.filter(pk__in=ids).values("pk", "account_number", "name", "area__name", "status")}
+
+
+def _by_account(rows: list[dict], customers: dict[int, dict]) -> list[dict]:
+    return sorted(rows, key=lambda r: (customers[r["customer_id"]]["account_number"], r["subscription_id"]))
+
+
 def mrr_rows(day: date, *, scope: Scope = ALL) -> list[dict]:
     """The subscriptions behind MRR on `day`, each with its monthly amount (the drill-down)."""
     prices = package_monthly_net()
     names = dict(Package.objects.values_list("pk", "name"))
-    rows = (
-        subscriptions_on(day, scope=scope).filter(d_counted=1)
-        .values("pk", "customer_id", "customer__account_number", "customer__name", "customer__area__name", "d_package",
-                "d_status", "d_discount")
-        .order_by("customer__account_number", "pk")
-    )
+    rows = [r for r in _frame_rows(month_start(day), day, scope=scope)
+            if r["e_counted"] and (scope.package_id is None or r["e_package"] == scope.package_id)]
+    customers = _customers_of(rows)
     return [
         {
-            "subscription": r["pk"], "customer_id": r["customer_id"], "account": r["customer__account_number"],
-            "name": r["customer__name"], "area": r["customer__area__name"], "package": names.get(r["d_package"], ""),
-            "status": r["d_status"] or "", "mrr": monthly_amount(prices, r["d_package"], r["d_discount"]),
+            "subscription": r["subscription_id"], "customer_id": r["customer_id"],
+            "account": customers[r["customer_id"]]["account_number"], "name": customers[r["customer_id"]]["name"],
+            "area": customers[r["customer_id"]]["area__name"], "package": names.get(r["e_package"], ""),
+            "status": r["e_status"] or "", "mrr": monthly_amount(prices, r["e_package"], r["e_discount"]),
         }
-        for r in rows
+        for r in _by_account(rows, customers)
     ]
 
 
@@ -405,28 +436,37 @@ def _empty_movements() -> dict:
     return {"start": ZERO, "end": ZERO, **{kind: ZERO for kind in MOVEMENTS}}
 
 
+def _month_frame_rows(month: date, *, scope: Scope, as_of: date | None) -> list[dict]:
+    """`_month_frame`'s rows from the snapshot's statement (the drill-downs read these)."""
+    first = month_start(month)
+    rows = _frame_rows(first, min(as_of or month_end(first), month_end(first)), scope=scope)
+    if scope.package_id is not None:
+        rows = [r for r in rows if scope.package_id in (r["s_package"], r["e_package"])]
+    return rows
+
+
 def movement_rows(month: date, *, kind: str, scope: Scope = ALL, as_of: date | None = None) -> list[dict]:
     """The subscriptions behind one movement of a month (the drill-down), with before/after MRR."""
     prices = package_monthly_net()
     names = dict(Package.objects.values_list("pk", "name"))
-    rows = []
-    frame = _month_frame(month, scope=scope, as_of=as_of).values(
-        "pk", "customer_id", "customer__account_number", "customer__name", "customer__area__name",
-        "s_counted", "e_counted", "s_package", "e_package", "s_discount", "e_discount", "ever", "e_paused",
-    ).order_by("customer__account_number", "pk")
-    for r in frame:
+    moved = []
+    for r in _month_frame_rows(month, scope=scope, as_of=as_of):
         before = monthly_amount(prices, r["s_package"], r["s_discount"]) if r["s_counted"] else ZERO
         after = monthly_amount(prices, r["e_package"], r["e_discount"]) if r["e_counted"] else ZERO
-        if _movement(r["s_counted"], r["e_counted"], before, after, bool(r["ever"]), bool(r["e_paused"])) != kind:
-            continue
-        rows.append({
-            "subscription": r["pk"], "customer_id": r["customer_id"], "account": r["customer__account_number"],
-            "name": r["customer__name"], "area": r["customer__area__name"],
+        if _movement(r["s_counted"], r["e_counted"], before, after, bool(r["ever"]), bool(r["e_paused"])) == kind:
+            moved.append({**r, "before": before, "after": after})
+    customers = _customers_of(moved)
+    return [
+        {
+            "subscription": r["subscription_id"], "customer_id": r["customer_id"],
+            "account": customers[r["customer_id"]]["account_number"], "name": customers[r["customer_id"]]["name"],
+            "area": customers[r["customer_id"]]["area__name"],
             "package_before": names.get(r["s_package"], "") if r["s_counted"] else "",
             "package_after": names.get(r["e_package"], "") if r["e_counted"] else "",
-            "before": before, "after": after, "amount": abs(after - before),
-        })
-    return rows
+            "before": r["before"], "after": r["after"], "amount": abs(r["after"] - r["before"]),
+        }
+        for r in _by_account(moved, customers)
+    ]
 
 
 def churn(month: date, *, scope: Scope = ALL, as_of: date | None = None) -> dict:
@@ -451,11 +491,13 @@ def churn(month: date, *, scope: Scope = ALL, as_of: date | None = None) -> dict
 
 
 def churned_customer_rows(month: date, *, scope: Scope = ALL, as_of: date | None = None) -> list[dict]:
-    ids = (
-        _month_frame(month, scope=scope, as_of=as_of).values("customer_id")
-        .annotate(s=Max("s_counted"), e=Max("e_counted"), p=Max("e_paused")).filter(s=1, e=0, p=0).values("customer_id")
-    )
+    """Customers counted at the start of the month with no connection counted or paused at its end."""
+    per_customer: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for r in _month_frame_rows(month, scope=scope, as_of=as_of):
+        flags = per_customer[r["customer_id"]]
+        flags[0], flags[1], flags[2] = max(flags[0], r["s_counted"]), max(flags[1], r["e_counted"]), max(flags[2], r["e_paused"])
+    lost = [pk for pk, (s, e, p) in per_customer.items() if s and not e and not p]
     return list(
-        Customer.objects.filter(pk__in=ids).order_by("account_number")
+        Customer.objects.filter(pk__in=lost).order_by("account_number")
         .values("pk", "account_number", "name", "area__name", "status")
     )

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from churn.selectors import risk_summary
 from customers.models import Area, Branch, Customer, Lead, Package
-from customers.selectors import collector_has_customers, customers_visible_to, leads_visible_to
+from customers.selectors import collector_has_customers, customer_counts_by_status, customers_visible_to, leads_visible_to
 from fieldservice.models import WorkOrder
 from fieldservice.selectors import workorders_visible_to
 from ispbill.accounts.selectors import user_branch_ids
@@ -70,8 +70,7 @@ def staff_home(*, user) -> dict:
     """The sections of the staff home the user's role may open: every figure links to its list."""
     sections = []
     if user.has_perm("customers.view_customer"):
-        customers = customers_visible_to(user)
-        by_status = dict(customers.order_by().values_list("status").annotate(n=Count("id")))
+        by_status = customer_counts_by_status(user)
         tiles = [Tile(_("Customers"), sum(by_status.values()), _url("customer-list"))]
         for status, label, warn in (
             (Customer.Status.ACTIVE, _("Active customers"), False),

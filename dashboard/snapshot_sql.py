@@ -112,7 +112,8 @@ def frame_sql(*, start_day: date, day: date, start_bound: datetime, end_bound: d
                        CASE WHEN sub.activated_at < %(first_instant)s AND sp.subscription_id IS NOT NULL
                             THEN 1 ELSE 0 END AS ever,
                        CASE WHEN e.object_id IS NOT NULL AND e.status = 'suspended' AND e.kind = 'customer_request'
-                            THEN 1 ELSE 0 END AS e_paused
+                            THEN 1 ELSE 0 END AS e_paused,
+                       e.status AS e_status
                 FROM {"analytics_touched touched JOIN customers_subscription sub ON sub.id = touched.subscription_id"
                       if touched else "customers_subscription sub"}
                 JOIN customers_customer cust ON cust.id = sub.customer_id
@@ -181,6 +182,19 @@ def frame_aggregates(**kwargs) -> tuple[list, list, list]:
         finally:
             cursor.execute("DROP TABLE analytics_frame")
     return tuple(results)
+
+
+FRAME_COLUMNS = ("subscription_id", "customer_id", "branch_id", "area_id", "reseller_id", "s_counted", "e_counted", "s_package",
+                 "e_package", "s_discount", "e_discount", "ever", "e_paused", "e_status")
+
+
+def frame_rows(**kwargs) -> list[dict]:
+    """The frame's rows, one per subscription counted at either side: what the drill-downs list, so a
+    list adds up to its tile by the same statement. Why SQL: the frame is this module's statement."""
+    sql, params = frame_sql(**kwargs)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} SELECT {', '.join(FRAME_COLUMNS)} FROM frame", _adapt(params))
+        return [dict(zip(FRAME_COLUMNS, row)) for row in cursor.fetchall()]
 
 
 def touched_sql(timestamp_ids: int) -> str:

@@ -103,6 +103,11 @@ app.conf.beat_schedule = {
         "task": "customers.tasks.expire_referrals",
         "schedule": crontab(hour=1, minute=15),
     },
+    # The staff home's customer counts: the day's change rows folded into one per branch and status.
+    "customers-tally-recount": {
+        "task": "customers.tasks.customer_tally_recount",
+        "schedule": crontab(hour=1, minute=20),
+    },
     # Online payments pending longer than SSLCOMMERZ_RECONCILE_AFTER_MINUTES are looked up through the
     # gateway's transaction query API (a lost IPN), stale sessions closed, refunds polled until final.
     "payments-reconcile-online": {

@@ -359,15 +359,23 @@ USAGE_POLL_SECONDS = env.int("USAGE_POLL_SECONDS", default=300)
 USAGE_SAMPLE_RETENTION_DAYS = env.int("USAGE_SAMPLE_RETENTION_DAYS", default=14)
 USAGE_HOURLY_RETENTION_DAYS = env.int("USAGE_HOURLY_RETENTION_DAYS", default=90)
 USAGE_DAILY_RETENTION_DAYS = env.int("USAGE_DAILY_RETENTION_DAYS", default=800)
-# RADIUS (radius/, docs/radius.md): the PostgreSQL role FreeRADIUS logs in as (it reads only the
-# authorisation views and writes only accounting and post-auth), the ports `radius_config` writes
-# into the generated FreeRADIUS configuration, and the interim-update interval handed to each
-# session (a session silent for twice it is closed as stale).
-RADIUS_DB_USER = env.str("RADIUS_DB_USER", default="ispbill_radius")
-RADIUS_DB_PASSWORD = env.str("RADIUS_DB_PASSWORD", default="")
+
+# Routers in RADIUS mode (network.aaa): where a router is told to send RADIUS, and how ispbill reaches
+# the server and the routers' CoA listeners. See .env.example and docs/radius.md.
+RADIUS_SERVER_ADDRESS = env.str("RADIUS_SERVER_ADDRESS", default="127.0.0.1")
 RADIUS_AUTH_PORT = env.int("RADIUS_AUTH_PORT", default=1812)
 RADIUS_ACCT_PORT = env.int("RADIUS_ACCT_PORT", default=1813)
 RADIUS_INTERIM_INTERVAL = env.int("RADIUS_INTERIM_INTERVAL", default=300)
+RADIUS_PROBE_ADDRESS = env.str("RADIUS_PROBE_ADDRESS", default="") or RADIUS_SERVER_ADDRESS
+RADIUS_PROBE_SECRET = env.str("RADIUS_PROBE_SECRET", default="")
+RADIUS_COA_SOURCE_ADDRESS = env.str("RADIUS_COA_SOURCE_ADDRESS", default="")
+RADIUS_COA_TIMEOUT = env.float("RADIUS_COA_TIMEOUT", default=3.0)
+RADIUS_COA_ATTEMPTS = env.int("RADIUS_COA_ATTEMPTS", default=2)
+# FreeRADIUS's database role (radius/, `manage.py radius_db_role`): it reads only the authorisation
+# views and writes only accounting and post-auth; `radius_config` writes it into the generated
+# configuration with the ports above. A session silent for twice RADIUS_INTERIM_INTERVAL is stale.
+RADIUS_DB_USER = env.str("RADIUS_DB_USER", default="ispbill_radius")
+RADIUS_DB_PASSWORD = env.str("RADIUS_DB_PASSWORD", default="")
 # Analytics (docs/metrics.md): a subscription suspended for non-payment this many days counts as
 # churned (out of MRR, into logo churn); before that it is past due and still in MRR.
 ANALYTICS_CHURN_UNPAID_DAYS = env.int("ANALYTICS_CHURN_UNPAID_DAYS", default=30)

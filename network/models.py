@@ -18,10 +18,6 @@ from ispbill.core.fields import EncryptedTextField
 class Router(models.Model):
     """A MikroTik router customers connect through, reached over the RouterOS API."""
 
-    class AaaMode(models.TextChoices):
-        API = "api", _("API: PPPoE secrets written to the router")
-        RADIUS = "radius", _("RADIUS: the router asks FreeRADIUS")
-
     class SuspensionMethod(models.TextChoices):
         DISABLE = "disable", _("Disable the login and drop the active session")
         ADDRESS_LIST = "address_list", _("Add the customer's address to the suspended address list")
@@ -38,10 +34,6 @@ class Router(models.Model):
     )
     areas = models.ManyToManyField("customers.Area", blank=True, related_name="routers", verbose_name=_("areas served"))
     is_active = models.BooleanField(_("active"), default=True)
-    # AAA: API mode writes each subscriber to the router; RADIUS mode lets the router ask FreeRADIUS,
-    # which reads our tables (radius/). The secret is this router's shared secret as a RADIUS client (NAS).
-    aaa_mode = models.CharField(_("AAA mode"), max_length=8, choices=AaaMode.choices, default=AaaMode.API)
-    radius_secret = EncryptedTextField(_("RADIUS secret"), blank=True)
 
     # Provisioning methods: which kinds of subscription this router carries. A subscription's own
     # connection type picks the table (PPPoE secret, simple queue, hotspot user); a router that does
@@ -56,6 +48,19 @@ class Router(models.Model):
         _("suspended address list"), max_length=64, default="suspended",
         help_text=_("Firewall address list a walled-garden rule redirects to the portal's pay page"),
     )
+
+    class AaaMode(models.TextChoices):
+        API = "api", _("API: PPPoE secrets written to the router")
+        RADIUS = "radius", _("RADIUS: the router asks FreeRADIUS")
+
+    # Authentication, authorisation and accounting: API mode writes each subscriber's secret to the
+    # router; RADIUS mode points the router at our FreeRADIUS (network.services.router_switch_aaa_mode).
+    aaa_mode = models.CharField(_("AAA mode"), max_length=8, choices=AaaMode.choices, default=AaaMode.API)
+    # The RADIUS shared secret between this router (the NAS) and FreeRADIUS, generated when RADIUS is
+    # first enabled; also signs CoA and Disconnect requests to the router.
+    radius_secret = EncryptedTextField(_("RADIUS secret"), blank=True)
+    # Where the router listens for CoA and Disconnect (`/radius incoming set port=`): 3799 in real life.
+    radius_coa_port = models.PositiveIntegerField(_("RADIUS CoA port"), default=3799)
 
     # Health, written by the health check and by every successful contact.
     is_online = models.BooleanField(_("online"), default=False)
@@ -79,7 +84,8 @@ class Router(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(api_port__gte=1, api_port__lte=65535, ssl_port__gte=1, ssl_port__lte=65535),
+                condition=Q(api_port__gte=1, api_port__lte=65535, ssl_port__gte=1, ssl_port__lte=65535,
+                            radius_coa_port__gte=1, radius_coa_port__lte=65535),
                 name="router_ports_valid",
             ),
             models.CheckConstraint(
@@ -125,6 +131,7 @@ class ProvisioningTask(models.Model):
         PROFILE = "profile", _("Profile")
         ADOPT = "adopt", _("Adopt entry")
         REMOVE_ORPHAN = "remove_orphan", _("Remove orphan")
+        AAA_MODE = "aaa_mode", _("Switch AAA mode")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from customers.models import Subscription
 
-from . import routeros
+from . import aaa, routeros
 from .models import ProvisioningTask, Router
 from .routeros import (
     RouterAuthFailed,
@@ -108,6 +108,13 @@ def apply_subscription_state(client: routeros.RouterClient, router: Router, desi
 
 def _apply_task(client: routeros.RouterClient, router: Router, task: ProvisioningTask) -> str:
     desired = task.desired
+    if task.action == Action.AAA_MODE:
+        return aaa.apply_mode_switch(client, router, desired)
+    if aaa.uses_radius(router):
+        # A RADIUS router never gets a secret: Disconnect / CoA, or nothing (network/aaa.py).
+        outcome = aaa.apply_radius_task(router, task)
+        if outcome is not None:
+            return outcome
     if task.action == Action.PROFILE:
         results = []
         if router.provision_pppoe:
@@ -181,9 +188,15 @@ class DrainResult:
 
 
 def _due_entries(router_id: int, now: datetime) -> list[ProvisioningTask]:
-    """The entries to try now: for each key, its oldest open entry, when its back-off is over."""
+    """The entries to try now: for each key, its oldest open entry, when its back-off is over. A mode
+    switch (AAA_MODE) is a barrier: it waits for every earlier open entry, and every later one waits
+    for it, so no change is applied half in one mode and half in the other."""
     due, seen = [], set()
     for task in ProvisioningTask.objects.filter(router_id=router_id).filter(status__in=ProvisioningTask.NOT_DONE).order_by("id"):
+        if task.action == Action.AAA_MODE:
+            if not seen and task.next_attempt_at <= now:
+                due.append(task)
+            break
         if task.key in seen:
             continue
         seen.add(task.key)
@@ -221,14 +234,19 @@ def _drain_claimed(router_id: int, result: DrainResult, fixed_now: datetime | No
         return False
     if router.outbox_retry_at and router.outbox_retry_at > now:
         result.stopped = "backoff"
+        if aaa.uses_radius(router):
+            return _drain_radius_only(router_id, router, result, fixed_now)
         return False
     progressed = False
     with routeros.router_session(routeros.connection_for(router)) as client:
         try:
             client.connect()
         except (RouterUnreachable, RouterAuthFailed, routeros.RouterProtocolError) as error:
+            if aaa.uses_radius(router):
+                # Disconnect and CoA go to the router's CoA port, not its API: they need not wait.
+                progressed = _drain_radius_only(router_id, router, result, fixed_now)
             _router_down(router_id, router, error, now, result)
-            return False
+            return progressed
         router_reached(router, now)
         while True:
             due = _due_entries(router_id, fixed_now or timezone.now())
@@ -264,6 +282,50 @@ def _drain_claimed(router_id: int, result: DrainResult, fixed_now: datetime | No
                     renew_lease(router_id)
             if not round_progress:
                 return progressed
+
+
+def _due_radius_entries(router_id: int, router: Router, fixed_now: datetime | None):
+    """The due entries that need no API, round after round (a subscription's next entry is due once
+    its previous one is applied), until a round applies nothing."""
+    tried: set[int] = set()
+    while True:
+        batch = [
+            task for task in _due_entries(router_id, fixed_now or timezone.now())
+            if task.pk not in tried and aaa.needs_no_api(router, task)
+        ]
+        if not batch:
+            return
+        for task in batch:
+            tried.add(task.pk)
+            yield task
+
+
+def _drain_radius_only(router_id: int, router: Router, result: DrainResult, fixed_now: datetime | None) -> bool:
+    """A RADIUS router whose API does not answer: apply the due entries that need no API (Disconnect,
+    CoA, nothing-to-send), in the usual order; the rest wait for the API with the router's back-off."""
+    progressed = False
+    for task in _due_radius_entries(router_id, router, fixed_now):
+        now = fixed_now or timezone.now()
+        ProvisioningTask.objects.filter(pk=task.pk).update(status=TaskStatus.APPLYING)
+        try:
+            outcome = aaa.apply_radius_task(router, task)
+        except RouterError as error:
+            _fail_task(task, str(error), now)
+            result.failed += 1
+            result.errors.append(str(error))
+            continue
+        except Exception as error:  # a bug must not stop the queue of every other customer
+            logger.exception("applying outbox entry %s failed", task.pk)
+            _fail_task(task, f"internal error: {error!r}", now)
+            result.failed += 1
+            result.errors.append(repr(error))
+            continue
+        ProvisioningTask.objects.filter(pk=task.pk).update(
+            status=TaskStatus.DONE, applied_at=timezone.now(), result=(outcome or "")[:200], last_error="", attempts=F("attempts") + 1,
+        )
+        progressed = True
+        result.applied += 1
+    return progressed
 
 
 def _router_down(router_id: int, router: Router, error: RouterError, now: datetime, result: DrainResult) -> None:

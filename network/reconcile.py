@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from customers.models import Subscription
 from ispbill.core.audit import audit_record
 
-from . import routeros
+from . import aaa, routeros
 from .models import DriftReport, ProvisioningTask, Router
 from .outbox import ORPHAN_TABLES, apply_subscription_state, claim_router, release_router, router_reached
 from .routeros import (
@@ -128,6 +128,13 @@ def _reconcile_claimed(router_id: int, requested_by, now: datetime) -> DriftRepo
     report = DriftReport.objects.create(
         router=router, started_at=now, requested_by=requested_by if getattr(requested_by, "pk", None) else None
     )
+    if router.provisioning_tasks.filter(action=Action.AAA_MODE, status__in=ProvisioningTask.NOT_DONE).exists():
+        # Half-way between modes, secrets that look like drift are the switch's to add or remove.
+        report.status = DriftReport.Status.INCOMPLETE
+        report.error = _("The router is switching between API and RADIUS mode: it is compared once the switch is done.")
+        report.finished_at = timezone.now()
+        report.save()
+        return report
     try:
         with routeros.router_session(routeros.connection_for(router)) as client:
             tables = routeros.read_tables(
@@ -173,6 +180,10 @@ def _compare_and_repair(client: routeros.RouterClient, router: Router, tables: r
     profiles_needed: dict[str, str] = {}
 
     wanted = [(subscription, desired_state(subscription)) for subscription in subscriptions]
+    if aaa.uses_radius(router):
+        # RADIUS authorises PPPoE and hotspot logins from our data: nothing of theirs belongs on the
+        # router, and a secret of ours left there is drift (it would let a suspended login in).
+        wanted = [(subscription, desired) for subscription, desired in wanted if desired["kind"] not in aaa.RADIUS_KINDS]
     for _subscription, desired in wanted:
         if desired["kind"] == Subscription.ConnectionType.PPPOE:
             profiles_needed[desired["profile"]] = desired["rate_limit"]

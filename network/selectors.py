@@ -387,3 +387,23 @@ def usage_subscription_for_customer(*, customer, pk: int):
     """One of the signed-in customer's own subscriptions, or 404."""
 
     return get_object_or_404(portal_subscriptions(customer=customer), pk=pk)
+
+
+# RADIUS mode -------------------------------------------------------------------------------------
+
+
+def aaa_switch_pending(router: Router) -> ProvisioningTask | None:
+    """The router's mode switch still waiting to be applied (with its last error), if any."""
+    return router.provisioning_tasks.filter(action=ProvisioningTask.Action.AAA_MODE, status__in=ProvisioningTask.NOT_DONE).order_by("-id").first()
+
+
+def router_changes_failing(subscription_ids) -> dict[int, ProvisioningTask]:
+    """For each subscription, its oldest router change that failed and waits for its retry (a CoA the
+    router refused or did not answer, a secret it would not take): what the customer page shows."""
+    failing: dict[int, ProvisioningTask] = {}
+    rows = ProvisioningTask.objects.filter(
+        subscription_id__in=list(subscription_ids), status=ProvisioningTask.Status.FAILED
+    ).order_by("id")
+    for task in rows:
+        failing.setdefault(task.subscription_id, task)
+    return failing

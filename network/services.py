@@ -26,7 +26,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +34,6 @@ from django.utils.translation import gettext as _
 from customers.models import Package, Subscription
 from ispbill.core.audit import audit_changes, audit_record, snapshot
 from ispbill.core.bulk import rows_insert
-from ispbill.core.statements import on_postgresql
 
 from . import outages, routeros
 from .models import ProvisioningTask, Router
@@ -72,19 +71,12 @@ def retry_delay(attempts: int) -> timedelta:
 
 ROUTER_FIELDS = (
     "name", "host", "api_port", "use_ssl", "ssl_port", "username", "branch", "is_active",
-    "provision_pppoe", "provision_static", "provision_hotspot", "suspension_method", "suspended_address_list", "aaa_mode",
+    "provision_pppoe", "provision_static", "provision_hotspot", "suspension_method", "suspended_address_list",
+    "radius_coa_port",
 )
 
 
 def _check_router(router: Router, areas) -> None:
-    if router.aaa_mode == Router.AaaMode.RADIUS and not on_postgresql():
-        # FreeRADIUS reads our PostgreSQL views (radius/); the embedded SQLite has no server it can reach.
-        raise ValidationError({"aaa_mode": _(
-            "RADIUS mode needs PostgreSQL: FreeRADIUS reads the subscribers from ispbill's PostgreSQL database. "
-            "This installation runs on the embedded SQLite database, so the router stays in API mode."
-        )})
-    if router.aaa_mode == Router.AaaMode.RADIUS and not router.radius_secret:
-        raise ValidationError({"radius_secret": _("A router in RADIUS mode needs a RADIUS secret.")})
     if not (router.provision_pppoe or router.provision_static or router.provision_hotspot):
         raise ValidationError({"provision_pppoe": _("Choose at least one kind of subscription this router carries.")})
     if router.branch_id and areas:
@@ -96,11 +88,11 @@ def _check_router(router: Router, areas) -> None:
 
 
 @transaction.atomic
-def router_create(*, actor, password: str = "", radius_secret: str = "", areas=(), **fields) -> Router:
+def router_create(*, actor, password: str = "", areas=(), **fields) -> Router:
     unknown = set(fields) - set(ROUTER_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
-    router = Router(**fields, password=password, radius_secret=radius_secret)
+    router = Router(**fields, password=password)
     router.name = router.name.strip()
     _check_router(router, areas)
     router.full_clean(exclude=["areas"])
@@ -108,18 +100,15 @@ def router_create(*, actor, password: str = "", radius_secret: str = "", areas=(
     router.areas.set(areas)
     audit_record(
         actor=actor, action="router.create", obj=router,
-        after={**snapshot(router, ROUTER_FIELDS), "areas": sorted(area.pk for area in areas), "password": "set" if password else "",
-               "radius_secret": "set" if radius_secret else ""},
+        after={**snapshot(router, ROUTER_FIELDS), "areas": sorted(area.pk for area in areas), "password": "set" if password else ""},
     )
     _enqueue_profiles_for_router(router, actor=actor)
     return router
 
 
 @transaction.atomic
-def router_update(
-    *, actor, router: Router, password: str | None = None, radius_secret: str | None = None, areas=None, **changes
-) -> Router:
-    """``password``, ``radius_secret``: None keeps the stored one (the form never shows it); "" stores none."""
+def router_update(*, actor, router: Router, password: str | None = None, areas=None, **changes) -> Router:
+    """``password``: None keeps the stored one (the form never shows it); "" stores none."""
     unknown = set(changes) - set(ROUTER_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
@@ -133,9 +122,6 @@ def router_update(
     password_changed = password is not None and password != (router.password or "")
     if password is not None:
         router.password = password
-    secret_changed = radius_secret is not None and radius_secret != (router.radius_secret or "")
-    if radius_secret is not None:
-        router.radius_secret = radius_secret
     router.full_clean(exclude=["areas"])
     router.save()
     if areas is not None:
@@ -144,10 +130,12 @@ def router_update(
     old, new = audit_changes(before, after)
     if password_changed:
         old["password"], new["password"] = "…", "changed" if password else "cleared"
-    if secret_changed:
-        old["radius_secret"], new["radius_secret"] = "…", "changed" if radius_secret else "cleared"
     if new:
         audit_record(actor=actor, action="router.update", obj=router, before=old, after=new)
+    if "radius_coa_port" in new and router.aaa_mode == Router.AaaMode.RADIUS:
+        # The router must listen where we now send CoA: its RADIUS set-up is applied again.
+        new_task(router_id=router.pk, key=AAA_SWITCH_KEY, action=Action.AAA_MODE, desired={"mode": router.aaa_mode}, actor=actor).save()
+        wake_after_commit(router.pk)
     became_active = "is_active" in new and router.is_active
     if became_active or any(name in new for name in ("host", "api_port", "use_ssl", "ssl_port", "username", "password")):
         # New address or credentials: try the queue again now rather than after the back-off.
@@ -155,6 +143,56 @@ def router_update(
         router.provisioning_tasks.filter(status__in=ProvisioningTask.NOT_DONE).update(next_attempt_at=timezone.now())
         wake_after_commit(router.pk)
     return router
+
+
+# AAA mode ----------------------------------------------------------------------------------------
+
+AAA_SWITCH_KEY = "aaa"
+
+
+def radius_refused_reason() -> str:
+    """Why RADIUS mode cannot be used on this installation, or "" when it can."""
+    if connection.vendor == "sqlite":
+        return _(
+            "RADIUS mode needs PostgreSQL: FreeRADIUS reads the subscribers from ispbill's database and "
+            "cannot share the embedded SQLite file safely while ispbill writes to it. Set DATABASE_URL to "
+            "a PostgreSQL database to use RADIUS; this router stays in API mode."
+        )
+    return ""
+
+
+@transaction.atomic
+def router_switch_aaa_mode(*, actor, router: Router, mode: str) -> ProvisioningTask:
+    """Switch the router between API mode (our secrets on it) and RADIUS mode (it asks FreeRADIUS).
+    Recorded at once; the router is reconfigured by one outbox entry that moves its subscribers
+    without dropping a session (network/aaa.py)."""
+    from .aaa import new_radius_secret
+
+    if mode not in Router.AaaMode.values:
+        raise ValidationError({"mode": _("Choose API or RADIUS mode.")})
+    router = Router.objects.select_for_update().get(pk=router.pk)
+    if mode == router.aaa_mode:
+        raise ValidationError({"mode": _("The router is already in this mode.")})
+    if mode == Router.AaaMode.RADIUS:
+        reason = radius_refused_reason()
+        if reason:
+            raise ValidationError({"mode": reason})
+        if not (router.provision_pppoe or router.provision_hotspot):
+            raise ValidationError({"mode": _("This router carries no PPPoE or hotspot subscribers: RADIUS mode would change nothing.")})
+    before = {"aaa_mode": router.aaa_mode}
+    router.aaa_mode = mode
+    fields = ["aaa_mode"]
+    secret_generated = mode == Router.AaaMode.RADIUS and not router.radius_secret
+    if secret_generated:
+        router.radius_secret = new_radius_secret()
+        fields.append("radius_secret")
+    router.save(update_fields=fields)
+    after = {"aaa_mode": mode, **({"radius_secret": "generated"} if secret_generated else {})}
+    audit_record(actor=actor, action="router.aaa_mode", obj=router, before=before, after=after)
+    task = new_task(router_id=router.pk, key=AAA_SWITCH_KEY, action=Action.AAA_MODE, desired={"mode": mode}, actor=actor)
+    task.save()
+    wake_after_commit(router.pk)
+    return task
 
 
 # Desired state -----------------------------------------------------------------------------------

@@ -143,7 +143,9 @@ def due_customers(
     )
     latest_call = CallLog.objects.filter(customer=OuterRef("pk")).order_by("-called_at", "-id")
     customers = (
-        customers_visible_to(user)
+        # Only customers with an open invoice get the per-customer sums: the others owe nothing, and
+        # summing for every customer made the list's count and pages read every customer's invoices.
+        customers_visible_to(user).filter(pk__in=Invoice.objects.filter(status__in=OPEN_STATUSES).values("customer_id"))
         .select_related("area", "branch", "collector", "area__collector")
         .annotate(
             amount_due=Coalesce(due, ZERO, output_field=MONEY), oldest_due_date=oldest, last_payment_at=last_payment,

@@ -62,6 +62,21 @@ def clients_conf(routers) -> str:
         "# Each client's shortname is the router's id: ispbill's queries find a login by router and username.",
         "",
     ]
+    probe_address = settings.RADIUS_COA_SOURCE_ADDRESS or "127.0.0.1"
+    if settings.RADIUS_PROBE_SECRET and probe_address not in {router.host for router in routers}:
+        # ispbill itself, asking on a router's behalf before a mode switch (network.aaa.probe_radius):
+        # no router (shortname 0), so its probe login is answered with a reject, which is all it needs.
+        lines += [
+            "# ispbill's own address: the AAA mode switch's probe (RADIUS_PROBE_SECRET).",
+            "client ispbill-probe {",
+            f'\tipaddr = "{_quote(probe_address)}"',
+            f'\tsecret = "{_quote(settings.RADIUS_PROBE_SECRET)}"',
+            "\tshortname = 0",
+            "\tnas_type = other",
+            "\trequire_message_authenticator = no",
+            "}",
+            "",
+        ]
     for router in routers:
         lines += [
             f"# {router.name}",

@@ -86,6 +86,7 @@ def _fresh_cached_reads():
     """Values cached by an earlier test are of a database that test rolled back."""
     from django.core.cache import cache
 
+    from churn.selectors import RISK_VERSION_KEY
     from dashboard.selectors import SNAPSHOT_VERSION_KEY
     from network.outages import ANY_ACTIVE_CACHE_KEY
     from payments.online import gateway_config_forget
@@ -93,6 +94,7 @@ def _fresh_cached_reads():
     gateway_config_forget()
     cache.delete(ANY_ACTIVE_CACHE_KEY)
     cache.delete(SNAPSHOT_VERSION_KEY)
+    cache.delete(RISK_VERSION_KEY)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from .radius import PppAaa, RadiusIncoming, RadiusSide, RadiusTable
 from .tables import (
     BAD_ARGUMENT,
     MISSING,
@@ -68,6 +69,11 @@ class Session:
         "active_row",
         "interface_row",
         "connected",
+        "radius",  # authenticated by RADIUS (accounting is sent for it)
+        "rate_limit",  # Mikrotik-Rate-Limit as RADIUS (or a CoA) gave it
+        "timeout_at",  # Session-Timeout: when the router ends it
+        "interim_every",
+        "next_interim",
     )
 
     link_up = True
@@ -171,6 +177,8 @@ class RouterState:
         online_ratio: float = 1.0,
         version: str = VERSION,
         board_name: str = BOARD_NAME,
+        radius_bind: str = "127.0.0.1",
+        coa_port: int = 0,
     ) -> None:
         self.lock = threading.RLock()
         self.identity = identity
@@ -204,7 +212,9 @@ class RouterState:
         self.hotspot_users = HotspotUserTable(self)
         self.hotspot_profiles = HotspotProfileTable(self)
         self.interfaces = InterfaceTable(self)
+        self.radius_servers = RadiusTable(self)
         self.tables: list[Table] = [
+            self.radius_servers,
             self.secrets,
             self.profiles,
             self.active,
@@ -221,6 +231,18 @@ class RouterState:
         self.menus: dict[str, Menu] = {table.path: table for table in self.tables}
         self.menus["/system/resource"] = SystemResource(self)
         self.menus["/system/identity"] = SystemIdentity(self)
+        self.ppp_aaa = PppAaa(self)
+        self.radius_incoming = RadiusIncoming(self)
+        self.menus["/ppp/aaa"] = self.ppp_aaa
+        self.menus["/radius/incoming"] = self.radius_incoming
+        # The RADIUS client and the CoA listener (UDP ``coa_port`` on ``radius_bind``; 0: a free port).
+        self.radius = RadiusSide(self, bind=radius_bind, coa_port=coa_port)
+        # What each customer's CPE dials with: learnt from the secret the installer set it up with,
+        # and kept when that secret is removed (the CPE still has it), so it can dial RADIUS later.
+        self.cpe_passwords: dict[str, str] = {}
+        self.radius_sessions: dict[str, Session] = {}
+        self.radius_rejects: dict[str, int] = {}
+        self._dials: list[tuple[float, int, str]] = []
         self._directories = {
             "/".join(path.split("/")[:depth]) for path in self.menus for depth in range(2, path.count("/") + 1)
         }
@@ -303,6 +325,10 @@ class RouterState:
     def wall_time(self, now: float) -> str:
         return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now + self._wall_offset))
 
+    @property
+    def wall_offset(self) -> float:
+        return self._wall_offset
+
     def _advance(self, now: float) -> None:
         while self._pending and self._pending[0][0] <= now:
             due, _, secret = heapq.heappop(self._pending)
@@ -311,6 +337,11 @@ class RouterState:
             secret.state = None
             if self._may_connect(secret):
                 self._start_session(secret, due)
+        if self.radius_sessions:
+            self._radius_timers(now)
+        while self._dials and self._dials[0][0] <= now:
+            due, _, name = heapq.heappop(self._dials)
+            self._radius_dial(name, due)
 
     # -- PPPoE sessions ----------------------------------------------------
 
@@ -343,6 +374,7 @@ class RouterState:
         # the secret only decides whether the customer may connect again.
         if old is None and self.in_service:
             self.installed.add(secret.attrs["name"])
+        self.cpe_passwords[secret.attrs["name"]] = secret.attrs.get("password", "")
         if self._may_connect(secret):
             self._schedule(secret, now)
         else:
@@ -367,18 +399,34 @@ class RouterState:
     def _start_session(self, secret: Row, at: float) -> Session:
         name = secret.attrs["name"]
         profile = self.profiles.by_key.get(secret.attrs["profile"])
+        # The profile's rate-limit applies from connect time: editing it later needs a reconnect.
+        limit = parse_rate_pair(profile.attrs["rate-limit"]) if profile and profile.attrs.get("rate-limit") else None
+        return self._open_session(
+            name, at, address=self._address_for(secret, profile), caller_id=secret.attrs.get("caller-id") or "", limit=limit
+        )
+
+    def _caller_id(self, name: str) -> str:
+        draw = random.Random(f"{self.seed}:use:{name}")
+        return ":".join([CPE_OUI, *(f"{draw.randrange(256):02X}" for _ in range(3))])
+
+    def _open_session(
+        self, name: str, at: float, *, address: str, caller_id: str, limit: tuple[int, int] | None, radius: bool = False,
+        rate_limit: str = "", timeout: float = 0, interim: float = 0,
+    ) -> Session:
         draw = random.Random(f"{self.seed}:use:{name}")
         session = Session()
         session.name = name
         session.started = at
-        session.address = self._address_for(secret, profile)
-        session.caller_id = secret.attrs.get("caller-id") or ":".join(
-            [CPE_OUI, *(f"{draw.randrange(256):02X}" for _ in range(3))]
-        )
+        session.address = address
+        session.caller_id = caller_id or ":".join([CPE_OUI, *(f"{draw.randrange(256):02X}" for _ in range(3))])
         self._next_session_id += 1
         session.session_id = f"0x{self._next_session_id:08X}"
-        # The profile's rate-limit applies from connect time: editing it later needs a reconnect.
-        session.profile_limit = parse_rate_pair(profile.attrs["rate-limit"]) if profile and profile.attrs.get("rate-limit") else None
+        session.profile_limit = limit
+        session.radius = radius
+        session.rate_limit = rate_limit
+        session.timeout_at = at + timeout if timeout > 0 else None
+        session.interim_every = interim
+        session.next_interim = at + interim if interim > 0 else None
         session.use_down = draw.uniform(0.15, 0.7)
         session.use_up = session.use_down * draw.uniform(0.1, 0.35)
         session.counter = Counter(Shape(f"{self.seed}:{name}"), at)
@@ -394,7 +442,7 @@ class RouterState:
                 "session-id": session.session_id,
                 "limit-bytes-in": "0",
                 "limit-bytes-out": "0",
-                "radius": "false",
+                "radius": "true" if radius else "false",
             },
             state=session,
         )
@@ -415,12 +463,96 @@ class RouterState:
         )
         self.sessions[name] = session
         self.sessions_by_address[session.address] = session
+        if radius:
+            self.radius_sessions[name] = session
         self._retune(at, [session], ())
+        if radius:
+            self.radius.account("Start", session, at)
         return session
 
-    def end_session(self, session: Session, now: float, *, reconnect: bool) -> None:
+    # -- RADIUS ------------------------------------------------------------
+
+    def _schedule_dial(self, name: str, now: float) -> None:
+        """The CPE dials again after connect_delay; with no local secret that is a RADIUS login."""
+        if name not in self.cpe_passwords or not self.ppp_aaa.use_radius or not self.wants_online(name):
+            return
+        self._sequence += 1
+        heapq.heappush(self._dials, (now + self.connect_delay, self._sequence, name))
+
+    def _radius_dial(self, name: str, now: float):
+        from .radius import DialResult
+
+        if name in self.sessions:
+            return DialResult("connected", {}, self.sessions[name])
+        if self.secrets.by_key.get(name) is not None:
+            return DialResult("local", {})  # a local secret answers first, as on RouterOS
+        if not self.ppp_aaa.use_radius:
+            return DialResult("refused", {})
+        outcome, attributes = self.radius.authenticate(name, self.cpe_passwords.get(name, ""), self._caller_id(name))
+        if outcome != "accept":
+            self.radius_rejects[name] = self.radius_rejects.get(name, 0) + 1
+            return DialResult(outcome, attributes)
+        rate = str((attributes.get("Mikrotik-Rate-Limit") or [""])[0])
+        framed = str((attributes.get("Framed-IP-Address") or [""])[0])
+        if not framed or framed in self.sessions_by_address:
+            framed = self._pool.get(name) or str(POOL_START + len(self._pool))
+            self._pool.setdefault(name, framed)
+        timeout = float((attributes.get("Session-Timeout") or [0])[0] or 0)
+        interim = float((attributes.get("Acct-Interim-Interval") or [0])[0] or 0) or self.ppp_aaa.interim_seconds
+        session = self._open_session(
+            name, now, address=framed, caller_id="", limit=parse_rate_pair(rate) if rate else None, radius=True,
+            rate_limit=rate, timeout=timeout, interim=interim,
+        )
+        return DialResult("accept", attributes, session)
+
+    def _radius_timers(self, now: float) -> None:
+        for session in list(self.radius_sessions.values()):
+            if session.timeout_at is not None and session.timeout_at <= now:
+                self.end_session(session, session.timeout_at, reconnect=True, cause="Session-Timeout")
+                continue
+            if session.next_interim is not None and session.next_interim <= now:
+                # One Interim-Update with the counters of now, however many intervals were skipped.
+                self.radius.account("Interim-Update", session, now)
+                while session.next_interim <= now:
+                    session.next_interim += session.interim_every
+
+    def coa_request(self, *, disconnect: bool, name=None, session_id=None, address=None, rate_limit=None) -> bool:
+        """A verified CoA or Disconnect-Request: False when no session matches (NAK 503)."""
+        with self.lock:
+            now = self.clock()
+            self._advance(now)
+            session = None
+            if name is not None:
+                session = self.sessions.get(str(name))
+            elif address is not None:
+                session = self.sessions_by_address.get(str(address))
+            if session is None or (session_id and session.session_id != str(session_id)):
+                return False
+            if disconnect:
+                self.end_session(session, now, reconnect=True, cause="Admin-Reset")
+                return True
+            if rate_limit:
+                session.rate_limit = str(rate_limit)
+                session.profile_limit = parse_rate_pair(str(rate_limit))
+                self._retune(now, [session], ())
+            return True
+
+    def dial(self, name: str, password: str | None = None):
+        """A customer's CPE dials PPPoE now (with ``password``, which it keeps for later dials)."""
+        with self.lock:
+            now = self.clock()
+            self._advance(now)
+            if password is not None:
+                self.cpe_passwords[name] = password
+            return self._radius_dial(name, now)
+
+    def end_session(self, session: Session, now: float, *, reconnect: bool, cause: str = "User-Request") -> None:
         if not session.connected:
             return
+        if session.radius:
+            self.radius.account("Stop", session, now, cause=cause)
+            if self.radius_sessions.get(session.name) is session:
+                del self.radius_sessions[session.name]
         session.connected = False
         self.active.delete(session.active_row)
         self.interfaces.delete(session.interface_row)
@@ -433,6 +565,8 @@ class RouterState:
             secret = self.secrets.by_key.get(session.name)
             if secret is not None:
                 self._schedule(secret, now)
+            else:
+                self._schedule_dial(session.name, now)
 
     # -- hotspot users -----------------------------------------------------
 
@@ -599,7 +733,10 @@ class RouterState:
             now = self.clock()
             self._advance(now)
             for session in list(self.sessions.values()):
+                session.radius = False  # a rebooting router sends no Stop: Accounting-On says it instead
                 self.end_session(session, now, reconnect=False)
+            self.radius_sessions.clear()
+            self._dials.clear()
             for queue in self.queues.rows.values():
                 queue.state.counter.reset(now)
             for row in self.interfaces.rows.values():
@@ -620,6 +757,11 @@ class RouterState:
                 self._schedule(secret, now)
             self.boot_time = now
             self.reboots += 1
+            if self.ppp_aaa.use_radius:
+                self.radius.account("Accounting-On", None, now)
+                for name in self.cpe_passwords:
+                    if name not in self.secrets.by_key:
+                        self._schedule_dial(name, now)
 
     def drop_session(self, name: str, *, reconnect: bool = True) -> bool:
         """The customer's link dropped (CPE rebooted, fibre cut). False if they were not connected."""
@@ -667,6 +809,9 @@ class RouterState:
                 "uptime": format_duration(now - session.started),
                 "rx-byte": str(rx),
                 "tx-byte": str(tx),
+                "radius": "true" if session.radius else "false",
+                "rate-limit": session.rate_limit or "",
+                "session-id": session.session_id,
             }
 
     def hotspot_user(self, name: str) -> dict[str, str] | None:

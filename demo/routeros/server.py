@@ -130,6 +130,30 @@ class SimulatedRouter:
     def set_offline(self, name: str, offline: bool = True) -> None:
         self.state.set_offline(name, offline)
 
+    # -- RADIUS (demo/routeros/radius.py) ----------------------------------
+
+    @property
+    def coa_port(self) -> int:
+        """The UDP port the router's CoA / Disconnect listener is bound to."""
+        return self.state.radius.coa_port
+
+    def set_coa_fault(self, fault: str | None, *, disconnect: bool = False) -> None:
+        """``"nak"``: answer CoA-NAK (Disconnect-NAK with ``disconnect=True``), Error-Cause 501;
+        ``"silent"``: answer nothing; None: behave."""
+        if fault not in (None, "nak", "silent"):
+            raise ValueError(f"unknown CoA fault {fault!r}")
+        if disconnect:
+            self.state.radius.disconnect_fault = fault
+        else:
+            self.state.radius.coa_fault = fault
+
+    def dial(self, name: str, password: str | None = None):
+        """The customer's CPE dials now: local secret first, then RADIUS (DialResult)."""
+        return self.state.dial(name, password)
+
+    def flush_accounting(self, timeout: float = 5.0) -> bool:
+        return self.state.radius.flush(timeout)
+
     # -- client side -------------------------------------------------------
 
     def connect(self, *, ssl: bool = False, timeout: float = 5.0, **kwargs):
@@ -353,6 +377,7 @@ class SimulatorHost:
         for router in self.routers:
             router.close_clients()
             self.call(router._shutdown())
+            router.state.radius.stop()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=5)
         self.loop.close()
@@ -379,9 +404,11 @@ class SimulatorHost:
         """A new router listening on ``port`` (0: any free port) and ``ssl_port`` (None: no api-ssl).
 
         ``state_options`` go to ``RouterState``: identity, username, password,
-        seed, connect_delay, online_ratio, version, board_name.
+        seed, connect_delay, online_ratio, version, board_name, coa_port (UDP, 0: a free one).
         """
+        state_options.setdefault("radius_bind", self.bind)
         router = SimulatedRouter(self, RouterState(clock=clock, **state_options), port=port, ssl_port=ssl_port)
+        router.state.radius.start()
         self.routers.append(router)
         if self.loop is not None:
             self.call(router._listen())

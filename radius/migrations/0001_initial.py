@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('customers', '0016_subscription_password_nt_hash'),
+        ('customers', '0017_subscription_password_nt_hash'),
         ('network', '0008_router_radius'),
     ]
 

@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('radius', '0001_initial'),
-        ('customers', '0016_subscription_password_nt_hash'),
+        ('customers', '0017_subscription_password_nt_hash'),
         ('network', '0008_router_radius'),
         ('billing', '0017_radius_blocked_access'),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0016_subscription_password_nt_hash'),
+        ('customers', '0017_subscription_password_nt_hash'),
         ('network', '0008_router_radius'),
         ('radius', '0004_auth_attempt_server_error'),
     ]

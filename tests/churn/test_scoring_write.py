@@ -283,3 +283,17 @@ def test_a_long_transaction_on_the_table_makes_the_write_give_up_not_wait_foreve
     assert catalog()["leftovers"] == []
     services.write_scores(model, DAY + timedelta(days=1), scores([a], [0.9], ["high"], [100000]))
     assert table()[a.pk][2:5] == (DAY + timedelta(days=1), 0.9, "high")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_staff_home_summary_follows_each_scoring_write():
+    # The summary is cached between scorings (churn/selectors.py); a write must replace it, on commit.
+    from churn.selectors import risk_summary
+
+    model = churn_model()
+    customers = [make_customer() for _ in range(3)]
+    services.write_scores(model, DAY, scores(customers, [0.9, 0.5, 0.1], ["high", "medium", "low"], [150000, 120000, 90000]))
+    assert {k: risk_summary()[k] for k in ("high", "medium", "mrr_high")} == {"high": 1, "medium": 1, "mrr_high": Decimal("1500.00")}
+
+    services.write_scores(model, DAY, scores(customers, [0.9, 0.8, 0.7], ["high", "high", "high"], [150000, 120000, 90000]))
+    assert {k: risk_summary()[k] for k in ("high", "medium", "mrr_high")} == {"high": 3, "medium": 0, "mrr_high": Decimal("3600.00")}

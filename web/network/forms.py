@@ -13,6 +13,7 @@ from network.selectors import routers_visible_to
 ROUTER_FORM_FIELDS = (
     "name", "host", "api_port", "use_ssl", "ssl_port", "username", "branch", "is_active",
     "provision_pppoe", "provision_static", "provision_hotspot", "suspension_method", "suspended_address_list",
+    "radius_coa_port",
 )
 
 
@@ -44,6 +45,10 @@ class RouterForm(MarkInvalidMixin, forms.Form):
         help_text=_("Static-IP customers are always listed; logins without a fixed IP are always disabled."),
     )
     suspended_address_list = forms.CharField(label=_("Suspended address list"), max_length=64, initial="suspended")
+    radius_coa_port = forms.IntegerField(
+        label=_("RADIUS CoA port"), min_value=1, max_value=65535, initial=3799, required=False,
+        help_text=_("Where the router takes CoA and Disconnect requests in RADIUS mode (/radius incoming); 3799 unless you changed it."),
+    )
 
     def __init__(self, *args, user, router: Router | None = None, **kwargs):
         self.router = router
@@ -77,9 +82,19 @@ class RouterForm(MarkInvalidMixin, forms.Form):
         # The service keeps the stored password for None, stores "" for a router without one.
         data["password"] = "" if empty else (password or None)
         data["areas"] = areas
+        if data.get("radius_coa_port") is None:
+            data.pop("radius_coa_port", None)  # left empty: keep the router's (3799 for a new one)
         if self.router is None and data["password"] is None:
             data["password"] = ""
         return data
+
+
+class AaaModeForm(forms.Form):
+    """Switch a router between API and RADIUS mode: the mode it goes to, and the staff member's
+    confirmation that they read what will happen."""
+
+    mode = forms.ChoiceField(label=_("Mode"), choices=Router.AaaMode.choices, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(label=_("I understand: the router is reconfigured and its subscribers move to the new mode."))
 
 
 class OrphanForm(forms.Form):

@@ -7,6 +7,7 @@ clear error when the router does not answer.
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -19,8 +20,9 @@ from django.views.decorators.vary import vary_on_headers
 from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
 from network import reconcile, selectors, services
+from network.models import Router
 
-from .forms import LoginLookupForm, OrphanForm, RouterForm
+from .forms import AaaModeForm, LoginLookupForm, OrphanForm, RouterForm
 
 DETAIL_TEMPLATE = "network/router_detail.html"
 
@@ -42,6 +44,7 @@ def _detail_context(router) -> dict:
         "report": report,
         "orphans": selectors.orphans_with_queued_actions(router, report),
         "lookup_form": LoginLookupForm(),
+        "aaa_switch": selectors.aaa_switch_pending(router),
     }
 
 
@@ -218,6 +221,35 @@ def router_outbox_retry_all(request, pk: int):
     return _render_region(request, router, "router-outbox")
 
 
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+@staff_permission_required("network.view_router", "network.change_router")
+def router_aaa_mode(request, pk: int):
+    """Switch the router to the other AAA mode: GET asks for confirmation, POST queues the switch."""
+    router = selectors.router_get_for_staff(user=request.user, pk=pk)
+    target = Router.AaaMode.API if router.aaa_mode == Router.AaaMode.RADIUS else Router.AaaMode.RADIUS
+    form = AaaModeForm(request.POST or None, initial={"mode": target})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.router_switch_aaa_mode(actor=request.user, router=router, mode=form.cleaned_data["mode"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            message = _("%(name)s is switching to %(mode)s mode: the worker reconfigures it and moves its subscribers. Follow it in the provisioning queue.") % {
+                "name": router.name, "mode": "RADIUS" if form.cleaned_data["mode"] == Router.AaaMode.RADIUS else "API",
+            }
+            return _form_done(request, message=message, redirect_to=_detail_url(router))
+    template = "network/router_aaa_mode.html"
+    in_dialog = bool(request.htmx)
+    context = {
+        "router": router, "form": form, "target": target, "target_short": "RADIUS" if target == Router.AaaMode.RADIUS else "API",
+        "refused": services.radius_refused_reason() if target == Router.AaaMode.RADIUS else "", "in_dialog": in_dialog,
+        "radius_server": settings.RADIUS_SERVER_ADDRESS,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, f"{template}#dialog" if in_dialog else template, context, status=status)
+
+
 def _orphan_action(request, pk: int, service, done_message: str):
     router = selectors.router_get_for_staff(user=request.user, pk=pk)
     if request.method != "POST":
@@ -272,6 +304,7 @@ urlpatterns = [
     path("routers/<int:pk>/drift/", router_drift, name="router-drift"),
     path("routers/<int:pk>/test/", router_test, name="router-test"),
     path("routers/<int:pk>/sync/", router_sync, name="router-sync"),
+    path("routers/<int:pk>/aaa-mode/", router_aaa_mode, name="router-aaa-mode"),
     path("routers/<int:pk>/orphans/adopt/", router_orphan_adopt, name="router-orphan-adopt"),
     path("routers/<int:pk>/orphans/adopt-all/", router_orphan_adopt_all, name="router-orphan-adopt-all"),
     path("routers/<int:pk>/orphans/remove/", router_orphan_remove, name="router-orphan-remove"),

@@ -26,11 +26,13 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError
 
+from customers.models import Subscription
 from demo.management.commands.seed_usage import seed_history
 from demo.routeros import SimulatorHost
 from demo.routeros.legacy import LEGACY_ROUTER_NAME, legacy_load
 from network import outbox, reconcile, services, usage
 from network.models import Router, UsageDaily
+from network.services import ON_ROUTER
 
 from .routeros_simulator import Command as SimulatorCommand
 
@@ -101,7 +103,7 @@ class Command(BaseCommand):
             for router, sim in zip(routers, simulated):
                 _patiently(
                     services.router_update, actor=None, router=router, host=sim.host, api_port=sim.port,
-                    ssl_port=sim.ssl_port, use_ssl=False, username="admin", password="",
+                    ssl_port=sim.ssl_port, use_ssl=False, username="admin", password="", radius_coa_port=sim.coa_port,
                 )
                 loaded = _patiently(self.load, router, sim)
                 self.stdout.write(f"  {router.name:<16} api {sim.host}:{sim.port}  api-ssl {sim.host}:{sim.ssl_port}  {loaded}")
@@ -134,12 +136,27 @@ class Command(BaseCommand):
         state = sim.state
         # From now on a connection put on the router is an installation: its customer's router dials.
         state.in_service = True
+        if router.aaa_mode == Router.AaaMode.RADIUS:
+            dialled = self.radius_customers_dial(router, sim)
+            return f"RADIUS mode, CoA on udp {sim.coa_port}: {dialled}"
         if router.name == LEGACY_ROUTER_NAME:  # the router import's demo: secrets no customer owns yet
             legacy_load(state)
         return (
             f"{len(state.secrets.rows)} secrets, {len(state.queues.rows)} queues, {len(state.hotspot_users.rows)} hotspot users"
             f" ({report.skipped and f'{len(report.skipped)} left to the worker, ' or ''}{report.get_status_display().lower()})"
         )
+
+    def radius_customers_dial(self, router: Router, sim) -> str:
+        """A RADIUS router holds no secrets: each customer's CPE knows its own login, and dials."""
+        outcome: dict[str, int] = {}
+        logins = Subscription.objects.filter(
+            router=router, status__in=ON_ROUTER, connection_type=Subscription.ConnectionType.PPPOE
+        ).exclude(username="")
+        for subscription in logins:
+            if sim.state.wants_online(subscription.username):
+                result = sim.dial(subscription.username, subscription.password or "")
+                outcome[result.outcome] = outcome.get(result.outcome, 0) + 1
+        return ", ".join(f"{count} {name}" for name, count in sorted(outcome.items())) or "no PPPoE customers"
 
     def seed_usage(self) -> str:
         """Past usage for the charts on first start ("" when present); the live polls add to it from now on."""

@@ -30,6 +30,8 @@ commands (ROUTER is the number printed at start, or "all"):
   kick ROUTER USERNAME                     drop a PPPoE session (it redials)
   offline ROUTER USERNAME | online ROUTER USERNAME
   clear ROUTER                             remove every fault
+  coa ROUTER nak|silent|ok [disconnect]    RADIUS: answer CoA (or Disconnect) with NAK, nothing, or normally
+  dial ROUTER USERNAME PASSWORD            RADIUS: the customer's CPE dials now
   quit"""
 
 
@@ -136,7 +138,7 @@ class Command(BaseCommand):
         self.stdout.write(f"RouterOS simulator: {len(simulator.routers)} router(s), login {login}")
         for number, router in enumerate(simulator.routers, start=1):
             ssl = f"api-ssl {router.host}:{router.ssl_port}" if router.ssl_port else "no api-ssl"
-            self.stdout.write(f"  {number:>3}  {router.identity:<24} api {router.host}:{router.port}  {ssl}")
+            self.stdout.write(f"  {number:>3}  {router.identity:<24} api {router.host}:{router.port}  {ssl}  CoA udp {router.coa_port}")
         self.stdout.write("Ctrl-C to stop.")
 
     def _console(self, simulator: SimulatorHost, stop: threading.Event) -> None:
@@ -170,7 +172,7 @@ class Command(BaseCommand):
                 lines.append(
                     f"{number:>3} {router.identity:<24} {state:<14} sessions {len(router.session_names()):>5}"
                     f"  connections {router.connection_count:>3}  latency {router.faults.latency:g}s"
-                    f"  reboots {router.state.reboots}"
+                    f"  reboots {router.state.reboots}  CoA udp {router.coa_port}"
                 )
             return "\n".join(lines)
         if words[1] == "all":
@@ -204,6 +206,13 @@ class Command(BaseCommand):
                 router.set_offline(words[2], False)
             elif action == "clear":
                 router.clear_faults()
+                router.set_coa_fault(None)
+                router.set_coa_fault(None, disconnect=True)
+            elif action == "coa":
+                fault = None if words[2] == "ok" else words[2]
+                router.set_coa_fault(fault, disconnect=len(words) > 3 and words[3] == "disconnect")
+            elif action == "dial":
+                return f"{router.identity}: {router.dial(words[2], words[3] if len(words) > 3 else None).outcome}"
             else:
                 raise ValueError(f"unknown command {action!r}")
         return f"ok: {action} on {', '.join(router.identity for router in targets)}"

@@ -43,6 +43,7 @@ from ispbill.core.audit import audit_for_objects
 from ispbill.core.forms import add_service_errors
 from ispbill.core.phone import display_phone
 from ispbill.surfaces import staff_permission_required
+from network.selectors import router_changes_failing
 from resellers.models import Reseller
 from web.billing.views.billing_tab import billing_tab_context
 from web.contracts.views import contracts_tab_context
@@ -151,8 +152,12 @@ def _overview_context(request, customer: Customer) -> dict:
 def _subscriptions_context(request, customer: Customer) -> dict:
     subscriptions = list(subscriptions_for_customer(customer))
     may_change_lifecycle = request.user.has_perm("customers.lifecycle_subscription")
+    failing = router_changes_failing(subscription.pk for subscription in subscriptions)
     for subscription in subscriptions:
         subscription.lifecycle_actions = lifecycle_actions_for(subscription) if may_change_lifecycle else []
+        # A router change that failed (a CoA the router refused or did not answer, a secret it would
+        # not take) shows on the connection until its retry goes through.
+        subscription.router_change_failing = failing.get(subscription.pk)
     return {"subscriptions": subscriptions}
 
 

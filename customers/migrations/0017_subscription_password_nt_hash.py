@@ -23,7 +23,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0015_cancelled_connection_frees_login'),
+        ('customers', '0016_customer_tally'),
     ]
 
     operations = [

@@ -1,0 +1,148 @@
+"""The RouterOS simulator as a RADIUS client: PPPoE dials authenticate against a RADIUS server,
+sessions carry what Access-Accept said, accounting follows the session (with gigaword counters), a
+reboot sends Accounting-On, and CoA / Disconnect are answered on a UDP port. The server is the
+loopback pyrad peer in tests/network/radius_peer.py."""
+
+from pyrad import packet
+from pyrad.client import Client, Timeout
+
+from network.radius_coa import radius_dictionary
+from tests.network.radius_fixtures import SECRET, point_at, radius_peer  # noqa: F401
+
+GIGA = 2**32
+
+
+def status(record):
+    return record["Acct-Status-Type"][0]
+
+
+def test_dial_authenticates_against_radius_and_keeps_the_accept_attributes(make_routeros_router, radius_peer):
+    sim = make_routeros_router()
+    point_at(sim, radius_peer)
+    radius_peer.users["rahim"] = ("pw-1", {"Mikrotik-Rate-Limit": "5M/10M 6M/12M 4M/8M 16/16 8 1M/2M", "Framed-IP-Address": "100.64.50.7"})
+
+    result = sim.dial("rahim", "pw-1")
+
+    assert result.outcome == "accept"
+    session = sim.session("rahim")
+    assert (session["radius"], session["address"]) == ("true", "100.64.50.7")
+    assert session["rate-limit"].startswith("5M/10M 6M/12M")
+    [active] = sim.run("/ppp/active/print")
+    assert active["radius"] == "true"
+    request = radius_peer.auth_requests[-1]
+    assert request["User-Name"] == ["rahim"] and request["User-Password"] == ["pw-1"]
+    assert request["NAS-Identifier"] == [sim.identity]
+
+
+def test_wrong_password_is_rejected_and_no_session_starts(make_routeros_router, radius_peer):
+    sim = make_routeros_router()
+    point_at(sim, radius_peer)
+    radius_peer.users["rahim"] = ("right", {})
+    assert sim.dial("rahim", "wrong").outcome == "reject"
+    assert sim.session("rahim") is None
+    assert radius_peer.accounting == []
+
+
+def test_a_local_secret_answers_before_radius(make_routeros_router, radius_peer):
+    sim = make_routeros_router()
+    point_at(sim, radius_peer)
+    sim.run("/ppp/secret/add", name="karim", password="local", service="pppoe")
+    assert sim.session("karim")["radius"] == "false"
+    assert radius_peer.auth_requests == []
+
+
+def test_accounting_start_interim_and_stop_with_gigawords(make_routeros_router, routeros_clock, radius_peer):
+    sim = make_routeros_router()
+    point_at(sim, radius_peer, interim="5m")
+    radius_peer.users["rahim"] = ("pw", {"Mikrotik-Rate-Limit": "100M/100M"})
+    sim.dial("rahim", "pw")
+
+    routeros_clock.advance(301)
+    sim.session("rahim")
+    # Long enough for the download counter to pass 4 GiB at 100 Mbit/s.
+    routeros_clock.advance(4 * 3600)
+    counters = sim.session("rahim")
+    sim.drop_session("rahim", reconnect=False)
+    assert sim.flush_accounting()
+
+    records = [record for record in radius_peer.accounting if record["User-Name"] == ["rahim"]]
+    assert [status(record) for record in records] == ["Start", "Interim-Update", "Interim-Update", "Stop"]
+    interim = records[2]
+    downloaded = interim["Acct-Output-Gigawords"][0] * GIGA + interim["Acct-Output-Octets"][0]
+    uploaded = interim["Acct-Input-Gigawords"][0] * GIGA + interim["Acct-Input-Octets"][0]
+    assert interim["Acct-Output-Gigawords"][0] >= 1  # past 4 GiB: the wraps are counted
+    assert (uploaded, downloaded) == (int(counters["rx-byte"]), int(counters["tx-byte"]))
+    assert interim["Acct-Session-Time"][0] == 301 + 4 * 3600
+    assert records[-1]["Acct-Session-Id"] == records[0]["Acct-Session-Id"]
+
+
+def test_session_timeout_ends_the_session_with_a_stop_and_the_cpe_dials_again(make_routeros_router, routeros_clock, radius_peer):
+    sim = make_routeros_router()
+    point_at(sim, radius_peer)
+    radius_peer.users["rahim"] = ("pw", {"Session-Timeout": 600})
+    first = sim.dial("rahim", "pw").session.session_id
+    routeros_clock.advance(601)
+    again = sim.session("rahim")
+    assert again is not None and again["session-id"] != first
+    assert sim.flush_accounting()
+    stops = [record for record in radius_peer.accounting if status(record) == "Stop"]
+    assert stops[0]["Acct-Terminate-Cause"] == ["Session-Timeout"] and stops[0]["Acct-Session-Time"] == [600]
+
+
+def test_reboot_sends_accounting_on_and_subscribers_dial_back(make_routeros_router, radius_peer):
+    sim = make_routeros_router()
+    point_at(sim, radius_peer)
+    radius_peer.users["rahim"] = ("pw", {})
+    sim.dial("rahim", "pw")
+    sim.reboot()
+    assert sim.session("rahim") is not None
+    assert sim.flush_accounting()
+    statuses = [status(record) for record in radius_peer.accounting]
+    # No Stop for the session the reboot killed: Accounting-On tells the server to close it.
+    assert statuses == ["Start", "Accounting-On", "Start"]
+
+
+def _coa(sim, code, secret=SECRET, **attributes):
+    client = Client(server=sim.host, coaport=sim.coa_port, secret=secret.encode(), dict=radius_dictionary(), retries=1, timeout=0.5)
+    request = client.CreateCoAPacket(code=code)
+    for key, value in attributes.items():
+        request[key.replace("_", "-")] = value
+    try:
+        return client.SendPacket(request)
+    finally:
+        client._CloseSocket()
+
+
+def test_coa_and_disconnect_listener_answers_ack_and_nak_and_drops_what_it_cannot_authenticate(make_routeros_router, radius_peer):
+    sim = make_routeros_router()
+    point_at(sim, radius_peer)
+    radius_peer.users["rahim"] = ("pw", {"Mikrotik-Rate-Limit": "5M/5M"})
+    sim.dial("rahim", "pw")
+
+    assert _coa(sim, packet.CoARequest, User_Name="rahim", Mikrotik_Rate_Limit="20M/20M").code == packet.CoAACK
+    assert sim.session("rahim")["rate-limit"] == "20M/20M"
+    nak = _coa(sim, packet.DisconnectRequest, User_Name="nobody")
+    assert (nak.code, nak["Error-Cause"]) == (packet.DisconnectNAK, [503])
+
+    try:
+        _coa(sim, packet.CoARequest, secret="not-the-secret", User_Name="rahim", Mikrotik_Rate_Limit="1M/1M")
+        raise AssertionError("a request signed with another secret was answered")
+    except Timeout:
+        pass
+    assert sim.session("rahim")["rate-limit"] == "20M/20M"
+
+    sim.set_coa_fault("nak")
+    assert _coa(sim, packet.CoARequest, User_Name="rahim", Mikrotik_Rate_Limit="1M/1M").code == packet.CoANAK
+    sim.set_coa_fault(None)
+
+    first = sim.session("rahim")["session-id"]
+    assert _coa(sim, packet.DisconnectRequest, User_Name="rahim").code == packet.DisconnectACK
+    assert sim.session("rahim")["session-id"] != first  # the CPE dialled again, through RADIUS
+    assert len(radius_peer.auth_requests) == 2
+
+    sim.run("/radius/incoming/set", accept="no")
+    try:
+        _coa(sim, packet.DisconnectRequest, User_Name="rahim")
+        raise AssertionError("answered with /radius incoming accept=no")
+    except Timeout:
+        pass

@@ -1,0 +1,375 @@
+"""Routers in RADIUS mode, the router side, against the RouterOS simulator and a RADIUS peer on
+loopback: the mode switch (its /radius and /ppp aaa tables, subscribers moved without a dropped
+session, switching back restoring the secrets), and the outbox for RADIUS routers (Disconnect on
+suspension and reactivation, CoA on a package change with the Disconnect fallback, a NAK or a silent
+router recorded and retried, and never a secret written)."""
+
+import socket
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from customers.models import Subscription
+from ispbill.core.models import AuditLog
+from network import outbox, reconcile, services
+from network.models import ProvisioningTask, Router
+from network.routeros import close_all_connections
+from network.selectors import router_changes_failing
+from tests.factories import PackageFactory, RouterFactory, admin_user, make_subscription
+from tests.network.radius_fixtures import SECRET, radius_peer  # noqa: F401
+from usecases.subscription_cancel import subscription_cancel
+from usecases.subscription_reactivate import subscription_reactivate
+from usecases.subscription_suspend import subscription_suspend
+from usecases.subscription_update import subscription_update
+
+Status = ProvisioningTask.Status
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pool():
+    close_all_connections()
+    yield
+    close_all_connections()
+
+
+@pytest.fixture
+def radius_settings(settings, radius_peer):
+    settings.RADIUS_SERVER_ADDRESS = radius_peer.host
+    settings.RADIUS_PROBE_ADDRESS = radius_peer.host
+    settings.RADIUS_AUTH_PORT = radius_peer.auth_port
+    settings.RADIUS_ACCT_PORT = radius_peer.acct_port
+    settings.RADIUS_INTERIM_INTERVAL = 300
+    settings.RADIUS_PROBE_SECRET = ""
+    settings.RADIUS_COA_SOURCE_ADDRESS = ""
+    settings.RADIUS_COA_TIMEOUT = 0.3
+    settings.RADIUS_COA_ATTEMPTS = 1
+    return settings
+
+
+def router_for(sim, **fields) -> Router:
+    return RouterFactory(
+        host=sim.host, api_port=sim.port, ssl_port=sim.ssl_port, username=sim.username, radius_coa_port=sim.coa_port,
+        radius_secret=SECRET, **fields,
+    )
+
+
+def drain(router, *, later=0):
+    return outbox.outbox_drain(router_id=router.pk, now=timezone.now() + timedelta(seconds=later) if later else None)
+
+
+def our_secrets(sim) -> dict[str, dict]:
+    return {row["name"]: row for row in sim.run("/ppp/secret/print") if row.get("comment", "").startswith("ispbill:")}
+
+
+def customer_online(sim, peer, *, username, password, package, router):
+    """An active PPPoE subscriber, its secret on the (API mode) router and its CPE connected; the
+    RADIUS peer knows the login as the `radius` branch's FreeRADIUS would."""
+    subscription = make_subscription(router=router, package=package, username=username, password=password, activate=True)
+    peer.users[username] = (password, {"Mikrotik-Rate-Limit": f"{package.upload_mbps}M/{package.download_mbps}M"})
+    return subscription
+
+
+def switch(router, mode, actor=None):
+    return services.router_switch_aaa_mode(actor=actor, router=router, mode=mode)
+
+
+def suspend(subscription):
+    return subscription_suspend(actor=None, subscription=subscription, reason="unpaid", suspension_type=Subscription.SuspensionType.NON_PAYMENT)
+
+
+@pytest.mark.django_db
+def test_switch_to_radius_configures_the_router_and_moves_subscribers_without_dropping_a_session(routeros_router, radius_peer, radius_settings):
+    sim = routeros_router
+    router = router_for(sim)
+    home = PackageFactory(router_profile="HOME-20M", download_mbps=20, upload_mbps=10)
+    rahim = customer_online(sim, radius_peer, username="rahim", password="pw-r", package=home, router=router)
+    karim = customer_online(sim, radius_peer, username="karim", password="pw-k", package=home, router=router)
+    drain(router)
+    assert set(our_secrets(sim)) == {"rahim", "karim"}
+    before = {name: sim.session(name)["session-id"] for name in ("rahim", "karim")}
+    admin = admin_user()
+
+    task = switch(router, Router.AaaMode.RADIUS, actor=admin)
+    drain(router)
+
+    task.refresh_from_db()
+    assert task.status == Status.DONE, task.last_error
+    assert "FreeRADIUS answered" in task.result
+    [entry] = sim.run("/radius/print")
+    assert (entry["service"], entry["address"], entry["secret"]) == ("ppp,hotspot", radius_peer.host, SECRET)
+    assert (entry["authentication-port"], entry["accounting-port"]) == (str(radius_peer.auth_port), str(radius_peer.acct_port))
+    [aaa] = sim.run("/ppp/aaa/print")
+    assert (aaa["use-radius"], aaa["accounting"], aaa["interim-update"]) == ("true", "true", "5m")
+    [incoming] = sim.run("/radius/incoming/print")
+    assert (incoming["accept"], incoming["port"]) == ("true", str(sim.coa_port))
+    # The secrets are gone and nobody was dropped.
+    assert our_secrets(sim) == {}
+    assert {name: sim.session(name)["session-id"] for name in ("rahim", "karim")} == before
+    # The next dial goes to RADIUS and gets its speed from there.
+    sim.drop_session("rahim")
+    assert sim.session("rahim")["radius"] == "true"
+    assert sim.session("rahim")["rate-limit"] == "10M/20M"
+    assert [request["User-Name"] for request in radius_peer.auth_requests][-1] == ["rahim"]
+    # The probe authenticated on the router's behalf, with its secret.
+    assert radius_peer.auth_requests[0]["User-Name"] == ["ispbill-probe"]
+    log = AuditLog.objects.filter(action="router.aaa_mode").latest("pk")
+    assert (log.before, log.after) == ({"aaa_mode": "api"}, {"aaa_mode": "radius"})
+    assert {rahim.pk, karim.pk} == set(Subscription.objects.filter(router=router).values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_switching_back_to_api_restores_the_secrets_and_turns_radius_off(routeros_router, radius_peer, radius_settings):
+    sim = routeros_router
+    router = router_for(sim)
+    home = PackageFactory(router_profile="HOME-20M", download_mbps=20, upload_mbps=10)
+    rahim = customer_online(sim, radius_peer, username="rahim", password="pw-r", package=home, router=router)
+    karim = customer_online(sim, radius_peer, username="karim", password="pw-k", package=home, router=router)
+    drain(router)
+    switch(router, Router.AaaMode.RADIUS)
+    drain(router)
+    sim.drop_session("rahim")  # now on RADIUS
+    suspend(karim)
+    drain(router)
+    radius_session = sim.session("rahim")["session-id"]
+
+    switch(Router.objects.get(pk=router.pk), Router.AaaMode.API)
+    drain(router)
+
+    secrets = our_secrets(sim)
+    assert set(secrets) == {"rahim", "karim"}
+    assert (secrets["rahim"]["password"], secrets["rahim"]["profile"], secrets["rahim"]["disabled"]) == ("pw-r", "HOME-20M", "false")
+    assert secrets["karim"]["disabled"] == "true"  # suspended in API mode: a disabled secret
+    assert secrets["rahim"]["comment"] == f"ispbill:{rahim.pk}"
+    assert sim.run("/ppp/aaa/print")[0]["use-radius"] == "false"
+    assert sim.run("/radius/print") == []
+    assert sim.run("/radius/incoming/print")[0]["accept"] == "false"
+    # The RADIUS session carries on; the next dial uses the local secret.
+    assert sim.session("rahim")["session-id"] == radius_session
+    sim.drop_session("rahim")
+    assert sim.session("rahim")["radius"] == "false"
+
+
+@pytest.mark.django_db
+def test_switch_waits_while_radius_does_not_answer_and_later_changes_wait_for_it(routeros_router, radius_peer, radius_settings):
+    sim = routeros_router
+    router = router_for(sim)
+    home = PackageFactory(router_profile="HOME-20M", download_mbps=20, upload_mbps=10)
+    rahim = customer_online(sim, radius_peer, username="rahim", password="pw-r", package=home, router=router)
+    drain(router)
+    radius_peer.silent = True
+
+    task = switch(router, Router.AaaMode.RADIUS)
+    suspend(rahim)  # written after the switch: waits for it
+    drain(router)
+
+    task.refresh_from_db()
+    assert task.status == Status.FAILED and "FreeRADIUS did not answer" in task.last_error
+    assert set(our_secrets(sim)) == {"rahim"}  # nobody locked out
+    suspension = ProvisioningTask.objects.get(subscription=rahim, action=ProvisioningTask.Action.SUSPEND)
+    assert suspension.status == Status.PENDING and suspension.attempts == 0
+    report = reconcile.reconcile_router(router_id=router.pk)
+    assert "switching" in report.error and our_secrets(sim)  # the reconciler leaves the switch alone
+
+    radius_peer.silent = False
+    drain(router, later=3600)
+    task.refresh_from_db()
+    suspension.refresh_from_db()
+    assert task.status == Status.DONE and suspension.status == Status.DONE
+    assert our_secrets(sim) == {}
+    assert suspension.result.startswith("Disconnect: disconnected")
+
+
+@pytest.mark.django_db
+def test_outbox_on_a_radius_router_disconnects_and_sends_coa_and_never_writes_a_secret(routeros_router, radius_peer, radius_settings):
+    sim = routeros_router
+    router = router_for(sim)
+    home = PackageFactory(router_profile="HOME-20M", download_mbps=20, upload_mbps=10)
+    family = PackageFactory(router_profile="FAMILY-50M", download_mbps=50, upload_mbps=25)
+    switch(router, Router.AaaMode.RADIUS)
+    drain(router)
+    router.refresh_from_db()
+    secrets_before = sim.run("/ppp/secret/print")
+
+    rahim = customer_online(sim, radius_peer, username="rahim", password="pw-r", package=home, router=router)
+    activation = drain(router)
+    assert activation.applied == 1 and sim.run("/ppp/secret/print") == secrets_before
+    assert ProvisioningTask.objects.get(subscription=rahim).result.startswith("nothing to send")
+    sim.dial("rahim", "pw-r")
+    first = sim.session("rahim")["session-id"]
+
+    rahim = suspend(rahim)
+    drain(router)
+    kind, attributes = sim.state.radius.received[-1]
+    assert (kind, attributes["User-Name"]) == ("disconnect", ["rahim"])
+    assert sim.session("rahim")["session-id"] != first  # the CPE redialled (our peer stands in: it accepts)
+
+    rahim = subscription_reactivate(actor=None, subscription=rahim, reason="paid")
+    drain(router)
+    assert [kind for kind, _ in sim.state.radius.received] == ["disconnect", "disconnect"]
+
+    current = sim.session("rahim")["session-id"]
+    rahim = subscription_update(actor=None, subscription=rahim, package=family)
+    drain(router)
+    change = ProvisioningTask.objects.filter(subscription=rahim).latest("id")
+    assert change.status == Status.DONE and change.result == "CoA: rate 25M/50M"
+    session = sim.session("rahim")
+    assert (session["session-id"], session["rate-limit"]) == (current, "25M/50M")  # same session, new speed
+
+    # The router refuses CoA: the session is disconnected instead and comes back on the new rate.
+    sim.set_coa_fault("nak")
+    radius_peer.users["rahim"] = ("pw-r", {"Mikrotik-Rate-Limit": "10M/20M"})
+    rahim = subscription_update(actor=None, subscription=rahim, package=home)
+    drain(router)
+    change = ProvisioningTask.objects.filter(subscription=rahim).latest("id")
+    assert change.status == Status.DONE and "CoA refused" in change.result and "Disconnect: disconnected" in change.result
+    assert (sim.session("rahim")["session-id"] != current, sim.session("rahim")["rate-limit"]) == (True, "10M/20M")
+
+    # The router says nothing: recorded, retried later, never lost.
+    sim.set_coa_fault("silent")
+    rahim = subscription_update(actor=None, subscription=rahim, package=family)
+    drain(router)
+    change = ProvisioningTask.objects.filter(subscription=rahim).latest("id")
+    assert change.status == Status.FAILED and "did not answer the CoA-Request" in change.last_error
+    assert router_changes_failing([rahim.pk])[rahim.pk].pk == change.pk
+    sim.set_coa_fault(None)
+    drain(router, later=3600)
+    change.refresh_from_db()
+    assert change.status == Status.DONE and change.attempts == 2
+    assert sim.session("rahim")["rate-limit"] == "25M/50M"
+
+    assert sim.run("/ppp/secret/print") == secrets_before
+    # The reconciler does not put secrets back on a RADIUS router either.
+    reconcile.reconcile_router(router_id=router.pk)
+    assert sim.run("/ppp/secret/print") == secrets_before
+
+
+@pytest.mark.django_db
+def test_switch_generates_a_secret_audits_and_refuses_nonsense(routeros_router, radius_settings):
+    router = RouterFactory(host=routeros_router.host, api_port=routeros_router.port)
+    assert router.radius_secret == ""
+    switch(router, Router.AaaMode.RADIUS)
+    router.refresh_from_db()
+    assert len(router.radius_secret) >= 20 and router.aaa_mode == "radius"
+    assert AuditLog.objects.filter(action="router.aaa_mode").latest("pk").after == {"aaa_mode": "radius", "radius_secret": "generated"}
+    secret = router.radius_secret
+    with pytest.raises(ValidationError):
+        switch(router, Router.AaaMode.RADIUS)
+    with pytest.raises(ValidationError):
+        switch(router, "tacacs")
+    switch(router, Router.AaaMode.API)
+    switch(Router.objects.get(pk=router.pk), Router.AaaMode.RADIUS)
+    router.refresh_from_db()
+    assert router.radius_secret == secret  # kept: FreeRADIUS and the router already share it
+
+
+@pytest.mark.django_db
+def test_radius_mode_is_refused_on_sqlite(monkeypatch, radius_settings):
+    router = RouterFactory()
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    with pytest.raises(ValidationError) as refused:
+        switch(router, Router.AaaMode.RADIUS)
+    assert "PostgreSQL" in " ".join(refused.value.messages)
+    router.refresh_from_db()
+    assert (router.aaa_mode, router.radius_secret) == ("api", "")
+    assert not ProvisioningTask.objects.filter(router=router).exists()
+
+
+@pytest.mark.django_db
+def test_reconciler_removes_our_secret_left_on_a_radius_router_and_nobody_is_dropped(routeros_router, radius_peer, radius_settings):
+    sim = routeros_router
+    router = router_for(sim)
+    switch(router, Router.AaaMode.RADIUS)
+    drain(router)
+    rahim = customer_online(sim, radius_peer, username="rahim", password="pw-r", package=PackageFactory(router_profile="HOME-20M"), router=router)
+    drain(router)
+    # Someone put the secret back by hand: with it the router would let rahim in even when suspended.
+    sim.run("/ppp/secret/add", name="rahim", password="pw-r", service="pppoe", comment=f"ispbill:{rahim.pk}")
+    online = sim.session("rahim")["session-id"]
+
+    report = reconcile.reconcile_router(router_id=router.pk)
+
+    assert our_secrets(sim) == {}
+    assert [(repair["name"], repair["problem"], repair["repaired"]) for repair in report.repairs] == [("rahim", "left behind", True)]
+    assert sim.session("rahim")["session-id"] == online
+
+
+@pytest.mark.django_db
+def test_cancelling_on_a_radius_router_disconnects_and_a_customer_offline_is_no_failure(routeros_router, radius_peer, radius_settings):
+    sim = routeros_router
+    router = router_for(sim)
+    switch(router, Router.AaaMode.RADIUS)
+    drain(router)
+    rahim = customer_online(sim, radius_peer, username="rahim", password="pw-r", package=PackageFactory(), router=router)
+    drain(router)
+    suspend(rahim)  # not online: the router answers NAK 503, which is not a failure
+    drain(router)
+    suspension = ProvisioningTask.objects.filter(subscription=rahim).latest("id")
+    assert (suspension.status, suspension.result) == (Status.DONE, "Disconnect: not online")
+
+    sim.dial("rahim", "pw-r")
+    subscription_cancel(actor=None, subscription=Subscription.objects.get(pk=rahim.pk), reason="moved away")
+    radius_peer.users.pop("rahim")  # FreeRADIUS no longer lets a cancelled login in
+    drain(router)
+    cancellation = ProvisioningTask.objects.filter(subscription=rahim).latest("id")
+    assert (cancellation.action, cancellation.status, cancellation.result) == ("deprovision", Status.DONE, "Disconnect: disconnected")
+    assert sim.session("rahim") is None
+
+
+@pytest.mark.django_db
+def test_a_coa_source_other_than_the_radius_host_gets_its_own_radius_entry(routeros_router, radius_peer, radius_settings):
+    sim = routeros_router
+    radius_settings.RADIUS_COA_SOURCE_ADDRESS = "127.0.0.2"
+    router = router_for(sim)
+    switch(router, Router.AaaMode.RADIUS)
+    drain(router)
+    entries = {row["comment"]: row for row in sim.run("/radius/print")}
+    assert (entries["ispbill-coa"]["service"], entries["ispbill-coa"]["address"], entries["ispbill-coa"]["secret"]) == ("login", "127.0.0.2", SECRET)
+    assert entries["ispbill"]["service"] == "ppp,hotspot"
+
+    # Not needed any more: the next time the set-up is applied (here: the CoA port changed) it goes.
+    radius_settings.RADIUS_COA_SOURCE_ADDRESS = ""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    probe.bind(("127.0.0.1", 0))
+    free_port = probe.getsockname()[1]
+    probe.close()
+    services.router_update(actor=None, router=Router.objects.get(pk=router.pk), radius_coa_port=free_port)
+    drain(router)
+    assert [row["comment"] for row in sim.run("/radius/print")] == ["ispbill"]
+    assert sim.run("/radius/incoming/print")[0]["port"] == str(free_port) == str(sim.coa_port)  # the listener moved
+
+
+@pytest.mark.django_db
+def test_disconnect_and_coa_do_not_wait_for_a_router_api_that_does_not_answer(routeros_router, radius_peer, radius_settings):
+    sim = routeros_router
+    router = router_for(sim)
+    switch(router, Router.AaaMode.RADIUS)
+    drain(router)
+    home = PackageFactory(router_profile="HOME-20M", download_mbps=20, upload_mbps=10)
+    rahim = customer_online(sim, radius_peer, username="rahim", password="pw-r", package=home, router=router)
+    static = make_subscription(router=router, package=home, connection_type=Subscription.ConnectionType.STATIC_IP,
+                               username="", static_ip="10.20.0.5", activate=True)
+    sim.dial("rahim", "pw-r")
+    sim.go_down(3600)  # the API port is closed; the CoA port still answers
+    close_all_connections()
+    first = sim.session("rahim")["session-id"]
+
+    rahim = suspend(rahim)
+    result = drain(router)
+
+    suspension = ProvisioningTask.objects.filter(subscription=rahim).latest("id")
+    assert (suspension.status, suspension.result) == (Status.DONE, "Disconnect: disconnected"), (suspension.last_error, result)
+    assert sim.session("rahim")["session-id"] != first
+    assert result.stopped == "unreachable" and not Router.objects.get(pk=router.pk).is_online
+    queue = ProvisioningTask.objects.filter(subscription=static).latest("id")
+    assert queue.status == Status.FAILED  # a static IP's queue needs the API: it waits
+
+    # Later, while the router as a whole backs off, a package change still reaches the session.
+    rahim = subscription_reactivate(actor=None, subscription=rahim, reason="paid")
+    rahim = subscription_update(actor=None, subscription=rahim, package=PackageFactory(download_mbps=50, upload_mbps=25))
+    result = drain(router)
+    assert result.stopped == "backoff"
+    assert [task.status for task in ProvisioningTask.objects.filter(subscription=rahim).order_by("id")][-2:] == [Status.DONE, Status.DONE]
+    assert sim.session("rahim")["rate-limit"] == "25M/50M"
