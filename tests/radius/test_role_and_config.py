@@ -15,6 +15,7 @@ from ispbill.core.statements import on_postgresql
 from network import services as network_services
 from network.models import Router
 from radius import tasks
+from radius.config import clients_conf
 from radius.models import Session
 from radius.sql import role_ensure
 from tests.factories import RouterFactory, make_subscription
@@ -121,17 +122,26 @@ def test_stale_sessions_are_closed_by_the_periodic_job_and_live_ones_kept(freera
 
 @pytest.mark.skipif("__import__('ispbill.core.statements', fromlist=['x']).on_postgresql()", reason="the refusal is SQLite's; PostgreSQL accepts RADIUS (tests above)")
 def test_radius_is_refused_on_sqlite_with_a_clear_message(db, tmp_path):
+    router = RouterFactory()
     with pytest.raises(ValidationError) as refused:
-        network_services.router_create(actor=None, name="r1", host="10.0.0.1", aaa_mode="radius", radius_secret="s")
+        network_services.router_switch_aaa_mode(actor=None, router=router, mode="radius")
     assert "RADIUS mode needs PostgreSQL" in str(refused.value)
-    assert not Router.objects.exists()
+    assert Router.objects.get(pk=router.pk).aaa_mode == "api"
     with pytest.raises(CommandError, match="RADIUS needs PostgreSQL"):
         call_command("radius_config", "--out", str(tmp_path / "raddb"))
     assert not (tmp_path / "raddb").exists()
+    with pytest.raises(CommandError, match="RADIUS needs PostgreSQL"):
+        call_command("radius_db_role")
 
 
-def test_radius_mode_needs_a_secret(db):
-    with pytest.raises(ValidationError) as refused:
-        network_services.router_create(actor=None, name="r1", host="10.0.0.1", aaa_mode="radius")
-    assert "aaa_mode" in refused.value.message_dict or "radius_secret" in refused.value.message_dict
-    assert not Router.objects.exists()
+def test_the_mode_switchs_probe_gets_a_client_entry_unless_a_router_has_that_address(settings):
+    settings.RADIUS_PROBE_SECRET, settings.RADIUS_COA_SOURCE_ADDRESS = "probe-secret", ""
+    router = Router(pk=7, name="r7", host="10.0.0.7", radius_secret="s")
+
+    text = clients_conf([router])
+
+    assert 'client ispbill-probe {\n\tipaddr = "127.0.0.1"\n\tsecret = "probe-secret"\n\tshortname = 0' in text
+    assert "shortname = 7" in text
+    assert "ispbill-probe" not in clients_conf([Router(pk=8, name="r8", host="127.0.0.1", radius_secret="s")])
+    settings.RADIUS_PROBE_SECRET = ""
+    assert "ispbill-probe" not in clients_conf([router])
