@@ -2,6 +2,8 @@
 with real packets (pyrad) as a MikroTik would. Nothing stands in for it: an answer here is what a
 router gets. Data is set up through the services (the NT hash is written with the password)."""
 
+import shutil
+import subprocess
 from datetime import timedelta
 
 import pytest
@@ -80,11 +82,33 @@ def test_wrong_password_and_unknown_login_are_rejected_with_their_reason(freerad
     subscriber(router)
     nas = Nas(freeradius(), secret=SECRET)
 
-    assert not accepted(nas.login("alice", "pw-alice-1"))
+    refused = nas.login("alice", "pw-alice-1")
+    assert not accepted(refused) and attribute(refused, "Mikrotik-Rate-Limit") is None
     assert last_attempt("alice").reason == AuthAttempt.Reason.PASSWORD_WRONG
     assert not accepted(nas.login("nobody", "whatever"))
     assert last_attempt("nobody").reason == AuthAttempt.Reason.UNKNOWN_USER
     assert AuthAttempt.objects.filter(accepted=True).count() == 0
+
+
+@pytest.mark.skipif(not shutil.which("radclient"), reason="radclient is not installed (apt-get install freeradius-utils)")
+def test_mschap_logins_are_checked_against_the_nt_hash_and_a_refusal_carries_no_service(freeradius):
+    """MS-CHAP (radclient computes the MS-CHAP response from MS-CHAP-Password): the stored NT hash is
+    enough to check it, and FreeRADIUS answers with its MPPE policy."""
+    router = radius_router()
+    subscriber(router)
+    server = freeradius()
+
+    def radclient(password):
+        return subprocess.run(
+            ["radclient", "-x", "-r", "1", "-t", "3", f"127.0.0.1:{server.auth_port}", "auth", SECRET],
+            input=f'User-Name = "alice", MS-CHAP-Password = "{password}"\n', capture_output=True, text=True, timeout=20,
+        ).stdout
+
+    accept = radclient("pw-Alice-1")
+    assert "Received Access-Accept" in accept and "MS-MPPE-Encryption-Policy" in accept and "Mikrotik-Rate-Limit" in accept
+    reject = radclient("pw-alice-1")
+    assert "Received Access-Reject" in reject and "Mikrotik-Rate-Limit" not in reject
+    assert last_attempt("alice").reason == AuthAttempt.Reason.PASSWORD_WRONG
 
 
 def test_a_login_belongs_to_its_router_only(freeradius):
