@@ -19,6 +19,7 @@ from ispbill.core.audit import audit_changes, audit_record, audit_record_many, s
 from ispbill.core.nthash import nt_password_hash
 from ispbill.core.numbering import allocate_continuous, allocate_continuous_block
 from ispbill.core.phone import normalize_phone
+from ispbill.core.webhooks import SUBSCRIPTION_CANCELLED, SUBSCRIPTION_REACTIVATED, SUBSCRIPTION_SUSPENDED, webhook_publish
 
 from . import referrals
 from .models import Area, Branch, Customer, Lead, Package, Subscription
@@ -486,6 +487,10 @@ def _transition_done(action: str) -> str:
     }.get(action, action)
 
 
+# The webhooks a lifecycle change sends (docs/api.md); activation sends none.
+SUBSCRIPTION_EVENTS = {"suspend": SUBSCRIPTION_SUSPENDED, "reactivate": SUBSCRIPTION_REACTIVATED, "cancel": SUBSCRIPTION_CANCELLED}
+
+
 def _transition(*, actor, subscription: Subscription, to: str, reason: str, action: str, **updates) -> Subscription:
     """The status change, audited, and the customer's status. The returned row carries
     `previous_lifecycle` (the lifecycle fields before), from which the caller queues the router change
@@ -511,6 +516,12 @@ def _transition(*, actor, subscription: Subscription, to: str, reason: str, acti
             before=before, after=snapshot(locked, LIFECYCLE_FIELDS),
         )
         _refresh_customer_status(locked.customer_id)
+        event = SUBSCRIPTION_EVENTS.get(action)
+        if event is not None:
+            webhook_publish(event, {
+                "id": locked.pk, "customer_id": locked.customer_id, "status": locked.status, "previous_status": before["status"],
+                "suspension_type": locked.suspension_type, "package_id": locked.package_id, "reason": reason,
+            })
     locked.previous_lifecycle = before
     return locked
 
