@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.audit import audit_changes, audit_record, audit_record_many, snapshot
+from ispbill.core.nthash import nt_password_hash
 from ispbill.core.numbering import allocate_continuous, allocate_continuous_block
 from ispbill.core.phone import normalize_phone
 from ispbill.core.webhooks import SUBSCRIPTION_CANCELLED, SUBSCRIPTION_REACTIVATED, SUBSCRIPTION_SUSPENDED, webhook_publish
@@ -256,6 +257,7 @@ def subscriptions_create_existing(*, actor, subscriptions: list[Subscription], r
         }, router=None)
         for name, value in fields.items():
             setattr(subscription, name, value)
+        _set_password(subscription, subscription.password)
         if subscription.status == Subscription.Status.ACTIVE:
             if not reason:
                 raise ValidationError({"reason": _("Give a reason: it is kept in the customer's history.")})
@@ -413,6 +415,12 @@ def _clean_connection(fields: dict, *, router, exclude_pk=None) -> dict:
     fields["mac_address"] = (fields.get("mac_address") or "").upper()
     return fields
 
+def _set_password(subscription: Subscription, password: str) -> None:
+    """The one place a connection's password is set: the encrypted password and the NT hash RADIUS
+    checks logins against (docs/radius.md), together, so they are saved in the same row write."""
+    subscription.password = password or ""
+    subscription.password_nt_hash = nt_password_hash(password or "")
+
 @transaction.atomic
 def subscription_create(
     *,
@@ -437,8 +445,9 @@ def subscription_create(
         router=router,
     )
     subscription = Subscription(
-        customer=customer, package=package, router=router, password=password, billing_anchor_day=billing_anchor_day, **fields
+        customer=customer, package=package, router=router, billing_anchor_day=billing_anchor_day, **fields
     )
+    _set_password(subscription, password)
     subscription.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -467,7 +476,7 @@ def subscription_update(*, actor, subscription: Subscription, password: str | No
             raise ValueError("a package change goes through usecases.subscription_update")
         changes.pop("package")
     if password:
-        subscription.password = password
+        _set_password(subscription, password)
     return _save_with_audit(
         actor=actor, obj=subscription, fields=SUBSCRIPTION_FIELDS, changes=changes, action="subscription.update"
     )

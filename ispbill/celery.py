@@ -135,6 +135,18 @@ app.conf.beat_schedule = {
         "task": "network.tasks.purge_usage",
         "schedule": crontab(hour=3, minute=40),
     },
+    # RADIUS: sessions with no accounting for twice the interim interval are closed as stale (every
+    # interval; nothing to do on SQLite, where RADIUS is refused).
+    "radius-close-stale-sessions": {
+        "task": "radius.tasks.close_stale_sessions",
+        "schedule": float(settings.RADIUS_INTERIM_INTERVAL),
+    },
+    # RADIUS routers' usage comes from their accounting (API polling skips them), into the same
+    # samples and roll-ups, as often as the polling.
+    "radius-collect-usage": {
+        "task": "radius.tasks.collect_accounting_usage",
+        "schedule": float(settings.USAGE_POLL_SECONDS),
+    },
     # Analytics: yesterday's daily metric rows (docs/metrics.md), after midnight's package changes.
     "dashboard-snapshot-metrics": {
         "task": "dashboard.tasks.snapshot_metrics_nightly",

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "billing",
     "payments",
     "network",
+    "radius",
     "tickets",
     "fieldservice",
     "resellers",
@@ -419,6 +420,11 @@ RADIUS_PROBE_SECRET = env.str("RADIUS_PROBE_SECRET", default="")
 RADIUS_COA_SOURCE_ADDRESS = env.str("RADIUS_COA_SOURCE_ADDRESS", default="")
 RADIUS_COA_TIMEOUT = env.float("RADIUS_COA_TIMEOUT", default=3.0)
 RADIUS_COA_ATTEMPTS = env.int("RADIUS_COA_ATTEMPTS", default=2)
+# FreeRADIUS's database role (radius/, `manage.py radius_db_role`): it reads only the authorisation
+# views and writes only accounting and post-auth; `radius_config` writes it into the generated
+# configuration with the ports above. A session silent for twice RADIUS_INTERIM_INTERVAL is stale.
+RADIUS_DB_USER = env.str("RADIUS_DB_USER", default="ispbill_radius")
+RADIUS_DB_PASSWORD = env.str("RADIUS_DB_PASSWORD", default="")
 # Analytics (docs/metrics.md): a subscription suspended for non-payment this many days counts as
 # churned (out of MRR, into logo churn); before that it is past due and still in MRR.
 ANALYTICS_CHURN_UNPAID_DAYS = env.int("ANALYTICS_CHURN_UNPAID_DAYS", default=30)

@@ -87,8 +87,9 @@ def poll_router_usage(router_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def poll_all_routers_usage() -> None:
-    """Every USAGE_POLL_SECONDS: one task per router, so a slow or dead router delays only itself."""
-    for router_id in Router.objects.filter(is_active=True).values_list("pk", flat=True):
+    """Every USAGE_POLL_SECONDS: one task per router, so a slow or dead router delays only itself.
+    Routers in RADIUS mode report usage through accounting instead (radius/usage.py)."""
+    for router_id in Router.objects.filter(is_active=True).exclude(aaa_mode=Router.AaaMode.RADIUS).values_list("pk", flat=True):
         poll_router_usage.delay(router_id)
 
 
