@@ -188,7 +188,7 @@ class BkashClient:
             raise GatewayError("bKash answered create without a paymentID")
         return answer
 
-    def execute(self, payment_id: str) -> dict:
+    def payment_execute(self, payment_id: str) -> dict:
         """Complete a payment or agreement the customer confirmed. Raises ExecuteTimeout when the answer
         is lost: ask `payment_status` (or `agreement_status`) before anything else."""
         return self._checked(self._call("execute", {"paymentID": payment_id}, lost_answer=ExecuteTimeout), "execute")

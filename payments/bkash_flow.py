@@ -253,7 +253,7 @@ def execute_and_settle(gp: GatewayPayment, *, kind: str = GatewayEvent.Kind.RETU
     have confirmed yet) instead of closing it."""
     client = bkash_client()
     try:
-        answer = client.execute(gp.sessionkey)
+        answer = client.payment_execute(gp.sessionkey)
     except bkash.ExecuteTimeout as error:
         _event(gp, GatewayEvent.Kind.ERROR, f"execute: {error}; asking payment/status")
         return query_and_settle(gp, execute_if_initiated=False)
@@ -400,7 +400,7 @@ def agreement_callback(*, agreement: BkashAgreement, status: str) -> BkashAgreem
         return agreement
     client = bkash_client()
     try:
-        answer = client.execute(agreement.link_payment_id)
+        answer = client.payment_execute(agreement.link_payment_id)
     except bkash.ExecuteTimeout:
         try:
             answer = client.payment_status(agreement.link_payment_id)

@@ -142,7 +142,7 @@ def test_a_worker_that_died_after_bkash_charged_is_taken_over_by_a_query_not_a_s
                             callback_url=bkash_flow.callback_url(), merchant_invoice_number=gp.tran_id,
                             agreement_id=agreement.agreement_id)
     GatewayPayment.objects.filter(pk=gp.pk).update(sessionkey=created["paymentID"])
-    client.execute(created["paymentID"])
+    client.payment_execute(created["paymentID"])
 
     # Another run while the claim is fresh leaves it alone.
     assert autopay.autopay_run(today=today).get("skipped") == 1
