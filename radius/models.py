@@ -20,7 +20,7 @@ class PackageRadius(models.Model):
     burst_download_mbps = models.PositiveIntegerField(_("burst download (Mbps)"), null=True, blank=True)
     burst_upload_mbps = models.PositiveIntegerField(_("burst upload (Mbps)"), null=True, blank=True)
     burst_threshold_percent = models.PositiveSmallIntegerField(
-        _("burst threshold (% of the rate)"), default=75,
+        _("burst threshold (percent of the rate)"), default=75,
         help_text=_("Bursting is allowed while the average rate stays under this share of the package speed"),
     )
     burst_time_seconds = models.PositiveSmallIntegerField(_("burst time (s)"), default=16)

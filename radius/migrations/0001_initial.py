@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('package', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='radius', serialize=False, to='customers.package')),
                 ('burst_download_mbps', models.PositiveIntegerField(blank=True, null=True, verbose_name='burst download (Mbps)')),
                 ('burst_upload_mbps', models.PositiveIntegerField(blank=True, null=True, verbose_name='burst upload (Mbps)')),
-                ('burst_threshold_percent', models.PositiveSmallIntegerField(default=75, help_text='Bursting is allowed while the average rate stays under this share of the package speed', verbose_name='burst threshold (% of the rate)')),
+                ('burst_threshold_percent', models.PositiveSmallIntegerField(default=75, help_text='Bursting is allowed while the average rate stays under this share of the package speed', verbose_name='burst threshold (percent of the rate)')),
                 ('burst_time_seconds', models.PositiveSmallIntegerField(default=16, verbose_name='burst time (s)')),
                 ('pool', models.CharField(blank=True, help_text="Framed-Pool; empty = the router's default", max_length=64, verbose_name='IP pool')),
                 ('address_list', models.CharField(blank=True, max_length=64, verbose_name='address list')),
