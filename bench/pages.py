@@ -117,6 +117,10 @@ def main():
         if loaded_size() != args.customers:
             load_customers(args.customers)
         logins = admin_login()
+    # Statistics as a running server has them (autovacuum analyses changed tables; it may be off on a
+    # bench machine, and a freshly seeded database has none): without them the planner nests loops.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
     if args.only:
         wanted = set(args.only.split(","))

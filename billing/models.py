@@ -31,6 +31,10 @@ class BillingSettings(models.Model):
         CALENDAR = "calendar", _("Calendar anchor day")
         ANNIVERSARY = "anniversary", _("Anniversary of activation")
 
+    class BlockedAccess(models.TextChoices):
+        REJECT = "reject", _("Refuse the login")
+        WALLED_GARDEN = "walled_garden", _("Let in to the walled garden (portal and payment pages only)")
+
     mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.CALENDAR)
     allowed_anchor_days = models.JSONField(default=_default_anchor_days)
     default_anchor_day = models.PositiveSmallIntegerField(default=1)
@@ -47,6 +51,11 @@ class BillingSettings(models.Model):
     # Rented equipment follows the package's pause rule unless the ISP keeps charging rent while paused
     # (fieldservice/rentals.py reads it at the pause, the reactivation and every night).
     rent_during_pause = models.BooleanField(default=False)
+    # RADIUS routers: what a suspended or expired (paid-through + grace days past) connection gets at
+    # login, read live by FreeRADIUS through the radius views (radius/sql.py). The walled garden is
+    # this pool plus the router's suspended address list.
+    blocked_access = models.CharField(max_length=16, choices=BlockedAccess.choices, default=BlockedAccess.REJECT)
+    walled_garden_pool = models.CharField(max_length=64, default="expired")
     isp_name = models.CharField(max_length=150, blank=True)
     isp_address = models.TextField(blank=True)
     isp_phone = models.CharField(max_length=40, blank=True)

@@ -54,6 +54,7 @@ from django.utils.translation import gettext as _
 from customers.models import Customer, Subscription
 from customers.services import subscription_suspend
 from ispbill.core.audit import audit_record
+from ispbill.core.jobs import job_progress
 from ispbill.core.money import ZERO
 from ispbill.notify.events import Event
 from ispbill.notify.services import notify_invoices, notify_subscription_change
@@ -279,12 +280,14 @@ def billing_run_chunk_process(
                 .filter(run_id=run_id, first_id=first_id, last_id=last_id).first()
             )
             if chunk is None or chunk.status != BillingRunChunk.Status.PENDING:
+                job_progress(skipped=1)  # done before (a second delivery, a resume): nothing twice
                 return chunk.status if chunk else "missing"
             run = chunk.run
             if run.status != BillingRun.Status.RUNNING:
                 return chunk.status
             result = _process_chunk(run, first_id, last_id)
             _chunk_succeeded(chunk, result)
+            job_progress(processed=result.issued, failed=result.failed)
             if notify_after_commit and not run.dry_run:
                 transaction.on_commit(lambda: _dispatch_notify(run_id, first_id, last_id))
     except TRANSIENT_ERRORS as exc:

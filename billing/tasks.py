@@ -7,6 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from ispbill.core.jobs import job_progress
 from ispbill.notify.events import Event
 from ispbill.notify.services import notify_invoices
 
@@ -41,4 +42,6 @@ def send_due_reminders(days_before: int | None = None) -> int:
     """Remind customers whose unpaid invoices fall due in NOTIFY_DUE_REMINDER_DAYS days (once per invoice)."""
     days = settings.NOTIFY_DUE_REMINDER_DAYS if days_before is None else days_before
     due_date = timezone.localdate() + timedelta(days=days)
-    return notify_invoices(event=Event.DUE_REMINDER, invoices=invoices_due_on(due_date=due_date))
+    queued = notify_invoices(event=Event.DUE_REMINDER, invoices=invoices_due_on(due_date=due_date))
+    job_progress(processed=queued)
+    return queued

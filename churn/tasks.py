@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from ispbill.core.jobs import job_progress
+
 from .services import churn_model_train, churn_risks_score
 
 
@@ -11,12 +13,15 @@ def train_churn_model() -> str:
     windows rebuilt from the full usage (so drift in them lasts at most a week; churn/usage_windows.py)."""
     model = churn_model_train()
     if model.status != model.Status.ACTIVE:
+        job_progress(failed=1)
         return f"refused: {model.refusal_reason}"
     result = churn_risks_score(rebuild_usage_windows=True)
+    job_progress(processed=result.scored)
     return f"v{model.version} {model.algorithm}: {result.scored} scored"
 
 
 @shared_task
 def score_churn_risks() -> str:
     result = churn_risks_score()
+    job_progress(processed=result.scored, skipped=1 if result.refused else 0)
     return f"refused: {result.refused}" if result.refused else f"{result.scored} scored, {result.removed} removed"

@@ -3,8 +3,10 @@ from django.db.models.signals import post_migrate
 
 
 def _tally_triggers(sender, using="default", **kwargs):
-    """SQLite drops a table's triggers when a migration rebuilds it: put the tally's back (and recount,
-    should any write have happened without them) after every `migrate`."""
+    """After every `migrate` and `flush` (both send post_migrate): put the tally's triggers back where
+    SQLite dropped them with a table a migration rebuilt, and recount. SQLite's flush deletes table by
+    table in no set order, so the customers' delete triggers may have written -1 rows after the tally
+    was emptied."""
     from django.db import connections
 
     from .sql import customer_tally_recount, customer_tally_triggers_install
@@ -12,8 +14,8 @@ def _tally_triggers(sender, using="default", **kwargs):
     connection = connections[using]
     if "customers_customertally" not in connection.introspection.table_names():
         return  # migrated backwards past the tally
-    if customer_tally_triggers_install(connection):
-        customer_tally_recount(connection)
+    customer_tally_triggers_install(connection)
+    customer_tally_recount(connection)
 
 
 class CustomersConfig(AppConfig):

@@ -243,6 +243,10 @@ class Subscription(models.Model):
     router = models.ForeignKey("network.Router", on_delete=models.PROTECT, related_name="subscriptions")
     username = models.CharField(max_length=64, blank=True, help_text=_("PPPoE / hotspot login; unique per router"))
     password = EncryptedTextField(blank=True)
+    # The password's NT hash (MD4 of UTF-16LE), FreeRADIUS's `NT-Password`: the encrypted password above
+    # is unreadable to it. Set with the password by customers.services (`_set_password`), in the same
+    # save, so a changed password is the one the next RADIUS login is checked against. docs/radius.md.
+    password_nt_hash = models.CharField(max_length=32, blank=True, editable=False)
     static_ip = models.GenericIPAddressField(protocol="IPv4", null=True, blank=True)
     mac_address = models.CharField(max_length=17, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 
 from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.audit import audit_changes, audit_record, audit_record_many, snapshot
+from ispbill.core.nthash import nt_password_hash
 from ispbill.core.numbering import allocate_continuous, allocate_continuous_block
 from ispbill.core.phone import normalize_phone
+from ispbill.core.webhooks import SUBSCRIPTION_CANCELLED, SUBSCRIPTION_REACTIVATED, SUBSCRIPTION_SUSPENDED, webhook_publish
 
 from . import referrals
 from .models import Area, Branch, Customer, Lead, Package, Subscription
@@ -255,6 +257,7 @@ def subscriptions_create_existing(*, actor, subscriptions: list[Subscription], r
         }, router=None)
         for name, value in fields.items():
             setattr(subscription, name, value)
+        _set_password(subscription, subscription.password)
         if subscription.status == Subscription.Status.ACTIVE:
             if not reason:
                 raise ValidationError({"reason": _("Give a reason: it is kept in the customer's history.")})
@@ -412,6 +415,12 @@ def _clean_connection(fields: dict, *, router, exclude_pk=None) -> dict:
     fields["mac_address"] = (fields.get("mac_address") or "").upper()
     return fields
 
+def _set_password(subscription: Subscription, password: str) -> None:
+    """The one place a connection's password is set: the encrypted password and the NT hash RADIUS
+    checks logins against (docs/radius.md), together, so they are saved in the same row write."""
+    subscription.password = password or ""
+    subscription.password_nt_hash = nt_password_hash(password or "")
+
 @transaction.atomic
 def subscription_create(
     *,
@@ -436,8 +445,9 @@ def subscription_create(
         router=router,
     )
     subscription = Subscription(
-        customer=customer, package=package, router=router, password=password, billing_anchor_day=billing_anchor_day, **fields
+        customer=customer, package=package, router=router, billing_anchor_day=billing_anchor_day, **fields
     )
+    _set_password(subscription, password)
     subscription.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -466,7 +476,7 @@ def subscription_update(*, actor, subscription: Subscription, password: str | No
             raise ValueError("a package change goes through usecases.subscription_update")
         changes.pop("package")
     if password:
-        subscription.password = password
+        _set_password(subscription, password)
     return _save_with_audit(
         actor=actor, obj=subscription, fields=SUBSCRIPTION_FIELDS, changes=changes, action="subscription.update"
     )
@@ -475,6 +485,10 @@ def _transition_done(action: str) -> str:
     return {
         "activate": _("activated"), "suspend": _("suspended"), "reactivate": _("reactivated"), "cancel": _("cancelled"),
     }.get(action, action)
+
+
+# The webhooks a lifecycle change sends (docs/api.md); activation sends none.
+SUBSCRIPTION_EVENTS = {"suspend": SUBSCRIPTION_SUSPENDED, "reactivate": SUBSCRIPTION_REACTIVATED, "cancel": SUBSCRIPTION_CANCELLED}
 
 
 def _transition(*, actor, subscription: Subscription, to: str, reason: str, action: str, **updates) -> Subscription:
@@ -502,6 +516,12 @@ def _transition(*, actor, subscription: Subscription, to: str, reason: str, acti
             before=before, after=snapshot(locked, LIFECYCLE_FIELDS),
         )
         _refresh_customer_status(locked.customer_id)
+        event = SUBSCRIPTION_EVENTS.get(action)
+        if event is not None:
+            webhook_publish(event, {
+                "id": locked.pk, "customer_id": locked.customer_id, "status": locked.status, "previous_status": before["status"],
+                "suspension_type": locked.suspension_type, "package_id": locked.package_id, "reason": reason,
+            })
     locked.previous_lifecycle = before
     return locked
 

@@ -2,13 +2,17 @@
 
 from celery import shared_task
 
+from ispbill.core.jobs import job_progress
+
 from . import referrals
 
 
 @shared_task
 def expire_referrals() -> int:
     """Close referrals whose friend did not pay before the referral expired."""
-    return referrals.referrals_expire()
+    expired = referrals.referrals_expire()
+    job_progress(processed=expired)
+    return expired
 
 
 @shared_task

@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.utils import timezone
 
+from ispbill.core.jobs import job_progress
+
 from .services import metrics_snapshot_nightly
 
 
@@ -10,4 +12,14 @@ from .services import metrics_snapshot_nightly
 def snapshot_metrics_nightly() -> int:
     """Yesterday's metric rows (complete now that the day is over) and today's so far."""
     today = timezone.localdate()
-    return metrics_snapshot_nightly(today=today)
+    rows = metrics_snapshot_nightly(today=today)
+    job_progress(processed=rows)
+    return rows
+
+
+@shared_task(ignore_result=True)
+def check_late_jobs() -> dict:
+    """Periodic jobs with no successful run for twice their interval: flagged, staff told once (dashboard/jobs.py)."""
+    from .jobs import jobs_check_late
+
+    return jobs_check_late()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import jobs_views, views
 
 staff = [
     path("", views.home, name="home"),
@@ -13,4 +13,7 @@ staff = [
     path("api/metrics/months/", views.api_months, name="api-metrics-months"),
     path("api/metrics/staff/", views.api_staff, name="api-metrics-staff"),
     path("api/metrics/<slug:metric>/", views.api_drill, name="api-metrics-drill"),
+    path("jobs/", jobs_views.job_list, name="job-list"),
+    path("jobs/<int:pk>/", jobs_views.job_detail, name="job-detail"),
+    path("jobs/run-again/", jobs_views.job_run_again, name="job-run-again"),
 ]

@@ -6,8 +6,10 @@ Thin: parse the filters, check the permission, scope to the user's branches, cal
 import io
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -162,6 +164,8 @@ def _chart_payload(series: list[dict]) -> dict:
     }
 
 
+DRILL_PAGE_SIZE = 100
+
 # Drill-downs opened from Staff performance (the rest are Business analytics' figures).
 STAFF_PERFORMANCE_DRILLS = {"assigned-due"}
 
@@ -184,7 +188,11 @@ def drill(request, metric: str):
                     [[row[c["key"]] for c in table.columns] for row in table.rows])
     back = ("staff:analytics-staff", _("Staff performance")) if metric in STAFF_PERFORMANCE_DRILLS else (
         "staff:analytics-dashboard", _("Business analytics"))
-    return render(request, "dashboard/drill.html", {"table": table, "month": month, "day": day, "query": request.GET.urlencode(),
+    # The total covers every row; the page shows DRILL_PAGE_SIZE of them (a month of MRR rows at a large
+    # ISP is tens of thousands), the CSV all of them.
+    page = Paginator(table.rows, DRILL_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode([(key, value) for key, value in request.GET.items() if key != "page"])
+    return render(request, "dashboard/drill.html", {"table": table, "page": page, "month": month, "day": day, "query": query,
                                                     "back_url": reverse(back[0]), "back_label": back[1]})
 
 

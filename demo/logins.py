@@ -109,6 +109,9 @@ def logins_lines() -> list[str]:
             continue
         lines.append(f"  {surface:<10} {base}{reverse(f'{surface}:login')}")
         lines += [f"      {username:<{width}}  {password:<20}  {note}" for _s, username, password, note in surface_rows]
+    if settings.BKASH_PAYBILL_SANDBOX:
+        lines.append(f"  {'bkash app':<10} {base}{reverse('bkash-paybill-sandbox:home')}  "
+                     "(emulated bKash app: Pay Bill with a portal customer's account number or phone)")
     lines.append(f"  {'admin':<10} {base}{reverse('admin:index')}  (superuser admin only)")
     return lines
 

@@ -24,6 +24,7 @@ from customers import services as customer_services
 from customers.models import Subscription
 from ispbill.core import images
 from ispbill.core.audit import audit_record
+from ispbill.core.webhooks import WORKORDER_COMPLETED, webhook_publish
 from ispbill.notify.events import Channel
 from ispbill.notify.services import notify_address, notify_customer
 from network import selectors as network_selectors
@@ -574,6 +575,10 @@ def workorder_complete(
         order, actor=actor, to=WorkOrder.Status.COMPLETED, action="completed", message=override_reason, at=at,
         completed_at=at or timezone.now(),
     )
+    webhook_publish(WORKORDER_COMPLETED, {
+        "id": order.pk, "number": order.number, "kind": order.kind, "customer_id": order.customer_id,
+        "subscription_id": order.subscription_id, "technician_id": order.technician_id, "completed_at": order.completed_at,
+    })
     # The survey the customer rates the visit in is asked by the use case (usecases/workorder_complete.py).
     return order
 

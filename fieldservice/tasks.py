@@ -3,9 +3,13 @@
 
 from celery import shared_task
 
+from ispbill.core.jobs import job_progress
+
 from . import rentals
 
 
 @shared_task(ignore_result=True)
 def charge_equipment_rentals() -> int:
-    return rentals.rentals_charge_due()
+    charged = rentals.rentals_charge_due()
+    job_progress(processed=charged)
+    return charged

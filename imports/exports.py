@@ -12,6 +12,7 @@ from django.utils import timezone
 from billing.models import Invoice
 from customers.models import Customer, Subscription
 from ispbill.core import csvfiles
+from ispbill.core.jobs import job_progress
 from payments.models import PastPayment, Payment
 from tickets.models import Ticket
 
@@ -76,8 +77,11 @@ def export_zip() -> bytes:
             text = io.StringIO()
             writer = csvfiles.writer(text)
             writer.writerow([h for h, _ in columns])
+            rows = 0
             for values in queryset.values_list(*[p for _, p in columns]).iterator(chunk_size=5000):
                 writer.writerow(values)
+                rows += 1
+            job_progress(processed=rows)  # the job log's count, when an export is recorded (web/imports)
             archive.writestr(filename, "\ufeff" + text.getvalue())  # BOM: Excel opens Bangla names right
     return buffer.getvalue()
 

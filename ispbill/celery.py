@@ -2,6 +2,7 @@
 
 import os
 import warnings
+from datetime import timedelta
 
 from celery import Celery
 from celery.exceptions import SecurityWarning
@@ -9,9 +10,12 @@ from celery.schedules import crontab
 from celery.signals import setup_logging, worker_process_init
 from django.conf import settings
 
+from ispbill.core.jobs import JOB_HEADER, TRIGGER_HEADER
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ispbill.settings")
 
-app = Celery("ispbill")
+# Every task's class records its runs in the job log (ispbill/core/jobs.py): no task records itself.
+app = Celery("ispbill", task_cls="ispbill.core.jobs:RecordedTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
@@ -108,8 +112,15 @@ app.conf.beat_schedule = {
         "task": "customers.tasks.customer_tally_recount",
         "schedule": crontab(hour=1, minute=20),
     },
+    # Auto-pay from saved bKash wallets (usecases/autopay.py): after the billing run (02:30) has issued
+    # the night's invoices, at an hour a customer may read the notice before the charge.
+    "autopay-daily": {
+        "task": "usecases.tasks.autopay_daily",
+        "schedule": crontab(hour=9, minute=0),
+    },
     # Online payments pending longer than SSLCOMMERZ_RECONCILE_AFTER_MINUTES are looked up through the
-    # gateway's transaction query API (a lost IPN), stale sessions closed, refunds polled until final.
+    # gateway's transaction query API (a lost IPN; bKash's payment/status: a callback that never came),
+    # stale sessions closed, refunds polled until final.
     "payments-reconcile-online": {
         "task": "usecases.tasks.reconcile_online_payments",
         "schedule": crontab(minute="*/5"),
@@ -123,6 +134,18 @@ app.conf.beat_schedule = {
     "network-purge-usage": {
         "task": "network.tasks.purge_usage",
         "schedule": crontab(hour=3, minute=40),
+    },
+    # RADIUS: sessions with no accounting for twice the interim interval are closed as stale (every
+    # interval; nothing to do on SQLite, where RADIUS is refused).
+    "radius-close-stale-sessions": {
+        "task": "radius.tasks.close_stale_sessions",
+        "schedule": float(settings.RADIUS_INTERIM_INTERVAL),
+    },
+    # RADIUS routers' usage comes from their accounting (API polling skips them), into the same
+    # samples and roll-ups, as often as the polling.
+    "radius-collect-usage": {
+        "task": "radius.tasks.collect_accounting_usage",
+        "schedule": float(settings.USAGE_POLL_SECONDS),
     },
     # Analytics: yesterday's daily metric rows (docs/metrics.md), after midnight's package changes.
     "dashboard-snapshot-metrics": {
@@ -161,4 +184,29 @@ app.conf.beat_schedule = {
         "task": "churn.tasks.score_churn_risks",
         "schedule": crontab(hour=4, minute=45),
     },
+    # Outgoing webhooks (api/webhooks.py): due deliveries handed to the `webhooks` queue, a batch at a time;
+    # deliveries older than 30 days removed at night.
+    "api-webhooks-pump": {
+        "task": "api.tasks.webhooks_pump",
+        "schedule": timedelta(seconds=settings.WEBHOOK_PUMP_SECONDS),
+    },
+    "api-webhooks-purge": {
+        "task": "api.tasks.webhooks_purge",
+        "schedule": crontab(hour=3, minute=40),
+    },
+    # The job log (docs/operations.md): periodic jobs with no successful run for twice their interval
+    # (nightly: 26 hours) are flagged and staff told once; runs whose worker died are marked lost.
+    "jobs-check-late": {
+        "task": "dashboard.tasks.check_late_jobs",
+        "schedule": crontab(minute="*/10"),
+    },
+    "housekeeping-job-log": {
+        "task": "ispbill.core.tasks.purge_job_log",
+        "schedule": crontab(hour=3, minute=25),
+    },
 }
+
+# Each entry's runs say they came from the schedule and which entry sent them (the job log's trigger
+# and job name): added here once, so an entry added above needs nothing of its own.
+for _name, _entry in app.conf.beat_schedule.items():
+    _entry.setdefault("options", {}).setdefault("headers", {}).update({JOB_HEADER: _name, TRIGGER_HEADER: "schedule"})

@@ -7,6 +7,7 @@ then SECRET_KEY and FIELD_ENCRYPTION_KEYS become mandatory.
 
 import os
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "billing",
     "payments",
     "network",
+    "radius",
     "tickets",
     "fieldservice",
     "resellers",
@@ -68,6 +70,10 @@ INSTALLED_APPS = [
     "churn",
     "imports",
     "usecases",
+    "api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 # The demo (seed data, RouterOS simulator, SSLCommerz emulator: the `demo` package) is loaded only
 # when this is on; a production install (DJANGO_DEBUG=false) leaves it out unless asked.
@@ -249,6 +255,49 @@ WHITENOISE_USE_FINDERS = DEBUG
 BACKUP_ENCRYPTION_KEY = env.str("BACKUP_ENCRYPTION_KEY", default="")
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 BACKUP_KEEP = env.int("BACKUP_KEEP", default=0)
+# The REST API and webhooks (api/, docs/api.md). Tokens authenticate; no session, so no CSRF.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.drf.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.drf.IdCursorPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.drf.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ispbill API",
+    "DESCRIPTION": "Customers, subscriptions, packages, invoices, payments, tickets and usage; the customer app's own data. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    # Swagger UI and Redoc from drf-spectacular-sidecar's vendored files (no CDN; the CSP allows only 'self').
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerStatusEnum": "customers.models.Customer.Status",
+        "SubscriptionStatusEnum": "customers.models.Subscription.Status",
+        "InvoiceStatusEnum": "billing.models.Invoice.Status",
+        "PaymentStatusEnum": "payments.models.Payment.Status",
+        "TicketStatusEnum": "tickets.models.Ticket.Status",
+    },
+}
+# Webhooks: deliveries queued per pump run (every WEBHOOK_PUMP_SECONDS, on the `webhooks` queue, so a backlog
+# never holds up other jobs), attempts before a delivery is given up, the first retry's delay (doubling each
+# time, at most WEBHOOK_RETRY_MAX_SECONDS), the receiver's timeout, and whether http:// to loopback is allowed
+# (the demo and tests; production endpoints must be https).
+WEBHOOK_PUMP_BATCH = env.int("WEBHOOK_PUMP_BATCH", default=2000)
+WEBHOOK_PUMP_SECONDS = env.int("WEBHOOK_PUMP_SECONDS", default=10)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=6 * 3600)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=DEBUG)
+CELERY_TASK_ROUTES = {"api.tasks.deliver_webhooks": {"queue": "webhooks"}}
 
 # The ISP's own choices.
 ISP_NAME = env.str("ISP_NAME", default="Demo Net Ltd.")
@@ -377,6 +426,11 @@ RADIUS_PROBE_SECRET = env.str("RADIUS_PROBE_SECRET", default="")
 RADIUS_COA_SOURCE_ADDRESS = env.str("RADIUS_COA_SOURCE_ADDRESS", default="")
 RADIUS_COA_TIMEOUT = env.float("RADIUS_COA_TIMEOUT", default=3.0)
 RADIUS_COA_ATTEMPTS = env.int("RADIUS_COA_ATTEMPTS", default=2)
+# FreeRADIUS's database role (radius/, `manage.py radius_db_role`): it reads only the authorisation
+# views and writes only accounting and post-auth; `radius_config` writes it into the generated
+# configuration with the ports above. A session silent for twice RADIUS_INTERIM_INTERVAL is stale.
+RADIUS_DB_USER = env.str("RADIUS_DB_USER", default="ispbill_radius")
+RADIUS_DB_PASSWORD = env.str("RADIUS_DB_PASSWORD", default="")
 # Analytics (docs/metrics.md): a subscription suspended for non-payment this many days counts as
 # churned (out of MRR, into logo churn); before that it is past due and still in MRR.
 ANALYTICS_CHURN_UNPAID_DAYS = env.int("ANALYTICS_CHURN_UNPAID_DAYS", default=30)
@@ -407,6 +461,18 @@ SSLCOMMERZ_CONNECT_TIMEOUT = env.float("SSLCOMMERZ_CONNECT_TIMEOUT", default=5.0
 SSLCOMMERZ_READ_TIMEOUT = env.float("SSLCOMMERZ_READ_TIMEOUT", default=20.0)
 SSLCOMMERZ_RECONCILE_AFTER_MINUTES = env.int("SSLCOMMERZ_RECONCILE_AFTER_MINUTES", default=15)
 SSLCOMMERZ_SESSION_EXPIRY_MINUTES = env.int("SSLCOMMERZ_SESSION_EXPIRY_MINUTES", default=120)
+# bKash Pay Bill (biller): the endpoints under /pay/bkash/paybill/ that bKash calls when a customer pays
+# from the app's Pay Bill menu (payments/paybill.py, docs/payments.md "bKash Pay Bill"). Every request
+# is signed with HMAC-SHA256 under the shared secret over its timestamp, path and body, and must come
+# from an allowed address; an empty secret or allow-list refuses everything (outside the demo).
+BKASH_PAYBILL_SANDBOX = DEMO and env.bool("BKASH_PAYBILL_SANDBOX", default=True)
+BKASH_PAYBILL_SECRET = env.str("BKASH_PAYBILL_SECRET", default="ispbill-demo-paybill-secret" if BKASH_PAYBILL_SANDBOX else "")
+BKASH_PAYBILL_ALLOWED_IPS = env.list(
+    "BKASH_PAYBILL_ALLOWED_IPS", default=["127.0.0.1/32", "::1/128"] if BKASH_PAYBILL_SANDBOX else []
+)
+BKASH_PAYBILL_MAX_SKEW_SECONDS = env.int("BKASH_PAYBILL_MAX_SKEW_SECONDS", default=300)
+BKASH_PAYBILL_MIN_AMOUNT = env.str("BKASH_PAYBILL_MIN_AMOUNT", default="1.00")
+BKASH_PAYBILL_MAX_AMOUNT = env.str("BKASH_PAYBILL_MAX_AMOUNT", default="100000.00")
 # How many days back a cashier may date a receipt; older dates need payments.backdate_payment (managers)
 # and are written to the audit log.
 RECEIPT_BACKDATE_DAYS = env.int("RECEIPT_BACKDATE_DAYS", default=31)
@@ -414,6 +480,41 @@ RECEIPT_BACKDATE_DAYS = env.int("RECEIPT_BACKDATE_DAYS", default=31)
 SSLCOMMERZ_SESSION_REUSE_MINUTES = env.int("SSLCOMMERZ_SESSION_REUSE_MINUTES", default=30)
 # New gateway sessions one customer may open per hour (reused sessions do not count).
 ONLINE_PAYMENT_STARTS_PER_HOUR = env.int("ONLINE_PAYMENT_STARTS_PER_HOUR", default=6)
+
+# bKash Tokenized Checkout, direct (payments/bkash.py, payments/bkash_flow.py). Settings → Payment
+# gateways overrides these. BKASH_SANDBOX turns on the demo's emulator at /sandbox/bkash/ (demo/bkash/)
+# and points the defaults at it.
+BKASH_SANDBOX = DEMO and env.bool("BKASH_SANDBOX", default=True)
+BKASH_SANDBOX_APP_KEY = env.str("BKASH_SANDBOX_APP_KEY", default="ispbill-demo-app-key")
+BKASH_SANDBOX_APP_SECRET = env.str("BKASH_SANDBOX_APP_SECRET", default="ispbill-demo-app-secret")
+BKASH_SANDBOX_USERNAME = env.str("BKASH_SANDBOX_USERNAME", default="ispbilldemo")
+BKASH_SANDBOX_PASSWORD = env.str("BKASH_SANDBOX_PASSWORD", default="ispbilldemo@bkash")
+# Seconds the emulator holds an execute it completed when the "execute timeout" switch is on.
+BKASH_SANDBOX_EXECUTE_DELAY = env.float("BKASH_SANDBOX_EXECUTE_DELAY", default=35.0)
+# Off until an admin turns it on (the demo's seed does, for the emulator).
+BKASH_ENABLED = env.bool("BKASH_ENABLED", default=False)
+BKASH_APP_KEY = env.str("BKASH_APP_KEY", default=BKASH_SANDBOX_APP_KEY if BKASH_SANDBOX else "")
+BKASH_APP_SECRET = env.str("BKASH_APP_SECRET", default=BKASH_SANDBOX_APP_SECRET if BKASH_SANDBOX else "")
+BKASH_USERNAME = env.str("BKASH_USERNAME", default=BKASH_SANDBOX_USERNAME if BKASH_SANDBOX else "")
+BKASH_PASSWORD = env.str("BKASH_PASSWORD", default=BKASH_SANDBOX_PASSWORD if BKASH_SANDBOX else "")
+# Empty: the emulator at SITE_URL when BKASH_SANDBOX is on.
+BKASH_BASE_URL = env.str("BKASH_BASE_URL", default="")
+BKASH_CONNECT_TIMEOUT = env.float("BKASH_CONNECT_TIMEOUT", default=5.0)
+BKASH_READ_TIMEOUT = env.float("BKASH_READ_TIMEOUT", default=30.0)
+BKASH_RECONCILE_AFTER_MINUTES = env.int("BKASH_RECONCILE_AFTER_MINUTES", default=10)
+BKASH_PAYMENT_EXPIRY_MINUTES = env.int("BKASH_PAYMENT_EXPIRY_MINUTES", default=60)
+BKASH_MAX_AGREEMENTS = env.int("BKASH_MAX_AGREEMENTS", default=3)
+# The fee until an admin saves the bKash settings: percent, and whether the customer pays it.
+BKASH_FEE_PERCENT = Decimal(env.str("BKASH_FEE_PERCENT", default="0"))
+BKASH_FEE_PASSED = env.bool("BKASH_FEE_PASSED", default=False)
+# Auto-pay (usecases/autopay.py): charge the primary saved wallet this many days before an invoice's
+# due date, tell the customer AUTOPAY_NOTICE_DAYS before that, and after a failure try again after
+# each of AUTOPAY_RETRY_DAYS days (then stop and tell the customer).
+AUTOPAY_DAYS_BEFORE = env.int("AUTOPAY_DAYS_BEFORE", default=3)
+AUTOPAY_NOTICE_DAYS = env.int("AUTOPAY_NOTICE_DAYS", default=2)
+AUTOPAY_RETRY_DAYS = [int(d) for d in env.list("AUTOPAY_RETRY_DAYS", default=["1", "2"])]
+# A charge claimed longer ago than this and not finished is taken over (after asking bKash) by the next run.
+AUTOPAY_CLAIM_STALE_MINUTES = env.int("AUTOPAY_CLAIM_STALE_MINUTES", default=10)
 
 # The one logging configuration of every process: Celery keeps its hands off the root logger
 # (CELERY_WORKER_HIJACK_ROOT_LOGGER) and each record is written once, by the root's handler, with
@@ -441,6 +542,20 @@ LOGGING = {
     },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# LOG_FORMAT=json: one JSON object per line (python-json-logger), same fields and UTC times.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT == "json":
+    LOGGING["formatters"]["json"] = {
+        "()": "ispbill.core.logging.UTCJsonFormatter",
+        "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+    }
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+
+# The job log (ispbill/core/jobs.py, docs/operations.md) and the Prometheus endpoint.
+JOBS_LOG_RETENTION_DAYS = env.int("JOBS_LOG_RETENTION_DAYS", default=90)
+JOBS_LOG_FREQUENT_RETENTION_DAYS = env.int("JOBS_LOG_FREQUENT_RETENTION_DAYS", default=7)
+JOBS_LOST_AFTER_HOURS = env.int("JOBS_LOST_AFTER_HOURS", default=6)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # Field service (fieldservice/): an installation order for every new subscription; the target time
 # from order to completed installation (reports); the largest photo the technician app may upload.

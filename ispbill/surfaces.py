@@ -90,6 +90,7 @@ STAFF = Surface(
             _("Online payments"), "staff:onlinepayment-list", "payments.view_gatewaypayment",
             ("onlinepayment-list", "onlinepayment-detail", "onlinepayment-refund"), section=_("Billing"),
         ),
+        NavItem(_("Auto-pay"), "staff:autopay-list", "payments.view_gatewaypayment", ("autopay-list",), section=_("Billing")),
         NavItem(_("Payment review"), "staff:onlinepayment-review", "payments.view_gatewaypayment", ("onlinepayment-review",), section=_("Billing")),
         NavItem(
             _("Settlement"), "staff:onlinepayment-settlement", "payments.view_gatewaypayment", ("onlinepayment-settlement",),
@@ -102,6 +103,7 @@ STAFF = Surface(
         NavItem(_("Outages"), "staff:outage-list", "network.view_outage", ("outage",), section=_("Network")),
         NavItem(_("Network uptime"), "staff:network-uptime", "network.view_outage", ("network-uptime",), section=_("Network")),
         NavItem(_("Import & export"), "staff:import-list", "imports.run_import", ("import-",), section=_("Settings")),
+        NavItem(_("Jobs"), "staff:job-list", "core.view_jobrun", ("job-",), section=_("Settings")),
         NavItem(_("Users & roles"), "staff:user-list", "accounts.view_user", ("user", "role"), section=_("Settings")),
         NavItem(
             _("Billing"), "staff:billingsettings-edit", "billing.change_billingsettings", ("billingsettings",),
@@ -122,6 +124,8 @@ STAFF = Surface(
             section=_("Settings"),
         ),
         NavItem(_("Gemini"), "staff:churn-gemini-settings", "churn.change_geminisettings", ("churn-gemini-settings",), section=_("Settings")),
+        NavItem(_("API tokens"), "staff:apitoken-list", "api.view_apitoken", ("apitoken",), section=_("Settings")),
+        NavItem(_("Webhooks"), "staff:webhook-list", "core.view_webhookendpoint", ("webhook",), section=_("Settings")),
         NavItem(
             _("Payment gateways"), "staff:gateway-settings", "payments.change_gatewaysettings", ("gateway-settings",),
             section=_("Settings"),

@@ -26,6 +26,7 @@ APP_URL_MODULES = [
     "web.imports.views",
     "web.contracts.urls",
     "web.churn.urls",
+    "api.staff_views",
 ]
 
 
@@ -48,7 +49,7 @@ def favicon(request):
 
 def landing(request):
     """`/`: a small page linking the four surfaces (a visitor otherwise meets a 404)."""
-    return render(request, "landing.html")
+    return render(request, "landing.html", {"bkash_paybill_sandbox": settings.DEMO and settings.BKASH_PAYBILL_SANDBOX})
 
 
 urlpatterns = [
@@ -60,6 +61,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    # The REST API (token-authenticated, no session), its schema and docs: api/urls_api.py.
+    path("api/", include("api.urls_api")),
+    # Prometheus (docs/operations.md): bearer token METRICS_TOKEN; a 404 while it is unset.
+    path("metrics", import_module("dashboard.jobs_views").metrics, name="metrics"),
     path("favicon.ico", favicon),
     # Public: a customer's referral link opens the sign-up request form (rate-limited, CSRF-protected).
     path("r/", include(import_module("web.customers.urls").public)),
@@ -71,3 +76,7 @@ urlpatterns = [
 if settings.DEMO:
     # The demo's SSLCommerz emulator (demo/sslcommerz/); a production install has no such URL.
     urlpatterns.append(path("sandbox/sslcommerz/", include("demo.sslcommerz.urls")))
+    # The demo's bKash Tokenized Checkout emulator (demo/bkash/).
+    urlpatterns.append(path("sandbox/bkash/", include("demo.bkash.urls")))
+    # The demo's emulated bKash app with its Pay Bill menu (demo/bkash_paybill/).
+    urlpatterns.append(path("sandbox/bkash-paybill/", include("demo.bkash_paybill.urls")))

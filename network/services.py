@@ -26,7 +26,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from customers.models import Package, Subscription
 from ispbill.core.audit import audit_changes, audit_record, snapshot
 from ispbill.core.bulk import rows_insert
+from ispbill.core.statements import on_postgresql
 
 from . import outages, routeros
 from .models import ProvisioningTask, Router
@@ -152,7 +153,7 @@ AAA_SWITCH_KEY = "aaa"
 
 def radius_refused_reason() -> str:
     """Why RADIUS mode cannot be used on this installation, or "" when it can."""
-    if connection.vendor == "sqlite":
+    if not on_postgresql():
         return _(
             "RADIUS mode needs PostgreSQL: FreeRADIUS reads the subscribers from ispbill's database and "
             "cannot share the embedded SQLite file safely while ispbill writes to it. Set DATABASE_URL to "

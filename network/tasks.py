@@ -5,6 +5,7 @@ from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
 
+from ispbill.core.jobs import job_progress
 from network import outbox, reconcile
 
 from . import services
@@ -17,7 +18,8 @@ RECONCILE_BUSY_RETRIES = 15
 @shared_task(ignore_result=True)
 def drain_router_outbox(router_id: int) -> None:
     """Apply one router's waiting changes (queued after every commit that wrote an outbox entry)."""
-    outbox.outbox_drain(router_id=router_id)
+    result = outbox.outbox_drain(router_id=router_id)
+    job_progress(processed=result.applied, failed=result.failed, skipped=1 if result.busy else 0)
 
 
 @shared_task(ignore_result=True)
@@ -74,13 +76,20 @@ def poll_router_usage(router_id: int) -> None:
     """Read one router's counters, store the usage, and evaluate FUP for its subscriptions."""
     from . import usage
 
-    usage.usage_poll_router(router_id=router_id)
+    result = usage.usage_poll_router(router_id=router_id)
+    if result.skipped:
+        job_progress(skipped=1)
+    elif result.error:
+        job_progress(failed=1)
+    else:
+        job_progress(processed=result.counters)
 
 
 @shared_task(ignore_result=True)
 def poll_all_routers_usage() -> None:
-    """Every USAGE_POLL_SECONDS: one task per router, so a slow or dead router delays only itself."""
-    for router_id in Router.objects.filter(is_active=True).values_list("pk", flat=True):
+    """Every USAGE_POLL_SECONDS: one task per router, so a slow or dead router delays only itself.
+    Routers in RADIUS mode report usage through accounting instead (radius/usage.py)."""
+    for router_id in Router.objects.filter(is_active=True).exclude(aaa_mode=Router.AaaMode.RADIUS).values_list("pk", flat=True):
         poll_router_usage.delay(router_id)
 
 

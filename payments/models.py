@@ -24,6 +24,8 @@ class Payment(models.Model):
         ONLINE = "online", _("Online (gateway)")
         # A prepaid reseller's renewal, paid from the reseller's wallet: no one's cash, so it has no receiver.
         WALLET = "wallet", _("Reseller wallet")
+        # Paid from the bKash app's Pay Bill menu (payments/paybill.py): no one's cash, so it has no receiver.
+        BKASH_PAYBILL = "bkash_paybill", _("bKash Pay Bill")
 
     class Status(models.TextChoices):
         COMPLETED = "completed", _("Completed")
@@ -75,6 +77,15 @@ class GatewaySettings(models.Model):
         blank=True,
         help_text=_("https://securepay.sslcommerz.com (live), https://sandbox.sslcommerz.com, or the local emulator"),
     )
+    fee_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("0.00"),
+        help_text=_("The gateway's charge, in percent of the amount (docs/payments.md, the fee rule)"),
+    )
+    fee_passed = models.BooleanField(
+        default=False, help_text=_("On: the customer pays the fee on top (shown before paying). Off: the ISP absorbs it."),
+    )
+    # Empty: every branch's customers see this gateway.
+    branches = models.ManyToManyField("customers.Branch", blank=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
@@ -108,7 +119,12 @@ class GatewayPayment(models.Model):
     # A notification may still settle these: the gateway's word on money beats a browser's "cancel".
     OPEN_STATUSES = (Status.PENDING, Status.FAILED, Status.CANCELLED, Status.EXPIRED)
 
+    class Gateway(models.TextChoices):
+        SSLCOMMERZ = "sslcommerz", "SSLCommerz"
+        BKASH = "bkash", "bKash"
+
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="gateway_payments")
+    gateway = models.CharField(max_length=16, choices=Gateway.choices, default=Gateway.SSLCOMMERZ, db_index=True)
     tran_id = models.CharField(max_length=30, unique=True)
     amount = MoneyField()
     currency = models.CharField(max_length=3)
@@ -130,6 +146,16 @@ class GatewayPayment(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     last_queried_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The gateway's charge inside `amount`: passed on (the customer paid it on top; a fee entry in the
+    # ledger when credited) or absorbed (the ISP's cost; `amount` is what the customer owed).
+    fee = MoneyField(default=Decimal("0.00"))
+    fee_passed = models.BooleanField(default=False)
+    fee_entry = models.OneToOneField(
+        "billing.LedgerEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="gateway_fee_of"
+    )
+    # A payment made with a saved bKash agreement (auto-pay, or the customer's "pay with saved wallet").
+    agreement = models.ForeignKey("payments.BkashAgreement", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="payments")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -137,7 +163,10 @@ class GatewayPayment(models.Model):
             ("refund_gatewaypayment", "Can refund an online payment"),
             ("review_gatewaypayment", "Can approve or reject a risky online payment"),
         ]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="gateway_payment_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="gateway_payment_amount_positive"),
+            models.CheckConstraint(condition=Q(fee__gte=0) & Q(fee__lt=models.F("amount")), name="gateway_payment_fee_in_amount"),
+        ]
 
     def __str__(self) -> str:
         return self.tran_id
@@ -208,6 +237,126 @@ class GatewayRefund(models.Model):
 
     def __str__(self) -> str:
         return self.refe_id
+
+
+# bKash Tokenized Checkout (payments/bkash.py, payments/bkash_flow.py) ------------------------------
+
+
+class BkashSettings(models.Model):
+    """The bKash merchant: one row (pk=1), edited by admins in Settings → Payment gateways. Secrets are
+    encrypted at rest; empty fields fall back to the environment (BKASH_*)."""
+
+    enabled = models.BooleanField(default=False, help_text=_("Customers see bKash in the portal"))
+    app_key = models.CharField(max_length=128, blank=True)
+    app_secret = EncryptedTextField(blank=True)
+    username = models.CharField(max_length=128, blank=True)
+    password = EncryptedTextField(blank=True)
+    base_url = models.URLField(blank=True, help_text=_("…/v1.2.0-beta/tokenized/checkout of bKash, or the local emulator"))
+    fee_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
+    fee_passed = models.BooleanField(default=False)
+    branches = models.ManyToManyField("customers.Branch", blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "bKash settings"
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="bkash_settings_single_row")]
+
+    def __str__(self) -> str:
+        return "bKash settings"
+
+
+class BkashAgreement(models.Model):
+    """A customer's linked bKash wallet: only bKash's agreement id and the masked wallet number, both
+    encrypted at rest. Removing one revokes it at bKash and keeps the row (soft delete)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being linked")
+        ACTIVE = "active", _("Active")
+        REMOVED = "removed", _("Removed")
+        REVOKED = "revoked", _("Revoked at bKash")
+        FAILED = "failed", _("Not linked")
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="bkash_agreements")
+    # The create (mode 0000) call's paymentID while linking: the callback finds the row by it.
+    link_payment_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    agreement_id = EncryptedTextField(blank=True)
+    wallet_masked = EncryptedTextField(blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    is_primary = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    linked_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-is_primary", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer"], condition=Q(is_primary=True), name="bkash_agreement_one_primary"),
+            models.CheckConstraint(condition=Q(is_primary=False) | Q(status="active"), name="bkash_agreement_primary_is_active"),
+        ]
+
+    def __str__(self) -> str:
+        return f"bKash {self.wallet_masked or '…'}"
+
+
+class AutoPay(models.Model):
+    """A customer's choice to have due invoices paid from their primary saved bKash wallet."""
+
+    customer = models.OneToOneField("customers.Customer", on_delete=models.PROTECT, related_name="autopay")
+    enabled = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"auto-pay {'on' if self.enabled else 'off'} for {self.customer_id}"
+
+
+class AutoPayAttempt(models.Model):
+    """Auto-pay's one row per invoice: the claim that makes a charge happen at most once. A worker
+    claims it under a row lock (status charging, with the gateway payment it opens); a re-run finds a
+    charging row and asks the gateway what became of that payment before it tries anything again."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CHARGING = "charging", _("Charging")
+        PAID = "paid", _("Paid")
+        RETRY = "retry", _("Failed, will retry")
+        GAVE_UP = "gave_up", _("Failed, stopped")
+        SKIPPED = "skipped", _("Skipped")
+
+    invoice = models.OneToOneField("billing.Invoice", on_delete=models.PROTECT, related_name="autopay_attempt")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="autopay_attempts")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED, db_index=True)
+    tries = models.PositiveSmallIntegerField(default=0)
+    next_try_on = models.DateField(null=True, blank=True)
+    gateway_payment = models.ForeignKey(GatewayPayment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    claimed_by = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.CharField(max_length=255, blank=True)
+    notified_before = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"auto-pay {self.invoice_id}: {self.status}"
+
+
+class AutoPayRun(models.Model):
+    """The job log of auto-pay: one row per run (a day's job, or a re-run), with what it did."""
+
+    day = models.DateField(db_index=True)
+    worker = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"auto-pay run {self.day}"
 
 
 # Cash brought in from the field -----------------------------------------------------------------------

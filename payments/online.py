@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing import ledger
 from billing.models import Invoice
 from billing.selectors import amount_open, current_billing_settings, open_invoices
 from billing.vat import vat_line
@@ -37,6 +38,7 @@ from ispbill.core.periods import months_for_cycle
 from ispbill.core.ratelimit import rate_take
 
 from . import sslcommerz
+from .fees import fee_charge
 from .models import GatewayEvent, GatewayPayment, GatewaySettings, Payment
 from .services import payment_record
 from .settle_sql import settle_with_event
@@ -59,6 +61,9 @@ class GatewayConfig:
     store_id: str
     store_password: str
     base_url: str
+    fee_percent: Decimal = Decimal("0.00")
+    fee_passed: bool = False
+    branch_ids: frozenset = frozenset()
 
     @property
     def ready(self) -> bool:
@@ -92,6 +97,9 @@ def gateway_config() -> GatewayConfig:
         store_id=(row.store_id if row else "") or environment[0],
         store_password=(row.store_password if row else "") or environment[1],
         base_url=(row.base_url if row else "") or environment[2],
+        fee_percent=row.fee_percent if row else Decimal("0.00"),
+        fee_passed=row.fee_passed if row else False,
+        branch_ids=frozenset(row.branches.values_list("pk", flat=True)) if row else frozenset(),
     )
     _config_cache.clear()
     _config_cache[environment] = (time.monotonic() + CONFIG_TTL_SECONDS, config)
@@ -125,16 +133,23 @@ def gateway_client(config: GatewayConfig | None = None) -> sslcommerz.SSLCommerz
 
 
 @transaction.atomic
-def gateway_settings_update(*, actor, enabled: bool, store_id: str, store_password: str, base_url: str) -> GatewaySettings:
-    """Save the store. An empty password keeps the stored one (the form never shows it back)."""
+def gateway_settings_update(*, actor, enabled: bool, store_id: str, store_password: str, base_url: str,
+                            fee_percent: Decimal | None = None, fee_passed: bool = False) -> GatewaySettings:
+    """Save the store. An empty password keeps the stored one (the form never shows it back); so does an
+    empty fee."""
     row, _created = GatewaySettings.objects.select_for_update().get_or_create(pk=1)
-    before = {"enabled": row.enabled, "store_id": row.store_id, "base_url": row.base_url, "password_set": bool(row.store_password)}
+    before = {"enabled": row.enabled, "store_id": row.store_id, "base_url": row.base_url, "password_set": bool(row.store_password),
+              "fee_percent": str(row.fee_percent), "fee_passed": row.fee_passed}
     row.enabled, row.store_id, row.base_url = enabled, store_id.strip(), base_url.strip()
+    if fee_percent is not None:
+        row.fee_percent = fee_percent
+    row.fee_passed = fee_passed
     if store_password:
         row.store_password = store_password
     row.updated_by = actor
     row.save()
-    after = {"enabled": row.enabled, "store_id": row.store_id, "base_url": row.base_url, "password_set": bool(row.store_password)}
+    after = {"enabled": row.enabled, "store_id": row.store_id, "base_url": row.base_url, "password_set": bool(row.store_password),
+             "fee_percent": str(row.fee_percent), "fee_passed": row.fee_passed}
     audit_record(actor=actor, action="gateway.settings", obj=row, before=before,
                  after={**after, "password_changed": bool(store_password)})
     # Now for this transaction's own reads, and again on commit in case another thread read the old row meanwhile.
@@ -222,7 +237,9 @@ def online_payment_start(*, customer: Customer, purpose: str, invoice_id: int | 
     config = gateway_config()
     if not config.ready:
         raise ValidationError(_("Online payment is not available right now. Please pay at our office."))
-    amount, invoices = payable_amount(customer=customer, purpose=purpose, invoice_id=invoice_id, months=months)
+    owed, invoices = payable_amount(customer=customer, purpose=purpose, invoice_id=invoice_id, months=months)
+    charge = fee_charge(owed=owed, percent=config.fee_percent, passed=config.fee_passed)
+    amount = charge.total
     if amount < sslcommerz.MIN_AMOUNT:
         raise ValidationError(_("Nothing to pay online: the amount must be at least %(min)s.") % {"min": sslcommerz.MIN_AMOUNT})
     if amount > sslcommerz.MAX_AMOUNT:
@@ -241,7 +258,7 @@ def online_payment_start(*, customer: Customer, purpose: str, invoice_id: int | 
             raise ValidationError(_("Too many payment attempts in the last hour. Finish the payment you started, or try again later."))
         gp = GatewayPayment.objects.create(
             customer=customer, tran_id=_new_tran_id(), amount=amount, currency=settings.CURRENCY,
-            purpose=purpose, months=months,
+            purpose=purpose, months=months, fee=charge.fee, fee_passed=charge.passed,
         )
         gp.invoices.set(invoices)
     numbers = ", ".join(invoice.number for invoice in invoices[:5])
@@ -287,7 +304,7 @@ def notification_receive(*, data: Mapping[str, str], source: str) -> Outcome:
     data = {key: value for key, value in data.items() if isinstance(value, str)}
     kind = GatewayEvent.Kind.IPN if source == "ipn" else GatewayEvent.Kind.RETURN
     try:
-        gp = GatewayPayment.objects.get(tran_id=data["tran_id"][:30]) if data.get("tran_id") else None
+        gp = GatewayPayment.objects.get(gateway=GatewayPayment.Gateway.SSLCOMMERZ, tran_id=data["tran_id"][:30]) if data.get("tran_id") else None
     except GatewayPayment.DoesNotExist:
         gp = None
     if gp is None:
@@ -400,7 +417,7 @@ def _settle(gp: GatewayPayment, *, val_id: str, answer: Mapping, record: Mapping
         "paid_at": timezone.now(),
     }
     try:
-        changed = _settle_row(gp, settled, kind=kind, outcome="held for review: risky" if risky else "confirmed: paid", data=record)
+        changed = settle_row(gp, settled, kind=kind, outcome="held for review: risky" if risky else "confirmed: paid", data=record)
         if changed:
             for name, value in settled.items():
                 setattr(gp, name, value)
@@ -413,7 +430,7 @@ def _settle(gp: GatewayPayment, *, val_id: str, answer: Mapping, record: Mapping
     return Outcome(gp, True, gp.status)
 
 
-def _settle_row(gp: GatewayPayment, settled: Mapping, *, kind: str, outcome: str, data: Mapping) -> bool:
+def settle_row(gp: GatewayPayment, settled: Mapping, *, kind: str, outcome: str, data: Mapping) -> bool:
     """Apply `settled` to the payment if it is still open and write the event saying so, atomically.
     False if it was no longer open. On PostgreSQL both are one statement (settle_sql.py: an UPDATE …
     RETURNING feeding the event's INSERT): an IPN's database work in a single round trip, no BEGIN or
@@ -457,13 +474,22 @@ def online_payment_credit(*, gp: GatewayPayment, actor=None) -> Payment | None:
         gp = GatewayPayment.objects.select_for_update(of=("self",)).select_related("customer").get(pk=gp.pk)
         if gp.payment_id or gp.status != GatewayPayment.Status.PAID:
             return gp.payment
+        update = ["payment"]
+        if gp.fee_passed and gp.fee > ZERO:
+            # Before the payment, so the payment's allocation leaves exactly the fee to pay it.
+            account = ledger.account_lock(customer_id=gp.customer_id)
+            gp.fee_entry = ledger.entry_post(
+                account=account, kind=ledger.Kind.FEE, amount=gp.fee, effective_date=timezone.localdate(gp.paid_at),
+                actor=actor, memo=f"{gp.get_gateway_display()} charge on {gp.tran_id}",
+            )
+            update.append("fee_entry")
         payment = payment_record(
             actor=actor, customer=gp.customer, amount=gp.amount, method=gp.method or Payment.Method.ONLINE,
-            reference=gp.bank_tran_id or gp.tran_id, received_at=gp.paid_at, idempotency_key=f"sslcommerz:{gp.tran_id}",
+            reference=gp.bank_tran_id or gp.tran_id, received_at=gp.paid_at, idempotency_key=f"{gp.gateway}:{gp.tran_id}",
             note=f"Online payment {gp.tran_id} ({gp.card_type})", confirm_large=True,
         )
         gp.payment = payment
-        gp.save(update_fields=["payment"])
+        gp.save(update_fields=update)
     return payment
 
 
@@ -504,7 +530,9 @@ def online_payments_requery_pending(*, now=None) -> dict:
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=settings.SSLCOMMERZ_RECONCILE_AFTER_MINUTES)
     counts = {"queried": 0, "settled": 0}
-    for gp in GatewayPayment.objects.filter(status=GatewayPayment.Status.PENDING, created_at__lt=cutoff).order_by("id")[:200]:
+    pending = GatewayPayment.objects.filter(
+        gateway=GatewayPayment.Gateway.SSLCOMMERZ, status=GatewayPayment.Status.PENDING, created_at__lt=cutoff)
+    for gp in pending.order_by("id")[:200]:
         counts["queried"] += 1
         counts["settled"] += online_payment_requery(gp=gp).changed
     return counts

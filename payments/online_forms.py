@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from customers.models import Branch
 from ispbill.core.forms import LocaleDateField, MarkInvalidMixin
 from ispbill.core.money import format_money
 
@@ -20,8 +21,13 @@ class PayForm(MarkInvalidMixin, forms.Form):
         choices=[(n, n) for n in range(1, MAX_ADVANCE_MONTHS + 1)],
     )
 
-    def __init__(self, *args, invoices=(), due=None, **kwargs):
+    # Optional: without a choice the first enabled gateway (a page from before there was a choice).
+    gateway = forms.ChoiceField(label=_("Pay with"), widget=forms.RadioSelect, required=False)
+
+    def __init__(self, *args, invoices=(), due=None, gateways=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["gateway"].choices = [(offer.code, offer.label) for offer in gateways]
+        self.gateway_default = gateways[0].code if gateways else ""
         self.fields["invoice"].choices = [
             (invoice.pk, f"{invoice.number} · {format_money(invoice.amount_due)}") for invoice in invoices
         ]
@@ -40,6 +46,9 @@ class PayForm(MarkInvalidMixin, forms.Form):
     def service_arguments(self) -> dict:
         data = self.cleaned_data
         return {"purpose": data["purpose"], "invoice_id": data.get("invoice"), "months": data.get("months") or 0}
+
+    def gateway_code(self) -> str:
+        return self.cleaned_data.get("gateway") or self.gateway_default
 
 
 class RefundForm(MarkInvalidMixin, forms.Form):
@@ -77,3 +86,28 @@ class GatewaySettingsForm(MarkInvalidMixin, forms.Form):
     )
     base_url = forms.URLField(label=_("API base URL"), required=False, assume_scheme="https",
                               help_text=_("https://securepay.sslcommerz.com (live) or https://sandbox.sslcommerz.com. Empty: the environment's default."))
+    fee_percent = forms.DecimalField(label=_("Fee (%)"), min_value=0, max_value=10, max_digits=5, decimal_places=2, required=False,
+                                     help_text=_("Empty keeps the current fee."))
+    fee_passed = forms.BooleanField(label=_("The customer pays the fee on top"), required=False)
+
+
+class AutoPayForm(forms.Form):
+    enabled = forms.BooleanField(label=_("Pay my invoices automatically from my primary bKash wallet"), required=False)
+
+
+class BkashSettingsForm(MarkInvalidMixin, forms.Form):
+    enabled = forms.BooleanField(label=_("Customers can pay with bKash"), required=False)
+    app_key = forms.CharField(label=_("App key"), max_length=128, required=False)
+    app_secret = forms.CharField(label=_("App secret"), required=False, widget=forms.PasswordInput(render_value=False),
+                                 help_text=_("Stored encrypted and never shown again. Leave empty to keep the current one."))
+    username = forms.CharField(label=_("Username"), max_length=128, required=False)
+    password = forms.CharField(label=_("Password"), required=False, widget=forms.PasswordInput(render_value=False),
+                               help_text=_("Stored encrypted and never shown again. Leave empty to keep the current one."))
+    base_url = forms.URLField(label=_("API base URL"), required=False, assume_scheme="https",
+                              help_text=_("…/v1.2.0-beta/tokenized/checkout. Empty: the environment's default."))
+    fee_percent = forms.DecimalField(label=_("Fee (%)"), min_value=0, max_value=10, max_digits=5, decimal_places=2)
+    fee_passed = forms.BooleanField(label=_("The customer pays the fee on top"), required=False)
+    branches = forms.ModelMultipleChoiceField(
+        label=_("Branches"), queryset=Branch.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: customers of every branch see bKash."),
+    )

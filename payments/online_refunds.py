@@ -18,6 +18,7 @@ from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, to_money
 
 from . import referral_rewards, sslcommerz
+from .gateways import gateway_of
 from .models import GatewayEvent, GatewayPayment, GatewayRefund, Payment
 from .online import gateway_client, gateway_event
 
@@ -55,7 +56,7 @@ def online_refund_request(*, actor, gp: GatewayPayment, amount, reason: str) -> 
             gateway_payment=gp, amount=amount, reason=reason[:255], refe_id=f"RF{secrets.token_hex(8).upper()}", requested_by=actor,
         )
     try:
-        answer = gateway_client().refund(bank_tran_id=gp.bank_tran_id, amount=amount, remarks=reason[:100], refe_id=refund.refe_id)
+        answer = gateway_of(gp).refund(gp=gp, amount=amount, reason=reason[:100], refe_id=refund.refe_id)
     except sslcommerz.GatewayError as error:
         GatewayRefund.objects.filter(pk=refund.pk).update(status=GatewayRefund.Status.FAILED, finished_at=timezone.now())
         gateway_event(gp, GatewayEvent.Kind.REFUND, f"refund {refund.refe_id} refused: {error}", getattr(error, "response", {}))
@@ -70,7 +71,14 @@ def online_refund_accepted(*, actor, refund: GatewayRefund, answer: Mapping) -> 
     gp = GatewayPayment.objects.select_for_update().get(pk=refund.gateway_payment_id)
     amount, reason = refund.amount, refund.reason
     refund.refund_ref_id = str(answer.get("refund_ref_id", ""))[:100]
-    refund.save(update_fields=["refund_ref_id"])
+    update = ["refund_ref_id"]
+    if gp.gateway == GatewayPayment.Gateway.BKASH and answer.get("status") == "refunded":
+        # bKash refunds at once: final now, nothing to poll.
+        refund.status, refund.finished_at = GatewayRefund.Status.REFUNDED, timezone.now()
+        update += ["status", "finished_at"]
+    refund.save(update_fields=update)
+    if refund.status == GatewayRefund.Status.REFUNDED:
+        _reverse_referral_credit_if_refunded_in_full(actor=actor, gp=gp)
     gateway_event(gp, GatewayEvent.Kind.REFUND, f"refund {refund.refe_id} of {amount} started", answer)
     if gp.payment_id:
         _post_refund(actor=actor, gp=gp, refund=refund)
@@ -133,7 +141,9 @@ def refund_poll(*, refund: GatewayRefund) -> GatewayRefund:
 def refunds_poll_open() -> int:
     """Ask the gateway about refunds that are not final yet (the reconciliation job's last step)."""
     polled = 0
-    for refund in GatewayRefund.objects.filter(status=GatewayRefund.Status.PROCESSING).exclude(refund_ref_id="").order_by("id")[:200]:
+    open_refunds = GatewayRefund.objects.filter(status=GatewayRefund.Status.PROCESSING,
+                                                gateway_payment__gateway=GatewayPayment.Gateway.SSLCOMMERZ)
+    for refund in open_refunds.exclude(refund_ref_id="").order_by("id")[:200]:
         polled += 1
         refund_poll(refund=refund)
     return polled

@@ -12,7 +12,7 @@ from customers.models import Customer
 from customers.selectors import scope_to_branches
 from ispbill.core.money import ZERO
 
-from .models import GatewayPayment, GatewayRefund, Payment
+from .models import AutoPay, AutoPayAttempt, AutoPayRun, BkashAgreement, GatewayPayment, GatewayRefund, Payment
 
 
 def online_payments_visible_to(user) -> QuerySet[GatewayPayment]:
@@ -102,3 +102,58 @@ def settlement_summary(*, user, day: date) -> dict:
         "collected": sum((r.collected for r in rows), ZERO), "refunded": sum((r.refunded for r in rows), ZERO),
         "net": sum((r.net for r in rows), ZERO), "held": held,
     }
+
+
+# Saved wallets and auto-pay ----------------------------------------------------------------------
+
+
+def agreements_for_customer(*, customer: Customer) -> list[BkashAgreement]:
+    """The customer's linked wallets (removed and revoked ones are history, not shown)."""
+    return list(BkashAgreement.objects.filter(customer=customer, status=BkashAgreement.Status.ACTIVE))
+
+
+def agreement_get_for_customer(*, customer: Customer, pk: int) -> BkashAgreement:
+    return get_object_or_404(BkashAgreement.objects.filter(customer=customer, status=BkashAgreement.Status.ACTIVE), pk=pk)
+
+
+def primary_agreement(*, customer_id: int) -> BkashAgreement | None:
+    return BkashAgreement.objects.filter(customer_id=customer_id, is_primary=True, status=BkashAgreement.Status.ACTIVE).first()
+
+
+def autopay_for_customer(*, customer: Customer) -> AutoPay | None:
+    return AutoPay.objects.filter(customer=customer).first()
+
+
+def autopay_attempts_for_customer(*, customer: Customer, limit: int = 10) -> list[AutoPayAttempt]:
+    return list(AutoPayAttempt.objects.filter(customer=customer).select_related("invoice", "gateway_payment")
+                .order_by("-updated_at", "-id")[:limit])
+
+
+@dataclass(frozen=True)
+class AutoPayRow:
+    customer: Customer
+    enabled: bool
+    wallet: str
+    last: AutoPayAttempt | None
+
+
+def autopay_rows(*, user, only_enabled: bool = True, customer_ids=None) -> list[AutoPayRow]:
+    """Who is on auto-pay (branch-scoped for staff), their primary wallet and the last attempt's result."""
+    settings_rows = scope_to_branches(AutoPay.objects.all(), user, field="customer__branch").select_related("customer")
+    if only_enabled:
+        settings_rows = settings_rows.filter(enabled=True)
+    if customer_ids is not None:
+        settings_rows = settings_rows.filter(customer_id__in=customer_ids)
+    settings_rows = list(settings_rows.order_by("customer__account_number")[:500])
+    ids = [row.customer_id for row in settings_rows]
+    wallets = {a.customer_id: a.wallet_masked for a in BkashAgreement.objects.filter(
+        customer_id__in=ids, is_primary=True, status=BkashAgreement.Status.ACTIVE)}
+    last: dict[int, AutoPayAttempt] = {}
+    for attempt in AutoPayAttempt.objects.filter(customer_id__in=ids).select_related("invoice").order_by("customer_id", "-updated_at", "-id"):
+        last.setdefault(attempt.customer_id, attempt)
+    return [AutoPayRow(customer=row.customer, enabled=row.enabled, wallet=wallets.get(row.customer_id, ""),
+                       last=last.get(row.customer_id)) for row in settings_rows]
+
+
+def autopay_runs(*, limit: int = 10) -> list[AutoPayRun]:
+    return list(AutoPayRun.objects.order_by("-started_at", "-id")[:limit])

@@ -22,6 +22,7 @@ from customers.models import CallLog, Customer, Subscription
 from ispbill.core.audit import audit_record, audit_record_many
 from ispbill.core.money import ZERO, format_money, to_money
 from ispbill.core.numbering import allocate_block, allocate_number
+from ispbill.core.webhooks import PAYMENT_RECEIVED, webhook_publish_many
 from ispbill.notify.events import Event
 from ispbill.notify.services import notify_customer, notify_customers_bulk
 
@@ -140,6 +141,7 @@ def _record(*, actor, customer, amount, method, reference, received_at, idempote
     )
     suspensions_lift_if_settled(actor=actor, customer=customer, reason=f"Payment received: {payment.receipt_number}")
     _notify_received(customer=customer, payment=payment)
+    _publish_received([payment])
     referral_rewards.payment_landed_on_commit(payment)  # a referred customer's first payment credits the referrer
     return payment
 
@@ -233,8 +235,21 @@ def payments_record_many(*, drafts: Sequence[PaymentDraft], confirm_large: bool 
         if d.customer.pk in suspended:  # the few to reactivate, one by one as payment_record does
             suspensions_lift_if_settled(actor=d.actor, customer=d.customer, reason=f"Payment received: {payment.receipt_number}")
     _notify_received_many(payments)
+    _publish_received(payments)
     referral_rewards.payments_landed_on_commit(payments)
     return payments
+
+
+def _publish_received(payments: list[Payment]) -> None:
+    """The `payment.received` webhook (docs/api.md), queued in this transaction."""
+    webhook_publish_many(PAYMENT_RECEIVED, (
+        {
+            "id": payment.pk, "receipt_number": payment.receipt_number, "customer_id": payment.customer_id,
+            "amount": payment.amount, "method": payment.method, "reference": payment.reference,
+            "received_at": payment.received_at,
+        }
+        for payment in payments
+    ))
 
 
 def _notify_received_many(payments: list[Payment]) -> None:

@@ -62,6 +62,17 @@ def _session_exists(session_key: str, database_url: str) -> bool:
     return Session.objects.filter(session_key=session_key).exists()
 
 
+def _job_runs(database_url: str, task_name: str) -> list[tuple]:
+    """(status, trigger, job, worker, error) of the job log's runs of `task_name`, as the worker wrote them."""
+    query = "SELECT status, trigger, job, worker, error FROM core_jobrun WHERE task_name = %s ORDER BY id"
+    if database_url.startswith("sqlite:///"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+            return db.execute(query.replace("%s", "?"), [task_name]).fetchall()
+    with connection.cursor() as cursor:
+        cursor.execute(query, [task_name])
+        return cursor.fetchall()
+
+
 def _stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)  # warm shutdown
@@ -98,7 +109,12 @@ def test_worker_process_runs_a_project_task_from_the_configured_broker(tmp_path)
             stderr=subprocess.STDOUT,
         )
     try:
-        celery_app.send_task("ispbill.core.tasks.clear_expired_sessions", queue=queue_name)
+        # As beat sends it: the schedule entry's options (ispbill/celery.py adds the job log's headers).
+        celery_app.loader.import_default_modules()
+        entry = celery_app.conf.beat_schedule["housekeeping-expired-sessions"]
+        celery_app.tasks[entry["task"]].apply_async(queue=queue_name, **entry["options"])
+        # And a run that fails in the worker (an id that is not a number).
+        celery_app.send_task("network.tasks.check_router_health", args=["not-a-number"], queue=queue_name)
         deadline = time.monotonic() + EFFECT_TIMEOUT_SECONDS
         while _session_exists(expired.session_key, database_url) and worker.poll() is None:
             if time.monotonic() > deadline:
@@ -110,6 +126,17 @@ def test_worker_process_runs_a_project_task_from_the_configured_broker(tmp_path)
             f"{EFFECT_TIMEOUT_SECONDS}s; its log:\n{log_path.read_text(errors='replace')}"
         )
         assert _session_exists(live.session_key, database_url), "the live session must survive"
+        while not _job_runs(database_url, "network.tasks.check_router_health") or _job_runs(
+            database_url, "network.tasks.check_router_health")[-1][0] == "running":
+            if time.monotonic() > deadline or worker.poll() is not None:
+                break
+            time.sleep(0.3)
+        # The job log, written by the worker process through the app's task base class.
+        [(status, trigger, job, worker_name, error)] = _job_runs(database_url, "ispbill.core.tasks.clear_expired_sessions")
+        assert (status, trigger, job, error) == ("succeeded", "schedule", "housekeeping-expired-sessions", "")
+        assert worker_name.startswith(queue_name), worker_name
+        [(status, trigger, job, worker_name, error)] = _job_runs(database_url, "network.tasks.check_router_health")
+        assert (status, trigger) == ("failed", "queued") and error.startswith("ValueError"), error
     finally:
         _stop(worker)
         _purge(queue_name)

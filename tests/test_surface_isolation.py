@@ -27,7 +27,7 @@ from fieldservice.services import workorder_add_photo
 from ispbill.accounts.models import CustomerSession, User
 from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
-from payments.models import GatewayPayment
+from payments.models import BkashAgreement, GatewayPayment
 from payments.services import payment_record
 from resellers.models import Payout
 from tests.factories import (
@@ -84,7 +84,10 @@ OBJECT_FOR_URL = {
         "analytics": None,  # <metric> names a figure, not an object; figures are branch-scoped inside
         "api-metrics": None,
         "import": None,  # import batches and the export are ISP-wide (imports.run_import)
+        "job": None,  # the job log is ISP-wide (core.view_jobrun)
         "contracttemplate": None,  # templates and their rules are ISP-wide
+        "apitoken": None,  # API tokens and webhooks are ISP-wide settings (administrators)
+        "webhook": None,
         "contract": "contract",  # a contract belongs to its customer's branch
         "charge": "charge",  # a one-time charge belongs to its customer's branch
         "credit-note": "invoice",  # a credit note is issued on an invoice of the customer's branch
@@ -98,7 +101,7 @@ OBJECT_FOR_URL = {
         "churn-retention-call": "retention_call",
         "churn-retention-offer": "retention_offer",
     },
-    "portal": {"contract": "contract", "ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session", "visit": "workorder"},
+    "portal": {"contract": "contract", "ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "payment-method": "bkash_agreement", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session", "visit": "workorder"},
     "reseller": {
         "customer": "reseller_customer", "subscription": "reseller_subscription", "receipt": "reseller_payment",
         "subreseller": "subreseller",  # another reseller's sub-reseller
@@ -241,6 +244,10 @@ def world(db):
         ),
         "online_payment": GatewayPayment.objects.create(
             customer=subscription.customer, tran_id="ISOLATION0001", amount=Decimal("500.00"), currency="BDT", purpose="due",
+        ),
+        # A saved bKash wallet of the customer (primary, removable): another customer gets 404.
+        "bkash_agreement": BkashAgreement.objects.create(
+            customer=subscription.customer, status="active", is_primary=True, agreement_id="TokenizedMerchantISOL", wallet_masked="017•••••575",
         ),
         "referral": referral_signup(
             code=subscription.customer.referral_code, name="Friend A", phone="01711000009", area=area_a, address="Road 9"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ispbill.core.audit import audit_changes, audit_record, snapshot
 from ispbill.core.numbering import allocate_number
+from ispbill.core.webhooks import TICKET_CREATED, TICKET_RESOLVED, webhook_publish
 from ispbill.notify.events import Event
 from ispbill.notify.services import notify_customer
 
@@ -180,7 +181,17 @@ def ticket_create(
         ticket.attachment.save(attachment_facts[0], attachment, save=False)
     ticket.save()
     audit_record(actor=actor, action="ticket.create", obj=ticket, after=snapshot(ticket, TICKET_FIELDS))
+    webhook_publish(TICKET_CREATED, _ticket_event(ticket))
     return ticket
+
+
+def _ticket_event(ticket: Ticket) -> dict:
+    """A ticket webhook's data (docs/api.md)."""
+    return {
+        "id": ticket.pk, "number": ticket.number, "customer_id": ticket.customer_id, "status": ticket.status,
+        "category": ticket.category, "priority": ticket.priority, "subject": ticket.subject, "source": ticket.source,
+        "created_at": ticket.created_at, "resolved_at": ticket.resolved_at,
+    }
 
 
 # The thread ----------------------------------------------------------------------------------------------------
@@ -296,6 +307,7 @@ def ticket_change_status(*, actor, ticket: Ticket, status: str, reason: str = ""
     audit_record(actor=actor, action="ticket.status", obj=ticket, reason=reason.strip(), before=changed_before, after=changed_after)
     if status == Ticket.Status.RESOLVED:
         _ask_for_survey(ticket, now=now, resolver=actor)
+        webhook_publish(TICKET_RESOLVED, _ticket_event(ticket))
     return ticket
 
 

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from django.core.cache import cache
 from django.db import transaction
 
-from payments import online, online_refunds
+from payments import bkash_flow, online, online_refunds
+from payments.gateways import GATEWAYS, gateway_of
 from payments.models import GatewayPayment, GatewayRefund, Payment
 from resellers.commissions import commission_on_payment, commission_on_refund
 
@@ -54,9 +55,18 @@ def online_payment_notified(*, data: Mapping[str, str], source: str) -> online.O
     return outcome
 
 
+def bkash_callback_received(*, payment_id: str, status: str) -> bkash_flow.Callback:
+    """The customer's browser back from bKash: execute (or check) the payment and credit it at once,
+    as the customer waits for the receipt; or finish linking a wallet."""
+    result = bkash_flow.callback_receive(payment_id=payment_id, status=status)
+    if result.outcome is not None and result.outcome.gateway_payment is not None:
+        _credit_if_owed(result.outcome.gateway_payment)
+    return result
+
+
 def online_payment_requery(*, gp: GatewayPayment, actor=None) -> online.Outcome:
     """Ask the gateway what became of a payment (staff, or the customer waiting); credit what it paid."""
-    outcome = online.online_payment_requery(gp=gp, actor=actor)
+    outcome = gateway_of(gp).query(gp=gp, actor=actor)
     _credit_if_owed(gp)
     return outcome
 
@@ -112,7 +122,10 @@ def online_payments_credit_owed() -> dict:
 def online_payments_reconcile(*, now=None) -> dict:
     """The periodic job: settle payments pending too long, credit paid ones a crash left uncredited,
     and poll refunds that are not final yet."""
-    counts = online.online_payments_requery_pending(now=now)
+    counts = {"queried": 0, "settled": 0}
+    for gateway in GATEWAYS.values():
+        for key, value in gateway.requery_pending(now=now).items():
+            counts[key] = counts.get(key, 0) + value
     counts["credited"] = online_payments_credit_owed()["credited"]
     counts["refunds"] = online_refunds.refunds_poll_open()
     return counts

@@ -2,13 +2,17 @@
 
 from celery import shared_task
 
+from ispbill.core.jobs import job_progress
+
 
 @shared_task
 def package_changes_apply_due() -> int:
     """Scheduled package changes (deferred downgrades) whose day has come: switched at dawn."""
     from .package_changes_apply_due import package_changes_apply_due as apply_due
 
-    return apply_due()
+    applied = apply_due()
+    job_progress(processed=applied)
+    return applied
 
 
 @shared_task
@@ -20,6 +24,8 @@ def billing_run_daily() -> int | None:
 
     apply_due()
     run = billing_run_scheduled()
+    # The run's chunks are queued to the workers: each chunk's run counts its invoices (billing/run.py).
+    job_progress(processed=run.chunks_total if run else 0)
     return run.pk if run else None
 
 
@@ -30,6 +36,14 @@ def reconcile_online_payments() -> dict:
     from .online_payment import online_payments_reconcile
 
     return online_payments_reconcile()
+
+
+@shared_task
+def autopay_daily() -> dict:
+    """Auto-pay: tell customers about coming charges and charge the invoices whose day has come."""
+    from .autopay import autopay_run
+
+    return autopay_run()
 
 
 class CreditFailed(Exception):
@@ -53,7 +67,9 @@ def settle_pending_renewals() -> int:
     error after the debit): each exactly once (ispbill/celery.py runs this every minute)."""
     from .reseller_renewal import renewals_settle_pending
 
-    return renewals_settle_pending()
+    settled = renewals_settle_pending()
+    job_progress(processed=settled)
+    return settled
 
 
 @shared_task(ignore_result=True)
@@ -68,7 +84,7 @@ def settle_reseller_renewals(reseller_id: int) -> int:
 IMPORT_COMMIT_RETRIES = 3
 
 
-@shared_task(bind=True, max_retries=IMPORT_COMMIT_RETRIES, acks_late=True)
+@shared_task(bind=True, max_retries=IMPORT_COMMIT_RETRIES, acks_late=True, job_trigger="bulk")
 def import_batch_commit(self, batch_id: int) -> int:
     """Commit a checked import batch. Rows already done are skipped, so a retry or a second delivery
     resumes; a lost connection is retried with backoff, anything else marks the batch failed (the rows
@@ -78,7 +94,9 @@ def import_batch_commit(self, batch_id: int) -> int:
     from .import_commit import batch_fail, batch_process
 
     try:
-        return batch_process(batch_id=batch_id).processed_rows
+        batch = batch_process(batch_id=batch_id)
+        job_progress(processed=batch.processed_rows, failed=batch.error_rows)
+        return batch.processed_rows
     except OperationalError as exc:
         if self.request.retries >= self.max_retries:
             batch_fail(batch_id=batch_id, message=str(exc))

@@ -19,6 +19,7 @@ from django.db import transaction
 from billing.models import Invoice, InvoiceLine, LedgerEntry
 from ispbill.core.money import ZERO
 from ispbill.core.numbering import allocate_block
+from ispbill.core.webhooks import INVOICE_ISSUED, webhook_publish_many
 
 from . import sql
 
@@ -100,6 +101,17 @@ def invoices_write(rows: list[InvoiceRow], *, locked: dict[int, tuple[int, Decim
         for pk, number, row in zip(ids, numbers, rows)
         if row.total != ZERO
     ])
+    # The `invoice.issued` webhook (docs/api.md), queued in this transaction; a balance brought over by
+    # an import (an opening-balance entry) is not an invoice the ISP issued.
+    webhook_publish_many(INVOICE_ISSUED, (
+        {
+            "id": pk, "number": number, "customer_id": row.customer_id, "status": row.status, "issue_date": row.issue_date,
+            "due_date": row.due_date, "subtotal": row.subtotal, "vat_total": row.vat_total, "total": row.total,
+            "billing_run_id": row.billing_run_id,
+        }
+        for pk, number, row in zip(ids, numbers, rows)
+        if row.entry_kind == LedgerEntry.Kind.INVOICE
+    ))
     return Written(ids, numbers, before)
 
 

@@ -25,6 +25,7 @@ MODULES = {
     "core": "Audit log",
     "dashboard": "Business analytics",
     "imports": "Import & export",
+    "api": "API tokens",
 }
 
 DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -32,6 +33,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
     MANAGER: [
         "customers.*", "billing.*", "payments.*", "network.*", "tickets.*", "fieldservice.*",
         "resellers.*", "contracts.*", "churn.*", "core.view_auditlog", "accounts.view_user", "notify.*",
+        "core.view_jobrun",  # the job log; "run again" (core.rerun_jobrun) is the administrators'
         "dashboard.view_analytics",
         # Gateway credentials are the administrators' (the merchant account's password).
         "-payments.change_gatewaysettings", "-payments.add_gatewaysettings", "-payments.delete_gatewaysettings",

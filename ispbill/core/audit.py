@@ -10,7 +10,7 @@ from django.db import models
 
 from .bulk import rows_insert
 from .models import AuditLog
-from .request_context import client_ip
+from .request_context import client_ip, via
 
 
 def _plain(value: Any) -> Any:
@@ -50,6 +50,7 @@ def audit_record(
         before=before,
         after=after,
         ip_address=client_ip.get(),
+        via=via.get(),
     )
 
 
@@ -58,10 +59,11 @@ def audit_record_many(*, actor, action: str, entries: Iterable[tuple[models.Mode
     written with COPY (no ids read back): a bulk import audits every row it makes."""
     actor = actor if getattr(actor, "pk", None) else None
     ip_address = client_ip.get()
+    came_via = via.get()
     rows = [
         AuditLog(
             actor=actor, action=action, content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-            object_id=str(obj.pk), object_repr=str(obj)[:200], reason=reason, before=before, after=after, ip_address=ip_address,
+            object_id=str(obj.pk), object_repr=str(obj)[:200], reason=reason, before=before, after=after, ip_address=ip_address, via=came_via,
         )
         for obj, before, after in entries
     ]

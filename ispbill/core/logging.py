@@ -8,6 +8,8 @@ written out reads the same everywhere.
 import logging
 import time
 
+from pythonjsonlogger.json import JsonFormatter
+
 
 class UTCFormatter(logging.Formatter):
     converter = time.gmtime
@@ -33,3 +35,12 @@ class FirstTimeOnly(logging.Filter):
             return False
         self.seen.add(key)
         return True
+
+
+class UTCJsonFormatter(JsonFormatter):
+    """LOG_FORMAT=json: one JSON object per line (`asctime`, `levelname`, `name`, `message`, and
+    `exc_info` when there is one), times in UTC like the plain format's."""
+
+    converter = time.gmtime
+    default_time_format = "%Y-%m-%dT%H:%M:%S"
+    default_msec_format = "%s.%03dZ"

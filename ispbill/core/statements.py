@@ -31,6 +31,12 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 # connection on every attribute read, and a row's worth of those reads cost as much as the statement.
 
 
+def on_postgresql() -> bool:
+    """Whether the default database is PostgreSQL: what PostgreSQL-only features (RADIUS: FreeRADIUS
+    reads views of ours through rlm_sql) ask before they start, to refuse with a clear message."""
+    return connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+
+
 @contextmanager
 def statement_cursor():
     """Why not the ORM: see above; this is the cursor its callers' hand-written statements go through.

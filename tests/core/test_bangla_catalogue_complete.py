@@ -113,3 +113,11 @@ def test_makemessages_would_add_nothing(tmp_path):
         "translate, then compilemessages -l bn\n"
         f"new strings ({len(new)}):\n" + "\n".join(new) + f"\n\nno longer used ({len(gone)}):\n" + "\n".join(gone)
     )
+
+
+def test_msgfmt_compiles_the_catalogue_without_errors():
+    # compilemessages runs msgfmt --check-format: a msgid gettext flags python-format ("% of" reads as
+    # the directive "% o") needs a translation msgfmt accepts, or the .mo cannot be rebuilt.
+    assert shutil.which("msgfmt"), "msgfmt is missing: apt-get install gettext"
+    result = subprocess.run(["msgfmt", "--check-format", "-o", "/dev/null", str(PO)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

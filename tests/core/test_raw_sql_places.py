@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("ispbill", "customers", "billing", "payments", "network", "tickets", "fieldservice", "resellers", "contracts",
+PACKAGES = ("ispbill", "customers", "billing", "payments", "network", "radius", "tickets", "fieldservice", "resellers", "contracts",
             "churn", "imports", "dashboard")
 
 ALLOWED = {
@@ -33,6 +33,7 @@ ALLOWED = {
     "ispbill/core/backup.py",  # backups: the snapshot pg_dump shares, every table counted, per-vendor dump and restore
     "billing/ledger/sql.py",  # the run's set-based writes, ANALYZE and advance; the wallets' request statements
     "resellers/sql.py",  # a renewal request's reads, the settling gate's advisory lock
+    "radius/sql.py",  # FreeRADIUS's role and grants, the stale-session and NAS-reboot closes (PostgreSQL only)
 }
 
 CURSOR_CALLS = {"execute", "executemany", "copy_expert", "copy_from", "copy_to", "raw"}  # raw: Manager.raw

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
 
 from .crawler import Crawler, links_in
 
@@ -19,7 +20,9 @@ from .crawler import Crawler, links_in
 # dialogs' actions that answer a GET by redirecting. Each is reached by a button, not a link.
 NOT_PAGES = {
     "staff": {
-        "logout", "language", "customer-export", "package-active", "lead-move", "lead-lost", "referral-reverse",
+        "logout", "language", "customer-export",
+        # Settings → API tokens and Webhooks: the forms' posts.
+        "apitoken-create", "apitoken-revoke", "webhook-create", "webhook-rotate", "webhook-replay", "package-active", "lead-move", "lead-lost", "referral-reverse",
         "billingrun-start", "billingrun-preview", "billingrun-resume", "invoice-pdf", "invoice-void",
         "customer-statement-pdf", "packagechange-approve", "packagechange-reject", "packagechange-cancel",
         "payment-receipt-pdf", "payment-reverse", "payment-preview", "onlinepayment-requery",
@@ -58,6 +61,8 @@ NOT_PAGES = {
         "churn-retention-call-create", "churn-retention-call-outcome", "churn-retention-call-drafts",
         "churn-retention-call-generate", "churn-retention-offer-create", "churn-retention-offer-withdraw",
         "churn-retention-fieldcheck-create",
+        # The jobs page's "Run again" buttons post here.
+        "job-run-again",
     },
     "portal": {
         "logout", "login-code-verify", "visit-rate", "contract-code", "contract-sign", "contract-document", "contract-signed-document", "profile-phone", "profile-phone-confirm", "profile-email",
@@ -65,6 +70,8 @@ NOT_PAGES = {
         "sessions-revoke-others", "speedtest-result", "speedtest-garbage", "speedtest-empty", "speedtest-getip",
         "invoice-pdf", "receipt-pdf", "package-change-confirm", "package-change-cancel", "onlinepayment-check",
         "ticket-reply", "ticket-reopen", "ticket-survey", "ticket-attachment",
+        # Saved bKash wallets and auto-pay: the buttons on the saved-wallets page post here.
+        "payment-method-link", "payment-method-primary", "payment-method-remove", "payment-autopay",
     },
     "reseller": {
         "logout", "language", "subscription-renew", "customer-collect", "receipt-pdf", "commission-pdf", "commission-csv",
@@ -157,6 +164,16 @@ def seed_small_demo() -> dict[str, object]:
     )
     # Payments made before ispbill, brought over by a past-payments import (seed_imports does it in the demo).
     demo_past_payments_import()
+    # A failed job in the job log, with a long error and traceback (its page shows them whole).
+    from ispbill.core.models import JobRun
+
+    JobRun.objects.create(
+        task_name="network.tasks.poll_router_usage", status="failed", trigger="queued", args=[1],
+        started_at=timezone.now(), finished_at=timezone.now(), duration_ms=30012, processed=0, failed=1,
+        error="ConnectionError: router MIR-CORE-01 (10.20.30.1:8728) did not answer within 10 s; " * 3,
+        traceback="Traceback (most recent call last):\n  File \"network/usage.py\", line 140, in usage_poll_router\n" * 20,
+        host="worker-1.isp.example", worker="celery@worker-1.isp.example",
+    )
     GatewayPayment.objects.create(
         customer=portal_customer, tran_id="LAYOUT0000000000000001", amount=Decimal("1050.00"), currency="BDT",
         purpose="due", status="expired", method="bkash", card_type="BKASH-BKash",
@@ -203,6 +220,15 @@ def seed_small_demo() -> dict[str, object]:
     newest = Customer.objects.order_by("-pk").first()
     one_time_charge_add(actor=admin, customer=newest, kind="custom", amount=Decimal("300.00"), description="Cable extension")
     manual_invoice_create(actor=admin, customer=newest, items=[Item(kind="custom", description="Router mount", amount=Decimal("450.00"))])
+    # An integration's token and a webhook with a delivery waiting: Settings → API tokens and the
+    # webhook's page with its deliveries (issue 39).
+    from api.tokens import token_create
+    from api.webhooks import webhook_endpoint_create
+    from ispbill.core.webhooks import PAYMENT_RECEIVED, webhook_publish
+
+    token_create(actor=admin, name="Accounting sync (Tally bridge)", scopes={"customers": "read", "payments": "write"})
+    webhook_endpoint_create(actor=admin, name="ERP", url="https://erp.example.net/hooks/ispbill", events=[PAYMENT_RECEIVED])
+    webhook_publish(PAYMENT_RECEIVED, {"id": 1, "amount": "500.00"})
     return {
         "staff": User.objects.get(username="admin"),
         "portal": portal_customer.user,

@@ -257,3 +257,24 @@ def test_the_dashboard_reads_its_snapshot_figures_from_the_cache_until_snapshots
     assert collected() == Decimal("1600.00")  # the snapshot has not been written yet
     metrics_snapshot_write(day=timezone.localdate())
     assert collected() == Decimal("1650.00")
+
+
+def test_a_long_drill_down_pages_its_rows_and_totals_them_all(client, two_branches, monkeypatch):
+    # Each branch has one customer's payment: with a page of one row, two pages; the total and the CSV
+    # cover both, and a page past the end shows the last.
+    from dashboard import views
+
+    monkeypatch.setattr(views, "DRILL_PAGE_SIZE", 1)
+    client.force_login(UserFactory(roles=["Manager"]))
+    url = reverse("staff:analytics-drill", args=["collected"])
+    first, second = client.get(url), client.get(url + "?page=2")
+    assert first.context["table"].total == second.context["table"].total == sum(r["amount"] for r in first.context["table"].rows)
+    assert len(first.context["table"].rows) == 2
+    shown = [first.context["page"].object_list[0]["amount"], second.context["page"].object_list[0]["amount"]]
+    assert sorted(shown) == sorted(r["amount"] for r in first.context["table"].rows)
+    assert 'id="drill-pager"' in first.content.decode() and "page=2" in first.content.decode()
+    assert first.content.decode().count("data-amount=") == 1
+    assert client.get(url + "?page=99").context["page"].number == 2
+    assert client.get(url + "?page=x").status_code == 200
+    csv_rows = client.get(url + "?page=2&format=csv").content.decode().strip().splitlines()
+    assert len(csv_rows) == 3  # the header and both payments, whatever the page

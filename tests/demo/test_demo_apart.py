@@ -31,6 +31,12 @@ try:
     print("EMULATOR MOUNTED")
 except Resolver404:
     pass
+try:
+    resolve("/sandbox/bkash/v1.2.0-beta/tokenized/checkout/create")
+    print("EMULATOR MOUNTED")
+except Resolver404:
+    pass
+assert not settings.BKASH_SANDBOX and not settings.BKASH_ENABLED
 print("demo" in settings.INSTALLED_APPS, settings.SSLCOMMERZ_SANDBOX, sorted(m for m in sys.modules if m == "demo" or m.startswith("demo.")))
 """
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from customers.models import Customer
 from imports.models import ImportBatch, ImportProfile
+from ispbill.core.models import JobRun
 from tests.factories import AreaFactory, PackageFactory, RouterFactory, UserFactory, make_subscription
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,9 @@ def test_upload_map_check_commit_and_undo_through_the_screens(staff_client, cata
         staff_client.post(reverse("staff:import-commit", args=[batch.pk]))
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.DONE
+    # A bulk job in the job log: the row imported, the row the check refused.
+    run = JobRun.objects.get(task_name="usecases.tasks.import_batch_commit")
+    assert (run.trigger, run.status, run.processed, run.failed, run.args) == ("bulk", "succeeded", 1, 1, [batch.pk])
     progress = staff_client.get(reverse("staff:import-detail", args=[batch.pk]), headers={"HX-Request": "true"}).content.decode()
     assert progress.lstrip().startswith('<section id="import-progress"') and "1 of 1 rows (100%)" in progress
     customer = Customer.objects.get(external_ref="A-1")
@@ -86,7 +90,7 @@ def test_a_wrong_file_is_refused_on_the_form(staff_client):
     assert not ImportBatch.objects.exists()
 
 
-def test_export_is_one_zip_of_csv_files(staff_client):
+def test_export_is_one_zip_of_csv_files(staff_client, admin):
     subscription = make_subscription()
     response = staff_client.get(reverse("staff:import-export"))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
@@ -98,3 +102,7 @@ def test_export_is_one_zip_of_csv_files(staff_client):
     assert customers[0]["account_number"] == subscription.customer.account_number
     subscriptions = list(csv.DictReader(io.StringIO(archive.read("subscriptions.csv").decode("utf-8-sig"))))
     assert subscriptions[0]["username"] == subscription.username
+    # The export is a bulk job of the job log too, counting every row of every file.
+    rows = sum(len(archive.read(name).decode("utf-8-sig").splitlines()) - 1 for name in archive.namelist())
+    run = JobRun.objects.get(task_name="imports.export")
+    assert (run.trigger, run.status, run.processed, run.requested_by) == ("bulk", "succeeded", rows, admin) and rows >= 2

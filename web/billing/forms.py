@@ -35,7 +35,7 @@ class BillingSettingsForm(MarkInvalidMixin, forms.ModelForm):
         fields = [
             "mode", "allowed_anchor_days", "default_anchor_day", "issue_days_before", "due_days", "grace_days",
             "vat_rate", "prices_include_vat", "vat_registration_number", "late_fee", "reconnection_fee",
-            "credit_unused_days_on_cancel", "downgrade_at_next_cycle", "rent_during_pause", "isp_name", "isp_address", "isp_phone",
+            "credit_unused_days_on_cancel", "downgrade_at_next_cycle", "rent_during_pause", "blocked_access", "walled_garden_pool", "isp_name", "isp_address", "isp_phone",
             "isp_email", "logo", "currency",
         ]
         labels = {
@@ -51,6 +51,8 @@ class BillingSettingsForm(MarkInvalidMixin, forms.ModelForm):
             "credit_unused_days_on_cancel": _("Credit the unused invoiced days when a subscription is cancelled"),
             "downgrade_at_next_cycle": _("Apply downgrades at the next cycle (upgrades apply at once)"),
             "rent_during_pause": _("Keep charging rented equipment's rent while a connection is paused"),
+            "blocked_access": _("Suspended or expired connections on RADIUS routers"),
+            "walled_garden_pool": _("Walled-garden address pool"),
             "isp_name": _("ISP name on documents"),
             "isp_address": _("Address on documents"),
             "isp_phone": _("Phone on documents"),
@@ -59,6 +61,8 @@ class BillingSettingsForm(MarkInvalidMixin, forms.ModelForm):
             "currency": _("Currency (ISO code)"),
         }
         help_texts = {
+            "blocked_access": _("Applies at the next login: refused, or let in with the walled-garden pool and the router's suspended address list."),
+            "walled_garden_pool": _("The IP pool on each RADIUS router for walled-garden logins."),
             "default_anchor_day": _("Where a subscription has no anchor day of its own; must be one of the allowed days."),
             "logo": _("PNG, JPEG, GIF or WebP, at most 1 MB."),
             "rent_during_pause": _("Off: a pause with skip billing stops the rent too, and it is charged again, prorated, from the reactivation day."),

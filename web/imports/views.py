@@ -18,6 +18,7 @@ from imports.models import ImportBatch, ImportProfile
 from imports.reading import MAX_UPLOAD_BYTES
 from imports.samples import CUSTOMERS_SAMPLE, PAST_PAYMENTS_SAMPLE
 from ispbill.core.forms import add_service_errors
+from ispbill.core.jobs import job_record
 from ispbill.surfaces import staff_permission_required
 
 from .forms import MappingForm, ProfileChoiceForm, RouterImportForm, RouterMappingForm, UploadForm
@@ -207,7 +208,10 @@ def import_sample(request, kind: str):
 
 @staff_permission_required(PERM)
 def export_all(request):
-    response = HttpResponse(exports.export_zip(), content_type="application/zip")
+    # A bulk job answered to the browser, not a Celery task: recorded in the job log here.
+    with job_record("imports.export", requested_by=request.user):
+        archive = exports.export_zip()
+    response = HttpResponse(archive, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{exports.archive_name()}"'
     return response
 

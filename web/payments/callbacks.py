@@ -5,13 +5,13 @@ looked up by tran_id, its signature checked, and a paid status confirmed through
 
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from usecases.online_payment import online_payment_notified
+from usecases.online_payment import bkash_callback_received, online_payment_notified
 
 
 @csrf_exempt
@@ -43,7 +43,28 @@ def _browser_return(returned: str):
     return view
 
 
+@require_GET
+def bkash_callback(request):
+    """bKash sends the browser back here with paymentID and status (success, failure, cancel). The
+    status is only a hint: the payment is executed and checked with bKash before any money moves."""
+    payment_id, status = request.GET.get("paymentID", ""), request.GET.get("status", "")
+    if not payment_id or len(payment_id) > 64 or status not in ("success", "failure", "cancel"):
+        return HttpResponseBadRequest("paymentID and status are required", content_type="text/plain")
+    result = bkash_callback_received(payment_id=payment_id, status=status)
+    if result.kind == "agreement":
+        response = redirect(f"{reverse('portal:payment-methods')}?{urlencode({'linked': result.agreement.status})}")
+    elif result.kind == "payment":
+        url = reverse("portal:onlinepayment-detail", args=[result.outcome.gateway_payment.pk])
+        returned = {"success": "success", "failure": "fail", "cancel": "cancel"}[status]
+        response = redirect(f"{url}?{urlencode({'returned': returned})}")
+    else:
+        return HttpResponse("unknown payment", status=404, content_type="text/plain")
+    response.status_code = 303
+    return response
+
+
 urlpatterns = [
+    path("bkash/callback/", bkash_callback, name="bkash-callback"),
     path("sslcommerz/ipn/", ipn, name="sslcommerz-ipn"),
     path("sslcommerz/success/", _browser_return("success"), name="sslcommerz-success"),
     path("sslcommerz/fail/", _browser_return("fail"), name="sslcommerz-fail"),

@@ -2,6 +2,7 @@
 re-query, the review queue for risky payments, refunds, the daily settlement by method, and
 Settings → Payment gateways."""
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -17,9 +18,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
-from payments import online, online_refunds, online_selectors
+from payments import bkash_flow, online, online_refunds, online_selectors
 from payments.models import GatewayPayment, GatewayRefund, GatewaySettings
-from payments.online_forms import GatewaySettingsForm, OnlinePaymentFilterForm, RefundForm, SettlementForm
+from payments.online_forms import BkashSettingsForm, GatewaySettingsForm, OnlinePaymentFilterForm, RefundForm, SettlementForm
 from usecases import online_payment
 
 
@@ -115,18 +116,43 @@ def onlinepayment_refund_poll(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def gateway_settings(request):
     row = GatewaySettings.objects.filter(pk=1).first()
-    initial = {"enabled": row.enabled if row else True, "store_id": row.store_id if row else "", "base_url": row.base_url if row else ""}
-    form = GatewaySettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    initial = {"enabled": row.enabled if row else True, "store_id": row.store_id if row else "", "base_url": row.base_url if row else "",
+               "fee_percent": row.fee_percent if row else Decimal("0.00"), "fee_passed": row.fee_passed if row else False}
+    bkash_posted = request.method == "POST" and request.POST.get("gateway") == "bkash"
+    form = GatewaySettingsForm(request.POST if request.method == "POST" and not bkash_posted else None, initial=initial)
+    if request.method == "POST" and not bkash_posted and form.is_valid():
         online.gateway_settings_update(actor=request.user, **form.cleaned_data)
         messages.success(request, _t("Payment gateway settings saved."))
         return redirect("staff:gateway-settings")
+    bkash_config = bkash_flow.bkash_config()
+    bkash_form = BkashSettingsForm(request.POST if bkash_posted else None, prefix="bkash", initial={
+        "enabled": bkash_config.enabled, "app_key": bkash_config.app_key, "username": bkash_config.username,
+        "base_url": bkash_config.base_url, "fee_percent": bkash_config.fee_percent, "fee_passed": bkash_config.fee_passed,
+        "branches": list(bkash_config.branch_ids),
+    })
+    if bkash_posted and bkash_form.is_valid():
+        try:
+            bkash_flow.bkash_settings_update(actor=request.user, **bkash_form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(bkash_form, error)
+        else:
+            messages.success(request, _t("bKash settings saved."))
+            return redirect("staff:gateway-settings")
     config = online.gateway_config()
-    context = {"form": form, "config": config, "password_stored": bool(row and row.store_password), "row": row}
+    context = {"form": form, "config": config, "password_stored": bool(row and row.store_password), "row": row,
+               "bkash_form": bkash_form, "bkash_config": bkash_config}
     return render(request, "payments/online/gateway_settings.html", context)
 
 
+@staff_permission_required("payments.view_gatewaypayment")
+def autopay_list(request):
+    """Who is on auto-pay, their primary wallet and the last attempt's result; the last runs of the job."""
+    context = {"rows": online_selectors.autopay_rows(user=request.user), "runs": online_selectors.autopay_runs(limit=10)}
+    return render(request, "payments/online/autopay_list.html", context)
+
+
 urlpatterns = [
+    path("online-payments/autopay/", autopay_list, name="autopay-list"),
     path("online-payments/", onlinepayment_list, name="onlinepayment-list"),
     path("online-payments/review/", onlinepayment_review, name="onlinepayment-review"),
     path("online-payments/settlement/", onlinepayment_settlement, name="onlinepayment-settlement"),

@@ -650,6 +650,7 @@ class Command(BaseCommand):
             portal_customer = self.ensure_portal_login(customer_specs)
             self.ensure_portal_logins(customer_specs, portal_customer)
             self.ensure_isp_details()
+            self.ensure_bkash()
         self.report(seconds=time.monotonic() - started)
 
     # Helpers --------------------------------------------------------------------------------------
@@ -961,6 +962,17 @@ class Command(BaseCommand):
                 isp_email="billing@demo-net.example", vat_registration_number="000123456-0101",
             )
             self.created["ISP details"] += 1
+
+    def ensure_bkash(self) -> None:
+        """bKash on, pointed at the demo's emulator (demo/bkash/): the credentials and base URL are left
+        empty, so they come from BKASH_SANDBOX's defaults at $SITE_URL/sandbox/bkash/."""
+        from django.conf import settings
+
+        from payments.models import BkashSettings
+
+        if settings.BKASH_SANDBOX and not BkashSettings.objects.filter(pk=1).exists():
+            BkashSettings.objects.create(pk=1, enabled=True, updated_by=self.admin)
+            self.created["bKash settings"] += 1
 
     def ensure_paid_up(self, customer: Customer) -> None:
         """Pay what the customer owes today at the cashier's desk (a bill issued ahead of its due day)."""

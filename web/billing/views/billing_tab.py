@@ -12,6 +12,7 @@ from billing.selectors import (
     one_time_charges_for_customer,
 )
 from ispbill.core.money import ZERO
+from payments.online_selectors import autopay_rows
 from payments.selectors import past_payments_for_customer, payments_for_customer
 from web.billing.forms import StatementForm
 
@@ -39,4 +40,5 @@ def billing_tab_context(request, customer) -> dict:
         "past_payments": past_payments_for_customer(customer_id=customer.pk)[:PAYMENTS_LIMIT],
         "one_time_charges": one_time_charges_for_customer(customer_id=customer.pk)[:CHARGES_LIMIT],
         "credit_notes": credit_notes_for_customer(customer_id=customer.pk)[:CHARGES_LIMIT],
+        "autopay": next(iter(autopay_rows(user=request.user, only_enabled=False, customer_ids=[customer.pk])), None),
     }

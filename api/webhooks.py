@@ -1,0 +1,193 @@
+"""Outgoing webhooks: registering endpoints, sending the outbox (core.WebhookDelivery), retries with
+exponential backoff, replays. The events are queued by the apps themselves (ispbill.core.webhooks).
+
+Sending: the pump (every WEBHOOK_PUMP_SECONDS) claims at most WEBHOOK_PUMP_BATCH due deliveries and
+hands them, in chunks, to `deliver_webhooks` on the `webhooks` queue; a worker POSTs each one signed
+(X-Ispbill-Signature, docs/api.md), records the attempt (status code, duration) and either marks it
+delivered (2xx) or schedules the next attempt (30 s, 1 min, 2 min, … at most 6 h) until
+WEBHOOK_MAX_ATTEMPTS. A claimed delivery a dead worker never finished is free again after CLAIM_SECONDS."""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+import time
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import urllib3
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ispbill.core.audit import audit_record
+from ispbill.core.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from ispbill.core.webhooks import DELIVERY_HEADER, EVENT_HEADER, EVENTS, SIGNATURE_HEADER, body_bytes, signature
+
+CLAIM_SECONDS = 300
+DELIVER_CHUNK = 50
+USER_AGENT = "ispbill-webhooks/1"
+_pool = urllib3.PoolManager(retries=False, maxsize=8)
+
+
+# Endpoints -------------------------------------------------------------------------------------------
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def endpoint_url_clean(url: str) -> str:
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return url
+    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname) and settings.WEBHOOK_ALLOW_LOOPBACK:
+        return url
+    raise ValidationError({"url": _("Use an https:// address.")})
+
+
+def _events_clean(events) -> list[str]:
+    events = list(events or [])
+    if not events or any(event not in EVENTS for event in events):
+        raise ValidationError({"events": _("Choose at least one event.")})
+    return sorted(set(events))
+
+
+@transaction.atomic
+def webhook_endpoint_create(*, actor, name: str, url: str, events) -> WebhookEndpoint:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Name the receiver.")})
+    endpoint = WebhookEndpoint.objects.create(
+        name=name[:100], url=endpoint_url_clean(url), events=_events_clean(events), secret=f"whsec_{secrets.token_urlsafe(32)}",
+        created_by=actor,
+    )
+    audit_record(actor=actor, action="webhook.create", obj=endpoint, after={"name": endpoint.name, "url": endpoint.url, "events": endpoint.events})
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_update(*, actor, endpoint: WebhookEndpoint, name: str, url: str, events, is_active: bool) -> WebhookEndpoint:
+    before = {"name": endpoint.name, "url": endpoint.url, "events": endpoint.events, "is_active": endpoint.is_active}
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Name the receiver.")})
+    endpoint.name, endpoint.url, endpoint.events, endpoint.is_active = name[:100], endpoint_url_clean(url), _events_clean(events), bool(is_active)
+    endpoint.save()
+    audit_record(actor=actor, action="webhook.update", obj=endpoint, before=before,
+                 after={"name": endpoint.name, "url": endpoint.url, "events": endpoint.events, "is_active": endpoint.is_active})
+    return endpoint
+
+
+@transaction.atomic
+def webhook_secret_rotate(*, actor, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+    endpoint.secret = f"whsec_{secrets.token_urlsafe(32)}"
+    endpoint.save(update_fields=["secret"])
+    audit_record(actor=actor, action="webhook.secret_rotate", obj=endpoint)
+    return endpoint
+
+
+@transaction.atomic
+def webhook_replay(*, actor, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Send a delivery's event again (the same event id and body, freshly signed), as a new delivery."""
+    copy = WebhookDelivery.objects.create(
+        endpoint_id=delivery.endpoint_id, event=delivery.event, event_id=delivery.event_id, payload=delivery.payload,
+        next_attempt_at=timezone.now(), replay_of=delivery,
+    )
+    audit_record(actor=actor, action="webhook.replay", obj=copy, after={"replay_of": delivery.pk, "event": delivery.event})
+    return copy
+
+
+# Sending ---------------------------------------------------------------------------------------------
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """After the n-th failed attempt: base × 2^(n−1), at most the maximum."""
+    seconds = settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, settings.WEBHOOK_RETRY_MAX_SECONDS))
+
+
+def webhooks_claim_due(*, limit: int | None = None, now=None) -> list[int]:
+    """Claim up to `limit` deliveries that are due (oldest first) for CLAIM_SECONDS; returns their ids."""
+    now = now or timezone.now()
+    limit = limit or settings.WEBHOOK_PUMP_BATCH
+    with transaction.atomic():
+        due = (
+            WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .order_by("next_attempt_at", "id")
+        )
+        if transaction.get_connection().features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("id", flat=True)[:limit])
+        WebhookDelivery.objects.filter(pk__in=ids).update(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+    return ids
+
+
+def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, int, str]:
+    """(status code or None, milliseconds, error). Redirects are not followed: a receiver answers itself."""
+    started = time.monotonic()
+    try:
+        response = _pool.request(
+            "POST", url, body=body, headers=headers, redirect=False, preload_content=True,
+            timeout=urllib3.Timeout(connect=min(5.0, settings.WEBHOOK_TIMEOUT_SECONDS), read=settings.WEBHOOK_TIMEOUT_SECONDS),
+        )
+        return response.status, int((time.monotonic() - started) * 1000), ""
+    except urllib3.exceptions.HTTPError as error:
+        return None, int((time.monotonic() - started) * 1000), f"{type(error).__name__}: {error}"[:300]
+
+
+def webhook_deliver(delivery_id: int) -> str | None:
+    """One attempt of one delivery, recorded; returns its status afterwards (None if not ours to send)."""
+    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING).first()
+    if delivery is None:
+        return None
+    endpoint = delivery.endpoint
+    now = timezone.now()
+    if not endpoint.is_active:
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=WebhookDelivery.Status.FAILED, last_error="endpoint disabled", claimed_until=None, next_attempt_at=None,
+        )
+        return WebhookDelivery.Status.FAILED
+    body = body_bytes(delivery.payload)
+    headers = {
+        "Content-Type": "application/json", "User-Agent": USER_AGENT, EVENT_HEADER: delivery.event,
+        DELIVERY_HEADER: str(delivery.pk), SIGNATURE_HEADER: signature(secret=endpoint.secret, timestamp=int(now.timestamp()), body=body),
+    }
+    code, duration, error = _post(endpoint.url, body, headers)
+    attempts = delivery.attempts + 1
+    ok = code is not None and 200 <= code < 300
+    if ok:
+        status, next_at = WebhookDelivery.Status.DELIVERED, None
+    elif attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+        status, next_at = WebhookDelivery.Status.FAILED, None
+    else:
+        status, next_at = WebhookDelivery.Status.PENDING, timezone.now() + retry_delay(attempts)
+    if not ok and not error:
+        error = f"HTTP {code}"
+    with transaction.atomic():
+        WebhookAttempt.objects.create(delivery=delivery, at=now, status_code=code, duration_ms=duration, error=error)
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=status, attempts=attempts, next_attempt_at=next_at, claimed_until=None, last_status_code=code,
+            last_duration_ms=duration, last_error=error, delivered_at=timezone.now() if ok else None,
+        )
+    return status
+
+
+def webhooks_pump() -> int:
+    """Hand the due deliveries to the `webhooks` queue; returns how many were queued."""
+    from .tasks import deliver_webhooks
+
+    ids = webhooks_claim_due()
+    for start in range(0, len(ids), DELIVER_CHUNK):
+        deliver_webhooks.delay(ids[start:start + DELIVER_CHUNK])
+    return len(ids)

@@ -1,0 +1,434 @@
+"""A bKash Tokenized Checkout (v1.2.0-beta) emulator: token grant and refresh, create (modes 0011,
+0000, 0001), execute, payment/status, agreement/status, agreement/cancel, payment/refund, the wallet
+page where the "customer" enters the wallet number, OTP and PIN, and the bKash app's list of linked
+merchants where an agreement can be revoked from the wallet side.
+
+Mounted under /sandbox/bkash/ only when BKASH_SANDBOX is on (the demo default; never in production).
+A protocol peer, not part of ispbill: it keeps its state in Redis (or files in var/ without Redis),
+knows nothing of our models and talks to us only over HTTP.
+
+Test wallets and PIN: any 11-digit number starting 01, OTP 123456, PIN 12121 (bKash's own sandbox
+values). Failure switches, on the wallet page or by wallet number (so that auto-pay, which never shows
+the wallet page, can meet them too):
+  01700000001  insufficient balance: execute answers 2023 and the payment is Failed
+  01700000002  execute timeout: the first execute completes the payment but holds its answer for
+               BKASH_SANDBOX_EXECUTE_DELAY seconds (our client has given up by then); payment/status
+               tells the truth
+  callback     "normal" (the browser is sent back), "none" (it never is: only payment/status and
+               execute from reconciliation can finish it), "twice" (the emulator calls the callback
+               itself first, then sends the browser: a duplicate callback)
+  Cancel       the browser is sent back with status=cancel; the payment is Cancelled
+Payments with an agreement (mode 0001) are executed without the wallet page (merchant-initiated, as
+an auto-debit permission allows); docs/payments.md says what that means against the real bKash.
+Status codes: 2023 insufficient balance, 2056 invalid payment state, 2062 already completed,
+2070 agreement not active, 2071 refund amount too large, 9999 malformed request.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import threading
+import time
+from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import urllib3
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.backends.filebased import FileBasedCache
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+logger = logging.getLogger(__name__)
+
+KEY = "bkash-sandbox:"
+TTL = 7 * 24 * 3600
+TOKEN_SECONDS = 3600
+OTP, PIN = "123456", "12121"
+INSUFFICIENT_WALLET, TIMEOUT_WALLET = "01700000001", "01700000002"
+CALLBACK_MODES = ("normal", "none", "twice")
+MAX_AMOUNT = Decimal("500000.00")
+_lock = threading.Lock()
+
+
+# State -------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _file_store(path: str) -> FileBasedCache:
+    return FileBasedCache(path, {"TIMEOUT": TTL, "OPTIONS": {"MAX_ENTRIES": 10_000_000}})
+
+
+def _store():
+    if settings.REDIS_URL:
+        return cache
+    return _file_store(str(Path(settings.VAR_DIR) / "bkash-sandbox"))
+
+
+def _get(kind: str, key: str) -> dict | None:
+    return _store().get(f"{KEY}{kind}:{key}")
+
+
+def _put(kind: str, key: str, value) -> None:
+    _store().set(f"{KEY}{kind}:{key}", value, TTL)
+
+
+@contextmanager
+def _exclusive(key: str):
+    """One change at a time per payment, across threads (a lock) and processes (a cache mark)."""
+    with _lock:
+        deadline = time.monotonic() + 10
+        while not _store().add(f"{KEY}lock:{key}", 1, 30):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
+        try:
+            yield
+        finally:
+            _store().delete(f"{KEY}lock:{key}")
+
+
+def _now_text() -> str:
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M:%S:%f")[:-3] + " GMT+0600"
+
+
+def _id(prefix: str, n: int = 10) -> str:
+    return prefix + secrets.token_hex(n).upper()
+
+
+def _error(code: str, message: str, status: int = 200) -> JsonResponse:
+    return JsonResponse({"statusCode": code, "statusMessage": message}, status=status)
+
+
+def _body(request) -> dict | None:
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _text(data: dict, key: str) -> str:
+    value = data.get(key, "")
+    return value if isinstance(value, str) else ""
+
+
+def _merchant_ok(request) -> bool:
+    return secrets.compare_digest(request.headers.get("X-APP-Key", ""), settings.BKASH_SANDBOX_APP_KEY)
+
+
+def _authorized(request) -> bool:
+    token = request.headers.get("Authorization", "")
+    if token.startswith("Bearer "):
+        token = token[7:]
+    expiry = _get("token", token) if token and len(token) < 200 else None
+    return bool(expiry and expiry > time.time() and _merchant_ok(request))
+
+
+def api(view):
+    """A merchant API call: POST, JSON, a valid id_token and app key (token calls check their own)."""
+
+    @csrf_exempt
+    def wrapper(request, *args, **kwargs):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        data = _body(request)
+        if data is None:
+            return _error("9999", "Malformed request body", status=400)
+        if view.__name__ not in ("token_grant", "token_refresh") and not _authorized(request):
+            return JsonResponse({"message": "Unauthorized"}, status=401)
+        return view(request, data, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
+# Tokens ------------------------------------------------------------------------------------------
+
+
+def _grant() -> dict:
+    id_token, refresh_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    _put("token", id_token, time.time() + TOKEN_SECONDS)
+    _put("refresh", refresh_token, 1)
+    return {"statusCode": "0000", "statusMessage": "Successful", "id_token": id_token, "token_type": "Bearer",
+            "expires_in": TOKEN_SECONDS, "refresh_token": refresh_token}
+
+
+def _credentials_ok(request, data) -> bool:
+    return (
+        secrets.compare_digest(request.headers.get("username", ""), settings.BKASH_SANDBOX_USERNAME)
+        and secrets.compare_digest(request.headers.get("password", ""), settings.BKASH_SANDBOX_PASSWORD)
+        and secrets.compare_digest(_text(data, "app_key"), settings.BKASH_SANDBOX_APP_KEY)
+        and secrets.compare_digest(_text(data, "app_secret"), settings.BKASH_SANDBOX_APP_SECRET)
+    )
+
+
+@api
+def token_grant(request, data):
+    if not _credentials_ok(request, data):
+        return _error("2079", "Invalid username or password or app key/secret", status=401)
+    return JsonResponse(_grant())
+
+
+@api
+def token_refresh(request, data):
+    token = _text(data, "refresh_token")
+    if not _credentials_ok(request, data) or not token or len(token) > 200 or not _get("refresh", token):
+        return _error("2079", "Invalid refresh token", status=401)
+    return JsonResponse(_grant())
+
+
+# Checkout ----------------------------------------------------------------------------------------
+
+
+def _amount(value) -> Decimal | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+@api
+def create(request, data):
+    mode = _text(data, "mode")
+    callback = _text(data, "callbackURL")
+    if mode not in ("0011", "0000", "0001") or not callback.startswith(("http://", "https://")) or len(callback) > 500:
+        return _error("9999", "Mandatory field missing or invalid (mode, callbackURL)")
+    payment = {
+        "mode": mode, "callbackURL": callback, "payerReference": _text(data, "payerReference")[:255],
+        "status": "Initiated", "created": _now_text(), "createdAt": time.time(), "executed": 0, "refunded": "0.00",
+    }
+    if mode != "0000":
+        amount = _amount(data.get("amount"))
+        if amount is None or _text(data, "currency") != "BDT" or _text(data, "intent") != "sale":
+            return _error("9999", "Invalid amount, currency or intent")
+        payment.update(amount=f"{amount:.2f}", currency="BDT", intent="sale",
+                       merchantInvoiceNumber=_text(data, "merchantInvoiceNumber")[:255])
+    if mode == "0001":
+        agreement = _get("agreement", _text(data, "agreementID")[:64]) if _text(data, "agreementID") else None
+        if agreement is None or agreement["status"] != "Completed":
+            return _error("2070", "Agreement is not active")
+        payment.update(agreementID=_text(data, "agreementID"), msisdn=agreement["msisdn"])
+    payment_id = _id("TR00", 8)
+    payment["paymentID"] = payment_id
+    _put("payment", payment_id, payment)
+    answer = {
+        "statusCode": "0000", "statusMessage": "Successful", "paymentID": payment_id,
+        "bkashURL": request.build_absolute_uri(reverse("bkash-sandbox:wallet", args=[payment_id])),
+        "callbackURL": callback, "paymentCreateTime": payment["created"],
+    }
+    if mode == "0000":
+        answer["agreementStatus"] = "Initiated"
+    else:
+        answer.update(amount=payment["amount"], currency="BDT", intent="sale", transactionStatus="Initiated",
+                      merchantInvoiceNumber=payment["merchantInvoiceNumber"])
+    return JsonResponse(answer)
+
+
+def _payment_view(payment: dict) -> dict:
+    """What execute and payment/status answer for a payment (or an agreement's creation)."""
+    if payment["mode"] == "0000":
+        answer = {"paymentID": payment["paymentID"], "payerReference": payment["payerReference"],
+                  "agreementStatus": "Completed" if payment["status"] == "Completed" else payment["status"],
+                  "transactionStatus": payment["status"] if payment["status"] != "Authorized" else "Initiated"}
+        if payment.get("agreementID"):
+            answer.update(agreementID=payment["agreementID"], customerMsisdn=payment["msisdn"],
+                          agreementExecuteTime=payment.get("executeTime", ""))
+        return {"statusCode": "0000", "statusMessage": "Successful", **answer}
+    answer = {
+        "statusCode": "0000", "statusMessage": "Successful", "paymentID": payment["paymentID"],
+        "amount": payment["amount"], "currency": payment["currency"], "intent": payment["intent"],
+        "merchantInvoiceNumber": payment["merchantInvoiceNumber"], "payerReference": payment["payerReference"],
+        # Authorized is the emulator's own note that the customer confirmed: bKash reports it as Initiated.
+        "transactionStatus": "Initiated" if payment["status"] == "Authorized" else payment["status"],
+        "paymentCreateTime": payment["created"],
+    }
+    if payment.get("trxID"):
+        answer.update(trxID=payment["trxID"], customerMsisdn=payment["msisdn"], paymentExecuteTime=payment.get("executeTime", ""))
+    if payment.get("agreementID"):
+        answer["agreementID"] = payment["agreementID"]
+    return answer
+
+
+@api
+def execute(request, data):
+    payment_id = _text(data, "paymentID")[:64]
+    hold = 0.0
+    with _exclusive(payment_id):
+        payment = _get("payment", payment_id) if payment_id else None
+        if payment is None:
+            return _error("2056", "Invalid Payment State")
+        if payment["status"] == "Completed":
+            return _error("2062", "The payment has already been completed")
+        ready = payment["status"] == "Authorized" or (payment["mode"] == "0001" and payment["status"] == "Initiated")
+        if not ready:
+            return _error("2056", "Invalid Payment State")
+        if payment["mode"] == "0001":
+            agreement = _get("agreement", payment["agreementID"])
+            if agreement is None or agreement["status"] != "Completed":
+                payment["status"] = "Failed"
+                _put("payment", payment_id, payment)
+                return _error("2070", "Agreement is not active")
+        if payment["msisdn"] == INSUFFICIENT_WALLET and payment["mode"] != "0000":
+            payment["status"] = "Failed"
+            _put("payment", payment_id, payment)
+            return _error("2023", "Insufficient Balance")
+        payment["status"], payment["executeTime"] = "Completed", _now_text()
+        payment["executed"] += 1
+        if payment["mode"] == "0000":
+            agreement_id = _id("TokenizedMerchant0", 8)
+            payment["agreementID"] = agreement_id
+            _put("agreement", agreement_id, {"agreementID": agreement_id, "msisdn": payment["msisdn"], "status": "Completed",
+                                             "payerReference": payment["payerReference"], "created": _now_text()})
+            linked = _get("wallet", payment["msisdn"]) or []
+            _put("wallet", payment["msisdn"], [*linked, agreement_id])
+        else:
+            payment["trxID"] = _id("", 5)[:10]
+        _put("payment", payment_id, payment)
+        timeout_wanted = payment["msisdn"] == TIMEOUT_WALLET or payment.get("fault_timeout")
+        if timeout_wanted and payment["mode"] != "0000" and not payment.get("timed_out"):
+            payment["timed_out"] = True
+            _put("payment", payment_id, payment)
+            hold = settings.BKASH_SANDBOX_EXECUTE_DELAY
+    if hold:
+        time.sleep(hold)  # completed at the gateway; the merchant's client has given up on the answer
+    return JsonResponse(_payment_view(payment))
+
+
+@api
+def payment_status(request, data):
+    payment = _get("payment", _text(data, "paymentID")[:64]) if _text(data, "paymentID") else None
+    if payment is None:
+        return _error("2056", "Invalid Payment State")
+    return JsonResponse(_payment_view(payment))
+
+
+@api
+def agreement_status(request, data):
+    agreement = _get("agreement", _text(data, "agreementID")[:64]) if _text(data, "agreementID") else None
+    if agreement is None:
+        return _error("2070", "Agreement is not active")
+    return JsonResponse({"statusCode": "0000", "statusMessage": "Successful", "agreementID": agreement["agreementID"],
+                         "payerReference": agreement["payerReference"], "customerMsisdn": agreement["msisdn"],
+                         "agreementStatus": agreement["status"], "agreementCreateTime": agreement["created"]})
+
+
+def _agreement_cancel(agreement_id: str) -> dict | None:
+    with _exclusive(agreement_id):
+        agreement = _get("agreement", agreement_id)
+        if agreement is None or agreement["status"] != "Completed":
+            return None
+        agreement.update(status="Cancelled", cancelled=_now_text())
+        _put("agreement", agreement_id, agreement)
+        return agreement
+
+
+@api
+def agreement_cancel(request, data):
+    agreement_id = _text(data, "agreementID")[:64]
+    agreement = _agreement_cancel(agreement_id) if agreement_id else None
+    if agreement is None:
+        return _error("2070", "Agreement is not active")
+    return JsonResponse({"statusCode": "0000", "statusMessage": "Successful", "agreementID": agreement_id,
+                         "payerReference": agreement["payerReference"], "agreementStatus": "Cancelled",
+                         "agreementVoidTime": agreement["cancelled"]})
+
+
+@api
+def refund(request, data):
+    payment_id = _text(data, "paymentID")[:64]
+    with _exclusive(payment_id):
+        payment = _get("payment", payment_id) if payment_id else None
+        if payment is None or payment["status"] != "Completed" or payment["mode"] == "0000" or payment.get("trxID") != _text(data, "trxID"):
+            return _error("2056", "Invalid Payment State")
+        amount = _amount(data.get("amount"))
+        left = Decimal(payment["amount"]) - Decimal(payment["refunded"])
+        if amount is None or amount > left:
+            return _error("2071", "Refund amount is more than what can be refunded")
+        payment["refunded"] = f"{Decimal(payment['refunded']) + amount:.2f}"
+        _put("payment", payment_id, payment)
+    return JsonResponse({"statusCode": "0000", "statusMessage": "Successful", "originalTrxID": payment["trxID"],
+                         "refundTrxID": _id("", 5)[:10], "transactionStatus": "Completed", "amount": f"{amount:.2f}",
+                         "currency": "BDT", "charge": "0.00", "completedTime": _now_text()})
+
+
+# The customer's side -----------------------------------------------------------------------------
+
+
+def _callback_url(payment: dict, status: str) -> str:
+    parts = urlsplit(payment["callbackURL"])
+    query = (parts.query + "&" if parts.query else "") + urlencode({"paymentID": payment["paymentID"], "status": status})
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def _call_back_now(url: str) -> None:
+    """The duplicate: the emulator fetches the callback itself before the browser does."""
+    try:
+        urllib3.PoolManager().request("GET", url, timeout=urllib3.Timeout(connect=5, read=30), retries=False, redirect=False)
+    except urllib3.exceptions.HTTPError:
+        logger.warning("bKash emulator: the duplicate callback to %s failed", url)
+
+
+def wallet(request, payment_id: str):
+    """bKash's page: the wallet number, the OTP sent to it, the PIN; Confirm or Cancel."""
+    payment = _get("payment", payment_id[:64])
+    if payment is None:
+        raise Http404("unknown payment")
+    context = {"payment": payment, "callback_modes": CALLBACK_MODES, "wallet": request.POST.get("wallet", "")}
+    if request.method == "GET" or payment["status"] != "Initiated" or payment["mode"] == "0001":
+        return render(request, "demo/bkash/wallet.html", context)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if request.POST.get("action") == "cancel":
+        with _exclusive(payment_id):
+            payment = _get("payment", payment_id)
+            if payment["status"] == "Initiated":
+                payment["status"] = "Cancelled"
+                _put("payment", payment_id, payment)
+        return redirect(_callback_url(payment, "cancel"))
+    number = request.POST.get("wallet", "").strip()
+    if not (len(number) == 11 and number.isdigit() and number.startswith("01")):
+        context["error"] = "Enter your 11-digit bKash account number."
+        return render(request, "demo/bkash/wallet.html", context, status=400)
+    if request.POST.get("otp") != OTP or request.POST.get("pin") != PIN:
+        context["error"] = "Wrong verification code or PIN (the sandbox's are 123456 and 12121)."
+        return render(request, "demo/bkash/wallet.html", context, status=400)
+    mode = request.POST.get("callback", "normal")
+    mode = mode if mode in CALLBACK_MODES else "normal"
+    with _exclusive(payment_id):
+        payment = _get("payment", payment_id)
+        if payment["status"] != "Initiated":
+            return render(request, "demo/bkash/wallet.html", {**context, "payment": payment})
+        payment.update(status="Authorized", msisdn=number, fault_timeout=request.POST.get("timeout") == "1")
+        _put("payment", payment_id, payment)
+    url = _callback_url(payment, "success")
+    if mode == "none":
+        return render(request, "demo/bkash/wallet.html", {**context, "payment": payment, "done": True})
+    if mode == "twice":
+        _call_back_now(url)
+    return redirect(url)
+
+
+def app(request):
+    """The bKash app's "linked merchants" for one wallet: revoke an agreement from the wallet side."""
+    number = (request.POST.get("wallet") or request.GET.get("wallet") or "").strip()[:11]
+    if request.method == "POST" and request.POST.get("revoke"):
+        agreement = _get("agreement", request.POST["revoke"][:64])
+        if agreement is not None and agreement["msisdn"] == number:
+            _agreement_cancel(agreement["agreementID"])
+        return redirect(f"{reverse('bkash-sandbox:app')}?{urlencode({'wallet': number})}")
+    agreements = [a for a in (_get("agreement", i) for i in (_get("wallet", number) or [])) if a] if number else []
+    return render(request, "demo/bkash/app.html", {"wallet": number, "agreements": agreements})

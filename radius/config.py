@@ -1,0 +1,139 @@
+"""The FreeRADIUS configuration directory ispbill generates (`manage.py radius_config --out DIR`).
+
+The templates are kept in the repository (radius/freeradius/): radiusd.conf, the one site, the sql
+module (`dialect = "postgresql"`, as the least-privilege role) with our own queries.conf, pap, mschap
+and expr. Placeholders are `@NAME@` (FreeRADIUS's own syntax uses `${…}` and `%{…}`). clients.conf is
+written from the routers table: every active router in RADIUS mode with a secret, its shortname the
+router's id (the queries find a login by router and username through it). The secrets are
+decrypted into the file, so the directory is written readable by its owner only (0700/0600).
+A router added or changed needs the directory generated again and FreeRADIUS restarted (or HUP).
+"""
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+from network.models import Router
+
+from .sql import require_postgresql
+
+TEMPLATES = Path(__file__).resolve().parent / "freeradius"
+
+
+@dataclass(frozen=True)
+class Options:
+    auth_port: int = 1812
+    acct_port: int = 1813
+    listen: str = "127.0.0.1"
+    threads: int = 8
+    db_pool: int = 8
+    interim_interval: int = 300
+    log_destination: str = "files"  # or "stdout"
+
+
+def _quote(value: str) -> str:
+    """A FreeRADIUS double-quoted string's content."""
+    return str(value).replace("\\", "\\\\").replace('"', '\\"')
+
+
+def conninfo() -> str:
+    """libpq connection string for FreeRADIUS's role, to our database."""
+    db = connection.settings_dict
+    parts = {
+        "host": db.get("HOST") or "127.0.0.1",
+        "port": str(db.get("PORT") or 5432),
+        "dbname": db["NAME"],
+        "user": settings.RADIUS_DB_USER,
+        "password": settings.RADIUS_DB_PASSWORD,
+        "application_name": "freeradius",
+    }
+    def value(text: str) -> str:
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return " ".join(f"{key}={value(text)}" for key, text in parts.items() if text)
+
+
+def clients_conf(routers) -> str:
+    lines = [
+        "# Written by `manage.py radius_config` from the routers table (RADIUS mode, active, with a secret).",
+        "# Each client's shortname is the router's id: ispbill's queries find a login by router and username.",
+        "",
+    ]
+    probe_address = settings.RADIUS_COA_SOURCE_ADDRESS or "127.0.0.1"
+    if settings.RADIUS_PROBE_SECRET and probe_address not in {router.host for router in routers}:
+        # ispbill itself, asking on a router's behalf before a mode switch (network.aaa.probe_radius):
+        # no router (shortname 0), so its probe login is answered with a reject, which is all it needs.
+        lines += [
+            "# ispbill's own address: the AAA mode switch's probe (RADIUS_PROBE_SECRET).",
+            "client ispbill-probe {",
+            f'\tipaddr = "{_quote(probe_address)}"',
+            f'\tsecret = "{_quote(settings.RADIUS_PROBE_SECRET)}"',
+            "\tshortname = 0",
+            "\tnas_type = other",
+            "\trequire_message_authenticator = no",
+            "}",
+            "",
+        ]
+    for router in routers:
+        lines += [
+            f"# {router.name}",
+            f"client router{router.pk} {{",
+            f'\tipaddr = "{_quote(router.host)}"',
+            f'\tsecret = "{_quote(router.radius_secret)}"',
+            f"\tshortname = {router.pk}",
+            "\tnas_type = other",
+            "\trequire_message_authenticator = no",
+            "}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def radius_routers():
+    return [r for r in Router.objects.filter(aaa_mode=Router.AaaMode.RADIUS, is_active=True).order_by("pk") if r.radius_secret]
+
+
+def config_write(out: Path, options: Options = Options()) -> list[Router]:
+    """Write a complete configuration directory to `out` (replacing what our templates put there).
+    Returns the routers written as clients."""
+    require_postgresql()
+    out = Path(out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    os.chmod(out, 0o700)
+    tokens = {
+        "CONFDIR": str(out),
+        "LOG_DESTINATION": options.log_destination,
+        "THREADS": str(options.threads),
+        "POOL": str(options.db_pool),
+        "POOL_MAX": str(options.db_pool * 2),
+        "CONNINFO": _quote(conninfo()),
+        "LISTEN": options.listen,
+        "AUTH_PORT": str(options.auth_port),
+        "ACCT_PORT": str(options.acct_port),
+        "INTERIM": str(options.interim_interval),
+    }
+    for source in sorted(TEMPLATES.rglob("*")):
+        if source.is_dir():
+            continue
+        target = out / source.relative_to(TEMPLATES)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = source.read_text()
+        for name, value in tokens.items():
+            text = text.replace(f"@{name}@", value)
+        _write_private(target, text)
+    routers = radius_routers()
+    _write_private(out / "clients.conf", clients_conf(routers))
+    for name in ("log", "run"):
+        (out / name).mkdir(exist_ok=True)
+    return routers
+
+
+def _write_private(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    shutil.move(tmp, path)

@@ -1,0 +1,147 @@
+"""RADIUS: what FreeRADIUS reads to authorise a login and the tables it writes (docs/radius.md).
+
+FreeRADIUS (rlm_sql, PostgreSQL) reads our data live through two views (`radius_check`,
+`radius_reply`, made by migration 0002 from radius/sql.py) over subscriptions, packages, routers and
+the billing settings: nothing is copied, so a suspension, a package change or a new password is what
+the next Access-Request sees. It writes `Session` (radacct-compatible columns, through our own
+queries.conf) and `AuthAttempt` (radpostauth-like, with the reason of a reject).
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class PackageRadius(models.Model):
+    """A package's RADIUS reply, beyond its speeds: burst, pool, address list, sessions at a time. A
+    package without a row gets the defaults (no burst, the router's default pool, one session)."""
+
+    package = models.OneToOneField("customers.Package", primary_key=True, on_delete=models.CASCADE, related_name="radius")
+    burst_download_mbps = models.PositiveIntegerField(_("burst download (Mbps)"), null=True, blank=True)
+    burst_upload_mbps = models.PositiveIntegerField(_("burst upload (Mbps)"), null=True, blank=True)
+    burst_threshold_percent = models.PositiveSmallIntegerField(
+        _("burst threshold (percent of the rate)"), default=75,
+        help_text=_("Bursting is allowed while the average rate stays under this share of the package speed"),
+    )
+    burst_time_seconds = models.PositiveSmallIntegerField(_("burst time (s)"), default=16)
+    pool = models.CharField(_("IP pool"), max_length=64, blank=True, help_text=_("Framed-Pool; empty = the router's default"))
+    address_list = models.CharField(_("address list"), max_length=64, blank=True)
+    simultaneous_use = models.PositiveSmallIntegerField(_("sessions at a time"), default=1)
+
+    class Meta:
+        verbose_name = _("package RADIUS attributes")
+        verbose_name_plural = _("packages' RADIUS attributes")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(burst_download_mbps__isnull=True) & Q(burst_upload_mbps__isnull=True))
+                | Q(burst_download_mbps__gt=0, burst_upload_mbps__gt=0),
+                name="radius_burst_both_or_neither",
+            ),
+            models.CheckConstraint(condition=Q(burst_threshold_percent__gte=1, burst_threshold_percent__lte=100), name="radius_burst_threshold_pct"),
+            models.CheckConstraint(condition=Q(burst_time_seconds__gte=1), name="radius_burst_time_positive"),
+            models.CheckConstraint(condition=Q(simultaneous_use__gte=1), name="radius_simultaneous_use_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"RADIUS of {self.package_id}"
+
+
+class Session(models.Model):
+    """One RADIUS accounting session, the columns of FreeRADIUS's `radacct` (so its queries and tools
+    read it; text without a length, so a long value from a NAS never loses the accounting row), written by FreeRADIUS through radius/freeradius/queries.conf, plus the router and the
+    subscription it resolved. Octets are totals with the gigawords added (× 2^32)."""
+
+    radacctid = models.BigAutoField(primary_key=True)
+    acctsessionid = models.TextField()
+    acctuniqueid = models.CharField(max_length=32, unique=True)
+    username = models.TextField()
+    realm = models.TextField(blank=True, default="")
+    nasipaddress = models.GenericIPAddressField()
+    nasportid = models.TextField(blank=True, default="")
+    nasporttype = models.TextField(blank=True, default="")
+    acctstarttime = models.DateTimeField(null=True, blank=True)
+    acctupdatetime = models.DateTimeField(null=True, blank=True)
+    acctstoptime = models.DateTimeField(null=True, blank=True)
+    acctinterval = models.BigIntegerField(null=True, blank=True)
+    acctsessiontime = models.BigIntegerField(null=True, blank=True)
+    acctauthentic = models.TextField(blank=True, default="")
+    connectinfo_start = models.TextField(blank=True, default="")
+    connectinfo_stop = models.TextField(blank=True, default="")
+    acctinputoctets = models.BigIntegerField(null=True, blank=True)
+    acctoutputoctets = models.BigIntegerField(null=True, blank=True)
+    calledstationid = models.TextField(blank=True, default="")
+    callingstationid = models.TextField(blank=True, default="")
+    acctterminatecause = models.TextField(blank=True, default="")
+    servicetype = models.TextField(blank=True, default="")
+    framedprotocol = models.TextField(blank=True, default="")
+    framedipaddress = models.GenericIPAddressField(null=True, blank=True)
+    # What of this session's octets the usage roll-ups have already counted (radius/usage.py adds
+    # the difference): database defaults, since FreeRADIUS's INSERTs do not name them.
+    counted_input_octets = models.BigIntegerField(default=0, db_default=0)
+    counted_output_octets = models.BigIntegerField(default=0, db_default=0)
+    # Ours: the NAS by its row (clients.conf's shortname is the router's id) and the subscription the
+    # login belongs to. No database constraint: sessions are the regulator's log and outlive both.
+    router = models.ForeignKey("network.Router", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    subscription = models.ForeignKey(
+        "customers.Subscription", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="radius_sessions"
+    )
+
+    class Meta:
+        db_table = "radius_radacct"
+        ordering = ["-acctstarttime", "-radacctid"]
+        indexes = [
+            # Simultaneous-Use: a login's open sessions on its router.
+            models.Index(fields=["router", "username"], condition=Q(acctstoptime__isnull=True), name="radacct_open_login_idx"),
+            # The stale-session job and the online list.
+            models.Index(fields=["acctupdatetime"], condition=Q(acctstoptime__isnull=True), name="radacct_open_update_idx"),
+            models.Index(fields=["subscription", "acctstarttime"], name="radacct_subscription_idx"),
+            # The usage collector: sessions that reported since its last run.
+            models.Index(fields=["acctupdatetime"], name="radacct_updated_idx"),
+            models.Index(fields=["framedipaddress", "acctstarttime"], name="radacct_ip_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.acctsessionid}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.acctstoptime is None
+
+
+class AuthAttempt(models.Model):
+    """One Access-Request's answer (FreeRADIUS's post-auth), with why: what a screen shows as "password
+    wrong", "suspended", "already online on NAS x". Never the password."""
+
+    class Reason(models.TextChoices):
+        ACCEPTED = "", _("Accepted")
+        UNKNOWN_USER = "unknown_user", _("No such login on this router")
+        PASSWORD_WRONG = "password_wrong", _("Password wrong")
+        NO_PASSWORD = "no_password", _("No password set")
+        SUSPENDED = "suspended", _("Suspended")
+        EXPIRED = "expired", _("Expired (paid-through date passed)")
+        NOT_ACTIVE = "not_active", _("Not activated yet")
+        ALREADY_ONLINE = "already_online", _("Already online")
+        SERVER_ERROR = "server_error", _("RADIUS could not read the database")
+
+    username = models.TextField()
+    router = models.ForeignKey("network.Router", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    subscription = models.ForeignKey(
+        "customers.Subscription", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="radius_auth_attempts"
+    )
+    accepted = models.BooleanField()
+    reason = models.CharField(max_length=32, blank=True, choices=Reason.choices)
+    # Accepted into the walled garden (suspended or expired, with the ISP's walled-garden choice).
+    walled_garden = models.BooleanField(default=False)
+    callingstationid = models.TextField(blank=True)
+    authdate = models.DateTimeField()
+
+    class Meta:
+        db_table = "radius_postauth"
+        ordering = ["-authdate", "-id"]
+        indexes = [
+            models.Index(fields=["subscription", "authdate"], name="radius_postauth_sub_idx"),
+            models.Index(fields=["router", "authdate"], name="radius_postauth_router_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {'accept' if self.accepted else 'reject'} {self.reason}"

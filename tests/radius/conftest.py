@@ -1,0 +1,145 @@
+"""The real FreeRADIUS 3.2 against the test database, and a NAS (pyrad) that talks to it.
+
+`freeradius` (a factory fixture): writes our configuration (radius_config's code) into tmp, with
+free loopback ports and the routers that exist when it is called, makes FreeRADIUS's role with a
+fresh password, starts `freeradius -f -d DIR`, waits for "Ready to process requests", and stops it
+at the end. The tests run with committed data (`transactional_db`): FreeRADIUS has its own
+connections and sees only what is committed. Skipped, with the reason, when the database is not
+PostgreSQL or the binary is absent; CI has both.
+"""
+
+import secrets
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from pyrad import packet
+from pyrad.client import Client
+from pyrad.dictionary import Dictionary
+
+from ispbill.core.statements import on_postgresql
+from radius.config import Options, config_write
+from radius.sql import role_ensure
+
+DICTIONARY = Path(__file__).with_name("dictionary")
+FREERADIUS = shutil.which("freeradius") or shutil.which("radiusd")
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RadiusServer:
+    auth_port: int
+    acct_port: int
+    directory: Path
+    process: subprocess.Popen
+    output: list[str] = field(default_factory=list)
+
+    def log(self) -> str:
+        return "".join(self.output[-80:])
+
+
+def _start(directory: Path) -> tuple[subprocess.Popen, list[str]]:
+    process = subprocess.Popen([FREERADIUS, "-f", "-d", str(directory)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output: list[str] = []
+    ready = threading.Event()
+
+    def read():
+        for line in process.stdout:
+            output.append(line)
+            if "Ready to process requests" in line:
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    deadline = time.monotonic() + 20
+    while not ready.is_set() and process.poll() is None and time.monotonic() < deadline:
+        ready.wait(0.05)
+    if not ready.is_set():
+        process.kill()
+        process.wait(5)
+        raise AssertionError("FreeRADIUS did not start:\n" + "".join(output[-60:]))
+    return process, output
+
+
+@pytest.fixture
+def freeradius(transactional_db, tmp_path, settings):
+    if not on_postgresql():
+        pytest.skip("RADIUS needs PostgreSQL: set DATABASE_URL to a PostgreSQL database (CI does)")
+    if not FREERADIUS:
+        pytest.skip("the freeradius binary is not installed (apt-get install freeradius freeradius-postgresql freeradius-utils)")
+    settings.RADIUS_DB_PASSWORD = secrets.token_urlsafe(18)
+    role_ensure(role=settings.RADIUS_DB_USER, password=settings.RADIUS_DB_PASSWORD)
+    servers: list[RadiusServer] = []
+
+    def start(*, interim_interval: int = 300) -> RadiusServer:
+        directory = tmp_path / f"raddb-{len(servers)}"
+        options = Options(
+            auth_port=free_udp_port(), acct_port=free_udp_port(), listen="127.0.0.1", threads=4, db_pool=2,
+            interim_interval=interim_interval, log_destination="stdout",
+        )
+        config_write(directory, options)
+        process, output = _start(directory)
+        server = RadiusServer(options.auth_port, options.acct_port, directory, process, output)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.process.terminate()
+        try:
+            server.process.wait(10)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait(5)
+
+
+class Nas:
+    """A router as FreeRADIUS's client: sends Access-Requests and accounting from its own loopback
+    address (each router is a client by its address)."""
+
+    def __init__(self, server: RadiusServer, *, secret: str, address: str = "127.0.0.1"):
+        self.address = address
+        self.client = Client(
+            server="127.0.0.1", authport=server.auth_port, acctport=server.acct_port, secret=secret.encode(),
+            dict=Dictionary(str(DICTIONARY)), retries=2, timeout=3,
+        )
+        self.client.bind((address, 0))
+
+    def login(self, username: str, password: str, *, mac: str = "AA:BB:CC:00:00:01"):
+        request = self.client.CreateAuthPacket(code=packet.AccessRequest, User_Name=username)
+        request["User-Password"] = request.PwCrypt(password)
+        request["NAS-IP-Address"] = self.address
+        request["Calling-Station-Id"] = mac
+        request["Service-Type"] = "Framed-User"
+        request["Framed-Protocol"] = "PPP"
+        return self.client.SendPacket(request)
+
+    def accounting(self, status: str, *, username: str = "", session_id: str = "", **attributes):
+        request = self.client.CreateAcctPacket(User_Name=username) if username else self.client.CreateAcctPacket()
+        request["Acct-Status-Type"] = status
+        request["NAS-IP-Address"] = self.address
+        if session_id:
+            request["Acct-Session-Id"] = session_id
+        for name, value in attributes.items():
+            request[name.replace("_", "-")] = value
+        reply = self.client.SendPacket(request)
+        assert reply.code == packet.AccountingResponse
+        return reply
+
+
+def accepted(reply) -> bool:
+    return reply.code == packet.AccessAccept
+
+
+def attribute(reply, name: str):
+    values = reply.get(name) if name in reply else None
+    return values[0] if values else None
