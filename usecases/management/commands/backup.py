@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from ispbill.core.backup import BackupError
 from ispbill.core.backup_crypto import BackupKeyError, parse_key
 from ispbill.core.backup_crypto import generate_key as new_key
+from ispbill.core.jobs import job_progress, job_record
 from usecases.backup import backup_make
 
 
@@ -33,7 +34,10 @@ class Command(BaseCommand):
             raise CommandError("--keep must be 0 (keep all) or more")
         started = time.monotonic()
         try:
-            result = backup_make(out_dir=out or settings.BACKUP_DIR, key=key, keep=keep)
+            # On the jobs page beside the Celery jobs (a failed night shows there as failed).
+            with job_record("manage.py backup", kwargs={"keep": keep}):
+                result = backup_make(out_dir=out or settings.BACKUP_DIR, key=key, keep=keep)
+                job_progress(processed=sum(result.manifest["row_counts"].values()))
         except BackupError as failed:
             raise CommandError(f"backup failed: {failed}") from None
         counts = result.manifest["row_counts"]
