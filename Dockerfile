@@ -8,10 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # WeasyPrint's native libraries (Pango, HarfBuzz subsetting) and a monospace font for a contract's
-# hash; the documents' Latin and Bengali fonts are shipped in static/vendor/ (ispbill/core/pdf.py).
+# hash, pg_dump/pg_restore (15, as the db service) for `manage.py backup`; the documents' Latin
+# and Bengali fonts are shipped in static/vendor/ (ispbill/core/pdf.py).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -29,8 +31,8 @@ COPY . .
 # Static files with hashed names, served by WhiteNoise from the image.
 RUN STATIC_MANIFEST=true python manage.py collectstatic --noinput \
     && useradd --system --uid 1000 --home-dir /app --no-create-home ispbill \
-    && mkdir -p var/media \
-    && chown -R ispbill:ispbill var
+    && mkdir -p var/media /backups \
+    && chown -R ispbill:ispbill var /backups
 
 USER ispbill
 # Production by default: without SECRET_KEY and FIELD_ENCRYPTION_KEYS the container refuses to start.

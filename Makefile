@@ -116,6 +116,9 @@ wanted = [
     ("libpangoft2-1.0-0", "PDFs (WeasyPrint)", lambda: ctypes.util.find_library("pangoft2-1.0"), True),
     ("libharfbuzz-subset0", "fast PDFs (WeasyPrint, ~5x slower without)", lambda: ctypes.util.find_library("harfbuzz-subset"), False),
 ]
+if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    # `manage.py backup`/`restore` of a PostgreSQL database (SQLite's are made in Python); the tests back one up.
+    wanted.append(("postgresql-client", "backups of PostgreSQL (pg_dump, pg_restore)", lambda: shutil.which("pg_dump") and shutil.which("pg_restore"), target == "test"))
 if target == "test":
     chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     wanted.append(("chromium", "browser tests", lambda: os.access(chromium, os.X_OK) or shutil.which("chromium"), True))

@@ -249,6 +249,12 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Backups (`manage.py backup` / `restore`, docs/operations.md): the key that encrypts them (32 random
+# bytes, URL-safe base64; no default: a backup refuses to run without it), where they go, and how many
+# `backup` keeps (0 = all).
+BACKUP_ENCRYPTION_KEY = env.str("BACKUP_ENCRYPTION_KEY", default="")
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=0)
 # The REST API and webhooks (api/, docs/api.md). Tokens authenticate; no session, so no CSRF.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],

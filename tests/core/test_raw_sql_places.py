@@ -3,7 +3,7 @@
 Hand-written statements sent through a cursor (`execute`, `executemany`, COPY) and every difference
 between PostgreSQL and SQLite (a `.vendor` check, an `as_postgresql`/`as_sqlite` compilation) live in
 one module per app, named for what it does, where each says why the ORM was not enough; core keeps
-its four (the statement runner, COPY in bulk, the gap-free counters, the migrations' vendor switch).
+its five (the statement runner, COPY in bulk, the gap-free counters, the migrations' vendor switch, the backups).
 This test reads the production packages' source and fails on such code anywhere else: move it into
 the app's module (or, for a new app, add that app's one module below).
 """
@@ -30,6 +30,7 @@ ALLOWED = {
     "ispbill/core/migration_ops.py",  # statements for PostgreSQL only, in migrations
     "ispbill/core/numbering.py",  # the gap-free counters' UPDATE … RETURNING
     "ispbill/core/statements.py",  # the statement runner of the hot paths, the key rotation's token reads
+    "ispbill/core/backup.py",  # backups: the snapshot pg_dump shares, every table counted, per-vendor dump and restore
     "billing/ledger/sql.py",  # the run's set-based writes, ANALYZE and advance; the wallets' request statements
     "resellers/sql.py",  # a renewal request's reads, the settling gate's advisory lock
     "radius/sql.py",  # FreeRADIUS's role and grants, the stale-session and NAS-reboot closes (PostgreSQL only)
