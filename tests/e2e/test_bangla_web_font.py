@@ -22,8 +22,10 @@ def test_the_staff_console_draws_taka_and_bangla_in_the_shipped_web_font(page):
     loaded = page.evaluate("""async () => {
         const faces = [...await document.fonts.load('16px "Noto Sans Bengali"', '৳ বাংলা'),
                        ...await document.fonts.load('bold 16px "Noto Sans Bengali"', '৳')];
-        return faces.map(face => [face.weight, face.status, face.display]);
+        return faces.filter(face => face.unicodeRange.includes("U+980-9FE")).map(face => [face.weight, face.status, face.display]);
     }""")
     assert sorted(loaded) == [["400", "loaded", "swap"], ["700", "loaded", "swap"]]
-    # Latin text is outside its range: it never asks for the Bengali font.
-    assert page.evaluate("""async () => (await document.fonts.load('16px "Noto Sans Bengali"', 'Dashboard')).length""") == 0
+    # Latin text takes the shipped Latin subset, not the Bengali file: pages lay out alike on every machine.
+    latin = page.evaluate("""async () => (await document.fonts.load('16px "Noto Sans Bengali"', 'Dashboard'))
+        .map(face => [face.unicodeRange.includes("U+980-9FE"), face.status])""")
+    assert latin == [[False, "loaded"]]
