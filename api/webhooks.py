@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
+import socket
 import time
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -45,14 +46,50 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+class AddressRefused(Exception):
+    """A receiver's address is on our own side of the network (private, loopback, link-local, the cloud
+    metadata address …): a webhook must never become a way to make the server call itself or the LAN."""
+
+
+def _address_allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if address.is_loopback:
+        return bool(settings.WEBHOOK_ALLOW_LOOPBACK)
+    return address.is_global and not address.is_multicast
+
+
+def _literal_address(host: str):
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
+
+
 def endpoint_url_clean(url: str) -> str:
     url = (url or "").strip()
     parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
+    host = parts.hostname
+    if host and (address := _literal_address(host)) is not None and not _address_allowed(address):
+        raise ValidationError({"url": _("That address is inside a private network: webhooks go to public https:// addresses.")})
+    if parts.scheme == "https" and host:
         return url
-    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname) and settings.WEBHOOK_ALLOW_LOOPBACK:
+    if parts.scheme == "http" and host and _is_loopback(host) and settings.WEBHOOK_ALLOW_LOOPBACK:
         return url
     raise ValidationError({"url": _("Use an https:// address.")})
+
+
+def receiver_address(host: str, port: int) -> str:
+    """The address to connect to: the name resolved once here and every address it has checked, so a
+    name that points (or is re-pointed, DNS rebinding) at a private address is refused before any byte
+    is sent, and the connection goes to the address that was checked."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise AddressRefused(f"cannot resolve {host}: {error}") from error
+    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    refused = [str(address) for address in addresses if not _address_allowed(address)]
+    if refused or not addresses:
+        raise AddressRefused(f"{host} resolves to a private address ({', '.join(refused) or 'none'}): not sent")
+    return str(addresses[0])
 
 
 def _events_clean(events) -> list[str]:
@@ -134,14 +171,24 @@ def webhooks_claim_due(*, limit: int | None = None, now=None) -> list[int]:
 
 
 def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, int, str]:
-    """(status code or None, milliseconds, error). Redirects are not followed: a receiver answers itself."""
+    """(status code or None, milliseconds, error). Redirects are not followed: a receiver answers itself.
+    The connection goes to the checked address (receiver_address); TLS still verifies the name."""
     started = time.monotonic()
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        response = _pool.request(
-            "POST", url, body=body, headers=headers, redirect=False, preload_content=True,
+        address = receiver_address(parts.hostname or "", port)
+        pool_kwargs = {"server_hostname": parts.hostname, "assert_hostname": parts.hostname} if parts.scheme == "https" else {}
+        connection = _pool.connection_from_host(address, port=port, scheme=parts.scheme, pool_kwargs=pool_kwargs)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        response = connection.urlopen(
+            "POST", path, body=body, headers={**headers, "Host": parts.netloc.rsplit("@", 1)[-1]}, redirect=False,
+            preload_content=True, retries=False,
             timeout=urllib3.Timeout(connect=min(5.0, settings.WEBHOOK_TIMEOUT_SECONDS), read=settings.WEBHOOK_TIMEOUT_SECONDS),
         )
         return response.status, int((time.monotonic() - started) * 1000), ""
+    except AddressRefused as error:
+        return None, int((time.monotonic() - started) * 1000), f"refused: {error}"[:300]
     except urllib3.exceptions.HTTPError as error:
         return None, int((time.monotonic() - started) * 1000), f"{type(error).__name__}: {error}"[:300]
 

@@ -267,3 +267,48 @@ def test_the_billing_run_publishes_each_invoice_it_issues(endpoint):
     for number, data in published.items():
         assert data["total"] == str(invoices[number].total) and data["customer_id"] == invoices[number].customer_id
         assert data["billing_run_id"] == invoices[number].billing_run_id is not None
+
+
+@pytest.mark.parametrize("url", [
+    "https://10.0.0.5/hook", "https://192.168.88.1/hook", "https://169.254.169.254/latest/meta-data",
+    "https://[fd00::1]/hook", "https://100.64.0.1/hook", "https://0.0.0.0/hook", "https://224.0.0.1/hook",
+])
+def test_private_addresses_are_refused_when_registered(maker, settings, url):
+    settings.WEBHOOK_ALLOW_LOOPBACK = True
+    with pytest.raises(ValidationError) as refused:
+        webhooks.webhook_endpoint_create(actor=maker, name="LAN", url=url, events=[PAYMENT_RECEIVED])
+    assert "private network" in str(refused.value)
+
+
+def test_a_name_that_resolves_to_a_private_address_is_never_called(endpoint, receiver, north_customer, maker, settings):
+    """The receiver listens on loopback; with loopback no longer allowed, the delivery is refused at
+    connect time (the name is resolved and checked before any byte is sent) and recorded, and the
+    receiver hears nothing. `localhost` is the name here: the check is on what a name resolves to."""
+    settings.WEBHOOK_ALLOW_LOOPBACK = False
+    endpoint.url = receiver.url.replace("127.0.0.1", "localhost")
+    endpoint.save(update_fields=["url"])
+    usecases.payment_record.payment_record(actor=maker, customer=north_customer, amount=Decimal("5.00"), method="cash")
+    _send_due()
+    assert receiver.requests == []
+    delivery = WebhookDelivery.objects.get(event=PAYMENT_RECEIVED)
+    assert delivery.status == WebhookDelivery.Status.PENDING and delivery.attempts == 1
+    assert delivery.last_error.startswith("refused: localhost resolves to a private address")
+    assert WebhookAttempt.objects.get(delivery=delivery).status_code is None
+
+
+def test_an_https_receiver_is_reached_at_the_checked_address_with_its_own_name(monkeypatch, settings):
+    """The connection goes to the address that was checked, while TLS keeps verifying the name the
+    admin registered (SNI and certificate name), and the Host header carries it."""
+    settings.WEBHOOK_ALLOW_LOOPBACK = False
+    monkeypatch.setattr(webhooks.socket, "getaddrinfo", lambda host, port, type: [(2, 1, 6, "", ("93.184.215.14", port))])
+    seen = {}
+
+    def connection_from_host(host, port, scheme, pool_kwargs):
+        seen.update(host=host, port=port, scheme=scheme, **pool_kwargs)
+        raise webhooks.urllib3.exceptions.NewConnectionError(None, "stopped here")
+
+    monkeypatch.setattr(webhooks._pool, "connection_from_host", connection_from_host)
+    code, _ms, error = webhooks._post("https://erp.example.net:8443/hook?x=1", b"{}", {})
+    assert code is None and "stopped here" in error
+    assert seen == {"host": "93.184.215.14", "port": 8443, "scheme": "https",
+                    "server_hostname": "erp.example.net", "assert_hostname": "erp.example.net"}
