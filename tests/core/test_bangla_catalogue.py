@@ -150,3 +150,19 @@ def test_every_portal_page_and_pdf_is_in_bangla_when_the_customer_chose_bangla()
         "no Bangla translation in locale/bn/LC_MESSAGES/django.po for:\n" + "\n".join(sorted(untranslated.missing))
         + "\n\ntext not wrapped for translation:\n" + "\n".join(f"{k}: {v}" for k, v in literals.items())
     )
+
+
+def test_no_template_has_an_attribute_read_aloud_in_english_only():
+    """Screen readers read aria-label, title, placeholder and alt: every template outside the demo's
+    emulators (which copy a gateway's own English screens) wraps them for translation, on every surface,
+    including pages the crawl above does not reach."""
+    root = Path(__file__).resolve().parents[2]
+    english = []
+    for path in sorted(root.glob("*/**/templates/**/*.html")):
+        relative = path.relative_to(root)
+        if relative.parts[0] in {".venv", "node_modules", "demo"}:
+            continue
+        source = TAG.sub(" ", TRANSLATED_BLOCK.sub(" ", COMMENT.sub(" ", path.read_text())))
+        english += [f"{relative}: {value}" for value in READ_ATTRIBUTES.findall(source)
+                    if [word for word in WORD.findall(value) if word not in SAME_IN_BANGLA]]
+    assert english == []
