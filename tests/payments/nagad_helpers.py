@@ -27,7 +27,7 @@ def nagad_gateway(live_server, settings):
     # Patient enough for a loaded machine; the timeout tests shorten it (and hold verify longer).
     settings.NAGAD_READ_TIMEOUT = 15.0
     settings.NAGAD_SANDBOX_VERIFY_DELAY = 20.0
-    yield live_server
+    return live_server
 
 
 def pay_at_nagad(checkout_url: str, *, wallet: str = GOOD_WALLET, action: str = "pay", callback: str = "normal",

@@ -12,7 +12,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from payments.models import GatewayPayment
-
 from usecases.online_payment import bkash_callback_received, nagad_callback_received, online_payment_notified
 
 

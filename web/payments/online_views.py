@@ -19,9 +19,8 @@ from django.views.decorators.vary import vary_on_headers
 from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
 from payments import bkash_flow, nagad_flow, online, online_refunds, online_selectors
-from payments.models import GatewayPayment, GatewayRefund, GatewaySettings
 from payments.gateways import gateway_of
-from payments.models import NagadSettings
+from payments.models import GatewayPayment, GatewayRefund, GatewaySettings, NagadSettings
 from payments.online_forms import (
     BkashSettingsForm,
     GatewaySettingsForm,
