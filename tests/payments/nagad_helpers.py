@@ -27,6 +27,9 @@ def nagad_gateway(live_server, settings):
     # Patient enough for a loaded machine; the timeout tests shorten it (and hold verify longer).
     settings.NAGAD_READ_TIMEOUT = 15.0
     settings.NAGAD_SANDBOX_VERIFY_DELAY = 20.0
+    # The live server's first request loads every URLconf and app: on a loaded machine that alone can
+    # outlast the client's read timeout, so it is made here, with patience, before the test's own.
+    requests.get(f"{live_server.url}/sandbox/nagad/checkout/warm-up/", timeout=120)
     return live_server
 
 

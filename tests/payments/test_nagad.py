@@ -4,6 +4,7 @@ can play, and the refusals (forged, replayed, altered, unknown) that must move n
 import base64
 import csv
 import io
+import secrets
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -70,12 +71,12 @@ def test_the_checkout_answers_are_verified_not_trusted_and_the_request_is_sealed
     """What travels is encrypted for Nagad and signed by us: the emulator refuses a request signed
     with another key, and we refuse an answer that Nagad's key did not sign."""
     client = nagad_flow.nagad_client()
-    opened = client.initialize(order_id="PROTO1", client_ip="203.0.113.9", now_text="20261125120000")
+    opened = client.initialize(order_id="PROTO" + secrets.token_hex(4).upper(), client_ip="203.0.113.9", now_text="20261125120000")
     assert opened["paymentReferenceId"] and len(opened["challenge"]) == 40
 
     settings.NAGAD_MERCHANT_PRIVATE_KEY = _other_key()[0]
     with pytest.raises(nagad.GatewayRefused, match="K0003"):
-        nagad_flow.nagad_client().initialize(order_id="PROTO2", client_ip="", now_text="20261125120000")
+        nagad_flow.nagad_client().initialize(order_id="PROTO" + secrets.token_hex(4).upper(), client_ip="", now_text="20261125120000")
 
 
 def _other_key() -> tuple[str, str]:
@@ -119,7 +120,7 @@ class _Replayer(BaseHTTPRequestHandler):
 def test_a_replayed_initialize_answer_is_refused_for_its_challenge(nagad_gateway, settings):
     """A genuine, correctly signed answer to an earlier request answers another challenge."""
     client = nagad_flow.nagad_client()
-    order = "REPLAY1"
+    order = "REPLAY" + secrets.token_hex(4).upper()
     data = {"merchantId": client.merchant_id, "datetime": "20261125120000", "orderId": order, "challenge": "a" * 40}
     sensitive, signature = nagad.sealed(data=data, nagad_public_key=client.nagad_public_key, private_key=client.private_key)
     genuine = requests.post(f"{client.base_url}/check-out/initialize/{client.merchant_id}/{order}", timeout=30,
