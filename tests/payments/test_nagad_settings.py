@@ -5,9 +5,11 @@ in the portal with its logo."""
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
+from customers.models import Customer
 from payments import gateways, nagad_flow
 from payments.models import BkashSettings, GatewaySettings, NagadSettings
 from tests.factories import make_customer
@@ -101,3 +103,17 @@ def test_nagad_is_offered_only_where_enabled_with_its_logo(client, settings, db)
     assert 'id="gateway-nagad"' in page and "payments/logos/nagad" in page and "Pay from your Nagad wallet" in page
     NagadSettings.objects.filter(pk=1).update(enabled=False)
     assert "nagad" not in codes(inside)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_seed_turns_nagad_on_for_the_demo_branch(settings):
+    """make run's demo: Nagad enabled for the portal login's branch, pointed at the emulator."""
+    settings.NAGAD_SANDBOX = True
+    call_command("seed_demo", customers=16, leads=2, months=1, quiet=True)
+    row = NagadSettings.objects.get()
+    [branch] = row.branches.all()
+    portal_customer = Customer.objects.filter(user__isnull=False, branch=branch).first()
+    assert row.enabled and portal_customer is not None
+    config = nagad_flow.nagad_config()
+    assert config.ready and config.base_url.endswith("/sandbox/nagad/api/dfs")
+    assert "nagad" in [offer.code for offer in gateways.offers_for(portal_customer)]
