@@ -177,7 +177,7 @@ def test_a_forged_success_callback_for_an_unpaid_payment_moves_no_money(nagad_ga
     customer = make_customer()
     charge(customer, "500.00")
     gp = start(customer)  # the customer never pays
-    forged = {"merchant": gp.tran_id and nagad_flow.nagad_config().merchant_id, "order_id": gp.tran_id,
+    forged = {"merchant": nagad_flow.nagad_config().merchant_id, "order_id": gp.tran_id,
               "payment_ref_id": gp.sessionkey, "status": "Success", "status_code": "00_0000_000",
               "message": "Successful Transaction", "issuer_payment_ref": "FAKE123456"}
 
