@@ -507,6 +507,86 @@ BKASH_MAX_AGREEMENTS = env.int("BKASH_MAX_AGREEMENTS", default=3)
 # The fee until an admin saves the bKash settings: percent, and whether the customer pays it.
 BKASH_FEE_PERCENT = Decimal(env.str("BKASH_FEE_PERCENT", default="0"))
 BKASH_FEE_PASSED = env.bool("BKASH_FEE_PASSED", default=False)
+# Nagad online checkout (payments/nagad.py, payments/nagad_flow.py). Settings → Payment gateways
+# overrides these. NAGAD_SANDBOX turns on the demo's emulator at /sandbox/nagad/ (demo/nagad/) and points
+# the defaults at it. Keys are bare base64 DER (as Nagad hands them out) or PEM. The demo's two key
+# pairs (Nagad's and the demo merchant's) were generated once for the emulator and are public: they
+# protect nothing and are used only when NAGAD_SANDBOX is on.
+NAGAD_SANDBOX = DEMO and env.bool("NAGAD_SANDBOX", default=True)
+_DEMO_NAGAD_PRIVATE_KEY = (
+    "MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQDdpAM+cpd4i+s4vwxbHyVLLDLJkEpQyJ9PLvGpYAV43qQu3GeAL34LABd5ov"
+    "YRr8QjgrgD0KWnD5Hqg00zhW2G75EoOOZKt39z7GA0iQwquvMFJ5OzsgU0X/WL+AbsBnljRjVCYqcWNU+I2SzK0RpuKFUQ8HaMvb0kwQjV+rEG"
+    "CNZQzyrypgjVBPf0lv/UbLb824fK8VnmivIjzYJ2aNCY539zjWJKlR43h4Y/3rnxrStR0vAopHDzGfcsrVnMAiejXUJIea5HCWXbU8WrE+YE2H"
+    "KW9gsagc+KbTJgKeWhHxEkZe2W2KuDB47pJrafWPW56rdd8d40nga/9Jafy4lvAgMBAAECggEAHXJD6BELZL2aI7DmMFkD+GfH25Wq+e6dk8SV"
+    "4L3cHEHgKEWqDpLAuS9q7wMilBj5AwrD7eXTjE16QmDtadHpSksbyu88UWLtsPYPlgs7LZYm4WFvsykMnfe9xLnQGZ2GlRTn0IkQz9eHWJQZ6l"
+    "w7mbUMEDMSXQJ8VZy70sn6qOVWYHQrUlkxSUF4M4QLUMPxi60YgBb85nrXRqIJn45k7JH7y0kmgSrQk54PmxMpIfYdgJxzgOadPkN3qlshylyP"
+    "UpctItGJ0NUuem2NmQyEYwPR492SFS2t7aLxuSW/Wp+IhO1hHHyAE2MyWvwoxhjOVZIIlugD5f22cIj6bfHDwQKBgQDvQur7WPMyIhAuEauYft"
+    "fyb9/rVk25JCd93KMNN1GimxBEGfkPda7k/YjT4/jxAqszn6U2e+23DwxRHCtJbl6KENVJ6KV46ZFyEivXkbMAPakjSjRBBj4xIxUKN4GSTuwa"
+    "Ch12NwP6EgOvX7HN47VZzsgd/qcmcXgQt0DRiqVmYQKBgQDtJYOjOMaT8bTbJUWVWnvL8ROZApr0bDDF4gtfeMap8yuxJ4KSNlOxfvPPwbFilT"
+    "y6UD4+4hMDfJj0qQUw3pWZqFUdCc8xCDu6hdrPEA4H7VeQOlaIo3UCp2oNSHTMkAEvIO5KVcHrGfLqf5eNI6ym7tu8idF4owYTuOxeeSNhzwKB"
+    "gQDt3eaFuloV1l2ln3WspzaD1YuViXi9/t6wN6F26y9i7KyQOA4vu30ENbdJiVUeLtwL98Sl1TFxFCnXnZy/ZVXiB3g1AXE5M2ShNsWVjEmcjL"
+    "DR39zxZIaCDXHGdYaA8auy+6lstKdkf3JgcU/w9FiAj57OizSceKS4Yae0axWjIQKBgCS1tu/wXQUP2IBH/8KD9D/4vKDl/1iw2sf3Gu2Xg6FR"
+    "TEUrKZI6qLAER/e0MyJgmbr5qvkPBAR5KDBPbcdH3X6gyTQqjZE4hg50pA+Dm7hsbC6eaUDTlMxpYAhYXARCknxaK6kEJ3WeWbUlNS+bAyIAPb"
+    "Gs3+k9yzYIXUaul+SPAoGBAJndmsNEWNJfocds+p5SZSFIHSDcwCI7aJIse74cxxJBfvmj+WnW/7bbEfuy4oyakBNzdCzDam8GF75EDUy1LQg7"
+    "lENaph40gX9bkBR2TrtZ1zhoNxiFfT+zKLzgQOsOkNSCGkhbPeee4OxcdOqoV5ePiAEB53OQS1ZaJGE/ck+u"
+)
+_DEMO_NAGAD_PUBLIC_KEY = (
+    "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA3aQDPnKXeIvrOL8MWx8lSywyyZBKUMifTy7xqWAFeN6kLtxngC9+CwAXeaL2Ea/EI4"
+    "K4A9Clpw+R6oNNM4Vthu+RKDjmSrd/c+xgNIkMKrrzBSeTs7IFNF/1i/gG7AZ5Y0Y1QmKnFjVPiNksytEabihVEPB2jL29JMEI1fqxBgjWUM8q"
+    "8qYI1QT39Jb/1Gy2/NuHyvFZ5oryI82CdmjQmOd/c41iSpUeN4eGP9658a0rUdLwKKRw8xn3LK1ZzAIno11CSHmuRwll21PFqxPmBNhylvYLGo"
+    "HPim0yYCnloR8RJGXtltirgweO6Sa2n1j1ueq3XfHeNJ4Gv/SWn8uJbwIDAQAB"
+)
+_DEMO_MERCHANT_PRIVATE_KEY = (
+    "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDI1vA4UNkrtA4/6SVgcD+Nh3RfySHcriAmkQXgVvV7V3s6i7sJFGKHaCAgbQ"
+    "OWXo4Iv0rdUoGS7MksKxNkrUvJpuSpsbGGy+lI18mb/X7XYge5hq3iY/7krlZTSJFOI60ylkgar+esFhTZQbWCHC+YMOQb6rklRfjd/V21WjU/"
+    "lKrizhj38XDOC2ICqfoXtvAC/6ewijX3LdJ4alhMyuLJWdQ/2Mm0y17aKEfCF1xsDLoRhlSVDWBxG+Vx83g4kFRtMdO6baPZYF23QVqjZE+CuI"
+    "fW1BT6qvwc4fk1nCUOmFAE2dXaNisw42b2RwtqykGNXd1Massne7omHRpgxkmtAgMBAAECggEADh5F7r+INLFImyeJkBjz7sAJ5z3dWoUHD478"
+    "ScPzJ8ODjx8Je97p+jjQoVbofKaS93xzB9Hn9+sbTTaN+3LPNBK+Wkt6fk5RTOSWcJfGVd+3SUx1Zse+wFadDOe6BzMs1rSHxxB8ibVXq9oZp1"
+    "bR5bHyJyA9+afMkdZgwwHfYmOyKgALz9I6GPhP+Vxo73IelHjOig0PXriY6FJDZV9eoSuHbvdzLqXNBy4mcTtITQotT9ASd0CdugKq+YBH69hE"
+    "oKKmW64NFSd4hra0BFlDlTzqyrdxKVI0lDfPj3A8R0Ha/ZmcdKcCIr5X28Z3lliwGZzcZXHJUxr2ldlSvHuFxQKBgQDlBIoXmgtHaPsSwN3cn7"
+    "7FnEnCM2eDn80zGx6ycZOeSOwq3XKoJwj42YR5yN3cMEmkDLjimhuxH0wfMLsveqjG1OpuhNMkS3fEuRAluRH40gmExEMgrh4uPE+Xlvr+OpVi"
+    "U4j0fHCm7k6kT76Rn3Qg9fmzmjf5yLuv8PME7ASkOwKBgQDggILrF2/rF7DY+MKYucInCMefNCRXHIh8MdUG14+7KgMMp/ngiMJcY+3lrgBZCl"
+    "X8vG6ho6SO44smNezpNs8h9zqBB8sFoKjhHATvLNIJbFz+F3+t9q17x8RZU4NwURYyWVGnumCBqYVyIF/yYujbSCdtTg42LQBLEMXOrHnzNwKB"
+    "gQCx11CU+15+2Zr++R5QUQyHz9HHKLvdjp5+bTTtRR1o8R/UOZrr0UQ6Wk9xcvY2IplM90QrU5jldnRaVDFHsWyW2oghwqtjp+cdsMhFQu4d1p"
+    "zlqLKoEg4FwXfdM7U87qlKbawQjwG735raJcLKupQndFuviLanFaYJ/oX48H66OQKBgDmgAvrBG1Mm05f90kVNeQ537HVq9uD9S/NE/z8wWY5b"
+    "LEk1XKhLskfwxoGr9h7kzkl/PI506KpcsbzvHo6GKQi44uV30J7zLCYMASA7SvZsQDpgYb+Pj9wz3KxpCVXtGlt2HcWFy3u8vaobsUUQKmEO1j"
+    "/yRyeUyXx7I6r3Dp5lAoGAP3xmTiAYeXypRVJSCthdTU+dih/isf6D31Yb5x3Nx82gXdGpfPbg3yWzyR2OTFsG/b1ByFDiJRe1wY3yF2UYxCJA"
+    "N7/PUXiMvmVpmL2mF9V6h/dHXiQ8NVYm9sNmpqk3Eid3XpMNHo4ZuXKOHNQN6Oiv2haYtStR8642v67TnEs="
+)
+_DEMO_MERCHANT_PUBLIC_KEY = (
+    "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAyNbwOFDZK7QOP+klYHA/jYd0X8kh3K4gJpEF4Fb1e1d7Oou7CRRih2ggIG0Dll6OCL"
+    "9K3VKBkuzJLCsTZK1LyabkqbGxhsvpSNfJm/1+12IHuYat4mP+5K5WU0iRTiOtMpZIGq/nrBYU2UG1ghwvmDDkG+q5JUX43f1dtVo1P5Sq4s4Y"
+    "9/FwzgtiAqn6F7bwAv+nsIo19y3SeGpYTMriyVnUP9jJtMte2ihHwhdcbAy6EYZUlQ1gcRvlcfN4OJBUbTHTum2j2WBdt0Fao2RPgriH1tQU+q"
+    "r8HOH5NZwlDphQBNnV2jYrMONm9kcLaspBjV3dTGrLJ3u6Jh0aYMZJrQIDAQAB"
+)
+NAGAD_SANDBOX_MERCHANT_ID = env.str("NAGAD_SANDBOX_MERCHANT_ID", default="683002007104225")
+NAGAD_SANDBOX_MERCHANT_NUMBER = env.str("NAGAD_SANDBOX_MERCHANT_NUMBER", default="01711428036")
+# The emulator's own keys (its private key decrypts what we send; its public key is the one a merchant
+# is given) and the demo merchant's public key (the emulator checks our signatures with it).
+NAGAD_SANDBOX_NAGAD_PRIVATE_KEY = _DEMO_NAGAD_PRIVATE_KEY
+NAGAD_SANDBOX_NAGAD_PUBLIC_KEY = _DEMO_NAGAD_PUBLIC_KEY
+# The demo merchant's own key pair (the private half is what a merchant keeps; here it is public).
+NAGAD_SANDBOX_MERCHANT_PRIVATE_KEY = _DEMO_MERCHANT_PRIVATE_KEY
+NAGAD_SANDBOX_MERCHANT_PUBLIC_KEY = env.str("NAGAD_SANDBOX_MERCHANT_PUBLIC_KEY", default=_DEMO_MERCHANT_PUBLIC_KEY)
+# Seconds the emulator holds its first answer to verify/payment when the "timeout" switch is on.
+NAGAD_SANDBOX_VERIFY_DELAY = env.float("NAGAD_SANDBOX_VERIFY_DELAY", default=35.0)
+# Tests only: the emulator plays an impostor whose answers are not signed with Nagad's key.
+NAGAD_SANDBOX_FORGE_SIGNATURES = False
+# Off until an admin turns it on (the demo's seed does, for the emulator).
+NAGAD_ENABLED = env.bool("NAGAD_ENABLED", default=False)
+NAGAD_MERCHANT_ID = env.str("NAGAD_MERCHANT_ID", default=NAGAD_SANDBOX_MERCHANT_ID if NAGAD_SANDBOX else "")
+NAGAD_MERCHANT_NUMBER = env.str("NAGAD_MERCHANT_NUMBER", default=NAGAD_SANDBOX_MERCHANT_NUMBER if NAGAD_SANDBOX else "")
+NAGAD_MERCHANT_PRIVATE_KEY = env.str("NAGAD_MERCHANT_PRIVATE_KEY", default=NAGAD_SANDBOX_MERCHANT_PRIVATE_KEY if NAGAD_SANDBOX else "")
+NAGAD_PUBLIC_KEY = env.str("NAGAD_PUBLIC_KEY", default=_DEMO_NAGAD_PUBLIC_KEY if NAGAD_SANDBOX else "")
+# …/api/dfs of Nagad (live https://api.mynagad.com/api/dfs); empty: the emulator at SITE_URL when NAGAD_SANDBOX is on.
+NAGAD_BASE_URL = env.str("NAGAD_BASE_URL", default="")
+NAGAD_CONNECT_TIMEOUT = env.float("NAGAD_CONNECT_TIMEOUT", default=5.0)
+NAGAD_READ_TIMEOUT = env.float("NAGAD_READ_TIMEOUT", default=30.0)
+NAGAD_RECONCILE_AFTER_MINUTES = env.int("NAGAD_RECONCILE_AFTER_MINUTES", default=10)
+NAGAD_PAYMENT_EXPIRY_MINUTES = env.int("NAGAD_PAYMENT_EXPIRY_MINUTES", default=60)
+# The fee until an admin saves the Nagad settings: percent, and whether the customer pays it.
+NAGAD_FEE_PERCENT = Decimal(env.str("NAGAD_FEE_PERCENT", default="0"))
+NAGAD_FEE_PASSED = env.bool("NAGAD_FEE_PASSED", default=False)
 # Auto-pay (usecases/autopay.py): charge the primary saved wallet this many days before an invoice's
 # due date, tell the customer AUTOPAY_NOTICE_DAYS before that, and after a failure try again after
 # each of AUTOPAY_RETRY_DAYS days (then stop and tell the customer).

@@ -78,5 +78,7 @@ if settings.DEMO:
     urlpatterns.append(path("sandbox/sslcommerz/", include("demo.sslcommerz.urls")))
     # The demo's bKash Tokenized Checkout emulator (demo/bkash/).
     urlpatterns.append(path("sandbox/bkash/", include("demo.bkash.urls")))
+    # The demo's Nagad online checkout emulator (demo/nagad/).
+    urlpatterns.append(path("sandbox/nagad/", include("demo.nagad.urls")))
     # The demo's emulated bKash app with its Pay Bill menu (demo/bkash_paybill/).
     urlpatterns.append(path("sandbox/bkash-paybill/", include("demo.bkash_paybill.urls")))

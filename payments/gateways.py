@@ -1,13 +1,17 @@
 """The gateway interface: what every online payment gateway does for ispbill, and the registry of the
 ones we have. SSLCommerz (payments/online.py over payments/sslcommerz.py) and bKash Tokenized Checkout
-(payments/bkash_flow.py over payments/bkash.py) implement it; the portal's Pay now offers each one that
+(payments/bkash_flow.py over payments/bkash.py) and Nagad (payments/nagad_flow.py over payments/nagad.py)
+implement it; the portal's Pay now offers each one that
 is enabled for the customer's branch, and the reconciliation job and the portal's "check again" reach
 a payment's gateway through it.
 
-    start(customer=, purpose=, invoice_id=, months=) → GatewayPayment with `gateway_url` to send the browser to
+    start(customer=, purpose=, invoice_id=, months=, client_ip=) → GatewayPayment with `gateway_url` to send the browser to
     confirm(data=, source=)                          → Outcome: a callback / webhook, verified with the gateway
     query(gp=, actor=)                               → Outcome: ask the gateway what became of a payment
     refund(gp=, amount=, reason=)                    → the gateway's answer to a refund request
+    supports_refund / refund_unsupported             → a gateway without a refund API says so: staff see
+                                                       the message instead of a Refund button, and a refund
+                                                       request is refused before anything is recorded
     requery_pending(now=)                            → counts: the reconciliation job's share
 
 The money is never this module's: a settled payment is credited by usecases/online_payment.py.
@@ -24,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 
-from . import bkash_flow, online, sslcommerz
+from . import bkash_flow, nagad_flow, online, sslcommerz
 from .fees import Charge, fee_charge
 from .models import GatewayPayment
 
@@ -49,6 +53,8 @@ class Gateway(ABC):
     label: str
     logo: str  # a static path: a plain wordmark we drew (static/payments/logos/)
     note = ""
+    supports_refund = True
+    refund_unsupported = ""
 
     @abstractmethod
     def settings(self):
@@ -62,7 +68,8 @@ class Gateway(ABC):
                      fee_percent=config.fee_percent, fee_passed=config.fee_passed)
 
     @abstractmethod
-    def start(self, *, customer: Customer, purpose: str, invoice_id: int | None = None, months: int = 0) -> GatewayPayment: ...
+    def start(self, *, customer: Customer, purpose: str, invoice_id: int | None = None, months: int = 0,
+              client_ip: str = "") -> GatewayPayment: ...
 
     @abstractmethod
     def confirm(self, *, data: Mapping[str, str], source: str): ...
@@ -86,7 +93,7 @@ class SSLCommerzGateway(Gateway):
     def settings(self):
         return online.gateway_config()
 
-    def start(self, *, customer, purpose, invoice_id=None, months=0):
+    def start(self, *, customer, purpose, invoice_id=None, months=0, client_ip=""):
         return online.online_payment_start(customer=customer, purpose=purpose, invoice_id=invoice_id, months=months)
 
     def confirm(self, *, data, source):
@@ -111,7 +118,7 @@ class BkashGateway(Gateway):
     def settings(self):
         return bkash_flow.bkash_config()
 
-    def start(self, *, customer, purpose, invoice_id=None, months=0):
+    def start(self, *, customer, purpose, invoice_id=None, months=0, client_ip=""):
         return bkash_flow.bkash_payment_start(customer=customer, purpose=purpose, invoice_id=invoice_id, months=months)
 
     def confirm(self, *, data, source):
@@ -128,7 +135,40 @@ class BkashGateway(Gateway):
         return bkash_flow.bkash_requery_pending(now=now)
 
 
-GATEWAYS: dict[str, Gateway] = {gateway.code: gateway for gateway in (SSLCommerzGateway(), BkashGateway())}
+class NagadGateway(Gateway):
+    code = GatewayPayment.Gateway.NAGAD
+    label = "Nagad"
+    logo = "payments/logos/nagad.svg"
+    note = _("Pay from your Nagad wallet")
+    supports_refund = False
+    refund_unsupported = _("Nagad offers merchants no refund API: refund this payment in Nagad's merchant portal, "
+                           "then reverse the receipt here so the customer's account shows it.")
+
+    def settings(self):
+        return nagad_flow.nagad_config()
+
+    def start(self, *, customer, purpose, invoice_id=None, months=0, client_ip=""):
+        return nagad_flow.nagad_payment_start(customer=customer, purpose=purpose, invoice_id=invoice_id, months=months,
+                                              client_ip=client_ip)
+
+    def confirm(self, *, data, source):
+        """Nagad's callback (the browser's redirect) names the order and payment reference; the proof is verify/payment."""
+        parsed = nagad_flow.callback_parse(data)
+        if parsed is None:
+            return online.Outcome(None, False, "malformed")
+        return nagad_flow.callback_receive(data=parsed)
+
+    def query(self, *, gp, actor=None):
+        return nagad_flow.verify_and_settle(gp, actor=actor)
+
+    def refund(self, *, gp, amount, reason, refe_id):
+        raise sslcommerz.GatewayRefused(str(self.refund_unsupported))
+
+    def requery_pending(self, *, now=None):
+        return nagad_flow.nagad_requery_pending(now=now)
+
+
+GATEWAYS: dict[str, Gateway] = {gateway.code: gateway for gateway in (SSLCommerzGateway(), BkashGateway(), NagadGateway())}
 GatewayError = sslcommerz.GatewayError
 
 

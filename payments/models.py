@@ -122,6 +122,7 @@ class GatewayPayment(models.Model):
     class Gateway(models.TextChoices):
         SSLCOMMERZ = "sslcommerz", "SSLCommerz"
         BKASH = "bkash", "bKash"
+        NAGAD = "nagad", "Nagad"
 
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="gateway_payments")
     gateway = models.CharField(max_length=16, choices=Gateway.choices, default=Gateway.SSLCOMMERZ, db_index=True)
@@ -264,6 +265,31 @@ class BkashSettings(models.Model):
 
     def __str__(self) -> str:
         return "bKash settings"
+
+
+class NagadSettings(models.Model):
+    """The Nagad merchant: one row (pk=1), edited by admins in Settings → Payment gateways. The merchant's
+    private key is encrypted at rest and never shown back; Nagad's public key is public. Empty fields
+    fall back to the environment (NAGAD_*)."""
+
+    enabled = models.BooleanField(default=False, help_text=_("Customers see Nagad in the portal"))
+    merchant_id = models.CharField(max_length=32, blank=True)
+    merchant_number = models.CharField(max_length=16, blank=True)
+    merchant_private_key = EncryptedTextField(blank=True)
+    nagad_public_key = models.TextField(blank=True)
+    base_url = models.URLField(blank=True, help_text=_("…/api/dfs of Nagad, or the local emulator"))
+    fee_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
+    fee_passed = models.BooleanField(default=False)
+    branches = models.ManyToManyField("customers.Branch", blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "Nagad settings"
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="nagad_settings_single_row")]
+
+    def __str__(self) -> str:
+        return "Nagad settings"
 
 
 class BkashAgreement(models.Model):

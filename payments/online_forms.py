@@ -111,3 +111,27 @@ class BkashSettingsForm(MarkInvalidMixin, forms.Form):
         label=_("Branches"), queryset=Branch.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: customers of every branch see bKash."),
     )
+
+
+class NagadSettingsForm(MarkInvalidMixin, forms.Form):
+    enabled = forms.BooleanField(label=_("Customers can pay with Nagad"), required=False)
+    merchant_id = forms.RegexField(label=_("Merchant id"), regex=r"^[0-9]{6,20}$", max_length=20, required=False,
+                                   help_text=_("The number Nagad gave the merchant account. Empty: the environment's."))
+    merchant_number = forms.RegexField(label=_("Merchant wallet number"), regex=r"^01[0-9]{9}$", max_length=11, required=False)
+    merchant_private_key = forms.CharField(
+        label=_("Merchant private key"), required=False, max_length=8000,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("The RSA private key whose public half you gave Nagad (base64 or PEM). Stored encrypted and never "
+                    "shown again. Leave empty to keep the current one."),
+    )
+    nagad_public_key = forms.CharField(label=_("Nagad's public key"), required=False, max_length=4000,
+                                       widget=forms.Textarea(attrs={"rows": 3}),
+                                       help_text=_("The RSA public key Nagad gave you (base64 or PEM). Empty: the environment's."))
+    base_url = forms.URLField(label=_("API base URL"), required=False, assume_scheme="https",
+                              help_text=_("https://api.mynagad.com/api/dfs (live). Empty: the environment's default."))
+    fee_percent = forms.DecimalField(label=_("Fee (%)"), min_value=0, max_value=10, max_digits=5, decimal_places=2)
+    fee_passed = forms.BooleanField(label=_("The customer pays the fee on top"), required=False)
+    branches = forms.ModelMultipleChoiceField(
+        label=_("Branches"), queryset=Branch.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: customers of every branch see Nagad."),
+    )

@@ -45,6 +45,9 @@ def online_refund_request(*, actor, gp: GatewayPayment, amount, reason: str) -> 
         raise ValidationError({"amount": _("Enter an amount of money.")}) from None
     if not reason:
         raise ValidationError({"reason": _("Give a reason for the refund.")})
+    gateway = gateway_of(gp)
+    if not gateway.supports_refund:
+        raise ValidationError(str(gateway.refund_unsupported))
     with transaction.atomic():
         gp = GatewayPayment.objects.select_for_update().get(pk=gp.pk)
         limit = refundable(gp)

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from payments import bkash_flow, online, online_refunds
-from payments.gateways import GATEWAYS, gateway_of
+from payments.gateways import GATEWAYS, gateway_get, gateway_of
 from payments.models import GatewayPayment, GatewayRefund, Payment
 from resellers.commissions import commission_on_payment, commission_on_refund
 
@@ -62,6 +62,15 @@ def bkash_callback_received(*, payment_id: str, status: str) -> bkash_flow.Callb
     if result.outcome is not None and result.outcome.gateway_payment is not None:
         _credit_if_owed(result.outcome.gateway_payment)
     return result
+
+
+def nagad_callback_received(*, data) -> online.Outcome:
+    """The customer's browser back from Nagad: verify the payment and credit it at once, as the
+    customer waits for the receipt."""
+    outcome = gateway_get("nagad").confirm(data=data, source="return")
+    if outcome.gateway_payment is not None:
+        _credit_if_owed(outcome.gateway_payment)
+    return outcome
 
 
 def online_payment_requery(*, gp: GatewayPayment, actor=None) -> online.Outcome:

@@ -36,7 +36,15 @@ try:
     print("EMULATOR MOUNTED")
 except Resolver404:
     pass
+try:
+    resolve("/sandbox/nagad/api/dfs/verify/payment/X")
+    print("EMULATOR MOUNTED")
+except Resolver404:
+    pass
 assert not settings.BKASH_SANDBOX and not settings.BKASH_ENABLED
+# Nagad: off, and the demo's (public) key pairs are no production default.
+assert not settings.NAGAD_SANDBOX and not settings.NAGAD_ENABLED
+assert settings.NAGAD_MERCHANT_PRIVATE_KEY == settings.NAGAD_PUBLIC_KEY == settings.NAGAD_MERCHANT_ID == ""
 print("demo" in settings.INSTALLED_APPS, settings.SSLCOMMERZ_SANDBOX, sorted(m for m in sys.modules if m == "demo" or m.startswith("demo.")))
 """
 

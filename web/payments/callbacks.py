@@ -11,7 +11,8 @@ from django.urls import path, reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from usecases.online_payment import bkash_callback_received, online_payment_notified
+from payments.models import GatewayPayment
+from usecases.online_payment import bkash_callback_received, nagad_callback_received, online_payment_notified
 
 
 @csrf_exempt
@@ -63,8 +64,30 @@ def bkash_callback(request):
     return response
 
 
+@require_GET
+def nagad_callback(request):
+    """Nagad sends the browser back here with merchant, order_id, payment_ref_id, status, … The query
+    string is only a hint: the payment is verified with Nagad (verify/payment) before any money moves."""
+    outcome = nagad_callback_received(data=request.GET)
+    if outcome.message == "malformed":
+        return HttpResponseBadRequest("order_id and payment_ref_id are required", content_type="text/plain")
+    if outcome.gateway_payment is None:
+        return HttpResponse("unknown payment", status=404, content_type="text/plain")
+    if outcome.message in ("reference mismatch", "merchant mismatch"):
+        return HttpResponse("this callback does not belong to that payment", status=400, content_type="text/plain")
+    gp = outcome.gateway_payment
+    gp.refresh_from_db()
+    returned = {GatewayPayment.Status.PAID: "success", GatewayPayment.Status.CANCELLED: "cancel",
+                GatewayPayment.Status.PENDING: "pending"}.get(gp.status, "fail")
+    url = reverse("portal:onlinepayment-detail", args=[gp.pk])
+    response = redirect(f"{url}?{urlencode({'returned': returned})}")
+    response.status_code = 303
+    return response
+
+
 urlpatterns = [
     path("bkash/callback/", bkash_callback, name="bkash-callback"),
+    path("nagad/callback/", nagad_callback, name="nagad-callback"),
     path("sslcommerz/ipn/", ipn, name="sslcommerz-ipn"),
     path("sslcommerz/success/", _browser_return("success"), name="sslcommerz-success"),
     path("sslcommerz/fail/", _browser_return("fail"), name="sslcommerz-fail"),

@@ -18,9 +18,17 @@ from django.views.decorators.vary import vary_on_headers
 
 from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
-from payments import bkash_flow, online, online_refunds, online_selectors
-from payments.models import GatewayPayment, GatewayRefund, GatewaySettings
-from payments.online_forms import BkashSettingsForm, GatewaySettingsForm, OnlinePaymentFilterForm, RefundForm, SettlementForm
+from payments import bkash_flow, nagad_flow, online, online_refunds, online_selectors
+from payments.gateways import gateway_of
+from payments.models import GatewayPayment, GatewayRefund, GatewaySettings, NagadSettings
+from payments.online_forms import (
+    BkashSettingsForm,
+    GatewaySettingsForm,
+    NagadSettingsForm,
+    OnlinePaymentFilterForm,
+    RefundForm,
+    SettlementForm,
+)
 from usecases import online_payment
 
 
@@ -61,7 +69,9 @@ def onlinepayment_settlement(request):
 @staff_permission_required("payments.view_gatewaypayment")
 def onlinepayment_detail(request, pk: int):
     gp = online_selectors.online_payment_get_for_staff(user=request.user, pk=pk)
-    context = {"gp": gp, "refund_form": RefundForm(initial={"amount": online_refunds.refundable(gp)}), "refundable": online_refunds.refundable(gp)}
+    gateway = gateway_of(gp)
+    context = {"gp": gp, "refund_form": RefundForm(initial={"amount": online_refunds.refundable(gp)}), "refundable": online_refunds.refundable(gp),
+               "refund_unsupported": "" if gateway.supports_refund else gateway.refund_unsupported}
     return render(request, "payments/online/onlinepayment_detail.html", context)
 
 
@@ -118,9 +128,11 @@ def gateway_settings(request):
     row = GatewaySettings.objects.filter(pk=1).first()
     initial = {"enabled": row.enabled if row else True, "store_id": row.store_id if row else "", "base_url": row.base_url if row else "",
                "fee_percent": row.fee_percent if row else Decimal("0.00"), "fee_passed": row.fee_passed if row else False}
-    bkash_posted = request.method == "POST" and request.POST.get("gateway") == "bkash"
-    form = GatewaySettingsForm(request.POST if request.method == "POST" and not bkash_posted else None, initial=initial)
-    if request.method == "POST" and not bkash_posted and form.is_valid():
+    posted = request.POST.get("gateway") if request.method == "POST" else None
+    bkash_posted, nagad_posted = posted == "bkash", posted == "nagad"
+    sslcommerz_posted = request.method == "POST" and not (bkash_posted or nagad_posted)
+    form = GatewaySettingsForm(request.POST if sslcommerz_posted else None, initial=initial)
+    if sslcommerz_posted and form.is_valid():
         online.gateway_settings_update(actor=request.user, **form.cleaned_data)
         messages.success(request, _t("Payment gateway settings saved."))
         return redirect("staff:gateway-settings")
@@ -138,9 +150,26 @@ def gateway_settings(request):
         else:
             messages.success(request, _t("bKash settings saved."))
             return redirect("staff:gateway-settings")
+    nagad_config = nagad_flow.nagad_config()
+    nagad_row = NagadSettings.objects.filter(pk=1).first()
+    nagad_form = NagadSettingsForm(request.POST if nagad_posted else None, prefix="nagad", initial={
+        "enabled": nagad_config.enabled, "merchant_id": nagad_row.merchant_id if nagad_row else "",
+        "merchant_number": nagad_row.merchant_number if nagad_row else "", "nagad_public_key": nagad_row.nagad_public_key if nagad_row else "",
+        "base_url": nagad_row.base_url if nagad_row else "", "fee_percent": nagad_config.fee_percent,
+        "fee_passed": nagad_config.fee_passed, "branches": list(nagad_config.branch_ids),
+    })
+    if nagad_posted and nagad_form.is_valid():
+        try:
+            nagad_flow.nagad_settings_update(actor=request.user, **nagad_form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(nagad_form, error)
+        else:
+            messages.success(request, _t("Nagad settings saved."))
+            return redirect("staff:gateway-settings")
     config = online.gateway_config()
     context = {"form": form, "config": config, "password_stored": bool(row and row.store_password), "row": row,
-               "bkash_form": bkash_form, "bkash_config": bkash_config}
+               "bkash_form": bkash_form, "bkash_config": bkash_config, "nagad_form": nagad_form, "nagad_config": nagad_config,
+               "nagad_key_stored": bool(nagad_row and nagad_row.merchant_private_key)}
     return render(request, "payments/online/gateway_settings.html", context)
 
 

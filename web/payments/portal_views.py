@@ -42,7 +42,7 @@ def pay(request):
         try:
             if gateway is None or gateway.code not in {offer.code for offer in offers}:
                 raise ValidationError({"gateway": _t("Choose how to pay.")})
-            gp = gateway.start(customer=customer, **form.service_arguments())
+            gp = gateway.start(customer=customer, client_ip=request.META.get("REMOTE_ADDR", ""), **form.service_arguments())
         except ValidationError as error:
             add_service_errors(form, error)
         else:

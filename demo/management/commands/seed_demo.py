@@ -651,6 +651,7 @@ class Command(BaseCommand):
             self.ensure_portal_logins(customer_specs, portal_customer)
             self.ensure_isp_details()
             self.ensure_bkash()
+            self.ensure_nagad(portal_customer)
         self.report(seconds=time.monotonic() - started)
 
     # Helpers --------------------------------------------------------------------------------------
@@ -973,6 +974,19 @@ class Command(BaseCommand):
         if settings.BKASH_SANDBOX and not BkashSettings.objects.filter(pk=1).exists():
             BkashSettings.objects.create(pk=1, enabled=True, updated_by=self.admin)
             self.created["bKash settings"] += 1
+
+    def ensure_nagad(self, portal_customer) -> None:
+        """Nagad on for the demo branch (the portal login's), pointed at the demo's emulator (demo/nagad/):
+        the merchant id, keys and base URL are left empty, so they come from NAGAD_SANDBOX's defaults."""
+        from django.conf import settings
+
+        from payments.models import NagadSettings
+
+        if settings.NAGAD_SANDBOX and not NagadSettings.objects.filter(pk=1).exists():
+            row = NagadSettings.objects.create(pk=1, enabled=True, updated_by=self.admin)
+            if portal_customer is not None and portal_customer.branch_id:
+                row.branches.set([portal_customer.branch_id])
+            self.created["Nagad settings"] += 1
 
     def ensure_paid_up(self, customer: Customer) -> None:
         """Pay what the customer owes today at the cashier's desk (a bill issued ahead of its due day)."""
