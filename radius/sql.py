@@ -109,3 +109,30 @@ def router_sessions_close(*, router_id: int, cause: str) -> int:
             [cause, router_id],
         )
         return cursor.rowcount
+
+
+CLIENTS_CHANNEL = "radius_clients"
+
+
+def clients_listen():
+    """A connection of its own LISTENing on the channel migration radius/0006's trigger notifies when a
+    router's row changes in a way clients.conf may show (added, removed, address, secret, mode, active).
+    `radius_serve` waits on it: `for _ in listener.notifies(timeout=…, stop_after=1)`. Autocommit, so a
+    notification arrives as soon as the writer commits. Why not the ORM: LISTEN has no ORM form, and it
+    needs its own connection (Django's may sit in a transaction)."""
+    import psycopg
+
+    require_postgresql()
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    listener = psycopg.connect(**params, autocommit=True)
+    listener.execute(f"LISTEN {CLIENTS_CHANNEL}")
+    return listener
+
+
+def clients_notify() -> None:
+    """What the trigger sends, by hand (`radius_serve --reload` from a shell)."""
+    require_postgresql()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_notify(%s, '')", [CLIENTS_CHANNEL])

@@ -1,0 +1,160 @@
+"""`manage.py radius_serve` (radius/serve.py): the real FreeRADIUS run by our supervisor against the
+test database, and its NAS list kept in step with the routers table with nobody restarting it by hand.
+
+A router added, given a new secret or switched back to API mode after FreeRADIUS started: the
+trigger of migration radius/0006 NOTIFYs at commit, the supervisor writes clients.conf again and
+restarts FreeRADIUS, and the next Access-Request from the router's address is answered (or, for a
+router taken out of RADIUS mode, ignored). Packets are real (pyrad from each router's own loopback
+address), the server is real."""
+
+import threading
+import time
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from pyrad.client import Timeout
+
+from network import services
+from network.models import Router
+from radius.config import Options
+from radius.serve import Supervisor, unavailable_reason
+from tests.factories import RouterFactory, make_subscription
+from tests.radius.conftest import FREERADIUS, Nas, accepted, free_udp_port
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def supervisor(transactional_db, tmp_path, settings):
+    from ispbill.core.statements import on_postgresql
+
+    if not on_postgresql():
+        pytest.skip("RADIUS needs PostgreSQL: set DATABASE_URL to a PostgreSQL database (CI does)")
+    if not FREERADIUS:
+        pytest.skip("the freeradius binary is not installed (apt-get install freeradius freeradius-postgresql freeradius-utils)")
+    settings.RADIUS_DB_PASSWORD = ""  # radius_serve makes one for the run
+    lines: list[str] = []
+    running: list[tuple[Supervisor, threading.Event, threading.Thread]] = []
+
+    def start(*, check_every: float = 600.0) -> Supervisor:
+        server = Supervisor(
+            tmp_path / "raddb",
+            Options(auth_port=free_udp_port(), acct_port=free_udp_port(), listen="*", threads=4, db_pool=2, log_destination="stdout"),
+            write=lines.append,
+        )
+        server.prepare()
+        server.start()
+        stop = threading.Event()
+        thread = threading.Thread(target=server.serve, args=(stop,), kwargs={"check_every": check_every}, daemon=True)
+        thread.start()
+        running.append((server, stop, thread))
+        return server
+
+    start.lines = lines
+    yield start
+    for server, stop, thread in running:
+        stop.set()
+        thread.join(20)
+        server.stop()
+
+
+def nas_for(server: Supervisor, *, address: str, secret: str) -> Nas:
+    class Ports:  # what Nas needs of a started server
+        auth_port = server.options.auth_port
+        acct_port = server.options.acct_port
+
+    nas = Nas(Ports, secret=secret, address=address)
+    nas.client.timeout = 1
+    nas.client.retries = 1
+    return nas
+
+
+def answer(nas: Nas, username: str, password: str):
+    try:
+        return nas.login(username, password)
+    except Timeout:
+        return None
+
+
+def eventually(check, *, seconds: float = 20.0):
+    """The supervisor restarts FreeRADIUS a moment after the commit: ask until it answers as expected."""
+    deadline = time.monotonic() + seconds
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.2)
+
+
+def test_a_router_added_re_keyed_and_switched_back_after_start_is_followed_without_a_manual_restart(supervisor):
+    first = RouterFactory(host="127.0.0.1", aaa_mode="radius", radius_secret="first-secret")
+    make_subscription(router=first, username="alice", password="pw-Alice-1", activate=True)
+    server = supervisor()
+    assert accepted(answer(nas_for(server, address="127.0.0.1", secret="first-secret"), "alice", "pw-Alice-1"))
+    assert server.restarts == 0
+
+    # A router added in RADIUS mode after FreeRADIUS started, at its own address.
+    started = time.monotonic()
+    second = RouterFactory(host="127.0.0.2", aaa_mode="radius", radius_secret="second-secret")
+    make_subscription(router=second, username="bob", password="pw-Bob-1", activate=True)
+    nas = nas_for(server, address="127.0.0.2", secret="second-secret")
+    reply = eventually(lambda: answer(nas, "bob", "pw-Bob-1"))
+    assert reply is not None and accepted(reply), "\n".join(supervisor.lines[-30:])
+    print(f"router added -> answered in {time.monotonic() - started:.2f} s")
+    assert server.restarts >= 1
+    assert 'ipaddr = "127.0.0.2"' in (server.directory / "clients.conf").read_text()
+
+    # A new secret: the old one is no longer answered (a wrong secret garbles the password, so reject
+    # or silence), the new one is.
+    restarts = server.restarts
+    second.radius_secret = "second-secret-2"
+    second.save(update_fields=["radius_secret"])
+    renewed = nas_for(server, address="127.0.0.2", secret="second-secret-2")
+    reply = eventually(lambda: answer(renewed, "bob", "pw-Bob-1"))
+    assert reply is not None and accepted(reply)
+    assert server.restarts > restarts
+
+    # Re-addressed through the router service (as the router form does): FreeRADIUS answers the new address only.
+    services.router_update(actor=None, router=Router.objects.get(pk=second.pk), host="127.0.0.3")
+    moved = nas_for(server, address="127.0.0.3", secret="second-secret-2")
+    reply = eventually(lambda: answer(moved, "bob", "pw-Bob-1"))
+    assert reply is not None and accepted(reply)
+    assert answer(nas_for(server, address="127.0.0.2", secret="second-secret-2"), "bob", "pw-Bob-1") is None
+
+    # Back in API mode (or deactivated): no longer a client; the first router is answered throughout.
+    Router.objects.filter(pk=second.pk).update(aaa_mode="api")
+    assert eventually(lambda: answer(moved, "bob", "pw-Bob-1") is None)
+    assert accepted(answer(nas_for(server, address="127.0.0.1", secret="first-secret"), "alice", "pw-Alice-1"))
+
+
+def test_a_router_edit_that_leaves_clients_conf_alone_does_not_restart_freeradius(supervisor):
+    router = RouterFactory(host="127.0.0.1", aaa_mode="radius", radius_secret="first-secret")
+    server = supervisor()
+    services.router_update(actor=None, router=router, name="renamed-core", api_port=8729)
+    router.refresh_from_db()
+    router.save(update_fields=["is_active"])  # the trigger fires; the clients are the same
+    assert eventually(lambda: "# renamed-core" in (server.directory / "clients.conf").read_text(), seconds=5)
+    time.sleep(1.5)
+    assert server.restarts == 0
+    assert accepted(answer(nas_for(server, address="127.0.0.1", secret="first-secret"), "x", "y")) is False
+
+
+def test_freeradius_that_dies_is_started_again(supervisor):
+    RouterFactory(host="127.0.0.1", aaa_mode="radius", radius_secret="first-secret")
+    server = supervisor()
+    old = server.process
+    old.kill()
+    assert eventually(lambda: server.process is not None and server.process is not old and server.running(), seconds=30)
+
+
+def test_unavailable_radius_says_why_in_one_line_and_refuses_without_idle(monkeypatch):
+    monkeypatch.setattr("radius.serve.radius_supported", lambda: False)
+    assert "PostgreSQL" in unavailable_reason()
+    with pytest.raises(CommandError, match="FreeRADIUS not started: RADIUS needs PostgreSQL"):
+        call_command("radius_serve")
+    monkeypatch.setattr("radius.serve.radius_supported", lambda: True)
+    monkeypatch.setattr("radius.serve.freeradius_binary", lambda: None)
+    assert "freeradius is not installed" in unavailable_reason()
+    with pytest.raises(CommandError, match="--auth-port must be 1 to 65535"):
+        call_command("radius_serve", "--auth-port", "70000")
