@@ -23,7 +23,10 @@ from ispbill.core.statements import on_postgresql
 from .models import AuthAttempt, Session
 
 READ_VIEWS = ("radius_subscriber", "radius_check", "radius_reply", "radius_login")
-READ_FUNCTIONS = ("radius_authorize_rows(bigint, text)", "radius_check_rows(bigint, text)", "radius_reply_rows(bigint, text)")
+READ_FUNCTIONS = (
+    "radius_authorize_rows(bigint, text, text)", "radius_authorize_rows(bigint, text)",
+    "radius_check_rows(bigint, text)", "radius_reply_rows(bigint, text)",
+)
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
