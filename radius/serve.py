@@ -22,8 +22,8 @@ import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from django.conf import settings
 from django.db import close_old_connections, connection

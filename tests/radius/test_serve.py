@@ -7,7 +7,6 @@ restarts FreeRADIUS, and the next Access-Request from the router's address is an
 router taken out of RADIUS mode, ignored). Packets are real (pyrad from each router's own loopback
 address), the server is real."""
 
-import threading
 import time
 
 import pytest
@@ -17,46 +16,11 @@ from pyrad.client import Timeout
 
 from network import services
 from network.models import Router
-from radius.config import Options
 from radius.serve import Supervisor, unavailable_reason
 from tests.factories import RouterFactory, make_subscription
-from tests.radius.conftest import FREERADIUS, Nas, accepted, free_udp_port
+from tests.radius.conftest import Nas, accepted, supervisor  # noqa: F401
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def supervisor(transactional_db, tmp_path, settings):
-    from ispbill.core.statements import on_postgresql
-
-    if not on_postgresql():
-        pytest.skip("RADIUS needs PostgreSQL: set DATABASE_URL to a PostgreSQL database (CI does)")
-    if not FREERADIUS:
-        pytest.skip("the freeradius binary is not installed (apt-get install freeradius freeradius-postgresql freeradius-utils)")
-    settings.RADIUS_DB_PASSWORD = ""  # radius_serve makes one for the run
-    lines: list[str] = []
-    running: list[tuple[Supervisor, threading.Event, threading.Thread]] = []
-
-    def start(*, check_every: float = 600.0) -> Supervisor:
-        server = Supervisor(
-            tmp_path / "raddb",
-            Options(auth_port=free_udp_port(), acct_port=free_udp_port(), listen="*", threads=4, db_pool=2, log_destination="stdout"),
-            write=lines.append,
-        )
-        server.prepare()
-        server.start()
-        stop = threading.Event()
-        thread = threading.Thread(target=server.serve, args=(stop,), kwargs={"check_every": check_every}, daemon=True)
-        thread.start()
-        running.append((server, stop, thread))
-        return server
-
-    start.lines = lines
-    yield start
-    for server, stop, thread in running:
-        stop.set()
-        thread.join(20)
-        server.stop()
 
 
 def nas_for(server: Supervisor, *, address: str, secret: str) -> Nas:
