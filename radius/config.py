@@ -62,7 +62,7 @@ def clients_conf(routers) -> str:
         "# Each client's shortname is the router's id: ispbill's queries find a login by router and username.",
         "",
     ]
-    probe_address = settings.RADIUS_COA_SOURCE_ADDRESS or "127.0.0.1"
+    probe_address = settings.RADIUS_PROBE_CLIENT_ADDRESS
     addresses: set[str] = set()
     if settings.RADIUS_PROBE_SECRET and probe_address not in {router.host for router in routers}:
         addresses.add(probe_address)
