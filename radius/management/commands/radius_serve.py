@@ -20,6 +20,9 @@ from radius.sql import RadiusUnsupported
 
 class Command(BaseCommand):
     help = "Run FreeRADIUS on a configuration generated from ispbill, reloading it when routers change (PostgreSQL only)."
+    # A long-running service beside the web server, which runs the checks: starting FreeRADIUS does not
+    # wait for every URL and template to be imported.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--dir", default=str(Path(settings.VAR_DIR) / "raddb"), help="configuration directory (default VAR_DIR/raddb)")
