@@ -92,9 +92,24 @@ def apply_radius_task(router: Router, task: ProvisioningTask) -> str | None:
     return "nothing to send: RADIUS authorises the next login from our data"
 
 
+def applies_in_radius(router: Router, task: ProvisioningTask) -> bool:
+    """Whether the entry is applied the RADIUS way. The router's mode is saved when staff switch it,
+    but the router changes mode only when the switch's entry is applied, after every entry queued
+    before it (the barrier): those are applied in the mode the router is still in. Without this, a
+    change queued just before a switch to RADIUS would be sent as a CoA to a router not yet listening
+    for one, fail, and hold the switch behind it for ever."""
+    switch = (
+        ProvisioningTask.objects.filter(router_id=router.pk, action=Action.AAA_MODE, status__in=ProvisioningTask.NOT_DONE, pk__gt=task.pk)
+        .order_by("pk").values_list("desired", flat=True).first()
+    )
+    if switch is not None:
+        return switch.get("mode") != Router.AaaMode.RADIUS  # the mode before that switch
+    return uses_radius(router)
+
+
 def needs_no_api(router: Router, task: ProvisioningTask) -> bool:
     """Whether the entry is applied without the router's API (RADIUS mode: a Disconnect, a CoA, or nothing)."""
-    if not uses_radius(router) or task.action in (Action.AAA_MODE, Action.REMOVE_ORPHAN):
+    if task.action in (Action.AAA_MODE, Action.REMOVE_ORPHAN) or not applies_in_radius(router, task):
         return False
     return task.action == Action.PROFILE or task.desired.get("kind") in RADIUS_KINDS
 
