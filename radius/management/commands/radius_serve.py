@@ -52,7 +52,8 @@ class Command(BaseCommand):
                 raise CommandError(f"FreeRADIUS not started: {reason}.")
             self.stdout.write(f"FreeRADIUS not started: {reason}.")
             self.stdout.flush()
-            stop.wait()
+            while not stop.wait(1):  # a timeout, so Ctrl-C is seen at once
+                pass
             return
         supervisor = Supervisor(
             Path(options["dir"]),
@@ -71,7 +72,8 @@ class Command(BaseCommand):
                 raise CommandError(str(error))
             # make run: one failing process would stop the whole demo; the routers stay in API mode.
             self._line(f"FreeRADIUS not started: {error}")
-            stop.wait()
+            while not stop.wait(1):  # a timeout, so Ctrl-C is seen at once
+                pass
             return
         self._line(
             f"FreeRADIUS ready on {options['listen']} auth {options['auth_port']} acct {options['acct_port']}"
