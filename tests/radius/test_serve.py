@@ -7,18 +7,27 @@ restarts FreeRADIUS, and the next Access-Request from the router's address is an
 router taken out of RADIUS mode, ignored). Packets are real (pyrad from each router's own loopback
 address), the server is real."""
 
+import os
+import signal
+import subprocess
+import sys
+import threading
 import time
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from pyrad.client import Timeout
 
+from ispbill.core.statements import on_postgresql
 from network import services
 from network.models import Router
 from radius.serve import Supervisor, unavailable_reason
 from tests.factories import RouterFactory, make_subscription
-from tests.radius.conftest import Nas, accepted, supervisor  # noqa: F401
+from tests.radius.conftest import FREERADIUS, Nas, accepted, free_udp_port, supervisor  # noqa: F401
 
 pytestmark = pytest.mark.postgres
 
@@ -122,3 +131,48 @@ def test_unavailable_radius_says_why_in_one_line_and_refuses_without_idle(monkey
     assert "freeradius is not installed" in unavailable_reason()
     with pytest.raises(CommandError, match="--auth-port must be 1 to 65535"):
         call_command("radius_serve", "--auth-port", "70000")
+
+
+def test_the_command_as_make_run_starts_it_follows_a_new_router_and_stops_on_ctrl_c(transactional_db, tmp_path, settings):
+    """`manage.py radius_serve` itself, as Procfile.dev runs it (its own process, signals, output)."""
+    if not on_postgresql() or not FREERADIUS:
+        pytest.skip("needs PostgreSQL and the freeradius binary (CI has both)")
+    db = connection.settings_dict
+    auth, acct = free_udp_port(), free_udp_port()
+    env = {
+        **os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "RADIUS_DB_PASSWORD": "",
+        "DATABASE_URL": f"postgres://{quote(db['USER'])}{':' + quote(db['PASSWORD']) if db['PASSWORD'] else ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "RADIUS_AUTH_PORT": str(auth), "RADIUS_ACCT_PORT": str(acct), "RADIUS_DB_USER": settings.RADIUS_DB_USER,
+    }
+    first = RouterFactory(host="127.0.0.1", aaa_mode="radius", radius_secret="first-secret")
+    make_subscription(router=first, username="alice", password="pw-Alice-1", activate=True)
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "radius_serve", "--idle-when-unavailable", "--dir", str(tmp_path / "raddb")],
+        cwd=Path(__file__).resolve().parents[2], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    lines: list[str] = []
+
+    def read():
+        for line in process.stdout:
+            lines.append(line)
+
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        assert eventually(lambda: any("FreeRADIUS ready on 127.0.0.1" in line for line in lines), seconds=90), "".join(lines)
+        assert f"auth {auth} acct {acct} (1 router(s) in RADIUS mode" in "".join(lines)
+
+        class Server:
+            class options:
+                auth_port, acct_port = auth, acct
+
+        assert accepted(answer(nas_for(Server, address="127.0.0.1", secret="first-secret"), "alice", "pw-Alice-1"))
+        second = RouterFactory(host="127.0.0.2", aaa_mode="radius", radius_secret="second-secret")
+        make_subscription(router=second, username="bob", password="pw-Bob-1", activate=True)
+        reply = eventually(lambda: answer(nas_for(Server, address="127.0.0.2", secret="second-secret"), "bob", "pw-Bob-1"), seconds=30)
+        assert reply is not None and accepted(reply), "".join(lines[-20:])
+        assert any("Restarting FreeRADIUS: the routers' RADIUS clients changed" in line for line in lines)
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(30) == 0
+    assert "FreeRADIUS stopped." in "".join(lines)
