@@ -125,6 +125,9 @@ wanted = [
 if os.environ.get("DATABASE_URL", "").startswith("postgres"):
     # `manage.py backup`/`restore` of a PostgreSQL database (SQLite's are made in Python); the tests back one up.
     wanted.append(("postgresql-client", "backups of PostgreSQL (pg_dump, pg_restore)", lambda: shutil.which("pg_dump") and shutil.which("pg_restore"), target == "test"))
+    if target == "run":
+        # Only recommended: without it the demo's `radius` process says so and the routers stay in API mode.
+        wanted.append(("freeradius freeradius-postgresql", "RADIUS in the demo (make run starts FreeRADIUS on PostgreSQL)", lambda: shutil.which("freeradius"), False))
 if target == "test":
     chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     wanted.append(("chromium", "browser tests", lambda: os.access(chromium, os.X_OK) or shutil.which("chromium"), True))
