@@ -1,4 +1,4 @@
-# ispbill production image: one image for web (gunicorn), Celery worker and beat; docker-compose.yml
+# ispbill production image: one image for web (gunicorn), Celery worker and beat, FreeRADIUS; docker-compose.yml
 # picks the command. Settings come from the environment (.env.example).
 FROM python:3.11-slim-bookworm
 
@@ -9,11 +9,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # WeasyPrint's native libraries (Pango, HarfBuzz subsetting) and a monospace font for a contract's
 # hash, pg_dump/pg_restore (15, as the db service) for `manage.py backup`; the documents' Latin
-# and Bengali fonts are shipped in static/vendor/ (ispbill/core/pdf.py).
+# and Bengali fonts are shipped in static/vendor/ (ispbill/core/pdf.py). FreeRADIUS 3.2 with its
+# PostgreSQL driver for the `radius` service (`manage.py radius_serve`, docs/radius.md); its Debian
+# service is never started in the container.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-        postgresql-client \
+        postgresql-client freeradius freeradius-postgresql \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -38,6 +40,6 @@ USER ispbill
 # Production by default: without SECRET_KEY and FIELD_ENCRYPTION_KEYS the container refuses to start.
 ENV DJANGO_DEBUG=false \
     STATIC_MANIFEST=true
-EXPOSE 8000
+EXPOSE 8000 1812/udp 1813/udp
 
 CMD ["gunicorn", "ispbill.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

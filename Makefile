@@ -25,12 +25,18 @@ STAMP := $(VENV)/.installed-$(INSTALL_HASH)
 # `make run` serves on HOST:PORT, so the links the demo prints (and gateway callbacks) point there.
 # RUN_STARTED: when make started, for the "ready in N s" line (demo/management/commands/seed.py).
 RUN_STARTED := $(shell date +%s)
-RUN_ENV := SITE_URL=http://$(HOST):$(PORT) WEB_HOST=$(HOST) WEB_PORT=$(PORT) RUN_STARTED=$(RUN_STARTED) PATH="$(CURDIR)/$(BIN):$$PATH"
+# FreeRADIUS (Procfile.dev's `radius`, only on PostgreSQL with freeradius installed) on two UDP ports free
+# now, never 1812/1813 (a system FreeRADIUS may hold them): the same numbers reach the worker, which
+# writes them into a router's /radius entry when it is switched to RADIUS mode. Set RADIUS_AUTH_PORT and
+# RADIUS_ACCT_PORT to choose them.
+RADIUS_FREE_PORTS := $(shell $(PYTHON) -c 'import socket; s = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in "ab"]; [x.bind(("127.0.0.1", 0)) for x in s]; print(*(x.getsockname()[1] for x in s))' 2>/dev/null)
+RUN_ENV = SITE_URL=http://$(HOST):$(PORT) WEB_HOST=$(HOST) WEB_PORT=$(PORT) RUN_STARTED=$(RUN_STARTED) PATH="$(CURDIR)/$(BIN):$$PATH"
+RADIUS_ENV = RADIUS_AUTH_PORT=$${RADIUS_AUTH_PORT:-$(word 1,$(RADIUS_FREE_PORTS))} RADIUS_ACCT_PORT=$${RADIUS_ACCT_PORT:-$(word 2,$(RADIUS_FREE_PORTS))}
 
 .PHONY: help install migrate seed run test lint bench check-system
 
 help:
-	@echo "make run      install, migrate, load the demo data, start web + worker + beat (PORT=$(PORT))"
+	@echo "make run      install, migrate, load the demo data, start web + worker + beat + routers (+ FreeRADIUS on PostgreSQL) (PORT=$(PORT))"
 	@echo "make test     install, then the whole test suite (PYTEST_ARGS='-k name' to narrow it)"
 	@echo "make install  create $(VENV) and install requirements.lock (skipped when up to date)"
 	@echo "make migrate  apply database migrations"
@@ -68,8 +74,8 @@ seed: migrate
 # Ctrl-C makes honcho stop them all and exit with 130: the normal end of a demo, not an error.
 run: check-system migrate
 	$(RUN_ENV) $(MANAGE) seed --first
-	@echo "Starting web (http://$(HOST):$(PORT)/), Celery worker, beat, the simulated routers and the demo loader. Ctrl-C stops them all."
-	$(RUN_ENV) $(BIN)/honcho --env /dev/null --procfile Procfile.dev start || [ $$? -eq 130 ]
+	@echo "Starting web (http://$(HOST):$(PORT)/), Celery worker, beat, the simulated routers, FreeRADIUS (PostgreSQL only) and the demo loader. Ctrl-C stops them all."
+	$(RUN_ENV) $(RADIUS_ENV) $(BIN)/honcho --env /dev/null --procfile Procfile.dev start || [ $$? -eq 130 ]
 
 test: install
 	@$(PYTHON) -c "$$CHECK_SYSTEM" test
@@ -119,6 +125,9 @@ wanted = [
 if os.environ.get("DATABASE_URL", "").startswith("postgres"):
     # `manage.py backup`/`restore` of a PostgreSQL database (SQLite's are made in Python); the tests back one up.
     wanted.append(("postgresql-client", "backups of PostgreSQL (pg_dump, pg_restore)", lambda: shutil.which("pg_dump") and shutil.which("pg_restore"), target == "test"))
+    if target == "run":
+        # Only recommended: without it the demo's `radius` process says so and the routers stay in API mode.
+        wanted.append(("freeradius freeradius-postgresql", "RADIUS in the demo (make run starts FreeRADIUS on PostgreSQL)", lambda: shutil.which("freeradius"), False))
 if target == "test":
     chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     wanted.append(("chromium", "browser tests", lambda: os.access(chromium, os.X_OK) or shutil.which("chromium"), True))

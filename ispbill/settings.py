@@ -424,6 +424,8 @@ RADIUS_INTERIM_INTERVAL = env.int("RADIUS_INTERIM_INTERVAL", default=300)
 RADIUS_PROBE_ADDRESS = env.str("RADIUS_PROBE_ADDRESS", default="") or RADIUS_SERVER_ADDRESS
 RADIUS_PROBE_SECRET = env.str("RADIUS_PROBE_SECRET", default="")
 RADIUS_COA_SOURCE_ADDRESS = env.str("RADIUS_COA_SOURCE_ADDRESS", default="")
+# The address or network FreeRADIUS sees the probe come from (clients.conf's entry for ispbill itself).
+RADIUS_PROBE_CLIENT_ADDRESS = env.str("RADIUS_PROBE_CLIENT_ADDRESS", default="") or RADIUS_COA_SOURCE_ADDRESS or "127.0.0.1"
 RADIUS_COA_TIMEOUT = env.float("RADIUS_COA_TIMEOUT", default=3.0)
 RADIUS_COA_ATTEMPTS = env.int("RADIUS_COA_ATTEMPTS", default=2)
 # FreeRADIUS's database role (radius/, `manage.py radius_db_role`): it reads only the authorisation

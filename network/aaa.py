@@ -43,6 +43,7 @@ Action = ProvisioningTask.Action
 RADIUS = "/radius"
 RADIUS_INCOMING = "/radius/incoming"
 PPP_AAA = "/ppp/aaa"
+HOTSPOT_SERVER_PROFILES = "/ip/hotspot/profile"
 RADIUS_COMMENT = "ispbill"
 COA_SOURCE_COMMENT = "ispbill-coa"
 RADIUS_KINDS = (Subscription.ConnectionType.PPPOE, Subscription.ConnectionType.HOTSPOT)
@@ -91,9 +92,24 @@ def apply_radius_task(router: Router, task: ProvisioningTask) -> str | None:
     return "nothing to send: RADIUS authorises the next login from our data"
 
 
+def applies_in_radius(router: Router, task: ProvisioningTask) -> bool:
+    """Whether the entry is applied the RADIUS way. The router's mode is saved when staff switch it,
+    but the router changes mode only when the switch's entry is applied, after every entry queued
+    before it (the barrier): those are applied in the mode the router is still in. Without this, a
+    change queued just before a switch to RADIUS would be sent as a CoA to a router not yet listening
+    for one, fail, and hold the switch behind it for ever."""
+    switch = (
+        ProvisioningTask.objects.filter(router_id=router.pk, action=Action.AAA_MODE, status__in=ProvisioningTask.NOT_DONE, pk__gt=task.pk)
+        .order_by("pk").values_list("desired", flat=True).first()
+    )
+    if switch is not None:
+        return switch.get("mode") != Router.AaaMode.RADIUS  # the mode before that switch
+    return uses_radius(router)
+
+
 def needs_no_api(router: Router, task: ProvisioningTask) -> bool:
     """Whether the entry is applied without the router's API (RADIUS mode: a Disconnect, a CoA, or nothing)."""
-    if not uses_radius(router) or task.action in (Action.AAA_MODE, Action.REMOVE_ORPHAN):
+    if task.action in (Action.AAA_MODE, Action.REMOVE_ORPHAN) or not applies_in_radius(router, task):
         return False
     return task.action == Action.PROFILE or task.desired.get("kind") in RADIUS_KINDS
 
@@ -156,7 +172,31 @@ def configure_radius(client: RouterClient, router: Router) -> list[str]:
     client.command(f"{PPP_AAA}/set", "=use-radius=yes", "=accounting=yes", f"=interim-update={settings.RADIUS_INTERIM_INTERVAL}s")
     client.command(f"{RADIUS_INCOMING}/set", "=accept=yes", f"=port={router.radius_coa_port}")
     done.append(f"ppp aaa use-radius, CoA on {router.radius_coa_port}")
+    hotspot = _hotspot_use_radius(client, True)
+    if hotspot:
+        done.append(f"hotspot use-radius on {hotspot} profile(s)")
     return done
+
+
+def _hotspot_use_radius(client: RouterClient, on: bool) -> int:
+    """The hotspot server profiles ask RADIUS (use-radius) and account to it. A login page that sends
+    CHAP cannot be checked against the NT hash FreeRADIUS holds (docs/radius.md), so RADIUS mode logs
+    in by http-pap instead of http-chap (serve the login page over https). 0: no hotspot on the router."""
+    try:
+        rows = client.print(HOTSPOT_SERVER_PROFILES)
+    except routeros.RouterTrap as trap:
+        if trap.category == routeros.TRAP_MISSING:
+            return 0
+        raise
+    for row in rows:
+        attrs = {"use-radius": "yes" if on else "no"}
+        if on:
+            methods = [m for m in text(row.get("login-by")).split(",") if m and m != "http-chap"]
+            if "http-pap" not in methods:
+                methods.append("http-pap")
+            attrs.update({"login-by": ",".join(methods), "radius-accounting": "yes", "radius-interim-update": "received"})
+        client.set(HOTSPOT_SERVER_PROFILES, text(row[".id"]), **attrs)
+    return len(rows)
 
 
 def probe_radius(router: Router) -> str:
@@ -210,6 +250,7 @@ def _restore_local_logins(client: RouterClient, router: Router) -> int:
 
 def _unconfigure_radius(client: RouterClient) -> None:
     client.command(f"{PPP_AAA}/set", "=use-radius=no")
+    _hotspot_use_radius(client, False)
     ours = [text(row[".id"]) for row in client.print(RADIUS, proplist=(".id", "comment"))
             if text(row.get("comment")) in (RADIUS_COMMENT, COA_SOURCE_COMMENT)]
     if ours:

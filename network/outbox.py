@@ -110,7 +110,7 @@ def _apply_task(client: routeros.RouterClient, router: Router, task: Provisionin
     desired = task.desired
     if task.action == Action.AAA_MODE:
         return aaa.apply_mode_switch(client, router, desired)
-    if aaa.uses_radius(router):
+    if aaa.applies_in_radius(router, task):
         # A RADIUS router never gets a secret: Disconnect / CoA, or nothing (network/aaa.py).
         outcome = aaa.apply_radius_task(router, task)
         if outcome is not None:

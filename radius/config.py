@@ -62,8 +62,10 @@ def clients_conf(routers) -> str:
         "# Each client's shortname is the router's id: ispbill's queries find a login by router and username.",
         "",
     ]
-    probe_address = settings.RADIUS_COA_SOURCE_ADDRESS or "127.0.0.1"
+    probe_address = settings.RADIUS_PROBE_CLIENT_ADDRESS
+    addresses: set[str] = set()
     if settings.RADIUS_PROBE_SECRET and probe_address not in {router.host for router in routers}:
+        addresses.add(probe_address)
         # ispbill itself, asking on a router's behalf before a mode switch (network.aaa.probe_radius):
         # no router (shortname 0), so its probe login is answered with a reject, which is all it needs.
         lines += [
@@ -78,6 +80,12 @@ def clients_conf(routers) -> str:
             "",
         ]
     for router in routers:
+        if router.host in addresses:
+            # FreeRADIUS knows a client by its address and refuses to start with two at one address:
+            # the first router keeps it (the router page's RADIUS probe then fails for the other).
+            lines += [f"# {router.name} (router {router.pk}) left out: another client already has address {router.host}", ""]
+            continue
+        addresses.add(router.host)
         lines += [
             f"# {router.name}",
             f"client router{router.pk} {{",

@@ -122,6 +122,7 @@ class AuthAttempt(models.Model):
         NOT_ACTIVE = "not_active", _("Not activated yet")
         ALREADY_ONLINE = "already_online", _("Already online")
         SERVER_ERROR = "server_error", _("RADIUS could not read the database")
+        WRONG_SERVICE = "wrong_service", _("Login is for the other service (PPPoE or hotspot)")
 
     username = models.TextField()
     router = models.ForeignKey("network.Router", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")

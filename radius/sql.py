@@ -23,7 +23,10 @@ from ispbill.core.statements import on_postgresql
 from .models import AuthAttempt, Session
 
 READ_VIEWS = ("radius_subscriber", "radius_check", "radius_reply", "radius_login")
-READ_FUNCTIONS = ("radius_authorize_rows(bigint, text)", "radius_check_rows(bigint, text)", "radius_reply_rows(bigint, text)")
+READ_FUNCTIONS = (
+    "radius_authorize_rows(bigint, text, text)", "radius_authorize_rows(bigint, text)",
+    "radius_check_rows(bigint, text)", "radius_reply_rows(bigint, text)",
+)
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -109,3 +112,30 @@ def router_sessions_close(*, router_id: int, cause: str) -> int:
             [cause, router_id],
         )
         return cursor.rowcount
+
+
+CLIENTS_CHANNEL = "radius_clients"
+
+
+def clients_listen():
+    """A connection of its own LISTENing on the channel migration radius/0006's trigger notifies when a
+    router's row changes in a way clients.conf may show (added, removed, address, secret, mode, active).
+    `radius_serve` waits on it: `for _ in listener.notifies(timeout=…, stop_after=1)`. Autocommit, so a
+    notification arrives as soon as the writer commits. Why not the ORM: LISTEN has no ORM form, and it
+    needs its own connection (Django's may sit in a transaction)."""
+    import psycopg
+
+    require_postgresql()
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    listener = psycopg.connect(**params, autocommit=True)
+    listener.execute(f"LISTEN {CLIENTS_CHANNEL}")
+    return listener
+
+
+def clients_notify() -> None:
+    """What the trigger sends, by hand (`radius_serve --reload` from a shell)."""
+    require_postgresql()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_notify(%s, '')", [CLIENTS_CHANNEL])

@@ -10,7 +10,7 @@ import pytest
 MAKEFILE = Path(__file__).resolve().parents[1] / "Makefile"
 
 
-def check(target: str, *, missing: set[str]) -> subprocess.CompletedProcess:
+def check(target: str, *, missing: set[str], env: dict | None = None) -> subprocess.CompletedProcess:
     """The Makefile's CHECK_SYSTEM, with the libraries in `missing` not found."""
     code = re.search(r"^define CHECK_SYSTEM\n(.*?)^endef", MAKEFILE.read_text(), re.S | re.M).group(1)
     wrapper = (
@@ -19,7 +19,7 @@ def check(target: str, *, missing: set[str]) -> subprocess.CompletedProcess:
         f"ctypes.util.find_library = lambda name: None if name in {sorted(missing)!r} else real(name)\n"
         f"exec(compile({code!r}, 'CHECK_SYSTEM', 'exec'))\n"
     )
-    return subprocess.run([sys.executable, "-c", wrapper, target], capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-c", wrapper, target], capture_output=True, text=True, timeout=60, env=env)
 
 
 def test_make_run_checks_the_system_packages_it_needs_and_names_them():
@@ -44,3 +44,18 @@ def test_without_harfbuzz_subset_it_says_so_and_goes_on():
 def test_with_everything_there_it_says_nothing():
     done = check("run", missing=set())
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_make_run_on_postgresql_recommends_freeradius_and_goes_on(tmp_path):
+    """Without freeradius the demo keeps API mode: named, not required."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("pg_dump", "pg_restore"):  # only those on PATH: no freeradius
+        (bin_dir / tool).write_text("#!/bin/sh\n")
+        (bin_dir / tool).chmod(0o755)
+    env = {"PATH": str(bin_dir), "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x"}
+    done = check("run", missing=set(), env=env)
+    assert done.returncode == 0
+    assert "freeradius freeradius-postgresql (RADIUS in the demo" in done.stderr
+    assert done.stderr.strip().endswith("sudo apt-get install freeradius freeradius-postgresql")
+    assert check("run", missing=set(), env={**env, "DATABASE_URL": ""}).stderr == ""  # SQLite: no RADIUS to offer

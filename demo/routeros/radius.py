@@ -19,7 +19,9 @@ attributes ispbill's adapter uses). Everything here is plain Python: no Django.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import queue
 import socket
 import threading
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 GIGA = 2**32
+SERVICE_KEY = "_service"  # in a queued accounting packet: which /radius service it goes to
 SESSION_NOT_FOUND = 503
 ADMINISTRATIVELY_PROHIBITED = 501
 
@@ -288,18 +291,33 @@ class RadiusSide:
         if ip_address_or_none(self.bind) is not None:
             request["NAS-IP-Address"] = self.bind
 
-    def authenticate(self, name: str, password: str, caller_id: str) -> tuple[str, dict]:
-        """One Access-Request for a PPPoE dial: ("accept" | "reject" | "timeout" | "no server", reply attributes)."""
-        server = self._server("ppp")
+    def authenticate(
+        self, name: str, password: str, caller_id: str, *, service: str = "ppp", address: str = "", chap: bool = False,
+    ) -> tuple[str, dict]:
+        """One Access-Request for a PPPoE dial or a hotspot login (service "hotspot": Service-Type
+        Login-User, the hotspot server's name as Called-Station-Id, the client's address, PAP or with
+        ``chap`` CHAP as the login page sends it): ("accept" | "reject" | "timeout" | "no server", reply attributes)."""
+        server = self._server(service)
         if server is None:
             return "no server", {}
         client = self._client(server)
         request = client.CreateAuthPacket(code=packet.AccessRequest, User_Name=name)
-        request["User-Password"] = request.PwCrypt(password)
-        request["Service-Type"] = "Framed-User"
-        request["Framed-Protocol"] = "PPP"
+        if chap:
+            ident, challenge = os.urandom(1), os.urandom(16)
+            request["CHAP-Password"] = ident + hashlib.md5(ident + password.encode() + challenge).digest()
+            request["CHAP-Challenge"] = challenge
+        else:
+            request["User-Password"] = request.PwCrypt(password)
         request["Calling-Station-Id"] = caller_id
-        request["NAS-Port-Type"] = "Ethernet"
+        if service == "hotspot":
+            request["Service-Type"] = "Login-User"
+            request["Called-Station-Id"] = self.router.hotspot_server
+            request["NAS-Port-Type"] = "Wireless-802.11"
+            request["Framed-IP-Address"] = address
+        else:
+            request["Service-Type"] = "Framed-User"
+            request["Framed-Protocol"] = "PPP"
+            request["NAS-Port-Type"] = "Ethernet"
         self._nas_attributes(request)
         try:
             reply = client.SendPacket(request)
@@ -314,8 +332,11 @@ class RadiusSide:
 
     def account(self, status: str, session: Session | None, now: float, *, cause: str = "") -> None:
         """Queue one Accounting-Request (sent by the accounting thread, in order)."""
-        aaa = self.router.ppp_aaa
-        if not aaa.accounting:
+        hotspot = session is not None and session.service == "hotspot"
+        if hotspot:
+            if self.router.hotspot_server_profiles.ordered_rows()[0].attrs.get("radius-accounting") != "true":
+                return
+        elif not self.router.ppp_aaa.accounting:
             return
         attributes: dict[str, object] = {"Acct-Status-Type": status, "Event-Timestamp": int(now + self.router.wall_offset)}
         if session is not None:
@@ -326,10 +347,14 @@ class RadiusSide:
                 "Framed-IP-Address": session.address,
                 "Calling-Station-Id": session.caller_id,
                 "Acct-Authentic": "RADIUS",
-                "Service-Type": "Framed-User",
-                "Framed-Protocol": "PPP",
-                "NAS-Port-Type": "Ethernet",
             })
+            if hotspot:
+                attributes.update({
+                    "Service-Type": "Login-User", "Called-Station-Id": self.router.hotspot_server,
+                    "NAS-Port-Type": "Wireless-802.11", SERVICE_KEY: "hotspot",
+                })
+            else:
+                attributes.update({"Service-Type": "Framed-User", "Framed-Protocol": "PPP", "NAS-Port-Type": "Ethernet"})
             if status != "Start":
                 # The NAS receives what the customer uploads: input = upload. 32-bit counters, with
                 # the wraps in Gigawords (RFC 2869).
@@ -364,7 +389,8 @@ class RadiusSide:
                 self._acct.task_done()
 
     def _send_acct(self, attributes: dict) -> None:
-        server = self._server("ppp")
+        attributes = dict(attributes)
+        server = self._server(attributes.pop(SERVICE_KEY, "ppp"))
         if server is None:
             self.accounting_lost += 1
             return

@@ -22,7 +22,9 @@ from .tables import (
     MISSING,
     ActiveTable,
     AddressListTable,
+    HotspotActiveTable,
     HotspotProfileTable,
+    HotspotServerProfileTable,
     HotspotUserTable,
     InterfaceTable,
     Menu,
@@ -46,6 +48,7 @@ BOARD_NAME = "RB4011iGS+"
 # An unlimited customer still only has the access link.
 LINK_BITS = (100_000_000, 100_000_000)
 POOL_START = ipaddress.IPv4Address("100.64.0.2")
+HOTSPOT_POOL_START = ipaddress.IPv4Address("10.5.50.2")  # the hotspot's DHCP pool
 MIKROTIK_OUI = "D4:CA:6D"
 CPE_OUI = "50:C7:BF"  # customers' PPPoE clients: a common home-router vendor
 PPPOE_SERVICES = ("any", "pppoe")
@@ -74,6 +77,8 @@ class Session:
         "timeout_at",  # Session-Timeout: when the router ends it
         "interim_every",
         "next_interim",
+        "service",  # "pppoe" or "hotspot"
+        "password",  # what a hotspot client logged in with (its cookie logs it in again)
     )
 
     link_up = True
@@ -243,9 +248,6 @@ class RouterState:
         self.radius_sessions: dict[str, Session] = {}
         self.radius_rejects: dict[str, int] = {}
         self._dials: list[tuple[float, int, str]] = []
-        self._directories = {
-            "/".join(path.split("/")[:depth]) for path in self.menus for depth in range(2, path.count("/") + 1)
-        }
 
         self.sessions: dict[str, Session] = {}
         self.sessions_by_address: dict[str, Session] = {}
@@ -255,6 +257,27 @@ class RouterState:
         self._pool: dict[str, str] = {}
         self._next_session_id = 0x81C00000 + self._rng.randrange(0x10000)
         self._install_ports(now)
+        # The hotspot's RADIUS side (ip hotspot profile use-radius=yes): clients logged in through
+        # RADIUS, in /ip/hotspot/active. Numbered from a draw of their own, so adding them changed no
+        # other table's .id.
+        self.hotspot_active = HotspotActiveTable(self)
+        self.hotspot_server_profiles = HotspotServerProfileTable(self)
+        draw = random.Random(f"{seed}:{identity}:hotspot")
+        for table in (self.hotspot_active, self.hotspot_server_profiles):
+            table.next_num = draw.randrange(0x10, 0x400)
+            self.tables.append(table)
+            self.menus[table.path] = table
+        self.hotspot_server_profiles.install_builtins()
+        self._directories = {
+            "/".join(path.split("/")[:depth]) for path in self.menus for depth in range(2, path.count("/") + 1)
+        }
+        self.hotspot_server = "hotspot1"
+        self.hotspot_sessions: dict[str, Session] = {}
+        self._hotspot_logins: list[tuple[float, int, str]] = []
+        self._hotspot_devices: dict[str, tuple[str, str]] = {}  # name -> (password, MAC): the login cookie
+        self._hotspot_pool: dict[str, str] = {}
+        # Session id -> the dynamic /ip/firewall/address-list entries its Mikrotik-Address-List made.
+        self._session_lists: dict[str, list[Row]] = {}
 
     # -- entry points ------------------------------------------------------
 
@@ -342,6 +365,11 @@ class RouterState:
         while self._dials and self._dials[0][0] <= now:
             due, _, name = heapq.heappop(self._dials)
             self._radius_dial(name, due)
+        while self._hotspot_logins and self._hotspot_logins[0][0] <= now:
+            due, _, name = heapq.heappop(self._hotspot_logins)
+            device = self._hotspot_devices.get(name)
+            if device is not None and name not in self.hotspot_sessions:
+                self._hotspot_login(name, device[0], device[1], due)
 
     # -- PPPoE sessions ----------------------------------------------------
 
@@ -422,6 +450,8 @@ class RouterState:
         self._next_session_id += 1
         session.session_id = f"0x{self._next_session_id:08X}"
         session.profile_limit = limit
+        session.service = "pppoe"
+        session.password = ""
         session.radius = radius
         session.rate_limit = rate_limit
         session.timeout_at = at + timeout if timeout > 0 else None
@@ -464,7 +494,7 @@ class RouterState:
         self.sessions[name] = session
         self.sessions_by_address[session.address] = session
         if radius:
-            self.radius_sessions[name] = session
+            self.radius_sessions[session.session_id] = session
         self._retune(at, [session], ())
         if radius:
             self.radius.account("Start", session, at)
@@ -503,6 +533,7 @@ class RouterState:
             name, now, address=framed, caller_id="", limit=parse_rate_pair(rate) if rate else None, radius=True,
             rate_limit=rate, timeout=timeout, interim=interim,
         )
+        self._add_session_lists(session, attributes, now)
         return DialResult("accept", attributes, session)
 
     def _radius_timers(self, now: float) -> None:
@@ -523,9 +554,11 @@ class RouterState:
             self._advance(now)
             session = None
             if name is not None:
-                session = self.sessions.get(str(name))
+                session = self.sessions.get(str(name)) or self.hotspot_sessions.get(str(name))
             elif address is not None:
-                session = self.sessions_by_address.get(str(address))
+                session = self.sessions_by_address.get(str(address)) or next(
+                    (s for s in self.hotspot_sessions.values() if s.address == str(address)), None
+                )
             if session is None or (session_id and session.session_id != str(session_id)):
                 return False
             if disconnect:
@@ -551,8 +584,12 @@ class RouterState:
             return
         if session.radius:
             self.radius.account("Stop", session, now, cause=cause)
-            if self.radius_sessions.get(session.name) is session:
-                del self.radius_sessions[session.name]
+            if self.radius_sessions.get(session.session_id) is session:
+                del self.radius_sessions[session.session_id]
+        if session.service == "hotspot":
+            self._end_hotspot_session(session, now, reconnect=reconnect)
+            return
+        self._drop_session_lists(session, now)
         session.connected = False
         self.active.delete(session.active_row)
         self.interfaces.delete(session.interface_row)
@@ -592,6 +629,157 @@ class RouterState:
             if row.attrs.get("profile") in (old_name, new_name):
                 row.attrs["profile"] = new_name
                 self.hotspot_user_changed(row, now)
+
+    # -- hotspot logins through RADIUS -------------------------------------
+
+    def hotspot_login(self, name: str, password: str, *, mac: str | None = None):
+        """A client submits the hotspot login page (username and password, as a voucher or a
+        subscription's login): a local /ip/hotspot/user answers first; else, with the server profile's
+        use-radius=yes, an Access-Request (Service-Type Login-User). Accepted: a session in
+        /ip/hotspot/active with the reply's rate limit, address list and Session-Timeout, accounting
+        Start, and the browser keeps a login cookie (it logs in again after a Disconnect or timeout)."""
+        with self.lock:
+            now = self.clock()
+            self._advance(now)
+            return self._hotspot_login(name, password, mac or self._hotspot_mac(name), now)
+
+    def hotspot_logout(self, name: str) -> bool:
+        """The client presses "log out": Stop with User-Request, and the cookie is forgotten."""
+        with self.lock:
+            now = self.clock()
+            self._advance(now)
+            self._hotspot_devices.pop(name, None)
+            session = self.hotspot_sessions.get(name)
+            if session is None:
+                return False
+            self.end_session(session, now, reconnect=False, cause="User-Request")
+            return True
+
+    def hotspot_session(self, name: str) -> dict[str, str] | None:
+        """What /ip/hotspot/active says about a logged-in client, with the session's RADIUS values."""
+        with self.lock:
+            now = self.clock()
+            self._advance(now)
+            session = self.hotspot_sessions.get(name)
+            if session is None:
+                return None
+            row = session.active_row
+            values = {key: self.hotspot_active.value(row, key, now) for key in self.hotspot_active.print_keys}
+            values.update({"rate-limit": session.rate_limit or "", "session-id": session.session_id,
+                           "address-list": self.session_address_lists(session)})
+            return values
+
+    def session_address_lists(self, session: Session) -> str:
+        return ",".join(row.attrs["list"] for row in self._session_lists.get(session.session_id, ()))
+
+    def _add_session_lists(self, session: Session, attributes: dict, now: float) -> None:
+        """Mikrotik-Address-List: the session's address in those lists, as dynamic entries that go with it."""
+        rows = []
+        for value in attributes.get("Mikrotik-Address-List") or ():
+            for name in str(value).split(","):
+                name = name.strip()
+                if not name or (name, session.address) in self.address_lists.by_entry:
+                    continue
+                row = self.address_lists.insert({
+                    "list": name, "address": session.address, "creation-time": self.wall_time(now),
+                    "dynamic": "true", "disabled": "false",
+                })
+                self.address_lists.by_entry[(name, session.address)] = row
+                rows.append(row)
+        if rows:
+            self._session_lists[session.session_id] = rows
+
+    def _drop_session_lists(self, session: Session, now: float) -> None:
+        for row in self._session_lists.pop(session.session_id, ()):
+            if self.address_lists.contains(row):
+                self.address_lists.delete(row)
+                self.address_lists.after_remove(row, now)
+
+    def _hotspot_profile(self) -> Row:
+        return self.hotspot_server_profiles.ordered_rows()[0]
+
+    def _hotspot_mac(self, name: str) -> str:
+        draw = random.Random(f"{self.seed}:hotspot-device:{name}")
+        return ":".join(["A4:50:46", *(f"{draw.randrange(256):02X}" for _ in range(3))])
+
+    def _hotspot_address(self, name: str) -> str:
+        address = self._hotspot_pool.get(name)
+        if address is None:
+            address = str(HOTSPOT_POOL_START + len(self._hotspot_pool))
+            self._hotspot_pool[name] = address
+        return address
+
+    def _hotspot_login(self, name: str, password: str, mac: str, now: float):
+        from .radius import DialResult
+
+        self._hotspot_devices[name] = (password, mac)
+        if name in self.hotspot_sessions:
+            return DialResult("connected", {}, self.hotspot_sessions[name])
+        user = self.hotspot_users.by_key.get(name)
+        if user is not None:  # a local user answers first, as on RouterOS
+            ok = user.attrs.get("password", "") == password and user.attrs["disabled"] == "false"
+            return DialResult("local" if ok else "reject", {})
+        profile = self._hotspot_profile()
+        if profile.attrs.get("use-radius") != "true":
+            return DialResult("refused", {})
+        address = self._hotspot_address(name)
+        outcome, attributes = self.radius.authenticate(
+            name, password, mac, service="hotspot", address=address, chap="http-pap" not in profile.attrs.get("login-by", "").split(","),
+        )
+        if outcome != "accept":
+            self.radius_rejects[name] = self.radius_rejects.get(name, 0) + 1
+            return DialResult(outcome, attributes)
+        rate = str((attributes.get("Mikrotik-Rate-Limit") or [""])[0])
+        timeout = float((attributes.get("Session-Timeout") or [0])[0] or 0)
+        interim = float((attributes.get("Acct-Interim-Interval") or [0])[0] or 0)
+        draw = random.Random(f"{self.seed}:use:{name}")
+        session = Session()
+        session.name = name
+        session.service = "hotspot"
+        session.password = password
+        session.started = now
+        session.address = address
+        session.caller_id = mac
+        self._next_session_id += 1
+        session.session_id = f"0x{self._next_session_id:08X}"
+        session.profile_limit = parse_rate_pair(rate) if rate else None
+        session.radius = True
+        session.rate_limit = rate
+        session.timeout_at = now + timeout if timeout > 0 else None
+        session.interim_every = interim
+        session.next_interim = now + interim if interim > 0 else None
+        session.use_down = draw.uniform(0.15, 0.7)
+        session.use_up = session.use_down * draw.uniform(0.1, 0.35)
+        session.counter = Counter(Shape(f"{self.seed}:{name}"), now)
+        session.queue = None
+        session.connected = True
+        session.interface_row = None
+        session.active_row = self.hotspot_active.insert(
+            {
+                "server": self.hotspot_server, "user": name, "domain": "", "address": address, "mac-address": mac,
+                "login-by": "http-pap" if "http-pap" in profile.attrs.get("login-by", "") else "http-chap", "radius": "true",
+            },
+            state=session,
+        )
+        self.hotspot_sessions[name] = session
+        self.radius_sessions[session.session_id] = session
+        self._add_session_lists(session, attributes, now)
+        self._retune(now, [session], ())
+        if profile.attrs.get("radius-accounting") == "true":
+            self.radius.account("Start", session, now)
+        return DialResult("accept", attributes, session)
+
+    def _end_hotspot_session(self, session: Session, now: float, *, reconnect: bool) -> None:
+        session.connected = False
+        self.hotspot_active.delete(session.active_row)
+        if self.hotspot_sessions.get(session.name) is session:
+            del self.hotspot_sessions[session.name]
+        self._drop_session_lists(session, now)
+        self._retune(now, [session], ())
+        if reconnect and session.name in self._hotspot_devices and self.wants_online(session.name):
+            # The browser's login cookie: it logs in again when the client next opens a page.
+            self._sequence += 1
+            heapq.heappush(self._hotspot_logins, (now + self.connect_delay, self._sequence, session.name))
 
     # -- traffic shaping ---------------------------------------------------
 
@@ -732,11 +920,12 @@ class RouterState:
         with self.lock:
             now = self.clock()
             self._advance(now)
-            for session in list(self.sessions.values()):
+            for session in [*self.sessions.values(), *self.hotspot_sessions.values()]:
                 session.radius = False  # a rebooting router sends no Stop: Accounting-On says it instead
                 self.end_session(session, now, reconnect=False)
             self.radius_sessions.clear()
             self._dials.clear()
+            self._hotspot_logins.clear()
             for queue in self.queues.rows.values():
                 queue.state.counter.reset(now)
             for row in self.interfaces.rows.values():
@@ -762,6 +951,10 @@ class RouterState:
                 for name in self.cpe_passwords:
                     if name not in self.secrets.by_key:
                         self._schedule_dial(name, now)
+            for name in self._hotspot_devices:  # login cookies: the clients log in again
+                if self.wants_online(name):
+                    self._sequence += 1
+                    heapq.heappush(self._hotspot_logins, (now + self.connect_delay, self._sequence, name))
 
     def drop_session(self, name: str, *, reconnect: bool = True) -> bool:
         """The customer's link dropped (CPE rebooted, fibre cut). False if they were not connected."""
@@ -812,6 +1005,7 @@ class RouterState:
                 "radius": "true" if session.radius else "false",
                 "rate-limit": session.rate_limit or "",
                 "session-id": session.session_id,
+                "address-list": self.session_address_lists(session),
             }
 
     def hotspot_user(self, name: str) -> dict[str, str] | None:

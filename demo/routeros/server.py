@@ -151,6 +151,17 @@ class SimulatedRouter:
         """The customer's CPE dials now: local secret first, then RADIUS (DialResult)."""
         return self.state.dial(name, password)
 
+    def hotspot_login(self, name: str, password: str, *, mac: str | None = None):
+        """A client submits the hotspot login page: local user first, then RADIUS (DialResult)."""
+        return self.state.hotspot_login(name, password, mac=mac)
+
+    def hotspot_logout(self, name: str) -> bool:
+        return self.state.hotspot_logout(name)
+
+    def hotspot_session(self, name: str) -> dict[str, str] | None:
+        """The client's /ip/hotspot/active row with its rate limit and address lists, or None."""
+        return self.state.hotspot_session(name)
+
     def flush_accounting(self, timeout: float = 5.0) -> bool:
         return self.state.radius.flush(timeout)
 

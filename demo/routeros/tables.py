@@ -772,3 +772,65 @@ class InterfaceTable(Table):
 
     def reset_counters(self, row, now):
         row.state.counter.reset(now)
+
+
+class HotspotActiveTable(Table):
+    """/ip/hotspot/active: one row per hotspot client logged in through RADIUS (created and removed by
+    the router; removing one logs the client out, as on RouterOS)."""
+
+    path = "/ip/hotspot/active"
+    key_field = "user"
+    fields = (
+        Field("server", writable=False),
+        Field("user", writable=False),
+        Field("domain", writable=False),
+        Field("address", writable=False),
+        Field("mac-address", writable=False),
+        Field("login-by", writable=False),
+        Field("uptime", computed=True),
+        Field("session-time-left", computed=True),
+        Field("bytes-in", computed=True),
+        Field("bytes-out", computed=True),
+        Field("radius", writable=False),
+    )
+    verbs = frozenset({"print", "getall", "remove"})
+
+    def compute(self, row, key, now):
+        session = row.state
+        if key == "uptime":
+            return format_duration(now - session.started)
+        if key == "session-time-left":
+            return format_duration(max(0.0, session.timeout_at - now)) if session.timeout_at is not None else ""
+        up, down = session.counter.read(now)
+        return str(up if key == "bytes-in" else down)
+
+    def cmd_remove(self, args, now):
+        self.check_only(args, {".id", "numbers"})
+        for row in self.resolve(args):
+            if self.contains(row):
+                self.router.end_session(row.state, now, reconnect=False, cause="Admin-Reset")
+
+
+class HotspotServerProfileTable(Table):
+    """/ip/hotspot/profile: the hotspot servers' profiles. ``use-radius`` sends logins with no local
+    user to RADIUS; ``login-by`` decides whether the password goes as PAP (http-pap) or CHAP."""
+
+    path = "/ip/hotspot/profile"
+    fields = (
+        Field("name", kind="name"),
+        Field("hotspot-address", ""),
+        Field("dns-name", ""),
+        Field("login-by", "cookie,http-chap"),
+        Field("use-radius", "false", kind="bool"),
+        Field("radius-accounting", "true", kind="bool"),
+        Field("radius-interim-update", "received"),
+        Field("default", "false", writable=False),
+    )
+    verbs = frozenset({"print", "getall", "add", "set", "remove"})
+    duplicate_message = "failure: profile with the same name already exists"
+    id_ordered = True
+
+    def install_builtins(self) -> None:
+        attrs = {field.name: field.default for field in self.fields if field.default is not None}
+        attrs.update({"name": "default", "default": "true"})
+        self.insert(attrs, num=0)

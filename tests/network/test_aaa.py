@@ -121,6 +121,29 @@ def test_switch_to_radius_configures_the_router_and_moves_subscribers_without_dr
 
 
 @pytest.mark.django_db
+def test_a_change_queued_just_before_the_switch_is_applied_in_api_mode_and_does_not_hold_the_switch(routeros_router, radius_peer, radius_settings):
+    """The demo's first start: the usage seed throttles a customer (an UPDATE entry) a moment before the
+    router is switched. The entry is applied the way the router still works (its secret's profile over
+    the API), not as a CoA to a router not yet listening for one, and the switch follows."""
+    sim = routeros_router
+    router = router_for(sim)
+    home = PackageFactory(router_profile="HOME-20M", download_mbps=20, upload_mbps=10)
+    rahim = customer_online(sim, radius_peer, username="rahim", password="pw-r", package=home, router=router)
+    drain(router)
+    faster = PackageFactory(router_profile="HOME-40M", download_mbps=40, upload_mbps=20)
+    subscription_update(actor=None, subscription=rahim, package=faster)  # queued, not yet applied
+    task = switch(router, Router.AaaMode.RADIUS)
+
+    drain(router)
+
+    update = ProvisioningTask.objects.filter(subscription=rahim, action="update").latest("pk")
+    assert update.status == Status.DONE and "CoA" not in update.result and "Disconnect" not in update.result, update.result
+    task.refresh_from_db()
+    assert task.status == Status.DONE, task.last_error
+    assert our_secrets(sim) == {}
+
+
+@pytest.mark.django_db
 def test_switching_back_to_api_restores_the_secrets_and_turns_radius_off(routeros_router, radius_peer, radius_settings):
     sim = routeros_router
     router = router_for(sim)

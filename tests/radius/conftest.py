@@ -24,6 +24,7 @@ from pyrad.dictionary import Dictionary
 
 from ispbill.core.statements import on_postgresql
 from radius.config import Options, config_write
+from radius.serve import Supervisor
 from radius.sql import role_ensure
 
 DICTIONARY = Path(__file__).with_name("dictionary")
@@ -100,6 +101,41 @@ def freeradius(transactional_db, tmp_path, settings):
         except subprocess.TimeoutExpired:
             server.process.kill()
             server.process.wait(5)
+
+
+@pytest.fixture
+def supervisor(transactional_db, tmp_path, settings):
+    """`manage.py radius_serve`'s supervisor (radius/serve.py) in a thread: `start()` makes the role,
+    writes the directory, starts FreeRADIUS on free ports and follows the routers table until the
+    test ends. `start.lines` is what it printed."""
+    if not on_postgresql():
+        pytest.skip("RADIUS needs PostgreSQL: set DATABASE_URL to a PostgreSQL database (CI does)")
+    if not FREERADIUS:
+        pytest.skip("the freeradius binary is not installed (apt-get install freeradius freeradius-postgresql freeradius-utils)")
+    settings.RADIUS_DB_PASSWORD = ""  # radius_serve makes one for the run
+    lines: list[str] = []
+    running: list[tuple[Supervisor, threading.Event, threading.Thread]] = []
+
+    def start(*, check_every: float = 600.0) -> Supervisor:
+        server = Supervisor(
+            tmp_path / "raddb",
+            Options(auth_port=free_udp_port(), acct_port=free_udp_port(), listen="*", threads=4, db_pool=2, log_destination="stdout"),
+            write=lines.append,
+        )
+        server.prepare()
+        server.start()
+        stop = threading.Event()
+        thread = threading.Thread(target=server.serve, args=(stop,), kwargs={"check_every": check_every}, daemon=True)
+        thread.start()
+        running.append((server, stop, thread))
+        return server
+
+    start.lines = lines
+    yield start
+    for server, stop, thread in running:
+        stop.set()
+        thread.join(20)
+        server.stop()
 
 
 class Nas:

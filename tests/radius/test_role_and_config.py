@@ -145,3 +145,15 @@ def test_the_mode_switchs_probe_gets_a_client_entry_unless_a_router_has_that_add
     assert "ispbill-probe" not in clients_conf([Router(pk=8, name="r8", host="127.0.0.1", radius_secret="s")])
     settings.RADIUS_PROBE_SECRET = ""
     assert "ispbill-probe" not in clients_conf([router])
+
+
+def test_the_probe_client_may_be_a_network_and_two_routers_at_one_address_do_not_stop_freeradius(settings):
+    settings.RADIUS_PROBE_SECRET, settings.RADIUS_PROBE_CLIENT_ADDRESS = "probe-secret", "172.16.0.0/12"
+    first = Router(pk=7, name="core-1", host="10.0.0.7", radius_secret="s1")
+    second = Router(pk=9, name="core-2", host="10.0.0.7", radius_secret="s2")
+
+    text = clients_conf([first, second])
+
+    assert 'client ispbill-probe {\n\tipaddr = "172.16.0.0/12"' in text
+    assert "shortname = 7" in text and "shortname = 9" not in text  # FreeRADIUS refuses two clients at one address
+    assert "# core-2 (router 9) left out: another client already has address 10.0.0.7" in text

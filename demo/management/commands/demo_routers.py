@@ -23,20 +23,25 @@ import sys
 import threading
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import OperationalError
+from django.db import OperationalError, close_old_connections, connection, transaction
 
 from customers.models import Subscription
 from demo.management.commands.seed_usage import seed_history
 from demo.routeros import SimulatorHost
 from demo.routeros.legacy import LEGACY_ROUTER_NAME, legacy_load
 from network import outbox, reconcile, services, usage
-from network.models import Router, UsageDaily
+from network.models import ProvisioningTask, Router, UsageDaily
 from network.services import ON_ROUTER
+from radius.serve import unavailable_reason
 
 from .routeros_simulator import Command as SimulatorCommand
 
 RECONCILE_WAIT_SECONDS = 60
+# How long a RADIUS router's customers wait for its mode switch (the worker applies it once FreeRADIUS
+# answers; it retries with the queue's back-off) before the demo stops waiting for it.
+RADIUS_SWITCH_WAIT_SECONDS = 600
 LOCKED_ATTEMPTS = 6
 
 
@@ -70,6 +75,10 @@ class Command(BaseCommand):
             "--online-ratio", type=float, default=0.9, help="share of customers whose CPE is switched on (default 0.9)"
         )
         parser.add_argument("--seed", default="2026", help="seed for caller-ids and traffic (default 2026)")
+        parser.add_argument(
+            "--radius", action="store_true",
+            help="switch one demo router to RADIUS mode when FreeRADIUS can run here (PostgreSQL, freeradius installed): make run",
+        )
         console = parser.add_mutually_exclusive_group()
         console.add_argument("--console", dest="console", action="store_true", default=None)
         console.add_argument("--no-console", dest="console", action="store_false")
@@ -115,10 +124,68 @@ class Command(BaseCommand):
                 self.stdout.write(seeded)
             for router in routers:
                 _patiently(usage.usage_poll_router, router_id=router.pk)  # baselines and live sessions now; beat polls on
+            self.radius_demo(routers, simulated, switch=options["radius"])
         except Exception:
             simulator.stop()
             raise
         self.serve(simulator, options)
+
+    # RADIUS (make run on PostgreSQL with freeradius: Procfile.dev's `radius` process) -------------------
+
+    def radius_demo(self, routers: list[Router], simulated, *, switch: bool) -> None:
+        """One demo router in RADIUS mode, switched through the router service as staff would on the
+        router page (the first start only; later starts find it switched). The worker applies the
+        switch once FreeRADIUS answers for the router; then that router's customers log in through
+        FreeRADIUS (PPPoE dials, hotspot logins). Without PostgreSQL or freeradius nothing changes: the
+        `radius` process has said why."""
+        pairs = {router.pk: (router, sim) for router, sim in zip(routers, simulated)}
+        switched = [pk for pk, (router, _sim) in pairs.items() if router.aaa_mode == Router.AaaMode.RADIUS]
+        if not switched and switch and not unavailable_reason():
+            router = self.radius_candidate(routers)
+            if router is None:
+                return
+            with transaction.atomic():
+                services.router_switch_aaa_mode(actor=None, router=router, mode=Router.AaaMode.RADIUS)
+            switched = [router.pk]
+            self.stdout.write(
+                f"RADIUS: {router.name} switched to RADIUS mode (FreeRADIUS on {settings.RADIUS_SERVER_ADDRESS}"
+                f" udp {settings.RADIUS_AUTH_PORT}/{settings.RADIUS_ACCT_PORT}); its customers log in through it once the worker has applied the switch."
+            )
+        for pk in switched:
+            router, sim = pairs[pk]
+            threading.Thread(target=self.radius_follow, args=(router, sim), daemon=True, name=f"radius-{router.name}").start()
+
+    @staticmethod
+    def radius_candidate(routers: list[Router]) -> Router | None:
+        """The router with the most PPPoE and hotspot customers on it (not the import demo's)."""
+        counts = {
+            router: Subscription.objects.filter(
+                router=router, status__in=ON_ROUTER, connection_type__in=(Subscription.ConnectionType.PPPOE, Subscription.ConnectionType.HOTSPOT),
+            ).exclude(username="").count()
+            for router in routers if router.name != LEGACY_ROUTER_NAME and router.provision_pppoe
+        }
+        best = max(counts, key=lambda router: (counts[router], -router.pk), default=None)
+        return best if best is not None and counts[best] else None
+
+    def radius_follow(self, router: Router, sim) -> None:
+        """Wait for the router's mode switch to be applied, then its customers log in through FreeRADIUS."""
+        try:
+            deadline = time.monotonic() + RADIUS_SWITCH_WAIT_SECONDS
+            while time.monotonic() < deadline:
+                close_old_connections()
+                waiting = ProvisioningTask.objects.filter(
+                    router=router, action=ProvisioningTask.Action.AAA_MODE, status__in=ProvisioningTask.NOT_DONE
+                ).exists()
+                if not waiting:
+                    break
+                time.sleep(2)
+            else:
+                self.stdout.write(f"RADIUS: {router.name}'s switch is still waiting for FreeRADIUS (router page, queue); customers keep their sessions.")
+                return
+            self.stdout.write(f"RADIUS: {router.name} in RADIUS mode, CoA on udp {sim.coa_port}: {self.radius_customers_dial(router, sim)}")
+            self.stdout.flush()
+        finally:
+            connection.close()
 
     def load(self, router: Router, sim) -> str:
         """Give the empty simulated router everything the database wants on it, through the reconciler."""
@@ -137,8 +204,7 @@ class Command(BaseCommand):
         # From now on a connection put on the router is an installation: its customer's router dials.
         state.in_service = True
         if router.aaa_mode == Router.AaaMode.RADIUS:
-            dialled = self.radius_customers_dial(router, sim)
-            return f"RADIUS mode, CoA on udp {sim.coa_port}: {dialled}"
+            return f"RADIUS mode, CoA on udp {sim.coa_port}: its customers log in once FreeRADIUS answers"
         if router.name == LEGACY_ROUTER_NAME:  # the router import's demo: secrets no customer owns yet
             legacy_load(state)
         return (
@@ -147,16 +213,27 @@ class Command(BaseCommand):
         )
 
     def radius_customers_dial(self, router: Router, sim) -> str:
-        """A RADIUS router holds no secrets: each customer's CPE knows its own login, and dials."""
+        """A RADIUS router holds no secrets: each customer's CPE knows its own login, and dials (a
+        session still up from before the switch is ended first: the CPE dials again, now through
+        RADIUS); each hotspot customer signs in on the login page."""
         outcome: dict[str, int] = {}
         logins = Subscription.objects.filter(
-            router=router, status__in=ON_ROUTER, connection_type=Subscription.ConnectionType.PPPOE
-        ).exclude(username="")
+            router=router, status__in=ON_ROUTER, connection_type__in=(Subscription.ConnectionType.PPPOE, Subscription.ConnectionType.HOTSPOT)
+        ).exclude(username="").order_by("pk")
         for subscription in logins:
-            if sim.state.wants_online(subscription.username):
-                result = sim.dial(subscription.username, subscription.password or "")
-                outcome[result.outcome] = outcome.get(result.outcome, 0) + 1
-        return ", ".join(f"{count} {name}" for name, count in sorted(outcome.items())) or "no PPPoE customers"
+            name, password = subscription.username, subscription.password or ""
+            if not sim.state.wants_online(name):
+                continue
+            if subscription.connection_type == Subscription.ConnectionType.HOTSPOT:
+                kind, result = "hotspot", sim.hotspot_login(name, password)
+            else:
+                session = sim.session(name)
+                if session is not None and session["radius"] != "true":
+                    sim.drop_session(name, reconnect=False)
+                kind, result = "PPPoE", sim.dial(name, password)
+            key = f"{kind} {result.outcome}"
+            outcome[key] = outcome.get(key, 0) + 1
+        return ", ".join(f"{count} {name}" for name, count in sorted(outcome.items())) or "no PPPoE or hotspot customers"
 
     def seed_usage(self) -> str:
         """Past usage for the charts on first start ("" when present); the live polls add to it from now on."""

@@ -1,0 +1,207 @@
+"""FreeRADIUS run by ispbill: `manage.py radius_serve` (Procfile.dev's `radius` process, the compose
+`radius` service). It makes FreeRADIUS's database role, writes the configuration directory
+(radius.config), runs `freeradius -f -d DIR` as its child and keeps the NAS list in step with the
+routers table:
+
+- migration radius/0006 makes PostgreSQL NOTIFY `radius_clients` when a router's row changes in a way
+  clients.conf may show (added, removed, address, secret, AAA mode, active); this process LISTENs, writes
+  clients.conf again and, only when its text changed, restarts FreeRADIUS (a second or so: the routers
+  send a request again when it goes unanswered, RouterOS after its `timeout`);
+- every `check_every` seconds it compares anyway, so a notification lost while the listening
+  connection was down is caught up.
+
+Why a restart and not `kill -HUP`: FreeRADIUS 3.2 re-reads its modules on HUP but never clients.conf
+(checked against 3.2.1: a client added to the file is not answered after a HUP; tests/radius/test_serve.py),
+and radmin's `add client file` cannot change or remove a client it did not add itself.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+
+from .config import Options, _write_private, clients_conf, config_write, radius_routers
+from .sql import RadiusUnsupported, clients_listen, radius_supported, role_ensure
+
+READY_LINE = "Ready to process requests"
+START_SECONDS = 30
+RESTART_AFTER_CRASH_SECONDS = 5
+
+
+def freeradius_binary() -> str | None:
+    return shutil.which("freeradius") or shutil.which("radiusd")
+
+
+def unavailable_reason() -> str | None:
+    """Why ispbill cannot run FreeRADIUS here, in one line (None: it can)."""
+    if not radius_supported():
+        return "RADIUS needs PostgreSQL (DATABASE_URL); on the embedded SQLite the routers stay in API mode"
+    if not freeradius_binary():
+        return (
+            "freeradius is not installed (apt-get install freeradius freeradius-postgresql freeradius-utils);"
+            " the routers stay in API mode"
+        )
+    return None
+
+
+def _clients(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+class FreeRadiusFailed(Exception):
+    pass
+
+
+class Supervisor:
+    """One FreeRADIUS child on a generated directory, restarted when the routers' clients change."""
+
+    def __init__(self, directory: Path, options: Options, *, write: Callable[[str], None] = print) -> None:
+        self.directory = Path(directory).resolve()
+        self.options = options
+        self.write = write
+        self.process: subprocess.Popen | None = None
+        self.output: list[str] = []
+        self.restarts = 0
+        self._ready = threading.Event()
+
+    # -- configuration ---------------------------------------------------------------------------
+
+    def prepare(self) -> int:
+        """The role (with a password made for this run unless RADIUS_DB_PASSWORD is set) and the
+        whole directory. Returns the number of routers written as clients."""
+        if not settings.RADIUS_DB_PASSWORD:
+            # Only FreeRADIUS needs it, and it reads it from the directory written next.
+            settings.RADIUS_DB_PASSWORD = secrets.token_urlsafe(24)
+        role_ensure(role=settings.RADIUS_DB_USER, password=settings.RADIUS_DB_PASSWORD)
+        return len(config_write(self.directory, self.options))
+
+    def clients_changed(self) -> bool:
+        """Write clients.conf from the routers table; True when its text is not what FreeRADIUS read."""
+        close_old_connections()
+        try:
+            text = clients_conf(radius_routers())
+        finally:
+            connection.close()  # a long-lived process: no connection left idle between checks
+        path = self.directory / "clients.conf"
+        try:
+            old = path.read_text()
+        except FileNotFoundError:
+            old = None
+        if old == text:
+            return False
+        _write_private(path, text)
+        # A renamed router changes only a comment: the file is brought up to date, FreeRADIUS left alone.
+        return old is None or _clients(old) != _clients(text)
+
+    # -- the child -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._ready.clear()
+        process = subprocess.Popen(
+            [freeradius_binary(), "-f", "-d", str(self.directory)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+        )
+        self.process = process
+        threading.Thread(target=self._read, args=(process,), daemon=True, name="freeradius-output").start()
+        deadline = time.monotonic() + START_SECONDS
+        while not self._ready.is_set() and process.poll() is None and time.monotonic() < deadline:
+            self._ready.wait(0.05)
+        if not self._ready.is_set():
+            self.stop()
+            raise FreeRadiusFailed("FreeRADIUS did not start:\n" + "".join(self.output[-40:]))
+
+    def _read(self, process: subprocess.Popen) -> None:
+        for line in process.stdout:
+            self.output.append(line)
+            del self.output[:-200]
+            if READY_LINE in line:
+                self._ready.set()
+            self.write(line.rstrip("\n"))
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+    def restart(self, why: str) -> None:
+        self.write(f"Restarting FreeRADIUS: {why}")
+        self.stop()
+        self.start()
+        self.restarts += 1
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    # -- the loop --------------------------------------------------------------------------------
+
+    def serve(self, stop: threading.Event, *, check_every: float = 60.0) -> None:
+        """Until `stop`: restart FreeRADIUS when the clients change (NOTIFY, or the periodic check) or
+        when it died."""
+        listener = None
+        next_check = time.monotonic() + check_every
+        try:
+            while not stop.is_set():
+                if listener is None:
+                    listener = self._listen()
+                    if listener is not None:
+                        next_check = 0  # notifications may have been missed while not listening
+                notified = False
+                if listener is not None:
+                    try:
+                        notified = any(True for _ in listener.notifies(timeout=1.0, stop_after=1))
+                        if notified:  # a burst of router changes: one restart
+                            for _ in listener.notifies(timeout=0.3):
+                                pass
+                    except Exception as error:  # the database went away: listen again shortly
+                        self.write(f"RADIUS clients: lost the database connection ({error}); listening again in 5 s")
+                        listener = None
+                        stop.wait(5)
+                else:
+                    stop.wait(5)
+                if stop.is_set():
+                    break
+                if not self.running():
+                    self.write(f"FreeRADIUS stopped (exit {self.process.returncode if self.process else '?'}); starting it again")
+                    stop.wait(RESTART_AFTER_CRASH_SECONDS)
+                    self._try(self.start)
+                    continue
+                if notified or time.monotonic() >= next_check:
+                    next_check = time.monotonic() + check_every
+                    try:
+                        changed = self.clients_changed()
+                    except Exception as error:
+                        self.write(f"RADIUS clients: could not read the routers ({error})")
+                        continue
+                    if changed:
+                        self._try(lambda: self.restart("the routers' RADIUS clients changed"))
+        finally:
+            if listener is not None:
+                listener.close()
+            self.stop()
+
+    def _listen(self):
+        try:
+            return clients_listen()
+        except (RadiusUnsupported, Exception) as error:
+            self.write(f"RADIUS clients: cannot listen for router changes ({error}); checking every minute instead")
+            return None
+
+    def _try(self, action) -> None:
+        try:
+            action()
+        except FreeRadiusFailed as error:
+            self.write(str(error))
