@@ -114,6 +114,10 @@ class PrivatePostgres:
         return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
     def init(self) -> None:
+        if (self.dir / "PG_VERSION").exists():  # --base: a cluster an earlier run left behind (--keep)
+            conf = (self.dir / "postgresql.conf").read_text()
+            self.port = int(conf.rsplit("\nport = ", 1)[1].split("\n", 1)[0])
+            return
         self.socket_dir.mkdir(parents=True)
         if os.geteuid() == 0:
             shutil.chown(self.dir.parent, "postgres")
@@ -247,7 +251,7 @@ class Installation:
         self.sms = SmsGateway()
         self.web_port, self.gateway_port, self.router_port = free_port(), free_port(), free_port()
         self.var = base / "var"
-        self.var.mkdir()
+        self.var.mkdir(exist_ok=True)
         self.web = self.worker = self.beat = self.gateway = self.simulator = None
         self.worker_starts = 0
 
@@ -318,7 +322,7 @@ class Installation:
     def start_simulator(self, routers: int) -> None:
         self.simulator = Process("simulator", [PYTHON, "manage.py", "routeros_simulator", "--routers", str(routers),
                                                "--port", str(self.router_port), "--no-ssl", "--console", "--connect-delay", "0.2"],
-                                 self.env, self.base / "simulator.log", stdin=subprocess.PIPE).start()
+                                 {**self.env, "DEMO": "true"}, self.base / "simulator.log", stdin=subprocess.PIPE).start()
         for i in range(routers):
             if not wait_port(self.router_port + i, 60):
                 raise RuntimeError("the RouterOS simulator did not start")
@@ -378,7 +382,7 @@ def api_token(username: str = "faults-integration") -> str:
         user.set_unusable_password()
         user.save()
         user.groups.set([Group.objects.get(name=roles.ADMIN)])
-    _token, raw = token_create(actor=user, name="Fault drill", rate_per_minute=100_000, all_branches=True,
+    _token, raw = token_create(actor=user, name="Fault drill", rate_per_minute=10_000, all_branches=True,
                                scopes={area: WRITE for area in ("customers", "billing", "payments", "tickets", "network")})
     return raw
 
@@ -415,7 +419,7 @@ def move_to_router(router, count: int, *, exclude: set[int]) -> list[int]:
     from network.reconcile import reconcile_router
 
     ids = list(Subscription.objects.filter(status="active", connection_type="pppoe").exclude(pk__in=exclude)
-               .order_by("id").values_list("id", flat=True)[:count])
+               .exclude(router__name__startswith="FAULTS-").order_by("id").values_list("id", flat=True)[:count])
     Subscription.objects.filter(pk__in=ids).update(router=router)
     report = reconcile_router(router_id=router.pk)
     return ids if report is not None else []
@@ -675,7 +679,11 @@ def drill_postgres(inst: Installation, args) -> dict:
     say(f"  requests: {len(before)} before (p95 {percentile(before, .95):.0f} ms), {len(during)} during the outage, {len(after)} after")
     say(f"  during: statuses {dict(statuses)}; portal failures {dict(notes)} (a clear 503 page unless listed otherwise); "
         f"max latency {max(latencies, default=0):.0f} ms, p95 {percentile(latencies, .95):.0f} ms")
-    say(f"  every request answered again {recovery:.1f} s after PostgreSQL was back (last failure then)")
+    first_ok = min((row[0] + row[1] for row in after if row[2] in (200, 201)), default=end) - back_at
+    cut = Counter(row[3] for row in during if row[2] == 0)
+    say(f"  requests that got no answer at all during it: {dict(cut) or 'none'} (connections cut as PostgreSQL stopped)")
+    say(f"  after it was back: first page served at +{first_ok:.1f} s; every request answered again {recovery:.1f} s after it was back "
+        f"(the end of the last failed request)")
     say(f"  API payments: {len(acknowledged)} acknowledged, all stored once: {not missing}; {len(refused)} refused "
         f"({stored_after_refusal} of them stored anyway: committed before the connection was cut); check_ledger: {ledger_text}")
     passed = unclear == 0 and recovery <= 10 and not missing and ledger_ok and statuses.get(500, 0) == 0
@@ -886,7 +894,7 @@ def drill_router_outage(inst: Installation, args) -> dict:
     time.sleep(5)
     first_task = ProvisioningTask.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     load = load_average()
-    inst.simulator_command(f"down 2 {args.router_seconds:g}")  # open connections die, new ones refused, state kept
+    inst.simulator_command("down 2 86400")  # open connections die, new ones are refused, its state is kept; until `accept`
     went_down = time.time()
     say(f"  router FAULTS-ROUTER (simulator router 2) provisioned with {len(subscriptions)} subscribers, now unreachable; load average {load}")
     http = requests.Session()
@@ -900,14 +908,15 @@ def drill_router_outage(inst: Installation, args) -> dict:
         answer = http.post(f"{base}/api/v1/subscriptions/{pk}/reactivate/", json={"reason": "fault drill"}, headers=headers, timeout=30)
         statuses[("reactivate", answer.status_code)] += 1
     say(f"  through the API while it was down: {dict(statuses)} in {time.time() - went_down:.0f} s")
-    time.sleep(max(0.0, args.router_seconds - 1 - (time.time() - went_down)))
+    time.sleep(max(0.0, args.router_seconds - (time.time() - went_down)))
     router.refresh_from_db()
     open_before = outbox_open(router)
     attempts = ProvisioningTask.objects.filter(router=router, pk__gt=first_task).order_by("-attempts").values_list("attempts", flat=True).first()
     retry_at = router.outbox_retry_at
     say(f"  after {time.time() - went_down:.0f} s down: {open_before} changes waiting, the router tried {router.unreachable_count} times "
         f"(entries up to {attempts} attempts), next try at +{(retry_at.timestamp() - time.time()) if retry_at else 0:.0f} s")
-    wait_port(inst.router_port + 1, 60)  # the simulator brings it back after the outage
+    inst.simulator_command("accept 2")
+    wait_port(inst.router_port + 1, 60)
     back_at = time.time()
     deadline = back_at + args.router_settle
     while time.time() < deadline and outbox_open(router):
@@ -945,6 +954,7 @@ def main() -> None:
     parser.add_argument("--router-seconds", type=float, default=120.0)
     parser.add_argument("--router-settle", type=float, default=2400.0)
     parser.add_argument("--billing-timeout", type=float, default=900.0)
+    parser.add_argument("--base", help="work in this directory, reusing the cluster a --keep run left there (saves the migrations)")
     parser.add_argument("--keep", action="store_true", help="leave the temporary directory (logs, the cluster) behind")
     args = parser.parse_args()
     chosen = [name.strip() for name in args.only.split(",") if name.strip()]
@@ -952,7 +962,10 @@ def main() -> None:
     if unknown:
         sys.exit(f"unknown drill(s): {', '.join(unknown)}")
 
-    base = Path(tempfile.mkdtemp(prefix="ispbill-faults-"))
+    base = Path(args.base) if args.base else Path(tempfile.mkdtemp(prefix="ispbill-faults-"))
+    base.mkdir(parents=True, exist_ok=True)
+    if args.base:
+        args.keep = True
     os.chmod(base, 0o755)
     say(f"fault drills {', '.join(chosen)} · {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} · load average {load_average()}")
     inst = Installation(base, args)
