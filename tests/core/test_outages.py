@@ -227,3 +227,36 @@ def test_other_server_errors_keep_the_500_page(rf):
         answer = server_error(rf.get("/staff/"))
     assert answer.status_code == 500 and "Something went wrong" in answer.content.decode()
     assert "Retry-After" not in answer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_suspension_while_redis_is_down_answers_200_and_its_router_change_waits_in_the_outbox(client, redis_server):
+    """The router change is an outbox row written with the suspension; the drainer's wake-up meets the
+    stopped broker after commit and is logged (the every-minute sweep wakes the drainer later). It
+    answered 500 before: Django could not name the failed wake-up callback in its log line."""
+    from ispbill.celery import app
+    from network.models import ProvisioningTask
+    from tests.factories import RouterFactory, make_subscription
+
+    router = RouterFactory(name="Outage-R1", api_port=free_port())
+    subscription = make_subscription(router=router, activate=True)
+    api = _api_with_write_token(client, "outage-admin-3")
+    assert api.get("/api/v1/subscriptions/").status_code == 200
+    caches = {"default": {"BACKEND": "ispbill.core.cache.RedisCache", "LOCATION": redis_server.url,
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
+    previous_broker, eager = app.conf.broker_url, app.conf.task_always_eager
+    waiting_before = ProvisioningTask.objects.filter(subscription=subscription).exclude(status="done").count()
+    with override_settings(CACHES=caches):
+        redis_server.stop()
+        app.conf.broker_url, app.conf.task_always_eager = redis_server.url, False
+        _fresh_broker_pools(app)
+        try:
+            answer = api.post(f"/api/v1/subscriptions/{subscription.pk}/suspend/",
+                              {"reason": "asked to pause", "suspension_type": "customer_request"})
+        finally:
+            app.conf.broker_url, app.conf.task_always_eager = previous_broker, eager
+            _fresh_broker_pools(app)
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["status"] == "suspended"
+    waiting = ProvisioningTask.objects.filter(subscription=subscription).exclude(status="done")
+    assert waiting.count() == waiting_before + 1
