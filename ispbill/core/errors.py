@@ -4,8 +4,9 @@ the database to render.
 Django calls `server_error` (`handler500` in ispbill/urls.py) for any exception a view or a middleware
 did not handle, inside the `except` block that caught it. When that exception says the database cannot
 be reached (stopped, restarting, the connection cut: Django's `OperationalError` / `InterfaceError`),
-the answer is **503 Service Unavailable** with `Retry-After` and a page saying so — the request changed
-nothing, since its transaction never committed — and otherwise the usual 500 page. Both templates are
+the answer is **503 Service Unavailable** with `Retry-After` and a page saying so (a write's transaction
+either committed whole or not at all; the page asks the user to check before doing it again), and
+otherwise the usual 500 page. Both templates are
 rendered without a request, so no context processor (the signed-in user, the surface, the branding)
 touches the database; the API (`/api/`) gets the same answer as JSON.
 """
@@ -51,8 +52,8 @@ def server_error(request, *args, **kwargs):
     if unavailable:
         logger.warning("database unreachable: answered %s %s with 503", request.method, request.path)
     if request.path.startswith("/api/"):
-        detail = (_("The service is briefly unavailable (its database cannot be reached). Nothing was changed; try again shortly.")
-                  if unavailable else _("Server error. Nothing was changed; try again, and tell us if it keeps happening."))
+        detail = (_("The service is briefly unavailable (its database cannot be reached). Try again shortly; send an idempotency key to make a retry safe.")
+                  if unavailable else _("Server error. Check whether the change was made before trying again (an idempotency key makes a retry safe)."))
         response = JsonResponse({"detail": detail}, status=status)
     else:
         response = HttpResponse(loader.get_template("500.html").render({"unavailable": unavailable, "csp_nonce": _nonce(request)}), status=status)

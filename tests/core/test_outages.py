@@ -202,7 +202,7 @@ def test_portal_page_answers_a_clear_503_while_the_database_is_down(client, data
     assert answer.status_code == 503
     assert answer["Retry-After"] == "30"
     body = answer.content.decode()
-    assert "Briefly unavailable" in body and "Nothing you sent was saved" in body
+    assert "Briefly unavailable" in body and "check whether it went through" in body
     assert "Traceback" not in body and "OperationalError" not in body and "psycopg" not in body
 
 
