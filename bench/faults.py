@@ -277,8 +277,8 @@ class Installation:
         })
 
     def up(self) -> None:
-        say(f"private PostgreSQL 15 on :{self.pg.port}, Redis on :{self.redis.port}, in {self.base}")
         self.pg.init()
+        say(f"private PostgreSQL 15 on :{self.pg.port}, Redis on :{self.redis.port}, in {self.base}")
         self.pg.start()
         self.redis.start()
         self.environment()
