@@ -28,8 +28,8 @@ router    A router unreachable (it refuses connections) while 200 of its subscri
           and 50 of them reactivated through the API: all applied, in order, after it returns. The
           outage is `--router-seconds` (120) instead of an hour: the code path is the same (the
           router's back-off doubles from 30 s and is capped at 30 minutes, network/services.py
-          `retry_delay`); after a real hour the last retry may come up to 30 min after the router
-          returns, which the drill reports from the back-off it saw.
+          `retry_delay`, and the every-minute health check that finds it back clears the back-off
+          and wakes the drainer, whatever the outage's length).
 
 Each prints what it saw (counts, latencies, errors, recovery times) and PASS/FAIL. Run by hand on a
 quiet machine; not part of the test suite. Figures in bench/README.md and the README.
