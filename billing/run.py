@@ -164,6 +164,21 @@ def billing_run_resume(*, actor, run: BillingRun) -> int:
     return len(ranges)
 
 
+def billing_runs_resume_stalled() -> int:
+    """Resume every run still marked running (a worker's start calls this: ispbill/celery.py). A worker
+    killed mid-run (SIGKILL, the machine lost) holds its chunks' messages unacknowledged, and the Redis
+    broker gives them back only after its visibility timeout (an hour); queued again here, the chunks
+    that rolled back are processed now, and those done or in progress elsewhere are skipped by their
+    row lock. Returns how many chunks were queued."""
+    queued = 0
+    for run in BillingRun.objects.filter(status=BillingRun.Status.RUNNING).order_by("pk"):
+        try:
+            queued += billing_run_resume(actor=None, run=run)
+        except ValidationError:  # it finished meanwhile
+            continue
+    return queued
+
+
 def billing_run_scheduled() -> BillingRun | None:
     """The daily job: today's run, or, if a run is still marked running (a stalled one), resume it:
     a run is idempotent, so tomorrow's catches up whatever today's did not reach. Scheduled package

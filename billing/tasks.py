@@ -28,6 +28,15 @@ def billing_run_chunk(self, run_id: int, first_id: int, last_id: int) -> str:
         raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
 
 
+@shared_task
+def billing_runs_resume_stalled() -> int:
+    """Sent by every worker as it starts (ispbill/celery.py): runs left running by a worker that died
+    have their unfinished chunks queued again; a chunk done or in progress is skipped."""
+    queued = billing_run.billing_runs_resume_stalled()
+    job_progress(processed=queued)
+    return queued
+
+
 @shared_task(bind=True, max_retries=CHUNK_MAX_RETRIES, acks_late=True)
 def billing_run_chunk_notify(self, run_id: int, first_id: int, last_id: int) -> int:
     """The customer messages of a committed chunk (invoice issued, overdue); safe to run twice."""

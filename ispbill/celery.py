@@ -7,7 +7,7 @@ from datetime import timedelta
 from celery import Celery
 from celery.exceptions import SecurityWarning
 from celery.schedules import crontab
-from celery.signals import setup_logging, worker_process_init
+from celery.signals import setup_logging, worker_process_init, worker_ready
 from django.conf import settings
 
 from ispbill.core.jobs import JOB_HEADER, TRIGGER_HEADER
@@ -40,6 +40,19 @@ def _tune_worker_process(**_kwargs) -> None:
     from ispbill.core.runtime import tune_garbage_collector
 
     tune_garbage_collector()
+
+
+@worker_ready.connect
+def _resume_stalled_work(sender=None, **_kwargs) -> None:
+    """A worker that starts (after a crash, a deploy, a SIGKILL) resumes the billing runs left running:
+    the messages a killed worker held come back from Redis only after the visibility timeout (an hour).
+    Queued as a task, so it is on the jobs page; a broker that is down leaves it to the nightly run."""
+    try:
+        (sender.app if sender is not None else app).tasks["billing.tasks.billing_runs_resume_stalled"].delay()
+    except Exception:  # noqa: BLE001 - a worker must start whatever the broker says
+        import logging
+
+        logging.getLogger(__name__).warning("could not queue the resumption of stalled billing runs", exc_info=True)
 
 
 # Times are local (CELERY_TIMEZONE = TIME_ZONE, Asia/Dhaka by default).

@@ -154,7 +154,15 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # only those (ispbill/core/cache.py). The file cache of the embedded setup gets a directory each.
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default=os.environ.get("PYTEST_XDIST_WORKER", ""))
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "ispbill.core.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": CACHE_KEY_PREFIX}}
+    # A Redis that does not answer holds a request up for at most these seconds; one that is down
+    # answers as an empty cache (ispbill/core/cache.py) and the web carries on from the database.
+    _redis_timeout = env.float("REDIS_CACHE_TIMEOUT", default=1.0)
+    CACHES = {
+        "default": {
+            "BACKEND": "ispbill.core.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"socket_connect_timeout": _redis_timeout, "socket_timeout": _redis_timeout},
+        }
+    }
 else:
     CACHES = {
         "default": {

@@ -52,6 +52,9 @@ def landing(request):
     return render(request, "landing.html", {"bkash_paybill_sandbox": settings.DEMO and settings.BKASH_PAYBILL_SANDBOX})
 
 
+# A clear page, never a traceback; 503 while the database is unreachable (ispbill/core/errors.py).
+handler500 = "ispbill.core.errors.server_error"
+
 urlpatterns = [
     path("", landing, name="landing"),
     path("staff/", include((_collect("staff"), "staff"))),

@@ -283,6 +283,9 @@ def wake_after_commit(router_id: int) -> None:
 class _Wake:
     def __init__(self, router_id: int) -> None:
         self.router_id = router_id
+        # Django names a robust on_commit callback that raised (the broker down) by its __qualname__:
+        # without one, logging the failure raised AttributeError and the committed change answered 500.
+        self.__qualname__ = f"wake router {router_id} outbox"
 
     def __call__(self) -> None:
         from .tasks import drain_router_outbox

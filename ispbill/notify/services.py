@@ -285,8 +285,22 @@ def dispatch_after_commit(message_ids: Sequence[int]) -> None:
                 deliver_messages.delay(list(chunk))
             except Exception:  # the broker is down: the retry sweep sends them when it is back
                 logger.exception("notify: could not hand %d messages to the workers", len(chunk))
+                _dispatch_failed(chunk)
 
     transaction.on_commit(dispatch, robust=True)
+
+
+def _dispatch_failed(message_ids: Sequence[int]) -> None:
+    """The job queue refused these messages (Redis down): mark them to be retried at once, so the
+    every-minute sweep sends them within a minute of the queue coming back rather than after
+    UNDISPATCHED_AFTER. Not an attempt (attempts stay as they were); still queued ones only."""
+    try:
+        Message.objects.filter(pk__in=list(message_ids), status=Message.Status.QUEUED).update(
+            status=Message.Status.FAILED, next_attempt_at=timezone.now(), updated_at=timezone.now(),
+            last_error=_("The job queue could not be reached; sent when it is back."),
+        )
+    except Exception:  # noqa: BLE001 - they stay queued, and the sweep still finds them later
+        logger.exception("notify: could not mark %d undispatched messages for retry", len(message_ids))
 
 
 # Queueing: the public entry points ----------------------------------------------------------------------

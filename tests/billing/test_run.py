@@ -474,6 +474,31 @@ def test_resume_queues_the_pending_chunks_and_the_worker_finishes_the_run(django
         billing_run_resume(actor=None, run=run)
 
 
+def test_a_worker_starting_resumes_the_run_a_killed_worker_left_running(django_capture_on_commit_callbacks, eager_celery):
+    """SIGKILL mid-run: the chunk being written rolled back (still pending), the messages the dead worker
+    held wait in Redis for the visibility timeout. The next worker to start queues the run's pending
+    chunks again (ispbill/celery.py, worker_ready); the run completes with every invoice once."""
+    from ispbill.celery import _resume_stalled_work
+
+    for _ in range(3):
+        activated_on(date(2026, 3, 1), package=PackageFactory(price=D("1000.00")))
+    run = billing_run_start(run_date=date(2026, 3, 1), chunk_size=1, dispatch=False)  # its messages held by the dead worker
+    first = run.chunks.order_by("first_id").first()
+    billing_run_chunk_process(run_id=run.pk, first_id=first.first_id, last_id=first.last_id)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _resume_stalled_work(sender=None)
+
+    run.refresh_from_db()
+    assert (run.status, run.chunks_done, run.issued) == (BillingRun.Status.SUCCEEDED, 3, 3)
+    assert Invoice.objects.count() == 3
+    numbers = sorted(int(number.rsplit("-", 1)[1]) for number in Invoice.objects.values_list("number", flat=True))
+    assert numbers == [1, 2, 3]  # no gap, none twice
+    with django_capture_on_commit_callbacks(execute=True):
+        _resume_stalled_work(sender=None)  # another worker starting later finds nothing to do
+    assert Invoice.objects.count() == 3
+
+
 def test_start_queues_every_chunk_as_a_celery_task_on_commit(django_capture_on_commit_callbacks, eager_celery):
     for _ in range(2):
         activated_on(date(2026, 3, 1), package=PackageFactory(price=D("1000.00")))
