@@ -1,15 +1,19 @@
-"""radius's reads for screens: a connection's last refused login with its reason, and where it is
-online now."""
+"""radius's reads for screens: a connection's last refused login with its reason, where it is online
+now, and the regulator's session log (who had an address when)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
+from customers.models import Customer
 from network.models import Router
 
-from .models import AuthAttempt, Session
+from .models import AuthAttempt, Session, SessionLog
 
 
 @dataclass(frozen=True)
@@ -39,3 +43,133 @@ def subscription_last_reject(*, subscription_id: int) -> RejectExplained | None:
         if online_on:
             text = _("Already online on NAS %(routers)s") % {"routers": ", ".join(r.name for r in online_on)}
     return RejectExplained(attempt=attempt, text=str(text), online_on=online_on)
+
+
+# The regulator's session log (docs/radius.md, "Session logs") ------------------------------------
+# A session is in exactly one of two tables: radius_radacct (open, or closed in the last few days)
+# or the log (closed earlier; radius.SessionLog). Every read here is the same filter on both, UNION
+# ALL: the archive job moves a session in one statement, so no search misses it or sees it twice.
+
+LOG_COLUMNS = (
+    "radacctid", "acctsessionid", "username", "subscription_id", "router_id", "nasipaddress", "framedipaddress",
+    "callingstationid", "acctstarttime", "acctstoptime", "acctinputoctets", "acctoutputoctets", "acctterminatecause",
+)
+
+
+@dataclass(frozen=True)
+class SessionLogQuery:
+    """What staff ask: any of an address, a moment (aware), a login, a customer, a range [start, end)."""
+
+    ip: str | None = None
+    at: datetime | None = None
+    username: str | None = None
+    customer_id: int | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.ip, self.at, self.username, self.customer_id, self.start, self.end))
+
+
+@dataclass
+class SessionLogRow:
+    radacctid: int
+    acctsessionid: str
+    username: str
+    subscription_id: int | None
+    router_id: int | None
+    nasipaddress: str
+    framedipaddress: str | None
+    callingstationid: str
+    acctstarttime: datetime | None
+    acctstoptime: datetime | None
+    acctinputoctets: int | None
+    acctoutputoctets: int | None
+    acctterminatecause: str
+    customer_ref: int | None
+    customer: Customer | None = None
+    router: Router | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.acctstoptime is None
+
+
+def _filtered(qs, query: SessionLogQuery, *, customer_field: str):
+    if query.ip:
+        qs = qs.filter(framedipaddress=query.ip)
+    if query.at:
+        # The session had the address at that moment: started by then, not stopped before it (a stop
+        # at exactly that second hands the address on; an open session still has it).
+        qs = qs.filter(Q(acctstoptime__gt=query.at) | Q(acctstoptime__isnull=True), acctstarttime__lte=query.at)
+    if query.username:
+        qs = qs.filter(username=query.username)
+    if query.customer_id:
+        qs = qs.filter(**{customer_field: query.customer_id})
+    if query.start:
+        qs = qs.filter(Q(acctstoptime__gte=query.start) | Q(acctstoptime__isnull=True))
+    if query.end:
+        qs = qs.filter(acctstarttime__lt=query.end)
+    return qs
+
+
+def session_log_queryset(query: SessionLogQuery, *, newest_first: bool = True):
+    """The sessions matching `query` from both tables, as value rows (LOG_COLUMNS + customer_ref)."""
+    archived = _filtered(SessionLog.objects.order_by(), query, customer_field="customer_id").annotate(
+        customer_ref=F("customer_id")
+    )
+    recent = _filtered(Session.objects.order_by(), query, customer_field="subscription__customer_id").annotate(
+        customer_ref=F("subscription__customer_id")
+    )
+    union = archived.values(*LOG_COLUMNS, "customer_ref").union(recent.values(*LOG_COLUMNS, "customer_ref"), all=True)
+    return union.order_by("-acctstarttime", "-radacctid") if newest_first else union.order_by("acctstarttime", "radacctid")
+
+
+def _rows(values) -> list[SessionLogRow]:
+    return [SessionLogRow(**value) for value in values]
+
+
+def session_log_page(query: SessionLogQuery, *, page: int, per_page: int = 50) -> tuple[list[SessionLogRow], bool]:
+    """One page of matches, newest start first, with the customers and routers of its rows; and
+    whether a next page exists (no count: a month holds millions of sessions)."""
+    offset = (page - 1) * per_page
+    rows = _rows(session_log_queryset(query)[offset:offset + per_page + 1])
+    has_next = len(rows) > per_page
+    rows = rows[:per_page]
+    customers = Customer.objects.in_bulk({row.customer_ref for row in rows if row.customer_ref})
+    routers = Router.objects.in_bulk({row.router_id for row in rows if row.router_id})
+    for row in rows:
+        row.customer = customers.get(row.customer_ref)
+        row.router = routers.get(row.router_id)
+    return rows, has_next
+
+
+def session_log_count(query: SessionLogQuery) -> int:
+    return session_log_queryset(query).count()
+
+
+def session_log_export_rows(query: SessionLogQuery, *, chunk_size: int = 5000) -> Iterator[SessionLogRow]:
+    """Every match, oldest start first, read in chunks (a server-side cursor on PostgreSQL), with
+    customers and routers looked up per chunk: memory stays flat for any range."""
+    customers: dict[int, Customer] = {}
+    routers = {router.pk: router for router in Router.objects.all()}
+    chunk: list[SessionLogRow] = []
+
+    def flush():
+        wanted = {row.customer_ref for row in chunk if row.customer_ref and row.customer_ref not in customers}
+        if wanted:
+            customers.update(Customer.objects.only("pk", "name", "account_number").in_bulk(wanted))
+        for row in chunk:
+            row.customer = customers.get(row.customer_ref)
+            row.router = routers.get(row.router_id)
+        if len(customers) > 50_000:
+            customers.clear()
+        yield from chunk
+        chunk.clear()
+
+    for value in session_log_queryset(query, newest_first=False).iterator(chunk_size=chunk_size):
+        chunk.append(SessionLogRow(**value))
+        if len(chunk) >= chunk_size:
+            yield from flush()
+    yield from flush()
