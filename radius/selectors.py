@@ -96,19 +96,22 @@ class SessionLogRow:
         return self.acctstoptime is None
 
 
-def _filtered(qs, query: SessionLogQuery, *, customer_field: str):
+def _filtered(qs, query: SessionLogQuery, *, customer_field: str, may_be_open: bool):
     if query.ip:
         qs = qs.filter(framedipaddress=query.ip)
     if query.at:
         # The session had the address at that moment: started by then, not stopped before it (a stop
         # at exactly that second hands the address on; an open session still has it).
-        qs = qs.filter(Q(acctstoptime__gt=query.at) | Q(acctstoptime__isnull=True), acctstarttime__lte=query.at)
+        # The log holds closed sessions only: a plain range on its partition key, which prunes the
+        # months that ended before the moment.
+        stopped_after = Q(acctstoptime__gt=query.at) | Q(acctstoptime__isnull=True) if may_be_open else Q(acctstoptime__gt=query.at)
+        qs = qs.filter(stopped_after, acctstarttime__lte=query.at)
     if query.username:
         qs = qs.filter(username=query.username)
     if query.customer_id:
         qs = qs.filter(**{customer_field: query.customer_id})
     if query.start:
-        qs = qs.filter(Q(acctstoptime__gte=query.start) | Q(acctstoptime__isnull=True))
+        qs = qs.filter(Q(acctstoptime__gte=query.start) | Q(acctstoptime__isnull=True) if may_be_open else Q(acctstoptime__gte=query.start))
     if query.end:
         qs = qs.filter(acctstarttime__lt=query.end)
     return qs
@@ -116,10 +119,10 @@ def _filtered(qs, query: SessionLogQuery, *, customer_field: str):
 
 def session_log_queryset(query: SessionLogQuery, *, newest_first: bool = True):
     """The sessions matching `query` from both tables, as value rows (LOG_COLUMNS + customer_ref)."""
-    archived = _filtered(SessionLog.objects.order_by(), query, customer_field="customer_id").annotate(
+    archived = _filtered(SessionLog.objects.order_by(), query, customer_field="customer_id", may_be_open=False).annotate(
         customer_ref=F("customer_id")
     )
-    recent = _filtered(Session.objects.order_by(), query, customer_field="subscription__customer_id").annotate(
+    recent = _filtered(Session.objects.order_by(), query, customer_field="subscription__customer_id", may_be_open=True).annotate(
         customer_ref=F("subscription__customer_id")
     )
     union = archived.values(*LOG_COLUMNS, "customer_ref").union(recent.values(*LOG_COLUMNS, "customer_ref"), all=True)
@@ -137,7 +140,7 @@ def session_log_page(query: SessionLogQuery, *, page: int, per_page: int = 50) -
     rows = _rows(session_log_queryset(query)[offset:offset + per_page + 1])
     has_next = len(rows) > per_page
     rows = rows[:per_page]
-    customers = Customer.objects.in_bulk({row.customer_ref for row in rows if row.customer_ref})
+    customers = Customer.objects.only("pk", "name", "account_number").in_bulk({row.customer_ref for row in rows if row.customer_ref})
     routers = Router.objects.in_bulk({row.router_id for row in rows if row.router_id})
     for row in rows:
         row.customer = customers.get(row.customer_ref)

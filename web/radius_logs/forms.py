@@ -38,10 +38,7 @@ class SessionLogSearchForm(MarkInvalidMixin, forms.Form):
             self.add_error(name, _("Choose a date between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": LATEST_YEAR})
 
     def clean_username(self) -> str:
-        value = self.cleaned_data["username"].strip()
-        if "\x00" in value:
-            raise forms.ValidationError(_("A login cannot contain that character."))
-        return value
+        return self.cleaned_data["username"].strip()
 
     def clean_customer(self) -> str:
         number = self.cleaned_data["customer"].strip()
