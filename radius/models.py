@@ -49,7 +49,9 @@ class PackageRadius(models.Model):
 class Session(models.Model):
     """One RADIUS accounting session, the columns of FreeRADIUS's `radacct` (so its queries and tools
     read it; text without a length, so a long value from a NAS never loses the accounting row), written by FreeRADIUS through radius/freeradius/queries.conf, plus the router and the
-    subscription it resolved. Octets are totals with the gigawords added (× 2^32)."""
+    subscription it resolved. Octets are totals with the gigawords added (× 2^32). It holds the open
+    sessions and those closed in the last three days: the nightly job moves older closed ones to
+    `SessionLog`, so the table FreeRADIUS updates at every Interim-Update stays small."""
 
     radacctid = models.BigAutoField(primary_key=True)
     acctsessionid = models.TextField()
