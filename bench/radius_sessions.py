@@ -246,6 +246,25 @@ def measure(rows: int, searches: int, page_searches: int) -> None:
     if missed:
         sys.exit(f"{missed} searches did not find their session")
 
+    # The other searches of the page, first page each: a login over a month, a customer, one day.
+    from radius.models import SessionLog
+
+    rng = random.Random(11)
+    cases = {"login, one month": [], "customer account (all time)": [], "date range, one day (all sessions)": []}
+    for radacctid, _ip, at in targets[:20]:
+        row = SessionLog.objects.filter(radacctid=radacctid).values("username", "customer_id").first()
+        day = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
+        for label, query in (
+            ("login, one month", SessionLogQuery(username=row["username"], start=day - timedelta(days=30), end=day)),
+            ("customer account (all time)", SessionLogQuery(customer_id=row["customer_id"])),
+            ("date range, one day (all sessions)", SessionLogQuery(start=day, end=day + timedelta(days=1))),
+        ):
+            started = time.perf_counter()
+            session_log_page(query, page=rng.choice((1, 2)))
+            cases[label].append((time.perf_counter() - started) * 1000)
+    for label, times in cases.items():
+        percentiles(label, times)
+
     roles_ensure_defaults()
     user, _ = User.objects.get_or_create(username="bench-compliance", defaults={"kind": "staff"})
     user.groups.set([Group.objects.get(name="Manager")])
