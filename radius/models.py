@@ -202,8 +202,9 @@ class SessionLog(models.Model):
             models.Index(fields=["framedipaddress", "acctstarttime"], include=["acctstoptime"], name="radius_log_ip_idx"),
             models.Index(fields=["username", "acctstarttime"], name="radius_log_username_idx"),
             models.Index(fields=["customer", "acctstarttime"], name="radius_log_customer_idx"),
-            # A date range in start order (the list's pages, the export).
-            models.Index(fields=["acctstarttime"], name="radius_log_start_idx"),
+            # A date range in start order (the list's pages, the export): with the id, the list's whole
+            # order, so a page merges the months' index scans instead of sorting the range.
+            models.Index(fields=["acctstarttime", "radacctid"], name="radius_log_start_idx"),
         ]
 
     def __str__(self) -> str:

@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                 'db_table': 'radius_session_log',
                 'ordering': ['-acctstarttime', '-radacctid'],
                 'permissions': [('export_sessionlog', 'Can export session logs (CSV)')],
-                'indexes': [models.Index(fields=['framedipaddress', 'acctstarttime'], include=('acctstoptime',), name='radius_log_ip_idx'), models.Index(fields=['username', 'acctstarttime'], name='radius_log_username_idx'), models.Index(fields=['customer', 'acctstarttime'], name='radius_log_customer_idx'), models.Index(fields=['acctstarttime'], name='radius_log_start_idx')],
+                'indexes': [models.Index(fields=['framedipaddress', 'acctstarttime'], include=('acctstoptime',), name='radius_log_ip_idx'), models.Index(fields=['username', 'acctstarttime'], name='radius_log_username_idx'), models.Index(fields=['customer', 'acctstarttime'], name='radius_log_customer_idx'), models.Index(fields=['acctstarttime', 'radacctid'], name='radius_log_start_idx')],
             },
         )],
         ),
