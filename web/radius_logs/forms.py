@@ -12,7 +12,7 @@ from ispbill.core.forms import DATETIME_INPUT_FORMATS, LocaleDateField, LocaleDa
 from radius.selectors import SessionLogQuery
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100  # outside this no session exists (and date + 1 day never overflows)
-PAGE_MAX = 100_000
+PAGE_MAX = 200  # 10,000 sessions; past that, narrow the search or export the range
 
 
 class SessionLogSearchForm(MarkInvalidMixin, forms.Form):
