@@ -9,6 +9,7 @@ figures are caches kept in the same transaction as the entries they summarise
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
@@ -18,6 +19,8 @@ from ispbill.core.money import MoneyField
 from ispbill.core.periods import DEFAULT_ANCHOR_DAYS
 
 from .vat import DEFAULT_VAT_RATE
+
+SESSION_LOG_RETENTION_MAX_MONTHS = 120
 
 
 def _default_anchor_days() -> list[int]:
@@ -56,6 +59,11 @@ class BillingSettings(models.Model):
     # this pool plus the router's suspended address list.
     blocked_access = models.CharField(max_length=16, choices=BlockedAccess.choices, default=BlockedAccess.REJECT)
     walled_garden_pool = models.CharField(max_length=64, default="expired")
+    # The regulator's RADIUS session log (radius.SessionLog): sessions are kept this many months after
+    # they end, then deleted by the nightly job (usecases/session_log_maintain.py).
+    session_log_retention_months = models.PositiveSmallIntegerField(
+        default=12, validators=[MinValueValidator(1), MaxValueValidator(SESSION_LOG_RETENTION_MAX_MONTHS)],
+    )
     isp_name = models.CharField(max_length=150, blank=True)
     isp_address = models.TextField(blank=True)
     isp_phone = models.CharField(max_length=40, blank=True)
@@ -69,6 +77,10 @@ class BillingSettings(models.Model):
             models.CheckConstraint(condition=Q(pk=1), name="billing_settings_single_row"),
             models.CheckConstraint(condition=Q(vat_rate__gte=0, vat_rate__lte=100), name="billing_vat_rate_range"),
             models.CheckConstraint(condition=Q(late_fee__gte=0, reconnection_fee__gte=0), name="billing_fees_not_negative"),
+            models.CheckConstraint(
+                condition=Q(session_log_retention_months__gte=1, session_log_retention_months__lte=SESSION_LOG_RETENTION_MAX_MONTHS),
+                name="billing_session_log_retention_range",
+            ),
         ]
 
     def __str__(self) -> str:

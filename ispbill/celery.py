@@ -217,6 +217,13 @@ app.conf.beat_schedule = {
         "task": "ispbill.core.tasks.purge_job_log",
         "schedule": crontab(hour=3, minute=25),
     },
+    # The regulator's RADIUS session log (docs/radius.md, "Session logs"): month partitions made three
+    # months ahead, sessions closed three days ago moved out of radius_radacct, sessions past the
+    # retention of Settings → Billing deleted (whole months dropped, the rest in batches).
+    "radius-session-log": {
+        "task": "usecases.tasks.session_log_maintain",
+        "schedule": crontab(hour=3, minute=50),
+    },
 }
 
 # Each entry's runs say they came from the schedule and which entry sent them (the job log's trigger

@@ -102,6 +102,7 @@ STAFF = Surface(
         NavItem(_("Fair usage"), "staff:usage-fup-settings", "network.view_fupstate", ("usage-fup", "package-fup"), section=_("Network")),
         NavItem(_("Outages"), "staff:outage-list", "network.view_outage", ("outage",), section=_("Network")),
         NavItem(_("Network uptime"), "staff:network-uptime", "network.view_outage", ("network-uptime",), section=_("Network")),
+        NavItem(_("Session logs"), "staff:session-log", "radius.view_sessionlog", ("session-log",), section=_("Network")),
         NavItem(_("Import & export"), "staff:import-list", "imports.run_import", ("import-",), section=_("Settings")),
         NavItem(_("Jobs"), "staff:job-list", "core.view_jobrun", ("job-",), section=_("Settings")),
         NavItem(_("Users & roles"), "staff:user-list", "accounts.view_user", ("user", "role"), section=_("Settings")),

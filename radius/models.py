@@ -49,7 +49,9 @@ class PackageRadius(models.Model):
 class Session(models.Model):
     """One RADIUS accounting session, the columns of FreeRADIUS's `radacct` (so its queries and tools
     read it; text without a length, so a long value from a NAS never loses the accounting row), written by FreeRADIUS through radius/freeradius/queries.conf, plus the router and the
-    subscription it resolved. Octets are totals with the gigawords added (× 2^32)."""
+    subscription it resolved. Octets are totals with the gigawords added (× 2^32). It holds the open
+    sessions and those closed in the last three days: the nightly job moves older closed ones to
+    `SessionLog`, so the table FreeRADIUS updates at every Interim-Update stays small."""
 
     radacctid = models.BigAutoField(primary_key=True)
     acctsessionid = models.TextField()
@@ -146,3 +148,65 @@ class AuthAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {'accept' if self.accepted else 'reject'} {self.reason}"
+
+
+class SessionLog(models.Model):
+    """The regulator's session log (docs/radius.md, "Session logs"): every closed RADIUS session, kept
+    for the retention of Settings → Billing (12 months by default), searchable by IP and moment.
+
+    FreeRADIUS never writes here. It writes `Session` (radius_radacct), which keeps the open sessions
+    and the recently closed ones, so its Interim-Update and Stop stay one index probe on a small
+    table; the daily job moves closed sessions here a few days after their Stop (one statement per
+    batch: DELETE … RETURNING into INSERT). On PostgreSQL the table is partitioned by month of
+    `acctstoptime` (a closed session's stop never changes, and retention is counted from the stop: a
+    month's partition is dropped whole once its last day is older than the retention), with a
+    default partition for a stop outside every month made (a NAS clock in 2037); on SQLite it is a
+    plain table. The primary key has the partition key in it, as PostgreSQL requires."""
+
+    pk = models.CompositePrimaryKey("radacctid", "acctstoptime")
+    radacctid = models.BigIntegerField()  # the session's id in radius_radacct
+    acctsessionid = models.TextField()
+    acctuniqueid = models.CharField(max_length=32)
+    username = models.TextField()
+    nasipaddress = models.GenericIPAddressField()
+    nasportid = models.TextField(blank=True, default="")
+    acctstarttime = models.DateTimeField()
+    acctstoptime = models.DateTimeField()
+    acctsessiontime = models.BigIntegerField(null=True, blank=True)
+    acctinputoctets = models.BigIntegerField(null=True, blank=True)
+    acctoutputoctets = models.BigIntegerField(null=True, blank=True)
+    calledstationid = models.TextField(blank=True, default="")
+    callingstationid = models.TextField(blank=True, default="")  # the customer's MAC on PPPoE
+    acctterminatecause = models.TextField(blank=True, default="")
+    framedipaddress = models.GenericIPAddressField(null=True, blank=True)
+    # No database constraints: the log outlives routers, subscriptions and customers. The customer is
+    # the subscription's when the session was moved here (a subscription later moved to another
+    # customer does not rewrite who had the address then).
+    # Indexed only where a search needs it (the customer, below): 50 million rows carry every index.
+    router = models.ForeignKey(
+        "network.Router", null=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    subscription = models.ForeignKey(
+        "customers.Subscription", null=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+
+    class Meta:
+        db_table = "radius_session_log"
+        ordering = ["-acctstarttime", "-radacctid"]
+        permissions = [("export_sessionlog", "Can export session logs (CSV)")]
+        indexes = [
+            # "Who had 103.x.y.z at 21:14 on 3 March": the address's sessions started by then, with
+            # their stop in the index (an index-only scan per month partition).
+            models.Index(fields=["framedipaddress", "acctstarttime"], include=["acctstoptime"], name="radius_log_ip_idx"),
+            models.Index(fields=["username", "acctstarttime"], name="radius_log_username_idx"),
+            models.Index(fields=["customer", "acctstarttime"], name="radius_log_customer_idx"),
+            # A date range in start order (the list's pages, the export): with the id, the list's whole
+            # order, so a page merges the months' index scans instead of sorting the range.
+            models.Index(fields=["acctstarttime", "radacctid"], name="radius_log_start_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.acctsessionid}"

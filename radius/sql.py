@@ -18,9 +18,10 @@ import re
 from django.conf import settings
 from django.db import connection
 
+from customers.models import Subscription
 from ispbill.core.statements import on_postgresql
 
-from .models import AuthAttempt, Session
+from .models import AuthAttempt, Session, SessionLog
 
 READ_VIEWS = ("radius_subscriber", "radius_check", "radius_reply", "radius_login")
 READ_FUNCTIONS = (
@@ -139,3 +140,116 @@ def clients_notify() -> None:
     require_postgresql()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_notify(%s, '')", [CLIENTS_CHANNEL])
+
+
+# The session log (radius.SessionLog, docs/radius.md "Session logs") ---------------------------------
+# PostgreSQL: a table partitioned by month of acctstoptime, one partition per month in the ISP's time
+# zone plus a default one. Why not the ORM: partitions are DDL (CREATE … PARTITION OF, ATTACH, DROP),
+# and the move out of radius_radacct is one DELETE … RETURNING feeding an INSERT, so a session is in
+# exactly one of the two tables at every instant (a search never misses it nor sees it twice).
+
+LOG_PARTITION_PREFIX = "radius_session_log_p"
+LOG_DEFAULT_PARTITION = "radius_session_log_default"
+_PARTITION_NAME = re.compile(r"^radius_session_log_p(\d{4})(\d{2})$")
+_LOG_COLUMNS = (
+    "radacctid", "acctsessionid", "acctuniqueid", "username", "nasipaddress", "nasportid", "acctstarttime",
+    "acctstoptime", "acctsessiontime", "acctinputoctets", "acctoutputoctets", "calledstationid", "callingstationid",
+    "acctterminatecause", "framedipaddress", "router_id", "subscription_id",
+)
+
+
+def session_log_create_partitioned(schema_editor, model) -> None:
+    """For the migration: the log's table as Django would make it, partitioned by range of
+    acctstoptime, with its indexes (made on the parent, so every partition gets them) and the default
+    partition. The months are made by `session_log_partition_ensure` (the job, and the migration)."""
+    table_sql, params = schema_editor.table_sql(model)
+    schema_editor.execute(f"{table_sql} PARTITION BY RANGE (acctstoptime)", params or None)
+    for index in model._meta.indexes:
+        schema_editor.add_index(model, index)
+    table = schema_editor.quote_name(model._meta.db_table)
+    schema_editor.execute(f"CREATE TABLE {LOG_DEFAULT_PARTITION} PARTITION OF {table} DEFAULT")
+
+
+def session_log_partitions() -> list[tuple[int, int]]:
+    """The (year, month) of every month partition of the log, oldest first."""
+    require_postgresql()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT child.relname FROM pg_inherits
+               JOIN pg_class child ON child.oid = pg_inherits.inhrelid
+               JOIN pg_class parent ON parent.oid = pg_inherits.inhparent
+               WHERE parent.relname = %s""",
+            ["radius_session_log"],
+        )
+        found = []
+        for (name,) in cursor.fetchall():
+            matched = _PARTITION_NAME.match(name)
+            if matched:
+                found.append((int(matched.group(1)), int(matched.group(2))))
+    return sorted(found)
+
+
+def session_log_partition_name(year: int, month: int) -> str:
+    return f"{LOG_PARTITION_PREFIX}{year:04d}{month:02d}"
+
+
+def session_log_partition_ensure(*, year: int, month: int, start, end) -> bool:
+    """Make the month's partition [start, end) unless it exists; True if it was made. Rows of that
+    month already in the default partition (a stop beyond the months made so far) are moved into it
+    first, in the same transaction, so ATTACH finds none left behind (PostgreSQL refuses a partition
+    whose rows the default holds)."""
+    require_postgresql()
+    name = session_log_partition_name(year, month)
+    if (year, month) in session_log_partitions():
+        return False
+    parent = SessionLog._meta.db_table
+    columns = ", ".join(f.column for f in SessionLog._meta.local_concrete_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {name} (LIKE {parent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+        cursor.execute(
+            f"""WITH moved AS (
+                    DELETE FROM {LOG_DEFAULT_PARTITION} WHERE acctstoptime >= %s AND acctstoptime < %s RETURNING {columns})
+                INSERT INTO {name} ({columns}) SELECT {columns} FROM moved""",
+            [start, end],
+        )
+        cursor.execute(f"ALTER TABLE {parent} ATTACH PARTITION {name} FOR VALUES FROM (%s) TO (%s)", [start, end])
+    return True
+
+
+def session_log_partition_drop(*, year: int, month: int) -> int:
+    """Drop one month's partition whole (retention: its last day is older than the retention).
+    Returns how many rows went with it."""
+    require_postgresql()
+    name = session_log_partition_name(year, month)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {name}")
+        rows = cursor.fetchone()[0]
+        cursor.execute(f"DROP TABLE {name}")
+    return rows
+
+
+def session_log_archive_batch(*, stopped_before, batch: int) -> int:
+    """Move up to `batch` sessions closed before `stopped_before` from radius_radacct into the log, with
+    the customer of their subscription now; oldest id first; rows FreeRADIUS is updating are skipped
+    (SKIP LOCKED) and moved by a later batch. Returns how many moved."""
+    require_postgresql()
+    acct, log = Session._meta.db_table, SessionLog._meta.db_table
+    subscriptions = Subscription._meta.db_table
+    columns = ", ".join(_LOG_COLUMNS)
+    picked = ", ".join(
+        "COALESCE(m.acctstarttime, m.acctstoptime)" if c == "acctstarttime" else f"m.{c}" for c in _LOG_COLUMNS
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH moved AS (
+                    DELETE FROM {acct} WHERE radacctid IN (
+                        SELECT radacctid FROM {acct}
+                        WHERE acctupdatetime < %s AND acctstoptime IS NOT NULL AND acctstoptime < %s
+                        ORDER BY radacctid LIMIT %s FOR UPDATE SKIP LOCKED)
+                    RETURNING *)
+                INSERT INTO {log} ({columns}, customer_id)
+                SELECT {picked}, s.customer_id FROM moved m LEFT JOIN {subscriptions} s ON s.id = m.subscription_id
+                ON CONFLICT DO NOTHING""",
+            [stopped_before, stopped_before, batch],
+        )
+        return cursor.rowcount

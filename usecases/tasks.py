@@ -105,3 +105,12 @@ def import_batch_commit(self, batch_id: int) -> int:
     except Exception as exc:
         batch_fail(batch_id=batch_id, message=f"{type(exc).__name__}: {exc}")
         raise
+
+
+@shared_task
+def session_log_maintain() -> dict:
+    """The RADIUS session log: months made ahead, closed sessions moved in, sessions past the
+    retention deleted in batches (docs/radius.md, "Session logs")."""
+    from .session_log_maintain import session_log_maintain as maintain
+
+    return maintain()

@@ -15,6 +15,7 @@ MODULES = {
     "billing": "Billing",
     "payments": "Payments",
     "network": "Network",
+    "radius": "RADIUS",
     "tickets": "Tickets",
     "fieldservice": "Field service",
     "resellers": "Resellers",
@@ -35,6 +36,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "resellers.*", "contracts.*", "churn.*", "core.view_auditlog", "accounts.view_user", "notify.*",
         "core.view_jobrun",  # the job log; "run again" (core.rerun_jobrun) is the administrators'
         "dashboard.view_analytics",
+        # The regulator's session logs: who had an IP address when, and their export (audited).
+        "radius.view_sessionlog", "radius.export_sessionlog",
         # Gateway credentials are the administrators' (the merchant account's password).
         "-payments.change_gatewaysettings", "-payments.add_gatewaysettings", "-payments.delete_gatewaysettings",
         # Training a churn model on demand is the administrators' (it reads the whole history).

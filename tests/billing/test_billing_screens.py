@@ -44,7 +44,7 @@ def settings_post(**overrides) -> dict:
         "due_days": "10", "grace_days": "3", "vat_rate": "15", "vat_registration_number": "BIN-1", "late_fee": "50.00",
         "reconnection_fee": "0", "isp_name": "Padma Net", "isp_address": "Dhaka", "isp_phone": "", "isp_email": "",
         "currency": "BDT", "credit_unused_days_on_cancel": "on", "downgrade_at_next_cycle": "on",
-        "blocked_access": "reject", "walled_garden_pool": "expired",
+        "blocked_access": "reject", "walled_garden_pool": "expired", "session_log_retention_months": "12",
     }
     data.update(overrides)
     return data

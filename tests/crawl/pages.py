@@ -63,6 +63,8 @@ NOT_PAGES = {
         "churn-retention-fieldcheck-create",
         # The jobs page's "Run again" buttons post here.
         "job-run-again",
+        # The session logs' CSV export (audited; the search page's "Export CSV" button).
+        "session-log-export",
     },
     "portal": {
         "logout", "login-code-verify", "visit-rate", "contract-code", "contract-sign", "contract-document", "contract-signed-document", "profile-phone", "profile-phone-confirm", "profile-email",

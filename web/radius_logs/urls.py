@@ -1,0 +1,3 @@
+from .views import staff
+
+__all__ = ["staff"]

@@ -1,0 +1,88 @@
+"""Session logs (docs/radius.md, "Session logs"): the search page and the CSV export. The search
+needs radius.view_sessionlog; the export radius.export_sessionlog as well, and every export is audited
+(who, range, filter, rows) before its first byte is sent."""
+
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ispbill.core import csvfiles
+from ispbill.surfaces import staff_permission_required
+from radius.selectors import SessionLogRow, session_log_export_rows, session_log_page
+from radius.services import session_log_export_audit
+
+from .forms import SessionLogExportForm, SessionLogSearchForm
+
+PER_PAGE = 50
+EXPORT_COLUMNS = (
+    _("Start"), _("Stop"), _("Login"), _("Customer account"), _("Customer"), _("IP address"), _("MAC (Calling-Station-Id)"),
+    _("NAS"), _("NAS IP address"), _("Bytes up"), _("Bytes down"), _("Terminate cause"), _("Session id"),
+)
+
+
+@staff_permission_required("radius.view_sessionlog")
+def session_log(request):
+    form = SessionLogSearchForm(request.GET or None, user=request.user)
+    rows, has_next, page = [], False, 1
+    searched = bool(request.GET) and form.is_valid()
+    if searched:
+        page = form.cleaned_data.get("page") or 1
+        rows, has_next = session_log_page(form.query(), page=page, per_page=PER_PAGE)
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    context = {
+        "form": form, "rows": rows, "searched": searched, "page": page, "has_next": has_next,
+        "query_string": query_string.urlencode(), "time_zone": settings.TIME_ZONE,
+        "may_export": request.user.has_perm("radius.export_sessionlog"),
+    }
+    return render(request, "radius/session_log.html", context, status=400 if request.GET and form.errors else 200)
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _export_lines(rows: Iterator[SessionLogRow]) -> Iterator[str]:
+    writer = csvfiles.writer(_Echo())
+    yield "\ufeff"
+    yield writer.writerow([str(column) for column in EXPORT_COLUMNS])
+    for row in rows:
+        yield writer.writerow([
+            _local(row.acctstarttime), _local(row.acctstoptime), row.username,
+            row.customer.account_number if row.customer else "", row.customer.name if row.customer else "",
+            row.framedipaddress or "", row.callingstationid, row.router.name if row.router else "", row.nasipaddress,
+            row.acctinputoctets if row.acctinputoctets is not None else "",
+            row.acctoutputoctets if row.acctoutputoctets is not None else "",
+            row.acctterminatecause, row.acctsessionid,
+        ])
+
+
+@staff_permission_required("radius.view_sessionlog", "radius.export_sessionlog")
+def session_log_export(request):
+    form = SessionLogExportForm(request.GET or None, user=request.user)
+    if not form.is_valid():
+        context = {"form": form, "rows": [], "searched": False, "page": 1, "has_next": False, "query_string": "",
+                   "time_zone": settings.TIME_ZONE, "may_export": True, "export_errors": True}
+        return render(request, "radius/session_log.html", context, status=400)
+    query = form.query()
+    session_log_export_audit(actor=request.user, query=query, description=form.description())
+    response = StreamingHttpResponse(_export_lines(session_log_export_rows(query)), content_type="text/csv; charset=utf-8")
+    data = form.cleaned_data
+    response["Content-Disposition"] = f'attachment; filename="sessions-{data["start"]:%Y%m%d}-{data["end"]:%Y%m%d}.csv"'
+    return response
+
+
+staff = [
+    path("network/session-logs/", session_log, name="session-log"),
+    path("network/session-logs/export.csv", session_log_export, name="session-log-export"),
+]
