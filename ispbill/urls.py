@@ -19,6 +19,7 @@ APP_URL_MODULES = [
     "web.billing.urls",
     "web.payments.urls",
     "web.network.urls",
+    "web.radius.urls",
     "web.resellers.urls",
     "web.fieldservice.urls",
     "web.notify.urls",
