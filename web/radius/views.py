@@ -171,5 +171,5 @@ staff = [
     path("customers/<int:pk>/sessions/", customer_sessions, name="radius-customer-sessions"),
 ]
 portal = [
-    path("sessions/", portal_sessions, name="connection-history"),
+    path("connections/", portal_sessions, name="connection-history"),
 ]
