@@ -85,11 +85,12 @@ def login_test(request, pk: int):
                 form = LoginTestForm(initial={"username": form.cleaned_data["username"]})  # the password is never shown again
         else:
             status = 400
-    in_dialog = bool(request.htmx) and request.htmx.target != "login-test"
+    # Opened as a dialog from the router page, and re-rendered inside it after each test.
+    in_dialog = bool(request.htmx) and (request.htmx.target != "login-test" or request.POST.get("in_dialog") == "1")
     context = {"router": router, "form": form, "result": result, "in_dialog": in_dialog, "radius_mode": router.aaa_mode == Router.AaaMode.RADIUS}
     template = "radius/login_test.html"
     if _region(request):
-        template = f"{template}#{'dialog' if in_dialog else 'login-test'}"
+        template = f"{template}#{'login-test' if request.htmx.target == 'login-test' else 'dialog'}"
     return render(request, template, context, status=status)
 
 
