@@ -12,7 +12,7 @@ from django.utils import timezone
 from radius.models import AuthAttempt, Session
 from radius.selectors import LOGIN_TEST_STATION_PREFIX, radius_health
 from tests.dashboard.test_prometheus import scrape
-from tests.factories import AreaFactory, RouterFactory, UserFactory, admin_user, make_customer, make_subscription
+from tests.factories import AreaFactory, RouterFactory, UserFactory, make_customer, make_subscription
 
 pytestmark = pytest.mark.django_db
 
