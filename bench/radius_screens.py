@@ -43,11 +43,11 @@ def generate(closed: int, answers: int) -> None:
                 acctstarttime, acctupdatetime, acctauthentic, connectinfo_start, connectinfo_stop, acctinputoctets, acctoutputoctets,
                 calledstationid, callingstationid, acctterminatecause, servicetype, framedprotocol, framedipaddress,
                 counted_input_octets, counted_output_octets, router_id, subscription_id)
-            SELECT 'on-' || s.id, md5('on-' || s.id), s.username, '', '10.0.0.1', '', '', now() - (s.id % 720) * interval '1 minute',
-                now() - (s.id % 5) * interval '1 minute', '', '', '', s.id * 1000, s.id * 9000, '', 'AA:BB:CC:' || lpad(to_hex(s.id % 65536), 4, '0'),
+            SELECT 'on-' || s.id, md5('on-' || s.id), s.username, '', '10.0.0.1', '', '', now() - (s.id %% 720) * interval '1 minute',
+                now() - (s.id %% 5) * interval '1 minute', '', '', '', s.id * 1000, s.id * 9000, '', 'AA:BB:CC:' || lpad(to_hex(s.id %% 65536), 4, '0'),
                 '', '', '', ('100.64.0.0'::inet + s.id), 0, 0, s.router_id, s.id
-            FROM customers_subscription s WHERE s.status = 'active' AND s.id % 2 = 0
-        """)
+            FROM customers_subscription s WHERE s.status = 'active' AND s.id %% 2 = 0
+        """, [])
         cur.execute("""
             INSERT INTO radius_radacct (acctsessionid, acctuniqueid, username, realm, nasipaddress, nasportid, nasporttype,
                 acctstarttime, acctupdatetime, acctstoptime, acctsessiontime, acctauthentic, connectinfo_start, connectinfo_stop,

@@ -162,6 +162,9 @@ def test_router_test_a_login_against_freeradius(browser, live_server, freeradius
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "radius-login-test-accept.png"))
 
+    dialog.get_by_label("Password").fill("")
+    dialog.get_by_role("button", name="Test").click()
+    expect(dialog.locator(".errorlist")).to_be_visible()  # a 400 with the field's error, shown in the dialog
     dialog.get_by_label("Password").fill("not-her-password")
     dialog.get_by_role("button", name="Test").click()
     expect(dialog.locator('[data-testid="login-test-verdict"]')).to_have_text("Refused: Password wrong")

@@ -148,13 +148,17 @@ def test_router_page_dialog_runs_the_test_and_shows_the_answer(probe, client):
     dialog = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert 'id="login-test-dialog"' in dialog and 'type="password"' in dialog
 
-    answer = client.post(url, {"username": "erin", "password": PASSWORD}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="login-test")
+    answer = client.post(url, {"username": "erin", "password": PASSWORD}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="login-test-dialog")
     body = answer.content.decode()
     assert answer.status_code == 200 and "Accepted" in body and "Framed-IP-Address" in body and "10.9.8.7" in body
     assert PASSWORD not in body  # never rendered back
 
-    refused = client.post(url, {"username": "erin", "password": "wrong-one"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="login-test")
+    refused = client.post(url, {"username": "erin", "password": "wrong-one"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="login-test-dialog")
     assert refused.status_code == 200 and "Refused:" in refused.content.decode() and "Password wrong" in refused.content.decode()
+    assert 'id="login-test-dialog"' in refused.content.decode()  # the dialog again, with the answer
+    # Without JS: a page of its own.
+    page = client.post(url, {"username": "erin", "password": PASSWORD})
+    assert page.status_code == 200 and "<dialog" not in page.content.decode() and "Accepted" in page.content.decode()
 
 
 @pytest.mark.parametrize("payload", [

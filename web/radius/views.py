@@ -85,12 +85,13 @@ def login_test(request, pk: int):
                 form = LoginTestForm(initial={"username": form.cleaned_data["username"]})  # the password is never shown again
         else:
             status = 400
-    # Opened as a dialog from the router page, and re-rendered inside it after each test.
-    in_dialog = bool(request.htmx) and (request.htmx.target != "login-test" or request.POST.get("in_dialog") == "1")
+    # Opened as a dialog from the router page (and re-rendered as that dialog after each test, so a 400
+    # with the form's errors is swapped in: static/js/app.js); without JS, a page of its own.
+    in_dialog = _region(request)
     context = {"router": router, "form": form, "result": result, "in_dialog": in_dialog, "radius_mode": router.aaa_mode == Router.AaaMode.RADIUS}
     template = "radius/login_test.html"
-    if _region(request):
-        template = f"{template}#{'login-test' if request.htmx.target == 'login-test' else 'dialog'}"
+    if in_dialog:
+        template = f"{template}#dialog"
     return render(request, template, context, status=status)
 
 
@@ -129,8 +130,9 @@ def session_disconnect(request, pk: int):
     try:
         services.session_disconnect(actor=request.user, session=session)
     except ValidationError as error:
+        # Not malformed input: the session ended or its router went meanwhile. Said in the region.
         messages.error(request, " ".join(error.messages))
-        status = 400
+        status = 200
     else:
         messages.success(request, _("Disconnect of %(login)s queued: the worker sends it to %(router)s now.") % {
             "login": session.username, "router": session.router.name if session.router else "—",
