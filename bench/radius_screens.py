@@ -54,8 +54,8 @@ def generate(closed: int, answers: int) -> None:
                 acctinputoctets, acctoutputoctets, calledstationid, callingstationid, acctterminatecause, servicetype, framedprotocol,
                 framedipaddress, counted_input_octets, counted_output_octets, router_id, subscription_id)
             SELECT 'off-' || g, md5('off-' || g), s.username, '', '10.0.0.1', '', '', t, t + interval '3 hours', t + interval '3 hours',
-                10800, '', '', '', g * 100, g * 900, '', '', 'User-Request', '', '', ('100.64.0.0'::inet + (g % 60000)), 0, 0, s.router_id, s.id
-            FROM generate_series(1, %s) g
+                10800, '', '', '', g * 100, g * 900, '', '', 'User-Request', '', '', ('100.64.0.0'::inet + (g %% 60000)), 0, 0, s.router_id, s.id
+            FROM generate_series(1::bigint, %s) g
             JOIN customers_subscription s ON s.id = 1 + (g * 7919) %% (SELECT max(id) FROM customers_subscription)
             CROSS JOIN LATERAL (SELECT now() - interval '30 days' + (g %% 43200) * interval '1 minute' AS t) times
         """, [closed])
@@ -63,7 +63,7 @@ def generate(closed: int, answers: int) -> None:
             INSERT INTO radius_postauth (username, router_id, subscription_id, accepted, reason, walled_garden, callingstationid, authdate)
             SELECT s.username, s.router_id, s.id, g %% 8 <> 0, CASE WHEN g %% 8 = 0 THEN 'password_wrong' ELSE '' END, false, '',
                 now() - (g %% 10080) * interval '1 minute' - (g %% 60) * interval '1 second'
-            FROM generate_series(1, %s) g
+            FROM generate_series(1::bigint, %s) g
             JOIN customers_subscription s ON s.id = 1 + (g * 104729) %% (SELECT max(id) FROM customers_subscription)
         """, [answers])
         cur.execute("ANALYZE radius_radacct")
