@@ -169,5 +169,9 @@ def test_router_test_a_login_against_freeradius(browser, live_server, freeradius
     dialog.get_by_role("button", name="Test").click()
     expect(dialog.locator('[data-testid="login-test-verdict"]')).to_have_text("Refused: Password wrong")
     page.screenshot(path=str(ARTIFACTS / "radius-login-test-reject.png"))
+    dialog.get_by_role("button", name="Close").last.click()
+    page.goto(f"/staff/routers/{router.pk}/")  # the tests are not the router's traffic: still none
+    expect(page.locator("#router-radius")).to_contain_text("none yet")
+    page.screenshot(path=str(ARTIFACTS / "radius-router-page.png"), full_page=True)
     context.close()
     assert not errors
