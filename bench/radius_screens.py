@@ -88,12 +88,14 @@ def main() -> None:
     parser.add_argument("--closed", type=int, default=1_000_000)
     parser.add_argument("--answers", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--keep", action="store_true", help="time the rows a previous run generated")
     args = parser.parse_args()
     setup_django(DB_NAME)
     if loaded_size() != args.customers:
         ensure_catalogue()
         load_customers(args.customers)
-    generate(args.closed, args.answers)
+    if not args.keep:
+        generate(args.closed, args.answers)
 
     from django.core.paginator import Paginator
     from django.utils import timezone
@@ -123,7 +125,7 @@ def main() -> None:
     measure("RADIUS health, every router (routers list)", lambda: selectors.radius_health(router_ids=router_ids), args.repeat)
     measure("RADIUS health, one router (router page)", lambda: selectors.radius_health(router_ids=[a_router]), args.repeat)
     now = timezone.now()
-    measure("/metrics window (5 min)", lambda: selectors.reject_counts(since=now - timedelta(minutes=5), until=now), args.repeat)
+    measure("/metrics window (5 min)", lambda: selectors.reject_counts(router_ids=router_ids, since=now - timedelta(minutes=5), until=now), args.repeat)
 
 
 if __name__ == "__main__":

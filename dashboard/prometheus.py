@@ -92,7 +92,7 @@ class IspbillCollector(Collector):
         rejects / (accepts + rejects) — only for a router that was asked at all (0/0 has no ratio; alert
         on `ispbill_radius_reject_ratio > 0.5 and ispbill_radius_accepts + ispbill_radius_rejects > 20`).
         Staff's "Test a login" is not counted."""
-        counts = reject_counts(since=now - timedelta(seconds=RADIUS_WINDOW_SECONDS), until=now)
+
         accepts = GaugeMetricFamily(
             "ispbill_radius_accepts", "Access-Requests FreeRADIUS accepted in the last 5 minutes, per RADIUS router.", labels=["router"],
         )
@@ -104,7 +104,8 @@ class IspbillCollector(Collector):
             "Rejected over answered Access-Requests in the last 5 minutes, per RADIUS router (absent when none was asked).",
             labels=["router"],
         )
-        routers = Router.objects.filter(is_active=True, aaa_mode=Router.AaaMode.RADIUS).order_by("name").values_list("pk", "name")
+        routers = list(Router.objects.filter(is_active=True, aaa_mode=Router.AaaMode.RADIUS).order_by("name").values_list("pk", "name"))
+        counts = reject_counts(router_ids=[pk for pk, _name in routers], since=now - timedelta(seconds=RADIUS_WINDOW_SECONDS), until=now)
         for router_id, name in routers:
             window = counts.get(router_id)
             accepts.add_metric([name], window.accepts if window else 0)

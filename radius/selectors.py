@@ -90,15 +90,15 @@ def _search(sessions: QuerySet[Session], text: str) -> QuerySet[Session]:
     text = text.strip()
     if not text:
         return sessions
-    match = (
+    try:
+        # An address typed whole means that address (the (framedipaddress, acctstarttime) index).
+        return sessions.filter(framedipaddress=ipaddress.ip_address(text).compressed)
+    except ValueError:
+        pass
+    return sessions.filter(
         Q(username__icontains=text) | Q(callingstationid__icontains=text)
         | Q(subscription__customer__account_number__icontains=text) | Q(subscription__customer__name__icontains=text)
     )
-    try:
-        match |= Q(framedipaddress=ipaddress.ip_address(text).compressed)
-    except ValueError:
-        pass
-    return sessions.filter(match)
 
 
 def online_sessions(*, user, filters: OnlineFilters = OnlineFilters()) -> QuerySet[Session]:
@@ -231,10 +231,11 @@ def radius_health(*, router_ids, now: datetime | None = None) -> dict[int, Radiu
     return health
 
 
-def reject_counts(*, since: datetime, until: datetime) -> dict[int, Window]:
-    """{router id: accepts and rejects} between two instants, every router that answered (for /metrics)."""
+def reject_counts(*, router_ids, since: datetime, until: datetime) -> dict[int, Window]:
+    """{router id: accepts and rejects} between two instants for these routers (for /metrics): read
+    through the (router, authdate) index, one range per router."""
     rows = (
-        _router_attempts().filter(authdate__gt=since, authdate__lte=until).exclude(router_id__isnull=True).order_by()
+        _router_attempts().filter(router_id__in=list(router_ids), authdate__gt=since, authdate__lte=until).order_by()
         .values("router_id").annotate(accepts=Count("id", filter=Q(accepted=True)), rejects=Count("id", filter=Q(accepted=False)))
     )
     return {row["router_id"]: Window(row["accepts"], row["rejects"]) for row in rows}
