@@ -161,3 +161,25 @@ def branches_pair(db):
     from tests.factories import make_customer
 
     return make_customer(name="North One"), make_customer(name="South One")
+
+
+@pytest.mark.django_db
+def test_on_a_router_back_in_api_mode_disconnect_removes_the_active_session(routeros_router, settings):
+    """A session from a router's RADIUS days, the router since switched back to API mode: the same
+    Disconnect entry ends the login's /ppp active session over the API."""
+    sim = routeros_router
+    router = RouterFactory(name="api-sim", host=sim.host, api_port=sim.port, ssl_port=sim.ssl_port, username=sim.username)
+    subscription = make_subscription(router=router, username="rubel", password="pw-Rubel-1", package=PackageFactory(), activate=True)
+    outbox.outbox_drain(router_id=router.pk)  # the secret is written; the CPE dials it
+    first = wait_for(lambda: sim.session("rubel"))["session-id"]
+    session = Session.objects.create(
+        acctsessionid=first, acctuniqueid="api-1", username="rubel", nasipaddress=sim.host, router=router, subscription=subscription,
+        acctstarttime=timezone.now(),
+    )
+
+    task = services.session_disconnect(actor=None, session=session)
+    outbox.outbox_drain(router_id=router.pk)
+
+    task.refresh_from_db()
+    assert (task.status, task.result) == (Status.DONE, "session dropped")
+    assert sim.session("rubel") is None or sim.session("rubel")["session-id"] != first

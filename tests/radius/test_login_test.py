@@ -197,3 +197,18 @@ def test_login_test_needs_its_permission_and_a_visible_router(client, settings):
     client.force_login(admin_user())
     assert client.get(reverse("staff:radius-login-test", args=[10**9])).status_code == 404
     assert AuditLog.objects.count() == before
+
+
+def test_a_walled_garden_login_is_accepted_into_the_garden_and_says_why(probe):
+    from billing.models import BillingSettings
+
+    BillingSettings.objects.update_or_create(pk=1, defaults={"blocked_access": "walled_garden", "walled_garden_pool": "expired-pool"})
+    router = radius_router(suspended_address_list="walled")
+    subscription = make_subscription(router=router, username="fatema", password=PASSWORD, activate=True)
+    subscription_suspend(actor=None, subscription=subscription, reason="unpaid", suspension_type=Subscription.SuspensionType.NON_PAYMENT)
+    probe()
+
+    result = services.login_test(actor=None, router=router, username="fatema", password=PASSWORD)
+
+    assert result.accepted and result.walled_garden and result.text == "Accepted into the walled garden (Suspended)"
+    assert dict(result.reply) == {"Framed-Pool": "expired-pool", "Mikrotik-Address-List": "walled", "Acct-Interim-Interval": "300"}
