@@ -171,6 +171,8 @@ def test_router_page_dialog_runs_the_test_and_shows_the_answer(probe, client):
     {"username": "er\x01in", "password": PASSWORD},
     {"username": "erin", "password": "a\x00b"},
     {"username": ["e" * 65] * 300, "password": "NaN"},
+    {"username": "ই" * 30, "password": PASSWORD},  # 30 characters, 90 bytes
+    {"username": "erin", "password": "পাসওয়ার্ড" * 12},  # under 128 characters, over 128 bytes
 ])
 @pytest.mark.django_db
 def test_malformed_login_tests_send_nothing_and_change_nothing(client, settings, payload):

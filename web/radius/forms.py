@@ -37,10 +37,15 @@ class LoginTestForm(MarkInvalidMixin, forms.Form):
         value = self.cleaned_data["username"]
         if any(ord(ch) < 32 for ch in value):
             raise forms.ValidationError(_("A login has no control characters."))
+        if len(value.encode()) > 64:
+            raise forms.ValidationError(_("A login is at most 64 bytes."))
         return value
 
     def clean_password(self):
         value = self.cleaned_data["password"]
         if "\x00" in value:
             raise forms.ValidationError(_("A password has no NUL characters."))
+        if len(value.encode()) > 128:
+            # RADIUS carries at most 128 bytes of a PAP password (RFC 2865, 5.2).
+            raise forms.ValidationError(_("A password is at most 128 bytes."))
         return value
