@@ -11,7 +11,8 @@ AREAS = {
     "billing": (_("Invoices, charges and contract fees"), ("billing", "contracts")),
     "payments": (_("Payments"), ("payments",)),
     "tickets": (_("Tickets"), ("tickets",)),
-    "network": (_("Usage and sessions"), ("network",)),
+    # RADIUS sessions (/api/v1/sessions/) are read under the network scope, with the console's radius.view_session.
+    "network": (_("Usage and sessions"), ("network", "radius")),
 }
 READ = "read"
 WRITE = "write"

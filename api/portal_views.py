@@ -19,6 +19,7 @@ from billing.selectors import invoice_get_for_customer, invoices_for_customer
 from customers.selectors import portal_subscriptions
 from network.models import UsageDaily
 from payments.selectors import payments_for_customer
+from radius.selectors import portal_sessions
 from tickets import services as ticket_services
 from tickets.models import Ticket
 from tickets.selectors import portal_tickets, ticket_get_for_customer
@@ -26,7 +27,7 @@ from tickets.selectors import portal_tickets, ticket_get_for_customer
 from . import serializers as s
 from .drf import CustomerTokenRequired, ViaMixin
 from .tokens import customer_token_create, token_revoke
-from .views import _filters, _pk
+from .views import SessionCursorPagination, _filters, _pk
 
 
 class PortalSignInThrottle(AnonRateThrottle):
@@ -148,3 +149,12 @@ class PortalUsageViewSet(PortalViewSet):
 
     def get_queryset(self):
         return UsageDaily.objects.filter(subscription__customer=self.customer).select_related("subscription")
+
+
+@extend_schema_view(list=extend_schema(summary="My connection's sessions", parameters=[s.ListFilterSerializer]))
+class PortalSessionViewSet(PortalViewSet):
+    serializer_class = s.PortalSessionSerializer
+    pagination_class = SessionCursorPagination
+
+    def get_queryset(self):
+        return portal_sessions(customer=self.customer)

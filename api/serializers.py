@@ -11,6 +11,7 @@ from billing.models import Invoice
 from customers.models import Area, Customer, Package, Subscription
 from network.models import UsageDaily
 from payments.models import Payment
+from radius.models import Session
 from tickets.models import Category, Priority, Ticket
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
@@ -183,6 +184,44 @@ class UsageSerializer(serializers.ModelSerializer):
     class Meta:
         model = UsageDaily
         fields = ["id", "subscription", "customer", "day", "upload_bytes", "download_bytes"]
+        read_only_fields = fields
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    """A RADIUS accounting session (radius_radacct): octets are totals with the 32-bit wraps added."""
+
+    id = serializers.IntegerField(source="radacctid", read_only=True)
+    customer = serializers.IntegerField(source="subscription.customer_id", read_only=True, allow_null=True, default=None)
+    session_id = serializers.CharField(source="acctsessionid", read_only=True)
+    started_at = serializers.DateTimeField(source="acctstarttime", read_only=True)
+    updated_at = serializers.DateTimeField(source="acctupdatetime", read_only=True)
+    stopped_at = serializers.DateTimeField(source="acctstoptime", read_only=True)
+    online = serializers.BooleanField(source="is_open", read_only=True)
+    duration_seconds = serializers.IntegerField(source="acctsessiontime", read_only=True, allow_null=True)
+    ip_address = serializers.IPAddressField(source="framedipaddress", read_only=True, allow_null=True)
+    mac = serializers.CharField(source="callingstationid", read_only=True)
+    nas_ip_address = serializers.IPAddressField(source="nasipaddress", read_only=True)
+    upload_bytes = serializers.IntegerField(source="acctinputoctets", read_only=True, allow_null=True)
+    download_bytes = serializers.IntegerField(source="acctoutputoctets", read_only=True, allow_null=True)
+    terminate_cause = serializers.CharField(source="acctterminatecause", read_only=True)
+
+    class Meta:
+        model = Session
+        fields = [
+            "id", "subscription", "customer", "router", "username", "session_id", "started_at", "updated_at", "stopped_at", "online",
+            "duration_seconds", "ip_address", "mac", "nas_ip_address", "upload_bytes", "download_bytes", "terminate_cause",
+        ]
+        read_only_fields = fields
+
+
+class PortalSessionSerializer(SessionSerializer):
+    """The customer's own view of a session: no router or NAS internals."""
+
+    class Meta(SessionSerializer.Meta):
+        fields = [
+            "id", "subscription", "username", "started_at", "stopped_at", "online", "duration_seconds", "ip_address",
+            "upload_bytes", "download_bytes", "terminate_cause",
+        ]
         read_only_fields = fields
 
 

@@ -15,6 +15,7 @@ v1.register("invoices", views.InvoiceViewSet, basename="invoice")
 v1.register("payments", views.PaymentViewSet, basename="payment")
 v1.register("tickets", views.TicketViewSet, basename="ticket")
 v1.register("usage", views.UsageViewSet, basename="usage")
+v1.register("sessions", views.SessionViewSet, basename="session")
 
 portal = SimpleRouter(use_regex_path=False)
 portal.register("token", portal_views.PortalTokenView, basename="token")
@@ -24,6 +25,7 @@ portal.register("invoices", portal_views.PortalInvoiceViewSet, basename="invoice
 portal.register("payments", portal_views.PortalPaymentViewSet, basename="payment")
 portal.register("tickets", portal_views.PortalTicketViewSet, basename="ticket")
 portal.register("usage", portal_views.PortalUsageViewSet, basename="usage")
+portal.register("sessions", portal_views.PortalSessionViewSet, basename="session")
 
 urlpatterns = [
     path("v1/", include((v1.urls, "api-v1"))),

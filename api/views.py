@@ -35,6 +35,7 @@ from ispbill.core.audit import audit_record
 from network.models import UsageDaily
 from payments.models import Payment
 from payments.selectors import payment_get_for_staff, payments_visible_to
+from radius.selectors import session_get_for_staff, sessions_visible_to
 from tickets import services as ticket_services
 from tickets.models import Ticket
 from tickets.selectors import ticket_get_for_staff, tickets_visible_to
@@ -43,7 +44,7 @@ from usecases.subscription_reactivate import subscription_reactivate
 from usecases.subscription_suspend import subscription_suspend
 
 from . import serializers as s
-from .drf import StaffTokenRequired, ViaMixin
+from .drf import IdCursorPagination, StaffTokenRequired, ViaMixin
 
 
 def _filters(request, serializer_class) -> dict:
@@ -390,7 +391,7 @@ class UsageFilters(s.ListFilterSerializer):
 @extend_schema_view(list=extend_schema(
     summary="Daily usage per subscription",
     description="Bytes up and down per subscription per local day (the rollups the usage charts read). "
-    "RADIUS sessions will be listed beside it once RADIUS accounting lands.",
+    "RADIUS sessions are at /api/v1/sessions/.",
     parameters=[UsageFilters],
 ))
 class UsageViewSet(StaffViewSet):
@@ -406,3 +407,58 @@ class UsageViewSet(StaffViewSet):
         renames = {"customer": "subscription__customer_id", "subscription": "subscription_id", "day_from": "day__gte", "day_to": "day__lte"}
         return queryset.filter(**{renames.get(key, key): value for key, value in filters.items()})
 
+
+
+# RADIUS sessions --------------------------------------------------------------------------------------
+
+
+class SessionCursorPagination(IdCursorPagination):
+    ordering = "-radacctid"  # the session's id (FreeRADIUS's radacctid): newest first, stable under inserts
+
+
+class SessionFilters(s.ListFilterSerializer):
+    customer = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    subscription = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    router = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    online = serializers.BooleanField(required=False, allow_null=True, default=None, help_text="true: open sessions only; false: ended ones only")
+    started_from = serializers.DateTimeField(required=False)
+    started_to = serializers.DateTimeField(required=False)
+
+    def validate(self, attrs):
+        if attrs.get("started_from") and attrs.get("started_to") and attrs["started_to"] < attrs["started_from"]:
+            raise ValidationError({"started_to": "Before started_from."})
+        return attrs
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="RADIUS sessions",
+        description="Accounting sessions from the RADIUS routers (who was online when, with which address and how much "
+        "data), newest first. Octets are totals with the 32-bit counters' wraps added. Needs the network scope.",
+        parameters=[SessionFilters],
+    ),
+    retrieve=extend_schema(summary="A RADIUS session"),
+)
+class SessionViewSet(WithDetail, StaffViewSet):
+    area = "network"
+    perms = {"list": ("radius.view_session",), "retrieve": ("radius.view_session",)}
+    serializer_class = s.SessionSerializer
+    filter_serializer = SessionFilters
+    pagination_class = SessionCursorPagination
+
+    def get_queryset(self):
+        return sessions_visible_to(self.request.user)
+
+    def filtered(self, queryset, filters):
+        filters = dict(filters)
+        online = filters.pop("online", None)
+        if online is not None:
+            queryset = queryset.filter(acctstoptime__isnull=online)
+        renames = {
+            "customer": "subscription__customer_id", "subscription": "subscription_id", "router": "router_id",
+            "started_from": "acctstarttime__gte", "started_to": "acctstarttime__lt",
+        }
+        return queryset.filter(**{renames.get(key, key): value for key, value in filters.items()})
+
+    def get_object_for(self, request, pk):
+        return session_get_for_staff(user=request.user, pk=_pk(pk))

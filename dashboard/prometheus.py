@@ -2,10 +2,12 @@
 each scrape, so every web process answers the same whatever process did the work (no per-process
 counters to merge). prometheus_client writes the text format; this module only says what to count.
 
-RADIUS (its reject rate) is not built yet: `_radius` is the place for it, see below.
+RADIUS: accepts, rejects and the reject ratio per RADIUS-mode router over the last five minutes, read
+from radius_postauth (radius.selectors.reject_counts) at each scrape.
 """
 
 import hmac
+from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Count, Min, Sum
@@ -18,6 +20,11 @@ from billing.models import Invoice
 from ispbill.core.jobs import jobs_health
 from network.models import ProvisioningTask, Router
 from payments.models import GatewayPayment
+from radius.selectors import reject_counts
+
+# The window of the RADIUS figures: short enough that an alert follows an outage of the database or a
+# wrong secret within minutes, long enough to hold a few logins on a small router.
+RADIUS_WINDOW_SECONDS = 300
 
 
 class IspbillCollector(Collector):
@@ -26,7 +33,7 @@ class IspbillCollector(Collector):
         yield from self._outbox(now)
         yield from self._jobs(now)
         yield from self._money()
-        yield from self._radius()
+        yield from self._radius(now)
 
     def _outbox(self, now):
         depth = GaugeMetricFamily(
@@ -79,10 +86,35 @@ class IspbillCollector(Collector):
             value=float((overdue["total"] or 0) - (overdue["paid"] or 0)),
         )
 
-    def _radius(self):
-        # RADIUS_REJECT_RATE: the radius app (being built) adds `ispbill_radius_reject_ratio` here — rejects
-        # over all Access-Requests in the last five minutes, per NAS — once its accounting tables exist.
-        return iter(())
+    def _radius(self, now):
+        """Per active RADIUS-mode router, over the last RADIUS_WINDOW_SECONDS: answered Access-Requests
+        accepted and rejected (gauges: a count over a sliding window, not a counter since start), and
+        rejects / (accepts + rejects) — only for a router that was asked at all (0/0 has no ratio; alert
+        on `ispbill_radius_reject_ratio > 0.5 and ispbill_radius_accepts + ispbill_radius_rejects > 20`).
+        Staff's "Test a login" is not counted."""
+
+        accepts = GaugeMetricFamily(
+            "ispbill_radius_accepts", "Access-Requests FreeRADIUS accepted in the last 5 minutes, per RADIUS router.", labels=["router"],
+        )
+        rejects = GaugeMetricFamily(
+            "ispbill_radius_rejects", "Access-Requests FreeRADIUS rejected in the last 5 minutes, per RADIUS router.", labels=["router"],
+        )
+        ratio = GaugeMetricFamily(
+            "ispbill_radius_reject_ratio",
+            "Rejected over answered Access-Requests in the last 5 minutes, per RADIUS router (absent when none was asked).",
+            labels=["router"],
+        )
+        routers = list(Router.objects.filter(is_active=True, aaa_mode=Router.AaaMode.RADIUS).order_by("name").values_list("pk", "name"))
+        counts = reject_counts(router_ids=[pk for pk, _name in routers], since=now - timedelta(seconds=RADIUS_WINDOW_SECONDS), until=now)
+        for router_id, name in routers:
+            window = counts.get(router_id)
+            accepts.add_metric([name], window.accepts if window else 0)
+            rejects.add_metric([name], window.rejects if window else 0)
+            if window and window.requests:
+                ratio.add_metric([name], window.rejects / window.requests)
+        yield accepts
+        yield rejects
+        yield ratio
 
 
 def registry() -> CollectorRegistry:

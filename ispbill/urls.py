@@ -20,6 +20,7 @@ APP_URL_MODULES = [
     "web.payments.urls",
     "web.network.urls",
     "web.radius_logs.urls",
+    "web.radius.urls",
     "web.resellers.urls",
     "web.fieldservice.urls",
     "web.notify.urls",

@@ -77,6 +77,10 @@ def apply_radius_task(router: Router, task: ProvisioningTask) -> str | None:
         return None
     nas = radius_coa.nas_for(router)
     name = desired["name"]
+    if task.action == Action.DISCONNECT:
+        # Staff ended one session: by its Acct-Session-Id when we know it (RouterOS matches the session).
+        outcome = radius_coa.disconnect(nas=nas, username=name, session_id=desired.get("session_id", ""))
+        return f"Disconnect: {outcome.detail}"
     if not desired["present"] or task.action in (Action.SUSPEND, Action.REACTIVATE, Action.DEPROVISION):
         # Suspended: the next login is rejected or lands in the walled garden. Reactivated: the walled
         # garden session ends and comes back at full speed. Cancelled: it ends.

@@ -132,6 +132,8 @@ class ProvisioningTask(models.Model):
         ADOPT = "adopt", _("Adopt entry")
         REMOVE_ORPHAN = "remove_orphan", _("Remove orphan")
         AAA_MODE = "aaa_mode", _("Switch AAA mode")
+        # Staff's "Disconnect" on a session: end it now (RADIUS: Disconnect-Request; API: /ppp active remove).
+        DISCONNECT = "disconnect", _("Disconnect session")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -124,6 +124,10 @@ def _apply_task(client: routeros.RouterClient, router: Router, task: Provisionin
         return ", ".join(results) or "not needed on this router"
     if task.action == Action.REMOVE_ORPHAN:
         return remove_orphan(client, desired)
+    if task.action == Action.DISCONNECT:
+        path = routeros.HOTSPOT_ACTIVE if desired.get("kind") == Subscription.ConnectionType.HOTSPOT else routeros.ACTIVE
+        dropped = routeros.drop_active_session(client, name=desired["name"], path=path)
+        return "session dropped" if dropped else "not online"
     password = task.subscription.password if task.subscription_id and task.subscription else ""
     return apply_subscription_state(
         client, router, desired, password or "",

@@ -179,19 +179,35 @@ def change_rate(*, nas: Nas, username: str, rate_limit: str, session_id: str = "
     raise CoaRefused(f"{nas.label} refused the CoA for “{username}” ({_cause_label(cause)})", cause)
 
 
-def access_probe(*, host: str, port: int, secret: str, nas_address: str, nas_identifier: str, username: str, password: str,
-                 timeout: float = DEFAULT_TIMEOUT, attempts: int = DEFAULT_ATTEMPTS) -> str:
-    """Ask the RADIUS server to authenticate one login on the router's behalf (its secret, its NAS
-    address): "accept" or "reject" both prove the server knows the router and answers; no answer
-    raises ``NasNoAnswer``."""
+@dataclass(frozen=True)
+class AccessAnswer:
+    """An Access-Request's answer: accepted or not, and the reply's attributes as text (never the request's password)."""
+
+    accepted: bool
+    code: int
+    attributes: dict[str, list[str]]
+
+
+def access_request(*, host: str, port: int, secret: str, nas_identifier: str, username: str, password: str, nas_address: str = "",
+                   calling_station_id: str = "", timeout: float = DEFAULT_TIMEOUT, attempts: int = DEFAULT_ATTEMPTS,
+                   hotspot: bool = False) -> AccessAnswer:
+    """One PAP Access-Request to a RADIUS server, as a NAS sends it: a PPP login, or with `hotspot` a
+    hotspot one (Service-Type Login-User, as RouterOS's hotspot asks). No answer raises ``NasNoAnswer``.
+    The password is only ever in the packet (PAP-hidden with the secret), never logged or kept."""
     client = Client(server=host, authport=port, secret=secret.encode(), dict=radius_dictionary(),
                     retries=max(1, attempts), timeout=timeout)
     request = client.CreateAuthPacket(code=packet.AccessRequest, User_Name=username)
     request["User-Password"] = request.PwCrypt(password)
-    request["NAS-IP-Address"] = nas_address
+    if nas_address:
+        request["NAS-IP-Address"] = nas_address
     request["NAS-Identifier"] = nas_identifier
-    request["Service-Type"] = "Framed-User"
-    request["Framed-Protocol"] = "PPP"
+    if calling_station_id:
+        request["Calling-Station-Id"] = calling_station_id
+    if hotspot:
+        request["Service-Type"] = "Login-User"
+    else:
+        request["Service-Type"] = "Framed-User"
+        request["Framed-Protocol"] = "PPP"
     try:
         reply = client.SendPacket(request)
     except Timeout as error:
@@ -200,8 +216,19 @@ def access_probe(*, host: str, port: int, secret: str, nas_address: str, nas_ide
         raise NasNoAnswer(f"cannot reach the RADIUS server {host}:{port}: {error}") from error
     finally:
         client._CloseSocket()
-    if reply.code == packet.AccessAccept:
+    attributes = {key: [str(value) for value in reply[key]] for key in reply.keys() if isinstance(key, str)}
+    return AccessAnswer(accepted=reply.code == packet.AccessAccept, code=reply.code, attributes=attributes)
+
+
+def access_probe(*, host: str, port: int, secret: str, nas_address: str, nas_identifier: str, username: str, password: str,
+                 timeout: float = DEFAULT_TIMEOUT, attempts: int = DEFAULT_ATTEMPTS) -> str:
+    """Ask the RADIUS server to authenticate one login on the router's behalf (its secret, its NAS
+    address): "accept" or "reject" both prove the server knows the router and answers; no answer
+    raises ``NasNoAnswer``."""
+    answer = access_request(host=host, port=port, secret=secret, nas_address=nas_address, nas_identifier=nas_identifier,
+                            username=username, password=password, timeout=timeout, attempts=attempts)
+    if answer.code == packet.AccessAccept:
         return "accept"
-    if reply.code == packet.AccessReject:
+    if answer.code == packet.AccessReject:
         return "reject"
-    return f"code {reply.code}"
+    return f"code {answer.code}"

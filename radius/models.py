@@ -91,6 +91,10 @@ class Session(models.Model):
     class Meta:
         db_table = "radius_radacct"
         ordering = ["-acctstarttime", "-radacctid"]
+        permissions = [
+            ("disconnect_session", "Can disconnect an online session"),
+            ("test_login", "Can test a login against RADIUS"),
+        ]
         indexes = [
             # Simultaneous-Use: a login's open sessions on its router.
             models.Index(fields=["router", "username"], condition=Q(acctstoptime__isnull=True), name="radacct_open_login_idx"),

@@ -1,19 +1,26 @@
-"""radius's reads for screens: a connection's last refused login with its reason, where it is online
-now, and the regulator's session log (who had an address when)."""
+"""radius's reads for screens, reports and the API: a connection's last refused login with its reason,
+where it is online now, who is online (with counts per router and area), session history (staff,
+branch-scoped; the portal, owner-scoped), staff's Disconnects, each router's RADIUS health, and the
+regulator's session log (who had an address when)."""
 
 from __future__ import annotations
 
 import heapq
+import ipaddress
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import islice
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Max, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
-from network.models import Router
+from ispbill.accounts.selectors import user_branch_ids
+from network.models import ProvisioningTask, Router
 
 from .models import AuthAttempt, Session, SessionLog
 
@@ -37,10 +44,19 @@ def subscription_last_reject(*, subscription_id: int) -> RejectExplained | None:
     )
     if attempt is None:
         return None
+    return explain_reject(attempt)
+
+
+def explain_reject(attempt: AuthAttempt) -> RejectExplained:
+    """A refused login's reason as staff read it; "already online" names the NAS the login is open on."""
     online_on: list[Router] = []
     text = attempt.get_reason_display()
     if attempt.reason == AuthAttempt.Reason.ALREADY_ONLINE:
-        router_ids = {s.router_id for s in subscription_open_sessions(subscription_id=subscription_id) if s.router_id}
+        open_sessions = (
+            subscription_open_sessions(subscription_id=attempt.subscription_id) if attempt.subscription_id
+            else list(Session.objects.filter(router_id=attempt.router_id, username=attempt.username, acctstoptime__isnull=True))
+        )
+        router_ids = {s.router_id for s in open_sessions if s.router_id}
         online_on = list(Router.objects.filter(pk__in=router_ids).order_by("name"))
         if online_on:
             text = _("Already online on NAS %(routers)s") % {"routers": ", ".join(r.name for r in online_on)}
@@ -208,3 +224,189 @@ def session_log_export_rows(query: SessionLogQuery, *, chunk_size: int = 5000) -
         if len(chunk) >= chunk_size:
             yield from flush()
     yield from flush()
+# Sessions as staff and customers see them (docs/radius.md, "Screens") ------------------------------
+
+# The Calling-Station-Id of staff's "Test a login" (radius.services.login_test): its post-auth row is
+# kept (who asked is in the audit log) but it is not the router's traffic, so health figures skip it.
+LOGIN_TEST_STATION_PREFIX = "ispbill-login-test:"
+
+
+def sessions_visible_to(user) -> QuerySet[Session]:
+    """Every session a staff user may see: those of customers in their branches (all, with the
+    sessions no subscription was found for, for a user of every branch)."""
+    sessions = Session.objects.select_related("router", "subscription__customer__area")
+    branch_ids = user_branch_ids(user)
+    if branch_ids is None:
+        return sessions
+    return sessions.filter(subscription__customer__branch__in=branch_ids)
+
+
+def session_get_for_staff(*, user, pk: int) -> Session:
+    return get_object_or_404(sessions_visible_to(user), pk=pk)
+
+
+@dataclass(frozen=True)
+class OnlineFilters:
+    router_id: int | None = None
+    area_id: int | None = None
+    search: str = ""
+
+
+def _search(sessions: QuerySet[Session], text: str) -> QuerySet[Session]:
+    text = text.strip()
+    if not text:
+        return sessions
+    try:
+        # An address typed whole means that address (the (framedipaddress, acctstarttime) index).
+        return sessions.filter(framedipaddress=ipaddress.ip_address(text).compressed)
+    except ValueError:
+        pass
+    return sessions.filter(
+        Q(username__icontains=text) | Q(callingstationid__icontains=text)
+        | Q(subscription__customer__account_number__icontains=text) | Q(subscription__customer__name__icontains=text)
+    )
+
+
+def online_sessions(*, user, filters: OnlineFilters = OnlineFilters()) -> QuerySet[Session]:
+    """Who is online now (open accounting sessions), newest first, within the user's branches."""
+    sessions = sessions_visible_to(user).filter(acctstoptime__isnull=True)
+    if filters.router_id:
+        sessions = sessions.filter(router_id=filters.router_id)
+    if filters.area_id:
+        sessions = sessions.filter(subscription__customer__area_id=filters.area_id)
+    return _search(sessions, filters.search).order_by("-acctstarttime", "-radacctid")
+
+
+@dataclass(frozen=True)
+class OnlineCount:
+    pk: int | None
+    name: str
+    online: int
+
+
+def online_counts(*, user) -> tuple[list[OnlineCount], list[OnlineCount]]:
+    """(per router, per area): how many are online now within the user's branches, biggest first.
+    A session whose router or customer is unknown counts under None ("unknown")."""
+    sessions = sessions_visible_to(user).filter(acctstoptime__isnull=True).order_by()
+    per_router = sessions.values("router_id", "router__name").annotate(n=Count("radacctid"))
+    per_area = sessions.values("subscription__customer__area_id", "subscription__customer__area__name").annotate(n=Count("radacctid"))
+    routers = [OnlineCount(row["router_id"], row["router__name"] or "", row["n"]) for row in per_router]
+    areas = [
+        OnlineCount(row["subscription__customer__area_id"], row["subscription__customer__area__name"] or "", row["n"])
+        for row in per_area
+    ]
+    return (sorted(routers, key=lambda c: (-c.online, c.name)), sorted(areas, key=lambda c: (-c.online, c.name)))
+
+
+def customer_sessions(*, customer_id: int, limit: int = 50) -> list[Session]:
+    """A customer's sessions (open and closed) across their connections, newest first: the customer
+    page's Sessions tab (the staff selector fetched the customer in the user's branches)."""
+    return list(
+        Session.objects.filter(subscription__customer_id=customer_id).select_related("router", "subscription")
+        .order_by("-acctstarttime", "-radacctid")[:limit]
+    )
+
+
+def portal_sessions(*, customer) -> QuerySet[Session]:
+    """The signed-in customer's own sessions, newest first; nothing of anyone else's."""
+    return (
+        Session.objects.filter(subscription__customer=customer).select_related("subscription__package")
+        .order_by("-acctstarttime", "-radacctid")
+    )
+
+
+def disconnects_for_subscriptions(subscription_ids) -> dict[int, list[ProvisioningTask]]:
+    """Staff's Disconnects of the last day per subscription, newest first: what a session row shows
+    (waiting, done, refused by the router, or no answer and retrying)."""
+    since = timezone.now() - timedelta(days=1)
+    found: dict[int, list[ProvisioningTask]] = {}
+    tasks = ProvisioningTask.objects.filter(
+        subscription_id__in=list(subscription_ids), action=ProvisioningTask.Action.DISCONNECT, created_at__gte=since,
+    ).order_by("-id")
+    for task in tasks:
+        found.setdefault(task.subscription_id, []).append(task)
+    return found
+
+
+def disconnect_for_session(session: Session, disconnects: dict[int, list[ProvisioningTask]]) -> ProvisioningTask | None:
+    for task in disconnects.get(session.subscription_id, []):
+        if task.desired.get("session_id") == session.acctsessionid:
+            return task
+    return None
+
+
+# RADIUS health per router (docs/radius.md, "RADIUS health") ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    accepts: int = 0
+    rejects: int = 0
+
+    @property
+    def requests(self) -> int:
+        return self.accepts + self.rejects
+
+    @property
+    def reject_rate(self) -> Decimal | None:
+        """Rejects over answered Access-Requests, a percentage with one decimal (half-up); None with none."""
+        if not self.requests:
+            return None
+        return (Decimal(100) * self.rejects / self.requests).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class RadiusHealth:
+    last_request_at: datetime | None = None
+    hour: Window = field(default_factory=Window)
+    day: Window = field(default_factory=Window)
+
+
+def _router_attempts():
+    return AuthAttempt.objects.exclude(callingstationid__startswith=LOGIN_TEST_STATION_PREFIX)
+
+
+def radius_health(*, router_ids, now: datetime | None = None) -> dict[int, RadiusHealth]:
+    """Per router: its last Access-Request, and accepts / rejects over the last hour and 24 hours, read
+    from radius_postauth (one row per answer FreeRADIUS gave). Staff's login tests are left out."""
+    now = now or timezone.now()
+    router_ids = list(router_ids)
+    hour, day = now - timedelta(hours=1), now - timedelta(hours=24)
+    rows = (
+        _router_attempts().filter(router_id__in=router_ids, authdate__gt=day, authdate__lte=now).order_by()
+        .values("router_id").annotate(
+            accepts_hour=Count("id", filter=Q(accepted=True, authdate__gt=hour)),
+            rejects_hour=Count("id", filter=Q(accepted=False, authdate__gt=hour)),
+            accepts_day=Count("id", filter=Q(accepted=True)),
+            rejects_day=Count("id", filter=Q(accepted=False)),
+            last=Max("authdate"),
+        )
+    )
+    health = {
+        row["router_id"]: RadiusHealth(
+            last_request_at=row["last"], hour=Window(row["accepts_hour"], row["rejects_hour"]),
+            day=Window(row["accepts_day"], row["rejects_day"]),
+        )
+        for row in rows
+    }
+    for router_id in router_ids:
+        if router_id not in health:
+            # Quiet for a day: when it last asked at all (the router, authdate index; one row).
+            last = _router_attempts().filter(router_id=router_id, authdate__lte=now).order_by("-authdate").values_list("authdate", flat=True).first()
+            health[router_id] = RadiusHealth(last_request_at=last)
+    return health
+
+
+def reject_counts(*, router_ids, since: datetime, until: datetime) -> dict[int, Window]:
+    """{router id: accepts and rejects} between two instants for these routers (for /metrics): read
+    through the (router, authdate) index, one range per router."""
+    rows = (
+        _router_attempts().filter(router_id__in=list(router_ids), authdate__gt=since, authdate__lte=until).order_by()
+        .values("router_id").annotate(accepts=Count("id", filter=Q(accepted=True)), rejects=Count("id", filter=Q(accepted=False)))
+    )
+    return {row["router_id"]: Window(row["accepts"], row["rejects"]) for row in rows}
+
+
+def attempt_for_login_test(*, station: str) -> AuthAttempt | None:
+    """The post-auth row FreeRADIUS wrote for one login test (its Calling-Station-Id is the test's own)."""
+    return AuthAttempt.objects.filter(callingstationid=station).order_by("-id").first()

@@ -29,6 +29,7 @@ from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
 from payments.models import BkashAgreement, GatewayPayment
 from payments.services import payment_record
+from radius.models import Session
 from resellers.models import Payout
 from tests.factories import (
     AreaFactory,
@@ -100,6 +101,10 @@ OBJECT_FOR_URL = {
         "churn-retention-fieldcheck": "customer",
         "churn-retention-call": "retention_call",
         "churn-retention-offer": "retention_offer",
+        # RADIUS screens: Test a login on a router; a customer's Sessions tab; Disconnect of a session of theirs.
+        "radius-login-test": "router",
+        "radius-customer-sessions": "customer",
+        "radius-session-disconnect": "radius_session",
     },
     "portal": {"contract": "contract", "ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "payment-method": "bkash_agreement", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session", "visit": "workorder"},
     "reseller": {
@@ -270,6 +275,11 @@ def world(db):
             actor=None, customer=reseller_customer, amount=Decimal("200.00"), method="cash", reseller=reseller_a,
         ),
         "reseller": reseller_a,
+        # An open RADIUS session of the branch A customer (rows as FreeRADIUS's accounting writes them).
+        "radius_session": Session.objects.create(
+            acctsessionid="isolation-1", acctuniqueid="isolation-1", username=subscription.username or "isolation", nasipaddress="127.0.0.1",
+            router=subscription.router, subscription=subscription, acctstarttime=timezone.now(),
+        ),
         "subreseller": ResellerFactory(branch=branch_a, model="prepaid", parent=ResellerFactory(branch=branch_a, model="prepaid")),
         "retention_call": RetentionCallTask.objects.create(
             customer=subscription.customer, assignee=UserFactory(), due_date=timezone.localdate(),

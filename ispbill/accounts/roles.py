@@ -34,6 +34,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
     MANAGER: [
         "customers.*", "billing.*", "payments.*", "network.*", "tickets.*", "fieldservice.*",
         "resellers.*", "contracts.*", "churn.*", "core.view_auditlog", "accounts.view_user", "notify.*",
+        # Sessions, refused logins, "Test a login" and "Disconnect" (docs/radius.md, "Screens").
+        "radius.*",
         "core.view_jobrun",  # the job log; "run again" (core.rerun_jobrun) is the administrators'
         "dashboard.view_analytics",
         # The regulator's session logs: who had an IP address when, and their export (audited).
@@ -63,6 +65,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_auditlog", "notify.view_message", "notify.retry_message",
         # They take the calls when the network is down: they see outages (declaring one is the NOC's).
         "network.view_outage", "network.view_outageupdate",
+        # "Why can't I connect?": who is online, a connection's sessions and its last refused login.
+        "radius.view_session", "radius.view_authattempt",
         # "Plan a visit" from a ticket; scheduling and assigning stay with the technician supervisors.
         "fieldservice.view_workorder", "fieldservice.add_workorder",
         # Retention calls to at-risk customers and technical checks; offers (money) are the managers'.
@@ -73,7 +77,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
     TECHNICIAN_SUPERVISOR: [
         "customers.view_customer", "customers.view_subscription", "customers.change_subscription",
         "customers.lifecycle_subscription", "customers.view_package", "customers.view_area",
-        "customers.view_branch", "network.*", "fieldservice.*", "tickets.view_ticket",
+        "customers.view_branch", "network.*", "radius.*", "fieldservice.*", "tickets.view_ticket",
     ],
     TECHNICIAN: [],
 }

@@ -65,6 +65,10 @@ NOT_PAGES = {
         "job-run-again",
         # The session logs' CSV export (audited; the search page's "Export CSV" button).
         "session-log-export",
+        # RADIUS: Disconnect's post, the Sessions tab's self-refreshing region (checked as part of the
+        # customer page), and "Test a login", a dialog of a RADIUS-mode router's page (the small demo's
+        # routers are in API mode; tests/e2e/test_radius_screens.py drives it at FreeRADIUS).
+        "radius-session-disconnect", "radius-customer-sessions", "radius-login-test",
     },
     "portal": {
         "logout", "login-code-verify", "visit-rate", "contract-code", "contract-sign", "contract-document", "contract-signed-document", "profile-phone", "profile-phone-confirm", "profile-email",

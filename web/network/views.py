@@ -21,6 +21,7 @@ from ispbill.core.forms import add_service_errors
 from ispbill.surfaces import staff_permission_required
 from network import reconcile, selectors, services
 from network.models import Router
+from radius.selectors import radius_health
 
 from .forms import AaaModeForm, LoginLookupForm, OrphanForm, RouterForm
 
@@ -45,6 +46,8 @@ def _detail_context(router) -> dict:
         "orphans": selectors.orphans_with_queued_actions(router, report),
         "lookup_form": LoginLookupForm(),
         "aaa_switch": selectors.aaa_switch_pending(router),
+        # Last Access-Request and reject rate (radius_postauth), with "Test a login" (web/radius).
+        "radius_health": radius_health(router_ids=[router.pk])[router.pk],
     }
 
 
@@ -61,7 +64,10 @@ def _render_region(request, router, region: str, **extra):
 @vary_on_headers("HX-Request")
 @staff_permission_required("network.view_router")
 def router_list(request):
-    routers = selectors.router_list(user=request.user)
+    routers = list(selectors.router_list(user=request.user))
+    health = radius_health(router_ids=[router.pk for router in routers if router.aaa_mode == Router.AaaMode.RADIUS])
+    for router in routers:
+        router.radius_health = health.get(router.pk)
     template = "network/router_list.html"
     return render(request, f"{template}#router-list" if _region(request) else template, {"routers": routers})
 

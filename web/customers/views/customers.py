@@ -49,6 +49,7 @@ from web.billing.views.billing_tab import billing_tab_context
 from web.contracts.views import contracts_tab_context
 from web.customers.forms.customer import CustomerFilterForm, CustomerForm, PortalAccessForm
 from web.customers.views.subscriptions import lifecycle_actions_for, wants_region
+from web.radius.views import sessions_tab_context
 from web.tickets.views.customer_tab import tickets_tab_context
 
 # List and export ---------------------------------------------------------------------------------
@@ -245,6 +246,8 @@ CUSTOMER_TABS = (
         "subscriptions", _("Subscriptions"), "customers.view_subscription",
         "customers/customer_tab_subscriptions.html", _subscriptions_context,
     ),
+    # RADIUS sessions and refused logins, with Disconnect (web/radius/views.py).
+    CustomerTab("sessions", _("Sessions"), "radius.view_session", "radius/customer_tab_sessions.html", sessions_tab_context),
     CustomerTab("billing", _("Billing"), "billing.view_invoice", "billing/customer_tab_billing.html", billing_tab_context),
     CustomerTab("tickets", _("Tickets"), "tickets.view_ticket", "tickets/customer_tab_tickets.html", tickets_tab_context),
     CustomerTab("contracts", _("Contracts"), "contracts.view_contract", "contracts/customer_tab_contracts.html", contracts_tab_context),
