@@ -37,6 +37,7 @@ import csv
 import io
 import json
 import logging
+import random
 import secrets
 import threading
 import time
@@ -66,6 +67,7 @@ INSUFFICIENT_WALLET, TIMEOUT_WALLET = "01700000001", "01700000002"
 CALLBACK_MODES = ("normal", "none", "twice")
 MAX_AMOUNT = Decimal("500000.00")
 _lock = threading.Lock()
+_random = random.SystemRandom()
 
 
 # State -------------------------------------------------------------------------------------------
@@ -142,6 +144,18 @@ def _authorized(request) -> bool:
     return bool(expiry and expiry > time.time() and _merchant_ok(request))
 
 
+def _random_fault() -> str:
+    """BKASH_SANDBOX_FAIL_PERCENT of the API calls fail at random (the auto-pay bench's 5 percent): half
+    answered 503 before doing anything, half after the work was done (the answer lost)."""
+    percent = settings.BKASH_SANDBOX_FAIL_PERCENT
+    if percent <= 0:
+        return ""
+    draw = _random.random() * 100
+    if draw >= percent:
+        return ""
+    return "before" if draw < percent / 2 else "after"
+
+
 def api(view):
     """A merchant API call: POST, JSON, a valid id_token and app key (token calls check their own)."""
 
@@ -154,7 +168,13 @@ def api(view):
             return _error("9999", "Malformed request body", status=400)
         if view.__name__ not in ("token_grant", "token_refresh") and not _authorized(request):
             return JsonResponse({"message": "Unauthorized"}, status=401)
-        return view(request, data, *args, **kwargs)
+        fault = _random_fault()
+        if fault == "before":
+            return JsonResponse({"message": "Service Unavailable"}, status=503)
+        answer = view(request, data, *args, **kwargs)
+        if fault == "after":  # done at bKash, the answer lost on the way back
+            return JsonResponse({"message": "Service Unavailable"}, status=503)
+        return answer
 
     wrapper.__name__ = view.__name__
     return wrapper

@@ -104,7 +104,9 @@ def onlinepayment_refund(request, pk: int):
             else:
                 messages.success(request, _t("Refund %(ref)s started; its status is checked until it is final.") % {"ref": refund.refe_id})
             return redirect("staff:onlinepayment-detail", pk=gp.pk)
-    return render(request, "payments/online/refund_form.html", {"gp": gp, "form": form, "refundable": online_refunds.refundable(gp)})
+    status = 400 if request.method == "POST" else 200  # refused input: a 4xx, nothing changed
+    return render(request, "payments/online/refund_form.html", {"gp": gp, "form": form, "refundable": online_refunds.refundable(gp)},
+                  status=status)
 
 
 @staff_permission_required("payments.refund_gatewaypayment")

@@ -100,7 +100,7 @@ def statement_upload(request):
 def reconciliation_resolve(request, pk: int):
     item = get_object_or_404(ReconciliationItem, pk=pk)
     form = ResolveForm(request.POST)
-    if not form.is_valid():
+    if len(request.POST.getlist("action")) != 1 or len(request.POST.getlist("note")) > 1 or not form.is_valid():
         return HttpResponseBadRequest(_t("Unknown action."))
     action, note = form.cleaned_data["action"], form.cleaned_data["note"]
     error = ""
@@ -124,7 +124,8 @@ def reconciliation_resolve(request, pk: int):
             response.status_code = 422
         return response
     if error:
-        messages.error(request, error)
+        return render(request, "payments/online/reconciliation_refused.html",
+                      {"item": item, "error": error, "back": _page_url(item.gateway, item.day)}, status=422)
     else:
         messages.success(request, _t("%(txn)s: %(how)s.") % {"txn": item.txn_id or item.key, "how": item.get_resolution_display()})
     return redirect(_page_url(item.gateway, item.day))
