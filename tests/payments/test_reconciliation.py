@@ -97,7 +97,7 @@ def test_the_worked_example_all_matched_and_the_settlement_report_is_the_bank_de
     assert report["days"][0].difference == D("0.00")
     # The deposit: the report's net column summed, line by line.
     lines = GatewayStatementLine.objects.filter(statement__day=today(), statement__gateway="bkash")
-    deposit = sum(l.amount - l.fee for l in lines if l.kind != "refund") - sum(l.amount for l in lines if l.kind == "refund")
+    deposit = sum(line.amount - line.fee for line in lines if line.kind != "refund") - sum(line.amount for line in lines if line.kind == "refund")
     assert deposit == theirs.net == D("1272.25")
 
 
