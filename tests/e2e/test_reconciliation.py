@@ -41,8 +41,9 @@ def test_staff_settle_a_missing_payment_from_the_reconciliation_page(page, bkash
     page.get_by_role("link", name="Reconciliation").first.click()
     expect(page.locator("h1")).to_contain_text("Reconciliation")
     # The nightly job does yesterday; the day here is today's.
-    page.get_by_label("Day").fill(day.strftime("%d/%m/%Y"))
-    page.get_by_role("button", name="Show").click()
+    page.locator("#recon-filter select[name=gateway]").select_option("bkash")
+    page.locator("#recon-filter input[name=day]").fill(day.strftime("%d/%m/%Y"))
+    page.locator("#recon-filter").get_by_role("button", name="Show").click()
     row = page.locator(f"#recon-item-{item.pk}")
     expect(row).to_contain_text("Missing on our side")
     expect(row).to_contain_text(customer.account_number)
@@ -58,8 +59,8 @@ def test_staff_settle_a_missing_payment_from_the_reconciliation_page(page, bkash
     shoot(page, "2-settled-1280")
     page.set_viewport_size({"width": 360, "height": 740})
     page.reload()
-    page.get_by_label("Show").select_option("all")
-    page.get_by_role("button", name="Show").click()
+    page.locator("#recon-filter select[name=kind]").select_option("all")
+    page.locator("#recon-filter").get_by_role("button", name="Show").click()
     expect(page.locator(f"#recon-item-{item.pk}")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360 + 1, f"the page is {width} px wide at 360 px"

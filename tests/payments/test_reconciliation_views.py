@@ -74,7 +74,7 @@ def test_a_manager_may_resolve_and_a_cashier_may_not_even_look(cashier, recon_it
     assert answer.status_code == 403
     assert cashier.post(reverse("staff:reconciliation-run"), {"gateway": "bkash", "day": "01/11/2026"}).status_code == 403
     upload = SimpleUploadedFile("s.csv", b"Transaction ID\n", content_type="text/csv")
-    assert cashier.post(reverse("staff:reconciliation-statement"), {"gateway": "bkash", "day": "01/11/2026", "file": upload}).status_code == 403
+    assert cashier.post(reverse("staff:reconciliation-statement"), {"upload-gateway": "bkash", "upload-day": "01/11/2026", "upload-file": upload}).status_code == 403
     assert state() == before
 
 
@@ -167,13 +167,13 @@ def test_an_unreadable_report_is_refused_and_nothing_is_stored(staff_client, nam
     before = state()
     upload = SimpleUploadedFile(name, content, content_type="text/csv")
     answer = staff_client.post(reverse("staff:reconciliation-statement"),
-                               {"gateway": "bkash", "day": timezone.localdate().strftime("%d/%m/%Y"), "file": upload})
+                               {"upload-gateway": "bkash", "upload-day": timezone.localdate().strftime("%d/%m/%Y"), "upload-file": upload})
     assert answer.status_code == 400 and state() == before
 
 
 def test_an_upload_without_a_file_or_day_is_refused(staff_client):
     before = state()
-    assert staff_client.post(reverse("staff:reconciliation-statement"), {"gateway": "bkash"}).status_code == 400
+    assert staff_client.post(reverse("staff:reconciliation-statement"), {"upload-gateway": "bkash"}).status_code == 400
     assert state() == before
 
 
@@ -182,7 +182,7 @@ def test_a_good_report_is_uploaded_and_the_day_reconciled(staff_client):
     body = ("Transaction ID,Date Time,Transaction Type,Wallet,Reference,Amount,Fee,Net Amount,Status\n"
             f"BKZ1,{day.isoformat()} 10:00:00,Payment,017,ZZ,100.00,1.85,98.15,Completed\n").encode()
     upload = SimpleUploadedFile("statement.csv", body, content_type="text/csv")
-    answer = staff_client.post(reverse("staff:reconciliation-statement"), {"gateway": "bkash", "day": day.strftime("%d/%m/%Y"), "file": upload})
+    answer = staff_client.post(reverse("staff:reconciliation-statement"), {"upload-gateway": "bkash", "upload-day": day.strftime("%d/%m/%Y"), "upload-file": upload})
     assert answer.status_code == 302
     item = ReconciliationItem.objects.get(txn_id="BKZ1")
     assert item.kind == "missing_ours" and item.gateway_amount == D("100.00") and item.gateway_fee == D("1.85")

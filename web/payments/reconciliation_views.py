@@ -51,7 +51,7 @@ def reconciliation_page(request):
         "form": form, "gateway": gateway, "gateway_label": GATEWAYS[gateway].label, "day": day, "kind": kind,
         "items": items[:500], "counts": reconciliation.item_counts(gateway=gateway, day=day),
         "run": reconciliation.last_run(gateway=gateway, day=day), "statement": reconciliation.statement_for(gateway=gateway, day=day),
-        "upload_form": StatementUploadForm(initial={"gateway": gateway, "day": day}),
+        "upload_form": StatementUploadForm(initial={"gateway": gateway, "day": day}, prefix="upload"),
         "can_settle": request.user.has_perm(SETTLE), "can_upload": request.user.has_perm(UPLOAD),
     }
     return render(request, "payments/online/reconciliation.html", context)
@@ -77,7 +77,7 @@ def reconciliation_run(request):
 @staff_permission_required(VIEW, UPLOAD)
 @require_POST
 def statement_upload(request):
-    form = StatementUploadForm(request.POST, request.FILES)
+    form = StatementUploadForm(request.POST, request.FILES, prefix="upload")
     if not form.is_valid():
         return render(request, "payments/online/statement_upload.html", {"form": form}, status=400)
     gateway, day, upload = form.cleaned_data["gateway"], form.cleaned_data["day"], form.cleaned_data["file"]
