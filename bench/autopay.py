@@ -155,6 +155,8 @@ def main() -> None:
     parser.add_argument("--gateway-workers", type=int, default=2)
     parser.add_argument("--gateway-threads", type=int, default=8)
     parser.add_argument("--db-name", default="ispbill_bench_autopay")
+    parser.add_argument("--profile", action="store_true",
+                        help="run the charge day in this process under cProfile (one worker) and print the top functions")
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL"):
         sys.exit("Set REDIS_URL: the emulator's state must be shared by this script and the emulator's server")
@@ -180,6 +182,21 @@ def main() -> None:
         "BKASH_SANDBOX_EXECUTE_DELAY": "0"})
     ok = True
     try:
+        if args.profile:
+            import cProfile
+            import pstats
+
+            from usecases.autopay import autopay_run
+
+            profiler = cProfile.Profile()
+            started, cpu = time.perf_counter(), time.process_time()
+            profiler.runcall(autopay_run, today=day, worker="bench-profile")
+            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+            print(f"profiled run: {wall:.1f} s wall, {cpu:.1f} s CPU in this process for {len(invoice_ids):,} invoices "
+                  f"({1000 * cpu / len(invoice_ids):.1f} ms CPU per invoice)", flush=True)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+            check(invoice_ids)
+            return
         print(f"charge day {day}: {args.workers} workers racing; load average {load_average()}", flush=True)
         wall = race(day, args.workers)
         print(f"first run: {wall:.1f} s wall for {len(invoice_ids):,} invoices ({len(invoice_ids) / wall:.1f}/s); "
