@@ -33,7 +33,6 @@ and trxID answers the refund's status (bKash's Refund Status call); "refund time
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import logging
@@ -56,6 +55,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+
+from ispbill.core import csvfiles
 
 logger = logging.getLogger(__name__)
 
@@ -460,10 +461,10 @@ def statement(request):
     except ValueError:
         return HttpResponseBadRequest("date=YYYY-MM-DD")
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=STATEMENT_COLUMNS)
-    writer.writeheader()
+    writer = csvfiles.writer(out)
+    writer.writerow(STATEMENT_COLUMNS)
     for row in statement_rows(parsed.isoformat()):
-        writer.writerow(row)
+        writer.writerow([row[name] for name in STATEMENT_COLUMNS])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="bkash-statement-{parsed.isoformat()}.csv"'
     return response

@@ -24,7 +24,6 @@ the file staff download and upload to ispbill's reconciliation: SSLCommerz's API
 tran_id at a time.
 """
 
-import csv
 import io
 import logging
 import secrets
@@ -45,6 +44,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from ispbill.core import csvfiles
 from payments.sslcommerz import MAX_AMOUNT, MIN_AMOUNT, sign
 
 logger = logging.getLogger(__name__)
@@ -433,11 +433,11 @@ def report(request):
     keys = [f"{KEY}report:{day}:{n}" for n in range(1, count + 1)]
     found = store.get_many(keys) if keys else {}
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS)
-    writer.writeheader()
+    writer = csvfiles.writer(out)
+    writer.writerow(REPORT_COLUMNS)
     for key in keys:
         if key in found:
-            writer.writerow(found[key])
+            writer.writerow([found[key][name] for name in REPORT_COLUMNS])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sslcommerz-report-{day}.csv"'
     return response
