@@ -77,7 +77,8 @@ def start_gunicorn(port: int, *, workers: int, threads: int, env: dict | None = 
     server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
     import requests
 
-    deadline = time.monotonic() + 30
+    # Two minutes: on a loaded machine two gunicorn workers importing Django took more than 30 s.
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:

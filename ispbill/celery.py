@@ -224,6 +224,15 @@ app.conf.beat_schedule = {
         "task": "usecases.tasks.session_log_maintain",
         "schedule": crontab(hour=3, minute=50),
     },
+    # Gateway reconciliation (payments/reconciliation.py): yesterday's transactions at each gateway set
+    # against ours. At 00:50: the day is over, and the 5-minute re-query above has had half an hour to
+    # settle the day's last attempts (a callback lost at 23:58 is settled, not listed as a difference);
+    # it moves no money, so no nightly figure depends on it, and it keeps its gateway calls (one per
+    # attempt) clear of the 01:40 metric snapshot and the 02:30 billing run.
+    "payments-reconcile-gateways": {
+        "task": "usecases.tasks.reconcile_gateways_daily",
+        "schedule": crontab(hour=0, minute=50),
+    },
 }
 
 # Each entry's runs say they came from the schedule and which entry sent them (the job log's trigger

@@ -501,6 +501,15 @@ BKASH_SANDBOX_USERNAME = env.str("BKASH_SANDBOX_USERNAME", default="ispbilldemo"
 BKASH_SANDBOX_PASSWORD = env.str("BKASH_SANDBOX_PASSWORD", default="ispbilldemo@bkash")
 # Seconds the emulator holds an execute it completed when the "execute timeout" switch is on.
 BKASH_SANDBOX_EXECUTE_DELAY = env.float("BKASH_SANDBOX_EXECUTE_DELAY", default=35.0)
+# The fee the emulator's merchant statement shows bKash keeping, in percent of each payment.
+BKASH_SANDBOX_FEE_PERCENT = env.float("BKASH_SANDBOX_FEE_PERCENT", default=1.85)
+# The commission the Nagad emulator's daily report shows Nagad keeping, in percent of each payment.
+NAGAD_SANDBOX_FEE_PERCENT = env.float("NAGAD_SANDBOX_FEE_PERCENT", default=1.5)
+# Percent of the emulator's API calls that fail at random (half before the work, half after): benches.
+BKASH_SANDBOX_FAIL_PERCENT = env.float("BKASH_SANDBOX_FAIL_PERCENT", default=0.0)
+# A refund request whose answer was lost, and of which the gateway still knows nothing after this
+# long, is closed as failed (payments/online_refunds.py).
+REFUND_LOST_AFTER_MINUTES = env.int("REFUND_LOST_AFTER_MINUTES", default=10)
 # Off until an admin turns it on (the demo's seed does, for the emulator).
 BKASH_ENABLED = env.bool("BKASH_ENABLED", default=False)
 BKASH_APP_KEY = env.str("BKASH_APP_KEY", default=BKASH_SANDBOX_APP_KEY if BKASH_SANDBOX else "")

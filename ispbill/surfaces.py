@@ -96,6 +96,14 @@ STAFF = Surface(
             _("Settlement"), "staff:onlinepayment-settlement", "payments.view_gatewaypayment", ("onlinepayment-settlement",),
             section=_("Billing"),
         ),
+        NavItem(
+            _("Reconciliation"), "staff:reconciliation", "payments.view_reconciliationitem", ("reconciliation",),
+            section=_("Billing"),
+        ),
+        NavItem(
+            _("Gateway settlement report"), "staff:settlement-report", "payments.view_reconciliationitem", ("settlement-report",),
+            section=_("Billing"),
+        ),
         NavItem(_("Contracts"), "staff:contract-list", "contracts.view_contract", ("contract-",), section=_("Billing")),
         NavItem(_("Routers"), "staff:router-list", "network.view_router", ("router",), section=_("Network")),
         NavItem(_("Online now"), "staff:radius-online", "radius.view_session", ("radius-online",), section=_("Network")),

@@ -23,9 +23,10 @@ from decimal import Decimal
 
 import urllib3
 
-from .sslcommerz import GatewayError, GatewayRefused, format_amount, http_pool, parse_amount
+from .sslcommerz import GatewayError, GatewayRefused, RefundAnswerLost, format_amount, http_pool, parse_amount
 
-__all__ = ["BkashClient", "GatewayError", "GatewayRefused", "ExecuteTimeout", "mask_wallet", "parse_amount", "format_amount"]
+__all__ = ["BkashClient", "GatewayError", "GatewayRefused", "ExecuteTimeout", "RefundAnswerLost", "mask_wallet", "parse_amount",
+           "format_amount"]
 
 MODE_CHECKOUT = "0011"          # pay without an agreement
 MODE_AGREEMENT = "0000"         # create an agreement (link the wallet)
@@ -35,6 +36,7 @@ OK = "0000"
 INSUFFICIENT_BALANCE = "2023"
 ALREADY_COMPLETED = "2062"
 AGREEMENT_NOT_ACTIVE = "2070"
+NO_REFUND = "2075"
 
 MIN_AMOUNT = Decimal("1.00")
 MAX_AMOUNT = Decimal("500000.00")
@@ -208,8 +210,15 @@ class BkashClient:
     # -- refunds
 
     def refund(self, *, payment_id: str, trx_id: str, amount: Decimal, reason: str, sku: str = "internet") -> dict:
+        """Refund all or part of a payment. A lost answer raises RefundAnswerLost: ask `refund_status`
+        before anything else (the refund may have been made)."""
         if not isinstance(amount, Decimal) or amount <= 0:
             raise ValueError("a refund amount must be a positive Decimal")
         return self._checked(self._call("payment/refund", {
             "paymentID": payment_id, "trxID": trx_id, "amount": format_amount(amount), "reason": reason[:255], "sku": sku,
-        }), "refund")
+        }, lost_answer=RefundAnswerLost), "refund")
+
+    def refund_status(self, *, payment_id: str, trx_id: str) -> dict:
+        """bKash's Refund Status: the same path with only paymentID and trxID; refundTrxID, amount and
+        transactionStatus of the refund made (statusCode 2075 when there is none)."""
+        return self._checked(self._call("payment/refund", {"paymentID": payment_id, "trxID": trx_id}), "refund status")

@@ -520,8 +520,30 @@ def agreement_payment_prepare(*, customer: Customer, agreement: BkashAgreement, 
 
 
 def refund_call(*, gp: GatewayPayment, amount: Decimal, reason: str) -> dict:
-    """bKash refunds at once: the answer has refundTrxID and transactionStatus Completed."""
+    """bKash refunds at once: the answer has refundTrxID and transactionStatus Completed. A lost answer
+    raises RefundAnswerLost (the caller keeps the refund open and asks `refund_lookup` later)."""
     answer = bkash_client().refund(payment_id=gp.sessionkey, trx_id=gp.bank_tran_id, amount=amount, reason=reason)
     if answer.get("transactionStatus") != COMPLETED:
         raise bkash.GatewayRefused(f"refund {answer.get('transactionStatus')}", bkash.redact(answer))
     return {**answer, "refund_ref_id": str(answer.get("refundTrxID", "")), "status": "refunded"}
+
+
+def refund_lookup(*, gp: GatewayPayment, amount: Decimal, known: set[str]) -> dict | None:
+    """After a lost answer: the refund of `amount` bKash made on this payment that none of our refunds
+    records yet (`known`: the refundTrxIDs we hold), as `refund_call` answers; None when bKash has none.
+    Raises GatewayError when bKash cannot be asked."""
+    try:
+        answer = bkash_client().refund_status(payment_id=gp.sessionkey, trx_id=gp.bank_tran_id)
+    except bkash.GatewayRefused as error:
+        if getattr(error, "code", "") in (bkash.NO_REFUND,):
+            return None
+        raise
+    refunds = answer.get("refunds") if isinstance(answer.get("refunds"), list) else [answer]
+    for item in refunds:
+        if not isinstance(item, dict):
+            continue
+        ref = str(item.get("refundTrxID", ""))
+        if ref and ref not in known and bkash.parse_amount(item.get("amount")) == amount \
+                and item.get("transactionStatus", COMPLETED) == COMPLETED:
+            return {**item, "refund_ref_id": ref, "status": "refunded"}
+    return None

@@ -224,6 +224,8 @@ class GatewayRefund(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROCESSING, db_index=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
+    # The refund form's hidden key: the same submission twice (a double click) starts one refund.
+    request_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     # The refund's ledger entry, written when the gateway accepts the refund of a credited payment
@@ -436,3 +438,125 @@ class PastPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.amount} on {self.paid_on}"
+
+
+# Reconciliation with the gateways (payments/reconciliation.py, docs/payments.md "Reconciliation") ------
+
+
+class GatewayStatement(models.Model):
+    """A gateway's merchant-portal settlement report for one day, as staff uploaded it (the file's
+    rows in `lines`). The gateways' APIs answer about one transaction at a time; only this report
+    lists a whole day, with the fee and what the bank deposit will be. A later upload for the same
+    day replaces the earlier one for reconciliation; both are kept."""
+
+    gateway = models.CharField(max_length=16, db_index=True)
+    day = models.DateField(db_index=True)
+    filename = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} statement {self.day}"
+
+
+class GatewayStatementLine(models.Model):
+    """One transaction of a settlement report: a payment (money in, less the gateway's fee) or a
+    refund (money out)."""
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", _("Payment")
+        PAYBILL = "paybill", _("Pay Bill")
+        REFUND = "refund", _("Refund")
+
+    statement = models.ForeignKey(GatewayStatement, on_delete=models.CASCADE, related_name="lines")
+    txn_id = models.CharField(max_length=100, db_index=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    at = models.DateTimeField()
+    amount = MoneyField()
+    fee = MoneyField(default=Decimal("0.00"))
+    # Our tran_id (a checkout's merchant invoice number), or the account number a Pay Bill payment named.
+    reference = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0) & Q(fee__gte=0), name="statement_line_amounts")]
+
+    def __str__(self) -> str:
+        return f"{self.txn_id} {self.amount}"
+
+
+class ReconciliationRun(models.Model):
+    """One reconciliation of one gateway's day: what was asked, what was found (counts), and how many
+    transactions could not be checked (the gateway did not answer: run again)."""
+
+    gateway = models.CharField(max_length=16, db_index=True)
+    day = models.DateField(db_index=True)
+    statement = models.ForeignKey(GatewayStatement, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"reconciliation {self.gateway} {self.day}"
+
+
+class ReconciliationItem(models.Model):
+    """One transaction of a gateway's day as the two sides see it: matched, or a difference for staff
+    to resolve (settle what the gateway has and we do not; reverse what we credited and the gateway
+    does not have; mark for refund or acknowledge with a note). A re-run updates an unresolved item
+    and never touches a resolved one."""
+
+    class Kind(models.TextChoices):
+        MATCHED = "matched", _("Matched")
+        MISSING_OURS = "missing_ours", _("Missing on our side")
+        MISSING_GATEWAY = "missing_gateway", _("Missing at the gateway")
+        AMOUNT_MISMATCH = "amount_mismatch", _("Amounts differ")
+
+    class Resolution(models.TextChoices):
+        OPEN = "", _("Open")
+        SETTLED = "settled", _("Settled")
+        REVERSED = "reversed", _("Reversed")
+        REFUND_NEEDED = "refund_needed", _("Refund needed")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+
+    gateway = models.CharField(max_length=16, db_index=True)
+    day = models.DateField(db_index=True)
+    # The gateway's transaction id (bKash trxID, SSLCommerz bank_tran_id) — "ours:<tran_id>" when the
+    # gateway has no transaction for one of our payments.
+    key = models.CharField(max_length=110)
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    txn_id = models.CharField(max_length=100, blank=True)
+    gateway_payment = models.ForeignKey(GatewayPayment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    our_amount = MoneyField(null=True, blank=True)
+    gateway_amount = MoneyField(null=True, blank=True)
+    gateway_fee = MoneyField(null=True, blank=True)
+    gateway_at = models.DateTimeField(null=True, blank=True)
+    statement_kind = models.CharField(max_length=16, blank=True)
+    reference = models.CharField(max_length=100, blank=True)
+    detail = models.CharField(max_length=255, blank=True)
+    resolution = models.CharField(max_length=16, choices=Resolution.choices, blank=True, default="")
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "gateway_at", "id"]
+        permissions = [("settle_reconciliationitem", "Can settle, reverse or acknowledge a gateway reconciliation difference")]
+        constraints = [models.UniqueConstraint(fields=["gateway", "day", "key"], name="reconciliation_item_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.day} {self.key}: {self.kind}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.kind != self.Kind.MATCHED and not self.resolution

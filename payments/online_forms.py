@@ -55,6 +55,8 @@ class RefundForm(MarkInvalidMixin, forms.Form):
     amount = forms.DecimalField(label=_("Amount to refund"), max_digits=14, decimal_places=2, min_value=0,
                                 widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
     reason = forms.CharField(label=_("Reason"), max_length=255)
+    # A fresh key each time the form is shown: the same submission twice (a double click) is one refund.
+    request_key = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 
 
 class OnlinePaymentFilterForm(forms.Form):
@@ -135,3 +137,55 @@ class NagadSettingsForm(MarkInvalidMixin, forms.Form):
         label=_("Branches"), queryset=Branch.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: customers of every branch see Nagad."),
     )
+
+
+# Reconciliation with the gateways ----------------------------------------------------------------------
+
+
+def _gateway_choices():
+    from .gateways import GATEWAYS
+
+    return [(code, gateway.label) for code, gateway in GATEWAYS.items()]
+
+
+class ReconciliationFilterForm(MarkInvalidMixin, forms.Form):
+    gateway = forms.ChoiceField(label=_("Gateway"), choices=_gateway_choices)
+    day = LocaleDateField(label=_("Day"))
+    kind = forms.ChoiceField(label=_("Show"), required=False, choices=[
+        ("", _("Differences")), ("all", _("Everything")), ("matched", _("Matched")), ("missing_ours", _("Missing on our side")),
+        ("missing_gateway", _("Missing at the gateway")), ("amount_mismatch", _("Amounts differ"))])
+
+
+class StatementUploadForm(MarkInvalidMixin, forms.Form):
+    gateway = forms.ChoiceField(label=_("Gateway"), choices=_gateway_choices)
+    day = LocaleDateField(label=_("Day"))
+    file = forms.FileField(label=_("Settlement report (CSV from the gateway's merchant portal)"))
+
+
+class ReconciliationRunForm(forms.Form):
+    gateway = forms.ChoiceField(choices=_gateway_choices)
+    day = LocaleDateField()
+
+
+class ResolveForm(forms.Form):
+    action = forms.ChoiceField(choices=[("settle", "settle"), ("reverse", "reverse"), ("refund_needed", "refund_needed"),
+                                        ("acknowledge", "acknowledge")])
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+
+class SettlementReportForm(MarkInvalidMixin, forms.Form):
+    MAX_DAYS = 92
+
+    gateway = forms.ChoiceField(label=_("Gateway"), choices=_gateway_choices)
+    first = LocaleDateField(label=_("From"))
+    last = LocaleDateField(label=_("To"))
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first"), data.get("last")
+        if first and last:
+            if last < first:
+                raise forms.ValidationError(_("The last day comes before the first."))
+            if (last - first).days >= self.MAX_DAYS:
+                raise forms.ValidationError(_("Choose at most 92 days."))
+        return data

@@ -5,8 +5,10 @@ final (a refund the gateway cancels is undone in the ledger by a new entry)."""
 import logging
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -35,21 +37,33 @@ def refundable(gp: GatewayPayment) -> Decimal:
     return gp.amount - gp.refunded_total
 
 
-def online_refund_request(*, actor, gp: GatewayPayment, amount, reason: str) -> tuple[GatewayRefund, Mapping]:
+def online_refund_request(*, actor, gp: GatewayPayment, amount, reason: str,
+                          request_key: str | None = None) -> tuple[GatewayRefund, Mapping | None]:
     """Ask the refund API to give back all or part of a gateway payment: the refund row and the
-    gateway's answer, for `online_refund_accepted`. A refusal marks the row failed and raises."""
+    gateway's answer, for `online_refund_accepted`. A refusal marks the row failed and raises.
+
+    The answer is None when there is nothing to accept now: the same form submitted again
+    (`request_key`, a double click: the first submission's refund), or a request whose answer was lost
+    (the refund stays processing, its amount held, until `refund_lost_resolve` asks the gateway)."""
     reason = (reason or "").strip()
     try:
         amount = to_money(amount)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, ArithmeticError):
         raise ValidationError({"amount": _("Enter an amount of money.")}) from None
     if not reason:
         raise ValidationError({"reason": _("Give a reason for the refund.")})
     gateway = gateway_of(gp)
     if not gateway.supports_refund:
         raise ValidationError(str(gateway.refund_unsupported))
+    request_key = (request_key or "").strip()[:64] or None
     with transaction.atomic():
         gp = GatewayPayment.objects.select_for_update().get(pk=gp.pk)
+        if request_key:
+            earlier = GatewayRefund.objects.filter(request_key=request_key).first()
+            if earlier is not None:
+                if earlier.gateway_payment_id != gp.pk:
+                    raise ValidationError(_("This form was already used for another payment; open the refund form again."))
+                return earlier, None
         limit = refundable(gp)
         if amount <= ZERO or amount > limit:
             raise ValidationError({"amount": _("Enter an amount between 0.01 and %(limit)s.") % {"limit": limit}})
@@ -57,14 +71,50 @@ def online_refund_request(*, actor, gp: GatewayPayment, amount, reason: str) -> 
             raise ValidationError(_("This payment has no bank transaction id to refund."))
         refund = GatewayRefund.objects.create(
             gateway_payment=gp, amount=amount, reason=reason[:255], refe_id=f"RF{secrets.token_hex(8).upper()}", requested_by=actor,
+            request_key=request_key,
         )
     try:
         answer = gateway_of(gp).refund(gp=gp, amount=amount, reason=reason[:100], refe_id=refund.refe_id)
+    except sslcommerz.RefundAnswerLost as error:
+        # It may have happened: the amount stays held (a processing refund counts against what is
+        # refundable) and the gateway is asked, never the refund sent again.
+        gateway_event(gp, GatewayEvent.Kind.REFUND, f"refund {refund.refe_id}: answer lost ({error}); its status will be asked")
+        return refund, None
     except sslcommerz.GatewayError as error:
         GatewayRefund.objects.filter(pk=refund.pk).update(status=GatewayRefund.Status.FAILED, finished_at=timezone.now())
         gateway_event(gp, GatewayEvent.Kind.REFUND, f"refund {refund.refe_id} refused: {error}", getattr(error, "response", {}))
         raise ValidationError(_("The gateway did not accept the refund: %(error)s") % {"error": error}) from error
     return refund, answer
+
+
+def refund_lost_answer(*, refund: GatewayRefund, now=None) -> Mapping | None:
+    """A refund whose request got no answer: ask the gateway whether it made it. The gateway's answer
+    (to accept, as if it had come in time), or None: then, once the refund is older than
+    REFUND_LOST_AFTER_MINUTES and the gateway still has none, it is closed as failed (nothing left the
+    account; the amount may be refunded again)."""
+    gp = refund.gateway_payment
+    known = set(GatewayRefund.objects.filter(gateway_payment=gp).exclude(refund_ref_id="").values_list("refund_ref_id", flat=True))
+    try:
+        answer = gateway_of(gp).refund_lookup(gp=gp, amount=refund.amount, known=known)
+    except sslcommerz.GatewayError as error:
+        gateway_event(gp, GatewayEvent.Kind.ERROR, f"refund {refund.refe_id}: status unavailable: {error}")
+        return None
+    if answer is not None:
+        gateway_event(gp, GatewayEvent.Kind.REFUND, f"refund {refund.refe_id}: the gateway made it", answer)
+        return answer
+    now = now or timezone.now()
+    if refund.requested_at < now - timedelta(minutes=settings.REFUND_LOST_AFTER_MINUTES):
+        changed = GatewayRefund.objects.filter(pk=refund.pk, status=GatewayRefund.Status.PROCESSING, refund_ref_id="").update(
+            status=GatewayRefund.Status.FAILED, finished_at=now)
+        if changed:
+            gateway_event(gp, GatewayEvent.Kind.REFUND, f"refund {refund.refe_id}: the gateway has none; closed as failed")
+    return None
+
+
+def refunds_answer_lost() -> list[GatewayRefund]:
+    """Refunds whose request got no answer (processing, no gateway reference), oldest first."""
+    return list(GatewayRefund.objects.filter(status=GatewayRefund.Status.PROCESSING, refund_ref_id="")
+                .select_related("gateway_payment").order_by("id")[:200])
 
 
 @transaction.atomic

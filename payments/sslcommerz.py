@@ -46,6 +46,11 @@ class GatewayError(Exception):
     """The gateway could not be reached, answered with an HTTP error, or answered something unreadable."""
 
 
+class RefundAnswerLost(GatewayError):
+    """A refund request whose answer never came (a read timeout, a dropped connection, HTTP 5xx): the
+    refund MAY have happened at the gateway. Never sent again blindly: ask the gateway's refund status."""
+
+
 class GatewayRefused(GatewayError):
     """The gateway answered, and said no (a session it would not open, a refund it would not start)."""
 

@@ -68,6 +68,8 @@ OBJECT_FOR_URL = {
         "router": "router",
         "package": None,
         "billingrun": None,  # billing runs are ISP-wide
+        # Reconciliation with a gateway is of the merchant account, ISP-wide (payments.view_reconciliationitem).
+        "reconciliation": None,
         "payment": "payment",  # a payment belongs to its customer's branch
         "invoice": "invoice",  # an invoice belongs to its customer's branch
         "user": None,

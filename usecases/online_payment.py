@@ -88,15 +88,41 @@ def online_payment_approve(*, actor, gp: GatewayPayment) -> GatewayPayment:
     return gp
 
 
-def online_refund_start(*, actor, gp: GatewayPayment, amount, reason: str) -> GatewayRefund:
+def online_refund_start(*, actor, gp: GatewayPayment, amount, reason: str, request_key: str | None = None) -> GatewayRefund:
     """Refund all or part of a gateway payment through the refund API; once the gateway accepts it,
-    the ledger's refund entry and the commission clawed back in one transaction."""
-    refund, answer = online_refunds.online_refund_request(actor=actor, gp=gp, amount=amount, reason=reason)
+    the ledger's refund entry and the commission clawed back in one transaction. The same form twice
+    (`request_key`) is the first refund; a lost answer leaves the refund processing, to be asked about."""
+    refund, answer = online_refunds.online_refund_request(actor=actor, gp=gp, amount=amount, reason=reason,
+                                                          request_key=request_key)
+    if answer is None:
+        return refund
+    return _refund_accept(actor=actor, refund=refund, answer=answer)
+
+
+def _refund_accept(*, actor, refund: GatewayRefund, answer) -> GatewayRefund:
     with transaction.atomic():
         refund = online_refunds.online_refund_accepted(actor=actor, refund=refund, answer=answer)
         if refund.ledger_entry_id:
             commission_on_refund(actor=actor, payment=refund.gateway_payment.payment, amount=refund.amount)
     return refund
+
+
+def online_refunds_lost_resolve(*, now=None) -> int:
+    """Refunds whose request got no answer: the gateway is asked; one it made is accepted (the ledger's
+    refund entry, the commission) exactly as if the answer had come; one it never made is closed."""
+    accepted = 0
+    for refund in online_refunds.refunds_answer_lost():
+        answer = online_refunds.refund_lost_answer(refund=refund, now=now)
+        if answer is None:
+            continue
+        with transaction.atomic():
+            # Once: only a refund still processing with no gateway reference is accepted.
+            locked = GatewayRefund.objects.select_for_update().get(pk=refund.pk)
+            if locked.status != GatewayRefund.Status.PROCESSING or locked.refund_ref_id:
+                continue
+            _refund_accept(actor=None, refund=locked, answer=answer)
+            accepted += 1
+    return accepted
 
 
 def credit_task_wake() -> None:
@@ -137,4 +163,5 @@ def online_payments_reconcile(*, now=None) -> dict:
             counts[key] = counts.get(key, 0) + value
     counts["credited"] = online_payments_credit_owed()["credited"]
     counts["refunds"] = online_refunds.refunds_poll_open()
+    counts["refunds_recovered"] = online_refunds_lost_resolve(now=now)
     return counts

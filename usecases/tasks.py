@@ -46,6 +46,14 @@ def autopay_daily() -> dict:
     return autopay_run()
 
 
+@shared_task
+def reconcile_gateways_daily() -> dict:
+    """Yesterday's transactions at each gateway set against ours: the differences listed for staff."""
+    from payments.reconciliation import reconcile_yesterday
+
+    return reconcile_yesterday()
+
+
 class CreditFailed(Exception):
     pass
 

@@ -35,4 +35,5 @@ urlpatterns = [
     path(API + "agreement/cancel", _only_when_enabled(views.agreement_cancel), name="agreement-cancel"),
     path("wallet/<str:payment_id>/", _only_when_enabled(views.wallet), name="wallet"),
     path("app/", _only_when_enabled(views.app), name="app"),
+    path("merchant/statement/", _only_when_enabled(views.statement), name="statement"),
 ]

@@ -22,17 +22,26 @@ Payments with an agreement (mode 0001) are executed without the wallet page (mer
 an auto-debit permission allows); docs/payments.md says what that means against the real bKash.
 Status codes: 2023 insufficient balance, 2056 invalid payment state, 2062 already completed,
 2070 agreement not active, 2071 refund amount too large, 9999 malformed request.
+
+The merchant portal's daily transaction statement (`merchant/statement/?date=YYYY-MM-DD`, CSV) lists
+every completed payment (checkout and Pay Bill, demo/bkash_paybill/) and refund of a day with bKash's
+fee (BKASH_SANDBOX_FEE_PERCENT of the amount) and the net the bank deposit carries: the file staff
+download from the portal and upload to ispbill's reconciliation. `payment/refund` with only paymentID
+and trxID answers the refund's status (bKash's Refund Status call); "refund times out" (the
+`refund_timeout` switch below) makes the next refund complete but hold its answer past our timeout.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import random
 import secrets
 import threading
 import time
 from contextlib import contextmanager
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -41,11 +50,13 @@ import urllib3
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.filebased import FileBasedCache
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+
+from ispbill.core import csvfiles
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +68,7 @@ INSUFFICIENT_WALLET, TIMEOUT_WALLET = "01700000001", "01700000002"
 CALLBACK_MODES = ("normal", "none", "twice")
 MAX_AMOUNT = Decimal("500000.00")
 _lock = threading.Lock()
+_random = random.SystemRandom()
 
 
 # State -------------------------------------------------------------------------------------------
@@ -133,6 +145,18 @@ def _authorized(request) -> bool:
     return bool(expiry and expiry > time.time() and _merchant_ok(request))
 
 
+def _random_fault() -> str:
+    """BKASH_SANDBOX_FAIL_PERCENT of the API calls fail at random (the auto-pay bench's 5 percent): half
+    answered 503 before doing anything, half after the work was done (the answer lost)."""
+    percent = settings.BKASH_SANDBOX_FAIL_PERCENT
+    if percent <= 0:
+        return ""
+    draw = _random.random() * 100
+    if draw >= percent:
+        return ""
+    return "before" if draw < percent / 2 else "after"
+
+
 def api(view):
     """A merchant API call: POST, JSON, a valid id_token and app key (token calls check their own)."""
 
@@ -145,7 +169,13 @@ def api(view):
             return _error("9999", "Malformed request body", status=400)
         if view.__name__ not in ("token_grant", "token_refresh") and not _authorized(request):
             return JsonResponse({"message": "Unauthorized"}, status=401)
-        return view(request, data, *args, **kwargs)
+        fault = _random_fault()
+        if fault == "before":
+            return JsonResponse({"message": "Service Unavailable"}, status=503)
+        answer = view(request, data, *args, **kwargs)
+        if fault == "after":  # done at bKash, the answer lost on the way back
+            return JsonResponse({"message": "Service Unavailable"}, status=503)
+        return answer
 
     wrapper.__name__ = view.__name__
     return wrapper
@@ -297,6 +327,8 @@ def execute(request, data):
             _put("wallet", payment["msisdn"], [*linked, agreement_id])
         else:
             payment["trxID"] = _id("", 5)[:10]
+            statement_add(kind="Payment", trx_id=payment["trxID"], amount=Decimal(payment["amount"]),
+                          reference=payment["merchantInvoiceNumber"], msisdn=payment["msisdn"])
         _put("payment", payment_id, payment)
         timeout_wanted = payment["msisdn"] == TIMEOUT_WALLET or payment.get("fault_timeout")
         if timeout_wanted and payment["mode"] != "0000" and not payment.get("timed_out"):
@@ -347,22 +379,95 @@ def agreement_cancel(request, data):
                          "agreementVoidTime": agreement["cancelled"]})
 
 
+def _refund_answer(payment: dict, refund: dict) -> dict:
+    return {"statusCode": "0000", "statusMessage": "Successful", "originalTrxID": payment["trxID"],
+            "refundTrxID": refund["refundTrxID"], "transactionStatus": "Completed", "amount": refund["amount"],
+            "currency": "BDT", "charge": "0.00", "completedTime": refund["completedTime"]}
+
+
 @api
 def refund(request, data):
+    """A refund (with `amount`), or, with only paymentID and trxID, the status of the refunds made:
+    the last one at the top (as bKash answers) and every one in `refunds` (the emulator's addition)."""
     payment_id = _text(data, "paymentID")[:64]
+    hold = 0.0
     with _exclusive(payment_id):
         payment = _get("payment", payment_id) if payment_id else None
         if payment is None or payment["status"] != "Completed" or payment["mode"] == "0000" or payment.get("trxID") != _text(data, "trxID"):
             return _error("2056", "Invalid Payment State")
+        if "amount" not in data:
+            refunds = payment.get("refunds", [])
+            if not refunds:
+                return _error("2075", "No refund found for this transaction")
+            return JsonResponse({**_refund_answer(payment, refunds[-1]), "refunds": refunds})
         amount = _amount(data.get("amount"))
         left = Decimal(payment["amount"]) - Decimal(payment["refunded"])
         if amount is None or amount > left:
             return _error("2071", "Refund amount is more than what can be refunded")
         payment["refunded"] = f"{Decimal(payment['refunded']) + amount:.2f}"
+        refund_row = {"refundTrxID": _id("", 5)[:10], "amount": f"{amount:.2f}", "completedTime": _now_text()}
+        payment.setdefault("refunds", []).append(refund_row)
         _put("payment", payment_id, payment)
-    return JsonResponse({"statusCode": "0000", "statusMessage": "Successful", "originalTrxID": payment["trxID"],
-                         "refundTrxID": _id("", 5)[:10], "transactionStatus": "Completed", "amount": f"{amount:.2f}",
-                         "currency": "BDT", "charge": "0.00", "completedTime": _now_text()})
+        statement_add(kind="Refund", trx_id=refund_row["refundTrxID"], amount=amount, reference=payment["trxID"],
+                      msisdn=payment["msisdn"], fee=Decimal("0.00"))
+        if _store().get(f"{KEY}fault:refund_timeout"):
+            _store().delete(f"{KEY}fault:refund_timeout")
+            hold = settings.BKASH_SANDBOX_EXECUTE_DELAY
+    if hold:
+        time.sleep(hold)  # refunded at bKash; the merchant's client has given up on the answer
+    return JsonResponse(_refund_answer(payment, refund_row))
+
+
+def refund_timeout_next() -> None:
+    """The next refund completes at bKash but its answer comes too late (the demo's and the tests' switch)."""
+    _store().set(f"{KEY}fault:refund_timeout", 1, TTL)
+
+
+# The merchant portal's transaction statement -----------------------------------------------------
+
+STATEMENT_COLUMNS = ("Transaction ID", "Date Time", "Transaction Type", "Wallet", "Reference", "Amount", "Fee", "Net Amount", "Status")
+
+
+def statement_add(*, kind: str, trx_id: str, amount: Decimal, reference: str, msisdn: str, fee: Decimal | None = None,
+                  at=None) -> None:
+    """A completed transaction onto its day's statement (a counter and one key per row: no list rewritten)."""
+    at = timezone.localtime(at)
+    if fee is None:
+        fee = (amount * Decimal(str(settings.BKASH_SANDBOX_FEE_PERCENT)) / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    net = -amount if kind == "Refund" else amount - fee
+    row = {"Transaction ID": trx_id, "Date Time": at.strftime("%Y-%m-%d %H:%M:%S"), "Transaction Type": kind,
+           "Wallet": f"{msisdn[:3]}*****{msisdn[-3:]}" if len(msisdn) >= 6 else msisdn, "Reference": reference,
+           "Amount": f"{amount:.2f}", "Fee": f"{fee:.2f}", "Net Amount": f"{net:.2f}", "Status": "Completed"}
+    day = at.date().isoformat()
+    store = _store()
+    store.add(f"{KEY}statement-count:{day}", 0, TTL)
+    n = store.incr(f"{KEY}statement-count:{day}")
+    store.set(f"{KEY}statement:{day}:{n}", row, TTL)
+
+
+def statement_rows(day: str) -> list[dict]:
+    store = _store()
+    count = store.get(f"{KEY}statement-count:{day}") or 0
+    keys = [f"{KEY}statement:{day}:{n}" for n in range(1, count + 1)]
+    found = store.get_many(keys) if keys else {}
+    return [found[key] for key in keys if key in found]
+
+
+def statement(request):
+    """The merchant portal's "Download statement" for one day: CSV, one row per transaction."""
+    day = request.GET.get("date", "")
+    try:
+        parsed = timezone.datetime.strptime(day, "%Y-%m-%d").date()
+    except ValueError:
+        return HttpResponseBadRequest("date=YYYY-MM-DD")
+    out = io.StringIO()
+    writer = csvfiles.writer(out)
+    writer.writerow(STATEMENT_COLUMNS)
+    for row in statement_rows(parsed.isoformat()):
+        writer.writerow([row[name] for name in STATEMENT_COLUMNS])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="bkash-statement-{parsed.isoformat()}.csv"'
+    return response
 
 
 # The customer's side -----------------------------------------------------------------------------

@@ -12,6 +12,9 @@ HTTP at SITE_URL. Failure switches, per payment:
   answer_lost      the notification arrives but its answer is lost; bKash asks the status endpoint,
                    which says it was recorded, and does not send it again
   wrong_signature  signed with a wrong secret: refused, and bKash gives the customer their money back
+  never            every notification is lost: bKash has the money, we never hear of it (only the
+                   merchant statement shows it: reconciliation finds it)
+Every payment bKash keeps the money of is on the merchant statement of the bKash emulator (demo/bkash/).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ FAULTS = {
     "lost": "Notification lost, then retried",
     "answer_lost": "Answer lost, status asked",
     "wrong_signature": "Wrong signature",
+    "never": "Notification never arrives",
 }
 PIN = re.compile(r"^[0-9]{5}$")
 AMOUNT = re.compile(r"^[0-9]{1,9}(\.[0-9]{1,2})?$")
@@ -126,6 +130,11 @@ def paybill(request):
         "billReference": bill.get("billReference", ""),
     }
     exchanges = _deliver(notification, fault)
+    if fault != "wrong_signature":  # refused: bKash gives the money back; otherwise it is on the statement
+        from demo.bkash.views import statement_add
+
+        statement_add(kind="Pay Bill", trx_id=trx_id, amount=Decimal(notification["amount"]),
+                      reference=bill["accountNumber"], msisdn=notification["payerMsisdn"])
     recorded = next((e for e in reversed(exchanges) if e.get("code") == "0000" and e["endpoint"] in ("payment", "status")), None)
     context.update(trx_id=trx_id, exchanges=exchanges, recorded=recorded, notification=notification)
     return render(request, "demo/bkash_paybill/result.html", context)
@@ -140,6 +149,8 @@ def _deliver(notification: dict, fault: str) -> list[dict]:
     """Send the notification as the fault says; every exchange, in order, for the result screen."""
     if fault == "wrong_signature":
         return [_call("payment", notification, secret="not-the-shared-secret")]
+    if fault == "never":
+        return [{"endpoint": "payment", "http": None, "code": "", "message": "lost on the way (never arrived, never retried)"}]
     if fault == "duplicate":
         return [_call("payment", notification), _call("payment", notification)]
     if fault == "lost":

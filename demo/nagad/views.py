@@ -36,7 +36,7 @@ import threading
 import time
 from contextlib import contextmanager
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -379,7 +379,7 @@ def checkout(request, reference: str):
 # The merchant portal's daily transaction report --------------------------------------------------
 
 REPORT_COLUMNS = ("transaction_time", "order_id", "payment_ref_id", "issuer_payment_ref", "customer_wallet", "amount",
-                  "currency", "status")
+                  "commission", "net_amount", "currency", "status")
 
 
 def daily_report(request):
@@ -401,8 +401,10 @@ def daily_report(request):
         if payment is None or payment["status"] != "Success":
             continue
         paid = datetime.strptime(payment["paidAt"], "%Y%m%d%H%M%S").strftime("%Y-%m-%d %H:%M:%S")
+        amount = Decimal(str(payment["amount"]))
+        commission = (amount * Decimal(str(settings.NAGAD_SANDBOX_FEE_PERCENT)) / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         writer.writerow((paid, payment["orderId"], payment["reference"], payment["issuerPaymentRefNo"], payment["clientMobileNo"],
-                         payment["amount"], "BDT", payment["status"]))
+                         payment["amount"], f"{commission:.2f}", f"{amount - commission:.2f}", "BDT", payment["status"]))
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="nagad-{settings.NAGAD_SANDBOX_MERCHANT_ID}-{day.isoformat()}.csv"'
     return response

@@ -29,4 +29,5 @@ urlpatterns = [
     path("gwprocess/v4/checkout/<str:sessionkey>/", _only_when_enabled(views.checkout), name="checkout"),
     path("validator/api/validationserverAPI.php", _only_when_enabled(views.validation_api), name="validation"),
     path("validator/api/merchantTransIDvalidationAPI.php", _only_when_enabled(views.query_api), name="query"),
+    path("merchant/report/", _only_when_enabled(views.report), name="report"),
 ]

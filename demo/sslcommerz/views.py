@@ -17,14 +17,20 @@ Fault modes, per checkout (query flags on the checkout URL or the form) or for e
   risky        risk_level 1 ("Risky Transaction")
   amount=altered       the browser POST and the IPN carry an amount 1.00 lower than was paid (re-signed,
                        as by a gateway bug or a compromised key); the validation API has the real one
+
+The merchant panel's transaction report for a day (`merchant/report/?date=YYYY-MM-DD`, CSV: every
+successful payment with its store amount, i.e. less SSLCommerz's 2.5 % charge, and every refund) is
+the file staff download and upload to ispbill's reconciliation: SSLCommerz's APIs answer about one
+tran_id at a time.
 """
 
+import io
 import logging
 import secrets
 import threading
 import time
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_DOWN, Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,12 +38,13 @@ import urllib3
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.filebased import FileBasedCache
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from ispbill.core import csvfiles
 from payments.sslcommerz import MAX_AMOUNT, MIN_AMOUNT, sign
 
 logger = logging.getLogger(__name__)
@@ -203,7 +210,8 @@ def _complete(session: dict, *, outcome: str, method: str, faults: dict) -> dict
         "val_id": f"{datetime.now():%y%m%d%H%M%S}{_token(5)}" if status == "VALID" else "",
         "amount": f"{amount:.2f}",
         "card_type": card_type if status != "CANCELLED" else "",
-        "store_amount": f"{amount * Decimal('0.975'):.2f}",
+        # SSLCommerz keeps 2.5 %, rounded half-up to the paisa (so the store amount rounds half-down).
+        "store_amount": f"{(amount * Decimal('0.975')).quantize(Decimal('0.01'), rounding=ROUND_HALF_DOWN):.2f}",
         "card_no": "01XXXXXXX45" if brand == "MOBILEBANKING" else "432149XXXXXX0667",
         "bank_tran_id": f"{datetime.now():%y%m%d%H%M%S}{_token(4)}" if status != "CANCELLED" else "",
         "status": status,
@@ -236,6 +244,11 @@ def _complete(session: dict, *, outcome: str, method: str, faults: dict) -> dict
         _put("val", payload["val_id"], session["sessionkey"])
     if payload["bank_tran_id"]:
         _put("bank", payload["bank_tran_id"], session["sessionkey"])
+    if status == "VALID":
+        report_add({"tran_id": payload["tran_id"], "val_id": payload["val_id"], "bank_tran_id": payload["bank_tran_id"],
+                    "tran_date": payload["tran_date"], "type": "PAYMENT", "amount": payload["amount"],
+                    "store_amount": payload["store_amount"], "currency": payload["currency"],
+                    "card_type": payload["card_type"], "status": "VALID"})
     return payload
 
 
@@ -370,6 +383,10 @@ def _refund_start(data) -> JsonResponse:
                                                "initiated_on": _now_text(), "refe_id": data.get("refe_id", "")})
     _put("session", session["sessionkey"], session)
     _put("refund", refund_ref_id, session["sessionkey"])
+    report_add({"tran_id": session["tran_id"], "val_id": session["val_id"], "bank_tran_id": refund_ref_id,
+                "tran_date": _now_text(), "type": "REFUND", "amount": f"{amount:.2f}", "store_amount": f"{-amount:.2f}",
+                "currency": session["currency"], "card_type": session["transaction"].get("card_type", ""),
+                "status": "REFUNDED"})
     return JsonResponse({"APIConnect": "DONE", "bank_tran_id": session["bank_tran_id"], "trans_id": session["tran_id"],
                          "refund_ref_id": refund_ref_id, "status": "success", "errorReason": ""})
 
@@ -389,3 +406,38 @@ def _refund_status(refund_ref_id: str) -> JsonResponse:
         "refund_ref_id": refund_ref_id, "initiated_on": refund["initiated_on"], "refunded_on": _now_text() if done else "",
         "status": "refunded" if done else "processing", "errorReason": "",
     })
+
+
+# The merchant panel's transaction report ---------------------------------------------------------
+
+REPORT_COLUMNS = ("tran_id", "val_id", "bank_tran_id", "tran_date", "type", "amount", "store_amount", "currency", "card_type", "status")
+
+
+def report_add(row: dict) -> None:
+    """A transaction onto its day's report (a counter and one key per row: no list rewritten)."""
+    day = row["tran_date"][:10]
+    store = _store()
+    store.add(f"{KEY}report-count:{day}", 0, TTL)
+    n = store.incr(f"{KEY}report-count:{day}")
+    store.set(f"{KEY}report:{day}:{n}", row, TTL)
+
+
+def report(request):
+    """The merchant panel's "Export" of one day's transactions: CSV."""
+    try:
+        day = datetime.strptime(request.GET.get("date", ""), "%Y-%m-%d").date().isoformat()
+    except ValueError:
+        return HttpResponseBadRequest("date=YYYY-MM-DD")
+    store = _store()
+    count = store.get(f"{KEY}report-count:{day}") or 0
+    keys = [f"{KEY}report:{day}:{n}" for n in range(1, count + 1)]
+    found = store.get_many(keys) if keys else {}
+    out = io.StringIO()
+    writer = csvfiles.writer(out)
+    writer.writerow(REPORT_COLUMNS)
+    for key in keys:
+        if key in found:
+            writer.writerow([found[key][name] for name in REPORT_COLUMNS])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sslcommerz-report-{day}.csv"'
+    return response

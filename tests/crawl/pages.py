@@ -27,6 +27,8 @@ NOT_PAGES = {
         "customer-statement-pdf", "packagechange-approve", "packagechange-reject", "packagechange-cancel",
         "payment-receipt-pdf", "payment-reverse", "payment-preview", "onlinepayment-requery",
         "onlinepayment-approve", "onlinepayment-refund", "onlinepayment-refundpoll", "router-lookup",
+        # Reconciliation: run again, the report's upload and a difference's buttons post here.
+        "reconciliation-run", "reconciliation-statement", "reconciliation-resolve",
         "router-outbox-retry-all", "router-outbox-retry", "router-test", "router-sync", "router-orphan-adopt",
         "router-orphan-adopt-all", "router-orphan-remove", "subscription-fup-lift", "outage-confirm",
         "outage-update", "outage-restore", "outage-dismiss", "messagetemplate-reset", "message-retry",

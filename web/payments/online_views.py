@@ -2,6 +2,7 @@
 re-query, the review queue for risky payments, refunds, the daily settlement by method, and
 Settings → Payment gateways."""
 
+import uuid
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -101,16 +102,21 @@ def onlinepayment_approve(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def onlinepayment_refund(request, pk: int):
     gp = online_selectors.online_payment_get_for_staff(user=request.user, pk=pk)
-    form = RefundForm(request.POST or None, initial={"amount": online_refunds.refundable(gp)})
+    form = RefundForm(request.POST or None, initial={"amount": online_refunds.refundable(gp), "request_key": uuid.uuid4().hex})
     if request.method == "POST" and form.is_valid():
         try:
             refund = online_payment.online_refund_start(actor=request.user, gp=gp, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _t("Refund %(ref)s started; its status is checked until it is final.") % {"ref": refund.refe_id})
+            if refund.status == GatewayRefund.Status.PROCESSING and not refund.refund_ref_id:
+                messages.warning(request, _t("Refund %(ref)s: the gateway did not answer in time. It is asked what became of the refund; nothing is sent twice.") % {"ref": refund.refe_id})
+            else:
+                messages.success(request, _t("Refund %(ref)s started; its status is checked until it is final.") % {"ref": refund.refe_id})
             return redirect("staff:onlinepayment-detail", pk=gp.pk)
-    return render(request, "payments/online/refund_form.html", {"gp": gp, "form": form, "refundable": online_refunds.refundable(gp)})
+    status = 400 if request.method == "POST" else 200  # refused input: a 4xx, nothing changed
+    return render(request, "payments/online/refund_form.html", {"gp": gp, "form": form, "refundable": online_refunds.refundable(gp)},
+                  status=status)
 
 
 @staff_permission_required("payments.refund_gatewaypayment")
