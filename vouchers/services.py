@@ -106,6 +106,7 @@ def batch_generate(*, actor, plan: VoucherPlan, count: int, zone: WifiZone | Non
     batch rolls back (at 58 bits, about once in 10^12 batches)."""
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_BATCH:
         raise ValidationError({"count": _("A batch has 1 to 100,000 cards.")})
+    plan = VoucherPlan.objects.get(pk=plan.pk)  # as it is now: its price goes on the cards
     if not plan.is_active:
         raise ValidationError({"plan": _("This plan is retired: choose an active one.")})
     if zone is not None and not zone.is_active:
