@@ -49,7 +49,7 @@ class BatchForm(forms.Form):
 
 
 class PrintForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language"), choices=[("en", _("English")), ("bn", _("Bangla"))], initial="en")
+    language = forms.ChoiceField(label=_("Language"), choices=[("en", _("English")), ("bn", _("Bangla"))], initial="en", required=False)
     first_serial = forms.IntegerField(label=_("From serial"), min_value=1, max_value=MAX_SERIAL, required=False)
     last_serial = forms.IntegerField(label=_("To serial"), min_value=1, max_value=MAX_SERIAL, required=False)
 
@@ -66,6 +66,7 @@ class PrintForm(forms.Form):
         if last - first + 1 > self.max_cards:
             raise forms.ValidationError(_("Print at most %(n)s cards at a time.") % {"n": self.max_cards})
         data["first_serial"], data["last_serial"] = first, last
+        data["language"] = data.get("language") or "en"
         return data
 
 
