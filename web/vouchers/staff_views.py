@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ispbill.core import csvfiles
+from ispbill.core.money import format_money
 from ispbill.surfaces import staff_permission_required
 from vouchers import documents, selectors, services
 from vouchers.models import VoucherBatch, VoucherCard, format_serial
@@ -233,7 +234,7 @@ def batch_issue(request, pk: int):
             errors_to_form(form, error)
         else:
             messages.success(request, _("Batch issued to %(name)s: %(total)s taken from their wallet.") % {
-                "name": batch.distributor.name, "total": batch.wallet_entry.amount.copy_abs()})
+                "name": batch.distributor.name, "total": format_money(batch.wallet_entry.amount.copy_abs())})
             return redirect("staff:voucher-batch-detail", pk=batch.pk)
     return _detail(request, selectors.batch_get_for_staff(pk=pk), issue_form=form, status=400)
 
