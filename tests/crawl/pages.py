@@ -63,6 +63,8 @@ NOT_PAGES = {
         "churn-retention-fieldcheck-create",
         # The jobs page's "Run again" buttons post here.
         "job-run-again",
+        # Prepaid cards: the batch page's downloads (PDF, CSV) and its forms' posts.
+        "voucher-batch-pdf", "voucher-batch-csv", "voucher-batch-status", "voucher-batch-issue",
     },
     "portal": {
         "logout", "login-code-verify", "visit-rate", "contract-code", "contract-sign", "contract-document", "contract-signed-document", "profile-phone", "profile-phone-confirm", "profile-email",
@@ -76,6 +78,8 @@ NOT_PAGES = {
     "reseller": {
         "logout", "language", "subscription-renew", "customer-collect", "receipt-pdf", "commission-pdf", "commission-csv",
         "subreseller-transfer", "subreseller-price",
+        # A card distributor's batch page: its forms' posts and the cards' PDF.
+        "card-batch-sold", "card-batch-pdf", "card-block",
     },
     # The app's machine endpoints: the manifest, the service worker, the offline queue's sync and photo uploads.
     "technician": {
@@ -149,6 +153,7 @@ def seed_small_demo() -> dict[str, object]:
     call_command("seed_outages")
     call_command("seed_contracts")
     call_command("seed_resellers")
+    call_command("seed_vouchers")
     call_command("seed_fieldservice", quiet=True)
     call_command("backfill_metrics", months=1)
     # Three months are too short to train on: Model quality shows the stored refusal and its reason.
@@ -235,5 +240,7 @@ def seed_small_demo() -> dict[str, object]:
         "reseller": User.objects.get(username="reseller"),
         # The prepaid reseller: its sub-reseller pages (a commission reseller has none).
         "reseller_prepaid": User.objects.get(username="reseller.uttara"),
+        # The card distributor: its prepaid-card pages (other resellers have none).
+        "reseller_cards": User.objects.get(username="cards.bazar"),
         "technician": User.objects.get(username="tech"),
     }
