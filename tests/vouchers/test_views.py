@@ -242,3 +242,21 @@ def test_a_reseller_of_connections_has_no_card_pages(client):
     _as(client, plain)
     assert client.get(reverse("reseller:card-batch-list")).status_code == 404
     assert f'href="{reverse("reseller:card-batch-list")}"' not in client.get(reverse("reseller:home")).content.decode()
+
+
+def test_staff_make_a_card_distributor_from_the_reseller_form(client):
+    from resellers.models import Reseller
+    from tests.resellers.helpers import make_reseller
+
+    _reseller, area, _router, _package, admin = make_reseller()
+    client.force_login(admin)
+    data = {"name": "Bazar Cards", "phone": "01711000333", "branch": area.branch.pk, "areas": [area.pk], "model": "prepaid",
+            "credit_limit": "0", "username": "bazarcards", "password": "bazar-pass-1", "kind": "cards", "card_commission_percent": "12.5"}
+    for bad in ({"card_commission_percent": "100"}, {"card_commission_percent": "NaN"}, {"kind": "shop"},
+                {"model": "commission"}):
+        assert client.post(reverse("staff:reseller-create"), {**data, **bad}).status_code in (200, 400)
+        assert not Reseller.objects.filter(name="Bazar Cards").exists()
+    assert client.post(reverse("staff:reseller-create"), data).status_code == 302
+    created = Reseller.objects.get(name="Bazar Cards")
+    assert created.is_card_distributor and created.card_commission_percent == Decimal("12.50")
+    assert created in selectors.distributors()

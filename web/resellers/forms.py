@@ -118,7 +118,7 @@ class ResellerForm(forms.Form):
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.all())
     areas = forms.ModelMultipleChoiceField(label=_("Areas served"), queryset=Area.objects.select_related("branch"), required=False)
     model = forms.ChoiceField(label=_("Model"), choices=Reseller.Model.choices)
-    kind = forms.ChoiceField(label=_("Sells"), choices=Reseller.Kind.choices, initial=Reseller.Kind.SUBSCRIBERS,
+    kind = forms.ChoiceField(label=_("Sells"), choices=Reseller.Kind.choices, initial=Reseller.Kind.SUBSCRIBERS, required=False,
                              help_text=_("A card distributor buys batches of prepaid Wi-Fi cards from a prepaid wallet."))
     card_commission_percent = forms.DecimalField(
         label=_("Card commission (per cent)"), max_digits=5, decimal_places=2, min_value=0, max_value=Decimal("99.99"), initial=0,
