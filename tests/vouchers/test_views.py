@@ -260,3 +260,11 @@ def test_staff_make_a_card_distributor_from_the_reseller_form(client):
     created = Reseller.objects.get(name="Bazar Cards")
     assert created.is_card_distributor and created.card_commission_percent == Decimal("12.50")
     assert created in selectors.distributors()
+
+
+def test_a_cancelled_issued_batch_shows_what_was_given_back(staff_client):
+    distributor, admin = make_distributor(commission="10")
+    batch = make_batch(plan=make_plan(price="30.00"), count=4, distributor=distributor, actor=admin)
+    assert staff_client.post(reverse("staff:voucher-batch-status", args=[batch.pk]), {"action": "cancel", "reason": "Misprint"}).status_code == 302
+    page = staff_client.get(reverse("staff:voucher-batch-detail", args=[batch.pk])).content.decode()
+    assert "4 cards, ৳108.00" in page or "4 cards, 108.00" in page
