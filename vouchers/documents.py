@@ -28,8 +28,6 @@ from .selectors import batch_codes
 STYLESHEET = Path(__file__).resolve().parent / "templates" / "vouchers" / "documents" / "cards.css"
 CARDS_PER_PAGE = 10
 MAX_PRINT = 5_000
-# Where each card sits on its page (mm): 90 x 54 mm cards with a 3 mm gap, two columns of five.
-CARD_PITCH_MM = (93, 55.5)
 LANGUAGES = ("en", "bn")
 
 
@@ -80,9 +78,8 @@ def cards_pdf(*, batch: VoucherBatch, language: str = "en", first_serial: int | 
     logo = _logo_url()
     with tempfile.TemporaryDirectory(prefix="cards-") as folder, translation.override(language):
         cards = [
-            {"serial": format_serial(serial), "code": card_codes.display(code), "qr": _qr_png(code, Path(folder)),
-             "top": (i % CARDS_PER_PAGE) // 2 * CARD_PITCH_MM[1], "left": i % 2 * CARD_PITCH_MM[0]}
-            for i, (serial, code) in enumerate(batch_codes(batch=batch, first_serial=first_serial, last_serial=last_serial))
+            {"serial": format_serial(serial), "code": card_codes.display(code), "qr": _qr_png(code, Path(folder))}
+            for serial, code in batch_codes(batch=batch, first_serial=first_serial, last_serial=last_serial)
         ]
         pages = [cards[i:i + CARDS_PER_PAGE] for i in range(0, len(cards), CARDS_PER_PAGE)]
         # The words every card repeats, translated once rather than per card.
