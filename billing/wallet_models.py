@@ -63,6 +63,9 @@ class WalletEntry(models.Model):
         # the sub's renewal price paid to the parent (+ on the parent, beside its own debit).
         TRANSFER = "transfer", _("Transfer")
         SUB_RENEWAL = "sub_renewal", _("Sub-reseller renewal")
+        # A card distributor's batch of prepaid cards (-), and the cards of a cancelled batch given back (+).
+        CARDS = "cards", _("Prepaid cards")
+        CARDS_REFUND = "cards_refund", _("Prepaid cards given back")
 
     class Method(models.TextChoices):
         CASH = "cash", _("Cash")

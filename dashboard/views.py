@@ -24,6 +24,7 @@ from customers.selectors import branches_visible_to
 from ispbill.core import csvfiles
 from ispbill.surfaces import staff_permission_required
 from resellers.models import Reseller
+from vouchers import selectors as voucher_selectors
 
 from . import drilldown, performance, report
 from .metrics import Scope, month_start, q2
@@ -123,8 +124,12 @@ def analytics(request):
         header = ["month", "mrr", "arr", "customers", "arpu", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr",
                   "reactivation_mrr", "paused_mrr", "billed", "revenue", "due", "collected", "efficiency", "logo_churn", "receivable"]
         return _csv("analytics-months.csv", header, [[p["month"].isoformat(), *[p[h] for h in header[1:]]] for p in data["series"]])
+    # Prepaid cards: their own line, never in the subscription figures (docs/metrics.md, "Prepaid
+    # cards"); for the whole ISP only (cards are not a branch's).
+    whole_isp = scope == Scope(branch_ids=None)
+    cards = voucher_selectors.month_figures(month=data.get("month") or month_start(month or timezone.localdate())) if whole_isp and not out_of_range else None
     context = {
-        **data, "branches": branches_visible_to(request.user), "branch_id": scope.branch_id,
+        **data, "cards": cards, "branches": branches_visible_to(request.user), "branch_id": scope.branch_id,
         "chart": _chart_payload(data["series"]) if data["series"] else None,
         "months": _month_choices(data.get("day")), "out_of_range": out_of_range,
         "so_far_today": data.get("day") == timezone.localdate(),

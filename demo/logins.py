@@ -22,7 +22,7 @@ from ispbill.core.phone import display_phone
 from resellers.models import Reseller
 
 from . import states
-from .management.commands import seed_demo, seed_fieldservice, seed_resellers
+from .management.commands import seed_demo, seed_fieldservice, seed_resellers, seed_vouchers
 
 HEADING = "Demo logins (fixed demo passwords; change them before real use):"
 SURFACES = ("staff", "technician", "reseller", "portal")
@@ -54,10 +54,12 @@ def _staff_and_field_rows() -> list[tuple[str, str, str, str]]:
     }
     reseller_logins = [(login.username, login.password) for login, *_rest in seed_demo.RESELLERS]
     reseller_logins.append((seed_resellers.SUB_LOGIN, seed_resellers.SUB_PASSWORD))
+    reseller_logins.append((seed_vouchers.DISTRIBUTOR_LOGIN, seed_vouchers.DISTRIBUTOR_PASSWORD))
     for username, password in reseller_logins:
         reseller = resellers.get(username)
         if reseller is not None:
-            parent = f"Sub-reseller of {reseller.parent.name}: " if reseller.parent_id else "Reseller, "
+            parent = f"Sub-reseller of {reseller.parent.name}: " if reseller.parent_id else (
+                "Card distributor, " if reseller.is_card_distributor else "Reseller, ")
             known.append(("reseller", username, password, f"{parent}{reseller.name}"))
     present = set(User.objects.filter(username__in=[row[1] for row in known], is_active=True).values_list("username", flat=True))
     return [row for row in known if row[1] in present]

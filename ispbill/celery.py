@@ -216,6 +216,11 @@ app.conf.beat_schedule = {
     "housekeeping-job-log": {
         "task": "ispbill.core.tasks.purge_job_log",
         "schedule": crontab(hour=3, minute=25),
+    },    # Prepaid cards (docs/vouchers.md): unused cards past their batch's last day, and cards whose time ran
+    # out, marked expired (logins refuse them already; this keeps the counts and the revenue on use true).
+    "vouchers-expire-cards": {
+        "task": "vouchers.tasks.expire_cards",
+        "schedule": crontab(hour=0, minute=20),
     },
     # The regulator's RADIUS session log (docs/radius.md, "Session logs"): month partitions made three
     # months ahead, sessions closed three days ago moved out of radius_radacct, sessions past the

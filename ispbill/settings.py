@@ -5,6 +5,7 @@ Kombu's filesystem transport), DEBUG on. Production sets DJANGO_DEBUG=false and
 then SECRET_KEY and FIELD_ENCRYPTION_KEYS become mandatory.
 """
 
+import hashlib
 import os
 from datetime import timedelta
 from decimal import Decimal
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "contracts",
     "churn",
     "imports",
+    "vouchers",
     "usecases",
     "api",
     "rest_framework",
@@ -444,6 +446,17 @@ RADIUS_DB_PASSWORD = env.str("RADIUS_DB_PASSWORD", default="")
 # Analytics (docs/metrics.md): a subscription suspended for non-payment this many days counts as
 # churned (out of MRR, into logo churn); before that it is past due and still in MRR.
 ANALYTICS_CHURN_UNPAID_DAYS = env.int("ANALYTICS_CHURN_UNPAID_DAYS", default=30)
+# Prepaid Wi-Fi cards (docs/vouchers.md). A card is found by HMAC-SHA256(VOUCHER_HMAC_KEY, code): set
+# it once in production and never change it (every card printed so far would stop being found). Unset,
+# it is derived from SECRET_KEY, which then must not change either.
+VOUCHER_HMAC_KEY = env.str("VOUCHER_HMAC_KEY", default="") or hashlib.sha256(f"vouchers:{SECRET_KEY}".encode()).hexdigest()
+# When card revenue counts (docs/metrics.md, "Prepaid cards"): "sale" (the day the ISP sells the
+# cards: a batch issued to a distributor) or "use" (the day each card is first used).
+VOUCHER_REVENUE_ON = env.str("VOUCHER_REVENUE_ON", default="sale")
+if VOUCHER_REVENUE_ON not in ("sale", "use"):
+    raise ImproperlyConfigured("VOUCHER_REVENUE_ON is sale or use.")
+# What a card's QR code opens: the hotspot's login page with the code filled in ({code} is replaced).
+VOUCHER_LOGIN_URL = env.str("VOUCHER_LOGIN_URL", default="http://login.wifi/login?username={code}&password={code}")
 WHATSAPP_CLOUD = {
     "base_url": env.str("WHATSAPP_API_BASE_URL", default="https://graph.facebook.com/v21.0"),
     "token": env.str("WHATSAPP_TOKEN", default=""),

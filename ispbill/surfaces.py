@@ -27,6 +27,8 @@ class NavItem:
     # URL names (without namespace) that light this item up, matched by prefix.
     match: tuple[str, ...] = ()
     section: str = ""
+    # Reseller portal: shown only to resellers of this kind (resellers.Reseller.Kind), e.g. card distributors.
+    reseller_kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,11 @@ STAFF = Surface(
         NavItem(_("Outages"), "staff:outage-list", "network.view_outage", ("outage",), section=_("Network")),
         NavItem(_("Network uptime"), "staff:network-uptime", "network.view_outage", ("network-uptime",), section=_("Network")),
         NavItem(_("Session logs"), "staff:session-log", "radius.view_sessionlog", ("session-log",), section=_("Network")),
+        NavItem(_("Card batches"), "staff:voucher-batch-list", "vouchers.view_voucherbatch", ("voucher-batch",), section=_("Prepaid cards")),
+        NavItem(_("Card plans"), "staff:voucher-plan-list", "vouchers.view_voucherplan", ("voucher-plan",), section=_("Prepaid cards")),
+        NavItem(_("Wi-Fi zones"), "staff:voucher-zone-list", "vouchers.view_wifizone", ("voucher-zone",), section=_("Prepaid cards")),
+        NavItem(_("Block a card"), "staff:voucher-card-block", "vouchers.change_vouchercard", ("voucher-card",), section=_("Prepaid cards")),
+        NavItem(_("Card report"), "staff:voucher-report", "vouchers.view_voucherbatch", ("voucher-report",), section=_("Prepaid cards")),
         NavItem(_("Import & export"), "staff:import-list", "imports.run_import", ("import-",), section=_("Settings")),
         NavItem(_("Jobs"), "staff:job-list", "core.view_jobrun", ("job-",), section=_("Settings")),
         NavItem(_("Users & roles"), "staff:user-list", "accounts.view_user", ("user", "role"), section=_("Settings")),
@@ -174,6 +181,7 @@ RESELLER = Surface(
         NavItem(_("Dashboard"), "reseller:home", match=("home",)),
         NavItem(_("My customers"), "reseller:customer-list", match=("customer", "subscription", "receipt")),
         NavItem(_("Wallet"), "reseller:wallet", match=("wallet",)),
+        NavItem(_("Prepaid cards"), "reseller:card-batch-list", match=("card-",), reseller_kind="cards"),
         NavItem(_("Commissions"), "reseller:commission-list", match=("commission",)),
         NavItem(_("Payouts"), "reseller:payout-list", match=("payout",)),
         NavItem(_("Tickets"), "reseller:ticket-list", match=("ticket",)),
@@ -280,6 +288,8 @@ def _visible_nav(request, surface: Surface) -> list[dict]:
     items = []
     for item in surface.nav:
         if item.perm and not request.user.has_perm(item.perm):
+            continue
+        if item.reseller_kind and getattr(getattr(request, "reseller", None), "kind", None) != item.reseller_kind:
             continue
         url = _nav_url(item.url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
         if url is None:

@@ -28,6 +28,7 @@ APP_URL_MODULES = [
     "web.imports.views",
     "web.contracts.urls",
     "web.churn.urls",
+    "web.vouchers.urls",
     "api.staff_views",
 ]
 

@@ -19,6 +19,10 @@ class Reseller(models.Model):
         PREPAID = "prepaid", _("Prepaid wallet")
         COMMISSION = "commission", _("Commission")
 
+    class Kind(models.TextChoices):
+        SUBSCRIBERS = "subscribers", _("Reseller of connections")
+        CARDS = "cards", _("Card distributor")
+
     name = models.CharField(max_length=150)
     phone = models.CharField(max_length=20)
     branch = models.ForeignKey("customers.Branch", on_delete=models.PROTECT, related_name="resellers")
@@ -26,6 +30,13 @@ class Reseller(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reseller")
     is_active = models.BooleanField(default=True)
     model = models.CharField(max_length=16, choices=Model.choices, default=Model.COMMISSION)
+    # A card distributor (a shop, a reseller of prepaid Wi-Fi cards) buys batches of cards from its
+    # wallet at the card price less `card_commission_percent` (vouchers/services.py: batch_issue).
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SUBSCRIBERS)
+    card_commission_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, default=0,
+        help_text=_("Card distributors: the share of the card price they keep (they pay the rest for a batch)"),
+    )
     contact_person = models.CharField(max_length=150, blank=True)
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
@@ -57,6 +68,9 @@ class Reseller(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="reseller_not_own_parent"),
+            models.CheckConstraint(
+                condition=Q(card_commission_percent__gte=0, card_commission_percent__lt=100), name="reseller_card_commission_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -66,8 +80,14 @@ class Reseller(models.Model):
     def is_prepaid(self) -> bool:
         return self.model == self.Model.PREPAID
 
+    @property
+    def is_card_distributor(self) -> bool:
+        return self.kind == self.Kind.CARDS
+
     def clean(self):
         super().clean()
+        if self.kind == self.Kind.CARDS and not self.is_prepaid:
+            raise ValidationError({"kind": _("A card distributor pays for its cards from a prepaid wallet.")})
         if self.parent_id is None:
             if self.pk and not self.is_prepaid and Reseller.objects.filter(parent_id=self.pk).exists():
                 raise ValidationError({"model": _("A reseller with sub-resellers stays prepaid.")})

@@ -54,14 +54,18 @@ def _new_login(*, username: str, password: str, name: str = "") -> User:
 def reseller_create(
     *, actor, name: str, phone: str, branch, username: str, password: str, model: str = Reseller.Model.COMMISSION,
     contact_person: str = "", email: str = "", address: str = "", areas=(), credit_limit=ZERO,
+    kind: str = Reseller.Kind.SUBSCRIBERS, card_commission_percent=0,
 ) -> Reseller:
     if model not in Reseller.Model.values:
         raise ValidationError({"model": _("Choose prepaid or commission.")})
+    if kind not in Reseller.Kind.values:
+        raise ValidationError({"kind": _("Choose what the reseller sells.")})
     _check_areas(branch=branch, areas=areas)
     user = _new_login(username=username, password=password, name=contact_person or name)
     reseller = Reseller(
         name=name.strip(), phone=phone.strip(), branch=branch, user=user, model=model,
         contact_person=contact_person.strip(), email=email, address=address,
+        kind=kind, card_commission_percent=card_commission_percent or 0,
     )
     reseller.full_clean(exclude=["user"])
     reseller.save()
@@ -69,7 +73,8 @@ def reseller_create(
     ResellerLogin.objects.create(reseller=reseller, user=user, role=ResellerLogin.Role.OWNER)
     wallet = wallet_ledger.wallet_lock(reseller_id=reseller.pk)
     wallet_ledger.wallet_credit_limit_set(wallet=wallet, credit_limit=credit_limit or ZERO, actor=actor)
-    audit_record(actor=actor, action="reseller.create", obj=reseller, after={"model": model, "credit_limit": str(credit_limit)})
+    audit_record(actor=actor, action="reseller.create", obj=reseller, after={
+        "model": model, "credit_limit": str(credit_limit), "kind": kind, "card_commission_percent": str(reseller.card_commission_percent)})
     return reseller
 
 
@@ -88,6 +93,8 @@ def reseller_update(*, actor, reseller: Reseller, areas=None, credit_limit=None,
     before = {name: str(getattr(reseller, name)) for name in changes}
     if "model" in changes and changes["model"] not in Reseller.Model.values:
         raise ValidationError({"model": _("Choose prepaid or commission.")})
+    if "kind" in changes and changes["kind"] not in Reseller.Kind.values:
+        raise ValidationError({"kind": _("Choose what the reseller sells.")})
     for name, value in changes.items():
         setattr(reseller, name, value)
     if areas is not None:

@@ -107,11 +107,13 @@ OBJECT_FOR_URL = {
         "radius-login-test": "router",
         "radius-customer-sessions": "customer",
         "radius-session-disconnect": "radius_session",
+        "voucher-": None,  # prepaid-card plans, zones and batches are ISP-wide (vouchers.* permissions)
     },
     "portal": {"contract": "contract", "ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "payment-method": "bkash_agreement", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session", "visit": "workorder"},
     "reseller": {
         "customer": "reseller_customer", "subscription": "reseller_subscription", "receipt": "reseller_payment",
         "subreseller": "subreseller",  # another reseller's sub-reseller
+        "card-batch": "card_batch",  # another card distributor's batch of prepaid cards
     },
     "technician": {"order": "workorder", "contract": "onsite_token"},
 }
@@ -215,6 +217,20 @@ def _sent_contract(subscription):
     return contract_services.contract_send(actor=None, contract=contract)
 
 
+def _issued_card_batch(distributor):
+    from django.db import transaction
+
+    from resellers import services as reseller_services
+    from vouchers import services as voucher_services
+
+    reseller_services.wallet_topup(actor=None, reseller=distributor, amount=Decimal("1000"), method="cash", reference="ISOL")
+    plan = voucher_services.plan_create(actor=None, name="Isolation hour", duration=1, duration_unit="hours", download_kbps=1024,
+                                        upload_kbps=512, devices=1, price=Decimal("10.00"))
+    with transaction.atomic():
+        batch = voucher_services.batch_generate(actor=None, plan=plan, count=3)
+        return voucher_services.batch_issue(actor=None, batch=batch, distributor=distributor)
+
+
 @pytest.fixture
 def world(db):
     """Branch A holds the victim objects; the intruders live in branch B or are other owners."""
@@ -222,7 +238,8 @@ def world(db):
     area_a, area_b = AreaFactory(branch=branch_a), AreaFactory(branch=branch_b)
     subscription = make_subscription(customer=make_customer(area=area_a, portal_password="portal-pass-1"))
     # The intruding reseller is prepaid, so it has a sub-reseller page of its own: another's sub is a 404 by scope.
-    reseller_a, reseller_b = ResellerFactory(branch=branch_a), ResellerFactory(branch=branch_b, model="prepaid")
+    # It is also a card distributor, so its card pages are there: another distributor's batch is a 404 by scope.
+    reseller_a, reseller_b = ResellerFactory(branch=branch_a), ResellerFactory(branch=branch_b, model="prepaid", kind="cards")
     reseller_customer = make_customer(area=area_a, reseller=reseller_a)
     reseller_subscription = make_subscription(customer=reseller_customer)
     other_customer = make_customer(area=area_b, portal_password="portal-pass-2")
@@ -291,6 +308,7 @@ def world(db):
             original_package=subscription.package, starts_on=timezone.localdate(), ends_on=timezone.localdate(),
         ),
         "payout": Payout.objects.create(reseller=reseller_a, amount=Decimal("100.00")),
+        "card_batch": _issued_card_batch(ResellerFactory(branch=branch_a, model="prepaid", kind="cards")),
         "customer_session": CustomerSession.objects.create(
             user=subscription.customer.user, session_key="isolation-victim-session", created_at=timezone.now(),
             last_seen=timezone.now(),

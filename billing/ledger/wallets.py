@@ -30,6 +30,10 @@ API
   credits it the sub's amount, both or neither.
 - `wallets_lock(reseller_ids=)` → {reseller id: wallet}, locked in primary-key order (a reseller and its sub).
 - `wallet_transfer(source=, target=, amount=, actor=, memo=, idempotency_key=)` → (out, in): a reseller tops up its sub-reseller.
+- `wallet_cards_buy(wallet=, amount=, actor=, memo=)` → entry: a card distributor pays for a batch of prepaid
+  cards (vouchers' `batch_issue`); refused past the credit limit like any debit.
+- `wallet_cards_refund(wallet=, amount=, actor=, memo=)` → entry: the cards of a cancelled batch that were
+  never used, given back at what was paid for them.
 - `wallet_entry_reverse(wallet=, entry=, actor=, memo=)` → the reversing entry (once per entry).
 - `wallet_credit_limit_set(wallet=, credit_limit=, actor=)`.
 - `commission_post(wallet=, kind=, amount=, payment_id=, subscription_id=, base_amount=, rate=, actor=, memo=)`
@@ -395,6 +399,24 @@ def wallet_debit_batch(
             outcome = BatchDebit(entry, True, alert_level=reached, parent=charge)
         results.append(outcome)
     return results
+
+
+def wallet_cards_buy(*, wallet: ResellerWallet, amount, actor=None, memo: str = "") -> WalletEntry:
+    """A batch of prepaid cards bought by a card distributor: `amount` (> 0) taken from the wallet."""
+    _require_atomic("wallet_cards_buy")
+    amount = to_money(amount)
+    if amount <= ZERO:
+        raise ValidationError(_("A batch of cards must cost more than zero."))
+    return _append(wallet, kind=WalletEntry.Kind.CARDS, amount=-amount, actor=actor, memo=(memo or "").strip()[:255])
+
+
+def wallet_cards_refund(*, wallet: ResellerWallet, amount, actor=None, memo: str = "") -> WalletEntry:
+    """Cards of a cancelled batch given back: `amount` (> 0) returned to the wallet."""
+    _require_atomic("wallet_cards_refund")
+    amount = to_money(amount)
+    if amount <= ZERO:
+        raise ValidationError(_("A refund of cards must be more than zero."))
+    return _append(wallet, kind=WalletEntry.Kind.CARDS_REFUND, amount=amount, actor=actor, memo=(memo or "").strip()[:255])
 
 
 def wallet_entry_reverse(*, wallet: ResellerWallet, entry: WalletEntry, actor=None, memo: str = "") -> WalletEntry:

@@ -26,6 +26,7 @@ MODULES = {
     "core": "Audit log",
     "dashboard": "Business analytics",
     "imports": "Import & export",
+    "vouchers": "Prepaid cards",
     "api": "API tokens",
 }
 
@@ -33,7 +34,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMIN: ["*"],
     MANAGER: [
         "customers.*", "billing.*", "payments.*", "network.*", "tickets.*", "fieldservice.*",
-        "resellers.*", "contracts.*", "churn.*", "core.view_auditlog", "accounts.view_user", "notify.*",
+        "resellers.*", "contracts.*", "churn.*", "vouchers.*", "core.view_auditlog", "accounts.view_user", "notify.*",
         # Sessions, refused logins, "Test a login" and "Disconnect" (docs/radius.md, "Screens").
         "radius.*",
         "core.view_jobrun",  # the job log; "run again" (core.rerun_jobrun) is the administrators'

@@ -71,6 +71,8 @@ NOT_PAGES = {
         # customer page), and "Test a login", a dialog of a RADIUS-mode router's page (the small demo's
         # routers are in API mode; tests/e2e/test_radius_screens.py drives it at FreeRADIUS).
         "radius-session-disconnect", "radius-customer-sessions", "radius-login-test",
+        # Prepaid cards: the batch page's downloads (PDF, CSV) and its forms' posts.
+        "voucher-batch-pdf", "voucher-batch-csv", "voucher-batch-status", "voucher-batch-issue",
     },
     "portal": {
         "logout", "login-code-verify", "visit-rate", "contract-code", "contract-sign", "contract-document", "contract-signed-document", "profile-phone", "profile-phone-confirm", "profile-email",
@@ -84,6 +86,8 @@ NOT_PAGES = {
     "reseller": {
         "logout", "language", "subscription-renew", "customer-collect", "receipt-pdf", "commission-pdf", "commission-csv",
         "subreseller-transfer", "subreseller-price",
+        # A card distributor's batch page: its forms' posts and the cards' PDF.
+        "card-batch-sold", "card-batch-pdf", "card-block",
     },
     # The app's machine endpoints: the manifest, the service worker, the offline queue's sync and photo uploads.
     "technician": {
@@ -157,6 +161,7 @@ def seed_small_demo() -> dict[str, object]:
     call_command("seed_outages")
     call_command("seed_contracts")
     call_command("seed_resellers")
+    call_command("seed_vouchers")
     call_command("seed_fieldservice", quiet=True)
     call_command("backfill_metrics", months=1)
     # Three months are too short to train on: Model quality shows the stored refusal and its reason.
@@ -243,5 +248,7 @@ def seed_small_demo() -> dict[str, object]:
         "reseller": User.objects.get(username="reseller"),
         # The prepaid reseller: its sub-reseller pages (a commission reseller has none).
         "reseller_prepaid": User.objects.get(username="reseller.uttara"),
+        # The card distributor: its prepaid-card pages (other resellers have none).
+        "reseller_cards": User.objects.get(username="cards.bazar"),
         "technician": User.objects.get(username="tech"),
     }

@@ -53,7 +53,7 @@ def test_every_page_of_every_surface_fits_a_phone_and_shows_whole_tables_on_a_la
     problems: list[str] = []
     reached: dict[str, set[str]] = defaultdict(set)
     # Each surface as its demo user; the reseller surface also as the prepaid reseller (its sub-reseller pages).
-    for surface, user_key in [(surface, surface) for surface in SURFACES] + [("reseller", "reseller_prepaid")]:
+    for surface, user_key in [(surface, surface) for surface in SURFACES] + [("reseller", "reseller_prepaid"), ("reseller", "reseller_cards")]:
         client = Client(raise_request_exception=False)  # a crashing page is the 5xx crawl's to report (issue #16)
         client.force_login(users[user_key])
         pages = crawl(client, surface, f"/{surface}/")

@@ -1,4 +1,5 @@
 import uuid
+from decimal import Decimal
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -117,6 +118,12 @@ class ResellerForm(forms.Form):
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.all())
     areas = forms.ModelMultipleChoiceField(label=_("Areas served"), queryset=Area.objects.select_related("branch"), required=False)
     model = forms.ChoiceField(label=_("Model"), choices=Reseller.Model.choices)
+    kind = forms.ChoiceField(label=_("Sells"), choices=Reseller.Kind.choices, initial=Reseller.Kind.SUBSCRIBERS, required=False,
+                             help_text=_("A card distributor buys batches of prepaid Wi-Fi cards from a prepaid wallet."))
+    card_commission_percent = forms.DecimalField(
+        label=_("Card commission (per cent)"), max_digits=5, decimal_places=2, min_value=0, max_value=Decimal("99.99"), initial=0,
+        required=False, help_text=_("Card distributors: the share of the card price they keep."),
+    )
     credit_limit = forms.DecimalField(label=_("Credit limit"), max_digits=14, decimal_places=2, min_value=0, initial=0)
     username = forms.CharField(label=_("Owner's username"), max_length=150)
     password = forms.CharField(label=_("Owner's password"), widget=forms.PasswordInput, min_length=8)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from customers.selectors import areas_visible_to, branches_visible_to
 from ispbill.surfaces import staff_permission_required
 from resellers import commissions, selectors, services
+from resellers.models import Reseller
 
 from .forms import (
     AdjustForm,
@@ -56,6 +57,7 @@ def reseller_create(request):
                 actor=request.user, name=data["name"], phone=data["phone"], branch=data["branch"], username=data["username"],
                 password=data["password"], model=data["model"], contact_person=data["contact_person"], email=data["email"],
                 address=data["address"], areas=list(data["areas"]), credit_limit=data["credit_limit"],
+                kind=data["kind"] or Reseller.Kind.SUBSCRIBERS, card_commission_percent=data["card_commission_percent"] or 0,
             )
         except ValidationError as error:
             _errors_to_form(form, error)
@@ -72,7 +74,8 @@ def reseller_edit(request, pk: int):
     wallet = selectors.wallet_for(reseller=reseller)
     form = _reseller_form(request, editing=True, initial={
         "name": reseller.name, "phone": reseller.phone, "contact_person": reseller.contact_person, "email": reseller.email,
-        "address": reseller.address, "areas": list(reseller.areas.all()), "model": reseller.model,
+        "address": reseller.address, "areas": list(reseller.areas.all()), "model": reseller.model, "kind": reseller.kind,
+        "card_commission_percent": reseller.card_commission_percent,
         "credit_limit": wallet.credit_limit, "low_balance_alert": reseller.low_balance_alert,
         "brand_on_documents": reseller.brand_on_documents, "sms_sender_id": reseller.sms_sender_id,
     })
@@ -87,7 +90,8 @@ def reseller_edit(request, pk: int):
             services.reseller_update(
                 actor=request.user, reseller=reseller, areas=list(data["areas"]), credit_limit=data["credit_limit"],
                 name=data["name"], phone=data["phone"], contact_person=data["contact_person"], email=data["email"],
-                address=data["address"], model=data["model"], low_balance_alert=data["low_balance_alert"], **branding,
+                address=data["address"], model=data["model"], low_balance_alert=data["low_balance_alert"], kind=data["kind"] or reseller.kind,
+                card_commission_percent=data["card_commission_percent"] or 0, **branding,
             )
         except ValidationError as error:
             _errors_to_form(form, error)

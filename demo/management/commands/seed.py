@@ -41,6 +41,7 @@ STEPS: list[tuple[str, str, dict]] = [
     ("base", "seed_demo", {"no_logins": True}),
     ("tickets", "seed_tickets", {}),
     ("resellers", "seed_resellers", {}),
+    ("vouchers", "seed_vouchers", {}),
     ("outages", "seed_outages", {}),
     ("usage", "seed_usage", {}),
     ("states", "seed_states", {}),

@@ -1,0 +1,209 @@
+"""Prepaid Wi-Fi cards (vouchers): plans, Wi-Fi zones, batches of cards and the cards themselves.
+
+A card's code exists in clear only in the sealed copy of its batch (`BatchCodes`, Fernet-encrypted with
+FIELD_ENCRYPTION_KEYS, read only to print or export the batch); a card row keeps `code_hmac`, the
+HMAC-SHA256 of the normalised code under VOUCHER_HMAC_KEY, unique and indexed, which is how a login
+finds its card (vouchers/codes.py). docs/vouchers.md tells the whole story.
+
+Money: a distributor pays for a batch from its reseller wallet when the batch is issued to it; only
+`billing/ledger/wallets.py` writes that (the batch keeps the entry). Revenue is read from these rows
+(docs/metrics.md, "Prepaid cards").
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ispbill.core.fields import EncryptedTextField
+from ispbill.core.money import MoneyField
+
+
+class WifiZone(models.Model):
+    """A place with hotspot Wi-Fi (a market, a campus): the reports count cards per zone."""
+
+    name = models.CharField(max_length=120, unique=True)
+    area = models.ForeignKey("customers.Area", on_delete=models.PROTECT, related_name="wifi_zones")
+    router = models.ForeignKey("network.Router", null=True, blank=True, on_delete=models.PROTECT, related_name="wifi_zones")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VoucherPlan(models.Model):
+    """What a card gives: time, data, speed and devices, at a price."""
+
+    class Unit(models.TextChoices):
+        HOURS = "hours", _("Hours")
+        DAYS = "days", _("Days")
+        MONTHS = "months", _("Months")
+
+    class ValidFrom(models.TextChoices):
+        FIRST_USE = "first_use", _("First use")
+        SALE = "sale", _("Sale")
+
+    name = models.CharField(max_length=80, unique=True)
+    name_bn = models.CharField(max_length=80, blank=True, help_text=_("The plan's name on Bangla cards"))
+    duration = models.PositiveIntegerField(help_text=_("How long a card lasts, in the unit below"))
+    duration_unit = models.CharField(max_length=8, choices=Unit.choices, default=Unit.DAYS)
+    data_mb = models.PositiveIntegerField(null=True, blank=True, help_text=_("Data allowance in MB; empty = unlimited"))
+    download_kbps = models.PositiveIntegerField(help_text=_("Download speed, kbit/s"))
+    upload_kbps = models.PositiveIntegerField(help_text=_("Upload speed, kbit/s"))
+    devices = models.PositiveSmallIntegerField(default=1, help_text=_("Devices that may use one card at a time"))
+    price = MoneyField(help_text=_("Price printed on the card"))
+    valid_from = models.CharField(max_length=10, choices=ValidFrom.choices, default=ValidFrom.FIRST_USE)
+    unused_days = models.PositiveIntegerField(
+        default=180, help_text=_("An unused card expires this many days after its batch is made"),
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["price", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="voucherplan_price_positive"),
+            models.CheckConstraint(condition=Q(duration__gte=1, duration__lte=8760), name="voucherplan_duration_range"),
+            models.CheckConstraint(condition=Q(devices__gte=1, devices__lte=20), name="voucherplan_devices_range"),
+            models.CheckConstraint(condition=Q(download_kbps__gte=64, upload_kbps__gte=64), name="voucherplan_speed_min"),
+            models.CheckConstraint(condition=Q(unused_days__gte=1, unused_days__lte=3650), name="voucherplan_unused_days_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def rate_limit(self) -> str:
+        """The MikroTik rate limit (rx/tx as the router sees the client: upload/download)."""
+        return f"{self.upload_kbps}k/{self.download_kbps}k"
+
+
+class VoucherBatch(models.Model):
+    """Cards made together, with consecutive serials; printed, exported and issued as one."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    TRANSITIONS = {
+        Status.ACTIVE: {Status.SUSPENDED, Status.CANCELLED},
+        Status.SUSPENDED: {Status.ACTIVE, Status.CANCELLED},
+        Status.CANCELLED: set(),
+    }
+
+    number = models.CharField(max_length=32, unique=True)
+    plan = models.ForeignKey(VoucherPlan, on_delete=models.PROTECT, related_name="batches")
+    zone = models.ForeignKey(WifiZone, null=True, blank=True, on_delete=models.PROTECT, related_name="batches",
+                             help_text=_("Where the cards are meant to be sold"))
+    count = models.PositiveIntegerField()
+    first_serial = models.PositiveBigIntegerField()
+    last_serial = models.PositiveBigIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # The price on the card, as the plan had it when the batch was made.
+    unit_price = MoneyField()
+    unused_expires_on = models.DateField(help_text=_("Cards not used by this day stop working"))
+    note = models.CharField(max_length=200, blank=True)
+    # Issue to a card distributor (a reseller of kind cards): what it paid per card, from its wallet.
+    distributor = models.ForeignKey("resellers.Reseller", null=True, blank=True, on_delete=models.PROTECT, related_name="voucher_batches")
+    issued_at = models.DateTimeField(null=True, blank=True)
+    commission_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    unit_net = MoneyField(null=True, blank=True, help_text=_("What the distributor paid per card"))
+    wallet_entry = models.OneToOneField("billing.WalletEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="voucher_batch")
+    refund_entry = models.OneToOneField("billing.WalletEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="voucher_batch_refund")
+    refunded_cards = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        permissions = [("issue_voucherbatch", "Can issue card batches to distributors")]
+        indexes = [models.Index(fields=["distributor", "-id"], name="voucherbatch_distributor_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(count__gte=1, count__lte=100_000), name="voucherbatch_count_range"),
+            models.CheckConstraint(condition=Q(last_serial=models.F("first_serial") + models.F("count") - 1), name="voucherbatch_serials_span"),
+            models.CheckConstraint(
+                condition=Q(distributor__isnull=True, issued_at__isnull=True, wallet_entry__isnull=True)
+                | Q(distributor__isnull=False, issued_at__isnull=False, unit_net__isnull=False),
+                name="voucherbatch_issued_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_issued(self) -> bool:
+        return self.distributor_id is not None
+
+
+class BatchCodes(models.Model):
+    """The batch's codes in clear, in serial order, one per line, encrypted at rest: the only copy.
+    Read to print the cards or export them for a card printer; nothing looks a card up here."""
+
+    batch = models.OneToOneField(VoucherBatch, on_delete=models.CASCADE, primary_key=True, related_name="codes")
+    sealed = EncryptedTextField()
+
+
+class VoucherCard(models.Model):
+    """One card. `code_hmac` finds it at login; the state says whether it may be used."""
+
+    class State(models.TextChoices):
+        UNSOLD = "unsold", _("Unsold")
+        SOLD = "sold", _("Sold")
+        ACTIVE = "active", _("In use")
+        USED_UP = "used_up", _("Used up")
+        EXPIRED = "expired", _("Expired")
+        BLOCKED = "blocked", _("Blocked")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # Never used yet: the states a cancellation or an unused-card expiry ends.
+    UNUSED = (State.UNSOLD, State.SOLD)
+    # Final: nothing moves a card out of these.
+    ENDED = (State.USED_UP, State.EXPIRED, State.BLOCKED, State.CANCELLED)
+    TRANSITIONS = {
+        State.UNSOLD: {State.SOLD, State.ACTIVE, State.EXPIRED, State.BLOCKED, State.CANCELLED},
+        State.SOLD: {State.ACTIVE, State.EXPIRED, State.BLOCKED, State.CANCELLED},
+        State.ACTIVE: {State.USED_UP, State.EXPIRED, State.BLOCKED},
+        State.USED_UP: set(), State.EXPIRED: set(), State.BLOCKED: set(), State.CANCELLED: set(),
+    }
+
+    batch = models.ForeignKey(VoucherBatch, on_delete=models.PROTECT, related_name="cards")
+    serial = models.PositiveBigIntegerField(unique=True)
+    code_hmac = models.CharField(max_length=64, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.UNSOLD)
+    sold_at = models.DateTimeField(null=True, blank=True)
+    first_used_at = models.DateTimeField(null=True, blank=True)
+    # When the card's time runs out (set at sale or first use, by the plan's `valid_from`).
+    expires_at = models.DateTimeField(null=True, blank=True)
+    data_used_bytes = models.PositiveBigIntegerField(default=0)
+    # The devices (MAC addresses) that have used the card; at most the plan's `devices`.
+    devices = models.JSONField(default=list, blank=True)
+    used_zone = models.ForeignKey(WifiZone, null=True, blank=True, on_delete=models.PROTECT, related_name="cards_used")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    block_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["serial"]
+        indexes = [
+            models.Index(fields=["batch", "state"], name="vouchercard_batch_state_idx"),
+            models.Index(fields=["first_used_at"], condition=Q(first_used_at__isnull=False), name="vouchercard_used_idx"),
+            models.Index(fields=["sold_at"], condition=Q(sold_at__isnull=False), name="vouchercard_sold_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state__in=["active", "used_up"]) | Q(first_used_at__isnull=False), name="vouchercard_used_has_first_use",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return format_serial(self.serial)
+
+
+def format_serial(serial: int) -> str:
+    return f"{serial:09d}"

@@ -1,0 +1,305 @@
+"""Every write of prepaid cards: plans, zones, batches (generate, suspend, resume, cancel, issue), cards
+(sold, blocked, first use, expiry). Keyword-only, in `transaction.atomic`, audited.
+
+Money moves only through `billing/ledger/wallets.py`: issuing a batch to a card distributor takes
+`count × unit_net` from its wallet (`wallet_cards_buy`), cancelling an issued batch gives back the
+cards never used at the same price (`wallet_cards_refund`). Nothing here writes a money table.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from billing.ledger import wallets as wallet_ledger
+from ispbill.core.audit import audit_record
+from ispbill.core.bulk import rows_insert
+from ispbill.core.models import NumberSequence
+from ispbill.core.money import ZERO, to_money
+from ispbill.core.numbering import allocate_number
+from resellers.models import Reseller
+
+from . import codes as card_codes
+from .models import BatchCodes, VoucherBatch, VoucherCard, VoucherPlan, WifiZone, format_serial
+from .selectors import add_duration
+
+MAX_BATCH = 100_000
+SERIAL_KEY = "voucher:serial"
+PLAN_FIELDS = ("name", "name_bn", "duration", "duration_unit", "data_mb", "download_kbps", "upload_kbps", "devices",
+               "price", "valid_from", "unused_days", "is_active")
+
+
+# --- plans and zones -------------------------------------------------------------------------------
+
+@transaction.atomic
+def plan_create(*, actor, **fields) -> VoucherPlan:
+    plan = VoucherPlan(**{name: value for name, value in fields.items() if name in PLAN_FIELDS})
+    plan.full_clean()
+    plan.save()
+    audit_record(actor=actor, action="voucherplan.create", obj=plan, after={name: str(getattr(plan, name)) for name in PLAN_FIELDS})
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, actor, plan: VoucherPlan, **fields) -> VoucherPlan:
+    """Edits apply to batches made from now on: a batch keeps the price it was made with (`unit_price`);
+    time, data, speed and devices are read from the plan when a card is used."""
+    plan = VoucherPlan.objects.select_for_update().get(pk=plan.pk)
+    before = {name: str(getattr(plan, name)) for name in fields if name in PLAN_FIELDS}
+    for name, value in fields.items():
+        if name in PLAN_FIELDS:
+            setattr(plan, name, value)
+    plan.full_clean()
+    plan.save()
+    audit_record(actor=actor, action="voucherplan.update", obj=plan, before=before,
+                 after={name: str(getattr(plan, name)) for name in before})
+    return plan
+
+
+@transaction.atomic
+def zone_create(*, actor, name: str, area, router=None) -> WifiZone:
+    zone = WifiZone(name=(name or "").strip(), area=area, router=router)
+    if router is not None and not router.areas.filter(pk=area.pk).exists():
+        raise ValidationError({"router": _("Choose a router that serves the zone's area.")})
+    zone.full_clean()
+    zone.save()
+    audit_record(actor=actor, action="wifizone.create", obj=zone, after={"name": zone.name, "area": area.pk})
+    return zone
+
+
+@transaction.atomic
+def zone_update(*, actor, zone: WifiZone, name: str, area, router=None, is_active: bool = True) -> WifiZone:
+    zone = WifiZone.objects.select_for_update().get(pk=zone.pk)
+    if router is not None and not router.areas.filter(pk=area.pk).exists():
+        raise ValidationError({"router": _("Choose a router that serves the zone's area.")})
+    before = {"name": zone.name, "area": zone.area_id, "router": zone.router_id, "is_active": zone.is_active}
+    zone.name, zone.area, zone.router, zone.is_active = (name or "").strip(), area, router, is_active
+    zone.full_clean()
+    zone.save()
+    audit_record(actor=actor, action="wifizone.update", obj=zone, before=before,
+                 after={"name": zone.name, "area": area.pk, "router": zone.router_id, "is_active": is_active})
+    return zone
+
+
+# --- batches ---------------------------------------------------------------------------------------
+
+def _serials(count: int) -> int:
+    """The first of `count` consecutive card serials, taken under the counter's row lock (ORM: one
+    batch takes one block, so two statements per batch cost nothing)."""
+    NumberSequence.objects.get_or_create(key=SERIAL_KEY)
+    sequence = NumberSequence.objects.select_for_update().get(key=SERIAL_KEY)
+    NumberSequence.objects.filter(pk=sequence.pk).update(last_value=F("last_value") + count)
+    return sequence.last_value + 1
+
+
+@transaction.atomic
+def batch_generate(*, actor, plan: VoucherPlan, count: int, zone: WifiZone | None = None, note: str = "") -> VoucherBatch:
+    """`count` new cards of `plan`: random codes (vouchers/codes.py), consecutive serials, each card
+    stored by its code's keyed hash; the codes themselves sealed (encrypted) in the batch's `BatchCodes`
+    for printing and export. A code that happens to exist already fails the unique index and the whole
+    batch rolls back (at 58 bits, about once in 10^12 batches)."""
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_BATCH:
+        raise ValidationError({"count": _("A batch has 1 to 100,000 cards.")})
+    plan = VoucherPlan.objects.get(pk=plan.pk)  # as it is now: its price goes on the cards
+    if not plan.is_active:
+        raise ValidationError({"plan": _("This plan is retired: choose an active one.")})
+    if zone is not None and not zone.is_active:
+        raise ValidationError({"zone": _("This zone is closed.")})
+    now = timezone.now()
+    first = _serials(count)
+    batch = VoucherBatch.objects.create(
+        number=allocate_number(prefix="VB"), plan=plan, zone=zone, count=count, first_serial=first,
+        last_serial=first + count - 1, unit_price=plan.price, note=(note or "").strip()[:200], created_by=actor if getattr(actor, "pk", None) else None,
+        unused_expires_on=timezone.localdate(now) + timedelta(days=plan.unused_days),
+    )
+    plain = card_codes.new_codes(count)
+    hashes = card_codes.hmacs(plain)
+    BatchCodes.objects.create(batch=batch, sealed="\n".join(plain))
+    cards = [VoucherCard(batch_id=batch.pk, serial=first + i, code_hmac=digest, devices=[]) for i, digest in enumerate(hashes)]
+    rows_insert(VoucherCard, cards, batch_size=5000)
+    audit_record(actor=actor, action="voucherbatch.generate", obj=batch,
+                 after={"plan": plan.pk, "count": count, "serials": f"{format_serial(first)}-{format_serial(batch.last_serial)}"})
+    return batch
+
+
+def _batch_locked(batch: VoucherBatch) -> VoucherBatch:
+    return VoucherBatch.objects.select_for_update().get(pk=batch.pk)
+
+
+def _move(batch: VoucherBatch, to: str) -> None:
+    if to not in VoucherBatch.TRANSITIONS[batch.status]:
+        raise ValidationError(_("A %(status)s batch cannot be changed like that.") % {"status": batch.get_status_display().lower()})
+
+
+@transaction.atomic
+def batch_suspend(*, actor, batch: VoucherBatch, reason: str) -> VoucherBatch:
+    """Cards of a suspended batch that are not in use stop working at once (the login checks the
+    batch's status, `selectors.card_verdict`); resuming gives them back. Cards in use run on."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why.")})
+    batch = _batch_locked(batch)
+    _move(batch, VoucherBatch.Status.SUSPENDED)
+    batch.status, batch.status_changed_at = VoucherBatch.Status.SUSPENDED, timezone.now()
+    batch.save(update_fields=["status", "status_changed_at"])
+    audit_record(actor=actor, action="voucherbatch.suspend", obj=batch, reason=reason[:255])
+    return batch
+
+
+@transaction.atomic
+def batch_resume(*, actor, batch: VoucherBatch) -> VoucherBatch:
+    batch = _batch_locked(batch)
+    _move(batch, VoucherBatch.Status.ACTIVE)
+    batch.status, batch.status_changed_at = VoucherBatch.Status.ACTIVE, timezone.now()
+    batch.save(update_fields=["status", "status_changed_at"])
+    audit_record(actor=actor, action="voucherbatch.resume", obj=batch)
+    return batch
+
+
+@transaction.atomic
+def batch_cancel(*, actor, batch: VoucherBatch, reason: str) -> VoucherBatch:
+    """For good: every card not used yet (unsold, or sold and not used) is cancelled at once; cards in
+    use run on to their end. A distributor gets back what it paid for the cancelled cards."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why.")})
+    batch = _batch_locked(batch)
+    _move(batch, VoucherBatch.Status.CANCELLED)
+    now = timezone.now()
+    cancelled = VoucherCard.objects.filter(batch=batch, state__in=VoucherCard.UNUSED).update(
+        state=VoucherCard.State.CANCELLED, ended_at=now)
+    batch.status, batch.status_changed_at = VoucherBatch.Status.CANCELLED, now
+    fields = ["status", "status_changed_at"]
+    if batch.is_issued and cancelled:
+        wallet = wallet_ledger.wallet_lock(reseller_id=batch.distributor_id)
+        batch.refund_entry = wallet_ledger.wallet_cards_refund(
+            wallet=wallet, amount=batch.unit_net * cancelled, actor=actor,
+            memo=_("Batch %(number)s cancelled: %(count)s cards") % {"number": batch.number, "count": cancelled},
+        )
+        batch.refunded_cards = cancelled
+        fields += ["refund_entry", "refunded_cards"]
+    batch.save(update_fields=fields)
+    audit_record(actor=actor, action="voucherbatch.cancel", obj=batch, reason=reason[:255], after={"cards_cancelled": cancelled})
+    return batch
+
+
+def net_price(*, price: Decimal, commission_percent: Decimal) -> Decimal:
+    """What a distributor pays for one card: the price less its commission, rounded half-up to the paisa."""
+    return to_money(price * (Decimal(100) - commission_percent) / Decimal(100))
+
+
+@transaction.atomic
+def batch_issue(*, actor, batch: VoucherBatch, distributor: Reseller) -> VoucherBatch:
+    """Give a batch to a card distributor, who pays `count × unit_net` from its wallet now; its cards
+    work from then on (a batch kept by the ISP does not: a stolen box of cards is worth nothing)."""
+    batch = _batch_locked(batch)
+    if batch.is_issued:
+        raise ValidationError(_("This batch was already issued."))
+    if batch.status != VoucherBatch.Status.ACTIVE:
+        raise ValidationError(_("Only an active batch can be issued."))
+    if not (distributor.is_active and distributor.is_card_distributor):
+        raise ValidationError({"distributor": _("Choose an active card distributor.")})
+    if batch.unused_expires_on <= timezone.localdate():
+        raise ValidationError(_("The cards of this batch have expired unused."))
+    unit_net = net_price(price=batch.unit_price, commission_percent=distributor.card_commission_percent)
+    wallet = wallet_ledger.wallet_lock(reseller_id=distributor.pk)
+    total = unit_net * batch.count
+    if total <= ZERO:
+        raise ValidationError(_("The cards would cost nothing: check the plan's price and the commission."))
+    entry = wallet_ledger.wallet_cards_buy(
+        wallet=wallet, amount=total, actor=actor,
+        memo=_("Batch %(number)s: %(count)s cards") % {"number": batch.number, "count": batch.count},
+    )
+    batch.distributor, batch.issued_at = distributor, timezone.now()
+    batch.commission_percent, batch.unit_net, batch.wallet_entry = distributor.card_commission_percent, unit_net, entry
+    batch.save(update_fields=["distributor", "issued_at", "commission_percent", "unit_net", "wallet_entry"])
+    audit_record(actor=actor, action="voucherbatch.issue", obj=batch,
+                 after={"distributor": distributor.pk, "unit_net": str(unit_net), "total": str(total)})
+    return batch
+
+
+# --- cards -----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def cards_mark_sold(*, actor, batch: VoucherBatch, first_serial: int, last_serial: int) -> int:
+    """A distributor reports the cards from `first_serial` to `last_serial` of its batch sold (a card
+    used before being reported counts as sold at its first use). Unsold cards in the range become sold;
+    the others are left as they are. A plan valid from sale starts the cards' time now. Returns how many."""
+    batch = _batch_locked(batch)
+    if not batch.is_issued or batch.status != VoucherBatch.Status.ACTIVE:
+        raise ValidationError(_("Only cards of an active, issued batch can be sold."))
+    if not (batch.first_serial <= first_serial <= last_serial <= batch.last_serial):
+        raise ValidationError({"first_serial": _("Serials from %(first)s to %(last)s belong to this batch.") % {
+            "first": format_serial(batch.first_serial), "last": format_serial(batch.last_serial)}})
+    now = timezone.now()
+    changes = {"state": VoucherCard.State.SOLD, "sold_at": now}
+    if batch.plan.valid_from == VoucherPlan.ValidFrom.SALE:
+        changes["expires_at"] = add_duration(now, batch.plan)
+    sold = VoucherCard.objects.filter(batch=batch, serial__gte=first_serial, serial__lte=last_serial,
+                                      state=VoucherCard.State.UNSOLD).update(**changes)
+    audit_record(actor=actor, action="voucherbatch.sold", obj=batch,
+                 after={"from": first_serial, "to": last_serial, "sold": sold})
+    return sold
+
+
+@transaction.atomic
+def card_block(*, actor, serial: int, reason: str, distributor: Reseller | None = None) -> VoucherCard:
+    """A card reported lost or stolen stops working at once, for good. With `distributor`, only a card
+    of that distributor's batches (the reseller portal)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why.")})
+    cards = VoucherCard.objects.select_for_update().filter(serial=serial)
+    if distributor is not None:
+        cards = cards.filter(batch__distributor=distributor)
+    card = cards.first()
+    if card is None:
+        raise ValidationError({"serial": _("No card has this serial.")})
+    if VoucherCard.State.BLOCKED not in VoucherCard.TRANSITIONS[card.state]:
+        raise ValidationError({"serial": _("This card is %(state)s already: nothing to block.") % {"state": card.get_state_display().lower()}})
+    before = card.state
+    card.state, card.ended_at, card.block_reason = VoucherCard.State.BLOCKED, timezone.now(), reason[:200]
+    card.save(update_fields=["state", "ended_at", "block_reason"])
+    audit_record(actor=actor, action="vouchercard.block", obj=card, reason=reason[:255], before={"state": before}, after={"state": card.state})
+    return card
+
+
+@transaction.atomic
+def card_first_use(*, card: VoucherCard, at: datetime | None = None, zone: WifiZone | None = None, device: str = "") -> VoucherCard:
+    """The hotspot's first accepted login with a card (the caller checked `selectors.card_verdict`):
+    the card is in use from now, sold now if nobody reported it, its time started unless it started at
+    sale, and the zone and device noted."""
+    at = at or timezone.now()
+    card = VoucherCard.objects.select_for_update().select_related("batch__plan").get(pk=card.pk)
+    if card.state not in VoucherCard.UNUSED:
+        raise ValidationError(_("This card was used already."))
+    plan = card.batch.plan
+    card.state, card.first_used_at, card.used_zone = VoucherCard.State.ACTIVE, at, zone
+    if card.sold_at is None:
+        card.sold_at = at
+    if card.expires_at is None:
+        card.expires_at = add_duration(at, plan)
+    if device and device not in card.devices:
+        card.devices = [*card.devices, device][: plan.devices]
+    card.save(update_fields=["state", "first_used_at", "used_zone", "sold_at", "expires_at", "devices"])
+    return card
+
+
+@transaction.atomic
+def cards_expire_due(*, now: datetime | None = None) -> int:
+    """The nightly sweep: unused cards past their batch's unused-card day, and cards whose time ran out,
+    become expired (logins already refuse them: `card_verdict` reads the dates; this keeps the counts
+    true). Idempotent."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    unused = VoucherCard.objects.filter(state__in=VoucherCard.UNUSED).filter(
+        Q(batch__unused_expires_on__lte=today) | Q(expires_at__lte=now)).update(state=VoucherCard.State.EXPIRED, ended_at=now)
+    ran_out = VoucherCard.objects.filter(state=VoucherCard.State.ACTIVE, expires_at__lte=now).update(
+        state=VoucherCard.State.EXPIRED, ended_at=now)
+    return unused + ran_out
