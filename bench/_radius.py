@@ -67,6 +67,12 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def udp_receive_drops() -> int:
+    """Datagrams the kernel dropped for a full socket receive buffer, machine-wide (/proc/net/snmp)."""
+    header, values = [line.split() for line in Path("/proc/net/snmp").read_text().splitlines() if line.startswith("Udp:")][:2]
+    return int(values[header.index("RcvbufErrors")])
+
+
 @dataclass
 class Side:
     label: str
@@ -696,13 +702,13 @@ def phase_reboot(side: Side, opts: Options, round_no: int) -> list[Row]:
                 auth_outcome.seconds = total
                 return on_seconds, total, auth_outcome, start_outcome, accepted
 
-        load, before = load_average(), meter.snapshot()
+        load, before, drops = load_average(), meter.snapshot(), udp_receive_drops()
         on_seconds, total, auth_outcome, start_outcome, accepted = asyncio.run(reboot())
-        cpu = meter.since(before)
+        cpu, drops = meter.since(before), udp_receive_drops() - drops
         row = report("reboot", side, round_no, auth_outcome, ACCESS_ACCEPT, cpu, load,
                      f"(Accounting-On {on_seconds:.2f} s; {accepted:,}/{len(logins):,} accepted, "
                      f"{start_outcome.count(ACCOUNTING_RESPONSE):,} Starts answered, lost {start_outcome.lost}; "
-                     f"all in {total:.2f} s; p50/p95 are the Access-Requests')")
+                     f"all in {total:.2f} s; p50/p95 are the Access-Requests'; UDP receive-buffer drops {drops:,})")
         row.seconds = total
         rows.append(row)
         seconds, reply = accounting_on(codec, side, REBOOT_NAS)  # leave nothing open for the next round
@@ -734,8 +740,14 @@ def summarise(rows: list[Row]) -> None:
         if len(means) < 2:
             continue
         (ours, ours_p95, ours_all, ours_cpu), (stock, stock_p95, stock_all, stock_cpu) = means["ours"], means["stock"]
-        unit = "s" if phase == "reboot" else "/s"
-        print(f"  {phase:<18} ours {ours:7.1f}{unit} p95 {ours_p95:7.2f} ms  stock {stock:7.1f}{unit} p95 {stock_p95:7.2f} ms  "
+        if phase == "reboot":
+            accepted = {label: ", ".join(f"{r.ok:,}/{r.requests:,}" for r in rows if r.phase == phase and r.side == label)
+                        for label in ("ours", "stock")}
+            print(f"  {phase:<18} ours {ours:6.2f} s ({', '.join(f'{v:.2f}' for v in ours_all)}; accepted {accepted['ours']})  "
+                  f"stock {stock:6.2f} s ({', '.join(f'{v:.2f}' for v in stock_all)}; accepted {accepted['stock']})  "
+                  f"CPU ms/request ours {ours_cpu:.3f} stock {stock_cpu:.3f}", flush=True)
+            continue
+        print(f"  {phase:<18} ours {ours:6.0f}/s p95 {ours_p95:7.2f} ms  stock {stock:6.0f}/s p95 {stock_p95:7.2f} ms  "
               f"ours/stock {ours / stock * 100:5.1f} %  (each round: ours {', '.join(f'{v:.0f}' for v in ours_all)}; "
               f"stock {', '.join(f'{v:.0f}' for v in stock_all)})  CPU ms/request ours {ours_cpu:.3f} stock {stock_cpu:.3f}", flush=True)
 
