@@ -131,9 +131,15 @@ class AuthAttempt(models.Model):
         WRONG_SERVICE = "wrong_service", _("Login is for the other service (PPPoE or hotspot)")
 
     username = models.TextField()
-    router = models.ForeignKey("network.Router", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    # No single-column indexes: the (router, authdate) and (subscription, authdate) ones below serve
+    # every look-up by either, and each index is one more write per Access-Request (bench/README.md,
+    # "RADIUS").
+    router = models.ForeignKey(
+        "network.Router", null=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     subscription = models.ForeignKey(
-        "customers.Subscription", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="radius_auth_attempts"
+        "customers.Subscription", null=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+        related_name="radius_auth_attempts",
     )
     accepted = models.BooleanField()
     reason = models.CharField(max_length=32, blank=True, choices=Reason.choices)

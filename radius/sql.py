@@ -2,7 +2,7 @@
 rlm_sql, and the embedded SQLite file has no server it could share with our writer).
 
 - `role_ensure`: the least-privilege role FreeRADIUS logs in as. Why not the ORM: roles and grants
-  are DDL. It may SELECT the authorisation views (and the two functions reading them) and its own accounting table (UPDATE … WHERE and the
+  are DDL. It may SELECT the authorisation views (and execute the functions reading them and the Simultaneous-Use count) and its own accounting table (UPDATE … WHERE and the
   Simultaneous-Use count read it) and INSERT/UPDATE only radius_radacct and INSERT radius_postauth;
   the views run with their owner's rights, so it reads no table of ours (not the encrypted password,
   not a customer's name) except through them. Its time zone is the ISP's, so the views' CURRENT_DATE
@@ -26,7 +26,7 @@ from .models import AuthAttempt, Session, SessionLog
 READ_VIEWS = ("radius_subscriber", "radius_check", "radius_reply", "radius_login")
 READ_FUNCTIONS = (
     "radius_authorize_rows(bigint, text, text)", "radius_authorize_rows(bigint, text)",
-    "radius_check_rows(bigint, text)", "radius_reply_rows(bigint, text)",
+    "radius_check_rows(bigint, text)", "radius_reply_rows(bigint, text)", "radius_open_sessions(bigint, text)",
 )
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
