@@ -79,6 +79,9 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.view_customer", "customers.view_subscription", "customers.change_subscription",
         "customers.lifecycle_subscription", "customers.view_package", "customers.view_area",
         "customers.view_branch", "network.*", "radius.*", "fieldservice.*", "tickets.view_ticket",
+        # Sessions, Disconnect and "Test a login" are field work; the regulator's session logs (who had
+        # an address when) are the managers'.
+        "-radius.view_sessionlog", "-radius.export_sessionlog",
     ],
     TECHNICIAN: [],
 }
