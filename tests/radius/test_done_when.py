@@ -14,6 +14,8 @@ list; every session is in radius_radacct (the session history) with how it ended
 reach the usage roll-ups.
 """
 
+import csv
+import io
 import time
 
 import pytest
@@ -22,6 +24,7 @@ from django.utils import timezone
 
 from billing.models import BillingSettings
 from customers.models import Subscription
+from ispbill.core.models import AuditLog
 from network import outbox, services
 from network.models import ProvisioningTask, Router, UsageDaily
 from network.routeros import close_all_connections
@@ -173,3 +176,17 @@ def test_radius_router_suspend_walled_garden_pay_full_speed_and_history(
     accounting_usage_collect()
     day = UsageDaily.objects.filter(subscription=subscription)
     assert sum(row.download_bytes for row in day) == sum(row.acctoutputoctets for row in sessions)
+
+    # 5. The regulator's export: staff export the login's sessions for those days as CSV (audited),
+    #    and the three sessions are in it.
+    client.logout()
+    client.force_login(admin_user(username="compliance-officer"))
+    first_day = timezone.localdate(sessions[0].acctstarttime)
+    last_day = timezone.localdate(sessions[-1].acctstoptime)
+    export = client.get(reverse("staff:session-log-export"), {
+        "username": username, "start": first_day.strftime("%d/%m/%Y"), "end": last_day.strftime("%d/%m/%Y"),
+    })
+    assert export.status_code == 200
+    lines = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    assert [line[-1] for line in lines[1:]] == [row.acctsessionid for row in sessions]
+    assert AuditLog.objects.filter(action="radius.session_log_export", after__rows=3).exists()
