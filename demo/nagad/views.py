@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import csv
 import io
 import json
 import logging
@@ -53,6 +52,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+
+from ispbill.core import csvfiles
 
 logger = logging.getLogger(__name__)
 
@@ -394,7 +395,7 @@ def daily_report(request):
     except ValueError:
         return _error("K0030", "date must be YYYY-MM-DD")
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvfiles.writer(out, lineterminator="\n")
     writer.writerow(REPORT_COLUMNS)
     for reference in _get("day", day.isoformat()) or []:
         payment = _get("payment", reference)

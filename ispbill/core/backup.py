@@ -85,8 +85,10 @@ def _tables(cursor, vendor: str) -> list[str]:
     if vendor == "sqlite":
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     else:
+        # A partitioned table's count covers its partitions (the session log's months): each row once.
         cursor.execute(
-            "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+            "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname"
         )
     return [row[0] for row in cursor.fetchall()]
 

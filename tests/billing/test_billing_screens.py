@@ -70,6 +70,15 @@ def test_admin_saves_billing_settings_and_the_change_is_audited(staff_client):
     assert entry.before["vat_rate"] == "15.00" and entry.after["vat_rate"] == "0.00"
 
 
+def test_the_settings_page_shows_every_field_its_form_requires(staff_client):
+    """A field added to the form but not to its template makes every save fail in the browser."""
+    from web.billing.forms import BillingSettingsForm
+
+    page = staff_client.get(reverse("staff:billingsettings-edit")).content.decode()
+    required = [name for name, field in BillingSettingsForm.base_fields.items() if field.required]
+    assert required and [name for name in required if f'name="{name}"' not in page] == []
+
+
 @pytest.mark.parametrize("overrides,field,message", [
     ({"vat_rate": "101"}, "vat_rate", "between 0 and 100"),
     ({"vat_rate": "-1"}, "vat_rate", "between 0 and 100"),

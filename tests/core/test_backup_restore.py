@@ -93,7 +93,11 @@ class Target:
 
     def tables(self) -> list[str]:
         if connection.vendor == "postgresql":
-            return [r[0] for r in self.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+            # Partitioned tables once, with their partitions' rows (as Django's introspection lists them).
+            return [r[0] for r in self.query(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
+            )]
         if not Path(self.name).exists():
             return []
         return [r[0] for r in self.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]

@@ -60,9 +60,6 @@ def test_online_page_filters_counts_and_fits_a_phone(browser, live_server, width
         online_session(subscription, number=number, minutes_ago=10 * number, ip=f"100.64.1.{number}")
 
     context, page, errors = signed_in(browser, live_server, width)
-    page.goto("/staff/")
-    if width < 400:
-        page.locator("nav").get_by_role("button").first.click() if page.locator("nav").get_by_role("button").count() else None
     page.goto("/staff/online/")
     expect(page.get_by_role("heading", name="Online now")).to_be_visible()
     expect(page.locator("#online-table tbody tr")).to_have_count(3)
