@@ -42,7 +42,9 @@ def test_what_is_sealed_opens_to_the_same_bytes(size):
     key = parse_key(generate_key())
     data = os.urandom(size)
     blob = seal(data, key)
-    assert data not in blob or size == 0
+    # The plaintext is not in the file: checked from 16 bytes on (a shorter random run turns up in any
+    # ciphertext by chance: one byte in about every other file).
+    assert size < 16 or data not in blob
     assert open_all(blob, key) == data
 
 
