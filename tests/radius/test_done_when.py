@@ -49,7 +49,9 @@ def _fresh_router_connections():
     close_all_connections()
 
 
-def eventually(check, *, seconds: float = 20.0, message=lambda: ""):
+def eventually(check, *, seconds: float = 60.0, message=lambda: ""):
+    # 60 s: under the full suite on two cores the outbox, FreeRADIUS and the simulator share the CPU
+    # with the other worker; a Disconnect once took over 20 s there (each step returns as soon as it holds).
     deadline = time.monotonic() + seconds
     while True:
         result = check()
