@@ -133,7 +133,8 @@ class PaymentSerializer(serializers.ModelSerializer):
 class PaymentCreateSerializer(serializers.Serializer):
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none())
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
-    method = serializers.ChoiceField(choices=Payment.Method.choices)
+    # A prepaid card's payment is recorded by redeeming the card (docs/vouchers.md), never posted as such.
+    method = serializers.ChoiceField(choices=[c for c in Payment.Method.choices if c[0] != Payment.Method.PREPAID_CARD])
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     received_at = serializers.DateTimeField(required=False)

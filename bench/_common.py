@@ -283,6 +283,23 @@ SECONDARY_INDEXES_SQL = """
 """
 
 
+def bench_admin(username: str):
+    """A staff user with the Admin role (not a superuser: the permission checks run as for the ISP's staff),
+    made the first time."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from ispbill.accounts import roles
+
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=username, defaults={"kind": User.Kind.STAFF})
+    if created:
+        user.set_unusable_password()
+        user.save()
+        user.groups.set([Group.objects.get(name=roles.ADMIN)])
+    return user
+
+
 def loaded_size() -> int | None:
     """How many customers the bench database holds, if it holds exactly what this loader writes."""
     from customers.models import Customer, Subscription
@@ -333,6 +350,10 @@ def load_customers(count: int, *, seed: int = 42) -> dict[str, float]:
     with timed("VACUUM ANALYZE", timings), connection.cursor() as cur:
         for table in tables:
             cur.execute(f"VACUUM (ANALYZE) {table}")
+        # Every other table too, as autovacuum would within a minute of a production install's start:
+        # this machine's PostgreSQL runs with autovacuum off, and tables never analyzed (a bench database
+        # made anew) were planned so badly that Pay Bill payments' p95 tripled (bench/README.md).
+        cur.execute("ANALYZE")
     # The COPY ran with triggers off (replica role): the staff home's customer tally is counted afresh.
     from customers.sql import customer_tally_recount
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import load_customers, loaded_size, setup_django  # noqa: E402 (after the path insert)
+from bench._common import bench_admin, load_customers, loaded_size, setup_django  # noqa: E402 (after the path insert)
 
 
 def parse_args():
@@ -140,18 +140,7 @@ def fill_year(days_done: list) -> None:
 
 
 def bench_user():
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    from ispbill.accounts import roles
-
-    User = get_user_model()
-    user, created = User.objects.get_or_create(username="bench-admin", defaults={"kind": User.Kind.STAFF})
-    if created:
-        user.set_unusable_password()
-        user.save()
-        user.groups.set([Group.objects.get(name=roles.ADMIN)])
-    return user
+    return bench_admin("bench-admin")
 
 
 def main():

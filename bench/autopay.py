@@ -8,13 +8,16 @@ Uses its own database (`ispbill_bench_autopay` unless --db-name) with bench/_com
 the invoices come from a real billing run (bench/billing_run.py's steady state: one invoice per
 customer). Each customer gets auto-pay on, one active primary agreement (also known to the emulator)
 and the attempt row the notice two days before left (`scheduled` for the charge day). The emulator
-is the demo's, in its own gunicorn (DEMO on), with BKASH_SANDBOX_FAIL_PERCENT of its API calls
+is the demo's, in its own gunicorn (DEMO on; `demo.bkash.wsgi`: ispbill's URLs with only the
+middleware the emulator uses; --gateway-workers × --gateway-threads), with BKASH_SANDBOX_FAIL_PERCENT of its API calls
 failing at random: half answered 503 before doing anything, half after the work was done (the answer
 lost: an execute that charged the wallet and answered 503). Then `--workers` processes each run
 `usecases.autopay.autopay_run(today=<charge day>)` at the same time, as two Celery workers handed
 the same beat entry would.
 
-Printed: wall time of the run (target: 100,000 within 10 minutes), what became of the attempts, and
+Printed: wall time of the run (target: 100,000 within 10 minutes), the CPU seconds it took on each
+side (the workers, the emulator's gunicorn workers, the PostgreSQL backends; the machine's load
+average alongside, as other work shares the cores), what became of the attempts, and
 the check that matters: per invoice, how many payments the emulator completed (at most one) and how
 many receipts we recorded (at most one, and one for each completed payment once re-runs settle the
 lost answers). A second pass (`autopay_run` again after AUTOPAY_CLAIM_STALE_MINUTES, simulated by
@@ -35,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import load_customers, loaded_size, setup_django  # noqa: E402
+from bench._common import child_pids, cpu_seconds, load_customers, loaded_size, setup_django  # noqa: E402
 from bench.ipn import free_port, start_gunicorn  # noqa: E402
 
 APP_KEY, APP_SECRET, USERNAME, PASSWORD = "bench-app-key", "bench-app-secret", "bench-user", "bench-pass"
@@ -99,27 +102,82 @@ def _worker(day, name: str, results) -> None:
     from usecases.autopay import autopay_run
 
     connection.close()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     counts = autopay_run(today=day, worker=name)
-    results.put((name, time.perf_counter() - started, counts))
+    results.put((name, time.perf_counter() - started, time.process_time() - cpu, counts))
 
 
-def race(day, workers: int) -> float:
+class BackendCPU:
+    """CPU time of the PostgreSQL backends serving the bench database, sampled while a run goes on
+    (the workers' connections come and go with them: each backend's last reading counts)."""
+
+    def __init__(self):
+        import threading
+
+        self.seen: dict[int, float] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _pids(self) -> list[int]:
+        import psycopg
+
+        url = os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1)
+        with psycopg.connect(url, autocommit=True) as conn:
+            return [row[0] for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+
+    def _loop(self) -> None:
+        while not self.stop.is_set():
+            try:
+                for pid in self._pids():
+                    self.seen[pid] = cpu_seconds([pid])
+            except Exception:  # noqa: BLE001 - a sample missed is a reading lost, not the bench
+                pass
+            self.stop.wait(0.5)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+    @property
+    def total(self) -> float:
+        return sum(self.seen.values())
+
+
+def race(day, workers: int, gateway=None) -> float:
     from django.db import connection
+
+    from payments.bkash_flow import callback_url
+
+    callback_url()  # the URL resolver loaded before forking, as a long-lived Celery worker has it
 
     context = multiprocessing.get_context("fork")
     results = context.Queue()
     connection.close()
     processes = [context.Process(target=_worker, args=(day, f"bench-w{n}", results)) for n in range(workers)]
+    gateway_pids = child_pids(gateway.pid) if gateway is not None else []
+    gateway_cpu = cpu_seconds(gateway_pids)
     started = time.perf_counter()
-    for process in processes:
-        process.start()
-    for _ in processes:
-        name, seconds, counts = results.get()
-        print(f"  {name}: {seconds:7.1f} s  {counts}", flush=True)
-    for process in processes:
-        process.join()
-    return time.perf_counter() - started
+    worker_cpu = 0.0
+    with BackendCPU() as backends:
+        for process in processes:
+            process.start()
+        for _ in processes:
+            name, seconds, cpu, counts = results.get()
+            worker_cpu += cpu
+            print(f"  {name}: {seconds:7.1f} s wall, {cpu:6.1f} s CPU  {counts}", flush=True)
+        for process in processes:
+            process.join()
+    wall = time.perf_counter() - started
+    gateway_cpu = cpu_seconds(gateway_pids) - gateway_cpu
+    print(f"  CPU: workers {worker_cpu:.1f} s, bKash emulator {gateway_cpu:.1f} s, PostgreSQL backends {backends.total:.1f} s "
+          f"(total {worker_cpu + gateway_cpu + backends.total:.1f} s of the {2 * wall:.0f} s two cores give in {wall:.0f} s)",
+          flush=True)
+    return wall
 
 
 def check(invoice_ids: list[int]) -> bool:
@@ -179,26 +237,30 @@ def main() -> None:
     day, invoice_ids = prepare(args.invoices)
     gateway = start_gunicorn(gateway_port, workers=args.gateway_workers, threads=args.gateway_threads, env={
         "DEMO": "true", "BKASH_SANDBOX": "true", "SITE_URL": base, "BKASH_SANDBOX_FAIL_PERCENT": str(args.fail_percent),
-        "BKASH_SANDBOX_EXECUTE_DELAY": "0"})
+        "BKASH_SANDBOX_EXECUTE_DELAY": "0"}, app="demo.bkash.wsgi")
     ok = True
     try:
         if args.profile:
             import cProfile
             import pstats
 
+            from payments.bkash_flow import callback_url
             from usecases.autopay import autopay_run
 
+            callback_url()  # the URL resolver loaded first, as a long-lived Celery worker has it
             profiler = cProfile.Profile()
             started, cpu = time.perf_counter(), time.process_time()
             profiler.runcall(autopay_run, today=day, worker="bench-profile")
             wall, cpu = time.perf_counter() - started, time.process_time() - cpu
             print(f"profiled run: {wall:.1f} s wall, {cpu:.1f} s CPU in this process for {len(invoice_ids):,} invoices "
                   f"({1000 * cpu / len(invoice_ids):.1f} ms CPU per invoice)", flush=True)
+            if os.environ.get("AUTOPAY_PROFILE_OUT"):
+                profiler.dump_stats(os.environ["AUTOPAY_PROFILE_OUT"])
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
             check(invoice_ids)
             return
         print(f"charge day {day}: {args.workers} workers racing; load average {load_average()}", flush=True)
-        wall = race(day, args.workers)
+        wall = race(day, args.workers, gateway)
         print(f"first run: {wall:.1f} s wall for {len(invoice_ids):,} invoices ({len(invoice_ids) / wall:.1f}/s); "
               f"load average {load_average()}", flush=True)
         ok &= check(invoice_ids)
@@ -208,7 +270,7 @@ def main() -> None:
 
         # The next run, after the claims went stale: what the first left charging is asked about, not charged again.
         AutoPayAttempt.objects.filter(status=AutoPayAttempt.Status.CHARGING).update(claimed_at=timezone.now() - timedelta(hours=2))
-        wall2 = race(day, args.workers)
+        wall2 = race(day, args.workers, gateway)
         print(f"re-run: {wall2:.1f} s wall; load average {load_average()}", flush=True)
         ok &= check(invoice_ids)
     finally:

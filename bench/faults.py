@@ -369,20 +369,11 @@ class Installation:
 
 
 def api_token(username: str = "faults-integration") -> str:
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
     from api.models import WRITE
     from api.tokens import token_create
-    from ispbill.accounts import roles
+    from bench._common import bench_admin
 
-    User = get_user_model()
-    user, created = User.objects.get_or_create(username=username, defaults={"kind": User.Kind.STAFF})
-    if created:
-        user.set_unusable_password()
-        user.save()
-        user.groups.set([Group.objects.get(name=roles.ADMIN)])
-    _token, raw = token_create(actor=user, name="Fault drill", rate_per_minute=10_000, all_branches=True,
+    _token, raw = token_create(actor=bench_admin(username), name="Fault drill", rate_per_minute=10_000, all_branches=True,
                                scopes={area: WRITE for area in ("customers", "billing", "payments", "tickets", "network")})
     return raw
 
@@ -704,8 +695,7 @@ def prepare_ipns(inst: Installation, customers: list[int]) -> list[dict]:
     from demo.sslcommerz import views as emulator
     from payments.models import GatewayPayment
 
-    store = emulator._file_store(str(inst.var / "sslcommerz-sandbox"))  # the gateway server's store (no Redis there)
-    emulator._store = lambda: store
+    emulator._state.files_at(str(inst.var / "sslcommerz-sandbox"))  # the gateway server's store (no Redis there)
     batch = secrets.token_hex(3).upper()
     payments = GatewayPayment.objects.bulk_create(
         GatewayPayment(customer_id=pk, tran_id=f"FAULT{batch}{i:06d}", amount=Decimal("500.00"), currency="BDT", purpose="advance", months=1)

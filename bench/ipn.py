@@ -69,9 +69,10 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def start_gunicorn(port: int, *, workers: int, threads: int, env: dict | None = None, extra: tuple[str, ...] = ()) -> subprocess.Popen:
+def start_gunicorn(port: int, *, workers: int, threads: int, env: dict | None = None, extra: tuple[str, ...] = (),
+                   app: str = "ispbill.wsgi") -> subprocess.Popen:
     command = [
-        str(Path(sys.executable).parent / "gunicorn"), "ispbill.wsgi", "--bind", f"127.0.0.1:{port}",
+        str(Path(sys.executable).parent / "gunicorn"), app, "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers), "--threads", str(threads), "--timeout", "30", "--log-level", "warning", *extra,
     ]
     server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})

@@ -7,6 +7,8 @@ services the staff screens call:
 
 - `vouchers.services.batch_generate(count=100_000)` in one transaction, committed: codes drawn,
   HMAC'd, the card rows written (COPY), the codes sealed (encrypted) — target ≤ 30 s;
+- the staff form's path for a batch that big: `batch_queue` then what the background job runs,
+  `batch_fill` (10,000 cards per transaction, the progress committed with each) — the same target;
 - `vouchers.documents.cards_pdf` of 1,000 cards (100 A4 pages, a QR code each), in English and in
   Bangla — target ≤ 20 s.
 
@@ -53,7 +55,7 @@ def main() -> None:
     from pypdf import PdfReader
 
     from billing.selectors import current_billing_settings
-    from vouchers import documents, services
+    from vouchers import documents, services, tasks
     from vouchers.models import VoucherPlan
 
     current_billing_settings()
@@ -70,6 +72,17 @@ def main() -> None:
         batch, wall, cpu = _timed(generate)
         verdict = "met" if wall <= GENERATE_TARGET_S else "MISSED"
         print(f"generate+store {args.cards:,} cards, run {run}: wall {wall:.2f} s, CPU {cpu:.2f} s "
+              f"(target ≤ {GENERATE_TARGET_S:.0f} s: {verdict})")
+
+    tasks.generate_batch.apply_async = lambda args, **options: None  # no broker here: the fill below is the job
+    for run in range(1, args.repeat + 1):
+        def background():
+            queued = services.batch_queue(actor=None, plan=plan, count=args.cards)
+            return services.batch_fill(batch_id=queued.pk)  # what the job runs, here in this process
+        made, wall, cpu = _timed(background)
+        assert made.status == "active" and made.cards_made == args.cards
+        verdict = "met" if wall <= GENERATE_TARGET_S else "MISSED"
+        print(f"background job path (queue + fill in chunks) {args.cards:,} cards, run {run}: wall {wall:.2f} s, CPU {cpu:.2f} s "
               f"(target ≤ {GENERATE_TARGET_S:.0f} s: {verdict})")
 
     last = batch.first_serial + args.print_cards - 1

@@ -64,6 +64,14 @@ class BillingSettings(models.Model):
     session_log_retention_months = models.PositiveSmallIntegerField(
         default=12, validators=[MinValueValidator(1), MaxValueValidator(SESSION_LOG_RETENTION_MAX_MONTHS)],
     )
+    # Prepaid cards at the hotspot: code guessing. More than `card_guess_device_limit` wrong codes from one
+    # device (MAC) within `card_guess_window_minutes` locks that device out of card logins for
+    # `card_lockout_minutes`; more than `card_guess_zone_limit` on one router locks the router's card
+    # logins (MAC logins of remembered devices go on). Read live by FreeRADIUS (vouchers/0006).
+    card_guess_device_limit = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1), MaxValueValidator(1000)])
+    card_guess_zone_limit = models.PositiveIntegerField(default=50, validators=[MinValueValidator(1), MaxValueValidator(100000)])
+    card_guess_window_minutes = models.PositiveSmallIntegerField(default=10, validators=[MinValueValidator(1), MaxValueValidator(1440)])
+    card_lockout_minutes = models.PositiveSmallIntegerField(default=30, validators=[MinValueValidator(1), MaxValueValidator(1440)])
     isp_name = models.CharField(max_length=150, blank=True)
     isp_address = models.TextField(blank=True)
     isp_phone = models.CharField(max_length=40, blank=True)
@@ -80,6 +88,11 @@ class BillingSettings(models.Model):
             models.CheckConstraint(
                 condition=Q(session_log_retention_months__gte=1, session_log_retention_months__lte=SESSION_LOG_RETENTION_MAX_MONTHS),
                 name="billing_session_log_retention_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(card_guess_device_limit__gte=1, card_guess_zone_limit__gte=1, card_guess_window_minutes__gte=1,
+                            card_lockout_minutes__gte=1),
+                name="billing_card_guess_limits_positive",
             ),
         ]
 
@@ -533,3 +546,36 @@ class CreditNote(models.Model):
     def __str__(self) -> str:
         return self.number
 from .wallet_models import CommissionEntry, ResellerWallet, WalletEntry  # noqa: E402,F401  (reseller wallets)
+
+
+class CardSale(models.Model):
+    """Money a visitor paid online for one prepaid Wi-Fi card at a Wi-Fi zone (docs/vouchers.md, "Wi-Fi
+    zone sign-up"): no customer account and no wallet is involved, so the sale is its own ledger row.
+    Written only by `billing/ledger/cards.py: card_sale_post`, once per gateway transaction
+    (`idempotency_key` `<gateway>:<tran_id>`, unique). Append-only.
+
+    `amount` is what the gateway took from the visitor; `fee` the gateway's charge inside it when it
+    was passed on to the visitor; `price` = amount − fee passed on, the card's price: the ISP's revenue.
+    """
+
+    amount = MoneyField()
+    price = MoneyField()
+    fee = MoneyField(default=Decimal("0.00"))
+    fee_passed = models.BooleanField(default=False)
+    method = models.CharField(max_length=16)
+    reference = models.CharField(max_length=100, blank=True, help_text=_("The gateway's transaction id"))
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    received_at = models.DateTimeField()
+    memo = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["received_at"], name="cardsale_received_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0) & Q(amount__gte=models.F("price")), name="cardsale_price_in_amount"),
+            models.CheckConstraint(condition=Q(fee__gte=0), name="cardsale_fee_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"card sale {self.idempotency_key} {self.amount}"

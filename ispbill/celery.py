@@ -216,7 +216,8 @@ app.conf.beat_schedule = {
     "housekeeping-job-log": {
         "task": "ispbill.core.tasks.purge_job_log",
         "schedule": crontab(hour=3, minute=25),
-    },    # Prepaid cards (docs/vouchers.md): unused cards past their batch's last day, and cards whose time ran
+    },
+    # Prepaid cards (docs/vouchers.md): unused cards past their batch's last day, and cards whose time ran
     # out, marked expired (logins refuse them already; this keeps the counts and the revenue on use true).
     "vouchers-expire-cards": {
         "task": "vouchers.tasks.expire_cards",
@@ -237,6 +238,12 @@ app.conf.beat_schedule = {
     "payments-reconcile-gateways": {
         "task": "usecases.tasks.reconcile_gateways_daily",
         "schedule": crontab(hour=0, minute=50),
+    },
+    # Gateway payments recorded in groups (usecases/grouped_payments.py): any left queued by a process
+    # that died before its turn recorded within the minute; refusals kept a day for the retries.
+    "payments-record-queued": {
+        "task": "usecases.tasks.record_queued_payments",
+        "schedule": timedelta(seconds=60),
     },
 }
 

@@ -86,6 +86,7 @@ if DEMO:
     INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
+    "ispbill.core.after_response.AfterResponseMiddleware",
     "ispbill.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ispbill.core.middleware.RejectNulBytesMiddleware",
@@ -461,6 +462,19 @@ if VOUCHER_REVENUE_ON not in ("sale", "use"):
     raise ImproperlyConfigured("VOUCHER_REVENUE_ON is sale or use.")
 # What a card's QR code opens: the hotspot's login page with the code filled in ({code} is replaced).
 VOUCHER_LOGIN_URL = env.str("VOUCHER_LOGIN_URL", default="http://login.wifi/login?username={code}&password={code}")
+# Sign-up at a Wi-Fi zone (docs/vouchers.md, "Wi-Fi zone sign-up"). Visitors behind one zone share its
+# public address, so the per-address limit is higher than the portal's; codes per phone and per device
+# (MAC) within OTP_SEND_WINDOW_MINUTES; wrong codes per phone or device before it is locked out for the
+# rest of the window.
+WIFI_OTP_SENDS_PER_PHONE = env.int("WIFI_OTP_SENDS_PER_PHONE", default=3)
+WIFI_OTP_SENDS_PER_MAC = env.int("WIFI_OTP_SENDS_PER_MAC", default=5)
+WIFI_OTP_SENDS_PER_IP = env.int("WIFI_OTP_SENDS_PER_IP", default=60)
+WIFI_OTP_WRONG_PER_PHONE = env.int("WIFI_OTP_WRONG_PER_PHONE", default=8)
+# How long a verified phone may buy or reconnect on one browser without a new code.
+WIFI_VERIFIED_MINUTES = env.int("WIFI_VERIFIED_MINUTES", default=30)
+# Host names the router's login page may have (the Connect button posts the card's code there), beside
+# private and link-local addresses and VOUCHER_LOGIN_URL's host.
+WIFI_LOGIN_HOSTS = env.list("WIFI_LOGIN_HOSTS", default=[])
 WHATSAPP_CLOUD = {
     "base_url": env.str("WHATSAPP_API_BASE_URL", default="https://graph.facebook.com/v21.0"),
     "token": env.str("WHATSAPP_TOKEN", default=""),
@@ -631,6 +645,11 @@ AUTOPAY_NOTICE_DAYS = env.int("AUTOPAY_NOTICE_DAYS", default=2)
 AUTOPAY_RETRY_DAYS = [int(d) for d in env.list("AUTOPAY_RETRY_DAYS", default=["1", "2"])]
 # A charge claimed longer ago than this and not finished is taken over (after asking bKash) by the next run.
 AUTOPAY_CLAIM_STALE_MINUTES = env.int("AUTOPAY_CLAIM_STALE_MINUTES", default=10)
+# A run claims, charges and records AUTOPAY_CHUNK attempts at a time, with AUTOPAY_GATEWAY_THREADS of
+# bKash's calls in flight at once (kept-alive connections); at most AUTOPAY_RUN_LIMIT attempts a run.
+AUTOPAY_CHUNK = env.int("AUTOPAY_CHUNK", default=500)
+AUTOPAY_GATEWAY_THREADS = env.int("AUTOPAY_GATEWAY_THREADS", default=16)
+AUTOPAY_RUN_LIMIT = env.int("AUTOPAY_RUN_LIMIT", default=200_000)
 
 # The one logging configuration of every process: Celery keeps its hands off the root logger
 # (CELERY_WORKER_HIJACK_ROOT_LOGGER) and each record is written once, by the root's handler, with

@@ -52,7 +52,8 @@ def favicon(request):
 
 def landing(request):
     """`/`: a small page linking the four surfaces (a visitor otherwise meets a 404)."""
-    return render(request, "landing.html", {"bkash_paybill_sandbox": settings.DEMO and settings.BKASH_PAYBILL_SANDBOX})
+    return render(request, "landing.html", {"bkash_paybill_sandbox": settings.DEMO and settings.BKASH_PAYBILL_SANDBOX,
+                                            "demo": settings.DEMO})
 
 
 # A clear page, never a traceback; 503 while the database is unreachable (ispbill/core/errors.py).
@@ -76,6 +77,10 @@ urlpatterns = [
     path("r/", include(import_module("web.customers.urls").public)),
     # Public: payment gateway callbacks (authenticated by the gateway's validation, never by a session).
     path("pay/", include(import_module("web.payments.urls").public)),
+    # Public: a Wi-Fi zone's sign-up page, where a visitor buys a plan by phone (docs/vouchers.md).
+    path("wifi/", include(import_module("web.vouchers.wifi_views").urlpatterns)),
+    # Public: recharge a customer's account with a prepaid card, naming it by phone or account number.
+    path("recharge/", include(import_module("web.vouchers.urls").public)),
     # Public: anyone holding a signed contract checks its PDF against the hash we keep.
     path("verify/", include(import_module("web.contracts.urls").public)),
 ]

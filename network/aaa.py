@@ -266,6 +266,9 @@ def apply_mode_switch(client: RouterClient, router: Router, desired: dict) -> st
     """Apply an ``AAA_MODE`` outbox entry (see the module's docstring). Idempotent, so a retry after a
     failure part-way through is safe."""
     mode = desired.get("mode")
+    # The mode as it is now: a drain that loaded the router before this entry was written holds the
+    # old mode, and would take its own entry for a superseded one.
+    router.refresh_from_db(fields=["aaa_mode"])
     if mode != router.aaa_mode:
         # Switched again since this entry was written: the later entry does the work.
         return f"superseded: the router is in {router.aaa_mode} mode now"

@@ -5,8 +5,10 @@ subscription's desired state to the router's tables (shared with the reconciler)
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db.models import F, Q
 from django.utils import timezone
@@ -259,31 +261,16 @@ def _drain_claimed(router_id: int, result: DrainResult, fixed_now: datetime | No
             round_progress = False
             for task in due:
                 now = fixed_now or timezone.now()
-                ProvisioningTask.objects.filter(pk=task.pk).update(status=TaskStatus.APPLYING)
                 try:
-                    outcome = _apply_task(client, router, task)
+                    applied = _apply_entry(task, partial(_apply_task, client, router, task), now, result,
+                                           router_down=(RouterUnreachable, RouterAuthFailed))
                 except (RouterUnreachable, RouterAuthFailed) as error:
                     _router_down(router_id, router, error, now, result)
                     return progressed
-                except RouterError as error:
-                    _fail_task(task, str(error), now)
-                    result.failed += 1
-                    result.errors.append(str(error))
-                    continue
-                except Exception as error:  # a bug must not stop the queue of every other customer
-                    logger.exception("applying outbox entry %s failed", task.pk)
-                    _fail_task(task, f"internal error: {error!r}", now)
-                    result.failed += 1
-                    result.errors.append(repr(error))
-                    continue
-                ProvisioningTask.objects.filter(pk=task.pk).update(
-                    status=TaskStatus.DONE, applied_at=timezone.now(), result=outcome[:200], last_error="",
-                    attempts=F("attempts") + 1,
-                )
-                progressed = round_progress = True
-                result.applied += 1
-                if result.applied % 50 == 0:
-                    renew_lease(router_id)
+                if applied:
+                    progressed = round_progress = True
+                    if result.applied % 50 == 0:
+                        renew_lease(router_id)
             if not round_progress:
                 return progressed
 
@@ -310,26 +297,37 @@ def _drain_radius_only(router_id: int, router: Router, result: DrainResult, fixe
     progressed = False
     for task in _due_radius_entries(router_id, router, fixed_now):
         now = fixed_now or timezone.now()
-        ProvisioningTask.objects.filter(pk=task.pk).update(status=TaskStatus.APPLYING)
-        try:
-            outcome = aaa.apply_radius_task(router, task)
-        except RouterError as error:
-            _fail_task(task, str(error), now)
-            result.failed += 1
-            result.errors.append(str(error))
-            continue
-        except Exception as error:  # a bug must not stop the queue of every other customer
-            logger.exception("applying outbox entry %s failed", task.pk)
-            _fail_task(task, f"internal error: {error!r}", now)
-            result.failed += 1
-            result.errors.append(repr(error))
-            continue
-        ProvisioningTask.objects.filter(pk=task.pk).update(
-            status=TaskStatus.DONE, applied_at=timezone.now(), result=(outcome or "")[:200], last_error="", attempts=F("attempts") + 1,
-        )
-        progressed = True
-        result.applied += 1
+        progressed = _apply_entry(task, partial(aaa.apply_radius_task, router, task), now, result) or progressed
     return progressed
+
+
+def _apply_entry(task: ProvisioningTask, apply: Callable[[], str | None], now: datetime, result: DrainResult,
+                 router_down: tuple[type[Exception], ...] = ()) -> bool:
+    """One entry, through the API or RADIUS (`apply`): applying, then done with what `apply` answered,
+    or failed and retried later when the router refuses it or our code breaks (a bug must not stop
+    the queue of every other customer). True when applied. `router_down` errors are the router's, not
+    the entry's: raised for the caller to back the whole router off."""
+    ProvisioningTask.objects.filter(pk=task.pk).update(status=TaskStatus.APPLYING)
+    try:
+        outcome = apply()
+    except router_down:
+        raise
+    except RouterError as error:
+        _fail_task(task, str(error), now)
+        result.failed += 1
+        result.errors.append(str(error))
+        return False
+    except Exception as error:
+        logger.exception("applying outbox entry %s failed", task.pk)
+        _fail_task(task, f"internal error: {error!r}", now)
+        result.failed += 1
+        result.errors.append(repr(error))
+        return False
+    ProvisioningTask.objects.filter(pk=task.pk).update(
+        status=TaskStatus.DONE, applied_at=timezone.now(), result=(outcome or "")[:200], last_error="", attempts=F("attempts") + 1,
+    )
+    result.applied += 1
+    return True
 
 
 def _router_down(router_id: int, router: Router, error: RouterError, now: datetime, result: DrainResult) -> None:

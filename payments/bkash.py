@@ -23,7 +23,7 @@ from decimal import Decimal
 
 import urllib3
 
-from .sslcommerz import GatewayError, GatewayRefused, RefundAnswerLost, format_amount, http_pool, parse_amount
+from .sslcommerz import GatewayError, GatewayRefused, RefundAnswerLost, format_amount, http_pool, json_request, parse_amount
 
 __all__ = ["BkashClient", "GatewayError", "GatewayRefused", "ExecuteTimeout", "RefundAnswerLost", "mask_wallet", "parse_amount",
            "format_amount"]
@@ -98,32 +98,15 @@ class BkashClient:
     # -- plumbing
 
     def _post(self, path: str, body: dict, headers: dict, *, lost_answer: type[GatewayError] = GatewayError) -> dict:
-        try:
-            response = self.http.request(
-                "POST", f"{self.base_url}/{path}", body=json.dumps(body).encode(),
-                headers={"Content-Type": "application/json", "Accept": "application/json", **headers},
-                timeout=self.timeout, retries=False,
-            )
-        except urllib3.exceptions.ReadTimeoutError as exc:
-            raise lost_answer(f"bKash did not answer in time ({path})") from exc
-        except urllib3.exceptions.TimeoutError as exc:  # could not connect: nothing was sent
-            raise GatewayError(f"bKash could not be reached in time ({path})") from exc
-        except urllib3.exceptions.ProtocolError as exc:  # the connection dropped after sending
-            raise lost_answer(f"bKash dropped the connection ({path})") from exc
-        except urllib3.exceptions.HTTPError as exc:
-            raise GatewayError(f"bKash could not be reached ({path}): {exc.__class__.__name__}") from exc
-        if response.status >= 500:
-            raise lost_answer(f"bKash answered HTTP {response.status} ({path})")
-        try:
-            answer = json.loads(response.data)
-        except ValueError as exc:
-            raise GatewayError(f"bKash answered something that is not JSON ({path})") from exc
-        if not isinstance(answer, dict):
-            raise GatewayError(f"bKash answered an unexpected JSON shape ({path})")
-        if response.status == 401 and "statusCode" not in answer:
+        status, answer = json_request(
+            self.http, "POST", f"{self.base_url}/{path}", gateway="bKash", what=path, timeout=self.timeout,
+            lost_answer=lost_answer, body=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "Accept": "application/json", **headers},
+        )
+        if status == 401 and "statusCode" not in answer:
             raise Unauthorized(f"bKash refused the token ({path})")
-        if response.status >= 400 and "statusCode" not in answer:
-            raise GatewayError(f"bKash answered HTTP {response.status} ({path})")
+        if status >= 400 and "statusCode" not in answer:
+            raise GatewayError(f"bKash answered HTTP {status} ({path})")
         return answer
 
     def _checked(self, answer: dict, what: str) -> dict:

@@ -15,12 +15,10 @@ we recorded.
 from __future__ import annotations
 
 import logging
-import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-import urllib3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -30,10 +28,11 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from ispbill.core.audit import audit_record
+from ispbill.core.bulk import rows_insert, rows_update
 from ispbill.core.ratelimit import rate_take
 
-from . import bkash, online
-from .fees import Charge, fee_charge
+from . import bkash, merchant_config, online, wallet_gateways
+from .fees import Charge
 from .models import BkashAgreement, BkashSettings, GatewayEvent, GatewayPayment, Payment
 
 logger = logging.getLogger(__name__)
@@ -48,59 +47,34 @@ CLOSED = {"Cancelled": GatewayPayment.Status.CANCELLED, "Failed": GatewayPayment
 # Configuration -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BkashConfig:
-    enabled: bool
+@dataclass(frozen=True, kw_only=True)
+class BkashConfig(merchant_config.MerchantConfig):
+    """The app key and secret name our app at bKash; the username and password grant its tokens."""
+
     app_key: str
     app_secret: str
     username: str
     password: str
-    base_url: str
-    fee_percent: Decimal = Decimal("0.00")
-    fee_passed: bool = False
-    branch_ids: frozenset = frozenset()
-
-    @property
-    def ready(self) -> bool:
-        return self.enabled and all((self.app_key, self.app_secret, self.username, self.password, self.base_url))
-
-
-def default_base_url() -> str:
-    if settings.BKASH_BASE_URL:
-        return settings.BKASH_BASE_URL
-    if settings.BKASH_SANDBOX:
-        return settings.SITE_URL.rstrip("/") + SANDBOX_PATH
-    return ""
 
 
 def bkash_config() -> BkashConfig:
-    """The merchant as saved in Settings → Payment gateways, each empty field falling back to the environment."""
-    row = BkashSettings.objects.filter(pk=1).first()
-    return BkashConfig(
-        enabled=row.enabled if row else settings.BKASH_ENABLED,
-        app_key=(row.app_key if row else "") or settings.BKASH_APP_KEY,
-        app_secret=(row.app_secret if row else "") or settings.BKASH_APP_SECRET,
-        username=(row.username if row else "") or settings.BKASH_USERNAME,
-        password=(row.password if row else "") or settings.BKASH_PASSWORD,
-        base_url=(row.base_url if row else "") or default_base_url(),
-        fee_percent=row.fee_percent if row else settings.BKASH_FEE_PERCENT,
-        fee_passed=row.fee_passed if row else settings.BKASH_FEE_PASSED,
-        branch_ids=frozenset(row.branches.values_list("pk", flat=True)) if row else frozenset(),
-    )
-
-
-_http_pools: dict[str, urllib3.PoolManager] = {}
+    """bKash's merchant as saved in Settings → Payment gateways, an empty field taking the BKASH_* setting."""
+    base_url = merchant_config.base_url_default(configured=settings.BKASH_BASE_URL, sandbox=settings.BKASH_SANDBOX,
+                                                sandbox_path=SANDBOX_PATH)
+    return BkashConfig(**merchant_config.merchant_fields(
+        BkashSettings.objects.filter(pk=1).first(), enabled=settings.BKASH_ENABLED, fee_percent=settings.BKASH_FEE_PERCENT,
+        fee_passed=settings.BKASH_FEE_PASSED, base_url=("base_url", base_url), app_key=("app_key", settings.BKASH_APP_KEY),
+        app_secret=("app_secret", settings.BKASH_APP_SECRET), username=("username", settings.BKASH_USERNAME),
+        password=("password", settings.BKASH_PASSWORD),
+    ))
 
 
 def bkash_client(config: BkashConfig | None = None) -> bkash.BkashClient:
     config = config or bkash_config()
-    pool = _http_pools.get(config.base_url)
-    if pool is None and config.base_url:
-        pool = _http_pools.setdefault(config.base_url, bkash.http_pool(config.base_url))
     return bkash.BkashClient(
         app_key=config.app_key, app_secret=config.app_secret, username=config.username, password=config.password,
         base_url=config.base_url, connect_timeout=settings.BKASH_CONNECT_TIMEOUT, read_timeout=settings.BKASH_READ_TIMEOUT,
-        http=pool,
+        http=merchant_config.shared_pool(config.base_url, bkash.http_pool),
     )
 
 
@@ -133,38 +107,18 @@ def callback_url() -> str:
     return settings.SITE_URL.rstrip("/") + reverse("bkash-callback")
 
 
-def _new_tran_id() -> str:
-    return f"BK{timezone.localtime():%y%m%d}{secrets.token_hex(6).upper()}"
-
-
-def _event(gp: GatewayPayment, kind: str, outcome: str, data=None) -> None:
-    online.gateway_event(gp, kind, outcome, bkash.redact(dict(data or {})))
+GATEWAY = wallet_gateways.WalletGateway(
+    gateway=GatewayPayment.Gateway.BKASH, tran_prefix="BK", method=Payment.Method.BKASH, card_type="bKash", transaction_key="trxID",
+    minimum=bkash.MIN_AMOUNT, maximum=bkash.MAX_AMOUNT, redact=bkash.redact,
+)
+_event, _close = GATEWAY.event, GATEWAY.close
 
 
 # One-off payments (mode 0011) and payments with an agreement (mode 0001) -----------------------
 
 
 def charge_for(*, owed: Decimal, config: BkashConfig | None = None) -> Charge:
-    config = config or bkash_config()
-    return fee_charge(owed=owed, percent=config.fee_percent, passed=config.fee_passed)
-
-
-def _limits(amount: Decimal) -> None:
-    if amount < bkash.MIN_AMOUNT:
-        raise ValidationError(_("Nothing to pay online: the amount must be at least %(min)s.") % {"min": bkash.MIN_AMOUNT})
-    if amount > bkash.MAX_AMOUNT:
-        raise ValidationError(_("That is more than can be paid online at once; please contact us."))
-
-
-def _pending_create(*, customer: Customer, charge: Charge, purpose: str, months: int, invoices,
-                    agreement: BkashAgreement | None = None) -> GatewayPayment:
-    gp = GatewayPayment.objects.create(
-        customer=customer, gateway=GatewayPayment.Gateway.BKASH, tran_id=_new_tran_id(), amount=charge.total,
-        currency=settings.CURRENCY, purpose=purpose, months=months, fee=charge.fee, fee_passed=charge.passed,
-        agreement=agreement, method=Payment.Method.BKASH, card_type="bKash",
-    )
-    gp.invoices.set(invoices)
-    return gp
+    return (config or bkash_config()).charge(owed)
 
 
 def bkash_payment_start(*, customer: Customer, purpose: str, invoice_id: int | None = None, months: int = 0) -> GatewayPayment:
@@ -174,24 +128,35 @@ def bkash_payment_start(*, customer: Customer, purpose: str, invoice_id: int | N
     if not config.ready:
         raise ValidationError(_("Online payment is not available right now. Please pay at our office."))
     owed, invoices = online.payable_amount(customer=customer, purpose=purpose, invoice_id=invoice_id, months=months)
-    charge = charge_for(owed=owed, config=config)
-    _limits(charge.total)
+    charge = config.charge(owed)
+    GATEWAY.limits_check(charge.total)
     months = months if purpose == GatewayPayment.Purpose.ADVANCE else 0
-    with transaction.atomic():
-        Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True).first()
-        if not rate_take(f"paynow:customer:{customer.pk}", limit=settings.ONLINE_PAYMENT_STARTS_PER_HOUR, window_seconds=3600):
-            raise ValidationError(_("Too many payment attempts in the last hour. Finish the payment you started, or try again later."))
-        gp = _pending_create(customer=customer, charge=charge, purpose=purpose, months=months, invoices=invoices)
+    gp = GATEWAY.pending_open(customer=customer, charge=charge, purpose=purpose, months=months, invoices=invoices)
+    return _checkout_create(gp, config=config, payer_reference=customer.account_number)
+
+
+def bkash_card_payment_start(*, price: Decimal, phone: str) -> GatewayPayment:
+    """A visitor's prepaid Wi-Fi card (purpose "card", no customer): the same one-off payment as a
+    customer's, for the card's price (plus the fee when it is passed on), with the same callback,
+    execute and checks. Rate-limited per phone; the caller (usecases/wifi_signup.py) records what the
+    payment is for."""
+    config = bkash_config()
+    if not config.ready:
+        raise ValidationError(_("bKash is not available right now."))
+    charge = config.charge(price)
+    GATEWAY.limits_check(charge.total)
+    gp = GATEWAY.card_pending_open(phone=phone, charge=charge)
+    return _checkout_create(gp, config=config, payer_reference=phone)
+
+
+def _checkout_create(gp: GatewayPayment, *, config, payer_reference: str) -> GatewayPayment:
     try:
         answer = bkash_client(config).create(
-            mode=bkash.MODE_CHECKOUT, amount=gp.amount, payer_reference=customer.account_number,
+            mode=bkash.MODE_CHECKOUT, amount=gp.amount, payer_reference=payer_reference,
             callback_url=callback_url(), merchant_invoice_number=gp.tran_id, currency=gp.currency,
         )
     except (bkash.GatewayError, ValueError) as error:
-        GatewayPayment.objects.filter(pk=gp.pk, status=GatewayPayment.Status.PENDING).update(
-            status=GatewayPayment.Status.FAILED, status_reason=str(error)[:255])
-        _event(gp, GatewayEvent.Kind.SESSION, f"refused: {error}", getattr(error, "response", {}))
-        raise ValidationError(_("The payment gateway is not answering right now. Please try again in a few minutes.")) from error
+        raise GATEWAY.start_refused(gp, error) from error
     GatewayPayment.objects.filter(pk=gp.pk).update(sessionkey=str(answer["paymentID"])[:100],
                                                    gateway_url=str(answer.get("bkashURL", ""))[:500])
     _event(gp, GatewayEvent.Kind.SESSION, "created", answer)
@@ -215,35 +180,7 @@ def _answer_problem(gp: GatewayPayment, answer: dict) -> str:
 
 
 def _settle(gp: GatewayPayment, answer: dict, *, kind: str) -> online.Outcome:
-    problem = _answer_problem(gp, answer)
-    if problem:
-        _event(gp, kind, f"rejected: {problem}", answer)
-        return online.Outcome(gp, False, problem)
-    trx_id = str(answer["trxID"])[:90]
-    settled = {
-        "status": GatewayPayment.Status.PAID, "status_reason": "", "val_id": f"bkash:{trx_id}", "bank_tran_id": trx_id,
-        "card_type": "bKash", "method": Payment.Method.BKASH, "paid_at": timezone.now(),
-    }
-    try:
-        changed = online.settle_row(gp, settled, kind=kind, outcome="confirmed: paid", data=bkash.redact(answer))
-    except IntegrityError:
-        _event(gp, kind, "rejected: trxID belongs to another payment", answer)
-        return online.Outcome(gp, False, "trxID reused")
-    if not changed:
-        _event(gp, kind, "duplicate: already settled", answer)
-        return online.Outcome(gp, False, "duplicate")
-    for name, value in settled.items():
-        setattr(gp, name, value)
-    return online.Outcome(gp, True, gp.status)
-
-
-def _close(gp: GatewayPayment, status: str, reason: str, *, kind: str, data=None) -> online.Outcome:
-    with transaction.atomic():
-        changed = GatewayPayment.objects.filter(pk=gp.pk, status=GatewayPayment.Status.PENDING).update(
-            status=status, status_reason=reason[:255])
-        _event(gp, kind, f"closed: {status} ({reason})" if changed else f"ignored: not pending ({reason})", data)
-    gp.refresh_from_db()
-    return online.Outcome(gp, bool(changed), status if changed else "not pending")
+    return GATEWAY.settle(gp, answer, kind=kind, problem=_answer_problem(gp, answer))
 
 
 def execute_and_settle(gp: GatewayPayment, *, kind: str = GatewayEvent.Kind.RETURN, probing: bool = False) -> online.Outcome:
@@ -313,15 +250,7 @@ def query_and_settle(gp: GatewayPayment, *, execute_if_initiated: bool = True, a
 
 def bkash_requery_pending(*, now=None) -> dict:
     """bKash payments pending too long (a callback that never came): ask bKash, the reconciliation job's share."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(minutes=settings.BKASH_RECONCILE_AFTER_MINUTES)
-    counts = {"queried": 0, "settled": 0}
-    pending = GatewayPayment.objects.filter(gateway=GatewayPayment.Gateway.BKASH, status=GatewayPayment.Status.PENDING,
-                                            created_at__lt=cutoff).exclude(sessionkey="")
-    for gp in pending.order_by("id")[:200]:
-        counts["queried"] += 1
-        counts["settled"] += query_and_settle(gp).changed
-    return counts
+    return GATEWAY.requery_pending(after_minutes=settings.BKASH_RECONCILE_AFTER_MINUTES, ask=query_and_settle, now=now)
 
 
 # The customer's return ---------------------------------------------------------------------------
@@ -512,8 +441,269 @@ def bkash_agreement_pay(*, customer: Customer, agreement: BkashAgreement, owed: 
 def agreement_payment_prepare(*, customer: Customer, agreement: BkashAgreement, owed: Decimal, invoices,
                               purpose: str = GatewayPayment.Purpose.INVOICE) -> GatewayPayment:
     charge = charge_for(owed=owed)
-    _limits(charge.total)
-    return _pending_create(customer=customer, charge=charge, purpose=purpose, months=0, invoices=invoices, agreement=agreement)
+    GATEWAY.limits_check(charge.total)
+    return GATEWAY.pending_create(customer=customer, charge=charge, purpose=purpose, months=0, invoices=invoices, agreement=agreement)
+
+
+# Many agreement payments at once (auto-pay's charge day) ------------------------------------------
+#
+# The same steps and the same guarantees as `bkash_agreement_pay` → `execute_and_settle` →
+# `query_and_settle`, split so that a batch costs a few statements instead of a dozen per payment:
+#   1. `agreement_payments_prepare_many`: the pending payments, in one transaction (the caller commits
+#      them with its claims before bKash is called);
+#   2. `charge_create` per payment, concurrently (HTTP only: no database in the threads);
+#   3. `agreement_charges_created`: the paymentIDs written (one statement) and committed BEFORE any
+#      execute, so a worker that dies after execute leaves a payment a re-run can ask bKash about;
+#      refused creates closed;
+#   4. `charge_settle` per payment, concurrently: execute, and on a lost answer payment/status first
+#      (query before retry; bKash executes a payment once); a stale claim asks payment/status first;
+#   5. `agreement_charges_settled`: paid ones settled from an open status under their row locks (one
+#      UPDATE), closed ones closed, every exchange's event written (one COPY).
+
+
+@dataclass
+class AgreementCharge:
+    """One payment of a batch: what its calls need (read beforehand) and what bKash answered."""
+
+    gp: GatewayPayment
+    agreement_id: str
+    payer_reference: str
+    query_first: bool = False                  # a claim taken over: ask bKash before anything
+    answer: dict | None = None                 # bKash's word that it completed (execute or payment/status)
+    answer_kind: str = GatewayEvent.Kind.VALIDATION
+    closed: tuple | None = None                # (status, reason, kind, data): bKash said it will never complete
+    revoked: bool = False                      # create refused: the agreement is no longer active
+    events: list = field(default_factory=list)  # (kind, outcome, data) in the order they happened
+
+    def event(self, kind: str, outcome: str, data=None) -> None:
+        self.events.append((kind, outcome, data))
+
+
+def agreement_payments_prepare_many(*, items, config: BkashConfig | None = None) -> list:
+    """`agreement_payment_prepare` for many (customer, agreement, owed, invoices) at once: for each, the
+    pending GatewayPayment, or the ValidationError that refused it (an amount out of bKash's limits).
+    Call inside the transaction that commits the claims."""
+    config = config or bkash_config()
+    results: list = []
+    pending: list[GatewayPayment] = []
+    links: list[tuple[GatewayPayment, list]] = []
+    for customer, agreement, owed, invoices in items:
+        charge = charge_for(owed=owed, config=config)
+        try:
+            GATEWAY.limits_check(charge.total)
+        except ValidationError as error:
+            results.append(error)
+            continue
+        gp = GatewayPayment(
+            customer=customer, gateway=GatewayPayment.Gateway.BKASH, tran_id=GATEWAY.new_tran_id(), amount=charge.total,
+            currency=settings.CURRENCY, purpose=GatewayPayment.Purpose.INVOICE, months=0, fee=charge.fee,
+            fee_passed=charge.passed, agreement=agreement, method=Payment.Method.BKASH, card_type="bKash",
+        )
+        pending.append(gp)
+        links.append((gp, invoices))
+        results.append(gp)
+    GatewayPayment.objects.bulk_create(pending, batch_size=2000)
+    through = GatewayPayment.invoices.through
+    rows_insert(through, [through(gatewaypayment_id=gp.pk, invoice_id=invoice.pk) for gp, invoices in links for invoice in invoices])
+    return results
+
+
+def charge_create(client: bkash.BkashClient, charge: AgreementCharge, *, callback: str) -> None:
+    """bKash's create with the agreement (mode 0001). HTTP only (threads): the outcome lands on `charge`."""
+    gp = charge.gp
+    try:
+        answer = client.create(
+            mode=bkash.MODE_WITH_AGREEMENT, amount=gp.amount, payer_reference=charge.payer_reference,
+            callback_url=callback, merchant_invoice_number=gp.tran_id, agreement_id=charge.agreement_id, currency=gp.currency,
+        )
+    except bkash.GatewayRefused as error:
+        if getattr(error, "code", "") == bkash.AGREEMENT_NOT_ACTIVE:
+            charge.revoked = True
+            charge.closed = (GatewayPayment.Status.FAILED, _("The saved bKash wallet was unlinked in the bKash app."),
+                             GatewayEvent.Kind.SESSION, error.response)
+        else:
+            charge.closed = (GatewayPayment.Status.FAILED, str(error), GatewayEvent.Kind.SESSION, error.response)
+        return
+    except bkash.GatewayError as error:
+        # No paymentID: nothing can have been charged (a charge needs execute). Failed; retried later.
+        charge.closed = (GatewayPayment.Status.FAILED, str(error), GatewayEvent.Kind.ERROR, None)
+        return
+    except ValueError as error:
+        charge.closed = (GatewayPayment.Status.FAILED, str(error), GatewayEvent.Kind.ERROR, None)
+        return
+    gp.sessionkey = str(answer["paymentID"])[:100]
+    charge.event(GatewayEvent.Kind.SESSION, "created with agreement", answer)
+
+
+def charge_settle(client: bkash.BkashClient, charge: AgreementCharge) -> None:
+    """Execute the payment (or, for a claim taken over, ask first). HTTP only (threads)."""
+    try:
+        if charge.query_first:
+            _call_query(client, charge, execute_if_initiated=True)
+        else:
+            _call_execute(client, charge, kind=GatewayEvent.Kind.VALIDATION, probing=False)
+    except Exception as error:  # noqa: BLE001 - one payment's surprise leaves it pending (asked about next run), not the batch
+        logger.exception("bKash call for %s failed", charge.gp.tran_id)
+        charge.event(GatewayEvent.Kind.ERROR, f"unexpected: {error.__class__.__name__}")
+
+
+def _call_execute(client, charge: AgreementCharge, *, kind: str, probing: bool) -> None:
+    """`execute_and_settle`'s calls and decisions, without the database."""
+    try:
+        answer = client.payment_execute(charge.gp.sessionkey)
+    except bkash.ExecuteTimeout as error:
+        charge.event(GatewayEvent.Kind.ERROR, f"execute: {error}; asking payment/status")
+        return _call_query(client, charge, execute_if_initiated=not probing)
+    except bkash.GatewayRefused as error:
+        code = getattr(error, "code", "")
+        if code == bkash.ALREADY_COMPLETED:
+            charge.event(kind, f"execute: {error}; asking payment/status", error.response)
+            return _call_query(client, charge, execute_if_initiated=False)
+        reason = str(error)
+        if code == bkash.INSUFFICIENT_BALANCE:
+            reason = _("Insufficient balance in the bKash wallet.")
+        elif probing:
+            charge.event(kind, f"execute refused: {error}", error.response)
+            return None
+        charge.closed = (GatewayPayment.Status.FAILED, reason, kind, error.response)
+        return None
+    except bkash.GatewayError as error:
+        charge.event(GatewayEvent.Kind.ERROR, f"execute unavailable: {error}")
+        return None
+    if answer.get("transactionStatus") != COMPLETED:
+        charge.event(kind, f"execute: {answer.get('transactionStatus')}", answer)
+        return _call_query(client, charge, execute_if_initiated=False)
+    charge.answer, charge.answer_kind = answer, kind
+    return None
+
+
+def _call_query(client, charge: AgreementCharge, *, execute_if_initiated: bool) -> None:
+    """`query_and_settle`'s calls: payment/status, and an execute of a payment bKash says was never
+    executed (safe: asked first, and bKash executes a payment once). After a lost execute answer of
+    our own the payment is executed again only when bKash says it is still Initiated."""
+    try:
+        answer = client.payment_status(charge.gp.sessionkey)
+    except bkash.GatewayError as error:
+        charge.event(GatewayEvent.Kind.ERROR, f"payment/status unavailable: {error}")
+        return
+    status = str(answer.get("transactionStatus", ""))
+    charge.event(GatewayEvent.Kind.QUERY, f"payment/status: {status or 'unknown'}", answer)
+    if status == COMPLETED:
+        charge.answer, charge.answer_kind = answer, GatewayEvent.Kind.QUERY
+    elif status in CLOSED:
+        charge.closed = (CLOSED[status], status.lower(), GatewayEvent.Kind.QUERY, answer)
+    elif status == "Initiated" and execute_if_initiated:
+        _call_execute(client, charge, kind=GatewayEvent.Kind.QUERY, probing=True)
+
+
+def _events_write(rows: list[tuple[GatewayPayment, str, str, object]]) -> None:
+    now = timezone.now()
+    rows_insert(GatewayEvent, [GatewayEvent(gateway_payment_id=gp.pk, kind=kind, outcome=outcome[:255],
+                                            data=bkash.redact(dict(data or {})), at=now) for gp, kind, outcome, data in rows])
+
+
+def _close_many(closing: list[AgreementCharge], events: list) -> None:
+    """`_close` for many: closed from pending under the row locks, the rest left as they are."""
+    if not closing:
+        return
+    still = set(GatewayPayment.objects.select_for_update().filter(
+        pk__in=[c.gp.pk for c in closing], status=GatewayPayment.Status.PENDING).values_list("pk", flat=True))
+    changed = []
+    for c in closing:
+        status, reason, kind, data = c.closed
+        if c.gp.pk in still:
+            c.gp.status, c.gp.status_reason = status, reason[:255]
+            changed.append(c.gp)
+            events.append((c.gp, kind, f"closed: {status} ({reason})", data))
+        else:
+            events.append((c.gp, kind, f"ignored: not pending ({reason})", data))
+    rows_update(GatewayPayment, changed, ["status", "status_reason"])
+
+
+@transaction.atomic
+def agreement_charges_created(charges: list[AgreementCharge]) -> None:
+    """After the creates: each paymentID recorded (committed before any execute), refused ones closed,
+    agreements bKash no longer knows marked revoked."""
+    created = [c.gp for c in charges if c.gp.sessionkey and c.closed is None]
+    rows_update(GatewayPayment, created, ["sessionkey"])
+    events = [(c.gp, kind, outcome, data) for c in charges for kind, outcome, data in c.events]
+    for c in charges:
+        c.events = []
+        if c.revoked and c.gp.agreement is not None:
+            agreement_revoked(c.gp.agreement)
+            c.gp.agreement.status = BkashAgreement.Status.REVOKED
+    _close_many([c for c in charges if c.closed is not None], events)
+    _events_write(events)
+
+
+def agreement_charges_settled(charges: list[AgreementCharge]) -> None:
+    """After the executes and queries: what bKash completed settled once (from an open status, under
+    the row locks; val_id `bkash:<trxID>` unique), what it closed closed, a query's expiry applied,
+    every exchange's event written. Each payment's `gp` reflects its row afterwards."""
+    try:
+        with transaction.atomic():
+            _settled_many(charges)
+    except IntegrityError:
+        # A trxID already on another payment (the unique val_id): one at a time, as the single path does.
+        for c in charges:
+            _settled_one(c)
+
+
+def _settled_one(c: AgreementCharge) -> None:
+    with transaction.atomic():
+        for kind, outcome, data in c.events:
+            _event(c.gp, kind, outcome, data)
+        c.events = []
+    if c.answer is not None:
+        c.gp.refresh_from_db()
+        if not c.gp.is_final:
+            _settle(c.gp, c.answer, kind=c.answer_kind)
+    elif c.closed is not None:
+        status, reason, kind, data = c.closed
+        _close(c.gp, status, reason, kind=kind, data=data)
+    c.gp.refresh_from_db()
+
+
+def _settled_many(charges: list[AgreementCharge]) -> None:
+    now = timezone.now()
+    events = [(c.gp, kind, outcome, data) for c in charges for kind, outcome, data in c.events]
+    queried = [c.gp for c in charges if c.query_first]
+    for gp in queried:
+        gp.last_queried_at = now
+    rows_update(GatewayPayment, queried, ["last_queried_at"])
+    paying = []
+    for c in charges:
+        if c.answer is None:
+            continue
+        problem = _answer_problem(c.gp, c.answer)
+        if problem:
+            events.append((c.gp, c.answer_kind, f"rejected: {problem}", c.answer))
+        else:
+            paying.append(c)
+    open_ = set(GatewayPayment.objects.select_for_update().filter(
+        pk__in=[c.gp.pk for c in paying], status__in=GatewayPayment.OPEN_STATUSES).values_list("pk", flat=True))
+    settled = []
+    for c in paying:
+        if c.gp.pk not in open_:
+            events.append((c.gp, c.answer_kind, "duplicate: already settled", c.answer))
+            c.gp.refresh_from_db()
+            continue
+        trx_id = str(c.answer["trxID"])[:90]
+        gp = c.gp
+        gp.status, gp.status_reason, gp.val_id, gp.bank_tran_id = GatewayPayment.Status.PAID, "", f"bkash:{trx_id}", trx_id
+        gp.card_type, gp.method, gp.paid_at = "bKash", Payment.Method.BKASH, now
+        settled.append(gp)
+        events.append((gp, c.answer_kind, "confirmed: paid", c.answer))
+    rows_update(GatewayPayment, settled, ["status", "status_reason", "val_id", "bank_tran_id", "card_type", "method", "paid_at"])
+    expiry = now - timedelta(minutes=settings.BKASH_PAYMENT_EXPIRY_MINUTES)
+    for c in charges:
+        if c.query_first and c.answer is None and c.closed is None and c.gp.status == GatewayPayment.Status.PENDING \
+                and c.gp.created_at < expiry:
+            c.closed = (GatewayPayment.Status.EXPIRED, _("No payment was made before the payment expired."), GatewayEvent.Kind.QUERY, {})
+    _close_many([c for c in charges if c.closed is not None and c.answer is None], events)
+    _events_write(events)
+    for c in charges:
+        c.events = []
 
 
 # Refunds -----------------------------------------------------------------------------------------

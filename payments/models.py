@@ -26,6 +26,9 @@ class Payment(models.Model):
         WALLET = "wallet", _("Reseller wallet")
         # Paid from the bKash app's Pay Bill menu (payments/paybill.py): no one's cash, so it has no receiver.
         BKASH_PAYBILL = "bkash_paybill", _("bKash Pay Bill")
+        # A prepaid Wi-Fi card redeemed onto the account (vouchers, docs/vouchers.md "Recharge by card"): its
+        # money came in when a distributor bought the card, so it is no one's cash and has no receiver.
+        PREPAID_CARD = "prepaid_card", _("Prepaid card")
 
     class Status(models.TextChoices):
         COMPLETED = "completed", _("Completed")
@@ -63,10 +66,54 @@ class Payment(models.Model):
         return self.receipt_number
 
 
+
+class QueuedPayment(models.Model):
+    """A payment a gateway confirmed, waiting a moment to be recorded together with the others that
+    arrived meanwhile (usecases/grouped_payments.py): the receipt counter, which every receipt waits
+    on, is then taken once per group instead of once per payment. Not money: the payment, its receipt
+    and ledger entry are written when the group is recorded (`payment` set then), and the row is
+    deleted once the payment's message and webhook are queued. A row left with `refusal` is one the
+    group could not record; its own request answers with why."""
+
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    amount = MoneyField()
+    method = models.CharField(max_length=16, choices=Payment.Method.choices)
+    reference = models.CharField(max_length=100, blank=True)
+    received_at = models.DateTimeField()
+    note = models.CharField(max_length=255, blank=True)
+    # Recorded in a group, its message and webhook not queued yet (the group's recorder does that
+    # right after the group commits, or the minute job): the row is deleted when they are.
+    payment = models.OneToOneField(Payment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    refusal = models.TextField(blank=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.idempotency_key
+
 # Online payments (SSLCommerz) ---------------------------------------------------------------------
 
 
-class GatewaySettings(models.Model):
+class MerchantSettings(models.Model):
+    """What every gateway's settings row has besides its credentials, `enabled` and `base_url` (each
+    gateway's own help text): the fee rule, the branches whose customers see the gateway, who saved it
+    last. payments/merchant_config.py reads the row over the environment."""
+
+    fee_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
+    fee_passed = models.BooleanField(default=False)
+    # Empty: every branch's customers see this gateway.
+    branches = models.ManyToManyField("customers.Branch", blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class GatewaySettings(MerchantSettings):
     """The SSLCommerz store: one row (pk=1), edited by admins in Settings → Payment gateways. Empty
     fields fall back to the environment (SSLCOMMERZ_STORE_ID, SSLCOMMERZ_STORE_PASSWORD, SSLCOMMERZ_BASE_URL)."""
 
@@ -77,6 +124,7 @@ class GatewaySettings(models.Model):
         blank=True,
         help_text=_("https://securepay.sslcommerz.com (live), https://sandbox.sslcommerz.com, or the local emulator"),
     )
+    # MerchantSettings' fee fields, with help texts (bKash's and Nagad's have none: giving them some needs a migration).
     fee_percent = models.DecimalField(
         max_digits=5, decimal_places=2, default=Decimal("0.00"),
         help_text=_("The gateway's charge, in percent of the amount (docs/payments.md, the fee rule)"),
@@ -84,10 +132,6 @@ class GatewaySettings(models.Model):
     fee_passed = models.BooleanField(
         default=False, help_text=_("On: the customer pays the fee on top (shown before paying). Off: the ISP absorbs it."),
     )
-    # Empty: every branch's customers see this gateway.
-    branches = models.ManyToManyField("customers.Branch", blank=True, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name_plural = "gateway settings"
@@ -115,6 +159,9 @@ class GatewayPayment(models.Model):
         DUE = "due", _("Total due")
         INVOICE = "invoice", _("One invoice")
         ADVANCE = "advance", _("Advance")
+        # A visitor buying a prepaid Wi-Fi card at a zone (vouchers.WifiPurchase): no customer; its money
+        # is a `billing.CardSale`, not a `Payment` (docs/vouchers.md, "Wi-Fi zone sign-up").
+        CARD = "card", _("Wi-Fi card")
 
     # A notification may still settle these: the gateway's word on money beats a browser's "cancel".
     OPEN_STATUSES = (Status.PENDING, Status.FAILED, Status.CANCELLED, Status.EXPIRED)
@@ -124,7 +171,8 @@ class GatewayPayment(models.Model):
         BKASH = "bkash", "bKash"
         NAGAD = "nagad", "Nagad"
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="gateway_payments")
+    # Empty only for a visitor's card purchase (purpose "card"): a constraint holds it.
+    customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="gateway_payments")
     gateway = models.CharField(max_length=16, choices=Gateway.choices, default=Gateway.SSLCOMMERZ, db_index=True)
     tran_id = models.CharField(max_length=30, unique=True)
     amount = MoneyField()
@@ -143,6 +191,8 @@ class GatewayPayment(models.Model):
     risk_level = models.CharField(max_length=4, blank=True)
     risk_title = models.CharField(max_length=100, blank=True)
     payment = models.OneToOneField(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="gateway_payment")
+    # A card purchase's money, once recorded (the `payment` of a visitor's purchase).
+    card_sale = models.OneToOneField("billing.CardSale", null=True, blank=True, on_delete=models.PROTECT, related_name="gateway_payment")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     last_queried_at = models.DateTimeField(null=True, blank=True)
@@ -167,6 +217,9 @@ class GatewayPayment(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="gateway_payment_amount_positive"),
             models.CheckConstraint(condition=Q(fee__gte=0) & Q(fee__lt=models.F("amount")), name="gateway_payment_fee_in_amount"),
+            models.CheckConstraint(condition=Q(customer__isnull=False) | Q(purpose="card"), name="gateway_payment_customer_or_card"),
+            models.CheckConstraint(condition=Q(card_sale__isnull=True) | Q(purpose="card", payment__isnull=True),
+                                   name="gateway_payment_card_sale_only_for_cards"),
         ]
 
     def __str__(self) -> str:
@@ -245,7 +298,7 @@ class GatewayRefund(models.Model):
 # bKash Tokenized Checkout (payments/bkash.py, payments/bkash_flow.py) ------------------------------
 
 
-class BkashSettings(models.Model):
+class BkashSettings(MerchantSettings):
     """The bKash merchant: one row (pk=1), edited by admins in Settings → Payment gateways. Secrets are
     encrypted at rest; empty fields fall back to the environment (BKASH_*)."""
 
@@ -255,11 +308,6 @@ class BkashSettings(models.Model):
     username = models.CharField(max_length=128, blank=True)
     password = EncryptedTextField(blank=True)
     base_url = models.URLField(blank=True, help_text=_("…/v1.2.0-beta/tokenized/checkout of bKash, or the local emulator"))
-    fee_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
-    fee_passed = models.BooleanField(default=False)
-    branches = models.ManyToManyField("customers.Branch", blank=True, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name_plural = "bKash settings"
@@ -269,7 +317,7 @@ class BkashSettings(models.Model):
         return "bKash settings"
 
 
-class NagadSettings(models.Model):
+class NagadSettings(MerchantSettings):
     """The Nagad merchant: one row (pk=1), edited by admins in Settings → Payment gateways. The merchant's
     private key is encrypted at rest and never shown back; Nagad's public key is public. Empty fields
     fall back to the environment (NAGAD_*)."""
@@ -280,11 +328,6 @@ class NagadSettings(models.Model):
     merchant_private_key = EncryptedTextField(blank=True)
     nagad_public_key = models.TextField(blank=True)
     base_url = models.URLField(blank=True, help_text=_("…/api/dfs of Nagad, or the local emulator"))
-    fee_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
-    fee_passed = models.BooleanField(default=False)
-    branches = models.ManyToManyField("customers.Branch", blank=True, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name_plural = "Nagad settings"

@@ -41,7 +41,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from .sslcommerz import GatewayError, GatewayRefused, format_amount, http_pool, parse_amount
+from .sslcommerz import GatewayError, GatewayRefused, format_amount, http_pool, json_request, parse_amount
 
 __all__ = ["NagadClient", "GatewayError", "GatewayRefused", "VerifyTimeout", "BadSignature", "parse_amount", "format_amount",
            "encrypt", "decrypt", "sign", "signature_ok", "load_private_key", "load_public_key", "CURRENCY_BDT"]
@@ -176,29 +176,12 @@ class NagadClient:
                  lost_answer: type[GatewayError] = GatewayError) -> dict:
         headers = {"Content-Type": "application/json", "Accept": "application/json", "X-KM-Api-Version": API_VERSION,
                    "X-KM-IP-V4": client_ip or "127.0.0.1", "X-KM-Client-Type": "PC_WEB"}
-        try:
-            response = self.http.request(
-                method, f"{self.base_url}/{path}", body=json.dumps(body).encode() if body is not None else None,
-                headers=headers, timeout=self.timeout, retries=False, redirect=False,
-            )
-        except urllib3.exceptions.ReadTimeoutError as exc:
-            raise lost_answer(f"Nagad did not answer in time ({path.split('/')[0]})") from exc
-        except urllib3.exceptions.TimeoutError as exc:
-            raise GatewayError("Nagad could not be reached in time") from exc
-        except urllib3.exceptions.ProtocolError as exc:
-            raise lost_answer("Nagad dropped the connection") from exc
-        except urllib3.exceptions.HTTPError as exc:
-            raise GatewayError(f"Nagad could not be reached: {exc.__class__.__name__}") from exc
-        if response.status >= 500:
-            raise lost_answer(f"Nagad answered HTTP {response.status}")
-        try:
-            answer = json.loads(response.data)
-        except ValueError as exc:
-            raise GatewayError("Nagad answered something that is not JSON") from exc
-        if not isinstance(answer, dict):
-            raise GatewayError("Nagad answered an unexpected JSON shape")
-        if answer.get("reason") or response.status >= 400:
-            error = GatewayRefused(f"{answer.get('message') or 'refused'} ({answer.get('reason') or response.status})", redact(answer))
+        status, answer = json_request(
+            self.http, method, f"{self.base_url}/{path}", gateway="Nagad", what=path.split("/")[0], timeout=self.timeout,
+            lost_answer=lost_answer, body=json.dumps(body).encode() if body is not None else None, headers=headers, redirect=False,
+        )
+        if answer.get("reason") or status >= 400:
+            error = GatewayRefused(f"{answer.get('message') or 'refused'} ({answer.get('reason') or status})", redact(answer))
             error.code = str(answer.get("reason", ""))
             raise error
         return answer

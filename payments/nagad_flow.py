@@ -20,20 +20,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-import urllib3
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from ispbill.core.audit import audit_record
-from ispbill.core.ratelimit import rate_take
 
-from . import nagad, online
-from .fees import Charge, fee_charge
+from . import merchant_config, nagad, online, wallet_gateways
+from .fees import Charge
 from .models import GatewayEvent, GatewayPayment, NagadSettings, Payment
 
 logger = logging.getLogger(__name__)
@@ -50,59 +48,37 @@ CALLBACK_FIELDS = ("merchant", "order_id", "payment_ref_id", "status", "status_c
 # Configuration -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class NagadConfig:
-    enabled: bool
+@dataclass(frozen=True, kw_only=True)
+class NagadConfig(merchant_config.MerchantConfig):
+    """The merchant id and number Nagad gave us; our private key signs and decrypts, Nagad's public key
+    encrypts what we send and verifies what Nagad answers (payments/nagad.py)."""
+
     merchant_id: str
     merchant_number: str
     private_key: str
     nagad_public_key: str
-    base_url: str
-    fee_percent: Decimal = Decimal("0.00")
-    fee_passed: bool = False
-    branch_ids: frozenset = frozenset()
-
-    @property
-    def ready(self) -> bool:
-        return self.enabled and all((self.merchant_id, self.merchant_number, self.private_key, self.nagad_public_key, self.base_url))
-
-
-def default_base_url() -> str:
-    if settings.NAGAD_BASE_URL:
-        return settings.NAGAD_BASE_URL
-    if settings.NAGAD_SANDBOX:
-        return settings.SITE_URL.rstrip("/") + SANDBOX_PATH
-    return ""
 
 
 def nagad_config() -> NagadConfig:
-    """The merchant as saved in Settings → Payment gateways, each empty field falling back to the environment."""
+    """Nagad's merchant as saved in Settings → Payment gateways (the private key in `merchant_private_key`),
+    an empty field taking the NAGAD_* setting."""
     row = NagadSettings.objects.filter(pk=1).first()
-    return NagadConfig(
-        enabled=row.enabled if row else settings.NAGAD_ENABLED,
-        merchant_id=(row.merchant_id if row else "") or settings.NAGAD_MERCHANT_ID,
-        merchant_number=(row.merchant_number if row else "") or settings.NAGAD_MERCHANT_NUMBER,
-        private_key=(row.merchant_private_key if row else "") or settings.NAGAD_MERCHANT_PRIVATE_KEY,
-        nagad_public_key=(row.nagad_public_key if row else "") or settings.NAGAD_PUBLIC_KEY,
-        base_url=(row.base_url if row else "") or default_base_url(),
-        fee_percent=row.fee_percent if row else settings.NAGAD_FEE_PERCENT,
-        fee_passed=row.fee_passed if row else settings.NAGAD_FEE_PASSED,
-        branch_ids=frozenset(row.branches.values_list("pk", flat=True)) if row else frozenset(),
-    )
-
-
-_http_pools: dict[str, urllib3.PoolManager] = {}
+    return NagadConfig(**merchant_config.merchant_fields(
+        row, enabled=settings.NAGAD_ENABLED, fee_percent=settings.NAGAD_FEE_PERCENT, fee_passed=settings.NAGAD_FEE_PASSED,
+        base_url=("base_url", merchant_config.base_url_default(
+            configured=settings.NAGAD_BASE_URL, sandbox=settings.NAGAD_SANDBOX, sandbox_path=SANDBOX_PATH)),
+        merchant_id=("merchant_id", settings.NAGAD_MERCHANT_ID), merchant_number=("merchant_number", settings.NAGAD_MERCHANT_NUMBER),
+        private_key=("merchant_private_key", settings.NAGAD_MERCHANT_PRIVATE_KEY),
+        nagad_public_key=("nagad_public_key", settings.NAGAD_PUBLIC_KEY),
+    ))
 
 
 def nagad_client(config: NagadConfig | None = None) -> nagad.NagadClient:
     config = config or nagad_config()
-    pool = _http_pools.get(config.base_url)
-    if pool is None and config.base_url:
-        pool = _http_pools.setdefault(config.base_url, nagad.http_pool(config.base_url))
     return nagad.NagadClient(
         merchant_id=config.merchant_id, merchant_number=config.merchant_number, private_key=config.private_key,
         nagad_public_key=config.nagad_public_key, base_url=config.base_url, connect_timeout=settings.NAGAD_CONNECT_TIMEOUT,
-        read_timeout=settings.NAGAD_READ_TIMEOUT, http=pool,
+        read_timeout=settings.NAGAD_READ_TIMEOUT, http=merchant_config.shared_pool(config.base_url, nagad.http_pool),
     )
 
 
@@ -144,32 +120,23 @@ def callback_url() -> str:
     return settings.SITE_URL.rstrip("/") + reverse("nagad-callback")
 
 
-def _new_tran_id() -> str:
-    """Nagad's orderId: at most 20 letters and digits."""
-    return f"NG{timezone.localtime():%y%m%d}{secrets.token_hex(6).upper()}"
+# Nagad's orderId (our tran_id) is at most 20 letters and digits: "NG", 6 and 12.
+GATEWAY = wallet_gateways.WalletGateway(
+    gateway=GatewayPayment.Gateway.NAGAD, tran_prefix="NG", method=Payment.Method.NAGAD, card_type="Nagad",
+    transaction_key="issuerPaymentRefNo", minimum=nagad.MIN_AMOUNT, maximum=nagad.MAX_AMOUNT, redact=nagad.redact,
+)
+_event, _close = GATEWAY.event, GATEWAY.close
 
 
 def _now_text() -> str:
     return timezone.localtime().strftime("%Y%m%d%H%M%S")
 
 
-def _event(gp: GatewayPayment, kind: str, outcome: str, data=None) -> None:
-    online.gateway_event(gp, kind, outcome, nagad.redact(dict(data or {})))
-
-
 # Starting a payment ------------------------------------------------------------------------------
 
 
 def charge_for(*, owed: Decimal, config: NagadConfig | None = None) -> Charge:
-    config = config or nagad_config()
-    return fee_charge(owed=owed, percent=config.fee_percent, passed=config.fee_passed)
-
-
-def _limits(amount: Decimal) -> None:
-    if amount < nagad.MIN_AMOUNT:
-        raise ValidationError(_("Nothing to pay online: the amount must be at least %(min)s.") % {"min": nagad.MIN_AMOUNT})
-    if amount > nagad.MAX_AMOUNT:
-        raise ValidationError(_("That is more than can be paid online at once; please contact us."))
+    return (config or nagad_config()).charge(owed)
 
 
 def _earlier_attempts_settled(customer: Customer) -> bool:
@@ -198,19 +165,29 @@ def nagad_payment_start(*, customer: Customer, purpose: str, invoice_id: int | N
     if _earlier_attempts_settled(customer):
         raise ValidationError(_("Your earlier Nagad payment has gone through: see your payment history before paying again."))
     owed, invoices = online.payable_amount(customer=customer, purpose=purpose, invoice_id=invoice_id, months=months)
-    charge = charge_for(owed=owed, config=config)
-    _limits(charge.total)
+    charge = config.charge(owed)
+    GATEWAY.limits_check(charge.total)
     months = months if purpose == GatewayPayment.Purpose.ADVANCE else 0
-    with transaction.atomic():
-        Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True).first()
-        if not rate_take(f"paynow:customer:{customer.pk}", limit=settings.ONLINE_PAYMENT_STARTS_PER_HOUR, window_seconds=3600):
-            raise ValidationError(_("Too many payment attempts in the last hour. Finish the payment you started, or try again later."))
-        gp = GatewayPayment.objects.create(
-            customer=customer, gateway=GatewayPayment.Gateway.NAGAD, tran_id=_new_tran_id(), amount=charge.total,
-            currency=settings.CURRENCY, purpose=purpose, months=months, fee=charge.fee, fee_passed=charge.passed,
-            method=Payment.Method.NAGAD, card_type="Nagad",
-        )
-        gp.invoices.set(invoices)
+    gp = GATEWAY.pending_open(customer=customer, charge=charge, purpose=purpose, months=months, invoices=invoices)
+    return _checkout_open(gp, config=config, client_ip=client_ip, account=customer.account_number)
+
+
+def nagad_card_payment_start(*, price: Decimal, phone: str, client_ip: str = "") -> GatewayPayment:
+    """A visitor's prepaid Wi-Fi card (purpose "card", no customer): the same checkout as a customer's
+    (initialize, complete, callback, verify and its checks), for the card's price (plus the fee when it
+    is passed on). Rate-limited per phone; the caller (usecases/wifi_signup.py) records what it is for."""
+    config = nagad_config()
+    if not config.ready:
+        raise ValidationError(_("Nagad is not available right now."))
+    if settings.CURRENCY != "BDT":
+        raise ValidationError(_("Nagad takes payments in Taka only."))
+    charge = config.charge(price)
+    GATEWAY.limits_check(charge.total)
+    gp = GATEWAY.card_pending_open(phone=phone, charge=charge)
+    return _checkout_open(gp, config=config, client_ip=client_ip, account=phone)
+
+
+def _checkout_open(gp: GatewayPayment, *, config, client_ip: str, account: str) -> GatewayPayment:
     try:
         client = nagad_client(config)
         opened = client.initialize(order_id=gp.tran_id, client_ip=client_ip, now_text=_now_text())
@@ -221,14 +198,9 @@ def nagad_payment_start(*, customer: Customer, purpose: str, invoice_id: int | N
                {"paymentReferenceId": reference, "acceptDateTime": opened.get("acceptDateTime", "")})
         answer = client.complete(payment_reference_id=reference, order_id=gp.tran_id, amount=gp.amount,
                                  challenge=str(opened["challenge"]), callback_url=callback_url(), client_ip=client_ip,
-                                 additional={"account": customer.account_number})
+                                 additional={"account": account})
     except (nagad.GatewayError, ValueError) as error:
-        # Nobody can have paid: the customer never reached Nagad's page. An open status all the same
-        # (failed), so that a verify that finds it paid would still settle it.
-        GatewayPayment.objects.filter(pk=gp.pk, status=GatewayPayment.Status.PENDING).update(
-            status=GatewayPayment.Status.FAILED, status_reason=str(error)[:255])
-        _event(gp, GatewayEvent.Kind.SESSION, f"refused: {error}", getattr(error, "response", {}))
-        raise ValidationError(_("The payment gateway is not answering right now. Please try again in a few minutes.")) from error
+        raise GATEWAY.start_refused(gp, error) from error
     GatewayPayment.objects.filter(pk=gp.pk).update(gateway_url=str(answer["callBackUrl"])[:500])
     _event(gp, GatewayEvent.Kind.SESSION, "completed: the customer is sent to Nagad", answer)
     gp.refresh_from_db()
@@ -259,35 +231,7 @@ def _answer_problem(gp: GatewayPayment, answer: Mapping, config: NagadConfig) ->
 
 
 def _settle(gp: GatewayPayment, answer: Mapping, *, kind: str, config: NagadConfig) -> online.Outcome:
-    problem = _answer_problem(gp, answer, config)
-    if problem:
-        _event(gp, kind, f"rejected: {problem}", answer)
-        return online.Outcome(gp, False, problem)
-    trx = str(answer["issuerPaymentRefNo"])[:90]
-    settled = {
-        "status": GatewayPayment.Status.PAID, "status_reason": "", "val_id": f"nagad:{trx}", "bank_tran_id": trx,
-        "card_type": "Nagad", "method": Payment.Method.NAGAD, "paid_at": timezone.now(),
-    }
-    try:
-        changed = online.settle_row(gp, settled, kind=kind, outcome="confirmed: paid", data=nagad.redact(dict(answer)))
-    except IntegrityError:
-        _event(gp, kind, "rejected: issuerPaymentRefNo belongs to another payment", answer)
-        return online.Outcome(gp, False, "transaction reused")
-    if not changed:
-        _event(gp, kind, "duplicate: already settled", answer)
-        return online.Outcome(gp, False, "duplicate")
-    for name, value in settled.items():
-        setattr(gp, name, value)
-    return online.Outcome(gp, True, gp.status)
-
-
-def _close(gp: GatewayPayment, status: str, reason: str, *, kind: str, data=None) -> online.Outcome:
-    with transaction.atomic():
-        changed = GatewayPayment.objects.filter(pk=gp.pk, status=GatewayPayment.Status.PENDING).update(
-            status=status, status_reason=reason[:255])
-        _event(gp, kind, f"closed: {status} ({reason})" if changed else f"ignored: not pending ({reason})", data)
-    gp.refresh_from_db()
-    return online.Outcome(gp, bool(changed), status if changed else "not pending")
+    return GATEWAY.settle(gp, answer, kind=kind, problem=_answer_problem(gp, answer, config))
 
 
 def verify_and_settle(gp: GatewayPayment, *, kind: str = GatewayEvent.Kind.QUERY, actor=None, note: str = "") -> online.Outcome:
@@ -328,15 +272,7 @@ def verify_and_settle(gp: GatewayPayment, *, kind: str = GatewayEvent.Kind.QUERY
 def nagad_requery_pending(*, now=None) -> dict:
     """Nagad payments pending too long (a callback that never came, a verify that timed out): ask
     Nagad, the reconciliation job's share."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(minutes=settings.NAGAD_RECONCILE_AFTER_MINUTES)
-    counts = {"queried": 0, "settled": 0}
-    pending = GatewayPayment.objects.filter(gateway=GatewayPayment.Gateway.NAGAD, status=GatewayPayment.Status.PENDING,
-                                            created_at__lt=cutoff).exclude(sessionkey="")
-    for gp in pending.order_by("id")[:200]:
-        counts["queried"] += 1
-        counts["settled"] += verify_and_settle(gp).changed
-    return counts
+    return GATEWAY.requery_pending(after_minutes=settings.NAGAD_RECONCILE_AFTER_MINUTES, ask=verify_and_settle, now=now)
 
 
 # The customer's return ---------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-import urllib3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -33,14 +32,15 @@ from billing.selectors import amount_open, current_billing_settings, open_invoic
 from billing.vat import vat_line
 from customers.models import Customer, Subscription
 from ispbill.core.audit import audit_record
+from ispbill.core.bulk import rows_update
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.periods import months_for_cycle
 from ispbill.core.ratelimit import rate_take
 
-from . import sslcommerz
+from . import merchant_config, sslcommerz
 from .fees import fee_charge
 from .models import GatewayEvent, GatewayPayment, GatewaySettings, Payment
-from .services import payment_record
+from .services import PaymentDraft, payment_record, payments_record_many
 from .settle_sql import settle_with_event
 
 logger = logging.getLogger(__name__)
@@ -55,27 +55,15 @@ SANDBOX_PATH = "/sandbox/sslcommerz"
 # Configuration -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GatewayConfig:
-    enabled: bool
+@dataclass(frozen=True, kw_only=True)
+class GatewayConfig(merchant_config.MerchantConfig):
     store_id: str
     store_password: str
-    base_url: str
-    fee_percent: Decimal = Decimal("0.00")
-    fee_passed: bool = False
-    branch_ids: frozenset = frozenset()
-
-    @property
-    def ready(self) -> bool:
-        return self.enabled and bool(self.store_id and self.store_password and self.base_url)
 
 
 def default_base_url() -> str:
-    if settings.SSLCOMMERZ_BASE_URL:
-        return settings.SSLCOMMERZ_BASE_URL
-    if settings.SSLCOMMERZ_SANDBOX:
-        return settings.SITE_URL.rstrip("/") + SANDBOX_PATH
-    return sslcommerz.SANDBOX_BASE_URL
+    return merchant_config.base_url_default(configured=settings.SSLCOMMERZ_BASE_URL, sandbox=settings.SSLCOMMERZ_SANDBOX,
+                                            sandbox_path=SANDBOX_PATH) or sslcommerz.SANDBOX_BASE_URL
 
 
 # Every notification needs the store; a process keeps what it read for a few seconds rather than
@@ -91,16 +79,10 @@ def gateway_config() -> GatewayConfig:
     cached = _config_cache.get(environment)
     if cached is not None and cached[0] > time.monotonic():
         return cached[1]
-    row = GatewaySettings.objects.filter(pk=1).first()
-    config = GatewayConfig(
-        enabled=row.enabled if row else True,
-        store_id=(row.store_id if row else "") or environment[0],
-        store_password=(row.store_password if row else "") or environment[1],
-        base_url=(row.base_url if row else "") or environment[2],
-        fee_percent=row.fee_percent if row else Decimal("0.00"),
-        fee_passed=row.fee_passed if row else False,
-        branch_ids=frozenset(row.branches.values_list("pk", flat=True)) if row else frozenset(),
-    )
+    config = GatewayConfig(**merchant_config.merchant_fields(
+        GatewaySettings.objects.filter(pk=1).first(), enabled=True, fee_percent=Decimal("0.00"), fee_passed=False,
+        store_id=("store_id", environment[0]), store_password=("store_password", environment[1]), base_url=("base_url", environment[2]),
+    ))
     _config_cache.clear()
     _config_cache[environment] = (time.monotonic() + CONFIG_TTL_SECONDS, config)
     return config
@@ -111,24 +93,12 @@ def gateway_config_forget() -> None:
     _config_cache.clear()
 
 
-_http_pools: dict[str, urllib3.PoolManager] = {}
-
-
-def _http_pool(base_url: str) -> urllib3.PoolManager:
-    """One keep-alive pool per gateway host for the whole process (threads share it): an IPN's
-    validation call reuses a connection instead of opening one."""
-    pool = _http_pools.get(base_url)
-    if pool is None:
-        pool = _http_pools.setdefault(base_url, sslcommerz.http_pool(base_url))
-    return pool
-
-
 def gateway_client(config: GatewayConfig | None = None) -> sslcommerz.SSLCommerzClient:
     config = config or gateway_config()
     return sslcommerz.SSLCommerzClient(
         store_id=config.store_id, store_password=config.store_password, base_url=config.base_url,
         connect_timeout=settings.SSLCOMMERZ_CONNECT_TIMEOUT, read_timeout=settings.SSLCOMMERZ_READ_TIMEOUT,
-        http=_http_pool(config.base_url),
+        http=merchant_config.shared_pool(config.base_url, sslcommerz.http_pool),
     )
 
 
@@ -447,12 +417,22 @@ def settle_row(gp: GatewayPayment, settled: Mapping, *, kind: str, outcome: str,
 
 def credit_owed_ids(*, limit: int) -> list[int]:
     """Paid online payments whose money has no receipt yet, oldest first (at most `limit`)."""
-    return list(GatewayPayment.objects.filter(status=GatewayPayment.Status.PAID, payment__isnull=True)
+    return list(GatewayPayment.objects.filter(status=GatewayPayment.Status.PAID, payment__isnull=True, card_sale__isnull=True)
                 .order_by("id").values_list("pk", flat=True)[:limit])
 
 
 def credit_owed(gp: GatewayPayment) -> bool:
-    return GatewayPayment.objects.filter(pk=gp.pk, status=GatewayPayment.Status.PAID, payment__isnull=True).exists()
+    """Paid and its money not recorded yet: a customer's `Payment`, or a visitor's card sale."""
+    return GatewayPayment.objects.filter(pk=gp.pk, status=GatewayPayment.Status.PAID, payment__isnull=True,
+                                         card_sale__isnull=True).exists()
+
+
+def card_sale_link(*, gp: GatewayPayment, sale) -> None:
+    """A visitor's card purchase: the sale that recorded its money (billing/ledger/cards.py), under the
+    payment's row lock held by the caller (usecases/wifi_signup.py)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("card_sale_link must run inside transaction.atomic")
+    GatewayPayment.objects.filter(pk=gp.pk, purpose=GatewayPayment.Purpose.CARD, card_sale__isnull=True).update(card_sale=sale)
 
 
 def _close(gp: GatewayPayment, status: str, *, reason: str, kind: str, data) -> Outcome:
@@ -472,8 +452,8 @@ def online_payment_credit(*, gp: GatewayPayment, actor=None) -> Payment | None:
     Called by the use case of the same name, which adds what follows a payment in other apps."""
     with transaction.atomic():
         gp = GatewayPayment.objects.select_for_update(of=("self",)).select_related("customer").get(pk=gp.pk)
-        if gp.payment_id or gp.status != GatewayPayment.Status.PAID:
-            return gp.payment
+        if gp.payment_id or gp.status != GatewayPayment.Status.PAID or gp.customer_id is None:
+            return gp.payment  # a visitor's card purchase is recorded by usecases/wifi_signup.py
         update = ["payment"]
         if gp.fee_passed and gp.fee > ZERO:
             # Before the payment, so the payment's allocation leaves exactly the fee to pay it.
@@ -491,6 +471,42 @@ def online_payment_credit(*, gp: GatewayPayment, actor=None) -> Payment | None:
         gp.payment = payment
         gp.save(update_fields=update)
     return payment
+
+
+def online_payments_credit_many(*, gps: list[GatewayPayment], actor=None) -> dict[int, Payment]:
+    """`online_payment_credit` for many paid payments at once (auto-pay's charge day): {gateway payment
+    id: payment} for those this call credited. The payments are locked and re-read (one already
+    credited, or no longer paid, is left alone); the money goes in through `payments_record_many`
+    (receipts, the ledger's `payments_post`, allocations, reactivation, messages: the same rows as one
+    by one), at most one payment per customer per pass. A passed-on fee needs its own ledger entry
+    first: those few go one by one. Call inside transaction.atomic."""
+    if not gps:
+        return {}
+    locked = list(GatewayPayment.objects.select_for_update(of=("self",)).select_related("customer").filter(
+        pk__in=[gp.pk for gp in gps], status=GatewayPayment.Status.PAID, payment__isnull=True).order_by("pk"))
+    credited: dict[int, Payment] = {}
+    simple = []
+    for gp in locked:
+        if gp.fee_passed and gp.fee > ZERO:
+            credited[gp.pk] = online_payment_credit(gp=gp, actor=actor)
+        else:
+            simple.append(gp)
+    while simple:
+        batch, rest, seen = [], [], set()
+        for gp in simple:
+            (rest if gp.customer_id in seen else batch).append(gp)
+            seen.add(gp.customer_id)
+        drafts = [PaymentDraft(
+            customer=gp.customer, amount=gp.amount, method=gp.method or Payment.Method.ONLINE,
+            reference=gp.bank_tran_id or gp.tran_id, received_at=gp.paid_at, idempotency_key=f"{gp.gateway}:{gp.tran_id}",
+            note=f"Online payment {gp.tran_id} ({gp.card_type})", actor=actor) for gp in batch]
+        payments = payments_record_many(drafts=drafts, confirm_large=True)
+        for gp, payment in zip(batch, payments):
+            gp.payment = payment
+            credited[gp.pk] = payment
+        rows_update(GatewayPayment, batch, ["payment"])
+        simple = rest
+    return credited
 
 
 # Reconciliation ----------------------------------------------------------------------------------

@@ -97,7 +97,25 @@ class AutoPayForm(forms.Form):
     enabled = forms.BooleanField(label=_("Pay my invoices automatically from my primary bKash wallet"), required=False)
 
 
-class BkashSettingsForm(MarkInvalidMixin, forms.Form):
+class WalletMerchantForm(MarkInvalidMixin, forms.Form):
+    """What a wallet gateway's settings form (bKash's, Nagad's) ends with, after its credentials: the fee
+    rule and the branches whose customers see the gateway (`branches_help` says so in its name)."""
+
+    branches_help = ""
+    fee_percent = forms.DecimalField(label=_("Fee (%)"), min_value=0, max_value=10, max_digits=5, decimal_places=2)
+    fee_passed = forms.BooleanField(label=_("The customer pays the fee on top"), required=False)
+    branches = forms.ModelMultipleChoiceField(
+        label=_("Branches"), queryset=Branch.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branches"].help_text = self.branches_help
+        shared = list(WalletMerchantForm.base_fields)  # after the gateway's own fields
+        self.order_fields([name for name in self.fields if name not in shared] + shared)
+
+
+class BkashSettingsForm(WalletMerchantForm):
     enabled = forms.BooleanField(label=_("Customers can pay with bKash"), required=False)
     app_key = forms.CharField(label=_("App key"), max_length=128, required=False)
     app_secret = forms.CharField(label=_("App secret"), required=False, widget=forms.PasswordInput(render_value=False),
@@ -107,15 +125,10 @@ class BkashSettingsForm(MarkInvalidMixin, forms.Form):
                                help_text=_("Stored encrypted and never shown again. Leave empty to keep the current one."))
     base_url = forms.URLField(label=_("API base URL"), required=False, assume_scheme="https",
                               help_text=_("…/v1.2.0-beta/tokenized/checkout. Empty: the environment's default."))
-    fee_percent = forms.DecimalField(label=_("Fee (%)"), min_value=0, max_value=10, max_digits=5, decimal_places=2)
-    fee_passed = forms.BooleanField(label=_("The customer pays the fee on top"), required=False)
-    branches = forms.ModelMultipleChoiceField(
-        label=_("Branches"), queryset=Branch.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: customers of every branch see bKash."),
-    )
+    branches_help = _("None ticked: customers of every branch see bKash.")
 
 
-class NagadSettingsForm(MarkInvalidMixin, forms.Form):
+class NagadSettingsForm(WalletMerchantForm):
     enabled = forms.BooleanField(label=_("Customers can pay with Nagad"), required=False)
     merchant_id = forms.RegexField(label=_("Merchant id"), regex=r"^[0-9]{6,20}$", max_length=20, required=False,
                                    help_text=_("The number Nagad gave the merchant account. Empty: the environment's."))
@@ -131,12 +144,7 @@ class NagadSettingsForm(MarkInvalidMixin, forms.Form):
                                        help_text=_("The RSA public key Nagad gave you (base64 or PEM). Empty: the environment's."))
     base_url = forms.URLField(label=_("API base URL"), required=False, assume_scheme="https",
                               help_text=_("https://api.mynagad.com/api/dfs (live). Empty: the environment's default."))
-    fee_percent = forms.DecimalField(label=_("Fee (%)"), min_value=0, max_value=10, max_digits=5, decimal_places=2)
-    fee_passed = forms.BooleanField(label=_("The customer pays the fee on top"), required=False)
-    branches = forms.ModelMultipleChoiceField(
-        label=_("Branches"), queryset=Branch.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: customers of every branch see Nagad."),
-    )
+    branches_help = _("None ticked: customers of every branch see Nagad.")
 
 
 # Reconciliation with the gateways ----------------------------------------------------------------------

@@ -16,7 +16,8 @@ from .models import AutoPay, AutoPayAttempt, AutoPayRun, BkashAgreement, Gateway
 
 
 def online_payments_visible_to(user) -> QuerySet[GatewayPayment]:
-    return scope_to_branches(GatewayPayment.objects.all(), user, field="customer__branch")
+    """Customers' online payments (a visitor's Wi-Fi card purchase has no customer: the card report shows it)."""
+    return scope_to_branches(GatewayPayment.objects.filter(customer__isnull=False), user, field="customer__branch")
 
 
 def online_payment_get_for_staff(*, user, pk: int) -> GatewayPayment:

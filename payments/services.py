@@ -110,8 +110,9 @@ def payment_record(
 def _receiver(actor, method: str):
     """Who took the money in hand: the staff member (or reseller) who recorded it — except a renewal paid
     from a reseller's wallet, which is no one's cash (not in any collector's cash in hand, hand-overs or
-    performance: docs/billing.md, "Cash in hand")."""
-    if method == Payment.Method.WALLET:
+    performance: docs/billing.md, "Cash in hand"), and a prepaid card redeemed onto the account, paid for
+    when a distributor bought it (docs/vouchers.md, "Recharge by card")."""
+    if method in (Payment.Method.WALLET, Payment.Method.PREPAID_CARD):
         return None
     return actor if getattr(actor, "pk", None) else None
 
@@ -184,13 +185,16 @@ def _actors(drafts) -> list:
     return seen
 
 
-@transaction.atomic
-def payments_record_many(*, drafts: Sequence[PaymentDraft], confirm_large: bool = False) -> list[Payment]:
+# No savepoint of its own when nested: no caller goes on after its exception without one of its own
+# (a group of Pay Bill payments falls back from its own savepoint), and each pair is two round trips.
+@transaction.atomic(savepoint=False)
+def payments_record_many(*, drafts: Sequence[PaymentDraft], confirm_large: bool = False, announce: bool = True) -> list[Payment]:
     """`payment_record` for many customers at once (at most one payment each), in a handful of
     statements: the same payments and receipt numbers (in the order given, one counter update),
     ledger entries and allocations (`billing.ledger.payments_post`), audit entries, suspensions for
     non-payment lifted, "payment received" messages and referral checks. A key recorded before is refused by the database (IntegrityError: the caller falls
-    back to `payment_record`, which answers with the first payment)."""
+    back to `payment_record`, which answers with the first payment). `announce=False` leaves the
+    messages and webhooks to a `payments_announce` the caller guarantees (usecases/grouped_payments.py)."""
     if len({draft.customer.pk for draft in drafts}) != len(drafts):
         raise ValueError("payments_record_many records at most one payment per customer")
     if not drafts:
@@ -234,10 +238,17 @@ def payments_record_many(*, drafts: Sequence[PaymentDraft], confirm_large: bool 
     for payment, d in zip(payments, drafts):
         if d.customer.pk in suspended:  # the few to reactivate, one by one as payment_record does
             suspensions_lift_if_settled(actor=d.actor, customer=d.customer, reason=f"Payment received: {payment.receipt_number}")
-    _notify_received_many(payments)
-    _publish_received(payments)
+    if announce:
+        payments_announce(payments)
     referral_rewards.payments_landed_on_commit(payments)
     return payments
+
+
+def payments_announce(payments: list[Payment]) -> None:
+    """The "payment received" messages and `payment.received` webhooks of recorded payments, queued
+    in the caller's transaction (sent after it commits)."""
+    _notify_received_many(payments)
+    _publish_received(payments)
 
 
 def _publish_received(payments: list[Payment]) -> None:

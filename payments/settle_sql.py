@@ -1,14 +1,15 @@
 """Payments' raw SQL: every statement payments sends through a cursor, and every difference between
 PostgreSQL and SQLite in payments, live in this module (tests/core/test_raw_sql_places.py holds the
 line). Today that is the settling of an online payment by an IPN (`online._settle_row`), which a burst
-of gateway notifications runs hundreds of times a minute.
+of gateway notifications runs hundreds of times a minute, and the turn of grouped payment recording
+(`recording_turn`).
 
 Tested on both databases by tests/payments/ (test_online_flow.py, test_online_attacks.py; the
 concurrency of settling in test_online_concurrency.py, on PostgreSQL).
 """
 
-from collections.abc import Mapping
-from contextlib import nullcontext
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -46,3 +47,81 @@ def settle_with_event(gp: GatewayPayment, settled: Mapping, *, kind: str, outcom
     with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone() is not None
+
+
+def autopay_attempts_insert(rows: list[tuple[int, int, object]]) -> list[tuple[int, int]]:
+    """Auto-pay's attempt rows for (invoice id, customer id, first charge day) triples, as one
+    `INSERT … SELECT … FROM unnest(…) ON CONFLICT (invoice_id) DO NOTHING RETURNING`: the unique invoice
+    column is the guard (a second scheduler, or a re-run, inserts nothing for an invoice that has its
+    row). Returns (attempt id, invoice id) of the rows this call created, and only those: their notice
+    is this caller's to send.
+
+    Why SQL: the ORM's bulk_create(ignore_conflicts=True) returns no ids, so it cannot say which rows
+    were new; a get_or_create per invoice is two or three round trips each. SQLite (tests, a laptop):
+    that get_or_create, inside the caller's transaction."""
+    from .models import AutoPayAttempt
+
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        created = []
+        for invoice_id, customer_id, when in rows:
+            attempt, new = AutoPayAttempt.objects.get_or_create(
+                invoice_id=invoice_id, defaults={"customer_id": customer_id, "next_try_on": when})
+            if new:
+                created.append((attempt.pk, invoice_id))
+        return created
+    now = timezone.now()
+    table = connection.ops.quote_name(AutoPayAttempt._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (invoice_id, customer_id, next_try_on, status, tries, claimed_by, last_result, "
+        "notified_before, created_at, updated_at) "
+        "SELECT v.invoice_id, v.customer_id, v.next_try_on, %s, 0, '', '', false, %s, %s "
+        "FROM unnest(%s::bigint[], %s::bigint[], %s::date[]) AS v(invoice_id, customer_id, next_try_on) "
+        "ON CONFLICT (invoice_id) DO NOTHING RETURNING id, invoice_id"
+    )
+    params = [AutoPayAttempt.Status.SCHEDULED, now, now,
+              [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+RECORDING_TURN = (7_303, 1)  # the advisory lock of grouped payment recording (7_301/7_302: resellers, churn)
+
+
+@contextmanager
+def recording_turn() -> Iterator[bool]:
+    """PostgreSQL: the turn to record queued payments (usecases/grouped_payments.py) for the block, if
+    no one has it: yields True, and the block records and commits its group inside it; else yields
+    False at once. An advisory lock, which the ORM has no word for; the receipt counter's own row lock
+    cannot serve, as it must be taken after the customers' account locks (the order every payment
+    takes them in), not before. Session-level and taken outside a transaction: one statement for the
+    many who do not get it, where a transaction-level lock cost them a BEGIN and a COMMIT too; a
+    process that dies holding it loses its connection, and the lock with it."""
+    if connection.vendor != "postgresql":
+        yield True  # SQLite: one writer at a time anyway
+        return
+    if connection.in_atomic_block:
+        raise RuntimeError("the recording turn is taken outside a transaction: its group must commit inside it")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", RECORDING_TURN)
+        taken = cursor.fetchone()[0]
+    if not taken:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", RECORDING_TURN)
+
+
+def recording_turn_wait() -> None:
+    """PostgreSQL: wait until whoever has the turn has committed. Outside a transaction the shared
+    lock is released as the statement ends, and every waiter wakes at once (the turn itself is one
+    at a time)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", RECORDING_TURN)

@@ -175,6 +175,35 @@ def http_pool(base_url: str) -> urllib3.PoolManager:
     return urllib3.PoolManager(maxsize=POOL_CONNECTIONS)
 
 
+def json_request(http: urllib3.PoolManager, method: str, url: str, *, gateway: str, what: str, timeout: urllib3.Timeout,
+                 lost_answer: type[GatewayError] = GatewayError, **request: Any) -> tuple[int, dict]:
+    """One call, never retried, whose answer must be a JSON object: (HTTP status, that object). Shared
+    by the gateway clients so that each tells a lost answer from a call that surely did not happen in
+    the same way. A call that may have reached the gateway but whose answer was lost (a read timeout, a
+    dropped connection, HTTP 5xx) raises `lost_answer`; one that could not connect, or an answer that
+    is not a JSON object, raises GatewayError. A 4xx is the caller's to judge (bKash and Nagad say why
+    in the body)."""
+    try:
+        response = http.request(method, url, timeout=timeout, retries=False, **request)
+    except urllib3.exceptions.ReadTimeoutError as exc:
+        raise lost_answer(f"{gateway} did not answer in time ({what})") from exc
+    except urllib3.exceptions.TimeoutError as exc:  # could not connect: nothing was sent
+        raise GatewayError(f"{gateway} could not be reached in time ({what})") from exc
+    except urllib3.exceptions.ProtocolError as exc:  # the connection dropped after sending
+        raise lost_answer(f"{gateway} dropped the connection ({what})") from exc
+    except urllib3.exceptions.HTTPError as exc:
+        raise GatewayError(f"{gateway} could not be reached ({what}): {exc.__class__.__name__}") from exc
+    if response.status >= 500:
+        raise lost_answer(f"{gateway} answered HTTP {response.status} ({what})")
+    try:
+        answer = json.loads(response.data)
+    except ValueError as exc:
+        raise GatewayError(f"{gateway} answered something that is not JSON ({what})") from exc
+    if not isinstance(answer, dict):
+        raise GatewayError(f"{gateway} answered an unexpected JSON shape ({what})")
+    return response.status, answer
+
+
 class SSLCommerzClient:
     """One store's calls to the session, validation, transaction-query and refund APIs."""
 
@@ -200,23 +229,13 @@ class SSLCommerzClient:
 
     def _call(self, method: str, path: str, data: dict[str, str]) -> dict:
         data = {"store_id": self.store_id, "store_passwd": self.store_password, **data}
-        try:
-            # No retries: a call that failed is reported, and a validation or refund is asked again by
-            # reconciliation, never blindly repeated here.
-            form = {"encode_multipart": False} if method == "POST" else {}
-            response = self.http.request(method, self.base_url + path, fields=data, timeout=self.timeout, retries=False, **form)
-        except urllib3.exceptions.TimeoutError as exc:
-            raise GatewayError(f"SSLCommerz did not answer in time ({path})") from exc
-        except urllib3.exceptions.HTTPError as exc:
-            raise GatewayError(f"SSLCommerz could not be reached ({path}): {exc.__class__.__name__}") from exc
-        if response.status >= 400:
-            raise GatewayError(f"SSLCommerz answered HTTP {response.status} ({path})")
-        try:
-            body = json.loads(response.data)
-        except ValueError as exc:
-            raise GatewayError(f"SSLCommerz answered something that is not JSON ({path})") from exc
-        if not isinstance(body, dict):
-            raise GatewayError(f"SSLCommerz answered an unexpected JSON shape ({path})")
+        # No retries: a call that failed is reported, and a validation or refund is asked again by
+        # reconciliation, never blindly repeated here.
+        form = {"encode_multipart": False} if method == "POST" else {}
+        status, body = json_request(self.http, method, self.base_url + path, gateway="SSLCommerz", what=path,
+                                    timeout=self.timeout, fields=data, **form)
+        if status >= 400:
+            raise GatewayError(f"SSLCommerz answered HTTP {status} ({path})")
         return body
 
     # -- session

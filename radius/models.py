@@ -129,6 +129,17 @@ class AuthAttempt(models.Model):
         ALREADY_ONLINE = "already_online", _("Already online")
         SERVER_ERROR = "server_error", _("RADIUS could not read the database")
         WRONG_SERVICE = "wrong_service", _("Login is for the other service (PPPoE or hotspot)")
+        # Prepaid cards at the hotspot (docs/vouchers.md, "Hotspot logins").
+        CARD_UNKNOWN = "card_unknown", _("No such login or card code")
+        MAC_UNKNOWN = "mac_unknown", _("No card remembers this device")
+        CARD_USED_UP = "card_used_up", _("Card used up")
+        CARD_EXPIRED = "card_expired", _("Card expired")
+        CARD_BLOCKED = "card_blocked", _("Card blocked")
+        CARD_CANCELLED = "card_cancelled", _("Card cancelled")
+        CARD_BATCH_STOPPED = "card_batch_stopped", _("Card's batch suspended or cancelled")
+        CARD_NOT_ISSUED = "card_not_issued", _("Card not issued for sale")
+        CARD_DEVICES = "card_devices", _("Card in use on as many devices as it allows")
+        LOCKED_OUT = "locked_out", _("Locked out after too many wrong codes")
 
     username = models.TextField()
     # No single-column indexes: the (router, authdate) and (subscription, authdate) ones below serve
@@ -154,6 +165,10 @@ class AuthAttempt(models.Model):
         indexes = [
             models.Index(fields=["subscription", "authdate"], name="radius_postauth_sub_idx"),
             models.Index(fields=["router", "authdate"], name="radius_postauth_router_idx"),
+            # Code guessing at the hotspot (per device, per router): partial, so only a wrong card
+            # code costs an index write.
+            models.Index(fields=["callingstationid", "authdate"], condition=Q(reason="card_unknown"), name="radius_postauth_guess_mac_idx"),
+            models.Index(fields=["router", "authdate"], condition=Q(reason="card_unknown"), name="radius_postauth_guess_nas_idx"),
         ]
 
     def __str__(self) -> str:

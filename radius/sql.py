@@ -22,6 +22,7 @@ from customers.models import Subscription
 from ispbill.core.statements import on_postgresql
 
 from .models import AuthAttempt, Session, SessionLog
+from .signals import role_ensured
 
 READ_VIEWS = ("radius_subscriber", "radius_check", "radius_reply", "radius_login")
 READ_FUNCTIONS = (
@@ -79,6 +80,7 @@ def role_ensure(*, role: str, password: str, time_zone: str | None = None) -> No
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+    role_ensured.send(sender=None, role=role)
 
 
 def sessions_close_stale(*, older_than_seconds: int) -> int:

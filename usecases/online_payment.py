@@ -14,7 +14,9 @@ from django.db import transaction
 from payments import bkash_flow, online, online_refunds
 from payments.gateways import GATEWAYS, gateway_get, gateway_of
 from payments.models import GatewayPayment, GatewayRefund, Payment
-from resellers.commissions import commission_on_payment, commission_on_refund
+from resellers.commissions import commission_on_payment, commission_on_payments, commission_on_refund
+
+from .wifi_signup import card_purchase_fulfil
 
 logger = logging.getLogger(__name__)
 
@@ -28,11 +30,26 @@ CREDIT_BATCH = 200
 
 @transaction.atomic
 def online_payment_credit(*, gp: GatewayPayment, actor=None) -> Payment | None:
-    """Record the money of a paid gateway payment once, and the commission it earns."""
+    """Record the money of a paid gateway payment once, and the commission it earns. A visitor's Wi-Fi
+    card purchase (purpose "card") gets its card and its card sale instead (usecases/wifi_signup.py)."""
+    purpose = GatewayPayment.objects.filter(pk=gp.pk).values_list("purpose", flat=True).first()
+    if purpose == GatewayPayment.Purpose.CARD:
+        card_purchase_fulfil(gp=gp)
+        return None
     payment = online.online_payment_credit(gp=gp, actor=actor)
     if payment is not None:
         commission_on_payment(actor=actor, payment=payment)
     return payment
+
+
+def online_payments_credit_many(*, gps: list[GatewayPayment], actor=None) -> dict[int, Payment]:
+    """`online_payment_credit` for many paid payments at once (auto-pay's charge day), set-based, with
+    the commissions they earn. Call inside transaction.atomic."""
+    credited = online.online_payments_credit_many(gps=gps, actor=actor)
+    recorded = [payment for payment in credited.values() if payment is not None]
+    if recorded:
+        commission_on_payments(actor=actor, payments=recorded)
+    return credited
 
 
 def _credit_if_owed(gp: GatewayPayment, actor=None) -> None:

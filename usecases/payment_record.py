@@ -19,11 +19,14 @@ def payment_record(*, actor, **payment) -> Payment:
     return recorded
 
 
-@transaction.atomic
-def payments_record_many(*, drafts: list[payment_services.PaymentDraft]) -> list[Payment]:
+@transaction.atomic(savepoint=False)  # as payments.services.payments_record_many, for the same reason
+def payments_record_many(
+    *, drafts: list[payment_services.PaymentDraft], confirm_large: bool = False, announce: bool = True,
+) -> list[Payment]:
     """`payment_record` for many customers at once (at most one payment each), set-based
-    (`payments.services.payments_record_many`), with each one's commission as `payment_record` accrues it."""
-    recorded = payment_services.payments_record_many(drafts=drafts)
+    (`payments.services.payments_record_many`, whose `announce` this passes on), with each one's
+    commission as `payment_record` accrues it."""
+    recorded = payment_services.payments_record_many(drafts=drafts, confirm_large=confirm_large, announce=announce)
     for draft, payment in zip(drafts, recorded):
         commission_on_payments(actor=draft.actor, payments=[payment])
     return recorded

@@ -54,6 +54,14 @@ def reconcile_gateways_daily() -> dict:
     return reconcile_yesterday()
 
 
+@shared_task
+def record_queued_payments() -> dict:
+    """Gateway payments queued for a group whose process died before its turn, recorded."""
+    from .grouped_payments import queued_payments_record_left
+
+    return {"recorded": queued_payments_record_left()}
+
+
 class CreditFailed(Exception):
     pass
 

@@ -5,7 +5,8 @@ batch's sealed codes (`selectors.batch_codes`); nothing else ever shows a code."
 from __future__ import annotations
 
 import io
-import tempfile
+import struct
+import zlib
 from pathlib import Path
 
 import segno
@@ -48,25 +49,108 @@ def login_url(code: str) -> str:
     return settings.VOUCHER_LOGIN_URL.replace("{code}", code)
 
 
-def _qr_png(code: str, folder: Path) -> str:
-    """The card's QR code as a small PNG file (one pixel per module; the CSS scales it, without smoothing)
-    and its file URL. PNG rather than inline SVG: WeasyPrint parses an SVG path in Python, ten times the
-    cost of placing an image. Mask 0 rather than segno's search for the best of eight (any mask is a
-    valid code; the search was most of the encoding time)."""
-    path = folder / f"{code}.png"
-    segno.make(login_url(code), error="m", mask=0).save(str(path), kind="png", scale=1, border=0)
-    return path.as_uri()
+def _png_chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
 
 
-def _logo_url() -> str:
+def _matrix_bits(qr) -> int:
+    """A QR code's modules as one integer, row by row, the first module the highest bit (1 = dark)."""
+    return int("".join("1" if module else "0" for row in qr.matrix for module in row), 2)
+
+
+def _png(bits: int, size: int) -> bytes:
+    """A 1-bit greyscale PNG of `size` × `size` modules from `_matrix_bits` (a dark module is black, 0)."""
+    pad = -size % 8
+    row_mask = (1 << size) - 1
+    width = (size + pad) // 8
+    raw = bytearray()
+    for shift in range((size - 1) * size, -1, -size):
+        raw.append(0)  # no filter
+        raw += ((((bits >> shift) & row_mask) ^ row_mask) << pad).to_bytes(width, "big")
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 1, 0, 0, 0, 0))
+            + _png_chunk(b"IDAT", zlib.compress(bytes(raw), 6)) + _png_chunk(b"IEND", b""))
+
+
+def _segno(content: bytes, version: int | None = None):
+    return segno.make_qr(content, error="m", mask=0, version=version, mode="byte", boost_error=False)
+
+
+class CardQR:
+    """The QR codes of card links that differ only in the card's code, made by XOR instead of encoding.
+
+    A QR code of fixed version, error level, mask and byte-mode length is affine in its data bits over
+    GF(2): the data codewords are the bits themselves, Reed-Solomon error correction is linear over
+    GF(256) (so over GF(2)), interleaving and placement move bits, the mask XORs a fixed pattern and the
+    finder, timing and format patterns are fixed. So once the code of one link (`base`) and, for each
+    bit a card's code can change, the modules that bit flips (`flips`) are known, any card's QR code is
+    `base` XOR the flips of the bits where its link differs: a few dozen integer XORs instead of
+    segno's encoding (about 4 ms a card, most of a thousand-card PDF's time). The table is built once
+    per link template in a process (1 + 8 × characters of code links encoded by segno). Mask 0 rather
+    than segno's search for the best of eight (any mask makes a valid code). tests/vouchers/
+    test_documents.py checks the result against segno's own for random codes."""
+
+    def __init__(self, template: str):
+        first, second = (template.replace("{code}", ch * card_codes.LENGTH).encode() for ch in "23")
+        self.positions = [i for i, (a, b) in enumerate(zip(first, second)) if a != b]
+        base_qr = _segno(first)
+        self.version, self.size = base_qr.version, len(base_qr.matrix)
+        self.base_link, self.base = first, _matrix_bits(base_qr)
+        self.flips: dict[tuple[int, int], int] = {}
+        for position in self.positions:
+            for bit in range(8):
+                changed = bytearray(first)
+                changed[position] ^= 1 << bit
+                self.flips[(position, bit)] = _matrix_bits(_segno(bytes(changed), self.version)) ^ self.base
+
+    def png(self, link: str) -> bytes:
+        data = link.encode()
+        if len(data) != len(self.base_link):
+            raise ValueError("a link of another length than the template's")
+        bits = self.base
+        for position in self.positions:
+            diff = data[position] ^ self.base_link[position]
+            bit = 0
+            while diff:
+                if diff & 1:
+                    bits ^= self.flips[(position, bit)]
+                diff >>= 1
+                bit += 1
+        return _png(bits, self.size)
+
+
+_card_qr: dict[str, CardQR] = {}
+
+
+def card_qr(template: str) -> CardQR:
+    """The table of the login link template `template`, built on first use in this process."""
+    found = _card_qr.get(template)
+    if found is None:
+        found = _card_qr[template] = CardQR(template)
+    return found
+
+
+def qr_png(link: str) -> bytes:
+    """The QR code of any link, encoded by segno (the reference `CardQR` is checked against)."""
+    qr = _segno(link.encode())
+    return _png(_matrix_bits(qr), len(qr.matrix))
+
+
+def logo_file() -> Path | None:
+    """The ISP's logo (Settings → Billing) as a file on this machine, or None (none set, or kept where
+    no local path reaches it)."""
     cfg = current_billing_settings()
     if not cfg.logo:
-        return ""
+        return None
     try:
         path = Path(cfg.logo.path)
     except (ValueError, NotImplementedError):
-        return ""
-    return path.as_uri() if path.is_file() else ""
+        return None
+    return path if path.is_file() else None
+
+
+def _logo_url() -> str:
+    path = logo_file()
+    return path.as_uri() if path else ""
 
 
 def cards_pdf(*, batch: VoucherBatch, language: str = "en", first_serial: int | None = None, last_serial: int | None = None) -> bytes:
@@ -76,24 +160,28 @@ def cards_pdf(*, batch: VoucherBatch, language: str = "en", first_serial: int | 
     plan = batch.plan
     cfg = current_billing_settings()
     logo = _logo_url()
-    with tempfile.TemporaryDirectory(prefix="cards-") as folder, translation.override(language):
-        cards = [
-            {"serial": format_serial(serial), "code": card_codes.display(code), "qr": _qr_png(code, Path(folder))}
-            for serial, code in batch_codes(batch=batch, first_serial=first_serial, last_serial=last_serial)
-        ]
+    images: dict[str, bytes] = {}
+    cards = []
+    qr = card_qr(settings.VOUCHER_LOGIN_URL)
+    for serial, code in batch_codes(batch=batch, first_serial=first_serial, last_serial=last_serial):
+        url = f"file:///cards/qr/{serial}.png"  # a name in `images`, never a file
+        # PNG rather than inline SVG: WeasyPrint parses an SVG path in Python, ten times the cost of
+        # placing an image; in memory rather than files written and read back.
+        images[url] = qr.png(login_url(code))
+        cards.append({"serial": format_serial(serial), "code": card_codes.display(code), "qr": url})
+    with translation.override(language):
         pages = [cards[i:i + CARDS_PER_PAGE] for i in range(0, len(cards), CARDS_PER_PAGE)]
         # The words every card repeats, translated once rather than per card.
         html = render_to_string("vouchers/documents/cards.html", {
             "batch": batch, "pages": pages, "cfg": cfg, "logo_url": logo, "language": language,
             "plan_name": (plan.name_bn or plan.name) if language == "bn" else plan.name,
             "terms": plan_terms(plan), "price": format_money(batch.unit_price),
-            "code_label": _("Card code"), "serial_label": _("Serial"),
+            "serial_label": _("Serial"),
             "use_by": _("Use by %(day)s") % {"day": date_format(batch.unused_expires_on, "d.m.Y")},
             "how_to": _("Join the Wi-Fi, then scan the code or open %(host)s and type the card code.") % {
                 "host": login_url("").split("//", 1)[-1].split("/", 1)[0]},
         })
-        files = [card["qr"] for card in cards] + ([logo] if logo else [])
-        return html_to_pdf(html, files=files, stylesheet=STYLESHEET)
+        return html_to_pdf(html, files=[logo] if logo else [], stylesheet=STYLESHEET, images=images)
 
 
 def cards_csv(*, batch: VoucherBatch) -> str:

@@ -26,6 +26,9 @@ class WifiZone(models.Model):
     area = models.ForeignKey("customers.Area", on_delete=models.PROTECT, related_name="wifi_zones")
     router = models.ForeignKey("network.Router", null=True, blank=True, on_delete=models.PROTECT, related_name="wifi_zones")
     is_active = models.BooleanField(default=True)
+    # Sign-up at the zone (docs/vouchers.md "Wi-Fi zone sign-up"): a visitor buys a plan online by phone.
+    sells_online = models.BooleanField(default=False, help_text=_("Visitors may buy a plan here with their phone (OTP, then bKash or Nagad)"))
+    remember_mac = models.BooleanField(default=True, help_text=_("A visitor's device logs in again by itself while the plan lasts"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -86,17 +89,31 @@ class VoucherBatch(models.Model):
     """Cards made together, with consecutive serials; printed, exported and issued as one."""
 
     class Status(models.TextChoices):
+        # Made in the background (`services.batch_queue`, then the task `vouchers.tasks.generate_batch`):
+        # no card of it may be used, printed, exported or issued until it is active.
+        GENERATING = "generating", _("Being generated")
+        FAILED = "failed", _("Generation failed")
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # What staff may do (suspend, resume, cancel); generation moves a batch out of GENERATING itself.
     TRANSITIONS = {
+        Status.GENERATING: set(),
+        Status.FAILED: set(),
         Status.ACTIVE: {Status.SUSPENDED, Status.CANCELLED},
         Status.SUSPENDED: {Status.ACTIVE, Status.CANCELLED},
         Status.CANCELLED: set(),
     }
 
+    class Channel(models.TextChoices):
+        PRINTED = "printed", _("Printed cards")
+        ONLINE = "online", _("Bought online at a zone")
+
     number = models.CharField(max_length=32, unique=True)
+    # Online: one card made for one visitor's payment at a Wi-Fi zone; sold by the ISP when made, so it
+    # needs no distributor to work.
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.PRINTED)
     plan = models.ForeignKey(VoucherPlan, on_delete=models.PROTECT, related_name="batches")
     zone = models.ForeignKey(WifiZone, null=True, blank=True, on_delete=models.PROTECT, related_name="batches",
                              help_text=_("Where the cards are meant to be sold"))
@@ -119,6 +136,11 @@ class VoucherBatch(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # Generation in the background: cards written so far (the page's progress), the attempt that owns
+    # the work (a retry or a second delivery starts a new one and an older one stops), why it failed.
+    cards_made = models.PositiveIntegerField(default=0)
+    generation_attempt = models.PositiveIntegerField(default=0)
+    failure = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -138,8 +160,22 @@ class VoucherBatch(models.Model):
         return self.number
 
     @property
+    def is_ready(self) -> bool:
+        """Its cards exist and its codes are sealed: it may be printed, exported, issued."""
+        return self.status not in (self.Status.GENERATING, self.Status.FAILED)
+
+    @property
+    def percent_made(self) -> int:
+        return min(100, self.cards_made * 100 // self.count) if self.count else 0
+
+    @property
     def is_issued(self) -> bool:
         return self.distributor_id is not None
+
+    @property
+    def may_be_used(self) -> bool:
+        """Cards of a printed batch work once it is issued to a distributor; an online sale's at once."""
+        return self.is_issued or self.channel == self.Channel.ONLINE
 
 
 class BatchCodes(models.Model):
@@ -185,7 +221,17 @@ class VoucherCard(models.Model):
     # The devices (MAC addresses) that have used the card; at most the plan's `devices`.
     devices = models.JSONField(default=list, blank=True)
     used_zone = models.ForeignKey(WifiZone, null=True, blank=True, on_delete=models.PROTECT, related_name="cards_used")
+    # A card bought online by a visitor: the phone it was bought with (verified by OTP), and the device
+    # remembered so it logs in again by its MAC address until `remembered_until` (the zone's choice).
+    phone = models.CharField(max_length=20, blank=True)
+    remembered_mac = models.CharField(max_length=17, blank=True, help_text=_("Upper-case AA:BB:CC:DD:EE:FF"))
+    remembered_until = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Recharge by card (docs/vouchers.md): a card redeemed onto a regular customer's account instead of
+    # used at a hotspot; the payment it made (method "Prepaid card", the printed price).
+    redeemed_customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    redeemed_payment = models.OneToOneField("payments.Payment", null=True, blank=True, on_delete=models.PROTECT, related_name="voucher_card")
+    redeemed_at = models.DateTimeField(null=True, blank=True)
     block_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -194,10 +240,17 @@ class VoucherCard(models.Model):
             models.Index(fields=["batch", "state"], name="vouchercard_batch_state_idx"),
             models.Index(fields=["first_used_at"], condition=Q(first_used_at__isnull=False), name="vouchercard_used_idx"),
             models.Index(fields=["sold_at"], condition=Q(sold_at__isnull=False), name="vouchercard_sold_idx"),
+            models.Index(fields=["remembered_mac"], condition=~Q(remembered_mac=""), name="vouchercard_remembered_mac_idx"),
+            models.Index(fields=["phone"], condition=~Q(phone=""), name="vouchercard_phone_idx"),
+            models.Index(fields=["redeemed_at"], condition=Q(redeemed_at__isnull=False), name="vouchercard_redeemed_idx"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(state__in=["active", "used_up"]) | Q(first_used_at__isnull=False), name="vouchercard_used_has_first_use",
+            ),
+            models.CheckConstraint(
+                condition=Q(redeemed_at__isnull=True) | Q(state="used_up", redeemed_customer__isnull=False, redeemed_payment__isnull=False),
+                name="vouchercard_redeemed_whole",
             ),
         ]
 
@@ -207,3 +260,76 @@ class VoucherCard(models.Model):
 
 def format_serial(serial: int) -> str:
     return f"{serial:09d}"
+
+
+class CardLoginKey(models.Model):
+    """What FreeRADIUS's card lookup needs and its role must not read: the HMAC key (VOUCHER_HMAC_KEY)
+    and the ISP's time zone, in one row written from settings whenever FreeRADIUS's role is made
+    (`radius_db_role`, `radius_serve`: vouchers/radius.py). Only the SECURITY DEFINER functions of
+    migration vouchers/0006 read it; the role has no right on this table (docs/vouchers.md, "Hotspot
+    logins")."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    hmac_key = models.BinaryField()
+    time_zone = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="cardloginkey_single_row")]
+
+
+class CardSession(models.Model):
+    """A hotspot session logged in with a card (one per accounting session id): which card it is, and
+    how many of its octets the card was charged for already, so a repeated or late Interim-Update or
+    Stop never counts twice. Written by FreeRADIUS's accounting (migration vouchers/0006)."""
+
+    acctuniqueid = models.CharField(max_length=32, primary_key=True)
+    card = models.ForeignKey(VoucherCard, on_delete=models.CASCADE, related_name="sessions")
+    counted_bytes = models.BigIntegerField(default=0)
+    started_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["card", "started_at"], name="cardsession_card_idx")]
+
+
+class WifiSignupCode(models.Model):
+    """A one-time code sent by SMS to a visitor's phone at a Wi-Fi zone (docs/vouchers.md, "Wi-Fi zone
+    sign-up"). Only its keyed hash is kept; valid OTP_TTL_MINUTES, OTP_MAX_ATTEMPTS wrong tries."""
+
+    zone = models.ForeignKey(WifiZone, on_delete=models.CASCADE, related_name="signup_codes")
+    phone = models.CharField(max_length=20)
+    code_hash = models.CharField(max_length=128)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["phone", "-created_at"], name="wifisignupcode_phone_idx")]
+
+    def __str__(self) -> str:
+        return f"code for {self.phone}"
+
+
+class WifiPurchase(models.Model):
+    """A visitor buying one card of `plan` at `zone`, paying through `gateway_payment` (purpose "card").
+    When the gateway confirms the payment, usecases/wifi_signup.py makes the card (a batch of channel
+    online, count 1), records the money (billing/ledger/cards.py) and sets `card`, once."""
+
+    token = models.CharField(max_length=43, unique=True, help_text=_("The visitor's link to the purchase's page"))
+    zone = models.ForeignKey(WifiZone, on_delete=models.PROTECT, related_name="purchases")
+    plan = models.ForeignKey(VoucherPlan, on_delete=models.PROTECT, related_name="purchases")
+    phone = models.CharField(max_length=20)
+    mac = models.CharField(max_length=17, blank=True, help_text=_("Upper-case AA:BB:CC:DD:EE:FF"))
+    login_url = models.URLField(max_length=500, blank=True, help_text=_("The router's login page (link-login-only)"))
+    dst = models.URLField(max_length=500, blank=True, help_text=_("Where the visitor was going (link-orig)"))
+    price = MoneyField()
+    gateway_payment = models.OneToOneField("payments.GatewayPayment", on_delete=models.PROTECT, related_name="wifi_purchase")
+    card = models.OneToOneField(VoucherCard, null=True, blank=True, on_delete=models.PROTECT, related_name="purchase")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["phone", "-id"], name="wifipurchase_phone_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.phone} {self.plan_id} @ {self.zone_id}"

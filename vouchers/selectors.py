@@ -10,12 +10,13 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.money import ZERO, to_money
 from resellers.models import Reseller
 
@@ -37,25 +38,47 @@ def plan_get(*, pk: int) -> VoucherPlan:
     return plan
 
 
-def zones(*, active_only: bool = False):
+# Branch scope (docs/vouchers.md, "Branches"): a zone belongs to its area's branch; a batch to the
+# branch of its zone and to its distributor's branch (either lets a branch's staff see it); a batch
+# with neither zone nor distributor is head-office stock, seen by staff of every branch only. A card
+# goes with its batch. `user=None` is the system (no scope).
+
+def staff_branches(user) -> set[int] | None:
+    return None if user is None else user_branch_ids(user)
+
+
+def batch_scope(branch_ids: set[int] | None, prefix: str = "") -> Q:
+    """The batches (or, with `prefix="batch__"`, the cards) a user of `branch_ids` may see."""
+    if branch_ids is None:
+        return Q()
+    return Q(**{f"{prefix}zone__area__branch__in": branch_ids}) | Q(**{f"{prefix}distributor__branch__in": branch_ids})
+
+
+def zones(*, active_only: bool = False, user=None):
     found = WifiZone.objects.select_related("area", "router")
+    branch_ids = staff_branches(user)
+    if branch_ids is not None:
+        found = found.filter(area__branch__in=branch_ids)
     return found.filter(is_active=True) if active_only else found
 
 
-def zone_get(*, pk: int) -> WifiZone:
-    zone = WifiZone.objects.filter(pk=pk).first()
+def zone_get(*, pk: int, user=None) -> WifiZone:
+    zone = zones(user=user).filter(pk=pk).first()
     if zone is None:
         raise Http404
     return zone
 
 
-def distributors(*, active_only: bool = True):
+def distributors(*, active_only: bool = True, user=None):
     found = Reseller.objects.filter(kind=Reseller.Kind.CARDS).select_related("wallet")
+    branch_ids = staff_branches(user)
+    if branch_ids is not None:
+        found = found.filter(branch__in=branch_ids)
     return found.filter(is_active=True) if active_only else found
 
 
-def batches_for_staff(*, status: str = "", distributor_id: int | None = None):
-    found = VoucherBatch.objects.select_related("plan", "zone", "distributor")
+def batches_for_staff(*, user=None, status: str = "", distributor_id: int | None = None):
+    found = VoucherBatch.objects.select_related("plan", "zone", "distributor").filter(batch_scope(staff_branches(user)))
     if status:
         found = found.filter(status=status)
     if distributor_id:
@@ -63,11 +86,17 @@ def batches_for_staff(*, status: str = "", distributor_id: int | None = None):
     return found
 
 
-def batch_get_for_staff(*, pk: int) -> VoucherBatch:
-    batch = VoucherBatch.objects.select_related("plan", "zone", "distributor", "wallet_entry", "refund_entry").filter(pk=pk).first()
+def batch_get_for_staff(*, pk: int, user=None) -> VoucherBatch:
+    batch = batches_for_staff(user=user).select_related("wallet_entry", "refund_entry").filter(pk=pk).first()
     if batch is None:
         raise Http404
     return batch
+
+
+def blocked_cards_for_staff(*, user=None, limit: int = 20):
+    """The cards blocked last, of the batches the user may see."""
+    return (VoucherCard.objects.filter(batch_scope(staff_branches(user), "batch__"), state=VoucherCard.State.BLOCKED)
+            .select_related("batch").order_by("-ended_at")[:limit])
 
 
 def batches_for_distributor(*, distributor: Reseller):
@@ -121,10 +150,18 @@ def batch_counts(*, batch_ids) -> dict[int, Counts]:
     return {pk: found.get(pk, Counts()) for pk in ids}
 
 
-def seller_counts() -> list[tuple[Reseller, Counts]]:
-    """Per card distributor, every card it was issued: sold, used, unused."""
-    found = _counts_by(VoucherCard.objects.filter(batch__distributor__isnull=False), "batch__distributor_id")
-    return [(seller, found.get(seller.pk, Counts())) for seller in distributors(active_only=False)]
+def seller_counts(*, user=None) -> list[tuple[Reseller, Counts]]:
+    """Per card distributor (of the user's branches), every card it was issued: sold, used, unused."""
+    sellers = list(distributors(active_only=False, user=user))
+    found = _counts_by(VoucherCard.objects.filter(batch__distributor__in=[seller.pk for seller in sellers]), "batch__distributor_id")
+    return [(seller, found.get(seller.pk, Counts())) for seller in sellers]
+
+
+def online_counts(*, user=None) -> Counts:
+    """Every card bought online at a Wi-Fi zone (the ISP is the seller), at the zones `user` may see: the
+    "Sold online" line."""
+    cards = VoucherCard.objects.filter(batch_scope(staff_branches(user), "batch__"), batch__channel=VoucherBatch.Channel.ONLINE)
+    return _counts_by(cards.annotate(one=Value(1)), "one").get(1, Counts())
 
 
 def distributor_totals(*, distributor: Reseller) -> Counts:
@@ -161,6 +198,8 @@ class Verdict:
     bytes_left: int | None = None
     rate_limit: str = ""
     devices: int = 1
+    # The refusal as FreeRADIUS records it (radius.AuthAttempt.Reason; SQL: voucher_card_verdict).
+    code: str = ""
 
 
 def card_verdict(*, card: VoucherCard, now: datetime | None = None, device: str = "") -> Verdict:
@@ -170,22 +209,23 @@ def card_verdict(*, card: VoucherCard, now: datetime | None = None, device: str 
     now = now or timezone.now()
     batch, plan = card.batch, card.batch.plan
     if card.state in VoucherCard.ENDED:
-        return Verdict(False, str(_("This card is %(state)s.") % {"state": card.get_state_display().lower()}))
+        return Verdict(False, str(_("This card is %(state)s.") % {"state": card.get_state_display().lower()}), code=f"card_{card.state}")
     if batch.status != VoucherBatch.Status.ACTIVE:
-        return Verdict(False, str(_("This card's batch is %(status)s.") % {"status": batch.get_status_display().lower()}))
-    if not batch.is_issued:
-        return Verdict(False, str(_("This card has not been issued for sale.")))
+        return Verdict(False, str(_("This card's batch is %(status)s.") % {"status": batch.get_status_display().lower()}),
+                       code="card_batch_stopped")
+    if not batch.may_be_used:
+        return Verdict(False, str(_("This card has not been issued for sale.")), code="card_not_issued")
     if card.state in VoucherCard.UNUSED and timezone.localdate(now) >= batch.unused_expires_on:
-        return Verdict(False, str(_("This card expired unused.")))
+        return Verdict(False, str(_("This card expired unused.")), code="card_expired")
     if card.expires_at is not None and now >= card.expires_at:
-        return Verdict(False, str(_("This card's time is over.")))
+        return Verdict(False, str(_("This card's time is over.")), code="card_expired")
     bytes_left = None
     if plan.data_mb is not None:
         bytes_left = plan.data_mb * 1024 * 1024 - card.data_used_bytes
         if bytes_left <= 0:
-            return Verdict(False, str(_("This card's data is used up.")))
+            return Verdict(False, str(_("This card's data is used up.")), code="card_used_up")
     if device and device not in card.devices and len(card.devices) >= plan.devices:
-        return Verdict(False, str(_("This card is in use on as many devices as it allows.")))
+        return Verdict(False, str(_("This card is in use on as many devices as it allows.")), code="card_devices")
     if card.expires_at is not None:
         seconds_left = int((card.expires_at - now).total_seconds())
     else:
@@ -237,22 +277,35 @@ def revenue_on() -> str:
     return settings.VOUCHER_REVENUE_ON
 
 
-def _revenue(group: str, lo: datetime, hi: datetime, mode: str) -> dict:
+def _revenue(group: str, lo: datetime, hi: datetime, mode: str, branch_ids: set[int] | None = None) -> dict:
     money = DecimalField(max_digits=14, decimal_places=2)
     out: dict = defaultdict(lambda: ZERO)
     if mode == "sale":
-        issued = VoucherBatch.objects.filter(distributor__isnull=False, issued_at__gte=lo, issued_at__lt=hi)
+        issued = VoucherBatch.objects.filter(batch_scope(branch_ids), distributor__isnull=False, issued_at__gte=lo, issued_at__lt=hi)
         value = Sum(ExpressionWrapper(F("unit_net") * F("count"), output_field=money))
         for k, v in _sum_by(issued, _key(group, "issued_at", batch_prefix=""), value).items():
             out[k] += to_money(v)
-        refunded = VoucherBatch.objects.filter(refund_entry__isnull=False, status_changed_at__gte=lo, status_changed_at__lt=hi)
+        refunded = VoucherBatch.objects.filter(batch_scope(branch_ids), refund_entry__isnull=False, status_changed_at__gte=lo, status_changed_at__lt=hi)
         value = Sum(ExpressionWrapper(F("unit_net") * F("refunded_cards"), output_field=money))
         for k, v in _sum_by(refunded, _key(group, "status_changed_at", batch_prefix=""), value).items():
             out[k] -= to_money(v)
+        # A card redeemed onto a customer's account leaves card revenue on the day it was redeemed: from
+        # then its money counts as that customer's payment (Collected, method "Prepaid card"), once.
+        redeemed = VoucherCard.objects.filter(batch_scope(branch_ids, "batch__"), batch__distributor__isnull=False, redeemed_at__gte=lo, redeemed_at__lt=hi)
+        for k, v in _sum_by(redeemed, _key(group, "redeemed_at", batch_prefix="batch__"), Sum("batch__unit_net")).items():
+            out[k] -= to_money(v)
+        # Cards bought online at a zone: sold by the ISP itself, at the price paid, the moment they are made.
+        zone = Coalesce("used_zone_id", "batch__zone_id")
+        online = VoucherCard.objects.filter(batch_scope(branch_ids, "batch__"), batch__channel=VoucherBatch.Channel.ONLINE,
+                                            sold_at__gte=lo, sold_at__lt=hi)
+        for k, v in _sum_by(online, _key(group, "sold_at", batch_prefix="batch__", zone_expr=zone), Sum("batch__unit_net")).items():
+            out[k] += to_money(v)
         return out
-    cards = VoucherCard.objects.filter(batch__distributor__isnull=False)
+    cards = VoucherCard.objects.filter(batch_scope(branch_ids, "batch__")).filter(
+        Q(batch__distributor__isnull=False) | Q(batch__channel=VoucherBatch.Channel.ONLINE))
     zone = Coalesce("used_zone_id", "batch__zone_id")
-    used = cards.filter(first_used_at__gte=lo, first_used_at__lt=hi)
+    # A card redeemed onto an account was not used at a hotspot: it is never card revenue on use.
+    used = cards.filter(first_used_at__gte=lo, first_used_at__lt=hi, redeemed_at__isnull=True)
     for k, v in _sum_by(used, _key(group, "first_used_at", batch_prefix="batch__", zone_expr=zone), Sum("batch__unit_net")).items():
         out[k] += to_money(v)
     # Breakage: an issued card that ended without being used and without a refund (expired, blocked).
@@ -269,32 +322,41 @@ class ReportRow:
     label: str
     issued: int = 0
     sold: int = 0
+    online: int = 0        # of `sold`: bought online at a Wi-Fi zone
     used: int = 0
+    redeemed: int = 0
     revenue: Decimal = ZERO
 
 
-def report(*, start: date, end: date, group: str = "day", mode: str | None = None) -> dict:
+def report(*, start: date, end: date, group: str = "day", mode: str | None = None, user=None) -> dict:
     """Cards issued to distributors, sold, first used, and the revenue recognised, from `start` to `end`
-    (local days, both included), per day, plan, seller or zone."""
+    (local days, both included), per day, plan, seller or zone; of the batches `user` may see."""
+    branch_ids = staff_branches(user)
     if group not in GROUPS:
         raise ValueError(group)
     mode = mode or revenue_on()
     lo, hi = _bounds(start, end)
     zone = Coalesce("used_zone_id", "batch__zone_id")
-    batches = VoucherBatch.objects.filter(distributor__isnull=False, issued_at__gte=lo, issued_at__lt=hi)
+    batches = VoucherBatch.objects.filter(batch_scope(branch_ids), distributor__isnull=False, issued_at__gte=lo, issued_at__lt=hi)
     issued = _sum_by(batches, _key(group, "issued_at", batch_prefix=""), Sum("count"))
-    sold = _sum_by(VoucherCard.objects.filter(sold_at__gte=lo, sold_at__lt=hi),
+    cards = VoucherCard.objects.filter(batch_scope(branch_ids, "batch__"))
+    sold = _sum_by(cards.filter(sold_at__gte=lo, sold_at__lt=hi),
                    _key(group, "sold_at", batch_prefix="batch__", zone_expr=zone), Count("id"))
-    used = _sum_by(VoucherCard.objects.filter(first_used_at__gte=lo, first_used_at__lt=hi),
+    online = _sum_by(cards.filter(sold_at__gte=lo, sold_at__lt=hi, batch__channel=VoucherBatch.Channel.ONLINE),
+                     _key(group, "sold_at", batch_prefix="batch__", zone_expr=zone), Count("id"))
+    used = _sum_by(cards.filter(first_used_at__gte=lo, first_used_at__lt=hi, redeemed_at__isnull=True),
                    _key(group, "first_used_at", batch_prefix="batch__", zone_expr=zone), Count("id"))
-    revenue = _revenue(group, lo, hi, mode)
-    keys = set(issued) | set(sold) | set(used) | set(revenue)
+    redeemed = _sum_by(cards.filter(redeemed_at__gte=lo, redeemed_at__lt=hi),
+                       _key(group, "redeemed_at", batch_prefix="batch__"), Count("id"))
+    revenue = _revenue(group, lo, hi, mode, branch_ids)
+    keys = set(issued) | set(sold) | set(used) | set(redeemed) | set(revenue)
     labels = _labels(group, keys)
-    rows = [ReportRow(key=k, label=labels.get(k, "—"), issued=issued.get(k, 0), sold=sold.get(k, 0), used=used.get(k, 0),
-                      revenue=revenue.get(k, ZERO)) for k in keys]
+    rows = [ReportRow(key=k, label=labels.get(k, "—"), issued=issued.get(k, 0), sold=sold.get(k, 0), online=online.get(k, 0),
+                      used=used.get(k, 0), redeemed=redeemed.get(k, 0), revenue=revenue.get(k, ZERO)) for k in keys]
     rows.sort(key=lambda row: (row.key is None, row.key if group == "day" else row.label))
     total = ReportRow(key=None, label=str(_("Total")), issued=sum(r.issued for r in rows), sold=sum(r.sold for r in rows),
-                      used=sum(r.used for r in rows), revenue=sum((r.revenue for r in rows), ZERO))
+                      online=sum(r.online for r in rows), used=sum(r.used for r in rows), redeemed=sum(r.redeemed for r in rows),
+                      revenue=sum((r.revenue for r in rows), ZERO))
     return {"rows": rows, "total": total, "mode": mode, "group": group, "start": start, "end": end}
 
 
@@ -303,7 +365,11 @@ def _labels(group: str, keys) -> dict:
     if group == "day":
         return {k: k.isoformat() for k in ids}
     model = {"plan": VoucherPlan, "seller": Reseller, "zone": WifiZone}[group]
-    return {obj.pk: obj.name for obj in model.objects.filter(pk__in=ids)}
+    labels = {obj.pk: obj.name for obj in model.objects.filter(pk__in=ids)}
+    if group == "seller":
+        # Only an online card has no distributor and can be sold or used (a printed batch works once issued).
+        labels[None] = str(_("Sold online"))
+    return labels
 
 
 def month_figures(*, month: date, mode: str | None = None) -> dict:
@@ -311,5 +377,6 @@ def month_figures(*, month: date, mode: str | None = None) -> dict:
     start = month.replace(day=1)
     end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     result = report(start=start, end=end, group="plan", mode=mode)
-    return {"month": start, "issued": result["total"].issued, "sold": result["total"].sold, "used": result["total"].used,
-            "revenue": result["total"].revenue, "mode": result["mode"], "by_plan": result["rows"]}
+    return {"month": start, "issued": result["total"].issued, "sold": result["total"].sold, "online": result["total"].online,
+            "used": result["total"].used, "redeemed": result["total"].redeemed, "revenue": result["total"].revenue,
+            "mode": result["mode"], "by_plan": result["rows"]}

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from billing.ledger import wallets as wallet_ledger
 from ispbill.core.audit import audit_record
 from ispbill.core.bulk import rows_insert
+from ispbill.core.jobs import REQUESTED_BY_HEADER, job_progress
 from ispbill.core.models import NumberSequence
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.numbering import allocate_number
@@ -27,9 +28,11 @@ from resellers.models import Reseller
 
 from . import codes as card_codes
 from .models import BatchCodes, VoucherBatch, VoucherCard, VoucherPlan, WifiZone, format_serial
-from .selectors import add_duration
+from .selectors import add_duration, batch_scope
 
 MAX_BATCH = 100_000
+# Cards written per transaction by a batch made in the background (its page shows the progress).
+FILL_CHUNK = 10_000
 SERIAL_KEY = "voucher:serial"
 PLAN_FIELDS = ("name", "name_bn", "duration", "duration_unit", "data_mb", "download_kbps", "upload_kbps", "devices",
                "price", "valid_from", "unused_days", "is_active")
@@ -63,27 +66,36 @@ def plan_update(*, actor, plan: VoucherPlan, **fields) -> VoucherPlan:
 
 
 @transaction.atomic
-def zone_create(*, actor, name: str, area, router=None) -> WifiZone:
-    zone = WifiZone(name=(name or "").strip(), area=area, router=router)
+def zone_create(*, actor, name: str, area, router=None, sells_online: bool = False, remember_mac: bool = True) -> WifiZone:
+    zone = WifiZone(name=(name or "").strip(), area=area, router=router, sells_online=sells_online, remember_mac=remember_mac)
     if router is not None and not router.areas.filter(pk=area.pk).exists():
         raise ValidationError({"router": _("Choose a router that serves the zone's area.")})
     zone.full_clean()
     zone.save()
-    audit_record(actor=actor, action="wifizone.create", obj=zone, after={"name": zone.name, "area": area.pk})
+    audit_record(actor=actor, action="wifizone.create", obj=zone,
+                 after={"name": zone.name, "area": area.pk, "sells_online": sells_online, "remember_mac": remember_mac})
     return zone
 
 
 @transaction.atomic
-def zone_update(*, actor, zone: WifiZone, name: str, area, router=None, is_active: bool = True) -> WifiZone:
+def zone_update(*, actor, zone: WifiZone, name: str, area, router=None, is_active: bool = True,
+                sells_online: bool | None = None, remember_mac: bool | None = None) -> WifiZone:
+    """`sells_online` / `remember_mac` None: left as they are."""
     zone = WifiZone.objects.select_for_update().get(pk=zone.pk)
     if router is not None and not router.areas.filter(pk=area.pk).exists():
         raise ValidationError({"router": _("Choose a router that serves the zone's area.")})
-    before = {"name": zone.name, "area": zone.area_id, "router": zone.router_id, "is_active": zone.is_active}
+    before = {"name": zone.name, "area": zone.area_id, "router": zone.router_id, "is_active": zone.is_active,
+              "sells_online": zone.sells_online, "remember_mac": zone.remember_mac}
     zone.name, zone.area, zone.router, zone.is_active = (name or "").strip(), area, router, is_active
+    if sells_online is not None:
+        zone.sells_online = sells_online
+    if remember_mac is not None:
+        zone.remember_mac = remember_mac
     zone.full_clean()
     zone.save()
     audit_record(actor=actor, action="wifizone.update", obj=zone, before=before,
-                 after={"name": zone.name, "area": area.pk, "router": zone.router_id, "is_active": is_active})
+                 after={"name": zone.name, "area": area.pk, "router": zone.router_id, "is_active": is_active,
+                        "sells_online": zone.sells_online, "remember_mac": zone.remember_mac})
     return zone
 
 
@@ -98,12 +110,11 @@ def _serials(count: int) -> int:
     return sequence.last_value + 1
 
 
-@transaction.atomic
-def batch_generate(*, actor, plan: VoucherPlan, count: int, zone: WifiZone | None = None, note: str = "") -> VoucherBatch:
-    """`count` new cards of `plan`: random codes (vouchers/codes.py), consecutive serials, each card
-    stored by its code's keyed hash; the codes themselves sealed (encrypted) in the batch's `BatchCodes`
-    for printing and export. A code that happens to exist already fails the unique index and the whole
-    batch rolls back (at 58 bits, about once in 10^12 batches)."""
+def _batch_new(*, actor, plan: VoucherPlan, count: int, zone: WifiZone | None, note: str, status: str,
+               channel: str = VoucherBatch.Channel.PRINTED, unit_price: Decimal | None = None) -> VoucherBatch:
+    """The batch row, checked: its number, its serials taken, the plan's price as it is now. `channel`
+    online (vouchers/signup.py): one card for one visitor's payment, at the price paid (`unit_price`),
+    which is also what the ISP gets for it (`unit_net`: no distributor's commission)."""
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_BATCH:
         raise ValidationError({"count": _("A batch has 1 to 100,000 cards.")})
     plan = VoucherPlan.objects.get(pk=plan.pk)  # as it is now: its price goes on the cards
@@ -113,19 +124,118 @@ def batch_generate(*, actor, plan: VoucherPlan, count: int, zone: WifiZone | Non
         raise ValidationError({"zone": _("This zone is closed.")})
     now = timezone.now()
     first = _serials(count)
-    batch = VoucherBatch.objects.create(
-        number=allocate_number(prefix="VB"), plan=plan, zone=zone, count=count, first_serial=first,
-        last_serial=first + count - 1, unit_price=plan.price, note=(note or "").strip()[:200], created_by=actor if getattr(actor, "pk", None) else None,
-        unused_expires_on=timezone.localdate(now) + timedelta(days=plan.unused_days),
+    online = channel == VoucherBatch.Channel.ONLINE
+    price = to_money(unit_price) if online and unit_price is not None else plan.price
+    return VoucherBatch.objects.create(
+        number=allocate_number(prefix="VB"), plan=plan, zone=zone, count=count, first_serial=first, channel=channel,
+        unit_net=price if online else None,
+        last_serial=first + count - 1, unit_price=price, note=(note or "").strip()[:200], created_by=actor if getattr(actor, "pk", None) else None,
+        unused_expires_on=timezone.localdate(now) + timedelta(days=plan.unused_days), status=status,
+        cards_made=count if status == VoucherBatch.Status.ACTIVE else 0,
     )
+
+
+def _generated_audit(*, actor, batch: VoucherBatch) -> None:
+    audit_record(actor=actor, action="voucherbatch.generate", obj=batch,
+                 after={"plan": batch.plan_id, "count": batch.count, "channel": batch.channel,
+                        "serials": f"{format_serial(batch.first_serial)}-{format_serial(batch.last_serial)}"})
+
+
+@transaction.atomic
+def batch_generate(*, actor, plan: VoucherPlan, count: int, zone: WifiZone | None = None, note: str = "",
+                   channel: str = VoucherBatch.Channel.PRINTED, unit_price: Decimal | None = None) -> VoucherBatch:
+    """`count` new cards of `plan`, at once, in the caller's transaction: random codes (vouchers/codes.py),
+    consecutive serials, each card stored by its code's keyed hash; the codes themselves sealed
+    (encrypted) in the batch's `BatchCodes` for printing and export. A code that happens to exist
+    already fails the unique index and the whole batch rolls back (at 58 bits, about once in 10^12
+    batches). The web form's small batches, the seed and the bench; big ones go through `batch_queue`."""
+    batch = _batch_new(actor=actor, plan=plan, count=count, zone=zone, note=note, status=VoucherBatch.Status.ACTIVE,
+                       channel=channel, unit_price=unit_price)
     plain = card_codes.new_codes(count)
     hashes = card_codes.hmacs(plain)
     BatchCodes.objects.create(batch=batch, sealed="\n".join(plain))
+    first = batch.first_serial
     cards = [VoucherCard(batch_id=batch.pk, serial=first + i, code_hmac=digest, devices=[]) for i, digest in enumerate(hashes)]
     rows_insert(VoucherCard, cards, batch_size=5000)
-    audit_record(actor=actor, action="voucherbatch.generate", obj=batch,
-                 after={"plan": plan.pk, "count": count, "serials": f"{format_serial(first)}-{format_serial(batch.last_serial)}"})
+    _generated_audit(actor=actor, batch=batch)
     return batch
+
+
+@transaction.atomic
+def batch_queue(*, actor, plan: VoucherPlan, count: int, zone: WifiZone | None = None, note: str = "") -> VoucherBatch:
+    """A batch made in the background: the row now (number and serials taken, status "being
+    generated"), its cards by the task `vouchers.tasks.generate_batch`, queued when this commits
+    (`batch_fill`). Until then nothing may print, export, issue or use it."""
+    from .tasks import generate_batch
+
+    batch = _batch_new(actor=actor, plan=plan, count=count, zone=zone, note=note, status=VoucherBatch.Status.GENERATING)
+    audit_record(actor=actor, action="voucherbatch.queue", obj=batch, after={"plan": batch.plan_id, "count": count})
+    batch_id = batch.pk
+    # Who asked shows on the job's row in Jobs. Robust: the batch is saved whatever the broker says; a
+    # message that never left shows on its page as generation not started (the worker or the broker down).
+    headers = {REQUESTED_BY_HEADER: actor.pk} if getattr(actor, "pk", None) else {}
+    transaction.on_commit(lambda: generate_batch.apply_async(args=[batch_id], headers=headers), robust=True)
+    return batch
+
+
+def _owned(batch_id: int, attempt: int) -> VoucherBatch | None:
+    """The batch, locked, if this attempt still owns its generation (a newer attempt, or one that
+    finished or failed it, ends this one)."""
+    batch = VoucherBatch.objects.select_for_update().get(pk=batch_id)
+    if batch.status != VoucherBatch.Status.GENERATING or batch.generation_attempt != attempt:
+        return None
+    return batch
+
+
+def batch_fill(*, batch_id: int, chunk: int | None = None) -> VoucherBatch:
+    """Make the cards of a batch queued by `batch_queue`, `chunk` at a time, each chunk committed
+    with the count made so far (the batch page's progress); then seal the codes and make the batch
+    active, in one transaction. Idempotent: a batch no longer being generated is left as it is; an
+    earlier attempt's half-made cards are deleted and the batch made again with new codes (the old
+    ones were never sealed, so nobody can have printed them). An older attempt still running stops
+    at its next chunk."""
+    with transaction.atomic():
+        batch = VoucherBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status != VoucherBatch.Status.GENERATING:
+            return batch
+        attempt = batch.generation_attempt + 1
+        VoucherCard.objects.filter(batch_id=batch_id).delete()
+        BatchCodes.objects.filter(batch_id=batch_id).delete()
+        VoucherBatch.objects.filter(pk=batch_id).update(generation_attempt=attempt, cards_made=0, failure="")
+    chunk = chunk or FILL_CHUNK
+    plain = card_codes.new_codes(batch.count)
+    for start in range(0, batch.count, chunk):
+        part = plain[start:start + chunk]
+        hashes = card_codes.hmacs(part)
+        with transaction.atomic():
+            if _owned(batch_id, attempt) is None:
+                return VoucherBatch.objects.get(pk=batch_id)
+            first = batch.first_serial + start
+            rows_insert(VoucherCard, [VoucherCard(batch_id=batch_id, serial=first + i, code_hmac=digest, devices=[])
+                                      for i, digest in enumerate(hashes)], batch_size=5000)
+            VoucherBatch.objects.filter(pk=batch_id).update(cards_made=start + len(part))
+        job_progress(processed=len(part))
+    with transaction.atomic():
+        if _owned(batch_id, attempt) is None:
+            return VoucherBatch.objects.get(pk=batch_id)
+        BatchCodes.objects.create(batch_id=batch_id, sealed="\n".join(plain))
+        VoucherBatch.objects.filter(pk=batch_id).update(status=VoucherBatch.Status.ACTIVE, cards_made=batch.count)
+        batch.refresh_from_db()
+        _generated_audit(actor=batch.created_by, batch=batch)
+    return batch
+
+
+@transaction.atomic
+def batch_generation_fail(*, batch_id: int, message: str) -> None:
+    """Generation gave up (the task's last retry, or an error no retry mends): the batch shows why and
+    keeps no half-made card. Its serials stay taken; the staff make a new batch."""
+    batch = VoucherBatch.objects.select_for_update().filter(pk=batch_id, status=VoucherBatch.Status.GENERATING).first()
+    if batch is None:
+        return
+    VoucherCard.objects.filter(batch_id=batch_id).delete()
+    VoucherBatch.objects.filter(pk=batch_id).update(status=VoucherBatch.Status.FAILED, failure=message[:500], cards_made=0,
+                                                    status_changed_at=timezone.now())
+    audit_record(actor=None, action="voucherbatch.generation_failed", obj=batch, reason=message[:255])
 
 
 def _batch_locked(batch: VoucherBatch) -> VoucherBatch:
@@ -249,15 +359,19 @@ def cards_mark_sold(*, actor, batch: VoucherBatch, first_serial: int, last_seria
 
 
 @transaction.atomic
-def card_block(*, actor, serial: int, reason: str, distributor: Reseller | None = None) -> VoucherCard:
+def card_block(*, actor, serial: int, reason: str, distributor: Reseller | None = None,
+               within_branches: set[int] | None = None) -> VoucherCard:
     """A card reported lost or stolen stops working at once, for good. With `distributor`, only a card
-    of that distributor's batches (the reseller portal)."""
+    of that distributor's batches (the reseller portal); with `within_branches`, only a card of a batch
+    staff of those branches may see (`selectors.batch_scope`): any other serial is "no card"."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why.")})
     cards = VoucherCard.objects.select_for_update().filter(serial=serial)
     if distributor is not None:
         cards = cards.filter(batch__distributor=distributor)
+    if within_branches is not None:
+        cards = cards.filter(batch_id__in=VoucherBatch.objects.filter(batch_scope(within_branches)).values("pk"))
     card = cards.first()
     if card is None:
         raise ValidationError({"serial": _("No card has this serial.")})
@@ -303,3 +417,54 @@ def cards_expire_due(*, now: datetime | None = None) -> int:
     ran_out = VoucherCard.objects.filter(state=VoucherCard.State.ACTIVE, expires_at__lte=now).update(
         state=VoucherCard.State.EXPIRED, ended_at=now)
     return unused + ran_out
+
+
+# --- recharge by card (docs/vouchers.md, "Recharge by card") ------------------------------------------
+
+def card_recharge_refusal(*, card: VoucherCard | None, now: datetime | None = None) -> str:
+    """Why this card cannot top up a customer's account ("" when it can): an unused printed card that
+    would log in at a hotspot now (`selectors.card_verdict` without the device checks)."""
+    from .selectors import card_verdict
+
+    if card is None:
+        return _("No card has this code. Check the code on the card.")
+    if card.redeemed_at is not None or card.state in (VoucherCard.State.ACTIVE, VoucherCard.State.USED_UP):
+        return _("This card was used already.")
+    if card.batch.channel != VoucherBatch.Channel.PRINTED:
+        return _("This card was bought for Wi-Fi at a zone: it cannot recharge an account.")
+    verdict = card_verdict(card=card, now=now)
+    return "" if verdict.ok else verdict.reason
+
+
+@transaction.atomic
+def card_claim_for_recharge(*, code: str) -> VoucherCard:
+    """The card whose code this is, locked (FOR UPDATE) for the rest of the caller's transaction, if it
+    may recharge an account; else ValidationError. Two redemptions of one code at once: the second
+    waits for the first's lock, then finds the card used up."""
+    from .selectors import card_by_code
+
+    found = card_by_code(code=code)
+    card = None
+    if found is not None:
+        card = VoucherCard.objects.select_for_update().select_related("batch__plan").get(pk=found.pk)
+    refusal = card_recharge_refusal(card=card)
+    if refusal:
+        raise ValidationError({"code": refusal})
+    return card
+
+
+@transaction.atomic
+def card_mark_redeemed(*, actor, card: VoucherCard, customer, payment, at: datetime | None = None) -> VoucherCard:
+    """The card (claimed by `card_claim_for_recharge` in this transaction) ends as used up, redeemed onto
+    `customer` by `payment`. Sold now if its distributor had not reported it."""
+    at = at or timezone.now()
+    if card.state not in VoucherCard.UNUSED or card.redeemed_at is not None:
+        raise ValidationError({"code": _("This card was used already.")})
+    card.state, card.ended_at, card.redeemed_at = VoucherCard.State.USED_UP, at, at
+    card.first_used_at = at
+    card.sold_at = card.sold_at or at
+    card.redeemed_customer, card.redeemed_payment = customer, payment
+    card.save(update_fields=["state", "ended_at", "redeemed_at", "first_used_at", "sold_at", "redeemed_customer", "redeemed_payment"])
+    audit_record(actor=actor, action="vouchercard.redeem", obj=card, before={"state": "unused"},
+                 after={"state": card.state, "customer": customer.pk, "payment": payment.pk})
+    return card

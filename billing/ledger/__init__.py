@@ -69,7 +69,9 @@ few statements.
 Reseller money (prepaid wallets, commissions, payouts) is written by the sibling module
 `billing/ledger/wallets.py` under the same contract (row lock on the wallet asserted inside
 `transaction.atomic`, append-only entries, cached balances moved in the same transaction,
-checked by `check_ledger`); see its docstring for the API.
+checked by `check_ledger`); see its docstring for the API. A prepaid Wi-Fi card a visitor bought
+online (no customer, no wallet) is one `CardSale` row written by `billing/ledger/cards.py`
+(`card_sale_post`, once per gateway transaction).
 """
 
 from __future__ import annotations

@@ -31,77 +31,38 @@ import io
 import json
 import logging
 import secrets
-import threading
 import time
-from contextlib import contextmanager
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-import urllib3
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 from django.conf import settings
-from django.core.cache import cache
-from django.core.cache.backends.filebased import FileBasedCache
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
-from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from demo.gateway_sandbox import SandboxState, WalletPage, amount_parsed
 from ispbill.core import csvfiles
 
 logger = logging.getLogger(__name__)
 
 KEY = "nagad-sandbox:"
-TTL = 7 * 24 * 3600
-OTP, PIN = "123456", "1234"
+PIN = "1234"
 INSUFFICIENT_WALLET = "01800000001"
-CALLBACK_MODES = ("normal", "none", "twice")
 MAX_AMOUNT = Decimal("500000.00")
 MAX_BODY = 8192
-_lock = threading.Lock()
 
 
 # State -------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
-def _file_store(path: str) -> FileBasedCache:
-    return FileBasedCache(path, {"TIMEOUT": TTL, "OPTIONS": {"MAX_ENTRIES": 10_000_000}})
-
-
-def _store():
-    if settings.REDIS_URL:
-        return cache
-    return _file_store(str(Path(settings.VAR_DIR) / "nagad-sandbox"))
-
-
-def _get(kind: str, key: str) -> dict | list | None:
-    return _store().get(f"{KEY}{kind}:{key}")
-
-
-def _put(kind: str, key: str, value) -> None:
-    _store().set(f"{KEY}{kind}:{key}", value, TTL)
-
-
-@contextmanager
-def _exclusive(key: str):
-    """One change at a time per payment, across threads (a lock) and processes (a cache mark)."""
-    with _lock:
-        deadline = time.monotonic() + 10
-        while not _store().add(f"{KEY}lock:{key}", 1, 30):
-            if time.monotonic() > deadline:
-                break
-            time.sleep(0.02)
-        try:
-            yield
-        finally:
-            _store().delete(f"{KEY}lock:{key}")
+_state = SandboxState(KEY, "nagad-sandbox")
+_store, _get, _put, _exclusive = _state.store, _state.get, _state.put, _state.exclusive
 
 
 def _now_text() -> str:
@@ -175,15 +136,7 @@ def _json_body(request) -> dict | None:
 
 
 def _amount(value) -> Decimal | None:
-    if not isinstance(value, str) or len(value) > 20:
-        return None
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        return None
-    if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
-        return None
-    return amount.quantize(Decimal("0.01"))
+    return amount_parsed(value, maximum=MAX_AMOUNT)
 
 
 def _short(value, limit: int = 64) -> str:
@@ -316,18 +269,28 @@ def _callback_url(payment: dict) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, (parts.query + "&" if parts.query else "") + query, ""))
 
 
-def _call_back_now(url: str) -> None:
-    """The duplicate: the emulator fetches the callback itself before the browser does."""
-    try:
-        urllib3.PoolManager().request("GET", url, timeout=urllib3.Timeout(connect=5, read=30), retries=False, redirect=False)
-    except urllib3.exceptions.HTTPError:
-        logger.warning("Nagad emulator: the duplicate callback to %s failed", url)
-
-
 def _record_day(payment: dict) -> None:
     day = timezone.localdate().isoformat()
     listed = _get("day", day) or []
     _put("day", day, [*listed, payment["reference"]])
+
+
+CHECKOUT_PAGE = WalletPage(gateway="Nagad", page="checkout", template="demo/nagad/checkout.html", state=_state,
+                           open_status="Ready", pin=PIN)
+
+
+def _checkout_cancel(payment: dict) -> None:
+    payment.update(status="Aborted", message="Cancelled by the customer")
+
+
+def _checkout_pay(payment: dict, number: str, timeout_asked: bool) -> None:
+    masked = f"{number[:3]}****{number[-4:]}"
+    if number == INSUFFICIENT_WALLET:
+        payment.update(status="Failed", message="Insufficient Balance", clientMobileNo=masked)
+        return
+    payment.update(status="Success", message="Successful Transaction", clientMobileNo=masked, paidAt=_now_text(),
+                   issuerPaymentRefNo=secrets.token_hex(5).upper(), fault_timeout=timeout_asked)
+    _record_day(payment)
 
 
 def checkout(request, reference: str):
@@ -335,46 +298,9 @@ def checkout(request, reference: str):
     payment = _get("payment", reference[:64])
     if payment is None or payment["status"] == "OrderInitiated":
         raise Http404("unknown payment")
-    context = {"payment": payment, "callback_modes": CALLBACK_MODES, "wallet": request.POST.get("wallet", "")[:11],
-               "merchant": settings.NAGAD_SANDBOX_MERCHANT_ID}
-    if request.method == "GET" or payment["status"] != "Ready":
-        return render(request, "demo/nagad/checkout.html", context)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["GET", "POST"])
-    if request.POST.get("action") == "cancel":
-        with _exclusive(reference):
-            payment = _get("payment", reference)
-            if payment["status"] == "Ready":
-                payment.update(status="Aborted", message="Cancelled by the customer")
-                _put("payment", reference, payment)
-        return redirect(_callback_url(payment))
-    number = request.POST.get("wallet", "").strip()
-    if not (len(number) == 11 and number.isdigit() and number.startswith("01")):
-        context["error"] = "Enter your 11-digit Nagad account number."
-        return render(request, "demo/nagad/checkout.html", context, status=400)
-    if request.POST.get("otp") != OTP or request.POST.get("pin") != PIN:
-        context["error"] = "Wrong verification code or PIN (the sandbox's are 123456 and 1234)."
-        return render(request, "demo/nagad/checkout.html", context, status=400)
-    mode = request.POST.get("callback", "normal")
-    mode = mode if mode in CALLBACK_MODES else "normal"
-    with _exclusive(reference):
-        payment = _get("payment", reference)
-        if payment["status"] != "Ready":
-            return render(request, "demo/nagad/checkout.html", {**context, "payment": payment})
-        masked = f"{number[:3]}****{number[-4:]}"
-        if number == INSUFFICIENT_WALLET:
-            payment.update(status="Failed", message="Insufficient Balance", clientMobileNo=masked)
-        else:
-            payment.update(status="Success", message="Successful Transaction", clientMobileNo=masked, paidAt=_now_text(),
-                           issuerPaymentRefNo=secrets.token_hex(5).upper(), fault_timeout=request.POST.get("timeout") == "1")
-            _record_day(payment)
-        _put("payment", reference, payment)
-    url = _callback_url(payment)
-    if mode == "none":
-        return render(request, "demo/nagad/checkout.html", {**context, "payment": payment, "done": True})
-    if mode == "twice":
-        _call_back_now(url)
-    return redirect(url)
+    return CHECKOUT_PAGE.respond(request, reference, payment, {"merchant": settings.NAGAD_SANDBOX_MERCHANT_ID},
+                                 payable=payment["status"] == "Ready", cancel=_checkout_cancel, pay=_checkout_pay,
+                                 callback_url=lambda payment, _outcome: _callback_url(payment))
 
 
 # The merchant portal's daily transaction report --------------------------------------------------

@@ -293,16 +293,21 @@ class RadiusSide:
 
     def authenticate(
         self, name: str, password: str, caller_id: str, *, service: str = "ppp", address: str = "", chap: bool = False,
+        chap_answer: tuple[bytes, bytes, bytes] | None = None,
     ) -> tuple[str, dict]:
         """One Access-Request for a PPPoE dial or a hotspot login (service "hotspot": Service-Type
         Login-User, the hotspot server's name as Called-Station-Id, the client's address, PAP or with
-        ``chap`` CHAP as the login page sends it): ("accept" | "reject" | "timeout" | "no server", reply attributes)."""
+        ``chap`` CHAP as the login page sends it, or ``chap_answer`` the page's own): ("accept" | "reject" | "timeout" | "no server", reply attributes)."""
         server = self._server(service)
         if server is None:
             return "no server", {}
         client = self._client(server)
         request = client.CreateAuthPacket(code=packet.AccessRequest, User_Name=name)
-        if chap:
+        if chap_answer is not None:  # the hotspot page's own CHAP (md5.js): passed on as the browser made it
+            ident, challenge, response = chap_answer
+            request["CHAP-Password"] = ident + response
+            request["CHAP-Challenge"] = challenge
+        elif chap:
             ident, challenge = os.urandom(1), os.urandom(16)
             request["CHAP-Password"] = ident + hashlib.md5(ident + password.encode() + challenge).digest()
             request["CHAP-Challenge"] = challenge

@@ -9,6 +9,7 @@ router would give after that much time.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import ipaddress
 import random
@@ -49,6 +50,11 @@ BOARD_NAME = "RB4011iGS+"
 LINK_BITS = (100_000_000, 100_000_000)
 POOL_START = ipaddress.IPv4Address("100.64.0.2")
 HOTSPOT_POOL_START = ipaddress.IPv4Address("10.5.50.2")  # the hotspot's DHCP pool
+# Dial outcomes after which a CPE (or a hotspot login cookie) tries again, as real ones do: the server
+# did not answer, or refused, which it also does while Simultaneous-Use still counts the session a
+# Disconnect just ended (its Accounting-Stop queued behind the redial).
+TRY_AGAIN = frozenset({"timeout", "no server", "reject"})
+RETRY_FACTOR = 5  # how many connect_delays such a retry waits
 MIKROTIK_OUI = "D4:CA:6D"
 CPE_OUI = "50:C7:BF"  # customers' PPPoE clients: a common home-router vendor
 PPPOE_SERVICES = ("any", "pppoe")
@@ -103,6 +109,14 @@ class QueueState:
     def __init__(self, counter: Counter) -> None:
         self.counter = counter
         self.shaped: set[Session] = set()
+
+
+def _due(queue: list, now: float) -> list:
+    """Pop every entry of the heap `queue` due by `now`, in order."""
+    due = []
+    while queue and queue[0][0] <= now:
+        due.append(heapq.heappop(queue))
+    return due
 
 
 def _single_item_reply(attrs: dict[str, str], args: dict[str, str]) -> list[list[str]]:
@@ -274,7 +288,8 @@ class RouterState:
         self.hotspot_server = "hotspot1"
         self.hotspot_sessions: dict[str, Session] = {}
         self._hotspot_logins: list[tuple[float, int, str]] = []
-        self._hotspot_devices: dict[str, tuple[str, str]] = {}  # name -> (password, MAC): the login cookie
+        # name -> (password, MAC, CHAP answer or None): the login cookie
+        self._hotspot_devices: dict[str, tuple[str, str, tuple[bytes, bytes, bytes] | None]] = {}
         self._hotspot_pool: dict[str, str] = {}
         # Session id -> the dynamic /ip/firewall/address-list entries its Mikrotik-Address-List made.
         self._session_lists: dict[str, list[Row]] = {}
@@ -362,14 +377,17 @@ class RouterState:
                 self._start_session(secret, due)
         if self.radius_sessions:
             self._radius_timers(now)
-        while self._dials and self._dials[0][0] <= now:
-            due, _, name = heapq.heappop(self._dials)
-            self._radius_dial(name, due)
-        while self._hotspot_logins and self._hotspot_logins[0][0] <= now:
-            due, _, name = heapq.heappop(self._hotspot_logins)
+        # Taken off their queues before any is tried: one that failed goes back on (a CPE keeps
+        # dialling, a login cookie logs in again), to be tried at the next look at the earliest, not
+        # again in this one.
+        for due, _, name in _due(self._dials, now):
+            if self._radius_dial(name, due).outcome in TRY_AGAIN:
+                self._schedule_dial(name, now, retry=True)
+        for due, _, name in _due(self._hotspot_logins, now):
             device = self._hotspot_devices.get(name)
             if device is not None and name not in self.hotspot_sessions:
-                self._hotspot_login(name, device[0], device[1], due)
+                if self._hotspot_login(name, device[0], device[1], due, chap=device[2]).outcome in TRY_AGAIN:
+                    self._schedule_hotspot_login(name, now, retry=True)
 
     # -- PPPoE sessions ----------------------------------------------------
 
@@ -502,12 +520,13 @@ class RouterState:
 
     # -- RADIUS ------------------------------------------------------------
 
-    def _schedule_dial(self, name: str, now: float) -> None:
-        """The CPE dials again after connect_delay; with no local secret that is a RADIUS login."""
+    def _schedule_dial(self, name: str, now: float, *, retry: bool = False) -> None:
+        """The CPE dials again after connect_delay (after a failed dial, five times that: the simulator
+        holds its lock while it waits for the server); with no local secret that is a RADIUS login."""
         if name not in self.cpe_passwords or not self.ppp_aaa.use_radius or not self.wants_online(name):
             return
         self._sequence += 1
-        heapq.heappush(self._dials, (now + self.connect_delay, self._sequence, name))
+        heapq.heappush(self._dials, (now + self.connect_delay * (RETRY_FACTOR if retry else 1), self._sequence, name))
 
     def _radius_dial(self, name: str, now: float):
         from .radius import DialResult
@@ -632,16 +651,18 @@ class RouterState:
 
     # -- hotspot logins through RADIUS -------------------------------------
 
-    def hotspot_login(self, name: str, password: str, *, mac: str | None = None):
+    def hotspot_login(self, name: str, password: str, *, mac: str | None = None, chap: tuple[bytes, bytes, bytes] | None = None):
         """A client submits the hotspot login page (username and password, as a voucher or a
         subscription's login): a local /ip/hotspot/user answers first; else, with the server profile's
         use-radius=yes, an Access-Request (Service-Type Login-User). Accepted: a session in
         /ip/hotspot/active with the reply's rate limit, address list and Session-Timeout, accounting
-        Start, and the browser keeps a login cookie (it logs in again after a Disconnect or timeout)."""
+        Start, and the browser keeps a login cookie (it logs in again after a Disconnect or timeout).
+        ``chap``: the login page's CHAP answer (ident, challenge, MD5 response) instead of the password
+        (http-chap: the browser hashed it with md5.js; the router never sees the password)."""
         with self.lock:
             now = self.clock()
             self._advance(now)
-            return self._hotspot_login(name, password, mac or self._hotspot_mac(name), now)
+            return self._hotspot_login(name, password, mac or self._hotspot_mac(name), now, chap=chap)
 
     def hotspot_logout(self, name: str) -> bool:
         """The client presses "log out": Stop with User-Request, and the cookie is forgotten."""
@@ -709,15 +730,21 @@ class RouterState:
             self._hotspot_pool[name] = address
         return address
 
-    def _hotspot_login(self, name: str, password: str, mac: str, now: float):
+    def _hotspot_login(self, name: str, password: str, mac: str, now: float, *, chap: tuple[bytes, bytes, bytes] | None = None):
         from .radius import DialResult
 
-        self._hotspot_devices[name] = (password, mac)
+        self._hotspot_devices[name] = (password, mac, chap)
         if name in self.hotspot_sessions:
             return DialResult("connected", {}, self.hotspot_sessions[name])
         user = self.hotspot_users.by_key.get(name)
         if user is not None:  # a local user answers first, as on RouterOS
-            ok = user.attrs.get("password", "") == password and user.attrs["disabled"] == "false"
+            secret = user.attrs.get("password", "")
+            if chap is not None:
+                ident, challenge, response = chap
+                matches = hashlib.md5(ident + secret.encode() + challenge).digest() == response
+            else:
+                matches = secret == password
+            ok = matches and user.attrs["disabled"] == "false"
             return DialResult("local" if ok else "reject", {})
         profile = self._hotspot_profile()
         if profile.attrs.get("use-radius") != "true":
@@ -725,6 +752,7 @@ class RouterState:
         address = self._hotspot_address(name)
         outcome, attributes = self.radius.authenticate(
             name, password, mac, service="hotspot", address=address, chap="http-pap" not in profile.attrs.get("login-by", "").split(","),
+            chap_answer=chap,
         )
         if outcome != "accept":
             self.radius_rejects[name] = self.radius_rejects.get(name, 0) + 1
@@ -778,8 +806,11 @@ class RouterState:
         self._retune(now, [session], ())
         if reconnect and session.name in self._hotspot_devices and self.wants_online(session.name):
             # The browser's login cookie: it logs in again when the client next opens a page.
-            self._sequence += 1
-            heapq.heappush(self._hotspot_logins, (now + self.connect_delay, self._sequence, session.name))
+            self._schedule_hotspot_login(session.name, now)
+
+    def _schedule_hotspot_login(self, name: str, now: float, *, retry: bool = False) -> None:
+        self._sequence += 1
+        heapq.heappush(self._hotspot_logins, (now + self.connect_delay * (RETRY_FACTOR if retry else 1), self._sequence, name))
 
     # -- traffic shaping ---------------------------------------------------
 
@@ -953,8 +984,7 @@ class RouterState:
                         self._schedule_dial(name, now)
             for name in self._hotspot_devices:  # login cookies: the clients log in again
                 if self.wants_online(name):
-                    self._sequence += 1
-                    heapq.heappush(self._hotspot_logins, (now + self.connect_delay, self._sequence, name))
+                    self._schedule_hotspot_login(name, now)
 
     def drop_session(self, name: str, *, reconnect: bool = True) -> bool:
         """The customer's link dropped (CPE rebooted, fibre cut). False if they were not connected."""

@@ -46,6 +46,7 @@ class SimulatedRouter:
         self._tasks: set[asyncio.Task] = set()
         self._reopen: asyncio.TimerHandle | None = None
         self._clients: list = []
+        self.hotspot_portals: list = []  # hotspot_http.HotspotPortal: the login pages' web server
 
     def __repr__(self) -> str:
         return f"<SimulatedRouter {self.identity} {self.host}:{self.port}/{self.ssl_port}>"
@@ -157,6 +158,15 @@ class SimulatedRouter:
 
     def hotspot_logout(self, name: str) -> bool:
         return self.state.hotspot_logout(name)
+
+    def serve_hotspot(self, directory, *, port: int = 0):
+        """Serve the hotspot login pages in `directory` as this router's hotspot would (hotspot_http.py);
+        the HotspotPortal (its ``url`` is the login page), stopped with the simulator."""
+        from .hotspot_http import HotspotPortal
+
+        portal = HotspotPortal(self.state, directory, bind=self.host, port=port).start()
+        self.hotspot_portals.append(portal)
+        return portal
 
     def hotspot_session(self, name: str) -> dict[str, str] | None:
         """The client's /ip/hotspot/active row with its rate limit and address lists, or None."""
@@ -387,6 +397,8 @@ class SimulatorHost:
             return
         for router in self.routers:
             router.close_clients()
+            for portal in router.hotspot_portals:
+                portal.stop()
             self.call(router._shutdown())
             router.state.radius.stop()
         self.loop.call_soon_threadsafe(self.loop.stop)

@@ -31,26 +31,22 @@ import threading
 import time
 from datetime import datetime
 from decimal import ROUND_HALF_DOWN, Decimal, InvalidOperation
-from functools import lru_cache
-from pathlib import Path
 
 import urllib3
 from django.conf import settings
-from django.core.cache import cache
-from django.core.cache.backends.filebased import FileBasedCache
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from demo.gateway_sandbox import TTL, SandboxState
 from ispbill.core import csvfiles
 from payments.sslcommerz import MAX_AMOUNT, MIN_AMOUNT, sign
 
 logger = logging.getLogger(__name__)
 
 KEY = "sslcz-sandbox:"
-TTL = 7 * 24 * 3600
 REQUIRED = (
     "total_amount", "currency", "tran_id", "success_url", "fail_url", "cancel_url", "cus_name", "cus_email",
     "cus_add1", "cus_city", "cus_country", "cus_phone", "shipping_method", "product_name", "product_category",
@@ -68,25 +64,8 @@ IPN_MODES = ("before", "late", "twice", "none")
 # State -------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
-def _file_store(path: str) -> FileBasedCache:
-    # Not the default file cache: that one culls a third of its entries past 300, sessions included.
-    return FileBasedCache(path, {"TIMEOUT": TTL, "OPTIONS": {"MAX_ENTRIES": 10_000_000}})
-
-
-def _store():
-    """Redis (the default cache) when there is one, shared by every server process; else files in var/."""
-    if settings.REDIS_URL:
-        return cache
-    return _file_store(str(Path(settings.VAR_DIR) / "sslcommerz-sandbox"))
-
-
-def _get(kind: str, key: str) -> dict | None:
-    return _store().get(f"{KEY}{kind}:{key}")
-
-
-def _put(kind: str, key: str, value) -> None:
-    _store().set(f"{KEY}{kind}:{key}", value, TTL)
+_state = SandboxState(KEY, "sslcommerz-sandbox")
+_store, _get, _put = _state.store, _state.get, _state.put
 
 
 def _credentials_ok(data) -> bool:

@@ -10,21 +10,25 @@ is not frozen with boxes. `FONT_STACK` is the family list for a document's own C
 """
 
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from django.conf import settings
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 
 class _OnlyTheseFiles(URLFetcher):
-    def __init__(self, allowed: Collection[str]):
+    def __init__(self, allowed: Collection[str], images: Mapping[str, bytes] | None = None):
         super().__init__(allowed_protocols={"file"})
         self._allowed = set(allowed)
+        self._images = images or {}
 
     def fetch(self, url, headers=None):
+        image = self._images.get(url)
+        if image is not None:  # made in memory by the caller: no file written and read back
+            return URLFetcherResponse(url, image, {"Content-Type": "image/png"})
         if url not in self._allowed:
             raise ValueError(f"not loading {url!r} into a document")
         return super().fetch(url, headers)
@@ -92,8 +96,10 @@ def _stylesheet(path: Path) -> CSS:
     return sheet
 
 
-def html_to_pdf(html: str, *, files: Collection[str] = (), stylesheet: Path | None = None) -> bytes:
+def html_to_pdf(html: str, *, files: Collection[str] = (), stylesheet: Path | None = None,
+                images: Mapping[str, bytes] | None = None) -> bytes:
     """The PDF of `html`, styled also by the CSS file `stylesheet` (a file of ours, read once per
-    thread); `files` are the file:// URLs it may load (nothing else is fetched)."""
+    thread); `files` are the file:// URLs it may load (nothing else is fetched); `images` are PNGs made
+    in memory, by the URL the document names them with (a card sheet's thousand QR codes)."""
     sheets = [_font_faces(), *([_stylesheet(stylesheet)] if stylesheet else [])]
-    return HTML(string=html, url_fetcher=_OnlyTheseFiles(files)).write_pdf(font_config=_font_config(), stylesheets=sheets)
+    return HTML(string=html, url_fetcher=_OnlyTheseFiles(files, images)).write_pdf(font_config=_font_config(), stylesheets=sheets)

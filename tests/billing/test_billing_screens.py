@@ -45,6 +45,7 @@ def settings_post(**overrides) -> dict:
         "reconnection_fee": "0", "isp_name": "Padma Net", "isp_address": "Dhaka", "isp_phone": "", "isp_email": "",
         "currency": "BDT", "credit_unused_days_on_cancel": "on", "downgrade_at_next_cycle": "on",
         "blocked_access": "reject", "walled_garden_pool": "expired", "session_log_retention_months": "12",
+        "card_guess_device_limit": "5", "card_guess_zone_limit": "50", "card_guess_window_minutes": "10", "card_lockout_minutes": "30",
     }
     data.update(overrides)
     return data

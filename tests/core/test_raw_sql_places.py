@@ -33,6 +33,7 @@ ALLOWED = {
     "ispbill/core/backup.py",  # backups: the snapshot pg_dump shares, every table counted, per-vendor dump and restore
     "billing/ledger/sql.py",  # the run's set-based writes, ANALYZE and advance; the wallets' request statements
     "resellers/sql.py",  # a renewal request's reads, the settling gate's advisory lock
+    "vouchers/radius_sql.py",  # FreeRADIUS's card functions: the key row, the grants, the functions called from the tests
     "radius/sql.py",  # FreeRADIUS's role and grants, the stale-session and NAS-reboot closes (PostgreSQL only)
 }
 

@@ -73,6 +73,8 @@ NOT_PAGES = {
         "radius-session-disconnect", "radius-customer-sessions", "radius-login-test",
         # Prepaid cards: the batch page's downloads (PDF, CSV) and its forms' posts.
         "voucher-batch-pdf", "voucher-batch-csv", "voucher-batch-status", "voucher-batch-issue",
+        # A Wi-Fi zone's hotspot login pages, a zip download (tests/vouchers/test_hotspot_pages.py).
+        "voucher-zone-hotspot",
     },
     "portal": {
         "logout", "login-code-verify", "visit-rate", "contract-code", "contract-sign", "contract-document", "contract-signed-document", "profile-phone", "profile-phone-confirm", "profile-email",
@@ -86,8 +88,8 @@ NOT_PAGES = {
     "reseller": {
         "logout", "language", "subscription-renew", "customer-collect", "receipt-pdf", "commission-pdf", "commission-csv",
         "subreseller-transfer", "subreseller-price",
-        # A card distributor's batch page: its forms' posts and the cards' PDF.
-        "card-batch-sold", "card-batch-pdf", "card-block",
+        # A card distributor's batch page: its forms' posts and the cards' PDF and CSV.
+        "card-batch-sold", "card-batch-pdf", "card-batch-csv", "card-block",
     },
     # The app's machine endpoints: the manifest, the service worker, the offline queue's sync and photo uploads.
     "technician": {

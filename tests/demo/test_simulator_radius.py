@@ -89,6 +89,36 @@ def test_session_timeout_ends_the_session_with_a_stop_and_the_cpe_dials_again(ma
     assert stops[0]["Acct-Terminate-Cause"] == ["Session-Timeout"] and stops[0]["Acct-Session-Time"] == [600]
 
 
+def test_a_cpe_whose_dial_went_unanswered_dials_again_at_the_next_look(make_routeros_router, routeros_clock, radius_peer):
+    # A loaded RADIUS server missing one redial must not leave the customer offline for good.
+    sim = make_routeros_router()
+    point_at(sim, radius_peer)
+    radius_peer.users["rahim"] = ("pw", {"Session-Timeout": 600})
+    first = sim.dial("rahim", "pw").session.session_id
+    radius_peer.silent = True
+    routeros_clock.advance(601)
+    assert sim.session("rahim") is None  # the redial timed out
+    assert sim.session("rahim") is None  # and the next one too, while the server is silent
+    radius_peer.silent = False
+    again = sim.session("rahim")
+    assert again is not None and again["session-id"] != first
+
+
+def test_a_cpe_refused_once_dials_again_at_the_next_look(make_routeros_router, routeros_clock, radius_peer):
+    # FreeRADIUS refuses a redial while Simultaneous-Use still counts the session a Disconnect just
+    # ended (its Accounting-Stop not read yet); the CPE keeps dialling, as real ones do.
+    sim = make_routeros_router()
+    point_at(sim, radius_peer)
+    radius_peer.users["rahim"] = ("pw", {"Session-Timeout": 600})
+    first = sim.dial("rahim", "pw").session.session_id
+    radius_peer.users["rahim"] = ("not yet", {})
+    routeros_clock.advance(601)
+    assert sim.session("rahim") is None and sim.state.radius_rejects["rahim"] == 1
+    radius_peer.users["rahim"] = ("pw", {})
+    again = sim.session("rahim")
+    assert again is not None and again["session-id"] != first
+
+
 def test_reboot_sends_accounting_on_and_subscribers_dial_back(make_routeros_router, radius_peer):
     sim = make_routeros_router()
     point_at(sim, radius_peer)

@@ -53,6 +53,8 @@ def test_staff_settle_a_missing_payment_from_the_reconciliation_page(page, bkash
     row.get_by_test_id("settle").click()
 
     expect(page.locator(f"#recon-item-{item.pk}").get_by_test_id("resolution")).to_have_text("Settled")
+    # The counts above the list follow the row without a reload: nothing is left open.
+    expect(page.get_by_test_id("count-missing_ours")).to_have_text("1")
     gp.refresh_from_db()
     assert gp.status == GatewayPayment.Status.PAID and gp.payment is not None
     expect(page.locator(f"#recon-item-{item.pk}")).to_contain_text(gp.payment.receipt_number)

@@ -69,8 +69,9 @@ def test_staff_generate_print_and_issue_a_batch_then_the_distributor_reports_sal
     expect(phone.locator(f"#card-batch-{batch.pk}")).to_contain_text("40")
     _fits(phone, "card batches")
     phone.get_by_role("link", name=batch.number).click()
-    phone.get_by_label("From serial").fill(str(batch.first_serial))
-    phone.get_by_label("To serial").first.fill(str(batch.first_serial + 9))
+    # Both forms of the page (cards sold, print) ask for serials: each label names its own field.
+    phone.locator("#card-sold-form").get_by_label("From serial").fill(str(batch.first_serial))
+    phone.locator("#card-sold-form").get_by_label("To serial").fill(str(batch.first_serial + 9))
     phone.get_by_role("button", name="Mark sold").click()
     expect(phone.locator("main")).to_contain_text("10 cards marked sold")
     expect(phone.locator("#card-batch-sold")).to_have_text("10")

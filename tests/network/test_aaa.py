@@ -396,3 +396,21 @@ def test_disconnect_and_coa_do_not_wait_for_a_router_api_that_does_not_answer(ro
     assert result.stopped == "backoff"
     assert [task.status for task in ProvisioningTask.objects.filter(subscription=rahim).order_by("id")][-2:] == [Status.DONE, Status.DONE]
     assert sim.session("rahim")["rate-limit"] == "25M/50M"
+
+
+@pytest.mark.django_db
+def test_a_drain_that_loaded_the_router_before_the_switch_still_applies_it(routeros_router, radius_peer, radius_settings):
+    """A worker's drain holds the router it loaded; a switch written meanwhile is read against the
+    router's mode now, not that old copy (it once closed its own entry as 'superseded')."""
+    from network import aaa, routeros
+
+    router = router_for(routeros_router)
+    held = Router.objects.get(pk=router.pk)  # loaded by a drain while the router was in API mode
+    switch(router, Router.AaaMode.RADIUS)
+    entry = ProvisioningTask.objects.get(router=router, action=ProvisioningTask.Action.AAA_MODE)
+
+    with routeros.router_session(routeros.connection_for(held)) as client:
+        result = aaa.apply_mode_switch(client, held, entry.desired)
+
+    assert not result.startswith("superseded"), result
+    assert [row for row in routeros_router.run("/radius/print") if row.get("address") == radius_peer.host]

@@ -5,10 +5,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from billing.models import BillingSettings, InvoiceLine
+from billing.models import BillingSettings, InvoiceLine, LedgerEntry
 from billing.selectors import current_billing_settings
 from billing.services import LineSpec, invoice_create
 from ispbill.core.periods import Period
+from payments.models import Payment
 
 D = Decimal
 
@@ -38,4 +39,9 @@ def ledger_ok():
     return True
 
 
-__all__ = ["D", "charge", "ledger_ok", "Period"]
+def money_moved() -> tuple:
+    """How many payments, and payment entries in the ledger, there are."""
+    return Payment.objects.count(), LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAYMENT).count()
+
+
+__all__ = ["D", "charge", "ledger_ok", "money_moved", "Period"]

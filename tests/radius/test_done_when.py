@@ -62,6 +62,20 @@ def eventually(check, *, seconds: float = 60.0, message=lambda: ""):
         time.sleep(0.2)
 
 
+def state(sim, kind: str, username: str, supervisor) -> str:
+    """What a step waiting for a login saw last: the router's session, its RADIUS rejects and pending
+    dials, our last login attempts and tasks, FreeRADIUS's last lines."""
+    attempts = list(AuthAttempt.objects.filter(username=username).order_by("-authdate", "-id")
+                    .values_list("authdate", "accepted", "walled_garden", "reason")[:5])
+    tasks = list(ProvisioningTask.objects.order_by("-pk").values_list("action", "status", "result")[:5])
+    router = sim.state
+    return "\n".join([
+        f"session: {login(sim, kind, username)}", f"rejects: {router.radius_rejects}",
+        f"dials pending: {router._dials}, hotspot logins pending: {router._hotspot_logins}",
+        f"attempts: {attempts}", f"tasks: {tasks}", *supervisor.lines[-15:],
+    ])
+
+
 def drained(router: Router) -> bool:
     """The worker's drain, run here: True once nothing is left in the router's queue."""
     outbox.outbox_drain(router_id=router.pk, now=timezone.now() + timezone.timedelta(hours=1))
@@ -139,7 +153,8 @@ def test_radius_router_suspend_walled_garden_pay_full_speed_and_history(
     assert eventually(lambda: drained(router))
     suspend = ProvisioningTask.objects.filter(subscription=subscription, action="suspend").latest("pk")
     assert suspend.result.startswith("Disconnect")
-    walled = eventually(lambda: (s := login(sim, kind, username)) and s["session-id"] != first["session-id"] and s)
+    walled = eventually(lambda: (s := login(sim, kind, username)) and s["session-id"] != first["session-id"] and s,
+                        message=lambda: state(sim, kind, username, supervisor))
     assert walled["rate-limit"] == "" and walled["address-list"] == "suspended"
     attempt = AuthAttempt.objects.filter(username=username).latest("authdate", "id")
     assert (attempt.accepted, attempt.walled_garden, attempt.reason) == (True, True, "suspended")

@@ -39,3 +39,42 @@ def test_bad_walled_garden_settings_are_refused_and_nothing_changes(staff_client
     assert response.status_code == 400
     assert field in response.context["form"].errors
     assert settings_row() == before and AuditLog.objects.count() == audits
+
+
+def test_card_guessing_limits_are_on_the_billing_settings_page_and_saved_audited(staff_client):
+    page = staff_client.get(reverse("staff:billingsettings-edit"))
+    for name in ("card_guess_device_limit", "card_guess_zone_limit", "card_guess_window_minutes", "card_lockout_minutes"):
+        assert f'name="{name}"'.encode() in page.content
+    assert b'id="card-guessing"' in page.content
+
+    response = staff_client.post(reverse("staff:billingsettings-edit"), settings_post(
+        card_guess_device_limit="3", card_guess_zone_limit="40", card_guess_window_minutes="15", card_lockout_minutes="60"))
+
+    assert response.status_code == 302
+    cfg = current_billing_settings()
+    assert (cfg.card_guess_device_limit, cfg.card_guess_zone_limit, cfg.card_guess_window_minutes, cfg.card_lockout_minutes) == (3, 40, 15, 60)
+    entry = AuditLog.objects.get(action="billing_settings.update")
+    assert entry.before["card_guess_device_limit"] == 5 and entry.after["card_guess_device_limit"] == 3
+
+
+@pytest.mark.parametrize("overrides,field", [
+    ({"card_guess_device_limit": "0"}, "card_guess_device_limit"),
+    ({"card_guess_device_limit": "-1"}, "card_guess_device_limit"),
+    ({"card_guess_device_limit": "NaN"}, "card_guess_device_limit"),
+    ({"card_guess_device_limit": "1001"}, "card_guess_device_limit"),
+    ({"card_guess_zone_limit": "9" * 30}, "card_guess_zone_limit"),
+    ({"card_guess_zone_limit": ""}, "card_guess_zone_limit"),
+    ({"card_guess_window_minutes": "1.5"}, "card_guess_window_minutes"),
+    ({"card_guess_window_minutes": "1441"}, "card_guess_window_minutes"),
+    ({"card_lockout_minutes": "abc"}, "card_lockout_minutes"),
+    ({"card_lockout_minutes": "0"}, "card_lockout_minutes"),
+])
+def test_bad_card_guessing_limits_are_refused_and_nothing_changes(staff_client, overrides, field):
+    current_billing_settings()
+    before, audits = settings_row(), AuditLog.objects.count()
+
+    response = staff_client.post(reverse("staff:billingsettings-edit"), settings_post(**overrides))
+
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert settings_row() == before and AuditLog.objects.count() == audits

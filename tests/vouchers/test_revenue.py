@@ -99,3 +99,123 @@ def test_analytics_dashboard_shows_card_revenue_on_its_own_line(march, client, a
     assert "3,375.00" in revenue
     # Subscription revenue is the invoices' alone: no invoice was issued, so the month's revenue stays nil.
     assert "3,375.00" not in html.split('id="analytics-cards"', 1)[0]
+
+
+@pytest.fixture
+def march_online(march):
+    """The example, plus cards bought online at the Bus Stand zone (docs/metrics.md): on 12 March a Day
+    pass (৳30, used that day) and a Week pass (৳150, used on 13 March); on 30 March a Day pass never
+    used, which runs out on 31 March and is marked expired by the night's job on 1 April."""
+    from tests.factories import AreaFactory
+    from vouchers.models import WifiZone
+    from vouchers.signup import online_card_make
+
+    _distributor, day_pass, week_pass, _b1, _b2 = march
+    zone = WifiZone.objects.create(name="Bus Stand", area=AreaFactory(), sells_online=True)
+    with clock(date(2027, 3, 12), time(9, 0)):
+        a = online_card_make(plan=day_pass, zone=zone, price=Decimal("30.00"), phone="+8801711000001")
+        b = online_card_make(plan=week_pass, zone=zone, price=Decimal("150.00"), phone="+8801711000002")
+    with clock(date(2027, 3, 12), time(10, 0)) as at:
+        services.card_first_use(card=a, at=at, zone=zone)
+    with clock(date(2027, 3, 13), time(10, 0)) as at:
+        services.card_first_use(card=b, at=at, zone=zone)
+    with clock(date(2027, 3, 30), time(20, 0)):
+        c = online_card_make(plan=day_pass, zone=zone, price=Decimal("30.00"), phone="+8801711000003")
+    with clock(date(2027, 4, 1), time(0, 20)) as at:
+        services.cards_expire_due(now=at)
+    c.refresh_from_db()
+    assert c.state == "expired"
+    return zone
+
+
+def test_online_sales_count_on_sale_at_their_price_per_zone_and_as_sold_online(march_online):
+    zone = march_online
+    # By hand: the distributor's 3,375.00 (above) + 30.00 + 150.00 + 30.00 bought online.
+    expected = Decimal("3375.00") + Decimal("30.00") + Decimal("150.00") + Decimal("30.00")
+    assert expected == Decimal("3585.00")
+    result = selectors.report(start=date(2027, 3, 1), end=date(2027, 3, 31), group="seller", mode="sale")
+    assert result["total"].revenue == expected
+    rows = {row.label: row for row in result["rows"]}
+    assert (rows["Sold online"].sold, rows["Sold online"].online, rows["Sold online"].revenue) == (3, 3, Decimal("210.00"))
+    assert result["total"].sold == 45 + 3 and result["total"].online == 3
+    by_zone = {row.label: row for row in selectors.report(start=date(2027, 3, 1), end=date(2027, 3, 31), group="zone", mode="sale")["rows"]}
+    assert (by_zone[zone.name].online, by_zone[zone.name].used, by_zone[zone.name].revenue) == (3, 2, Decimal("210.00"))
+    april = selectors.report(start=date(2027, 4, 1), end=date(2027, 4, 30), group="day", mode="sale")
+    assert april["total"].revenue == Decimal("0.00")
+    counts = selectors.online_counts()
+    assert (counts.total, counts.sold, counts.used, counts.expired) == (3, 3, 2, 3)  # the night of 1 April ended all three
+
+
+def test_online_sales_count_on_use_and_an_unused_one_when_it_runs_out(march_online):
+    # March: 1,782.00 (above) + 30.00 + 150.00 used; April: 810.00 + the unused Day pass's 30.00.
+    march = selectors.report(start=date(2027, 3, 1), end=date(2027, 3, 31), group="plan", mode="use")
+    assert march["total"].revenue == Decimal("1782.00") + Decimal("180.00") == Decimal("1962.00")
+    april = selectors.report(start=date(2027, 4, 1), end=date(2027, 4, 30), group="seller", mode="use")
+    assert april["total"].revenue == Decimal("810.00") + Decimal("30.00") == Decimal("840.00")
+    assert {row.label: row.revenue for row in april["rows"]}["Sold online"] == Decimal("30.00")
+
+
+def test_the_card_report_page_shows_online_sales(march_online, staff_client):
+    html = staff_client.get(reverse("staff:voucher-report"), {"start": "2027-03-01", "end": "2027-03-31", "group": "zone"}).content.decode()
+    assert html.split('id="voucher-report-online">', 1)[1].split("<", 1)[0] == "3"
+    assert "Bus Stand" in html and 'id="voucher-sellers-online"' in html
+    csv = staff_client.get(reverse("staff:voucher-report"), {"start": "2027-03-01", "end": "2027-03-31", "group": "seller", "format": "csv"})
+    assert "Sold online,0,3,3,2,210.00" in csv.content.decode()  # never issued to a distributor: 0 issued
+
+
+# A card redeemed onto a customer's account (docs/metrics.md, "Prepaid cards", the second example) ------
+
+@pytest.fixture
+def redeemed():
+    """Corner Shop (10 per cent) buys 10 Day passes (৳30) on 3 March; 2 are used at the hotspot on 10
+    March; 3 recharge Rahim's account on 12 March."""
+    from billing.selectors import current_billing_settings
+    from tests.factories import make_customer
+    from usecases.card_recharge import card_recharge
+
+    current_billing_settings()
+    distributor, admin = make_distributor(commission="10.00", topup="1000")
+    plan = make_plan(price="30.00", name="Day pass")
+    with clock(date(2027, 3, 3), time(10, 0)), transaction.atomic():
+        batch = services.batch_issue(actor=admin, batch=services.batch_generate(actor=admin, plan=plan, count=10), distributor=distributor)
+    codes = [code for _serial, code in selectors.batch_codes(batch=batch)]
+    with clock(date(2027, 3, 10), time(18, 0)) as at:
+        for card in _cards(batch, 0, 2):
+            services.card_first_use(card=card, at=at)
+    rahim = make_customer(name="Rahim Uddin")
+    with clock(date(2027, 3, 12), time(11, 0)), transaction.atomic():
+        for code in codes[2:5]:
+            card_recharge(actor=None, customer=rahim, code=code)
+    return batch, rahim
+
+
+def test_a_redeemed_card_counts_once_as_the_customers_payment_not_again_as_card_revenue(redeemed):
+    from dashboard.collection_figures import collections, collections_by
+    from payments.models import Payment
+
+    _batch, rahim = redeemed
+    march = (date(2027, 3, 1), date(2027, 3, 31))
+    # By hand. On sale: 10 × 27.00 paid by the wallet, less 3 × 27.00 that became Rahim's payments.
+    on_sale = 10 * Decimal("27.00") - 3 * Decimal("27.00")
+    # On use: the 2 cards used at the hotspot; the 3 redeemed never count as card revenue.
+    on_use = 2 * Decimal("27.00")
+    # Collected: the printed price of each redeemed card, as Rahim's payments (method "Prepaid card").
+    collected = 3 * Decimal("30.00")
+    assert (on_sale, on_use, collected) == (Decimal("189.00"), Decimal("54.00"), Decimal("90.00"))
+
+    sale = selectors.report(start=march[0], end=march[1], group="day", mode="sale")
+    assert sale["total"].revenue == on_sale
+    assert {row.label: row.revenue for row in sale["rows"]} == {
+        "2027-03-03": Decimal("270.00"), "2027-03-10": Decimal("0.00"), "2027-03-12": Decimal("-81.00")}
+    use = selectors.report(start=march[0], end=march[1], group="plan", mode="use")
+    assert use["total"].revenue == on_use
+    assert (use["total"].issued, use["total"].sold, use["total"].used, use["total"].redeemed) == (10, 5, 2, 3)
+
+    figures = collections(date(2027, 3, 1))
+    assert figures["collected"] == collected
+    by_method = {row["key"]: row["collected"] for row in collections_by(date(2027, 3, 1), by="method")}
+    assert by_method == {Payment.Method.PREPAID_CARD: collected}
+    assert sum(p.amount for p in Payment.objects.filter(customer=rahim)) == collected
+    # Card revenue and subscription money together: the wallet's ৳270 is counted once, as ৳189 of cards
+    # and ৳90 of Rahim's payments; the ৳9 between is the distributor's commission on the 3 cards.
+    assert on_sale + collected - 10 * Decimal("27.00") == 3 * Decimal("3.00")

@@ -63,7 +63,7 @@ def test_staff_generates_a_batch_prints_exports_and_issues_it(staff_client):
     assert ResellerWallet.objects.get(reseller=distributor).balance == Decimal("325.00")
 
 
-@pytest.mark.parametrize("count", ["", "abc", "NaN", "0", "-5", "20001", "1e9", "99999999999999999999"])
+@pytest.mark.parametrize("count", ["", "abc", "NaN", "0", "-5", "100001", "1e9", "99999999999999999999"])
 def test_batch_form_refuses_bad_counts(staff_client, count):
     plan = make_plan()
     before = _snapshot()
@@ -170,7 +170,7 @@ def test_report_csv(staff_client):
     make_batch(count=4, distributor=distributor, actor=admin)
     response = staff_client.get(reverse("staff:voucher-report"), {"group": "seller", "format": "csv"})
     lines = response.content.decode().strip().splitlines()
-    assert lines[0] == "seller,issued,sold,used,revenue" and lines[1].startswith(f"{distributor.name},4,0,0,")
+    assert lines[0] == "seller,issued,sold,sold_online,used,revenue" and lines[1].startswith(f"{distributor.name},4,0,0,0,")
 
 
 def test_staff_without_the_permission_are_refused(client):
@@ -207,6 +207,8 @@ def test_distributor_sees_its_batches_marks_sold_and_blocks_its_lost_card(client
     assert response.status_code == 302 and batch.cards.get(serial=batch.last_serial).state == "blocked"
     pdf = client.get(reverse("reseller:card-batch-pdf", args=[batch.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    rows = client.get(reverse("reseller:card-batch-csv", args=[batch.pk])).content.decode().strip().splitlines()
+    assert len(rows) == 11 and rows[1].split(",")[0] == f"{batch.first_serial:09d}"
 
 
 def test_another_distributors_batch_is_invisible(client):
@@ -219,6 +221,8 @@ def test_another_distributors_batch_is_invisible(client):
     before = _snapshot()
     assert client.get(reverse("reseller:card-batch-detail", args=[their_batch.pk])).status_code == 404
     assert client.get(reverse("reseller:card-batch-pdf", args=[their_batch.pk])).status_code == 404
+    assert client.get(reverse("reseller:card-batch-csv", args=[their_batch.pk])).status_code == 404
+    assert client.get(reverse("reseller:card-batch-csv", args=[999_999_999])).status_code == 404
     assert client.post(reverse("reseller:card-batch-sold", args=[their_batch.pk]), {"first_serial": their_batch.first_serial}).status_code == 404
     assert client.post(reverse("reseller:card-block"), {"serial": their_batch.first_serial, "reason": "mine now"}).status_code == 400
     assert _snapshot() == before
@@ -241,6 +245,7 @@ def test_a_reseller_of_connections_has_no_card_pages(client):
     plain, *_rest = make_reseller()
     _as(client, plain)
     assert client.get(reverse("reseller:card-batch-list")).status_code == 404
+    assert client.get(reverse("reseller:card-batch-csv", args=[make_batch(count=2).pk])).status_code == 404
     assert f'href="{reverse("reseller:card-batch-list")}"' not in client.get(reverse("reseller:home")).content.decode()
 
 

@@ -35,7 +35,8 @@ class BillingSettingsForm(MarkInvalidMixin, forms.ModelForm):
         fields = [
             "mode", "allowed_anchor_days", "default_anchor_day", "issue_days_before", "due_days", "grace_days",
             "vat_rate", "prices_include_vat", "vat_registration_number", "late_fee", "reconnection_fee",
-            "credit_unused_days_on_cancel", "downgrade_at_next_cycle", "rent_during_pause", "blocked_access", "walled_garden_pool", "session_log_retention_months", "isp_name", "isp_address", "isp_phone",
+            "credit_unused_days_on_cancel", "downgrade_at_next_cycle", "rent_during_pause", "blocked_access", "walled_garden_pool", "session_log_retention_months",
+            "card_guess_device_limit", "card_guess_zone_limit", "card_guess_window_minutes", "card_lockout_minutes", "isp_name", "isp_address", "isp_phone",
             "isp_email", "logo", "currency",
         ]
         labels = {
@@ -54,6 +55,10 @@ class BillingSettingsForm(MarkInvalidMixin, forms.ModelForm):
             "blocked_access": _("Suspended or expired connections on RADIUS routers"),
             "walled_garden_pool": _("Walled-garden address pool"),
             "session_log_retention_months": _("Keep RADIUS session logs for (months)"),
+            "card_guess_device_limit": _("Prepaid cards: wrong codes allowed per device"),
+            "card_guess_zone_limit": _("Prepaid cards: wrong codes allowed per hotspot router"),
+            "card_guess_window_minutes": _("Prepaid cards: counted over (minutes)"),
+            "card_lockout_minutes": _("Prepaid cards: lockout (minutes)"),
             "isp_name": _("ISP name on documents"),
             "isp_address": _("Address on documents"),
             "isp_phone": _("Phone on documents"),
@@ -65,6 +70,9 @@ class BillingSettingsForm(MarkInvalidMixin, forms.ModelForm):
             "blocked_access": _("Applies at the next login: refused, or let in with the walled-garden pool and the router's suspended address list."),
             "walled_garden_pool": _("The IP pool on each RADIUS router for walled-garden logins."),
             "session_log_retention_months": _("Who had which IP address when, for the regulator: 1 to 120 months after a session ends; older sessions are deleted every night."),
+            "card_guess_device_limit": _("More wrong card codes than this from one device (MAC) within the minutes below locks that device out of card logins."),
+            "card_guess_zone_limit": _("More wrong card codes than this at one hotspot router within the same minutes locks card logins there (remembered devices still log in)."),
+            "card_lockout_minutes": _("How long a lockout lasts after the wrong code that caused it."),
             "default_anchor_day": _("Where a subscription has no anchor day of its own; must be one of the allowed days."),
             "logo": _("PNG, JPEG, GIF or WebP, at most 1 MB."),
             "rent_during_pause": _("Off: a pause with skip billing stops the rent too, and it is charged again, prorated, from the reactivation day."),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from payments.models import GatewayPayment
 from usecases.online_payment import bkash_callback_received, nagad_callback_received, online_payment_notified
+from vouchers.models import WifiPurchase
 
 
 @csrf_exempt
@@ -44,6 +45,16 @@ def _browser_return(returned: str):
     return view
 
 
+def _card_purchase_page(gp: GatewayPayment, returned: str):
+    """A visitor's Wi-Fi card purchase goes back to its page at the zone, not to the portal."""
+    purchase = WifiPurchase.objects.filter(gateway_payment_id=gp.pk).select_related("zone").first()
+    if purchase is None:
+        return HttpResponse("unknown payment", status=404, content_type="text/plain")
+    response = redirect(f"{reverse('wifi-purchase', args=[purchase.zone_id, purchase.token])}?{urlencode({'returned': returned})}")
+    response.status_code = 303
+    return response
+
+
 @require_GET
 def bkash_callback(request):
     """bKash sends the browser back here with paymentID and status (success, failure, cancel). The
@@ -55,8 +66,10 @@ def bkash_callback(request):
     if result.kind == "agreement":
         response = redirect(f"{reverse('portal:payment-methods')}?{urlencode({'linked': result.agreement.status})}")
     elif result.kind == "payment":
-        url = reverse("portal:onlinepayment-detail", args=[result.outcome.gateway_payment.pk])
         returned = {"success": "success", "failure": "fail", "cancel": "cancel"}[status]
+        if result.outcome.gateway_payment.purpose == GatewayPayment.Purpose.CARD:
+            return _card_purchase_page(result.outcome.gateway_payment, returned)
+        url = reverse("portal:onlinepayment-detail", args=[result.outcome.gateway_payment.pk])
         response = redirect(f"{url}?{urlencode({'returned': returned})}")
     else:
         return HttpResponse("unknown payment", status=404, content_type="text/plain")
@@ -79,6 +92,8 @@ def nagad_callback(request):
     gp.refresh_from_db()
     returned = {GatewayPayment.Status.PAID: "success", GatewayPayment.Status.CANCELLED: "cancel",
                 GatewayPayment.Status.PENDING: "pending"}.get(gp.status, "fail")
+    if gp.purpose == GatewayPayment.Purpose.CARD:
+        return _card_purchase_page(gp, returned)
     url = reverse("portal:onlinepayment-detail", args=[gp.pk])
     response = redirect(f"{url}?{urlencode({'returned': returned})}")
     response.status_code = 303

@@ -17,10 +17,11 @@ from payments.models import Payment
 # Even with the permission to backdate, a receipt is not dated before this (a typo such as 1900).
 EARLIEST_RECEIPT_DATE = date(2000, 1, 1)
 
-# Methods only a system records: online gateways, reseller wallets and bKash Pay Bill (bKash notifies us).
+# Methods only a system records: online gateways, reseller wallets, bKash Pay Bill (bKash notifies us) and
+# prepaid cards (redeeming the card records the payment: docs/vouchers.md, "Recharge by card").
 STAFF_METHODS = [
     choice for choice in Payment.Method.choices
-    if choice[0] not in (Payment.Method.ONLINE, Payment.Method.WALLET, Payment.Method.BKASH_PAYBILL)
+    if choice[0] not in (Payment.Method.ONLINE, Payment.Method.WALLET, Payment.Method.BKASH_PAYBILL, Payment.Method.PREPAID_CARD)
 ]
 
 

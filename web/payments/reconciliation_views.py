@@ -120,6 +120,11 @@ def reconciliation_resolve(request, pk: int):
         item = reconciliation.items_for(gateway=item.gateway, day=item.day).get(pk=item.pk)
         response = render(request, "payments/online/reconciliation.html#recon-row",
                           {"item": item, "can_settle": True, "row_error": error})
+        # The counts above the list change with the row: sent along out of band, so "2 open" is not left
+        # standing after the last one was settled.
+        counts = render(request, "payments/online/reconciliation.html#recon-counts",
+                        {"counts": reconciliation.item_counts(gateway=item.gateway, day=item.day), "oob": True})
+        response.content += counts.content
         if error:
             response.status_code = 422
         return response

@@ -7,12 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Area
+from customers.selectors import areas_visible_to
 from network.models import Router
+from network.selectors import routers_visible_to
 from vouchers.models import VoucherBatch, VoucherPlan, WifiZone
-from vouchers.selectors import GROUPS, distributors, plans, zones
+from vouchers.selectors import GROUPS, distributors, plans, staff_branches, zones
 
-# What one web request generates; the service takes up to 100,000 (bench/vouchers.py).
-WEB_MAX_BATCH = 20_000
+# The form takes as many cards as a batch may have; above WEB_SYNC_MAX they are made in the background.
+WEB_MAX_BATCH = 100_000
 MAX_SERIAL = 10**12
 
 
@@ -34,6 +36,18 @@ class ZoneForm(forms.Form):
     area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.select_related("branch"))
     router = forms.ModelChoiceField(label=_("Router"), queryset=Router.objects.all(), required=False)
     is_active = forms.BooleanField(label=_("Open"), required=False, initial=True)
+    sells_online = forms.BooleanField(
+        label=_("Sells online"), required=False,
+        help_text=_("Visitors may buy a plan on the zone's sign-up page (/wifi/<zone>/) with their phone and bKash or Nagad"))
+    remember_mac = forms.BooleanField(
+        label=_("Remember devices"), required=False, initial=True,
+        help_text=_("A visitor's device logs in again by itself while the plan lasts"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:  # a branch's staff place zones in their branches' areas only
+            self.fields["area"].queryset = areas_visible_to(user)
+            self.fields["router"].queryset = routers_visible_to(user)
 
 
 class BatchForm(forms.Form):
@@ -42,10 +56,14 @@ class BatchForm(forms.Form):
     zone = forms.ModelChoiceField(label=_("Wi-Fi zone"), queryset=WifiZone.objects.none(), required=False)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans(active_only=True)
-        self.fields["zone"].queryset = zones(active_only=True)
+        self.fields["zone"].queryset = zones(active_only=True, user=user)
+        if user is not None and staff_branches(user) is not None:
+            # A batch without zone (and not yet issued) is head-office stock no branch sees: a branch's
+            # staff make batches for one of their zones (docs/vouchers.md, "Branches").
+            self.fields["zone"].required = True
 
 
 class PrintForm(forms.Form):
@@ -78,9 +96,9 @@ class StatusForm(forms.Form):
 class IssueForm(forms.Form):
     distributor = forms.ModelChoiceField(label=_("Card distributor"), queryset=distributors())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["distributor"].queryset = distributors()
+        self.fields["distributor"].queryset = distributors(user=user)
 
 
 class BlockForm(forms.Form):
@@ -116,3 +134,18 @@ class ReportForm(forms.Form):
         if data["end"] - data["start"] > timedelta(days=366):
             raise forms.ValidationError(_("Choose at most a year."))
         return data
+
+
+class CardRechargeForm(forms.Form):
+    """The customer portal's "Recharge with a card": the code as printed or typed any way."""
+
+    code = forms.CharField(label=_("Card code"), max_length=40, help_text=_("The 12 letters and digits on the card, for example ABCD-EFGH-JKMN"))
+
+
+class PhoneRechargeForm(forms.Form):
+    """The public recharge page: whose account (their registered phone or account number) and the card."""
+
+    account = forms.CharField(label=_("Mobile number or account number"), max_length=40,
+                              help_text=_("The phone number registered with us, or the account number on your invoice"))
+    code = forms.CharField(label=_("Card code"), max_length=40, help_text=_("The 12 letters and digits on the card"))
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)

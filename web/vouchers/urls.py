@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staff_views, views
+from . import recharge_views, staff_views, views
 
 staff = [
     path("cards/", staff_views.batch_list, name="voucher-batch-list"),
@@ -15,6 +15,7 @@ staff = [
     path("cards/plans/<int:pk>/edit/", staff_views.plan_edit, name="voucher-plan-edit"),
     path("cards/zones/", staff_views.zone_list, name="voucher-zone-list"),
     path("cards/zones/<int:pk>/edit/", staff_views.zone_edit, name="voucher-zone-edit"),
+    path("cards/zones/<int:pk>/hotspot.zip", staff_views.zone_hotspot_zip, name="voucher-zone-hotspot"),
     path("cards/block/", staff_views.card_block, name="voucher-card-block"),
     path("cards/report/", staff_views.report, name="voucher-report"),
 ]
@@ -24,5 +25,12 @@ reseller = [
     path("cards/<int:pk>/", views.batch_detail, name="card-batch-detail"),
     path("cards/<int:pk>/sold/", views.batch_sold, name="card-batch-sold"),
     path("cards/<int:pk>/cards.pdf", views.batch_pdf, name="card-batch-pdf"),
+    path("cards/<int:pk>/cards.csv", views.batch_csv, name="card-batch-csv"),
     path("cards/block/", views.card_block, name="card-block"),
 ]
+
+# The customer portal's "Recharge with a card" (under Payments).
+portal = [*recharge_views.portal_urlpatterns]
+
+# Public, mounted at /recharge/ (ispbill/urls.py): a card onto an account named by its phone or number.
+public = [*recharge_views.public_urlpatterns]

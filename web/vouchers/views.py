@@ -13,10 +13,13 @@ from vouchers import selectors, services
 from vouchers.models import format_serial
 
 from .forms import BlockForm, PrintForm, SoldForm
-from .staff_views import errors_to_form, pdf_response
+from .staff_views import csv_response, errors_to_form, pdf_response
 
 # A distributor prints its own cards a few hundred at a time.
 DISTRIBUTOR_MAX_PRINT = 1_000
+# The print form shares its field names with the "cards sold" form on the same page: its own ids, so
+# each label names its own field.
+PRINT_IDS = "id_print_%s"
 
 
 def _distributor(request):
@@ -41,7 +44,7 @@ def _detail(request, batch, *, sold_form=None, print_form=None, status=200):
     return render(request, "vouchers/batch_detail.html", {
         "batch": batch, "counts": selectors.batch_counts(batch_ids=[batch.pk])[batch.pk],
         "sold_form": sold_form or SoldForm(initial={"first_serial": batch.first_serial}),
-        "print_form": print_form or PrintForm(batch=batch, max_cards=DISTRIBUTOR_MAX_PRINT),
+        "print_form": print_form or PrintForm(batch=batch, max_cards=DISTRIBUTOR_MAX_PRINT, auto_id=PRINT_IDS),
         "first_serial": format_serial(batch.first_serial), "last_serial": format_serial(batch.last_serial),
     }, status=status)
 
@@ -71,10 +74,16 @@ def batch_sold(request, pk: int):
 @require_GET
 def batch_pdf(request, pk: int):
     batch = selectors.batch_get_for_distributor(distributor=_distributor(request), pk=pk)
-    form = PrintForm(request.GET, batch=batch, max_cards=DISTRIBUTOR_MAX_PRINT)
+    form = PrintForm(request.GET, batch=batch, max_cards=DISTRIBUTOR_MAX_PRINT, auto_id=PRINT_IDS)
     if not form.is_valid():
         return _detail(request, batch, print_form=form, status=400)
     return pdf_response(batch, form.cleaned_data)
+
+
+@require_GET
+def batch_csv(request, pk: int):
+    """The distributor's own batch for a card printer (every card of it: a CSV is quick to make)."""
+    return csv_response(selectors.batch_get_for_distributor(distributor=_distributor(request), pk=pk))
 
 
 @require_POST

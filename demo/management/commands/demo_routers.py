@@ -76,6 +76,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", default="2026", help="seed for caller-ids and traffic (default 2026)")
         parser.add_argument(
+            "--hotspot-port", type=int, default=0,
+            help="port of the first Wi-Fi zone's hotspot login page (VOUCHER_LOGIN_URL points there in make run); 0: a free one",
+        )
+        parser.add_argument(
             "--radius", action="store_true",
             help="switch one demo router to RADIUS mode when FreeRADIUS can run here (PostgreSQL, freeradius installed): make run",
         )
@@ -125,7 +129,11 @@ class Command(BaseCommand):
             for router in routers:
                 _patiently(usage.usage_poll_router, router_id=router.pk)  # baselines and live sessions now; beat polls on
             self.radius_demo(routers, simulated, switch=options["radius"])
+            self.hotspot_stop = threading.Event()
+            threading.Thread(target=self.hotspot_pages_thread, args=(routers, simulated, options["hotspot_port"], simulator), daemon=True,
+                             name="hotspot-pages").start()
         except Exception:
+            self.hotspot_stop.set()
             simulator.stop()
             raise
         self.serve(simulator, options)
@@ -157,14 +165,22 @@ class Command(BaseCommand):
 
     @staticmethod
     def radius_candidate(routers: list[Router]) -> Router | None:
-        """The router with the most PPPoE and hotspot customers on it (not the import demo's)."""
+        """The router of the demo's Wi-Fi zones (prepaid cards log in only through FreeRADIUS; the zones are
+        seeded after this starts, on the router seed_vouchers picks), else the one with the most PPPoE and
+        hotspot customers on it (not the import demo's)."""
+        from demo.management.commands.seed_vouchers import zone_area, zone_router
+        from vouchers.models import WifiZone
+
+        zoned = set(WifiZone.objects.filter(is_active=True, router__isnull=False).values_list("router_id", flat=True))
+        if not zoned and (area := zone_area()) is not None and (router := zone_router(area)) is not None:
+            zoned = {router.pk}
         counts = {
             router: Subscription.objects.filter(
                 router=router, status__in=ON_ROUTER, connection_type__in=(Subscription.ConnectionType.PPPOE, Subscription.ConnectionType.HOTSPOT),
             ).exclude(username="").count()
             for router in routers if router.name != LEGACY_ROUTER_NAME and router.provision_pppoe
         }
-        best = max(counts, key=lambda router: (counts[router], -router.pk), default=None)
+        best = max(counts, key=lambda router: (router.pk in zoned and counts[router] > 0, counts[router], -router.pk), default=None)
         return best if best is not None and counts[best] else None
 
     def radius_follow(self, router: Router, sim) -> None:
@@ -186,6 +202,45 @@ class Command(BaseCommand):
             self.stdout.flush()
         finally:
             connection.close()
+
+    # Hotspot login pages (vouchers/hotspot.py) ----------------------------------------------------------
+
+    def hotspot_pages_thread(self, *args) -> None:
+        try:
+            self.hotspot_pages(*args)
+        except Exception as error:  # noqa: BLE001 - the demo goes on without the page; say why
+            if not self.hotspot_stop.is_set():
+                self.stdout.write(f"Hotspot: the login pages are not served: {error}")
+        finally:
+            connection.close()
+
+    def hotspot_pages(self, routers: list[Router], simulated, first_port: int, simulator: SimulatorHost | None = None) -> None:
+        """Each Wi-Fi zone's router serves the zone's login pages as a MikroTik would (hotspot_http.py),
+        written to var/hotspot/zone-<id>/ from the templates a zone's zip is made of; the first zone on
+        `first_port`, where the demo's VOUCHER_LOGIN_URL (a printed card's QR code) points. Zones are
+        looked for until one is served: `make run` seeds the cards beside this process."""
+        from vouchers import hotspot
+        from vouchers.models import WifiZone
+
+        sims = {router.pk: sim for router, sim in zip(routers, simulated)}
+        served: set[int] = set()
+        try:
+            for _ in range(120):
+                if self.hotspot_stop.is_set() or (simulator is not None and simulator.loop is None):
+                    return  # the routers stopped
+                if not connection.in_atomic_block:  # a test's transaction is kept
+                    close_old_connections()
+                zones = [z for z in WifiZone.objects.filter(is_active=True, router_id__in=sims).order_by("pk") if z.pk not in served]
+                for zone in zones:
+                    folder = hotspot.write_directory(zone, settings.VAR_DIR / "hotspot" / f"zone-{zone.pk}")
+                    portal = sims[zone.router_id].serve_hotspot(folder, port=first_port if not served else 0)
+                    served.add(zone.pk)
+                    self.stdout.write(f"Hotspot: {zone.name}'s login page on {portal.url} (a card's QR code opens it)")
+                    self.stdout.flush()
+                if served or self.hotspot_stop.wait(5):
+                    return
+        except OSError as error:
+            self.stdout.write(f"Hotspot: cannot serve the login page on port {first_port}: {error}")
 
     def load(self, router: Router, sim) -> str:
         """Give the empty simulated router everything the database wants on it, through the reconciler."""
@@ -241,6 +296,8 @@ class Command(BaseCommand):
             return ""
         return seed_history()
 
+    hotspot_stop = threading.Event()  # set when the routers stop: the hotspot thread stops looking for zones
+
     def serve(self, simulator: SimulatorHost, options) -> None:
         stop = threading.Event()
         for signal_number in (signal.SIGINT, signal.SIGTERM):
@@ -256,5 +313,6 @@ class Command(BaseCommand):
             while not stop.wait(0.5):
                 pass
         finally:
+            self.hotspot_stop.set()
             simulator.stop()
             self.stdout.write("Demo routers stopped.")

@@ -1,9 +1,13 @@
 """Demo prepaid Wi-Fi cards (run after seed_demo and seed_resellers): four card plans, a Wi-Fi zone at
 the busiest area's router, a card distributor `cards.bazar` (a shop on the prepaid model, 10 per cent
 commission, a topped-up wallet), a batch of 200 Day passes issued to it — 60 reported sold, 25 used,
-one blocked as lost — and a batch of 50 Week passes still with the ISP.
+one blocked as lost — a batch of 50 Week passes still with the ISP, and a batch of 100 Hour passes
+issued to the distributor, 10 sold, then suspended (a box of them went missing). A second zone, `Bus
+Stand Wi-Fi`, sells online and remembers devices: its sign-up page `/wifi/<id>/` offers every active
+plan, paid through the bKash (or Nagad) emulator.
 
-Idempotent: everything is found by name first; the history is made only with the first batch."""
+Idempotent: everything is found by name first; the history is made only with the first batch, the
+suspended batch only if there is none (so a demo seeded before it gets one too)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -14,12 +18,14 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from customers.models import Area
+from customers.models import Area, Subscription
+from network.models import Router
 from resellers import services as reseller_services
 from resellers.models import Reseller
 from vouchers import services
 from vouchers.models import VoucherBatch, VoucherCard, VoucherPlan, WifiZone
 
+ONLINE_ZONE = "Bus Stand Wi-Fi"
 DISTRIBUTOR_LOGIN = "cards.bazar"
 DISTRIBUTOR_PASSWORD = "demo-cards-2026"
 PLANS = [
@@ -31,23 +37,49 @@ PLANS = [
 ]
 
 
+def zone_area() -> Area | None:
+    """The demo's Wi-Fi zones are in the area with the most customers."""
+    return Area.objects.annotate(n=Count("customers")).order_by("-n", "pk").first()
+
+
+def zone_router(area: Area) -> Router | None:
+    """The router most of the area's subscriptions are on, else one the area lists; marked as serving
+    the area (a zone's router must: the demo's seed does not fill routers' areas). The simulated routers
+    switch this one to RADIUS mode (demo_routers), since cards log in only through FreeRADIUS."""
+    busiest = (Subscription.objects.filter(customer__area=area, router__isnull=False).values("router")
+               .annotate(n=Count("id")).order_by("-n", "router").first())
+    router = Router.objects.get(pk=busiest["router"]) if busiest else area.routers.first()
+    if router is not None:
+        router.areas.add(area)
+    return router
+
+
 class Command(BaseCommand):
     help = "Demo prepaid cards: plans, a Wi-Fi zone, a card distributor and two batches (idempotent)."
 
     def handle(self, *args, **options):
         admin = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
         plans = {row[0]: self._plan(admin, row) for row in PLANS}
-        area = Area.objects.annotate(n=Count("customers")).order_by("-n", "pk").first()
+        area = zone_area()
         if area is None:
             self.stdout.write("seed_vouchers: run seed_demo first (no areas)")
             return
+        router = zone_router(area)
         zone = WifiZone.objects.filter(name="Bazar Wi-Fi").first() or services.zone_create(
-            actor=admin, name="Bazar Wi-Fi", area=area, router=area.routers.first())
+            actor=admin, name="Bazar Wi-Fi", area=area, router=router)
+        online = WifiZone.objects.filter(name=ONLINE_ZONE).first() or services.zone_create(
+            actor=admin, name=ONLINE_ZONE, area=area, router=router, sells_online=True, remember_mac=True)
+        # A zone seeded before its area had a router gets one now: without it no router serves the
+        # zone's login page and no card login can be told which zone it was in.
+        WifiZone.objects.filter(pk__in=[zone.pk, online.pk], router__isnull=True).update(router=router)
         distributor = self._distributor(admin, area)
         if not VoucherBatch.objects.exists():
             self._history(admin, plans, zone, distributor)
+        if not VoucherBatch.objects.filter(status=VoucherBatch.Status.SUSPENDED).exists():
+            self._suspended(admin, plans, zone, distributor)
         self.stdout.write(self.style.SUCCESS(
-            f"vouchers: {len(plans)} plans, zone {zone.name}, distributor {distributor.name}, {VoucherBatch.objects.count()} batches"))
+            f"vouchers: {len(plans)} plans, zone {zone.name}, distributor {distributor.name}, {VoucherBatch.objects.count()} batches; "
+            f"{online.name} sells online at /wifi/{online.pk}/"))
 
     def _plan(self, admin, row) -> VoucherPlan:
         name, name_bn, duration, unit, mb, down, up, devices, price, valid_from = row
@@ -70,6 +102,13 @@ class Command(BaseCommand):
         )
         reseller_services.wallet_topup(actor=admin, reseller=distributor, amount=Decimal("20000"), method="cash", reference="DEMO-CARDS")
         return distributor
+
+    @transaction.atomic
+    def _suspended(self, admin, plans, zone, distributor) -> None:
+        hours = services.batch_generate(actor=admin, plan=plans["Hour pass"], count=100, zone=zone, note="Bazar shop, evening")
+        hours = services.batch_issue(actor=admin, batch=hours, distributor=distributor)
+        services.cards_mark_sold(actor=distributor.user, batch=hours, first_serial=hours.first_serial, last_serial=hours.first_serial + 9)
+        services.batch_suspend(actor=admin, batch=hours, reason="A box of 50 cards went missing on delivery: until it is found")
 
     def _history(self, admin, plans, zone, distributor) -> None:
         with transaction.atomic():

@@ -1,0 +1,54 @@
+"""Prepaid Wi-Fi cards sold online to visitors: the ledger module's sibling for that money.
+
+The only writer of `billing.CardSale` (tests/money_guard.py lists the table). A visitor at a Wi-Fi zone
+has no account and no wallet: what the gateway took for one card is recorded as one append-only sale
+row, under the gateway payment's idempotency key, inside the caller's transaction (RuntimeError
+otherwise), exactly once however many callbacks, re-queries and credit tasks arrive.
+
+API
+- `card_sale_post(amount=, fee=, fee_passed=, method=, reference=, received_at=, idempotency_key=, memo=)`
+  → `(sale, created)`: the sale recorded now, or the one recorded before under the same key (then
+  `created` is False and nothing is written).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from billing.models import CardSale
+from ispbill.core.money import ZERO, to_money
+
+
+def _require_atomic(what: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{what} must run inside transaction.atomic")
+
+
+def card_sale_post(*, amount, fee=ZERO, fee_passed: bool = False, method: str, reference: str = "",
+                   received_at: datetime, idempotency_key: str, memo: str = "") -> tuple[CardSale, bool]:
+    """One card's money, paid online. `amount` > 0 is what the visitor paid; a fee passed on is inside it
+    and is not revenue (`price` = amount − fee passed on)."""
+    _require_atomic("card_sale_post")
+    amount, fee = to_money(amount), to_money(fee)
+    if not idempotency_key:
+        raise ValueError("a card sale needs its idempotency key")
+    existing = CardSale.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    price = amount - fee if fee_passed else amount
+    if amount <= ZERO or fee < ZERO or price <= Decimal("0.00"):
+        raise ValidationError(_("A card sale must bring in more than zero."))
+    try:
+        with transaction.atomic():
+            sale = CardSale.objects.create(
+                amount=amount, price=price, fee=fee, fee_passed=fee_passed, method=method[:16], reference=reference[:100],
+                idempotency_key=idempotency_key[:64], received_at=received_at, memo=(memo or "").strip()[:255],
+            )
+    except IntegrityError:  # a concurrent writer recorded it first: that one is the sale
+        return CardSale.objects.get(idempotency_key=idempotency_key), False
+    return sale, True

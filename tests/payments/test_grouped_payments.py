@@ -1,0 +1,283 @@
+"""Gateway payments recorded in groups (usecases/grouped_payments.py): what arrives while someone has
+the recording turn is recorded together, in one transaction with one receipt-counter update, and each
+request still answers with its own payment or its own refusal. PostgreSQL: the turn is an advisory
+lock, and the test holds it from a connection of its own to make a group form."""
+
+import json
+import threading
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+
+import psycopg
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections, connection, transaction
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from billing.selectors import account_balance
+from ispbill.celery import app
+from ispbill.notify.events import Event
+from ispbill.notify.models import Message
+from payments.models import Payment, QueuedPayment
+from payments.services import PaymentDraft
+from payments.settle_sql import RECORDING_TURN, recording_turn
+from tests.factories import make_customer
+from tests.night import run_task
+from tests.payments.conftest import D, charge, ledger_ok
+from tests.payments.paybill_helpers import notification, send, signed_headers
+from usecases.grouped_payments import payment_record_grouped
+from usecases.payment_record import payments_record_many
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@contextmanager
+def turn_held():
+    """Hold the recording turn from another connection until the block ends."""
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s, %s)", RECORDING_TURN)
+        try:
+            yield
+        finally:
+            other.execute("SELECT pg_advisory_unlock(%s, %s)", RECORDING_TURN)
+
+
+def wait_until_queued(count: int) -> None:
+    deadline = time.monotonic() + 30
+    while QueuedPayment.objects.filter(refusal="").count() < count:
+        assert time.monotonic() < deadline, f"{QueuedPayment.objects.count()} queued, waiting for {count}"
+        time.sleep(0.02)
+
+
+def in_threads(calls) -> tuple[list, list]:
+    """Run each call in its own thread (its own connection); their results and errors."""
+    results, errors = [], []
+
+    def run(call):
+        try:
+            results.append(call())
+        except BaseException as error:  # noqa: BLE001 - returned to the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for worker in workers:
+        worker.start()
+    return workers, results, errors
+
+
+def joined(workers, results, errors):
+    for worker in workers:
+        worker.join(timeout=60)
+    close_old_connections()
+    return results, errors
+
+
+def receipt_serials(payments) -> list[int]:
+    return sorted(int(payment.receipt_number.rsplit("-", 1)[1]) for payment in payments)
+
+
+def test_pay_bill_payments_arriving_while_the_turn_is_taken_are_recorded_as_one_group():
+    customers = [make_customer(name=f"Group {n}") for n in range(6)]
+    for customer in customers:
+        charge(customer, "700.00")
+    with turn_held():
+        workers, answers, errors = in_threads([
+            (lambda c=customer, n=n: send(Client(), "payment", notification(c, trx_id=f"BKPGRP{n:04d}", amount="700.00")))
+            for n, customer in enumerate(customers)
+        ])
+        wait_until_queued(len(customers))
+        assert Payment.objects.count() == 0  # nothing recorded while the turn is held
+    answers, errors = joined(workers, answers, errors)
+
+    assert errors == []
+    assert sorted(response.status_code for response in answers) == [200] * 6
+    payments = list(Payment.objects.filter(reference__startswith="BKPGRP"))
+    assert {response.json()["receiptNumber"] for response in answers} == {p.receipt_number for p in payments}
+    serials = receipt_serials(payments)
+    assert serials == list(range(serials[0], serials[0] + 6))  # one counter update, no gap
+    with connection.cursor() as cursor:  # one transaction wrote them all
+        cursor.execute("SELECT count(DISTINCT xmin::text) FROM payments_payment WHERE reference LIKE 'BKPGRP%%'")
+        assert cursor.fetchone()[0] == 1
+    assert all(account_balance(customer_id=customer.pk) == D("0.00") for customer in customers)
+    assert Message.objects.filter(event=Event.PAYMENT_RECEIVED, customer__in=customers).values("customer").distinct().count() == 6
+    assert not QueuedPayment.objects.exists()
+    assert ledger_ok()
+
+
+def test_a_payment_refused_in_a_group_is_answered_alone_and_the_others_are_recorded_without_a_gap():
+    good = [make_customer(name=f"Good {n}") for n in range(3)]
+    late = make_customer(name="Clock ahead")
+    for customer in [*good, late]:
+        charge(customer, "500.00")
+
+    def pay(customer, key, received_at=None):
+        return lambda: payment_record_grouped(
+            customer=customer, amount=D("500.00"), method=Payment.Method.BKASH_PAYBILL, reference=key,
+            received_at=received_at, idempotency_key=f"test:{key}",
+        )
+
+    future = timezone.now() + timedelta(days=2)  # refused by payment_record: received in the future
+    with turn_held():
+        workers, results, errors = in_threads([*(pay(c, f"OK{n}") for n, c in enumerate(good)), pay(late, "AHEAD", future)])
+        wait_until_queued(4)
+    results, errors = joined(workers, results, errors)
+
+    assert len(results) == 3 and len(errors) == 1
+    assert isinstance(errors[0], ValidationError) and "future" in " ".join(errors[0].messages)
+    serials = receipt_serials(results)
+    assert serials == list(range(serials[0], serials[0] + 3))
+    assert not Payment.objects.filter(customer=late).exists()
+    assert account_balance(customer_id=late.pk) == D("500.00")
+    assert all(account_balance(customer_id=customer.pk) == D("0.00") for customer in good)
+    # The same key again (a retry) gets the same answer, and nothing is recorded.
+    with pytest.raises(ValidationError, match="future"):
+        pay(late, "AHEAD", future)()
+    assert QueuedPayment.objects.get().idempotency_key == "test:AHEAD"
+    assert ledger_ok()
+
+
+def test_two_payments_of_one_customer_queued_together_are_both_recorded_in_turn():
+    customer = make_customer(name="Twice")
+    charge(customer, "1000.00")
+    with turn_held():
+        workers, results, errors = in_threads([
+            (lambda key=key: payment_record_grouped(
+                customer=customer, amount=D("400.00"), method=Payment.Method.BKASH_PAYBILL, reference=key,
+                received_at=None, idempotency_key=f"test:{key}"))
+            for key in ("FIRST", "SECOND")
+        ])
+        wait_until_queued(2)
+    results, errors = joined(workers, results, errors)
+    assert errors == [] and len(results) == 2
+    assert len({payment.receipt_number for payment in results}) == 2
+    assert account_balance(customer_id=customer.pk) == D("200.00")
+    assert not QueuedPayment.objects.exists()
+    assert ledger_ok()
+
+
+def test_the_same_key_queued_twice_at_once_is_one_payment_for_both():
+    customer = make_customer(name="Retry")
+    charge(customer, "600.00")
+    call = lambda: payment_record_grouped(  # noqa: E731
+        customer=customer, amount=D("600.00"), method=Payment.Method.BKASH_PAYBILL, reference="ONCE",
+        received_at=None, idempotency_key="test:ONCE",
+    )
+    with turn_held():
+        workers, results, errors = in_threads([call, call, call])
+        wait_until_queued(1)
+        time.sleep(0.2)  # the other two have hit the queued row's key and wait for the turn too
+    results, errors = joined(workers, results, errors)
+    assert errors == [] and len(results) == 3 and len({payment.pk for payment in results}) == 1
+    assert Payment.objects.filter(customer=customer).count() == 1
+    assert account_balance(customer_id=customer.pk) == D("0.00")
+
+
+def test_the_minute_job_records_what_a_dead_process_left_queued_and_forgets_day_old_refusals():
+    left, fresh, refused = (make_customer(name=name) for name in ("Left", "Fresh", "Refused"))
+    charge(left, "300.00")
+    now = timezone.now()
+    rows = {
+        "left": QueuedPayment.objects.create(idempotency_key="test:LEFT", customer=left, amount=D("300.00"),
+                                             method=Payment.Method.BKASH_PAYBILL, reference="LEFT", received_at=now),
+        "fresh": QueuedPayment.objects.create(idempotency_key="test:FRESH", customer=fresh, amount=D("50.00"),
+                                              method=Payment.Method.BKASH_PAYBILL, reference="FRESH", received_at=now),
+        "refused": QueuedPayment.objects.create(idempotency_key="test:REFUSED", customer=refused, amount=D("50.00"),
+                                                method=Payment.Method.BKASH_PAYBILL, reference="REFUSED", received_at=now,
+                                                refusal="A payment cannot be received in the future."),
+    }
+    QueuedPayment.objects.filter(pk=rows["left"].pk).update(queued_at=now - timedelta(minutes=2))
+    QueuedPayment.objects.filter(pk=rows["refused"].pk).update(queued_at=now - timedelta(days=2))
+    entry = app.conf.beat_schedule["payments-record-queued"]
+    assert entry["schedule"] == timedelta(seconds=60)
+
+    assert run_task(entry["task"]) == {"recorded": 1}
+
+    assert Payment.objects.get(idempotency_key="test:LEFT").amount == D("300.00")
+    assert account_balance(customer_id=left.pk) == D("0.00")
+    # The fresh row's own request is about to take its turn; the day-old refusal is gone.
+    assert list(QueuedPayment.objects.values_list("idempotency_key", flat=True)) == ["test:FRESH"]
+    assert not Payment.objects.filter(customer__in=[fresh, refused]).exists()
+
+
+def test_a_group_whose_recorder_died_before_announcing_is_announced_by_the_minute_job_once():
+    customer = make_customer(name="Unannounced")
+    charge(customer, "400.00")
+    with transaction.atomic():  # what a group's transaction leaves: the payment, its row marked, no message
+        [payment] = payments_record_many(drafts=[PaymentDraft(
+            customer=customer, amount=D("400.00"), method=Payment.Method.BKASH_PAYBILL, reference="DIED",
+            idempotency_key="test:DIED")], confirm_large=True, announce=False)
+        QueuedPayment.objects.create(idempotency_key="test:DIED", customer=customer, amount=D("400.00"),
+                                     method=Payment.Method.BKASH_PAYBILL, reference="DIED", received_at=payment.received_at,
+                                     payment=payment)
+    QueuedPayment.objects.update(queued_at=timezone.now() - timedelta(minutes=2))
+    assert not Message.objects.filter(event=Event.PAYMENT_RECEIVED, customer=customer).exists()
+
+    assert run_task("usecases.tasks.record_queued_payments") == {"recorded": 0}
+    assert run_task("usecases.tasks.record_queued_payments") == {"recorded": 0}
+
+    received = Message.objects.filter(event=Event.PAYMENT_RECEIVED, customer=customer)
+    assert received.count() == len(set(received.values_list("channel", flat=True))) >= 1  # once per channel
+    assert payment.receipt_number in received.first().body
+    assert not QueuedPayment.objects.exists()
+    assert account_balance(customer_id=customer.pk) == D("0.00")
+
+
+def test_a_queued_key_recorded_meanwhile_another_way_is_not_recorded_twice_and_its_group_still_lands():
+    direct, other = make_customer(name="Direct"), make_customer(name="Other")
+    charge(direct, "250.00")
+    charge(other, "250.00")
+    with transaction.atomic():  # inside a caller's transaction: recorded directly, not queued
+        first = payment_record_grouped(customer=direct, amount=D("250.00"), method=Payment.Method.BKASH_PAYBILL,
+                                       reference="DIRECT", received_at=None, idempotency_key="test:DIRECT")
+    assert not QueuedPayment.objects.exists()
+    for customer, key in ((direct, "DIRECT"), (other, "OTHER")):  # queued by requests that then died
+        QueuedPayment.objects.create(idempotency_key=f"test:{key}", customer=customer, amount=D("250.00"),
+                                     method=Payment.Method.BKASH_PAYBILL, reference=key, received_at=timezone.now())
+    QueuedPayment.objects.update(queued_at=timezone.now() - timedelta(minutes=2))
+
+    run_task("usecases.tasks.record_queued_payments")
+
+    assert list(Payment.objects.filter(customer=direct)) == [first]
+    assert Payment.objects.filter(customer=other, idempotency_key="test:OTHER").count() == 1
+    assert account_balance(customer_id=direct.pk) == account_balance(customer_id=other.pk) == D("0.00")
+    assert not QueuedPayment.objects.exists()
+    assert ledger_ok()
+
+
+def test_the_recorder_answers_before_its_groups_messages_are_queued_and_they_follow_once_the_answer_is_sent():
+    # As gunicorn does: the WSGI app's answer is written out, then the response is closed.
+    customer = make_customer(name="Answered first")
+    charge(customer, "500.00")
+    body = json.dumps(notification(customer, trx_id="BKPFIRST01", amount="500.00")).encode()
+    path = reverse("bkash-paybill-payment")
+    environ = RequestFactory().post(path, data=body, content_type="application/json", REMOTE_ADDR="127.0.0.1",
+                                    **signed_headers(path, body)).environ
+    started = []
+    response = WSGIHandler()(environ, lambda status, headers: started.append(status))
+    answer = json.loads(b"".join(response))
+
+    assert started == ["200 OK"] and answer["receiptNumber"] == Payment.objects.get(reference="BKPFIRST01").receipt_number
+    assert not Message.objects.filter(event=Event.PAYMENT_RECEIVED, customer=customer).exists()
+    assert QueuedPayment.objects.filter(payment__reference="BKPFIRST01").exists()  # recorded, to be announced
+    response.close()
+    assert Message.objects.filter(event=Event.PAYMENT_RECEIVED, customer=customer).count() == 1
+    assert not QueuedPayment.objects.exists()
+
+
+def test_the_turn_is_given_back_when_a_group_fails_and_is_never_taken_inside_a_transaction():
+    # Session-level: a turn kept after a failure would stop every later payment's group.
+    with pytest.raises(RuntimeError, match="the group broke"), recording_turn() as took_turn:
+        assert took_turn
+        raise RuntimeError("the group broke")
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        assert other.execute("SELECT pg_try_advisory_lock(%s, %s)", RECORDING_TURN).fetchone()[0]
+        with recording_turn() as took_turn:
+            assert not took_turn  # the other connection has it now
+    with transaction.atomic(), pytest.raises(RuntimeError), recording_turn():
+        pass

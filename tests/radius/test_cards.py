@@ -1,0 +1,385 @@
+"""Prepaid cards at the hotspot through the real FreeRADIUS (issue 40 items 4 and 7).
+
+A hotspot login (Service-Type Login-User) whose username is no subscriber's is a card code, typed any
+way, found by its HMAC inside PostgreSQL; PAP and CHAP both check the code against itself. The answer
+is the card's verdict (each refusal with its reason in radius_postauth), the first accepted login
+starts the card, accounting charges its data once per session and ends it, a remembered device logs in
+by its MAC, and guessing codes locks a device (and a router) out. The simulator's hotspot uses a card
+until its time runs out and the router ends the session."""
+
+import hashlib
+import os
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from pyrad import packet
+
+from billing.models import BillingSettings
+from radius.models import AuthAttempt, Session
+from tests.demo.conftest import make_routeros_router, routeros_clock, routeros_simulator  # noqa: F401
+from tests.factories import AreaFactory, RouterFactory, make_subscription
+from tests.network.radius_fixtures import point_at
+from tests.radius.conftest import Nas, accepted, attribute
+from tests.vouchers.helpers import make_batch, make_distributor, make_plan
+from vouchers import selectors, services
+from vouchers.models import CardSession, VoucherBatch, VoucherCard, VoucherPlan, WifiZone
+
+pytestmark = pytest.mark.postgres
+
+SECRET = "nas-secret-cards"
+PHONE = "A4:50:46:00:00:01"
+MB = 1024 * 1024
+
+
+def card_login(nas: Nas, username: str, password: str | None = None, *, mac: str = PHONE, chap: bool = False):
+    """An Access-Request as RouterOS's hotspot sends it: PAP (http-pap) or CHAP (http-chap, its default)."""
+    password = username if password is None else password
+    request = nas.client.CreateAuthPacket(code=packet.AccessRequest, User_Name=username)
+    if chap:
+        ident, challenge = os.urandom(1), os.urandom(16)
+        request["CHAP-Password"] = ident + hashlib.md5(ident + password.encode() + challenge).digest()
+        request["CHAP-Challenge"] = challenge
+    else:
+        request["User-Password"] = request.PwCrypt(password)
+    request["NAS-IP-Address"] = nas.address
+    request["Service-Type"] = "Login-User"
+    request["Called-Station-Id"] = "hotspot1"
+    request["Calling-Station-Id"] = mac
+    request["NAS-Port-Type"] = "Wireless-802.11"
+    return nas.client.SendPacket(request)
+
+
+def hotspot_acct(nas: Nas, status: str, username: str, session_id: str, *, mac: str = PHONE, up: int = 0, down: int = 0, **more):
+    values = dict(Service_Type="Login-User", Called_Station_Id="hotspot1", Calling_Station_Id=mac, NAS_Port_Type="Wireless-802.11")
+    if status != "Start":
+        values.update(Acct_Input_Octets=up % 2**32, Acct_Input_Gigawords=up // 2**32,
+                      Acct_Output_Octets=down % 2**32, Acct_Output_Gigawords=down // 2**32, Acct_Session_Time=60)
+    values.update(more)
+    return nas.accounting(status, username=username, session_id=session_id, **values)
+
+
+def reason_of(username: str) -> str:
+    """The answer to the last login with this username, or with the card it is the code of: a card's
+    logins are recorded under its serial ("card 000000123"), never its code."""
+    card = selectors.card_by_code(code=username)
+    label = f"card {card.serial:09d}" if card else username
+    attempt = AuthAttempt.objects.filter(username=label).latest("authdate", "id")
+    return "accepted" if attempt.accepted else attempt.reason
+
+
+def code_of(batch, index=0) -> str:
+    return selectors.batch_codes(batch=batch)[index][1]
+
+
+def card_of(batch, index=0) -> VoucherCard:
+    return VoucherCard.objects.get(serial=batch.first_serial + index)
+
+
+@pytest.fixture
+def hotspot(freeradius):
+    """A RADIUS router serving a Wi-Fi zone, FreeRADIUS running, a distributor's batch of 3-hour 100 MB
+    one-device cards."""
+    router = RouterFactory(host="127.0.0.1", aaa_mode="radius", radius_secret=SECRET)
+    zone = WifiZone.objects.create(name="Bus stand", area=AreaFactory(), router=router)
+    distributor, admin = make_distributor()
+    plan = make_plan(duration=3, unit=VoucherPlan.Unit.HOURS, data_mb=100, devices=1)
+    batch = make_batch(plan=plan, count=8, distributor=distributor, actor=admin)
+    server = freeradius(interim_interval=120)
+    nas = Nas(server, secret=SECRET)
+    return type("Hotspot", (), {"server": server, "router": router, "zone": zone, "batch": batch, "nas": nas, "admin": admin,
+                                "distributor": distributor})
+
+
+def test_a_card_code_typed_any_way_logs_in_by_pap_and_chap_and_its_first_login_starts_it(hotspot):
+    code = code_of(hotspot.batch)
+    typed = f"{code[:4].lower()} {code[4:8].lower()}-{code[8:]}"  # "abcd efgh-JKMN"
+
+    reply = card_login(hotspot.nas, typed)
+
+    assert accepted(reply), reason_of(typed)
+    assert attribute(reply, "Mikrotik-Rate-Limit") == "2048k/5120k"
+    assert abs(attribute(reply, "Session-Timeout") - 3 * 3600) <= 2
+    assert (attribute(reply, "Mikrotik-Total-Limit"), attribute(reply, "Mikrotik-Total-Limit-Gigawords")) == (100 * MB, 0)
+    assert attribute(reply, "Acct-Interim-Interval") == 120
+    card = card_of(hotspot.batch)
+    assert card.state == VoucherCard.State.ACTIVE and card.used_zone == hotspot.zone and card.devices == [PHONE]
+    assert card.sold_at == card.first_used_at and card.expires_at - card.first_used_at == timedelta(hours=3)
+    assert abs((card.first_used_at - timezone.now()).total_seconds()) < 30
+
+    # CHAP (RouterOS's default login page) with the code as printed; the time now runs from the first use.
+    printed = f"{code[:4]}-{code[4:8]}-{code[8:]}"
+    again = card_login(hotspot.nas, printed, chap=True)
+    assert accepted(again)
+    assert attribute(again, "Session-Timeout") == int((card.expires_at - timezone.now()).total_seconds()) or \
+        abs(attribute(again, "Session-Timeout") - (card.expires_at - timezone.now()).total_seconds()) <= 2
+    card.refresh_from_db()
+    assert card.first_used_at == card.sold_at  # started once
+
+    # The password is the code itself: anything else is a wrong password, by PAP or CHAP.
+    assert not accepted(card_login(hotspot.nas, printed, "123456"))
+    assert reason_of(printed) == "password_wrong"
+    assert not accepted(card_login(hotspot.nas, printed, "123456", chap=True))
+    assert reason_of(printed) == "password_wrong"
+
+
+def test_a_data_allowance_over_4_gib_is_sent_with_gigawords(hotspot):
+    plan = make_plan(data_mb=5000, devices=1)
+    batch = make_batch(plan=plan, count=1, distributor=hotspot.distributor, actor=hotspot.admin)
+    VoucherCard.objects.filter(pk=card_of(batch).pk).update(data_used_bytes=1000)
+
+    reply = card_login(hotspot.nas, code_of(batch))
+
+    left = 5000 * MB - 1000  # 5,242,879,000 bytes = 1 × 2^32 + 947,911,704
+    assert accepted(reply)
+    assert (attribute(reply, "Mikrotik-Total-Limit-Gigawords"), attribute(reply, "Mikrotik-Total-Limit")) == (1, 947_911_704)
+    assert attribute(reply, "Mikrotik-Total-Limit-Gigawords") * 2**32 + attribute(reply, "Mikrotik-Total-Limit") == left
+
+
+def test_each_refusal_has_its_reason_and_no_service_attributes(hotspot):
+    batch, nas = hotspot.batch, hotspot.nas
+    codes = [code_of(batch, i) for i in range(8)]
+    services.card_block(actor=hotspot.admin, serial=batch.first_serial + 1, reason="Reported lost")
+    VoucherCard.objects.filter(pk=card_of(batch, 2).pk).update(state="used_up", first_used_at=timezone.now())
+    VoucherCard.objects.filter(pk=card_of(batch, 3).pk).update(state="active", first_used_at=timezone.now() - timedelta(hours=4),
+                                                               expires_at=timezone.now() - timedelta(hours=1))
+    VoucherCard.objects.filter(pk=card_of(batch, 4).pk).update(state="active", first_used_at=timezone.now(),
+                                                               expires_at=timezone.now() + timedelta(hours=1), data_used_bytes=100 * MB)
+    VoucherCard.objects.filter(pk=card_of(batch, 5).pk).update(state="cancelled")
+    VoucherCard.objects.filter(pk=card_of(batch, 6).pk).update(state="active", first_used_at=timezone.now(),
+                                                               expires_at=timezone.now() + timedelta(hours=1), devices=["A4:50:46:00:00:99"])
+    expected = {
+        "ZZZZ-ZZZZ-ZZZZ": "card_unknown", codes[1]: "card_blocked", codes[2]: "card_used_up", codes[3]: "card_expired",
+        codes[4]: "card_used_up", codes[5]: "card_cancelled", codes[6]: "card_devices",
+    }
+    for code, reason in expected.items():
+        reply = card_login(nas, code)
+        assert not accepted(reply) and attribute(reply, "Session-Timeout") is None and attribute(reply, "Mikrotik-Rate-Limit") is None
+        assert reason_of(code) == reason, code
+
+    # An unused card past its batch's last day; then the batch suspended, cancelled; a batch not issued.
+    VoucherBatch.objects.filter(pk=batch.pk).update(unused_expires_on=timezone.localdate())
+    assert not accepted(card_login(nas, codes[0])) and reason_of(codes[0]) == "card_expired"
+    VoucherBatch.objects.filter(pk=batch.pk).update(unused_expires_on=date(2099, 1, 1))
+    assert accepted(card_login(nas, codes[7], mac="A4:50:46:00:00:07"))  # the batch works again
+    services.batch_suspend(actor=hotspot.admin, batch=batch, reason="Box missing")
+    assert not accepted(card_login(nas, codes[0])) and reason_of(codes[0]) == "card_batch_stopped"
+    services.batch_resume(actor=hotspot.admin, batch=batch)
+    assert accepted(card_login(nas, codes[0]))
+    loose = make_batch(count=1)
+    assert not accepted(card_login(nas, code_of(loose))) and reason_of(code_of(loose)) == "card_not_issued"
+    assert card_of(loose).state == VoucherCard.State.UNSOLD  # a refusal changes nothing
+
+
+def test_a_subscriber_login_is_answered_first_and_a_ppp_dial_is_never_a_card(hotspot):
+    make_subscription(router=hotspot.router, username="hs_rina", password="pw-Rina-1", connection_type="hotspot", activate=True)
+    assert accepted(card_login(hotspot.nas, "hs_rina", "pw-Rina-1")) and reason_of("hs_rina") == "accepted"
+    assert not accepted(card_login(hotspot.nas, "hs_rina", "wrong")) and reason_of("hs_rina") == "password_wrong"
+    code = code_of(hotspot.batch)
+    assert not accepted(hotspot.nas.login(code, code))  # Framed-User: never a card
+    assert AuthAttempt.objects.latest("id").reason == "unknown_user"
+    assert card_of(hotspot.batch).state == VoucherCard.State.UNSOLD
+
+
+def test_one_code_on_more_devices_than_its_plan_allows_is_refused(hotspot):
+    nas = hotspot.nas
+    one = code_of(hotspot.batch)
+    assert accepted(card_login(nas, one, mac="A4:50:46:00:00:01"))
+    hotspot_acct(nas, "Start", one, "s-1", mac="A4:50:46:00:00:01")
+    # A second phone with the same one-device card.
+    assert not accepted(card_login(nas, one, mac="A4:50:46:00:00:02")) and reason_of(one) == "card_devices"
+    # The same phone, a second session while the first is open: the plan allows one at a time.
+    assert not accepted(card_login(nas, one.lower(), mac="A4:50:46:00:00:01")) and reason_of(one.lower()) == "card_devices"
+    hotspot_acct(nas, "Stop", one, "s-1", mac="A4:50:46:00:00:01", up=1000, down=2000)
+    assert accepted(card_login(nas, one.lower(), mac="A4:50:46:00:00:01"))
+
+    # Two devices: two phones at once, a third refused (the card remembers the first two).
+    two = make_batch(plan=make_plan(devices=2), count=1, distributor=hotspot.distributor, actor=hotspot.admin)
+    code = code_of(two)
+    for n, mac in enumerate(["A4:50:46:00:00:11", "a4-50-46-00-00-12"]):
+        assert accepted(card_login(nas, code, mac=mac)), reason_of(code)
+        hotspot_acct(nas, "Start", code, f"t-{n}", mac=mac)
+    assert card_of(two).devices == ["A4:50:46:00:00:11", "A4:50:46:00:00:12"]
+    assert not accepted(card_login(nas, code, mac="A4:50:46:00:00:13")) and reason_of(code) == "card_devices"
+
+
+def test_accounting_charges_each_octet_once_and_ends_the_card_when_its_data_is_used_up(hotspot):
+    nas, code = hotspot.nas, code_of(hotspot.batch)
+    assert accepted(card_login(nas, code))
+    card = card_of(hotspot.batch)
+    hotspot_acct(nas, "Start", code, "a-1")
+    hotspot_acct(nas, "Interim-Update", code, "a-1", up=2 * MB, down=8 * MB)
+    hotspot_acct(nas, "Interim-Update", code, "a-1", up=2 * MB, down=8 * MB)  # repeated: nothing more
+    card.refresh_from_db()
+    assert card.data_used_bytes == 10 * MB, hotspot.server.log()
+    hotspot_acct(nas, "Interim-Update", code, "a-1", up=3 * MB, down=27 * MB)
+    hotspot_acct(nas, "Interim-Update", code, "a-1", up=2 * MB, down=8 * MB)  # a late one from before: nothing
+    hotspot_acct(nas, "Stop", code, "a-1", up=4 * MB, down=36 * MB, Acct_Terminate_Cause="User-Request")
+    hotspot_acct(nas, "Stop", code, "a-1", up=4 * MB, down=36 * MB, Acct_Terminate_Cause="User-Request")
+    card.refresh_from_db()
+    assert card.data_used_bytes == 40 * MB and card.state == VoucherCard.State.ACTIVE
+    assert Session.objects.get(acctsessionid="a-1").acctstoptime is not None
+
+    # The next login gets the 60 MB left; the router ends the session at the limit and the card is used up.
+    reply = card_login(nas, code)
+    assert attribute(reply, "Mikrotik-Total-Limit") == 60 * MB
+    hotspot_acct(nas, "Start", code, "a-2")
+    hotspot_acct(nas, "Stop", code, "a-2", up=10 * MB, down=50 * MB)
+    card.refresh_from_db()
+    assert (card.data_used_bytes, card.state) == (100 * MB, VoucherCard.State.USED_UP) and card.ended_at is not None
+    assert not accepted(card_login(nas, code)) and reason_of(code) == "card_used_up"
+    assert CardSession.objects.filter(card=card).count() == 2
+    # The code is the card's password: no answer and no session is recorded under it.
+    assert set(Session.objects.values_list("username", flat=True)) == {f"card {card.serial:09d}"}
+    assert not AuthAttempt.objects.filter(username__icontains=code).exists()
+    assert AuthAttempt.objects.filter(username=f"card {card.serial:09d}").count() == 3
+
+
+def test_a_remembered_device_logs_in_by_its_mac(hotspot):
+    nas = hotspot.nas
+    batch = make_batch(plan=make_plan(devices=1, data_mb=None), count=1)
+    VoucherBatch.objects.filter(pk=batch.pk).update(channel=VoucherBatch.Channel.ONLINE)  # bought online: needs no distributor
+    mac = "A4:50:46:0A:0B:0C"
+    VoucherCard.objects.filter(pk=card_of(batch).pk).update(remembered_mac=mac, remembered_until=timezone.now() + timedelta(days=1))
+
+    # MikroTik's login by MAC: the MAC as username (any case, dashes), sent from that device.
+    reply = card_login(nas, "a4-50-46-0a-0b-0c", "", mac=mac)
+    assert accepted(reply)
+    assert AuthAttempt.objects.latest("id").username == f"card {card_of(batch).serial:09d}"
+    assert attribute(reply, "Mikrotik-Rate-Limit") == "2048k/5120k" and abs(attribute(reply, "Session-Timeout") - 86400) <= 2
+    assert attribute(reply, "Mikrotik-Total-Limit") is None  # unlimited data
+    card = card_of(batch)
+    assert card.state == VoucherCard.State.ACTIVE and card.devices == [mac] and card.used_zone == hotspot.zone
+    hotspot_acct(nas, "Start", mac, "m-1", mac=mac)
+    hotspot_acct(nas, "Stop", mac, "m-1", mac=mac, up=MB, down=MB)
+    card.refresh_from_db()
+    assert card.data_used_bytes == 2 * MB
+
+    # The MAC typed on the login page by another device is not that device.
+    assert not accepted(card_login(nas, mac, mac, mac="A4:50:46:00:00:66")) and reason_of(mac) == "mac_unknown"  # no card: the MAC
+    # A device nobody remembers, a memory that ran out, a card blocked.
+    assert not accepted(card_login(nas, "A4:50:46:00:00:67", "", mac="A4:50:46:00:00:67")) and reason_of("A4:50:46:00:00:67") == "mac_unknown"
+    VoucherCard.objects.filter(pk=card.pk).update(remembered_until=timezone.now() - timedelta(seconds=1))
+    assert not accepted(card_login(nas, mac, "", mac=mac)) and reason_of(mac) == "mac_unknown"
+    VoucherCard.objects.filter(pk=card.pk).update(remembered_until=timezone.now() + timedelta(days=1), state="blocked")
+    assert not accepted(card_login(nas, mac, "", mac=mac))
+    assert (AuthAttempt.objects.latest("id").username, reason_of(f"card {card.serial:09d}")) == (f"card {card.serial:09d}", "card_blocked")
+    assert not AuthAttempt.objects.filter(reason="card_unknown").exists()  # MAC misses are not guesses
+
+
+def _minutes_pass(minutes: int) -> None:
+    """The recorded attempts move back in time (the lockout reads them against now())."""
+    AuthAttempt.objects.update(authdate=timezone.now() - timedelta(minutes=minutes))
+
+
+def test_guessing_codes_locks_the_device_then_the_router_out_for_a_while(hotspot):
+    BillingSettings.objects.update_or_create(pk=1, defaults={
+        "card_guess_device_limit": 3, "card_guess_zone_limit": 6, "card_guess_window_minutes": 10, "card_lockout_minutes": 30})
+    nas, code = hotspot.nas, code_of(hotspot.batch)
+    thief = "A4:50:46:00:0F:01"
+    for n in range(3):
+        assert not accepted(card_login(nas, f"ZZZZ-ZZZZ-ZZZ{n + 2}", mac=thief)) and reason_of(f"ZZZZ-ZZZZ-ZZZ{n + 2}") == "card_unknown"
+    assert not accepted(card_login(nas, "ZZZZ-ZZZZ-ZZZ6", mac=thief)) and reason_of("ZZZZ-ZZZZ-ZZZ6") == "card_unknown"  # the 4th: over 3
+    # Locked: even a right code from that device, while another device's right code works.
+    assert not accepted(card_login(nas, code, mac=thief)) and reason_of(code) == "locked_out"
+    assert card_of(hotspot.batch).state == VoucherCard.State.UNSOLD
+    other = code_of(hotspot.batch, 1)
+    assert accepted(card_login(nas, other, mac="A4:50:46:00:00:02"))
+    # 31 minutes later the lockout is over.
+    _minutes_pass(31)
+    assert accepted(card_login(nas, code, mac=thief))
+
+    # Many devices guessing at one router: more than 6 wrong codes within 10 minutes lock its card logins.
+    for n in range(7):
+        assert not accepted(card_login(nas, f"YYYY-YYYY-YY{n + 2}2", mac=f"A4:50:46:00:1F:{n:02X}"))
+    third = code_of(hotspot.batch, 2)
+    assert not accepted(card_login(nas, third, mac="A4:50:46:00:00:03")) and reason_of(third) == "locked_out"
+    # Wrong codes spread over more than the window do not add up: each group of 6 within 10 minutes is under the limit.
+    _minutes_pass(45)
+    for n in range(6):
+        card_login(nas, f"XXXX-XXXX-XX{n + 2}2", mac=f"A4:50:46:00:2F:{n:02X}")
+    assert accepted(card_login(nas, third, mac="A4:50:46:00:00:03"))
+    with connection.cursor() as cursor:  # the lockout reads its partial index
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'radius_postauth_guess_mac_idx'")
+        assert "card_unknown" in cursor.fetchone()[0]
+
+
+def test_the_simulated_hotspot_uses_a_card_until_its_time_runs_out(freeradius, make_routeros_router, routeros_clock):
+    sim = make_routeros_router()
+    router = RouterFactory(host=sim.host, aaa_mode="radius", radius_secret=SECRET)
+    zone = WifiZone.objects.create(name="Market", area=AreaFactory(), router=router)
+    distributor, admin = make_distributor()
+    batch = make_batch(plan=make_plan(duration=1, unit=VoucherPlan.Unit.HOURS, data_mb=None), count=1, distributor=distributor, actor=admin)
+    code = code_of(batch)
+    server = freeradius(interim_interval=300)
+
+    class Peer:
+        host, auth_port, acct_port = "127.0.0.1", server.auth_port, server.acct_port
+
+    point_at(sim, Peer, secret=SECRET)
+    profile = sim.run("/ip/hotspot/profile/print")[0]
+    sim.run("/ip/hotspot/profile/set", **{".id": profile[".id"], "use-radius": "yes", "radius-accounting": "yes"})
+    assert "http-pap" not in profile.get("login-by", "")  # RouterOS's default: CHAP
+
+    result = sim.hotspot_login(code, code)
+
+    assert result.outcome == "accept", reason_of(code)
+    timeout = result.attributes["Session-Timeout"][0]
+    assert abs(timeout - 3600) <= 2
+    assert sim.hotspot_session(code)["rate-limit"] == "2048k/5120k"
+    assert sim.flush_accounting()
+    card = card_of(batch)
+    assert card.state == VoucherCard.State.ACTIVE and card.used_zone == zone
+    assert CardSession.objects.filter(card=card).count() == 1
+
+    # An hour passes (on the router, and for the card in the database); the router ends the session at
+    # its Session-Timeout, its browser logs in again and is refused: the card's time is over.
+    VoucherCard.objects.filter(pk=card.pk).update(first_used_at=card.first_used_at - timedelta(hours=1),
+                                                  expires_at=timezone.now() - timedelta(seconds=1))
+    routeros_clock.advance(timeout + 1)
+    assert sim.hotspot_session(code) is None
+    assert sim.flush_accounting()
+    session = Session.objects.get(username=f"card {card.serial:09d}")  # kept under the serial, not the code
+    assert session.acctterminatecause == "Session-Timeout" and session.acctsessiontime == timeout
+    card.refresh_from_db()
+    assert card.state == VoucherCard.State.EXPIRED and card.ended_at is not None
+    assert card.data_used_bytes == session.acctinputoctets + session.acctoutputoctets > 0
+    assert reason_of(code) == "card_expired"
+    assert sim.run("/ip/hotspot/active/print") == []
+
+
+def test_freeradius_role_finds_a_card_but_cannot_read_the_key_or_the_cards(transactional_db, settings):
+    import secrets
+
+    import psycopg
+
+    from radius.sql import role_ensure
+    from vouchers.models import CardLoginKey
+
+    settings.RADIUS_DB_PASSWORD = secrets.token_urlsafe(18)
+    CardLoginKey.objects.all().delete()
+    role_ensure(role=settings.RADIUS_DB_USER, password=settings.RADIUS_DB_PASSWORD)  # writes the key row, grants the functions
+    assert bytes(CardLoginKey.objects.get().hmac_key) == settings.VOUCHER_HMAC_KEY.encode()
+    router = RouterFactory(aaa_mode="radius", radius_secret="s")
+    distributor, admin = make_distributor()
+    batch = make_batch(count=1, distributor=distributor, actor=admin)
+    code = code_of(batch)
+    db = connection.settings_dict
+    with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, dbname=db["NAME"],
+                         user=settings.RADIUS_DB_USER, password=settings.RADIUS_DB_PASSWORD, autocommit=True) as role:
+        rows = dict(role.execute("SELECT r_attribute, r_value FROM radius_login_rows(%s, %s, 'Login-User', %s, '')",
+                                 [router.pk, code, code.encode().hex()]).fetchall())
+        assert rows["Cleartext-Password"] == code and rows["Mikrotik-Rate-Limit"] == "2048k/5120k"
+        for statement in (
+            "SELECT hmac_key FROM vouchers_cardloginkey",
+            "SELECT code_hmac FROM vouchers_vouchercard",
+            "UPDATE vouchers_vouchercard SET state = 'unsold'",
+            "SELECT * FROM vouchers_batchcodes",
+            f"SELECT * FROM voucher_card_verdict({card_of(batch).pk}, now(), '')",
+            f"SELECT voucher_card_start({card_of(batch).pk}, now(), NULL, '')",
+            "SELECT voucher_guessing_locked(1, '')",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                role.execute(statement)
+    assert card_of(batch).state == VoucherCard.State.UNSOLD
