@@ -661,11 +661,16 @@ LOGGING = {
     "formatters": {
         "plain": {"()": "ispbill.core.logging.UTCFormatter", "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
-    "filters": {"first_time_only": {"()": "ispbill.core.logging.FirstTimeOnly"}},
+    "filters": {
+        "first_time_only": {"()": "ispbill.core.logging.FirstTimeOnly"},
+        "database_down_without_traceback": {"()": "ispbill.core.logging.DatabaseDownWithoutTraceback"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # A 503 while PostgreSQL is down is logged once, as one line, by ispbill/core/errors.py.
+        "django.request": {"level": "INFO", "filters": ["database_down_without_traceback"]},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         # WeasyPrint and fontTools narrate every PDF step at INFO; WeasyPrint repeats a warning about a
         # missing library for every font of every PDF: once per process is enough.

@@ -44,7 +44,7 @@ def gateways_offered() -> list[str]:
 
 
 def card_payment_start(*, zone: WifiZone, plan: VoucherPlan, phone: str, gateway: str, mac: str = "", login_url: str = "",
-                       dst: str = "", client_ip: str = "") -> WifiPurchase:
+                       dst: str = "", client_ip: str = "", language: str = "en") -> WifiPurchase:
     """Open the gateway payment for one card of `plan` (the caller checked the phone by OTP) and record
     what it is for. The visitor is then sent to `purchase.gateway_payment.gateway_url`."""
     if gateway not in gateways_offered():
@@ -53,10 +53,11 @@ def card_payment_start(*, zone: WifiZone, plan: VoucherPlan, phone: str, gateway
         gp = bkash_flow.bkash_card_payment_start(price=plan.price, phone=phone)
     else:
         gp = nagad_flow.nagad_card_payment_start(price=plan.price, phone=phone, client_ip=client_ip)
-    return signup.purchase_record(zone=zone, plan=plan, phone=phone, mac=mac, login_url=login_url, dst=dst, gateway_payment=gp)
+    return signup.purchase_record(zone=zone, plan=plan, phone=phone, mac=mac, login_url=login_url, dst=dst, gateway_payment=gp,
+                                  language=language)
 
 
-def card_purchase_fulfil(*, gp: GatewayPayment, language: str = "en") -> WifiPurchase | None:
+def card_purchase_fulfil(*, gp: GatewayPayment) -> WifiPurchase | None:
     """A paid card purchase: the card (a one-card online batch, sold to the visitor's phone, the device
     remembered where the zone does so), the money (billing/ledger/cards.py: `card_sale_post`), the link
     between them, and the SMS with the code, all in one transaction under the payment's row lock. A
@@ -82,7 +83,7 @@ def card_purchase_fulfil(*, gp: GatewayPayment, language: str = "en") -> WifiPur
         signup.purchase_card_set(purchase=purchase, card=card)
         purchase.card = card
         notify_address(
-            event=WIFI_CARD_BOUGHT, channel=Channel.SMS, to=purchase.phone, language=language, related=card,
+            event=WIFI_CARD_BOUGHT, channel=Channel.SMS, to=purchase.phone, language=purchase.language, related=card,
             context={"card_code": codes.display(signup.card_code(card=card)), "plan": purchase.plan.name, "zone": purchase.zone.name,
                      "valid_until": formats.date_format(timezone.localtime(card.expires_at), "DATETIME_FORMAT"),
                      "amount": format_money(gp.amount)},

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ispbill.core.fields import EncryptedTextField
 from ispbill.core.money import MoneyField
+from ispbill.notify.events import Language
 
 
 class WifiZone(models.Model):
@@ -323,6 +324,9 @@ class WifiPurchase(models.Model):
     login_url = models.URLField(max_length=500, blank=True, help_text=_("The router's login page (link-login-only)"))
     dst = models.URLField(max_length=500, blank=True, help_text=_("Where the visitor was going (link-orig)"))
     price = MoneyField()
+    # The page's language when the visitor paid: the card's SMS is sent from the gateway's callback,
+    # which has no visitor's request to take it from.
+    language = models.CharField(max_length=2, choices=Language.CHOICES, default=Language.ENGLISH)
     gateway_payment = models.OneToOneField("payments.GatewayPayment", on_delete=models.PROTECT, related_name="wifi_purchase")
     card = models.OneToOneField(VoucherCard, null=True, blank=True, on_delete=models.PROTECT, related_name="purchase")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -25,7 +25,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from ispbill.core.ratelimit import rate_give_back, rate_take, rate_used
-from ispbill.notify.events import Channel
+from ispbill.notify.events import Channel, Language
 from ispbill.notify.services import notify_address
 
 from . import services
@@ -294,11 +294,12 @@ def card_remember_device(*, card: VoucherCard, zone: WifiZone, phone: str, mac: 
 
 
 def purchase_record(*, zone: WifiZone, plan: VoucherPlan, phone: str, mac: str, login_url: str, dst: str,
-                    gateway_payment) -> WifiPurchase:
-    """What a pending card payment is for (the visitor's link to its page is `token`)."""
+                    gateway_payment, language: str = Language.ENGLISH) -> WifiPurchase:
+    """What a pending card payment is for (the visitor's link to its page is `token`), and the language
+    its SMS will be written in."""
     return WifiPurchase.objects.create(
         token=purchase_token(), zone=zone, plan=plan, phone=phone, mac=mac, login_url=login_url, dst=dst,
-        price=plan.price, gateway_payment=gateway_payment,
+        price=plan.price, gateway_payment=gateway_payment, language=language if language in Language.ORDER else Language.ENGLISH,
     )
 
 

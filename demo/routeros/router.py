@@ -520,13 +520,18 @@ class RouterState:
 
     # -- RADIUS ------------------------------------------------------------
 
+    def _next_try(self, now: float, *, retry: bool) -> float:
+        """When a CPE (or a browser's login cookie) tries again: after connect_delay, or after a failed
+        try RETRY_FACTOR times that, as real CPEs back off."""
+        return now + self.connect_delay * (RETRY_FACTOR if retry else 1)
+
     def _schedule_dial(self, name: str, now: float, *, retry: bool = False) -> None:
         """The CPE dials again after connect_delay (after a failed dial, five times that: the simulator
         holds its lock while it waits for the server); with no local secret that is a RADIUS login."""
         if name not in self.cpe_passwords or not self.ppp_aaa.use_radius or not self.wants_online(name):
             return
         self._sequence += 1
-        heapq.heappush(self._dials, (now + self.connect_delay * (RETRY_FACTOR if retry else 1), self._sequence, name))
+        heapq.heappush(self._dials, (self._next_try(now, retry=retry), self._sequence, name))
 
     def _radius_dial(self, name: str, now: float):
         from .radius import DialResult
@@ -810,7 +815,7 @@ class RouterState:
 
     def _schedule_hotspot_login(self, name: str, now: float, *, retry: bool = False) -> None:
         self._sequence += 1
-        heapq.heappush(self._hotspot_logins, (now + self.connect_delay * (RETRY_FACTOR if retry else 1), self._sequence, name))
+        heapq.heappush(self._hotspot_logins, (self._next_try(now, retry=retry), self._sequence, name))
 
     # -- traffic shaping ---------------------------------------------------
 

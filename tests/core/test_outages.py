@@ -207,6 +207,35 @@ def test_portal_page_answers_a_clear_503_while_the_database_is_down(client, data
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_503_is_logged_as_one_warning_line_without_a_traceback(client, database_down, caplog):
+    """During an outage every request fails the same way: one line each, not a traceback each."""
+    from customers.services import customer_portal_access_set
+
+    customer = make_customer(name="Rahim Quiet")
+    customer_portal_access_set(actor=None, customer=customer, password="portal-pass-2026")
+    customer.refresh_from_db()
+    client.force_login(customer.user)
+    database_down()
+    client.raise_request_exception = False
+    with caplog.at_level("INFO"):
+        assert client.get("/portal/").status_code == 503
+    logged = [(r.name, r.levelname, r.exc_info is not None) for r in caplog.records if r.name.startswith(("django", "ispbill"))]
+    assert logged == [("ispbill.core.errors", "WARNING", False)]
+    assert "GET /portal/" in caplog.records[-1].getMessage()
+
+
+def test_any_other_server_error_keeps_its_traceback_in_the_log(caplog):
+    import logging
+    import sys
+
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        logging.getLogger("django.request").error("Internal Server Error: /staff/", exc_info=sys.exc_info())
+    assert [r.exc_info[0] for r in caplog.records if r.name == "django.request"] == [ValueError]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_api_payment_while_the_database_is_down_is_a_json_503_and_records_nothing(client, database_down):
     customer = make_customer(name="Salma Down")
     api = _api_with_write_token(client, "outage-admin-2")

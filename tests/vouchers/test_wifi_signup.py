@@ -83,6 +83,22 @@ def test_a_visitor_signs_up_pays_with_bkash_and_gets_one_card_and_one_sale(bkash
     assert codes.display(code) in sms.body
 
 
+def test_a_visitor_on_the_bangla_page_gets_the_cards_sms_in_bangla(bkash_gateway, client):
+    """The card's SMS leaves from the gateway's callback, which is not the visitor's request: the
+    language the visitor paid in is kept with the purchase."""
+    client.cookies["django_language"] = "bn"
+    zone = make_zone()
+    plan = make_plan(price="30.00")
+
+    purchase, _back = _paid_purchase(client, zone, plan)
+
+    assert purchase.language == "bn"
+    assert Message.objects.get(event="wifi_signup_code", to=E164).language == "bn"
+    sms = Message.objects.get(event="wifi_card_bought", to=E164)
+    assert sms.language == "bn" and "ওয়াই-ফাই" in sms.body
+    assert codes.display(signup.card_code(card=purchase.card)) in sms.body
+
+
 def test_duplicate_callbacks_and_every_later_confirmation_make_one_card_and_one_sale(bkash_gateway, client):
     zone = make_zone()
     plan = make_plan(price="50.00")

@@ -192,6 +192,7 @@ def buy(request, zone_id: int):
         purchase = wifi_signup.card_payment_start(
             zone=zone, plan=plan, phone=phone, gateway=form.cleaned_data["gateway"], mac=state.get("mac", ""),
             login_url=state.get("login", ""), dst=state.get("dst", ""), client_ip=_client_ip(request) or "",
+            language=get_language() or "en",
         )
     except ValidationError as error:
         return _refused(request, zone, " ".join(error.messages))
