@@ -84,7 +84,7 @@ def card_purchase_fulfil(*, gp: GatewayPayment) -> WifiPurchase | None:
         purchase.card = card
         notify_address(
             event=WIFI_CARD_BOUGHT, channel=Channel.SMS, to=purchase.phone, language=purchase.language, related=card,
-            context={"card_code": codes.display(signup.card_code(card=card)), "plan": purchase.plan.name, "zone": purchase.zone.name,
+            context={"card_code": codes.display(signup.card_code(card=card)), "plan": purchase.plan.name_in(purchase.language), "zone": purchase.zone.name,
                      "valid_until": formats.date_format(timezone.localtime(card.expires_at), "DATETIME_FORMAT"),
                      "amount": format_money(gp.amount)},
         )

@@ -174,7 +174,7 @@ def cards_pdf(*, batch: VoucherBatch, language: str = "en", first_serial: int | 
         # The words every card repeats, translated once rather than per card.
         html = render_to_string("vouchers/documents/cards.html", {
             "batch": batch, "pages": pages, "cfg": cfg, "logo_url": logo, "language": language,
-            "plan_name": (plan.name_bn or plan.name) if language == "bn" else plan.name,
+            "plan_name": plan.name_in(language),
             "terms": plan_terms(plan), "price": format_money(batch.unit_price),
             "serial_label": _("Serial"),
             "use_by": _("Use by %(day)s") % {"day": date_format(batch.unused_expires_on, "d.m.Y")},

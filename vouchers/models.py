@@ -13,6 +13,7 @@ Money: a distributor pays for a batch from its reseller wallet when the batch is
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ispbill.core.fields import EncryptedTextField
@@ -79,6 +80,15 @@ class VoucherPlan(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def name_in(self, language: str) -> str:
+        """The name a visitor reads: the Bangla one on Bangla pages, cards and SMS, where it is set."""
+        return self.name_bn if language == "bn" and self.name_bn else self.name
+
+    @property
+    def local_name(self) -> str:
+        """`name_in` the language of the page being rendered."""
+        return self.name_in(get_language() or "en")
 
     @property
     def rate_limit(self) -> str:

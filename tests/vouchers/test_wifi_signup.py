@@ -97,6 +97,10 @@ def test_a_visitor_on_the_bangla_page_gets_the_cards_sms_in_bangla(bkash_gateway
     sms = Message.objects.get(event="wifi_card_bought", to=E164)
     assert sms.language == "bn" and "ওয়াই-ফাই" in sms.body
     assert codes.display(signup.card_code(card=purchase.card)) in sms.body
+    # The plan is named as the page named it: its Bangla name, in the SMS and on the card's page.
+    assert plan.name_bn in sms.body and plan.name not in sms.body
+    page = client.get(reverse("wifi-purchase", args=[zone.pk, purchase.token])).content.decode()
+    assert plan.name_bn in page and plan.name not in page
 
 
 def test_duplicate_callbacks_and_every_later_confirmation_make_one_card_and_one_sale(bkash_gateway, client):
