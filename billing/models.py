@@ -579,3 +579,32 @@ class CardSale(models.Model):
 
     def __str__(self) -> str:
         return f"card sale {self.idempotency_key} {self.amount}"
+
+
+class CardSaleRefund(models.Model):
+    """A card sale given back to the visitor through the gateway (docs/vouchers.md, "Refunding a card
+    bought online"): whole, once, so one row per sale. Written only by `billing/ledger/cards.py:
+    card_sale_refund_post` when the gateway has made the refund; the card stops working in the same
+    transaction. Append-only.
+
+    `amount` went back to the visitor (the sale's whole amount, a fee passed on included); `price` is
+    the revenue it takes back (the sale's price): docs/metrics.md, "Prepaid cards"."""
+
+    sale = models.OneToOneField(CardSale, on_delete=models.PROTECT, related_name="refund")
+    amount = MoneyField()
+    price = MoneyField()
+    reference = models.CharField(max_length=100, blank=True, help_text=_("The gateway's refund id"))
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    refunded_at = models.DateTimeField()
+    memo = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-refunded_at", "-id"]
+        indexes = [models.Index(fields=["refunded_at"], name="cardsalerefund_refunded_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0) & Q(amount__gte=models.F("price")), name="cardsalerefund_price_in_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return f"card sale refund {self.idempotency_key} {self.amount}"

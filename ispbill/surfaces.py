@@ -119,6 +119,7 @@ STAFF = Surface(
         NavItem(_("Wi-Fi zones"), "staff:voucher-zone-list", "vouchers.view_wifizone", ("voucher-zone",), section=_("Prepaid cards")),
         NavItem(_("Block a card"), "staff:voucher-card-block", "vouchers.change_vouchercard", ("voucher-card",), section=_("Prepaid cards")),
         NavItem(_("Card report"), "staff:voucher-report", "vouchers.view_voucherbatch", ("voucher-report",), section=_("Prepaid cards")),
+        NavItem(_("Sold online"), "staff:voucher-online-list", "vouchers.view_voucherbatch", ("voucher-online",), section=_("Prepaid cards")),
         NavItem(_("Import & export"), "staff:import-list", "imports.run_import", ("import-",), section=_("Settings")),
         NavItem(_("Jobs"), "staff:job-list", "core.view_jobrun", ("job-",), section=_("Settings")),
         NavItem(_("Users & roles"), "staff:user-list", "accounts.view_user", ("user", "role"), section=_("Settings")),

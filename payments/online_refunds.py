@@ -67,6 +67,10 @@ def online_refund_request(*, actor, gp: GatewayPayment, amount, reason: str,
         limit = refundable(gp)
         if amount <= ZERO or amount > limit:
             raise ValidationError({"amount": _("Enter an amount between 0.01 and %(limit)s.") % {"limit": limit}})
+        if gp.purpose == GatewayPayment.Purpose.CARD and (gp.card_sale_id is None or amount != gp.amount):
+            # The card stops working when its money goes back: a card is not refunded in part.
+            raise ValidationError({"amount": _("A Wi-Fi card bought online is refunded whole (%(amount)s), once its card is made.")
+                                   % {"amount": gp.amount}})
         if not gp.bank_tran_id:
             raise ValidationError(_("This payment has no bank transaction id to refund."))
         refund = GatewayRefund.objects.create(

@@ -15,8 +15,9 @@ from payments import bkash_flow, online, online_refunds
 from payments.gateways import GATEWAYS, gateway_get, gateway_of
 from payments.models import GatewayPayment, GatewayRefund, Payment
 from resellers.commissions import commission_on_payment, commission_on_payments, commission_on_refund
+from vouchers.models import WifiPurchase
 
-from .wifi_signup import card_purchase_fulfil
+from .wifi_signup import card_purchase_fulfil, card_purchase_refunded
 
 logger = logging.getLogger(__name__)
 
@@ -116,11 +117,23 @@ def online_refund_start(*, actor, gp: GatewayPayment, amount, reason: str, reque
     return _refund_accept(actor=actor, refund=refund, answer=answer)
 
 
+def card_purchase_refund(*, actor, purchase: WifiPurchase, reason: str, request_key: str | None = None) -> GatewayRefund:
+    """Give a visitor's Wi-Fi card purchase back, whole, through the gateway it was paid with; once the
+    gateway has made the refund, the card stops working and the sale's refund is recorded
+    (`card_purchase_refunded`), in one transaction."""
+    gp = purchase.gateway_payment
+    return online_refund_start(actor=actor, gp=gp, amount=gp.amount, reason=reason, request_key=request_key)
+
+
 def _refund_accept(*, actor, refund: GatewayRefund, answer) -> GatewayRefund:
     with transaction.atomic():
         refund = online_refunds.online_refund_accepted(actor=actor, refund=refund, answer=answer)
         if refund.ledger_entry_id:
             commission_on_refund(actor=actor, payment=refund.gateway_payment.payment, amount=refund.amount)
+        # Cards are sold through bKash and Nagad only; bKash refunds at once (final here) and Nagad
+        # has no refund API, so a card purchase's refund is never left to the status poll.
+        if refund.gateway_payment.purpose == GatewayPayment.Purpose.CARD and refund.status == GatewayRefund.Status.REFUNDED:
+            card_purchase_refunded(actor=actor, refund=refund)
     return refund
 
 

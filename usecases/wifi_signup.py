@@ -18,13 +18,13 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from billing.ledger.cards import card_sale_post
+from billing.ledger.cards import card_sale_post, card_sale_refund_post
 from ispbill.core.money import format_money
 from ispbill.notify.events import Channel
 from ispbill.notify.services import notify_address
 from payments import bkash_flow, nagad_flow, online
-from payments.models import GatewayPayment
-from vouchers import codes, signup
+from payments.models import GatewayPayment, GatewayRefund
+from vouchers import codes, services, signup
 from vouchers.models import VoucherPlan, WifiPurchase, WifiZone
 from vouchers.notifications import WIFI_CARD_BOUGHT
 
@@ -89,3 +89,21 @@ def card_purchase_fulfil(*, gp: GatewayPayment) -> WifiPurchase | None:
                      "amount": format_money(gp.amount)},
         )
     return purchase
+
+
+def card_purchase_refunded(*, actor, refund: GatewayRefund) -> None:
+    """The gateway gave a card purchase's money back (inside the refund's transaction): the sale's
+    refund recorded (billing/ledger/cards.py) and the card stopped, once, even when the refund is
+    accepted twice (a lost answer resolved later)."""
+    gp = refund.gateway_payment
+    purchase = WifiPurchase.objects.select_related("card").filter(gateway_payment=gp).first()
+    if purchase is None or gp.card_sale_id is None:
+        logger.error("card payment %s was refunded but has no card sale", gp.tran_id)
+        return
+    card_sale_refund_post(
+        sale=gp.card_sale, reference=refund.refund_ref_id, refunded_at=refund.finished_at or timezone.now(),
+        idempotency_key=f"{gp.gateway}:refund:{refund.refe_id}",
+        memo=f"Refund {refund.refe_id} of Wi-Fi card {purchase.card} ({gp.get_gateway_display()} {gp.tran_id}): {refund.reason}",
+    )
+    if purchase.card is not None:
+        services.card_cancel_refunded(actor=actor, card=purchase.card, reason=refund.reason)

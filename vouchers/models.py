@@ -216,7 +216,8 @@ class VoucherCard(models.Model):
     TRANSITIONS = {
         State.UNSOLD: {State.SOLD, State.ACTIVE, State.EXPIRED, State.BLOCKED, State.CANCELLED},
         State.SOLD: {State.ACTIVE, State.EXPIRED, State.BLOCKED, State.CANCELLED},
-        State.ACTIVE: {State.USED_UP, State.EXPIRED, State.BLOCKED},
+        # CANCELLED from ACTIVE: a card bought online whose money was given back (usecases/wifi_signup.py).
+        State.ACTIVE: {State.USED_UP, State.EXPIRED, State.BLOCKED, State.CANCELLED},
         State.USED_UP: set(), State.EXPIRED: set(), State.BLOCKED: set(), State.CANCELLED: set(),
     }
 

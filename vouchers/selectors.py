@@ -21,7 +21,7 @@ from ispbill.core.money import ZERO, to_money
 from resellers.models import Reseller
 
 from . import codes as card_codes
-from .models import VoucherBatch, VoucherCard, VoucherPlan, WifiZone
+from .models import VoucherBatch, VoucherCard, VoucherPlan, WifiPurchase, WifiZone
 
 # --- lists -------------------------------------------------------------------------------------------
 
@@ -164,6 +164,32 @@ def online_counts(*, user=None) -> Counts:
     return _counts_by(cards.annotate(one=Value(1)), "one").get(1, Counts())
 
 
+def online_purchases_for_staff(*, user=None, query: str = ""):
+    """Visitors' card purchases at the Wi-Fi zones `user` may see, newest first; `query` finds a phone
+    (its last digits are enough), a gateway transaction id or a card serial."""
+    found = WifiPurchase.objects.select_related("zone", "plan", "card", "gateway_payment__card_sale__refund")
+    branch_ids = staff_branches(user)
+    if branch_ids is not None:
+        found = found.filter(zone__area__branch__in=branch_ids)
+    query = (query or "").strip()[:64]
+    if query:
+        digits = "".join(ch for ch in query if ch.isdigit())
+        match = Q(gateway_payment__tran_id__iexact=query) | Q(gateway_payment__bank_tran_id__iexact=query)
+        if len(digits) >= 4:
+            match |= Q(phone__endswith=digits[-10:])
+        if query.isdigit() and len(query) <= 18:
+            match |= Q(card__serial=int(query))
+        found = found.filter(match)
+    return found.order_by("-id")
+
+
+def online_purchase_get_for_staff(*, user=None, pk: int) -> WifiPurchase:
+    purchase = online_purchases_for_staff(user=user).select_related("gateway_payment").filter(pk=pk).first()
+    if purchase is None:
+        raise Http404
+    return purchase
+
+
 def distributor_totals(*, distributor: Reseller) -> Counts:
     return _counts_by(VoucherCard.objects.filter(batch__distributor=distributor), "batch__distributor_id").get(distributor.pk, Counts())
 
@@ -300,6 +326,7 @@ def _revenue(group: str, lo: datetime, hi: datetime, mode: str, branch_ids: set[
                                             sold_at__gte=lo, sold_at__lt=hi)
         for k, v in _sum_by(online, _key(group, "sold_at", batch_prefix="batch__", zone_expr=zone), Sum("batch__unit_net")).items():
             out[k] += to_money(v)
+        _less_refunded(out, group, _online_refunded(branch_ids, lo, hi), zone)
         return out
     cards = VoucherCard.objects.filter(batch_scope(branch_ids, "batch__")).filter(
         Q(batch__distributor__isnull=False) | Q(batch__channel=VoucherBatch.Channel.ONLINE))
@@ -313,7 +340,25 @@ def _revenue(group: str, lo: datetime, hi: datetime, mode: str, branch_ids: set[
                         ended_at__gte=lo, ended_at__lt=hi)
     for k, v in _sum_by(kept, _key(group, "ended_at", batch_prefix="batch__", zone_expr=zone), Sum("batch__unit_net")).items():
         out[k] += to_money(v)
+    # An online card refunded after its first use had counted on that use: the refund takes it back.
+    # Refunded before any use, it was never counted (cancelled, no breakage).
+    _less_refunded(out, group, _online_refunded(branch_ids, lo, hi).filter(first_used_at__isnull=False), zone)
     return out
+
+
+REFUNDED_AT = "purchase__gateway_payment__card_sale__refund__refunded_at"
+
+
+def _online_refunded(branch_ids: set[int] | None, lo: datetime, hi: datetime):
+    """Online cards whose sale was given back (billing.CardSaleRefund) between `lo` and `hi`."""
+    return VoucherCard.objects.filter(batch_scope(branch_ids, "batch__"), batch__channel=VoucherBatch.Channel.ONLINE,
+                                      **{f"{REFUNDED_AT}__gte": lo, f"{REFUNDED_AT}__lt": hi})
+
+
+def _less_refunded(out: dict, group: str, cards, zone) -> None:
+    """A refund takes the card's price back out of revenue on the day of the refund."""
+    for k, v in _sum_by(cards, _key(group, REFUNDED_AT, batch_prefix="batch__", zone_expr=zone), Sum("batch__unit_net")).items():
+        out[k] -= to_money(v)
 
 
 @dataclass
@@ -325,6 +370,7 @@ class ReportRow:
     online: int = 0        # of `sold`: bought online at a Wi-Fi zone
     used: int = 0
     redeemed: int = 0
+    refunded: int = 0      # online cards whose sale was given back
     revenue: Decimal = ZERO
 
 
@@ -348,15 +394,17 @@ def report(*, start: date, end: date, group: str = "day", mode: str | None = Non
                    _key(group, "first_used_at", batch_prefix="batch__", zone_expr=zone), Count("id"))
     redeemed = _sum_by(cards.filter(redeemed_at__gte=lo, redeemed_at__lt=hi),
                        _key(group, "redeemed_at", batch_prefix="batch__"), Count("id"))
+    refunded = _sum_by(_online_refunded(branch_ids, lo, hi), _key(group, REFUNDED_AT, batch_prefix="batch__", zone_expr=zone), Count("id"))
     revenue = _revenue(group, lo, hi, mode, branch_ids)
-    keys = set(issued) | set(sold) | set(used) | set(redeemed) | set(revenue)
+    keys = set(issued) | set(sold) | set(used) | set(redeemed) | set(refunded) | set(revenue)
     labels = _labels(group, keys)
     rows = [ReportRow(key=k, label=labels.get(k, "—"), issued=issued.get(k, 0), sold=sold.get(k, 0), online=online.get(k, 0),
-                      used=used.get(k, 0), redeemed=redeemed.get(k, 0), revenue=revenue.get(k, ZERO)) for k in keys]
+                      used=used.get(k, 0), redeemed=redeemed.get(k, 0), refunded=refunded.get(k, 0), revenue=revenue.get(k, ZERO))
+            for k in keys]
     rows.sort(key=lambda row: (row.key is None, row.key if group == "day" else row.label))
     total = ReportRow(key=None, label=str(_("Total")), issued=sum(r.issued for r in rows), sold=sum(r.sold for r in rows),
                       online=sum(r.online for r in rows), used=sum(r.used for r in rows), redeemed=sum(r.redeemed for r in rows),
-                      revenue=sum((r.revenue for r in rows), ZERO))
+                      refunded=sum(r.refunded for r in rows), revenue=sum((r.revenue for r in rows), ZERO))
     return {"rows": rows, "total": total, "mode": mode, "group": group, "start": start, "end": end}
 
 

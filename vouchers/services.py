@@ -385,6 +385,22 @@ def card_block(*, actor, serial: int, reason: str, distributor: Reseller | None 
 
 
 @transaction.atomic
+def card_cancel_refunded(*, actor, card: VoucherCard, reason: str) -> VoucherCard:
+    """A card bought online whose money the gateway gave back stops working at once, used or not, and
+    its device is no longer remembered. A card already ended stays as it is (its state says why)."""
+    card = VoucherCard.objects.select_for_update().get(pk=card.pk)
+    if VoucherCard.State.CANCELLED not in VoucherCard.TRANSITIONS[card.state]:
+        return card
+    before = card.state
+    card.state, card.ended_at, card.remembered_until = VoucherCard.State.CANCELLED, timezone.now(), None
+    card.block_reason = (_("Refunded: %(reason)s") % {"reason": reason})[:200]
+    card.save(update_fields=["state", "ended_at", "remembered_until", "block_reason"])
+    audit_record(actor=actor, action="vouchercard.refunded", obj=card, reason=reason[:255], before={"state": before},
+                 after={"state": card.state})
+    return card
+
+
+@transaction.atomic
 def card_first_use(*, card: VoucherCard, at: datetime | None = None, zone: WifiZone | None = None, device: str = "") -> VoucherCard:
     """The hotspot's first accepted login with a card (the caller checked `selectors.card_verdict`):
     the card is in use from now, sold now if nobody reported it, its time started unless it started at

@@ -9,6 +9,8 @@ API
 - `card_sale_post(amount=, fee=, fee_passed=, method=, reference=, received_at=, idempotency_key=, memo=)`
   → `(sale, created)`: the sale recorded now, or the one recorded before under the same key (then
   `created` is False and nothing is written).
+- `card_sale_refund_post(sale=, reference=, refunded_at=, idempotency_key=, memo=)` → `(refund, created)`:
+  the sale given back whole (the gateway made the refund); once per sale.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from billing.models import CardSale
+from billing.models import CardSale, CardSaleRefund
 from ispbill.core.money import ZERO, to_money
 
 
@@ -52,3 +54,21 @@ def card_sale_post(*, amount, fee=ZERO, fee_passed: bool = False, method: str, r
     except IntegrityError:  # a concurrent writer recorded it first: that one is the sale
         return CardSale.objects.get(idempotency_key=idempotency_key), False
     return sale, True
+
+
+def card_sale_refund_post(*, sale: CardSale, reference: str = "", refunded_at: datetime, idempotency_key: str,
+                          memo: str = "") -> tuple[CardSaleRefund, bool]:
+    """The whole sale given back: `amount` = what the visitor paid, `price` = the revenue it takes back.
+    A sale is refunded once; a second call (a lost answer resolved later, a retry) returns the first."""
+    _require_atomic("card_sale_refund_post")
+    if not idempotency_key:
+        raise ValueError("a card sale refund needs its idempotency key")
+    sale = CardSale.objects.select_for_update().get(pk=sale.pk)
+    existing = CardSaleRefund.objects.filter(sale=sale).first()
+    if existing is not None:
+        return existing, False
+    refund = CardSaleRefund.objects.create(
+        sale=sale, amount=sale.amount, price=sale.price, reference=reference[:100], idempotency_key=idempotency_key[:64],
+        refunded_at=refunded_at, memo=(memo or "").strip()[:255],
+    )
+    return refund, True

@@ -170,7 +170,7 @@ def test_report_csv(staff_client):
     make_batch(count=4, distributor=distributor, actor=admin)
     response = staff_client.get(reverse("staff:voucher-report"), {"group": "seller", "format": "csv"})
     lines = response.content.decode().strip().splitlines()
-    assert lines[0] == "seller,issued,sold,sold_online,used,revenue" and lines[1].startswith(f"{distributor.name},4,0,0,0,")
+    assert lines[0] == "seller,issued,sold,sold_online,used,refunded_online,revenue" and lines[1].startswith(f"{distributor.name},4,0,0,0,0,")
 
 
 def test_staff_without_the_permission_are_refused(client):

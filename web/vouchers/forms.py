@@ -149,3 +149,15 @@ class PhoneRechargeForm(forms.Form):
                               help_text=_("The phone number registered with us, or the account number on your invoice"))
     code = forms.CharField(label=_("Card code"), max_length=40, help_text=_("The 12 letters and digits on the card"))
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class CardRefundForm(forms.Form):
+    """Staff give a visitor's online card purchase back, whole; the hidden key makes a double click one refund."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=255, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Shown in the audit log and sent to the gateway."))
+    request_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+
+class OnlinePurchaseSearchForm(forms.Form):
+    q = forms.CharField(label=_("Phone, transaction id or card serial"), max_length=64, required=False)

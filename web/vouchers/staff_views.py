@@ -319,9 +319,9 @@ def report(request):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="cards-{data["group"]}-{data["start"]}-{data["end"]}.csv"'
         write = csvfiles.writer(response)
-        write.writerow([data["group"], "issued", "sold", "sold_online", "used", "revenue"])
+        write.writerow([data["group"], "issued", "sold", "sold_online", "used", "refunded_online", "revenue"])
         for row in [*result["rows"], result["total"]]:
-            write.writerow([row.label, row.issued, row.sold, row.online, row.used, row.revenue])
+            write.writerow([row.label, row.issued, row.sold, row.online, row.used, row.refunded, row.revenue])
         return response
     return render(request, "vouchers/staff/report.html", {"form": form, "result": result, "sellers": selectors.seller_counts(user=request.user),
                                                           "online": selectors.online_counts(user=request.user), "data": data})

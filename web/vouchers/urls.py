@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import recharge_views, staff_views, views
+from . import online_views, recharge_views, staff_views, views
 
 staff = [
     path("cards/", staff_views.batch_list, name="voucher-batch-list"),
@@ -18,6 +18,9 @@ staff = [
     path("cards/zones/<int:pk>/hotspot.zip", staff_views.zone_hotspot_zip, name="voucher-zone-hotspot"),
     path("cards/block/", staff_views.card_block, name="voucher-card-block"),
     path("cards/report/", staff_views.report, name="voucher-report"),
+    path("cards/online/", online_views.purchase_list, name="voucher-online-list"),
+    path("cards/online/<int:pk>/", online_views.purchase_detail, name="voucher-online-detail"),
+    path("cards/online/<int:pk>/refund/", online_views.purchase_refund, name="voucher-online-refund"),
 ]
 
 reseller = [
