@@ -5,13 +5,14 @@ on top of it, the states every screen must be able to show and that a crawl of e
 breached and paused tickets; online payments in every status (pending, paid, held for review,
 failed, cancelled, expired, rejected after review) plus one refunded and one reversed; a voided
 invoice; package requests pending, rejected and withdrawn; suspended and cancelled customers; an
-active outage and a past one; collectors' cash handed over at a branch, and some still held.
+active outage and a past one; collectors' cash handed over at a branch, and some still held; Wi-Fi
+cards bought online at the zone that sells online, one of them refunded (Prepaid cards → Sold online).
 
 Idempotent: each state is made only when the database holds none like it, so a second run adds
 nothing. The states belong to three customers of their own (fixed names and phones, portal password
 `demo-customer-2026`) so the portal can be seen in each state.
 
-Online payments go through our SSLCommerz emulator exactly as in the demo: the emulator is part of
+Online payments go through our SSLCommerz (and, for Wi-Fi cards, bKash) emulator exactly as in the demo: the emulator is part of
 this application, so while seeding, the application is served on a loopback port in a thread and the
 gateway client, the emulator and its IPN callbacks talk over HTTP as they do in production.
 """
@@ -93,10 +94,14 @@ def seed_states(*, gateway_base_url: str | None = None) -> Report:
     with transaction.atomic():
         _cash_handovers(report=report)
     missing = _missing_online_states()
-    if missing:
+    wifi_zone = _wifi_zone_without_purchases()
+    if missing or wifi_zone is not None:
         real_site = settings.SITE_URL.rstrip("/")
         with _application_server(gateway_base_url) as base_url:
-            _online_payments(people["online"], admin=admin, report=report, base_url=base_url, missing=missing)
+            if missing:
+                _online_payments(people["online"], admin=admin, report=report, base_url=base_url, missing=missing)
+            if wifi_zone is not None:
+                _wifi_purchases(wifi_zone, admin=admin, report=report)
         if base_url != real_site:
             # The checkout links were made on the seeding server's port: point them at the demo's own address.
             for gp in GatewayPayment.objects.filter(gateway_url__startswith=base_url):
@@ -375,3 +380,55 @@ def _online_payments(customer: Customer, *, admin, report: Report, base_url: str
             online_payment.online_payment_requery(gp=gp, actor=admin)
         gp.refresh_from_db()
         report.add(f"an online payment {state} ({gp.get_status_display()})")
+
+
+# Wi-Fi cards bought online (docs/vouchers.md, "Wi-Fi zone sign-up", "Refunding a card bought online") ----
+
+WIFI_VISITORS = ("+8801766000101", "+8801766000102")
+
+
+def _wifi_zone_without_purchases():
+    """The zone that sells online (seed_vouchers), while no card was bought there and bKash is on."""
+    from payments import bkash_flow
+    from vouchers.models import WifiPurchase, WifiZone
+
+    zone = WifiZone.objects.filter(sells_online=True, is_active=True).order_by("pk").first()
+    if zone is None or WifiPurchase.objects.filter(zone=zone).exists() or not bkash_flow.bkash_config().ready:
+        return None
+    return zone
+
+
+def _wallet_confirm(url: str) -> None:
+    """The visitor on the bKash emulator's page: number, OTP, PIN, Confirm; then the browser is sent to
+    our callback, which executes the payment with bKash and makes the card."""
+    http = urllib3.PoolManager(timeout=urllib3.Timeout(connect=5, read=60))
+    page = http.request("GET", url)
+    cookies = "; ".join(c.split(";", 1)[0] for c in page.headers.getlist("Set-Cookie"))
+    form = {"csrfmiddlewaretoken": _TOKEN.search(page.data.decode()).group(1), "wallet": "01770618575", "otp": "123456",
+            "pin": "12121", "action": "confirm", "callback": "normal"}
+    sent = http.request("POST", url, body=urlencode(form), redirect=False,
+                        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies, "Referer": url})
+    if sent.status != 302:
+        raise RuntimeError(f"the bKash emulator refused the payment: {sent.status}")
+    http.request("GET", sent.headers["Location"].replace("&amp;", "&"), redirect=False)
+
+
+def _wifi_purchases(zone, *, admin, report: Report) -> None:
+    """Two visitors buy a Day pass (else the cheapest plan) with bKash, as the sign-up page starts it
+    (their phones taken as proved); staff refund the second one: the visitor could not connect."""
+    from usecases import wifi_signup
+    from vouchers.models import VoucherPlan, WifiPurchase
+
+    plan = VoucherPlan.objects.filter(is_active=True, name="Day pass").first() or VoucherPlan.objects.filter(is_active=True).first()
+    if plan is None:
+        return
+    bought = []
+    for n, phone in enumerate(WIFI_VISITORS):
+        purchase = wifi_signup.card_payment_start(zone=zone, plan=plan, phone=phone, gateway="bkash", mac=f"02:00:00:00:01:{n:02x}")
+        _wallet_confirm(purchase.gateway_payment.gateway_url)
+        purchase = WifiPurchase.objects.select_related("card").get(pk=purchase.pk)
+        if purchase.card is None:
+            raise RuntimeError(f"the Wi-Fi purchase {purchase.pk} was paid but made no card")
+        bought.append(purchase)
+    online_payment.card_purchase_refund(actor=admin, purchase=bought[-1], reason="Could not connect: the zone's signal was down")
+    report.add(f"{len(bought)} Wi-Fi cards bought online at {zone.name}, one refunded")

@@ -17,6 +17,7 @@ from ispbill.surfaces import SURFACES_BY_NAME
 from network.models import Outage
 from payments.models import GatewayPayment, Payment
 from tickets.models import Ticket
+from vouchers.models import WifiPurchase
 
 SURFACE_OF_KIND = {User.Kind.STAFF: "staff", User.Kind.CUSTOMER: "portal", User.Kind.RESELLER: "reseller",
                    User.Kind.TECHNICIAN: "technician"}
@@ -41,6 +42,7 @@ def seed_world(gateway_base_url: str, *, customers: int = 16, months: int = 2) -
     call_command("seed_demo", customers=customers, leads=4, months=months, quiet=True)
     call_command("seed_tickets", tickets=10, quiet=True)
     call_command("seed_outages", stdout=open("/dev/null", "w"))
+    call_command("seed_vouchers", stdout=open("/dev/null", "w"))  # the zone selling online, for the Wi-Fi purchases
     seed_states(gateway_base_url=gateway_base_url)
     call_command("seed_retention", quiet=True)
     _typed_formulas()
@@ -59,7 +61,9 @@ def _state_urls_for_staff() -> list[str]:
     urls = []
     tickets = Ticket.objects.filter(breached=True)[:2]
     urls += [reverse("staff:ticket-detail", args=[t.pk]) for t in [*tickets, *Ticket.objects.filter(status=Ticket.Status.WAITING)[:1]]]
-    urls += [reverse("staff:onlinepayment-detail", args=[gp.pk]) for gp in GatewayPayment.objects.order_by("pk")]
+    urls += [reverse("staff:onlinepayment-detail", args=[gp.pk]) for gp in GatewayPayment.objects.filter(customer__isnull=False).order_by("pk")]
+    # Visitors' Wi-Fi card purchases (no customer): bought, and one refunded.
+    urls += [reverse("staff:voucher-online-detail", args=[pk]) for pk in WifiPurchase.objects.order_by("pk").values_list("pk", flat=True)]
     payments = [*Payment.objects.filter(status=Payment.Status.REVERSED)[:1], *Payment.objects.filter(received_by__isnull=True)[:2]]
     for payment in payments:
         urls += [reverse("staff:payment-detail", args=[payment.pk]), reverse("staff:payment-receipt-pdf", args=[payment.pk])]
