@@ -340,9 +340,11 @@ def _revenue(group: str, lo: datetime, hi: datetime, mode: str, branch_ids: set[
                         ended_at__gte=lo, ended_at__lt=hi)
     for k, v in _sum_by(kept, _key(group, "ended_at", batch_prefix="batch__", zone_expr=zone), Sum("batch__unit_net")).items():
         out[k] += to_money(v)
-    # An online card refunded after its first use had counted on that use: the refund takes it back.
-    # Refunded before any use, it was never counted (cancelled, no breakage).
-    _less_refunded(out, group, _online_refunded(branch_ids, lo, hi).filter(first_used_at__isnull=False), zone)
+    # An online card refunded after it was counted (on its first use, or as breakage when it had ended
+    # unused: expired or blocked) has its price taken back by the refund. Refunded unused before it
+    # ended, it was never counted (cancelled, no breakage).
+    counted = Q(first_used_at__isnull=False) | Q(state__in=[VoucherCard.State.EXPIRED, VoucherCard.State.BLOCKED])
+    _less_refunded(out, group, _online_refunded(branch_ids, lo, hi).filter(counted), zone)
     return out
 
 

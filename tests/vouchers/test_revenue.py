@@ -312,3 +312,27 @@ def test_refunded_online_purchases_are_recorded_once_with_what_went_back(april_r
     assert CardSaleRefund.objects.count() == 2
     april = selectors.report(start=date(2027, 4, 1), end=date(2027, 4, 30), group="day", mode="sale")
     assert april["total"].revenue == Decimal("30.00") and april["total"].refunded == 2
+
+
+def test_an_online_card_refunded_after_it_ran_out_unused_takes_its_breakage_back():
+    """On use, an online Day pass bought 5 April 09:00 and never used ends on 6 April 09:00 and the night
+    of 7 April marks it expired: ৳30.00 of breakage on 7 April (the day it was marked ended). Refunded on 8 April (the visitor says
+    the zone never worked), the ৳30.00 leaves again that day: April ends at ৳0.00 by hand."""
+    from tests.factories import AreaFactory
+    from vouchers.models import WifiZone
+
+    zone = WifiZone.objects.create(name="Bus Stand", area=AreaFactory(), sells_online=True)
+    purchase = _bought_online(zone, make_plan(price="30.00", name="Day pass"), "+8801711000021", date(2027, 4, 5), time(9, 0))
+    with clock(date(2027, 4, 7), time(0, 20)) as at:
+        services.cards_expire_due(now=at)
+    purchase.card.refresh_from_db()
+    assert purchase.card.state == "expired"
+    _refunded(purchase, date(2027, 4, 8), time(10, 0))
+
+    use = selectors.report(start=date(2027, 4, 1), end=date(2027, 4, 30), group="day", mode="use")
+    assert {row.label: row.revenue for row in use["rows"] if row.revenue} == {"2027-04-07": Decimal("30.00"), "2027-04-08": Decimal("-30.00")}
+    assert use["total"].revenue == Decimal("0.00")
+    sale = selectors.report(start=date(2027, 4, 1), end=date(2027, 4, 30), group="day", mode="sale")
+    assert {row.label: row.revenue for row in sale["rows"] if row.revenue} == {"2027-04-05": Decimal("30.00"), "2027-04-08": Decimal("-30.00")}
+    purchase.card.refresh_from_db()
+    assert purchase.card.state == "expired"  # ended before the refund: its state still says why
