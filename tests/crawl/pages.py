@@ -26,7 +26,7 @@ NOT_PAGES = {
         "billingrun-start", "billingrun-preview", "billingrun-resume", "invoice-pdf", "invoice-void",
         "customer-statement-pdf", "packagechange-approve", "packagechange-reject", "packagechange-cancel",
         "payment-receipt-pdf", "payment-reverse", "payment-preview", "onlinepayment-requery",
-        "onlinepayment-approve", "onlinepayment-refund", "onlinepayment-refundpoll", "router-lookup",
+        "onlinepayment-approve", "onlinepayment-refund", "onlinepayment-refundpoll", "router-lookup", "voucher-online-refund",
         # Reconciliation: run again, the report's upload and a difference's buttons post here.
         "reconciliation-run", "reconciliation-statement", "reconciliation-resolve",
         "router-outbox-retry-all", "router-outbox-retry", "router-test", "router-sync", "router-orphan-adopt",
@@ -193,6 +193,14 @@ def seed_small_demo() -> dict[str, object]:
         customer=portal_customer, tran_id="LAYOUT0000000000000001", amount=Decimal("1050.00"), currency="BDT",
         purpose="due", status="expired", method="bkash", card_type="BKASH-BKash",
     )
+    # Wi-Fi cards visitors bought online at the zone that sells online, one refunded (Prepaid cards →
+    # Sold online and each purchase's page, with its refunds table).
+    from tests.vouchers.helpers import bought_online, refund_made
+    from vouchers.models import VoucherPlan, WifiZone
+
+    zone, plan = WifiZone.objects.get(sells_online=True), VoucherPlan.objects.get(name="Day pass")
+    bought_online(zone=zone, plan=plan, phone="+8801766000201")
+    refund_made(bought_online(zone=zone, plan=plan, phone="+8801766000202"), reason="The zone's signal was down all evening")
     # A speed test from a phone, with the long user-agent string staff see on the customer's page
     # (its hourly limit is counted in the cache, which outlives a test's database).
     cache.delete(f"speedtest-results:{portal_customer.pk}")

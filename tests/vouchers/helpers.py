@@ -41,3 +41,37 @@ def make_batch(*, plan=None, count=10, distributor=None, actor=None, zone=None):
         with transaction.atomic():
             batch = services.batch_issue(actor=actor, batch=batch, distributor=distributor)
     return batch
+
+
+def bought_online(*, zone, plan, phone: str):
+    """A visitor's purchase as if bKash had confirmed it, fulfilled as the callback fulfils it (the card,
+    the sale), now (a test's `clock` sets when)."""
+    import secrets
+
+    from django.utils import timezone
+
+    from payments.models import GatewayPayment
+    from usecases.wifi_signup import card_purchase_fulfil
+    from vouchers.models import WifiPurchase
+
+    gp = GatewayPayment.objects.create(
+        gateway="bkash", purpose="card", tran_id=f"TR{secrets.token_hex(6)}", amount=plan.price, currency="BDT",
+        status=GatewayPayment.Status.PAID, paid_at=timezone.now(), bank_tran_id=f"B{secrets.token_hex(5).upper()}",
+    )
+    WifiPurchase.objects.create(token=secrets.token_urlsafe(16), zone=zone, plan=plan, phone=phone, price=plan.price, gateway_payment=gp)
+    return card_purchase_fulfil(gp=gp)
+
+
+def refund_made(purchase, *, reason: str = "Could not connect"):
+    """bKash gave the purchase back (its refund made and final), as the refund use case records it, now."""
+    from django.utils import timezone
+
+    from payments.models import GatewayRefund
+    from usecases.wifi_signup import card_purchase_refunded
+
+    gp = purchase.gateway_payment
+    with transaction.atomic():
+        refund = GatewayRefund.objects.create(gateway_payment=gp, amount=gp.amount, reason=reason, refe_id=f"RF{gp.pk:06d}",
+                                              refund_ref_id=f"RFX{gp.pk}", status=GatewayRefund.Status.REFUNDED, finished_at=timezone.now())
+        card_purchase_refunded(actor=None, refund=refund)
+    return refund

@@ -12,7 +12,7 @@ from django.urls import reverse
 from tests.night import clock
 from vouchers import selectors, services
 
-from .helpers import make_distributor, make_plan
+from .helpers import bought_online, make_distributor, make_plan, refund_made
 
 pytestmark = pytest.mark.django_db
 
@@ -224,33 +224,13 @@ def test_a_redeemed_card_counts_once_as_the_customers_payment_not_again_as_card_
 # Refunds of online purchases (docs/metrics.md, "Prepaid cards", the refunds example) ----------------
 
 def _bought_online(zone, plan, phone: str, day: date, at: time):
-    """A visitor's purchase paid with bKash and fulfilled as the callback fulfils it (the card, the sale)."""
-    import secrets
-
-    from payments.models import GatewayPayment
-    from usecases.wifi_signup import card_purchase_fulfil
-    from vouchers.models import WifiPurchase
-
-    with clock(day, at) as now:
-        gp = GatewayPayment.objects.create(
-            gateway="bkash", purpose="card", tran_id=f"TR{secrets.token_hex(6)}", amount=plan.price, currency="BDT",
-            status=GatewayPayment.Status.PAID, paid_at=now, bank_tran_id=f"B{secrets.token_hex(5).upper()}",
-        )
-        WifiPurchase.objects.create(token=secrets.token_urlsafe(16), zone=zone, plan=plan, phone=phone, price=plan.price,
-                                    gateway_payment=gp)
-        return card_purchase_fulfil(gp=gp)
+    with clock(day, at):
+        return bought_online(zone=zone, plan=plan, phone=phone)
 
 
 def _refunded(purchase, day: date, at: time) -> None:
-    """bKash gave the purchase back (its refund made and final), as the refund use case records it."""
-    from payments.models import GatewayRefund
-    from usecases.wifi_signup import card_purchase_refunded
-
-    gp = purchase.gateway_payment
-    with clock(day, at) as now, transaction.atomic():
-        refund = GatewayRefund.objects.create(gateway_payment=gp, amount=gp.amount, reason="Could not connect", refe_id=f"RF{gp.pk:06d}",
-                                              refund_ref_id=f"RFX{gp.pk}", status=GatewayRefund.Status.REFUNDED, finished_at=now)
-        card_purchase_refunded(actor=None, refund=refund)
+    with clock(day, at):
+        refund_made(purchase)
 
 
 @pytest.fixture
