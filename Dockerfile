@@ -42,4 +42,4 @@ ENV DJANGO_DEBUG=false \
     STATIC_MANIFEST=true
 EXPOSE 8000 1812/udp 1813/udp
 
-CMD ["gunicorn", "ispbill.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

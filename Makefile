@@ -109,7 +109,7 @@ bench:
 # Every variable settings.py reads must be documented in .env.example.
 define CHECK_ENV_EXAMPLE
 import re, sys
-read = set(re.findall(r"\.(?:str|bool|int|float|list|tuple|dict|json|url|path|db|cache)\(\s*\"([A-Z][A-Z0-9_]*)\"", open("ispbill/settings.py").read()))
+read = set(re.findall(r"\.(?:str|bool|int|float|list|tuple|dict|json|url|path|db|cache)\(\s*\"([A-Z][A-Z0-9_]*)\"", open("config/settings.py").read()))
 documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", open(".env.example").read(), re.M))
 missing = sorted(read - documented)
 print(".env.example documents every setting read from the environment." if not missing else ".env.example is missing: " + ", ".join(missing))

@@ -53,7 +53,7 @@ def setup_django(db_name: str, *, debug: bool = False) -> None:
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-use-0123456789")
     os.environ.setdefault("FIELD_ENCRYPTION_KEYS", BENCH_FERNET_KEY)
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ispbill.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     sys.path.insert(0, str(ROOT))
 

@@ -293,7 +293,7 @@ class Installation:
         self.env = dict(os.environ)
 
     def start_web(self) -> None:
-        self.web = Process("web", [str(VENV_BIN / "gunicorn"), "ispbill.wsgi", "--bind", f"127.0.0.1:{self.web_port}",
+        self.web = Process("web", [str(VENV_BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{self.web_port}",
                                    "--workers", "2", "--threads", "4", "--timeout", "60", "--log-level", "warning"],
                            self.env, self.base / "web.log").start()
         self._wait_http(self.web_port, "/healthz")
@@ -303,7 +303,7 @@ class Installation:
         # directory this script writes the completed transactions to).
         env = {**self.env, "DEMO": "true", "SSLCOMMERZ_SANDBOX": "true", "REDIS_URL": "",
                "SITE_URL": f"http://127.0.0.1:{self.gateway_port}"}
-        self.gateway = Process("gateway", [str(VENV_BIN / "gunicorn"), "ispbill.wsgi", "--bind", f"127.0.0.1:{self.gateway_port}",
+        self.gateway = Process("gateway", [str(VENV_BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{self.gateway_port}",
                                            "--workers", "1", "--threads", "4", "--timeout", "60", "--log-level", "warning"],
                                env, self.base / "gateway.log").start()
         self._wait_http(self.gateway_port, "/healthz")

@@ -54,7 +54,7 @@ def the_invoice():
     from customers.models import Area, Branch, Package
     from ispbill.core.periods import Period
     from network.models import Router
-    from payments.services import payment_record
+    from payments.services import payment_ledger_record
 
     existing = Invoice.objects.filter(customer__phone="+8801799000111").order_by("id").first()
     if existing is not None:
@@ -88,7 +88,7 @@ def the_invoice():
             LineSpec(kind=InvoiceLine.Kind.ONE_TIME, description="Installation and ONU", amount=Decimal("1500.00")),
         ],
     )
-    payment_record(actor=None, customer=customer, amount=Decimal("2000.00"), method="bkash", reference="BENCH8N7A6B")
+    payment_ledger_record(actor=None, customer=customer, amount=Decimal("2000.00"), method="bkash", reference="BENCH8N7A6B")
     invoice.refresh_from_db()
     return invoice
 
@@ -104,7 +104,7 @@ def main() -> None:
     if not args.default_gc:
         from ispbill.core.runtime import tune_garbage_collector
 
-        tune_garbage_collector()  # as ispbill/wsgi.py and the Celery worker processes do
+        tune_garbage_collector()  # as config/wsgi.py and the Celery worker processes do
     for _ in range(args.warmup):
         document = invoice_pdf(invoice)
     pages = len(PdfReader(io.BytesIO(document.content)).pages)

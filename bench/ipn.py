@@ -70,7 +70,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def start_gunicorn(port: int, *, workers: int, threads: int, env: dict | None = None, extra: tuple[str, ...] = (),
-                   app: str = "ispbill.wsgi") -> subprocess.Popen:
+                   app: str = "config.wsgi") -> subprocess.Popen:
     command = [
         str(Path(sys.executable).parent / "gunicorn"), app, "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers), "--threads", str(threads), "--timeout", "30", "--log-level", "warning", *extra,

@@ -330,8 +330,8 @@ def main() -> None:
 
     from django.db import connections
 
+    from config.celery import app
     from customers.models import Subscription
-    from ispbill.celery import app
     from network.models import Router
 
     total = args.routers * args.per_router

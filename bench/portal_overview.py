@@ -101,7 +101,7 @@ def ensure_history(customers: list, months: int) -> tuple[int, int]:
     from billing.services import LineSpec, invoice_create
     from customers.models import Subscription
     from ispbill.core.periods import Period
-    from payments.services import payment_record
+    from payments.services import payment_ledger_record
 
     billed = set(Invoice.objects.filter(customer__in=customers).values_list("customer_id", flat=True))
     today = timezone.localdate()
@@ -126,7 +126,7 @@ def ensure_history(customers: list, months: int) -> tuple[int, int]:
                                          due_date=start + timedelta(days=7)))
             invoices += 1
         for invoice in issued[:-1]:
-            payment_record(actor=None, customer=customer, amount=invoice.total, method="cash",
+            payment_ledger_record(actor=None, customer=customer, amount=invoice.total, method="cash",
                            received_at=timezone.make_aware(datetime.combine(invoice.due_date, day_start(10))),
                            idempotency_key=f"bench-portal:{invoice.number}")
             payments += 1

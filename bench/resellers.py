@@ -428,7 +428,7 @@ def bench_sustained(args):
         time.sleep(0.5)
     # The rest of what the renewals queued for the worker (the receipts' SMS, router changes): how long
     # the worker takes to catch up after the window.
-    from ispbill.celery import app
+    from config.celery import app
 
     def queued(broker) -> int:
         try:

@@ -137,7 +137,7 @@ def main():
     setup_django(args.db_name)
     from ispbill.core.runtime import tune_garbage_collector
 
-    tune_garbage_collector()  # as ispbill/wsgi.py does in production
+    tune_garbage_collector()  # as config/wsgi.py does in production
 
     from django.db import connection
     from django.test import Client

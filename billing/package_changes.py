@@ -158,7 +158,7 @@ def _notify_decided(change: PackageChange, *, approved: bool) -> None:
 
 
 @transaction.atomic
-def package_change_approve(*, actor, change: PackageChange, note: str = "", on: date | None = None) -> PackageChange:
+def package_change_billing_approve(*, actor, change: PackageChange, note: str = "", on: date | None = None) -> PackageChange:
     """Approve a pending request: re-quoted as of today, then applied now or scheduled for the next
     period's first day (a deferred downgrade). Refused, changing nothing, once decided."""
     change = _lock_open(change, PackageChange.Status.PENDING)
@@ -265,7 +265,7 @@ def package_change_cancel(*, actor, change: PackageChange, reason: str = "", cor
 
 @transaction.atomic
 @transaction.atomic
-def package_change_make(
+def package_change_billing_make(
     *, actor, subscription: Subscription, to_package: Package | None, note: str = "", seen_package_id: int | None = None,
 ) -> PackageChange:
     """Staff change a subscription's package from the console: a request approved at once, so it is
@@ -279,7 +279,7 @@ def package_change_make(
             code="stale",
         )
     change = package_change_request(actor=actor, subscription=locked, to_package=to_package, source=PackageChange.Source.STAFF, note=note)
-    return package_change_approve(actor=actor, change=change, note=note)
+    return package_change_billing_approve(actor=actor, change=change, note=note)
 
 
 # Applying ---------------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, Subscription
-from customers.services import subscription_suspend
+from customers.services import subscription_status_suspend
 from ispbill.core.audit import audit_record
 from ispbill.core.jobs import job_progress
 from ispbill.core.money import ZERO
@@ -165,7 +165,7 @@ def billing_run_resume(*, actor, run: BillingRun) -> int:
 
 
 def billing_runs_resume_stalled() -> int:
-    """Resume every run still marked running (a worker's start calls this: ispbill/celery.py). A worker
+    """Resume every run still marked running (a worker's start calls this: config/celery.py). A worker
     killed mid-run (SIGKILL, the machine lost) holds its chunks' messages unacknowledged, and the Redis
     broker gives them back only after its visibility timeout (an hour); queued again here, the chunks
     that rolled back are processed now, and those done or in progress elsewhere are skipped by their
@@ -460,7 +460,7 @@ def _suspend_unpaid(run: BillingRun, cfg: BillingSettings, first_id: int, last_i
     for subscription, reason in unpaid + lapsed:
         try:
             with transaction.atomic():
-                suspended = subscription_suspend(
+                suspended = subscription_status_suspend(
                     actor=run.started_by, subscription=subscription, reason=reason,
                     suspension_type=Subscription.SuspensionType.NON_PAYMENT,
                 )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, Subscription
-from customers.services import subscription_reactivate
+from customers.services import subscription_status_reactivate
 from ispbill.core.audit import audit_changes, audit_record, audit_record_many, snapshot
 from ispbill.core.bulk import grouped_case
 from ispbill.core.money import ZERO, to_money
@@ -271,7 +271,7 @@ def suspensions_lift_if_settled(*, actor, customer: Customer, reason: str) -> li
     )
     reactivated = []
     for subscription in suspended:
-        subscription = subscription_reactivate(actor=actor, subscription=subscription, reason=reason)
+        subscription = subscription_status_reactivate(actor=actor, subscription=subscription, reason=reason)
         before = subscription.previous_lifecycle
         provisioning_enqueue_transition(subscription=subscription, previous_status=before["status"], actor=actor)
         notify_subscription_change(subscription=subscription, previous=before, amount_due=amount_open(customer_id=customer.pk))

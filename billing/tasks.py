@@ -30,7 +30,7 @@ def billing_run_chunk(self, run_id: int, first_id: int, last_id: int) -> str:
 
 @shared_task
 def billing_runs_resume_stalled() -> int:
-    """Sent by every worker as it starts (ispbill/celery.py): runs left running by a worker that died
+    """Sent by every worker as it starts (config/celery.py): runs left running by a worker that died
     have their unfinished chunks queued again; a chunk done or in progress is skipped."""
     queued = billing_run.billing_runs_resume_stalled()
     job_progress(processed=queued)

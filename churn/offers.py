@@ -45,7 +45,7 @@ from django.utils.translation import gettext as _
 from billing.charges import credit_note_issue, line_credit_record
 from billing.ledger import account_lock
 from billing.models import CreditedDays, Invoice, InvoiceLine, PackageChange
-from billing.package_changes import package_change_approve, package_change_make, package_change_request
+from billing.package_changes import package_change_billing_approve, package_change_billing_make, package_change_request
 from billing.selectors import current_billing_settings
 from billing.services import account_credit
 from contracts.services import subscription_package_changed as contract_redraft
@@ -133,7 +133,7 @@ def retention_offer_make(
         note=(note or "").strip(), created_by=actor if getattr(actor, "pk", None) else None,
     )
     if kind == RetentionOffer.Kind.FREE_UPGRADE:
-        change = package_change_make(
+        change = package_change_billing_make(
             actor=actor, subscription=subscription, to_package=upgrade_package,
             note=_("Retention offer: free upgrade for %(months)s months") % {"months": months},
         )
@@ -333,7 +333,7 @@ def _switch_back(*, offer: RetentionOffer, subscription: Subscription, cover_end
     # Known as the offer's own before it applies: the package-changed hook must not end the offer for it.
     offer.switch_back_change = change
     offer.save(update_fields=["switch_back_change"])
-    change = package_change_approve(actor=actor, change=change, note=note, on=on)
+    change = package_change_billing_approve(actor=actor, change=change, note=note, on=on)
     if change.status == PackageChange.Status.APPLIED:  # else applied on its day, by usecases/package_changes_apply_due.py
         contract_redraft(actor=actor, subscription=change.subscription, change=change)
     return change

@@ -1,4 +1,4 @@
-"""The retention workflow's Celery task (declared in ispbill/celery.py's beat schedule)."""
+"""The retention workflow's Celery task (declared in config/celery.py's beat schedule)."""
 
 from celery import shared_task
 

@@ -1,4 +1,4 @@
-"""Celery entry points of churn (scheduled in ispbill/celery.py): train weekly, score daily."""
+"""Celery entry points of churn (scheduled in config/celery.py): train weekly, score daily."""
 
 from celery import shared_task
 

@@ -1,4 +1,4 @@
-"""Celery wrappers for contracts: the daily job (ispbill/celery.py beat schedule), and sending a
+"""Celery wrappers for contracts: the daily job (config/celery.py beat schedule), and sending a
 contract the rules drafted (queued on commit by services.contract_draft_for_subscription)."""
 
 from celery import shared_task

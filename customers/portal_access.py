@@ -15,7 +15,6 @@ from ispbill.accounts.models import OneTimeCode, User
 from ispbill.core.audit import audit_record
 from ispbill.core.phone import normalize_phone
 from ispbill.notify.events import Channel
-from ispbill.surfaces import surface_for_path
 
 from . import services
 from .models import Customer
@@ -155,15 +154,3 @@ def customer_preferences_set(*, user: User, language: str, bangla_numerals: bool
     # Their messages and documents follow the portal's language from now on.
     Customer.objects.filter(user=user).update(language=language, updated_at=timezone.now())
     return user
-
-
-def lockout_username(request, credentials) -> str | None:
-    """What django-axes counts failed sign-ins under (AXES_USERNAME_CALLABLE). On the portal one
-    customer is one key whatever spelling of the account number or phone was typed; elsewhere the
-    username as typed, without surrounding spaces."""
-
-    username = ((credentials or {}).get("username") or (request.POST.get("username") if request is not None else "") or "").strip()
-    surface = surface_for_path(request.path_info) if request is not None else None
-    if surface is not None and surface.name == "portal" and username:
-        return portal_identity(username)
-    return username or None

@@ -149,11 +149,11 @@ def area_update(*, actor, area: Area, **changes) -> Area:
     return area
 
 @transaction.atomic
-def package_create(*, actor, **fields) -> Package:
+def package_catalog_add(*, actor, **fields) -> Package:
     return _create_with_audit(actor=actor, obj=Package(**fields), fields=PACKAGE_FIELDS, action="package.create")
 
 @transaction.atomic
-def package_update(*, actor, package: Package, **changes) -> Package:
+def package_catalog_update(*, actor, package: Package, **changes) -> Package:
     return _save_with_audit(actor=actor, obj=package, fields=PACKAGE_FIELDS, changes=changes, action="package.update")
 
 # Customers ---------------------------------------------------------------------------------------
@@ -422,7 +422,7 @@ def _set_password(subscription: Subscription, password: str) -> None:
     subscription.password_nt_hash = nt_password_hash(password or "")
 
 @transaction.atomic
-def subscription_create(
+def subscription_pending_create(
     *,
     actor,
     customer: Customer,
@@ -459,7 +459,7 @@ def subscription_create(
     return subscription
 
 @transaction.atomic
-def subscription_update(*, actor, subscription: Subscription, password: str | None = None, **changes) -> Subscription:
+def subscription_fields_update(*, actor, subscription: Subscription, password: str | None = None, **changes) -> Subscription:
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
     merged = _clean_connection(
         {name: changes.get(name, getattr(subscription, name)) for name in ("connection_type", "username", "static_ip", "mac_address")},
@@ -525,13 +525,13 @@ def _transition(*, actor, subscription: Subscription, to: str, reason: str, acti
     locked.previous_lifecycle = before
     return locked
 
-def subscription_activate(*, actor, subscription: Subscription, reason: str) -> Subscription:
+def subscription_status_activate(*, actor, subscription: Subscription, reason: str) -> Subscription:
     return _transition(
         actor=actor, subscription=subscription, to=Subscription.Status.ACTIVE, reason=reason, action="activate",
         activated_at=subscription.activated_at or timezone.now(),
     )
 
-def subscription_suspend(
+def subscription_status_suspend(
     *, actor, subscription: Subscription, reason: str, suspension_type: str, skip_billing: bool = False
 ) -> Subscription:
     if suspension_type not in Subscription.SuspensionType.values:
@@ -542,7 +542,7 @@ def subscription_suspend(
         suspension_type=suspension_type, skip_billing=skip_billing, suspended_at=timezone.now(),
     )
 
-def subscription_reactivate(*, actor, subscription: Subscription, reason: str) -> Subscription:
+def subscription_status_reactivate(*, actor, subscription: Subscription, reason: str) -> Subscription:
     if subscription.status != Subscription.Status.SUSPENDED:
         # Same wording as the transition table's refusal, but named for what the user tried.
         raise ValidationError(
@@ -577,7 +577,7 @@ def subscription_release(*, actor, subscription: Subscription, reason: str) -> S
 
 
 @transaction.atomic
-def subscription_cancel(*, actor, subscription: Subscription, reason: str) -> Subscription:
+def subscription_status_cancel(*, actor, subscription: Subscription, reason: str) -> Subscription:
     """The customers' part of a cancellation; billing's credit, the contract, the collection order and
     the retention offer are the use case's (usecases/subscription_cancel.py)."""
     return _transition(

@@ -1,4 +1,4 @@
-"""Celery wrappers of the customers services; the schedule is in ispbill/celery.py."""
+"""Celery wrappers of the customers services; the schedule is in config/celery.py."""
 
 from celery import shared_task
 

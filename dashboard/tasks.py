@@ -1,4 +1,4 @@
-"""Celery entry points of the dashboard app (scheduled in ispbill/celery.py)."""
+"""Celery entry points of the dashboard app (scheduled in config/celery.py)."""
 
 from celery import shared_task
 from django.utils import timezone

@@ -547,7 +547,7 @@ def completion_missing(order: WorkOrder) -> ValidationError | None:
 
 
 @transaction.atomic
-def workorder_complete(
+def workorder_status_complete(
     *, actor, order: WorkOrder, override_reason: str = "", check_online: bool = True, at: datetime | None = None,
 ) -> WorkOrder:
     order = _lock(order)
@@ -567,7 +567,7 @@ def workorder_complete(
             if not online:
                 raise ValidationError(why, code="offline")
         if subscription.status == Subscription.Status.PENDING:
-            activated = customer_services.subscription_activate(
+            activated = customer_services.subscription_status_activate(
                 actor=actor, subscription=subscription, reason=_("Installed: %(order)s") % {"order": order.number}
             )
             network_services.provisioning_enqueue_transition(subscription=activated, previous_status=activated.previous_lifecycle["status"], actor=actor)

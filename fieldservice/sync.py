@@ -28,11 +28,11 @@ from .services import (
     workorder_add_note,
     workorder_arrive,
     workorder_check_item,
-    workorder_complete,
     workorder_fail,
     workorder_record_readings,
     workorder_sign,
     workorder_start_travel,
+    workorder_status_complete,
 )
 
 logger = logging.getLogger(__name__)
@@ -132,7 +132,7 @@ OPERATIONS = {
     "readings": lambda actor, order, a: workorder_record_readings(actor=actor, order=order, **a),
     "sign": lambda actor, order, a: workorder_sign(actor=actor, order=order, **a),
     "equipment": lambda actor, order, a: workorder_equipment(actor=actor, order=order, **a),
-    "complete": lambda actor, order, a: workorder_complete(actor=actor, order=order, **a),
+    "complete": lambda actor, order, a: workorder_status_complete(actor=actor, order=order, **a),
     "fail": lambda actor, order, a: workorder_fail(actor=actor, order=order, **a),
 }
 
@@ -195,7 +195,7 @@ def _order_id(value) -> int | None:
     return value
 
 
-def operations_apply(*, technician, ops, operations: Mapping[str, Callable] = OPERATIONS) -> list[SyncOperation | ValidationError]:
+def offline_operations_apply(*, technician, ops, operations: Mapping[str, Callable] = OPERATIONS) -> list[SyncOperation | ValidationError]:
     """Apply a batch of queued actions from the phone, each exactly once by the UUID the phone gave it;
     `ops` are (uuid, kind, order id, payload, the phone's time); `operations` what each kind does with the arguments
     `PAYLOADS` read from its payload (the use case gives completion with its survey:
@@ -330,7 +330,7 @@ def operation_apply(
 ) -> SyncOperation:
     """One queued action from the phone (a batch of one: `operations_apply`); ValidationError when it is
     not one."""
-    answer = operations_apply(technician=technician, ops=[(op_uuid, kind, order_id, payload, client_at)], operations=operations)[0]
+    answer = offline_operations_apply(technician=technician, ops=[(op_uuid, kind, order_id, payload, client_at)], operations=operations)[0]
     if isinstance(answer, ValidationError):
         raise answer
     return answer

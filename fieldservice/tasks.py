@@ -1,4 +1,4 @@
-"""Celery wrappers for field service: the nightly rent of rented equipment (ispbill/celery.py beat
+"""Celery wrappers for field service: the nightly rent of rented equipment (config/celery.py beat
 "fieldservice-rental-charges", before the billing run writes it onto the invoices)."""
 
 from celery import shared_task

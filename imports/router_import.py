@@ -145,7 +145,7 @@ def router_batch_map(*, actor, batch: ImportBatch, choices: dict[str, dict], are
             if existing is not None:
                 packages[name] = existing
                 continue
-            packages[name] = customer_services.package_create(
+            packages[name] = customer_services.package_catalog_add(
                 actor=actor, name=name[:100], router_profile=name[:64], price=choice["price"],
                 download_mbps=info.get("download_mbps") or 10, upload_mbps=info.get("upload_mbps") or 10,
             )

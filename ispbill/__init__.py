@@ -1,3 +1,3 @@
-from .celery import app as celery_app
+"""The kernel: `core` (money, numbering, audit, encrypted fields, time, jobs), `accounts` and `notify`.
 
-__all__ = ("celery_app",)
+It imports no domain app and nothing above it; the wiring (settings, URLs, Celery) is in `config/`."""

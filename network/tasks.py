@@ -1,5 +1,5 @@
 """Celery entry points for the network app: ids in, services do the work. Periodic jobs are declared
-in ispbill/celery.py; each fans out one task per router so a slow router delays only itself."""
+in config/celery.py; each fans out one task per router so a slow router delays only itself."""
 
 from celery import shared_task
 from django.db.models import Q

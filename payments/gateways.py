@@ -169,7 +169,7 @@ class SSLCommerzGateway(Gateway):
         return online.notification_receive(data=data, source=source)
 
     def query(self, *, gp, actor=None):
-        return online.online_payment_requery(gp=gp, actor=actor)
+        return online.online_payment_status_query(gp=gp, actor=actor)
 
     def refund(self, *, gp, amount, reason, refe_id):
         return online.gateway_client().refund(bank_tran_id=gp.bank_tran_id, amount=amount, remarks=reason[:100], refe_id=refe_id)

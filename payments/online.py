@@ -40,7 +40,7 @@ from ispbill.core.ratelimit import rate_take
 from . import merchant_config, sslcommerz
 from .fees import fee_charge
 from .models import GatewayEvent, GatewayPayment, GatewaySettings, Payment
-from .services import PaymentDraft, payment_record, payments_record_many
+from .services import PaymentDraft, payment_ledger_record, payments_ledger_record_many
 from .settle_sql import settle_with_event
 
 logger = logging.getLogger(__name__)
@@ -447,9 +447,9 @@ def _close(gp: GatewayPayment, status: str, *, reason: str, kind: str, data) -> 
     return Outcome(locked, True, status)
 
 
-def online_payment_credit(*, gp: GatewayPayment, actor=None) -> Payment | None:
+def online_payment_money_record(*, gp: GatewayPayment, actor=None) -> Payment | None:
     """Record the money of a paid gateway payment once: receipt, allocation, reactivation, message.
-    Called by the use case of the same name, which adds what follows a payment in other apps."""
+    Called by `usecases.online_payment.online_payment_credit`, which adds what follows a payment in other apps."""
     with transaction.atomic():
         gp = GatewayPayment.objects.select_for_update(of=("self",)).select_related("customer").get(pk=gp.pk)
         if gp.payment_id or gp.status != GatewayPayment.Status.PAID or gp.customer_id is None:
@@ -463,7 +463,7 @@ def online_payment_credit(*, gp: GatewayPayment, actor=None) -> Payment | None:
                 actor=actor, memo=f"{gp.get_gateway_display()} charge on {gp.tran_id}",
             )
             update.append("fee_entry")
-        payment = payment_record(
+        payment = payment_ledger_record(
             actor=actor, customer=gp.customer, amount=gp.amount, method=gp.method or Payment.Method.ONLINE,
             reference=gp.bank_tran_id or gp.tran_id, received_at=gp.paid_at, idempotency_key=f"{gp.gateway}:{gp.tran_id}",
             note=f"Online payment {gp.tran_id} ({gp.card_type})", confirm_large=True,
@@ -473,7 +473,7 @@ def online_payment_credit(*, gp: GatewayPayment, actor=None) -> Payment | None:
     return payment
 
 
-def online_payments_credit_many(*, gps: list[GatewayPayment], actor=None) -> dict[int, Payment]:
+def online_payments_money_record_many(*, gps: list[GatewayPayment], actor=None) -> dict[int, Payment]:
     """`online_payment_credit` for many paid payments at once (auto-pay's charge day): {gateway payment
     id: payment} for those this call credited. The payments are locked and re-read (one already
     credited, or no longer paid, is left alone); the money goes in through `payments_record_many`
@@ -488,7 +488,7 @@ def online_payments_credit_many(*, gps: list[GatewayPayment], actor=None) -> dic
     simple = []
     for gp in locked:
         if gp.fee_passed and gp.fee > ZERO:
-            credited[gp.pk] = online_payment_credit(gp=gp, actor=actor)
+            credited[gp.pk] = online_payment_money_record(gp=gp, actor=actor)
         else:
             simple.append(gp)
     while simple:
@@ -500,7 +500,7 @@ def online_payments_credit_many(*, gps: list[GatewayPayment], actor=None) -> dic
             customer=gp.customer, amount=gp.amount, method=gp.method or Payment.Method.ONLINE,
             reference=gp.bank_tran_id or gp.tran_id, received_at=gp.paid_at, idempotency_key=f"{gp.gateway}:{gp.tran_id}",
             note=f"Online payment {gp.tran_id} ({gp.card_type})", actor=actor) for gp in batch]
-        payments = payments_record_many(drafts=drafts, confirm_large=True)
+        payments = payments_ledger_record_many(drafts=drafts, confirm_large=True)
         for gp, payment in zip(batch, payments):
             gp.payment = payment
             credited[gp.pk] = payment
@@ -512,7 +512,7 @@ def online_payments_credit_many(*, gps: list[GatewayPayment], actor=None) -> dic
 # Reconciliation ----------------------------------------------------------------------------------
 
 
-def online_payment_requery(*, gp: GatewayPayment, actor=None) -> Outcome:
+def online_payment_status_query(*, gp: GatewayPayment, actor=None) -> Outcome:
     """Ask the transaction-query API what became of a payment and settle it accordingly."""
     config = gateway_config()
     GatewayPayment.objects.filter(pk=gp.pk).update(last_queried_at=timezone.now())
@@ -550,14 +550,14 @@ def online_payments_requery_pending(*, now=None) -> dict:
         gateway=GatewayPayment.Gateway.SSLCOMMERZ, status=GatewayPayment.Status.PENDING, created_at__lt=cutoff)
     for gp in pending.order_by("id")[:200]:
         counts["queried"] += 1
-        counts["settled"] += online_payment_requery(gp=gp).changed
+        counts["settled"] += online_payment_status_query(gp=gp).changed
     return counts
 
 
 # Review of risky payments ------------------------------------------------------------------------
 
 
-def online_payment_approve(*, actor, gp: GatewayPayment) -> GatewayPayment:
+def online_payment_hold_release(*, actor, gp: GatewayPayment) -> GatewayPayment:
     """Staff accept a payment held as risky: it becomes paid, to be credited like any other."""
     with transaction.atomic():
         gp = GatewayPayment.objects.select_for_update().get(pk=gp.pk)

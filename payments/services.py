@@ -67,7 +67,7 @@ def _check_payment_input(*, amount, method, reference, received_at, confirm_larg
     return amount
 
 
-def payment_record(
+def payment_ledger_record(
     *,
     actor,
     customer: Customer,
@@ -188,7 +188,7 @@ def _actors(drafts) -> list:
 # No savepoint of its own when nested: no caller goes on after its exception without one of its own
 # (a group of Pay Bill payments falls back from its own savepoint), and each pair is two round trips.
 @transaction.atomic(savepoint=False)
-def payments_record_many(*, drafts: Sequence[PaymentDraft], confirm_large: bool = False, announce: bool = True) -> list[Payment]:
+def payments_ledger_record_many(*, drafts: Sequence[PaymentDraft], confirm_large: bool = False, announce: bool = True) -> list[Payment]:
     """`payment_record` for many customers at once (at most one payment each), in a handful of
     statements: the same payments and receipt numbers (in the order given, one counter update),
     ledger entries and allocations (`billing.ledger.payments_post`), audit entries, suspensions for
@@ -288,7 +288,7 @@ def _notify_received_many(payments: list[Payment]) -> None:
 
 
 @transaction.atomic
-def payment_reverse(*, actor, payment: Payment, reason: str) -> Payment:
+def payment_ledger_reverse(*, actor, payment: Payment, reason: str) -> Payment:
     """Undo a mistaken payment with new rows: a reversing ledger entry and negative allocations on the
     invoices its money paid (directly, or later as credit). Paid-through dates are recomputed."""
     reason = (reason or "").strip()

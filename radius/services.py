@@ -134,7 +134,7 @@ def session_log_purge(*, now: datetime, retention_months: int, batch: int = SESS
     return {"cutoff": cutoff.isoformat(), "deleted": deleted, "partitions_dropped": dropped}
 
 
-def session_log_maintain(*, retention_months: int, now: datetime | None = None, batch: int = SESSION_LOG_BATCH) -> dict:
+def session_log_partitions_maintain(*, retention_months: int, now: datetime | None = None, batch: int = SESSION_LOG_BATCH) -> dict:
     """The nightly upkeep of the log: months made ahead, closed sessions moved in, sessions past the
     retention deleted. Idempotent: a second run the same night finds nothing to do."""
     now = now or timezone.now()

@@ -1,4 +1,4 @@
-"""Celery entry points for radius (periodic jobs declared in ispbill/celery.py)."""
+"""Celery entry points for radius (periodic jobs declared in config/celery.py)."""
 
 from celery import shared_task
 

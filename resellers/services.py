@@ -21,7 +21,7 @@ from customers.models import Area, Customer, Package
 from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, format_money, to_money
 from payments.models import Payment
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tickets import services as ticket_services
 from tickets.models import Ticket
 
@@ -320,7 +320,7 @@ def cash_collect(
     if reseller.is_prepaid:
         raise ValidationError(_("Prepaid resellers renew from the wallet instead of recording cash."))
     with transaction.atomic():
-        payment = payment_record(
+        payment = payment_ledger_record(
             actor=actor, customer=customer, amount=amount, method=Payment.Method.CASH, reference=reference,
             idempotency_key=idempotency_key or None, reseller=reseller, confirm_large=confirm_large,
             note=_("Collected by reseller %(name)s") % {"name": reseller.name},

@@ -1,4 +1,4 @@
-"""Celery wrappers of resellers (scheduled in ispbill/celery.py)."""
+"""Celery wrappers of resellers (scheduled in config/celery.py)."""
 
 from celery import shared_task
 

@@ -101,7 +101,7 @@ def _fresh_cached_reads():
 def eager_celery():
     """Tasks queued with .delay() (on commit, as the code queues them) run at once in the test's thread,
     as a worker would run them, and a task's exception fails the test. The one eager fixture."""
-    from ispbill.celery import app
+    from config.celery import app
 
     previous = app.conf.task_always_eager, app.conf.task_eager_propagates
     app.conf.task_always_eager = app.conf.task_eager_propagates = True

@@ -1,4 +1,4 @@
-"""The night's jobs, run as celery beat runs them: every job of `ispbill/celery.py`'s beat schedule
+"""The night's jobs, run as celery beat runs them: every job of `config/celery.py`'s beat schedule
 that runs once a day, in the order of its time, each on a clock set to that day and time (the
 tasks read `timezone.now()`, as in production). Jobs that run every few minutes (the outbox, the
 SLA check, the renewals' sweep) are left to the test, which calls them where it needs them."""
@@ -13,7 +13,7 @@ from unittest import mock
 from celery.schedules import crontab
 from django.utils import timezone
 
-from ispbill.celery import app
+from config.celery import app
 
 
 @contextmanager

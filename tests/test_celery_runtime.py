@@ -1,6 +1,6 @@
 """The job runtime really runs: a Celery worker process consumes a project task from the
 configured broker (Kombu's filesystem transport without REDIS_URL, Redis with it), and
-`celery beat` loads every periodic job of ispbill/celery.py.
+`celery beat` loads every periodic job of config/celery.py.
 
 The worker is a separate process, so it must see the rows this test writes. On PostgreSQL it
 connects to the test database itself (the test commits: transaction=True). pytest-django keeps
@@ -26,7 +26,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
 
-from ispbill.celery import app as celery_app
+from config.celery import app as celery_app
 
 PROJECT_ROOT = Path(settings.BASE_DIR)
 # A bound on waiting, not a speed check: starting Celery with Django takes seconds on a quiet machine,
@@ -109,7 +109,7 @@ def test_worker_process_runs_a_project_task_from_the_configured_broker(tmp_path)
             stderr=subprocess.STDOUT,
         )
     try:
-        # As beat sends it: the schedule entry's options (ispbill/celery.py adds the job log's headers).
+        # As beat sends it: the schedule entry's options (config/celery.py adds the job log's headers).
         celery_app.loader.import_default_modules()
         entry = celery_app.conf.beat_schedule["housekeeping-expired-sessions"]
         celery_app.tasks[entry["task"]].apply_async(queue=queue_name, **entry["options"])
@@ -149,7 +149,7 @@ def test_worker_process_runs_a_project_task_from_the_configured_broker(tmp_path)
 def test_every_periodic_job_names_a_registered_task():
     celery_app.loader.import_default_modules()  # what worker and beat do at start: autodiscovery
     schedule = celery_app.conf.beat_schedule
-    assert schedule, "ispbill/celery.py declares the periodic jobs"
+    assert schedule, "config/celery.py declares the periodic jobs"
     unknown = {name: entry["task"] for name, entry in schedule.items() if entry["task"] not in celery_app.tasks}
     assert not unknown, f"periodic jobs naming tasks nobody registered: {unknown}"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APPS = [
     "customers", "billing", "payments", "network", "tickets", "fieldservice", "resellers", "contracts", "churn",
-    "imports", "dashboard", "usecases", "web", "ispbill.core", "ispbill.accounts", "ispbill.notify", "ispbill.surfaces",
+    "imports", "dashboard", "usecases", "web", "ispbill.core", "ispbill.accounts", "ispbill.notify",
 ]
 
 
@@ -59,4 +59,38 @@ def test_no_cross_app_import_is_written_inside_a_function():
     found = _cross_app_imports_in_functions()
     assert found == set(), "move these to the top of the module (or the operation to usecases/):\n" + "\n".join(
         f"  {module} imports {imported} inside a function" for module, imported in sorted(found)
+    )
+
+
+def _packages() -> list[str]:
+    """The project's top packages, named once: import-linter's root_packages in pyproject.toml."""
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]["root_packages"]
+
+
+def _public_functions(package: str) -> dict[str, list[str]]:
+    names: dict[str, list[str]] = {}
+    for path in sorted((ROOT / package.replace(".", "/")).rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith("_"):
+                names.setdefault(node.name, []).append(str(path.relative_to(ROOT)))
+    return names
+
+
+def test_no_use_case_shares_its_name_with_a_function_of_another_layer():
+    """`usecases.subscription_cancel` and a domain `subscription_cancel` would let a caller import the half
+    that skips billing's credit or the router without noticing; the domain halves are named for what they
+    do (`customers.services.subscription_status_cancel`)."""
+    use_cases = _public_functions("usecases")
+    others: dict[str, list[str]] = {}
+    for package in _packages():
+        if package != "usecases":
+            for name, where in _public_functions(package).items():
+                others.setdefault(name, []).extend(where)
+    twins = sorted(set(use_cases) & set(others))
+    assert twins == [], "rename the domain half for what it does:\n" + "\n".join(
+        f"  {name}: {use_cases[name]} and {others[name]}" for name in twins
     )

@@ -28,7 +28,7 @@ from ispbill.accounts.models import CustomerSession, User
 from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
 from payments.models import BkashAgreement, GatewayPayment
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from radius.models import Session
 from resellers.models import Payout
 from tests.factories import (
@@ -254,7 +254,7 @@ def world(db):
         "ticket": ticket_create(
             actor=None, customer=subscription.customer, category="slow_speed", subject="Slow", description="Slow at night",
         ),
-        "payment": payment_record(actor=None, customer=subscription.customer, amount=Decimal("500.00"), method="cash"),
+        "payment": payment_ledger_record(actor=None, customer=subscription.customer, amount=Decimal("500.00"), method="cash"),
         "invoice": invoice_create(
             actor=None, customer=subscription.customer,
             lines=[LineSpec(kind="one_time", description="Installation", amount=Decimal("300.00"))],
@@ -290,7 +290,7 @@ def world(db):
         "onsite_token": SimpleNamespace(pk=onsite_token(contract=contract, technician=UserFactory(kind="technician"), visit_id=workorder.pk)),
         "charge": one_time_charge_add(actor=None, customer=subscription.customer, kind="custom", amount=Decimal("50")),
         "reseller_subscription": reseller_subscription,
-        "reseller_payment": payment_record(
+        "reseller_payment": payment_ledger_record(
             actor=None, customer=reseller_customer, amount=Decimal("200.00"), method="cash", reseller=reseller_a,
         ),
         "reseller": reseller_a,

@@ -1,4 +1,4 @@
-"""Celery wrappers for the tickets app: the SLA breach check runs every minute (ispbill/celery.py)."""
+"""Celery wrappers for the tickets app: the SLA breach check runs every minute (config/celery.py)."""
 
 from celery import shared_task
 

@@ -73,7 +73,7 @@ def _row_create(*, actor, batch: ImportBatch, row: ImportRow, catalogue: _Catalo
     if v.get("package_id"):
         with contract_drafting_paused():  # existing customers: no contract to sign on moving day
             subscription_anchor_check(anchor_day=v["billing_day"])
-            subscription = customer_services.subscription_create(
+            subscription = customer_services.subscription_pending_create(
                 actor=actor, customer=customer, package=catalogue.packages[v["package_id"]], router=catalogue.routers[v["router_id"]],
                 connection_type=v["connection_type"], username=v["username"], password=v.get("password", ""),
                 static_ip=v["static_ip"] if v["connection_type"] == "static" else None, billing_anchor_day=v["billing_day"],
@@ -83,7 +83,7 @@ def _row_create(*, actor, batch: ImportBatch, row: ImportRow, catalogue: _Catalo
             if batch.source == ImportBatch.Source.ROUTER:
                 subscription = customer_services.subscription_adopt(actor=actor, subscription=subscription, reason=reason)
             else:
-                subscription = customer_services.subscription_activate(actor=actor, subscription=subscription, reason=reason)
+                subscription = customer_services.subscription_status_activate(actor=actor, subscription=subscription, reason=reason)
                 network_services.provisioning_enqueue_transition(
                     subscription=subscription, previous_status=subscription.previous_lifecycle["status"], actor=actor
                 )

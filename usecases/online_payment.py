@@ -37,7 +37,7 @@ def online_payment_credit(*, gp: GatewayPayment, actor=None) -> Payment | None:
     if purpose == GatewayPayment.Purpose.CARD:
         card_purchase_fulfil(gp=gp)
         return None
-    payment = online.online_payment_credit(gp=gp, actor=actor)
+    payment = online.online_payment_money_record(gp=gp, actor=actor)
     if payment is not None:
         commission_on_payment(actor=actor, payment=payment)
     return payment
@@ -46,7 +46,7 @@ def online_payment_credit(*, gp: GatewayPayment, actor=None) -> Payment | None:
 def online_payments_credit_many(*, gps: list[GatewayPayment], actor=None) -> dict[int, Payment]:
     """`online_payment_credit` for many paid payments at once (auto-pay's charge day), set-based, with
     the commissions they earn. Call inside transaction.atomic."""
-    credited = online.online_payments_credit_many(gps=gps, actor=actor)
+    credited = online.online_payments_money_record_many(gps=gps, actor=actor)
     recorded = [payment for payment in credited.values() if payment is not None]
     if recorded:
         commission_on_payments(actor=actor, payments=recorded)
@@ -100,7 +100,7 @@ def online_payment_requery(*, gp: GatewayPayment, actor=None) -> online.Outcome:
 
 def online_payment_approve(*, actor, gp: GatewayPayment) -> GatewayPayment:
     """Staff accept a payment held as risky: it is credited like any other."""
-    gp = online.online_payment_approve(actor=actor, gp=gp)
+    gp = online.online_payment_hold_release(actor=actor, gp=gp)
     online_payment_credit(gp=gp, actor=actor)
     gp.refresh_from_db()
     return gp

@@ -13,5 +13,5 @@ from .package_change_effects import package_change_effects
 
 @transaction.atomic
 def package_change_approve(*, actor, change: PackageChange, note: str = "") -> PackageChange:
-    change = package_changes.package_change_approve(actor=actor, change=change, note=note)
+    change = package_changes.package_change_billing_approve(actor=actor, change=change, note=note)
     return package_change_effects(actor=actor, change=change)

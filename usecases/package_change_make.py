@@ -13,7 +13,7 @@ from .package_change_effects import package_change_effects
 
 @transaction.atomic
 def package_change_make(*, actor, subscription, to_package, note: str = "", seen_package_id: int | None = None) -> PackageChange:
-    change = package_changes.package_change_make(
+    change = package_changes.package_change_billing_make(
         actor=actor, subscription=subscription, to_package=to_package, note=note, seen_package_id=seen_package_id
     )
     return package_change_effects(actor=actor, change=change)

@@ -11,6 +11,6 @@ from network import services as network_services
 
 @transaction.atomic
 def package_create(*, actor, **fields) -> Package:
-    package = customer_services.package_create(actor=actor, **fields)
+    package = customer_services.package_catalog_add(actor=actor, **fields)
     network_services.package_profile_enqueue(package=package, actor=actor)
     return package

@@ -13,6 +13,6 @@ from network import services as network_services
 @transaction.atomic
 def package_update(*, actor, package: Package, **changes) -> Package:
     previous = network_services.package_router_state(package)
-    package = customer_services.package_update(actor=actor, package=package, **changes)
+    package = customer_services.package_catalog_update(actor=actor, package=package, **changes)
     network_services.package_changed(package=package, previous=previous, actor=actor)
     return package

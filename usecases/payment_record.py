@@ -12,21 +12,21 @@ from resellers.commissions import commission_on_payment, commission_on_payments
 
 @transaction.atomic
 def payment_record(*, actor, **payment) -> Payment:
-    """`payments.services.payment_record`'s arguments. The same idempotency key twice answers with the
+    """`payments.services.payment_ledger_record`'s arguments. The same idempotency key twice answers with the
     first payment; its commission accrues once (one accrual per payment)."""
-    recorded = payment_services.payment_record(actor=actor, **payment)
+    recorded = payment_services.payment_ledger_record(actor=actor, **payment)
     commission_on_payment(actor=actor, payment=recorded)
     return recorded
 
 
-@transaction.atomic(savepoint=False)  # as payments.services.payments_record_many, for the same reason
+@transaction.atomic(savepoint=False)  # as payments.services.payments_ledger_record_many, for the same reason
 def payments_record_many(
     *, drafts: list[payment_services.PaymentDraft], confirm_large: bool = False, announce: bool = True,
 ) -> list[Payment]:
     """`payment_record` for many customers at once (at most one payment each), set-based
-    (`payments.services.payments_record_many`, whose `announce` this passes on), with each one's
+    (`payments.services.payments_ledger_record_many`, whose `announce` this passes on), with each one's
     commission as `payment_record` accrues it."""
-    recorded = payment_services.payments_record_many(drafts=drafts, confirm_large=confirm_large, announce=announce)
+    recorded = payment_services.payments_ledger_record_many(drafts=drafts, confirm_large=confirm_large, announce=announce)
     for draft, payment in zip(drafts, recorded):
         commission_on_payments(actor=draft.actor, payments=[payment])
     return recorded

@@ -12,6 +12,6 @@ from resellers.commissions import commission_on_reversal
 
 @transaction.atomic
 def payment_reverse(*, actor, payment: Payment, reason: str) -> Payment:
-    reversed_payment = payment_services.payment_reverse(actor=actor, payment=payment, reason=reason)
+    reversed_payment = payment_services.payment_ledger_reverse(actor=actor, payment=payment, reason=reason)
     commission_on_reversal(actor=actor, payment=reversed_payment)
     return reversed_payment

@@ -31,7 +31,7 @@ from ispbill.core.money import ZERO, to_money
 from ispbill.core.periods import Period
 from network import services as network_services
 from payments.models import Payment
-from payments.services import PaymentDraft, payment_record, payments_record_many
+from payments.services import PaymentDraft, payment_ledger_record, payments_ledger_record_many
 from resellers import sql
 from resellers.commissions import commission_on_payment, commission_on_payments
 from resellers.models import Renewal, Reseller
@@ -276,7 +276,7 @@ def _settle(*, actor, renewal: Renewal) -> None:
     payment = None
     open_amount = invoice.total - invoice.amount_paid
     if open_amount > ZERO:
-        payment = payment_record(
+        payment = payment_ledger_record(
             actor=actor, customer=subscription.customer, amount=open_amount, method=Payment.Method.WALLET,
             reference=f"WALLET-{renewal.entry_id}", idempotency_key=f"renewal-{renewal.entry_id}",
             note=_("Renewal by reseller %(name)s") % {"name": reseller.name}, reseller=reseller, confirm_large=True,
@@ -302,7 +302,7 @@ def _settle(*, actor, renewal: Renewal) -> None:
     invoice.refresh_from_db()
     subscription.refresh_from_db()
     if subscription.status == Subscription.Status.PENDING:
-        activated = customer_services.subscription_activate(
+        activated = customer_services.subscription_status_activate(
             actor=actor, subscription=subscription, reason=_("Renewed by reseller %(name)s") % {"name": reseller.name}
         )
         network_services.provisioning_enqueue_transition(subscription=activated, previous_status=activated.previous_lifecycle["status"], actor=actor)
@@ -340,7 +340,7 @@ def _period_invoices(renewals: list[Renewal]) -> dict[int, Invoice]:
 def _settle_many(*, renewals: list[Renewal]) -> None:
     """`_settle` for many renewals at once, each as done by whoever asked for it (see `renewals_settle`):
     the period invoices missing are issued together (`billing.services.invoices_create_many`), the
-    payments settling them recorded together (`payments.services.payments_record_many`), the margins
+    payments settling them recorded together (`payments.services.payments_ledger_record_many`), the margins
     posted together (`billing.ledger.wallets.margins_post`), the renewals and their audit entries written in
     one statement each, in rounds that keep the numbering of one by one. The caller holds the
     renewals' row locks."""
@@ -394,7 +394,7 @@ def _settle_round(*, renewals: list[Renewal], subscriptions: dict[int, Subscript
 
     now = timezone.now()
     paying = [r for r in together if invoice_of[r.pk].total - invoice_of[r.pk].amount_paid > ZERO]
-    payments = payments_record_many(confirm_large=True, drafts=[
+    payments = payments_ledger_record_many(confirm_large=True, drafts=[
         PaymentDraft(
             customer=subscriptions[r.subscription_id].customer, amount=invoice_of[r.pk].total - invoice_of[r.pk].amount_paid,
             method=Payment.Method.WALLET, reference=f"WALLET-{r.entry_id}", idempotency_key=f"renewal-{r.entry_id}",
@@ -430,7 +430,7 @@ def _settle_round(*, renewals: list[Renewal], subscriptions: dict[int, Subscript
     for r in together:
         if r.subscription_id in pending:  # a new connection's first renewal: provisioned one by one
             subscription = Subscription.objects.get(pk=r.subscription_id)
-            activated = customer_services.subscription_activate(
+            activated = customer_services.subscription_status_activate(
                 actor=r.created_by, subscription=subscription, reason=_("Renewed by reseller %(name)s") % {"name": r.reseller.name}
             )
             network_services.provisioning_enqueue_transition(

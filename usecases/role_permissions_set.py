@@ -11,7 +11,7 @@ from ispbill.accounts import services as account_services
 
 @transaction.atomic
 def role_permissions_set(*, actor, role, permissions):
-    role = account_services.role_permissions_set(actor=actor, role=role, permissions=permissions)
+    role = account_services.role_grants_replace(actor=actor, role=role, permissions=permissions)
     for member in role.user_set.filter(is_active=True).order_by("pk"):
         collector_assignments_release(actor=actor, user=member)
     return role

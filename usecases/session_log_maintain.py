@@ -5,7 +5,7 @@ billing app's setting (radius sits below billing, so the two meet here). docs/ra
 from datetime import datetime
 
 from billing.selectors import current_billing_settings
-from radius.services import session_log_maintain as radius_session_log_maintain
+from radius.services import session_log_partitions_maintain as radius_session_log_maintain
 
 
 def session_log_maintain(*, now: datetime | None = None) -> dict:

@@ -12,6 +12,6 @@ from .connection_effects import router_and_message
 
 @transaction.atomic
 def subscription_activate(*, actor, subscription: Subscription, reason: str) -> Subscription:
-    activated = customer_services.subscription_activate(actor=actor, subscription=subscription, reason=reason)
+    activated = customer_services.subscription_status_activate(actor=actor, subscription=subscription, reason=reason)
     router_and_message(actor=actor, subscription=activated)
     return activated

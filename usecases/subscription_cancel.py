@@ -60,7 +60,7 @@ def subscription_cancel_quote(*, subscription: Subscription, on: date | None = N
 
 @transaction.atomic
 def subscription_cancel(*, actor, subscription: Subscription, reason: str, fee_waive_reason: str = "") -> Subscription:
-    cancelled = customer_services.subscription_cancel(actor=actor, subscription=subscription, reason=reason)
+    cancelled = customer_services.subscription_status_cancel(actor=actor, subscription=subscription, reason=reason)
     router_and_message(actor=actor, subscription=cancelled)
     billing_cancelled(actor=actor, subscription=cancelled)
     equipment_collection_for(actor=actor, subscription=cancelled, reason=reason)

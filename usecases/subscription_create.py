@@ -17,7 +17,7 @@ from fieldservice.services import on_subscription_created as installation_order_
 @transaction.atomic
 def subscription_create(*, actor, customer, package, router, billing_anchor_day: int | None = None, **connection) -> Subscription:
     subscription_anchor_check(anchor_day=billing_anchor_day)
-    subscription = customer_services.subscription_create(
+    subscription = customer_services.subscription_pending_create(
         actor=actor, customer=customer, package=package, router=router, billing_anchor_day=billing_anchor_day, **connection
     )
     if package.installation_fee > 0:

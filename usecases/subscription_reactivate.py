@@ -18,7 +18,7 @@ from .connection_effects import router_and_message
 @transaction.atomic
 def subscription_reactivate(*, actor, subscription: Subscription, reason: str) -> Subscription:
     paused = Subscription.objects.filter(pk=subscription.pk).values("status", "skip_billing", "suspended_at").get()
-    reactivated = customer_services.subscription_reactivate(actor=actor, subscription=subscription, reason=reason)
+    reactivated = customer_services.subscription_status_reactivate(actor=actor, subscription=subscription, reason=reason)
     router_and_message(actor=actor, subscription=reactivated)
     if paused["status"] == Subscription.Status.SUSPENDED and paused["skip_billing"]:
         paused_on = timezone.localdate(paused["suspended_at"]) if paused["suspended_at"] else None

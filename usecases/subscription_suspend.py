@@ -16,7 +16,7 @@ from .connection_effects import router_and_message
 
 @transaction.atomic
 def subscription_suspend(*, actor, subscription: Subscription, reason: str, suspension_type: str, skip_billing: bool = False) -> Subscription:
-    suspended = customer_services.subscription_suspend(
+    suspended = customer_services.subscription_status_suspend(
         actor=actor, subscription=subscription, reason=reason, suspension_type=suspension_type, skip_billing=skip_billing
     )
     router_and_message(actor=actor, subscription=suspended)

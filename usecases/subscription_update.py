@@ -29,6 +29,6 @@ def subscription_update(*, actor, subscription: Subscription, password: str | No
         package_change_make(actor=actor, subscription=subscription, to_package=package)
         subscription.refresh_from_db()  # on its new package (billing queued that router change itself)
     previous = network_services.provisioning_snapshot(subscription)
-    subscription = customer_services.subscription_update(actor=actor, subscription=subscription, password=password, **changes)
+    subscription = customer_services.subscription_fields_update(actor=actor, subscription=subscription, password=password, **changes)
     network_services.provisioning_enqueue_change(subscription=subscription, previous=previous, actor=actor)
     return subscription

@@ -1,4 +1,4 @@
-"""Celery tasks of the use cases: thin wrappers, scheduled in ispbill/celery.py."""
+"""Celery tasks of the use cases: thin wrappers, scheduled in config/celery.py."""
 
 from celery import shared_task
 
@@ -80,7 +80,7 @@ def credit_paid_online_payments() -> dict:
 @shared_task(ignore_result=True)
 def settle_pending_renewals() -> int:
     """Finish renewals whose wallet debit committed but whose invoice and payment did not (a crash or an
-    error after the debit): each exactly once (ispbill/celery.py runs this every minute)."""
+    error after the debit): each exactly once (config/celery.py runs this every minute)."""
     from .reseller_renewal import renewals_settle_pending
 
     settled = renewals_settle_pending()

@@ -17,5 +17,5 @@ OPERATIONS = {
 
 
 def operations_apply(*, technician, ops) -> list[SyncOperation | ValidationError]:
-    """See fieldservice.sync.operations_apply (inside the caller's transaction)."""
-    return fieldservice_sync.operations_apply(technician=technician, ops=ops, operations=OPERATIONS)
+    """See fieldservice.sync.offline_operations_apply (inside the caller's transaction)."""
+    return fieldservice_sync.offline_operations_apply(technician=technician, ops=ops, operations=OPERATIONS)

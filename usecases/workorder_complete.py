@@ -15,7 +15,7 @@ from tickets.services import survey_ask_visit
 
 @transaction.atomic
 def workorder_complete(*, actor, order: WorkOrder, override_reason: str = "", check_online: bool = True, at: datetime | None = None) -> WorkOrder:
-    order = fieldservice_services.workorder_complete(
+    order = fieldservice_services.workorder_status_complete(
         actor=actor, order=order, override_reason=override_reason, check_online=check_online, at=at,
     )
     if order.customer_id:

@@ -1,4 +1,4 @@
-"""Celery wrappers of prepaid cards (the nightly one scheduled in ispbill/celery.py)."""
+"""Celery wrappers of prepaid cards (the nightly one scheduled in config/celery.py)."""
 
 from celery import shared_task
 

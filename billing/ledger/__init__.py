@@ -55,7 +55,7 @@ The API (stable: the reseller, contract and import work builds on it)
 - `payment_money_out(payment=)`: refunded + reversed so far of a payment (the cap's left side).
 
 Many customers at once (a reseller's renewals settled together, `billing.services.invoices_create_many`,
-`payments.services.payments_record_many`): the same rows and amounts as the single functions, in a
+`payments.services.payments_ledger_record_many`): the same rows and amounts as the single functions, in a
 few statements.
 - `accounts_lock(customer_ids=)` → {customer id: locked `Account`}, missing ones created, locked in
   primary-key order.

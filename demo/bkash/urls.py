@@ -1,5 +1,5 @@
 """The bKash emulator's URLs: the tokenized checkout API under the real path, the wallet page and the
-bKash app's linked-merchant list. Mounted by ispbill/urls.py under /sandbox/bkash/ when DEMO is on;
+bKash app's linked-merchant list. Mounted by config/urls.py under /sandbox/bkash/ when DEMO is on;
 each request checks BKASH_SANDBOX, so turning it off really removes the emulator."""
 
 from functools import wraps

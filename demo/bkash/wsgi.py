@@ -10,7 +10,7 @@ import django
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ispbill.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup(set_prefix=False)
 
 EMULATOR_MIDDLEWARE = [

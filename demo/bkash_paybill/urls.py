@@ -1,4 +1,4 @@
-"""The emulated bKash app's Pay Bill menu. Mounted by ispbill/urls.py under /sandbox/bkash-paybill/ when
+"""The emulated bKash app's Pay Bill menu. Mounted by config/urls.py under /sandbox/bkash-paybill/ when
 DEMO is on; each request also checks BKASH_PAYBILL_SANDBOX, so turning it off removes it."""
 
 from functools import wraps

@@ -1,5 +1,5 @@
 """The Nagad emulator's URLs: the merchant API under Nagad's real paths (…/api/dfs/…), the checkout page
-and the merchant portal's daily transaction report. Mounted by ispbill/urls.py under /sandbox/nagad/
+and the merchant portal's daily transaction report. Mounted by config/urls.py under /sandbox/nagad/
 when DEMO is on; each request checks NAGAD_SANDBOX, so turning it off really removes the emulator."""
 
 from functools import wraps

@@ -1,4 +1,4 @@
-"""The SSLCommerz emulator's URLs, laid out like the real hosts' paths. Mounted by ispbill/urls.py under
+"""The SSLCommerz emulator's URLs, laid out like the real hosts' paths. Mounted by config/urls.py under
 /sandbox/sslcommerz/ when SSLCOMMERZ_SANDBOX is on."""
 
 from functools import wraps

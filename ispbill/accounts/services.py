@@ -209,7 +209,7 @@ def role_create(*, actor, name: str, permissions: Iterable[Permission] = ()) -> 
 
 
 @transaction.atomic
-def role_permissions_set(*, actor, role: Group, permissions: Iterable[Permission]) -> Group:
+def role_grants_replace(*, actor, role: Group, permissions: Iterable[Permission]) -> Group:
     """Give the role exactly `permissions`. Audited as the codenames taken away (before) and given (after)."""
     manage_roles = _lock_role_managers()
     wanted = {p.pk: p for p in Permission.objects.filter(pk__in=[p.pk for p in permissions]).select_related("content_type")}

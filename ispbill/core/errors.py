@@ -1,7 +1,7 @@
 """The pages answered when a request fails: a clear page, never a traceback, and never one that needs
 the database to render.
 
-Django calls `server_error` (`handler500` in ispbill/urls.py) for any exception a view or a middleware
+Django calls `server_error` (`handler500` in config/urls.py) for any exception a view or a middleware
 did not handle, inside the `except` block that caught it. When that exception says the database cannot
 be reached (stopped, restarting, the connection cut: Django's `OperationalError` / `InterfaceError`),
 the answer is **503 Service Unavailable** with `Retry-After` and a page saying so (a write's transaction

@@ -1,5 +1,5 @@
 """The job log: every Celery task run is recorded by the one task base class the app uses
-(`RecordedTask`, set as `task_cls` in ispbill/celery.py), so every `@shared_task`, existing or future,
+(`RecordedTask`, set as `task_cls` in config/celery.py), so every `@shared_task`, existing or future,
 leaves a `JobRun` row without a line of its own: start, end, duration, counts, error and traceback,
 host and worker, what triggered it and with which arguments.
 
@@ -13,14 +13,14 @@ Work that is not a Celery task but is a bulk job (an export served to a browser)
 `job_record(...)`, a context manager giving the same row.
 
 The trigger comes from message headers: the beat schedule's entries carry `schedule` and their entry
-name (ispbill/celery.py adds them to every entry), "run again" sends `manual`; a task declared with
+name (config/celery.py adds them to every entry), "run again" sends `manual`; a task declared with
 `job_trigger="bulk"` is a bulk job; anything else was queued by the system (a fan-out, a request).
 
 Recording never breaks a job: each write is its own savepoint, and a write that fails (the database
 down, a broken outer transaction) is logged and skipped. A task called as a plain function (not
 through Celery's tracer: `task()` or `task.run()`) is a function call, not a job, and is not recorded.
 
-This module is imported by ispbill/celery.py before Django's apps are ready: models are imported
+This module is imported by config/celery.py before Django's apps are ready: models are imported
 inside the functions.
 """
 
@@ -302,7 +302,7 @@ def schedule_interval(schedule) -> timedelta:
 
 
 def periodic_jobs() -> list[PeriodicJob]:
-    """Every entry of the beat schedule (ispbill/celery.py), in its order."""
+    """Every entry of the beat schedule (config/celery.py), in its order."""
     from celery import current_app
 
     return [

@@ -157,7 +157,7 @@ class JobRun(models.Model):
         QUEUED = "queued", _("Queued by the system")
 
     task_name = models.CharField(max_length=200)
-    # The beat schedule's entry (ispbill/celery.py) that sent it, when the schedule or "run again" did.
+    # The beat schedule's entry (config/celery.py) that sent it, when the schedule or "run again" did.
     job = models.CharField(max_length=100, blank=True, db_index=True)
     task_id = models.CharField(max_length=64, blank=True, db_index=True)
     attempt = models.PositiveSmallIntegerField(default=0)

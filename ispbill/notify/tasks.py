@@ -1,7 +1,7 @@
 """Celery entry points of the notify app: thin, they load ids and call services.
 
 Retry policy: a failed delivery is not retried by Celery but by the database — the message row
-keeps its `next_attempt_at` and `retry_due_messages` (every minute, ispbill/celery.py) hands due
+keeps its `next_attempt_at` and `retry_due_messages` (every minute, config/celery.py) hands due
 ones back to `deliver_messages`. So a retry survives worker restarts and broker outages.
 """
 

@@ -141,7 +141,7 @@ def test_role_create_refuses_a_duplicate_name_in_any_case():
 def test_role_permissions_set_changes_exactly_the_chosen_permissions_and_audits_the_difference():
     role = services.role_create(actor=None, name="Collector", permissions=[perm("customers.view_customer"), perm("customers.view_area")])
 
-    services.role_permissions_set(
+    services.role_grants_replace(
         actor=None, role=role, permissions=[perm("customers.view_customer"), perm("customers.lifecycle_subscription")]
     )
 
@@ -158,7 +158,7 @@ def test_role_permissions_set_refuses_to_leave_nobody_managing_roles():
     before = set(admin_role.permissions.values_list("pk", flat=True))
 
     with pytest.raises(ValidationError):
-        services.role_permissions_set(actor=None, role=admin_role, permissions=admin_role.permissions.exclude(codename="manage_roles"))
+        services.role_grants_replace(actor=None, role=admin_role, permissions=admin_role.permissions.exclude(codename="manage_roles"))
 
     assert set(admin_role.permissions.values_list("pk", flat=True)) == before
 
@@ -169,7 +169,7 @@ def test_role_permissions_set_may_drop_role_management_when_someone_else_keeps_i
     role = services.role_create(actor=None, name="Deputy", permissions=[perm("accounts.manage_roles")])
     UserFactory(roles=["Deputy"])
 
-    services.role_permissions_set(actor=None, role=role, permissions=[])
+    services.role_grants_replace(actor=None, role=role, permissions=[])
 
     assert not role.permissions.exists()
 

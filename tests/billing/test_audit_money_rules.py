@@ -13,7 +13,7 @@ from billing.models import CreditNote, Invoice, InvoiceLine, OneTimeCharge
 from billing.selectors import account_balance, available_credit
 from billing.services import LineSpec, account_credit, invoice_create, invoice_credit_note, invoice_void
 from customers.models import Subscription
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.billing.test_run import configure, run_billing
 from tests.factories import PackageFactory, make_customer, make_subscription
 from tests.night import clock
@@ -62,7 +62,7 @@ def test_void_after_credit_note_restores_balance():
     note = money(total * D("0.20"))
     invoice_credit_note(actor=None, invoice=invoice, amount=note, reason="Retention discount")
     paid = total - note
-    payment_record(actor=None, customer=customer, amount=paid, method="cash")
+    payment_ledger_record(actor=None, customer=customer, amount=paid, method="cash")
 
     invoice_void(actor=None, invoice=invoice, reason="Billed in error")
 
@@ -78,7 +78,7 @@ def test_void_of_a_credit_note_that_paid_another_invoice_takes_that_payment_back
     configure()
     customer = make_customer()
     first = charge(customer)
-    payment_record(actor=None, customer=customer, amount=first.total, method="cash")
+    payment_ledger_record(actor=None, customer=customer, amount=first.total, method="cash")
     second = charge(customer)
     note = money(first.total * D("0.20"))
     invoice_credit_note(actor=None, invoice=first, amount=note, reason="Outage")  # nothing open on it: pays the second
@@ -102,7 +102,7 @@ def test_void_takes_back_an_account_credit_given_on_the_paid_invoice():
     configure()
     customer = make_customer()
     invoice = charge(customer)
-    payment_record(actor=None, customer=customer, amount=invoice.total, method="cash")
+    payment_ledger_record(actor=None, customer=customer, amount=invoice.total, method="cash")
     account_credit(actor=None, customer=customer, amount=D("230.00"), reason="Offer", invoice=invoice)
 
     invoice_void(actor=None, invoice=invoice, reason="Billed in error")

@@ -18,7 +18,7 @@ from billing.selectors import current_billing_settings
 from billing.services import LineSpec, invoice_create
 from customers.models import Subscription
 from ispbill.core.models import AuditLog
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.factories import AreaFactory, BranchFactory, UserFactory, admin_user, make_customer, make_subscription
 
 D = Decimal
@@ -156,7 +156,7 @@ def test_service_refuses_an_anchor_day_outside_the_set_and_a_change_after_invoic
 def test_invoice_list_filters_by_status_overdue_and_search(staff_client):
     paid_customer, late_customer = make_customer(name="Karim Paid"), make_customer(name="Lina Late")
     paid = charge(paid_customer)
-    payment_record(actor=None, customer=paid_customer, amount=D("1150.00"), method="cash")
+    payment_ledger_record(actor=None, customer=paid_customer, amount=D("1150.00"), method="cash")
     late = charge(late_customer, days_ago=20)
     url = reverse("staff:invoice-list")
 
@@ -188,7 +188,7 @@ def test_invoice_list_and_detail_are_branch_scoped(client):
 
 def test_invoice_detail_shows_lines_totals_payments_and_ledger(staff_client, customer):
     invoice = charge(customer)
-    payment = payment_record(actor=None, customer=customer, amount=D("400.00"), method="cash")
+    payment = payment_ledger_record(actor=None, customer=customer, amount=D("400.00"), method="cash")
     page = staff_client.get(reverse("staff:invoice-detail", args=[invoice.pk])).content.decode()
     assert invoice.number in page and "One-time" in page
     assert "1,150.00" in page and "150.00" in page and "750.00" in page
@@ -215,7 +215,7 @@ def test_void_needs_a_reason_then_reverses_the_invoice(staff_client, customer):
 
 def test_a_paid_invoice_is_not_voided(staff_client, customer):
     invoice = charge(customer)
-    payment_record(actor=None, customer=customer, amount=D("1150.00"), method="cash")
+    payment_ledger_record(actor=None, customer=customer, amount=D("1150.00"), method="cash")
     before = (LedgerEntry.objects.count(), Invoice.objects.get(pk=invoice.pk).status)
     response = staff_client.post(reverse("staff:invoice-void", args=[invoice.pk]), {"reason": "Try"})
     assert response.status_code == 400
@@ -234,7 +234,7 @@ def test_void_needs_the_change_permission(client, customer):
 
 def test_billing_tab_lists_every_invoice_with_links_and_statement_pdf(staff_client, customer):
     paid, open_ = charge(customer, "100.00"), charge(customer, "200.00")
-    payment = payment_record(actor=None, customer=customer, amount=D("115.00"), method="cash")
+    payment = payment_ledger_record(actor=None, customer=customer, amount=D("115.00"), method="cash")
     page = staff_client.get(reverse("staff:customer-detail", args=[customer.pk]), {"tab": "billing"}).content.decode()
     for invoice in (paid, open_):
         assert reverse("staff:invoice-detail", args=[invoice.pk]) in page
@@ -250,7 +250,7 @@ def test_billing_tab_lists_every_invoice_with_links_and_statement_pdf(staff_clie
 
 
 def test_staff_receipt_pdf_download(staff_client, customer):
-    payment = payment_record(actor=None, customer=customer, amount=D("300.00"), method="cash")
+    payment = payment_ledger_record(actor=None, customer=customer, amount=D("300.00"), method="cash")
     response = staff_client.get(reverse("staff:payment-receipt-pdf", args=[payment.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert f'{payment.receipt_number}.pdf' in response["Content-Disposition"]
@@ -270,7 +270,7 @@ def two_customers(db):
 def test_portal_lists_own_invoices_with_pdfs_and_never_anothers(client, two_customers):
     owner, other = two_customers
     mine, theirs = charge(owner), charge(other)
-    their_payment = payment_record(actor=None, customer=other, amount=D("10.00"), method="cash")
+    their_payment = payment_ledger_record(actor=None, customer=other, amount=D("10.00"), method="cash")
     client.force_login(owner.user)
     page = client.get(reverse("portal:invoice-list")).content.decode()
     assert mine.number in page and theirs.number not in page
@@ -288,7 +288,7 @@ def test_portal_lists_own_invoices_with_pdfs_and_never_anothers(client, two_cust
 def test_portal_receipt_and_statement_downloads(client, two_customers):
     owner, _ = two_customers
     charge(owner)
-    payment = payment_record(actor=None, customer=owner, amount=D("500.00"), method="cash")
+    payment = payment_ledger_record(actor=None, customer=owner, amount=D("500.00"), method="cash")
     client.force_login(owner.user)
     response = client.get(reverse("portal:receipt-pdf", args=[payment.pk]))
     assert payment.receipt_number in PdfReader(io.BytesIO(response.content)).pages[0].extract_text()

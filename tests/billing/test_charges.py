@@ -11,7 +11,7 @@ from django.urls import reverse
 from billing.charges import Item, credit_note_issue, manual_invoice_create, one_time_charge_add, one_time_charge_cancel
 from billing.models import Account, CreditNote, Invoice, InvoiceLine, LedgerEntry, OneTimeCharge
 from billing.run import billing_run_process_pending, billing_run_start
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.billing.test_run import activated_on, configure
 from tests.factories import PackageFactory, make_customer, make_subscription
 
@@ -120,7 +120,7 @@ def test_manual_invoice_of_several_items_and_bad_items_refused():
 def test_credit_note_lowers_the_open_amount_partly_then_wholly_and_keeps_check_ledger_clean():
     customer = make_customer()
     invoice = one_time_charge_add(actor=None, customer=customer, kind="custom", amount="1000", invoice_now=True).invoice
-    payment_record(actor=None, customer=customer, amount=D("300.00"), method="cash")
+    payment_ledger_record(actor=None, customer=customer, amount=D("300.00"), method="cash")
 
     first = credit_note_issue(actor=None, invoice=invoice, amount="200", reason="Two days without service")
     invoice.refresh_from_db()
@@ -143,7 +143,7 @@ def test_credit_note_lowers_the_open_amount_partly_then_wholly_and_keeps_check_l
 def test_bad_credit_notes_are_refused_and_nothing_changes(amount, reason, message):
     customer = make_customer()
     invoice = one_time_charge_add(actor=None, customer=customer, kind="custom", amount="1000", invoice_now=True).invoice
-    payment_record(actor=None, customer=customer, amount=D("300.00"), method="cash")
+    payment_ledger_record(actor=None, customer=customer, amount=D("300.00"), method="cash")
     before, owed = money_rows(), balance(customer)
 
     with pytest.raises(ValidationError) as refused:
@@ -156,7 +156,7 @@ def test_bad_credit_notes_are_refused_and_nothing_changes(amount, reason, messag
 def test_a_paid_or_void_invoice_takes_no_credit_note():
     customer = make_customer()
     invoice = one_time_charge_add(actor=None, customer=customer, kind="custom", amount="100", invoice_now=True).invoice
-    payment_record(actor=None, customer=customer, amount=D("105.00"), method="cash")
+    payment_ledger_record(actor=None, customer=customer, amount=D("105.00"), method="cash")
     with pytest.raises(ValidationError, match="Nothing is open"):
         credit_note_issue(actor=None, invoice=invoice, amount="1", reason="x")
 

@@ -12,7 +12,7 @@ from django.db import connection
 from billing.models import Account, Invoice, LedgerEntry
 from billing.selectors import current_billing_settings
 from billing.services import LineSpec, invoice_create
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.factories import make_customer
 
 D = Decimal
@@ -38,7 +38,7 @@ def ledger(db):
     current_billing_settings()
     customer = make_customer()
     invoice = invoice_create(actor=None, customer=customer, lines=[LineSpec(kind="one_time", description="Router", amount=D("1000"))])
-    payment_record(actor=None, customer=customer, amount=D("300.00"), method="cash")
+    payment_ledger_record(actor=None, customer=customer, amount=D("300.00"), method="cash")
     return customer, Invoice.objects.get(pk=invoice.pk)
 
 
@@ -93,7 +93,7 @@ def test_check_ledger_compares_open_amounts_exactly_on_every_database(db):
     settings_row.save(update_fields=["vat_rate"])
     customer = make_customer()
     invoice_create(actor=None, customer=customer, lines=[LineSpec(kind="one_time", description="Item", amount=D("1150.10"))])
-    payment_record(actor=None, customer=customer, amount=D("1137.76"), method="cash")
+    payment_ledger_record(actor=None, customer=customer, amount=D("1137.76"), method="cash")
     assert Account.objects.get(customer=customer).balance == D("12.34")
 
     status, out, err = check_ledger()

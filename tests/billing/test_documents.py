@@ -18,7 +18,7 @@ from billing.services import LineSpec, invoice_create, invoice_void
 from customers import services as customer_services
 from customers.portal_access import customer_preferences_set
 from ispbill.core.periods import Period
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.factories import make_customer, make_subscription
 
 D = Decimal
@@ -63,7 +63,7 @@ def invoice(db):
 
 
 def test_invoice_pdf_has_number_lines_totals_vat_number_and_branding(invoice):
-    payment_record(actor=None, customer=invoice.customer, amount=D("700.00"), method="cash")
+    payment_ledger_record(actor=None, customer=invoice.customer, amount=D("700.00"), method="cash")
     invoice.refresh_from_db()
 
     document = invoice_pdf(invoice)
@@ -95,7 +95,7 @@ def test_void_invoice_pdf_says_void_and_nothing_due(invoice):
 
 
 def test_receipt_pdf_has_receipt_number_amount_and_what_it_paid(invoice):
-    payment = payment_record(actor=None, customer=invoice.customer, amount=D("2000.00"), method="bkash", reference="8N7A6B5C")
+    payment = payment_ledger_record(actor=None, customer=invoice.customer, amount=D("2000.00"), method="bkash", reference="8N7A6B5C")
     text = pdf_text(receipt_pdf(payment).content)
     assert payment.receipt_number in text
     assert "2,000.00" in text and "8N7A6B5C" in text
@@ -105,7 +105,7 @@ def test_receipt_pdf_has_receipt_number_amount_and_what_it_paid(invoice):
 
 def test_statement_pdf_brings_balance_forward_and_closes_on_the_ledger(invoice):
     customer = invoice.customer
-    payment_record(actor=None, customer=customer, amount=D("725.00"), method="cash")
+    payment_ledger_record(actor=None, customer=customer, amount=D("725.00"), method="cash")
     today = timezone.localdate()
     text = pdf_text(statement_pdf(customer, start=today - timedelta(days=60), end=today).content)
     assert customer.account_number in text
@@ -156,7 +156,7 @@ def test_bangla_customer_gets_invoice_and_receipt_in_bangla(invoice):
     assert "Subtotal" not in text and "Bill to" not in text
     assert invoice.number in text and "1,725.00" in text  # figures unchanged
 
-    payment = payment_record(actor=None, customer=customer, amount=D("500.00"), method="cash")
+    payment = payment_ledger_record(actor=None, customer=customer, amount=D("500.00"), method="cash")
     receipt = pdf_text(receipt_pdf(payment).content)
     assert "রসিদ" in receipt and "MONEY RECEIPT" not in receipt and payment.receipt_number in receipt
 
@@ -175,7 +175,7 @@ def test_english_customer_gets_english_pdf_even_from_a_bangla_request(invoice):
 def test_receipt_gives_the_amount_in_words_and_says_how_an_online_payment_was_made(invoice):
     from payments.models import GatewayPayment
 
-    payment = payment_record(actor=None, customer=invoice.customer, amount=D("1380.50"), method="bkash", reference="9X8Y7Z")
+    payment = payment_ledger_record(actor=None, customer=invoice.customer, amount=D("1380.50"), method="bkash", reference="9X8Y7Z")
     GatewayPayment.objects.create(
         customer=invoice.customer, tran_id="WORDS000000000000001", amount=D("1380.50"), currency="BDT", purpose="due",
         status="paid", method="bkash", payment=payment,
@@ -191,7 +191,7 @@ def test_bangla_receipt_gives_the_amount_in_bangla_words(invoice):
     customer_services.customer_portal_access_set(actor=None, customer=customer, password="portal-pass-1")
     _prefers(customer, "bn")
     customer.refresh_from_db()
-    payment = payment_record(actor=None, customer=customer, amount=D("500.00"), method="cash")
+    payment = payment_ledger_record(actor=None, customer=customer, amount=D("500.00"), method="cash")
     # pypdf cannot read shaped Bangla back reliably: look at the HTML the PDF is drawn from.
     drawn = []
     with mock.patch("billing.documents.html_to_pdf", lambda html, **kwargs: drawn.append(html) or b"%PDF-"):

@@ -16,7 +16,7 @@ from customers.models import Subscription
 from ispbill.core.models import AuditLog
 from network.models import ProvisioningTask
 from payments.models import Payment
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.factories import PackageFactory, UserFactory, make_subscription
 
 D = Decimal
@@ -95,13 +95,13 @@ def test_unpaid_subscription_is_suspended_by_the_run_and_a_full_payment_reactiva
     # A payment short of what is due is applied but brings nothing back.
     due = amount_open(customer_id=subscription.customer_id)
     assert due == invoice.total > 0
-    payment_record(actor=cashier, customer=subscription.customer, amount=D("100.00"), method=Payment.Method.CASH)
+    payment_ledger_record(actor=cashier, customer=subscription.customer, amount=D("100.00"), method=Payment.Method.CASH)
     subscription.refresh_from_db()
     assert subscription.status == Subscription.Status.SUSPENDED and subscription.paid_through is None
     assert not outbox(subscription, ProvisioningTask.Action.REACTIVATE).exists()
 
     # The rest of what is due reactivates it and moves paid-through to the end of the paid periods.
-    payment = payment_record(
+    payment = payment_ledger_record(
         actor=cashier, customer=subscription.customer, amount=due - D("100.00"), method=Payment.Method.BKASH,
         reference="9F7A2K3LQP",
     )

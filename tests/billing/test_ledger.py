@@ -12,7 +12,7 @@ from billing import ledger
 from billing.models import Account, Allocation, Invoice, LedgerEntry
 from billing.selectors import available_credit, current_billing_settings
 from billing.services import LineSpec, invoice_create
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.factories import make_customer
 
 D = Decimal
@@ -53,7 +53,7 @@ def test_every_locking_ledger_function_refuses_to_run_outside_a_transaction(name
     current_billing_settings()
     customer = make_customer()
     invoice = one_time_invoice(customer)
-    payment = payment_record(actor=None, customer=customer, amount=D("300.00"), method="cash")
+    payment = payment_ledger_record(actor=None, customer=customer, amount=D("300.00"), method="cash")
     account = Account.objects.get(customer=customer)
     before = money_rows()
 
@@ -102,7 +102,7 @@ def test_opening_balance_debt_is_an_invoice_a_payment_settles(db):
     assert entry.kind == LedgerEntry.Kind.OPENING_BALANCE and entry.amount == D("1234.50")
     invoice = entry.invoice
     assert (invoice.total, invoice.vat_total, invoice.status) == (D("1234.50"), D("0.00"), Invoice.Status.OVERDUE)
-    payment_record(actor=None, customer=customer, amount=D("1234.50"), method="cash")
+    payment_ledger_record(actor=None, customer=customer, amount=D("1234.50"), method="cash")
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.PAID
     assert Account.objects.get(customer=customer).balance == D("0.00")
@@ -125,7 +125,7 @@ def test_opening_balance_credit_is_applied_to_the_next_invoice(db):
 def test_refund_and_reversal_together_never_exceed_the_payment(db):
     current_billing_settings()
     customer = make_customer()
-    payment = payment_record(actor=None, customer=customer, amount=D("500.00"), method="cash")
+    payment = payment_ledger_record(actor=None, customer=customer, amount=D("500.00"), method="cash")
     with transaction.atomic():
         account = ledger.account_lock(customer_id=customer.pk)
         ledger.refund_post(account=account, payment=payment, amount=D("400.00"), memo="part refund")
@@ -153,16 +153,16 @@ def test_reversing_a_payment_takes_back_all_of_it_when_a_void_moved_its_money_ar
 
     from billing.models import BillingSettings
     from billing.services import invoice_void
-    from payments.services import payment_reverse
+    from payments.services import payment_ledger_reverse
 
     current_billing_settings()
     BillingSettings.objects.filter(pk=1).update(vat_rate=D("0"))
     customer = make_customer()
     first, second, third = (one_time_invoice(customer, "500.00") for _ in range(3))
-    payment = payment_record(actor=None, customer=customer, amount=D("800.00"), method="cash")  # I1 500, I2 300
+    payment = payment_ledger_record(actor=None, customer=customer, amount=D("800.00"), method="cash")  # I1 500, I2 300
     invoice_void(actor=None, invoice=first, reason="Charged twice")  # its 500: I2 +200, I3 +300
 
-    payment_reverse(actor=None, payment=payment, reason="Cheque bounced")
+    payment_ledger_reverse(actor=None, payment=payment, reason="Cheque bounced")
 
     second.refresh_from_db(), third.refresh_from_db()
     assert (second.amount_paid, third.amount_paid) == (D("0.00"), D("0.00"))

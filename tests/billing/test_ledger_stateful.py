@@ -28,7 +28,7 @@ from billing.selectors import current_billing_settings
 from billing.services import LineSpec, account_credit, invoice_create, invoice_void
 from customers.models import Subscription
 from payments.models import Payment
-from payments.services import payment_record, payment_reverse
+from payments.services import payment_ledger_record, payment_ledger_reverse
 from tests.factories import PackageFactory, UserFactory, make_subscription
 
 D = Decimal
@@ -113,7 +113,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(pick=picks, amount=amounts, method=st.sampled_from(["cash", "bkash", "bank"]))
     def record_payment(self, pick, amount, method):
-        payment = payment_record(
+        payment = payment_ledger_record(
             actor=self.staff, customer=self.customer(pick), amount=amount, method=method,
             reference="" if method == "cash" else "TRX12345", confirm_large=True,
         )
@@ -126,10 +126,10 @@ class LedgerMachine(RuleBasedStateMachine):
         if payment.status == Payment.Status.REVERSED:
             before = self.snapshot()
             with pytest.raises(ValidationError):
-                payment_reverse(actor=self.staff, payment=payment, reason=reason)
+                payment_ledger_reverse(actor=self.staff, payment=payment, reason=reason)
             assert self.snapshot() == before
             return
-        payment_reverse(actor=self.staff, payment=payment, reason=reason)
+        payment_ledger_reverse(actor=self.staff, payment=payment, reason=reason)
 
     @rule(pick=picks, amount=amounts, kind=st.sampled_from([LedgerEntry.Kind.CREDIT, LedgerEntry.Kind.ADJUSTMENT]),
           reason=reasons)

@@ -18,7 +18,7 @@ from billing.services import LineSpec, invoice_create
 from customers.models import Subscription
 from ispbill.core.periods import Period
 from payments.models import Payment
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.factories import PackageFactory, admin_user, make_customer, make_subscription
 from tests.payments.conftest import D
 
@@ -130,7 +130,7 @@ def test_package_change_view_commits(staff):
 def test_payment_reverse_after_a_payment_paid_a_suspended_customer_commits(staff):
     customer = make_customer()
     charge(customer, days_ago=20)
-    payment = payment_record(actor=None, customer=customer, amount=D("1000.00"), method="cash")
+    payment = payment_ledger_record(actor=None, customer=customer, amount=D("1000.00"), method="cash")
 
     staff.post(reverse("staff:payment-reverse", args=[payment.pk]), {"reason": "Bounced cheque"})
 

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from billing.models import Invoice, InvoiceLine, LedgerEntry, PackageChange
 from billing.package_changes import (
     package_change_apply,
-    package_change_approve,
+    package_change_billing_approve,
+    package_change_billing_make,
     package_change_cancel,
-    package_change_make,
     package_change_reject,
     package_change_request,
 )
@@ -103,7 +103,7 @@ def test_approving_an_upgrade_writes_one_invoice_switches_the_package_and_queues
     assert request.status == "pending"
     assert Subscription.objects.get(pk=subscription.pk).package == packages["basic"]  # nothing until staff decide
 
-    change = package_change_approve(actor=admin_user(), change=request, note="Enjoy", on=date(2026, 3, 11))
+    change = package_change_billing_approve(actor=admin_user(), change=request, note="Enjoy", on=date(2026, 3, 11))
 
     assert change.status == "applied" and change.applied_at and change.decided_by
     assert (change.credit, change.charge, change.total) == (D("779.03"), D("1168.55"), D("389.52"))
@@ -131,7 +131,7 @@ def test_applying_twice_writes_nothing_the_second_time(packages):
     subscription = subscribed(packages["basic"])
     run_billing(date(2026, 3, 1))
     configure(downgrade_at_next_cycle=True)
-    change = package_change_make(actor=admin_user(), subscription=subscription, to_package=packages["lite"])
+    change = package_change_billing_make(actor=admin_user(), subscription=subscription, to_package=packages["lite"])
     assert change.status == "scheduled"
     package_changes_apply_due(today=change.effective_date)
     before = counts(), ProvisioningTask.objects.count()
@@ -139,7 +139,7 @@ def test_applying_twice_writes_nothing_the_second_time(packages):
     assert package_change_apply(actor=None, change=change).status == "applied"
     assert package_changes_apply_due(today=change.effective_date) == 0
     with pytest.raises(ValidationError):
-        package_change_approve(actor=admin_user(), change=change)
+        package_change_billing_approve(actor=admin_user(), change=change)
 
     assert (counts(), ProvisioningTask.objects.count()) == before
 
@@ -152,7 +152,7 @@ def test_an_invoiced_but_unpaid_period_is_credited_too_and_the_credit_lowers_wha
     assert march.total == D("1150.00") and march.amount_paid == D("0.00")
 
     request = package_change_request(actor=None, subscription=subscription, to_package=packages["lite"], source=STAFF)
-    change = package_change_approve(actor=admin_user(), change=request, on=date(2026, 3, 11))
+    change = package_change_billing_approve(actor=admin_user(), change=request, on=date(2026, 3, 11))
 
     # Old 677.42 credited, new 600 − 600 × 10/31 = 406.45 charged; credit is larger: charge invoiced, credit on the ledger.
     assert (change.credit, change.charge) == (D("779.03"), D("467.42"))
@@ -170,7 +170,7 @@ def test_days_not_invoiced_yet_carry_no_proration_and_the_next_invoice_bills_the
 
     quote = package_change_quote(subscription=subscription, to_package=packages["fast"], on=date(2026, 3, 11))
     assert quote.lines == () and quote.total == D("0.00")
-    change = package_change_make(actor=admin_user(), subscription=subscription, to_package=packages["fast"])
+    change = package_change_billing_make(actor=admin_user(), subscription=subscription, to_package=packages["fast"])
 
     assert change.status == "applied" and change.invoice is None and change.credit_entry is None
     run_billing(date(2026, 3, 11))
@@ -187,7 +187,7 @@ def test_a_downgrade_waits_for_the_next_period_and_that_periods_invoice_is_for_t
     run_billing(date(2026, 3, 1))
     request = package_change_request(actor=None, subscription=subscription, to_package=packages["lite"], source=STAFF)
 
-    change = package_change_approve(actor=admin_user(), change=request, on=date(2026, 3, 11))
+    change = package_change_billing_approve(actor=admin_user(), change=request, on=date(2026, 3, 11))
 
     assert (change.status, change.effective_mode, change.effective_date) == ("scheduled", "next_cycle", date(2026, 4, 1))
     assert (change.credit, change.charge, change.invoice) == (D("0.00"), D("0.00"), None)  # no proration
@@ -215,7 +215,7 @@ def test_a_downgrade_approved_after_the_next_invoice_was_issued_corrects_that_pe
     run_billing(date(2026, 3, 25))  # April issued at 1,000
     request = package_change_request(actor=None, subscription=subscription, to_package=packages["lite"], source=STAFF)
 
-    change = package_change_approve(actor=admin_user(), change=request, on=date(2026, 3, 28))
+    change = package_change_billing_approve(actor=admin_user(), change=request, on=date(2026, 3, 28))
 
     assert (change.status, change.effective_date, change.adjust_through) == ("scheduled", date(2026, 4, 1), date(2026, 4, 30))
     assert (change.credit, change.charge) == (D("1150.00"), D("690.00"))
@@ -310,7 +310,7 @@ def test_bad_requests_are_refused_and_change_nothing(packages):
     assert "already waiting" in _refused(ask(packages["lite"]), packages)
 
     package_change_reject(actor=admin_user(), change=first, note="Not in your area yet")
-    assert "already rejected" in _refused(lambda: package_change_approve(actor=admin_user(), change=first), packages)
+    assert "already rejected" in _refused(lambda: package_change_billing_approve(actor=admin_user(), change=first), packages)
     assert "already rejected" in _refused(lambda: package_change_reject(actor=admin_user(), change=first, note="again"), packages)
     assert "already rejected" in _refused(lambda: package_change_cancel(actor=None, change=first), packages)
     second = package_change_request(actor=None, subscription=subscription, to_package=packages["lite"], source=CUSTOMER)
@@ -328,7 +328,7 @@ def test_a_rejection_tells_the_customer_with_the_note(packages):
 
 def test_a_staff_made_change_sends_no_decision_message(packages):
     subscription = subscribed(packages["basic"], portal=True)
-    package_change_make(actor=admin_user(), subscription=subscription, to_package=packages["fast"])
+    package_change_billing_make(actor=admin_user(), subscription=subscription, to_package=packages["fast"])
     assert not Message.objects.filter(event="package_change_decided").exists()
 
 
@@ -339,7 +339,7 @@ def test_cancelling_while_a_downgrade_is_scheduled_credits_what_was_invoiced_not
     subscription = subscribed(packages["basic"])
     run_billing(date(2026, 3, 1))
     request = package_change_request(actor=None, subscription=subscription, to_package=packages["lite"], source=STAFF)
-    package_change_approve(actor=admin_user(), change=request, on=date(2026, 3, 11))
+    package_change_billing_approve(actor=admin_user(), change=request, on=date(2026, 3, 11))
     run_billing(date(2026, 3, 25))  # April issued at 600 (Lite), the change scheduled for 1 April
     assert InvoiceLine.objects.get(subscription=subscription, period_start=date(2026, 4, 1)).net == D("600.00")
     subscription.refresh_from_db()
@@ -368,7 +368,7 @@ def test_withdrawing_a_scheduled_downgrade_after_the_next_period_was_invoiced_bi
     subscription = subscribed(packages["basic"])
     run_billing(date(2026, 3, 1))
     request = package_change_request(actor=None, subscription=subscription, to_package=packages["lite"], source=STAFF)
-    change = package_change_approve(actor=admin_user(), change=request, on=date(2026, 3, 11))
+    change = package_change_billing_approve(actor=admin_user(), change=request, on=date(2026, 3, 11))
     run_billing(date(2026, 3, 25))  # April at 600
     balance = account_balance(customer_id=subscription.customer_id)
 
@@ -394,7 +394,7 @@ def test_withdrawing_a_scheduled_downgrade_before_the_next_invoice_bills_nothing
     subscription = subscribed(packages["basic"])
     run_billing(date(2026, 3, 1))
     request = package_change_request(actor=None, subscription=subscription, to_package=packages["lite"], source=STAFF)
-    change = package_change_approve(actor=admin_user(), change=request, on=date(2026, 3, 11))
+    change = package_change_billing_approve(actor=admin_user(), change=request, on=date(2026, 3, 11))
     invoices = Invoice.objects.count()
 
     assert package_change_withdrawal_quote(change=change).lines == ()
@@ -410,7 +410,7 @@ def test_the_withdrawal_dialog_shows_the_correction_before_it_is_confirmed(packa
     subscription = subscribed(packages["basic"])
     run_billing(date(2026, 3, 1))
     request = package_change_request(actor=None, subscription=subscription, to_package=packages["lite"], source=STAFF)
-    change = package_change_approve(actor=admin_user(), change=request, on=date(2026, 3, 11))
+    change = package_change_billing_approve(actor=admin_user(), change=request, on=date(2026, 3, 11))
     run_billing(date(2026, 3, 25))
     client.force_login(admin_user())
     invoices = Invoice.objects.count()

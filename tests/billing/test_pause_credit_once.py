@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 
 from billing.models import CreditedDays, LedgerEntry, PackageChange
-from billing.package_changes import package_change_approve, package_change_request, subscription_cancelled
+from billing.package_changes import package_change_billing_approve, package_change_request, subscription_cancelled
 from billing.selectors import account_balance
 from billing.unused_days import subscription_paused, subscription_resumed
 from customers.models import Subscription
@@ -85,7 +85,7 @@ def test_a_package_change_after_pause_and_reactivation_credits_only_what_the_rea
     subscription = paused_and_resumed(basic)
 
     request = package_change_request(actor=None, subscription=subscription, to_package=fast, source=PackageChange.Source.STAFF)
-    change = package_change_approve(actor=admin_user(), change=request, on=date(2026, 3, 25))
+    change = package_change_billing_approve(actor=admin_user(), change=request, on=date(2026, 3, 25))
 
     assert change.status == PackageChange.Status.APPLIED
     assert change.credit_entry is None
@@ -155,7 +155,7 @@ def test_a_package_change_during_the_pause_neither_credits_nor_charges_the_pause
     balance = account_balance(customer_id=subscription.customer_id)
 
     request = package_change_request(actor=None, subscription=subscription, to_package=fast, source=PackageChange.Source.STAFF)
-    change = package_change_approve(actor=admin_user(), change=request, on=date(2026, 3, 15))
+    change = package_change_billing_approve(actor=admin_user(), change=request, on=date(2026, 3, 15))
 
     assert change.status == PackageChange.Status.APPLIED
     assert change.invoice is None and change.credit_entry is None
@@ -187,7 +187,7 @@ def test_a_package_change_on_the_pause_day_charges_that_day_only(basic):
     subscription.refresh_from_db()
 
     request = package_change_request(actor=None, subscription=subscription, to_package=fast, source=PackageChange.Source.STAFF)
-    change = package_change_approve(actor=admin_user(), change=request, on=date(2026, 3, 10))
+    change = package_change_billing_approve(actor=admin_user(), change=request, on=date(2026, 3, 10))
 
     assert change.invoice.total == D("18.55")
     assert change.credit_entry is None
@@ -206,7 +206,7 @@ def test_a_change_whose_credit_exceeds_its_charge_records_the_days_and_a_cancell
     subscription.refresh_from_db()
 
     request = package_change_request(actor=None, subscription=subscription, to_package=basic, source=PackageChange.Source.STAFF)
-    change = package_change_approve(actor=admin_user(), change=request, on=date(2026, 3, 11))
+    change = package_change_billing_approve(actor=admin_user(), change=request, on=date(2026, 3, 11))
     assert change.credit_entry.amount == D("-1168.55") and change.invoice.total == D("779.03")
     assert list(CreditedDays.objects.values_list("line__period_start", "line__net", "first_day", "last_day")) == [
         (date(2026, 3, 1), D("1500.00"), date(2026, 3, 11), date(2026, 3, 31))

@@ -11,7 +11,7 @@ from billing.models import BillingSettings, Invoice
 from billing.selectors import current_billing_settings
 from billing.services import LineSpec, account_credit, invoice_create, invoice_void
 from customers.models import Subscription
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.factories import make_customer, make_subscription
 from usecases.subscription_suspend import subscription_suspend
 
@@ -44,24 +44,24 @@ def test_a_past_due_invoice_paid_in_part_stays_overdue(db):
     invoice = charge(customer, days_ago=20)  # due 13 days ago
     assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.OVERDUE
 
-    payment_record(actor=None, customer=customer, amount=D("400.00"), method="cash")
+    payment_ledger_record(actor=None, customer=customer, amount=D("400.00"), method="cash")
 
     invoice.refresh_from_db()
     assert (invoice.status, invoice.amount_paid) == (Invoice.Status.OVERDUE, D("400.00"))
 
 
 def test_an_invoice_not_yet_due_paid_in_part_is_partially_paid_and_a_reversal_makes_it_overdue_when_past_due(db):
-    from payments.services import payment_reverse
+    from payments.services import payment_ledger_reverse
 
     customer = make_customer()
     fresh = charge(customer, days_ago=2)
-    payment = payment_record(actor=None, customer=customer, amount=D("400.00"), method="cash")
+    payment = payment_ledger_record(actor=None, customer=customer, amount=D("400.00"), method="cash")
     fresh.refresh_from_db()
     assert fresh.status == Invoice.Status.PARTIALLY_PAID
 
     late = charge(make_customer(), days_ago=30)
-    paid = payment_record(actor=None, customer=late.customer, amount=D("1000.00"), method="cash")
-    payment_reverse(actor=None, payment=paid, reason="Cheque bounced")
+    paid = payment_ledger_record(actor=None, customer=late.customer, amount=D("1000.00"), method="cash")
+    payment_ledger_reverse(actor=None, payment=paid, reason="Cheque bounced")
     late.refresh_from_db()
     assert late.status == Invoice.Status.OVERDUE
     assert payment.amount == fresh.amount_paid

@@ -477,8 +477,8 @@ def test_resume_queues_the_pending_chunks_and_the_worker_finishes_the_run(django
 def test_a_worker_starting_resumes_the_run_a_killed_worker_left_running(django_capture_on_commit_callbacks, eager_celery):
     """SIGKILL mid-run: the chunk being written rolled back (still pending), the messages the dead worker
     held wait in Redis for the visibility timeout. The next worker to start queues the run's pending
-    chunks again (ispbill/celery.py, worker_ready); the run completes with every invoice once."""
-    from ispbill.celery import _resume_stalled_work
+    chunks again (config/celery.py, worker_ready); the run completes with every invoice once."""
+    from config.celery import _resume_stalled_work
 
     for _ in range(3):
         activated_on(date(2026, 3, 1), package=PackageFactory(price=D("1000.00")))

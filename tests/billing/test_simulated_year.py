@@ -35,7 +35,7 @@ from billing.services import LineSpec, invoice_create, invoice_void
 from customers.models import Subscription
 from ispbill.core.periods import period_containing
 from payments.models import Payment
-from payments.services import payment_record, payment_reverse
+from payments.services import payment_ledger_record, payment_ledger_reverse
 from tests.factories import PackageFactory, make_subscription
 from usecases.package_change_make import package_change_make
 from usecases.package_changes_apply_due import package_changes_apply_due
@@ -165,12 +165,12 @@ def _random_event(rng, day, subscriptions, paused_on, cancelled, packages, one_t
         due = amount_open(customer_id=customer.pk)
         if due > ZERO:
             amount = due if rng.random() < 0.7 else (due / 2).quantize(D("0.01"))
-            payment_record(actor=None, customer=customer, amount=amount, method="cash", confirm_large=True)
+            payment_ledger_record(actor=None, customer=customer, amount=amount, method="cash", confirm_large=True)
     elif roll < 0.40:
         payment = Payment.objects.filter(customer=customer).exclude(status=Payment.Status.REVERSED).order_by("-id").first()
         if payment is not None:
             try:
-                payment_reverse(actor=None, payment=payment, reason="Cheque bounced")
+                payment_ledger_reverse(actor=None, payment=payment, reason="Cheque bounced")
             except ValidationError:
                 pass  # refunded in full already: nothing left to reverse
     elif roll < 0.45:

@@ -18,7 +18,7 @@ from customers.models import SpeedTestResult, Subscription
 from ispbill.core.audit import audit_record
 from network.models import UsageDaily
 from network.outages import outage_declare, outage_restore
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.factories import (
     AreaFactory,
     BranchFactory,
@@ -64,7 +64,7 @@ def invoice(customer, issued, due, net="1000"):
 
 def pay(customer, day, amount="1150"):
     with clock(day) as instant:
-        return payment_record(actor=None, customer=customer, amount=D(amount), method="cash", received_at=instant)
+        return payment_ledger_record(actor=None, customer=customer, amount=D(amount), method="cash", received_at=instant)
 
 
 def usage(subscription, first: date, last: date, gb: float):

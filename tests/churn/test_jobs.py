@@ -102,7 +102,7 @@ def test_training_backtests_both_algorithms_keeps_one_and_versions_the_models(ye
 
 
 def test_the_jobs_score_every_counted_customer_and_drop_those_who_left(year_of_history):
-    from ispbill.celery import app
+    from config.celery import app
 
     real_localdate = timezone.localdate
     today = mock.patch("churn.services.timezone.localdate", side_effect=lambda value=None: real_localdate(value) if value else TODAY)

@@ -14,7 +14,7 @@ from churn.models import RetentionOffer, RetentionOfferCredit
 from churn.offers import offer_window_end, retention_offer_make, retention_offer_withdraw, retention_offers_daily
 from customers.models import Subscription
 from payments.models import Payment
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.billing.test_run import configure, ledger_ok, run_billing
 from tests.factories import PackageFactory, admin_user, make_customer, make_subscription
 
@@ -85,7 +85,7 @@ def test_discount_on_an_invoice_already_paid_becomes_account_credit_in_the_custo
     covered_start = today if today.day == 1 else next_month_start(today)
     run_billing(covered_start)
     owed = sum(i.total - i.amount_paid for i in Invoice.objects.filter(customer=customer))
-    payment_record(actor=billed["manager"], customer=customer, amount=owed, method=Payment.Method.CASH)
+    payment_ledger_record(actor=billed["manager"], customer=customer, amount=owed, method=Payment.Method.CASH)
     offer = retention_offer_make(
         actor=billed["manager"], customer=customer, subscription=subscription, kind="discount", months=1, percent=D("10"),
     )

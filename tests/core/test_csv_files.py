@@ -141,7 +141,7 @@ def test_the_resellers_commission_statement_neutralises_typed_text(client, db):
 
 
 def test_the_analytics_csv_writer_neutralises_labels_and_cells():
-    from dashboard.views import _csv
+    from web.dashboard.views import _csv
 
     text = _text(_csv("x.csv", [HOSTILE[3], "mrr"], [[HOSTILE[0], Decimal("-5.00")], [HOSTILE[4], 3]]))
     assert not formula_cells(text) and "-5.00" in text

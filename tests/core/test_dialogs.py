@@ -1,5 +1,5 @@
 """The one modal-dialog shell: `{% dialog %}` (ispbill/core/templatetags/dialogs.py) renders
-templates/includes/dialog.html, and no other template writes a <dialog> of its own."""
+web/templates/includes/dialog.html, and no other template writes a <dialog> of its own."""
 
 from pathlib import Path
 
@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template, TemplateSyntaxError
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-SHELL = ROOT / "templates" / "includes" / "dialog.html"
+SHELL = ROOT / "web" / "templates" / "includes" / "dialog.html"
 
 
 def render(source: str, **context) -> str:

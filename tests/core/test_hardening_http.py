@@ -57,7 +57,7 @@ def production_settings(**extra) -> dict:
     }
     env.update({
         "DJANGO_DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "isp.example",
-        "FIELD_ENCRYPTION_KEYS": "kP1bC3m0yqUq1Yw3m0yqUq1Yw3m0yqUq1Yw3m0yqUq0=", "DJANGO_SETTINGS_MODULE": "ispbill.settings",
+        "FIELD_ENCRYPTION_KEYS": "kP1bC3m0yqUq1Yw3m0yqUq1Yw3m0yqUq1Yw3m0yqUq0=", "DJANGO_SETTINGS_MODULE": "config.settings",
         **extra,
     })
     code = (

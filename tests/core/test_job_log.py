@@ -8,7 +8,7 @@ from celery.exceptions import Retry
 from celery.schedules import crontab
 from django.utils import timezone
 
-from ispbill.celery import app
+from config.celery import app
 from ispbill.core.jobs import (
     JOB_HEADER,
     TRIGGER_HEADER,

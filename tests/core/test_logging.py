@@ -8,7 +8,7 @@ import re
 import pytest
 from django.conf import settings as django_settings
 
-from ispbill.celery import _keep_django_logging
+from config.celery import _keep_django_logging
 
 
 @pytest.fixture(autouse=True)

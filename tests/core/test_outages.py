@@ -121,7 +121,7 @@ def test_payment_is_taken_while_redis_is_down_and_its_receipt_waits_in_the_datab
     """Redis is the cache and Celery's broker: stopped, a payment through the API is still recorded in
     full (ledger, allocation), and its receipt message is left queued in the database, where the
     every-minute `retry_due_messages` finds it once the broker is back."""
-    from ispbill.celery import app
+    from config.celery import app
     from ispbill.notify.tasks import retry_due_messages
 
     customer = make_customer(name="Rahim Outage", phone="01711000111")
@@ -263,7 +263,7 @@ def test_suspension_while_redis_is_down_answers_200_and_its_router_change_waits_
     """The router change is an outbox row written with the suspension; the drainer's wake-up meets the
     stopped broker after commit and is logged (the every-minute sweep wakes the drainer later). It
     answered 500 before: Django could not name the failed wake-up callback in its log line."""
-    from ispbill.celery import app
+    from config.celery import app
     from network.models import ProvisioningTask
     from tests.factories import RouterFactory, make_subscription
 

@@ -25,7 +25,7 @@ from contracts.documents import contract_pdf
 from dashboard import metrics
 from dashboard.report import monthly_report_pdf
 from ispbill.core.pdf import FONT_DIR, font_files
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.factories import PackageFactory, make_customer, make_subscription
 
 BANGLA_NAME = "রহিম উদ্দিন"
@@ -89,7 +89,7 @@ def test_a_bangla_pdf_is_right_on_a_machine_without_any_font_with_either_subsett
     config = tmp_path / "fonts.conf"  # fontconfig that knows no font at all
     config.write_text(f'<?xml version="1.0"?><fontconfig><cachedir>{tmp_path}</cachedir></fontconfig>')
     html = "<p>মোট বকেয়া ৳১,২০০ Total due <b>পরিশোধিত ২০০</b></p>"
-    env = {**os.environ, "FONTCONFIG_FILE": str(config), "DJANGO_SETTINGS_MODULE": "ispbill.settings"}
+    env = {**os.environ, "FONTCONFIG_FILE": str(config), "DJANGO_SETTINGS_MODULE": "config.settings"}
     done = subprocess.run(
         [sys.executable, "-c", NO_FONTS_SCRIPT, subsetter], input=html.encode(), capture_output=True, env=env,
         cwd=Path(settings.BASE_DIR), timeout=120,
@@ -117,7 +117,7 @@ def bangla_customer(db):
 def test_bangla_invoice_receipt_and_statement_carry_their_text_in_the_shipped_fonts(bangla_customer):
     invoice = bangla_customer.invoices.get()
     assert_bangla_document(invoice_pdf(invoice).content, BANGLA_NAME, "বিল", "রাউটার স্থাপন", "বকেয়া")
-    payment = payment_record(actor=None, customer=bangla_customer, amount=Decimal("500.00"), method="cash")
+    payment = payment_ledger_record(actor=None, customer=bangla_customer, amount=Decimal("500.00"), method="cash")
     assert_bangla_document(receipt_pdf(payment).content, BANGLA_NAME, "রসিদ")
     today = timezone.localdate()
     assert_bangla_document(statement_pdf(bangla_customer, start=today - timedelta(days=40), end=today).content, BANGLA_NAME)

@@ -12,7 +12,7 @@ from ispbill.core.runtime import YOUNG_GENERATION_THRESHOLD
 PROBE = """
 import gc, json
 before = gc.get_threshold()[0]
-import ispbill.wsgi
+import config.wsgi
 print(json.dumps({"before": before, "after": gc.get_threshold()[0], "frozen": gc.get_freeze_count()}))
 """
 
@@ -20,7 +20,7 @@ print(json.dumps({"before": before, "after": gc.get_threshold()[0], "frozen": gc
 def test_the_wsgi_application_freezes_what_it_loaded_and_collects_the_young_generation_less_often():
     result = subprocess.run(
         [sys.executable, "-c", PROBE], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "ispbill.settings"},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
     )
     assert result.returncode == 0, result.stderr
     state = json.loads(result.stdout.strip().splitlines()[-1])

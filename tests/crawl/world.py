@@ -13,11 +13,11 @@ from billing.models import Invoice, PackageChange
 from customers.models import Customer
 from demo.states import CUSTOMERS, seed_states
 from ispbill.accounts.models import User
-from ispbill.surfaces import SURFACES_BY_NAME
 from network.models import Outage
 from payments.models import GatewayPayment, Payment
 from tickets.models import Ticket
 from vouchers.models import WifiPurchase
+from web.surfaces import SURFACES_BY_NAME
 
 SURFACE_OF_KIND = {User.Kind.STAFF: "staff", User.Kind.CUSTOMER: "portal", User.Kind.RESELLER: "reseller",
                    User.Kind.TECHNICIAN: "technician"}

@@ -15,7 +15,7 @@ from customers import referrals
 from customers.models import REFERRAL_ALPHABET, Customer, Lead, Referral, ReferralCredit, ReferralSettings
 from customers.services import lead_convert
 from payments import referral_rewards
-from payments.services import payment_record, payment_reverse
+from payments.services import payment_ledger_record, payment_ledger_reverse
 from tests.factories import AreaFactory, admin_user, make_customer
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def _join(referrer, *, phone="01811222333", name="Salma Akter"):
 
 def _pay(customer, amount="1000.00", capture=None, **kwargs):
     with capture(execute=True):
-        return payment_record(actor=None, customer=customer, amount=Decimal(amount), method="cash", **kwargs)
+        return payment_ledger_record(actor=None, customer=customer, amount=Decimal(amount), method="cash", **kwargs)
 
 
 def _credits(customer) -> list[LedgerEntry]:
@@ -92,7 +92,7 @@ def test_reversed_first_payment_reverses_the_credit(referrer, django_capture_on_
     payment = _pay(friend, capture=django_capture_on_commit_callbacks)
     assert account_balance(customer_id=referrer.pk) == Decimal("-200.00")
 
-    payment_reverse(actor=admin_user(), payment=payment, reason="Cheque bounced")
+    payment_ledger_reverse(actor=admin_user(), payment=payment, reason="Cheque bounced")
 
     credit = ReferralCredit.objects.get()
     assert credit.is_reversed and "Cheque bounced" in credit.reversal_reason

@@ -49,7 +49,7 @@ def run(action, *, actor, subscription, reason="a reason"):
         return subscription_suspend(
             actor=actor, subscription=subscription, reason=reason, suspension_type="customer_request"
         )
-    return getattr(services, f"subscription_{action}")(actor=actor, subscription=subscription, reason=reason)
+    return getattr(services, f"subscription_status_{action}")(actor=actor, subscription=subscription, reason=reason)
 
 
 # Lifecycle ---------------------------------------------------------------------------------------

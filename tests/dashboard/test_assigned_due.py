@@ -29,7 +29,7 @@ from billing.services import LineSpec, invoice_create
 from customers import services as customer_services
 from dashboard import collection_figures, drilldown, metrics, performance
 from dashboard.metrics import Scope
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.factories import BranchFactory, UserFactory, make_customer
 
 MARCH = date(2026, 3, 1)
@@ -67,7 +67,7 @@ def world(db):
 
     def pay(customer, day, amount, by):
         with clock(day) as at:
-            payment_record(actor=by, customer=customer, amount=D(amount), method="cash", received_at=at)
+            payment_ledger_record(actor=by, customer=customer, amount=D(amount), method="cash", received_at=at)
 
     invoice(a, date(2026, 3, 1), date(2026, 3, 10), "1000")  # 1150
     invoice(e, date(2026, 3, 18), date(2026, 3, 25), "2000")  # 2300
@@ -201,7 +201,7 @@ def test_closed_customers_are_nobodys_round(world):
 def test_the_page_lists_only_collectors_with_customers_in_the_assigned_part(world):
     jamal = UserFactory(roles=["Cashier"], first_name="Jamal", last_name="Khan")
     with clock(date(2026, 3, 7)) as at:
-        payment_record(actor=jamal, customer=world["customers"][3], amount=D("100"), method="cash", received_at=at)
+        payment_ledger_record(actor=jamal, customer=world["customers"][3], amount=D("100"), method="cash", received_at=at)
     table = performance.staff_performance(scope=metrics.ALL, month=MARCH)["tables"]["collectors"]
     assigned, activity = table["parts"]
     assert {r["name"] for r in assigned["rows"]} == {"Rina Akter", "Sumon Das", "Karim Mia"}

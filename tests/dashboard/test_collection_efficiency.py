@@ -20,7 +20,7 @@ from dashboard import collection_figures
 from dashboard.models import DailyMetric
 from dashboard.selectors import analytics_tiles, month_figures
 from dashboard.services import metrics_snapshot_backfill
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.billing.test_run import configure
 from tests.factories import make_customer
 
@@ -44,7 +44,7 @@ def invoice(customer, issued, due, net="1000"):
 
 def pay(customer, day, amount):
     with clock(day) as at:
-        return payment_record(actor=None, customer=customer, amount=D(amount), method="cash", received_at=at)
+        return payment_ledger_record(actor=None, customer=customer, amount=D(amount), method="cash", received_at=at)
 
 
 @pytest.fixture

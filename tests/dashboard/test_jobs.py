@@ -7,8 +7,8 @@ from celery.schedules import crontab
 from django.urls import reverse
 from django.utils import timezone
 
+from config.celery import app
 from dashboard.jobs import jobs_check_late
-from ispbill.celery import app
 from ispbill.core.models import AuditLog, JobRun, JobWatch
 from ispbill.notify.models import Message
 from tests.core.test_job_log import counts_by_return  # noqa: F401 - registers the test tasks

@@ -1,5 +1,5 @@
 """After a night, every job of the beat schedule is on the jobs page with a successful run: each entry
-of `ispbill/celery.py`'s schedule is sent as beat sends it (its entry name and the schedule trigger in
+of `config/celery.py`'s schedule is sent as beat sends it (its entry name and the schedule trigger in
 the headers), at its own time of the day, in the order of the day; the frequent ones once. Nothing is
 late, nothing failed, and the page lists each job by name with its last run. A job added to the
 schedule that cannot run, or that forgets the recording base class, fails this test."""
@@ -11,7 +11,7 @@ from celery.schedules import crontab
 from django.urls import reverse
 from django.utils import timezone
 
-from ispbill.celery import app
+from config.celery import app
 from ispbill.core.jobs import JOB_HEADER, TRIGGER_HEADER, jobs_health
 from ispbill.core.models import JobRun
 from tests.factories import admin_user

@@ -14,10 +14,10 @@ from decimal import Decimal
 import pytest
 
 from billing.models import Invoice, InvoiceLine, LedgerEntry, OneTimeCharge
+from config.celery import app
 from customers.models import Subscription
 from dashboard.models import DailyMetric
 from fieldservice.models import EquipmentRentalCharge
-from ispbill.celery import app
 from ispbill.core.jobs import JOB_HEADER, TRIGGER_HEADER
 from ispbill.core.models import JobRun
 from ispbill.notify.models import Message

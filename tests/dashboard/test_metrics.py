@@ -20,7 +20,7 @@ from customers import services as customer_services
 from customers.models import Lead, Package, Subscription
 from dashboard import collection_figures, funnel, metrics, snapshot_rows
 from dashboard.metrics import Scope
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.factories import (
     AreaFactory,
     BranchFactory,
@@ -64,7 +64,7 @@ def pay_first_invoice(subscription, day, *, pay: bool = True):
                             subscription_id=subscription.pk)],
         )
         if pay:
-            payment_record(actor=None, customer=subscription.customer, amount=invoice.total, method="cash", received_at=at)
+            payment_ledger_record(actor=None, customer=subscription.customer, amount=invoice.total, method="cash", received_at=at)
     return invoice
 
 
@@ -233,7 +233,7 @@ def ledger(db):
 
     def pay(customer, day, amount):
         with clock(day) as at:
-            return payment_record(actor=None, customer=customer, amount=D(amount), method="cash", received_at=at)
+            return payment_ledger_record(actor=None, customer=customer, amount=D(amount), method="cash", received_at=at)
 
     invoice(d1, date(2026, 2, 20), date(2026, 2, 27), "1000")  # I1 1150.00
     invoice(d2, date(2026, 2, 25), date(2026, 3, 4), "2000")  # I2 2300.00
@@ -316,7 +316,7 @@ def test_growth_funnel(db):
         subscription = make_subscription(customer=customer)
     activate(subscription, date(2026, 3, 6))
     with clock(date(2026, 3, 7)) as at:
-        payment_record(actor=None, customer=customer, amount=D("500"), method="cash", received_at=at)
+        payment_ledger_record(actor=None, customer=customer, amount=D("500"), method="cash", received_at=at)
     assert new.status == Lead.Status.NEW
     figures = funnel.funnel(date(2026, 3, 1), date(2026, 3, 31))
     assert figures["stages"] == [("leads", 3), ("site_survey", 2), ("installed", 1), ("paying", 1)]
@@ -379,7 +379,7 @@ def test_snapshot_of_money_equals_the_day_on_the_fly(ledger):
 
 
 def test_nightly_job_is_in_the_beat_schedule():
-    from ispbill.celery import app
+    from config.celery import app
 
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert "dashboard.tasks.snapshot_metrics_nightly" in tasks

@@ -20,7 +20,7 @@ from dashboard.metrics import ALL
 from dashboard.models import DailyMetric
 from dashboard.selectors import analytics_tiles, month_figures
 from dashboard.services import metrics_snapshot_backfill
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.dashboard.test_metrics import _from_scratch, _stored, activate, activate_paid, clock, pay_first_invoice
 from tests.factories import AreaFactory, PackageFactory, make_customer, make_subscription
 
@@ -47,7 +47,7 @@ def billed_world():
     n = activate(n, date(2026, 3, 3))
     first = pay_first_invoice(n, date(2026, 3, 3), pay=False)
     with clock(date(2026, 3, 12)) as at:
-        payment_record(actor=None, customer=n.customer, amount=first.total, method="cash", received_at=at)
+        payment_ledger_record(actor=None, customer=n.customer, amount=first.total, method="cash", received_at=at)
     u = activate(u, date(2026, 3, 3))
     pay_first_invoice(u, date(2026, 3, 3), pay=False)  # never paid
     return {"r": r, "n": n, "u": u, "offer": offer}

@@ -11,7 +11,7 @@ from customers.models import CallLog
 from dashboard import performance
 from dashboard.metrics import Scope
 from fieldservice.models import WorkOrder
-from payments.services import call_log_create, payment_record
+from payments.services import call_log_create, payment_ledger_record
 from tests.factories import AreaFactory, BranchFactory, UserFactory, make_customer
 
 MARCH = date(2026, 3, 1)
@@ -35,10 +35,10 @@ def collectors(db):
         call_log_create(actor=rina, customer=b, outcome=CallLog.Outcome.PROMISED, called_at=moment(date(2026, 3, 2), 10),
                         promise_to_pay_date=date(2026, 3, 4))
     # A pays on the promised day (kept); B pays a day late (not kept); C is Sumon's walk-in.
-    payment_record(actor=rina, customer=a, amount=Decimal("1150.00"), method="cash", received_at=moment(date(2026, 3, 5), 18))
-    payment_record(actor=rina, customer=b, amount=Decimal("575.00"), method="cash", received_at=moment(date(2026, 3, 5), 10))
-    payment_record(actor=sumon, customer=c, amount=Decimal("2300.00"), method="cash", received_at=moment(date(2026, 3, 9)))
-    payment_record(actor=sumon, customer=c, amount=Decimal("100.00"), method="cash", received_at=moment(date(2026, 4, 1)))
+    payment_ledger_record(actor=rina, customer=a, amount=Decimal("1150.00"), method="cash", received_at=moment(date(2026, 3, 5), 18))
+    payment_ledger_record(actor=rina, customer=b, amount=Decimal("575.00"), method="cash", received_at=moment(date(2026, 3, 5), 10))
+    payment_ledger_record(actor=sumon, customer=c, amount=Decimal("2300.00"), method="cash", received_at=moment(date(2026, 3, 9)))
+    payment_ledger_record(actor=sumon, customer=c, amount=Decimal("100.00"), method="cash", received_at=moment(date(2026, 4, 1)))
     return {"rina": rina, "sumon": sumon, "branches": (mirpur, uttara)}
 
 

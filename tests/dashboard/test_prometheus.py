@@ -10,7 +10,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from billing.ledger.invoices import invoices_mark_overdue
 from billing.models import Invoice
 from billing.services import LineSpec, invoice_create
-from ispbill.celery import app
+from config.celery import app
 from ispbill.core.models import JobRun, JobWatch
 from network.models import ProvisioningTask
 from payments.models import GatewayPayment

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from customers.models import Customer
 from dashboard.models import DailyMetric
 from dashboard.services import metrics_snapshot_backfill
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.dashboard.test_metrics import pay_first_invoice
 from tests.factories import (
     AreaFactory,
@@ -44,8 +44,8 @@ def two_branches(db):
     for customer in (rahim, karim):
         # In MRR from its first paid invoice: paid long before this month, out of its collections.
         pay_first_invoice(make_subscription(customer=customer, activate=True), today - timedelta(days=70))
-    payment_record(actor=None, customer=rahim, amount=Decimal("700.00"), method="cash")
-    payment_record(actor=None, customer=karim, amount=Decimal("900.00"), method="bkash", reference="TX900")
+    payment_ledger_record(actor=None, customer=rahim, amount=Decimal("700.00"), method="cash")
+    payment_ledger_record(actor=None, customer=karim, amount=Decimal("900.00"), method="bkash", reference="TX900")
     metrics_snapshot_backfill(start=today - timedelta(days=32), end=today)
     return mirpur, uttara
 
@@ -216,7 +216,7 @@ def test_the_growth_funnel_is_drawn_and_each_stage_lists_its_leads(client, two_b
     paying = customer_services.lead_create(actor=None, name="Paying", phone="+8801711000003", area=area)
     customer = customer_services.lead_convert(actor=None, lead=paying, area=area, address="House 3")
     make_subscription(customer=customer, activate=True)
-    payment_record(actor=None, customer=customer, amount=Decimal("500.00"), method="cash")
+    payment_ledger_record(actor=None, customer=customer, amount=Decimal("500.00"), method="cash")
     customer_services.lead_create(actor=None, name="Elsewhere", phone="+8801711000004", area=AreaFactory(branch=uttara))
 
     client.force_login(UserFactory(roles=["Manager"], branch_scope=[mirpur]))
@@ -253,7 +253,7 @@ def test_the_dashboard_reads_its_snapshot_figures_from_the_cache_until_snapshots
         assert collected() == Decimal("1600.00")
     assert not any("dashboard_dailymetric" in q["sql"] for q in queries.captured_queries)
     rahim = Customer.objects.get(name="Rahim")
-    payment_record(actor=None, customer=rahim, amount=Decimal("50.00"), method="cash")
+    payment_ledger_record(actor=None, customer=rahim, amount=Decimal("50.00"), method="cash")
     assert collected() == Decimal("1600.00")  # the snapshot has not been written yet
     metrics_snapshot_write(day=timezone.localdate())
     assert collected() == Decimal("1650.00")

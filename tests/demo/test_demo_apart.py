@@ -19,7 +19,7 @@ import django
 django.setup()
 from django.conf import settings
 from django.urls import Resolver404, resolve
-import ispbill.urls, ispbill.celery
+import config.urls, config.celery
 for app in ["ispbill", "dashboard", "customers", "billing", "payments", "network", "tickets", "fieldservice",
             "resellers", "contracts", "churn", "imports"]:
     package = importlib.import_module(app)
@@ -50,7 +50,7 @@ print("demo" in settings.INSTALLED_APPS, settings.SSLCOMMERZ_SANDBOX, sorted(m f
 
 
 def test_a_production_install_loads_nothing_of_the_demo_and_has_no_emulator_urls(tmp_path):
-    env = {"DJANGO_SETTINGS_MODULE": "ispbill.settings", "DEMO": "false", "ISPBILL_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings", "DEMO": "false", "ISPBILL_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     done = subprocess.run([sys.executable, "-c", PRODUCTION_IMPORTS], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "False False []"

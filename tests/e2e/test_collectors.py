@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from billing.services import LineSpec, invoice_create
 from customers.models import Area
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import PASSWORD, AreaFactory, BranchFactory, UserFactory, make_customer
 
@@ -47,7 +47,7 @@ def test_manager_assigns_an_area_collector_and_performance_shows_the_assigned_du
     for customer, net in ((owes, "1000"), (paid, "500"), (elsewhere, "800")):
         invoice_create(actor=None, customer=customer, issue_date=today, due_date=today,
                        lines=[LineSpec(kind="one_time", description="Monthly service", amount=Decimal(net))])
-    payment_record(actor=None, customer=paid, amount=Decimal("575.00"), method="bkash", reference="TRX9K2L", received_at=timezone.now())
+    payment_ledger_record(actor=None, customer=paid, amount=Decimal("575.00"), method="bkash", reference="TRX9K2L", received_at=timezone.now())
 
     sign_in(page, UserFactory(roles=["Manager"], first_name="Farhana"))
     page.goto("/staff/areas/")

@@ -60,7 +60,7 @@ class Demo:
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     from pytest_django.live_server_helper import LiveServer
 
-    from ispbill.celery import app
+    from config.celery import app
 
     media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("demo-media")))
     media.enable()

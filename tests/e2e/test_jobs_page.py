@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from ispbill.celery import app
+from config.celery import app
 from ispbill.core.models import JobRun, JobWatch
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_staff_customers import sign_in_staff

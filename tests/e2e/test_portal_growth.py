@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from customers.models import Customer, Lead, SpeedTestResult
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.factories import PASSWORD, AreaFactory, PackageFactory, admin_user, make_customer, make_subscription
 
 
@@ -96,7 +96,7 @@ def test_a_friend_joins_through_the_referral_link_and_the_referrer_sees_the_cred
     staff_context.close()
 
     # The new customer pays (at the counter); the credit lands on the referrer's account.
-    payment_record(actor=admin, customer=friend_customer, amount=Decimal("1000.00"), method="cash")
+    payment_ledger_record(actor=admin, customer=friend_customer, amount=Decimal("1000.00"), method="cash")
 
     phone_page.reload()
     expect(phone_page.locator("#referral-friends")).to_contain_text("Salma Akter")

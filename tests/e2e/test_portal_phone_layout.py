@@ -3,9 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from ispbill.surfaces import SURFACES_BY_NAME
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import make_customer, make_subscription
+from web.surfaces import SURFACES_BY_NAME
 
 
 @pytest.mark.django_db(transaction=True)

@@ -37,18 +37,18 @@ def test_completion_needs_the_photos_and_the_serial_the_kind_asks_for(strict_rep
     photo(order, technician)
 
     with pytest.raises(ValidationError) as refused:
-        services.workorder_complete(actor=technician, order=order)
+        services.workorder_status_complete(actor=technician, order=order)
     assert refused.value.code == "photos" and "1 of 2" in refused.value.messages[0]
     photo(order, technician)
     with pytest.raises(ValidationError) as refused:
-        services.workorder_complete(actor=technician, order=order)
+        services.workorder_status_complete(actor=technician, order=order)
     assert refused.value.code == "serial"
     order.refresh_from_db()
     assert order.status == WorkOrder.Status.ON_SITE and order.completed_at is None
 
     onu("ZTEG0500", status=EquipmentItem.Status.WITH_TECHNICIAN, technician=technician)
     equipment.workorder_equipment(actor=technician, order=order, serial="ZTEG0500", action="install")
-    assert services.workorder_complete(actor=technician, order=order).status == WorkOrder.Status.COMPLETED
+    assert services.workorder_status_complete(actor=technician, order=order).status == WorkOrder.Status.COMPLETED
 
 
 @pytest.mark.django_db

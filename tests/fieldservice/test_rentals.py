@@ -15,12 +15,12 @@ from billing.models import InvoiceLine, LedgerEntry, OneTimeCharge
 from billing.proration import prorate
 from billing.run import billing_run_process_pending, billing_run_start
 from billing.selectors import account_balance
+from config.celery import app as celery_app
 from customers.models import Subscription
 from fieldservice import equipment, rentals
 from fieldservice.models import EquipmentItem, EquipmentModel, EquipmentRental, EquipmentRentalCharge
 from fieldservice.selectors import installed_equipment
 from fieldservice.tasks import charge_equipment_rentals
-from ispbill.celery import app as celery_app
 from tests.billing.test_run import configure
 from tests.factories import make_subscription
 

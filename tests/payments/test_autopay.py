@@ -19,7 +19,7 @@ from demo.bkash.views import _get as emulator_get
 from ispbill.notify.models import Message
 from payments import bkash_flow
 from payments.models import AutoPay, AutoPayAttempt, AutoPayRun, BkashAgreement, GatewayPayment, Payment
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.billing.test_run import activated_on, configure
 from tests.factories import PackageFactory, make_customer
 from tests.night import clock, night, nightly_jobs
@@ -226,7 +226,7 @@ def test_an_invoice_paid_by_hand_before_its_day_is_not_charged(bkash_gateway):
     customer, _agreement = on_autopay()
     invoice = charge(customer, "500.00")
     autopay.autopay_schedule(today=invoice.due_date - timedelta(days=5))
-    payment_record(actor=None, customer=customer, amount=D("500.00"), method="cash")
+    payment_ledger_record(actor=None, customer=customer, amount=D("500.00"), method="cash")
 
     autopay.autopay_run(today=invoice.due_date - timedelta(days=3))
 
@@ -253,7 +253,7 @@ def _billed_customer(wallet):
     customer = subscription.customer
     night(date(2026, 3, 10))  # the run bills 10–31 March
     with clock(date(2026, 3, 11)):
-        payment_record(actor=None, customer=customer, amount=amount_open(customer_id=customer.pk), method="cash")
+        payment_ledger_record(actor=None, customer=customer, amount=amount_open(customer_id=customer.pk), method="cash")
         on_autopay(wallet=wallet, customer=customer)
     return subscription
 

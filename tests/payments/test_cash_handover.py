@@ -10,7 +10,7 @@ from django.urls import reverse
 from ispbill.core.models import AuditLog
 from payments.models import CashHandover
 from payments.selectors import cash_in_hand
-from payments.services import cash_handover_record, payment_record
+from payments.services import cash_handover_record, payment_ledger_record
 from tests.factories import AreaFactory, BranchFactory, UserFactory, make_customer
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +21,8 @@ def field_cash(db):
     mirpur, uttara = BranchFactory(code="MIR", name="Mirpur"), BranchFactory(code="UTT", name="Uttara")
     rina = UserFactory(roles=["Cashier"], first_name="Rina", last_name="Akter")
     customer = make_customer(area=AreaFactory(branch=mirpur), name="A")
-    payment_record(actor=rina, customer=customer, amount=Decimal("1150.00"), method="cash")
-    payment_record(actor=rina, customer=customer, amount=Decimal("500.00"), method="bkash", reference="TX1")
+    payment_ledger_record(actor=rina, customer=customer, amount=Decimal("1150.00"), method="cash")
+    payment_ledger_record(actor=rina, customer=customer, amount=Decimal("500.00"), method="bkash", reference="TX1")
     return {"rina": rina, "mirpur": mirpur, "uttara": uttara, "cashier": UserFactory(roles=["Cashier"], branch_scope=[mirpur])}
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from payments.models import CashHandover
 from payments.selectors import cash_in_hand
-from payments.services import cash_handover_record, payment_record
+from payments.services import cash_handover_record, payment_ledger_record
 from tests.factories import AreaFactory, BranchFactory, UserFactory, make_customer
 from usecases.payment_reverse import payment_reverse
 
@@ -31,7 +31,7 @@ def holds(user) -> dict:
 
 
 def take_cash(field, amount):
-    return payment_record(actor=field["collector"], customer=field["customer"], amount=D(amount), method="cash")
+    return payment_ledger_record(actor=field["collector"], customer=field["customer"], amount=D(amount), method="cash")
 
 
 def hand_over(field, amount):

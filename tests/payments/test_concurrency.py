@@ -10,7 +10,7 @@ from django.db import close_old_connections, connection
 from billing.models import Invoice
 from billing.selectors import account_balance
 from payments.models import Payment
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.factories import admin_user, make_customer
 from tests.payments.conftest import charge, ledger_ok
 
@@ -46,7 +46,7 @@ def test_concurrent_payments_for_one_customer_keep_balance_and_receipts_exact():
     invoices = [charge(customer, "1000.00", days_ago=days) for days in (30, 20, 10)]
 
     errors = _run_concurrently(
-        lambda index: payment_record(actor=cashier, customer=customer, amount=Decimal("500.00"), method="cash")
+        lambda index: payment_ledger_record(actor=cashier, customer=customer, amount=Decimal("500.00"), method="cash")
     )
 
     assert errors == []
@@ -65,7 +65,7 @@ def test_the_same_form_submitted_concurrently_records_one_payment():
     charge(customer, "1000.00")
 
     errors = _run_concurrently(
-        lambda index: payment_record(
+        lambda index: payment_ledger_record(
             actor=cashier, customer=customer, amount=Decimal("700.00"), method="cash", idempotency_key="same-form"
         )
     )

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from billing.selectors import account_balance
-from ispbill.celery import app
+from config.celery import app
 from ispbill.notify.events import Event
 from ispbill.notify.models import Message
 from payments.models import Payment, QueuedPayment

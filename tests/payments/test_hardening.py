@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from ispbill.core.money import to_money
 from payments.models import Payment
-from payments.services import payment_record
+from payments.services import payment_ledger_record
 from tests.factories import make_customer
 from tests.payments.conftest import D, charge
 from tests.payments.sslcommerz_helpers import gateway  # noqa: F401
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_the_page_of_a_payment_without_a_cashier_opens(staff_client):
     customer = make_customer(name="Online Payer")
     charge(customer, "800.00")
-    payment = payment_record(actor=None, customer=customer, amount="800.00", method=Payment.Method.ONLINE, reference="SSL-1")
+    payment = payment_ledger_record(actor=None, customer=customer, amount="800.00", method=Payment.Method.ONLINE, reference="SSL-1")
     assert payment.received_by is None
     response = staff_client.get(reverse("staff:payment-detail", args=[payment.pk]))
     assert response.status_code == 200

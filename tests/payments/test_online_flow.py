@@ -109,7 +109,7 @@ def test_an_ipn_alone_settles_at_once_and_its_queued_task_credits_once(gateway):
 def drain_queued_tasks() -> list[str]:
     """Take every message waiting in the broker's default queue (Redis, or Kombu's filesystem
     transport; no worker runs in these tests) and name their tasks."""
-    from ispbill.celery import app
+    from config.celery import app
 
     names = []
     with app.connection_for_write() as connection:

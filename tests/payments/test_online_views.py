@@ -223,10 +223,10 @@ def test_a_customer_who_owes_nothing_is_not_offered_total_due(client, gateway, p
 
 
 def test_the_overview_shows_the_credit_left_after_paying_in_advance(client, gateway, portal_customer):
-    from payments.services import payment_record
+    from payments.services import payment_ledger_record
 
     make_subscription(customer=portal_customer, activate=True)
-    payment_record(actor=None, customer=portal_customer, amount=D("2400.00"), method="cash")
+    payment_ledger_record(actor=None, customer=portal_customer, amount=D("2400.00"), method="cash")
     client.force_login(portal_customer.user)
     page = client.get(reverse("portal:home")).content.decode()
     credit = page.split('id="account-credit"')[1].split("</p>")[0]

@@ -46,8 +46,8 @@ def test_lookup_by_account_number_answers_masked_name_amount_due_and_oldest_due_
 
 
 def test_lookup_by_registered_phone_in_any_usual_shape_and_the_credit_is_taken_off(client, rahim):
-    from payments.services import payment_record
-    payment_record(actor=None, customer=rahim, amount=D("1500.00"), method="cash")  # 300 credit after both invoices
+    from payments.services import payment_ledger_record
+    payment_ledger_record(actor=None, customer=rahim, amount=D("1500.00"), method="cash")  # 300 credit after both invoices
     charge(rahim, "1000.00")  # consumes the 300 credit: 700 due
     for phone in ("01712345670", "+8801712345670", "01712-345670"):
         answer = send(client, "lookup", {"accountNumber": phone}).json()
@@ -276,8 +276,8 @@ def test_settlement_lists_a_days_pay_bill_payments_with_their_gross(client, rahi
     send(client, "payment", notification(rahim, trx_id="BKPDAY0001", amount="700.00"))
     send(client, "payment", notification(rahim, trx_id="BKPDAY0002", amount="300.50"))
     send(client, "payment", notification(rahim, trx_id="BKPDAY0003", amount="99.00", transactionTime=yesterday_noon))
-    from payments.services import payment_record
-    payment_record(actor=None, customer=rahim, amount=D("5.00"), method="cash")  # not Pay Bill
+    from payments.services import payment_ledger_record
+    payment_ledger_record(actor=None, customer=rahim, amount=D("5.00"), method="cash")  # not Pay Bill
     day = paybill.paybill_settlement(day=today)
     assert [p.reference for p in day["payments"]] == ["BKPDAY0001", "BKPDAY0002"]
     assert (day["count"], day["gross"]) == (2, D("700.00") + D("300.50"))
@@ -327,9 +327,9 @@ def test_staff_see_pay_bill_payments_by_method_with_bkash_trx_id_and_cannot_reco
     from django.urls import reverse
     from django.utils import timezone
 
-    from payments.services import payment_record
+    from payments.services import payment_ledger_record
     send(client, "payment", notification(rahim, trx_id="BKPSTAFF01", amount="700.00"))
-    cash = payment_record(actor=admin, customer=rahim, amount=D("5.00"), method="cash")
+    cash = payment_ledger_record(actor=admin, customer=rahim, amount=D("5.00"), method="cash")
     client.force_login(admin)
     page = client.get(reverse("staff:payment-list"), {"method": "bkash_paybill"}).content.decode()
     assert "BKPSTAFF01" in page and "bKash Pay Bill" in page and cash.receipt_number not in page
@@ -347,9 +347,9 @@ def test_staff_see_pay_bill_payments_by_method_with_bkash_trx_id_and_cannot_reco
 
 
 def test_after_staff_reverse_a_pay_bill_payment_a_retry_of_its_trx_id_records_nothing_and_says_reversed(client, rahim, admin):
-    from payments.services import payment_reverse
+    from payments.services import payment_ledger_reverse
     send(client, "payment", notification(rahim, trx_id="BKPREV0001", amount="700.00"))
-    payment_reverse(actor=admin, payment=Payment.objects.get(reference="BKPREV0001"), reason="paid twice, refunded by bKash")
+    payment_ledger_reverse(actor=admin, payment=Payment.objects.get(reference="BKPREV0001"), reason="paid twice, refunded by bKash")
     before = money_state()
     again = send(client, "payment", notification(rahim, trx_id="BKPREV0001", amount="700.00"))
     assert (again.status_code, again.json()["status"]) == (200, "Reversed")

@@ -15,7 +15,7 @@ from customers.models import Subscription
 from ispbill.core.models import AuditLog
 from ispbill.core.periods import Period
 from payments.models import Payment
-from payments.services import payment_record, payment_reverse
+from payments.services import payment_ledger_record, payment_ledger_reverse
 from tests.factories import admin_user, make_customer, make_subscription
 from tests.payments.conftest import D, charge, ledger_ok
 from usecases.subscription_suspend import subscription_suspend
@@ -28,7 +28,7 @@ def cashier(db):
 
 def pay(customer, amount, actor, **kwargs):
     kwargs.setdefault("method", "cash")
-    return payment_record(actor=actor, customer=customer, amount=D(amount), **kwargs)
+    return payment_ledger_record(actor=actor, customer=customer, amount=D(amount), **kwargs)
 
 
 def state(customer):
@@ -122,7 +122,7 @@ def test_bad_payment_input_is_refused_with_a_message_and_changes_nothing(custome
     charge(customer, "1000.00")
     before = state(customer)
     with pytest.raises(ValidationError) as refused:
-        payment_record(actor=cashier, customer=customer, amount=amount, **{"method": "cash", **kwargs})
+        payment_ledger_record(actor=cashier, customer=customer, amount=amount, **{"method": "cash", **kwargs})
     assert field in refused.value.message_dict
     assert refused.value.message_dict[field][0]
     assert state(customer) == before
@@ -188,7 +188,7 @@ def test_reversal_restores_the_invoice_and_is_refused_twice(customer, cashier):
     payment = pay(customer, "1000.00", cashier)
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.PAID
-    payment_reverse(actor=cashier, payment=payment, reason="Counterfeit note")
+    payment_ledger_reverse(actor=cashier, payment=payment, reason="Counterfeit note")
     invoice.refresh_from_db(), payment.refresh_from_db()
     assert (invoice.status, invoice.amount_paid) == (Invoice.Status.OPEN, D("0.00"))
     assert payment.status == Payment.Status.REVERSED and payment.reversal_reason == "Counterfeit note"
@@ -198,7 +198,7 @@ def test_reversal_restores_the_invoice_and_is_refused_twice(customer, cashier):
     assert ledger_ok()
     before = state(customer)
     with pytest.raises(ValidationError):
-        payment_reverse(actor=cashier, payment=payment, reason="again")
+        payment_ledger_reverse(actor=cashier, payment=payment, reason="again")
     assert state(customer) == before
 
 
@@ -207,7 +207,7 @@ def test_reversal_needs_a_reason(customer, cashier):
     payment = pay(customer, "1000.00", cashier)
     before = state(customer)
     with pytest.raises(ValidationError) as refused:
-        payment_reverse(actor=cashier, payment=payment, reason="  ")
+        payment_ledger_reverse(actor=cashier, payment=payment, reason="  ")
     assert "reason" in refused.value.message_dict
     assert state(customer) == before
     payment.refresh_from_db()
@@ -226,7 +226,7 @@ def test_reversal_takes_back_credit_a_later_invoice_consumed_and_recomputes_paid
     later.refresh_from_db()
     assert later.status == Invoice.Status.PAID and subscription.paid_through == july.end
 
-    payment_reverse(actor=cashier, payment=payment, reason="Bounced cheque")
+    payment_ledger_reverse(actor=cashier, payment=payment, reason="Bounced cheque")
     subscription.refresh_from_db()
     assert subscription.paid_through is None
     assert set(Invoice.objects.filter(customer=customer).values_list("amount_paid", flat=True)) == {D("0.00")}
@@ -243,7 +243,7 @@ def test_reversing_one_of_two_payments_keeps_the_other_applied(cashier):
     second = charge(customer, "1000.00", subscription=subscription, period=july)
     pay(customer, "1000.00", cashier)
     mistaken = pay(customer, "1000.00", cashier)
-    payment_reverse(actor=cashier, payment=mistaken, reason="Entered twice")
+    payment_ledger_reverse(actor=cashier, payment=mistaken, reason="Entered twice")
     first.refresh_from_db(), second.refresh_from_db(), subscription.refresh_from_db()
     assert first.status == Invoice.Status.PAID and second.status == Invoice.Status.OPEN
     assert subscription.paid_through == june.end
@@ -252,7 +252,7 @@ def test_reversing_one_of_two_payments_keeps_the_other_applied(cashier):
 
 def test_payment_and_reversal_are_audited(customer, cashier):
     payment = pay(customer, "300.00", cashier)
-    payment_reverse(actor=cashier, payment=payment, reason="Wrong customer")
+    payment_ledger_reverse(actor=cashier, payment=payment, reason="Wrong customer")
     actions = list(AuditLog.objects.filter(object_id=str(payment.pk), action__startswith="payment.").order_by("id").values_list("action", "reason"))
     assert actions == [("payment.record", ""), ("payment.reverse", "Wrong customer")]
 

@@ -13,7 +13,7 @@ from billing.models import Allocation, Invoice, LedgerEntry
 from billing.selectors import account_balance
 from customers.models import CallLog
 from payments.models import Payment
-from payments.services import call_log_create, payment_record
+from payments.services import call_log_create, payment_ledger_record
 from tests.factories import AreaFactory, BranchFactory, UserFactory, admin_user, make_customer
 from tests.payments.conftest import D, charge, ledger_ok
 
@@ -101,7 +101,7 @@ def test_bad_input_shows_a_field_message_and_records_nothing(staff_client, custo
 
 def test_users_without_the_permission_cannot_record_reverse_or_credit(client, customer):
     charge(customer, "1000.00")
-    payment = payment_record(actor=None, customer=customer, amount=D("400.00"), method="cash")
+    payment = payment_ledger_record(actor=None, customer=customer, amount=D("400.00"), method="cash")
     client.force_login(user_with("customers.view_customer", "billing.view_invoice", "payments.view_payment"))
     before = money_state()
     assert client.post(reverse("staff:payment-create", args=[customer.pk]), payment_data()).status_code == 403
@@ -115,7 +115,7 @@ def test_users_without_the_permission_cannot_record_reverse_or_credit(client, cu
 
 
 def test_staff_of_another_branch_get_404_and_change_nothing(client, customer):
-    payment = payment_record(actor=None, customer=customer, amount=D("400.00"), method="cash")
+    payment = payment_ledger_record(actor=None, customer=customer, amount=D("400.00"), method="cash")
     client.force_login(admin_user(branch_scope=[BranchFactory(name="Other", code="O")]))
     before = money_state()
     assert client.get(reverse("staff:payment-detail", args=[payment.pk])).status_code == 404
@@ -127,7 +127,7 @@ def test_staff_of_another_branch_get_404_and_change_nothing(client, customer):
 
 def test_reverse_dialog_needs_a_reason_then_reverses(staff_client, customer):
     invoice = charge(customer, "1000.00")
-    payment = payment_record(actor=None, customer=customer, amount=D("1000.00"), method="cash")
+    payment = payment_ledger_record(actor=None, customer=customer, amount=D("1000.00"), method="cash")
     before = money_state()
     refused = staff_client.post(reverse("staff:payment-reverse", args=[payment.pk]), {"reason": ""}, **HTMX)
     assert 'class="errorlist"' in refused.content.decode() and money_state() == before
@@ -152,7 +152,7 @@ def test_staff_credit_needs_a_reason_and_lowers_the_balance(staff_client, custom
 
 def test_billing_tab_shows_balance_open_invoices_statement_and_payments(staff_client, customer):
     invoice = charge(customer, "1000.00")
-    payment = payment_record(actor=None, customer=customer, amount=D("400.00"), method="bkash", reference="TX9")
+    payment = payment_ledger_record(actor=None, customer=customer, amount=D("400.00"), method="bkash", reference="TX9")
     page = staff_client.get(reverse("staff:customer-detail", args=[customer.pk]), {"tab": "billing"}).content.decode()
     assert "Owes" in page and "600.00" in page
     assert invoice.number in page and payment.receipt_number in page
@@ -161,9 +161,9 @@ def test_billing_tab_shows_balance_open_invoices_statement_and_payments(staff_cl
 
 
 def test_payment_list_filters_and_totals_per_method(staff_client, customer):
-    payment_record(actor=None, customer=customer, amount=D("100.00"), method="cash")
-    payment_record(actor=None, customer=customer, amount=D("250.00"), method="bkash", reference="A1")
-    payment_record(actor=None, customer=customer, amount=D("50.00"), method="bkash", reference="A2")
+    payment_ledger_record(actor=None, customer=customer, amount=D("100.00"), method="cash")
+    payment_ledger_record(actor=None, customer=customer, amount=D("250.00"), method="bkash", reference="A1")
+    payment_ledger_record(actor=None, customer=customer, amount=D("50.00"), method="bkash", reference="A2")
     page = staff_client.get(reverse("staff:payment-list")).content.decode()
     assert "400.00" in page  # the total of everything
     bkash = staff_client.get(reverse("staff:payment-list"), {"method": "bkash"}, **HTMX)
@@ -180,7 +180,7 @@ def test_due_list_shows_who_owes_with_days_overdue_and_filters_by_area(staff_cli
     charge(late, "1000.00", days_ago=20)  # due 13 days ago
     paid_up = make_customer(area=area, name="Paid Up")
     charge(paid_up, "500.00")
-    payment_record(actor=None, customer=paid_up, amount=D("500.00"), method="cash")
+    payment_ledger_record(actor=None, customer=paid_up, amount=D("500.00"), method="cash")
     elsewhere = make_customer(name="Other Area")
     charge(elsewhere, "300.00")
     page = staff_client.get(reverse("staff:due-list")).content.decode()

@@ -142,7 +142,7 @@ def test_commission_accrues_on_payment_and_is_clawed_back_on_reversal():
 def test_payments_recorded_together_earn_a_commission_reseller_what_one_by_one_would():
     from django.db import transaction
 
-    from payments.services import PaymentDraft, payments_record_many
+    from payments.services import PaymentDraft, payments_ledger_record_many
 
     reseller, area, router, package, admin = make_reseller(model=Reseller.Model.COMMISSION)
     prepaid, prepaid_area, *_rest = make_reseller(price="600.00", topup="5000")
@@ -155,7 +155,7 @@ def test_payments_recorded_together_earn_a_commission_reseller_what_one_by_one_w
     owes(on_package, "1000")
 
     with transaction.atomic():  # as the renewals record them: the payments, then their commissions
-        payments = payments_record_many(drafts=[
+        payments = payments_ledger_record_many(drafts=[
             PaymentDraft(customer=customer, amount=Decimal("1000"), method="cash", reference=f"B{n}", actor=admin)
             for n, customer in enumerate((plain, on_package, prepaid_customer, own_customer))
         ])

@@ -20,7 +20,7 @@ from ispbill.accounts.models import CustomerSession
 from ispbill.notify.events import Channel
 from ispbill.notify.selectors import preferences_for
 from ispbill.notify.services import notification_preference_set
-from ispbill.surfaces import public
+from web.surfaces import public
 
 PENDING_SIGN_IN = "_portal_code_for"
 SENT_ANSWER = gettext_lazy(

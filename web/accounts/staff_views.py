@@ -19,9 +19,9 @@ from django_htmx.http import HttpResponseClientRedirect
 from ispbill.accounts import services
 from ispbill.accounts.selectors import managed_user_get, managed_users, permission_matrix, roles_with_counts, user_within_scope_of
 from ispbill.core.forms import add_service_errors
-from ispbill.surfaces import staff_permission_required
 from usecases.role_permissions_set import role_permissions_set
 from usecases.staff_user_update import staff_user_update
+from web.surfaces import staff_permission_required
 
 from .staff_forms import PasswordSetForm, RoleCreateForm, RolePermissionsForm, UserFilterForm, UserForm
 

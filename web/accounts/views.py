@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from ispbill.accounts.customer_security import customer_session_end, customer_session_touch, seen_request
 from ispbill.accounts.middleware import portal_language
 from ispbill.accounts.services import user_language_set
-from ispbill.surfaces import SURFACES_BY_NAME, Surface, public, surface_for_path
+from web.surfaces import SURFACES_BY_NAME, Surface, public, surface_for_path
 
 from .forms import SurfaceLoginForm
 

@@ -1,4 +1,4 @@
-"""The billing app's views per surface; ispbill/urls.py mounts each list under its surface."""
+"""The billing app's views per surface; config/urls.py mounts each list under its surface."""
 
 from .views import charges as charges_views
 from .views import invoices, package_changes, runs

@@ -15,7 +15,7 @@ from churn import gemini, offers, retention_services
 from churn import retention_selectors as selectors
 from churn.models import RiskBand
 from ispbill.core.forms import add_service_errors
-from ispbill.surfaces import staff_permission_required
+from web.surfaces import staff_permission_required
 
 from .retention_forms import (
     CallDraftsForm,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from churn.learning import ALGORITHM_NAMES
 from churn.selectors import active_model, latest_model, model_versions, risk_summary
 from churn.services import churn_training_request
-from ispbill.surfaces import staff_permission_required
+from web.surfaces import staff_permission_required
 
 
 def _candidates(model) -> list[dict]:

@@ -1,4 +1,4 @@
-"""The contracts app's views per surface; ispbill/urls.py mounts each list under its surface."""
+"""The contracts app's views per surface; config/urls.py mounts each list under its surface."""
 
 from .views import portal_urlpatterns, public_urlpatterns, staff_urlpatterns, technician_urlpatterns
 

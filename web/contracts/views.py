@@ -25,7 +25,7 @@ from customers.selectors import customer_get_for_staff
 from fieldservice.selectors import workorder_open_for_technician
 from ispbill.accounts.customer_security import RateLimited
 from ispbill.core.forms import add_service_errors
-from ispbill.surfaces import staff_permission_required
+from web.surfaces import staff_permission_required
 
 from .forms import ContractCreateForm, ContractRuleForm, ContractTemplateForm, ReasonForm, SignForm, VerifyForm
 

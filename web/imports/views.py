@@ -19,7 +19,7 @@ from imports.reading import MAX_UPLOAD_BYTES
 from imports.samples import CUSTOMERS_SAMPLE, PAST_PAYMENTS_SAMPLE
 from ispbill.core.forms import add_service_errors
 from ispbill.core.jobs import job_record
-from ispbill.surfaces import staff_permission_required
+from web.surfaces import staff_permission_required
 
 from .forms import MappingForm, ProfileChoiceForm, RouterImportForm, RouterMappingForm, UploadForm
 

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from ispbill.core.forms import add_service_errors
-from ispbill.surfaces import staff_permission_required
 from network import outages
 from network.models import Outage
+from web.surfaces import staff_permission_required
 
 from .forms import OutageDismissForm, OutageForm, OutageRestoreForm, OutageUpdateForm
 

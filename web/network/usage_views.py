@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods
 from customers.models import Package
 from customers.selectors import portal_subscriptions, subscription_get_for_staff
 from ispbill.core.forms import add_service_errors
-from ispbill.surfaces import staff_permission_required
 from network import selectors, usage
 from usecases.package_update import package_update
+from web.surfaces import staff_permission_required
 
 from .forms import FupLiftForm, HeavyUsersForm, PackageFupForm
 

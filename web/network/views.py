@@ -18,10 +18,10 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from ispbill.core.forms import add_service_errors
-from ispbill.surfaces import staff_permission_required
 from network import reconcile, selectors, services
 from network.models import Router
 from radius.selectors import radius_health
+from web.surfaces import staff_permission_required
 
 from .forms import AaaModeForm, LoginLookupForm, OrphanForm, RouterForm
 

@@ -19,7 +19,7 @@ from ispbill.core.forms import add_service_errors
 from ispbill.notify import message_templates, selectors, services
 from ispbill.notify.events import event_spec
 from ispbill.notify.models import Message
-from ispbill.surfaces import staff_permission_required
+from web.surfaces import staff_permission_required
 
 from .forms import MessageFilterForm, MessageTemplateForm
 

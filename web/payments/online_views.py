@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from ispbill.core.forms import add_service_errors
-from ispbill.surfaces import staff_permission_required
 from payments import bkash_flow, nagad_flow, online, online_refunds, online_selectors
 from payments.gateways import gateway_of
 from payments.models import GatewayPayment, GatewayRefund, GatewaySettings, NagadSettings
@@ -31,6 +30,7 @@ from payments.online_forms import (
     SettlementForm,
 )
 from usecases import online_payment
+from web.surfaces import staff_permission_required
 
 
 def _online_list(request, *, review: bool):

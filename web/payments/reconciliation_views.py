@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from ispbill.surfaces import staff_permission_required
 from payments import reconciliation
 from payments.gateways import GATEWAYS
 from payments.models import ReconciliationItem
@@ -26,6 +25,7 @@ from payments.online_forms import (
     StatementUploadForm,
 )
 from usecases import reconciliation as recon_usecases
+from web.surfaces import staff_permission_required
 
 VIEW = "payments.view_reconciliationitem"
 SETTLE = "payments.settle_reconciliationitem"
@@ -59,7 +59,7 @@ def reconciliation_page(request):
 
 @staff_permission_required(VIEW, SETTLE)
 @require_POST
-def reconciliation_run(request):
+def reconciliation_run_view(request):
     form = ReconciliationRunForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_t("Choose a gateway and a day."))
@@ -152,7 +152,7 @@ def settlement_report(request):
 
 urlpatterns = [
     path("online-payments/reconciliation/", reconciliation_page, name="reconciliation"),
-    path("online-payments/reconciliation/run/", reconciliation_run, name="reconciliation-run"),
+    path("online-payments/reconciliation/run/", reconciliation_run_view, name="reconciliation-run"),
     path("online-payments/reconciliation/statement/", statement_upload, name="reconciliation-statement"),
     path("online-payments/reconciliation/<int:pk>/resolve/", reconciliation_resolve, name="reconciliation-resolve"),
     path("online-payments/settlement-report/", settlement_report, name="settlement-report"),

@@ -1,4 +1,4 @@
-"""The payments app's views per surface; ispbill/urls.py mounts each list under its surface, and the
+"""The payments app's views per surface; config/urls.py mounts each list under its surface, and the
 gateway's public callbacks (`public`) under /pay/."""
 
 from . import callbacks, online_views, paybill_views, portal_views, reconciliation_views, views

@@ -31,8 +31,8 @@ from customers.selectors import (
 from ispbill.core.audit import audit_record
 from ispbill.core.forms import add_service_errors
 from ispbill.core.money import to_money
-from ispbill.surfaces import staff_permission_required
 from payments import selectors, services
+from web.surfaces import staff_permission_required
 
 from .forms import CallLogForm, CashHandoverForm, CreditForm, DueFilterForm, PaymentFilterForm, PaymentForm, ReverseForm
 
@@ -112,7 +112,7 @@ def payment_receipt_pdf(request, pk: int):
 @staff_permission_required("payments.reverse_payment")
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def payment_reverse(request, pk: int):
+def payment_reverse_view(request, pk: int):
     payment = selectors.payment_get_for_staff(user=request.user, pk=pk)
     form = ReverseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -255,7 +255,7 @@ urlpatterns = [
     path("payments/cash-handovers/", cash_handover_list, name="cashhandover-list"),
     path("payments/<int:pk>/", payment_detail, name="payment-detail"),
     path("payments/<int:pk>/pdf/", payment_receipt_pdf, name="payment-receipt-pdf"),
-    path("payments/<int:pk>/reverse/", payment_reverse, name="payment-reverse"),
+    path("payments/<int:pk>/reverse/", payment_reverse_view, name="payment-reverse"),
     path("customers/<int:customer_pk>/payments/new/", payment_create, name="payment-create"),
     path("customers/<int:customer_pk>/payments/preview/", payment_preview, name="payment-preview"),
     path("customers/<int:customer_pk>/credit/", customer_credit, name="customer-credit"),

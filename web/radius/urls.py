@@ -1,4 +1,4 @@
-"""The RADIUS screens' URLs per surface (collected by ispbill/urls.py)."""
+"""The RADIUS screens' URLs per surface (collected by config/urls.py)."""
 
 from .views import portal, staff
 

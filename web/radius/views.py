@@ -18,10 +18,10 @@ from django.views.decorators.vary import vary_on_headers
 
 from customers.selectors import customer_get_for_staff
 from ispbill.core.forms import add_service_errors
-from ispbill.surfaces import staff_permission_required
 from network.models import Router
 from network.selectors import router_get_for_staff
 from radius import selectors, services
+from web.surfaces import staff_permission_required
 
 from .forms import LoginTestForm, OnlineFilterForm
 

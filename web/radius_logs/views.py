@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ispbill.core import csvfiles
-from ispbill.surfaces import staff_permission_required
 from radius.selectors import SessionLogRow, session_log_export_rows, session_log_page
 from radius.services import session_log_export_audit
+from web.surfaces import staff_permission_required
 
 from .forms import SessionLogExportForm, SessionLogSearchForm
 

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from customers.selectors import areas_visible_to, branches_visible_to
-from ispbill.surfaces import staff_permission_required
 from resellers import commissions, selectors, services
 from resellers.models import Reseller
+from web.surfaces import staff_permission_required
 
 from .forms import (
     AdjustForm,

@@ -117,7 +117,7 @@ def customer_create(request):
 
 
 @require_POST
-def subscription_renew(request, pk: int):
+def subscription_renew_view(request, pk: int):
     subscription = selectors.reseller_subscription_get(reseller=request.reseller, pk=pk)
     form = RenewForm(request.POST)
     if not form.is_valid():

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ispbill.core.forms import add_service_errors
 from ispbill.core.money import format_money
-from ispbill.surfaces import staff_permission_required
 from payments import online_refunds
 from payments.gateways import gateway_of
 from payments.models import GatewayRefund
 from usecases import online_payment
 from vouchers import selectors
+from web.surfaces import staff_permission_required
 
 from .forms import CardRefundForm, OnlinePurchaseSearchForm
 

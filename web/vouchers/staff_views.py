@@ -15,9 +15,9 @@ from django.views.decorators.vary import vary_on_headers
 from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core import csvfiles
 from ispbill.core.money import format_money
-from ispbill.surfaces import staff_permission_required
 from vouchers import documents, hotspot, selectors, services
 from vouchers.models import VoucherBatch, VoucherCard, format_serial
+from web.surfaces import staff_permission_required
 
 from .forms import BatchForm, BlockForm, IssueForm, PlanForm, PrintForm, ReportForm, StatusForm, ZoneForm
 

@@ -35,5 +35,5 @@ reseller = [
 # The customer portal's "Recharge with a card" (under Payments).
 portal = [*recharge_views.portal_urlpatterns]
 
-# Public, mounted at /recharge/ (ispbill/urls.py): a card onto an account named by its phone or number.
+# Public, mounted at /recharge/ (config/urls.py): a card onto an account named by its phone or number.
 public = [*recharge_views.public_urlpatterns]

@@ -52,7 +52,7 @@ from usecases.subscription_cancel import subscription_cancel as usecases_subscri
 from usecases.subscription_suspend import subscription_suspend as usecases_subscription_suspend
 
 HISTORY_MONTHS = 12
-RUN_TIME = time(2, 30)  # the beat's daily billing run (ispbill/celery.py)
+RUN_TIME = time(2, 30)  # the beat's daily billing run (config/celery.py)
 
 # Payer profiles: when a customer pays an invoice, as days after issue (invoices fall due 7 days
 # after issue; suspension for non-payment comes 3 days after the paid-through date).

@@ -1,4 +1,4 @@
-"""`{% dialog %}`: the one shell of every modal dialog (templates/includes/dialog.html), so each
+"""`{% dialog %}`: the one shell of every modal dialog (web/templates/includes/dialog.html), so each
 screen writes only its title and body.
 
     {% dialog "void-title" id="void-dialog" wide=True %}{% translate "Void invoice" %}

@@ -12,8 +12,8 @@ from billing import charges, selectors
 from billing.models import Invoice, OneTimeCharge
 from customers.selectors import customer_get_for_staff
 from ispbill.core.forms import add_service_errors
-from ispbill.surfaces import staff_permission_required
 from web.billing.forms import ChargeCancelForm, CreditNoteForm, ManualInvoiceForm, OneTimeChargeForm
+from web.surfaces import staff_permission_required
 
 
 def _billing_tab(customer) -> str:

@@ -19,8 +19,8 @@ from billing.models import Invoice
 from billing.services import invoice_void
 from customers.selectors import areas_visible_to, branches_visible_to, customer_get_for_staff, reseller_filter_choices
 from ispbill.core.forms import add_service_errors
-from ispbill.surfaces import staff_permission_required
 from web.billing.forms import InvoiceFilterForm, StatementForm, VoidForm
+from web.surfaces import staff_permission_required
 
 
 def _in_dialog(request) -> bool:

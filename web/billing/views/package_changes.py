@@ -41,9 +41,9 @@ from billing.unused_days import package_change_quote
 from customers.models import Package, Subscription
 from customers.selectors import portal_subscriptions, subscription_get_for_staff
 from ispbill.core.forms import MarkInvalidMixin, add_service_errors
-from ispbill.surfaces import staff_permission_required
 from usecases.package_change_approve import package_change_approve
 from usecases.package_change_make import package_change_make
+from web.surfaces import staff_permission_required
 
 
 def _wants_region(request) -> bool:

@@ -25,7 +25,7 @@ from billing.selectors import (
     billing_runs,
 )
 from ispbill.core.forms import LocaleDateField, MarkInvalidMixin, add_service_errors
-from ispbill.surfaces import staff_permission_required
+from web.surfaces import staff_permission_required
 
 PREVIEW_MAX_DAYS_AHEAD = 366
 SAMPLE_LIMIT = 50

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 from billing.selectors import current_billing_settings
 from billing.services import billing_settings_update
 from ispbill.core.forms import add_service_errors
-from ispbill.surfaces import staff_permission_required
 from web.billing.forms import BillingSettingsForm
+from web.surfaces import staff_permission_required
 
 
 @staff_permission_required("billing.view_billingsettings", "billing.change_billingsettings")

@@ -19,10 +19,10 @@ from customers.models import Lead, Package, Subscription
 from customers.selectors import areas_visible_to, branches_visible_to
 from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.forms import add_service_errors
-from ispbill.surfaces import staff_permission_required
 from usecases import package_create as package_create_usecase
 from usecases import package_update as package_update_usecase
 from web.customers.forms.catalog import AreaFilterForm, AreaForm, BranchForm, PackageFilterForm, PackageForm
+from web.surfaces import staff_permission_required
 
 
 def render_form(request, template: str, context: dict):
@@ -67,7 +67,7 @@ def package_list(request):
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 @staff_permission_required("customers.view_package", "customers.add_package")
-def package_create(request):
+def package_create_view(request):
     form = PackageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -237,7 +237,7 @@ def area_edit(request, pk: int):
 
 urlpatterns = [
     path("packages/", package_list, name="package-list"),
-    path("packages/new/", package_create, name="package-create"),
+    path("packages/new/", package_create_view, name="package-create"),
     path("packages/<int:pk>/edit/", package_edit, name="package-edit"),
     path("packages/<int:pk>/active/", package_active, name="package-active"),
     path("branches/", branch_list, name="branch-list"),

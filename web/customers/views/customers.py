@@ -42,7 +42,6 @@ from ispbill.core import csvfiles
 from ispbill.core.audit import audit_for_objects
 from ispbill.core.forms import add_service_errors
 from ispbill.core.phone import display_phone
-from ispbill.surfaces import staff_permission_required
 from network.selectors import router_changes_failing
 from resellers.models import Reseller
 from web.billing.views.billing_tab import billing_tab_context
@@ -50,6 +49,7 @@ from web.contracts.views import contracts_tab_context
 from web.customers.forms.customer import CustomerFilterForm, CustomerForm, PortalAccessForm
 from web.customers.views.subscriptions import lifecycle_actions_for, wants_region
 from web.radius.views import sessions_tab_context
+from web.surfaces import staff_permission_required
 from web.tickets.views.customer_tab import tickets_tab_context
 
 # List and export ---------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from customers.models import Lead
 from customers.selectors import lead_get_for_staff, leads_visible_to
 from ispbill.core.forms import add_service_errors
 from ispbill.core.phone import display_phone
-from ispbill.surfaces import staff_permission_required
 from web.customers.forms.lead import (
     LEAD_FORM_FIELDS,
     OPEN_STATUSES,
@@ -32,6 +31,7 @@ from web.customers.forms.lead import (
     LeadLostForm,
     LeadMoveForm,
 )
+from web.surfaces import staff_permission_required
 
 from .catalog import form_done, render_form
 

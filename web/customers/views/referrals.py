@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods
 
 from customers import referrals
 from ispbill.core.forms import add_service_errors
-from ispbill.surfaces import staff_permission_required
 from payments import referral_rewards
 from web.customers.forms.referral import ReferralCreditReverseForm, ReferralSettingsForm, ReferralSignupForm
+from web.surfaces import staff_permission_required
 
 SIGNUPS_PER_HOUR_PER_IP = 5
 

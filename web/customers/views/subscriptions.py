@@ -18,7 +18,6 @@ from django.views.decorators.vary import vary_on_headers
 from customers.models import Subscription
 from customers.selectors import customer_get_for_staff, subscription_get_for_staff
 from ispbill.core.forms import add_service_errors
-from ispbill.surfaces import staff_permission_required
 from usecases.subscription_activate import subscription_activate
 from usecases.subscription_cancel import subscription_cancel, subscription_cancel_quote
 from usecases.subscription_create import subscription_create as connection_create
@@ -26,6 +25,7 @@ from usecases.subscription_reactivate import subscription_reactivate
 from usecases.subscription_suspend import subscription_suspend
 from usecases.subscription_update import subscription_update
 from web.customers.forms.subscription import CancelForm, LifecycleForm, SubscriptionForm, SuspendForm, suggest_password
+from web.surfaces import staff_permission_required
 
 Status = Subscription.Status
 
@@ -56,7 +56,7 @@ def _subscription_form(request, *, initial: dict, **kwargs) -> SubscriptionForm:
 
 @staff_permission_required("customers.add_subscription")
 @require_http_methods(["GET", "POST"])
-def subscription_create(request, customer_pk: int):
+def subscription_create_view(request, customer_pk: int):
     customer = customer_get_for_staff(user=request.user, pk=customer_pk)
     form = _subscription_form(request, customer=customer, initial={"password": suggest_password()})
     if form.is_bound and form.is_valid():
@@ -203,7 +203,7 @@ def subscription_lifecycle(request, pk: int, action: str):
 
 
 urlpatterns = [
-    path("customers/<int:customer_pk>/subscriptions/new/", subscription_create, name="subscription-create"),
+    path("customers/<int:customer_pk>/subscriptions/new/", subscription_create_view, name="subscription-create"),
     path("subscriptions/<int:pk>/edit/", subscription_edit, name="subscription-edit"),
     *[
         path(f"subscriptions/<int:pk>/{slug}/", subscription_lifecycle, {"action": slug}, name=f"subscription-{slug}")

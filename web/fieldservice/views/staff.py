@@ -20,9 +20,9 @@ from customers.selectors import customer_get_for_staff, lead_get_for_staff
 from fieldservice import selectors, services
 from fieldservice.models import WorkOrder, WorkOrderPhoto
 from ispbill.core.forms import LocaleDateField, add_service_errors
-from ispbill.surfaces import staff_permission_required
 from tickets.selectors import ticket_get_for_staff
 from usecases.workorder_complete import workorder_complete
+from web.surfaces import staff_permission_required
 
 from ..forms import AssignForm, NoteForm, ReasonForm, WorkOrderForm
 

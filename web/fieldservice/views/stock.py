@@ -19,7 +19,7 @@ from fieldservice import selectors, stock
 from fieldservice.models import EquipmentItem, EquipmentModel
 from imports.reading import sheet_read
 from ispbill.core.forms import add_service_errors
-from ispbill.surfaces import staff_permission_required
+from web.surfaces import staff_permission_required
 
 from ..forms import ReceiveForm, ReceiveSheetForm, StockIssueForm, StockNoteForm, StockReasonForm
 

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 from contracts.onsite import visit_steps as contract_visit_steps
 from fieldservice import selectors, services, sync
 from fieldservice.models import WorkOrder
-from ispbill.surfaces import public
 from usecases import technician_sync
+from web.surfaces import public
 
 MAX_OPS_PER_REQUEST = 100
 # Bump when the app shell's files change: the service worker then replaces its cache.

@@ -9,8 +9,8 @@ from django.urls import path
 from django.utils import timezone
 
 from ispbill.core.pdf import html_to_pdf
-from ispbill.surfaces import staff_permission_required
 from tickets import selectors
+from web.surfaces import staff_permission_required
 
 
 def _month(request) -> date:

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ispbill.core.forms import add_service_errors
-from ispbill.surfaces import staff_permission_required
 from tickets import selectors, sla_policies
 from tickets.models import Holiday, SlaPolicy
+from web.surfaces import staff_permission_required
 
 from ..forms import HolidayForm, SlaPolicyForm, SupportSettingsForm
 

@@ -17,9 +17,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from customers.selectors import area_filter_choices, customer_get_for_staff
 from ispbill.core.forms import add_service_errors
-from ispbill.surfaces import staff_permission_required
 from tickets import selectors, services
 from tickets.models import Category, Priority, Survey, Ticket
+from web.surfaces import staff_permission_required
 
 from ..forms import BulkAssignForm, InboxFilterForm, ReplyForm, StaffTicketForm, StatusForm, TriageForm
 

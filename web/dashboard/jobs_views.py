@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from dashboard import jobs
 from ispbill.core.models import JobRun
-from ispbill.surfaces import staff_permission_required
+from web.surfaces import staff_permission_required
 
-from . import jobs
 from .jobs_forms import JobFilterForm, RunAgainForm
 
 

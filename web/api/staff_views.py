@@ -8,15 +8,14 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from api import tokens, webhooks
+from api.forms import TokenForm, WebhookForm
+from api.models import AREAS, ApiToken
 from customers.selectors import branches_visible_to
 from ispbill.core.forms import add_service_errors
 from ispbill.core.models import WebhookDelivery, WebhookEndpoint
 from ispbill.core.webhooks import DELIVERY_HEADER, EVENT_HEADER, EVENTS, SIGNATURE_HEADER
-from ispbill.surfaces import staff_permission_required
-
-from . import tokens, webhooks
-from .forms import TokenForm, WebhookForm
-from .models import AREAS, ApiToken
+from web.surfaces import staff_permission_required
 
 # API tokens ------------------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from ispbill.core.jobs import JOB_HEADER, TRIGGER_HEADER
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ispbill.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 # Every task's class records its runs in the job log (ispbill/core/jobs.py): no task records itself.
 app = Celery("ispbill", task_cls="ispbill.core.jobs:RecordedTask")

@@ -103,18 +103,18 @@ MIDDLEWARE = [
     "ispbill.core.middleware.HtmxMessagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ispbill.core.middleware.RequestContextMiddleware",
-    "ispbill.surfaces.SurfaceAccessMiddleware",
+    "web.surfaces.SurfaceAccessMiddleware",
     "axes.middleware.AxesMiddleware",
     "ispbill.core.middleware.PrivateCacheMiddleware",
 ]
 
-ROOT_URLCONF = "ispbill.urls"
-WSGI_APPLICATION = "ispbill.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "web" / "templates"],  # the surfaces' layouts and every view's template
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -123,7 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "ispbill.surfaces.surface_context",
+                "web.surfaces.surface_context",
                 # The demo's "still loading" line (demo/loading.py); only with the demo app.
                 *(["demo.loading.demo_loading"] if DEMO else []),
             ],
@@ -193,12 +193,12 @@ LOGIN_URL = "staff:login"
 
 # Brute-force lockout: AXES_FAILURE_LIMIT failures lock the account (from every address) and the
 # address (for every account) for the cool-off. On the portal one customer is one account whatever
-# spelling of the account number or phone was typed (customers.portal_access.lockout_username).
+# spelling of the account number or phone was typed (web.accounts.axes.lockout_username).
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_USERNAME_CALLABLE = "customers.portal_access.lockout_username"
+AXES_USERNAME_CALLABLE = "web.accounts.axes.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "web.accounts.views.lockout"
 AXES_VERBOSE = False

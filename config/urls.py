@@ -13,7 +13,7 @@ from django.urls import include, path
 from web.accounts.views import surface_urls
 
 APP_URL_MODULES = [
-    "dashboard.urls",
+    "web.dashboard.urls",
     "web.accounts.urls",
     "web.customers.urls",
     "web.billing.urls",
@@ -29,7 +29,7 @@ APP_URL_MODULES = [
     "web.contracts.urls",
     "web.churn.urls",
     "web.vouchers.urls",
-    "api.staff_views",
+    "web.api.staff_views",
 ]
 
 
@@ -71,7 +71,7 @@ urlpatterns = [
     # The REST API (token-authenticated, no session), its schema and docs: api/urls_api.py.
     path("api/", include("api.urls_api")),
     # Prometheus (docs/operations.md): bearer token METRICS_TOKEN; a 404 while it is unset.
-    path("metrics", import_module("dashboard.jobs_views").metrics, name="metrics"),
+    path("metrics", import_module("web.dashboard.jobs_views").metrics, name="metrics"),
     path("favicon.ico", favicon),
     # Public: a customer's referral link opens the sign-up request form (rate-limited, CSRF-protected).
     path("r/", include(import_module("web.customers.urls").public)),

@@ -21,14 +21,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from customers.models import Area, Package
 from customers.selectors import branches_visible_to
-from ispbill.core import csvfiles
-from ispbill.surfaces import staff_permission_required
-from resellers.models import Reseller
-from vouchers import selectors as voucher_selectors
-
-from . import drilldown, performance, report
-from .metrics import Scope, month_start, q2
-from .selectors import (
+from dashboard import drilldown, performance, report
+from dashboard.metrics import Scope, month_start, q2
+from dashboard.selectors import (
     BREAKDOWNS,
     analytics_dashboard,
     breakdown,
@@ -37,6 +32,10 @@ from .selectors import (
     snapshot_day,
     staff_home,
 )
+from ispbill.core import csvfiles
+from resellers.models import Reseller
+from vouchers import selectors as voucher_selectors
+from web.surfaces import staff_permission_required
 
 ANALYTICS = "dashboard.view_analytics"
 

@@ -3,10 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dashboard.jobs import job_choices
 from ispbill.core.forms import LocaleDateField
 from ispbill.core.models import JobRun
-
-from .jobs import job_choices
 
 PROBLEM = "problem"
 
