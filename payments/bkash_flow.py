@@ -5,7 +5,7 @@ and refunds.
 
 Exactly once, as for SSLCommerz (payments/online.py): a GatewayPayment is settled by one conditional
 UPDATE from an open status (`online.settle_row`), its `val_id` is `bkash:<trxID>` and unique (one
-payment per bKash transaction), and the money is recorded afterwards by `online.online_payment_credit`
+payment per bKash transaction), and the money is recorded afterwards by `online.online_payment_money_record`
 (called by the use cases) under the idempotency key `bkash:<tran_id>`. Nothing the browser sends is
 believed: the callback's paymentID only names a payment we opened; whether it was paid is what bKash's
 execute or payment/status answers, checked against the amount, currency, invoice number and paymentID

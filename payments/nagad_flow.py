@@ -4,7 +4,7 @@ query before a new attempt.
 
 Exactly once, as for SSLCommerz and bKash: a GatewayPayment is settled by one conditional UPDATE from
 an open status (`online.settle_row`), its `val_id` is `nagad:<issuerPaymentRefNo>` and unique (one
-payment per Nagad transaction), and the money is recorded afterwards by `online.online_payment_credit`
+payment per Nagad transaction), and the money is recorded afterwards by `online.online_payment_money_record`
 (called by the use cases) under the idempotency key `nagad:<tran_id>`. Nothing the browser sends is
 believed: the callback's order_id and payment_ref_id only name a payment we opened (both must match
 what we recorded); whether it was paid is what Nagad's verify/payment answers, checked against the

@@ -3,7 +3,7 @@ return and IPN), confirm them through the validation API, settle exactly once, r
 gateway never told us about (refunds: online_refunds.py).
 
 Exactly once: a notification changes a GatewayPayment only inside a transaction holding its row lock,
-only from an open status, and `val_id` is unique. The money is then recorded by `online_payment_credit`
+only from an open status, and `val_id` is unique. The money is then recorded by `online_payment_money_record`
 (`payment_record`: receipt, oldest-first allocation, reactivation, notification) after that commit,
 under its own lock and the idempotency key `sslcommerz:<tran_id>`. Nothing here calls it: when it
 runs (at once for the browser return and a re-query, by a worker task for the IPN) and what follows
@@ -372,7 +372,7 @@ def _settle(gp: GatewayPayment, *, val_id: str, answer: Mapping, record: Mapping
     """pending → paid (or held) once: one UPDATE conditional on an open status, so of any number of
     notifications racing for the payment exactly one changes it (PostgreSQL re-checks the condition
     once the winner commits), and the unique val_id refuses a val_id that already paid another payment.
-    The money is recorded afterwards by the caller (`online_payment_credit`)."""
+    The money is recorded afterwards by the caller (`online_payment_money_record`)."""
     risky = str(answer.get("risk_level", "0")) == "1"
     card_type = str(answer.get("card_type", ""))[:60]
     settled = {
@@ -474,7 +474,7 @@ def online_payment_money_record(*, gp: GatewayPayment, actor=None) -> Payment | 
 
 
 def online_payments_money_record_many(*, gps: list[GatewayPayment], actor=None) -> dict[int, Payment]:
-    """`online_payment_credit` for many paid payments at once (auto-pay's charge day): {gateway payment
+    """`online_payment_money_record` for many paid payments at once (auto-pay's charge day): {gateway payment
     id: payment} for those this call credited. The payments are locked and re-read (one already
     credited, or no longer paid, is left alone); the money goes in through `payments_record_many`
     (receipts, the ledger's `payments_post`, allocations, reactivation, messages: the same rows as one

@@ -44,17 +44,17 @@ def failing_payments(monkeypatch):
 
         def __init__(self):
             # Renewals settled together record their payments together: that path fails too.
-            self.original, self.original_many = reseller_renewal.payment_record, reseller_renewal.payments_record_many
-            monkeypatch.setattr(reseller_renewal, "payment_record", self)
-            monkeypatch.setattr(reseller_renewal, "payments_record_many", self)
+            self.original, self.original_many = reseller_renewal.payment_ledger_record, reseller_renewal.payments_ledger_record_many
+            monkeypatch.setattr(reseller_renewal, "payment_ledger_record", self)
+            monkeypatch.setattr(reseller_renewal, "payments_ledger_record_many", self)
 
         def __call__(self, **kwargs):
             Failing.calls += 1
             raise RuntimeError("payments are down")
 
         def heal(self):
-            monkeypatch.setattr(reseller_renewal, "payment_record", self.original)
-            monkeypatch.setattr(reseller_renewal, "payments_record_many", self.original_many)
+            monkeypatch.setattr(reseller_renewal, "payment_ledger_record", self.original)
+            monkeypatch.setattr(reseller_renewal, "payments_ledger_record_many", self.original_many)
 
     return Failing()
 
