@@ -310,13 +310,13 @@ class Installation:
 
     def start_worker(self) -> None:
         self.worker_starts += 1
-        self.worker = Process("worker", [str(VENV_BIN / "celery"), "-A", "ispbill", "worker", "-l", "warning", "-c", "2",
+        self.worker = Process("worker", [str(VENV_BIN / "celery"), "-A", "config", "worker", "-l", "warning", "-c", "2",
                                          "-Q", "celery,webhooks", "-n", f"faults{self.worker_starts}@%h",
                                          "--without-mingle", "--without-gossip"],
                               self.env, self.base / "worker.log").start()
 
     def start_beat(self) -> None:
-        self.beat = Process("beat", [str(VENV_BIN / "celery"), "-A", "ispbill", "beat", "-l", "warning",
+        self.beat = Process("beat", [str(VENV_BIN / "celery"), "-A", "config", "beat", "-l", "warning",
                                      "-s", str(self.base / "beat-schedule")], self.env, self.base / "beat.log").start()
 
     def start_simulator(self, routers: int) -> None:

@@ -355,7 +355,7 @@ def main() -> None:
 
     app.control.purge()
     worker = subprocess.Popen(
-        [str(ROOT / ".venv/bin/celery"), "-A", "ispbill", "worker", "--pool=prefork", f"--concurrency={args.workers}",
+        [str(ROOT / ".venv/bin/celery"), "-A", "config", "worker", "--pool=prefork", f"--concurrency={args.workers}",
          "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"bench-poll@{platform.node()}"],
         cwd=ROOT, env=os.environ.copy(),
     )

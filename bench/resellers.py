@@ -285,17 +285,17 @@ def _start_worker():
     import subprocess
 
     # Tasks an earlier run left queued (receipts' SMS, wake-ups) are not this run's work.
-    subprocess.run([sys.executable, "-m", "celery", "-A", "ispbill", "purge", "-f"], cwd=Path(__file__).resolve().parent.parent,
+    subprocess.run([sys.executable, "-m", "celery", "-A", "config", "purge", "-f"], cwd=Path(__file__).resolve().parent.parent,
                    env=dict(os.environ), capture_output=True, check=True)
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "ispbill", "worker", "--pool=solo", "--loglevel=WARNING", "--without-heartbeat",
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=WARNING", "--without-heartbeat",
          "--without-mingle", "--without-gossip"],
         cwd=Path(__file__).resolve().parent.parent, env=dict(os.environ),
     )
     for _ in range(30):
         # Asked from another process: a broker connection opened here would be inherited by the
         # forked renewal processes.
-        answer = subprocess.run([sys.executable, "-m", "celery", "-A", "ispbill", "inspect", "ping", "--timeout=1"],
+        answer = subprocess.run([sys.executable, "-m", "celery", "-A", "config", "inspect", "ping", "--timeout=1"],
                                 cwd=Path(__file__).resolve().parent.parent, env=dict(os.environ), capture_output=True)
         if answer.returncode == 0:
             return worker

@@ -35,7 +35,7 @@ EFFECT_TIMEOUT_SECONDS = 120
 
 
 def _celery_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "celery", "-A", "ispbill", *args]
+    return [sys.executable, "-m", "celery", "-A", "config", *args]
 
 
 def _worker_database_url(tmp_path: Path) -> str:
