@@ -1,12 +1,29 @@
 """The messages of a visitor's sign-up at a Wi-Fi zone, registered with ispbill/notify (imported by
-VouchersConfig.ready). Both are secret: the body (a code) is removed from the outbox once delivered."""
+VouchersConfig.ready). Both carry a secret, shown masked in the message log from the start: staff's
+"send again" of a sign-up code sends a new code (signup.code_resend); a card's code is never sent again."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ispbill.notify.events import EventSpec, Variable, _texts, register
 
 WIFI_SIGNUP_CODE = "wifi_signup_code"
 WIFI_CARD_BOUGHT = "wifi_card_bought"
+
+
+def _code_resend(*, actor, message):
+    from .signup import code_resend  # imports this module
+
+    return code_resend(actor=actor, message=message)
+
+
+def _card_never_resent(*, actor, message):
+    raise ValidationError(
+        _("A Wi-Fi card's code is never sent again. The visitor sees their cards and codes on the zone's "
+          "sign-up page after proving their phone with a new sign-up code."),
+        code="card_code",
+    )
+
 
 register(EventSpec(
     key=WIFI_SIGNUP_CODE,
@@ -26,7 +43,8 @@ register(EventSpec(
         email_bn="আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\n{{ isp_name }}",
     ),
     optional=False,
-    secret=True,
+    secret_variables=("code",),
+    resend=_code_resend,
 ))
 
 register(EventSpec(
@@ -49,5 +67,6 @@ register(EventSpec(
         email_bn="{{ plan }} ({{ zone }}): কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত।\n\n{{ isp_name }}",
     ),
     optional=False,
-    secret=True,
+    secret_variables=("card_code",),
+    resend=_card_never_resent,
 ))

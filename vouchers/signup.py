@@ -16,6 +16,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -224,6 +225,24 @@ def code_send(*, zone: WifiZone, phone: str, mac: str = "", ip: str | None = Non
     notify_address(event=WIFI_SIGNUP_CODE, channel=Channel.SMS, to=phone, language=language, related=row,
                    context={"code": code, "minutes": settings.OTP_TTL_MINUTES, "zone": zone.name})
     return row
+
+
+def code_resend(*, actor, message):
+    """Staff's "send again" of a failed sign-up code message (notify's message_retry, inside its
+    transaction): a new code to the same phone for the same zone through `code_send` — its limits
+    count, the failed message's code stops working — never the old text. Returns the new message."""
+    row = None
+    if message.content_type_id == ContentType.objects.get_for_model(WifiSignupCode).pk and str(message.object_id).isdigit():
+        row = WifiSignupCode.objects.select_related("zone").filter(pk=int(message.object_id)).first()
+    if row is None:
+        raise ValidationError(_("The code this message held no longer exists; the visitor asks for a new one."), code="gone")
+    if not (row.zone.is_active and row.zone.sells_online):
+        raise ValidationError(_("This Wi-Fi zone no longer sells online; no code is needed."), code="zone_closed")
+    try:
+        fresh = code_send(zone=row.zone, phone=row.phone, language=message.language)
+    except RateLimited:
+        raise ValidationError(_("Too many codes were sent to this address lately. Try again later."), code="rate_limited") from None
+    return message.__class__.objects.filter(content_type_id=message.content_type_id, object_id=str(fresh.pk)).order_by("-pk").first()
 
 
 def code_check(*, zone: WifiZone, phone: str, code, mac: str = "") -> None:

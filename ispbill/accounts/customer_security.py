@@ -14,6 +14,7 @@ from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -85,6 +86,48 @@ def one_time_code_send(*, customer, purpose: str, destination: str, channel: str
         related=otp,
     )
     return otp
+
+
+def _code_of(message) -> OneTimeCode | None:
+    """The code row a one-time-code message was about (its related object), if it still exists."""
+    if message.content_type_id != ContentType.objects.get_for_model(OneTimeCode).pk or not str(message.object_id).isdigit():
+        return None
+    return OneTimeCode.objects.select_related("customer").filter(pk=int(message.object_id)).first()
+
+
+def one_time_code_resend(*, actor, message):
+    """Staff's "send again" of a failed code message (notify's message_retry, inside its transaction):
+    a new code through the path the customer's request took — to the customer's phone for a sign-in,
+    to the address being verified for a contact change — so the code the failed message held stops
+    working, never the old text again. Counted against the destination's code limit. Returns the new
+    message; raises ValidationError when there is no such path (a contract's signing code belongs to
+    its signing session, asked for on the contract's page)."""
+    otp = _code_of(message)
+    if otp is None:
+        raise ValidationError(_("The code this message held no longer exists; the customer asks for a new one."), code="gone")
+    customer = otp.customer
+    if otp.purpose == Purpose.CONTRACT_SIGN:
+        raise ValidationError(
+            _("A contract-signing code belongs to its signing session: the customer asks for a new code on the contract's page."),
+            code="contract_code",
+        )
+    if otp.purpose == Purpose.SIGN_IN:
+        destination, channel = customer.phone, Channel.SMS
+        if not destination:
+            raise ValidationError(_("The customer has no phone number to send a new code to."), code="no_phone")
+    else:
+        destination, channel = otp.destination, message.channel
+        current = customer.phone if otp.purpose == Purpose.PHONE_CHANGE else (customer.email or "")
+        if destination.lower() == current.lower():
+            raise ValidationError(_("This address is already verified on the account; no code is needed."), code="verified")
+    try:
+        code_rate_check(destination=destination, ip=None)
+    except RateLimited:
+        raise ValidationError(_("Too many codes were sent to this address lately. Try again later."), code="rate_limited") from None
+    fresh = one_time_code_send(customer=customer, purpose=otp.purpose, destination=destination, channel=channel)
+    audit_record(actor=actor, action="one_time_code.resend", obj=customer,
+                 before={"message": message.pk, "purpose": otp.purpose}, after={"code_id": fresh.pk})
+    return message.__class__.objects.filter(content_type_id=message.content_type_id, object_id=str(fresh.pk)).order_by("-pk").first()
 
 
 def one_time_code_check(*, customer, purpose: str, code: str, code_id: int | None = None) -> OneTimeCode:

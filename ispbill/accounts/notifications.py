@@ -1,6 +1,8 @@
 """The one-time code message, registered with ispbill/notify (imported by AccountsConfig.ready).
 
-It is not optional: a customer's channel preferences never stop a code they asked for.
+It is not optional: a customer's channel preferences never stop a code they asked for. The code is a
+secret variable: the message log shows it masked, and staff's "send again" makes a new code
+(customer_security.one_time_code_resend) instead of replaying the old one.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from ispbill.notify.events import EventSpec, Variable, _texts, register
 
 ONE_TIME_CODE = "one_time_code"
+
+
+def _resend(*, actor, message):
+    from .customer_security import one_time_code_resend  # imports this module
+
+    return one_time_code_resend(actor=actor, message=message)
+
 
 register(EventSpec(
     key=ONE_TIME_CODE,
@@ -32,5 +41,6 @@ register(EventSpec(
         ),
     ),
     optional=False,
-    secret=True,
+    secret_variables=("code",),
+    resend=_resend,
 ))

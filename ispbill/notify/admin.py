@@ -45,6 +45,8 @@ class MessageAdmin(admin.ModelAdmin):
     list_filter = ("status", "channel", "event")
     search_fields = ("to", "customer__account_number", "provider_message_id")
     raw_id_fields = ("customer",)
+    # A secret's real text (encrypted, kept only until sent) is never shown; subject and body hold it masked.
+    exclude = ("sealed",)
 
     def has_add_permission(self, request):
         return False

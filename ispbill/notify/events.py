@@ -5,6 +5,7 @@ AppConfig.ready). Its variables are the only ones a template for it may use; the
 are written into MessageTemplate rows after `migrate` (never over a staff edit).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -70,9 +71,19 @@ class EventSpec:
     defaults: dict[tuple[str, str], DefaultText] = field(default_factory=dict)
     # False for messages a customer cannot turn off (one-time codes): preferences are ignored.
     optional: bool = True
-    # True when the text carries a secret (a one-time code): the delivery log keeps it only until
-    # the message is sent or given up on, so staff reading the log never see a live code.
-    secret: bool = False
+    # The variables that carry a secret (a one-time code, a card's code). The stored message shows
+    # them masked (`mask`) from the moment it is queued; the real text goes to the provider from an
+    # encrypted copy (Message.sealed) that is emptied once the message is sent or given up on.
+    secret_variables: tuple[str, ...] = ()
+    # How staff's "send again" of a secret message is done: called as resend(actor=…, message=…)
+    # inside the retry's transaction, it makes a new secret through the path the first one took
+    # (a new code; the old one stops working) and returns the new Message, or raises
+    # ValidationError saying why it cannot (a card's code is never sent again). None: refused.
+    resend: Callable[..., Any] | None = field(default=None, compare=False)
+
+    @property
+    def secret(self) -> bool:
+        return bool(self.secret_variables)
 
     @property
     def all_variables(self) -> tuple[Variable, ...]:
@@ -96,6 +107,14 @@ COMMON_VARIABLES = (
 
 EVENTS: dict[str, EventSpec] = {}
 
+MASK_CHARACTER = "•"
+
+
+def mask(value: Any) -> str:
+    """A secret as the log shows it: each letter and digit a dot, separators kept (`••••••`,
+    `••••-••••-••••`), so the stored text reads as the customer's did and nothing of the secret is left."""
+    return "".join(MASK_CHARACTER if char.isalnum() else char for char in str(value)) or MASK_CHARACTER * 6
+
 
 def register(spec: EventSpec) -> EventSpec:
     if spec.key in EVENTS and EVENTS[spec.key] != spec:
@@ -103,6 +122,9 @@ def register(spec: EventSpec) -> EventSpec:
     clash = {v.name for v in spec.variables} & {v.name for v in COMMON_VARIABLES}
     if clash:
         raise ValueError(f"{spec.key}: variables {sorted(clash)} are common to every event")
+    unknown = set(spec.secret_variables) - {v.name for v in spec.variables}
+    if unknown:
+        raise ValueError(f"{spec.key}: secret variables {sorted(unknown)} are not among its variables")
     EVENTS[spec.key] = spec
     return spec
 

@@ -12,7 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .events import Channel, Language, event_label
+from ispbill.core.fields import EncryptedTextField
+
+from .events import EVENTS, Channel, Language, event_label
 
 
 class MessageTemplate(models.Model):
@@ -71,6 +73,11 @@ class Message(models.Model):
     body = models.TextField()
     # Backend extras decided at render time, e.g. the approved WhatsApp template and its parameters.
     payload = models.JSONField(default=dict, blank=True)
+    # A message whose event has secret variables (a one-time code, a card's code): subject, body and
+    # payload above hold them masked from the start; the real text that goes to the provider is here,
+    # encrypted (JSON: body, subject, payload, values), only until the message is sent or given up
+    # on, then emptied. Never shown, never exported, not in the admin.
+    sealed = EncryptedTextField(blank=True, editable=False)
     template = models.ForeignKey(MessageTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -112,6 +119,12 @@ class Message(models.Model):
     @property
     def event_label(self) -> str:
         return event_label(self.event)
+
+    @property
+    def holds_secret(self) -> bool:
+        """Its text carried a secret (shown masked); staff's "send again" makes a new one or refuses."""
+        spec = EVENTS.get(self.event)
+        return bool(spec and spec.secret)
 
     @property
     def retry_scheduled(self) -> bool:

@@ -34,14 +34,15 @@ def messages_insert(messages: list[Message], *, batch_size: int) -> None:
         for message, (pk,) in zip(messages, cursor.fetchall()):
             message.pk = message.id = pk
         columns = ", ".join(quote(field.column) for field in fields)
-        # Plain values go to psycopg as they are; only the JSON column needs Django's adaptation.
-        json_field = Message._meta.get_field("payload")
+        # Plain values go to psycopg as they are; the JSON column and the encrypted one (a secret's
+        # real text, Message.sealed) need Django's adaptation.
         attnames = [field.attname for field in fields]
-        json_index = attnames.index(json_field.attname)
+        adapted = [(attnames.index(name), Message._meta.get_field(name)) for name in ("payload", "sealed")]
         with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
             for message in messages:
                 row = [getattr(message, name) for name in attnames]
-                row[json_index] = json_field.get_db_prep_save(row[json_index], connection)
+                for index, field in adapted:
+                    row[index] = field.get_db_prep_save(row[index], connection)
                 copy.write_row(row)
     for message in messages:
         message._state.adding = False

@@ -7,7 +7,9 @@ sends nothing. Each message row carries a unique idempotency key: the same event
 object for the same recipient and channel is queued once, however often the caller runs.
 """
 
+import copy
 import hashlib
+import json
 import logging
 import time
 import uuid
@@ -30,7 +32,7 @@ from ispbill.core.audit import audit_record, snapshot
 from ispbill.core.bulk import rows_update
 
 from . import backends
-from .events import Channel, Event, EventSpec, Language, event_spec
+from .events import Channel, Event, EventSpec, Language, event_spec, mask
 from .models import Message, MessageTemplate, NotificationPreference
 from .queue_sql import messages_insert
 from .rendering import prepare_context, render
@@ -148,23 +150,37 @@ class _Templates:
         return self.by_key.get((channel, language)) or self.by_key.get((channel, Language.ENGLISH))
 
 
-def _render_message(*, template: MessageTemplate, context: dict[str, Any]) -> dict[str, Any] | None:
-    try:
-        fields = {
-            "subject": render(template.subject, context).strip()[:255] if template.channel == Channel.EMAIL else "",
-            "body": render(template.body, context).strip(),
-            "payload": {},
-        }
-    except ValidationError as error:
-        # Templates are validated when saved; this is a row written around the forms (shell, SQL).
-        logger.error("notify template %s cannot be rendered: %s", template.pk, "; ".join(error.messages))
-        return None
+def _render_fields(template: MessageTemplate, context: dict[str, Any]) -> dict[str, Any]:
+    fields = {
+        "subject": render(template.subject, context).strip()[:255] if template.channel == Channel.EMAIL else "",
+        "body": render(template.body, context).strip(),
+        "payload": {},
+    }
     if template.channel == Channel.WHATSAPP and template.whatsapp_template_name:
         fields["payload"] = {"whatsapp_template": {
             "name": template.whatsapp_template_name,
             "language": template.language,
             "params": [str(context.get(name, "")) for name in template.whatsapp_param_names],
         }}
+    return fields
+
+
+def _render_message(*, template: MessageTemplate, context: dict[str, Any], spec: EventSpec | None = None) -> dict[str, Any] | None:
+    """The row's subject, body and payload. For an event with secret variables they are rendered
+    with each secret masked, and the real text is kept in `sealed` (encrypted) for the provider only:
+    the log never holds a readable code, not even while the message waits to be sent."""
+    secret_names = [name for name in (spec.secret_variables if spec else ()) if context.get(name) not in (None, "")]
+    try:
+        fields = _render_fields(template, context)
+        if secret_names:
+            masked = _render_fields(template, {**context, **{name: mask(context[name]) for name in secret_names}})
+            values = [str(context[name]) for name in secret_names]
+            masked["sealed"] = json.dumps({**fields, "values": values}, ensure_ascii=False)
+            fields = masked
+    except ValidationError as error:
+        # Templates are validated when saved; this is a row written around the forms (shell, SQL).
+        logger.error("notify template %s cannot be rendered: %s", template.pk, "; ".join(error.messages))
+        return None
     return fields
 
 
@@ -218,7 +234,7 @@ def _render_planned(planned: Sequence[_Planned], *, spec: EventSpec, common: dic
         if cache_key not in prepared:
             prepared[cache_key] = channel_context({**common, **plan.context}, channel=plan.channel, language=plan.language)
         facts = {name: value for name, value in customer_facts(plan.customer).items() if name not in plan.context}
-        rendered = _render_message(template=plan.template, context={**prepared[cache_key], **facts})
+        rendered = _render_message(template=plan.template, context={**prepared[cache_key], **facts}, spec=spec)
         if rendered is None:
             continue
         messages.append(Message(
@@ -364,7 +380,7 @@ def notify_address(
     if template is None or not to:
         return None
     values = channel_context({**isp_facts(), **(context or {})}, channel=channel, language=template.language)
-    rendered = _render_message(template=template, context=values)
+    rendered = _render_message(template=template, context=values, spec=spec)
     if rendered is None:
         return None
     related_ref = Related.of(related)
@@ -459,14 +475,34 @@ def _claim(message_ids: Sequence[int], now) -> list[Message]:
     return claimed
 
 
-SECRET_REMOVED = "(removed after delivery: it held a one-time code)"
-
-
-def _is_secret(event: str) -> bool:
+def _sealed(message: Message) -> dict[str, Any] | None:
+    """The real text of a message that carries a secret, while it is still to be sent; else None."""
+    if not message.sealed:
+        return None
     try:
-        return event_spec(event).secret
-    except ValueError:  # an event no longer registered
-        return False
+        return json.loads(message.sealed)
+    except ValueError:
+        return None
+
+
+def _outgoing(message: Message, sealed: dict[str, Any] | None) -> Message:
+    """What the backend is handed: the row itself, or for a secret message an unsaved copy with the
+    real text (the row keeps the masked one; `masked` lets the console backend choose)."""
+    if sealed is None:
+        return message
+    outgoing = copy.copy(message)
+    outgoing.body, outgoing.subject = sealed.get("body", ""), sealed.get("subject", "")
+    outgoing.payload = {**(message.payload or {}), **(sealed.get("payload") or {})}
+    outgoing.masked = {"subject": message.subject, "body": message.body}
+    return outgoing
+
+
+def _scrub(text: str, sealed: dict[str, Any] | None) -> str:
+    """An error text with any secret in it masked (a provider may echo the message it refused)."""
+    for value in (sealed or {}).get("values", []):
+        if value:
+            text = text.replace(value, mask(value))
+    return text
 
 
 # Outcomes are written together, at least this often while a batch is being sent: a worker that dies
@@ -480,15 +516,21 @@ def _send(message: Message) -> None:
     """Hand one claimed message to its channel's backend and set the outcome on it (not saved)."""
     backend = backends.backend_for(message.channel)
     message.backend = backend.name or type(backend).__name__
+    sealed = _sealed(message)
     try:
-        provider_id = backend.send(message)
+        provider_id = backend.send(_outgoing(message, sealed))
     except backends.PermanentError as error:
-        message.status, message.last_error, message.next_attempt_at = Message.Status.FAILED, str(error), None
+        message.status, message.last_error, message.next_attempt_at = Message.Status.FAILED, _scrub(str(error), sealed), None
     except Exception as error:  # temporary, or a bug in a backend: worth another try either way
-        if not isinstance(error, backends.TemporaryError):
+        if isinstance(error, backends.TemporaryError):
+            pass
+        elif sealed is None:
             logger.exception("notify: backend %s crashed on message %s", message.backend, message.pk)
+        else:  # no traceback: its frames and texts may hold the secret
+            logger.error("notify: backend %s crashed on message %s: %s", message.backend, message.pk,
+                         _scrub(f"{type(error).__name__}: {error}", sealed))
         retry = message.attempts < settings.NOTIFY_MAX_ATTEMPTS
-        text = str(error) or type(error).__name__
+        text = _scrub(str(error) or type(error).__name__, sealed)
         if not retry:
             text = _("%(error)s (gave up after %(attempts)d attempts)") % {"error": text, "attempts": message.attempts}
         message.status, message.last_error = Message.Status.FAILED, text
@@ -501,10 +543,12 @@ def _send(message: Message) -> None:
 
 def _write_outcomes(messages: list[Message]) -> None:
     rows_update(Message, messages, OUTCOME_FIELDS)
-    for message in messages:
-        if message.next_attempt_at is None and _is_secret(message.event):  # done with: the code goes
-            message.body, message.subject, message.payload = SECRET_REMOVED, SECRET_REMOVED if message.subject else "", {}
-            Message.objects.filter(pk=message.pk).update(body=message.body, subject=message.subject, payload={})
+    done_with = [message.pk for message in messages if message.sealed and message.next_attempt_at is None]
+    if done_with:  # sent or given up on: the real text goes, the masked one stays
+        Message.objects.filter(pk__in=done_with).update(sealed="")
+        for message in messages:
+            if message.pk in done_with:
+                message.sealed = ""
 
 
 def messages_deliver(*, message_ids: Sequence[int]) -> list[Message]:
@@ -551,19 +595,44 @@ def messages_to_dispatch(*, limit: int = 5000) -> list[int]:
 @transaction.atomic
 def message_retry(*, actor, message: Message) -> Message:
     """Staff send a failed message again now (after fixing a setting, a number, the balance at the
-    provider). It gets one more attempt whatever the attempt count."""
+    provider). It gets one more attempt whatever the attempt count, and is returned.
+
+    A message that carried a secret is never sent again as it was: its event's `resend` makes a new
+    one through the path the first took (a new code, the old one stops working) and the new message
+    is returned; the failed one is closed (no automatic retry, its real text emptied). An event that
+    has no such path (a card's code) is refused with the reason."""
     locked = Message.objects.select_for_update().get(pk=message.pk)
     if locked.status != Message.Status.FAILED:
         raise ValidationError(
             _("Only a failed message can be retried; this one is %(status)s.") % {"status": locked.get_status_display().lower()},
             code="invalid_state",
         )
+    try:
+        spec = event_spec(locked.event)
+    except ValueError:  # an event no longer registered: nothing says whether it held a secret
+        spec = None
+    if spec is not None and spec.secret:
+        return _message_resend_secret(actor=actor, message=locked, spec=spec)
     before = snapshot(locked, ("status", "attempts", "last_error"))
     locked.status, locked.next_attempt_at, locked.updated_at = Message.Status.QUEUED, None, timezone.now()
     locked.save(update_fields=["status", "next_attempt_at", "updated_at"])
     audit_record(actor=actor, action="message.retry", obj=locked, before=before, after={"status": locked.status})
     dispatch_after_commit([locked.pk])
     return locked
+
+
+def _message_resend_secret(*, actor, message: Message, spec: EventSpec) -> Message:
+    if spec.resend is None:
+        raise ValidationError(
+            _("This message held a secret and is never sent again; the customer asks for a new one."), code="secret",
+        )
+    fresh = spec.resend(actor=actor, message=message)  # raises ValidationError when it cannot
+    if not isinstance(fresh, Message):
+        raise ValidationError(_("No new message could be sent: the template for it is turned off."), code="not_sent")
+    before = snapshot(message, ("status", "next_attempt_at"))
+    Message.objects.filter(pk=message.pk).update(next_attempt_at=None, sealed="", updated_at=timezone.now())
+    audit_record(actor=actor, action="message.resend", obj=message, before=before, after={"new_message": fresh.pk})
+    return fresh
 
 
 # Preferences ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from ispbill.notify.models import Message
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_staff_customers import sign_in_staff
 from tests.factories import admin_user
+from tests.outbox import text_as_sent
 from tests.payments.bkash_helpers import bkash_gateway  # noqa: F401 - fixture
 from tests.vouchers.helpers import make_plan
 from tests.vouchers.wifi_helpers import make_zone
@@ -38,7 +39,7 @@ def sms_code(phone: str, *, timeout: float = 10.0) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         message = Message.objects.filter(event="wifi_signup_code", to=phone).order_by("-pk").first()
-        found = message and re.search(r"\b(\d{6})\b", message.body)
+        found = message and re.search(r"\b(\d{6})\b", text_as_sent(message))
         if found:
             return found.group(1)
         time.sleep(0.1)

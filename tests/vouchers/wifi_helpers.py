@@ -1,7 +1,6 @@
 """Set-up for the Wi-Fi zone sign-up tests: a zone that sells online, a visitor's browser walking the
 steps (phone, code from the SMS, plan, gateway), and what money and cards exist."""
 
-import re
 
 from django.urls import reverse
 
@@ -9,6 +8,7 @@ from billing.models import CardSale, LedgerEntry
 from ispbill.notify.models import Message
 from payments.models import GatewayPayment, Payment
 from tests.factories import AreaFactory
+from tests.outbox import code_in
 from vouchers import services
 from vouchers.models import VoucherBatch, VoucherCard, WifiPurchase, WifiSignupCode
 
@@ -30,7 +30,7 @@ def make_zone(*, sells_online=True, remember_mac=True, name=None, is_active=True
 def last_code(phone: str = E164) -> str:
     message = Message.objects.filter(event="wifi_signup_code", to=phone).order_by("-pk").first()
     assert message is not None, f"no code sent to {phone}"
-    return re.search(r"\b(\d{6})\b", message.body).group(1)
+    return code_in(message)
 
 
 def open_page(client, zone, *, mac=MAC, login=LOGIN, dst=DST):

@@ -122,11 +122,14 @@ def message_detail(request, pk: int):
 def message_retry(request, pk: int):
     delivery = selectors.message_get_for_staff(branch_ids=user_branch_ids(request.user), pk=pk)
     try:
-        services.message_retry(actor=request.user, message=delivery)
+        queued = services.message_retry(actor=request.user, message=delivery)
     except ValidationError as error:
         flash.error(request, " ".join(error.messages))
     else:
-        flash.success(request, _("The message to %(to)s is queued again.") % {"to": delivery.to})
+        if queued.pk != delivery.pk:  # it held a secret: a new one went out, the old one stopped working
+            flash.success(request, _("A new code is on its way to %(to)s; the one in this message no longer works.") % {"to": queued.to})
+        else:
+            flash.success(request, _("The message to %(to)s is queued again.") % {"to": delivery.to})
     if request.htmx:
         return HttpResponse(status=204, headers={"HX-Trigger": json.dumps({"messagesChanged": None})})
     back = request.POST.get("next", "")
