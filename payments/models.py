@@ -69,7 +69,7 @@ class Payment(models.Model):
 
 class QueuedPayment(models.Model):
     """A payment a gateway confirmed, waiting a moment to be recorded together with the others that
-    arrived meanwhile (usecases/grouped_payments.py): the receipt counter, which every receipt waits
+    arrived meanwhile (payments/grouped.py): the receipt counter, which every receipt waits
     on, is then taken once per group instead of once per payment. Not money: the payment, its receipt
     and ledger entry are written when the group is recorded (`payment` set then), and the row is
     deleted once the payment's message and webhook are queued. A row left with `refusal` is one the
