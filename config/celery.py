@@ -239,7 +239,7 @@ app.conf.beat_schedule = {
         "task": "usecases.tasks.reconcile_gateways_daily",
         "schedule": crontab(hour=0, minute=50),
     },
-    # Gateway payments recorded in groups (usecases/grouped_payments.py): any left queued by a process
+    # Gateway payments recorded in groups (payments/grouped.py): any left queued by a process
     # that died before its turn recorded within the minute; refusals kept a day for the retries.
     "payments-record-queued": {
         "task": "usecases.tasks.record_queued_payments",

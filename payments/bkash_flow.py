@@ -33,6 +33,7 @@ from ispbill.core.ratelimit import rate_take
 
 from . import bkash, merchant_config, online, wallet_gateways
 from .fees import Charge
+from .gateway_state import gateway_payments_transition
 from .models import BkashAgreement, BkashSettings, GatewayEvent, GatewayPayment, Payment
 
 logger = logging.getLogger(__name__)
@@ -606,18 +607,28 @@ def _close_many(closing: list[AgreementCharge], events: list) -> None:
     """`_close` for many: closed from pending under the row locks, the rest left as they are."""
     if not closing:
         return
-    still = set(GatewayPayment.objects.select_for_update().filter(
-        pk__in=[c.gp.pk for c in closing], status=GatewayPayment.Status.PENDING).values_list("pk", flat=True))
-    changed = []
+    changed = gateway_payments_transition(
+        changes=[(c.gp, c.closed[0], {"status_reason": c.closed[1][:255]}) for c in closing],
+        fields=["status_reason"], from_=[GatewayPayment.Status.PENDING])
     for c in closing:
         status, reason, kind, data = c.closed
-        if c.gp.pk in still:
-            c.gp.status, c.gp.status_reason = status, reason[:255]
-            changed.append(c.gp)
+        if c.gp.pk in changed:
             events.append((c.gp, kind, f"closed: {status} ({reason})", data))
         else:
             events.append((c.gp, kind, f"ignored: not pending ({reason})", data))
-    rows_update(GatewayPayment, changed, ["status", "status_reason"])
+
+
+def agreement_charges_interrupted(gps: list[GatewayPayment]) -> None:
+    """Auto-pay's charges whose worker died before bKash's create answered (pending, no paymentID yet):
+    nothing was executed, so nothing was charged: failed. Each `gp` reflects its row afterwards."""
+    if not gps:
+        return
+    reason = _("The charge was interrupted before bKash answered.")
+    with transaction.atomic():
+        gateway_payments_transition(changes=[(gp, GatewayPayment.Status.FAILED, {"status_reason": reason}) for gp in gps],
+                                    fields=["status_reason"], from_=[GatewayPayment.Status.PENDING], only_if={"sessionkey": ""})
+    for gp in gps:
+        gp.refresh_from_db()
 
 
 @transaction.atomic
@@ -680,21 +691,21 @@ def _settled_many(charges: list[AgreementCharge]) -> None:
             events.append((c.gp, c.answer_kind, f"rejected: {problem}", c.answer))
         else:
             paying.append(c)
-    open_ = set(GatewayPayment.objects.select_for_update().filter(
-        pk__in=[c.gp.pk for c in paying], status__in=GatewayPayment.OPEN_STATUSES).values_list("pk", flat=True))
-    settled = []
+    fields = ["status_reason", "val_id", "bank_tran_id", "card_type", "method", "paid_at"]
+
+    def paid(c) -> dict:
+        trx_id = str(c.answer["trxID"])[:90]
+        return {"status_reason": "", "val_id": f"bkash:{trx_id}", "bank_tran_id": trx_id, "card_type": "bKash",
+                "method": Payment.Method.BKASH, "paid_at": now}
+
+    settled = gateway_payments_transition(changes=[(c.gp, GatewayPayment.Status.PAID, paid(c)) for c in paying],
+                                          fields=fields, from_=GatewayPayment.OPEN_STATUSES)
     for c in paying:
-        if c.gp.pk not in open_:
+        if c.gp.pk not in settled:
             events.append((c.gp, c.answer_kind, "duplicate: already settled", c.answer))
             c.gp.refresh_from_db()
             continue
-        trx_id = str(c.answer["trxID"])[:90]
-        gp = c.gp
-        gp.status, gp.status_reason, gp.val_id, gp.bank_tran_id = GatewayPayment.Status.PAID, "", f"bkash:{trx_id}", trx_id
-        gp.card_type, gp.method, gp.paid_at = "bKash", Payment.Method.BKASH, now
-        settled.append(gp)
-        events.append((gp, c.answer_kind, "confirmed: paid", c.answer))
-    rows_update(GatewayPayment, settled, ["status", "status_reason", "val_id", "bank_tran_id", "card_type", "method", "paid_at"])
+        events.append((c.gp, c.answer_kind, "confirmed: paid", c.answer))
     expiry = now - timedelta(minutes=settings.BKASH_PAYMENT_EXPIRY_MINUTES)
     for c in charges:
         if c.query_first and c.answer is None and c.closed is None and c.gp.status == GatewayPayment.Status.PENDING \

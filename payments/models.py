@@ -69,7 +69,7 @@ class Payment(models.Model):
 
 class QueuedPayment(models.Model):
     """A payment a gateway confirmed, waiting a moment to be recorded together with the others that
-    arrived meanwhile (usecases/grouped_payments.py): the receipt counter, which every receipt waits
+    arrived meanwhile (payments/grouped.py): the receipt counter, which every receipt waits
     on, is then taken once per group instead of once per payment. Not money: the payment, its receipt
     and ledger entry are written when the group is recorded (`payment` set then), and the row is
     deleted once the payment's message and webhook are queued. A row left with `refusal` is one the
@@ -166,6 +166,19 @@ class GatewayPayment(models.Model):
     # A notification may still settle these: the gateway's word on money beats a browser's "cancel".
     OPEN_STATUSES = (Status.PENDING, Status.FAILED, Status.CANCELLED, Status.EXPIRED)
 
+    # Every change of `status` there is (docs/payments.md, "States"): written only by
+    # payments/gateway_state.py, which checks this table. Paid and rejected are final; a closed attempt
+    # (failed, cancelled, expired) can still be settled on the gateway's word; held waits for staff.
+    ALLOWED_TRANSITIONS = {
+        Status.PENDING: {Status.PAID, Status.HELD, Status.FAILED, Status.CANCELLED, Status.EXPIRED},
+        Status.FAILED: {Status.PAID, Status.HELD},
+        Status.CANCELLED: {Status.PAID, Status.HELD},
+        Status.EXPIRED: {Status.PAID, Status.HELD},
+        Status.HELD: {Status.PAID, Status.REJECTED},
+        Status.PAID: set(),
+        Status.REJECTED: set(),
+    }
+
     class Gateway(models.TextChoices):
         SSLCOMMERZ = "sslcommerz", "SSLCommerz"
         BKASH = "bkash", "bKash"
@@ -228,6 +241,9 @@ class GatewayPayment(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in (self.Status.PAID, self.Status.HELD, self.Status.REJECTED)
+
+    def can_become(self, status: str) -> bool:
+        return status in self.ALLOWED_TRANSITIONS[self.Status(self.status)]
 
     @property
     def refunded_total(self):

@@ -39,9 +39,9 @@ from ispbill.core.ratelimit import rate_take
 
 from . import merchant_config, sslcommerz
 from .fees import fee_charge
+from .gateway_state import gateway_payment_settle, gateway_payment_transition
 from .models import GatewayEvent, GatewayPayment, GatewaySettings, Payment
 from .services import PaymentDraft, payment_ledger_record, payments_ledger_record_many
-from .settle_sql import settle_with_event
 
 logger = logging.getLogger(__name__)
 
@@ -246,9 +246,9 @@ def online_payment_start(*, customer: Customer, purpose: str, invoice_id: int | 
             values={"value_a": customer.account_number, "value_b": str(gp.pk), "value_c": gp.purpose},
         )
     except (sslcommerz.GatewayError, ValueError) as error:
-        GatewayPayment.objects.filter(pk=gp.pk, status=GatewayPayment.Status.PENDING).update(
-            status=GatewayPayment.Status.FAILED, status_reason=str(error)[:255]
-        )
+        with transaction.atomic():
+            gateway_payment_transition(gp=gp, to=GatewayPayment.Status.FAILED, from_=[GatewayPayment.Status.PENDING],
+                                       status_reason=str(error)[:255])
         gateway_event(gp, GatewayEvent.Kind.SESSION, f"refused: {error}", getattr(error, "response", {}))
         raise ValidationError(_("The payment gateway is not answering right now. Please try again in a few minutes.")) from error
     GatewayPayment.objects.filter(pk=gp.pk).update(sessionkey=session.sessionkey[:100], gateway_url=session.gateway_url[:500])
@@ -360,9 +360,8 @@ def _confirm(gp: GatewayPayment, *, val_id: str, config: GatewayConfig, posted: 
         gateway_event(gp, GatewayEvent.Kind.VALIDATION, f"rejected: {problem}", answered(answer))
         if str(answer.get("status", "")).upper() == "INVALID_TRANSACTION":
             with transaction.atomic():
-                GatewayPayment.objects.select_for_update().filter(pk=gp.pk, status=GatewayPayment.Status.PENDING).update(
-                    status=GatewayPayment.Status.FAILED, status_reason=_("The gateway could not confirm this payment.")
-                )
+                gateway_payment_transition(gp=gp, to=GatewayPayment.Status.FAILED, from_=[GatewayPayment.Status.PENDING],
+                                           status_reason=_("The gateway could not confirm this payment."))
         return Outcome(gp, False, problem)
     return _settle(gp, val_id=val_id, answer=answer, record=answered(answer), kind=kind)
 
@@ -401,18 +400,9 @@ def _settle(gp: GatewayPayment, *, val_id: str, answer: Mapping, record: Mapping
 
 
 def settle_row(gp: GatewayPayment, settled: Mapping, *, kind: str, outcome: str, data: Mapping) -> bool:
-    """Apply `settled` to the payment if it is still open and write the event saying so, atomically.
-    False if it was no longer open. On PostgreSQL both are one statement (settle_sql.py: an UPDATE …
-    RETURNING feeding the event's INSERT): an IPN's database work in a single round trip, no BEGIN or
-    COMMIT of its own."""
-    changed = settle_with_event(gp, settled, kind=kind, outcome=outcome, data=data)
-    if changed is not None:
-        return changed
-    with transaction.atomic():
-        changed = GatewayPayment.objects.filter(pk=gp.pk, status__in=GatewayPayment.OPEN_STATUSES).update(**settled)
-        if changed:
-            gateway_event(gp, kind, outcome, data)
-        return bool(changed)
+    """Apply `settled` to the payment if it is still open and write the event saying so, atomically
+    (gateway_state.gateway_payment_settle: one statement on PostgreSQL). False if it was no longer open."""
+    return gateway_payment_settle(gp=gp, settled=settled, kind=kind, outcome=outcome, data=data)
 
 
 def credit_owed_ids(*, limit: int) -> list[int]:
@@ -437,12 +427,10 @@ def card_sale_link(*, gp: GatewayPayment, sale) -> None:
 
 def _close(gp: GatewayPayment, status: str, *, reason: str, kind: str, data) -> Outcome:
     with transaction.atomic():
-        locked = GatewayPayment.objects.select_for_update().get(pk=gp.pk)
-        if locked.status != GatewayPayment.Status.PENDING:
+        locked, changed = gateway_payment_transition(gp=gp, to=status, from_=[GatewayPayment.Status.PENDING], status_reason=reason[:255])
+        if not changed:
             gateway_event(locked, kind, f"ignored: already {locked.status}", data)
             return Outcome(locked, False, "not pending")
-        locked.status, locked.status_reason = status, reason[:255]
-        locked.save(update_fields=["status", "status_reason"])
         gateway_event(locked, kind, f"closed: {status}", data)
     return Outcome(locked, True, status)
 
@@ -560,11 +548,10 @@ def online_payments_requery_pending(*, now=None) -> dict:
 def online_payment_hold_release(*, actor, gp: GatewayPayment) -> GatewayPayment:
     """Staff accept a payment held as risky: it becomes paid, to be credited like any other."""
     with transaction.atomic():
-        gp = GatewayPayment.objects.select_for_update().get(pk=gp.pk)
-        if gp.status != GatewayPayment.Status.HELD:
+        gp, changed = gateway_payment_transition(gp=gp, to=GatewayPayment.Status.PAID, from_=[GatewayPayment.Status.HELD],
+                                                 reviewed_by=actor)
+        if not changed:
             raise ValidationError(_("Only a payment held for review can be approved."))
-        gp.status, gp.reviewed_by = GatewayPayment.Status.PAID, actor
-        gp.save(update_fields=["status", "reviewed_by"])
         gateway_event(gp, GatewayEvent.Kind.REVIEW, f"approved by {actor}")
         audit_record(actor=actor, action="gateway_payment.approve", obj=gp, before={"status": "held"}, after={"status": "paid"})
     return gp

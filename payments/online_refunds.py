@@ -20,6 +20,7 @@ from ispbill.core.audit import audit_record
 from ispbill.core.money import ZERO, to_money
 
 from . import referral_rewards, sslcommerz
+from .gateway_state import gateway_payment_transition
 from .gateways import gateway_of
 from .models import GatewayEvent, GatewayPayment, GatewayRefund, Payment
 from .online import gateway_client, gateway_event
@@ -140,8 +141,8 @@ def online_refund_accepted(*, actor, refund: GatewayRefund, answer: Mapping) -> 
     if gp.payment_id:
         _post_refund(actor=actor, gp=gp, refund=refund)
     if gp.status == GatewayPayment.Status.HELD and amount == gp.amount:
-        gp.status, gp.reviewed_by = GatewayPayment.Status.REJECTED, actor
-        gp.save(update_fields=["status", "reviewed_by"])
+        gp, _changed = gateway_payment_transition(gp=gp, to=GatewayPayment.Status.REJECTED, from_=[GatewayPayment.Status.HELD],
+                                                  reviewed_by=actor)
     audit_record(actor=actor, action="gateway_payment.refund", obj=gp, reason=reason,
                  after={"amount": str(amount), "refe_id": refund.refe_id, "status": gp.status})
     return refund

@@ -443,3 +443,33 @@ def settlement_report(*, gateway: str, first: date, last: date) -> dict:
     with_statement = [d.statement for d in days if d.statement is not None]
     return {"gateway": gateway, "first": first, "last": last, "days": days, "ours": total([d.ours for d in days]),
             "statement": total(with_statement) if with_statement else None, "missing_statements": len(days) - len(with_statement)}
+
+
+# Resolving a difference (usecases/reconciliation.py decides how; the item's row is written here) ------
+
+
+def reconciliation_item_resolve(*, actor, item: ReconciliationItem, resolution: str, note: str = "", payment=None,
+                                gateway_payment=None) -> ReconciliationItem:
+    """One conditional change of an open item, under its row lock, audited: an item resolved meanwhile
+    is returned as it is."""
+    with transaction.atomic():
+        locked = ReconciliationItem.objects.select_for_update().get(pk=item.pk)
+        if locked.resolution:
+            return locked
+        locked.resolution, locked.resolved_by, locked.resolved_at, locked.note = resolution, actor, timezone.now(), note[:255]
+        if payment is not None:
+            locked.payment = payment
+        if gateway_payment is not None:
+            locked.gateway_payment = gateway_payment
+        locked.save()
+        audit_record(actor=actor, action=f"reconciliation.{resolution}", obj=locked, reason=note,
+                     before={"kind": locked.kind}, after={"resolution": resolution, "txn_id": locked.txn_id,
+                                                           "payment": payment.receipt_number if payment else None})
+    return locked
+
+
+def reconcile_day_audited(*, actor, gateway: str, day) -> ReconciliationRun:
+    """Staff's "run again": `reconcile_day`, audited."""
+    run = reconcile_day(gateway=gateway, day=day, actor=actor)
+    audit_record(actor=actor, action="reconciliation.run", obj=run, after={"gateway": gateway, "day": str(day), **run.counts})
+    return run

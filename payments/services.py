@@ -1,6 +1,8 @@
 """Recording and reversing customer payments. Every change to one customer's money runs under that
 customer's account lock (billing.ledger.account_lock); rows are appended, never edited, except
-the caches kept beside them (invoice amount_paid/status, account balance)."""
+the caches kept beside them (invoice amount_paid/status, account balance). The payment rows are
+money: this module checks and builds them, the ledger (billing/ledger/) inserts them and marks a
+reversed one, with the entries that move the money."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -126,7 +128,7 @@ def _existing_for_key(key: str, customer: Customer) -> Payment | None:
 
 def _record(*, actor, customer, amount, method, reference, received_at, idempotency_key, note, reseller) -> Payment:
     account = ledger.account_lock(customer_id=customer.pk)
-    payment = Payment.objects.create(
+    payment = Payment(  # inserted by the ledger (the payments table is money)
         customer=customer, amount=amount, method=method, reference=reference[:100],
         receipt_number=allocate_number(prefix=settings.RECEIPT_NUMBER_PREFIX),
         received_at=received_at, received_by=_receiver(actor, method),
@@ -215,8 +217,7 @@ def payments_ledger_record_many(*, drafts: Sequence[PaymentDraft], confirm_large
             idempotency_key=(d.idempotency_key or "").strip() or None, note=(d.note or "").strip()[:255],
         )
         for d, amount, receipt in zip(drafts, cleaned, receipts)
-    ]
-    Payment.objects.bulk_create(payments)
+    ]  # inserted by the ledger's payments_post (the payments table is money)
     allocations: dict[int, list] = {}
     for actor in _actors(drafts):
         mine = [p for p, d in zip(payments, drafts) if d.actor == actor]
@@ -298,12 +299,11 @@ def payment_ledger_reverse(*, actor, payment: Payment, reason: str) -> Payment:
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.status == Payment.Status.REVERSED:
         raise ValidationError(_("Payment %(receipt)s is already reversed.") % {"receipt": payment.receipt_number})
-    ledger.payment_unpost(
-        account=account, payment=payment, actor=actor, memo=f"Reversal of {payment.receipt_number}: {reason}",
-    )
     before = {"status": payment.status}
-    payment.status, payment.reversal_reason, payment.reversed_at = Payment.Status.REVERSED, reason, timezone.now()
-    payment.save(update_fields=["status", "reversal_reason", "reversed_at"])
+    # The reversing entry, and the payment marked reversed with it: both the ledger's (money).
+    ledger.payment_unpost(
+        account=account, payment=payment, actor=actor, memo=f"Reversal of {payment.receipt_number}: {reason}", reason=reason,
+    )
     referral_rewards.referral_payment_reversed(actor=actor, payment=payment, reason=reason)  # the credit it earned goes too
     audit_record(
         actor=actor, action="payment.reverse", obj=payment, reason=reason, before=before,

@@ -1,7 +1,8 @@
 """Payments' raw SQL: every statement payments sends through a cursor, and every difference between
 PostgreSQL and SQLite in payments, live in this module (tests/core/test_raw_sql_places.py holds the
-line). Today that is the settling of an online payment by an IPN (`online._settle_row`), which a burst
-of gateway notifications runs hundreds of times a minute, and the turn of grouped payment recording
+line). Today that is the settling of an online payment by an IPN (`gateway_state.gateway_payment_settle`),
+which a burst of gateway notifications runs hundreds of times a minute, auto-pay's attempt rows, and
+grouped payment recording (payments/grouped.py): whether it can group (`grouping_possible`) and its turn
 (`recording_turn`).
 
 Tested on both databases by tests/payments/ (test_online_flow.py, test_online_attacks.py; the
@@ -18,8 +19,9 @@ from . import sslcommerz
 from .models import GatewayEvent, GatewayPayment
 
 
-def settle_with_event(gp: GatewayPayment, settled: Mapping, *, kind: str, outcome: str, data: Mapping) -> bool | None:
-    """PostgreSQL: apply `settled` to the payment if it is still open and write the event saying so,
+def settle_with_event(gp: GatewayPayment, settled: Mapping, *, sources, kind: str, outcome: str, data: Mapping) -> bool | None:
+    """PostgreSQL: apply `settled` to the payment if its status is still one of `sources` (the open
+    ones the transition table lets become the new status: payments/gateway_state.py) and write the event saying so,
     in one statement (an UPDATE … RETURNING feeding the event's INSERT): an IPN's database work in a
     single round trip, no BEGIN or COMMIT of its own. True if it settled, False if the payment was no
     longer open; None on other databases, where the caller does the same in a transaction with the ORM.
@@ -41,7 +43,7 @@ def settle_with_event(gp: GatewayPayment, settled: Mapping, *, kind: str, outcom
     )
     params = [
         *(field.get_db_prep_save(value, connection) for field, value in zip(fields, settled.values())),
-        gp.pk, list(GatewayPayment.OPEN_STATUSES),
+        gp.pk, [str(status) for status in sources],
         kind, outcome[:255], event.get_field("data").get_db_prep_save(sslcommerz.redact(dict(data)), connection), timezone.now(),
     ]
     with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
@@ -87,12 +89,19 @@ def autopay_attempts_insert(rows: list[tuple[int, int, object]]) -> list[tuple[i
         return [(row[0], row[1]) for row in cursor.fetchall()]
 
 
+def grouping_possible() -> bool:
+    """Whether a confirmed payment can be queued and recorded in a group (payments/grouped.py): only on
+    PostgreSQL (SQLite's writers take turns anyway, and it has no advisory lock) and outside a
+    transaction (a caller's open transaction would hide the queued row from whoever records the group)."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
 RECORDING_TURN = (7_303, 1)  # the advisory lock of grouped payment recording (7_301/7_302: resellers, churn)
 
 
 @contextmanager
 def recording_turn() -> Iterator[bool]:
-    """PostgreSQL: the turn to record queued payments (usecases/grouped_payments.py) for the block, if
+    """PostgreSQL: the turn to record queued payments (payments/grouped.py) for the block, if
     no one has it: yields True, and the block records and commits its group inside it; else yields
     False at once. An advisory lock, which the ORM has no word for; the receipt counter's own row lock
     cannot serve, as it must be taken after the customers' account locks (the order every payment

@@ -24,6 +24,7 @@ from ispbill.core.ratelimit import rate_take
 
 from . import online
 from .fees import Charge
+from .gateway_state import gateway_payment_transition
 from .models import GatewayEvent, GatewayPayment
 
 
@@ -83,8 +84,9 @@ class WalletGateway:
         """The gateway would not open the payment (or could not be asked): nobody can have paid, as the
         customer never reached its page. Failed all the same (an open status), so that a query that
         finds it paid would still settle it. Returns the customer's error to raise."""
-        GatewayPayment.objects.filter(pk=gp.pk, status=GatewayPayment.Status.PENDING).update(
-            status=GatewayPayment.Status.FAILED, status_reason=str(error)[:255])
+        with transaction.atomic():
+            gateway_payment_transition(gp=gp, to=GatewayPayment.Status.FAILED, from_=[GatewayPayment.Status.PENDING],
+                                       status_reason=str(error)[:255])
         self.event(gp, GatewayEvent.Kind.SESSION, f"refused: {error}", getattr(error, "response", {}))
         return ValidationError(_("The payment gateway is not answering right now. Please try again in a few minutes."))
 
@@ -117,8 +119,8 @@ class WalletGateway:
     def close(self, gp: GatewayPayment, status: str, reason: str, *, kind: str, data=None) -> online.Outcome:
         """pending → `status` (failed, cancelled, expired) once; a payment no longer pending is left as it is."""
         with transaction.atomic():
-            changed = GatewayPayment.objects.filter(pk=gp.pk, status=GatewayPayment.Status.PENDING).update(
-                status=status, status_reason=reason[:255])
+            _locked, changed = gateway_payment_transition(gp=gp, to=status, from_=[GatewayPayment.Status.PENDING],
+                                                          status_reason=reason[:255])
             self.event(gp, kind, f"closed: {status} ({reason})" if changed else f"ignored: not pending ({reason})", data)
         gp.refresh_from_db()
         return online.Outcome(gp, bool(changed), status if changed else "not pending")

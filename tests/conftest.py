@@ -52,7 +52,7 @@ def _money_written_by_the_ledger_alone():
             out.writelines(f"{op} {table} {where}\n" for op, table, where in money_guard.violations)
         return
     written = sorted(set(money_guard.violations))
-    assert not written, "money written outside the ledger module (billing/ledger/):\n" + "\n".join(
+    assert not written, "money written outside the ledger module (billing/ledger/), or STATE: an online payment's status outside payments/gateway_state.py:\n" + "\n".join(
         f"  {op} {table} from {where}" for op, table, where in written
     )
 

@@ -39,11 +39,9 @@ from django.utils.translation import gettext as _
 from billing.models import Invoice
 from billing.selectors import OPEN_STATUSES
 from customers.models import Customer
-from ispbill.core.audit import audit_record
-from ispbill.core.bulk import rows_update
 from ispbill.notify.services import notify_customer, notify_customers_bulk
-from payments import bkash_flow
-from payments.models import AutoPay, AutoPayAttempt, AutoPayRun, BkashAgreement, GatewayPayment
+from payments import autopay_rows, bkash_flow
+from payments.models import AutoPay, AutoPayAttempt, BkashAgreement, GatewayPayment
 from payments.notifications import AUTOPAY_FAILED, AUTOPAY_UPCOMING
 from payments.online_selectors import primary_agreement
 from payments.settle_sql import autopay_attempts_insert as attempts_insert
@@ -61,12 +59,7 @@ def autopay_set(*, customer: Customer, enabled: bool, actor=None) -> AutoPay:
     """Turn auto-pay on (a primary saved wallet is needed) or off."""
     if enabled and primary_agreement(customer_id=customer.pk) is None:
         raise ValidationError(_("Link a bKash wallet first: auto-pay pays from your primary saved wallet."))
-    row, _created = AutoPay.objects.select_for_update().get_or_create(customer=customer)
-    before = row.enabled
-    row.enabled = enabled
-    row.save(update_fields=["enabled", "updated_at"])
-    audit_record(actor=actor, action="autopay.set", obj=row, before={"enabled": before}, after={"enabled": enabled})
-    return row
+    return autopay_rows.autopay_choice_save(customer=customer, enabled=enabled, actor=actor)
 
 
 def charge_day(invoice: Invoice) -> date:
@@ -111,7 +104,7 @@ def autopay_schedule(*, today: date, chunk_size: int = 2000) -> int:
             made = attempts_insert([(invoice.pk, invoice.customer_id, max(charge_day(invoice), today)) for invoice in chunk])
             if made:
                 _notify_upcoming([invoice for invoice in chunk if invoice.pk in {i for _a, i in made}], today=today, config=config)
-                AutoPayAttempt.objects.filter(pk__in=[a for a, _i in made]).update(notified_before=True)
+                autopay_rows.attempts_mark_notified([a for a, _i in made])
             created += len(made)
         last_id = ids[-1]
         if len(ids) < chunk_size:
@@ -138,13 +131,8 @@ def _claim(attempt_id: int, *, today: date, worker: str) -> tuple[str, AutoPayAt
     now = timezone.now()
     stale = now - timedelta(minutes=settings.AUTOPAY_CLAIM_STALE_MINUTES)
     with transaction.atomic():
-        fresh = AutoPayAttempt.objects.filter(pk=attempt_id, status__in=(Status.SCHEDULED, Status.RETRY), next_try_on__lte=today)
-        if fresh.update(status=Status.CHARGING, claimed_by=worker, claimed_at=now, updated_at=now):
-            mode = "charge"
-        elif AutoPayAttempt.objects.filter(pk=attempt_id, status=Status.CHARGING).filter(
-                Q(claimed_at__lt=stale) | Q(claimed_at__isnull=True)).update(claimed_by=worker, claimed_at=now, updated_at=now):
-            mode = "query"
-        else:
+        mode = autopay_rows.attempt_claim(attempt_id=attempt_id, today=today, worker=worker, now=now, stale_before=stale)
+        if mode == "skip":
             return "skip", None
         attempt = AutoPayAttempt.objects.select_related("invoice", "customer", "gateway_payment").get(pk=attempt_id)
         if mode == "query":
@@ -168,10 +156,7 @@ def _claim(attempt_id: int, *, today: date, worker: str) -> tuple[str, AutoPayAt
     return mode, attempt
 
 
-def _set(attempt: AutoPayAttempt, **fields) -> None:
-    AutoPayAttempt.objects.filter(pk=attempt.pk).update(updated_at=timezone.now(), **fields)
-    for name, value in fields.items():
-        setattr(attempt, name, value)
+_set = autopay_rows.attempt_set
 
 
 def _notify_failed(attempt: AutoPayAttempt, *, reason: str) -> None:
@@ -222,8 +207,7 @@ def autopay_charge(*, attempt_id: int, today: date, worker: str) -> str:
             bkash_flow.query_and_settle(gp)  # query before retry: it may have completed
         else:
             # The worker died before bKash's create answered: nothing was executed, so nothing was charged.
-            GatewayPayment.objects.filter(pk=gp.pk, status=GatewayPayment.Status.PENDING, sessionkey="").update(
-                status=GatewayPayment.Status.FAILED, status_reason=_("The charge was interrupted before bKash answered."))
+            bkash_flow.agreement_charges_interrupted([gp])
     return _finish(attempt, today=today)
 
 
@@ -236,7 +220,7 @@ def autopay_run(*, today: date | None = None, worker: str = "", chunk_size: int 
     worker = worker or f"w-{secrets.token_hex(4)}"
     chunk_size = chunk_size or settings.AUTOPAY_CHUNK
     threads = threads or settings.AUTOPAY_GATEWAY_THREADS
-    run = AutoPayRun.objects.create(day=today, worker=worker)
+    run = autopay_rows.autopay_run_open(day=today, worker=worker)
     counts = {"scheduled": autopay_schedule(today=today)}
     due = list(AutoPayAttempt.objects.filter(
         Q(status__in=(Status.SCHEDULED, Status.RETRY), next_try_on__lte=today) | Q(status=Status.CHARGING)
@@ -254,7 +238,7 @@ def autopay_run(*, today: date | None = None, worker: str = "", chunk_size: int 
                     done = {"error": len(chunk)}
                 for key, value in done.items():
                     counts[key] = counts.get(key, 0) + value
-    AutoPayRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), counts=counts)
+    autopay_rows.autopay_run_close(run=run, counts=counts)
     return counts
 
 
@@ -268,14 +252,7 @@ def _claim_chunk(ids: list[int], *, today: date, worker: str, config) -> tuple[l
     stale = now - timedelta(minutes=settings.AUTOPAY_CLAIM_STALE_MINUTES)
     counts: dict[str, int] = {}
     with transaction.atomic():
-        fresh_ids = list(AutoPayAttempt.objects.select_for_update(skip_locked=True).filter(
-            pk__in=ids, status__in=(Status.SCHEDULED, Status.RETRY), next_try_on__lte=today).values_list("pk", flat=True))
-        AutoPayAttempt.objects.filter(pk__in=fresh_ids, status__in=(Status.SCHEDULED, Status.RETRY)).update(
-            status=Status.CHARGING, claimed_by=worker, claimed_at=now, updated_at=now)
-        stale_ids = list(AutoPayAttempt.objects.select_for_update(skip_locked=True).filter(pk__in=ids, status=Status.CHARGING).filter(
-            Q(claimed_at__lt=stale) | Q(claimed_at__isnull=True)).exclude(pk__in=fresh_ids).values_list("pk", flat=True))
-        AutoPayAttempt.objects.filter(pk__in=stale_ids, status=Status.CHARGING).filter(
-            Q(claimed_at__lt=stale) | Q(claimed_at__isnull=True)).update(claimed_by=worker, claimed_at=now, updated_at=now)
+        fresh_ids, stale_ids = autopay_rows.attempts_claim(ids=ids, today=today, worker=worker, now=now, stale_before=stale)
         # What this worker holds now (the same token: worker and claim time).
         mine = list(AutoPayAttempt.objects.filter(pk__in=[*fresh_ids, *stale_ids], status=Status.CHARGING, claimed_by=worker,
                                                   claimed_at=now)
@@ -313,8 +290,8 @@ def _claim_chunk(ids: list[int], *, today: date, worker: str, config) -> tuple[l
                 charging.append(attempt)
         for attempt in finished:
             attempt.updated_at = now
-        rows_update(AutoPayAttempt, finished, ["status", "last_result", "updated_at"])
-        rows_update(AutoPayAttempt, charging, ["gateway_payment", "tries"])
+        autopay_rows.attempts_save(finished, ["status", "last_result", "updated_at"])
+        autopay_rows.attempts_save(charging, ["gateway_payment", "tries"])
     return charging, taken, counts
 
 
@@ -341,10 +318,7 @@ def _charge_chunk(ids: list[int], *, today: date, worker: str, config, client, p
         charges[attempt.pk] = bkash_flow.AgreementCharge(gp=gp, agreement_id=gp.agreement.agreement_id if gp.agreement else "",
                                                          payer_reference=attempt.customer.account_number, query_first=True)
     if interrupted:
-        GatewayPayment.objects.filter(pk__in=[gp.pk for gp in interrupted], status=GatewayPayment.Status.PENDING, sessionkey="").update(
-            status=GatewayPayment.Status.FAILED, status_reason=_("The charge was interrupted before bKash answered."))
-        for gp in interrupted:
-            gp.refresh_from_db()
+        bkash_flow.agreement_charges_interrupted(interrupted)
     creating = [charges[a.pk] for a in fresh]
     if creating:
         if client is None:
@@ -397,7 +371,7 @@ def _finish_chunk(attempts: list[AutoPayAttempt], *, today: date) -> dict:
                     attempt.status, result = Status.RETRY, "retry"
                     attempt.next_try_on = today + timedelta(days=retries[attempt.tries - 1])
             counts[result] = counts.get(result, 0) + 1
-        rows_update(AutoPayAttempt, attempts, ["status", "next_try_on", "last_result", "updated_at"])
+        autopay_rows.attempts_save(attempts, ["status", "next_try_on", "last_result", "updated_at"])
         for attempt in gave_up:
             _notify_failed(attempt, reason=attempt.gateway_payment.status_reason or attempt.gateway_payment.get_status_display())
     return counts

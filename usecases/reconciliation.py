@@ -26,7 +26,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ispbill.core.audit import audit_record
 from payments import paybill, reconciliation, sslcommerz
 from payments.gateways import GATEWAYS
 from payments.models import GatewayPayment, GatewayStatementLine, Payment, ReconciliationItem
@@ -41,20 +40,8 @@ Resolution = ReconciliationItem.Resolution
 
 def _resolve(*, actor, item: ReconciliationItem, resolution: str, note: str = "", payment: Payment | None = None,
              gateway_payment: GatewayPayment | None = None) -> ReconciliationItem:
-    with transaction.atomic():
-        locked = ReconciliationItem.objects.select_for_update().get(pk=item.pk)
-        if locked.resolution:
-            return locked
-        locked.resolution, locked.resolved_by, locked.resolved_at, locked.note = resolution, actor, timezone.now(), note[:255]
-        if payment is not None:
-            locked.payment = payment
-        if gateway_payment is not None:
-            locked.gateway_payment = gateway_payment
-        locked.save()
-        audit_record(actor=actor, action=f"reconciliation.{resolution}", obj=locked, reason=note,
-                     before={"kind": locked.kind}, after={"resolution": resolution, "txn_id": locked.txn_id,
-                                                           "payment": payment.receipt_number if payment else None})
-    return locked
+    return reconciliation.reconciliation_item_resolve(actor=actor, item=item, resolution=resolution, note=note,
+                                                      payment=payment, gateway_payment=gateway_payment)
 
 
 def _open_item(item: ReconciliationItem, *kinds: str) -> ReconciliationItem:
@@ -151,6 +138,4 @@ def reconciliation_acknowledge(*, actor, item: ReconciliationItem, note: str) ->
 
 def reconciliation_run(*, actor, gateway: str, day) -> dict:
     """Staff's "run again" (after uploading the report, or when the gateway did not answer)."""
-    run = reconciliation.reconcile_day(gateway=gateway, day=day, actor=actor)
-    audit_record(actor=actor, action="reconciliation.run", obj=run, after={"gateway": gateway, "day": str(day), **run.counts})
-    return run.counts
+    return reconciliation.reconcile_day_audited(actor=actor, gateway=gateway, day=day).counts

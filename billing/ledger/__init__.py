@@ -31,9 +31,10 @@ The API (stable: the reseller, contract and import work builds on it)
   before the first one still unpaid (void invoices ignored).
 - `invoice_status_for(invoice=, today=)`: the status an unvoided invoice must have — paid when
   nothing is open, overdue when something is open past the due date, else partially paid / open.
-- `payment_post(account=, payment=, actor=)` → the payment entry, applied to open invoices.
-- `payment_unpost(account=, payment=, actor=, memo=)` → the reversing entry of a payment; what it
-  paid is taken back and paid-through recomputed.
+- `payment_post(account=, payment=, actor=)` → the payment's row inserted (when new) and its entry,
+  applied to open invoices.
+- `payment_unpost(account=, payment=, actor=, memo=, reason=)` → the reversing entry of a payment, the
+  payment marked reversed once; what it paid is taken back and paid-through recomputed.
 - `refund_post(account=, payment=, amount=, actor=, memo=)` → a refund entry (money given back);
   what the refund takes beyond the waiting credit is taken back off paid invoices. Refused when
   refunded + reversed would exceed what was paid.
@@ -64,7 +65,7 @@ few statements.
 - `credit_apply_many(accounts=, payments={customer id: payment}, today=)` → {customer id:
   allocations}: `credit_apply` for each account, open invoices read and locked in one query.
 - `payments_post(accounts=, payments=, actor=)` → {payment id: allocations}: `payment_post` for
-  payments of different customers (one each).
+  payments of different customers (one each), the new rows inserted in one statement.
 
 Reseller money (prepaid wallets, commissions, payouts) is written by the sibling module
 `billing/ledger/wallets.py` under the same contract (row lock on the wallet asserted inside
@@ -316,8 +317,11 @@ def payment_money_out(*, payment) -> Decimal:
 
 
 def payment_post(*, account: Account, payment, actor=None) -> list[Allocation]:
-    """The payment's entry (money received), applied to the oldest open invoices at once."""
+    """The payment's row (a `payments.Payment` built by payments/services.py, inserted here when it is
+    new: the payments table is money), its entry (money received), applied to the oldest open invoices at once."""
     _require_atomic("payment_post")
+    if payment.pk is None:
+        payment.save(force_insert=True)
     entry_post(
         account=account, kind=Kind.PAYMENT, amount=-payment.amount, effective_date=timezone.localdate(payment.received_at),
         actor=actor, payment=payment, memo=payment.receipt_number,
@@ -334,10 +338,18 @@ def _check_money_out(payment, amount: Decimal) -> None:
         )
 
 
-def payment_unpost(*, account: Account, payment, actor=None, memo: str = "") -> LedgerEntry:
+def payment_unpost(*, account: Account, payment, actor=None, memo: str = "", reason: str = "") -> LedgerEntry:
     """Reverse a payment's money: a reversing entry for what is still in (the amount paid less what
-    was refunded already), its allocations taken back, the waiting credit applied again."""
+    was refunded already), its allocations taken back, the waiting credit applied again. The payment
+    row is marked reversed (with `reason` and the time) here, with its reversing entry, and only
+    once: the row is money, written by the ledger alone, and a reversal is never undone."""
     _require_atomic("payment_unpost")
+    Payment = type(payment)  # payments.Payment: billing sits below payments and does not import it
+    marked = Payment.objects.filter(pk=payment.pk, status=Payment.Status.COMPLETED).update(
+        status=Payment.Status.REVERSED, reversal_reason=reason, reversed_at=timezone.now())
+    if not marked:
+        raise ValidationError(f"Payment {payment.receipt_number} is already reversed.")
+    payment.refresh_from_db(fields=["status", "reversal_reason", "reversed_at"])
     original = LedgerEntry.objects.get(payment=payment, kind=Kind.PAYMENT)
     amount = payment.amount - payment_money_out(payment=payment)
     if amount <= ZERO:
@@ -701,6 +713,9 @@ def payments_post(*, accounts: dict[int, Account], payments: list, actor=None) -
     by_customer = {payment.customer_id: payment for payment in payments}
     if len(by_customer) != len(payments):
         raise ValueError("payments_post takes at most one payment per customer")
+    new = [payment for payment in payments if payment.pk is None]
+    if new:  # built by payments/services.py; the payments table is money, inserted here
+        type(new[0]).objects.bulk_create(new)
     entries_post(entries=[
         EntrySpec(account=accounts[payment.customer_id], kind=Kind.PAYMENT, amount=-payment.amount, actor=actor,
                   effective_date=timezone.localdate(payment.received_at), payment=payment, memo=payment.receipt_number)

@@ -8,7 +8,7 @@ the answer and the work leaves it to whatever job would have done it anyway (for
 messages and webhooks, the `payments-record-queued` sweep).
 
 Why: bKash waits for the Pay Bill answer, and the request that recorded a group of payments would
-otherwise also render that group's messages before answering (usecases/grouped_payments.py).
+otherwise also render that group's messages before answering (payments/grouped.py).
 """
 
 from __future__ import annotations
