@@ -30,6 +30,7 @@ APP_URL_MODULES = [
     "web.churn.urls",
     "web.vouchers.urls",
     "api.staff_views",
+    "api.portal_pages",
 ]
 
 
