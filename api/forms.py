@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ispbill.core.forms import MarkInvalidMixin
 from ispbill.core.webhooks import EVENTS
 
-from .models import ACCESS_CHOICES, AREAS
+from .models import ACCESS_CHOICES, AREAS, ApiSettings
 
 
 class TokenForm(MarkInvalidMixin, forms.Form):
@@ -26,6 +26,14 @@ class TokenForm(MarkInvalidMixin, forms.Form):
 
     def scopes(self) -> dict:
         return {area: self.cleaned_data.get(f"scope_{area}", "") for area in AREAS}
+
+
+class AppTokenSettingsForm(MarkInvalidMixin, forms.Form):
+    app_token_days = forms.IntegerField(
+        label=_("Customer app sign-in lasts (days)"), min_value=ApiSettings.MIN_DAYS, max_value=ApiSettings.MAX_DAYS,
+        help_text=_("A customer's app stays signed in this many days after signing in or its last refresh (1 to 365). "
+                    "A change applies from each app's next sign-in or refresh."),
+    )
 
 
 class WebhookForm(MarkInvalidMixin, forms.Form):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # Areas a token is scoped to, and the console's permission modules (app labels) each one opens.
@@ -47,6 +48,13 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # A customer token answers until then (ApiSettings.app_token_days after its sign-in or last refresh);
+    # an integration token has none: it works until revoked.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # A customer token is bound to the password it was signed in with: the SHA-256 of the login's password
+    # hash then. Any change of the password, by any path (portal, code sign-in, console, admin), changes the
+    # hash in the same write, and the token stops answering (api/tokens.py, `token_find`).
+    password_fingerprint = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -56,7 +64,30 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     def access(self, area: str) -> str:
         return (self.scopes or {}).get(area, "")
+
+
+class ApiSettings(models.Model):
+    """One row (pk=1), edited in Settings → API tokens: how long a customer app's sign-in lasts."""
+
+    MIN_DAYS, MAX_DAYS = 1, 365
+    app_token_days = models.PositiveSmallIntegerField(
+        default=90, help_text=_("Days a customer's app stays signed in after its sign-in or last refresh"),
+    )
+
+    class Meta:
+        verbose_name_plural = "API settings"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="api_settings_single_row"),
+            models.CheckConstraint(condition=models.Q(app_token_days__gte=1, app_token_days__lte=365), name="api_settings_app_token_days_range"),
+        ]
+
+    def __str__(self) -> str:
+        return "API settings"

@@ -5,6 +5,7 @@ customer's rows (another's id is a 404, as on the portal)."""
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -26,7 +27,7 @@ from tickets.selectors import portal_tickets, ticket_get_for_customer
 
 from . import serializers as s
 from .drf import CustomerTokenRequired, ViaMixin
-from .tokens import customer_token_create, token_revoke
+from .tokens import customer_token_create, customer_token_refresh, token_revoke
 from .views import SessionCursorPagination, _filters, _pk
 
 
@@ -45,7 +46,10 @@ class PortalTokenView(ViaMixin, viewsets.ViewSet):
     def get_throttles(self):
         return [PortalSignInThrottle()] if self.action == "create" else super().get_throttles()
 
-    @extend_schema(summary="Sign the app in", request=s.PortalTokenRequestSerializer, responses={201: s.TokenSerializer}, auth=[])
+    @extend_schema(
+        summary="Sign the app in", request=s.PortalTokenRequestSerializer, responses={201: s.TokenSerializer}, auth=[],
+        description="The portal's login and password for a token that expires at `expires_at` (refresh it before then).",
+    )
     def create(self, request):
         data = s.PortalTokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -54,7 +58,29 @@ class PortalTokenView(ViaMixin, viewsets.ViewSet):
         if customer is None:
             raise AuthenticationFailed("Wrong account number, phone or password.")
         token, raw = customer_token_create(customer=customer, name=data.validated_data["name"])
-        return Response({"token": raw, "name": token.name}, status=status.HTTP_201_CREATED)
+        return Response(s.TokenSerializer({"token": raw, "name": token.name, "expires_at": token.expires_at}).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Keep the app signed in (a new expiry)",
+        description=(
+            "A customer token expires `expires_at` after its sign-in (the ISP sets the lifetime; 90 days unless "
+            "changed). While the token still answers, POST here with it to move its expiry to the same lifetime "
+            "from now; the token itself does not change. Call it when the app starts, or once a day. An expired, "
+            "revoked or unknown token answers 401 and is not extended: the customer signs in again. A token stops "
+            "answering at once when the customer's password changes (on the portal, by a sign-in code, or set by "
+            "the ISP's staff) or when the customer signs the app out on the portal's Signed-in apps page. "
+            "No body is needed; one sent is ignored."
+        ),
+        request=None, responses={200: s.TokenRefreshSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="refresh")
+    def refresh(self, request):
+        try:
+            token = customer_token_refresh(token=request.auth)
+        except ValidationError:
+            raise AuthenticationFailed("This sign-in has ended: sign in again.")
+        return Response(s.TokenRefreshSerializer({"expires_at": token.expires_at}).data)
 
     @extend_schema(summary="Sign the app out (revoke this token)", request=None, responses={204: None})
     @action(detail=False, methods=["post"], url_path="revoke")

@@ -235,6 +235,14 @@ class PortalTokenRequestSerializer(serializers.Serializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Shown once: keep it in the app's secure storage.")
     name = serializers.CharField()
+    expires_at = serializers.DateTimeField(
+        help_text="When this token stops answering (401) unless refreshed before then with POST /api/portal/token/refresh/. "
+                  "The lifetime is set by the ISP (Settings → API tokens; 90 days unless changed).",
+    )
+
+
+class TokenRefreshSerializer(serializers.Serializer):
+    expires_at = serializers.DateTimeField(help_text="The token's new expiry; the token itself is unchanged.")
 
 
 class ListFilterSerializer(serializers.Serializer):

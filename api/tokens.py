@@ -1,7 +1,12 @@
 """Making, finding, using and revoking API tokens (Settings → API tokens; the portal's app sign-in).
 
 A token reads `isb_<8 characters>_<43 characters>`: 256 random bits after a prefix shown on the
-screen. It is given to its maker once; the database keeps its SHA-256."""
+screen. It is given to its maker once; the database keeps its SHA-256.
+
+A customer's token (the mobile app) also expires (ApiSettings.app_token_days after its sign-in or last
+refresh) and is bound to the password it was signed in with: changing the password — on the portal,
+by a sign-in code, from the console or the admin — stops every app token of that login in the same
+write, whichever path made it."""
 
 from __future__ import annotations
 
@@ -13,12 +18,13 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.audit import audit_record
 
-from .models import AREAS, READ, WRITE, ApiToken
+from .models import AREAS, READ, WRITE, ApiSettings, ApiToken
 
 # last_used_at is written at most this often per token (one UPDATE a minute, not one per request).
 TOUCH_SECONDS = 60
@@ -27,6 +33,20 @@ TOKEN_PREFIX = "isb_"
 
 def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def password_fingerprint(user) -> str:
+    """What binds a customer token to its login's current password: the SHA-256 of the password hash
+    (which changes, salt and all, whenever the password is set)."""
+    return hashlib.sha256(f"ispbill.api.app-token:{user.password}".encode()).hexdigest()
+
+
+def app_token_settings() -> ApiSettings:
+    return ApiSettings.objects.filter(pk=1).first() or ApiSettings(pk=1)
+
+
+def _app_expiry(now=None):
+    return (now or timezone.now()) + timedelta(days=app_token_settings().app_token_days)
 
 
 def _new_raw() -> tuple[str, str]:
@@ -92,10 +112,62 @@ def customer_token_create(*, customer, name: str) -> tuple[ApiToken, str]:
     prefix, raw = _new_raw()
     token = ApiToken.objects.create(
         name=name, kind=ApiToken.Kind.CUSTOMER, prefix=prefix, token_hash=token_hash(raw), user=customer.user,
-        customer=customer, scopes={}, created_by=customer.user,
+        customer=customer, scopes={}, created_by=customer.user, expires_at=_app_expiry(),
+        password_fingerprint=password_fingerprint(customer.user),
     )
-    audit_record(actor=customer.user, action="apitoken.create", obj=token, after={"name": name, "customer": customer.pk})
+    audit_record(actor=customer.user, action="apitoken.create", obj=token,
+                 after={"name": name, "customer": customer.pk, "expires_at": token.expires_at.isoformat()})
     return token, raw
+
+
+@transaction.atomic
+def customer_token_refresh(*, token: ApiToken) -> ApiToken:
+    """A valid customer token's new expiry: the lifetime set now, from now. The caller has found the
+    token valid (token_find); it is locked and checked again so a revocation racing it wins."""
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if locked.kind != ApiToken.Kind.CUSTOMER or not locked.is_active:
+        raise ValidationError(_("This sign-in has ended: sign in again."))
+    before = locked.expires_at
+    locked.expires_at = _app_expiry()
+    locked.save(update_fields=["expires_at"])
+    audit_record(actor=locked.user, action="apitoken.refresh", obj=locked,
+                 before={"expires_at": before.isoformat() if before else None}, after={"expires_at": locked.expires_at.isoformat()})
+    return locked
+
+
+def customer_apps(*, customer) -> list[ApiToken]:
+    """The customer's apps that are signed in now (not revoked, not expired, same password), newest first."""
+    if customer.user_id is None:
+        return []
+    return list(
+        ApiToken.objects.filter(
+            customer=customer, user_id=customer.user_id, kind=ApiToken.Kind.CUSTOMER, revoked_at__isnull=True,
+            expires_at__gt=timezone.now(), password_fingerprint=password_fingerprint(customer.user),
+        )
+    )
+
+
+def customer_app_get(*, customer, pk: int) -> ApiToken:
+    """One of the customer's own signed-in apps; ApiToken.DoesNotExist for anything else (another's)."""
+    for token in customer_apps(customer=customer):
+        if token.pk == pk:
+            return token
+    raise ApiToken.DoesNotExist
+
+
+@transaction.atomic
+def app_token_settings_update(*, actor, app_token_days: int) -> ApiSettings:
+    days = int(app_token_days)
+    if not ApiSettings.MIN_DAYS <= days <= ApiSettings.MAX_DAYS:
+        raise ValidationError({"app_token_days": _("Between 1 and 365 days.")})
+    current = ApiSettings.objects.select_for_update().filter(pk=1).first() or ApiSettings(pk=1)
+    before = current.app_token_days
+    if before == days and not current._state.adding:
+        return current
+    current.app_token_days = days
+    current.save()
+    audit_record(actor=actor, action="apisettings.update", obj=current, before={"app_token_days": before}, after={"app_token_days": days})
+    return current
 
 
 @transaction.atomic
@@ -114,8 +186,12 @@ def token_find(raw: str) -> ApiToken | None:
     token = (
         ApiToken.objects.select_related("user", "customer").filter(token_hash=token_hash(raw), revoked_at__isnull=True).first()
     )
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or token.is_expired:
         return None
+    if token.kind == ApiToken.Kind.CUSTOMER and (
+        token.expires_at is None or not constant_time_compare(token.password_fingerprint, password_fingerprint(token.user))
+    ):
+        return None  # the password changed since the app signed in (or a token without expiry: never for an app)
     return token
 
 

@@ -51,10 +51,37 @@ class AddressRefused(Exception):
     metadata address …): a webhook must never become a way to make the server call itself or the LAN."""
 
 
+# IPv6 prefixes whose addresses carry an IPv4 address in their last 32 bits (issue #51): NAT64's
+# well-known prefix (RFC 6052), IPv4-mapped, IPv4-translated (RFC 2765) and IPv4-compatible (RFC 4291).
+_LAST_32_BITS = [ipaddress.ip_network(n) for n in ("64:ff9b::/96", "::ffff:0:0/96", "::ffff:0:0:0/96", "::/96")]
+# Local-use NAT64 (RFC 8215): the IPv4 may sit at several places and the network is the operator's own.
+_REFUSED_V6 = [ipaddress.ip_network("64:ff9b:1::/48")]
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to: NAT64, IPv4-mapped/-translated/-compatible (last 32
+    bits), 6to4 (2002::/16, bits 16-47) and Teredo (2001::/32: the server, bits 32-63, and the client,
+    the last 32 bits inverted)."""
+    found = [ipaddress.IPv4Address(int(address) & 0xFFFFFFFF) for network in _LAST_32_BITS if address in network]
+    if address.sixtofour is not None:
+        found.append(address.sixtofour)
+    if address.teredo is not None:
+        found.extend(address.teredo)
+    return found
+
+
 def _address_allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """A public address. Loopback itself (127.0.0.0/8, ::1) only with WEBHOOK_ALLOW_LOOPBACK; an IPv6
+    address that embeds an IPv4 address is allowed only when that IPv4 is public, never for loopback."""
     if address.is_loopback:
         return bool(settings.WEBHOOK_ALLOW_LOOPBACK)
-    return address.is_global and not address.is_multicast
+    if not address.is_global or address.is_multicast:
+        return False
+    if address.version == 6:
+        if any(address in network for network in _REFUSED_V6):
+            return False
+        return all(v4.is_global and not v4.is_multicast for v4 in _embedded_ipv4(address))
+    return True
 
 
 def _literal_address(host: str):

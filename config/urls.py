@@ -30,6 +30,7 @@ APP_URL_MODULES = [
     "web.churn.urls",
     "web.vouchers.urls",
     "web.api.staff_views",
+    "web.api.portal_pages",
 ]
 
 

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from api.tokens import customer_token_create
 from billing.charges import one_time_charge_add
 from billing.package_changes import package_change_request
 from billing.services import LineSpec, invoice_create
@@ -109,7 +110,7 @@ OBJECT_FOR_URL = {
         "radius-session-disconnect": "radius_session",
         "voucher-": None,  # prepaid-card plans, zones and batches are ISP-wide (vouchers.* permissions)
     },
-    "portal": {"contract": "contract", "ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "payment-method": "bkash_agreement", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session", "visit": "workorder"},
+    "portal": {"contract": "contract", "ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "payment-method": "bkash_agreement", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session", "visit": "workorder", "app-revoke": "app_token"},
     "reseller": {
         "customer": "reseller_customer", "subscription": "reseller_subscription", "receipt": "reseller_payment",
         "subreseller": "subreseller",  # another reseller's sub-reseller
@@ -313,6 +314,7 @@ def world(db):
             user=subscription.customer.user, session_key="isolation-victim-session", created_at=timezone.now(),
             last_seen=timezone.now(),
         ),
+        "app_token": customer_token_create(customer=subscription.customer, name="Victim's phone")[0],
         "users": {
             "staff": admin_user(),
             "staff_other_branch": admin_user(branch_scope=[branch_b]),

@@ -4,6 +4,7 @@ signed (the receiver checks the HMAC as docs/api.md shows), retried with exponen
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import threading
 import time
@@ -312,3 +313,63 @@ def test_an_https_receiver_is_reached_at_the_checked_address_with_its_own_name(m
     assert code is None and "stopped here" in error
     assert seen == {"host": "93.184.215.14", "port": 8443, "scheme": "https",
                     "server_hostname": "erp.example.net", "assert_hostname": "erp.example.net"}
+
+
+# IPv6 addresses that carry an IPv4 address inside them (issue #51, item 4): each form is refused when
+# its IPv4 would be, on save and at delivery, also when a name resolves to it. Loopback stays allowed
+# (WEBHOOK_ALLOW_LOOPBACK) only for 127.0.0.1, ::1 and localhost themselves, never for an embedding.
+EMBEDDED_REFUSED = [
+    "64:ff9b::7f00:1",                       # NAT64 (RFC 6052) of 127.0.0.1
+    "64:ff9b::a00:5",                        # NAT64 of 10.0.0.5
+    "64:ff9b::a9fe:a9fe",                    # NAT64 of 169.254.169.254 (cloud metadata)
+    "64:ff9b:1::7f00:1",                     # local-use NAT64 (RFC 8215)
+    "2002:7f00:1::",                         # 6to4 of 127.0.0.1
+    "2002:c0a8:5801::1",                     # 6to4 of 192.168.88.1
+    "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo, client 127.0.0.1 (inverted bits)
+    "2001:0:7f00:1::1",                      # Teredo, server 127.0.0.1
+    "::ffff:127.0.0.1",                      # IPv4-mapped
+    "::ffff:a00:5",                          # IPv4-mapped 10.0.0.5
+    "::ffff:0:7f00:1",                       # IPv4-translated (RFC 2765)
+    "::127.0.0.1",                           # IPv4-compatible (deprecated)
+    "::a9fe:a9fe",                           # IPv4-compatible 169.254.169.254
+]
+
+
+@pytest.mark.parametrize("address", EMBEDDED_REFUSED)
+def test_ipv6_forms_that_embed_a_refused_ipv4_are_refused_when_saved(maker, settings, address):
+    settings.WEBHOOK_ALLOW_LOOPBACK = True  # as in the demo: even then, only plain loopback passes
+    with pytest.raises(ValidationError) as refused:
+        webhooks.webhook_endpoint_create(actor=maker, name="NAT64", url=f"https://[{address}]/hook", events=[PAYMENT_RECEIVED])
+    assert "private network" in str(refused.value)
+    endpoint = webhooks.webhook_endpoint_create(actor=maker, name="ERP", url="https://erp.example.net/hook", events=[PAYMENT_RECEIVED])
+    with pytest.raises(ValidationError):
+        webhooks.webhook_endpoint_update(actor=maker, endpoint=endpoint, name="ERP", url=f"https://[{address}]/hook",
+                                         events=[PAYMENT_RECEIVED], is_active=True)
+    endpoint.refresh_from_db()
+    assert endpoint.url == "https://erp.example.net/hook"
+
+
+@pytest.mark.parametrize("address", EMBEDDED_REFUSED)
+def test_ipv6_forms_that_embed_a_refused_ipv4_are_never_called_at_delivery(monkeypatch, settings, address):
+    """An address saved before this check (or a name that resolves to one) is refused before connecting."""
+    settings.WEBHOOK_ALLOW_LOOPBACK = True
+    connected = []
+    monkeypatch.setattr(webhooks._pool, "connection_from_host", lambda *args, **kwargs: connected.append(args))
+    code, _ms, error = webhooks._post(f"https://[{address}]/hook", b"{}", {})
+    assert code is None and error.startswith("refused:") and connected == []
+    monkeypatch.setattr(webhooks.socket, "getaddrinfo", lambda host, port, type: [(10, 1, 6, "", (address, port, 0, 0))])
+    code, _ms, error = webhooks._post("https://erp.example.net/hook", b"{}", {})
+    assert code is None and error.startswith("refused: erp.example.net resolves to a private address") and connected == []
+
+
+@pytest.mark.parametrize("address", [
+    "64:ff9b::808:808", "2002:808:808::1", "::ffff:8.8.8.8", "2606:4700:4700::1111", "93.184.215.14",
+])
+def test_public_addresses_and_embeddings_of_public_ipv4_still_pass(maker, monkeypatch, settings, address):
+    settings.WEBHOOK_ALLOW_LOOPBACK = False
+    host = f"[{address}]" if ":" in address else address
+    endpoint = webhooks.webhook_endpoint_create(actor=maker, name="ERP", url=f"https://{host}/hook", events=[PAYMENT_RECEIVED])
+    assert endpoint.url == f"https://{host}/hook"
+    family = 10 if ":" in address else 2
+    monkeypatch.setattr(webhooks.socket, "getaddrinfo", lambda host, port, type: [(family, 1, 6, "", (address, port) + ((0, 0) if family == 10 else ()))])
+    assert ipaddress.ip_address(webhooks.receiver_address("erp.example.net", 443)) == ipaddress.ip_address(address)

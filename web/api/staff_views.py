@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from api import tokens, webhooks
-from api.forms import TokenForm, WebhookForm
+from api.forms import AppTokenSettingsForm, TokenForm, WebhookForm
 from api.models import AREAS, ApiToken
 from customers.selectors import branches_visible_to
 from ispbill.core.forms import add_service_errors
@@ -20,11 +20,12 @@ from web.surfaces import staff_permission_required
 # API tokens ------------------------------------------------------------------------------------------
 
 
-def _token_page(request, form=None, *, status=200, created=None):
+def _token_page(request, form=None, *, status=200, created=None, lifetime_form=None):
     listed = ApiToken.objects.filter(kind=ApiToken.Kind.STAFF).select_related("user", "created_by").prefetch_related("branches")
     return render(request, "api/token_list.html", {
         "tokens": listed, "form": form or TokenForm(branches=branches_visible_to(request.user)), "areas": AREAS,
         "created": created,
+        "lifetime_form": lifetime_form or AppTokenSettingsForm(initial={"app_token_days": tokens.app_token_settings().app_token_days}),
     }, status=status)
 
 
@@ -59,6 +60,21 @@ def token_revoke(request, pk: int):
     tokens.token_revoke(actor=request.user, token=token)
     messages.success(request, _("Token %(name)s revoked: it no longer works.") % {"name": token.name})
     return redirect("staff:apitoken-list")
+
+
+@require_POST
+@staff_permission_required("api.change_apitoken")
+def app_token_lifetime(request):
+    form = AppTokenSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            tokens.app_token_settings_update(actor=request.user, app_token_days=form.cleaned_data["app_token_days"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Customer app sign-ins now last %(days)d days.") % {"days": form.cleaned_data["app_token_days"]})
+            return redirect("staff:apitoken-list")
+    return _token_page(request, status=400, lifetime_form=form)
 
 
 # Webhooks --------------------------------------------------------------------------------------------
@@ -145,6 +161,7 @@ staff = [
     path("settings/api-tokens/", token_list, name="apitoken-list"),
     path("settings/api-tokens/new/", token_create, name="apitoken-create"),
     path("settings/api-tokens/<int:pk>/revoke/", token_revoke, name="apitoken-revoke"),
+    path("settings/api-tokens/app-lifetime/", app_token_lifetime, name="apitoken-lifetime"),
     path("settings/webhooks/", webhook_list, name="webhook-list"),
     path("settings/webhooks/new/", webhook_create, name="webhook-create"),
     path("settings/webhooks/<int:pk>/", webhook_detail, name="webhook-detail"),
