@@ -18,13 +18,18 @@ KERNEL = "ispbill"
 
 
 @cache
-def _pyproject() -> dict:
+def pyproject() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
 def packages() -> list[str]:
     """The project's top packages, in the order pyproject.toml names them."""
-    return list(_pyproject()["tool"]["importlinter"]["root_packages"])
+    return list(pyproject()["tool"]["importlinter"]["root_packages"])
+
+
+def top_level_packages() -> list[str]:
+    """Every directory at the root that is a Python package, the tests' own left out."""
+    return sorted(path.name for path in ROOT.iterdir() if (path / "__init__.py").is_file() and path.name != "tests")
 
 
 def kernel_apps() -> list[str]:

@@ -83,3 +83,19 @@ def test_no_use_case_shares_its_name_with_a_function_of_another_layer():
     assert twins == [], "rename the domain half for what it does:\n" + "\n".join(
         f"  {name}: {use_cases[name]} and {others[name]}" for name in twins
     )
+
+
+def test_every_package_is_in_the_one_list_and_pyproject_names_no_other():
+    """A package missing from `root_packages` would escape every guard that reads the list (tests/structure.py);
+    pyproject.toml's other lists of the project's packages are held to the same names."""
+    listed = set(structure.packages())
+    assert set(structure.top_level_packages()) == listed, "add the package to [tool.importlinter] root_packages"
+    tool = structure.pyproject()["tool"]
+    assert {name.removesuffix("*") for name in tool["setuptools"]["packages"]["find"]["include"]} == listed
+    assert set(tool["ruff"]["lint"]["isort"]["known-first-party"]) == listed
+    contracts = {contract["id"]: contract for contract in tool["importlinter"]["contracts"]}
+    layered = {name.strip().split(".")[0] for layer in contracts["layers"]["layers"] for name in layer.split("|")}
+    assert layered == listed, "every package has its place in the layers"
+    # The demo may be imported only by itself and the wiring that mounts it when DEMO is on.
+    assert set(contracts["demo-apart"]["source_modules"]) == listed - {"demo", "config"}
+    assert set(contracts["kernel"]["forbidden_modules"]) == listed - {structure.KERNEL}
