@@ -11,6 +11,7 @@ from celery.signals import setup_logging, worker_process_init, worker_ready
 from django.conf import settings
 
 from ispbill.core.jobs import JOB_HEADER, TRIGGER_HEADER
+from ispbill.core.runtime import tune_garbage_collector
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -37,8 +38,6 @@ def _keep_django_logging(**_kwargs) -> None:
 
 @worker_process_init.connect
 def _tune_worker_process(**_kwargs) -> None:
-    from ispbill.core.runtime import tune_garbage_collector
-
     tune_garbage_collector()
 
 

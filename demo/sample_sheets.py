@@ -15,10 +15,13 @@ advances and joining dates in two formats; and 20 rows pasted twice.
 
 from __future__ import annotations
 
+import io
 import random
 from pathlib import Path
 
+from imports.reading import xlsx_write
 from imports.samples import CUSTOMERS_SAMPLE, PAST_PAYMENTS_SAMPLE
+from ispbill.core import csvfiles
 
 OUTPUT = CUSTOMERS_SAMPLE
 PAST_PAYMENTS_OUTPUT = PAST_PAYMENTS_SAMPLE
@@ -113,10 +116,6 @@ def past_payment_rows(seed: int = 2324) -> list[list[str]]:
 
 
 def past_payments_csv() -> str:
-    import io
-
-    from ispbill.core import csvfiles
-
     text = io.StringIO()
     writer = csvfiles.writer(text, lineterminator="\n")
     writer.writerow(PAST_PAYMENT_HEADERS)
@@ -125,8 +124,6 @@ def past_payments_csv() -> str:
 
 
 def main() -> Path:
-    from imports.reading import xlsx_write
-
     OUTPUT.write_bytes(xlsx_write(HEADERS, rows()))
     PAST_PAYMENTS_OUTPUT.write_text(past_payments_csv(), encoding="utf-8")
     return OUTPUT

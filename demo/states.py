@@ -39,20 +39,23 @@ from billing import package_changes
 from billing.models import Invoice, InvoiceLine, PackageChange
 from billing.services import LineSpec, invoice_create, invoice_void
 from customers import services as customer_services
-from customers.models import Area, Customer, Package, Subscription
+from customers.models import Area, Branch, Customer, Package, Subscription
 from network import outages
 from network.models import Outage, Router
-from payments import online, online_refunds
-from payments.models import GatewayPayment, GatewayRefund, Payment
+from payments import bkash_flow, online, online_refunds
+from payments.models import CashHandover, GatewayPayment, GatewayRefund, Payment
+from payments.selectors import cash_in_hand
+from payments.services import cash_handover_record
 from tickets import services as ticket_services
 from tickets import sla_policies
 from tickets.models import Ticket
-from usecases import online_payment
+from usecases import online_payment, wifi_signup
 from usecases.payment_reverse import payment_reverse
 from usecases.subscription_activate import subscription_activate as usecases_subscription_activate
 from usecases.subscription_cancel import subscription_cancel as usecases_subscription_cancel
 from usecases.subscription_create import subscription_create as usecases_subscription_create
 from usecases.subscription_suspend import subscription_suspend as usecases_subscription_suspend
+from vouchers.models import VoucherPlan, WifiPurchase, WifiZone
 
 PASSWORD = "demo-customer-2026"
 
@@ -115,11 +118,6 @@ def seed_states(*, gateway_base_url: str | None = None) -> Report:
 def _cash_handovers(*, report: Report) -> None:
     """The Mirpur cashier brings most of his field cash to the head cashier at Mirpur, and the head
     cashier part of his to the manager: collectors holding cash, and hand-overs received."""
-    from customers.models import Branch
-    from payments.models import CashHandover
-    from payments.selectors import cash_in_hand
-    from payments.services import cash_handover_record
-
     if CashHandover.objects.exists():
         return
     users = {u.username: u for u in get_user_model().objects.filter(username__in=["mirpur.cashier", "cashier", "manager"])}
@@ -389,9 +387,6 @@ WIFI_VISITORS = ("+8801766000101", "+8801766000102")
 
 def _wifi_zone_without_purchases():
     """The zone that sells online (seed_vouchers), while no card was bought there and bKash is on."""
-    from payments import bkash_flow
-    from vouchers.models import WifiPurchase, WifiZone
-
     zone = WifiZone.objects.filter(sells_online=True, is_active=True).order_by("pk").first()
     if zone is None or WifiPurchase.objects.filter(zone=zone).exists() or not bkash_flow.bkash_config().ready:
         return None
@@ -416,9 +411,6 @@ def _wallet_confirm(url: str) -> None:
 def _wifi_purchases(zone, *, admin, report: Report) -> None:
     """Two visitors buy a Day pass (else the cheapest plan) with bKash, as the sign-up page starts it
     (their phones taken as proved); staff refund the second one: the visitor could not connect."""
-    from usecases import wifi_signup
-    from vouchers.models import VoucherPlan, WifiPurchase
-
     plan = VoucherPlan.objects.filter(is_active=True, name="Day pass").first() or VoucherPlan.objects.filter(is_active=True).first()
     if plan is None:
         return

@@ -9,11 +9,10 @@ fast, and an AppConfig.ready(), where Django wants registrations made. Anything 
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-APPS = [
-    "customers", "billing", "payments", "network", "tickets", "fieldservice", "resellers", "contracts", "churn",
-    "imports", "dashboard", "usecases", "web", "ispbill.core", "ispbill.accounts", "ispbill.notify",
-]
+from tests import structure
+
+ROOT = structure.ROOT
+APPS = structure.apps()  # every package of the layer contract, the kernel split into its parts
 
 
 def _app_of(module: str) -> str | None:
@@ -26,6 +25,8 @@ def _function_imports(path: Path, module: str):
     for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
+        if path.name == "apps.py" and function.name == "ready":
+            continue  # AppConfig.ready(): where Django wants signal handlers connected
         for node in ast.walk(function):
             if isinstance(node, ast.Import):
                 yield from (alias.name for alias in node.names)
@@ -40,18 +41,15 @@ def _function_imports(path: Path, module: str):
 
 def _cross_app_imports_in_functions():
     found = set()
-    for app in APPS:
-        folder = ROOT / app.replace(".", "/")
-        files = [folder.with_suffix(".py")] if folder.with_suffix(".py").exists() else folder.rglob("*.py")
-        for path in files:
-            relative = path.relative_to(ROOT)
-            if "migrations" in relative.parts or path.stem == "tasks" or path.stem.endswith("_tasks"):
-                continue
-            module = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
-            for imported in _function_imports(path, module):
-                target = _app_of(imported)
-                if target and target != _app_of(module):
-                    found.add((module, imported))
+    for _, path in structure.source_files(*APPS):
+        relative = path.relative_to(ROOT)
+        if path.stem == "tasks" or path.stem.endswith("_tasks"):
+            continue
+        module = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
+        for imported in _function_imports(path, module):
+            target = _app_of(imported)
+            if target and target != _app_of(module):
+                found.add((module, imported))
     return found
 
 
@@ -62,18 +60,9 @@ def test_no_cross_app_import_is_written_inside_a_function():
     )
 
 
-def _packages() -> list[str]:
-    """The project's top packages, named once: import-linter's root_packages in pyproject.toml."""
-    import tomllib
-
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]["root_packages"]
-
-
 def _public_functions(package: str) -> dict[str, list[str]]:
     names: dict[str, list[str]] = {}
-    for path in sorted((ROOT / package.replace(".", "/")).rglob("*.py")):
-        if "migrations" in path.parts:
-            continue
+    for _, path in structure.source_files(package):
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith("_"):
                 names.setdefault(node.name, []).append(str(path.relative_to(ROOT)))
@@ -86,7 +75,7 @@ def test_no_use_case_shares_its_name_with_a_function_of_another_layer():
     do (`customers.services.subscription_status_cancel`)."""
     use_cases = _public_functions("usecases")
     others: dict[str, list[str]] = {}
-    for package in _packages():
+    for package in structure.packages():
         if package != "usecases":
             for name, where in _public_functions(package).items():
                 others.setdefault(name, []).extend(where)
@@ -154,3 +143,19 @@ def f(row, rows, cache, data):
 '''
     assert [call for _line, call in orm_writes_in(source)] == [
         ".save(…)", ".update(…)", ".create(…)", ".delete(…)", ".bulk_update(…)", ".get_or_create(…)", "rows_update"]
+
+
+def test_every_package_is_in_the_one_list_and_pyproject_names_no_other():
+    """A package missing from `root_packages` would escape every guard that reads the list (tests/structure.py);
+    pyproject.toml's other lists of the project's packages are held to the same names."""
+    listed = set(structure.packages())
+    assert set(structure.top_level_packages()) == listed, "add the package to [tool.importlinter] root_packages"
+    tool = structure.pyproject()["tool"]
+    assert {name.removesuffix("*") for name in tool["setuptools"]["packages"]["find"]["include"]} == listed
+    assert set(tool["ruff"]["lint"]["isort"]["known-first-party"]) == listed
+    contracts = {contract["id"]: contract for contract in tool["importlinter"]["contracts"]}
+    layered = {name.strip().split(".")[0] for layer in contracts["layers"]["layers"] for name in layer.split("|")}
+    assert layered == listed, "every package has its place in the layers"
+    # The demo may be imported only by itself and the wiring that mounts it when DEMO is on.
+    assert set(contracts["demo-apart"]["source_modules"]) == listed - {"demo", "config"}
+    assert set(contracts["kernel"]["forbidden_modules"]) == listed - {structure.KERNEL}

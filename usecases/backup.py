@@ -3,7 +3,6 @@ backup records in its manifest and every restore must reproduce, and the ledger 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from django.core.management.base import CommandError
 
 from billing.models import Account, Allocation, CreditNote, Invoice, LedgerEntry
 from billing.wallet_models import ResellerWallet, WalletEntry
-from ispbill.core.backup import BackupResult, RestoreResult, backup_create, backup_restore
+from ispbill.core.backup import BackupResult, RestoreResult, backup_create, backup_restore, column_totals
 from payments.models import Payment
 
 # (name in the manifest, model, money field): the ledger itself and every cache of it.
@@ -31,15 +30,10 @@ LEDGER_TOTALS = [
 
 def ledger_totals(cursor) -> dict[str, dict[str, str | int]]:
     """Row count and sum of each money column, on any DB-API cursor (the live database, or the SQLite
-    copy a backup reads). Summed as whole paisa: SQLite keeps decimals as floats, and a float sum of
-    a million amounts is not exact, but a sum of whole numbers below 2**53 is."""
-    totals = {}
-    for name, model, field_name in LEDGER_TOTALS:
-        column = model._meta.get_field(field_name).column
-        cursor.execute(f'SELECT COUNT(*), COALESCE(SUM(ROUND({column} * 100)), 0) FROM "{model._meta.db_table}"')
-        count, paisa = cursor.fetchone()
-        totals[name] = {"rows": int(count), "sum": str(Decimal(int(paisa)) / 100)}
-    return totals
+    copy a backup reads); the statements are the kernel's (ispbill/core/backup.py: column_totals)."""
+    return column_totals(cursor, [
+        (name, model._meta.db_table, model._meta.get_field(field_name).column) for name, model, field_name in LEDGER_TOTALS
+    ])
 
 
 def ledger_check() -> list[str]:

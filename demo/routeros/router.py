@@ -299,7 +299,7 @@ class RouterState:
     def check_login(self, name: str, password: str) -> bool:
         return name == self.username and password == self.password
 
-    def execute(self, words: list[str]) -> list[list[str]]:
+    def sentence_answer(self, words: list[str]) -> list[list[str]]:
         """Run one API sentence (command word first, no .tag) and return the reply sentences."""
         command = words[0]
         args: dict[str, str] = {}
@@ -320,14 +320,14 @@ class RouterState:
                 return trap.sentences()
 
     def run(self, command: str, **attrs: str) -> list[dict[str, str]]:
-        """Python shortcut for ``execute``: attributes in, reply rows as plain string dicts out.
+        """Python shortcut for ``sentence_answer``: attributes in, reply rows as plain string dicts out.
 
         Raises ``Trap`` when the router answers with ``!trap``. The ``!done``
         sentence's attributes (``ret`` after add) come last when present.
         """
         words = [command, *(f"={key}={value}" for key, value in attrs.items())]
         rows = []
-        for sentence in self.execute(words):
+        for sentence in self.sentence_answer(words):
             reply, attributes = sentence[0], dict(word[1:].split("=", 1) for word in sentence[1:])
             if reply == "!trap":
                 category = attributes.get("category")

@@ -309,7 +309,7 @@ class SimulatedRouter:
                 logged_in = logged_in or accepted
             else:
                 try:
-                    replies = self.state.execute(body)
+                    replies = self.state.sentence_answer(body)
                 except Exception as error:
                     # A bug in the simulator must not leave the client waiting for !done.
                     logger.exception("%s: %s failed", self.identity, command)

@@ -25,6 +25,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
 
@@ -99,6 +100,21 @@ def _row_counts(cursor, vendor: str) -> dict[str, int]:
         cursor.execute('SELECT COUNT(*) FROM "{}"'.format(table.replace('"', '""')))
         counts[table] = cursor.fetchone()[0]
     return counts
+
+
+def column_totals(cursor, columns: list[tuple[str, str, str]]) -> dict[str, dict[str, str | int]]:
+    """Row count and sum of each (name, table, numeric column) in `columns`: the caller's money columns,
+    which a backup records in its manifest and a restore must reproduce. Hand-written because it runs
+    on any DB-API cursor, the SQLite copy a backup reads included, to which the ORM has no connection.
+    Summed as whole paisa: SQLite keeps decimals as floats, and a float sum of a million amounts is not
+    exact, but a sum of whole numbers below 2**53 is."""
+    totals = {}
+    for name, table, column in columns:
+        cursor.execute('SELECT COUNT(*), COALESCE(SUM(ROUND("{}" * 100)), 0) FROM "{}"'.format(
+            column.replace('"', '""'), table.replace('"', '""')))
+        count, paisa = cursor.fetchone()
+        totals[name] = {"rows": int(count), "sum": str(Decimal(int(paisa)) / 100)}
+    return totals
 
 
 def _migrations(cursor) -> dict[str, list[str]]:

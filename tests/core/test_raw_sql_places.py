@@ -10,11 +10,11 @@ the app's module (or, for a new app, add that app's one module below).
 
 import ast
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("ispbill", "customers", "billing", "payments", "network", "radius", "tickets", "fieldservice", "resellers", "contracts",
-            "churn", "imports", "dashboard")
+from tests import structure
+
+ROOT = structure.ROOT
+PACKAGES = structure.packages()  # every package, the wiring (config/), the demo, the API and the interface included
 
 ALLOWED = {
     # One module per app.
@@ -30,7 +30,7 @@ ALLOWED = {
     "ispbill/core/migration_ops.py",  # statements for PostgreSQL only, in migrations
     "ispbill/core/numbering.py",  # the gap-free counters' UPDATE … RETURNING
     "ispbill/core/statements.py",  # the statement runner of the hot paths, the key rotation's token reads
-    "ispbill/core/backup.py",  # backups: the snapshot pg_dump shares, every table counted, per-vendor dump and restore
+    "ispbill/core/backup.py",  # backups: the snapshot pg_dump shares, every table counted, the money columns summed, per-vendor dump and restore
     "billing/ledger/sql.py",  # the run's set-based writes, ANALYZE and advance; the wallets' request statements
     "resellers/sql.py",  # a renewal request's reads, the settling gate's advisory lock
     "vouchers/radius_sql.py",  # FreeRADIUS's card functions: the key row, the grants, the functions called from the tests
@@ -43,10 +43,7 @@ COPY = re.compile(r"\s*COPY\s.*\s(FROM|TO)\s+(STDIN|STDOUT|PROGRAM\b|')", re.IGN
 
 
 def _production_modules():
-    for package in PACKAGES:
-        for path in sorted((ROOT / package).rglob("*.py")):
-            if "migrations" not in path.relative_to(ROOT).parts:
-                yield path.relative_to(ROOT).as_posix(), path
+    yield from structure.source_files(*PACKAGES)
 
 
 def _text(node: ast.Constant | ast.JoinedStr) -> str:

@@ -35,6 +35,8 @@ from network import outbox, reconcile, services, usage
 from network.models import ProvisioningTask, Router, UsageDaily
 from network.services import ON_ROUTER
 from radius.serve import unavailable_reason
+from vouchers import hotspot
+from vouchers.models import WifiZone
 
 from .routeros_simulator import Command as SimulatorCommand
 
@@ -169,7 +171,6 @@ class Command(BaseCommand):
         seeded after this starts, on the router seed_vouchers picks), else the one with the most PPPoE and
         hotspot customers on it (not the import demo's)."""
         from demo.management.commands.seed_vouchers import zone_area, zone_router
-        from vouchers.models import WifiZone
 
         zoned = set(WifiZone.objects.filter(is_active=True, router__isnull=False).values_list("router_id", flat=True))
         if not zoned and (area := zone_area()) is not None and (router := zone_router(area)) is not None:
@@ -219,9 +220,6 @@ class Command(BaseCommand):
         written to var/hotspot/zone-<id>/ from the templates a zone's zip is made of; the first zone on
         `first_port`, where the demo's VOUCHER_LOGIN_URL (a printed card's QR code) points. Zones are
         looked for until one is served: `make run` seeds the cards beside this process."""
-        from vouchers import hotspot
-        from vouchers.models import WifiZone
-
         sims = {router.pk: sim for router, sim in zip(routers, simulated)}
         served: set[int] = set()
         try:

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -43,13 +44,15 @@ from django.db.models import F as FieldRef
 from django.utils import timezone
 
 from billing.models import Invoice
+from billing.selectors import current_billing_settings
+from billing.services import LineSpec, billing_settings_update, invoice_create
 from customers import services
 from customers.models import Area, Branch, Customer, Lead, Package, Subscription
 from ispbill.accounts import roles
 from ispbill.accounts.services import roles_ensure_defaults
 from ispbill.core.phone import normalize_phone
 from network.models import Router
-from payments.models import Payment
+from payments.models import BkashSettings, NagadSettings, Payment
 from resellers.models import Reseller
 from usecases.package_create import package_create as usecases_package_create
 from usecases.subscription_activate import subscription_activate as usecases_subscription_activate
@@ -954,9 +957,6 @@ class Command(BaseCommand):
 
     def ensure_isp_details(self) -> None:
         """The demo ISP's address, phone and VAT registration (BIN) for the invoice and receipt heads."""
-        from billing.selectors import current_billing_settings
-        from billing.services import billing_settings_update
-
         if not current_billing_settings().isp_address:
             billing_settings_update(
                 actor=self.admin, isp_address="House 12, Road 5, Dhanmondi, Dhaka-1205", isp_phone="09610-123456",
@@ -967,10 +967,6 @@ class Command(BaseCommand):
     def ensure_bkash(self) -> None:
         """bKash on, pointed at the demo's emulator (demo/bkash/): the credentials and base URL are left
         empty, so they come from BKASH_SANDBOX's defaults at $SITE_URL/sandbox/bkash/."""
-        from django.conf import settings
-
-        from payments.models import BkashSettings
-
         if settings.BKASH_SANDBOX and not BkashSettings.objects.filter(pk=1).exists():
             BkashSettings.objects.create(pk=1, enabled=True, updated_by=self.admin)
             self.created["bKash settings"] += 1
@@ -978,10 +974,6 @@ class Command(BaseCommand):
     def ensure_nagad(self, portal_customer) -> None:
         """Nagad on for the demo branch (the portal login's), pointed at the demo's emulator (demo/nagad/):
         the merchant id, keys and base URL are left empty, so they come from NAGAD_SANDBOX's defaults."""
-        from django.conf import settings
-
-        from payments.models import NagadSettings
-
         if settings.NAGAD_SANDBOX and not NagadSettings.objects.filter(pk=1).exists():
             row = NagadSettings.objects.create(pk=1, enabled=True, updated_by=self.admin)
             if portal_customer is not None and portal_customer.branch_id:
@@ -998,8 +990,6 @@ class Command(BaseCommand):
     def ensure_amount_due(self, customers, *, taken: list[Customer], active: set[int]) -> Customer | None:
         """The history's late payers are all suspended by now: give a paid-up customer a one-time
         charge (a replaced ONU) due next week, so the portal has someone to press Pay now."""
-        from billing.services import LineSpec, invoice_create
-
         customer = next(
             (c for c in customers if c.pk in active and c not in taken and getattr(c, "account", None) and c.account.balance == 0),
             None,
