@@ -57,8 +57,7 @@ from ispbill.core.audit import audit_record
 from ispbill.core.jobs import job_progress
 from ispbill.core.money import ZERO
 from ispbill.notify.events import Event
-from ispbill.notify.services import notify_invoices, notify_subscription_change
-from network.services import provisioning_enqueue_transition
+from ispbill.notify.services import notify_invoices
 
 from .charges import pending_charges_invoiced
 from .ledger import credit_apply, sql
@@ -77,7 +76,8 @@ from .run_plan import (
     read_due,
     suspension_candidates,
 )
-from .selectors import amount_open, current_billing_settings
+from .selectors import current_billing_settings
+from .transition_effects import transition_effects_apply
 
 logger = logging.getLogger(__name__)
 
@@ -464,10 +464,7 @@ def _suspend_unpaid(run: BillingRun, cfg: BillingSettings, first_id: int, last_i
                     actor=run.started_by, subscription=subscription, reason=reason,
                     suspension_type=Subscription.SuspensionType.NON_PAYMENT,
                 )
-                # The router change and the customer's message, as usecases/connection_effects.py
-                # queues them after any transition (this run sits below the use cases).
-                provisioning_enqueue_transition(subscription=suspended, previous_status=suspended.previous_lifecycle["status"], actor=run.started_by)
-                notify_subscription_change(subscription=suspended, previous=suspended.previous_lifecycle, amount_due=amount_open(customer_id=suspended.customer_id))
+                transition_effects_apply(actor=run.started_by, subscriptions=[suspended])
         except ValidationError as exc:
             # Refused before writing, or rolled back by the service's own savepoint: the chunk goes on.
             result.failed += 1

@@ -20,14 +20,14 @@ from ispbill.core.bulk import grouped_case
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.periods import Period
 from ispbill.notify.events import Event
-from ispbill.notify.services import notify_invoices, notify_subscription_change
-from network.services import provisioning_enqueue_transition
+from ispbill.notify.services import notify_invoices
 
 from . import ledger
 from .ledger import account_lock, credit_apply, credit_note_post, credit_post, invoice_status_for, invoice_void_post
 from .ledger.invoices import InvoiceRow, LineRow, invoices_write
 from .models import Invoice, InvoiceLine, LedgerEntry
-from .selectors import amount_open, current_billing_settings, overdue_exists
+from .selectors import current_billing_settings, overdue_exists
+from .transition_effects import transition_effects_apply
 from .vat import totals, vat_line
 
 
@@ -269,13 +269,8 @@ def suspensions_lift_if_settled(*, actor, customer: Customer, reason: str) -> li
             suspension_type=Subscription.SuspensionType.NON_PAYMENT,
         ).order_by("id")
     )
-    reactivated = []
-    for subscription in suspended:
-        subscription = subscription_status_reactivate(actor=actor, subscription=subscription, reason=reason)
-        before = subscription.previous_lifecycle
-        provisioning_enqueue_transition(subscription=subscription, previous_status=before["status"], actor=actor)
-        notify_subscription_change(subscription=subscription, previous=before, amount_due=amount_open(customer_id=customer.pk))
-        reactivated.append(subscription)
+    reactivated = [subscription_status_reactivate(actor=actor, subscription=subscription, reason=reason) for subscription in suspended]
+    transition_effects_apply(actor=actor, subscriptions=reactivated)
     fee = current_billing_settings().reconnection_fee if reactivated else ZERO
     if fee > ZERO:
         invoice_create(

@@ -240,7 +240,8 @@ def subscriptions_create_existing(*, actor, subscriptions: list[Subscription], r
     `subscription_create` and then, for those given with status active,
     `subscription_activate` or `subscription_adopt` would write, set by set: the
     same checks on each (the anchor days are billing's to check, before), one INSERT, the same audit entries and the customers' status
-    (the router entries of those ispbill is to put there are the caller's to queue). Logins
+    (the router entries of those ispbill is to put there are the caller's to queue, through
+    billing/transition_effects.py, from the activated rows' `previous_lifecycle`). Logins
     are left to the database's unique constraints (see `customers_create_bulk`)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("subscriptions_create_existing: call it inside transaction.atomic")
@@ -278,6 +279,8 @@ def subscriptions_create_existing(*, actor, subscriptions: list[Subscription], r
         actor=actor, action="subscription.activate", reason=reason,
         entries=[(s, pending, snapshot(s, LIFECYCLE_FIELDS)) for s in activated],
     )
+    for subscription in activated:  # as `_transition` returns them, for the caller's router change
+        subscription.previous_lifecycle = dict(pending)
     _refresh_customers_status({s.customer_id for s in subscriptions})
     return subscriptions
 
@@ -493,8 +496,8 @@ SUBSCRIPTION_EVENTS = {"suspend": SUBSCRIPTION_SUSPENDED, "reactivate": SUBSCRIP
 
 def _transition(*, actor, subscription: Subscription, to: str, reason: str, action: str, **updates) -> Subscription:
     """The status change, audited, and the customer's status. The returned row carries
-    `previous_lifecycle` (the lifecycle fields before), from which the caller queues the router change
-    and the customer's message (usecases/, or an app above network: billing's run)."""
+    `previous_lifecycle` (the lifecycle fields before), from which the caller has the router change
+    and the customer's message queued: billing/transition_effects.py, the one path for both."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason: it is kept in the customer's history.")})

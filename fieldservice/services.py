@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.transition_effects import transition_effects_apply
 from customers import services as customer_services
 from customers.models import Subscription
 from ispbill.core import images
@@ -570,7 +571,7 @@ def workorder_status_complete(
             activated = customer_services.subscription_status_activate(
                 actor=actor, subscription=subscription, reason=_("Installed: %(order)s") % {"order": order.number}
             )
-            network_services.provisioning_enqueue_transition(subscription=activated, previous_status=activated.previous_lifecycle["status"], actor=actor)
+            transition_effects_apply(actor=actor, subscriptions=[activated])
     order = _set_status(
         order, actor=actor, to=WorkOrder.Status.COMPLETED, action="completed", message=override_reason, at=at,
         completed_at=at or timezone.now(),

@@ -4,8 +4,8 @@ router health. The entries reach the routers through outbox.py; reconcile.py rep
 
 How a change reaches a router:
 
-1. A lifecycle or package service (or use case) calls ``provisioning_enqueue_*`` inside its own
-   transaction: the subscription's desired state is written as a ``ProvisioningTask``. If the
+1. A package service (or use case) calls ``provisioning_enqueue_*`` inside its own transaction (a
+   lifecycle transition's entries go through billing/transition_effects.py): the subscription's desired state is written as a ``ProvisioningTask``. If the
    transaction rolls back, so does the entry.
 2. After the commit a Celery task drains that router's queue (``outbox.outbox_drain``). One drainer
    per router holds a short lease on the router row (a conditional UPDATE, so it works the same on
@@ -364,13 +364,24 @@ TRANSITION_ACTIONS = {
 }
 
 
-def provisioning_enqueue_transition(*, subscription: Subscription, previous_status: str, actor=None) -> ProvisioningTask | None:
-    """The outbox entry for a lifecycle transition. A pending subscription was never on the router, so
-    cancelling one queues nothing."""
-    action = TRANSITION_ACTIONS.get((previous_status, subscription.status))
-    if action is None:
-        return None
-    return provisioning_enqueue(subscription=subscription, action=action, actor=actor)
+def provisioning_enqueue_transitions(*, subscriptions: list[Subscription], actor=None) -> int:
+    """The outbox entries for lifecycle transitions, each subscription as customers' transition returned
+    it (with `previous_lifecycle`); called by billing/transition_effects.py alone. One subscription's
+    entry is written at once; many (an import's chunk, a reseller's batch) with one COPY per action. A
+    pending subscription was never on the router, so cancelling one queues nothing. Returns how many."""
+    by_action: dict[str, list[Subscription]] = {}
+    for subscription in subscriptions:
+        action = TRANSITION_ACTIONS.get((subscription.previous_lifecycle["status"], subscription.status))
+        if action is not None:
+            by_action.setdefault(action, []).append(subscription)
+    written = 0
+    for action, changed in by_action.items():
+        if len(changed) == 1:
+            provisioning_enqueue(subscription=changed[0], action=action, actor=actor)
+            written += 1
+        else:
+            written += provisioning_enqueue_many(subscriptions=changed, action=action, actor=actor)
+    return written
 
 
 def provisioning_enqueue_change(*, subscription: Subscription, previous: RouterFacing, actor=None) -> list[ProvisioningTask]:

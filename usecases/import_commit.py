@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from billing import ledger
 from billing.services import subscription_anchor_check
+from billing.transition_effects import transition_effects_apply
 from contracts.services import contract_drafting_paused
 from customers import services as customer_services
 from customers.models import Area, Customer, Package, Subscription
@@ -28,7 +29,6 @@ from imports.models import ImportBatch, ImportRow
 from imports.rows_sql import rows_save
 from imports.services import CHUNK_ROWS
 from ispbill.core.audit import audit_record
-from network import services as network_services
 from network.models import Router
 from payments.models import PastPayment
 
@@ -84,9 +84,7 @@ def _row_create(*, actor, batch: ImportBatch, row: ImportRow, catalogue: _Catalo
                 subscription = customer_services.subscription_adopt(actor=actor, subscription=subscription, reason=reason)
             else:
                 subscription = customer_services.subscription_status_activate(actor=actor, subscription=subscription, reason=reason)
-                network_services.provisioning_enqueue_transition(
-                    subscription=subscription, previous_status=subscription.previous_lifecycle["status"], actor=actor
-                )
+                transition_effects_apply(actor=actor, subscriptions=[subscription])
         row.subscription = subscription
     balance = Decimal(v.get("balance") or "0")
     if balance:
@@ -138,7 +136,7 @@ def _rows_create_bulk(*, actor, batch: ImportBatch, rows: list[ImportRow], catal
         if batch.source == ImportBatch.Source.FILE and activated:
             # Connections a file brings over active are put on their router by ispbill (a router
             # import's are there already).
-            network_services.provisioning_enqueue_many(subscriptions=activated, action=network_services.Action.PROVISION, actor=actor)
+            transition_effects_apply(actor=actor, subscriptions=activated)
     debtors = [row for row in rows if Decimal(row.values.get("balance") or "0")]
     entries = ledger.opening_balances_post(
         balances=[(row.customer, Decimal(row.values["balance"])) for row in debtors], effective_date=batch.cutover_date,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from billing import ledger
 from billing.models import Invoice
+from billing.transition_effects import transition_effects_apply
 from customers import services as customer_services
 from customers.models import Area, Customer, Subscription
 from imports.models import ImportBatch, ImportRow
@@ -133,9 +134,7 @@ def _withdraw(*, actor, batch: ImportBatch, row: ImportRow, reason: str) -> None
         if subscription.status != Subscription.Status.CANCELLED:
             released = customer_services.subscription_release(actor=actor, subscription=subscription, reason=reason)
             if batch.source == ImportBatch.Source.FILE:  # off the router only what ispbill put there
-                network_services.provisioning_enqueue_transition(
-                    subscription=released, previous_status=released.previous_lifecycle["status"], actor=actor
-                )
+                transition_effects_apply(actor=actor, subscriptions=[released])
     customer_services.customer_withdraw(actor=actor, customer=Customer.objects.get(pk=row.customer_id), reason=reason)
 
 

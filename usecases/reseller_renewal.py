@@ -22,6 +22,7 @@ from billing.ledger import wallets as wallet_ledger
 from billing.models import Invoice, InvoiceLine
 from billing.selectors import current_billing_settings
 from billing.services import InvoiceDraft, LineSpec, invoice_create, invoices_create_many
+from billing.transition_effects import transition_effects_apply
 from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 from customers import services as customer_services
 from customers.models import Subscription
@@ -29,7 +30,6 @@ from ispbill.core.audit import audit_record, audit_record_many
 from ispbill.core.bulk import rows_update
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.periods import Period
-from network import services as network_services
 from payments.models import Payment
 from payments.services import PaymentDraft, payment_ledger_record, payments_ledger_record_many
 from resellers import sql
@@ -305,7 +305,7 @@ def _settle(*, actor, renewal: Renewal) -> None:
         activated = customer_services.subscription_status_activate(
             actor=actor, subscription=subscription, reason=_("Renewed by reseller %(name)s") % {"name": reseller.name}
         )
-        network_services.provisioning_enqueue_transition(subscription=activated, previous_status=activated.previous_lifecycle["status"], actor=actor)
+        transition_effects_apply(actor=actor, subscriptions=[activated])
     renewal.status, renewal.invoice, renewal.payment, renewal.settled_at = Renewal.Status.SETTLED, invoice, payment, timezone.now()
     renewal.last_error = ""
     renewal.save(update_fields=["status", "invoice", "payment", "settled_at", "last_error"])
@@ -428,14 +428,12 @@ def _settle_round(*, renewals: list[Renewal], subscriptions: dict[int, Subscript
     pending = set(Subscription.objects.filter(pk__in=[r.subscription_id for r in together], status=Subscription.Status.PENDING)
                   .values_list("pk", flat=True))
     for r in together:
-        if r.subscription_id in pending:  # a new connection's first renewal: provisioned one by one
+        if r.subscription_id in pending:  # a new connection's first renewal: activated one by one
             subscription = Subscription.objects.get(pk=r.subscription_id)
             activated = customer_services.subscription_status_activate(
                 actor=r.created_by, subscription=subscription, reason=_("Renewed by reseller %(name)s") % {"name": r.reseller.name}
             )
-            network_services.provisioning_enqueue_transition(
-                subscription=activated, previous_status=activated.previous_lifecycle["status"], actor=r.created_by
-            )
+            transition_effects_apply(actor=r.created_by, subscriptions=[activated])
     for r in together:
         r.status, r.invoice, r.payment, r.settled_at, r.last_error = (
             Renewal.Status.SETTLED, invoice_of[r.pk], payment_of.get(r.pk), timezone.now(), "")

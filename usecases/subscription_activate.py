@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from billing.transition_effects import transition_effects_apply
 from customers import services as customer_services
 from customers.models import Subscription
-
-from .connection_effects import router_and_message
 
 
 @transaction.atomic
 def subscription_activate(*, actor, subscription: Subscription, reason: str) -> Subscription:
     activated = customer_services.subscription_status_activate(actor=actor, subscription=subscription, reason=reason)
-    router_and_message(actor=actor, subscription=activated)
+    transition_effects_apply(actor=actor, subscriptions=[activated])
     return activated

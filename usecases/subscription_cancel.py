@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from billing.package_changes import subscription_cancelled as billing_cancelled
+from billing.transition_effects import transition_effects_apply
 from billing.unused_days import cancellation_credit_quote
 from churn.offers import offers_end_on_cancellation
 from contracts.models import Contract
@@ -27,8 +28,6 @@ from customers import services as customer_services
 from customers.models import Subscription
 from fieldservice.services import on_subscription_cancelled as equipment_collection_for
 from ispbill.core.money import ZERO
-
-from .connection_effects import router_and_message
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ def subscription_cancel_quote(*, subscription: Subscription, on: date | None = N
 @transaction.atomic
 def subscription_cancel(*, actor, subscription: Subscription, reason: str, fee_waive_reason: str = "") -> Subscription:
     cancelled = customer_services.subscription_status_cancel(actor=actor, subscription=subscription, reason=reason)
-    router_and_message(actor=actor, subscription=cancelled)
+    transition_effects_apply(actor=actor, subscriptions=[cancelled])
     billing_cancelled(actor=actor, subscription=cancelled)
     equipment_collection_for(actor=actor, subscription=cancelled, reason=reason)
     contracts_cancelled(actor=actor, subscription=cancelled, reason=reason, fee_waive_reason=fee_waive_reason)

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from billing.transition_effects import transition_effects_apply
 from billing.unused_days import subscription_paused
 from customers import services as customer_services
 from customers.models import Subscription
 from fieldservice.rentals import rentals_paused
-
-from .connection_effects import router_and_message
 
 
 @transaction.atomic
@@ -19,7 +18,7 @@ def subscription_suspend(*, actor, subscription: Subscription, reason: str, susp
     suspended = customer_services.subscription_status_suspend(
         actor=actor, subscription=subscription, reason=reason, suspension_type=suspension_type, skip_billing=skip_billing
     )
-    router_and_message(actor=actor, subscription=suspended)
+    transition_effects_apply(actor=actor, subscriptions=[suspended])
     if skip_billing:
         subscription_paused(actor=actor, subscription=suspended)
         rentals_paused(actor=actor, subscription=suspended)
