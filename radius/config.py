@@ -75,6 +75,17 @@ def pgpass(password: str) -> str:
     return f"*:*:*:*:{escaped}\n"
 
 
+def _message_authenticator_lines(router: Router) -> list[str]:
+    """BlastRADIUS (CVE-2024-3596): an Access-Request without a valid Message-Authenticator is
+    dropped unless staff switched the requirement off for this router (a RouterOS before 7.15 cannot
+    send one). Switched off, `limit_proxy_state` still drops a request carrying Proxy-State without
+    one (the attack needs Proxy-State; a router never sends it); FreeRADIUS 3.2.5+ reads it, older
+    ones ignore it."""
+    if router.radius_require_message_authenticator:
+        return ["\trequire_message_authenticator = yes"]
+    return ["\trequire_message_authenticator = no", "\tlimit_proxy_state = yes"]
+
+
 def clients_conf(routers) -> str:
     lines = [
         "# Written by `manage.py radius_config` from the routers table (RADIUS mode, active, with a secret).",
@@ -94,7 +105,7 @@ def clients_conf(routers) -> str:
             f'\tsecret = "{_quote(settings.RADIUS_PROBE_SECRET)}"',
             "\tshortname = 0",
             "\tnas_type = other",
-            "\trequire_message_authenticator = no",
+            "\trequire_message_authenticator = yes",  # network.radius_coa.access_request signs its requests
             "}",
             "",
         ]
@@ -112,7 +123,7 @@ def clients_conf(routers) -> str:
             f'\tsecret = "{_quote(router.radius_secret)}"',
             f"\tshortname = {router.pk}",
             "\tnas_type = other",
-            "\trequire_message_authenticator = no",
+            *_message_authenticator_lines(router),
             "}",
             "",
         ]

@@ -151,8 +151,10 @@ class Nas:
         )
         self.client.bind((address, 0))
 
-    def login(self, username: str, password: str, *, mac: str = "AA:BB:CC:00:00:01"):
-        request = self.client.CreateAuthPacket(code=packet.AccessRequest, User_Name=username)
+    def login(self, username: str, password: str, *, mac: str = "AA:BB:CC:00:00:01", message_authenticator: bool = True):
+        """A PPP login by PAP, signed with Message-Authenticator as RouterOS 7.15+ signs it (unless told not to)."""
+        # pyrad signs by default (message_authenticator=True); False sends it as an old RouterOS would.
+        request = self.client.CreateAuthPacket(code=packet.AccessRequest, User_Name=username, message_authenticator=message_authenticator)
         request["User-Password"] = request.PwCrypt(password)
         request["NAS-IP-Address"] = self.address
         request["Calling-Station-Id"] = mac

@@ -52,3 +52,43 @@ def test_a_password_with_colons_and_backslashes_is_escaped_for_libpq():
 
     assert pgpass("a:b\\c") == "*:*:*:*:a\\:b\\\\c\n"
 
+
+
+# BlastRADIUS: Message-Authenticator (item 6) ----------------------------------------------------------
+
+
+def test_every_router_requires_message_authenticator_unless_switched_off(db, settings):
+    from radius.config import clients_conf
+
+    settings.RADIUS_PROBE_SECRET = "probe-secret"
+    signed = RouterFactory(host="10.0.0.1", aaa_mode="radius", radius_secret="s1")
+    old = RouterFactory(host="10.0.0.2", aaa_mode="radius", radius_secret="s2", radius_require_message_authenticator=False)
+
+    text = clients_conf([signed, old])
+
+    entries = {block.split("{", 1)[0].strip(): block for block in text.split("client ")[1:]}
+    assert "require_message_authenticator = yes" in entries[f"router{signed.pk}"]
+    assert "limit_proxy_state" not in entries[f"router{signed.pk}"]
+    assert "require_message_authenticator = no" in entries[f"router{old.pk}"]
+    assert "limit_proxy_state = yes" in entries[f"router{old.pk}"]
+    assert "require_message_authenticator = yes" in entries["ispbill-probe"]
+    assert "require_message_authenticator = no\n\tlimit_proxy_state" in text and text.count("require_message_authenticator = no") == 1
+
+
+def test_an_unsigned_access_request_is_dropped_for_a_router_that_requires_it_and_answered_for_one_switched_off(freeradius):
+    from pyrad.client import Timeout
+
+    signed = RouterFactory(host="127.0.0.1", aaa_mode="radius", radius_secret=NAS_SECRET)
+    old = RouterFactory(host="127.0.0.2", aaa_mode="radius", radius_secret="old-router-secret",
+                        radius_require_message_authenticator=False)
+    make_subscription(router=signed, username="alice", password="pw-1", activate=True)
+    make_subscription(router=old, username="bob", password="pw-2", activate=True)
+    server = freeradius()
+    new_nas, old_nas = Nas(server, secret=NAS_SECRET), Nas(server, secret="old-router-secret", address="127.0.0.2")
+    new_nas.client.retries, new_nas.client.timeout = 1, 1
+
+    assert accepted(new_nas.login("alice", "pw-1"))  # signed: answered
+    with pytest.raises(Timeout):
+        new_nas.login("alice", "pw-1", message_authenticator=False)  # unsigned: dropped without an answer
+    assert accepted(old_nas.login("bob", "pw-2", message_authenticator=False))  # switched off: answered
+    assert accepted(old_nas.login("bob", "pw-2"))
