@@ -378,6 +378,10 @@ class RadiusHealth:
     last_request_at: datetime | None = None
     hour: Window = field(default_factory=Window)
     day: Window = field(default_factory=Window)
+    # Requests refused in the last 24 hours because the router's shared secret is wrong (their
+    # password could not be read): the router's fault, shown on its page, not any subscriber's.
+    bad_secret_day: int = 0
+    bad_secret_last_at: datetime | None = None
 
 
 def _router_attempts():
@@ -398,12 +402,15 @@ def radius_health(*, router_ids, now: datetime | None = None) -> dict[int, Radiu
             accepts_day=Count("id", filter=Q(accepted=True)),
             rejects_day=Count("id", filter=Q(accepted=False)),
             last=Max("authdate"),
+            bad_secret_day=Count("id", filter=Q(reason=AuthAttempt.Reason.BAD_SECRET)),
+            bad_secret_last=Max("authdate", filter=Q(reason=AuthAttempt.Reason.BAD_SECRET)),
         )
     )
     health = {
         row["router_id"]: RadiusHealth(
             last_request_at=row["last"], hour=Window(row["accepts_hour"], row["rejects_hour"]),
             day=Window(row["accepts_day"], row["rejects_day"]),
+            bad_secret_day=row["bad_secret_day"], bad_secret_last_at=row["bad_secret_last"],
         )
         for row in rows
     }

@@ -92,3 +92,51 @@ def test_an_unsigned_access_request_is_dropped_for_a_router_that_requires_it_and
         new_nas.login("alice", "pw-1", message_authenticator=False)  # unsigned: dropped without an answer
     assert accepted(old_nas.login("bob", "pw-2", message_authenticator=False))  # switched off: answered
     assert accepted(old_nas.login("bob", "pw-2"))
+
+
+# A router with the wrong shared secret (item 7) -------------------------------------------------------
+
+
+def test_a_router_with_the_wrong_secret_is_blamed_not_its_subscribers(freeradius, client):
+    from django.urls import reverse
+    from pyrad.client import Timeout
+
+    from radius.models import AuthAttempt
+    from tests.factories import UserFactory
+
+    old = RouterFactory(name="core-old", host="127.0.0.2", aaa_mode="radius", radius_secret="the-real-secret",
+                        radius_require_message_authenticator=False)
+    signed = RouterFactory(name="core-new", host="127.0.0.1", aaa_mode="radius", radius_secret=NAS_SECRET)
+    alice = make_subscription(router=old, username="alice", password="pw-Alice-1", activate=True)
+    make_subscription(router=old, username="rahim", password="pässwörd-১২৩", activate=True)
+    make_subscription(router=signed, username="bob", password="pw-Bob-1", activate=True)
+    server = freeradius()
+    misconfigured = Nas(server, secret="a-typo-in-the-secret", address="127.0.0.2")
+    right = Nas(server, secret="the-real-secret", address="127.0.0.2")
+
+    misconfigured.client.retries, misconfigured.client.timeout = 1, 1
+    for _ in range(3):
+        with pytest.raises(Timeout):  # answered (a reject), but signed with the real secret: the router cannot read it
+            misconfigured.login("alice", "pw-Alice-1", message_authenticator=False)
+
+    attempts = AuthAttempt.objects.filter(router_id=old.pk)
+    assert set(attempts.values_list("reason", flat=True)) == {AuthAttempt.Reason.BAD_SECRET}
+    assert attempts.count() == 3 and not attempts.filter(subscription_id=alice.pk).exists()
+    assert not AuthAttempt.objects.filter(reason=AuthAttempt.Reason.PASSWORD_WRONG).exists()
+    # With the right secret the same router's logins are what they were: a wrong password is the subscriber's,
+    # and a password of non-ASCII text is text, not garbage.
+    assert not accepted(right.login("alice", "pw-alice-1", message_authenticator=False))
+    assert AuthAttempt.objects.filter(subscription_id=alice.pk, reason=AuthAttempt.Reason.PASSWORD_WRONG).count() == 1
+    assert accepted(right.login("rahim", "pässwörd-১২৩", message_authenticator=False))
+    # A router that must sign its requests: a wrong secret breaks the signature and FreeRADIUS drops it, unrecorded.
+    wrong_signed = Nas(server, secret="another-typo")
+    wrong_signed.client.retries, wrong_signed.client.timeout = 1, 1
+    with pytest.raises(Timeout):
+        wrong_signed.login("bob", "pw-Bob-1")
+    assert not AuthAttempt.objects.filter(router_id=signed.pk).exists()
+
+    client.force_login(UserFactory(roles=["Manager"]))
+    page = client.get(reverse("staff:router-detail", args=[old.pk])).content.decode()
+    assert 'data-testid="radius-bad-secret"' in page and "Wrong shared secret" in page and "3 login requests" in page
+    healthy = client.get(reverse("staff:router-detail", args=[signed.pk])).content.decode()
+    assert 'data-testid="radius-bad-secret"' not in healthy
