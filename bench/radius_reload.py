@@ -81,6 +81,7 @@ def main() -> None:
         client = Client(server="127.0.0.1", authport=options.auth_port, secret=secret.encode(), dict=radius_dictionary(), retries=1, timeout=0.02)
         client.bind(("127.0.0.2", 0))
         request = client.CreateAuthPacket(code=packet.AccessRequest, User_Name="bench-nobody")
+        request.add_message_authenticator()
         request["User-Password"] = request.PwCrypt("x")
         try:
             client.SendPacket(request)

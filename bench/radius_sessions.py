@@ -235,11 +235,11 @@ def measure(rows: int, searches: int, page_searches: int) -> None:
     targets = pick_targets(rows, searches + page_searches)
     # Warm-up: a few searches not timed.
     for _, ip, at in targets[:5]:
-        session_log_page(SessionLogQuery(ip=ip, at=at), page=1)
+        session_log_page(SessionLogQuery(ip=ip, at=at, branch_ids=None), page=1)
     times, missed = [], 0
     for radacctid, ip, at in targets[:searches]:
         started = time.perf_counter()
-        found, _ = session_log_page(SessionLogQuery(ip=ip, at=at), page=1)
+        found, _ = session_log_page(SessionLogQuery(ip=ip, at=at, branch_ids=None), page=1)
         times.append((time.perf_counter() - started) * 1000)
         missed += radacctid not in {row.radacctid for row in found}
     percentiles("IP + moment, selector (first page)", times)
@@ -255,9 +255,9 @@ def measure(rows: int, searches: int, page_searches: int) -> None:
         row = SessionLog.objects.filter(radacctid=radacctid).values("username", "customer_id").first()
         day = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
         for label, query in (
-            ("login, one month", SessionLogQuery(username=row["username"], start=day - timedelta(days=30), end=day)),
-            ("customer account (all time)", SessionLogQuery(customer_id=row["customer_id"])),
-            ("date range, one day (all sessions)", SessionLogQuery(start=day, end=day + timedelta(days=1))),
+            ("login, one month", SessionLogQuery(username=row["username"], start=day - timedelta(days=30), end=day, branch_ids=None)),
+            ("customer account (all time)", SessionLogQuery(customer_id=row["customer_id"], branch_ids=None)),
+            ("date range, one day (all sessions)", SessionLogQuery(start=day, end=day + timedelta(days=1), branch_ids=None)),
         ):
             started = time.perf_counter()
             session_log_page(query, page=rng.choice((1, 2)))
@@ -283,7 +283,7 @@ def measure(rows: int, searches: int, page_searches: int) -> None:
     radacctid, ip, at = targets[0]
     from radius.selectors import session_log_queryset
 
-    sql, params = session_log_queryset(SessionLogQuery(ip=ip, at=at))[:51].query.sql_with_params()
+    sql, params = session_log_queryset(SessionLogQuery(ip=ip, at=at, branch_ids=None))[:51].query.sql_with_params()
     from django.db import connection
 
     with connection.cursor() as cursor:

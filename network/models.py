@@ -61,6 +61,10 @@ class Router(models.Model):
     radius_secret = EncryptedTextField(_("RADIUS secret"), blank=True)
     # Where the router listens for CoA and Disconnect (`/radius incoming set port=`): 3799 in real life.
     radius_coa_port = models.PositiveIntegerField(_("RADIUS CoA port"), default=3799)
+    # BlastRADIUS (CVE-2024-3596): FreeRADIUS drops this router's Access-Requests that carry no valid
+    # Message-Authenticator (clients.conf `require_message_authenticator`). Off only for a RouterOS
+    # that cannot send one (before 7.15); docs/radius.md, "Message-Authenticator".
+    radius_require_message_authenticator = models.BooleanField(_("Require Message-Authenticator"), default=True)
 
     # Health, written by the health check and by every successful contact.
     is_online = models.BooleanField(_("online"), default=False)

@@ -197,6 +197,7 @@ def access_request(*, host: str, port: int, secret: str, nas_identifier: str, us
     client = Client(server=host, authport=port, secret=secret.encode(), dict=radius_dictionary(),
                     retries=max(1, attempts), timeout=timeout)
     request = client.CreateAuthPacket(code=packet.AccessRequest, User_Name=username)
+    request.add_message_authenticator()  # FreeRADIUS requires it of every client (BlastRADIUS, docs/radius.md)
     request["User-Password"] = request.PwCrypt(password)
     if nas_address:
         request["NAS-IP-Address"] = nas_address

@@ -73,7 +73,7 @@ def retry_delay(attempts: int) -> timedelta:
 ROUTER_FIELDS = (
     "name", "host", "api_port", "use_ssl", "ssl_port", "username", "branch", "is_active",
     "provision_pppoe", "provision_static", "provision_hotspot", "suspension_method", "suspended_address_list",
-    "radius_coa_port",
+    "radius_coa_port", "radius_require_message_authenticator",
 )
 
 

@@ -5,7 +5,9 @@ module (`dialect = "postgresql"`, as the least-privilege role) with our own quer
 and expr. Placeholders are `@NAME@` (FreeRADIUS's own syntax uses `${…}` and `%{…}`). clients.conf is
 written from the routers table: every active router in RADIUS mode with a secret, its shortname the
 router's id (the queries find a login by router and username through it). The secrets are
-decrypted into the file, so the directory is written readable by its owner only (0700/0600).
+decrypted into the file, so the directory is written readable by its owner only (0700/0600). The
+database password is in `mods-config/sql/pgpass` alone (libpq's passfile), never in a setting
+FreeRADIUS or its PostgreSQL driver prints.
 A router added or changed needs the directory generated again and FreeRADIUS restarted (or HUP).
 """
 
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from network.models import Router
@@ -40,20 +43,47 @@ def _quote(value: str) -> str:
     return str(value).replace("\\", "\\\\").replace('"', '\\"')
 
 
-def conninfo() -> str:
-    """libpq connection string for FreeRADIUS's role, to our database."""
+PASSFILE = Path("mods-config") / "sql" / "pgpass"
+
+
+def conninfo(*, passfile: Path | None = None) -> str:
+    """libpq connection string for FreeRADIUS's role, to our database. It never holds the password:
+    FreeRADIUS prints `radius_db` (-X) and rlm_sql_postgresql prints the whole connection string it
+    connects with ("Connecting using parameters: …"), which would carry rlm_sql's own `password`
+    setting too, since the driver appends it there. libpq reads the password from `passfile` instead,
+    a file readable by its owner only (libpq ignores one that the group or others may read)."""
     db = connection.settings_dict
     parts = {
         "host": db.get("HOST") or "127.0.0.1",
         "port": str(db.get("PORT") or 5432),
         "dbname": db["NAME"],
         "user": settings.RADIUS_DB_USER,
-        "password": settings.RADIUS_DB_PASSWORD,
+        "passfile": str(passfile) if passfile and settings.RADIUS_DB_PASSWORD else "",
         "application_name": "freeradius",
     }
     def value(text: str) -> str:
         return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
     return " ".join(f"{key}={value(text)}" for key, text in parts.items() if text)
+
+
+def pgpass(password: str) -> str:
+    """A libpq password file with one line for any host, port, database and user: it is given to
+    this one connection only (`passfile`). `:` and `\\` are escaped as libpq's format wants."""
+    if "\n" in password or "\r" in password:
+        raise ImproperlyConfigured("RADIUS_DB_PASSWORD cannot hold a line break")
+    escaped = password.replace("\\", "\\\\").replace(":", "\\:")
+    return f"*:*:*:*:{escaped}\n"
+
+
+def _message_authenticator_lines(router: Router) -> list[str]:
+    """BlastRADIUS (CVE-2024-3596): an Access-Request without a valid Message-Authenticator is
+    dropped unless staff switched the requirement off for this router (a RouterOS before 7.15 cannot
+    send one). Switched off, `limit_proxy_state` still drops a request carrying Proxy-State without
+    one (the attack needs Proxy-State; a router never sends it); FreeRADIUS 3.2.5+ reads it, older
+    ones ignore it."""
+    if router.radius_require_message_authenticator:
+        return ["\trequire_message_authenticator = yes"]
+    return ["\trequire_message_authenticator = no", "\tlimit_proxy_state = yes"]
 
 
 def clients_conf(routers) -> str:
@@ -75,7 +105,7 @@ def clients_conf(routers) -> str:
             f'\tsecret = "{_quote(settings.RADIUS_PROBE_SECRET)}"',
             "\tshortname = 0",
             "\tnas_type = other",
-            "\trequire_message_authenticator = no",
+            "\trequire_message_authenticator = yes",  # network.radius_coa.access_request signs its requests
             "}",
             "",
         ]
@@ -93,7 +123,7 @@ def clients_conf(routers) -> str:
             f'\tsecret = "{_quote(router.radius_secret)}"',
             f"\tshortname = {router.pk}",
             "\tnas_type = other",
-            "\trequire_message_authenticator = no",
+            *_message_authenticator_lines(router),
             "}",
             "",
         ]
@@ -117,7 +147,7 @@ def config_write(out: Path, options: Options = Options()) -> list[Router]:
         "THREADS": str(options.threads),
         "POOL": str(options.db_pool),
         "POOL_MAX": str(options.db_pool * 2),
-        "CONNINFO": _quote(conninfo()),
+        "CONNINFO": _quote(conninfo(passfile=out / PASSFILE)),
         "LISTEN": options.listen,
         "AUTH_PORT": str(options.auth_port),
         "ACCT_PORT": str(options.acct_port),
@@ -132,6 +162,8 @@ def config_write(out: Path, options: Options = Options()) -> list[Router]:
         for name, value in tokens.items():
             text = text.replace(f"@{name}@", value)
         _write_private(target, text)
+    (out / PASSFILE).parent.mkdir(parents=True, exist_ok=True)
+    _write_private(out / PASSFILE, pgpass(settings.RADIUS_DB_PASSWORD))
     routers = radius_routers()
     _write_private(out / "clients.conf", clients_conf(routers))
     for name in ("log", "run"):

@@ -128,6 +128,8 @@ class AuthAttempt(models.Model):
         NOT_ACTIVE = "not_active", _("Not activated yet")
         ALREADY_ONLINE = "already_online", _("Already online")
         SERVER_ERROR = "server_error", _("RADIUS could not read the database")
+        # The router's fault, not the subscriber's: the password arrived as garbage (issue #51).
+        BAD_SECRET = "bad_secret", _("Wrong shared secret on the router (the password could not be read)")
         WRONG_SERVICE = "wrong_service", _("Login is for the other service (PPPoE or hotspot)")
         # Prepaid cards at the hotspot (docs/vouchers.md, "Hotspot logins").
         CARD_UNKNOWN = "card_unknown", _("No such login or card code")

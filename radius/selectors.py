@@ -76,7 +76,10 @@ LOG_COLUMNS = (
 
 @dataclass(frozen=True)
 class SessionLogQuery:
-    """What staff ask: any of an address, a moment (aware), a login, a customer, a range [start, end)."""
+    """What staff ask: any of an address, a moment (aware), a login, a customer, a range [start, end);
+    and whose sessions they may see: `branch_ids`, the branches of the customers (None: every branch,
+    and the sessions no customer was found for). The scope has no default, so no query is made
+    without deciding it; staff's come from `for_user`."""
 
     ip: str | None = None
     at: datetime | None = None
@@ -84,6 +87,12 @@ class SessionLogQuery:
     customer_id: int | None = None
     start: datetime | None = None
     end: datetime | None = None
+    branch_ids: frozenset[int] | None = field(kw_only=True)
+
+    @classmethod
+    def for_user(cls, user, **criteria) -> SessionLogQuery:
+        branch_ids = user_branch_ids(user)
+        return cls(**criteria, branch_ids=None if branch_ids is None else frozenset(branch_ids))
 
     @property
     def is_empty(self) -> bool:
@@ -135,14 +144,23 @@ def _filtered(qs, query: SessionLogQuery, *, customer_field: str, may_be_open: b
     return qs
 
 
+def _in_scope(qs, query: SessionLogQuery, *, customer: str):
+    """The branch scope of every session-log read (the page, the count, the export): only sessions of
+    customers in the query's branches — a session no customer was found for only for a user of every
+    branch, as `sessions_visible_to` and the API's sessions do. `customer` is the path to the
+    session's customer (the log keeps the customer of the time; radius_radacct its subscription's)."""
+    if query.branch_ids is None:
+        return qs
+    return qs.filter(**{f"{customer}__branch_id__in": sorted(query.branch_ids)})
+
+
 def _session_log_branches(query: SessionLogQuery):
-    """The same filter on the log and on radius_radacct, as value rows (LOG_COLUMNS + customer_ref)."""
-    archived = _filtered(SessionLog.objects.order_by(), query, customer_field="customer_id", may_be_open=False).annotate(
-        customer_ref=F("customer_id")
-    )
-    recent = _filtered(Session.objects.order_by(), query, customer_field="subscription__customer_id", may_be_open=True).annotate(
-        customer_ref=F("subscription__customer_id")
-    )
+    """The same filter on the log and on radius_radacct, within the query's branches, as value rows
+    (LOG_COLUMNS + customer_ref). Every session-log read starts here."""
+    archived = _filtered(SessionLog.objects.order_by(), query, customer_field="customer_id", may_be_open=False)
+    archived = _in_scope(archived, query, customer="customer").annotate(customer_ref=F("customer_id"))
+    recent = _filtered(Session.objects.order_by(), query, customer_field="subscription__customer_id", may_be_open=True)
+    recent = _in_scope(recent, query, customer="subscription__customer").annotate(customer_ref=F("subscription__customer_id"))
     return archived.values(*LOG_COLUMNS, "customer_ref"), recent.values(*LOG_COLUMNS, "customer_ref")
 
 
@@ -360,6 +378,10 @@ class RadiusHealth:
     last_request_at: datetime | None = None
     hour: Window = field(default_factory=Window)
     day: Window = field(default_factory=Window)
+    # Requests refused in the last 24 hours because the router's shared secret is wrong (their
+    # password could not be read): the router's fault, shown on its page, not any subscriber's.
+    bad_secret_day: int = 0
+    bad_secret_last_at: datetime | None = None
 
 
 def _router_attempts():
@@ -380,12 +402,15 @@ def radius_health(*, router_ids, now: datetime | None = None) -> dict[int, Radiu
             accepts_day=Count("id", filter=Q(accepted=True)),
             rejects_day=Count("id", filter=Q(accepted=False)),
             last=Max("authdate"),
+            bad_secret_day=Count("id", filter=Q(reason=AuthAttempt.Reason.BAD_SECRET)),
+            bad_secret_last=Max("authdate", filter=Q(reason=AuthAttempt.Reason.BAD_SECRET)),
         )
     )
     health = {
         row["router_id"]: RadiusHealth(
             last_request_at=row["last"], hour=Window(row["accepts_hour"], row["rejects_hour"]),
             day=Window(row["accepts_day"], row["rejects_day"]),
+            bad_secret_day=row["bad_secret_day"], bad_secret_last_at=row["bad_secret_last"],
         )
         for row in rows
     }

@@ -303,6 +303,8 @@ class RadiusSide:
             return "no server", {}
         client = self._client(server)
         request = client.CreateAuthPacket(code=packet.AccessRequest, User_Name=name)
+        # RouterOS 7.15 and later sign every Access-Request (BlastRADIUS); ispbill's FreeRADIUS requires it.
+        request.add_message_authenticator()
         if chap_answer is not None:  # the hotspot page's own CHAP (md5.js): passed on as the browser made it
             ident, challenge, response = chap_answer
             request["CHAP-Password"] = ident + response

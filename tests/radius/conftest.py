@@ -49,8 +49,9 @@ class RadiusServer:
         return "".join(self.output[-80:])
 
 
-def _start(directory: Path) -> tuple[subprocess.Popen, list[str]]:
-    process = subprocess.Popen([FREERADIUS, "-f", "-d", str(directory)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def _start(directory: Path, flags: tuple[str, ...] = ("-f",)) -> tuple[subprocess.Popen, list[str]]:
+    """`freeradius <flags> -d DIR` (flags keep it in the foreground: -f, or -X), once it is ready."""
+    process = subprocess.Popen([FREERADIUS, *flags, "-d", str(directory)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output: list[str] = []
     ready = threading.Event()
 
@@ -81,14 +82,14 @@ def freeradius(transactional_db, tmp_path, settings):
     role_ensure(role=settings.RADIUS_DB_USER, password=settings.RADIUS_DB_PASSWORD)
     servers: list[RadiusServer] = []
 
-    def start(*, interim_interval: int = 300) -> RadiusServer:
+    def start(*, interim_interval: int = 300, flags: tuple[str, ...] = ("-f",)) -> RadiusServer:
         directory = tmp_path / f"raddb-{len(servers)}"
         options = Options(
             auth_port=free_udp_port(), acct_port=free_udp_port(), listen="127.0.0.1", threads=4, db_pool=2,
             interim_interval=interim_interval, log_destination="stdout",
         )
         config_write(directory, options)
-        process, output = _start(directory)
+        process, output = _start(directory, flags)
         server = RadiusServer(options.auth_port, options.acct_port, directory, process, output)
         servers.append(server)
         return server
@@ -150,8 +151,10 @@ class Nas:
         )
         self.client.bind((address, 0))
 
-    def login(self, username: str, password: str, *, mac: str = "AA:BB:CC:00:00:01"):
-        request = self.client.CreateAuthPacket(code=packet.AccessRequest, User_Name=username)
+    def login(self, username: str, password: str, *, mac: str = "AA:BB:CC:00:00:01", message_authenticator: bool = True):
+        """A PPP login by PAP, signed with Message-Authenticator as RouterOS 7.15+ signs it (unless told not to)."""
+        # pyrad signs by default (message_authenticator=True); False sends it as an old RouterOS would.
+        request = self.client.CreateAuthPacket(code=packet.AccessRequest, User_Name=username, message_authenticator=message_authenticator)
         request["User-Password"] = request.PwCrypt(password)
         request["NAS-IP-Address"] = self.address
         request["Calling-Station-Id"] = mac

@@ -37,6 +37,7 @@ def card_login(nas: Nas, username: str, password: str | None = None, *, mac: str
     """An Access-Request as RouterOS's hotspot sends it: PAP (http-pap) or CHAP (http-chap, its default)."""
     password = username if password is None else password
     request = nas.client.CreateAuthPacket(code=packet.AccessRequest, User_Name=username)
+    request.add_message_authenticator()
     if chap:
         ident, challenge = os.urandom(1), os.urandom(16)
         request["CHAP-Password"] = ident + hashlib.md5(ident + password.encode() + challenge).digest()

@@ -32,6 +32,7 @@ SECRET = "nas-secret-hs"
 def hotspot_login(nas: Nas, username: str, password: str, *, address: str = "10.5.50.9"):
     """An Access-Request as RouterOS's hotspot sends it (login-by http-pap)."""
     request = nas.client.CreateAuthPacket(code=packet.AccessRequest, User_Name=username)
+    request.add_message_authenticator()
     request["User-Password"] = request.PwCrypt(password)
     request["NAS-IP-Address"] = nas.address
     request["Service-Type"] = "Login-User"

@@ -114,6 +114,7 @@ def test_a_routers_own_client_cannot_name_another_router(probe):
     server = probe()
     nas = Nas(server, secret=SECRET, address="127.0.0.2")
     request = nas.client.CreateAuthPacket(code=packet.AccessRequest, User_Name="dave")
+    request.add_message_authenticator()
     request["User-Password"] = request.PwCrypt(PASSWORD)
     request["NAS-Identifier"] = f"ispbill-login-test/{other.pk}"
     assert nas.client.SendPacket(request).code == packet.AccessReject

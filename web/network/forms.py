@@ -13,7 +13,7 @@ from network.selectors import routers_visible_to
 ROUTER_FORM_FIELDS = (
     "name", "host", "api_port", "use_ssl", "ssl_port", "username", "branch", "is_active",
     "provision_pppoe", "provision_static", "provision_hotspot", "suspension_method", "suspended_address_list",
-    "radius_coa_port",
+    "radius_coa_port", "radius_require_message_authenticator",
 )
 
 
@@ -48,6 +48,15 @@ class RouterForm(MarkInvalidMixin, forms.Form):
     radius_coa_port = forms.IntegerField(
         label=_("RADIUS CoA port"), min_value=1, max_value=65535, initial=3799, required=False,
         help_text=_("Where the router takes CoA and Disconnect requests in RADIUS mode (/radius incoming); 3799 unless you changed it."),
+    )
+
+    radius_require_message_authenticator = forms.BooleanField(
+        label=_("Require Message-Authenticator (RADIUS mode)"), required=False, initial=True,
+        help_text=_(
+            "FreeRADIUS then drops this router's login requests that are not signed with it, which stops forged "
+            "answers (BlastRADIUS, CVE-2024-3596). RouterOS 7.15 and later sends it; untick only for an older RouterOS "
+            "whose logins are dropped, and upgrade it."
+        ),
     )
 
     def __init__(self, *args, user, router: Router | None = None, **kwargs):

@@ -63,7 +63,8 @@ class SessionLogSearchForm(MarkInvalidMixin, forms.Form):
         data = self.cleaned_data
         zone = timezone.get_current_timezone()
         start, end = data.get("start"), data.get("end")
-        return SessionLogQuery(
+        return SessionLogQuery.for_user(
+            self.user,
             ip=data.get("ip") or None,
             at=data.get("at"),
             username=data.get("username") or None,
