@@ -67,7 +67,12 @@ def test_owner_dashboard_draws_charts_and_a_tile_drills_down_to_rows_that_add_up
     for chart in ("mrr", "collections", "churn"):
         expect(page.locator(f'[data-analytics-chart="{chart}"] canvas')).to_be_visible()
         expect(page.locator(f'[data-analytics-chart="{chart}"]')).to_have_attribute("data-drawn", "true")
+        # The axes are canvas text: drawn in the shipped font, loaded before drawing, so "৳" is a glyph, not a box.
+        font = page.locator(f'[data-analytics-chart="{chart}"]').get_attribute("data-axis-font")
+        assert '"Noto Sans Bengali"' in font.split(",")[0], font
+        assert page.evaluate("font => document.fonts.check(font, '৳')", font), chart
     ARTIFACTS.mkdir(exist_ok=True)
+    page.locator('[data-analytics-chart="collections"]').screenshot(path=str(ARTIFACTS / "analytics-collections-chart.png"))
     page.screenshot(path=str(ARTIFACTS / "analytics-owner.png"), full_page=True)
 
     tile = page.locator('[data-tile="MRR"] .stat-value')
