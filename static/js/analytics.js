@@ -23,7 +23,7 @@
   var AXIS_FONT = '12px "Noto Sans Bengali", system-ui, sans-serif';
   var LABEL_FONT = 'bold 12px "Noto Sans Bengali", system-ui, sans-serif';
 
-  function bars(align) { return uPlot.paths.bars({ size: [0.6, 40], align: align }); }
+  function bars(align) { return uPlot.paths.bars({ size: [0.45, 40], align: align }); }
 
   function series(label, colour, keyForUrl, opts) {
     var s = { label: label, stroke: colour, width: 2, drill: keyForUrl };
@@ -53,9 +53,21 @@
   function make(container, seriesList, values, format) {
     var drills = seriesList.map(function (s) { return s.drill; });
     var width = Math.max(280, container.clientWidth || 600);
+    // Room for a whole bar beside the first and last month (a bar is at most 0.45 of a month wide, drawn to the
+    // left or right of its month), and money from zero: a bar's height is its amount.
+    var xs = data.x;
+    var step = xs.length > 1 ? (xs[xs.length - 1] - xs[0]) / (xs.length - 1) : 30 * 86400;
+    var scales = { x: { time: true, range: function (u, min, max) { return [min - 0.75 * step, max + 0.75 * step]; } } };
+    if (format === taka) {
+      scales.y = { range: function (u, min, max) {
+        var low = Math.min(0, min), high = Math.max(0, max);
+        if (low === high) high = 1;
+        return [low < 0 ? low * 1.1 : 0, high > 0 ? high * 1.1 : 0];
+      } };
+    }
     var options = {
       width: width, height: 260,
-      scales: { x: { time: true } },
+      scales: scales,
       series: [{
         label: container.getAttribute("data-label-month") || "Month",
         value: function (u, ts) { return ts === null ? "—" : monthFormat(new Date(ts * 1e3)); },
@@ -69,6 +81,7 @@
     };
     seriesList.forEach(function (s) { s.value = function (u, v) { return format(v); }; });
     var chart = new uPlot(options, [data.x].concat(values), container);
+    container.uplot = chart;  // read by the browser tests
     container.setAttribute("data-axis-font", AXIS_FONT);
     container.setAttribute("data-drawn", "true");
     window.addEventListener("resize", function () {
