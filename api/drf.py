@@ -89,7 +89,8 @@ def api_exception_handler(exc, context):
 
 
 class ViaMixin:
-    """Every API view: the audit's `via` is this request's only."""
+    # Every API view: the audit's `via` is this request's only.
+    # (A comment, not a docstring: drf-spectacular would publish a class docstring as every endpoint's description.)
 
     def dispatch(self, request, *args, **kwargs):
         reset = via.set("")

@@ -38,7 +38,8 @@ class PortalSignInThrottle(AnonRateThrottle):
 
 
 class PortalTokenView(ViaMixin, viewsets.ViewSet):
-    """The app's sign-in: the portal's login and password for a token; DELETE signs the app out."""
+    # The app's sign-in: the portal's login and password for a token; POST revoke/ signs the app out.
+    # (A comment, not a docstring: drf-spectacular would publish a class docstring as every endpoint's description.)
 
     def get_permissions(self):
         return [AllowAny()] if self.action == "create" else [CustomerTokenRequired()]
@@ -48,7 +49,10 @@ class PortalTokenView(ViaMixin, viewsets.ViewSet):
 
     @extend_schema(
         summary="Sign the app in", request=s.PortalTokenRequestSerializer, responses={201: s.TokenSerializer}, auth=[],
-        description="The portal's login and password for a token that expires at `expires_at` (refresh it before then).",
+        description="Exchanges the customer's portal login (account number or phone) and password for a bearer token, "
+                    "shown once, and its expiry `expires_at` (refresh it before then). Send it as 'Authorization: Bearer <token>' "
+                    "on every other /api/portal/ call. Wrong details answer 401; sign-ins are limited per address and an "
+                    "account locks after repeated failures.",
     )
     def create(self, request):
         data = s.PortalTokenRequestSerializer(data=request.data)
@@ -82,7 +86,7 @@ class PortalTokenView(ViaMixin, viewsets.ViewSet):
             raise AuthenticationFailed("This sign-in has ended: sign in again.")
         return Response(s.TokenRefreshSerializer({"expires_at": token.expires_at}).data)
 
-    @extend_schema(summary="Sign the app out (revoke this token)", request=None, responses={204: None})
+    @extend_schema(summary="Sign the app out (revoke this token)", description="Revokes the token this request is signed with: later calls with it answer 401. The customer's other tokens keep working.", request=None, responses={204: None})
     @action(detail=False, methods=["post"], url_path="revoke")
     def revoke(self, request):
         token_revoke(actor=request.user, token=request.auth)
@@ -107,12 +111,12 @@ class PortalViewSet(ViaMixin, viewsets.GenericViewSet):
 class PortalMeView(ViaMixin, viewsets.ViewSet):
     permission_classes = [CustomerTokenRequired]
 
-    @extend_schema(summary="The signed-in customer", responses={200: s.CustomerSerializer})
+    @extend_schema(summary="The signed-in customer", description='The customer the token belongs to: account number, name, contact details and status.', responses={200: s.CustomerSerializer})
     def list(self, request):
         return Response(s.CustomerSerializer(request.auth.customer).data)
 
 
-@extend_schema_view(list=extend_schema(summary="My connections", parameters=[s.ListFilterSerializer]))
+@extend_schema_view(list=extend_schema(summary="My connections", description="The customer's connections: package, connection type, username, status, activation and paid-through date. Newest first, 50 a page (page_size up to 200); follow the next link to page on.", parameters=[s.ListFilterSerializer]))
 class PortalSubscriptionViewSet(PortalViewSet):
     serializer_class = s.PortalSubscriptionSerializer
 
@@ -121,9 +125,9 @@ class PortalSubscriptionViewSet(PortalViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="My invoices", parameters=[s.ListFilterSerializer]),
-    retrieve=extend_schema(summary="One of my invoices"),
-    pdf=extend_schema(summary="One of my invoices as PDF", responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)}),
+    list=extend_schema(summary="My invoices", description="The customer's invoices with their totals, due date and status. Newest first, 50 a page (page_size up to 200); follow the next link to page on.", parameters=[s.ListFilterSerializer]),
+    retrieve=extend_schema(summary="One of my invoices", description="One of the customer's invoices. An id that is not the customer's answers 404."),
+    pdf=extend_schema(summary="One of my invoices as PDF", description="The invoice as a PDF document, as the customer receives it. An id that is not the customer's answers 404.", responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)}),
 )
 class PortalInvoiceViewSet(PortalViewSet):
     serializer_class = s.InvoiceSerializer
@@ -139,7 +143,7 @@ class PortalInvoiceViewSet(PortalViewSet):
         return invoice_pdf(invoice_get_for_customer(customer=self.customer, pk=_pk(pk))).response()
 
 
-@extend_schema_view(list=extend_schema(summary="My payments", parameters=[s.ListFilterSerializer]))
+@extend_schema_view(list=extend_schema(summary="My payments", description='Payments the customer made: receipt number, amount, method, reference, status and when it was received. Newest first, 50 a page (page_size up to 200); follow the next link to page on.', parameters=[s.ListFilterSerializer]))
 class PortalPaymentViewSet(PortalViewSet):
     serializer_class = s.PaymentSerializer
 
@@ -148,9 +152,9 @@ class PortalPaymentViewSet(PortalViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="My tickets", parameters=[s.ListFilterSerializer]),
-    retrieve=extend_schema(summary="One of my tickets"),
-    create=extend_schema(summary="Open a ticket", request=s.PortalTicketCreateSerializer, responses={201: s.TicketSerializer}),
+    list=extend_schema(summary="My tickets", description="The customer's support tickets and their status. Newest first, 50 a page (page_size up to 200); follow the next link to page on.", parameters=[s.ListFilterSerializer]),
+    retrieve=extend_schema(summary="One of my tickets", description="One of the customer's support tickets. An id that is not the customer's answers 404."),
+    create=extend_schema(summary="Open a ticket", description="Opens a support ticket for the customer, as the portal's support page does. Invalid fields answer 400 with a message per field.", request=s.PortalTicketCreateSerializer, responses={201: s.TicketSerializer}),
 )
 class PortalTicketViewSet(PortalViewSet):
     serializer_class = s.TicketSerializer
@@ -169,7 +173,7 @@ class PortalTicketViewSet(PortalViewSet):
         return Response(s.TicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(list=extend_schema(summary="My daily usage", parameters=[s.ListFilterSerializer]))
+@extend_schema_view(list=extend_schema(summary="My daily usage", description='Bytes uploaded and downloaded per connection per local day. Newest first, 50 a page (page_size up to 200); follow the next link to page on.', parameters=[s.ListFilterSerializer]))
 class PortalUsageViewSet(PortalViewSet):
     serializer_class = s.UsageSerializer
 
@@ -177,7 +181,7 @@ class PortalUsageViewSet(PortalViewSet):
         return UsageDaily.objects.filter(subscription__customer=self.customer).select_related("subscription")
 
 
-@extend_schema_view(list=extend_schema(summary="My connection's sessions", parameters=[s.ListFilterSerializer]))
+@extend_schema_view(list=extend_schema(summary="My connection's sessions", description="The customer's sessions: when each connection was online, with which address and how much data. Newest first, 50 a page (page_size up to 200); follow the next link to page on.", parameters=[s.ListFilterSerializer]))
 class PortalSessionViewSet(PortalViewSet):
     serializer_class = s.PortalSessionSerializer
     pagination_class = SessionCursorPagination

@@ -55,7 +55,8 @@ def _filters(request, serializer_class) -> dict:
 
 
 class StaffViewSet(ViaMixin, viewsets.GenericViewSet):
-    """`area` is the token scope a view needs; `perms` maps an action to the console permissions it needs."""
+    # `area` is the token scope a view needs; `perms` maps an action to the console permissions it needs.
+    # (A comment, not a docstring: drf-spectacular would publish a class docstring as every endpoint's description.)
 
     permission_classes = [StaffTokenRequired]
     lookup_value_converter = "int"
@@ -77,7 +78,8 @@ class StaffViewSet(ViaMixin, viewsets.GenericViewSet):
 
 
 class WithDetail:
-    """`GET …/<id>/` through the view's `get_object_for` (a staff selector: another branch's row is a 404)."""
+    # `GET …/<id>/` through the view's `get_object_for` (a staff selector: another branch's row is a 404).
+    # (A comment, not a docstring: drf-spectacular would publish a class docstring as every endpoint's description.)
 
     def retrieve(self, request, pk=None):
         return Response(self.get_serializer(self.get_object_for(request, pk)).data)
@@ -106,9 +108,9 @@ class CustomerFilters(s.ListFilterSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List customers", parameters=[CustomerFilters]),
-    retrieve=extend_schema(summary="A customer"),
-    create=extend_schema(summary="Create a customer", request=s.CustomerCreateSerializer, responses={201: s.CustomerSerializer}),
+    list=extend_schema(summary="List customers", description="Customers in the branches the token's user may see, filtered by the query parameters. Newest first, 50 a page (page_size up to 200); follow the next link to page on.", parameters=[CustomerFilters]),
+    retrieve=extend_schema(summary="A customer", description="One customer. A customer outside the user's branches answers 404."),
+    create=extend_schema(summary="Create a customer", description='Creates a customer in an area the user may see and gives it the next account number. Invalid fields answer 400 with a message per field and create nothing.', request=s.CustomerCreateSerializer, responses={201: s.CustomerSerializer}),
 )
 class CustomerViewSet(WithDetail, StaffViewSet):
     area = "customers"
@@ -143,17 +145,17 @@ class SubscriptionFilters(s.ListFilterSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List subscriptions", parameters=[SubscriptionFilters]),
-    retrieve=extend_schema(summary="A subscription"),
-    suspend=extend_schema(summary="Suspend a subscription", request=s.SuspendSerializer, responses={200: s.SubscriptionSerializer}),
-    reactivate=extend_schema(summary="Reactivate a suspended subscription", request=s.LifecycleSerializer, responses={200: s.SubscriptionSerializer}),
+    list=extend_schema(summary="List subscriptions", description='Subscriptions of the customers the user may see, filtered by the query parameters. Newest first, 50 a page (page_size up to 200); follow the next link to page on.', parameters=[SubscriptionFilters]),
+    retrieve=extend_schema(summary="A subscription", description="One subscription. One outside the user's branches answers 404."),
+    suspend=extend_schema(summary="Suspend a subscription", description='Suspends an active subscription with a reason; the router change follows within moments. A subscription that cannot be suspended answers 400 and stays as it was.', request=s.SuspendSerializer, responses={200: s.SubscriptionSerializer}),
+    reactivate=extend_schema(summary="Reactivate a suspended subscription", description='Reactivates a suspended subscription with a reason; the router change follows within moments. One that is not suspended answers 400 and stays as it was.', request=s.LifecycleSerializer, responses={200: s.SubscriptionSerializer}),
     cancel=extend_schema(
         summary="Cancel a subscription",
         description="The console's cancellation: router change, unused-days credit, equipment collection, contract "
         "termination. When an early-termination fee is due, say whether it is charged or waived and send the quoted total.",
         request=s.CancelSerializer, responses={200: s.SubscriptionSerializer},
     ),
-    cancel_quote=extend_schema(summary="What cancelling today would charge and credit", responses={200: s.CancelQuoteSerializer}),
+    cancel_quote=extend_schema(summary="What cancelling today would charge and credit", description='The early-termination fee due (if any), the credit for unused days and the net, for cancelling today. Send the fee back as quoted_fee when cancelling.', responses={200: s.CancelQuoteSerializer}),
 )
 class SubscriptionViewSet(WithDetail, StaffViewSet):
     area = "customers"
@@ -232,7 +234,7 @@ class PackageFilters(s.ListFilterSerializer):
     is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-@extend_schema_view(list=extend_schema(summary="List packages", parameters=[PackageFilters]), retrieve=extend_schema(summary="A package"))
+@extend_schema_view(list=extend_schema(summary="List packages", description="The ISP's packages, active and retired. Newest first, 50 a page (page_size up to 200); follow the next link to page on.", parameters=[PackageFilters]), retrieve=extend_schema(summary="A package", description='One package: price, speeds and billing cycle.'))
 class PackageViewSet(WithDetail, StaffViewSet):
     area = "customers"
     perms = {"list": ("customers.view_package",), "retrieve": ("customers.view_package",)}
@@ -257,9 +259,9 @@ class InvoiceFilters(s.ListFilterSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List invoices", parameters=[InvoiceFilters]),
-    retrieve=extend_schema(summary="An invoice"),
-    pdf=extend_schema(summary="An invoice as PDF", responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)}),
+    list=extend_schema(summary="List invoices", description='Invoices of the customers the user may see, filtered by the query parameters. Newest first, 50 a page (page_size up to 200); follow the next link to page on.', parameters=[InvoiceFilters]),
+    retrieve=extend_schema(summary="An invoice", description="One invoice with its totals and status. One outside the user's branches answers 404."),
+    pdf=extend_schema(summary="An invoice as PDF", description='The invoice as the PDF document the customer receives.', responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)}),
 )
 class InvoiceViewSet(WithDetail, StaffViewSet):
     area = "billing"
@@ -293,8 +295,8 @@ class PaymentFilters(s.ListFilterSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List payments", parameters=[PaymentFilters]),
-    retrieve=extend_schema(summary="A payment"),
+    list=extend_schema(summary="List payments", description='Payments of the customers the user may see, filtered by the query parameters. Newest first, 50 a page (page_size up to 200); follow the next link to page on.', parameters=[PaymentFilters]),
+    retrieve=extend_schema(summary="A payment", description="One payment with its receipt number. One outside the user's branches answers 404."),
     create=extend_schema(
         summary="Record a payment",
         description="Applied to the customer's oldest open invoices by the ledger; the rest stays as credit. "
@@ -346,9 +348,9 @@ class TicketFilters(s.ListFilterSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List tickets", parameters=[TicketFilters]),
-    retrieve=extend_schema(summary="A ticket"),
-    create=extend_schema(summary="Open a ticket", request=s.TicketCreateSerializer, responses={201: s.TicketSerializer}),
+    list=extend_schema(summary="List tickets", description='Support tickets of the customers the user may see, filtered by the query parameters. Newest first, 50 a page (page_size up to 200); follow the next link to page on.', parameters=[TicketFilters]),
+    retrieve=extend_schema(summary="A ticket", description="One support ticket. One outside the user's branches answers 404."),
+    create=extend_schema(summary="Open a ticket", description='Opens a support ticket for a customer the user may see. Invalid fields answer 400 with a message per field and create nothing.', request=s.TicketCreateSerializer, responses={201: s.TicketSerializer}),
 )
 class TicketViewSet(WithDetail, StaffViewSet):
     area = "tickets"
@@ -437,7 +439,7 @@ class SessionFilters(s.ListFilterSerializer):
         "data), newest first. Octets are totals with the 32-bit counters' wraps added. Needs the network scope.",
         parameters=[SessionFilters],
     ),
-    retrieve=extend_schema(summary="A RADIUS session"),
+    retrieve=extend_schema(summary="A RADIUS session", description="One accounting session. One outside the user's branches answers 404."),
 )
 class SessionViewSet(WithDetail, StaffViewSet):
     area = "network"

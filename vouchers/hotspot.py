@@ -51,7 +51,7 @@ TEXTS = {
     "code_hint": ("12 letters and digits, as printed: ABCD-EFGH-JKMN", "কার্ডে যেমন ছাপা আছে, ১২টি অক্ষর ও সংখ্যা: ABCD-EFGH-JKMN"),
     "connect": ("Connect", "সংযোগ করুন"),
     "buy": ("Buy a plan with your phone", "ফোন দিয়ে প্যাকেজ কিনুন"),
-    "buy_hint": ("Pay with bKash or Nagad: no card needed.", "বিকাশ বা নগদে পেমেন্ট করুন: কার্ড লাগবে না।"),
+    "buy_hint": ("Pay with bKash or Nagad: no card needed.", "bKash বা Nagad দিয়ে পেমেন্ট করুন: কার্ড লাগবে না।"),
     "scan": ("Scanned the QR code on your card? The code is filled in: just tap Connect.",
              "কার্ডের কিউআর কোড স্ক্যান করেছেন? কোড বসানো আছে: শুধু সংযোগ করুন চাপুন।"),
     "connected": ("You are connected", "আপনি সংযুক্ত"),

@@ -17,7 +17,13 @@
   }
   function percent(v) { return v === null || v === undefined ? "—" : v.toFixed(2) + " %"; }
 
-  function bars(align) { return uPlot.paths.bars({ size: [0.6, 40], align: align }); }
+  // The axes are drawn on a canvas, which takes only the fonts it is given, loaded: the shipped Noto
+  // Sans Bengali (static/css/fonts.css) has "৳" and the Bangla month names, system-ui here does not
+  // (a box). The charts are drawn once it has loaded (see the end of this file).
+  var AXIS_FONT = '12px "Noto Sans Bengali", system-ui, sans-serif';
+  var LABEL_FONT = 'bold 12px "Noto Sans Bengali", system-ui, sans-serif';
+
+  function bars(align) { return uPlot.paths.bars({ size: [0.45, 40], align: align }); }
 
   function series(label, colour, keyForUrl, opts) {
     var s = { label: label, stroke: colour, width: 2, drill: keyForUrl };
@@ -47,21 +53,36 @@
   function make(container, seriesList, values, format) {
     var drills = seriesList.map(function (s) { return s.drill; });
     var width = Math.max(280, container.clientWidth || 600);
+    // Room for a whole bar beside the first and last month (a bar is at most 0.45 of a month wide, drawn to the
+    // left or right of its month), and money from zero: a bar's height is its amount.
+    var xs = data.x;
+    var step = xs.length > 1 ? (xs[xs.length - 1] - xs[0]) / (xs.length - 1) : 30 * 86400;
+    var scales = { x: { time: true, range: function (u, min, max) { return [min - 0.75 * step, max + 0.75 * step]; } } };
+    if (format === taka) {
+      scales.y = { range: function (u, min, max) {
+        var low = Math.min(0, min), high = Math.max(0, max);
+        if (low === high) high = 1;
+        return [low < 0 ? low * 1.1 : 0, high > 0 ? high * 1.1 : 0];
+      } };
+    }
     var options = {
       width: width, height: 260,
-      scales: { x: { time: true } },
+      scales: scales,
       series: [{
         label: container.getAttribute("data-label-month") || "Month",
         value: function (u, ts) { return ts === null ? "—" : monthFormat(new Date(ts * 1e3)); },
       }].concat(seriesList),
       axes: [
-        { values: function (u, ticks) { return ticks.map(function (t) { return monthFormat(new Date(t * 1e3)); }); }, space: 50 },
-        { values: function (u, ticks) { return ticks.map(format); }, size: 80 },
+        { values: function (u, ticks) { return ticks.map(function (t) { return monthFormat(new Date(t * 1e3)); }); }, space: 50,
+          font: AXIS_FONT, labelFont: LABEL_FONT },
+        { values: function (u, ticks) { return ticks.map(format); }, size: 80, font: AXIS_FONT, labelFont: LABEL_FONT },
       ],
       hooks: { ready: [function (u) { clickToDrill(u, drills); }] },
     };
     seriesList.forEach(function (s) { s.value = function (u, v) { return format(v); }; });
     var chart = new uPlot(options, [data.x].concat(values), container);
+    container.uplot = chart;  // read by the browser tests
+    container.setAttribute("data-axis-font", AXIS_FONT);
     container.setAttribute("data-drawn", "true");
     window.addEventListener("resize", function () {
       chart.setSize({ width: Math.max(280, container.clientWidth || 600), height: 260 });
@@ -96,8 +117,17 @@
     },
   };
 
-  document.querySelectorAll("[data-analytics-chart]").forEach(function (container) {
-    var build = charts[container.getAttribute("data-analytics-chart")];
-    if (build) build(container);
-  });
+  function drawAll() {
+    document.querySelectorAll("[data-analytics-chart]").forEach(function (container) {
+      var build = charts[container.getAttribute("data-analytics-chart")];
+      if (build) build(container);
+    });
+  }
+  // A web font is fetched when text needs it; a canvas does not ask, so load the glyphs first.
+  var sample = "৳0123456789" + (names ? JSON.parse(names.textContent).MMM.join("") : "");
+  if (document.fonts && document.fonts.load) {
+    Promise.all([document.fonts.load(AXIS_FONT, sample), document.fonts.load(LABEL_FONT, sample)]).then(drawAll, drawAll);
+  } else {
+    drawAll();
+  }
 })();

@@ -50,6 +50,18 @@
     });
   }
 
+  // A completed, failed or cancelled visit has nothing left to do: its buttons and forms go away at
+  // once (a refused completion, answered on site, brings them back).
+  var CLOSED = ["completed", "failed", "cancelled"];
+  function showOpen(status) {
+    var open = document.getElementById("order-open");
+    var closed = document.getElementById("order-closed");
+    if (!open || !closed) return;
+    var done = CLOSED.indexOf(status) !== -1;
+    open.hidden = done;
+    closed.hidden = !done;
+  }
+
   // What the screen shows before the server has answered: the status, the ticks.
   function applyLocally(op) {
     if (String(op.order) !== String(orderId)) return;
@@ -59,6 +71,7 @@
       badge.textContent = orderSection.getAttribute("data-label-" + labels[op.kind]) || labels[op.kind];
       badge.className = "badge wo-status-" + labels[op.kind];
       badge.dataset.status = labels[op.kind];
+      showOpen(labels[op.kind]);
     }
     if (op.kind === "check") {
       var box = document.querySelector('[data-check="' + op.payload.item + '"]');
@@ -83,6 +96,7 @@
     badge.textContent = label;
     badge.className = "badge wo-status-" + status;
     badge.dataset.status = status;
+    showOpen(status);
   }
 
   function addConflict(text) {

@@ -156,3 +156,11 @@ def test_reactivate_says_it_was_done(staff_client):
     staff_client.post(reverse("staff:subscription-suspend", args=[subscription.pk]), {"suspension_type": "non_payment", "reason": "x"})
     page = content(staff_client.post(reverse("staff:subscription-reactivate", args=[subscription.pk]), {"reason": "Paid"}, follow=True))
     assert f"Subscription reactivated: {subscription.login_label}." in page
+
+
+def test_the_customer_page_shows_the_same_vat_inclusive_price_as_the_form_and_says_so(staff_client):
+    # The form offered ৳1,150.00 incl. VAT and the customer page then showed ৳1,000.00 with no label.
+    subscription = make_subscription(package=PackageFactory(name="Home 20", price=Decimal("1000.00")))
+    page = content(staff_client.get(reverse("staff:customer-detail", args=[subscription.customer_id]), {"tab": "subscriptions"}))
+    prices = re.findall(r'<span class="package-price">(.*?)</span>', page)
+    assert prices == ["৳1,150.00 incl. VAT"]

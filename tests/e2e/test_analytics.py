@@ -67,7 +67,23 @@ def test_owner_dashboard_draws_charts_and_a_tile_drills_down_to_rows_that_add_up
     for chart in ("mrr", "collections", "churn"):
         expect(page.locator(f'[data-analytics-chart="{chart}"] canvas')).to_be_visible()
         expect(page.locator(f'[data-analytics-chart="{chart}"]')).to_have_attribute("data-drawn", "true")
+        # The axes are canvas text: drawn in the shipped font, loaded before drawing, so "৳" is a glyph, not a box.
+        font = page.locator(f'[data-analytics-chart="{chart}"]').get_attribute("data-axis-font")
+        assert '"Noto Sans Bengali"' in font.split(",")[0], font
+        assert page.evaluate("font => document.fonts.check(font, '৳')", font), chart
+    # Money charts start at zero, and the first and last months' bars (up to 0.45 of a month wide, beside their month) fit.
+    for chart in ("mrr", "collections"):
+        scales = page.evaluate("""name => {
+            const u = document.querySelector(`[data-analytics-chart="${name}"]`).uplot, x = u.data[0];
+            return {yMin: u.scales.y.min, xMin: u.scales.x.min, xMax: u.scales.x.max, first: x[0], last: x[x.length - 1],
+                    step: (x[x.length - 1] - x[0]) / (x.length - 1)};
+        }""", chart)
+        # (MRR's churned and contraction bars go below zero; billed and collected never do.)
+        assert scales["yMin"] == 0 if chart == "collections" else scales["yMin"] <= 0, (chart, scales)
+        assert scales["xMin"] <= scales["first"] - 0.6 * scales["step"], (chart, scales)
+        assert scales["xMax"] >= scales["last"] + 0.6 * scales["step"], (chart, scales)
     ARTIFACTS.mkdir(exist_ok=True)
+    page.locator('[data-analytics-chart="collections"]').screenshot(path=str(ARTIFACTS / "analytics-collections-chart.png"))
     page.screenshot(path=str(ARTIFACTS / "analytics-owner.png"), full_page=True)
 
     tile = page.locator('[data-tile="MRR"] .stat-value')

@@ -317,6 +317,7 @@ def renew_from_wallet(page, reseller: Reseller, customer: Customer):
     page.locator("#id_q").press("Enter")
     page.get_by_role("link", name=customer.name).click()
     before = WalletEntry.objects.filter(wallet__reseller=reseller).count()
+    page.locator("label.renew-confirm input").first.check()
     page.get_by_role("button", name="Renew from wallet").first.click()
     expect(page.locator("main")).to_contain_text("taken from your wallet")
     assert WalletEntry.objects.filter(wallet__reseller=reseller).count() == before + 1
@@ -342,6 +343,7 @@ def test_sub_reseller_adds_a_customer_and_renews_it_from_the_wallet(demo, open_p
     sign_in(page, "reseller", SUB_LOGIN)
     customer = reseller_adds_a_customer(page, name="Shapla Khatun", phone="01711403222", login="shapla.diabari")
     assert customer.reseller_id == sub.pk
+    page.locator("label.renew-confirm input").check()
     page.get_by_role("button", name="Renew from wallet").click()
     expect(page.locator("main")).to_contain_text("taken from your wallet")
     expect(page.locator(f"#subscription-{customer.subscriptions.get().pk}")).to_contain_text("Active")

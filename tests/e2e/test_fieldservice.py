@@ -131,6 +131,11 @@ def test_supervisor_assigns_and_technician_completes_an_installation_offline(pag
     tech.get_by_role("button", name="Complete").click()
     expect(tech.locator("#order-status")).to_have_text("Completed")
     expect(tech.locator("#sync-state")).to_contain_text("waiting to sync")
+    # A completed visit keeps no buttons: nothing to tap twice, no form to fill after the fact.
+    expect(tech.get_by_role("button", name="Complete")).to_be_hidden()
+    expect(tech.get_by_role("button", name="Arrived (check in)")).to_be_hidden()
+    expect(tech.locator("#order-closed")).to_be_visible()
+    tech.screenshot(path=str(ARTIFACTS / "technician-360-completed.png"), full_page=True)
 
     # Nothing has reached the server yet.
     order.refresh_from_db()

@@ -49,6 +49,7 @@ def test_prepaid_reseller_creates_renews_sees_the_debit_and_downloads_a_statemen
     assert created.reseller_id == reseller.pk
 
     # Renew it: the wallet pays, the connection becomes active.
+    page.locator("label.renew-confirm input").check()
     page.get_by_role("button", name="Renew from wallet").click()
     expect(page.locator("main")).to_contain_text("taken from your wallet")
     expect(page.locator(f"#subscription-{created.subscriptions.get().pk}")).to_contain_text("Active")
@@ -60,6 +61,7 @@ def test_prepaid_reseller_creates_renews_sees_the_debit_and_downloads_a_statemen
     page.locator("#id_q").fill(existing.customer.account_number)
     page.locator("#id_q").press("Enter")
     page.get_by_role("link", name=existing.customer.name).click()
+    page.locator("label.renew-confirm input").check()
     page.get_by_role("button", name="Renew from wallet").click()
     expect(page.locator("main")).to_contain_text("taken from your wallet")
 

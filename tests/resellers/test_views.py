@@ -71,18 +71,31 @@ def test_renew_button_twice_takes_one_debit_and_shows_the_new_balance(client):
     sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
     client.force_login(reseller.user)
     url = reverse("reseller:subscription-renew", args=[sub.pk])
-    client.post(url, {"key": "double-click"})
-    response = client.post(url, {"key": "double-click"}, follow=True)
+    client.post(url, {"key": "double-click", "confirm": "on"})
+    response = client.post(url, {"key": "double-click", "confirm": "on"}, follow=True)
     assert "already done" in response.content.decode()
     assert WalletEntry.objects.filter(kind="debit").count() == 1
     assert "৳400.00" in client.get(reverse("reseller:wallet")).content.decode()
+
+
+def test_renew_without_ticking_the_price_takes_nothing_and_answers_400(client):
+    reseller, area, router, package, _ = make_reseller(price="600.00", topup="1000")
+    sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
+    client.force_login(reseller.user)
+    page = client.get(reverse("reseller:customer-detail", args=[sub.customer_id])).content.decode()
+    assert 'name="confirm" required' in page and "Take ৳600.00 from my wallet" in page
+    url = reverse("reseller:subscription-renew", args=[sub.pk])
+    for data in ({"key": "k"}, {"key": "k", "confirm": ""}, {"confirm": "on"}, {"key": "x" * 65, "confirm": "on"}):
+        assert client.post(url, data).status_code == 400, data
+    assert not WalletEntry.objects.filter(kind="debit").exists()
+    assert ResellerWallet.objects.get(reseller=reseller).balance == Decimal("1000.00")
 
 
 def test_renewal_with_too_little_balance_shows_a_clear_message(client):
     reseller, area, router, package, _ = make_reseller(price="600.00", topup="100")
     sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
     client.force_login(reseller.user)
-    response = client.post(reverse("reseller:subscription-renew", args=[sub.pk]), {"key": "k"}, follow=True)
+    response = client.post(reverse("reseller:subscription-renew", args=[sub.pk]), {"key": "k", "confirm": "on"}, follow=True)
     assert "Not enough balance" in response.content.decode()
     assert ResellerWallet.objects.get(reseller=reseller).balance == Decimal("100.00")
 

@@ -137,7 +137,7 @@ def analytics(request):
 
 
 def _month_choices(day: date | None) -> list[date]:
-    from .metrics import add_months
+    from dashboard.metrics import add_months
 
     if day is None:
         return []

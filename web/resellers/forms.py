@@ -56,7 +56,8 @@ class ResellerCustomerForm(forms.Form):
 
 
 class RenewForm(IdempotentForm):
-    pass
+    # A renewal takes money from the wallet: the box, next to the price, is the confirmation (no JS needed).
+    confirm = forms.BooleanField(label=_("Take the price from my wallet"), required=True)
 
 
 class CollectForm(IdempotentForm):

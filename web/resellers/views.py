@@ -90,8 +90,12 @@ def _customer_page(request, customer, *, collect_form=None, status: int = 200):
         collect_form = CollectForm()
     if "confirm_large" not in collect_form.errors and not collect_form["confirm_large"].value():
         del collect_form.fields["confirm_large"]  # asked for only when a large amount needs it
+    detail = selectors.reseller_customer_detail(customer=customer)
+    prices = {offer.package_id: offer.price for offer in selectors.reseller_packages(reseller=request.reseller)}
+    for sub in detail["subscriptions"]:
+        sub.renew_price = prices.get(sub.package_id)
     return render(request, "resellers/customer_detail.html", {
-        "customer": customer, "reseller": request.reseller, **selectors.reseller_customer_detail(customer=customer),
+        "customer": customer, "reseller": request.reseller, **detail,
         "renew_form": RenewForm(), "collect_form": collect_form,
         "confirm_above": payment_services.confirm_limit(),
     }, status=status)
@@ -120,9 +124,12 @@ def customer_create(request):
 def subscription_renew_view(request, pk: int):
     subscription = selectors.reseller_subscription_get(reseller=request.reseller, pk=pk)
     form = RenewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The form expired; open the customer again."))
-        return redirect("reseller:customer-detail", pk=subscription.customer_id)
+    if not form.is_valid():  # nothing is taken: the page again, saying why
+        if "key" in form.errors:
+            messages.error(request, _("The form expired; open the customer again."))
+        else:
+            messages.error(request, _("Tick the box beside the price to confirm the renewal; nothing was taken."))
+        return _customer_page(request, subscription.customer, status=400)
     try:
         result = reseller_renewal.subscription_renew(
             actor=request.user, reseller=request.reseller, subscription=subscription, idempotency_key=form.cleaned_data["key"],
