@@ -14,10 +14,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from demo_logins_demo.management.commands.demo_routers import Command as DemoRouters
-from demo_logins_demo.management.commands.seed_demo import CUSTOMER_PASSWORD, RESELLERS, STAFF_LOGINS, TECHNICIAN_LOGIN
-from demo_logins_demo.management.commands.seed_resellers import PREPAID_LOGIN, SUB_LOGIN, SUB_PASSWORD
-from demo_logins_demo.routeros import SimulatorHost
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
@@ -26,6 +22,10 @@ from playwright.sync_api import expect
 from billing.wallet_models import WalletEntry
 from contracts.models import Contract
 from customers.models import Customer, Subscription
+from demo.management.commands.demo_routers import Command as DemoRouters
+from demo.management.commands.seed_demo import CUSTOMER_PASSWORD, RESELLERS, STAFF_LOGINS, TECHNICIAN_LOGIN
+from demo.management.commands.seed_resellers import PREPAID_LOGIN, SUB_LOGIN, SUB_PASSWORD
+from demo.routeros import SimulatorHost
 from fieldservice.models import WorkOrder
 from network import services as network_services
 from network.models import Router

@@ -7,12 +7,12 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
-from usage_network import outbox, routeros, usage
-from usage_network.models import UsageDaily, UsageHourly, UsagePoll, UsageSample
-from usage_network.selectors import live_status
-from usage_network.usage import counter_delta
 
 from customers.models import Subscription
+from network import outbox, routeros, usage
+from network.models import UsageDaily, UsageHourly, UsagePoll, UsageSample
+from network.selectors import live_status
+from network.usage import counter_delta
 from tests.factories import PackageFactory, RouterFactory, make_subscription
 
 pytestmark = pytest.mark.usefixtures("fresh_router_connections")
@@ -349,9 +349,9 @@ def test_purge_keeps_each_level_for_its_retention(usage_network):
 @pytest.mark.django_db
 def test_seed_usage_writes_past_days_only_configures_fup_and_runs_once(db):
     from django.core.management import call_command
-    from usage_network.models import FupState
 
     from customers.models import Package
+    from network.models import FupState
 
     capped = PackageFactory(data_cap_gb=100)
     heavy = make_subscription(package=capped, activate=True)
