@@ -15,6 +15,7 @@ command, each test worker) imported it through the modules that render documents
 
 from __future__ import annotations
 
+import atexit
 import functools
 import threading
 from collections.abc import Collection, Mapping
@@ -94,6 +95,14 @@ def _font_faces() -> CSS:
     return faces
 
 
+def _forget_fonts() -> None:
+    """At exit, before modules are torn down: WeasyPrint is imported after this module, so it is torn
+    down first, and a FontConfiguration still kept here would then fail in its __del__ ("'NoneType'
+    object is not callable" printed at every exit)."""
+    global _per_thread
+    _per_thread = threading.local()
+
+
 def _font_config() -> FontConfiguration:
     """One font configuration per thread, kept between documents.
 
@@ -106,6 +115,7 @@ def _font_config() -> FontConfiguration:
         from weasyprint.text.fonts import FontConfiguration
 
         fonts = _per_thread.fonts = FontConfiguration()
+        atexit.register(_forget_fonts)
     return fonts
 
 
