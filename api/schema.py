@@ -1,4 +1,4 @@
-"""drf-spectacular's description of our authentication (loaded by ApiConfig.ready)."""
+"""drf-spectacular's description of our authentication (loaded with the API's URLs, api/urls_api.py)."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 

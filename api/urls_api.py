@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import portal_views, views
+from . import portal_views, schema, views  # noqa: F401 (schema: registers the bearer scheme with drf-spectacular)
 
 # Ids are integers in the URL (`<int:pk>`): anything else is a 404 before a view runs.
 v1 = SimpleRouter(use_regex_path=False)

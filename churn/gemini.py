@@ -10,21 +10,26 @@ read; the caller keeps what was there.
 
 Tests reach the real SDK through an `httpx2.MockTransport` (google-genai 3.4's HTTP library, httpx's
 successor; it picks its backend from the transport's class) given in settings.GEMINI_HTTP_TRANSPORT.
+
+The SDK (`google.genai`, about 1.3 s of CPU to import) is imported when a draft is asked for, not when
+the retention page's module is loaded.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from typing import TYPE_CHECKING
 
 import httpx2
 from django.conf import settings
 from django.utils.translation import gettext as _
-from google import genai
-from google.genai import errors, types
 from pydantic import BaseModel, Field
 
 from .retention_selectors import gemini_settings
+
+if TYPE_CHECKING:
+    from google import genai
 
 try:  # google-genai uses httpx instead of httpx2 when a client or transport of httpx's is given
     import httpx
@@ -64,6 +69,9 @@ def is_configured() -> bool:
 
 
 def _client(key: str) -> genai.Client:
+    from google import genai
+    from google.genai import types
+
     options = types.HttpOptions(
         timeout=int(settings.GEMINI_TIMEOUT_MS),
         retry_options=types.HttpRetryOptions(
@@ -94,6 +102,8 @@ def retention_drafts(*, facts: dict, language: str) -> RetentionDrafts:
     key = api_key()
     if not key:
         raise GeminiUnavailable(_("Gemini is not set up: add an API key in Settings → Gemini."))
+    from google.genai import errors, types
+
     client = _client(key)
     try:
         response = client.models.generate_content(

@@ -8,6 +8,9 @@ scored on it: ROC-AUC, PR-AUC (average precision), precision in the top 10 %, an
 of the pooled predictions. The candidate with the better mean PR-AUC wins (the classes are very
 unbalanced, and who is on top of the list is what staff act on); logistic regression is kept unless
 gradient boosting beats it by more than 0.01, since it is simpler and its contributions are exact.
+
+scikit-learn is imported inside the functions that fit and score: importing it costs about 3 s of CPU,
+and every process that loads the URLs (each test worker, `manage.py check`) imported it through here.
 """
 
 from __future__ import annotations
@@ -18,12 +21,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from .features import LABEL_DAYS
 
@@ -42,16 +39,24 @@ MODEL_THREADS = 1  # OpenMP (gradient boosting) and BLAS (logistic regression) t
 @contextmanager
 def single_threaded():
     """Fits and predictions inside run on MODEL_THREADS threads (restored on the way out)."""
+    from threadpoolctl import threadpool_limits
+
     with threadpool_limits(limits=MODEL_THREADS):
         yield
 
 
 def make_estimator(algorithm: str):
     if algorithm == GBM:
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
         return HistGradientBoostingClassifier(
             max_iter=150, learning_rate=0.08, max_leaf_nodes=15, min_samples_leaf=20, l2_regularization=1.0,
             early_stopping=False, random_state=0,
         )
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
 
 
@@ -89,6 +94,8 @@ def _precision_top(y: np.ndarray, p: np.ndarray, share: float = 0.10) -> float:
 
 
 def evaluate(y: np.ndarray, p: np.ndarray) -> dict:
+    from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+
     both = len(np.unique(y)) == 2
     return {
         "rows": int(len(y)), "positives": int(y.sum()), "base_rate": round(float(y.mean()), 4) if len(y) else 0.0,

@@ -14,6 +14,42 @@ hypothesis_settings.register_profile("ispbill", deadline=None)
 hypothesis_settings.load_profile("ispbill")
 
 
+# The time budget (README, "Tests"): a test whose call takes over BUDGET_SECONDS is split or marked
+# `@pytest.mark.slow`; `make test` runs the marked ones in a step of their own (`make test-slow`).
+# Unmarked tests over the budget are listed at the end of a run; one over FAIL_SECONDS fails (generous:
+# the machine is shared and a loaded run is slower). TEST_BUDGET_FAIL_SECONDS=0 turns the failure off.
+BUDGET_SECONDS = 20.0
+FAIL_SECONDS = float(os.environ.get("TEST_BUDGET_FAIL_SECONDS", "90"))
+_over_budget: list[tuple[str, float]] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or item.get_closest_marker("slow") is not None:
+        return
+    if FAIL_SECONDS and report.passed and call.duration > FAIL_SECONDS:
+        report.outcome = "failed"
+        report.longrepr = (
+            f"{item.nodeid} took {call.duration:.1f} s, over the {FAIL_SECONDS:.0f} s limit for a test not marked slow: "
+            f"split it, make it faster, or mark it @pytest.mark.slow (it then runs in `make test-slow`)."
+        )
+
+
+def pytest_runtest_logreport(report):
+    # Runs where the reports arrive (the xdist controller too), so the summary covers every worker.
+    if report.when == "call" and report.duration > BUDGET_SECONDS and "slow" not in report.keywords:
+        _over_budget.append((report.nodeid, report.duration))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _over_budget:
+        terminalreporter.section(f"tests over the {BUDGET_SECONDS:.0f} s budget, not marked slow")
+        for nodeid, seconds in sorted(_over_budget, key=lambda entry: -entry[1]):
+            terminalreporter.write_line(f"{seconds:7.1f} s  {nodeid}")
+
+
 def pytest_collection_modifyitems(config, items):
     # The postgres marker means "row locks and real concurrency": it needs PostgreSQL, which CI always has.
     if os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
@@ -107,6 +143,46 @@ def eager_celery():
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield app
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def eager_outbox(eager_celery):
+    """The outbox's router changes run at once (eager_celery), on router connections of this test's own."""
+    from network.routeros import close_all_connections
+
+    close_all_connections()
+    yield
+    close_all_connections()
+
+
+@pytest.fixture
+def fresh_router_connections():
+    """The test starts without kept RouterOS API connections, and leaves none to the next one
+    (a module takes it with `pytestmark = pytest.mark.usefixtures("fresh_router_connections")`)."""
+    from network.routeros import close_all_connections
+
+    close_all_connections()
+    yield
+    close_all_connections()
+
+
+@pytest.fixture
+def empty_cache():
+    """The default cache is empty when the test starts and when it ends (rate limits, lockouts)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def private_cache(settings):
+    """Rate limits count in the cache: each test gets its own, never the shared file cache."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "growth-tests"}}
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

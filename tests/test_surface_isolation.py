@@ -164,7 +164,7 @@ def _object_key(route: Route, param: str) -> str | None:
     )
 
 
-def url_for(route: Route, world: dict) -> tuple[str, bool]:
+def url_for(route: Route, surface_isolation_world: dict) -> tuple[str, bool]:
     """The route's URL pointing at the victim world's objects, and whether it names an owned object."""
     kwargs, owned = {}, False
     for param in route.params:
@@ -172,7 +172,7 @@ def url_for(route: Route, world: dict) -> tuple[str, bool]:
             kwargs[param] = LITERAL_KWARGS[param]
             continue
         key = _object_key(route, param)
-        target = world[key] if key else world["package"]
+        target = surface_isolation_world[key] if key else surface_isolation_world["package"]
         owned = owned or key is not None
         kwargs[param] = target.pk
     return reverse(f"{route.surface}:{route.name}", kwargs=kwargs), owned
@@ -233,7 +233,7 @@ def _issued_card_batch(distributor):
 
 
 @pytest.fixture
-def world(db):
+def surface_isolation_world(db):
     """Branch A holds the victim objects; the intruders live in branch B or are other owners."""
     branch_a, branch_b = BranchFactory(name="Alpha", code="A"), BranchFactory(name="Beta", code="B")
     area_a, area_b = AreaFactory(branch=branch_a), AreaFactory(branch=branch_b)
@@ -332,11 +332,11 @@ def test_every_surface_has_routes_to_walk():
 
 
 @pytest.mark.django_db
-def test_anonymous_visitors_are_sent_to_the_login_of_each_surface(client, world):
+def test_anonymous_visitors_are_sent_to_the_login_of_each_surface(client, surface_isolation_world):
     for route in all_routes():
         if route.public:
             continue
-        url, _ = url_for(route, world)
+        url, _ = url_for(route, surface_isolation_world)
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             assert response.status_code == 302, f"{method.upper()} {url}"
@@ -344,13 +344,13 @@ def test_anonymous_visitors_are_sent_to_the_login_of_each_surface(client, world)
 
 
 @pytest.mark.django_db
-def test_wrong_kind_of_user_gets_403_everywhere_and_changes_nothing(client, world):
+def test_wrong_kind_of_user_gets_403_everywhere_and_changes_nothing(client, surface_isolation_world):
     before = fingerprint()
     for route in all_routes():
         if route.public:
             continue
-        url, _ = url_for(route, world)
-        for kind, user in world["users"].items():
+        url, _ = url_for(route, surface_isolation_world)
+        for kind, user in surface_isolation_world["users"].items():
             if kind.split("_")[0] == route.surface:
                 continue
             client.force_login(user)
@@ -361,12 +361,12 @@ def test_wrong_kind_of_user_gets_403_everywhere_and_changes_nothing(client, worl
 
 
 @pytest.mark.django_db
-def test_staff_of_another_branch_cannot_reach_or_change_branch_objects(client, world):
-    client.force_login(world["users"]["staff_other_branch"])
+def test_staff_of_another_branch_cannot_reach_or_change_branch_objects(client, surface_isolation_world):
+    client.force_login(surface_isolation_world["users"]["staff_other_branch"])
     before = fingerprint()
     walked = 0
     for route in surface_routes("staff"):
-        url, owned = url_for(route, world)
+        url, owned = url_for(route, surface_isolation_world)
         if route.public or not owned:
             continue
         walked += 1
@@ -379,11 +379,11 @@ def test_staff_of_another_branch_cannot_reach_or_change_branch_objects(client, w
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("surface,intruder", [("portal", "portal"), ("reseller", "reseller"), ("technician", "technician")])
-def test_other_owners_cannot_reach_objects_on_non_staff_surfaces(client, world, surface, intruder):
-    client.force_login(world["users"][intruder])
+def test_other_owners_cannot_reach_objects_on_non_staff_surfaces(client, surface_isolation_world, surface, intruder):
+    client.force_login(surface_isolation_world["users"][intruder])
     before = fingerprint()
     for route in surface_routes(surface):
-        url, owned = url_for(route, world)
+        url, owned = url_for(route, surface_isolation_world)
         if route.public or not owned:
             continue
         # 405: a POST-only action (renew, collect) answers a GET without looking at the object.
@@ -393,15 +393,15 @@ def test_other_owners_cannot_reach_objects_on_non_staff_surfaces(client, world, 
 
 
 @pytest.mark.django_db
-def test_portal_home_shows_only_the_signed_in_customers_subscriptions(client, world):
-    client.force_login(world["users"]["portal"])
+def test_portal_home_shows_only_the_signed_in_customers_subscriptions(client, surface_isolation_world):
+    client.force_login(surface_isolation_world["users"]["portal"])
     page = client.get(reverse("portal:home")).content.decode()
-    assert world["subscription"].username not in page
-    client.force_login(world["users"]["portal_owner"])
-    assert world["subscription"].username in client.get(reverse("portal:home")).content.decode()
+    assert surface_isolation_world["subscription"].username not in page
+    client.force_login(surface_isolation_world["users"]["portal_owner"])
+    assert surface_isolation_world["subscription"].username in client.get(reverse("portal:home")).content.decode()
 
 
 @pytest.mark.django_db
-def test_reseller_home_lists_only_own_customers(client, world):
-    client.force_login(world["users"]["reseller"])
-    assert world["reseller_customer"].account_number not in client.get(reverse("reseller:home")).content.decode()
+def test_reseller_home_lists_only_own_customers(client, surface_isolation_world):
+    client.force_login(surface_isolation_world["users"]["reseller"])
+    assert surface_isolation_world["reseller_customer"].account_number not in client.get(reverse("reseller:home")).content.decode()

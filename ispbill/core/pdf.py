@@ -7,31 +7,52 @@ Every document is set in the Noto Sans Bengali we ship (static/vendor/noto-sans-
 and Bengali halves), named by `@font-face` in a stylesheet that comes before the document's own, so a
 PDF looks the same whatever fonts the machine has: a contract signed on a server without Bangla fonts
 is not frozen with boxes. `FONT_STACK` is the family list for a document's own CSS to name.
+
+WeasyPrint is imported when the first document is rendered, not with this module: importing it costs
+about 1.4 s of CPU, and every process that loads the apps (each Celery worker, each `manage.py`
+command, each test worker) imported it through the modules that render documents.
 """
 
+from __future__ import annotations
+
+import atexit
+import functools
 import threading
 from collections.abc import Collection, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+if TYPE_CHECKING:
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
 
 
-class _OnlyTheseFiles(URLFetcher):
-    def __init__(self, allowed: Collection[str], images: Mapping[str, bytes] | None = None):
-        super().__init__(allowed_protocols={"file"})
-        self._allowed = set(allowed)
-        self._images = images or {}
+@functools.cache
+def _only_these_files_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def fetch(self, url, headers=None):
-        image = self._images.get(url)
-        if image is not None:  # made in memory by the caller: no file written and read back
-            return URLFetcherResponse(url, image, {"Content-Type": "image/png"})
-        if url not in self._allowed:
-            raise ValueError(f"not loading {url!r} into a document")
-        return super().fetch(url, headers)
+    class OnlyTheseFiles(URLFetcher):
+        def __init__(self, allowed: Collection[str], images: Mapping[str, bytes] | None = None):
+            super().__init__(allowed_protocols={"file"})
+            self._allowed = set(allowed)
+            self._images = images or {}
+
+        def fetch(self, url, headers=None):
+            image = self._images.get(url)
+            if image is not None:  # made in memory by the caller: no file written and read back
+                return URLFetcherResponse(url, image, {"Content-Type": "image/png"})
+            if url not in self._allowed:
+                raise ValueError(f"not loading {url!r} into a document")
+            return super().fetch(url, headers)
+
+    return OnlyTheseFiles
+
+
+def _only_these_files(allowed: Collection[str], images: Mapping[str, bytes] | None = None):
+    """A URL fetcher that loads only `allowed` file:// URLs and the in-memory `images`."""
+    return _only_these_files_class()(allowed, images)
 
 
 _per_thread = threading.local()
@@ -65,11 +86,21 @@ def _font_faces() -> CSS:
             for family, subset in FONT_FAMILIES for weight in FONT_WEIGHTS
         ]
         rules.append(f"html {{ font-family: {FONT_STACK}; }}")
+        from weasyprint import CSS
+
         faces = _per_thread.faces = CSS(
             string="\n".join(rules), font_config=_font_config(),
-            url_fetcher=_OnlyTheseFiles([path.as_uri() for path in font_files()]),
+            url_fetcher=_only_these_files([path.as_uri() for path in font_files()]),
         )
     return faces
+
+
+def _forget_fonts() -> None:
+    """At exit, before modules are torn down: WeasyPrint is imported after this module, so it is torn
+    down first, and a FontConfiguration still kept here would then fail in its __del__ ("'NoneType'
+    object is not callable" printed at every exit)."""
+    global _per_thread
+    _per_thread = threading.local()
 
 
 def _font_config() -> FontConfiguration:
@@ -81,7 +112,10 @@ def _font_config() -> FontConfiguration:
     """
     fonts = getattr(_per_thread, "fonts", None)
     if fonts is None:
+        from weasyprint.text.fonts import FontConfiguration
+
         fonts = _per_thread.fonts = FontConfiguration()
+        atexit.register(_forget_fonts)
     return fonts
 
 
@@ -92,6 +126,8 @@ def _stylesheet(path: Path) -> CSS:
         sheets = _per_thread.sheets = {}
     sheet = sheets.get(path)
     if sheet is None:
+        from weasyprint import CSS
+
         sheet = sheets[path] = CSS(filename=str(path), font_config=_font_config())
     return sheet
 
@@ -101,5 +137,7 @@ def html_to_pdf(html: str, *, files: Collection[str] = (), stylesheet: Path | No
     """The PDF of `html`, styled also by the CSS file `stylesheet` (a file of ours, read once per
     thread); `files` are the file:// URLs it may load (nothing else is fetched); `images` are PNGs made
     in memory, by the URL the document names them with (a card sheet's thousand QR codes)."""
+    from weasyprint import HTML
+
     sheets = [_font_faces(), *([_stylesheet(stylesheet)] if stylesheet else [])]
-    return HTML(string=html, url_fetcher=_OnlyTheseFiles(files, images)).write_pdf(font_config=_font_config(), stylesheets=sheets)
+    return HTML(string=html, url_fetcher=_only_these_files(files, images)).write_pdf(font_config=_font_config(), stylesheets=sheets)

@@ -4,7 +4,6 @@ notification preferences and language."""
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,14 +14,7 @@ from ispbill.notify.services import message_deliver, notify_customer
 from tests.factories import make_customer
 from tests.outbox import code_in
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 def last_code(to: str) -> str:

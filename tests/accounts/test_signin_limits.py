@@ -24,25 +24,25 @@ def login(client, identifier, password, ip="10.0.0.1"):
     return client.post(reverse("portal:login"), {"username": identifier, "password": password}, REMOTE_ADDR=ip)
 
 
-def spellings(customer) -> list[str]:
-    number, local = customer.account_number, "0" + customer.phone[4:]  # +8801712345678 → 01712345678
+def spellings(signin_limits_customer) -> list[str]:
+    number, local = signin_limits_customer.account_number, "0" + signin_limits_customer.phone[4:]  # +8801712345678 → 01712345678
     return [
         number, number.lower(), number.title(), f" {number} ", number.swapcase(),
-        customer.phone, local, customer.phone[1:], f"{local[:5]}-{local[5:]}", f"+880 {local[1:5]} {local[5:]}",
+        signin_limits_customer.phone, local, signin_limits_customer.phone[1:], f"{local[:5]}-{local[5:]}", f"+880 {local[1:5]} {local[5:]}",
         f"+880-{local[1:5]}-{local[5:]}", f"{local[:5]} {local[5:]}", f"880{local[1:]}", f"0088{local}",
     ]
 
 
 @pytest.fixture
-def customer(db):
+def signin_limits_customer(db):
     return make_customer(phone="01712345678", portal_password=PASSWORD)
 
 
 # 3. The lockout -----------------------------------------------------------------------------------------
 
 @pytest.mark.django_db
-def test_failures_under_different_spellings_count_for_one_customer(client, settings, customer):
-    typed = spellings(customer)
+def test_failures_under_different_spellings_count_for_one_customer(client, settings, signin_limits_customer):
+    typed = spellings(signin_limits_customer)
     for identifier in typed[: settings.AXES_FAILURE_LIMIT]:
         login(client, identifier, "wrong-password")
     for identifier in typed[settings.AXES_FAILURE_LIMIT:]:
@@ -52,26 +52,26 @@ def test_failures_under_different_spellings_count_for_one_customer(client, setti
 
 
 @pytest.mark.django_db
-def test_failures_from_many_addresses_lock_the_customer(settings, customer):
+def test_failures_from_many_addresses_lock_the_customer(settings, signin_limits_customer):
     for n in range(settings.AXES_FAILURE_LIMIT):
-        login(Client(), spellings(customer)[n], "wrong-password", ip=f"10.0.1.{n}")
+        login(Client(), spellings(signin_limits_customer)[n], "wrong-password", ip=f"10.0.1.{n}")
     client = Client()
-    assert login(client, customer.account_number, PASSWORD, ip="10.0.2.1").status_code == 429
+    assert login(client, signin_limits_customer.account_number, PASSWORD, ip="10.0.2.1").status_code == 429
     assert "_auth_user_id" not in client.session
 
 
 @pytest.mark.django_db
-def test_failures_across_many_accounts_lock_the_address(client, settings, customer):
+def test_failures_across_many_accounts_lock_the_address(client, settings, signin_limits_customer):
     for n in range(settings.AXES_FAILURE_LIMIT):
         login(client, f"CT-2026-9999{n}", "wrong-password", ip="10.0.3.3")
-    assert login(client, customer.account_number, PASSWORD, ip="10.0.3.3").status_code == 429
+    assert login(client, signin_limits_customer.account_number, PASSWORD, ip="10.0.3.3").status_code == 429
     assert "_auth_user_id" not in client.session
-    assert login(Client(), customer.account_number, PASSWORD, ip="10.0.3.4").status_code == 302
+    assert login(Client(), signin_limits_customer.account_number, PASSWORD, ip="10.0.3.4").status_code == 302
 
 
 @pytest.mark.django_db
-def test_a_few_mistakes_then_the_right_password_still_sign_in(client, settings, customer):
-    for identifier in spellings(customer)[: settings.AXES_FAILURE_LIMIT - 1]:
+def test_a_few_mistakes_then_the_right_password_still_sign_in(client, settings, signin_limits_customer):
+    for identifier in spellings(signin_limits_customer)[: settings.AXES_FAILURE_LIMIT - 1]:
         login(client, identifier, "wrong-password")
     assert login(client, "01712-345678", PASSWORD).status_code == 302
 
@@ -113,9 +113,9 @@ def test_twelve_concurrent_requests_send_exactly_the_limit_of_codes(settings, ca
     from django.core.cache import caches
 
     caches["default"].clear()
-    customer = make_customer(phone="01712345678", portal_password=PASSWORD)
-    results = concurrently(12, lambda n: ask_for_code(customer.account_number, ip="10.0.4.4").status_code)
-    sent = OneTimeCode.objects.filter(customer=customer).count()
+    signin_limits_customer = make_customer(phone="01712345678", portal_password=PASSWORD)
+    results = concurrently(12, lambda n: ask_for_code(signin_limits_customer.account_number, ip="10.0.4.4").status_code)
+    sent = OneTimeCode.objects.filter(customer=signin_limits_customer).count()
     assert sent == settings.OTP_SENDS_PER_PHONE, (sent, results)
     assert sorted(results).count(429) == 12 - settings.OTP_SENDS_PER_PHONE
 
@@ -123,7 +123,7 @@ def test_twelve_concurrent_requests_send_exactly_the_limit_of_codes(settings, ca
 # 5. Nothing says whether a phone is a customer's ----------------------------------------------------------
 
 @pytest.mark.django_db
-def test_known_and_unknown_numbers_get_the_same_answers_under_the_same_limits(settings, customer):
+def test_known_and_unknown_numbers_get_the_same_answers_under_the_same_limits(settings, signin_limits_customer):
     def answers(identifier_spellings, ip):
         client = Client()
         out = []
@@ -132,26 +132,26 @@ def test_known_and_unknown_numbers_get_the_same_answers_under_the_same_limits(se
             out.append((response.status_code, response.headers.get("Location")))
         return out
 
-    known = answers(spellings(customer)[5:10], ip="10.0.5.5")
+    known = answers(spellings(signin_limits_customer)[5:10], ip="10.0.5.5")
     unknown = answers(["+8801799999999", "01799999999", "8801799999999", "01799-999999", "+880 1799 999999"], ip="10.0.5.6")
     assert known == unknown
     assert [status for status, _ in known] == [302] * settings.OTP_SENDS_PER_PHONE + [429] * (5 - settings.OTP_SENDS_PER_PHONE)
 
 
 @pytest.mark.django_db
-def test_a_stranger_cannot_use_up_a_customers_codes(settings, customer):
+def test_a_stranger_cannot_use_up_a_customers_codes(settings, signin_limits_customer):
     for _ in range(settings.OTP_SENDS_PER_PHONE + 2):
-        ask_for_code(customer.phone, ip="10.0.6.6")
-    response = ask_for_code(customer.account_number, ip="10.0.6.7")  # the customer, at home
+        ask_for_code(signin_limits_customer.phone, ip="10.0.6.6")
+    response = ask_for_code(signin_limits_customer.account_number, ip="10.0.6.7")  # the customer, at home
     assert response.status_code == 302
-    assert OneTimeCode.objects.filter(customer=customer).count() == settings.OTP_SENDS_PER_PHONE + 1
+    assert OneTimeCode.objects.filter(customer=signin_limits_customer).count() == settings.OTP_SENDS_PER_PHONE + 1
 
 
 @pytest.mark.django_db
-def test_codes_to_one_customer_are_capped_across_all_addresses(settings, customer):
+def test_codes_to_one_customer_are_capped_across_all_addresses(settings, signin_limits_customer):
     for n in range(settings.OTP_SENDS_PER_ACCOUNT + 3):
-        ask_for_code(customer.phone, ip=f"10.0.7.{n}")
-    assert OneTimeCode.objects.filter(customer=customer).count() == settings.OTP_SENDS_PER_ACCOUNT
+        ask_for_code(signin_limits_customer.phone, ip=f"10.0.7.{n}")
+    assert OneTimeCode.objects.filter(customer=signin_limits_customer).count() == settings.OTP_SENDS_PER_ACCOUNT
 
 
 @pytest.mark.django_db
@@ -173,7 +173,7 @@ def test_the_referral_form_does_not_say_whether_a_phone_is_a_customers(client):
 
 
 @pytest.mark.django_db
-def test_unknown_numbers_send_no_message(customer):
+def test_unknown_numbers_send_no_message(signin_limits_customer):
     ask_for_code("01799999999", ip="10.0.9.9")
     assert not Message.objects.filter(to__contains="1799999999").exists()
     assert not OneTimeCode.objects.exists()

@@ -28,7 +28,7 @@ def user_payload(**overrides):
 
 
 @pytest.fixture
-def manager_client(client):
+def views_users_manager_client(client):
     """A Manager: may see users (accounts.view_user) but not change them or roles."""
     client.force_login(UserFactory(roles=["Manager"]))
     return client
@@ -72,19 +72,19 @@ def test_user_list_shows_kind_roles_scope_and_filters_by_role(staff_client, admi
 
 
 @pytest.mark.django_db
-def test_manager_sees_users_but_cannot_create_edit_or_touch_roles(manager_client):
+def test_manager_sees_users_but_cannot_create_edit_or_touch_roles(views_users_manager_client):
     target = UserFactory(username="target", first_name="Before")
     cashier = Group.objects.get(name="Cashier")
     users_before, roles_before = User.objects.count(), Group.objects.count()
     cashier_perms = set(cashier.permissions.values_list("pk", flat=True))
 
-    assert manager_client.get(reverse("staff:user-list")).status_code == 200
-    assert manager_client.get(reverse("staff:role-list")).status_code == 200
-    assert manager_client.post(reverse("staff:user-create"), user_payload()).status_code == 403
-    assert manager_client.post(reverse("staff:user-edit", args=[target.pk]), user_payload(username="target", first_name="After")).status_code == 403
-    assert manager_client.post(reverse("staff:user-password", args=[target.pk]), {"password": STRONG, "password_confirm": STRONG}).status_code == 403
-    assert manager_client.post(reverse("staff:role-create"), {"name": "Sneaky"}).status_code == 403
-    assert manager_client.post(reverse("staff:role-edit", args=[cashier.pk]), {"permissions": []}).status_code == 403
+    assert views_users_manager_client.get(reverse("staff:user-list")).status_code == 200
+    assert views_users_manager_client.get(reverse("staff:role-list")).status_code == 200
+    assert views_users_manager_client.post(reverse("staff:user-create"), user_payload()).status_code == 403
+    assert views_users_manager_client.post(reverse("staff:user-edit", args=[target.pk]), user_payload(username="target", first_name="After")).status_code == 403
+    assert views_users_manager_client.post(reverse("staff:user-password", args=[target.pk]), {"password": STRONG, "password_confirm": STRONG}).status_code == 403
+    assert views_users_manager_client.post(reverse("staff:role-create"), {"name": "Sneaky"}).status_code == 403
+    assert views_users_manager_client.post(reverse("staff:role-edit", args=[cashier.pk]), {"permissions": []}).status_code == 403
 
     target.refresh_from_db()
     assert target.first_name == "Before" and target.check_password(PASSWORD)

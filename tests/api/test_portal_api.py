@@ -16,7 +16,7 @@ PASSWORD = "correct-horse-9"
 
 
 @pytest.fixture
-def two_customers(areas):
+def portal_api_two_customers(areas):
     mine = make_customer(area=areas[0], portal_password=PASSWORD)
     theirs = make_customer(area=areas[0], portal_password="another-pass-7")
     for customer in (mine, theirs):
@@ -29,8 +29,8 @@ def _sign_in(client, login, password=PASSWORD):
     return client.post("/api/portal/token/", data={"login": login, "password": password, "name": "Pixel 8"}, content_type="application/json")
 
 
-def test_sign_in_gives_a_token_for_the_customer_and_wrong_password_does_not(client, two_customers):
-    mine, _theirs = two_customers
+def test_sign_in_gives_a_token_for_the_customer_and_wrong_password_does_not(client, portal_api_two_customers):
+    mine, _theirs = portal_api_two_customers
     assert _sign_in(client, mine.account_number, "wrong").status_code in (401, 403)
     answer = _sign_in(client, mine.account_number)
     assert answer.status_code == 201, answer.content
@@ -39,8 +39,8 @@ def test_sign_in_gives_a_token_for_the_customer_and_wrong_password_does_not(clie
     assert Api(client, answer.json()["token"]).get("/api/portal/me/").json()["id"] == mine.pk
 
 
-def test_customer_token_sees_only_its_own_rows(client, two_customers):
-    mine, theirs = two_customers
+def test_customer_token_sees_only_its_own_rows(client, portal_api_two_customers):
+    mine, theirs = portal_api_two_customers
     api = Api(client, _sign_in(client, mine.account_number).json()["token"])
     invoices = api.get("/api/portal/invoices/").json()["results"]
     assert {row["customer"] for row in invoices} == {mine.pk}
@@ -54,8 +54,8 @@ def test_customer_token_sees_only_its_own_rows(client, two_customers):
         assert api.get(url).status_code == 403
 
 
-def test_customer_opens_a_ticket_for_themselves_only(client, two_customers):
-    mine, theirs = two_customers
+def test_customer_opens_a_ticket_for_themselves_only(client, portal_api_two_customers):
+    mine, theirs = portal_api_two_customers
     api = Api(client, _sign_in(client, mine.account_number).json()["token"])
     answer = api.post("/api/portal/tickets/", {"category": "slow_speed", "subject": "Slow", "description": "Evenings", "customer": theirs.pk})
     assert answer.status_code == 201, answer.content
@@ -72,15 +72,15 @@ def test_customer_opens_a_ticket_for_themselves_only(client, two_customers):
     assert Ticket.objects.filter(customer=mine).count() == 1
 
 
-def test_revoking_signs_the_app_out(client, two_customers):
-    mine, _theirs = two_customers
+def test_revoking_signs_the_app_out(client, portal_api_two_customers):
+    mine, _theirs = portal_api_two_customers
     raw = _sign_in(client, mine.account_number).json()["token"]
     api = Api(client, raw)
     assert api.post("/api/portal/token/revoke/").status_code == 204
     assert api.get("/api/portal/me/").status_code == 401
 
 
-def test_staff_token_cannot_use_portal_endpoints(api_as, two_customers):
+def test_staff_token_cannot_use_portal_endpoints(api_as, portal_api_two_customers):
     api = api_as()
     assert api.get("/api/portal/invoices/").status_code == 403
     assert api.get("/api/portal/me/").status_code == 403
@@ -90,8 +90,8 @@ PORTAL_LISTS = ["/api/portal/me/", "/api/portal/subscriptions/", "/api/portal/in
 
 
 @pytest.mark.parametrize("url", PORTAL_LISTS)
-def test_every_portal_endpoint_needs_a_customer_token(client, api_as, two_customers, url):
-    mine, _theirs = two_customers
+def test_every_portal_endpoint_needs_a_customer_token(client, api_as, portal_api_two_customers, url):
+    mine, _theirs = portal_api_two_customers
     assert Api(client, None).get(url).status_code == 401
     assert api_as().get(url).status_code == 403
     raw = _sign_in(client, mine.account_number).json()["token"]

@@ -45,14 +45,14 @@ def test_cancel_without_a_fee_goes_through_the_use_case_and_tells_the_webhooks(a
 
 
 @pytest.fixture
-def scenario(db):
+def subscription_cancel_scenario(db):
     built = under_contract(price=Decimal("1000.00"))
     with mock.patch("django.utils.timezone.localdate", return_value=CANCEL_DAY):
         yield built
 
 
-def test_a_due_fee_must_be_decided_at_the_quoted_total(client, scenario, maker):
-    subscription, contract = scenario
+def test_a_due_fee_must_be_decided_at_the_quoted_total(client, subscription_cancel_scenario, maker):
+    subscription, contract = subscription_cancel_scenario
     _token, raw = token_create(actor=maker, name="CRM", scopes=ALL_WRITE)
     api = Api(client, raw)
     quote = api.get(f"/api/v1/subscriptions/{subscription.pk}/cancel-quote/").json()
@@ -74,8 +74,8 @@ def test_a_due_fee_must_be_decided_at_the_quoted_total(client, scenario, maker):
     assert OneTimeCharge.objects.get(kind=OneTimeCharge.Kind.TERMINATION).amount + 0 > 0
 
 
-def test_charging_needs_billing_rights_and_waiving_the_waive_permission(client, scenario):
-    subscription, contract = scenario
+def test_charging_needs_billing_rights_and_waiving_the_waive_permission(client, subscription_cancel_scenario):
+    subscription, contract = subscription_cancel_scenario
     supervisor = UserFactory(roles=["Technician supervisor"])  # may cancel connections, may not bill
     _token, raw = token_create(actor=supervisor, name="NOC", scopes=ALL_WRITE)
     before = _state(subscription, contract)

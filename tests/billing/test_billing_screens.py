@@ -26,7 +26,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture(autouse=True)
-def billing_settings(db):
+def billing_screens_billing_settings(db):
     current_billing_settings()
     BillingSettings.objects.filter(pk=1).update(
         mode="calendar", allowed_anchor_days=[1, 5, 25, 30], default_anchor_day=1, vat_rate=D("15"),
@@ -261,14 +261,14 @@ def test_staff_receipt_pdf_download(staff_client, customer):
 
 
 @pytest.fixture
-def two_customers(db):
+def billing_screens_two_customers(db):
     owner = make_customer(name="Owner Rahman", portal_password="portal-pass-1")
     other = make_customer(name="Other Hossain", portal_password="portal-pass-2")
     return owner, other
 
 
-def test_portal_lists_own_invoices_with_pdfs_and_never_anothers(client, two_customers):
-    owner, other = two_customers
+def test_portal_lists_own_invoices_with_pdfs_and_never_anothers(client, billing_screens_two_customers):
+    owner, other = billing_screens_two_customers
     mine, theirs = charge(owner), charge(other)
     their_payment = payment_ledger_record(actor=None, customer=other, amount=D("10.00"), method="cash")
     client.force_login(owner.user)
@@ -285,8 +285,8 @@ def test_portal_lists_own_invoices_with_pdfs_and_never_anothers(client, two_cust
     assert client.get(reverse("portal:receipt-pdf", args=[their_payment.pk])).status_code == 404
 
 
-def test_portal_receipt_and_statement_downloads(client, two_customers):
-    owner, _ = two_customers
+def test_portal_receipt_and_statement_downloads(client, billing_screens_two_customers):
+    owner, _ = billing_screens_two_customers
     charge(owner)
     payment = payment_ledger_record(actor=None, customer=owner, amount=D("500.00"), method="cash")
     client.force_login(owner.user)

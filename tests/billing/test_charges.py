@@ -19,7 +19,7 @@ D = Decimal
 
 
 @pytest.fixture(autouse=True)
-def billing_defaults(db):
+def charges_billing_defaults(db):
     configure(vat_rate=D("5"))
 
 

@@ -33,7 +33,7 @@ def check_ledger() -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def ledger(db):
+def check_ledger_ledger(db):
     """A customer with an invoice partly paid: balance 700, amount paid 300."""
     current_billing_settings()
     customer = make_customer()
@@ -48,8 +48,8 @@ def raw_update(model, column: str, delta: str, pk: int) -> None:
         cursor.execute(f"UPDATE {table} SET {col} = {col} + %s WHERE id = %s", [D(delta), pk])
 
 
-def test_check_ledger_exits_zero_when_balances_agree(ledger):
-    customer, invoice = ledger
+def test_check_ledger_exits_zero_when_balances_agree(check_ledger_ledger):
+    customer, invoice = check_ledger_ledger
 
     status, out, err = check_ledger()
 
@@ -58,8 +58,8 @@ def test_check_ledger_exits_zero_when_balances_agree(ledger):
     assert customer.account.balance == invoice.total - D("300.00")
 
 
-def test_check_ledger_exits_non_zero_when_a_cached_balance_disagrees(ledger):
-    customer, _invoice = ledger
+def test_check_ledger_exits_non_zero_when_a_cached_balance_disagrees(check_ledger_ledger):
+    customer, _invoice = check_ledger_ledger
     account = Account.objects.get(customer=customer)
     entries = list(LedgerEntry.objects.values_list("id", "amount"))
 
@@ -75,8 +75,8 @@ def test_check_ledger_exits_non_zero_when_a_cached_balance_disagrees(ledger):
     assert check_ledger()[0] == 0
 
 
-def test_check_ledger_exits_non_zero_when_an_invoice_paid_amount_disagrees(ledger):
-    _customer, invoice = ledger
+def test_check_ledger_exits_non_zero_when_an_invoice_paid_amount_disagrees(check_ledger_ledger):
+    _customer, invoice = check_ledger_ledger
 
     raw_update(Invoice, "amount_paid", "5.00", invoice.pk)
 

@@ -23,7 +23,7 @@ D = Decimal
 
 
 @pytest.fixture(autouse=True)
-def billing_settings(db):
+def dunning_path_billing_settings(db):
     current_billing_settings()
     BillingSettings.objects.filter(pk=1).update(
         mode=BillingSettings.Mode.CALENDAR, default_anchor_day=1, issue_days_before=7, due_days=7, grace_days=3,

@@ -17,12 +17,12 @@ D = Decimal
 
 
 @pytest.fixture(autouse=True)
-def billing_defaults(db):
+def package_change_views_billing_defaults(db):
     configure()
 
 
 @pytest.fixture
-def world(db):
+def package_change_views_world(db):
     basic, fast = PackageFactory(name="Basic 10", price=D("1000.00")), PackageFactory(name="Fast 40", price=D("1500.00"))
     retired = PackageFactory(name="Retired 2", price=D("300.00"), is_active=False)
     customer = make_customer(portal_password="portal-pass-1")
@@ -36,29 +36,29 @@ def snapshot():
     )
 
 
-def test_portal_nav_page_quote_and_request(client, world):
-    client.force_login(world["customer"].user)
+def test_portal_nav_page_quote_and_request(client, package_change_views_world):
+    client.force_login(package_change_views_world["customer"].user)
     home = client.get(reverse("portal:home")).content.decode()
     assert reverse("portal:package-changes") in home  # reachable from the portal navigation
-    page = client.get(reverse("portal:package-change", args=[world["subscription"].pk])).content.decode()
+    page = client.get(reverse("portal:package-change", args=[package_change_views_world["subscription"].pk])).content.decode()
     assert "Fast 40" in page and "Retired 2" not in page
 
     quote = client.get(
-        reverse("portal:package-change", args=[world["subscription"].pk]), {"to": world["fast"].pk}, HTTP_HX_REQUEST="true"
+        reverse("portal:package-change", args=[package_change_views_world["subscription"].pk]), {"to": package_change_views_world["fast"].pk}, HTTP_HX_REQUEST="true"
     )
     assert 'id="package-quote"' in quote.content.decode() and "<html" not in quote.content.decode()
     dialog = client.get(
-        reverse("portal:package-change-confirm", args=[world["subscription"].pk]), {"to": world["fast"].pk}, HTTP_HX_REQUEST="true"
+        reverse("portal:package-change-confirm", args=[package_change_views_world["subscription"].pk]), {"to": package_change_views_world["fast"].pk}, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "<dialog" in dialog and "Send request" in dialog
 
     response = client.post(
-        reverse("portal:package-change-confirm", args=[world["subscription"].pk]), {"to_package": world["fast"].pk, "note": "faster"}
+        reverse("portal:package-change-confirm", args=[package_change_views_world["subscription"].pk]), {"to_package": package_change_views_world["fast"].pk, "note": "faster"}
     )
     assert response.status_code == 302
     change = PackageChange.objects.get()
     assert (change.status, change.source, change.to_package, change.requested_by) == (
-        "pending", "customer", world["fast"], world["customer"].user
+        "pending", "customer", package_change_views_world["fast"], package_change_views_world["customer"].user
     )
     assert "waiting for a decision" in client.get(reverse("portal:package-changes")).content.decode()
 
@@ -68,42 +68,42 @@ def test_portal_nav_page_quote_and_request(client, world):
 
 
 @pytest.mark.parametrize("choice", ["basic", "retired"])
-def test_portal_refuses_the_same_or_a_retired_package_and_changes_nothing(client, world, choice):
-    client.force_login(world["customer"].user)
+def test_portal_refuses_the_same_or_a_retired_package_and_changes_nothing(client, package_change_views_world, choice):
+    client.force_login(package_change_views_world["customer"].user)
     before = snapshot()
     response = client.post(
-        reverse("portal:package-change-confirm", args=[world["subscription"].pk]), {"to_package": world[choice].pk}
+        reverse("portal:package-change-confirm", args=[package_change_views_world["subscription"].pk]), {"to_package": package_change_views_world[choice].pk}
     )
     assert response.status_code == 200 and "not available" in response.content.decode()
     assert snapshot() == before
 
 
-def test_portal_refuses_a_second_request(client, world):
-    package_change_request(actor=None, subscription=world["subscription"], to_package=world["fast"], source="customer")
-    client.force_login(world["customer"].user)
+def test_portal_refuses_a_second_request(client, package_change_views_world):
+    package_change_request(actor=None, subscription=package_change_views_world["subscription"], to_package=package_change_views_world["fast"], source="customer")
+    client.force_login(package_change_views_world["customer"].user)
     before = snapshot()
     other = PackageFactory(name="Mid 20", price=D("1200.00"))
-    response = client.post(reverse("portal:package-change-confirm", args=[world["subscription"].pk]), {"to_package": other.pk})
+    response = client.post(reverse("portal:package-change-confirm", args=[package_change_views_world["subscription"].pk]), {"to_package": other.pk})
     assert "already waiting" in response.content.decode()
     assert snapshot() == before
 
 
-def test_a_customer_cannot_request_for_another_customers_subscription(client, world):
+def test_a_customer_cannot_request_for_another_customers_subscription(client, package_change_views_world):
     intruder = make_customer(portal_password="portal-pass-2")
     client.force_login(intruder.user)
     before = snapshot()
-    url = reverse("portal:package-change-confirm", args=[world["subscription"].pk])
-    assert client.post(url, {"to_package": world["fast"].pk}).status_code == 404
-    assert client.get(reverse("portal:package-change", args=[world["subscription"].pk])).status_code == 404
+    url = reverse("portal:package-change-confirm", args=[package_change_views_world["subscription"].pk])
+    assert client.post(url, {"to_package": package_change_views_world["fast"].pk}).status_code == 404
+    assert client.get(reverse("portal:package-change", args=[package_change_views_world["subscription"].pk])).status_code == 404
     assert snapshot() == before
 
 
-def test_staff_queue_approve_and_reject_with_notes(client, world):
-    first = package_change_request(actor=None, subscription=world["subscription"], to_package=world["fast"], source="customer")
+def test_staff_queue_approve_and_reject_with_notes(client, package_change_views_world):
+    first = package_change_request(actor=None, subscription=package_change_views_world["subscription"], to_package=package_change_views_world["fast"], source="customer")
     staff = admin_user()
     client.force_login(staff)
     queue = client.get(reverse("staff:packagechange-list")).content.decode()
-    assert world["customer"].account_number in queue and reverse("staff:packagechange-approve", args=[first.pk]) in queue
+    assert package_change_views_world["customer"].account_number in queue and reverse("staff:packagechange-approve", args=[first.pk]) in queue
 
     dialog = client.get(reverse("staff:packagechange-approve", args=[first.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert "<dialog" in dialog and 'data-testid="package-quote"' in dialog
@@ -111,14 +111,14 @@ def test_staff_queue_approve_and_reject_with_notes(client, world):
     assert response.status_code == 204 and "packageChangesChanged" in response["HX-Trigger"]
     first.refresh_from_db()
     assert first.status == "applied" and first.decision_note == "Done"
-    assert Subscription.objects.get(pk=world["subscription"].pk).package == world["fast"]
+    assert Subscription.objects.get(pk=package_change_views_world["subscription"].pk).package == package_change_views_world["fast"]
 
     # Approving again: refused, nothing changes.
     before = snapshot()
     again = client.post(reverse("staff:packagechange-approve", args=[first.pk]), {"note": ""})
     assert "already applied" in again.content.decode() and snapshot() == before
 
-    second = package_change_request(actor=None, subscription=world["subscription"], to_package=world["basic"], source="customer")
+    second = package_change_request(actor=None, subscription=package_change_views_world["subscription"], to_package=package_change_views_world["basic"], source="customer")
     missing_note = client.post(reverse("staff:packagechange-reject", args=[second.pk]), {"note": ""})
     assert "Say why" in missing_note.content.decode()
     second.refresh_from_db()
@@ -129,70 +129,70 @@ def test_staff_queue_approve_and_reject_with_notes(client, world):
     assert "Not now" in client.get(reverse("staff:packagechange-list"), {"state": "decided"}).content.decode()
 
 
-def test_queue_is_branch_scoped(client, world):
-    change = package_change_request(actor=None, subscription=world["subscription"], to_package=world["fast"], source="customer")
+def test_queue_is_branch_scoped(client, package_change_views_world):
+    change = package_change_request(actor=None, subscription=package_change_views_world["subscription"], to_package=package_change_views_world["fast"], source="customer")
     other_branch = BranchFactory(name="Elsewhere", code="ELS")
     client.force_login(admin_user(branch_scope=[other_branch]))
-    assert world["customer"].account_number not in client.get(reverse("staff:packagechange-list")).content.decode()
+    assert package_change_views_world["customer"].account_number not in client.get(reverse("staff:packagechange-list")).content.decode()
     before = snapshot()
     assert client.post(reverse("staff:packagechange-approve", args=[change.pk])).status_code == 404
     assert snapshot() == before
 
 
-def test_deciding_needs_the_permission(client, world):
-    change = package_change_request(actor=None, subscription=world["subscription"], to_package=world["fast"], source="customer")
+def test_deciding_needs_the_permission(client, package_change_views_world):
+    change = package_change_request(actor=None, subscription=package_change_views_world["subscription"], to_package=package_change_views_world["fast"], source="customer")
     client.force_login(UserFactory(roles=["Support"]))
     before = snapshot()
     assert client.post(reverse("staff:packagechange-approve", args=[change.pk])).status_code == 403
     assert snapshot() == before
 
 
-def test_staff_change_shows_the_quote_then_applies(client, world):
+def test_staff_change_shows_the_quote_then_applies(client, package_change_views_world):
     client.force_login(admin_user())
-    url = reverse("staff:subscription-package-change", args=[world["subscription"].pk])
-    tab = client.get(reverse("staff:customer-detail", args=[world["customer"].pk]), {"tab": "subscriptions"}).content.decode()
+    url = reverse("staff:subscription-package-change", args=[package_change_views_world["subscription"].pk])
+    tab = client.get(reverse("staff:customer-detail", args=[package_change_views_world["customer"].pk]), {"tab": "subscriptions"}).content.decode()
     assert url in tab
-    quote = client.get(url, {"to_package": world["fast"].pk}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="package-quote")
+    quote = client.get(url, {"to_package": package_change_views_world["fast"].pk}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="package-quote")
     assert 'id="package-quote"' in quote.content.decode() and "Fast 40" in quote.content.decode()
-    response = client.post(url, {"to_package": world["fast"].pk, "note": "Asked by phone"})
+    response = client.post(url, {"to_package": package_change_views_world["fast"].pk, "note": "Asked by phone"})
     assert response.status_code == 302
     change = PackageChange.objects.get()
     assert (change.status, change.source) == ("applied", "staff")
-    assert Subscription.objects.get(pk=world["subscription"].pk).package == world["fast"]
+    assert Subscription.objects.get(pk=package_change_views_world["subscription"].pk).package == package_change_views_world["fast"]
 
 
-def test_staff_change_from_the_dialog_says_it_was_done(client, world):
+def test_staff_change_from_the_dialog_says_it_was_done(client, package_change_views_world):
     client.force_login(admin_user())
-    url = reverse("staff:subscription-package-change", args=[world["subscription"].pk])
-    response = client.post(url, {"to_package": world["fast"].pk, "note": ""}, HTTP_HX_REQUEST="true")
+    url = reverse("staff:subscription-package-change", args=[package_change_views_world["subscription"].pk])
+    response = client.post(url, {"to_package": package_change_views_world["fast"].pk, "note": ""}, HTTP_HX_REQUEST="true")
     assert response.status_code == 204
     events = json.loads(response["HX-Trigger"])
     assert "closeModal" in events and events["messages"]["items"][0]["text"] == "Package changed to Fast 40."
 
 
-def test_the_edit_form_no_longer_changes_the_package_by_itself(client, world):
+def test_the_edit_form_no_longer_changes_the_package_by_itself(client, package_change_views_world):
     client.force_login(admin_user())
-    subscription = world["subscription"]
+    subscription = package_change_views_world["subscription"]
     form = client.get(reverse("staff:subscription-edit", args=[subscription.pk])).content.decode()
     assert "Change package" in form
     before = snapshot()
     client.post(reverse("staff:subscription-edit", args=[subscription.pk]), {
-        "package": world["fast"].pk, "connection_type": subscription.connection_type, "router": subscription.router_id,
+        "package": package_change_views_world["fast"].pk, "connection_type": subscription.connection_type, "router": subscription.router_id,
         "username": subscription.username, "password": "", "static_ip": "", "mac_address": "",
     })
     assert snapshot()[1] == before[1]  # the disabled field keeps the package
 
 
-def test_portal_offers_only_packages_for_the_same_kind_of_connection_and_refuses_another(client, world):
+def test_portal_offers_only_packages_for_the_same_kind_of_connection_and_refuses_another(client, package_change_views_world):
     """A fiber subscriber is not offered wireless packages: another kind of connection is a new installation."""
     wireless = PackageFactory(name="Air 30", price=D("1200.00"), type="wireless")
-    assert world["basic"].type == world["fast"].type != "wireless"
-    client.force_login(world["customer"].user)
-    page = client.get(reverse("portal:package-change", args=[world["subscription"].pk])).content.decode()
+    assert package_change_views_world["basic"].type == package_change_views_world["fast"].type != "wireless"
+    client.force_login(package_change_views_world["customer"].user)
+    page = client.get(reverse("portal:package-change", args=[package_change_views_world["subscription"].pk])).content.decode()
     assert "Fast 40" in page and "Air 30" not in page
     before = snapshot()
     response = client.post(
-        reverse("portal:package-change-confirm", args=[world["subscription"].pk]), {"to_package": wireless.pk}
+        reverse("portal:package-change-confirm", args=[package_change_views_world["subscription"].pk]), {"to_package": wireless.pk}
     )
     assert response.status_code == 200 and "not available" in response.content.decode()
     assert snapshot() == before

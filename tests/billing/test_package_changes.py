@@ -36,7 +36,7 @@ CUSTOMER = PackageChange.Source.CUSTOMER
 
 
 @pytest.fixture(autouse=True)
-def billing_defaults(db):
+def package_changes_billing_defaults(db):
     configure()
 
 

@@ -19,7 +19,7 @@ D = Decimal
 
 
 @pytest.fixture(autouse=True)
-def billing_settings(db):
+def review_defects_billing_settings(db):
     current_billing_settings()
     BillingSettings.objects.filter(pk=1).update(
         mode="calendar", allowed_anchor_days=[1, 5, 25, 30], default_anchor_day=1, vat_rate=D("0"),

@@ -46,7 +46,7 @@ def configure(**changes) -> BillingSettings:
 
 
 @pytest.fixture(autouse=True)
-def billing_defaults(db):
+def run_billing_defaults(db):
     configure()
 
 

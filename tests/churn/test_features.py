@@ -83,7 +83,7 @@ def ticket(customer, day, **fields):
 
 
 @pytest.fixture
-def world(db):
+def features_world(db):
     branch = BranchFactory()
     a1, a2 = AreaFactory(branch=branch, name="Pallabi"), AreaFactory(branch=branch, name="Kazipara")
     basic = PackageFactory(name="Basic", price=D("1000.00"), download_mbps=20)
@@ -163,17 +163,17 @@ def row(frame, customer) -> dict:
     return dict(zip(FEATURES, frame.matrix[index].tolist()))
 
 
-def test_population_and_labels_follow_the_analytics_churn_definition(world):
+def test_population_and_labels_follow_the_analytics_churn_definition(features_world):
     frame = features_at(CUTOFF, with_labels=True)
     ids = frame.customer_ids.tolist()
-    assert world["c"].pk not in ids  # suspended unpaid for 49 days: churned before the cut-off
+    assert features_world["c"].pk not in ids  # suspended unpaid for 49 days: churned before the cut-off
     labels = dict(zip(ids, frame.labels.tolist()))
-    assert labels == {world["a"].pk: 0, world["b"].pk: 1, world["d"].pk: 0}
-    assert frame.mrr(ids.index(world["a"].pk)) == D("1000.00")  # Basic since the downgrade
+    assert labels == {features_world["a"].pk: 0, features_world["b"].pk: 1, features_world["d"].pk: 0}
+    assert frame.mrr(ids.index(features_world["a"].pk)) == D("1000.00")  # Basic since the downgrade
 
 
-def test_every_feature_of_a_customer_by_hand(world):
-    a = row(features_at(CUTOFF), world["a"])
+def test_every_feature_of_a_customer_by_hand(features_world):
+    a = row(features_at(CUTOFF), features_world["a"])
     assert a["tenure_months"] == pytest.approx(150 / 30.44)  # since 1 Nov 2025
     assert a["monthly_charge"] == 1000.0
     assert (a["late_invoices_3"], a["max_days_late_3"]) == (2, 18)
@@ -193,23 +193,23 @@ def test_every_feature_of_a_customer_by_hand(world):
     assert a["area_suspended_pct_90"] == 50.0  # A of A and B in Pallabi
 
 
-def test_a_customer_without_records_has_quiet_features(world):
-    b = row(features_at(CUTOFF), world["b"])
+def test_a_customer_without_records_has_quiet_features(features_world):
+    b = row(features_at(CUTOFF), features_world["b"])
     assert b["has_reseller"] == 1
     assert b["days_since_traffic"] == pytest.approx(58)  # no traffic since joining on 1 February
     assert (b["late_invoices_3"], b["open_balance"], b["tickets_90"], b["has_contract"]) == (0, 0, 0, 0)
-    d = row(features_at(CUTOFF), world["d"])
+    d = row(features_at(CUTOFF), features_world["d"])
     assert (d["usage_30_change_pct"], d["days_since_traffic"], d["idle_days_30"], d["outage_hours_90"]) == (0, 0, 0, 0)
 
 
-def test_nothing_after_the_cutoff_changes_a_feature(world):
+def test_nothing_after_the_cutoff_changes_a_feature(features_world):
     before = features_at(CUTOFF)
-    a, sa = world["a"], world["sa"]
+    a, sa = features_world["a"], features_world["sa"]
     pay(a, date(2026, 4, 2))  # settles the open bill
     usage(sa, date(2026, 4, 1), date(2026, 4, 5), 9.0)
     ticket(a, date(2026, 4, 3), response_breached_at=at(date(2026, 4, 4)))
     with clock(date(2026, 4, 3)):
-        outage_declare(actor=None, title="Late report", areas=[world["a1"]], started_at=at(date(2026, 3, 25)))
+        outage_declare(actor=None, title="Late report", areas=[features_world["a1"]], started_at=at(date(2026, 3, 25)))
         SpeedTestResult.objects.create(customer=a, download_mbps=D("1"), upload_mbps=D("1"), ping_ms=D("1"), jitter_ms=D("1"),
                                        package_download_mbps=20)
         subscription_suspend(actor=None, subscription=Subscription.objects.get(pk=sa.pk), reason="unpaid",
@@ -221,13 +221,13 @@ def test_nothing_after_the_cutoff_changes_a_feature(world):
     np.testing.assert_array_equal(after.mrr_cents, before.mrr_cents)
 
 
-def test_usage_of_a_customer_with_two_connections_counts_each_day_once(world):
+def test_usage_of_a_customer_with_two_connections_counts_each_day_once(features_world):
     """Usage is grouped per subscription, then per customer: bytes add up, and a day with traffic on
     both connections is one day (the days are OR-ed, not added)."""
     with clock(date(2026, 1, 1)):
-        e = make_customer(area=world["a1"], name="E")
-        first = make_subscription(customer=e, package=world["basic"], router=world["sa"].router)
-        second = make_subscription(customer=e, package=world["basic"], router=world["sa"].router)
+        e = make_customer(area=features_world["a1"], name="E")
+        first = make_subscription(customer=e, package=features_world["basic"], router=features_world["sa"].router)
+        second = make_subscription(customer=e, package=features_world["basic"], router=features_world["sa"].router)
     activate(first, date(2026, 1, 5))
     activate(second, date(2026, 1, 5))
     usage(first, date(2026, 3, 2), date(2026, 3, 16), 1.0)  # 15 days

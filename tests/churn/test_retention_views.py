@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():
+def retention_views_world():
     high = make_customer(name="Habib High")
     medium = make_customer(name="Mina Medium")
     low = make_customer(name="Lutfa Low")
@@ -31,7 +31,7 @@ def world():
     return {"high": high, "medium": medium, "low": low}
 
 
-def test_at_risk_list_filters_by_band_sorts_and_shows_reasons(client, world):
+def test_at_risk_list_filters_by_band_sorts_and_shows_reasons(client, retention_views_world):
     client.force_login(admin_user())
     url = reverse("staff:churn-retention-list")
     page = client.get(url).content.decode()
@@ -46,31 +46,31 @@ def test_at_risk_list_filters_by_band_sorts_and_shows_reasons(client, world):
     assert "Lutfa Low" in page
 
 
-def test_at_risk_list_is_scoped_to_the_users_branches(client, world):
+def test_at_risk_list_is_scoped_to_the_users_branches(client, retention_views_world):
     other_branch = BranchFactory()
     outsider = make_customer(name="Other Branch", area=AreaFactory(branch=other_branch))
     score(outsider, "high")
-    scoped = UserFactory(roles=["Manager"], branch_scope=[world["high"].branch])
+    scoped = UserFactory(roles=["Manager"], branch_scope=[retention_views_world["high"].branch])
     client.force_login(scoped)
     page = client.get(reverse("staff:churn-retention-list")).content.decode()
     assert "Habib High" in page and "Other Branch" not in page
     assert client.get(reverse("staff:churn-retention-customer", args=[outsider.pk])).status_code == 404
 
 
-def test_retention_page_gives_the_reasons_in_bangla_too_for_a_customer_who_speaks_bangla(client, world):
+def test_retention_page_gives_the_reasons_in_bangla_too_for_a_customer_who_speaks_bangla(client, retention_views_world):
     client.force_login(admin_user())
-    page = client.get(reverse("staff:churn-retention-customer", args=[world["high"].pk])).content.decode()
+    page = client.get(reverse("staff:churn-retention-customer", args=[retention_views_world["high"].pk])).content.decode()
     assert "Paid 18 days late twice" in page and "দুইবার ১৮ দিন দেরিতে পরিশোধ" not in page
-    world["high"].language = "bn"
-    world["high"].save(update_fields=["language"])
-    page = client.get(reverse("staff:churn-retention-customer", args=[world["high"].pk])).content.decode()
+    retention_views_world["high"].language = "bn"
+    retention_views_world["high"].save(update_fields=["language"])
+    page = client.get(reverse("staff:churn-retention-customer", args=[retention_views_world["high"].pk])).content.decode()
     assert "Paid 18 days late twice" in page and "দুইবার ১৮ দিন দেরিতে পরিশোধ" in page
 
 
-def test_support_plans_a_call_and_records_the_outcome_but_cannot_make_offers(client, world):
+def test_support_plans_a_call_and_records_the_outcome_but_cannot_make_offers(client, retention_views_world):
     support = UserFactory(roles=["Support"])
     client.force_login(support)
-    customer = world["high"]
+    customer = retention_views_world["high"]
     due = timezone.localdate() + timedelta(days=1)
     response = client.post(reverse("staff:churn-retention-call-create", args=[customer.pk]), {"assignee": support.pk, "due_date": due.isoformat()})
     assert response.status_code == 302
@@ -89,24 +89,24 @@ def test_support_plans_a_call_and_records_the_outcome_but_cannot_make_offers(cli
     assert client.get(reverse("staff:churn-gemini-settings")).status_code == 403
 
 
-def test_cashier_sees_no_retention_page(client, world):
+def test_cashier_sees_no_retention_page(client, retention_views_world):
     client.force_login(UserFactory(roles=["Cashier"]))
     assert client.get(reverse("staff:churn-retention-list")).status_code == 403
     before = RetentionCallTask.objects.count()
-    response = client.post(reverse("staff:churn-retention-call-create", args=[world["high"].pk]), {"due_date": "2030-01-01"})
+    response = client.post(reverse("staff:churn-retention-call-create", args=[retention_views_world["high"].pk]), {"due_date": "2030-01-01"})
     assert response.status_code == 403 and RetentionCallTask.objects.count() == before
 
 
-def test_bad_call_form_says_why_and_writes_nothing(client, world):
+def test_bad_call_form_says_why_and_writes_nothing(client, retention_views_world):
     client.force_login(admin_user())
-    response = client.post(reverse("staff:churn-retention-call-create", args=[world["high"].pk]), {"due_date": ""})
+    response = client.post(reverse("staff:churn-retention-call-create", args=[retention_views_world["high"].pk]), {"due_date": ""})
     assert response.status_code == 400 and not RetentionCallTask.objects.exists()
     assert "This field is required" in response.content.decode()
 
 
-def test_offer_form_errors_come_back_on_the_page(client, world):
+def test_offer_form_errors_come_back_on_the_page(client, retention_views_world):
     client.force_login(admin_user())
-    customer = world["high"]
+    customer = retention_views_world["high"]
     subscription = make_subscription(customer=customer, activate=True)
     response = client.post(
         reverse("staff:churn-retention-offer-create", args=[customer.pk]),
@@ -116,9 +116,9 @@ def test_offer_form_errors_come_back_on_the_page(client, world):
     assert not RetentionOffer.objects.exists()
 
 
-def test_field_check_creates_a_repair_work_order(client, world):
+def test_field_check_creates_a_repair_work_order(client, retention_views_world):
     client.force_login(admin_user())
-    customer = world["high"]
+    customer = retention_views_world["high"]
     response = client.post(reverse("staff:churn-retention-fieldcheck-create", args=[customer.pk]), {"description": "Signal drops every evening"})
     assert response.status_code == 302
     check = RetentionFieldCheck.objects.get(customer=customer)
@@ -128,7 +128,7 @@ def test_field_check_creates_a_repair_work_order(client, world):
     assert f"Work order #{check.work_order.pk}" in page
 
 
-def test_sms_draft_is_sent_through_notify_in_the_customers_language(client, world):
+def test_sms_draft_is_sent_through_notify_in_the_customers_language(client, retention_views_world):
     staff = admin_user()
     customer = make_customer(name="Rokeya Begum", language="bn")
     task = call_task_create(actor=staff, customer=customer, assignee=staff, due_date=timezone.localdate())
@@ -147,11 +147,11 @@ def test_sms_draft_is_sent_through_notify_in_the_customers_language(client, worl
     assert Message.objects.filter(to=customer.phone, event="retention_message").count() == 2
 
 
-def test_gemini_button_hidden_without_a_key_and_shown_with_one(client, world, settings):
+def test_gemini_button_hidden_without_a_key_and_shown_with_one(client, retention_views_world, settings):
     settings.GEMINI_API_KEY = ""
     staff = admin_user()
     client.force_login(staff)
-    task = call_task_create(actor=staff, customer=world["high"], assignee=staff, due_date=timezone.localdate())
+    task = call_task_create(actor=staff, customer=retention_views_world["high"], assignee=staff, due_date=timezone.localdate())
     url = reverse("staff:churn-retention-customer", args=[task.customer_id])
     assert "Draft with Gemini" not in client.get(url).content.decode()
     response = client.post(reverse("staff:churn-gemini-settings"), {"api_key": "abc-123", "model_name": "gemini-2.5-flash"})
@@ -163,11 +163,11 @@ def test_gemini_button_hidden_without_a_key_and_shown_with_one(client, world, se
     assert GeminiSettings.objects.get().api_key == "abc-123" and "abc-123" not in settings_page
 
 
-def test_kept_and_lost_report_uses_the_analytics_churn_definition(client, world):
+def test_kept_and_lost_report_uses_the_analytics_churn_definition(client, retention_views_world):
     staff = admin_user()
     today = timezone.localdate()
     package = PackageFactory(price=D("1000.00"))
-    kept, lost, recent = world["high"], world["medium"], world["low"]
+    kept, lost, recent = retention_views_world["high"], retention_views_world["medium"], retention_views_world["low"]
     for customer in (kept, lost, recent):
         activate(make_subscription(customer=customer, package=package), today - timedelta(days=200))
     for customer in (kept, lost):  # called 70 days ago: the 30-day check fell 40 days ago
@@ -189,7 +189,7 @@ def test_kept_and_lost_report_uses_the_analytics_churn_definition(client, world)
     assert 'id="report-call"' in page and "50.0%" in page
 
 
-def test_at_risk_list_answers_htmx_with_the_list_region_only(client, world):
+def test_at_risk_list_answers_htmx_with_the_list_region_only(client, retention_views_world):
     client.force_login(admin_user())
     response = client.get(reverse("staff:churn-retention-list"), {"band": "high"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
@@ -197,17 +197,17 @@ def test_at_risk_list_answers_htmx_with_the_list_region_only(client, world):
     assert "Habib High" in body and "Mina Medium" not in body and "<html" not in body
 
 
-def test_staff_working_in_bangla_read_the_churn_reasons_in_bangla(client, world):
+def test_staff_working_in_bangla_read_the_churn_reasons_in_bangla(client, retention_views_world):
     """On the customer's page (the risk panel) and the retention page, once the staff member chose
     Bangla: the reasons are the Bangla ones the scoring stored, given once."""
     user = admin_user()
     user.language = "bn"
     user.save(update_fields=["language"])
-    world["high"].language = "bn"
-    world["high"].save(update_fields=["language"])
+    retention_views_world["high"].language = "bn"
+    retention_views_world["high"].save(update_fields=["language"])
     client.force_login(user)
-    for url in (reverse("staff:customer-detail", args=[world["high"].pk]),
-                reverse("staff:churn-retention-customer", args=[world["high"].pk])):
+    for url in (reverse("staff:customer-detail", args=[retention_views_world["high"].pk]),
+                reverse("staff:churn-retention-customer", args=[retention_views_world["high"].pk])):
         page = client.get(url).content.decode()
         assert "দুইবার ১৮ দিন দেরিতে পরিশোধ" in page and "Paid 18 days late twice" not in page, url
     assert page.count("দুইবার ১৮ দিন দেরিতে পরিশোধ") == 1

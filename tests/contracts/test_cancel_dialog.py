@@ -31,7 +31,7 @@ FEE, VAT, CREDIT = D("2400.00"), D("360.00"), D("222.58")
 
 
 @pytest.fixture
-def scenario(request):
+def cancel_dialog_scenario(request):
     """The subscription and its contract, set up over May; then the tests run on 25 May."""
     request.getfixturevalue("transactional_db" if request.node.get_closest_marker("django_db").kwargs.get("transaction") else "db")
     built = under_contract(price=D("1000.00"))
@@ -62,8 +62,8 @@ def manager():
     return UserFactory(roles=["Manager"])
 
 
-def test_the_dialog_quotes_fee_vat_credit_and_net_and_the_invoice_carries_the_same_figures(client, scenario):
-    subscription, contract = scenario
+def test_the_dialog_quotes_fee_vat_credit_and_net_and_the_invoice_carries_the_same_figures(client, cancel_dialog_scenario):
+    subscription, contract = cancel_dialog_scenario
     user = manager()
     client.force_login(user)
 
@@ -86,8 +86,8 @@ def test_the_dialog_quotes_fee_vat_credit_and_net_and_the_invoice_carries_the_sa
     assert (terminate.after["fee_choice"], terminate.after["fee_total"]) == ("charged", "2760.00")
 
 
-def test_waiving_in_the_dialog_charges_nothing_and_keeps_the_reason(client, scenario):
-    subscription, contract = scenario
+def test_waiving_in_the_dialog_charges_nothing_and_keeps_the_reason(client, cancel_dialog_scenario):
+    subscription, contract = cancel_dialog_scenario
     client.force_login(manager())
 
     response = client.post(url(subscription), {
@@ -103,8 +103,8 @@ def test_waiving_in_the_dialog_charges_nothing_and_keeps_the_reason(client, scen
     assert AuditLog.objects.get(action="contract.terminate").after["fee_choice"] == "waived"
 
 
-def test_waiving_without_a_reason_is_refused_in_the_dialog(client, scenario):
-    subscription, contract = scenario
+def test_waiving_without_a_reason_is_refused_in_the_dialog(client, cancel_dialog_scenario):
+    subscription, contract = cancel_dialog_scenario
     client.force_login(manager())
     before = state(subscription, contract)
 
@@ -114,8 +114,8 @@ def test_waiving_without_a_reason_is_refused_in_the_dialog(client, scenario):
     assert state(subscription, contract) == before
 
 
-def test_a_supervisor_without_billing_rights_sees_the_quote_but_cannot_cancel_under_contract(client, scenario):
-    subscription, contract = scenario
+def test_a_supervisor_without_billing_rights_sees_the_quote_but_cannot_cancel_under_contract(client, cancel_dialog_scenario):
+    subscription, contract = cancel_dialog_scenario
     client.force_login(UserFactory(roles=["Technician supervisor"]))
     before = state(subscription, contract)
 
@@ -129,11 +129,11 @@ def test_a_supervisor_without_billing_rights_sees_the_quote_but_cannot_cancel_un
     assert state(subscription, contract) == before
 
 
-def test_waiving_needs_the_waive_permission_too(client, scenario):
+def test_waiving_needs_the_waive_permission_too(client, cancel_dialog_scenario):
     """A cashier-like role given one-time charges but not the contract's waiver may charge, not waive."""
     from django.contrib.auth.models import Permission
 
-    subscription, contract = scenario
+    subscription, contract = cancel_dialog_scenario
     user = UserFactory(roles=["Technician supervisor"])
     user.user_permissions.add(Permission.objects.get(codename="add_onetimecharge"))
     client.force_login(user)
@@ -155,8 +155,8 @@ def test_waiving_needs_the_waive_permission_too(client, scenario):
     {"fee": "maybe", "quoted_fee": "2760.00"},
     {"fee": ["charge", "waive"], "quoted_fee": ["2760.00", "NaN"]},
 ])
-def test_malformed_fee_input_is_a_400_and_changes_nothing(client, scenario, entries):
-    subscription, contract = scenario
+def test_malformed_fee_input_is_a_400_and_changes_nothing(client, cancel_dialog_scenario, entries):
+    subscription, contract = cancel_dialog_scenario
     client.force_login(manager())
     before = state(subscription, contract)
 
@@ -166,8 +166,8 @@ def test_malformed_fee_input_is_a_400_and_changes_nothing(client, scenario, entr
     assert state(subscription, contract) == before
 
 
-def test_a_quote_that_changed_since_the_dialog_opened_is_refused(client, scenario):
-    subscription, contract = scenario
+def test_a_quote_that_changed_since_the_dialog_opened_is_refused(client, cancel_dialog_scenario):
+    subscription, contract = cancel_dialog_scenario
     client.force_login(manager())
     before = state(subscription, contract)
 
@@ -177,8 +177,8 @@ def test_a_quote_that_changed_since_the_dialog_opened_is_refused(client, scenari
     assert state(subscription, contract) == before
 
 
-def test_someone_elses_connection_is_a_404_and_changes_nothing(client, scenario):
-    subscription, contract = scenario
+def test_someone_elses_connection_is_a_404_and_changes_nothing(client, cancel_dialog_scenario):
+    subscription, contract = cancel_dialog_scenario
     client.force_login(UserFactory(roles=["Manager"], branch_scope=[BranchFactory(name="Elsewhere", code="ELS")]))
     before = state(subscription, contract)
 
@@ -189,9 +189,9 @@ def test_someone_elses_connection_is_a_404_and_changes_nothing(client, scenario)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_charged_in_the_dialog_then_waived_on_the_contract_page_commits_on_postgresql(client, scenario):
+def test_charged_in_the_dialog_then_waived_on_the_contract_page_commits_on_postgresql(client, cancel_dialog_scenario):
     """No wrapping test transaction: each request commits on its own, as in production."""
-    subscription, contract = scenario
+    subscription, contract = cancel_dialog_scenario
     client.force_login(manager())
 
     assert client.post(url(subscription), {"reason": "Moving", "fee": "charge", "quoted_fee": "2760.00"}).status_code == 302
@@ -204,11 +204,11 @@ def test_charged_in_the_dialog_then_waived_on_the_contract_page_commits_on_postg
     call_command("check_ledger", stdout=open("/dev/null", "w"))
 
 
-def test_waiving_on_the_contract_page_needs_billing_rights_too(client, scenario):
+def test_waiving_on_the_contract_page_needs_billing_rights_too(client, cancel_dialog_scenario):
     """A role given the contract's waive permission but not billing's is refused and nothing changes."""
     from django.contrib.auth.models import Permission
 
-    subscription, contract = scenario
+    subscription, contract = cancel_dialog_scenario
     user = UserFactory(roles=["Technician supervisor"])
     user.user_permissions.add(*Permission.objects.filter(codename__in=("view_contract", "waive_fee_contract")))
     client.force_login(user)

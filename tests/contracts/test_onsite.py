@@ -19,13 +19,13 @@ pytestmark = pytest.mark.usefixtures("fixed_code")
 
 
 @pytest.fixture
-def technician(db):
+def onsite_technician(db):
     return UserFactory(kind="technician", username="tech-onsite", first_name="Shuvo")
 
 
 @pytest.fixture
-def visit(template, technician):
-    order = installation(technician=technician)
+def visit(template, onsite_technician):
+    order = installation(technician=onsite_technician)
     contract = services.contract_send(actor=None, contract=services.contract_create(
         actor=None, subscription=order.subscription, template=template))
     return order, contract
@@ -37,9 +37,9 @@ def step_link(client, order) -> str:
     return html.unescape(re.search(r'href="(/technician/contracts/sign/[^"]+/)"', page).group(1))
 
 
-def test_the_customer_signs_on_the_technicians_phone_with_the_code_and_the_same_evidence(client, visit, technician):
+def test_the_customer_signs_on_the_technicians_phone_with_the_code_and_the_same_evidence(client, visit, onsite_technician):
     order, contract = visit
-    client.force_login(technician)
+    client.force_login(onsite_technician)
     url = step_link(client, order)
     page = client.get(url).content.decode()
     assert contract.number in page and "Send the code to the customer" in page and contract.body_text[:40] in html.unescape(page)
@@ -58,7 +58,7 @@ def test_the_customer_signs_on_the_technicians_phone_with_the_code_and_the_same_
     contract.refresh_from_db()
     signature = contract.signature
     assert contract.status == Contract.Status.ACTIVE
-    assert (signature.channel, signature.witness, signature.phone_verified) == (SigningChannel.ON_SITE, technician, contract.customer.phone)
+    assert (signature.channel, signature.witness, signature.phone_verified) == (SigningChannel.ON_SITE, onsite_technician, contract.customer.phone)
     assert signature.latitude is not None and signature.consent_sha256 == services.sha256(data["consent_text"].encode())
     assert contract.events.get(action="sign").data["visit"] == str(order.pk)
     assert "Signed by" in client.get(url).content.decode()
@@ -66,9 +66,9 @@ def test_the_customer_signs_on_the_technicians_phone_with_the_code_and_the_same_
     assert "✔ Customer signs the contract" in done
 
 
-def test_another_technician_or_a_forged_link_gets_404_and_nothing_changes(client, visit, technician):
+def test_another_technician_or_a_forged_link_gets_404_and_nothing_changes(client, visit, onsite_technician):
     order, contract = visit
-    client.force_login(technician)
+    client.force_login(onsite_technician)
     url = step_link(client, order)
     intruder = UserFactory(kind="technician", username="tech-intruder")
     client.force_login(intruder)
@@ -77,25 +77,25 @@ def test_another_technician_or_a_forged_link_gets_404_and_nothing_changes(client
     assert client.post(f"{url}code/").status_code == 404
     assert client.post(f"{url}sign/", {"code": CODE}).status_code == 404
     forged = url.replace("/sign/", "/sign/x", 1)
-    client.force_login(technician)
+    client.force_login(onsite_technician)
     assert client.get(forged).status_code == 404
     assert not SigningSession.objects.exists() and not Message.objects.filter(event="one_time_code").exists()
     contract.refresh_from_db()
     assert contract.status == Contract.Status.SENT
 
 
-def test_a_visit_without_a_contract_waiting_shows_no_step(client, technician):
-    order = installation(technician=technician)
-    client.force_login(technician)
+def test_a_visit_without_a_contract_waiting_shows_no_step(client, onsite_technician):
+    order = installation(technician=onsite_technician)
+    client.force_login(onsite_technician)
     page = client.get(reverse("technician:order-detail", args=[order.pk])).content.decode()
     assert "order-step-contract-sign" not in page
 
 
-def test_the_signing_page_on_the_phone_is_in_the_customers_language(client, visit, technician):
+def test_the_signing_page_on_the_phone_is_in_the_customers_language(client, visit, onsite_technician):
     """The technician's app is in English; the page the customer reads and signs on is in Bangla."""
     order, contract = visit
     contract.customer.__class__.objects.filter(pk=contract.customer_id).update(language="bn")
-    client.force_login(technician)
+    client.force_login(onsite_technician)
     url = step_link(client, order)
     client.post(f"{url}code/")
     page = client.get(url).content.decode()
@@ -123,11 +123,11 @@ def _assert_link_is_dead(client, url, contract):
 
 
 @pytest.mark.parametrize("what", ["reassigned", "unassigned", "cancelled", "failed"])
-def test_an_onsite_link_ends_when_the_visit_is_no_longer_the_technicians_open_visit(client, visit, technician, what):
+def test_an_onsite_link_ends_when_the_visit_is_no_longer_the_technicians_open_visit(client, visit, onsite_technician, what):
     from fieldservice import services as fieldservice_services
 
     order, contract = visit
-    client.force_login(technician)
+    client.force_login(onsite_technician)
     url = step_link(client, order)
     assert client.get(url).status_code == 200
     if what == "reassigned":
@@ -142,20 +142,20 @@ def test_an_onsite_link_ends_when_the_visit_is_no_longer_the_technicians_open_vi
     _assert_link_is_dead(client, url, contract)
 
 
-def test_an_onsite_link_for_another_connections_visit_gets_404(client, visit, technician, template):
+def test_an_onsite_link_for_another_connections_visit_gets_404(client, visit, onsite_technician, template):
     """A link made for this contract but naming a visit of the technician's to another connection."""
     from contracts.onsite import onsite_token
 
     _order, contract = visit
-    other_visit = installation(technician=technician)
-    client.force_login(technician)
-    url = reverse("technician:contract-onsite", args=[onsite_token(contract=contract, technician=technician, visit_id=other_visit.pk)])
+    other_visit = installation(technician=onsite_technician)
+    client.force_login(onsite_technician)
+    url = reverse("technician:contract-onsite", args=[onsite_token(contract=contract, technician=onsite_technician, visit_id=other_visit.pk)])
     _assert_link_is_dead(client, url, contract)
 
 
-def test_an_onsite_link_takes_one_signature(client, visit, technician):
+def test_an_onsite_link_takes_one_signature(client, visit, onsite_technician):
     order, contract = visit
-    client.force_login(technician)
+    client.force_login(onsite_technician)
     url = step_link(client, order)
     client.post(f"{url}code/")
     assert client.post(f"{url}sign/", _sign_data(contract)).status_code == 302

@@ -13,7 +13,8 @@ from vouchers.models import WifiPurchase
 from .crawler import Crawler
 from .world import demo_logins, seed_world
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# slow: every page as every demo login, minutes of work; runs in `make test-slow` (README, "Time budget").
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def test_every_page_of_every_surface_as_every_demo_login_answers_without_a_server_error(live_server):

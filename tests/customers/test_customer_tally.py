@@ -28,14 +28,14 @@ def counted_per_branch() -> dict[tuple[int, str], int]:
 
 
 @pytest.fixture
-def two_branches(db):
+def customer_tally_two_branches(db):
     north, south = AreaFactory(), AreaFactory()
     customers = [make_customer(area=north) for _ in range(3)] + [make_customer(area=south) for _ in range(2)]
     return north, south, customers
 
 
-def test_every_kind_of_write_keeps_the_tally_equal_to_the_count(two_branches):
-    north, south, customers = two_branches
+def test_every_kind_of_write_keeps_the_tally_equal_to_the_count(customer_tally_two_branches):
+    north, south, customers = customer_tally_two_branches
     admin = admin_user()
     assert customer_counts_by_status(admin) == counted() == {"pending": 5}
 
@@ -56,16 +56,16 @@ def test_every_kind_of_write_keeps_the_tally_equal_to_the_count(two_branches):
     assert customer_counts_by_status(admin) == counted() == {"active": 1, "closed": 1, "pending": 1, "suspended": 1}
 
 
-def test_a_branch_user_counts_their_branch_only(two_branches):
-    north, south, _customers = two_branches
+def test_a_branch_user_counts_their_branch_only(customer_tally_two_branches):
+    north, south, _customers = customer_tally_two_branches
     Customer.objects.filter(branch=north.branch).update(status=Customer.Status.ACTIVE)
     cashier = UserFactory(kind="staff", is_staff=True, all_branches=False)
     cashier.branches.add(south.branch)
     assert customer_counts_by_status(cashier) == counted([south.branch_id]) == {"pending": 2}
 
 
-def test_the_nightly_recount_folds_the_rows_and_keeps_the_figures(two_branches):
-    north, south, customers = two_branches
+def test_the_nightly_recount_folds_the_rows_and_keeps_the_figures(customer_tally_two_branches):
+    north, south, customers = customer_tally_two_branches
     for status in ("active", "suspended", "active", "closed"):
         Customer.objects.filter(pk=customers[0].pk).update(status=status)
     rows_before = CustomerTally.objects.count()
@@ -78,10 +78,10 @@ def test_the_nightly_recount_folds_the_rows_and_keeps_the_figures(two_branches):
     assert customer_counts_by_status(admin_user()) == figures == counted()
 
 
-def test_triggers_lost_to_a_table_rebuild_come_back_after_migrate(two_branches):
+def test_triggers_lost_to_a_table_rebuild_come_back_after_migrate(customer_tally_two_branches):
     # SQLite rebuilds a table (and drops its triggers) when a migration alters it; post_migrate puts
     # them back and recounts what was written meanwhile.
-    _north, _south, customers = two_branches
+    _north, _south, customers = customer_tally_two_branches
     customer_tally_triggers_drop()
     Customer.objects.filter(pk=customers[0].pk).update(status=Customer.Status.ACTIVE)  # not seen by the tally
     assert customer_counts_by_status(admin_user()) != counted()
@@ -93,8 +93,8 @@ def test_triggers_lost_to_a_table_rebuild_come_back_after_migrate(two_branches):
     assert customer_counts_by_status(admin_user()) == counted() == {"active": 2, "pending": 3}
 
 
-def test_the_staff_home_shows_the_counts(two_branches):
-    _north, south, _customers = two_branches
+def test_the_staff_home_shows_the_counts(customer_tally_two_branches):
+    _north, south, _customers = customer_tally_two_branches
     Customer.objects.filter(branch=south.branch).update(status=Customer.Status.ACTIVE)
     tiles = {tile.label: tile.value for tile in staff_home(user=admin_user())["sections"][0]["tiles"]}
     assert tiles["Customers"] == 5

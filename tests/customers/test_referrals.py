@@ -18,16 +18,7 @@ from payments import referral_rewards
 from payments.services import payment_ledger_record, payment_ledger_reverse
 from tests.factories import AreaFactory, admin_user, make_customer
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def private_cache(settings):
-    """Rate limits count in the cache: each test gets its own, never the shared file cache."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "growth-tests"}}
-    from django.core.cache import cache
-
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_cache")]
 
 
 @pytest.fixture

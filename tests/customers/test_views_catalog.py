@@ -19,7 +19,7 @@ def package_payload(**overrides):
 
 
 @pytest.fixture
-def cashier_client(client):
+def views_catalog_cashier_client(client):
     """Cashiers may look at the catalogue but not change it."""
     client.force_login(UserFactory(roles=["Cashier"]))
     return client
@@ -121,12 +121,12 @@ def test_package_retire_asks_first_then_toggles(staff_client):
 
 
 @pytest.mark.django_db
-def test_cashier_sees_packages_but_cannot_change_them(cashier_client):
+def test_cashier_sees_packages_but_cannot_change_them(views_catalog_cashier_client):
     package = PackageFactory(name="Home 10", price=Decimal("800"))
-    assert cashier_client.get(reverse("staff:package-list")).status_code == 200
-    assert cashier_client.post(reverse("staff:package-create"), package_payload()).status_code == 403
-    assert cashier_client.post(reverse("staff:package-edit", args=[package.pk]), package_payload(name="Hacked")).status_code == 403
-    assert cashier_client.post(reverse("staff:package-active", args=[package.pk])).status_code == 403
+    assert views_catalog_cashier_client.get(reverse("staff:package-list")).status_code == 200
+    assert views_catalog_cashier_client.post(reverse("staff:package-create"), package_payload()).status_code == 403
+    assert views_catalog_cashier_client.post(reverse("staff:package-edit", args=[package.pk]), package_payload(name="Hacked")).status_code == 403
+    assert views_catalog_cashier_client.post(reverse("staff:package-active", args=[package.pk])).status_code == 403
     package.refresh_from_db()
     assert (package.name, package.is_active, Package.objects.count()) == ("Home 10", True, 1)
 
@@ -175,11 +175,11 @@ def test_duplicate_branch_code_shows_the_message_and_saves_nothing(staff_client)
 
 
 @pytest.mark.django_db
-def test_cashier_cannot_create_or_edit_branches(cashier_client):
+def test_cashier_cannot_create_or_edit_branches(views_catalog_cashier_client):
     branch = BranchFactory(name="Mirpur", code="MIR")
-    assert cashier_client.get(reverse("staff:branch-list")).status_code == 200
-    assert cashier_client.post(reverse("staff:branch-create"), {"name": "X", "code": "X"}).status_code == 403
-    assert cashier_client.post(reverse("staff:branch-edit", args=[branch.pk]), {"name": "X", "code": "X"}).status_code == 403
+    assert views_catalog_cashier_client.get(reverse("staff:branch-list")).status_code == 200
+    assert views_catalog_cashier_client.post(reverse("staff:branch-create"), {"name": "X", "code": "X"}).status_code == 403
+    assert views_catalog_cashier_client.post(reverse("staff:branch-edit", args=[branch.pk]), {"name": "X", "code": "X"}).status_code == 403
     branch.refresh_from_db()
     assert (branch.name, Branch.objects.count()) == ("Mirpur", 1)
 
@@ -259,11 +259,11 @@ def test_same_area_name_in_another_branch_is_fine_and_renaming_into_a_duplicate_
 
 
 @pytest.mark.django_db
-def test_cashier_cannot_create_or_edit_areas(cashier_client):
+def test_cashier_cannot_create_or_edit_areas(views_catalog_cashier_client):
     area = AreaFactory(name="Pallabi")
-    assert cashier_client.get(reverse("staff:area-list")).status_code == 200
-    assert cashier_client.post(reverse("staff:area-create"), {"branch": area.branch_id, "name": "New"}).status_code == 403
-    assert cashier_client.post(reverse("staff:area-edit", args=[area.pk]), {"branch": area.branch_id, "name": "X"}).status_code == 403
+    assert views_catalog_cashier_client.get(reverse("staff:area-list")).status_code == 200
+    assert views_catalog_cashier_client.post(reverse("staff:area-create"), {"branch": area.branch_id, "name": "New"}).status_code == 403
+    assert views_catalog_cashier_client.post(reverse("staff:area-edit", args=[area.pk]), {"branch": area.branch_id, "name": "X"}).status_code == 403
     area.refresh_from_db()
     assert (area.name, Area.objects.count()) == ("Pallabi", 1)
 

@@ -41,7 +41,7 @@ def csv_rows(response) -> list[list[str]]:
 
 
 @pytest.fixture
-def two_branches():
+def views_customers_two_branches():
     """A Mirpur customer and an Uttara customer, and a support user limited to Mirpur."""
     mirpur, uttara = BranchFactory(name="Mirpur", code="MIR"), BranchFactory(name="Uttara", code="UTT")
     ours = make_subscription(
@@ -121,8 +121,8 @@ def test_list_says_when_the_count_is_only_a_lower_bound(staff_client, monkeypatc
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_list_runs_a_bounded_number_of_queries(client, two_branches, django_assert_max_num_queries, settings, htmx):
-    _, _, limited = two_branches
+def test_list_runs_a_bounded_number_of_queries(client, views_customers_two_branches, django_assert_max_num_queries, settings, htmx):
+    _, _, limited = views_customers_two_branches
     settings.STAFF_LIST_PAGE_SIZE = 10
     area = Customer.objects.filter(branch__in=limited.branches.all()).first().area
     for index in range(30):
@@ -148,8 +148,8 @@ def test_list_without_view_permission_is_forbidden(client):
     assert client.get(EXPORT).status_code == 403
 
 
-def test_branch_limited_user_lists_only_their_branch(client, two_branches):
-    ours, theirs, limited = two_branches
+def test_branch_limited_user_lists_only_their_branch(client, views_customers_two_branches):
+    ours, theirs, limited = views_customers_two_branches
     logged_in(client, limited)
 
     page = content(client.get(LIST, {"q": "kamal"}))
@@ -178,8 +178,8 @@ def test_export_streams_the_filtered_customers_as_csv(staff_client):
     assert rows[0][header.index("Status")] == "Active"
 
 
-def test_export_is_limited_to_the_users_branches(client, two_branches):
-    ours, theirs, limited = two_branches
+def test_export_is_limited_to_the_users_branches(client, views_customers_two_branches):
+    ours, theirs, limited = views_customers_two_branches
     logged_in(client, limited)
 
     _, *rows = csv_rows(client.get(EXPORT))
@@ -262,8 +262,8 @@ def test_tabs_follow_permissions(client):
     assert response.context["tab"].slug == "overview"
 
 
-def test_branch_limited_user_gets_404_for_another_branchs_customer(client, two_branches):
-    _, theirs, limited = two_branches
+def test_branch_limited_user_gets_404_for_another_branchs_customer(client, views_customers_two_branches):
+    _, theirs, limited = views_customers_two_branches
     logged_in(client, limited)
     customer = theirs.customer
 
@@ -324,8 +324,8 @@ def test_create_with_only_latitude_is_refused(staff_client):
     assert not Customer.objects.exists()
 
 
-def test_limited_user_cannot_place_a_customer_in_another_branchs_area(client, two_branches):
-    _, theirs, limited = two_branches
+def test_limited_user_cannot_place_a_customer_in_another_branchs_area(client, views_customers_two_branches):
+    _, theirs, limited = views_customers_two_branches
     logged_in(client, limited)
     count = Customer.objects.count()
 

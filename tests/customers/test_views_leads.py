@@ -27,7 +27,7 @@ def column(page: str, status: str) -> str:
 
 
 @pytest.fixture
-def cashier_client(client):
+def views_leads_cashier_client(client):
     client.force_login(UserFactory(roles=["Cashier"]))
     return client
 
@@ -250,7 +250,7 @@ def test_converting_a_converted_lead_is_refused_by_editing_too(staff_client):
 
 
 @pytest.mark.django_db
-def test_without_lead_permissions_everything_is_403_and_nothing_changes(cashier_client):
+def test_without_lead_permissions_everything_is_403_and_nothing_changes(views_leads_cashier_client):
     lead = make_lead(name="Untouched")
     area = AreaFactory()
     for method, url, data in [
@@ -261,7 +261,7 @@ def test_without_lead_permissions_everything_is_403_and_nothing_changes(cashier_
         ("post", reverse("staff:lead-lost", args=[lead.pk]), {"note": "x"}),
         ("post", reverse("staff:lead-convert", args=[lead.pk]), {"area": area.pk, "address": "x"}),
     ]:
-        assert getattr(cashier_client, method)(url, data).status_code == 403, url
+        assert getattr(views_leads_cashier_client, method)(url, data).status_code == 403, url
     lead.refresh_from_db()
     assert (lead.name, lead.status, Lead.objects.count(), Customer.objects.count()) == ("Untouched", Lead.Status.NEW, 1, 0)
 

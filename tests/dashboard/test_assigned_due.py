@@ -43,7 +43,7 @@ def clock(day: date, at: time = time(12, 0)):
 
 
 @pytest.fixture
-def world(db):
+def assigned_due_world(db):
     mirpur, uttara = BranchFactory(code="MIR", name="Mirpur"), BranchFactory(code="UTT", name="Uttara")
     rina = UserFactory(roles=["Cashier"], first_name="Rina", last_name="Akter")
     sumon = UserFactory(roles=["Cashier"], first_name="Sumon", last_name="Das")
@@ -86,7 +86,7 @@ def _rows(scope: Scope = metrics.ALL):
     return {r["name"]: r for r in performance.collectors(scope=scope, month=MARCH)}
 
 
-def test_assigned_due_collected_from_assigned_and_rate(world):
+def test_assigned_due_collected_from_assigned_and_rate(assigned_due_world):
     rows = _rows()
     rina, sumon = rows["Rina Akter"], rows["Sumon Das"]
     assert (rina["assigned_customers"], rina["assigned_due"], rina["assigned_collected"], rina["assigned_rate"]) == (
@@ -98,7 +98,7 @@ def test_assigned_due_collected_from_assigned_and_rate(world):
     assert (rina["collected"], sumon["collected"]) == (D("575.00"), D("3300.00"))
 
 
-def test_customer_without_a_collector_counts_for_nobody(world):
+def test_customer_without_a_collector_counts_for_nobody(assigned_due_world):
     rows = _rows()
     month_due = collection_figures.collections(MARCH)["due"]
     assert month_due == D("7475.00")  # every invoice falling due in March, D's ৳1,150 among them
@@ -107,7 +107,7 @@ def test_customer_without_a_collector_counts_for_nobody(world):
     assert sum(r["assigned_customers"] for r in rows.values()) == 5  # A, E, B, C, F; not D
 
 
-def test_collector_with_assignments_but_no_payments_still_appears(world):
+def test_collector_with_assignments_but_no_payments_still_appears(assigned_due_world):
     karim = _rows()["Karim Mia"]
     assert (karim["assigned_customers"], karim["assigned_due"], karim["assigned_collected"], karim["assigned_rate"]) == (
         1, D("0.00"), D("0.00"), None)
@@ -117,8 +117,8 @@ def test_collector_with_assignments_but_no_payments_still_appears(world):
     assert "Karim Mia" not in [name for name, *_ in board]
 
 
-def test_assigned_due_follows_the_branch_scope(world):
-    mirpur, uttara = world["branches"]
+def test_assigned_due_follows_the_branch_scope(assigned_due_world):
+    mirpur, uttara = assigned_due_world["branches"]
     rows = _rows(Scope(branch_ids=frozenset({mirpur.pk})))
     assert (rows["Rina Akter"]["assigned_due"], rows["Rina Akter"]["assigned_collected"]) == (D("3450.00"), D("1150.00"))
     # Only B is Sumon's in Mirpur; C is in Uttara.
@@ -130,8 +130,8 @@ def test_assigned_due_follows_the_branch_scope(world):
     assert "Rina Akter" not in only_uttara and only_uttara["Sumon Das"]["assigned_due"] == D("2300.00")
 
 
-def test_drill_down_lists_the_customers_and_adds_up(world):
-    sumon = world["sumon"]
+def test_drill_down_lists_the_customers_and_adds_up(assigned_due_world):
+    sumon = assigned_due_world["sumon"]
     table = drilldown.drill("assigned-due", scope=Scope(), month=MARCH, day=date(2026, 3, 31), kind=str(sumon.pk))
     assert table.total == _rows()["Sumon Das"]["assigned_due"] == D("2875.00")
     assert sorted((r["name"], r["assigned_by"], r["due"], r["collected"]) for r in table.rows) == [
@@ -141,10 +141,10 @@ def test_drill_down_lists_the_customers_and_adds_up(world):
         drilldown.drill("assigned-due", scope=Scope(), month=MARCH, day=date(2026, 3, 31), kind="nobody")
 
 
-def test_reassigning_an_area_moves_its_customers_figures(world):
+def test_reassigning_an_area_moves_its_customers_figures(assigned_due_world):
     """The assignment is read as it stands now: give Mirpur-1 to Karim and Rina's March goes with it."""
-    area = world["customers"][0].area
-    customer_services.area_update(actor=UserFactory(roles=["Manager"]), area=area, collector=world["karim"])
+    area = assigned_due_world["customers"][0].area
+    customer_services.area_update(actor=UserFactory(roles=["Manager"]), area=area, collector=assigned_due_world["karim"])
     rows = _rows()
     karim = rows["Karim Mia"]
     assert (karim["assigned_customers"], karim["assigned_due"], karim["assigned_collected"]) == (3, D("3450.00"), D("1150.00"))
@@ -156,10 +156,10 @@ def test_reassigning_an_area_moves_its_customers_figures(world):
     assert rows["Sumon Das"]["assigned_due"] == D("2875.00")
 
 
-def test_staff_performance_page_links_the_drill_down_and_csv_has_the_columns(world, client):
+def test_staff_performance_page_links_the_drill_down_and_csv_has_the_columns(assigned_due_world, client):
     manager = UserFactory(roles=["Manager"])
     client.force_login(manager)
-    sumon = world["sumon"]
+    sumon = assigned_due_world["sumon"]
     page = client.get(reverse("staff:analytics-staff"), {"month": "2026-03-01"}).content.decode()
     drill = f'{reverse("staff:analytics-drill", args=["assigned-due"])}?month=2026-03-01&amp;kind={sumon.pk}'
     assert drill in page and "৳2,875.00" in page and "54.78 %" in page
@@ -178,16 +178,16 @@ def test_staff_performance_page_links_the_drill_down_and_csv_has_the_columns(wor
     assert (sumon_row["assigned_due"], sumon_row["assigned_collected"], sumon_row["assigned_rate"]) == ("2875.00", "1575.00", "54.78")
 
 
-def test_branch_limited_manager_sees_only_their_branch_in_the_drill_down(world, client):
-    mirpur, _ = world["branches"]
+def test_branch_limited_manager_sees_only_their_branch_in_the_drill_down(assigned_due_world, client):
+    mirpur, _ = assigned_due_world["branches"]
     client.force_login(UserFactory(roles=["Manager"], branch_scope=[mirpur]))
-    sumon = world["sumon"]
+    sumon = assigned_due_world["sumon"]
     response = client.get(reverse("staff:analytics-drill", args=["assigned-due"]), {"month": "2026-03-01", "kind": sumon.pk})
     body = response.content.decode()
     assert 'id="drill-total">৳575.00' in body and ">C<" not in body
 
 
-def test_closed_customers_are_nobodys_round(world):
+def test_closed_customers_are_nobodys_round(assigned_due_world):
     from customers.models import Customer
 
     Customer.objects.filter(name="F").update(status=Customer.Status.CLOSED)
@@ -198,10 +198,10 @@ def test_closed_customers_are_nobodys_round(world):
     assert (rina["assigned_customers"], rina["assigned_due"]) == (1, D("3450.00"))
 
 
-def test_the_page_lists_only_collectors_with_customers_in_the_assigned_part(world):
+def test_the_page_lists_only_collectors_with_customers_in_the_assigned_part(assigned_due_world):
     jamal = UserFactory(roles=["Cashier"], first_name="Jamal", last_name="Khan")
     with clock(date(2026, 3, 7)) as at:
-        payment_ledger_record(actor=jamal, customer=world["customers"][3], amount=D("100"), method="cash", received_at=at)
+        payment_ledger_record(actor=jamal, customer=assigned_due_world["customers"][3], amount=D("100"), method="cash", received_at=at)
     table = performance.staff_performance(scope=metrics.ALL, month=MARCH)["tables"]["collectors"]
     assigned, activity = table["parts"]
     assert {r["name"] for r in assigned["rows"]} == {"Rina Akter", "Sumon Das", "Karim Mia"}
@@ -211,7 +211,7 @@ def test_the_page_lists_only_collectors_with_customers_in_the_assigned_part(worl
         c["key"] for c in activity["columns"][1:]]
 
 
-def test_the_monthly_report_shows_the_assigned_due(world):
+def test_the_monthly_report_shows_the_assigned_due(assigned_due_world):
     from django.template.loader import render_to_string
 
     from dashboard import report
@@ -221,12 +221,12 @@ def test_the_monthly_report_shows_the_assigned_due(world):
     assert "Sumon Das" in assigned and "৳2,875.00" in assigned and "54.78 %" in assigned
 
 
-def test_the_month_in_progress_counts_what_fell_due_up_to_today(world):
+def test_the_month_in_progress_counts_what_fell_due_up_to_today(assigned_due_world):
     # On 16 March, E's ৳2,300 (due 25 March) and C's (due 20 March) have not fallen due yet.
     with clock(date(2026, 3, 16), time(18, 0)):
         rows = _rows()
         table = drilldown.drill("assigned-due", scope=metrics.ALL, month=MARCH, day=date(2026, 3, 16),
-                                kind=str(world["sumon"].pk))
+                                kind=str(assigned_due_world["sumon"].pk))
     assert (rows["Rina Akter"]["assigned_due"], rows["Rina Akter"]["assigned_collected"]) == (D("1150.00"), D("1150.00"))
     assert (rows["Sumon Das"]["assigned_due"], rows["Sumon Das"]["assigned_rate"]) == (D("575.00"), D("100.00"))
     assert table.total == D("575.00") and [r["name"] for r in table.rows] == ["B"]

@@ -53,13 +53,8 @@ def local_day(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo_month_by_hand_demo(django_db_setup, django_db_blocker):
     """The demo's base step and its retention work at a small size, then the snapshots backfilled over
     its whole history; removed at the end, so the rest of the suite finds the empty database it expects."""
     with django_db_blocker.unblock():
@@ -269,7 +264,7 @@ def in_month(first: date, last: date) -> dict:
 
 
 @pytest.mark.django_db
-def test_last_whole_month_of_the_demo_recomputed_by_hand_matches_the_dashboard(demo):
+def test_last_whole_month_of_the_demo_recomputed_by_hand_matches_the_dashboard(demo_month_by_hand_demo):
     first, last = month_chosen()
     by_hand = ByHand()
     # Every subscription that ever started has its audited lifecycle (the demo's services write it),
@@ -297,7 +292,7 @@ def test_last_whole_month_of_the_demo_recomputed_by_hand_matches_the_dashboard(d
 
 
 @pytest.mark.django_db
-def test_month_in_progress_of_the_demo_recomputed_by_hand_matches_the_dashboard(demo):
+def test_month_in_progress_of_the_demo_recomputed_by_hand_matches_the_dashboard(demo_month_by_hand_demo):
     """This month to today: the demo's pauses (customer's request), a technical suspension, and the
     retention offers made today (a discount starting, one withdrawn the same day, a free upgrade)."""
     today = timezone.localdate()

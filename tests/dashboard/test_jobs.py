@@ -34,7 +34,7 @@ def schedule():
 
 
 @pytest.fixture
-def people():
+def jobs_people():
     return {
         "admin": admin_user(email="admin@isp.example", phone="+8801711000001"),
         "manager": UserFactory(roles=["Manager"], email="manager@isp.example"),
@@ -53,7 +53,7 @@ def _late_messages():
 
 # The late check -------------------------------------------------------------------------------------------
 
-def test_a_nightly_job_without_success_for_26_hours_is_flagged_and_staff_told_once(schedule, people):
+def test_a_nightly_job_without_success_for_26_hours_is_flagged_and_staff_told_once(schedule, jobs_people):
     t0 = timezone.now() - timedelta(days=3)
     jobs_check_late(now=t0)  # first seen: a new install is not late
     _success(NIGHTLY, t0)
@@ -77,7 +77,7 @@ def test_a_nightly_job_without_success_for_26_hours_is_flagged_and_staff_told_on
     assert again["late"] == 1 and again["notified"] == 0 and len(_late_messages()) == 3  # told once
 
 
-def test_a_late_job_that_succeeds_is_cleared_and_its_next_lateness_told_again(schedule, people):
+def test_a_late_job_that_succeeds_is_cleared_and_its_next_lateness_told_again(schedule, jobs_people):
     t0 = timezone.now() - timedelta(days=5)
     jobs_check_late(now=t0)
     jobs_check_late(now=t0 + timedelta(hours=27))
@@ -93,7 +93,7 @@ def test_a_late_job_that_succeeds_is_cleared_and_its_next_lateness_told_again(sc
     assert len(_late_messages()) == 2 * told_first
 
 
-def test_a_job_that_never_ran_is_late_counted_from_when_the_check_first_saw_it(schedule, people):
+def test_a_job_that_never_ran_is_late_counted_from_when_the_check_first_saw_it(schedule, jobs_people):
     t0 = timezone.now() - timedelta(hours=1)
     jobs_check_late(now=t0)
     early = jobs_check_late(now=t0 + timedelta(minutes=14))
@@ -103,7 +103,7 @@ def test_a_job_that_never_ran_is_late_counted_from_when_the_check_first_saw_it(s
     assert JobWatch.objects.get(job="often-thing").late_since == t0 + timedelta(minutes=15)
 
 
-def test_the_check_runs_from_the_real_schedule_and_records_itself(eager_celery, people):
+def test_the_check_runs_from_the_real_schedule_and_records_itself(eager_celery, jobs_people):
     from dashboard.tasks import check_late_jobs
 
     check_late_jobs.delay()
@@ -125,11 +125,11 @@ def _runs(now):
     return ok, broken
 
 
-def test_the_page_shows_late_and_failed_jobs_at_a_glance_and_filters_the_log(client, schedule, people):
+def test_the_page_shows_late_and_failed_jobs_at_a_glance_and_filters_the_log(client, schedule, jobs_people):
     now = timezone.now()
     ok, broken = _runs(now)
     JobWatch.objects.create(job="often-thing", first_seen_at=now - timedelta(hours=1))
-    client.force_login(people["manager"])
+    client.force_login(jobs_people["manager"])
 
     page = client.get(LIST)
     html = page.content.decode()
@@ -137,9 +137,9 @@ def test_the_page_shows_late_and_failed_jobs_at_a_glance_and_filters_the_log(cli
     assert 'id="job-often-thing" class="job-late"' in html and "1 failed run in 24 h" in html
     assert f'id="jobrun-{ok.pk}"' in html and f'id="jobrun-{broken.pk}"' in html
     assert RUN_AGAIN not in html  # managers see, administrators run
-    client.force_login(people["admin"])
+    client.force_login(jobs_people["admin"])
     assert f'action="{RUN_AGAIN}"' in client.get(LIST).content.decode()
-    client.force_login(people["manager"])
+    client.force_login(jobs_people["manager"])
 
     problems = client.get(LIST, {"status": "problem"}).content.decode()
     assert f'id="jobrun-{broken.pk}"' in problems and f'id="jobrun-{ok.pk}"' not in problems
@@ -157,29 +157,29 @@ def test_the_page_shows_late_and_failed_jobs_at_a_glance_and_filters_the_log(cli
     {"status": "exploded"}, {"job": "no.such.task"}, {"date_from": "yesterday"}, {"date_to": "2026-02-30"},
     {"date_from": "2026-03-02", "date_to": "2026-03-01"}, {"trigger": "x" * 5000}, {"page": "NaN"},
 ])
-def test_malformed_filters_are_answered_with_the_form_error_not_a_crash(client, schedule, people, query):
-    client.force_login(people["admin"])
+def test_malformed_filters_are_answered_with_the_form_error_not_a_crash(client, schedule, jobs_people, query):
+    client.force_login(jobs_people["admin"])
     response = client.get(LIST, query)
     assert response.status_code == (200 if "page" in query else 400)
 
 
-def test_the_detail_shows_the_error_and_traceback(client, schedule, people):
+def test_the_detail_shows_the_error_and_traceback(client, schedule, jobs_people):
     _ok, broken = _runs(timezone.now())
-    client.force_login(people["manager"])
+    client.force_login(jobs_people["manager"])
 
     html = client.get(reverse("staff:job-detail", args=[broken.pk])).content.decode()
     assert "Boom: router 7 did not answer" in html and "Traceback (most recent call last)" in html
     assert client.get(reverse("staff:job-detail", args=[99999999])).status_code == 404
 
 
-def test_a_cashier_and_a_technician_get_403_and_the_nav_offers_jobs_to_managers(client, schedule, people):
+def test_a_cashier_and_a_technician_get_403_and_the_nav_offers_jobs_to_managers(client, schedule, jobs_people):
     _ok, broken = _runs(timezone.now())
-    client.force_login(people["cashier"])
+    client.force_login(jobs_people["cashier"])
     assert client.get(LIST).status_code == 403
     assert client.get(reverse("staff:job-detail", args=[broken.pk])).status_code == 403
     assert client.post(RUN_AGAIN, {"job": "nightly-thing"}).status_code == 403
 
-    client.force_login(people["manager"])
+    client.force_login(jobs_people["manager"])
     assert f'href="{LIST}"' in client.get(reverse("staff:home")).content.decode()
 
 
@@ -190,21 +190,21 @@ def test_signed_out_visitors_are_sent_to_the_login(client):
 
 # Run again ---------------------------------------------------------------------------------------------------
 
-def test_an_admin_runs_a_periodic_job_again_audited_and_recorded_as_manual(client, schedule, people, eager_celery, django_capture_on_commit_callbacks):
-    client.force_login(people["admin"])
+def test_an_admin_runs_a_periodic_job_again_audited_and_recorded_as_manual(client, schedule, jobs_people, eager_celery, django_capture_on_commit_callbacks):
+    client.force_login(jobs_people["admin"])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(RUN_AGAIN, {"job": "nightly-thing"})
 
     assert response.status_code == 302 and len(callbacks) == 1
     run = JobRun.objects.get(task_name=NIGHTLY)
-    assert (run.trigger, run.job, run.requested_by, run.args, run.status) == ("manual", "nightly-thing", people["admin"], [7], "succeeded")
+    assert (run.trigger, run.job, run.requested_by, run.args, run.status) == ("manual", "nightly-thing", jobs_people["admin"], [7], "succeeded")
     audit = AuditLog.objects.get(action="job.run_again")
-    assert audit.actor == people["admin"] and audit.after["task"] == NIGHTLY
+    assert audit.actor == jobs_people["admin"] and audit.after["task"] == NIGHTLY
 
 
-def test_a_failed_bulk_run_is_run_again_with_its_arguments(client, people, eager_celery, django_capture_on_commit_callbacks):
+def test_a_failed_bulk_run_is_run_again_with_its_arguments(client, jobs_people, eager_celery, django_capture_on_commit_callbacks):
     failed = JobRun.objects.create(task_name="tests.jobs.bulk", status="failed", trigger="bulk", args=[42], started_at=timezone.now())
-    client.force_login(people["admin"])
+    client.force_login(jobs_people["admin"])
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(RUN_AGAIN, {"run": failed.pk}).status_code == 302
 
@@ -225,7 +225,7 @@ def test_a_failed_bulk_run_is_run_again_with_its_arguments(client, people, eager
     ({"run": "succeeded"}, 400),
     ({"run": "not-bulk"}, 400),
 ])
-def test_malformed_or_unknown_jobs_are_4xx_and_nothing_is_queued(client, schedule, people, data, status, django_capture_on_commit_callbacks):
+def test_malformed_or_unknown_jobs_are_4xx_and_nothing_is_queued(client, schedule, jobs_people, data, status, django_capture_on_commit_callbacks):
     now = timezone.now()
     kinds = {
         "succeeded": JobRun.objects.create(task_name="tests.jobs.bulk", status="succeeded", trigger="bulk", args=[1], started_at=now),
@@ -234,7 +234,7 @@ def test_malformed_or_unknown_jobs_are_4xx_and_nothing_is_queued(client, schedul
     if data.get("run") in kinds:
         data = {"run": kinds[data["run"]].pk}
     before = JobRun.objects.count()
-    client.force_login(people["admin"])
+    client.force_login(jobs_people["admin"])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(RUN_AGAIN, data)
 
@@ -242,11 +242,11 @@ def test_malformed_or_unknown_jobs_are_4xx_and_nothing_is_queued(client, schedul
     assert callbacks == [] and JobRun.objects.count() == before and not AuditLog.objects.filter(action="job.run_again").exists()
 
 
-def test_managers_cannot_run_again_and_get_requests_are_refused(client, schedule, people, django_capture_on_commit_callbacks):
-    client.force_login(people["manager"])
+def test_managers_cannot_run_again_and_get_requests_are_refused(client, schedule, jobs_people, django_capture_on_commit_callbacks):
+    client.force_login(jobs_people["manager"])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert client.post(RUN_AGAIN, {"job": "nightly-thing"}).status_code == 403
-    client.force_login(people["admin"])
+    client.force_login(jobs_people["admin"])
     assert client.get(RUN_AGAIN, {"job": "nightly-thing"}).status_code == 405
     assert callbacks == [] and not JobRun.objects.exists() and not AuditLog.objects.filter(action="job.run_again").exists()
 

@@ -102,7 +102,7 @@ def package_changed(subscription, *, to: Package, effective: date):
 
 
 @pytest.fixture
-def world(db):
+def metrics_world(db):
     b1, b2 = BranchFactory(code="MIR", name="Mirpur"), BranchFactory(code="UTT", name="Uttara")
     a1, a2 = AreaFactory(branch=b1, name="Pallabi"), AreaFactory(branch=b2, name="Sector 7")
     basic = PackageFactory(name="Basic", price=D("1000.00"))
@@ -137,7 +137,7 @@ def world(db):
     return {"branches": (b1, b2), "areas": (a1, a2), "packages": (basic, plus, quarterly), "subs": subs}
 
 
-def test_mrr_arr_arpu_at_month_end(world):
+def test_mrr_arr_arpu_at_month_end(metrics_world):
     # S1 1000 + S2 1500 + S4 900 + S5 1000 + S6 1500 (past due) + S7 1000 = 6900 from five customers.
     figures = metrics.mrr_on(date(2026, 3, 31))
     assert figures["mrr"] == D("6900.00")
@@ -149,9 +149,9 @@ def test_mrr_arr_arpu_at_month_end(world):
     assert metrics.mrr_on(date(2026, 2, 28))["mrr"] == D("6500.00")
 
 
-def test_mrr_by_branch_and_package_add_up(world):
-    b1, b2 = world["branches"]
-    basic, plus, quarterly = world["packages"]
+def test_mrr_by_branch_and_package_add_up(metrics_world):
+    b1, b2 = metrics_world["branches"]
+    basic, plus, quarterly = metrics_world["packages"]
     by_branch = metrics.mrr_on(date(2026, 3, 31), by="branch")["by"]
     assert by_branch[b1.pk]["mrr"] == D("6000.00") and by_branch[b1.pk]["customers"] == 4
     assert by_branch[b2.pk]["mrr"] == D("900.00") and by_branch[b2.pk]["customers"] == 1
@@ -159,7 +159,7 @@ def test_mrr_by_branch_and_package_add_up(world):
     assert {k: v["mrr"] for k, v in by_package.items()} == {basic.pk: D("3000.00"), plus.pk: D("3000.00"), quarterly.pk: D("900.00")}
 
 
-def test_mrr_excludes_vat_when_prices_include_it(world):
+def test_mrr_excludes_vat_when_prices_include_it(metrics_world):
     from billing.selectors import current_billing_settings
 
     cfg = current_billing_settings()
@@ -170,7 +170,7 @@ def test_mrr_excludes_vat_when_prices_include_it(world):
     assert metrics.mrr_on(date(2026, 3, 31))["mrr"] == D("6000.02")
 
 
-def test_mrr_movements_of_march(world):
+def test_mrr_movements_of_march(metrics_world):
     moves = metrics.mrr_movements(MARCH)
     assert moves == {
         "start": D("6500.00"), "new": D("900.00"), "expansion": D("500.00"), "contraction": D("500.00"),
@@ -179,8 +179,8 @@ def test_mrr_movements_of_march(world):
     assert moves["start"] + moves["new"] + moves["expansion"] - moves["contraction"] - moves["churned"] + moves["reactivation"] == moves["end"]
 
 
-def test_movement_drill_down_lists_the_subscriptions_and_adds_up(world):
-    subs = world["subs"]
+def test_movement_drill_down_lists_the_subscriptions_and_adds_up(metrics_world):
+    subs = metrics_world["subs"]
     rows = metrics.movement_rows(MARCH, kind="churned")
     assert [r["subscription"] for r in rows] == [subs["s3"].pk]
     assert sum(r["amount"] for r in rows) == D("1500.00")
@@ -188,7 +188,7 @@ def test_movement_drill_down_lists_the_subscriptions_and_adds_up(world):
     assert sum(r["mrr"] for r in metrics.mrr_rows(date(2026, 3, 31))) == D("6900.00")
 
 
-def test_churn_of_march(world):
+def test_churn_of_march(metrics_world):
     figures = metrics.churn(MARCH)
     # C1, C2, C3, C6 counted on 28 Feb (C5 was already out); C3 left.
     assert figures["customers_at_start"] == 4
@@ -200,15 +200,15 @@ def test_churn_of_march(world):
     assert [r["name"] for r in metrics.churned_customer_rows(MARCH)] == ["C3"]
 
 
-def test_unpaid_beyond_the_setting_counts_as_churned(world, settings):
+def test_unpaid_beyond_the_setting_counts_as_churned(metrics_world, settings):
     # With 10 days instead of 30, S6 (unpaid since 20 March) has churned by the 31st.
     settings.ANALYTICS_CHURN_UNPAID_DAYS = 10
     assert metrics.mrr_on(date(2026, 3, 31))["mrr"] == D("5400.00")
     assert metrics.mrr_movements(MARCH)["churned"] == D("3000.00")
 
 
-def test_branch_scope_limits_every_movement(world):
-    b1, b2 = world["branches"]
+def test_branch_scope_limits_every_movement(metrics_world):
+    b1, b2 = metrics_world["branches"]
     mirpur = metrics.mrr_movements(MARCH, scope=Scope(branch_ids=frozenset({b1.pk})))
     assert (mirpur["start"], mirpur["end"], mirpur["churned"], mirpur["new"]) == (D("5000.00"), D("6000.00"), D("0.00"), D("0.00"))
     uttara = metrics.mrr_movements(MARCH, scope=Scope(branch_id=b2.pk))
@@ -219,7 +219,7 @@ def test_branch_scope_limits_every_movement(world):
 
 
 @pytest.fixture
-def ledger(db):
+def metrics_ledger(db):
     b1, b2 = BranchFactory(code="MIR", name="Mirpur"), BranchFactory(code="UTT", name="Uttara")
     d1 = make_customer(area=AreaFactory(branch=b1), name="D1")
     d2 = make_customer(area=AreaFactory(branch=b2), name="D2")
@@ -245,7 +245,7 @@ def ledger(db):
     return {"branches": (b1, b2), "customers": (d1, d2)}
 
 
-def test_collections_of_march(ledger):
+def test_collections_of_march(metrics_ledger):
     figures = collection_figures.collections(MARCH)
     assert figures["billed"] == D("1725.00")  # I3 + I4
     assert figures["due"] == D("3450.00")  # I2 (4 Mar) + I3 (27 Mar)
@@ -263,7 +263,7 @@ def test_collections_of_march(ledger):
     assert figures["dso"] == D("54.36")
 
 
-def test_ageing_buckets(ledger):
+def test_ageing_buckets(metrics_ledger):
     assert collection_figures.ageing_on(date(2026, 2, 28))["buckets"] == {
         "current": D("2300.00"), "1-30": D("1150.00"), "31-60": D("0.00"), "61-90": D("0.00"), "90+": D("0.00"),
     }
@@ -273,8 +273,8 @@ def test_ageing_buckets(ledger):
     }
 
 
-def test_collections_by_branch_collector_and_method(ledger):
-    b1, b2 = ledger["branches"]
+def test_collections_by_branch_collector_and_method(metrics_ledger):
+    b1, b2 = metrics_ledger["branches"]
     rows = {r["key"]: r for r in collection_figures.collections_by(MARCH, by="branch")}
     assert (rows[b1.pk]["billed"], rows[b1.pk]["due"], rows[b1.pk]["collected"], rows[b1.pk]["receivable"]) == (
         D("1150.00"), D("1150.00"), D("1150.00"), D("1150.00"))
@@ -285,14 +285,14 @@ def test_collections_by_branch_collector_and_method(ledger):
     assert collection_figures.collections_by(MARCH, by="method") == [{"key": "cash", "collected": D("2150.00"), "payments": 2}]
 
 
-def test_revenue_by_branch_is_net_of_vat(ledger):
-    b1, b2 = ledger["branches"]
+def test_revenue_by_branch_is_net_of_vat(metrics_ledger):
+    b1, b2 = metrics_ledger["branches"]
     rows = {r["key"]: r["revenue"] for r in collection_figures.revenue_by(MARCH, by="branch")}
     assert rows == {b1.pk: D("1000.00"), b2.pk: D("500.00")}
 
 
-def test_branch_scope_of_collections(ledger):
-    b1, _ = ledger["branches"]
+def test_branch_scope_of_collections(metrics_ledger):
+    b1, _ = metrics_ledger["branches"]
     figures = collection_figures.collections(MARCH, scope=Scope(branch_ids=frozenset({b1.pk})))
     assert (figures["billed"], figures["collected"], figures["receivable_end"]) == (D("1150.00"), D("1150.00"), D("1150.00"))
 
@@ -331,13 +331,13 @@ def _sum_rows(rows, field):
 
 
 @pytest.mark.parametrize("day", [date(2026, 3, 31), date(2026, 3, 15), date(2026, 2, 28)])
-def test_snapshot_equals_the_on_the_fly_computation(world, day):
+def test_snapshot_equals_the_on_the_fly_computation(metrics_world, day):
     from dashboard.models import DailyMetric
     from dashboard.services import metrics_snapshot_write
 
     metrics_snapshot_write(day=day)
     metrics_snapshot_write(day=day)  # twice: same rows
-    for branch in world["branches"]:
+    for branch in metrics_world["branches"]:
         scope = Scope(branch_id=branch.pk)
         row = DailyMetric.objects.get(day=day, branch=branch, dimension="all", key=0)
         live = metrics.mrr_on(day, scope=scope)
@@ -360,7 +360,7 @@ def test_snapshot_equals_the_on_the_fly_computation(world, day):
             assert area_row.mrr == by_area[area_row.key]["mrr"]
 
 
-def test_snapshot_of_money_equals_the_day_on_the_fly(ledger):
+def test_snapshot_of_money_equals_the_day_on_the_fly(metrics_ledger):
     from dashboard.models import DailyMetric
     from dashboard.services import metrics_snapshot_backfill
 
@@ -385,7 +385,7 @@ def test_nightly_job_is_in_the_beat_schedule():
     assert "dashboard.tasks.snapshot_metrics_nightly" in tasks
 
 
-def test_backfill_command_writes_every_day(ledger, capsys):
+def test_backfill_command_writes_every_day(metrics_ledger, capsys):
     from django.core.management import call_command
 
     from dashboard.models import DailyMetric
@@ -413,11 +413,11 @@ def _from_scratch(day):
 
 
 @pytest.fixture
-def world_partly_without_history(world):
+def world_partly_without_history(metrics_world):
     """The world, plus subscriptions made before the audit log existed (no lifecycle rows): judged by
     their own activated / suspended / cancelled timestamps."""
-    a1, a2 = world["areas"]
-    basic, plus, _ = world["packages"]
+    a1, a2 = metrics_world["areas"]
+    basic, plus, _ = metrics_world["packages"]
     with clock(date(2025, 11, 1)):
         old = [make_subscription(customer=make_customer(area=area, name=f"L{i}"), package=package)
                for i, (area, package) in enumerate([(a1, basic), (a1, plus), (a2, basic), (a2, plus)])]
@@ -431,10 +431,10 @@ def world_partly_without_history(world):
     for subscription, fields in zip(old, stamps, strict=True):
         Subscription.objects.filter(pk=subscription.pk).update(**fields)
         pay_first_invoice(subscription, timezone.localdate(fields["activated_at"]))
-    return world
+    return metrics_world
 
 
-@pytest.mark.parametrize("fixture", ["world", "ledger", "world_partly_without_history"])
+@pytest.mark.parametrize("fixture", ["metrics_world", "metrics_ledger", "world_partly_without_history"])
 @pytest.mark.parametrize("unpaid_days", [30, 10])
 def test_backfilled_and_incremental_rows_equal_the_full_recompute(db, request, fixture, unpaid_days, settings):
     """A backfill computes each day from the day before (the touched customers' frames and the day's
@@ -455,7 +455,7 @@ def test_backfilled_and_incremental_rows_equal_the_full_recompute(db, request, f
     assert compared > 30  # most days have figures, not just empty rows
 
 
-def test_the_nightly_job_continues_from_the_stored_day_before(world):
+def test_the_nightly_job_continues_from_the_stored_day_before(metrics_world):
     from dashboard.models import DailyMetric
     from dashboard.services import metrics_snapshot_nightly, metrics_snapshot_write
 

@@ -36,7 +36,7 @@ ANALYTICS_PAGES = [
 
 
 @pytest.fixture
-def two_branches(db):
+def views_two_branches(db):
     mirpur, uttara = BranchFactory(code="MIR", name="Mirpur"), BranchFactory(code="UTT", name="Uttara")
     rahim = make_customer(area=AreaFactory(branch=mirpur), name="Rahim")
     karim = make_customer(area=AreaFactory(branch=uttara), name="Karim")
@@ -50,7 +50,7 @@ def two_branches(db):
     return mirpur, uttara
 
 
-def test_cashier_home_shows_collections_but_no_leads_or_analytics(client, two_branches):
+def test_cashier_home_shows_collections_but_no_leads_or_analytics(client, views_two_branches):
     client.force_login(UserFactory(roles=["Cashier"]))
     page = client.get(reverse("staff:home")).content.decode()
     assert "Collected today" in page and "৳1,600.00" in page
@@ -59,14 +59,14 @@ def test_cashier_home_shows_collections_but_no_leads_or_analytics(client, two_br
     assert "Open tickets" not in page
 
 
-def test_support_home_shows_the_queue_and_leads_but_no_money(client, two_branches):
+def test_support_home_shows_the_queue_and_leads_but_no_money(client, views_two_branches):
     client.force_login(UserFactory(roles=["Support"]))
     page = client.get(reverse("staff:home")).content.decode()
     assert "Support queue" in page and "Past their SLA" in page and "Open leads" in page
     assert "Collected today" not in page and "MRR" not in page
 
 
-def test_every_home_figure_links_to_a_page_the_role_can_open(client, two_branches):
+def test_every_home_figure_links_to_a_page_the_role_can_open(client, views_two_branches):
     for role in ("Admin", "Manager", "Cashier", "Support", "Technician supervisor"):
         user = UserFactory(roles=[role])
         client.force_login(user)
@@ -77,7 +77,7 @@ def test_every_home_figure_links_to_a_page_the_role_can_open(client, two_branche
                 assert client.get(t.url).status_code == 200, (role, t.label, t.url)
 
 
-def test_manager_sees_the_analytics_home_tiles_and_they_match_the_snapshot(client, two_branches):
+def test_manager_sees_the_analytics_home_tiles_and_they_match_the_snapshot(client, views_two_branches):
     client.force_login(UserFactory(roles=["Manager"]))
     page = client.get(reverse("staff:home")).content.decode()
     assert "Business analytics" in page
@@ -86,13 +86,13 @@ def test_manager_sees_the_analytics_home_tiles_and_they_match_the_snapshot(clien
 
 
 @pytest.mark.parametrize("role", ["Cashier", "Support", "Technician supervisor"])
-def test_analytics_pages_and_api_are_refused_without_the_permission(client, two_branches, role):
+def test_analytics_pages_and_api_are_refused_without_the_permission(client, views_two_branches, role):
     client.force_login(UserFactory(roles=[role]))
     for name, kwargs in ANALYTICS_PAGES:
         assert client.get(reverse(name, kwargs=kwargs)).status_code == 403, name
 
 
-def test_analytics_pages_render_for_a_manager(client, two_branches):
+def test_analytics_pages_render_for_a_manager(client, views_two_branches):
     client.force_login(UserFactory(roles=["Manager"]))
     for name, kwargs in ANALYTICS_PAGES:
         response = client.get(reverse(name, kwargs=kwargs))
@@ -100,14 +100,14 @@ def test_analytics_pages_render_for_a_manager(client, two_branches):
     assert client.get(reverse("staff:analytics-report")).content.startswith(b"%PDF")
 
 
-def test_the_management_report_is_a_bangla_document_for_a_manager_working_in_bangla(client, two_branches):
+def test_the_management_report_is_a_bangla_document_for_a_manager_working_in_bangla(client, views_two_branches):
     client.force_login(UserFactory(roles=["Manager"], language="bn"))
     reader = PdfReader(io.BytesIO(client.get(reverse("staff:analytics-report")).content))
     assert reader.trailer["/Root"]["/Lang"] == "bn"  # PDF readers and WeasyPrint's fonts go by it
     assert unicodedata.normalize("NFC", reader.metadata.title) == unicodedata.normalize("NFC", "ব্যবস্থাপনা রিপোর্ট")
 
 
-def test_the_analytics_charts_name_the_months_in_bangla_for_a_manager_working_in_bangla(client, two_branches):
+def test_the_analytics_charts_name_the_months_in_bangla_for_a_manager_working_in_bangla(client, views_two_branches):
     client.force_login(UserFactory(roles=["Manager"], language="bn"))
     page = client.get(reverse("staff:analytics-dashboard")).content.decode()
     names = json.loads(page.split('<script id="analytics-date-names" type="application/json">')[1].split("</script>")[0])
@@ -126,8 +126,8 @@ def test_analytics_pages_never_fail_on_an_empty_database(client, db):
     assert client.get(reverse("staff:analytics-dashboard") + "?month=not-a-date").status_code == 404
 
 
-def test_branch_limited_manager_sees_only_their_branch_everywhere(client, two_branches):
-    mirpur, uttara = two_branches
+def test_branch_limited_manager_sees_only_their_branch_everywhere(client, views_two_branches):
+    mirpur, uttara = views_two_branches
     client.force_login(UserFactory(roles=["Manager"], branch_scope=[mirpur]))
     summary = json.loads(client.get(reverse("staff:api-metrics-summary")).content)
     collected = next(t for t in summary["tiles"] if t["label"] == "Collected")
@@ -144,7 +144,7 @@ def test_branch_limited_manager_sees_only_their_branch_everywhere(client, two_br
     assert client.get(reverse("staff:api-metrics-summary") + f"?branch={uttara.pk}").status_code == 404
 
 
-def test_the_mrr_tile_adds_up_to_its_drill_down(client, two_branches):
+def test_the_mrr_tile_adds_up_to_its_drill_down(client, views_two_branches):
     client.force_login(UserFactory(roles=["Manager"]))
     response = client.get(reverse("staff:analytics-dashboard"))
     mrr = next(t for t in response.context["tiles"] if t.label == "MRR")
@@ -152,7 +152,7 @@ def test_the_mrr_tile_adds_up_to_its_drill_down(client, two_branches):
     assert drill.context["table"].total == mrr.value == Decimal("2000.00")
 
 
-def test_csv_exports(client, two_branches):
+def test_csv_exports(client, views_two_branches):
     client.force_login(UserFactory(roles=["Manager"]))
     months = client.get(reverse("staff:analytics-dashboard") + "?format=csv")
     assert months["Content-Type"].startswith("text/csv") and months.content.decode().startswith("\ufeffmonth,mrr")
@@ -161,7 +161,7 @@ def test_csv_exports(client, two_branches):
     assert client.get(reverse("staff:analytics-staff") + "?format=csv&table=nope").status_code == 404
 
 
-def test_month_filter_reads_a_past_month(client, two_branches):
+def test_month_filter_reads_a_past_month(client, views_two_branches):
     client.force_login(UserFactory(roles=["Manager"]))
     last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
     response = client.get(reverse("staff:analytics-dashboard") + f"?month={last_month:%Y-%m-%d}")
@@ -170,22 +170,22 @@ def test_month_filter_reads_a_past_month(client, two_branches):
 
 
 @pytest.mark.parametrize("by", ["branch", "area", "reseller", "package", "collector", "method"])
-def test_breakdowns_render_and_export(client, two_branches, by):
+def test_breakdowns_render_and_export(client, views_two_branches, by):
     client.force_login(UserFactory(roles=["Manager"]))
     response = client.get(reverse("staff:analytics-breakdown") + f"?by={by}")
     assert response.status_code == 200
     assert client.get(reverse("staff:analytics-breakdown") + f"?by={by}&format=csv").status_code == 200
 
 
-def test_a_breakdown_names_its_dimension_in_the_staff_members_language(client, two_branches):
+def test_a_breakdown_names_its_dimension_in_the_staff_members_language(client, views_two_branches):
     manager = UserFactory(roles=["Manager"], language="bn")
     client.force_login(manager)
     page = client.get(reverse("staff:analytics-breakdown") + "?by=area").content.decode()
     assert "<th>এলাকা</th>" in page and ">শাখা</a>" in page and ">area<" not in page and ">Branch<" not in page
 
 
-def test_breakdown_by_branch_adds_up_and_respects_scope(client, two_branches):
-    mirpur, uttara = two_branches
+def test_breakdown_by_branch_adds_up_and_respects_scope(client, views_two_branches):
+    mirpur, uttara = views_two_branches
     client.force_login(UserFactory(roles=["Manager"]))
     rows = client.get(reverse("staff:analytics-breakdown") + "?by=branch").context["rows"]
     assert {r["name"]: r["collected"] for r in rows} == {"Mirpur": Decimal("700.00"), "Uttara": Decimal("900.00")}
@@ -195,7 +195,7 @@ def test_breakdown_by_branch_adds_up_and_respects_scope(client, two_branches):
     assert client.get(reverse("staff:analytics-breakdown") + "?by=nonsense").status_code == 404
 
 
-def test_csv_cells_typed_by_people_are_not_formulas(client, two_branches):
+def test_csv_cells_typed_by_people_are_not_formulas(client, views_two_branches):
     from customers.models import Customer
 
     Customer.objects.filter(name="Rahim").update(name="=HYPERLINK(1)")
@@ -204,11 +204,11 @@ def test_csv_cells_typed_by_people_are_not_formulas(client, two_branches):
     assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text
 
 
-def test_the_growth_funnel_is_drawn_and_each_stage_lists_its_leads(client, two_branches):
+def test_the_growth_funnel_is_drawn_and_each_stage_lists_its_leads(client, views_two_branches):
     from customers import services as customer_services
     from customers.models import Lead
 
-    mirpur, uttara = two_branches
+    mirpur, uttara = views_two_branches
     area = AreaFactory(branch=mirpur)
     customer_services.lead_create(actor=None, name="Only asked", phone="+8801711000001", area=area)
     surveyed = customer_services.lead_create(actor=None, name="Surveyed", phone="+8801711000002", area=area)
@@ -236,7 +236,7 @@ def test_the_growth_funnel_is_drawn_and_each_stage_lists_its_leads(client, two_b
     assert client.get(reverse("staff:analytics-drill", args=["funnel"]) + "?kind=nonsense").status_code == 404
 
 
-def test_the_dashboard_reads_its_snapshot_figures_from_the_cache_until_snapshots_are_written(client, two_branches):
+def test_the_dashboard_reads_its_snapshot_figures_from_the_cache_until_snapshots_are_written(client, views_two_branches):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -259,7 +259,7 @@ def test_the_dashboard_reads_its_snapshot_figures_from_the_cache_until_snapshots
     assert collected() == Decimal("1650.00")
 
 
-def test_a_long_drill_down_pages_its_rows_and_totals_them_all(client, two_branches, monkeypatch):
+def test_a_long_drill_down_pages_its_rows_and_totals_them_all(client, views_two_branches, monkeypatch):
     # Each branch has one customer's payment: with a page of one row, two pages; the total and the CSV
     # cover both, and a page past the end shows the last.
     from dashboard import views

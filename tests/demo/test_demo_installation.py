@@ -9,7 +9,6 @@ from demo.management.commands.demo_routers import Command as DemoRouters
 from fieldservice import services
 from fieldservice.models import WorkOrder
 from network import outbox
-from network.routeros import close_all_connections
 from tests.demo.conftest import (  # noqa: F401
     make_routeros_router,
     routeros_clock,
@@ -18,13 +17,6 @@ from tests.demo.conftest import (  # noqa: F401
 from tests.factories import RouterFactory, make_subscription
 from tests.fieldservice.conftest import finish_checklist, installation, signature_data_url, technician  # noqa: F401
 from usecases.workorder_complete import workorder_complete
-
-
-@pytest.fixture
-def eager_outbox(eager_celery):
-    close_all_connections()
-    yield
-    close_all_connections()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,19 +13,11 @@ from django.utils import timezone
 from demo.management.commands.demo_routers import Command
 from network import outbox
 from network.models import ProvisioningTask, Router
-from network.routeros import close_all_connections
 from tests.demo.conftest import make_routeros_router, routeros_clock, routeros_router, routeros_simulator  # noqa: F401
 from tests.factories import RouterFactory, make_subscription
-from tests.radius.conftest import supervisor  # noqa: F401
+from tests.radius.conftest import radius_supervisor  # noqa: F401
 
-pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture(autouse=True)
-def _fresh_router_connections():
-    close_all_connections()
-    yield
-    close_all_connections()
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("fresh_router_connections")]
 
 
 def drained(router) -> bool:
@@ -40,9 +32,9 @@ def wait_for(check, seconds=30.0):
         time.sleep(0.2)
 
 
-def test_demo_switches_its_busiest_router_and_its_customers_log_in_through_freeradius(supervisor, routeros_router, settings):
+def test_demo_switches_its_busiest_router_and_its_customers_log_in_through_freeradius(radius_supervisor, routeros_router, settings):
     sim = routeros_router
-    server = supervisor()
+    server = radius_supervisor()
     settings.RADIUS_SERVER_ADDRESS = settings.RADIUS_PROBE_ADDRESS = "127.0.0.1"
     settings.RADIUS_AUTH_PORT, settings.RADIUS_ACCT_PORT = server.options.auth_port, server.options.acct_port
     settings.RADIUS_PROBE_SECRET = settings.RADIUS_COA_SOURCE_ADDRESS = ""

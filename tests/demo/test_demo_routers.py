@@ -13,11 +13,6 @@ from demo.management.commands.demo_routers import Command as DemoRouters
 from network.models import Router, UsageDaily
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def busy_port():
     """A port someone else listens on (another checkout's demo, another program)."""

@@ -16,11 +16,6 @@ from ispbill.notify.models import Message
 from resellers.models import Reseller
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """`manage.py seed` once for the module, with 24 customers and two months of history; what would

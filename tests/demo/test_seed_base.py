@@ -28,12 +28,6 @@ CUSTOMERS, LEADS = 30, 10
 MONTHS = 2  # enough history for every plan to play out; the full year is tested once, below
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    # The demo hashes a dozen passwords per run; the default hasher would dominate the test's time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def seed(customers=CUSTOMERS, leads=LEADS, months=MONTHS):
     call_command("seed_demo", customers=customers, leads=leads, months=months, quiet=True)
 

@@ -42,7 +42,7 @@ PASSWORDS[SUB_LOGIN] = SUB_PASSWORD
 
 
 @pytest.fixture(autouse=True)
-def _database(demo, django_db_blocker):
+def _database(demo_logins_demo, django_db_blocker):
     """The tests read what the server wrote, in autocommit, outside a transaction of their own: on SQLite a
     test's transaction holds the write lock from its start (IMMEDIATE) and the server would wait on every
     write. Nothing needs rolling back: the module's data is removed at the end."""
@@ -57,7 +57,7 @@ class Demo:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+def demo_logins_demo(django_db_setup, django_db_blocker, tmp_path_factory):
     from pytest_django.live_server_helper import LiveServer
 
     from config.celery import app
@@ -95,19 +95,19 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             media.disable()
 
 
-def _context(browser, demo, *, phone=False, **options):
+def _context(browser, demo_logins_demo, *, phone=False, **options):
     viewport = {"width": 360, "height": 780} if phone else {"width": 1366, "height": 900}
-    context = browser.new_context(base_url=demo.url, viewport=viewport, locale="en-US", **options)
+    context = browser.new_context(base_url=demo_logins_demo.url, viewport=viewport, locale="en-US", **options)
     context.set_default_timeout(20_000)
     return context
 
 
 @pytest.fixture
-def open_page(browser, demo, request):
+def open_page(browser, demo_logins_demo, request):
     contexts, errors = [], []
 
     def make(*, phone=False, **options):
-        context = _context(browser, demo, phone=phone, **options)
+        context = _context(browser, demo_logins_demo, phone=phone, **options)
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -189,7 +189,7 @@ def take_cash_from_the_due_list(page, *, branch: str | None = None) -> Payment:
 
 
 @pytest.mark.parametrize("username", ["admin", "manager"])
-def test_admin_and_manager_add_a_customer_with_a_connection_and_take_cash(demo, open_page, username):
+def test_admin_and_manager_add_a_customer_with_a_connection_and_take_cash(demo_logins_demo, open_page, username):
     page = open_page()
     sign_in(page, "staff", username)
     customer = add_customer_with_a_connection(page, name=f"Demo {username.title()} Customer", phone=f"0171140{len(username):04d}",
@@ -204,7 +204,7 @@ def test_admin_and_manager_add_a_customer_with_a_connection_and_take_cash(demo, 
 
 
 @pytest.mark.parametrize(("username", "branch"), [("cashier", None), ("mirpur.cashier", "MIR")])
-def test_cashiers_take_cash_from_the_due_list(demo, open_page, username, branch):
+def test_cashiers_take_cash_from_the_due_list(demo_logins_demo, open_page, username, branch):
     page = open_page()
     sign_in(page, "staff", username)
     payment = take_cash_from_the_due_list(page, branch=branch)
@@ -212,7 +212,7 @@ def test_cashiers_take_cash_from_the_due_list(demo, open_page, username, branch)
     shot(page, f"{username}-payment")
 
 
-def test_support_raises_a_ticket_for_a_customer(demo, open_page):
+def test_support_raises_a_ticket_for_a_customer(demo_logins_demo, open_page):
     page = open_page()
     sign_in(page, "staff", "support")
     customer = Customer.objects.filter(status=Customer.Status.ACTIVE).order_by("pk").first()
@@ -232,7 +232,7 @@ def test_support_raises_a_ticket_for_a_customer(demo, open_page):
     shot(page, "support-ticket")
 
 
-def test_supervisor_assigns_a_new_connections_installation(demo, open_page):
+def test_supervisor_assigns_a_new_connections_installation(demo_logins_demo, open_page):
     order = WorkOrder.objects.filter(kind=WorkOrder.Kind.INSTALLATION, status=WorkOrder.Status.NEW,
                                      subscription__status=Subscription.Status.PENDING).order_by("-pk").first()
     assert order is not None
@@ -252,7 +252,7 @@ def test_supervisor_assigns_a_new_connections_installation(demo, open_page):
 
 # Technician --------------------------------------------------------------------------------------
 
-def test_technician_completes_todays_installation_and_the_connection_goes_live(demo, open_page):
+def test_technician_completes_todays_installation_and_the_connection_goes_live(demo_logins_demo, open_page):
     order = WorkOrder.objects.filter(
         technician__username="tech", kind=WorkOrder.Kind.INSTALLATION, status=WorkOrder.Status.ASSIGNED,
         subscription__status=Subscription.Status.PENDING, scheduled_start__date=timezone.localdate(),
@@ -279,7 +279,7 @@ def test_technician_completes_todays_installation_and_the_connection_goes_live(d
     subscription.refresh_from_db()
     assert order.status == WorkOrder.Status.COMPLETED and not order.override_reason
     assert subscription.status == Subscription.Status.ACTIVE
-    assert demo.simulated[subscription.router.name].session(subscription.username) is not None
+    assert demo_logins_demo.simulated[subscription.router.name].session(subscription.username) is not None
     shot(phone, "tech-completed")
 
 
@@ -299,7 +299,7 @@ def reseller_adds_a_customer(page, *, name: str, phone: str, login: str) -> Cust
     return Customer.objects.get(name=name)
 
 
-def test_commission_reseller_adds_a_customer_who_is_connected_at_once(demo, open_page):
+def test_commission_reseller_adds_a_customer_who_is_connected_at_once(demo_logins_demo, open_page):
     page = open_page(phone=True)
     sign_in(page, "reseller", "reseller")
     customer = reseller_adds_a_customer(page, name="Rupa Akter", phone="01711403111", login="rupa.pallabi")
@@ -307,7 +307,7 @@ def test_commission_reseller_adds_a_customer_who_is_connected_at_once(demo, open
     subscription = customer.subscriptions.get()
     assert subscription.status == Subscription.Status.ACTIVE
     assert subscription.router.areas.filter(pk=customer.area_id).exists()
-    assert any(row["name"] == "rupa.pallabi" for row in demo.simulated[subscription.router.name].run("/ppp/secret/print"))
+    assert any(row["name"] == "rupa.pallabi" for row in demo_logins_demo.simulated[subscription.router.name].run("/ppp/secret/print"))
     shot(page, "reseller-customer")
 
 
@@ -323,7 +323,7 @@ def renew_from_wallet(page, reseller: Reseller, customer: Customer):
     assert WalletEntry.objects.filter(wallet__reseller=reseller).count() == before + 1
 
 
-def test_prepaid_reseller_renews_a_customer_from_the_wallet(demo, open_page):
+def test_prepaid_reseller_renews_a_customer_from_the_wallet(demo_logins_demo, open_page):
     reseller = Reseller.objects.get(user__username=PREPAID_LOGIN)
     customer = (
         Customer.objects.filter(reseller=reseller, user__isnull=True)  # the portal logins are left to pay online
@@ -337,7 +337,7 @@ def test_prepaid_reseller_renews_a_customer_from_the_wallet(demo, open_page):
     shot(page, "reseller-uttara-renewed")
 
 
-def test_sub_reseller_adds_a_customer_and_renews_it_from_the_wallet(demo, open_page):
+def test_sub_reseller_adds_a_customer_and_renews_it_from_the_wallet(demo_logins_demo, open_page):
     sub = Reseller.objects.get(user__username=SUB_LOGIN)
     page = open_page(phone=True)
     sign_in(page, "reseller", SUB_LOGIN)
@@ -356,7 +356,7 @@ def portal_customers() -> list[Customer]:
     return list(Customer.objects.exclude(user=None).select_related("account").order_by("pk"))
 
 
-def test_portal_customer_signs_the_contract_sent_to_them(demo, open_page):
+def test_portal_customer_signs_the_contract_sent_to_them(demo_logins_demo, open_page):
     contract = Contract.objects.filter(status=Contract.Status.SENT, customer__user__isnull=False).order_by("pk").first()
     assert contract is not None, "a portal login has a contract to sign"
     from unittest import mock
@@ -379,13 +379,13 @@ def test_portal_customer_signs_the_contract_sent_to_them(demo, open_page):
 
 
 @pytest.mark.parametrize("which", ["amount due", "suspended"])
-def test_portal_customers_with_something_to_pay_pay_it_online(demo, open_page, which):
+def test_portal_customers_with_something_to_pay_pay_it_online(demo_logins_demo, open_page, which):
     owing = [c for c in portal_customers() if c.account.balance > 0]
     suspended = [c for c in owing if c.subscriptions.filter(status=Subscription.Status.SUSPENDED).exists()]
     customer = suspended[0] if which == "suspended" else next(c for c in owing if c not in suspended)
     due = customer.account.balance
     with override_settings(
-        SSLCOMMERZ_SANDBOX=True, SITE_URL=demo.url, SSLCOMMERZ_BASE_URL="", SSLCOMMERZ_SANDBOX_FAULTS=[],
+        SSLCOMMERZ_SANDBOX=True, SITE_URL=demo_logins_demo.url, SSLCOMMERZ_BASE_URL="", SSLCOMMERZ_SANDBOX_FAULTS=[],
         SSLCOMMERZ_SANDBOX_IPN_DELAY=0.5,
     ):
         from django.conf import settings

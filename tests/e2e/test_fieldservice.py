@@ -15,7 +15,6 @@ from playwright.sync_api import expect
 
 from customers.models import Subscription
 from fieldservice.models import SyncOperation, WorkOrder, WorkOrderEvent, WorkOrderPhoto
-from network.routeros import close_all_connections
 from tests.demo.conftest import (  # noqa: F401
     make_routeros_router,
     routeros_clock,
@@ -30,14 +29,6 @@ from tests.factories import (
     make_customer,
     make_subscription,
 )
-
-
-@pytest.fixture
-def eager_outbox(eager_celery):
-    """The outbox's router changes run at once (eager_celery), on router connections of this test's own."""
-    close_all_connections()
-    yield
-    close_all_connections()
 
 
 @pytest.fixture

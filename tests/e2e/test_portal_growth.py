@@ -10,14 +10,7 @@ from customers.models import Customer, Lead, SpeedTestResult
 from payments.services import payment_ledger_record
 from tests.factories import PASSWORD, AreaFactory, PackageFactory, admin_user, make_customer, make_subscription
 
-
-@pytest.fixture(autouse=True)
-def private_cache(settings):
-    """Rate limits count in the cache: each test gets its own, never the shared file cache."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "growth-tests"}}
-    from django.core.cache import cache
-
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("private_cache")
 
 
 def sign_in_portal(page, login: str, password: str = "portal-pass-1"):

@@ -10,7 +10,6 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from network.models import ProvisioningTask
-from network.routeros import close_all_connections
 from radius.models import PackageRadius, Session
 from tests.demo.conftest import make_routeros_router, routeros_clock, routeros_router, routeros_simulator  # noqa: F401
 from tests.factories import PASSWORD, AreaFactory, PackageFactory, RouterFactory, admin_user, make_customer, make_subscription
@@ -82,13 +81,6 @@ def test_online_page_filters_counts_and_fits_a_phone(browser, live_server, width
     expect(page.locator("#online-table tbody tr")).to_have_count(2)
     context.close()
     assert not errors
-
-
-@pytest.fixture
-def eager_outbox(eager_celery):
-    close_all_connections()
-    yield
-    close_all_connections()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,19 +9,11 @@ import pytest
 from playwright.sync_api import expect
 
 from network.models import Router
-from network.routeros import close_all_connections
 from tests.demo.conftest import make_routeros_router, routeros_clock, routeros_router, routeros_simulator  # noqa: F401
 from tests.factories import PASSWORD, PackageFactory, RouterFactory, admin_user, make_subscription
 from tests.network.radius_fixtures import SECRET, radius_peer  # noqa: F401
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-@pytest.fixture
-def eager_outbox(eager_celery):
-    close_all_connections()
-    yield
-    close_all_connections()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,19 +10,10 @@ import pytest
 from playwright.sync_api import expect
 
 from network.models import ProvisioningTask
-from network.routeros import close_all_connections
 
 # The simulated-router fixtures live beside the network tests; this browser test uses them too.
 from tests.demo.conftest import make_routeros_router, routeros_clock, routeros_router, routeros_simulator  # noqa: F401
 from tests.factories import PASSWORD, RouterFactory, admin_user, make_customer, make_subscription
-
-
-@pytest.fixture
-def eager_outbox(eager_celery):
-    """The outbox's router changes run at once (eager_celery), on router connections of this test's own."""
-    close_all_connections()
-    yield
-    close_all_connections()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,7 +7,7 @@ from PIL import Image
 
 from fieldservice import services
 from fieldservice.models import EquipmentItem, EquipmentModel, WorkOrder
-from tests.factories import UserFactory, admin_user, make_customer, make_subscription
+from tests.factories import UserFactory, make_customer, make_subscription
 
 
 def png_bytes(size=(40, 30), color="white", fmt="PNG") -> bytes:
@@ -37,11 +37,6 @@ def supervisor(db):
     return UserFactory(roles=["Technician supervisor"], username="supervisor1")
 
 
-@pytest.fixture
-def admin(db):
-    return admin_user()
-
-
 def installation(*, actor=None, router=None, technician=None, start_in_hours=1):
     """A pending subscription and the installation order its creation made, assigned if a technician is given."""
     subscription = make_subscription(router=router) if router else make_subscription()
@@ -67,3 +62,8 @@ def finish_checklist(order, actor):
 def onu(serial="ZTEG0001", **kwargs):
     model, _ = EquipmentModel.objects.get_or_create(name="ZTE F660 ONU", defaults={"category": "onu"})
     return EquipmentItem.objects.create(model=model, serial=serial, **kwargs)
+
+
+@pytest.fixture
+def zte(db):
+    return EquipmentModel.objects.create(name="ZTE F660 ONU", category="onu")

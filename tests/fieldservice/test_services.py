@@ -20,7 +20,6 @@ from fieldservice.models import (
     WorkOrderPhoto,
 )
 from ispbill.notify.models import Message
-from network.routeros import close_all_connections
 from tests.demo.conftest import (  # noqa: F401
     make_routeros_router,
     routeros_clock,
@@ -41,15 +40,6 @@ from .conftest import (
     repair_order,
     signature_data_url,
 )
-
-
-@pytest.fixture
-def eager_outbox(eager_celery):
-    """The outbox's router changes run at once (eager_celery), on router connections of this test's own."""
-    close_all_connections()
-    yield
-    close_all_connections()
-
 
 # Creation ----------------------------------------------------------------------------------------
 

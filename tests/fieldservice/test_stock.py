@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def zte(db):
-    return EquipmentModel.objects.create(name="ZTE F660 ONU", category="onu")
-
-
-@pytest.fixture
 def router_model(db):
     return EquipmentModel.objects.create(name="TP-Link Archer C6", category="router")
 

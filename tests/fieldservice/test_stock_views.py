@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from fieldservice import stock
-from fieldservice.models import EquipmentItem, EquipmentModel, EquipmentMovement
+from fieldservice.models import EquipmentItem, EquipmentMovement
 from imports.reading import xlsx_write
 from ispbill.core.models import AuditLog
 from tests.factories import BranchFactory, UserFactory, admin_user
@@ -18,18 +18,13 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def branches(db):
+def stock_views_branches(db):
     return BranchFactory(name="Mirpur", code="MIR"), BranchFactory(name="Uttara", code="UTT")
 
 
 @pytest.fixture
-def zte(db):
-    return EquipmentModel.objects.create(name="ZTE F660 ONU", category="onu")
-
-
-@pytest.fixture
-def mirpur_item(zte, branches):
-    return stock.equipment_receive(actor=None, model=zte, branch=branches[0], serials=["ZTEG0001"])[0]
+def mirpur_item(zte, stock_views_branches):
+    return stock.equipment_receive(actor=None, model=zte, branch=stock_views_branches[0], serials=["ZTEG0001"])[0]
 
 
 def state() -> list:
@@ -41,14 +36,14 @@ def state() -> list:
     ]
 
 
-def test_receive_issue_return_faulty_write_off_and_history_through_the_pages(client, zte, branches, supervisor, technician):
+def test_receive_issue_return_faulty_write_off_and_history_through_the_pages(client, zte, stock_views_branches, supervisor, technician):
     client.force_login(supervisor)
     response = client.post(reverse("staff:equipment-receive"), {
-        "model": zte.pk, "branch": branches[0].pk, "serials": "zteg0001\r\nZTEG0002\r\n", "note": "Invoice 12",
+        "model": zte.pk, "branch": stock_views_branches[0].pk, "serials": "zteg0001\r\nZTEG0002\r\n", "note": "Invoice 12",
     })
     assert response.status_code == 302
     item = EquipmentItem.objects.get(serial="ZTEG0001")
-    assert (item.status, item.branch) == ("in_stock", branches[0]) and EquipmentItem.objects.count() == 2
+    assert (item.status, item.branch) == ("in_stock", stock_views_branches[0]) and EquipmentItem.objects.count() == 2
 
     assert client.post(reverse("staff:equipment-issue", args=[item.pk]), {"technician": technician.pk}).status_code == 302
     item.refresh_from_db()
@@ -63,11 +58,11 @@ def test_receive_issue_return_faulty_write_off_and_history_through_the_pages(cli
         assert text in page
     assert "equipment-actions" in page and reverse("staff:equipment-issue", args=[item.pk]) not in page  # nothing left to do
 
-    listing = client.get(reverse("staff:equipment-list"), {"branch": branches[0].pk}).content.decode()
+    listing = client.get(reverse("staff:equipment-list"), {"branch": stock_views_branches[0].pk}).content.decode()
     assert "ZTEG0002" in listing and "ZTE F660 ONU" in listing
 
 
-def test_the_dialogs_close_with_an_event_and_show_errors_in_place(client, zte, branches, supervisor, mirpur_item):
+def test_the_dialogs_close_with_an_event_and_show_errors_in_place(client, zte, stock_views_branches, supervisor, mirpur_item):
     client.force_login(supervisor)
     dialog = client.get(reverse("staff:equipment-faulty", args=[mirpur_item.pk]), **HTMX)
     assert dialog.status_code == 200 and b"<dialog" in dialog.content
@@ -77,49 +72,49 @@ def test_the_dialogs_close_with_an_event_and_show_errors_in_place(client, zte, b
     assert done.status_code == 200
     events = json.loads(done["HX-Trigger"])
     assert {"equipmentChanged", "closeModal", "messages"} <= set(events)
-    received = client.post(reverse("staff:equipment-receive"), {"model": zte.pk, "branch": branches[0].pk, "serials": "ZTEG0009"}, **HTMX)
+    received = client.post(reverse("staff:equipment-receive"), {"model": zte.pk, "branch": stock_views_branches[0].pk, "serials": "ZTEG0009"}, **HTMX)
     assert received.status_code == 200 and "equipmentChanged" in received["HX-Trigger"]
     region = client.get(reverse("staff:equipment-list"), **HTMX).content.decode()
     assert region.lstrip().startswith('<div id="equipment-page"') and "ZTEG0009" in region
 
 
-def test_the_counts_per_model_status_and_technician(client, zte, branches, supervisor, technician):
-    items = stock.equipment_receive(actor=None, model=zte, branch=branches[0], serials=["A1", "A2", "A3", "A4"])
-    stock.equipment_receive(actor=None, model=zte, branch=branches[1], serials=["B1"])
+def test_the_counts_per_model_status_and_technician(client, zte, stock_views_branches, supervisor, technician):
+    items = stock.equipment_receive(actor=None, model=zte, branch=stock_views_branches[0], serials=["A1", "A2", "A3", "A4"])
+    stock.equipment_receive(actor=None, model=zte, branch=stock_views_branches[1], serials=["B1"])
     stock.equipment_issue(actor=None, item=items[0], technician=technician)
     stock.equipment_issue(actor=None, item=items[1], technician=technician)
     stock.equipment_mark_faulty(actor=None, item=items[1], reason="x")
     stock.equipment_write_off(actor=None, item=items[2], reason="lost")
     from fieldservice.selectors import equipment_counts
 
-    counts = equipment_counts(user=supervisor, branch=str(branches[0].pk))
+    counts = equipment_counts(user=supervisor, branch=str(stock_views_branches[0].pk))
     by_status = dict(zip([value for value, _ in counts["statuses"]], counts["totals"]))
     assert by_status == {"in_stock": 1, "with_technician": 1, "installed": 0, "returned_good": 0, "returned_faulty": 1, "written_off": 1}
     assert counts["total"] == 4 and counts["models"][0]["total"] == 4
     assert counts["technicians"] == [{"id": technician.pk, "name": "Shuvo Dey", "models": {"ZTE F660 ONU": {"good": 1, "faulty": 1}}, "good": 1, "faulty": 1}]
     assert equipment_counts(user=supervisor)["total"] == 5
     client.force_login(supervisor)
-    page = client.get(reverse("staff:equipment-list"), {"branch": branches[0].pk}).content.decode()
+    page = client.get(reverse("staff:equipment-list"), {"branch": stock_views_branches[0].pk}).content.decode()
     assert "Per model and status" in page and "Shuvo Dey" in page
 
 
-def test_receiving_from_a_spreadsheet_takes_every_row_or_none(client, zte, branches, supervisor):
+def test_receiving_from_a_spreadsheet_takes_every_row_or_none(client, zte, stock_views_branches, supervisor):
     client.force_login(supervisor)
     good = xlsx_write(["Serial", "Model"], [["ZTEG0101", "ZTE F660 ONU"], ["ZTEG0102", "zte f660 onu"]])
     response = client.post(reverse("staff:equipment-receive-sheet"), {
-        "branch": branches[0].pk, "file": SimpleUploadedFile("stock.xlsx", good), "note": "PO 5",
+        "branch": stock_views_branches[0].pk, "file": SimpleUploadedFile("stock.xlsx", good), "note": "PO 5",
     })
     assert response.status_code == 302 and set(EquipmentItem.objects.values_list("serial", flat=True)) == {"ZTEG0101", "ZTEG0102"}
 
     before = state()
     bad = b"Serial,Model\nZTEG0201,ZTE F660 ONU\nZTEG0101,ZTE F660 ONU\nZTEG0202,Nokia\n"
-    response = client.post(reverse("staff:equipment-receive-sheet"), {"branch": branches[0].pk, "file": SimpleUploadedFile("stock.csv", bad)})
+    response = client.post(reverse("staff:equipment-receive-sheet"), {"branch": stock_views_branches[0].pk, "file": SimpleUploadedFile("stock.csv", bad)})
     page = response.content.decode()
     assert response.status_code == 400 and "Row 3:" in page and "Row 4:" in page and "Row 2:" not in page
     assert state() == before
 
     for name, content in (("stock.pdf", b"%PDF-1.4"), ("stock.xlsx", b"not a zip"), ("stock.csv", b""), ("stock.csv", b"Serial,Model\n")):
-        response = client.post(reverse("staff:equipment-receive-sheet"), {"branch": branches[0].pk, "file": SimpleUploadedFile(name, content)})
+        response = client.post(reverse("staff:equipment-receive-sheet"), {"branch": stock_views_branches[0].pk, "file": SimpleUploadedFile(name, content)})
         assert response.status_code == 400, name
     assert state() == before
 
@@ -138,10 +133,10 @@ BAD_RECEIVE = [
 
 
 @pytest.mark.parametrize("data", BAD_RECEIVE)
-def test_bad_receive_input_answers_400_and_changes_nothing(client, zte, branches, mirpur_item, data):
-    user = admin_user(branch_scope=[branches[0]])
+def test_bad_receive_input_answers_400_and_changes_nothing(client, zte, stock_views_branches, mirpur_item, data):
+    user = admin_user(branch_scope=[stock_views_branches[0]])
     client.force_login(user)
-    values = {"model": zte.pk, "branch": branches[0].pk, "other_branch": branches[1].pk}
+    values = {"model": zte.pk, "branch": stock_views_branches[0].pk, "other_branch": stock_views_branches[1].pk}
     payload = {key: value.format(**values) if key != "serials" else value for key, value in data.items()}
     before = state()
     response = client.post(reverse("staff:equipment-receive"), payload)
@@ -163,8 +158,8 @@ def test_bad_receive_input_answers_400_and_changes_nothing(client, zte, branches
     ("write-off", {"reason": ""}),
     ("return", {"note": "x" * 5000}),  # and it is in the store: nothing to return
 ])
-def test_bad_move_input_answers_4xx_and_changes_nothing(client, branches, mirpur_item, supervisor, technician, move, data):
-    far = UserFactory(kind="technician", branch_scope=[branches[1]])
+def test_bad_move_input_answers_4xx_and_changes_nothing(client, stock_views_branches, mirpur_item, supervisor, technician, move, data):
+    far = UserFactory(kind="technician", branch_scope=[stock_views_branches[1]])
     values = {"staff": supervisor.pk, "far_technician": far.pk, "technician": technician.pk}
     payload = {key: value.format(**values) for key, value in data.items()}
     client.force_login(admin_user())
@@ -185,13 +180,13 @@ def test_unknown_or_malformed_item_ids_are_404(client, mirpur_item):
     assert state() == before
 
 
-def test_staff_of_another_branch_see_none_of_its_stock_and_cannot_move_it(client, zte, branches, mirpur_item, technician):
-    stock.equipment_receive(actor=None, model=zte, branch=branches[1], serials=["UTTR0001"])
-    uttara = admin_user(branch_scope=[branches[1]])
+def test_staff_of_another_branch_see_none_of_its_stock_and_cannot_move_it(client, zte, stock_views_branches, mirpur_item, technician):
+    stock.equipment_receive(actor=None, model=zte, branch=stock_views_branches[1], serials=["UTTR0001"])
+    uttara = admin_user(branch_scope=[stock_views_branches[1]])
     client.force_login(uttara)
     listing = client.get(reverse("staff:equipment-list")).content.decode()
     assert "UTTR0001" in listing and "ZTEG0001" not in listing
-    assert "ZTEG0001" not in client.get(reverse("staff:equipment-list"), {"branch": branches[0].pk, "q": "ZTEG"}).content.decode()
+    assert "ZTEG0001" not in client.get(reverse("staff:equipment-list"), {"branch": stock_views_branches[0].pk, "q": "ZTEG"}).content.decode()
     assert ">Mirpur<" not in listing  # neither in the branch filter
     before = state()
     assert client.get(reverse("staff:equipment-detail", args=[mirpur_item.pk])).status_code == 404
@@ -202,17 +197,17 @@ def test_staff_of_another_branch_see_none_of_its_stock_and_cannot_move_it(client
         assert client.post(url, data, **HTMX).status_code == 404
     sheet = xlsx_write(["Serial", "Model"], [["ZTEG0301", "ZTE F660 ONU"]])
     assert client.post(reverse("staff:equipment-receive-sheet"), {
-        "branch": branches[0].pk, "file": SimpleUploadedFile("s.xlsx", sheet)}).status_code == 400
+        "branch": stock_views_branches[0].pk, "file": SimpleUploadedFile("s.xlsx", sheet)}).status_code == 400
     assert state() == before
 
 
-def test_roles_decide_who_receives_moves_and_writes_off(client, mirpur_item, zte, branches, technician):
+def test_roles_decide_who_receives_moves_and_writes_off(client, mirpur_item, zte, stock_views_branches, technician):
     cashier = UserFactory(roles=["Cashier"])
     client.force_login(cashier)
     before = state()
     assert client.get(reverse("staff:equipment-list")).status_code == 403
     assert client.post(reverse("staff:equipment-issue", args=[mirpur_item.pk]), {"technician": technician.pk}).status_code == 403
-    assert client.post(reverse("staff:equipment-receive"), {"model": zte.pk, "branch": branches[0].pk, "serials": "N1"}).status_code == 403
+    assert client.post(reverse("staff:equipment-receive"), {"model": zte.pk, "branch": stock_views_branches[0].pk, "serials": "N1"}).status_code == 403
 
     from django.contrib.auth.models import Permission
 
@@ -224,7 +219,7 @@ def test_roles_decide_who_receives_moves_and_writes_off(client, mirpur_item, zte
     assert reverse("staff:equipment-issue", args=[mirpur_item.pk]) in page
     assert reverse("staff:equipment-write-off", args=[mirpur_item.pk]) not in page
     assert client.post(reverse("staff:equipment-write-off", args=[mirpur_item.pk]), {"reason": "x"}).status_code == 403
-    assert client.post(reverse("staff:equipment-receive"), {"model": zte.pk, "branch": branches[0].pk, "serials": "N1"}).status_code == 403
+    assert client.post(reverse("staff:equipment-receive"), {"model": zte.pk, "branch": stock_views_branches[0].pk, "serials": "N1"}).status_code == 403
     assert state() == before
 
 
@@ -264,9 +259,9 @@ def test_odd_filters_are_ignored_or_match_nothing_and_never_fail(client, supervi
         assert client.get(reverse("staff:equipment-list"), params, **headers).status_code == status
 
 
-def test_stock_of_no_branch_is_seen_only_by_staff_of_every_branch(client, zte, branches):
+def test_stock_of_no_branch_is_seen_only_by_staff_of_every_branch(client, zte, stock_views_branches):
     loose = EquipmentItem.objects.create(model=zte, serial="LOOSE0001")
-    client.force_login(admin_user(branch_scope=[branches[0]]))
+    client.force_login(admin_user(branch_scope=[stock_views_branches[0]]))
     assert "LOOSE0001" not in client.get(reverse("staff:equipment-list")).content.decode()
     assert client.get(reverse("staff:equipment-detail", args=[loose.pk])).status_code == 404
     client.force_login(admin_user())

@@ -31,7 +31,7 @@ HEADERS = ["Client ID", "Customer Name", "Mobile", "Email", "Address", "Zone", "
 
 
 @pytest.fixture
-def catalogue():
+def bulk_commit_catalogue():
     area = AreaFactory(name="Mirpur 10")
     package = PackageFactory(name="Home 20", router_profile="home-20", installation_fee=Decimal("1000"))
     router = RouterFactory(name="pop-mirpur", branch=area.branch)
@@ -123,8 +123,8 @@ def import_and_read(admin, *, bulk: bool) -> dict:
         return result
 
 
-def test_the_bulk_commit_writes_exactly_what_the_row_by_row_commit_writes(admin, catalogue):
-    make_customer(area=catalogue[0], phone="+8801799999999", external_ref="KEEP")  # one customer there already
+def test_the_bulk_commit_writes_exactly_what_the_row_by_row_commit_writes(admin, bulk_commit_catalogue):
+    make_customer(area=bulk_commit_catalogue[0], phone="+8801799999999", external_ref="KEEP")  # one customer there already
     row_by_row = import_and_read(admin, bulk=False)
     in_bulk = import_and_read(admin, bulk=True)
     assert row_by_row["batch"] == {"status": "done", "processed_rows": 5, "created_count": 5, "updated_count": 0, "error_rows": 1}
@@ -133,7 +133,7 @@ def test_the_bulk_commit_writes_exactly_what_the_row_by_row_commit_writes(admin,
         assert in_bulk[part] == row_by_row[part], part
 
 
-def test_an_import_sends_no_message_charges_no_installation_and_orders_no_visit(admin, catalogue, settings):
+def test_an_import_sends_no_message_charges_no_installation_and_orders_no_visit(admin, bulk_commit_catalogue, settings):
     settings.FIELDSERVICE_AUTO_INSTALLATION_ORDERS = True
     batch = upload_and_map(admin, sheet())
     import_commit.batch_commit(actor=admin, batch=batch)
@@ -143,19 +143,19 @@ def test_an_import_sends_no_message_charges_no_installation_and_orders_no_visit(
     assert not OneTimeCharge.objects.exists() and not WorkOrder.objects.exists()
 
 
-def test_an_opening_balance_posted_outside_an_import_still_tells_the_customer(catalogue):
-    customer = make_customer(area=catalogue[0])
+def test_an_opening_balance_posted_outside_an_import_still_tells_the_customer(bulk_commit_catalogue):
+    customer = make_customer(area=bulk_commit_catalogue[0])
     with transaction.atomic():
         ledger.opening_balance_post(customer=customer, amount=Decimal("200"), effective_date=customer.customer_since)
     assert Message.objects.filter(customer=customer).exists()
-    quiet = make_customer(area=catalogue[0])
+    quiet = make_customer(area=bulk_commit_catalogue[0])
     with transaction.atomic():
         ledger.opening_balance_post(customer=quiet, amount=Decimal("200"), effective_date=quiet.customer_since, notify=False)
     assert not Message.objects.filter(customer=quiet).exists()
 
 
-def test_bulk_opening_balances_on_an_account_with_credit_apply_it_like_the_single_one(catalogue):
-    customer = make_customer(area=catalogue[0])
+def test_bulk_opening_balances_on_an_account_with_credit_apply_it_like_the_single_one(bulk_commit_catalogue):
+    customer = make_customer(area=bulk_commit_catalogue[0])
     with transaction.atomic():
         ledger.opening_balances_post(balances=[(customer, Decimal("-300"))], effective_date=customer.customer_since, notify=False)
     with transaction.atomic():
@@ -165,7 +165,7 @@ def test_bulk_opening_balances_on_an_account_with_credit_apply_it_like_the_singl
     call_command("check_ledger", stdout=StringIO())
 
 
-def test_a_bulk_import_leaves_the_ledger_clean_and_can_be_undone(admin, catalogue):
+def test_a_bulk_import_leaves_the_ledger_clean_and_can_be_undone(admin, bulk_commit_catalogue):
     batch = upload_and_map(admin, sheet())
     import_commit.batch_commit(actor=admin, batch=batch)
     batch = import_commit.batch_process(batch_id=batch.pk)
@@ -181,8 +181,8 @@ def test_a_bulk_import_leaves_the_ledger_clean_and_can_be_undone(admin, catalogu
     assert {"OLD-1", "OLD-2", "OLD-3", ""} <= ready
 
 
-def test_a_login_taken_after_the_check_fails_that_row_only(admin, catalogue):
-    area, package, router = catalogue
+def test_a_login_taken_after_the_check_fails_that_row_only(admin, bulk_commit_catalogue):
+    area, package, router = bulk_commit_catalogue
     batch = upload_and_map(admin, sheet())
     make_subscription(customer=make_customer(area=area), package=package, router=router, username="karim")  # OLD-2's, meanwhile
     import_commit.batch_commit(actor=admin, batch=batch)
@@ -194,7 +194,7 @@ def test_a_login_taken_after_the_check_fails_that_row_only(admin, catalogue):
     call_command("check_ledger", stdout=StringIO())
 
 
-def test_row_errors_read_in_the_language_of_the_staff_member_who_checks(admin, catalogue):
+def test_row_errors_read_in_the_language_of_the_staff_member_who_checks(admin, bulk_commit_catalogue):
     from django.utils import translation
 
     content = csv_bytes([["OLD-9", "", "12", "", "", "Nowhere", "", "", "", "", "", "", "lots", "", "", "", "extra"]], headers=HEADERS)
@@ -211,7 +211,7 @@ def test_row_errors_read_in_the_language_of_the_staff_member_who_checks(admin, c
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_bulk_commit_outside_a_test_transaction_commits_chunk_by_chunk_and_resumes(catalogue):
+def test_a_bulk_commit_outside_a_test_transaction_commits_chunk_by_chunk_and_resumes(bulk_commit_catalogue):
     """No wrapping test transaction: each chunk commits on its own, a stopped commit resumes, the
     ledger agrees with itself afterwards (PostgreSQL in CI)."""
     from tests.factories import admin_user

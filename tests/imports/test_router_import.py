@@ -11,18 +11,10 @@ from customers.models import Customer, Package, Subscription
 from imports import router_import
 from imports.models import ImportBatch, ImportRow
 from network.models import ProvisioningTask
-from network.routeros import close_all_connections
 from tests.factories import AreaFactory, PackageFactory, RouterFactory, make_subscription
 from usecases import import_commit, import_undo
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_pool():
-    close_all_connections()
-    yield
-    close_all_connections()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_router_connections")]
 
 
 def snapshot(sim):

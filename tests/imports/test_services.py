@@ -25,7 +25,7 @@ HEADERS = ["Client ID", "Customer Name", "Mobile", "Address", "Zone", "Package",
 
 
 @pytest.fixture
-def catalogue():
+def services_catalogue():
     area = AreaFactory(name="Mirpur 10")
     package = PackageFactory(name="Home 20", router_profile="home-20")
     router = RouterFactory(name="pop-mirpur", branch=area.branch)
@@ -98,15 +98,15 @@ def test_bad_files_are_refused_and_nothing_is_stored(admin, name, content, messa
     assert not ImportBatch.objects.exists() and not ImportRow.objects.exists()
 
 
-def test_xlsx_is_read_like_csv(admin, catalogue):
+def test_xlsx_is_read_like_csv(admin, services_catalogue):
     content = xlsx_write(HEADERS, [[*r[:2], 1712345670 + i, *r[3:8], float(r[8] or 0), r[9]] for i, r in enumerate(good_rows())])
     batch = upload_and_map(admin, content, name="customers.xlsx")
     assert (batch.to_create, batch.error_rows) == (3, 0), list(batch.rows.values_list("errors", flat=True))
     assert batch.rows.get(line=2).values["phone"] == "+8801712345670"  # Excel dropped the leading 0
 
 
-def test_check_reports_per_row_errors_and_writes_nothing_but_the_rows(admin, catalogue):
-    _, package, router = catalogue
+def test_check_reports_per_row_errors_and_writes_nothing_but_the_rows(admin, services_catalogue):
+    _, package, router = services_catalogue
     taken = make_subscription(router=router, package=package, username="taken")
     before = Customer.objects.count()
     rows = good_rows() + [
@@ -140,9 +140,9 @@ def test_check_reports_per_row_errors_and_writes_nothing_but_the_rows(admin, cat
     assert "pw1" not in report and len(report.splitlines()) == 11
 
 
-def test_a_login_only_a_cancelled_connection_held_is_free_to_import(admin, catalogue):
+def test_a_login_only_a_cancelled_connection_held_is_free_to_import(admin, services_catalogue):
 
-    _, package, router = catalogue
+    _, package, router = services_catalogue
     gone = make_subscription(router=router, package=package, username="rahim")
     subscription_cancel(actor=admin, subscription=gone, reason="left the area")
     batch = commit(admin, upload_and_map(admin, csv_bytes(good_rows())))
@@ -151,7 +151,7 @@ def test_a_login_only_a_cancelled_connection_held_is_free_to_import(admin, catal
     assert live.customer.external_ref == "OLD-1" and live.customer_id != gone.customer_id
 
 
-def test_commit_creates_customers_subscriptions_and_opening_balances(admin, catalogue, django_capture_on_commit_callbacks):
+def test_commit_creates_customers_subscriptions_and_opening_balances(admin, services_catalogue, django_capture_on_commit_callbacks):
     batch = upload_and_map(admin, csv_bytes(good_rows()), profile_name="Old billing export")
     assert ImportProfile.objects.get(name="Old billing export").mapping == batch.mapping
     batch = commit(admin, batch)
@@ -173,7 +173,7 @@ def test_commit_creates_customers_subscriptions_and_opening_balances(admin, cata
     call_command("check_ledger", stdout=StringIO())
 
 
-def test_reimporting_the_same_file_updates_and_never_duplicates(admin, catalogue):
+def test_reimporting_the_same_file_updates_and_never_duplicates(admin, services_catalogue):
     commit(admin, upload_and_map(admin, csv_bytes(good_rows())))
     changed = good_rows()
     changed[0][1] = "Rahim Uddin Khan"
@@ -189,8 +189,8 @@ def test_reimporting_the_same_file_updates_and_never_duplicates(admin, catalogue
     call_command("check_ledger", stdout=StringIO())
 
 
-def test_undo_removes_the_customers_it_created_with_their_money_and_says_which_numbers_it_used(admin, catalogue):
-    existing = make_customer(area=catalogue[0], name="Old Name", external_ref="OLD-3")
+def test_undo_removes_the_customers_it_created_with_their_money_and_says_which_numbers_it_used(admin, services_catalogue):
+    existing = make_customer(area=services_catalogue[0], name="Old Name", external_ref="OLD-3")
     batch = commit(admin, upload_and_map(admin, csv_bytes(good_rows())))
     assert Customer.objects.get(pk=existing.pk).name == "Salma Begum"
     created = {c.pk: c.account_number for c in Customer.objects.filter(external_ref__in=["OLD-1", "OLD-2"])}
@@ -230,7 +230,7 @@ def test_numbers_used_are_told_as_runs_of_the_count_that_gave_them_out():
     )
 
 
-def test_undo_keeps_a_customer_something_happened_to_closed_and_removes_the_others(admin, catalogue):
+def test_undo_keeps_a_customer_something_happened_to_closed_and_removes_the_others(admin, services_catalogue):
     from customers.models import CallLog
 
     batch = commit(admin, upload_and_map(admin, csv_bytes(good_rows())))
@@ -247,7 +247,7 @@ def test_undo_keeps_a_customer_something_happened_to_closed_and_removes_the_othe
     call_command("check_ledger", stdout=StringIO())
 
 
-def test_undo_is_refused_once_money_moved_and_changes_nothing(admin, catalogue):
+def test_undo_is_refused_once_money_moved_and_changes_nothing(admin, services_catalogue):
     from django.db import transaction
 
     batch = commit(admin, upload_and_map(admin, csv_bytes(good_rows())))
@@ -262,8 +262,8 @@ def test_undo_is_refused_once_money_moved_and_changes_nothing(admin, catalogue):
     assert Subscription.objects.get(username="rahim").status == Subscription.Status.ACTIVE
 
 
-def test_a_row_that_became_invalid_after_the_check_is_reported_and_the_rest_import(admin, catalogue):
-    _, package, router = catalogue
+def test_a_row_that_became_invalid_after_the_check_is_reported_and_the_rest_import(admin, services_catalogue):
+    _, package, router = services_catalogue
     batch = upload_and_map(admin, csv_bytes(good_rows()))
     make_subscription(router=router, package=package, username="karim")  # taken between check and commit
     batch = commit(admin, batch)
@@ -273,7 +273,7 @@ def test_a_row_that_became_invalid_after_the_check_is_reported_and_the_rest_impo
     call_command("check_ledger", stdout=StringIO())
 
 
-def test_commit_runs_once(admin, catalogue):
+def test_commit_runs_once(admin, services_catalogue):
     batch = upload_and_map(admin, csv_bytes(good_rows()))
     commit(admin, batch)
     import_commit.batch_process(batch_id=batch.pk)
@@ -283,7 +283,7 @@ def test_commit_runs_once(admin, catalogue):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_commit_outside_a_wrapping_transaction_posts_opening_balances_once(catalogue, monkeypatch):
+def test_commit_outside_a_wrapping_transaction_posts_opening_balances_once(services_catalogue, monkeypatch):
     """Each chunk commits for real (PostgreSQL in CI): balances and entries agree, and a second
     delivery of the task finds nothing left to do."""
     from tests.factories import admin_user
@@ -305,7 +305,7 @@ def test_commit_outside_a_wrapping_transaction_posts_opening_balances_once(catal
     call_command("check_ledger", stdout=StringIO())
 
 
-def test_imported_subscriptions_get_no_automatic_contract(admin, catalogue):
+def test_imported_subscriptions_get_no_automatic_contract(admin, services_catalogue):
     """An import brings over existing customers: a contract rule does not draft (nor text) them a contract."""
     from contracts import services as contract_services
     from contracts.models import Contract, ContractRule
@@ -316,4 +316,4 @@ def test_imported_subscriptions_get_no_automatic_contract(admin, catalogue):
     commit(admin, upload_and_map(admin, csv_bytes(good_rows())))
 
     assert Subscription.objects.count() == 2 and not Contract.objects.exists()
-    assert Contract.objects.filter(subscription=make_subscription(package=catalogue[1])).exists(), "outside an import the rule applies"
+    assert Contract.objects.filter(subscription=make_subscription(package=services_catalogue[1])).exists(), "outside an import the rule applies"

@@ -23,14 +23,14 @@ CSV = (
 
 
 @pytest.fixture
-def catalogue():
+def views_catalogue():
     area = AreaFactory(name="Banani")
     router = RouterFactory(branch=area.branch)
     router.areas.add(area)
     PackageFactory(name="Home 20")
 
 
-def test_staff_without_the_permission_get_403_and_nothing_is_imported(client, catalogue):
+def test_staff_without_the_permission_get_403_and_nothing_is_imported(client, views_catalogue):
     client.force_login(UserFactory(roles=["Cashier"]))
     assert client.get(reverse("staff:import-list")).status_code == 403
     response = client.post(reverse("staff:import-list"), {"file": SimpleUploadedFile("c.csv", CSV), "cutover_date": "2026-01-01"})
@@ -41,7 +41,7 @@ def test_staff_without_the_permission_get_403_and_nothing_is_imported(client, ca
     assert reverse("staff:import-list") not in nav
 
 
-def test_upload_map_check_commit_and_undo_through_the_screens(staff_client, catalogue, eager_celery, django_capture_on_commit_callbacks):
+def test_upload_map_check_commit_and_undo_through_the_screens(staff_client, views_catalogue, eager_celery, django_capture_on_commit_callbacks):
     page = staff_client.get(reverse("staff:import-list"))
     assert page.status_code == 200 and b"Export everything" in page.content
     response = staff_client.post(reverse("staff:import-list"), {"file": SimpleUploadedFile("old.csv", CSV), "cutover_date": "2026-01-01"})
@@ -75,7 +75,7 @@ def test_upload_map_check_commit_and_undo_through_the_screens(staff_client, cata
     assert batch.status == ImportBatch.Status.UNDONE
 
 
-def test_a_mapping_missing_required_fields_is_refused_on_the_form(staff_client, catalogue):
+def test_a_mapping_missing_required_fields_is_refused_on_the_form(staff_client, views_catalogue):
     staff_client.post(reverse("staff:import-list"), {"file": SimpleUploadedFile("old.csv", CSV), "cutover_date": "2026-01-01"})
     batch = ImportBatch.objects.get()
     response = staff_client.post(reverse("staff:import-map", args=[batch.pk]), {"map_name": "Name", "cutover_date": "2026-01-01"})

@@ -25,14 +25,9 @@ from usecases.subscription_reactivate import subscription_reactivate
 from usecases.subscription_suspend import subscription_suspend
 from usecases.subscription_update import subscription_update
 
+pytestmark = pytest.mark.usefixtures("fresh_router_connections")
+
 Status = ProvisioningTask.Status
-
-
-@pytest.fixture(autouse=True)
-def _fresh_pool():
-    close_all_connections()
-    yield
-    close_all_connections()
 
 
 @pytest.fixture

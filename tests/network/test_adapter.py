@@ -9,17 +9,10 @@ from network.routeros import (
     RouterConflict,
     RouterTrap,
     RouterUnreachable,
-    close_all_connections,
     router_session,
 )
 
-
-@pytest.fixture(autouse=True)
-def _fresh_pool():
-    # Every test starts without kept connections, and leaves none to the next one.
-    close_all_connections()
-    yield
-    close_all_connections()
+pytestmark = pytest.mark.usefixtures("fresh_router_connections")
 
 
 def settings_for(sim, *, ssl=False, password=None, port=None, read_timeout=3.0, router_id=None) -> ConnectionSettings:

@@ -11,22 +11,16 @@ from ispbill.notify.models import Message
 from network import outbox, reconcile, usage
 from network.models import FupState, ProvisioningTask, UsageDaily
 from network.notify_events import FUP_THROTTLED, USAGE_WARNING
-from network.routeros import close_all_connections
 from tests.factories import PackageFactory, RouterFactory, admin_user, make_subscription
 from usecases.package_create import package_create as usecases_package_create
 from usecases.package_update import package_update as usecases_package_update
+
+pytestmark = pytest.mark.usefixtures("fresh_router_connections")
 
 GB = 1000**3
 # The subscription's cycle runs from the 5th: 5 March – 4 April 2026.
 IN_CYCLE = datetime(2026, 3, 20, 6, 0, tzinfo=UTC)
 NEXT_CYCLE = datetime(2026, 4, 5, 6, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_pool():
-    close_all_connections()
-    yield
-    close_all_connections()
 
 
 @pytest.fixture

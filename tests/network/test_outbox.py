@@ -13,7 +13,6 @@ from django.utils import timezone
 from customers.models import Subscription
 from network import outbox, reconcile, services
 from network.models import ProvisioningTask, Router
-from network.routeros import close_all_connections
 from tests.factories import PackageFactory, RouterFactory, admin_user, make_subscription
 from usecases.package_create import package_create as usecases_package_create
 from usecases.package_update import package_update as usecases_package_update
@@ -23,14 +22,9 @@ from usecases.subscription_reactivate import subscription_reactivate
 from usecases.subscription_suspend import subscription_suspend
 from usecases.subscription_update import subscription_update
 
+pytestmark = pytest.mark.usefixtures("fresh_router_connections")
+
 Status = ProvisioningTask.Status
-
-
-@pytest.fixture(autouse=True)
-def _fresh_pool():
-    close_all_connections()
-    yield
-    close_all_connections()
 
 
 def router_for(sim, *, ssl=False, **fields) -> Router:

@@ -10,18 +10,12 @@ from django.utils import timezone
 from customers.models import Subscription
 from network import outbox, reconcile, services
 from network.models import DriftReport, ProvisioningTask
-from network.routeros import close_all_connections
 from tests.factories import PackageFactory, RouterFactory, admin_user, make_subscription
 from usecases.subscription_cancel import subscription_cancel
 from usecases.subscription_reactivate import subscription_reactivate
 from usecases.subscription_suspend import subscription_suspend
 
-
-@pytest.fixture(autouse=True)
-def _fresh_pool():
-    close_all_connections()
-    yield
-    close_all_connections()
+pytestmark = pytest.mark.usefixtures("fresh_router_connections")
 
 
 def router_for(sim, **fields):

@@ -11,19 +11,13 @@ from django.utils import timezone
 from customers.models import Subscription
 from network import outbox, routeros, usage
 from network.models import UsageDaily, UsageHourly, UsagePoll, UsageSample
-from network.routeros import close_all_connections
 from network.selectors import live_status
 from network.usage import counter_delta
 from tests.factories import PackageFactory, RouterFactory, make_subscription
 
+pytestmark = pytest.mark.usefixtures("fresh_router_connections")
+
 T0 = datetime(2026, 3, 10, 4, 0, tzinfo=UTC)  # 10:00 in Dhaka
-
-
-@pytest.fixture(autouse=True)
-def _fresh_pool():
-    close_all_connections()
-    yield
-    close_all_connections()
 
 
 # Deltas ------------------------------------------------------------------------------------------
@@ -73,7 +67,7 @@ class Clock:
 
 
 @pytest.fixture
-def network(routeros_router, routeros_clock, db):
+def usage_network(routeros_router, routeros_clock, db):
     """A router with two PPPoE customers and one static-IP customer, all provisioned."""
     router = router_for(routeros_router)
     package = PackageFactory(router_profile="HOME-20M", download_mbps=20, upload_mbps=10)
@@ -106,8 +100,8 @@ def totals(subscription):
 
 
 @pytest.mark.django_db
-def test_poll_stores_deltas_per_subscription_and_rolls_them_up(network, routeros_router):
-    router, subs, clock = network
+def test_poll_stores_deltas_per_subscription_and_rolls_them_up(usage_network, routeros_router):
+    router, subs, clock = usage_network
     poll(router, clock)  # first reading: baselines only
     assert UsageSample.objects.count() == 0
     before = counters(routeros_router, "rahim")
@@ -131,8 +125,8 @@ def test_poll_stores_deltas_per_subscription_and_rolls_them_up(network, routeros
 
 
 @pytest.mark.django_db
-def test_hourly_and_daily_rollups_split_at_the_hour_and_the_local_day(network, routeros_router):
-    router, subs, clock = network
+def test_hourly_and_daily_rollups_split_at_the_hour_and_the_local_day(usage_network, routeros_router):
+    router, subs, clock = usage_network
     clock.now = datetime(2026, 3, 10, 17, 50, tzinfo=UTC)  # 23:50 in Dhaka
     poll(router, clock)
     clock.advance(300)  # 23:55
@@ -148,8 +142,8 @@ def test_hourly_and_daily_rollups_split_at_the_hour_and_the_local_day(network, r
 
 
 @pytest.mark.django_db
-def test_reboot_between_polls_counts_traffic_since_boot_without_doubling(network, routeros_router):
-    router, subs, clock = network
+def test_reboot_between_polls_counts_traffic_since_boot_without_doubling(usage_network, routeros_router):
+    router, subs, clock = usage_network
     poll(router, clock)
     clock.advance(300)
     poll(router, clock)
@@ -174,9 +168,9 @@ def test_reboot_between_polls_counts_traffic_since_boot_without_doubling(network
 
 
 @pytest.fixture
-def hotspot(network):
+def usage_hotspot(usage_network):
     """A hotspot customer on the same router (a /ip/hotspot/user shaped by the package's profile)."""
-    router, subs, clock = network
+    router, subs, clock = usage_network
     subscription = make_subscription(
         router=router, package=subs["rahim"].package, username="hs_rina",
         connection_type=Subscription.ConnectionType.HOTSPOT, activate=True,
@@ -191,36 +185,36 @@ def hotspot_counters(sim, name):
 
 
 @pytest.mark.django_db
-def test_hotspot_user_counters_are_polled_as_upload_in_and_download_out(network, hotspot, routeros_router):
-    router, subs, clock = network
+def test_hotspot_user_counters_are_polled_as_upload_in_and_download_out(usage_network, usage_hotspot, routeros_router):
+    router, subs, clock = usage_network
     poll(router, clock)  # first reading: baselines only
-    assert totals(hotspot) == (0, 0)
+    assert totals(usage_hotspot) == (0, 0)
     before = hotspot_counters(routeros_router, "hs_rina")
 
     clock.advance(300)
     poll(router, clock)
     after = hotspot_counters(routeros_router, "hs_rina")
-    up, down = totals(hotspot)
+    up, down = totals(usage_hotspot)
     # bytes-in (router receives) is the customer's upload, bytes-out the download.
     assert (up, down) == (after[0] - before[0], after[1] - before[1])
     assert 0 < up < down <= 20_000_000 / 8 * 300 * 1.35  # shaped by the package's 10M/20M
     clock.advance(300)
     poll(router, clock)
-    up, down = totals(hotspot)
+    up, down = totals(usage_hotspot)
     assert (up, down) == tuple(now - then for now, then in zip(hotspot_counters(routeros_router, "hs_rina"), before))
-    hour = UsageHourly.objects.get(subscription=hotspot)
-    day = UsageDaily.objects.get(subscription=hotspot)
+    hour = UsageHourly.objects.get(subscription=usage_hotspot)
+    day = UsageDaily.objects.get(subscription=usage_hotspot)
     assert (hour.upload_bytes, hour.download_bytes) == (day.upload_bytes, day.download_bytes) == (up, down)
     assert "h:hs_rina" in UsagePoll.objects.get(router=router).baselines
 
 
 @pytest.mark.django_db
-def test_hotspot_counters_across_a_reboot_count_traffic_since_boot_without_doubling(network, hotspot, routeros_router):
-    router, subs, clock = network
+def test_hotspot_counters_across_a_reboot_count_traffic_since_boot_without_doubling(usage_network, usage_hotspot, routeros_router):
+    router, subs, clock = usage_network
     poll(router, clock)
     clock.advance(300)
     poll(router, clock)
-    counted_before = totals(hotspot)
+    counted_before = totals(usage_hotspot)
     assert counted_before[1] > 0
 
     clock.advance(120)
@@ -229,19 +223,19 @@ def test_hotspot_counters_across_a_reboot_count_traffic_since_boot_without_doubl
     fresh = hotspot_counters(routeros_router, "hs_rina")
     assert fresh[1] > counted_before[1]
     poll(router, clock)
-    counted = totals(hotspot)
+    counted = totals(usage_hotspot)
     assert (counted[0] - counted_before[0], counted[1] - counted_before[1]) == fresh
-    assert all(s.upload_bytes >= 0 and s.download_bytes >= 0 for s in UsageSample.objects.filter(subscription=hotspot))
+    assert all(s.upload_bytes >= 0 and s.download_bytes >= 0 for s in UsageSample.objects.filter(subscription=usage_hotspot))
 
     clock.advance(300)
     later = hotspot_counters(routeros_router, "hs_rina")
     poll(router, clock)
-    assert totals(hotspot)[1] - counted[1] == later[1] - fresh[1]
+    assert totals(usage_hotspot)[1] - counted[1] == later[1] - fresh[1]
 
 
 @pytest.mark.django_db
-def test_session_redial_between_polls_counts_the_new_session_from_zero(network, routeros_router):
-    router, subs, clock = network
+def test_session_redial_between_polls_counts_the_new_session_from_zero(usage_network, routeros_router):
+    router, subs, clock = usage_network
     poll(router, clock)
     clock.advance(300)
     poll(router, clock)
@@ -255,8 +249,8 @@ def test_session_redial_between_polls_counts_the_new_session_from_zero(network, 
 
 
 @pytest.mark.django_db
-def test_connection_dropped_mid_poll_stores_nothing_and_the_next_poll_counts_the_gap_once(network, routeros_router):
-    router, subs, clock = network
+def test_connection_dropped_mid_poll_stores_nothing_and_the_next_poll_counts_the_gap_once(usage_network, routeros_router):
+    router, subs, clock = usage_network
     poll(router, clock)
     baseline = counters(routeros_router, "rahim")
     clock.advance(300)
@@ -276,10 +270,10 @@ def test_connection_dropped_mid_poll_stores_nothing_and_the_next_poll_counts_the
 
 
 @pytest.mark.django_db
-def test_static_queue_counters_are_matched_by_marker_and_a_recreated_queue_counts_from_zero(network):
+def test_static_queue_counters_are_matched_by_marker_and_a_recreated_queue_counts_from_zero(usage_network):
     # The simulator moves no traffic through a static customer's queue (nobody sends from its
     # address), so the queue path is fed readings directly.
-    router, subs, clock = network
+    router, subs, clock = usage_network
     static = subs["static"]
 
     def reading(up, down, name="static-10.9.0.5"):
@@ -307,8 +301,8 @@ def test_static_queue_counters_are_matched_by_marker_and_a_recreated_queue_count
 
 
 @pytest.mark.django_db
-def test_live_sessions_show_address_uptime_and_caller_mac_of_the_last_poll(network, routeros_router):
-    router, subs, clock = network
+def test_live_sessions_show_address_uptime_and_caller_mac_of_the_last_poll(usage_network, routeros_router):
+    router, subs, clock = usage_network
     clock.advance(90)
     poll(router, clock)
     live = live_status(subs["rahim"])
@@ -323,8 +317,8 @@ def test_live_sessions_show_address_uptime_and_caller_mac_of_the_last_poll(netwo
 
 
 @pytest.mark.django_db
-def test_poll_of_an_unreachable_router_records_the_error_and_keeps_baselines(network, routeros_router):
-    router, subs, clock = network
+def test_poll_of_an_unreachable_router_records_the_error_and_keeps_baselines(usage_network, routeros_router):
+    router, subs, clock = usage_network
     poll(router, clock)
     states = UsagePoll.objects.get(router=router).baselines
     routeros_router.refuse_connections()
@@ -337,8 +331,8 @@ def test_poll_of_an_unreachable_router_records_the_error_and_keeps_baselines(net
 
 @pytest.mark.django_db
 @override_settings(USAGE_SAMPLE_RETENTION_DAYS=2, USAGE_HOURLY_RETENTION_DAYS=5, USAGE_DAILY_RETENTION_DAYS=30)
-def test_purge_keeps_each_level_for_its_retention(network):
-    router, subs, clock = network
+def test_purge_keeps_each_level_for_its_retention(usage_network):
+    router, subs, clock = usage_network
     subscription = subs["rahim"]
     now = T0
     for days in (1, 3):

@@ -13,12 +13,7 @@ from network.routeros import close_all_connections
 from tests.factories import AreaFactory, BranchFactory, RouterFactory, UserFactory, make_subscription
 from usecases.subscription_suspend import subscription_suspend
 
-
-@pytest.fixture(autouse=True)
-def _fresh_pool():
-    close_all_connections()
-    yield
-    close_all_connections()
+pytestmark = pytest.mark.usefixtures("fresh_router_connections")
 
 
 def user_with(*codenames, **kwargs):

@@ -162,5 +162,5 @@ def smtp_peer(settings):
 
 
 @pytest.fixture(autouse=True)
-def _tasks_run_eagerly(eager_celery):
+def _notify_tasks_run_eagerly(eager_celery):
     """`deliver_messages.delay(...)` runs in the test's thread, as a worker would run it."""

@@ -30,7 +30,7 @@ class ExplodingBackend(Backend):
 
 
 @pytest.fixture
-def gateway(settings, http_peer):
+def delivery_gateway(settings, http_peer):
     settings.NOTIFY_BACKENDS = {**settings.NOTIFY_BACKENDS, "sms": "http"}
     settings.SMS_GATEWAY = {**settings.SMS_GATEWAY, "url": f"{http_peer.url}/send", "timeout": 5}
     settings.NOTIFY_MAX_ATTEMPTS = 3
@@ -49,11 +49,11 @@ def make_due(message: Message) -> None:
     Message.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
 
 
-def test_temporary_failures_back_off_exponentially_then_give_up(gateway):
+def test_temporary_failures_back_off_exponentially_then_give_up(delivery_gateway):
     message = queued_sms()
     delays = []
     for attempt in (1, 2, 3):
-        gateway.respond(503, "maintenance", content_type="text/plain")
+        delivery_gateway.respond(503, "maintenance", content_type="text/plain")
         before = timezone.now()
         services.message_deliver(message_id=message.pk)
         message.refresh_from_db()
@@ -65,7 +65,7 @@ def test_temporary_failures_back_off_exponentially_then_give_up(gateway):
     assert delays == [60, 120]
     assert message.next_attempt_at is None
     assert message.last_error.endswith("(gave up after 3 attempts)")
-    assert len(gateway.requests) == 3
+    assert len(delivery_gateway.requests) == 3
 
 
 def test_backoff_is_capped(settings):
@@ -73,9 +73,9 @@ def test_backoff_is_capped(settings):
     assert [services.retry_delay(n).total_seconds() for n in (1, 2, 3, 4, 5, 9)] == [60, 120, 240, 480, 600, 600]
 
 
-def test_permanent_failure_is_not_retried(gateway):
+def test_permanent_failure_is_not_retried(delivery_gateway):
     message = queued_sms()
-    gateway.respond(400, {"error": "invalid number"})
+    delivery_gateway.respond(400, {"error": "invalid number"})
     services.message_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert (message.status, message.attempts, message.next_attempt_at) == ("failed", 1, None)
@@ -91,17 +91,17 @@ def test_a_crashing_backend_is_treated_as_temporary(settings):
     assert message.next_attempt_at is not None
 
 
-def test_a_sent_message_is_never_sent_again(gateway):
+def test_a_sent_message_is_never_sent_again(delivery_gateway):
     message = queued_sms()
     services.message_deliver(message_id=message.pk)
     assert services.message_deliver(message_id=message.pk) is None
-    assert len(gateway.requests) == 1
+    assert len(delivery_gateway.requests) == 1
 
 
-def test_retry_sweep_sends_failed_messages_whose_retry_is_due(gateway):
+def test_retry_sweep_sends_failed_messages_whose_retry_is_due(delivery_gateway):
     due, not_yet = queued_sms(), queued_sms()
     for message in (due, not_yet):
-        gateway.respond(502, "bad gateway", content_type="text/plain")
+        delivery_gateway.respond(502, "bad gateway", content_type="text/plain")
         services.message_deliver(message_id=message.pk)
     make_due(due)
     assert retry_due_messages() == 1  # eager Celery: the delivery task runs right here
@@ -122,9 +122,9 @@ def test_retry_sweep_picks_up_messages_the_broker_lost_and_workers_abandoned():
     assert Message.objects.get(pk=fresh.pk).status == "queued"
 
 
-def test_staff_retry_of_a_message_that_gave_up_sends_it_once_more(gateway, django_capture_on_commit_callbacks):
+def test_staff_retry_of_a_message_that_gave_up_sends_it_once_more(delivery_gateway, django_capture_on_commit_callbacks):
     message = queued_sms()
-    gateway.respond(404, "unknown endpoint", content_type="text/plain")
+    delivery_gateway.respond(404, "unknown endpoint", content_type="text/plain")
     services.message_deliver(message_id=message.pk)
     staff = admin_user()
     with django_capture_on_commit_callbacks(execute=True):
@@ -141,19 +141,19 @@ def test_only_failed_messages_can_be_retried():
     assert not AuditLog.objects.filter(action="message.retry").exists()
 
 
-def test_a_batch_is_claimed_together_and_each_message_gets_its_own_outcome(gateway):
+def test_a_batch_is_claimed_together_and_each_message_gets_its_own_outcome(delivery_gateway):
     sent_before, ok, busy, wrong = queued_sms(), queued_sms(), queued_sms(), queued_sms()
     services.message_deliver(message_id=sent_before.pk)
-    gateway.respond(200, {})
-    gateway.respond(503, "maintenance", content_type="text/plain")
-    gateway.respond(400, {"error": "invalid number"})
+    delivery_gateway.respond(200, {})
+    delivery_gateway.respond(503, "maintenance", content_type="text/plain")
+    delivery_gateway.respond(400, {"error": "invalid number"})
     delivered = services.messages_deliver(message_ids=[sent_before.pk, ok.pk, busy.pk, wrong.pk])
     assert [message.pk for message in delivered] == [ok.pk, busy.pk, wrong.pk]  # the sent one is not sent again
     outcomes = {m.pk: (m.status, m.attempts, m.next_attempt_at is not None) for m in Message.objects.all()}
     assert outcomes == {
         sent_before.pk: ("sent", 1, False), ok.pk: ("sent", 1, False), busy.pk: ("failed", 1, True), wrong.pk: ("failed", 1, False),
     }
-    assert len(gateway.requests) == 4
+    assert len(delivery_gateway.requests) == 4
 
 
 def test_a_batch_costs_the_same_statements_whatever_its_size():

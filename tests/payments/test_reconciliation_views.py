@@ -44,14 +44,14 @@ def recon_item(db):
 
 
 @pytest.fixture
-def cashier(client):
+def reconciliation_views_cashier(client):
     user = UserFactory(roles=["Cashier"])
     client.force_login(user)
     return client
 
 
 @pytest.fixture
-def manager_client(client):
+def reconciliation_views_manager_client(client):
     client.force_login(UserFactory(roles=["Manager"]))
     return client
 
@@ -66,15 +66,15 @@ def test_the_page_lists_the_day_and_is_in_the_navigation(staff_client, recon_ite
     assert staff_client.get(reverse("staff:settlement-report")).status_code == 200
 
 
-def test_a_manager_may_resolve_and_a_cashier_may_not_even_look(cashier, recon_item):
+def test_a_manager_may_resolve_and_a_cashier_may_not_even_look(reconciliation_views_cashier, recon_item):
     before = state()
-    assert cashier.get(reverse("staff:reconciliation")).status_code == 403
-    assert cashier.get(reverse("staff:settlement-report")).status_code == 403
-    answer = cashier.post(reverse("staff:reconciliation-resolve", args=[recon_item.pk]), {"action": "acknowledge", "note": "x"})
+    assert reconciliation_views_cashier.get(reverse("staff:reconciliation")).status_code == 403
+    assert reconciliation_views_cashier.get(reverse("staff:settlement-report")).status_code == 403
+    answer = reconciliation_views_cashier.post(reverse("staff:reconciliation-resolve", args=[recon_item.pk]), {"action": "acknowledge", "note": "x"})
     assert answer.status_code == 403
-    assert cashier.post(reverse("staff:reconciliation-run"), {"gateway": "bkash", "day": "01/11/2026"}).status_code == 403
+    assert reconciliation_views_cashier.post(reverse("staff:reconciliation-run"), {"gateway": "bkash", "day": "01/11/2026"}).status_code == 403
     upload = SimpleUploadedFile("s.csv", b"Transaction ID\n", content_type="text/csv")
-    assert cashier.post(reverse("staff:reconciliation-statement"), {"upload-gateway": "bkash", "upload-day": "01/11/2026", "upload-file": upload}).status_code == 403
+    assert reconciliation_views_cashier.post(reverse("staff:reconciliation-statement"), {"upload-gateway": "bkash", "upload-day": "01/11/2026", "upload-file": upload}).status_code == 403
     assert state() == before
 
 
@@ -85,10 +85,10 @@ def test_anonymous_is_sent_to_sign_in(client, recon_item):
     assert state() == before
 
 
-def test_acknowledging_through_the_page_answers_the_row_for_htmx_and_is_audited(manager_client, recon_item):
+def test_acknowledging_through_the_page_answers_the_row_for_htmx_and_is_audited(reconciliation_views_manager_client, recon_item):
     from ispbill.core.models import AuditLog
 
-    answer = manager_client.post(reverse("staff:reconciliation-resolve", args=[recon_item.pk]),
+    answer = reconciliation_views_manager_client.post(reverse("staff:reconciliation-resolve", args=[recon_item.pk]),
                                  {"action": "acknowledge", "note": "Checked with bKash"}, HTTP_HX_REQUEST="true")
     assert answer.status_code == 200
     assert f'id="recon-item-{recon_item.pk}"' in answer.content.decode() and "Acknowledged" in answer.content.decode()
@@ -97,7 +97,7 @@ def test_acknowledging_through_the_page_answers_the_row_for_htmx_and_is_audited(
     assert AuditLog.objects.filter(action="reconciliation.acknowledged").count() == 1
     # Again: already resolved, nothing changes.
     before = state()
-    again = manager_client.post(reverse("staff:reconciliation-resolve", args=[recon_item.pk]),
+    again = reconciliation_views_manager_client.post(reverse("staff:reconciliation-resolve", args=[recon_item.pk]),
                                 {"action": "acknowledge", "note": "twice"}, HTTP_HX_REQUEST="true")
     assert again.status_code == 422 and state() == before
 

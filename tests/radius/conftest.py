@@ -105,7 +105,7 @@ def freeradius(transactional_db, tmp_path, settings):
 
 
 @pytest.fixture
-def supervisor(transactional_db, tmp_path, settings):
+def radius_supervisor(transactional_db, tmp_path, settings):
     """`manage.py radius_serve`'s supervisor (radius/serve.py) in a thread: `start()` makes the role,
     writes the directory, starts FreeRADIUS on free ports and follows the routers table until the
     test ends. `start.lines` is what it printed."""

@@ -79,7 +79,7 @@ def card_of(batch, index=0) -> VoucherCard:
 
 
 @pytest.fixture
-def hotspot(freeradius):
+def cards_hotspot(freeradius):
     """A RADIUS router serving a Wi-Fi zone, FreeRADIUS running, a distributor's batch of 3-hour 100 MB
     one-device cards."""
     router = RouterFactory(host="127.0.0.1", aaa_mode="radius", radius_secret=SECRET)
@@ -93,25 +93,25 @@ def hotspot(freeradius):
                                 "distributor": distributor})
 
 
-def test_a_card_code_typed_any_way_logs_in_by_pap_and_chap_and_its_first_login_starts_it(hotspot):
-    code = code_of(hotspot.batch)
+def test_a_card_code_typed_any_way_logs_in_by_pap_and_chap_and_its_first_login_starts_it(cards_hotspot):
+    code = code_of(cards_hotspot.batch)
     typed = f"{code[:4].lower()} {code[4:8].lower()}-{code[8:]}"  # "abcd efgh-JKMN"
 
-    reply = card_login(hotspot.nas, typed)
+    reply = card_login(cards_hotspot.nas, typed)
 
     assert accepted(reply), reason_of(typed)
     assert attribute(reply, "Mikrotik-Rate-Limit") == "2048k/5120k"
     assert abs(attribute(reply, "Session-Timeout") - 3 * 3600) <= 2
     assert (attribute(reply, "Mikrotik-Total-Limit"), attribute(reply, "Mikrotik-Total-Limit-Gigawords")) == (100 * MB, 0)
     assert attribute(reply, "Acct-Interim-Interval") == 120
-    card = card_of(hotspot.batch)
-    assert card.state == VoucherCard.State.ACTIVE and card.used_zone == hotspot.zone and card.devices == [PHONE]
+    card = card_of(cards_hotspot.batch)
+    assert card.state == VoucherCard.State.ACTIVE and card.used_zone == cards_hotspot.zone and card.devices == [PHONE]
     assert card.sold_at == card.first_used_at and card.expires_at - card.first_used_at == timedelta(hours=3)
     assert abs((card.first_used_at - timezone.now()).total_seconds()) < 30
 
     # CHAP (RouterOS's default login page) with the code as printed; the time now runs from the first use.
     printed = f"{code[:4]}-{code[4:8]}-{code[8:]}"
-    again = card_login(hotspot.nas, printed, chap=True)
+    again = card_login(cards_hotspot.nas, printed, chap=True)
     assert accepted(again)
     assert attribute(again, "Session-Timeout") == int((card.expires_at - timezone.now()).total_seconds()) or \
         abs(attribute(again, "Session-Timeout") - (card.expires_at - timezone.now()).total_seconds()) <= 2
@@ -119,18 +119,18 @@ def test_a_card_code_typed_any_way_logs_in_by_pap_and_chap_and_its_first_login_s
     assert card.first_used_at == card.sold_at  # started once
 
     # The password is the code itself: anything else is a wrong password, by PAP or CHAP.
-    assert not accepted(card_login(hotspot.nas, printed, "123456"))
+    assert not accepted(card_login(cards_hotspot.nas, printed, "123456"))
     assert reason_of(printed) == "password_wrong"
-    assert not accepted(card_login(hotspot.nas, printed, "123456", chap=True))
+    assert not accepted(card_login(cards_hotspot.nas, printed, "123456", chap=True))
     assert reason_of(printed) == "password_wrong"
 
 
-def test_a_data_allowance_over_4_gib_is_sent_with_gigawords(hotspot):
+def test_a_data_allowance_over_4_gib_is_sent_with_gigawords(cards_hotspot):
     plan = make_plan(data_mb=5000, devices=1)
-    batch = make_batch(plan=plan, count=1, distributor=hotspot.distributor, actor=hotspot.admin)
+    batch = make_batch(plan=plan, count=1, distributor=cards_hotspot.distributor, actor=cards_hotspot.admin)
     VoucherCard.objects.filter(pk=card_of(batch).pk).update(data_used_bytes=1000)
 
-    reply = card_login(hotspot.nas, code_of(batch))
+    reply = card_login(cards_hotspot.nas, code_of(batch))
 
     left = 5000 * MB - 1000  # 5,242,879,000 bytes = 1 × 2^32 + 947,911,704
     assert accepted(reply)
@@ -138,10 +138,10 @@ def test_a_data_allowance_over_4_gib_is_sent_with_gigawords(hotspot):
     assert attribute(reply, "Mikrotik-Total-Limit-Gigawords") * 2**32 + attribute(reply, "Mikrotik-Total-Limit") == left
 
 
-def test_each_refusal_has_its_reason_and_no_service_attributes(hotspot):
-    batch, nas = hotspot.batch, hotspot.nas
+def test_each_refusal_has_its_reason_and_no_service_attributes(cards_hotspot):
+    batch, nas = cards_hotspot.batch, cards_hotspot.nas
     codes = [code_of(batch, i) for i in range(8)]
-    services.card_block(actor=hotspot.admin, serial=batch.first_serial + 1, reason="Reported lost")
+    services.card_block(actor=cards_hotspot.admin, serial=batch.first_serial + 1, reason="Reported lost")
     VoucherCard.objects.filter(pk=card_of(batch, 2).pk).update(state="used_up", first_used_at=timezone.now())
     VoucherCard.objects.filter(pk=card_of(batch, 3).pk).update(state="active", first_used_at=timezone.now() - timedelta(hours=4),
                                                                expires_at=timezone.now() - timedelta(hours=1))
@@ -164,28 +164,28 @@ def test_each_refusal_has_its_reason_and_no_service_attributes(hotspot):
     assert not accepted(card_login(nas, codes[0])) and reason_of(codes[0]) == "card_expired"
     VoucherBatch.objects.filter(pk=batch.pk).update(unused_expires_on=date(2099, 1, 1))
     assert accepted(card_login(nas, codes[7], mac="A4:50:46:00:00:07"))  # the batch works again
-    services.batch_suspend(actor=hotspot.admin, batch=batch, reason="Box missing")
+    services.batch_suspend(actor=cards_hotspot.admin, batch=batch, reason="Box missing")
     assert not accepted(card_login(nas, codes[0])) and reason_of(codes[0]) == "card_batch_stopped"
-    services.batch_resume(actor=hotspot.admin, batch=batch)
+    services.batch_resume(actor=cards_hotspot.admin, batch=batch)
     assert accepted(card_login(nas, codes[0]))
     loose = make_batch(count=1)
     assert not accepted(card_login(nas, code_of(loose))) and reason_of(code_of(loose)) == "card_not_issued"
     assert card_of(loose).state == VoucherCard.State.UNSOLD  # a refusal changes nothing
 
 
-def test_a_subscriber_login_is_answered_first_and_a_ppp_dial_is_never_a_card(hotspot):
-    make_subscription(router=hotspot.router, username="hs_rina", password="pw-Rina-1", connection_type="hotspot", activate=True)
-    assert accepted(card_login(hotspot.nas, "hs_rina", "pw-Rina-1")) and reason_of("hs_rina") == "accepted"
-    assert not accepted(card_login(hotspot.nas, "hs_rina", "wrong")) and reason_of("hs_rina") == "password_wrong"
-    code = code_of(hotspot.batch)
-    assert not accepted(hotspot.nas.login(code, code))  # Framed-User: never a card
+def test_a_subscriber_login_is_answered_first_and_a_ppp_dial_is_never_a_card(cards_hotspot):
+    make_subscription(router=cards_hotspot.router, username="hs_rina", password="pw-Rina-1", connection_type="hotspot", activate=True)
+    assert accepted(card_login(cards_hotspot.nas, "hs_rina", "pw-Rina-1")) and reason_of("hs_rina") == "accepted"
+    assert not accepted(card_login(cards_hotspot.nas, "hs_rina", "wrong")) and reason_of("hs_rina") == "password_wrong"
+    code = code_of(cards_hotspot.batch)
+    assert not accepted(cards_hotspot.nas.login(code, code))  # Framed-User: never a card
     assert AuthAttempt.objects.latest("id").reason == "unknown_user"
-    assert card_of(hotspot.batch).state == VoucherCard.State.UNSOLD
+    assert card_of(cards_hotspot.batch).state == VoucherCard.State.UNSOLD
 
 
-def test_one_code_on_more_devices_than_its_plan_allows_is_refused(hotspot):
-    nas = hotspot.nas
-    one = code_of(hotspot.batch)
+def test_one_code_on_more_devices_than_its_plan_allows_is_refused(cards_hotspot):
+    nas = cards_hotspot.nas
+    one = code_of(cards_hotspot.batch)
     assert accepted(card_login(nas, one, mac="A4:50:46:00:00:01"))
     hotspot_acct(nas, "Start", one, "s-1", mac="A4:50:46:00:00:01")
     # A second phone with the same one-device card.
@@ -196,7 +196,7 @@ def test_one_code_on_more_devices_than_its_plan_allows_is_refused(hotspot):
     assert accepted(card_login(nas, one.lower(), mac="A4:50:46:00:00:01"))
 
     # Two devices: two phones at once, a third refused (the card remembers the first two).
-    two = make_batch(plan=make_plan(devices=2), count=1, distributor=hotspot.distributor, actor=hotspot.admin)
+    two = make_batch(plan=make_plan(devices=2), count=1, distributor=cards_hotspot.distributor, actor=cards_hotspot.admin)
     code = code_of(two)
     for n, mac in enumerate(["A4:50:46:00:00:11", "a4-50-46-00-00-12"]):
         assert accepted(card_login(nas, code, mac=mac)), reason_of(code)
@@ -205,15 +205,15 @@ def test_one_code_on_more_devices_than_its_plan_allows_is_refused(hotspot):
     assert not accepted(card_login(nas, code, mac="A4:50:46:00:00:13")) and reason_of(code) == "card_devices"
 
 
-def test_accounting_charges_each_octet_once_and_ends_the_card_when_its_data_is_used_up(hotspot):
-    nas, code = hotspot.nas, code_of(hotspot.batch)
+def test_accounting_charges_each_octet_once_and_ends_the_card_when_its_data_is_used_up(cards_hotspot):
+    nas, code = cards_hotspot.nas, code_of(cards_hotspot.batch)
     assert accepted(card_login(nas, code))
-    card = card_of(hotspot.batch)
+    card = card_of(cards_hotspot.batch)
     hotspot_acct(nas, "Start", code, "a-1")
     hotspot_acct(nas, "Interim-Update", code, "a-1", up=2 * MB, down=8 * MB)
     hotspot_acct(nas, "Interim-Update", code, "a-1", up=2 * MB, down=8 * MB)  # repeated: nothing more
     card.refresh_from_db()
-    assert card.data_used_bytes == 10 * MB, hotspot.server.log()
+    assert card.data_used_bytes == 10 * MB, cards_hotspot.server.log()
     hotspot_acct(nas, "Interim-Update", code, "a-1", up=3 * MB, down=27 * MB)
     hotspot_acct(nas, "Interim-Update", code, "a-1", up=2 * MB, down=8 * MB)  # a late one from before: nothing
     hotspot_acct(nas, "Stop", code, "a-1", up=4 * MB, down=36 * MB, Acct_Terminate_Cause="User-Request")
@@ -237,8 +237,8 @@ def test_accounting_charges_each_octet_once_and_ends_the_card_when_its_data_is_u
     assert AuthAttempt.objects.filter(username=f"card {card.serial:09d}").count() == 3
 
 
-def test_a_remembered_device_logs_in_by_its_mac(hotspot):
-    nas = hotspot.nas
+def test_a_remembered_device_logs_in_by_its_mac(cards_hotspot):
+    nas = cards_hotspot.nas
     batch = make_batch(plan=make_plan(devices=1, data_mb=None), count=1)
     VoucherBatch.objects.filter(pk=batch.pk).update(channel=VoucherBatch.Channel.ONLINE)  # bought online: needs no distributor
     mac = "A4:50:46:0A:0B:0C"
@@ -251,7 +251,7 @@ def test_a_remembered_device_logs_in_by_its_mac(hotspot):
     assert attribute(reply, "Mikrotik-Rate-Limit") == "2048k/5120k" and abs(attribute(reply, "Session-Timeout") - 86400) <= 2
     assert attribute(reply, "Mikrotik-Total-Limit") is None  # unlimited data
     card = card_of(batch)
-    assert card.state == VoucherCard.State.ACTIVE and card.devices == [mac] and card.used_zone == hotspot.zone
+    assert card.state == VoucherCard.State.ACTIVE and card.devices == [mac] and card.used_zone == cards_hotspot.zone
     hotspot_acct(nas, "Start", mac, "m-1", mac=mac)
     hotspot_acct(nas, "Stop", mac, "m-1", mac=mac, up=MB, down=MB)
     card.refresh_from_db()
@@ -274,18 +274,18 @@ def _minutes_pass(minutes: int) -> None:
     AuthAttempt.objects.update(authdate=timezone.now() - timedelta(minutes=minutes))
 
 
-def test_guessing_codes_locks_the_device_then_the_router_out_for_a_while(hotspot):
+def test_guessing_codes_locks_the_device_then_the_router_out_for_a_while(cards_hotspot):
     BillingSettings.objects.update_or_create(pk=1, defaults={
         "card_guess_device_limit": 3, "card_guess_zone_limit": 6, "card_guess_window_minutes": 10, "card_lockout_minutes": 30})
-    nas, code = hotspot.nas, code_of(hotspot.batch)
+    nas, code = cards_hotspot.nas, code_of(cards_hotspot.batch)
     thief = "A4:50:46:00:0F:01"
     for n in range(3):
         assert not accepted(card_login(nas, f"ZZZZ-ZZZZ-ZZZ{n + 2}", mac=thief)) and reason_of(f"ZZZZ-ZZZZ-ZZZ{n + 2}") == "card_unknown"
     assert not accepted(card_login(nas, "ZZZZ-ZZZZ-ZZZ6", mac=thief)) and reason_of("ZZZZ-ZZZZ-ZZZ6") == "card_unknown"  # the 4th: over 3
     # Locked: even a right code from that device, while another device's right code works.
     assert not accepted(card_login(nas, code, mac=thief)) and reason_of(code) == "locked_out"
-    assert card_of(hotspot.batch).state == VoucherCard.State.UNSOLD
-    other = code_of(hotspot.batch, 1)
+    assert card_of(cards_hotspot.batch).state == VoucherCard.State.UNSOLD
+    other = code_of(cards_hotspot.batch, 1)
     assert accepted(card_login(nas, other, mac="A4:50:46:00:00:02"))
     # 31 minutes later the lockout is over.
     _minutes_pass(31)
@@ -294,7 +294,7 @@ def test_guessing_codes_locks_the_device_then_the_router_out_for_a_while(hotspot
     # Many devices guessing at one router: more than 6 wrong codes within 10 minutes lock its card logins.
     for n in range(7):
         assert not accepted(card_login(nas, f"YYYY-YYYY-YY{n + 2}2", mac=f"A4:50:46:00:1F:{n:02X}"))
-    third = code_of(hotspot.batch, 2)
+    third = code_of(cards_hotspot.batch, 2)
     assert not accepted(card_login(nas, third, mac="A4:50:46:00:00:03")) and reason_of(third) == "locked_out"
     # Wrong codes spread over more than the window do not add up: each group of 6 within 10 minutes is under the limit.
     _minutes_pass(45)

@@ -15,27 +15,19 @@ from django.utils import timezone
 from ispbill.core.models import AuditLog
 from network import outbox
 from network.models import ProvisioningTask
-from network.routeros import close_all_connections
 from radius import services
 from radius.models import Session
 from tests.factories import PackageFactory, RouterFactory, UserFactory, admin_user, make_subscription
 from tests.network.conftest import make_routeros_router, routeros_clock, routeros_router, routeros_simulator  # noqa: F401
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("fresh_router_connections")]
 
 SECRET = "nas-secret-disconnect"
 Status = ProvisioningTask.Status
 
 
-@pytest.fixture(autouse=True)
-def _fresh_pool():
-    close_all_connections()
-    yield
-    close_all_connections()
-
-
 @pytest.fixture
-def online(routeros_router, freeradius, settings):
+def disconnect_online(routeros_router, freeradius, settings):
     """A RADIUS-mode router (the simulator) pointed at the real FreeRADIUS, with rahim dialled in."""
     settings.RADIUS_COA_TIMEOUT, settings.RADIUS_COA_ATTEMPTS = 0.5, 1
     sim = routeros_router
@@ -65,8 +57,8 @@ def wait_for(probe, timeout=10.0):
     raise AssertionError("timed out")
 
 
-def test_disconnect_goes_through_the_outbox_and_pyrad_and_the_router_ends_the_session(online, client):
-    sim, router, subscription, session = online
+def test_disconnect_goes_through_the_outbox_and_pyrad_and_the_router_ends_the_session(disconnect_online, client):
+    sim, router, subscription, session = disconnect_online
     assert session.router_id == router.pk and session.subscription_id == subscription.pk
     assert session.acctsessionid == sim.session("rahim")["session-id"]
     staff = admin_user()
@@ -97,8 +89,8 @@ def test_disconnect_goes_through_the_outbox_and_pyrad_and_the_router_ends_the_se
     assert 'id="session-history"' in tab and "Admin-Reset" in tab  # the ended session, in the history with its cause
 
 
-def test_a_nak_or_a_silent_router_keeps_the_disconnect_failing_and_shown(online, client):
-    sim, router, subscription, session = online
+def test_a_nak_or_a_silent_router_keeps_the_disconnect_failing_and_shown(disconnect_online, client):
+    sim, router, subscription, session = disconnect_online
     client.force_login(admin_user())
     sim.set_coa_fault("nak", disconnect=True)
     client.post(reverse("staff:radius-session-disconnect", args=[session.pk]))

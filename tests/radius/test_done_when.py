@@ -27,26 +27,18 @@ from customers.models import Subscription
 from ispbill.core.models import AuditLog
 from network import outbox, services
 from network.models import ProvisioningTask, Router, UsageDaily
-from network.routeros import close_all_connections
 from radius.models import AuthAttempt, PackageRadius, Session
 from radius.usage import accounting_usage_collect
 from tests.demo.conftest import make_routeros_router, routeros_clock, routeros_router, routeros_simulator  # noqa: F401
 from tests.factories import PackageFactory, RouterFactory, admin_user, make_customer, make_subscription
 from tests.payments.conftest import billing_settings, charge  # noqa: F401
 from tests.payments.sslcommerz_helpers import gateway, pay_at_gateway  # noqa: F401
-from tests.radius.conftest import supervisor  # noqa: F401
+from tests.radius.conftest import radius_supervisor  # noqa: F401
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("fresh_router_connections")]
 
 FULL_RATE = "10M/20M"  # a 20/10 Mbps package: upload first, as the router sees it
 PASSWORD = "pw-Karim-1"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_router_connections():
-    close_all_connections()
-    yield
-    close_all_connections()
 
 
 def eventually(check, *, seconds: float = 60.0, message=lambda: ""):
@@ -62,7 +54,7 @@ def eventually(check, *, seconds: float = 60.0, message=lambda: ""):
         time.sleep(0.2)
 
 
-def state(sim, kind: str, username: str, supervisor) -> str:
+def state(sim, kind: str, username: str, radius_supervisor) -> str:
     """What a step waiting for a login saw last: the router's session, its RADIUS rejects and pending
     dials, our last login attempts and tasks, FreeRADIUS's last lines."""
     attempts = list(AuthAttempt.objects.filter(username=username).order_by("-authdate", "-id")
@@ -72,7 +64,7 @@ def state(sim, kind: str, username: str, supervisor) -> str:
     return "\n".join([
         f"session: {login(sim, kind, username)}", f"rejects: {router.radius_rejects}",
         f"dials pending: {router._dials}, hotspot logins pending: {router._hotspot_logins}",
-        f"attempts: {attempts}", f"tasks: {tasks}", *supervisor.lines[-15:],
+        f"attempts: {attempts}", f"tasks: {tasks}", *radius_supervisor.lines[-15:],
     ])
 
 
@@ -88,12 +80,13 @@ def login(sim, kind: str, username: str):
     return sim.session(username) if kind == "pppoe" else sim.hotspot_session(username)
 
 
+@pytest.mark.slow  # FreeRADIUS, the simulator and the outbox end to end, waits of up to 60 s: `make test-slow`
 @pytest.mark.parametrize("kind", ["pppoe", "hotspot"])
 def test_radius_router_suspend_walled_garden_pay_full_speed_and_history(
-    kind, supervisor, routeros_router, routeros_clock, gateway, billing_settings, client, settings,
+    kind, radius_supervisor, routeros_router, routeros_clock, gateway, billing_settings, client, settings,
 ):
     sim = routeros_router
-    server = supervisor(check_every=600)  # only the routers' NOTIFY restarts it
+    server = radius_supervisor(check_every=600)  # only the routers' NOTIFY restarts it
     settings.RADIUS_SERVER_ADDRESS = settings.RADIUS_PROBE_ADDRESS = "127.0.0.1"
     settings.RADIUS_AUTH_PORT, settings.RADIUS_ACCT_PORT = server.options.auth_port, server.options.acct_port
     settings.RADIUS_PROBE_SECRET = settings.RADIUS_COA_SOURCE_ADDRESS = ""
@@ -120,7 +113,7 @@ def test_radius_router_suspend_walled_garden_pay_full_speed_and_history(
     router.refresh_from_db()
     # radius_serve follows the router's new client (trigger, NOTIFY, restart); the switch's probe then
     # gets its answer and the local logins are removed.
-    eventually(lambda: drained(router), seconds=30, message=lambda: "\n".join(supervisor.lines[-20:]))
+    eventually(lambda: drained(router), seconds=30, message=lambda: "\n".join(radius_supervisor.lines[-20:]))
     switch = ProvisioningTask.objects.get(router=router, action="aaa_mode")
     assert switch.status == "done" and "FreeRADIUS answered" in switch.result
     assert server.restarts >= 1
@@ -154,7 +147,7 @@ def test_radius_router_suspend_walled_garden_pay_full_speed_and_history(
     suspend = ProvisioningTask.objects.filter(subscription=subscription, action="suspend").latest("pk")
     assert suspend.result.startswith("Disconnect")
     walled = eventually(lambda: (s := login(sim, kind, username)) and s["session-id"] != first["session-id"] and s,
-                        message=lambda: state(sim, kind, username, supervisor))
+                        message=lambda: state(sim, kind, username, radius_supervisor))
     assert walled["rate-limit"] == "" and walled["address-list"] == "suspended"
     attempt = AuthAttempt.objects.filter(username=username).latest("authdate", "id")
     assert (attempt.accepted, attempt.walled_garden, attempt.reason) == (True, True, "suspended")

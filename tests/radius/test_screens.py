@@ -38,7 +38,7 @@ def attempt(router, *, accepted, minutes_ago, reason="", subscription=None, stat
 
 
 @pytest.fixture
-def network():
+def screens_network():
     """Two areas of two branches, two RADIUS routers, four customers: three online, one who was."""
     gulshan, mirpur = AreaFactory(name="Gulshan"), AreaFactory(name="Mirpur")
     core, edge = RouterFactory(name="core-1", aaa_mode="radius", radius_secret="a"), RouterFactory(name="edge-2", aaa_mode="radius", radius_secret="b")
@@ -66,7 +66,7 @@ def online_ids(response) -> list[str]:
 # Online now ---------------------------------------------------------------------------------------------------
 
 
-def test_online_list_shows_who_is_online_since_when_ip_mac_nas_with_counts(staff_client, network):
+def test_online_list_shows_who_is_online_since_when_ip_mac_nas_with_counts(staff_client, screens_network):
     response = staff_client.get(reverse("staff:radius-online"))
     body = response.content.decode()
     assert response.status_code == 200
@@ -80,15 +80,15 @@ def test_online_list_shows_who_is_online_since_when_ip_mac_nas_with_counts(staff
     assert reverse("staff:radius-online") in staff_client.get(reverse("staff:home")).content.decode()  # in the navigation
 
 
-def test_online_list_filters_search_and_pages(staff_client, network, settings):
-    core, edge = network["routers"]
-    gulshan, mirpur = network["areas"]
+def test_online_list_filters_search_and_pages(staff_client, screens_network, settings):
+    core, edge = screens_network["routers"]
+    gulshan, mirpur = screens_network["areas"]
     url = reverse("staff:radius-online")
     assert online_ids(staff_client.get(url, {"router": edge.pk})) == ["salma"]
     assert online_ids(staff_client.get(url, {"area": gulshan.pk})) == ["karim", "rahim"]
     assert online_ids(staff_client.get(url, {"q": "100.64.0.11"})) == ["rahim"]
     assert online_ids(staff_client.get(url, {"q": "00:00:12"})) == ["karim"]
-    assert online_ids(staff_client.get(url, {"q": network["subs"][2].customer.account_number})) == ["salma"]
+    assert online_ids(staff_client.get(url, {"q": screens_network["subs"][2].customer.account_number})) == ["salma"]
     assert online_ids(staff_client.get(url, {"q": "nasir"})) == []  # not online
     region = staff_client.get(url, {"area": mirpur.pk}, HTTP_HX_REQUEST="true").content.decode()
     assert region.startswith('\n<section id="online-list"') or region.lstrip().startswith('<section id="online-list"')
@@ -102,13 +102,13 @@ def test_online_list_filters_search_and_pages(staff_client, network, settings):
     {"router": "abc"}, {"router": "-1"}, {"router": "NaN"}, {"router": str(2**70)}, {"area": "1e9"}, {"area": "99999999"},
     {"q": "x" * 101}, {"router": ["1", "2"] * 200 + ["x"]},
 ])
-def test_malformed_online_filters_are_400_and_list_nobody(staff_client, network, params):
+def test_malformed_online_filters_are_400_and_list_nobody(staff_client, screens_network, params):
     response = staff_client.get(reverse("staff:radius-online"), params)
     assert response.status_code == 400 and online_ids(response) == []
 
 
-def test_online_list_keeps_to_the_users_branches_and_needs_the_permission(client, network):
-    gulshan, mirpur = network["areas"]
+def test_online_list_keeps_to_the_users_branches_and_needs_the_permission(client, screens_network):
+    gulshan, mirpur = screens_network["areas"]
     client.force_login(UserFactory(roles=["Support"], branch_scope=[gulshan.branch]))
     response = client.get(reverse("staff:radius-online"))
     assert online_ids(response) == ["karim", "rahim"] and "Mirpur" not in response.content.decode()
@@ -120,9 +120,9 @@ def test_online_list_keeps_to_the_users_branches_and_needs_the_permission(client
 # The customer's Sessions tab ---------------------------------------------------------------------------------
 
 
-def test_sessions_tab_shows_open_sessions_history_and_the_last_refused_login(staff_client, network):
-    rahim = network["subs"][0]
-    core = network["routers"][0]
+def test_sessions_tab_shows_open_sessions_history_and_the_last_refused_login(staff_client, screens_network):
+    rahim = screens_network["subs"][0]
+    core = screens_network["routers"][0]
     session(rahim, number=9, minutes_ago=600, stopped=True, ip="100.64.9.9")
     attempt(core, accepted=False, minutes_ago=5, reason="already_online", subscription=rahim, username="rahim")
     url = reverse("staff:customer-detail", args=[rahim.customer_id]) + "?tab=sessions"
@@ -137,22 +137,22 @@ def test_sessions_tab_shows_open_sessions_history_and_the_last_refused_login(sta
     assert region.status_code == 200 and 'id="customer-sessions"' in region.content.decode()
 
 
-def test_sessions_tab_of_another_branchs_customer_is_404(client, network):
-    gulshan, mirpur = network["areas"]
-    salma = network["subs"][2]
+def test_sessions_tab_of_another_branchs_customer_is_404(client, screens_network):
+    gulshan, mirpur = screens_network["areas"]
+    salma = screens_network["subs"][2]
     client.force_login(UserFactory(roles=["Manager"], branch_scope=[gulshan.branch]))
     assert client.get(reverse("staff:customer-detail", args=[salma.customer_id]) + "?tab=sessions").status_code == 404
     assert client.get(reverse("staff:radius-customer-sessions", args=[salma.customer_id]), HTTP_HX_REQUEST="true").status_code == 404
-    assert client.post(reverse("staff:radius-session-disconnect", args=[network["sessions"][2].pk])).status_code == 404
+    assert client.post(reverse("staff:radius-session-disconnect", args=[screens_network["sessions"][2].pk])).status_code == 404
 
 
 # The portal ------------------------------------------------------------------------------------------------------
 
 
-def test_portal_connection_history_shows_only_the_customers_own_sessions(client, network):
+def test_portal_connection_history_shows_only_the_customers_own_sessions(client, screens_network):
     from customers.services import customer_portal_access_set
 
-    rahim = network["subs"][0]
+    rahim = screens_network["subs"][0]
     session(rahim, number=8, minutes_ago=300, stopped=True, ip="100.64.8.8")
     customer_portal_access_set(actor=None, customer=rahim.customer, password="portal-pass-1")
     rahim.customer.refresh_from_db()

@@ -27,7 +27,7 @@ from network import services
 from network.models import Router
 from radius.serve import Supervisor, unavailable_reason
 from tests.factories import RouterFactory, make_subscription
-from tests.radius.conftest import FREERADIUS, Nas, accepted, free_udp_port, supervisor  # noqa: F401
+from tests.radius.conftest import FREERADIUS, Nas, accepted, free_udp_port, radius_supervisor  # noqa: F401
 
 pytestmark = pytest.mark.postgres
 
@@ -60,10 +60,10 @@ def eventually(check, *, seconds: float = 20.0):
         time.sleep(0.2)
 
 
-def test_a_router_added_re_keyed_and_switched_back_after_start_is_followed_without_a_manual_restart(supervisor):
+def test_a_router_added_re_keyed_and_switched_back_after_start_is_followed_without_a_manual_restart(radius_supervisor):
     first = RouterFactory(host="127.0.0.1", aaa_mode="radius", radius_secret="first-secret")
     make_subscription(router=first, username="alice", password="pw-Alice-1", activate=True)
-    server = supervisor()
+    server = radius_supervisor()
     assert accepted(answer(nas_for(server, address="127.0.0.1", secret="first-secret"), "alice", "pw-Alice-1"))
     assert server.restarts == 0
 
@@ -73,7 +73,7 @@ def test_a_router_added_re_keyed_and_switched_back_after_start_is_followed_witho
     make_subscription(router=second, username="bob", password="pw-Bob-1", activate=True)
     nas = nas_for(server, address="127.0.0.2", secret="second-secret")
     reply = eventually(lambda: answer(nas, "bob", "pw-Bob-1"))
-    assert reply is not None and accepted(reply), "\n".join(supervisor.lines[-30:])
+    assert reply is not None and accepted(reply), "\n".join(radius_supervisor.lines[-30:])
     print(f"router added -> answered in {time.monotonic() - started:.2f} s")
     assert server.restarts >= 1
     assert 'ipaddr = "127.0.0.2"' in (server.directory / "clients.conf").read_text()
@@ -101,9 +101,9 @@ def test_a_router_added_re_keyed_and_switched_back_after_start_is_followed_witho
     assert accepted(answer(nas_for(server, address="127.0.0.1", secret="first-secret"), "alice", "pw-Alice-1"))
 
 
-def test_a_router_edit_that_leaves_clients_conf_alone_does_not_restart_freeradius(supervisor):
+def test_a_router_edit_that_leaves_clients_conf_alone_does_not_restart_freeradius(radius_supervisor):
     router = RouterFactory(host="127.0.0.1", aaa_mode="radius", radius_secret="first-secret")
-    server = supervisor()
+    server = radius_supervisor()
     services.router_update(actor=None, router=router, name="renamed-core", api_port=8729)
     router.refresh_from_db()
     router.save(update_fields=["is_active"])  # the trigger fires; the clients are the same
@@ -113,9 +113,9 @@ def test_a_router_edit_that_leaves_clients_conf_alone_does_not_restart_freeradiu
     assert accepted(answer(nas_for(server, address="127.0.0.1", secret="first-secret"), "x", "y")) is False
 
 
-def test_freeradius_that_dies_is_started_again(supervisor):
+def test_freeradius_that_dies_is_started_again(radius_supervisor):
     RouterFactory(host="127.0.0.1", aaa_mode="radius", radius_secret="first-secret")
-    server = supervisor()
+    server = radius_supervisor()
     old = server.process
     old.kill()
     assert eventually(lambda: server.process is not None and server.process is not old and server.running(), seconds=30)

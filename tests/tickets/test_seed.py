@@ -8,11 +8,6 @@ from tickets.models import Survey, Ticket, TicketComment
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_seed_tickets_gives_demo_customers_history_and_surveys_and_is_idempotent():
     call_command("seed_demo", customers=30, leads=2, quiet=True)
     call_command("seed_tickets", tickets=20, quiet=True)

@@ -21,29 +21,29 @@ def owner():
 
 
 @pytest.fixture
-def portal(client, owner):
+def views_portal(client, owner):
     client.force_login(owner.user)
     return client
 
 
 # Portal ------------------------------------------------------------------------------------------------
 
-def test_customer_raises_a_ticket_with_a_photo_and_sees_it_in_my_tickets(portal, owner):
-    response = portal.post(reverse("portal:ticket-create"), {
+def test_customer_raises_a_ticket_with_a_photo_and_sees_it_in_my_tickets(views_portal, owner):
+    response = views_portal.post(reverse("portal:ticket-create"), {
         "category": "no_connection", "subject": "Red LOS light", "description": "No internet since 7 am.",
         "attachment": png("onu.png"),
     })
     ticket = Ticket.objects.get()
     assert response.status_code == 302 and response.url == reverse("portal:ticket-detail", args=[ticket.pk])
     assert (ticket.customer, ticket.source, ticket.priority) == (owner, "portal", "high")
-    assert "Red LOS light" in portal.get(reverse("portal:ticket-list")).content.decode()
-    attachment = portal.get(reverse("portal:ticket-attachment", args=[ticket.pk]))
+    assert "Red LOS light" in views_portal.get(reverse("portal:ticket-list")).content.decode()
+    attachment = views_portal.get(reverse("portal:ticket-attachment", args=[ticket.pk]))
     assert attachment.status_code == 200 and attachment["Content-Type"] == "image/png"
     assert attachment["X-Content-Type-Options"] == "nosniff"
 
 
-def test_oversized_attachment_gets_a_clear_message_and_nothing_is_saved(portal):
-    response = portal.post(reverse("portal:ticket-create"), {
+def test_oversized_attachment_gets_a_clear_message_and_nothing_is_saved(views_portal):
+    response = views_portal.post(reverse("portal:ticket-create"), {
         "category": "other", "subject": "Photo", "description": "See photo", "attachment": png(size=6 * 1024 * 1024),
     })
     assert response.status_code == 200
@@ -51,41 +51,41 @@ def test_oversized_attachment_gets_a_clear_message_and_nothing_is_saved(portal):
     assert not Ticket.objects.exists()
 
 
-def test_portal_thread_hides_internal_notes(portal, owner, admin):
+def test_portal_thread_hides_internal_notes(views_portal, owner, admin):
     ticket = raise_ticket(owner)
     services.ticket_reply(actor=admin, ticket=ticket, body="Technician checks the splitter", internal=True)
     services.ticket_reply(actor=admin, ticket=ticket, body="We are on it")
-    page = portal.get(reverse("portal:ticket-detail", args=[ticket.pk])).content.decode()
+    page = views_portal.get(reverse("portal:ticket-detail", args=[ticket.pk])).content.decode()
     assert "We are on it" in page and "splitter" not in page
 
 
-def test_a_reply_to_someone_elses_ticket_is_refused_and_changes_nothing(portal, owner):
+def test_a_reply_to_someone_elses_ticket_is_refused_and_changes_nothing(views_portal, owner):
     other = raise_ticket(make_customer(portal_password="portal-pass-2"))
     audit_before = AuditLog.objects.count()
     for name, data in (("reply", {"body": "hi"}), ("reopen", {"reason": "x"}), ("survey", {"rating": 5})):
-        assert portal.post(reverse(f"portal:ticket-{name}", args=[other.pk]), data).status_code == 404
-    assert portal.get(reverse("portal:ticket-detail", args=[other.pk])).status_code == 404
-    assert portal.get(reverse("portal:ticket-attachment", args=[other.pk])).status_code == 404
+        assert views_portal.post(reverse(f"portal:ticket-{name}", args=[other.pk]), data).status_code == 404
+    assert views_portal.get(reverse("portal:ticket-detail", args=[other.pk])).status_code == 404
+    assert views_portal.get(reverse("portal:ticket-attachment", args=[other.pk])).status_code == 404
     assert not TicketComment.objects.exists() and AuditLog.objects.count() == audit_before
     other.refresh_from_db()
     assert other.status == "open"
 
 
-def test_customer_rates_a_resolved_ticket_once_from_the_prompt(portal, owner, admin):
+def test_customer_rates_a_resolved_ticket_once_from_the_prompt(views_portal, owner, admin):
     ticket = raise_ticket(owner)
     services.ticket_change_status(actor=admin, ticket=ticket, status="resolved")
-    home = portal.get(reverse("portal:home")).content.decode()
+    home = views_portal.get(reverse("portal:home")).content.decode()
     assert "How did we do?" in home and ticket.number in home
-    portal.post(reverse("portal:ticket-survey", args=[ticket.pk]), {"rating": 5, "comment": "Fast!"})
-    again = portal.post(reverse("portal:ticket-survey", args=[ticket.pk]), {"rating": 1})
+    views_portal.post(reverse("portal:ticket-survey", args=[ticket.pk]), {"rating": 5, "comment": "Fast!"})
+    again = views_portal.post(reverse("portal:ticket-survey", args=[ticket.pk]), {"rating": 1})
     assert again.status_code == 400 and "already rated" in again.content.decode()
     assert Survey.objects.get().rating == 5
-    assert "How did we do?" not in portal.get(reverse("portal:home")).content.decode()
+    assert "How did we do?" not in views_portal.get(reverse("portal:home")).content.decode()
 
 
-def test_survey_for_an_unresolved_ticket_is_refused(portal, owner):
+def test_survey_for_an_unresolved_ticket_is_refused(views_portal, owner):
     ticket = raise_ticket(owner)
-    response = portal.post(reverse("portal:ticket-survey", args=[ticket.pk]), {"rating": 4})
+    response = views_portal.post(reverse("portal:ticket-survey", args=[ticket.pk]), {"rating": 4})
     assert response.status_code == 400 and "once it is resolved" in response.content.decode()
     assert not Survey.objects.exists()
 
@@ -253,21 +253,21 @@ def test_survey_analytics_and_sla_report(staff_client, admin):
     assert "SLA compliance report" in text and "Urgent" in text
 
 
-def test_my_tickets_prompt_names_the_ticket_to_rate_and_the_customer_reads_the_resolution_note(portal, owner, admin):
+def test_my_tickets_prompt_names_the_ticket_to_rate_and_the_customer_reads_the_resolution_note(views_portal, owner, admin):
     ticket = raise_ticket(owner, subject="No internet since morning")
     services.ticket_change_status(actor=admin, ticket=ticket, status="resolved", reason="Replaced the ONU power adapter.")
-    listing = portal.get(reverse("portal:ticket-list")).content.decode()
+    listing = views_portal.get(reverse("portal:ticket-list")).content.decode()
     prompt = listing.split('id="survey-prompt"')[1].split("</article>")[0]
     assert f"{ticket.number} No internet since morning" in prompt  # the prompt's link was empty
-    page = portal.get(reverse("portal:ticket-detail", args=[ticket.pk])).content.decode()
+    page = views_portal.get(reverse("portal:ticket-detail", args=[ticket.pk])).content.decode()
     resolution = page.split('id="resolution"')[1].split("</article>")[0]
     assert "Replaced the ONU power adapter." in resolution
 
 
-def test_a_resolution_without_a_note_shows_no_empty_box(portal, owner, admin):
+def test_a_resolution_without_a_note_shows_no_empty_box(views_portal, owner, admin):
     ticket = raise_ticket(owner)
     services.ticket_change_status(actor=admin, ticket=ticket, status="resolved")
-    assert 'id="resolution"' not in portal.get(reverse("portal:ticket-detail", args=[ticket.pk])).content.decode()
+    assert 'id="resolution"' not in views_portal.get(reverse("portal:ticket-detail", args=[ticket.pk])).content.decode()
 
 
 def test_the_sla_report_is_in_bangla_for_staff_working_in_bangla(staff_client, admin):

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def two_branches(client):
+def branches_two_branches(client):
     ours, admin = make_distributor(topup="100000")
     theirs, _ = make_distributor(topup="100000")
     with transaction.atomic():
@@ -37,8 +37,8 @@ def two_branches(client):
     return data
 
 
-def test_the_lists_show_the_branch_only(two_branches):
-    client, d = two_branches["client"], two_branches
+def test_the_lists_show_the_branch_only(branches_two_branches):
+    client, d = branches_two_branches["client"], branches_two_branches
     batches = client.get(reverse("staff:voucher-batch-list")).content.decode()
     assert d["zone_batch"].number in batches and d["distributor_batch"].number in batches
     assert d["their_batch"].number not in batches and d["stock"].number not in batches
@@ -51,20 +51,20 @@ def test_the_lists_show_the_branch_only(two_branches):
 
 
 @pytest.mark.parametrize("which", ["their_batch", "stock"])
-def test_another_branchs_batch_is_a_404_and_nothing_changes(two_branches, which):
-    client, batch = two_branches["client"], two_branches[which]
+def test_another_branchs_batch_is_a_404_and_nothing_changes(branches_two_branches, which):
+    client, batch = branches_two_branches["client"], branches_two_branches[which]
     before = _snapshot()
     for url in ("staff:voucher-batch-detail", "staff:voucher-batch-pdf", "staff:voucher-batch-csv"):
         assert client.get(reverse(url, args=[batch.pk])).status_code == 404, url
     assert client.post(reverse("staff:voucher-batch-status", args=[batch.pk]), {"action": "suspend", "reason": "x"}).status_code == 404
     assert client.post(reverse("staff:voucher-batch-issue", args=[batch.pk]),
-                       {"distributor": two_branches["ours"].pk}).status_code == 404
+                       {"distributor": branches_two_branches["ours"].pk}).status_code == 404
     assert client.post(reverse("staff:voucher-card-block"), {"serial": batch.first_serial, "reason": "Lost"}).status_code == 400
     assert _snapshot() == before
 
 
-def test_another_branchs_zone_distributor_and_area_are_refused(two_branches):
-    client, d = two_branches["client"], two_branches
+def test_another_branchs_zone_distributor_and_area_are_refused(branches_two_branches):
+    client, d = branches_two_branches["client"], branches_two_branches
     before = _snapshot()
     assert client.get(reverse("staff:voucher-zone-edit", args=[d["their_zone"].pk])).status_code == 404
     assert client.post(reverse("staff:voucher-zone-edit", args=[d["their_zone"].pk]),
@@ -79,8 +79,8 @@ def test_another_branchs_zone_distributor_and_area_are_refused(two_branches):
     assert WifiZone.objects.get(pk=d["their_zone"].pk).name == "Their market"
 
 
-def test_the_branch_works_its_own_batches(two_branches):
-    client, d = two_branches["client"], two_branches
+def test_the_branch_works_its_own_batches(branches_two_branches):
+    client, d = branches_two_branches["client"], branches_two_branches
     response = client.post(reverse("staff:voucher-batch-create"), {"plan": d["plan"].pk, "count": "3", "zone": d["our_zone"].pk})
     made = VoucherBatch.objects.order_by("-id").first()
     assert response.status_code == 302 and made.zone == d["our_zone"] and made.cards.count() == 3
@@ -90,8 +90,8 @@ def test_the_branch_works_its_own_batches(two_branches):
     assert client.get(reverse("staff:voucher-batch-csv", args=[d["distributor_batch"].pk])).status_code == 200
 
 
-def test_the_report_counts_the_branch_only(two_branches):
-    client, d = two_branches["client"], two_branches
+def test_the_report_counts_the_branch_only(branches_two_branches):
+    client, d = branches_two_branches["client"], branches_two_branches
     page = client.get(reverse("staff:voucher-report"), {"group": "seller"})
     result = page.context["result"]
     assert result["total"].issued == 4 and [row.label for row in result["rows"]] == [d["ours"].name]

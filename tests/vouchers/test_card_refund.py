@@ -7,7 +7,6 @@ On PostgreSQL without a wrapping transaction (transaction=True): the refund comm
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -28,14 +27,7 @@ from .helpers import make_plan
 from .wifi_helpers import buy, sign_in
 
 D = Decimal
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_cache")]
 
 
 def _zone(branch=None):

@@ -28,7 +28,7 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
 
 
 @pytest.fixture
-def zone(settings, tmp_path):
+def hotspot_pages_zone(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     settings.SITE_URL = "https://billing.example.net"
     cfg = current_billing_settings()
@@ -37,13 +37,13 @@ def zone(settings, tmp_path):
     return services.zone_create(actor=None, name="Bazar Wi-Fi", area=AreaFactory())
 
 
-def _zip(zone) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(hotspot.hotspot_zip(zone))) as archive:
+def _zip(hotspot_pages_zone) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(hotspot.hotspot_zip(hotspot_pages_zone))) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def test_the_zip_holds_every_page_md5_js_and_the_bangla_font_with_its_licence(zone):
-    files = _zip(zone)
+def test_the_zip_holds_every_page_md5_js_and_the_bangla_font_with_its_licence(hotspot_pages_zone):
+    files = _zip(hotspot_pages_zone)
     assert set(files) == {f"hotspot/{name}" for name in (*hotspot.PAGES, "md5.js", f"fonts/{hotspot.FONT_FILE}", f"fonts/{hotspot.FONT_FILE_BOLD}", f"fonts/{hotspot.FONT_LICENCE}")}
     login = files["hotspot/login.html"].decode()
     for variable in ("$(link-login-only)", "$(username)", "$(error)", "$(chap-id)", "$(chap-challenge)", "$(link-orig)", "$(if chap-id)", "$(endif)"):
@@ -54,8 +54,8 @@ def test_the_zip_holds_every_page_md5_js_and_the_bangla_font_with_its_licence(zo
     assert b"SIL Open Font License" in files[f"hotspot/fonts/{hotspot.FONT_LICENCE}"] or b"OFL" in files[f"hotspot/fonts/{hotspot.FONT_LICENCE}"]
 
 
-def test_the_isp_name_logo_and_both_languages_are_baked_in_and_no_typed_dollar_reaches_the_router(zone):
-    login = _zip(zone)["hotspot/login.html"].decode()
+def test_the_isp_name_logo_and_both_languages_are_baked_in_and_no_typed_dollar_reaches_the_router(hotspot_pages_zone):
+    login = _zip(hotspot_pages_zone)["hotspot/login.html"].decode()
     assert "Dhaka Net &#36;(username) &lt;b&gt;" in login  # escaped, and its $ is no router variable
     assert "$(username) <b>" not in login
     assert "data:image/png;base64," in login
@@ -66,35 +66,35 @@ def test_the_isp_name_logo_and_both_languages_are_baked_in_and_no_typed_dollar_r
         assert re.fullmatch(r"(if |elif )?[a-z0-9 =='-]+|else|endif", found), found
 
 
-def test_the_sign_up_link_is_there_only_when_the_zone_sells_online(zone):
-    assert "/wifi/" not in _zip(zone)["hotspot/login.html"].decode()
-    WifiZone.objects.filter(pk=zone.pk).update(sells_online=True)
-    zone.refresh_from_db()
-    login = _zip(zone)["hotspot/login.html"].decode()
+def test_the_sign_up_link_is_there_only_when_the_zone_sells_online(hotspot_pages_zone):
+    assert "/wifi/" not in _zip(hotspot_pages_zone)["hotspot/login.html"].decode()
+    WifiZone.objects.filter(pk=hotspot_pages_zone.pk).update(sells_online=True)
+    hotspot_pages_zone.refresh_from_db()
+    login = _zip(hotspot_pages_zone)["hotspot/login.html"].decode()
     # The router fills in the visitor's MAC, its login link and the page wanted (the sign-up page's parameters).
-    assert (f'href="https://billing.example.net/wifi/{zone.pk}/?mac=$(mac-esc)&amp;login=$(link-login-only-esc)'
+    assert (f'href="https://billing.example.net/wifi/{hotspot_pages_zone.pk}/?mac=$(mac-esc)&amp;login=$(link-login-only-esc)'
             f'&amp;dst=$(link-orig-esc)"') in login
     assert "Buy a plan with your phone" in login
 
 
-def test_staff_download_the_zip_from_the_zones_screen(zone, staff_client):
+def test_staff_download_the_zip_from_the_zones_screen(hotspot_pages_zone, staff_client):
     listing = staff_client.get(reverse("staff:voucher-zone-list"))
-    url = reverse("staff:voucher-zone-hotspot", args=[zone.pk])
+    url = reverse("staff:voucher-zone-hotspot", args=[hotspot_pages_zone.pk])
     assert url.encode() in listing.content
     response = staff_client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    assert f'hotspot-zone-{zone.pk}.zip' in response["Content-Disposition"]
+    assert f'hotspot-zone-{hotspot_pages_zone.pk}.zip' in response["Content-Disposition"]
     assert zipfile.ZipFile(io.BytesIO(response.content)).read("hotspot/login.html")
 
 
-def test_the_download_needs_the_zone_permission_and_a_real_zone(zone, staff_client):
+def test_the_download_needs_the_zone_permission_and_a_real_zone(hotspot_pages_zone, staff_client):
     from django.test import Client
 
-    url = reverse("staff:voucher-zone-hotspot", args=[zone.pk])
+    url = reverse("staff:voucher-zone-hotspot", args=[hotspot_pages_zone.pk])
     clerk = Client()
     clerk.force_login(UserFactory(roles=[]))
     assert clerk.get(url).status_code == 403
-    assert staff_client.get(reverse("staff:voucher-zone-hotspot", args=[zone.pk + 999])).status_code == 404
+    assert staff_client.get(reverse("staff:voucher-zone-hotspot", args=[hotspot_pages_zone.pk + 999])).status_code == 404
     assert staff_client.get(f"/staff/cards/zones/{'9' * 30}/hotspot.zip").status_code == 404
     assert staff_client.get("/staff/cards/zones/abc/hotspot.zip").status_code == 404
     assert staff_client.post(url).status_code == 405
@@ -111,14 +111,14 @@ def test_render_fills_variables_and_keeps_or_drops_if_blocks_like_routeros():
 
 
 @pytest.fixture
-def hotspot_router(zone, tmp_path):
+def hotspot_router(hotspot_pages_zone, tmp_path):
     from demo.routeros import SimulatorHost
 
     with SimulatorHost() as simulator:
         router = simulator.add_router(identity="zone-router", connect_delay=0)
         router.run("/ip/hotspot/user/add", name="ABCDEFGHJKMN", password="ABCDEFGHJKMN",
                    **{"limit-uptime": "1h", "limit-bytes-total": str(2048 * 1024 * 1024)})
-        portal = router.serve_hotspot(hotspot.write_directory(zone, tmp_path / "hotspot"))
+        portal = router.serve_hotspot(hotspot.write_directory(hotspot_pages_zone, tmp_path / "hotspot"))
         yield router, portal
 
 
@@ -172,7 +172,7 @@ def test_the_simulator_serves_no_file_outside_the_hotspot_directory(hotspot_rout
     assert _browser().open(f"http://{portal.bind}:{portal.port}/md5.js").read().startswith(b"/* MD5")
 
 
-def test_the_demo_routers_serve_each_zones_login_page(zone, settings, tmp_path):
+def test_the_demo_routers_serve_each_zones_login_page(hotspot_pages_zone, settings, tmp_path):
     """`make run`: the zone's simulated router serves its pages, where VOUCHER_LOGIN_URL points."""
     import io as _io
 
@@ -182,7 +182,7 @@ def test_the_demo_routers_serve_each_zones_login_page(zone, settings, tmp_path):
 
     settings.VAR_DIR = tmp_path / "var"
     router_row = RouterFactory()
-    WifiZone.objects.filter(pk=zone.pk).update(router=router_row)
+    WifiZone.objects.filter(pk=hotspot_pages_zone.pk).update(router=router_row)
     with SimulatorHost() as simulator:
         sim = simulator.add_router(identity=router_row.name, connect_delay=0)
         out = _io.StringIO()
@@ -191,5 +191,5 @@ def test_the_demo_routers_serve_each_zones_login_page(zone, settings, tmp_path):
         portal = sim.hotspot_portals[0]
         page = _browser().open(f"{portal.url}?username=ABCDEFGHJKMN&password=ABCDEFGHJKMN").read().decode()
     assert 'value="ABCDEFGHJKMN"' in page and "Bazar Wi-Fi" in page and "$(" not in page.split("<script>", 1)[0]
-    assert (tmp_path / "var" / "hotspot" / f"zone-{zone.pk}" / "login.html").is_file()
+    assert (tmp_path / "var" / "hotspot" / f"zone-{hotspot_pages_zone.pk}" / "login.html").is_file()
     assert f"Hotspot: Bazar Wi-Fi's login page on {portal.url}" in out.getvalue()

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def billing_settings(db):
+def recharge_billing_settings(db):
     from billing.selectors import current_billing_settings
 
     current_billing_settings()
@@ -43,7 +43,7 @@ def cards():
 
 
 @pytest.fixture
-def rahim(db):
+def recharge_rahim(db):
     customer = make_customer(name="Rahim Uddin", phone="01712345670", portal_password="portal-pass-1")
     return customer
 
@@ -65,20 +65,20 @@ def portal(client, customer):
 
 # The use case --------------------------------------------------------------------------------------
 
-def test_a_card_pays_the_customers_invoice_and_ends_redeemed_onto_them(cards, rahim):
+def test_a_card_pays_the_customers_invoice_and_ends_redeemed_onto_them(cards, recharge_rahim):
     batch, codes = cards
-    invoice = charge(rahim, "20.00", days_ago=3)
+    invoice = charge(recharge_rahim, "20.00", days_ago=3)
     with transaction.atomic():
-        payment = card_recharge(actor=None, customer=rahim, code=codes[0].lower()[:4] + "-" + codes[0][4:], channel="portal")
+        payment = card_recharge(actor=None, customer=recharge_rahim, code=codes[0].lower()[:4] + "-" + codes[0][4:], channel="portal")
     assert payment.amount == Decimal("30.00")  # the printed price, not what the distributor paid
     assert payment.method == Payment.Method.PREPAID_CARD
     assert payment.received_by is None  # no one's cash
     assert payment.reference == f"CARD-{batch.first_serial:09d}"
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.PAID
-    assert account_balance(customer_id=rahim.pk) == invoice.total - Decimal("30.00")  # the rest waits as credit
+    assert account_balance(customer_id=recharge_rahim.pk) == invoice.total - Decimal("30.00")  # the rest waits as credit
     card = VoucherCard.objects.get(serial=batch.first_serial)
-    assert (card.state, card.redeemed_customer, card.redeemed_payment) == (VoucherCard.State.USED_UP, rahim, payment)
+    assert (card.state, card.redeemed_customer, card.redeemed_payment) == (VoucherCard.State.USED_UP, recharge_rahim, payment)
     assert card.first_used_at == card.redeemed_at == card.sold_at == card.ended_at == payment.received_at
     assert ledger_ok()
 
@@ -95,16 +95,16 @@ def test_a_card_reactivates_a_connection_suspended_for_non_payment(cards):
     assert subscription.status == Subscription.Status.ACTIVE
 
 
-def test_a_card_with_nothing_due_waits_as_credit(cards, rahim):
+def test_a_card_with_nothing_due_waits_as_credit(cards, recharge_rahim):
     _batch, codes = cards
     with transaction.atomic():
-        card_recharge(actor=None, customer=rahim, code=codes[0])
-    assert account_balance(customer_id=rahim.pk) == Decimal("-30.00")  # credit the next invoice consumes
+        card_recharge(actor=None, customer=recharge_rahim, code=codes[0])
+    assert account_balance(customer_id=recharge_rahim.pk) == Decimal("-30.00")  # credit the next invoice consumes
     assert ledger_ok()
 
 
 @pytest.mark.parametrize("spoil", ["used", "blocked", "suspended", "cancelled", "not_issued", "online", "in_use", "unknown", "expired"])
-def test_a_card_that_may_not_be_used_is_refused_and_nothing_changes(cards, rahim, spoil):
+def test_a_card_that_may_not_be_used_is_refused_and_nothing_changes(cards, recharge_rahim, spoil):
     batch, codes = cards
     code = codes[0]
     card = VoucherCard.objects.get(serial=batch.first_serial)
@@ -130,60 +130,60 @@ def test_a_card_that_may_not_be_used_is_refused_and_nothing_changes(cards, rahim
         VoucherBatch.objects.filter(pk=batch.pk).update(unused_expires_on="2020-01-01")
     before = state()
     with pytest.raises(ValidationError) as refused, transaction.atomic():
-        card_recharge(actor=None, customer=rahim, code=code)
+        card_recharge(actor=None, customer=recharge_rahim, code=code)
     assert "code" in refused.value.message_dict
     assert state() == before
 
 
-def test_a_closed_account_cannot_be_recharged(cards, rahim):
+def test_a_closed_account_cannot_be_recharged(cards, recharge_rahim):
     _batch, codes = cards
-    Customer.objects.filter(pk=rahim.pk).update(status=Customer.Status.CLOSED)
-    rahim.refresh_from_db()
+    Customer.objects.filter(pk=recharge_rahim.pk).update(status=Customer.Status.CLOSED)
+    recharge_rahim.refresh_from_db()
     before = state()
     with pytest.raises(ValidationError), transaction.atomic():
-        card_recharge(actor=None, customer=rahim, code=codes[0])
+        card_recharge(actor=None, customer=recharge_rahim, code=codes[0])
     assert state() == before
 
 
 # The portal ----------------------------------------------------------------------------------------
 
-def test_portal_recharge_credits_the_signed_in_customer_and_shows_the_receipt(client, cards, rahim):
+def test_portal_recharge_credits_the_signed_in_customer_and_shows_the_receipt(client, cards, recharge_rahim):
     batch, codes = cards
-    portal(client, rahim)
+    portal(client, recharge_rahim)
     page = client.get(reverse("portal:pay-card"))
     assert page.status_code == 200 and b"card-recharge-form" in page.content
     assert b'href="/portal/pay/card/"' in client.get(reverse("portal:payment-history")).content
     response = client.post(reverse("portal:pay-card"), {"code": codes[2]})
-    payment = Payment.objects.get(customer=rahim)
+    payment = Payment.objects.get(customer=recharge_rahim)
     assert response.status_code == 302 and response.url == reverse("portal:payment-receipt", args=[payment.pk])
-    assert VoucherCard.objects.get(serial=batch.first_serial + 2).redeemed_customer == rahim
+    assert VoucherCard.objects.get(serial=batch.first_serial + 2).redeemed_customer == recharge_rahim
 
 
 @pytest.mark.parametrize("data", [
     {}, {"code": ""}, {"code": "x" * 41}, {"code": "X" * 100_000}, {"code": "NaN"}, {"code": ["A", "B"]},
     {"code": "2346-7892-3467"}, {"code": "'; DROP TABLE vouchers_vouchercard; --"}, {"code": "ABCD\x00EFGH"},
 ])
-def test_portal_recharge_refuses_malformed_input_with_4xx_and_changes_nothing(client, cards, rahim, data):
-    portal(client, rahim)
+def test_portal_recharge_refuses_malformed_input_with_4xx_and_changes_nothing(client, cards, recharge_rahim, data):
+    portal(client, recharge_rahim)
     before = state()
     response = client.post(reverse("portal:pay-card"), data)
     assert 400 <= response.status_code < 500
     assert state() == before
 
 
-def test_portal_recharge_cannot_credit_anyone_else(client, cards, rahim):
+def test_portal_recharge_cannot_credit_anyone_else(client, cards, recharge_rahim):
     """The portal credits the signed-in customer only: a customer id sent along is ignored."""
     _batch, codes = cards
     other = make_customer()
-    portal(client, rahim)
+    portal(client, recharge_rahim)
     client.post(reverse("portal:pay-card"), {"code": codes[0], "customer": other.pk, "customer_id": other.pk})
-    assert Payment.objects.get().customer == rahim
+    assert Payment.objects.get().customer == recharge_rahim
     assert not Payment.objects.filter(customer=other).exists()
 
 
-def test_portal_recharge_is_rate_limited_per_customer(client, cards, rahim):
+def test_portal_recharge_is_rate_limited_per_customer(client, cards, recharge_rahim):
     _batch, codes = cards
-    portal(client, rahim)
+    portal(client, recharge_rahim)
     for _ in range(10):
         assert client.post(reverse("portal:pay-card"), {"code": "2346-7892-3467"}).status_code == 400
     before = state()
@@ -201,7 +201,7 @@ def test_the_portal_needs_a_signed_in_customer(client, cards):
 
 # The public page -----------------------------------------------------------------------------------
 
-def test_public_recharge_confirms_a_masked_name_then_credits_the_account(client, cards, rahim):
+def test_public_recharge_confirms_a_masked_name_then_credits_the_account(client, cards, recharge_rahim):
     batch, codes = cards
     url = reverse("card-recharge")
     assert client.get(url).status_code == 200
@@ -213,14 +213,14 @@ def test_public_recharge_confirms_a_masked_name_then_credits_the_account(client,
     done = client.post(url, {"account": "01712345670", "code": codes[3], "confirm": "1"})
     assert done.status_code == 200 and b"card-recharge-done" in done.content
     payment = Payment.objects.get()
-    assert payment.customer == rahim and payment.method == Payment.Method.PREPAID_CARD
+    assert payment.customer == recharge_rahim and payment.method == Payment.Method.PREPAID_CARD
     assert VoucherCard.objects.get(serial=batch.first_serial + 3).redeemed_payment == payment
     # By account number too.
-    client.post(url, {"account": rahim.account_number.lower(), "code": codes[4], "confirm": "1"})
-    assert Payment.objects.filter(customer=rahim).count() == 2
+    client.post(url, {"account": recharge_rahim.account_number.lower(), "code": codes[4], "confirm": "1"})
+    assert Payment.objects.filter(customer=recharge_rahim).count() == 2
 
 
-def test_public_recharge_does_not_look_up_an_account_for_a_card_that_cannot_be_used(client, cards, rahim):
+def test_public_recharge_does_not_look_up_an_account_for_a_card_that_cannot_be_used(client, cards, recharge_rahim):
     """A bad card is refused before the account is looked up: no name, masked or not, and the same
     answer whether the phone is a customer's or not."""
     url = reverse("card-recharge")
@@ -243,7 +243,7 @@ def test_public_recharge_does_not_look_up_an_account_for_a_card_that_cannot_be_u
     {"account": "01712345670", "code": "VALID", "confirm": "maybe"},
     {"account": "01712345670", "code": "2346-7892-3467", "confirm": "1"},
 ])
-def test_public_recharge_refuses_malformed_input_with_4xx_and_changes_nothing(client, cards, rahim, data):
+def test_public_recharge_refuses_malformed_input_with_4xx_and_changes_nothing(client, cards, recharge_rahim, data):
     _batch, codes = cards
     data = {key: codes[0] if value == "VALID" else value for key, value in data.items()}
     before = state()
@@ -255,7 +255,7 @@ def test_public_recharge_refuses_malformed_input_with_4xx_and_changes_nothing(cl
     assert state() == before
 
 
-def test_public_recharge_is_rate_limited_per_address_and_per_account(client, cards, rahim):
+def test_public_recharge_is_rate_limited_per_address_and_per_account(client, cards, recharge_rahim):
     _batch, codes = cards
     url = reverse("card-recharge")
     for _ in range(5):
@@ -272,7 +272,7 @@ def test_public_recharge_is_rate_limited_per_address_and_per_account(client, car
     assert RateLimitCounter.objects.exists()
 
 
-def test_public_recharge_needs_csrf(cards, rahim):
+def test_public_recharge_needs_csrf(cards, recharge_rahim):
     from django.test import Client
 
     _batch, codes = cards
@@ -281,14 +281,14 @@ def test_public_recharge_needs_csrf(cards, rahim):
     assert not Payment.objects.exists()
 
 
-def test_get_with_parameters_changes_nothing(client, cards, rahim):
+def test_get_with_parameters_changes_nothing(client, cards, recharge_rahim):
     _batch, codes = cards
     assert client.get(reverse("card-recharge"), {"account": "01712345670", "code": codes[0], "confirm": "1"}).status_code == 200
     assert not Payment.objects.exists()
     assert client.put(reverse("card-recharge")).status_code == 405
 
 
-def test_staff_and_the_api_cannot_record_a_prepaid_card_payment_by_hand(staff_client, rahim):
+def test_staff_and_the_api_cannot_record_a_prepaid_card_payment_by_hand(staff_client, recharge_rahim):
     """Only redeeming a card records one: a hand-made "Prepaid card" payment would credit without a card."""
     from api.serializers import PaymentCreateSerializer
     from web.payments.forms import STAFF_METHODS

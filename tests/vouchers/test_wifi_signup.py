@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 import requests
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,14 +25,7 @@ from .helpers import make_plan
 from .wifi_helpers import E164, LOGIN, MAC, buy, last_code, make_zone, open_page, sign_in, snapshot
 
 D = Decimal
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_cache")]
 
 
 def _paid_purchase(client, zone, plan, **wallet):
