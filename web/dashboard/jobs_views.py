@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from dashboard import jobs
+from dashboard.prometheus import registry, token_matches
 from ispbill.core.models import JobRun
 from web.surfaces import staff_permission_required
 
@@ -94,8 +95,6 @@ def metrics(request):
     """/metrics for Prometheus: 404 unless METRICS_TOKEN is set (no endpoint to find), 401 without the
     right bearer token. Not under a surface: no session, no CSRF; the token is the only way in."""
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-
-    from .prometheus import registry, token_matches
 
     if not settings.METRICS_TOKEN:
         raise Http404

@@ -22,7 +22,8 @@ from django.views.decorators.vary import vary_on_headers
 from customers.models import Area, Package
 from customers.selectors import branches_visible_to
 from dashboard import drilldown, performance, report
-from dashboard.metrics import Scope, month_start, q2
+from dashboard.funnel import funnel
+from dashboard.metrics import Scope, month_end, month_start, q2
 from dashboard.selectors import (
     BREAKDOWNS,
     analytics_dashboard,
@@ -304,9 +305,6 @@ def api_summary(request):
 
 def _funnel(scope: Scope, month: date | None, day: date | None) -> dict | None:
     """Leads created in the month and how far they got (docs/metrics.md, "Growth funnel")."""
-    from .funnel import funnel
-    from .metrics import month_end
-
     if month is None:
         return None
     figures = funnel(month, min(month_end(month), day) if day else month_end(month), scope=scope)
