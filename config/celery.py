@@ -159,10 +159,16 @@ app.conf.beat_schedule = {
         "task": "radius.tasks.collect_accounting_usage",
         "schedule": float(settings.USAGE_POLL_SECONDS),
     },
-    # Analytics: yesterday's daily metric rows (docs/metrics.md), after midnight's package changes.
+    # Analytics (docs/metrics.md, "Snapshots"): yesterday's daily metric rows finalised, after midnight's
+    # package changes; and today's rows rewritten every few minutes, so the dashboard's "figures so far
+    # today" hold the 02:30 run's invoices and the day's payments (set-based; nothing on the payment path).
     "dashboard-snapshot-metrics": {
         "task": "dashboard.tasks.snapshot_metrics_nightly",
         "schedule": crontab(hour=1, minute=40),
+    },
+    "dashboard-snapshot-today": {
+        "task": "dashboard.tasks.snapshot_metrics_today",
+        "schedule": crontab(minute="*/5"),
     },
     # Contracts: signed ones activated on their start date, renewal reminders through notify,
     # renewal or expiry at the end of the term.

@@ -35,6 +35,19 @@ def jit_off() -> None:
             cursor.execute("SET LOCAL jit = off")
 
 
+def snapshot_lock() -> None:
+    """PostgreSQL, until the transaction ends: one writer of snapshot rows at a time (today's rewrite
+    every few minutes and the 01:40 nightly job may meet; each deletes a day's rows and inserts them
+    again, and two at once would collide on the rows' unique key). Why SQL: advisory locks have no ORM
+    API; SQLite lets one writer in at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", SNAPSHOT_LOCK)
+
+
+SNAPSHOT_LOCK = (7_304, 1)  # the snapshot writers' advisory lock (PostgreSQL; 7_301–7_303: resellers, churn, payments)
+
+
 # The incremental snapshot limits every scan to the subscriptions of the customers touched on the day
 # (a temporary table `analytics_touched`, see `touched_sql`); the full one reads everything.
 TOUCHED_OBJECTS = " AND object_id IN (SELECT object_key FROM analytics_touched)"
