@@ -664,6 +664,7 @@ LOGGING = {
     "filters": {
         "first_time_only": {"()": "ispbill.core.logging.FirstTimeOnly"},
         "database_down_without_traceback": {"()": "ispbill.core.logging.DatabaseDownWithoutTraceback"},
+        "static_requests_off": {"()": "ispbill.core.logging.StaticRequestsOff"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
@@ -671,7 +672,8 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         # A 503 while PostgreSQL is down is logged once, as one line, by ispbill/core/errors.py.
         "django.request": {"level": "INFO", "filters": ["database_down_without_traceback"]},
-        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # runserver's request lines (the demo's web process), without the static files a page brings.
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True, "filters": ["static_requests_off"]},
         # WeasyPrint and fontTools narrate every PDF step at INFO; WeasyPrint repeats a warning about a
         # missing library for every font of every PDF: once per process is enough.
         **{name: {"level": "WARNING"} for name in ("axes", "fontTools")},
