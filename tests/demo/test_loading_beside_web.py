@@ -21,6 +21,7 @@ import tempfile
 import time
 from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 import urllib3
@@ -89,9 +90,12 @@ class Browser:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if method == "POST":
             headers.update({"X-CSRFToken": self.cookies.get("csrftoken", ""), "Referer": self.base + path})
+        body = None
+        if fields is not None:
+            body = urlencode(fields)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.monotonic()
-        response = self.http.request(method, self.base + path, fields=fields, headers=headers, redirect=False,
-                                     encode_multipart=False)
+        response = self.http.request(method, self.base + path, body=body, headers=headers, redirect=False)
         if self.timings is not None:
             self.timings.append(time.monotonic() - started)
         for header in response.headers.getlist("Set-Cookie"):
@@ -107,7 +111,7 @@ class Browser:
         signed_in = self.request("POST", login, {"username": ADMIN[0], "password": ADMIN[1], "csrfmiddlewaretoken": token})
         assert signed_in.status == 302, signed_in.data.decode()[:500]
         suspended = self.request("POST", reverse("staff:subscription-suspend", args=[subscription_id]),
-                                 {"suspension_type": Subscription.SuspensionType.values[0], "reason": "Timing the demo"})
+                                 {"suspension_type": Subscription.SuspensionType.CUSTOMER_REQUEST, "reason": "Timing the demo"})
         back = self.request("POST", reverse("staff:subscription-reactivate", args=[subscription_id]), {"reason": "Timing the demo"})
         assert (suspended.status, back.status) == (302, 302)
 
