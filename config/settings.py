@@ -683,6 +683,10 @@ LOGGING = {
         **{name: {"level": env.str("CELERY_TASK_LOG_LEVEL", default="INFO")} for name in ("celery.worker.strategy", "celery.app.trace")},
     },
 }
+if DEMO:
+    # The console message backend's lines are the demo's phone and mailbox (a sign-in code, a receipt):
+    # printed even where a process logs warnings only (`make run`'s worker: Procfile.dev).
+    LOGGING["loggers"]["ispbill.notify"] = {"level": "INFO"}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # LOG_FORMAT=json: one JSON object per line (python-json-logger), same fields and UTC times.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")

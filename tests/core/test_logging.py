@@ -102,3 +102,20 @@ def test_make_runs_worker_and_beat_log_warnings_only_without_celerys_banner(proc
     assert "--loglevel=WARNING" in words
     if process == "worker":
         assert "CELERY_TASK_LOG_LEVEL=WARNING" in words[:celery]  # celery.app.trace has its own level in LOGGING
+
+
+def test_the_demo_worker_at_warning_still_prints_the_messages_it_sends(settings):
+    """The console backend's lines are the demo's phone (a sign-in code): they stay when the worker logs
+    warnings only; any other information line does not."""
+    assert settings.DEMO
+    config = {**settings.LOGGING, "root": {**settings.LOGGING["root"], "level": "WARNING"}}
+    out = _configured_output(lambda: logging.config.dictConfig(config), "ispbill.notify")
+    logging.getLogger("ispbill.notify").info("notify sms to +8801711000000 (sign_in_code): Your code is 123456")
+    logging.getLogger("billing.services").info("billing run 7 finished")
+    text = out.getvalue()
+    assert "Your code is 123456" in text and "billing run 7" not in text
+
+
+def test_make_runs_demo_loader_runs_its_inline_tasks_quietly():
+    words = _procfile_dev_words("demo")
+    assert "CELERY_TASK_LOG_LEVEL=WARNING" in words[:words.index("python")]

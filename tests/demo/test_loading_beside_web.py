@@ -134,7 +134,7 @@ def demo_on_sqlite(tmp_path):
                            cwd=BASE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         http = urllib3.PoolManager(timeout=2, retries=False)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while True:
             try:
                 if http.request("GET", f"{url}/healthz").status == 200:
