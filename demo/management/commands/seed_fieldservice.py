@@ -83,10 +83,10 @@ class Command(BaseCommand):
         self.created = {"technicians": 0, "equipment": 0, "orders": 0}
         # A transaction per part and per work order, not one for it all: `make run` loads this beside
         # the web server, which waits for SQLite's write lock while one is open (demo/yielding.py).
+        techs = self.ensure_technicians()  # outside: hashing their passwords takes a while
         with transaction.atomic():
             services.checklist_templates_ensure_defaults()
             self.supervisor = get_user_model().objects.filter(username="supervisor").first()
-            techs = self.ensure_technicians()
             self.drop_history_installations()
             items = self.ensure_equipment(techs)
         customers = list(
