@@ -14,6 +14,12 @@ hypothesis_settings.register_profile("ispbill", deadline=None)
 hypothesis_settings.load_profile("ispbill")
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "slow: longer than the ~20 s a test may take (a demo run in processes of its own); -m 'not slow' leaves them out",
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     # The postgres marker means "row locks and real concurrency": it needs PostgreSQL, which CI always has.
     if os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):

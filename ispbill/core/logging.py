@@ -50,17 +50,16 @@ class DatabaseDownWithoutTraceback(logging.Filter):
         return not database_unreachable(exc)
 
 
-class StaticRequestsOff(logging.Filter):
-    """Drops runserver's (django.server) line for a static file or the favicon that was served (status
-    below 400). A page brings a dozen of them: in a 33-minute demo they were 1,677 of 2,503 lines and
-    scrolled the logins `make run` prints off the screen. The page requests themselves, and a static
-    file that is missing (404), are still logged."""
+class QuietRequests(logging.Filter):
+    """Drops runserver's (django.server) line for a request to one of `prefixes` that was answered
+    (status below 400): the static files and favicon a page brings (in a 33-minute demo they were 1,677
+    of 2,503 lines and scrolled the logins `make run` prints off the screen) and, in the demo, the
+    calls the worker makes to the payment gateways' emulators. Page requests, and any of these that
+    fails (a missing static file's 404), are still logged."""
 
-    def __init__(self, name: str = ""):
-        super().__init__(name)
-        from django.conf import settings  # settings are loaded by the time logging is configured
-
-        self.prefixes = tuple(prefix for prefix in (settings.STATIC_URL, "/favicon.ico") if prefix)
+    def __init__(self, prefixes=()):
+        super().__init__()
+        self.prefixes = tuple(prefix for prefix in prefixes if prefix)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "status_code", 500) >= 400 or not record.args:
