@@ -31,8 +31,11 @@ RUN_STARTED := $(shell date +%s)
 # RADIUS_ACCT_PORT to choose them.
 RADIUS_FREE_PORTS := $(shell $(PYTHON) -c 'import socket; s = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in "ab"]; [x.bind(("127.0.0.1", 0)) for x in s]; print(*(x.getsockname()[1] for x in s))' 2>/dev/null)
 # HOTSPOT_PORT: the demo Wi-Fi zone's hotspot login page (served by its simulated router): a printed card's
-# QR code opens it (VOUCHER_LOGIN_URL), with the code filled in.
-HOTSPOT_PORT ?= 8088
+# QR code opens it (VOUCHER_LOGIN_URL), with the code filled in. A TCP port free now, like the routers' (a fixed
+# default collided between two checkouts); the routers process prints it. `make run HOTSPOT_PORT=8088` fixes it.
+ifndef HOTSPOT_PORT
+HOTSPOT_PORT := $(shell $(PYTHON) -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null)
+endif
 RUN_ENV = SITE_URL=http://$(HOST):$(PORT) WEB_HOST=$(HOST) WEB_PORT=$(PORT) RUN_STARTED=$(RUN_STARTED) PATH="$(CURDIR)/$(BIN):$$PATH" \
 	DEMO_HOTSPOT_PORT=$(HOTSPOT_PORT) VOUCHER_LOGIN_URL='http://$(HOST):$(HOTSPOT_PORT)/login?username={code}&password={code}'
 RADIUS_ENV = RADIUS_AUTH_PORT=$${RADIUS_AUTH_PORT:-$(word 1,$(RADIUS_FREE_PORTS))} RADIUS_ACCT_PORT=$${RADIUS_ACCT_PORT:-$(word 2,$(RADIUS_FREE_PORTS))}

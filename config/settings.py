@@ -664,6 +664,16 @@ LOGGING = {
     "filters": {
         "first_time_only": {"()": "ispbill.core.logging.FirstTimeOnly"},
         "database_down_without_traceback": {"()": "ispbill.core.logging.DatabaseDownWithoutTraceback"},
+        "quiet_requests": {
+            "()": "ispbill.core.logging.QuietRequests",
+            "prefixes": [
+                STATIC_URL, "/favicon.ico",
+                # The demo's payment gateway emulators (demo/): the worker's server-to-server calls (a payment's
+                # status, a refund's) every few minutes. Their pages a visitor opens are still logged.
+                *(["/sandbox/sslcommerz/gwprocess/v4/api.php", "/sandbox/sslcommerz/validator/", "/sandbox/bkash/v1.2.0-beta/",
+                   "/sandbox/nagad/api/"] if DEMO else []),
+            ],
+        },
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
@@ -671,7 +681,8 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         # A 503 while PostgreSQL is down is logged once, as one line, by ispbill/core/errors.py.
         "django.request": {"level": "INFO", "filters": ["database_down_without_traceback"]},
-        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # runserver's request lines (the demo's web process), without the static files a page brings.
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True, "filters": ["quiet_requests"]},
         # WeasyPrint and fontTools narrate every PDF step at INFO; WeasyPrint repeats a warning about a
         # missing library for every font of every PDF: once per process is enough.
         **{name: {"level": "WARNING"} for name in ("axes", "fontTools")},
@@ -681,6 +692,10 @@ LOGGING = {
         **{name: {"level": env.str("CELERY_TASK_LOG_LEVEL", default="INFO")} for name in ("celery.worker.strategy", "celery.app.trace")},
     },
 }
+if DEMO:
+    # The console message backend's lines are the demo's phone and mailbox (a sign-in code, a receipt):
+    # printed even where a process logs warnings only (`make run`'s worker: Procfile.dev).
+    LOGGING["loggers"]["ispbill.notify"] = {"level": "INFO"}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # LOG_FORMAT=json: one JSON object per line (python-json-logger), same fields and UTC times.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")

@@ -80,8 +80,10 @@ def seed_states(*, gateway_base_url: str | None = None) -> Report:
     (a test's live server); without it one is started on a loopback port for the online payments."""
     report = Report()
     admin = get_user_model().objects.filter(is_superuser=True, kind="staff").order_by("pk").first()
-    with transaction.atomic():
-        people = {key: _customer(key, name, phone, address, admin=admin) for key, name, phone, address in CUSTOMERS}
+    people = {}
+    for key, name, phone, address in CUSTOMERS:  # one at a time: each hashes a portal password in its transaction
+        with transaction.atomic():
+            people[key] = _customer(key, name, phone, address, admin=admin)
     # Each step in its own transaction (the services lock rows); none is open while the emulator
     # calls back below, or SQLite's one writer would wait for itself.
     with transaction.atomic():

@@ -33,6 +33,7 @@ from contracts.tasks import contract_send_drafted
 from demo.loading import loading_clear, loading_write
 from demo.logins import write_logins
 from demo.messages import seeded_messages_delivered
+from demo.yielding import leave_gaps
 from network.tasks import broadcast_outage
 from usecases.tasks import credit_paid_online_payments
 
@@ -106,7 +107,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         write_logins(self.stdout.write)
 
-    def run_steps(self, chosen, options, *, out: OutputWrapper, on_done=None) -> None:
+    def run_steps(self, chosen, options, *, out: OutputWrapper, on_done=None, beside_web: bool = False) -> None:
+        """`beside_web`: the web server is up (`--later`): pause after each transaction so that its
+        requests get SQLite's write lock (demo/yielding.py), and say how long the longest held it."""
         for number, (name, command, step_options) in enumerate(chosen, start=1):
             out.write(f"[{number}/{len(chosen)}] {name} ({command}) …")
             out.flush()
@@ -114,9 +117,13 @@ class Command(BaseCommand):
             step_options = {**step_options, **self.sizes(command, options)}
             # The history the steps write queues the messages its events would send (receipts, visit
             # times, contract links): recorded as delivered when they happened, never handed to the worker.
-            with seeded_messages_delivered(), message_tasks_inline():
+            with ExitStack() as stack:
+                held = stack.enter_context(leave_gaps()) if beside_web else None
+                stack.enter_context(seeded_messages_delivered())
+                stack.enter_context(message_tasks_inline())
                 call_command(command, stdout=out._out, stderr=out._out, **step_options)
-            out.write(self.style.SUCCESS(f"[{number}/{len(chosen)}] {name} done in {time.monotonic() - step_started:.1f} s"))
+            longest = f" (longest transaction {max(held):.2f} s of {len(held)})" if held else ""
+            out.write(self.style.SUCCESS(f"[{number}/{len(chosen)}] {name} done in {time.monotonic() - step_started:.1f} s{longest}"))
             out.flush()
             if on_done:
                 on_done(name)
@@ -152,7 +159,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"ispbill is ready at {base}/{since}; first pages opened in {seconds:.1f} s."))
         self.stdout.write("")
         write_logins(self.stdout.write)
-        rest = [step for step in STEPS if step[0] not in FIRST_STEPS]
+        rest = [step for step in STEPS if step[0] not in FIRST_STEPS and (not options["only"] or step[0] in options["only"])]
         log_path = Path(settings.VAR_DIR) / "demo-seed.log"
         self.stdout.write(
             f"Loading the rest of the demo in the background ({', '.join(name for name, _c, _o in rest)}); progress in"
@@ -170,7 +177,7 @@ class Command(BaseCommand):
             out = OutputWrapper(log)
             try:
                 loading_write(pending=[name for name, _c, _o in rest], done=done)
-                self.run_steps(rest, options, out=out, on_done=tick)
+                self.run_steps(rest, options, out=out, on_done=tick, beside_web=True)
             except Exception as error:  # the servers stay up: the demo works with what is loaded
                 out.write(f"failed: {error!r}")
                 loading_clear()

@@ -45,8 +45,10 @@ def _ends(subscription: Subscription):
     return None, False
 
 
-@transaction.atomic
-def seed_usage_history(*, seed: str = "2026:churn") -> int:
+def seed_usage_history(*, seed: str = "2026:churn", batch: int = 2000) -> int:
+    """The missing days of a year of usage, written `batch` rows a transaction (`make run` loads this
+    beside the web server, which waits for SQLite's write lock while one is open: demo/yielding.py).
+    Idempotent: days already present are kept, so an interrupted run is completed by the next."""
     today = timezone.localdate()
     first = today - timedelta(days=HISTORY_DAYS)
     subscriptions = list(Subscription.objects.filter(activated_at__isnull=False).select_related("package").order_by("pk"))
@@ -75,7 +77,9 @@ def seed_usage_history(*, seed: str = "2026:churn") -> int:
                 rows.append(UsageDaily(subscription_id=subscription.pk, day=day,
                                        upload_bytes=int(total * upload_share), download_bytes=int(total * (1 - upload_share))))
             day += timedelta(days=1)
-    UsageDaily.objects.bulk_create(rows, batch_size=5000)
+    for start in range(0, len(rows), batch):
+        with transaction.atomic():
+            UsageDaily.objects.bulk_create(rows[start:start + batch])
     return len(rows)
 
 

@@ -81,8 +81,10 @@ class Command(BaseCommand):
         if ContractTemplate.objects.filter(key="home-internet").exists():
             self.stdout.write("Contracts: already seeded.")
         else:
-            with transaction.atomic():
-                counts = self.seed(admin)
+            # Each contract's services in their own transactions, not all in one: sending and signing
+            # render PDFs (a second or more each), and `make run` loads this beside the web server, which
+            # waits for SQLite's write lock while one is open (demo/yielding.py).
+            counts = self.seed(admin)
             self.stdout.write("Contracts: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
         if not ContractRule.objects.exists():
             with transaction.atomic():

@@ -81,19 +81,24 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.rng = random.Random(17)
         self.created = {"technicians": 0, "equipment": 0, "orders": 0}
+        # A transaction per part and per work order, not one for it all: `make run` loads this beside
+        # the web server, which waits for SQLite's write lock while one is open (demo/yielding.py).
+        techs = self.ensure_technicians()  # outside: hashing their passwords takes a while
         with transaction.atomic():
             services.checklist_templates_ensure_defaults()
             self.supervisor = get_user_model().objects.filter(username="supervisor").first()
-            techs = self.ensure_technicians()
             self.drop_history_installations()
             items = self.ensure_equipment(techs)
-            customers = list(
-                Customer.objects.filter(subscriptions__status=Subscription.Status.ACTIVE).distinct().order_by("pk")[:400]
-            )
-            if customers and WorkOrder.objects.filter(events__action="demo").count() < ORDERS:
-                self.ensure_orders(techs, customers, items)
-            if customers:
+        customers = list(
+            Customer.objects.filter(subscriptions__status=Subscription.Status.ACTIVE).distinct().order_by("pk")[:400]
+        )
+        made = WorkOrder.objects.filter(events__action="demo").distinct().count()
+        if customers and made < ORDERS:
+            self.ensure_orders(techs, customers, items, first=made)
+        if customers:
+            with transaction.atomic():
                 self.ensure_today(techs[0], customers, items)
+            with transaction.atomic():
                 self.ensure_portal_customer(techs[0], items)
         if not quiet:
             made = ", ".join(f"{n} {what}" for what, n in self.created.items() if n) or "nothing (all present)"
@@ -245,35 +250,41 @@ class Command(BaseCommand):
             WorkOrderEvent.objects.filter(pk=event.pk).update(at=event.at + shift)
         order.events.filter(action="created").update(at=created)
 
-    def ensure_orders(self, techs, customers, items):
+    def ensure_orders(self, techs, customers, items, *, first: int = 0):
+        """The demo's past and coming work orders, each in its transaction; `first`: how many an
+        interrupted run already made."""
+        for index in range(first, ORDERS):
+            with transaction.atomic():
+                self._order(index, techs, customers, items)
+
+    def _order(self, index, techs, customers, items):
         rng = self.rng
         kinds = [WorkOrder.Kind.REPAIR] * 5 + [WorkOrder.Kind.INSTALLATION] * 3 + [
             WorkOrder.Kind.RELOCATION, WorkOrder.Kind.COLLECTION, WorkOrder.Kind.DISCONNECTION, WorkOrder.Kind.SITE_SURVEY,
         ]
-        for index in range(ORDERS):
-            day = -30 + (index * 37) // ORDERS  # -30 … +6
-            tech = techs[index % len(techs)]
-            # Every ninth order goes back to a customer seen a few orders earlier: repeat visits for the
-            # first-time fix rate.
-            customer = customers[((index - 3 if index % 9 == 8 else index) * 13) % len(customers)]
-            kind = kinds[index % len(kinds)]
-            start = self._at(day, 9 + (index % 4) * 2)
-            if day < 0:
-                finish = rng.choice(["completed"] * 7 + ["failed"] * 2 + ["cancelled"])
-            elif day == 0:
-                finish = ["assigned", "en_route", "on_site", "completed"][index % 4]
-            else:
-                finish = ["new", "scheduled", "assigned", "assigned"][index % 4]
-            order = self._make(tech=tech, customer=customer, kind=kind, start=start, finish=finish, items=items, rng=rng)
-            self._backdate(order, start)
-            if order.status == WorkOrder.Status.COMPLETED:
-                order.refresh_from_db()
-                survey = order.survey  # tickets' survey, asked on completion: the visit's time, half of them answered
-                if survey is not None and survey.rating is None:
-                    if rng.random() < 0.5:
-                        workorder_rate(customer=order.customer, order=order, rating=rng.choice([5, 5, 4, 4, 3, 2]))
-                    type(survey).objects.filter(pk=survey.pk, answered_at__isnull=False).update(answered_at=order.completed_at + timedelta(hours=3))
-                    type(survey).objects.filter(pk=survey.pk).update(asked_at=order.completed_at)
+        day = -30 + (index * 37) // ORDERS  # -30 … +6
+        tech = techs[index % len(techs)]
+        # Every ninth order goes back to a customer seen a few orders earlier: repeat visits for the
+        # first-time fix rate.
+        customer = customers[((index - 3 if index % 9 == 8 else index) * 13) % len(customers)]
+        kind = kinds[index % len(kinds)]
+        start = self._at(day, 9 + (index % 4) * 2)
+        if day < 0:
+            finish = rng.choice(["completed"] * 7 + ["failed"] * 2 + ["cancelled"])
+        elif day == 0:
+            finish = ["assigned", "en_route", "on_site", "completed"][index % 4]
+        else:
+            finish = ["new", "scheduled", "assigned", "assigned"][index % 4]
+        order = self._make(tech=tech, customer=customer, kind=kind, start=start, finish=finish, items=items, rng=rng)
+        self._backdate(order, start)
+        if order.status == WorkOrder.Status.COMPLETED:
+            order.refresh_from_db()
+            survey = order.survey  # tickets' survey, asked on completion: the visit's time, half of them answered
+            if survey is not None and survey.rating is None:
+                if rng.random() < 0.5:
+                    workorder_rate(customer=order.customer, order=order, rating=rng.choice([5, 5, 4, 4, 3, 2]))
+                type(survey).objects.filter(pk=survey.pk, answered_at__isnull=False).update(answered_at=order.completed_at + timedelta(hours=3))
+                type(survey).objects.filter(pk=survey.pk).update(asked_at=order.completed_at)
 
     def ensure_today(self, tech, customers, items):
         """The demo technician has work today, whenever the demo is opened."""

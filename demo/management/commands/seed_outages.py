@@ -83,36 +83,50 @@ def _mark_sent(outage: Outage, at) -> None:
     )
 
 
-@transaction.atomic
 def seed_outages(*, areas, routers, seed: str = "2026") -> str:
+    """A transaction per outage, not one for them all: `make run` loads this beside the web server,
+    which waits for SQLite's write lock while one is open (demo/yielding.py)."""
     rng = random.Random(seed)
     today = timezone.localtime().replace(minute=0, second=0, microsecond=0)
     told = 0
     for days_ago, hour, minutes, title, description, area_count, router_count, update in DEMO_OUTAGES:
-        started = (today - timedelta(days=days_ago)).replace(hour=hour)
-        title_bn, description_bn, update_bn = DEMO_OUTAGES_BN.get(title, ("", "", ""))
-        outage = outages.outage_declare(
-            actor=None, title=title, description=description, title_bn=title_bn, description_bn=description_bn, started_at=started,
-            areas=rng.sample(areas, min(area_count, len(areas))), routers=rng.sample(routers, min(router_count, len(routers))),
-            estimated_restoration_at=started + timedelta(minutes=minutes + rng.choice((-20, 0, 30))),
-        )
-        Outage.objects.filter(pk=outage.pk).update(declared_at=started + timedelta(minutes=5), created_at=started)
-        if update:
-            posted = outages.outage_post_update(actor=None, outage=outage, message=update, message_bn=update_bn)
-            OutageUpdate.objects.filter(pk=posted.pk).update(created_at=started + timedelta(minutes=minutes // 2))
-        for broadcast in OutageBroadcast.objects.filter(outage=outage):
-            told += outages.outage_broadcast_send(broadcast_id=broadcast.pk)
-        outage.refresh_from_db()
-        restored = started + timedelta(minutes=minutes)
-        outages.outage_restore(
-            actor=None, outage=outage, restored_at=restored, note="Service is back to normal.",
-            note_bn="সেবা স্বাভাবিক হয়েছে।" if title_bn else "",
-        )
-        told += outages.outage_broadcast_send(broadcast_id=OutageBroadcast.objects.get(outage=outage, event="outage_restored").pk)
-        OutageBroadcast.objects.filter(outage=outage).update(created_at=started, finished_at=restored)
-        _mark_sent(outage, started + timedelta(minutes=10))
+        with transaction.atomic():
+            told += _past_outage(rng, today, days_ago, hour, minutes, title, description, area_count, router_count, update,
+                                 areas=areas, routers=routers)
+    with transaction.atomic():
+        _dismissed_suggestion(today, routers)
+    return f"Seeded {len(DEMO_OUTAGES)} past outages ({told} customer messages) and one dismissed suggestion."
 
-    # A router that stopped answering for a few minutes: suggested by the health check, dismissed by staff.
+
+def _past_outage(rng, today, days_ago, hour, minutes, title, description, area_count, router_count, update, *, areas, routers) -> int:
+    told = 0
+    started = (today - timedelta(days=days_ago)).replace(hour=hour)
+    title_bn, description_bn, update_bn = DEMO_OUTAGES_BN.get(title, ("", "", ""))
+    outage = outages.outage_declare(
+        actor=None, title=title, description=description, title_bn=title_bn, description_bn=description_bn, started_at=started,
+        areas=rng.sample(areas, min(area_count, len(areas))), routers=rng.sample(routers, min(router_count, len(routers))),
+        estimated_restoration_at=started + timedelta(minutes=minutes + rng.choice((-20, 0, 30))),
+    )
+    Outage.objects.filter(pk=outage.pk).update(declared_at=started + timedelta(minutes=5), created_at=started)
+    if update:
+        posted = outages.outage_post_update(actor=None, outage=outage, message=update, message_bn=update_bn)
+        OutageUpdate.objects.filter(pk=posted.pk).update(created_at=started + timedelta(minutes=minutes // 2))
+    for broadcast in OutageBroadcast.objects.filter(outage=outage):
+        told += outages.outage_broadcast_send(broadcast_id=broadcast.pk)
+    outage.refresh_from_db()
+    restored = started + timedelta(minutes=minutes)
+    outages.outage_restore(
+        actor=None, outage=outage, restored_at=restored, note="Service is back to normal.",
+        note_bn="সেবা স্বাভাবিক হয়েছে।" if title_bn else "",
+    )
+    told += outages.outage_broadcast_send(broadcast_id=OutageBroadcast.objects.get(outage=outage, event="outage_restored").pk)
+    OutageBroadcast.objects.filter(outage=outage).update(created_at=started, finished_at=restored)
+    _mark_sent(outage, started + timedelta(minutes=10))
+    return told
+
+
+def _dismissed_suggestion(today, routers) -> None:
+    """A router that stopped answering for a few minutes: suggested by the health check, dismissed by staff."""
     router = routers[-1]
     went_down = (today - timedelta(days=12)).replace(hour=4, minute=10)
     period = RouterDownPeriod.objects.create(router=router, started_at=went_down, ended_at=went_down + timedelta(minutes=6), error="timed out")
@@ -122,4 +136,3 @@ def seed_outages(*, areas, routers, seed: str = "2026") -> str:
     )
     suggestion.routers.set([router])
     outages.outage_dismiss(actor=None, outage=suggestion, reason="Planned reboot after a configuration change; back in six minutes.")
-    return f"Seeded {len(DEMO_OUTAGES)} past outages ({told} customer messages) and one dismissed suggestion."

@@ -107,9 +107,12 @@ class Command(BaseCommand):
         # Accrue on the customers' past payments (recorded before the rules existed), month by month.
         payments = Payment.objects.filter(customer__reseller=reseller, status=Payment.Status.COMPLETED).order_by("received_at", "pk")
         accrued = set(CommissionEntry.objects.filter(kind="accrual", payment__in=payments).values_list("payment_id", flat=True))
-        with transaction.atomic():
-            for payment in payments:
-                if payment.pk not in accrued:
+        # Twenty payments a transaction, not all in one: `make run` loads this beside the web server,
+        # which waits for SQLite's write lock while one is open (demo/yielding.py).
+        pending = [payment for payment in payments if payment.pk not in accrued]
+        for start in range(0, len(pending), 20):
+            with transaction.atomic():
+                for payment in pending[start:start + 20]:
                     commissions.commission_on_payment(actor=None, payment=payment)
         this_month = _month_start(timezone.localdate())
         months = sorted(set(CommissionEntry.objects.filter(wallet__reseller=reseller).values_list("period", flat=True)))

@@ -88,12 +88,16 @@ class Command(BaseCommand):
         today = timezone.localdate()
         created = 0
         # The customers were told about their tickets' replies and resolutions back then, not now.
-        with seeded_messages_delivered(when=_event_time), transaction.atomic():
-            self.ensure_support_settings(today)
+        # A transaction per ticket: `make run` loads this beside the web server, which waits for
+        # SQLite's write lock while one is open (demo/yielding.py).
+        with seeded_messages_delivered(when=_event_time):
+            with transaction.atomic():
+                self.ensure_support_settings(today)
             for plan in self.plans(tickets, today):
                 if Ticket.objects.filter(customer=plan.customer, subject=plan.subject).exists():
                     continue
-                self.play(plan, agents=agents, manager=manager, technician=technician)
+                with transaction.atomic():
+                    self.play(plan, agents=agents, manager=manager, technician=technician)
                 created += 1
             sla_policies.sla_check()
         if not quiet:

@@ -63,8 +63,10 @@ def _configure_fup() -> int:
     return configured
 
 
-@transaction.atomic
-def seed_history(*, days: int = 60, seed: str = "2026") -> str:
+def seed_history(*, days: int = 60, seed: str = "2026", batch: int = 2000) -> str:
+    """A transaction for the old rows' removal and one per `batch` rows written, not one for it all:
+    `make run` loads this beside the web server, which waits for SQLite's write lock while one is
+    open (demo/yielding.py)."""
     now = timezone.now()
     today = timezone.localdate(now)
     first = today - timedelta(days=days)
@@ -75,8 +77,10 @@ def seed_history(*, days: int = 60, seed: str = "2026") -> str:
         .order_by("pk")
     )
     ids = [s.pk for s in subscriptions]
-    UsageDaily.objects.filter(subscription__in=ids, day__gte=first, day__lt=today).delete()
-    UsageHourly.objects.filter(subscription__in=ids, hour__gte=usage.day_bounds(today - timedelta(days=2))[0], hour__lt=usage.day_bounds(today)[0]).delete()
+    with transaction.atomic():
+        UsageDaily.objects.filter(subscription__in=ids, day__gte=first, day__lt=today).delete()
+        UsageHourly.objects.filter(subscription__in=ids, hour__gte=usage.day_bounds(today - timedelta(days=2))[0],
+                                   hour__lt=usage.day_bounds(today)[0]).delete()
     daily_rows: list[UsageDaily] = []
     hourly_rows: list[UsageHourly] = []
     total_weight = sum(HOUR_WEIGHTS)
@@ -111,8 +115,10 @@ def seed_history(*, days: int = 60, seed: str = "2026") -> str:
                         upload_bytes=int(up * share), download_bytes=int(down * share),
                     ))
             day += timedelta(days=1)
-    UsageDaily.objects.bulk_create(daily_rows, batch_size=2000)
-    UsageHourly.objects.bulk_create(hourly_rows, batch_size=2000)
+    for model, rows in ((UsageDaily, daily_rows), (UsageHourly, hourly_rows)):
+        for start in range(0, len(rows), batch):
+            with transaction.atomic():
+                model.objects.bulk_create(rows[start:start + batch])
     result = usage.fup_evaluate(now=now)
     return (
         f"Seeded {len(daily_rows):,} daily and {len(hourly_rows):,} hourly usage rows for {len(subscriptions):,} subscriptions"
