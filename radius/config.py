@@ -33,6 +33,8 @@ class Options:
     db_pool: int = 8
     interim_interval: int = 300
     log_destination: str = "files"  # or "stdout"
+    # Seconds between tries of a spooled packet PostgreSQL did not take (sites-enabled/ispbill-replay).
+    replay_retry: int = 5
 
 
 def _quote(value: str) -> str:
@@ -50,6 +52,9 @@ def conninfo() -> str:
         "user": settings.RADIUS_DB_USER,
         "password": settings.RADIUS_DB_PASSWORD,
         "application_name": "freeradius",
+        # A database that does not answer costs a request 3 s at most, then the pool waits its
+        # retry_delay before trying again (mods-available/sql).
+        "connect_timeout": "3",
     }
     def value(text: str) -> str:
         return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
@@ -122,6 +127,8 @@ def config_write(out: Path, options: Options = Options()) -> list[Router]:
         "AUTH_PORT": str(options.auth_port),
         "ACCT_PORT": str(options.acct_port),
         "INTERIM": str(options.interim_interval),
+        "SPOOLDIR": str(out / "var"),
+        "REPLAY_RETRY": str(options.replay_retry),
     }
     for source in sorted(TEMPLATES.rglob("*")):
         if source.is_dir():
@@ -134,9 +141,17 @@ def config_write(out: Path, options: Options = Options()) -> list[Router]:
         _write_private(target, text)
     routers = radius_routers()
     _write_private(out / "clients.conf", clients_conf(routers))
-    for name in ("log", "run"):
+    for name in ("log", "run", "var", "var/acct", "var/postauth"):
         (out / name).mkdir(exist_ok=True)
+    for name in ("var", "var/acct", "var/postauth"):
+        os.chmod(out / name, 0o700)  # the spools hold the routers' packets until they are replayed
     return routers
+
+
+def spool_pending(directory: Path) -> list[Path]:
+    """The spool files not replayed yet (accounting and post-auth): empty once PostgreSQL has every
+    packet FreeRADIUS answered."""
+    return sorted(p for name in ("acct", "postauth") for p in (Path(directory) / "var" / name).glob("detail*"))
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -23,7 +23,7 @@ from pyrad.client import Client
 from pyrad.dictionary import Dictionary
 
 from ispbill.core.statements import on_postgresql
-from radius.config import Options, config_write
+from radius.config import Options, config_write, spool_pending
 from radius.serve import Supervisor
 from radius.sql import role_ensure
 
@@ -47,6 +47,16 @@ class RadiusServer:
 
     def log(self) -> str:
         return "".join(self.output[-80:])
+
+    def spool_drained(self, *, timeout: float = 10.0) -> bool:
+        """Wait until the replay servers have written every spooled packet to PostgreSQL (the spool
+        files are deleted once written); False if they are still there after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while spool_pending(self.directory):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
 
 
 def _start(directory: Path) -> tuple[subprocess.Popen, list[str]]:
@@ -143,6 +153,7 @@ class Nas:
     address (each router is a client by its address)."""
 
     def __init__(self, server: RadiusServer, *, secret: str, address: str = "127.0.0.1"):
+        self.server = server
         self.address = address
         self.client = Client(
             server="127.0.0.1", authport=server.auth_port, acctport=server.acct_port, secret=secret.encode(),
@@ -159,7 +170,10 @@ class Nas:
         request["Framed-Protocol"] = "PPP"
         return self.client.SendPacket(request)
 
-    def accounting(self, status: str, *, username: str = "", session_id: str = "", **attributes):
+    def accounting(self, status: str, *, username: str = "", session_id: str = "", written: bool = True, **attributes):
+        """Send one accounting packet and check it is answered. FreeRADIUS answers once the packet is
+        in its spool; with `written` (the default) this also waits until the replay has written it to
+        PostgreSQL, so the test reads the row as the packet left it."""
         request = self.client.CreateAcctPacket(User_Name=username) if username else self.client.CreateAcctPacket()
         request["Acct-Status-Type"] = status
         request["NAS-IP-Address"] = self.address
@@ -169,6 +183,8 @@ class Nas:
             request[name.replace("_", "-")] = value
         reply = self.client.SendPacket(request)
         assert reply.code == packet.AccountingResponse
+        if written:
+            assert self.server.spool_drained(), "the spooled accounting was not written to PostgreSQL:\n" + self.server.log()
         return reply
 
 
