@@ -34,7 +34,9 @@ class Options:
     interim_interval: int = 300
     log_destination: str = "files"  # or "stdout"
     # Seconds between tries of a spooled packet PostgreSQL did not take (sites-enabled/ispbill-replay).
-    replay_retry: int = 5
+    replay_retry: int = 5  # FreeRADIUS takes 4 at least
+    # libpq connection string for rlm_sql; None: our database as RADIUS_DB_USER (conninfo()).
+    conninfo: str | None = None
 
 
 def _quote(value: str) -> str:
@@ -122,7 +124,7 @@ def config_write(out: Path, options: Options = Options()) -> list[Router]:
         "THREADS": str(options.threads),
         "POOL": str(options.db_pool),
         "POOL_MAX": str(options.db_pool * 2),
-        "CONNINFO": _quote(conninfo()),
+        "CONNINFO": _quote(options.conninfo or conninfo()),
         "LISTEN": options.listen,
         "AUTH_PORT": str(options.auth_port),
         "ACCT_PORT": str(options.acct_port),
@@ -148,10 +150,11 @@ def config_write(out: Path, options: Options = Options()) -> list[Router]:
     return routers
 
 
-def spool_pending(directory: Path) -> list[Path]:
-    """The spool files not replayed yet (accounting and post-auth): empty once PostgreSQL has every
-    packet FreeRADIUS answered."""
-    return sorted(p for name in ("acct", "postauth") for p in (Path(directory) / "var" / name).glob("detail*"))
+def spool_pending(directory: Path, *, kinds: tuple[str, ...] = ("acct",)) -> list[Path]:
+    """The spool files not replayed yet (accounting by default; "postauth" for the post-auth records
+    kept while the database was away, which are not replayed yet): empty once PostgreSQL has every
+    accounting packet FreeRADIUS answered."""
+    return sorted(p for name in kinds for p in (Path(directory) / "var" / name).glob("detail*"))
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -160,7 +160,7 @@ class AuthAttempt(models.Model):
     authdate = models.DateTimeField()
     # FreeRADIUS's random id for this answer: a record replayed from its spool (written while the
     # database was away) twice is still one row (radius_postauth_answer_uniq, ON CONFLICT DO NOTHING).
-    answer_id = models.TextField(null=True, blank=True)
+    answer_id = models.TextField(null=True, blank=True)  # noqa: DJ001 - NULL for rows written before it (unique, so not '')
 
     class Meta:
         db_table = "radius_postauth"

@@ -91,11 +91,11 @@ def freeradius(transactional_db, tmp_path, settings):
     role_ensure(role=settings.RADIUS_DB_USER, password=settings.RADIUS_DB_PASSWORD)
     servers: list[RadiusServer] = []
 
-    def start(*, interim_interval: int = 300) -> RadiusServer:
+    def start(*, interim_interval: int = 300, **more) -> RadiusServer:
         directory = tmp_path / f"raddb-{len(servers)}"
         options = Options(
             auth_port=free_udp_port(), acct_port=free_udp_port(), listen="127.0.0.1", threads=4, db_pool=2,
-            interim_interval=interim_interval, log_destination="stdout",
+            interim_interval=interim_interval, log_destination="stdout", **more,
         )
         config_write(directory, options)
         process, output = _start(directory)
