@@ -49,14 +49,27 @@ class RadiusServer:
         return "".join(self.output[-80:])
 
     def spool_drained(self, *, timeout: float = 10.0) -> bool:
-        """Wait until the replay servers have written every spooled packet to PostgreSQL (the spool
-        files are deleted once written); False if they are still there after `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        while spool_pending(self.directory):
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.05)
-        return True
+        return spool_drained(self.directory, timeout=timeout)
+
+
+def spool_drained(directory: Path, *, timeout: float = 10.0) -> bool:
+    """Wait until the replay server has written every spooled accounting packet to PostgreSQL (the
+    spool files are deleted once written); False if they are still there after `timeout` seconds.
+    FreeRADIUS answers accounting once it is spooled: a test reading radius_radacct (or what the
+    replay wrote: a card's session and usage) after a packet waits for this, as production reads the
+    row a moment after the answer."""
+    deadline = time.monotonic() + timeout
+    while spool_pending(directory):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def accounting_written(sim, server) -> bool:
+    """The simulated router has sent every accounting packet it queued (and had them answered), and
+    FreeRADIUS (a RadiusServer or radius_serve's Supervisor) has written them all to PostgreSQL."""
+    return sim.flush_accounting() and spool_drained(server.directory)
 
 
 def _start(directory: Path) -> tuple[subprocess.Popen, list[str]]:

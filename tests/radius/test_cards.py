@@ -21,7 +21,7 @@ from radius.models import AuthAttempt, Session
 from tests.demo.conftest import make_routeros_router, routeros_clock, routeros_simulator  # noqa: F401
 from tests.factories import AreaFactory, RouterFactory, make_subscription
 from tests.network.radius_fixtures import point_at
-from tests.radius.conftest import Nas, accepted, attribute
+from tests.radius.conftest import Nas, accepted, accounting_written, attribute
 from tests.vouchers.helpers import make_batch, make_distributor, make_plan
 from vouchers import selectors, services
 from vouchers.models import CardSession, VoucherBatch, VoucherCard, VoucherPlan, WifiZone
@@ -328,7 +328,7 @@ def test_the_simulated_hotspot_uses_a_card_until_its_time_runs_out(freeradius, m
     timeout = result.attributes["Session-Timeout"][0]
     assert abs(timeout - 3600) <= 2
     assert sim.hotspot_session(code)["rate-limit"] == "2048k/5120k"
-    assert sim.flush_accounting()
+    assert accounting_written(sim, server)
     card = card_of(batch)
     assert card.state == VoucherCard.State.ACTIVE and card.used_zone == zone
     assert CardSession.objects.filter(card=card).count() == 1
@@ -339,7 +339,7 @@ def test_the_simulated_hotspot_uses_a_card_until_its_time_runs_out(freeradius, m
                                                   expires_at=timezone.now() - timedelta(seconds=1))
     routeros_clock.advance(timeout + 1)
     assert sim.hotspot_session(code) is None
-    assert sim.flush_accounting()
+    assert accounting_written(sim, server)
     session = Session.objects.get(username=f"card {card.serial:09d}")  # kept under the serial, not the code
     assert session.acctterminatecause == "Session-Timeout" and session.acctsessiontime == timeout
     card.refresh_from_db()
