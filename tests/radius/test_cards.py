@@ -236,6 +236,27 @@ def test_accounting_charges_each_octet_once_and_ends_the_card_when_its_data_is_u
     assert AuthAttempt.objects.filter(username=f"card {card.serial:09d}").count() == 3
 
 
+def test_a_cards_stop_is_written_at_once_under_its_serial_and_its_replay_charges_nothing_more(hotspot):
+    """A Start or Stop is written to PostgreSQL as it is answered (with the card step the replay runs),
+    so the same device logs in again at once; the spooled copy's replay a second later changes nothing."""
+    nas, code = hotspot.nas, code_of(hotspot.batch)
+    assert accepted(card_login(nas, code))
+    card = card_of(hotspot.batch)
+    hotspot_acct(nas, "Start", code, "l-1", written=False)
+    hotspot_acct(nas, "Stop", code, "l-1", up=3 * MB, down=7 * MB, written=False)
+    card.refresh_from_db()
+    session = Session.objects.get(acctsessionid="l-1")
+    assert (session.username, session.acctstoptime is not None) == (f"card {card.serial:09d}", True), hotspot.server.log()
+    assert card.data_used_bytes == 10 * MB
+    assert accepted(card_login(nas, code)), reason_of(code)  # the same phone, right after the Stop
+
+    assert hotspot.server.spool_drained(), hotspot.server.log()
+    card.refresh_from_db()
+    assert card.data_used_bytes == 10 * MB
+    assert Session.objects.count() == 1 and CardSession.objects.filter(card=card).count() == 1
+    assert set(Session.objects.values_list("username", flat=True)) == {f"card {card.serial:09d}"}
+
+
 def test_a_remembered_device_logs_in_by_its_mac(hotspot):
     nas = hotspot.nas
     batch = make_batch(plan=make_plan(devices=1, data_mb=None), count=1)

@@ -318,7 +318,6 @@ def test_accounting_on_closes_only_that_routers_sessions(freeradius):
     assert accepted(first.login("alice", "pw-Alice-1"))
 
 
-@pytest.mark.xfail(strict=True, reason="known gap (docs/radius.md): a Stop counts only once the spool's replay has written it")
 def test_a_login_right_after_its_stop_is_not_refused_as_already_online(freeradius):
     subscriber(radius_router())
     nas = Nas(freeradius(), secret=SECRET)
