@@ -36,6 +36,10 @@ class Options:
     db_pool: int = 8
     interim_interval: int = 300
     log_destination: str = "files"  # or "stdout"
+    # Seconds between tries of a spooled packet PostgreSQL did not take (sites-enabled/ispbill-replay).
+    replay_retry: int = 5  # FreeRADIUS takes 4 at least
+    # libpq connection string for rlm_sql; None: our database as RADIUS_DB_USER (conninfo()).
+    conninfo: str | None = None
 
 
 def _quote(value: str) -> str:
@@ -60,6 +64,9 @@ def conninfo(*, passfile: Path | None = None) -> str:
         "user": settings.RADIUS_DB_USER,
         "passfile": str(passfile) if passfile and settings.RADIUS_DB_PASSWORD else "",
         "application_name": "freeradius",
+        # A database that does not answer costs a request 3 s at most, then the pool waits its
+        # retry_delay before trying again (mods-available/sql).
+        "connect_timeout": "3",
     }
     def value(text: str) -> str:
         return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
@@ -147,11 +154,13 @@ def config_write(out: Path, options: Options = Options()) -> list[Router]:
         "THREADS": str(options.threads),
         "POOL": str(options.db_pool),
         "POOL_MAX": str(options.db_pool * 2),
-        "CONNINFO": _quote(conninfo(passfile=out / PASSFILE)),
+        "CONNINFO": _quote(options.conninfo or conninfo(passfile=out / PASSFILE)),
         "LISTEN": options.listen,
         "AUTH_PORT": str(options.auth_port),
         "ACCT_PORT": str(options.acct_port),
         "INTERIM": str(options.interim_interval),
+        "SPOOLDIR": str(out / "var"),
+        "REPLAY_RETRY": str(options.replay_retry),
     }
     for source in sorted(TEMPLATES.rglob("*")):
         if source.is_dir():
@@ -166,9 +175,18 @@ def config_write(out: Path, options: Options = Options()) -> list[Router]:
     _write_private(out / PASSFILE, pgpass(settings.RADIUS_DB_PASSWORD))
     routers = radius_routers()
     _write_private(out / "clients.conf", clients_conf(routers))
-    for name in ("log", "run"):
+    for name in ("log", "run", "var", "var/acct", "var/postauth"):
         (out / name).mkdir(exist_ok=True)
+    for name in ("var", "var/acct", "var/postauth"):
+        os.chmod(out / name, 0o700)  # the spools hold the routers' packets until they are replayed
     return routers
+
+
+def spool_pending(directory: Path, *, kinds: tuple[str, ...] = ("acct",)) -> list[Path]:
+    """The spool files not replayed yet (accounting by default; "postauth" for the post-auth records
+    kept while the database was away, which are not replayed yet): empty once PostgreSQL has every
+    accounting packet FreeRADIUS answered."""
+    return sorted(p for name in kinds for p in (Path(directory) / "var" / name).glob("detail*"))
 
 
 def _write_private(path: Path, text: str) -> None:

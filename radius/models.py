@@ -160,6 +160,9 @@ class AuthAttempt(models.Model):
     walled_garden = models.BooleanField(default=False)
     callingstationid = models.TextField(blank=True)
     authdate = models.DateTimeField()
+    # FreeRADIUS's random id for this answer: a record replayed from its spool (written while the
+    # database was away) twice is still one row (radius_postauth_answer_uniq, ON CONFLICT DO NOTHING).
+    answer_id = models.TextField(null=True, blank=True)  # noqa: DJ001 - NULL for rows written before it (unique, so not '')
 
     class Meta:
         db_table = "radius_postauth"
@@ -172,6 +175,7 @@ class AuthAttempt(models.Model):
             models.Index(fields=["callingstationid", "authdate"], condition=Q(reason="card_unknown"), name="radius_postauth_guess_mac_idx"),
             models.Index(fields=["router", "authdate"], condition=Q(reason="card_unknown"), name="radius_postauth_guess_nas_idx"),
         ]
+        constraints = [models.UniqueConstraint(fields=["answer_id"], name="radius_postauth_answer_uniq")]
 
     def __str__(self) -> str:
         return f"{self.username} {'accept' if self.accepted else 'reject'} {self.reason}"

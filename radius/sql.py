@@ -75,6 +75,8 @@ def role_ensure(*, role: str, password: str, time_zone: str | None = None) -> No
         f"GRANT EXECUTE ON FUNCTION {', '.join(READ_FUNCTIONS)} TO {quoted}",
         f"GRANT SELECT, INSERT, UPDATE ON {acct} TO {quoted}",
         f"GRANT INSERT ON {postauth} TO {quoted}",
+        # ON CONFLICT (answer_id) DO NOTHING reads the arbiter column: that column only (random ids).
+        f"GRANT SELECT (answer_id) ON {postauth} TO {quoted}",
         f"GRANT USAGE ON SEQUENCE {acct}_radacctid_seq, {postauth}_id_seq TO {quoted}",
     ]
     with connection.cursor() as cursor:

@@ -29,7 +29,7 @@ from tests.e2e.test_wifi_signup import sms_code
 from tests.factories import AreaFactory, RouterFactory
 from tests.network.radius_fixtures import point_at
 from tests.payments.bkash_helpers import bkash_gateway  # noqa: F401
-from tests.radius.conftest import freeradius  # noqa: F401 - fixture
+from tests.radius.conftest import accounting_written, freeradius  # noqa: F401 - fixture
 from tests.radius.test_cards import SECRET, reason_of
 from tests.vouchers.helpers import make_distributor, make_plan
 from vouchers import selectors
@@ -85,14 +85,14 @@ def test_a_printed_card_runs_out_at_the_hotspot_a_visitor_buys_online_and_the_re
     timeout = result.attributes["Session-Timeout"][0]
     assert abs(timeout - 3600) <= 2
     assert sim.hotspot_session(code)["rate-limit"] == hour.rate_limit
-    assert sim.flush_accounting()
+    assert accounting_written(sim, server)
     card = VoucherCard.objects.get(serial=serial)
     assert card.state == VoucherCard.State.ACTIVE and card.used_zone == market
     VoucherCard.objects.filter(pk=card.pk).update(first_used_at=card.first_used_at - timedelta(hours=1),
                                                   expires_at=timezone.now() - timedelta(seconds=1))
     routeros_clock.advance(timeout + 1)
     assert sim.hotspot_session(code) is None  # the router ended it
-    assert sim.flush_accounting()
+    assert accounting_written(sim, server)
     session = Session.objects.get(username=f"card {serial:09d}")
     assert session.acctterminatecause == "Session-Timeout"
     card.refresh_from_db()

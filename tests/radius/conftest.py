@@ -23,7 +23,7 @@ from pyrad.client import Client
 from pyrad.dictionary import Dictionary
 
 from ispbill.core.statements import on_postgresql
-from radius.config import Options, config_write
+from radius.config import Options, config_write, spool_pending
 from radius.serve import Supervisor
 from radius.sql import role_ensure
 
@@ -47,6 +47,29 @@ class RadiusServer:
 
     def log(self) -> str:
         return "".join(self.output[-80:])
+
+    def spool_drained(self, *, timeout: float = 10.0) -> bool:
+        return spool_drained(self.directory, timeout=timeout)
+
+
+def spool_drained(directory: Path, *, timeout: float = 10.0) -> bool:
+    """Wait until the replay server has written every spooled accounting packet to PostgreSQL (the
+    spool files are deleted once written); False if they are still there after `timeout` seconds.
+    FreeRADIUS answers accounting once it is spooled: a test reading radius_radacct (or what the
+    replay wrote: a card's session and usage) after a packet waits for this, as production reads the
+    row a moment after the answer."""
+    deadline = time.monotonic() + timeout
+    while spool_pending(directory):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def accounting_written(sim, server) -> bool:
+    """The simulated router has sent every accounting packet it queued (and had them answered), and
+    FreeRADIUS (a RadiusServer or radius_serve's Supervisor) has written them all to PostgreSQL."""
+    return sim.flush_accounting() and spool_drained(server.directory)
 
 
 def _start(directory: Path, flags: tuple[str, ...] = ("-f",)) -> tuple[subprocess.Popen, list[str]]:
@@ -82,11 +105,11 @@ def freeradius(transactional_db, tmp_path, settings):
     role_ensure(role=settings.RADIUS_DB_USER, password=settings.RADIUS_DB_PASSWORD)
     servers: list[RadiusServer] = []
 
-    def start(*, interim_interval: int = 300, flags: tuple[str, ...] = ("-f",)) -> RadiusServer:
+    def start(*, interim_interval: int = 300, flags: tuple[str, ...] = ("-f",), **more) -> RadiusServer:
         directory = tmp_path / f"raddb-{len(servers)}"
         options = Options(
             auth_port=free_udp_port(), acct_port=free_udp_port(), listen="127.0.0.1", threads=4, db_pool=2,
-            interim_interval=interim_interval, log_destination="stdout",
+            interim_interval=interim_interval, log_destination="stdout", **more,
         )
         config_write(directory, options)
         process, output = _start(directory, flags)
@@ -144,6 +167,7 @@ class Nas:
     address (each router is a client by its address)."""
 
     def __init__(self, server: RadiusServer, *, secret: str, address: str = "127.0.0.1"):
+        self.server = server
         self.address = address
         self.client = Client(
             server="127.0.0.1", authport=server.auth_port, acctport=server.acct_port, secret=secret.encode(),
@@ -162,7 +186,10 @@ class Nas:
         request["Framed-Protocol"] = "PPP"
         return self.client.SendPacket(request)
 
-    def accounting(self, status: str, *, username: str = "", session_id: str = "", **attributes):
+    def accounting(self, status: str, *, username: str = "", session_id: str = "", written: bool = True, **attributes):
+        """Send one accounting packet and check it is answered. FreeRADIUS answers once the packet is
+        in its spool; with `written` (the default) this also waits until the replay has written it to
+        PostgreSQL, so the test reads the row as the packet left it."""
         request = self.client.CreateAcctPacket(User_Name=username) if username else self.client.CreateAcctPacket()
         request["Acct-Status-Type"] = status
         request["NAS-IP-Address"] = self.address
@@ -172,6 +199,8 @@ class Nas:
             request[name.replace("_", "-")] = value
         reply = self.client.SendPacket(request)
         assert reply.code == packet.AccountingResponse
+        if written:
+            assert self.server.spool_drained(), "the spooled accounting was not written to PostgreSQL:\n" + self.server.log()
         return reply
 
 

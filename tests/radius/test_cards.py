@@ -21,7 +21,7 @@ from radius.models import AuthAttempt, Session
 from tests.demo.conftest import make_routeros_router, routeros_clock, routeros_simulator  # noqa: F401
 from tests.factories import AreaFactory, RouterFactory, make_subscription
 from tests.network.radius_fixtures import point_at
-from tests.radius.conftest import Nas, accepted, attribute
+from tests.radius.conftest import Nas, accepted, accounting_written, attribute
 from tests.vouchers.helpers import make_batch, make_distributor, make_plan
 from vouchers import selectors, services
 from vouchers.models import CardSession, VoucherBatch, VoucherCard, VoucherPlan, WifiZone
@@ -237,6 +237,27 @@ def test_accounting_charges_each_octet_once_and_ends_the_card_when_its_data_is_u
     assert AuthAttempt.objects.filter(username=f"card {card.serial:09d}").count() == 3
 
 
+def test_a_cards_stop_is_written_at_once_under_its_serial_and_its_replay_charges_nothing_more(cards_hotspot):
+    """A Start or Stop is written to PostgreSQL as it is answered (with the card step the replay runs),
+    so the same device logs in again at once; the spooled copy's replay a second later changes nothing."""
+    nas, code = cards_hotspot.nas, code_of(cards_hotspot.batch)
+    assert accepted(card_login(nas, code))
+    card = card_of(cards_hotspot.batch)
+    hotspot_acct(nas, "Start", code, "l-1", written=False)
+    hotspot_acct(nas, "Stop", code, "l-1", up=3 * MB, down=7 * MB, written=False)
+    card.refresh_from_db()
+    session = Session.objects.get(acctsessionid="l-1")
+    assert (session.username, session.acctstoptime is not None) == (f"card {card.serial:09d}", True), cards_hotspot.server.log()
+    assert card.data_used_bytes == 10 * MB
+    assert accepted(card_login(nas, code)), reason_of(code)  # the same phone, right after the Stop
+
+    assert cards_hotspot.server.spool_drained(), cards_hotspot.server.log()
+    card.refresh_from_db()
+    assert card.data_used_bytes == 10 * MB
+    assert Session.objects.count() == 1 and CardSession.objects.filter(card=card).count() == 1
+    assert set(Session.objects.values_list("username", flat=True)) == {f"card {card.serial:09d}"}
+
+
 def test_a_remembered_device_logs_in_by_its_mac(cards_hotspot):
     nas = cards_hotspot.nas
     batch = make_batch(plan=make_plan(devices=1, data_mb=None), count=1)
@@ -329,7 +350,7 @@ def test_the_simulated_hotspot_uses_a_card_until_its_time_runs_out(freeradius, m
     timeout = result.attributes["Session-Timeout"][0]
     assert abs(timeout - 3600) <= 2
     assert sim.hotspot_session(code)["rate-limit"] == "2048k/5120k"
-    assert sim.flush_accounting()
+    assert accounting_written(sim, server)
     card = card_of(batch)
     assert card.state == VoucherCard.State.ACTIVE and card.used_zone == zone
     assert CardSession.objects.filter(card=card).count() == 1
@@ -340,7 +361,7 @@ def test_the_simulated_hotspot_uses_a_card_until_its_time_runs_out(freeradius, m
                                                   expires_at=timezone.now() - timedelta(seconds=1))
     routeros_clock.advance(timeout + 1)
     assert sim.hotspot_session(code) is None
-    assert sim.flush_accounting()
+    assert accounting_written(sim, server)
     session = Session.objects.get(username=f"card {card.serial:09d}")  # kept under the serial, not the code
     assert session.acctterminatecause == "Session-Timeout" and session.acctsessiontime == timeout
     card.refresh_from_db()

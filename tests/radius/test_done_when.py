@@ -33,7 +33,7 @@ from tests.demo.conftest import make_routeros_router, routeros_clock, routeros_r
 from tests.factories import PackageFactory, RouterFactory, admin_user, make_customer, make_subscription
 from tests.payments.conftest import billing_settings, charge  # noqa: F401
 from tests.payments.sslcommerz_helpers import gateway, pay_at_gateway  # noqa: F401
-from tests.radius.conftest import radius_supervisor  # noqa: F401
+from tests.radius.conftest import accounting_written, radius_supervisor  # noqa: F401
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("fresh_router_connections")]
 
@@ -129,7 +129,7 @@ def test_radius_router_suspend_walled_garden_pay_full_speed_and_history(
     assert first["radius"] == "true" and first["rate-limit"] == FULL_RATE and first["address-list"] == "home-users"
     entries = {(row["list"], row["address"]) for row in sim.run("/ip/firewall/address-list/print")}
     assert ("home-users", first["address"]) in entries
-    assert sim.flush_accounting()
+    assert accounting_written(sim, server)
     opened = eventually(lambda: Session.objects.filter(subscription=subscription, acctstoptime__isnull=True).first())
     assert opened.acctsessionid == first["session-id"] and opened.router_id == router.pk
     assert opened.servicetype == ("Framed-User" if kind == "pppoe" else "Login-User")
@@ -176,7 +176,7 @@ def test_radius_router_suspend_walled_garden_pay_full_speed_and_history(
         sim.drop_session(username, reconnect=False)
     else:
         sim.hotspot_logout(username)
-    assert sim.flush_accounting()
+    assert accounting_written(sim, server)
     sessions = eventually(lambda: (rows := list(Session.objects.filter(subscription=subscription).order_by("acctstarttime", "radacctid")))
                           and len(rows) == 3 and all(row.acctstoptime for row in rows) and rows)
     assert [row.acctsessionid for row in sessions] == [first["session-id"], walled["session-id"], back["session-id"]]

@@ -279,6 +279,23 @@ def test_start_interim_and_stop_with_gigawords_give_the_byte_totals(freeradius):
     assert Session.objects.count() == 1
 
 
+def test_an_interim_update_without_an_address_keeps_the_known_one(freeradius):
+    router = radius_router()
+    subscriber(router)
+    nas = Nas(freeradius(), secret=SECRET)
+    nas.accounting("Start", username="alice", session_id="IP1", Framed_IP_Address="100.64.0.9")
+
+    nas.accounting("Interim-Update", username="alice", session_id="IP1", Acct_Session_Time=300, Acct_Input_Octets=10)
+    session = Session.objects.get(acctsessionid="IP1")
+    assert session.framedipaddress == "100.64.0.9" and session.acctinputoctets == 10
+
+    # A new address in an interim is taken; the Stop without one keeps it too.
+    nas.accounting("Interim-Update", username="alice", session_id="IP1", Acct_Session_Time=600, Framed_IP_Address="100.64.0.11")
+    nas.accounting("Stop", username="alice", session_id="IP1", Acct_Session_Time=660)
+    session.refresh_from_db()
+    assert session.framedipaddress == "100.64.0.11" and not session.is_open
+
+
 def test_accounting_on_closes_only_that_routers_sessions(freeradius):
     router = radius_router()
     other = radius_router(host="127.0.0.2", radius_secret="nas-secret-2")
@@ -299,3 +316,13 @@ def test_accounting_on_closes_only_that_routers_sessions(freeradius):
     assert Session.objects.get(acctsessionid="R2-1").is_open
     # And a rebooted router's customers may log in again at once.
     assert accepted(first.login("alice", "pw-Alice-1"))
+
+
+def test_a_login_right_after_its_stop_is_not_refused_as_already_online(freeradius):
+    subscriber(radius_router())
+    nas = Nas(freeradius(), secret=SECRET)
+    assert accepted(nas.login("alice", "pw-Alice-1"))
+    nas.accounting("Start", username="alice", session_id="82000001")
+    nas.accounting("Stop", username="alice", session_id="82000001", Acct_Session_Time=60, written=False)
+
+    assert accepted(nas.login("alice", "pw-Alice-1"))  # the router redials at once

@@ -22,7 +22,7 @@ from radius.models import AuthAttempt, PackageRadius, Session
 from tests.demo.conftest import make_routeros_router, routeros_clock, routeros_simulator  # noqa: F401
 from tests.factories import PackageFactory, RouterFactory, make_subscription
 from tests.network.radius_fixtures import point_at
-from tests.radius.conftest import Nas, accepted, attribute
+from tests.radius.conftest import Nas, accepted, accounting_written, attribute
 
 pytestmark = pytest.mark.postgres
 
@@ -149,7 +149,7 @@ def test_simulator_hotspot_login_page_accounts_and_ends_the_session_at_its_timeo
     assert [(row["user"], row["server"], row["radius"]) for row in active] == [("hs_rina", "hotspot1", "true")]
     shown = sim.hotspot_session("hs_rina")
     assert shown["rate-limit"] == "4M/8M" and shown["address-list"] == "hotspot-users"
-    assert sim.flush_accounting()
+    assert accounting_written(sim, server)
     session = Session.objects.get(subscription=subscription)
     assert session.acctstoptime is None and session.servicetype == "Login-User" and session.calledstationid == "hotspot1"
 
@@ -158,7 +158,7 @@ def test_simulator_hotspot_login_page_accounts_and_ends_the_session_at_its_timeo
     Subscription.objects.filter(pk=subscription.pk).update(paid_through=timezone.localdate() - timedelta(days=1))
     routeros_clock.advance(timeout + 1)
     assert sim.hotspot_session("hs_rina") is None
-    assert sim.flush_accounting()
+    assert accounting_written(sim, server)
     session.refresh_from_db()
     assert session.acctterminatecause == "Session-Timeout" and session.acctsessiontime == timeout
     assert session.acctoutputoctets > 0

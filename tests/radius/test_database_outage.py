@@ -1,0 +1,186 @@
+"""FreeRADIUS while its PostgreSQL is away: accounting and refusals are answered once they are in the
+spool (docs/radius.md, "When the database is away") and written, in order and once each, when the
+database is back; a replay of the same spool changes nothing.
+
+The database FreeRADIUS writes to here is a private PostgreSQL cluster this module starts itself
+(initdb in a temporary directory, a free port, run as the `postgres` user when we are root) with the
+test database's schema, so a test can stop it without disturbing anybody else's. The routers (clients.conf)
+still come from the test database."""
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.db import connection
+
+from radius.config import spool_pending
+from tests.factories import RouterFactory
+from tests.radius.conftest import Nas, accepted
+
+pytestmark = pytest.mark.postgres
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+SECRET = "nas-secret-outage"
+
+
+def _free_tcp_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PrivateCluster:
+    def __init__(self):
+        self.root = Path(tempfile.mkdtemp(prefix="ispbill-pg-"))
+        self.data = self.root / "data"
+        self.port = _free_tcp_port()
+        self.as_postgres = os.geteuid() == 0
+        if self.as_postgres:
+            shutil.chown(self.root, "postgres", "postgres")
+
+    def run(self, *args: str) -> None:
+        command = [str(PG_BIN / args[0]), *args[1:]]
+        if self.as_postgres:
+            command = ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(f"'{a}'" for a in command)]
+        subprocess.run(command, check=True, capture_output=True, timeout=60)
+
+    def initdb(self) -> None:
+        self.run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+
+    def start(self) -> None:
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off"
+        self.run("pg_ctl", "-D", str(self.data), "-o", options, "-w", "-l", str(self.root / "log"), "start")
+
+    def stop(self) -> None:
+        self.run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    @property
+    def conninfo(self) -> str:
+        return f"host=127.0.0.1 port={self.port} dbname=postgres user=postgres connect_timeout=3"
+
+    def rows(self, sql: str) -> list[tuple]:
+        with psycopg.connect(self.conninfo) as conn:
+            return conn.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def cluster(django_db_setup, django_db_blocker):
+    if not (PG_BIN / "initdb").exists() or not shutil.which("pg_dump"):
+        pytest.skip("PostgreSQL 15's initdb/pg_ctl and pg_dump are needed for a private cluster")
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            pytest.skip("RADIUS needs PostgreSQL")
+        db = connection.settings_dict
+    private = PrivateCluster()
+    private.initdb()
+    private.start()
+    # The test database's schema (tables, views, functions FreeRADIUS's queries use), no data.
+    dump = subprocess.run(
+        ["pg_dump", "--schema-only", "--no-owner", "--no-privileges", "-h", db.get("HOST") or "127.0.0.1",
+         "-p", str(db.get("PORT") or 5432), "-U", db.get("USER") or "postgres", db["NAME"]],
+        check=True, capture_output=True, text=True, timeout=60, env={**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""},
+    ).stdout
+    subprocess.run(
+        [shutil.which("psql") or str(PG_BIN / "psql"), "-q", "-X", "-v", "ON_ERROR_STOP=1", "-d", private.conninfo],
+        input=dump, check=True, capture_output=True, text=True, timeout=60,
+    )
+    yield private
+    try:
+        private.stop()
+    except subprocess.CalledProcessError:
+        pass
+    shutil.rmtree(private.root, ignore_errors=True)
+
+
+@pytest.fixture
+def outage(cluster, freeradius):
+    """FreeRADIUS on the private cluster, started while that cluster is stopped."""
+    for table in ("radius_radacct", "radius_postauth"):
+        cluster.rows(f"DELETE FROM {table} RETURNING 1")
+    RouterFactory(host="127.0.0.1", aaa_mode="radius", radius_secret=SECRET)
+    cluster.stop()
+    try:
+        server = freeradius(conninfo=cluster.conninfo, replay_retry=4)
+        yield server, cluster
+    finally:
+        try:
+            cluster.start()
+        except subprocess.CalledProcessError:
+            pass  # already running
+
+
+def sessions(cluster) -> list[tuple]:
+    return cluster.rows(
+        "SELECT acctsessionid, host(framedipaddress), acctinputoctets, acctstoptime IS NULL, acctterminatecause "
+        "FROM radius_radacct ORDER BY acctsessionid"
+    )
+
+
+def test_accounting_and_refusals_during_an_outage_are_answered_and_written_once_it_is_back(outage, tmp_path):
+    server, cluster = outage
+    nas = Nas(server, secret=SECRET)
+
+    # The database is down, FreeRADIUS started anyway: every packet is answered (Nas.accounting
+    # asserts the Accounting-Response), none is written yet; the live write of a Start, Stop or
+    # Accounting-On (tried as the packet is answered) delays no answer.
+    began = time.monotonic()
+    nas.accounting("Accounting-On", written=False)
+    assert time.monotonic() - began < 0.5
+    time.sleep(1.1)  # the router's customers dial after it came up (Accounting-On closes what began by its second)
+    nas.accounting("Start", username="alice", session_id="O1", Framed_IP_Address="100.64.1.1", written=False)
+    nas.accounting("Interim-Update", username="alice", session_id="O1", Acct_Session_Time=60, Acct_Input_Octets=500, written=False)
+    nas.accounting("Start", username="bob", session_id="O2", Framed_IP_Address="100.64.1.2", written=False)
+    nas.accounting("Stop", username="bob", session_id="O2", Acct_Session_Time=5, Acct_Terminate_Cause="User-Request", written=False)
+    nas.accounting("Interim-Update", username="alice", session_id="O1", Acct_Session_Time=120, Acct_Input_Octets=900, written=False)
+    assert time.monotonic() - began < 1.1 + 2.5, "an accounting answer waited for the database"
+    refused = nas.login("carol", "pw-Carol-1")
+    assert not accepted(refused)  # nobody can be authorised without the database (another round: a replica)
+    spooled = spool_pending(server.directory)
+    postauth = spool_pending(server.directory, kinds=("postauth",))
+    assert spooled, "nothing was spooled"
+    kept = tmp_path / "spool-copy"
+    for path in spooled:
+        (kept / path.parent.name).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, kept / path.parent.name / path.name)
+
+    cluster.start()
+
+    assert server.spool_drained(timeout=15), server.log()
+    expected = [
+        ("O1", "100.64.1.1", 900, True, ""),  # the interims without an address kept the Start's
+        ("O2", "100.64.1.2", 0, False, "User-Request"),
+    ]
+    assert sessions(cluster) == expected
+    # The refusal is kept on disk, with why and without the password (its replay is not done yet).
+    kept_refusal = "".join(path.read_text() for path in postauth)
+    assert 'Ispbill-Login = "carol"' in kept_refusal and 'Ispbill-Reason = "server_error"' in kept_refusal
+    assert "User-Password" not in kept_refusal and "pw-Carol-1" not in kept_refusal
+
+    # The same spool replayed again (a restart while it was read): nothing changes, nothing doubles.
+    for path in sorted(kept.glob("acct/detail*")):
+        shutil.copy(path, server.directory / "var" / path.parent.name / "detail-replayed")
+    assert server.spool_drained(timeout=15), server.log()
+    assert sessions(cluster) == expected
+
+
+def test_an_old_interim_replayed_after_the_stop_does_not_reopen_or_rewind_the_session(outage):
+    server, cluster = outage
+    cluster.start()
+    nas = Nas(server, secret=SECRET)
+    nas.accounting("Start", username="alice", session_id="R1", Framed_IP_Address="100.64.2.1")
+    nas.accounting("Interim-Update", username="alice", session_id="R1", Acct_Session_Time=600, Acct_Input_Octets=7000)
+    nas.accounting("Stop", username="alice", session_id="R1", Acct_Session_Time=700, Acct_Input_Octets=8000)
+    stopped = sessions(cluster)
+
+    # An earlier interim arriving late (by its Event-Timestamp): the closed session stays as it was.
+    nas.accounting(
+        "Interim-Update", username="alice", session_id="R1", Acct_Session_Time=300, Acct_Input_Octets=3000,
+        Event_Timestamp=int(time.time()) - 400,
+    )
+    assert sessions(cluster) == stopped == [("R1", "100.64.2.1", 8000, False, "")]
