@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('customers', '0017_subscription_password_nt_hash'),
         ('network', '0010_provisioning_disconnect'),
-        ('radius', '0011_card_login_reasons'),
+        ('radius', '0013_postauth_bad_secret'),
     ]
 
     operations = [
