@@ -33,7 +33,8 @@ def _shoot(page, name: str) -> None:
 
 def _on_screen(page, locator, what: str) -> None:
     expect(locator).to_be_visible()
-    locator.scroll_into_view_if_needed()
+    # Scroll the page only up or down: scrolling into view would also slide a table's own scroller sideways.
+    locator.evaluate("el => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - innerHeight / 2)")
     assert _inside_viewport(page, locator), f"{what} is off screen at 360 px"
 
 
