@@ -36,7 +36,7 @@ from resellers.models import Reseller
 from tickets.models import Ticket
 from tickets.selectors import breached_q, tickets_visible_to
 
-from . import collection_figures, funnel, metrics
+from . import collection_figures, directions, funnel, metrics
 from .metrics import Scope, add_months, month_end, month_start, ratio
 from .models import DailyMetric
 
@@ -50,11 +50,14 @@ class Tile:
     url: str
     kind: str = ""  # "money", "percent" or "" (a count)
     warn: bool = False
-    change: Decimal | None = None  # percent vs last month
+    change: Decimal | None = None  # vs last month: percent, or percentage points for a rate (`directions`)
     previous: object = None
     note: str = ""  # what the figure covers, shown under its label
     compared: str = ""  # what `previous` is: "1–24 Oct" (the same days of last month) or "31 Oct"
     new: bool = False  # the base is too small for a percentage: shown as the amount and "new"
+    key: str = ""  # the figure (`directions.FIGURES`): the colour and unit of its change
+    tone: str = directions.FLAT  # "good", "bad" or "flat": the change's colour by what it means
+    change_text: str = ""  # "+274.80 %", "+1.24 pp"
 
 
 def _url(name: str, *, args=(), **params) -> str:
@@ -258,7 +261,10 @@ def _small_base(now, before) -> bool:
     return now is not None and before is not None and abs(Decimal(before)) < abs(Decimal(now)) * CHANGE_BASE_SHARE
 
 
-def _change(now, before) -> Decimal | None:
+def _change(now, before, *, rate: bool = False) -> Decimal | None:
+    """The change against `before`: in percent, or for a rate in percentage points."""
+    if rate:
+        return directions.points_change(now, before)
     if now is None or before is None or not before or _small_base(now, before):
         return None
     return ratio(Decimal(now) - Decimal(before), Decimal(before))
@@ -298,8 +304,13 @@ def analytics_tiles(*, scope: Scope, month: date | None = None, day: date | None
 
     def tile(label, key, url, kind="money", *, flow=False, warn=False, note=""):
         before = (previous_flow if flow else previous_stock)[key]
-        return Tile(label, current[key], url, kind=kind, warn=warn, change=_change(current[key], before), previous=before, note=note,
-                    compared=flow_days if flow else stock_day, new=_small_base(current[key], before) and kind != "percent")
+        rate = directions.is_rate(key)
+        change = _change(current[key], before, rate=rate)
+        new = _small_base(current[key], before) and not rate
+        return Tile(label, current[key], url, kind=kind, warn=warn, change=change, previous=before, note=note,
+                    compared=flow_days if flow else stock_day, new=new, key=key,
+                    tone=directions.tone(key, change if not new else Decimal(current[key]) - Decimal(before)),
+                    change_text=directions.change_text(change, rate=rate))
 
     return [
         tile(_("MRR"), "mrr", drill("mrr")),
@@ -325,9 +336,9 @@ def analytics_tiles(*, scope: Scope, month: date | None = None, day: date | None
 
 # Versioned: when what the stored rows mean changes (v2: collection efficiency of the invoices falling
 # due in the month, net of credit notes; paused MRR apart from churned; v3: MRR net of retention
-# discounts, from a connection's first paid invoice), figures cached under the old meaning are never
-# read again.
-SNAPSHOT_VERSION_KEY = "analytics:snapshot-version:v3"
+# discounts, from a connection's first paid invoice; v4: tiles coloured by meaning, rates' changes in
+# percentage points), figures cached under the old meaning are never read again.
+SNAPSHOT_VERSION_KEY = "analytics:snapshot-version:v4"
 # The figures change only when snapshot rows are written; a day bounds what a forgotten version keeps.
 DASHBOARD_CACHE_SECONDS = 24 * 3600
 

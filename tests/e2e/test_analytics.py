@@ -82,6 +82,14 @@ def test_owner_dashboard_draws_charts_and_a_tile_drills_down_to_rows_that_add_up
         assert scales["yMin"] == 0 if chart == "collections" else scales["yMin"] <= 0, (chart, scales)
         assert scales["xMin"] <= scales["first"] - 0.6 * scales["step"], (chart, scales)
         assert scales["xMax"] >= scales["last"] + 0.6 * scales["step"], (chart, scales)
+    # Changes are coloured by what they mean (dashboard/directions.py), not by their sign; a rate's is in points.
+    tones = page.locator("#analytics-tiles .stat-change[data-tone]").evaluate_all(
+        "els => els.map(e => [e.closest('[data-tile]').dataset.tile, e.dataset.tone, getComputedStyle(e).color, e.textContent])")
+    assert tones
+    for label, tone, colour, text in tones:
+        assert colour == {"good": "rgb(47, 133, 90)", "bad": "rgb(194, 65, 12)"}.get(tone, colour), (label, tone, colour)
+        if label in ("Logo churn", "Collection efficiency") and tone != "flat":
+            assert " pp " in text, (label, text)
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator('[data-analytics-chart="collections"]').screenshot(path=str(ARTIFACTS / "analytics-collections-chart.png"))
     page.screenshot(path=str(ARTIFACTS / "analytics-owner.png"), full_page=True)

@@ -21,7 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from customers.models import Area, Package
 from customers.selectors import branches_visible_to
-from dashboard import drilldown, performance, report
+from dashboard import directions, drilldown, performance, report
 from dashboard.funnel import funnel
 from dashboard.metrics import Scope, month_end, month_start, q2
 from dashboard.selectors import (
@@ -297,10 +297,18 @@ def api_summary(request):
     return _json({
         "day": data["day"], "month": data.get("month"), "scope": {"branches": sorted(scope.branch_ids) if scope.branch_ids is not None else "all",
                                                                    **scope.filters},
-        "tiles": [{"label": t.label, "value": t.value, "previous": t.previous, "change_percent": t.change, "drill_down": t.url}
-                  for t in data["tiles"]],
+        "tiles": [_api_tile(t) for t in data["tiles"]],
         "funnel": _funnel(scope, data.get("month"), data.get("day")),
     })
+
+
+def _api_tile(tile) -> dict:
+    """A tile in the JSON: a rate's change in percentage points (`change_points`), any other figure's
+    in percent (`change_percent`), and which way is good (docs/metrics.md, "Colours and percentage points")."""
+    rate = directions.is_rate(tile.key)
+    return {"key": tile.key, "label": tile.label, "value": tile.value, "previous": tile.previous,
+            "change_percent": None if rate else tile.change, "change_points": tile.change if rate else None,
+            "good_direction": directions.direction(tile.key).good, "tone": tile.tone, "drill_down": tile.url}
 
 
 def _funnel(scope: Scope, month: date | None, day: date | None) -> dict | None:
