@@ -262,7 +262,7 @@ def test_the_dashboard_reads_its_snapshot_figures_from_the_cache_until_snapshots
 def test_a_long_drill_down_pages_its_rows_and_totals_them_all(client, views_two_branches, monkeypatch):
     # Each branch has one customer's payment: with a page of one row, two pages; the total and the CSV
     # cover both, and a page past the end shows the last.
-    from dashboard import views
+    from web.dashboard import views
 
     monkeypatch.setattr(views, "DRILL_PAGE_SIZE", 1)
     client.force_login(UserFactory(roles=["Manager"]))
