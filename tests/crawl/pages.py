@@ -22,7 +22,7 @@ NOT_PAGES = {
     "staff": {
         "logout", "language", "customer-export",
         # Settings → API tokens and Webhooks: the forms' posts.
-        "apitoken-create", "apitoken-revoke", "webhook-create", "webhook-rotate", "webhook-replay", "package-active", "lead-move", "lead-lost", "referral-reverse",
+        "apitoken-create", "apitoken-revoke", "apitoken-lifetime", "webhook-create", "webhook-rotate", "webhook-replay", "package-active", "lead-move", "lead-lost", "referral-reverse",
         "billingrun-start", "billingrun-preview", "billingrun-resume", "invoice-pdf", "invoice-void",
         "customer-statement-pdf", "packagechange-approve", "packagechange-reject", "packagechange-cancel",
         "payment-receipt-pdf", "payment-reverse", "payment-preview", "onlinepayment-requery",
@@ -84,6 +84,8 @@ NOT_PAGES = {
         "ticket-reply", "ticket-reopen", "ticket-survey", "ticket-attachment",
         # Saved bKash wallets and auto-pay: the buttons on the saved-wallets page post here.
         "payment-method-link", "payment-method-primary", "payment-method-remove", "payment-autopay",
+        # Signed-in apps: a listed app's "Sign out" posts here.
+        "app-revoke",
     },
     "reseller": {
         "logout", "language", "subscription-renew", "customer-collect", "receipt-pdf", "commission-pdf", "commission-csv",
