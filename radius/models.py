@@ -181,6 +181,27 @@ class AuthAttempt(models.Model):
         return f"{self.username} {'accept' if self.accepted else 'reject'} {self.reason}"
 
 
+class BadSecretDrop(models.Model):
+    """A router whose Access-Requests FreeRADIUS drops because their Message-Authenticator does not
+    verify: the router signs with another shared secret than ours (issue #51, item 7). Such a request
+    never reaches our SQL, so it has no AuthAttempt; `manage.py radius_serve` reads FreeRADIUS's
+    "invalid Message-Authenticator" log line and keeps one row per router here (radius.services.
+    bad_secret_drops_record), written at most once a minute per router, whatever the flood.
+    `drops` counts the lines seen since `first_at` (FreeRADIUS logs at most one such line a second),
+    a new count starting when the last was more than 24 hours ago."""
+
+    router = models.OneToOneField("network.Router", primary_key=True, on_delete=models.CASCADE, related_name="+")
+    drops = models.PositiveIntegerField(default=0)
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "radius_bad_secret_drop"
+
+    def __str__(self) -> str:
+        return f"router {self.router_id}: {self.drops} dropped, last {self.last_at}"
+
+
 class SessionLog(models.Model):
     """The regulator's session log (docs/radius.md, "Session logs"): every closed RADIUS session, kept
     for the retention of Settings → Billing (12 months by default), searchable by IP and moment.

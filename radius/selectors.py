@@ -8,7 +8,7 @@ from __future__ import annotations
 import heapq
 import ipaddress
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import islice
@@ -22,7 +22,7 @@ from customers.models import Customer
 from ispbill.accounts.selectors import user_branch_ids
 from network.models import ProvisioningTask, Router
 
-from .models import AuthAttempt, Session, SessionLog
+from .models import AuthAttempt, BadSecretDrop, Session, SessionLog
 
 
 @dataclass(frozen=True)
@@ -382,6 +382,14 @@ class RadiusHealth:
     # password could not be read): the router's fault, shown on its page, not any subscriber's.
     bad_secret_day: int = 0
     bad_secret_last_at: datetime | None = None
+    # Requests FreeRADIUS dropped because their Message-Authenticator did not verify (the same wrong
+    # secret, on a router that must sign): never in radius_postauth; radius.models.BadSecretDrop.
+    dropped_day: int = 0
+    dropped_last_at: datetime | None = None
+
+    @property
+    def bad_secret_suspected(self) -> bool:
+        return bool(self.bad_secret_day or self.dropped_day)
 
 
 def _router_attempts():
@@ -419,6 +427,8 @@ def radius_health(*, router_ids, now: datetime | None = None) -> dict[int, Radiu
             # Quiet for a day: when it last asked at all (the router, authdate index; one row).
             last = _router_attempts().filter(router_id=router_id, authdate__lte=now).order_by("-authdate").values_list("authdate", flat=True).first()
             health[router_id] = RadiusHealth(last_request_at=last)
+    for drop in BadSecretDrop.objects.filter(router_id__in=router_ids, last_at__gt=day, last_at__lte=now):
+        health[drop.router_id] = replace(health[drop.router_id], dropped_day=drop.drops, dropped_last_at=drop.last_at)
     return health
 
 

@@ -13,20 +13,32 @@ routers table:
 Why a restart and not `kill -HUP`: FreeRADIUS 3.2 re-reads its modules on HUP but never clients.conf
 (checked against 3.2.1: a client added to the file is not answered after a HUP; tests/radius/test_serve.py),
 and radmin's `add client file` cannot change or remove a client it did not add itself.
+
+It also reads FreeRADIUS's output for a router with the wrong shared secret (issue #51, item 7): with
+Message-Authenticator required, such a router's Access-Requests fail their signature and FreeRADIUS
+drops them before our SQL runs, logging (at the default level, at most one line a second)
+"Dropping packet without response because of error: Received packet from ADDRESS with invalid
+Message-Authenticator!  (Shared secret is incorrect.) (from client SHORTNAME)". BadSecretWatch records
+them against the router (radius.models.BadSecretDrop), at most one write per router per minute.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 import shutil
 import subprocess
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from network.models import Router
 
 from .config import Options, _write_private, clients_conf, config_write, radius_routers
 from .sql import RadiusUnsupported, clients_listen, radius_supported, role_ensure
@@ -34,6 +46,77 @@ from .sql import RadiusUnsupported, clients_listen, radius_supported, role_ensur
 READY_LINE = "Ready to process requests"
 START_SECONDS = 30
 RESTART_AFTER_CRASH_SECONDS = 5
+
+
+# FreeRADIUS 3.2 (src/main/process.c, rad_verify's message): the shortname is the router's id
+# (radius.config.clients_conf); 0 is ispbill's own probe client.
+INVALID_AUTHENTICATOR = re.compile(
+    r"Received packet from (?P<address>[0-9A-Fa-f.:]+) with invalid Message-Authenticator!"
+    r"(?:.*\(from client (?P<client>[^\s)]+)\))?"
+)
+BAD_SECRET_WRITE_EVERY = 60.0
+
+
+class BadSecretWatch:
+    """FreeRADIUS's "invalid Message-Authenticator" lines, counted per router and written through
+    radius.services.bad_secret_drops_record: the first at once, then at most once a minute per
+    router (a flood of forged or mis-signed packets costs the database one write a minute)."""
+
+    def __init__(self, *, write: Callable[[str], None] = print, every: float = BAD_SECRET_WRITE_EVERY,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.write = write
+        self.every = every
+        self.clock = clock
+        self.pending: dict[tuple[str, str], int] = {}
+        self.written: dict[tuple[str, str], float] = {}
+        self._lock = threading.Lock()
+
+    def line(self, text: str) -> bool:
+        """One line of FreeRADIUS's output; True when it was a dropped wrong-secret request."""
+        match = INVALID_AUTHENTICATOR.search(text)
+        if not match:
+            return False
+        client = match["client"] or ""
+        if client == "0":  # ispbill's own probe: no router to blame
+            return True
+        key = ("router", client) if client.isdigit() else ("address", match["address"])
+        with self._lock:
+            self.pending[key] = self.pending.get(key, 0) + 1
+        self.flush()
+        return True
+
+    def flush(self, *, at: datetime | None = None) -> int:
+        """Write the counts whose router was last written a minute ago or more. Returns the writes."""
+        now = self.clock()
+        with self._lock:
+            due = [(key, count) for key, count in self.pending.items()
+                   if count and now - self.written.get(key, float("-inf")) >= self.every]
+            for key, _count in due:
+                self.written[key] = now
+                del self.pending[key]
+        if not due:
+            return 0
+        from . import services
+
+        close_old_connections()
+        try:
+            for (kind, value), count in due:
+                router_id = int(value) if kind == "router" else self._router_at(value)
+                if router_id is None:
+                    continue
+                services.bad_secret_drops_record(router_id=router_id, drops=count, at=at or timezone.now())
+                self.write(f"RADIUS: router {router_id} ({kind} {value}) sent {count} request(s) with an invalid"
+                           " Message-Authenticator: a wrong shared secret on the router?")
+        except Exception as error:  # the database went away: these counts are lost, the next ones are not
+            self.write(f"RADIUS: could not record a wrong shared secret ({error})")
+        finally:
+            connection.close()
+        return len(due)
+
+    @staticmethod
+    def _router_at(address: str) -> int | None:
+        return (Router.objects.filter(host=address, aaa_mode=Router.AaaMode.RADIUS, is_active=True)
+                .order_by("pk").values_list("pk", flat=True).first())
 
 
 def freeradius_binary() -> str | None:
@@ -71,6 +154,7 @@ class Supervisor:
         self.output: list[str] = []
         self.restarts = 0
         self._ready = threading.Event()
+        self.bad_secrets = BadSecretWatch(write=write)
 
     # -- configuration ---------------------------------------------------------------------------
 
@@ -124,6 +208,7 @@ class Supervisor:
             del self.output[:-200]
             if READY_LINE in line:
                 self._ready.set()
+            self.bad_secrets.line(line)
             self.write(line.rstrip("\n"))
 
     def stop(self) -> None:
@@ -174,6 +259,7 @@ class Supervisor:
                     stop.wait(5)
                 if stop.is_set():
                     break
+                self.bad_secrets.flush()  # counts held back by the once-a-minute limit
                 if not self.running():
                     self.write(f"FreeRADIUS stopped (exit {self.process.returncode if self.process else '?'}); starting it again")
                     stop.wait(RESTART_AFTER_CRASH_SECONDS)

@@ -22,7 +22,30 @@ from network import services as network_services
 from network.models import ProvisioningTask, Router
 
 from . import selectors, sql
-from .models import AuthAttempt, Session, SessionLog
+from .models import AuthAttempt, BadSecretDrop, Session, SessionLog
+
+BAD_SECRET_EPISODE = timedelta(hours=24)
+
+
+@transaction.atomic
+def bad_secret_drops_record(*, router_id: int, drops: int, at: datetime) -> bool:
+    """Note that FreeRADIUS dropped `drops` Access-Requests from this router because their
+    Message-Authenticator did not verify (a wrong shared secret; docs/radius.md, "A wrong shared
+    secret"). One row per router, updated in place; a count older than 24 hours starts again. The
+    caller (radius.serve.BadSecretWatch) calls it at most once a minute per router. Not audited: it
+    is what FreeRADIUS saw, as the AuthAttempt rows are. False when no such router exists."""
+    if drops < 1 or not Router.objects.filter(pk=router_id).exists():
+        return False
+    row = BadSecretDrop.objects.select_for_update().filter(router_id=router_id).first()
+    if row is None:
+        BadSecretDrop.objects.create(router_id=router_id, drops=drops, first_at=at, last_at=at)
+        return True
+    if row.last_at <= at - BAD_SECRET_EPISODE:
+        row.drops, row.first_at = 0, at
+    row.drops += drops
+    row.last_at = max(row.last_at, at)
+    row.save(update_fields=["drops", "first_at", "last_at"])
+    return True
 
 
 def sessions_close_stale(*, interim_interval: int | None = None) -> int:

@@ -164,3 +164,25 @@ def test_router_test_a_login_against_freeradius(browser, live_server, freeradius
     page.screenshot(path=str(ARTIFACTS / "radius-router-page.png"), full_page=True)
     context.close()
     assert not errors
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 360])
+def test_router_page_warns_of_a_wrong_shared_secret_freeradius_dropped(browser, live_server, width):
+    """Issue #51 item 7: signed requests FreeRADIUS dropped (radius_serve read its log) shown on the router page."""
+    from radius.services import bad_secret_drops_record
+
+    router = RouterFactory(name="DHK-CORE-01", aaa_mode="radius", radius_secret="a")
+    bad_secret_drops_record(router_id=router.pk, drops=12, at=timezone.now() - timedelta(minutes=3))
+    context, page, errors = signed_in(browser, live_server, width)
+    page.goto(f"/staff/routers/{router.pk}/")
+    warning = page.get_by_test_id("radius-bad-secret")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("Wrong shared secret suspected")
+    expect(page.get_by_test_id("radius-bad-secret-dropped")).to_contain_text("12 signed login requests dropped by FreeRADIUS")
+    no_sideways_scroll(page, "router page")
+    warning.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"router-bad-secret-dropped-{width}.png"))
+    assert not errors
+    context.close()

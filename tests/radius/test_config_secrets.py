@@ -128,7 +128,8 @@ def test_a_router_with_the_wrong_secret_is_blamed_not_its_subscribers(freeradius
     assert not accepted(right.login("alice", "pw-alice-1", message_authenticator=False))
     assert AuthAttempt.objects.filter(subscription_id=alice.pk, reason=AuthAttempt.Reason.PASSWORD_WRONG).count() == 1
     assert accepted(right.login("rahim", "pässwörd-১২৩", message_authenticator=False))
-    # A router that must sign its requests: a wrong secret breaks the signature and FreeRADIUS drops it, unrecorded.
+    # A router that must sign its requests: a wrong secret breaks the signature and FreeRADIUS drops it before
+    # our SQL (no AuthAttempt; radius_serve records it from the log, the test below).
     wrong_signed = Nas(server, secret="another-typo")
     wrong_signed.client.retries, wrong_signed.client.timeout = 1, 1
     with pytest.raises(Timeout):
@@ -140,3 +141,104 @@ def test_a_router_with_the_wrong_secret_is_blamed_not_its_subscribers(freeradius
     assert 'data-testid="radius-bad-secret"' in page and "Wrong shared secret" in page and "3 login requests" in page
     healthy = client.get(reverse("staff:router-detail", args=[signed.pk])).content.decode()
     assert 'data-testid="radius-bad-secret"' not in healthy
+
+
+# ... and when FreeRADIUS drops its signed requests before our SQL runs (item 7, the dropped case) -------
+
+
+def _wait_for(predicate, seconds: float = 8.0):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+def test_a_signed_router_with_the_wrong_secret_is_shown_on_its_page_from_freeradius_log(radius_supervisor, client):
+    """FreeRADIUS drops the request (its Message-Authenticator does not verify) and writes nothing to the
+    database; radius_serve reads its log line and records the drop against the router."""
+    from types import SimpleNamespace
+
+    from django.urls import reverse
+    from pyrad.client import Timeout
+
+    from radius.models import AuthAttempt, BadSecretDrop
+    from tests.factories import UserFactory
+
+    router = RouterFactory(name="core-new", host="127.0.0.1", aaa_mode="radius", radius_secret=NAS_SECRET)
+    healthy = RouterFactory(name="core-b", host="127.0.0.3", aaa_mode="radius", radius_secret="b-secret")
+    make_subscription(router=router, username="alice", password="pw-Alice-1", activate=True)
+    supervisor = radius_supervisor()
+    ports = SimpleNamespace(auth_port=supervisor.options.auth_port, acct_port=supervisor.options.acct_port)
+    misconfigured = Nas(ports, secret="a-typo-in-the-secret")
+    misconfigured.client.retries, misconfigured.client.timeout = 1, 0.5
+
+    for _ in range(3):
+        with pytest.raises(Timeout):  # dropped: no answer at all
+            misconfigured.login("alice", "pw-Alice-1")
+
+    assert _wait_for(lambda: BadSecretDrop.objects.filter(router_id=router.pk).exists()), radius_supervisor.lines[-20:]
+    assert not AuthAttempt.objects.exists()  # nothing reached our SQL: no customer's password_wrong
+    assert not BadSecretDrop.objects.filter(router_id=healthy.pk).exists()
+    # With the right secret the same router answers (the warning does not block it).
+    assert accepted(Nas(ports, secret=NAS_SECRET).login("alice", "pw-Alice-1"))
+
+    client.force_login(UserFactory(roles=["Manager"]))
+    page = client.get(reverse("staff:router-detail", args=[router.pk])).content.decode()
+    assert 'data-testid="radius-bad-secret"' in page and 'data-testid="radius-bad-secret-dropped"' in page
+    assert "Wrong shared secret suspected" in page and "Message-Authenticator did not verify" in page
+    assert 'data-testid="radius-bad-secret-refused"' not in page
+    other = client.get(reverse("staff:router-detail", args=[healthy.pk])).content.decode()
+    assert 'data-testid="radius-bad-secret"' not in other
+
+
+def test_a_flood_of_invalid_message_authenticators_writes_once_a_minute_per_router(transactional_db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from radius.models import BadSecretDrop
+    from radius.serve import BadSecretWatch
+
+    signed = RouterFactory(host="10.9.0.1", aaa_mode="radius", radius_secret="s1")
+    by_address = RouterFactory(host="10.9.0.2", aaa_mode="radius", radius_secret="s2")
+    now = [1000.0]
+    written: list[str] = []
+    watch = BadSecretWatch(write=written.append, clock=lambda: now[0])
+    line = ("Thu Nov 26 12:56:56 2026 : Info: Dropping packet without response because of error: Received packet "
+            "from {address} with invalid Message-Authenticator!  (Shared secret is incorrect.){tail}\n")
+    queries = []
+    from django.db import connection
+
+    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+        for _ in range(500):
+            assert watch.line(line.format(address="10.9.0.1", tail=f" (from client {signed.pk})"))
+    row = BadSecretDrop.objects.get(router_id=signed.pk)
+    assert row.drops == 1 and len(written) == 1  # the first at once, the other 499 held back
+    assert len(queries) < 10
+    assert watch.line(line.format(address="10.9.0.9", tail=" (from client 0)"))  # ispbill's probe: nobody's
+    assert not watch.line("Info: Ready to process requests") and not watch.line("Error: Ignoring request from unknown client 10.1.1.1")
+
+    now[0] += 59
+    assert watch.flush() == 0
+    now[0] += 1
+    assert watch.flush() == 1
+    assert BadSecretDrop.objects.get(router_id=signed.pk).drops == 500
+
+    # An older FreeRADIUS without the shortname: the router by its address.
+    watch.line(line.format(address="10.9.0.2", tail=""))
+    assert BadSecretDrop.objects.get(router_id=by_address.pk).drops == 1
+    assert BadSecretDrop.objects.count() == 2
+
+    # A day later a new count starts; the page counts only what is within 24 hours.
+    from radius.selectors import radius_health
+    from radius.services import bad_secret_drops_record
+
+    later = timezone.now() + timedelta(hours=25)
+    assert radius_health(router_ids=[signed.pk], now=later)[signed.pk].bad_secret_suspected is False
+    bad_secret_drops_record(router_id=signed.pk, drops=2, at=later)
+    assert BadSecretDrop.objects.get(router_id=signed.pk).drops == 2
+    assert radius_health(router_ids=[signed.pk], now=later)[signed.pk].dropped_day == 2
