@@ -24,7 +24,10 @@ def check(target: str, *, missing: set[str], env: dict | None = None) -> subproc
 
 def test_make_run_checks_the_system_packages_it_needs_and_names_them():
     assert re.search(r"^run: check-system ", MAKEFILE.read_text(), re.M)
-    assert re.search(r'^test: install\n\t@\$\(PYTHON\) -c "\$\$CHECK_SYSTEM" test$', MAKEFILE.read_text(), re.M)
+    # `make test` is its two steps, and each checks the system first.
+    assert re.search(r"^test: test-main test-slow$", MAKEFILE.read_text(), re.M)
+    for step in ("test-main", "test-slow"):
+        assert re.search(rf'^{step}: install\n\t@\$\(PYTHON\) -c "\$\$CHECK_SYSTEM" test$', MAKEFILE.read_text(), re.M), step
 
 
 @pytest.mark.parametrize("target", ["run", "test"])

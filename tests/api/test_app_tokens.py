@@ -30,7 +30,7 @@ def _clear_cache():
 
 
 @pytest.fixture
-def customers(areas):
+def app_token_customers(areas):
     mine = make_customer(area=areas[0], phone="01711000301", portal_password=PASSWORD)
     theirs = make_customer(area=areas[0], phone="01711000302", portal_password="another-pass-7")
     return mine, theirs
@@ -49,8 +49,8 @@ def answers(api: Api) -> int:
 
 # Password changes sign the apps out ---------------------------------------------------------------
 
-def test_changing_the_password_on_the_portal_signs_the_apps_out(customers):
-    mine, theirs = customers
+def test_changing_the_password_on_the_portal_signs_the_apps_out(app_token_customers):
+    mine, theirs = app_token_customers
     app, other_app, their_app = sign_in(mine), sign_in(mine, name="Tablet"), sign_in(theirs, "another-pass-7")
     portal = Client()
     portal.force_login(mine.user)
@@ -62,8 +62,8 @@ def test_changing_the_password_on_the_portal_signs_the_apps_out(customers):
     assert answers(sign_in(mine, "Next-pass-789")) == 200  # signing in again with the new password works
 
 
-def test_a_refused_password_change_keeps_the_apps_signed_in(customers):
-    mine, _theirs = customers
+def test_a_refused_password_change_keeps_the_apps_signed_in(app_token_customers):
+    mine, _theirs = app_token_customers
     app = sign_in(mine)
     portal = Client()
     portal.force_login(mine.user)
@@ -73,8 +73,8 @@ def test_a_refused_password_change_keeps_the_apps_signed_in(customers):
     assert answers(app) == 200
 
 
-def test_signing_in_with_a_code_which_sets_a_new_password_signs_the_apps_out(customers, eager_celery):
-    mine, _theirs = customers
+def test_signing_in_with_a_code_which_sets_a_new_password_signs_the_apps_out(app_token_customers, eager_celery):
+    mine, _theirs = app_token_customers
     app = sign_in(mine)
     browser = Client()
     request_code(browser, mine.account_number)
@@ -85,15 +85,15 @@ def test_signing_in_with_a_code_which_sets_a_new_password_signs_the_apps_out(cus
     assert answers(app) == 401
 
 
-def test_staff_setting_the_customers_portal_password_signs_the_apps_out(customers):
-    mine, theirs = customers
+def test_staff_setting_the_customers_portal_password_signs_the_apps_out(app_token_customers):
+    mine, theirs = app_token_customers
     app, their_app = sign_in(mine), sign_in(theirs, "another-pass-7")
     customer_portal_access_set(actor=admin_user(username="resetter"), customer=mine, password="Given-by-staff-5")
     assert answers(app) == 401 and answers(their_app) == 200
 
 
-def test_setting_the_login_password_from_the_users_screen_signs_the_apps_out(customers):
-    mine, _theirs = customers
+def test_setting_the_login_password_from_the_users_screen_signs_the_apps_out(app_token_customers):
+    mine, _theirs = app_token_customers
     app = sign_in(mine)
     user_set_password(actor=admin_user(username="resetter"), user=mine.user, password="Given-by-staff-5")
     assert answers(app) == 401
@@ -107,8 +107,8 @@ def test_a_staff_integration_token_survives_its_makers_password_change(make_toke
 
 # Expiry and refresh -------------------------------------------------------------------------------------
 
-def test_a_token_expires_after_the_lifetime_staff_set(customers):
-    mine, _theirs = customers
+def test_a_token_expires_after_the_lifetime_staff_set(app_token_customers):
+    mine, _theirs = app_token_customers
     ApiSettings.objects.update_or_create(pk=1, defaults={"app_token_days": 7})
     before = timezone.now()
     answer = Client().post("/api/portal/token/", data={"login": mine.account_number, "password": PASSWORD, "name": "Pixel 8"},
@@ -125,8 +125,8 @@ def test_a_token_expires_after_the_lifetime_staff_set(customers):
     assert token.expires_at < timezone.now()
 
 
-def test_refresh_gives_a_valid_token_a_new_expiry(customers):
-    mine, _theirs = customers
+def test_refresh_gives_a_valid_token_a_new_expiry(app_token_customers):
+    mine, _theirs = app_token_customers
     app = sign_in(mine)
     token = ApiToken.objects.get(customer=mine)
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() + timedelta(hours=1))
@@ -140,7 +140,7 @@ def test_refresh_gives_a_valid_token_a_new_expiry(customers):
     assert AuditLog.objects.filter(action="apitoken.refresh", object_id=str(token.pk)).exists()
 
 
-def test_refresh_needs_a_customer_token(customers, api_as):
+def test_refresh_needs_a_customer_token(app_token_customers, api_as):
     assert Api(Client(), None).post("/api/portal/token/refresh/").status_code == 401
     assert Api(Client(), "isb_nothing_here").post("/api/portal/token/refresh/").status_code == 401
     assert api_as().post("/api/portal/token/refresh/").status_code == 403
@@ -173,8 +173,8 @@ def test_only_who_may_change_tokens_sets_the_lifetime(client, db):
 
 # The portal's list of signed-in apps --------------------------------------------------------------------
 
-def test_the_portal_lists_my_signed_in_apps_only(customers):
-    mine, theirs = customers
+def test_the_portal_lists_my_signed_in_apps_only(app_token_customers):
+    mine, theirs = app_token_customers
     sign_in(mine, name="Pixel 8")
     sign_in(theirs, "another-pass-7", name="Their iPhone")
     revoked = sign_in(mine, name="Old phone")
@@ -186,8 +186,8 @@ def test_the_portal_lists_my_signed_in_apps_only(customers):
     assert reverse("portal:apps") in portal.get(reverse("portal:sessions")).content.decode()  # reachable from the account tabs
 
 
-def test_signing_an_app_out_from_the_portal(customers):
-    mine, theirs = customers
+def test_signing_an_app_out_from_the_portal(app_token_customers):
+    mine, theirs = app_token_customers
     app, their_app = sign_in(mine), sign_in(theirs, "another-pass-7")
     token, their_token = ApiToken.objects.get(customer=mine), ApiToken.objects.get(customer=theirs)
     portal = Client(enforce_csrf_checks=True)

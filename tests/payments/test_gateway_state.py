@@ -33,6 +33,7 @@ def test_a_change_the_table_never_allows_is_a_programming_error():
         transition_sources(S.REJECTED, [S.PENDING])
 
 
+@pytest.mark.django_db(transaction=True)  # outside the test's own wrapping transaction
 def test_a_transition_runs_only_inside_a_transaction():
     gp = _gp()
     with pytest.raises(RuntimeError):

@@ -23,7 +23,7 @@ from customers.models import Area, Package
 from customers.selectors import branches_visible_to
 from dashboard import directions, drilldown, performance, report
 from dashboard.funnel import funnel
-from dashboard.metrics import Scope, month_end, month_start, q2
+from dashboard.metrics import Scope, add_months, month_end, month_start, q2
 from dashboard.selectors import (
     BREAKDOWNS,
     analytics_dashboard,
@@ -138,8 +138,6 @@ def analytics(request):
 
 
 def _month_choices(day: date | None) -> list[date]:
-    from dashboard.metrics import add_months
-
     if day is None:
         return []
     return [add_months(month_start(day), -i) for i in range(24)]
