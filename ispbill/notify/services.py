@@ -522,11 +522,10 @@ def _send(message: Message) -> None:
     except backends.PermanentError as error:
         message.status, message.last_error, message.next_attempt_at = Message.Status.FAILED, _scrub(str(error), sealed), None
     except Exception as error:  # temporary, or a bug in a backend: worth another try either way
-        if isinstance(error, backends.TemporaryError):
-            pass
-        elif sealed is None:
+        crashed = not isinstance(error, backends.TemporaryError)  # a temporary error is expected: no log line
+        if crashed and sealed is None:
             logger.exception("notify: backend %s crashed on message %s", message.backend, message.pk)
-        else:  # no traceback: its frames and texts may hold the secret
+        elif crashed:  # no traceback: its frames and texts may hold the secret
             logger.error("notify: backend %s crashed on message %s: %s", message.backend, message.pk,
                          _scrub(f"{type(error).__name__}: {error}", sealed))
         retry = message.attempts < settings.NOTIFY_MAX_ATTEMPTS
