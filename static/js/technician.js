@@ -13,6 +13,7 @@
   var PHOTOS_URL = state.dataset.photosUrl;
   var BATCH = 50;
   var flushing = null;
+  var flushAgain = null;
   var orderSection = document.getElementById("order");
   var orderId = orderSection ? orderSection.dataset.order : null;
 
@@ -204,7 +205,12 @@
   }
 
   function flush() {
-    if (flushing) return flushing;
+    // An action queued while a flush is under way may have missed the list that flush read: one more
+    // flush runs right after it (however many actions were queued meanwhile), and callers wait for that.
+    if (flushing) {
+      if (!flushAgain) flushAgain = flushing.then(function () { flushAgain = null; return flush(); });
+      return flushAgain;
+    }
     if (!navigator.onLine) return showState();
     flushing = flushPhotos()
       .then(flushOps)

@@ -121,6 +121,38 @@ def test_the_phone_shows_which_queued_action_was_refused_and_why_while_the_rest_
     assert SyncOperation.objects.get(uuid=ops[1]["uuid"]).ok is False
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_action_queued_while_a_send_is_under_way_is_sent_right_after_it(phone):  # noqa: F811
+    """The race that left a completion "1 waiting to sync" until the page was reopened: an action
+    queued while the phone is sending the ones before it was not in the list that send read."""
+    technician = UserFactory(kind="technician", username="shuvo")
+    order = strict_repair(technician)
+    context, tech = phone
+    sign_in(tech, "technician", technician.username)
+    tech.goto(f"/technician/orders/{order.pk}/")
+    expect(tech.locator("#sync-state")).to_have_text("Everything is synced.")
+    held = []
+
+    def hold_the_first_send(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)  # answered below, once the second action is queued
+
+    tech.route("**/technician/api/ops/", hold_the_first_send)
+    first, second = tech.locator("[data-check]").all()[:2]
+    first.check()
+    while not held:
+        tech.wait_for_timeout(50)
+    second.check()  # queued while the first send waits for its answer
+    expect(tech.locator("#sync-state")).to_have_text("2 waiting to sync")
+    held[0].continue_()
+
+    expect(tech.locator("#sync-state")).to_have_text("Everything is synced.", timeout=15_000)
+    assert queued_kinds(tech) == []
+    assert order.checklist.filter(done=True).count() == 2
+
+
 QUEUE_SIZE = """() => new Promise((resolve) => {
   const open = indexedDB.open("keyval-store");
   open.onupgradeneeded = () => open.result.createObjectStore("keyval");

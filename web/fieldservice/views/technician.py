@@ -24,7 +24,7 @@ from web.surfaces import public
 
 MAX_OPS_PER_REQUEST = 100
 # Bump when the app shell's files change: the service worker then replaces its cache.
-SHELL_VERSION = "fs-6"
+SHELL_VERSION = "fs-7"
 
 
 def shell_assets() -> list[str]:
