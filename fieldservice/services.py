@@ -597,6 +597,15 @@ def workorder_fail(*, actor, order: WorkOrder, reason: str, at: datetime | None 
     )
 
 
+@transaction.atomic
+def workorder_survey_attach(*, order: WorkOrder, survey) -> WorkOrder:
+    """The tickets survey the customer rates a completed visit in (asked by usecases/workorder_complete.py),
+    kept on the order so the portal finds it."""
+    order.survey = survey
+    order.save(update_fields=["survey"])
+    return order
+
+
 def workorder_rating_lock(*, customer, order: WorkOrder) -> WorkOrder:
     """The order locked for the customer's stars (usecases/workorder_rate.py answers its survey):
     only the customer's own completed visit, with a survey, can be rated."""

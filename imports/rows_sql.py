@@ -1,6 +1,6 @@
 """Imports' raw SQL: every statement imports sends through a cursor, and every difference between
 PostgreSQL and SQLite in imports, live in this module (tests/core/test_raw_sql_places.py holds the
-line). Today that is the write-back of a committed chunk's rows (`usecases.import_commit.batch_process`): a 50,000-row
+line). Today that is the write-back of a committed chunk's rows (`imports.services.batch_chunk_record`): a 50,000-row
 sheet is 50 chunks of 1,000 rows, each row's outcome written back once.
 
 Tested on both databases by tests/imports/ (test_services.py, test_bulk_commit.py: the rows'

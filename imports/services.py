@@ -1,11 +1,16 @@
 """Moving customers in from a spreadsheet: upload, map, check; the commit and the undo are use cases
 (usecases/import_commit.py, usecases/import_undo.py: they create and withdraw customers, connections,
-opening balances and router entries across apps).
+opening balances and router entries across apps, and write the batch and its rows through the
+functions below).
 
     batch_upload      read the file (CSV / XLSX), keep its rows, guess the column mapping
     batch_map         apply a mapping (optionally saved as a named profile) and check every row:
                       per-row errors and what will be created or updated (the dry run)
     batch_touched     why a finished batch can no longer be undone
+    batch_queue, batch_run_start, batch_chunk_record, batch_finish, batch_failure_record
+                      the batch's own rows through the background commit
+    batch_undo_lock, rows_undo_record, batch_undone_record
+                      the batch's own rows through the undo
 
 A batch is of one kind: customers (above), or past payments of customers already in ispbill, which
 become `payments.PastPayment` history records through the same upload, mapping, check, background
@@ -22,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +42,7 @@ from payments.models import PastPayment, Payment
 
 from .models import ImportBatch, ImportProfile, ImportRow
 from .reading import sheet_read
+from .rows_sql import rows_save
 
 CHUNK_ROWS = 1000
 
@@ -562,3 +568,96 @@ def error_report_csv(*, batch: ImportBatch) -> str:
     for row in ImportRow.objects.filter(batch=batch, action=ImportRow.Action.ERROR).order_by("line").iterator(chunk_size=2000):
         writer.writerow([row.line, " | ".join(row.errors), *[row.data.get(h, "") for h in headers]])
     return out.getvalue()
+
+
+# The batch's own rows through the commit and the undo (the use cases: usecases/import_commit.py,
+# usecases/import_undo.py, which do the other apps' parts) --------------------------------------------
+
+
+@transaction.atomic
+def batch_queue(*, actor, batch: ImportBatch) -> ImportBatch:
+    """The checked batch marked queued for its background commit, once; refused before the check, after
+    a commit, or with no row ready. The caller queues the commit when this transaction commits."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.VALIDATED:
+        raise ValidationError(_("Check the rows first; an import is committed once."))
+    if not (batch.to_create or batch.to_update):
+        raise ValidationError(_("No row is ready to import: correct the errors and upload the file again."))
+    batch.status = ImportBatch.Status.QUEUED
+    batch.save(update_fields=["status"])
+    audit_record(actor=actor, action="import.commit", obj=batch, after={"create": batch.to_create, "update": batch.to_update})
+    return batch
+
+
+@transaction.atomic
+def batch_run_start(*, batch_id: int) -> ImportBatch:
+    """A queued (or interrupted) batch marked running, its start time kept from the first run. A batch in
+    any other state is returned as it is: the caller commits rows only while it is running."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+    if batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING):
+        batch.status, batch.started_at = ImportBatch.Status.RUNNING, batch.started_at or timezone.now()
+        batch.save(update_fields=["status", "started_at"])
+    return batch
+
+
+@transaction.atomic
+def batch_chunk_record(*, batch: ImportBatch, rows: list[ImportRow], created: int, updated: int, failed: int) -> None:
+    """A committed chunk's outcome: each row marked done with what it made (one UPDATE on PostgreSQL,
+    rows_sql.py), its PPPoE password dropped from the row (it lives encrypted on the subscription only),
+    and the batch's counters moved on."""
+    for row in rows:
+        row.done = True
+        row.values.pop("password", None)
+        if row.data and batch.mapping.get("password"):
+            row.data.pop(batch.mapping["password"], None)
+    rows_save(rows)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        processed_rows=F("processed_rows") + len(rows), created_count=F("created_count") + created,
+        updated_count=F("updated_count") + updated, error_rows=F("error_rows") + failed,
+    )
+
+
+@transaction.atomic
+def batch_finish(*, batch_id: int) -> None:
+    ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.DONE, finished_at=timezone.now())
+
+
+@transaction.atomic
+def batch_failure_record(*, batch_id: int, message: str) -> None:
+    """A commit that crashed: the batch failed with the reason (a batch no longer queued or running is left alone)."""
+    ImportBatch.objects.filter(pk=batch_id, status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING]).update(
+        status=ImportBatch.Status.FAILED, failure=message[:2000], finished_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def batch_undo_lock(*, batch: ImportBatch) -> ImportBatch:
+    """The batch locked for its undo, or refused: only a finished batch billing has not touched."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.DONE:
+        raise ValidationError(_("Only a finished import can be undone."))
+    why = batch_touched(batch=batch)
+    if why:
+        raise ValidationError(_("This import can no longer be undone: %(why)s") % {"why": why})
+    return batch
+
+
+@transaction.atomic
+def rows_undo_record(*, rows: list[ImportRow], account_numbers: dict[int, str], kept: list[ImportRow]) -> None:
+    """The created rows of an undone batch keep, as its history, the account number each used and whether
+    its customer was removed (or, something having happened to it, withdrawn: `kept`)."""
+    kept_ids = {row.pk for row in kept}
+    for row in rows:
+        row.values = {**row.values, "account_number": account_numbers[row.customer_id], "removed": row.pk not in kept_ids}
+    ImportRow.objects.bulk_update(rows, ["values"], batch_size=1000)
+
+
+@transaction.atomic
+def batch_undone_record(*, actor, batch: ImportBatch, reason: str, undo_report: dict | None = None) -> ImportBatch:
+    """The batch marked undone (by whom, when, with the undo's report when it has one), audited."""
+    batch.status, batch.undone_at, batch.undone_by = ImportBatch.Status.UNDONE, timezone.now(), user_or_none(actor)
+    if undo_report is not None:
+        batch.undo_report = undo_report
+    batch.save(update_fields=["status", "undone_at", "undone_by", "undo_report"])
+    audit_record(actor=actor, action="import.undo", obj=batch, reason=reason)
+    return batch

@@ -478,8 +478,9 @@ class PastPayment(models.Model):
     """A payment the customer made to the ISP before it moved to ispbill, brought over by a spreadsheet
     import of payment history. History only: it is not a Payment and moves no money — no ledger entry,
     no receipt, no cashier day or report counts it — because the opening balance posted at the cut-over
-    already nets it (docs/billing.md, "Past payments are history, not payments"). The imports app writes
-    it; the staff customer page and the portal's payment history show it, labelled as such."""
+    already nets it (docs/billing.md, "Past payments are history, not payments"). payments/services.py
+    writes it for an import's commit and undo (usecases/import_commit.py, usecases/import_undo.py); the
+    staff customer page and the portal's payment history show it, labelled as such."""
 
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="past_payments")
     paid_on = models.DateField()

@@ -29,7 +29,7 @@ from ispbill.notify.events import Event
 from ispbill.notify.services import notify_customer, notify_customers_bulk
 
 from . import referral_rewards
-from .models import Payment
+from .models import PastPayment, Payment
 
 DEFAULT_CONFIRM_ABOVE = Decimal("50000.00")
 # A receipt may be dated a little ahead of the server clock (a cashier's phone, a slow sync), not more.
@@ -373,3 +373,48 @@ def cash_handover_record(*, actor, collector, branch, amount, note: str = ""):
     audit_record(actor=actor, action="cashhandover.create", obj=handover,
                  after={"collector": collector.pk, "branch": branch.pk, "amount": str(amount)})
     return handover
+
+
+# Past payments: history an import brings over (usecases/import_commit.py, usecases/import_undo.py) ----
+# They move no money (no ledger entry, no receipt: see PastPayment), so they are written here and not by
+# the ledger; the import batch that brings them, or undoes them, is what the audit log records.
+
+PAST_PAYMENT_UPDATABLE = ("paid_on", "amount", "method", "note")
+
+
+@transaction.atomic
+def past_payments_create(*, records: Sequence[dict]) -> list[PastPayment]:
+    """Past payments in one INSERT, each from its fields (customer_id, paid_on, amount, method, reference, note)."""
+    return PastPayment.objects.bulk_create([PastPayment(**record) for record in records])
+
+
+@transaction.atomic
+def past_payment_update(*, past_payment_id: int, values: dict) -> tuple[PastPayment, dict[str, str]]:
+    """A re-import: the record, locked, follows `values` in the fields an import may change. Returns it and
+    the earlier values (as text) of the fields that changed, for an undo to put back. Raises
+    PastPayment.DoesNotExist when the record was removed."""
+    past = PastPayment.objects.select_for_update().get(pk=past_payment_id)
+    changes = {k: values[k] for k in PAST_PAYMENT_UPDATABLE if values[k] != getattr(past, k)}
+    previous = {k: str(getattr(past, k)) for k in changes}
+    for k, value in changes.items():
+        setattr(past, k, value)
+    if changes:
+        past.save(update_fields=list(changes))
+    return past, previous
+
+
+@transaction.atomic
+def past_payments_restore(*, values_by_id: dict[int, dict]) -> None:
+    """An undone re-import: each record gets back the earlier values it was given ({id: {field: value}})."""
+    records = PastPayment.objects.in_bulk(list(values_by_id))
+    for pk, values in values_by_id.items():
+        for key, value in values.items():
+            setattr(records[pk], key, value)
+    if records:
+        PastPayment.objects.bulk_update(list(records.values()), PAST_PAYMENT_UPDATABLE)
+
+
+@transaction.atomic
+def past_payments_remove(*, ids) -> None:
+    """An undone import: the records it added removed (`ids`: a list or a subquery of ids)."""
+    PastPayment.objects.filter(pk__in=ids).delete()

@@ -1,7 +1,8 @@
 """A prepaid reseller's renewal request and its wallet debit (the first step of
 `usecases.reseller_renewal.subscription_renew`): the request is written, then the reseller's waiting
 requests are debited together under the wallet lock. The customer's side (invoice, payment,
-activation) is the use case's."""
+activation) is the use case's; the renewal's own row is written here when it is settled
+(`renewal_settled_record`, `renewals_settled_record`) or fails (`renewal_failure_record`)."""
 
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.ledger import wallets as wallet_ledger
 from customers.models import Subscription
+from ispbill.core.audit import audit_record, audit_record_many
 from ispbill.core.bulk import rows_update
 from ispbill.core.periods import Period, months_for_cycle, period_containing
 from ispbill.core.statements import rows_create
@@ -182,3 +185,49 @@ def renewal_requests_debit(*, reseller_id: int, reseller: Reseller | None = None
         rows_update(Renewal, refused, ["status", "idempotency_key", "last_error"])
         rows_update(Renewal, debited, ["entry", "parent_entry", "status"])
     return done
+
+
+# The renewal settled (or not) by the use case (usecases/reseller_renewal.py) -------------------------
+
+
+def _renewed(renewal: Renewal, invoice) -> dict:
+    return {
+        "reseller": renewal.reseller_id, "debit": str(renewal.entry.amount), "period": f"{renewal.period_start}..{renewal.period_end}",
+        "invoice": invoice.number,
+    }
+
+
+@transaction.atomic
+def renewal_settled_record(*, actor, renewal: Renewal, subscription: Subscription, invoice, payment) -> Renewal:
+    """The renewal settled with the invoice and payment the use case made for it, audited on the subscription."""
+    renewal.status, renewal.invoice, renewal.payment, renewal.settled_at = Renewal.Status.SETTLED, invoice, payment, timezone.now()
+    renewal.last_error = ""
+    renewal.save(update_fields=["status", "invoice", "payment", "settled_at", "last_error"])
+    audit_record(actor=actor, action="reseller.renew", obj=subscription, after=_renewed(renewal, invoice))
+    return renewal
+
+
+@transaction.atomic
+def renewals_settled_record(*, renewals: list[Renewal], subscriptions: dict[int, Subscription], invoice_of: dict, payment_of: dict) -> None:
+    """`renewal_settled_record` for many renewals (`invoice_of`, `payment_of`: by renewal id): one UPDATE,
+    and the audit entries of each requester in one statement, each as done by whoever asked for it."""
+    for r in renewals:
+        r.status, r.invoice, r.payment, r.settled_at, r.last_error = (
+            Renewal.Status.SETTLED, invoice_of[r.pk], payment_of.get(r.pk), timezone.now(), "")
+    rows_update(Renewal, renewals, ["status", "invoice", "payment", "settled_at", "last_error"])
+    actors: list = []
+    for r in renewals:
+        if r.created_by not in actors:
+            actors.append(r.created_by)
+    for actor in actors:
+        audit_record_many(actor=actor, action="reseller.renew", entries=[
+            (subscriptions[r.subscription_id], None, _renewed(r, invoice_of[r.pk])) for r in renewals if r.created_by == actor
+        ])
+
+
+@transaction.atomic
+def renewal_failure_record(*, renewal_id: int, error: Exception) -> None:
+    """A settling attempt that failed: counted on the renewal, with its error for staff (and the sweep) to see."""
+    Renewal.objects.filter(pk=renewal_id, status=Renewal.Status.PENDING).update(
+        attempts=F("attempts") + 1, last_error=(str(error) or type(error).__name__)[:2000],
+    )

@@ -5,7 +5,8 @@ ledger and network), row by row in savepoints only when the chunk fails or for u
 status kept, so a crashed commit resumes where it stopped and no row is half-imported.
 
 Money moves only through `billing.ledger`: opening balances are `opening_balances_post` (a chunk) or
-`opening_balance_post` (a row), quiet (no message to the customer), dated at the batch's cut-over.
+`opening_balance_post` (a row), quiet (no message to the customer), dated at the batch's cut-over. The
+batch and its rows are written by imports' services, past payments by payments' services.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import ledger
@@ -25,11 +24,11 @@ from billing.transition_effects import transition_effects_apply
 from contracts.services import contract_drafting_paused
 from customers import services as customer_services
 from customers.models import Area, Customer, Package, Subscription
+from imports import services as import_services
 from imports.models import ImportBatch, ImportRow
-from imports.rows_sql import rows_save
 from imports.services import CHUNK_ROWS
-from ispbill.core.audit import audit_record
 from network.models import Router
+from payments import services as payment_services
 from payments.models import PastPayment
 
 
@@ -38,14 +37,7 @@ def batch_commit(*, actor, batch: ImportBatch) -> ImportBatch:
     """Queue the commit of the checked rows (those with errors are left out and listed in the report)."""
     from .tasks import import_batch_commit
 
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != ImportBatch.Status.VALIDATED:
-        raise ValidationError(_("Check the rows first; an import is committed once."))
-    if not (batch.to_create or batch.to_update):
-        raise ValidationError(_("No row is ready to import: correct the errors and upload the file again."))
-    batch.status = ImportBatch.Status.QUEUED
-    batch.save(update_fields=["status"])
-    audit_record(actor=actor, action="import.commit", obj=batch, after={"create": batch.to_create, "update": batch.to_update})
+    batch = import_services.batch_queue(actor=actor, batch=batch)
     batch_id = batch.pk
     transaction.on_commit(lambda: import_batch_commit.delay(batch_id))
     return batch
@@ -148,7 +140,7 @@ def _rows_create_bulk(*, actor, batch: ImportBatch, rows: list[ImportRow], catal
 
 def _past_payments_create_bulk(*, actor, batch: ImportBatch, rows: list[ImportRow], catalogue: _Catalogue | None = None) -> None:
     """A chunk of past payments in one INSERT: history records, no ledger entry (see PastPayment)."""
-    made = PastPayment.objects.bulk_create([PastPayment(**_past_payment_fields(row.values)) for row in rows])
+    made = payment_services.past_payments_create(records=[_past_payment_fields(row.values) for row in rows])
     customers = Customer.objects.in_bulk({row.values["customer_id"] for row in rows})
     for row, past in zip(rows, made):
         row.past_payment, row.customer = past, customers[past.customer_id]
@@ -161,20 +153,12 @@ def _past_payment_fields(v: dict) -> dict:
     }
 
 
-PAST_PAYMENT_UPDATABLE = ("paid_on", "amount", "method", "note")
-
-
 def _past_payment_update(*, batch: ImportBatch, row: ImportRow) -> None:
     """A re-import: the record with the row's reference follows the file; the old values are kept on
     the row so an undo puts them back."""
-    past = PastPayment.objects.select_for_update().get(pk=row.values["past_payment_id"])
-    wanted = _past_payment_fields(row.values)
-    changes = {k: wanted[k] for k in PAST_PAYMENT_UPDATABLE if wanted[k] != getattr(past, k)}
-    row.previous = {k: str(getattr(past, k)) for k in changes}
-    for k, value in changes.items():
-        setattr(past, k, value)
-    if changes:
-        past.save(update_fields=list(changes))
+    past, row.previous = payment_services.past_payment_update(
+        past_payment_id=row.values["past_payment_id"], values=_past_payment_fields(row.values),
+    )
     row.past_payment, row.customer = past, past.customer
 
 
@@ -204,12 +188,9 @@ def batch_process(*, batch_id: int, chunk_rows: int = CHUNK_ROWS, max_chunks: in
     check) or `bulk` is off, each row goes in its own savepoint: a row that fails is marked with its
     error, the others go on. Updates (re-imports) go row by row. Run twice, the second run finds
     nothing left to do; `max_chunks` stops early (the batch stays running and the next call resumes)."""
-    with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
-        if batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING):
-            return batch
-        batch.status, batch.started_at = ImportBatch.Status.RUNNING, batch.started_at or timezone.now()
-        batch.save(update_fields=["status", "started_at"])
+    batch = import_services.batch_run_start(batch_id=batch_id)
+    if batch.status != ImportBatch.Status.RUNNING:
+        return batch
     actor = batch.created_by
     todo = ImportRow.objects.filter(batch_id=batch_id, done=False).exclude(action=ImportRow.Action.ERROR).order_by("line")
     chunks, finished = 0, False
@@ -242,17 +223,9 @@ def batch_process(*, batch_id: int, chunk_rows: int = CHUNK_ROWS, max_chunks: in
                     failed += _row_commit(actor=actor, batch=batch, row=row, catalogue=catalogue)
                     updated += row.action == ImportRow.Action.UPDATE
                     created += row.action == ImportRow.Action.CREATE
-                row.done = True
-                row.values.pop("password", None)  # a PPPoE password lives encrypted on the subscription only
-                if row.data and batch.mapping.get("password"):
-                    row.data.pop(batch.mapping["password"], None)
-            rows_save(rows)  # one UPDATE on PostgreSQL (rows_sql.py)
-            ImportBatch.objects.filter(pk=batch_id).update(
-                processed_rows=models_f("processed_rows") + len(rows), created_count=models_f("created_count") + created,
-                updated_count=models_f("updated_count") + updated, error_rows=models_f("error_rows") + failed,
-            )
+            import_services.batch_chunk_record(batch=batch, rows=rows, created=created, updated=updated, failed=failed)
     if finished or not todo.exists():
-        ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.DONE, finished_at=timezone.now())
+        import_services.batch_finish(batch_id=batch_id)
     batch.refresh_from_db()
     return batch
 
@@ -287,14 +260,8 @@ def _row_commit(*, actor, batch: ImportBatch, row: ImportRow, catalogue: _Catalo
     return 1
 
 
-def models_f(name: str):
-    return F(name)
-
-
 def batch_fail(*, batch_id: int, message: str) -> None:
-    ImportBatch.objects.filter(pk=batch_id, status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING]).update(
-        status=ImportBatch.Status.FAILED, failure=message[:2000], finished_at=timezone.now()
-    )
+    import_services.batch_failure_record(batch_id=batch_id, message=message)
 
 
 def _messages(exc: ValidationError) -> list[str]:

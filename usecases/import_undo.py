@@ -4,7 +4,8 @@ them since, so no list, search or figure counts them; those something happened t
 reversed through the ledger, connections released, customer closed); updated customers put back; past
 payments removed or restored. The batch and its rows stay as the import's history, with the account
 (and invoice) numbers it used, which are never given out again. Refused once billing has touched the
-batch (`imports.services.batch_touched`)."""
+batch (`imports.services.batch_touched`). The batch and its rows are written by imports' services,
+past payments by payments' services."""
 
 from __future__ import annotations
 
@@ -14,63 +15,51 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from billing import ledger
 from billing.models import Invoice
 from billing.transition_effects import transition_effects_apply
 from customers import services as customer_services
 from customers.models import Area, Customer, Subscription
+from imports import services as import_services
 from imports.models import ImportBatch, ImportRow
-from imports.services import batch_touched, user_or_none
-from ispbill.core.audit import audit_record
 from network import services as network_services
-from payments.models import PastPayment
-
-from .import_commit import PAST_PAYMENT_UPDATABLE
+from payments import services as payment_services
 
 
 @transaction.atomic
 def batch_undo(*, actor, batch: ImportBatch, reason: str = "") -> ImportBatch:
     """Withdraw the whole batch (see the module). Refused once billing has touched it."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != ImportBatch.Status.DONE:
-        raise ValidationError(_("Only a finished import can be undone."))
-    why = batch_touched(batch=batch)
-    if why:
-        raise ValidationError(_("This import can no longer be undone: %(why)s") % {"why": why})
+    batch = import_services.batch_undo_lock(batch=batch)
     reason = reason.strip() or f"Import #{batch.pk} undone"
+    report = None
     if batch.kind == ImportBatch.Kind.PAST_PAYMENTS:
         _past_payments_undo(batch=batch)
     else:
-        _customers_undo(actor=actor, batch=batch, reason=reason)
-    batch.status, batch.undone_at, batch.undone_by = ImportBatch.Status.UNDONE, timezone.now(), user_or_none(actor)
-    batch.save(update_fields=["status", "undone_at", "undone_by", "undo_report"])
-    audit_record(actor=actor, action="import.undo", obj=batch, reason=reason)
-    return batch
+        report = _customers_undo(actor=actor, batch=batch, reason=reason)
+    return import_services.batch_undone_record(actor=actor, batch=batch, reason=reason, undo_report=report)
 
 
 def _past_payments_undo(*, batch: ImportBatch) -> None:
     """History records the batch added are removed (they never moved money, so there is nothing to
     reverse; the audit log keeps the undo) and those it updated get their earlier values back."""
     rows = ImportRow.objects.filter(batch=batch, done=True).exclude(action=ImportRow.Action.ERROR).exclude(past_payment=None)
-    updated = []
-    for row in rows.filter(action=ImportRow.Action.UPDATE).select_related("past_payment"):
-        past = row.past_payment
-        for key, value in row.previous.items():
-            setattr(past, key, date.fromisoformat(value) if key == "paid_on" else Decimal(value) if key == "amount" else value)
-        updated.append(past)
-    if updated:
-        PastPayment.objects.bulk_update(updated, PAST_PAYMENT_UPDATABLE)
-    PastPayment.objects.filter(pk__in=rows.filter(action=ImportRow.Action.CREATE).values("past_payment_id")).delete()
+    earlier = {}
+    for past_payment_id, previous in rows.filter(action=ImportRow.Action.UPDATE).values_list("past_payment_id", "previous"):
+        earlier[past_payment_id] = {
+            key: date.fromisoformat(value) if key == "paid_on" else Decimal(value) if key == "amount" else value
+            for key, value in previous.items()
+        }
+    if earlier:
+        payment_services.past_payments_restore(values_by_id=earlier)
+    payment_services.past_payments_remove(ids=rows.filter(action=ImportRow.Action.CREATE).values("past_payment_id"))
 
 
-def _customers_undo(*, actor, batch: ImportBatch, reason: str) -> None:
+def _customers_undo(*, actor, batch: ImportBatch, reason: str) -> dict:
     """Updated customers are put back; the customers the batch created are removed, with their
     connections and opening balances, when nothing has happened to them since, and otherwise (a ticket,
     a visit, a call …) withdrawn as before: balances reversed, connections released, the customer
-    closed. The account numbers they used stay used: the batch's undo report lists them."""
+    closed. The account numbers they used stay used: the batch's undo report (returned) lists them."""
     rows = list(ImportRow.objects.filter(batch=batch, done=True).exclude(action=ImportRow.Action.ERROR).select_related("opening_entry").order_by("-line"))
     for row in rows:
         if row.action == ImportRow.Action.UPDATE and row.previous and row.customer_id:
@@ -95,10 +84,8 @@ def _customers_undo(*, actor, batch: ImportBatch, reason: str) -> None:
                 kept.append(row)
     for row in kept:
         _withdraw(actor=actor, batch=batch, row=row, reason=reason)
-    for row in created:
-        row.values = {**row.values, "account_number": numbers[row.customer_id], "removed": row not in kept}
-    ImportRow.objects.bulk_update(created, ["values"], batch_size=1000)
-    batch.undo_report = {
+    import_services.rows_undo_record(rows=created, account_numbers=numbers, kept=kept)
+    return {
         "removed": len(created) - len(kept),
         "withdrawn": len(kept),
         "account_numbers": number_ranges(list(numbers.values()), across_years=True),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,8 +26,6 @@ from billing.transition_effects import transition_effects_apply
 from billing.wallet_models import CommissionEntry, ResellerWallet, WalletEntry
 from customers import services as customer_services
 from customers.models import Subscription
-from ispbill.core.audit import audit_record, audit_record_many
-from ispbill.core.bulk import rows_update
 from ispbill.core.money import ZERO, to_money
 from ispbill.core.periods import Period
 from payments.models import Payment
@@ -35,7 +33,15 @@ from payments.services import PaymentDraft, payment_ledger_record, payments_ledg
 from resellers import sql
 from resellers.commissions import commission_on_payment, commission_on_payments
 from resellers.models import Renewal, Reseller
-from resellers.renewals import DEBITED_ALONE, DEBITED_WITH_OTHERS, renewal_debit_step, renewal_requests_debit
+from resellers.renewals import (
+    DEBITED_ALONE,
+    DEBITED_WITH_OTHERS,
+    renewal_debit_step,
+    renewal_failure_record,
+    renewal_requests_debit,
+    renewal_settled_record,
+    renewals_settled_record,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -134,9 +140,7 @@ def _settle_one(*, actor, renewal_id: int, wait: bool, use_requester: bool = Fal
             _settle(actor=renewal.created_by if use_requester else actor, renewal=renewal)
             return renewal, True
     except Exception as error:
-        Renewal.objects.filter(pk=renewal_id, status=Renewal.Status.PENDING).update(
-            attempts=F("attempts") + 1, last_error=(str(error) or type(error).__name__)[:2000],
-        )
+        renewal_failure_record(renewal_id=renewal_id, error=error)
         raise
 
 
@@ -306,13 +310,7 @@ def _settle(*, actor, renewal: Renewal) -> None:
             actor=actor, subscription=subscription, reason=_("Renewed by reseller %(name)s") % {"name": reseller.name}
         )
         transition_effects_apply(actor=actor, subscriptions=[activated])
-    renewal.status, renewal.invoice, renewal.payment, renewal.settled_at = Renewal.Status.SETTLED, invoice, payment, timezone.now()
-    renewal.last_error = ""
-    renewal.save(update_fields=["status", "invoice", "payment", "settled_at", "last_error"])
-    audit_record(actor=actor, action="reseller.renew", obj=subscription, after={
-        "reseller": reseller.pk, "debit": str(renewal.entry.amount), "period": f"{period.start}..{period.end}",
-        "invoice": invoice.number,
-    })
+    renewal_settled_record(actor=actor, renewal=renewal, subscription=subscription, invoice=invoice, payment=payment)
 
 
 def _period_invoices(renewals: list[Renewal]) -> dict[int, Invoice]:
@@ -434,21 +432,7 @@ def _settle_round(*, renewals: list[Renewal], subscriptions: dict[int, Subscript
                 actor=r.created_by, subscription=subscription, reason=_("Renewed by reseller %(name)s") % {"name": r.reseller.name}
             )
             transition_effects_apply(actor=r.created_by, subscriptions=[activated])
-    for r in together:
-        r.status, r.invoice, r.payment, r.settled_at, r.last_error = (
-            Renewal.Status.SETTLED, invoice_of[r.pk], payment_of.get(r.pk), timezone.now(), "")
-    rows_update(Renewal, together, ["status", "invoice", "payment", "settled_at", "last_error"])
-    actors: list = []
-    for r in together:
-        if r.created_by not in actors:
-            actors.append(r.created_by)
-    for actor in actors:
-        audit_record_many(actor=actor, action="reseller.renew", entries=[
-            (subscriptions[r.subscription_id], None, {
-                "reseller": r.reseller_id, "debit": str(r.entry.amount), "period": f"{r.period_start}..{r.period_end}",
-                "invoice": invoice_of[r.pk].number,
-            }) for r in together if r.created_by == actor
-        ])
+    renewals_settled_record(renewals=together, subscriptions=subscriptions, invoice_of=invoice_of, payment_of=payment_of)
 
 
 RENEWAL_SETTLE_GRACE = timedelta(seconds=30)

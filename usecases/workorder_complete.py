@@ -19,9 +19,9 @@ def workorder_complete(*, actor, order: WorkOrder, override_reason: str = "", ch
         actor=actor, order=order, override_reason=override_reason, check_online=check_online, at=at,
     )
     if order.customer_id:
-        order.survey = survey_ask_visit(
+        survey = survey_ask_visit(
             customer=order.customer, agent=order.technician, branch_id=order.branch_id,
             subject=f"{order.number} · {order.get_kind_display()}",
         )
-        order.save(update_fields=["survey"])
+        order = fieldservice_services.workorder_survey_attach(order=order, survey=survey)
     return order
