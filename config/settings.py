@@ -453,6 +453,11 @@ RADIUS_COA_ATTEMPTS = env.int("RADIUS_COA_ATTEMPTS", default=2)
 # configuration with the ports above. A session silent for twice RADIUS_INTERIM_INTERVAL is stale.
 RADIUS_DB_USER = env.str("RADIUS_DB_USER", default="ispbill_radius")
 RADIUS_DB_PASSWORD = env.str("RADIUS_DB_PASSWORD", default="")
+# A hot-standby replica of our PostgreSQL in the same site (postgres://host:port/dbname; the role and
+# password above are used, a user or password in the URL is ignored): FreeRADIUS answers logins from it
+# when the primary does not answer (docs/radius.md, "When the primary is away: the replica"). Empty:
+# FreeRADIUS reads the primary only.
+RADIUS_REPLICA_DATABASE_URL = env.str("RADIUS_REPLICA_DATABASE_URL", default="")
 # Analytics (docs/metrics.md): a subscription suspended for non-payment this many days counts as
 # churned (out of MRR, into logo churn); before that it is past due and still in MRR.
 ANALYTICS_CHURN_UNPAID_DAYS = env.int("ANALYTICS_CHURN_UNPAID_DAYS", default=30)

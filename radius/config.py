@@ -8,6 +8,10 @@ router's id (the queries find a login by router and username through it). The se
 decrypted into the file, so the directory is written readable by its owner only (0700/0600). The
 database password is in `mods-config/sql/pgpass` alone (libpq's passfile), never in a setting
 FreeRADIUS or its PostgreSQL driver prints.
+With RADIUS_REPLICA_DATABASE_URL set, a second rlm_sql instance (`sql_replica`, the same role and
+pgpass) reads a hot-standby replica, and the site's authorize falls back to it when the primary does
+not answer (docs/radius.md, "When the primary is away: the replica"); without it the directory is
+exactly what it was before the replica existed.
 A router added or changed needs the directory generated again and FreeRADIUS restarted (or HUP).
 """
 
@@ -16,6 +20,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import environ
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
@@ -40,6 +45,9 @@ class Options:
     replay_retry: int = 5  # FreeRADIUS takes 4 at least
     # libpq connection string for rlm_sql; None: our database as RADIUS_DB_USER (conninfo()).
     conninfo: str | None = None
+    # libpq connection string for the replica's rlm_sql (sql_replica); None: RADIUS_REPLICA_DATABASE_URL
+    # as RADIUS_DB_USER (replica_conninfo()), no replica when that is empty.
+    replica_conninfo: str | None = None
 
 
 def _quote(value: str) -> str:
@@ -48,19 +56,35 @@ def _quote(value: str) -> str:
 
 
 PASSFILE = Path("mods-config") / "sql" / "pgpass"
+REPLICA_MODULE = Path("mods-available") / "sql_replica"
+
+# The authorisation read in sites-enabled/ispbill (@AUTHORIZE_SQL@). Without a replica: the primary, and
+# `fail = 1` so that a failure goes on to `if (fail)` (server_error) instead of ending authorize.
+AUTHORIZE_SQL = """sql {
+			fail = 1
+		}"""
+# With one: the primary first (never stale while it answers), the replica when the primary fails (no
+# connection, or an error); `notfound` or `ok` from the primary is its answer and the replica is not
+# asked. Both failing: the last member refuses as `if (fail)` does (FreeRADIUS 3.2 has no way to set a
+# `redundant` block's own actions, and a failed block ends authorize). docs/radius.md, "When the
+# primary is away: the replica".
+AUTHORIZE_SQL_REPLICA = """redundant {
+			sql
+			sql_replica
+			group {
+				update control {
+					&Tmp-String-0 := "server_error"
+				}
+				reject
+			}
+		}"""
 
 
-def conninfo(*, passfile: Path | None = None) -> str:
-    """libpq connection string for FreeRADIUS's role, to our database. It never holds the password:
-    FreeRADIUS prints `radius_db` (-X) and rlm_sql_postgresql prints the whole connection string it
-    connects with ("Connecting using parameters: …"), which would carry rlm_sql's own `password`
-    setting too, since the driver appends it there. libpq reads the password from `passfile` instead,
-    a file readable by its owner only (libpq ignores one that the group or others may read)."""
-    db = connection.settings_dict
+def _libpq(*, host: str, port: str, dbname: str, passfile: Path | None) -> str:
     parts = {
-        "host": db.get("HOST") or "127.0.0.1",
-        "port": str(db.get("PORT") or 5432),
-        "dbname": db["NAME"],
+        "host": host,
+        "port": port,
+        "dbname": dbname,
         "user": settings.RADIUS_DB_USER,
         "passfile": str(passfile) if passfile and settings.RADIUS_DB_PASSWORD else "",
         "application_name": "freeradius",
@@ -71,6 +95,39 @@ def conninfo(*, passfile: Path | None = None) -> str:
     def value(text: str) -> str:
         return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
     return " ".join(f"{key}={value(text)}" for key, text in parts.items() if text)
+
+
+def conninfo(*, passfile: Path | None = None) -> str:
+    """libpq connection string for FreeRADIUS's role, to our database. It never holds the password:
+    FreeRADIUS prints `radius_db` (-X) and rlm_sql_postgresql prints the whole connection string it
+    connects with ("Connecting using parameters: …"), which would carry rlm_sql's own `password`
+    setting too, since the driver appends it there. libpq reads the password from `passfile` instead,
+    a file readable by its owner only (libpq ignores one that the group or others may read)."""
+    db = connection.settings_dict
+    return _libpq(host=db.get("HOST") or "127.0.0.1", port=str(db.get("PORT") or 5432), dbname=db["NAME"], passfile=passfile)
+
+
+def replica_conninfo(*, passfile: Path | None = None) -> str | None:
+    """libpq connection string for FreeRADIUS's role on the hot-standby replica named by
+    RADIUS_REPLICA_DATABASE_URL (None when it is empty). Only its host, port and database name are
+    used (the database defaults to ours): a streaming replica is a copy of the whole cluster, roles and
+    their passwords included, so FreeRADIUS connects to it as RADIUS_DB_USER with the same pgpass; a
+    user or password written in the URL is ignored, so no password ever reaches the configuration."""
+    url = settings.RADIUS_REPLICA_DATABASE_URL
+    if not url:
+        return None
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise ImproperlyConfigured("RADIUS_REPLICA_DATABASE_URL must be a postgres:// URL (a PostgreSQL hot standby)")
+    try:
+        parsed = environ.Env.db_url_config(url)
+    except Exception as error:  # django-environ raises several kinds for a malformed URL
+        raise ImproperlyConfigured(f"RADIUS_REPLICA_DATABASE_URL is not a database URL ({error})") from None
+    if not parsed.get("HOST"):
+        raise ImproperlyConfigured("RADIUS_REPLICA_DATABASE_URL must name the replica's host")
+    return _libpq(
+        host=parsed["HOST"], port=str(parsed.get("PORT") or 5432),
+        dbname=parsed.get("NAME") or connection.settings_dict["NAME"], passfile=passfile,
+    )
 
 
 def pgpass(password: str) -> str:
@@ -148,6 +205,7 @@ def config_write(out: Path, options: Options = Options()) -> list[Router]:
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     os.chmod(out, 0o700)
+    replica = options.replica_conninfo or replica_conninfo(passfile=out / PASSFILE)
     tokens = {
         "CONFDIR": str(out),
         "LOG_DESTINATION": options.log_destination,
@@ -161,11 +219,16 @@ def config_write(out: Path, options: Options = Options()) -> list[Router]:
         "INTERIM": str(options.interim_interval),
         "SPOOLDIR": str(out / "var"),
         "REPLAY_RETRY": str(options.replay_retry),
+        "REPLICA_CONNINFO": _quote(replica or ""),
+        "AUTHORIZE_SQL": AUTHORIZE_SQL_REPLICA if replica else AUTHORIZE_SQL,
     }
     for source in sorted(TEMPLATES.rglob("*")):
         if source.is_dir():
             continue
         target = out / source.relative_to(TEMPLATES)
+        if source.relative_to(TEMPLATES) == REPLICA_MODULE and not replica:
+            target.unlink(missing_ok=True)  # a replica named before and unset since: not read any more
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         text = source.read_text()
         for name, value in tokens.items():

@@ -35,12 +35,12 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
 from network.models import Router
 
-from .config import Options, _write_private, clients_conf, config_write, radius_routers
+from .config import PASSFILE, Options, _write_private, clients_conf, config_write, radius_routers
 from .sql import RadiusUnsupported, clients_listen, radius_supported, role_ensure
 
 READY_LINE = "Ready to process requests"
@@ -160,12 +160,29 @@ class Supervisor:
 
     def prepare(self) -> int:
         """The role (with a password made for this run unless RADIUS_DB_PASSWORD is set) and the
-        whole directory. Returns the number of routers written as clients."""
-        if not settings.RADIUS_DB_PASSWORD:
-            # Only FreeRADIUS needs it, and it reads it from the directory written next.
-            settings.RADIUS_DB_PASSWORD = secrets.token_urlsafe(24)
-        role_ensure(role=settings.RADIUS_DB_USER, password=settings.RADIUS_DB_PASSWORD)
+        whole directory. Returns the number of routers written as clients.
+
+        When the database does not answer (the primary stopped, restarting, failing over) and a
+        directory written by an earlier start is there, FreeRADIUS is started on that one as it is:
+        its pgpass still has the password the role has (nothing was changed), it answers logins from
+        the replica when one is configured and spools accounting, and the routers are followed again
+        once the database is back (the periodic check rewrites clients.conf)."""
+        password = settings.RADIUS_DB_PASSWORD or secrets.token_urlsafe(24)
+        try:
+            role_ensure(role=settings.RADIUS_DB_USER, password=password)
+        except DatabaseError as error:
+            if not self._written_before():
+                raise
+            self.write(f"RADIUS: the database did not answer ({str(error).strip()}); starting FreeRADIUS on the"
+                       f" configuration written before in {self.directory}")
+            text = (self.directory / "clients.conf").read_text()
+            return sum(1 for line in text.splitlines() if line.startswith("client router"))
+        # Only FreeRADIUS needs it, and it reads it from the directory written next.
+        settings.RADIUS_DB_PASSWORD = password
         return len(config_write(self.directory, self.options))
+
+    def _written_before(self) -> bool:
+        return all((self.directory / name).is_file() for name in ("radiusd.conf", "clients.conf", str(PASSFILE)))
 
     def clients_changed(self) -> bool:
         """Write clients.conf from the routers table; True when its text is not what FreeRADIUS read."""

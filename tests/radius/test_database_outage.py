@@ -3,76 +3,31 @@ spool (docs/radius.md, "When the database is away") and written, in order and on
 database is back; a replay of the same spool changes nothing.
 
 The database FreeRADIUS writes to here is a private PostgreSQL cluster this module starts itself
-(initdb in a temporary directory, a free port, run as the `postgres` user when we are root) with the
-test database's schema, so a test can stop it without disturbing anybody else's. The routers (clients.conf)
+(tests/radius/clusters.py: initdb in a temporary directory, a free port, run as the `postgres` user
+when we are root) with the test database's schema, so a test can stop it without disturbing anybody else's. The routers (clients.conf)
 still come from the test database."""
 
-import os
 import shutil
-import socket
 import subprocess
-import tempfile
 import time
-from pathlib import Path
 
-import psycopg
 import pytest
 from django.db import connection
 
 from radius.config import spool_pending
 from tests.factories import RouterFactory
+from tests.radius.clusters import PrivateCluster, binaries_missing
 from tests.radius.conftest import Nas, accepted
 
 pytestmark = pytest.mark.postgres
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 SECRET = "nas-secret-outage"
-
-
-def _free_tcp_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class PrivateCluster:
-    def __init__(self):
-        self.root = Path(tempfile.mkdtemp(prefix="ispbill-pg-"))
-        self.data = self.root / "data"
-        self.port = _free_tcp_port()
-        self.as_postgres = os.geteuid() == 0
-        if self.as_postgres:
-            shutil.chown(self.root, "postgres", "postgres")
-
-    def run(self, *args: str) -> None:
-        command = [str(PG_BIN / args[0]), *args[1:]]
-        if self.as_postgres:
-            command = ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(f"'{a}'" for a in command)]
-        subprocess.run(command, check=True, capture_output=True, timeout=60)
-
-    def initdb(self) -> None:
-        self.run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
-
-    def start(self) -> None:
-        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off"
-        self.run("pg_ctl", "-D", str(self.data), "-o", options, "-w", "-l", str(self.root / "log"), "start")
-
-    def stop(self) -> None:
-        self.run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
-
-    @property
-    def conninfo(self) -> str:
-        return f"host=127.0.0.1 port={self.port} dbname=postgres user=postgres connect_timeout=3"
-
-    def rows(self, sql: str) -> list[tuple]:
-        with psycopg.connect(self.conninfo) as conn:
-            return conn.execute(sql).fetchall()
 
 
 @pytest.fixture(scope="module")
 def cluster(django_db_setup, django_db_blocker):
-    if not (PG_BIN / "initdb").exists() or not shutil.which("pg_dump"):
-        pytest.skip("PostgreSQL 15's initdb/pg_ctl and pg_dump are needed for a private cluster")
+    if reason := binaries_missing():
+        pytest.skip(reason)
     with django_db_blocker.unblock():
         if connection.vendor != "postgresql":
             pytest.skip("RADIUS needs PostgreSQL")
@@ -81,21 +36,9 @@ def cluster(django_db_setup, django_db_blocker):
     private.initdb()
     private.start()
     # The test database's schema (tables, views, functions FreeRADIUS's queries use), no data.
-    dump = subprocess.run(
-        ["pg_dump", "--schema-only", "--no-owner", "--no-privileges", "-h", db.get("HOST") or "127.0.0.1",
-         "-p", str(db.get("PORT") or 5432), "-U", db.get("USER") or "postgres", db["NAME"]],
-        check=True, capture_output=True, text=True, timeout=60, env={**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""},
-    ).stdout
-    subprocess.run(
-        [shutil.which("psql") or str(PG_BIN / "psql"), "-q", "-X", "-v", "ON_ERROR_STOP=1", "-d", private.conninfo],
-        input=dump, check=True, capture_output=True, text=True, timeout=60,
-    )
+    private.load_schema(db)
     yield private
-    try:
-        private.stop()
-    except subprocess.CalledProcessError:
-        pass
-    shutil.rmtree(private.root, ignore_errors=True)
+    private.destroy()
 
 
 @pytest.fixture
@@ -140,7 +83,7 @@ def test_accounting_and_refusals_during_an_outage_are_answered_and_written_once_
     nas.accounting("Interim-Update", username="alice", session_id="O1", Acct_Session_Time=120, Acct_Input_Octets=900, written=False)
     assert time.monotonic() - began < 1.1 + 2.5, "an accounting answer waited for the database"
     refused = nas.login("carol", "pw-Carol-1")
-    assert not accepted(refused)  # nobody can be authorised without the database (another round: a replica)
+    assert not accepted(refused)  # nobody can be authorised without the database and no replica (test_replica.py has one)
     spooled = spool_pending(server.directory)
     postauth = spool_pending(server.directory, kinds=("postauth",))
     assert spooled, "nothing was spooled"
