@@ -1,0 +1,124 @@
+"""Emptying the test database after a test that committed, in a tenth of the time.
+
+A test marked `django_db(transaction=True)` (and every browser test, through the live server) commits
+for real, so Django empties the database after it: `flush` truncates all of our ~155 tables and runs
+`post_migrate` again (content types, permissions, roles, default templates, SLA policies, checklists).
+On PostgreSQL that cost 2–4 s per test, whatever the test wrote — TRUNCATE gives each table and each
+index a new file — about a third of the suite's time.
+
+Here the first flush of each test database is Django's own; what it leaves (the rows post_migrate
+writes) is kept as the *baseline*, table by table, in COPY's text format. Every later flush deletes
+the rows of the tables that hold any (one query finds them) and copies the baseline back, in one
+transaction with `session_replication_role = replica`, so neither foreign-key checks nor our
+append-only triggers object to the order of the deletes — the end state is the baseline, which is
+consistent by construction. The result is the same database a real flush leaves
+(tests/test_fast_flush.py compares the two table by table). Sequences are left alone, as Django's
+flush leaves them.
+
+It needs a superuser connection (for the replication role); on SQLite, or as another role, Django's
+flush runs as before.
+"""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.db import connections, transaction
+from django.test.testcases import TransactionTestCase
+
+_django_fixture_teardown = TransactionTestCase._fixture_teardown
+# Per database alias: {table: COPY text} of what a real flush leaves, or None where the fast way is unavailable.
+_baselines: dict[str, dict[str, bytes] | None] = {}
+
+
+_tables_of: dict[str, list[str]] = {}
+
+
+def _tables(connection) -> list[str]:
+    """The tables Django's flush empties (those of our models), read once per database."""
+    if connection.alias not in _tables_of:
+        _tables_of[connection.alias] = sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+    return _tables_of[connection.alias]
+
+
+def _quote(connection, table: str) -> str:
+    return connection.ops.quote_name(table)
+
+
+def tables_with_rows(connection) -> list[str]:
+    """Our tables holding at least one row, in one round trip."""
+    tables = _tables(connection)
+    probes = " UNION ALL ".join(
+        f"SELECT %s WHERE EXISTS (SELECT FROM {_quote(connection, table)})" for table in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(probes, tables)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def table_copy(connection, table: str) -> bytes:
+    """The table's rows in COPY's text format (generated columns left out, as COPY does)."""
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {_quote(connection, table)} TO STDOUT") as copy:
+            return b"".join(bytes(chunk) for chunk in copy)
+
+
+def _fast_flush_available(connection) -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def baseline_capture(alias: str) -> None:
+    """After Django's own flush: remember what it left, or that the fast way cannot be used here."""
+    connection = connections[alias]
+    if not _fast_flush_available(connection):
+        _baselines[alias] = None
+        return
+    _baselines[alias] = {table: table_copy(connection, table) for table in tables_with_rows(connection)}
+
+
+def fast_flush(alias: str) -> None:
+    """Leave the database as a real flush would: only the baseline rows."""
+    connection = connections[alias]
+    baseline = _baselines[alias]
+    with transaction.atomic(using=alias):
+        written = tables_with_rows(connection)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            for table in sorted(set(written) | set(baseline)):
+                cursor.execute(f"DELETE FROM {_quote(connection, table)}")
+            for table, rows in baseline.items():
+                with cursor.cursor.copy(f"COPY {_quote(connection, table)} FROM STDIN") as copy:
+                    copy.write(rows)
+
+
+def _django_flush(alias: str) -> None:
+    """What Django's TransactionTestCase does after a test (no available_apps, no serialized rollback)."""
+    call_command("flush", verbosity=0, interactive=False, database=alias, reset_sequences=False,
+                 allow_cascade=False, inhibit_post_migrate=False)
+
+
+def _fixture_teardown(self):
+    if self.available_apps is not None or self.serialized_rollback:
+        return _django_fixture_teardown(self)
+    for alias in self._databases_names(include_mirrors=False):
+        if alias not in _baselines:  # the first flush of this database: Django's own, then remember what it left
+            _django_flush(alias)
+            baseline_capture(alias)
+        elif _baselines[alias] is None:
+            _django_flush(alias)
+        else:
+            fast_flush(alias)
+
+
+def install() -> None:
+    TransactionTestCase._fixture_teardown = _fixture_teardown
+
+
+def forget() -> None:
+    """A test that empties or rebuilds the database behind Django's back makes the next flush a real one."""
+    _baselines.clear()
+    _tables_of.clear()
