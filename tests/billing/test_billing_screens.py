@@ -140,6 +140,22 @@ def test_the_activate_dialog_quotes_the_first_invoice_only_when_it_is_issued_at_
     assert not Invoice.objects.filter(customer=subscription.customer).exists()  # a quote writes nothing
 
 
+def test_an_activation_posted_without_a_reason_issues_no_first_invoice_and_changes_nothing(staff_client):
+    BillingSettings.objects.filter(pk=1).update(invoice_at_activation=True)
+    subscription = make_subscription()
+    url = reverse("staff:subscription-activate", args=[subscription.pk])
+    response = staff_client.post(url, {"reason": "   "}, **HTMX)
+    assert response.context["form"].errors["reason"]
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.PENDING and subscription.billed_through is None
+    assert not Invoice.objects.filter(customer=subscription.customer).exists()
+
+    assert staff_client.post(url, {"reason": "New installation"}, **HTMX).status_code == 204
+    assert Invoice.objects.filter(customer=subscription.customer).count() == 1
+    assert staff_client.post(url, {"reason": "New installation"}, **HTMX).status_code < 500  # sent twice: refused
+    assert Invoice.objects.filter(customer=subscription.customer).count() == 1
+
+
 def test_logo_must_be_an_image(staff_client):
     bad = SimpleUploadedFile("logo.png", b"not an image at all", content_type="image/png")
     response = staff_client.post(reverse("staff:billingsettings-edit"), {**settings_post(), "logo": bad})
