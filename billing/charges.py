@@ -17,7 +17,8 @@ charge as a line of the customer's next invoice, under the account lock it holds
   no earlier note gave back (a waived fee): what is open is cleared, and what had paid it (credit,
   payments) returns to the account as credit.
 - `pending_charges_for(customer_ids=)` / `pending_charges_invoiced(run=, charges=)`: the billing
-  run's two calls (read under its account locks, then marked with the invoice written).
+  run's two calls (read under its account locks, then marked with the invoice written);
+  `pending_charges_invoiced_on(invoice=, charges=)` marks them for a first invoice at activation.
 """
 
 from __future__ import annotations
@@ -280,6 +281,16 @@ def pending_charges_invoiced(*, run, charges: dict[int, list[OneTimeCharge]]) ->
             status=OneTimeCharge.Status.INVOICED, invoice_id=invoice_id
         )
     return done
+
+
+def pending_charges_invoiced_on(*, invoice: Invoice, charges: Sequence[OneTimeCharge]) -> int:
+    """Mark pending charges written as lines of `invoice` (a first invoice at activation,
+    billing/first_invoice.py), under the account lock their reader held."""
+    if not charges:
+        return 0
+    return OneTimeCharge.objects.filter(pk__in=[c.pk for c in charges], status=OneTimeCharge.Status.PENDING).update(
+        status=OneTimeCharge.Status.INVOICED, invoice=invoice
+    )
 
 
 def line_credit_record(*, lines: Sequence[InvoiceLine], amount, reason: str = "") -> list[LineCredit]:

@@ -50,6 +50,11 @@ class BillingSettings(models.Model):
     late_fee = MoneyField(default=Decimal("0.00"), help_text=_("0 = no late fee"))
     reconnection_fee = MoneyField(default=Decimal("0.00"), help_text=_("0 = no reconnection fee"))
     credit_unused_days_on_cancel = models.BooleanField(default=True)
+    # A new connection's first invoice (its activation day to the next anchor, prorated) is issued in the
+    # activation's own transaction instead of by the next night's run (billing/first_invoice.py,
+    # docs/billing.md "The first invoice"). On for a new install; migration 0023 left it off where
+    # invoices had been issued already.
+    invoice_at_activation = models.BooleanField(default=True)
     downgrade_at_next_cycle = models.BooleanField(default=True)
     # Rented equipment follows the package's pause rule unless the ISP keeps charging rent while paused
     # (fieldservice/rentals.py reads it at the pause, the reactivation and every night).

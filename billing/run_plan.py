@@ -158,9 +158,12 @@ def _priced(amount: Decimal, rate: Decimal, prices_include_vat: bool) -> Line:
     return vat_line(amount, rate=rate, prices_include_vat=prices_include_vat)
 
 
-def _period_lines(sub: DueSubscription, *, cfg: BillingSettings, run_date: date) -> tuple[list[PlannedLine], SubscriptionAdvance | None]:
+def _period_lines(
+    sub: DueSubscription, *, cfg: BillingSettings, run_date: date, issue_until: date | None = None
+) -> tuple[list[PlannedLine], SubscriptionAdvance | None]:
     """Every period of `sub` due to be invoiced by `run_date` (next period start − issue_days_before ≤
-    run_date), and how the subscription's billing state moves. No database."""
+    run_date), and how the subscription's billing state moves. `issue_until`: the last day a period may
+    start on instead (the first invoice at activation: its activation day). No database."""
     anchor_day, anchor_month = sub.anchor_day, sub.anchor_month
     advance = SubscriptionAdvance(billed_through=sub.billed_through)
     activated_on = timezone.localdate(sub.activated_at) if sub.billed_through is None or anchor_day is None else None
@@ -171,7 +174,8 @@ def _period_lines(sub: DueSubscription, *, cfg: BillingSettings, run_date: date)
             anchor_day, anchor_month = cfg.default_anchor_day, 1
         advance.anchor_day, advance.anchor_month = anchor_day, anchor_month
     next_start = activated_on if sub.billed_through is None else sub.billed_through + timedelta(days=1)
-    issue_until = run_date + timedelta(days=cfg.issue_days_before)
+    if issue_until is None:
+        issue_until = run_date + timedelta(days=cfg.issue_days_before)
     priced = [(sub.package_name, sub.price, sub.cycle, next_start, issue_until)]
     if sub.switch is not None:
         # A deferred downgrade: the old package up to the day before it, the new one from that day.
@@ -197,6 +201,16 @@ def _period_lines(sub: DueSubscription, *, cfg: BillingSettings, run_date: date)
         ))
     advance.billed_through = charges[-1][3]
     return lines, advance
+
+
+def first_period_lines(sub: DueSubscription, *, cfg: BillingSettings) -> tuple[list[PlannedLine], SubscriptionAdvance | None]:
+    """The first invoice at activation (billing/first_invoice.py): the period that contains the
+    activation day, charged from that day to its end, priced, labelled and anchored exactly as the run
+    would (the run then goes on from the day after). Nothing for a subscription invoiced already."""
+    if sub.billed_through is not None or sub.activated_at is None:
+        return [], None
+    activated_on = timezone.localdate(sub.activated_at)
+    return _period_lines(sub, cfg=cfg, run_date=activated_on, issue_until=activated_on)
 
 
 def plan_invoices(

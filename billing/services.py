@@ -283,7 +283,7 @@ def suspensions_lift_if_settled(*, actor, customer: Customer, reason: str) -> li
 # Settings → Billing ------------------------------------------------------------------------------
 
 BILLING_SETTINGS_FIELDS = (
-    "mode", "allowed_anchor_days", "default_anchor_day", "issue_days_before", "due_days", "grace_days",
+    "mode", "allowed_anchor_days", "default_anchor_day", "issue_days_before", "invoice_at_activation", "due_days", "grace_days",
     "vat_rate", "prices_include_vat", "vat_registration_number", "late_fee", "reconnection_fee",
     "credit_unused_days_on_cancel", "downgrade_at_next_cycle", "rent_during_pause", "blocked_access", "walled_garden_pool", "session_log_retention_months",
     "card_guess_device_limit", "card_guess_zone_limit", "card_guess_window_minutes", "card_lockout_minutes", "isp_name", "isp_address", "isp_phone",

@@ -345,6 +345,7 @@ BILLING_DEFAULTS = {
     "vat_registration_number": env.str("VAT_REGISTRATION_NUMBER", default=""),
     "late_fee": env.str("LATE_FEE", default="0"),
     "reconnection_fee": env.str("RECONNECTION_FEE", default="0"),
+    "invoice_at_activation": env.bool("BILLING_INVOICE_AT_ACTIVATION", default=True),
 }
 
 # Celery: Redis when REDIS_URL is set; otherwise Kombu's filesystem transport so the

@@ -7,6 +7,8 @@ customer, charged through billing (docs/billing.md, "Equipment rental").
   billing run): every day of every rental that its connection's invoices cover, or will cover after
   tonight's run, gets its rent as a pending one-time charge of kind `equipment_rental`, one per
   rental and billing period; the run writes it onto the customer's next invoice. Idempotent.
+- `rentals_charge_first_period(subscription=)`: an installation that activates its connection with the
+  first invoice issued at once: the rent of the first period charged before that invoice, which carries it.
 - `rental_end(actor=, item=, order=)`: the collection of the item closes its rental; the rent of the
   days after it came back is withdrawn if still pending, or credited as it was invoiced.
 - `rentals_paused(actor=, subscription=, last_day=)` / `rentals_resumed(actor=, subscription=, paused_on=, first_day=)`:
@@ -177,6 +179,24 @@ def rentals_resumed(*, actor, subscription: Subscription, paused_on: date | None
     return made
 
 
+def rentals_charge_first_period(*, subscription: Subscription) -> int:
+    """A connection just activated whose first invoice is issued at once (Settings → Billing, "Issue
+    the first invoice at activation"; billing/first_invoice.py): the rent of the equipment installed for
+    it, for the days of that first period (its activation day to the period's end), charged now as
+    pending charges so that the first invoice carries it beside the package. The nightly job charges
+    the periods after it, as before. Nothing when the setting is off (the night's job and run do it)."""
+    _require_atomic()
+    cfg = current_billing_settings()
+    if not cfg.invoice_at_activation or subscription.activated_at is None:
+        return 0
+    activated_on = timezone.localdate(subscription.activated_at)
+    made = 0
+    for rental in _open_rentals(subscription):
+        period, _months = _period(rental, activated_on, cfg)
+        made += rental_charge_due(rental=rental, today=activated_on, cfg=cfg, until=period.end)
+    return made
+
+
 # Charging ---------------------------------------------------------------------------------------------
 
 def _anchor(subscription: Subscription, cfg: BillingSettings) -> tuple[int, int] | None:
@@ -252,8 +272,9 @@ def _charge(rental: EquipmentRental, *, first: date, last: date, cfg: BillingSet
     return made
 
 
-def rental_charge_due(*, rental: EquipmentRental, today: date, cfg: BillingSettings | None = None) -> int:
-    """The rent `rental` owes that is not charged yet, through the day its connection is invoiced to."""
+def rental_charge_due(*, rental: EquipmentRental, today: date, cfg: BillingSettings | None = None, until: date | None = None) -> int:
+    """The rent `rental` owes that is not charged yet, through the day its connection is invoiced to
+    (and no further than `until`)."""
     _require_atomic()
     cfg = cfg or current_billing_settings()
     rental = EquipmentRental.objects.select_for_update().select_related("item__model", "customer", "subscription__package").get(pk=rental.pk)
@@ -266,6 +287,8 @@ def rental_charge_due(*, rental: EquipmentRental, today: date, cfg: BillingSetti
     if through is None:
         return 0
     last = min(through, rental.ended_on) if rental.ended_on else through
+    if until is not None:
+        last = min(last, until)
     charged = rental.charges.filter(withdrawn=False).aggregate(last=Max("last_day"))["last"]
     first = charged + timedelta(days=1) if charged else rental.started_on
     if first > last:

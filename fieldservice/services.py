@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.first_invoice import first_invoice_issue
 from billing.transition_effects import transition_effects_apply
 from customers import services as customer_services
 from customers.models import Subscription
@@ -41,6 +42,7 @@ from .models import (
     WorkOrderEvent,
     WorkOrderPhoto,
 )
+from .rentals import rentals_charge_first_period
 
 GPS_PLACES = "0.000001"  # the arrival columns' precision
 DEFAULT_CHECKLISTS = {
@@ -572,6 +574,10 @@ def workorder_status_complete(
                 actor=actor, subscription=subscription, reason=_("Installed: %(order)s") % {"order": order.number}
             )
             transition_effects_apply(actor=actor, subscriptions=[activated])
+            # Billed at connection when Settings → Billing says so: the rent of what was installed, then
+            # the first invoice carrying it (docs/billing.md, "The first invoice").
+            rentals_charge_first_period(subscription=activated)
+            first_invoice_issue(actor=actor, subscription=activated)
     order = _set_status(
         order, actor=actor, to=WorkOrder.Status.COMPLETED, action="completed", message=override_reason, at=at,
         completed_at=at or timezone.now(),

@@ -1,9 +1,11 @@
-"""A pending connection activated (customers: the status and history) and put on its router."""
+"""A pending connection activated (customers: the status and history), put on its router, and — when
+Settings → Billing says so — its first invoice issued at once (billing/first_invoice.py)."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
+from billing.first_invoice import FirstInvoiceQuote, first_invoice_issue, first_invoice_quote
 from billing.transition_effects import transition_effects_apply
 from customers import services as customer_services
 from customers.models import Subscription
@@ -13,4 +15,11 @@ from customers.models import Subscription
 def subscription_activate(*, actor, subscription: Subscription, reason: str) -> Subscription:
     activated = customer_services.subscription_status_activate(actor=actor, subscription=subscription, reason=reason)
     transition_effects_apply(actor=actor, subscriptions=[activated])
+    first_invoice_issue(actor=actor, subscription=activated)
     return activated
+
+
+def subscription_activate_quote(*, subscription: Subscription) -> FirstInvoiceQuote | None:
+    """What activating the pending `subscription` now invoices at once (the Activate dialog shows it
+    before anything is confirmed); None when it invoices nothing."""
+    return first_invoice_quote(subscription=subscription)

@@ -18,6 +18,7 @@ from billing.selectors import current_billing_settings
 from billing.services import LineSpec, invoice_create
 from customers.models import Subscription
 from ispbill.core.models import AuditLog
+from ispbill.core.money import format_money
 from payments.services import payment_ledger_record
 from tests.factories import AreaFactory, BranchFactory, UserFactory, admin_user, make_customer, make_subscription
 
@@ -93,6 +94,66 @@ def test_bad_billing_settings_are_refused_with_a_field_message_and_nothing_chang
     assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])
     assert settings_row() == before and AuditLog.objects.count() == audits
+
+
+def test_invoice_at_activation_is_turned_on_and_off_on_the_settings_page_and_audited(staff_client):
+    BillingSettings.objects.filter(pk=1).update(invoice_at_activation=False)
+    page = staff_client.get(reverse("staff:billingsettings-edit")).content.decode()
+    assert 'name="invoice_at_activation"' in page and "Issue the first invoice at activation" in page
+
+    assert staff_client.post(reverse("staff:billingsettings-edit"), settings_post(invoice_at_activation="on")).status_code == 302
+    assert current_billing_settings().invoice_at_activation is True
+    entry = AuditLog.objects.filter(action="billing_settings.update").latest("id")
+    assert "invoice_at_activation" in entry.before and "invoice_at_activation" in entry.after
+
+    assert staff_client.post(reverse("staff:billingsettings-edit"), settings_post()).status_code == 302  # unticked
+    assert current_billing_settings().invoice_at_activation is False
+
+
+@pytest.mark.parametrize("overrides", [
+    {"issue_days_before": "seven"}, {"issue_days_before": "-1"}, {"due_days": ""}, {"mode": "whenever"},
+    {"allowed_anchor_days": "1, 5", "default_anchor_day": "30"},
+])
+def test_a_malformed_post_turning_invoice_at_activation_on_is_refused_and_changes_nothing(staff_client, overrides):
+    BillingSettings.objects.filter(pk=1).update(invoice_at_activation=False)
+    before, audits = settings_row(), AuditLog.objects.count()
+    response = staff_client.post(reverse("staff:billingsettings-edit"), settings_post(invoice_at_activation="on", **overrides))
+    assert response.status_code == 400 and response.context["form"].errors
+    assert settings_row() == before and AuditLog.objects.count() == audits
+    assert current_billing_settings().invoice_at_activation is False
+
+
+def test_the_activate_dialog_quotes_the_first_invoice_only_when_it_is_issued_at_activation(staff_client):
+    from tests.billing.test_first_invoice import by_hand
+
+    subscription = make_subscription()
+    url = reverse("staff:subscription-activate", args=[subscription.pk])
+    BillingSettings.objects.filter(pk=1).update(invoice_at_activation=False)
+    assert 'id="first-invoice-quote"' not in staff_client.get(url, **HTMX).content.decode()
+
+    BillingSettings.objects.filter(pk=1).update(invoice_at_activation=True)
+    page = staff_client.get(url, **HTMX).content.decode()
+    today = timezone.localdate()
+    last = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)  # the month's end: anchor day 1
+    expected = by_hand(1000, (last - today).days + 1, last.day)[2]
+    assert 'id="first-invoice-quote"' in page and format_money(expected) in page
+    assert not Invoice.objects.filter(customer=subscription.customer).exists()  # a quote writes nothing
+
+
+def test_an_activation_posted_without_a_reason_issues_no_first_invoice_and_changes_nothing(staff_client):
+    BillingSettings.objects.filter(pk=1).update(invoice_at_activation=True)
+    subscription = make_subscription()
+    url = reverse("staff:subscription-activate", args=[subscription.pk])
+    response = staff_client.post(url, {"reason": "   "}, **HTMX)
+    assert response.context["form"].errors["reason"]
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.PENDING and subscription.billed_through is None
+    assert not Invoice.objects.filter(customer=subscription.customer).exists()
+
+    assert staff_client.post(url, {"reason": "New installation"}, **HTMX).status_code == 204
+    assert Invoice.objects.filter(customer=subscription.customer).count() == 1
+    assert staff_client.post(url, {"reason": "New installation"}, **HTMX).status_code < 500  # sent twice: refused
+    assert Invoice.objects.filter(customer=subscription.customer).count() == 1
 
 
 def test_logo_must_be_an_image(staff_client):

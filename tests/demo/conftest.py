@@ -55,3 +55,10 @@ def make_routeros_router(routeros_simulator, routeros_clock):
 @pytest.fixture
 def routeros_router(make_routeros_router) -> SimulatedRouter:
     return make_routeros_router()
+
+
+@pytest.fixture(autouse=True)
+def _the_demo_bills_at_activation(settings):
+    """The demo runs with a new install's settings: the first invoice issued at activation (the suite's
+    conftest keeps the night's-run rule for everything else)."""
+    settings.BILLING_DEFAULTS = {**settings.BILLING_DEFAULTS, "invoice_at_activation": True}

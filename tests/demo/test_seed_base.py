@@ -259,11 +259,18 @@ def test_a_year_of_history_is_written_by_the_billing_engine():
     assert runs.count() == (today - start).days + 1
     assert set(runs.values_list("status", flat=True)) == {BillingRun.Status.SUCCEEDED}
     assert min(runs.values_list("run_date", flat=True)) == start
-    # Every invoice of the history was issued by a run, on its run's date, and every active customer has
-    # twelve months of them. The one exception is today's one-time charge that gives the "amount due"
-    # portal login something to pay, when the history left no active customer owing.
+    # Every invoice of the history was issued by a run, on its run's date, or — a connection's first
+    # invoice, issued at its activation (Settings → Billing, on in the demo) — on its activation day from
+    # that day; every active customer has twelve months of them. The one other exception is today's
+    # one-time charge that gives the "amount due" portal login something to pay, when the history left
+    # no active customer owing.
     by_hand = Invoice.objects.filter(billing_run__isnull=True)
-    assert set(by_hand.values_list("lines__description", flat=True)) <= {"ONU replacement"} and by_hand.count() <= 1
+    first_lines = InvoiceLine.objects.filter(invoice__in=by_hand, kind__in=InvoiceLine.PERIOD_KINDS).select_related("invoice", "subscription")
+    assert first_lines.exists()
+    for line in first_lines:
+        assert line.invoice.issue_date == timezone.localdate(line.subscription.activated_at) == line.period_start, line
+    others = by_hand.exclude(pk__in=first_lines.values("invoice_id"))
+    assert set(others.values_list("lines__description", flat=True)) <= {"ONU replacement"} and others.count() <= 1
     assert all(
         invoice.issue_date == invoice.billing_run.run_date for invoice in Invoice.objects.select_related("billing_run").exclude(billing_run=None)
     )

@@ -33,7 +33,7 @@ class BillingSettingsForm(MarkInvalidMixin, forms.ModelForm):
     class Meta:
         model = BillingSettings
         fields = [
-            "mode", "allowed_anchor_days", "default_anchor_day", "issue_days_before", "due_days", "grace_days",
+            "mode", "allowed_anchor_days", "default_anchor_day", "issue_days_before", "invoice_at_activation", "due_days", "grace_days",
             "vat_rate", "prices_include_vat", "vat_registration_number", "late_fee", "reconnection_fee",
             "credit_unused_days_on_cancel", "downgrade_at_next_cycle", "rent_during_pause", "blocked_access", "walled_garden_pool", "session_log_retention_months",
             "card_guess_device_limit", "card_guess_zone_limit", "card_guess_window_minutes", "card_lockout_minutes", "isp_name", "isp_address", "isp_phone",
@@ -43,6 +43,7 @@ class BillingSettingsForm(MarkInvalidMixin, forms.ModelForm):
             "mode": _("Billing mode"),
             "default_anchor_day": _("Default anchor day"),
             "issue_days_before": _("Issue invoices this many days before the period starts"),
+            "invoice_at_activation": _("Issue the first invoice at activation"),
             "due_days": _("Days until due"),
             "grace_days": _("Grace days before suspension"),
             "prices_include_vat": _("Package prices include VAT"),
@@ -75,6 +76,11 @@ class BillingSettingsForm(MarkInvalidMixin, forms.ModelForm):
             "card_lockout_minutes": _("How long a lockout lasts after the wrong code that caused it."),
             "default_anchor_day": _("Where a subscription has no anchor day of its own; must be one of the allowed days."),
             "logo": _("PNG, JPEG, GIF or WebP, at most 1 MB."),
+            "invoice_at_activation": _(
+                "On: activating a connection (staff, a technician's installation, a reseller) invoices its first days at once, "
+                "from the activation day to the next anchor day, prorated (a whole period when billing on the anniversary), "
+                "with its installation fee, so a payment taken at installation pays it. Off: the first invoice waits for the next night's billing run."
+            ),
             "rent_during_pause": _("Off: a pause with skip billing stops the rent too, and it is charged again, prorated, from the reactivation day."),
         }
         widgets = {

@@ -518,6 +518,14 @@ class HistoryWriter:
                 usecases_subscription_activate(actor=admin, subscription=Subscription.objects.get(pk=subscription_id),
                                                reason=step.reason)
                 self.counts["activations"] += 1
+                # The first invoice issued with the activation (Settings → Billing, on in the demo) is paid
+                # as the customer pays the run's invoices.
+                first = Invoice.objects.filter(
+                    billing_run__isnull=True, lines__subscription_id=subscription_id, lines__kind__in=("recurring", "prorated"),
+                ).order_by("id").first()
+                if first is not None:
+                    self.counts["invoices"] += 1
+                    self._schedule_payment(history, first, current_billing_settings())
             return act
         if step.kind == "suspend":
             def act() -> None:

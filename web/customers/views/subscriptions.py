@@ -18,7 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 from customers.models import Subscription
 from customers.selectors import customer_get_for_staff, subscription_get_for_staff
 from ispbill.core.forms import add_service_errors
-from usecases.subscription_activate import subscription_activate
+from usecases.subscription_activate import subscription_activate, subscription_activate_quote
 from usecases.subscription_cancel import subscription_cancel, subscription_cancel_quote
 from usecases.subscription_create import subscription_create as connection_create
 from usecases.subscription_reactivate import subscription_reactivate
@@ -163,6 +163,8 @@ def subscription_lifecycle(request, pk: int, action: str):
     quote = subscription_cancel_quote(subscription=subscription) if action == "cancel" and _action_applies(lifecycle, subscription) else None
     fee_due = quote is not None and quote.fee.due
     may_decide_fee = request.user.has_perm(FEE_CHARGE_PERMISSION)
+    # Activating quotes the first invoice it issues at once, when Settings → Billing says so: what to collect.
+    first_invoice = subscription_activate_quote(subscription=subscription) if action == "activate" and _action_applies(lifecycle, subscription) else None
     extra = {"quote": quote} if action == "cancel" else {}
     form = lifecycle.form_class(request.POST or None, initial=initial, **extra)
     status = 200
@@ -192,6 +194,7 @@ def subscription_lifecycle(request, pk: int, action: str):
         "subscription": subscription,
         "customer": subscription.customer,
         "quote": quote,
+        "first_invoice": first_invoice,
         "fee_needs_permission": fee_due and not may_decide_fee,
         # Shown before anyone types a reason: the dialog was opened for a state that has since changed.
         "refusal": None if form.is_bound or _action_applies(lifecycle, subscription) else _t(
