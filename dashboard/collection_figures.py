@@ -174,6 +174,24 @@ def receivable_on(day: date, *, scope: Scope = ALL) -> Decimal:
     return ageing_on(day, scope=scope)["total"]
 
 
+# Receivables in two parts (docs/metrics.md, "Collections"): overdue (due date before the day) and not
+# yet due (due on the day or later: ageing's "current"). Each open invoice is in exactly one.
+OVERDUE, NOT_YET_DUE = "overdue", "not-yet-due"
+RECEIVABLE_PARTS = (OVERDUE, NOT_YET_DUE)
+
+
+def receivable_parts_on(day: date, *, scope: Scope = ALL) -> dict:
+    """{"overdue", "not_yet_due", "total"} open at the end of `day`; overdue + not_yet_due = total."""
+    ageing = ageing_on(day, scope=scope)
+    not_yet_due = ageing["buckets"]["current"]
+    return {"overdue": ageing["total"] - not_yet_due, "not_yet_due": not_yet_due, "total": ageing["total"]}
+
+
+def part_case(day: date) -> Case:
+    """Which part of the receivables on `day` an open invoice is in (`RECEIVABLE_PARTS`)."""
+    return Case(When(due_date__gte=day, then=Value(NOT_YET_DUE)), default=Value(OVERDUE), output_field=CharField())
+
+
 def collections(month: date, *, scope: Scope = ALL, as_of: date | None = None) -> dict:
     """Billed, due and collected in a month; collection efficiency; CEI; DSO; receivables and ageing."""
     first = month_start(month)
@@ -192,6 +210,7 @@ def collections(month: date, *, scope: Scope = ALL, as_of: date | None = None) -
         "start": first, "end": last, "billed": billed, "due": due, "collected": collected,
         **parts, "efficiency": ratio(parts["paid_of_asked"], parts["asked"]),
         "receivable_start": ar_start, "receivable_end": ar_end, "receivable_current": ar_end_current,
+        "receivable_overdue": ar_end - ar_end_current,
         "cei": ratio(ar_start + billed - ar_end, cei_denominator),
         "dso": q2(ar_end / billed * days) if billed else None,
         "ageing": ageing,

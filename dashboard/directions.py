@@ -1,9 +1,10 @@
 """Which way each figure should move, and how its change against last month is written.
 
 The one table of good directions (docs/metrics.md, "Colours and percentage points"): a change is
-coloured by what it means, not by its sign. MRR rising is good; receivables, churn or paused MRR
-rising is bad. A rate (a figure that is itself a percentage) changes by the difference of the two
-rates, in percentage points: 2.34 % → 3.58 % is "+1.24 pp", not "+52.99 %".
+coloured by what it means, not by its sign. MRR rising is good; overdue receivables, churn or paused
+MRR rising is bad; receivables not yet due (and so the receivables total) have no good direction:
+their change is shown, in grey. A rate (a figure that is itself a percentage) changes by the
+difference of the two rates, in percentage points: 2.34 % → 3.58 % is "+1.24 pp", not "+52.99 %".
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-UP, DOWN = "up", "down"
-GOOD, BAD, FLAT = "good", "bad", "flat"
+UP, DOWN, NONE = "up", "down", "none"
+# NEUTRAL: a figure with no good direction moved (shown grey, like FLAT, but it did move).
+GOOD, BAD, FLAT, NEUTRAL = "good", "bad", "flat", "neutral"
 CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
 class Direction:
-    good: str  # UP: a rise is good; DOWN: a rise is bad
+    good: str  # UP: a rise is good; DOWN: a rise is bad; NONE: neither
     rate: bool = False  # a percentage: its change is shown in percentage points
 
 
@@ -30,7 +32,13 @@ FIGURES: dict[str, Direction] = {
     "arr": Direction(UP),
     "customers": Direction(UP),
     "arpu": Direction(UP),
-    "receivable": Direction(DOWN),
+    # Receivables (docs/metrics.md, "Collections": overdue, not yet due): what is late should fall; what is not
+    # yet due grows with invoices issued ahead and with the customer base, so it is neither, and the
+    # total, which mixes the two, is neither either (its jump on the day next month's invoices are
+    # issued is not an alarm).
+    "overdue": Direction(DOWN),
+    "not_yet_due": Direction(NONE),
+    "receivable": Direction(NONE),
     # flows
     "billed": Direction(UP),
     "revenue": Direction(UP),
@@ -67,9 +75,12 @@ def points_change(now, before) -> Decimal | None:
 
 
 def tone(key: str, change) -> str:
-    """GOOD, BAD or FLAT (no change, or none to compare) for a change of the figure `key`."""
+    """GOOD, BAD or FLAT (no change, or none to compare) for a change of the figure `key`; NEUTRAL for
+    a change of a figure with no good direction."""
     if change is None or not change:
         return FLAT
+    if direction(key).good == NONE:
+        return NEUTRAL
     rose = Decimal(change) > 0
     return GOOD if rose == (direction(key).good == UP) else BAD
 

@@ -39,6 +39,9 @@ class Table:
     rows: list[dict] = field(default_factory=list)
     total: object = None
     total_key: str = ""
+    # Sections the rows fall into, in order, each {"key", "label", "total", "count"}, over the
+    # list before a part was chosen (the receivables: overdue and not yet due, adding up to the figure).
+    parts: list[dict] = field(default_factory=list)
 
 
 def _col(key: str, label: str, kind: str = "") -> dict:
@@ -47,6 +50,52 @@ def _col(key: str, label: str, kind: str = "") -> dict:
 
 def _customer_link(pk) -> str:
     return reverse("staff:customer-detail", args=[pk])
+
+
+# The two parts of the receivables (docs/metrics.md, "Collections"), labelled when a table is built.
+RECEIVABLE_PART_LABELS = {
+    collection_figures.OVERDUE: lambda: _("Overdue"), collection_figures.NOT_YET_DUE: lambda: _("Not yet due"),
+}
+
+
+def _receivables(*, scope: Scope, day: date, kind: str, bucket: str) -> Table:
+    """Invoices open at the end of `day`, overdue first, then not yet due (due on the day or later),
+    each part with its total: the two add up to the receivables, as the tile shows them. `kind` lists
+    one part; `bucket` one ageing bucket."""
+    if kind and kind not in collection_figures.RECEIVABLE_PARTS:
+        raise UnknownDrill(kind)
+    if bucket and bucket not in metrics.AGEING_BUCKETS:
+        raise UnknownDrill(bucket)
+    invoices = collection_figures.open_invoices_on(day, scope=scope).annotate(
+        bucket=collection_figures._bucket_case(day), part=collection_figures.part_case(day))
+    if bucket:
+        invoices = invoices.filter(bucket=bucket)
+    invoices = invoices.select_related("customer", "customer__area").order_by("due_date", "id")
+    rows = [
+        {"number": i.number, "account": i.customer.account_number, "name": i.customer.name, "area": i.customer.area.name,
+         "due_date": i.due_date, "days_past_due": max((day - i.due_date).days, 0), "bucket": i.bucket,
+         "part": i.part, "part_label": RECEIVABLE_PART_LABELS[i.part](),
+         "open": metrics.q2(i.open_on), "url": reverse("staff:invoice-detail", args=[i.pk])}
+        for i in invoices
+    ]
+    parts = []
+    for part in collection_figures.RECEIVABLE_PARTS:
+        mine = [r for r in rows if r["part"] == part]
+        parts.append({"key": part, "label": RECEIVABLE_PART_LABELS[part](), "total": sum((r["open"] for r in mine), ZERO),
+                      "count": len(mine)})
+    if kind:
+        rows = [r for r in rows if r["part"] == kind]
+    titles = {
+        "": _("Receivables open on %(day)s"), collection_figures.OVERDUE: _("Overdue receivables on %(day)s"),
+        collection_figures.NOT_YET_DUE: _("Receivables not yet due on %(day)s"),
+    }
+    return Table(
+        titles[kind] % {"day": day}, [
+            _col("number", _("Invoice")), _col("account", _("Account")), _col("name", _("Customer")), _col("area", _("Area")),
+            _col("due_date", _("Due")), _col("part_label", _("Overdue or not yet due")), _col("days_past_due", _("Days past due")),
+            _col("bucket", _("Ageing")), _col("open", _("Open"), "money"),
+        ], rows, sum((r["open"] for r in rows), ZERO), "open", parts,
+    )
 
 
 def drill(metric: str, *, scope: Scope, month: date, day: date, kind: str = "", bucket: str = "") -> Table:
@@ -120,25 +169,7 @@ def drill(metric: str, *, scope: Scope, month: date, day: date, kind: str = "", 
             ], rows, sum((r["amount"] for r in rows), ZERO), "amount",
         )
     if metric == "receivable":
-        invoices = collection_figures.open_invoices_on(day, scope=scope).annotate(bucket=collection_figures._bucket_case(day))
-        if bucket:
-            if bucket not in metrics.AGEING_BUCKETS:
-                raise UnknownDrill(bucket)
-            invoices = invoices.filter(bucket=bucket)
-        invoices = invoices.select_related("customer", "customer__area").order_by("due_date", "id")
-        rows = [
-            {"number": i.number, "account": i.customer.account_number, "name": i.customer.name, "area": i.customer.area.name,
-             "due_date": i.due_date, "days_past_due": max((day - i.due_date).days, 0), "bucket": i.bucket,
-             "open": metrics.q2(i.open_on), "url": reverse("staff:invoice-detail", args=[i.pk])}
-            for i in invoices
-        ]
-        return Table(
-            _("Receivables open on %(day)s") % {"day": day}, [
-                _col("number", _("Invoice")), _col("account", _("Account")), _col("name", _("Customer")), _col("area", _("Area")),
-                _col("due_date", _("Due")), _col("days_past_due", _("Days past due")), _col("bucket", _("Ageing")),
-                _col("open", _("Open"), "money"),
-            ], rows, sum((r["open"] for r in rows), ZERO), "open",
-        )
+        return _receivables(scope=scope, day=day, kind=kind, bucket=bucket)
     if metric == "assigned-due":
         # A collector's assigned due covers the month, up to today while it runs (docs/metrics.md, "Staff performance").
         collector = get_user_model().objects.filter(pk=int(kind)).first() if kind.isdigit() else None

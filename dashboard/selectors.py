@@ -8,7 +8,7 @@ from the sources (`metrics`), for the same day, so a drill-down list adds up to 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -56,8 +56,12 @@ class Tile:
     compared: str = ""  # what `previous` is: "1–24 Oct" (the same days of last month) or "31 Oct"
     new: bool = False  # the base is too small for a percentage: shown as the amount and "new"
     key: str = ""  # the figure (`directions.FIGURES`): the colour and unit of its change
-    tone: str = directions.FLAT  # "good", "bad" or "flat": the change's colour by what it means
+    tone: str = directions.FLAT  # "good", "bad", "flat" or "neutral": the change's colour by what it means
     change_text: str = ""  # "+274.80 %", "+1.24 pp"
+    # Figures shown inside this one, each with its own change (the receivables tile: not yet due and
+    # the total beside overdue), and the page the whole tile opens when it is not `url`.
+    parts: list[Tile] = field(default_factory=list)
+    group_url: str = ""
 
 
 def _url(name: str, *, args=(), **params) -> str:
@@ -213,9 +217,11 @@ def _flows(scope: Scope, start: date, end: date) -> dict:
 
 
 def _derived(point: dict, flows: dict) -> dict:
-    receivable = sum((point[f] for f in ("ar_current", "ar_1_30", "ar_31_60", "ar_61_90", "ar_90_plus")), ZERO)
+    overdue = sum((point[f] for f in ("ar_1_30", "ar_31_60", "ar_61_90", "ar_90_plus")), ZERO)
     return {
-        **point, **flows, "arr": point["mrr"] * 12, "receivable": receivable,
+        **point, **flows, "arr": point["mrr"] * 12,
+        # Receivables in two parts (docs/metrics.md, "Collections"): ageing's "current" is not yet due.
+        "receivable": overdue + point["ar_current"], "overdue": overdue, "not_yet_due": point["ar_current"],
         "arpu": ratio(point["mrr"], point["customers"], percent=False),
         # Of the invoices falling due in the month (month to date), net of credit notes: never above 100 %.
         "efficiency": ratio(point["paid_of_asked"], point["asked"]),
@@ -312,11 +318,19 @@ def analytics_tiles(*, scope: Scope, month: date | None = None, day: date | None
                     tone=directions.tone(key, change if not new else Decimal(current[key]) - Decimal(before)),
                     change_text=directions.change_text(change, rate=rate))
 
+    # Overdue is the figure to watch; not yet due (next month's invoices issued ahead among them) and
+    # the total beside it, each compared with the end of last month (docs/metrics.md, "Collections").
+    receivables = tile(_("Overdue receivables"), "overdue", drill("receivable", kind=collection_figures.OVERDUE), warn=True)
+    receivables.parts = [
+        tile(_("Not yet due"), "not_yet_due", drill("receivable", kind=collection_figures.NOT_YET_DUE)),
+        tile(_("Receivables in all"), "receivable", drill("receivable")),
+    ]
+    receivables.group_url = drill("receivable")
     return [
         tile(_("MRR"), "mrr", drill("mrr")),
         tile(_("Collected"), "collected", drill("collected"), flow=True),
         tile(_("Billed"), "billed", drill("billed"), flow=True),
-        tile(_("Receivables"), "receivable", drill("receivable"), warn=True),
+        receivables,
         tile(_("ARR"), "arr", drill("mrr")),
         tile(_("Paying customers"), "customers", drill("mrr"), kind=""),
         tile(_("ARPU"), "arpu", drill("mrr")),
@@ -337,8 +351,9 @@ def analytics_tiles(*, scope: Scope, month: date | None = None, day: date | None
 # Versioned: when what the stored rows mean changes (v2: collection efficiency of the invoices falling
 # due in the month, net of credit notes; paused MRR apart from churned; v3: MRR net of retention
 # discounts, from a connection's first paid invoice; v4: tiles coloured by meaning, rates' changes in
-# percentage points), figures cached under the old meaning are never read again.
-SNAPSHOT_VERSION_KEY = "analytics:snapshot-version:v4"
+# percentage points; v5: receivables overdue and not yet due apart), figures cached under the old
+# meaning are never read again.
+SNAPSHOT_VERSION_KEY = "analytics:snapshot-version:v5"
 # The figures change only when snapshot rows are written; a day bounds what a forgotten version keeps.
 DASHBOARD_CACHE_SECONDS = 24 * 3600
 
@@ -400,7 +415,7 @@ def _dashboard_from_snapshots(*, scope: Scope, month: date | None) -> dict:
             "churn": drill("churned-customers", point),
             **{kind: drill("movement", point, kind=kind) for kind in metrics.MOVEMENTS},
         }
-    labels = dict(zip(metrics.AGEING_BUCKETS, (_("Current"), "1–30", "31–60", "61–90", "90+")))
+    labels = dict(zip(metrics.AGEING_BUCKETS, (_("Not yet due"), "1–30", "31–60", "61–90", "90+")))
     fields = dict(zip(metrics.AGEING_BUCKETS, ("ar_current", "ar_1_30", "ar_31_60", "ar_61_90", "ar_90_plus")))
     ageing = [
         {"bucket": bucket, "label": labels[bucket], "amount": last[fields[bucket]],
@@ -520,7 +535,9 @@ def breakdown(*, scope: Scope, month: date, by: str) -> dict:
         drill_params = {**params, **filter_param}
         row["urls"] = {
             "mrr": drill_url("mrr", **drill_params), "billed": drill_url("billed", **drill_params),
-            "collected": drill_url("collected", **drill_params), "receivable": drill_url("receivable", **drill_params),
+            "collected": drill_url("collected", **drill_params),
+            # The cell is what is overdue: its list is that part of the receivables (the other a click away).
+            "receivable": drill_url("receivable", **drill_params, kind=collection_figures.OVERDUE),
             "due": drill_url("due", **drill_params),
         }
         rows.append(row)

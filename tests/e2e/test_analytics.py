@@ -10,8 +10,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from billing.services import LineSpec, invoice_create
 from churn.offers import retention_offer_make
 from dashboard.services import metrics_snapshot_backfill
+from payments.services import payment_ledger_record
 from tests.dashboard.test_metrics import pay_first_invoice
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import (
@@ -113,3 +115,91 @@ def test_owner_dashboard_draws_charts_and_a_tile_drills_down_to_rows_that_add_up
     page.mouse.click(box["x"] + box["width"] - 8, box["y"] + box["height"] - 4)
     expect(page.locator("h1")).to_contain_text(re.compile("Collected|Billed"))
     assert "/staff/analytics/drill/" in page.url
+
+
+def _invoice(customer, issued: date, due: date, net: str):
+    with at(issued):
+        return invoice_create(actor=None, customer=customer, issue_date=issued, due_date=due,
+                              lines=[LineSpec(kind="one_time", description="Service", amount=Decimal(net))])
+
+
+def _sections(page) -> dict:
+    """The drill-down's rows summed per section (overdue, not yet due), read from the table itself."""
+    return page.evaluate("""() => {
+        const sums = {}; let section = null;
+        for (const row of document.querySelectorAll('#drill-rows tbody tr')) {
+            if (row.dataset.section) { section = row.dataset.section; sums[section] = 0; continue; }
+            const cell = row.querySelector('td[data-amount]');
+            if (cell) sums[section] = Math.round((sums[section] + Number(cell.dataset.amount)) * 100) / 100;
+        }
+        return sums;
+    }""")
+
+
+def _taka(text: str) -> Decimal:
+    return Decimal(text.replace("৳", "").replace(",", ""))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_receivables_tile_shows_overdue_and_not_yet_due_and_its_drill_down_adds_up(page):
+    """Issue #53 item 5: next month's invoice issued ahead is receivable but not overdue. The tile's
+    figure is what is overdue, with what is not yet due beside it; its drill-down lists the invoices in
+    those two sections, whose totals are the tile's and add up to the receivables."""
+    today = timezone.localdate()
+    area = AreaFactory(name="Pallabi")
+    asha, bilal = make_customer(area=area, name="Asha"), make_customer(area=area, name="Bilal")
+    _invoice(asha, today - timedelta(days=20), today - timedelta(days=13), "1000")  # ৳1,150 overdue
+    _invoice(bilal, today - timedelta(days=25), today - timedelta(days=18), "2000")  # ৳2,300 …
+    with at(today - timedelta(days=10)):
+        payment_ledger_record(actor=None, customer=bilal, amount=Decimal("1000.00"), method="cash",
+                              received_at=timezone.now())  # … ৳1,300 of it still overdue
+    _invoice(asha, today - timedelta(days=2), today, "1000")  # ৳1,150 due today: not late yet
+    _invoice(bilal, today, today + timedelta(days=6), "500")  # next month's ৳575, issued a week ahead
+    metrics_snapshot_backfill(start=today - timedelta(days=40), end=today)
+    overdue, not_yet_due = Decimal("2450.00"), Decimal("1725.00")
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, UserFactory(roles=["Manager"], first_name="Owner"))
+    page.get_by_role("link", name="Business analytics").first.click()
+    tile = page.locator('#analytics-tiles [data-key="overdue"]')
+    expect(tile.locator(".stat-label")).to_have_text("Overdue receivables")
+    assert _taka(tile.locator(".stat-value").inner_text()) == overdue
+    assert _taka(tile.locator('[data-part="not_yet_due"] .stat-part-value').inner_text()) == not_yet_due
+    assert _taka(tile.locator('[data-part="receivable"] .stat-part-value').inner_text()) == overdue + not_yet_due
+    expect(tile.locator('[data-part="not_yet_due"] .stat-part-label')).to_have_text("Not yet due")
+    ARTIFACTS.mkdir(exist_ok=True)
+    tile.screenshot(path=str(ARTIFACTS / "analytics-receivables-tile-1366.png"))
+    page.screenshot(path=str(ARTIFACTS / "analytics-receivables-1366.png"), full_page=True)
+
+    tile.click()
+    expect(page.locator("h1")).to_contain_text("Receivables open on")
+    parts = {key: _taka(page.locator(f"#drill-part-{key} .stat-value").inner_text()) for key in ("overdue", "not-yet-due", "all")}
+    assert parts == {"overdue": overdue, "not-yet-due": not_yet_due, "all": overdue + not_yet_due}
+    assert _taka(page.locator("#drill-total").inner_text()) == overdue + not_yet_due
+    sections = {key: Decimal(str(value)).quantize(Decimal("0.01")) for key, value in _sections(page).items()}
+    assert sections == {"overdue": overdue, "not-yet-due": not_yet_due}
+    expect(page.locator('tr[data-section="overdue"]')).to_contain_text("Overdue")
+    expect(page.locator('tr[data-section="not-yet-due"]')).to_contain_text("Not yet due")
+    page.screenshot(path=str(ARTIFACTS / "analytics-receivables-drill-1366.png"), full_page=True)
+
+    # One part alone: its rows and total, the other section gone.
+    page.locator("#drill-part-overdue").click()
+    expect(page.locator("h1")).to_contain_text("Overdue receivables on")
+    assert _taka(page.locator("#drill-total").inner_text()) == overdue
+    assert set(_sections(page)) == {"overdue"}
+
+    # On a phone the tile and the drill-down's parts fit the screen.
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.locator("#drill-part-all").click()
+    expect(page.locator("h1")).to_contain_text("Receivables open on")
+    for key in ("overdue", "not-yet-due", "all"):
+        box = page.locator(f"#drill-part-{key}").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, (key, box)
+    page.screenshot(path=str(ARTIFACTS / "analytics-receivables-drill-360.png"), full_page=True)
+    page.locator("#drill-back").click()
+    tile = page.locator('#analytics-tiles [data-key="overdue"]')
+    box = tile.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    tile.screenshot(path=str(ARTIFACTS / "analytics-receivables-tile-360.png"))
+    page.screenshot(path=str(ARTIFACTS / "analytics-receivables-360.png"), full_page=True)

@@ -122,7 +122,8 @@ def analytics(request):
         scope=scope, month=month)
     if request.GET.get("format") == "csv":
         header = ["month", "mrr", "arr", "customers", "arpu", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr",
-                  "reactivation_mrr", "paused_mrr", "billed", "revenue", "due", "collected", "efficiency", "logo_churn", "receivable"]
+                  "reactivation_mrr", "paused_mrr", "billed", "revenue", "due", "collected", "efficiency", "logo_churn", "receivable",
+                  "overdue", "not_yet_due"]
         return _csv("analytics-months.csv", header, [[p["month"].isoformat(), *[p[h] for h in header[1:]]] for p in data["series"]])
     # Prepaid cards: their own line, never in the subscription figures (docs/metrics.md, "Prepaid
     # cards"); for the whole ISP only (cards are not a branch's).
@@ -195,7 +196,13 @@ def drill(request, metric: str):
     # ISP is tens of thousands), the CSV all of them.
     page = Paginator(table.rows, DRILL_PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode([(key, value) for key, value in request.GET.items() if key != "page"])
+    # Each part (overdue, not yet due) opens the list of that part alone; "all" both.
+    unfiltered = [(key, value) for key, value in request.GET.items() if key not in ("page", "kind")]
+    parts = [{**part, "url": "?" + urlencode([*unfiltered, ("kind", part["key"])]), "chosen": part["key"] == request.GET.get("kind")}
+             for part in table.parts]
     return render(request, "dashboard/drill.html", {"table": table, "page": page, "month": month, "day": day, "query": query,
+                                                    "parts": parts, "all_url": "?" + urlencode(unfiltered),
+                                                    "parts_total": sum((part["total"] for part in table.parts), Decimal("0.00")),
                                                     "back_url": reverse(back[0]), "back_label": back[1]})
 
 
@@ -295,7 +302,8 @@ def api_summary(request):
     return _json({
         "day": data["day"], "month": data.get("month"), "scope": {"branches": sorted(scope.branch_ids) if scope.branch_ids is not None else "all",
                                                                    **scope.filters},
-        "tiles": [_api_tile(t) for t in data["tiles"]],
+        # A tile's parts (the receivables' not yet due and total beside overdue) are tiles of their own here.
+        "tiles": [_api_tile(t) for tile in data["tiles"] for t in (tile, *tile.parts)],
         "funnel": _funnel(scope, data.get("month"), data.get("day")),
     })
 
@@ -328,7 +336,8 @@ def api_months(request):
         scope, last_month=month, as_of=day if month == month_start(day) else None)
     keep = ("month", "day", "mrr", "arr", "customers", "arpu", "start_mrr", "new_mrr", "expansion_mrr", "contraction_mrr",
             "churned_mrr", "reactivation_mrr", "paused_mrr", "billed", "revenue", "due", "collected", "efficiency", "logo_churn",
-            "gross_revenue_churn", "receivable", "ar_current", "ar_1_30", "ar_31_60", "ar_61_90", "ar_90_plus")
+            "gross_revenue_churn", "receivable", "overdue", "not_yet_due", "ar_current", "ar_1_30", "ar_31_60", "ar_61_90",
+            "ar_90_plus")
     return _json({"months": [{k: p[k] for k in keep} for p in series]})
 
 
@@ -344,7 +353,8 @@ def api_drill(request, metric: str):
                                 bucket=request.GET.get("bucket", ""))
     except drilldown.UnknownDrill:
         raise Http404(_("No such figure.")) from None
-    return _json({"title": table.title, "total": table.total, "rows": table.rows[:5000], "count": len(table.rows)})
+    return _json({"title": table.title, "total": table.total, "rows": table.rows[:5000], "count": len(table.rows),
+                  **({"parts": table.parts} if table.parts else {})})
 
 
 def api_staff(request):
