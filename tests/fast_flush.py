@@ -21,6 +21,7 @@ flush runs as before.
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connections, transaction
 from django.test.testcases import TransactionTestCase
@@ -93,6 +94,9 @@ def fast_flush(alias: str) -> None:
             for table, rows in baseline.items():
                 with cursor.cursor.copy(f"COPY {_quote(connection, table)} FROM STDIN") as copy:
                     copy.write(rows)
+    # Django caches content types by id in the process; a real flush's post_migrate clears that cache
+    # (and gives the types new ids), and a test may have flushed for real or read another database.
+    ContentType.objects.clear_cache()
 
 
 def _django_flush(alias: str) -> None:

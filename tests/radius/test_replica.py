@@ -153,7 +153,7 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _database(site):
+def _django_on_the_private_primary(site):
     """Django on the private primary during the test; the primary running again and Django back on the
     test database after it (set up after pytest-django's own fixture, so torn down before its flush)."""
     saved = _point_django_at(site.primary)
