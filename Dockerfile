@@ -33,7 +33,7 @@ COPY . .
 # Static files with hashed names, served by WhiteNoise from the image.
 RUN STATIC_MANIFEST=true python manage.py collectstatic --noinput \
     && useradd --system --uid 1000 --home-dir /app --no-create-home ispbill \
-    && mkdir -p var/media var/raddb/var /backups \
+    && mkdir -p var/media var/raddb/var var/raddb-2/var /backups \
     && chown -R ispbill:ispbill var /backups
 
 USER ispbill

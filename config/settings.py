@@ -441,8 +441,13 @@ USAGE_DAILY_RETENTION_DAYS = env.int("USAGE_DAILY_RETENTION_DAYS", default=800)
 RADIUS_SERVER_ADDRESS = env.str("RADIUS_SERVER_ADDRESS", default="127.0.0.1")
 RADIUS_AUTH_PORT = env.int("RADIUS_AUTH_PORT", default=1812)
 RADIUS_ACCT_PORT = env.int("RADIUS_ACCT_PORT", default=1813)
+# The site's FreeRADIUS servers as the routers reach them, in the order a router asks them: comma-separated
+# `address[:auth_port[:acct_port]]` (network.aaa.radius_servers). Empty: the one server above.
+RADIUS_SERVERS = env.str("RADIUS_SERVERS", default="")
 RADIUS_INTERIM_INTERVAL = env.int("RADIUS_INTERIM_INTERVAL", default=300)
-RADIUS_PROBE_ADDRESS = env.str("RADIUS_PROBE_ADDRESS", default="") or RADIUS_SERVER_ADDRESS
+# How ispbill itself reaches them (the mode switch's probe, "Test a login"): one address or name per server,
+# comma-separated, in the same order; empty, or for the servers it does not name: their own addresses.
+RADIUS_PROBE_ADDRESS = env.str("RADIUS_PROBE_ADDRESS", default="")
 RADIUS_PROBE_SECRET = env.str("RADIUS_PROBE_SECRET", default="")
 RADIUS_COA_SOURCE_ADDRESS = env.str("RADIUS_COA_SOURCE_ADDRESS", default="")
 # The address or network FreeRADIUS sees the probe come from (clients.conf's entry for ispbill itself).

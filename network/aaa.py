@@ -8,13 +8,15 @@ every earlier entry of the router, and every later entry waits for it (outbox._d
 API → RADIUS, without dropping a session:
 
 1. ``/radius add service=ppp,hotspot address=… secret=… authentication-port=… accounting-port=…``
-   (ours, found again by its comment), ``/ppp aaa set use-radius=yes accounting=yes
+   for each of the site's FreeRADIUS servers (``RADIUS_SERVERS``, in the order the router tries them;
+   ours, found again by their comments), ``/ppp aaa set use-radius=yes accounting=yes
    interim-update=…``, ``/radius incoming set accept=yes port=…``. Nothing changes for anyone yet:
    RouterOS checks a dial against the local ``/ppp secret`` table first and asks RADIUS only for a
    name it does not find there.
-2. ispbill sends an Access-Request on the router's behalf (its secret, its NAS address) and waits
-   for an answer (Accept or Reject both prove FreeRADIUS knows the router). No answer: the entry
-   fails and is retried with its back-off; the secrets stay, so nobody is locked out.
+2. ispbill sends an Access-Request on the router's behalf (its secret, its NAS address) to the servers
+   in turn and waits for an answer (Accept or Reject from one of them proves the site's FreeRADIUS
+   knows the router). No answer: the entry fails and is retried with its back-off; the secrets stay,
+   so nobody is locked out.
 3. Our secrets (and hotspot users) are removed. RouterOS does not end a live PPP session when its
    secret is removed or disabled (only removing it from ``/ppp active`` does), so every connected
    customer stays connected; their next dial finds no secret and goes to RADIUS.
@@ -27,7 +29,9 @@ refused. Sessions authorised by RADIUS carry on until they end, as on RouterOS.
 from __future__ import annotations
 
 import ipaddress
+import re
 import secrets as secrets_module
+from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -44,14 +48,90 @@ RADIUS = "/radius"
 RADIUS_INCOMING = "/radius/incoming"
 PPP_AAA = "/ppp/aaa"
 HOTSPOT_SERVER_PROFILES = "/ip/hotspot/profile"
-RADIUS_COMMENT = "ispbill"
+RADIUS_COMMENT = "ispbill"  # the first server's entry; the next ones are "ispbill-2", "ispbill-3" …
 COA_SOURCE_COMMENT = "ispbill-coa"
+SERVER_COMMENT = re.compile(r"^ispbill(-[2-9]|-[1-9][0-9]+)?$")
 RADIUS_KINDS = (Subscription.ConnectionType.PPPOE, Subscription.ConnectionType.HOTSPOT)
 PROBE_USER = "ispbill-probe"
 
 
 class RadiusNotAnswering(RouterError):
     """FreeRADIUS did not answer for this router: the switch waits (local secrets kept)."""
+
+
+class RadiusServersInvalid(RouterError):
+    """RADIUS_SERVERS cannot be read: the switch waits with the reason until the setting is fixed."""
+
+
+# The site's FreeRADIUS servers -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RadiusServer:
+    """One FreeRADIUS server as the routers reach it."""
+
+    address: str
+    auth_port: int
+    acct_port: int
+
+    def __str__(self) -> str:
+        host = f"[{self.address}]" if ":" in self.address else self.address
+        return f"{host}:{self.auth_port}/{self.acct_port}"
+
+
+def _port(text: str, entry: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise RadiusServersInvalid(f"RADIUS_SERVERS: {entry!r} has the port {text!r}; a port is 1 to 65535")
+    return int(text)
+
+
+def _server(entry: str) -> RadiusServer:
+    """`address`, `address:auth_port` (accounting on the next port) or `address:auth_port:acct_port`;
+    an IPv6 address in brackets when ports follow (`[2001:db8::5]:1812:1813`)."""
+    if entry.startswith("["):
+        address, bracket, rest = entry[1:].partition("]")
+        ports = rest[1:].split(":") if bracket and rest.startswith(":") else ([] if bracket and not rest else None)
+    elif entry.count(":") > 2:
+        address, ports = entry, []  # a bare IPv6 address
+    else:
+        address, *ports = entry.split(":")
+    if ports is None or len(ports) > 2 or not _is_ip(address):
+        raise RadiusServersInvalid(
+            f"RADIUS_SERVERS: {entry!r} is not an IP address with optional ports (address, address:auth_port or"
+            " address:auth_port:acct_port; RouterOS's /radius takes an address, not a name)"
+        )
+    if not ports:
+        return RadiusServer(address, settings.RADIUS_AUTH_PORT, settings.RADIUS_ACCT_PORT)
+    auth = _port(ports[0], entry)
+    acct = _port(ports[1], entry) if len(ports) == 2 else _port(str(auth + 1), entry)
+    return RadiusServer(address, auth, acct)
+
+
+def radius_servers() -> list[RadiusServer]:
+    """The site's FreeRADIUS servers as the routers reach them, in the order a router asks them
+    (RADIUS_SERVERS, comma-separated; empty: the one server RADIUS_SERVER_ADDRESS, RADIUS_AUTH_PORT,
+    RADIUS_ACCT_PORT). Raises RadiusServersInvalid for a malformed setting."""
+    raw = (settings.RADIUS_SERVERS or "").strip()
+    if not raw:
+        return [RadiusServer(settings.RADIUS_SERVER_ADDRESS, settings.RADIUS_AUTH_PORT, settings.RADIUS_ACCT_PORT)]
+    servers = [_server(entry.strip()) for entry in raw.split(",") if entry.strip()]
+    seen: set[tuple[str, int]] = set()
+    for server in servers:
+        key = (str(ipaddress.ip_address(server.address)), server.auth_port)
+        if key in seen:
+            raise RadiusServersInvalid(f"RADIUS_SERVERS lists {server} twice")
+        seen.add(key)
+    if not servers:
+        raise RadiusServersInvalid("RADIUS_SERVERS names no server")
+    return servers
+
+
+def probe_targets(servers: list[RadiusServer]) -> list[tuple[str, int]]:
+    """Where ispbill itself reaches each server (host, auth port), in the routers' order: the
+    comma-separated RADIUS_PROBE_ADDRESS, one per server (a name such as the compose service is fine
+    here), the server's own address for those it does not name."""
+    named = [item.strip() for item in (settings.RADIUS_PROBE_ADDRESS or "").split(",") if item.strip()]
+    return [(named[index] if index < len(named) else server.address, server.auth_port) for index, server in enumerate(servers)]
 
 
 def new_radius_secret() -> str:
@@ -152,19 +232,49 @@ def _ensure_radius_entry(client: RouterClient, *, comment: str, attrs: dict[str,
     return "updated" if changes else "unchanged"
 
 
+def server_comment(index: int) -> str:
+    return RADIUS_COMMENT if index == 0 else f"{RADIUS_COMMENT}-{index + 1}"
+
+
+def _ensure_server_entries(client: RouterClient, router: Router, servers: list[RadiusServer]) -> str:
+    """One `/radius` entry per server, in the routers' order. RouterOS asks the entries of a service in
+    the order `/radius print` lists them, so ours are matched by position, not by comment: the i-th of
+    ours gets the i-th server (and its comment), one too many is removed, one missing is added after
+    them. Idempotent."""
+    ours = [row for row in client.print(RADIUS) if SERVER_COMMENT.match(text(row.get("comment")))]
+    outcomes = []
+    for index, server in enumerate(servers):
+        attrs = {
+            "service": "ppp,hotspot",
+            "address": server.address,
+            "secret": router.radius_secret,
+            "authentication-port": str(server.auth_port),
+            "accounting-port": str(server.acct_port),
+            "comment": server_comment(index),
+        }
+        if index < len(ours):
+            row = ours[index]
+            changes = {key: value for key, value in attrs.items() if text(row.get(key)) != value}
+            if changes:
+                client.set(RADIUS, text(row[".id"]), **changes)
+            outcomes.append("updated" if changes else "unchanged")
+        else:
+            client.add(RADIUS, **attrs)
+            outcomes.append("created")
+    extra = [text(row[".id"]) for row in ours[len(servers):]]
+    if extra:
+        client.remove(RADIUS, *extra)
+    return ", ".join(f"{server.address} {outcome}" for server, outcome in zip(servers, outcomes, strict=True)) + (
+        f", {len(extra)} removed" if extra else ""
+    )
+
+
 def configure_radius(client: RouterClient, router: Router) -> list[str]:
-    """Point the router at FreeRADIUS (idempotent)."""
-    server = settings.RADIUS_SERVER_ADDRESS
-    entry = {
-        "service": "ppp,hotspot",
-        "address": server,
-        "secret": router.radius_secret,
-        "authentication-port": str(settings.RADIUS_AUTH_PORT),
-        "accounting-port": str(settings.RADIUS_ACCT_PORT),
-    }
-    done = [f"/radius {_ensure_radius_entry(client, comment=RADIUS_COMMENT, attrs=entry)}"]
+    """Point the router at the site's FreeRADIUS servers (idempotent)."""
+    servers = radius_servers()
+    done = [f"/radius {_ensure_server_entries(client, router, servers)}"]
     coa_source = settings.RADIUS_COA_SOURCE_ADDRESS
-    if coa_source and coa_source != server:
+    if coa_source and coa_source not in {server.address for server in servers}:
         # RouterOS takes CoA only from an address it has a /radius entry for (with that entry's
         # secret). `login` is a service nobody uses unless /user aaa use-radius is on.
         source = {"service": "login", "address": coa_source, "secret": router.radius_secret}
@@ -204,19 +314,25 @@ def _hotspot_use_radius(client: RouterClient, on: bool) -> int:
 
 
 def probe_radius(router: Router) -> str:
-    """Ask FreeRADIUS on the router's behalf whether it answers for it. Raises RadiusNotAnswering."""
-    try:
-        answer = radius_coa.access_probe(
-            host=settings.RADIUS_PROBE_ADDRESS, port=settings.RADIUS_AUTH_PORT, secret=settings.RADIUS_PROBE_SECRET or router.radius_secret,
-            nas_address=router.host if _is_ip(router.host) else "", nas_identifier=router.identity or router.name,
-            username=PROBE_USER, password=secrets_module.token_urlsafe(12),
-            timeout=settings.RADIUS_COA_TIMEOUT, attempts=settings.RADIUS_COA_ATTEMPTS,
-        )
-    except radius_coa.NasNoAnswer as error:
-        raise RadiusNotAnswering(
-            f"FreeRADIUS did not answer for router {router.name}: local secrets are kept and the switch is retried. ({error.message})"
-        ) from error
-    return answer
+    """Ask the site's FreeRADIUS servers in turn, on the router's behalf, whether they answer for it:
+    the first answer is enough (the router itself goes on to the next server when one is silent).
+    Raises RadiusNotAnswering when none answers."""
+    failures = []
+    for host, port in probe_targets(radius_servers()):
+        try:
+            answer = radius_coa.access_probe(
+                host=host, port=port, secret=settings.RADIUS_PROBE_SECRET or router.radius_secret,
+                nas_address=router.host if _is_ip(router.host) else "", nas_identifier=router.identity or router.name,
+                username=PROBE_USER, password=secrets_module.token_urlsafe(12),
+                timeout=settings.RADIUS_COA_TIMEOUT, attempts=settings.RADIUS_COA_ATTEMPTS,
+            )
+        except radius_coa.NasNoAnswer as error:
+            failures.append(error.message)
+            continue
+        return answer
+    raise RadiusNotAnswering(
+        f"FreeRADIUS did not answer for router {router.name}: local secrets are kept and the switch is retried. ({'; '.join(failures)})"
+    )
 
 
 def _remove_local_logins(client: RouterClient) -> int:
@@ -252,11 +368,14 @@ def _restore_local_logins(client: RouterClient, router: Router) -> int:
     return restored
 
 
+def _is_ours(comment: str) -> bool:
+    return comment == COA_SOURCE_COMMENT or bool(SERVER_COMMENT.match(comment))
+
+
 def _unconfigure_radius(client: RouterClient) -> None:
     client.command(f"{PPP_AAA}/set", "=use-radius=no")
     _hotspot_use_radius(client, False)
-    ours = [text(row[".id"]) for row in client.print(RADIUS, proplist=(".id", "comment"))
-            if text(row.get("comment")) in (RADIUS_COMMENT, COA_SOURCE_COMMENT)]
+    ours = [text(row[".id"]) for row in client.print(RADIUS, proplist=(".id", "comment")) if _is_ours(text(row.get("comment")))]
     if ours:
         client.remove(RADIUS, *ours)
     client.command(f"{RADIUS_INCOMING}/set", "=accept=no")
@@ -286,7 +405,7 @@ def radius_state(client: RouterClient) -> dict:
     """What the router says about its RADIUS set-up (the router page's check)."""
     aaa = (client.print(PPP_AAA) or [{}])[0]
     incoming = (client.print(RADIUS_INCOMING) or [{}])[0]
-    entries = [row for row in client.print(RADIUS) if text(row.get("comment")) in (RADIUS_COMMENT, COA_SOURCE_COMMENT)]
+    entries = [row for row in client.print(RADIUS) if _is_ours(text(row.get("comment")))]
     return {
         "use_radius": parse_bool(aaa.get("use-radius")),
         "accounting": parse_bool(aaa.get("accounting")),

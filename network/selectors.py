@@ -11,7 +11,7 @@ from customers.models import Subscription
 from customers.selectors import portal_subscriptions, scope_to_branches
 from ispbill.accounts.selectors import user_branch_ids
 
-from . import routeros
+from . import aaa, routeros
 from .models import DriftReport, ProvisioningTask, Router
 
 LIVE_CONNECT_TIMEOUT = 3.0
@@ -407,3 +407,12 @@ def router_changes_failing(subscription_ids) -> dict[int, ProvisioningTask]:
     for task in rows:
         failing.setdefault(task.subscription_id, task)
     return failing
+
+
+def radius_servers_shown() -> str:
+    """The site's FreeRADIUS servers as a router in RADIUS mode is given them (the mode switch's
+    dialog), or why RADIUS_SERVERS cannot be read."""
+    try:
+        return ", ".join(str(server) for server in aaa.radius_servers())
+    except aaa.RadiusServersInvalid as error:
+        return error.message

@@ -151,6 +151,25 @@ def router_update(*, actor, router: Router, password: str | None = None, areas=N
 AAA_SWITCH_KEY = "aaa"
 
 
+@transaction.atomic
+def routers_radius_reapply(*, actor) -> int:
+    """Queue every active router in RADIUS mode's RADIUS set-up again (its /radius entries, CoA, /ppp
+    aaa), as the worker applies a switch: after the site's FreeRADIUS servers changed (RADIUS_SERVERS),
+    each router is given the new list. Idempotent on the router; a router with such an entry still
+    waiting gets no second one. Audited per router. Returns how many were queued."""
+    waiting = set(
+        ProvisioningTask.objects.filter(action=Action.AAA_MODE, status__in=ProvisioningTask.NOT_DONE).values_list("router_id", flat=True)
+    )
+    routers = Router.objects.filter(aaa_mode=Router.AaaMode.RADIUS, is_active=True).exclude(pk__in=waiting).order_by("pk")
+    queued = 0
+    for router in routers:
+        new_task(router_id=router.pk, key=AAA_SWITCH_KEY, action=Action.AAA_MODE, desired={"mode": router.aaa_mode}, actor=actor).save()
+        audit_record(actor=actor, action="router.radius_reapply", obj=router, after={"aaa_mode": router.aaa_mode})
+        wake_after_commit(router.pk)
+        queued += 1
+    return queued
+
+
 def radius_refused_reason() -> str:
     """Why RADIUS mode cannot be used on this installation, or "" when it can."""
     if not on_postgresql():

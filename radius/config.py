@@ -245,10 +245,10 @@ def config_write(out: Path, options: Options = Options()) -> list[Router]:
     return routers
 
 
-def spool_pending(directory: Path, *, kinds: tuple[str, ...] = ("acct",)) -> list[Path]:
-    """The spool files not replayed yet (accounting by default; "postauth" for the post-auth records
-    kept while the database was away, which are not replayed yet): empty once PostgreSQL has every
-    accounting packet FreeRADIUS answered."""
+def spool_pending(directory: Path, *, kinds: tuple[str, ...] = ("acct", "postauth")) -> list[Path]:
+    """The spool files not replayed yet: accounting ("acct") and the post-auth records kept while the
+    database was away ("postauth"). Empty once PostgreSQL has every accounting packet FreeRADIUS
+    answered and every answer it gave."""
     return sorted(p for name in kinds for p in (Path(directory) / "var" / name).glob("detail*"))
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from customers.models import Subscription
 from ispbill.core.audit import audit_record
 from ispbill.core.jobs import job_progress
-from network import radius_coa
+from network import aaa, radius_coa
 from network import services as network_services
 from network.models import ProvisioningTask, Router
 
@@ -248,13 +248,22 @@ def login_test(*, actor, router: Router, username: str, password: str) -> LoginT
         router_id=router.pk, username=username, connection_type=Subscription.ConnectionType.HOTSPOT,
     ).exists()
     try:
-        answer = radius_coa.access_request(
-            host=settings.RADIUS_PROBE_ADDRESS, port=settings.RADIUS_AUTH_PORT, secret=settings.RADIUS_PROBE_SECRET,
-            nas_identifier=f"ispbill-login-test/{router.pk}", username=username, password=password, calling_station_id=station,
-            timeout=settings.RADIUS_COA_TIMEOUT, attempts=settings.RADIUS_COA_ATTEMPTS, hotspot=hotspot,
-        )
-    except radius_coa.NasNoAnswer as error:
-        raise ValidationError(_("FreeRADIUS did not answer: %(error)s") % {"error": error.message})
+        targets = aaa.probe_targets(aaa.radius_servers())
+    except aaa.RadiusServersInvalid as error:
+        raise ValidationError(_("The RADIUS servers setting cannot be read: %(error)s") % {"error": error.message})
+    answer = None
+    for host, port in targets:  # the site's servers in the routers' order: the first that answers
+        try:
+            answer = radius_coa.access_request(
+                host=host, port=port, secret=settings.RADIUS_PROBE_SECRET,
+                nas_identifier=f"ispbill-login-test/{router.pk}", username=username, password=password, calling_station_id=station,
+                timeout=settings.RADIUS_COA_TIMEOUT, attempts=settings.RADIUS_COA_ATTEMPTS, hotspot=hotspot,
+            )
+            break
+        except radius_coa.NasNoAnswer as error:
+            silent = error
+    if answer is None:
+        raise ValidationError(_("FreeRADIUS did not answer: %(error)s") % {"error": silent.message})
     attempt = selectors.attempt_for_login_test(station=station)
     if answer.accepted:
         walled = bool(attempt and attempt.walled_garden)

@@ -7,7 +7,11 @@ As on RouterOS:
 - A dial is checked against the local ``/ppp/secret`` first; only a name with no local secret is
   sent to RADIUS, and only when ``/ppp aaa use-radius=yes`` and a ``/radius`` entry with the
   ``ppp`` service exists.
-- Accounting goes to the accounting port of the same entry, from a queue: a slow or absent server
+- Several ``/radius`` entries for a service are asked in the order ``/radius print`` lists them: a
+  server that does not answer (the request sent twice, its entry's ``timeout`` apart) is passed over
+  for the next one, for logins and accounting alike; a refusal is an answer, not a reason to ask the
+  next server. ``last_server`` says which one answered last (tests).
+- Accounting goes to the accounting port of the entry, from a queue: a slow or absent server
   never holds a dial up. ``flush()`` waits until the queue is empty (tests).
 - A CoA or Disconnect-Request is answered only when ``/radius incoming accept=yes`` and the source
   address has a ``/radius`` entry whose secret authenticates it; anything else is dropped without
@@ -210,6 +214,7 @@ class RadiusSide:
         self.received: list[tuple[str, dict]] = []  # (kind, attributes) of every CoA/Disconnect handled
         self.accounting_sent: list[dict] = []
         self.accounting_lost = 0
+        self.last_server: str = ""  # "address:port" of the server that answered the last request
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -269,9 +274,8 @@ class RadiusSide:
 
     # -- the client side ---------------------------------------------------
 
-    def _server(self, service: str) -> dict[str, str] | None:
-        servers = self.router.radius_servers.servers_for(service)
-        return servers[0] if servers else None
+    def _servers(self, service: str) -> list[dict[str, str]]:
+        return self.router.radius_servers.servers_for(service)
 
     def _client(self, server: dict[str, str]) -> Client:
         raw = server.get("timeout", "300ms")
@@ -298,10 +302,28 @@ class RadiusSide:
         """One Access-Request for a PPPoE dial or a hotspot login (service "hotspot": Service-Type
         Login-User, the hotspot server's name as Called-Station-Id, the client's address, PAP or with
         ``chap`` CHAP as the login page sends it, or ``chap_answer`` the page's own): ("accept" | "reject" | "timeout" | "no server", reply attributes)."""
-        server = self._server(service)
-        if server is None:
+        servers = self._servers(service)
+        if not servers:
             return "no server", {}
-        client = self._client(server)
+        for server in servers:  # in /radius order; a silent one is passed over for the next
+            client = self._client(server)
+            request = self._auth_request(client, name, password, caller_id, service=service, address=address, chap=chap,
+                                         chap_answer=chap_answer)
+            try:
+                reply = client.SendPacket(request)
+            except (Timeout, OSError):
+                continue
+            finally:
+                client._CloseSocket()
+            self.last_server = f"{server['address']}:{server['authentication-port']}"
+            attributes = {key: reply[key] for key in reply.keys() if isinstance(key, str)}
+            if reply.code == packet.AccessAccept:
+                return "accept", attributes
+            return "reject", attributes
+        return "timeout", {}
+
+    def _auth_request(self, client: Client, name: str, password: str, caller_id: str, *, service: str, address: str, chap: bool,
+                      chap_answer: tuple[bytes, bytes, bytes] | None):
         request = client.CreateAuthPacket(code=packet.AccessRequest, User_Name=name)
         # RouterOS 7.15 and later sign every Access-Request (BlastRADIUS); ispbill's FreeRADIUS requires it.
         request.add_message_authenticator()
@@ -326,16 +348,7 @@ class RadiusSide:
             request["Framed-Protocol"] = "PPP"
             request["NAS-Port-Type"] = "Ethernet"
         self._nas_attributes(request)
-        try:
-            reply = client.SendPacket(request)
-        except (Timeout, OSError):
-            return "timeout", {}
-        finally:
-            client._CloseSocket()
-        attributes = {key: reply[key] for key in reply.keys() if isinstance(key, str)}
-        if reply.code == packet.AccessAccept:
-            return "accept", attributes
-        return "reject", attributes
+        return request
 
     def account(self, status: str, session: Session | None, now: float, *, cause: str = "") -> None:
         """Queue one Accounting-Request (sent by the accounting thread, in order)."""
@@ -397,22 +410,21 @@ class RadiusSide:
 
     def _send_acct(self, attributes: dict) -> None:
         attributes = dict(attributes)
-        server = self._server(attributes.pop(SERVICE_KEY, "ppp"))
-        if server is None:
-            self.accounting_lost += 1
-            return
-        client = self._client(server)
-        request = client.CreateAcctPacket(code=packet.AccountingRequest)
-        for key, value in attributes.items():
-            request[key] = value
-        self._nas_attributes(request)
-        try:
-            client.SendPacket(request)
+        for server in self._servers(attributes.pop(SERVICE_KEY, "ppp")):  # in /radius order, as logins
+            client = self._client(server)
+            request = client.CreateAcctPacket(code=packet.AccountingRequest)
+            for key, value in attributes.items():
+                request[key] = value
+            self._nas_attributes(request)
+            try:
+                client.SendPacket(request)
+            except (Timeout, OSError):
+                continue
+            finally:
+                client._CloseSocket()
             self.accounting_sent.append(attributes)
-        except (Timeout, OSError):
-            self.accounting_lost += 1
-        finally:
-            client._CloseSocket()
+            return
+        self.accounting_lost += 1
 
     # -- CoA / Disconnect --------------------------------------------------
 

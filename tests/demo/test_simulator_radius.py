@@ -8,6 +8,7 @@ from pyrad.client import Client, Timeout
 
 from network.radius_coa import radius_dictionary
 from tests.network.radius_fixtures import SECRET, point_at, radius_peer  # noqa: F401
+from tests.network.radius_peer import RadiusPeer
 
 GIGA = 2**32
 
@@ -117,6 +118,50 @@ def test_a_cpe_refused_once_dials_again_at_the_next_look(make_routeros_router, r
     radius_peer.users["rahim"] = ("pw", {})
     again = sim.session("rahim")
     assert again is not None and again["session-id"] != first
+
+
+def test_a_silent_server_is_passed_over_for_the_next_radius_entry_for_logins_and_accounting(make_routeros_router, radius_peer):
+    """Two /radius entries: RouterOS asks them in order; one that does not answer within its timeout is
+    passed over for the next (issue #52, "Two servers"). A refusal is an answer: the next server is
+    not asked."""
+    second = RadiusPeer(SECRET)
+    try:
+        sim = make_routeros_router()
+        point_at(sim, radius_peer)
+        sim.run("/radius/set", **{".id": sim.run("/radius/print")[0][".id"], "timeout": "300ms"})
+        sim.run("/radius/add", service="ppp,hotspot", address=second.host, secret=SECRET, timeout="300ms",
+                **{"authentication-port": str(second.auth_port), "accounting-port": str(second.acct_port)})
+        for peer in (radius_peer, second):
+            peer.users["rahim"] = ("pw", {"Mikrotik-Rate-Limit": "5M/10M"})
+        assert sim.dial("rahim", "pw").outcome == "accept"
+        assert sim.state.radius.last_server == f"127.0.0.1:{radius_peer.auth_port}" and second.auth_requests == []
+        assert sim.flush_accounting() and [status(record) for record in radius_peer.accounting] == ["Start"]
+
+        radius_peer.silent = True  # the first server is gone
+        sim.drop_session("rahim", reconnect=False)
+        assert sim.dial("rahim", "pw").outcome == "accept"
+        assert sim.state.radius.last_server == f"127.0.0.1:{second.auth_port}"
+        assert [request["User-Name"] for request in second.auth_requests] == [["rahim"]]
+        assert sim.flush_accounting(timeout=10)
+        # The first session's Stop and the second's Start went to the server that answers.
+        assert [status(record) for record in second.accounting] == ["Stop", "Start"]
+        assert sim.state.radius.accounting_lost == 0
+
+        radius_peer.silent = False
+        second.users["rahim"] = ("another", {})  # only the second would refuse: the first answers first
+        sim.drop_session("rahim", reconnect=False)
+        assert sim.dial("rahim", "pw").outcome == "accept"
+        assert sim.state.radius.last_server == f"127.0.0.1:{radius_peer.auth_port}"
+        radius_peer.users["rahim"] = ("another", {})  # the first refuses: refused, the second is not asked
+        asked = len(second.auth_requests)
+        sim.drop_session("rahim", reconnect=False)
+        assert sim.dial("rahim", "pw").outcome == "reject" and len(second.auth_requests) == asked
+
+        radius_peer.silent = second.silent = True
+        sim.drop_session("rahim", reconnect=False)
+        assert sim.dial("rahim", "pw").outcome == "timeout"
+    finally:
+        second.close()
 
 
 def test_reboot_sends_accounting_on_and_subscribers_dial_back(make_routeros_router, radius_peer):

@@ -4,22 +4,25 @@ session, switching back restoring the secrets), and the outbox for RADIUS router
 suspension and reactivation, CoA on a package change with the Disconnect fallback, a NAK or a silent
 router recorded and retried, and never a secret written)."""
 
+import io
 import socket
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
 from customers.models import Subscription
 from ispbill.core.models import AuditLog
-from network import outbox, reconcile, services
+from network import aaa, outbox, reconcile, services
 from network.models import ProvisioningTask, Router
 from network.routeros import close_all_connections
 from network.selectors import router_changes_failing
 from tests.factories import PackageFactory, RouterFactory, admin_user, make_subscription
 from tests.network.radius_fixtures import SECRET, radius_peer  # noqa: F401
+from tests.network.radius_peer import RadiusPeer
 from usecases.subscription_cancel import subscription_cancel
 from usecases.subscription_reactivate import subscription_reactivate
 from usecases.subscription_suspend import subscription_suspend
@@ -37,6 +40,7 @@ def radius_settings(settings, radius_peer):
     settings.RADIUS_AUTH_PORT = radius_peer.auth_port
     settings.RADIUS_ACCT_PORT = radius_peer.acct_port
     settings.RADIUS_INTERIM_INTERVAL = 300
+    settings.RADIUS_SERVERS = ""
     settings.RADIUS_PROBE_SECRET = ""
     settings.RADIUS_COA_SOURCE_ADDRESS = ""
     settings.RADIUS_COA_TIMEOUT = 0.3
@@ -357,6 +361,140 @@ def test_a_coa_source_other_than_the_radius_host_gets_its_own_radius_entry(route
     drain(router)
     assert [row["comment"] for row in sim.run("/radius/print")] == ["ispbill"]
     assert sim.run("/radius/incoming/print")[0]["port"] == str(free_port) == str(sim.coa_port)  # the listener moved
+
+
+@pytest.fixture
+def second_peer():
+    peer = RadiusPeer(SECRET)
+    yield peer
+    peer.close()
+
+
+def radius_entries(sim) -> list[tuple[str, str, str, str, str, str]]:
+    return [(row.get("comment", ""), row["service"], row["address"], row["authentication-port"], row["accounting-port"], row["secret"])
+            for row in sim.run("/radius/print")]
+
+
+@pytest.mark.django_db
+def test_a_router_switched_to_radius_gets_every_server_of_the_site_in_order(routeros_router, radius_peer, second_peer, radius_settings):
+    """RADIUS_SERVERS lists the site's FreeRADIUS servers: the router gets one /radius entry for each, in
+    that order (RouterOS asks them in turn), and the switch goes on when one of them answers its probe.
+    A CoA source that is one of the servers needs no entry of its own: CoA comes from the app, and the
+    router accepts it from any address it has an entry for."""
+    sim = routeros_router
+    radius_settings.RADIUS_SERVERS = (
+        f"{radius_peer.host}:{radius_peer.auth_port}:{radius_peer.acct_port}, {second_peer.host}:{second_peer.auth_port}:{second_peer.acct_port}"
+    )
+    radius_settings.RADIUS_PROBE_ADDRESS = ""  # each server at its own address
+    radius_settings.RADIUS_COA_SOURCE_ADDRESS = radius_peer.host
+    radius_peer.silent = True  # the first server does not answer: the second's answer is enough
+    router = router_for(sim)
+    task = switch(router, Router.AaaMode.RADIUS)
+    drain(router)
+
+    task.refresh_from_db()
+    assert task.status == Status.DONE, task.last_error
+    assert radius_entries(sim) == [
+        ("ispbill", "ppp,hotspot", radius_peer.host, str(radius_peer.auth_port), str(radius_peer.acct_port), SECRET),
+        ("ispbill-2", "ppp,hotspot", second_peer.host, str(second_peer.auth_port), str(second_peer.acct_port), SECRET),
+    ]
+    assert [request["User-Name"] for request in second_peer.auth_requests] == [["ispbill-probe"]]
+
+    # The site loses its second server: the next time the set-up is applied, the router has one entry.
+    radius_settings.RADIUS_SERVERS = f"{second_peer.host}:{second_peer.auth_port}:{second_peer.acct_port}"
+    services.router_update(actor=None, router=Router.objects.get(pk=router.pk), radius_coa_port=free_udp_port())
+    drain(router)
+    assert radius_entries(sim) == [("ispbill", "ppp,hotspot", second_peer.host, str(second_peer.auth_port), str(second_peer.acct_port), SECRET)]
+
+    # Back to API mode: every entry of ours goes.
+    switch(router, Router.AaaMode.API)
+    drain(router)
+    assert radius_entries(sim) == []
+
+
+@pytest.mark.django_db
+def test_a_switch_with_no_server_answering_waits_and_names_each_silent_server(routeros_router, radius_peer, second_peer, radius_settings):
+    sim = routeros_router
+    radius_settings.RADIUS_SERVERS = f"{radius_peer.host}:{radius_peer.auth_port},{second_peer.host}:{second_peer.auth_port}"
+    radius_peer.silent = second_peer.silent = True
+    router = router_for(sim)
+    task = switch(router, Router.AaaMode.RADIUS)
+    drain(router)
+    task.refresh_from_db()
+    assert task.status == Status.FAILED and "FreeRADIUS did not answer" in task.last_error
+    assert str(radius_peer.auth_port) in task.last_error and str(second_peer.auth_port) in task.last_error
+    # `address:auth_port` alone: accounting on the next port.
+    assert [row[3:5] for row in radius_entries(sim)] == [
+        (str(radius_peer.auth_port), str(radius_peer.auth_port + 1)), (str(second_peer.auth_port), str(second_peer.auth_port + 1)),
+    ]
+
+
+@pytest.mark.django_db
+def test_push_servers_gives_routers_already_in_radius_mode_the_new_list(routeros_router, radius_peer, second_peer, radius_settings):
+    sim = routeros_router
+    router = router_for(sim)
+    switch(router, Router.AaaMode.RADIUS)
+    drain(router)
+    assert [row[0] for row in radius_entries(sim)] == ["ispbill"]
+    api_router = RouterFactory()  # API mode: not touched
+    queued_before = ProvisioningTask.objects.count()
+
+    radius_settings.RADIUS_SERVERS = "radius.example.com"
+    with pytest.raises(CommandError, match="not an IP address"):
+        call_command("radius_push_servers")
+    assert ProvisioningTask.objects.count() == queued_before
+
+    radius_settings.RADIUS_SERVERS = (
+        f"{radius_peer.host}:{radius_peer.auth_port}:{radius_peer.acct_port},{second_peer.host}:{second_peer.auth_port}:{second_peer.acct_port}"
+    )
+    out = io.StringIO()
+    call_command("radius_push_servers", stdout=out)
+    assert out.getvalue().startswith("1 router(s) in RADIUS mode queued")
+    call_command("radius_push_servers", stdout=io.StringIO())  # still waiting: no second entry
+    assert ProvisioningTask.objects.filter(router=router, action="aaa_mode", status__in=ProvisioningTask.NOT_DONE).count() == 1
+    assert not ProvisioningTask.objects.filter(router=api_router).exists()
+    assert AuditLog.objects.filter(action="router.radius_reapply", object_id=str(router.pk)).count() == 1
+    drain(router)
+    assert [row[:4] for row in radius_entries(sim)] == [
+        ("ispbill", "ppp,hotspot", radius_peer.host, str(radius_peer.auth_port)),
+        ("ispbill-2", "ppp,hotspot", second_peer.host, str(second_peer.auth_port)),
+    ]
+
+
+def test_radius_servers_setting_is_read_with_its_defaults_and_refused_when_malformed(settings):
+    settings.RADIUS_SERVER_ADDRESS, settings.RADIUS_AUTH_PORT, settings.RADIUS_ACCT_PORT = "10.0.0.5", 1812, 1813
+    settings.RADIUS_SERVERS = ""
+    assert aaa.radius_servers() == [aaa.RadiusServer("10.0.0.5", 1812, 1813)]
+    settings.RADIUS_SERVERS = " 10.0.0.5 , 10.0.0.6:1814 ,10.0.0.7:1900:1950,[2001:db8::5]:1812:1813, 2001:db8::6"
+    assert aaa.radius_servers() == [
+        aaa.RadiusServer("10.0.0.5", 1812, 1813), aaa.RadiusServer("10.0.0.6", 1814, 1815), aaa.RadiusServer("10.0.0.7", 1900, 1950),
+        aaa.RadiusServer("2001:db8::5", 1812, 1813), aaa.RadiusServer("2001:db8::6", 1812, 1813),
+    ]
+    settings.RADIUS_PROBE_ADDRESS = "radius, radius-2"
+    assert aaa.probe_targets(aaa.radius_servers()[:3]) == [("radius", 1812), ("radius-2", 1814), ("10.0.0.7", 1900)]
+    for malformed in ("radius.example.com", "10.0.0.5:0", "10.0.0.5:65536", "10.0.0.5:1812:x", "10.0.0.5:1:2:3",
+                      "[2001:db8::5", "10.0.0.5,10.0.0.5", " , "):
+        settings.RADIUS_SERVERS = malformed
+        with pytest.raises(aaa.RadiusServersInvalid, match="RADIUS_SERVERS"):
+            aaa.radius_servers()
+
+
+@pytest.mark.django_db
+def test_a_malformed_radius_servers_setting_keeps_the_switch_waiting_with_the_reason(routeros_router, radius_settings):
+    sim = routeros_router
+    radius_settings.RADIUS_SERVERS = "radius.example.com"
+    router = router_for(sim)
+    task = switch(router, Router.AaaMode.RADIUS)
+    drain(router)
+    task.refresh_from_db()
+    assert task.status == Status.FAILED and "not an IP address" in task.last_error
+    assert sim.run("/radius/print") == [] and sim.run("/ppp/aaa/print")[0]["use-radius"] == "false"
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.mark.django_db

@@ -16,12 +16,14 @@ def url(router):
 
 
 @pytest.mark.django_db
-def test_router_page_offers_the_switch_and_the_confirmation_explains_it(staff_client):
+def test_router_page_offers_the_switch_and_the_confirmation_explains_it(staff_client, settings):
+    settings.RADIUS_SERVERS = "10.0.0.5:1812:1813,10.0.0.6:1814"
     router = RouterFactory()
     page = staff_client.get(reverse("staff:router-detail", args=[router.pk])).content.decode()
     assert url(router) in page and "Switch to RADIUS mode" in page
     dialog = staff_client.get(url(router), HTTP_HX_REQUEST="true").content.decode()
     assert 'id="router-aaa-dialog"' in dialog and "Connected customers stay connected" in dialog
+    assert "<code>10.0.0.5:1812/1813, 10.0.0.6:1814/1815</code>" in dialog  # the site's servers, in the routers' order
     full = staff_client.get(url(router)).content.decode()
     assert 'name="confirm"' in full and 'value="radius"' in full
 

@@ -131,7 +131,9 @@ def freeradius(transactional_db, tmp_path, settings):
 def radius_supervisor(transactional_db, tmp_path, settings):
     """`manage.py radius_serve`'s supervisor (radius/serve.py) in a thread: `start()` makes the role,
     writes the directory, starts FreeRADIUS on free ports and follows the routers table until the
-    test ends. `start.lines` is what it printed."""
+    test ends (or `start.stop(server)`). `start.lines` is what it printed. A second instance, as a
+    site's second server runs it: `start(directory="raddb-2", db_user="…")`, its own directory, ports
+    and role."""
     if not on_postgresql():
         pytest.skip("RADIUS needs PostgreSQL: set DATABASE_URL to a PostgreSQL database (CI does)")
     if not FREERADIUS:
@@ -140,9 +142,13 @@ def radius_supervisor(transactional_db, tmp_path, settings):
     lines: list[str] = []
     running: list[tuple[Supervisor, threading.Event, threading.Thread]] = []
 
-    def start(*, check_every: float = 600.0) -> Supervisor:
+    def start(*, check_every: float = 600.0, directory: str = "raddb", db_user: str = "") -> Supervisor:
+        if db_user:
+            # Read by prepare() (the role and the directory) only; a password of its own, as
+            # radius_serve makes one for each start when RADIUS_DB_PASSWORD is empty.
+            settings.RADIUS_DB_USER, settings.RADIUS_DB_PASSWORD = db_user, ""
         server = Supervisor(
-            tmp_path / "raddb",
+            tmp_path / directory,
             Options(auth_port=free_udp_port(), acct_port=free_udp_port(), listen="*", threads=4, db_pool=2, log_destination="stdout"),
             write=lines.append,
         )
@@ -154,10 +160,19 @@ def radius_supervisor(transactional_db, tmp_path, settings):
         running.append((server, stop, thread))
         return server
 
+    def stop(server: Supervisor) -> None:
+        """Stop one instance and its FreeRADIUS (a server the site loses)."""
+        for running_server, event, thread in running:
+            if running_server is server:
+                event.set()
+                thread.join(20)
+                server.stop()
+
     start.lines = lines
+    start.stop = stop
     yield start
-    for server, stop, thread in running:
-        stop.set()
+    for server, stop_event, thread in running:
+        stop_event.set()
         thread.join(20)
         server.stop()
 

@@ -46,11 +46,11 @@ def outage(cluster, freeradius):
     """FreeRADIUS on the private cluster, started while that cluster is stopped."""
     for table in ("radius_radacct", "radius_postauth"):
         cluster.rows(f"DELETE FROM {table} RETURNING 1")
-    RouterFactory(host="127.0.0.1", aaa_mode="radius", radius_secret=SECRET)
+    router = RouterFactory(host="127.0.0.1", aaa_mode="radius", radius_secret=SECRET)
     cluster.stop()
     try:
         server = freeradius(conninfo=cluster.conninfo, replay_retry=4)
-        yield server, cluster
+        yield server, cluster, router
     finally:
         try:
             cluster.start()
@@ -65,14 +65,18 @@ def sessions(cluster) -> list[tuple]:
     )
 
 
+def refusals(cluster) -> list[tuple]:
+    return cluster.rows("SELECT username, router_id, accepted, reason, authdate, answer_id FROM radius_postauth ORDER BY id")
+
+
 def test_accounting_and_refusals_during_an_outage_are_answered_and_written_once_it_is_back(outage, tmp_path):
-    server, cluster = outage
+    server, cluster, router = outage
     nas = Nas(server, secret=SECRET)
 
     # The database is down, FreeRADIUS started anyway: every packet is answered (Nas.accounting
     # asserts the Accounting-Response), none is written yet; the live write of a Start, Stop or
     # Accounting-On (tried as the packet is answered) delays no answer.
-    began = time.monotonic()
+    began, wall = time.monotonic(), time.time()
     nas.accounting("Accounting-On", written=False)
     assert time.monotonic() - began < 0.5
     time.sleep(1.1)  # the router's customers dial after it came up (Accounting-On closes what began by its second)
@@ -82,11 +86,16 @@ def test_accounting_and_refusals_during_an_outage_are_answered_and_written_once_
     nas.accounting("Stop", username="bob", session_id="O2", Acct_Session_Time=5, Acct_Terminate_Cause="User-Request", written=False)
     nas.accounting("Interim-Update", username="alice", session_id="O1", Acct_Session_Time=120, Acct_Input_Octets=900, written=False)
     assert time.monotonic() - began < 1.1 + 2.5, "an accounting answer waited for the database"
-    refused = nas.login("carol", "pw-Carol-1")
-    assert not accepted(refused)  # nobody can be authorised without the database and no replica (test_replica.py has one)
+    # Nobody can be authorised without the database and no replica (test_replica.py has one): each
+    # refusal is recorded in the post-auth spool, in the order they were given.
+    for username, password in (("carol", "pw-Carol-1"), ("dave", "pw-Dave-1"), ("carol", "pw-Carol-2")):
+        assert not accepted(nas.login(username, password))
     spooled = spool_pending(server.directory)
-    postauth = spool_pending(server.directory, kinds=("postauth",))
-    assert spooled, "nothing was spooled"
+    assert {path.parent.name for path in spooled} == {"acct", "postauth"}, "nothing was spooled"
+    kept_refusals = "".join(path.read_text() for path in spooled if path.parent.name == "postauth")
+    assert 'Ispbill-Login = "carol"' in kept_refusals and 'Ispbill-Reason = "server_error"' in kept_refusals
+    assert "User-Password" not in kept_refusals and "pw-Carol" not in kept_refusals  # never the password
+    assert "Packet-Type" not in kept_refusals  # read back as an accounting packet (sites-enabled/ispbill-replay)
     kept = tmp_path / "spool-copy"
     for path in spooled:
         (kept / path.parent.name).mkdir(parents=True, exist_ok=True)
@@ -100,20 +109,25 @@ def test_accounting_and_refusals_during_an_outage_are_answered_and_written_once_
         ("O2", "100.64.1.2", 0, False, "User-Request"),
     ]
     assert sessions(cluster) == expected
-    # The refusal is kept on disk, with why and without the password (its replay is not done yet).
-    kept_refusal = "".join(path.read_text() for path in postauth)
-    assert 'Ispbill-Login = "carol"' in kept_refusal and 'Ispbill-Reason = "server_error"' in kept_refusal
-    assert "User-Password" not in kept_refusal and "pw-Carol-1" not in kept_refusal
+    # The refusals are in radius_postauth now, once each, in order, with the moment they were given.
+    written = refusals(cluster)
+    assert [row[:4] for row in written] == [
+        ("carol", router.pk, False, "server_error"), ("dave", router.pk, False, "server_error"), ("carol", router.pk, False, "server_error"),
+    ]
+    assert [row[4] for row in written] == sorted(row[4] for row in written)  # given in this order
+    assert all(wall <= row[4].timestamp() <= wall + 1.1 + 2.5 for row in written)  # the answer's moment, not the replay's
+    assert len({row[5] for row in written}) == 3
 
-    # The same spool replayed again (a restart while it was read): nothing changes, nothing doubles.
-    for path in sorted(kept.glob("acct/detail*")):
+    # The same spools replayed again (a restart while they were read): nothing changes, nothing doubles.
+    for path in sorted(kept.glob("*/detail*")):
         shutil.copy(path, server.directory / "var" / path.parent.name / "detail-replayed")
     assert server.spool_drained(timeout=15), server.log()
     assert sessions(cluster) == expected
+    assert refusals(cluster) == written
 
 
 def test_an_old_interim_replayed_after_the_stop_does_not_reopen_or_rewind_the_session(outage):
-    server, cluster = outage
+    server, cluster, _router = outage
     cluster.start()
     nas = Nas(server, secret=SECRET)
     nas.accounting("Start", username="alice", session_id="R1", Framed_IP_Address="100.64.2.1")

@@ -134,6 +134,25 @@ def test_without_a_probe_secret_or_on_an_api_router_the_test_is_refused(probe, s
     assert AuthAttempt.objects.count() == 0 and not AuditLog.objects.filter(action="radius.login_test").exists()
 
 
+def test_with_two_servers_the_test_is_answered_by_the_next_when_one_is_silent(probe, settings):
+    """A site with two FreeRADIUS servers (RADIUS_SERVERS, docs/radius.md "Two servers"): the test asks
+    them in the routers' order and takes the first answer."""
+    router = radius_router()
+    make_subscription(router=router, username="alice", password=PASSWORD, package=PackageFactory(), activate=True)
+    server = probe()
+    settings.RADIUS_PROBE_ADDRESS = ""  # each server at its own address
+    settings.RADIUS_COA_TIMEOUT, settings.RADIUS_COA_ATTEMPTS = 0.3, 1
+    settings.RADIUS_SERVERS = f"127.0.0.1:{free_udp_port()},127.0.0.1:{server.auth_port}:{server.acct_port}"  # nothing on the first
+
+    result = services.login_test(actor=None, router=router, username="alice", password=PASSWORD)
+    assert result.accepted and result.attempt.router_id == router.pk
+
+    settings.RADIUS_SERVERS = "radius.example.com"
+    with pytest.raises(ValidationError, match="RADIUS servers setting cannot be read"):
+        services.login_test(actor=None, router=router, username="alice", password=PASSWORD)
+    assert AuthAttempt.objects.count() == 1
+
+
 # Through the screen ----------------------------------------------------------------------------------
 
 

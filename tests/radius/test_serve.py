@@ -131,6 +131,9 @@ def test_unavailable_radius_says_why_in_one_line_and_refuses_without_idle(monkey
     assert "freeradius is not installed" in unavailable_reason()
     with pytest.raises(CommandError, match="--auth-port must be 1 to 65535"):
         call_command("radius_serve", "--auth-port", "70000")
+    # A second instance's own role (docs/radius.md, "Two servers"): a role name, nothing else.
+    with pytest.raises(CommandError, match="--db-user is a role name"):
+        call_command("radius_serve", "--db-user", "radius'; DROP ROLE x; --")
 
 
 def test_the_command_as_make_run_starts_it_follows_a_new_router_and_stops_on_ctrl_c(transactional_db, tmp_path, settings):

@@ -7,7 +7,6 @@ clear error when the router does not answer.
 
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -250,7 +249,7 @@ def router_aaa_mode(request, pk: int):
     context = {
         "router": router, "form": form, "target": target, "target_short": "RADIUS" if target == Router.AaaMode.RADIUS else "API",
         "refused": services.radius_refused_reason() if target == Router.AaaMode.RADIUS else "", "in_dialog": in_dialog,
-        "radius_server": settings.RADIUS_SERVER_ADDRESS,
+        "radius_server": selectors.radius_servers_shown(),
     }
     status = 400 if request.method == "POST" else 200
     return render(request, f"{template}#dialog" if in_dialog else template, context, status=status)

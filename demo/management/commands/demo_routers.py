@@ -31,7 +31,7 @@ from customers.models import Subscription
 from demo.management.commands.seed_usage import seed_history
 from demo.routeros import SimulatorHost
 from demo.routeros.legacy import LEGACY_ROUTER_NAME, legacy_load
-from network import outbox, reconcile, services, usage
+from network import aaa, outbox, reconcile, services, usage
 from network.models import ProvisioningTask, Router, UsageDaily
 from network.services import ON_ROUTER
 from radius.serve import unavailable_reason
@@ -158,8 +158,8 @@ class Command(BaseCommand):
                 services.router_switch_aaa_mode(actor=None, router=router, mode=Router.AaaMode.RADIUS)
             switched = [router.pk]
             self.stdout.write(
-                f"RADIUS: {router.name} switched to RADIUS mode (FreeRADIUS on {settings.RADIUS_SERVER_ADDRESS}"
-                f" udp {settings.RADIUS_AUTH_PORT}/{settings.RADIUS_ACCT_PORT}); its customers log in through it once the worker has applied the switch."
+                f"RADIUS: {router.name} switched to RADIUS mode (FreeRADIUS on udp {', '.join(map(str, aaa.radius_servers()))});"
+                " its customers log in through it once the worker has applied the switch."
             )
         for pk in switched:
             router, sim = pairs[pk]

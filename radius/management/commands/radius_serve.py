@@ -4,6 +4,11 @@ Makes the database role, writes the configuration into --dir, starts `freeradius
 restarts it when a router's RADIUS client changes (added, re-addressed, new secret, switched mode).
 `make run` starts it from Procfile.dev with --idle-when-unavailable: on SQLite, or without the
 freeradius binary, it prints why in one line and waits (honcho would stop the whole demo if it ended).
+
+A site's second FreeRADIUS server is a second instance of this command, on the same database, with
+its own --dir (its own accounting and post-auth spools), its own ports when it shares the host, and its
+own --db-user: with RADIUS_DB_PASSWORD empty each start gives its role a new password, which would lock
+the other instance out of a shared role (docs/radius.md, "Two servers").
 """
 
 import signal
@@ -15,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from radius.config import Options
 from radius.serve import FreeRadiusFailed, Supervisor, unavailable_reason
-from radius.sql import RadiusUnsupported
+from radius.sql import ROLE_NAME, RadiusUnsupported
 
 
 class Command(BaseCommand):
@@ -29,6 +34,10 @@ class Command(BaseCommand):
         parser.add_argument("--listen", default="127.0.0.1", help="address FreeRADIUS listens on (* for all; default 127.0.0.1)")
         parser.add_argument("--auth-port", type=int, default=settings.RADIUS_AUTH_PORT)
         parser.add_argument("--acct-port", type=int, default=settings.RADIUS_ACCT_PORT)
+        parser.add_argument(
+            "--db-user", default=settings.RADIUS_DB_USER,
+            help="FreeRADIUS's PostgreSQL role (default RADIUS_DB_USER); a second instance on the same database takes its own",
+        )
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument("--db-pool", type=int, default=4)
         parser.add_argument("--check-every", type=float, default=60.0, help="seconds between checks of the routers besides the notifications")
@@ -43,6 +52,9 @@ class Command(BaseCommand):
                 raise CommandError(f"--{name.replace('_', '-')} must be 1 to 65535")
         if options["threads"] < 1 or options["db_pool"] < 1 or not options["check_every"] > 0:
             raise CommandError("--threads, --db-pool and --check-every must be positive")
+        if not ROLE_NAME.match(options["db_user"]):
+            raise CommandError("--db-user is a role name: lower-case letters, digits and underscores")
+        settings.RADIUS_DB_USER = options["db_user"]  # this process's FreeRADIUS only (the role and its configuration)
         stop = threading.Event()
         for number in (signal.SIGINT, signal.SIGTERM):
             signal.signal(number, lambda *_: stop.set())
