@@ -5,11 +5,13 @@ from django.db import connection
 from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
-from tests import fast_flush, money_guard
+from tests import fast_flush, money_guard, template_db
 from tests.factories import admin_user, make_customer
 
 # After a test that committed, the database is emptied the fast way (tests/fast_flush.py).
 fast_flush.install()
+# Each xdist worker's test database is a copy of one migrated template (tests/template_db.py).
+template_db.install()
 
 # Property tests assert results, not speed: on a loaded machine (xdist workers, CI) Hypothesis's
 # default 200 ms deadline per example failed examples whose results were right. Speed is bench/'s job.
