@@ -16,7 +16,7 @@ reach the usage roll-ups.
 
 import csv
 import io
-import time
+from functools import partial
 
 import pytest
 from django.urls import reverse
@@ -29,6 +29,7 @@ from network import outbox, services
 from network.models import ProvisioningTask, Router, UsageDaily
 from radius.models import AuthAttempt, PackageRadius, Session
 from radius.usage import accounting_usage_collect
+from tests import waiting
 from tests.demo.conftest import make_routeros_router, routeros_clock, routeros_router, routeros_simulator  # noqa: F401
 from tests.factories import PackageFactory, RouterFactory, admin_user, make_customer, make_subscription
 from tests.payments.conftest import billing_settings, charge  # noqa: F401
@@ -41,17 +42,9 @@ FULL_RATE = "10M/20M"  # a 20/10 Mbps package: upload first, as the router sees 
 PASSWORD = "pw-Karim-1"
 
 
-def eventually(check, *, seconds: float = 60.0, message=lambda: ""):
-    # 60 s: under the full suite on two cores the outbox, FreeRADIUS and the simulator share the CPU
-    # with the other worker; a Disconnect once took over 20 s there (each step returns as soon as it holds).
-    deadline = time.monotonic() + seconds
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not reached in {seconds} s: {message()}")
-        time.sleep(0.2)
+# 60 s: under the full suite on two cores the outbox, FreeRADIUS and the simulator share the CPU
+# with the other worker; a Disconnect once took over 20 s there (each step returns as soon as it holds).
+eventually = partial(waiting.eventually, seconds=60.0)
 
 
 def state(sim, kind: str, username: str, radius_supervisor) -> str:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
@@ -26,6 +27,7 @@ from ispbill.core.statements import on_postgresql
 from network import services
 from network.models import Router
 from radius.serve import Supervisor, unavailable_reason
+from tests import waiting
 from tests.factories import RouterFactory, make_subscription
 from tests.radius.conftest import FREERADIUS, Nas, accepted, free_udp_port, radius_supervisor  # noqa: F401
 
@@ -50,14 +52,8 @@ def answer(nas: Nas, username: str, password: str):
         return None
 
 
-def eventually(check, *, seconds: float = 20.0):
-    """The supervisor restarts FreeRADIUS a moment after the commit: ask until it answers as expected."""
-    deadline = time.monotonic() + seconds
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.2)
+# The supervisor restarts FreeRADIUS a moment after the commit: ask until it answers as expected.
+eventually = partial(waiting.eventually, seconds=20.0)
 
 
 def test_a_router_added_re_keyed_and_switched_back_after_start_is_followed_without_a_manual_restart(radius_supervisor):

@@ -9,7 +9,8 @@ through the first; when the first server is killed, the router passes over it an
 through the second, whose accounting reaches the same database; and a suspension's Disconnect, sent
 by the application itself, reaches the router whichever server authenticated the session."""
 
-import time
+
+from functools import partial
 
 import pytest
 from django.utils import timezone
@@ -18,6 +19,7 @@ from customers.models import Subscription
 from network import outbox, services
 from network.models import ProvisioningTask, Router
 from radius.models import AuthAttempt, Session
+from tests import waiting
 from tests.demo.conftest import make_routeros_router, routeros_clock, routeros_router, routeros_simulator  # noqa: F401
 from tests.factories import PackageFactory, RouterFactory, admin_user, make_subscription
 from tests.radius.conftest import accounting_written, radius_supervisor  # noqa: F401
@@ -28,15 +30,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("fresh_router_connec
 PASSWORD = "pw-Rahim-1"
 
 
-def eventually(check, *, seconds: float = 15.0, message=lambda: ""):
-    deadline = time.monotonic() + seconds
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not reached in {seconds} s: {message()}")
-        time.sleep(0.1)
+eventually = partial(waiting.eventually, seconds=15.0)
 
 
 def drained(router: Router) -> bool:
