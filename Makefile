@@ -94,7 +94,7 @@ seed-steps: migrate
 # On the embedded PostgreSQL, run-servers runs inside demo.embedded_db, which gives it DATABASE_URL and stops
 # the cluster when it ends (Ctrl-C included).
 run: check-system install
-	$(WITH_DB) $(MAKE) --no-print-directory run-servers RUN_STARTED=$(RUN_STARTED)
+	$(WITH_DB) $(MAKE) --no-print-directory run-servers RUN_STARTED=$(RUN_STARTED) || [ $$? -eq 130 ]
 
 run-servers: migrate
 	$(RUN_ENV) $(MANAGE) seed --first
