@@ -162,9 +162,10 @@ wanted = [
     ("libharfbuzz-subset0", "fast PDFs (WeasyPrint, ~5x slower without)", lambda: ctypes.util.find_library("harfbuzz-subset"), False),
 ]
 embedded = target == "run" and os.environ.get("EMBEDDED_DB") == "1"
-if embedded:
+if embedded or target == "test":
     # The demo's own PostgreSQL (demo/embedded_db.py): its server from /usr/lib/postgresql/<version>/bin.
-    wanted.append(("postgresql", "the demo's database (make run starts its own PostgreSQL in var/postgres/)",
+    wanted.append(("postgresql", "the demo's database (make run starts its own PostgreSQL in var/postgres/)" if embedded
+                   else "the tests of make run's own PostgreSQL (tests/demo/test_embedded_db.py)",
                    lambda: os.path.exists(os.path.join(os.environ["PG_BIN"], "initdb")) if os.environ.get("PG_BIN") else glob.glob("/usr/lib/postgresql/*/bin/initdb") or shutil.which("initdb"), True))
 if embedded or os.environ.get("DATABASE_URL", "").startswith("postgres"):
     # `manage.py backup`/`restore` of a PostgreSQL database (SQLite's are made in Python); the tests back one up.
