@@ -203,6 +203,7 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"RADIUS: {router.name}'s switch is still waiting for FreeRADIUS (router page, queue); customers keep their sessions.")
                 return
+            self.radius_accounting_on(sim)
             self.stdout.write(f"RADIUS: {router.name} in RADIUS mode, CoA on udp {sim.coa_port}: {self.radius_customers_dial(router, sim)}")
             self.stdout.flush()
             if (card := self.radius_card_login(router, sim, wait_seconds=self.card_wait_seconds)):
@@ -210,6 +211,16 @@ class Command(BaseCommand):
                 self.stdout.flush()
         finally:
             connection.close()
+
+    @staticmethod
+    def radius_accounting_on(sim) -> None:
+        """The simulated router has just started, as a router does after a reboot: its Accounting-On tells
+        FreeRADIUS that the sessions still open for it (the last `make run`'s, ended with Ctrl-C, which sent
+        no Stop) are over, so its customers are not refused as already online (Simultaneous-Use)."""
+        state = sim.state
+        with state.lock:
+            state.radius.account("Accounting-On", None, state.clock())
+        state.radius.flush()
 
     def radius_card_login(self, router: Router, sim, *, wait_seconds: float = CARD_WAIT_SECONDS, every: float = 10.0) -> str:
         """A customer of the Wi-Fi zone on this router logs in with a prepaid card on the hotspot page, through
