@@ -203,7 +203,7 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"RADIUS: {router.name}'s switch is still waiting for FreeRADIUS (router page, queue); customers keep their sessions.")
                 return
-            self.radius_accounting_on(sim)
+            self.radius_accounting_on(router, sim)
             self.stdout.write(f"RADIUS: {router.name} in RADIUS mode, CoA on udp {sim.coa_port}: {self.radius_customers_dial(router, sim)}")
             self.stdout.flush()
             if (card := self.radius_card_login(router, sim, wait_seconds=self.card_wait_seconds)):
@@ -212,15 +212,22 @@ class Command(BaseCommand):
         finally:
             connection.close()
 
-    @staticmethod
-    def radius_accounting_on(sim) -> None:
-        """The simulated router has just started, as a router does after a reboot: its Accounting-On tells
-        FreeRADIUS that the sessions still open for it (the last `make run`'s, ended with Ctrl-C, which sent
-        no Stop) are over, so its customers are not refused as already online (Simultaneous-Use)."""
+    def radius_accounting_on(self, router: Router, sim, *, wait_seconds: float = 30.0) -> None:
+        """The simulated router has just started, as a router does after a reboot: when FreeRADIUS still holds
+        sessions open for it (the last `make run`'s, ended with Ctrl-C, which sent no Stop), its Accounting-On
+        tells FreeRADIUS they are over, so its customers are not refused as already online (Simultaneous-Use).
+        FreeRADIUS writes it to the database after answering (its accounting is spooled), and it closes every
+        session open for the router then: its customers dial only once it has, or their new sessions would
+        be closed with the old ones."""
+        if not Session.objects.filter(router=router, acctstoptime__isnull=True).exists():
+            return
         state = sim.state
         with state.lock:
             state.radius.account("Accounting-On", None, state.clock())
         state.radius.flush()
+        deadline = time.monotonic() + wait_seconds
+        while Session.objects.filter(router=router, acctstoptime__isnull=True).exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
 
     def radius_card_login(self, router: Router, sim, *, wait_seconds: float = CARD_WAIT_SECONDS, every: float = 10.0) -> str:
         """A customer of the Wi-Fi zone on this router logs in with a prepaid card on the hotspot page, through
