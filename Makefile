@@ -1,4 +1,4 @@
-# ispbill: `make run` brings up the demo (web + Celery worker + beat on the embedded defaults),
+# ispbill: `make run` brings up the demo (web + Celery worker + beat + FreeRADIUS on the embedded defaults: its own PostgreSQL),
 # `make test` runs the whole suite. Both install into .venv first.
 
 SHELL := /bin/bash
@@ -38,12 +38,20 @@ HOTSPOT_PORT := $(shell $(PYTHON) -c 'import socket; s = socket.socket(); s.bind
 endif
 RUN_ENV = SITE_URL=http://$(HOST):$(PORT) WEB_HOST=$(HOST) WEB_PORT=$(PORT) RUN_STARTED=$(RUN_STARTED) PATH="$(CURDIR)/$(BIN):$$PATH" \
 	DEMO_HOTSPOT_PORT=$(HOTSPOT_PORT) VOUCHER_LOGIN_URL='http://$(HOST):$(HOTSPOT_PORT)/login?username={code}&password={code}'
+# Without DATABASE_URL (here or in .env) `make run`, `make migrate` and `make seed` run on the demo's own
+# PostgreSQL under var/postgres/ (demo/embedded_db.py: started, or reused when it runs, and stopped when the
+# command ends), so the demo can show RADIUS and auto-pay, which need PostgreSQL. `make run
+# DATABASE_URL=sqlite:///$(CURDIR)/var/db.sqlite3` runs on SQLite (RADIUS idles), as the tests do without it.
+ifeq ($(strip $(DATABASE_URL)$(shell sed -n 's/^DATABASE_URL=//p' .env 2>/dev/null)),)
+EMBEDDED_DB := 1
+WITH_DB := $(BIN)/python -m demo.embedded_db run --
+endif
 RADIUS_ENV = RADIUS_AUTH_PORT=$${RADIUS_AUTH_PORT:-$(word 1,$(RADIUS_FREE_PORTS))} RADIUS_ACCT_PORT=$${RADIUS_ACCT_PORT:-$(word 2,$(RADIUS_FREE_PORTS))}
 
-.PHONY: help install migrate seed run test test-main test-slow lint bench check-system
+.PHONY: help install migrate seed seed-steps run run-servers test test-main test-slow lint bench check-system
 
 help:
-	@echo "make run      install, migrate, load the demo data, start web + worker + beat + routers (+ FreeRADIUS on PostgreSQL) (PORT=$(PORT))"
+	@echo "make run      install, start the demo's PostgreSQL (var/postgres), migrate, load the demo data, start web + worker + beat + routers + FreeRADIUS (PORT=$(PORT))"
 	@echo "make test     install, then the whole test suite: test-main, then test-slow (PYTEST_ARGS='-k name' to narrow it)"
 	@echo "make test-main  the suite without the tests marked slow; test-slow  only those (each prints its slowest 25)"
 	@echo "make install  create $(VENV) and install requirements.lock (skipped when up to date)"
@@ -71,16 +79,24 @@ $(STAMP):
 	@touch $@
 
 migrate: install
-	$(MANAGE) migrate --noinput
+	$(WITH_DB) $(MANAGE) migrate --noinput
 
-seed: migrate
+seed: install
+	$(WITH_DB) $(MAKE) --no-print-directory seed-steps
+
+seed-steps: migrate
 	$(RUN_ENV) $(MANAGE) seed
 
 # The base demo data first, then the servers; the other seed steps load beside them (`seed --later`,
 # Procfile.dev's demo process), which prints the logins once the first pages answer.
 # honcho gets an empty env file: settings.py reads .env itself, and the variables above must win.
 # Ctrl-C makes honcho stop them all and exit with 130: the normal end of a demo, not an error.
-run: check-system migrate
+# On the embedded PostgreSQL, run-servers runs inside demo.embedded_db, which gives it DATABASE_URL and stops
+# the cluster when it ends (Ctrl-C included).
+run: check-system install
+	$(WITH_DB) $(MAKE) --no-print-directory run-servers RUN_STARTED=$(RUN_STARTED) || [ $$? -eq 130 ]
+
+run-servers: migrate
 	$(RUN_ENV) $(MANAGE) seed --first
 	@echo "Starting web (http://$(HOST):$(PORT)/), Celery worker, beat, the simulated routers, FreeRADIUS (PostgreSQL only) and the demo loader. Ctrl-C stops them all."
 	$(RUN_ENV) $(RADIUS_ENV) $(BIN)/honcho --env /dev/null --procfile Procfile.dev start || [ $$? -eq 130 ]
@@ -107,7 +123,7 @@ test-slow: install
 # The system packages ispbill needs beside Python: Pango for WeasyPrint's PDFs (HarfBuzz-Subset makes
 # them fast), and for `make test` Chromium for the browser tests and gettext for the catalogue test. Fonts are shipped in static/vendor/.
 check-system:
-	@$(PYTHON) -c "$$CHECK_SYSTEM" run
+	@EMBEDDED_DB=$(EMBEDDED_DB) $(PYTHON) -c "$$CHECK_SYSTEM" run
 
 lint: install
 	$(BIN)/ruff check .
@@ -138,16 +154,24 @@ export CHECK_ENV_EXAMPLE
 
 # (package, what needs it, the library or program that shows it is there, needed or only recommended)
 define CHECK_SYSTEM
-import ctypes.util, os, shutil, sys
+import ctypes.util, glob, os, shutil, sys
 target = sys.argv[1]
 wanted = [
     ("libpango-1.0-0", "PDFs (WeasyPrint)", lambda: ctypes.util.find_library("pango-1.0"), True),
     ("libpangoft2-1.0-0", "PDFs (WeasyPrint)", lambda: ctypes.util.find_library("pangoft2-1.0"), True),
     ("libharfbuzz-subset0", "fast PDFs (WeasyPrint, ~5x slower without)", lambda: ctypes.util.find_library("harfbuzz-subset"), False),
 ]
-if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+embedded = target == "run" and os.environ.get("EMBEDDED_DB") == "1"
+if embedded or target == "test":
+    # The demo's own PostgreSQL (demo/embedded_db.py): its server from /usr/lib/postgresql/<version>/bin.
+    wanted.append(("postgresql", "the demo's database (make run starts its own PostgreSQL in var/postgres/)" if embedded
+                   else "the tests of make run's own PostgreSQL (tests/demo/test_embedded_db.py)",
+                   lambda: os.path.exists(os.path.join(os.environ["PG_BIN"], "initdb")) if os.environ.get("PG_BIN") else glob.glob("/usr/lib/postgresql/*/bin/initdb") or shutil.which("initdb"), True))
+if embedded or os.environ.get("DATABASE_URL", "").startswith("postgres"):
     # `manage.py backup`/`restore` of a PostgreSQL database (SQLite's are made in Python); the tests back one up.
-    wanted.append(("postgresql-client", "backups of PostgreSQL (pg_dump, pg_restore)", lambda: shutil.which("pg_dump") and shutil.which("pg_restore"), target == "test"))
+    # (The package postgresql, which the embedded one needs, brings it along.)
+    if not embedded:
+        wanted.append(("postgresql-client", "backups of PostgreSQL (pg_dump, pg_restore)", lambda: shutil.which("pg_dump") and shutil.which("pg_restore"), target == "test"))
     if target == "run":
         # Only recommended: without it the demo's `radius` process says so and the routers stay in API mode.
         wanted.append(("freeradius freeradius-postgresql", "RADIUS in the demo (make run starts FreeRADIUS on PostgreSQL)", lambda: shutil.which("freeradius"), False))

@@ -37,19 +37,21 @@ from django.utils import timezone
 
 from billing import package_changes
 from billing.models import Invoice, InvoiceLine, PackageChange
+from billing.selectors import OPEN_STATUSES
 from billing.services import LineSpec, invoice_create, invoice_void
 from customers import services as customer_services
 from customers.models import Area, Branch, Customer, Package, Subscription
 from network import outages
 from network.models import Outage, Router
 from payments import bkash_flow, online, online_refunds
-from payments.models import CashHandover, GatewayPayment, GatewayRefund, Payment
+from payments.models import AutoPayRun, CashHandover, GatewayPayment, GatewayRefund, Payment
+from payments.online_selectors import primary_agreement
 from payments.selectors import cash_in_hand
 from payments.services import cash_handover_record
 from tickets import services as ticket_services
 from tickets import sla_policies
 from tickets.models import Ticket
-from usecases import online_payment, wifi_signup
+from usecases import autopay, online_payment, wifi_signup
 from usecases.payment_reverse import payment_reverse
 from usecases.subscription_activate import subscription_activate as usecases_subscription_activate
 from usecases.subscription_cancel import subscription_cancel as usecases_subscription_cancel
@@ -100,13 +102,16 @@ def seed_states(*, gateway_base_url: str | None = None) -> Report:
         _cash_handovers(report=report)
     missing = _missing_online_states()
     wifi_zone = _wifi_zone_without_purchases()
-    if missing or wifi_zone is not None:
+    autopay_due = _autopay_customers()
+    if missing or wifi_zone is not None or autopay_due:
         real_site = settings.SITE_URL.rstrip("/")
         with _application_server(gateway_base_url) as base_url:
             if missing:
                 _online_payments(people["online"], admin=admin, report=report, base_url=base_url, missing=missing)
             if wifi_zone is not None:
                 _wifi_purchases(wifi_zone, admin=admin, report=report)
+            if autopay_due:
+                _autopay(autopay_due, admin=admin, report=report)
         if base_url != real_site:
             # The checkout links were made on the seeding server's port: point them at the demo's own address.
             for gp in GatewayPayment.objects.filter(gateway_url__startswith=base_url):
@@ -395,13 +400,13 @@ def _wifi_zone_without_purchases():
     return zone
 
 
-def _wallet_confirm(url: str) -> None:
-    """The visitor on the bKash emulator's page: number, OTP, PIN, Confirm; then the browser is sent to
-    our callback, which executes the payment with bKash and makes the card."""
+def _wallet_confirm(url: str, *, wallet: str = "01770618575") -> None:
+    """The visitor (or customer) on the bKash emulator's page: number, OTP, PIN, Confirm; then the browser is
+    sent to our callback, which executes the payment with bKash and makes the card (or links the wallet)."""
     http = urllib3.PoolManager(timeout=urllib3.Timeout(connect=5, read=60))
     page = http.request("GET", url)
     cookies = "; ".join(c.split(";", 1)[0] for c in page.headers.getlist("Set-Cookie"))
-    form = {"csrfmiddlewaretoken": _TOKEN.search(page.data.decode()).group(1), "wallet": "01770618575", "otp": "123456",
+    form = {"csrfmiddlewaretoken": _TOKEN.search(page.data.decode()).group(1), "wallet": wallet, "otp": "123456",
             "pin": "12121", "action": "confirm", "callback": "normal"}
     sent = http.request("POST", url, body=urlencode(form), redirect=False,
                         headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies, "Referer": url})
@@ -426,3 +431,60 @@ def _wifi_purchases(zone, *, admin, report: Report) -> None:
         bought.append(purchase)
     online_payment.card_purchase_refund(actor=admin, purchase=bought[-1], reason="Could not connect: the zone's signal was down")
     report.add(f"{len(bought)} Wi-Fi cards bought online at {zone.name}, one refunded")
+
+
+# Saved bKash wallets and auto-pay (docs/payments.md, "Auto-pay") ------------------------------------------
+
+# The emulator's wallets: any number pays; 01700000001 has too little balance (its charge fails and is retried).
+AUTOPAY_WALLETS = [f"0171{n:07d}" for n in range(1, 8)] + ["01700000001"]
+# What each one's charge due within auto-pay's days is for (a one-time charge staff added to the account).
+AUTOPAY_CHARGES = [("Connection moved to the new flat", "500.00"), ("ONU replaced (water damage)", "1800.00"),
+                   ("Extra fibre drop, 30 m", "600.00"), ("Static IP, set-up", "300.00")]
+
+
+def _autopay_customers() -> list[Customer]:
+    """While no auto-pay run was ever made (and bKash is on): eight active customers whose next month's
+    invoice is open, none with a saved wallet, not the three portal logins (they show the states above)."""
+    if AutoPayRun.objects.exists() or not bkash_flow.bkash_config().ready:
+        return []
+    due = (Invoice.objects.filter(status__in=OPEN_STATUSES, due_date__gte=timezone.localdate(),
+                                  customer__subscriptions__status=Subscription.Status.ACTIVE)
+           .exclude(customer__phone__in=[phone for _key, _name, phone, _address in CUSTOMERS])
+           .exclude(customer__bkash_agreements__isnull=False)
+           .order_by("due_date", "id").values_list("customer_id", flat=True))
+    chosen: list[int] = []
+    for customer_id in due[:200]:
+        if customer_id not in chosen:
+            chosen.append(customer_id)
+        if len(chosen) == len(AUTOPAY_WALLETS):
+            break
+    return list(Customer.objects.filter(pk__in=chosen).order_by("pk"))
+
+
+def _autopay(customers: list[Customer], *, admin, report: Report) -> None:
+    """Each customer links a bKash wallet on the emulator's page (the portal's Saved wallets and auto-pay)
+    and turns auto-pay on. Half of them also owe a one-time charge due in AUTOPAY_DAYS_BEFORE days, so its
+    day has come. Then the daily auto-pay job runs, as beat runs it at 09:00: it charges those through the
+    emulator (the last wallet has too little balance: that charge fails and waits for its retry), and
+    schedules next month's invoices for their day, telling each customer when and how much. Staff see it
+    under Billing → Online payments → Auto-pay and on each customer's Billing tab."""
+    today = timezone.localdate()
+    linked = 0
+    for n, (customer, wallet) in enumerate(zip(customers, AUTOPAY_WALLETS)):
+        _agreement, url = bkash_flow.bkash_agreement_start(customer=customer)
+        _wallet_confirm(url, wallet=wallet)
+        if primary_agreement(customer_id=customer.pk) is None:
+            continue
+        autopay.autopay_set(customer=customer, enabled=True)
+        linked += 1
+        if n % 2 or wallet == AUTOPAY_WALLETS[-1]:
+            description, amount = AUTOPAY_CHARGES[(n // 2) % len(AUTOPAY_CHARGES)]
+            with transaction.atomic():
+                invoice_create(actor=admin, customer=customer, issue_date=today,
+                               due_date=today + timedelta(days=settings.AUTOPAY_DAYS_BEFORE),
+                               lines=[LineSpec(kind=InvoiceLine.Kind.ONE_TIME, description=description, amount=Decimal(amount))])
+    if not linked:
+        return
+    counts = autopay.autopay_run(worker="demo")
+    report.add(f"{linked} saved bKash wallets on auto-pay; the auto-pay run: "
+               + ", ".join(f"{value} {key}" for key, value in sorted(counts.items())))

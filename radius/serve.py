@@ -126,7 +126,7 @@ def freeradius_binary() -> str | None:
 def unavailable_reason() -> str | None:
     """Why ispbill cannot run FreeRADIUS here, in one line (None: it can)."""
     if not radius_supported():
-        return "RADIUS needs PostgreSQL (DATABASE_URL); on the embedded SQLite the routers stay in API mode"
+        return "RADIUS needs PostgreSQL (make run without DATABASE_URL starts its own); on SQLite the routers stay in API mode"
     if not freeradius_binary():
         return (
             "freeradius is not installed (apt-get install freeradius freeradius-postgresql freeradius-utils);"

@@ -62,3 +62,21 @@ def test_make_run_on_postgresql_recommends_freeradius_and_goes_on(tmp_path):
     assert "freeradius freeradius-postgresql (RADIUS in the demo" in done.stderr
     assert done.stderr.strip().endswith("sudo apt-get install freeradius freeradius-postgresql")
     assert check("run", missing=set(), env={**env, "DATABASE_URL": ""}).stderr == ""  # SQLite: no RADIUS to offer
+
+
+def test_make_run_on_its_own_postgresql_needs_the_postgresql_package(tmp_path):
+    """Without DATABASE_URL `make run` starts its own PostgreSQL (demo/embedded_db.py): without the server
+    it stops and names `postgresql` (and recommends FreeRADIUS, which the demo then runs)."""
+    assert re.search(r"^\t@EMBEDDED_DB=\$\(EMBEDDED_DB\) \$\(PYTHON\) -c \"\$\$CHECK_SYSTEM\" run$", MAKEFILE.read_text(), re.M)
+    empty = tmp_path / "no-server"
+    empty.mkdir()
+    env = {"PATH": str(empty), "EMBEDDED_DB": "1", "PG_BIN": str(empty)}
+    done = check("run", missing=set(), env=env)
+    assert done.returncode == 1
+    assert "postgresql (the demo's database" in done.stderr
+    assert done.stderr.strip().endswith("sudo apt-get install postgresql freeradius freeradius-postgresql")
+    (empty / "initdb").write_text("#!/bin/sh\n")
+    done = check("run", missing=set(), env=env)
+    assert done.returncode == 0 and "postgresql (the demo" not in done.stderr  # freeradius is only recommended
+    # `make test` runs the tests of that cluster: it needs the server too.
+    assert "postgresql (the tests of make run's own PostgreSQL" in check("test", missing=set(), env={**env, "PG_BIN": str(tmp_path)}).stderr

@@ -34,9 +34,11 @@ from demo.routeros.legacy import LEGACY_ROUTER_NAME, legacy_load
 from network import aaa, outbox, reconcile, services, usage
 from network.models import ProvisioningTask, Router, UsageDaily
 from network.services import ON_ROUTER
+from radius.models import Session
 from radius.serve import unavailable_reason
 from vouchers import hotspot
-from vouchers.models import WifiZone
+from vouchers import selectors as voucher_selectors
+from vouchers.models import VoucherBatch, VoucherCard, WifiZone
 
 from .routeros_simulator import Command as SimulatorCommand
 
@@ -44,6 +46,8 @@ RECONCILE_WAIT_SECONDS = 60
 # How long a RADIUS router's customers wait for its mode switch (the worker applies it once FreeRADIUS
 # answers; it retries with the queue's back-off) before the demo stops waiting for it.
 RADIUS_SWITCH_WAIT_SECONDS = 600
+# How long the RADIUS router waits for the demo's prepaid cards (seed --later's vouchers step) to log one in.
+CARD_WAIT_SECONDS = 900
 LOCKED_ATTEMPTS = 6
 
 
@@ -199,10 +203,55 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"RADIUS: {router.name}'s switch is still waiting for FreeRADIUS (router page, queue); customers keep their sessions.")
                 return
+            self.radius_accounting_on(router, sim)
             self.stdout.write(f"RADIUS: {router.name} in RADIUS mode, CoA on udp {sim.coa_port}: {self.radius_customers_dial(router, sim)}")
             self.stdout.flush()
+            if (card := self.radius_card_login(router, sim, wait_seconds=self.card_wait_seconds)):
+                self.stdout.write(f"RADIUS: {card}")
+                self.stdout.flush()
         finally:
             connection.close()
+
+    def radius_accounting_on(self, router: Router, sim, *, wait_seconds: float = 30.0) -> None:
+        """The simulated router has just started, as a router does after a reboot: when FreeRADIUS still holds
+        sessions open for it (the last `make run`'s, ended with Ctrl-C, which sent no Stop), its Accounting-On
+        tells FreeRADIUS they are over, so its customers are not refused as already online (Simultaneous-Use).
+        FreeRADIUS writes it to the database after answering (its accounting is spooled), and it closes every
+        session open for the router then: its customers dial only once it has, or their new sessions would
+        be closed with the old ones."""
+        if not Session.objects.filter(router=router, acctstoptime__isnull=True).exists():
+            return
+        state = sim.state
+        with state.lock:
+            state.radius.account("Accounting-On", None, state.clock())
+        state.radius.flush()
+        deadline = time.monotonic() + wait_seconds
+        while Session.objects.filter(router=router, acctstoptime__isnull=True).exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+
+    def radius_card_login(self, router: Router, sim, *, wait_seconds: float = CARD_WAIT_SECONDS, every: float = 10.0) -> str:
+        """A customer of the Wi-Fi zone on this router logs in with a prepaid card on the hotspot page, through
+        FreeRADIUS (the card is sold by the distributor and never used: its first login starts its time). The
+        cards are seeded beside this (`seed --later`'s vouchers step): wait for them. Once per demo: a card
+        that has logged in here before is enough ("" then, and when the zone has no such card)."""
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            if not connection.in_atomic_block:  # a test's transaction is kept
+                close_old_connections()
+            zones = WifiZone.objects.filter(router=router, is_active=True)
+            if Session.objects.filter(router=router, username__startswith="card ").exists():
+                return ""
+            card = (VoucherCard.objects.filter(batch__zone__in=zones, state=VoucherCard.State.SOLD, batch__status=VoucherBatch.Status.ACTIVE)
+                    .select_related("batch__zone").order_by("serial").first())
+            if card is not None or time.monotonic() >= deadline:
+                break
+            time.sleep(every)
+        if card is None:
+            return ""
+        code = dict(voucher_selectors.batch_codes(batch=card.batch, first_serial=card.serial, last_serial=card.serial))[card.serial]
+        result = sim.hotspot_login(code, code)
+        return (f"prepaid card {card.serial:09d} ({card.batch.plan.name}) logged in at {card.batch.zone.name}'s hotspot:"
+                f" {result.outcome} (Prepaid cards, Online now)")
 
     # Hotspot login pages (vouchers/hotspot.py) ----------------------------------------------------------
 
@@ -284,7 +333,9 @@ class Command(BaseCommand):
                 if session is not None and session["radius"] != "true":
                     sim.drop_session(name, reconnect=False)
                 kind, result = "PPPoE", sim.dial(name, password)
-            key = f"{kind} {result.outcome}"
+            # A suspended customer is let in to the walled garden (or refused, as the ISP chose): said apart.
+            walled = subscription.status == Subscription.Status.SUSPENDED
+            key = f"{kind} {result.outcome}{' suspended (walled garden)' if walled and result.outcome == 'accept' else ' suspended' if walled else ''}"
             outcome[key] = outcome.get(key, 0) + 1
         return ", ".join(f"{count} {name}" for name, count in sorted(outcome.items())) or "no PPPoE or hotspot customers"
 
@@ -293,6 +344,8 @@ class Command(BaseCommand):
         if UsageDaily.objects.exists():
             return ""
         return seed_history()
+
+    card_wait_seconds = CARD_WAIT_SECONDS  # how long radius_follow waits for a prepaid card to log in with
 
     hotspot_stop = threading.Event()  # set when the routers stop: the hotspot thread stops looking for zones
 

@@ -1,0 +1,269 @@
+"""The demo's own PostgreSQL: `make run` without DATABASE_URL runs on a private cluster under var/postgres/.
+
+Why PostgreSQL and not SQLite for the demo (README, "Two commands"): what an ISP in Bangladesh asks to see
+first is RADIUS (who is online, the session log, a card logging in at the hotspot, a suspended subscriber
+walled) and auto-pay from saved bKash wallets, and FreeRADIUS reads ispbill's tables through PostgreSQL
+views: on SQLite the demo could show neither. So `make run` starts a cluster of its own from the Debian
+package `postgresql` (found at run time in /usr/lib/postgresql/<version>/bin), and the tests and
+`manage.py` without DATABASE_URL keep SQLite in var/db.sqlite3, which needs nothing.
+
+    python -m demo.embedded_db run -- CMD ...   # start (or reuse) the cluster, run CMD with DATABASE_URL set, stop it after
+    python -m demo.embedded_db start            # start it (initdb on first use); prints the DATABASE_URL
+    python -m demo.embedded_db stop             # fast shutdown
+    python -m demo.embedded_db status           # the URL and exit 0 when it runs, 3 when it does not
+
+The cluster: `initdb` once into var/postgres/data (a few seconds), listening on 127.0.0.1 only (no Unix
+socket) on a loopback port free at start (the last one again when it is still free; var/postgres/port),
+the role `ispbill` (its superuser) by trust on 127.0.0.1 and every other role (FreeRADIUS's, made by
+radius_serve) by password. Durability is traded for speed as a demo may (fsync and synchronous_commit off:
+a power cut can lose the demo's data; delete var/ to start over). PostgreSQL refuses to run as root: run as
+root (a container), the server runs as the `postgres` user the package made, which then owns var/postgres.
+A cluster already running (a second `make run` of this checkout, `start` by hand) is used and left running;
+one that `run` started is stopped when its command ends, Ctrl-C included.
+
+No Django here: it runs before the database exists, with the venv's Python or any python3.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROLE = "ispbill"
+DATABASE = "ispbill"
+SERVER_USER = "postgres"  # the server's user when we are root (PostgreSQL will not run as root)
+START_TIMEOUT_SECONDS = 60
+MISSING = "PostgreSQL is not installed (initdb not found in /usr/lib/postgresql/*/bin): sudo apt-get install postgresql"
+
+CONF = """
+# ispbill's demo cluster (demo/embedded_db.py): loopback only, no Unix socket, fast over durable.
+listen_addresses = '127.0.0.1'
+unix_socket_directories = ''
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 100
+shared_buffers = 128MB
+"""
+
+HBA = f"""# ispbill's demo cluster: its own role by trust, on 127.0.0.1 only; other roles (FreeRADIUS's) by password.
+host all {ROLE} 127.0.0.1/32 trust
+host all all 127.0.0.1/32 scram-sha-256
+"""
+
+
+class Unavailable(Exception):
+    """The cluster cannot be made or started here; the message says why and what to install."""
+
+
+def base_dir() -> Path:
+    var = os.environ.get("ISPBILL_VAR_DIR") or str(Path(__file__).resolve().parent.parent / "var")
+    return Path(var) / "postgres"
+
+
+def bin_dir() -> Path | None:
+    """The newest installed server's bin directory (PG_BIN to choose one), None when there is none."""
+    if chosen := os.environ.get("PG_BIN"):
+        return Path(chosen) if (Path(chosen) / "initdb").exists() else None
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda path: int(Path(path).parent.parent.name) if Path(path).parent.parent.name.isdigit() else 0)
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).resolve().parent if initdb else None
+
+
+@dataclass
+class Cluster:
+    base: Path
+    bin: Path
+
+    @property
+    def data(self) -> Path:
+        return self.base / "data"
+
+    @property
+    def port_file(self) -> Path:
+        return self.base / "port"
+
+    @property
+    def log(self) -> Path:
+        return self.base / "server.log"
+
+    def url(self, port: int) -> str:
+        return f"postgres://{ROLE}@127.0.0.1:{port}/{DATABASE}"
+
+    # The server's user: ourselves, or `postgres` when we are root. ----------------------------------------
+
+    def _server_user(self) -> pwd.struct_passwd | None:
+        if os.geteuid() != 0:
+            return None
+        try:
+            return pwd.getpwnam(os.environ.get("PG_SERVER_USER", SERVER_USER))
+        except KeyError:
+            raise Unavailable(f"running as root, PostgreSQL needs another user to run as: there is no user {SERVER_USER!r} (apt-get install postgresql makes it)")
+
+    def _server(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        user = self._server_user()
+        kwargs = {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []} if user else {}
+        return subprocess.run([str(self.bin / args[0]), *args[1:]], capture_output=True, text=True, check=check,
+                              cwd=self.base, **kwargs)
+
+    def _own(self) -> None:
+        if (user := self._server_user()) is not None:
+            for path in [self.base, *self.base.rglob("*")]:
+                if not path.is_symlink():
+                    os.chown(path, user.pw_uid, user.pw_gid)
+
+    # Life cycle ---------------------------------------------------------------------------------------------
+
+    def initialised(self) -> bool:
+        return (self.data / "PG_VERSION").exists()
+
+    def init(self) -> None:
+        self.base.mkdir(parents=True, exist_ok=True)
+        self.base.chmod(0o700)
+        self._own()
+        result = self._server("initdb", "-D", str(self.data), "-U", ROLE, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", check=False)
+        if result.returncode:
+            raise Unavailable(f"initdb failed: {(result.stderr or result.stdout).strip()}")
+        with open(self.data / "postgresql.conf", "a") as conf:
+            conf.write(CONF)
+        (self.data / "pg_hba.conf").write_text(HBA)
+        self._own()
+
+    def running_port(self) -> int | None:
+        """The port of this cluster's running server, None when it is not running."""
+        if not self.initialised() or self._server("pg_ctl", "-D", str(self.data), "status", check=False).returncode:
+            return None
+        try:
+            return int((self.data / "postmaster.pid").read_text().splitlines()[3])
+        except (OSError, IndexError, ValueError):
+            return None
+
+    def start(self) -> tuple[str, bool]:
+        """(DATABASE_URL, whether this call started the server)."""
+        if not self.initialised():
+            print("PostgreSQL: making the demo's cluster in var/postgres/ (once)", file=sys.stderr, flush=True)
+            self.init()
+        if (port := self.running_port()) is not None:
+            self.create_database(port)
+            return self.url(port), False
+        port = self._port()
+        self._own()
+        result = self._server("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", str(START_TIMEOUT_SECONDS),
+                              "-o", f"-p {port}", "start", check=False)
+        if result.returncode:
+            tail = self.log.read_text(errors="replace").splitlines()[-5:] if self.log.exists() else []
+            raise Unavailable("PostgreSQL did not start: " + " | ".join([(result.stderr or result.stdout).strip(), *tail]))
+        self.port_file.write_text(f"{port}\n")
+        self.create_database(port)
+        return self.url(port), True
+
+    def stop(self) -> bool:
+        """Fast shutdown (sessions ended, no recovery on the next start). False when it was not running."""
+        if self.running_port() is None:
+            return False
+        self._server("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop", check=False)
+        return True
+
+    def create_database(self, port: int) -> None:
+        base = [str(self.bin / "psql"), "-X", "-h", "127.0.0.1", "-p", str(port), "-U", ROLE, "-d", "postgres", "-tAq", "-c"]
+        exists = subprocess.run([*base, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"], capture_output=True, text=True)
+        if exists.stdout.strip() != "1":
+            subprocess.run([*base, f"CREATE DATABASE {DATABASE}"], capture_output=True, text=True, check=True)
+
+    def _port(self) -> int:
+        """The last port again when it is free (a second run keeps its URL), else one free now."""
+        try:
+            last = int(self.port_file.read_text())
+        except (OSError, ValueError):
+            last = 0
+        for port in ([last] if last else []) + [0]:
+            with socket.socket() as probe:
+                try:
+                    probe.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return probe.getsockname()[1]
+        raise Unavailable("no free loopback port")
+
+
+def cluster() -> Cluster:
+    found = bin_dir()
+    if found is None:
+        raise Unavailable(MISSING)
+    return Cluster(base=base_dir(), bin=found)
+
+
+def run(command: list[str]) -> int:
+    """CMD with DATABASE_URL pointing at the cluster; the cluster is stopped after when this started it.
+    Ctrl-C reaches CMD (the terminal's process group); this waits for it to end, then stops the cluster."""
+    db = cluster()
+    interrupted: list[int] = []
+    child: subprocess.Popen | None = None
+
+    def forward(signum, _frame):
+        # Ctrl-C reaches the command by itself (the terminal's process group); TERM and HUP are passed on.
+        # Before the command runs, either one means: do not start it.
+        interrupted.append(signum)
+        if child is not None and signum != signal.SIGINT:
+            child.send_signal(signum)
+
+    # Handlers (not SIG_IGN) so the child starts with the default dispositions: exec resets handlers.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, forward)
+    url, started = db.start()
+    try:
+        if interrupted:
+            return 128 + interrupted[0]
+        print(f"PostgreSQL: the demo's database is {url} (var/postgres/{'' if started else ', already running'})", file=sys.stderr, flush=True)
+        child = subprocess.Popen(command, env={**os.environ, "DATABASE_URL": url})
+        code = child.wait()
+        return 128 - code if code < 0 else code
+    finally:
+        if started:
+            db.stop()
+            print("PostgreSQL: the demo's cluster stopped (var/postgres/ keeps the data for the next make run)", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str]) -> int:
+    action = argv[0] if argv else ""
+    try:
+        if action == "run":
+            command = argv[2:] if argv[1:2] == ["--"] else argv[1:]
+            if not command:
+                print("usage: python -m demo.embedded_db run -- CMD ...", file=sys.stderr)
+                return 2
+            return run(command)
+        if action == "start":
+            url, _started = cluster().start()
+            print(url)
+            return 0
+        if action == "stop":
+            cluster().stop()
+            return 0
+        if action == "status":
+            db = cluster()
+            port = db.running_port()
+            if port is None:
+                print("not running", file=sys.stderr)
+                return 3
+            print(db.url(port))
+            return 0
+    except Unavailable as error:
+        print(f"PostgreSQL: {error}", file=sys.stderr)
+        return 1
+    print(__doc__.split("\n\n")[2], file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
