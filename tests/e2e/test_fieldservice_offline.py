@@ -29,6 +29,16 @@ def strict_repair(technician):
     return services.workorder_schedule(actor=None, order=order, technician=technician, scheduled_start=timezone.now())
 
 
+def repair_open_and_synced(phone):
+    """A technician's strict repair order, open on the phone with nothing waiting to sync."""
+    order = strict_repair(UserFactory(kind="technician", username="shuvo"))
+    _context, tech = phone
+    sign_in(tech, "technician", order.technician.username)
+    tech.goto(f"/technician/orders/{order.pk}/")
+    expect(tech.locator("#sync-state")).to_have_text("Everything is synced.")
+    return order, tech
+
+
 def queued_kinds(tech):
     return tech.evaluate("idbKeyval.values().then((ops) => ops.filter((op) => op && op.kind).map((op) => op.kind))")
 
@@ -91,12 +101,7 @@ def test_the_phone_will_not_complete_offline_until_everything_the_server_checks_
 
 @pytest.mark.django_db(transaction=True)
 def test_the_phone_shows_which_queued_action_was_refused_and_why_while_the_rest_apply(phone):  # noqa: F811
-    technician = UserFactory(kind="technician", username="shuvo")
-    order = strict_repair(technician)
-    context, tech = phone
-    sign_in(tech, "technician", technician.username)
-    tech.goto(f"/technician/orders/{order.pk}/")
-    expect(tech.locator("#sync-state")).to_have_text("Everything is synced.")
+    order, tech = repair_open_and_synced(phone)
 
     # What an older version of the app (or a bad reading) left in the queue, between two good actions.
     ops = [
@@ -125,12 +130,7 @@ def test_the_phone_shows_which_queued_action_was_refused_and_why_while_the_rest_
 def test_an_action_queued_while_a_send_is_under_way_is_sent_right_after_it(phone):  # noqa: F811
     """The race that left a completion "1 waiting to sync" until the page was reopened: an action
     queued while the phone is sending the ones before it was not in the list that send read."""
-    technician = UserFactory(kind="technician", username="shuvo")
-    order = strict_repair(technician)
-    context, tech = phone
-    sign_in(tech, "technician", technician.username)
-    tech.goto(f"/technician/orders/{order.pk}/")
-    expect(tech.locator("#sync-state")).to_have_text("Everything is synced.")
+    order, tech = repair_open_and_synced(phone)
     held = []
 
     def hold_the_first_send(route):
