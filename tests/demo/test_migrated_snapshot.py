@@ -74,7 +74,7 @@ def migrate(var: Path, database: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 def test_restored_and_migrated_is_what_migrate_makes_from_nothing(embedded_var):
-    started = helper("start", var=embedded_var)
+    started = helper("start", var=embedded_var, EMBEDDED_DB_SNAPSHOT="1")
     assert started.returncode == 0, started.stderr
     assert "made from demo/migrated.sql" in started.stderr
     restored = migrate(embedded_var, "ispbill")  # applies only migrations newer than the snapshot
