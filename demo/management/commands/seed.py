@@ -117,7 +117,7 @@ class Command(BaseCommand):
             estimate = f", about {STEP_ESTIMATES[name]} s" if name in STEP_ESTIMATES else ""
             out.write(f"[{number}/{len(chosen)}] {name} ({command}{estimate}) …")
             out.flush()
-            step_started = time.monotonic()
+            step_started, step_cpu = time.monotonic(), time.process_time()
             step_options = {**step_options, **self.sizes(command, options)}
             # The history the steps write queues the messages its events would send (receipts, visit
             # times, contract links): recorded as delivered when they happened, never handed to the worker.
@@ -127,7 +127,8 @@ class Command(BaseCommand):
                 stack.enter_context(message_tasks_inline())
                 call_command(command, stdout=out._out, stderr=out._out, **step_options)
             longest = f" (longest transaction {max(held):.2f} s of {len(held)})" if held else ""
-            out.write(self.style.SUCCESS(f"[{number}/{len(chosen)}] {name} done in {time.monotonic() - step_started:.1f} s{longest}"))
+            cpu = f", {time.process_time() - step_cpu:.1f} s of CPU here" if not beside_web else ""
+            out.write(self.style.SUCCESS(f"[{number}/{len(chosen)}] {name} done in {time.monotonic() - step_started:.1f} s{cpu}{longest}"))
             out.flush()
             if on_done:
                 on_done(name)
