@@ -42,14 +42,14 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
-import re
-import time
 import pwd
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -247,8 +247,9 @@ class Cluster:
                                    "--no-privileges", SNAPSHOT_DATABASE], capture_output=True, text=True, check=True).stdout
         finally:
             self._psql(port, "postgres", "-c", f"DROP DATABASE IF EXISTS {SNAPSHOT_DATABASE}", check=False)
-        # pg_dump's version lines would change the file with every server update; nothing reads them.
-        dump = re.sub(r"^-- Dumped (from database|by pg_dump) version .*\n", "", dump, flags=re.M)
+        # pg_dump's version lines would change the file with every server update, and its \restrict line (a
+        # random key, PostgreSQL 15.14 and later) with every dump, which an older psql would not understand.
+        dump = re.sub(r"^(-- Dumped (from database|by pg_dump) version |\\(un)?restrict ).*\n", "", dump, flags=re.M)
         path.write_text(snapshot_header() + dump)
 
     def _port(self) -> int:

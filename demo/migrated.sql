@@ -152,7 +152,6 @@
 -- PostgreSQL database dump
 --
 
-\restrict F4rGKMnMg0X8cQLp3g6UnUP7EqupHStUugdTPuhUcAvemG2eNv0oothHjmidLru
 
 
 SET statement_timeout = 0;
@@ -19645,5 +19644,4 @@ ALTER TABLE ONLY public.vouchers_wifizone
 -- PostgreSQL database dump complete
 --
 
-\unrestrict F4rGKMnMg0X8cQLp3g6UnUP7EqupHStUugdTPuhUcAvemG2eNv0oothHjmidLru
 
