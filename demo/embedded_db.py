@@ -11,6 +11,7 @@ package `postgresql` (found at run time in /usr/lib/postgresql/<version>/bin), a
     python -m demo.embedded_db start            # start it (initdb on first use); prints the DATABASE_URL
     python -m demo.embedded_db stop             # fast shutdown
     python -m demo.embedded_db status           # the URL and exit 0 when it runs, 3 when it does not
+    python -m demo.embedded_db snapshot         # migrate a scratch database in the cluster, dump it to demo/migrated.sql
 
 The cluster: `initdb` once into var/postgres/data (a few seconds), listening on 127.0.0.1 only (no Unix
 socket) on a loopback port free at start (the last one again when it is still free; var/postgres/port),
@@ -22,17 +23,17 @@ A cluster already running (a second `make run` of this checkout, `start` by hand
 one that `run` started is stopped when its command ends, Ctrl-C included.
 
 The database starts as `manage.py migrate` would leave it, from a snapshot (demo/migrated.sql, a pg_dump
-of a freshly migrated database, schema and data) restored in about a second where the 166 migrations take
-30-90 s: `make run`'s migrate then applies only migrations newer than the snapshot (none, when it is
-current). The snapshot is used only while every migration it holds is on disk unchanged and Django's and
+of a freshly migrated database, schema and data) restored in a few seconds where the 166 migrations take
+50 s of CPU: `make run`'s migrate then applies only migrations newer than the snapshot, and is skipped when
+there are none (DEMO_DB_MIGRATED, given to the command `run` runs). A snapshot made in another month holds
+that month's session-log partitions (radius 0008 makes the months around the day it runs): the nightly
+job makes the current ones, as for any database migrated months ago. The snapshot is used only while every migration it holds is on disk unchanged and Django's and
 django-axes' versions are the ones it was made with (its header lists them, with their sha256); otherwise
 the database is left empty and migrate makes it from the start, as before. `python -m demo.embedded_db
 snapshot` makes it again (after adding migrations: an older one is still correct, only slower); the tests
 check that a restored and migrated database has the schema and rows a migrated one has
 (tests/demo/test_migrated_snapshot.py). Only the demo's own cluster uses it: any other DATABASE_URL, and
 every test database, is migrated.
-
-    python -m demo.embedded_db snapshot         # migrate a scratch database in the cluster, dump it to demo/migrated.sql
 
 No Django here: it runs before the database exists, with the venv's Python or any python3.
 """
