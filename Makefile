@@ -75,7 +75,7 @@ $(STAMP):
 	    echo "ispbill needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing)." >&2; \
 	    echo "Point make at one: make PYTHON=python3.12 $(MAKECMDGOALS)" >&2; exit 1; \
 	  fi; \
-	  echo "Creating $(VENV) with $$($(PYTHON) --version)"; \
+	  echo "Creating $(VENV) with $$($(PYTHON) --version) (a few seconds)"; \
 	  $(PYTHON) -m venv "$(VENV)"; \
 	fi
 	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -117,7 +117,7 @@ run: check-system install
 	$(WITH_DB) $(MAKE) --no-print-directory run-servers RUN_STARTED=$(RUN_STARTED) || [ $$? -eq 130 ]
 
 run-servers: migrate
-	@echo "Loading the demo's base data (about 50 s the first time, a second later)…"
+	@echo "Loading the demo's base data (about 90 s the first time, seconds later)…"
 	$(RUN_ENV) $(MANAGE) seed --first
 	@echo "Starting web (http://$(HOST):$(PORT)/), Celery worker, beat, the simulated routers, FreeRADIUS (PostgreSQL only) and the demo loader (about 20 s until the first page). Ctrl-C stops them all."
 	$(RUN_ENV) $(RADIUS_ENV) $(BIN)/honcho --env /dev/null --procfile Procfile.dev start || [ $$? -eq 130 ]
