@@ -100,6 +100,9 @@ class SessionLogQuery:
         return not any((self.ip, self.at, self.username, self.customer_id, self.router_id, self.start, self.end))
 
 
+_CURSOR_LATEST = 7_258_118_400_000_000  # 2200-01-01 in µs since 1970
+
+
 @dataclass(frozen=True)
 class SessionLogCursor:
     """Where a page of the list ends: its last row's (start, id). The next page is the rows after it
@@ -124,7 +127,8 @@ class SessionLogCursor:
             raise ValueError(text)
         if start == "n":
             return cls(None, int(radacctid))
-        if not start.isascii() or not start.lstrip("-").isdigit() or len(start) > 17:
+        # RADIUS times are unsigned seconds since 1970; no session starts after 2200.
+        if not start.isascii() or not start.isdigit() or len(start) > 17 or int(start) >= _CURSOR_LATEST:
             raise ValueError(text)
         return cls(datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(start)), int(radacctid))
 
