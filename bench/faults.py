@@ -31,6 +31,20 @@ router    A router unreachable (it refuses connections) while 200 of its subscri
           `retry_delay`, and the every-minute health check that finds it back clears the back-off
           and wakes the drainer, whatever the outage's length).
 
+radius-server, radius-db, radius-promote (issue #52): a RADIUS site on the same cluster — a streaming
+          replica made with `pg_basebackup -R`, two `manage.py radius_serve` supervisors with
+          RADIUS_REPLICA_DATABASE_URL, `--radius-subscribers` (5,000) PPPoE logins on one router in
+          RADIUS mode, the script as the router (two servers, the second asked when the first is
+          silent). radius-server: FreeRADIUS 1 SIGKILLed, everyone re-dials through 2. radius-db: the
+          primary stopped for `--radius-outage-minutes` (15) while everyone re-dials (at the start and
+          half-way) and an Interim-Update goes every `--radius-interim` s (60). radius-promote: the
+          primary crashed, the replica promoted, the application and both radius_serve moved to it.
+          Checked: paying logins accepted with the rate limit they had before anything broke, blocked
+          ones refused, every accounting packet acknowledged and, after the spools are replayed,
+          every session in radius_radacct as last sent (no row missing or extra), every answer's
+          post-auth record written. Run them last (radius-promote leaves the primary dead):
+          `--only radius-server,radius-db,radius-promote --customers 8000`.
+
 Each prints what it saw (counts, latencies, errors, recovery times) and PASS/FAIL. Run by hand on a
 quiet machine; not part of the test suite. Figures in bench/README.md and the README.
 """
