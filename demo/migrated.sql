@@ -132,6 +132,7 @@
 -- migration radius/migrations/0013_postauth_bad_secret.py 591b5eb218fbd2b9935b71cf7a1fd0cb64f1857ddf1321c51ed1978abd090514
 -- migration radius/migrations/0014_postauth_answer_id.py 2e42f6f5f61bbcaccfd3c62b9582db0fcf40949f5f68e178ef3fe43560298713
 -- migration radius/migrations/0015_bad_secret_drop.py 0f6ab2b06422c2abe28f6abd1a947093047e4485160e76604f8cc3c6322b7214
+-- migration radius/migrations/0016_session_log_router_and_start_indexes.py a2fc49cc24df5ed61dd80f7030eb63ffad3e4887300099a270820ac53f1fc0c3
 -- migration resellers/migrations/0001_initial.py 8f008d156a5288bc2aa2e7a5ae3ad5fd34666d7ae672579fdc060591a537a133
 -- migration resellers/migrations/0002_reseller_terms_logins_payouts.py 253b980237dc10cfee265aa0d323bb0f5e93e834c32915567b624295cbfc9e5c
 -- migration resellers/migrations/0003_renewal_outbox_low_balance_alert.py b514573d6825d68a8a4c0986c213ce1abc48655c08d1bb58b4a72e5c87ddf7d2
@@ -8804,180 +8805,181 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 --
 
 COPY public.django_migrations (id, app, name, applied) FROM stdin;
-1	customers	0001_initial	2026-11-26 11:39:51.869969+00
-2	accounts	0001_initial	2026-11-26 11:39:52.031323+00
-3	resellers	0001_initial	2026-11-26 11:39:52.373962+00
-4	network	0001_initial	2026-11-26 11:39:54.585217+00
-5	customers	0002_initial	2026-11-26 11:39:58.799271+00
-6	customers	0002_search_indexes	2026-11-26 11:39:59.086645+00
-7	payments	0001_initial	2026-11-26 11:39:59.770959+00
-8	payments	0002_reverse_permission	2026-11-26 11:39:59.912167+00
-9	customers	0003_billing_state	2026-11-26 11:40:00.823151+00
-10	customers	0004_call_log	2026-11-26 11:40:01.343292+00
-11	customers	0005_customer_area_status_index	2026-11-26 11:40:01.635539+00
-12	customers	0006_package_fup	2026-11-26 11:40:02.155406+00
-13	billing	0001_initial	2026-11-26 11:40:02.916914+00
-14	billing	0002_initial	2026-11-26 11:40:11.836392+00
-15	billing	0003_billing_run_chunks	2026-11-26 11:40:14.15333+00
-16	payments	0003_online_payments	2026-11-26 11:40:20.956774+00
-17	billing	0004_package_changes	2026-11-26 11:40:21.846255+00
-18	billing	0005_invoice_sums_rounded	2026-11-26 11:40:23.56796+00
-19	customers	0007_referrals_speedtest	2026-11-26 11:40:28.01117+00
-20	customers	0008_referral_code_backfill	2026-11-26 11:40:28.833173+00
-21	customers	0009_referral_code_required	2026-11-26 11:40:29.681366+00
-22	contenttypes	0001_initial	2026-11-26 11:40:29.80184+00
-23	contenttypes	0002_remove_content_type_name	2026-11-26 11:40:30.415942+00
-24	auth	0001_initial	2026-11-26 11:40:30.691375+00
-25	auth	0002_alter_permission_name_max_length	2026-11-26 11:40:30.723322+00
-26	auth	0003_alter_user_email_max_length	2026-11-26 11:40:30.800095+00
-27	auth	0004_alter_user_username_opts	2026-11-26 11:40:30.908804+00
-28	auth	0005_alter_user_last_login_null	2026-11-26 11:40:31.004245+00
-29	auth	0006_require_contenttypes_0002	2026-11-26 11:40:31.095147+00
-30	auth	0007_alter_validators_add_error_messages	2026-11-26 11:40:31.162275+00
-31	auth	0008_alter_user_username_max_length	2026-11-26 11:40:31.273726+00
-32	auth	0009_alter_user_last_name_max_length	2026-11-26 11:40:31.439038+00
-33	auth	0010_alter_group_name_max_length	2026-11-26 11:40:31.513992+00
-34	auth	0011_update_proxy_permissions	2026-11-26 11:40:32.25935+00
-35	auth	0012_alter_user_first_name_max_length	2026-11-26 11:40:32.3896+00
-36	accounts	0002_initial	2026-11-26 11:40:34.837431+00
-37	accounts	0003_portal_security	2026-11-26 11:40:39.800993+00
-38	accounts	0004_contract_sign_code_purpose	2026-11-26 11:40:40.213239+00
-39	admin	0001_initial	2026-11-26 11:40:41.24387+00
-40	admin	0002_logentry_remove_auto_add	2026-11-26 11:40:41.602172+00
-41	admin	0003_logentry_add_action_flag_choices	2026-11-26 11:40:42.142511+00
-42	network	0002_router_connection_health_outbox_drift	2026-11-26 11:40:59.695758+00
-43	network	0003_usage_polling_fup	2026-11-26 11:41:05.738374+00
-44	network	0004_usage_poll_documents	2026-11-26 11:41:06.4786+00
-45	network	0005_outages	2026-11-26 11:41:16.719151+00
-46	network	0006_support_sees_outages	2026-11-26 11:41:18.089334+00
-47	network	0007_outage_notice_in_bangla	2026-11-26 11:41:21.076862+00
-48	customers	0010_subscription_fillfactor	2026-11-26 11:41:21.977753+00
-49	customers	0011_customer_language	2026-11-26 11:41:26.795418+00
-50	customers	0012_package_installation_fee_minimum_term	2026-11-26 11:41:27.073295+00
-51	billing	0006_account_fillfactor	2026-11-26 11:41:27.735162+00
-52	billing	0007_ledger_entry_credit_note_opening_balance	2026-11-26 11:41:28.238599+00
-53	payments	0004_gateway_refund_ledger_entry	2026-11-26 11:41:29.907556+00
-54	billing	0008_reseller_wallets	2026-11-26 11:41:38.220573+00
-55	resellers	0002_reseller_terms_logins_payouts	2026-11-26 11:41:50.282454+00
-56	customers	0012_customer_reseller_name_index	2026-11-26 11:41:51.705864+00
-57	customers	0012_customer_external_ref	2026-11-26 11:41:53.238249+00
-58	customers	0013_merge_external_ref_installation_fee_reseller_index	2026-11-26 11:41:53.252385+00
-59	customers	0014_collectors	2026-11-26 11:41:59.771353+00
-60	customers	0015_cancelled_connection_frees_login	2026-11-26 11:42:08.206213+00
-61	api	0001_initial	2026-11-26 11:42:15.362825+00
-62	api	0002_app_token_expiry	2026-11-26 11:42:18.042356+00
-63	axes	0001_initial	2026-11-26 11:42:18.139353+00
-64	axes	0002_auto_20151217_2044	2026-11-26 11:42:18.707324+00
-65	axes	0003_auto_20160322_0929	2026-11-26 11:42:19.133346+00
-66	axes	0004_auto_20181024_1538	2026-11-26 11:42:19.43852+00
-67	axes	0005_remove_accessattempt_trusted	2026-11-26 11:42:19.486239+00
-68	axes	0006_remove_accesslog_trusted	2026-11-26 11:42:19.541791+00
-69	axes	0007_alter_accessattempt_unique_together	2026-11-26 11:42:20.276305+00
-70	axes	0008_accessfailurelog	2026-11-26 11:42:20.401503+00
-71	axes	0009_add_session_hash	2026-11-26 11:42:20.453701+00
-72	axes	0010_accessattemptexpiration	2026-11-26 11:42:20.56394+00
-73	billing	0008_one_time_charges_credit_notes	2026-11-26 11:42:22.147597+00
-74	billing	0009_merge_charges_wallets	2026-11-26 11:42:22.171892+00
-75	billing	0010_commission_owed_may_carry_a_clawback	2026-11-26 11:42:22.396878+00
-76	billing	0011_subresellers	2026-11-26 11:42:23.009345+00
-77	payments	0004_backdate_payment_permission	2026-11-26 11:42:23.745252+00
-78	payments	0005_grant_backdate_to_managers	2026-11-26 11:42:26.703358+00
-79	payments	0004_payment_received_at_index	2026-11-26 11:42:27.343411+00
-80	payments	0006_merge_refund_entry_backdate_received_index	2026-11-26 11:42:27.359243+00
-81	billing	0010_analytics_indexes	2026-11-26 11:42:28.10549+00
-82	billing	0011_merge_clawback_analytics_indexes	2026-11-26 11:42:28.134795+00
-83	billing	0012_merge_subresellers_analytics	2026-11-26 11:42:28.183447+00
-84	billing	0013_credited_days	2026-11-26 11:42:29.607178+00
-85	billing	0014_line_credit	2026-11-26 11:42:30.526269+00
-86	billing	0015_rent_during_pause	2026-11-26 11:42:30.603223+00
-87	billing	0016_commission_accrues_as_credit_pays	2026-11-26 11:42:31.428763+00
-88	billing	0017_radius_blocked_access	2026-11-26 11:42:31.607909+00
-89	billing	0018_session_log_retention	2026-11-26 11:42:31.728282+00
-90	billing	0019_walletentry_cards	2026-11-26 11:42:32.562016+00
-91	billing	0020_card_guess_limits	2026-11-26 11:42:32.982546+00
-92	billing	0021_card_sale	2026-11-26 11:42:33.163958+00
-93	billing	0022_card_sale_refund	2026-11-26 11:42:33.343181+00
-94	billing	0023_invoice_at_activation	2026-11-26 11:42:34.375356+00
-95	tickets	0001_initial	2026-11-26 11:42:52.759089+00
-96	fieldservice	0001_initial	2026-11-26 11:42:53.699119+00
-97	fieldservice	0002_work_orders_checklists_equipment_sync	2026-11-26 11:43:06.801704+00
-98	fieldservice	0003_equipment_sale_price_and_invoice	2026-11-26 11:43:07.507813+00
-99	churn	0001_prediction	2026-11-26 11:43:08.363548+00
-100	churn	0002_retention	2026-11-26 11:43:15.256674+00
-101	churn	0003_retention_roles	2026-11-26 11:43:16.035937+00
-102	churn	0002_model_train_permission	2026-11-26 11:43:16.093386+00
-103	churn	0004_merge_prediction_retention	2026-11-26 11:43:16.123181+00
-104	churn	0005_usage_window	2026-11-26 11:43:19.215664+00
-105	churn	0006_line_credits_backfill	2026-11-26 11:43:20.095884+00
-106	contracts	0001_contracts_signatures_events	2026-11-26 11:43:28.387436+00
-107	contracts	0002_signed_documents_immutable	2026-11-26 11:43:29.140516+00
-108	contracts	0003_rules_signing_sessions_onsite_evidence	2026-11-26 11:43:34.567376+00
-109	contracts	0004_contract_monthly_net	2026-11-26 11:43:38.423164+00
-110	core	0001_initial	2026-11-26 11:43:39.262539+00
-111	core	0002_audit_append_only_trigger	2026-11-26 11:43:40.021318+00
-112	core	0003_rate_limit_counter	2026-11-26 11:43:40.135172+00
-113	core	0004_webhooks_and_audit_via	2026-11-26 11:43:42.674364+00
-114	core	0005_job_log	2026-11-26 11:43:45.455141+00
-115	customers	0016_customer_tally	2026-11-26 11:43:47.603705+00
-116	customers	0017_subscription_password_nt_hash	2026-11-26 11:43:49.56064+00
-117	dashboard	0001_daily_metric_snapshots	2026-11-26 11:43:53.383145+00
-118	dashboard	0002_efficiency_parts_paused_mrr	2026-11-26 11:43:54.284761+00
-119	tickets	0002_surveys_for_visits	2026-11-26 11:44:02.423888+00
-120	fieldservice	0004_equipment_rental	2026-11-26 11:44:16.163973+00
-121	fieldservice	0005_visit_ratings_are_surveys	2026-11-26 11:44:19.01478+00
-122	fieldservice	0006_remove_workorder_rating	2026-11-26 11:44:22.959214+00
-123	fieldservice	0007_equipment_store_moves	2026-11-26 11:44:29.311735+00
-124	fieldservice	0008_offline_action_times	2026-11-26 11:44:32.51737+00
-125	fieldservice	0009_completion_photos_and_serial	2026-11-26 11:44:37.713777+00
-126	payments	0007_past_payments	2026-11-26 11:44:39.39268+00
-127	imports	0001_import_batches	2026-11-26 11:44:44.371659+00
-128	imports	0002_batch_kind_past_payments	2026-11-26 11:44:50.062248+00
-129	imports	0003_batch_undo_report	2026-11-26 11:44:51.220614+00
-130	network	0008_router_radius	2026-11-26 11:44:52.499847+00
-131	network	0009_router_coa_port_aaa_switch	2026-11-26 11:44:55.400131+00
-132	network	0010_provisioning_disconnect	2026-11-26 11:44:56.435822+00
-133	network	0011_router_require_message_authenticator	2026-11-26 11:44:59.467628+00
-134	notify	0001_initial	2026-11-26 11:45:12.565198+00
-135	notify	0002_message_sealed	2026-11-26 11:45:14.733624+00
-136	payments	0007_cash_handover	2026-11-26 11:45:16.19577+00
-137	payments	0008_grant_cash_handover	2026-11-26 11:45:20.623422+00
-138	payments	0009_merge_past_payments_cash_handover	2026-11-26 11:45:20.658268+00
-139	payments	0010_wallet_method	2026-11-26 11:45:25.172584+00
-140	payments	0011_bkash_gateways_autopay	2026-11-26 11:45:52.671996+00
-141	payments	0012_bkash_paybill_method	2026-11-26 11:45:55.031698+00
-142	payments	0013_nagad_gateway	2026-11-26 11:46:00.439322+00
-143	payments	0014_gateway_reconciliation	2026-11-26 11:46:09.703503+00
-144	payments	0015_prepaid_card_method	2026-11-26 11:46:11.017171+00
-145	payments	0016_card_purchases	2026-11-26 11:46:14.868678+00
-146	payments	0017_queued_payments	2026-11-26 11:46:15.762636+00
-147	radius	0001_initial	2026-11-26 11:46:18.12281+00
-148	radius	0002_authorisation_views	2026-11-26 11:46:18.695693+00
-149	radius	0003_authorisation_functions	2026-11-26 11:46:21.371409+00
-150	radius	0004_auth_attempt_server_error	2026-11-26 11:46:22.060121+00
-151	radius	0005_session_counted_octets	2026-11-26 11:46:23.811661+00
-152	radius	0006_router_clients_notify	2026-11-26 11:46:25.823366+00
-153	radius	0007_hotspot_logins	2026-11-26 11:46:28.91123+00
-154	radius	0008_session_log	2026-11-26 11:46:36.952949+00
-155	radius	0009_session_permissions	2026-11-26 11:46:37.617157+00
-156	radius	0010_postauth_indexes_open_sessions_function	2026-11-26 11:46:45.023373+00
-157	radius	0011_card_login_reasons	2026-11-26 11:46:46.875941+00
-158	radius	0012_router_clients_notify_message_authenticator	2026-11-26 11:46:48.511976+00
-159	radius	0013_postauth_bad_secret	2026-11-26 11:46:48.846122+00
-160	radius	0014_postauth_answer_id	2026-11-26 11:46:51.003374+00
-161	radius	0015_bad_secret_drop	2026-11-26 11:46:52.123037+00
-162	resellers	0003_renewal_outbox_low_balance_alert	2026-11-26 11:46:55.272125+00
-163	resellers	0004_reseller_branding	2026-11-26 11:46:58.510452+00
-164	resellers	0005_subresellers	2026-11-26 11:47:03.559724+00
-165	resellers	0006_reseller_card_distributor	2026-11-26 11:47:05.775457+00
-166	sessions	0001_initial	2026-11-26 11:47:05.887229+00
-167	vouchers	0001_initial	2026-11-26 11:47:20.993877+00
-168	vouchers	0002_online_sales_and_remembered_devices	2026-11-26 11:47:23.941246+00
-169	vouchers	0003_batch_generation_in_background	2026-11-26 11:47:28.790091+00
-170	vouchers	0004_recharge_by_card	2026-11-26 11:47:32.247788+00
-171	vouchers	0005_card_login_key_and_sessions	2026-11-26 11:47:33.187228+00
-172	vouchers	0006_hotspot_card_logins	2026-11-26 11:47:34.971354+00
-173	vouchers	0007_wifi_signup	2026-11-26 11:47:38.027483+00
-174	vouchers	0008_wifi_purchase_language	2026-11-26 11:47:38.235262+00
+1	customers	0001_initial	2026-11-26 12:50:12.34738+00
+2	accounts	0001_initial	2026-11-26 12:50:12.363096+00
+3	resellers	0001_initial	2026-11-26 12:50:12.383571+00
+4	network	0001_initial	2026-11-26 12:50:12.406192+00
+5	customers	0002_initial	2026-11-26 12:50:13.390218+00
+6	customers	0002_search_indexes	2026-11-26 12:50:13.425726+00
+7	payments	0001_initial	2026-11-26 12:50:13.48835+00
+8	payments	0002_reverse_permission	2026-11-26 12:50:13.541894+00
+9	customers	0003_billing_state	2026-11-26 12:50:13.659037+00
+10	customers	0004_call_log	2026-11-26 12:50:13.702162+00
+11	customers	0005_customer_area_status_index	2026-11-26 12:50:13.751194+00
+12	customers	0006_package_fup	2026-11-26 12:50:13.841959+00
+13	billing	0001_initial	2026-11-26 12:50:13.92958+00
+14	billing	0002_initial	2026-11-26 12:50:15.024926+00
+15	billing	0003_billing_run_chunks	2026-11-26 12:50:15.443052+00
+16	payments	0003_online_payments	2026-11-26 12:50:16.066541+00
+17	billing	0004_package_changes	2026-11-26 12:50:16.608501+00
+18	billing	0005_invoice_sums_rounded	2026-11-26 12:50:16.895152+00
+19	customers	0007_referrals_speedtest	2026-11-26 12:50:17.452255+00
+20	customers	0008_referral_code_backfill	2026-11-26 12:50:17.534423+00
+21	customers	0009_referral_code_required	2026-11-26 12:50:17.602189+00
+22	contenttypes	0001_initial	2026-11-26 12:50:17.617504+00
+23	contenttypes	0002_remove_content_type_name	2026-11-26 12:50:17.714803+00
+24	auth	0001_initial	2026-11-26 12:50:17.756412+00
+25	auth	0002_alter_permission_name_max_length	2026-11-26 12:50:17.766331+00
+26	auth	0003_alter_user_email_max_length	2026-11-26 12:50:17.770588+00
+27	auth	0004_alter_user_username_opts	2026-11-26 12:50:17.815217+00
+28	auth	0005_alter_user_last_login_null	2026-11-26 12:50:17.828277+00
+29	auth	0006_require_contenttypes_0002	2026-11-26 12:50:17.829935+00
+30	auth	0007_alter_validators_add_error_messages	2026-11-26 12:50:17.837653+00
+31	auth	0008_alter_user_username_max_length	2026-11-26 12:50:17.852053+00
+32	auth	0009_alter_user_last_name_max_length	2026-11-26 12:50:17.872373+00
+33	auth	0010_alter_group_name_max_length	2026-11-26 12:50:17.891028+00
+34	auth	0011_update_proxy_permissions	2026-11-26 12:50:17.975474+00
+35	auth	0012_alter_user_first_name_max_length	2026-11-26 12:50:17.981307+00
+36	accounts	0002_initial	2026-11-26 12:50:18.227587+00
+37	accounts	0003_portal_security	2026-11-26 12:50:19.481644+00
+38	accounts	0004_contract_sign_code_purpose	2026-11-26 12:50:19.552077+00
+39	admin	0001_initial	2026-11-26 12:50:19.691418+00
+40	admin	0002_logentry_remove_auto_add	2026-11-26 12:50:19.793435+00
+41	admin	0003_logentry_add_action_flag_choices	2026-11-26 12:50:19.938961+00
+42	network	0002_router_connection_health_outbox_drift	2026-11-26 12:50:23.339501+00
+43	network	0003_usage_polling_fup	2026-11-26 12:50:24.584451+00
+44	network	0004_usage_poll_documents	2026-11-26 12:50:24.680673+00
+45	network	0005_outages	2026-11-26 12:50:26.736034+00
+46	network	0006_support_sees_outages	2026-11-26 12:50:26.907971+00
+47	network	0007_outage_notice_in_bangla	2026-11-26 12:50:27.508346+00
+48	customers	0010_subscription_fillfactor	2026-11-26 12:50:28.288234+00
+49	customers	0011_customer_language	2026-11-26 12:50:28.583163+00
+50	customers	0012_package_installation_fee_minimum_term	2026-11-26 12:50:28.654932+00
+51	billing	0006_account_fillfactor	2026-11-26 12:50:28.831579+00
+52	billing	0007_ledger_entry_credit_note_opening_balance	2026-11-26 12:50:28.933931+00
+53	payments	0004_gateway_refund_ledger_entry	2026-11-26 12:50:29.143304+00
+54	billing	0008_reseller_wallets	2026-11-26 12:50:31.079283+00
+55	resellers	0002_reseller_terms_logins_payouts	2026-11-26 12:50:33.188788+00
+56	customers	0012_customer_reseller_name_index	2026-11-26 12:50:33.279975+00
+57	customers	0012_customer_external_ref	2026-11-26 12:50:33.367074+00
+58	customers	0013_merge_external_ref_installation_fee_reseller_index	2026-11-26 12:50:33.36768+00
+59	customers	0014_collectors	2026-11-26 12:50:33.640042+00
+60	customers	0015_cancelled_connection_frees_login	2026-11-26 12:50:34.164407+00
+61	api	0001_initial	2026-11-26 12:50:34.942319+00
+62	api	0002_app_token_expiry	2026-11-26 12:50:35.328911+00
+63	axes	0001_initial	2026-11-26 12:50:35.353521+00
+64	axes	0002_auto_20151217_2044	2026-11-26 12:50:35.473497+00
+65	axes	0003_auto_20160322_0929	2026-11-26 12:50:35.562219+00
+66	axes	0004_auto_20181024_1538	2026-11-26 12:50:35.648661+00
+67	axes	0005_remove_accessattempt_trusted	2026-11-26 12:50:35.671503+00
+68	axes	0006_remove_accesslog_trusted	2026-11-26 12:50:35.68036+00
+69	axes	0007_alter_accessattempt_unique_together	2026-11-26 12:50:35.882812+00
+70	axes	0008_accessfailurelog	2026-11-26 12:50:35.916826+00
+71	axes	0009_add_session_hash	2026-11-26 12:50:35.925769+00
+72	axes	0010_accessattemptexpiration	2026-11-26 12:50:35.962071+00
+73	billing	0008_one_time_charges_credit_notes	2026-11-26 12:50:36.587138+00
+74	billing	0009_merge_charges_wallets	2026-11-26 12:50:36.591554+00
+75	billing	0010_commission_owed_may_carry_a_clawback	2026-11-26 12:50:36.632169+00
+76	billing	0011_subresellers	2026-11-26 12:50:36.825925+00
+77	payments	0004_backdate_payment_permission	2026-11-26 12:50:37.068997+00
+78	payments	0005_grant_backdate_to_managers	2026-11-26 12:50:38.135905+00
+79	payments	0004_payment_received_at_index	2026-11-26 12:50:38.309025+00
+80	payments	0006_merge_refund_entry_backdate_received_index	2026-11-26 12:50:38.312631+00
+81	billing	0010_analytics_indexes	2026-11-26 12:50:38.645493+00
+82	billing	0011_merge_clawback_analytics_indexes	2026-11-26 12:50:38.646811+00
+83	billing	0012_merge_subresellers_analytics	2026-11-26 12:50:38.651534+00
+84	billing	0013_credited_days	2026-11-26 12:50:38.891766+00
+85	billing	0014_line_credit	2026-11-26 12:50:39.018278+00
+86	billing	0015_rent_during_pause	2026-11-26 12:50:39.027885+00
+87	billing	0016_commission_accrues_as_credit_pays	2026-11-26 12:50:39.102257+00
+88	billing	0017_radius_blocked_access	2026-11-26 12:50:39.110531+00
+89	billing	0018_session_log_retention	2026-11-26 12:50:39.117455+00
+90	billing	0019_walletentry_cards	2026-11-26 12:50:39.159469+00
+91	billing	0020_card_guess_limits	2026-11-26 12:50:39.178954+00
+92	billing	0021_card_sale	2026-11-26 12:50:39.184304+00
+93	billing	0022_card_sale_refund	2026-11-26 12:50:39.200309+00
+94	billing	0023_invoice_at_activation	2026-11-26 12:50:39.336771+00
+95	tickets	0001_initial	2026-11-26 12:50:42.07943+00
+96	fieldservice	0001_initial	2026-11-26 12:50:42.264461+00
+97	fieldservice	0002_work_orders_checklists_equipment_sync	2026-11-26 12:50:46.812651+00
+98	fieldservice	0003_equipment_sale_price_and_invoice	2026-11-26 12:50:47.23069+00
+99	churn	0001_prediction	2026-11-26 12:50:47.409344+00
+100	churn	0002_retention	2026-11-26 12:50:49.709985+00
+101	churn	0003_retention_roles	2026-11-26 12:50:50.138676+00
+102	churn	0002_model_train_permission	2026-11-26 12:50:50.187951+00
+103	churn	0004_merge_prediction_retention	2026-11-26 12:50:50.196702+00
+104	churn	0005_usage_window	2026-11-26 12:50:51.633625+00
+105	churn	0006_line_credits_backfill	2026-11-26 12:50:52.11738+00
+106	contracts	0001_contracts_signatures_events	2026-11-26 12:50:56.030058+00
+107	contracts	0002_signed_documents_immutable	2026-11-26 12:50:56.494539+00
+108	contracts	0003_rules_signing_sessions_onsite_evidence	2026-11-26 12:50:58.469304+00
+109	contracts	0004_contract_monthly_net	2026-11-26 12:50:59.830334+00
+110	core	0001_initial	2026-11-26 12:51:00.103727+00
+111	core	0002_audit_append_only_trigger	2026-11-26 12:51:00.299649+00
+112	core	0003_rate_limit_counter	2026-11-26 12:51:00.311391+00
+113	core	0004_webhooks_and_audit_via	2026-11-26 12:51:02.095006+00
+114	core	0005_job_log	2026-11-26 12:51:02.44368+00
+115	customers	0016_customer_tally	2026-11-26 12:51:03.10323+00
+116	customers	0017_subscription_password_nt_hash	2026-11-26 12:51:03.591494+00
+117	dashboard	0001_daily_metric_snapshots	2026-11-26 12:51:04.854637+00
+118	dashboard	0002_efficiency_parts_paused_mrr	2026-11-26 12:51:05.074039+00
+119	tickets	0002_surveys_for_visits	2026-11-26 12:51:07.300946+00
+120	fieldservice	0004_equipment_rental	2026-11-26 12:51:11.212001+00
+121	fieldservice	0005_visit_ratings_are_surveys	2026-11-26 12:51:11.856015+00
+122	fieldservice	0006_remove_workorder_rating	2026-11-26 12:51:13.063243+00
+123	fieldservice	0007_equipment_store_moves	2026-11-26 12:51:13.807987+00
+124	fieldservice	0008_offline_action_times	2026-11-26 12:51:14.477075+00
+125	fieldservice	0009_completion_photos_and_serial	2026-11-26 12:51:15.682964+00
+126	payments	0007_past_payments	2026-11-26 12:51:15.976567+00
+127	imports	0001_import_batches	2026-11-26 12:51:17.38723+00
+128	imports	0002_batch_kind_past_payments	2026-11-26 12:51:17.987842+00
+129	imports	0003_batch_undo_report	2026-11-26 12:51:18.2554+00
+130	network	0008_router_radius	2026-11-26 12:51:18.503622+00
+131	network	0009_router_coa_port_aaa_switch	2026-11-26 12:51:19.059445+00
+132	network	0010_provisioning_disconnect	2026-11-26 12:51:19.840476+00
+133	network	0011_router_require_message_authenticator	2026-11-26 12:51:19.951183+00
+134	notify	0001_initial	2026-11-26 12:51:22.980249+00
+135	notify	0002_message_sealed	2026-11-26 12:51:23.522494+00
+136	payments	0007_cash_handover	2026-11-26 12:51:24.452+00
+137	payments	0008_grant_cash_handover	2026-11-26 12:51:24.760861+00
+138	payments	0009_merge_past_payments_cash_handover	2026-11-26 12:51:24.761863+00
+139	payments	0010_wallet_method	2026-11-26 12:51:25.611223+00
+140	payments	0011_bkash_gateways_autopay	2026-11-26 12:51:32.27108+00
+141	payments	0012_bkash_paybill_method	2026-11-26 12:51:33.460724+00
+142	payments	0013_nagad_gateway	2026-11-26 12:51:34.243081+00
+143	payments	0014_gateway_reconciliation	2026-11-26 12:51:36.728255+00
+144	payments	0015_prepaid_card_method	2026-11-26 12:51:37.238255+00
+145	payments	0016_card_purchases	2026-11-26 12:51:39.21182+00
+146	payments	0017_queued_payments	2026-11-26 12:51:40.448019+00
+147	radius	0001_initial	2026-11-26 12:51:41.55333+00
+148	radius	0002_authorisation_views	2026-11-26 12:51:42.399375+00
+149	radius	0003_authorisation_functions	2026-11-26 12:51:42.73684+00
+150	radius	0004_auth_attempt_server_error	2026-11-26 12:51:42.876441+00
+151	radius	0005_session_counted_octets	2026-11-26 12:51:43.277405+00
+152	radius	0006_router_clients_notify	2026-11-26 12:51:43.627829+00
+153	radius	0007_hotspot_logins	2026-11-26 12:51:44.439329+00
+154	radius	0008_session_log	2026-11-26 12:51:45.591292+00
+155	radius	0009_session_permissions	2026-11-26 12:51:45.710456+00
+156	radius	0010_postauth_indexes_open_sessions_function	2026-11-26 12:51:47.528882+00
+157	radius	0011_card_login_reasons	2026-11-26 12:51:47.92634+00
+158	radius	0012_router_clients_notify_message_authenticator	2026-11-26 12:51:48.836342+00
+159	radius	0013_postauth_bad_secret	2026-11-26 12:51:48.960618+00
+160	radius	0014_postauth_answer_id	2026-11-26 12:51:49.264699+00
+161	radius	0015_bad_secret_drop	2026-11-26 12:51:49.693989+00
+162	radius	0016_session_log_router_and_start_indexes	2026-11-26 12:51:50.071362+00
+163	resellers	0003_renewal_outbox_low_balance_alert	2026-11-26 12:51:51.823328+00
+164	resellers	0004_reseller_branding	2026-11-26 12:51:52.749701+00
+165	resellers	0005_subresellers	2026-11-26 12:51:54.798497+00
+166	resellers	0006_reseller_card_distributor	2026-11-26 12:51:56.217731+00
+167	sessions	0001_initial	2026-11-26 12:51:56.24309+00
+168	vouchers	0001_initial	2026-11-26 12:52:01.268239+00
+169	vouchers	0002_online_sales_and_remembered_devices	2026-11-26 12:52:02.107577+00
+170	vouchers	0003_batch_generation_in_background	2026-11-26 12:52:04.29081+00
+171	vouchers	0004_recharge_by_card	2026-11-26 12:52:06.179815+00
+172	vouchers	0005_card_login_key_and_sessions	2026-11-26 12:52:06.742724+00
+173	vouchers	0006_hotspot_card_logins	2026-11-26 12:52:08.624105+00
+174	vouchers	0007_wifi_signup	2026-11-26 12:52:09.582082+00
+175	vouchers	0008_wifi_purchase_language	2026-11-26 12:52:09.704641+00
 \.
 
 
@@ -9265,174 +9267,174 @@ COPY public.notify_message (id, channel, event, language, "to", subject, body, p
 --
 
 COPY public.notify_messagetemplate (id, event, channel, language, subject, body, whatsapp_template_name, whatsapp_template_params, active, updated_at, updated_by_id) FROM stdin;
-1	invoice_issued	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 11:47:41.101708+00	\N
-2	invoice_issued	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 11:47:41.101736+00	\N
-3	invoice_issued	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 11:47:41.101749+00	\N
-4	invoice_issued	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 11:47:41.10176+00	\N
-5	invoice_issued	email	en	Invoice {{ invoice_number }} from {{ isp_name }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} for {{ amount }} was issued on {{ issue_date }}.\n{% if amount_due %}Amount due: {{ amount_due }}, payable by {{ due_date }}.{% else %}It has been paid from your account credit.{% endif %}\n\nAccount number: {{ account_number }}\nYour invoices and receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.101772+00	\N
-6	invoice_issued	email	bn	{{ isp_name }} থেকে বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\n{{ issue_date }} তারিখে আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু করা হয়েছে।\n{% if amount_due %}পরিশোধযোগ্য: {{ amount_due }}, শেষ তারিখ {{ due_date }}।{% else %}এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধ করা হয়েছে।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\nআপনার বিল ও রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.101783+00	\N
-7	payment_received	sms	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 11:47:41.101809+00	\N
-8	payment_received	sms	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 11:47:41.10182+00	\N
-9	payment_received	whatsapp	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 11:47:41.101831+00	\N
-10	payment_received	whatsapp	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 11:47:41.101842+00	\N
-11	payment_received	email	en	Receipt {{ receipt_number }}: {{ amount }} received	Dear {{ customer_name }},\n\nThank you: we received {{ amount }} by {{ payment_method }} on {{ payment_date }}.\nReceipt number: {{ receipt_number }}\n{% if amount_due %}Still due on your account: {{ amount_due }}.{% else %}Nothing is due on your account.{% endif %}{% if paid_through %}\nYour connection is paid through {{ paid_through }}.{% endif %}\n\nYour receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.101852+00	\N
-12	payment_received	email	bn	রসিদ {{ receipt_number }}: {{ amount }} গৃহীত	প্রিয় {{ customer_name }},\n\nধন্যবাদ: {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি।\nরসিদ নম্বর: {{ receipt_number }}\n{% if amount_due %}আপনার অ্যাকাউন্টে এখনও বকেয়া: {{ amount_due }}।{% else %}আপনার অ্যাকাউন্টে কোনো বকেয়া নেই।{% endif %}{% if paid_through %}\nআপনার সংযোগ {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআপনার রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.101863+00	\N
-13	due_reminder	sms	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 11:47:41.101874+00	\N
-14	due_reminder	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 11:47:41.101885+00	\N
-15	due_reminder	whatsapp	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 11:47:41.101895+00	\N
-16	due_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 11:47:41.101907+00	\N
-17	due_reminder	email	en	Reminder: {{ amount_due }} due on {{ due_date }}	Dear {{ customer_name }},\n\nThis is a friendly reminder that {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }}, in {{ days_left }} days.\nPlease pay on time to keep your connection running.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.101917+00	\N
-18	due_reminder	email	bn	স্মরণ: {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন	প্রিয় {{ customer_name }},\n\nস্মরণ করিয়ে দিচ্ছি, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }}, আর {{ days_left }} দিন বাকি।\nসংযোগ চালু রাখতে অনুগ্রহ করে সময়মতো পরিশোধ করুন।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.101928+00	\N
-19	overdue	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 11:47:41.101938+00	\N
-20	overdue	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 11:47:41.101948+00	\N
-21	overdue	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 11:47:41.101958+00	\N
-22	overdue	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 11:47:41.101968+00	\N
-23	overdue	email	en	Overdue: invoice {{ invoice_number }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} was due on {{ due_date }} and {{ amount_due }} is still unpaid.\nPlease pay as soon as possible: unpaid connections are suspended after the grace period.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.101979+00	\N
-24	overdue	email	bn	বকেয়া: বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\nবিল {{ invoice_number }} পরিশোধের তারিখ ছিল {{ due_date }}; এখনও {{ amount_due }} বকেয়া।\nঅনুগ্রহ করে যত দ্রুত সম্ভব পরিশোধ করুন: নির্ধারিত সময়ের পর অপরিশোধিত সংযোগ বন্ধ করা হয়।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.101989+00	\N
-25	suspended	sms	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 11:47:41.101999+00	\N
-26	suspended	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 11:47:41.102009+00	\N
-27	suspended	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 11:47:41.102019+00	\N
-28	suspended	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 11:47:41.10203+00	\N
-29	suspended	email	en	Your connection {{ login }} is suspended	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has been suspended.\n{% if non_payment %}The reason is an unpaid balance of {{ amount_due }}. It is reconnected automatically as soon as your payment is received.{% else %}Reason: {{ suspension_reason }}.{% endif %}\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.10204+00	\N
-30	suspended	email	bn	আপনার সংযোগ {{ login }} বন্ধ করা হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) সাময়িকভাবে বন্ধ করা হয়েছে।\n{% if non_payment %}কারণ: {{ amount_due }} বকেয়া। পেমেন্ট পাওয়ামাত্র সংযোগ স্বয়ংক্রিয়ভাবে চালু হবে।{% else %}কারণ: {{ suspension_reason }}।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.102051+00	\N
-31	reactivated	sms	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 11:47:41.102062+00	\N
-32	reactivated	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 11:47:41.102072+00	\N
-33	reactivated	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 11:47:41.102083+00	\N
-34	reactivated	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 11:47:41.102093+00	\N
-35	reactivated	email	en	Your connection {{ login }} is active again	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %}\nIt is paid through {{ paid_through }}.{% endif %}\n\nThank you for staying with us.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.102103+00	\N
-36	reactivated	email	bn	আপনার সংযোগ {{ login }} আবার চালু হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %}\nএটি {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআমাদের সাথে থাকার জন্য ধন্যবাদ।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.102114+00	\N
-37	package_change_decided	sms	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 11:47:41.102124+00	\N
-38	package_change_decided	sms	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 11:47:41.102135+00	\N
-39	package_change_decided	whatsapp	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 11:47:41.102145+00	\N
-40	package_change_decided	whatsapp	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 11:47:41.102155+00	\N
-41	package_change_decided	email	en	Package change {% if approved %}approved{% else %}not approved{% endif %}	Dear {{ customer_name }},\n\nYour request to change from {{ old_package }} to {{ new_package }} has {% if approved %}been approved.{% if effective_date %} The new package starts on {{ effective_date }}.{% endif %}{% else %}not been approved.{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.102165+00	\N
-42	package_change_decided	email	bn	প্যাকেজ পরিবর্তন {% if approved %}অনুমোদিত{% else %}অনুমোদিত হয়নি{% endif %}	প্রিয় {{ customer_name }},\n\n{{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের আপনার অনুরোধ {% if approved %}অনুমোদিত হয়েছে।{% if effective_date %} নতুন প্যাকেজ {{ effective_date }} থেকে চালু হবে।{% endif %}{% else %}অনুমোদিত হয়নি।{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.102176+00	\N
-43	one_time_code	sms	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 11:47:41.102186+00	\N
-44	one_time_code	sms	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 11:47:41.102197+00	\N
-45	one_time_code	whatsapp	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 11:47:41.102207+00	\N
-46	one_time_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 11:47:41.102217+00	\N
-47	one_time_code	email	en	Your {{ isp_name }} code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\nIf you did not ask for it, ignore this message; nothing changes without the code.\n\n{{ isp_name }}			t	2026-11-26 11:47:41.102227+00	\N
-48	one_time_code	email	bn	আপনার {{ isp_name }} কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\nআপনি না চেয়ে থাকলে এই বার্তাটি উপেক্ষা করুন; কোড ছাড়া কিছুই বদলাবে না।\n\n{{ isp_name }}			t	2026-11-26 11:47:41.102238+00	\N
-49	job_late	sms	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 11:47:41.102248+00	\N
-50	job_late	sms	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 11:47:41.102258+00	\N
-51	job_late	whatsapp	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 11:47:41.102269+00	\N
-52	job_late	whatsapp	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 11:47:41.10228+00	\N
-53	job_late	email	en	Job {{ job_name }} did not run	The periodic job {{ job_name }} has had no successful run for more than {{ late_hours }} hours.\nLast success: {% if last_success %}{{ last_success }}{% else %}never{% endif %}\n{% if last_error %}Last error: {{ last_error }}\n{% endif %}\nThe job log and "Run again": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 11:47:41.10229+00	\N
-54	job_late	email	bn	{{ job_name }} কাজটি চলেনি	নিয়মিত কাজ {{ job_name }} {{ late_hours }} ঘণ্টার বেশি সময় সফলভাবে চলেনি।\nশেষ সফল: {% if last_success %}{{ last_success }}{% else %}কখনও নয়{% endif %}\n{% if last_error %}শেষ ত্রুটি: {{ last_error }}\n{% endif %}\nকাজের লগ ও "আবার চালান": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 11:47:41.102301+00	\N
-55	autopay_upcoming	sms	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 11:47:41.102312+00	\N
-56	autopay_upcoming	sms	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 11:47:41.102322+00	\N
-57	autopay_upcoming	whatsapp	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 11:47:41.102332+00	\N
-58	autopay_upcoming	whatsapp	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 11:47:41.102342+00	\N
-59	autopay_upcoming	email	en	Auto-pay: {{ amount }} on {{ charge_date }}	Dear {{ customer_name }},\n\nOn {{ charge_date }} auto-pay will charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}.\nYou can turn auto-pay off in the portal.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.102353+00	\N
-60	autopay_upcoming	email	bn	অটো-পে: {{ charge_date }} তারিখে {{ amount }}	প্রিয় {{ customer_name }},\n\n{{ charge_date }} তারিখে অটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটবে।\nপোর্টাল থেকে অটো-পে বন্ধ করতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.102363+00	\N
-61	autopay_failed	sms	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.102373+00	\N
-62	autopay_failed	sms	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.102383+00	\N
-63	autopay_failed	whatsapp	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.102393+00	\N
-64	autopay_failed	whatsapp	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.102403+00	\N
-65	autopay_failed	email	en	Auto-pay failed for {{ invoice_number }}	Dear {{ customer_name }},\n\nAuto-pay could not charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}: {{ reason }}. We have stopped trying.\nPlease pay in the portal: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.102413+00	\N
-66	autopay_failed	email	bn	{{ invoice_number }}-এর অটো-পে ব্যর্থ হয়েছে	প্রিয় {{ customer_name }},\n\nঅটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটতে পারেনি: {{ reason }}। আমরা আর চেষ্টা করছি না।\nপোর্টালে পরিশোধ করুন: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.102424+00	\N
-67	usage_warning	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 11:47:41.102434+00	\N
-68	usage_warning	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 11:47:41.102445+00	\N
-69	usage_warning	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 11:47:41.102455+00	\N
-70	usage_warning	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 11:47:41.102465+00	\N
-71	usage_warning	email	en	{{ percent }}% of your data used on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, {{ percent }}% of its {{ cap_gb }} GB fair-usage allowance for the cycle ending {{ cycle_end }}.\n{% if fup_speed %}Once the allowance is used up the speed is reduced to {{ fup_speed }} until the cycle ends.\n{% endif %}\nYour usage, day by day: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.102475+00	\N
-72	usage_warning	email	bn	{{ login }}: ডেটার {{ percent }}% ব্যবহার হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের {{ cap_gb }} GB-এর মধ্যে {{ used_gb }} GB ({{ percent }}%) ব্যবহার করেছে।\n{% if fup_speed %}সীমা শেষ হলে চক্রের বাকি সময় গতি {{ fup_speed }} থাকবে।\n{% endif %}\nদিনভিত্তিক ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.102485+00	\N
-73	usage_fup_throttled	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 11:47:41.102495+00	\N
-74	usage_fup_throttled	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 11:47:41.102506+00	\N
-75	usage_fup_throttled	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 11:47:41.102516+00	\N
-76	usage_fup_throttled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 11:47:41.102526+00	\N
-77	usage_fup_throttled	email	en	Data cap reached on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, its whole {{ cap_gb }} GB allowance for the cycle ending {{ cycle_end }}. Until then it runs at {{ fup_speed }}; the full speed returns when the next cycle starts.\n\nYour usage: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.102536+00	\N
-78	usage_fup_throttled	email	bn	{{ login }}: ডেটা সীমা শেষ	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের পুরো {{ cap_gb }} GB ({{ used_gb }} GB) ব্যবহার করেছে। চক্র শেষ হওয়া পর্যন্ত গতি {{ fup_speed }}; পরের চক্রে পূর্ণ গতি ফিরবে।\n\nআপনার ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.102547+00	\N
-79	outage_declared	sms	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 11:47:41.102557+00	\N
-80	outage_declared	sms	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 11:47:41.102568+00	\N
-81	outage_declared	whatsapp	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 11:47:41.102578+00	\N
-82	outage_declared	whatsapp	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 11:47:41.102589+00	\N
-83	outage_declared	email	en	Service interruption: {{ outage_title }}	Dear {{ customer_name }},\n\nInternet service in your area is interrupted since {{ outage_started }}: {{ outage_title }}.\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nWe expect service back by {{ estimated_restoration }}.\n{% endif %}\nOur team is working on it and we will tell you when it is restored. You do not need to raise a ticket.\nStatus: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.102599+00	\N
-84	outage_declared	email	bn	সেবা বিঘ্নিত: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_started }} থেকে আপনার এলাকায় ইন্টারনেট সেবা বিঘ্নিত: {{ outage_title }}।\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nআনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে।\n{% endif %}\nআমাদের দল কাজ করছে; সেবা ফিরলে আমরা জানাব। আলাদা অভিযোগ করার দরকার নেই।\nঅবস্থা: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.102609+00	\N
-85	outage_update	sms	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 11:47:41.102619+00	\N
-86	outage_update	sms	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 11:47:41.102629+00	\N
-87	outage_update	whatsapp	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 11:47:41.102639+00	\N
-88	outage_update	whatsapp	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 11:47:41.10265+00	\N
-89	outage_update	email	en	Update: {{ outage_title }}	Dear {{ customer_name }},\n\nAn update on the service interruption "{{ outage_title }}":\n\n{{ update_message }}\n{% if estimated_restoration %}\nWe now expect service back by {{ estimated_restoration }}.\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.10266+00	\N
-90	outage_update	email	bn	হালনাগাদ: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n"{{ outage_title }}" সেবা বিঘ্ন সম্পর্কে হালনাগাদ:\n\n{{ update_message }}\n{% if estimated_restoration %}\nএখন আনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে বলে আশা করছি।\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.10267+00	\N
-91	outage_restored	sms	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 11:47:41.10268+00	\N
-92	outage_restored	sms	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 11:47:41.10269+00	\N
-93	outage_restored	whatsapp	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 11:47:41.1027+00	\N
-94	outage_restored	whatsapp	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 11:47:41.10271+00	\N
-95	outage_restored	email	en	Service restored: {{ outage_title }}	Dear {{ customer_name }},\n\nService is restored since {{ restored_at }} after {{ outage_duration }} ({{ outage_title }}).\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nIf you are still offline, please restart your router; if that does not help, raise a ticket: {{ portal_url }}\n\nThank you for your patience.\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.102721+00	\N
-96	outage_restored	email	bn	সেবা চালু হয়েছে: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_duration }} পর {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})।\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nএখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন; তাতেও না হলে অভিযোগ করুন: {{ portal_url }}\n\nধৈর্যের জন্য ধন্যবাদ।\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.102731+00	\N
-97	ticket_replied	sms	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.102742+00	\N
-98	ticket_replied	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.102752+00	\N
-99	ticket_replied	whatsapp	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.102762+00	\N
-100	ticket_replied	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.102772+00	\N
-101	ticket_replied	email	en	Re: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\n{{ reply }}\n\nRead and answer on the portal: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.102783+00	\N
-102	ticket_replied	email	bn	উত্তর: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\n{{ reply }}\n\nপোর্টালে দেখুন ও উত্তর দিন: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.102806+00	\N
-103	ticket_resolved	sms	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.102816+00	\N
-104	ticket_resolved	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.102827+00	\N
-105	ticket_resolved	whatsapp	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.102837+00	\N
-106	ticket_resolved	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.113403+00	\N
-107	ticket_resolved	email	en	Resolved: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\nYour ticket {{ ticket_number }} ({{ ticket_subject }}) is resolved.\nPlease tell us how we did — one to five stars and a comment if you like: {{ ticket_url }}\nIf the problem is back, you can reopen the ticket from the same page.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.113439+00	\N
-108	ticket_resolved	email	bn	সমাধান হয়েছে: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\nআপনার টিকিট {{ ticket_number }} ({{ ticket_subject }}) সমাধান হয়েছে।\nআমাদের সেবা কেমন ছিল জানাতে এক থেকে পাঁচ তারকা দিন: {{ ticket_url }}\nসমস্যা আবার হলে একই পাতা থেকে টিকিটটি আবার খুলতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.113454+00	\N
-109	ticket_sla_warning	sms	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 11:47:41.113467+00	\N
-110	ticket_sla_warning	sms	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 11:47:41.113481+00	\N
-111	ticket_sla_warning	whatsapp	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 11:47:41.113495+00	\N
-112	ticket_sla_warning	whatsapp	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 11:47:41.113596+00	\N
-113	ticket_sla_warning	email	en	SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}	The {{ deadline_kind }} deadline of ticket {{ ticket_number }} ({{ ticket_subject }}) passes at {{ deadline }}.\nCustomer: {{ customer_name }} ({{ account_number }})\nAssignee: {% if assignee_name %}{{ assignee_name }}{% else %}nobody yet{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 11:47:41.113614+00	\N
-114	ticket_sla_warning	email	bn	SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}	টিকিট {{ ticket_number }} ({{ ticket_subject }})-এর {{ deadline_kind }} সময়সীমা {{ deadline }}-এ শেষ হবে।\nগ্রাহক: {{ customer_name }} ({{ account_number }})\nদায়িত্বে: {% if assignee_name %}{{ assignee_name }}{% else %}এখনও কেউ নয়{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 11:47:41.113626+00	\N
-115	fieldservice_visit_scheduled	sms	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 11:47:41.113639+00	\N
-116	fieldservice_visit_scheduled	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 11:47:41.113651+00	\N
-117	fieldservice_visit_scheduled	whatsapp	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 11:47:41.113662+00	\N
-118	fieldservice_visit_scheduled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 11:47:41.113672+00	\N
-119	fieldservice_visit_scheduled	email	en	Visit scheduled: {{ visit_time }}	Dear {{ customer_name }},\n\nYour {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }}. Our technician {{ technician_name }} will come.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.113684+00	\N
-120	fieldservice_visit_scheduled	email	bn	ভিজিট নির্ধারিত: {{ visit_time }}	প্রিয় {{ customer_name }},\n\nআপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত। আমাদের টেকনিশিয়ান {{ technician_name }} আসবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.113696+00	\N
-121	fieldservice_technician_en_route	sms	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 11:47:41.113708+00	\N
-122	fieldservice_technician_en_route	sms	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 11:47:41.11372+00	\N
-123	fieldservice_technician_en_route	whatsapp	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 11:47:41.113731+00	\N
-124	fieldservice_technician_en_route	whatsapp	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 11:47:41.113742+00	\N
-125	fieldservice_technician_en_route	email	en	Your technician is on the way	Dear {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }} ({{ order_number }}).\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.113753+00	\N
-126	fieldservice_technician_en_route	email	bn	টেকনিশিয়ান রওনা হয়েছেন	প্রিয় {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }} ({{ order_number }})-এর জন্য রওনা হয়েছেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.113764+00	\N
-127	fieldservice_technician_assigned	sms	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 11:47:41.113775+00	\N
-128	fieldservice_technician_assigned	sms	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 11:47:41.113786+00	\N
-129	fieldservice_technician_assigned	whatsapp	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 11:47:41.11382+00	\N
-130	fieldservice_technician_assigned	whatsapp	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 11:47:41.113832+00	\N
-131	fieldservice_technician_assigned	email	en	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.113844+00	\N
-132	fieldservice_technician_assigned	email	bn	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 11:47:41.113855+00	\N
-133	reseller_wallet_low	sms	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 11:47:41.113866+00	\N
-134	reseller_wallet_low	sms	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 11:47:41.113877+00	\N
-135	reseller_wallet_low	whatsapp	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 11:47:41.113888+00	\N
-136	reseller_wallet_low	whatsapp	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 11:47:41.113898+00	\N
-137	reseller_wallet_low	email	en	{{ reseller_name }}: wallet balance {{ balance }}	{{ reseller_name }},\n\nYour wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit limit in use){% endif %}. You can renew customers for {{ available }} more.\nPlease top up your wallet.\n\n{{ isp_name }}			t	2026-11-26 11:47:41.11391+00	\N
-138	reseller_wallet_low	email	bn	{{ reseller_name }}: ওয়ালেটের ব্যালান্স {{ balance }}	{{ reseller_name }},\n\nআপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিট সীমার {{ credit_used }}% ব্যবহৃত){% endif %}। আর {{ available }} পর্যন্ত গ্রাহক রিনিউ করতে পারবেন।\nঅনুগ্রহ করে ওয়ালেট টপ-আপ করুন।\n\n{{ isp_name }}			t	2026-11-26 11:47:41.113922+00	\N
-139	contract_sent	sms	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.113933+00	\N
-140	contract_sent	sms	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.113945+00	\N
-141	contract_sent	whatsapp	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.113955+00	\N
-142	contract_sent	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.113966+00	\N
-143	contract_sent	email	en	Please sign your contract {{ contract_number }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} is ready. Read and sign it on the portal: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 11:47:41.113977+00	\N
-144	contract_sent	email	bn	অনুগ্রহ করে আপনার চুক্তি {{ contract_number }} স্বাক্ষর করুন	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} প্রস্তুত। পোর্টালে পড়ুন ও স্বাক্ষর করুন: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 11:47:41.113988+00	\N
-145	contract_renewal_reminder	sms	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.113999+00	\N
-146	contract_renewal_reminder	sms	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.114009+00	\N
-147	contract_renewal_reminder	whatsapp	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.11402+00	\N
-148	contract_renewal_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 11:47:41.114031+00	\N
-149	contract_renewal_reminder	email	en	Your contract {{ contract_number }} ends on {{ end_date }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} ends on {{ end_date }}. Renews itself: {{ auto_renewal }}.\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 11:47:41.114042+00	\N
-150	contract_renewal_reminder	email	bn	আপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}। স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }}।\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 11:47:41.114054+00	\N
-151	retention_message	sms	en		{{ message }} - {{ isp_name }}			t	2026-11-26 11:47:41.114065+00	\N
-152	retention_message	sms	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 11:47:41.114076+00	\N
-153	retention_message	whatsapp	en		{{ message }} - {{ isp_name }}			t	2026-11-26 11:47:41.114086+00	\N
-154	retention_message	whatsapp	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 11:47:41.114097+00	\N
-155	retention_message	email	en	A message from {{ isp_name }}	Dear {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 11:47:41.114108+00	\N
-156	retention_message	email	bn	{{ isp_name }}-এর বার্তা	প্রিয় {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 11:47:41.114119+00	\N
-157	wifi_signup_code	sms	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 11:47:41.114131+00	\N
-158	wifi_signup_code	sms	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 11:47:41.114142+00	\N
-159	wifi_signup_code	whatsapp	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 11:47:41.114153+00	\N
-160	wifi_signup_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 11:47:41.114163+00	\N
-161	wifi_signup_code	email	en	Your {{ isp_name }} Wi-Fi code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\n{{ isp_name }}			t	2026-11-26 11:47:41.114174+00	\N
-162	wifi_signup_code	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\n{{ isp_name }}			t	2026-11-26 11:47:41.114186+00	\N
-163	wifi_card_bought	sms	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 11:47:41.114196+00	\N
-164	wifi_card_bought	sms	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 11:47:41.114208+00	\N
-165	wifi_card_bought	whatsapp	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 11:47:41.114218+00	\N
-166	wifi_card_bought	whatsapp	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 11:47:41.114229+00	\N
-167	wifi_card_bought	email	en	Your {{ isp_name }} Wi-Fi code: {{ card_code }}	{{ plan }} at {{ zone }}: code {{ card_code }}, valid until {{ valid_until }}.\n\n{{ isp_name }}			t	2026-11-26 11:47:41.11424+00	\N
-168	wifi_card_bought	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ card_code }}	{{ plan }} ({{ zone }}): কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত।\n\n{{ isp_name }}			t	2026-11-26 11:47:41.114251+00	\N
+1	invoice_issued	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 12:52:11.558294+00	\N
+2	invoice_issued	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 12:52:11.558324+00	\N
+3	invoice_issued	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 12:52:11.558337+00	\N
+4	invoice_issued	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 12:52:11.558348+00	\N
+5	invoice_issued	email	en	Invoice {{ invoice_number }} from {{ isp_name }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} for {{ amount }} was issued on {{ issue_date }}.\n{% if amount_due %}Amount due: {{ amount_due }}, payable by {{ due_date }}.{% else %}It has been paid from your account credit.{% endif %}\n\nAccount number: {{ account_number }}\nYour invoices and receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.558359+00	\N
+6	invoice_issued	email	bn	{{ isp_name }} থেকে বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\n{{ issue_date }} তারিখে আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু করা হয়েছে।\n{% if amount_due %}পরিশোধযোগ্য: {{ amount_due }}, শেষ তারিখ {{ due_date }}।{% else %}এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধ করা হয়েছে।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\nআপনার বিল ও রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.558369+00	\N
+7	payment_received	sms	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 12:52:11.55838+00	\N
+8	payment_received	sms	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 12:52:11.55839+00	\N
+9	payment_received	whatsapp	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 12:52:11.5584+00	\N
+10	payment_received	whatsapp	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 12:52:11.558412+00	\N
+11	payment_received	email	en	Receipt {{ receipt_number }}: {{ amount }} received	Dear {{ customer_name }},\n\nThank you: we received {{ amount }} by {{ payment_method }} on {{ payment_date }}.\nReceipt number: {{ receipt_number }}\n{% if amount_due %}Still due on your account: {{ amount_due }}.{% else %}Nothing is due on your account.{% endif %}{% if paid_through %}\nYour connection is paid through {{ paid_through }}.{% endif %}\n\nYour receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.558422+00	\N
+12	payment_received	email	bn	রসিদ {{ receipt_number }}: {{ amount }} গৃহীত	প্রিয় {{ customer_name }},\n\nধন্যবাদ: {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি।\nরসিদ নম্বর: {{ receipt_number }}\n{% if amount_due %}আপনার অ্যাকাউন্টে এখনও বকেয়া: {{ amount_due }}।{% else %}আপনার অ্যাকাউন্টে কোনো বকেয়া নেই।{% endif %}{% if paid_through %}\nআপনার সংযোগ {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআপনার রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.558433+00	\N
+13	due_reminder	sms	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 12:52:11.558443+00	\N
+14	due_reminder	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 12:52:11.558453+00	\N
+15	due_reminder	whatsapp	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 12:52:11.558463+00	\N
+16	due_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 12:52:11.558474+00	\N
+17	due_reminder	email	en	Reminder: {{ amount_due }} due on {{ due_date }}	Dear {{ customer_name }},\n\nThis is a friendly reminder that {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }}, in {{ days_left }} days.\nPlease pay on time to keep your connection running.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.558484+00	\N
+18	due_reminder	email	bn	স্মরণ: {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন	প্রিয় {{ customer_name }},\n\nস্মরণ করিয়ে দিচ্ছি, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }}, আর {{ days_left }} দিন বাকি।\nসংযোগ চালু রাখতে অনুগ্রহ করে সময়মতো পরিশোধ করুন।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.558494+00	\N
+19	overdue	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 12:52:11.558504+00	\N
+20	overdue	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 12:52:11.558515+00	\N
+21	overdue	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 12:52:11.558525+00	\N
+22	overdue	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 12:52:11.558535+00	\N
+23	overdue	email	en	Overdue: invoice {{ invoice_number }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} was due on {{ due_date }} and {{ amount_due }} is still unpaid.\nPlease pay as soon as possible: unpaid connections are suspended after the grace period.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.558545+00	\N
+24	overdue	email	bn	বকেয়া: বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\nবিল {{ invoice_number }} পরিশোধের তারিখ ছিল {{ due_date }}; এখনও {{ amount_due }} বকেয়া।\nঅনুগ্রহ করে যত দ্রুত সম্ভব পরিশোধ করুন: নির্ধারিত সময়ের পর অপরিশোধিত সংযোগ বন্ধ করা হয়।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.558555+00	\N
+25	suspended	sms	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 12:52:11.558565+00	\N
+26	suspended	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 12:52:11.558575+00	\N
+27	suspended	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 12:52:11.558585+00	\N
+28	suspended	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 12:52:11.558596+00	\N
+29	suspended	email	en	Your connection {{ login }} is suspended	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has been suspended.\n{% if non_payment %}The reason is an unpaid balance of {{ amount_due }}. It is reconnected automatically as soon as your payment is received.{% else %}Reason: {{ suspension_reason }}.{% endif %}\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.558607+00	\N
+30	suspended	email	bn	আপনার সংযোগ {{ login }} বন্ধ করা হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) সাময়িকভাবে বন্ধ করা হয়েছে।\n{% if non_payment %}কারণ: {{ amount_due }} বকেয়া। পেমেন্ট পাওয়ামাত্র সংযোগ স্বয়ংক্রিয়ভাবে চালু হবে।{% else %}কারণ: {{ suspension_reason }}।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.558617+00	\N
+31	reactivated	sms	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 12:52:11.558628+00	\N
+32	reactivated	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 12:52:11.558638+00	\N
+33	reactivated	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 12:52:11.558648+00	\N
+34	reactivated	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 12:52:11.558658+00	\N
+35	reactivated	email	en	Your connection {{ login }} is active again	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %}\nIt is paid through {{ paid_through }}.{% endif %}\n\nThank you for staying with us.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.558668+00	\N
+36	reactivated	email	bn	আপনার সংযোগ {{ login }} আবার চালু হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %}\nএটি {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআমাদের সাথে থাকার জন্য ধন্যবাদ।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.558678+00	\N
+37	package_change_decided	sms	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 12:52:11.558688+00	\N
+38	package_change_decided	sms	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 12:52:11.558698+00	\N
+39	package_change_decided	whatsapp	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 12:52:11.558708+00	\N
+40	package_change_decided	whatsapp	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 12:52:11.558718+00	\N
+41	package_change_decided	email	en	Package change {% if approved %}approved{% else %}not approved{% endif %}	Dear {{ customer_name }},\n\nYour request to change from {{ old_package }} to {{ new_package }} has {% if approved %}been approved.{% if effective_date %} The new package starts on {{ effective_date }}.{% endif %}{% else %}not been approved.{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.558729+00	\N
+42	package_change_decided	email	bn	প্যাকেজ পরিবর্তন {% if approved %}অনুমোদিত{% else %}অনুমোদিত হয়নি{% endif %}	প্রিয় {{ customer_name }},\n\n{{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের আপনার অনুরোধ {% if approved %}অনুমোদিত হয়েছে।{% if effective_date %} নতুন প্যাকেজ {{ effective_date }} থেকে চালু হবে।{% endif %}{% else %}অনুমোদিত হয়নি।{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.558739+00	\N
+43	one_time_code	sms	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 12:52:11.558749+00	\N
+44	one_time_code	sms	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 12:52:11.558758+00	\N
+45	one_time_code	whatsapp	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 12:52:11.558768+00	\N
+46	one_time_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 12:52:11.558778+00	\N
+47	one_time_code	email	en	Your {{ isp_name }} code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\nIf you did not ask for it, ignore this message; nothing changes without the code.\n\n{{ isp_name }}			t	2026-11-26 12:52:11.558789+00	\N
+48	one_time_code	email	bn	আপনার {{ isp_name }} কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\nআপনি না চেয়ে থাকলে এই বার্তাটি উপেক্ষা করুন; কোড ছাড়া কিছুই বদলাবে না।\n\n{{ isp_name }}			t	2026-11-26 12:52:11.558799+00	\N
+49	job_late	sms	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 12:52:11.558809+00	\N
+50	job_late	sms	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 12:52:11.558819+00	\N
+51	job_late	whatsapp	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 12:52:11.558829+00	\N
+52	job_late	whatsapp	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 12:52:11.558839+00	\N
+53	job_late	email	en	Job {{ job_name }} did not run	The periodic job {{ job_name }} has had no successful run for more than {{ late_hours }} hours.\nLast success: {% if last_success %}{{ last_success }}{% else %}never{% endif %}\n{% if last_error %}Last error: {{ last_error }}\n{% endif %}\nThe job log and "Run again": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 12:52:11.566912+00	\N
+54	job_late	email	bn	{{ job_name }} কাজটি চলেনি	নিয়মিত কাজ {{ job_name }} {{ late_hours }} ঘণ্টার বেশি সময় সফলভাবে চলেনি।\nশেষ সফল: {% if last_success %}{{ last_success }}{% else %}কখনও নয়{% endif %}\n{% if last_error %}শেষ ত্রুটি: {{ last_error }}\n{% endif %}\nকাজের লগ ও "আবার চালান": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 12:52:11.566931+00	\N
+55	autopay_upcoming	sms	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 12:52:11.566944+00	\N
+56	autopay_upcoming	sms	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 12:52:11.566956+00	\N
+57	autopay_upcoming	whatsapp	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 12:52:11.566967+00	\N
+58	autopay_upcoming	whatsapp	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 12:52:11.566978+00	\N
+59	autopay_upcoming	email	en	Auto-pay: {{ amount }} on {{ charge_date }}	Dear {{ customer_name }},\n\nOn {{ charge_date }} auto-pay will charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}.\nYou can turn auto-pay off in the portal.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.56699+00	\N
+60	autopay_upcoming	email	bn	অটো-পে: {{ charge_date }} তারিখে {{ amount }}	প্রিয় {{ customer_name }},\n\n{{ charge_date }} তারিখে অটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটবে।\nপোর্টাল থেকে অটো-পে বন্ধ করতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567001+00	\N
+61	autopay_failed	sms	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.567012+00	\N
+62	autopay_failed	sms	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.567023+00	\N
+63	autopay_failed	whatsapp	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.567034+00	\N
+64	autopay_failed	whatsapp	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.567045+00	\N
+65	autopay_failed	email	en	Auto-pay failed for {{ invoice_number }}	Dear {{ customer_name }},\n\nAuto-pay could not charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}: {{ reason }}. We have stopped trying.\nPlease pay in the portal: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567056+00	\N
+66	autopay_failed	email	bn	{{ invoice_number }}-এর অটো-পে ব্যর্থ হয়েছে	প্রিয় {{ customer_name }},\n\nঅটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটতে পারেনি: {{ reason }}। আমরা আর চেষ্টা করছি না।\nপোর্টালে পরিশোধ করুন: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567068+00	\N
+67	usage_warning	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 12:52:11.567079+00	\N
+68	usage_warning	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 12:52:11.56709+00	\N
+69	usage_warning	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 12:52:11.567101+00	\N
+70	usage_warning	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 12:52:11.567112+00	\N
+71	usage_warning	email	en	{{ percent }}% of your data used on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, {{ percent }}% of its {{ cap_gb }} GB fair-usage allowance for the cycle ending {{ cycle_end }}.\n{% if fup_speed %}Once the allowance is used up the speed is reduced to {{ fup_speed }} until the cycle ends.\n{% endif %}\nYour usage, day by day: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567124+00	\N
+72	usage_warning	email	bn	{{ login }}: ডেটার {{ percent }}% ব্যবহার হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের {{ cap_gb }} GB-এর মধ্যে {{ used_gb }} GB ({{ percent }}%) ব্যবহার করেছে।\n{% if fup_speed %}সীমা শেষ হলে চক্রের বাকি সময় গতি {{ fup_speed }} থাকবে।\n{% endif %}\nদিনভিত্তিক ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567134+00	\N
+73	usage_fup_throttled	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 12:52:11.567145+00	\N
+74	usage_fup_throttled	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 12:52:11.567156+00	\N
+75	usage_fup_throttled	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 12:52:11.567166+00	\N
+76	usage_fup_throttled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 12:52:11.567177+00	\N
+77	usage_fup_throttled	email	en	Data cap reached on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, its whole {{ cap_gb }} GB allowance for the cycle ending {{ cycle_end }}. Until then it runs at {{ fup_speed }}; the full speed returns when the next cycle starts.\n\nYour usage: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567187+00	\N
+78	usage_fup_throttled	email	bn	{{ login }}: ডেটা সীমা শেষ	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের পুরো {{ cap_gb }} GB ({{ used_gb }} GB) ব্যবহার করেছে। চক্র শেষ হওয়া পর্যন্ত গতি {{ fup_speed }}; পরের চক্রে পূর্ণ গতি ফিরবে।\n\nআপনার ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567198+00	\N
+79	outage_declared	sms	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 12:52:11.56721+00	\N
+80	outage_declared	sms	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 12:52:11.56722+00	\N
+81	outage_declared	whatsapp	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 12:52:11.567243+00	\N
+82	outage_declared	whatsapp	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 12:52:11.567255+00	\N
+83	outage_declared	email	en	Service interruption: {{ outage_title }}	Dear {{ customer_name }},\n\nInternet service in your area is interrupted since {{ outage_started }}: {{ outage_title }}.\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nWe expect service back by {{ estimated_restoration }}.\n{% endif %}\nOur team is working on it and we will tell you when it is restored. You do not need to raise a ticket.\nStatus: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567265+00	\N
+84	outage_declared	email	bn	সেবা বিঘ্নিত: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_started }} থেকে আপনার এলাকায় ইন্টারনেট সেবা বিঘ্নিত: {{ outage_title }}।\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nআনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে।\n{% endif %}\nআমাদের দল কাজ করছে; সেবা ফিরলে আমরা জানাব। আলাদা অভিযোগ করার দরকার নেই।\nঅবস্থা: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567276+00	\N
+85	outage_update	sms	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 12:52:11.567289+00	\N
+86	outage_update	sms	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 12:52:11.5673+00	\N
+87	outage_update	whatsapp	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 12:52:11.56731+00	\N
+88	outage_update	whatsapp	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 12:52:11.567321+00	\N
+89	outage_update	email	en	Update: {{ outage_title }}	Dear {{ customer_name }},\n\nAn update on the service interruption "{{ outage_title }}":\n\n{{ update_message }}\n{% if estimated_restoration %}\nWe now expect service back by {{ estimated_restoration }}.\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567331+00	\N
+90	outage_update	email	bn	হালনাগাদ: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n"{{ outage_title }}" সেবা বিঘ্ন সম্পর্কে হালনাগাদ:\n\n{{ update_message }}\n{% if estimated_restoration %}\nএখন আনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে বলে আশা করছি।\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567342+00	\N
+91	outage_restored	sms	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 12:52:11.567354+00	\N
+92	outage_restored	sms	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 12:52:11.567365+00	\N
+93	outage_restored	whatsapp	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 12:52:11.567376+00	\N
+94	outage_restored	whatsapp	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 12:52:11.567387+00	\N
+95	outage_restored	email	en	Service restored: {{ outage_title }}	Dear {{ customer_name }},\n\nService is restored since {{ restored_at }} after {{ outage_duration }} ({{ outage_title }}).\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nIf you are still offline, please restart your router; if that does not help, raise a ticket: {{ portal_url }}\n\nThank you for your patience.\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567398+00	\N
+96	outage_restored	email	bn	সেবা চালু হয়েছে: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_duration }} পর {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})।\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nএখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন; তাতেও না হলে অভিযোগ করুন: {{ portal_url }}\n\nধৈর্যের জন্য ধন্যবাদ।\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567409+00	\N
+97	ticket_replied	sms	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.567419+00	\N
+98	ticket_replied	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.56743+00	\N
+99	ticket_replied	whatsapp	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.56744+00	\N
+100	ticket_replied	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.56745+00	\N
+101	ticket_replied	email	en	Re: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\n{{ reply }}\n\nRead and answer on the portal: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567461+00	\N
+102	ticket_replied	email	bn	উত্তর: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\n{{ reply }}\n\nপোর্টালে দেখুন ও উত্তর দিন: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567471+00	\N
+103	ticket_resolved	sms	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.567481+00	\N
+104	ticket_resolved	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.567492+00	\N
+105	ticket_resolved	whatsapp	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.567503+00	\N
+106	ticket_resolved	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.567513+00	\N
+107	ticket_resolved	email	en	Resolved: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\nYour ticket {{ ticket_number }} ({{ ticket_subject }}) is resolved.\nPlease tell us how we did — one to five stars and a comment if you like: {{ ticket_url }}\nIf the problem is back, you can reopen the ticket from the same page.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567524+00	\N
+108	ticket_resolved	email	bn	সমাধান হয়েছে: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\nআপনার টিকিট {{ ticket_number }} ({{ ticket_subject }}) সমাধান হয়েছে।\nআমাদের সেবা কেমন ছিল জানাতে এক থেকে পাঁচ তারকা দিন: {{ ticket_url }}\nসমস্যা আবার হলে একই পাতা থেকে টিকিটটি আবার খুলতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567534+00	\N
+109	ticket_sla_warning	sms	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 12:52:11.567545+00	\N
+110	ticket_sla_warning	sms	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 12:52:11.567556+00	\N
+111	ticket_sla_warning	whatsapp	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 12:52:11.567566+00	\N
+112	ticket_sla_warning	whatsapp	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 12:52:11.567577+00	\N
+113	ticket_sla_warning	email	en	SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}	The {{ deadline_kind }} deadline of ticket {{ ticket_number }} ({{ ticket_subject }}) passes at {{ deadline }}.\nCustomer: {{ customer_name }} ({{ account_number }})\nAssignee: {% if assignee_name %}{{ assignee_name }}{% else %}nobody yet{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 12:52:11.567588+00	\N
+114	ticket_sla_warning	email	bn	SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}	টিকিট {{ ticket_number }} ({{ ticket_subject }})-এর {{ deadline_kind }} সময়সীমা {{ deadline }}-এ শেষ হবে।\nগ্রাহক: {{ customer_name }} ({{ account_number }})\nদায়িত্বে: {% if assignee_name %}{{ assignee_name }}{% else %}এখনও কেউ নয়{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 12:52:11.567598+00	\N
+115	fieldservice_visit_scheduled	sms	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 12:52:11.567609+00	\N
+116	fieldservice_visit_scheduled	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 12:52:11.567619+00	\N
+117	fieldservice_visit_scheduled	whatsapp	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 12:52:11.567629+00	\N
+118	fieldservice_visit_scheduled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 12:52:11.56764+00	\N
+119	fieldservice_visit_scheduled	email	en	Visit scheduled: {{ visit_time }}	Dear {{ customer_name }},\n\nYour {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }}. Our technician {{ technician_name }} will come.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.56765+00	\N
+120	fieldservice_visit_scheduled	email	bn	ভিজিট নির্ধারিত: {{ visit_time }}	প্রিয় {{ customer_name }},\n\nআপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত। আমাদের টেকনিশিয়ান {{ technician_name }} আসবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.56766+00	\N
+121	fieldservice_technician_en_route	sms	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 12:52:11.567671+00	\N
+122	fieldservice_technician_en_route	sms	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 12:52:11.567681+00	\N
+123	fieldservice_technician_en_route	whatsapp	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 12:52:11.567691+00	\N
+124	fieldservice_technician_en_route	whatsapp	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 12:52:11.567701+00	\N
+125	fieldservice_technician_en_route	email	en	Your technician is on the way	Dear {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }} ({{ order_number }}).\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567711+00	\N
+126	fieldservice_technician_en_route	email	bn	টেকনিশিয়ান রওনা হয়েছেন	প্রিয় {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }} ({{ order_number }})-এর জন্য রওনা হয়েছেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567722+00	\N
+127	fieldservice_technician_assigned	sms	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 12:52:11.567732+00	\N
+128	fieldservice_technician_assigned	sms	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 12:52:11.567742+00	\N
+129	fieldservice_technician_assigned	whatsapp	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 12:52:11.567753+00	\N
+130	fieldservice_technician_assigned	whatsapp	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 12:52:11.567763+00	\N
+131	fieldservice_technician_assigned	email	en	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567774+00	\N
+132	fieldservice_technician_assigned	email	bn	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:52:11.567784+00	\N
+133	reseller_wallet_low	sms	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 12:52:11.567795+00	\N
+134	reseller_wallet_low	sms	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 12:52:11.567805+00	\N
+135	reseller_wallet_low	whatsapp	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 12:52:11.567816+00	\N
+136	reseller_wallet_low	whatsapp	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 12:52:11.567827+00	\N
+137	reseller_wallet_low	email	en	{{ reseller_name }}: wallet balance {{ balance }}	{{ reseller_name }},\n\nYour wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit limit in use){% endif %}. You can renew customers for {{ available }} more.\nPlease top up your wallet.\n\n{{ isp_name }}			t	2026-11-26 12:52:11.567838+00	\N
+138	reseller_wallet_low	email	bn	{{ reseller_name }}: ওয়ালেটের ব্যালান্স {{ balance }}	{{ reseller_name }},\n\nআপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিট সীমার {{ credit_used }}% ব্যবহৃত){% endif %}। আর {{ available }} পর্যন্ত গ্রাহক রিনিউ করতে পারবেন।\nঅনুগ্রহ করে ওয়ালেট টপ-আপ করুন।\n\n{{ isp_name }}			t	2026-11-26 12:52:11.567849+00	\N
+139	contract_sent	sms	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.56786+00	\N
+140	contract_sent	sms	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.56787+00	\N
+141	contract_sent	whatsapp	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.56788+00	\N
+142	contract_sent	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.567891+00	\N
+143	contract_sent	email	en	Please sign your contract {{ contract_number }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} is ready. Read and sign it on the portal: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 12:52:11.567901+00	\N
+144	contract_sent	email	bn	অনুগ্রহ করে আপনার চুক্তি {{ contract_number }} স্বাক্ষর করুন	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} প্রস্তুত। পোর্টালে পড়ুন ও স্বাক্ষর করুন: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 12:52:11.567912+00	\N
+145	contract_renewal_reminder	sms	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.567922+00	\N
+146	contract_renewal_reminder	sms	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.567934+00	\N
+147	contract_renewal_reminder	whatsapp	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.567944+00	\N
+148	contract_renewal_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:52:11.567954+00	\N
+149	contract_renewal_reminder	email	en	Your contract {{ contract_number }} ends on {{ end_date }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} ends on {{ end_date }}. Renews itself: {{ auto_renewal }}.\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 12:52:11.567965+00	\N
+150	contract_renewal_reminder	email	bn	আপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}। স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }}।\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 12:52:11.567977+00	\N
+151	retention_message	sms	en		{{ message }} - {{ isp_name }}			t	2026-11-26 12:52:11.567987+00	\N
+152	retention_message	sms	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 12:52:11.567998+00	\N
+153	retention_message	whatsapp	en		{{ message }} - {{ isp_name }}			t	2026-11-26 12:52:11.568008+00	\N
+154	retention_message	whatsapp	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 12:52:11.568018+00	\N
+155	retention_message	email	en	A message from {{ isp_name }}	Dear {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 12:52:11.568029+00	\N
+156	retention_message	email	bn	{{ isp_name }}-এর বার্তা	প্রিয় {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 12:52:11.56804+00	\N
+157	wifi_signup_code	sms	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 12:52:11.568051+00	\N
+158	wifi_signup_code	sms	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 12:52:11.568061+00	\N
+159	wifi_signup_code	whatsapp	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 12:52:11.568072+00	\N
+160	wifi_signup_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 12:52:11.568082+00	\N
+161	wifi_signup_code	email	en	Your {{ isp_name }} Wi-Fi code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\n{{ isp_name }}			t	2026-11-26 12:52:11.568093+00	\N
+162	wifi_signup_code	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\n{{ isp_name }}			t	2026-11-26 12:52:11.568104+00	\N
+163	wifi_card_bought	sms	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 12:52:11.568115+00	\N
+164	wifi_card_bought	sms	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 12:52:11.568125+00	\N
+165	wifi_card_bought	whatsapp	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 12:52:11.568136+00	\N
+166	wifi_card_bought	whatsapp	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 12:52:11.568146+00	\N
+167	wifi_card_bought	email	en	Your {{ isp_name }} Wi-Fi code: {{ card_code }}	{{ plan }} at {{ zone }}: code {{ card_code }}, valid until {{ valid_until }}.\n\n{{ isp_name }}			t	2026-11-26 12:52:11.568156+00	\N
+168	wifi_card_bought	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ card_code }}	{{ plan }} ({{ zone }}): কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত।\n\n{{ isp_name }}			t	2026-11-26 12:52:11.568166+00	\N
 \.
 
 
@@ -10376,7 +10378,7 @@ SELECT pg_catalog.setval('public.django_content_type_id_seq', 142, true);
 -- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 174, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 175, true);
 
 
 --
@@ -15975,6 +15977,13 @@ CREATE INDEX radacct_open_update_idx ON public.radius_radacct USING btree (acctu
 
 
 --
+-- Name: radacct_start_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radacct_start_idx ON public.radius_radacct USING btree (acctstarttime, radacctid);
+
+
+--
 -- Name: radacct_subscription_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -16000,6 +16009,13 @@ CREATE INDEX radius_log_customer_idx ON ONLY public.radius_session_log USING btr
 --
 
 CREATE INDEX radius_log_ip_idx ON ONLY public.radius_session_log USING btree (framedipaddress, acctstarttime) INCLUDE (acctstoptime);
+
+
+--
+-- Name: radius_log_router_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_log_router_idx ON ONLY public.radius_session_log USING btree (router_id, acctstarttime, radacctid);
 
 
 --
@@ -16087,6 +16103,13 @@ CREATE INDEX radius_session_log_default_framedipaddress_acctstarttime_ac_idx ON 
 
 
 --
+-- Name: radius_session_log_default_router_id_acctstarttime_radaccti_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_default_router_id_acctstarttime_radaccti_idx ON public.radius_session_log_default USING btree (router_id, acctstarttime, radacctid);
+
+
+--
 -- Name: radius_session_log_default_username_acctstarttime_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -16112,6 +16135,13 @@ CREATE INDEX radius_session_log_p202610_customer_id_acctstarttime_idx ON public.
 --
 
 CREATE INDEX radius_session_log_p202610_framedipaddress_acctstarttime_ac_idx ON public.radius_session_log_p202610 USING btree (framedipaddress, acctstarttime) INCLUDE (acctstoptime);
+
+
+--
+-- Name: radius_session_log_p202610_router_id_acctstarttime_radaccti_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202610_router_id_acctstarttime_radaccti_idx ON public.radius_session_log_p202610 USING btree (router_id, acctstarttime, radacctid);
 
 
 --
@@ -16143,6 +16173,13 @@ CREATE INDEX radius_session_log_p202611_framedipaddress_acctstarttime_ac_idx ON 
 
 
 --
+-- Name: radius_session_log_p202611_router_id_acctstarttime_radaccti_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202611_router_id_acctstarttime_radaccti_idx ON public.radius_session_log_p202611 USING btree (router_id, acctstarttime, radacctid);
+
+
+--
 -- Name: radius_session_log_p202611_username_acctstarttime_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -16168,6 +16205,13 @@ CREATE INDEX radius_session_log_p202612_customer_id_acctstarttime_idx ON public.
 --
 
 CREATE INDEX radius_session_log_p202612_framedipaddress_acctstarttime_ac_idx ON public.radius_session_log_p202612 USING btree (framedipaddress, acctstarttime) INCLUDE (acctstoptime);
+
+
+--
+-- Name: radius_session_log_p202612_router_id_acctstarttime_radaccti_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202612_router_id_acctstarttime_radaccti_idx ON public.radius_session_log_p202612 USING btree (router_id, acctstarttime, radacctid);
 
 
 --
@@ -16199,6 +16243,13 @@ CREATE INDEX radius_session_log_p202701_framedipaddress_acctstarttime_ac_idx ON 
 
 
 --
+-- Name: radius_session_log_p202701_router_id_acctstarttime_radaccti_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202701_router_id_acctstarttime_radaccti_idx ON public.radius_session_log_p202701 USING btree (router_id, acctstarttime, radacctid);
+
+
+--
 -- Name: radius_session_log_p202701_username_acctstarttime_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -16224,6 +16275,13 @@ CREATE INDEX radius_session_log_p202702_customer_id_acctstarttime_idx ON public.
 --
 
 CREATE INDEX radius_session_log_p202702_framedipaddress_acctstarttime_ac_idx ON public.radius_session_log_p202702 USING btree (framedipaddress, acctstarttime) INCLUDE (acctstoptime);
+
+
+--
+-- Name: radius_session_log_p202702_router_id_acctstarttime_radaccti_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202702_router_id_acctstarttime_radaccti_idx ON public.radius_session_log_p202702 USING btree (router_id, acctstarttime, radacctid);
 
 
 --
@@ -16955,6 +17013,13 @@ ALTER INDEX public.radius_session_log_pkey ATTACH PARTITION public.radius_sessio
 
 
 --
+-- Name: radius_session_log_default_router_id_acctstarttime_radaccti_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_router_idx ATTACH PARTITION public.radius_session_log_default_router_id_acctstarttime_radaccti_idx;
+
+
+--
 -- Name: radius_session_log_default_username_acctstarttime_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
@@ -16987,6 +17052,13 @@ ALTER INDEX public.radius_log_ip_idx ATTACH PARTITION public.radius_session_log_
 --
 
 ALTER INDEX public.radius_session_log_pkey ATTACH PARTITION public.radius_session_log_p202610_pkey;
+
+
+--
+-- Name: radius_session_log_p202610_router_id_acctstarttime_radaccti_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_router_idx ATTACH PARTITION public.radius_session_log_p202610_router_id_acctstarttime_radaccti_idx;
 
 
 --
@@ -17025,6 +17097,13 @@ ALTER INDEX public.radius_session_log_pkey ATTACH PARTITION public.radius_sessio
 
 
 --
+-- Name: radius_session_log_p202611_router_id_acctstarttime_radaccti_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_router_idx ATTACH PARTITION public.radius_session_log_p202611_router_id_acctstarttime_radaccti_idx;
+
+
+--
 -- Name: radius_session_log_p202611_username_acctstarttime_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
@@ -17057,6 +17136,13 @@ ALTER INDEX public.radius_log_ip_idx ATTACH PARTITION public.radius_session_log_
 --
 
 ALTER INDEX public.radius_session_log_pkey ATTACH PARTITION public.radius_session_log_p202612_pkey;
+
+
+--
+-- Name: radius_session_log_p202612_router_id_acctstarttime_radaccti_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_router_idx ATTACH PARTITION public.radius_session_log_p202612_router_id_acctstarttime_radaccti_idx;
 
 
 --
@@ -17095,6 +17181,13 @@ ALTER INDEX public.radius_session_log_pkey ATTACH PARTITION public.radius_sessio
 
 
 --
+-- Name: radius_session_log_p202701_router_id_acctstarttime_radaccti_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_router_idx ATTACH PARTITION public.radius_session_log_p202701_router_id_acctstarttime_radaccti_idx;
+
+
+--
 -- Name: radius_session_log_p202701_username_acctstarttime_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
@@ -17127,6 +17220,13 @@ ALTER INDEX public.radius_log_ip_idx ATTACH PARTITION public.radius_session_log_
 --
 
 ALTER INDEX public.radius_session_log_pkey ATTACH PARTITION public.radius_session_log_p202702_pkey;
+
+
+--
+-- Name: radius_session_log_p202702_router_id_acctstarttime_radaccti_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_router_idx ATTACH PARTITION public.radius_session_log_p202702_router_id_acctstarttime_radaccti_idx;
 
 
 --
