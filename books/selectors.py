@@ -14,9 +14,20 @@ from django.db.models import Q, Sum
 
 from ispbill.core.money import ZERO
 
-from .chart import CUSTOMER_CREDIT, DEBIT_TYPES, EQUITY, EXPENSE, INCOME, INPUT_VAT, LIABILITY, OUTPUT_VAT, RECEIVABLES, \
-    RETAINED_EARNINGS, VDS_RECEIVABLE
 from .chart import ASSET as ASSET_TYPE
+from .chart import (
+    CUSTOMER_CREDIT,
+    DEBIT_TYPES,
+    EQUITY,
+    EXPENSE,
+    INCOME,
+    INPUT_VAT,
+    LIABILITY,
+    OUTPUT_VAT,
+    RECEIVABLES,
+    RETAINED_EARNINGS,
+    VDS_RECEIVABLE,
+)
 from .models import JournalLine, LedgerAccount
 
 

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from billing.models import CardSale, CardSaleRefund
-from books.chart import CASH_AT_BRANCHES, CASH_WITH_COLLECTORS, CARD_SALES, GATEWAY_CLEARING
+from books.chart import CARD_SALES, CASH_AT_BRANCHES, CASH_WITH_COLLECTORS, GATEWAY_CLEARING
 from books.models import JournalEntry, JournalLine, LedgerAccount
 from ispbill.core.money import ZERO, to_money
 
