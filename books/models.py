@@ -71,17 +71,23 @@ class JournalEntry(models.Model):
 class JournalLine(models.Model):
     """A debit or a credit of one account. `branch` and `customer` are dimensions for the reports
     (cash per branch, profit per branch, receivables per customer); they hold no constraint so a
-    customer removed by an import's undo leaves its history readable."""
+    customer removed by an import's undo leaves its history readable.
 
-    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
-    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="lines")
+    No database foreign keys and few indexes, on purpose: a million invoices back-posted are 3.2
+    million lines, and a foreign-key check per line was most of the time (bench/journal_post.py).
+    The lines are written only by the ledger's statements, which take the entry and account ids from
+    the rows they select, and neither the entries nor the lines can be deleted (the trigger)."""
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.DO_NOTHING, db_constraint=False, related_name="lines")
+    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, db_constraint=False, db_index=False, related_name="lines")
     debit = MoneyField(default=0)
     credit = MoneyField(default=0)
     branch = models.ForeignKey(
-        "customers.Branch", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "customers.Branch", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
     customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "customers.Customer", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+        related_name="+",
     )
 
     class Meta:

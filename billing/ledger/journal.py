@@ -39,13 +39,17 @@ def _require_atomic(what: str) -> None:
         raise RuntimeError(f"{what} must run inside the transaction of the money event it posts")
 
 
-def _complete(after: int) -> None:
-    # A reversal of a reversal needs its reversed entry's lines first: repeat until nothing is added.
-    while sql.journal_reversal_lines_insert(after_id=after):
-        pass
-    missing = sql.journal_entries_without_lines(after_id=after)
+def _lines(new: list[int]) -> None:
+    """The lines of the new journal entries; a reversal of a reversal needs its reversed entry's
+    lines first, so the mirroring repeats while it adds lines."""
+    if not new:
+        return
+    sql.journal_ledger_lines_insert(entry_ids=new)
+    missing = sql.journal_entries_without_lines(entry_ids=new)
+    while missing and sql.journal_reversal_lines_insert(entry_ids=missing):
+        missing = sql.journal_entries_without_lines(entry_ids=missing)
     if missing:
-        raise UnbalancedEntry(f"journal entries without lines: {missing}")
+        raise UnbalancedEntry(f"journal entries without lines: {missing[:10]}")
 
 
 def journal_post_ledger(*, entry_ids: list[int] | None = None, invoice_ids: list[int] | None = None) -> int:
@@ -54,12 +58,9 @@ def journal_post_ledger(*, entry_ids: list[int] | None = None, invoice_ids: list
     _require_atomic("journal_post_ledger")
     if entry_ids is not None and not entry_ids or invoice_ids is not None and not invoice_ids:
         return 0
-    after = sql.journal_last_id()
-    posted = sql.journal_ledger_entries_insert(entry_ids=entry_ids, invoice_ids=invoice_ids)
-    if posted:
-        sql.journal_ledger_lines_insert(after_id=after)
-        _complete(after)
-    return posted
+    new = sql.journal_ledger_entries_insert(entry_ids=entry_ids, invoice_ids=invoice_ids)
+    _lines(new)
+    return len(new)
 
 
 def journal_withdraw(*, entry_ids: list[int]) -> None:
@@ -143,12 +144,9 @@ def journal_backpost(*, chunk: int = 200_000, progress=None) -> int:
     while high and start <= high:
         end = start + chunk - 1
         with transaction.atomic():
-            after = sql.journal_last_id()
-            count = sql.journal_ledger_entries_insert(id_range=(start, end))
-            if count:
-                sql.journal_ledger_lines_insert(after_id=after)
-                _complete(after)
-        posted += count
+            new = sql.journal_ledger_entries_insert(id_range=(start, end))
+            _lines(new)
+        posted += len(new)
         if progress:
             progress(end, high, posted)
         start = end + 1

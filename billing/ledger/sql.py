@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import DateField, F, PositiveSmallIntegerField, Value
 from django.utils import timezone
 
-from billing.models import Account
+from billing.models import Account, LedgerEntry
 from billing.wallet_models import ResellerWallet, WalletEntry
 from customers.models import Subscription
 from ispbill.core.bulk import grouped_case
@@ -252,30 +252,31 @@ _PAYMENT_ACCOUNT = (
 )
 
 
+def _ids_rows(ids: list[int]) -> tuple[str, list]:
+    """A subquery of the ids as rows, and its parameters: an array on PostgreSQL, JSON on SQLite."""
+    if on_postgres():
+        return "SELECT unnest(%s::bigint[])", [array(ids)]
+    return "SELECT value FROM json_each(%s)", ["[" + ",".join(str(int(pk)) for pk in ids) + "]"]
+
+
 def _ids_filter(column: str, ids: list[int] | None) -> tuple[str, list]:
     """A condition that `column` is one of `ids` (None: every row), as SQL and parameters."""
     if ids is None:
         return "1 = 1", []
-    if on_postgres():
-        return f"{column} = ANY(%s::bigint[])", [array(ids)]
-    return f"{column} IN (SELECT value FROM json_each(%s))", ["[" + ",".join(str(int(pk)) for pk in ids) + "]"]
-
-
-def journal_last_id() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM books_journalentry")
-        return cursor.fetchone()[0]
+    rows, params = _ids_rows(ids)
+    return f"{column} IN ({rows})", params
 
 
 def journal_ledger_entries_insert(*, entry_ids: list[int] | None = None, invoice_ids: list[int] | None = None,
-                                  id_range: tuple[int, int] | None = None) -> int:
+                                  id_range: tuple[int, int] | None = None) -> list[int]:
     """A journal entry for each customer ledger entry chosen (by id, by invoice, by an id range, or
-    all) that has none yet; entries a reversal reverses are taken along. Returns how many."""
+    all) that has none yet; the entries a reversal among them reverses come along, in case they were
+    never posted (made before the journal existed). Returns the new journal entries' ids."""
     if entry_ids is not None:
-        where, params = _ids_filter("le.id", entry_ids)
-        # The entries these reverse, in case they were never posted (made before the journal existed).
-        where2, params2 = _ids_filter("r.id", entry_ids)
-        where = f"({where} OR le.id IN (SELECT r.reverses_id FROM billing_ledgerentry r WHERE {where2}))"
+        rows, params = _ids_rows(entry_ids)
+        rows2, params2 = _ids_rows(entry_ids)
+        where = (f"le.id IN ({rows} UNION ALL SELECT r.reverses_id FROM billing_ledgerentry r "
+                 f"WHERE r.id IN ({rows2}) AND r.reverses_id IS NOT NULL)")
         params += params2
     elif invoice_ids is not None:
         where, params = _ids_filter("le.invoice_id", invoice_ids)
@@ -291,16 +292,17 @@ def journal_ledger_entries_insert(*, entry_ids: list[int] | None = None, invoice
             "FROM billing_ledgerentry le LEFT JOIN billing_invoice i ON i.id = le.invoice_id "
             "LEFT JOIN payments_payment p ON p.id = le.payment_id "
             f"WHERE {where} AND NOT EXISTS (SELECT 1 FROM books_journalentry x WHERE x.source = 'ledger' AND x.source_id = le.id) "
-            "ORDER BY le.id ON CONFLICT (source, source_id) DO NOTHING",
+            "ORDER BY le.id ON CONFLICT (source, source_id) DO NOTHING RETURNING id",
             [timezone.now(), *params],
         )
-        return cursor.rowcount
+        return [pk for (pk,) in cursor.fetchall()]
 
 
-def journal_ledger_lines_insert(*, after_id: int) -> int:
-    """The lines of the customer-ledger journal entries after `after_id` that have none, all in one
-    statement: the customer's receivable moves by the entry's amount, and the other side by its kind
-    (docs/accounts.md, "How each money event posts"). Reversals are left to journal_reversal_lines_insert."""
+def journal_ledger_lines_insert(*, entry_ids: list[int]) -> int:
+    """The lines of these new customer-ledger journal entries, all in one statement: the customer's
+    receivable moves by the entry's amount, and the other side by its kind (docs/accounts.md, "How
+    each money event posts"). Reversals are left to journal_reversal_lines_insert."""
+    ids_sql, ids_params = _ids_rows(entry_ids)
     base = (
         "SELECT je.id AS je_id, le.kind AS kind, le.amount AS amount, c.branch_id AS branch_id, c.id AS customer_id, "
         f"{_PAYMENT_ACCOUNT} AS pay_code, "
@@ -312,8 +314,7 @@ def journal_ledger_lines_insert(*, after_id: int) -> int:
         "FROM books_journalentry je JOIN billing_ledgerentry le ON le.id = je.source_id "
         "JOIN billing_account a ON a.id = le.account_id JOIN customers_customer c ON c.id = a.customer_id "
         "LEFT JOIN billing_invoice i ON i.id = le.invoice_id LEFT JOIN payments_payment p ON p.id = le.payment_id "
-        "WHERE je.source = 'ledger' AND je.id > %s AND le.reverses_id IS NULL "
-        "AND NOT EXISTS (SELECT 1 FROM books_journalline x WHERE x.entry_id = je.id)"
+        f"WHERE je.id IN ({ids_sql}) AND je.source = 'ledger' AND le.reverses_id IS NULL"
     )
     # Each part: (account code, the amount debited; negative = credited).
     parts = (
@@ -330,15 +331,16 @@ def journal_ledger_lines_insert(*, after_id: int) -> int:
             "SELECT x.je_id, la.id, CASE WHEN x.dr > 0 THEN x.dr ELSE 0 END, CASE WHEN x.dr < 0 THEN -x.dr ELSE 0 END, "
             "x.branch_id, x.customer_id "
             f"FROM ({' UNION ALL '.join(parts)}) x JOIN books_ledgeraccount la ON la.code = x.code WHERE x.dr <> 0",
-            [after_id],
+            ids_params,
         )
         return cursor.rowcount
 
 
-def journal_reversal_lines_insert(*, after_id: int) -> int:
-    """The lines of the reversals' journal entries after `after_id`: the reversed entry's lines with
-    debit and credit swapped. Returns how many lines (a reversal whose reversed entry has no lines
-    yet waits for the next call)."""
+def journal_reversal_lines_insert(*, entry_ids: list[int]) -> int:
+    """The lines of those of these journal entries that post a reversal and have none yet: the
+    reversed entry's lines with debit and credit swapped. Returns how many lines (a reversal whose
+    reversed entry has no lines yet waits for the next call)."""
+    ids_sql, ids_params = _ids_rows(entry_ids)
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO books_journalline (entry_id, account_id, debit, credit, branch_id, customer_id) "
@@ -346,20 +348,22 @@ def journal_reversal_lines_insert(*, after_id: int) -> int:
             "FROM books_journalentry je JOIN billing_ledgerentry le ON le.id = je.source_id "
             "JOIN books_journalentry rj ON rj.source = 'ledger' AND rj.source_id = le.reverses_id "
             "JOIN books_journalline jl ON jl.entry_id = rj.id "
-            "WHERE je.source = 'ledger' AND je.id > %s AND le.reverses_id IS NOT NULL "
+            f"WHERE je.id IN ({ids_sql}) AND je.source = 'ledger' AND le.reverses_id IS NOT NULL "
             "AND NOT EXISTS (SELECT 1 FROM books_journalline x WHERE x.entry_id = je.id)",
-            [after_id],
+            ids_params,
         )
         return cursor.rowcount
 
 
-def journal_entries_without_lines(*, after_id: int) -> list[int]:
-    """Journal entries after `after_id` with no lines: a posting the rules could not complete."""
+def journal_entries_without_lines(*, entry_ids: list[int]) -> list[int]:
+    """Those of these journal entries with no lines: reversals still to mirror, or a posting the
+    rules could not complete."""
+    ids_sql, ids_params = _ids_rows(entry_ids)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT je.id FROM books_journalentry je WHERE je.id > %s "
-            "AND NOT EXISTS (SELECT 1 FROM books_journalline x WHERE x.entry_id = je.id) ORDER BY je.id LIMIT 10",
-            [after_id],
+            f"SELECT je.id FROM books_journalentry je WHERE je.id IN ({ids_sql}) "
+            "AND NOT EXISTS (SELECT 1 FROM books_journalline x WHERE x.entry_id = je.id) ORDER BY je.id",
+            ids_params,
         )
         return [pk for (pk,) in cursor.fetchall()]
 
@@ -368,21 +372,24 @@ def journal_withdrawn_insert(*, entry_ids: list[int]) -> None:
     """Opening balances withdrawn with an import's undo (their ledger rows are deleted): a journal
     entry each that reverses the one that posted them, so the journal keeps both."""
     where, params = _ids_filter("rj.source_id", entry_ids)
-    after = journal_last_id()
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO books_journalentry (source, source_id, date, kind, reference, memo, created_at) "
             "SELECT 'ledger_withdrawn', rj.source_id, %s, 'withdrawal', rj.reference, 'opening balance withdrawn', %s "
             f"FROM books_journalentry rj WHERE rj.source = 'ledger' AND {where} "
-            "ON CONFLICT (source, source_id) DO NOTHING",
+            "ON CONFLICT (source, source_id) DO NOTHING RETURNING id",
             [timezone.localdate(), timezone.now(), *params],
         )
+        new = [pk for (pk,) in cursor.fetchall()]
+        if not new:
+            return
+        ids_sql, ids_params = _ids_rows(new)
         cursor.execute(
             "INSERT INTO books_journalline (entry_id, account_id, debit, credit, branch_id, customer_id) "
             "SELECT je.id, jl.account_id, jl.credit, jl.debit, jl.branch_id, jl.customer_id "
             "FROM books_journalentry je JOIN books_journalentry rj ON rj.source = 'ledger' AND rj.source_id = je.source_id "
-            "JOIN books_journalline jl ON jl.entry_id = rj.id WHERE je.source = 'ledger_withdrawn' AND je.id > %s",
-            [after],
+            f"JOIN books_journalline jl ON jl.entry_id = rj.id WHERE je.id IN ({ids_sql})",
+            ids_params,
         )
 
 

@@ -160,3 +160,34 @@ def test_back_posting_posts_history_once(vat5):
     assert journal_backpost(chunk=2) == 0
     assert lines_of(old.pk) == {"4900": (D("25.00"), D("0")), "1200": (D("0"), D("25.00"))}
     assert_journal_balances()
+
+
+def test_a_hand_over_moves_cash_from_the_collectors_to_the_branch_cash_book(vat5):
+    # docs/accounts.md, example 5: a collector brings ৳300.00 of ৳1,150.00 collected to Mirpur.
+    from payments.services import cash_handover_record
+    from tests.factories import AreaFactory, BranchFactory, UserFactory
+
+    mirpur = BranchFactory(code="MIR", name="Mirpur")
+    collector, cashier = UserFactory(roles=["Cashier"]), UserFactory(roles=["Cashier"])
+    customer = make_customer(area=AreaFactory(branch=mirpur))
+    payment_ledger_record(actor=collector, customer=customer, amount=D("1150.00"), method="cash")
+    handover = cash_handover_record(actor=cashier, collector=collector, branch=mirpur, amount="300")
+    assert lines_of(handover.pk, source="handover") == {"1110": (D("300.00"), D("0")), "1105": (D("0"), D("300.00"))}
+    cash_book = JournalLine.objects.filter(account__code="1110", branch=mirpur)
+    assert sum(line.debit - line.credit for line in cash_book) == D("300.00")
+    with_collectors = JournalLine.objects.filter(account__code="1105")
+    assert sum(line.debit - line.credit for line in with_collectors) == D("1150.00") - D("300.00")
+
+
+def test_a_card_sold_online_is_revenue_and_its_refund_takes_it_back(db):
+    from django.utils import timezone
+
+    from billing.ledger.cards import card_sale_post, card_sale_refund_post
+
+    with transaction.atomic():
+        sale, _ = card_sale_post(amount=D("52.00"), fee=D("2.00"), fee_passed=True, method="bkash", reference="T9",
+                                 received_at=timezone.now(), idempotency_key="bkash:T9")
+    assert lines_of(sale.pk, source="card_sale") == {"1160": (D("50.00"), D("0")), "4300": (D("0"), D("50.00"))}
+    with transaction.atomic():
+        refund, _ = card_sale_refund_post(sale=sale, refunded_at=timezone.now(), idempotency_key="bkash:R9")
+    assert lines_of(refund.pk, source="card_refund") == {"4300": (D("50.00"), D("0")), "1160": (D("0"), D("50.00"))}
