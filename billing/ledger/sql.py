@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import DateField, F, PositiveSmallIntegerField, Value
 from django.utils import timezone
 
-from billing.models import Account, LedgerEntry
+from billing.models import Account
 from billing.wallet_models import ResellerWallet, WalletEntry
 from customers.models import Subscription
 from ispbill.core.bulk import grouped_case
