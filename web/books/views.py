@@ -2,11 +2,15 @@
 branch, trial balance, balance sheet, the Mushak-9.1 worksheet and the journal's CSV. Read only:
 the journal is posted by the ledger. Bad filters answer 400 with the form's message."""
 
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from books import selectors
+from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core import csvfiles
 from web.surfaces import staff_permission_required
 
@@ -15,12 +19,26 @@ from .forms import AsOfForm, MonthForm, RangeForm, YearForm
 VIEW = "books.view_journalentry"
 
 
+def whole_isp_only(view):
+    """The books are the whole ISP's: staff limited to some branches (user_branch_ids) get 403, in
+    the view, whatever their permissions."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if user_branch_ids(request.user) is not None:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _bad(request, template, form, **context):
     return render(request, template, {"form": form, **context}, status=400)
 
 
 @require_GET
 @staff_permission_required(VIEW)
+@whole_isp_only
 def overview(request):
     form = YearForm(request.GET)
     if not form.is_valid():
@@ -36,6 +54,7 @@ def overview(request):
 
 @require_GET
 @staff_permission_required(VIEW)
+@whole_isp_only
 def trial_balance(request):
     form = AsOfForm(request.GET)
     if not form.is_valid():
@@ -46,6 +65,7 @@ def trial_balance(request):
 
 @require_GET
 @staff_permission_required(VIEW)
+@whole_isp_only
 def balance_sheet(request):
     form = AsOfForm(request.GET)
     if not form.is_valid():
@@ -56,6 +76,7 @@ def balance_sheet(request):
 
 @require_GET
 @staff_permission_required(VIEW)
+@whole_isp_only
 def vat_worksheet(request):
     form = MonthForm(request.GET)
     if not form.is_valid():
@@ -71,6 +92,7 @@ class _Echo:
 
 @require_GET
 @staff_permission_required(VIEW)
+@whole_isp_only
 def journal_csv(request):
     form = RangeForm(request.GET)
     if not form.is_valid():
@@ -90,5 +112,6 @@ def journal_csv(request):
 
 @require_GET
 @staff_permission_required(VIEW)
+@whole_isp_only
 def journal_export(request):
     return render(request, "books/journal_export.html", {"form": RangeForm()})
