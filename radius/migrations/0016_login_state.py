@@ -218,27 +218,42 @@ BEGIN
             GREATEST(60, CEIL(EXTRACT(EPOCH FROM ((b.access_until + 1)::timestamp AT TIME ZONE current_setting('TimeZone')) - now())))::bigint::text
         END),
         ('Tmp-Integer-4', CASE WHEN w.access <> 'reject' AND NOT pg_is_in_recovery() THEN
-            (SELECT count(*) FROM radius_radacct o
-             WHERE o.router_id = p_router_id AND o.username = p_username AND o.acctstoptime IS NULL)::text
+            radius_open_sessions(p_router_id, p_username)::text
         END)
     ) AS a(attribute, value)
     WHERE s.router_id = p_router_id AND s.username = p_username AND a.value IS NOT NULL;
 END
 $$;
 
--- The Simultaneous-Use count's plan is kept for the connection's life (PL/pgSQL), and FreeRADIUS keeps
--- its connections for days: a plan made while radius_radacct was nearly empty (a fresh start, a
--- quiet night) is a sequential scan, and stays one when the table holds 100,000 open sessions and the
--- dead rows of a router's Accounting-On (autovacuum behind, or off): every login then read the whole
--- table (bench/radius_reboot.py after the accounting phase: 2,436 of 5,000 accepted in 20 s). With
--- sequential scans off inside these two functions the plan is the index on the open sessions
--- (radacct_open_login_idx) whatever the table held when it was made.
-ALTER FUNCTION radius_authorize_rows(bigint, text, text) SET enable_seqscan = off;
-ALTER FUNCTION radius_open_sessions(bigint, text) SET enable_seqscan = off;
+-- The Simultaneous-Use count, planned at every call (EXECUTE) and not kept for the connection's life
+-- as a PL/pgSQL statement's plan is: FreeRADIUS keeps its connections for days, and a plan made while
+-- radius_radacct was empty (a fresh start; the benchmark after its VACUUM) weighs every index as free
+-- and may keep one that reads all of a router's open sessions (or the whole table) at every login once
+-- it holds 100,000 (bench/radius_reboot.py: 182 of 5,000 accepted in 31 s, 4.6 ms of database CPU a
+-- login). Planning this one count costs tens of microseconds; stock's text queries are planned at every
+-- request too.
+CREATE OR REPLACE FUNCTION radius_open_sessions(p_router_id bigint, p_username text)
+RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_open bigint;
+BEGIN
+    EXECUTE 'SELECT count(*) FROM radius_radacct WHERE router_id = $1 AND username = $2 AND acctstoptime IS NULL'
+        INTO v_open USING p_router_id, p_username;
+    RETURN v_open;
+END
+$$;
 """
 
 DROP = r"""
-ALTER FUNCTION radius_open_sessions(bigint, text) RESET enable_seqscan;
+CREATE OR REPLACE FUNCTION radius_open_sessions(p_router_id bigint, p_username text)
+RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM radius_radacct a
+            WHERE a.router_id = p_router_id AND a.username = p_username AND a.acctstoptime IS NULL);
+END
+$$;
 DROP TRIGGER IF EXISTS radius_login_state_ins ON customers_subscription;
 DROP TRIGGER IF EXISTS radius_login_state_upd ON customers_subscription;
 DROP TRIGGER IF EXISTS radius_login_state_del ON customers_subscription;
@@ -294,7 +309,6 @@ BEGIN
     WHERE s.router_id = p_router_id AND s.username = p_username AND a.value IS NOT NULL;
 END
 $$;
-ALTER FUNCTION radius_authorize_rows(bigint, text, text) RESET enable_seqscan;
 DROP TABLE IF EXISTS radius_login_state;
 DROP VIEW IF EXISTS radius_login_source;
 """
