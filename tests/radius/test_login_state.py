@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from billing.models import BillingSettings
 from customers.models import Package, Subscription
+from fieldservice.models import WorkOrder
 from network.models import FupState, Router
 from radius.models import PackageRadius, Session
 from tests.factories import PackageFactory, RouterFactory, make_subscription
@@ -43,7 +44,8 @@ def test_the_login_rows_follow_every_change_they_are_computed_from(db):
     alice = make_subscription(router=router, username="alice", package=package, activate=True)
     bob = make_subscription(router=router, username="bob", package=package, activate=True)
     carol = make_subscription(router=other_router, username="carol", activate=True)
-    assert {r[2] for r in assert_state_is_source()} == {"alice", "bob", "carol"}
+    dave = make_subscription(router=other_router, username="dave")  # pending
+    assert {r[2] for r in assert_state_is_source()} == {"alice", "bob", "carol", "dave"}
 
     subscription_suspend(actor=None, subscription=bob, reason="unpaid", suspension_type="non_payment")
     assert_state_is_source()
@@ -70,7 +72,9 @@ def test_the_login_rows_follow_every_change_they_are_computed_from(db):
     assert answer(router.pk, "carol2") == {}
     PackageRadius.objects.filter(pk=radius.pk).delete()
     FupState.objects.filter(pk=fup.pk).delete()
-    Subscription.objects.filter(pk=alice.pk).delete()
+    Subscription.objects.filter(pk=alice.pk).update(status="cancelled")
+    WorkOrder.objects.filter(subscription=dave).delete()  # its installation order protects it
+    Subscription.objects.filter(pk=dave.pk).delete()
     state = assert_state_is_source()
     assert [r[2] for r in state] == ["bob"]
 
