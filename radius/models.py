@@ -107,8 +107,12 @@ class Session(models.Model):
         indexes = [
             # Simultaneous-Use: a login's open sessions on its router.
             models.Index(fields=["router", "username"], condition=Q(acctstoptime__isnull=True), name="radacct_open_login_idx"),
-            # The stale-session job and the online list.
-            models.Index(fields=["acctupdatetime"], condition=Q(acctstoptime__isnull=True), name="radacct_open_update_idx"),
+            # No (acctupdatetime) index over the open sessions any more: the stale-session job compares
+            # COALESCE(acctupdatetime, acctstarttime), which it could not search by, and it cost a write at
+            # every Interim-Update. Worse, with statistics taken while no session was open (ANALYZE after
+            # an Accounting-On; autovacuum behind or off) it looked as empty as radacct_open_login_idx,
+            # and the Simultaneous-Use count was planned on it: every open session read at each login
+            # (bench/README.md, 26 November: 34 of 5,000 accepted on a reboot after the accounting phase).
             models.Index(fields=["subscription", "acctstarttime"], name="radacct_subscription_idx"),
             # The usage collector: sessions that reported since its last run.
             models.Index(fields=["acctupdatetime"], name="radacct_updated_idx"),

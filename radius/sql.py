@@ -8,7 +8,7 @@ rlm_sql, and the embedded SQLite file has no server it could share with our writ
   not a customer's name) except through them. Its time zone is the ISP's, so the views' CURRENT_DATE
   (is the paid-through date past?) is the ISP's day.
 - `sessions_close_stale`, `router_sessions_close`: one UPDATE over the open sessions (through the
-  partial index on acctupdatetime / router). Why not the ORM: the session time is computed from each
+  partial index of the open sessions, radacct_open_login_idx). Why not the ORM: the session time is computed from each
   row's own start (`EXTRACT(EPOCH …)`), and the ORM's update() would need a database function per
   vendor for it; this is PostgreSQL only anyway.
 """
