@@ -24,7 +24,7 @@ from ispbill.core.statements import on_postgresql
 from .models import AuthAttempt, Session, SessionLog
 from .signals import role_ensured
 
-# The views, and radius_login_state (migration radius/0016: the one row per login that
+# The views, and radius_login_state (migration radius/0017: the one row per login that
 # radius_authorize_rows reads; the same columns radius_subscriber shows it, the day's expiry left out).
 READ_VIEWS = ("radius_subscriber", "radius_check", "radius_reply", "radius_login", "radius_login_state")
 READ_FUNCTIONS = (

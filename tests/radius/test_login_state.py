@@ -1,4 +1,4 @@
-"""radius_login_state (migration radius/0016): the one row per login FreeRADIUS's authorize reads, kept by
+"""radius_login_state (migration radius/0017): the one row per login FreeRADIUS's authorize reads, kept by
 triggers in the same transaction as every change it is computed from. Held here, after each kind of
 change, to radius_login_source (the same joins and expressions as the radius_subscriber view) row for
 row, and the answer read from it to the reasons the view gives. tests/radius/test_freeradius.py proves

@@ -317,7 +317,7 @@ DROP VIEW IF EXISTS radius_login_source;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('radius', '0015_bad_secret_drop'),
+        ('radius', '0016_session_log_router_and_start_indexes'),
         ('customers', '0017_subscription_password_nt_hash'),
         ('network', '0011_router_require_message_authenticator'),
         ('billing', '0023_invoice_at_activation'),

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('customers', '0017_subscription_password_nt_hash'),
         ('network', '0011_router_require_message_authenticator'),
-        ('radius', '0016_login_state'),
+        ('radius', '0017_login_state'),
     ]
 
     operations = [
