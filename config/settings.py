@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ispbill.notify",
     "dashboard",
     "customers",
+    "books",
     "billing",
     "payments",
     "network",

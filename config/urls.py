@@ -29,6 +29,7 @@ APP_URL_MODULES = [
     "web.contracts.urls",
     "web.churn.urls",
     "web.vouchers.urls",
+    "web.books.urls",
     "web.api.staff_views",
     "web.api.portal_pages",
 ]

@@ -8,11 +8,13 @@ CASHIER = "Cashier"
 SUPPORT = "Support"
 TECHNICIAN_SUPERVISOR = "Technician supervisor"
 TECHNICIAN = "Technician"
+ACCOUNTANT = "Accountant"
 
 # Modules shown in the permission matrix: app label → heading.
 MODULES = {
     "customers": "Customers & catalogue",
     "billing": "Billing",
+    "books": "Books & VAT",
     "payments": "Payments",
     "network": "Network",
     "radius": "RADIUS",
@@ -38,7 +40,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
         # Sessions, refused logins, "Test a login" and "Disconnect" (docs/radius.md, "Screens").
         "radius.*",
         "core.view_jobrun",  # the job log; "run again" (core.rerun_jobrun) is the administrators'
-        "dashboard.view_analytics",
+        "dashboard.view_analytics", "books.*",
         # The regulator's session logs: who had an IP address when, and their export (audited).
         "radius.view_sessionlog", "radius.export_sessionlog",
         # Gateway credentials are the administrators' (the merchant account's password).
@@ -84,4 +86,12 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "-radius.view_sessionlog", "-radius.export_sessionlog",
     ],
     TECHNICIAN: [],
+    # The books (docs/accounts.md): money read everywhere, the journal's reports; no network controls,
+    # no customer edits, no payments taken.
+    ACCOUNTANT: [
+        "books.*", "billing.view_invoice", "billing.view_account", "billing.view_ledgerentry", "billing.view_billingrun",
+        "billing.view_creditnote", "payments.view_payment", "payments.view_gatewaypayment", "payments.view_cashhandover",
+        "payments.view_reconciliationitem", "customers.view_customer", "customers.view_branch", "customers.view_area",
+        "dashboard.view_analytics",
+    ],
 }

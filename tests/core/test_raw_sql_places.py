@@ -31,7 +31,7 @@ ALLOWED = {
     "ispbill/core/numbering.py",  # the gap-free counters' UPDATE … RETURNING
     "ispbill/core/statements.py",  # the statement runner of the hot paths, the key rotation's token reads
     "ispbill/core/backup.py",  # backups: the snapshot pg_dump shares, every table counted, the money columns summed, per-vendor dump and restore
-    "billing/ledger/sql.py",  # the run's set-based writes, ANALYZE and advance; the wallets' request statements
+    "billing/ledger/sql.py",  # the run's set-based writes, ANALYZE and advance; the journal's posting; the wallets' request statements
     "resellers/sql.py",  # a renewal request's reads, the settling gate's advisory lock
     "vouchers/radius_sql.py",  # FreeRADIUS's card functions: the key row, the grants, the functions called from the tests
     "demo/yielding.py",  # the demo loader leaving gaps in SQLite's one write lock (SQLite only)
