@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "payments",
     "network",
     "radius",
+    "fibre",
     "tickets",
     "fieldservice",
     "resellers",
