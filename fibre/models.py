@@ -8,6 +8,8 @@ for good; on PostgreSQL the raw and hourly tables are partitioned by time (fibre
 they are plain tables. docs/fibre.md.
 """
 
+from __future__ import annotations
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -287,3 +289,19 @@ class FibreIncident(models.Model):
             ),
             models.UniqueConstraint(fields=["kind", "onu"], condition=Q(ended_at__isnull=True), name="incident_one_open_per_onu"),
         ]
+
+
+class FibreSettings(models.Model):
+    """Settings → Fibre (one row): whether a dark PON port's outage is declared to customers at once."""
+
+    declare_outages = models.BooleanField(
+        _("Tell customers of a fibre cut at once"), default=True,
+        help_text=_("On: a PON port whose ONUs all lose their signal declares an outage over its area and its customers are told. "
+                    "Off: the outage is only suggested, and staff confirm it."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    @classmethod
+    def current(cls) -> FibreSettings:
+        """The saved row, or the defaults (unsaved) until staff save Settings → Fibre."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -135,6 +135,16 @@ def _write(olt: Olt, readings: list[OnuReading], *, now: datetime, thresholds: T
     existing = {onu.key: onu for onu in Onu.objects.filter(olt=olt)}
     seen_keys = {reading.key for reading in readings}
 
+    # Another ONU under a known key (a swap: the OLT gave the new ONU the old one's id): the old row
+    # leaves the OLT's table (missing, its history kept) and the new ONU is a row of its own.
+    replaced = [existing[r.key] for r in readings if r.key in existing and r.serial and existing[r.key].serial
+                and existing[r.key].serial != r.serial]
+    for onu in replaced:
+        Onu.objects.filter(pk=onu.pk).update(key=f"gone-{onu.pk}", status=Onu.Status.MISSING, status_changed_at=now, signal="")
+        OnuStatusEvent.objects.create(onu_id=onu.pk, at=now, status=Onu.Status.MISSING, cause="")
+        result.missing.append(onu.pk)
+        del existing[onu.key]
+
     # ONUs that appear under a new key: the same serial elsewhere (another port or OLT) has moved here.
     fresh = [reading for reading in readings if reading.key not in existing]
     if fresh:

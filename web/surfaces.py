@@ -108,6 +108,7 @@ STAFF = Surface(
         ),
         NavItem(_("Contracts"), "staff:contract-list", "contracts.view_contract", ("contract-",), section=_("Billing")),
         NavItem(_("Routers"), "staff:router-list", "network.view_router", ("router",), section=_("Network")),
+        NavItem(_("OLTs & ONUs"), "staff:olt-list", "fibre.view_olt", ("olt-", "onu-"), section=_("Network")),
         NavItem(_("Online now"), "staff:radius-online", "radius.view_session", ("radius-online",), section=_("Network")),
         NavItem(_("Heavy users"), "staff:usage-heavy-users", "network.view_usagedaily", ("usage-heavy",), section=_("Network")),
         NavItem(_("Fair usage"), "staff:usage-fup-settings", "network.view_fupstate", ("usage-fup", "package-fup"), section=_("Network")),
@@ -127,6 +128,7 @@ STAFF = Surface(
             _("Billing"), "staff:billingsettings-edit", "billing.change_billingsettings", ("billingsettings",),
             section=_("Settings"),
         ),
+        NavItem(_("Fibre"), "staff:fibre-settings", "fibre.view_signalthreshold", ("fibre-settings",), section=_("Settings")),
         NavItem(
             _("Referrals"), "staff:referral-settings", "customers.change_referralsettings", ("referral-settings",),
             section=_("Settings"),
