@@ -15,7 +15,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from demo.olt import OltSimulator, OltState, SimOnu
+from demo.olt import OltSimulator, SimOnu
 from fibre.models import Olt, Onu
 
 

@@ -55,7 +55,7 @@ class Command(BaseCommand):
             onus = self._plant(rng, now, branch, subscriptions, force=options["force"])
             self._history(rng, now, onus)
             weak = self._weak(now, onus)
-            dark = self._dark(now, onus)
+            dark = self._dark(now, onus, avoid=weak)
         history_upkeep(now=now)
         made = fibre_signal_review(today=timezone.localdate(now))
         self.stdout.write(f"Fibre: {Olt.objects.count()} OLTs, {len(onus)} ONUs, weak ONU {weak}, dark port {dark}, {made} work order(s).")
@@ -108,7 +108,9 @@ class Command(BaseCommand):
 
     def _weak(self, now, onus):
         """One matched GPON ONU whose Rx fell from −19 to −28 dBm over the week (a dirty connector)."""
-        onu = next(o for o in onus if o.olt.profile == "huawei_gpon" and o.subscription_id and o.pon_port.name.endswith("/1"))
+        gpon = [o for o in onus if o.olt.profile == "huawei_gpon"]
+        onu = next((o for o in gpon if o.subscription_id and o.pon_port.name.endswith("/1")), None) or next(
+            (o for o in onus if o.subscription_id and o.pon_port.name != "EPON0/3"), gpon[0])
         start = now - timedelta(days=7)
         for row in OnuHourly.objects.filter(onu=onu):
             share = max(0.0, min(1.0, (row.hour - start).total_seconds() / (7 * 86400)))
@@ -124,7 +126,7 @@ class Command(BaseCommand):
         Onu.objects.filter(pk=onu.pk).update(rx_dbm=rx, signal=classify(rx, thresholds_for(onu.olt.profile)))
         return onu.serial
 
-    def _dark(self, now, onus):
+    def _dark(self, now, onus, *, avoid: str):
         """EPON0/3 of the BDCOM OLT went dark twenty minutes ago: a fibre cut, every ONU on LOS."""
         port = next(o.pon_port for o in onus if o.olt.profile == "bdcom_epon" and o.pon_port.name == "EPON0/3")
         since = now - timedelta(minutes=20)
@@ -134,7 +136,8 @@ class Command(BaseCommand):
         OnuStatusEvent.objects.bulk_create([OnuStatusEvent(onu=o, at=since, status=Onu.Status.OFFLINE, cause=Onu.Cause.LOS) for o in dark])
         PonPort.objects.filter(pk=port.pk).update(dark_since=since, onus_online=0)
         # One customer elsewhere switched their box off (load-shedding): power, not a fault.
-        gasp = next(o for o in onus if o.olt.profile == "bdcom_epon" and o.pon_port.name == "EPON0/1" and o.subscription_id)
+        candidates = [o for o in onus if o.pon_port.name == "EPON0/1" and o.serial != avoid]
+        gasp = next((o for o in candidates if o.subscription_id), candidates[0])
         Onu.objects.filter(pk=gasp.pk).update(status=Onu.Status.OFFLINE, down_cause=Onu.Cause.DYING_GASP, status_changed_at=now - timedelta(minutes=48),
                                               rx_dbm=None, tx_dbm=None, signal="")
         OnuStatusEvent.objects.create(onu=gasp, at=now - timedelta(minutes=48), status=Onu.Status.OFFLINE, cause=Onu.Cause.DYING_GASP)
