@@ -25,11 +25,12 @@ STAMP := $(VENV)/.installed-$(INSTALL_HASH)
 # `make run` serves on HOST:PORT, so the links the demo prints (and gateway callbacks) point there.
 # RUN_STARTED: when make started, for the "ready in N s" line (demo/management/commands/seed.py).
 RUN_STARTED := $(shell date +%s)
-# FreeRADIUS (Procfile.dev's `radius`, only on PostgreSQL with freeradius installed) on two UDP ports free
-# now, never 1812/1813 (a system FreeRADIUS may hold them): the same numbers reach the worker, which
-# writes them into a router's /radius entry when it is switched to RADIUS mode. Set RADIUS_AUTH_PORT and
-# RADIUS_ACCT_PORT to choose them.
-RADIUS_FREE_PORTS := $(shell $(PYTHON) -c 'import socket; s = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in "ab"]; [x.bind(("127.0.0.1", 0)) for x in s]; print(*(x.getsockname()[1] for x in s))' 2>/dev/null)
+# FreeRADIUS (Procfile.dev's `radius` and `radius2`, only on PostgreSQL with freeradius installed): two
+# servers, as a site runs them (docs/radius.md, "Two servers"), each on two UDP ports free now, never
+# 1812/1813 (a system FreeRADIUS may hold them): the same numbers reach the worker (RADIUS_SERVERS), which
+# writes both into a router's /radius entries when it is switched to RADIUS mode. Set RADIUS_AUTH_PORT and
+# RADIUS_ACCT_PORT (the first), RADIUS2_AUTH_PORT and RADIUS2_ACCT_PORT (the second) to choose them.
+RADIUS_FREE_PORTS := $(shell $(PYTHON) -c 'import socket; s = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in "abcd"]; [x.bind(("127.0.0.1", 0)) for x in s]; print(*(x.getsockname()[1] for x in s))' 2>/dev/null)
 # HOTSPOT_PORT: the demo Wi-Fi zone's hotspot login page (served by its simulated router): a printed card's
 # QR code opens it (VOUCHER_LOGIN_URL), with the code filled in. A TCP port free now, like the routers' (a fixed
 # default collided between two checkouts); the routers process prints it. `make run HOTSPOT_PORT=8088` fixes it.
@@ -46,7 +47,9 @@ ifeq ($(strip $(DATABASE_URL)$(shell sed -n 's/^DATABASE_URL=//p' .env 2>/dev/nu
 EMBEDDED_DB := 1
 WITH_DB := $(BIN)/python -m demo.embedded_db run --
 endif
-RADIUS_ENV = RADIUS_AUTH_PORT=$${RADIUS_AUTH_PORT:-$(word 1,$(RADIUS_FREE_PORTS))} RADIUS_ACCT_PORT=$${RADIUS_ACCT_PORT:-$(word 2,$(RADIUS_FREE_PORTS))}
+RADIUS_ENV = RADIUS_AUTH_PORT=$${RADIUS_AUTH_PORT:-$(word 1,$(RADIUS_FREE_PORTS))} RADIUS_ACCT_PORT=$${RADIUS_ACCT_PORT:-$(word 2,$(RADIUS_FREE_PORTS))} \
+	RADIUS2_AUTH_PORT=$${RADIUS2_AUTH_PORT:-$(word 3,$(RADIUS_FREE_PORTS))} RADIUS2_ACCT_PORT=$${RADIUS2_ACCT_PORT:-$(word 4,$(RADIUS_FREE_PORTS))} \
+	RADIUS_SERVERS=$${RADIUS_SERVERS:-127.0.0.1:$$RADIUS_AUTH_PORT:$$RADIUS_ACCT_PORT,127.0.0.1:$$RADIUS2_AUTH_PORT:$$RADIUS2_ACCT_PORT}
 
 .PHONY: help install migrate seed seed-steps run run-servers test test-main test-slow lint bench check-system
 

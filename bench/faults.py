@@ -31,6 +31,20 @@ router    A router unreachable (it refuses connections) while 200 of its subscri
           `retry_delay`, and the every-minute health check that finds it back clears the back-off
           and wakes the drainer, whatever the outage's length).
 
+radius-server, radius-db, radius-promote (issue #52): a RADIUS site on the same cluster — a streaming
+          replica made with `pg_basebackup -R`, two `manage.py radius_serve` supervisors with
+          RADIUS_REPLICA_DATABASE_URL, `--radius-subscribers` (5,000) PPPoE logins on one router in
+          RADIUS mode, the script as the router (two servers, the second asked when the first is
+          silent). radius-server: FreeRADIUS 1 SIGKILLed, everyone re-dials through 2. radius-db: the
+          primary stopped for `--radius-outage-minutes` (15) while everyone re-dials (at the start and
+          half-way) and an Interim-Update goes every `--radius-interim` s (60). radius-promote: the
+          primary crashed, the replica promoted, the application and both radius_serve moved to it.
+          Checked: paying logins accepted with the rate limit they had before anything broke, blocked
+          ones refused, every accounting packet acknowledged and, after the spools are replayed,
+          every session in radius_radacct as last sent (no row missing or extra), every answer's
+          post-auth record written. Run them last (radius-promote leaves the primary dead):
+          `--only radius-server,radius-db,radius-promote --customers 8000`.
+
 Each prints what it saw (counts, latencies, errors, recovery times) and PASS/FAIL. Run by hand on a
 quiet machine; not part of the test suite. Figures in bench/README.md and the README.
 """
@@ -254,6 +268,8 @@ class Installation:
         self.var.mkdir(exist_ok=True)
         self.web = self.worker = self.beat = self.gateway = self.simulator = None
         self.worker_starts = 0
+        self.radius_site = None
+        self.cleanups: list = []  # what a drill started besides the above (the replica), undone by down()
 
     # set-up
 
@@ -354,6 +370,10 @@ class Installation:
         for process in (self.web, self.worker, self.beat, self.gateway, self.simulator):
             if process is not None:
                 process.stop(timeout=15)
+        if self.radius_site is not None:
+            self.radius_site.stop_servers()
+        for cleanup in self.cleanups:
+            cleanup()
         from django.db import connections
 
         connections.close_all()
@@ -931,7 +951,558 @@ def drill_router_outage(inst: Installation, args) -> dict:
                         f"150 suspended, 50 active")}
 
 
-DRILLS = {"billing": drill_billing, "postgres": drill_postgres, "redis": drill_redis, "router": drill_router_outage}
+# RADIUS: the database away, a server killed, the replica promoted (issue #52, item 6) -----------------
+#
+# One site for the three drills, made once: the installation's PostgreSQL is the primary; a hot-standby
+# replica is made from it with `pg_basebackup -R` (PostgreSQL 15's binaries, a free port); two
+# `manage.py radius_serve` supervisors (as production runs them: each its own directory, spools, ports
+# and role) with RADIUS_REPLICA_DATABASE_URL naming the replica. `--radius-subscribers` PPPoE logins
+# (5,000) are moved to one router in RADIUS mode; the loader leaves some of them suspended for
+# non-payment or pending, which are the "blocked" ones. The router is this script: it speaks RADIUS
+# itself (bench/_radius.py's generator, 250 requests outstanding), asks the first server and, when it does
+# not answer (3 tries `RADIUS_TRY_TIMEOUT` = 0.5 s apart), the second, as RouterOS does with two /radius
+# entries (its own timeout is 300 ms by default).
+
+RADIUS_SECRET = "faults-radius-secret"
+RADIUS_TRY_TIMEOUT = 0.5
+RADIUS_CONCURRENCY = 250
+MIKROTIK_VENDOR, MIKROTIK_RATE_LIMIT = 14988, 8
+
+
+def rate_limit(reply: bytes) -> str | None:
+    """The Mikrotik-Rate-Limit of an answer (Vendor-Specific 26, vendor 14988, type 8)."""
+    at = 20
+    while at + 2 <= len(reply):
+        kind, length = reply[at], reply[at + 1]
+        if length < 2:
+            return None
+        if kind == 26 and length > 8 and int.from_bytes(reply[at + 2:at + 6], "big") == MIKROTIK_VENDOR \
+                and reply[at + 6] == MIKROTIK_RATE_LIMIT:
+            return reply[at + 8:at + 6 + reply[at + 7]].decode()
+        at += length
+    return None
+
+
+class RadiusServer:
+    def __init__(self, inst: Installation, number: int):
+        self.number = number
+        self.directory = inst.base / f"raddb-{number}"
+        self.auth_port, self.acct_port = free_udp(), free_udp()
+        self.db_user = "ispbill_radius" if number == 1 else f"ispbill_radius_{number}"
+        self.log = inst.base / f"radius-{number}.log"
+        self.process: Process | None = None
+
+    def start(self, env: dict) -> None:
+        self.process = Process(f"radius-{self.number}", [
+            PYTHON, "manage.py", "radius_serve", "--dir", str(self.directory), "--auth-port", str(self.auth_port),
+            "--acct-port", str(self.acct_port), "--db-user", self.db_user, "--check-every", "10",
+        ], env, self.log).start()
+
+    def pending(self) -> int:
+        from radius.config import spool_pending
+
+        return len(spool_pending(self.directory))
+
+
+def free_udp() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RadiusSite:
+    def __init__(self, inst: Installation, args):
+        self.inst, self.args = inst, args
+        self.replica_dir = inst.base / "pgreplica"
+        self.replica_port = free_port()
+        self.servers = [RadiusServer(inst, 1), RadiusServer(inst, 2)]
+        self.logins: list[str] = []
+        self.speed: dict[str, str] = {}  # login -> its Mikrotik-Rate-Limit from the primary, before anything broke
+        self.blocked: set[str] = set()
+        self.router_id = 0
+        self.session_round = 0
+        self.open_sessions: dict[str, tuple[str, float]] = {}  # login -> (Acct-Session-Id, started) open now
+        self.ports: dict[str, int] = {}
+        self.probes = 0  # the Access-Requests that checked a started server answers
+        self.sent: Counter = Counter()  # accounting packets sent, by kind
+        self.answered: Counter = Counter()  # ... and acknowledged by a server
+        self.expect: dict[str, tuple] = {}  # Acct-Session-Id -> (login, started, open, seconds, octets) as last sent
+
+    # the replica
+
+    def make_replica(self) -> float:
+        started = time.monotonic()
+        pg = self.inst.pg
+        if os.geteuid() == 0:
+            shutil.chown(self.inst.base, "postgres")
+        subprocess.run(pg._as_postgres([str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres",
+                                        "-D", str(self.replica_dir), "-R", "-X", "stream", "-c", "fast"]),
+                       check=True, stdout=subprocess.DEVNULL)
+        with open(self.replica_dir / "postgresql.conf", "a") as conf:  # the copy has the primary's port
+            conf.write(f"\nport = {self.replica_port}\n")
+        self.replica_ctl("start", "-l", str(self.inst.base / "replica.log"))
+        self.inst.cleanups.append(lambda: self.replica_ctl("stop", "-m", "fast", check=False))
+        return time.monotonic() - started
+
+    def replica_ctl(self, *args: str, check: bool = True) -> None:
+        subprocess.run(self.inst.pg._as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.replica_dir), "-w", *args]),
+                       check=check, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def replica_caught_up(self, timeout: float = 60) -> float:
+        import psycopg
+
+        started = time.monotonic()
+        with psycopg.connect(f"host=127.0.0.1 port={self.inst.pg.port} dbname={DB_NAME} user=postgres") as conn:
+            target = conn.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+        with psycopg.connect(f"host=127.0.0.1 port={self.replica_port} dbname={DB_NAME} user=postgres") as conn:
+            while not conn.execute(f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn").fetchone()[0]:
+                if time.monotonic() - started > timeout:
+                    raise RuntimeError("the replica did not catch up")
+                time.sleep(0.05)
+        return time.monotonic() - started
+
+    # FreeRADIUS
+
+    def env(self, *, database_port: int, replica: bool) -> dict:
+        return {**self.inst.env, "DATABASE_URL": f"postgres://postgres@127.0.0.1:{database_port}/{DB_NAME}",
+                "RADIUS_REPLICA_DATABASE_URL": f"postgres://127.0.0.1:{self.replica_port}/{DB_NAME}" if replica else "",
+                "RADIUS_DB_PASSWORD": "faults-radius-role", "LOG_LEVEL": "INFO"}
+
+    def start_servers(self, env: dict, servers=None) -> float:
+        started = time.monotonic()
+        for server in servers or self.servers:
+            server.start(env)
+        for server in servers or self.servers:
+            self.wait_answering(server)
+        return time.monotonic() - started
+
+    def wait_answering(self, server: RadiusServer, timeout: float = 90) -> None:
+        """Until the server answers an Access-Request of a paying login (accept or reject: an answer)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if server.process.popen.poll() is not None:
+                raise RuntimeError(f"radius_serve {server.number} exited: see {server.log}")
+            if self.ask_one(server):
+                self.probes += 1  # its answer is recorded in radius_postauth too
+                return
+            time.sleep(0.5)
+        raise RuntimeError(f"FreeRADIUS {server.number} did not answer within {timeout:.0f} s: see {server.log}")
+
+    def ask_one(self, server: RadiusServer) -> bool:
+        import asyncio
+
+        from bench._radius import Client, Codec, Outcome
+
+        async def run():
+            async with Client(Codec(RADIUS_SECRET), server.auth_port, source="127.0.0.1", slots=1, timeout=0.5) as client:
+                return await client.exchange(lambda i: Codec(RADIUS_SECRET).access_request(i, self.logins[0], BENCH_PASSWORD,
+                                                                                            "127.0.0.1", 1), Outcome())
+        return asyncio.run(run()) is not None
+
+    def kill(self, server: RadiusServer) -> None:
+        server.process.kill()
+
+    def stop_servers(self) -> None:
+        for server in self.servers:
+            if server.process is not None:
+                server.process.stop(timeout=15)
+
+    # the router's traffic
+
+    def run(self, requests: list, *, concurrency: int = RADIUS_CONCURRENCY) -> list:
+        """Send each (kind, login, build) through the first server, else the second; returns, in order,
+        (reply or None, the server's number or 0, latency ms)."""
+        import asyncio
+
+        from bench._radius import Client, Codec, Outcome
+
+        codec = Codec(RADIUS_SECRET)
+        results: list = [None] * len(requests)
+
+        async def go():
+            clients = {}
+            for server in self.servers:
+                clients[(server.number, "auth")] = Client(codec, server.auth_port, source="127.0.0.1", slots=concurrency,
+                                                          timeout=RADIUS_TRY_TIMEOUT)
+                clients[(server.number, "acct")] = Client(codec, server.acct_port, source="127.0.0.1", slots=concurrency,
+                                                          timeout=RADIUS_TRY_TIMEOUT)
+            for client in clients.values():
+                await client.__aenter__()
+            queue = iter(enumerate(requests))
+            loop = asyncio.get_running_loop()
+
+            async def worker():
+                for index, (kind, _login, build) in queue:
+                    began = loop.time()
+                    answer = (None, 0, 0.0)
+                    for server in self.servers:
+                        reply = await clients[(server.number, kind)].exchange(lambda i, b=build: b(codec, i), Outcome())
+                        if reply is not None:
+                            answer = (reply, server.number, (loop.time() - began) * 1000)
+                            break
+                    results[index] = answer
+
+            try:
+                await asyncio.gather(*(worker() for _ in range(concurrency)))
+            finally:
+                for client in clients.values():
+                    await client.__aexit__()
+
+        asyncio.run(go())
+        return results
+
+    def port(self, login: str) -> int:
+        if len(self.ports) != len(self.logins):
+            self.ports = {login: n for n, login in enumerate(self.logins, 1)}
+        return self.ports[login]
+
+    def login_request(self, login: str):
+        port = self.port(login)
+        return ("auth", login, lambda codec, i: codec.access_request(i, login, BENCH_PASSWORD, "127.0.0.1", port))
+
+    def acct_request(self, login: str, status: int, session_id: str, *, seconds: int, octets: int):
+        from bench._radius import session_attrs
+
+        port = self.port(login)
+        return ("acct", login, lambda codec, i: codec.accounting_request(
+            i, status, session_attrs(login, session_id, "127.0.0.1", port, seconds=seconds, octets=octets)))
+
+    # sessions: what was sent, so the rows can be checked against it after the replay
+
+    def redial(self, logins: list[str], *, label: str) -> dict:
+        """Each login's open session stopped (Accounting-Stop), then the login asked (Access-Request),
+        then a new session started for each accepted one (Accounting-Start): a router's subscribers
+        dialling again. Returns what the router saw."""
+        from bench._radius import ACCESS_ACCEPT, START, STOP
+
+        self.session_round += 1
+        now = time.time()
+        stops = [(login, session_id, int(now - started), self.octets(session_id))
+                 for login in logins if login in self.open_sessions for session_id, started in [self.open_sessions[login]]]
+        stop_answers = self.run([self.acct_request(login, STOP, session_id, seconds=seconds, octets=octets)
+                                 for login, session_id, seconds, octets in stops])
+        for (login, session_id, seconds, octets), (reply, _server, _ms) in zip(stops, stop_answers, strict=True):
+            self.sent["Stop"] += 1
+            self.answered["Stop"] += reply is not None
+            self.expect[session_id] = (login, self.expect[session_id][1], False, seconds, octets)
+            del self.open_sessions[login]
+        auth_started = time.time()
+        answers = self.run([self.login_request(login) for login in logins])
+        auth_seconds = time.time() - auth_started
+        figures = {"asked": len(logins), "paying": 0, "accepted_at_speed": 0, "paying_refused_or_lost": 0, "blocked": 0,
+                   "blocked_accepted": 0, "lost": 0, "servers": Counter(), "latencies": [], "auth_seconds": auth_seconds,
+                   "stops": len(stops), "stops_answered": sum(r is not None for r, _s, _m in stop_answers)}
+        accepted = []
+        for login, (reply, server, ms) in zip(logins, answers, strict=True):
+            figures["servers"][server] += 1
+            if reply is None:
+                figures["lost"] += 1
+            else:
+                figures["latencies"].append(ms)
+            if login in self.blocked:
+                figures["blocked"] += 1
+                figures["blocked_accepted"] += reply is not None and reply[0] == ACCESS_ACCEPT
+                continue
+            figures["paying"] += 1
+            if reply is not None and reply[0] == ACCESS_ACCEPT and rate_limit(reply) == self.speed[login]:
+                figures["accepted_at_speed"] += 1
+                accepted.append(login)
+            else:
+                figures["paying_refused_or_lost"] += 1
+        starts = []
+        for login in accepted:
+            session_id = f"{label}{self.session_round}-{self.port(login)}"
+            starts.append((login, session_id))
+        start_answers = self.run([self.acct_request(login, START, session_id, seconds=0, octets=0) for login, session_id in starts])
+        for (login, session_id), (reply, _server, _ms) in zip(starts, start_answers, strict=True):
+            self.sent["Start"] += 1
+            self.answered["Start"] += reply is not None
+            self.open_sessions[login] = (session_id, time.time())
+            self.expect[session_id] = (login, time.time(), True, 0, 0)
+        figures["starts"] = len(starts)
+        figures["starts_answered"] = sum(r is not None for r, _s, _m in start_answers)
+        return figures
+
+    def octets(self, session_id: str) -> int:
+        """Each session's byte count grows with every packet: a row that missed the last one shows it."""
+        return self.expect[session_id][4] + 1_000_003
+
+    def interims(self) -> tuple[int, int]:
+        """One Interim-Update for every open session (its time and bytes so far)."""
+        from bench._radius import INTERIM_UPDATE
+
+        sessions = list(self.open_sessions.items())
+        now = time.time()
+        requests, updates = [], []
+        for login, (session_id, started) in sessions:
+            seconds, octets = int(now - started), self.octets(session_id)
+            requests.append(self.acct_request(login, INTERIM_UPDATE, session_id, seconds=seconds, octets=octets))
+            updates.append((session_id, seconds, octets))
+        answers = self.run(requests)
+        for (session_id, seconds, octets), (reply, _server, _ms) in zip(updates, answers, strict=True):
+            self.sent["Interim-Update"] += 1
+            self.answered["Interim-Update"] += reply is not None
+            login, started, is_open, _seconds, _octets = self.expect[session_id]
+            self.expect[session_id] = (login, started, is_open, seconds, octets)
+        return len(requests), sum(r is not None for r, _s, _m in answers)
+
+    def check_rows(self, *, database_port: int) -> dict:
+        """Every session sent against radius_radacct: there, open or closed as sent, with the time and
+        bytes of the last packet sent for it; and no row that was not sent."""
+        import psycopg
+
+        with psycopg.connect(f"host=127.0.0.1 port={database_port} dbname={DB_NAME} user=postgres") as conn:
+            rows = {sid: (stop is None, seconds, octets) for sid, stop, seconds, octets in conn.execute(
+                "SELECT acctsessionid, acctstoptime, acctsessiontime, acctinputoctets FROM radius_radacct WHERE router_id = %s",
+                [self.router_id])}
+        missing = wrong = 0
+        for session_id, (_login, _started, is_open, _seconds, octets) in self.expect.items():
+            row = rows.get(session_id)
+            if row is None:
+                missing += 1
+            elif row[0] != is_open or (octets and row[2] != octets):
+                wrong += 1
+        return {"sessions_sent": len(self.expect), "rows": len(rows), "missing": missing, "wrong": wrong,
+                "extra": len(set(rows) - set(self.expect)),
+                "closed_rows": sum(not r[0] for r in rows.values()), "stops_sent": self.sent["Stop"]}
+
+    def answers_logged(self, *, database_port: int, since: float) -> int:
+        import psycopg
+
+        with psycopg.connect(f"host=127.0.0.1 port={database_port} dbname={DB_NAME} user=postgres") as conn:
+            return conn.execute("SELECT count(*) FROM radius_postauth WHERE router_id = %s AND authdate >= to_timestamp(%s)",
+                                [self.router_id, since]).fetchone()[0]
+
+    def wait_replayed(self, timeout: float) -> float | None:
+        """Seconds until both servers' spools are empty (everything written), None after `timeout`."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if not any(server.pending() for server in self.servers):
+                return time.monotonic() - started
+            time.sleep(0.5)
+        return None
+
+
+BENCH_PASSWORD = "bench-pppoe-pass"  # bench/_common.py's BENCH_PPPOE_PASSWORD
+
+
+def radius_site(inst: Installation, args) -> RadiusSite:
+    if getattr(inst, "radius_site", None) is not None:
+        return inst.radius_site
+    from django.db import connection
+
+    from bench._common import BENCH_PPPOE_PASSWORD
+    from network.models import Router
+
+    assert BENCH_PPPOE_PASSWORD == BENCH_PASSWORD
+    site = RadiusSite(inst, args)
+    router = Router.objects.order_by("pk").first()
+    Router.objects.filter(pk=router.pk).update(host="127.0.0.1", aaa_mode="radius", radius_secret=RADIUS_SECRET, is_active=True,
+                                               radius_require_message_authenticator=False)
+    Router.objects.exclude(pk=router.pk).update(aaa_mode="api")
+    site.router_id = router.pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH chosen AS (SELECT id FROM customers_subscription WHERE connection_type = 'pppoe' AND username <> '' "
+            "AND status IN ('active', 'suspended', 'pending') ORDER BY id LIMIT %s) "
+            "UPDATE customers_subscription SET router_id = %s WHERE id IN (SELECT id FROM chosen)",
+            [args.radius_subscribers, router.pk])
+        cursor.execute("UPDATE customers_subscription SET router_id = (SELECT min(id) FROM network_router WHERE id <> %s) "
+                       "WHERE router_id = %s AND id NOT IN (SELECT id FROM customers_subscription WHERE connection_type = 'pppoe' "
+                       "AND username <> '' AND status IN ('active', 'suspended', 'pending') ORDER BY id LIMIT %s)",
+                       [router.pk, router.pk, args.radius_subscribers])
+        cursor.execute("TRUNCATE radius_radacct, radius_postauth")
+        cursor.execute("SELECT username FROM customers_subscription WHERE router_id = %s ORDER BY id", [router.pk])
+        site.logins = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT status, count(*) FROM customers_subscription WHERE router_id = %s GROUP BY status ORDER BY 1",
+                       [router.pk])
+        statuses = dict(cursor.fetchall())
+    say(f"  RADIUS site: router {router.name} in RADIUS mode with {len(site.logins):,} PPPoE logins ({statuses})")
+    say(f"  replica made and started in {site.make_replica():.1f} s (pg_basebackup -R, port {site.replica_port})")
+    took = site.start_servers(site.env(database_port=inst.pg.port, replica=True))
+    say(f"  two radius_serve supervisors answering in {took:.1f} s (auth ports {site.servers[0].auth_port}, "
+        f"{site.servers[1].auth_port})")
+    say(f"  replica caught up in {site.replica_caught_up():.2f} s")
+    # What each login gets with everything up: the speed to expect, and who is blocked.
+    answers = site.run([site.login_request(login) for login in site.logins])
+    from bench._radius import ACCESS_ACCEPT
+
+    for login, (reply, _server, _ms) in zip(site.logins, answers, strict=True):
+        if reply is None:
+            raise RuntimeError(f"{login} got no answer with everything up")
+        if reply[0] == ACCESS_ACCEPT:
+            site.speed[login] = rate_limit(reply)
+        else:
+            site.blocked.add(login)
+    say(f"  with everything up: {len(site.speed):,} accepted (paying), {len(site.blocked):,} refused (blocked)")
+    opened = site.redial([login for login in site.logins if login in site.speed], label="up")
+    say(f"  {opened['starts_answered']:,} sessions opened (Accounting-Start)")
+    inst.radius_site = site
+    return site
+
+
+
+
+def _wave(figures: dict, name: str) -> str:
+    latencies = figures["latencies"]
+    servers = ", ".join(f"server {n}: {c:,}" for n, c in sorted(figures["servers"].items()) if n) or "none"
+    return (f"{name}: {figures['asked']:,} logins in {figures['auth_seconds']:.1f} s — paying {figures['accepted_at_speed']:,} of "
+            f"{figures['paying']:,} accepted at their speed, blocked {figures['blocked_accepted']} of {figures['blocked']:,} accepted, "
+            f"{figures['lost']} unanswered; p50 {percentile(latencies, 0.5):.1f} ms, p95 {percentile(latencies, 0.95):.1f} ms; "
+            f"answered by {servers}; Stops {figures['stops_answered']:,}/{figures['stops']:,}, "
+            f"Starts {figures['starts_answered']:,}/{figures['starts']:,} acknowledged")
+
+
+def _wave_ok(figures: dict) -> bool:
+    return (figures["accepted_at_speed"] == figures["paying"] and figures["blocked_accepted"] == 0 and figures["lost"] == 0
+            and figures["stops_answered"] == figures["stops"] and figures["starts_answered"] == figures["starts"])
+
+
+def _accounting_line(site: RadiusSite, rows: dict) -> str:
+    sent = ", ".join(f"{kind} {site.answered[kind]:,}/{site.sent[kind]:,}" for kind in ("Start", "Interim-Update", "Stop"))
+    return (f"accounting acknowledged/sent since the site started: {sent}; in radius_radacct: {rows['rows']:,} rows for "
+            f"{rows['sessions_sent']:,} sessions started ({rows['closed_rows']:,} closed, {rows['stops_sent']:,} Stops sent), "
+            f"{rows['missing']} missing, {rows['wrong']} not at their last packet (open/closed, time, bytes), {rows['extra']} extra")
+
+
+def _accounting_ok(site: RadiusSite, rows: dict) -> bool:
+    return (all(site.answered[kind] == site.sent[kind] for kind in site.sent) and rows["missing"] == rows["wrong"] == rows["extra"] == 0
+            and rows["rows"] == rows["sessions_sent"] and rows["closed_rows"] == rows["stops_sent"])
+
+
+def drill_radius_db(inst: Installation, args) -> dict:
+    """The primary PostgreSQL stopped for --radius-outage-minutes while every subscriber re-dials (at
+    the start and again half-way) and accounting flows (an Interim-Update for every session every
+    --radius-interim seconds): paying ones accepted at their speed from the replica, blocked ones
+    refused, every accounting packet acknowledged and, after the primary is back, in radius_radacct."""
+    from django.db import connections
+
+    site = radius_site(inst, args)
+    outage = args.radius_outage_minutes * 60
+    say(f"\n[radius-db] primary PostgreSQL stopped for {outage / 60:g} min; {len(site.logins):,} subscribers re-dial at "
+        f"the start and half-way, Interim-Update for every session every {args.radius_interim:g} s")
+    since = time.time()
+    connections.close_all()
+    took = inst.pg.stop("fast")
+    began = time.monotonic()
+    say(f"  primary stopped ({took:.1f} s)")
+    waves = [site.redial(site.logins, label="db")]
+    say("  " + _wave(waves[0], "re-dial at the start"))
+    interims = [0, 0]
+    half_done = False
+    next_round = began + args.radius_interim
+    while True:
+        time.sleep(max(0.0, min(next_round, began + outage) - time.monotonic()))
+        if time.monotonic() - began >= outage:
+            break
+        next_round += args.radius_interim
+        if not half_done and time.monotonic() - began >= outage / 2:
+            half_done = True
+            waves.append(site.redial(site.logins, label="dbhalf"))
+            say("  " + _wave(waves[-1], f"re-dial at {(time.monotonic() - began) / 60:.1f} min"))
+            continue
+        sent, answered = site.interims()
+        interims[0] += sent
+        interims[1] += answered
+        say(f"  {(time.monotonic() - began) / 60:5.1f} min: Interim-Updates {answered:,}/{sent:,} acknowledged; spools "
+            f"{sum(server.pending() for server in site.servers)} file(s)")
+    down_for = time.monotonic() - began
+    inst.pg.start()
+    say(f"  primary started again after {down_for / 60:.1f} min")
+    replayed = site.wait_replayed(args.radius_settle)
+    say(f"  spools replayed into the primary {replayed:.1f} s after it was back" if replayed is not None
+        else f"  spools NOT empty {args.radius_settle:.0f} s after the primary was back")
+    rows = site.check_rows(database_port=inst.pg.port)
+    asked = sum(w["asked"] - w["lost"] for w in waves)
+    logged = site.answers_logged(database_port=inst.pg.port, since=since)
+    say("  " + _accounting_line(site, rows))
+    say(f"  answers given during the outage: {asked:,}; their records in radius_postauth after the replay: {logged:,}")
+    passed = all(_wave_ok(w) for w in waves) and _accounting_ok(site, rows) and replayed is not None and logged == asked
+    summary = (f"{down_for / 60:.1f} min down; " + "; ".join(_wave(w, n) for w, n in zip(waves, ("at the start", "half-way"), strict=False))
+               + f"; Interim-Updates {interims[1]:,}/{interims[0]:,}; replayed {replayed if replayed is None else round(replayed, 1)} s "
+               + f"after; {_accounting_line(site, rows)}; post-auth records {logged:,} of {asked:,} answers")
+    say(f"  {'PASS' if passed else 'FAIL'}")
+    return {"drill": "radius-db", "passed": passed, "summary": summary, "load": load_average()}
+
+
+def drill_radius_server(inst: Installation, args) -> dict:
+    """One FreeRADIUS of two killed (its radius_serve and FreeRADIUS, SIGKILL): every subscriber re-dials
+    and sends accounting through the other."""
+    site = radius_site(inst, args)
+    first = site.servers[0]
+    say(f"\n[radius-server] FreeRADIUS 1 killed (radius_serve and its freeradius, SIGKILL); {len(site.logins):,} re-dial")
+    site.kill(first)
+    wave = site.redial(site.logins, label="kill")
+    say("  " + _wave(wave, "re-dial with server 1 dead"))
+    sent, answered = site.interims()
+    say(f"  Interim-Updates {answered:,}/{sent:,} acknowledged (by server 2)")
+    left = first.pending()
+    restart = site.start_servers(site.env(database_port=inst.pg.port, replica=True), [first])
+    say(f"  server 1 started again, answering in {restart:.1f} s ({left} spool file(s) it left, replayed by it now)")
+    replayed = site.wait_replayed(args.radius_settle)
+    rows = site.check_rows(database_port=inst.pg.port)
+    say("  " + _accounting_line(site, rows))
+    passed = _wave_ok(wave) and wave["servers"].get(1, 0) == 0 and answered == sent and _accounting_ok(site, rows) and replayed is not None
+    summary = f"{_wave(wave, 're-dial')}; Interim-Updates {answered:,}/{sent:,}; {_accounting_line(site, rows)}; server 1 back in {restart:.1f} s"
+    say(f"  {'PASS' if passed else 'FAIL'}")
+    return {"drill": "radius-server", "passed": passed, "summary": summary, "load": load_average()}
+
+
+def drill_radius_promote(inst: Installation, args) -> dict:
+    """The primary lost (stopped -m immediate, as a crash) and the replica promoted (pg_ctl promote):
+    logins go on from it at once; then the application (DATABASE_URL) and both radius_serve follow it:
+    a suspension made there counts at the next login, and the accounting spooled meanwhile is written
+    into it."""
+    from django.db import connection, connections
+
+    site = radius_site(inst, args)
+    say("\n[radius-promote] primary crashed (pg_ctl stop -m immediate), replica promoted (pg_ctl promote)")
+    since = time.time()
+    connections.close_all()
+    inst.pg.stop("immediate")
+    began = time.monotonic()
+    site.replica_ctl("promote")
+    say(f"  promoted in {time.monotonic() - began:.1f} s")
+    before = site.redial(site.logins, label="promo")
+    say("  " + _wave(before, "re-dial before anything follows (FreeRADIUS reads the promoted server as its replica)"))
+    # The application follows: DATABASE_URL = the promoted server (here: this process's connection).
+    connection.settings_dict.update(PORT=str(site.replica_port))
+    from customers.models import Subscription
+    from usecases.subscription_suspend import subscription_suspend
+
+    target = next(login for login in site.logins if login in site.speed)
+    subscription = Subscription.objects.get(username=target, router_id=site.router_id)
+    subscription_suspend(actor=None, subscription=subscription, reason="fault drill: suspended on the promoted server",
+                         suspension_type="non_payment")
+    site.blocked.add(target)
+    del site.speed[target]
+    say(f"  the application on the promoted server: {target} suspended")
+    probes = site.probes
+    site.stop_servers()
+    restart = site.start_servers(site.env(database_port=site.replica_port, replica=False))
+    say(f"  both radius_serve restarted on DATABASE_URL = the promoted server, answering in {restart:.1f} s")
+    # The Stops answered while nothing could write them are in the spools: until the replay has written
+    # them, those sessions count as open (docs/radius.md: "a Stop answered while PostgreSQL was away").
+    replayed = site.wait_replayed(args.radius_settle)
+    say(f"  spools replayed into the promoted server {replayed:.1f} s after the restart" if replayed is not None
+        else "  spools NOT empty")
+    after = site.redial(site.logins, label="promoted")
+    say("  " + _wave(after, "re-dial after"))
+    site.wait_replayed(args.radius_settle)
+    rows = site.check_rows(database_port=site.replica_port)
+    asked = before["asked"] - before["lost"] + after["asked"] - after["lost"] + site.probes - probes
+    logged = site.answers_logged(database_port=site.replica_port, since=since)
+    say("  " + _accounting_line(site, rows))
+    say(f"  answers since the crash: {asked:,}; their records in radius_postauth on the promoted server: {logged:,}")
+    passed = _wave_ok(before) and _wave_ok(after) and _accounting_ok(site, rows) and replayed is not None and logged == asked
+    summary = (f"{_wave(before, 'before following')}; {_wave(after, 'after')}; {target} suspended on the promoted server, refused "
+               f"at its next login; {_accounting_line(site, rows)}; post-auth records {logged:,} of {asked:,}")
+    say(f"  {'PASS' if passed else 'FAIL'}")
+    return {"drill": "radius-promote", "passed": passed, "summary": summary, "load": load_average()}
+
+
+DRILLS = {"billing": drill_billing, "postgres": drill_postgres, "redis": drill_redis, "router": drill_router_outage,
+          "radius-server": drill_radius_server, "radius-db": drill_radius_db, "radius-promote": drill_radius_promote}
 
 
 def main() -> None:
@@ -944,6 +1515,10 @@ def main() -> None:
     parser.add_argument("--router-seconds", type=float, default=120.0)
     parser.add_argument("--router-settle", type=float, default=2400.0)
     parser.add_argument("--billing-timeout", type=float, default=900.0)
+    parser.add_argument("--radius-subscribers", type=int, default=5000, help="PPPoE logins on the RADIUS router (5,000)")
+    parser.add_argument("--radius-outage-minutes", type=float, default=15.0, help="how long radius-db keeps the primary stopped (15)")
+    parser.add_argument("--radius-interim", type=float, default=60.0, help="seconds between Interim-Update rounds (60)")
+    parser.add_argument("--radius-settle", type=float, default=900.0, help="how long to wait for the spools to be replayed")
     parser.add_argument("--base", help="work in this directory, reusing the cluster a --keep run left there (saves the migrations)")
     parser.add_argument("--keep", action="store_true", help="leave the temporary directory (logs, the cluster) behind")
     args = parser.parse_args()

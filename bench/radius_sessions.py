@@ -23,13 +23,23 @@ answered by the selector the page uses (`radius.selectors.session_log_page`, the
 and radius_radacct, first page of 50 with its customers and routers), checking the session is
 found; and `--page-searches` of the same through the page itself (`staff:session-log`, Django's test
 client, a staff user with the Manager role: form, permission, selector, template). p50/p95/max of
-each, and the EXPLAIN (ANALYZE, BUFFERS) of one search.
+each, and the EXPLAIN (ANALYZE, BUFFERS) of one search. Then the page's other common reads, each
+through the page (GET, rendered): a login (all time and over a month), a customer, a NAS (router) on
+one day, every session of one day, and no criteria (the newest sessions first) — its first page, the
+19 pages after it each reached by the previous page's "Older" link (keyset pagination on (start, id):
+no OFFSET, no COUNT(*)), and a page months back.
+
+The disk is checked before a load (about 400 bytes a session: ~19 GiB at 50 million); `--drop` drops
+the database at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import re
+import shutil
 import statistics
 import sys
 import time
@@ -228,6 +238,7 @@ def measure(rows: int, searches: int, page_searches: int) -> None:
     from django.urls import reverse
     from django.utils import timezone
 
+    from customers.models import Customer
     from ispbill.accounts.models import User
     from ispbill.accounts.services import roles_ensure_defaults
     from radius.selectors import SessionLogQuery, session_log_page
@@ -235,35 +246,23 @@ def measure(rows: int, searches: int, page_searches: int) -> None:
     targets = pick_targets(rows, searches + page_searches)
     # Warm-up: a few searches not timed.
     for _, ip, at in targets[:5]:
-        session_log_page(SessionLogQuery(ip=ip, at=at, branch_ids=None), page=1)
+        session_log_page(SessionLogQuery(ip=ip, at=at, branch_ids=None))
     times, missed = [], 0
     for radacctid, ip, at in targets[:searches]:
         started = time.perf_counter()
-        found, _ = session_log_page(SessionLogQuery(ip=ip, at=at, branch_ids=None), page=1)
+        found, _ = session_log_page(SessionLogQuery(ip=ip, at=at, branch_ids=None))
         times.append((time.perf_counter() - started) * 1000)
         missed += radacctid not in {row.radacctid for row in found}
     percentiles("IP + moment, selector (first page)", times)
     if missed:
         sys.exit(f"{missed} searches did not find their session")
 
-    # The other searches of the page, first page each: a login over a month, a customer, one day.
+    # The page's common reads, each through the page itself (GET: session, permission, form, selector,
+    # template), as staff ask them: a login (all time, and over a month), a customer, a NAS (router) on
+    # one day, every session of one day, and no criteria at all (the newest first) — its first page and
+    # the pages after it, each reached by the previous page's "Older" link (keyset: no offset, no count).
     from radius.models import SessionLog
-
-    rng = random.Random(11)
-    cases = {"login, one month": [], "customer account (all time)": [], "date range, one day (all sessions)": []}
-    for radacctid, _ip, at in targets[:20]:
-        row = SessionLog.objects.filter(radacctid=radacctid).values("username", "customer_id").first()
-        day = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
-        for label, query in (
-            ("login, one month", SessionLogQuery(username=row["username"], start=day - timedelta(days=30), end=day, branch_ids=None)),
-            ("customer account (all time)", SessionLogQuery(customer_id=row["customer_id"], branch_ids=None)),
-            ("date range, one day (all sessions)", SessionLogQuery(start=day, end=day + timedelta(days=1), branch_ids=None)),
-        ):
-            started = time.perf_counter()
-            session_log_page(query, page=rng.choice((1, 2)))
-            cases[label].append((time.perf_counter() - started) * 1000)
-    for label, times in cases.items():
-        percentiles(label, times)
+    from radius.selectors import SessionLogCursor
 
     roles_ensure_defaults()
     user, _ = User.objects.get_or_create(username="bench-compliance", defaults={"kind": "staff"})
@@ -271,14 +270,53 @@ def measure(rows: int, searches: int, page_searches: int) -> None:
     client = Client()
     client.force_login(user)
     url = reverse("staff:session-log")
+
+    def get(params: dict) -> tuple[float, object]:
+        started = time.perf_counter()
+        response = client.get(url, params)
+        took = (time.perf_counter() - started) * 1000
+        assert response.status_code == 200, (params, response.status_code)
+        return took, response
+
+    client.get(url)  # warm-up
+    cases: dict[str, list[float]] = {}
+    for radacctid, _ip, at in targets[:page_searches]:
+        row = SessionLog.objects.filter(radacctid=radacctid).values("username", "customer_id", "router_id").first()
+        account = Customer.objects.filter(pk=row["customer_id"]).values_list("account_number", flat=True).first()
+        day = timezone.localtime(at).date()
+        asked = {
+            "login (all time)": {"username": row["username"]},
+            "login, one month": {"username": row["username"], "start": (day - timedelta(days=30)).strftime("%d/%m/%Y"),
+                                 "end": day.strftime("%d/%m/%Y")},
+            "customer account (all time)": {"customer": account},
+            "NAS (router) on one day": {"router": row["router_id"], "start": day.strftime("%d/%m/%Y"), "end": day.strftime("%d/%m/%Y")},
+            "every session of one day": {"start": day.strftime("%d/%m/%Y"), "end": day.strftime("%d/%m/%Y")},
+        }
+        for label, params in asked.items():
+            took, response = get(params)
+            assert b"data-session=" in response.content, (label, params)
+            cases.setdefault(label, []).append(took)
+    for _ in range(max(1, page_searches // 20)):
+        cursor = ""
+        for page in range(1, 21):
+            took, response = get({"after": cursor} if cursor else {})
+            cases.setdefault("no criteria, newest first: page 1" if page == 1 else "no criteria: pages 2-20 (Older link)", []).append(took)
+            found = re.search(rb'after=([0-9n]+_[0-9]+)" rel="next"', response.content)
+            assert found, page
+            cursor = found.group(1).decode()
+    deep = SessionLogCursor(targets[0][2], 0).encode()  # a page months back, as its Older link would ask
+    for _ in range(max(1, page_searches // 5)):
+        cases.setdefault("no criteria, a page months back (cursor)", []).append(get({"after": deep})[0])
+    for label, times in cases.items():
+        percentiles(f"the page: {label}", times)
+
     times = []
     for radacctid, ip, at in targets[searches:]:
         local = timezone.localtime(at)
-        started = time.perf_counter()
-        response = client.get(url, {"ip": ip, "at": local.strftime("%d/%m/%Y %H:%M:%S")})
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200 and f'data-session="{radacctid:x}"'.encode() in response.content, (ip, local)
-    percentiles("IP + moment, the page (GET, rendered)", times)
+        took, response = get({"ip": ip, "at": local.strftime("%d/%m/%Y %H:%M:%S")})
+        times.append(took)
+        assert f'data-session="{radacctid:x}"'.encode() in response.content, (ip, local)
+    percentiles("the page: IP + moment (GET, rendered)", times)
 
     radacctid, ip, at = targets[0]
     from radius.selectors import session_log_queryset
@@ -286,6 +324,11 @@ def measure(rows: int, searches: int, page_searches: int) -> None:
     sql, params = session_log_queryset(SessionLogQuery(ip=ip, at=at, branch_ids=None))[:51].query.sql_with_params()
     from django.db import connection
 
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        print("\n".join(row[0] for row in cursor.fetchall()))
+    # And the list's first page with no criteria: the log's part (the months' start indexes merged).
+    sql, params = SessionLog.objects.order_by("-acctstarttime", "-radacctid").values_list("radacctid")[:51].query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         print("\n".join(row[0] for row in cursor.fetchall()))
@@ -299,7 +342,9 @@ def main() -> None:
     parser.add_argument("--page-searches", type=int, default=100)
     parser.add_argument("--reload", action="store_true")
     parser.add_argument("--load-only", action="store_true")
+    parser.add_argument("--drop", action="store_true", help="drop the bench database at the end (it takes ~19 GiB at 50 M rows)")
     args = parser.parse_args()
+    base_url = os.environ.get("DATABASE_URL", "")
     setup_django(DB_NAME)
     from _common import load_customers
 
@@ -307,12 +352,27 @@ def main() -> None:
         print(f"Loading {args.customers:,} customers into {DB_NAME}", flush=True)
         load_customers(args.customers)
     if args.reload or loaded_rows() != args.rows:
+        # Room first: about 400 bytes a session (table and indexes; 18.6 GiB at 50 million), plus a margin.
+        data_directory = _fetch("SHOW data_directory")[0][0]
+        free, needed = shutil.disk_usage(data_directory).free, args.rows * 400 * 1.2
+        print(f"Free on {data_directory}'s disk: {free / 2**30:.1f} GiB; the load needs about {needed / 2**30:.1f} GiB", flush=True)
+        if free < needed:
+            sys.exit("Not enough disk for the load: fewer --rows, or free some space")
         print(f"Loading {args.rows:,} sessions into the session log", flush=True)
         load_sessions(args.rows)
     sizes()
     if not args.load_only:
         print(f"Searches ({args.rows:,} sessions in the log):", flush=True)
         measure(args.rows, args.searches, args.page_searches)
+    if args.drop:
+        from django.db import connection
+
+        connection.close()
+        import psycopg
+
+        with psycopg.connect(base_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{DB_NAME}" WITH (FORCE)')
+        print(f"Dropped {DB_NAME}", flush=True)
 
 
 if __name__ == "__main__":

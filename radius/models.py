@@ -104,6 +104,9 @@ class Session(models.Model):
             # The usage collector: sessions that reported since its last run.
             models.Index(fields=["acctupdatetime"], name="radacct_updated_idx"),
             models.Index(fields=["framedipaddress", "acctstarttime"], name="radacct_ip_time_idx"),
+            # The session-log page's newest-first list and date ranges (keyset pages on (start, id)):
+            # without it every page sorted the table (docs/radius.md, "Session logs").
+            models.Index(fields=["acctstarttime", "radacctid"], name="radacct_start_idx"),
         ]
 
     def __str__(self) -> str:
@@ -234,7 +237,7 @@ class SessionLog(models.Model):
     # No database constraints: the log outlives routers, subscriptions and customers. The customer is
     # the subscription's when the session was moved here (a subscription later moved to another
     # customer does not rewrite who had the address then).
-    # Indexed only where a search needs it (the customer, below): 50 million rows carry every index.
+    # Indexed only where a search needs it (the customer and the router, below): 50 million rows carry every index.
     router = models.ForeignKey(
         "network.Router", null=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
@@ -258,6 +261,8 @@ class SessionLog(models.Model):
             # A date range in start order (the list's pages, the export): with the id, the list's whole
             # order, so a page merges the months' index scans instead of sorting the range.
             models.Index(fields=["acctstarttime", "radacctid"], name="radius_log_start_idx"),
+            # A router's sessions (of a day, newest first): the NAS the regulator names.
+            models.Index(fields=["router", "acctstarttime", "radacctid"], name="radius_log_router_idx"),
         ]
 
     def __str__(self) -> str:

@@ -85,6 +85,7 @@ class SessionLogQuery:
     at: datetime | None = None
     username: str | None = None
     customer_id: int | None = None
+    router_id: int | None = None
     start: datetime | None = None
     end: datetime | None = None
     branch_ids: frozenset[int] | None = field(kw_only=True)
@@ -96,7 +97,40 @@ class SessionLogQuery:
 
     @property
     def is_empty(self) -> bool:
-        return not any((self.ip, self.at, self.username, self.customer_id, self.start, self.end))
+        return not any((self.ip, self.at, self.username, self.customer_id, self.router_id, self.start, self.end))
+
+
+_CURSOR_LATEST = 7_258_118_400_000_000  # 2200-01-01 in µs since 1970
+
+
+@dataclass(frozen=True)
+class SessionLogCursor:
+    """Where a page of the list ends: its last row's (start, id). The next page is the rows after it
+    in the list's order (keyset pagination): each table reads its (start, id) index from there, so
+    page 1,000 costs what page 1 does, and nothing is counted. In the URL as `<start µs since the
+    epoch>_<id>` (`n_<id>` for a session without a start, which radius_radacct may hold: listed last)."""
+
+    start: datetime | None
+    radacctid: int
+
+    def encode(self) -> str:
+        if self.start is None:
+            return f"n_{self.radacctid}"
+        delta = self.start - datetime(1970, 1, 1, tzinfo=UTC)
+        return f"{(delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds}_{self.radacctid}"
+
+    @classmethod
+    def decode(cls, text: str) -> SessionLogCursor:
+        """Raises ValueError for anything `encode` does not make (or out of datetime's range)."""
+        start, sep, radacctid = text.partition("_")
+        if not sep or not radacctid.isascii() or not radacctid.isdigit() or len(radacctid) > 19:
+            raise ValueError(text)
+        if start == "n":
+            return cls(None, int(radacctid))
+        # RADIUS times are unsigned seconds since 1970; no session starts after 2200.
+        if not start.isascii() or not start.isdigit() or len(start) > 17 or int(start) >= _CURSOR_LATEST:
+            raise ValueError(text)
+        return cls(datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(start)), int(radacctid))
 
 
 @dataclass
@@ -137,6 +171,8 @@ def _filtered(qs, query: SessionLogQuery, *, customer_field: str, may_be_open: b
         qs = qs.filter(username=query.username)
     if query.customer_id:
         qs = qs.filter(**{customer_field: query.customer_id})
+    if query.router_id:
+        qs = qs.filter(router_id=query.router_id)
     if query.start:
         qs = qs.filter(Q(acctstoptime__gte=query.start) | Q(acctstoptime__isnull=True) if may_be_open else Q(acctstoptime__gte=query.start))
     if query.end:
@@ -190,26 +226,51 @@ def _ordered_branches(query: SessionLogQuery, *, newest_first: bool):
             recent.order_by(F("acctstarttime").asc(nulls_first=True), "radacctid"))
 
 
+def _older_than(qs, cursor: SessionLogCursor | None):
+    """The rows with a start after `cursor` in newest-first order, among rows that have a start. The
+    `start <= S` term is what PostgreSQL's index scan starts from; the OR only settles the ties."""
+    if cursor is None:
+        return qs
+    if cursor.start is None:  # the list has reached the sessions without a start: none of these is left
+        return qs.none()
+    return qs.filter(Q(acctstarttime__lt=cursor.start) | Q(acctstarttime=cursor.start, radacctid__lt=cursor.radacctid),
+                     acctstarttime__lte=cursor.start)
+
+
 def _rows(values) -> list[SessionLogRow]:
     return [SessionLogRow(**value) for value in values]
 
 
-def session_log_page(query: SessionLogQuery, *, page: int, per_page: int = 50) -> tuple[list[SessionLogRow], bool]:
-    """One page of matches, newest start first, with the customers and routers of its rows; and
-    whether a next page exists (no count: a month holds millions of sessions)."""
-    offset = (page - 1) * per_page
-    wanted = offset + per_page + 1
-    archived, recent = _ordered_branches(query, newest_first=True)
-    merged = heapq.merge(list(archived[:wanted]), list(recent[:wanted]), key=_order_key, reverse=True)
-    rows = _rows(islice(merged, offset, wanted))
-    has_next = len(rows) > per_page
-    rows = rows[:per_page]
+def session_log_page(
+    query: SessionLogQuery, *, after: SessionLogCursor | None = None, per_page: int = 50
+) -> tuple[list[SessionLogRow], SessionLogCursor | None]:
+    """One page of matches, newest start first, beginning after `after` (None: the newest), with the
+    customers and routers of its rows; and the cursor of the next page (None: this is the last). No
+    count and no offset: a month holds millions of sessions, and an empty query is the whole log,
+    newest first. Each table is read in (start, id) order from the cursor (`start DESC, id DESC`, the
+    backward scan of its (start, id) index — or of (router, start, id), (username, start) …) and at
+    most `per_page + 1` rows each; radius_radacct's rows without a start come last, read only once
+    everything with one has been listed."""
+    wanted = per_page + 1
+    archived, recent = _session_log_branches(query)
+    archived = _older_than(archived, after).order_by("-acctstarttime", "-radacctid")
+    dated = _older_than(recent.filter(acctstarttime__isnull=False), after).order_by("-acctstarttime", "-radacctid")
+    rows = _rows(islice(heapq.merge(list(archived[:wanted]), list(dated[:wanted]), key=_order_key, reverse=True), wanted))
+    if len(rows) < wanted:
+        undated = recent.filter(acctstarttime__isnull=True)
+        if after is not None and after.start is None:
+            undated = undated.filter(radacctid__lt=after.radacctid)
+        rows += _rows(undated.order_by("-radacctid")[: wanted - len(rows)])
+    following = None
+    if len(rows) > per_page:
+        rows = rows[:per_page]
+        following = SessionLogCursor(rows[-1].acctstarttime, rows[-1].radacctid)
     customers = Customer.objects.only("pk", "name", "account_number").in_bulk({row.customer_ref for row in rows if row.customer_ref})
     routers = Router.objects.in_bulk({row.router_id for row in rows if row.router_id})
     for row in rows:
         row.customer = customers.get(row.customer_ref)
         row.router = routers.get(row.router_id)
-    return rows, has_next
+    return rows, following
 
 
 def session_log_count(query: SessionLogQuery) -> int:

@@ -18,7 +18,7 @@ from ispbill.core.models import AuditLog
 from ispbill.core.statements import on_postgresql
 from radius import services, sql
 from radius.models import Session, SessionLog
-from radius.selectors import SessionLogQuery, session_log_page
+from radius.selectors import SessionLogCursor, SessionLogQuery, session_log_page
 from tests.billing.test_billing_screens import settings_post, settings_row
 from tests.factories import RouterFactory, UserFactory, make_subscription
 from usecases.session_log_maintain import session_log_maintain
@@ -53,7 +53,7 @@ def accounted(*, start, stop=None, ip=IP, subscription=None, username="alice", r
 
 
 def found(**criteria) -> list[str]:
-    rows, _ = session_log_page(SessionLogQuery(**criteria, branch_ids=None), page=1)
+    rows, _ = session_log_page(SessionLogQuery(**criteria, branch_ids=None))
     return [row.acctsessionid for row in rows]
 
 
@@ -111,15 +111,67 @@ def test_login_customer_and_date_range_searches_and_pages(client):
     recent = accounted(start=timezone.now() - timedelta(hours=1), subscription=subscription, username="rina")
 
     assert len(found(username="sumon")) == 1
-    page_one, more = session_log_page(SessionLogQuery(customer_id=subscription.customer_id, branch_ids=None), page=1)
-    page_two, last = session_log_page(SessionLogQuery(customer_id=subscription.customer_id, branch_ids=None), page=2)
-    assert (len(page_one), more, len(page_two), last) == (50, True, 6, False)
+    page_one, more = session_log_page(SessionLogQuery(customer_id=subscription.customer_id, branch_ids=None))
+    page_two, last = session_log_page(SessionLogQuery(customer_id=subscription.customer_id, branch_ids=None), after=more)
+    assert (len(page_one), len(page_two), last) == (50, 6, None)
+    assert more == SessionLogCursor(page_one[-1].acctstarttime, page_one[-1].radacctid)
     assert page_one[0].acctsessionid == recent.acctsessionid and page_one[0].customer == subscription.customer
+    assert not {row.radacctid for row in page_one} & {row.radacctid for row in page_two}
     in_range = found(start=base + timedelta(hours=10), end=base + timedelta(hours=12))
     assert len(in_range) == 2  # hours 10 and 11: the 9 o'clock one ended at 9:50, the 12 o'clock one starts at the end
     client.force_login(UserFactory(roles=["Manager"]))
-    response = client.get(reverse("staff:session-log"), {"customer": subscription.customer.account_number, "page": "2"})
+    first = client.get(reverse("staff:session-log"), {"customer": subscription.customer.account_number})
+    assert first.context["next_cursor"] == more.encode() and f"after={more.encode()}" in first.content.decode()
+    response = client.get(reverse("staff:session-log"), {"customer": subscription.customer.account_number, "after": more.encode()})
     assert response.status_code == 200 and response.content.count(b"data-session=") == 6
+    assert response.context["next_cursor"] == "" and 'rel="first"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_no_criteria_lists_every_session_newest_first_in_keyset_pages_across_both_tables(client):
+    """The default list: the log and radius_radacct merged by (start, id) — ties on the start broken
+    by the id — page after page from each one's last row, each session once, none skipped; the
+    sessions of radius_radacct without a start last."""
+    base = timezone.now() - timedelta(days=30)
+    made = []
+    for n in range(60):  # three sessions to each start: the ties cross a page's end
+        start = base + timedelta(hours=n // 3)
+        made.append(logged(start=start, stop=start + timedelta(minutes=30)) if n % 2 else accounted(start=start, stop=start + timedelta(minutes=30)))
+    undated = [accounted(start=None) for _ in range(3)]
+    expected = sorted(made, key=lambda s: (s.acctstarttime, s.radacctid), reverse=True) + sorted(undated, key=lambda s: s.radacctid, reverse=True)
+
+    seen, after = [], None
+    while True:
+        rows, after = session_log_page(SessionLogQuery(branch_ids=None), after=after, per_page=7)
+        seen += [row.acctsessionid for row in rows]
+        if after is None:
+            break
+    assert seen == [s.acctsessionid for s in expected]
+
+    client.force_login(UserFactory(roles=["Manager"]))
+    response = client.get(reverse("staff:session-log"))
+    assert response.status_code == 200 and response.content.count(b"data-session=") == 50
+    assert [row.acctsessionid for row in response.context["rows"]] == [s.acctsessionid for s in expected[:50]]
+
+
+@pytest.mark.django_db
+def test_a_router_and_a_day_find_that_nas_sessions_only(client):
+    core, edge = RouterFactory(name="core-1"), RouterFactory(name="edge-1")
+    day = timezone.localdate() - timedelta(days=12)
+    noon = local(day.year, day.month, day.day, 12, 0)
+    on_core = logged(start=noon, stop=noon + timedelta(hours=1), router=core)
+    overnight = logged(start=noon - timedelta(hours=20), stop=noon - timedelta(hours=10), router=core)  # from the day before
+    logged(start=noon, stop=noon + timedelta(hours=1), router=edge)
+    logged(start=noon - timedelta(days=1), stop=noon - timedelta(days=1, hours=-1), router=core)  # the day before
+    recent_core = accounted(start=timezone.now() - timedelta(hours=1), router=core)
+
+    assert found(router_id=core.pk, start=noon - timedelta(hours=12), end=noon + timedelta(hours=12)) == [
+        on_core.acctsessionid, overnight.acctsessionid]
+    assert found(router_id=core.pk)[0] == recent_core.acctsessionid
+    client.force_login(UserFactory(roles=["Manager"]))
+    response = client.get(reverse("staff:session-log"), {"router": core.pk, "start": day.strftime("%d/%m/%Y"), "end": day.strftime("%d/%m/%Y")})
+    assert response.status_code == 200
+    assert [row.acctsessionid for row in response.context["rows"]] == [on_core.acctsessionid, overnight.acctsessionid]
 
 
 # The nightly upkeep --------------------------------------------------------------------------------
@@ -263,7 +315,7 @@ def test_export_streams_every_row_of_the_range_as_csv_and_is_audited(client):
     assert lines[1][9:11] == ["1000", "5000"]
     entry = AuditLog.objects.get(action="radius.session_log_export")
     assert entry.actor == manager
-    assert entry.after == {"ip": IP, "at": "", "username": "", "customer": "", "from": "2026-03-03", "to": "2026-03-04", "rows": 3}
+    assert entry.after == {"ip": IP, "at": "", "username": "", "customer": "", "router": "", "from": "2026-03-03", "to": "2026-03-04", "rows": 3}
 
 
 @pytest.mark.django_db
@@ -278,10 +330,14 @@ def test_export_streams_every_row_of_the_range_as_csv_and_is_audited(client):
     ({"start": "05/03/2026", "end": "01/03/2026"}, "end"),
     ({"username": "a" * 300}, "username"),
     ({"customer": "CT-0000-99999"}, "customer"),
-    ({"ip": IP, "page": "NaN"}, "page"),
-    ({"ip": IP, "page": "0"}, "page"),
-    ({"ip": IP, "page": "1" + "0" * 30}, "page"),
-    ({"ip": ""}, "__all__"),
+    ({"ip": IP, "after": "NaN"}, "after"),
+    ({"ip": IP, "after": "0"}, "after"),
+    ({"ip": IP, "after": "1" + "0" * 30 + "_1"}, "after"),
+    ({"after": "99999999999999999_1"}, "after"),  # past datetime's range
+    ({"after": "n_-1"}, "after"),
+    ({"after": "1_" + "9" * 30}, "after"),
+    ({"router": "NaN"}, "router"),
+    ({"router": "999999"}, "router"),
 ])
 def test_malformed_searches_are_refused_with_a_form_error(client, params, field):
     client.force_login(UserFactory(roles=["Manager"]))

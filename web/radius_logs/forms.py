@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.selectors import customers_visible_to
 from ispbill.core.forms import DATETIME_INPUT_FORMATS, LocaleDateField, LocaleDateTimeField, MarkInvalidMixin
-from radius.selectors import SessionLogQuery
+from network.selectors import routers_visible_to
+from radius.selectors import SessionLogCursor, SessionLogQuery
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100  # outside this no session exists (and date + 1 day never overflows)
-PAGE_MAX = 200  # 10,000 sessions; past that, narrow the search or export the range
 
 
 class SessionLogSearchForm(MarkInvalidMixin, forms.Form):
@@ -24,14 +24,26 @@ class SessionLogSearchForm(MarkInvalidMixin, forms.Form):
     )
     username = forms.CharField(label=_("Login"), max_length=253, required=False)
     customer = forms.CharField(label=_("Customer account number"), max_length=40, required=False)
+    router = forms.ModelChoiceField(label=_("NAS (router)"), queryset=None, required=False, empty_label=_("Every router"))
     start = LocaleDateField(label=_("From"), required=False)
     end = LocaleDateField(label=_("To"), required=False)
-    page = forms.IntegerField(min_value=1, max_value=PAGE_MAX, required=False, widget=forms.HiddenInput)
+    # Where the page starts: the last row of the one before (keyset; radius.selectors.SessionLogCursor).
+    after = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.customer_obj = None
+        self.fields["router"].queryset = routers_visible_to(user).order_by("name")
+
+    def clean_after(self) -> SessionLogCursor | None:
+        text = self.cleaned_data["after"]
+        if not text:
+            return None
+        try:
+            return SessionLogCursor.decode(text)
+        except (ValueError, OverflowError):
+            raise forms.ValidationError(_("This page link is not valid: start the search again.")) from None
 
     def _in_years(self, name: str, value) -> None:
         if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
@@ -55,8 +67,6 @@ class SessionLogSearchForm(MarkInvalidMixin, forms.Form):
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("The period ends before it starts."))
-        if not self.errors and not any(data.get(name) for name in ("ip", "at", "username", "customer", "start", "end")):
-            raise forms.ValidationError(_("Give an IP address and a moment, a login, a customer or a date range."))
         return data
 
     def query(self) -> SessionLogQuery:
@@ -69,6 +79,7 @@ class SessionLogSearchForm(MarkInvalidMixin, forms.Form):
             at=data.get("at"),
             username=data.get("username") or None,
             customer_id=self.customer_obj.pk if self.customer_obj else None,
+            router_id=data["router"].pk if data.get("router") else None,
             start=timezone.make_aware(datetime.combine(start, time.min), zone) if start else None,
             end=timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), zone) if end else None,
         )
@@ -79,6 +90,7 @@ class SessionLogSearchForm(MarkInvalidMixin, forms.Form):
         return {
             "ip": data.get("ip") or "", "at": data["at"].isoformat() if data.get("at") else "",
             "username": data.get("username") or "", "customer": self.customer_obj.account_number if self.customer_obj else "",
+            "router": data["router"].name if data.get("router") else "",
             "from": data["start"].isoformat() if data.get("start") else "", "to": data["end"].isoformat() if data.get("end") else "",
         }
 

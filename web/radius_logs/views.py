@@ -27,20 +27,22 @@ EXPORT_COLUMNS = (
 
 @staff_permission_required("radius.view_sessionlog")
 def session_log(request):
-    form = SessionLogSearchForm(request.GET or None, user=request.user)
-    rows, has_next, page = [], False, 1
-    searched = bool(request.GET) and form.is_valid()
+    # No criteria is a search too: every session, newest first (the regulator's "what happened lately").
+    form = SessionLogSearchForm(request.GET, user=request.user)
+    rows, following, after = [], None, None
+    searched = form.is_valid()
     if searched:
-        page = form.cleaned_data.get("page") or 1
-        rows, has_next = session_log_page(form.query(), page=page, per_page=PER_PAGE)
+        after = form.cleaned_data["after"]
+        rows, following = session_log_page(form.query(), after=after, per_page=PER_PAGE)
     query_string = request.GET.copy()
-    query_string.pop("page", None)
+    query_string.pop("after", None)
     context = {
-        "form": form, "rows": rows, "searched": searched, "page": page, "has_next": has_next,
+        "form": form, "rows": rows, "searched": searched, "is_first": after is None,
+        "next_cursor": following.encode() if following else "",
         "query_string": query_string.urlencode(), "time_zone": settings.TIME_ZONE,
         "may_export": request.user.has_perm("radius.export_sessionlog"),
     }
-    return render(request, "radius/session_log.html", context, status=400 if request.GET and form.errors else 200)
+    return render(request, "radius/session_log.html", context, status=400 if form.errors else 200)
 
 
 def _local(moment) -> str:
@@ -71,7 +73,7 @@ def _export_lines(rows: Iterator[SessionLogRow]) -> Iterator[str]:
 def session_log_export(request):
     form = SessionLogExportForm(request.GET or None, user=request.user)
     if not form.is_valid():
-        context = {"form": form, "rows": [], "searched": False, "page": 1, "has_next": False, "query_string": "",
+        context = {"form": form, "rows": [], "searched": False, "is_first": True, "next_cursor": "", "query_string": "",
                    "time_zone": settings.TIME_ZONE, "may_export": True, "export_errors": True}
         return render(request, "radius/session_log.html", context, status=400)
     query = form.query()
