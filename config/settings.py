@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "payments",
     "network",
     "radius",
+    "fibre",
     "tickets",
     "fieldservice",
     "resellers",

@@ -113,6 +113,7 @@ STAFF = Surface(
         NavItem(_("VAT return worksheet"), "staff:books-vat", "books.view_journalentry", ("books-vat",), section=_("Accounts")),
         NavItem(_("Journal export"), "staff:books-journal", "books.view_journalentry", ("books-journal",), section=_("Accounts")),
         NavItem(_("Routers"), "staff:router-list", "network.view_router", ("router",), section=_("Network")),
+        NavItem(_("OLTs & ONUs"), "staff:olt-list", "fibre.view_olt", ("olt-", "onu-"), section=_("Network")),
         NavItem(_("Online now"), "staff:radius-online", "radius.view_session", ("radius-online",), section=_("Network")),
         NavItem(_("Heavy users"), "staff:usage-heavy-users", "network.view_usagedaily", ("usage-heavy",), section=_("Network")),
         NavItem(_("Fair usage"), "staff:usage-fup-settings", "network.view_fupstate", ("usage-fup", "package-fup"), section=_("Network")),
@@ -132,6 +133,7 @@ STAFF = Surface(
             _("Billing"), "staff:billingsettings-edit", "billing.change_billingsettings", ("billingsettings",),
             section=_("Settings"),
         ),
+        NavItem(_("Fibre"), "staff:fibre-settings", "fibre.view_signalthreshold", ("fibre-settings",), section=_("Settings")),
         NavItem(
             _("Referrals"), "staff:referral-settings", "customers.change_referralsettings", ("referral-settings",),
             section=_("Settings"),

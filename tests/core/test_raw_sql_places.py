@@ -24,6 +24,7 @@ ALLOWED = {
     "imports/rows_sql.py",  # the write-back of an import chunk's rows
     "ispbill/notify/queue_sql.py",  # the COPY of queued messages
     "network/usage_sql.py",  # the usage poller's samples and roll-ups
+    "fibre/sql.py",  # the OLT poll's writes, the optical history's partitions, roll-ups and retention
     "payments/settle_sql.py",  # an IPN's settle-and-record statement
     # Core: the modules that exist for raw SQL.
     "ispbill/core/bulk.py",  # COPY and UPDATE … FROM unnest for many rows

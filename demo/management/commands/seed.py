@@ -47,6 +47,7 @@ STEPS: list[tuple[str, str, dict]] = [
     ("usage", "seed_usage", {}),
     ("states", "seed_states", {}),
     ("fieldservice", "seed_fieldservice", {}),
+    ("fibre", "seed_fibre", {}),
     ("metrics", "backfill_metrics", {"months": 12, "only_missing": True}),
     ("churn", "seed_churn", {}),
     ("imports", "seed_imports", {}),
