@@ -73,6 +73,7 @@ DEMO_LOGINS = [
     ("staff", "support", "demo-support-2026"),
     ("staff", "supervisor", "demo-supervisor-2026"),
     ("staff", "mirpur.cashier", "demo-mirpur-2026"),
+    ("staff", "accountant", "demo-accountant-2026"),
     ("technician", "tech", "demo-tech-2026"),
     ("reseller", "reseller", "demo-reseller-2026"),
     ("reseller", "reseller.uttara", "demo-reseller-2026"),

@@ -9,6 +9,7 @@ is removed at the end, so the rest of the suite finds the empty database it expe
 
 from __future__ import annotations
 
+import csv
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -230,6 +231,44 @@ def test_support_raises_a_ticket_for_a_customer(demo_logins_demo, open_page):
     expect(page.locator("#ticket-status")).to_have_text("Open")
     assert Ticket.objects.filter(customer=customer, subject="Slow every evening").exists()
     shot(page, "support-ticket")
+
+
+def _taka(text: str) -> Decimal:
+    """A figure as the money filter shows it (৳1,23,456.78, a minus sign for a loss) read back."""
+    return Decimal(re.sub(r"[^0-9.\-−]", "", text).replace("−", "-"))
+
+
+def test_accountant_reads_the_years_profit_and_a_balanced_trial_balance_and_exports_the_journal(demo_logins_demo, open_page):
+    from books.models import JournalLine, LedgerAccount
+
+    page = open_page()
+    sign_in(page, "staff", "accountant")
+    nav = page.get_by_role("navigation")
+    expect(nav.get_by_role("link", name="Routers")).to_have_count(0)  # no network controls for the books
+    nav.get_by_role("link", name="Profit and loss").first.click()
+    # The demo's months were billed and paid through the ledger, which posted every entry: the year's
+    # revenue on the page is the journal's income lines, credits less debits, summed here apart.
+    year = timezone.localdate().year
+    income = JournalLine.objects.filter(entry__date__year=year, account__type=LedgerAccount.Type.INCOME)
+    revenue = sum((line.credit - line.debit for line in income), Decimal("0"))
+    assert revenue > 0
+    expect(page.locator("#books-pnl-revenue")).to_be_visible()
+    assert _taka(page.locator("#books-pnl-revenue").inner_text()) == revenue
+    shot(page, "accountant-pnl")
+
+    nav.get_by_role("link", name="Trial balance").first.click()
+    debit, credit = (_taka(page.locator(f"#books-tb-{side}").inner_text()) for side in ("debit", "credit"))
+    assert debit == credit > 0
+
+    nav.get_by_role("link", name="Journal export").first.click()
+    page.get_by_label("From").fill(f"01/01/{year}")
+    page.get_by_label("To").fill(timezone.localdate().strftime("%d/%m/%Y"))
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile("Download|Export")).click()
+    with open(download.value.path(), encoding="utf-8-sig", newline="") as exported:
+        rows = list(csv.reader(exported))
+    lines = JournalLine.objects.filter(entry__date__year=year, entry__date__lte=timezone.localdate()).count()
+    assert len(rows) == 1 + lines  # a header, then every journal line of the year so far
 
 
 def test_supervisor_assigns_a_new_connections_installation(demo_logins_demo, open_page):

@@ -21,7 +21,7 @@ Demo logins (fixed passwords, printed at the end):
 
     staff       admin / demo-admin-2026 (superuser, Admin role; also /admin/)
                 manager / demo-manager-2026, cashier / demo-cashier-2026,
-                support / demo-support-2026, supervisor / demo-supervisor-2026,
+                support / demo-support-2026, supervisor / demo-supervisor-2026, accountant / demo-accountant-2026,
                 mirpur.cashier / demo-mirpur-2026 (Cashier, Mirpur branch only)
     technician  tech / demo-tech-2026
     reseller    reseller / demo-reseller-2026 (Pallabi; also reseller.uttara / demo-reseller-2026)
@@ -298,6 +298,8 @@ STAFF_LOGINS = [
           note="Technician supervisor"),
     Login("mirpur.cashier", "demo-mirpur-2026", "staff", "Rakib", "Hossain", (roles.CASHIER,), branch_codes=("MIR",),
           note="Cashier, Mirpur branch only"),
+    Login("accountant", "demo-accountant-2026", "staff", "Nusrat", "Jahan", (roles.ACCOUNTANT,),
+          note="Accountant (the books: profit and loss, trial balance, VAT; no network controls)"),
 ]
 TECHNICIAN_LOGIN = Login("tech", "demo-tech-2026", "technician", "Shuvo", "Dey", (roles.TECHNICIAN,), note="Technician")
 # (login, reseller name, phone, branch code, areas served, share of those areas' customers)
