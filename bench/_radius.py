@@ -83,6 +83,9 @@ class Side:
     logins: list[str]  # on the main NAS (127.0.0.1)
     reboot_logins: list[str]  # on the rebooting NAS (127.0.0.2)
     process: subprocess.Popen | None = None
+    # The hotspot logins: asked for as a hotspot asks (Service-Type Login-User), never as PPP, which
+    # ours refuses (wrong_service) and stock, with no notion of a service, would accept.
+    hotspot: frozenset = frozenset()
 
 
 # Ours --------------------------------------------------------------------------------------------
@@ -118,7 +121,8 @@ def prepare_ours(*, threads: int, db_pool: int, directory: Path, reboot_sessions
         # A clean start: no sessions open (or a login would be "already online") and no answers logged.
         cursor.execute("TRUNCATE radius_radacct, radius_postauth")
         cursor.execute(
-            "SELECT router_id, username FROM customers_subscription WHERE username <> '' AND status = 'active' ORDER BY id"
+            "SELECT router_id, username, connection_type FROM customers_subscription "
+            "WHERE username <> '' AND status = 'active' ORDER BY id"
         )
         rows = cursor.fetchall()
     settings.RADIUS_DB_PASSWORD = settings.RADIUS_DB_PASSWORD or "bench-radius-role"
@@ -129,7 +133,8 @@ def prepare_ours(*, threads: int, db_pool: int, directory: Path, reboot_sessions
     ))
     # The generated site listens on one address; the rebooting router sends from 127.0.0.2 to it.
     return Side("ours", directory, DB_NAME, auth_port, acct_port,
-                [u for r, u in rows if r == main.pk], [u for r, u in rows if r == reboot.pk])
+                [u for r, u, _ in rows if r == main.pk], [u for r, u, _ in rows if r == reboot.pk],
+                hotspot=frozenset(u for _, u, kind in rows if kind == "hotspot"))
 
 
 # Stock -------------------------------------------------------------------------------------------
@@ -206,7 +211,8 @@ def prepare_stock(*, base_url: str, ours: Side, threads: int, directory: Path) -
         site = site.replace("\tport = 0", f"\tport = {next(ports)}", 1)
     site = site.replace("ipaddr = *", "ipaddr = 127.0.0.1").replace("ipv6addr = ::\t", "ipv6addr = ::1\t").replace("ipv6addr = ::\n", "ipv6addr = ::1\n")
     site_path.write_text(site)
-    return Side("stock", directory, STOCK_DB_NAME, auth_port, acct_port, list(ours.logins), list(ours.reboot_logins))
+    return Side("stock", directory, STOCK_DB_NAME, auth_port, acct_port, list(ours.logins), list(ours.reboot_logins),
+                hotspot=ours.hotspot)
 
 
 # Servers -----------------------------------------------------------------------------------------
@@ -304,7 +310,8 @@ class Codec:
     def __init__(self, secret: str):
         self.secret = secret.encode()
 
-    def access_request(self, ident: int, username: str, password: str, nas: str, port: int) -> tuple[bytes, bytes]:
+    def access_request(self, ident: int, username: str, password: str, nas: str, port: int, *, hotspot: bool = False) -> tuple[bytes, bytes]:
+        """PAP, as a MikroTik asks: PPPoE as Framed-User/PPP, a hotspot login as Login-User (RouterOS's)."""
         authenticator = os.urandom(16)
         clear = password.encode()
         clear += b"\0" * (-len(clear) % 16 or (16 if not clear else 0))
@@ -313,10 +320,11 @@ class Codec:
             key = hashlib.md5(self.secret + previous).digest()
             previous = bytes(a ^ b for a, b in zip(clear[offset:offset + 16], key))
             hidden += previous
+        service = (_int(NAS_PORT_TYPE, 19) + _int(SERVICE_TYPE, 1) + _attr(CALLED_STATION_ID, b"bench-hotspot") if hotspot else
+                   _int(NAS_PORT_TYPE, 15) + _int(SERVICE_TYPE, 2) + _int(FRAMED_PROTOCOL, 1) + _attr(CALLED_STATION_ID, b"bench-pppoe"))
         attrs = b"".join((
             _attr(USER_NAME, username.encode()), _attr(USER_PASSWORD, hidden), _ip(NAS_IP_ADDRESS, nas), _int(NAS_PORT, port),
-            _int(NAS_PORT_TYPE, 15), _int(SERVICE_TYPE, 2), _int(FRAMED_PROTOCOL, 1), _attr(CALLING_STATION_ID, mac(port)),
-            _attr(CALLED_STATION_ID, b"bench-pppoe"),
+            service, _attr(CALLING_STATION_ID, mac(port)),
         ))
         return struct.pack("!BBH", ACCESS_REQUEST, ident, 20 + len(attrs)) + authenticator + attrs, authenticator
 
@@ -330,12 +338,14 @@ class Codec:
         return hashlib.md5(reply[:4] + request_authenticator + reply[20:] + self.secret).digest() == reply[4:20]
 
 
-def session_attrs(username: str, session_id: str, nas: str, port: int, *, seconds: int = 0, octets: int = 0) -> bytes:
-    """A PPPoE session's accounting attributes as a MikroTik sends them (octets split into gigawords)."""
+def session_attrs(username: str, session_id: str, nas: str, port: int, *, seconds: int = 0, octets: int = 0,
+                  hotspot: bool = False) -> bytes:
+    """A PPPoE (or hotspot) session's accounting attributes as a MikroTik sends them (octets split into gigawords)."""
     down = octets * 8
+    service = _int(NAS_PORT_TYPE, 19) + _int(SERVICE_TYPE, 1) if hotspot else _int(NAS_PORT_TYPE, 15) + _int(SERVICE_TYPE, 2) + _int(FRAMED_PROTOCOL, 1)
     return b"".join((
         _attr(USER_NAME, username.encode()), _attr(ACCT_SESSION_ID, session_id.encode()), _ip(NAS_IP_ADDRESS, nas),
-        _int(NAS_PORT, port), _int(NAS_PORT_TYPE, 15), _int(SERVICE_TYPE, 2), _int(FRAMED_PROTOCOL, 1),
+        _int(NAS_PORT, port), service,
         _ip(FRAMED_IP_ADDRESS, f"100.64.{(port >> 8) & 255}.{port & 255}"), _attr(CALLING_STATION_ID, mac(port)),
         _attr(CALLED_STATION_ID, b"bench-pppoe"), _int(ACCT_AUTHENTIC, 1), _int(EVENT_TIMESTAMP, int(time.time())),
         _int(ACCT_SESSION_TIME, seconds), _int(ACCT_INPUT_OCTETS, octets & 0xFFFFFFFF), _int(ACCT_INPUT_GIGAWORDS, octets >> 32),
@@ -549,33 +559,43 @@ class Options:
     tag: str
 
 
-def auth_builders(codec: Codec, logins: list[str], count: int, seed: int, nas: str = MAIN_NAS) -> list:
+def auth_builders(codec: Codec, logins: list[str], count: int, seed: int, hotspot: frozenset, nas: str = MAIN_NAS) -> list:
     rng = random.Random(seed)
     picks = [(rng.randrange(len(logins))) for _ in range(count)]
-    return [lambda ident, i=i: codec.access_request(ident, logins[i], BENCH_PPPOE_PASSWORD, nas, i) for i in picks]
+    return [lambda ident, i=i: codec.access_request(ident, logins[i], BENCH_PPPOE_PASSWORD, nas, i, hotspot=logins[i] in hotspot)
+            for i in picks]
 
 
-def phase_auth(side: Side, opts: Options, round_no: int) -> list[Row]:
+def radclient_auth_line(username: str, port: int, hotspot: frozenset) -> str:
+    """One Access-Request for radclient's request file, the service as the generator asks it."""
+    service = ("Service-Type = Login-User, NAS-Port-Type = Wireless-802.11" if username in hotspot else
+               "Service-Type = Framed-User, Framed-Protocol = PPP, NAS-Port-Type = Ethernet")
+    return (f'User-Name = "{username}", User-Password = "{BENCH_PPPOE_PASSWORD}", NAS-IP-Address = {MAIN_NAS}, '
+            f"NAS-Port = {port}, {service}\n")
+
+
+def phase_auth(side: Side, opts: Options, round_no: int, previous: str | None = None) -> list[Row]:
     codec, rows = Codec(SECRET), []
     meter = CpuMeter(side, opts.base_url)
     try:
         async def run():
             async with Client(codec, side.auth_port, source=MAIN_NAS, slots=max(opts.concurrency, 1000)) as client:
-                await closed_loop(client, auth_builders(codec, side.logins, min(2000, opts.requests), 99), 50)  # warm-up
+                await closed_loop(client, auth_builders(codec, side.logins, min(2000, opts.requests), 99, side.hotspot), 50)  # warm-up
                 load, before = load_average(), meter.snapshot()
-                outcome = await closed_loop(client, auth_builders(codec, side.logins, opts.requests, 42 + round_no), opts.concurrency)
+                outcome = await closed_loop(client, auth_builders(codec, side.logins, opts.requests, 42 + round_no, side.hotspot),
+                                            opts.concurrency)
                 rows.append(report("auth max", side, round_no, outcome, ACCESS_ACCEPT, meter.since(before), load,
                                    f"(concurrency {opts.concurrency})"))
                 load, before = load_average(), meter.snapshot()
                 count = int(opts.auth_rate * opts.rate_seconds)
-                outcome = await open_loop(client, auth_builders(codec, side.logins, count, 7 + round_no), opts.auth_rate)
+                outcome = await open_loop(client, auth_builders(codec, side.logins, count, 7 + round_no, side.hotspot), opts.auth_rate)
                 rows.append(report(f"auth @{opts.auth_rate:.0f}/s", side, round_no, outcome, ACCESS_ACCEPT, meter.since(before), load))
 
         asyncio.run(run())
         if opts.radclient:
             rng = random.Random(1000 + round_no)
-            lines = [f'User-Name = "{rng.choice(side.logins)}", User-Password = "{BENCH_PPPOE_PASSWORD}", NAS-IP-Address = {MAIN_NAS}\n'
-                     for _ in range(opts.requests)]
+            picks = [rng.randrange(len(side.logins)) for _ in range(opts.requests)]
+            lines = [radclient_auth_line(side.logins[i], i, side.hotspot) for i in picks]
             load = load_average()
             rate, summary = radclient(side, lines, "auth", opts.concurrency, opts.work)
             print(f"  {'auth radclient':<16} {side.label:<5} {opts.requests:>7,} at {rate:6.0f}/s (radclient -p {opts.concurrency}: "
@@ -601,7 +621,7 @@ def accounting_on(codec: Codec, side: Side, nas: str) -> tuple[float, bytes | No
     return asyncio.run(run())
 
 
-def phase_acct(side: Side, opts: Options, round_no: int) -> list[Row]:
+def phase_acct(side: Side, opts: Options, round_no: int, previous: str | None = None) -> list[Row]:
     """Every login of the main NAS starts a session; then Interim-Updates (closed loop, then at a fixed
     rate); then the NAS's Accounting-On closes them all, leaving the server as it was found."""
     codec, rows, logins = Codec(SECRET), [], side.logins
@@ -610,12 +630,14 @@ def phase_acct(side: Side, opts: Options, round_no: int) -> list[Row]:
     meter = CpuMeter(side, opts.base_url)
 
     def start(n):
-        return lambda ident: codec.accounting_request(ident, START, session_attrs(logins[n], sessions[n], MAIN_NAS, n))
+        return lambda ident: codec.accounting_request(ident, START, session_attrs(logins[n], sessions[n], MAIN_NAS, n,
+                                                                                  hotspot=logins[n] in side.hotspot))
 
     def interim(k):
         n = rng.randrange(len(logins))
         return lambda ident: codec.accounting_request(
-            ident, INTERIM_UPDATE, session_attrs(logins[n], sessions[n], MAIN_NAS, n, seconds=300 + k, octets=(5 << 30) + k * 1000))
+            ident, INTERIM_UPDATE, session_attrs(logins[n], sessions[n], MAIN_NAS, n, seconds=300 + k, octets=(5 << 30) + k * 1000,
+                                                 hotspot=logins[n] in side.hotspot))
 
     try:
         async def run():
@@ -638,9 +660,11 @@ def phase_acct(side: Side, opts: Options, round_no: int) -> list[Row]:
             lines = []
             for k in range(opts.interims):
                 n = rng.randrange(len(logins))
+                service = ("Service-Type = Login-User, NAS-Port-Type = Wireless-802.11" if logins[n] in side.hotspot else
+                           "Service-Type = Framed-User, Framed-Protocol = PPP, NAS-Port-Type = Ethernet")
                 lines.append(
                     f'Acct-Status-Type = Interim-Update, User-Name = "{logins[n]}", Acct-Session-Id = "{sessions[n]}", '
-                    f"NAS-IP-Address = {MAIN_NAS}, NAS-Port = {n}, NAS-Port-Type = Ethernet, Framed-IP-Address = 100.64.{(n >> 8) & 255}.{n & 255}, "
+                    f"NAS-IP-Address = {MAIN_NAS}, NAS-Port = {n}, {service}, Framed-IP-Address = 100.64.{(n >> 8) & 255}.{n & 255}, "
                     f"Acct-Session-Time = {900 + k}, Acct-Input-Octets = {k * 1000}, Acct-Output-Octets = {k * 8000}, "
                     f"Event-Timestamp = {int(time.time())}\n"
                 )
@@ -652,25 +676,35 @@ def phase_acct(side: Side, opts: Options, round_no: int) -> list[Row]:
                             int(summary.get("Received", 0) or 0), 0, int(summary.get("Lost", 0) or 0),
                             float("nan"), float("nan"), float("nan"), load))
         load = load_average()
+        before = meter.snapshot()
         seconds, reply = accounting_on(codec, side, MAIN_NAS)
+        cpu = meter.since(before)
         print(f"  {'Accounting-On':<16} {side.label:<5} closed the NAS's {len(logins):,} sessions in {seconds:.2f} s "
-              f"({'answered' if reply else 'NO ANSWER'})  load {load}", flush=True)
+              f"({'answered' if reply else 'NO ANSWER'}; CPU radiusd {cpu[0]:.2f} s + PostgreSQL {cpu[1]:.2f} s)  load {load}", flush=True)
+        row = Row("Accounting-On", side.label, round_no, 1, seconds, 1 / seconds if seconds else 0.0, *(float("nan"),) * 3,
+                  1 if reply else 0, 0, 0 if reply else 1, cpu[0] * 1000, cpu[1] * 1000, cpu[2] * 1000, load,
+                  f"{len(logins):,} open sessions")
+        rows.append(row)
     finally:
         meter.close()
     return rows
 
 
-def phase_reboot(side: Side, opts: Options, round_no: int) -> list[Row]:
+def phase_reboot(side: Side, opts: Options, round_no: int, previous: str | None = None) -> list[Row]:
     """The rebooting NAS has a session open for each of its logins; it sends Accounting-On (close
     them all), then every login dials again at once: Access-Request, and on Access-Accept an
-    Accounting-Start. Timed from the Accounting-On to the last Start answered."""
+    Accounting-Start. Timed from the Accounting-On to the last Start answered. Right after the
+    accounting phase (`previous` "acct") it is reported as "reboot after acct": the server is then
+    still writing what that phase left (ours: the spool's replay)."""
+    name = "reboot after acct" if previous == "acct" else "reboot"
     codec, rows, logins = Codec(SECRET), [], side.reboot_logins
     before_ids = [f"{opts.tag}{round_no}B{n:06X}" for n in range(len(logins))]
     after_ids = [f"{opts.tag}{round_no}A{n:06X}" for n in range(len(logins))]
     meter = CpuMeter(side, opts.base_url)
 
     def start(n, ids):
-        return lambda ident: codec.accounting_request(ident, START, session_attrs(logins[n], ids[n], REBOOT_NAS, n))
+        return lambda ident: codec.accounting_request(ident, START, session_attrs(logins[n], ids[n], REBOOT_NAS, n,
+                                                                                  hotspot=logins[n] in side.hotspot))
 
     try:
         async def opened():
@@ -678,7 +712,7 @@ def phase_reboot(side: Side, opts: Options, round_no: int) -> list[Row]:
                 return await closed_loop(client, [start(n, before_ids) for n in range(len(logins))], opts.concurrency)
 
         outcome = asyncio.run(opened())
-        print(f"  {'reboot: before':<16} {side.label:<5} {outcome.count(ACCOUNTING_RESPONSE):,} sessions open on {REBOOT_NAS} "
+        print(f"  {name + ': before':<16} {side.label:<5} {outcome.count(ACCOUNTING_RESPONSE):,} sessions open on {REBOOT_NAS} "
               f"(lost {outcome.lost})", flush=True)
 
         async def reboot():
@@ -695,7 +729,8 @@ def phase_reboot(side: Side, opts: Options, round_no: int) -> list[Row]:
                 async def dial(n):
                     nonlocal accepted
                     reply = await auth.exchange(
-                        lambda ident: codec.access_request(ident, logins[n], BENCH_PPPOE_PASSWORD, REBOOT_NAS, n), auth_outcome)
+                        lambda ident: codec.access_request(ident, logins[n], BENCH_PPPOE_PASSWORD, REBOOT_NAS, n,
+                                                           hotspot=logins[n] in side.hotspot), auth_outcome)
                     if reply is not None and reply[0] == ACCESS_ACCEPT:
                         accepted += 1
                         await acct.exchange(start(n, after_ids), start_outcome)
@@ -708,7 +743,7 @@ def phase_reboot(side: Side, opts: Options, round_no: int) -> list[Row]:
         load, before, drops = load_average(), meter.snapshot(), udp_receive_drops()
         on_seconds, total, auth_outcome, start_outcome, accepted = asyncio.run(reboot())
         cpu, drops = meter.since(before), udp_receive_drops() - drops
-        row = report("reboot", side, round_no, auth_outcome, ACCESS_ACCEPT, cpu, load,
+        row = report(name, side, round_no, auth_outcome, ACCESS_ACCEPT, cpu, load,
                      f"(Accounting-On {on_seconds:.2f} s; {accepted:,}/{len(logins):,} accepted, "
                      f"{start_outcome.count(ACCOUNTING_RESPONSE):,} Starts answered, lost {start_outcome.lost}; "
                      f"all in {total:.2f} s; p50/p95 are the Access-Requests'; UDP receive-buffer drops {drops:,})")
@@ -723,41 +758,109 @@ def phase_reboot(side: Side, opts: Options, round_no: int) -> list[Row]:
 PHASES = {"auth": phase_auth, "acct": phase_acct, "reboot": phase_reboot}
 
 
-def summarise(rows: list[Row]) -> None:
-    print("\nSummary (mean over rounds; ours / stock is the ratio of the means):", flush=True)
+TIMED = ("reboot", "reboot after acct", "Accounting-On")  # compared by seconds (lower is better), the rest by rate
+
+
+def _median(values):
+    values = [v for v in values if v == v]  # NaN left out
+    return statistics.median(values) if values else float("nan")
+
+
+def summarise(rows: list[Row], *, auth_rate: float) -> None:
+    """Medians over the rounds per phase and side, and issue 52 item 4's targets against them."""
+    print("\nSummary (median over rounds; ours / stock is the ratio of the medians; accepted/refused/lost summed):", flush=True)
     phases = []
     for row in rows:
         if row.phase not in phases:
             phases.append(row.phase)
+    medians: dict[tuple[str, str], dict] = {}
     for phase in phases:
-        means = {}
         for label in ("ours", "stock"):
             mine = [r for r in rows if r.phase == phase and r.side == label]
-            if not mine:
-                continue
-            means[label] = (
-                statistics.mean(r.rate for r in mine) if phase != "reboot" else statistics.mean(r.seconds for r in mine),
-                statistics.mean(r.p95 for r in mine), [r.rate if phase != "reboot" else r.seconds for r in mine],
-                statistics.mean(r.cpu_radiusd_ms + r.cpu_db_ms for r in mine),
-            )
-        if len(means) < 2:
+            if mine:
+                medians[phase, label] = {
+                    "value": _median([r.seconds if phase in TIMED else r.rate for r in mine]),
+                    "each": [r.seconds if phase in TIMED else r.rate for r in mine],
+                    "p95": _median([r.p95 for r in mine]),
+                    "cpu": _median([r.cpu_radiusd_ms + r.cpu_db_ms for r in mine]),
+                    "counts": (sum(r.ok for r in mine), sum(r.bad for r in mine), sum(r.lost for r in mine)),
+                }
+        if (phase, "ours") not in medians or (phase, "stock") not in medians:
             continue
-        (ours, ours_p95, ours_all, ours_cpu), (stock, stock_p95, stock_all, stock_cpu) = means["ours"], means["stock"]
-        if phase == "reboot":
-            accepted = {label: ", ".join(f"{r.ok:,}/{r.requests:,}" for r in rows if r.phase == phase and r.side == label)
-                        for label in ("ours", "stock")}
-            print(f"  {phase:<18} ours {ours:6.2f} s ({', '.join(f'{v:.2f}' for v in ours_all)}; accepted {accepted['ours']})  "
-                  f"stock {stock:6.2f} s ({', '.join(f'{v:.2f}' for v in stock_all)}; accepted {accepted['stock']})  "
-                  f"CPU ms/request ours {ours_cpu:.3f} stock {stock_cpu:.3f}", flush=True)
-            continue
-        print(f"  {phase:<18} ours {ours:6.0f}/s p95 {ours_p95:7.2f} ms  stock {stock:6.0f}/s p95 {stock_p95:7.2f} ms  "
-              f"ours/stock {ours / stock * 100:5.1f} %  (each round: ours {', '.join(f'{v:.0f}' for v in ours_all)}; "
-              f"stock {', '.join(f'{v:.0f}' for v in stock_all)})  CPU ms/request ours {ours_cpu:.3f} stock {stock_cpu:.3f}", flush=True)
+        ours, stock = medians[phase, "ours"], medians[phase, "stock"]
+        unit, fmt = (" s", "{:.2f}") if phase in TIMED else ("/s", "{:.0f}")
+        p95 = "" if phase in TIMED or phase.endswith("radclient") or phase == "Accounting-On" else \
+            f"  p95 ours {ours['p95']:.1f} ms, stock {stock['p95']:.1f} ms"
+        cpu = "" if phase.endswith("radclient") else f"  CPU ms/request ours {ours['cpu']:.3f}, stock {stock['cpu']:.3f}"
+        if phase == "Accounting-On":
+            cpu = f"  CPU s ours {ours['cpu'] / 1000:.2f}, stock {stock['cpu'] / 1000:.2f}"
+        each = {k: ", ".join(fmt.format(v) for v in m["each"]) for k, m in (("ours", ours), ("stock", stock))}
+        counts = {k: "accepted/refused/lost {:,}/{:,}/{:,}".format(*m["counts"]) for k, m in (("ours", ours), ("stock", stock))}
+        print(f"  {phase:<18} ours {fmt.format(ours['value'])}{unit} ({each['ours']}; {counts['ours']})  "
+              f"stock {fmt.format(stock['value'])}{unit} ({each['stock']}; {counts['stock']})  "
+              f"ours/stock {ours['value'] / stock['value'] * 100:.0f} %{p95}{cpu}", flush=True)
+
+    def get(phase, label, key):
+        return medians.get((phase, label), {}).get(key)
+
+    checks = []
+    if get("auth radclient", "ours", "value") is not None and get("auth radclient", "stock", "value") is not None:
+        ours, stock = get("auth radclient", "ours", "value"), get("auth radclient", "stock", "value")
+        checks.append((f"throughput (radclient -p 200) >= stock: {ours:.0f} vs {stock:.0f}/s", ours >= stock))
+    if get("auth max", "ours", "value") is not None and get("auth max", "stock", "value") is not None:
+        ours, stock = get("auth max", "ours", "value"), get("auth max", "stock", "value")
+        checks.append((f"throughput (generator, 200 outstanding) >= stock: {ours:.0f} vs {stock:.0f}/s", ours >= stock))
+        ours, stock = get("auth max", "ours", "cpu"), get("auth max", "stock", "cpu")
+        checks.append((f"CPU per Access-Request <= stock: {ours:.3f} vs {stock:.3f} ms", ours <= stock))
+    fixed = f"auth @{auth_rate:.0f}/s"
+    if get(fixed, "ours", "p95") is not None:
+        ours = get(fixed, "ours", "p95")
+        checks.append((f"p95 at {auth_rate:.0f}/s <= 20 ms: {ours:.1f} ms (stock {get(fixed, 'stock', 'p95') or float('nan'):.1f})", ours <= 20))
+    for phase in ("reboot", "reboot after acct"):
+        mine = [r for r in rows if r.phase == phase and r.side == "ours"]
+        if mine:
+            worst = max(r.seconds for r in mine)
+            every = all(r.ok == r.requests for r in mine)
+            checks.append((f"{phase}: every login accepted in <= 10 s: slowest round {worst:.2f} s, "
+                           f"accepted {', '.join(f'{r.ok:,}/{r.requests:,}' for r in mine)}", every and worst <= 10))
+    if get("Accounting-On", "ours", "value") is not None and get("Accounting-On", "stock", "value") is not None:
+        ours, stock = get("Accounting-On", "ours", "value"), get("Accounting-On", "stock", "value")
+        checks.append((f"Accounting-On no slower than stock: {ours:.2f} vs {stock:.2f} s", ours <= stock))
+    if checks:
+        print("\nIssue 52 item 4 on this run:", flush=True)
+        for text, ok in checks:
+            print(f"  [{'met' if ok else 'NOT met'}] {text}", flush=True)
+
+
+def table_state(side: Side, base_url: str) -> str:
+    """VACUUM (ANALYZE) the tables a side reads and writes (autovacuum is off on this machine's
+    PostgreSQL: without it every round would start on the dead rows of the one before) and say what
+    they then hold."""
+    import psycopg
+    from _common import bench_database_url
+
+    tables = (("radius_radacct", "radius_postauth", "radius_login_state", "customers_subscription", "customers_package",
+               "network_router", "network_fupstate", "radius_packageradius", "billing_billingsettings")
+              if side.label == "ours" else ("radacct", "radpostauth", "radcheck", "radreply", "radusergroup"))
+    url = bench_database_url(base_url, side.db_name).replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(url, autocommit=True) as conn:
+        present = [t for t in tables if conn.execute("SELECT to_regclass(%s)", [t]).fetchone()[0]]
+        started = time.perf_counter()
+        for table in present:
+            conn.execute(f"VACUUM (ANALYZE) {table}")
+        seconds = time.perf_counter() - started
+        state = conn.execute(
+            "SELECT relname, n_live_tup, n_dead_tup, pg_total_relation_size(relid) FROM pg_stat_user_tables "
+            "WHERE relname = ANY(%s) ORDER BY relname", [present[:2]]).fetchall()
+    return (f"VACUUM (ANALYZE) of {len(present)} tables in {seconds:.1f} s; then "
+            + ", ".join(f"{name} {live:,} live / {dead:,} dead rows, {size / 2**20:.0f} MB" for name, live, dead, size in state))
 
 
 def main(default_phases: str, description: str) -> None:
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--phases", default=default_phases, help="comma-separated: auth, acct, reboot (in that order)")
+    parser.add_argument("--phases", default=default_phases,
+                        help="comma-separated, run in this order: auth, acct, reboot (a reboot right after acct is "
+                             "reported as 'reboot after acct'; e.g. auth,reboot,acct,reboot)")
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=20_000, help="Access-Requests in the closed-loop and radclient runs")
     parser.add_argument("--concurrency", type=int, default=200, help="outstanding requests in closed loop (radclient -p)")
@@ -769,7 +872,7 @@ def main(default_phases: str, description: str) -> None:
     parser.add_argument("--reboot-concurrency", type=int, default=5_000, help="outstanding requests of the rebooting NAS (default: all at once)")
     parser.add_argument("--threads", type=int, default=32, help="FreeRADIUS worker threads, both servers")
     parser.add_argument("--db-pool", type=int, default=0, help="ours: database connections (default threads/2, up to twice that)")
-    parser.add_argument("--rounds", type=int, default=2, help="ours then stock, then stock then ours, ...")
+    parser.add_argument("--rounds", type=int, default=3, help="ours then stock, then stock then ours, ... (medians reported)")
     parser.add_argument("--only", choices=("ours", "stock"), help="measure one side only")
     parser.add_argument("--no-radclient", action="store_true", help="skip the radclient cross-check")
     parser.add_argument("--keep", action="store_true", help="keep the configuration directories (printed)")
@@ -804,14 +907,16 @@ def main(default_phases: str, description: str) -> None:
             for side in order:
                 if args.only and side.label != args.only:
                     continue
-                print(f"Round {round_no}, {side.label}:", flush=True)
+                print(f"Round {round_no}, {side.label}: {table_state(side, base_url)}; load {load_average()}", flush=True)
                 start_server(side)
                 try:
+                    previous = None
                     for phase in phases:
-                        rows += PHASES[phase](side, opts, round_no)
+                        rows += PHASES[phase](side, opts, round_no, previous)
+                        previous = phase
                 finally:
                     stop_server(side)
-        summarise(rows)
+        summarise(rows, auth_rate=args.auth_rate)
     finally:
         if args.keep:
             print(f"Configuration directories kept in {work}")

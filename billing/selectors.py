@@ -80,6 +80,16 @@ def amount_open(*, customer_id: int) -> Decimal:
     return totals["due"]
 
 
+def amounts_open(*, customer_ids) -> dict[int, Decimal]:
+    """`amount_open` of many customers in one query: {customer id: open amount} (ZERO for none open)."""
+    ids = list(customer_ids)
+    totals = dict(
+        Invoice.objects.filter(customer_id__in=ids, status__in=OPEN_STATUSES).values("customer_id")
+        .annotate(due=Sum(F("total") - F("amount_paid"), output_field=DecimalField())).values_list("customer_id", "due")
+    )
+    return {customer_id: totals.get(customer_id) or ZERO for customer_id in ids}
+
+
 def overdue_exists(*, customer_id: int, today: date | None = None) -> bool:
     """Is any invoice of the customer still unpaid after its due date?"""
     today = today or timezone.localdate()

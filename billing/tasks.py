@@ -12,6 +12,7 @@ from ispbill.notify.events import Event
 from ispbill.notify.services import notify_invoices
 
 from . import run as billing_run
+from .ledger.journal import journal_backpost as journal_backpost_run
 from .selectors import invoices_due_on
 
 CHUNK_MAX_RETRIES = 3
@@ -54,3 +55,11 @@ def send_due_reminders(days_before: int | None = None) -> int:
     queued = notify_invoices(event=Event.DUE_REMINDER, invoices=invoices_due_on(due_date=due_date))
     job_progress(processed=queued)
     return queued
+
+
+@shared_task(acks_late=True)
+def journal_backpost() -> int:
+    """The journal's back-posting (manage.py journal_backpost) from the jobs page or after an upgrade."""
+    posted = journal_backpost_run()
+    job_progress(processed=posted)
+    return posted

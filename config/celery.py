@@ -143,6 +143,21 @@ app.conf.beat_schedule = {
         "task": "network.tasks.poll_all_routers_usage",
         "schedule": float(settings.USAGE_POLL_SECONDS),
     },
+    # Fibre (docs/fibre.md): every OLT polled over SNMP every five minutes (one task per OLT: status,
+    # optics, samples, then matching, outages and tickets), the history rolled up, partitioned and
+    # trimmed every hour, and the week's worsening signals turned into work orders each morning.
+    "fibre-poll": {
+        "task": "usecases.tasks.fibre_poll_all",
+        "schedule": crontab(minute="*/5"),
+    },
+    "fibre-history": {
+        "task": "fibre.tasks.fibre_history_upkeep",
+        "schedule": crontab(minute=7),
+    },
+    "fibre-signal-review": {
+        "task": "usecases.tasks.fibre_signal_review",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "network-purge-usage": {
         "task": "network.tasks.purge_usage",
         "schedule": crontab(hour=3, minute=40),

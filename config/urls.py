@@ -21,6 +21,7 @@ APP_URL_MODULES = [
     "web.network.urls",
     "web.radius_logs.urls",
     "web.radius.urls",
+    "web.fibre.urls",
     "web.resellers.urls",
     "web.fieldservice.urls",
     "web.notify.urls",
@@ -29,6 +30,7 @@ APP_URL_MODULES = [
     "web.contracts.urls",
     "web.churn.urls",
     "web.vouchers.urls",
+    "web.books.urls",
     "web.api.staff_views",
     "web.api.portal_pages",
 ]

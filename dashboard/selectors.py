@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from books.selectors import profit_and_loss
 from churn.selectors import risk_summary
 from customers.models import Area, Branch, Customer, Lead, Package
 from customers.selectors import collector_has_customers, customer_counts_by_status, customers_visible_to, leads_visible_to
@@ -71,6 +72,32 @@ def _url(name: str, *, args=(), **params) -> str:
 
 def drill_url(metric: str, **params) -> str:
     return _url("analytics-drill", args=[metric], **params)
+
+
+BOOKS_CACHE_SECONDS = 600
+
+
+def _books_section(user) -> dict | None:
+    """This month's revenue, expenses and profit from the journal (docs/accounts.md, "Profit and
+    loss"), for users who see the books of every branch. Summing a month of journal lines is too
+    slow for the home at a million customers, so the figures are cached for ten minutes and say so."""
+    if not user.has_perm("books.view_journalentry") or user_branch_ids(user) is not None:
+        return None
+    today = timezone.localdate()
+    key = f"home-books:{today:%Y-%m}"
+    figures = cache.get(key)
+    if figures is None:
+        pnl = profit_and_loss(first=today.replace(day=1), last=today)
+        figures = {"revenue": pnl.income_total, "expenses": pnl.expenses_total, "profit": pnl.profit,
+                   "at": timezone.localtime().strftime("%H:%M")}
+        cache.set(key, figures, BOOKS_CACHE_SECONDS)
+    url = _url("books-overview", year=today.year)
+    note = _("this month, as of %(time)s") % {"time": figures["at"]}
+    return {"id": "home-books", "title": _("This month's books"), "tiles": [
+        Tile(_("Revenue"), figures["revenue"], url, kind="money", note=note),
+        Tile(_("Expenses"), figures["expenses"], url, kind="money", note=note),
+        Tile(_("Profit"), figures["profit"], url, kind="money", note=note, warn=figures["profit"] < ZERO),
+    ]}
 
 
 def staff_home(*, user) -> dict:
@@ -134,6 +161,9 @@ def staff_home(*, user) -> dict:
     if user.has_perm("dashboard.view_analytics"):
         tiles = dashboard_snapshot_figures(scope=Scope.for_user(user))["tiles"][:4]
         sections.append({"id": "home-analytics", "title": _("Business"), "tiles": tiles})
+    books = _books_section(user)
+    if books:
+        sections.append(books)
     recent = None
     if user.has_perm("customers.view_customer"):
         recent = customers_visible_to(user).select_related("area").order_by("-id")[:8]

@@ -11,6 +11,7 @@ package `postgresql` (found at run time in /usr/lib/postgresql/<version>/bin), a
     python -m demo.embedded_db start            # start it (initdb on first use); prints the DATABASE_URL
     python -m demo.embedded_db stop             # fast shutdown
     python -m demo.embedded_db status           # the URL and exit 0 when it runs, 3 when it does not
+    python -m demo.embedded_db snapshot         # migrate a scratch database in the cluster, dump it to demo/migrated.sql
 
 The cluster: `initdb` once into var/postgres/data (a few seconds), listening on 127.0.0.1 only (no Unix
 socket) on a loopback port free at start (the last one again when it is still free; var/postgres/port),
@@ -21,19 +22,35 @@ root (a container), the server runs as the `postgres` user the package made, whi
 A cluster already running (a second `make run` of this checkout, `start` by hand) is used and left running;
 one that `run` started is stopped when its command ends, Ctrl-C included.
 
+The database starts as `manage.py migrate` would leave it, from a snapshot (demo/migrated.sql, a pg_dump
+of a freshly migrated database, schema and data) restored in a few seconds where the 166 migrations take
+50 s of CPU: `make run`'s migrate then applies only migrations newer than the snapshot, and is skipped when
+there are none (DEMO_DB_MIGRATED, given to the command `run` runs). A snapshot made in another month holds
+that month's session-log partitions (radius 0008 makes the months around the day it runs): the nightly
+job makes the current ones, as for any database migrated months ago. The snapshot is used only while every migration it holds is on disk unchanged and Django's and
+django-axes' versions are the ones it was made with (its header lists them, with their sha256); otherwise
+the database is left empty and migrate makes it from the start, as before. `python -m demo.embedded_db
+snapshot` makes it again (after adding migrations: an older one is still correct, only slower); the tests
+check that a restored and migrated database has the schema and rows a migrated one has
+(tests/demo/test_migrated_snapshot.py). Only the demo's own cluster uses it: any other DATABASE_URL, and
+every test database, is migrated.
+
 No Django here: it runs before the database exists, with the venv's Python or any python3.
 """
 
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +58,13 @@ ROLE = "ispbill"
 DATABASE = "ispbill"
 SERVER_USER = "postgres"  # the server's user when we are root (PostgreSQL will not run as root)
 START_TIMEOUT_SECONDS = 60
+ROOT = Path(__file__).resolve().parent.parent
+SNAPSHOT = Path(__file__).resolve().parent / "migrated.sql"
+# EMBEDDED_DB_SNAPSHOT= (empty) leaves a new database empty: the tests of the cluster's life need no schema.
+SNAPSHOT_DATABASE = "ispbill_snapshot"
+# The installed packages whose migrations a migrated database holds besides ours (their lines in the lock).
+MIGRATING_PACKAGES = ("django", "django-axes")
+SKIPPED_FOLDERS = {"var", "tests", "node_modules", "static", "locale", "docs", "__pycache__"}
 MISSING = "PostgreSQL is not installed (initdb not found in /usr/lib/postgresql/*/bin): sudo apt-get install postgresql"
 
 CONF = """
@@ -151,10 +175,11 @@ class Cluster:
     def start(self) -> tuple[str, bool]:
         """(DATABASE_URL, whether this call started the server)."""
         if not self.initialised():
-            print("PostgreSQL: making the demo's cluster in var/postgres/ (once)", file=sys.stderr, flush=True)
+            print("PostgreSQL: making the demo's cluster in var/postgres/ (once, about 3 s)", file=sys.stderr, flush=True)
             self.init()
         if (port := self.running_port()) is not None:
-            self.create_database(port)
+            if self.create_database(port):
+                self.restore_snapshot(port)
             return self.url(port), False
         port = self._port()
         self._own()
@@ -164,7 +189,8 @@ class Cluster:
             tail = self.log.read_text(errors="replace").splitlines()[-5:] if self.log.exists() else []
             raise Unavailable("PostgreSQL did not start: " + " | ".join([(result.stderr or result.stdout).strip(), *tail]))
         self.port_file.write_text(f"{port}\n")
-        self.create_database(port)
+        if self.create_database(port):
+            self.restore_snapshot(port)
         return self.url(port), True
 
     def stop(self) -> bool:
@@ -174,11 +200,59 @@ class Cluster:
         self._server("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop", check=False)
         return True
 
-    def create_database(self, port: int) -> None:
-        base = [str(self.bin / "psql"), "-X", "-h", "127.0.0.1", "-p", str(port), "-U", ROLE, "-d", "postgres", "-tAq", "-c"]
-        exists = subprocess.run([*base, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"], capture_output=True, text=True)
-        if exists.stdout.strip() != "1":
-            subprocess.run([*base, f"CREATE DATABASE {DATABASE}"], capture_output=True, text=True, check=True)
+    def _psql(self, port: int, database: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run([str(self.bin / "psql"), "-X", "-h", "127.0.0.1", "-p", str(port), "-U", ROLE, "-d", database, "-tAq", *args],
+                              capture_output=True, text=True, check=check)
+
+    def create_database(self, port: int, name: str = DATABASE) -> bool:
+        """Create the database unless it exists; True when this call made it."""
+        exists = self._psql(port, "postgres", "-c", f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
+        if exists.stdout.strip() == "1":
+            return False
+        self._psql(port, "postgres", "-c", f"CREATE DATABASE {name}")
+        return True
+
+    restored = False  # whether this process made the database from the snapshot
+
+    def restore_snapshot(self, port: int) -> bool:
+        """Load demo/migrated.sql into the new, empty database when it is current (snapshot_current); False
+        when it was not used or did not load (the database is then left empty for migrate)."""
+        if os.environ.get("EMBEDDED_DB_SNAPSHOT", "1") == "":
+            return False
+        why_not = snapshot_current()
+        if why_not:
+            print(f"PostgreSQL: the migrations run from the start ({why_not})", file=sys.stderr, flush=True)
+            return False
+        print("PostgreSQL: making the database from demo/migrated.sql, as migrate would (about 3 s)…", file=sys.stderr, flush=True)
+        started = time.monotonic()
+        loaded = self._psql(port, DATABASE, "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", str(SNAPSHOT), check=False)
+        if loaded.returncode:
+            error = (loaded.stderr or loaded.stdout).strip().splitlines()[-1:]
+            print(f"PostgreSQL: the migrations run from the start (demo/migrated.sql did not load: {' '.join(error)})", file=sys.stderr, flush=True)
+            self._psql(port, "postgres", "-c", f"DROP DATABASE {DATABASE}")
+            self._psql(port, "postgres", "-c", f"CREATE DATABASE {DATABASE}")
+            return False
+        print(f"PostgreSQL: the database made from demo/migrated.sql in {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
+        self.restored = True
+        return True
+
+    def snapshot(self, port: int, path: Path = SNAPSHOT) -> None:
+        """Migrate a scratch database of this cluster from nothing and dump it (schema and rows) to `path`,
+        headed by what it holds (snapshot_header)."""
+        self._psql(port, "postgres", "-c", f"DROP DATABASE IF EXISTS {SNAPSHOT_DATABASE}")
+        self.create_database(port, SNAPSHOT_DATABASE)
+        try:
+            url = f"postgres://{ROLE}@127.0.0.1:{port}/{SNAPSHOT_DATABASE}"
+            subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True,
+                           env={**os.environ, "DATABASE_URL": url})
+            dump = subprocess.run([str(self.bin / "pg_dump"), "-h", "127.0.0.1", "-p", str(port), "-U", ROLE, "--no-owner",
+                                   "--no-privileges", SNAPSHOT_DATABASE], capture_output=True, text=True, check=True).stdout
+        finally:
+            self._psql(port, "postgres", "-c", f"DROP DATABASE IF EXISTS {SNAPSHOT_DATABASE}", check=False)
+        # pg_dump's version lines would change the file with every server update, and its \restrict line (a
+        # random key, PostgreSQL 15.14 and later) with every dump, which an older psql would not understand.
+        dump = re.sub(r"^(-- Dumped (from database|by pg_dump) version |\\(un)?restrict ).*\n", "", dump, flags=re.M)
+        path.write_text(snapshot_header() + dump)
 
     def _port(self) -> int:
         """The last port again when it is free (a second run keeps its URL), else one free now."""
@@ -194,6 +268,59 @@ class Cluster:
                     continue
                 return probe.getsockname()[1]
         raise Unavailable("no free loopback port")
+
+
+# The snapshot's currency: what a migrated database depends on, each with its sha256. ----------------------------
+
+def migration_files() -> list[Path]:
+    """Every migration of ours (the apps' migrations/ folders in this checkout), by path."""
+    found = []
+    for folder, subfolders, files in os.walk(ROOT):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".") and name not in SKIPPED_FOLDERS]
+        if os.path.basename(folder) == "migrations":
+            found += [Path(folder) / name for name in files if name[:1].isdigit() and name.endswith(".py")]
+    return sorted(found)
+
+
+def migrating_packages() -> list[str]:
+    """The lock's lines of the installed packages that bring migrations (Django's apps, axes)."""
+    lock = (ROOT / "requirements.lock").read_text()
+    return [line for line in lock.splitlines() if line.split("==")[0].lower() in MIGRATING_PACKAGES]
+
+
+def snapshot_header() -> str:
+    lines = ["-- ispbill: a freshly migrated database, made by `python -m demo.embedded_db snapshot` (demo/embedded_db.py).",
+             "-- Restored by `make run` into a new demo database while every line below still holds."]
+    lines += [f"-- package {line}" for line in migrating_packages()]
+    for path in migration_files():
+        lines.append(f"-- migration {path.relative_to(ROOT).as_posix()} {hashlib.sha256(path.read_bytes()).hexdigest()}")
+    return "\n".join(lines) + "\n"
+
+
+def snapshot_current(path: Path = SNAPSHOT) -> str:
+    """'' when the snapshot holds only what is on disk now (each migration it lists unchanged, the same
+    Django and axes), else why not. Migrations newer than it are fine: migrate applies them after."""
+    if not path.exists():
+        return "no demo/migrated.sql"
+    with open(path) as snapshot:
+        header = [line.rstrip("\n") for line in iter(snapshot.readline, "") if line.startswith("-- package ") or line.startswith("-- migration ")
+                  or line.startswith("-- ispbill") or line.startswith("-- Restored")]
+    packages = [line.removeprefix("-- package ") for line in header if line.startswith("-- package ")]
+    if packages != migrating_packages():
+        return "demo/migrated.sql was made with other versions of " + " and ".join(MIGRATING_PACKAGES)
+    for line in header:
+        if line.startswith("-- migration "):
+            name, digest = line.removeprefix("-- migration ").rsplit(" ", 1)
+            file = ROOT / name
+            if not file.exists() or hashlib.sha256(file.read_bytes()).hexdigest() != digest:
+                return f"{name} changed since demo/migrated.sql was made"
+    return ""
+
+
+def snapshot_holds_all(path: Path = SNAPSHOT) -> bool:
+    """Whether the (current) snapshot holds every migration on disk: migrate would find nothing to do."""
+    listed = {line.split()[2] for line in path.read_text().split("\n--\n", 1)[0].splitlines() if line.startswith("-- migration ")}
+    return listed == {file.relative_to(ROOT).as_posix() for file in migration_files()}
 
 
 def cluster() -> Cluster:
@@ -225,7 +352,9 @@ def run(command: list[str]) -> int:
         if interrupted:
             return 128 + interrupted[0]
         print(f"PostgreSQL: the demo's database is {url} (var/postgres/{'' if started else ', already running'})", file=sys.stderr, flush=True)
-        child = subprocess.Popen(command, env={**os.environ, "DATABASE_URL": url})
+        # Made now from a snapshot holding every migration: `make migrate` has nothing to apply and skips it.
+        migrated = {"DEMO_DB_MIGRATED": "1"} if db.restored and snapshot_holds_all() else {}
+        child = subprocess.Popen(command, env={**os.environ, "DATABASE_URL": url, **migrated})
         code = child.wait()
         return 128 - code if code < 0 else code
     finally:
@@ -246,6 +375,20 @@ def main(argv: list[str]) -> int:
         if action == "start":
             url, _started = cluster().start()
             print(url)
+            return 0
+        if action == "snapshot":
+            db = cluster()
+            port = db.running_port()
+            started = port is None
+            if started:
+                _url, _ = db.start()
+                port = db.running_port()
+            try:
+                db.snapshot(port)
+            finally:
+                if started:
+                    db.stop()
+            print(f"{SNAPSHOT.relative_to(ROOT)} written", file=sys.stderr)
             return 0
         if action == "stop":
             cluster().stop()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from customers.selectors import customers_visible_to, scope_to_branches
 from ispbill.accounts.selectors import user_branch_ids
 
-from .models import EquipmentItem, EquipmentRental, SyncOperation, WorkOrder
+from .models import EquipmentItem, EquipmentModel, EquipmentMovement, EquipmentRental, SyncOperation, WorkOrder
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -446,3 +446,22 @@ def equipment_get_for_staff(*, user, pk) -> EquipmentItem:
 
 def equipment_history(*, item: EquipmentItem) -> QuerySet:
     return item.movements.select_related("actor", "order", "customer", "technician", "invoice").order_by("at", "id")
+
+
+def installed_onus() -> dict[str, int]:
+    """The ONUs installed at customers, by serial (letters and digits, upper case) → the subscription of
+    the visit that installed them (the latest such visit: a swap at a repair visit wins). fibre
+    matches the ONUs its OLTs report against this (usecases/fibre_poll.py)."""
+    movements = (
+        EquipmentMovement.objects.filter(
+            to_status=EquipmentItem.Status.INSTALLED, item__status=EquipmentItem.Status.INSTALLED,
+            item__model__category=EquipmentModel.Category.ONU, order__subscription__isnull=False,
+        ).order_by("at", "id").values_list("item__serial", "order__subscription_id")
+    )
+    return {"".join(ch for ch in serial if ch.isalnum()).upper(): subscription_id for serial, subscription_id in movements}
+
+
+def order_onu_serials(order: WorkOrder) -> list[str]:
+    """The serials of the ONUs a visit installed (its fibre signal check)."""
+    return list(order.equipment_movements.filter(
+        to_status=EquipmentItem.Status.INSTALLED, item__model__category=EquipmentModel.Category.ONU).values_list("item__serial", flat=True))

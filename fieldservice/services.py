@@ -24,6 +24,7 @@ from billing.first_invoice import first_invoice_issue
 from billing.transition_effects import transition_effects_apply
 from customers import services as customer_services
 from customers.models import Subscription
+from fibre.selectors import install_check
 from ispbill.core import images
 from ispbill.core.audit import audit_record
 from ispbill.core.webhooks import WORKORDER_COMPLETED, webhook_publish
@@ -43,6 +44,7 @@ from .models import (
     WorkOrderPhoto,
 )
 from .rentals import rentals_charge_first_period
+from .selectors import order_onu_serials
 
 GPS_PLACES = "0.000001"  # the arrival columns' precision
 DEFAULT_CHECKLISTS = {
@@ -526,7 +528,21 @@ def completion_rules(order: WorkOrder) -> dict:
         "signature": order.kind in WorkOrder.SIGNED_KINDS,
         "photos": order.photos_required,
         "serial": order.serial_required,
+        # The ONU's optical power must be within its OLT profile's range (docs/fibre.md); the phone checks
+        # the meter reading against it, the server also against the OLT's own reading.
+        "rx_range": _rx_range(order),
     }
+
+
+def _fibre_check(order: WorkOrder):
+    return install_check(serials=order_onu_serials(order), measured_dbm=order.onu_power_dbm, branch_id=order.branch_id)
+
+
+def _rx_range(order: WorkOrder) -> list[str] | None:
+    if order.kind != WorkOrder.Kind.INSTALLATION or not order.pk:
+        return None
+    check = _fibre_check(order)
+    return [str(check.low), str(check.high)] if check.source or not check.ok else None
 
 
 def completion_missing(order: WorkOrder) -> ValidationError | None:
@@ -546,6 +562,21 @@ def completion_missing(order: WorkOrder) -> ValidationError | None:
         return ValidationError(_("Record the serial number of the equipment installed or collected."), code="serial")
     if rules["signature"] and not order.signature:
         return ValidationError(_("The customer's signature is missing."), code="signature")
+    if order.kind == WorkOrder.Kind.INSTALLATION:
+        check = _fibre_check(order)
+        if not check.ok and check.rx_dbm is None:
+            return ValidationError(
+                _("Measure the ONU's optical power first: it must be between %(low)s and %(high)s dBm.") % {"low": check.low, "high": check.high},
+                code="rx",
+            )
+        if not check.ok:
+            return ValidationError(
+                _("The ONU receives %(rx)s dBm (%(source)s): it must be between %(low)s and %(high)s dBm. "
+                  "Clean the connectors or re-splice, then measure again.") % {
+                    "rx": check.rx_dbm, "source": _("read from the OLT") if check.source == "olt" else _("measured"),
+                    "low": check.low, "high": check.high},
+                code="rx",
+            )
     return None
 
 

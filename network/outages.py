@@ -603,3 +603,40 @@ def network_uptime(*, user, month: date, now: datetime | None = None) -> UptimeR
     report.areas.sort(key=lambda row: (row.uptime, row.name))
     report.routers.sort(key=lambda row: (row.uptime, row.name))
     return report
+
+
+# Outages found by the fibre plant ----------------------------------------------------------------
+
+
+@transaction.atomic
+def outage_from_fibre(
+    *, title: str, title_bn: str, description: str, description_bn: str, areas, started_at: datetime, declare: bool,
+) -> Outage:
+    """A dark PON port (usecases/fibre_poll.py): declared and broadcast at once when Settings → Fibre
+    says so, otherwise suggested for staff to confirm, like a router that stopped answering."""
+    if declare:
+        return outage_declare(actor=None, title=title, description=description, title_bn=title_bn, description_bn=description_bn,
+                              areas=areas, started_at=started_at)
+    areas = list(areas)
+    _clean(title=title, areas=areas, routers=[], started_at=started_at, estimated_restoration_at=None)
+    outage = Outage.objects.create(
+        title=title.strip(), description=description.strip(), title_bn=title_bn.strip(), description_bn=description_bn.strip(),
+        status=Outage.Status.SUGGESTED, started_at=started_at,
+    )
+    _set_scope(outage, areas=areas, routers=[])
+    outage.save(update_fields=["affected_customers"])
+    audit_record(actor=None, action="outage.suggest", obj=outage, after=_summary(outage))
+    return outage
+
+
+@transaction.atomic
+def outage_fibre_back(*, outage: Outage, at: datetime) -> Outage:
+    """The port's ONUs came back: an active outage is restored (customers told), a suggestion nobody
+    confirmed is dismissed."""
+    outage = Outage.objects.select_for_update().get(pk=outage.pk)
+    if outage.status == Outage.Status.ACTIVE:
+        return outage_restore(actor=None, outage=outage, restored_at=max(at, outage.started_at),
+                              note="The fibre is repaired and the connections are back.", note_bn="ফাইবার মেরামত হয়েছে, সংযোগ ফিরে এসেছে।")
+    if outage.status == Outage.Status.SUGGESTED:
+        return outage_dismiss(actor=None, outage=outage, reason="The PON port's ONUs came back before anyone confirmed it.")
+    return outage

@@ -10,9 +10,10 @@ for the whole group, about 1 ms more per payment). The others wait for that tran
 (a shared lock on the turn, so they all wake together), find their own payment recorded, and answer.
 The recorder then queues the group's "payment received" messages and webhooks in a second
 transaction, outside the turn and after its own answer has been sent (ispbill/core/after_response.py:
-rendering them was nearly half of a group's time); the queued rows,
-marked with their payments in the group's transaction, make that step certain: the job does it for
-a recorder that died first. Under load the groups grow by themselves; alone, a
+rendering them was nearly half of a group's time), with a turn of its own: one announcer at a time
+takes every group recorded meanwhile (`recorded_groups_announce`), so under load the announcements
+batch up as the groups do. The queued rows, marked with their payments in the group's transaction,
+make that step certain: the job does it for a recorder that died first. Under load the groups grow by themselves; alone, a
 payment is a group of one.
 
 What each payment gets is what `payment_record` gives it (receipt, ledger, allocation, reactivation,
@@ -37,7 +38,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -49,11 +49,12 @@ from ispbill.core.after_response import after_response
 
 from .models import Payment, QueuedPayment
 from .services import PaymentDraft, payments_announce
-from .settle_sql import grouping_possible, recording_turn, recording_turn_wait
+from .settle_sql import announcing_turn, grouping_possible, recording_turn, recording_turn_wait
 
 logger = logging.getLogger(__name__)
 
 GROUP_LIMIT = 200  # payments recorded in one transaction at most
+ANNOUNCE_LIMIT = 200  # payments announced in one transaction at most
 MAX_ROUNDS = 100  # each round records at least the oldest queued payment of every customer
 
 
@@ -115,7 +116,7 @@ def payment_queue_and_record(
                     grouped, _count = queued_payments_record(recorders=recorders)
         if grouped:
             # After the answer: bKash need not wait while the group's messages are rendered.
-            after_response(partial(_announce, grouped))
+            after_response(recorded_groups_announce)
         if not took_turn:
             recording_turn_wait()  # someone is recording a group, perhaps with ours in it
 
@@ -137,6 +138,40 @@ def _announce(keys: list[str], *, queued_before: datetime | None = None) -> None
         if rows:
             payments_announce([row.payment for row in rows])
             QueuedPayment.objects.filter(pk__in=[row.pk for row in rows]).delete()
+
+
+def recorded_groups_announce() -> int:
+    """Announce what the groups recorded so far, one announcer at a time: run by each group's recorder
+    once its answer is sent. Whoever finds the announcing turn taken leaves its group to the one who
+    has it, who announces every recorded group (oldest first, ANNOUNCE_LIMIT a transaction) until none
+    is left, then looks once more after giving the turn back (a group that committed while the turn
+    was held, whose recorder found it taken). So at a hundred payments a second the groups' messages
+    are rendered in batches, one announcement's fixed cost (templates, preferences, the ISP's facts:
+    more than a small group's own messages) for several groups, and the recorders that find the turn
+    taken free their thread at once instead of rendering. Returns how many payments were announced."""
+    total = 0
+    for _attempt in range(3):  # a row still there after three turns is left to the minute job
+        with announcing_turn() as took_turn:
+            if not took_turn:
+                return total  # the announcer looks again after giving the turn back: ours is seen
+            while announced := _announce_recorded():
+                total += announced
+        if not QueuedPayment.objects.filter(payment__isnull=False).exists():
+            break
+    return total
+
+
+def _announce_recorded() -> int:
+    """One transaction of `recorded_groups_announce`: the oldest recorded rows not being announced."""
+    with transaction.atomic():
+        rows = list(
+            QueuedPayment.objects.select_for_update(skip_locked=True, of=("self",)).select_related("payment__customer")
+            .filter(payment__isnull=False).order_by("id")[:ANNOUNCE_LIMIT]
+        )
+        if rows:
+            payments_announce([row.payment for row in rows])
+            QueuedPayment.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    return len(rows)
 
 
 def queued_payments_record(*, recorders: Recorders, queued_before: datetime | None = None) -> tuple[list[str], int]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import ledger
+from billing.ledger.journal import handover_journal
 from billing.models import Invoice
 from billing.selectors import OPEN_STATUSES, amount_open
 from billing.services import suspensions_lift_if_settled
@@ -370,6 +371,7 @@ def cash_handover_record(*, actor, collector, branch, amount, note: str = ""):
         collector=collector, received_by=actor, branch=branch, amount=amount, handed_over_at=timezone.now(),
         note=(note or "").strip(),
     )
+    handover_journal(handover=handover)  # the branch's cash book (docs/accounts.md)
     audit_record(actor=actor, action="cashhandover.create", obj=handover,
                  after={"collector": collector.pk, "branch": branch.pk, "amount": str(amount)})
     return handover

@@ -2,8 +2,8 @@
 PostgreSQL and SQLite in payments, live in this module (tests/core/test_raw_sql_places.py holds the
 line). Today that is the settling of an online payment by an IPN (`gateway_state.gateway_payment_settle`),
 which a burst of gateway notifications runs hundreds of times a minute, auto-pay's attempt rows, and
-grouped payment recording (payments/grouped.py): whether it can group (`grouping_possible`) and its turn
-(`recording_turn`).
+grouped payment recording (payments/grouped.py): whether it can group (`grouping_possible`), its turn
+(`recording_turn`) and the turn to announce recorded groups (`announcing_turn`).
 
 Tested on both databases by tests/payments/ (test_online_flow.py, test_online_attacks.py; the
 concurrency of settling in test_online_concurrency.py, on PostgreSQL).
@@ -97,6 +97,7 @@ def grouping_possible() -> bool:
 
 
 RECORDING_TURN = (7_303, 1)  # the advisory lock of grouped payment recording (7_301/7_302: resellers, churn)
+ANNOUNCING_TURN = (7_303, 2)  # the advisory lock of announcing recorded groups (payments/grouped.py)
 
 
 @contextmanager
@@ -108,13 +109,27 @@ def recording_turn() -> Iterator[bool]:
     takes them in), not before. Session-level and taken outside a transaction: one statement for the
     many who do not get it, where a transaction-level lock cost them a BEGIN and a COMMIT too; a
     process that dies holding it loses its connection, and the lock with it."""
+    with _turn(RECORDING_TURN, "recording") as taken:
+        yield taken
+
+
+@contextmanager
+def announcing_turn() -> Iterator[bool]:
+    """PostgreSQL: the turn to announce recorded groups (payments/grouped.py), as `recording_turn`:
+    True for the one who has it, False at once for the others (their groups are left to it)."""
+    with _turn(ANNOUNCING_TURN, "announcing") as taken:
+        yield taken
+
+
+@contextmanager
+def _turn(key: tuple[int, int], what: str) -> Iterator[bool]:
     if connection.vendor != "postgresql":
         yield True  # SQLite: one writer at a time anyway
         return
     if connection.in_atomic_block:
-        raise RuntimeError("the recording turn is taken outside a transaction: its group must commit inside it")
+        raise RuntimeError(f"the {what} turn is taken outside a transaction: its group must commit inside it")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", RECORDING_TURN)
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
         taken = cursor.fetchone()[0]
     if not taken:
         yield False
@@ -123,7 +138,7 @@ def recording_turn() -> Iterator[bool]:
         yield True
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", RECORDING_TURN)
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
 
 
 def recording_turn_wait() -> None:

@@ -55,7 +55,9 @@ class Session(models.Model):
 
     radacctid = models.BigAutoField(primary_key=True)
     acctsessionid = models.TextField()
-    acctuniqueid = models.CharField(max_length=32, unique=True)
+    # Unique by a constraint, not unique=True: that also made a second (varchar_pattern_ops) index,
+    # one more write at every Start and at every session an Accounting-On closes, read by nothing.
+    acctuniqueid = models.CharField(max_length=32)
     username = models.TextField()
     realm = models.TextField(blank=True, default="")
     nasipaddress = models.GenericIPAddressField()
@@ -83,9 +85,16 @@ class Session(models.Model):
     counted_output_octets = models.BigIntegerField(default=0, db_default=0)
     # Ours: the NAS by its row (clients.conf's shortname is the router's id) and the subscription the
     # login belongs to. No database constraint: sessions are the regulator's log and outlive both.
-    router = models.ForeignKey("network.Router", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    # No index of its own either: radacct_open_login_idx (router, username; open sessions) serves
+    # Accounting-On and the Simultaneous-Use count, and a plain router index beside it was what a count's
+    # plan, kept for a connection's life and made while the table was near empty, chose: reading every
+    # open session of the router at each login.
+    router = models.ForeignKey("network.Router", null=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+")
+    # No index of its own: radacct_subscription_idx (subscription, start) serves every look-up by it.
     subscription = models.ForeignKey(
-        "customers.Subscription", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="radius_sessions"
+        "customers.Subscription", null=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+        related_name="radius_sessions",
     )
 
     class Meta:
@@ -98,8 +107,12 @@ class Session(models.Model):
         indexes = [
             # Simultaneous-Use: a login's open sessions on its router.
             models.Index(fields=["router", "username"], condition=Q(acctstoptime__isnull=True), name="radacct_open_login_idx"),
-            # The stale-session job and the online list.
-            models.Index(fields=["acctupdatetime"], condition=Q(acctstoptime__isnull=True), name="radacct_open_update_idx"),
+            # No (acctupdatetime) index over the open sessions any more: the stale-session job compares
+            # COALESCE(acctupdatetime, acctstarttime), which it could not search by, and it cost a write at
+            # every Interim-Update. Worse, with statistics taken while no session was open (ANALYZE after
+            # an Accounting-On; autovacuum behind or off) it looked as empty as radacct_open_login_idx,
+            # and the Simultaneous-Use count was planned on it: every open session read at each login
+            # (bench/README.md, 26 November: 34 of 5,000 accepted on a reboot after the accounting phase).
             models.Index(fields=["subscription", "acctstarttime"], name="radacct_subscription_idx"),
             # The usage collector: sessions that reported since its last run.
             models.Index(fields=["acctupdatetime"], name="radacct_updated_idx"),
@@ -111,6 +124,8 @@ class Session(models.Model):
             # order (the open-session index above holds only open ones, per router).
             models.Index(fields=["username", "acctstarttime", "radacctid"], name="radacct_login_idx"),
         ]
+        # The id FreeRADIUS's accounting queries upsert on (ON CONFLICT (acctuniqueid)).
+        constraints = [models.UniqueConstraint(fields=["acctuniqueid"], name="radacct_acctuniqueid_uniq")]
 
     def __str__(self) -> str:
         return f"{self.username} {self.acctsessionid}"

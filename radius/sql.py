@@ -8,7 +8,7 @@ rlm_sql, and the embedded SQLite file has no server it could share with our writ
   not a customer's name) except through them. Its time zone is the ISP's, so the views' CURRENT_DATE
   (is the paid-through date past?) is the ISP's day.
 - `sessions_close_stale`, `router_sessions_close`: one UPDATE over the open sessions (through the
-  partial index on acctupdatetime / router). Why not the ORM: the session time is computed from each
+  partial index of the open sessions, radacct_open_login_idx). Why not the ORM: the session time is computed from each
   row's own start (`EXTRACT(EPOCH …)`), and the ORM's update() would need a database function per
   vendor for it; this is PostgreSQL only anyway.
 """
@@ -24,7 +24,9 @@ from ispbill.core.statements import on_postgresql
 from .models import AuthAttempt, Session, SessionLog
 from .signals import role_ensured
 
-READ_VIEWS = ("radius_subscriber", "radius_check", "radius_reply", "radius_login")
+# The views, and radius_login_state (migration radius/0017: the one row per login that
+# radius_authorize_rows reads; the same columns radius_subscriber shows it, the day's expiry left out).
+READ_VIEWS = ("radius_subscriber", "radius_check", "radius_reply", "radius_login", "radius_login_state")
 READ_FUNCTIONS = (
     "radius_authorize_rows(bigint, text, text)", "radius_authorize_rows(bigint, text)",
     "radius_check_rows(bigint, text)", "radius_reply_rows(bigint, text)", "radius_open_sessions(bigint, text)",

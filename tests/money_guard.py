@@ -2,7 +2,7 @@
 
 Every INSERT, UPDATE, DELETE or COPY on a money table (balances, invoices and their lines, ledger
 entries, allocations, credit notes, reseller wallets and their entries, online card sales and their refunds,
-customers' payments) must come from the ledger module (billing/ledger/). The statement's call stack is walked up to the first project frame that
+customers' payments, the books' journal entries and lines) must come from the ledger module (billing/ledger/). The statement's call stack is walked up to the first project frame that
 is not a generic statement runner (ispbill/core/statements.py, ispbill/core/bulk.py); that frame must
 be in the ledger package, or in the tests' own set-up (tests/), or in a migration.
 
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MONEY_TABLES = (
     "billing_account", "billing_invoice", "billing_invoiceline", "billing_ledgerentry", "billing_allocation",
     "billing_creditnote", "billing_resellerwallet", "billing_walletentry", "billing_cardsale",
-    "billing_cardsalerefund", "payments_payment",
+    "billing_cardsalerefund", "payments_payment", "books_journalentry", "books_journalline",
 )
 _WRITE = re.compile(
     r'^\s*(?:WITH\s.*?\)\s*)?(INSERT\s+INTO|UPDATE|DELETE\s+FROM|COPY)\s+"?(' + "|".join(MONEY_TABLES) + r')"?[\s(]',

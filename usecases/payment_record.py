@@ -27,6 +27,7 @@ def payments_record_many(
     (`payments.services.payments_ledger_record_many`, whose `announce` this passes on), with each one's
     commission as `payment_record` accrues it."""
     recorded = payment_services.payments_ledger_record_many(drafts=drafts, confirm_large=confirm_large, announce=announce)
-    for draft, payment in zip(drafts, recorded):
-        commission_on_payments(actor=draft.actor, payments=[payment])
+    actors = list({id(draft.actor): draft.actor for draft in drafts}.values())
+    for actor in actors:  # one call per actor, as the resellers are read once a call (not once a payment)
+        commission_on_payments(actor=actor, payments=[payment for draft, payment in zip(drafts, recorded) if draft.actor is actor])
     return recorded

@@ -130,3 +130,38 @@ def session_log_maintain() -> dict:
     from .session_log_maintain import session_log_maintain as maintain
 
     return maintain()
+
+
+@shared_task(ignore_result=True)
+def fibre_poll_all() -> int:
+    """Every five minutes: one poll task per active OLT, so a slow or dead OLT delays only itself."""
+    from fibre.models import Olt
+
+    ids = list(Olt.objects.filter(is_active=True).values_list("pk", flat=True))
+    for olt_id in ids:
+        fibre_poll_olt.delay(olt_id)
+    return len(ids)
+
+
+@shared_task(ignore_result=True)
+def fibre_poll_olt(olt_id: int) -> None:
+    """One OLT's poll and what follows from it (usecases/fibre_poll.py). A failed poll is recorded on
+    the OLT (its page shows the reason) and retried by the next tick, not by Celery."""
+    from fibre.poll import PollError
+
+    from .fibre_poll import fibre_poll
+
+    try:
+        fibre_poll(olt_id=olt_id)
+    except PollError:
+        return
+
+
+@shared_task(ignore_result=True)
+def fibre_signal_review() -> int:
+    """Daily: proactive work orders for signals that worsened over the week."""
+    from .fibre_signal_review import fibre_signal_review as review
+
+    made = review()
+    job_progress(processed=made)
+    return made

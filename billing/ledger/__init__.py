@@ -98,6 +98,8 @@ from ispbill.core.numbering import allocate_block
 from ispbill.notify.events import Event
 from ispbill.notify.services import notify_invoices
 
+from .journal import journal_post_ledger, journal_withdraw
+
 Kind = LedgerEntry.Kind
 
 
@@ -143,6 +145,7 @@ def entry_post(
         invoice=invoice, payment=payment, reverses=reverses, memo=memo[:255],
     )
     Account.objects.filter(pk=account.pk).update(balance=F("balance") + amount, updated_at=timezone.now())
+    journal_post_ledger(entry_ids=[entry.pk])
     return entry
 
 
@@ -566,6 +569,7 @@ def opening_balances_post(
         for customer, _amount in balances
     ]
     LedgerEntry.objects.bulk_create(entries)
+    journal_post_ledger(entry_ids=[entry.pk for entry in entries])
     audit_record_many(
         actor=actor, action="invoice.issue",
         entries=[(invoice, None, {"total": str(invoice.total), "lines": 1}) for invoice in invoices],
@@ -601,6 +605,7 @@ def opening_balances_withdraw(*, customer_ids, actor=None, reason: str = "") -> 
         actor=actor, action="invoice.withdraw", reason=reason,
         entries=[(invoice, {"number": invoice.number, "total": str(invoice.total)}, None) for invoice in invoices.order_by("pk")],
     )
+    journal_withdraw(entry_ids=list(entries.values_list("pk", flat=True)))
     entries.delete()
     InvoiceLine.objects.filter(invoice__in=invoices).delete()
     invoices.delete()
@@ -667,6 +672,7 @@ def entries_post(*, entries: list[EntrySpec]) -> list[LedgerEntry]:
         moved[spec.account.pk] = moved.get(spec.account.pk, ZERO) + amount
     LedgerEntry.objects.bulk_create(rows)
     _balances_move(moved)
+    journal_post_ledger(entry_ids=[row.pk for row in rows])
     return rows
 
 

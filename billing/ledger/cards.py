@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from billing.models import CardSale, CardSaleRefund
 from ispbill.core.money import ZERO, to_money
 
+from .journal import card_refund_journal, card_sale_journal
+
 
 def _require_atomic(what: str) -> None:
     if not transaction.get_connection().in_atomic_block:
@@ -51,6 +53,7 @@ def card_sale_post(*, amount, fee=ZERO, fee_passed: bool = False, method: str, r
                 amount=amount, price=price, fee=fee, fee_passed=fee_passed, method=method[:16], reference=reference[:100],
                 idempotency_key=idempotency_key[:64], received_at=received_at, memo=(memo or "").strip()[:255],
             )
+            card_sale_journal(sale=sale)
     except IntegrityError:  # a concurrent writer recorded it first: that one is the sale
         return CardSale.objects.get(idempotency_key=idempotency_key), False
     return sale, True
@@ -71,4 +74,5 @@ def card_sale_refund_post(*, sale: CardSale, reference: str = "", refunded_at: d
         sale=sale, amount=sale.amount, price=sale.price, reference=reference[:100], idempotency_key=idempotency_key[:64],
         refunded_at=refunded_at, memo=(memo or "").strip()[:255],
     )
+    card_refund_journal(refund=refund)
     return refund, True

@@ -22,6 +22,7 @@ from ispbill.core.numbering import allocate_block
 from ispbill.core.webhooks import INVOICE_ISSUED, webhook_publish_many
 
 from . import sql
+from .journal import journal_post_ledger
 
 
 class LineRow(NamedTuple):
@@ -101,6 +102,7 @@ def invoices_write(rows: list[InvoiceRow], *, locked: dict[int, tuple[int, Decim
         for pk, number, row in zip(ids, numbers, rows)
         if row.total != ZERO
     ])
+    journal_post_ledger(invoice_ids=ids)
     # The `invoice.issued` webhook (docs/api.md), queued in this transaction; a balance brought over by
     # an import (an opening-balance entry) is not an invoice the ISP issued.
     webhook_publish_many(INVOICE_ISSUED, (

@@ -235,3 +235,165 @@ def wallet_balance_set(*, wallet_id: int, balance, alert_level: int) -> None:
             f"UPDATE {ResellerWallet._meta.db_table} SET balance = %s, alert_level = %s, updated_at = %s WHERE id = %s",
             [balance, alert_level, prepared(ResellerWallet, "updated_at", timezone.now()), wallet_id],
         )
+
+
+# The journal (docs/accounts.md) ------------------------------------------------------------------------
+#
+# Why SQL: the journal is derived from the ledger's rows by rules that are joins (the invoice's VAT and
+# one-time part, the payment's method, the customer's branch), and the same statements post one entry
+# live and a million in the back-posting (bench/journal_post.py: the ORM's bulk_create of 4 million
+# rows built in Python took minutes). Every entry's lines are written by one statement, which is
+# what PostgreSQL's balance trigger checks (books/migrations/0002).
+
+_PAYMENT_ACCOUNT = (
+    "CASE p.method WHEN 'cash' THEN '1105' WHEN 'bank' THEN '1150' WHEN 'cheque' THEN '1150' "
+    "WHEN 'wallet' THEN '2350' WHEN 'prepaid_card' THEN '2400' WHEN 'bkash' THEN '1160' WHEN 'nagad' THEN '1160' "
+    "WHEN 'rocket' THEN '1160' WHEN 'online' THEN '1160' WHEN 'bkash_paybill' THEN '1160' ELSE '1150' END"
+)
+
+
+def _ids_rows(ids: list[int]) -> tuple[str, list]:
+    """A subquery of the ids as rows, and its parameters: an array on PostgreSQL, JSON on SQLite."""
+    if on_postgres():
+        return "SELECT unnest(%s::bigint[])", [array(ids)]
+    return "SELECT value FROM json_each(%s)", ["[" + ",".join(str(int(pk)) for pk in ids) + "]"]
+
+
+def _ids_filter(column: str, ids: list[int] | None) -> tuple[str, list]:
+    """A condition that `column` is one of `ids` (None: every row), as SQL and parameters."""
+    if ids is None:
+        return "1 = 1", []
+    rows, params = _ids_rows(ids)
+    return f"{column} IN ({rows})", params
+
+
+def journal_ledger_entries_insert(*, entry_ids: list[int] | None = None, invoice_ids: list[int] | None = None,
+                                  id_range: tuple[int, int] | None = None) -> list[int]:
+    """A journal entry for each customer ledger entry chosen (by id, by invoice, by an id range, or
+    all) that has none yet; the entries a reversal among them reverses come along, in case they were
+    never posted (made before the journal existed). Returns the new journal entries' ids."""
+    if entry_ids is not None:
+        rows, params = _ids_rows(entry_ids)
+        rows2, params2 = _ids_rows(entry_ids)
+        where = (f"le.id IN ({rows} UNION ALL SELECT r.reverses_id FROM billing_ledgerentry r "
+                 f"WHERE r.id IN ({rows2}) AND r.reverses_id IS NOT NULL)")
+        params += params2
+    elif invoice_ids is not None:
+        where, params = _ids_filter("le.invoice_id", invoice_ids)
+    elif id_range is not None:
+        where, params = "le.id BETWEEN %s AND %s", list(id_range)
+    else:
+        where, params = "1 = 1", []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO books_journalentry (source, source_id, date, kind, reference, memo, created_at) "
+            "SELECT 'ledger', le.id, le.effective_date, le.kind, COALESCE(i.number, p.receipt_number, ''), "
+            "SUBSTR(le.memo, 1, 255), %s "
+            "FROM billing_ledgerentry le LEFT JOIN billing_invoice i ON i.id = le.invoice_id "
+            "LEFT JOIN payments_payment p ON p.id = le.payment_id "
+            f"WHERE {where} AND NOT EXISTS (SELECT 1 FROM books_journalentry x WHERE x.source = 'ledger' AND x.source_id = le.id) "
+            "ORDER BY le.id ON CONFLICT (source, source_id) DO NOTHING RETURNING id",
+            [timezone.now(), *params],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def journal_ledger_lines_insert(*, entry_ids: list[int]) -> int:
+    """The lines of these new customer-ledger journal entries, all in one statement: the customer's
+    receivable moves by the entry's amount, and the other side by its kind (docs/accounts.md, "How
+    each money event posts"). Reversals are left to journal_reversal_lines_insert."""
+    ids_sql, ids_params = _ids_rows(entry_ids)
+    base = (
+        "SELECT je.id AS je_id, le.kind AS kind, le.amount AS amount, c.branch_id AS branch_id, c.id AS customer_id, "
+        f"{_PAYMENT_ACCOUNT} AS pay_code, "
+        "CASE WHEN le.kind NOT IN ('invoice', 'fee', 'credit_note') OR i.id IS NULL OR i.total = 0 THEN 0 "
+        "     WHEN le.amount = i.total THEN i.vat_total ELSE ROUND(le.amount * i.vat_total / i.total, 2) END AS vat, "
+        "CASE WHEN le.kind IN ('invoice', 'fee') AND i.id IS NOT NULL AND le.amount = i.total THEN "
+        "     (SELECT COALESCE(SUM(l.net), 0) FROM billing_invoiceline l WHERE l.invoice_id = i.id "
+        "      AND l.kind NOT IN ('recurring', 'prorated')) ELSE 0 END AS one_time "
+        "FROM books_journalentry je JOIN billing_ledgerentry le ON le.id = je.source_id "
+        "JOIN billing_account a ON a.id = le.account_id JOIN customers_customer c ON c.id = a.customer_id "
+        "LEFT JOIN billing_invoice i ON i.id = le.invoice_id LEFT JOIN payments_payment p ON p.id = le.payment_id "
+        f"WHERE je.id IN ({ids_sql}) AND je.source = 'ledger' AND le.reverses_id IS NULL"
+    )
+    # Each part: (account code, the amount debited; negative = credited).
+    parts = (
+        "SELECT je_id, '1200' AS code, amount AS dr, branch_id, customer_id FROM base",
+        "SELECT je_id, '2100', -vat, branch_id, NULL FROM base",
+        "SELECT je_id, '4200', -one_time, branch_id, NULL FROM base",
+        "SELECT je_id, CASE WHEN kind IN ('invoice', 'fee') THEN '4100' WHEN kind = 'opening_balance' THEN '3100' "
+        "WHEN kind IN ('payment', 'refund') THEN pay_code ELSE '4900' END, -(amount - vat - one_time), branch_id, NULL FROM base",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH base AS ({base}) "
+            "INSERT INTO books_journalline (entry_id, account_id, debit, credit, branch_id, customer_id) "
+            "SELECT x.je_id, la.id, CASE WHEN x.dr > 0 THEN x.dr ELSE 0 END, CASE WHEN x.dr < 0 THEN -x.dr ELSE 0 END, "
+            "x.branch_id, x.customer_id "
+            f"FROM ({' UNION ALL '.join(parts)}) x JOIN books_ledgeraccount la ON la.code = x.code WHERE x.dr <> 0",
+            ids_params,
+        )
+        return cursor.rowcount
+
+
+def journal_reversal_lines_insert(*, entry_ids: list[int]) -> int:
+    """The lines of those of these journal entries that post a reversal and have none yet: the
+    reversed entry's lines with debit and credit swapped. Returns how many lines (a reversal whose
+    reversed entry has no lines yet waits for the next call)."""
+    ids_sql, ids_params = _ids_rows(entry_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO books_journalline (entry_id, account_id, debit, credit, branch_id, customer_id) "
+            "SELECT je.id, jl.account_id, jl.credit, jl.debit, jl.branch_id, jl.customer_id "
+            "FROM books_journalentry je JOIN billing_ledgerentry le ON le.id = je.source_id "
+            "JOIN books_journalentry rj ON rj.source = 'ledger' AND rj.source_id = le.reverses_id "
+            "JOIN books_journalline jl ON jl.entry_id = rj.id "
+            f"WHERE je.id IN ({ids_sql}) AND je.source = 'ledger' AND le.reverses_id IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM books_journalline x WHERE x.entry_id = je.id)",
+            ids_params,
+        )
+        return cursor.rowcount
+
+
+def journal_entries_without_lines(*, entry_ids: list[int]) -> list[int]:
+    """Those of these journal entries with no lines: reversals still to mirror, or a posting the
+    rules could not complete."""
+    ids_sql, ids_params = _ids_rows(entry_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT je.id FROM books_journalentry je WHERE je.id IN ({ids_sql}) "
+            "AND NOT EXISTS (SELECT 1 FROM books_journalline x WHERE x.entry_id = je.id) ORDER BY je.id",
+            ids_params,
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def journal_withdrawn_insert(*, entry_ids: list[int]) -> None:
+    """Opening balances withdrawn with an import's undo (their ledger rows are deleted): a journal
+    entry each that reverses the one that posted them, so the journal keeps both."""
+    where, params = _ids_filter("rj.source_id", entry_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO books_journalentry (source, source_id, date, kind, reference, memo, created_at) "
+            "SELECT 'ledger_withdrawn', rj.source_id, %s, 'withdrawal', rj.reference, 'opening balance withdrawn', %s "
+            f"FROM books_journalentry rj WHERE rj.source = 'ledger' AND {where} "
+            "ON CONFLICT (source, source_id) DO NOTHING RETURNING id",
+            [timezone.localdate(), timezone.now(), *params],
+        )
+        new = [pk for (pk,) in cursor.fetchall()]
+        if not new:
+            return
+        ids_sql, ids_params = _ids_rows(new)
+        cursor.execute(
+            "INSERT INTO books_journalline (entry_id, account_id, debit, credit, branch_id, customer_id) "
+            "SELECT je.id, jl.account_id, jl.credit, jl.debit, jl.branch_id, jl.customer_id "
+            "FROM books_journalentry je JOIN books_journalentry rj ON rj.source = 'ledger' AND rj.source_id = je.source_id "
+            f"JOIN books_journalline jl ON jl.entry_id = rj.id WHERE je.id IN ({ids_sql})",
+            ids_params,
+        )
+
+
+def ledger_id_bounds() -> tuple[int, int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM billing_ledgerentry")
+        return cursor.fetchone()

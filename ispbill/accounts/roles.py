@@ -8,14 +8,17 @@ CASHIER = "Cashier"
 SUPPORT = "Support"
 TECHNICIAN_SUPERVISOR = "Technician supervisor"
 TECHNICIAN = "Technician"
+ACCOUNTANT = "Accountant"
 
 # Modules shown in the permission matrix: app label → heading.
 MODULES = {
     "customers": "Customers & catalogue",
     "billing": "Billing",
+    "books": "Books & VAT",
     "payments": "Payments",
     "network": "Network",
     "radius": "RADIUS",
+    "fibre": "Fibre plant",
     "tickets": "Tickets",
     "fieldservice": "Field service",
     "resellers": "Resellers",
@@ -33,12 +36,12 @@ MODULES = {
 DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMIN: ["*"],
     MANAGER: [
-        "customers.*", "billing.*", "payments.*", "network.*", "tickets.*", "fieldservice.*",
+        "customers.*", "billing.*", "payments.*", "network.*", "fibre.*", "tickets.*", "fieldservice.*",
         "resellers.*", "contracts.*", "churn.*", "vouchers.*", "core.view_auditlog", "accounts.view_user", "notify.*",
         # Sessions, refused logins, "Test a login" and "Disconnect" (docs/radius.md, "Screens").
         "radius.*",
         "core.view_jobrun",  # the job log; "run again" (core.rerun_jobrun) is the administrators'
-        "dashboard.view_analytics",
+        "dashboard.view_analytics", "books.*",
         # The regulator's session logs: who had an IP address when, and their export (audited).
         "radius.view_sessionlog", "radius.export_sessionlog",
         # Gateway credentials are the administrators' (the merchant account's password).
@@ -68,6 +71,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "network.view_outage", "network.view_outageupdate",
         # "Why can't I connect?": who is online, a connection's sessions and its last refused login.
         "radius.view_session", "radius.view_authattempt",
+        # A customer's fibre box: its status, signal and the OLTs' pages (docs/fibre.md).
+        "fibre.view_olt", "fibre.view_onu",
         # "Plan a visit" from a ticket; scheduling and assigning stay with the technician supervisors.
         "fieldservice.view_workorder", "fieldservice.add_workorder",
         # Retention calls to at-risk customers and technical checks; offers (money) are the managers'.
@@ -78,10 +83,18 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
     TECHNICIAN_SUPERVISOR: [
         "customers.view_customer", "customers.view_subscription", "customers.change_subscription",
         "customers.lifecycle_subscription", "customers.view_package", "customers.view_area",
-        "customers.view_branch", "network.*", "radius.*", "fieldservice.*", "tickets.view_ticket",
+        "customers.view_branch", "network.*", "radius.*", "fibre.*", "fieldservice.*", "tickets.view_ticket",
         # Sessions, Disconnect and "Test a login" are field work; the regulator's session logs (who had
         # an address when) are the managers'.
         "-radius.view_sessionlog", "-radius.export_sessionlog",
     ],
     TECHNICIAN: [],
+    # The books (docs/accounts.md): money read everywhere, the journal's reports; no network controls,
+    # no customer edits, no payments taken.
+    ACCOUNTANT: [
+        "books.*", "billing.view_invoice", "billing.view_account", "billing.view_ledgerentry", "billing.view_billingrun",
+        "billing.view_creditnote", "payments.view_payment", "payments.view_gatewaypayment", "payments.view_cashhandover",
+        "payments.view_reconciliationitem", "customers.view_customer", "customers.view_branch", "customers.view_area",
+        "dashboard.view_analytics",
+    ],
 }

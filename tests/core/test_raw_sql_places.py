@@ -24,6 +24,7 @@ ALLOWED = {
     "imports/rows_sql.py",  # the write-back of an import chunk's rows
     "ispbill/notify/queue_sql.py",  # the COPY of queued messages
     "network/usage_sql.py",  # the usage poller's samples and roll-ups
+    "fibre/sql.py",  # the OLT poll's writes, the optical history's partitions, roll-ups and retention
     "payments/settle_sql.py",  # an IPN's settle-and-record statement
     # Core: the modules that exist for raw SQL.
     "ispbill/core/bulk.py",  # COPY and UPDATE … FROM unnest for many rows
@@ -31,7 +32,7 @@ ALLOWED = {
     "ispbill/core/numbering.py",  # the gap-free counters' UPDATE … RETURNING
     "ispbill/core/statements.py",  # the statement runner of the hot paths, the key rotation's token reads
     "ispbill/core/backup.py",  # backups: the snapshot pg_dump shares, every table counted, the money columns summed, per-vendor dump and restore
-    "billing/ledger/sql.py",  # the run's set-based writes, ANALYZE and advance; the wallets' request statements
+    "billing/ledger/sql.py",  # the run's set-based writes, ANALYZE and advance; the journal's posting; the wallets' request statements
     "resellers/sql.py",  # a renewal request's reads, the settling gate's advisory lock
     "vouchers/radius_sql.py",  # FreeRADIUS's card functions: the key row, the grants, the functions called from the tests
     "demo/yielding.py",  # the demo loader leaving gaps in SQLite's one write lock (SQLite only)

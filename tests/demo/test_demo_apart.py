@@ -69,9 +69,13 @@ def test_seed_prints_a_line_per_step_with_its_time():
     call_command("seed", only=["outages", "tickets"], stdout=out)
     lines = out.getvalue().splitlines()
     starts = [line for line in lines if re.fullmatch(r"\[\d/2\] \w+ \(\w+\) …", line)]
-    ends = [line for line in lines if re.fullmatch(r"\[\d/2\] \w+ done in \d+\.\d s", line)]
+    ends = [line for line in lines if re.fullmatch(r"\[\d/2\] \w+ done in \d+\.\d s, \d+\.\d s of CPU here", line)]
     # The order is the seed's, not the one asked for.
     assert starts == ["[1/2] tickets (seed_tickets) …", "[2/2] outages (seed_outages) …"]
     assert [line.split(" done")[0] for line in ends] == ["[1/2] tickets", "[2/2] outages"]
     assert any(re.fullmatch(r"Demo data loaded: 2 steps in \d+\.\d s", line) for line in lines)
+    # A step with an estimate says it (the base step, before the servers start in `make run`).
+    base = StringIO()
+    call_command("seed", only=["base"], customers=16, months=1, stdout=base)
+    assert re.search(r"\[1/1\] base \(seed_demo, about \d+ s\) …", base.getvalue())
     assert lines[-1].lstrip().startswith("admin"), "the logins are the last block"

@@ -40,8 +40,10 @@ def embedded_var():
 
 
 def helper(*args: str, var: Path, **env: str) -> subprocess.CompletedProcess:
+    """The helper on `var`; a new database is left empty (the snapshot it starts from in `make run` is
+    tested in test_migrated_snapshot.py) unless EMBEDDED_DB_SNAPSHOT is given."""
     return subprocess.run([sys.executable, "-m", "demo.embedded_db", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=90, env={**os.environ, "ISPBILL_VAR_DIR": str(var), **env})
+                          timeout=90, env={**os.environ, "ISPBILL_VAR_DIR": str(var), "EMBEDDED_DB_SNAPSHOT": "", **env})
 
 
 def probe(var: Path) -> subprocess.CompletedProcess:
@@ -98,7 +100,7 @@ def test_ctrl_c_ends_the_command_then_stops_the_cluster(embedded_var):
     """Ctrl-C reaches the whole process group (honcho, and this helper): the helper outlives its command,
     stops the cluster and exits as the command did (130, which `make run` takes for a normal end)."""
     run = subprocess.Popen([sys.executable, "-m", "demo.embedded_db", "run", "--", "sh", "-c", "echo started; exec sleep 60"],
-                           cwd=ROOT, env={**os.environ, "ISPBILL_VAR_DIR": str(embedded_var)}, start_new_session=True,
+                           cwd=ROOT, env={**os.environ, "ISPBILL_VAR_DIR": str(embedded_var), "EMBEDDED_DB_SNAPSHOT": ""}, start_new_session=True,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert run.stdout.readline().strip() == "started"
     assert helper("status", var=embedded_var).returncode == 0

@@ -22,9 +22,10 @@ from billing.selectors import account_balance
 from config.celery import app
 from ispbill.notify.events import Event
 from ispbill.notify.models import Message
+from payments.grouped import recorded_groups_announce
 from payments.models import Payment, QueuedPayment
 from payments.services import PaymentDraft
-from payments.settle_sql import RECORDING_TURN, recording_turn
+from payments.settle_sql import ANNOUNCING_TURN, RECORDING_TURN, recording_turn
 from tests.factories import make_customer
 from tests.night import run_task
 from tests.payments.conftest import D, charge, ledger_ok
@@ -36,14 +37,14 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @contextmanager
-def turn_held():
-    """Hold the recording turn from another connection until the block ends."""
+def turn_held(turn=RECORDING_TURN):
+    """Hold the recording turn (or another advisory turn) from another connection until the block ends."""
     with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
-        other.execute("SELECT pg_advisory_lock(%s, %s)", RECORDING_TURN)
+        other.execute("SELECT pg_advisory_lock(%s, %s)", turn)
         try:
             yield
         finally:
-            other.execute("SELECT pg_advisory_unlock(%s, %s)", RECORDING_TURN)
+            other.execute("SELECT pg_advisory_unlock(%s, %s)", turn)
 
 
 def wait_until_queued(count: int) -> None:
@@ -281,3 +282,72 @@ def test_the_turn_is_given_back_when_a_group_fails_and_is_never_taken_inside_a_t
             assert not took_turn  # the other connection has it now
     with transaction.atomic(), pytest.raises(RuntimeError), recording_turn():
         pass
+
+
+def transactions_that_wrote(queryset) -> int:
+    """How many transactions wrote these rows (their distinct xmin)."""
+    sql, params = queryset.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(DISTINCT xmin::text) FROM {queryset.model._meta.db_table} WHERE id IN ({sql})", params)
+        return cursor.fetchone()[0]
+
+
+def test_a_group_takes_one_counter_turn_and_the_same_statements_whatever_its_size():
+    # Grouping is what keeps Pay Bill at a hundred a second (bench/paybill.py): a group of six costs what
+    # a group of one does in statements (one counter update, one insert per table), so a query made per
+    # payment inside the turn (what un-grouped it) fails here.
+    from django.conf import settings
+    from django.test.utils import CaptureQueriesContext
+
+    from ispbill.core.models import NumberSequence
+    from payments.grouped import queued_payments_record
+    from usecases.grouped_payments import RECORDERS
+
+    # The receipt series exists (its first use makes the counter row: a second update, once a year).
+    NumberSequence.objects.get_or_create(key=f"{settings.RECEIPT_NUMBER_PREFIX}:{timezone.localdate().year}")
+    statements = {}
+    for round_, size in enumerate((1, 1, 6)):  # the first group also makes what a fresh database lacks
+        customers = [make_customer(name=f"Size {round_} {n}") for n in range(size)]
+        for n, customer in enumerate(customers):
+            charge(customer, "300.00")
+            QueuedPayment.objects.create(idempotency_key=f"test:SIZE{round_}-{n}", customer=customer, amount=D("300.00"),
+                                         method=Payment.Method.BKASH_PAYBILL, reference=f"SIZE{round_}{n}", received_at=timezone.now())
+        with recording_turn() as took_turn, transaction.atomic():
+            assert took_turn
+            with CaptureQueriesContext(connection) as queries:  # the group's own statements (not its on-commit work)
+                keys, count = queued_payments_record(recorders=RECORDERS)
+        assert count == size == len(keys)
+        counter = [q["sql"] for q in queries.captured_queries if "core_numbersequence" in q["sql"] and q["sql"].startswith("UPDATE")]
+        assert len(counter) == 1  # one turn of the receipt counter for the whole group
+        statements[size] = len(queries.captured_queries)
+        assert transactions_that_wrote(Payment.objects.filter(customer__in=customers)) == 1
+        recorded_groups_announce()
+    assert statements[6] == statements[1], statements
+    assert not QueuedPayment.objects.exists()
+    assert ledger_ok()
+
+
+def test_groups_recorded_while_someone_announces_are_left_to_that_announcer_who_announces_them_together():
+    customers = [make_customer(name=f"Announced {n}") for n in range(3)]
+    for customer in customers:
+        charge(customer, "300.00")
+    received = Message.objects.filter(event=Event.PAYMENT_RECEIVED, customer__in=customers)
+    with turn_held(ANNOUNCING_TURN):  # someone is announcing: three groups are recorded one after another
+        for n, customer in enumerate(customers):
+            response = send(Client(), "payment", notification(customer, trx_id=f"BKPANN{n:04d}", amount="300.00"))
+            assert response.status_code == 200 and response.json()["receiptNumber"]
+        # Each recorder answered and, finding the announcing turn taken, left its group to the announcer.
+        assert not received.exists()
+        assert QueuedPayment.objects.filter(payment__isnull=False).count() == 3
+        assert recorded_groups_announce() == 0  # nor does anyone else take them while the turn is held
+
+    assert recorded_groups_announce() == 3  # the announcer: every group recorded meanwhile, at once
+    assert received.values("customer").distinct().count() == 3
+    assert transactions_that_wrote(received) == 1  # one announcement for the three groups
+    assert {m.body for m in received} and all(
+        p.receipt_number in " ".join(received.filter(customer=p.customer).values_list("body", flat=True))
+        for p in Payment.objects.filter(customer__in=customers)
+    )
+    assert recorded_groups_announce() == 0  # announced once
+    assert not QueuedPayment.objects.exists()
+    assert ledger_ok()

@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from billing.models import Invoice, LedgerEntry
 from billing.run import billing_run_process_pending, billing_run_start
-from billing.selectors import amount_open, current_billing_settings
+from billing.selectors import amount_open, amounts_open, current_billing_settings
 from billing.services import account_credit
 from billing.vat import vat_line
 from customers.models import Customer, Subscription
@@ -444,8 +444,9 @@ class HistoryWriter:
                 seen.add(intent[0].customer_id)
             paying = later
             drafts = []
+            open_amounts = amounts_open(customer_ids=[intent[0].customer_id for intent in batch])  # one query, not one each
             for history, multiple, invoice_total, at in batch:
-                due = amount_open(customer_id=history.customer_id)
+                due = open_amounts[history.customer_id]
                 if due <= ZERO:
                     continue  # paid already, by credit or an earlier payment
                 amount = due if multiple == 1 else max(due, invoice_total * multiple)

@@ -48,6 +48,7 @@ from web.billing.views.billing_tab import billing_tab_context
 from web.contracts.views import contracts_tab_context
 from web.customers.forms.customer import CustomerFilterForm, CustomerForm, PortalAccessForm
 from web.customers.views.subscriptions import lifecycle_actions_for, wants_region
+from web.fibre.views import fibre_tab_context
 from web.radius.views import sessions_tab_context
 from web.surfaces import staff_permission_required
 from web.tickets.views.customer_tab import tickets_tab_context
@@ -248,6 +249,8 @@ CUSTOMER_TABS = (
     ),
     # RADIUS sessions and refused logins, with Disconnect (web/radius/views.py).
     CustomerTab("sessions", _("Sessions"), "radius.view_session", "radius/customer_tab_sessions.html", sessions_tab_context),
+    # The customer's ONU: status, last change, signal and its 90-day chart (web/fibre/views.py).
+    CustomerTab("fibre", _("Fibre"), "fibre.view_onu", "fibre/customer_tab_fibre.html", fibre_tab_context),
     CustomerTab("billing", _("Billing"), "billing.view_invoice", "billing/customer_tab_billing.html", billing_tab_context),
     CustomerTab("tickets", _("Tickets"), "tickets.view_ticket", "tickets/customer_tab_tickets.html", tickets_tab_context),
     CustomerTab("contracts", _("Contracts"), "contracts.view_contract", "contracts/customer_tab_contracts.html", contracts_tab_context),

@@ -2,15 +2,16 @@ from django.shortcuts import render
 from django.urls import path
 
 from customers.selectors import portal_subscriptions
+from fibre.selectors import portal_fibre_lines
 
 
 def home(request):
     customer = request.customer
-    return render(
-        request,
-        "customers/portal_home.html",
-        {"customer": customer, "subscriptions": portal_subscriptions(customer=customer)},
-    )
+    subscriptions = list(portal_subscriptions(customer=customer))
+    fibre = portal_fibre_lines(customer)  # "your fibre box has been off since 14:02 (power)"
+    for subscription in subscriptions:
+        subscription.fibre = fibre.get(subscription.pk)
+    return render(request, "customers/portal_home.html", {"customer": customer, "subscriptions": subscriptions})
 
 
 urlpatterns = [path("", home, name="home")]

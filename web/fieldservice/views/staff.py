@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from customers.models import Area, Branch
 from customers.selectors import customer_get_for_staff, lead_get_for_staff
+from fibre import selectors as fibre_selectors
 from fieldservice import selectors, services
 from fieldservice.models import WorkOrder, WorkOrderPhoto
 from ispbill.core.forms import LocaleDateField, add_service_errors
@@ -255,6 +256,8 @@ def _board_context(request, day: date) -> dict:
         "board": board, "day": day, "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
         "params": params, **_filter_choices(request.user), "may_dispatch": request.user.has_perm(DISPATCH),
         "hours": list(range(8, 21)),
+        # PON ports dark now (a fibre cut: a crew to send, not a visit per customer), docs/fibre.md.
+        "dark_ports": list(fibre_selectors.dark_ports(user=request.user)[:20]),
     }
 
 

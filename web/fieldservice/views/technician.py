@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from contracts.onsite import visit_steps as contract_visit_steps
+from fibre import selectors as fibre_selectors
 from fieldservice import selectors, services, sync
 from fieldservice.models import WorkOrder
 from usecases import technician_sync
@@ -46,6 +47,19 @@ def home(request):
     return render(request, "fieldservice/technician_home.html", {**agenda, "day": timezone.localdate()})
 
 
+def fibre_visit_signal(order) -> dict | None:
+    if order.subscription_id is None:
+        return None
+    onu = fibre_selectors.onus_for_customer(order.customer)
+    onu = next((o for o in onu if o.subscription_id == order.subscription_id), None)
+    rules = services.completion_rules(order)
+    if onu is None and not rules.get("rx_range"):
+        return None
+    started = order.arrived_at or order.created_at
+    return {"onu": onu, "before": fibre_selectors.signal_at(subscription_id=order.subscription_id, at=started) if onu else None,
+            "now": onu.rx_dbm if onu else None, "range": rules.get("rx_range")}
+
+
 def order_detail(request, pk: int):
     order = selectors.workorder_get_for_technician(technician=request.user, pk=pk)
     return render(request, "fieldservice/technician_order.html", {
@@ -57,6 +71,9 @@ def order_detail(request, pk: int):
         # The rules the phone checks before it lets the technician complete offline (the server's own).
         "completion_rules": services.completion_rules(order),
         "serial_recorded": order.equipment_movements.exists(),
+        # The ONU's Rx from its OLT when the visit started and now, with the range that lets an
+        # installation complete (docs/fibre.md).
+        "fibre_signal": fibre_visit_signal(order),
         "photo_max_bytes": settings.FIELDSERVICE_PHOTO_MAX_BYTES,
         # Steps other apps add to the visit (contracts: the customer signs the contract on this phone).
         "visit_steps": contract_visit_steps(technician=request.user, subscription=order.subscription, visit_id=order.pk, visit_kind=order.kind)

@@ -1,0 +1,20091 @@
+-- ispbill: a freshly migrated database, made by `python -m demo.embedded_db snapshot` (demo/embedded_db.py).
+-- Restored by `make run` into a new demo database while every line below still holds.
+-- package django==5.2.19
+-- package django-axes==8.3.1
+-- migration api/migrations/0001_initial.py 51af61835b0c7f51095071d0824a2b848d061c7a6e4931762383b1ea5b4366a0
+-- migration api/migrations/0002_app_token_expiry.py 97cbfe60fa91998683150c805316510769da80cb87c45d500d2f9dc7f2185284
+-- migration billing/migrations/0001_initial.py 9a71d1903409cf14736fa1776b09a7e07dac7797382e0ed89bb6a48003f40130
+-- migration billing/migrations/0002_initial.py f42a6c7cc264dd8facf4a97b06154a4b137b4a1555a157c9e675a3fc18267445
+-- migration billing/migrations/0003_billing_run_chunks.py facbdc8ec8ccd11008b4882537e15d7efb9a96bd0a6b6b4c181f234c3ebbd696
+-- migration billing/migrations/0004_package_changes.py 2a256d62a94c2b7cdfb3644f77e7ced0fa9ce70f13906dc92f6e415fd2b80c64
+-- migration billing/migrations/0005_invoice_sums_rounded.py 5f9c67062cda38af681114ac23848bb56d5900efc74e2a7b32fa084326cc7505
+-- migration billing/migrations/0006_account_fillfactor.py 0ebc267a8667906e98822d77acd229fa1a7bb805a4733ee493d61d39eed3cdc5
+-- migration billing/migrations/0007_ledger_entry_credit_note_opening_balance.py 0a50241a6ae4a6d104c1cfe655365e4b62c41faf260ca3f31cbaf4de1e5ce09a
+-- migration billing/migrations/0008_one_time_charges_credit_notes.py bb62466e6ebb1163d67277cb41e4404e130374a17ffdba694336f4bee70a52c4
+-- migration billing/migrations/0008_reseller_wallets.py 2945a1fef646db7f0afa94ce65f7b4b49589302de3ddf2da4734f54918606a6b
+-- migration billing/migrations/0009_merge_charges_wallets.py 1aecc51e6d74d6969cbde19d77accdafa67ffb74df7c3d3035257aebebcd8b2c
+-- migration billing/migrations/0010_analytics_indexes.py bf67e81535dd0fe8fae73f2b765e4bc8ca0cc0ef823708752f4f86ddff681d58
+-- migration billing/migrations/0010_commission_owed_may_carry_a_clawback.py aa492d4fb439c721947aee708968d0be374fdec503f246d178b43f0c118bb09a
+-- migration billing/migrations/0011_merge_clawback_analytics_indexes.py a79c2a8ae8b63b1ac33fe5d11c9e0dfc89df9c3387151088c4632d815c7b76ac
+-- migration billing/migrations/0011_subresellers.py 853dc77ba66764c0e074e941ec3a07a39e54ec2918d27bce9ccca1297ffaf06d
+-- migration billing/migrations/0012_merge_subresellers_analytics.py b4c20a2ff746a5b103314fa01227cf76e95d1c666c130a7bed11e746cf03a289
+-- migration billing/migrations/0013_credited_days.py 225fef41d48fa7b3f27b3af308bc9dbd0281c8901c14a70024041961a99ebc05
+-- migration billing/migrations/0014_line_credit.py 209a98b44d9a26b27cb8622ca306ed5d73ec70511b35fde8f3bebd95f732a886
+-- migration billing/migrations/0015_rent_during_pause.py b3b1c8af8572c096adaff4950f9f34fb48626fb941da28ac89578baf31648e07
+-- migration billing/migrations/0016_commission_accrues_as_credit_pays.py deae412ed2aca3db175b61f0bbb153ee4e2239c6d53538845da2438724706f73
+-- migration billing/migrations/0017_radius_blocked_access.py a50fda7ea65088bc88d21b5344cd6a33a7f809b752d83e15985f259aa4eeadfb
+-- migration billing/migrations/0018_session_log_retention.py babeb138398059b17c037dc0e30ca357211fdc8fa694680082c3f945f4a51966
+-- migration billing/migrations/0019_walletentry_cards.py ef4266e5151a266f9f9101a5b969fc10ac52f166c236b4023e134259495fa342
+-- migration billing/migrations/0020_card_guess_limits.py c3af71d76f5982a258cc8e46cf2a9a817154ba428d56019dce2143b43904d505
+-- migration billing/migrations/0021_card_sale.py 44273a3af2bc9bc24706fa27a87c2016c473dd8d6bf23aa10a294955d85c9e5e
+-- migration billing/migrations/0022_card_sale_refund.py 2ff6bea604ac2d64a2cdd8a67b88914b6d4538723990d23890eceeb2929d1e83
+-- migration billing/migrations/0023_invoice_at_activation.py a143580a5ec77e04a80c5ece30b868fc0f80892bb438c358ee223f98bbd596e7
+-- migration books/migrations/0001_initial.py 408995ab17ca8a71a9f99df34e82e0d174204b22150d9f7066bff71b22752664
+-- migration books/migrations/0002_journal_balanced_append_only.py 348ac8db6ee0fb901dee498175c477222a1bd46504b56503617126de855879b3
+-- migration churn/migrations/0001_prediction.py d8e844b88ea22fd9e3dff139b2e8ad53600e364707ead466591ce16a067b7161
+-- migration churn/migrations/0002_model_train_permission.py 7037ce1f75694baab1d670243b6fc398fbe12a13f5f385a75c9c70ed02ac4b5f
+-- migration churn/migrations/0002_retention.py c5529163bcd212f61bfcc3a5819074722385c0aa902f4697948d11d292aa7dc4
+-- migration churn/migrations/0003_retention_roles.py 047763fed8518cbeb1958d4cccb73fa9d20405c53847654aabafd637b8bd3c8c
+-- migration churn/migrations/0004_merge_prediction_retention.py b7a78a149225432d895985d5130b4bdff7a40eeb08f33f4fb2b673110857af5c
+-- migration churn/migrations/0005_usage_window.py f13975287248e2ea6128f52cbed7e1ae2fc87245e46c90b4ed895562b6e33f0c
+-- migration churn/migrations/0006_line_credits_backfill.py ac536262552aff6e4bae2d0134162822a152f06f7e077c1e04c9cad19d4c3518
+-- migration contracts/migrations/0001_contracts_signatures_events.py 3414a8868b9aa631517c735fc7e2c53910f742e14f4cb590d086a74e8abec7e5
+-- migration contracts/migrations/0002_signed_documents_immutable.py cd2612099ee92e58a4294c055fe6369644a32438774c7afcb8f73a66d693a3fd
+-- migration contracts/migrations/0003_rules_signing_sessions_onsite_evidence.py 1bed939ffeaca0a6ab79543dfc42917b3d5f014e315547f6ea019ff075434c5f
+-- migration contracts/migrations/0004_contract_monthly_net.py 13b39c84a4f89d3863ae0bf4743c36703b51a9e778bb6f1d7b5f8de9be0a252d
+-- migration customers/migrations/0001_initial.py 665845a783498d0e5f44d3ada45805db86d5e79a23fa365baadeae39d09a94cc
+-- migration customers/migrations/0002_initial.py 86bf09474fc4f58a9c812bba848e160878cd7772818f120b84d04522fda644ee
+-- migration customers/migrations/0002_search_indexes.py 1ae686739e5fc638e37d4a86340693f86966435395b22acdd526ead0ed2d948a
+-- migration customers/migrations/0003_billing_state.py cacba32ee83d5bc44fb95c8ce7fefb96b601b88280d7744d121827cdc6ae72c0
+-- migration customers/migrations/0004_call_log.py ad240c705faa3df46fc58aca4584e44be8a309e2235041c2c01ed3cb760ebad5
+-- migration customers/migrations/0005_customer_area_status_index.py a58fbd8d5faca496c69f3554345a38e125c8cfb3ac3fcb1ac35741fa695d15b2
+-- migration customers/migrations/0006_package_fup.py b1a7aefe3c99d0d576883c4aad5c355dc9ce51451760d2f9f587d2607ad45539
+-- migration customers/migrations/0007_referrals_speedtest.py c608a2cd34fe5aad5eb1d89aea2c28c17346b52d6527e21459d26cb7de2c5291
+-- migration customers/migrations/0008_referral_code_backfill.py 2cda48171e82ebccacc5abf2aadf0ad963296e7bb0e54dd94928a3645e148899
+-- migration customers/migrations/0009_referral_code_required.py 7b4c10c7774b4811d10040d2018929964bee7e3d746e20149e43a74f1a02fb5b
+-- migration customers/migrations/0010_subscription_fillfactor.py d147ddc640473d44af0e86e3d7911a70a6cf7c2b2a9d2ac0f75ccc472aa18673
+-- migration customers/migrations/0011_customer_language.py 82a12f1075fda06e4df9db976a6c9bd495583d8eabf108a145f924dae654b387
+-- migration customers/migrations/0012_customer_external_ref.py 1443b3edd85cc9c8000e57f6b81e47dad58861aaded1ae4a1af5201d6ca910d3
+-- migration customers/migrations/0012_customer_reseller_name_index.py a9c9a1a3b18c88acbdd90e348aa0666800bd21aa7848babce33cfef956bd506b
+-- migration customers/migrations/0012_package_installation_fee_minimum_term.py ca4ea33f6f74305c897a29c393beccb50bfa090cfdd9431b004497f253876a0a
+-- migration customers/migrations/0013_merge_external_ref_installation_fee_reseller_index.py cb1be20f4a1fcd17cd8dd1f79ff599dae6185e2a82731d5106e92bd98ff54665
+-- migration customers/migrations/0014_collectors.py 6a0aa3f265e88889ef1ff79ff080351f7849bec383dc773f2c764711b7b6b077
+-- migration customers/migrations/0015_cancelled_connection_frees_login.py 86fbb720ac69736a79bffa5ac7074ca5d7923c5b91b37c32e18c70b52ab18f47
+-- migration customers/migrations/0016_customer_tally.py 02b44b3bfd196cf900c0ae73a660e08d99e4236304bd5fa05c150ca9d242073c
+-- migration customers/migrations/0017_subscription_password_nt_hash.py 11eaaa4da086c37a0ae11acdd917e321bb15c720a1f972b1290520bd2a8a2b37
+-- migration dashboard/migrations/0001_daily_metric_snapshots.py 9632c30aa3f1c412f75dc328b332e1f3787f5a01eba971da3f76d0a8d04144a0
+-- migration dashboard/migrations/0002_efficiency_parts_paused_mrr.py aee06a12e3a739aa283d36b0477e5020782a88a4db0e9b005a451ee2c09499dc
+-- migration fieldservice/migrations/0001_initial.py 45a8704130b5b242701ae6cb4720d8f51d472737c1cdba7c0df8d503d5af0002
+-- migration fieldservice/migrations/0002_work_orders_checklists_equipment_sync.py 0baadbba53449e2ae68c0b4dfb36a6e40b5b4bd39210911bb3bff2df04bd34da
+-- migration fieldservice/migrations/0003_equipment_sale_price_and_invoice.py 1a4add37959c304c2608dfb997a31f308e2624f3482391788ea909d0a3c766c9
+-- migration fieldservice/migrations/0004_equipment_rental.py 6bc053ad9eb39515dde3b5325e86d98123ac2022f622a2334cbe5a8035f95605
+-- migration fieldservice/migrations/0005_visit_ratings_are_surveys.py 685b2678373a2a7f1d7ebefa17ce1c720756b3e84fb3d48a71556023e0978263
+-- migration fieldservice/migrations/0006_remove_workorder_rating.py 08737c4883f2b2a0704acf55778b0470221d1ce33bdf8a7ce079b2b1fda4ca9d
+-- migration fieldservice/migrations/0007_equipment_store_moves.py ffa896fd47aa39c637f9d7cecacd4f7b95b07f008b350427f58b61ea63d1acb8
+-- migration fieldservice/migrations/0008_offline_action_times.py 786fb3384bb3dc1b526166ff1fb0bea4d61023efe123d84d6121030990c683d5
+-- migration fieldservice/migrations/0009_completion_photos_and_serial.py a7b1fa9c94c9e88406fded115ce0f3d422ce392badf7fa6f4bd0cdce411674cf
+-- migration imports/migrations/0001_import_batches.py 85b1e7f84c84a4f057f800f6ad5caaed6f98aaa428767cdf0b5866d1550234af
+-- migration imports/migrations/0002_batch_kind_past_payments.py bf0c3e84739356e3ce054c41a72b132aa8144d44a3638f57abbf6e86b8cc04f2
+-- migration imports/migrations/0003_batch_undo_report.py daf5ef125d31e5ec03fafcb83187d8c8520a7057ab7335a696fd6183897d72a8
+-- migration ispbill/accounts/migrations/0001_initial.py 32cc561452d18d7f34f435940abb4d37ed933c893728556b249a614db31119fe
+-- migration ispbill/accounts/migrations/0002_initial.py 03b7380004cabf5df5f63b0c0573114cb0e21020df0b0d94d7d51840845eb731
+-- migration ispbill/accounts/migrations/0003_portal_security.py 55caa6cc9782471bdca387ce88c1ae194c91f1e83ff8ca6d9d1d601b7d166608
+-- migration ispbill/accounts/migrations/0004_contract_sign_code_purpose.py 220bfb6a05d536c1f8d1d6ba4ffbfb764ea03c3b6fb16feb4205f9a83f24080d
+-- migration ispbill/core/migrations/0001_initial.py 89679cf84633fce8edbd3a56acaede46c11c70236803a5671ae704fa6a918847
+-- migration ispbill/core/migrations/0002_audit_append_only_trigger.py cdf0ce9e5b902f93ba196df53ffbc33bbfcb474db54842cb398129c9454b9ba4
+-- migration ispbill/core/migrations/0003_rate_limit_counter.py f132de5416754d81619e23ddcebc21b092a341995d96dc1010a340076f24740b
+-- migration ispbill/core/migrations/0004_webhooks_and_audit_via.py fd20cab82d0fda8efcbbddfbd79c88b6314cef77d288839496d054e3cf0a087d
+-- migration ispbill/core/migrations/0005_job_log.py 85e22ce91f394b0164c3279ad62cd903240170dad93fe36880b773b4f0f4e992
+-- migration ispbill/notify/migrations/0001_initial.py 07e61af356b1669f50c20c1fbff2a131b6b5f7598bc57691e2db97ec4bf33f5a
+-- migration ispbill/notify/migrations/0002_message_sealed.py 9cf6a41b8f9604a17e3501da49a2acef93b4bec537d29f6f316660f65e3664a2
+-- migration network/migrations/0001_initial.py 705bf8307341ac80fc074a288890f23c9bf5979bfebc7181f4f8421d16cac0fe
+-- migration network/migrations/0002_router_connection_health_outbox_drift.py 6fab523381c9623a0ecd008aef2f8924701779fc02fa7f9fc2c5bef69539ed02
+-- migration network/migrations/0003_usage_polling_fup.py a5f7138eef55bf98a98591cd112018b34d8053ac3f861ce55bfd7e7c6e990592
+-- migration network/migrations/0004_usage_poll_documents.py 9413881df8a09cdefddfb28ff2407be3386aac8cc83ba545ec08a593e8aee361
+-- migration network/migrations/0005_outages.py 5b96387af99be86c52a0bcae9f320590c640608ddf83abce333ae55b682e0ded
+-- migration network/migrations/0006_support_sees_outages.py 285d4b9a2d76d5bf8f1aa3f50283603efea80c2aaa2e89843c6ae7f992a398d4
+-- migration network/migrations/0007_outage_notice_in_bangla.py eb8374fd8e7b7ebaed2f326aa3b3d629aaca8363e46e1bf4bb215cd6f36e8c33
+-- migration network/migrations/0008_router_radius.py 0a69d217e81c804f659bd67e7fb6a401931c3864d7e951fa39d6a794119e9782
+-- migration network/migrations/0009_router_coa_port_aaa_switch.py 25bac9e361b1b9eb373ce965c4d569d3d957b4b8d05b38646d3fe28b5162a5fa
+-- migration network/migrations/0010_provisioning_disconnect.py 433ed0c7b094faaabce54050282edd283c7b6d87dbe4c46bc6350ba8e47f855f
+-- migration network/migrations/0011_router_require_message_authenticator.py e3a282deb2051fe6a64ce8e492e1af63ab5b75c7d96c035fe30be66ed4cadf80
+-- migration payments/migrations/0001_initial.py 1d41e75ce219942ea7b63b1bbee73b612c29e5ee3341d1cbe89c0cf9e81b8570
+-- migration payments/migrations/0002_reverse_permission.py 53018f14b696a2924071eb167cddb3dd93daa1a1be53b13bb5057550fadc7d4d
+-- migration payments/migrations/0003_online_payments.py d55bb819afa031b61e0156744f48772ccdaf62b1c83cb2306aa04af035fe3c05
+-- migration payments/migrations/0004_backdate_payment_permission.py 28d7591c33ff9bbcda5e138a2ca10350564a67736f7513939fb9d8133f8a89d2
+-- migration payments/migrations/0004_gateway_refund_ledger_entry.py e2209c3745c9bdfd7a501c499fc66e4df6e25af7fb8d576d149070b926ba7e12
+-- migration payments/migrations/0004_payment_received_at_index.py e39060f6891246cf2a2206b279e4885a24fef5396708715fb4d924d22ac063d1
+-- migration payments/migrations/0005_grant_backdate_to_managers.py 653849b8bee1e698db82b3400b2f9fcfff5e433f4d77aa8c14bb071a08145f57
+-- migration payments/migrations/0006_merge_refund_entry_backdate_received_index.py 0a2e2c32688d22b3b987d4cf3ab07c2fbb51711e34399d48e30df5828e69ecf3
+-- migration payments/migrations/0007_cash_handover.py 1ecd20d6029501a42dad65d489707cde3edf02e815a901fc4de581d96a54621b
+-- migration payments/migrations/0007_past_payments.py 431f7aed134047c6a6dee2971135ee32ec11195ca71df252d33a87d7398ff422
+-- migration payments/migrations/0008_grant_cash_handover.py 1fe95a638056684fab00f8ba9b44e35abb7fee357cad06fc2021b9c2f5a9f215
+-- migration payments/migrations/0009_merge_past_payments_cash_handover.py 191ae8367477d422c99936b43ded525eefa6fd74be311811dec8bac104b930f1
+-- migration payments/migrations/0010_wallet_method.py 0727398dd8c0505d0ab705209c75b3f9f906a07f4b7690873a2ab1aa875a0718
+-- migration payments/migrations/0011_bkash_gateways_autopay.py e5a925fe3c4aa1eec6729a8fcdb341692d52ee8058f36a6cbfd1ef8e38731a40
+-- migration payments/migrations/0012_bkash_paybill_method.py c97778a9fc6655c8cdfc82b67164513373f2abf714a4c56bd7d96ca9f88b7298
+-- migration payments/migrations/0013_nagad_gateway.py e7a04c5bd132ffa6a1ada7efd77adf5a34675d34d69289736d41741e44d244fe
+-- migration payments/migrations/0014_gateway_reconciliation.py fc0c7cd054278793f4a84c3ead82d6ab0d41fed2838af52510cc683afd689a6f
+-- migration payments/migrations/0015_prepaid_card_method.py e122bc65cffef45cf76ef98cb610aea05e480faedb73a3c16e08fd4ff5d26394
+-- migration payments/migrations/0016_card_purchases.py 84a027a8a4a19d3a7488feaa6daf1667ea53353325a5842bd6900f54e49081b0
+-- migration payments/migrations/0017_queued_payments.py a00ea3522a7b23a89fda9675ee5a38e8e2eb5d62f623b7b16857edc876313cc3
+-- migration radius/migrations/0001_initial.py 178ce6e635289617a1d9318be0ffa59826cb5c632a9d358131bf600557534520
+-- migration radius/migrations/0002_authorisation_views.py 471f915774757b660a4ceedb2655f65b0607f937c03b2458eaebb5e0a7c02a73
+-- migration radius/migrations/0003_authorisation_functions.py 5ad57e183c958f38c19f35fc9c0811842d18350257df85da15776a387eb31221
+-- migration radius/migrations/0004_auth_attempt_server_error.py 981ca51d6877c5694812917e965b1c1a2543f5c3a45f16769919bc8b23fb7a78
+-- migration radius/migrations/0005_session_counted_octets.py dce7c0d7e6c5f5f3b75fec3623d5cee244558d7bda7730f471589e23ef24c5e1
+-- migration radius/migrations/0006_router_clients_notify.py 8015e7e43830f46e218db6138a5164e0a0ef35ddf64ad734265212f07e881cb9
+-- migration radius/migrations/0007_hotspot_logins.py f1b9dfe35852f6695f60d5c6c5d850512c162ef9d8fbc4bb0cd257a6cdfef019
+-- migration radius/migrations/0008_session_log.py 1c96be0c5d8d11fd90f0b10e6a9d19ec5b88e221f041f5f11401c93f5802d3cd
+-- migration radius/migrations/0009_session_permissions.py cd7adfa07f665da265653e475fbd9caa58da63773f02a7834db80e2a5bbecfc8
+-- migration radius/migrations/0010_postauth_indexes_open_sessions_function.py 4b1f761b98e0f6dc692019449e21433164dc1516e56f270c571cc81c51f3e539
+-- migration radius/migrations/0011_card_login_reasons.py 52b7308ce4f928c1801942008d0c3c503133e780d7227cc1f71d2617078f595f
+-- migration radius/migrations/0012_router_clients_notify_message_authenticator.py 99ff0a31d9d72fe0198827c0c3998a0fa372774385f90ed86fbf74a6309e2449
+-- migration radius/migrations/0013_postauth_bad_secret.py 591b5eb218fbd2b9935b71cf7a1fd0cb64f1857ddf1321c51ed1978abd090514
+-- migration radius/migrations/0014_postauth_answer_id.py 2e42f6f5f61bbcaccfd3c62b9582db0fcf40949f5f68e178ef3fe43560298713
+-- migration radius/migrations/0015_bad_secret_drop.py 0f6ab2b06422c2abe28f6abd1a947093047e4485160e76604f8cc3c6322b7214
+-- migration radius/migrations/0016_session_log_router_and_start_indexes.py a2fc49cc24df5ed61dd80f7030eb63ffad3e4887300099a270820ac53f1fc0c3
+-- migration resellers/migrations/0001_initial.py 8f008d156a5288bc2aa2e7a5ae3ad5fd34666d7ae672579fdc060591a537a133
+-- migration resellers/migrations/0002_reseller_terms_logins_payouts.py 253b980237dc10cfee265aa0d323bb0f5e93e834c32915567b624295cbfc9e5c
+-- migration resellers/migrations/0003_renewal_outbox_low_balance_alert.py b514573d6825d68a8a4c0986c213ce1abc48655c08d1bb58b4a72e5c87ddf7d2
+-- migration resellers/migrations/0004_reseller_branding.py 3e0f2f8fb493ece6d925d90adae2447cf5ecf50598d452bc1920b391a9891231
+-- migration resellers/migrations/0005_subresellers.py 0aceb246014cda99eebcdbfec177a94c5f833be311f4845ce75851c82a93634d
+-- migration resellers/migrations/0006_reseller_card_distributor.py 025e8084a36a8b70ab42170b9a76a4cbf5417f7db9121dfb5f62d1e01dc50856
+-- migration tickets/migrations/0001_initial.py a68bf4d81d7c08111c6f290ad7200d92ac22fcca0be8b406c81bd48db0f92137
+-- migration tickets/migrations/0002_surveys_for_visits.py 505f8f77389cb06a1e7880532373dc694f62a5a31c4bff9505beb5a81da3b57f
+-- migration vouchers/migrations/0001_initial.py 54fa3ea5a371ead7262cfa5aca20edaa1c6966f991fe17a591eee278a464af0a
+-- migration vouchers/migrations/0002_online_sales_and_remembered_devices.py a82f218562138a9f86eb5a4b2579ec556fa30a169412c64a9f58f5304aa93120
+-- migration vouchers/migrations/0003_batch_generation_in_background.py 147ffc8dd0deec86af776ee7758181a2bd0639ca337f4b2c636c905a0a2582e9
+-- migration vouchers/migrations/0004_recharge_by_card.py 430dddc300ae5e3453e2e97a2e1ec3d778493e4ceb93e00dc068c7653490b01c
+-- migration vouchers/migrations/0005_card_login_key_and_sessions.py 0ab675bca631c75a2c34e6ed6ec517e5094ddcc595d6c4053a26e5f567d120c6
+-- migration vouchers/migrations/0006_hotspot_card_logins.py 9c39c2c334f97176e85131634f747f33b2ee9b5d920e57e1c0d26cc9bd8d0131
+-- migration vouchers/migrations/0007_wifi_signup.py 7b547baac21889e41ab26de2c525bb30a7ee6aa629a8ccd625ae980c567686a6
+-- migration vouchers/migrations/0008_wifi_purchase_language.py 54357213631c0baed74ce2876beb5e6650969a264a497730a9cc87efc2446387
+--
+-- PostgreSQL database dump
+--
+
+
+
+SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET check_function_bodies = false;
+SET xmloption = content;
+SET client_min_messages = warning;
+SET row_security = off;
+
+--
+-- Name: pg_trgm; Type: EXTENSION; Schema: -; Owner: -
+--
+
+CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+
+
+--
+-- Name: EXTENSION pg_trgm; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON EXTENSION pg_trgm IS 'text similarity measurement and index searching based on trigrams';
+
+
+--
+-- Name: pgcrypto; Type: EXTENSION; Schema: -; Owner: -
+--
+
+CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public;
+
+
+--
+-- Name: EXTENSION pgcrypto; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON EXTENSION pgcrypto IS 'cryptographic functions';
+
+
+--
+-- Name: books_journal_append_only(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.books_journal_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'the journal is append-only: post a reversing entry instead' USING ERRCODE = 'check_violation';
+END $$;
+
+
+--
+-- Name: books_journal_balanced(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.books_journal_balanced() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM books_new_lines GROUP BY entry_id HAVING SUM(debit) <> SUM(credit)) THEN
+        RAISE EXCEPTION 'unbalanced journal entry: debits and credits differ' USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NULL;
+END $$;
+
+
+--
+-- Name: contracts_contract_keep_signed(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.contracts_contract_keep_signed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        IF OLD.signed_at IS NOT NULL THEN
+            RAISE EXCEPTION 'a signed contract cannot be deleted' USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN OLD;
+    END IF;
+    IF OLD.signed_at IS NOT NULL AND (
+        NEW.body_text IS DISTINCT FROM OLD.body_text OR NEW.document IS DISTINCT FROM OLD.document
+        OR NEW.document_sha256 IS DISTINCT FROM OLD.document_sha256 OR NEW.signed_at IS DISTINCT FROM OLD.signed_at
+        OR NEW.customer_id IS DISTINCT FROM OLD.customer_id OR NEW.template_id IS DISTINCT FROM OLD.template_id
+        OR NEW.number IS DISTINCT FROM OLD.number OR NEW.verify_code IS DISTINCT FROM OLD.verify_code
+    ) THEN
+        RAISE EXCEPTION 'a signed contract''s document cannot change' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+
+--
+-- Name: contracts_refuse_change(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.contracts_refuse_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'signed contract evidence is immutable (% refused on %)', TG_OP, TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$;
+
+
+--
+-- Name: core_auditlog_refuse_change(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.core_auditlog_refuse_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'audit entries are append-only (% refused on core_auditlog)', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$;
+
+
+--
+-- Name: customers_tally_delete(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.customers_tally_delete() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  INSERT INTO customers_customertally (branch_id, status, n) SELECT branch_id, status, -count(*) FROM tally_old GROUP BY 1, 2;
+  RETURN NULL;
+END $$;
+
+
+--
+-- Name: customers_tally_insert(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.customers_tally_insert() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  INSERT INTO customers_customertally (branch_id, status, n) SELECT branch_id, status, count(*) FROM tally_new GROUP BY 1, 2;
+  RETURN NULL;
+END $$;
+
+
+--
+-- Name: customers_tally_update(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.customers_tally_update() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  INSERT INTO customers_customertally (branch_id, status, n)
+  SELECT branch_id, status, sum(n) FROM (
+    SELECT branch_id, status, 1 AS n FROM tally_new UNION ALL SELECT branch_id, status, -1 FROM tally_old
+  ) AS moved GROUP BY 1, 2 HAVING sum(n) <> 0;
+  RETURN NULL;
+END $$;
+
+
+--
+-- Name: radius_authorize_rows(bigint, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.radius_authorize_rows(p_router_id bigint, p_username text) RETURNS TABLE(r_id bigint, r_username text, r_attribute text, r_value text, r_op text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT s.subscription_id, s.username::text, a.attribute, a.value, ':='::text
+    FROM radius_subscriber s
+    CROSS JOIN LATERAL (VALUES
+        ('NT-Password', NULLIF(s.nt_hash, '')),
+        ('Simultaneous-Use', s.simultaneous_use::text),
+        ('Tmp-Integer-0', s.subscription_id::text),
+        ('Tmp-String-0', s.blocked),
+        ('Auth-Type', CASE WHEN s.access = 'reject' THEN 'Reject' END),
+        ('Mikrotik-Rate-Limit', CASE WHEN s.access = 'full' THEN
+            s.upload_mbps || 'M/' || s.download_mbps || 'M'
+            || CASE WHEN s.burst_download_mbps IS NOT NULL THEN
+                   ' ' || s.burst_upload_mbps || 'M/' || s.burst_download_mbps || 'M '
+                   || (s.upload_mbps * 10 * s.burst_threshold_percent) || 'k/' || (s.download_mbps * 10 * s.burst_threshold_percent) || 'k '
+                   || s.burst_time_seconds || '/' || s.burst_time_seconds
+               ELSE '' END
+        END),
+        ('Framed-IP-Address', CASE WHEN s.access = 'full' THEN host(s.static_ip) END),
+        ('Framed-Pool', CASE WHEN s.access = 'walled' THEN NULLIF(s.walled_garden_pool, '')
+                             WHEN s.access = 'full' AND s.static_ip IS NULL THEN NULLIF(s.pool, '') END),
+        ('Mikrotik-Address-List', CASE WHEN s.access = 'walled' THEN NULLIF(s.suspended_address_list, '')
+                                       WHEN s.access = 'full' THEN NULLIF(s.address_list, '') END)
+    ) AS a(attribute, value)
+    WHERE s.router_id = p_router_id AND s.username = p_username AND a.value IS NOT NULL;
+END
+$$;
+
+
+--
+-- Name: radius_authorize_rows(bigint, text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.radius_authorize_rows(p_router_id bigint, p_username text, p_service text) RETURNS TABLE(r_id bigint, r_username text, r_attribute text, r_value text, r_op text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT s.subscription_id, s.username::text, a.attribute, a.value, ':='::text
+    FROM radius_subscriber s
+    CROSS JOIN LATERAL (SELECT
+        CASE p_service WHEN 'Login-User' THEN 'hotspot' WHEN 'Framed-User' THEN 'pppoe' END AS asked
+    ) k
+    CROSS JOIN LATERAL (SELECT
+        (k.asked IS NOT NULL AND k.asked <> s.connection_type) AS wrong,
+        CASE WHEN k.asked IS NOT NULL AND k.asked <> s.connection_type THEN 'reject' ELSE s.access END AS access,
+        s.connection_type = 'hotspot' AS hotspot
+    ) w
+    CROSS JOIN LATERAL (VALUES
+        ('NT-Password', NULLIF(s.nt_hash, '')),
+        ('Simultaneous-Use', s.simultaneous_use::text),
+        ('Tmp-Integer-0', s.subscription_id::text),
+        ('Tmp-String-0', CASE WHEN w.wrong THEN 'wrong_service' ELSE s.blocked END),
+        ('Auth-Type', CASE WHEN w.access = 'reject' THEN 'Reject' END),
+        ('Mikrotik-Rate-Limit', CASE WHEN w.access = 'full' THEN
+            s.upload_mbps || 'M/' || s.download_mbps || 'M'
+            || CASE WHEN s.burst_download_mbps IS NOT NULL THEN
+                   ' ' || s.burst_upload_mbps || 'M/' || s.burst_download_mbps || 'M '
+                   || (s.upload_mbps * 10 * s.burst_threshold_percent) || 'k/' || (s.download_mbps * 10 * s.burst_threshold_percent) || 'k '
+                   || s.burst_time_seconds || '/' || s.burst_time_seconds
+               ELSE '' END
+        END),
+        ('Framed-IP-Address', CASE WHEN w.access = 'full' AND NOT w.hotspot THEN host(s.static_ip) END),
+        ('Framed-Pool', CASE WHEN w.hotspot THEN NULL
+                             WHEN w.access = 'walled' THEN NULLIF(s.walled_garden_pool, '')
+                             WHEN w.access = 'full' AND s.static_ip IS NULL THEN NULLIF(s.pool, '') END),
+        ('Mikrotik-Address-List', CASE WHEN w.access = 'walled' THEN NULLIF(s.suspended_address_list, '')
+                                       WHEN w.access = 'full' THEN NULLIF(s.address_list, '') END),
+        ('Session-Timeout', CASE WHEN w.hotspot AND w.access = 'full' AND s.access_until IS NOT NULL THEN
+            GREATEST(60, CEIL(EXTRACT(EPOCH FROM ((s.access_until + 1)::timestamp AT TIME ZONE current_setting('TimeZone')) - now())))::bigint::text
+        END)
+    ) AS a(attribute, value)
+    WHERE s.router_id = p_router_id AND s.username = p_username AND a.value IS NOT NULL;
+END
+$$;
+
+
+--
+-- Name: radius_check_rows(bigint, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.radius_check_rows(p_router_id bigint, p_username text) RETURNS TABLE(r_id bigint, r_username text, r_attribute text, r_value text, r_op text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT c.id, c.username::text, c.attribute, c.value, c.op
+    FROM radius_check c WHERE c.router_id = p_router_id AND c.username = p_username;
+END
+$$;
+
+
+--
+-- Name: radius_clients_notify(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.radius_clients_notify() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM pg_notify('radius_clients', '');
+    RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: radius_login_rows(bigint, text, text, text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.radius_login_rows(p_router_id bigint, p_username text, p_service text, p_username_hex text, p_mac text) RETURNS TABLE(r_id bigint, r_username text, r_attribute text, r_value text, r_op text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM radius_authorize_rows(p_router_id, p_username, p_service);
+    IF FOUND OR p_service IS DISTINCT FROM 'Login-User' THEN
+        RETURN;
+    END IF;
+    RETURN QUERY SELECT * FROM voucher_authorize_rows(p_router_id, p_username_hex, p_mac);
+END
+$$;
+
+
+--
+-- Name: radius_open_sessions(bigint, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.radius_open_sessions(p_router_id bigint, p_username text) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN (SELECT count(*) FROM radius_radacct a
+            WHERE a.router_id = p_router_id AND a.username = p_username AND a.acctstoptime IS NULL);
+END
+$$;
+
+
+--
+-- Name: radius_reply_rows(bigint, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.radius_reply_rows(p_router_id bigint, p_username text) RETURNS TABLE(r_id bigint, r_username text, r_attribute text, r_value text, r_op text)
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN QUERY
+    SELECT c.id, c.username::text, c.attribute, c.value, c.op
+    FROM radius_reply c WHERE c.router_id = p_router_id AND c.username = p_username;
+END
+$$;
+
+
+--
+-- Name: voucher_account(bigint, text, text, text, text, bigint, bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.voucher_account(p_router_id bigint, p_unique_id text, p_username_hex text, p_mac text, p_status text, p_input bigint, p_output bigint) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_user text;
+    v_login_mac text;
+    v_card bigint;
+    v_counted bigint;
+    v_key bytea;
+    v_total bigint := CASE WHEN p_status = 'Start' THEN 0 ELSE GREATEST(0, COALESCE(p_input, 0) + COALESCE(p_output, 0)) END;
+BEGIN
+    SELECT cs.card_id, cs.counted_bytes INTO v_card, v_counted FROM vouchers_cardsession cs WHERE cs.acctuniqueid = p_unique_id FOR UPDATE;
+    IF NOT FOUND THEN
+        IF p_status NOT IN ('Start', 'Interim-Update', 'Stop') THEN
+            RETURN '';
+        END IF;
+        v_user := voucher_hex_text(p_username_hex);
+        IF EXISTS (SELECT 1 FROM customers_subscription s
+                   WHERE s.router_id = p_router_id AND s.username = v_user AND s.status <> 'cancelled') THEN
+            RETURN '';  -- a subscriber's hotspot login (answered before any card)
+        END IF;
+        v_login_mac := voucher_mac(v_user);
+        IF v_login_mac IS NOT NULL THEN
+            SELECT c.id INTO v_card FROM vouchers_vouchercard c
+            WHERE c.remembered_mac = v_login_mac ORDER BY c.remembered_until DESC NULLS LAST LIMIT 1;
+        ELSIF length(voucher_normalise(v_user)) = 12 THEN
+            SELECT k.hmac_key INTO v_key FROM vouchers_cardloginkey k WHERE k.id = 1;
+            SELECT c.id INTO v_card FROM vouchers_vouchercard c
+            WHERE c.code_hmac = encode(hmac(convert_to(voucher_normalise(v_user), 'UTF8'), v_key, 'sha256'), 'hex');
+        END IF;
+        IF v_card IS NULL THEN
+            RETURN '';
+        END IF;
+        INSERT INTO vouchers_cardsession (acctuniqueid, card_id, counted_bytes, started_at)
+        VALUES (p_unique_id, v_card, 0, now()) ON CONFLICT (acctuniqueid) DO NOTHING;
+        SELECT cs.card_id, cs.counted_bytes INTO v_card, v_counted FROM vouchers_cardsession cs WHERE cs.acctuniqueid = p_unique_id FOR UPDATE;
+    END IF;
+    IF v_total > v_counted THEN
+        UPDATE vouchers_cardsession SET counted_bytes = v_total WHERE acctuniqueid = p_unique_id;
+        UPDATE vouchers_vouchercard SET data_used_bytes = data_used_bytes + (v_total - v_counted) WHERE id = v_card;
+    END IF;
+    UPDATE vouchers_vouchercard c
+    SET state = CASE WHEN p.data_mb IS NOT NULL AND c.data_used_bytes >= p.data_mb::bigint * 1048576 THEN 'used_up' ELSE 'expired' END,
+        ended_at = now()
+    FROM vouchers_voucherbatch b JOIN vouchers_voucherplan p ON p.id = b.plan_id
+    WHERE c.id = v_card AND b.id = c.batch_id AND c.state = 'active'
+      AND ((p.data_mb IS NOT NULL AND c.data_used_bytes >= p.data_mb::bigint * 1048576) OR c.expires_at <= now());
+    RETURN (SELECT 'card ' || lpad(c.serial::text, 9, '0') FROM vouchers_vouchercard c WHERE c.id = v_card);
+END
+$$;
+
+
+--
+-- Name: voucher_add_duration(timestamp with time zone, integer, text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.voucher_add_duration(p_start timestamp with time zone, p_duration integer, p_unit text, p_tz text) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT CASE p_unit
+        WHEN 'hours' THEN p_start + make_interval(hours => p_duration)
+        WHEN 'days' THEN p_start + make_interval(hours => 24 * p_duration)
+        ELSE ((p_start AT TIME ZONE p_tz) + make_interval(months => p_duration)) AT TIME ZONE p_tz
+    END
+$$;
+
+
+--
+-- Name: voucher_authorize_rows(bigint, text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.voucher_authorize_rows(p_router_id bigint, p_username_hex text, p_mac text) RETURNS TABLE(r_id bigint, r_username text, r_attribute text, r_value text, r_op text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_user text := voucher_hex_text(p_username_hex);
+    v_device text := COALESCE(voucher_mac(p_mac), '');
+    v_login_mac text := voucher_mac(v_user);
+    v_code text;
+    v_card bigint;
+    v_label text;
+    v_key bytea;
+    v_why text;
+    v record;
+    v_write boolean := false;
+BEGIN
+    IF v_login_mac IS NOT NULL THEN
+        -- MikroTik's login by MAC: User-Name is the client's MAC. Only the device itself may use it.
+        IF v_login_mac = v_device THEN
+            SELECT c.id, 'card ' || lpad(c.serial::text, 9, '0') INTO v_card, v_label FROM vouchers_vouchercard c
+            WHERE c.remembered_mac = v_login_mac AND c.remembered_until > now()
+            ORDER BY c.remembered_until DESC LIMIT 1;
+        END IF;
+        IF v_card IS NULL THEN
+            v_why := 'mac_unknown';
+        END IF;
+    ELSE
+        v_code := voucher_normalise(v_user);
+        SELECT k.hmac_key INTO v_key FROM vouchers_cardloginkey k WHERE k.id = 1;
+        IF length(v_code) = 12 AND v_key IS NOT NULL THEN
+            SELECT c.id, 'card ' || lpad(c.serial::text, 9, '0') INTO v_card, v_label FROM vouchers_vouchercard c
+            WHERE c.code_hmac = encode(hmac(convert_to(v_code, 'UTF8'), v_key, 'sha256'), 'hex');
+        END IF;
+        IF voucher_guessing_locked(p_router_id, p_mac) THEN
+            v_why := 'locked_out';  -- whatever was typed (recorded under the card's serial if it is one)
+            v_card := NULL;
+        ELSIF v_card IS NULL THEN
+            v_why := 'card_unknown';
+        END IF;
+    END IF;
+    IF v_why IS NULL THEN
+        SELECT * INTO v FROM voucher_card_verdict(v_card, now(), v_device);
+        v_why := NULLIF(v.reason, '');
+        IF v_why IS NULL AND (
+            SELECT count(*) FROM vouchers_cardsession cs JOIN radius_radacct a ON a.acctuniqueid = cs.acctuniqueid
+            WHERE cs.card_id = v_card AND a.acctstoptime IS NULL
+        ) >= v.devices THEN
+            v_why := 'card_devices';  -- as many sessions open as the plan allows devices
+        END IF;
+        IF v_why IS NULL THEN
+            SELECT c.state IN ('unsold', 'sold') OR (v_device <> '' AND NOT (c.devices ? v_device))
+            INTO v_write FROM vouchers_vouchercard c WHERE c.id = v_card;
+        END IF;
+    END IF;
+    IF v_why IS NOT NULL THEN
+        RETURN QUERY
+        SELECT v_card, v_user, a.attribute, a.value, ':='::text
+        FROM (VALUES ('Tmp-String-0', v_why), ('Auth-Type', 'Reject'), ('Tmp-Integer-1', v_card::text), ('Tmp-String-3', v_label))
+            AS a(attribute, value)
+        WHERE a.value IS NOT NULL;
+        RETURN;
+    END IF;
+    RETURN QUERY
+    SELECT v_card, v_user, a.attribute, a.value, ':='::text
+    FROM (VALUES
+        ('Auth-Type', CASE WHEN v_login_mac IS NOT NULL THEN 'Accept' END),
+        ('Cleartext-Password', CASE WHEN v_login_mac IS NULL THEN v_user END),
+        ('Tmp-Integer-1', v_card::text),
+        ('Tmp-Integer-2', CASE WHEN v_write THEN '1' END),
+        ('Tmp-String-3', v_label),
+        ('Session-Timeout', GREATEST(v.seconds_left, 1)::text),
+        ('Mikrotik-Rate-Limit', v.rate_limit),
+        ('Mikrotik-Total-Limit', mod(v.bytes_left, 4294967296)::text),
+        ('Mikrotik-Total-Limit-Gigawords', (v.bytes_left / 4294967296)::text)
+    ) AS a(attribute, value)
+    WHERE a.value IS NOT NULL;
+END
+$$;
+
+
+--
+-- Name: voucher_card_start(bigint, timestamp with time zone, bigint, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.voucher_card_start(p_card_id bigint, p_at timestamp with time zone, p_zone_id bigint, p_device text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+    tz text := COALESCE((SELECT k.time_zone FROM vouchers_cardloginkey k WHERE k.id = 1), current_setting('TimeZone'));
+BEGIN
+    UPDATE vouchers_vouchercard c
+    SET state = 'active', first_used_at = p_at, used_zone_id = p_zone_id, sold_at = COALESCE(c.sold_at, p_at),
+        expires_at = COALESCE(c.expires_at, voucher_add_duration(p_at, p.duration, p.duration_unit, tz)),
+        devices = CASE WHEN COALESCE(p_device, '') <> '' AND NOT (c.devices ? p_device) AND jsonb_array_length(c.devices) < p.devices
+                       THEN c.devices || to_jsonb(p_device) ELSE c.devices END
+    FROM vouchers_voucherbatch b JOIN vouchers_voucherplan p ON p.id = b.plan_id
+    WHERE c.id = p_card_id AND b.id = c.batch_id AND c.state IN ('unsold', 'sold');
+    RETURN FOUND;
+END
+$$;
+
+
+--
+-- Name: voucher_card_verdict(bigint, timestamp with time zone, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.voucher_card_verdict(p_card_id bigint, p_now timestamp with time zone, p_device text) RETURNS TABLE(reason text, seconds_left bigint, bytes_left bigint, rate_limit text, devices integer)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+    c record;
+    tz text := COALESCE((SELECT k.time_zone FROM vouchers_cardloginkey k WHERE k.id = 1), current_setting('TimeZone'));
+    v_bytes bigint;
+    v_until timestamptz;
+BEGIN
+    SELECT card.state, card.expires_at, card.data_used_bytes, card.devices AS used_by,
+           b.status, (b.distributor_id IS NOT NULL OR b.channel = 'online') AS may_be_used, b.unused_expires_on,
+           p.data_mb, p.duration, p.duration_unit, p.upload_kbps || 'k/' || p.download_kbps || 'k' AS rate,
+           p.devices AS plan_devices
+    INTO c
+    FROM vouchers_vouchercard card
+    JOIN vouchers_voucherbatch b ON b.id = card.batch_id
+    JOIN vouchers_voucherplan p ON p.id = b.plan_id
+    WHERE card.id = p_card_id;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'card_unknown'::text, NULL::bigint, NULL::bigint, ''::text, 0;
+        RETURN;
+    END IF;
+    reason := CASE c.state WHEN 'used_up' THEN 'card_used_up' WHEN 'expired' THEN 'card_expired'
+                           WHEN 'blocked' THEN 'card_blocked' WHEN 'cancelled' THEN 'card_cancelled' END;
+    IF reason IS NULL AND c.status <> 'active' THEN
+        reason := 'card_batch_stopped';
+    END IF;
+    IF reason IS NULL AND NOT c.may_be_used THEN
+        reason := 'card_not_issued';
+    END IF;
+    IF reason IS NULL AND c.state IN ('unsold', 'sold') AND (p_now AT TIME ZONE tz)::date >= c.unused_expires_on THEN
+        reason := 'card_expired';
+    END IF;
+    IF reason IS NULL AND c.expires_at IS NOT NULL AND p_now >= c.expires_at THEN
+        reason := 'card_expired';
+    END IF;
+    IF c.data_mb IS NOT NULL THEN
+        v_bytes := c.data_mb::bigint * 1048576 - c.data_used_bytes;
+        IF reason IS NULL AND v_bytes <= 0 THEN
+            reason := 'card_used_up';
+        END IF;
+    END IF;
+    IF reason IS NULL AND COALESCE(p_device, '') <> '' AND NOT (c.used_by ? p_device)
+       AND jsonb_array_length(c.used_by) >= c.plan_devices THEN
+        reason := 'card_devices';
+    END IF;
+    IF reason IS NOT NULL THEN
+        RETURN QUERY SELECT reason, NULL::bigint, NULL::bigint, ''::text, c.plan_devices::integer;
+        RETURN;
+    END IF;
+    v_until := COALESCE(c.expires_at, voucher_add_duration(p_now, c.duration, c.duration_unit, tz));
+    RETURN QUERY SELECT ''::text, floor(extract(epoch FROM v_until) - extract(epoch FROM p_now))::bigint, v_bytes,
+                        c.rate, c.plan_devices::integer;
+END
+$$;
+
+
+--
+-- Name: voucher_guessing_locked(bigint, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.voucher_guessing_locked(p_router_id bigint, p_mac text) RETURNS boolean
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+    s record;
+BEGIN
+    SELECT COALESCE(bs.card_guess_device_limit, 5) AS per_device, COALESCE(bs.card_guess_zone_limit, 50) AS per_zone,
+           make_interval(mins => COALESCE(bs.card_guess_window_minutes, 10)) AS span,
+           make_interval(mins => COALESCE(bs.card_lockout_minutes, 30)) AS lock
+    INTO s FROM (SELECT 1) one LEFT JOIN billing_billingsettings bs ON bs.id = 1;
+    IF COALESCE(p_mac, '') <> '' AND EXISTS (
+        SELECT 1 FROM (
+            SELECT a.authdate, lead(a.authdate, s.per_device) OVER (ORDER BY a.authdate DESC) AS earlier
+            FROM radius_postauth a
+            WHERE a.reason = 'card_unknown' AND a.callingstationid = p_mac AND a.authdate > now() - s.lock - s.span
+        ) w
+        WHERE w.authdate > now() - s.lock AND w.earlier IS NOT NULL AND w.authdate - w.earlier <= s.span
+    ) THEN
+        RETURN true;
+    END IF;
+    RETURN EXISTS (
+        SELECT 1 FROM (
+            SELECT a.authdate, lead(a.authdate, s.per_zone) OVER (ORDER BY a.authdate DESC) AS earlier
+            FROM radius_postauth a
+            WHERE a.reason = 'card_unknown' AND a.router_id = p_router_id AND a.authdate > now() - s.lock - s.span
+        ) w
+        WHERE w.authdate > now() - s.lock AND w.earlier IS NOT NULL AND w.authdate - w.earlier <= s.span
+    );
+END
+$$;
+
+
+--
+-- Name: voucher_hex_text(text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.voucher_hex_text(p_hex text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+BEGIN
+    RETURN convert_from(decode(COALESCE(p_hex, ''), 'hex'), 'UTF8');
+EXCEPTION WHEN others THEN
+    RETURN '';
+END
+$$;
+
+
+--
+-- Name: voucher_login_accepted(bigint, bigint, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.voucher_login_accepted(p_card_id bigint, p_router_id bigint, p_mac text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v_device text := COALESCE(voucher_mac(p_mac), '');
+    v_state text;
+BEGIN
+    SELECT c.state INTO v_state FROM vouchers_vouchercard c WHERE c.id = p_card_id FOR UPDATE;
+    IF v_state IN ('unsold', 'sold') THEN
+        PERFORM voucher_card_start(p_card_id, now(),
+            (SELECT z.id FROM vouchers_wifizone z WHERE z.router_id = p_router_id AND z.is_active ORDER BY z.id LIMIT 1), v_device);
+        RETURN 'started';
+    END IF;
+    UPDATE vouchers_vouchercard c SET devices = c.devices || to_jsonb(v_device)
+    FROM vouchers_voucherbatch b JOIN vouchers_voucherplan p ON p.id = b.plan_id
+    WHERE c.id = p_card_id AND b.id = c.batch_id AND v_device <> '' AND NOT (c.devices ? v_device)
+      AND jsonb_array_length(c.devices) < p.devices;
+    RETURN CASE WHEN FOUND THEN 'device' ELSE '' END;
+END
+$$;
+
+
+--
+-- Name: voucher_mac(text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.voucher_mac(p_text text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$
+    SELECT CASE WHEN p_text ~ '^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$' THEN upper(replace(p_text, '-', ':')) END
+$_$;
+
+
+--
+-- Name: voucher_normalise(text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.voucher_normalise(p_typed text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT regexp_replace(upper(COALESCE(p_typed, '')), '[^2346789ABCDEFGHJKMNPQRTUVWXYZ]', '', 'g')
+$$;
+
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: accounts_customersession; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.accounts_customersession (
+    id bigint NOT NULL,
+    session_key character varying(40) NOT NULL,
+    user_agent character varying(300) NOT NULL,
+    ip_address inet,
+    created_at timestamp with time zone NOT NULL,
+    last_seen timestamp with time zone NOT NULL,
+    user_id bigint NOT NULL
+);
+
+
+--
+-- Name: accounts_customersession_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.accounts_customersession ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.accounts_customersession_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: accounts_onetimecode; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.accounts_onetimecode (
+    id bigint NOT NULL,
+    purpose character varying(16) NOT NULL,
+    destination character varying(254) NOT NULL,
+    code_hash character varying(128) NOT NULL,
+    attempts smallint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    customer_id bigint NOT NULL,
+    CONSTRAINT accounts_onetimecode_attempts_check CHECK ((attempts >= 0))
+);
+
+
+--
+-- Name: accounts_onetimecode_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.accounts_onetimecode ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.accounts_onetimecode_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: accounts_user; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.accounts_user (
+    id bigint NOT NULL,
+    password character varying(128) NOT NULL,
+    last_login timestamp with time zone,
+    is_superuser boolean NOT NULL,
+    username character varying(150) NOT NULL,
+    first_name character varying(150) NOT NULL,
+    last_name character varying(150) NOT NULL,
+    email character varying(254) NOT NULL,
+    is_staff boolean NOT NULL,
+    is_active boolean NOT NULL,
+    date_joined timestamp with time zone NOT NULL,
+    kind character varying(16) NOT NULL,
+    phone character varying(20) NOT NULL,
+    all_branches boolean NOT NULL,
+    bangla_numerals boolean NOT NULL,
+    language character varying(8) NOT NULL
+);
+
+
+--
+-- Name: accounts_user_branches; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.accounts_user_branches (
+    id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    branch_id bigint NOT NULL
+);
+
+
+--
+-- Name: accounts_user_branches_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.accounts_user_branches ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.accounts_user_branches_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: accounts_user_groups; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.accounts_user_groups (
+    id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    group_id integer NOT NULL
+);
+
+
+--
+-- Name: accounts_user_groups_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.accounts_user_groups ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.accounts_user_groups_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: accounts_user_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.accounts_user ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.accounts_user_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: accounts_user_user_permissions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.accounts_user_user_permissions (
+    id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    permission_id integer NOT NULL
+);
+
+
+--
+-- Name: accounts_user_user_permissions_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.accounts_user_user_permissions ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.accounts_user_user_permissions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: api_apisettings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.api_apisettings (
+    id bigint NOT NULL,
+    app_token_days smallint NOT NULL,
+    CONSTRAINT api_apisettings_app_token_days_check CHECK ((app_token_days >= 0)),
+    CONSTRAINT api_settings_app_token_days_range CHECK (((app_token_days >= 1) AND (app_token_days <= 365))),
+    CONSTRAINT api_settings_single_row CHECK ((id = 1))
+);
+
+
+--
+-- Name: api_apisettings_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.api_apisettings ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.api_apisettings_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: api_apitoken; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.api_apitoken (
+    id bigint NOT NULL,
+    name character varying(100) NOT NULL,
+    kind character varying(10) NOT NULL,
+    prefix character varying(16) NOT NULL,
+    token_hash character varying(64) NOT NULL,
+    scopes jsonb NOT NULL,
+    all_branches boolean NOT NULL,
+    rate_per_minute integer NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    last_used_at timestamp with time zone,
+    revoked_at timestamp with time zone,
+    created_by_id bigint,
+    customer_id bigint,
+    user_id bigint NOT NULL,
+    expires_at timestamp with time zone,
+    password_fingerprint character varying(64) NOT NULL,
+    CONSTRAINT api_apitoken_rate_per_minute_check CHECK ((rate_per_minute >= 0))
+);
+
+
+--
+-- Name: api_apitoken_branches; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.api_apitoken_branches (
+    id bigint NOT NULL,
+    apitoken_id bigint NOT NULL,
+    branch_id bigint NOT NULL
+);
+
+
+--
+-- Name: api_apitoken_branches_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.api_apitoken_branches ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.api_apitoken_branches_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: api_apitoken_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.api_apitoken ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.api_apitoken_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: auth_group; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.auth_group (
+    id integer NOT NULL,
+    name character varying(150) NOT NULL
+);
+
+
+--
+-- Name: auth_group_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.auth_group ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.auth_group_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: auth_group_permissions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.auth_group_permissions (
+    id bigint NOT NULL,
+    group_id integer NOT NULL,
+    permission_id integer NOT NULL
+);
+
+
+--
+-- Name: auth_group_permissions_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.auth_group_permissions ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.auth_group_permissions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: auth_permission; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.auth_permission (
+    id integer NOT NULL,
+    name character varying(255) NOT NULL,
+    content_type_id integer NOT NULL,
+    codename character varying(100) NOT NULL
+);
+
+
+--
+-- Name: auth_permission_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.auth_permission ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.auth_permission_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: axes_accessattempt; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.axes_accessattempt (
+    id integer NOT NULL,
+    user_agent character varying(255) NOT NULL,
+    ip_address inet,
+    username character varying(255),
+    http_accept character varying(1025) NOT NULL,
+    path_info character varying(255) NOT NULL,
+    attempt_time timestamp with time zone NOT NULL,
+    get_data text NOT NULL,
+    post_data text NOT NULL,
+    failures_since_start integer NOT NULL,
+    CONSTRAINT axes_accessattempt_failures_since_start_check CHECK ((failures_since_start >= 0))
+);
+
+
+--
+-- Name: axes_accessattempt_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.axes_accessattempt ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.axes_accessattempt_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: axes_accessattemptexpiration; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.axes_accessattemptexpiration (
+    access_attempt_id integer NOT NULL,
+    expires_at timestamp with time zone NOT NULL
+);
+
+
+--
+-- Name: axes_accessfailurelog; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.axes_accessfailurelog (
+    id integer NOT NULL,
+    user_agent character varying(255) NOT NULL,
+    ip_address inet,
+    username character varying(255),
+    http_accept character varying(1025) NOT NULL,
+    path_info character varying(255) NOT NULL,
+    attempt_time timestamp with time zone NOT NULL,
+    locked_out boolean NOT NULL
+);
+
+
+--
+-- Name: axes_accessfailurelog_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.axes_accessfailurelog ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.axes_accessfailurelog_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: axes_accesslog; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.axes_accesslog (
+    id integer NOT NULL,
+    user_agent character varying(255) NOT NULL,
+    ip_address inet,
+    username character varying(255),
+    http_accept character varying(1025) NOT NULL,
+    path_info character varying(255) NOT NULL,
+    attempt_time timestamp with time zone NOT NULL,
+    logout_time timestamp with time zone,
+    session_hash character varying(64) NOT NULL
+);
+
+
+--
+-- Name: axes_accesslog_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.axes_accesslog ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.axes_accesslog_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: billing_account; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.billing_account (
+    id bigint NOT NULL,
+    balance numeric(14,2) NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    customer_id bigint NOT NULL
+)
+WITH (fillfactor='80');
+
+
+--
+-- Name: billing_account_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.billing_account ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.billing_account_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: billing_allocation; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.billing_allocation (
+    id bigint NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    payment_id bigint,
+    invoice_id bigint NOT NULL,
+    CONSTRAINT allocation_amount_not_zero CHECK ((NOT (amount = (0)::numeric)))
+);
+
+
+--
+-- Name: billing_allocation_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.billing_allocation ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.billing_allocation_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: billing_billingrun; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.billing_billingrun (
+    id bigint NOT NULL,
+    run_date date NOT NULL,
+    dry_run boolean NOT NULL,
+    status character varying(16) NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    finished_at timestamp with time zone,
+    chunks_total integer NOT NULL,
+    chunks_done integer NOT NULL,
+    issued integer NOT NULL,
+    overdue integer NOT NULL,
+    late_fees integer NOT NULL,
+    suspended integer NOT NULL,
+    failed integer NOT NULL,
+    errors jsonb NOT NULL,
+    started_by_id bigint,
+    chunks_failed integer NOT NULL,
+    issued_total numeric(14,2) NOT NULL,
+    CONSTRAINT billing_billingrun_chunks_done_check CHECK ((chunks_done >= 0)),
+    CONSTRAINT billing_billingrun_chunks_failed_check CHECK ((chunks_failed >= 0)),
+    CONSTRAINT billing_billingrun_chunks_total_check CHECK ((chunks_total >= 0)),
+    CONSTRAINT billing_billingrun_failed_check CHECK ((failed >= 0)),
+    CONSTRAINT billing_billingrun_issued_check CHECK ((issued >= 0)),
+    CONSTRAINT billing_billingrun_late_fees_check CHECK ((late_fees >= 0)),
+    CONSTRAINT billing_billingrun_overdue_check CHECK ((overdue >= 0)),
+    CONSTRAINT billing_billingrun_suspended_check CHECK ((suspended >= 0)),
+    CONSTRAINT billing_run_chunks_counted CHECK ((chunks_done <= (chunks_total - chunks_failed)))
+);
+
+
+--
+-- Name: billing_billingrun_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.billing_billingrun ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.billing_billingrun_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: billing_billingrunchunk; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.billing_billingrunchunk (
+    id bigint NOT NULL,
+    first_id bigint NOT NULL,
+    last_id bigint NOT NULL,
+    status character varying(16) NOT NULL,
+    issued integer NOT NULL,
+    issued_total numeric(14,2) NOT NULL,
+    sample jsonb NOT NULL,
+    error text NOT NULL,
+    finished_at timestamp with time zone,
+    run_id bigint NOT NULL,
+    CONSTRAINT billing_billingrunchunk_issued_check CHECK ((issued >= 0)),
+    CONSTRAINT billing_run_chunk_ordered CHECK ((last_id >= first_id))
+);
+
+
+--
+-- Name: billing_billingrunchunk_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.billing_billingrunchunk ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.billing_billingrunchunk_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: billing_billingsettings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.billing_billingsettings (
+    id bigint NOT NULL,
+    mode character varying(16) NOT NULL,
+    allowed_anchor_days jsonb NOT NULL,
+    default_anchor_day smallint NOT NULL,
+    issue_days_before smallint NOT NULL,
+    due_days smallint NOT NULL,
+    grace_days smallint NOT NULL,
+    vat_rate numeric(5,2) NOT NULL,
+    prices_include_vat boolean NOT NULL,
+    vat_registration_number character varying(40) NOT NULL,
+    late_fee numeric(14,2) NOT NULL,
+    reconnection_fee numeric(14,2) NOT NULL,
+    credit_unused_days_on_cancel boolean NOT NULL,
+    downgrade_at_next_cycle boolean NOT NULL,
+    isp_name character varying(150) NOT NULL,
+    isp_address text NOT NULL,
+    isp_phone character varying(40) NOT NULL,
+    isp_email character varying(254) NOT NULL,
+    logo character varying(100) NOT NULL,
+    currency character varying(3) NOT NULL,
+    rent_during_pause boolean NOT NULL,
+    blocked_access character varying(16) NOT NULL,
+    walled_garden_pool character varying(64) NOT NULL,
+    session_log_retention_months smallint NOT NULL,
+    card_guess_device_limit smallint NOT NULL,
+    card_guess_window_minutes smallint NOT NULL,
+    card_guess_zone_limit integer NOT NULL,
+    card_lockout_minutes smallint NOT NULL,
+    invoice_at_activation boolean NOT NULL,
+    CONSTRAINT billing_billingsettings_card_guess_device_limit_check CHECK ((card_guess_device_limit >= 0)),
+    CONSTRAINT billing_billingsettings_card_guess_window_minutes_check CHECK ((card_guess_window_minutes >= 0)),
+    CONSTRAINT billing_billingsettings_card_guess_zone_limit_check CHECK ((card_guess_zone_limit >= 0)),
+    CONSTRAINT billing_billingsettings_card_lockout_minutes_check CHECK ((card_lockout_minutes >= 0)),
+    CONSTRAINT billing_billingsettings_default_anchor_day_check CHECK ((default_anchor_day >= 0)),
+    CONSTRAINT billing_billingsettings_due_days_check CHECK ((due_days >= 0)),
+    CONSTRAINT billing_billingsettings_grace_days_check CHECK ((grace_days >= 0)),
+    CONSTRAINT billing_billingsettings_issue_days_before_check CHECK ((issue_days_before >= 0)),
+    CONSTRAINT billing_billingsettings_session_log_retention_months_check CHECK ((session_log_retention_months >= 0)),
+    CONSTRAINT billing_card_guess_limits_positive CHECK (((card_guess_device_limit >= 1) AND (card_guess_window_minutes >= 1) AND (card_guess_zone_limit >= 1) AND (card_lockout_minutes >= 1))),
+    CONSTRAINT billing_fees_not_negative CHECK (((late_fee >= (0)::numeric) AND (reconnection_fee >= (0)::numeric))),
+    CONSTRAINT billing_session_log_retention_range CHECK (((session_log_retention_months >= 1) AND (session_log_retention_months <= 120))),
+    CONSTRAINT billing_settings_single_row CHECK ((id = 1)),
+    CONSTRAINT billing_vat_rate_range CHECK (((vat_rate >= (0)::numeric) AND (vat_rate <= (100)::numeric)))
+);
+
+
+--
+-- Name: billing_billingsettings_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.billing_billingsettings ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.billing_billingsettings_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: billing_cardsale; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.billing_cardsale (
+    id bigint NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    price numeric(14,2) NOT NULL,
+    fee numeric(14,2) NOT NULL,
+    fee_passed boolean NOT NULL,
+    method character varying(16) NOT NULL,
+    reference character varying(100) NOT NULL,
+    idempotency_key character varying(64) NOT NULL,
+    received_at timestamp with time zone NOT NULL,
+    memo character varying(255) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT cardsale_fee_not_negative CHECK ((fee >= (0)::numeric)),
+    CONSTRAINT cardsale_price_in_amount CHECK (((price > (0)::numeric) AND (amount >= price)))
+);
+
+
+--
+-- Name: billing_cardsale_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.billing_cardsale ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.billing_cardsale_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: billing_cardsalerefund; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.billing_cardsalerefund (
+    id bigint NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    price numeric(14,2) NOT NULL,
+    reference character varying(100) NOT NULL,
+    idempotency_key character varying(64) NOT NULL,
+    refunded_at timestamp with time zone NOT NULL,
+    memo character varying(255) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    sale_id bigint NOT NULL,
+    CONSTRAINT cardsalerefund_price_in_amount CHECK (((price > (0)::numeric) AND (amount >= price)))
+);
+
+
+--
+-- Name: billing_cardsalerefund_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.billing_cardsalerefund ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.billing_cardsalerefund_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: billing_commissionentry; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.billing_commissionentry (
+    id bigint NOT NULL,
+    kind character varying(16) NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    period date NOT NULL,
+    base_amount numeric(14,2),
+    rate numeric(5,2),
+    memo character varying(255) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    created_by_id bigint,
+    payment_id bigint,
+    subscription_id bigint,
+    wallet_id bigint NOT NULL,
+    CONSTRAINT commission_moves_money CHECK ((NOT (amount = (0)::numeric)))
+);
+
+
+--
+-- Name: billing_commissionentry_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.billing_commissionentry ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.billing_commissionentry_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: billing_crediteddays; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.billing_crediteddays (
+    id bigint NOT NULL,
+    first_day date NOT NULL,
+    last_day date NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    entry_id bigint NOT NULL,
+    line_id bigint NOT NULL,
+    CONSTRAINT credited_days_ordered CHECK ((last_day >= first_day))
+);
+
+
+--
+-- Name: billing_crediteddays_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.billing_crediteddays ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.billing_crediteddays_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: billing_creditnote; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.billing_creditnote (
+    id bigint NOT NULL,
+    number character varying(32) NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    reason character varying(255) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    created_by_id bigint,
+    customer_id bigint NOT NULL,
+    entry_id bigint NOT NULL,
+    invoice_id bigint NOT NULL,
+    CONSTRAINT credit_note_amount_positive CHECK ((amount > (0)::numeric))
+);
+
+
+--
+-- Name: billing_creditnote_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.billing_creditnote ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.billing_creditnote_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: billing_invoice; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.billing_invoice (
+    id bigint NOT NULL,
+    number character varying(32) NOT NULL,
+    status character varying(16) NOT NULL,
+    issue_date date NOT NULL,
+    due_date date NOT NULL,
+    subtotal numeric(14,2) NOT NULL,
+    vat_total numeric(14,2) NOT NULL,
+    total numeric(14,2) NOT NULL,
+    vat_rate numeric(5,2) NOT NULL,
+    amount_paid numeric(14,2) NOT NULL,
+    late_fee_applied boolean NOT NULL,
+    void_reason text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    billing_run_id bigint,
+    customer_id bigint NOT NULL,
+    CONSTRAINT invoice_due_after_issue CHECK ((due_date >= issue_date)),
+    CONSTRAINT invoice_paid_not_negative CHECK ((amount_paid >= (0)::numeric)),
+    CONSTRAINT invoice_total_is_sum CHECK ((total = round((subtotal + vat_total), 2)))
+);
+
+
+--
+-- Name: billing_invoice_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.billing_invoice ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.billing_invoice_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: billing_invoiceline; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.billing_invoiceline (
+    id bigint NOT NULL,
+    kind character varying(16) NOT NULL,
+    description character varying(255) NOT NULL,
+    period_start date,
+    period_end date,
+    net numeric(14,2) NOT NULL,
+    vat numeric(14,2) NOT NULL,
+    gross numeric(14,2) NOT NULL,
+    invoice_id bigint NOT NULL,
+    subscription_id bigint,
+    CONSTRAINT invoice_line_gross_is_sum CHECK ((gross = round((net + vat), 2))),
+    CONSTRAINT invoice_line_period_ordered CHECK (((period_start IS NULL) OR (period_end >= period_start)))
+);
+
+
+--
+-- Name: billing_invoiceline_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.billing_invoiceline ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.billing_invoiceline_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: billing_ledgerentry; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.billing_ledgerentry (
+    id bigint NOT NULL,
+    kind character varying(16) NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    memo character varying(255) NOT NULL,
+    effective_date date NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    account_id bigint NOT NULL,
+    created_by_id bigint,
+    invoice_id bigint,
+    payment_id bigint,
+    reverses_id bigint,
+    CONSTRAINT ledger_amount_not_zero CHECK ((NOT (amount = (0)::numeric)))
+);
+
+
+--
+-- Name: billing_ledgerentry_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.billing_ledgerentry ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.billing_ledgerentry_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: billing_linecredit; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.billing_linecredit (
+    id bigint NOT NULL,
+    amount numeric(24,10) NOT NULL,
+    reason character varying(255) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    line_id bigint NOT NULL
+);
+
+
+--
+-- Name: billing_linecredit_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.billing_linecredit ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.billing_linecredit_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: billing_onetimecharge; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.billing_onetimecharge (
+    id bigint NOT NULL,
+    kind character varying(20) NOT NULL,
+    description character varying(200) NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    status character varying(16) NOT NULL,
+    cancel_reason character varying(255) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    created_by_id bigint,
+    customer_id bigint NOT NULL,
+    invoice_id bigint,
+    subscription_id bigint,
+    CONSTRAINT one_time_charge_amount_positive CHECK ((amount > (0)::numeric)),
+    CONSTRAINT one_time_charge_invoiced_has_invoice CHECK ((((invoice_id IS NOT NULL) AND ((status)::text = 'invoiced'::text)) OR ((NOT ((status)::text = 'invoiced'::text)) AND (invoice_id IS NULL))))
+);
+
+
+--
+-- Name: billing_onetimecharge_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.billing_onetimecharge ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.billing_onetimecharge_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: billing_packagechange; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.billing_packagechange (
+    id bigint NOT NULL,
+    source character varying(16) NOT NULL,
+    requested_at timestamp with time zone NOT NULL,
+    note text NOT NULL,
+    status character varying(16) NOT NULL,
+    effective_mode character varying(16) NOT NULL,
+    effective_date date NOT NULL,
+    decided_at timestamp with time zone,
+    decision_note text NOT NULL,
+    credit numeric(14,2) NOT NULL,
+    charge numeric(14,2) NOT NULL,
+    vat numeric(14,2) NOT NULL,
+    total numeric(14,2) NOT NULL,
+    adjust_through date,
+    applied_at timestamp with time zone,
+    credit_entry_id bigint,
+    decided_by_id bigint,
+    from_package_id bigint NOT NULL,
+    invoice_id bigint,
+    requested_by_id bigint,
+    subscription_id bigint NOT NULL,
+    to_package_id bigint NOT NULL,
+    CONSTRAINT package_change_amounts_not_negative CHECK (((charge >= (0)::numeric) AND (credit >= (0)::numeric))),
+    CONSTRAINT package_change_to_another_package CHECK ((NOT (to_package_id = from_package_id)))
+);
+
+
+--
+-- Name: billing_packagechange_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.billing_packagechange ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.billing_packagechange_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: billing_resellerwallet; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.billing_resellerwallet (
+    id bigint NOT NULL,
+    balance numeric(14,2) NOT NULL,
+    credit_limit numeric(14,2) NOT NULL,
+    commission_owed numeric(14,2) NOT NULL,
+    alert_level smallint NOT NULL,
+    commission_closed_through date,
+    updated_at timestamp with time zone NOT NULL,
+    reseller_id bigint NOT NULL,
+    CONSTRAINT billing_resellerwallet_alert_level_check CHECK ((alert_level >= 0)),
+    CONSTRAINT wallet_credit_limit_not_negative CHECK ((credit_limit >= (0)::numeric)),
+    CONSTRAINT wallet_within_credit_limit CHECK ((balance >= (credit_limit * ('-1'::integer)::numeric)))
+);
+
+
+--
+-- Name: billing_resellerwallet_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.billing_resellerwallet ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.billing_resellerwallet_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: billing_walletentry; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.billing_walletentry (
+    id bigint NOT NULL,
+    kind character varying(16) NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    balance_after numeric(14,2) NOT NULL,
+    period_start date,
+    period_end date,
+    idempotency_key character varying(64),
+    method character varying(16) NOT NULL,
+    reference character varying(100) NOT NULL,
+    memo character varying(255) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    created_by_id bigint,
+    reverses_id bigint,
+    subscription_id bigint,
+    wallet_id bigint NOT NULL,
+    CONSTRAINT walletentry_moves_money CHECK ((NOT (amount = (0)::numeric)))
+);
+
+
+--
+-- Name: billing_walletentry_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.billing_walletentry ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.billing_walletentry_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: books_journalentry; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.books_journalentry (
+    id bigint NOT NULL,
+    source character varying(20) NOT NULL,
+    source_id bigint NOT NULL,
+    date date NOT NULL,
+    kind character varying(24) NOT NULL,
+    reference character varying(64) NOT NULL,
+    memo character varying(255) NOT NULL,
+    created_at timestamp with time zone NOT NULL
+);
+
+
+--
+-- Name: books_journalentry_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.books_journalentry ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.books_journalentry_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: books_journalline; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.books_journalline (
+    id bigint NOT NULL,
+    debit numeric(14,2) NOT NULL,
+    credit numeric(14,2) NOT NULL,
+    branch_id bigint,
+    customer_id bigint,
+    entry_id bigint NOT NULL,
+    account_id bigint NOT NULL,
+    CONSTRAINT journalline_one_side CHECK ((((debit > (0)::numeric) AND (credit = (0)::numeric)) OR ((credit > (0)::numeric) AND (debit = (0)::numeric))))
+);
+
+
+--
+-- Name: books_journalline_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.books_journalline ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.books_journalline_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: books_ledgeraccount; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.books_ledgeraccount (
+    id bigint NOT NULL,
+    code character varying(10) NOT NULL,
+    name character varying(120) NOT NULL,
+    type character varying(16) NOT NULL
+);
+
+
+--
+-- Name: books_ledgeraccount_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.books_ledgeraccount ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.books_ledgeraccount_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: churn_churnmodel; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.churn_churnmodel (
+    id bigint NOT NULL,
+    version integer NOT NULL,
+    trained_at timestamp with time zone NOT NULL,
+    status character varying(10) NOT NULL,
+    refusal_reason text NOT NULL,
+    algorithm character varying(60) NOT NULL,
+    feature_names jsonb NOT NULL,
+    cutoffs jsonb NOT NULL,
+    training_rows integer NOT NULL,
+    training_positives integer NOT NULL,
+    backtest jsonb NOT NULL,
+    band_thresholds jsonb NOT NULL,
+    artifact bytea,
+    CONSTRAINT churn_churnmodel_training_positives_check CHECK ((training_positives >= 0)),
+    CONSTRAINT churn_churnmodel_training_rows_check CHECK ((training_rows >= 0)),
+    CONSTRAINT churn_churnmodel_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: churn_churnmodel_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.churn_churnmodel ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.churn_churnmodel_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: churn_churnrisk; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.churn_churnrisk (
+    id bigint NOT NULL,
+    scored_on date NOT NULL,
+    probability double precision NOT NULL,
+    band character varying(10) NOT NULL,
+    reasons jsonb NOT NULL,
+    mrr numeric(14,2) NOT NULL,
+    customer_id bigint NOT NULL,
+    model_id bigint NOT NULL
+);
+
+
+--
+-- Name: churn_churnrisk_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.churn_churnrisk ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.churn_churnrisk_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: churn_geminisettings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.churn_geminisettings (
+    id bigint NOT NULL,
+    api_key text NOT NULL,
+    model_name character varying(60) NOT NULL,
+    updated_at timestamp with time zone NOT NULL
+);
+
+
+--
+-- Name: churn_geminisettings_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.churn_geminisettings ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.churn_geminisettings_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: churn_retentioncalltask; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.churn_retentioncalltask (
+    id bigint NOT NULL,
+    due_date date NOT NULL,
+    status character varying(8) NOT NULL,
+    outcome character varying(16) NOT NULL,
+    outcome_note text NOT NULL,
+    probability double precision,
+    script text NOT NULL,
+    sms_draft text NOT NULL,
+    drafts_language character varying(2) NOT NULL,
+    drafts_by_gemini boolean NOT NULL,
+    sms_sent_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    completed_at timestamp with time zone,
+    assignee_id bigint NOT NULL,
+    created_by_id bigint,
+    customer_id bigint NOT NULL,
+    CONSTRAINT retention_call_outcome_when_done CHECK (((((outcome)::text = ''::text) AND ((status)::text = 'open'::text)) OR (((status)::text = 'done'::text) AND (NOT ((outcome)::text = ''::text)))))
+);
+
+
+--
+-- Name: churn_retentioncalltask_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.churn_retentioncalltask ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.churn_retentioncalltask_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: churn_retentionfieldcheck; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.churn_retentionfieldcheck (
+    id bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    created_by_id bigint,
+    customer_id bigint NOT NULL,
+    work_order_id bigint NOT NULL
+);
+
+
+--
+-- Name: churn_retentionfieldcheck_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.churn_retentionfieldcheck ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.churn_retentionfieldcheck_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: churn_retentionoffer; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.churn_retentionoffer (
+    id bigint NOT NULL,
+    kind character varying(16) NOT NULL,
+    percent numeric(5,2),
+    months smallint NOT NULL,
+    starts_on date NOT NULL,
+    ends_on date NOT NULL,
+    status character varying(10) NOT NULL,
+    note text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    ended_at timestamp with time zone,
+    created_by_id bigint,
+    customer_id bigint NOT NULL,
+    original_package_id bigint NOT NULL,
+    subscription_id bigint NOT NULL,
+    switch_back_change_id bigint,
+    upgrade_change_id bigint,
+    upgrade_package_id bigint,
+    CONSTRAINT churn_retentionoffer_months_check CHECK ((months >= 0)),
+    CONSTRAINT retention_offer_kind_fields CHECK (((((kind)::text = 'discount'::text) AND (percent > (0)::numeric) AND (percent <= (100)::numeric) AND (upgrade_package_id IS NULL)) OR (((kind)::text = 'free_upgrade'::text) AND (percent IS NULL) AND (upgrade_package_id IS NOT NULL)))),
+    CONSTRAINT retention_offer_months CHECK (((months >= 1) AND (months <= 12)))
+);
+
+
+--
+-- Name: churn_retentionoffer_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.churn_retentionoffer ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.churn_retentionoffer_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: churn_retentionoffercredit; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.churn_retentionoffercredit (
+    id bigint NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    account_entry_id bigint,
+    credit_note_id bigint,
+    invoice_id bigint NOT NULL,
+    offer_id bigint NOT NULL
+);
+
+
+--
+-- Name: churn_retentionoffercredit_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.churn_retentionoffercredit ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.churn_retentionoffercredit_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: churn_usagewindow; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE UNLOGGED TABLE public.churn_usagewindow (
+    subscription_id bigint NOT NULL,
+    as_of date NOT NULL,
+    b7 bigint NOT NULL,
+    b7_before bigint NOT NULL,
+    b30 bigint NOT NULL,
+    b30_before bigint NOT NULL,
+    last_day date NOT NULL,
+    mask integer NOT NULL
+);
+
+
+--
+-- Name: contracts_contract; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.contracts_contract (
+    id bigint NOT NULL,
+    number character varying(32) NOT NULL,
+    status character varying(16) NOT NULL,
+    term_months smallint NOT NULL,
+    start_date date NOT NULL,
+    end_date date NOT NULL,
+    auto_renew boolean NOT NULL,
+    notice_days smallint NOT NULL,
+    reminder_days smallint NOT NULL,
+    monthly_price numeric(14,2) NOT NULL,
+    fee_kind character varying(16) NOT NULL,
+    fee_value numeric(14,2) NOT NULL,
+    equipment character varying(255) NOT NULL,
+    body_text text NOT NULL,
+    document character varying(100) NOT NULL,
+    document_sha256 character varying(64) NOT NULL,
+    verify_code character varying(32) NOT NULL,
+    sent_at timestamp with time zone,
+    signed_at timestamp with time zone,
+    ended_at timestamp with time zone,
+    end_reason character varying(255) NOT NULL,
+    reminder_sent_on date,
+    fee_waived_reason character varying(255) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    created_by_id bigint,
+    customer_id bigint NOT NULL,
+    fee_charge_id bigint,
+    renewed_from_id bigint,
+    subscription_id bigint,
+    template_id bigint NOT NULL,
+    replaces_id bigint,
+    monthly_net numeric(14,2) NOT NULL,
+    CONSTRAINT contract_end_after_start CHECK ((end_date > start_date)),
+    CONSTRAINT contract_fee_percent_at_most_100 CHECK (((NOT ((fee_kind)::text = 'percent'::text)) OR (fee_value <= (100)::numeric))),
+    CONSTRAINT contract_money_not_negative CHECK (((fee_value >= (0)::numeric) AND (monthly_net >= (0)::numeric) AND (monthly_price >= (0)::numeric))),
+    CONSTRAINT contract_term_positive CHECK ((term_months >= 1)),
+    CONSTRAINT contracts_contract_notice_days_check CHECK ((notice_days >= 0)),
+    CONSTRAINT contracts_contract_reminder_days_check CHECK ((reminder_days >= 0)),
+    CONSTRAINT contracts_contract_term_months_check CHECK ((term_months >= 0))
+);
+
+
+--
+-- Name: contracts_contract_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.contracts_contract ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.contracts_contract_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: contracts_contractevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.contracts_contractevent (
+    id bigint NOT NULL,
+    seq integer NOT NULL,
+    action character varying(40) NOT NULL,
+    data jsonb NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    prev_hash character varying(64) NOT NULL,
+    hash character varying(64) NOT NULL,
+    actor_id bigint,
+    contract_id bigint NOT NULL,
+    CONSTRAINT contracts_contractevent_seq_check CHECK ((seq >= 0))
+);
+
+
+--
+-- Name: contracts_contractevent_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.contracts_contractevent ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.contracts_contractevent_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: contracts_contractrule; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.contracts_contractrule (
+    id bigint NOT NULL,
+    template_key character varying(50) NOT NULL,
+    connection_type character varying(16) NOT NULL,
+    applies_to character varying(8) NOT NULL,
+    auto_renew boolean NOT NULL,
+    notice_days smallint NOT NULL,
+    fee_kind character varying(16) NOT NULL,
+    fee_value numeric(14,2) NOT NULL,
+    send_at_once boolean NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    created_by_id bigint,
+    package_id bigint,
+    CONSTRAINT contract_rule_fee_not_negative CHECK ((fee_value >= (0)::numeric)),
+    CONSTRAINT contract_rule_percent_at_most_100 CHECK (((NOT ((fee_kind)::text = 'percent'::text)) OR (fee_value <= (100)::numeric))),
+    CONSTRAINT contracts_contractrule_notice_days_check CHECK ((notice_days >= 0))
+);
+
+
+--
+-- Name: contracts_contractrule_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.contracts_contractrule ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.contracts_contractrule_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: contracts_contracttemplate; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.contracts_contracttemplate (
+    id bigint NOT NULL,
+    key character varying(50) NOT NULL,
+    language character varying(2) NOT NULL,
+    version integer NOT NULL,
+    title character varying(200) NOT NULL,
+    body text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    created_by_id bigint,
+    CONSTRAINT contracts_contracttemplate_version_check CHECK ((version >= 0))
+);
+
+
+--
+-- Name: contracts_contracttemplate_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.contracts_contracttemplate ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.contracts_contracttemplate_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: contracts_signature; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.contracts_signature (
+    id bigint NOT NULL,
+    signer_name character varying(150) NOT NULL,
+    phone_verified character varying(20) NOT NULL,
+    ip_address inet,
+    user_agent character varying(400) NOT NULL,
+    latitude numeric(9,6),
+    longitude numeric(9,6),
+    device_time character varying(64) NOT NULL,
+    server_time timestamp with time zone NOT NULL,
+    image character varying(100) NOT NULL,
+    image_sha256 character varying(64) NOT NULL,
+    document_sha256 character varying(64) NOT NULL,
+    consent_text text NOT NULL,
+    consent_sha256 character varying(64) NOT NULL,
+    signed_pdf character varying(100) NOT NULL,
+    signed_pdf_sha256 character varying(64) NOT NULL,
+    contract_id bigint NOT NULL,
+    channel character varying(16) NOT NULL,
+    witness_id bigint
+);
+
+
+--
+-- Name: contracts_signature_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.contracts_signature ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.contracts_signature_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: contracts_signingsession; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.contracts_signingsession (
+    id bigint NOT NULL,
+    key character varying(40) NOT NULL,
+    channel character varying(16) NOT NULL,
+    visit_ref character varying(40) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    ended_at timestamp with time zone,
+    contract_id bigint NOT NULL,
+    one_time_code_id bigint,
+    witness_id bigint
+);
+
+
+--
+-- Name: contracts_signingsession_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.contracts_signingsession ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.contracts_signingsession_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: core_auditlog; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.core_auditlog (
+    id bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    action character varying(64) NOT NULL,
+    object_id character varying(64) NOT NULL,
+    object_repr character varying(200) NOT NULL,
+    reason text NOT NULL,
+    before jsonb,
+    after jsonb,
+    ip_address inet,
+    actor_id bigint,
+    content_type_id integer NOT NULL,
+    via character varying(120) DEFAULT ''::character varying NOT NULL
+);
+
+
+--
+-- Name: core_auditlog_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.core_auditlog ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.core_auditlog_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: core_jobrun; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.core_jobrun (
+    id bigint NOT NULL,
+    task_name character varying(200) NOT NULL,
+    job character varying(100) NOT NULL,
+    task_id character varying(64) NOT NULL,
+    attempt smallint NOT NULL,
+    trigger character varying(16) NOT NULL,
+    status character varying(16) NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    finished_at timestamp with time zone,
+    duration_ms bigint,
+    processed integer,
+    failed integer,
+    skipped integer,
+    result jsonb,
+    error text NOT NULL,
+    traceback text NOT NULL,
+    host character varying(200) NOT NULL,
+    worker character varying(200) NOT NULL,
+    args jsonb NOT NULL,
+    kwargs jsonb NOT NULL,
+    args_complete boolean NOT NULL,
+    requested_by_id bigint,
+    CONSTRAINT core_jobrun_attempt_check CHECK ((attempt >= 0)),
+    CONSTRAINT core_jobrun_duration_ms_check CHECK ((duration_ms >= 0)),
+    CONSTRAINT core_jobrun_failed_check CHECK ((failed >= 0)),
+    CONSTRAINT core_jobrun_processed_check CHECK ((processed >= 0)),
+    CONSTRAINT core_jobrun_skipped_check CHECK ((skipped >= 0))
+);
+
+
+--
+-- Name: core_jobrun_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.core_jobrun ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.core_jobrun_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: core_jobwatch; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.core_jobwatch (
+    id bigint NOT NULL,
+    job character varying(100) NOT NULL,
+    first_seen_at timestamp with time zone NOT NULL,
+    late_since timestamp with time zone,
+    notified_at timestamp with time zone
+);
+
+
+--
+-- Name: core_jobwatch_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.core_jobwatch ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.core_jobwatch_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: core_numbersequence; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.core_numbersequence (
+    id bigint NOT NULL,
+    key character varying(64) NOT NULL,
+    last_value bigint NOT NULL,
+    CONSTRAINT core_numbersequence_last_value_check CHECK ((last_value >= 0))
+);
+
+
+--
+-- Name: core_numbersequence_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.core_numbersequence ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.core_numbersequence_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: core_ratelimitcounter; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.core_ratelimitcounter (
+    id bigint NOT NULL,
+    key character varying(200) NOT NULL,
+    count integer NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT core_ratelimitcounter_count_check CHECK ((count >= 0))
+);
+
+
+--
+-- Name: core_ratelimitcounter_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.core_ratelimitcounter ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.core_ratelimitcounter_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: core_webhookattempt; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.core_webhookattempt (
+    id bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    status_code smallint,
+    duration_ms integer NOT NULL,
+    error character varying(300) NOT NULL,
+    delivery_id bigint NOT NULL,
+    CONSTRAINT core_webhookattempt_duration_ms_check CHECK ((duration_ms >= 0)),
+    CONSTRAINT core_webhookattempt_status_code_check CHECK ((status_code >= 0))
+);
+
+
+--
+-- Name: core_webhookattempt_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.core_webhookattempt ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.core_webhookattempt_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: core_webhookdelivery; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.core_webhookdelivery (
+    id bigint NOT NULL,
+    event character varying(40) NOT NULL,
+    event_id uuid NOT NULL,
+    payload jsonb NOT NULL,
+    status character varying(10) NOT NULL,
+    attempts smallint NOT NULL,
+    next_attempt_at timestamp with time zone,
+    claimed_until timestamp with time zone,
+    last_status_code smallint,
+    last_duration_ms integer,
+    last_error character varying(300) NOT NULL,
+    delivered_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    replay_of_id bigint,
+    endpoint_id bigint NOT NULL,
+    CONSTRAINT core_webhookdelivery_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT core_webhookdelivery_last_duration_ms_check CHECK ((last_duration_ms >= 0)),
+    CONSTRAINT core_webhookdelivery_last_status_code_check CHECK ((last_status_code >= 0))
+);
+
+
+--
+-- Name: core_webhookdelivery_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.core_webhookdelivery ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.core_webhookdelivery_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: core_webhookendpoint; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.core_webhookendpoint (
+    id bigint NOT NULL,
+    name character varying(100) NOT NULL,
+    url character varying(500) NOT NULL,
+    events jsonb NOT NULL,
+    secret text NOT NULL,
+    is_active boolean NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    created_by_id bigint
+);
+
+
+--
+-- Name: core_webhookendpoint_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.core_webhookendpoint ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.core_webhookendpoint_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: customers_area; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.customers_area (
+    id bigint NOT NULL,
+    name character varying(100) NOT NULL,
+    branch_id bigint NOT NULL,
+    collector_id bigint
+);
+
+
+--
+-- Name: customers_area_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.customers_area ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.customers_area_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: customers_branch; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.customers_branch (
+    id bigint NOT NULL,
+    name character varying(100) NOT NULL,
+    code character varying(10) NOT NULL,
+    address text NOT NULL,
+    phone character varying(20) NOT NULL
+);
+
+
+--
+-- Name: customers_branch_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.customers_branch ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.customers_branch_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: customers_calllog; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.customers_calllog (
+    id bigint NOT NULL,
+    called_at timestamp with time zone NOT NULL,
+    outcome character varying(16) NOT NULL,
+    promise_to_pay_date date,
+    note text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    called_by_id bigint NOT NULL,
+    customer_id bigint NOT NULL
+);
+
+
+--
+-- Name: customers_calllog_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.customers_calllog ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.customers_calllog_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: customers_customer; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.customers_customer (
+    id bigint NOT NULL,
+    account_number character varying(32) NOT NULL,
+    name character varying(150) NOT NULL,
+    phone character varying(20) NOT NULL,
+    email character varying(254) NOT NULL,
+    national_id character varying(32) NOT NULL,
+    address text NOT NULL,
+    latitude numeric(9,6),
+    longitude numeric(9,6),
+    status character varying(16) NOT NULL,
+    customer_since date NOT NULL,
+    notes text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    area_id bigint NOT NULL,
+    branch_id bigint NOT NULL,
+    reseller_id bigint,
+    user_id bigint,
+    referral_code character varying(12) NOT NULL,
+    language character varying(2) DEFAULT ''::character varying NOT NULL,
+    external_ref character varying(64) DEFAULT ''::character varying NOT NULL,
+    collector_id bigint,
+    CONSTRAINT customer_gps_in_range CHECK ((((latitude IS NULL) AND (longitude IS NULL)) OR ((latitude >= ('-90'::integer)::numeric) AND (latitude <= (90)::numeric) AND (longitude >= ('-180'::integer)::numeric) AND (longitude <= (180)::numeric))))
+);
+
+
+--
+-- Name: customers_customer_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.customers_customer ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.customers_customer_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: customers_customertally; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.customers_customertally (
+    id bigint NOT NULL,
+    status character varying(16) NOT NULL,
+    n bigint NOT NULL,
+    branch_id bigint NOT NULL
+);
+
+
+--
+-- Name: customers_customertally_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.customers_customertally ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.customers_customertally_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: customers_lead; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.customers_lead (
+    id bigint NOT NULL,
+    name character varying(150) NOT NULL,
+    phone character varying(20) NOT NULL,
+    address text NOT NULL,
+    source character varying(16) NOT NULL,
+    status character varying(16) NOT NULL,
+    notes text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    area_id bigint,
+    assigned_to_id bigint,
+    branch_id bigint,
+    converted_customer_id bigint,
+    interested_package_id bigint
+);
+
+
+--
+-- Name: customers_lead_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.customers_lead ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.customers_lead_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: customers_package; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.customers_package (
+    id bigint NOT NULL,
+    name character varying(100) NOT NULL,
+    type character varying(16) NOT NULL,
+    download_mbps integer NOT NULL,
+    upload_mbps integer NOT NULL,
+    price numeric(14,2) NOT NULL,
+    billing_cycle character varying(16) NOT NULL,
+    ott_bundle character varying(200) NOT NULL,
+    live_channels integer NOT NULL,
+    data_cap_gb integer,
+    router_profile character varying(64) NOT NULL,
+    is_active boolean NOT NULL,
+    fup_download_mbps integer,
+    fup_profile character varying(64) NOT NULL,
+    fup_upload_mbps integer,
+    installation_fee numeric(14,2) NOT NULL,
+    minimum_term_months smallint,
+    CONSTRAINT customers_package_data_cap_gb_check CHECK ((data_cap_gb >= 0)),
+    CONSTRAINT customers_package_download_mbps_check CHECK ((download_mbps >= 0)),
+    CONSTRAINT customers_package_fup_download_mbps_check CHECK ((fup_download_mbps >= 0)),
+    CONSTRAINT customers_package_fup_upload_mbps_check CHECK ((fup_upload_mbps >= 0)),
+    CONSTRAINT customers_package_live_channels_check CHECK ((live_channels >= 0)),
+    CONSTRAINT customers_package_minimum_term_months_check CHECK ((minimum_term_months >= 0)),
+    CONSTRAINT customers_package_upload_mbps_check CHECK ((upload_mbps >= 0)),
+    CONSTRAINT package_fup_speeds_both_or_neither CHECK ((((fup_download_mbps IS NULL) AND (fup_upload_mbps IS NULL)) OR ((fup_download_mbps > 0) AND (fup_download_mbps IS NOT NULL) AND (fup_upload_mbps > 0) AND (fup_upload_mbps IS NOT NULL)))),
+    CONSTRAINT package_price_not_negative CHECK ((price >= (0)::numeric)),
+    CONSTRAINT package_speeds_positive CHECK (((download_mbps > 0) AND (upload_mbps > 0)))
+);
+
+
+--
+-- Name: customers_package_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.customers_package ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.customers_package_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: customers_referral; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.customers_referral (
+    id bigint NOT NULL,
+    status character varying(16) NOT NULL,
+    status_note character varying(255) NOT NULL,
+    expires_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    lead_id bigint NOT NULL,
+    referred_customer_id bigint,
+    referrer_id bigint NOT NULL
+);
+
+
+--
+-- Name: customers_referral_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.customers_referral ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.customers_referral_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: customers_referralcredit; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.customers_referralcredit (
+    id bigint NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    reversal_reason character varying(255) NOT NULL,
+    reversed_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    ledger_entry_id bigint NOT NULL,
+    payment_id bigint NOT NULL,
+    referral_id bigint NOT NULL,
+    reversal_entry_id bigint,
+    reversed_by_id bigint,
+    CONSTRAINT referral_credit_positive CHECK ((amount > (0)::numeric))
+);
+
+
+--
+-- Name: customers_referralcredit_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.customers_referralcredit ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.customers_referralcredit_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: customers_referralsettings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.customers_referralsettings (
+    id bigint NOT NULL,
+    is_enabled boolean NOT NULL,
+    reward_kind character varying(10) NOT NULL,
+    fixed_amount numeric(14,2) NOT NULL,
+    percent numeric(5,2) NOT NULL,
+    expiry_days integer NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT customers_referralsettings_expiry_days_check CHECK ((expiry_days >= 0)),
+    CONSTRAINT referral_fixed_not_negative CHECK ((fixed_amount >= (0)::numeric)),
+    CONSTRAINT referral_percent_0_100 CHECK (((percent >= (0)::numeric) AND (percent <= (100)::numeric)))
+);
+
+
+--
+-- Name: customers_referralsettings_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.customers_referralsettings ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.customers_referralsettings_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: customers_speedtestresult; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.customers_speedtestresult (
+    id bigint NOT NULL,
+    ip inet,
+    download_mbps numeric(8,2) NOT NULL,
+    upload_mbps numeric(8,2) NOT NULL,
+    ping_ms numeric(8,1) NOT NULL,
+    jitter_ms numeric(8,1) NOT NULL,
+    package_download_mbps integer,
+    package_upload_mbps integer,
+    user_agent character varying(300) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    customer_id bigint NOT NULL,
+    CONSTRAINT customers_speedtestresult_package_download_mbps_check CHECK ((package_download_mbps >= 0)),
+    CONSTRAINT customers_speedtestresult_package_upload_mbps_check CHECK ((package_upload_mbps >= 0))
+);
+
+
+--
+-- Name: customers_speedtestresult_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.customers_speedtestresult ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.customers_speedtestresult_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: customers_subscription; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.customers_subscription (
+    id bigint NOT NULL,
+    connection_type character varying(16) NOT NULL,
+    username character varying(64) NOT NULL,
+    password text NOT NULL,
+    static_ip inet,
+    mac_address character varying(17) NOT NULL,
+    status character varying(16) NOT NULL,
+    suspension_type character varying(20) NOT NULL,
+    skip_billing boolean NOT NULL,
+    activated_at timestamp with time zone,
+    suspended_at timestamp with time zone,
+    cancelled_at timestamp with time zone,
+    billing_anchor_day smallint,
+    paid_through date,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    customer_id bigint NOT NULL,
+    package_id bigint NOT NULL,
+    router_id bigint NOT NULL,
+    billed_through date,
+    billing_anchor_month smallint,
+    password_nt_hash character varying(32) NOT NULL,
+    CONSTRAINT customers_subscription_billing_anchor_day_check CHECK ((billing_anchor_day >= 0)),
+    CONSTRAINT customers_subscription_billing_anchor_month_check CHECK ((billing_anchor_month >= 0)),
+    CONSTRAINT subscription_anchor_day_in_month CHECK (((billing_anchor_day IS NULL) OR ((billing_anchor_day >= 1) AND (billing_anchor_day <= 31)))),
+    CONSTRAINT subscription_anchor_month_valid CHECK (((billing_anchor_month IS NULL) OR ((billing_anchor_month >= 1) AND (billing_anchor_month <= 12)))),
+    CONSTRAINT subscription_has_login_or_ip CHECK (((((connection_type)::text = 'static'::text) AND (static_ip IS NOT NULL)) OR ((NOT ((connection_type)::text = 'static'::text)) AND (NOT ((username)::text = ''::text)))))
+)
+WITH (fillfactor='80');
+
+
+--
+-- Name: customers_subscription_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.customers_subscription ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.customers_subscription_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: dashboard_dailymetric; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.dashboard_dailymetric (
+    id bigint NOT NULL,
+    day date NOT NULL,
+    dimension character varying(10) NOT NULL,
+    key bigint NOT NULL,
+    mrr numeric(14,2) NOT NULL,
+    subscriptions integer NOT NULL,
+    customers integer NOT NULL,
+    start_mrr numeric(14,2) NOT NULL,
+    new_mrr numeric(14,2) NOT NULL,
+    expansion_mrr numeric(14,2) NOT NULL,
+    contraction_mrr numeric(14,2) NOT NULL,
+    churned_mrr numeric(14,2) NOT NULL,
+    reactivation_mrr numeric(14,2) NOT NULL,
+    customers_at_start integer,
+    customers_churned integer,
+    billed numeric(14,2),
+    revenue numeric(14,2),
+    due numeric(14,2),
+    collected numeric(14,2),
+    ar_current numeric(14,2),
+    ar_1_30 numeric(14,2),
+    ar_31_60 numeric(14,2),
+    ar_61_90 numeric(14,2),
+    ar_90_plus numeric(14,2),
+    computed_at timestamp with time zone NOT NULL,
+    branch_id bigint NOT NULL,
+    arrears_collected numeric(14,2),
+    asked numeric(14,2),
+    paid_of_asked numeric(14,2),
+    paused_mrr numeric(14,2) NOT NULL,
+    CONSTRAINT dashboard_dailymetric_customers_at_start_check CHECK ((customers_at_start >= 0)),
+    CONSTRAINT dashboard_dailymetric_customers_check CHECK ((customers >= 0)),
+    CONSTRAINT dashboard_dailymetric_customers_churned_check CHECK ((customers_churned >= 0)),
+    CONSTRAINT dashboard_dailymetric_key_check CHECK ((key >= 0)),
+    CONSTRAINT dashboard_dailymetric_subscriptions_check CHECK ((subscriptions >= 0))
+);
+
+
+--
+-- Name: dashboard_dailymetric_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.dashboard_dailymetric ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.dashboard_dailymetric_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: django_admin_log; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.django_admin_log (
+    id integer NOT NULL,
+    action_time timestamp with time zone NOT NULL,
+    object_id text,
+    object_repr character varying(200) NOT NULL,
+    action_flag smallint NOT NULL,
+    change_message text NOT NULL,
+    content_type_id integer,
+    user_id bigint NOT NULL,
+    CONSTRAINT django_admin_log_action_flag_check CHECK ((action_flag >= 0))
+);
+
+
+--
+-- Name: django_admin_log_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.django_admin_log ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.django_admin_log_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: django_content_type; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.django_content_type (
+    id integer NOT NULL,
+    app_label character varying(100) NOT NULL,
+    model character varying(100) NOT NULL
+);
+
+
+--
+-- Name: django_content_type_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.django_content_type ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.django_content_type_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: django_migrations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.django_migrations (
+    id bigint NOT NULL,
+    app character varying(255) NOT NULL,
+    name character varying(255) NOT NULL,
+    applied timestamp with time zone NOT NULL
+);
+
+
+--
+-- Name: django_migrations_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.django_migrations ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.django_migrations_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: django_session; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.django_session (
+    session_key character varying(40) NOT NULL,
+    session_data text NOT NULL,
+    expire_date timestamp with time zone NOT NULL
+);
+
+
+--
+-- Name: fieldservice_checklistitem; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fieldservice_checklistitem (
+    id bigint NOT NULL,
+    label character varying(200) NOT NULL,
+    required boolean NOT NULL,
+    "position" smallint NOT NULL,
+    done boolean NOT NULL,
+    done_at timestamp with time zone,
+    done_by_id bigint,
+    order_id bigint NOT NULL,
+    CONSTRAINT fieldservice_checklistitem_position_check CHECK (("position" >= 0))
+);
+
+
+--
+-- Name: fieldservice_checklistitem_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.fieldservice_checklistitem ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.fieldservice_checklistitem_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: fieldservice_checklisttemplate; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fieldservice_checklisttemplate (
+    id bigint NOT NULL,
+    kind character varying(16) NOT NULL,
+    photos_required smallint NOT NULL,
+    serial_required boolean NOT NULL,
+    CONSTRAINT fieldservice_checklisttemplate_photos_required_check CHECK ((photos_required >= 0))
+);
+
+
+--
+-- Name: fieldservice_checklisttemplate_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.fieldservice_checklisttemplate ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.fieldservice_checklisttemplate_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: fieldservice_checklisttemplateitem; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fieldservice_checklisttemplateitem (
+    id bigint NOT NULL,
+    label character varying(200) NOT NULL,
+    required boolean NOT NULL,
+    "position" smallint NOT NULL,
+    template_id bigint NOT NULL,
+    CONSTRAINT fieldservice_checklisttemplateitem_position_check CHECK (("position" >= 0))
+);
+
+
+--
+-- Name: fieldservice_checklisttemplateitem_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.fieldservice_checklisttemplateitem ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.fieldservice_checklisttemplateitem_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: fieldservice_equipmentitem; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fieldservice_equipmentitem (
+    id bigint NOT NULL,
+    serial character varying(64) NOT NULL,
+    status character varying(16) NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    branch_id bigint,
+    customer_id bigint,
+    technician_id bigint,
+    model_id bigint NOT NULL,
+    CONSTRAINT equipment_installed_has_customer CHECK (((NOT ((status)::text = 'installed'::text)) OR (customer_id IS NOT NULL)))
+);
+
+
+--
+-- Name: fieldservice_equipmentitem_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.fieldservice_equipmentitem ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.fieldservice_equipmentitem_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: fieldservice_equipmentmodel; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fieldservice_equipmentmodel (
+    id bigint NOT NULL,
+    name character varying(120) NOT NULL,
+    category character varying(8) NOT NULL,
+    serial_tracked boolean NOT NULL,
+    sale_price numeric(14,2),
+    rental_price numeric(14,2),
+    CONSTRAINT equipment_model_sold_or_rented CHECK (((sale_price IS NULL) OR (rental_price IS NULL)))
+);
+
+
+--
+-- Name: fieldservice_equipmentmodel_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.fieldservice_equipmentmodel ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.fieldservice_equipmentmodel_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: fieldservice_equipmentmovement; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fieldservice_equipmentmovement (
+    id bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    from_status character varying(16) NOT NULL,
+    to_status character varying(16) NOT NULL,
+    note character varying(200) NOT NULL,
+    actor_id bigint,
+    customer_id bigint,
+    item_id bigint NOT NULL,
+    order_id bigint,
+    invoice_id bigint,
+    technician_id bigint
+);
+
+
+--
+-- Name: fieldservice_equipmentmovement_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.fieldservice_equipmentmovement ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.fieldservice_equipmentmovement_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: fieldservice_equipmentrental; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fieldservice_equipmentrental (
+    id bigint NOT NULL,
+    monthly_price numeric(14,2) NOT NULL,
+    started_on date NOT NULL,
+    ended_on date,
+    customer_id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    order_id bigint,
+    subscription_id bigint NOT NULL,
+    CONSTRAINT equipment_rental_price_positive CHECK ((monthly_price > (0)::numeric))
+);
+
+
+--
+-- Name: fieldservice_equipmentrental_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.fieldservice_equipmentrental ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.fieldservice_equipmentrental_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: fieldservice_equipmentrentalcharge; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fieldservice_equipmentrentalcharge (
+    id bigint NOT NULL,
+    first_day date NOT NULL,
+    last_day date NOT NULL,
+    withdrawn boolean NOT NULL,
+    charge_id bigint NOT NULL,
+    credit_note_id bigint,
+    rental_id bigint NOT NULL,
+    CONSTRAINT equipment_rental_charge_days_in_order CHECK ((last_day >= first_day))
+);
+
+
+--
+-- Name: fieldservice_equipmentrentalcharge_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.fieldservice_equipmentrentalcharge ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.fieldservice_equipmentrentalcharge_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: fieldservice_syncoperation; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fieldservice_syncoperation (
+    uuid uuid NOT NULL,
+    kind character varying(32) NOT NULL,
+    payload jsonb NOT NULL,
+    ok boolean NOT NULL,
+    result jsonb NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    replays integer NOT NULL,
+    technician_id bigint NOT NULL,
+    order_id bigint,
+    client_at timestamp with time zone,
+    done_at timestamp with time zone,
+    CONSTRAINT fieldservice_syncoperation_replays_check CHECK ((replays >= 0))
+);
+
+
+--
+-- Name: fieldservice_workorder; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fieldservice_workorder (
+    id bigint NOT NULL,
+    kind character varying(16) NOT NULL,
+    priority character varying(8) NOT NULL,
+    status character varying(12) NOT NULL,
+    source character varying(20) NOT NULL,
+    contact_name character varying(200) NOT NULL,
+    contact_phone character varying(20) NOT NULL,
+    address text NOT NULL,
+    latitude numeric(9,6),
+    longitude numeric(9,6),
+    description text NOT NULL,
+    window_start timestamp with time zone,
+    window_end timestamp with time zone,
+    scheduled_start timestamp with time zone,
+    duration_minutes smallint NOT NULL,
+    travel_started_at timestamp with time zone,
+    arrived_at timestamp with time zone,
+    arrival_latitude numeric(9,6),
+    arrival_longitude numeric(9,6),
+    arrival_accuracy_m integer,
+    arrival_without_gps boolean NOT NULL,
+    onu_power_dbm numeric(5,2),
+    speed_down_mbps numeric(7,2),
+    speed_up_mbps numeric(7,2),
+    signer_name character varying(200) NOT NULL,
+    signature character varying(100) NOT NULL,
+    signature_sha256 character varying(64) NOT NULL,
+    signed_at timestamp with time zone,
+    completed_at timestamp with time zone,
+    outcome_reason text NOT NULL,
+    override_reason text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    area_id bigint,
+    branch_id bigint,
+    created_by_id bigint,
+    customer_id bigint,
+    lead_id bigint,
+    override_by_id bigint,
+    subscription_id bigint,
+    technician_id bigint,
+    ticket_id bigint,
+    survey_id bigint,
+    photos_required smallint NOT NULL,
+    serial_required boolean NOT NULL,
+    CONSTRAINT fieldservice_workorder_arrival_accuracy_m_check CHECK ((arrival_accuracy_m >= 0)),
+    CONSTRAINT fieldservice_workorder_duration_minutes_check CHECK ((duration_minutes >= 0)),
+    CONSTRAINT fieldservice_workorder_photos_required_check CHECK ((photos_required >= 0)),
+    CONSTRAINT wo_customer_or_lead CHECK (((customer_id IS NOT NULL) OR (lead_id IS NOT NULL)))
+);
+
+
+--
+-- Name: fieldservice_workorder_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.fieldservice_workorder ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.fieldservice_workorder_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: fieldservice_workorderevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fieldservice_workorderevent (
+    id bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    action character varying(32) NOT NULL,
+    from_status character varying(12) NOT NULL,
+    to_status character varying(12) NOT NULL,
+    message text NOT NULL,
+    actor_id bigint,
+    order_id bigint NOT NULL,
+    received_at timestamp with time zone
+);
+
+
+--
+-- Name: fieldservice_workorderevent_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.fieldservice_workorderevent ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.fieldservice_workorderevent_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: fieldservice_workorderphoto; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fieldservice_workorderphoto (
+    id bigint NOT NULL,
+    client_uuid uuid NOT NULL,
+    image character varying(100) NOT NULL,
+    sha256 character varying(64) NOT NULL,
+    size integer NOT NULL,
+    width integer NOT NULL,
+    height integer NOT NULL,
+    caption character varying(200) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    order_id bigint NOT NULL,
+    uploaded_by_id bigint,
+    CONSTRAINT fieldservice_workorderphoto_height_check CHECK ((height >= 0)),
+    CONSTRAINT fieldservice_workorderphoto_size_check CHECK ((size >= 0)),
+    CONSTRAINT fieldservice_workorderphoto_width_check CHECK ((width >= 0))
+);
+
+
+--
+-- Name: fieldservice_workorderphoto_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.fieldservice_workorderphoto ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.fieldservice_workorderphoto_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: imports_importbatch; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.imports_importbatch (
+    id bigint NOT NULL,
+    source character varying(10) NOT NULL,
+    status character varying(12) NOT NULL,
+    file_name character varying(255) NOT NULL,
+    headers jsonb NOT NULL,
+    mapping jsonb NOT NULL,
+    profile_packages jsonb NOT NULL,
+    cutover_date date NOT NULL,
+    activate boolean NOT NULL,
+    total_rows integer NOT NULL,
+    error_rows integer NOT NULL,
+    to_create integer NOT NULL,
+    to_update integer NOT NULL,
+    processed_rows integer NOT NULL,
+    created_count integer NOT NULL,
+    updated_count integer NOT NULL,
+    failure text NOT NULL,
+    report jsonb NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    started_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    undone_at timestamp with time zone,
+    created_by_id bigint,
+    router_id bigint,
+    undone_by_id bigint,
+    profile_id bigint,
+    kind character varying(16) NOT NULL,
+    undo_report jsonb NOT NULL,
+    CONSTRAINT imports_importbatch_created_count_check CHECK ((created_count >= 0)),
+    CONSTRAINT imports_importbatch_error_rows_check CHECK ((error_rows >= 0)),
+    CONSTRAINT imports_importbatch_processed_rows_check CHECK ((processed_rows >= 0)),
+    CONSTRAINT imports_importbatch_to_create_check CHECK ((to_create >= 0)),
+    CONSTRAINT imports_importbatch_to_update_check CHECK ((to_update >= 0)),
+    CONSTRAINT imports_importbatch_total_rows_check CHECK ((total_rows >= 0)),
+    CONSTRAINT imports_importbatch_updated_count_check CHECK ((updated_count >= 0))
+);
+
+
+--
+-- Name: imports_importbatch_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.imports_importbatch ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.imports_importbatch_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: imports_importprofile; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.imports_importprofile (
+    id bigint NOT NULL,
+    name character varying(100) NOT NULL,
+    mapping jsonb NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    created_by_id bigint
+);
+
+
+--
+-- Name: imports_importprofile_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.imports_importprofile ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.imports_importprofile_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: imports_importrow; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.imports_importrow (
+    id bigint NOT NULL,
+    line integer NOT NULL,
+    data jsonb NOT NULL,
+    "values" jsonb NOT NULL,
+    errors jsonb NOT NULL,
+    action character varying(8) NOT NULL,
+    done boolean NOT NULL,
+    previous jsonb NOT NULL,
+    batch_id bigint NOT NULL,
+    customer_id bigint,
+    opening_entry_id bigint,
+    subscription_id bigint,
+    past_payment_id bigint,
+    CONSTRAINT imports_importrow_line_check CHECK ((line >= 0))
+);
+
+
+--
+-- Name: imports_importrow_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.imports_importrow ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.imports_importrow_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: network_driftreport; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.network_driftreport (
+    id bigint NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    finished_at timestamp with time zone,
+    status character varying(16) NOT NULL,
+    checked integer NOT NULL,
+    repairs jsonb NOT NULL,
+    orphans jsonb NOT NULL,
+    skipped jsonb NOT NULL,
+    error text NOT NULL,
+    requested_by_id bigint,
+    router_id bigint NOT NULL,
+    CONSTRAINT network_driftreport_checked_check CHECK ((checked >= 0))
+);
+
+
+--
+-- Name: network_driftreport_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.network_driftreport ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.network_driftreport_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: network_fupstate; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.network_fupstate (
+    subscription_id bigint NOT NULL,
+    cycle_start date NOT NULL,
+    cycle_end date NOT NULL,
+    cap_bytes bigint NOT NULL,
+    used_bytes bigint NOT NULL,
+    warned_80_at timestamp with time zone,
+    warned_95_at timestamp with time zone,
+    throttled_at timestamp with time zone,
+    lifted_at timestamp with time zone,
+    lift_reason text NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    lifted_by_id bigint,
+    CONSTRAINT fup_cycle_ordered CHECK ((cycle_end >= cycle_start)),
+    CONSTRAINT network_fupstate_cap_bytes_check CHECK ((cap_bytes >= 0)),
+    CONSTRAINT network_fupstate_used_bytes_check CHECK ((used_bytes >= 0))
+);
+
+
+--
+-- Name: network_outage; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.network_outage (
+    id bigint NOT NULL,
+    title character varying(200) NOT NULL,
+    description text NOT NULL,
+    status character varying(16) NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    estimated_restoration_at timestamp with time zone,
+    restored_at timestamp with time zone,
+    restoration_note text NOT NULL,
+    affected_customers integer NOT NULL,
+    declared_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    declared_by_id bigint,
+    down_period_id bigint,
+    description_bn text NOT NULL,
+    restoration_note_bn text NOT NULL,
+    title_bn character varying(200) NOT NULL,
+    CONSTRAINT network_outage_affected_customers_check CHECK ((affected_customers >= 0)),
+    CONSTRAINT outage_restored_after_start CHECK (((restored_at IS NULL) OR (restored_at >= started_at)))
+);
+
+
+--
+-- Name: network_outage_areas; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.network_outage_areas (
+    id bigint NOT NULL,
+    outage_id bigint NOT NULL,
+    area_id bigint NOT NULL
+);
+
+
+--
+-- Name: network_outage_areas_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.network_outage_areas ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.network_outage_areas_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: network_outage_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.network_outage ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.network_outage_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: network_outage_routers; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.network_outage_routers (
+    id bigint NOT NULL,
+    outage_id bigint NOT NULL,
+    router_id bigint NOT NULL
+);
+
+
+--
+-- Name: network_outage_routers_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.network_outage_routers ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.network_outage_routers_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: network_outagebroadcast; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.network_outagebroadcast (
+    id bigint NOT NULL,
+    event character varying(40) NOT NULL,
+    occurrence character varying(40) NOT NULL,
+    status character varying(16) NOT NULL,
+    recipients integer NOT NULL,
+    queued integer NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    finished_at timestamp with time zone,
+    outage_id bigint NOT NULL,
+    update_id bigint,
+    CONSTRAINT network_outagebroadcast_queued_check CHECK ((queued >= 0)),
+    CONSTRAINT network_outagebroadcast_recipients_check CHECK ((recipients >= 0))
+);
+
+
+--
+-- Name: network_outagebroadcast_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.network_outagebroadcast ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.network_outagebroadcast_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: network_outageupdate; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.network_outageupdate (
+    id bigint NOT NULL,
+    message text NOT NULL,
+    estimated_restoration_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    created_by_id bigint,
+    outage_id bigint NOT NULL,
+    message_bn text NOT NULL
+);
+
+
+--
+-- Name: network_outageupdate_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.network_outageupdate ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.network_outageupdate_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: network_provisioningtask; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.network_provisioningtask (
+    id bigint NOT NULL,
+    key character varying(200) NOT NULL,
+    action character varying(16) NOT NULL,
+    desired jsonb NOT NULL,
+    status character varying(16) NOT NULL,
+    attempts integer NOT NULL,
+    next_attempt_at timestamp with time zone NOT NULL,
+    last_error text NOT NULL,
+    result character varying(200) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    applied_at timestamp with time zone,
+    created_by_id bigint,
+    router_id bigint NOT NULL,
+    subscription_id bigint,
+    CONSTRAINT network_provisioningtask_attempts_check CHECK ((attempts >= 0))
+);
+
+
+--
+-- Name: network_provisioningtask_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.network_provisioningtask ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.network_provisioningtask_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: network_router; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.network_router (
+    id bigint NOT NULL,
+    name character varying(100) NOT NULL,
+    host character varying(255) NOT NULL,
+    api_port integer NOT NULL,
+    is_active boolean NOT NULL,
+    branch_id bigint,
+    active_sessions integer,
+    board_name character varying(64) NOT NULL,
+    cpu_load smallint,
+    identity character varying(100) NOT NULL,
+    is_online boolean NOT NULL,
+    last_checked_at timestamp with time zone,
+    last_error text NOT NULL,
+    last_seen_at timestamp with time zone,
+    outbox_lease_until timestamp with time zone,
+    outbox_retry_at timestamp with time zone,
+    password text NOT NULL,
+    provision_hotspot boolean NOT NULL,
+    provision_pppoe boolean NOT NULL,
+    provision_static boolean NOT NULL,
+    routeros_version character varying(64) NOT NULL,
+    ssl_port integer NOT NULL,
+    suspended_address_list character varying(64) NOT NULL,
+    suspension_method character varying(16) NOT NULL,
+    unreachable_count integer NOT NULL,
+    uptime_seconds bigint,
+    use_ssl boolean NOT NULL,
+    username character varying(100) NOT NULL,
+    aaa_mode character varying(8) NOT NULL,
+    radius_secret text NOT NULL,
+    radius_coa_port integer NOT NULL,
+    radius_require_message_authenticator boolean NOT NULL,
+    CONSTRAINT network_router_active_sessions_check CHECK ((active_sessions >= 0)),
+    CONSTRAINT network_router_api_port_check CHECK ((api_port >= 0)),
+    CONSTRAINT network_router_cpu_load_check CHECK ((cpu_load >= 0)),
+    CONSTRAINT network_router_radius_coa_port_check CHECK ((radius_coa_port >= 0)),
+    CONSTRAINT network_router_ssl_port_check CHECK ((ssl_port >= 0)),
+    CONSTRAINT network_router_unreachable_count_check CHECK ((unreachable_count >= 0)),
+    CONSTRAINT network_router_uptime_seconds_check CHECK ((uptime_seconds >= 0)),
+    CONSTRAINT router_ports_valid CHECK (((api_port >= 1) AND (api_port <= 65535) AND (radius_coa_port >= 1) AND (radius_coa_port <= 65535) AND (ssl_port >= 1) AND (ssl_port <= 65535))),
+    CONSTRAINT router_provisions_something CHECK ((provision_pppoe OR provision_static OR provision_hotspot))
+);
+
+
+--
+-- Name: network_router_areas; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.network_router_areas (
+    id bigint NOT NULL,
+    router_id bigint NOT NULL,
+    area_id bigint NOT NULL
+);
+
+
+--
+-- Name: network_router_areas_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.network_router_areas ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.network_router_areas_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: network_router_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.network_router ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.network_router_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: network_routerdownperiod; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.network_routerdownperiod (
+    id bigint NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    ended_at timestamp with time zone,
+    error text NOT NULL,
+    router_id bigint NOT NULL,
+    CONSTRAINT router_down_period_ordered CHECK (((ended_at IS NULL) OR (ended_at >= started_at)))
+);
+
+
+--
+-- Name: network_routerdownperiod_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.network_routerdownperiod ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.network_routerdownperiod_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: network_usagedaily; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.network_usagedaily (
+    id bigint NOT NULL,
+    day date NOT NULL,
+    upload_bytes bigint NOT NULL,
+    download_bytes bigint NOT NULL,
+    subscription_id bigint NOT NULL,
+    CONSTRAINT network_usagedaily_download_bytes_check CHECK ((download_bytes >= 0)),
+    CONSTRAINT network_usagedaily_upload_bytes_check CHECK ((upload_bytes >= 0))
+);
+
+
+--
+-- Name: network_usagedaily_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.network_usagedaily ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.network_usagedaily_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: network_usagehourly; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.network_usagehourly (
+    id bigint NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    upload_bytes bigint NOT NULL,
+    download_bytes bigint NOT NULL,
+    subscription_id bigint NOT NULL,
+    CONSTRAINT network_usagehourly_download_bytes_check CHECK ((download_bytes >= 0)),
+    CONSTRAINT network_usagehourly_upload_bytes_check CHECK ((upload_bytes >= 0))
+);
+
+
+--
+-- Name: network_usagehourly_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.network_usagehourly ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.network_usagehourly_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: network_usagepoll; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.network_usagepoll (
+    router_id bigint NOT NULL,
+    polled_at timestamp with time zone,
+    succeeded_at timestamp with time zone,
+    router_uptime_seconds bigint,
+    counters integer NOT NULL,
+    resets integer NOT NULL,
+    duration_ms integer NOT NULL,
+    error text NOT NULL,
+    lease_until timestamp with time zone,
+    baselines jsonb NOT NULL,
+    sessions jsonb NOT NULL,
+    CONSTRAINT network_usagepoll_counters_check CHECK ((counters >= 0)),
+    CONSTRAINT network_usagepoll_duration_ms_check CHECK ((duration_ms >= 0)),
+    CONSTRAINT network_usagepoll_resets_check CHECK ((resets >= 0)),
+    CONSTRAINT network_usagepoll_router_uptime_seconds_check CHECK ((router_uptime_seconds >= 0))
+);
+
+
+--
+-- Name: network_usagesample; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.network_usagesample (
+    id bigint NOT NULL,
+    taken_at timestamp with time zone NOT NULL,
+    upload_bytes bigint NOT NULL,
+    download_bytes bigint NOT NULL,
+    router_id bigint NOT NULL,
+    subscription_id bigint NOT NULL,
+    CONSTRAINT network_usagesample_download_bytes_check CHECK ((download_bytes >= 0)),
+    CONSTRAINT network_usagesample_upload_bytes_check CHECK ((upload_bytes >= 0))
+);
+
+
+--
+-- Name: network_usagesample_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.network_usagesample ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.network_usagesample_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: notify_message; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.notify_message (
+    id bigint NOT NULL,
+    channel character varying(16) NOT NULL,
+    event character varying(40) NOT NULL,
+    language character varying(8) NOT NULL,
+    "to" character varying(254) NOT NULL,
+    subject character varying(255) NOT NULL,
+    body text NOT NULL,
+    payload jsonb NOT NULL,
+    status character varying(16) NOT NULL,
+    attempts smallint NOT NULL,
+    next_attempt_at timestamp with time zone,
+    last_error text NOT NULL,
+    backend character varying(32) NOT NULL,
+    provider_message_id character varying(200) NOT NULL,
+    object_id character varying(64) NOT NULL,
+    idempotency_key character varying(64) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    sent_at timestamp with time zone,
+    content_type_id integer,
+    customer_id bigint,
+    template_id bigint,
+    sealed text NOT NULL,
+    CONSTRAINT notify_message_attempts_check CHECK ((attempts >= 0)),
+    CONSTRAINT notify_message_retry_only_when_failed CHECK (((next_attempt_at IS NULL) OR ((status)::text = 'failed'::text)))
+);
+
+
+--
+-- Name: notify_message_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.notify_message ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.notify_message_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: notify_messagetemplate; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.notify_messagetemplate (
+    id bigint NOT NULL,
+    event character varying(40) NOT NULL,
+    channel character varying(16) NOT NULL,
+    language character varying(8) NOT NULL,
+    subject character varying(200) NOT NULL,
+    body text NOT NULL,
+    whatsapp_template_name character varying(100) NOT NULL,
+    whatsapp_template_params character varying(255) NOT NULL,
+    active boolean NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    updated_by_id bigint
+);
+
+
+--
+-- Name: notify_messagetemplate_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.notify_messagetemplate ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.notify_messagetemplate_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: notify_notificationpreference; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.notify_notificationpreference (
+    id bigint NOT NULL,
+    event character varying(40) NOT NULL,
+    sms boolean NOT NULL,
+    whatsapp boolean NOT NULL,
+    email boolean NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    customer_id bigint NOT NULL
+);
+
+
+--
+-- Name: notify_notificationpreference_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.notify_notificationpreference ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.notify_notificationpreference_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_autopay; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_autopay (
+    id bigint NOT NULL,
+    enabled boolean NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    customer_id bigint NOT NULL
+);
+
+
+--
+-- Name: payments_autopay_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_autopay ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_autopay_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_autopayattempt; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_autopayattempt (
+    id bigint NOT NULL,
+    status character varying(16) NOT NULL,
+    tries smallint NOT NULL,
+    next_try_on date,
+    claimed_by character varying(64) NOT NULL,
+    claimed_at timestamp with time zone,
+    last_result character varying(255) NOT NULL,
+    notified_before boolean NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    customer_id bigint NOT NULL,
+    gateway_payment_id bigint,
+    invoice_id bigint NOT NULL,
+    CONSTRAINT payments_autopayattempt_tries_check CHECK ((tries >= 0))
+);
+
+
+--
+-- Name: payments_autopayattempt_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_autopayattempt ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_autopayattempt_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_autopayrun; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_autopayrun (
+    id bigint NOT NULL,
+    day date NOT NULL,
+    worker character varying(64) NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    finished_at timestamp with time zone,
+    counts jsonb NOT NULL
+);
+
+
+--
+-- Name: payments_autopayrun_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_autopayrun ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_autopayrun_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_bkashagreement; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_bkashagreement (
+    id bigint NOT NULL,
+    link_payment_id character varying(64),
+    agreement_id text NOT NULL,
+    wallet_masked text NOT NULL,
+    status character varying(16) NOT NULL,
+    is_primary boolean NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    linked_at timestamp with time zone,
+    removed_at timestamp with time zone,
+    customer_id bigint NOT NULL,
+    CONSTRAINT bkash_agreement_primary_is_active CHECK (((NOT is_primary) OR ((status)::text = 'active'::text)))
+);
+
+
+--
+-- Name: payments_bkashagreement_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_bkashagreement ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_bkashagreement_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_bkashsettings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_bkashsettings (
+    id bigint NOT NULL,
+    enabled boolean NOT NULL,
+    app_key character varying(128) NOT NULL,
+    app_secret text NOT NULL,
+    username character varying(128) NOT NULL,
+    password text NOT NULL,
+    base_url character varying(200) NOT NULL,
+    fee_percent numeric(5,2) NOT NULL,
+    fee_passed boolean NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    updated_by_id bigint,
+    CONSTRAINT bkash_settings_single_row CHECK ((id = 1))
+);
+
+
+--
+-- Name: payments_bkashsettings_branches; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_bkashsettings_branches (
+    id bigint NOT NULL,
+    bkashsettings_id bigint NOT NULL,
+    branch_id bigint NOT NULL
+);
+
+
+--
+-- Name: payments_bkashsettings_branches_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_bkashsettings_branches ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_bkashsettings_branches_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_bkashsettings_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_bkashsettings ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_bkashsettings_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_cashhandover; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_cashhandover (
+    id bigint NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    handed_over_at timestamp with time zone NOT NULL,
+    note character varying(255) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    branch_id bigint NOT NULL,
+    collector_id bigint NOT NULL,
+    received_by_id bigint NOT NULL,
+    CONSTRAINT cash_handover_amount_positive CHECK ((amount > (0)::numeric)),
+    CONSTRAINT cash_handover_not_to_oneself CHECK ((NOT (collector_id = received_by_id)))
+);
+
+
+--
+-- Name: payments_cashhandover_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_cashhandover ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_cashhandover_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_gatewayevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_gatewayevent (
+    id bigint NOT NULL,
+    kind character varying(16) NOT NULL,
+    outcome character varying(255) NOT NULL,
+    data jsonb NOT NULL,
+    at timestamp with time zone NOT NULL,
+    gateway_payment_id bigint NOT NULL
+);
+
+
+--
+-- Name: payments_gatewayevent_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_gatewayevent ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_gatewayevent_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_gatewaypayment; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_gatewaypayment (
+    id bigint NOT NULL,
+    tran_id character varying(30) NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    currency character varying(3) NOT NULL,
+    purpose character varying(16) NOT NULL,
+    months smallint NOT NULL,
+    status character varying(16) NOT NULL,
+    status_reason character varying(255) NOT NULL,
+    sessionkey character varying(100) NOT NULL,
+    gateway_url character varying(500) NOT NULL,
+    val_id character varying(100),
+    bank_tran_id character varying(100) NOT NULL,
+    card_type character varying(60) NOT NULL,
+    method character varying(16) NOT NULL,
+    risk_level character varying(4) NOT NULL,
+    risk_title character varying(100) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    paid_at timestamp with time zone,
+    last_queried_at timestamp with time zone,
+    customer_id bigint,
+    payment_id bigint,
+    reviewed_by_id bigint,
+    fee numeric(14,2) NOT NULL,
+    fee_entry_id bigint,
+    fee_passed boolean NOT NULL,
+    gateway character varying(16) NOT NULL,
+    agreement_id bigint,
+    card_sale_id bigint,
+    CONSTRAINT gateway_payment_amount_positive CHECK ((amount > (0)::numeric)),
+    CONSTRAINT gateway_payment_card_sale_only_for_cards CHECK (((card_sale_id IS NULL) OR ((payment_id IS NULL) AND ((purpose)::text = 'card'::text)))),
+    CONSTRAINT gateway_payment_customer_or_card CHECK (((customer_id IS NOT NULL) OR ((purpose)::text = 'card'::text))),
+    CONSTRAINT gateway_payment_fee_in_amount CHECK (((fee >= (0)::numeric) AND (fee < amount))),
+    CONSTRAINT payments_gatewaypayment_months_check CHECK ((months >= 0))
+);
+
+
+--
+-- Name: payments_gatewaypayment_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_gatewaypayment ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_gatewaypayment_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_gatewaypayment_invoices; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_gatewaypayment_invoices (
+    id bigint NOT NULL,
+    gatewaypayment_id bigint NOT NULL,
+    invoice_id bigint NOT NULL
+);
+
+
+--
+-- Name: payments_gatewaypayment_invoices_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_gatewaypayment_invoices ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_gatewaypayment_invoices_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_gatewayrefund; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_gatewayrefund (
+    id bigint NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    reason character varying(255) NOT NULL,
+    refe_id character varying(40) NOT NULL,
+    refund_ref_id character varying(100) NOT NULL,
+    status character varying(16) NOT NULL,
+    requested_at timestamp with time zone NOT NULL,
+    finished_at timestamp with time zone,
+    last_polled_at timestamp with time zone,
+    gateway_payment_id bigint NOT NULL,
+    requested_by_id bigint,
+    ledger_entry_id bigint,
+    request_key character varying(64),
+    CONSTRAINT gateway_refund_amount_positive CHECK ((amount > (0)::numeric))
+);
+
+
+--
+-- Name: payments_gatewayrefund_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_gatewayrefund ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_gatewayrefund_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_gatewaysettings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_gatewaysettings (
+    id bigint NOT NULL,
+    enabled boolean NOT NULL,
+    store_id character varying(64) NOT NULL,
+    store_password text NOT NULL,
+    base_url character varying(200) NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    updated_by_id bigint,
+    fee_passed boolean NOT NULL,
+    fee_percent numeric(5,2) NOT NULL,
+    CONSTRAINT gateway_settings_single_row CHECK ((id = 1))
+);
+
+
+--
+-- Name: payments_gatewaysettings_branches; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_gatewaysettings_branches (
+    id bigint NOT NULL,
+    gatewaysettings_id bigint NOT NULL,
+    branch_id bigint NOT NULL
+);
+
+
+--
+-- Name: payments_gatewaysettings_branches_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_gatewaysettings_branches ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_gatewaysettings_branches_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_gatewaysettings_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_gatewaysettings ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_gatewaysettings_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_gatewaystatement; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_gatewaystatement (
+    id bigint NOT NULL,
+    gateway character varying(16) NOT NULL,
+    day date NOT NULL,
+    filename character varying(255) NOT NULL,
+    sha256 character varying(64) NOT NULL,
+    uploaded_at timestamp with time zone NOT NULL,
+    uploaded_by_id bigint
+);
+
+
+--
+-- Name: payments_gatewaystatement_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_gatewaystatement ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_gatewaystatement_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_gatewaystatementline; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_gatewaystatementline (
+    id bigint NOT NULL,
+    txn_id character varying(100) NOT NULL,
+    kind character varying(16) NOT NULL,
+    at timestamp with time zone NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    fee numeric(14,2) NOT NULL,
+    reference character varying(100) NOT NULL,
+    statement_id bigint NOT NULL,
+    CONSTRAINT statement_line_amounts CHECK (((amount > (0)::numeric) AND (fee >= (0)::numeric)))
+);
+
+
+--
+-- Name: payments_gatewaystatementline_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_gatewaystatementline ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_gatewaystatementline_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_nagadsettings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_nagadsettings (
+    id bigint NOT NULL,
+    enabled boolean NOT NULL,
+    merchant_id character varying(32) NOT NULL,
+    merchant_number character varying(16) NOT NULL,
+    merchant_private_key text NOT NULL,
+    nagad_public_key text NOT NULL,
+    base_url character varying(200) NOT NULL,
+    fee_percent numeric(5,2) NOT NULL,
+    fee_passed boolean NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    updated_by_id bigint,
+    CONSTRAINT nagad_settings_single_row CHECK ((id = 1))
+);
+
+
+--
+-- Name: payments_nagadsettings_branches; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_nagadsettings_branches (
+    id bigint NOT NULL,
+    nagadsettings_id bigint NOT NULL,
+    branch_id bigint NOT NULL
+);
+
+
+--
+-- Name: payments_nagadsettings_branches_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_nagadsettings_branches ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_nagadsettings_branches_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_nagadsettings_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_nagadsettings ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_nagadsettings_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_pastpayment; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_pastpayment (
+    id bigint NOT NULL,
+    paid_on date NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    method character varying(40) NOT NULL,
+    reference character varying(64) NOT NULL,
+    note character varying(255) NOT NULL,
+    imported_at timestamp with time zone NOT NULL,
+    customer_id bigint NOT NULL,
+    CONSTRAINT pastpayment_amount_positive CHECK ((amount > (0)::numeric))
+);
+
+
+--
+-- Name: payments_pastpayment_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_pastpayment ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_pastpayment_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_payment; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_payment (
+    id bigint NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    method character varying(16) NOT NULL,
+    reference character varying(100) NOT NULL,
+    status character varying(16) NOT NULL,
+    receipt_number character varying(32) NOT NULL,
+    received_at timestamp with time zone NOT NULL,
+    idempotency_key character varying(64),
+    note character varying(255) NOT NULL,
+    reversal_reason text NOT NULL,
+    reversed_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    customer_id bigint NOT NULL,
+    received_by_id bigint,
+    reseller_id bigint,
+    CONSTRAINT payment_amount_positive CHECK ((amount > (0)::numeric))
+);
+
+
+--
+-- Name: payments_payment_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_payment ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_payment_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_queuedpayment; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_queuedpayment (
+    id bigint NOT NULL,
+    idempotency_key character varying(64) NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    method character varying(16) NOT NULL,
+    reference character varying(100) NOT NULL,
+    received_at timestamp with time zone NOT NULL,
+    note character varying(255) NOT NULL,
+    refusal text NOT NULL,
+    queued_at timestamp with time zone NOT NULL,
+    customer_id bigint NOT NULL,
+    payment_id bigint
+);
+
+
+--
+-- Name: payments_queuedpayment_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_queuedpayment ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_queuedpayment_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_reconciliationitem; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_reconciliationitem (
+    id bigint NOT NULL,
+    gateway character varying(16) NOT NULL,
+    day date NOT NULL,
+    key character varying(110) NOT NULL,
+    kind character varying(20) NOT NULL,
+    txn_id character varying(100) NOT NULL,
+    our_amount numeric(14,2),
+    gateway_amount numeric(14,2),
+    gateway_fee numeric(14,2),
+    gateway_at timestamp with time zone,
+    statement_kind character varying(16) NOT NULL,
+    reference character varying(100) NOT NULL,
+    detail character varying(255) NOT NULL,
+    resolution character varying(16) NOT NULL,
+    resolved_at timestamp with time zone,
+    note character varying(255) NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    gateway_payment_id bigint,
+    payment_id bigint,
+    resolved_by_id bigint
+);
+
+
+--
+-- Name: payments_reconciliationitem_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_reconciliationitem ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_reconciliationitem_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: payments_reconciliationrun; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_reconciliationrun (
+    id bigint NOT NULL,
+    gateway character varying(16) NOT NULL,
+    day date NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    finished_at timestamp with time zone,
+    counts jsonb NOT NULL,
+    started_by_id bigint,
+    statement_id bigint
+);
+
+
+--
+-- Name: payments_reconciliationrun_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_reconciliationrun ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_reconciliationrun_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: radius_bad_secret_drop; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.radius_bad_secret_drop (
+    router_id bigint NOT NULL,
+    drops integer NOT NULL,
+    first_at timestamp with time zone NOT NULL,
+    last_at timestamp with time zone NOT NULL,
+    CONSTRAINT radius_bad_secret_drop_drops_check CHECK ((drops >= 0))
+);
+
+
+--
+-- Name: radius_packageradius; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.radius_packageradius (
+    package_id bigint NOT NULL,
+    burst_download_mbps integer,
+    burst_upload_mbps integer,
+    burst_threshold_percent smallint NOT NULL,
+    burst_time_seconds smallint NOT NULL,
+    pool character varying(64) NOT NULL,
+    address_list character varying(64) NOT NULL,
+    simultaneous_use smallint NOT NULL,
+    CONSTRAINT radius_burst_both_or_neither CHECK ((((burst_download_mbps IS NULL) AND (burst_upload_mbps IS NULL)) OR ((burst_download_mbps > 0) AND (burst_upload_mbps > 0)))),
+    CONSTRAINT radius_burst_threshold_pct CHECK (((burst_threshold_percent >= 1) AND (burst_threshold_percent <= 100))),
+    CONSTRAINT radius_burst_time_positive CHECK ((burst_time_seconds >= 1)),
+    CONSTRAINT radius_packageradius_burst_download_mbps_check CHECK ((burst_download_mbps >= 0)),
+    CONSTRAINT radius_packageradius_burst_threshold_percent_check CHECK ((burst_threshold_percent >= 0)),
+    CONSTRAINT radius_packageradius_burst_time_seconds_check CHECK ((burst_time_seconds >= 0)),
+    CONSTRAINT radius_packageradius_burst_upload_mbps_check CHECK ((burst_upload_mbps >= 0)),
+    CONSTRAINT radius_packageradius_simultaneous_use_check CHECK ((simultaneous_use >= 0)),
+    CONSTRAINT radius_simultaneous_use_positive CHECK ((simultaneous_use >= 1))
+);
+
+
+--
+-- Name: radius_subscriber; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.radius_subscriber AS
+ SELECT s.id AS subscription_id,
+    s.router_id,
+    s.username,
+    s.password_nt_hash AS nt_hash,
+    s.static_ip,
+    x.blocked,
+        CASE
+            WHEN (x.blocked IS NULL) THEN 'full'::text
+            WHEN ((x.blocked <> 'not_active'::text) AND ((bs.blocked_access)::text = 'walled_garden'::text)) THEN 'walled'::text
+            ELSE 'reject'::text
+        END AS access,
+        CASE
+            WHEN x.throttled THEN p.fup_download_mbps
+            ELSE p.download_mbps
+        END AS download_mbps,
+        CASE
+            WHEN x.throttled THEN p.fup_upload_mbps
+            ELSE p.upload_mbps
+        END AS upload_mbps,
+        CASE
+            WHEN x.throttled THEN NULL::integer
+            ELSE pr.burst_download_mbps
+        END AS burst_download_mbps,
+        CASE
+            WHEN x.throttled THEN NULL::integer
+            ELSE pr.burst_upload_mbps
+        END AS burst_upload_mbps,
+    COALESCE((pr.burst_threshold_percent)::integer, 75) AS burst_threshold_percent,
+    COALESCE((pr.burst_time_seconds)::integer, 16) AS burst_time_seconds,
+    COALESCE(pr.pool, ''::character varying) AS pool,
+    COALESCE(pr.address_list, ''::character varying) AS address_list,
+    COALESCE((pr.simultaneous_use)::integer, 1) AS simultaneous_use,
+    r.suspended_address_list,
+    COALESCE(bs.walled_garden_pool, ''::character varying) AS walled_garden_pool,
+    (s.connection_type)::text AS connection_type,
+    (s.paid_through + COALESCE((bs.grace_days)::integer, 0)) AS access_until
+   FROM ((((((public.customers_subscription s
+     JOIN public.customers_package p ON ((p.id = s.package_id)))
+     JOIN public.network_router r ON ((r.id = s.router_id)))
+     LEFT JOIN public.radius_packageradius pr ON ((pr.package_id = s.package_id)))
+     LEFT JOIN public.billing_billingsettings bs ON ((bs.id = 1)))
+     LEFT JOIN public.network_fupstate f ON ((f.subscription_id = s.id)))
+     CROSS JOIN LATERAL ( SELECT
+                CASE
+                    WHEN ((s.status)::text = 'suspended'::text) THEN 'suspended'::text
+                    WHEN ((s.status)::text = 'pending'::text) THEN 'not_active'::text
+                    WHEN ((s.paid_through IS NOT NULL) AND ((s.paid_through + COALESCE((bs.grace_days)::integer, 0)) < CURRENT_DATE)) THEN 'expired'::text
+                    ELSE NULL::text
+                END AS blocked,
+            ((f.throttled_at IS NOT NULL) AND (f.lifted_at IS NULL) AND (p.fup_download_mbps IS NOT NULL)) AS throttled) x)
+  WHERE (((s.username)::text <> ''::text) AND ((s.status)::text <> 'cancelled'::text));
+
+
+--
+-- Name: radius_check; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.radius_check AS
+ SELECT s.subscription_id AS id,
+    s.router_id,
+    s.username,
+    a.attribute,
+    a.value,
+    ':='::text AS op
+   FROM (public.radius_subscriber s
+     CROSS JOIN LATERAL ( VALUES (1,'NT-Password'::text,NULLIF((s.nt_hash)::text, ''::text)), (2,'Simultaneous-Use'::text,(s.simultaneous_use)::text), (3,'Tmp-Integer-0'::text,(s.subscription_id)::text), (4,'Tmp-String-0'::text,s.blocked), (5,'Auth-Type'::text,
+                CASE
+                    WHEN (s.access = 'reject'::text) THEN 'Reject'::text
+                    ELSE NULL::text
+                END)) a("position", attribute, value))
+  WHERE (a.value IS NOT NULL);
+
+
+--
+-- Name: radius_login; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.radius_login AS
+ SELECT customers_subscription.id AS subscription_id,
+    customers_subscription.router_id,
+    customers_subscription.username
+   FROM public.customers_subscription
+  WHERE (((customers_subscription.username)::text <> ''::text) AND ((customers_subscription.status)::text <> 'cancelled'::text));
+
+
+--
+-- Name: radius_postauth; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.radius_postauth (
+    id bigint NOT NULL,
+    username text NOT NULL,
+    accepted boolean NOT NULL,
+    reason character varying(32) NOT NULL,
+    walled_garden boolean NOT NULL,
+    callingstationid text NOT NULL,
+    authdate timestamp with time zone NOT NULL,
+    router_id bigint,
+    subscription_id bigint,
+    answer_id text
+);
+
+
+--
+-- Name: radius_postauth_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.radius_postauth ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.radius_postauth_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: radius_radacct; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.radius_radacct (
+    radacctid bigint NOT NULL,
+    acctsessionid text NOT NULL,
+    acctuniqueid character varying(32) NOT NULL,
+    username text NOT NULL,
+    realm text NOT NULL,
+    nasipaddress inet NOT NULL,
+    nasportid text NOT NULL,
+    nasporttype text NOT NULL,
+    acctstarttime timestamp with time zone,
+    acctupdatetime timestamp with time zone,
+    acctstoptime timestamp with time zone,
+    acctinterval bigint,
+    acctsessiontime bigint,
+    acctauthentic text NOT NULL,
+    connectinfo_start text NOT NULL,
+    connectinfo_stop text NOT NULL,
+    acctinputoctets bigint,
+    acctoutputoctets bigint,
+    calledstationid text NOT NULL,
+    callingstationid text NOT NULL,
+    acctterminatecause text NOT NULL,
+    servicetype text NOT NULL,
+    framedprotocol text NOT NULL,
+    framedipaddress inet,
+    router_id bigint,
+    subscription_id bigint,
+    counted_input_octets bigint DEFAULT 0 NOT NULL,
+    counted_output_octets bigint DEFAULT 0 NOT NULL
+);
+
+
+--
+-- Name: radius_radacct_radacctid_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.radius_radacct ALTER COLUMN radacctid ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.radius_radacct_radacctid_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: radius_reply; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.radius_reply AS
+ SELECT s.subscription_id AS id,
+    s.router_id,
+    s.username,
+    a.attribute,
+    a.value,
+    ':='::text AS op
+   FROM (public.radius_subscriber s
+     CROSS JOIN LATERAL ( VALUES (1,'Mikrotik-Rate-Limit'::text,
+                CASE
+                    WHEN (s.access = 'full'::text) THEN ((((s.upload_mbps || 'M/'::text) || s.download_mbps) || 'M'::text) ||
+                    CASE
+                        WHEN (s.burst_download_mbps IS NOT NULL) THEN (((((((((((' '::text || s.burst_upload_mbps) || 'M/'::text) || s.burst_download_mbps) || 'M '::text) || ((s.upload_mbps * 10) * s.burst_threshold_percent)) || 'k/'::text) || ((s.download_mbps * 10) * s.burst_threshold_percent)) || 'k '::text) || s.burst_time_seconds) || '/'::text) || s.burst_time_seconds)
+                        ELSE ''::text
+                    END)
+                    ELSE NULL::text
+                END), (2,'Framed-IP-Address'::text,
+                CASE
+                    WHEN (s.access = 'full'::text) THEN host(s.static_ip)
+                    ELSE NULL::text
+                END), (3,'Framed-Pool'::text,
+                CASE
+                    WHEN (s.access = 'walled'::text) THEN NULLIF((s.walled_garden_pool)::text, ''::text)
+                    WHEN (s.static_ip IS NULL) THEN NULLIF((s.pool)::text, ''::text)
+                    ELSE NULL::text
+                END), (4,'Mikrotik-Address-List'::text,
+                CASE
+                    WHEN (s.access = 'walled'::text) THEN NULLIF((s.suspended_address_list)::text, ''::text)
+                    ELSE NULLIF((s.address_list)::text, ''::text)
+                END)) a("position", attribute, value))
+  WHERE ((s.access <> 'reject'::text) AND (a.value IS NOT NULL));
+
+
+--
+-- Name: radius_session_log; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.radius_session_log (
+    radacctid bigint NOT NULL,
+    acctsessionid text NOT NULL,
+    acctuniqueid character varying(32) NOT NULL,
+    username text NOT NULL,
+    nasipaddress inet NOT NULL,
+    nasportid text NOT NULL,
+    acctstarttime timestamp with time zone NOT NULL,
+    acctstoptime timestamp with time zone NOT NULL,
+    acctsessiontime bigint,
+    acctinputoctets bigint,
+    acctoutputoctets bigint,
+    calledstationid text NOT NULL,
+    callingstationid text NOT NULL,
+    acctterminatecause text NOT NULL,
+    framedipaddress inet,
+    customer_id bigint,
+    router_id bigint,
+    subscription_id bigint
+)
+PARTITION BY RANGE (acctstoptime);
+
+
+--
+-- Name: radius_session_log_default; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.radius_session_log_default (
+    radacctid bigint NOT NULL,
+    acctsessionid text NOT NULL,
+    acctuniqueid character varying(32) NOT NULL,
+    username text NOT NULL,
+    nasipaddress inet NOT NULL,
+    nasportid text NOT NULL,
+    acctstarttime timestamp with time zone NOT NULL,
+    acctstoptime timestamp with time zone NOT NULL,
+    acctsessiontime bigint,
+    acctinputoctets bigint,
+    acctoutputoctets bigint,
+    calledstationid text NOT NULL,
+    callingstationid text NOT NULL,
+    acctterminatecause text NOT NULL,
+    framedipaddress inet,
+    customer_id bigint,
+    router_id bigint,
+    subscription_id bigint
+);
+
+
+--
+-- Name: radius_session_log_p202610; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.radius_session_log_p202610 (
+    radacctid bigint NOT NULL,
+    acctsessionid text NOT NULL,
+    acctuniqueid character varying(32) NOT NULL,
+    username text NOT NULL,
+    nasipaddress inet NOT NULL,
+    nasportid text NOT NULL,
+    acctstarttime timestamp with time zone NOT NULL,
+    acctstoptime timestamp with time zone NOT NULL,
+    acctsessiontime bigint,
+    acctinputoctets bigint,
+    acctoutputoctets bigint,
+    calledstationid text NOT NULL,
+    callingstationid text NOT NULL,
+    acctterminatecause text NOT NULL,
+    framedipaddress inet,
+    customer_id bigint,
+    router_id bigint,
+    subscription_id bigint
+);
+
+
+--
+-- Name: radius_session_log_p202611; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.radius_session_log_p202611 (
+    radacctid bigint NOT NULL,
+    acctsessionid text NOT NULL,
+    acctuniqueid character varying(32) NOT NULL,
+    username text NOT NULL,
+    nasipaddress inet NOT NULL,
+    nasportid text NOT NULL,
+    acctstarttime timestamp with time zone NOT NULL,
+    acctstoptime timestamp with time zone NOT NULL,
+    acctsessiontime bigint,
+    acctinputoctets bigint,
+    acctoutputoctets bigint,
+    calledstationid text NOT NULL,
+    callingstationid text NOT NULL,
+    acctterminatecause text NOT NULL,
+    framedipaddress inet,
+    customer_id bigint,
+    router_id bigint,
+    subscription_id bigint
+);
+
+
+--
+-- Name: radius_session_log_p202612; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.radius_session_log_p202612 (
+    radacctid bigint NOT NULL,
+    acctsessionid text NOT NULL,
+    acctuniqueid character varying(32) NOT NULL,
+    username text NOT NULL,
+    nasipaddress inet NOT NULL,
+    nasportid text NOT NULL,
+    acctstarttime timestamp with time zone NOT NULL,
+    acctstoptime timestamp with time zone NOT NULL,
+    acctsessiontime bigint,
+    acctinputoctets bigint,
+    acctoutputoctets bigint,
+    calledstationid text NOT NULL,
+    callingstationid text NOT NULL,
+    acctterminatecause text NOT NULL,
+    framedipaddress inet,
+    customer_id bigint,
+    router_id bigint,
+    subscription_id bigint
+);
+
+
+--
+-- Name: radius_session_log_p202701; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.radius_session_log_p202701 (
+    radacctid bigint NOT NULL,
+    acctsessionid text NOT NULL,
+    acctuniqueid character varying(32) NOT NULL,
+    username text NOT NULL,
+    nasipaddress inet NOT NULL,
+    nasportid text NOT NULL,
+    acctstarttime timestamp with time zone NOT NULL,
+    acctstoptime timestamp with time zone NOT NULL,
+    acctsessiontime bigint,
+    acctinputoctets bigint,
+    acctoutputoctets bigint,
+    calledstationid text NOT NULL,
+    callingstationid text NOT NULL,
+    acctterminatecause text NOT NULL,
+    framedipaddress inet,
+    customer_id bigint,
+    router_id bigint,
+    subscription_id bigint
+);
+
+
+--
+-- Name: radius_session_log_p202702; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.radius_session_log_p202702 (
+    radacctid bigint NOT NULL,
+    acctsessionid text NOT NULL,
+    acctuniqueid character varying(32) NOT NULL,
+    username text NOT NULL,
+    nasipaddress inet NOT NULL,
+    nasportid text NOT NULL,
+    acctstarttime timestamp with time zone NOT NULL,
+    acctstoptime timestamp with time zone NOT NULL,
+    acctsessiontime bigint,
+    acctinputoctets bigint,
+    acctoutputoctets bigint,
+    calledstationid text NOT NULL,
+    callingstationid text NOT NULL,
+    acctterminatecause text NOT NULL,
+    framedipaddress inet,
+    customer_id bigint,
+    router_id bigint,
+    subscription_id bigint
+);
+
+
+--
+-- Name: resellers_commissionrule; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.resellers_commissionrule (
+    id bigint NOT NULL,
+    percent numeric(5,2) NOT NULL,
+    months smallint,
+    min_active_customers integer NOT NULL,
+    package_id bigint,
+    reseller_id bigint NOT NULL,
+    CONSTRAINT commissionrule_percent_range CHECK (((percent > (0)::numeric) AND (percent <= (100)::numeric))),
+    CONSTRAINT resellers_commissionrule_min_active_customers_check CHECK ((min_active_customers >= 0)),
+    CONSTRAINT resellers_commissionrule_months_check CHECK ((months >= 0))
+);
+
+
+--
+-- Name: resellers_commissionrule_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.resellers_commissionrule ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.resellers_commissionrule_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: resellers_commissionstatement; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.resellers_commissionstatement (
+    id bigint NOT NULL,
+    period date NOT NULL,
+    accrued numeric(14,2) NOT NULL,
+    margin numeric(14,2) NOT NULL,
+    clawed_back numeric(14,2) NOT NULL,
+    paid_out numeric(14,2) NOT NULL,
+    closed_at timestamp with time zone NOT NULL,
+    closed_by_id bigint,
+    reseller_id bigint NOT NULL
+);
+
+
+--
+-- Name: resellers_commissionstatement_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.resellers_commissionstatement ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.resellers_commissionstatement_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: resellers_payout; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.resellers_payout (
+    id bigint NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    status character varying(16) NOT NULL,
+    note character varying(255) NOT NULL,
+    requested_at timestamp with time zone NOT NULL,
+    decided_at timestamp with time zone,
+    decision_note character varying(255) NOT NULL,
+    decided_by_id bigint,
+    entry_id bigint,
+    requested_by_id bigint,
+    reseller_id bigint NOT NULL,
+    CONSTRAINT payout_amount_positive CHECK ((amount > (0)::numeric))
+);
+
+
+--
+-- Name: resellers_payout_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.resellers_payout ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.resellers_payout_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: resellers_renewal; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.resellers_renewal (
+    id bigint NOT NULL,
+    period_start date NOT NULL,
+    period_end date NOT NULL,
+    price numeric(14,2) NOT NULL,
+    idempotency_key character varying(64),
+    status character varying(16) NOT NULL,
+    attempts smallint NOT NULL,
+    last_error text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    settled_at timestamp with time zone,
+    created_by_id bigint,
+    entry_id bigint,
+    invoice_id bigint,
+    payment_id bigint,
+    reseller_id bigint NOT NULL,
+    subscription_id bigint NOT NULL,
+    parent_entry_id bigint,
+    parent_price numeric(14,2),
+    CONSTRAINT renewal_debited_iff_pending_or_settled CHECK ((((entry_id IS NULL) AND ((status)::text = ANY ((ARRAY['requested'::character varying, 'refused'::character varying])::text[]))) OR ((entry_id IS NOT NULL) AND ((status)::text = ANY ((ARRAY['pending'::character varying, 'settled'::character varying])::text[]))))),
+    CONSTRAINT resellers_renewal_attempts_check CHECK ((attempts >= 0))
+);
+
+
+--
+-- Name: resellers_renewal_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.resellers_renewal ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.resellers_renewal_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: resellers_reseller; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.resellers_reseller (
+    id bigint NOT NULL,
+    name character varying(150) NOT NULL,
+    phone character varying(20) NOT NULL,
+    is_active boolean NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    branch_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    address text NOT NULL,
+    contact_person character varying(150) NOT NULL,
+    email character varying(254) NOT NULL,
+    model character varying(16) NOT NULL,
+    low_balance_alert numeric(14,2),
+    brand_on_documents boolean NOT NULL,
+    logo character varying(100) NOT NULL,
+    sms_sender_id character varying(11) NOT NULL,
+    parent_id bigint,
+    card_commission_percent numeric(5,2) NOT NULL,
+    kind character varying(12) NOT NULL,
+    CONSTRAINT reseller_card_commission_range CHECK (((card_commission_percent >= (0)::numeric) AND (card_commission_percent < (100)::numeric))),
+    CONSTRAINT reseller_not_own_parent CHECK ((NOT ((parent_id = id) AND (parent_id IS NOT NULL))))
+);
+
+
+--
+-- Name: resellers_reseller_areas; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.resellers_reseller_areas (
+    id bigint NOT NULL,
+    reseller_id bigint NOT NULL,
+    area_id bigint NOT NULL
+);
+
+
+--
+-- Name: resellers_reseller_areas_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.resellers_reseller_areas ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.resellers_reseller_areas_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: resellers_reseller_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.resellers_reseller ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.resellers_reseller_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: resellers_resellerlogin; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.resellers_resellerlogin (
+    id bigint NOT NULL,
+    role character varying(8) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    reseller_id bigint NOT NULL,
+    user_id bigint NOT NULL
+);
+
+
+--
+-- Name: resellers_resellerlogin_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.resellers_resellerlogin ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.resellers_resellerlogin_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: resellers_resellerpackage; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.resellers_resellerpackage (
+    id bigint NOT NULL,
+    price numeric(14,2),
+    package_id bigint NOT NULL,
+    reseller_id bigint NOT NULL,
+    CONSTRAINT resellerpackage_price_not_negative CHECK (((price IS NULL) OR (price >= (0)::numeric)))
+);
+
+
+--
+-- Name: resellers_resellerpackage_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.resellers_resellerpackage ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.resellers_resellerpackage_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: tickets_holiday; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.tickets_holiday (
+    id bigint NOT NULL,
+    date date NOT NULL,
+    name character varying(100) NOT NULL
+);
+
+
+--
+-- Name: tickets_holiday_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.tickets_holiday ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.tickets_holiday_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: tickets_slapolicy; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.tickets_slapolicy (
+    id bigint NOT NULL,
+    priority character varying(16) NOT NULL,
+    category character varying(24) NOT NULL,
+    response_minutes integer NOT NULL,
+    resolution_minutes integer NOT NULL,
+    CONSTRAINT sla_policy_targets_positive CHECK (((resolution_minutes > 0) AND (response_minutes > 0))),
+    CONSTRAINT tickets_slapolicy_resolution_minutes_check CHECK ((resolution_minutes >= 0)),
+    CONSTRAINT tickets_slapolicy_response_minutes_check CHECK ((response_minutes >= 0))
+);
+
+
+--
+-- Name: tickets_slapolicy_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.tickets_slapolicy ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.tickets_slapolicy_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: tickets_supportsettings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.tickets_supportsettings (
+    id bigint NOT NULL,
+    workday_start time without time zone NOT NULL,
+    workday_end time without time zone NOT NULL,
+    working_days jsonb NOT NULL,
+    reopen_days smallint NOT NULL,
+    warn_before_minutes integer NOT NULL,
+    CONSTRAINT support_settings_single_row CHECK ((id = 1)),
+    CONSTRAINT support_workday_order CHECK ((workday_end > workday_start)),
+    CONSTRAINT tickets_supportsettings_reopen_days_check CHECK ((reopen_days >= 0)),
+    CONSTRAINT tickets_supportsettings_warn_before_minutes_check CHECK ((warn_before_minutes >= 0))
+);
+
+
+--
+-- Name: tickets_supportsettings_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.tickets_supportsettings ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.tickets_supportsettings_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: tickets_survey; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.tickets_survey (
+    id bigint NOT NULL,
+    asked_at timestamp with time zone NOT NULL,
+    rating smallint,
+    comment text NOT NULL,
+    answered_at timestamp with time zone,
+    agent_id bigint,
+    ticket_id bigint,
+    branch_id bigint,
+    customer_id bigint,
+    kind character varying(8) NOT NULL,
+    subject character varying(200) NOT NULL,
+    CONSTRAINT survey_answer_complete CHECK ((((answered_at IS NULL) AND (rating IS NULL)) OR ((answered_at IS NOT NULL) AND (rating IS NOT NULL)))),
+    CONSTRAINT survey_rating_1_to_5 CHECK (((rating IS NULL) OR ((rating >= 1) AND (rating <= 5)))),
+    CONSTRAINT survey_support_has_ticket CHECK ((((kind)::text = 'visit'::text) OR (ticket_id IS NOT NULL))),
+    CONSTRAINT tickets_survey_rating_check CHECK ((rating >= 0))
+);
+
+
+--
+-- Name: tickets_survey_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.tickets_survey ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.tickets_survey_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: tickets_ticket; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.tickets_ticket (
+    id bigint NOT NULL,
+    number character varying(32) NOT NULL,
+    category character varying(24) NOT NULL,
+    priority character varying(16) NOT NULL,
+    status character varying(16) NOT NULL,
+    source character varying(16) NOT NULL,
+    subject character varying(150) NOT NULL,
+    description text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    response_target_minutes integer NOT NULL,
+    resolution_target_minutes integer NOT NULL,
+    paused_minutes integer NOT NULL,
+    paused_since timestamp with time zone,
+    first_response_due timestamp with time zone,
+    resolution_due timestamp with time zone,
+    first_response_at timestamp with time zone,
+    resolved_at timestamp with time zone,
+    closed_at timestamp with time zone,
+    response_breached_at timestamp with time zone,
+    resolution_breached_at timestamp with time zone,
+    breached boolean NOT NULL,
+    response_warned_at timestamp with time zone,
+    resolution_warned_at timestamp with time zone,
+    attachment character varying(200) NOT NULL,
+    attachment_name character varying(150) NOT NULL,
+    attachment_type character varying(80) NOT NULL,
+    area_id bigint NOT NULL,
+    assignee_id bigint,
+    branch_id bigint NOT NULL,
+    created_by_id bigint,
+    customer_id bigint NOT NULL,
+    CONSTRAINT tickets_ticket_paused_minutes_check CHECK ((paused_minutes >= 0)),
+    CONSTRAINT tickets_ticket_resolution_target_minutes_check CHECK ((resolution_target_minutes >= 0)),
+    CONSTRAINT tickets_ticket_response_target_minutes_check CHECK ((response_target_minutes >= 0))
+);
+
+
+--
+-- Name: tickets_ticket_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.tickets_ticket ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.tickets_ticket_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: tickets_ticketcomment; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.tickets_ticketcomment (
+    id bigint NOT NULL,
+    by_customer boolean NOT NULL,
+    internal boolean NOT NULL,
+    body text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    author_id bigint,
+    ticket_id bigint NOT NULL,
+    CONSTRAINT ticketcomment_customer_not_internal CHECK ((NOT (by_customer AND internal)))
+);
+
+
+--
+-- Name: tickets_ticketcomment_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.tickets_ticketcomment ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.tickets_ticketcomment_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: vouchers_batchcodes; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.vouchers_batchcodes (
+    batch_id bigint NOT NULL,
+    sealed text NOT NULL
+);
+
+
+--
+-- Name: vouchers_cardloginkey; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.vouchers_cardloginkey (
+    id smallint NOT NULL,
+    hmac_key bytea NOT NULL,
+    time_zone character varying(64) NOT NULL,
+    CONSTRAINT cardloginkey_single_row CHECK ((id = 1)),
+    CONSTRAINT vouchers_cardloginkey_id_check CHECK ((id >= 0))
+);
+
+
+--
+-- Name: vouchers_cardsession; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.vouchers_cardsession (
+    acctuniqueid character varying(32) NOT NULL,
+    counted_bytes bigint NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    card_id bigint NOT NULL
+);
+
+
+--
+-- Name: vouchers_voucherbatch; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.vouchers_voucherbatch (
+    id bigint NOT NULL,
+    number character varying(32) NOT NULL,
+    count integer NOT NULL,
+    first_serial bigint NOT NULL,
+    last_serial bigint NOT NULL,
+    status character varying(10) NOT NULL,
+    unit_price numeric(14,2) NOT NULL,
+    unused_expires_on date NOT NULL,
+    note character varying(200) NOT NULL,
+    issued_at timestamp with time zone,
+    commission_percent numeric(5,2),
+    unit_net numeric(14,2),
+    refunded_cards integer NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    status_changed_at timestamp with time zone,
+    created_by_id bigint,
+    distributor_id bigint,
+    refund_entry_id bigint,
+    wallet_entry_id bigint,
+    plan_id bigint NOT NULL,
+    zone_id bigint,
+    channel character varying(8) NOT NULL,
+    cards_made integer NOT NULL,
+    failure character varying(500) NOT NULL,
+    generation_attempt integer NOT NULL,
+    CONSTRAINT voucherbatch_count_range CHECK (((count >= 1) AND (count <= 100000))),
+    CONSTRAINT voucherbatch_issued_whole CHECK ((((distributor_id IS NULL) AND (issued_at IS NULL) AND (wallet_entry_id IS NULL)) OR ((distributor_id IS NOT NULL) AND (issued_at IS NOT NULL) AND (unit_net IS NOT NULL)))),
+    CONSTRAINT voucherbatch_serials_span CHECK ((last_serial = ((first_serial + count) - 1))),
+    CONSTRAINT vouchers_voucherbatch_cards_made_check CHECK ((cards_made >= 0)),
+    CONSTRAINT vouchers_voucherbatch_count_check CHECK ((count >= 0)),
+    CONSTRAINT vouchers_voucherbatch_first_serial_check CHECK ((first_serial >= 0)),
+    CONSTRAINT vouchers_voucherbatch_generation_attempt_check CHECK ((generation_attempt >= 0)),
+    CONSTRAINT vouchers_voucherbatch_last_serial_check CHECK ((last_serial >= 0)),
+    CONSTRAINT vouchers_voucherbatch_refunded_cards_check CHECK ((refunded_cards >= 0))
+);
+
+
+--
+-- Name: vouchers_voucherbatch_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.vouchers_voucherbatch ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.vouchers_voucherbatch_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: vouchers_vouchercard; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.vouchers_vouchercard (
+    id bigint NOT NULL,
+    serial bigint NOT NULL,
+    code_hmac character varying(64) NOT NULL,
+    state character varying(10) NOT NULL,
+    sold_at timestamp with time zone,
+    first_used_at timestamp with time zone,
+    expires_at timestamp with time zone,
+    data_used_bytes bigint NOT NULL,
+    devices jsonb NOT NULL,
+    ended_at timestamp with time zone,
+    block_reason character varying(200) NOT NULL,
+    batch_id bigint NOT NULL,
+    used_zone_id bigint,
+    phone character varying(20) NOT NULL,
+    remembered_mac character varying(17) NOT NULL,
+    remembered_until timestamp with time zone,
+    redeemed_at timestamp with time zone,
+    redeemed_customer_id bigint,
+    redeemed_payment_id bigint,
+    CONSTRAINT vouchercard_redeemed_whole CHECK (((redeemed_at IS NULL) OR ((redeemed_customer_id IS NOT NULL) AND (redeemed_payment_id IS NOT NULL) AND ((state)::text = 'used_up'::text)))),
+    CONSTRAINT vouchercard_used_has_first_use CHECK (((NOT ((state)::text = ANY ((ARRAY['active'::character varying, 'used_up'::character varying])::text[]))) OR (first_used_at IS NOT NULL))),
+    CONSTRAINT vouchers_vouchercard_data_used_bytes_check CHECK ((data_used_bytes >= 0)),
+    CONSTRAINT vouchers_vouchercard_serial_check CHECK ((serial >= 0))
+);
+
+
+--
+-- Name: vouchers_vouchercard_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.vouchers_vouchercard ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.vouchers_vouchercard_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: vouchers_voucherplan; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.vouchers_voucherplan (
+    id bigint NOT NULL,
+    name character varying(80) NOT NULL,
+    name_bn character varying(80) NOT NULL,
+    duration integer NOT NULL,
+    duration_unit character varying(8) NOT NULL,
+    data_mb integer,
+    download_kbps integer NOT NULL,
+    upload_kbps integer NOT NULL,
+    devices smallint NOT NULL,
+    price numeric(14,2) NOT NULL,
+    valid_from character varying(10) NOT NULL,
+    unused_days integer NOT NULL,
+    is_active boolean NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    CONSTRAINT voucherplan_devices_range CHECK (((devices >= 1) AND (devices <= 20))),
+    CONSTRAINT voucherplan_duration_range CHECK (((duration >= 1) AND (duration <= 8760))),
+    CONSTRAINT voucherplan_price_positive CHECK ((price > (0)::numeric)),
+    CONSTRAINT voucherplan_speed_min CHECK (((download_kbps >= 64) AND (upload_kbps >= 64))),
+    CONSTRAINT voucherplan_unused_days_range CHECK (((unused_days >= 1) AND (unused_days <= 3650))),
+    CONSTRAINT vouchers_voucherplan_data_mb_check CHECK ((data_mb >= 0)),
+    CONSTRAINT vouchers_voucherplan_devices_check CHECK ((devices >= 0)),
+    CONSTRAINT vouchers_voucherplan_download_kbps_check CHECK ((download_kbps >= 0)),
+    CONSTRAINT vouchers_voucherplan_duration_check CHECK ((duration >= 0)),
+    CONSTRAINT vouchers_voucherplan_unused_days_check CHECK ((unused_days >= 0)),
+    CONSTRAINT vouchers_voucherplan_upload_kbps_check CHECK ((upload_kbps >= 0))
+);
+
+
+--
+-- Name: vouchers_voucherplan_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.vouchers_voucherplan ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.vouchers_voucherplan_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: vouchers_wifipurchase; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.vouchers_wifipurchase (
+    id bigint NOT NULL,
+    token character varying(43) NOT NULL,
+    phone character varying(20) NOT NULL,
+    mac character varying(17) NOT NULL,
+    login_url character varying(500) NOT NULL,
+    dst character varying(500) NOT NULL,
+    price numeric(14,2) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    card_id bigint,
+    gateway_payment_id bigint NOT NULL,
+    plan_id bigint NOT NULL,
+    zone_id bigint NOT NULL,
+    language character varying(2) NOT NULL
+);
+
+
+--
+-- Name: vouchers_wifipurchase_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.vouchers_wifipurchase ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.vouchers_wifipurchase_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: vouchers_wifisignupcode; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.vouchers_wifisignupcode (
+    id bigint NOT NULL,
+    phone character varying(20) NOT NULL,
+    code_hash character varying(128) NOT NULL,
+    attempts smallint NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    zone_id bigint NOT NULL,
+    CONSTRAINT vouchers_wifisignupcode_attempts_check CHECK ((attempts >= 0))
+);
+
+
+--
+-- Name: vouchers_wifisignupcode_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.vouchers_wifisignupcode ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.vouchers_wifisignupcode_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: vouchers_wifizone; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.vouchers_wifizone (
+    id bigint NOT NULL,
+    name character varying(120) NOT NULL,
+    is_active boolean NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    area_id bigint NOT NULL,
+    router_id bigint,
+    remember_mac boolean NOT NULL,
+    sells_online boolean NOT NULL
+);
+
+
+--
+-- Name: vouchers_wifizone_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.vouchers_wifizone ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.vouchers_wifizone_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: radius_session_log_default; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_session_log ATTACH PARTITION public.radius_session_log_default DEFAULT;
+
+
+--
+-- Name: radius_session_log_p202610; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_session_log ATTACH PARTITION public.radius_session_log_p202610 FOR VALUES FROM ('2026-09-30 18:00:00+00') TO ('2026-10-31 18:00:00+00');
+
+
+--
+-- Name: radius_session_log_p202611; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_session_log ATTACH PARTITION public.radius_session_log_p202611 FOR VALUES FROM ('2026-10-31 18:00:00+00') TO ('2026-11-30 18:00:00+00');
+
+
+--
+-- Name: radius_session_log_p202612; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_session_log ATTACH PARTITION public.radius_session_log_p202612 FOR VALUES FROM ('2026-11-30 18:00:00+00') TO ('2026-12-31 18:00:00+00');
+
+
+--
+-- Name: radius_session_log_p202701; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_session_log ATTACH PARTITION public.radius_session_log_p202701 FOR VALUES FROM ('2026-12-31 18:00:00+00') TO ('2027-01-31 18:00:00+00');
+
+
+--
+-- Name: radius_session_log_p202702; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_session_log ATTACH PARTITION public.radius_session_log_p202702 FOR VALUES FROM ('2027-01-31 18:00:00+00') TO ('2027-02-28 18:00:00+00');
+
+
+--
+-- Data for Name: accounts_customersession; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.accounts_customersession (id, session_key, user_agent, ip_address, created_at, last_seen, user_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: accounts_onetimecode; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.accounts_onetimecode (id, purpose, destination, code_hash, attempts, created_at, expires_at, used_at, customer_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: accounts_user; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.accounts_user (id, password, last_login, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined, kind, phone, all_branches, bangla_numerals, language) FROM stdin;
+\.
+
+
+--
+-- Data for Name: accounts_user_branches; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.accounts_user_branches (id, user_id, branch_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: accounts_user_groups; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.accounts_user_groups (id, user_id, group_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: accounts_user_user_permissions; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.accounts_user_user_permissions (id, user_id, permission_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: api_apisettings; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.api_apisettings (id, app_token_days) FROM stdin;
+\.
+
+
+--
+-- Data for Name: api_apitoken; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.api_apitoken (id, name, kind, prefix, token_hash, scopes, all_branches, rate_per_minute, created_at, last_used_at, revoked_at, created_by_id, customer_id, user_id, expires_at, password_fingerprint) FROM stdin;
+\.
+
+
+--
+-- Data for Name: api_apitoken_branches; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.api_apitoken_branches (id, apitoken_id, branch_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: auth_group; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.auth_group (id, name) FROM stdin;
+1	Admin
+2	Manager
+3	Cashier
+4	Support
+5	Technician supervisor
+6	Technician
+7	Accountant
+\.
+
+
+--
+-- Data for Name: auth_group_permissions; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.auth_group_permissions (id, group_id, permission_id) FROM stdin;
+1	1	1
+2	1	2
+3	1	3
+4	1	4
+5	1	5
+6	1	6
+7	1	7
+8	1	8
+9	1	9
+10	1	10
+11	1	11
+12	1	12
+13	1	13
+14	1	14
+15	1	15
+16	1	16
+17	1	17
+18	1	18
+19	1	19
+20	1	20
+21	1	21
+22	1	22
+23	1	23
+24	1	24
+25	1	25
+26	1	26
+27	1	27
+28	1	28
+29	1	29
+30	1	30
+31	1	31
+32	1	32
+33	1	33
+34	1	34
+35	1	35
+36	1	36
+37	1	37
+38	1	38
+39	1	39
+40	1	40
+41	1	41
+42	1	42
+43	1	43
+44	1	44
+45	1	45
+46	1	46
+47	1	47
+48	1	48
+49	1	49
+50	1	50
+51	1	51
+52	1	52
+53	1	53
+54	1	54
+55	1	55
+56	1	56
+57	1	57
+58	1	58
+59	1	59
+60	1	60
+61	1	61
+62	1	62
+63	1	63
+64	1	64
+65	1	65
+66	1	66
+67	1	67
+68	1	68
+69	1	69
+70	1	70
+71	1	71
+72	1	72
+73	1	73
+74	1	74
+75	1	75
+76	1	76
+77	1	77
+78	1	78
+79	1	79
+80	1	80
+81	1	81
+82	1	82
+83	1	83
+84	1	84
+85	1	85
+86	1	86
+87	1	87
+88	1	88
+89	1	89
+90	1	90
+91	1	91
+92	1	92
+93	1	93
+94	1	94
+95	1	95
+96	1	96
+97	1	97
+98	1	98
+99	1	99
+100	1	100
+101	1	101
+102	1	102
+103	1	103
+104	1	104
+105	1	105
+106	1	106
+107	1	107
+108	1	108
+109	1	109
+110	1	110
+111	1	111
+112	1	112
+113	1	113
+114	1	114
+115	1	115
+116	1	116
+117	1	117
+118	1	118
+119	1	119
+120	1	120
+121	1	121
+122	1	122
+123	1	123
+124	1	124
+125	1	125
+126	1	126
+127	1	127
+128	1	128
+129	1	129
+130	1	130
+131	1	131
+132	1	132
+133	1	133
+134	1	134
+135	1	135
+136	1	136
+137	1	137
+138	1	138
+139	1	139
+140	1	140
+141	1	141
+142	1	142
+143	1	143
+144	1	144
+145	1	145
+146	1	146
+147	1	147
+148	1	148
+149	1	149
+150	1	150
+151	1	151
+152	1	152
+153	1	153
+154	1	154
+155	1	155
+156	1	156
+157	1	157
+158	1	158
+159	1	159
+160	1	160
+161	1	161
+162	1	162
+163	1	163
+164	1	164
+165	1	165
+166	1	166
+167	1	167
+168	1	168
+169	1	169
+170	1	170
+171	1	171
+172	1	172
+173	1	173
+174	1	174
+175	1	175
+176	1	176
+177	1	177
+178	1	178
+179	1	179
+180	1	180
+181	1	181
+182	1	182
+183	1	183
+184	1	184
+185	1	185
+186	1	186
+187	1	187
+188	1	188
+189	1	189
+190	1	190
+191	1	191
+192	1	192
+193	1	193
+194	1	194
+195	1	195
+196	1	196
+197	1	197
+198	1	198
+199	1	199
+200	1	200
+201	1	201
+202	1	202
+203	1	203
+204	1	204
+205	1	205
+206	1	206
+207	1	207
+208	1	208
+209	1	209
+210	1	210
+211	1	211
+212	1	212
+213	1	213
+214	1	214
+215	1	215
+216	1	216
+217	1	217
+218	1	218
+219	1	219
+220	1	220
+221	1	221
+222	1	222
+223	1	223
+224	1	224
+225	1	225
+226	1	226
+227	1	227
+228	1	228
+229	1	229
+230	1	230
+231	1	231
+232	1	232
+233	1	233
+234	1	234
+235	1	235
+236	1	236
+237	1	237
+238	1	238
+239	1	239
+240	1	240
+241	1	241
+242	1	242
+243	1	243
+244	1	244
+245	1	245
+246	1	246
+247	1	247
+248	1	248
+249	1	249
+250	1	250
+251	1	251
+252	1	252
+253	1	253
+254	1	254
+255	1	255
+256	1	256
+257	1	257
+258	1	258
+259	1	259
+260	1	260
+261	1	261
+262	1	262
+263	1	263
+264	1	264
+265	1	265
+266	1	266
+267	1	267
+268	1	268
+269	1	269
+270	1	270
+271	1	271
+272	1	272
+273	1	273
+274	1	274
+275	1	275
+276	1	276
+277	1	277
+278	1	278
+279	1	279
+280	1	280
+281	1	281
+282	1	282
+283	1	283
+284	1	284
+285	1	285
+286	1	286
+287	1	287
+288	1	288
+289	1	289
+290	1	290
+291	1	291
+292	1	292
+293	1	293
+294	1	294
+295	1	295
+296	1	296
+297	1	297
+298	1	298
+299	1	299
+300	1	300
+301	1	301
+302	1	302
+303	1	303
+304	1	304
+305	1	305
+306	1	306
+307	1	307
+308	1	308
+309	1	309
+310	1	310
+311	1	311
+312	1	312
+313	1	313
+314	1	314
+315	1	315
+316	1	316
+317	1	317
+318	1	318
+319	1	319
+320	1	320
+321	1	321
+322	1	322
+323	1	323
+324	1	324
+325	1	325
+326	1	326
+327	1	327
+328	1	328
+329	1	329
+330	1	330
+331	1	331
+332	1	332
+333	1	333
+334	1	334
+335	1	335
+336	1	336
+337	1	337
+338	1	338
+339	1	339
+340	1	340
+341	1	341
+342	1	342
+343	1	343
+344	1	344
+345	1	345
+346	1	346
+347	1	347
+348	1	348
+349	1	349
+350	1	350
+351	1	351
+352	1	352
+353	1	353
+354	1	354
+355	1	355
+356	1	356
+357	1	357
+358	1	358
+359	1	359
+360	1	360
+361	1	361
+362	1	362
+363	1	363
+364	1	364
+365	1	365
+366	1	366
+367	1	367
+368	1	368
+369	1	369
+370	1	370
+371	1	371
+372	1	372
+373	1	373
+374	1	374
+375	1	375
+376	1	376
+377	1	377
+378	1	378
+379	1	379
+380	1	380
+381	1	381
+382	1	382
+383	1	383
+384	1	384
+385	1	385
+386	1	386
+387	1	387
+388	1	388
+389	1	389
+390	1	390
+391	1	391
+392	1	392
+393	1	393
+394	1	394
+395	1	395
+396	1	396
+397	1	397
+398	1	398
+399	1	399
+400	1	400
+401	1	401
+402	1	402
+403	1	403
+404	1	404
+405	1	405
+406	1	406
+407	1	407
+408	1	408
+409	1	409
+410	1	410
+411	1	411
+412	1	412
+413	1	413
+414	1	414
+415	1	415
+416	1	416
+417	1	417
+418	1	418
+419	1	419
+420	1	420
+421	1	421
+422	1	422
+423	1	423
+424	1	424
+425	1	425
+426	1	426
+427	1	427
+428	1	428
+429	1	429
+430	1	430
+431	1	431
+432	1	432
+433	1	433
+434	1	434
+435	1	435
+436	1	436
+437	1	437
+438	1	438
+439	1	439
+440	1	440
+441	1	441
+442	1	442
+443	1	443
+444	1	444
+445	1	445
+446	1	446
+447	1	447
+448	1	448
+449	1	449
+450	1	450
+451	1	451
+452	1	452
+453	1	453
+454	1	454
+455	1	455
+456	1	456
+457	1	457
+458	1	458
+459	1	459
+460	1	460
+461	1	461
+462	1	462
+463	1	463
+464	1	464
+465	1	465
+466	1	466
+467	1	467
+468	1	468
+469	1	469
+470	1	470
+471	1	471
+472	1	472
+473	1	473
+474	1	474
+475	1	475
+476	1	476
+477	1	477
+478	1	478
+479	1	479
+480	1	480
+481	1	481
+482	1	482
+483	1	483
+484	1	484
+485	1	485
+486	1	486
+487	1	487
+488	1	488
+489	1	489
+490	1	490
+491	1	491
+492	1	492
+493	1	493
+494	1	494
+495	1	495
+496	1	496
+497	1	497
+498	1	498
+499	1	499
+500	1	500
+501	1	501
+502	1	502
+503	1	503
+504	1	504
+505	1	505
+506	1	506
+507	1	507
+508	1	508
+509	1	509
+510	1	510
+511	1	511
+512	1	512
+513	1	513
+514	1	514
+515	1	515
+516	1	516
+517	1	517
+518	1	518
+519	1	519
+520	1	520
+521	1	521
+522	1	522
+523	1	523
+524	1	524
+525	1	525
+526	1	526
+527	1	527
+528	1	528
+529	1	529
+530	1	530
+531	1	531
+532	1	532
+533	1	533
+534	1	534
+535	1	535
+536	1	536
+537	1	537
+538	1	538
+539	1	539
+540	1	540
+541	1	541
+542	1	542
+543	1	543
+544	1	544
+545	1	545
+546	1	546
+547	1	547
+548	1	548
+549	1	549
+550	1	550
+551	1	551
+552	1	552
+553	1	553
+554	1	554
+555	1	555
+556	1	556
+557	1	557
+558	1	558
+559	1	559
+560	1	560
+561	1	561
+562	1	562
+563	1	563
+564	1	564
+565	1	565
+566	1	566
+567	1	567
+568	1	568
+569	1	569
+570	1	570
+571	1	571
+572	1	572
+573	1	573
+574	1	574
+575	1	575
+576	1	576
+577	1	577
+578	1	578
+579	1	579
+580	1	580
+581	1	581
+582	1	582
+583	1	583
+584	1	584
+585	1	585
+586	1	586
+587	1	587
+588	1	588
+589	1	589
+590	1	590
+591	1	591
+592	1	592
+593	1	593
+594	1	594
+595	1	595
+596	1	596
+597	1	597
+598	1	598
+599	1	599
+600	1	600
+601	1	601
+602	1	602
+603	1	603
+604	1	604
+605	1	605
+606	2	1
+607	2	2
+608	2	3
+609	2	4
+610	2	5
+611	2	6
+612	2	7
+613	2	8
+614	2	9
+615	2	10
+616	2	11
+617	2	12
+618	2	13
+619	2	14
+620	2	15
+621	2	16
+622	2	17
+623	2	18
+624	2	19
+625	2	20
+626	2	24
+627	2	25
+628	2	26
+629	2	27
+630	2	28
+631	2	29
+632	2	30
+633	2	31
+634	2	32
+635	2	33
+636	2	34
+637	2	35
+638	2	36
+639	2	37
+640	2	38
+641	2	39
+642	2	40
+643	2	41
+644	2	42
+645	2	43
+646	2	44
+647	2	45
+648	2	46
+649	2	47
+650	2	48
+651	2	49
+652	2	50
+653	2	51
+654	2	52
+655	2	53
+656	2	54
+657	2	55
+658	2	56
+659	2	57
+660	2	58
+661	2	59
+662	2	60
+663	2	61
+664	2	62
+665	2	63
+666	2	64
+667	2	65
+668	2	66
+669	2	67
+670	2	68
+671	2	69
+672	2	70
+673	2	71
+674	2	72
+675	2	73
+676	2	74
+677	2	75
+678	2	76
+679	2	77
+680	2	121
+681	2	145
+682	2	150
+683	2	160
+684	2	161
+685	2	162
+686	2	163
+687	2	164
+688	2	165
+689	2	166
+690	2	167
+691	2	168
+692	2	169
+693	2	170
+694	2	171
+695	2	172
+696	2	177
+697	2	178
+698	2	179
+699	2	180
+700	2	181
+701	2	182
+702	2	183
+703	2	184
+704	2	185
+705	2	186
+706	2	187
+707	2	188
+708	2	189
+709	2	190
+710	2	191
+711	2	192
+712	2	193
+713	2	194
+714	2	195
+715	2	196
+716	2	197
+717	2	198
+718	2	199
+719	2	200
+720	2	201
+721	2	202
+722	2	203
+723	2	204
+724	2	205
+725	2	206
+726	2	207
+727	2	208
+728	2	209
+729	2	210
+730	2	211
+731	2	212
+732	2	213
+733	2	214
+734	2	215
+735	2	216
+736	2	217
+737	2	218
+738	2	219
+739	2	220
+740	2	221
+741	2	222
+742	2	223
+743	2	224
+744	2	225
+745	2	226
+746	2	227
+747	2	228
+748	2	229
+749	2	230
+750	2	231
+751	2	232
+752	2	233
+753	2	234
+754	2	235
+755	2	236
+756	2	237
+757	2	238
+758	2	239
+759	2	240
+760	2	241
+761	2	242
+762	2	243
+763	2	244
+764	2	245
+765	2	246
+766	2	247
+767	2	248
+768	2	249
+769	2	250
+770	2	251
+771	2	252
+772	2	253
+773	2	254
+774	2	255
+775	2	256
+776	2	257
+777	2	258
+778	2	259
+779	2	260
+780	2	261
+781	2	262
+782	2	263
+783	2	264
+784	2	265
+785	2	266
+786	2	267
+787	2	268
+788	2	269
+789	2	270
+790	2	271
+791	2	272
+792	2	273
+793	2	274
+794	2	275
+795	2	276
+796	2	277
+797	2	278
+798	2	279
+799	2	280
+800	2	281
+801	2	282
+802	2	283
+803	2	284
+804	2	285
+805	2	286
+806	2	287
+807	2	288
+808	2	289
+809	2	290
+810	2	291
+811	2	292
+812	2	293
+813	2	294
+814	2	295
+815	2	296
+816	2	297
+817	2	298
+818	2	299
+819	2	300
+820	2	301
+821	2	302
+822	2	303
+823	2	304
+824	2	305
+825	2	306
+826	2	307
+827	2	308
+828	2	309
+829	2	310
+830	2	311
+831	2	312
+832	2	313
+833	2	314
+834	2	315
+835	2	316
+836	2	317
+837	2	318
+838	2	319
+839	2	320
+840	2	321
+841	2	322
+842	2	323
+843	2	324
+844	2	325
+845	2	326
+846	2	327
+847	2	328
+848	2	329
+849	2	330
+850	2	331
+851	2	332
+852	2	333
+853	2	334
+854	2	335
+855	2	336
+856	2	337
+857	2	338
+858	2	339
+859	2	340
+860	2	341
+861	2	342
+862	2	343
+863	2	344
+864	2	345
+865	2	346
+866	2	347
+867	2	348
+868	2	349
+869	2	350
+870	2	351
+871	2	352
+872	2	353
+873	2	354
+874	2	355
+875	2	356
+876	2	357
+877	2	358
+878	2	359
+879	2	360
+880	2	361
+881	2	362
+882	2	363
+883	2	364
+884	2	365
+885	2	366
+886	2	367
+887	2	368
+888	2	369
+889	2	370
+890	2	371
+891	2	372
+892	2	373
+893	2	374
+894	2	375
+895	2	376
+896	2	377
+897	2	378
+898	2	379
+899	2	380
+900	2	381
+901	2	382
+902	2	383
+903	2	384
+904	2	385
+905	2	386
+906	2	387
+907	2	388
+908	2	389
+909	2	390
+910	2	391
+911	2	392
+912	2	393
+913	2	394
+914	2	395
+915	2	396
+916	2	397
+917	2	398
+918	2	399
+919	2	400
+920	2	401
+921	2	402
+922	2	403
+923	2	404
+924	2	405
+925	2	406
+926	2	407
+927	2	408
+928	2	409
+929	2	410
+930	2	411
+931	2	412
+932	2	413
+933	2	414
+934	2	415
+935	2	416
+936	2	417
+937	2	418
+938	2	419
+939	2	420
+940	2	421
+941	2	422
+942	2	423
+943	2	424
+944	2	425
+945	2	426
+946	2	427
+947	2	428
+948	2	429
+949	2	430
+950	2	431
+951	2	432
+952	2	433
+953	2	434
+954	2	435
+955	2	436
+956	2	437
+957	2	438
+958	2	439
+959	2	440
+960	2	441
+961	2	442
+962	2	443
+963	2	444
+964	2	445
+965	2	446
+966	2	447
+967	2	448
+968	2	449
+969	2	450
+970	2	451
+971	2	452
+972	2	453
+973	2	454
+974	2	455
+975	2	456
+976	2	457
+977	2	458
+978	2	459
+979	2	460
+980	2	461
+981	2	462
+982	2	463
+983	2	464
+984	2	465
+985	2	466
+986	2	467
+987	2	468
+988	2	469
+989	2	470
+990	2	471
+991	2	472
+992	2	473
+993	2	474
+994	2	475
+995	2	476
+996	2	477
+997	2	478
+998	2	479
+999	2	480
+1000	2	481
+1001	2	482
+1002	2	483
+1003	2	484
+1004	2	485
+1005	2	486
+1006	2	487
+1007	2	488
+1008	2	489
+1009	2	490
+1010	2	491
+1011	2	492
+1012	2	493
+1013	2	494
+1014	2	495
+1015	2	496
+1016	2	497
+1017	2	498
+1018	2	499
+1019	2	500
+1020	2	501
+1021	2	502
+1022	2	503
+1023	2	504
+1024	2	505
+1025	2	506
+1026	2	507
+1027	2	508
+1028	2	509
+1029	2	510
+1030	2	511
+1031	2	512
+1032	2	513
+1033	2	514
+1034	2	515
+1035	2	516
+1036	2	517
+1037	2	518
+1038	2	519
+1039	2	520
+1040	2	521
+1041	2	522
+1042	2	523
+1043	2	524
+1044	2	525
+1045	2	526
+1046	2	527
+1047	2	528
+1048	2	529
+1049	2	530
+1050	2	531
+1051	2	532
+1052	2	533
+1053	2	534
+1054	2	535
+1055	2	536
+1056	2	537
+1057	2	538
+1058	2	539
+1059	2	540
+1060	2	541
+1061	2	542
+1062	2	544
+1063	2	545
+1064	2	546
+1065	2	547
+1066	2	561
+1067	2	562
+1068	2	563
+1069	2	564
+1070	2	565
+1071	2	566
+1072	2	567
+1073	2	568
+1074	2	569
+1075	2	570
+1076	2	571
+1077	2	572
+1078	2	573
+1079	2	574
+1080	2	575
+1081	2	576
+1082	2	577
+1083	2	578
+1084	2	579
+1085	2	580
+1086	2	581
+1087	2	582
+1088	2	583
+1089	2	584
+1090	2	585
+1091	2	586
+1092	2	587
+1093	2	588
+1094	2	589
+1095	2	590
+1096	2	591
+1097	2	592
+1098	2	593
+1099	2	594
+1100	2	595
+1101	2	596
+1102	2	597
+1103	3	256
+1104	3	193
+1105	3	1
+1106	3	4
+1107	3	197
+1108	3	264
+1109	3	10
+1110	3	203
+1111	3	206
+1112	3	243
+1113	3	181
+1114	3	247
+1115	3	185
+1116	3	60
+1117	3	189
+1118	3	57
+1119	4	395
+1120	4	399
+1121	4	32
+1122	4	37
+1123	4	421
+1124	4	167
+1125	4	40
+1126	4	168
+1127	4	422
+1128	4	426
+1129	4	44
+1130	4	423
+1131	4	425
+1132	4	428
+1133	4	431
+1134	4	49
+1135	4	50
+1136	4	52
+1137	4	181
+1138	4	436
+1139	4	439
+1140	4	185
+1141	4	189
+1142	4	191
+1143	4	193
+1144	4	68
+1145	4	197
+1146	4	199
+1147	4	200
+1148	4	72
+1149	4	202
+1150	4	121
+1151	5	61
+1152	5	62
+1153	5	63
+1154	5	64
+1155	5	65
+1156	5	66
+1157	5	67
+1158	5	68
+1159	5	69
+1160	5	70
+1161	5	71
+1162	5	72
+1163	5	73
+1164	5	74
+1165	5	75
+1166	5	181
+1167	5	185
+1168	5	189
+1169	5	193
+1170	5	195
+1171	5	197
+1172	5	198
+1173	5	355
+1174	5	356
+1175	5	357
+1176	5	358
+1177	5	359
+1178	5	360
+1179	5	361
+1180	5	362
+1181	5	363
+1182	5	364
+1183	5	365
+1184	5	366
+1185	5	367
+1186	5	368
+1187	5	369
+1188	5	370
+1189	5	371
+1190	5	372
+1191	5	373
+1192	5	374
+1193	5	375
+1194	5	376
+1195	5	377
+1196	5	378
+1197	5	379
+1198	5	380
+1199	5	381
+1200	5	382
+1201	5	383
+1202	5	384
+1203	5	385
+1204	5	386
+1205	5	387
+1206	5	388
+1207	5	389
+1208	5	390
+1209	5	391
+1210	5	392
+1211	5	393
+1212	5	394
+1213	5	395
+1214	5	396
+1215	5	397
+1216	5	398
+1217	5	399
+1218	5	400
+1219	5	401
+1220	5	402
+1221	5	403
+1222	5	404
+1223	5	405
+1224	5	406
+1225	5	407
+1226	5	408
+1227	5	409
+1228	5	425
+1229	5	436
+1230	5	437
+1231	5	438
+1232	5	439
+1233	5	440
+1234	5	441
+1235	5	442
+1236	5	443
+1237	5	444
+1238	5	445
+1239	5	446
+1240	5	447
+1241	5	448
+1242	5	449
+1243	5	450
+1244	5	451
+1245	5	452
+1246	5	453
+1247	5	454
+1248	5	455
+1249	5	456
+1250	5	457
+1251	5	458
+1252	5	459
+1253	5	460
+1254	5	461
+1255	5	462
+1256	5	463
+1257	5	464
+1258	5	465
+1259	5	466
+1260	5	467
+1261	5	468
+1262	5	469
+1263	5	470
+1264	5	471
+1265	5	472
+1266	5	473
+1267	5	474
+1268	5	475
+1269	5	476
+1270	5	477
+1271	5	478
+1272	5	479
+1273	5	480
+1274	5	481
+1275	5	482
+1276	5	483
+1277	5	484
+1278	5	485
+1279	5	486
+1280	7	256
+1281	7	4
+1282	7	264
+1283	7	10
+1284	7	289
+1285	7	177
+1286	7	181
+1287	7	185
+1288	7	60
+1289	7	193
+1290	7	224
+1291	7	225
+1292	7	226
+1293	7	227
+1294	7	228
+1295	7	229
+1296	7	230
+1297	7	231
+1298	7	232
+1299	7	233
+1300	7	234
+1301	7	235
+1302	7	353
+1303	7	243
+1304	7	247
+\.
+
+
+--
+-- Data for Name: auth_permission; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.auth_permission (id, name, content_type_id, codename) FROM stdin;
+1	Can add payment	1	add_payment
+2	Can change payment	1	change_payment
+3	Can delete payment	1	delete_payment
+4	Can view payment	1	view_payment
+5	Can reverse a payment	1	reverse_payment
+6	Can date a receipt further back than RECEIPT_BACKDATE_DAYS	1	backdate_payment
+7	Can add gateway payment	2	add_gatewaypayment
+8	Can change gateway payment	2	change_gatewaypayment
+9	Can delete gateway payment	2	delete_gatewaypayment
+10	Can view gateway payment	2	view_gatewaypayment
+11	Can refund an online payment	2	refund_gatewaypayment
+12	Can approve or reject a risky online payment	2	review_gatewaypayment
+13	Can add gateway event	3	add_gatewayevent
+14	Can change gateway event	3	change_gatewayevent
+15	Can delete gateway event	3	delete_gatewayevent
+16	Can view gateway event	3	view_gatewayevent
+17	Can add gateway refund	4	add_gatewayrefund
+18	Can change gateway refund	4	change_gatewayrefund
+19	Can delete gateway refund	4	delete_gatewayrefund
+20	Can view gateway refund	4	view_gatewayrefund
+21	Can add gateway settings	5	add_gatewaysettings
+22	Can change gateway settings	5	change_gatewaysettings
+23	Can delete gateway settings	5	delete_gatewaysettings
+24	Can view gateway settings	5	view_gatewaysettings
+25	Can add churn model	6	add_churnmodel
+26	Can change churn model	6	change_churnmodel
+27	Can delete churn model	6	delete_churnmodel
+28	Can view churn model	6	view_churnmodel
+29	Can add churn risk	7	add_churnrisk
+30	Can change churn risk	7	change_churnrisk
+31	Can delete churn risk	7	delete_churnrisk
+32	Can view churn risk	7	view_churnrisk
+33	Can add gemini settings	8	add_geminisettings
+34	Can change gemini settings	8	change_geminisettings
+35	Can delete gemini settings	8	delete_geminisettings
+36	Can view gemini settings	8	view_geminisettings
+37	Can add retention field check	9	add_retentionfieldcheck
+38	Can change retention field check	9	change_retentionfieldcheck
+39	Can delete retention field check	9	delete_retentionfieldcheck
+40	Can view retention field check	9	view_retentionfieldcheck
+41	Can add retention offer	10	add_retentionoffer
+42	Can change retention offer	10	change_retentionoffer
+43	Can delete retention offer	10	delete_retentionoffer
+44	Can view retention offer	10	view_retentionoffer
+45	Can add retention offer credit	11	add_retentionoffercredit
+46	Can change retention offer credit	11	change_retentionoffercredit
+47	Can delete retention offer credit	11	delete_retentionoffercredit
+48	Can view retention offer credit	11	view_retentionoffercredit
+49	Can add retention call task	12	add_retentioncalltask
+50	Can change retention call task	12	change_retentioncalltask
+51	Can delete retention call task	12	delete_retentioncalltask
+52	Can view retention call task	12	view_retentioncalltask
+53	Can add past payment	13	add_pastpayment
+54	Can change past payment	13	change_pastpayment
+55	Can delete past payment	13	delete_pastpayment
+56	Can view past payment	13	view_pastpayment
+57	Can add cash handover	14	add_cashhandover
+58	Can change cash handover	14	change_cashhandover
+59	Can delete cash handover	14	delete_cashhandover
+60	Can view cash handover	14	view_cashhandover
+61	Can add package RADIUS attributes	15	add_packageradius
+62	Can change package RADIUS attributes	15	change_packageradius
+63	Can delete package RADIUS attributes	15	delete_packageradius
+64	Can view package RADIUS attributes	15	view_packageradius
+65	Can add auth attempt	16	add_authattempt
+66	Can change auth attempt	16	change_authattempt
+67	Can delete auth attempt	16	delete_authattempt
+68	Can view auth attempt	16	view_authattempt
+69	Can add session	17	add_session
+70	Can change session	17	change_session
+71	Can delete session	17	delete_session
+72	Can view session	17	view_session
+73	Can add session log	18	add_sessionlog
+74	Can change session log	18	change_sessionlog
+75	Can delete session log	18	delete_sessionlog
+76	Can view session log	18	view_sessionlog
+77	Can export session logs (CSV)	18	export_sessionlog
+78	Can add log entry	19	add_logentry
+79	Can change log entry	19	change_logentry
+80	Can delete log entry	19	delete_logentry
+81	Can view log entry	19	view_logentry
+82	Can add permission	20	add_permission
+83	Can change permission	20	change_permission
+84	Can delete permission	20	delete_permission
+85	Can view permission	20	view_permission
+86	Can add group	21	add_group
+87	Can change group	21	change_group
+88	Can delete group	21	delete_group
+89	Can view group	21	view_group
+90	Can add content type	22	add_contenttype
+91	Can change content type	22	change_contenttype
+92	Can delete content type	22	delete_contenttype
+93	Can view content type	22	view_contenttype
+94	Can add session	23	add_session
+95	Can change session	23	change_session
+96	Can delete session	23	delete_session
+97	Can view session	23	view_session
+98	Can add access attempt	24	add_accessattempt
+99	Can change access attempt	24	change_accessattempt
+100	Can delete access attempt	24	delete_accessattempt
+101	Can view access attempt	24	view_accessattempt
+102	Can add access log	25	add_accesslog
+103	Can change access log	25	change_accesslog
+104	Can delete access log	25	delete_accesslog
+105	Can view access log	25	view_accesslog
+106	Can add access failure	26	add_accessfailurelog
+107	Can change access failure	26	change_accessfailurelog
+108	Can delete access failure	26	delete_accessfailurelog
+109	Can view access failure	26	view_accessfailurelog
+110	Can add access attempt expiration	27	add_accessattemptexpiration
+111	Can change access attempt expiration	27	change_accessattemptexpiration
+112	Can delete access attempt expiration	27	delete_accessattemptexpiration
+113	Can view access attempt expiration	27	view_accessattemptexpiration
+114	Can add number sequence	28	add_numbersequence
+115	Can change number sequence	28	change_numbersequence
+116	Can delete number sequence	28	delete_numbersequence
+117	Can view number sequence	28	view_numbersequence
+118	Can add audit log	29	add_auditlog
+119	Can change audit log	29	change_auditlog
+120	Can delete audit log	29	delete_auditlog
+121	Can view audit log	29	view_auditlog
+122	Can add rate limit counter	30	add_ratelimitcounter
+123	Can change rate limit counter	30	change_ratelimitcounter
+124	Can delete rate limit counter	30	delete_ratelimitcounter
+125	Can view rate limit counter	30	view_ratelimitcounter
+126	Can add webhook delivery	31	add_webhookdelivery
+127	Can change webhook delivery	31	change_webhookdelivery
+128	Can delete webhook delivery	31	delete_webhookdelivery
+129	Can view webhook delivery	31	view_webhookdelivery
+130	Can add webhook attempt	32	add_webhookattempt
+131	Can change webhook attempt	32	change_webhookattempt
+132	Can delete webhook attempt	32	delete_webhookattempt
+133	Can view webhook attempt	32	view_webhookattempt
+134	Can add webhook endpoint	33	add_webhookendpoint
+135	Can change webhook endpoint	33	change_webhookendpoint
+136	Can delete webhook endpoint	33	delete_webhookendpoint
+137	Can view webhook endpoint	33	view_webhookendpoint
+138	Can add job watch	34	add_jobwatch
+139	Can change job watch	34	change_jobwatch
+140	Can delete job watch	34	delete_jobwatch
+141	Can view job watch	34	view_jobwatch
+142	Can add job run	35	add_jobrun
+143	Can change job run	35	change_jobrun
+144	Can delete job run	35	delete_jobrun
+145	Can view job run	35	view_jobrun
+146	Can run a job again	35	rerun_jobrun
+147	Can add user	36	add_user
+148	Can change user	36	change_user
+149	Can delete user	36	delete_user
+150	Can view user	36	view_user
+151	Can edit roles and their permissions	36	manage_roles
+152	Can add customer session	37	add_customersession
+153	Can change customer session	37	change_customersession
+154	Can delete customer session	37	delete_customersession
+155	Can view customer session	37	view_customersession
+156	Can add one time code	38	add_onetimecode
+157	Can change one time code	38	change_onetimecode
+158	Can delete one time code	38	delete_onetimecode
+159	Can view one time code	38	view_onetimecode
+160	Can add message template	39	add_messagetemplate
+161	Can change message template	39	change_messagetemplate
+162	Can delete message template	39	delete_messagetemplate
+163	Can view message template	39	view_messagetemplate
+164	Can add message	40	add_message
+165	Can change message	40	change_message
+166	Can delete message	40	delete_message
+167	Can view message	40	view_message
+168	Can retry failed messages	40	retry_message
+169	Can add notification preference	41	add_notificationpreference
+170	Can change notification preference	41	change_notificationpreference
+171	Can delete notification preference	41	delete_notificationpreference
+172	Can view notification preference	41	view_notificationpreference
+173	Can add daily metric	42	add_dailymetric
+174	Can change daily metric	42	change_dailymetric
+175	Can delete daily metric	42	delete_dailymetric
+176	Can view daily metric	42	view_dailymetric
+177	Can view business analytics, staff performance and their exports	42	view_analytics
+178	Can add branch	43	add_branch
+179	Can change branch	43	change_branch
+180	Can delete branch	43	delete_branch
+181	Can view branch	43	view_branch
+182	Can add area	44	add_area
+183	Can change area	44	change_area
+184	Can delete area	44	delete_area
+185	Can view area	44	view_area
+186	Can add package	45	add_package
+187	Can change package	45	change_package
+188	Can delete package	45	delete_package
+189	Can view package	45	view_package
+190	Can add customer	46	add_customer
+191	Can change customer	46	change_customer
+192	Can delete customer	46	delete_customer
+193	Can view customer	46	view_customer
+194	Can add subscription	48	add_subscription
+195	Can change subscription	48	change_subscription
+196	Can delete subscription	48	delete_subscription
+197	Can view subscription	48	view_subscription
+198	Can activate, suspend, reactivate and cancel subscriptions	48	lifecycle_subscription
+199	Can add lead	49	add_lead
+200	Can change lead	49	change_lead
+201	Can delete lead	49	delete_lead
+202	Can view lead	49	view_lead
+203	Can add call log	50	add_calllog
+204	Can change call log	50	change_calllog
+205	Can delete call log	50	delete_calllog
+206	Can view call log	50	view_calllog
+207	Can add referral settings	51	add_referralsettings
+208	Can change referral settings	51	change_referralsettings
+209	Can delete referral settings	51	delete_referralsettings
+210	Can view referral settings	51	view_referralsettings
+211	Can add referral	52	add_referral
+212	Can change referral	52	change_referral
+213	Can delete referral	52	delete_referral
+214	Can view referral	52	view_referral
+215	Can reverse a referral credit	52	reverse_referralcredit
+216	Can add referral credit	53	add_referralcredit
+217	Can change referral credit	53	change_referralcredit
+218	Can delete referral credit	53	delete_referralcredit
+219	Can view referral credit	53	view_referralcredit
+220	Can add speed test result	54	add_speedtestresult
+221	Can change speed test result	54	change_speedtestresult
+222	Can delete speed test result	54	delete_speedtestresult
+223	Can view speed test result	54	view_speedtestresult
+224	Can add ledger account	55	add_ledgeraccount
+225	Can change ledger account	55	change_ledgeraccount
+226	Can delete ledger account	55	delete_ledgeraccount
+227	Can view ledger account	55	view_ledgeraccount
+228	Can add journal entry	56	add_journalentry
+229	Can change journal entry	56	change_journalentry
+230	Can delete journal entry	56	delete_journalentry
+231	Can view journal entry	56	view_journalentry
+232	Can add journal line	57	add_journalline
+233	Can change journal line	57	change_journalline
+234	Can delete journal line	57	delete_journalline
+235	Can view journal line	57	view_journalline
+236	Can add billing settings	58	add_billingsettings
+237	Can change billing settings	58	change_billingsettings
+238	Can delete billing settings	58	delete_billingsettings
+239	Can view billing settings	58	view_billingsettings
+240	Can add account	59	add_account
+241	Can change account	59	change_account
+242	Can delete account	59	delete_account
+243	Can view account	59	view_account
+244	Can add billing run	60	add_billingrun
+245	Can change billing run	60	change_billingrun
+246	Can delete billing run	60	delete_billingrun
+247	Can view billing run	60	view_billingrun
+248	Can start and preview billing runs	60	start_billingrun
+249	Can add billing run chunk	61	add_billingrunchunk
+250	Can change billing run chunk	61	change_billingrunchunk
+251	Can delete billing run chunk	61	delete_billingrunchunk
+252	Can view billing run chunk	61	view_billingrunchunk
+253	Can add invoice	62	add_invoice
+254	Can change invoice	62	change_invoice
+255	Can delete invoice	62	delete_invoice
+256	Can view invoice	62	view_invoice
+257	Can add invoice line	63	add_invoiceline
+258	Can change invoice line	63	change_invoiceline
+259	Can delete invoice line	63	delete_invoiceline
+260	Can view invoice line	63	view_invoiceline
+261	Can add ledger entry	64	add_ledgerentry
+262	Can change ledger entry	64	change_ledgerentry
+263	Can delete ledger entry	64	delete_ledgerentry
+264	Can view ledger entry	64	view_ledgerentry
+265	Can add credited days	65	add_crediteddays
+266	Can change credited days	65	change_crediteddays
+267	Can delete credited days	65	delete_crediteddays
+268	Can view credited days	65	view_crediteddays
+269	Can add line credit	66	add_linecredit
+270	Can change line credit	66	change_linecredit
+271	Can delete line credit	66	delete_linecredit
+272	Can view line credit	66	view_linecredit
+273	Can add allocation	67	add_allocation
+274	Can change allocation	67	change_allocation
+275	Can delete allocation	67	delete_allocation
+276	Can view allocation	67	view_allocation
+277	Can add package change	68	add_packagechange
+278	Can change package change	68	change_packagechange
+279	Can delete package change	68	delete_packagechange
+280	Can view package change	68	view_packagechange
+281	Can approve, reject and make package changes	68	decide_packagechange
+282	Can add one time charge	69	add_onetimecharge
+283	Can change one time charge	69	change_onetimecharge
+284	Can delete one time charge	69	delete_onetimecharge
+285	Can view one time charge	69	view_onetimecharge
+286	Can add credit note	70	add_creditnote
+287	Can change credit note	70	change_creditnote
+288	Can delete credit note	70	delete_creditnote
+289	Can view credit note	70	view_creditnote
+290	Can add reseller wallet	71	add_resellerwallet
+291	Can change reseller wallet	71	change_resellerwallet
+292	Can delete reseller wallet	71	delete_resellerwallet
+293	Can view reseller wallet	71	view_resellerwallet
+294	Can add wallet entry	72	add_walletentry
+295	Can change wallet entry	72	change_walletentry
+296	Can delete wallet entry	72	delete_walletentry
+297	Can view wallet entry	72	view_walletentry
+298	Can add commission entry	73	add_commissionentry
+299	Can change commission entry	73	change_commissionentry
+300	Can delete commission entry	73	delete_commissionentry
+301	Can view commission entry	73	view_commissionentry
+302	Can add card sale	74	add_cardsale
+303	Can change card sale	74	change_cardsale
+304	Can delete card sale	74	delete_cardsale
+305	Can view card sale	74	view_cardsale
+306	Can add card sale refund	75	add_cardsalerefund
+307	Can change card sale refund	75	change_cardsalerefund
+308	Can delete card sale refund	75	delete_cardsalerefund
+309	Can view card sale refund	75	view_cardsalerefund
+310	Can add queued payment	76	add_queuedpayment
+311	Can change queued payment	76	change_queuedpayment
+312	Can delete queued payment	76	delete_queuedpayment
+313	Can view queued payment	76	view_queuedpayment
+314	Can add bkash settings	77	add_bkashsettings
+315	Can change bkash settings	77	change_bkashsettings
+316	Can delete bkash settings	77	delete_bkashsettings
+317	Can view bkash settings	77	view_bkashsettings
+318	Can add nagad settings	78	add_nagadsettings
+319	Can change nagad settings	78	change_nagadsettings
+320	Can delete nagad settings	78	delete_nagadsettings
+321	Can view nagad settings	78	view_nagadsettings
+322	Can add bkash agreement	79	add_bkashagreement
+323	Can change bkash agreement	79	change_bkashagreement
+324	Can delete bkash agreement	79	delete_bkashagreement
+325	Can view bkash agreement	79	view_bkashagreement
+326	Can add auto pay	80	add_autopay
+327	Can change auto pay	80	change_autopay
+328	Can delete auto pay	80	delete_autopay
+329	Can view auto pay	80	view_autopay
+330	Can add auto pay attempt	81	add_autopayattempt
+331	Can change auto pay attempt	81	change_autopayattempt
+332	Can delete auto pay attempt	81	delete_autopayattempt
+333	Can view auto pay attempt	81	view_autopayattempt
+334	Can add auto pay run	82	add_autopayrun
+335	Can change auto pay run	82	change_autopayrun
+336	Can delete auto pay run	82	delete_autopayrun
+337	Can view auto pay run	82	view_autopayrun
+338	Can add gateway statement	83	add_gatewaystatement
+339	Can change gateway statement	83	change_gatewaystatement
+340	Can delete gateway statement	83	delete_gatewaystatement
+341	Can view gateway statement	83	view_gatewaystatement
+342	Can add gateway statement line	84	add_gatewaystatementline
+343	Can change gateway statement line	84	change_gatewaystatementline
+344	Can delete gateway statement line	84	delete_gatewaystatementline
+345	Can view gateway statement line	84	view_gatewaystatementline
+346	Can add reconciliation run	85	add_reconciliationrun
+347	Can change reconciliation run	85	change_reconciliationrun
+348	Can delete reconciliation run	85	delete_reconciliationrun
+349	Can view reconciliation run	85	view_reconciliationrun
+350	Can add reconciliation item	86	add_reconciliationitem
+351	Can change reconciliation item	86	change_reconciliationitem
+352	Can delete reconciliation item	86	delete_reconciliationitem
+353	Can view reconciliation item	86	view_reconciliationitem
+354	Can settle, reverse or acknowledge a gateway reconciliation difference	86	settle_reconciliationitem
+355	Can add router	87	add_router
+356	Can change router	87	change_router
+357	Can delete router	87	delete_router
+358	Can view router	87	view_router
+359	Can add provisioning task	88	add_provisioningtask
+360	Can change provisioning task	88	change_provisioningtask
+361	Can delete provisioning task	88	delete_provisioningtask
+362	Can view provisioning task	88	view_provisioningtask
+363	Can add drift report	89	add_driftreport
+364	Can change drift report	89	change_driftreport
+365	Can delete drift report	89	delete_driftreport
+366	Can view drift report	89	view_driftreport
+367	Can add usage sample	90	add_usagesample
+368	Can change usage sample	90	change_usagesample
+369	Can delete usage sample	90	delete_usagesample
+370	Can view usage sample	90	view_usagesample
+371	Can add usage hourly	91	add_usagehourly
+372	Can change usage hourly	91	change_usagehourly
+373	Can delete usage hourly	91	delete_usagehourly
+374	Can view usage hourly	91	view_usagehourly
+375	Can add usage daily	92	add_usagedaily
+376	Can change usage daily	92	change_usagedaily
+377	Can delete usage daily	92	delete_usagedaily
+378	Can view usage daily	92	view_usagedaily
+379	Can add usage poll	93	add_usagepoll
+380	Can change usage poll	93	change_usagepoll
+381	Can delete usage poll	93	delete_usagepoll
+382	Can view usage poll	93	view_usagepoll
+383	Can add fup state	94	add_fupstate
+384	Can change fup state	94	change_fupstate
+385	Can delete fup state	94	delete_fupstate
+386	Can view fup state	94	view_fupstate
+387	Can lift a subscription's fair-usage throttling	94	lift_fup
+388	Can add router down period	95	add_routerdownperiod
+389	Can change router down period	95	change_routerdownperiod
+390	Can delete router down period	95	delete_routerdownperiod
+391	Can view router down period	95	view_routerdownperiod
+392	Can add outage	96	add_outage
+393	Can change outage	96	change_outage
+394	Can delete outage	96	delete_outage
+395	Can view outage	96	view_outage
+396	Can add outage update	97	add_outageupdate
+397	Can change outage update	97	change_outageupdate
+398	Can delete outage update	97	delete_outageupdate
+399	Can view outage update	97	view_outageupdate
+400	Can add outage broadcast	98	add_outagebroadcast
+401	Can change outage broadcast	98	change_outagebroadcast
+402	Can delete outage broadcast	98	delete_outagebroadcast
+403	Can view outage broadcast	98	view_outagebroadcast
+404	Can disconnect an online session	17	disconnect_session
+405	Can test a login against RADIUS	17	test_login
+406	Can add bad secret drop	99	add_badsecretdrop
+407	Can change bad secret drop	99	change_badsecretdrop
+408	Can delete bad secret drop	99	delete_badsecretdrop
+409	Can view bad secret drop	99	view_badsecretdrop
+410	Can add support settings	100	add_supportsettings
+411	Can change support settings	100	change_supportsettings
+412	Can delete support settings	100	delete_supportsettings
+413	Can view support settings	100	view_supportsettings
+414	Can add holiday	101	add_holiday
+415	Can change holiday	101	change_holiday
+416	Can delete holiday	101	delete_holiday
+417	Can view holiday	101	view_holiday
+418	Can add SLA policy	102	add_slapolicy
+419	Can change SLA policy	102	change_slapolicy
+420	Can delete SLA policy	102	delete_slapolicy
+421	Can view SLA policy	102	view_slapolicy
+422	Can add ticket	103	add_ticket
+423	Can change ticket	103	change_ticket
+424	Can delete ticket	103	delete_ticket
+425	Can view ticket	103	view_ticket
+426	Can assign tickets	103	assign_ticket
+427	Can view the SLA dashboard and reports	103	view_sla_reports
+428	Can add ticket comment	104	add_ticketcomment
+429	Can change ticket comment	104	change_ticketcomment
+430	Can delete ticket comment	104	delete_ticketcomment
+431	Can view ticket comment	104	view_ticketcomment
+432	Can add survey	105	add_survey
+433	Can change survey	105	change_survey
+434	Can delete survey	105	delete_survey
+435	Can view survey	105	view_survey
+436	Can add work order	106	add_workorder
+437	Can change work order	106	change_workorder
+438	Can delete work order	106	delete_workorder
+439	Can view work order	106	view_workorder
+440	Can schedule and assign work orders	106	dispatch_workorder
+441	Can complete an installation without the online check	106	override_workorder
+442	Can add checklist template	107	add_checklisttemplate
+443	Can change checklist template	107	change_checklisttemplate
+444	Can delete checklist template	107	delete_checklisttemplate
+445	Can view checklist template	107	view_checklisttemplate
+446	Can add checklist template item	108	add_checklisttemplateitem
+447	Can change checklist template item	108	change_checklisttemplateitem
+448	Can delete checklist template item	108	delete_checklisttemplateitem
+449	Can view checklist template item	108	view_checklisttemplateitem
+450	Can add checklist item	109	add_checklistitem
+451	Can change checklist item	109	change_checklistitem
+452	Can delete checklist item	109	delete_checklistitem
+453	Can view checklist item	109	view_checklistitem
+454	Can add work order event	110	add_workorderevent
+455	Can change work order event	110	change_workorderevent
+456	Can delete work order event	110	delete_workorderevent
+457	Can view work order event	110	view_workorderevent
+458	Can add work order photo	111	add_workorderphoto
+459	Can change work order photo	111	change_workorderphoto
+460	Can delete work order photo	111	delete_workorderphoto
+461	Can view work order photo	111	view_workorderphoto
+462	Can add sync operation	112	add_syncoperation
+463	Can change sync operation	112	change_syncoperation
+464	Can delete sync operation	112	delete_syncoperation
+465	Can view sync operation	112	view_syncoperation
+466	Can add equipment model	113	add_equipmentmodel
+467	Can change equipment model	113	change_equipmentmodel
+468	Can delete equipment model	113	delete_equipmentmodel
+469	Can view equipment model	113	view_equipmentmodel
+470	Can add equipment item	114	add_equipmentitem
+471	Can change equipment item	114	change_equipmentitem
+472	Can delete equipment item	114	delete_equipmentitem
+473	Can view equipment item	114	view_equipmentitem
+474	Can write off equipment	114	writeoff_equipmentitem
+475	Can add equipment movement	115	add_equipmentmovement
+476	Can change equipment movement	115	change_equipmentmovement
+477	Can delete equipment movement	115	delete_equipmentmovement
+478	Can view equipment movement	115	view_equipmentmovement
+479	Can add equipment rental	116	add_equipmentrental
+480	Can change equipment rental	116	change_equipmentrental
+481	Can delete equipment rental	116	delete_equipmentrental
+482	Can view equipment rental	116	view_equipmentrental
+483	Can add equipment rental charge	117	add_equipmentrentalcharge
+484	Can change equipment rental charge	117	change_equipmentrentalcharge
+485	Can delete equipment rental charge	117	delete_equipmentrentalcharge
+486	Can view equipment rental charge	117	view_equipmentrentalcharge
+487	Can add reseller	118	add_reseller
+488	Can change reseller	118	change_reseller
+489	Can delete reseller	118	delete_reseller
+490	Can view reseller	118	view_reseller
+491	Can top up and adjust reseller wallets	118	topup_reseller
+492	Can approve reseller payouts	118	approve_payout
+493	Can add reseller login	119	add_resellerlogin
+494	Can change reseller login	119	change_resellerlogin
+495	Can delete reseller login	119	delete_resellerlogin
+496	Can view reseller login	119	view_resellerlogin
+497	Can add reseller package	120	add_resellerpackage
+498	Can change reseller package	120	change_resellerpackage
+499	Can delete reseller package	120	delete_resellerpackage
+500	Can view reseller package	120	view_resellerpackage
+501	Can add commission rule	121	add_commissionrule
+502	Can change commission rule	121	change_commissionrule
+503	Can delete commission rule	121	delete_commissionrule
+504	Can view commission rule	121	view_commissionrule
+505	Can add commission statement	122	add_commissionstatement
+506	Can change commission statement	122	change_commissionstatement
+507	Can delete commission statement	122	delete_commissionstatement
+508	Can view commission statement	122	view_commissionstatement
+509	Can add payout	123	add_payout
+510	Can change payout	123	change_payout
+511	Can delete payout	123	delete_payout
+512	Can view payout	123	view_payout
+513	Can add renewal	124	add_renewal
+514	Can change renewal	124	change_renewal
+515	Can delete renewal	124	delete_renewal
+516	Can view renewal	124	view_renewal
+517	Can add contract template	125	add_contracttemplate
+518	Can change contract template	125	change_contracttemplate
+519	Can delete contract template	125	delete_contracttemplate
+520	Can view contract template	125	view_contracttemplate
+521	Can add contract	126	add_contract
+522	Can change contract	126	change_contract
+523	Can delete contract	126	delete_contract
+524	Can view contract	126	view_contract
+525	Can send, resend and void contracts	126	send_contract
+526	Can waive an early-termination fee	126	waive_fee_contract
+527	Can add signature	127	add_signature
+528	Can change signature	127	change_signature
+529	Can delete signature	127	delete_signature
+530	Can view signature	127	view_signature
+531	Can add contract event	128	add_contractevent
+532	Can change contract event	128	change_contractevent
+533	Can delete contract event	128	delete_contractevent
+534	Can view contract event	128	view_contractevent
+535	Can add contract rule	129	add_contractrule
+536	Can change contract rule	129	change_contractrule
+537	Can delete contract rule	129	delete_contractrule
+538	Can view contract rule	129	view_contractrule
+539	Can add signing session	130	add_signingsession
+540	Can change signing session	130	change_signingsession
+541	Can delete signing session	130	delete_signingsession
+542	Can view signing session	130	view_signingsession
+543	Can train a churn model now	6	train_churnmodel
+544	Can add usage window	131	add_usagewindow
+545	Can change usage window	131	change_usagewindow
+546	Can delete usage window	131	delete_usagewindow
+547	Can view usage window	131	view_usagewindow
+548	Can add import profile	132	add_importprofile
+549	Can change import profile	132	change_importprofile
+550	Can delete import profile	132	delete_importprofile
+551	Can view import profile	132	view_importprofile
+552	Can add import batch	133	add_importbatch
+553	Can change import batch	133	change_importbatch
+554	Can delete import batch	133	delete_importbatch
+555	Can view import batch	133	view_importbatch
+556	Can import customers and export all data	133	run_import
+557	Can add import row	134	add_importrow
+558	Can change import row	134	change_importrow
+559	Can delete import row	134	delete_importrow
+560	Can view import row	134	view_importrow
+561	Can add wifi zone	135	add_wifizone
+562	Can change wifi zone	135	change_wifizone
+563	Can delete wifi zone	135	delete_wifizone
+564	Can view wifi zone	135	view_wifizone
+565	Can add voucher plan	136	add_voucherplan
+566	Can change voucher plan	136	change_voucherplan
+567	Can delete voucher plan	136	delete_voucherplan
+568	Can view voucher plan	136	view_voucherplan
+569	Can add voucher batch	137	add_voucherbatch
+570	Can change voucher batch	137	change_voucherbatch
+571	Can delete voucher batch	137	delete_voucherbatch
+572	Can view voucher batch	137	view_voucherbatch
+573	Can issue card batches to distributors	137	issue_voucherbatch
+574	Can add batch codes	138	add_batchcodes
+575	Can change batch codes	138	change_batchcodes
+576	Can delete batch codes	138	delete_batchcodes
+577	Can view batch codes	138	view_batchcodes
+578	Can add voucher card	139	add_vouchercard
+579	Can change voucher card	139	change_vouchercard
+580	Can delete voucher card	139	delete_vouchercard
+581	Can view voucher card	139	view_vouchercard
+582	Can add card login key	140	add_cardloginkey
+583	Can change card login key	140	change_cardloginkey
+584	Can delete card login key	140	delete_cardloginkey
+585	Can view card login key	140	view_cardloginkey
+586	Can add card session	141	add_cardsession
+587	Can change card session	141	change_cardsession
+588	Can delete card session	141	delete_cardsession
+589	Can view card session	141	view_cardsession
+590	Can add wifi signup code	142	add_wifisignupcode
+591	Can change wifi signup code	142	change_wifisignupcode
+592	Can delete wifi signup code	142	delete_wifisignupcode
+593	Can view wifi signup code	142	view_wifisignupcode
+594	Can add wifi purchase	143	add_wifipurchase
+595	Can change wifi purchase	143	change_wifipurchase
+596	Can delete wifi purchase	143	delete_wifipurchase
+597	Can view wifi purchase	143	view_wifipurchase
+598	Can add api token	144	add_apitoken
+599	Can change api token	144	change_apitoken
+600	Can delete api token	144	delete_apitoken
+601	Can view api token	144	view_apitoken
+602	Can add api settings	145	add_apisettings
+603	Can change api settings	145	change_apisettings
+604	Can delete api settings	145	delete_apisettings
+605	Can view api settings	145	view_apisettings
+\.
+
+
+--
+-- Data for Name: axes_accessattempt; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.axes_accessattempt (id, user_agent, ip_address, username, http_accept, path_info, attempt_time, get_data, post_data, failures_since_start) FROM stdin;
+\.
+
+
+--
+-- Data for Name: axes_accessattemptexpiration; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.axes_accessattemptexpiration (access_attempt_id, expires_at) FROM stdin;
+\.
+
+
+--
+-- Data for Name: axes_accessfailurelog; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.axes_accessfailurelog (id, user_agent, ip_address, username, http_accept, path_info, attempt_time, locked_out) FROM stdin;
+\.
+
+
+--
+-- Data for Name: axes_accesslog; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.axes_accesslog (id, user_agent, ip_address, username, http_accept, path_info, attempt_time, logout_time, session_hash) FROM stdin;
+\.
+
+
+--
+-- Data for Name: billing_account; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.billing_account (id, balance, updated_at, customer_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: billing_allocation; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.billing_allocation (id, amount, created_at, payment_id, invoice_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: billing_billingrun; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.billing_billingrun (id, run_date, dry_run, status, started_at, finished_at, chunks_total, chunks_done, issued, overdue, late_fees, suspended, failed, errors, started_by_id, chunks_failed, issued_total) FROM stdin;
+\.
+
+
+--
+-- Data for Name: billing_billingrunchunk; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.billing_billingrunchunk (id, first_id, last_id, status, issued, issued_total, sample, error, finished_at, run_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: billing_billingsettings; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.billing_billingsettings (id, mode, allowed_anchor_days, default_anchor_day, issue_days_before, due_days, grace_days, vat_rate, prices_include_vat, vat_registration_number, late_fee, reconnection_fee, credit_unused_days_on_cancel, downgrade_at_next_cycle, isp_name, isp_address, isp_phone, isp_email, logo, currency, rent_during_pause, blocked_access, walled_garden_pool, session_log_retention_months, card_guess_device_limit, card_guess_window_minutes, card_guess_zone_limit, card_lockout_minutes, invoice_at_activation) FROM stdin;
+\.
+
+
+--
+-- Data for Name: billing_cardsale; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.billing_cardsale (id, amount, price, fee, fee_passed, method, reference, idempotency_key, received_at, memo, created_at) FROM stdin;
+\.
+
+
+--
+-- Data for Name: billing_cardsalerefund; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.billing_cardsalerefund (id, amount, price, reference, idempotency_key, refunded_at, memo, created_at, sale_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: billing_commissionentry; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.billing_commissionentry (id, kind, amount, period, base_amount, rate, memo, created_at, created_by_id, payment_id, subscription_id, wallet_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: billing_crediteddays; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.billing_crediteddays (id, first_day, last_day, created_at, entry_id, line_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: billing_creditnote; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.billing_creditnote (id, number, amount, reason, created_at, created_by_id, customer_id, entry_id, invoice_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: billing_invoice; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.billing_invoice (id, number, status, issue_date, due_date, subtotal, vat_total, total, vat_rate, amount_paid, late_fee_applied, void_reason, created_at, billing_run_id, customer_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: billing_invoiceline; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.billing_invoiceline (id, kind, description, period_start, period_end, net, vat, gross, invoice_id, subscription_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: billing_ledgerentry; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.billing_ledgerentry (id, kind, amount, memo, effective_date, created_at, account_id, created_by_id, invoice_id, payment_id, reverses_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: billing_linecredit; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.billing_linecredit (id, amount, reason, created_at, line_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: billing_onetimecharge; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.billing_onetimecharge (id, kind, description, amount, status, cancel_reason, created_at, created_by_id, customer_id, invoice_id, subscription_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: billing_packagechange; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.billing_packagechange (id, source, requested_at, note, status, effective_mode, effective_date, decided_at, decision_note, credit, charge, vat, total, adjust_through, applied_at, credit_entry_id, decided_by_id, from_package_id, invoice_id, requested_by_id, subscription_id, to_package_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: billing_resellerwallet; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.billing_resellerwallet (id, balance, credit_limit, commission_owed, alert_level, commission_closed_through, updated_at, reseller_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: billing_walletentry; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.billing_walletentry (id, kind, amount, balance_after, period_start, period_end, idempotency_key, method, reference, memo, created_at, created_by_id, reverses_id, subscription_id, wallet_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: books_journalentry; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.books_journalentry (id, source, source_id, date, kind, reference, memo, created_at) FROM stdin;
+\.
+
+
+--
+-- Data for Name: books_journalline; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.books_journalline (id, debit, credit, branch_id, customer_id, entry_id, account_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: books_ledgeraccount; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.books_ledgeraccount (id, code, name, type) FROM stdin;
+1	1105	Cash with collectors (not yet handed over)	asset
+2	1110	Cash at branches	asset
+3	1150	Bank and cheque receipts not yet matched	asset
+4	1160	Gateway and mobile-wallet clearing	asset
+5	1200	Customer receivables	asset
+6	1250	VAT deducted at source, receivable	asset
+7	1260	Input VAT	asset
+8	1300	Banks	asset
+9	2100	Output VAT payable	liability
+10	2200	Customer advance credit	liability
+11	2300	Reseller wallets	liability
+12	2350	Reseller renewals clearing	liability
+13	2400	Deferred prepaid-card revenue	liability
+14	2500	Suppliers payable	liability
+15	3100	Opening balances brought over	equity
+16	3900	Retained earnings	equity
+17	4100	Subscription revenue	income
+18	4200	One-time charges	income
+19	4300	Prepaid card sales	income
+20	4900	Credit notes and credits given	income
+21	5100	Bandwidth (IIG)	expense
+22	5200	NTTN	expense
+23	5300	Rent	expense
+24	5400	Electricity and fuel	expense
+25	5500	Salaries	expense
+26	5600	Equipment	expense
+27	5700	Marketing	expense
+28	5900	Other expenses	expense
+\.
+
+
+--
+-- Data for Name: churn_churnmodel; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.churn_churnmodel (id, version, trained_at, status, refusal_reason, algorithm, feature_names, cutoffs, training_rows, training_positives, backtest, band_thresholds, artifact) FROM stdin;
+\.
+
+
+--
+-- Data for Name: churn_churnrisk; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.churn_churnrisk (id, scored_on, probability, band, reasons, mrr, customer_id, model_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: churn_geminisettings; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.churn_geminisettings (id, api_key, model_name, updated_at) FROM stdin;
+\.
+
+
+--
+-- Data for Name: churn_retentioncalltask; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.churn_retentioncalltask (id, due_date, status, outcome, outcome_note, probability, script, sms_draft, drafts_language, drafts_by_gemini, sms_sent_at, created_at, completed_at, assignee_id, created_by_id, customer_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: churn_retentionfieldcheck; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.churn_retentionfieldcheck (id, created_at, created_by_id, customer_id, work_order_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: churn_retentionoffer; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.churn_retentionoffer (id, kind, percent, months, starts_on, ends_on, status, note, created_at, ended_at, created_by_id, customer_id, original_package_id, subscription_id, switch_back_change_id, upgrade_change_id, upgrade_package_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: churn_retentionoffercredit; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.churn_retentionoffercredit (id, amount, created_at, account_entry_id, credit_note_id, invoice_id, offer_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: churn_usagewindow; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.churn_usagewindow (subscription_id, as_of, b7, b7_before, b30, b30_before, last_day, mask) FROM stdin;
+\.
+
+
+--
+-- Data for Name: contracts_contract; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.contracts_contract (id, number, status, term_months, start_date, end_date, auto_renew, notice_days, reminder_days, monthly_price, fee_kind, fee_value, equipment, body_text, document, document_sha256, verify_code, sent_at, signed_at, ended_at, end_reason, reminder_sent_on, fee_waived_reason, created_at, created_by_id, customer_id, fee_charge_id, renewed_from_id, subscription_id, template_id, replaces_id, monthly_net) FROM stdin;
+\.
+
+
+--
+-- Data for Name: contracts_contractevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.contracts_contractevent (id, seq, action, data, created_at, prev_hash, hash, actor_id, contract_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: contracts_contractrule; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.contracts_contractrule (id, template_key, connection_type, applies_to, auto_renew, notice_days, fee_kind, fee_value, send_at_once, created_at, created_by_id, package_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: contracts_contracttemplate; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.contracts_contracttemplate (id, key, language, version, title, body, created_at, created_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: contracts_signature; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.contracts_signature (id, signer_name, phone_verified, ip_address, user_agent, latitude, longitude, device_time, server_time, image, image_sha256, document_sha256, consent_text, consent_sha256, signed_pdf, signed_pdf_sha256, contract_id, channel, witness_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: contracts_signingsession; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.contracts_signingsession (id, key, channel, visit_ref, created_at, expires_at, ended_at, contract_id, one_time_code_id, witness_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: core_auditlog; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.core_auditlog (id, at, action, object_id, object_repr, reason, before, after, ip_address, actor_id, content_type_id, via) FROM stdin;
+\.
+
+
+--
+-- Data for Name: core_jobrun; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.core_jobrun (id, task_name, job, task_id, attempt, trigger, status, started_at, finished_at, duration_ms, processed, failed, skipped, result, error, traceback, host, worker, args, kwargs, args_complete, requested_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: core_jobwatch; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.core_jobwatch (id, job, first_seen_at, late_since, notified_at) FROM stdin;
+\.
+
+
+--
+-- Data for Name: core_numbersequence; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.core_numbersequence (id, key, last_value) FROM stdin;
+\.
+
+
+--
+-- Data for Name: core_ratelimitcounter; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.core_ratelimitcounter (id, key, count, expires_at) FROM stdin;
+\.
+
+
+--
+-- Data for Name: core_webhookattempt; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.core_webhookattempt (id, at, status_code, duration_ms, error, delivery_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: core_webhookdelivery; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.core_webhookdelivery (id, event, event_id, payload, status, attempts, next_attempt_at, claimed_until, last_status_code, last_duration_ms, last_error, delivered_at, created_at, replay_of_id, endpoint_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: core_webhookendpoint; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.core_webhookendpoint (id, name, url, events, secret, is_active, created_at, created_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: customers_area; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.customers_area (id, name, branch_id, collector_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: customers_branch; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.customers_branch (id, name, code, address, phone) FROM stdin;
+\.
+
+
+--
+-- Data for Name: customers_calllog; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.customers_calllog (id, called_at, outcome, promise_to_pay_date, note, created_at, called_by_id, customer_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: customers_customer; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.customers_customer (id, account_number, name, phone, email, national_id, address, latitude, longitude, status, customer_since, notes, created_at, updated_at, area_id, branch_id, reseller_id, user_id, referral_code, language, external_ref, collector_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: customers_customertally; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.customers_customertally (id, status, n, branch_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: customers_lead; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.customers_lead (id, name, phone, address, source, status, notes, created_at, updated_at, area_id, assigned_to_id, branch_id, converted_customer_id, interested_package_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: customers_package; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.customers_package (id, name, type, download_mbps, upload_mbps, price, billing_cycle, ott_bundle, live_channels, data_cap_gb, router_profile, is_active, fup_download_mbps, fup_profile, fup_upload_mbps, installation_fee, minimum_term_months) FROM stdin;
+\.
+
+
+--
+-- Data for Name: customers_referral; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.customers_referral (id, status, status_note, expires_at, created_at, updated_at, lead_id, referred_customer_id, referrer_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: customers_referralcredit; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.customers_referralcredit (id, amount, reversal_reason, reversed_at, created_at, ledger_entry_id, payment_id, referral_id, reversal_entry_id, reversed_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: customers_referralsettings; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.customers_referralsettings (id, is_enabled, reward_kind, fixed_amount, percent, expiry_days, updated_at) FROM stdin;
+\.
+
+
+--
+-- Data for Name: customers_speedtestresult; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.customers_speedtestresult (id, ip, download_mbps, upload_mbps, ping_ms, jitter_ms, package_download_mbps, package_upload_mbps, user_agent, created_at, customer_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: customers_subscription; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.customers_subscription (id, connection_type, username, password, static_ip, mac_address, status, suspension_type, skip_billing, activated_at, suspended_at, cancelled_at, billing_anchor_day, paid_through, created_at, updated_at, customer_id, package_id, router_id, billed_through, billing_anchor_month, password_nt_hash) FROM stdin;
+\.
+
+
+--
+-- Data for Name: dashboard_dailymetric; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.dashboard_dailymetric (id, day, dimension, key, mrr, subscriptions, customers, start_mrr, new_mrr, expansion_mrr, contraction_mrr, churned_mrr, reactivation_mrr, customers_at_start, customers_churned, billed, revenue, due, collected, ar_current, ar_1_30, ar_31_60, ar_61_90, ar_90_plus, computed_at, branch_id, arrears_collected, asked, paid_of_asked, paused_mrr) FROM stdin;
+\.
+
+
+--
+-- Data for Name: django_admin_log; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.django_admin_log (id, action_time, object_id, object_repr, action_flag, change_message, content_type_id, user_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: django_content_type; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.django_content_type (id, app_label, model) FROM stdin;
+1	payments	payment
+2	payments	gatewaypayment
+3	payments	gatewayevent
+4	payments	gatewayrefund
+5	payments	gatewaysettings
+6	churn	churnmodel
+7	churn	churnrisk
+8	churn	geminisettings
+9	churn	retentionfieldcheck
+10	churn	retentionoffer
+11	churn	retentionoffercredit
+12	churn	retentioncalltask
+13	payments	pastpayment
+14	payments	cashhandover
+15	radius	packageradius
+16	radius	authattempt
+17	radius	session
+18	radius	sessionlog
+19	admin	logentry
+20	auth	permission
+21	auth	group
+22	contenttypes	contenttype
+23	sessions	session
+24	axes	accessattempt
+25	axes	accesslog
+26	axes	accessfailurelog
+27	axes	accessattemptexpiration
+28	core	numbersequence
+29	core	auditlog
+30	core	ratelimitcounter
+31	core	webhookdelivery
+32	core	webhookattempt
+33	core	webhookendpoint
+34	core	jobwatch
+35	core	jobrun
+36	accounts	user
+37	accounts	customersession
+38	accounts	onetimecode
+39	notify	messagetemplate
+40	notify	message
+41	notify	notificationpreference
+42	dashboard	dailymetric
+43	customers	branch
+44	customers	area
+45	customers	package
+46	customers	customer
+47	customers	customertally
+48	customers	subscription
+49	customers	lead
+50	customers	calllog
+51	customers	referralsettings
+52	customers	referral
+53	customers	referralcredit
+54	customers	speedtestresult
+55	books	ledgeraccount
+56	books	journalentry
+57	books	journalline
+58	billing	billingsettings
+59	billing	account
+60	billing	billingrun
+61	billing	billingrunchunk
+62	billing	invoice
+63	billing	invoiceline
+64	billing	ledgerentry
+65	billing	crediteddays
+66	billing	linecredit
+67	billing	allocation
+68	billing	packagechange
+69	billing	onetimecharge
+70	billing	creditnote
+71	billing	resellerwallet
+72	billing	walletentry
+73	billing	commissionentry
+74	billing	cardsale
+75	billing	cardsalerefund
+76	payments	queuedpayment
+77	payments	bkashsettings
+78	payments	nagadsettings
+79	payments	bkashagreement
+80	payments	autopay
+81	payments	autopayattempt
+82	payments	autopayrun
+83	payments	gatewaystatement
+84	payments	gatewaystatementline
+85	payments	reconciliationrun
+86	payments	reconciliationitem
+87	network	router
+88	network	provisioningtask
+89	network	driftreport
+90	network	usagesample
+91	network	usagehourly
+92	network	usagedaily
+93	network	usagepoll
+94	network	fupstate
+95	network	routerdownperiod
+96	network	outage
+97	network	outageupdate
+98	network	outagebroadcast
+99	radius	badsecretdrop
+100	tickets	supportsettings
+101	tickets	holiday
+102	tickets	slapolicy
+103	tickets	ticket
+104	tickets	ticketcomment
+105	tickets	survey
+106	fieldservice	workorder
+107	fieldservice	checklisttemplate
+108	fieldservice	checklisttemplateitem
+109	fieldservice	checklistitem
+110	fieldservice	workorderevent
+111	fieldservice	workorderphoto
+112	fieldservice	syncoperation
+113	fieldservice	equipmentmodel
+114	fieldservice	equipmentitem
+115	fieldservice	equipmentmovement
+116	fieldservice	equipmentrental
+117	fieldservice	equipmentrentalcharge
+118	resellers	reseller
+119	resellers	resellerlogin
+120	resellers	resellerpackage
+121	resellers	commissionrule
+122	resellers	commissionstatement
+123	resellers	payout
+124	resellers	renewal
+125	contracts	contracttemplate
+126	contracts	contract
+127	contracts	signature
+128	contracts	contractevent
+129	contracts	contractrule
+130	contracts	signingsession
+131	churn	usagewindow
+132	imports	importprofile
+133	imports	importbatch
+134	imports	importrow
+135	vouchers	wifizone
+136	vouchers	voucherplan
+137	vouchers	voucherbatch
+138	vouchers	batchcodes
+139	vouchers	vouchercard
+140	vouchers	cardloginkey
+141	vouchers	cardsession
+142	vouchers	wifisignupcode
+143	vouchers	wifipurchase
+144	api	apitoken
+145	api	apisettings
+\.
+
+
+--
+-- Data for Name: django_migrations; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.django_migrations (id, app, name, applied) FROM stdin;
+1	customers	0001_initial	2026-11-26 12:57:06.010102+00
+2	accounts	0001_initial	2026-11-26 12:57:06.019325+00
+3	resellers	0001_initial	2026-11-26 12:57:06.031952+00
+4	network	0001_initial	2026-11-26 12:57:06.043315+00
+5	customers	0002_initial	2026-11-26 12:57:06.330463+00
+6	customers	0002_search_indexes	2026-11-26 12:57:06.351846+00
+7	payments	0001_initial	2026-11-26 12:57:06.394566+00
+8	payments	0002_reverse_permission	2026-11-26 12:57:06.409396+00
+9	customers	0003_billing_state	2026-11-26 12:57:06.44798+00
+10	customers	0004_call_log	2026-11-26 12:57:06.467975+00
+11	customers	0005_customer_area_status_index	2026-11-26 12:57:06.482012+00
+12	customers	0006_package_fup	2026-11-26 12:57:06.505027+00
+13	billing	0001_initial	2026-11-26 12:57:06.58081+00
+14	billing	0002_initial	2026-11-26 12:57:07.223102+00
+15	billing	0003_billing_run_chunks	2026-11-26 12:57:07.364949+00
+16	payments	0003_online_payments	2026-11-26 12:57:07.715238+00
+17	billing	0004_package_changes	2026-11-26 12:57:07.796568+00
+18	billing	0005_invoice_sums_rounded	2026-11-26 12:57:07.916665+00
+19	customers	0007_referrals_speedtest	2026-11-26 12:57:08.256329+00
+20	customers	0008_referral_code_backfill	2026-11-26 12:57:08.288414+00
+21	customers	0009_referral_code_required	2026-11-26 12:57:08.313241+00
+22	contenttypes	0001_initial	2026-11-26 12:57:08.318897+00
+23	contenttypes	0002_remove_content_type_name	2026-11-26 12:57:08.349953+00
+24	auth	0001_initial	2026-11-26 12:57:08.370969+00
+25	auth	0002_alter_permission_name_max_length	2026-11-26 12:57:08.375404+00
+26	auth	0003_alter_user_email_max_length	2026-11-26 12:57:08.379688+00
+27	auth	0004_alter_user_username_opts	2026-11-26 12:57:08.383951+00
+28	auth	0005_alter_user_last_login_null	2026-11-26 12:57:08.388192+00
+29	auth	0006_require_contenttypes_0002	2026-11-26 12:57:08.388837+00
+30	auth	0007_alter_validators_add_error_messages	2026-11-26 12:57:08.394268+00
+31	auth	0008_alter_user_username_max_length	2026-11-26 12:57:08.406284+00
+32	auth	0009_alter_user_last_name_max_length	2026-11-26 12:57:08.419449+00
+33	auth	0010_alter_group_name_max_length	2026-11-26 12:57:08.4295+00
+34	auth	0011_update_proxy_permissions	2026-11-26 12:57:08.487626+00
+35	auth	0012_alter_user_first_name_max_length	2026-11-26 12:57:08.493246+00
+36	accounts	0002_initial	2026-11-26 12:57:08.701427+00
+37	accounts	0003_portal_security	2026-11-26 12:57:09.095111+00
+38	accounts	0004_contract_sign_code_purpose	2026-11-26 12:57:09.115754+00
+39	admin	0001_initial	2026-11-26 12:57:09.153231+00
+40	admin	0002_logentry_remove_auto_add	2026-11-26 12:57:09.173426+00
+41	admin	0003_logentry_add_action_flag_choices	2026-11-26 12:57:09.202602+00
+42	network	0002_router_connection_health_outbox_drift	2026-11-26 12:57:10.40917+00
+43	network	0003_usage_polling_fup	2026-11-26 12:57:11.101104+00
+44	network	0004_usage_poll_documents	2026-11-26 12:57:11.139944+00
+45	network	0005_outages	2026-11-26 12:57:11.5361+00
+46	network	0006_support_sees_outages	2026-11-26 12:57:11.61502+00
+47	network	0007_outage_notice_in_bangla	2026-11-26 12:57:12.018107+00
+48	customers	0010_subscription_fillfactor	2026-11-26 12:57:12.070242+00
+49	customers	0011_customer_language	2026-11-26 12:57:12.239142+00
+50	customers	0012_package_installation_fee_minimum_term	2026-11-26 12:57:12.262533+00
+51	billing	0006_account_fillfactor	2026-11-26 12:57:12.38365+00
+52	billing	0007_ledger_entry_credit_note_opening_balance	2026-11-26 12:57:12.468126+00
+53	payments	0004_gateway_refund_ledger_entry	2026-11-26 12:57:12.624843+00
+54	billing	0008_reseller_wallets	2026-11-26 12:57:13.451755+00
+55	resellers	0002_reseller_terms_logins_payouts	2026-11-26 12:57:14.215569+00
+56	customers	0012_customer_reseller_name_index	2026-11-26 12:57:14.289974+00
+57	customers	0012_customer_external_ref	2026-11-26 12:57:14.372844+00
+58	customers	0013_merge_external_ref_installation_fee_reseller_index	2026-11-26 12:57:14.373465+00
+59	customers	0014_collectors	2026-11-26 12:57:14.501686+00
+60	customers	0015_cancelled_connection_frees_login	2026-11-26 12:57:14.865522+00
+61	api	0001_initial	2026-11-26 12:57:15.003749+00
+62	api	0002_app_token_expiry	2026-11-26 12:57:15.223734+00
+63	axes	0001_initial	2026-11-26 12:57:15.241662+00
+64	axes	0002_auto_20151217_2044	2026-11-26 12:57:15.295827+00
+65	axes	0003_auto_20160322_0929	2026-11-26 12:57:15.333027+00
+66	axes	0004_auto_20181024_1538	2026-11-26 12:57:15.369591+00
+67	axes	0005_remove_accessattempt_trusted	2026-11-26 12:57:15.383751+00
+68	axes	0006_remove_accesslog_trusted	2026-11-26 12:57:15.392472+00
+69	axes	0007_alter_accessattempt_unique_together	2026-11-26 12:57:15.507065+00
+70	axes	0008_accessfailurelog	2026-11-26 12:57:15.520265+00
+71	axes	0009_add_session_hash	2026-11-26 12:57:15.531196+00
+72	axes	0010_accessattemptexpiration	2026-11-26 12:57:15.541562+00
+73	billing	0008_one_time_charges_credit_notes	2026-11-26 12:57:15.726836+00
+74	billing	0009_merge_charges_wallets	2026-11-26 12:57:15.727718+00
+75	billing	0010_commission_owed_may_carry_a_clawback	2026-11-26 12:57:15.748816+00
+76	billing	0011_subresellers	2026-11-26 12:57:15.958549+00
+77	payments	0004_backdate_payment_permission	2026-11-26 12:57:16.055936+00
+78	payments	0005_grant_backdate_to_managers	2026-11-26 12:57:16.161838+00
+79	payments	0004_payment_received_at_index	2026-11-26 12:57:16.211537+00
+80	payments	0006_merge_refund_entry_backdate_received_index	2026-11-26 12:57:16.21255+00
+81	billing	0010_analytics_indexes	2026-11-26 12:57:16.310138+00
+82	billing	0011_merge_clawback_analytics_indexes	2026-11-26 12:57:16.311841+00
+83	billing	0012_merge_subresellers_analytics	2026-11-26 12:57:16.312538+00
+84	billing	0013_credited_days	2026-11-26 12:57:16.416519+00
+85	billing	0014_line_credit	2026-11-26 12:57:16.515744+00
+86	billing	0015_rent_during_pause	2026-11-26 12:57:16.520759+00
+87	billing	0016_commission_accrues_as_credit_pays	2026-11-26 12:57:16.569556+00
+88	billing	0017_radius_blocked_access	2026-11-26 12:57:16.577498+00
+89	billing	0018_session_log_retention	2026-11-26 12:57:16.585084+00
+90	billing	0019_walletentry_cards	2026-11-26 12:57:16.629268+00
+91	billing	0020_card_guess_limits	2026-11-26 12:57:16.649121+00
+92	billing	0021_card_sale	2026-11-26 12:57:16.656746+00
+93	billing	0022_card_sale_refund	2026-11-26 12:57:16.667113+00
+94	billing	0023_invoice_at_activation	2026-11-26 12:57:16.734673+00
+95	customers	0016_customer_tally	2026-11-26 12:57:17.03573+00
+96	customers	0017_subscription_password_nt_hash	2026-11-26 12:57:17.178127+00
+97	books	0001_initial	2026-11-26 12:57:17.250813+00
+98	books	0002_journal_balanced_append_only	2026-11-26 12:57:17.33357+00
+99	tickets	0001_initial	2026-11-26 12:57:19.258085+00
+100	fieldservice	0001_initial	2026-11-26 12:57:19.343698+00
+101	fieldservice	0002_work_orders_checklists_equipment_sync	2026-11-26 12:57:21.135043+00
+102	fieldservice	0003_equipment_sale_price_and_invoice	2026-11-26 12:57:21.233604+00
+103	churn	0001_prediction	2026-11-26 12:57:21.359824+00
+104	churn	0002_retention	2026-11-26 12:57:22.540638+00
+105	churn	0003_retention_roles	2026-11-26 12:57:22.713553+00
+106	churn	0002_model_train_permission	2026-11-26 12:57:22.72057+00
+107	churn	0004_merge_prediction_retention	2026-11-26 12:57:22.72148+00
+108	churn	0005_usage_window	2026-11-26 12:57:23.202484+00
+109	churn	0006_line_credits_backfill	2026-11-26 12:57:23.365792+00
+110	contracts	0001_contracts_signatures_events	2026-11-26 12:57:24.441178+00
+111	contracts	0002_signed_documents_immutable	2026-11-26 12:57:24.561386+00
+112	contracts	0003_rules_signing_sessions_onsite_evidence	2026-11-26 12:57:25.233512+00
+113	contracts	0004_contract_monthly_net	2026-11-26 12:57:25.827126+00
+114	core	0001_initial	2026-11-26 12:57:25.951913+00
+115	core	0002_audit_append_only_trigger	2026-11-26 12:57:26.091334+00
+116	core	0003_rate_limit_counter	2026-11-26 12:57:26.0979+00
+117	core	0004_webhooks_and_audit_via	2026-11-26 12:57:26.590898+00
+118	core	0005_job_log	2026-11-26 12:57:27.01708+00
+119	dashboard	0001_daily_metric_snapshots	2026-11-26 12:57:27.301776+00
+120	dashboard	0002_efficiency_parts_paused_mrr	2026-11-26 12:57:27.392236+00
+121	tickets	0002_surveys_for_visits	2026-11-26 12:57:28.391377+00
+122	fieldservice	0004_equipment_rental	2026-11-26 12:57:30.361575+00
+123	fieldservice	0005_visit_ratings_are_surveys	2026-11-26 12:57:30.627912+00
+124	fieldservice	0006_remove_workorder_rating	2026-11-26 12:57:31.25923+00
+125	fieldservice	0007_equipment_store_moves	2026-11-26 12:57:31.623332+00
+126	fieldservice	0008_offline_action_times	2026-11-26 12:57:32.080948+00
+127	fieldservice	0009_completion_photos_and_serial	2026-11-26 12:57:32.366042+00
+128	payments	0007_past_payments	2026-11-26 12:57:32.50931+00
+129	imports	0001_import_batches	2026-11-26 12:57:33.352034+00
+130	imports	0002_batch_kind_past_payments	2026-11-26 12:57:33.60711+00
+131	imports	0003_batch_undo_report	2026-11-26 12:57:33.719699+00
+132	network	0008_router_radius	2026-11-26 12:57:34.052906+00
+133	network	0009_router_coa_port_aaa_switch	2026-11-26 12:57:34.315315+00
+134	network	0010_provisioning_disconnect	2026-11-26 12:57:34.427018+00
+135	network	0011_router_require_message_authenticator	2026-11-26 12:57:34.46308+00
+136	notify	0001_initial	2026-11-26 12:57:35.709755+00
+137	notify	0002_message_sealed	2026-11-26 12:57:36.147854+00
+138	payments	0007_cash_handover	2026-11-26 12:57:36.304449+00
+139	payments	0008_grant_cash_handover	2026-11-26 12:57:36.61131+00
+140	payments	0009_merge_past_payments_cash_handover	2026-11-26 12:57:36.616705+00
+141	payments	0010_wallet_method	2026-11-26 12:57:37.372009+00
+142	payments	0011_bkash_gateways_autopay	2026-11-26 12:57:40.415374+00
+143	payments	0012_bkash_paybill_method	2026-11-26 12:57:40.745107+00
+144	payments	0013_nagad_gateway	2026-11-26 12:57:41.020466+00
+145	payments	0014_gateway_reconciliation	2026-11-26 12:57:42.060809+00
+146	payments	0015_prepaid_card_method	2026-11-26 12:57:42.750551+00
+147	payments	0016_card_purchases	2026-11-26 12:57:44.260519+00
+148	payments	0017_queued_payments	2026-11-26 12:57:44.52601+00
+149	radius	0001_initial	2026-11-26 12:57:45.723824+00
+150	radius	0002_authorisation_views	2026-11-26 12:57:45.984538+00
+151	radius	0003_authorisation_functions	2026-11-26 12:57:46.220156+00
+152	radius	0004_auth_attempt_server_error	2026-11-26 12:57:46.321403+00
+153	radius	0005_session_counted_octets	2026-11-26 12:57:46.981034+00
+154	radius	0006_router_clients_notify	2026-11-26 12:57:47.279699+00
+155	radius	0007_hotspot_logins	2026-11-26 12:57:47.655637+00
+156	radius	0008_session_log	2026-11-26 12:57:49.032642+00
+157	radius	0009_session_permissions	2026-11-26 12:57:49.102174+00
+158	radius	0010_postauth_indexes_open_sessions_function	2026-11-26 12:57:50.022607+00
+159	radius	0011_card_login_reasons	2026-11-26 12:57:50.180287+00
+160	radius	0012_router_clients_notify_message_authenticator	2026-11-26 12:57:50.431119+00
+161	radius	0013_postauth_bad_secret	2026-11-26 12:57:50.514402+00
+162	radius	0014_postauth_answer_id	2026-11-26 12:57:50.689455+00
+163	radius	0015_bad_secret_drop	2026-11-26 12:57:51.295621+00
+164	radius	0016_session_log_router_and_start_indexes	2026-11-26 12:57:51.528622+00
+165	resellers	0003_renewal_outbox_low_balance_alert	2026-11-26 12:57:52.224187+00
+166	resellers	0004_reseller_branding	2026-11-26 12:57:53.01337+00
+167	resellers	0005_subresellers	2026-11-26 12:57:54.18183+00
+168	resellers	0006_reseller_card_distributor	2026-11-26 12:57:54.652654+00
+169	sessions	0001_initial	2026-11-26 12:57:54.668265+00
+170	vouchers	0001_initial	2026-11-26 12:57:57.511877+00
+171	vouchers	0002_online_sales_and_remembered_devices	2026-11-26 12:57:58.40461+00
+172	vouchers	0003_batch_generation_in_background	2026-11-26 12:57:59.775329+00
+173	vouchers	0004_recharge_by_card	2026-11-26 12:58:00.980585+00
+174	vouchers	0005_card_login_key_and_sessions	2026-11-26 12:58:01.280858+00
+175	vouchers	0006_hotspot_card_logins	2026-11-26 12:58:01.868574+00
+176	vouchers	0007_wifi_signup	2026-11-26 12:58:02.777778+00
+177	vouchers	0008_wifi_purchase_language	2026-11-26 12:58:02.860325+00
+\.
+
+
+--
+-- Data for Name: django_session; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.django_session (session_key, session_data, expire_date) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fieldservice_checklistitem; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fieldservice_checklistitem (id, label, required, "position", done, done_at, done_by_id, order_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fieldservice_checklisttemplate; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fieldservice_checklisttemplate (id, kind, photos_required, serial_required) FROM stdin;
+1	installation	0	f
+2	repair	0	f
+3	relocation	0	f
+4	disconnection	0	f
+5	collection	0	f
+6	site_survey	0	f
+\.
+
+
+--
+-- Data for Name: fieldservice_checklisttemplateitem; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fieldservice_checklisttemplateitem (id, label, required, "position", template_id) FROM stdin;
+1	Fiber drop run and fixed	t	0	1
+2	ONU installed and powered	t	1	1
+3	Optical power measured	t	2	1
+4	PPPoE login tested with the customer	t	3	1
+5	Wi-Fi name and password set	f	4	1
+6	Fault found	t	0	2
+7	Drop cable / splice checked	t	1	2
+8	Connection tested online	t	2	2
+9	Old point disconnected	t	0	3
+10	New drop run	t	1	3
+11	Connection tested online	t	2	3
+12	Line disconnected at the box	t	0	4
+13	Equipment collected	t	0	5
+14	Condition noted	f	1	5
+15	Nearest box located	t	0	6
+16	Cable run estimated	t	1	6
+17	Photos taken	f	2	6
+\.
+
+
+--
+-- Data for Name: fieldservice_equipmentitem; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fieldservice_equipmentitem (id, serial, status, updated_at, branch_id, customer_id, technician_id, model_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fieldservice_equipmentmodel; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fieldservice_equipmentmodel (id, name, category, serial_tracked, sale_price, rental_price) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fieldservice_equipmentmovement; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fieldservice_equipmentmovement (id, at, from_status, to_status, note, actor_id, customer_id, item_id, order_id, invoice_id, technician_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fieldservice_equipmentrental; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fieldservice_equipmentrental (id, monthly_price, started_on, ended_on, customer_id, item_id, order_id, subscription_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fieldservice_equipmentrentalcharge; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fieldservice_equipmentrentalcharge (id, first_day, last_day, withdrawn, charge_id, credit_note_id, rental_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fieldservice_syncoperation; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fieldservice_syncoperation (uuid, kind, payload, ok, result, created_at, replays, technician_id, order_id, client_at, done_at) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fieldservice_workorder; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fieldservice_workorder (id, kind, priority, status, source, contact_name, contact_phone, address, latitude, longitude, description, window_start, window_end, scheduled_start, duration_minutes, travel_started_at, arrived_at, arrival_latitude, arrival_longitude, arrival_accuracy_m, arrival_without_gps, onu_power_dbm, speed_down_mbps, speed_up_mbps, signer_name, signature, signature_sha256, signed_at, completed_at, outcome_reason, override_reason, created_at, updated_at, area_id, branch_id, created_by_id, customer_id, lead_id, override_by_id, subscription_id, technician_id, ticket_id, survey_id, photos_required, serial_required) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fieldservice_workorderevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fieldservice_workorderevent (id, at, action, from_status, to_status, message, actor_id, order_id, received_at) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fieldservice_workorderphoto; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fieldservice_workorderphoto (id, client_uuid, image, sha256, size, width, height, caption, created_at, order_id, uploaded_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: imports_importbatch; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.imports_importbatch (id, source, status, file_name, headers, mapping, profile_packages, cutover_date, activate, total_rows, error_rows, to_create, to_update, processed_rows, created_count, updated_count, failure, report, created_at, started_at, finished_at, undone_at, created_by_id, router_id, undone_by_id, profile_id, kind, undo_report) FROM stdin;
+\.
+
+
+--
+-- Data for Name: imports_importprofile; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.imports_importprofile (id, name, mapping, updated_at, created_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: imports_importrow; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.imports_importrow (id, line, data, "values", errors, action, done, previous, batch_id, customer_id, opening_entry_id, subscription_id, past_payment_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: network_driftreport; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.network_driftreport (id, started_at, finished_at, status, checked, repairs, orphans, skipped, error, requested_by_id, router_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: network_fupstate; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.network_fupstate (subscription_id, cycle_start, cycle_end, cap_bytes, used_bytes, warned_80_at, warned_95_at, throttled_at, lifted_at, lift_reason, updated_at, lifted_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: network_outage; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.network_outage (id, title, description, status, started_at, estimated_restoration_at, restored_at, restoration_note, affected_customers, declared_at, created_at, declared_by_id, down_period_id, description_bn, restoration_note_bn, title_bn) FROM stdin;
+\.
+
+
+--
+-- Data for Name: network_outage_areas; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.network_outage_areas (id, outage_id, area_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: network_outage_routers; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.network_outage_routers (id, outage_id, router_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: network_outagebroadcast; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.network_outagebroadcast (id, event, occurrence, status, recipients, queued, created_at, finished_at, outage_id, update_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: network_outageupdate; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.network_outageupdate (id, message, estimated_restoration_at, created_at, created_by_id, outage_id, message_bn) FROM stdin;
+\.
+
+
+--
+-- Data for Name: network_provisioningtask; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.network_provisioningtask (id, key, action, desired, status, attempts, next_attempt_at, last_error, result, created_at, applied_at, created_by_id, router_id, subscription_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: network_router; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.network_router (id, name, host, api_port, is_active, branch_id, active_sessions, board_name, cpu_load, identity, is_online, last_checked_at, last_error, last_seen_at, outbox_lease_until, outbox_retry_at, password, provision_hotspot, provision_pppoe, provision_static, routeros_version, ssl_port, suspended_address_list, suspension_method, unreachable_count, uptime_seconds, use_ssl, username, aaa_mode, radius_secret, radius_coa_port, radius_require_message_authenticator) FROM stdin;
+\.
+
+
+--
+-- Data for Name: network_router_areas; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.network_router_areas (id, router_id, area_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: network_routerdownperiod; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.network_routerdownperiod (id, started_at, ended_at, error, router_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: network_usagedaily; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.network_usagedaily (id, day, upload_bytes, download_bytes, subscription_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: network_usagehourly; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.network_usagehourly (id, hour, upload_bytes, download_bytes, subscription_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: network_usagepoll; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.network_usagepoll (router_id, polled_at, succeeded_at, router_uptime_seconds, counters, resets, duration_ms, error, lease_until, baselines, sessions) FROM stdin;
+\.
+
+
+--
+-- Data for Name: network_usagesample; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.network_usagesample (id, taken_at, upload_bytes, download_bytes, router_id, subscription_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: notify_message; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.notify_message (id, channel, event, language, "to", subject, body, payload, status, attempts, next_attempt_at, last_error, backend, provider_message_id, object_id, idempotency_key, created_at, updated_at, sent_at, content_type_id, customer_id, template_id, sealed) FROM stdin;
+\.
+
+
+--
+-- Data for Name: notify_messagetemplate; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.notify_messagetemplate (id, event, channel, language, subject, body, whatsapp_template_name, whatsapp_template_params, active, updated_at, updated_by_id) FROM stdin;
+1	invoice_issued	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 12:58:03.54366+00	\N
+2	invoice_issued	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 12:58:03.543693+00	\N
+3	invoice_issued	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 12:58:03.543705+00	\N
+4	invoice_issued	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 12:58:03.543717+00	\N
+5	invoice_issued	email	en	Invoice {{ invoice_number }} from {{ isp_name }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} for {{ amount }} was issued on {{ issue_date }}.\n{% if amount_due %}Amount due: {{ amount_due }}, payable by {{ due_date }}.{% else %}It has been paid from your account credit.{% endif %}\n\nAccount number: {{ account_number }}\nYour invoices and receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.543728+00	\N
+6	invoice_issued	email	bn	{{ isp_name }} থেকে বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\n{{ issue_date }} তারিখে আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু করা হয়েছে।\n{% if amount_due %}পরিশোধযোগ্য: {{ amount_due }}, শেষ তারিখ {{ due_date }}।{% else %}এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধ করা হয়েছে।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\nআপনার বিল ও রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.54374+00	\N
+7	payment_received	sms	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 12:58:03.543752+00	\N
+8	payment_received	sms	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 12:58:03.543763+00	\N
+9	payment_received	whatsapp	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 12:58:03.543774+00	\N
+10	payment_received	whatsapp	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 12:58:03.543785+00	\N
+11	payment_received	email	en	Receipt {{ receipt_number }}: {{ amount }} received	Dear {{ customer_name }},\n\nThank you: we received {{ amount }} by {{ payment_method }} on {{ payment_date }}.\nReceipt number: {{ receipt_number }}\n{% if amount_due %}Still due on your account: {{ amount_due }}.{% else %}Nothing is due on your account.{% endif %}{% if paid_through %}\nYour connection is paid through {{ paid_through }}.{% endif %}\n\nYour receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.543796+00	\N
+12	payment_received	email	bn	রসিদ {{ receipt_number }}: {{ amount }} গৃহীত	প্রিয় {{ customer_name }},\n\nধন্যবাদ: {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি।\nরসিদ নম্বর: {{ receipt_number }}\n{% if amount_due %}আপনার অ্যাকাউন্টে এখনও বকেয়া: {{ amount_due }}।{% else %}আপনার অ্যাকাউন্টে কোনো বকেয়া নেই।{% endif %}{% if paid_through %}\nআপনার সংযোগ {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআপনার রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.543807+00	\N
+13	due_reminder	sms	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 12:58:03.543817+00	\N
+14	due_reminder	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 12:58:03.543828+00	\N
+15	due_reminder	whatsapp	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 12:58:03.543839+00	\N
+16	due_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 12:58:03.54385+00	\N
+17	due_reminder	email	en	Reminder: {{ amount_due }} due on {{ due_date }}	Dear {{ customer_name }},\n\nThis is a friendly reminder that {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }}, in {{ days_left }} days.\nPlease pay on time to keep your connection running.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.543861+00	\N
+18	due_reminder	email	bn	স্মরণ: {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন	প্রিয় {{ customer_name }},\n\nস্মরণ করিয়ে দিচ্ছি, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }}, আর {{ days_left }} দিন বাকি।\nসংযোগ চালু রাখতে অনুগ্রহ করে সময়মতো পরিশোধ করুন।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.543873+00	\N
+19	overdue	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 12:58:03.543885+00	\N
+20	overdue	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 12:58:03.543896+00	\N
+21	overdue	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 12:58:03.543907+00	\N
+22	overdue	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 12:58:03.543918+00	\N
+23	overdue	email	en	Overdue: invoice {{ invoice_number }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} was due on {{ due_date }} and {{ amount_due }} is still unpaid.\nPlease pay as soon as possible: unpaid connections are suspended after the grace period.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.543929+00	\N
+24	overdue	email	bn	বকেয়া: বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\nবিল {{ invoice_number }} পরিশোধের তারিখ ছিল {{ due_date }}; এখনও {{ amount_due }} বকেয়া।\nঅনুগ্রহ করে যত দ্রুত সম্ভব পরিশোধ করুন: নির্ধারিত সময়ের পর অপরিশোধিত সংযোগ বন্ধ করা হয়।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.54394+00	\N
+25	suspended	sms	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.543969+00	\N
+26	suspended	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.54398+00	\N
+27	suspended	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.543991+00	\N
+28	suspended	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544004+00	\N
+29	suspended	email	en	Your connection {{ login }} is suspended	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has been suspended.\n{% if non_payment %}The reason is an unpaid balance of {{ amount_due }}. It is reconnected automatically as soon as your payment is received.{% else %}Reason: {{ suspension_reason }}.{% endif %}\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544015+00	\N
+30	suspended	email	bn	আপনার সংযোগ {{ login }} বন্ধ করা হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) সাময়িকভাবে বন্ধ করা হয়েছে।\n{% if non_payment %}কারণ: {{ amount_due }} বকেয়া। পেমেন্ট পাওয়ামাত্র সংযোগ স্বয়ংক্রিয়ভাবে চালু হবে।{% else %}কারণ: {{ suspension_reason }}।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544026+00	\N
+31	reactivated	sms	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 12:58:03.544037+00	\N
+32	reactivated	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 12:58:03.544048+00	\N
+33	reactivated	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 12:58:03.544059+00	\N
+34	reactivated	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 12:58:03.544071+00	\N
+35	reactivated	email	en	Your connection {{ login }} is active again	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %}\nIt is paid through {{ paid_through }}.{% endif %}\n\nThank you for staying with us.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544082+00	\N
+36	reactivated	email	bn	আপনার সংযোগ {{ login }} আবার চালু হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %}\nএটি {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআমাদের সাথে থাকার জন্য ধন্যবাদ।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544093+00	\N
+37	package_change_decided	sms	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544104+00	\N
+38	package_change_decided	sms	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544115+00	\N
+39	package_change_decided	whatsapp	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544126+00	\N
+40	package_change_decided	whatsapp	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544136+00	\N
+41	package_change_decided	email	en	Package change {% if approved %}approved{% else %}not approved{% endif %}	Dear {{ customer_name }},\n\nYour request to change from {{ old_package }} to {{ new_package }} has {% if approved %}been approved.{% if effective_date %} The new package starts on {{ effective_date }}.{% endif %}{% else %}not been approved.{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544147+00	\N
+42	package_change_decided	email	bn	প্যাকেজ পরিবর্তন {% if approved %}অনুমোদিত{% else %}অনুমোদিত হয়নি{% endif %}	প্রিয় {{ customer_name }},\n\n{{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের আপনার অনুরোধ {% if approved %}অনুমোদিত হয়েছে।{% if effective_date %} নতুন প্যাকেজ {{ effective_date }} থেকে চালু হবে।{% endif %}{% else %}অনুমোদিত হয়নি।{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544158+00	\N
+43	one_time_code	sms	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 12:58:03.544169+00	\N
+44	one_time_code	sms	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 12:58:03.54418+00	\N
+45	one_time_code	whatsapp	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 12:58:03.54419+00	\N
+46	one_time_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 12:58:03.544201+00	\N
+47	one_time_code	email	en	Your {{ isp_name }} code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\nIf you did not ask for it, ignore this message; nothing changes without the code.\n\n{{ isp_name }}			t	2026-11-26 12:58:03.544212+00	\N
+48	one_time_code	email	bn	আপনার {{ isp_name }} কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\nআপনি না চেয়ে থাকলে এই বার্তাটি উপেক্ষা করুন; কোড ছাড়া কিছুই বদলাবে না।\n\n{{ isp_name }}			t	2026-11-26 12:58:03.544223+00	\N
+49	job_late	sms	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 12:58:03.544234+00	\N
+50	job_late	sms	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 12:58:03.544245+00	\N
+51	job_late	whatsapp	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 12:58:03.544255+00	\N
+52	job_late	whatsapp	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 12:58:03.544266+00	\N
+53	job_late	email	en	Job {{ job_name }} did not run	The periodic job {{ job_name }} has had no successful run for more than {{ late_hours }} hours.\nLast success: {% if last_success %}{{ last_success }}{% else %}never{% endif %}\n{% if last_error %}Last error: {{ last_error }}\n{% endif %}\nThe job log and "Run again": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 12:58:03.544277+00	\N
+54	job_late	email	bn	{{ job_name }} কাজটি চলেনি	নিয়মিত কাজ {{ job_name }} {{ late_hours }} ঘণ্টার বেশি সময় সফলভাবে চলেনি।\nশেষ সফল: {% if last_success %}{{ last_success }}{% else %}কখনও নয়{% endif %}\n{% if last_error %}শেষ ত্রুটি: {{ last_error }}\n{% endif %}\nকাজের লগ ও "আবার চালান": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 12:58:03.544288+00	\N
+55	autopay_upcoming	sms	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 12:58:03.544299+00	\N
+56	autopay_upcoming	sms	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 12:58:03.54431+00	\N
+57	autopay_upcoming	whatsapp	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 12:58:03.544321+00	\N
+58	autopay_upcoming	whatsapp	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 12:58:03.544331+00	\N
+59	autopay_upcoming	email	en	Auto-pay: {{ amount }} on {{ charge_date }}	Dear {{ customer_name }},\n\nOn {{ charge_date }} auto-pay will charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}.\nYou can turn auto-pay off in the portal.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544343+00	\N
+60	autopay_upcoming	email	bn	অটো-পে: {{ charge_date }} তারিখে {{ amount }}	প্রিয় {{ customer_name }},\n\n{{ charge_date }} তারিখে অটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটবে।\nপোর্টাল থেকে অটো-পে বন্ধ করতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544354+00	\N
+61	autopay_failed	sms	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544365+00	\N
+62	autopay_failed	sms	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544376+00	\N
+63	autopay_failed	whatsapp	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544387+00	\N
+64	autopay_failed	whatsapp	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544398+00	\N
+65	autopay_failed	email	en	Auto-pay failed for {{ invoice_number }}	Dear {{ customer_name }},\n\nAuto-pay could not charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}: {{ reason }}. We have stopped trying.\nPlease pay in the portal: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544409+00	\N
+66	autopay_failed	email	bn	{{ invoice_number }}-এর অটো-পে ব্যর্থ হয়েছে	প্রিয় {{ customer_name }},\n\nঅটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটতে পারেনি: {{ reason }}। আমরা আর চেষ্টা করছি না।\nপোর্টালে পরিশোধ করুন: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544421+00	\N
+67	usage_warning	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544432+00	\N
+68	usage_warning	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544442+00	\N
+69	usage_warning	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544452+00	\N
+70	usage_warning	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544463+00	\N
+71	usage_warning	email	en	{{ percent }}% of your data used on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, {{ percent }}% of its {{ cap_gb }} GB fair-usage allowance for the cycle ending {{ cycle_end }}.\n{% if fup_speed %}Once the allowance is used up the speed is reduced to {{ fup_speed }} until the cycle ends.\n{% endif %}\nYour usage, day by day: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544473+00	\N
+72	usage_warning	email	bn	{{ login }}: ডেটার {{ percent }}% ব্যবহার হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের {{ cap_gb }} GB-এর মধ্যে {{ used_gb }} GB ({{ percent }}%) ব্যবহার করেছে।\n{% if fup_speed %}সীমা শেষ হলে চক্রের বাকি সময় গতি {{ fup_speed }} থাকবে।\n{% endif %}\nদিনভিত্তিক ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544484+00	\N
+73	usage_fup_throttled	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 12:58:03.544495+00	\N
+74	usage_fup_throttled	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 12:58:03.544506+00	\N
+75	usage_fup_throttled	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 12:58:03.544516+00	\N
+76	usage_fup_throttled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 12:58:03.544527+00	\N
+77	usage_fup_throttled	email	en	Data cap reached on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, its whole {{ cap_gb }} GB allowance for the cycle ending {{ cycle_end }}. Until then it runs at {{ fup_speed }}; the full speed returns when the next cycle starts.\n\nYour usage: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544537+00	\N
+78	usage_fup_throttled	email	bn	{{ login }}: ডেটা সীমা শেষ	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের পুরো {{ cap_gb }} GB ({{ used_gb }} GB) ব্যবহার করেছে। চক্র শেষ হওয়া পর্যন্ত গতি {{ fup_speed }}; পরের চক্রে পূর্ণ গতি ফিরবে।\n\nআপনার ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544549+00	\N
+79	outage_declared	sms	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 12:58:03.544559+00	\N
+80	outage_declared	sms	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 12:58:03.54457+00	\N
+81	outage_declared	whatsapp	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 12:58:03.544581+00	\N
+82	outage_declared	whatsapp	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 12:58:03.544591+00	\N
+83	outage_declared	email	en	Service interruption: {{ outage_title }}	Dear {{ customer_name }},\n\nInternet service in your area is interrupted since {{ outage_started }}: {{ outage_title }}.\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nWe expect service back by {{ estimated_restoration }}.\n{% endif %}\nOur team is working on it and we will tell you when it is restored. You do not need to raise a ticket.\nStatus: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544601+00	\N
+84	outage_declared	email	bn	সেবা বিঘ্নিত: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_started }} থেকে আপনার এলাকায় ইন্টারনেট সেবা বিঘ্নিত: {{ outage_title }}।\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nআনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে।\n{% endif %}\nআমাদের দল কাজ করছে; সেবা ফিরলে আমরা জানাব। আলাদা অভিযোগ করার দরকার নেই।\nঅবস্থা: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544612+00	\N
+85	outage_update	sms	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544622+00	\N
+86	outage_update	sms	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544633+00	\N
+87	outage_update	whatsapp	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544643+00	\N
+88	outage_update	whatsapp	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544653+00	\N
+89	outage_update	email	en	Update: {{ outage_title }}	Dear {{ customer_name }},\n\nAn update on the service interruption "{{ outage_title }}":\n\n{{ update_message }}\n{% if estimated_restoration %}\nWe now expect service back by {{ estimated_restoration }}.\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544664+00	\N
+90	outage_update	email	bn	হালনাগাদ: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n"{{ outage_title }}" সেবা বিঘ্ন সম্পর্কে হালনাগাদ:\n\n{{ update_message }}\n{% if estimated_restoration %}\nএখন আনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে বলে আশা করছি।\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544675+00	\N
+91	outage_restored	sms	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 12:58:03.544686+00	\N
+92	outage_restored	sms	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 12:58:03.544697+00	\N
+93	outage_restored	whatsapp	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 12:58:03.544707+00	\N
+94	outage_restored	whatsapp	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 12:58:03.544719+00	\N
+95	outage_restored	email	en	Service restored: {{ outage_title }}	Dear {{ customer_name }},\n\nService is restored since {{ restored_at }} after {{ outage_duration }} ({{ outage_title }}).\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nIf you are still offline, please restart your router; if that does not help, raise a ticket: {{ portal_url }}\n\nThank you for your patience.\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544729+00	\N
+96	outage_restored	email	bn	সেবা চালু হয়েছে: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_duration }} পর {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})।\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nএখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন; তাতেও না হলে অভিযোগ করুন: {{ portal_url }}\n\nধৈর্যের জন্য ধন্যবাদ।\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.54474+00	\N
+97	ticket_replied	sms	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.54475+00	\N
+98	ticket_replied	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544761+00	\N
+99	ticket_replied	whatsapp	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544771+00	\N
+100	ticket_replied	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544782+00	\N
+101	ticket_replied	email	en	Re: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\n{{ reply }}\n\nRead and answer on the portal: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544793+00	\N
+102	ticket_replied	email	bn	উত্তর: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\n{{ reply }}\n\nপোর্টালে দেখুন ও উত্তর দিন: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544804+00	\N
+103	ticket_resolved	sms	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544814+00	\N
+104	ticket_resolved	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544825+00	\N
+105	ticket_resolved	whatsapp	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544835+00	\N
+106	ticket_resolved	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544846+00	\N
+107	ticket_resolved	email	en	Resolved: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\nYour ticket {{ ticket_number }} ({{ ticket_subject }}) is resolved.\nPlease tell us how we did — one to five stars and a comment if you like: {{ ticket_url }}\nIf the problem is back, you can reopen the ticket from the same page.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544856+00	\N
+108	ticket_resolved	email	bn	সমাধান হয়েছে: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\nআপনার টিকিট {{ ticket_number }} ({{ ticket_subject }}) সমাধান হয়েছে।\nআমাদের সেবা কেমন ছিল জানাতে এক থেকে পাঁচ তারকা দিন: {{ ticket_url }}\nসমস্যা আবার হলে একই পাতা থেকে টিকিটটি আবার খুলতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544867+00	\N
+109	ticket_sla_warning	sms	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 12:58:03.544877+00	\N
+110	ticket_sla_warning	sms	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 12:58:03.544888+00	\N
+111	ticket_sla_warning	whatsapp	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 12:58:03.544898+00	\N
+112	ticket_sla_warning	whatsapp	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 12:58:03.544909+00	\N
+113	ticket_sla_warning	email	en	SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}	The {{ deadline_kind }} deadline of ticket {{ ticket_number }} ({{ ticket_subject }}) passes at {{ deadline }}.\nCustomer: {{ customer_name }} ({{ account_number }})\nAssignee: {% if assignee_name %}{{ assignee_name }}{% else %}nobody yet{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 12:58:03.54492+00	\N
+114	ticket_sla_warning	email	bn	SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}	টিকিট {{ ticket_number }} ({{ ticket_subject }})-এর {{ deadline_kind }} সময়সীমা {{ deadline }}-এ শেষ হবে।\nগ্রাহক: {{ customer_name }} ({{ account_number }})\nদায়িত্বে: {% if assignee_name %}{{ assignee_name }}{% else %}এখনও কেউ নয়{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 12:58:03.54493+00	\N
+115	fieldservice_visit_scheduled	sms	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 12:58:03.544941+00	\N
+116	fieldservice_visit_scheduled	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 12:58:03.544961+00	\N
+117	fieldservice_visit_scheduled	whatsapp	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 12:58:03.544971+00	\N
+118	fieldservice_visit_scheduled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 12:58:03.544982+00	\N
+119	fieldservice_visit_scheduled	email	en	Visit scheduled: {{ visit_time }}	Dear {{ customer_name }},\n\nYour {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }}. Our technician {{ technician_name }} will come.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544993+00	\N
+120	fieldservice_visit_scheduled	email	bn	ভিজিট নির্ধারিত: {{ visit_time }}	প্রিয় {{ customer_name }},\n\nআপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত। আমাদের টেকনিশিয়ান {{ technician_name }} আসবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.545004+00	\N
+121	fieldservice_technician_en_route	sms	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 12:58:03.545014+00	\N
+122	fieldservice_technician_en_route	sms	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 12:58:03.545024+00	\N
+123	fieldservice_technician_en_route	whatsapp	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 12:58:03.545035+00	\N
+124	fieldservice_technician_en_route	whatsapp	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 12:58:03.545046+00	\N
+125	fieldservice_technician_en_route	email	en	Your technician is on the way	Dear {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }} ({{ order_number }}).\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.545057+00	\N
+126	fieldservice_technician_en_route	email	bn	টেকনিশিয়ান রওনা হয়েছেন	প্রিয় {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }} ({{ order_number }})-এর জন্য রওনা হয়েছেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.545068+00	\N
+127	fieldservice_technician_assigned	sms	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 12:58:03.545078+00	\N
+128	fieldservice_technician_assigned	sms	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 12:58:03.545089+00	\N
+129	fieldservice_technician_assigned	whatsapp	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 12:58:03.545099+00	\N
+130	fieldservice_technician_assigned	whatsapp	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 12:58:03.545109+00	\N
+131	fieldservice_technician_assigned	email	en	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.54512+00	\N
+132	fieldservice_technician_assigned	email	bn	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.54513+00	\N
+133	reseller_wallet_low	sms	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 12:58:03.545141+00	\N
+134	reseller_wallet_low	sms	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 12:58:03.545151+00	\N
+135	reseller_wallet_low	whatsapp	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 12:58:03.545161+00	\N
+136	reseller_wallet_low	whatsapp	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 12:58:03.545171+00	\N
+137	reseller_wallet_low	email	en	{{ reseller_name }}: wallet balance {{ balance }}	{{ reseller_name }},\n\nYour wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit limit in use){% endif %}. You can renew customers for {{ available }} more.\nPlease top up your wallet.\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545181+00	\N
+138	reseller_wallet_low	email	bn	{{ reseller_name }}: ওয়ালেটের ব্যালান্স {{ balance }}	{{ reseller_name }},\n\nআপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিট সীমার {{ credit_used }}% ব্যবহৃত){% endif %}। আর {{ available }} পর্যন্ত গ্রাহক রিনিউ করতে পারবেন।\nঅনুগ্রহ করে ওয়ালেট টপ-আপ করুন।\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545192+00	\N
+139	contract_sent	sms	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.545202+00	\N
+140	contract_sent	sms	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.545213+00	\N
+141	contract_sent	whatsapp	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.545223+00	\N
+142	contract_sent	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.545233+00	\N
+143	contract_sent	email	en	Please sign your contract {{ contract_number }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} is ready. Read and sign it on the portal: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545244+00	\N
+144	contract_sent	email	bn	অনুগ্রহ করে আপনার চুক্তি {{ contract_number }} স্বাক্ষর করুন	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} প্রস্তুত। পোর্টালে পড়ুন ও স্বাক্ষর করুন: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545255+00	\N
+145	contract_renewal_reminder	sms	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.545265+00	\N
+146	contract_renewal_reminder	sms	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.545275+00	\N
+147	contract_renewal_reminder	whatsapp	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.545285+00	\N
+148	contract_renewal_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.545296+00	\N
+149	contract_renewal_reminder	email	en	Your contract {{ contract_number }} ends on {{ end_date }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} ends on {{ end_date }}. Renews itself: {{ auto_renewal }}.\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545307+00	\N
+150	contract_renewal_reminder	email	bn	আপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}। স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }}।\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545318+00	\N
+151	retention_message	sms	en		{{ message }} - {{ isp_name }}			t	2026-11-26 12:58:03.545329+00	\N
+152	retention_message	sms	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 12:58:03.545339+00	\N
+153	retention_message	whatsapp	en		{{ message }} - {{ isp_name }}			t	2026-11-26 12:58:03.545349+00	\N
+154	retention_message	whatsapp	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 12:58:03.54536+00	\N
+155	retention_message	email	en	A message from {{ isp_name }}	Dear {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 12:58:03.54537+00	\N
+156	retention_message	email	bn	{{ isp_name }}-এর বার্তা	প্রিয় {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545381+00	\N
+157	wifi_signup_code	sms	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 12:58:03.545392+00	\N
+158	wifi_signup_code	sms	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 12:58:03.545402+00	\N
+159	wifi_signup_code	whatsapp	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 12:58:03.545413+00	\N
+160	wifi_signup_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 12:58:03.545423+00	\N
+161	wifi_signup_code	email	en	Your {{ isp_name }} Wi-Fi code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545434+00	\N
+162	wifi_signup_code	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545444+00	\N
+163	wifi_card_bought	sms	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 12:58:03.545455+00	\N
+164	wifi_card_bought	sms	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 12:58:03.545465+00	\N
+165	wifi_card_bought	whatsapp	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 12:58:03.545476+00	\N
+166	wifi_card_bought	whatsapp	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 12:58:03.545487+00	\N
+167	wifi_card_bought	email	en	Your {{ isp_name }} Wi-Fi code: {{ card_code }}	{{ plan }} at {{ zone }}: code {{ card_code }}, valid until {{ valid_until }}.\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545497+00	\N
+168	wifi_card_bought	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ card_code }}	{{ plan }} ({{ zone }}): কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত।\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545507+00	\N
+\.
+
+
+--
+-- Data for Name: notify_notificationpreference; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.notify_notificationpreference (id, event, sms, whatsapp, email, updated_at, customer_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_autopay; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_autopay (id, enabled, updated_at, customer_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_autopayattempt; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_autopayattempt (id, status, tries, next_try_on, claimed_by, claimed_at, last_result, notified_before, created_at, updated_at, customer_id, gateway_payment_id, invoice_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_autopayrun; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_autopayrun (id, day, worker, started_at, finished_at, counts) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_bkashagreement; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_bkashagreement (id, link_payment_id, agreement_id, wallet_masked, status, is_primary, created_at, linked_at, removed_at, customer_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_bkashsettings; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_bkashsettings (id, enabled, app_key, app_secret, username, password, base_url, fee_percent, fee_passed, updated_at, updated_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_bkashsettings_branches; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_bkashsettings_branches (id, bkashsettings_id, branch_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_cashhandover; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_cashhandover (id, amount, handed_over_at, note, created_at, branch_id, collector_id, received_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_gatewayevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_gatewayevent (id, kind, outcome, data, at, gateway_payment_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_gatewaypayment; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_gatewaypayment (id, tran_id, amount, currency, purpose, months, status, status_reason, sessionkey, gateway_url, val_id, bank_tran_id, card_type, method, risk_level, risk_title, created_at, paid_at, last_queried_at, customer_id, payment_id, reviewed_by_id, fee, fee_entry_id, fee_passed, gateway, agreement_id, card_sale_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_gatewaypayment_invoices; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_gatewaypayment_invoices (id, gatewaypayment_id, invoice_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_gatewayrefund; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_gatewayrefund (id, amount, reason, refe_id, refund_ref_id, status, requested_at, finished_at, last_polled_at, gateway_payment_id, requested_by_id, ledger_entry_id, request_key) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_gatewaysettings; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_gatewaysettings (id, enabled, store_id, store_password, base_url, updated_at, updated_by_id, fee_passed, fee_percent) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_gatewaysettings_branches; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_gatewaysettings_branches (id, gatewaysettings_id, branch_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_gatewaystatement; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_gatewaystatement (id, gateway, day, filename, sha256, uploaded_at, uploaded_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_gatewaystatementline; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_gatewaystatementline (id, txn_id, kind, at, amount, fee, reference, statement_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_nagadsettings; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_nagadsettings (id, enabled, merchant_id, merchant_number, merchant_private_key, nagad_public_key, base_url, fee_percent, fee_passed, updated_at, updated_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_nagadsettings_branches; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_nagadsettings_branches (id, nagadsettings_id, branch_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_pastpayment; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_pastpayment (id, paid_on, amount, method, reference, note, imported_at, customer_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_payment; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_payment (id, amount, method, reference, status, receipt_number, received_at, idempotency_key, note, reversal_reason, reversed_at, created_at, customer_id, received_by_id, reseller_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_queuedpayment; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_queuedpayment (id, idempotency_key, amount, method, reference, received_at, note, refusal, queued_at, customer_id, payment_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_reconciliationitem; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_reconciliationitem (id, gateway, day, key, kind, txn_id, our_amount, gateway_amount, gateway_fee, gateway_at, statement_kind, reference, detail, resolution, resolved_at, note, updated_at, gateway_payment_id, payment_id, resolved_by_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: payments_reconciliationrun; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_reconciliationrun (id, gateway, day, started_at, finished_at, counts, started_by_id, statement_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: radius_bad_secret_drop; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.radius_bad_secret_drop (router_id, drops, first_at, last_at) FROM stdin;
+\.
+
+
+--
+-- Data for Name: radius_packageradius; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.radius_packageradius (package_id, burst_download_mbps, burst_upload_mbps, burst_threshold_percent, burst_time_seconds, pool, address_list, simultaneous_use) FROM stdin;
+\.
+
+
+--
+-- Data for Name: radius_postauth; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.radius_postauth (id, username, accepted, reason, walled_garden, callingstationid, authdate, router_id, subscription_id, answer_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: radius_radacct; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.radius_radacct (radacctid, acctsessionid, acctuniqueid, username, realm, nasipaddress, nasportid, nasporttype, acctstarttime, acctupdatetime, acctstoptime, acctinterval, acctsessiontime, acctauthentic, connectinfo_start, connectinfo_stop, acctinputoctets, acctoutputoctets, calledstationid, callingstationid, acctterminatecause, servicetype, framedprotocol, framedipaddress, router_id, subscription_id, counted_input_octets, counted_output_octets) FROM stdin;
+\.
+
+
+--
+-- Data for Name: radius_session_log_default; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.radius_session_log_default (radacctid, acctsessionid, acctuniqueid, username, nasipaddress, nasportid, acctstarttime, acctstoptime, acctsessiontime, acctinputoctets, acctoutputoctets, calledstationid, callingstationid, acctterminatecause, framedipaddress, customer_id, router_id, subscription_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: radius_session_log_p202610; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.radius_session_log_p202610 (radacctid, acctsessionid, acctuniqueid, username, nasipaddress, nasportid, acctstarttime, acctstoptime, acctsessiontime, acctinputoctets, acctoutputoctets, calledstationid, callingstationid, acctterminatecause, framedipaddress, customer_id, router_id, subscription_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: radius_session_log_p202611; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.radius_session_log_p202611 (radacctid, acctsessionid, acctuniqueid, username, nasipaddress, nasportid, acctstarttime, acctstoptime, acctsessiontime, acctinputoctets, acctoutputoctets, calledstationid, callingstationid, acctterminatecause, framedipaddress, customer_id, router_id, subscription_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: radius_session_log_p202612; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.radius_session_log_p202612 (radacctid, acctsessionid, acctuniqueid, username, nasipaddress, nasportid, acctstarttime, acctstoptime, acctsessiontime, acctinputoctets, acctoutputoctets, calledstationid, callingstationid, acctterminatecause, framedipaddress, customer_id, router_id, subscription_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: radius_session_log_p202701; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.radius_session_log_p202701 (radacctid, acctsessionid, acctuniqueid, username, nasipaddress, nasportid, acctstarttime, acctstoptime, acctsessiontime, acctinputoctets, acctoutputoctets, calledstationid, callingstationid, acctterminatecause, framedipaddress, customer_id, router_id, subscription_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: radius_session_log_p202702; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.radius_session_log_p202702 (radacctid, acctsessionid, acctuniqueid, username, nasipaddress, nasportid, acctstarttime, acctstoptime, acctsessiontime, acctinputoctets, acctoutputoctets, calledstationid, callingstationid, acctterminatecause, framedipaddress, customer_id, router_id, subscription_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: resellers_commissionrule; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.resellers_commissionrule (id, percent, months, min_active_customers, package_id, reseller_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: resellers_commissionstatement; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.resellers_commissionstatement (id, period, accrued, margin, clawed_back, paid_out, closed_at, closed_by_id, reseller_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: resellers_payout; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.resellers_payout (id, amount, status, note, requested_at, decided_at, decision_note, decided_by_id, entry_id, requested_by_id, reseller_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: resellers_renewal; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.resellers_renewal (id, period_start, period_end, price, idempotency_key, status, attempts, last_error, created_at, settled_at, created_by_id, entry_id, invoice_id, payment_id, reseller_id, subscription_id, parent_entry_id, parent_price) FROM stdin;
+\.
+
+
+--
+-- Data for Name: resellers_reseller; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.resellers_reseller (id, name, phone, is_active, created_at, branch_id, user_id, address, contact_person, email, model, low_balance_alert, brand_on_documents, logo, sms_sender_id, parent_id, card_commission_percent, kind) FROM stdin;
+\.
+
+
+--
+-- Data for Name: resellers_reseller_areas; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.resellers_reseller_areas (id, reseller_id, area_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: resellers_resellerlogin; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.resellers_resellerlogin (id, role, created_at, reseller_id, user_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: resellers_resellerpackage; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.resellers_resellerpackage (id, price, package_id, reseller_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: tickets_holiday; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.tickets_holiday (id, date, name) FROM stdin;
+\.
+
+
+--
+-- Data for Name: tickets_slapolicy; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.tickets_slapolicy (id, priority, category, response_minutes, resolution_minutes) FROM stdin;
+1	urgent		30	240
+2	high		60	480
+3	normal		240	1080
+4	low		480	2700
+\.
+
+
+--
+-- Data for Name: tickets_supportsettings; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.tickets_supportsettings (id, workday_start, workday_end, working_days, reopen_days, warn_before_minutes) FROM stdin;
+\.
+
+
+--
+-- Data for Name: tickets_survey; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.tickets_survey (id, asked_at, rating, comment, answered_at, agent_id, ticket_id, branch_id, customer_id, kind, subject) FROM stdin;
+\.
+
+
+--
+-- Data for Name: tickets_ticket; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.tickets_ticket (id, number, category, priority, status, source, subject, description, created_at, updated_at, response_target_minutes, resolution_target_minutes, paused_minutes, paused_since, first_response_due, resolution_due, first_response_at, resolved_at, closed_at, response_breached_at, resolution_breached_at, breached, response_warned_at, resolution_warned_at, attachment, attachment_name, attachment_type, area_id, assignee_id, branch_id, created_by_id, customer_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: tickets_ticketcomment; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.tickets_ticketcomment (id, by_customer, internal, body, created_at, author_id, ticket_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: vouchers_batchcodes; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.vouchers_batchcodes (batch_id, sealed) FROM stdin;
+\.
+
+
+--
+-- Data for Name: vouchers_cardloginkey; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.vouchers_cardloginkey (id, hmac_key, time_zone) FROM stdin;
+1	\\x32663463666135326632353463323263613135326637666336343037333234393638623466343664306661663632343930333766623861613862333032316265	Asia/Dhaka
+\.
+
+
+--
+-- Data for Name: vouchers_cardsession; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.vouchers_cardsession (acctuniqueid, counted_bytes, started_at, card_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: vouchers_voucherbatch; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.vouchers_voucherbatch (id, number, count, first_serial, last_serial, status, unit_price, unused_expires_on, note, issued_at, commission_percent, unit_net, refunded_cards, created_at, status_changed_at, created_by_id, distributor_id, refund_entry_id, wallet_entry_id, plan_id, zone_id, channel, cards_made, failure, generation_attempt) FROM stdin;
+\.
+
+
+--
+-- Data for Name: vouchers_vouchercard; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.vouchers_vouchercard (id, serial, code_hmac, state, sold_at, first_used_at, expires_at, data_used_bytes, devices, ended_at, block_reason, batch_id, used_zone_id, phone, remembered_mac, remembered_until, redeemed_at, redeemed_customer_id, redeemed_payment_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: vouchers_voucherplan; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.vouchers_voucherplan (id, name, name_bn, duration, duration_unit, data_mb, download_kbps, upload_kbps, devices, price, valid_from, unused_days, is_active, created_at) FROM stdin;
+\.
+
+
+--
+-- Data for Name: vouchers_wifipurchase; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.vouchers_wifipurchase (id, token, phone, mac, login_url, dst, price, created_at, card_id, gateway_payment_id, plan_id, zone_id, language) FROM stdin;
+\.
+
+
+--
+-- Data for Name: vouchers_wifisignupcode; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.vouchers_wifisignupcode (id, phone, code_hash, attempts, created_at, expires_at, used_at, zone_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: vouchers_wifizone; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.vouchers_wifizone (id, name, is_active, created_at, area_id, router_id, remember_mac, sells_online) FROM stdin;
+\.
+
+
+--
+-- Name: accounts_customersession_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.accounts_customersession_id_seq', 1, false);
+
+
+--
+-- Name: accounts_onetimecode_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.accounts_onetimecode_id_seq', 1, false);
+
+
+--
+-- Name: accounts_user_branches_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.accounts_user_branches_id_seq', 1, false);
+
+
+--
+-- Name: accounts_user_groups_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.accounts_user_groups_id_seq', 1, false);
+
+
+--
+-- Name: accounts_user_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.accounts_user_id_seq', 1, false);
+
+
+--
+-- Name: accounts_user_user_permissions_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.accounts_user_user_permissions_id_seq', 1, false);
+
+
+--
+-- Name: api_apisettings_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.api_apisettings_id_seq', 1, false);
+
+
+--
+-- Name: api_apitoken_branches_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.api_apitoken_branches_id_seq', 1, false);
+
+
+--
+-- Name: api_apitoken_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.api_apitoken_id_seq', 1, false);
+
+
+--
+-- Name: auth_group_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.auth_group_id_seq', 7, true);
+
+
+--
+-- Name: auth_group_permissions_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.auth_group_permissions_id_seq', 1304, true);
+
+
+--
+-- Name: auth_permission_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.auth_permission_id_seq', 605, true);
+
+
+--
+-- Name: axes_accessattempt_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.axes_accessattempt_id_seq', 1, false);
+
+
+--
+-- Name: axes_accessfailurelog_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.axes_accessfailurelog_id_seq', 1, false);
+
+
+--
+-- Name: axes_accesslog_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.axes_accesslog_id_seq', 1, false);
+
+
+--
+-- Name: billing_account_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.billing_account_id_seq', 1, false);
+
+
+--
+-- Name: billing_allocation_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.billing_allocation_id_seq', 1, false);
+
+
+--
+-- Name: billing_billingrun_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.billing_billingrun_id_seq', 1, false);
+
+
+--
+-- Name: billing_billingrunchunk_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.billing_billingrunchunk_id_seq', 1, false);
+
+
+--
+-- Name: billing_billingsettings_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.billing_billingsettings_id_seq', 1, false);
+
+
+--
+-- Name: billing_cardsale_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.billing_cardsale_id_seq', 1, false);
+
+
+--
+-- Name: billing_cardsalerefund_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.billing_cardsalerefund_id_seq', 1, false);
+
+
+--
+-- Name: billing_commissionentry_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.billing_commissionentry_id_seq', 1, false);
+
+
+--
+-- Name: billing_crediteddays_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.billing_crediteddays_id_seq', 1, false);
+
+
+--
+-- Name: billing_creditnote_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.billing_creditnote_id_seq', 1, false);
+
+
+--
+-- Name: billing_invoice_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.billing_invoice_id_seq', 1, false);
+
+
+--
+-- Name: billing_invoiceline_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.billing_invoiceline_id_seq', 1, false);
+
+
+--
+-- Name: billing_ledgerentry_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.billing_ledgerentry_id_seq', 1, false);
+
+
+--
+-- Name: billing_linecredit_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.billing_linecredit_id_seq', 1, false);
+
+
+--
+-- Name: billing_onetimecharge_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.billing_onetimecharge_id_seq', 1, false);
+
+
+--
+-- Name: billing_packagechange_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.billing_packagechange_id_seq', 1, false);
+
+
+--
+-- Name: billing_resellerwallet_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.billing_resellerwallet_id_seq', 1, false);
+
+
+--
+-- Name: billing_walletentry_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.billing_walletentry_id_seq', 1, false);
+
+
+--
+-- Name: books_journalentry_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.books_journalentry_id_seq', 1, false);
+
+
+--
+-- Name: books_journalline_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.books_journalline_id_seq', 1, false);
+
+
+--
+-- Name: books_ledgeraccount_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.books_ledgeraccount_id_seq', 28, true);
+
+
+--
+-- Name: churn_churnmodel_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.churn_churnmodel_id_seq', 1, false);
+
+
+--
+-- Name: churn_churnrisk_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.churn_churnrisk_id_seq', 1, false);
+
+
+--
+-- Name: churn_geminisettings_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.churn_geminisettings_id_seq', 1, false);
+
+
+--
+-- Name: churn_retentioncalltask_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.churn_retentioncalltask_id_seq', 1, false);
+
+
+--
+-- Name: churn_retentionfieldcheck_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.churn_retentionfieldcheck_id_seq', 1, false);
+
+
+--
+-- Name: churn_retentionoffer_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.churn_retentionoffer_id_seq', 1, false);
+
+
+--
+-- Name: churn_retentionoffercredit_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.churn_retentionoffercredit_id_seq', 1, false);
+
+
+--
+-- Name: contracts_contract_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.contracts_contract_id_seq', 1, false);
+
+
+--
+-- Name: contracts_contractevent_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.contracts_contractevent_id_seq', 1, false);
+
+
+--
+-- Name: contracts_contractrule_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.contracts_contractrule_id_seq', 1, false);
+
+
+--
+-- Name: contracts_contracttemplate_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.contracts_contracttemplate_id_seq', 1, false);
+
+
+--
+-- Name: contracts_signature_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.contracts_signature_id_seq', 1, false);
+
+
+--
+-- Name: contracts_signingsession_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.contracts_signingsession_id_seq', 1, false);
+
+
+--
+-- Name: core_auditlog_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.core_auditlog_id_seq', 1, false);
+
+
+--
+-- Name: core_jobrun_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.core_jobrun_id_seq', 1, false);
+
+
+--
+-- Name: core_jobwatch_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.core_jobwatch_id_seq', 1, false);
+
+
+--
+-- Name: core_numbersequence_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.core_numbersequence_id_seq', 1, false);
+
+
+--
+-- Name: core_ratelimitcounter_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.core_ratelimitcounter_id_seq', 1, false);
+
+
+--
+-- Name: core_webhookattempt_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.core_webhookattempt_id_seq', 1, false);
+
+
+--
+-- Name: core_webhookdelivery_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.core_webhookdelivery_id_seq', 1, false);
+
+
+--
+-- Name: core_webhookendpoint_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.core_webhookendpoint_id_seq', 1, false);
+
+
+--
+-- Name: customers_area_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.customers_area_id_seq', 1, false);
+
+
+--
+-- Name: customers_branch_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.customers_branch_id_seq', 1, false);
+
+
+--
+-- Name: customers_calllog_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.customers_calllog_id_seq', 1, false);
+
+
+--
+-- Name: customers_customer_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.customers_customer_id_seq', 1, false);
+
+
+--
+-- Name: customers_customertally_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.customers_customertally_id_seq', 1, false);
+
+
+--
+-- Name: customers_lead_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.customers_lead_id_seq', 1, false);
+
+
+--
+-- Name: customers_package_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.customers_package_id_seq', 1, false);
+
+
+--
+-- Name: customers_referral_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.customers_referral_id_seq', 1, false);
+
+
+--
+-- Name: customers_referralcredit_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.customers_referralcredit_id_seq', 1, false);
+
+
+--
+-- Name: customers_referralsettings_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.customers_referralsettings_id_seq', 1, false);
+
+
+--
+-- Name: customers_speedtestresult_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.customers_speedtestresult_id_seq', 1, false);
+
+
+--
+-- Name: customers_subscription_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.customers_subscription_id_seq', 1, false);
+
+
+--
+-- Name: dashboard_dailymetric_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.dashboard_dailymetric_id_seq', 1, false);
+
+
+--
+-- Name: django_admin_log_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.django_admin_log_id_seq', 1, false);
+
+
+--
+-- Name: django_content_type_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.django_content_type_id_seq', 145, true);
+
+
+--
+-- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 177, true);
+
+
+--
+-- Name: fieldservice_checklistitem_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.fieldservice_checklistitem_id_seq', 1, false);
+
+
+--
+-- Name: fieldservice_checklisttemplate_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.fieldservice_checklisttemplate_id_seq', 6, true);
+
+
+--
+-- Name: fieldservice_checklisttemplateitem_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.fieldservice_checklisttemplateitem_id_seq', 17, true);
+
+
+--
+-- Name: fieldservice_equipmentitem_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.fieldservice_equipmentitem_id_seq', 1, false);
+
+
+--
+-- Name: fieldservice_equipmentmodel_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.fieldservice_equipmentmodel_id_seq', 1, false);
+
+
+--
+-- Name: fieldservice_equipmentmovement_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.fieldservice_equipmentmovement_id_seq', 1, false);
+
+
+--
+-- Name: fieldservice_equipmentrental_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.fieldservice_equipmentrental_id_seq', 1, false);
+
+
+--
+-- Name: fieldservice_equipmentrentalcharge_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.fieldservice_equipmentrentalcharge_id_seq', 1, false);
+
+
+--
+-- Name: fieldservice_workorder_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.fieldservice_workorder_id_seq', 1, false);
+
+
+--
+-- Name: fieldservice_workorderevent_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.fieldservice_workorderevent_id_seq', 1, false);
+
+
+--
+-- Name: fieldservice_workorderphoto_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.fieldservice_workorderphoto_id_seq', 1, false);
+
+
+--
+-- Name: imports_importbatch_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.imports_importbatch_id_seq', 1, false);
+
+
+--
+-- Name: imports_importprofile_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.imports_importprofile_id_seq', 1, false);
+
+
+--
+-- Name: imports_importrow_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.imports_importrow_id_seq', 1, false);
+
+
+--
+-- Name: network_driftreport_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.network_driftreport_id_seq', 1, false);
+
+
+--
+-- Name: network_outage_areas_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.network_outage_areas_id_seq', 1, false);
+
+
+--
+-- Name: network_outage_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.network_outage_id_seq', 1, false);
+
+
+--
+-- Name: network_outage_routers_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.network_outage_routers_id_seq', 1, false);
+
+
+--
+-- Name: network_outagebroadcast_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.network_outagebroadcast_id_seq', 1, false);
+
+
+--
+-- Name: network_outageupdate_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.network_outageupdate_id_seq', 1, false);
+
+
+--
+-- Name: network_provisioningtask_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.network_provisioningtask_id_seq', 1, false);
+
+
+--
+-- Name: network_router_areas_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.network_router_areas_id_seq', 1, false);
+
+
+--
+-- Name: network_router_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.network_router_id_seq', 1, false);
+
+
+--
+-- Name: network_routerdownperiod_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.network_routerdownperiod_id_seq', 1, false);
+
+
+--
+-- Name: network_usagedaily_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.network_usagedaily_id_seq', 1, false);
+
+
+--
+-- Name: network_usagehourly_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.network_usagehourly_id_seq', 1, false);
+
+
+--
+-- Name: network_usagesample_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.network_usagesample_id_seq', 1, false);
+
+
+--
+-- Name: notify_message_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.notify_message_id_seq', 1, false);
+
+
+--
+-- Name: notify_messagetemplate_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.notify_messagetemplate_id_seq', 168, true);
+
+
+--
+-- Name: notify_notificationpreference_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.notify_notificationpreference_id_seq', 1, false);
+
+
+--
+-- Name: payments_autopay_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_autopay_id_seq', 1, false);
+
+
+--
+-- Name: payments_autopayattempt_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_autopayattempt_id_seq', 1, false);
+
+
+--
+-- Name: payments_autopayrun_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_autopayrun_id_seq', 1, false);
+
+
+--
+-- Name: payments_bkashagreement_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_bkashagreement_id_seq', 1, false);
+
+
+--
+-- Name: payments_bkashsettings_branches_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_bkashsettings_branches_id_seq', 1, false);
+
+
+--
+-- Name: payments_bkashsettings_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_bkashsettings_id_seq', 1, false);
+
+
+--
+-- Name: payments_cashhandover_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_cashhandover_id_seq', 1, false);
+
+
+--
+-- Name: payments_gatewayevent_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_gatewayevent_id_seq', 1, false);
+
+
+--
+-- Name: payments_gatewaypayment_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_gatewaypayment_id_seq', 1, false);
+
+
+--
+-- Name: payments_gatewaypayment_invoices_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_gatewaypayment_invoices_id_seq', 1, false);
+
+
+--
+-- Name: payments_gatewayrefund_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_gatewayrefund_id_seq', 1, false);
+
+
+--
+-- Name: payments_gatewaysettings_branches_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_gatewaysettings_branches_id_seq', 1, false);
+
+
+--
+-- Name: payments_gatewaysettings_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_gatewaysettings_id_seq', 1, false);
+
+
+--
+-- Name: payments_gatewaystatement_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_gatewaystatement_id_seq', 1, false);
+
+
+--
+-- Name: payments_gatewaystatementline_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_gatewaystatementline_id_seq', 1, false);
+
+
+--
+-- Name: payments_nagadsettings_branches_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_nagadsettings_branches_id_seq', 1, false);
+
+
+--
+-- Name: payments_nagadsettings_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_nagadsettings_id_seq', 1, false);
+
+
+--
+-- Name: payments_pastpayment_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_pastpayment_id_seq', 1, false);
+
+
+--
+-- Name: payments_payment_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_payment_id_seq', 1, false);
+
+
+--
+-- Name: payments_queuedpayment_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_queuedpayment_id_seq', 1, false);
+
+
+--
+-- Name: payments_reconciliationitem_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_reconciliationitem_id_seq', 1, false);
+
+
+--
+-- Name: payments_reconciliationrun_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_reconciliationrun_id_seq', 1, false);
+
+
+--
+-- Name: radius_postauth_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.radius_postauth_id_seq', 1, false);
+
+
+--
+-- Name: radius_radacct_radacctid_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.radius_radacct_radacctid_seq', 1, false);
+
+
+--
+-- Name: resellers_commissionrule_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.resellers_commissionrule_id_seq', 1, false);
+
+
+--
+-- Name: resellers_commissionstatement_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.resellers_commissionstatement_id_seq', 1, false);
+
+
+--
+-- Name: resellers_payout_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.resellers_payout_id_seq', 1, false);
+
+
+--
+-- Name: resellers_renewal_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.resellers_renewal_id_seq', 1, false);
+
+
+--
+-- Name: resellers_reseller_areas_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.resellers_reseller_areas_id_seq', 1, false);
+
+
+--
+-- Name: resellers_reseller_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.resellers_reseller_id_seq', 1, false);
+
+
+--
+-- Name: resellers_resellerlogin_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.resellers_resellerlogin_id_seq', 1, false);
+
+
+--
+-- Name: resellers_resellerpackage_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.resellers_resellerpackage_id_seq', 1, false);
+
+
+--
+-- Name: tickets_holiday_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.tickets_holiday_id_seq', 1, false);
+
+
+--
+-- Name: tickets_slapolicy_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.tickets_slapolicy_id_seq', 4, true);
+
+
+--
+-- Name: tickets_supportsettings_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.tickets_supportsettings_id_seq', 1, false);
+
+
+--
+-- Name: tickets_survey_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.tickets_survey_id_seq', 1, false);
+
+
+--
+-- Name: tickets_ticket_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.tickets_ticket_id_seq', 1, false);
+
+
+--
+-- Name: tickets_ticketcomment_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.tickets_ticketcomment_id_seq', 1, false);
+
+
+--
+-- Name: vouchers_voucherbatch_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.vouchers_voucherbatch_id_seq', 1, false);
+
+
+--
+-- Name: vouchers_vouchercard_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.vouchers_vouchercard_id_seq', 1, false);
+
+
+--
+-- Name: vouchers_voucherplan_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.vouchers_voucherplan_id_seq', 1, false);
+
+
+--
+-- Name: vouchers_wifipurchase_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.vouchers_wifipurchase_id_seq', 1, false);
+
+
+--
+-- Name: vouchers_wifisignupcode_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.vouchers_wifisignupcode_id_seq', 1, false);
+
+
+--
+-- Name: vouchers_wifizone_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.vouchers_wifizone_id_seq', 1, false);
+
+
+--
+-- Name: accounts_customersession accounts_customersession_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.accounts_customersession
+    ADD CONSTRAINT accounts_customersession_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: accounts_customersession accounts_customersession_session_key_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.accounts_customersession
+    ADD CONSTRAINT accounts_customersession_session_key_key UNIQUE (session_key);
+
+
+--
+-- Name: accounts_onetimecode accounts_onetimecode_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.accounts_onetimecode
+    ADD CONSTRAINT accounts_onetimecode_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: accounts_user_branches accounts_user_branches_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.accounts_user_branches
+    ADD CONSTRAINT accounts_user_branches_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: accounts_user_branches accounts_user_branches_user_id_branch_id_1d77b88a_uniq; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.accounts_user_branches
+    ADD CONSTRAINT accounts_user_branches_user_id_branch_id_1d77b88a_uniq UNIQUE (user_id, branch_id);
+
+
+--
+-- Name: accounts_user_groups accounts_user_groups_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.accounts_user_groups
+    ADD CONSTRAINT accounts_user_groups_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: accounts_user_groups accounts_user_groups_user_id_group_id_59c0b32f_uniq; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.accounts_user_groups
+    ADD CONSTRAINT accounts_user_groups_user_id_group_id_59c0b32f_uniq UNIQUE (user_id, group_id);
+
+
+--
+-- Name: accounts_user accounts_user_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.accounts_user
+    ADD CONSTRAINT accounts_user_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: accounts_user_user_permissions accounts_user_user_permi_user_id_permission_id_2ab516c2_uniq; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.accounts_user_user_permissions
+    ADD CONSTRAINT accounts_user_user_permi_user_id_permission_id_2ab516c2_uniq UNIQUE (user_id, permission_id);
+
+
+--
+-- Name: accounts_user_user_permissions accounts_user_user_permissions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.accounts_user_user_permissions
+    ADD CONSTRAINT accounts_user_user_permissions_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: accounts_user accounts_user_username_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.accounts_user
+    ADD CONSTRAINT accounts_user_username_key UNIQUE (username);
+
+
+--
+-- Name: api_apisettings api_apisettings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.api_apisettings
+    ADD CONSTRAINT api_apisettings_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: api_apitoken_branches api_apitoken_branches_apitoken_id_branch_id_d5530571_uniq; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.api_apitoken_branches
+    ADD CONSTRAINT api_apitoken_branches_apitoken_id_branch_id_d5530571_uniq UNIQUE (apitoken_id, branch_id);
+
+
+--
+-- Name: api_apitoken_branches api_apitoken_branches_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.api_apitoken_branches
+    ADD CONSTRAINT api_apitoken_branches_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: api_apitoken api_apitoken_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.api_apitoken
+    ADD CONSTRAINT api_apitoken_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: api_apitoken api_apitoken_token_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.api_apitoken
+    ADD CONSTRAINT api_apitoken_token_hash_key UNIQUE (token_hash);
+
+
+--
+-- Name: customers_area area_unique_name_per_branch; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_area
+    ADD CONSTRAINT area_unique_name_per_branch UNIQUE (branch_id, name);
+
+
+--
+-- Name: auth_group auth_group_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.auth_group
+    ADD CONSTRAINT auth_group_name_key UNIQUE (name);
+
+
+--
+-- Name: auth_group_permissions auth_group_permissions_group_id_permission_id_0cd325b0_uniq; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.auth_group_permissions
+    ADD CONSTRAINT auth_group_permissions_group_id_permission_id_0cd325b0_uniq UNIQUE (group_id, permission_id);
+
+
+--
+-- Name: auth_group_permissions auth_group_permissions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.auth_group_permissions
+    ADD CONSTRAINT auth_group_permissions_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: auth_group auth_group_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.auth_group
+    ADD CONSTRAINT auth_group_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: auth_permission auth_permission_content_type_id_codename_01ab375a_uniq; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.auth_permission
+    ADD CONSTRAINT auth_permission_content_type_id_codename_01ab375a_uniq UNIQUE (content_type_id, codename);
+
+
+--
+-- Name: auth_permission auth_permission_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.auth_permission
+    ADD CONSTRAINT auth_permission_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: axes_accessattempt axes_accessattempt_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.axes_accessattempt
+    ADD CONSTRAINT axes_accessattempt_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: axes_accessattempt axes_accessattempt_username_ip_address_user_agent_8ea22282_uniq; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.axes_accessattempt
+    ADD CONSTRAINT axes_accessattempt_username_ip_address_user_agent_8ea22282_uniq UNIQUE (username, ip_address, user_agent);
+
+
+--
+-- Name: axes_accessattemptexpiration axes_accessattemptexpiration_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.axes_accessattemptexpiration
+    ADD CONSTRAINT axes_accessattemptexpiration_pkey PRIMARY KEY (access_attempt_id);
+
+
+--
+-- Name: axes_accessfailurelog axes_accessfailurelog_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.axes_accessfailurelog
+    ADD CONSTRAINT axes_accessfailurelog_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: axes_accesslog axes_accesslog_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.axes_accesslog
+    ADD CONSTRAINT axes_accesslog_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: billing_account billing_account_customer_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_account
+    ADD CONSTRAINT billing_account_customer_id_key UNIQUE (customer_id);
+
+
+--
+-- Name: billing_account billing_account_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_account
+    ADD CONSTRAINT billing_account_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: billing_allocation billing_allocation_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_allocation
+    ADD CONSTRAINT billing_allocation_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: billing_billingrun billing_billingrun_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_billingrun
+    ADD CONSTRAINT billing_billingrun_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: billing_billingrunchunk billing_billingrunchunk_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_billingrunchunk
+    ADD CONSTRAINT billing_billingrunchunk_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: billing_billingsettings billing_billingsettings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_billingsettings
+    ADD CONSTRAINT billing_billingsettings_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: billing_cardsale billing_cardsale_idempotency_key_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_cardsale
+    ADD CONSTRAINT billing_cardsale_idempotency_key_key UNIQUE (idempotency_key);
+
+
+--
+-- Name: billing_cardsale billing_cardsale_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_cardsale
+    ADD CONSTRAINT billing_cardsale_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: billing_cardsalerefund billing_cardsalerefund_idempotency_key_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_cardsalerefund
+    ADD CONSTRAINT billing_cardsalerefund_idempotency_key_key UNIQUE (idempotency_key);
+
+
+--
+-- Name: billing_cardsalerefund billing_cardsalerefund_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_cardsalerefund
+    ADD CONSTRAINT billing_cardsalerefund_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: billing_cardsalerefund billing_cardsalerefund_sale_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_cardsalerefund
+    ADD CONSTRAINT billing_cardsalerefund_sale_id_key UNIQUE (sale_id);
+
+
+--
+-- Name: billing_commissionentry billing_commissionentry_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_commissionentry
+    ADD CONSTRAINT billing_commissionentry_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: billing_crediteddays billing_crediteddays_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_crediteddays
+    ADD CONSTRAINT billing_crediteddays_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: billing_creditnote billing_creditnote_entry_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_creditnote
+    ADD CONSTRAINT billing_creditnote_entry_id_key UNIQUE (entry_id);
+
+
+--
+-- Name: billing_creditnote billing_creditnote_number_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_creditnote
+    ADD CONSTRAINT billing_creditnote_number_key UNIQUE (number);
+
+
+--
+-- Name: billing_creditnote billing_creditnote_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_creditnote
+    ADD CONSTRAINT billing_creditnote_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: billing_invoice billing_invoice_number_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_invoice
+    ADD CONSTRAINT billing_invoice_number_key UNIQUE (number);
+
+
+--
+-- Name: billing_invoice billing_invoice_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_invoice
+    ADD CONSTRAINT billing_invoice_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: billing_invoiceline billing_invoiceline_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_invoiceline
+    ADD CONSTRAINT billing_invoiceline_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: billing_ledgerentry billing_ledgerentry_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_ledgerentry
+    ADD CONSTRAINT billing_ledgerentry_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: billing_ledgerentry billing_ledgerentry_reverses_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_ledgerentry
+    ADD CONSTRAINT billing_ledgerentry_reverses_id_key UNIQUE (reverses_id);
+
+
+--
+-- Name: billing_linecredit billing_linecredit_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_linecredit
+    ADD CONSTRAINT billing_linecredit_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: billing_onetimecharge billing_onetimecharge_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_onetimecharge
+    ADD CONSTRAINT billing_onetimecharge_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: billing_packagechange billing_packagechange_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_packagechange
+    ADD CONSTRAINT billing_packagechange_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: billing_resellerwallet billing_resellerwallet_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_resellerwallet
+    ADD CONSTRAINT billing_resellerwallet_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: billing_resellerwallet billing_resellerwallet_reseller_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_resellerwallet
+    ADD CONSTRAINT billing_resellerwallet_reseller_id_key UNIQUE (reseller_id);
+
+
+--
+-- Name: billing_billingrunchunk billing_run_chunk_unique_start; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_billingrunchunk
+    ADD CONSTRAINT billing_run_chunk_unique_start UNIQUE (run_id, first_id);
+
+
+--
+-- Name: billing_walletentry billing_walletentry_idempotency_key_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_walletentry
+    ADD CONSTRAINT billing_walletentry_idempotency_key_key UNIQUE (idempotency_key);
+
+
+--
+-- Name: billing_walletentry billing_walletentry_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_walletentry
+    ADD CONSTRAINT billing_walletentry_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: billing_walletentry billing_walletentry_reverses_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_walletentry
+    ADD CONSTRAINT billing_walletentry_reverses_id_key UNIQUE (reverses_id);
+
+
+--
+-- Name: books_journalentry books_journalentry_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_journalentry
+    ADD CONSTRAINT books_journalentry_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: books_journalline books_journalline_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_journalline
+    ADD CONSTRAINT books_journalline_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: books_ledgeraccount books_ledgeraccount_code_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_ledgeraccount
+    ADD CONSTRAINT books_ledgeraccount_code_key UNIQUE (code);
+
+
+--
+-- Name: books_ledgeraccount books_ledgeraccount_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_ledgeraccount
+    ADD CONSTRAINT books_ledgeraccount_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: churn_churnmodel churn_churnmodel_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_churnmodel
+    ADD CONSTRAINT churn_churnmodel_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: churn_churnmodel churn_churnmodel_version_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_churnmodel
+    ADD CONSTRAINT churn_churnmodel_version_key UNIQUE (version);
+
+
+--
+-- Name: churn_churnrisk churn_churnrisk_customer_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_churnrisk
+    ADD CONSTRAINT churn_churnrisk_customer_id_key UNIQUE (customer_id);
+
+
+--
+-- Name: churn_churnrisk churn_churnrisk_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_churnrisk
+    ADD CONSTRAINT churn_churnrisk_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: churn_geminisettings churn_geminisettings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_geminisettings
+    ADD CONSTRAINT churn_geminisettings_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: churn_retentioncalltask churn_retentioncalltask_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentioncalltask
+    ADD CONSTRAINT churn_retentioncalltask_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: churn_retentionfieldcheck churn_retentionfieldcheck_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentionfieldcheck
+    ADD CONSTRAINT churn_retentionfieldcheck_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: churn_retentionfieldcheck churn_retentionfieldcheck_work_order_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentionfieldcheck
+    ADD CONSTRAINT churn_retentionfieldcheck_work_order_id_key UNIQUE (work_order_id);
+
+
+--
+-- Name: churn_retentionoffer churn_retentionoffer_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentionoffer
+    ADD CONSTRAINT churn_retentionoffer_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: churn_retentionoffercredit churn_retentionoffercredit_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentionoffercredit
+    ADD CONSTRAINT churn_retentionoffercredit_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: churn_usagewindow churn_usagewindow_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_usagewindow
+    ADD CONSTRAINT churn_usagewindow_pkey PRIMARY KEY (subscription_id);
+
+
+--
+-- Name: resellers_commissionstatement commissionstatement_once; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_commissionstatement
+    ADD CONSTRAINT commissionstatement_once UNIQUE (reseller_id, period);
+
+
+--
+-- Name: contracts_contractevent contract_event_seq_unique; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contractevent
+    ADD CONSTRAINT contract_event_seq_unique UNIQUE (contract_id, seq);
+
+
+--
+-- Name: contracts_contracttemplate contract_template_version_unique; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contracttemplate
+    ADD CONSTRAINT contract_template_version_unique UNIQUE (key, language, version);
+
+
+--
+-- Name: contracts_contract contracts_contract_number_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contract
+    ADD CONSTRAINT contracts_contract_number_key UNIQUE (number);
+
+
+--
+-- Name: contracts_contract contracts_contract_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contract
+    ADD CONSTRAINT contracts_contract_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: contracts_contract contracts_contract_renewed_from_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contract
+    ADD CONSTRAINT contracts_contract_renewed_from_id_key UNIQUE (renewed_from_id);
+
+
+--
+-- Name: contracts_contract contracts_contract_verify_code_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contract
+    ADD CONSTRAINT contracts_contract_verify_code_key UNIQUE (verify_code);
+
+
+--
+-- Name: contracts_contractevent contracts_contractevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contractevent
+    ADD CONSTRAINT contracts_contractevent_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: contracts_contractrule contracts_contractrule_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contractrule
+    ADD CONSTRAINT contracts_contractrule_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: contracts_contracttemplate contracts_contracttemplate_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contracttemplate
+    ADD CONSTRAINT contracts_contracttemplate_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: contracts_signature contracts_signature_contract_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_signature
+    ADD CONSTRAINT contracts_signature_contract_id_key UNIQUE (contract_id);
+
+
+--
+-- Name: contracts_signature contracts_signature_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_signature
+    ADD CONSTRAINT contracts_signature_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: contracts_signingsession contracts_signingsession_key_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_signingsession
+    ADD CONSTRAINT contracts_signingsession_key_key UNIQUE (key);
+
+
+--
+-- Name: contracts_signingsession contracts_signingsession_one_time_code_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_signingsession
+    ADD CONSTRAINT contracts_signingsession_one_time_code_id_key UNIQUE (one_time_code_id);
+
+
+--
+-- Name: contracts_signingsession contracts_signingsession_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_signingsession
+    ADD CONSTRAINT contracts_signingsession_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: core_auditlog core_auditlog_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.core_auditlog
+    ADD CONSTRAINT core_auditlog_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: core_jobrun core_jobrun_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.core_jobrun
+    ADD CONSTRAINT core_jobrun_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: core_jobwatch core_jobwatch_job_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.core_jobwatch
+    ADD CONSTRAINT core_jobwatch_job_key UNIQUE (job);
+
+
+--
+-- Name: core_jobwatch core_jobwatch_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.core_jobwatch
+    ADD CONSTRAINT core_jobwatch_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: core_numbersequence core_numbersequence_key_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.core_numbersequence
+    ADD CONSTRAINT core_numbersequence_key_key UNIQUE (key);
+
+
+--
+-- Name: core_numbersequence core_numbersequence_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.core_numbersequence
+    ADD CONSTRAINT core_numbersequence_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: core_ratelimitcounter core_ratelimitcounter_key_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.core_ratelimitcounter
+    ADD CONSTRAINT core_ratelimitcounter_key_key UNIQUE (key);
+
+
+--
+-- Name: core_ratelimitcounter core_ratelimitcounter_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.core_ratelimitcounter
+    ADD CONSTRAINT core_ratelimitcounter_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: core_webhookattempt core_webhookattempt_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.core_webhookattempt
+    ADD CONSTRAINT core_webhookattempt_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: core_webhookdelivery core_webhookdelivery_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.core_webhookdelivery
+    ADD CONSTRAINT core_webhookdelivery_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: core_webhookendpoint core_webhookendpoint_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.core_webhookendpoint
+    ADD CONSTRAINT core_webhookendpoint_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: customers_area customers_area_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_area
+    ADD CONSTRAINT customers_area_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: customers_branch customers_branch_code_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_branch
+    ADD CONSTRAINT customers_branch_code_key UNIQUE (code);
+
+
+--
+-- Name: customers_branch customers_branch_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_branch
+    ADD CONSTRAINT customers_branch_name_key UNIQUE (name);
+
+
+--
+-- Name: customers_branch customers_branch_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_branch
+    ADD CONSTRAINT customers_branch_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: customers_calllog customers_calllog_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_calllog
+    ADD CONSTRAINT customers_calllog_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: customers_customer customers_customer_account_number_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_customer
+    ADD CONSTRAINT customers_customer_account_number_key UNIQUE (account_number);
+
+
+--
+-- Name: customers_customer customers_customer_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_customer
+    ADD CONSTRAINT customers_customer_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: customers_customer customers_customer_referral_code_dab27737_uniq; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_customer
+    ADD CONSTRAINT customers_customer_referral_code_dab27737_uniq UNIQUE (referral_code);
+
+
+--
+-- Name: customers_customer customers_customer_user_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_customer
+    ADD CONSTRAINT customers_customer_user_id_key UNIQUE (user_id);
+
+
+--
+-- Name: customers_customertally customers_customertally_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_customertally
+    ADD CONSTRAINT customers_customertally_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: customers_lead customers_lead_converted_customer_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_lead
+    ADD CONSTRAINT customers_lead_converted_customer_id_key UNIQUE (converted_customer_id);
+
+
+--
+-- Name: customers_lead customers_lead_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_lead
+    ADD CONSTRAINT customers_lead_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: customers_package customers_package_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_package
+    ADD CONSTRAINT customers_package_name_key UNIQUE (name);
+
+
+--
+-- Name: customers_package customers_package_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_package
+    ADD CONSTRAINT customers_package_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: customers_referral customers_referral_lead_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_referral
+    ADD CONSTRAINT customers_referral_lead_id_key UNIQUE (lead_id);
+
+
+--
+-- Name: customers_referral customers_referral_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_referral
+    ADD CONSTRAINT customers_referral_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: customers_referral customers_referral_referred_customer_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_referral
+    ADD CONSTRAINT customers_referral_referred_customer_id_key UNIQUE (referred_customer_id);
+
+
+--
+-- Name: customers_referralcredit customers_referralcredit_ledger_entry_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_referralcredit
+    ADD CONSTRAINT customers_referralcredit_ledger_entry_id_key UNIQUE (ledger_entry_id);
+
+
+--
+-- Name: customers_referralcredit customers_referralcredit_payment_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_referralcredit
+    ADD CONSTRAINT customers_referralcredit_payment_id_key UNIQUE (payment_id);
+
+
+--
+-- Name: customers_referralcredit customers_referralcredit_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_referralcredit
+    ADD CONSTRAINT customers_referralcredit_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: customers_referralcredit customers_referralcredit_referral_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_referralcredit
+    ADD CONSTRAINT customers_referralcredit_referral_id_key UNIQUE (referral_id);
+
+
+--
+-- Name: customers_referralcredit customers_referralcredit_reversal_entry_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_referralcredit
+    ADD CONSTRAINT customers_referralcredit_reversal_entry_id_key UNIQUE (reversal_entry_id);
+
+
+--
+-- Name: customers_referralsettings customers_referralsettings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_referralsettings
+    ADD CONSTRAINT customers_referralsettings_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: customers_speedtestresult customers_speedtestresult_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_speedtestresult
+    ADD CONSTRAINT customers_speedtestresult_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: customers_subscription customers_subscription_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_subscription
+    ADD CONSTRAINT customers_subscription_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: dashboard_dailymetric daily_metric_unique; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dashboard_dailymetric
+    ADD CONSTRAINT daily_metric_unique UNIQUE (day, branch_id, dimension, key);
+
+
+--
+-- Name: dashboard_dailymetric dashboard_dailymetric_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dashboard_dailymetric
+    ADD CONSTRAINT dashboard_dailymetric_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: django_admin_log django_admin_log_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.django_admin_log
+    ADD CONSTRAINT django_admin_log_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: django_content_type django_content_type_app_label_model_76bd3d3b_uniq; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.django_content_type
+    ADD CONSTRAINT django_content_type_app_label_model_76bd3d3b_uniq UNIQUE (app_label, model);
+
+
+--
+-- Name: django_content_type django_content_type_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.django_content_type
+    ADD CONSTRAINT django_content_type_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: django_migrations django_migrations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.django_migrations
+    ADD CONSTRAINT django_migrations_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: django_session django_session_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.django_session
+    ADD CONSTRAINT django_session_pkey PRIMARY KEY (session_key);
+
+
+--
+-- Name: fieldservice_checklistitem fieldservice_checklistitem_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_checklistitem
+    ADD CONSTRAINT fieldservice_checklistitem_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: fieldservice_checklisttemplate fieldservice_checklisttemplate_kind_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_checklisttemplate
+    ADD CONSTRAINT fieldservice_checklisttemplate_kind_key UNIQUE (kind);
+
+
+--
+-- Name: fieldservice_checklisttemplate fieldservice_checklisttemplate_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_checklisttemplate
+    ADD CONSTRAINT fieldservice_checklisttemplate_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: fieldservice_checklisttemplateitem fieldservice_checklisttemplateitem_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_checklisttemplateitem
+    ADD CONSTRAINT fieldservice_checklisttemplateitem_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: fieldservice_equipmentitem fieldservice_equipmentitem_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentitem
+    ADD CONSTRAINT fieldservice_equipmentitem_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: fieldservice_equipmentitem fieldservice_equipmentitem_serial_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentitem
+    ADD CONSTRAINT fieldservice_equipmentitem_serial_key UNIQUE (serial);
+
+
+--
+-- Name: fieldservice_equipmentmodel fieldservice_equipmentmodel_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentmodel
+    ADD CONSTRAINT fieldservice_equipmentmodel_name_key UNIQUE (name);
+
+
+--
+-- Name: fieldservice_equipmentmodel fieldservice_equipmentmodel_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentmodel
+    ADD CONSTRAINT fieldservice_equipmentmodel_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: fieldservice_equipmentmovement fieldservice_equipmentmovement_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentmovement
+    ADD CONSTRAINT fieldservice_equipmentmovement_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: fieldservice_equipmentrental fieldservice_equipmentrental_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentrental
+    ADD CONSTRAINT fieldservice_equipmentrental_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: fieldservice_equipmentrentalcharge fieldservice_equipmentrentalcharge_charge_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentrentalcharge
+    ADD CONSTRAINT fieldservice_equipmentrentalcharge_charge_id_key UNIQUE (charge_id);
+
+
+--
+-- Name: fieldservice_equipmentrentalcharge fieldservice_equipmentrentalcharge_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentrentalcharge
+    ADD CONSTRAINT fieldservice_equipmentrentalcharge_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: fieldservice_syncoperation fieldservice_syncoperation_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_syncoperation
+    ADD CONSTRAINT fieldservice_syncoperation_pkey PRIMARY KEY (uuid);
+
+
+--
+-- Name: fieldservice_workorder fieldservice_workorder_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_workorder
+    ADD CONSTRAINT fieldservice_workorder_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: fieldservice_workorder fieldservice_workorder_survey_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_workorder
+    ADD CONSTRAINT fieldservice_workorder_survey_id_key UNIQUE (survey_id);
+
+
+--
+-- Name: fieldservice_workorderevent fieldservice_workorderevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_workorderevent
+    ADD CONSTRAINT fieldservice_workorderevent_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: fieldservice_workorderphoto fieldservice_workorderphoto_client_uuid_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_workorderphoto
+    ADD CONSTRAINT fieldservice_workorderphoto_client_uuid_key UNIQUE (client_uuid);
+
+
+--
+-- Name: fieldservice_workorderphoto fieldservice_workorderphoto_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_workorderphoto
+    ADD CONSTRAINT fieldservice_workorderphoto_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: imports_importrow importrow_one_per_line; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.imports_importrow
+    ADD CONSTRAINT importrow_one_per_line UNIQUE (batch_id, line);
+
+
+--
+-- Name: imports_importbatch imports_importbatch_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.imports_importbatch
+    ADD CONSTRAINT imports_importbatch_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: imports_importprofile imports_importprofile_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.imports_importprofile
+    ADD CONSTRAINT imports_importprofile_name_key UNIQUE (name);
+
+
+--
+-- Name: imports_importprofile imports_importprofile_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.imports_importprofile
+    ADD CONSTRAINT imports_importprofile_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: imports_importrow imports_importrow_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.imports_importrow
+    ADD CONSTRAINT imports_importrow_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: books_journalentry journal_one_entry_per_source; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_journalentry
+    ADD CONSTRAINT journal_one_entry_per_source UNIQUE (source, source_id);
+
+
+--
+-- Name: network_driftreport network_driftreport_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_driftreport
+    ADD CONSTRAINT network_driftreport_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: network_fupstate network_fupstate_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_fupstate
+    ADD CONSTRAINT network_fupstate_pkey PRIMARY KEY (subscription_id);
+
+
+--
+-- Name: network_outage_areas network_outage_areas_outage_id_area_id_3bf361b6_uniq; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_outage_areas
+    ADD CONSTRAINT network_outage_areas_outage_id_area_id_3bf361b6_uniq UNIQUE (outage_id, area_id);
+
+
+--
+-- Name: network_outage_areas network_outage_areas_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_outage_areas
+    ADD CONSTRAINT network_outage_areas_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: network_outage network_outage_down_period_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_outage
+    ADD CONSTRAINT network_outage_down_period_id_key UNIQUE (down_period_id);
+
+
+--
+-- Name: network_outage network_outage_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_outage
+    ADD CONSTRAINT network_outage_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: network_outage_routers network_outage_routers_outage_id_router_id_b3904ad5_uniq; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_outage_routers
+    ADD CONSTRAINT network_outage_routers_outage_id_router_id_b3904ad5_uniq UNIQUE (outage_id, router_id);
+
+
+--
+-- Name: network_outage_routers network_outage_routers_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_outage_routers
+    ADD CONSTRAINT network_outage_routers_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: network_outagebroadcast network_outagebroadcast_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_outagebroadcast
+    ADD CONSTRAINT network_outagebroadcast_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: network_outageupdate network_outageupdate_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_outageupdate
+    ADD CONSTRAINT network_outageupdate_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: network_provisioningtask network_provisioningtask_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_provisioningtask
+    ADD CONSTRAINT network_provisioningtask_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: network_router_areas network_router_areas_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_router_areas
+    ADD CONSTRAINT network_router_areas_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: network_router_areas network_router_areas_router_id_area_id_b67262d1_uniq; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_router_areas
+    ADD CONSTRAINT network_router_areas_router_id_area_id_b67262d1_uniq UNIQUE (router_id, area_id);
+
+
+--
+-- Name: network_router network_router_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_router
+    ADD CONSTRAINT network_router_name_key UNIQUE (name);
+
+
+--
+-- Name: network_router network_router_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_router
+    ADD CONSTRAINT network_router_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: network_routerdownperiod network_routerdownperiod_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_routerdownperiod
+    ADD CONSTRAINT network_routerdownperiod_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: network_usagedaily network_usagedaily_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_usagedaily
+    ADD CONSTRAINT network_usagedaily_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: network_usagehourly network_usagehourly_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_usagehourly
+    ADD CONSTRAINT network_usagehourly_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: network_usagepoll network_usagepoll_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_usagepoll
+    ADD CONSTRAINT network_usagepoll_pkey PRIMARY KEY (router_id);
+
+
+--
+-- Name: network_usagesample network_usagesample_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_usagesample
+    ADD CONSTRAINT network_usagesample_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: notify_message notify_message_idempotency_key_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.notify_message
+    ADD CONSTRAINT notify_message_idempotency_key_key UNIQUE (idempotency_key);
+
+
+--
+-- Name: notify_message notify_message_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.notify_message
+    ADD CONSTRAINT notify_message_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: notify_messagetemplate notify_messagetemplate_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.notify_messagetemplate
+    ADD CONSTRAINT notify_messagetemplate_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: notify_notificationpreference notify_notificationpreference_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.notify_notificationpreference
+    ADD CONSTRAINT notify_notificationpreference_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: notify_notificationpreference notify_preference_unique_per_event; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.notify_notificationpreference
+    ADD CONSTRAINT notify_preference_unique_per_event UNIQUE (customer_id, event);
+
+
+--
+-- Name: notify_messagetemplate notify_template_unique_per_event_channel_language; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.notify_messagetemplate
+    ADD CONSTRAINT notify_template_unique_per_event_channel_language UNIQUE (event, channel, language);
+
+
+--
+-- Name: churn_retentionoffercredit one_retention_credit_per_offer_invoice; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentionoffercredit
+    ADD CONSTRAINT one_retention_credit_per_offer_invoice UNIQUE (offer_id, invoice_id);
+
+
+--
+-- Name: network_outagebroadcast outage_broadcast_once; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_outagebroadcast
+    ADD CONSTRAINT outage_broadcast_once UNIQUE (outage_id, event, occurrence);
+
+
+--
+-- Name: payments_autopay payments_autopay_customer_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_autopay
+    ADD CONSTRAINT payments_autopay_customer_id_key UNIQUE (customer_id);
+
+
+--
+-- Name: payments_autopay payments_autopay_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_autopay
+    ADD CONSTRAINT payments_autopay_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_autopayattempt payments_autopayattempt_invoice_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_autopayattempt
+    ADD CONSTRAINT payments_autopayattempt_invoice_id_key UNIQUE (invoice_id);
+
+
+--
+-- Name: payments_autopayattempt payments_autopayattempt_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_autopayattempt
+    ADD CONSTRAINT payments_autopayattempt_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_autopayrun payments_autopayrun_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_autopayrun
+    ADD CONSTRAINT payments_autopayrun_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_bkashagreement payments_bkashagreement_link_payment_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_bkashagreement
+    ADD CONSTRAINT payments_bkashagreement_link_payment_id_key UNIQUE (link_payment_id);
+
+
+--
+-- Name: payments_bkashagreement payments_bkashagreement_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_bkashagreement
+    ADD CONSTRAINT payments_bkashagreement_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_bkashsettings_branches payments_bkashsettings_b_bkashsettings_id_branch__1a605637_uniq; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_bkashsettings_branches
+    ADD CONSTRAINT payments_bkashsettings_b_bkashsettings_id_branch__1a605637_uniq UNIQUE (bkashsettings_id, branch_id);
+
+
+--
+-- Name: payments_bkashsettings_branches payments_bkashsettings_branches_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_bkashsettings_branches
+    ADD CONSTRAINT payments_bkashsettings_branches_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_bkashsettings payments_bkashsettings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_bkashsettings
+    ADD CONSTRAINT payments_bkashsettings_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_cashhandover payments_cashhandover_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_cashhandover
+    ADD CONSTRAINT payments_cashhandover_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_gatewayevent payments_gatewayevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewayevent
+    ADD CONSTRAINT payments_gatewayevent_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_gatewaypayment_invoices payments_gatewaypayment__gatewaypayment_id_invoic_410e0881_uniq; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaypayment_invoices
+    ADD CONSTRAINT payments_gatewaypayment__gatewaypayment_id_invoic_410e0881_uniq UNIQUE (gatewaypayment_id, invoice_id);
+
+
+--
+-- Name: payments_gatewaypayment payments_gatewaypayment_card_sale_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaypayment
+    ADD CONSTRAINT payments_gatewaypayment_card_sale_id_key UNIQUE (card_sale_id);
+
+
+--
+-- Name: payments_gatewaypayment payments_gatewaypayment_fee_entry_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaypayment
+    ADD CONSTRAINT payments_gatewaypayment_fee_entry_id_key UNIQUE (fee_entry_id);
+
+
+--
+-- Name: payments_gatewaypayment_invoices payments_gatewaypayment_invoices_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaypayment_invoices
+    ADD CONSTRAINT payments_gatewaypayment_invoices_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_gatewaypayment payments_gatewaypayment_payment_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaypayment
+    ADD CONSTRAINT payments_gatewaypayment_payment_id_key UNIQUE (payment_id);
+
+
+--
+-- Name: payments_gatewaypayment payments_gatewaypayment_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaypayment
+    ADD CONSTRAINT payments_gatewaypayment_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_gatewaypayment payments_gatewaypayment_tran_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaypayment
+    ADD CONSTRAINT payments_gatewaypayment_tran_id_key UNIQUE (tran_id);
+
+
+--
+-- Name: payments_gatewaypayment payments_gatewaypayment_val_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaypayment
+    ADD CONSTRAINT payments_gatewaypayment_val_id_key UNIQUE (val_id);
+
+
+--
+-- Name: payments_gatewayrefund payments_gatewayrefund_ledger_entry_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewayrefund
+    ADD CONSTRAINT payments_gatewayrefund_ledger_entry_id_key UNIQUE (ledger_entry_id);
+
+
+--
+-- Name: payments_gatewayrefund payments_gatewayrefund_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewayrefund
+    ADD CONSTRAINT payments_gatewayrefund_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_gatewayrefund payments_gatewayrefund_refe_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewayrefund
+    ADD CONSTRAINT payments_gatewayrefund_refe_id_key UNIQUE (refe_id);
+
+
+--
+-- Name: payments_gatewayrefund payments_gatewayrefund_request_key_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewayrefund
+    ADD CONSTRAINT payments_gatewayrefund_request_key_key UNIQUE (request_key);
+
+
+--
+-- Name: payments_gatewaysettings_branches payments_gatewaysettings_branches_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaysettings_branches
+    ADD CONSTRAINT payments_gatewaysettings_branches_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_gatewaysettings_branches payments_gatewaysettings_gatewaysettings_id_branc_37083470_uniq; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaysettings_branches
+    ADD CONSTRAINT payments_gatewaysettings_gatewaysettings_id_branc_37083470_uniq UNIQUE (gatewaysettings_id, branch_id);
+
+
+--
+-- Name: payments_gatewaysettings payments_gatewaysettings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaysettings
+    ADD CONSTRAINT payments_gatewaysettings_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_gatewaystatement payments_gatewaystatement_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaystatement
+    ADD CONSTRAINT payments_gatewaystatement_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_gatewaystatementline payments_gatewaystatementline_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaystatementline
+    ADD CONSTRAINT payments_gatewaystatementline_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_nagadsettings_branches payments_nagadsettings_b_nagadsettings_id_branch__c70d7bd0_uniq; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_nagadsettings_branches
+    ADD CONSTRAINT payments_nagadsettings_b_nagadsettings_id_branch__c70d7bd0_uniq UNIQUE (nagadsettings_id, branch_id);
+
+
+--
+-- Name: payments_nagadsettings_branches payments_nagadsettings_branches_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_nagadsettings_branches
+    ADD CONSTRAINT payments_nagadsettings_branches_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_nagadsettings payments_nagadsettings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_nagadsettings
+    ADD CONSTRAINT payments_nagadsettings_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_pastpayment payments_pastpayment_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_pastpayment
+    ADD CONSTRAINT payments_pastpayment_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_pastpayment payments_pastpayment_reference_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_pastpayment
+    ADD CONSTRAINT payments_pastpayment_reference_key UNIQUE (reference);
+
+
+--
+-- Name: payments_payment payments_payment_idempotency_key_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_payment
+    ADD CONSTRAINT payments_payment_idempotency_key_key UNIQUE (idempotency_key);
+
+
+--
+-- Name: payments_payment payments_payment_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_payment
+    ADD CONSTRAINT payments_payment_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_payment payments_payment_receipt_number_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_payment
+    ADD CONSTRAINT payments_payment_receipt_number_key UNIQUE (receipt_number);
+
+
+--
+-- Name: payments_queuedpayment payments_queuedpayment_idempotency_key_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_queuedpayment
+    ADD CONSTRAINT payments_queuedpayment_idempotency_key_key UNIQUE (idempotency_key);
+
+
+--
+-- Name: payments_queuedpayment payments_queuedpayment_payment_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_queuedpayment
+    ADD CONSTRAINT payments_queuedpayment_payment_id_key UNIQUE (payment_id);
+
+
+--
+-- Name: payments_queuedpayment payments_queuedpayment_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_queuedpayment
+    ADD CONSTRAINT payments_queuedpayment_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_reconciliationitem payments_reconciliationitem_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_reconciliationitem
+    ADD CONSTRAINT payments_reconciliationitem_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: payments_reconciliationrun payments_reconciliationrun_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_reconciliationrun
+    ADD CONSTRAINT payments_reconciliationrun_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: radius_bad_secret_drop radius_bad_secret_drop_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_bad_secret_drop
+    ADD CONSTRAINT radius_bad_secret_drop_pkey PRIMARY KEY (router_id);
+
+
+--
+-- Name: radius_packageradius radius_packageradius_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_packageradius
+    ADD CONSTRAINT radius_packageradius_pkey PRIMARY KEY (package_id);
+
+
+--
+-- Name: radius_postauth radius_postauth_answer_uniq; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_postauth
+    ADD CONSTRAINT radius_postauth_answer_uniq UNIQUE (answer_id);
+
+
+--
+-- Name: radius_postauth radius_postauth_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_postauth
+    ADD CONSTRAINT radius_postauth_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: radius_radacct radius_radacct_acctuniqueid_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_radacct
+    ADD CONSTRAINT radius_radacct_acctuniqueid_key UNIQUE (acctuniqueid);
+
+
+--
+-- Name: radius_radacct radius_radacct_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_radacct
+    ADD CONSTRAINT radius_radacct_pkey PRIMARY KEY (radacctid);
+
+
+--
+-- Name: radius_session_log radius_session_log_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_session_log
+    ADD CONSTRAINT radius_session_log_pkey PRIMARY KEY (radacctid, acctstoptime);
+
+
+--
+-- Name: radius_session_log_default radius_session_log_default_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_session_log_default
+    ADD CONSTRAINT radius_session_log_default_pkey PRIMARY KEY (radacctid, acctstoptime);
+
+
+--
+-- Name: radius_session_log_p202610 radius_session_log_p202610_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_session_log_p202610
+    ADD CONSTRAINT radius_session_log_p202610_pkey PRIMARY KEY (radacctid, acctstoptime);
+
+
+--
+-- Name: radius_session_log_p202611 radius_session_log_p202611_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_session_log_p202611
+    ADD CONSTRAINT radius_session_log_p202611_pkey PRIMARY KEY (radacctid, acctstoptime);
+
+
+--
+-- Name: radius_session_log_p202612 radius_session_log_p202612_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_session_log_p202612
+    ADD CONSTRAINT radius_session_log_p202612_pkey PRIMARY KEY (radacctid, acctstoptime);
+
+
+--
+-- Name: radius_session_log_p202701 radius_session_log_p202701_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_session_log_p202701
+    ADD CONSTRAINT radius_session_log_p202701_pkey PRIMARY KEY (radacctid, acctstoptime);
+
+
+--
+-- Name: radius_session_log_p202702 radius_session_log_p202702_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_session_log_p202702
+    ADD CONSTRAINT radius_session_log_p202702_pkey PRIMARY KEY (radacctid, acctstoptime);
+
+
+--
+-- Name: payments_reconciliationitem reconciliation_item_once_per_day; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_reconciliationitem
+    ADD CONSTRAINT reconciliation_item_once_per_day UNIQUE (gateway, day, key);
+
+
+--
+-- Name: resellers_resellerpackage resellerpackage_once; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_resellerpackage
+    ADD CONSTRAINT resellerpackage_once UNIQUE (reseller_id, package_id);
+
+
+--
+-- Name: resellers_commissionrule resellers_commissionrule_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_commissionrule
+    ADD CONSTRAINT resellers_commissionrule_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: resellers_commissionstatement resellers_commissionstatement_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_commissionstatement
+    ADD CONSTRAINT resellers_commissionstatement_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: resellers_payout resellers_payout_entry_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_payout
+    ADD CONSTRAINT resellers_payout_entry_id_key UNIQUE (entry_id);
+
+
+--
+-- Name: resellers_payout resellers_payout_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_payout
+    ADD CONSTRAINT resellers_payout_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: resellers_renewal resellers_renewal_entry_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_renewal
+    ADD CONSTRAINT resellers_renewal_entry_id_key UNIQUE (entry_id);
+
+
+--
+-- Name: resellers_renewal resellers_renewal_idempotency_key_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_renewal
+    ADD CONSTRAINT resellers_renewal_idempotency_key_key UNIQUE (idempotency_key);
+
+
+--
+-- Name: resellers_renewal resellers_renewal_parent_entry_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_renewal
+    ADD CONSTRAINT resellers_renewal_parent_entry_id_key UNIQUE (parent_entry_id);
+
+
+--
+-- Name: resellers_renewal resellers_renewal_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_renewal
+    ADD CONSTRAINT resellers_renewal_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: resellers_reseller_areas resellers_reseller_areas_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_reseller_areas
+    ADD CONSTRAINT resellers_reseller_areas_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: resellers_reseller_areas resellers_reseller_areas_reseller_id_area_id_2edb4467_uniq; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_reseller_areas
+    ADD CONSTRAINT resellers_reseller_areas_reseller_id_area_id_2edb4467_uniq UNIQUE (reseller_id, area_id);
+
+
+--
+-- Name: resellers_reseller resellers_reseller_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_reseller
+    ADD CONSTRAINT resellers_reseller_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: resellers_reseller resellers_reseller_user_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_reseller
+    ADD CONSTRAINT resellers_reseller_user_id_key UNIQUE (user_id);
+
+
+--
+-- Name: resellers_resellerlogin resellers_resellerlogin_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_resellerlogin
+    ADD CONSTRAINT resellers_resellerlogin_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: resellers_resellerlogin resellers_resellerlogin_user_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_resellerlogin
+    ADD CONSTRAINT resellers_resellerlogin_user_id_key UNIQUE (user_id);
+
+
+--
+-- Name: resellers_resellerpackage resellers_resellerpackage_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_resellerpackage
+    ADD CONSTRAINT resellers_resellerpackage_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: tickets_slapolicy sla_policy_unique_priority_category; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_slapolicy
+    ADD CONSTRAINT sla_policy_unique_priority_category UNIQUE (priority, category);
+
+
+--
+-- Name: tickets_holiday tickets_holiday_date_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_holiday
+    ADD CONSTRAINT tickets_holiday_date_key UNIQUE (date);
+
+
+--
+-- Name: tickets_holiday tickets_holiday_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_holiday
+    ADD CONSTRAINT tickets_holiday_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: tickets_slapolicy tickets_slapolicy_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_slapolicy
+    ADD CONSTRAINT tickets_slapolicy_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: tickets_supportsettings tickets_supportsettings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_supportsettings
+    ADD CONSTRAINT tickets_supportsettings_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: tickets_survey tickets_survey_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_survey
+    ADD CONSTRAINT tickets_survey_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: tickets_survey tickets_survey_ticket_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_survey
+    ADD CONSTRAINT tickets_survey_ticket_id_key UNIQUE (ticket_id);
+
+
+--
+-- Name: tickets_ticket tickets_ticket_number_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_ticket
+    ADD CONSTRAINT tickets_ticket_number_key UNIQUE (number);
+
+
+--
+-- Name: tickets_ticket tickets_ticket_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_ticket
+    ADD CONSTRAINT tickets_ticket_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: tickets_ticketcomment tickets_ticketcomment_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_ticketcomment
+    ADD CONSTRAINT tickets_ticketcomment_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: network_usagedaily usage_daily_unique; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_usagedaily
+    ADD CONSTRAINT usage_daily_unique UNIQUE (subscription_id, day);
+
+
+--
+-- Name: network_usagehourly usage_hourly_unique; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_usagehourly
+    ADD CONSTRAINT usage_hourly_unique UNIQUE (subscription_id, hour);
+
+
+--
+-- Name: vouchers_batchcodes vouchers_batchcodes_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_batchcodes
+    ADD CONSTRAINT vouchers_batchcodes_pkey PRIMARY KEY (batch_id);
+
+
+--
+-- Name: vouchers_cardloginkey vouchers_cardloginkey_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_cardloginkey
+    ADD CONSTRAINT vouchers_cardloginkey_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: vouchers_cardsession vouchers_cardsession_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_cardsession
+    ADD CONSTRAINT vouchers_cardsession_pkey PRIMARY KEY (acctuniqueid);
+
+
+--
+-- Name: vouchers_voucherbatch vouchers_voucherbatch_number_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_voucherbatch
+    ADD CONSTRAINT vouchers_voucherbatch_number_key UNIQUE (number);
+
+
+--
+-- Name: vouchers_voucherbatch vouchers_voucherbatch_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_voucherbatch
+    ADD CONSTRAINT vouchers_voucherbatch_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: vouchers_voucherbatch vouchers_voucherbatch_refund_entry_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_voucherbatch
+    ADD CONSTRAINT vouchers_voucherbatch_refund_entry_id_key UNIQUE (refund_entry_id);
+
+
+--
+-- Name: vouchers_voucherbatch vouchers_voucherbatch_wallet_entry_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_voucherbatch
+    ADD CONSTRAINT vouchers_voucherbatch_wallet_entry_id_key UNIQUE (wallet_entry_id);
+
+
+--
+-- Name: vouchers_vouchercard vouchers_vouchercard_code_hmac_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_vouchercard
+    ADD CONSTRAINT vouchers_vouchercard_code_hmac_key UNIQUE (code_hmac);
+
+
+--
+-- Name: vouchers_vouchercard vouchers_vouchercard_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_vouchercard
+    ADD CONSTRAINT vouchers_vouchercard_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: vouchers_vouchercard vouchers_vouchercard_redeemed_payment_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_vouchercard
+    ADD CONSTRAINT vouchers_vouchercard_redeemed_payment_id_key UNIQUE (redeemed_payment_id);
+
+
+--
+-- Name: vouchers_vouchercard vouchers_vouchercard_serial_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_vouchercard
+    ADD CONSTRAINT vouchers_vouchercard_serial_key UNIQUE (serial);
+
+
+--
+-- Name: vouchers_voucherplan vouchers_voucherplan_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_voucherplan
+    ADD CONSTRAINT vouchers_voucherplan_name_key UNIQUE (name);
+
+
+--
+-- Name: vouchers_voucherplan vouchers_voucherplan_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_voucherplan
+    ADD CONSTRAINT vouchers_voucherplan_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: vouchers_wifipurchase vouchers_wifipurchase_card_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_wifipurchase
+    ADD CONSTRAINT vouchers_wifipurchase_card_id_key UNIQUE (card_id);
+
+
+--
+-- Name: vouchers_wifipurchase vouchers_wifipurchase_gateway_payment_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_wifipurchase
+    ADD CONSTRAINT vouchers_wifipurchase_gateway_payment_id_key UNIQUE (gateway_payment_id);
+
+
+--
+-- Name: vouchers_wifipurchase vouchers_wifipurchase_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_wifipurchase
+    ADD CONSTRAINT vouchers_wifipurchase_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: vouchers_wifipurchase vouchers_wifipurchase_token_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_wifipurchase
+    ADD CONSTRAINT vouchers_wifipurchase_token_key UNIQUE (token);
+
+
+--
+-- Name: vouchers_wifisignupcode vouchers_wifisignupcode_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_wifisignupcode
+    ADD CONSTRAINT vouchers_wifisignupcode_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: vouchers_wifizone vouchers_wifizone_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_wifizone
+    ADD CONSTRAINT vouchers_wifizone_name_key UNIQUE (name);
+
+
+--
+-- Name: vouchers_wifizone vouchers_wifizone_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_wifizone
+    ADD CONSTRAINT vouchers_wifizone_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: accounts_customersession_session_key_3874f150_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX accounts_customersession_session_key_3874f150_like ON public.accounts_customersession USING btree (session_key varchar_pattern_ops);
+
+
+--
+-- Name: accounts_customersession_user_id_506ead26; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX accounts_customersession_user_id_506ead26 ON public.accounts_customersession USING btree (user_id);
+
+
+--
+-- Name: accounts_onetimecode_customer_id_499b5aba; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX accounts_onetimecode_customer_id_499b5aba ON public.accounts_onetimecode USING btree (customer_id);
+
+
+--
+-- Name: accounts_user_branches_branch_id_e134a618; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX accounts_user_branches_branch_id_e134a618 ON public.accounts_user_branches USING btree (branch_id);
+
+
+--
+-- Name: accounts_user_branches_user_id_e71cebef; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX accounts_user_branches_user_id_e71cebef ON public.accounts_user_branches USING btree (user_id);
+
+
+--
+-- Name: accounts_user_groups_group_id_bd11a704; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX accounts_user_groups_group_id_bd11a704 ON public.accounts_user_groups USING btree (group_id);
+
+
+--
+-- Name: accounts_user_groups_user_id_52b62117; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX accounts_user_groups_user_id_52b62117 ON public.accounts_user_groups USING btree (user_id);
+
+
+--
+-- Name: accounts_user_kind_16a12587; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX accounts_user_kind_16a12587 ON public.accounts_user USING btree (kind);
+
+
+--
+-- Name: accounts_user_kind_16a12587_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX accounts_user_kind_16a12587_like ON public.accounts_user USING btree (kind varchar_pattern_ops);
+
+
+--
+-- Name: accounts_user_user_permissions_permission_id_113bb443; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX accounts_user_user_permissions_permission_id_113bb443 ON public.accounts_user_user_permissions USING btree (permission_id);
+
+
+--
+-- Name: accounts_user_user_permissions_user_id_e4f0a161; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX accounts_user_user_permissions_user_id_e4f0a161 ON public.accounts_user_user_permissions USING btree (user_id);
+
+
+--
+-- Name: accounts_user_username_6088629e_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX accounts_user_username_6088629e_like ON public.accounts_user USING btree (username varchar_pattern_ops);
+
+
+--
+-- Name: allocation_created_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX allocation_created_at_idx ON public.billing_allocation USING btree (created_at);
+
+
+--
+-- Name: api_apitoken_branches_apitoken_id_cde461b9; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX api_apitoken_branches_apitoken_id_cde461b9 ON public.api_apitoken_branches USING btree (apitoken_id);
+
+
+--
+-- Name: api_apitoken_branches_branch_id_0af1f1db; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX api_apitoken_branches_branch_id_0af1f1db ON public.api_apitoken_branches USING btree (branch_id);
+
+
+--
+-- Name: api_apitoken_created_by_id_920f9908; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX api_apitoken_created_by_id_920f9908 ON public.api_apitoken USING btree (created_by_id);
+
+
+--
+-- Name: api_apitoken_customer_id_ae37351a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX api_apitoken_customer_id_ae37351a ON public.api_apitoken USING btree (customer_id);
+
+
+--
+-- Name: api_apitoken_prefix_86dcf429; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX api_apitoken_prefix_86dcf429 ON public.api_apitoken USING btree (prefix);
+
+
+--
+-- Name: api_apitoken_prefix_86dcf429_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX api_apitoken_prefix_86dcf429_like ON public.api_apitoken USING btree (prefix varchar_pattern_ops);
+
+
+--
+-- Name: api_apitoken_token_hash_63240353_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX api_apitoken_token_hash_63240353_like ON public.api_apitoken USING btree (token_hash varchar_pattern_ops);
+
+
+--
+-- Name: api_apitoken_user_id_9cffaf33; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX api_apitoken_user_id_9cffaf33 ON public.api_apitoken USING btree (user_id);
+
+
+--
+-- Name: audit_object_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_object_idx ON public.core_auditlog USING btree (content_type_id, object_id, at DESC);
+
+
+--
+-- Name: auth_group_name_a6ea08ec_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX auth_group_name_a6ea08ec_like ON public.auth_group USING btree (name varchar_pattern_ops);
+
+
+--
+-- Name: auth_group_permissions_group_id_b120cbf9; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX auth_group_permissions_group_id_b120cbf9 ON public.auth_group_permissions USING btree (group_id);
+
+
+--
+-- Name: auth_group_permissions_permission_id_84c5c92e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX auth_group_permissions_permission_id_84c5c92e ON public.auth_group_permissions USING btree (permission_id);
+
+
+--
+-- Name: auth_permission_content_type_id_2f476e4b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX auth_permission_content_type_id_2f476e4b ON public.auth_permission USING btree (content_type_id);
+
+
+--
+-- Name: axes_accessattempt_ip_address_10922d9c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX axes_accessattempt_ip_address_10922d9c ON public.axes_accessattempt USING btree (ip_address);
+
+
+--
+-- Name: axes_accessattempt_user_agent_ad89678b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX axes_accessattempt_user_agent_ad89678b ON public.axes_accessattempt USING btree (user_agent);
+
+
+--
+-- Name: axes_accessattempt_user_agent_ad89678b_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX axes_accessattempt_user_agent_ad89678b_like ON public.axes_accessattempt USING btree (user_agent varchar_pattern_ops);
+
+
+--
+-- Name: axes_accessattempt_username_3f2d4ca0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX axes_accessattempt_username_3f2d4ca0 ON public.axes_accessattempt USING btree (username);
+
+
+--
+-- Name: axes_accessattempt_username_3f2d4ca0_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX axes_accessattempt_username_3f2d4ca0_like ON public.axes_accessattempt USING btree (username varchar_pattern_ops);
+
+
+--
+-- Name: axes_accessfailurelog_ip_address_2e9f5a7f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX axes_accessfailurelog_ip_address_2e9f5a7f ON public.axes_accessfailurelog USING btree (ip_address);
+
+
+--
+-- Name: axes_accessfailurelog_user_agent_ea145dda; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX axes_accessfailurelog_user_agent_ea145dda ON public.axes_accessfailurelog USING btree (user_agent);
+
+
+--
+-- Name: axes_accessfailurelog_user_agent_ea145dda_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX axes_accessfailurelog_user_agent_ea145dda_like ON public.axes_accessfailurelog USING btree (user_agent varchar_pattern_ops);
+
+
+--
+-- Name: axes_accessfailurelog_username_a8b7e8a4; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX axes_accessfailurelog_username_a8b7e8a4 ON public.axes_accessfailurelog USING btree (username);
+
+
+--
+-- Name: axes_accessfailurelog_username_a8b7e8a4_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX axes_accessfailurelog_username_a8b7e8a4_like ON public.axes_accessfailurelog USING btree (username varchar_pattern_ops);
+
+
+--
+-- Name: axes_accesslog_ip_address_86b417e5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX axes_accesslog_ip_address_86b417e5 ON public.axes_accesslog USING btree (ip_address);
+
+
+--
+-- Name: axes_accesslog_user_agent_0e659004; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX axes_accesslog_user_agent_0e659004 ON public.axes_accesslog USING btree (user_agent);
+
+
+--
+-- Name: axes_accesslog_user_agent_0e659004_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX axes_accesslog_user_agent_0e659004_like ON public.axes_accesslog USING btree (user_agent varchar_pattern_ops);
+
+
+--
+-- Name: axes_accesslog_username_df93064b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX axes_accesslog_username_df93064b ON public.axes_accesslog USING btree (username);
+
+
+--
+-- Name: axes_accesslog_username_df93064b_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX axes_accesslog_username_df93064b_like ON public.axes_accesslog USING btree (username varchar_pattern_ops);
+
+
+--
+-- Name: billing_allocation_invoice_id_15f029b8; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_allocation_invoice_id_15f029b8 ON public.billing_allocation USING btree (invoice_id);
+
+
+--
+-- Name: billing_allocation_payment_id_23aa1b53; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_allocation_payment_id_23aa1b53 ON public.billing_allocation USING btree (payment_id);
+
+
+--
+-- Name: billing_billingrun_started_by_id_89f824cb; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_billingrun_started_by_id_89f824cb ON public.billing_billingrun USING btree (started_by_id);
+
+
+--
+-- Name: billing_billingrunchunk_run_id_eaf401b6; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_billingrunchunk_run_id_eaf401b6 ON public.billing_billingrunchunk USING btree (run_id);
+
+
+--
+-- Name: billing_cardsale_idempotency_key_89700999_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_cardsale_idempotency_key_89700999_like ON public.billing_cardsale USING btree (idempotency_key varchar_pattern_ops);
+
+
+--
+-- Name: billing_cardsalerefund_idempotency_key_d6d7bf71_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_cardsalerefund_idempotency_key_d6d7bf71_like ON public.billing_cardsalerefund USING btree (idempotency_key varchar_pattern_ops);
+
+
+--
+-- Name: billing_commissionentry_created_by_id_21519b7d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_commissionentry_created_by_id_21519b7d ON public.billing_commissionentry USING btree (created_by_id);
+
+
+--
+-- Name: billing_commissionentry_payment_id_9f045577; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_commissionentry_payment_id_9f045577 ON public.billing_commissionentry USING btree (payment_id);
+
+
+--
+-- Name: billing_commissionentry_subscription_id_d30b8c63; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_commissionentry_subscription_id_d30b8c63 ON public.billing_commissionentry USING btree (subscription_id);
+
+
+--
+-- Name: billing_commissionentry_wallet_id_07a872eb; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_commissionentry_wallet_id_07a872eb ON public.billing_commissionentry USING btree (wallet_id);
+
+
+--
+-- Name: billing_crediteddays_entry_id_d9c701ec; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_crediteddays_entry_id_d9c701ec ON public.billing_crediteddays USING btree (entry_id);
+
+
+--
+-- Name: billing_crediteddays_line_id_a90536c7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_crediteddays_line_id_a90536c7 ON public.billing_crediteddays USING btree (line_id);
+
+
+--
+-- Name: billing_creditnote_created_by_id_b88f0dd1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_creditnote_created_by_id_b88f0dd1 ON public.billing_creditnote USING btree (created_by_id);
+
+
+--
+-- Name: billing_creditnote_customer_id_e20751e3; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_creditnote_customer_id_e20751e3 ON public.billing_creditnote USING btree (customer_id);
+
+
+--
+-- Name: billing_creditnote_invoice_id_38246c17; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_creditnote_invoice_id_38246c17 ON public.billing_creditnote USING btree (invoice_id);
+
+
+--
+-- Name: billing_creditnote_number_29e396b2_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_creditnote_number_29e396b2_like ON public.billing_creditnote USING btree (number varchar_pattern_ops);
+
+
+--
+-- Name: billing_invoice_billing_run_id_355fabd7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_invoice_billing_run_id_355fabd7 ON public.billing_invoice USING btree (billing_run_id);
+
+
+--
+-- Name: billing_invoice_customer_id_12e1ebba; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_invoice_customer_id_12e1ebba ON public.billing_invoice USING btree (customer_id);
+
+
+--
+-- Name: billing_invoice_due_date_70ac8cae; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_invoice_due_date_70ac8cae ON public.billing_invoice USING btree (due_date);
+
+
+--
+-- Name: billing_invoice_number_b2bb8a8d_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_invoice_number_b2bb8a8d_like ON public.billing_invoice USING btree (number varchar_pattern_ops);
+
+
+--
+-- Name: billing_invoice_status_1ba1484f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_invoice_status_1ba1484f ON public.billing_invoice USING btree (status);
+
+
+--
+-- Name: billing_invoice_status_1ba1484f_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_invoice_status_1ba1484f_like ON public.billing_invoice USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: billing_invoiceline_invoice_id_ff507e12; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_invoiceline_invoice_id_ff507e12 ON public.billing_invoiceline USING btree (invoice_id);
+
+
+--
+-- Name: billing_invoiceline_subscription_id_7b3b3333; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_invoiceline_subscription_id_7b3b3333 ON public.billing_invoiceline USING btree (subscription_id);
+
+
+--
+-- Name: billing_ledgerentry_account_id_ac8d6a24; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_ledgerentry_account_id_ac8d6a24 ON public.billing_ledgerentry USING btree (account_id);
+
+
+--
+-- Name: billing_ledgerentry_created_by_id_ec50a513; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_ledgerentry_created_by_id_ec50a513 ON public.billing_ledgerentry USING btree (created_by_id);
+
+
+--
+-- Name: billing_ledgerentry_invoice_id_031b29f8; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_ledgerentry_invoice_id_031b29f8 ON public.billing_ledgerentry USING btree (invoice_id);
+
+
+--
+-- Name: billing_ledgerentry_payment_id_11b5927c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_ledgerentry_payment_id_11b5927c ON public.billing_ledgerentry USING btree (payment_id);
+
+
+--
+-- Name: billing_linecredit_line_id_1d0a1100; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_linecredit_line_id_1d0a1100 ON public.billing_linecredit USING btree (line_id);
+
+
+--
+-- Name: billing_onetimecharge_created_by_id_0f77b1a9; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_onetimecharge_created_by_id_0f77b1a9 ON public.billing_onetimecharge USING btree (created_by_id);
+
+
+--
+-- Name: billing_onetimecharge_customer_id_d56ec3b0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_onetimecharge_customer_id_d56ec3b0 ON public.billing_onetimecharge USING btree (customer_id);
+
+
+--
+-- Name: billing_onetimecharge_invoice_id_fb3e5ea1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_onetimecharge_invoice_id_fb3e5ea1 ON public.billing_onetimecharge USING btree (invoice_id);
+
+
+--
+-- Name: billing_onetimecharge_status_57cf6638; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_onetimecharge_status_57cf6638 ON public.billing_onetimecharge USING btree (status);
+
+
+--
+-- Name: billing_onetimecharge_status_57cf6638_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_onetimecharge_status_57cf6638_like ON public.billing_onetimecharge USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: billing_onetimecharge_subscription_id_3e855b7f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_onetimecharge_subscription_id_3e855b7f ON public.billing_onetimecharge USING btree (subscription_id);
+
+
+--
+-- Name: billing_packagechange_credit_entry_id_d8768f1e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_packagechange_credit_entry_id_d8768f1e ON public.billing_packagechange USING btree (credit_entry_id);
+
+
+--
+-- Name: billing_packagechange_decided_by_id_85c6b5d7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_packagechange_decided_by_id_85c6b5d7 ON public.billing_packagechange USING btree (decided_by_id);
+
+
+--
+-- Name: billing_packagechange_from_package_id_df47c3c9; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_packagechange_from_package_id_df47c3c9 ON public.billing_packagechange USING btree (from_package_id);
+
+
+--
+-- Name: billing_packagechange_invoice_id_36ec43cf; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_packagechange_invoice_id_36ec43cf ON public.billing_packagechange USING btree (invoice_id);
+
+
+--
+-- Name: billing_packagechange_requested_by_id_9f697007; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_packagechange_requested_by_id_9f697007 ON public.billing_packagechange USING btree (requested_by_id);
+
+
+--
+-- Name: billing_packagechange_status_e82aa806; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_packagechange_status_e82aa806 ON public.billing_packagechange USING btree (status);
+
+
+--
+-- Name: billing_packagechange_status_e82aa806_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_packagechange_status_e82aa806_like ON public.billing_packagechange USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: billing_packagechange_subscription_id_c931a53f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_packagechange_subscription_id_c931a53f ON public.billing_packagechange USING btree (subscription_id);
+
+
+--
+-- Name: billing_packagechange_to_package_id_4525a330; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_packagechange_to_package_id_4525a330 ON public.billing_packagechange USING btree (to_package_id);
+
+
+--
+-- Name: billing_walletentry_created_by_id_56bf098f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_walletentry_created_by_id_56bf098f ON public.billing_walletentry USING btree (created_by_id);
+
+
+--
+-- Name: billing_walletentry_idempotency_key_0dc3ff8c_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_walletentry_idempotency_key_0dc3ff8c_like ON public.billing_walletentry USING btree (idempotency_key varchar_pattern_ops);
+
+
+--
+-- Name: billing_walletentry_subscription_id_a7f14f95; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_walletentry_subscription_id_a7f14f95 ON public.billing_walletentry USING btree (subscription_id);
+
+
+--
+-- Name: billing_walletentry_wallet_id_6301b669; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_walletentry_wallet_id_6301b669 ON public.billing_walletentry USING btree (wallet_id);
+
+
+--
+-- Name: bkash_agreement_one_primary; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX bkash_agreement_one_primary ON public.payments_bkashagreement USING btree (customer_id) WHERE is_primary;
+
+
+--
+-- Name: books_journalline_entry_id_d924403c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX books_journalline_entry_id_d924403c ON public.books_journalline USING btree (entry_id);
+
+
+--
+-- Name: books_ledgeraccount_code_639b85d7_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX books_ledgeraccount_code_639b85d7_like ON public.books_ledgeraccount USING btree (code varchar_pattern_ops);
+
+
+--
+-- Name: calllog_customer_latest_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX calllog_customer_latest_idx ON public.customers_calllog USING btree (customer_id, called_at DESC);
+
+
+--
+-- Name: cardsale_received_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX cardsale_received_idx ON public.billing_cardsale USING btree (received_at);
+
+
+--
+-- Name: cardsalerefund_refunded_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX cardsalerefund_refunded_idx ON public.billing_cardsalerefund USING btree (refunded_at);
+
+
+--
+-- Name: cardsession_card_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX cardsession_card_idx ON public.vouchers_cardsession USING btree (card_id, started_at);
+
+
+--
+-- Name: cash_handover_collector_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX cash_handover_collector_idx ON public.payments_cashhandover USING btree (collector_id, handed_over_at);
+
+
+--
+-- Name: churn_churnrisk_model_id_3b8d194d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_churnrisk_model_id_3b8d194d ON public.churn_churnrisk USING btree (model_id);
+
+
+--
+-- Name: churn_retentioncalltask_assignee_id_767517d2; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentioncalltask_assignee_id_767517d2 ON public.churn_retentioncalltask USING btree (assignee_id);
+
+
+--
+-- Name: churn_retentioncalltask_created_by_id_e1a72c81; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentioncalltask_created_by_id_e1a72c81 ON public.churn_retentioncalltask USING btree (created_by_id);
+
+
+--
+-- Name: churn_retentioncalltask_customer_id_9424abb3; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentioncalltask_customer_id_9424abb3 ON public.churn_retentioncalltask USING btree (customer_id);
+
+
+--
+-- Name: churn_retentioncalltask_status_c6363328; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentioncalltask_status_c6363328 ON public.churn_retentioncalltask USING btree (status);
+
+
+--
+-- Name: churn_retentioncalltask_status_c6363328_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentioncalltask_status_c6363328_like ON public.churn_retentioncalltask USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: churn_retentionfieldcheck_created_by_id_424b7b13; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentionfieldcheck_created_by_id_424b7b13 ON public.churn_retentionfieldcheck USING btree (created_by_id);
+
+
+--
+-- Name: churn_retentionfieldcheck_customer_id_a45f6d3d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentionfieldcheck_customer_id_a45f6d3d ON public.churn_retentionfieldcheck USING btree (customer_id);
+
+
+--
+-- Name: churn_retentionoffer_created_by_id_dc5e30bb; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentionoffer_created_by_id_dc5e30bb ON public.churn_retentionoffer USING btree (created_by_id);
+
+
+--
+-- Name: churn_retentionoffer_customer_id_a123f02a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentionoffer_customer_id_a123f02a ON public.churn_retentionoffer USING btree (customer_id);
+
+
+--
+-- Name: churn_retentionoffer_original_package_id_8e008117; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentionoffer_original_package_id_8e008117 ON public.churn_retentionoffer USING btree (original_package_id);
+
+
+--
+-- Name: churn_retentionoffer_status_66c38fd5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentionoffer_status_66c38fd5 ON public.churn_retentionoffer USING btree (status);
+
+
+--
+-- Name: churn_retentionoffer_status_66c38fd5_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentionoffer_status_66c38fd5_like ON public.churn_retentionoffer USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: churn_retentionoffer_subscription_id_22d1343b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentionoffer_subscription_id_22d1343b ON public.churn_retentionoffer USING btree (subscription_id);
+
+
+--
+-- Name: churn_retentionoffer_switch_back_change_id_9c55eb20; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentionoffer_switch_back_change_id_9c55eb20 ON public.churn_retentionoffer USING btree (switch_back_change_id);
+
+
+--
+-- Name: churn_retentionoffer_upgrade_change_id_82c356e7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentionoffer_upgrade_change_id_82c356e7 ON public.churn_retentionoffer USING btree (upgrade_change_id);
+
+
+--
+-- Name: churn_retentionoffer_upgrade_package_id_b6fc2c38; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentionoffer_upgrade_package_id_b6fc2c38 ON public.churn_retentionoffer USING btree (upgrade_package_id);
+
+
+--
+-- Name: churn_retentionoffercredit_account_entry_id_ee5bd7cb; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentionoffercredit_account_entry_id_ee5bd7cb ON public.churn_retentionoffercredit USING btree (account_entry_id);
+
+
+--
+-- Name: churn_retentionoffercredit_credit_note_id_8e7ae6fc; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentionoffercredit_credit_note_id_8e7ae6fc ON public.churn_retentionoffercredit USING btree (credit_note_id);
+
+
+--
+-- Name: churn_retentionoffercredit_invoice_id_e75a9044; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentionoffercredit_invoice_id_e75a9044 ON public.churn_retentionoffercredit USING btree (invoice_id);
+
+
+--
+-- Name: churn_retentionoffercredit_offer_id_f180a52f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_retentionoffercredit_offer_id_f180a52f ON public.churn_retentionoffercredit USING btree (offer_id);
+
+
+--
+-- Name: churn_risk_band_prob; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX churn_risk_band_prob ON public.churn_churnrisk USING btree (band, probability DESC);
+
+
+--
+-- Name: commission_wallet_period_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX commission_wallet_period_idx ON public.billing_commissionentry USING btree (wallet_id, period);
+
+
+--
+-- Name: contracts_contract_created_by_id_1552fda4; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_contract_created_by_id_1552fda4 ON public.contracts_contract USING btree (created_by_id);
+
+
+--
+-- Name: contracts_contract_customer_id_b91a6462; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_contract_customer_id_b91a6462 ON public.contracts_contract USING btree (customer_id);
+
+
+--
+-- Name: contracts_contract_fee_charge_id_774cba9f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_contract_fee_charge_id_774cba9f ON public.contracts_contract USING btree (fee_charge_id);
+
+
+--
+-- Name: contracts_contract_number_c16b99fb_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_contract_number_c16b99fb_like ON public.contracts_contract USING btree (number varchar_pattern_ops);
+
+
+--
+-- Name: contracts_contract_replaces_id_1b201615; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_contract_replaces_id_1b201615 ON public.contracts_contract USING btree (replaces_id);
+
+
+--
+-- Name: contracts_contract_status_2b9a4ef7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_contract_status_2b9a4ef7 ON public.contracts_contract USING btree (status);
+
+
+--
+-- Name: contracts_contract_status_2b9a4ef7_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_contract_status_2b9a4ef7_like ON public.contracts_contract USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: contracts_contract_subscription_id_5bf566d1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_contract_subscription_id_5bf566d1 ON public.contracts_contract USING btree (subscription_id);
+
+
+--
+-- Name: contracts_contract_template_id_51d2e329; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_contract_template_id_51d2e329 ON public.contracts_contract USING btree (template_id);
+
+
+--
+-- Name: contracts_contract_verify_code_26c24ab7_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_contract_verify_code_26c24ab7_like ON public.contracts_contract USING btree (verify_code varchar_pattern_ops);
+
+
+--
+-- Name: contracts_contractevent_actor_id_c679fd3e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_contractevent_actor_id_c679fd3e ON public.contracts_contractevent USING btree (actor_id);
+
+
+--
+-- Name: contracts_contractevent_contract_id_f1004c25; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_contractevent_contract_id_f1004c25 ON public.contracts_contractevent USING btree (contract_id);
+
+
+--
+-- Name: contracts_contractrule_created_by_id_3e5cbeaa; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_contractrule_created_by_id_3e5cbeaa ON public.contracts_contractrule USING btree (created_by_id);
+
+
+--
+-- Name: contracts_contractrule_package_id_6a39aa82; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_contractrule_package_id_6a39aa82 ON public.contracts_contractrule USING btree (package_id);
+
+
+--
+-- Name: contracts_contractrule_template_key_cb8ec7ae; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_contractrule_template_key_cb8ec7ae ON public.contracts_contractrule USING btree (template_key);
+
+
+--
+-- Name: contracts_contractrule_template_key_cb8ec7ae_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_contractrule_template_key_cb8ec7ae_like ON public.contracts_contractrule USING btree (template_key varchar_pattern_ops);
+
+
+--
+-- Name: contracts_contracttemplate_created_by_id_18e7bb94; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_contracttemplate_created_by_id_18e7bb94 ON public.contracts_contracttemplate USING btree (created_by_id);
+
+
+--
+-- Name: contracts_contracttemplate_key_08c341f8; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_contracttemplate_key_08c341f8 ON public.contracts_contracttemplate USING btree (key);
+
+
+--
+-- Name: contracts_contracttemplate_key_08c341f8_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_contracttemplate_key_08c341f8_like ON public.contracts_contracttemplate USING btree (key varchar_pattern_ops);
+
+
+--
+-- Name: contracts_signature_signed_pdf_sha256_83b2d9cb; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_signature_signed_pdf_sha256_83b2d9cb ON public.contracts_signature USING btree (signed_pdf_sha256);
+
+
+--
+-- Name: contracts_signature_signed_pdf_sha256_83b2d9cb_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_signature_signed_pdf_sha256_83b2d9cb_like ON public.contracts_signature USING btree (signed_pdf_sha256 varchar_pattern_ops);
+
+
+--
+-- Name: contracts_signature_witness_id_b82f53fb; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_signature_witness_id_b82f53fb ON public.contracts_signature USING btree (witness_id);
+
+
+--
+-- Name: contracts_signingsession_contract_id_c913f353; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_signingsession_contract_id_c913f353 ON public.contracts_signingsession USING btree (contract_id);
+
+
+--
+-- Name: contracts_signingsession_key_0ddd3d74_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_signingsession_key_0ddd3d74_like ON public.contracts_signingsession USING btree (key varchar_pattern_ops);
+
+
+--
+-- Name: contracts_signingsession_witness_id_47dd2e50; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contracts_signingsession_witness_id_47dd2e50 ON public.contracts_signingsession USING btree (witness_id);
+
+
+--
+-- Name: core_auditlog_action_978477aa; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_auditlog_action_978477aa ON public.core_auditlog USING btree (action);
+
+
+--
+-- Name: core_auditlog_action_978477aa_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_auditlog_action_978477aa_like ON public.core_auditlog USING btree (action varchar_pattern_ops);
+
+
+--
+-- Name: core_auditlog_actor_id_ab091f3c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_auditlog_actor_id_ab091f3c ON public.core_auditlog USING btree (actor_id);
+
+
+--
+-- Name: core_auditlog_at_c648d349; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_auditlog_at_c648d349 ON public.core_auditlog USING btree (at);
+
+
+--
+-- Name: core_auditlog_content_type_id_0a26d6b4; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_auditlog_content_type_id_0a26d6b4 ON public.core_auditlog USING btree (content_type_id);
+
+
+--
+-- Name: core_jobrun_job_9a5370c5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_jobrun_job_9a5370c5 ON public.core_jobrun USING btree (job);
+
+
+--
+-- Name: core_jobrun_job_9a5370c5_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_jobrun_job_9a5370c5_like ON public.core_jobrun USING btree (job varchar_pattern_ops);
+
+
+--
+-- Name: core_jobrun_requested_by_id_6a0a417f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_jobrun_requested_by_id_6a0a417f ON public.core_jobrun USING btree (requested_by_id);
+
+
+--
+-- Name: core_jobrun_started_at_a14f6d01; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_jobrun_started_at_a14f6d01 ON public.core_jobrun USING btree (started_at);
+
+
+--
+-- Name: core_jobrun_task_id_1d74d02e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_jobrun_task_id_1d74d02e ON public.core_jobrun USING btree (task_id);
+
+
+--
+-- Name: core_jobrun_task_id_1d74d02e_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_jobrun_task_id_1d74d02e_like ON public.core_jobrun USING btree (task_id varchar_pattern_ops);
+
+
+--
+-- Name: core_jobwatch_job_753c7de6_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_jobwatch_job_753c7de6_like ON public.core_jobwatch USING btree (job varchar_pattern_ops);
+
+
+--
+-- Name: core_numbersequence_key_60a419b3_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_numbersequence_key_60a419b3_like ON public.core_numbersequence USING btree (key varchar_pattern_ops);
+
+
+--
+-- Name: core_ratelimitcounter_expires_at_01b020bb; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_ratelimitcounter_expires_at_01b020bb ON public.core_ratelimitcounter USING btree (expires_at);
+
+
+--
+-- Name: core_ratelimitcounter_key_23c295fd_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_ratelimitcounter_key_23c295fd_like ON public.core_ratelimitcounter USING btree (key varchar_pattern_ops);
+
+
+--
+-- Name: core_webhookattempt_delivery_id_669fc61b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_webhookattempt_delivery_id_669fc61b ON public.core_webhookattempt USING btree (delivery_id);
+
+
+--
+-- Name: core_webhookdelivery_created_at_b005322c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_webhookdelivery_created_at_b005322c ON public.core_webhookdelivery USING btree (created_at);
+
+
+--
+-- Name: core_webhookdelivery_endpoint_id_3020c03c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_webhookdelivery_endpoint_id_3020c03c ON public.core_webhookdelivery USING btree (endpoint_id);
+
+
+--
+-- Name: core_webhookdelivery_replay_of_id_d3c988f1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_webhookdelivery_replay_of_id_d3c988f1 ON public.core_webhookdelivery USING btree (replay_of_id);
+
+
+--
+-- Name: core_webhookendpoint_created_by_id_821654c8; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX core_webhookendpoint_created_by_id_821654c8 ON public.core_webhookendpoint USING btree (created_by_id);
+
+
+--
+-- Name: customer_account_prefix_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customer_account_prefix_idx ON public.customers_customer USING btree (upper((account_number)::text) text_pattern_ops);
+
+
+--
+-- Name: customer_account_trgm_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customer_account_trgm_idx ON public.customers_customer USING gin (upper((account_number)::text) public.gin_trgm_ops);
+
+
+--
+-- Name: customer_area_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customer_area_id_idx ON public.customers_customer USING btree (area_id, id);
+
+
+--
+-- Name: customer_area_status_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customer_area_status_idx ON public.customers_customer USING btree (area_id, status, id);
+
+
+--
+-- Name: customer_branch_status_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customer_branch_status_idx ON public.customers_customer USING btree (branch_id, status, id);
+
+
+--
+-- Name: customer_name_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customer_name_id_idx ON public.customers_customer USING btree (name, id);
+
+
+--
+-- Name: customer_name_trgm_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customer_name_trgm_idx ON public.customers_customer USING gin (upper((name)::text) public.gin_trgm_ops);
+
+
+--
+-- Name: customer_phone_trgm_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customer_phone_trgm_idx ON public.customers_customer USING gin (phone public.gin_trgm_ops);
+
+
+--
+-- Name: customer_reseller_name_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customer_reseller_name_idx ON public.customers_customer USING btree (reseller_id, name, id);
+
+
+--
+-- Name: customer_session_user_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customer_session_user_idx ON public.accounts_customersession USING btree (user_id, last_seen DESC);
+
+
+--
+-- Name: customer_since_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customer_since_id_idx ON public.customers_customer USING btree (customer_since, id);
+
+
+--
+-- Name: customers_area_branch_id_86f954e6; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_area_branch_id_86f954e6 ON public.customers_area USING btree (branch_id);
+
+
+--
+-- Name: customers_area_collector_id_e3abbe07; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_area_collector_id_e3abbe07 ON public.customers_area USING btree (collector_id);
+
+
+--
+-- Name: customers_branch_code_a8096a65_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_branch_code_a8096a65_like ON public.customers_branch USING btree (code varchar_pattern_ops);
+
+
+--
+-- Name: customers_branch_name_d82c43b7_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_branch_name_d82c43b7_like ON public.customers_branch USING btree (name varchar_pattern_ops);
+
+
+--
+-- Name: customers_calllog_called_by_id_30351964; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_calllog_called_by_id_30351964 ON public.customers_calllog USING btree (called_by_id);
+
+
+--
+-- Name: customers_calllog_customer_id_3b483fae; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_calllog_customer_id_3b483fae ON public.customers_calllog USING btree (customer_id);
+
+
+--
+-- Name: customers_customer_account_number_a88a3778_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_customer_account_number_a88a3778_like ON public.customers_customer USING btree (account_number varchar_pattern_ops);
+
+
+--
+-- Name: customers_customer_area_id_565553f5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_customer_area_id_565553f5 ON public.customers_customer USING btree (area_id);
+
+
+--
+-- Name: customers_customer_branch_id_6f75e537; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_customer_branch_id_6f75e537 ON public.customers_customer USING btree (branch_id);
+
+
+--
+-- Name: customers_customer_collector_id_8970afe4; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_customer_collector_id_8970afe4 ON public.customers_customer USING btree (collector_id);
+
+
+--
+-- Name: customers_customer_external_ref_884ccda1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_customer_external_ref_884ccda1 ON public.customers_customer USING btree (external_ref);
+
+
+--
+-- Name: customers_customer_external_ref_884ccda1_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_customer_external_ref_884ccda1_like ON public.customers_customer USING btree (external_ref varchar_pattern_ops);
+
+
+--
+-- Name: customers_customer_phone_01182399; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_customer_phone_01182399 ON public.customers_customer USING btree (phone);
+
+
+--
+-- Name: customers_customer_phone_01182399_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_customer_phone_01182399_like ON public.customers_customer USING btree (phone varchar_pattern_ops);
+
+
+--
+-- Name: customers_customer_referral_code_dab27737_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_customer_referral_code_dab27737_like ON public.customers_customer USING btree (referral_code varchar_pattern_ops);
+
+
+--
+-- Name: customers_customer_reseller_id_eb0ab540; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_customer_reseller_id_eb0ab540 ON public.customers_customer USING btree (reseller_id);
+
+
+--
+-- Name: customers_customer_status_743673e0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_customer_status_743673e0 ON public.customers_customer USING btree (status);
+
+
+--
+-- Name: customers_customer_status_743673e0_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_customer_status_743673e0_like ON public.customers_customer USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: customers_customertally_branch_id_d729dc60; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_customertally_branch_id_d729dc60 ON public.customers_customertally USING btree (branch_id);
+
+
+--
+-- Name: customers_lead_area_id_68d35884; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_lead_area_id_68d35884 ON public.customers_lead USING btree (area_id);
+
+
+--
+-- Name: customers_lead_assigned_to_id_de31f837; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_lead_assigned_to_id_de31f837 ON public.customers_lead USING btree (assigned_to_id);
+
+
+--
+-- Name: customers_lead_branch_id_31318f0b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_lead_branch_id_31318f0b ON public.customers_lead USING btree (branch_id);
+
+
+--
+-- Name: customers_lead_interested_package_id_90aeaf9a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_lead_interested_package_id_90aeaf9a ON public.customers_lead USING btree (interested_package_id);
+
+
+--
+-- Name: customers_lead_phone_5fdb305c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_lead_phone_5fdb305c ON public.customers_lead USING btree (phone);
+
+
+--
+-- Name: customers_lead_phone_5fdb305c_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_lead_phone_5fdb305c_like ON public.customers_lead USING btree (phone varchar_pattern_ops);
+
+
+--
+-- Name: customers_lead_status_d5b81656; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_lead_status_d5b81656 ON public.customers_lead USING btree (status);
+
+
+--
+-- Name: customers_lead_status_d5b81656_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_lead_status_d5b81656_like ON public.customers_lead USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: customers_package_name_e7b12a83_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_package_name_e7b12a83_like ON public.customers_package USING btree (name varchar_pattern_ops);
+
+
+--
+-- Name: customers_referral_referrer_id_21ecbc2d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_referral_referrer_id_21ecbc2d ON public.customers_referral USING btree (referrer_id);
+
+
+--
+-- Name: customers_referral_status_d1c49ac7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_referral_status_d1c49ac7 ON public.customers_referral USING btree (status);
+
+
+--
+-- Name: customers_referral_status_d1c49ac7_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_referral_status_d1c49ac7_like ON public.customers_referral USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: customers_referralcredit_reversed_by_id_0df2f5f2; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_referralcredit_reversed_by_id_0df2f5f2 ON public.customers_referralcredit USING btree (reversed_by_id);
+
+
+--
+-- Name: customers_speedtestresult_customer_id_fa21958a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_speedtestresult_customer_id_fa21958a ON public.customers_speedtestresult USING btree (customer_id);
+
+
+--
+-- Name: customers_subscription_customer_id_f27cd752; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_subscription_customer_id_f27cd752 ON public.customers_subscription USING btree (customer_id);
+
+
+--
+-- Name: customers_subscription_package_id_789aef63; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_subscription_package_id_789aef63 ON public.customers_subscription USING btree (package_id);
+
+
+--
+-- Name: customers_subscription_router_id_a9b48bf3; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_subscription_router_id_a9b48bf3 ON public.customers_subscription USING btree (router_id);
+
+
+--
+-- Name: customers_subscription_status_7002155c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_subscription_status_7002155c ON public.customers_subscription USING btree (status);
+
+
+--
+-- Name: customers_subscription_status_7002155c_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_subscription_status_7002155c_like ON public.customers_subscription USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: daily_metric_dim_day_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX daily_metric_dim_day_idx ON public.dashboard_dailymetric USING btree (dimension, day);
+
+
+--
+-- Name: dashboard_dailymetric_branch_id_833b7ab9; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX dashboard_dailymetric_branch_id_833b7ab9 ON public.dashboard_dailymetric USING btree (branch_id);
+
+
+--
+-- Name: django_admin_log_content_type_id_c4bce8eb; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX django_admin_log_content_type_id_c4bce8eb ON public.django_admin_log USING btree (content_type_id);
+
+
+--
+-- Name: django_admin_log_user_id_c564eba6; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX django_admin_log_user_id_c564eba6 ON public.django_admin_log USING btree (user_id);
+
+
+--
+-- Name: django_session_expire_date_a5c62663; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX django_session_expire_date_a5c62663 ON public.django_session USING btree (expire_date);
+
+
+--
+-- Name: django_session_session_key_c0390e0f_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX django_session_session_key_c0390e0f_like ON public.django_session USING btree (session_key varchar_pattern_ops);
+
+
+--
+-- Name: equipment_rental_charge_once_per_day; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX equipment_rental_charge_once_per_day ON public.fieldservice_equipmentrentalcharge USING btree (rental_id, first_day) WHERE (NOT withdrawn);
+
+
+--
+-- Name: equipment_rental_one_open_per_item; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX equipment_rental_one_open_per_item ON public.fieldservice_equipmentrental USING btree (item_id) WHERE (ended_on IS NULL);
+
+
+--
+-- Name: fieldservice_checklistitem_done_by_id_d558e366; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_checklistitem_done_by_id_d558e366 ON public.fieldservice_checklistitem USING btree (done_by_id);
+
+
+--
+-- Name: fieldservice_checklistitem_order_id_873998fa; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_checklistitem_order_id_873998fa ON public.fieldservice_checklistitem USING btree (order_id);
+
+
+--
+-- Name: fieldservice_checklisttemplate_kind_80fc3703_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_checklisttemplate_kind_80fc3703_like ON public.fieldservice_checklisttemplate USING btree (kind varchar_pattern_ops);
+
+
+--
+-- Name: fieldservice_checklisttemplateitem_template_id_d8da416a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_checklisttemplateitem_template_id_d8da416a ON public.fieldservice_checklisttemplateitem USING btree (template_id);
+
+
+--
+-- Name: fieldservice_equipmentitem_branch_id_203edc3d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentitem_branch_id_203edc3d ON public.fieldservice_equipmentitem USING btree (branch_id);
+
+
+--
+-- Name: fieldservice_equipmentitem_customer_id_5043b260; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentitem_customer_id_5043b260 ON public.fieldservice_equipmentitem USING btree (customer_id);
+
+
+--
+-- Name: fieldservice_equipmentitem_model_id_4379e974; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentitem_model_id_4379e974 ON public.fieldservice_equipmentitem USING btree (model_id);
+
+
+--
+-- Name: fieldservice_equipmentitem_serial_76286a2e_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentitem_serial_76286a2e_like ON public.fieldservice_equipmentitem USING btree (serial varchar_pattern_ops);
+
+
+--
+-- Name: fieldservice_equipmentitem_status_60eed084; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentitem_status_60eed084 ON public.fieldservice_equipmentitem USING btree (status);
+
+
+--
+-- Name: fieldservice_equipmentitem_status_60eed084_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentitem_status_60eed084_like ON public.fieldservice_equipmentitem USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: fieldservice_equipmentitem_technician_id_91302752; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentitem_technician_id_91302752 ON public.fieldservice_equipmentitem USING btree (technician_id);
+
+
+--
+-- Name: fieldservice_equipmentmodel_name_7646c5ab_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentmodel_name_7646c5ab_like ON public.fieldservice_equipmentmodel USING btree (name varchar_pattern_ops);
+
+
+--
+-- Name: fieldservice_equipmentmovement_actor_id_5149d5b9; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentmovement_actor_id_5149d5b9 ON public.fieldservice_equipmentmovement USING btree (actor_id);
+
+
+--
+-- Name: fieldservice_equipmentmovement_customer_id_32d6b2ae; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentmovement_customer_id_32d6b2ae ON public.fieldservice_equipmentmovement USING btree (customer_id);
+
+
+--
+-- Name: fieldservice_equipmentmovement_invoice_id_360a7c08; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentmovement_invoice_id_360a7c08 ON public.fieldservice_equipmentmovement USING btree (invoice_id);
+
+
+--
+-- Name: fieldservice_equipmentmovement_item_id_f7ff9445; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentmovement_item_id_f7ff9445 ON public.fieldservice_equipmentmovement USING btree (item_id);
+
+
+--
+-- Name: fieldservice_equipmentmovement_order_id_bbfed313; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentmovement_order_id_bbfed313 ON public.fieldservice_equipmentmovement USING btree (order_id);
+
+
+--
+-- Name: fieldservice_equipmentmovement_technician_id_57976bb7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentmovement_technician_id_57976bb7 ON public.fieldservice_equipmentmovement USING btree (technician_id);
+
+
+--
+-- Name: fieldservice_equipmentrental_customer_id_5b7dddd8; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentrental_customer_id_5b7dddd8 ON public.fieldservice_equipmentrental USING btree (customer_id);
+
+
+--
+-- Name: fieldservice_equipmentrental_item_id_2defdc4d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentrental_item_id_2defdc4d ON public.fieldservice_equipmentrental USING btree (item_id);
+
+
+--
+-- Name: fieldservice_equipmentrental_order_id_d73e12f5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentrental_order_id_d73e12f5 ON public.fieldservice_equipmentrental USING btree (order_id);
+
+
+--
+-- Name: fieldservice_equipmentrental_subscription_id_6c69ac82; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentrental_subscription_id_6c69ac82 ON public.fieldservice_equipmentrental USING btree (subscription_id);
+
+
+--
+-- Name: fieldservice_equipmentrentalcharge_credit_note_id_f18a72bc; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentrentalcharge_credit_note_id_f18a72bc ON public.fieldservice_equipmentrentalcharge USING btree (credit_note_id);
+
+
+--
+-- Name: fieldservice_equipmentrentalcharge_rental_id_a8ddc16f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_equipmentrentalcharge_rental_id_a8ddc16f ON public.fieldservice_equipmentrentalcharge USING btree (rental_id);
+
+
+--
+-- Name: fieldservice_syncoperation_order_id_0c5ba4a1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_syncoperation_order_id_0c5ba4a1 ON public.fieldservice_syncoperation USING btree (order_id);
+
+
+--
+-- Name: fieldservice_syncoperation_technician_id_d2847967; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_syncoperation_technician_id_d2847967 ON public.fieldservice_syncoperation USING btree (technician_id);
+
+
+--
+-- Name: fieldservice_workorder_area_id_9ec78eba; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_workorder_area_id_9ec78eba ON public.fieldservice_workorder USING btree (area_id);
+
+
+--
+-- Name: fieldservice_workorder_branch_id_160f1e2d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_workorder_branch_id_160f1e2d ON public.fieldservice_workorder USING btree (branch_id);
+
+
+--
+-- Name: fieldservice_workorder_created_by_id_a656fe74; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_workorder_created_by_id_a656fe74 ON public.fieldservice_workorder USING btree (created_by_id);
+
+
+--
+-- Name: fieldservice_workorder_customer_id_e644e171; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_workorder_customer_id_e644e171 ON public.fieldservice_workorder USING btree (customer_id);
+
+
+--
+-- Name: fieldservice_workorder_lead_id_93940de5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_workorder_lead_id_93940de5 ON public.fieldservice_workorder USING btree (lead_id);
+
+
+--
+-- Name: fieldservice_workorder_override_by_id_cf10f926; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_workorder_override_by_id_cf10f926 ON public.fieldservice_workorder USING btree (override_by_id);
+
+
+--
+-- Name: fieldservice_workorder_scheduled_start_7e15463b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_workorder_scheduled_start_7e15463b ON public.fieldservice_workorder USING btree (scheduled_start);
+
+
+--
+-- Name: fieldservice_workorder_status_3c1e1d90; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_workorder_status_3c1e1d90 ON public.fieldservice_workorder USING btree (status);
+
+
+--
+-- Name: fieldservice_workorder_status_3c1e1d90_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_workorder_status_3c1e1d90_like ON public.fieldservice_workorder USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: fieldservice_workorder_subscription_id_b746e735; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_workorder_subscription_id_b746e735 ON public.fieldservice_workorder USING btree (subscription_id);
+
+
+--
+-- Name: fieldservice_workorder_technician_id_f0df6702; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_workorder_technician_id_f0df6702 ON public.fieldservice_workorder USING btree (technician_id);
+
+
+--
+-- Name: fieldservice_workorder_ticket_id_9bba2bc6; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_workorder_ticket_id_9bba2bc6 ON public.fieldservice_workorder USING btree (ticket_id);
+
+
+--
+-- Name: fieldservice_workorderevent_actor_id_056a61ea; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_workorderevent_actor_id_056a61ea ON public.fieldservice_workorderevent USING btree (actor_id);
+
+
+--
+-- Name: fieldservice_workorderevent_at_0abcf87b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_workorderevent_at_0abcf87b ON public.fieldservice_workorderevent USING btree (at);
+
+
+--
+-- Name: fieldservice_workorderevent_order_id_c035fe39; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_workorderevent_order_id_c035fe39 ON public.fieldservice_workorderevent USING btree (order_id);
+
+
+--
+-- Name: fieldservice_workorderphoto_order_id_699c6e62; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_workorderphoto_order_id_699c6e62 ON public.fieldservice_workorderphoto USING btree (order_id);
+
+
+--
+-- Name: fieldservice_workorderphoto_uploaded_by_id_a3299acc; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fieldservice_workorderphoto_uploaded_by_id_a3299acc ON public.fieldservice_workorderphoto USING btree (uploaded_by_id);
+
+
+--
+-- Name: importrow_batch_todo_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX importrow_batch_todo_idx ON public.imports_importrow USING btree (batch_id, done, line);
+
+
+--
+-- Name: imports_importbatch_created_by_id_8de9c79b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX imports_importbatch_created_by_id_8de9c79b ON public.imports_importbatch USING btree (created_by_id);
+
+
+--
+-- Name: imports_importbatch_profile_id_96182a2f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX imports_importbatch_profile_id_96182a2f ON public.imports_importbatch USING btree (profile_id);
+
+
+--
+-- Name: imports_importbatch_router_id_629c5a8c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX imports_importbatch_router_id_629c5a8c ON public.imports_importbatch USING btree (router_id);
+
+
+--
+-- Name: imports_importbatch_status_4eb9c637; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX imports_importbatch_status_4eb9c637 ON public.imports_importbatch USING btree (status);
+
+
+--
+-- Name: imports_importbatch_status_4eb9c637_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX imports_importbatch_status_4eb9c637_like ON public.imports_importbatch USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: imports_importbatch_undone_by_id_3b69124e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX imports_importbatch_undone_by_id_3b69124e ON public.imports_importbatch USING btree (undone_by_id);
+
+
+--
+-- Name: imports_importprofile_created_by_id_586b273e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX imports_importprofile_created_by_id_586b273e ON public.imports_importprofile USING btree (created_by_id);
+
+
+--
+-- Name: imports_importprofile_name_f2b8764b_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX imports_importprofile_name_f2b8764b_like ON public.imports_importprofile USING btree (name varchar_pattern_ops);
+
+
+--
+-- Name: imports_importrow_batch_id_0b8d5349; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX imports_importrow_batch_id_0b8d5349 ON public.imports_importrow USING btree (batch_id);
+
+
+--
+-- Name: imports_importrow_customer_id_b86404c9; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX imports_importrow_customer_id_b86404c9 ON public.imports_importrow USING btree (customer_id);
+
+
+--
+-- Name: imports_importrow_opening_entry_id_42b8455c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX imports_importrow_opening_entry_id_42b8455c ON public.imports_importrow USING btree (opening_entry_id);
+
+
+--
+-- Name: imports_importrow_past_payment_id_6ed40a42; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX imports_importrow_past_payment_id_6ed40a42 ON public.imports_importrow USING btree (past_payment_id);
+
+
+--
+-- Name: imports_importrow_subscription_id_02d1b00d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX imports_importrow_subscription_id_02d1b00d ON public.imports_importrow USING btree (subscription_id);
+
+
+--
+-- Name: invoice_customer_open_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX invoice_customer_open_idx ON public.billing_invoice USING btree (customer_id, status, due_date);
+
+
+--
+-- Name: invoice_issue_date_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX invoice_issue_date_idx ON public.billing_invoice USING btree (issue_date);
+
+
+--
+-- Name: jobrun_status_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX jobrun_status_idx ON public.core_jobrun USING btree (status, started_at DESC);
+
+
+--
+-- Name: jobrun_task_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX jobrun_task_idx ON public.core_jobrun USING btree (task_name, started_at DESC);
+
+
+--
+-- Name: jobrun_task_status_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX jobrun_task_status_idx ON public.core_jobrun USING btree (task_name, status, started_at DESC);
+
+
+--
+-- Name: journal_date_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX journal_date_idx ON public.books_journalentry USING btree (date);
+
+
+--
+-- Name: journalline_account_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX journalline_account_idx ON public.books_journalline USING btree (account_id, entry_id);
+
+
+--
+-- Name: ledger_account_date_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ledger_account_date_idx ON public.billing_ledgerentry USING btree (account_id, effective_date, id);
+
+
+--
+-- Name: network_driftreport_requested_by_id_b5d8497d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_driftreport_requested_by_id_b5d8497d ON public.network_driftreport USING btree (requested_by_id);
+
+
+--
+-- Name: network_driftreport_router_id_227ce40e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_driftreport_router_id_227ce40e ON public.network_driftreport USING btree (router_id);
+
+
+--
+-- Name: network_fupstate_lifted_by_id_6df4c2d5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_fupstate_lifted_by_id_6df4c2d5 ON public.network_fupstate USING btree (lifted_by_id);
+
+
+--
+-- Name: network_outage_areas_area_id_cc706b54; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_outage_areas_area_id_cc706b54 ON public.network_outage_areas USING btree (area_id);
+
+
+--
+-- Name: network_outage_areas_outage_id_5d4e1445; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_outage_areas_outage_id_5d4e1445 ON public.network_outage_areas USING btree (outage_id);
+
+
+--
+-- Name: network_outage_declared_by_id_6ea39fef; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_outage_declared_by_id_6ea39fef ON public.network_outage USING btree (declared_by_id);
+
+
+--
+-- Name: network_outage_routers_outage_id_23cb069a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_outage_routers_outage_id_23cb069a ON public.network_outage_routers USING btree (outage_id);
+
+
+--
+-- Name: network_outage_routers_router_id_78951916; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_outage_routers_router_id_78951916 ON public.network_outage_routers USING btree (router_id);
+
+
+--
+-- Name: network_outage_status_d28fbb54; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_outage_status_d28fbb54 ON public.network_outage USING btree (status);
+
+
+--
+-- Name: network_outage_status_d28fbb54_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_outage_status_d28fbb54_like ON public.network_outage USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: network_outagebroadcast_outage_id_ad4ea1df; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_outagebroadcast_outage_id_ad4ea1df ON public.network_outagebroadcast USING btree (outage_id);
+
+
+--
+-- Name: network_outagebroadcast_update_id_15e52132; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_outagebroadcast_update_id_15e52132 ON public.network_outagebroadcast USING btree (update_id);
+
+
+--
+-- Name: network_outageupdate_created_by_id_7988132f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_outageupdate_created_by_id_7988132f ON public.network_outageupdate USING btree (created_by_id);
+
+
+--
+-- Name: network_outageupdate_outage_id_619081ca; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_outageupdate_outage_id_619081ca ON public.network_outageupdate USING btree (outage_id);
+
+
+--
+-- Name: network_provisioningtask_created_by_id_b81cd56d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_provisioningtask_created_by_id_b81cd56d ON public.network_provisioningtask USING btree (created_by_id);
+
+
+--
+-- Name: network_provisioningtask_router_id_1871ab1a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_provisioningtask_router_id_1871ab1a ON public.network_provisioningtask USING btree (router_id);
+
+
+--
+-- Name: network_provisioningtask_subscription_id_c26cf125; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_provisioningtask_subscription_id_c26cf125 ON public.network_provisioningtask USING btree (subscription_id);
+
+
+--
+-- Name: network_router_areas_area_id_d7072d42; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_router_areas_area_id_d7072d42 ON public.network_router_areas USING btree (area_id);
+
+
+--
+-- Name: network_router_areas_router_id_474c19fd; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_router_areas_router_id_474c19fd ON public.network_router_areas USING btree (router_id);
+
+
+--
+-- Name: network_router_branch_id_496cc6af; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_router_branch_id_496cc6af ON public.network_router USING btree (branch_id);
+
+
+--
+-- Name: network_router_name_91d43344_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_router_name_91d43344_like ON public.network_router USING btree (name varchar_pattern_ops);
+
+
+--
+-- Name: network_routerdownperiod_router_id_e6ee707b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_routerdownperiod_router_id_e6ee707b ON public.network_routerdownperiod USING btree (router_id);
+
+
+--
+-- Name: network_usagedaily_subscription_id_9c9c0dc3; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_usagedaily_subscription_id_9c9c0dc3 ON public.network_usagedaily USING btree (subscription_id);
+
+
+--
+-- Name: network_usagehourly_subscription_id_95c8376c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_usagehourly_subscription_id_95c8376c ON public.network_usagehourly USING btree (subscription_id);
+
+
+--
+-- Name: network_usagesample_router_id_ade98b68; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_usagesample_router_id_ade98b68 ON public.network_usagesample USING btree (router_id);
+
+
+--
+-- Name: network_usagesample_subscription_id_d424131b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_usagesample_subscription_id_d424131b ON public.network_usagesample USING btree (subscription_id);
+
+
+--
+-- Name: notify_message_content_type_id_a0e0b721; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notify_message_content_type_id_a0e0b721 ON public.notify_message USING btree (content_type_id);
+
+
+--
+-- Name: notify_message_customer_id_0496a687; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notify_message_customer_id_0496a687 ON public.notify_message USING btree (customer_id);
+
+
+--
+-- Name: notify_message_customer_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notify_message_customer_idx ON public.notify_message USING btree (customer_id, created_at DESC);
+
+
+--
+-- Name: notify_message_due_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notify_message_due_idx ON public.notify_message USING btree (status, next_attempt_at);
+
+
+--
+-- Name: notify_message_idempotency_key_fca417c9_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notify_message_idempotency_key_fca417c9_like ON public.notify_message USING btree (idempotency_key varchar_pattern_ops);
+
+
+--
+-- Name: notify_message_log_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notify_message_log_idx ON public.notify_message USING btree (created_at DESC, id DESC);
+
+
+--
+-- Name: notify_message_related_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notify_message_related_idx ON public.notify_message USING btree (content_type_id, object_id);
+
+
+--
+-- Name: notify_message_template_id_cb1dcc8d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notify_message_template_id_cb1dcc8d ON public.notify_message USING btree (template_id);
+
+
+--
+-- Name: notify_messagetemplate_updated_by_id_7986c9b4; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notify_messagetemplate_updated_by_id_7986c9b4 ON public.notify_messagetemplate USING btree (updated_by_id);
+
+
+--
+-- Name: notify_notificationpreference_customer_id_773fe4e5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notify_notificationpreference_customer_id_773fe4e5 ON public.notify_notificationpreference USING btree (customer_id);
+
+
+--
+-- Name: one_active_offer_per_subscription; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX one_active_offer_per_subscription ON public.churn_retentionoffer USING btree (subscription_id) WHERE ((status)::text = 'active'::text);
+
+
+--
+-- Name: one_open_package_change_per_subscription; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX one_open_package_change_per_subscription ON public.billing_packagechange USING btree (subscription_id) WHERE ((status)::text = ANY ((ARRAY['pending'::character varying, 'scheduled'::character varying])::text[]));
+
+
+--
+-- Name: one_period_charge_per_subscription; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX one_period_charge_per_subscription ON public.billing_invoiceline USING btree (subscription_id, period_start) WHERE ((kind)::text = ANY ((ARRAY['recurring'::character varying, 'prorated'::character varying])::text[]));
+
+
+--
+-- Name: one_running_billing_run_per_kind; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX one_running_billing_run_per_kind ON public.billing_billingrun USING btree (dry_run) WHERE ((status)::text = 'running'::text);
+
+
+--
+-- Name: otp_customer_purpose_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX otp_customer_purpose_idx ON public.accounts_onetimecode USING btree (customer_id, purpose, created_at DESC);
+
+
+--
+-- Name: outage_status_start_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX outage_status_start_idx ON public.network_outage USING btree (status, started_at);
+
+
+--
+-- Name: pastpayment_customer_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pastpayment_customer_idx ON public.payments_pastpayment USING btree (customer_id, paid_on DESC);
+
+
+--
+-- Name: payment_received_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payment_received_at_idx ON public.payments_payment USING btree (received_at);
+
+
+--
+-- Name: payments_autopayattempt_customer_id_8d672b92; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_autopayattempt_customer_id_8d672b92 ON public.payments_autopayattempt USING btree (customer_id);
+
+
+--
+-- Name: payments_autopayattempt_gateway_payment_id_306f1bf0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_autopayattempt_gateway_payment_id_306f1bf0 ON public.payments_autopayattempt USING btree (gateway_payment_id);
+
+
+--
+-- Name: payments_autopayattempt_status_1f5e9aeb; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_autopayattempt_status_1f5e9aeb ON public.payments_autopayattempt USING btree (status);
+
+
+--
+-- Name: payments_autopayattempt_status_1f5e9aeb_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_autopayattempt_status_1f5e9aeb_like ON public.payments_autopayattempt USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: payments_autopayrun_day_42411828; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_autopayrun_day_42411828 ON public.payments_autopayrun USING btree (day);
+
+
+--
+-- Name: payments_bkashagreement_customer_id_4d2131bc; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_bkashagreement_customer_id_4d2131bc ON public.payments_bkashagreement USING btree (customer_id);
+
+
+--
+-- Name: payments_bkashagreement_link_payment_id_f1a81b94_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_bkashagreement_link_payment_id_f1a81b94_like ON public.payments_bkashagreement USING btree (link_payment_id varchar_pattern_ops);
+
+
+--
+-- Name: payments_bkashagreement_status_b67a5d68; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_bkashagreement_status_b67a5d68 ON public.payments_bkashagreement USING btree (status);
+
+
+--
+-- Name: payments_bkashagreement_status_b67a5d68_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_bkashagreement_status_b67a5d68_like ON public.payments_bkashagreement USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: payments_bkashsettings_branches_bkashsettings_id_6a6ad5a7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_bkashsettings_branches_bkashsettings_id_6a6ad5a7 ON public.payments_bkashsettings_branches USING btree (bkashsettings_id);
+
+
+--
+-- Name: payments_bkashsettings_branches_branch_id_0055ddc2; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_bkashsettings_branches_branch_id_0055ddc2 ON public.payments_bkashsettings_branches USING btree (branch_id);
+
+
+--
+-- Name: payments_bkashsettings_updated_by_id_c809843e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_bkashsettings_updated_by_id_c809843e ON public.payments_bkashsettings USING btree (updated_by_id);
+
+
+--
+-- Name: payments_cashhandover_branch_id_a0df2498; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_cashhandover_branch_id_a0df2498 ON public.payments_cashhandover USING btree (branch_id);
+
+
+--
+-- Name: payments_cashhandover_collector_id_58ec0329; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_cashhandover_collector_id_58ec0329 ON public.payments_cashhandover USING btree (collector_id);
+
+
+--
+-- Name: payments_cashhandover_received_by_id_48d03bfd; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_cashhandover_received_by_id_48d03bfd ON public.payments_cashhandover USING btree (received_by_id);
+
+
+--
+-- Name: payments_gatewayevent_gateway_payment_id_fdd51ad5; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewayevent_gateway_payment_id_fdd51ad5 ON public.payments_gatewayevent USING btree (gateway_payment_id);
+
+
+--
+-- Name: payments_gatewaypayment_agreement_id_e0fb709d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaypayment_agreement_id_e0fb709d ON public.payments_gatewaypayment USING btree (agreement_id);
+
+
+--
+-- Name: payments_gatewaypayment_created_at_ceb0ee8d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaypayment_created_at_ceb0ee8d ON public.payments_gatewaypayment USING btree (created_at);
+
+
+--
+-- Name: payments_gatewaypayment_customer_id_c7597c72; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaypayment_customer_id_c7597c72 ON public.payments_gatewaypayment USING btree (customer_id);
+
+
+--
+-- Name: payments_gatewaypayment_gateway_2ee78170; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaypayment_gateway_2ee78170 ON public.payments_gatewaypayment USING btree (gateway);
+
+
+--
+-- Name: payments_gatewaypayment_gateway_2ee78170_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaypayment_gateway_2ee78170_like ON public.payments_gatewaypayment USING btree (gateway varchar_pattern_ops);
+
+
+--
+-- Name: payments_gatewaypayment_invoices_gatewaypayment_id_90044499; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaypayment_invoices_gatewaypayment_id_90044499 ON public.payments_gatewaypayment_invoices USING btree (gatewaypayment_id);
+
+
+--
+-- Name: payments_gatewaypayment_invoices_invoice_id_eb50ba58; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaypayment_invoices_invoice_id_eb50ba58 ON public.payments_gatewaypayment_invoices USING btree (invoice_id);
+
+
+--
+-- Name: payments_gatewaypayment_reviewed_by_id_d216a5f2; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaypayment_reviewed_by_id_d216a5f2 ON public.payments_gatewaypayment USING btree (reviewed_by_id);
+
+
+--
+-- Name: payments_gatewaypayment_status_6ead0c9a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaypayment_status_6ead0c9a ON public.payments_gatewaypayment USING btree (status);
+
+
+--
+-- Name: payments_gatewaypayment_status_6ead0c9a_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaypayment_status_6ead0c9a_like ON public.payments_gatewaypayment USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: payments_gatewaypayment_tran_id_885075d5_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaypayment_tran_id_885075d5_like ON public.payments_gatewaypayment USING btree (tran_id varchar_pattern_ops);
+
+
+--
+-- Name: payments_gatewaypayment_val_id_6b851134_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaypayment_val_id_6b851134_like ON public.payments_gatewaypayment USING btree (val_id varchar_pattern_ops);
+
+
+--
+-- Name: payments_gatewayrefund_gateway_payment_id_6f353bbe; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewayrefund_gateway_payment_id_6f353bbe ON public.payments_gatewayrefund USING btree (gateway_payment_id);
+
+
+--
+-- Name: payments_gatewayrefund_refe_id_11a93322_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewayrefund_refe_id_11a93322_like ON public.payments_gatewayrefund USING btree (refe_id varchar_pattern_ops);
+
+
+--
+-- Name: payments_gatewayrefund_request_key_1a7fff7c_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewayrefund_request_key_1a7fff7c_like ON public.payments_gatewayrefund USING btree (request_key varchar_pattern_ops);
+
+
+--
+-- Name: payments_gatewayrefund_requested_by_id_d1a0df37; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewayrefund_requested_by_id_d1a0df37 ON public.payments_gatewayrefund USING btree (requested_by_id);
+
+
+--
+-- Name: payments_gatewayrefund_status_9667896e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewayrefund_status_9667896e ON public.payments_gatewayrefund USING btree (status);
+
+
+--
+-- Name: payments_gatewayrefund_status_9667896e_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewayrefund_status_9667896e_like ON public.payments_gatewayrefund USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: payments_gatewaysettings_branches_branch_id_e83f8453; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaysettings_branches_branch_id_e83f8453 ON public.payments_gatewaysettings_branches USING btree (branch_id);
+
+
+--
+-- Name: payments_gatewaysettings_branches_gatewaysettings_id_1a5895ec; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaysettings_branches_gatewaysettings_id_1a5895ec ON public.payments_gatewaysettings_branches USING btree (gatewaysettings_id);
+
+
+--
+-- Name: payments_gatewaysettings_updated_by_id_0d4c4ed0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaysettings_updated_by_id_0d4c4ed0 ON public.payments_gatewaysettings USING btree (updated_by_id);
+
+
+--
+-- Name: payments_gatewaystatement_day_beeea197; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaystatement_day_beeea197 ON public.payments_gatewaystatement USING btree (day);
+
+
+--
+-- Name: payments_gatewaystatement_gateway_8b68b569; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaystatement_gateway_8b68b569 ON public.payments_gatewaystatement USING btree (gateway);
+
+
+--
+-- Name: payments_gatewaystatement_gateway_8b68b569_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaystatement_gateway_8b68b569_like ON public.payments_gatewaystatement USING btree (gateway varchar_pattern_ops);
+
+
+--
+-- Name: payments_gatewaystatement_uploaded_by_id_5e940b3f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaystatement_uploaded_by_id_5e940b3f ON public.payments_gatewaystatement USING btree (uploaded_by_id);
+
+
+--
+-- Name: payments_gatewaystatementline_statement_id_92f1dcf7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaystatementline_statement_id_92f1dcf7 ON public.payments_gatewaystatementline USING btree (statement_id);
+
+
+--
+-- Name: payments_gatewaystatementline_txn_id_e884ab66; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaystatementline_txn_id_e884ab66 ON public.payments_gatewaystatementline USING btree (txn_id);
+
+
+--
+-- Name: payments_gatewaystatementline_txn_id_e884ab66_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_gatewaystatementline_txn_id_e884ab66_like ON public.payments_gatewaystatementline USING btree (txn_id varchar_pattern_ops);
+
+
+--
+-- Name: payments_nagadsettings_branches_branch_id_49f0b703; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_nagadsettings_branches_branch_id_49f0b703 ON public.payments_nagadsettings_branches USING btree (branch_id);
+
+
+--
+-- Name: payments_nagadsettings_branches_nagadsettings_id_fae06628; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_nagadsettings_branches_nagadsettings_id_fae06628 ON public.payments_nagadsettings_branches USING btree (nagadsettings_id);
+
+
+--
+-- Name: payments_nagadsettings_updated_by_id_485cb01a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_nagadsettings_updated_by_id_485cb01a ON public.payments_nagadsettings USING btree (updated_by_id);
+
+
+--
+-- Name: payments_pastpayment_customer_id_0ae176f6; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_pastpayment_customer_id_0ae176f6 ON public.payments_pastpayment USING btree (customer_id);
+
+
+--
+-- Name: payments_pastpayment_reference_1c8aa7c4_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_pastpayment_reference_1c8aa7c4_like ON public.payments_pastpayment USING btree (reference varchar_pattern_ops);
+
+
+--
+-- Name: payments_payment_customer_id_8b4d6141; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_payment_customer_id_8b4d6141 ON public.payments_payment USING btree (customer_id);
+
+
+--
+-- Name: payments_payment_idempotency_key_d254539e_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_payment_idempotency_key_d254539e_like ON public.payments_payment USING btree (idempotency_key varchar_pattern_ops);
+
+
+--
+-- Name: payments_payment_receipt_number_dd09394e_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_payment_receipt_number_dd09394e_like ON public.payments_payment USING btree (receipt_number varchar_pattern_ops);
+
+
+--
+-- Name: payments_payment_received_by_id_39c5a844; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_payment_received_by_id_39c5a844 ON public.payments_payment USING btree (received_by_id);
+
+
+--
+-- Name: payments_payment_reseller_id_e0a1c6c3; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_payment_reseller_id_e0a1c6c3 ON public.payments_payment USING btree (reseller_id);
+
+
+--
+-- Name: payments_payment_status_fc8cbda2; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_payment_status_fc8cbda2 ON public.payments_payment USING btree (status);
+
+
+--
+-- Name: payments_payment_status_fc8cbda2_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_payment_status_fc8cbda2_like ON public.payments_payment USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: payments_queuedpayment_customer_id_2dbbc473; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_queuedpayment_customer_id_2dbbc473 ON public.payments_queuedpayment USING btree (customer_id);
+
+
+--
+-- Name: payments_queuedpayment_idempotency_key_784f7c63_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_queuedpayment_idempotency_key_784f7c63_like ON public.payments_queuedpayment USING btree (idempotency_key varchar_pattern_ops);
+
+
+--
+-- Name: payments_reconciliationitem_day_c41d1c92; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_reconciliationitem_day_c41d1c92 ON public.payments_reconciliationitem USING btree (day);
+
+
+--
+-- Name: payments_reconciliationitem_gateway_95f8f83c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_reconciliationitem_gateway_95f8f83c ON public.payments_reconciliationitem USING btree (gateway);
+
+
+--
+-- Name: payments_reconciliationitem_gateway_95f8f83c_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_reconciliationitem_gateway_95f8f83c_like ON public.payments_reconciliationitem USING btree (gateway varchar_pattern_ops);
+
+
+--
+-- Name: payments_reconciliationitem_gateway_payment_id_e662f833; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_reconciliationitem_gateway_payment_id_e662f833 ON public.payments_reconciliationitem USING btree (gateway_payment_id);
+
+
+--
+-- Name: payments_reconciliationitem_kind_02049ee1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_reconciliationitem_kind_02049ee1 ON public.payments_reconciliationitem USING btree (kind);
+
+
+--
+-- Name: payments_reconciliationitem_kind_02049ee1_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_reconciliationitem_kind_02049ee1_like ON public.payments_reconciliationitem USING btree (kind varchar_pattern_ops);
+
+
+--
+-- Name: payments_reconciliationitem_payment_id_2d7a4eb7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_reconciliationitem_payment_id_2d7a4eb7 ON public.payments_reconciliationitem USING btree (payment_id);
+
+
+--
+-- Name: payments_reconciliationitem_resolved_by_id_d9ea2410; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_reconciliationitem_resolved_by_id_d9ea2410 ON public.payments_reconciliationitem USING btree (resolved_by_id);
+
+
+--
+-- Name: payments_reconciliationrun_day_f97a3333; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_reconciliationrun_day_f97a3333 ON public.payments_reconciliationrun USING btree (day);
+
+
+--
+-- Name: payments_reconciliationrun_gateway_e3a43bdf; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_reconciliationrun_gateway_e3a43bdf ON public.payments_reconciliationrun USING btree (gateway);
+
+
+--
+-- Name: payments_reconciliationrun_gateway_e3a43bdf_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_reconciliationrun_gateway_e3a43bdf_like ON public.payments_reconciliationrun USING btree (gateway varchar_pattern_ops);
+
+
+--
+-- Name: payments_reconciliationrun_started_by_id_6a50b70b; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_reconciliationrun_started_by_id_6a50b70b ON public.payments_reconciliationrun USING btree (started_by_id);
+
+
+--
+-- Name: payments_reconciliationrun_statement_id_63ebbbe1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_reconciliationrun_statement_id_63ebbbe1 ON public.payments_reconciliationrun USING btree (statement_id);
+
+
+--
+-- Name: provisioning_router_status_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX provisioning_router_status_idx ON public.network_provisioningtask USING btree (router_id, status, id);
+
+
+--
+-- Name: provisioning_subscription_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX provisioning_subscription_idx ON public.network_provisioningtask USING btree (subscription_id, id);
+
+
+--
+-- Name: radacct_ip_time_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radacct_ip_time_idx ON public.radius_radacct USING btree (framedipaddress, acctstarttime);
+
+
+--
+-- Name: radacct_open_login_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radacct_open_login_idx ON public.radius_radacct USING btree (router_id, username) WHERE (acctstoptime IS NULL);
+
+
+--
+-- Name: radacct_open_update_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radacct_open_update_idx ON public.radius_radacct USING btree (acctupdatetime) WHERE (acctstoptime IS NULL);
+
+
+--
+-- Name: radacct_start_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radacct_start_idx ON public.radius_radacct USING btree (acctstarttime, radacctid);
+
+
+--
+-- Name: radacct_subscription_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radacct_subscription_idx ON public.radius_radacct USING btree (subscription_id, acctstarttime);
+
+
+--
+-- Name: radacct_updated_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radacct_updated_idx ON public.radius_radacct USING btree (acctupdatetime);
+
+
+--
+-- Name: radius_log_customer_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_log_customer_idx ON ONLY public.radius_session_log USING btree (customer_id, acctstarttime);
+
+
+--
+-- Name: radius_log_ip_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_log_ip_idx ON ONLY public.radius_session_log USING btree (framedipaddress, acctstarttime) INCLUDE (acctstoptime);
+
+
+--
+-- Name: radius_log_router_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_log_router_idx ON ONLY public.radius_session_log USING btree (router_id, acctstarttime, radacctid);
+
+
+--
+-- Name: radius_log_start_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_log_start_idx ON ONLY public.radius_session_log USING btree (acctstarttime, radacctid);
+
+
+--
+-- Name: radius_log_username_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_log_username_idx ON ONLY public.radius_session_log USING btree (username, acctstarttime);
+
+
+--
+-- Name: radius_postauth_guess_mac_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_postauth_guess_mac_idx ON public.radius_postauth USING btree (callingstationid, authdate) WHERE ((reason)::text = 'card_unknown'::text);
+
+
+--
+-- Name: radius_postauth_guess_nas_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_postauth_guess_nas_idx ON public.radius_postauth USING btree (router_id, authdate) WHERE ((reason)::text = 'card_unknown'::text);
+
+
+--
+-- Name: radius_postauth_router_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_postauth_router_idx ON public.radius_postauth USING btree (router_id, authdate);
+
+
+--
+-- Name: radius_postauth_sub_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_postauth_sub_idx ON public.radius_postauth USING btree (subscription_id, authdate);
+
+
+--
+-- Name: radius_radacct_acctuniqueid_cf6d590e_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_radacct_acctuniqueid_cf6d590e_like ON public.radius_radacct USING btree (acctuniqueid varchar_pattern_ops);
+
+
+--
+-- Name: radius_radacct_router_id_c419c0ec; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_radacct_router_id_c419c0ec ON public.radius_radacct USING btree (router_id);
+
+
+--
+-- Name: radius_radacct_subscription_id_c8d26010; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_radacct_subscription_id_c8d26010 ON public.radius_radacct USING btree (subscription_id);
+
+
+--
+-- Name: radius_session_log_default_acctstarttime_radacctid_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_default_acctstarttime_radacctid_idx ON public.radius_session_log_default USING btree (acctstarttime, radacctid);
+
+
+--
+-- Name: radius_session_log_default_customer_id_acctstarttime_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_default_customer_id_acctstarttime_idx ON public.radius_session_log_default USING btree (customer_id, acctstarttime);
+
+
+--
+-- Name: radius_session_log_default_framedipaddress_acctstarttime_ac_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_default_framedipaddress_acctstarttime_ac_idx ON public.radius_session_log_default USING btree (framedipaddress, acctstarttime) INCLUDE (acctstoptime);
+
+
+--
+-- Name: radius_session_log_default_router_id_acctstarttime_radaccti_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_default_router_id_acctstarttime_radaccti_idx ON public.radius_session_log_default USING btree (router_id, acctstarttime, radacctid);
+
+
+--
+-- Name: radius_session_log_default_username_acctstarttime_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_default_username_acctstarttime_idx ON public.radius_session_log_default USING btree (username, acctstarttime);
+
+
+--
+-- Name: radius_session_log_p202610_acctstarttime_radacctid_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202610_acctstarttime_radacctid_idx ON public.radius_session_log_p202610 USING btree (acctstarttime, radacctid);
+
+
+--
+-- Name: radius_session_log_p202610_customer_id_acctstarttime_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202610_customer_id_acctstarttime_idx ON public.radius_session_log_p202610 USING btree (customer_id, acctstarttime);
+
+
+--
+-- Name: radius_session_log_p202610_framedipaddress_acctstarttime_ac_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202610_framedipaddress_acctstarttime_ac_idx ON public.radius_session_log_p202610 USING btree (framedipaddress, acctstarttime) INCLUDE (acctstoptime);
+
+
+--
+-- Name: radius_session_log_p202610_router_id_acctstarttime_radaccti_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202610_router_id_acctstarttime_radaccti_idx ON public.radius_session_log_p202610 USING btree (router_id, acctstarttime, radacctid);
+
+
+--
+-- Name: radius_session_log_p202610_username_acctstarttime_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202610_username_acctstarttime_idx ON public.radius_session_log_p202610 USING btree (username, acctstarttime);
+
+
+--
+-- Name: radius_session_log_p202611_acctstarttime_radacctid_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202611_acctstarttime_radacctid_idx ON public.radius_session_log_p202611 USING btree (acctstarttime, radacctid);
+
+
+--
+-- Name: radius_session_log_p202611_customer_id_acctstarttime_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202611_customer_id_acctstarttime_idx ON public.radius_session_log_p202611 USING btree (customer_id, acctstarttime);
+
+
+--
+-- Name: radius_session_log_p202611_framedipaddress_acctstarttime_ac_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202611_framedipaddress_acctstarttime_ac_idx ON public.radius_session_log_p202611 USING btree (framedipaddress, acctstarttime) INCLUDE (acctstoptime);
+
+
+--
+-- Name: radius_session_log_p202611_router_id_acctstarttime_radaccti_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202611_router_id_acctstarttime_radaccti_idx ON public.radius_session_log_p202611 USING btree (router_id, acctstarttime, radacctid);
+
+
+--
+-- Name: radius_session_log_p202611_username_acctstarttime_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202611_username_acctstarttime_idx ON public.radius_session_log_p202611 USING btree (username, acctstarttime);
+
+
+--
+-- Name: radius_session_log_p202612_acctstarttime_radacctid_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202612_acctstarttime_radacctid_idx ON public.radius_session_log_p202612 USING btree (acctstarttime, radacctid);
+
+
+--
+-- Name: radius_session_log_p202612_customer_id_acctstarttime_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202612_customer_id_acctstarttime_idx ON public.radius_session_log_p202612 USING btree (customer_id, acctstarttime);
+
+
+--
+-- Name: radius_session_log_p202612_framedipaddress_acctstarttime_ac_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202612_framedipaddress_acctstarttime_ac_idx ON public.radius_session_log_p202612 USING btree (framedipaddress, acctstarttime) INCLUDE (acctstoptime);
+
+
+--
+-- Name: radius_session_log_p202612_router_id_acctstarttime_radaccti_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202612_router_id_acctstarttime_radaccti_idx ON public.radius_session_log_p202612 USING btree (router_id, acctstarttime, radacctid);
+
+
+--
+-- Name: radius_session_log_p202612_username_acctstarttime_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202612_username_acctstarttime_idx ON public.radius_session_log_p202612 USING btree (username, acctstarttime);
+
+
+--
+-- Name: radius_session_log_p202701_acctstarttime_radacctid_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202701_acctstarttime_radacctid_idx ON public.radius_session_log_p202701 USING btree (acctstarttime, radacctid);
+
+
+--
+-- Name: radius_session_log_p202701_customer_id_acctstarttime_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202701_customer_id_acctstarttime_idx ON public.radius_session_log_p202701 USING btree (customer_id, acctstarttime);
+
+
+--
+-- Name: radius_session_log_p202701_framedipaddress_acctstarttime_ac_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202701_framedipaddress_acctstarttime_ac_idx ON public.radius_session_log_p202701 USING btree (framedipaddress, acctstarttime) INCLUDE (acctstoptime);
+
+
+--
+-- Name: radius_session_log_p202701_router_id_acctstarttime_radaccti_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202701_router_id_acctstarttime_radaccti_idx ON public.radius_session_log_p202701 USING btree (router_id, acctstarttime, radacctid);
+
+
+--
+-- Name: radius_session_log_p202701_username_acctstarttime_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202701_username_acctstarttime_idx ON public.radius_session_log_p202701 USING btree (username, acctstarttime);
+
+
+--
+-- Name: radius_session_log_p202702_acctstarttime_radacctid_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202702_acctstarttime_radacctid_idx ON public.radius_session_log_p202702 USING btree (acctstarttime, radacctid);
+
+
+--
+-- Name: radius_session_log_p202702_customer_id_acctstarttime_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202702_customer_id_acctstarttime_idx ON public.radius_session_log_p202702 USING btree (customer_id, acctstarttime);
+
+
+--
+-- Name: radius_session_log_p202702_framedipaddress_acctstarttime_ac_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202702_framedipaddress_acctstarttime_ac_idx ON public.radius_session_log_p202702 USING btree (framedipaddress, acctstarttime) INCLUDE (acctstoptime);
+
+
+--
+-- Name: radius_session_log_p202702_router_id_acctstarttime_radaccti_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202702_router_id_acctstarttime_radaccti_idx ON public.radius_session_log_p202702 USING btree (router_id, acctstarttime, radacctid);
+
+
+--
+-- Name: radius_session_log_p202702_username_acctstarttime_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radius_session_log_p202702_username_acctstarttime_idx ON public.radius_session_log_p202702 USING btree (username, acctstarttime);
+
+
+--
+-- Name: referral_referrer_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX referral_referrer_idx ON public.customers_referral USING btree (referrer_id, created_at DESC);
+
+
+--
+-- Name: renewal_once_per_period; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX renewal_once_per_period ON public.resellers_renewal USING btree (subscription_id, period_start) WHERE ((status)::text = ANY ((ARRAY['requested'::character varying, 'pending'::character varying, 'settled'::character varying])::text[]));
+
+
+--
+-- Name: renewal_pending_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX renewal_pending_idx ON public.resellers_renewal USING btree (created_at) WHERE ((status)::text = 'pending'::text);
+
+
+--
+-- Name: renewal_requested_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX renewal_requested_idx ON public.resellers_renewal USING btree (reseller_id, id) WHERE ((status)::text = 'requested'::text);
+
+
+--
+-- Name: renewal_sub_latest_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX renewal_sub_latest_idx ON public.resellers_renewal USING btree (subscription_id, period_end DESC);
+
+
+--
+-- Name: resellers_commissionrule_package_id_00760344; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_commissionrule_package_id_00760344 ON public.resellers_commissionrule USING btree (package_id);
+
+
+--
+-- Name: resellers_commissionrule_reseller_id_f92b731f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_commissionrule_reseller_id_f92b731f ON public.resellers_commissionrule USING btree (reseller_id);
+
+
+--
+-- Name: resellers_commissionstatement_closed_by_id_5f41a096; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_commissionstatement_closed_by_id_5f41a096 ON public.resellers_commissionstatement USING btree (closed_by_id);
+
+
+--
+-- Name: resellers_commissionstatement_reseller_id_f4f67c42; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_commissionstatement_reseller_id_f4f67c42 ON public.resellers_commissionstatement USING btree (reseller_id);
+
+
+--
+-- Name: resellers_payout_decided_by_id_1a6e8bf1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_payout_decided_by_id_1a6e8bf1 ON public.resellers_payout USING btree (decided_by_id);
+
+
+--
+-- Name: resellers_payout_requested_by_id_e2cc5f90; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_payout_requested_by_id_e2cc5f90 ON public.resellers_payout USING btree (requested_by_id);
+
+
+--
+-- Name: resellers_payout_reseller_id_34443c00; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_payout_reseller_id_34443c00 ON public.resellers_payout USING btree (reseller_id);
+
+
+--
+-- Name: resellers_payout_status_08aec33a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_payout_status_08aec33a ON public.resellers_payout USING btree (status);
+
+
+--
+-- Name: resellers_payout_status_08aec33a_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_payout_status_08aec33a_like ON public.resellers_payout USING btree (status varchar_pattern_ops);
+
+
+--
+-- Name: resellers_renewal_created_by_id_a3f73413; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_renewal_created_by_id_a3f73413 ON public.resellers_renewal USING btree (created_by_id);
+
+
+--
+-- Name: resellers_renewal_idempotency_key_861dd265_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_renewal_idempotency_key_861dd265_like ON public.resellers_renewal USING btree (idempotency_key varchar_pattern_ops);
+
+
+--
+-- Name: resellers_renewal_invoice_id_f8936c67; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_renewal_invoice_id_f8936c67 ON public.resellers_renewal USING btree (invoice_id);
+
+
+--
+-- Name: resellers_renewal_payment_id_883f815a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_renewal_payment_id_883f815a ON public.resellers_renewal USING btree (payment_id);
+
+
+--
+-- Name: resellers_renewal_reseller_id_6234890d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_renewal_reseller_id_6234890d ON public.resellers_renewal USING btree (reseller_id);
+
+
+--
+-- Name: resellers_renewal_subscription_id_17dcc692; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_renewal_subscription_id_17dcc692 ON public.resellers_renewal USING btree (subscription_id);
+
+
+--
+-- Name: resellers_reseller_areas_area_id_61fd6305; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_reseller_areas_area_id_61fd6305 ON public.resellers_reseller_areas USING btree (area_id);
+
+
+--
+-- Name: resellers_reseller_areas_reseller_id_84475106; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_reseller_areas_reseller_id_84475106 ON public.resellers_reseller_areas USING btree (reseller_id);
+
+
+--
+-- Name: resellers_reseller_branch_id_5cbbdafe; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_reseller_branch_id_5cbbdafe ON public.resellers_reseller USING btree (branch_id);
+
+
+--
+-- Name: resellers_reseller_parent_id_5072e308; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_reseller_parent_id_5072e308 ON public.resellers_reseller USING btree (parent_id);
+
+
+--
+-- Name: resellers_resellerlogin_reseller_id_79ed023f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_resellerlogin_reseller_id_79ed023f ON public.resellers_resellerlogin USING btree (reseller_id);
+
+
+--
+-- Name: resellers_resellerpackage_package_id_61c6b84f; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_resellerpackage_package_id_61c6b84f ON public.resellers_resellerpackage USING btree (package_id);
+
+
+--
+-- Name: resellers_resellerpackage_reseller_id_914e25a0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX resellers_resellerpackage_reseller_id_914e25a0 ON public.resellers_resellerpackage USING btree (reseller_id);
+
+
+--
+-- Name: router_down_router_start_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX router_down_router_start_idx ON public.network_routerdownperiod USING btree (router_id, started_at);
+
+
+--
+-- Name: router_one_open_down_period; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX router_one_open_down_period ON public.network_routerdownperiod USING btree (router_id) WHERE (ended_at IS NULL);
+
+
+--
+-- Name: signing_session_contract_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX signing_session_contract_idx ON public.contracts_signingsession USING btree (contract_id, created_at DESC);
+
+
+--
+-- Name: speedtest_customer_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX speedtest_customer_idx ON public.customers_speedtestresult USING btree (customer_id, created_at DESC);
+
+
+--
+-- Name: subscription_ip_unique_per_router; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX subscription_ip_unique_per_router ON public.customers_subscription USING btree (router_id, static_ip) WHERE ((static_ip IS NOT NULL) AND (NOT ((status)::text = 'cancelled'::text)));
+
+
+--
+-- Name: subscription_username_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX subscription_username_idx ON public.customers_subscription USING btree (username);
+
+
+--
+-- Name: subscription_username_trgm_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX subscription_username_trgm_idx ON public.customers_subscription USING gin (upper((username)::text) public.gin_trgm_ops);
+
+
+--
+-- Name: subscription_username_unique_per_router; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX subscription_username_unique_per_router ON public.customers_subscription USING btree (router_id, username) WHERE ((NOT ((username)::text = ''::text)) AND (NOT ((status)::text = 'cancelled'::text)));
+
+
+--
+-- Name: survey_answered_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX survey_answered_idx ON public.tickets_survey USING btree (answered_at);
+
+
+--
+-- Name: ticket_area_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ticket_area_idx ON public.tickets_ticket USING btree (area_id, status, id);
+
+
+--
+-- Name: ticket_assignee_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ticket_assignee_idx ON public.tickets_ticket USING btree (assignee_id, status, id);
+
+
+--
+-- Name: ticket_branch_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ticket_branch_idx ON public.tickets_ticket USING btree (branch_id, status, id);
+
+
+--
+-- Name: ticket_breached_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ticket_breached_idx ON public.tickets_ticket USING btree (breached, status, id);
+
+
+--
+-- Name: ticket_category_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ticket_category_idx ON public.tickets_ticket USING btree (category, status, id);
+
+
+--
+-- Name: ticket_created_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ticket_created_idx ON public.tickets_ticket USING btree (created_at);
+
+
+--
+-- Name: ticket_customer_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ticket_customer_idx ON public.tickets_ticket USING btree (customer_id, id);
+
+
+--
+-- Name: ticket_priority_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ticket_priority_idx ON public.tickets_ticket USING btree (priority, status, id);
+
+
+--
+-- Name: ticket_resolution_due_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ticket_resolution_due_idx ON public.tickets_ticket USING btree (status, resolution_due);
+
+
+--
+-- Name: ticket_response_due_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ticket_response_due_idx ON public.tickets_ticket USING btree (status, first_response_due);
+
+
+--
+-- Name: ticket_status_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ticket_status_id_idx ON public.tickets_ticket USING btree (status, id);
+
+
+--
+-- Name: ticketcomment_ticket_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ticketcomment_ticket_idx ON public.tickets_ticketcomment USING btree (ticket_id, created_at);
+
+
+--
+-- Name: tickets_survey_agent_id_26cffc67; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tickets_survey_agent_id_26cffc67 ON public.tickets_survey USING btree (agent_id);
+
+
+--
+-- Name: tickets_survey_branch_id_5305feb1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tickets_survey_branch_id_5305feb1 ON public.tickets_survey USING btree (branch_id);
+
+
+--
+-- Name: tickets_survey_customer_id_edc57293; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tickets_survey_customer_id_edc57293 ON public.tickets_survey USING btree (customer_id);
+
+
+--
+-- Name: tickets_survey_kind_97793b1e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tickets_survey_kind_97793b1e ON public.tickets_survey USING btree (kind);
+
+
+--
+-- Name: tickets_survey_kind_97793b1e_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tickets_survey_kind_97793b1e_like ON public.tickets_survey USING btree (kind varchar_pattern_ops);
+
+
+--
+-- Name: tickets_ticket_area_id_9fdd5afd; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tickets_ticket_area_id_9fdd5afd ON public.tickets_ticket USING btree (area_id);
+
+
+--
+-- Name: tickets_ticket_assignee_id_3a5aa407; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tickets_ticket_assignee_id_3a5aa407 ON public.tickets_ticket USING btree (assignee_id);
+
+
+--
+-- Name: tickets_ticket_branch_id_5773ac24; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tickets_ticket_branch_id_5773ac24 ON public.tickets_ticket USING btree (branch_id);
+
+
+--
+-- Name: tickets_ticket_created_by_id_c418a145; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tickets_ticket_created_by_id_c418a145 ON public.tickets_ticket USING btree (created_by_id);
+
+
+--
+-- Name: tickets_ticket_customer_id_f2d9135a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tickets_ticket_customer_id_f2d9135a ON public.tickets_ticket USING btree (customer_id);
+
+
+--
+-- Name: tickets_ticket_number_5f958fbb_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tickets_ticket_number_5f958fbb_like ON public.tickets_ticket USING btree (number varchar_pattern_ops);
+
+
+--
+-- Name: tickets_ticketcomment_author_id_b65344b0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tickets_ticketcomment_author_id_b65344b0 ON public.tickets_ticketcomment USING btree (author_id);
+
+
+--
+-- Name: tickets_ticketcomment_ticket_id_ef1ee786; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tickets_ticketcomment_ticket_id_ef1ee786 ON public.tickets_ticketcomment USING btree (ticket_id);
+
+
+--
+-- Name: usage_daily_day_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX usage_daily_day_idx ON public.network_usagedaily USING btree (day, subscription_id);
+
+
+--
+-- Name: usage_hourly_hour_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX usage_hourly_hour_idx ON public.network_usagehourly USING btree (hour);
+
+
+--
+-- Name: usage_sample_router_time_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX usage_sample_router_time_idx ON public.network_usagesample USING btree (router_id, taken_at);
+
+
+--
+-- Name: usage_sample_sub_time_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX usage_sample_sub_time_idx ON public.network_usagesample USING btree (subscription_id, taken_at);
+
+
+--
+-- Name: usage_sample_time_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX usage_sample_time_idx ON public.network_usagesample USING btree (taken_at);
+
+
+--
+-- Name: voucherbatch_distributor_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX voucherbatch_distributor_idx ON public.vouchers_voucherbatch USING btree (distributor_id, id DESC);
+
+
+--
+-- Name: vouchercard_batch_state_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchercard_batch_state_idx ON public.vouchers_vouchercard USING btree (batch_id, state);
+
+
+--
+-- Name: vouchercard_phone_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchercard_phone_idx ON public.vouchers_vouchercard USING btree (phone) WHERE (NOT ((phone)::text = ''::text));
+
+
+--
+-- Name: vouchercard_redeemed_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchercard_redeemed_idx ON public.vouchers_vouchercard USING btree (redeemed_at) WHERE (redeemed_at IS NOT NULL);
+
+
+--
+-- Name: vouchercard_remembered_mac_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchercard_remembered_mac_idx ON public.vouchers_vouchercard USING btree (remembered_mac) WHERE (NOT ((remembered_mac)::text = ''::text));
+
+
+--
+-- Name: vouchercard_sold_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchercard_sold_idx ON public.vouchers_vouchercard USING btree (sold_at) WHERE (sold_at IS NOT NULL);
+
+
+--
+-- Name: vouchercard_used_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchercard_used_idx ON public.vouchers_vouchercard USING btree (first_used_at) WHERE (first_used_at IS NOT NULL);
+
+
+--
+-- Name: vouchers_cardsession_acctuniqueid_71765e18_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_cardsession_acctuniqueid_71765e18_like ON public.vouchers_cardsession USING btree (acctuniqueid varchar_pattern_ops);
+
+
+--
+-- Name: vouchers_cardsession_card_id_4d5b7219; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_cardsession_card_id_4d5b7219 ON public.vouchers_cardsession USING btree (card_id);
+
+
+--
+-- Name: vouchers_voucherbatch_created_by_id_05744ff9; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_voucherbatch_created_by_id_05744ff9 ON public.vouchers_voucherbatch USING btree (created_by_id);
+
+
+--
+-- Name: vouchers_voucherbatch_distributor_id_8419bb90; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_voucherbatch_distributor_id_8419bb90 ON public.vouchers_voucherbatch USING btree (distributor_id);
+
+
+--
+-- Name: vouchers_voucherbatch_number_f34ccb9d_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_voucherbatch_number_f34ccb9d_like ON public.vouchers_voucherbatch USING btree (number varchar_pattern_ops);
+
+
+--
+-- Name: vouchers_voucherbatch_plan_id_e76e857d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_voucherbatch_plan_id_e76e857d ON public.vouchers_voucherbatch USING btree (plan_id);
+
+
+--
+-- Name: vouchers_voucherbatch_zone_id_2d983607; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_voucherbatch_zone_id_2d983607 ON public.vouchers_voucherbatch USING btree (zone_id);
+
+
+--
+-- Name: vouchers_vouchercard_batch_id_ec3b5471; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_vouchercard_batch_id_ec3b5471 ON public.vouchers_vouchercard USING btree (batch_id);
+
+
+--
+-- Name: vouchers_vouchercard_code_hmac_94226a07_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_vouchercard_code_hmac_94226a07_like ON public.vouchers_vouchercard USING btree (code_hmac varchar_pattern_ops);
+
+
+--
+-- Name: vouchers_vouchercard_redeemed_customer_id_a314ef38; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_vouchercard_redeemed_customer_id_a314ef38 ON public.vouchers_vouchercard USING btree (redeemed_customer_id);
+
+
+--
+-- Name: vouchers_vouchercard_used_zone_id_1a9978e2; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_vouchercard_used_zone_id_1a9978e2 ON public.vouchers_vouchercard USING btree (used_zone_id);
+
+
+--
+-- Name: vouchers_voucherplan_name_3c03d142_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_voucherplan_name_3c03d142_like ON public.vouchers_voucherplan USING btree (name varchar_pattern_ops);
+
+
+--
+-- Name: vouchers_wifipurchase_plan_id_17dca131; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_wifipurchase_plan_id_17dca131 ON public.vouchers_wifipurchase USING btree (plan_id);
+
+
+--
+-- Name: vouchers_wifipurchase_token_3ffe6507_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_wifipurchase_token_3ffe6507_like ON public.vouchers_wifipurchase USING btree (token varchar_pattern_ops);
+
+
+--
+-- Name: vouchers_wifipurchase_zone_id_786ef0ba; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_wifipurchase_zone_id_786ef0ba ON public.vouchers_wifipurchase USING btree (zone_id);
+
+
+--
+-- Name: vouchers_wifisignupcode_zone_id_c7a50087; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_wifisignupcode_zone_id_c7a50087 ON public.vouchers_wifisignupcode USING btree (zone_id);
+
+
+--
+-- Name: vouchers_wifizone_area_id_4e3236ac; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_wifizone_area_id_4e3236ac ON public.vouchers_wifizone USING btree (area_id);
+
+
+--
+-- Name: vouchers_wifizone_name_573f2f3f_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_wifizone_name_573f2f3f_like ON public.vouchers_wifizone USING btree (name varchar_pattern_ops);
+
+
+--
+-- Name: vouchers_wifizone_router_id_164a1211; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_wifizone_router_id_164a1211 ON public.vouchers_wifizone USING btree (router_id);
+
+
+--
+-- Name: walletentry_one_debit_per_period; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX walletentry_one_debit_per_period ON public.billing_walletentry USING btree (wallet_id, subscription_id, period_start) WHERE ((kind)::text = 'debit'::text);
+
+
+--
+-- Name: walletentry_wallet_latest_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX walletentry_wallet_latest_idx ON public.billing_walletentry USING btree (wallet_id, id DESC);
+
+
+--
+-- Name: webhook_due_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX webhook_due_idx ON public.core_webhookdelivery USING btree (next_attempt_at) WHERE ((status)::text = 'pending'::text);
+
+
+--
+-- Name: webhook_endpoint_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX webhook_endpoint_idx ON public.core_webhookdelivery USING btree (endpoint_id, id DESC);
+
+
+--
+-- Name: wifipurchase_phone_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX wifipurchase_phone_idx ON public.vouchers_wifipurchase USING btree (phone, id DESC);
+
+
+--
+-- Name: wifisignupcode_phone_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX wifisignupcode_phone_idx ON public.vouchers_wifisignupcode USING btree (phone, created_at DESC);
+
+
+--
+-- Name: wo_tech_status_start_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX wo_tech_status_start_idx ON public.fieldservice_workorder USING btree (technician_id, status, scheduled_start);
+
+
+--
+-- Name: radius_session_log_default_acctstarttime_radacctid_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_start_idx ATTACH PARTITION public.radius_session_log_default_acctstarttime_radacctid_idx;
+
+
+--
+-- Name: radius_session_log_default_customer_id_acctstarttime_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_customer_idx ATTACH PARTITION public.radius_session_log_default_customer_id_acctstarttime_idx;
+
+
+--
+-- Name: radius_session_log_default_framedipaddress_acctstarttime_ac_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_ip_idx ATTACH PARTITION public.radius_session_log_default_framedipaddress_acctstarttime_ac_idx;
+
+
+--
+-- Name: radius_session_log_default_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_session_log_pkey ATTACH PARTITION public.radius_session_log_default_pkey;
+
+
+--
+-- Name: radius_session_log_default_router_id_acctstarttime_radaccti_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_router_idx ATTACH PARTITION public.radius_session_log_default_router_id_acctstarttime_radaccti_idx;
+
+
+--
+-- Name: radius_session_log_default_username_acctstarttime_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_username_idx ATTACH PARTITION public.radius_session_log_default_username_acctstarttime_idx;
+
+
+--
+-- Name: radius_session_log_p202610_acctstarttime_radacctid_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_start_idx ATTACH PARTITION public.radius_session_log_p202610_acctstarttime_radacctid_idx;
+
+
+--
+-- Name: radius_session_log_p202610_customer_id_acctstarttime_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_customer_idx ATTACH PARTITION public.radius_session_log_p202610_customer_id_acctstarttime_idx;
+
+
+--
+-- Name: radius_session_log_p202610_framedipaddress_acctstarttime_ac_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_ip_idx ATTACH PARTITION public.radius_session_log_p202610_framedipaddress_acctstarttime_ac_idx;
+
+
+--
+-- Name: radius_session_log_p202610_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_session_log_pkey ATTACH PARTITION public.radius_session_log_p202610_pkey;
+
+
+--
+-- Name: radius_session_log_p202610_router_id_acctstarttime_radaccti_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_router_idx ATTACH PARTITION public.radius_session_log_p202610_router_id_acctstarttime_radaccti_idx;
+
+
+--
+-- Name: radius_session_log_p202610_username_acctstarttime_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_username_idx ATTACH PARTITION public.radius_session_log_p202610_username_acctstarttime_idx;
+
+
+--
+-- Name: radius_session_log_p202611_acctstarttime_radacctid_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_start_idx ATTACH PARTITION public.radius_session_log_p202611_acctstarttime_radacctid_idx;
+
+
+--
+-- Name: radius_session_log_p202611_customer_id_acctstarttime_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_customer_idx ATTACH PARTITION public.radius_session_log_p202611_customer_id_acctstarttime_idx;
+
+
+--
+-- Name: radius_session_log_p202611_framedipaddress_acctstarttime_ac_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_ip_idx ATTACH PARTITION public.radius_session_log_p202611_framedipaddress_acctstarttime_ac_idx;
+
+
+--
+-- Name: radius_session_log_p202611_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_session_log_pkey ATTACH PARTITION public.radius_session_log_p202611_pkey;
+
+
+--
+-- Name: radius_session_log_p202611_router_id_acctstarttime_radaccti_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_router_idx ATTACH PARTITION public.radius_session_log_p202611_router_id_acctstarttime_radaccti_idx;
+
+
+--
+-- Name: radius_session_log_p202611_username_acctstarttime_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_username_idx ATTACH PARTITION public.radius_session_log_p202611_username_acctstarttime_idx;
+
+
+--
+-- Name: radius_session_log_p202612_acctstarttime_radacctid_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_start_idx ATTACH PARTITION public.radius_session_log_p202612_acctstarttime_radacctid_idx;
+
+
+--
+-- Name: radius_session_log_p202612_customer_id_acctstarttime_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_customer_idx ATTACH PARTITION public.radius_session_log_p202612_customer_id_acctstarttime_idx;
+
+
+--
+-- Name: radius_session_log_p202612_framedipaddress_acctstarttime_ac_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_ip_idx ATTACH PARTITION public.radius_session_log_p202612_framedipaddress_acctstarttime_ac_idx;
+
+
+--
+-- Name: radius_session_log_p202612_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_session_log_pkey ATTACH PARTITION public.radius_session_log_p202612_pkey;
+
+
+--
+-- Name: radius_session_log_p202612_router_id_acctstarttime_radaccti_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_router_idx ATTACH PARTITION public.radius_session_log_p202612_router_id_acctstarttime_radaccti_idx;
+
+
+--
+-- Name: radius_session_log_p202612_username_acctstarttime_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_username_idx ATTACH PARTITION public.radius_session_log_p202612_username_acctstarttime_idx;
+
+
+--
+-- Name: radius_session_log_p202701_acctstarttime_radacctid_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_start_idx ATTACH PARTITION public.radius_session_log_p202701_acctstarttime_radacctid_idx;
+
+
+--
+-- Name: radius_session_log_p202701_customer_id_acctstarttime_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_customer_idx ATTACH PARTITION public.radius_session_log_p202701_customer_id_acctstarttime_idx;
+
+
+--
+-- Name: radius_session_log_p202701_framedipaddress_acctstarttime_ac_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_ip_idx ATTACH PARTITION public.radius_session_log_p202701_framedipaddress_acctstarttime_ac_idx;
+
+
+--
+-- Name: radius_session_log_p202701_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_session_log_pkey ATTACH PARTITION public.radius_session_log_p202701_pkey;
+
+
+--
+-- Name: radius_session_log_p202701_router_id_acctstarttime_radaccti_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_router_idx ATTACH PARTITION public.radius_session_log_p202701_router_id_acctstarttime_radaccti_idx;
+
+
+--
+-- Name: radius_session_log_p202701_username_acctstarttime_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_username_idx ATTACH PARTITION public.radius_session_log_p202701_username_acctstarttime_idx;
+
+
+--
+-- Name: radius_session_log_p202702_acctstarttime_radacctid_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_start_idx ATTACH PARTITION public.radius_session_log_p202702_acctstarttime_radacctid_idx;
+
+
+--
+-- Name: radius_session_log_p202702_customer_id_acctstarttime_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_customer_idx ATTACH PARTITION public.radius_session_log_p202702_customer_id_acctstarttime_idx;
+
+
+--
+-- Name: radius_session_log_p202702_framedipaddress_acctstarttime_ac_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_ip_idx ATTACH PARTITION public.radius_session_log_p202702_framedipaddress_acctstarttime_ac_idx;
+
+
+--
+-- Name: radius_session_log_p202702_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_session_log_pkey ATTACH PARTITION public.radius_session_log_p202702_pkey;
+
+
+--
+-- Name: radius_session_log_p202702_router_id_acctstarttime_radaccti_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_router_idx ATTACH PARTITION public.radius_session_log_p202702_router_id_acctstarttime_radaccti_idx;
+
+
+--
+-- Name: radius_session_log_p202702_username_acctstarttime_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.radius_log_username_idx ATTACH PARTITION public.radius_session_log_p202702_username_acctstarttime_idx;
+
+
+--
+-- Name: books_journalentry books_journalentry_append_only; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER books_journalentry_append_only BEFORE DELETE OR UPDATE ON public.books_journalentry FOR EACH STATEMENT EXECUTE FUNCTION public.books_journal_append_only();
+
+
+--
+-- Name: books_journalline books_journalline_append_only; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER books_journalline_append_only BEFORE DELETE OR UPDATE ON public.books_journalline FOR EACH STATEMENT EXECUTE FUNCTION public.books_journal_append_only();
+
+
+--
+-- Name: books_journalline books_journalline_balanced; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER books_journalline_balanced AFTER INSERT ON public.books_journalline REFERENCING NEW TABLE AS books_new_lines FOR EACH STATEMENT EXECUTE FUNCTION public.books_journal_balanced();
+
+
+--
+-- Name: contracts_contract contracts_contract_signed_immutable; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER contracts_contract_signed_immutable BEFORE DELETE OR UPDATE ON public.contracts_contract FOR EACH ROW EXECUTE FUNCTION public.contracts_contract_keep_signed();
+
+
+--
+-- Name: contracts_contractevent contracts_event_immutable; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER contracts_event_immutable BEFORE DELETE OR UPDATE ON public.contracts_contractevent FOR EACH ROW EXECUTE FUNCTION public.contracts_refuse_change();
+
+
+--
+-- Name: contracts_signature contracts_signature_immutable; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER contracts_signature_immutable BEFORE DELETE OR UPDATE ON public.contracts_signature FOR EACH ROW EXECUTE FUNCTION public.contracts_refuse_change();
+
+
+--
+-- Name: core_auditlog core_auditlog_append_only; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER core_auditlog_append_only BEFORE DELETE OR UPDATE ON public.core_auditlog FOR EACH ROW EXECUTE FUNCTION public.core_auditlog_refuse_change();
+
+
+--
+-- Name: customers_customer customers_tally_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER customers_tally_delete AFTER DELETE ON public.customers_customer REFERENCING OLD TABLE AS tally_old FOR EACH STATEMENT EXECUTE FUNCTION public.customers_tally_delete();
+
+
+--
+-- Name: customers_customer customers_tally_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER customers_tally_insert AFTER INSERT ON public.customers_customer REFERENCING NEW TABLE AS tally_new FOR EACH STATEMENT EXECUTE FUNCTION public.customers_tally_insert();
+
+
+--
+-- Name: customers_customer customers_tally_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER customers_tally_update AFTER UPDATE ON public.customers_customer REFERENCING OLD TABLE AS tally_old NEW TABLE AS tally_new FOR EACH STATEMENT EXECUTE FUNCTION public.customers_tally_update();
+
+
+--
+-- Name: network_router radius_clients_changed; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER radius_clients_changed AFTER INSERT OR DELETE OR UPDATE OF host, radius_secret, aaa_mode, is_active, radius_require_message_authenticator ON public.network_router FOR EACH STATEMENT EXECUTE FUNCTION public.radius_clients_notify();
+
+
+--
+-- Name: accounts_customersession accounts_customersession_user_id_506ead26_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.accounts_customersession
+    ADD CONSTRAINT accounts_customersession_user_id_506ead26_fk_accounts_user_id FOREIGN KEY (user_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: accounts_onetimecode accounts_onetimecode_customer_id_499b5aba_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.accounts_onetimecode
+    ADD CONSTRAINT accounts_onetimecode_customer_id_499b5aba_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: accounts_user_branches accounts_user_branch_branch_id_e134a618_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.accounts_user_branches
+    ADD CONSTRAINT accounts_user_branch_branch_id_e134a618_fk_customers FOREIGN KEY (branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: accounts_user_branches accounts_user_branches_user_id_e71cebef_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.accounts_user_branches
+    ADD CONSTRAINT accounts_user_branches_user_id_e71cebef_fk_accounts_user_id FOREIGN KEY (user_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: accounts_user_groups accounts_user_groups_group_id_bd11a704_fk_auth_group_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.accounts_user_groups
+    ADD CONSTRAINT accounts_user_groups_group_id_bd11a704_fk_auth_group_id FOREIGN KEY (group_id) REFERENCES public.auth_group(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: accounts_user_groups accounts_user_groups_user_id_52b62117_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.accounts_user_groups
+    ADD CONSTRAINT accounts_user_groups_user_id_52b62117_fk_accounts_user_id FOREIGN KEY (user_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: accounts_user_user_permissions accounts_user_user_p_permission_id_113bb443_fk_auth_perm; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.accounts_user_user_permissions
+    ADD CONSTRAINT accounts_user_user_p_permission_id_113bb443_fk_auth_perm FOREIGN KEY (permission_id) REFERENCES public.auth_permission(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: accounts_user_user_permissions accounts_user_user_p_user_id_e4f0a161_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.accounts_user_user_permissions
+    ADD CONSTRAINT accounts_user_user_p_user_id_e4f0a161_fk_accounts_ FOREIGN KEY (user_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: api_apitoken_branches api_apitoken_branches_apitoken_id_cde461b9_fk_api_apitoken_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.api_apitoken_branches
+    ADD CONSTRAINT api_apitoken_branches_apitoken_id_cde461b9_fk_api_apitoken_id FOREIGN KEY (apitoken_id) REFERENCES public.api_apitoken(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: api_apitoken_branches api_apitoken_branches_branch_id_0af1f1db_fk_customers_branch_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.api_apitoken_branches
+    ADD CONSTRAINT api_apitoken_branches_branch_id_0af1f1db_fk_customers_branch_id FOREIGN KEY (branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: api_apitoken api_apitoken_created_by_id_920f9908_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.api_apitoken
+    ADD CONSTRAINT api_apitoken_created_by_id_920f9908_fk_accounts_user_id FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: api_apitoken api_apitoken_customer_id_ae37351a_fk_customers_customer_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.api_apitoken
+    ADD CONSTRAINT api_apitoken_customer_id_ae37351a_fk_customers_customer_id FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: api_apitoken api_apitoken_user_id_9cffaf33_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.api_apitoken
+    ADD CONSTRAINT api_apitoken_user_id_9cffaf33_fk_accounts_user_id FOREIGN KEY (user_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: auth_group_permissions auth_group_permissio_permission_id_84c5c92e_fk_auth_perm; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.auth_group_permissions
+    ADD CONSTRAINT auth_group_permissio_permission_id_84c5c92e_fk_auth_perm FOREIGN KEY (permission_id) REFERENCES public.auth_permission(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: auth_group_permissions auth_group_permissions_group_id_b120cbf9_fk_auth_group_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.auth_group_permissions
+    ADD CONSTRAINT auth_group_permissions_group_id_b120cbf9_fk_auth_group_id FOREIGN KEY (group_id) REFERENCES public.auth_group(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: auth_permission auth_permission_content_type_id_2f476e4b_fk_django_co; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.auth_permission
+    ADD CONSTRAINT auth_permission_content_type_id_2f476e4b_fk_django_co FOREIGN KEY (content_type_id) REFERENCES public.django_content_type(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: axes_accessattemptexpiration axes_accessattemptex_access_attempt_id_6b73a47a_fk_axes_acce; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.axes_accessattemptexpiration
+    ADD CONSTRAINT axes_accessattemptex_access_attempt_id_6b73a47a_fk_axes_acce FOREIGN KEY (access_attempt_id) REFERENCES public.axes_accessattempt(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_account billing_account_customer_id_b6f1aa6f_fk_customers_customer_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_account
+    ADD CONSTRAINT billing_account_customer_id_b6f1aa6f_fk_customers_customer_id FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_allocation billing_allocation_invoice_id_15f029b8_fk_billing_invoice_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_allocation
+    ADD CONSTRAINT billing_allocation_invoice_id_15f029b8_fk_billing_invoice_id FOREIGN KEY (invoice_id) REFERENCES public.billing_invoice(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_allocation billing_allocation_payment_id_23aa1b53_fk_payments_payment_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_allocation
+    ADD CONSTRAINT billing_allocation_payment_id_23aa1b53_fk_payments_payment_id FOREIGN KEY (payment_id) REFERENCES public.payments_payment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_billingrun billing_billingrun_started_by_id_89f824cb_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_billingrun
+    ADD CONSTRAINT billing_billingrun_started_by_id_89f824cb_fk_accounts_user_id FOREIGN KEY (started_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_billingrunchunk billing_billingrunch_run_id_eaf401b6_fk_billing_b; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_billingrunchunk
+    ADD CONSTRAINT billing_billingrunch_run_id_eaf401b6_fk_billing_b FOREIGN KEY (run_id) REFERENCES public.billing_billingrun(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_cardsalerefund billing_cardsalerefund_sale_id_87c98f06_fk_billing_cardsale_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_cardsalerefund
+    ADD CONSTRAINT billing_cardsalerefund_sale_id_87c98f06_fk_billing_cardsale_id FOREIGN KEY (sale_id) REFERENCES public.billing_cardsale(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_commissionentry billing_commissionen_created_by_id_21519b7d_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_commissionentry
+    ADD CONSTRAINT billing_commissionen_created_by_id_21519b7d_fk_accounts_ FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_commissionentry billing_commissionen_payment_id_9f045577_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_commissionentry
+    ADD CONSTRAINT billing_commissionen_payment_id_9f045577_fk_payments_ FOREIGN KEY (payment_id) REFERENCES public.payments_payment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_commissionentry billing_commissionen_subscription_id_d30b8c63_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_commissionentry
+    ADD CONSTRAINT billing_commissionen_subscription_id_d30b8c63_fk_customers FOREIGN KEY (subscription_id) REFERENCES public.customers_subscription(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_commissionentry billing_commissionen_wallet_id_07a872eb_fk_billing_r; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_commissionentry
+    ADD CONSTRAINT billing_commissionen_wallet_id_07a872eb_fk_billing_r FOREIGN KEY (wallet_id) REFERENCES public.billing_resellerwallet(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_crediteddays billing_crediteddays_entry_id_d9c701ec_fk_billing_l; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_crediteddays
+    ADD CONSTRAINT billing_crediteddays_entry_id_d9c701ec_fk_billing_l FOREIGN KEY (entry_id) REFERENCES public.billing_ledgerentry(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_crediteddays billing_crediteddays_line_id_a90536c7_fk_billing_invoiceline_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_crediteddays
+    ADD CONSTRAINT billing_crediteddays_line_id_a90536c7_fk_billing_invoiceline_id FOREIGN KEY (line_id) REFERENCES public.billing_invoiceline(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_creditnote billing_creditnote_created_by_id_b88f0dd1_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_creditnote
+    ADD CONSTRAINT billing_creditnote_created_by_id_b88f0dd1_fk_accounts_user_id FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_creditnote billing_creditnote_customer_id_e20751e3_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_creditnote
+    ADD CONSTRAINT billing_creditnote_customer_id_e20751e3_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_creditnote billing_creditnote_entry_id_000c103c_fk_billing_ledgerentry_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_creditnote
+    ADD CONSTRAINT billing_creditnote_entry_id_000c103c_fk_billing_ledgerentry_id FOREIGN KEY (entry_id) REFERENCES public.billing_ledgerentry(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_creditnote billing_creditnote_invoice_id_38246c17_fk_billing_invoice_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_creditnote
+    ADD CONSTRAINT billing_creditnote_invoice_id_38246c17_fk_billing_invoice_id FOREIGN KEY (invoice_id) REFERENCES public.billing_invoice(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_invoice billing_invoice_billing_run_id_355fabd7_fk_billing_b; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_invoice
+    ADD CONSTRAINT billing_invoice_billing_run_id_355fabd7_fk_billing_b FOREIGN KEY (billing_run_id) REFERENCES public.billing_billingrun(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_invoice billing_invoice_customer_id_12e1ebba_fk_customers_customer_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_invoice
+    ADD CONSTRAINT billing_invoice_customer_id_12e1ebba_fk_customers_customer_id FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_invoiceline billing_invoiceline_invoice_id_ff507e12_fk_billing_invoice_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_invoiceline
+    ADD CONSTRAINT billing_invoiceline_invoice_id_ff507e12_fk_billing_invoice_id FOREIGN KEY (invoice_id) REFERENCES public.billing_invoice(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_invoiceline billing_invoiceline_subscription_id_7b3b3333_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_invoiceline
+    ADD CONSTRAINT billing_invoiceline_subscription_id_7b3b3333_fk_customers FOREIGN KEY (subscription_id) REFERENCES public.customers_subscription(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_ledgerentry billing_ledgerentry_account_id_ac8d6a24_fk_billing_account_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_ledgerentry
+    ADD CONSTRAINT billing_ledgerentry_account_id_ac8d6a24_fk_billing_account_id FOREIGN KEY (account_id) REFERENCES public.billing_account(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_ledgerentry billing_ledgerentry_created_by_id_ec50a513_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_ledgerentry
+    ADD CONSTRAINT billing_ledgerentry_created_by_id_ec50a513_fk_accounts_user_id FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_ledgerentry billing_ledgerentry_invoice_id_031b29f8_fk_billing_invoice_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_ledgerentry
+    ADD CONSTRAINT billing_ledgerentry_invoice_id_031b29f8_fk_billing_invoice_id FOREIGN KEY (invoice_id) REFERENCES public.billing_invoice(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_ledgerentry billing_ledgerentry_payment_id_11b5927c_fk_payments_payment_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_ledgerentry
+    ADD CONSTRAINT billing_ledgerentry_payment_id_11b5927c_fk_payments_payment_id FOREIGN KEY (payment_id) REFERENCES public.payments_payment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_ledgerentry billing_ledgerentry_reverses_id_4b47b0b1_fk_billing_l; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_ledgerentry
+    ADD CONSTRAINT billing_ledgerentry_reverses_id_4b47b0b1_fk_billing_l FOREIGN KEY (reverses_id) REFERENCES public.billing_ledgerentry(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_linecredit billing_linecredit_line_id_1d0a1100_fk_billing_invoiceline_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_linecredit
+    ADD CONSTRAINT billing_linecredit_line_id_1d0a1100_fk_billing_invoiceline_id FOREIGN KEY (line_id) REFERENCES public.billing_invoiceline(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_onetimecharge billing_onetimecharg_created_by_id_0f77b1a9_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_onetimecharge
+    ADD CONSTRAINT billing_onetimecharg_created_by_id_0f77b1a9_fk_accounts_ FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_onetimecharge billing_onetimecharg_customer_id_d56ec3b0_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_onetimecharge
+    ADD CONSTRAINT billing_onetimecharg_customer_id_d56ec3b0_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_onetimecharge billing_onetimecharg_subscription_id_3e855b7f_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_onetimecharge
+    ADD CONSTRAINT billing_onetimecharg_subscription_id_3e855b7f_fk_customers FOREIGN KEY (subscription_id) REFERENCES public.customers_subscription(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_onetimecharge billing_onetimecharge_invoice_id_fb3e5ea1_fk_billing_invoice_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_onetimecharge
+    ADD CONSTRAINT billing_onetimecharge_invoice_id_fb3e5ea1_fk_billing_invoice_id FOREIGN KEY (invoice_id) REFERENCES public.billing_invoice(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_packagechange billing_packagechang_credit_entry_id_d8768f1e_fk_billing_l; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_packagechange
+    ADD CONSTRAINT billing_packagechang_credit_entry_id_d8768f1e_fk_billing_l FOREIGN KEY (credit_entry_id) REFERENCES public.billing_ledgerentry(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_packagechange billing_packagechang_decided_by_id_85c6b5d7_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_packagechange
+    ADD CONSTRAINT billing_packagechang_decided_by_id_85c6b5d7_fk_accounts_ FOREIGN KEY (decided_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_packagechange billing_packagechang_from_package_id_df47c3c9_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_packagechange
+    ADD CONSTRAINT billing_packagechang_from_package_id_df47c3c9_fk_customers FOREIGN KEY (from_package_id) REFERENCES public.customers_package(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_packagechange billing_packagechang_requested_by_id_9f697007_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_packagechange
+    ADD CONSTRAINT billing_packagechang_requested_by_id_9f697007_fk_accounts_ FOREIGN KEY (requested_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_packagechange billing_packagechang_subscription_id_c931a53f_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_packagechange
+    ADD CONSTRAINT billing_packagechang_subscription_id_c931a53f_fk_customers FOREIGN KEY (subscription_id) REFERENCES public.customers_subscription(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_packagechange billing_packagechang_to_package_id_4525a330_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_packagechange
+    ADD CONSTRAINT billing_packagechang_to_package_id_4525a330_fk_customers FOREIGN KEY (to_package_id) REFERENCES public.customers_package(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_packagechange billing_packagechange_invoice_id_36ec43cf_fk_billing_invoice_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_packagechange
+    ADD CONSTRAINT billing_packagechange_invoice_id_36ec43cf_fk_billing_invoice_id FOREIGN KEY (invoice_id) REFERENCES public.billing_invoice(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_resellerwallet billing_resellerwall_reseller_id_04026590_fk_resellers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_resellerwallet
+    ADD CONSTRAINT billing_resellerwall_reseller_id_04026590_fk_resellers FOREIGN KEY (reseller_id) REFERENCES public.resellers_reseller(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_walletentry billing_walletentry_created_by_id_56bf098f_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_walletentry
+    ADD CONSTRAINT billing_walletentry_created_by_id_56bf098f_fk_accounts_user_id FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_walletentry billing_walletentry_reverses_id_710f01ec_fk_billing_w; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_walletentry
+    ADD CONSTRAINT billing_walletentry_reverses_id_710f01ec_fk_billing_w FOREIGN KEY (reverses_id) REFERENCES public.billing_walletentry(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_walletentry billing_walletentry_subscription_id_a7f14f95_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_walletentry
+    ADD CONSTRAINT billing_walletentry_subscription_id_a7f14f95_fk_customers FOREIGN KEY (subscription_id) REFERENCES public.customers_subscription(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_walletentry billing_walletentry_wallet_id_6301b669_fk_billing_r; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_walletentry
+    ADD CONSTRAINT billing_walletentry_wallet_id_6301b669_fk_billing_r FOREIGN KEY (wallet_id) REFERENCES public.billing_resellerwallet(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: churn_churnrisk churn_churnrisk_customer_id_7d60e8d6_fk_customers_customer_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_churnrisk
+    ADD CONSTRAINT churn_churnrisk_customer_id_7d60e8d6_fk_customers_customer_id FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: churn_churnrisk churn_churnrisk_model_id_3b8d194d_fk_churn_churnmodel_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_churnrisk
+    ADD CONSTRAINT churn_churnrisk_model_id_3b8d194d_fk_churn_churnmodel_id FOREIGN KEY (model_id) REFERENCES public.churn_churnmodel(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: churn_retentioncalltask churn_retentioncallt_assignee_id_767517d2_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentioncalltask
+    ADD CONSTRAINT churn_retentioncallt_assignee_id_767517d2_fk_accounts_ FOREIGN KEY (assignee_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: churn_retentioncalltask churn_retentioncallt_created_by_id_e1a72c81_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentioncalltask
+    ADD CONSTRAINT churn_retentioncallt_created_by_id_e1a72c81_fk_accounts_ FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: churn_retentioncalltask churn_retentioncallt_customer_id_9424abb3_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentioncalltask
+    ADD CONSTRAINT churn_retentioncallt_customer_id_9424abb3_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: churn_retentionfieldcheck churn_retentionfield_created_by_id_424b7b13_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentionfieldcheck
+    ADD CONSTRAINT churn_retentionfield_created_by_id_424b7b13_fk_accounts_ FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: churn_retentionfieldcheck churn_retentionfield_customer_id_a45f6d3d_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentionfieldcheck
+    ADD CONSTRAINT churn_retentionfield_customer_id_a45f6d3d_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: churn_retentionfieldcheck churn_retentionfield_work_order_id_5a9ad05f_fk_fieldserv; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentionfieldcheck
+    ADD CONSTRAINT churn_retentionfield_work_order_id_5a9ad05f_fk_fieldserv FOREIGN KEY (work_order_id) REFERENCES public.fieldservice_workorder(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: churn_retentionoffercredit churn_retentionoffer_account_entry_id_ee5bd7cb_fk_billing_l; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentionoffercredit
+    ADD CONSTRAINT churn_retentionoffer_account_entry_id_ee5bd7cb_fk_billing_l FOREIGN KEY (account_entry_id) REFERENCES public.billing_ledgerentry(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: churn_retentionoffer churn_retentionoffer_created_by_id_dc5e30bb_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentionoffer
+    ADD CONSTRAINT churn_retentionoffer_created_by_id_dc5e30bb_fk_accounts_user_id FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: churn_retentionoffercredit churn_retentionoffer_credit_note_id_8e7ae6fc_fk_billing_c; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentionoffercredit
+    ADD CONSTRAINT churn_retentionoffer_credit_note_id_8e7ae6fc_fk_billing_c FOREIGN KEY (credit_note_id) REFERENCES public.billing_creditnote(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: churn_retentionoffer churn_retentionoffer_customer_id_a123f02a_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentionoffer
+    ADD CONSTRAINT churn_retentionoffer_customer_id_a123f02a_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: churn_retentionoffercredit churn_retentionoffer_invoice_id_e75a9044_fk_billing_i; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentionoffercredit
+    ADD CONSTRAINT churn_retentionoffer_invoice_id_e75a9044_fk_billing_i FOREIGN KEY (invoice_id) REFERENCES public.billing_invoice(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: churn_retentionoffercredit churn_retentionoffer_offer_id_f180a52f_fk_churn_ret; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentionoffercredit
+    ADD CONSTRAINT churn_retentionoffer_offer_id_f180a52f_fk_churn_ret FOREIGN KEY (offer_id) REFERENCES public.churn_retentionoffer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: churn_retentionoffer churn_retentionoffer_original_package_id_8e008117_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentionoffer
+    ADD CONSTRAINT churn_retentionoffer_original_package_id_8e008117_fk_customers FOREIGN KEY (original_package_id) REFERENCES public.customers_package(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: churn_retentionoffer churn_retentionoffer_subscription_id_22d1343b_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentionoffer
+    ADD CONSTRAINT churn_retentionoffer_subscription_id_22d1343b_fk_customers FOREIGN KEY (subscription_id) REFERENCES public.customers_subscription(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: churn_retentionoffer churn_retentionoffer_switch_back_change_i_9c55eb20_fk_billing_p; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentionoffer
+    ADD CONSTRAINT churn_retentionoffer_switch_back_change_i_9c55eb20_fk_billing_p FOREIGN KEY (switch_back_change_id) REFERENCES public.billing_packagechange(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: churn_retentionoffer churn_retentionoffer_upgrade_change_id_82c356e7_fk_billing_p; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentionoffer
+    ADD CONSTRAINT churn_retentionoffer_upgrade_change_id_82c356e7_fk_billing_p FOREIGN KEY (upgrade_change_id) REFERENCES public.billing_packagechange(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: churn_retentionoffer churn_retentionoffer_upgrade_package_id_b6fc2c38_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.churn_retentionoffer
+    ADD CONSTRAINT churn_retentionoffer_upgrade_package_id_b6fc2c38_fk_customers FOREIGN KEY (upgrade_package_id) REFERENCES public.customers_package(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: contracts_contract contracts_contract_created_by_id_1552fda4_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contract
+    ADD CONSTRAINT contracts_contract_created_by_id_1552fda4_fk_accounts_user_id FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: contracts_contract contracts_contract_customer_id_b91a6462_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contract
+    ADD CONSTRAINT contracts_contract_customer_id_b91a6462_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: contracts_contract contracts_contract_fee_charge_id_774cba9f_fk_billing_o; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contract
+    ADD CONSTRAINT contracts_contract_fee_charge_id_774cba9f_fk_billing_o FOREIGN KEY (fee_charge_id) REFERENCES public.billing_onetimecharge(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: contracts_contract contracts_contract_renewed_from_id_0fa44667_fk_contracts; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contract
+    ADD CONSTRAINT contracts_contract_renewed_from_id_0fa44667_fk_contracts FOREIGN KEY (renewed_from_id) REFERENCES public.contracts_contract(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: contracts_contract contracts_contract_replaces_id_1b201615_fk_contracts; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contract
+    ADD CONSTRAINT contracts_contract_replaces_id_1b201615_fk_contracts FOREIGN KEY (replaces_id) REFERENCES public.contracts_contract(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: contracts_contract contracts_contract_subscription_id_5bf566d1_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contract
+    ADD CONSTRAINT contracts_contract_subscription_id_5bf566d1_fk_customers FOREIGN KEY (subscription_id) REFERENCES public.customers_subscription(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: contracts_contract contracts_contract_template_id_51d2e329_fk_contracts; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contract
+    ADD CONSTRAINT contracts_contract_template_id_51d2e329_fk_contracts FOREIGN KEY (template_id) REFERENCES public.contracts_contracttemplate(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: contracts_contractevent contracts_contractev_contract_id_f1004c25_fk_contracts; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contractevent
+    ADD CONSTRAINT contracts_contractev_contract_id_f1004c25_fk_contracts FOREIGN KEY (contract_id) REFERENCES public.contracts_contract(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: contracts_contractevent contracts_contractevent_actor_id_c679fd3e_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contractevent
+    ADD CONSTRAINT contracts_contractevent_actor_id_c679fd3e_fk_accounts_user_id FOREIGN KEY (actor_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: contracts_contractrule contracts_contractru_created_by_id_3e5cbeaa_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contractrule
+    ADD CONSTRAINT contracts_contractru_created_by_id_3e5cbeaa_fk_accounts_ FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: contracts_contractrule contracts_contractru_package_id_6a39aa82_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contractrule
+    ADD CONSTRAINT contracts_contractru_package_id_6a39aa82_fk_customers FOREIGN KEY (package_id) REFERENCES public.customers_package(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: contracts_contracttemplate contracts_contractte_created_by_id_18e7bb94_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_contracttemplate
+    ADD CONSTRAINT contracts_contractte_created_by_id_18e7bb94_fk_accounts_ FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: contracts_signature contracts_signature_contract_id_da3e9a54_fk_contracts; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_signature
+    ADD CONSTRAINT contracts_signature_contract_id_da3e9a54_fk_contracts FOREIGN KEY (contract_id) REFERENCES public.contracts_contract(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: contracts_signature contracts_signature_witness_id_b82f53fb_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_signature
+    ADD CONSTRAINT contracts_signature_witness_id_b82f53fb_fk_accounts_user_id FOREIGN KEY (witness_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: contracts_signingsession contracts_signingses_contract_id_c913f353_fk_contracts; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_signingsession
+    ADD CONSTRAINT contracts_signingses_contract_id_c913f353_fk_contracts FOREIGN KEY (contract_id) REFERENCES public.contracts_contract(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: contracts_signingsession contracts_signingses_one_time_code_id_02e0895b_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_signingsession
+    ADD CONSTRAINT contracts_signingses_one_time_code_id_02e0895b_fk_accounts_ FOREIGN KEY (one_time_code_id) REFERENCES public.accounts_onetimecode(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: contracts_signingsession contracts_signingses_witness_id_47dd2e50_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contracts_signingsession
+    ADD CONSTRAINT contracts_signingses_witness_id_47dd2e50_fk_accounts_ FOREIGN KEY (witness_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: core_auditlog core_auditlog_actor_id_ab091f3c_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.core_auditlog
+    ADD CONSTRAINT core_auditlog_actor_id_ab091f3c_fk_accounts_user_id FOREIGN KEY (actor_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: core_auditlog core_auditlog_content_type_id_0a26d6b4_fk_django_co; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.core_auditlog
+    ADD CONSTRAINT core_auditlog_content_type_id_0a26d6b4_fk_django_co FOREIGN KEY (content_type_id) REFERENCES public.django_content_type(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: core_jobrun core_jobrun_requested_by_id_6a0a417f_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.core_jobrun
+    ADD CONSTRAINT core_jobrun_requested_by_id_6a0a417f_fk_accounts_user_id FOREIGN KEY (requested_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: core_webhookattempt core_webhookattempt_delivery_id_669fc61b_fk_core_webh; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.core_webhookattempt
+    ADD CONSTRAINT core_webhookattempt_delivery_id_669fc61b_fk_core_webh FOREIGN KEY (delivery_id) REFERENCES public.core_webhookdelivery(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: core_webhookdelivery core_webhookdelivery_endpoint_id_3020c03c_fk_core_webh; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.core_webhookdelivery
+    ADD CONSTRAINT core_webhookdelivery_endpoint_id_3020c03c_fk_core_webh FOREIGN KEY (endpoint_id) REFERENCES public.core_webhookendpoint(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: core_webhookdelivery core_webhookdelivery_replay_of_id_d3c988f1_fk_core_webh; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.core_webhookdelivery
+    ADD CONSTRAINT core_webhookdelivery_replay_of_id_d3c988f1_fk_core_webh FOREIGN KEY (replay_of_id) REFERENCES public.core_webhookdelivery(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: core_webhookendpoint core_webhookendpoint_created_by_id_821654c8_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.core_webhookendpoint
+    ADD CONSTRAINT core_webhookendpoint_created_by_id_821654c8_fk_accounts_user_id FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_area customers_area_branch_id_86f954e6_fk_customers_branch_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_area
+    ADD CONSTRAINT customers_area_branch_id_86f954e6_fk_customers_branch_id FOREIGN KEY (branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_area customers_area_collector_id_e3abbe07_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_area
+    ADD CONSTRAINT customers_area_collector_id_e3abbe07_fk_accounts_user_id FOREIGN KEY (collector_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_calllog customers_calllog_called_by_id_30351964_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_calllog
+    ADD CONSTRAINT customers_calllog_called_by_id_30351964_fk_accounts_user_id FOREIGN KEY (called_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_calllog customers_calllog_customer_id_3b483fae_fk_customers_customer_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_calllog
+    ADD CONSTRAINT customers_calllog_customer_id_3b483fae_fk_customers_customer_id FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_customer customers_customer_area_id_565553f5_fk_customers_area_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_customer
+    ADD CONSTRAINT customers_customer_area_id_565553f5_fk_customers_area_id FOREIGN KEY (area_id) REFERENCES public.customers_area(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_customer customers_customer_branch_id_6f75e537_fk_customers_branch_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_customer
+    ADD CONSTRAINT customers_customer_branch_id_6f75e537_fk_customers_branch_id FOREIGN KEY (branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_customer customers_customer_collector_id_8970afe4_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_customer
+    ADD CONSTRAINT customers_customer_collector_id_8970afe4_fk_accounts_user_id FOREIGN KEY (collector_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_customer customers_customer_reseller_id_eb0ab540_fk_resellers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_customer
+    ADD CONSTRAINT customers_customer_reseller_id_eb0ab540_fk_resellers FOREIGN KEY (reseller_id) REFERENCES public.resellers_reseller(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_customer customers_customer_user_id_a9568d6c_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_customer
+    ADD CONSTRAINT customers_customer_user_id_a9568d6c_fk_accounts_user_id FOREIGN KEY (user_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_lead customers_lead_area_id_68d35884_fk_customers_area_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_lead
+    ADD CONSTRAINT customers_lead_area_id_68d35884_fk_customers_area_id FOREIGN KEY (area_id) REFERENCES public.customers_area(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_lead customers_lead_assigned_to_id_de31f837_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_lead
+    ADD CONSTRAINT customers_lead_assigned_to_id_de31f837_fk_accounts_user_id FOREIGN KEY (assigned_to_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_lead customers_lead_branch_id_31318f0b_fk_customers_branch_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_lead
+    ADD CONSTRAINT customers_lead_branch_id_31318f0b_fk_customers_branch_id FOREIGN KEY (branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_lead customers_lead_converted_customer_i_576475c6_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_lead
+    ADD CONSTRAINT customers_lead_converted_customer_i_576475c6_fk_customers FOREIGN KEY (converted_customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_lead customers_lead_interested_package_i_90aeaf9a_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_lead
+    ADD CONSTRAINT customers_lead_interested_package_i_90aeaf9a_fk_customers FOREIGN KEY (interested_package_id) REFERENCES public.customers_package(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_referral customers_referral_lead_id_c2451b1d_fk_customers_lead_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_referral
+    ADD CONSTRAINT customers_referral_lead_id_c2451b1d_fk_customers_lead_id FOREIGN KEY (lead_id) REFERENCES public.customers_lead(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_referral customers_referral_referred_customer_id_8632c1df_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_referral
+    ADD CONSTRAINT customers_referral_referred_customer_id_8632c1df_fk_customers FOREIGN KEY (referred_customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_referral customers_referral_referrer_id_21ecbc2d_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_referral
+    ADD CONSTRAINT customers_referral_referrer_id_21ecbc2d_fk_customers FOREIGN KEY (referrer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_referralcredit customers_referralcr_ledger_entry_id_1f18ec12_fk_billing_l; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_referralcredit
+    ADD CONSTRAINT customers_referralcr_ledger_entry_id_1f18ec12_fk_billing_l FOREIGN KEY (ledger_entry_id) REFERENCES public.billing_ledgerentry(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_referralcredit customers_referralcr_payment_id_a57011cc_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_referralcredit
+    ADD CONSTRAINT customers_referralcr_payment_id_a57011cc_fk_payments_ FOREIGN KEY (payment_id) REFERENCES public.payments_payment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_referralcredit customers_referralcr_referral_id_7d80e259_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_referralcredit
+    ADD CONSTRAINT customers_referralcr_referral_id_7d80e259_fk_customers FOREIGN KEY (referral_id) REFERENCES public.customers_referral(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_referralcredit customers_referralcr_reversal_entry_id_6b6393de_fk_billing_l; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_referralcredit
+    ADD CONSTRAINT customers_referralcr_reversal_entry_id_6b6393de_fk_billing_l FOREIGN KEY (reversal_entry_id) REFERENCES public.billing_ledgerentry(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_referralcredit customers_referralcr_reversed_by_id_0df2f5f2_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_referralcredit
+    ADD CONSTRAINT customers_referralcr_reversed_by_id_0df2f5f2_fk_accounts_ FOREIGN KEY (reversed_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_speedtestresult customers_speedtestr_customer_id_fa21958a_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_speedtestresult
+    ADD CONSTRAINT customers_speedtestr_customer_id_fa21958a_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_subscription customers_subscripti_customer_id_f27cd752_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_subscription
+    ADD CONSTRAINT customers_subscripti_customer_id_f27cd752_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_subscription customers_subscripti_package_id_789aef63_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_subscription
+    ADD CONSTRAINT customers_subscripti_package_id_789aef63_fk_customers FOREIGN KEY (package_id) REFERENCES public.customers_package(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: customers_subscription customers_subscription_router_id_a9b48bf3_fk_network_router_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_subscription
+    ADD CONSTRAINT customers_subscription_router_id_a9b48bf3_fk_network_router_id FOREIGN KEY (router_id) REFERENCES public.network_router(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: dashboard_dailymetric dashboard_dailymetric_branch_id_833b7ab9_fk_customers_branch_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.dashboard_dailymetric
+    ADD CONSTRAINT dashboard_dailymetric_branch_id_833b7ab9_fk_customers_branch_id FOREIGN KEY (branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: django_admin_log django_admin_log_content_type_id_c4bce8eb_fk_django_co; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.django_admin_log
+    ADD CONSTRAINT django_admin_log_content_type_id_c4bce8eb_fk_django_co FOREIGN KEY (content_type_id) REFERENCES public.django_content_type(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: django_admin_log django_admin_log_user_id_c564eba6_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.django_admin_log
+    ADD CONSTRAINT django_admin_log_user_id_c564eba6_fk_accounts_user_id FOREIGN KEY (user_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_checklistitem fieldservice_checkli_done_by_id_d558e366_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_checklistitem
+    ADD CONSTRAINT fieldservice_checkli_done_by_id_d558e366_fk_accounts_ FOREIGN KEY (done_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_checklistitem fieldservice_checkli_order_id_873998fa_fk_fieldserv; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_checklistitem
+    ADD CONSTRAINT fieldservice_checkli_order_id_873998fa_fk_fieldserv FOREIGN KEY (order_id) REFERENCES public.fieldservice_workorder(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_checklisttemplateitem fieldservice_checkli_template_id_d8da416a_fk_fieldserv; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_checklisttemplateitem
+    ADD CONSTRAINT fieldservice_checkli_template_id_d8da416a_fk_fieldserv FOREIGN KEY (template_id) REFERENCES public.fieldservice_checklisttemplate(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_equipmentmovement fieldservice_equipme_actor_id_5149d5b9_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentmovement
+    ADD CONSTRAINT fieldservice_equipme_actor_id_5149d5b9_fk_accounts_ FOREIGN KEY (actor_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_equipmentitem fieldservice_equipme_branch_id_203edc3d_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentitem
+    ADD CONSTRAINT fieldservice_equipme_branch_id_203edc3d_fk_customers FOREIGN KEY (branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_equipmentrentalcharge fieldservice_equipme_charge_id_6827d9f9_fk_billing_o; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentrentalcharge
+    ADD CONSTRAINT fieldservice_equipme_charge_id_6827d9f9_fk_billing_o FOREIGN KEY (charge_id) REFERENCES public.billing_onetimecharge(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_equipmentrentalcharge fieldservice_equipme_credit_note_id_f18a72bc_fk_billing_l; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentrentalcharge
+    ADD CONSTRAINT fieldservice_equipme_credit_note_id_f18a72bc_fk_billing_l FOREIGN KEY (credit_note_id) REFERENCES public.billing_ledgerentry(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_equipmentmovement fieldservice_equipme_customer_id_32d6b2ae_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentmovement
+    ADD CONSTRAINT fieldservice_equipme_customer_id_32d6b2ae_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_equipmentitem fieldservice_equipme_customer_id_5043b260_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentitem
+    ADD CONSTRAINT fieldservice_equipme_customer_id_5043b260_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_equipmentrental fieldservice_equipme_customer_id_5b7dddd8_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentrental
+    ADD CONSTRAINT fieldservice_equipme_customer_id_5b7dddd8_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_equipmentmovement fieldservice_equipme_invoice_id_360a7c08_fk_billing_i; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentmovement
+    ADD CONSTRAINT fieldservice_equipme_invoice_id_360a7c08_fk_billing_i FOREIGN KEY (invoice_id) REFERENCES public.billing_invoice(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_equipmentrental fieldservice_equipme_item_id_2defdc4d_fk_fieldserv; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentrental
+    ADD CONSTRAINT fieldservice_equipme_item_id_2defdc4d_fk_fieldserv FOREIGN KEY (item_id) REFERENCES public.fieldservice_equipmentitem(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_equipmentmovement fieldservice_equipme_item_id_f7ff9445_fk_fieldserv; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentmovement
+    ADD CONSTRAINT fieldservice_equipme_item_id_f7ff9445_fk_fieldserv FOREIGN KEY (item_id) REFERENCES public.fieldservice_equipmentitem(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_equipmentitem fieldservice_equipme_model_id_4379e974_fk_fieldserv; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentitem
+    ADD CONSTRAINT fieldservice_equipme_model_id_4379e974_fk_fieldserv FOREIGN KEY (model_id) REFERENCES public.fieldservice_equipmentmodel(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_equipmentmovement fieldservice_equipme_order_id_bbfed313_fk_fieldserv; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentmovement
+    ADD CONSTRAINT fieldservice_equipme_order_id_bbfed313_fk_fieldserv FOREIGN KEY (order_id) REFERENCES public.fieldservice_workorder(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_equipmentrental fieldservice_equipme_order_id_d73e12f5_fk_fieldserv; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentrental
+    ADD CONSTRAINT fieldservice_equipme_order_id_d73e12f5_fk_fieldserv FOREIGN KEY (order_id) REFERENCES public.fieldservice_workorder(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_equipmentrentalcharge fieldservice_equipme_rental_id_a8ddc16f_fk_fieldserv; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentrentalcharge
+    ADD CONSTRAINT fieldservice_equipme_rental_id_a8ddc16f_fk_fieldserv FOREIGN KEY (rental_id) REFERENCES public.fieldservice_equipmentrental(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_equipmentrental fieldservice_equipme_subscription_id_6c69ac82_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentrental
+    ADD CONSTRAINT fieldservice_equipme_subscription_id_6c69ac82_fk_customers FOREIGN KEY (subscription_id) REFERENCES public.customers_subscription(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_equipmentmovement fieldservice_equipme_technician_id_57976bb7_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentmovement
+    ADD CONSTRAINT fieldservice_equipme_technician_id_57976bb7_fk_accounts_ FOREIGN KEY (technician_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_equipmentitem fieldservice_equipme_technician_id_91302752_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_equipmentitem
+    ADD CONSTRAINT fieldservice_equipme_technician_id_91302752_fk_accounts_ FOREIGN KEY (technician_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_syncoperation fieldservice_syncope_order_id_0c5ba4a1_fk_fieldserv; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_syncoperation
+    ADD CONSTRAINT fieldservice_syncope_order_id_0c5ba4a1_fk_fieldserv FOREIGN KEY (order_id) REFERENCES public.fieldservice_workorder(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_syncoperation fieldservice_syncope_technician_id_d2847967_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_syncoperation
+    ADD CONSTRAINT fieldservice_syncope_technician_id_d2847967_fk_accounts_ FOREIGN KEY (technician_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_workorderevent fieldservice_workord_actor_id_056a61ea_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_workorderevent
+    ADD CONSTRAINT fieldservice_workord_actor_id_056a61ea_fk_accounts_ FOREIGN KEY (actor_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_workorder fieldservice_workord_branch_id_160f1e2d_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_workorder
+    ADD CONSTRAINT fieldservice_workord_branch_id_160f1e2d_fk_customers FOREIGN KEY (branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_workorder fieldservice_workord_created_by_id_a656fe74_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_workorder
+    ADD CONSTRAINT fieldservice_workord_created_by_id_a656fe74_fk_accounts_ FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_workorder fieldservice_workord_customer_id_e644e171_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_workorder
+    ADD CONSTRAINT fieldservice_workord_customer_id_e644e171_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_workorderphoto fieldservice_workord_order_id_699c6e62_fk_fieldserv; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_workorderphoto
+    ADD CONSTRAINT fieldservice_workord_order_id_699c6e62_fk_fieldserv FOREIGN KEY (order_id) REFERENCES public.fieldservice_workorder(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_workorderevent fieldservice_workord_order_id_c035fe39_fk_fieldserv; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_workorderevent
+    ADD CONSTRAINT fieldservice_workord_order_id_c035fe39_fk_fieldserv FOREIGN KEY (order_id) REFERENCES public.fieldservice_workorder(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_workorder fieldservice_workord_override_by_id_cf10f926_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_workorder
+    ADD CONSTRAINT fieldservice_workord_override_by_id_cf10f926_fk_accounts_ FOREIGN KEY (override_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_workorder fieldservice_workord_subscription_id_b746e735_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_workorder
+    ADD CONSTRAINT fieldservice_workord_subscription_id_b746e735_fk_customers FOREIGN KEY (subscription_id) REFERENCES public.customers_subscription(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_workorder fieldservice_workord_technician_id_f0df6702_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_workorder
+    ADD CONSTRAINT fieldservice_workord_technician_id_f0df6702_fk_accounts_ FOREIGN KEY (technician_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_workorderphoto fieldservice_workord_uploaded_by_id_a3299acc_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_workorderphoto
+    ADD CONSTRAINT fieldservice_workord_uploaded_by_id_a3299acc_fk_accounts_ FOREIGN KEY (uploaded_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_workorder fieldservice_workorder_area_id_9ec78eba_fk_customers_area_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_workorder
+    ADD CONSTRAINT fieldservice_workorder_area_id_9ec78eba_fk_customers_area_id FOREIGN KEY (area_id) REFERENCES public.customers_area(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_workorder fieldservice_workorder_lead_id_93940de5_fk_customers_lead_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_workorder
+    ADD CONSTRAINT fieldservice_workorder_lead_id_93940de5_fk_customers_lead_id FOREIGN KEY (lead_id) REFERENCES public.customers_lead(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_workorder fieldservice_workorder_survey_id_99f91b30_fk_tickets_survey_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_workorder
+    ADD CONSTRAINT fieldservice_workorder_survey_id_99f91b30_fk_tickets_survey_id FOREIGN KEY (survey_id) REFERENCES public.tickets_survey(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fieldservice_workorder fieldservice_workorder_ticket_id_9bba2bc6_fk_tickets_ticket_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fieldservice_workorder
+    ADD CONSTRAINT fieldservice_workorder_ticket_id_9bba2bc6_fk_tickets_ticket_id FOREIGN KEY (ticket_id) REFERENCES public.tickets_ticket(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: imports_importbatch imports_importbatch_created_by_id_8de9c79b_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.imports_importbatch
+    ADD CONSTRAINT imports_importbatch_created_by_id_8de9c79b_fk_accounts_user_id FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: imports_importbatch imports_importbatch_profile_id_96182a2f_fk_imports_i; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.imports_importbatch
+    ADD CONSTRAINT imports_importbatch_profile_id_96182a2f_fk_imports_i FOREIGN KEY (profile_id) REFERENCES public.imports_importprofile(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: imports_importbatch imports_importbatch_router_id_629c5a8c_fk_network_router_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.imports_importbatch
+    ADD CONSTRAINT imports_importbatch_router_id_629c5a8c_fk_network_router_id FOREIGN KEY (router_id) REFERENCES public.network_router(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: imports_importbatch imports_importbatch_undone_by_id_3b69124e_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.imports_importbatch
+    ADD CONSTRAINT imports_importbatch_undone_by_id_3b69124e_fk_accounts_user_id FOREIGN KEY (undone_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: imports_importprofile imports_importprofil_created_by_id_586b273e_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.imports_importprofile
+    ADD CONSTRAINT imports_importprofil_created_by_id_586b273e_fk_accounts_ FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: imports_importrow imports_importrow_batch_id_0b8d5349_fk_imports_importbatch_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.imports_importrow
+    ADD CONSTRAINT imports_importrow_batch_id_0b8d5349_fk_imports_importbatch_id FOREIGN KEY (batch_id) REFERENCES public.imports_importbatch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: imports_importrow imports_importrow_customer_id_b86404c9_fk_customers_customer_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.imports_importrow
+    ADD CONSTRAINT imports_importrow_customer_id_b86404c9_fk_customers_customer_id FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: imports_importrow imports_importrow_opening_entry_id_42b8455c_fk_billing_l; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.imports_importrow
+    ADD CONSTRAINT imports_importrow_opening_entry_id_42b8455c_fk_billing_l FOREIGN KEY (opening_entry_id) REFERENCES public.billing_ledgerentry(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: imports_importrow imports_importrow_past_payment_id_6ed40a42_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.imports_importrow
+    ADD CONSTRAINT imports_importrow_past_payment_id_6ed40a42_fk_payments_ FOREIGN KEY (past_payment_id) REFERENCES public.payments_pastpayment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: imports_importrow imports_importrow_subscription_id_02d1b00d_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.imports_importrow
+    ADD CONSTRAINT imports_importrow_subscription_id_02d1b00d_fk_customers FOREIGN KEY (subscription_id) REFERENCES public.customers_subscription(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_driftreport network_driftreport_requested_by_id_b5d8497d_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_driftreport
+    ADD CONSTRAINT network_driftreport_requested_by_id_b5d8497d_fk_accounts_ FOREIGN KEY (requested_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_driftreport network_driftreport_router_id_227ce40e_fk_network_router_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_driftreport
+    ADD CONSTRAINT network_driftreport_router_id_227ce40e_fk_network_router_id FOREIGN KEY (router_id) REFERENCES public.network_router(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_fupstate network_fupstate_lifted_by_id_6df4c2d5_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_fupstate
+    ADD CONSTRAINT network_fupstate_lifted_by_id_6df4c2d5_fk_accounts_user_id FOREIGN KEY (lifted_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_fupstate network_fupstate_subscription_id_1da9d37a_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_fupstate
+    ADD CONSTRAINT network_fupstate_subscription_id_1da9d37a_fk_customers FOREIGN KEY (subscription_id) REFERENCES public.customers_subscription(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_outage_areas network_outage_areas_area_id_cc706b54_fk_customers_area_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_outage_areas
+    ADD CONSTRAINT network_outage_areas_area_id_cc706b54_fk_customers_area_id FOREIGN KEY (area_id) REFERENCES public.customers_area(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_outage_areas network_outage_areas_outage_id_5d4e1445_fk_network_outage_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_outage_areas
+    ADD CONSTRAINT network_outage_areas_outage_id_5d4e1445_fk_network_outage_id FOREIGN KEY (outage_id) REFERENCES public.network_outage(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_outage network_outage_declared_by_id_6ea39fef_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_outage
+    ADD CONSTRAINT network_outage_declared_by_id_6ea39fef_fk_accounts_user_id FOREIGN KEY (declared_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_outage network_outage_down_period_id_56f61727_fk_network_r; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_outage
+    ADD CONSTRAINT network_outage_down_period_id_56f61727_fk_network_r FOREIGN KEY (down_period_id) REFERENCES public.network_routerdownperiod(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_outage_routers network_outage_routers_outage_id_23cb069a_fk_network_outage_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_outage_routers
+    ADD CONSTRAINT network_outage_routers_outage_id_23cb069a_fk_network_outage_id FOREIGN KEY (outage_id) REFERENCES public.network_outage(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_outage_routers network_outage_routers_router_id_78951916_fk_network_router_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_outage_routers
+    ADD CONSTRAINT network_outage_routers_router_id_78951916_fk_network_router_id FOREIGN KEY (router_id) REFERENCES public.network_router(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_outagebroadcast network_outagebroadc_update_id_15e52132_fk_network_o; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_outagebroadcast
+    ADD CONSTRAINT network_outagebroadc_update_id_15e52132_fk_network_o FOREIGN KEY (update_id) REFERENCES public.network_outageupdate(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_outagebroadcast network_outagebroadcast_outage_id_ad4ea1df_fk_network_outage_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_outagebroadcast
+    ADD CONSTRAINT network_outagebroadcast_outage_id_ad4ea1df_fk_network_outage_id FOREIGN KEY (outage_id) REFERENCES public.network_outage(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_outageupdate network_outageupdate_created_by_id_7988132f_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_outageupdate
+    ADD CONSTRAINT network_outageupdate_created_by_id_7988132f_fk_accounts_user_id FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_outageupdate network_outageupdate_outage_id_619081ca_fk_network_outage_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_outageupdate
+    ADD CONSTRAINT network_outageupdate_outage_id_619081ca_fk_network_outage_id FOREIGN KEY (outage_id) REFERENCES public.network_outage(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_provisioningtask network_provisioning_created_by_id_b81cd56d_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_provisioningtask
+    ADD CONSTRAINT network_provisioning_created_by_id_b81cd56d_fk_accounts_ FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_provisioningtask network_provisioning_router_id_1871ab1a_fk_network_r; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_provisioningtask
+    ADD CONSTRAINT network_provisioning_router_id_1871ab1a_fk_network_r FOREIGN KEY (router_id) REFERENCES public.network_router(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_provisioningtask network_provisioning_subscription_id_c26cf125_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_provisioningtask
+    ADD CONSTRAINT network_provisioning_subscription_id_c26cf125_fk_customers FOREIGN KEY (subscription_id) REFERENCES public.customers_subscription(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_router_areas network_router_areas_area_id_d7072d42_fk_customers_area_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_router_areas
+    ADD CONSTRAINT network_router_areas_area_id_d7072d42_fk_customers_area_id FOREIGN KEY (area_id) REFERENCES public.customers_area(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_router_areas network_router_areas_router_id_474c19fd_fk_network_router_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_router_areas
+    ADD CONSTRAINT network_router_areas_router_id_474c19fd_fk_network_router_id FOREIGN KEY (router_id) REFERENCES public.network_router(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_router network_router_branch_id_496cc6af_fk_customers_branch_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_router
+    ADD CONSTRAINT network_router_branch_id_496cc6af_fk_customers_branch_id FOREIGN KEY (branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_routerdownperiod network_routerdownpe_router_id_e6ee707b_fk_network_r; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_routerdownperiod
+    ADD CONSTRAINT network_routerdownpe_router_id_e6ee707b_fk_network_r FOREIGN KEY (router_id) REFERENCES public.network_router(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_usagedaily network_usagedaily_subscription_id_9c9c0dc3_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_usagedaily
+    ADD CONSTRAINT network_usagedaily_subscription_id_9c9c0dc3_fk_customers FOREIGN KEY (subscription_id) REFERENCES public.customers_subscription(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_usagehourly network_usagehourly_subscription_id_95c8376c_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_usagehourly
+    ADD CONSTRAINT network_usagehourly_subscription_id_95c8376c_fk_customers FOREIGN KEY (subscription_id) REFERENCES public.customers_subscription(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_usagepoll network_usagepoll_router_id_be7b7a07_fk_network_router_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_usagepoll
+    ADD CONSTRAINT network_usagepoll_router_id_be7b7a07_fk_network_router_id FOREIGN KEY (router_id) REFERENCES public.network_router(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_usagesample network_usagesample_router_id_ade98b68_fk_network_router_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_usagesample
+    ADD CONSTRAINT network_usagesample_router_id_ade98b68_fk_network_router_id FOREIGN KEY (router_id) REFERENCES public.network_router(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_usagesample network_usagesample_subscription_id_d424131b_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_usagesample
+    ADD CONSTRAINT network_usagesample_subscription_id_d424131b_fk_customers FOREIGN KEY (subscription_id) REFERENCES public.customers_subscription(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: notify_message notify_message_content_type_id_a0e0b721_fk_django_co; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.notify_message
+    ADD CONSTRAINT notify_message_content_type_id_a0e0b721_fk_django_co FOREIGN KEY (content_type_id) REFERENCES public.django_content_type(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: notify_message notify_message_customer_id_0496a687_fk_customers_customer_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.notify_message
+    ADD CONSTRAINT notify_message_customer_id_0496a687_fk_customers_customer_id FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: notify_message notify_message_template_id_cb1dcc8d_fk_notify_me; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.notify_message
+    ADD CONSTRAINT notify_message_template_id_cb1dcc8d_fk_notify_me FOREIGN KEY (template_id) REFERENCES public.notify_messagetemplate(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: notify_messagetemplate notify_messagetempla_updated_by_id_7986c9b4_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.notify_messagetemplate
+    ADD CONSTRAINT notify_messagetempla_updated_by_id_7986c9b4_fk_accounts_ FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: notify_notificationpreference notify_notificationp_customer_id_773fe4e5_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.notify_notificationpreference
+    ADD CONSTRAINT notify_notificationp_customer_id_773fe4e5_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_autopay payments_autopay_customer_id_20b3e6f2_fk_customers_customer_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_autopay
+    ADD CONSTRAINT payments_autopay_customer_id_20b3e6f2_fk_customers_customer_id FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_autopayattempt payments_autopayatte_customer_id_8d672b92_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_autopayattempt
+    ADD CONSTRAINT payments_autopayatte_customer_id_8d672b92_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_autopayattempt payments_autopayatte_gateway_payment_id_306f1bf0_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_autopayattempt
+    ADD CONSTRAINT payments_autopayatte_gateway_payment_id_306f1bf0_fk_payments_ FOREIGN KEY (gateway_payment_id) REFERENCES public.payments_gatewaypayment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_autopayattempt payments_autopayatte_invoice_id_fc1cca8c_fk_billing_i; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_autopayattempt
+    ADD CONSTRAINT payments_autopayatte_invoice_id_fc1cca8c_fk_billing_i FOREIGN KEY (invoice_id) REFERENCES public.billing_invoice(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_bkashagreement payments_bkashagreem_customer_id_4d2131bc_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_bkashagreement
+    ADD CONSTRAINT payments_bkashagreem_customer_id_4d2131bc_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_bkashsettings_branches payments_bkashsettin_bkashsettings_id_6a6ad5a7_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_bkashsettings_branches
+    ADD CONSTRAINT payments_bkashsettin_bkashsettings_id_6a6ad5a7_fk_payments_ FOREIGN KEY (bkashsettings_id) REFERENCES public.payments_bkashsettings(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_bkashsettings_branches payments_bkashsettin_branch_id_0055ddc2_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_bkashsettings_branches
+    ADD CONSTRAINT payments_bkashsettin_branch_id_0055ddc2_fk_customers FOREIGN KEY (branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_bkashsettings payments_bkashsettin_updated_by_id_c809843e_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_bkashsettings
+    ADD CONSTRAINT payments_bkashsettin_updated_by_id_c809843e_fk_accounts_ FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_cashhandover payments_cashhandove_received_by_id_48d03bfd_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_cashhandover
+    ADD CONSTRAINT payments_cashhandove_received_by_id_48d03bfd_fk_accounts_ FOREIGN KEY (received_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_cashhandover payments_cashhandover_branch_id_a0df2498_fk_customers_branch_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_cashhandover
+    ADD CONSTRAINT payments_cashhandover_branch_id_a0df2498_fk_customers_branch_id FOREIGN KEY (branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_cashhandover payments_cashhandover_collector_id_58ec0329_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_cashhandover
+    ADD CONSTRAINT payments_cashhandover_collector_id_58ec0329_fk_accounts_user_id FOREIGN KEY (collector_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_gatewayevent payments_gatewayeven_gateway_payment_id_fdd51ad5_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewayevent
+    ADD CONSTRAINT payments_gatewayeven_gateway_payment_id_fdd51ad5_fk_payments_ FOREIGN KEY (gateway_payment_id) REFERENCES public.payments_gatewaypayment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_gatewaypayment payments_gatewaypaym_agreement_id_e0fb709d_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaypayment
+    ADD CONSTRAINT payments_gatewaypaym_agreement_id_e0fb709d_fk_payments_ FOREIGN KEY (agreement_id) REFERENCES public.payments_bkashagreement(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_gatewaypayment payments_gatewaypaym_card_sale_id_055683ad_fk_billing_c; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaypayment
+    ADD CONSTRAINT payments_gatewaypaym_card_sale_id_055683ad_fk_billing_c FOREIGN KEY (card_sale_id) REFERENCES public.billing_cardsale(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_gatewaypayment payments_gatewaypaym_customer_id_c7597c72_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaypayment
+    ADD CONSTRAINT payments_gatewaypaym_customer_id_c7597c72_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_gatewaypayment payments_gatewaypaym_fee_entry_id_a6857905_fk_billing_l; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaypayment
+    ADD CONSTRAINT payments_gatewaypaym_fee_entry_id_a6857905_fk_billing_l FOREIGN KEY (fee_entry_id) REFERENCES public.billing_ledgerentry(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_gatewaypayment_invoices payments_gatewaypaym_gatewaypayment_id_90044499_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaypayment_invoices
+    ADD CONSTRAINT payments_gatewaypaym_gatewaypayment_id_90044499_fk_payments_ FOREIGN KEY (gatewaypayment_id) REFERENCES public.payments_gatewaypayment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_gatewaypayment_invoices payments_gatewaypaym_invoice_id_eb50ba58_fk_billing_i; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaypayment_invoices
+    ADD CONSTRAINT payments_gatewaypaym_invoice_id_eb50ba58_fk_billing_i FOREIGN KEY (invoice_id) REFERENCES public.billing_invoice(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_gatewaypayment payments_gatewaypaym_payment_id_32377d45_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaypayment
+    ADD CONSTRAINT payments_gatewaypaym_payment_id_32377d45_fk_payments_ FOREIGN KEY (payment_id) REFERENCES public.payments_payment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_gatewaypayment payments_gatewaypaym_reviewed_by_id_d216a5f2_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaypayment
+    ADD CONSTRAINT payments_gatewaypaym_reviewed_by_id_d216a5f2_fk_accounts_ FOREIGN KEY (reviewed_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_gatewayrefund payments_gatewayrefu_gateway_payment_id_6f353bbe_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewayrefund
+    ADD CONSTRAINT payments_gatewayrefu_gateway_payment_id_6f353bbe_fk_payments_ FOREIGN KEY (gateway_payment_id) REFERENCES public.payments_gatewaypayment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_gatewayrefund payments_gatewayrefu_ledger_entry_id_ad880be7_fk_billing_l; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewayrefund
+    ADD CONSTRAINT payments_gatewayrefu_ledger_entry_id_ad880be7_fk_billing_l FOREIGN KEY (ledger_entry_id) REFERENCES public.billing_ledgerentry(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_gatewayrefund payments_gatewayrefu_requested_by_id_d1a0df37_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewayrefund
+    ADD CONSTRAINT payments_gatewayrefu_requested_by_id_d1a0df37_fk_accounts_ FOREIGN KEY (requested_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_gatewaysettings_branches payments_gatewaysett_branch_id_e83f8453_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaysettings_branches
+    ADD CONSTRAINT payments_gatewaysett_branch_id_e83f8453_fk_customers FOREIGN KEY (branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_gatewaysettings_branches payments_gatewaysett_gatewaysettings_id_1a5895ec_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaysettings_branches
+    ADD CONSTRAINT payments_gatewaysett_gatewaysettings_id_1a5895ec_fk_payments_ FOREIGN KEY (gatewaysettings_id) REFERENCES public.payments_gatewaysettings(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_gatewaysettings payments_gatewaysett_updated_by_id_0d4c4ed0_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaysettings
+    ADD CONSTRAINT payments_gatewaysett_updated_by_id_0d4c4ed0_fk_accounts_ FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_gatewaystatementline payments_gatewaystat_statement_id_92f1dcf7_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaystatementline
+    ADD CONSTRAINT payments_gatewaystat_statement_id_92f1dcf7_fk_payments_ FOREIGN KEY (statement_id) REFERENCES public.payments_gatewaystatement(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_gatewaystatement payments_gatewaystat_uploaded_by_id_5e940b3f_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_gatewaystatement
+    ADD CONSTRAINT payments_gatewaystat_uploaded_by_id_5e940b3f_fk_accounts_ FOREIGN KEY (uploaded_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_nagadsettings_branches payments_nagadsettin_branch_id_49f0b703_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_nagadsettings_branches
+    ADD CONSTRAINT payments_nagadsettin_branch_id_49f0b703_fk_customers FOREIGN KEY (branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_nagadsettings_branches payments_nagadsettin_nagadsettings_id_fae06628_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_nagadsettings_branches
+    ADD CONSTRAINT payments_nagadsettin_nagadsettings_id_fae06628_fk_payments_ FOREIGN KEY (nagadsettings_id) REFERENCES public.payments_nagadsettings(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_nagadsettings payments_nagadsettin_updated_by_id_485cb01a_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_nagadsettings
+    ADD CONSTRAINT payments_nagadsettin_updated_by_id_485cb01a_fk_accounts_ FOREIGN KEY (updated_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_pastpayment payments_pastpayment_customer_id_0ae176f6_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_pastpayment
+    ADD CONSTRAINT payments_pastpayment_customer_id_0ae176f6_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_payment payments_payment_customer_id_8b4d6141_fk_customers_customer_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_payment
+    ADD CONSTRAINT payments_payment_customer_id_8b4d6141_fk_customers_customer_id FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_payment payments_payment_received_by_id_39c5a844_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_payment
+    ADD CONSTRAINT payments_payment_received_by_id_39c5a844_fk_accounts_user_id FOREIGN KEY (received_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_payment payments_payment_reseller_id_e0a1c6c3_fk_resellers_reseller_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_payment
+    ADD CONSTRAINT payments_payment_reseller_id_e0a1c6c3_fk_resellers_reseller_id FOREIGN KEY (reseller_id) REFERENCES public.resellers_reseller(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_queuedpayment payments_queuedpayme_customer_id_2dbbc473_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_queuedpayment
+    ADD CONSTRAINT payments_queuedpayme_customer_id_2dbbc473_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_queuedpayment payments_queuedpayme_payment_id_4fcd2f13_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_queuedpayment
+    ADD CONSTRAINT payments_queuedpayme_payment_id_4fcd2f13_fk_payments_ FOREIGN KEY (payment_id) REFERENCES public.payments_payment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_reconciliationitem payments_reconciliat_gateway_payment_id_e662f833_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_reconciliationitem
+    ADD CONSTRAINT payments_reconciliat_gateway_payment_id_e662f833_fk_payments_ FOREIGN KEY (gateway_payment_id) REFERENCES public.payments_gatewaypayment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_reconciliationitem payments_reconciliat_payment_id_2d7a4eb7_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_reconciliationitem
+    ADD CONSTRAINT payments_reconciliat_payment_id_2d7a4eb7_fk_payments_ FOREIGN KEY (payment_id) REFERENCES public.payments_payment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_reconciliationitem payments_reconciliat_resolved_by_id_d9ea2410_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_reconciliationitem
+    ADD CONSTRAINT payments_reconciliat_resolved_by_id_d9ea2410_fk_accounts_ FOREIGN KEY (resolved_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_reconciliationrun payments_reconciliat_started_by_id_6a50b70b_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_reconciliationrun
+    ADD CONSTRAINT payments_reconciliat_started_by_id_6a50b70b_fk_accounts_ FOREIGN KEY (started_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_reconciliationrun payments_reconciliat_statement_id_63ebbbe1_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_reconciliationrun
+    ADD CONSTRAINT payments_reconciliat_statement_id_63ebbbe1_fk_payments_ FOREIGN KEY (statement_id) REFERENCES public.payments_gatewaystatement(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: radius_bad_secret_drop radius_bad_secret_drop_router_id_7985ab7f_fk_network_router_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_bad_secret_drop
+    ADD CONSTRAINT radius_bad_secret_drop_router_id_7985ab7f_fk_network_router_id FOREIGN KEY (router_id) REFERENCES public.network_router(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: radius_packageradius radius_packageradius_package_id_d6ddbdf0_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_packageradius
+    ADD CONSTRAINT radius_packageradius_package_id_d6ddbdf0_fk_customers FOREIGN KEY (package_id) REFERENCES public.customers_package(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_commissionstatement resellers_commission_closed_by_id_5f41a096_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_commissionstatement
+    ADD CONSTRAINT resellers_commission_closed_by_id_5f41a096_fk_accounts_ FOREIGN KEY (closed_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_commissionrule resellers_commission_package_id_00760344_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_commissionrule
+    ADD CONSTRAINT resellers_commission_package_id_00760344_fk_customers FOREIGN KEY (package_id) REFERENCES public.customers_package(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_commissionstatement resellers_commission_reseller_id_f4f67c42_fk_resellers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_commissionstatement
+    ADD CONSTRAINT resellers_commission_reseller_id_f4f67c42_fk_resellers FOREIGN KEY (reseller_id) REFERENCES public.resellers_reseller(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_commissionrule resellers_commission_reseller_id_f92b731f_fk_resellers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_commissionrule
+    ADD CONSTRAINT resellers_commission_reseller_id_f92b731f_fk_resellers FOREIGN KEY (reseller_id) REFERENCES public.resellers_reseller(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_payout resellers_payout_decided_by_id_1a6e8bf1_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_payout
+    ADD CONSTRAINT resellers_payout_decided_by_id_1a6e8bf1_fk_accounts_user_id FOREIGN KEY (decided_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_payout resellers_payout_entry_id_16904d5b_fk_billing_c; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_payout
+    ADD CONSTRAINT resellers_payout_entry_id_16904d5b_fk_billing_c FOREIGN KEY (entry_id) REFERENCES public.billing_commissionentry(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_payout resellers_payout_requested_by_id_e2cc5f90_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_payout
+    ADD CONSTRAINT resellers_payout_requested_by_id_e2cc5f90_fk_accounts_user_id FOREIGN KEY (requested_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_payout resellers_payout_reseller_id_34443c00_fk_resellers_reseller_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_payout
+    ADD CONSTRAINT resellers_payout_reseller_id_34443c00_fk_resellers_reseller_id FOREIGN KEY (reseller_id) REFERENCES public.resellers_reseller(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_renewal resellers_renewal_created_by_id_a3f73413_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_renewal
+    ADD CONSTRAINT resellers_renewal_created_by_id_a3f73413_fk_accounts_user_id FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_renewal resellers_renewal_entry_id_622a2643_fk_billing_walletentry_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_renewal
+    ADD CONSTRAINT resellers_renewal_entry_id_622a2643_fk_billing_walletentry_id FOREIGN KEY (entry_id) REFERENCES public.billing_walletentry(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_renewal resellers_renewal_invoice_id_f8936c67_fk_billing_invoice_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_renewal
+    ADD CONSTRAINT resellers_renewal_invoice_id_f8936c67_fk_billing_invoice_id FOREIGN KEY (invoice_id) REFERENCES public.billing_invoice(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_renewal resellers_renewal_parent_entry_id_d0502098_fk_billing_w; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_renewal
+    ADD CONSTRAINT resellers_renewal_parent_entry_id_d0502098_fk_billing_w FOREIGN KEY (parent_entry_id) REFERENCES public.billing_walletentry(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_renewal resellers_renewal_payment_id_883f815a_fk_payments_payment_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_renewal
+    ADD CONSTRAINT resellers_renewal_payment_id_883f815a_fk_payments_payment_id FOREIGN KEY (payment_id) REFERENCES public.payments_payment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_renewal resellers_renewal_reseller_id_6234890d_fk_resellers_reseller_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_renewal
+    ADD CONSTRAINT resellers_renewal_reseller_id_6234890d_fk_resellers_reseller_id FOREIGN KEY (reseller_id) REFERENCES public.resellers_reseller(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_renewal resellers_renewal_subscription_id_17dcc692_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_renewal
+    ADD CONSTRAINT resellers_renewal_subscription_id_17dcc692_fk_customers FOREIGN KEY (subscription_id) REFERENCES public.customers_subscription(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_reseller_areas resellers_reseller_a_reseller_id_84475106_fk_resellers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_reseller_areas
+    ADD CONSTRAINT resellers_reseller_a_reseller_id_84475106_fk_resellers FOREIGN KEY (reseller_id) REFERENCES public.resellers_reseller(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_reseller_areas resellers_reseller_areas_area_id_61fd6305_fk_customers_area_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_reseller_areas
+    ADD CONSTRAINT resellers_reseller_areas_area_id_61fd6305_fk_customers_area_id FOREIGN KEY (area_id) REFERENCES public.customers_area(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_reseller resellers_reseller_branch_id_5cbbdafe_fk_customers_branch_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_reseller
+    ADD CONSTRAINT resellers_reseller_branch_id_5cbbdafe_fk_customers_branch_id FOREIGN KEY (branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_reseller resellers_reseller_parent_id_5072e308_fk_resellers_reseller_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_reseller
+    ADD CONSTRAINT resellers_reseller_parent_id_5072e308_fk_resellers_reseller_id FOREIGN KEY (parent_id) REFERENCES public.resellers_reseller(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_reseller resellers_reseller_user_id_316a9bc4_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_reseller
+    ADD CONSTRAINT resellers_reseller_user_id_316a9bc4_fk_accounts_user_id FOREIGN KEY (user_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_resellerlogin resellers_resellerlo_reseller_id_79ed023f_fk_resellers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_resellerlogin
+    ADD CONSTRAINT resellers_resellerlo_reseller_id_79ed023f_fk_resellers FOREIGN KEY (reseller_id) REFERENCES public.resellers_reseller(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_resellerlogin resellers_resellerlogin_user_id_69e357d2_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_resellerlogin
+    ADD CONSTRAINT resellers_resellerlogin_user_id_69e357d2_fk_accounts_user_id FOREIGN KEY (user_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_resellerpackage resellers_resellerpa_package_id_61c6b84f_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_resellerpackage
+    ADD CONSTRAINT resellers_resellerpa_package_id_61c6b84f_fk_customers FOREIGN KEY (package_id) REFERENCES public.customers_package(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: resellers_resellerpackage resellers_resellerpa_reseller_id_914e25a0_fk_resellers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.resellers_resellerpackage
+    ADD CONSTRAINT resellers_resellerpa_reseller_id_914e25a0_fk_resellers FOREIGN KEY (reseller_id) REFERENCES public.resellers_reseller(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: tickets_survey tickets_survey_agent_id_26cffc67_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_survey
+    ADD CONSTRAINT tickets_survey_agent_id_26cffc67_fk_accounts_user_id FOREIGN KEY (agent_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: tickets_survey tickets_survey_branch_id_5305feb1_fk_customers_branch_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_survey
+    ADD CONSTRAINT tickets_survey_branch_id_5305feb1_fk_customers_branch_id FOREIGN KEY (branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: tickets_survey tickets_survey_customer_id_edc57293_fk_customers_customer_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_survey
+    ADD CONSTRAINT tickets_survey_customer_id_edc57293_fk_customers_customer_id FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: tickets_survey tickets_survey_ticket_id_c60c496f_fk_tickets_ticket_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_survey
+    ADD CONSTRAINT tickets_survey_ticket_id_c60c496f_fk_tickets_ticket_id FOREIGN KEY (ticket_id) REFERENCES public.tickets_ticket(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: tickets_ticket tickets_ticket_area_id_9fdd5afd_fk_customers_area_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_ticket
+    ADD CONSTRAINT tickets_ticket_area_id_9fdd5afd_fk_customers_area_id FOREIGN KEY (area_id) REFERENCES public.customers_area(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: tickets_ticket tickets_ticket_assignee_id_3a5aa407_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_ticket
+    ADD CONSTRAINT tickets_ticket_assignee_id_3a5aa407_fk_accounts_user_id FOREIGN KEY (assignee_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: tickets_ticket tickets_ticket_branch_id_5773ac24_fk_customers_branch_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_ticket
+    ADD CONSTRAINT tickets_ticket_branch_id_5773ac24_fk_customers_branch_id FOREIGN KEY (branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: tickets_ticket tickets_ticket_created_by_id_c418a145_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_ticket
+    ADD CONSTRAINT tickets_ticket_created_by_id_c418a145_fk_accounts_user_id FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: tickets_ticket tickets_ticket_customer_id_f2d9135a_fk_customers_customer_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_ticket
+    ADD CONSTRAINT tickets_ticket_customer_id_f2d9135a_fk_customers_customer_id FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: tickets_ticketcomment tickets_ticketcomment_author_id_b65344b0_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_ticketcomment
+    ADD CONSTRAINT tickets_ticketcomment_author_id_b65344b0_fk_accounts_user_id FOREIGN KEY (author_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: tickets_ticketcomment tickets_ticketcomment_ticket_id_ef1ee786_fk_tickets_ticket_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tickets_ticketcomment
+    ADD CONSTRAINT tickets_ticketcomment_ticket_id_ef1ee786_fk_tickets_ticket_id FOREIGN KEY (ticket_id) REFERENCES public.tickets_ticket(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_batchcodes vouchers_batchcodes_batch_id_a6dc0641_fk_vouchers_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_batchcodes
+    ADD CONSTRAINT vouchers_batchcodes_batch_id_a6dc0641_fk_vouchers_ FOREIGN KEY (batch_id) REFERENCES public.vouchers_voucherbatch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_cardsession vouchers_cardsession_card_id_4d5b7219_fk_vouchers_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_cardsession
+    ADD CONSTRAINT vouchers_cardsession_card_id_4d5b7219_fk_vouchers_ FOREIGN KEY (card_id) REFERENCES public.vouchers_vouchercard(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_voucherbatch vouchers_voucherbatc_created_by_id_05744ff9_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_voucherbatch
+    ADD CONSTRAINT vouchers_voucherbatc_created_by_id_05744ff9_fk_accounts_ FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_voucherbatch vouchers_voucherbatc_distributor_id_8419bb90_fk_resellers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_voucherbatch
+    ADD CONSTRAINT vouchers_voucherbatc_distributor_id_8419bb90_fk_resellers FOREIGN KEY (distributor_id) REFERENCES public.resellers_reseller(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_voucherbatch vouchers_voucherbatc_plan_id_e76e857d_fk_vouchers_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_voucherbatch
+    ADD CONSTRAINT vouchers_voucherbatc_plan_id_e76e857d_fk_vouchers_ FOREIGN KEY (plan_id) REFERENCES public.vouchers_voucherplan(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_voucherbatch vouchers_voucherbatc_refund_entry_id_a4a0b1ad_fk_billing_w; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_voucherbatch
+    ADD CONSTRAINT vouchers_voucherbatc_refund_entry_id_a4a0b1ad_fk_billing_w FOREIGN KEY (refund_entry_id) REFERENCES public.billing_walletentry(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_voucherbatch vouchers_voucherbatc_wallet_entry_id_3d69c2ee_fk_billing_w; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_voucherbatch
+    ADD CONSTRAINT vouchers_voucherbatc_wallet_entry_id_3d69c2ee_fk_billing_w FOREIGN KEY (wallet_entry_id) REFERENCES public.billing_walletentry(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_voucherbatch vouchers_voucherbatch_zone_id_2d983607_fk_vouchers_wifizone_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_voucherbatch
+    ADD CONSTRAINT vouchers_voucherbatch_zone_id_2d983607_fk_vouchers_wifizone_id FOREIGN KEY (zone_id) REFERENCES public.vouchers_wifizone(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_vouchercard vouchers_vouchercard_batch_id_ec3b5471_fk_vouchers_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_vouchercard
+    ADD CONSTRAINT vouchers_vouchercard_batch_id_ec3b5471_fk_vouchers_ FOREIGN KEY (batch_id) REFERENCES public.vouchers_voucherbatch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_vouchercard vouchers_vouchercard_redeemed_customer_id_a314ef38_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_vouchercard
+    ADD CONSTRAINT vouchers_vouchercard_redeemed_customer_id_a314ef38_fk_customers FOREIGN KEY (redeemed_customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_vouchercard vouchers_vouchercard_redeemed_payment_id_71d24851_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_vouchercard
+    ADD CONSTRAINT vouchers_vouchercard_redeemed_payment_id_71d24851_fk_payments_ FOREIGN KEY (redeemed_payment_id) REFERENCES public.payments_payment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_vouchercard vouchers_vouchercard_used_zone_id_1a9978e2_fk_vouchers_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_vouchercard
+    ADD CONSTRAINT vouchers_vouchercard_used_zone_id_1a9978e2_fk_vouchers_ FOREIGN KEY (used_zone_id) REFERENCES public.vouchers_wifizone(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_wifipurchase vouchers_wifipurchas_card_id_f3e5c4f3_fk_vouchers_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_wifipurchase
+    ADD CONSTRAINT vouchers_wifipurchas_card_id_f3e5c4f3_fk_vouchers_ FOREIGN KEY (card_id) REFERENCES public.vouchers_vouchercard(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_wifipurchase vouchers_wifipurchas_gateway_payment_id_29aaaf39_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_wifipurchase
+    ADD CONSTRAINT vouchers_wifipurchas_gateway_payment_id_29aaaf39_fk_payments_ FOREIGN KEY (gateway_payment_id) REFERENCES public.payments_gatewaypayment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_wifipurchase vouchers_wifipurchas_plan_id_17dca131_fk_vouchers_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_wifipurchase
+    ADD CONSTRAINT vouchers_wifipurchas_plan_id_17dca131_fk_vouchers_ FOREIGN KEY (plan_id) REFERENCES public.vouchers_voucherplan(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_wifipurchase vouchers_wifipurchase_zone_id_786ef0ba_fk_vouchers_wifizone_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_wifipurchase
+    ADD CONSTRAINT vouchers_wifipurchase_zone_id_786ef0ba_fk_vouchers_wifizone_id FOREIGN KEY (zone_id) REFERENCES public.vouchers_wifizone(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_wifisignupcode vouchers_wifisignupc_zone_id_c7a50087_fk_vouchers_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_wifisignupcode
+    ADD CONSTRAINT vouchers_wifisignupc_zone_id_c7a50087_fk_vouchers_ FOREIGN KEY (zone_id) REFERENCES public.vouchers_wifizone(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_wifizone vouchers_wifizone_area_id_4e3236ac_fk_customers_area_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_wifizone
+    ADD CONSTRAINT vouchers_wifizone_area_id_4e3236ac_fk_customers_area_id FOREIGN KEY (area_id) REFERENCES public.customers_area(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_wifizone vouchers_wifizone_router_id_164a1211_fk_network_router_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_wifizone
+    ADD CONSTRAINT vouchers_wifizone_router_id_164a1211_fk_network_router_id FOREIGN KEY (router_id) REFERENCES public.network_router(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- PostgreSQL database dump complete
+--
+
+

@@ -1,0 +1,106 @@
+"""radius_login_state (migration radius/0017): the one row per login FreeRADIUS's authorize reads, kept by
+triggers in the same transaction as every change it is computed from. Held here, after each kind of
+change, to radius_login_source (the same joins and expressions as the radius_subscriber view) row for
+row, and the answer read from it to the reasons the view gives. tests/radius/test_freeradius.py proves
+the same through the real FreeRADIUS (a suspension committed is refused at the next login)."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from billing.models import BillingSettings
+from customers.models import Package, Subscription
+from fieldservice.models import WorkOrder
+from network.models import FupState, Router
+from radius.models import PackageRadius, Session
+from tests.factories import PackageFactory, RouterFactory, make_subscription
+from usecases.subscription_suspend import subscription_suspend
+
+pytestmark = pytest.mark.postgres
+
+
+def rows(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def assert_state_is_source():
+    state = rows("SELECT * FROM radius_login_state ORDER BY subscription_id")
+    source = rows("SELECT * FROM radius_login_source ORDER BY subscription_id")
+    assert state == source
+    return state
+
+
+def answer(router_id, username, service="Framed-User"):
+    return dict(rows("SELECT r_attribute, r_value FROM radius_authorize_rows(%s, %s, %s)", [router_id, username, service]))
+
+
+def test_the_login_rows_follow_every_change_they_are_computed_from(db):
+    router, other_router = RouterFactory(aaa_mode="radius"), RouterFactory(aaa_mode="radius")
+    package = PackageFactory(download_mbps=10, upload_mbps=5, fup_download_mbps=2, fup_upload_mbps=1)
+    alice = make_subscription(router=router, username="alice", package=package, activate=True)
+    bob = make_subscription(router=router, username="bob", package=package, activate=True)
+    carol = make_subscription(router=other_router, username="carol", activate=True)
+    dave = make_subscription(router=other_router, username="dave")  # pending
+    assert {r[2] for r in assert_state_is_source()} == {"alice", "bob", "carol", "dave"}
+
+    subscription_suspend(actor=None, subscription=bob, reason="unpaid", suspension_type="non_payment")
+    assert_state_is_source()
+    Package.objects.filter(pk=package.pk).update(download_mbps=40)
+    assert_state_is_source()
+    radius = PackageRadius.objects.create(package=package, burst_download_mbps=80, burst_upload_mbps=10, pool="home", simultaneous_use=2)
+    assert_state_is_source()
+    PackageRadius.objects.filter(pk=radius.pk).update(address_list="vip")
+    assert_state_is_source()
+    fup = FupState.objects.create(subscription=alice, cycle_start=timezone.localdate(), cycle_end=timezone.localdate() + timedelta(days=30),
+                                  cap_bytes=10, used_bytes=20, throttled_at=timezone.now())
+    assert_state_is_source()
+    assert answer(router.pk, "alice")["Mikrotik-Rate-Limit"] == "1M/2M"  # the package's FUP speeds
+    FupState.objects.filter(pk=fup.pk).update(lifted_at=timezone.now())
+    assert_state_is_source()
+    Router.objects.filter(pk=router.pk).update(suspended_address_list="walled")
+    assert_state_is_source()
+    BillingSettings.objects.update_or_create(pk=1, defaults={"grace_days": 2, "blocked_access": "walled_garden", "walled_garden_pool": "wg"})
+    assert_state_is_source()
+    Subscription.objects.filter(pk=carol.pk).update(username="carol2", static_ip="10.9.9.9", router=router)
+    assert_state_is_source()
+    assert answer(router.pk, "carol2")["Framed-IP-Address"] == "10.9.9.9" and answer(other_router.pk, "carol") == {}
+    Subscription.objects.filter(pk=carol.pk).update(status="cancelled")
+    assert answer(router.pk, "carol2") == {}
+    PackageRadius.objects.filter(pk=radius.pk).delete()
+    FupState.objects.filter(pk=fup.pk).delete()
+    Subscription.objects.filter(pk=alice.pk).update(status="cancelled")
+    WorkOrder.objects.filter(subscription=dave).delete()  # its installation order protects it
+    Subscription.objects.filter(pk=dave.pk).delete()
+    state = assert_state_is_source()
+    assert [r[2] for r in state] == ["bob"]
+
+
+def test_the_answer_keeps_the_views_reasons_and_counts_the_open_sessions(db):
+    BillingSettings.objects.update_or_create(pk=1, defaults={"grace_days": 3})
+    router = RouterFactory(aaa_mode="radius")
+    late = make_subscription(router=router, username="late", activate=True)
+    grace = make_subscription(router=router, username="grace", activate=True)
+    make_subscription(router=router, username="pending")
+    spot = make_subscription(router=router, username="spot", connection_type="hotspot", activate=True)
+    today = timezone.localdate()
+    Subscription.objects.filter(pk=late.pk).update(paid_through=today - timedelta(days=4))
+    Subscription.objects.filter(pk=grace.pk).update(paid_through=today - timedelta(days=3))
+    Subscription.objects.filter(pk=spot.pk).update(paid_through=today + timedelta(days=1))
+    Session.objects.create(acctsessionid="s1", acctuniqueid="u1", username="grace", nasipaddress="127.0.0.1", router=router,
+                           acctstarttime=timezone.now())
+
+    blocked = dict(rows("SELECT username, blocked FROM radius_subscriber WHERE router_id = %s", [router.pk]))
+    assert blocked == {"late": "expired", "grace": None, "pending": "not_active", "spot": None}
+    assert answer(router.pk, "late")["Tmp-String-0"] == "expired" and answer(router.pk, "late")["Auth-Type"] == "Reject"
+    assert answer(router.pk, "pending")["Tmp-String-0"] == "not_active"
+    # The open sessions for Simultaneous-Use: counted for a login that may get in, not for a refused one.
+    assert answer(router.pk, "grace")["Tmp-Integer-4"] == "1"
+    assert "Tmp-Integer-4" not in answer(router.pk, "late")
+    assert answer(router.pk, "spot", "Login-User")["Tmp-Integer-4"] == "0"
+    assert answer(router.pk, "spot", "Framed-User")["Tmp-String-0"] == "wrong_service"
+    # A hotspot login ends with its last day of access (paid-through + 3 grace days): more than 4 days away.
+    assert int(answer(router.pk, "spot", "Login-User")["Session-Timeout"]) > 4 * 86400

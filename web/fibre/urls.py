@@ -1,0 +1,3 @@
+from . import views
+
+staff = views.urlpatterns
