@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('radius', '0016_session_log_router_and_start_indexes'),
+        ('radius', '0018_radacct_fewer_indexes'),
     ]
 
     operations = [
