@@ -65,6 +65,8 @@
 -- migration customers/migrations/0017_subscription_password_nt_hash.py 11eaaa4da086c37a0ae11acdd917e321bb15c720a1f972b1290520bd2a8a2b37
 -- migration dashboard/migrations/0001_daily_metric_snapshots.py 9632c30aa3f1c412f75dc328b332e1f3787f5a01eba971da3f76d0a8d04144a0
 -- migration dashboard/migrations/0002_efficiency_parts_paused_mrr.py aee06a12e3a739aa283d36b0477e5020782a88a4db0e9b005a451ee2c09499dc
+-- migration fibre/migrations/0001_initial.py 3a1a57e11c509143726e0a60770097bdb97f7edbb7fd24a6591f052009945484
+-- migration fibre/migrations/0002_fibre_settings.py 8bea674c077d57edf9df0a21592089a782c0cdba0bf407c1bd1640a003333b02
 -- migration fieldservice/migrations/0001_initial.py 45a8704130b5b242701ae6cb4720d8f51d472737c1cdba7c0df8d503d5af0002
 -- migration fieldservice/migrations/0002_work_orders_checklists_equipment_sync.py 0baadbba53449e2ae68c0b4dfb36a6e40b5b4bd39210911bb3bff2df04bd34da
 -- migration fieldservice/migrations/0003_equipment_sale_price_and_invoice.py 1a4add37959c304c2608dfb997a31f308e2624f3482391788ea909d0a3c766c9
@@ -135,6 +137,8 @@
 -- migration radius/migrations/0014_postauth_answer_id.py 2e42f6f5f61bbcaccfd3c62b9582db0fcf40949f5f68e178ef3fe43560298713
 -- migration radius/migrations/0015_bad_secret_drop.py 0f6ab2b06422c2abe28f6abd1a947093047e4485160e76604f8cc3c6322b7214
 -- migration radius/migrations/0016_session_log_router_and_start_indexes.py a2fc49cc24df5ed61dd80f7030eb63ffad3e4887300099a270820ac53f1fc0c3
+-- migration radius/migrations/0017_login_state.py 3401318d7f86e04ae2886653fcb56c84a9437783817aa53038c7884caf5cca19
+-- migration radius/migrations/0018_radacct_fewer_indexes.py e9da2b7161b6de17456dc791dac392935e833f890167b0274d9ae8f3477580f2
 -- migration resellers/migrations/0001_initial.py 8f008d156a5288bc2aa2e7a5ae3ad5fd34666d7ae672579fdc060591a537a133
 -- migration resellers/migrations/0002_reseller_terms_logins_payouts.py 253b980237dc10cfee265aa0d323bb0f5e93e834c32915567b624295cbfc9e5c
 -- migration resellers/migrations/0003_renewal_outbox_low_balance_alert.py b514573d6825d68a8a4c0986c213ce1abc48655c08d1bb58b4a72e5c87ddf7d2
@@ -365,21 +369,29 @@ CREATE FUNCTION public.radius_authorize_rows(p_router_id bigint, p_username text
     AS $$
 BEGIN
     RETURN QUERY
-    SELECT s.subscription_id, s.username::text, a.attribute, a.value, ':='::text
-    FROM radius_subscriber s
+    SELECT s.subscription_id, s.username, a.attribute, a.value, ':='::text
+    FROM radius_login_state s
     CROSS JOIN LATERAL (SELECT
+        CASE WHEN s.status = 'suspended' THEN 'suspended'
+             WHEN s.status = 'pending' THEN 'not_active'
+             WHEN s.paid_through IS NOT NULL AND s.paid_through + s.grace_days < CURRENT_DATE THEN 'expired'
+        END AS blocked,
+        s.paid_through + s.grace_days AS access_until,
         CASE p_service WHEN 'Login-User' THEN 'hotspot' WHEN 'Framed-User' THEN 'pppoe' END AS asked
-    ) k
+    ) b
     CROSS JOIN LATERAL (SELECT
-        (k.asked IS NOT NULL AND k.asked <> s.connection_type) AS wrong,
-        CASE WHEN k.asked IS NOT NULL AND k.asked <> s.connection_type THEN 'reject' ELSE s.access END AS access,
+        (b.asked IS NOT NULL AND b.asked <> s.connection_type) AS wrong,
+        CASE WHEN b.asked IS NOT NULL AND b.asked <> s.connection_type THEN 'reject'
+             WHEN b.blocked IS NULL THEN 'full'
+             WHEN b.blocked <> 'not_active' AND s.blocked_access = 'walled_garden' THEN 'walled'
+             ELSE 'reject' END AS access,
         s.connection_type = 'hotspot' AS hotspot
     ) w
     CROSS JOIN LATERAL (VALUES
         ('NT-Password', NULLIF(s.nt_hash, '')),
         ('Simultaneous-Use', s.simultaneous_use::text),
         ('Tmp-Integer-0', s.subscription_id::text),
-        ('Tmp-String-0', CASE WHEN w.wrong THEN 'wrong_service' ELSE s.blocked END),
+        ('Tmp-String-0', CASE WHEN w.wrong THEN 'wrong_service' ELSE b.blocked END),
         ('Auth-Type', CASE WHEN w.access = 'reject' THEN 'Reject' END),
         ('Mikrotik-Rate-Limit', CASE WHEN w.access = 'full' THEN
             s.upload_mbps || 'M/' || s.download_mbps || 'M'
@@ -395,8 +407,11 @@ BEGIN
                              WHEN w.access = 'full' AND s.static_ip IS NULL THEN NULLIF(s.pool, '') END),
         ('Mikrotik-Address-List', CASE WHEN w.access = 'walled' THEN NULLIF(s.suspended_address_list, '')
                                        WHEN w.access = 'full' THEN NULLIF(s.address_list, '') END),
-        ('Session-Timeout', CASE WHEN w.hotspot AND w.access = 'full' AND s.access_until IS NOT NULL THEN
-            GREATEST(60, CEIL(EXTRACT(EPOCH FROM ((s.access_until + 1)::timestamp AT TIME ZONE current_setting('TimeZone')) - now())))::bigint::text
+        ('Session-Timeout', CASE WHEN w.hotspot AND w.access = 'full' AND b.access_until IS NOT NULL THEN
+            GREATEST(60, CEIL(EXTRACT(EPOCH FROM ((b.access_until + 1)::timestamp AT TIME ZONE current_setting('TimeZone')) - now())))::bigint::text
+        END),
+        ('Tmp-Integer-4', CASE WHEN w.access <> 'reject' AND NOT pg_is_in_recovery() THEN
+            radius_open_sessions(p_router_id, p_username)::text
         END)
     ) AS a(attribute, value)
     WHERE s.router_id = p_router_id AND s.username = p_username AND a.value IS NOT NULL;
@@ -451,17 +466,134 @@ $$;
 
 
 --
+-- Name: radius_login_state_fup(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.radius_login_state_fup() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM radius_login_state_refresh(ARRAY[COALESCE(NEW.subscription_id, OLD.subscription_id)]);
+    IF TG_OP = 'UPDATE' THEN
+        IF OLD.subscription_id <> NEW.subscription_id THEN
+            PERFORM radius_login_state_refresh(ARRAY[OLD.subscription_id]);
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: radius_login_state_package(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.radius_login_state_package() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_package bigint;
+BEGIN
+    IF TG_TABLE_NAME = 'customers_package' THEN
+        v_package := COALESCE(NEW.id, OLD.id);
+    ELSE
+        v_package := COALESCE(NEW.package_id, OLD.package_id);
+    END IF;
+    PERFORM radius_login_state_refresh(ARRAY(SELECT id FROM customers_subscription WHERE package_id = v_package));
+    IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'radius_packageradius' THEN
+        IF OLD.package_id <> NEW.package_id THEN
+            PERFORM radius_login_state_refresh(ARRAY(SELECT id FROM customers_subscription WHERE package_id = OLD.package_id));
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: radius_login_state_refresh(bigint[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.radius_login_state_refresh(p_ids bigint[]) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    DELETE FROM radius_login_state WHERE subscription_id = ANY(p_ids);
+    INSERT INTO radius_login_state SELECT * FROM radius_login_source WHERE subscription_id = ANY(p_ids);
+END
+$$;
+
+
+--
+-- Name: radius_login_state_router(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.radius_login_state_router() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM radius_login_state_refresh(ARRAY(SELECT id FROM customers_subscription WHERE router_id = NEW.id));
+    RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: radius_login_state_settings(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.radius_login_state_settings() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    DELETE FROM radius_login_state;
+    INSERT INTO radius_login_state SELECT * FROM radius_login_source;
+    RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: radius_login_state_subscriptions(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.radius_login_state_subscriptions() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM radius_login_state_refresh(ARRAY(SELECT id FROM new_rows));
+    ELSIF TG_OP = 'DELETE' THEN
+        DELETE FROM radius_login_state WHERE subscription_id IN (SELECT id FROM old_rows);
+    ELSIF TG_OP = 'UPDATE' THEN
+        PERFORM radius_login_state_refresh(ARRAY(
+            SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+            WHERE (o.router_id, o.username, o.password_nt_hash, o.static_ip, o.status, o.connection_type, o.paid_through, o.package_id)
+                  IS DISTINCT FROM
+                  (n.router_id, n.username, n.password_nt_hash, n.static_ip, n.status, n.connection_type, n.paid_through, n.package_id)));
+    ELSE  -- TRUNCATE
+        TRUNCATE radius_login_state;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+--
 -- Name: radius_open_sessions(bigint, text); Type: FUNCTION; Schema: public; Owner: -
 --
 
 CREATE FUNCTION public.radius_open_sessions(p_router_id bigint, p_username text) RETURNS bigint
     LANGUAGE plpgsql STABLE
-    AS $$
+    AS $_$
+DECLARE
+    v_open bigint;
 BEGIN
-    RETURN (SELECT count(*) FROM radius_radacct a
-            WHERE a.router_id = p_router_id AND a.username = p_username AND a.acctstoptime IS NULL);
+    EXECUTE 'SELECT count(*) FROM radius_radacct WHERE router_id = $1 AND username = $2 AND acctstoptime IS NULL'
+        INTO v_open USING p_router_id, p_username;
+    RETURN v_open;
 END
-$$;
+$_$;
 
 
 --
@@ -3322,6 +3454,341 @@ CREATE TABLE public.django_session (
 
 
 --
+-- Name: fibre_fibreincident; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fibre_fibreincident (
+    id bigint NOT NULL,
+    kind character varying(12) NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    ended_at timestamp with time zone,
+    detail character varying(255) NOT NULL,
+    ticket_id integer,
+    work_order_id integer,
+    outage_id bigint,
+    olt_id bigint NOT NULL,
+    onu_id bigint,
+    pon_port_id bigint,
+    CONSTRAINT fibre_fibreincident_ticket_id_check CHECK ((ticket_id >= 0)),
+    CONSTRAINT fibre_fibreincident_work_order_id_check CHECK ((work_order_id >= 0))
+);
+
+
+--
+-- Name: fibre_fibreincident_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.fibre_fibreincident ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.fibre_fibreincident_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: fibre_fibresettings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fibre_fibresettings (
+    id bigint NOT NULL,
+    declare_outages boolean NOT NULL,
+    updated_at timestamp with time zone NOT NULL
+);
+
+
+--
+-- Name: fibre_fibresettings_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.fibre_fibresettings ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.fibre_fibresettings_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: fibre_olt; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fibre_olt (
+    id bigint NOT NULL,
+    name character varying(100) NOT NULL,
+    site character varying(120) NOT NULL,
+    address character varying(255) NOT NULL,
+    host character varying(255) NOT NULL,
+    snmp_port integer NOT NULL,
+    profile character varying(40) NOT NULL,
+    snmp_version character varying(2) NOT NULL,
+    community text NOT NULL,
+    v3_user character varying(64) NOT NULL,
+    v3_auth_protocol character varying(8) NOT NULL,
+    v3_auth_key text NOT NULL,
+    v3_priv_protocol character varying(8) NOT NULL,
+    v3_priv_key text NOT NULL,
+    timeout_seconds numeric(4,1) NOT NULL,
+    retries smallint NOT NULL,
+    is_active boolean NOT NULL,
+    is_online boolean NOT NULL,
+    last_seen_at timestamp with time zone,
+    last_checked_at timestamp with time zone,
+    last_polled_at timestamp with time zone,
+    last_poll_ms integer,
+    sys_descr character varying(255) NOT NULL,
+    sys_uptime_seconds bigint,
+    last_error text NOT NULL,
+    poll_lease_until timestamp with time zone,
+    branch_id bigint NOT NULL,
+    CONSTRAINT fibre_olt_last_poll_ms_check CHECK ((last_poll_ms >= 0)),
+    CONSTRAINT fibre_olt_retries_check CHECK ((retries >= 0)),
+    CONSTRAINT fibre_olt_snmp_port_check CHECK ((snmp_port >= 0)),
+    CONSTRAINT fibre_olt_sys_uptime_seconds_check CHECK ((sys_uptime_seconds >= 0)),
+    CONSTRAINT olt_retries_bounded CHECK ((retries <= 5)),
+    CONSTRAINT olt_snmp_port_valid CHECK (((snmp_port >= 1) AND (snmp_port <= 65535)))
+);
+
+
+--
+-- Name: fibre_olt_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.fibre_olt ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.fibre_olt_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: fibre_onu; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fibre_onu (
+    id bigint NOT NULL,
+    key character varying(64) NOT NULL,
+    number integer NOT NULL,
+    serial character varying(32) NOT NULL,
+    mac character varying(17) NOT NULL,
+    status character varying(8) NOT NULL,
+    down_cause character varying(12) NOT NULL,
+    status_changed_at timestamp with time zone,
+    rx_dbm numeric(5,2),
+    tx_dbm numeric(5,2),
+    distance_m integer,
+    temperature_c numeric(5,1),
+    signal character varying(8) NOT NULL,
+    first_seen_at timestamp with time zone NOT NULL,
+    last_seen_at timestamp with time zone,
+    moved_at timestamp with time zone,
+    match character varying(8) NOT NULL,
+    matched_at timestamp with time zone,
+    olt_id bigint NOT NULL,
+    subscription_id bigint,
+    moved_from_id bigint,
+    pon_port_id bigint NOT NULL,
+    CONSTRAINT fibre_onu_distance_m_check CHECK ((distance_m >= 0)),
+    CONSTRAINT fibre_onu_number_check CHECK ((number >= 0))
+);
+
+
+--
+-- Name: fibre_onu_daily; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fibre_onu_daily (
+    day date NOT NULL,
+    samples integer NOT NULL,
+    online_samples integer NOT NULL,
+    rx_avg double precision,
+    rx_min double precision,
+    rx_max double precision,
+    tx_avg double precision,
+    onu_id bigint NOT NULL,
+    CONSTRAINT fibre_onu_daily_online_samples_check CHECK ((online_samples >= 0)),
+    CONSTRAINT fibre_onu_daily_samples_check CHECK ((samples >= 0))
+);
+
+
+--
+-- Name: fibre_onu_hourly; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fibre_onu_hourly (
+    hour timestamp with time zone NOT NULL,
+    samples smallint NOT NULL,
+    online_samples smallint NOT NULL,
+    rx_avg double precision,
+    rx_min double precision,
+    rx_max double precision,
+    tx_avg double precision,
+    onu_id bigint NOT NULL,
+    CONSTRAINT fibre_onu_hourly_online_samples_check CHECK ((online_samples >= 0)),
+    CONSTRAINT fibre_onu_hourly_samples_check CHECK ((samples >= 0))
+)
+PARTITION BY RANGE (hour);
+
+
+--
+-- Name: fibre_onu_hourly_default; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fibre_onu_hourly_default (
+    hour timestamp with time zone NOT NULL,
+    samples smallint NOT NULL,
+    online_samples smallint NOT NULL,
+    rx_avg double precision,
+    rx_min double precision,
+    rx_max double precision,
+    tx_avg double precision,
+    onu_id bigint NOT NULL,
+    CONSTRAINT fibre_onu_hourly_online_samples_check CHECK ((online_samples >= 0)),
+    CONSTRAINT fibre_onu_hourly_samples_check CHECK ((samples >= 0))
+);
+
+
+--
+-- Name: fibre_onu_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.fibre_onu ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.fibre_onu_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: fibre_onu_sample; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fibre_onu_sample (
+    at timestamp with time zone NOT NULL,
+    online boolean NOT NULL,
+    rx_dbm double precision,
+    tx_dbm double precision,
+    temperature_c double precision,
+    onu_id bigint NOT NULL
+)
+PARTITION BY RANGE (at);
+
+
+--
+-- Name: fibre_onu_sample_default; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fibre_onu_sample_default (
+    at timestamp with time zone NOT NULL,
+    online boolean NOT NULL,
+    rx_dbm double precision,
+    tx_dbm double precision,
+    temperature_c double precision,
+    onu_id bigint NOT NULL
+);
+
+
+--
+-- Name: fibre_onustatusevent; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fibre_onustatusevent (
+    id bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    status character varying(8) NOT NULL,
+    cause character varying(12) NOT NULL,
+    onu_id bigint NOT NULL
+);
+
+
+--
+-- Name: fibre_onustatusevent_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.fibre_onustatusevent ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.fibre_onustatusevent_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: fibre_ponport; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fibre_ponport (
+    id bigint NOT NULL,
+    key character varying(64) NOT NULL,
+    name character varying(64) NOT NULL,
+    dark_since timestamp with time zone,
+    onus_total integer NOT NULL,
+    onus_online integer NOT NULL,
+    area_id bigint,
+    olt_id bigint NOT NULL,
+    CONSTRAINT fibre_ponport_onus_online_check CHECK ((onus_online >= 0)),
+    CONSTRAINT fibre_ponport_onus_total_check CHECK ((onus_total >= 0))
+);
+
+
+--
+-- Name: fibre_ponport_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.fibre_ponport ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.fibre_ponport_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: fibre_signalthreshold; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fibre_signalthreshold (
+    id bigint NOT NULL,
+    profile character varying(40) NOT NULL,
+    rx_warning_dbm numeric(5,2) NOT NULL,
+    rx_critical_dbm numeric(5,2) NOT NULL,
+    rx_overload_dbm numeric(5,2) NOT NULL,
+    drift_db numeric(4,2) NOT NULL,
+    updated_at timestamp with time zone NOT NULL,
+    CONSTRAINT threshold_drift_positive CHECK ((drift_db > (0)::numeric)),
+    CONSTRAINT threshold_ordered CHECK (((rx_critical_dbm < rx_warning_dbm) AND (rx_warning_dbm < rx_overload_dbm)))
+);
+
+
+--
+-- Name: fibre_signalthreshold_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.fibre_signalthreshold ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.fibre_signalthreshold_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: fieldservice_checklistitem; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -5259,6 +5726,83 @@ CREATE VIEW public.radius_login AS
 
 
 --
+-- Name: radius_login_source; Type: VIEW; Schema: public; Owner: -
+--
+
+CREATE VIEW public.radius_login_source AS
+ SELECT s.id AS subscription_id,
+    s.router_id,
+    (s.username)::text AS username,
+    (s.password_nt_hash)::text AS nt_hash,
+    s.static_ip,
+    (s.status)::text AS status,
+    (s.connection_type)::text AS connection_type,
+    s.paid_through,
+    COALESCE((bs.grace_days)::integer, 0) AS grace_days,
+    (bs.blocked_access)::text AS blocked_access,
+        CASE
+            WHEN x.throttled THEN p.fup_download_mbps
+            ELSE p.download_mbps
+        END AS download_mbps,
+        CASE
+            WHEN x.throttled THEN p.fup_upload_mbps
+            ELSE p.upload_mbps
+        END AS upload_mbps,
+        CASE
+            WHEN x.throttled THEN NULL::integer
+            ELSE pr.burst_download_mbps
+        END AS burst_download_mbps,
+        CASE
+            WHEN x.throttled THEN NULL::integer
+            ELSE pr.burst_upload_mbps
+        END AS burst_upload_mbps,
+    COALESCE((pr.burst_threshold_percent)::integer, 75) AS burst_threshold_percent,
+    COALESCE((pr.burst_time_seconds)::integer, 16) AS burst_time_seconds,
+    (COALESCE(pr.pool, ''::character varying))::text AS pool,
+    (COALESCE(pr.address_list, ''::character varying))::text AS address_list,
+    COALESCE((pr.simultaneous_use)::integer, 1) AS simultaneous_use,
+    (r.suspended_address_list)::text AS suspended_address_list,
+    (COALESCE(bs.walled_garden_pool, ''::character varying))::text AS walled_garden_pool
+   FROM ((((((public.customers_subscription s
+     JOIN public.customers_package p ON ((p.id = s.package_id)))
+     JOIN public.network_router r ON ((r.id = s.router_id)))
+     LEFT JOIN public.radius_packageradius pr ON ((pr.package_id = s.package_id)))
+     LEFT JOIN public.billing_billingsettings bs ON ((bs.id = 1)))
+     LEFT JOIN public.network_fupstate f ON ((f.subscription_id = s.id)))
+     CROSS JOIN LATERAL ( SELECT ((f.throttled_at IS NOT NULL) AND (f.lifted_at IS NULL) AND (p.fup_download_mbps IS NOT NULL)) AS throttled) x)
+  WHERE (((s.username)::text <> ''::text) AND ((s.status)::text <> 'cancelled'::text));
+
+
+--
+-- Name: radius_login_state; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.radius_login_state (
+    subscription_id bigint NOT NULL,
+    router_id bigint,
+    username text,
+    nt_hash text,
+    static_ip inet,
+    status text,
+    connection_type text,
+    paid_through date,
+    grace_days integer,
+    blocked_access text,
+    download_mbps integer,
+    upload_mbps integer,
+    burst_download_mbps integer,
+    burst_upload_mbps integer,
+    burst_threshold_percent integer,
+    burst_time_seconds integer,
+    pool text,
+    address_list text,
+    simultaneous_use integer,
+    suspended_address_list text,
+    walled_garden_pool text
+);
+
+
+--
 -- Name: radius_postauth; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -6310,6 +6854,20 @@ ALTER TABLE public.vouchers_wifizone ALTER COLUMN id ADD GENERATED BY DEFAULT AS
 
 
 --
+-- Name: fibre_onu_hourly_default; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_onu_hourly ATTACH PARTITION public.fibre_onu_hourly_default DEFAULT;
+
+
+--
+-- Name: fibre_onu_sample_default; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_onu_sample ATTACH PARTITION public.fibre_onu_sample_default DEFAULT;
+
+
+--
 -- Name: radius_session_log_default; Type: TABLE ATTACH; Schema: public; Owner: -
 --
 
@@ -7048,705 +7606,827 @@ COPY public.auth_group_permissions (id, group_id, permission_id) FROM stdin;
 603	1	603
 604	1	604
 605	1	605
-606	2	1
-607	2	2
-608	2	3
-609	2	4
-610	2	5
-611	2	6
-612	2	7
-613	2	8
-614	2	9
-615	2	10
-616	2	11
-617	2	12
-618	2	13
-619	2	14
-620	2	15
-621	2	16
-622	2	17
-623	2	18
-624	2	19
-625	2	20
-626	2	24
-627	2	25
-628	2	26
-629	2	27
-630	2	28
-631	2	29
-632	2	30
-633	2	31
-634	2	32
-635	2	33
-636	2	34
-637	2	35
-638	2	36
-639	2	37
-640	2	38
-641	2	39
-642	2	40
-643	2	41
-644	2	42
-645	2	43
-646	2	44
-647	2	45
-648	2	46
-649	2	47
-650	2	48
-651	2	49
-652	2	50
-653	2	51
-654	2	52
-655	2	53
-656	2	54
-657	2	55
-658	2	56
-659	2	57
-660	2	58
-661	2	59
-662	2	60
-663	2	61
-664	2	62
-665	2	63
-666	2	64
-667	2	65
-668	2	66
-669	2	67
-670	2	68
-671	2	69
-672	2	70
-673	2	71
-674	2	72
-675	2	73
-676	2	74
-677	2	75
-678	2	76
-679	2	77
-680	2	121
-681	2	145
-682	2	150
-683	2	160
-684	2	161
-685	2	162
-686	2	163
-687	2	164
-688	2	165
-689	2	166
-690	2	167
-691	2	168
-692	2	169
-693	2	170
-694	2	171
-695	2	172
-696	2	177
-697	2	178
-698	2	179
-699	2	180
-700	2	181
-701	2	182
-702	2	183
-703	2	184
-704	2	185
-705	2	186
-706	2	187
-707	2	188
-708	2	189
-709	2	190
-710	2	191
-711	2	192
-712	2	193
-713	2	194
-714	2	195
-715	2	196
-716	2	197
-717	2	198
-718	2	199
-719	2	200
-720	2	201
-721	2	202
-722	2	203
-723	2	204
-724	2	205
-725	2	206
-726	2	207
-727	2	208
-728	2	209
-729	2	210
-730	2	211
-731	2	212
-732	2	213
-733	2	214
-734	2	215
-735	2	216
-736	2	217
-737	2	218
-738	2	219
-739	2	220
-740	2	221
-741	2	222
-742	2	223
-743	2	224
-744	2	225
-745	2	226
-746	2	227
-747	2	228
-748	2	229
-749	2	230
-750	2	231
-751	2	232
-752	2	233
-753	2	234
-754	2	235
-755	2	236
-756	2	237
-757	2	238
-758	2	239
-759	2	240
-760	2	241
-761	2	242
-762	2	243
-763	2	244
-764	2	245
-765	2	246
-766	2	247
-767	2	248
-768	2	249
-769	2	250
-770	2	251
-771	2	252
-772	2	253
-773	2	254
-774	2	255
-775	2	256
-776	2	257
-777	2	258
-778	2	259
-779	2	260
-780	2	261
-781	2	262
-782	2	263
-783	2	264
-784	2	265
-785	2	266
-786	2	267
-787	2	268
-788	2	269
-789	2	270
-790	2	271
-791	2	272
-792	2	273
-793	2	274
-794	2	275
-795	2	276
-796	2	277
-797	2	278
-798	2	279
-799	2	280
-800	2	281
-801	2	282
-802	2	283
-803	2	284
-804	2	285
-805	2	286
-806	2	287
-807	2	288
-808	2	289
-809	2	290
-810	2	291
-811	2	292
-812	2	293
-813	2	294
-814	2	295
-815	2	296
-816	2	297
-817	2	298
-818	2	299
-819	2	300
-820	2	301
-821	2	302
-822	2	303
-823	2	304
-824	2	305
-825	2	306
-826	2	307
-827	2	308
-828	2	309
-829	2	310
-830	2	311
-831	2	312
-832	2	313
-833	2	314
-834	2	315
-835	2	316
-836	2	317
-837	2	318
-838	2	319
-839	2	320
-840	2	321
-841	2	322
-842	2	323
-843	2	324
-844	2	325
-845	2	326
-846	2	327
-847	2	328
-848	2	329
-849	2	330
-850	2	331
-851	2	332
-852	2	333
-853	2	334
-854	2	335
-855	2	336
-856	2	337
-857	2	338
-858	2	339
-859	2	340
-860	2	341
-861	2	342
-862	2	343
-863	2	344
-864	2	345
-865	2	346
-866	2	347
-867	2	348
-868	2	349
-869	2	350
-870	2	351
-871	2	352
-872	2	353
-873	2	354
-874	2	355
-875	2	356
-876	2	357
-877	2	358
-878	2	359
-879	2	360
-880	2	361
-881	2	362
-882	2	363
-883	2	364
-884	2	365
-885	2	366
-886	2	367
-887	2	368
-888	2	369
-889	2	370
-890	2	371
-891	2	372
-892	2	373
-893	2	374
-894	2	375
-895	2	376
-896	2	377
-897	2	378
-898	2	379
-899	2	380
-900	2	381
-901	2	382
-902	2	383
-903	2	384
-904	2	385
-905	2	386
-906	2	387
-907	2	388
-908	2	389
-909	2	390
-910	2	391
-911	2	392
-912	2	393
-913	2	394
-914	2	395
-915	2	396
-916	2	397
-917	2	398
-918	2	399
-919	2	400
-920	2	401
-921	2	402
-922	2	403
-923	2	404
-924	2	405
-925	2	406
-926	2	407
-927	2	408
-928	2	409
-929	2	410
-930	2	411
-931	2	412
-932	2	413
-933	2	414
-934	2	415
-935	2	416
-936	2	417
-937	2	418
-938	2	419
-939	2	420
-940	2	421
-941	2	422
-942	2	423
-943	2	424
-944	2	425
-945	2	426
-946	2	427
-947	2	428
-948	2	429
-949	2	430
-950	2	431
-951	2	432
-952	2	433
-953	2	434
-954	2	435
-955	2	436
-956	2	437
-957	2	438
-958	2	439
-959	2	440
-960	2	441
-961	2	442
-962	2	443
-963	2	444
-964	2	445
-965	2	446
-966	2	447
-967	2	448
-968	2	449
-969	2	450
-970	2	451
-971	2	452
-972	2	453
-973	2	454
-974	2	455
-975	2	456
-976	2	457
-977	2	458
-978	2	459
-979	2	460
-980	2	461
-981	2	462
-982	2	463
-983	2	464
-984	2	465
-985	2	466
-986	2	467
-987	2	468
-988	2	469
-989	2	470
-990	2	471
-991	2	472
-992	2	473
-993	2	474
-994	2	475
-995	2	476
-996	2	477
-997	2	478
-998	2	479
-999	2	480
-1000	2	481
-1001	2	482
-1002	2	483
-1003	2	484
-1004	2	485
-1005	2	486
-1006	2	487
-1007	2	488
-1008	2	489
-1009	2	490
-1010	2	491
-1011	2	492
-1012	2	493
-1013	2	494
-1014	2	495
-1015	2	496
-1016	2	497
-1017	2	498
-1018	2	499
-1019	2	500
-1020	2	501
-1021	2	502
-1022	2	503
-1023	2	504
-1024	2	505
-1025	2	506
-1026	2	507
-1027	2	508
-1028	2	509
-1029	2	510
-1030	2	511
-1031	2	512
-1032	2	513
-1033	2	514
-1034	2	515
-1035	2	516
-1036	2	517
-1037	2	518
-1038	2	519
-1039	2	520
-1040	2	521
-1041	2	522
-1042	2	523
-1043	2	524
-1044	2	525
-1045	2	526
-1046	2	527
-1047	2	528
-1048	2	529
-1049	2	530
-1050	2	531
-1051	2	532
-1052	2	533
-1053	2	534
-1054	2	535
-1055	2	536
-1056	2	537
-1057	2	538
-1058	2	539
-1059	2	540
-1060	2	541
-1061	2	542
-1062	2	544
-1063	2	545
-1064	2	546
-1065	2	547
-1066	2	561
-1067	2	562
-1068	2	563
-1069	2	564
-1070	2	565
-1071	2	566
-1072	2	567
-1073	2	568
-1074	2	569
-1075	2	570
-1076	2	571
-1077	2	572
-1078	2	573
-1079	2	574
-1080	2	575
-1081	2	576
-1082	2	577
-1083	2	578
-1084	2	579
-1085	2	580
-1086	2	581
-1087	2	582
-1088	2	583
-1089	2	584
-1090	2	585
-1091	2	586
-1092	2	587
-1093	2	588
-1094	2	589
-1095	2	590
-1096	2	591
-1097	2	592
-1098	2	593
-1099	2	594
-1100	2	595
-1101	2	596
-1102	2	597
-1103	3	256
-1104	3	193
-1105	3	1
-1106	3	4
-1107	3	197
-1108	3	264
-1109	3	10
-1110	3	203
-1111	3	206
-1112	3	243
-1113	3	181
-1114	3	247
-1115	3	185
-1116	3	60
-1117	3	189
-1118	3	57
-1119	4	395
-1120	4	399
-1121	4	32
-1122	4	37
-1123	4	421
-1124	4	167
-1125	4	40
-1126	4	168
-1127	4	422
-1128	4	426
-1129	4	44
-1130	4	423
-1131	4	425
-1132	4	428
-1133	4	431
-1134	4	49
-1135	4	50
-1136	4	52
-1137	4	181
-1138	4	436
-1139	4	439
-1140	4	185
-1141	4	189
-1142	4	191
-1143	4	193
-1144	4	68
-1145	4	197
-1146	4	199
-1147	4	200
-1148	4	72
-1149	4	202
-1150	4	121
-1151	5	61
-1152	5	62
-1153	5	63
-1154	5	64
-1155	5	65
-1156	5	66
-1157	5	67
-1158	5	68
-1159	5	69
-1160	5	70
-1161	5	71
-1162	5	72
-1163	5	73
-1164	5	74
-1165	5	75
-1166	5	181
-1167	5	185
-1168	5	189
-1169	5	193
-1170	5	195
-1171	5	197
-1172	5	198
-1173	5	355
-1174	5	356
-1175	5	357
-1176	5	358
-1177	5	359
-1178	5	360
-1179	5	361
-1180	5	362
-1181	5	363
-1182	5	364
-1183	5	365
-1184	5	366
-1185	5	367
-1186	5	368
-1187	5	369
-1188	5	370
-1189	5	371
-1190	5	372
-1191	5	373
-1192	5	374
-1193	5	375
-1194	5	376
-1195	5	377
-1196	5	378
-1197	5	379
-1198	5	380
-1199	5	381
-1200	5	382
-1201	5	383
-1202	5	384
-1203	5	385
-1204	5	386
-1205	5	387
-1206	5	388
-1207	5	389
-1208	5	390
-1209	5	391
-1210	5	392
-1211	5	393
-1212	5	394
-1213	5	395
-1214	5	396
-1215	5	397
-1216	5	398
-1217	5	399
-1218	5	400
-1219	5	401
-1220	5	402
-1221	5	403
-1222	5	404
-1223	5	405
-1224	5	406
-1225	5	407
-1226	5	408
-1227	5	409
-1228	5	425
-1229	5	436
-1230	5	437
-1231	5	438
-1232	5	439
-1233	5	440
-1234	5	441
-1235	5	442
-1236	5	443
-1237	5	444
-1238	5	445
-1239	5	446
-1240	5	447
-1241	5	448
-1242	5	449
-1243	5	450
-1244	5	451
-1245	5	452
-1246	5	453
-1247	5	454
-1248	5	455
-1249	5	456
-1250	5	457
-1251	5	458
-1252	5	459
-1253	5	460
-1254	5	461
-1255	5	462
-1256	5	463
-1257	5	464
-1258	5	465
-1259	5	466
-1260	5	467
-1261	5	468
-1262	5	469
-1263	5	470
-1264	5	471
-1265	5	472
-1266	5	473
-1267	5	474
-1268	5	475
-1269	5	476
-1270	5	477
-1271	5	478
-1272	5	479
-1273	5	480
-1274	5	481
-1275	5	482
-1276	5	483
-1277	5	484
-1278	5	485
-1279	5	486
-1280	7	256
-1281	7	4
-1282	7	264
-1283	7	10
-1284	7	289
-1285	7	177
-1286	7	181
-1287	7	185
-1288	7	60
-1289	7	193
-1290	7	224
-1291	7	225
-1292	7	226
-1293	7	227
-1294	7	228
-1295	7	229
-1296	7	230
-1297	7	231
-1298	7	232
-1299	7	233
-1300	7	234
-1301	7	235
-1302	7	353
-1303	7	243
-1304	7	247
+606	1	606
+607	1	607
+608	1	608
+609	1	609
+610	1	610
+611	1	611
+612	1	612
+613	1	613
+614	1	614
+615	1	615
+616	1	616
+617	1	617
+618	1	618
+619	1	619
+620	1	620
+621	1	621
+622	1	622
+623	1	623
+624	1	624
+625	1	625
+626	1	626
+627	1	627
+628	1	628
+629	1	629
+630	1	630
+631	1	631
+632	1	632
+633	1	633
+634	1	634
+635	1	635
+636	1	636
+637	1	637
+638	1	638
+639	1	639
+640	1	640
+641	1	641
+642	1	642
+643	1	643
+644	1	644
+645	1	645
+646	2	1
+647	2	2
+648	2	3
+649	2	4
+650	2	5
+651	2	6
+652	2	7
+653	2	8
+654	2	9
+655	2	10
+656	2	11
+657	2	12
+658	2	13
+659	2	14
+660	2	15
+661	2	16
+662	2	17
+663	2	18
+664	2	19
+665	2	20
+666	2	24
+667	2	25
+668	2	26
+669	2	27
+670	2	28
+671	2	29
+672	2	30
+673	2	31
+674	2	32
+675	2	33
+676	2	34
+677	2	35
+678	2	36
+679	2	37
+680	2	38
+681	2	39
+682	2	40
+683	2	41
+684	2	42
+685	2	43
+686	2	44
+687	2	45
+688	2	46
+689	2	47
+690	2	48
+691	2	49
+692	2	50
+693	2	51
+694	2	52
+695	2	53
+696	2	54
+697	2	55
+698	2	56
+699	2	57
+700	2	58
+701	2	59
+702	2	60
+703	2	61
+704	2	62
+705	2	63
+706	2	64
+707	2	65
+708	2	66
+709	2	67
+710	2	68
+711	2	69
+712	2	70
+713	2	71
+714	2	72
+715	2	73
+716	2	74
+717	2	75
+718	2	76
+719	2	77
+720	2	121
+721	2	145
+722	2	150
+723	2	160
+724	2	161
+725	2	162
+726	2	163
+727	2	164
+728	2	165
+729	2	166
+730	2	167
+731	2	168
+732	2	169
+733	2	170
+734	2	171
+735	2	172
+736	2	177
+737	2	178
+738	2	179
+739	2	180
+740	2	181
+741	2	182
+742	2	183
+743	2	184
+744	2	185
+745	2	186
+746	2	187
+747	2	188
+748	2	189
+749	2	190
+750	2	191
+751	2	192
+752	2	193
+753	2	194
+754	2	195
+755	2	196
+756	2	197
+757	2	198
+758	2	199
+759	2	200
+760	2	201
+761	2	202
+762	2	203
+763	2	204
+764	2	205
+765	2	206
+766	2	207
+767	2	208
+768	2	209
+769	2	210
+770	2	211
+771	2	212
+772	2	213
+773	2	214
+774	2	215
+775	2	216
+776	2	217
+777	2	218
+778	2	219
+779	2	220
+780	2	221
+781	2	222
+782	2	223
+783	2	224
+784	2	225
+785	2	226
+786	2	227
+787	2	228
+788	2	229
+789	2	230
+790	2	231
+791	2	232
+792	2	233
+793	2	234
+794	2	235
+795	2	236
+796	2	237
+797	2	238
+798	2	239
+799	2	240
+800	2	241
+801	2	242
+802	2	243
+803	2	244
+804	2	245
+805	2	246
+806	2	247
+807	2	248
+808	2	249
+809	2	250
+810	2	251
+811	2	252
+812	2	253
+813	2	254
+814	2	255
+815	2	256
+816	2	257
+817	2	258
+818	2	259
+819	2	260
+820	2	261
+821	2	262
+822	2	263
+823	2	264
+824	2	265
+825	2	266
+826	2	267
+827	2	268
+828	2	269
+829	2	270
+830	2	271
+831	2	272
+832	2	273
+833	2	274
+834	2	275
+835	2	276
+836	2	277
+837	2	278
+838	2	279
+839	2	280
+840	2	281
+841	2	282
+842	2	283
+843	2	284
+844	2	285
+845	2	286
+846	2	287
+847	2	288
+848	2	289
+849	2	290
+850	2	291
+851	2	292
+852	2	293
+853	2	294
+854	2	295
+855	2	296
+856	2	297
+857	2	298
+858	2	299
+859	2	300
+860	2	301
+861	2	302
+862	2	303
+863	2	304
+864	2	305
+865	2	306
+866	2	307
+867	2	308
+868	2	309
+869	2	310
+870	2	311
+871	2	312
+872	2	313
+873	2	314
+874	2	315
+875	2	316
+876	2	317
+877	2	318
+878	2	319
+879	2	320
+880	2	321
+881	2	322
+882	2	323
+883	2	324
+884	2	325
+885	2	326
+886	2	327
+887	2	328
+888	2	329
+889	2	330
+890	2	331
+891	2	332
+892	2	333
+893	2	334
+894	2	335
+895	2	336
+896	2	337
+897	2	338
+898	2	339
+899	2	340
+900	2	341
+901	2	342
+902	2	343
+903	2	344
+904	2	345
+905	2	346
+906	2	347
+907	2	348
+908	2	349
+909	2	350
+910	2	351
+911	2	352
+912	2	353
+913	2	354
+914	2	355
+915	2	356
+916	2	357
+917	2	358
+918	2	359
+919	2	360
+920	2	361
+921	2	362
+922	2	363
+923	2	364
+924	2	365
+925	2	366
+926	2	367
+927	2	368
+928	2	369
+929	2	370
+930	2	371
+931	2	372
+932	2	373
+933	2	374
+934	2	375
+935	2	376
+936	2	377
+937	2	378
+938	2	379
+939	2	380
+940	2	381
+941	2	382
+942	2	383
+943	2	384
+944	2	385
+945	2	386
+946	2	387
+947	2	388
+948	2	389
+949	2	390
+950	2	391
+951	2	392
+952	2	393
+953	2	394
+954	2	395
+955	2	396
+956	2	397
+957	2	398
+958	2	399
+959	2	400
+960	2	401
+961	2	402
+962	2	403
+963	2	404
+964	2	405
+965	2	406
+966	2	407
+967	2	408
+968	2	409
+969	2	410
+970	2	411
+971	2	412
+972	2	413
+973	2	414
+974	2	415
+975	2	416
+976	2	417
+977	2	418
+978	2	419
+979	2	420
+980	2	421
+981	2	422
+982	2	423
+983	2	424
+984	2	425
+985	2	426
+986	2	427
+987	2	428
+988	2	429
+989	2	430
+990	2	431
+991	2	432
+992	2	433
+993	2	434
+994	2	435
+995	2	436
+996	2	437
+997	2	438
+998	2	439
+999	2	440
+1000	2	441
+1001	2	442
+1002	2	443
+1003	2	444
+1004	2	445
+1005	2	446
+1006	2	447
+1007	2	448
+1008	2	449
+1009	2	450
+1010	2	451
+1011	2	452
+1012	2	453
+1013	2	454
+1014	2	455
+1015	2	456
+1016	2	457
+1017	2	458
+1018	2	459
+1019	2	460
+1020	2	461
+1021	2	462
+1022	2	463
+1023	2	464
+1024	2	465
+1025	2	466
+1026	2	467
+1027	2	468
+1028	2	469
+1029	2	470
+1030	2	471
+1031	2	472
+1032	2	473
+1033	2	474
+1034	2	475
+1035	2	476
+1036	2	477
+1037	2	478
+1038	2	479
+1039	2	480
+1040	2	481
+1041	2	482
+1042	2	483
+1043	2	484
+1044	2	485
+1045	2	486
+1046	2	487
+1047	2	488
+1048	2	489
+1049	2	490
+1050	2	491
+1051	2	492
+1052	2	493
+1053	2	494
+1054	2	495
+1055	2	496
+1056	2	497
+1057	2	498
+1058	2	499
+1059	2	500
+1060	2	501
+1061	2	502
+1062	2	503
+1063	2	504
+1064	2	505
+1065	2	506
+1066	2	507
+1067	2	508
+1068	2	509
+1069	2	510
+1070	2	511
+1071	2	512
+1072	2	513
+1073	2	514
+1074	2	515
+1075	2	516
+1076	2	517
+1077	2	518
+1078	2	519
+1079	2	520
+1080	2	521
+1081	2	522
+1082	2	523
+1083	2	524
+1084	2	525
+1085	2	526
+1086	2	527
+1087	2	528
+1088	2	529
+1089	2	530
+1090	2	531
+1091	2	532
+1092	2	533
+1093	2	534
+1094	2	535
+1095	2	536
+1096	2	537
+1097	2	538
+1098	2	539
+1099	2	540
+1100	2	541
+1101	2	542
+1102	2	543
+1103	2	544
+1104	2	545
+1105	2	546
+1106	2	547
+1107	2	548
+1108	2	549
+1109	2	550
+1110	2	551
+1111	2	552
+1112	2	553
+1113	2	554
+1114	2	555
+1115	2	556
+1116	2	557
+1117	2	558
+1118	2	559
+1119	2	560
+1120	2	561
+1121	2	562
+1122	2	563
+1123	2	564
+1124	2	565
+1125	2	566
+1126	2	567
+1127	2	568
+1128	2	569
+1129	2	570
+1130	2	571
+1131	2	572
+1132	2	573
+1133	2	574
+1134	2	575
+1135	2	576
+1136	2	577
+1137	2	578
+1138	2	579
+1139	2	580
+1140	2	581
+1141	2	582
+1142	2	584
+1143	2	585
+1144	2	586
+1145	2	587
+1146	2	601
+1147	2	602
+1148	2	603
+1149	2	604
+1150	2	605
+1151	2	606
+1152	2	607
+1153	2	608
+1154	2	609
+1155	2	610
+1156	2	611
+1157	2	612
+1158	2	613
+1159	2	614
+1160	2	615
+1161	2	616
+1162	2	617
+1163	2	618
+1164	2	619
+1165	2	620
+1166	2	621
+1167	2	622
+1168	2	623
+1169	2	624
+1170	2	625
+1171	2	626
+1172	2	627
+1173	2	628
+1174	2	629
+1175	2	630
+1176	2	631
+1177	2	632
+1178	2	633
+1179	2	634
+1180	2	635
+1181	2	636
+1182	2	637
+1183	3	256
+1184	3	193
+1185	3	1
+1186	3	4
+1187	3	197
+1188	3	264
+1189	3	10
+1190	3	203
+1191	3	206
+1192	3	243
+1193	3	181
+1194	3	247
+1195	3	185
+1196	3	60
+1197	3	189
+1198	3	57
+1199	4	395
+1200	4	399
+1201	4	413
+1202	4	32
+1203	4	37
+1204	4	421
+1205	4	167
+1206	4	40
+1207	4	168
+1208	4	44
+1209	4	49
+1210	4	50
+1211	4	52
+1212	4	181
+1213	4	185
+1214	4	189
+1215	4	191
+1216	4	193
+1217	4	68
+1218	4	197
+1219	4	199
+1220	4	200
+1221	4	72
+1222	4	202
+1223	4	461
+1224	4	462
+1225	4	463
+1226	4	465
+1227	4	466
+1228	4	468
+1229	4	471
+1230	4	476
+1231	4	479
+1232	4	121
+1233	5	512
+1234	5	513
+1235	5	514
+1236	5	515
+1237	5	516
+1238	5	517
+1239	5	518
+1240	5	519
+1241	5	520
+1242	5	521
+1243	5	522
+1244	5	523
+1245	5	524
+1246	5	525
+1247	5	526
+1248	5	61
+1249	5	62
+1250	5	63
+1251	5	64
+1252	5	65
+1253	5	66
+1254	5	67
+1255	5	68
+1256	5	69
+1257	5	70
+1258	5	71
+1259	5	72
+1260	5	73
+1261	5	74
+1262	5	75
+1263	5	181
+1264	5	185
+1265	5	189
+1266	5	193
+1267	5	195
+1268	5	197
+1269	5	198
+1270	5	355
+1271	5	356
+1272	5	357
+1273	5	358
+1274	5	359
+1275	5	360
+1276	5	361
+1277	5	362
+1278	5	363
+1279	5	364
+1280	5	365
+1281	5	366
+1282	5	367
+1283	5	368
+1284	5	369
+1285	5	370
+1286	5	371
+1287	5	372
+1288	5	373
+1289	5	374
+1290	5	375
+1291	5	376
+1292	5	377
+1293	5	378
+1294	5	379
+1295	5	380
+1296	5	381
+1297	5	382
+1298	5	383
+1299	5	384
+1300	5	385
+1301	5	386
+1302	5	387
+1303	5	388
+1304	5	389
+1305	5	390
+1306	5	391
+1307	5	392
+1308	5	393
+1309	5	394
+1310	5	395
+1311	5	396
+1312	5	397
+1313	5	398
+1314	5	399
+1315	5	400
+1316	5	401
+1317	5	402
+1318	5	403
+1319	5	404
+1320	5	405
+1321	5	406
+1322	5	407
+1323	5	408
+1324	5	409
+1325	5	410
+1326	5	411
+1327	5	412
+1328	5	413
+1329	5	414
+1330	5	415
+1331	5	416
+1332	5	417
+1333	5	418
+1334	5	419
+1335	5	420
+1336	5	421
+1337	5	422
+1338	5	423
+1339	5	424
+1340	5	425
+1341	5	426
+1342	5	427
+1343	5	428
+1344	5	429
+1345	5	430
+1346	5	431
+1347	5	432
+1348	5	433
+1349	5	434
+1350	5	435
+1351	5	436
+1352	5	437
+1353	5	438
+1354	5	439
+1355	5	440
+1356	5	441
+1357	5	442
+1358	5	443
+1359	5	444
+1360	5	445
+1361	5	446
+1362	5	447
+1363	5	448
+1364	5	449
+1365	5	465
+1366	5	476
+1367	5	477
+1368	5	478
+1369	5	479
+1370	5	480
+1371	5	481
+1372	5	482
+1373	5	483
+1374	5	484
+1375	5	485
+1376	5	486
+1377	5	487
+1378	5	488
+1379	5	489
+1380	5	490
+1381	5	491
+1382	5	492
+1383	5	493
+1384	5	494
+1385	5	495
+1386	5	496
+1387	5	497
+1388	5	498
+1389	5	499
+1390	5	500
+1391	5	501
+1392	5	502
+1393	5	503
+1394	5	504
+1395	5	505
+1396	5	506
+1397	5	507
+1398	5	508
+1399	5	509
+1400	5	510
+1401	5	511
+1402	7	256
+1403	7	4
+1404	7	264
+1405	7	10
+1406	7	289
+1407	7	177
+1408	7	181
+1409	7	185
+1410	7	60
+1411	7	193
+1412	7	224
+1413	7	225
+1414	7	226
+1415	7	227
+1416	7	228
+1417	7	229
+1418	7	230
+1419	7	231
+1420	7	232
+1421	7	233
+1422	7	234
+1423	7	235
+1424	7	353
+1425	7	243
+1426	7	247
 \.
 
 
@@ -8164,202 +8844,242 @@ COPY public.auth_permission (id, name, content_type_id, codename) FROM stdin;
 407	Can change bad secret drop	99	change_badsecretdrop
 408	Can delete bad secret drop	99	delete_badsecretdrop
 409	Can view bad secret drop	99	view_badsecretdrop
-410	Can add support settings	100	add_supportsettings
-411	Can change support settings	100	change_supportsettings
-412	Can delete support settings	100	delete_supportsettings
-413	Can view support settings	100	view_supportsettings
-414	Can add holiday	101	add_holiday
-415	Can change holiday	101	change_holiday
-416	Can delete holiday	101	delete_holiday
-417	Can view holiday	101	view_holiday
-418	Can add SLA policy	102	add_slapolicy
-419	Can change SLA policy	102	change_slapolicy
-420	Can delete SLA policy	102	delete_slapolicy
-421	Can view SLA policy	102	view_slapolicy
-422	Can add ticket	103	add_ticket
-423	Can change ticket	103	change_ticket
-424	Can delete ticket	103	delete_ticket
-425	Can view ticket	103	view_ticket
-426	Can assign tickets	103	assign_ticket
-427	Can view the SLA dashboard and reports	103	view_sla_reports
-428	Can add ticket comment	104	add_ticketcomment
-429	Can change ticket comment	104	change_ticketcomment
-430	Can delete ticket comment	104	delete_ticketcomment
-431	Can view ticket comment	104	view_ticketcomment
-432	Can add survey	105	add_survey
-433	Can change survey	105	change_survey
-434	Can delete survey	105	delete_survey
-435	Can view survey	105	view_survey
-436	Can add work order	106	add_workorder
-437	Can change work order	106	change_workorder
-438	Can delete work order	106	delete_workorder
-439	Can view work order	106	view_workorder
-440	Can schedule and assign work orders	106	dispatch_workorder
-441	Can complete an installation without the online check	106	override_workorder
-442	Can add checklist template	107	add_checklisttemplate
-443	Can change checklist template	107	change_checklisttemplate
-444	Can delete checklist template	107	delete_checklisttemplate
-445	Can view checklist template	107	view_checklisttemplate
-446	Can add checklist template item	108	add_checklisttemplateitem
-447	Can change checklist template item	108	change_checklisttemplateitem
-448	Can delete checklist template item	108	delete_checklisttemplateitem
-449	Can view checklist template item	108	view_checklisttemplateitem
-450	Can add checklist item	109	add_checklistitem
-451	Can change checklist item	109	change_checklistitem
-452	Can delete checklist item	109	delete_checklistitem
-453	Can view checklist item	109	view_checklistitem
-454	Can add work order event	110	add_workorderevent
-455	Can change work order event	110	change_workorderevent
-456	Can delete work order event	110	delete_workorderevent
-457	Can view work order event	110	view_workorderevent
-458	Can add work order photo	111	add_workorderphoto
-459	Can change work order photo	111	change_workorderphoto
-460	Can delete work order photo	111	delete_workorderphoto
-461	Can view work order photo	111	view_workorderphoto
-462	Can add sync operation	112	add_syncoperation
-463	Can change sync operation	112	change_syncoperation
-464	Can delete sync operation	112	delete_syncoperation
-465	Can view sync operation	112	view_syncoperation
-466	Can add equipment model	113	add_equipmentmodel
-467	Can change equipment model	113	change_equipmentmodel
-468	Can delete equipment model	113	delete_equipmentmodel
-469	Can view equipment model	113	view_equipmentmodel
-470	Can add equipment item	114	add_equipmentitem
-471	Can change equipment item	114	change_equipmentitem
-472	Can delete equipment item	114	delete_equipmentitem
-473	Can view equipment item	114	view_equipmentitem
-474	Can write off equipment	114	writeoff_equipmentitem
-475	Can add equipment movement	115	add_equipmentmovement
-476	Can change equipment movement	115	change_equipmentmovement
-477	Can delete equipment movement	115	delete_equipmentmovement
-478	Can view equipment movement	115	view_equipmentmovement
-479	Can add equipment rental	116	add_equipmentrental
-480	Can change equipment rental	116	change_equipmentrental
-481	Can delete equipment rental	116	delete_equipmentrental
-482	Can view equipment rental	116	view_equipmentrental
-483	Can add equipment rental charge	117	add_equipmentrentalcharge
-484	Can change equipment rental charge	117	change_equipmentrentalcharge
-485	Can delete equipment rental charge	117	delete_equipmentrentalcharge
-486	Can view equipment rental charge	117	view_equipmentrentalcharge
-487	Can add reseller	118	add_reseller
-488	Can change reseller	118	change_reseller
-489	Can delete reseller	118	delete_reseller
-490	Can view reseller	118	view_reseller
-491	Can top up and adjust reseller wallets	118	topup_reseller
-492	Can approve reseller payouts	118	approve_payout
-493	Can add reseller login	119	add_resellerlogin
-494	Can change reseller login	119	change_resellerlogin
-495	Can delete reseller login	119	delete_resellerlogin
-496	Can view reseller login	119	view_resellerlogin
-497	Can add reseller package	120	add_resellerpackage
-498	Can change reseller package	120	change_resellerpackage
-499	Can delete reseller package	120	delete_resellerpackage
-500	Can view reseller package	120	view_resellerpackage
-501	Can add commission rule	121	add_commissionrule
-502	Can change commission rule	121	change_commissionrule
-503	Can delete commission rule	121	delete_commissionrule
-504	Can view commission rule	121	view_commissionrule
-505	Can add commission statement	122	add_commissionstatement
-506	Can change commission statement	122	change_commissionstatement
-507	Can delete commission statement	122	delete_commissionstatement
-508	Can view commission statement	122	view_commissionstatement
-509	Can add payout	123	add_payout
-510	Can change payout	123	change_payout
-511	Can delete payout	123	delete_payout
-512	Can view payout	123	view_payout
-513	Can add renewal	124	add_renewal
-514	Can change renewal	124	change_renewal
-515	Can delete renewal	124	delete_renewal
-516	Can view renewal	124	view_renewal
-517	Can add contract template	125	add_contracttemplate
-518	Can change contract template	125	change_contracttemplate
-519	Can delete contract template	125	delete_contracttemplate
-520	Can view contract template	125	view_contracttemplate
-521	Can add contract	126	add_contract
-522	Can change contract	126	change_contract
-523	Can delete contract	126	delete_contract
-524	Can view contract	126	view_contract
-525	Can send, resend and void contracts	126	send_contract
-526	Can waive an early-termination fee	126	waive_fee_contract
-527	Can add signature	127	add_signature
-528	Can change signature	127	change_signature
-529	Can delete signature	127	delete_signature
-530	Can view signature	127	view_signature
-531	Can add contract event	128	add_contractevent
-532	Can change contract event	128	change_contractevent
-533	Can delete contract event	128	delete_contractevent
-534	Can view contract event	128	view_contractevent
-535	Can add contract rule	129	add_contractrule
-536	Can change contract rule	129	change_contractrule
-537	Can delete contract rule	129	delete_contractrule
-538	Can view contract rule	129	view_contractrule
-539	Can add signing session	130	add_signingsession
-540	Can change signing session	130	change_signingsession
-541	Can delete signing session	130	delete_signingsession
-542	Can view signing session	130	view_signingsession
-543	Can train a churn model now	6	train_churnmodel
-544	Can add usage window	131	add_usagewindow
-545	Can change usage window	131	change_usagewindow
-546	Can delete usage window	131	delete_usagewindow
-547	Can view usage window	131	view_usagewindow
-548	Can add import profile	132	add_importprofile
-549	Can change import profile	132	change_importprofile
-550	Can delete import profile	132	delete_importprofile
-551	Can view import profile	132	view_importprofile
-552	Can add import batch	133	add_importbatch
-553	Can change import batch	133	change_importbatch
-554	Can delete import batch	133	delete_importbatch
-555	Can view import batch	133	view_importbatch
-556	Can import customers and export all data	133	run_import
-557	Can add import row	134	add_importrow
-558	Can change import row	134	change_importrow
-559	Can delete import row	134	delete_importrow
-560	Can view import row	134	view_importrow
-561	Can add wifi zone	135	add_wifizone
-562	Can change wifi zone	135	change_wifizone
-563	Can delete wifi zone	135	delete_wifizone
-564	Can view wifi zone	135	view_wifizone
-565	Can add voucher plan	136	add_voucherplan
-566	Can change voucher plan	136	change_voucherplan
-567	Can delete voucher plan	136	delete_voucherplan
-568	Can view voucher plan	136	view_voucherplan
-569	Can add voucher batch	137	add_voucherbatch
-570	Can change voucher batch	137	change_voucherbatch
-571	Can delete voucher batch	137	delete_voucherbatch
-572	Can view voucher batch	137	view_voucherbatch
-573	Can issue card batches to distributors	137	issue_voucherbatch
-574	Can add batch codes	138	add_batchcodes
-575	Can change batch codes	138	change_batchcodes
-576	Can delete batch codes	138	delete_batchcodes
-577	Can view batch codes	138	view_batchcodes
-578	Can add voucher card	139	add_vouchercard
-579	Can change voucher card	139	change_vouchercard
-580	Can delete voucher card	139	delete_vouchercard
-581	Can view voucher card	139	view_vouchercard
-582	Can add card login key	140	add_cardloginkey
-583	Can change card login key	140	change_cardloginkey
-584	Can delete card login key	140	delete_cardloginkey
-585	Can view card login key	140	view_cardloginkey
-586	Can add card session	141	add_cardsession
-587	Can change card session	141	change_cardsession
-588	Can delete card session	141	delete_cardsession
-589	Can view card session	141	view_cardsession
-590	Can add wifi signup code	142	add_wifisignupcode
-591	Can change wifi signup code	142	change_wifisignupcode
-592	Can delete wifi signup code	142	delete_wifisignupcode
-593	Can view wifi signup code	142	view_wifisignupcode
-594	Can add wifi purchase	143	add_wifipurchase
-595	Can change wifi purchase	143	change_wifipurchase
-596	Can delete wifi purchase	143	delete_wifipurchase
-597	Can view wifi purchase	143	view_wifipurchase
-598	Can add api token	144	add_apitoken
-599	Can change api token	144	change_apitoken
-600	Can delete api token	144	delete_apitoken
-601	Can view api token	144	view_apitoken
-602	Can add api settings	145	add_apisettings
-603	Can change api settings	145	change_apisettings
-604	Can delete api settings	145	delete_apisettings
-605	Can view api settings	145	view_apisettings
+410	Can add olt	100	add_olt
+411	Can change olt	100	change_olt
+412	Can delete olt	100	delete_olt
+413	Can view olt	100	view_olt
+414	Can add pon port	101	add_ponport
+415	Can change pon port	101	change_ponport
+416	Can delete pon port	101	delete_ponport
+417	Can view pon port	101	view_ponport
+418	Can add onu	102	add_onu
+419	Can change onu	102	change_onu
+420	Can delete onu	102	delete_onu
+421	Can view onu	102	view_onu
+422	Can add onu status event	103	add_onustatusevent
+423	Can change onu status event	103	change_onustatusevent
+424	Can delete onu status event	103	delete_onustatusevent
+425	Can view onu status event	103	view_onustatusevent
+426	Can add onu sample	104	add_onusample
+427	Can change onu sample	104	change_onusample
+428	Can delete onu sample	104	delete_onusample
+429	Can view onu sample	104	view_onusample
+430	Can add onu hourly	105	add_onuhourly
+431	Can change onu hourly	105	change_onuhourly
+432	Can delete onu hourly	105	delete_onuhourly
+433	Can view onu hourly	105	view_onuhourly
+434	Can add onu daily	106	add_onudaily
+435	Can change onu daily	106	change_onudaily
+436	Can delete onu daily	106	delete_onudaily
+437	Can view onu daily	106	view_onudaily
+438	Can add signal threshold	107	add_signalthreshold
+439	Can change signal threshold	107	change_signalthreshold
+440	Can delete signal threshold	107	delete_signalthreshold
+441	Can view signal threshold	107	view_signalthreshold
+442	Can add fibre incident	108	add_fibreincident
+443	Can change fibre incident	108	change_fibreincident
+444	Can delete fibre incident	108	delete_fibreincident
+445	Can view fibre incident	108	view_fibreincident
+446	Can add fibre settings	109	add_fibresettings
+447	Can change fibre settings	109	change_fibresettings
+448	Can delete fibre settings	109	delete_fibresettings
+449	Can view fibre settings	109	view_fibresettings
+450	Can add support settings	110	add_supportsettings
+451	Can change support settings	110	change_supportsettings
+452	Can delete support settings	110	delete_supportsettings
+453	Can view support settings	110	view_supportsettings
+454	Can add holiday	111	add_holiday
+455	Can change holiday	111	change_holiday
+456	Can delete holiday	111	delete_holiday
+457	Can view holiday	111	view_holiday
+458	Can add SLA policy	112	add_slapolicy
+459	Can change SLA policy	112	change_slapolicy
+460	Can delete SLA policy	112	delete_slapolicy
+461	Can view SLA policy	112	view_slapolicy
+462	Can add ticket	113	add_ticket
+463	Can change ticket	113	change_ticket
+464	Can delete ticket	113	delete_ticket
+465	Can view ticket	113	view_ticket
+466	Can assign tickets	113	assign_ticket
+467	Can view the SLA dashboard and reports	113	view_sla_reports
+468	Can add ticket comment	114	add_ticketcomment
+469	Can change ticket comment	114	change_ticketcomment
+470	Can delete ticket comment	114	delete_ticketcomment
+471	Can view ticket comment	114	view_ticketcomment
+472	Can add survey	115	add_survey
+473	Can change survey	115	change_survey
+474	Can delete survey	115	delete_survey
+475	Can view survey	115	view_survey
+476	Can add work order	116	add_workorder
+477	Can change work order	116	change_workorder
+478	Can delete work order	116	delete_workorder
+479	Can view work order	116	view_workorder
+480	Can schedule and assign work orders	116	dispatch_workorder
+481	Can complete an installation without the online check	116	override_workorder
+482	Can add checklist template	117	add_checklisttemplate
+483	Can change checklist template	117	change_checklisttemplate
+484	Can delete checklist template	117	delete_checklisttemplate
+485	Can view checklist template	117	view_checklisttemplate
+486	Can add checklist template item	118	add_checklisttemplateitem
+487	Can change checklist template item	118	change_checklisttemplateitem
+488	Can delete checklist template item	118	delete_checklisttemplateitem
+489	Can view checklist template item	118	view_checklisttemplateitem
+490	Can add checklist item	119	add_checklistitem
+491	Can change checklist item	119	change_checklistitem
+492	Can delete checklist item	119	delete_checklistitem
+493	Can view checklist item	119	view_checklistitem
+494	Can add work order event	120	add_workorderevent
+495	Can change work order event	120	change_workorderevent
+496	Can delete work order event	120	delete_workorderevent
+497	Can view work order event	120	view_workorderevent
+498	Can add work order photo	121	add_workorderphoto
+499	Can change work order photo	121	change_workorderphoto
+500	Can delete work order photo	121	delete_workorderphoto
+501	Can view work order photo	121	view_workorderphoto
+502	Can add sync operation	122	add_syncoperation
+503	Can change sync operation	122	change_syncoperation
+504	Can delete sync operation	122	delete_syncoperation
+505	Can view sync operation	122	view_syncoperation
+506	Can add equipment model	123	add_equipmentmodel
+507	Can change equipment model	123	change_equipmentmodel
+508	Can delete equipment model	123	delete_equipmentmodel
+509	Can view equipment model	123	view_equipmentmodel
+510	Can add equipment item	124	add_equipmentitem
+511	Can change equipment item	124	change_equipmentitem
+512	Can delete equipment item	124	delete_equipmentitem
+513	Can view equipment item	124	view_equipmentitem
+514	Can write off equipment	124	writeoff_equipmentitem
+515	Can add equipment movement	125	add_equipmentmovement
+516	Can change equipment movement	125	change_equipmentmovement
+517	Can delete equipment movement	125	delete_equipmentmovement
+518	Can view equipment movement	125	view_equipmentmovement
+519	Can add equipment rental	126	add_equipmentrental
+520	Can change equipment rental	126	change_equipmentrental
+521	Can delete equipment rental	126	delete_equipmentrental
+522	Can view equipment rental	126	view_equipmentrental
+523	Can add equipment rental charge	127	add_equipmentrentalcharge
+524	Can change equipment rental charge	127	change_equipmentrentalcharge
+525	Can delete equipment rental charge	127	delete_equipmentrentalcharge
+526	Can view equipment rental charge	127	view_equipmentrentalcharge
+527	Can add reseller	128	add_reseller
+528	Can change reseller	128	change_reseller
+529	Can delete reseller	128	delete_reseller
+530	Can view reseller	128	view_reseller
+531	Can top up and adjust reseller wallets	128	topup_reseller
+532	Can approve reseller payouts	128	approve_payout
+533	Can add reseller login	129	add_resellerlogin
+534	Can change reseller login	129	change_resellerlogin
+535	Can delete reseller login	129	delete_resellerlogin
+536	Can view reseller login	129	view_resellerlogin
+537	Can add reseller package	130	add_resellerpackage
+538	Can change reseller package	130	change_resellerpackage
+539	Can delete reseller package	130	delete_resellerpackage
+540	Can view reseller package	130	view_resellerpackage
+541	Can add commission rule	131	add_commissionrule
+542	Can change commission rule	131	change_commissionrule
+543	Can delete commission rule	131	delete_commissionrule
+544	Can view commission rule	131	view_commissionrule
+545	Can add commission statement	132	add_commissionstatement
+546	Can change commission statement	132	change_commissionstatement
+547	Can delete commission statement	132	delete_commissionstatement
+548	Can view commission statement	132	view_commissionstatement
+549	Can add payout	133	add_payout
+550	Can change payout	133	change_payout
+551	Can delete payout	133	delete_payout
+552	Can view payout	133	view_payout
+553	Can add renewal	134	add_renewal
+554	Can change renewal	134	change_renewal
+555	Can delete renewal	134	delete_renewal
+556	Can view renewal	134	view_renewal
+557	Can add contract template	135	add_contracttemplate
+558	Can change contract template	135	change_contracttemplate
+559	Can delete contract template	135	delete_contracttemplate
+560	Can view contract template	135	view_contracttemplate
+561	Can add contract	136	add_contract
+562	Can change contract	136	change_contract
+563	Can delete contract	136	delete_contract
+564	Can view contract	136	view_contract
+565	Can send, resend and void contracts	136	send_contract
+566	Can waive an early-termination fee	136	waive_fee_contract
+567	Can add signature	137	add_signature
+568	Can change signature	137	change_signature
+569	Can delete signature	137	delete_signature
+570	Can view signature	137	view_signature
+571	Can add contract event	138	add_contractevent
+572	Can change contract event	138	change_contractevent
+573	Can delete contract event	138	delete_contractevent
+574	Can view contract event	138	view_contractevent
+575	Can add contract rule	139	add_contractrule
+576	Can change contract rule	139	change_contractrule
+577	Can delete contract rule	139	delete_contractrule
+578	Can view contract rule	139	view_contractrule
+579	Can add signing session	140	add_signingsession
+580	Can change signing session	140	change_signingsession
+581	Can delete signing session	140	delete_signingsession
+582	Can view signing session	140	view_signingsession
+583	Can train a churn model now	6	train_churnmodel
+584	Can add usage window	141	add_usagewindow
+585	Can change usage window	141	change_usagewindow
+586	Can delete usage window	141	delete_usagewindow
+587	Can view usage window	141	view_usagewindow
+588	Can add import profile	142	add_importprofile
+589	Can change import profile	142	change_importprofile
+590	Can delete import profile	142	delete_importprofile
+591	Can view import profile	142	view_importprofile
+592	Can add import batch	143	add_importbatch
+593	Can change import batch	143	change_importbatch
+594	Can delete import batch	143	delete_importbatch
+595	Can view import batch	143	view_importbatch
+596	Can import customers and export all data	143	run_import
+597	Can add import row	144	add_importrow
+598	Can change import row	144	change_importrow
+599	Can delete import row	144	delete_importrow
+600	Can view import row	144	view_importrow
+601	Can add wifi zone	145	add_wifizone
+602	Can change wifi zone	145	change_wifizone
+603	Can delete wifi zone	145	delete_wifizone
+604	Can view wifi zone	145	view_wifizone
+605	Can add voucher plan	146	add_voucherplan
+606	Can change voucher plan	146	change_voucherplan
+607	Can delete voucher plan	146	delete_voucherplan
+608	Can view voucher plan	146	view_voucherplan
+609	Can add voucher batch	147	add_voucherbatch
+610	Can change voucher batch	147	change_voucherbatch
+611	Can delete voucher batch	147	delete_voucherbatch
+612	Can view voucher batch	147	view_voucherbatch
+613	Can issue card batches to distributors	147	issue_voucherbatch
+614	Can add batch codes	148	add_batchcodes
+615	Can change batch codes	148	change_batchcodes
+616	Can delete batch codes	148	delete_batchcodes
+617	Can view batch codes	148	view_batchcodes
+618	Can add voucher card	149	add_vouchercard
+619	Can change voucher card	149	change_vouchercard
+620	Can delete voucher card	149	delete_vouchercard
+621	Can view voucher card	149	view_vouchercard
+622	Can add card login key	150	add_cardloginkey
+623	Can change card login key	150	change_cardloginkey
+624	Can delete card login key	150	delete_cardloginkey
+625	Can view card login key	150	view_cardloginkey
+626	Can add card session	151	add_cardsession
+627	Can change card session	151	change_cardsession
+628	Can delete card session	151	delete_cardsession
+629	Can view card session	151	view_cardsession
+630	Can add wifi signup code	152	add_wifisignupcode
+631	Can change wifi signup code	152	change_wifisignupcode
+632	Can delete wifi signup code	152	delete_wifisignupcode
+633	Can view wifi signup code	152	view_wifisignupcode
+634	Can add wifi purchase	153	add_wifipurchase
+635	Can change wifi purchase	153	change_wifipurchase
+636	Can delete wifi purchase	153	delete_wifipurchase
+637	Can view wifi purchase	153	view_wifipurchase
+638	Can add api token	154	add_apitoken
+639	Can change api token	154	change_apitoken
+640	Can delete api token	154	delete_apitoken
+641	Can view api token	154	view_apitoken
+642	Can add api settings	155	add_apisettings
+643	Can change api settings	155	change_apisettings
+644	Can delete api settings	155	delete_apisettings
+645	Can view api settings	155	view_apisettings
 \.
 
 
@@ -8983,52 +9703,62 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 97	network	outageupdate
 98	network	outagebroadcast
 99	radius	badsecretdrop
-100	tickets	supportsettings
-101	tickets	holiday
-102	tickets	slapolicy
-103	tickets	ticket
-104	tickets	ticketcomment
-105	tickets	survey
-106	fieldservice	workorder
-107	fieldservice	checklisttemplate
-108	fieldservice	checklisttemplateitem
-109	fieldservice	checklistitem
-110	fieldservice	workorderevent
-111	fieldservice	workorderphoto
-112	fieldservice	syncoperation
-113	fieldservice	equipmentmodel
-114	fieldservice	equipmentitem
-115	fieldservice	equipmentmovement
-116	fieldservice	equipmentrental
-117	fieldservice	equipmentrentalcharge
-118	resellers	reseller
-119	resellers	resellerlogin
-120	resellers	resellerpackage
-121	resellers	commissionrule
-122	resellers	commissionstatement
-123	resellers	payout
-124	resellers	renewal
-125	contracts	contracttemplate
-126	contracts	contract
-127	contracts	signature
-128	contracts	contractevent
-129	contracts	contractrule
-130	contracts	signingsession
-131	churn	usagewindow
-132	imports	importprofile
-133	imports	importbatch
-134	imports	importrow
-135	vouchers	wifizone
-136	vouchers	voucherplan
-137	vouchers	voucherbatch
-138	vouchers	batchcodes
-139	vouchers	vouchercard
-140	vouchers	cardloginkey
-141	vouchers	cardsession
-142	vouchers	wifisignupcode
-143	vouchers	wifipurchase
-144	api	apitoken
-145	api	apisettings
+100	fibre	olt
+101	fibre	ponport
+102	fibre	onu
+103	fibre	onustatusevent
+104	fibre	onusample
+105	fibre	onuhourly
+106	fibre	onudaily
+107	fibre	signalthreshold
+108	fibre	fibreincident
+109	fibre	fibresettings
+110	tickets	supportsettings
+111	tickets	holiday
+112	tickets	slapolicy
+113	tickets	ticket
+114	tickets	ticketcomment
+115	tickets	survey
+116	fieldservice	workorder
+117	fieldservice	checklisttemplate
+118	fieldservice	checklisttemplateitem
+119	fieldservice	checklistitem
+120	fieldservice	workorderevent
+121	fieldservice	workorderphoto
+122	fieldservice	syncoperation
+123	fieldservice	equipmentmodel
+124	fieldservice	equipmentitem
+125	fieldservice	equipmentmovement
+126	fieldservice	equipmentrental
+127	fieldservice	equipmentrentalcharge
+128	resellers	reseller
+129	resellers	resellerlogin
+130	resellers	resellerpackage
+131	resellers	commissionrule
+132	resellers	commissionstatement
+133	resellers	payout
+134	resellers	renewal
+135	contracts	contracttemplate
+136	contracts	contract
+137	contracts	signature
+138	contracts	contractevent
+139	contracts	contractrule
+140	contracts	signingsession
+141	churn	usagewindow
+142	imports	importprofile
+143	imports	importbatch
+144	imports	importrow
+145	vouchers	wifizone
+146	vouchers	voucherplan
+147	vouchers	voucherbatch
+148	vouchers	batchcodes
+149	vouchers	vouchercard
+150	vouchers	cardloginkey
+151	vouchers	cardsession
+152	vouchers	wifisignupcode
+153	vouchers	wifipurchase
+154	api	apitoken
+155	api	apisettings
 \.
 
 
@@ -9037,183 +9767,187 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 --
 
 COPY public.django_migrations (id, app, name, applied) FROM stdin;
-1	customers	0001_initial	2026-11-26 12:57:06.010102+00
-2	accounts	0001_initial	2026-11-26 12:57:06.019325+00
-3	resellers	0001_initial	2026-11-26 12:57:06.031952+00
-4	network	0001_initial	2026-11-26 12:57:06.043315+00
-5	customers	0002_initial	2026-11-26 12:57:06.330463+00
-6	customers	0002_search_indexes	2026-11-26 12:57:06.351846+00
-7	payments	0001_initial	2026-11-26 12:57:06.394566+00
-8	payments	0002_reverse_permission	2026-11-26 12:57:06.409396+00
-9	customers	0003_billing_state	2026-11-26 12:57:06.44798+00
-10	customers	0004_call_log	2026-11-26 12:57:06.467975+00
-11	customers	0005_customer_area_status_index	2026-11-26 12:57:06.482012+00
-12	customers	0006_package_fup	2026-11-26 12:57:06.505027+00
-13	billing	0001_initial	2026-11-26 12:57:06.58081+00
-14	billing	0002_initial	2026-11-26 12:57:07.223102+00
-15	billing	0003_billing_run_chunks	2026-11-26 12:57:07.364949+00
-16	payments	0003_online_payments	2026-11-26 12:57:07.715238+00
-17	billing	0004_package_changes	2026-11-26 12:57:07.796568+00
-18	billing	0005_invoice_sums_rounded	2026-11-26 12:57:07.916665+00
-19	customers	0007_referrals_speedtest	2026-11-26 12:57:08.256329+00
-20	customers	0008_referral_code_backfill	2026-11-26 12:57:08.288414+00
-21	customers	0009_referral_code_required	2026-11-26 12:57:08.313241+00
-22	contenttypes	0001_initial	2026-11-26 12:57:08.318897+00
-23	contenttypes	0002_remove_content_type_name	2026-11-26 12:57:08.349953+00
-24	auth	0001_initial	2026-11-26 12:57:08.370969+00
-25	auth	0002_alter_permission_name_max_length	2026-11-26 12:57:08.375404+00
-26	auth	0003_alter_user_email_max_length	2026-11-26 12:57:08.379688+00
-27	auth	0004_alter_user_username_opts	2026-11-26 12:57:08.383951+00
-28	auth	0005_alter_user_last_login_null	2026-11-26 12:57:08.388192+00
-29	auth	0006_require_contenttypes_0002	2026-11-26 12:57:08.388837+00
-30	auth	0007_alter_validators_add_error_messages	2026-11-26 12:57:08.394268+00
-31	auth	0008_alter_user_username_max_length	2026-11-26 12:57:08.406284+00
-32	auth	0009_alter_user_last_name_max_length	2026-11-26 12:57:08.419449+00
-33	auth	0010_alter_group_name_max_length	2026-11-26 12:57:08.4295+00
-34	auth	0011_update_proxy_permissions	2026-11-26 12:57:08.487626+00
-35	auth	0012_alter_user_first_name_max_length	2026-11-26 12:57:08.493246+00
-36	accounts	0002_initial	2026-11-26 12:57:08.701427+00
-37	accounts	0003_portal_security	2026-11-26 12:57:09.095111+00
-38	accounts	0004_contract_sign_code_purpose	2026-11-26 12:57:09.115754+00
-39	admin	0001_initial	2026-11-26 12:57:09.153231+00
-40	admin	0002_logentry_remove_auto_add	2026-11-26 12:57:09.173426+00
-41	admin	0003_logentry_add_action_flag_choices	2026-11-26 12:57:09.202602+00
-42	network	0002_router_connection_health_outbox_drift	2026-11-26 12:57:10.40917+00
-43	network	0003_usage_polling_fup	2026-11-26 12:57:11.101104+00
-44	network	0004_usage_poll_documents	2026-11-26 12:57:11.139944+00
-45	network	0005_outages	2026-11-26 12:57:11.5361+00
-46	network	0006_support_sees_outages	2026-11-26 12:57:11.61502+00
-47	network	0007_outage_notice_in_bangla	2026-11-26 12:57:12.018107+00
-48	customers	0010_subscription_fillfactor	2026-11-26 12:57:12.070242+00
-49	customers	0011_customer_language	2026-11-26 12:57:12.239142+00
-50	customers	0012_package_installation_fee_minimum_term	2026-11-26 12:57:12.262533+00
-51	billing	0006_account_fillfactor	2026-11-26 12:57:12.38365+00
-52	billing	0007_ledger_entry_credit_note_opening_balance	2026-11-26 12:57:12.468126+00
-53	payments	0004_gateway_refund_ledger_entry	2026-11-26 12:57:12.624843+00
-54	billing	0008_reseller_wallets	2026-11-26 12:57:13.451755+00
-55	resellers	0002_reseller_terms_logins_payouts	2026-11-26 12:57:14.215569+00
-56	customers	0012_customer_reseller_name_index	2026-11-26 12:57:14.289974+00
-57	customers	0012_customer_external_ref	2026-11-26 12:57:14.372844+00
-58	customers	0013_merge_external_ref_installation_fee_reseller_index	2026-11-26 12:57:14.373465+00
-59	customers	0014_collectors	2026-11-26 12:57:14.501686+00
-60	customers	0015_cancelled_connection_frees_login	2026-11-26 12:57:14.865522+00
-61	api	0001_initial	2026-11-26 12:57:15.003749+00
-62	api	0002_app_token_expiry	2026-11-26 12:57:15.223734+00
-63	axes	0001_initial	2026-11-26 12:57:15.241662+00
-64	axes	0002_auto_20151217_2044	2026-11-26 12:57:15.295827+00
-65	axes	0003_auto_20160322_0929	2026-11-26 12:57:15.333027+00
-66	axes	0004_auto_20181024_1538	2026-11-26 12:57:15.369591+00
-67	axes	0005_remove_accessattempt_trusted	2026-11-26 12:57:15.383751+00
-68	axes	0006_remove_accesslog_trusted	2026-11-26 12:57:15.392472+00
-69	axes	0007_alter_accessattempt_unique_together	2026-11-26 12:57:15.507065+00
-70	axes	0008_accessfailurelog	2026-11-26 12:57:15.520265+00
-71	axes	0009_add_session_hash	2026-11-26 12:57:15.531196+00
-72	axes	0010_accessattemptexpiration	2026-11-26 12:57:15.541562+00
-73	billing	0008_one_time_charges_credit_notes	2026-11-26 12:57:15.726836+00
-74	billing	0009_merge_charges_wallets	2026-11-26 12:57:15.727718+00
-75	billing	0010_commission_owed_may_carry_a_clawback	2026-11-26 12:57:15.748816+00
-76	billing	0011_subresellers	2026-11-26 12:57:15.958549+00
-77	payments	0004_backdate_payment_permission	2026-11-26 12:57:16.055936+00
-78	payments	0005_grant_backdate_to_managers	2026-11-26 12:57:16.161838+00
-79	payments	0004_payment_received_at_index	2026-11-26 12:57:16.211537+00
-80	payments	0006_merge_refund_entry_backdate_received_index	2026-11-26 12:57:16.21255+00
-81	billing	0010_analytics_indexes	2026-11-26 12:57:16.310138+00
-82	billing	0011_merge_clawback_analytics_indexes	2026-11-26 12:57:16.311841+00
-83	billing	0012_merge_subresellers_analytics	2026-11-26 12:57:16.312538+00
-84	billing	0013_credited_days	2026-11-26 12:57:16.416519+00
-85	billing	0014_line_credit	2026-11-26 12:57:16.515744+00
-86	billing	0015_rent_during_pause	2026-11-26 12:57:16.520759+00
-87	billing	0016_commission_accrues_as_credit_pays	2026-11-26 12:57:16.569556+00
-88	billing	0017_radius_blocked_access	2026-11-26 12:57:16.577498+00
-89	billing	0018_session_log_retention	2026-11-26 12:57:16.585084+00
-90	billing	0019_walletentry_cards	2026-11-26 12:57:16.629268+00
-91	billing	0020_card_guess_limits	2026-11-26 12:57:16.649121+00
-92	billing	0021_card_sale	2026-11-26 12:57:16.656746+00
-93	billing	0022_card_sale_refund	2026-11-26 12:57:16.667113+00
-94	billing	0023_invoice_at_activation	2026-11-26 12:57:16.734673+00
-95	customers	0016_customer_tally	2026-11-26 12:57:17.03573+00
-96	customers	0017_subscription_password_nt_hash	2026-11-26 12:57:17.178127+00
-97	books	0001_initial	2026-11-26 12:57:17.250813+00
-98	books	0002_journal_balanced_append_only	2026-11-26 12:57:17.33357+00
-99	tickets	0001_initial	2026-11-26 12:57:19.258085+00
-100	fieldservice	0001_initial	2026-11-26 12:57:19.343698+00
-101	fieldservice	0002_work_orders_checklists_equipment_sync	2026-11-26 12:57:21.135043+00
-102	fieldservice	0003_equipment_sale_price_and_invoice	2026-11-26 12:57:21.233604+00
-103	churn	0001_prediction	2026-11-26 12:57:21.359824+00
-104	churn	0002_retention	2026-11-26 12:57:22.540638+00
-105	churn	0003_retention_roles	2026-11-26 12:57:22.713553+00
-106	churn	0002_model_train_permission	2026-11-26 12:57:22.72057+00
-107	churn	0004_merge_prediction_retention	2026-11-26 12:57:22.72148+00
-108	churn	0005_usage_window	2026-11-26 12:57:23.202484+00
-109	churn	0006_line_credits_backfill	2026-11-26 12:57:23.365792+00
-110	contracts	0001_contracts_signatures_events	2026-11-26 12:57:24.441178+00
-111	contracts	0002_signed_documents_immutable	2026-11-26 12:57:24.561386+00
-112	contracts	0003_rules_signing_sessions_onsite_evidence	2026-11-26 12:57:25.233512+00
-113	contracts	0004_contract_monthly_net	2026-11-26 12:57:25.827126+00
-114	core	0001_initial	2026-11-26 12:57:25.951913+00
-115	core	0002_audit_append_only_trigger	2026-11-26 12:57:26.091334+00
-116	core	0003_rate_limit_counter	2026-11-26 12:57:26.0979+00
-117	core	0004_webhooks_and_audit_via	2026-11-26 12:57:26.590898+00
-118	core	0005_job_log	2026-11-26 12:57:27.01708+00
-119	dashboard	0001_daily_metric_snapshots	2026-11-26 12:57:27.301776+00
-120	dashboard	0002_efficiency_parts_paused_mrr	2026-11-26 12:57:27.392236+00
-121	tickets	0002_surveys_for_visits	2026-11-26 12:57:28.391377+00
-122	fieldservice	0004_equipment_rental	2026-11-26 12:57:30.361575+00
-123	fieldservice	0005_visit_ratings_are_surveys	2026-11-26 12:57:30.627912+00
-124	fieldservice	0006_remove_workorder_rating	2026-11-26 12:57:31.25923+00
-125	fieldservice	0007_equipment_store_moves	2026-11-26 12:57:31.623332+00
-126	fieldservice	0008_offline_action_times	2026-11-26 12:57:32.080948+00
-127	fieldservice	0009_completion_photos_and_serial	2026-11-26 12:57:32.366042+00
-128	payments	0007_past_payments	2026-11-26 12:57:32.50931+00
-129	imports	0001_import_batches	2026-11-26 12:57:33.352034+00
-130	imports	0002_batch_kind_past_payments	2026-11-26 12:57:33.60711+00
-131	imports	0003_batch_undo_report	2026-11-26 12:57:33.719699+00
-132	network	0008_router_radius	2026-11-26 12:57:34.052906+00
-133	network	0009_router_coa_port_aaa_switch	2026-11-26 12:57:34.315315+00
-134	network	0010_provisioning_disconnect	2026-11-26 12:57:34.427018+00
-135	network	0011_router_require_message_authenticator	2026-11-26 12:57:34.46308+00
-136	notify	0001_initial	2026-11-26 12:57:35.709755+00
-137	notify	0002_message_sealed	2026-11-26 12:57:36.147854+00
-138	payments	0007_cash_handover	2026-11-26 12:57:36.304449+00
-139	payments	0008_grant_cash_handover	2026-11-26 12:57:36.61131+00
-140	payments	0009_merge_past_payments_cash_handover	2026-11-26 12:57:36.616705+00
-141	payments	0010_wallet_method	2026-11-26 12:57:37.372009+00
-142	payments	0011_bkash_gateways_autopay	2026-11-26 12:57:40.415374+00
-143	payments	0012_bkash_paybill_method	2026-11-26 12:57:40.745107+00
-144	payments	0013_nagad_gateway	2026-11-26 12:57:41.020466+00
-145	payments	0014_gateway_reconciliation	2026-11-26 12:57:42.060809+00
-146	payments	0015_prepaid_card_method	2026-11-26 12:57:42.750551+00
-147	payments	0016_card_purchases	2026-11-26 12:57:44.260519+00
-148	payments	0017_queued_payments	2026-11-26 12:57:44.52601+00
-149	radius	0001_initial	2026-11-26 12:57:45.723824+00
-150	radius	0002_authorisation_views	2026-11-26 12:57:45.984538+00
-151	radius	0003_authorisation_functions	2026-11-26 12:57:46.220156+00
-152	radius	0004_auth_attempt_server_error	2026-11-26 12:57:46.321403+00
-153	radius	0005_session_counted_octets	2026-11-26 12:57:46.981034+00
-154	radius	0006_router_clients_notify	2026-11-26 12:57:47.279699+00
-155	radius	0007_hotspot_logins	2026-11-26 12:57:47.655637+00
-156	radius	0008_session_log	2026-11-26 12:57:49.032642+00
-157	radius	0009_session_permissions	2026-11-26 12:57:49.102174+00
-158	radius	0010_postauth_indexes_open_sessions_function	2026-11-26 12:57:50.022607+00
-159	radius	0011_card_login_reasons	2026-11-26 12:57:50.180287+00
-160	radius	0012_router_clients_notify_message_authenticator	2026-11-26 12:57:50.431119+00
-161	radius	0013_postauth_bad_secret	2026-11-26 12:57:50.514402+00
-162	radius	0014_postauth_answer_id	2026-11-26 12:57:50.689455+00
-163	radius	0015_bad_secret_drop	2026-11-26 12:57:51.295621+00
-164	radius	0016_session_log_router_and_start_indexes	2026-11-26 12:57:51.528622+00
-165	resellers	0003_renewal_outbox_low_balance_alert	2026-11-26 12:57:52.224187+00
-166	resellers	0004_reseller_branding	2026-11-26 12:57:53.01337+00
-167	resellers	0005_subresellers	2026-11-26 12:57:54.18183+00
-168	resellers	0006_reseller_card_distributor	2026-11-26 12:57:54.652654+00
-169	sessions	0001_initial	2026-11-26 12:57:54.668265+00
-170	vouchers	0001_initial	2026-11-26 12:57:57.511877+00
-171	vouchers	0002_online_sales_and_remembered_devices	2026-11-26 12:57:58.40461+00
-172	vouchers	0003_batch_generation_in_background	2026-11-26 12:57:59.775329+00
-173	vouchers	0004_recharge_by_card	2026-11-26 12:58:00.980585+00
-174	vouchers	0005_card_login_key_and_sessions	2026-11-26 12:58:01.280858+00
-175	vouchers	0006_hotspot_card_logins	2026-11-26 12:58:01.868574+00
-176	vouchers	0007_wifi_signup	2026-11-26 12:58:02.777778+00
-177	vouchers	0008_wifi_purchase_language	2026-11-26 12:58:02.860325+00
+1	customers	0001_initial	2026-11-26 13:00:30.714254+00
+2	accounts	0001_initial	2026-11-26 13:00:30.724955+00
+3	resellers	0001_initial	2026-11-26 13:00:30.749857+00
+4	network	0001_initial	2026-11-26 13:00:30.778643+00
+5	customers	0002_initial	2026-11-26 13:00:31.317245+00
+6	customers	0002_search_indexes	2026-11-26 13:00:31.351133+00
+7	payments	0001_initial	2026-11-26 13:00:31.392412+00
+8	payments	0002_reverse_permission	2026-11-26 13:00:31.409381+00
+9	customers	0003_billing_state	2026-11-26 13:00:31.481919+00
+10	customers	0004_call_log	2026-11-26 13:00:31.513437+00
+11	customers	0005_customer_area_status_index	2026-11-26 13:00:31.539819+00
+12	customers	0006_package_fup	2026-11-26 13:00:31.579739+00
+13	billing	0001_initial	2026-11-26 13:00:31.643306+00
+14	billing	0002_initial	2026-11-26 13:00:32.399928+00
+15	billing	0003_billing_run_chunks	2026-11-26 13:00:32.561435+00
+16	payments	0003_online_payments	2026-11-26 13:00:33.384132+00
+17	billing	0004_package_changes	2026-11-26 13:00:33.435698+00
+18	billing	0005_invoice_sums_rounded	2026-11-26 13:00:33.580579+00
+19	customers	0007_referrals_speedtest	2026-11-26 13:00:33.910257+00
+20	customers	0008_referral_code_backfill	2026-11-26 13:00:33.983089+00
+21	customers	0009_referral_code_required	2026-11-26 13:00:34.013336+00
+22	contenttypes	0001_initial	2026-11-26 13:00:34.018079+00
+23	contenttypes	0002_remove_content_type_name	2026-11-26 13:00:34.04757+00
+24	auth	0001_initial	2026-11-26 13:00:34.065784+00
+25	auth	0002_alter_permission_name_max_length	2026-11-26 13:00:34.069961+00
+26	auth	0003_alter_user_email_max_length	2026-11-26 13:00:34.074327+00
+27	auth	0004_alter_user_username_opts	2026-11-26 13:00:34.080823+00
+28	auth	0005_alter_user_last_login_null	2026-11-26 13:00:34.085031+00
+29	auth	0006_require_contenttypes_0002	2026-11-26 13:00:34.085701+00
+30	auth	0007_alter_validators_add_error_messages	2026-11-26 13:00:34.089766+00
+31	auth	0008_alter_user_username_max_length	2026-11-26 13:00:34.094337+00
+32	auth	0009_alter_user_last_name_max_length	2026-11-26 13:00:34.098443+00
+33	auth	0010_alter_group_name_max_length	2026-11-26 13:00:34.103476+00
+34	auth	0011_update_proxy_permissions	2026-11-26 13:00:34.13043+00
+35	auth	0012_alter_user_first_name_max_length	2026-11-26 13:00:34.136782+00
+36	accounts	0002_initial	2026-11-26 13:00:34.568292+00
+37	accounts	0003_portal_security	2026-11-26 13:00:34.80351+00
+38	accounts	0004_contract_sign_code_purpose	2026-11-26 13:00:34.846783+00
+39	admin	0001_initial	2026-11-26 13:00:34.929373+00
+40	admin	0002_logentry_remove_auto_add	2026-11-26 13:00:34.980996+00
+41	admin	0003_logentry_add_action_flag_choices	2026-11-26 13:00:35.038814+00
+42	network	0002_router_connection_health_outbox_drift	2026-11-26 13:00:36.41735+00
+43	network	0003_usage_polling_fup	2026-11-26 13:00:37.12407+00
+44	network	0004_usage_poll_documents	2026-11-26 13:00:37.182202+00
+45	network	0005_outages	2026-11-26 13:00:37.795443+00
+46	network	0006_support_sees_outages	2026-11-26 13:00:37.879739+00
+47	network	0007_outage_notice_in_bangla	2026-11-26 13:00:38.2891+00
+48	customers	0010_subscription_fillfactor	2026-11-26 13:00:38.346326+00
+49	customers	0011_customer_language	2026-11-26 13:00:38.448427+00
+50	customers	0012_package_installation_fee_minimum_term	2026-11-26 13:00:38.462824+00
+51	billing	0006_account_fillfactor	2026-11-26 13:00:38.515687+00
+52	billing	0007_ledger_entry_credit_note_opening_balance	2026-11-26 13:00:38.570924+00
+53	payments	0004_gateway_refund_ledger_entry	2026-11-26 13:00:38.696408+00
+54	billing	0008_reseller_wallets	2026-11-26 13:00:39.868489+00
+55	resellers	0002_reseller_terms_logins_payouts	2026-11-26 13:00:41.1303+00
+56	customers	0012_customer_reseller_name_index	2026-11-26 13:00:41.244205+00
+57	customers	0012_customer_external_ref	2026-11-26 13:00:41.310601+00
+58	customers	0013_merge_external_ref_installation_fee_reseller_index	2026-11-26 13:00:41.31121+00
+59	customers	0014_collectors	2026-11-26 13:00:41.426418+00
+60	customers	0015_cancelled_connection_frees_login	2026-11-26 13:00:41.848628+00
+61	api	0001_initial	2026-11-26 13:00:42.015777+00
+62	api	0002_app_token_expiry	2026-11-26 13:00:42.292252+00
+63	axes	0001_initial	2026-11-26 13:00:42.300523+00
+64	axes	0002_auto_20151217_2044	2026-11-26 13:00:42.327066+00
+65	axes	0003_auto_20160322_0929	2026-11-26 13:00:42.345509+00
+66	axes	0004_auto_20181024_1538	2026-11-26 13:00:42.366215+00
+67	axes	0005_remove_accessattempt_trusted	2026-11-26 13:00:42.369558+00
+68	axes	0006_remove_accesslog_trusted	2026-11-26 13:00:42.372528+00
+69	axes	0007_alter_accessattempt_unique_together	2026-11-26 13:00:42.4329+00
+70	axes	0008_accessfailurelog	2026-11-26 13:00:42.439325+00
+71	axes	0009_add_session_hash	2026-11-26 13:00:42.443441+00
+72	axes	0010_accessattemptexpiration	2026-11-26 13:00:42.449204+00
+73	billing	0008_one_time_charges_credit_notes	2026-11-26 13:00:42.673754+00
+74	billing	0009_merge_charges_wallets	2026-11-26 13:00:42.674533+00
+75	billing	0010_commission_owed_may_carry_a_clawback	2026-11-26 13:00:43.089395+00
+76	billing	0011_subresellers	2026-11-26 13:00:43.236939+00
+77	payments	0004_backdate_payment_permission	2026-11-26 13:00:43.346778+00
+78	payments	0005_grant_backdate_to_managers	2026-11-26 13:00:43.448248+00
+79	payments	0004_payment_received_at_index	2026-11-26 13:00:43.564189+00
+80	payments	0006_merge_refund_entry_backdate_received_index	2026-11-26 13:00:43.565243+00
+81	billing	0010_analytics_indexes	2026-11-26 13:00:43.624896+00
+82	billing	0011_merge_clawback_analytics_indexes	2026-11-26 13:00:43.625802+00
+83	billing	0012_merge_subresellers_analytics	2026-11-26 13:00:43.626575+00
+84	billing	0013_credited_days	2026-11-26 13:00:43.755254+00
+85	billing	0014_line_credit	2026-11-26 13:00:43.85832+00
+86	billing	0015_rent_during_pause	2026-11-26 13:00:43.868269+00
+87	billing	0016_commission_accrues_as_credit_pays	2026-11-26 13:00:43.95156+00
+88	billing	0017_radius_blocked_access	2026-11-26 13:00:43.970152+00
+89	billing	0018_session_log_retention	2026-11-26 13:00:43.993661+00
+90	billing	0019_walletentry_cards	2026-11-26 13:00:44.124916+00
+91	billing	0020_card_guess_limits	2026-11-26 13:00:44.179672+00
+92	billing	0021_card_sale	2026-11-26 13:00:44.19407+00
+93	billing	0022_card_sale_refund	2026-11-26 13:00:44.220213+00
+94	billing	0023_invoice_at_activation	2026-11-26 13:00:44.735998+00
+95	customers	0016_customer_tally	2026-11-26 13:00:45.183317+00
+96	customers	0017_subscription_password_nt_hash	2026-11-26 13:00:45.479054+00
+97	books	0001_initial	2026-11-26 13:00:45.66717+00
+98	books	0002_journal_balanced_append_only	2026-11-26 13:00:45.889068+00
+99	tickets	0001_initial	2026-11-26 13:00:50.148926+00
+100	fieldservice	0001_initial	2026-11-26 13:00:50.404482+00
+101	fieldservice	0002_work_orders_checklists_equipment_sync	2026-11-26 13:00:54.407108+00
+102	fieldservice	0003_equipment_sale_price_and_invoice	2026-11-26 13:00:54.494427+00
+103	churn	0001_prediction	2026-11-26 13:00:54.678777+00
+104	churn	0002_retention	2026-11-26 13:00:57.43936+00
+105	churn	0003_retention_roles	2026-11-26 13:00:57.81211+00
+106	churn	0002_model_train_permission	2026-11-26 13:00:57.845752+00
+107	churn	0004_merge_prediction_retention	2026-11-26 13:00:57.848358+00
+108	churn	0005_usage_window	2026-11-26 13:00:59.285335+00
+109	churn	0006_line_credits_backfill	2026-11-26 13:00:59.702413+00
+110	contracts	0001_contracts_signatures_events	2026-11-26 13:01:02.771266+00
+111	contracts	0002_signed_documents_immutable	2026-11-26 13:01:02.96896+00
+112	contracts	0003_rules_signing_sessions_onsite_evidence	2026-11-26 13:01:04.351753+00
+113	contracts	0004_contract_monthly_net	2026-11-26 13:01:05.678706+00
+114	core	0001_initial	2026-11-26 13:01:05.905314+00
+115	core	0002_audit_append_only_trigger	2026-11-26 13:01:06.047204+00
+116	core	0003_rate_limit_counter	2026-11-26 13:01:06.052607+00
+117	core	0004_webhooks_and_audit_via	2026-11-26 13:01:06.711175+00
+118	core	0005_job_log	2026-11-26 13:01:06.999786+00
+119	dashboard	0001_daily_metric_snapshots	2026-11-26 13:01:07.922531+00
+120	dashboard	0002_efficiency_parts_paused_mrr	2026-11-26 13:01:08.119852+00
+121	network	0008_router_radius	2026-11-26 13:01:08.583863+00
+122	network	0009_router_coa_port_aaa_switch	2026-11-26 13:01:09.15134+00
+123	network	0010_provisioning_disconnect	2026-11-26 13:01:09.335473+00
+124	network	0011_router_require_message_authenticator	2026-11-26 13:01:09.432406+00
+125	fibre	0001_initial	2026-11-26 13:01:13.612139+00
+126	fibre	0002_fibre_settings	2026-11-26 13:01:13.624115+00
+127	tickets	0002_surveys_for_visits	2026-11-26 13:01:15.766817+00
+128	fieldservice	0004_equipment_rental	2026-11-26 13:01:18.475406+00
+129	fieldservice	0005_visit_ratings_are_surveys	2026-11-26 13:01:19.225542+00
+130	fieldservice	0006_remove_workorder_rating	2026-11-26 13:01:20.783311+00
+131	fieldservice	0007_equipment_store_moves	2026-11-26 13:01:21.774054+00
+132	fieldservice	0008_offline_action_times	2026-11-26 13:01:23.136556+00
+133	fieldservice	0009_completion_photos_and_serial	2026-11-26 13:01:23.858627+00
+134	payments	0007_past_payments	2026-11-26 13:01:24.252678+00
+135	imports	0001_import_batches	2026-11-26 13:01:26.270971+00
+136	imports	0002_batch_kind_past_payments	2026-11-26 13:01:27.016412+00
+137	imports	0003_batch_undo_report	2026-11-26 13:01:27.317183+00
+138	notify	0001_initial	2026-11-26 13:01:31.283289+00
+139	notify	0002_message_sealed	2026-11-26 13:01:31.649374+00
+140	payments	0007_cash_handover	2026-11-26 13:01:32.071595+00
+141	payments	0008_grant_cash_handover	2026-11-26 13:01:33.189469+00
+142	payments	0009_merge_past_payments_cash_handover	2026-11-26 13:01:33.192137+00
+143	payments	0010_wallet_method	2026-11-26 13:01:34.130009+00
+144	payments	0011_bkash_gateways_autopay	2026-11-26 13:01:38.134544+00
+145	payments	0012_bkash_paybill_method	2026-11-26 13:01:38.708617+00
+146	payments	0013_nagad_gateway	2026-11-26 13:01:38.989498+00
+147	payments	0014_gateway_reconciliation	2026-11-26 13:01:40.168864+00
+148	payments	0015_prepaid_card_method	2026-11-26 13:01:40.43087+00
+149	payments	0016_card_purchases	2026-11-26 13:01:42.418772+00
+150	payments	0017_queued_payments	2026-11-26 13:01:42.628452+00
+151	resellers	0003_renewal_outbox_low_balance_alert	2026-11-26 13:01:43.609237+00
+152	resellers	0004_reseller_branding	2026-11-26 13:01:44.566669+00
+153	resellers	0005_subresellers	2026-11-26 13:01:45.386374+00
+154	resellers	0006_reseller_card_distributor	2026-11-26 13:01:45.673123+00
+155	vouchers	0001_initial	2026-11-26 13:01:47.506056+00
+156	vouchers	0002_online_sales_and_remembered_devices	2026-11-26 13:01:47.886756+00
+157	vouchers	0003_batch_generation_in_background	2026-11-26 13:01:48.55032+00
+158	vouchers	0004_recharge_by_card	2026-11-26 13:01:49.235195+00
+159	vouchers	0005_card_login_key_and_sessions	2026-11-26 13:01:49.401234+00
+160	radius	0001_initial	2026-11-26 13:01:49.947004+00
+161	radius	0002_authorisation_views	2026-11-26 13:01:50.086661+00
+162	radius	0003_authorisation_functions	2026-11-26 13:01:50.219288+00
+163	radius	0004_auth_attempt_server_error	2026-11-26 13:01:50.433104+00
+164	radius	0005_session_counted_octets	2026-11-26 13:01:50.551677+00
+165	radius	0006_router_clients_notify	2026-11-26 13:01:50.706145+00
+166	radius	0007_hotspot_logins	2026-11-26 13:01:50.892519+00
+167	radius	0008_session_log	2026-11-26 13:01:51.47181+00
+168	radius	0009_session_permissions	2026-11-26 13:01:51.513244+00
+169	radius	0010_postauth_indexes_open_sessions_function	2026-11-26 13:01:52.095374+00
+170	radius	0011_card_login_reasons	2026-11-26 13:01:52.246488+00
+171	vouchers	0006_hotspot_card_logins	2026-11-26 13:01:52.707237+00
+172	vouchers	0007_wifi_signup	2026-11-26 13:01:52.99922+00
+173	vouchers	0008_wifi_purchase_language	2026-11-26 13:01:53.203278+00
+174	radius	0012_router_clients_notify_message_authenticator	2026-11-26 13:01:53.343729+00
+175	radius	0013_postauth_bad_secret	2026-11-26 13:01:53.390355+00
+176	radius	0014_postauth_answer_id	2026-11-26 13:01:53.474607+00
+177	radius	0015_bad_secret_drop	2026-11-26 13:01:53.609966+00
+178	radius	0016_session_log_router_and_start_indexes	2026-11-26 13:01:53.885623+00
+179	radius	0017_login_state	2026-11-26 13:01:54.024952+00
+180	radius	0018_radacct_fewer_indexes	2026-11-26 13:01:54.726093+00
+181	sessions	0001_initial	2026-11-26 13:01:54.743146+00
 \.
 
 
@@ -9222,6 +9956,86 @@ COPY public.django_migrations (id, app, name, applied) FROM stdin;
 --
 
 COPY public.django_session (session_key, session_data, expire_date) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fibre_fibreincident; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fibre_fibreincident (id, kind, started_at, ended_at, detail, ticket_id, work_order_id, outage_id, olt_id, onu_id, pon_port_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fibre_fibresettings; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fibre_fibresettings (id, declare_outages, updated_at) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fibre_olt; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fibre_olt (id, name, site, address, host, snmp_port, profile, snmp_version, community, v3_user, v3_auth_protocol, v3_auth_key, v3_priv_protocol, v3_priv_key, timeout_seconds, retries, is_active, is_online, last_seen_at, last_checked_at, last_polled_at, last_poll_ms, sys_descr, sys_uptime_seconds, last_error, poll_lease_until, branch_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fibre_onu; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fibre_onu (id, key, number, serial, mac, status, down_cause, status_changed_at, rx_dbm, tx_dbm, distance_m, temperature_c, signal, first_seen_at, last_seen_at, moved_at, match, matched_at, olt_id, subscription_id, moved_from_id, pon_port_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fibre_onu_daily; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fibre_onu_daily (day, samples, online_samples, rx_avg, rx_min, rx_max, tx_avg, onu_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fibre_onu_hourly_default; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fibre_onu_hourly_default (hour, samples, online_samples, rx_avg, rx_min, rx_max, tx_avg, onu_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fibre_onu_sample_default; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fibre_onu_sample_default (at, online, rx_dbm, tx_dbm, temperature_c, onu_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fibre_onustatusevent; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fibre_onustatusevent (id, at, status, cause, onu_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fibre_ponport; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fibre_ponport (id, key, name, dark_since, onus_total, onus_online, area_id, olt_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fibre_signalthreshold; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fibre_signalthreshold (id, profile, rx_warning_dbm, rx_critical_dbm, rx_overload_dbm, drift_db, updated_at) FROM stdin;
 \.
 
 
@@ -9501,174 +10315,174 @@ COPY public.notify_message (id, channel, event, language, "to", subject, body, p
 --
 
 COPY public.notify_messagetemplate (id, event, channel, language, subject, body, whatsapp_template_name, whatsapp_template_params, active, updated_at, updated_by_id) FROM stdin;
-1	invoice_issued	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 12:58:03.54366+00	\N
-2	invoice_issued	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 12:58:03.543693+00	\N
-3	invoice_issued	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 12:58:03.543705+00	\N
-4	invoice_issued	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 12:58:03.543717+00	\N
-5	invoice_issued	email	en	Invoice {{ invoice_number }} from {{ isp_name }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} for {{ amount }} was issued on {{ issue_date }}.\n{% if amount_due %}Amount due: {{ amount_due }}, payable by {{ due_date }}.{% else %}It has been paid from your account credit.{% endif %}\n\nAccount number: {{ account_number }}\nYour invoices and receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.543728+00	\N
-6	invoice_issued	email	bn	{{ isp_name }} থেকে বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\n{{ issue_date }} তারিখে আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু করা হয়েছে।\n{% if amount_due %}পরিশোধযোগ্য: {{ amount_due }}, শেষ তারিখ {{ due_date }}।{% else %}এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধ করা হয়েছে।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\nআপনার বিল ও রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.54374+00	\N
-7	payment_received	sms	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 12:58:03.543752+00	\N
-8	payment_received	sms	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 12:58:03.543763+00	\N
-9	payment_received	whatsapp	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 12:58:03.543774+00	\N
-10	payment_received	whatsapp	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 12:58:03.543785+00	\N
-11	payment_received	email	en	Receipt {{ receipt_number }}: {{ amount }} received	Dear {{ customer_name }},\n\nThank you: we received {{ amount }} by {{ payment_method }} on {{ payment_date }}.\nReceipt number: {{ receipt_number }}\n{% if amount_due %}Still due on your account: {{ amount_due }}.{% else %}Nothing is due on your account.{% endif %}{% if paid_through %}\nYour connection is paid through {{ paid_through }}.{% endif %}\n\nYour receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.543796+00	\N
-12	payment_received	email	bn	রসিদ {{ receipt_number }}: {{ amount }} গৃহীত	প্রিয় {{ customer_name }},\n\nধন্যবাদ: {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি।\nরসিদ নম্বর: {{ receipt_number }}\n{% if amount_due %}আপনার অ্যাকাউন্টে এখনও বকেয়া: {{ amount_due }}।{% else %}আপনার অ্যাকাউন্টে কোনো বকেয়া নেই।{% endif %}{% if paid_through %}\nআপনার সংযোগ {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআপনার রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.543807+00	\N
-13	due_reminder	sms	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 12:58:03.543817+00	\N
-14	due_reminder	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 12:58:03.543828+00	\N
-15	due_reminder	whatsapp	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 12:58:03.543839+00	\N
-16	due_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 12:58:03.54385+00	\N
-17	due_reminder	email	en	Reminder: {{ amount_due }} due on {{ due_date }}	Dear {{ customer_name }},\n\nThis is a friendly reminder that {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }}, in {{ days_left }} days.\nPlease pay on time to keep your connection running.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.543861+00	\N
-18	due_reminder	email	bn	স্মরণ: {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন	প্রিয় {{ customer_name }},\n\nস্মরণ করিয়ে দিচ্ছি, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }}, আর {{ days_left }} দিন বাকি।\nসংযোগ চালু রাখতে অনুগ্রহ করে সময়মতো পরিশোধ করুন।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.543873+00	\N
-19	overdue	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 12:58:03.543885+00	\N
-20	overdue	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 12:58:03.543896+00	\N
-21	overdue	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 12:58:03.543907+00	\N
-22	overdue	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 12:58:03.543918+00	\N
-23	overdue	email	en	Overdue: invoice {{ invoice_number }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} was due on {{ due_date }} and {{ amount_due }} is still unpaid.\nPlease pay as soon as possible: unpaid connections are suspended after the grace period.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.543929+00	\N
-24	overdue	email	bn	বকেয়া: বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\nবিল {{ invoice_number }} পরিশোধের তারিখ ছিল {{ due_date }}; এখনও {{ amount_due }} বকেয়া।\nঅনুগ্রহ করে যত দ্রুত সম্ভব পরিশোধ করুন: নির্ধারিত সময়ের পর অপরিশোধিত সংযোগ বন্ধ করা হয়।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.54394+00	\N
-25	suspended	sms	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.543969+00	\N
-26	suspended	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.54398+00	\N
-27	suspended	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.543991+00	\N
-28	suspended	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544004+00	\N
-29	suspended	email	en	Your connection {{ login }} is suspended	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has been suspended.\n{% if non_payment %}The reason is an unpaid balance of {{ amount_due }}. It is reconnected automatically as soon as your payment is received.{% else %}Reason: {{ suspension_reason }}.{% endif %}\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544015+00	\N
-30	suspended	email	bn	আপনার সংযোগ {{ login }} বন্ধ করা হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) সাময়িকভাবে বন্ধ করা হয়েছে।\n{% if non_payment %}কারণ: {{ amount_due }} বকেয়া। পেমেন্ট পাওয়ামাত্র সংযোগ স্বয়ংক্রিয়ভাবে চালু হবে।{% else %}কারণ: {{ suspension_reason }}।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544026+00	\N
-31	reactivated	sms	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 12:58:03.544037+00	\N
-32	reactivated	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 12:58:03.544048+00	\N
-33	reactivated	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 12:58:03.544059+00	\N
-34	reactivated	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 12:58:03.544071+00	\N
-35	reactivated	email	en	Your connection {{ login }} is active again	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %}\nIt is paid through {{ paid_through }}.{% endif %}\n\nThank you for staying with us.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544082+00	\N
-36	reactivated	email	bn	আপনার সংযোগ {{ login }} আবার চালু হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %}\nএটি {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআমাদের সাথে থাকার জন্য ধন্যবাদ।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544093+00	\N
-37	package_change_decided	sms	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544104+00	\N
-38	package_change_decided	sms	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544115+00	\N
-39	package_change_decided	whatsapp	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544126+00	\N
-40	package_change_decided	whatsapp	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544136+00	\N
-41	package_change_decided	email	en	Package change {% if approved %}approved{% else %}not approved{% endif %}	Dear {{ customer_name }},\n\nYour request to change from {{ old_package }} to {{ new_package }} has {% if approved %}been approved.{% if effective_date %} The new package starts on {{ effective_date }}.{% endif %}{% else %}not been approved.{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544147+00	\N
-42	package_change_decided	email	bn	প্যাকেজ পরিবর্তন {% if approved %}অনুমোদিত{% else %}অনুমোদিত হয়নি{% endif %}	প্রিয় {{ customer_name }},\n\n{{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের আপনার অনুরোধ {% if approved %}অনুমোদিত হয়েছে।{% if effective_date %} নতুন প্যাকেজ {{ effective_date }} থেকে চালু হবে।{% endif %}{% else %}অনুমোদিত হয়নি।{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544158+00	\N
-43	one_time_code	sms	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 12:58:03.544169+00	\N
-44	one_time_code	sms	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 12:58:03.54418+00	\N
-45	one_time_code	whatsapp	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 12:58:03.54419+00	\N
-46	one_time_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 12:58:03.544201+00	\N
-47	one_time_code	email	en	Your {{ isp_name }} code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\nIf you did not ask for it, ignore this message; nothing changes without the code.\n\n{{ isp_name }}			t	2026-11-26 12:58:03.544212+00	\N
-48	one_time_code	email	bn	আপনার {{ isp_name }} কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\nআপনি না চেয়ে থাকলে এই বার্তাটি উপেক্ষা করুন; কোড ছাড়া কিছুই বদলাবে না।\n\n{{ isp_name }}			t	2026-11-26 12:58:03.544223+00	\N
-49	job_late	sms	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 12:58:03.544234+00	\N
-50	job_late	sms	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 12:58:03.544245+00	\N
-51	job_late	whatsapp	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 12:58:03.544255+00	\N
-52	job_late	whatsapp	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 12:58:03.544266+00	\N
-53	job_late	email	en	Job {{ job_name }} did not run	The periodic job {{ job_name }} has had no successful run for more than {{ late_hours }} hours.\nLast success: {% if last_success %}{{ last_success }}{% else %}never{% endif %}\n{% if last_error %}Last error: {{ last_error }}\n{% endif %}\nThe job log and "Run again": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 12:58:03.544277+00	\N
-54	job_late	email	bn	{{ job_name }} কাজটি চলেনি	নিয়মিত কাজ {{ job_name }} {{ late_hours }} ঘণ্টার বেশি সময় সফলভাবে চলেনি।\nশেষ সফল: {% if last_success %}{{ last_success }}{% else %}কখনও নয়{% endif %}\n{% if last_error %}শেষ ত্রুটি: {{ last_error }}\n{% endif %}\nকাজের লগ ও "আবার চালান": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 12:58:03.544288+00	\N
-55	autopay_upcoming	sms	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 12:58:03.544299+00	\N
-56	autopay_upcoming	sms	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 12:58:03.54431+00	\N
-57	autopay_upcoming	whatsapp	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 12:58:03.544321+00	\N
-58	autopay_upcoming	whatsapp	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 12:58:03.544331+00	\N
-59	autopay_upcoming	email	en	Auto-pay: {{ amount }} on {{ charge_date }}	Dear {{ customer_name }},\n\nOn {{ charge_date }} auto-pay will charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}.\nYou can turn auto-pay off in the portal.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544343+00	\N
-60	autopay_upcoming	email	bn	অটো-পে: {{ charge_date }} তারিখে {{ amount }}	প্রিয় {{ customer_name }},\n\n{{ charge_date }} তারিখে অটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটবে।\nপোর্টাল থেকে অটো-পে বন্ধ করতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544354+00	\N
-61	autopay_failed	sms	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544365+00	\N
-62	autopay_failed	sms	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544376+00	\N
-63	autopay_failed	whatsapp	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544387+00	\N
-64	autopay_failed	whatsapp	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544398+00	\N
-65	autopay_failed	email	en	Auto-pay failed for {{ invoice_number }}	Dear {{ customer_name }},\n\nAuto-pay could not charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}: {{ reason }}. We have stopped trying.\nPlease pay in the portal: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544409+00	\N
-66	autopay_failed	email	bn	{{ invoice_number }}-এর অটো-পে ব্যর্থ হয়েছে	প্রিয় {{ customer_name }},\n\nঅটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটতে পারেনি: {{ reason }}। আমরা আর চেষ্টা করছি না।\nপোর্টালে পরিশোধ করুন: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544421+00	\N
-67	usage_warning	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544432+00	\N
-68	usage_warning	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544442+00	\N
-69	usage_warning	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544452+00	\N
-70	usage_warning	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544463+00	\N
-71	usage_warning	email	en	{{ percent }}% of your data used on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, {{ percent }}% of its {{ cap_gb }} GB fair-usage allowance for the cycle ending {{ cycle_end }}.\n{% if fup_speed %}Once the allowance is used up the speed is reduced to {{ fup_speed }} until the cycle ends.\n{% endif %}\nYour usage, day by day: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544473+00	\N
-72	usage_warning	email	bn	{{ login }}: ডেটার {{ percent }}% ব্যবহার হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের {{ cap_gb }} GB-এর মধ্যে {{ used_gb }} GB ({{ percent }}%) ব্যবহার করেছে।\n{% if fup_speed %}সীমা শেষ হলে চক্রের বাকি সময় গতি {{ fup_speed }} থাকবে।\n{% endif %}\nদিনভিত্তিক ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544484+00	\N
-73	usage_fup_throttled	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 12:58:03.544495+00	\N
-74	usage_fup_throttled	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 12:58:03.544506+00	\N
-75	usage_fup_throttled	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 12:58:03.544516+00	\N
-76	usage_fup_throttled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 12:58:03.544527+00	\N
-77	usage_fup_throttled	email	en	Data cap reached on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, its whole {{ cap_gb }} GB allowance for the cycle ending {{ cycle_end }}. Until then it runs at {{ fup_speed }}; the full speed returns when the next cycle starts.\n\nYour usage: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544537+00	\N
-78	usage_fup_throttled	email	bn	{{ login }}: ডেটা সীমা শেষ	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের পুরো {{ cap_gb }} GB ({{ used_gb }} GB) ব্যবহার করেছে। চক্র শেষ হওয়া পর্যন্ত গতি {{ fup_speed }}; পরের চক্রে পূর্ণ গতি ফিরবে।\n\nআপনার ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544549+00	\N
-79	outage_declared	sms	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 12:58:03.544559+00	\N
-80	outage_declared	sms	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 12:58:03.54457+00	\N
-81	outage_declared	whatsapp	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 12:58:03.544581+00	\N
-82	outage_declared	whatsapp	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 12:58:03.544591+00	\N
-83	outage_declared	email	en	Service interruption: {{ outage_title }}	Dear {{ customer_name }},\n\nInternet service in your area is interrupted since {{ outage_started }}: {{ outage_title }}.\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nWe expect service back by {{ estimated_restoration }}.\n{% endif %}\nOur team is working on it and we will tell you when it is restored. You do not need to raise a ticket.\nStatus: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544601+00	\N
-84	outage_declared	email	bn	সেবা বিঘ্নিত: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_started }} থেকে আপনার এলাকায় ইন্টারনেট সেবা বিঘ্নিত: {{ outage_title }}।\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nআনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে।\n{% endif %}\nআমাদের দল কাজ করছে; সেবা ফিরলে আমরা জানাব। আলাদা অভিযোগ করার দরকার নেই।\nঅবস্থা: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544612+00	\N
-85	outage_update	sms	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544622+00	\N
-86	outage_update	sms	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544633+00	\N
-87	outage_update	whatsapp	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544643+00	\N
-88	outage_update	whatsapp	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 12:58:03.544653+00	\N
-89	outage_update	email	en	Update: {{ outage_title }}	Dear {{ customer_name }},\n\nAn update on the service interruption "{{ outage_title }}":\n\n{{ update_message }}\n{% if estimated_restoration %}\nWe now expect service back by {{ estimated_restoration }}.\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544664+00	\N
-90	outage_update	email	bn	হালনাগাদ: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n"{{ outage_title }}" সেবা বিঘ্ন সম্পর্কে হালনাগাদ:\n\n{{ update_message }}\n{% if estimated_restoration %}\nএখন আনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে বলে আশা করছি।\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544675+00	\N
-91	outage_restored	sms	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 12:58:03.544686+00	\N
-92	outage_restored	sms	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 12:58:03.544697+00	\N
-93	outage_restored	whatsapp	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 12:58:03.544707+00	\N
-94	outage_restored	whatsapp	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 12:58:03.544719+00	\N
-95	outage_restored	email	en	Service restored: {{ outage_title }}	Dear {{ customer_name }},\n\nService is restored since {{ restored_at }} after {{ outage_duration }} ({{ outage_title }}).\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nIf you are still offline, please restart your router; if that does not help, raise a ticket: {{ portal_url }}\n\nThank you for your patience.\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544729+00	\N
-96	outage_restored	email	bn	সেবা চালু হয়েছে: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_duration }} পর {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})।\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nএখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন; তাতেও না হলে অভিযোগ করুন: {{ portal_url }}\n\nধৈর্যের জন্য ধন্যবাদ।\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.54474+00	\N
-97	ticket_replied	sms	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.54475+00	\N
-98	ticket_replied	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544761+00	\N
-99	ticket_replied	whatsapp	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544771+00	\N
-100	ticket_replied	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544782+00	\N
-101	ticket_replied	email	en	Re: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\n{{ reply }}\n\nRead and answer on the portal: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544793+00	\N
-102	ticket_replied	email	bn	উত্তর: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\n{{ reply }}\n\nপোর্টালে দেখুন ও উত্তর দিন: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544804+00	\N
-103	ticket_resolved	sms	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544814+00	\N
-104	ticket_resolved	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544825+00	\N
-105	ticket_resolved	whatsapp	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544835+00	\N
-106	ticket_resolved	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.544846+00	\N
-107	ticket_resolved	email	en	Resolved: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\nYour ticket {{ ticket_number }} ({{ ticket_subject }}) is resolved.\nPlease tell us how we did — one to five stars and a comment if you like: {{ ticket_url }}\nIf the problem is back, you can reopen the ticket from the same page.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544856+00	\N
-108	ticket_resolved	email	bn	সমাধান হয়েছে: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\nআপনার টিকিট {{ ticket_number }} ({{ ticket_subject }}) সমাধান হয়েছে।\nআমাদের সেবা কেমন ছিল জানাতে এক থেকে পাঁচ তারকা দিন: {{ ticket_url }}\nসমস্যা আবার হলে একই পাতা থেকে টিকিটটি আবার খুলতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544867+00	\N
-109	ticket_sla_warning	sms	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 12:58:03.544877+00	\N
-110	ticket_sla_warning	sms	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 12:58:03.544888+00	\N
-111	ticket_sla_warning	whatsapp	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 12:58:03.544898+00	\N
-112	ticket_sla_warning	whatsapp	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 12:58:03.544909+00	\N
-113	ticket_sla_warning	email	en	SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}	The {{ deadline_kind }} deadline of ticket {{ ticket_number }} ({{ ticket_subject }}) passes at {{ deadline }}.\nCustomer: {{ customer_name }} ({{ account_number }})\nAssignee: {% if assignee_name %}{{ assignee_name }}{% else %}nobody yet{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 12:58:03.54492+00	\N
-114	ticket_sla_warning	email	bn	SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}	টিকিট {{ ticket_number }} ({{ ticket_subject }})-এর {{ deadline_kind }} সময়সীমা {{ deadline }}-এ শেষ হবে।\nগ্রাহক: {{ customer_name }} ({{ account_number }})\nদায়িত্বে: {% if assignee_name %}{{ assignee_name }}{% else %}এখনও কেউ নয়{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 12:58:03.54493+00	\N
-115	fieldservice_visit_scheduled	sms	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 12:58:03.544941+00	\N
-116	fieldservice_visit_scheduled	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 12:58:03.544961+00	\N
-117	fieldservice_visit_scheduled	whatsapp	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 12:58:03.544971+00	\N
-118	fieldservice_visit_scheduled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 12:58:03.544982+00	\N
-119	fieldservice_visit_scheduled	email	en	Visit scheduled: {{ visit_time }}	Dear {{ customer_name }},\n\nYour {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }}. Our technician {{ technician_name }} will come.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.544993+00	\N
-120	fieldservice_visit_scheduled	email	bn	ভিজিট নির্ধারিত: {{ visit_time }}	প্রিয় {{ customer_name }},\n\nআপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত। আমাদের টেকনিশিয়ান {{ technician_name }} আসবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.545004+00	\N
-121	fieldservice_technician_en_route	sms	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 12:58:03.545014+00	\N
-122	fieldservice_technician_en_route	sms	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 12:58:03.545024+00	\N
-123	fieldservice_technician_en_route	whatsapp	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 12:58:03.545035+00	\N
-124	fieldservice_technician_en_route	whatsapp	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 12:58:03.545046+00	\N
-125	fieldservice_technician_en_route	email	en	Your technician is on the way	Dear {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }} ({{ order_number }}).\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.545057+00	\N
-126	fieldservice_technician_en_route	email	bn	টেকনিশিয়ান রওনা হয়েছেন	প্রিয় {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }} ({{ order_number }})-এর জন্য রওনা হয়েছেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.545068+00	\N
-127	fieldservice_technician_assigned	sms	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 12:58:03.545078+00	\N
-128	fieldservice_technician_assigned	sms	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 12:58:03.545089+00	\N
-129	fieldservice_technician_assigned	whatsapp	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 12:58:03.545099+00	\N
-130	fieldservice_technician_assigned	whatsapp	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 12:58:03.545109+00	\N
-131	fieldservice_technician_assigned	email	en	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.54512+00	\N
-132	fieldservice_technician_assigned	email	bn	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 12:58:03.54513+00	\N
-133	reseller_wallet_low	sms	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 12:58:03.545141+00	\N
-134	reseller_wallet_low	sms	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 12:58:03.545151+00	\N
-135	reseller_wallet_low	whatsapp	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 12:58:03.545161+00	\N
-136	reseller_wallet_low	whatsapp	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 12:58:03.545171+00	\N
-137	reseller_wallet_low	email	en	{{ reseller_name }}: wallet balance {{ balance }}	{{ reseller_name }},\n\nYour wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit limit in use){% endif %}. You can renew customers for {{ available }} more.\nPlease top up your wallet.\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545181+00	\N
-138	reseller_wallet_low	email	bn	{{ reseller_name }}: ওয়ালেটের ব্যালান্স {{ balance }}	{{ reseller_name }},\n\nআপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিট সীমার {{ credit_used }}% ব্যবহৃত){% endif %}। আর {{ available }} পর্যন্ত গ্রাহক রিনিউ করতে পারবেন।\nঅনুগ্রহ করে ওয়ালেট টপ-আপ করুন।\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545192+00	\N
-139	contract_sent	sms	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.545202+00	\N
-140	contract_sent	sms	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.545213+00	\N
-141	contract_sent	whatsapp	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.545223+00	\N
-142	contract_sent	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.545233+00	\N
-143	contract_sent	email	en	Please sign your contract {{ contract_number }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} is ready. Read and sign it on the portal: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545244+00	\N
-144	contract_sent	email	bn	অনুগ্রহ করে আপনার চুক্তি {{ contract_number }} স্বাক্ষর করুন	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} প্রস্তুত। পোর্টালে পড়ুন ও স্বাক্ষর করুন: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545255+00	\N
-145	contract_renewal_reminder	sms	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.545265+00	\N
-146	contract_renewal_reminder	sms	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.545275+00	\N
-147	contract_renewal_reminder	whatsapp	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.545285+00	\N
-148	contract_renewal_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 12:58:03.545296+00	\N
-149	contract_renewal_reminder	email	en	Your contract {{ contract_number }} ends on {{ end_date }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} ends on {{ end_date }}. Renews itself: {{ auto_renewal }}.\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545307+00	\N
-150	contract_renewal_reminder	email	bn	আপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}। স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }}।\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545318+00	\N
-151	retention_message	sms	en		{{ message }} - {{ isp_name }}			t	2026-11-26 12:58:03.545329+00	\N
-152	retention_message	sms	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 12:58:03.545339+00	\N
-153	retention_message	whatsapp	en		{{ message }} - {{ isp_name }}			t	2026-11-26 12:58:03.545349+00	\N
-154	retention_message	whatsapp	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 12:58:03.54536+00	\N
-155	retention_message	email	en	A message from {{ isp_name }}	Dear {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 12:58:03.54537+00	\N
-156	retention_message	email	bn	{{ isp_name }}-এর বার্তা	প্রিয় {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545381+00	\N
-157	wifi_signup_code	sms	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 12:58:03.545392+00	\N
-158	wifi_signup_code	sms	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 12:58:03.545402+00	\N
-159	wifi_signup_code	whatsapp	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 12:58:03.545413+00	\N
-160	wifi_signup_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 12:58:03.545423+00	\N
-161	wifi_signup_code	email	en	Your {{ isp_name }} Wi-Fi code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545434+00	\N
-162	wifi_signup_code	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545444+00	\N
-163	wifi_card_bought	sms	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 12:58:03.545455+00	\N
-164	wifi_card_bought	sms	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 12:58:03.545465+00	\N
-165	wifi_card_bought	whatsapp	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 12:58:03.545476+00	\N
-166	wifi_card_bought	whatsapp	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 12:58:03.545487+00	\N
-167	wifi_card_bought	email	en	Your {{ isp_name }} Wi-Fi code: {{ card_code }}	{{ plan }} at {{ zone }}: code {{ card_code }}, valid until {{ valid_until }}.\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545497+00	\N
-168	wifi_card_bought	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ card_code }}	{{ plan }} ({{ zone }}): কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত।\n\n{{ isp_name }}			t	2026-11-26 12:58:03.545507+00	\N
+1	invoice_issued	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 13:01:55.244251+00	\N
+2	invoice_issued	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 13:01:55.244278+00	\N
+3	invoice_issued	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 13:01:55.244291+00	\N
+4	invoice_issued	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 13:01:55.244302+00	\N
+5	invoice_issued	email	en	Invoice {{ invoice_number }} from {{ isp_name }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} for {{ amount }} was issued on {{ issue_date }}.\n{% if amount_due %}Amount due: {{ amount_due }}, payable by {{ due_date }}.{% else %}It has been paid from your account credit.{% endif %}\n\nAccount number: {{ account_number }}\nYour invoices and receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244313+00	\N
+6	invoice_issued	email	bn	{{ isp_name }} থেকে বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\n{{ issue_date }} তারিখে আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু করা হয়েছে।\n{% if amount_due %}পরিশোধযোগ্য: {{ amount_due }}, শেষ তারিখ {{ due_date }}।{% else %}এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধ করা হয়েছে।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\nআপনার বিল ও রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244323+00	\N
+7	payment_received	sms	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 13:01:55.244334+00	\N
+8	payment_received	sms	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 13:01:55.244344+00	\N
+9	payment_received	whatsapp	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 13:01:55.244355+00	\N
+10	payment_received	whatsapp	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 13:01:55.244365+00	\N
+11	payment_received	email	en	Receipt {{ receipt_number }}: {{ amount }} received	Dear {{ customer_name }},\n\nThank you: we received {{ amount }} by {{ payment_method }} on {{ payment_date }}.\nReceipt number: {{ receipt_number }}\n{% if amount_due %}Still due on your account: {{ amount_due }}.{% else %}Nothing is due on your account.{% endif %}{% if paid_through %}\nYour connection is paid through {{ paid_through }}.{% endif %}\n\nYour receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244375+00	\N
+12	payment_received	email	bn	রসিদ {{ receipt_number }}: {{ amount }} গৃহীত	প্রিয় {{ customer_name }},\n\nধন্যবাদ: {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি।\nরসিদ নম্বর: {{ receipt_number }}\n{% if amount_due %}আপনার অ্যাকাউন্টে এখনও বকেয়া: {{ amount_due }}।{% else %}আপনার অ্যাকাউন্টে কোনো বকেয়া নেই।{% endif %}{% if paid_through %}\nআপনার সংযোগ {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআপনার রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244385+00	\N
+13	due_reminder	sms	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 13:01:55.244395+00	\N
+14	due_reminder	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 13:01:55.244406+00	\N
+15	due_reminder	whatsapp	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 13:01:55.244416+00	\N
+16	due_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 13:01:55.244426+00	\N
+17	due_reminder	email	en	Reminder: {{ amount_due }} due on {{ due_date }}	Dear {{ customer_name }},\n\nThis is a friendly reminder that {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }}, in {{ days_left }} days.\nPlease pay on time to keep your connection running.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244436+00	\N
+18	due_reminder	email	bn	স্মরণ: {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন	প্রিয় {{ customer_name }},\n\nস্মরণ করিয়ে দিচ্ছি, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }}, আর {{ days_left }} দিন বাকি।\nসংযোগ চালু রাখতে অনুগ্রহ করে সময়মতো পরিশোধ করুন।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244446+00	\N
+19	overdue	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 13:01:55.244456+00	\N
+20	overdue	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 13:01:55.244466+00	\N
+21	overdue	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 13:01:55.244476+00	\N
+22	overdue	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 13:01:55.244486+00	\N
+23	overdue	email	en	Overdue: invoice {{ invoice_number }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} was due on {{ due_date }} and {{ amount_due }} is still unpaid.\nPlease pay as soon as possible: unpaid connections are suspended after the grace period.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244496+00	\N
+24	overdue	email	bn	বকেয়া: বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\nবিল {{ invoice_number }} পরিশোধের তারিখ ছিল {{ due_date }}; এখনও {{ amount_due }} বকেয়া।\nঅনুগ্রহ করে যত দ্রুত সম্ভব পরিশোধ করুন: নির্ধারিত সময়ের পর অপরিশোধিত সংযোগ বন্ধ করা হয়।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244506+00	\N
+25	suspended	sms	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244517+00	\N
+26	suspended	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244527+00	\N
+27	suspended	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244537+00	\N
+28	suspended	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244563+00	\N
+29	suspended	email	en	Your connection {{ login }} is suspended	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has been suspended.\n{% if non_payment %}The reason is an unpaid balance of {{ amount_due }}. It is reconnected automatically as soon as your payment is received.{% else %}Reason: {{ suspension_reason }}.{% endif %}\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244574+00	\N
+30	suspended	email	bn	আপনার সংযোগ {{ login }} বন্ধ করা হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) সাময়িকভাবে বন্ধ করা হয়েছে।\n{% if non_payment %}কারণ: {{ amount_due }} বকেয়া। পেমেন্ট পাওয়ামাত্র সংযোগ স্বয়ংক্রিয়ভাবে চালু হবে।{% else %}কারণ: {{ suspension_reason }}।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244585+00	\N
+31	reactivated	sms	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 13:01:55.244595+00	\N
+32	reactivated	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 13:01:55.244605+00	\N
+33	reactivated	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 13:01:55.244616+00	\N
+34	reactivated	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 13:01:55.244626+00	\N
+35	reactivated	email	en	Your connection {{ login }} is active again	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %}\nIt is paid through {{ paid_through }}.{% endif %}\n\nThank you for staying with us.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244636+00	\N
+36	reactivated	email	bn	আপনার সংযোগ {{ login }} আবার চালু হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %}\nএটি {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআমাদের সাথে থাকার জন্য ধন্যবাদ।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244646+00	\N
+37	package_change_decided	sms	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244656+00	\N
+38	package_change_decided	sms	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244666+00	\N
+39	package_change_decided	whatsapp	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244675+00	\N
+40	package_change_decided	whatsapp	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244685+00	\N
+41	package_change_decided	email	en	Package change {% if approved %}approved{% else %}not approved{% endif %}	Dear {{ customer_name }},\n\nYour request to change from {{ old_package }} to {{ new_package }} has {% if approved %}been approved.{% if effective_date %} The new package starts on {{ effective_date }}.{% endif %}{% else %}not been approved.{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244695+00	\N
+42	package_change_decided	email	bn	প্যাকেজ পরিবর্তন {% if approved %}অনুমোদিত{% else %}অনুমোদিত হয়নি{% endif %}	প্রিয় {{ customer_name }},\n\n{{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের আপনার অনুরোধ {% if approved %}অনুমোদিত হয়েছে।{% if effective_date %} নতুন প্যাকেজ {{ effective_date }} থেকে চালু হবে।{% endif %}{% else %}অনুমোদিত হয়নি।{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244705+00	\N
+43	one_time_code	sms	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 13:01:55.244715+00	\N
+44	one_time_code	sms	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 13:01:55.244725+00	\N
+45	one_time_code	whatsapp	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 13:01:55.244734+00	\N
+46	one_time_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 13:01:55.244744+00	\N
+47	one_time_code	email	en	Your {{ isp_name }} code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\nIf you did not ask for it, ignore this message; nothing changes without the code.\n\n{{ isp_name }}			t	2026-11-26 13:01:55.244754+00	\N
+48	one_time_code	email	bn	আপনার {{ isp_name }} কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\nআপনি না চেয়ে থাকলে এই বার্তাটি উপেক্ষা করুন; কোড ছাড়া কিছুই বদলাবে না।\n\n{{ isp_name }}			t	2026-11-26 13:01:55.244764+00	\N
+49	job_late	sms	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 13:01:55.244774+00	\N
+50	job_late	sms	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 13:01:55.244784+00	\N
+51	job_late	whatsapp	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 13:01:55.244794+00	\N
+52	job_late	whatsapp	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 13:01:55.244804+00	\N
+53	job_late	email	en	Job {{ job_name }} did not run	The periodic job {{ job_name }} has had no successful run for more than {{ late_hours }} hours.\nLast success: {% if last_success %}{{ last_success }}{% else %}never{% endif %}\n{% if last_error %}Last error: {{ last_error }}\n{% endif %}\nThe job log and "Run again": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 13:01:55.244814+00	\N
+54	job_late	email	bn	{{ job_name }} কাজটি চলেনি	নিয়মিত কাজ {{ job_name }} {{ late_hours }} ঘণ্টার বেশি সময় সফলভাবে চলেনি।\nশেষ সফল: {% if last_success %}{{ last_success }}{% else %}কখনও নয়{% endif %}\n{% if last_error %}শেষ ত্রুটি: {{ last_error }}\n{% endif %}\nকাজের লগ ও "আবার চালান": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 13:01:55.244825+00	\N
+55	autopay_upcoming	sms	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 13:01:55.244835+00	\N
+56	autopay_upcoming	sms	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 13:01:55.244845+00	\N
+57	autopay_upcoming	whatsapp	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 13:01:55.244855+00	\N
+58	autopay_upcoming	whatsapp	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 13:01:55.244866+00	\N
+59	autopay_upcoming	email	en	Auto-pay: {{ amount }} on {{ charge_date }}	Dear {{ customer_name }},\n\nOn {{ charge_date }} auto-pay will charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}.\nYou can turn auto-pay off in the portal.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244876+00	\N
+60	autopay_upcoming	email	bn	অটো-পে: {{ charge_date }} তারিখে {{ amount }}	প্রিয় {{ customer_name }},\n\n{{ charge_date }} তারিখে অটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটবে।\nপোর্টাল থেকে অটো-পে বন্ধ করতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244886+00	\N
+61	autopay_failed	sms	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.244896+00	\N
+62	autopay_failed	sms	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.244907+00	\N
+63	autopay_failed	whatsapp	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.244917+00	\N
+64	autopay_failed	whatsapp	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.244927+00	\N
+65	autopay_failed	email	en	Auto-pay failed for {{ invoice_number }}	Dear {{ customer_name }},\n\nAuto-pay could not charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}: {{ reason }}. We have stopped trying.\nPlease pay in the portal: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244937+00	\N
+66	autopay_failed	email	bn	{{ invoice_number }}-এর অটো-পে ব্যর্থ হয়েছে	প্রিয় {{ customer_name }},\n\nঅটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটতে পারেনি: {{ reason }}। আমরা আর চেষ্টা করছি না।\nপোর্টালে পরিশোধ করুন: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244947+00	\N
+67	usage_warning	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244958+00	\N
+68	usage_warning	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244968+00	\N
+69	usage_warning	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244978+00	\N
+70	usage_warning	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244988+00	\N
+71	usage_warning	email	en	{{ percent }}% of your data used on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, {{ percent }}% of its {{ cap_gb }} GB fair-usage allowance for the cycle ending {{ cycle_end }}.\n{% if fup_speed %}Once the allowance is used up the speed is reduced to {{ fup_speed }} until the cycle ends.\n{% endif %}\nYour usage, day by day: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244997+00	\N
+72	usage_warning	email	bn	{{ login }}: ডেটার {{ percent }}% ব্যবহার হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের {{ cap_gb }} GB-এর মধ্যে {{ used_gb }} GB ({{ percent }}%) ব্যবহার করেছে।\n{% if fup_speed %}সীমা শেষ হলে চক্রের বাকি সময় গতি {{ fup_speed }} থাকবে।\n{% endif %}\nদিনভিত্তিক ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245008+00	\N
+73	usage_fup_throttled	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 13:01:55.245017+00	\N
+74	usage_fup_throttled	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 13:01:55.245028+00	\N
+75	usage_fup_throttled	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 13:01:55.245038+00	\N
+76	usage_fup_throttled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 13:01:55.245048+00	\N
+77	usage_fup_throttled	email	en	Data cap reached on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, its whole {{ cap_gb }} GB allowance for the cycle ending {{ cycle_end }}. Until then it runs at {{ fup_speed }}; the full speed returns when the next cycle starts.\n\nYour usage: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245058+00	\N
+78	usage_fup_throttled	email	bn	{{ login }}: ডেটা সীমা শেষ	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের পুরো {{ cap_gb }} GB ({{ used_gb }} GB) ব্যবহার করেছে। চক্র শেষ হওয়া পর্যন্ত গতি {{ fup_speed }}; পরের চক্রে পূর্ণ গতি ফিরবে।\n\nআপনার ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245068+00	\N
+79	outage_declared	sms	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 13:01:55.245078+00	\N
+80	outage_declared	sms	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 13:01:55.245088+00	\N
+81	outage_declared	whatsapp	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 13:01:55.245098+00	\N
+82	outage_declared	whatsapp	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 13:01:55.245108+00	\N
+83	outage_declared	email	en	Service interruption: {{ outage_title }}	Dear {{ customer_name }},\n\nInternet service in your area is interrupted since {{ outage_started }}: {{ outage_title }}.\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nWe expect service back by {{ estimated_restoration }}.\n{% endif %}\nOur team is working on it and we will tell you when it is restored. You do not need to raise a ticket.\nStatus: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245117+00	\N
+84	outage_declared	email	bn	সেবা বিঘ্নিত: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_started }} থেকে আপনার এলাকায় ইন্টারনেট সেবা বিঘ্নিত: {{ outage_title }}।\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nআনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে।\n{% endif %}\nআমাদের দল কাজ করছে; সেবা ফিরলে আমরা জানাব। আলাদা অভিযোগ করার দরকার নেই।\nঅবস্থা: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245128+00	\N
+85	outage_update	sms	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.245137+00	\N
+86	outage_update	sms	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.245147+00	\N
+87	outage_update	whatsapp	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.245159+00	\N
+88	outage_update	whatsapp	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.245169+00	\N
+89	outage_update	email	en	Update: {{ outage_title }}	Dear {{ customer_name }},\n\nAn update on the service interruption "{{ outage_title }}":\n\n{{ update_message }}\n{% if estimated_restoration %}\nWe now expect service back by {{ estimated_restoration }}.\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.24518+00	\N
+90	outage_update	email	bn	হালনাগাদ: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n"{{ outage_title }}" সেবা বিঘ্ন সম্পর্কে হালনাগাদ:\n\n{{ update_message }}\n{% if estimated_restoration %}\nএখন আনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে বলে আশা করছি।\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245189+00	\N
+91	outage_restored	sms	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 13:01:55.245199+00	\N
+92	outage_restored	sms	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 13:01:55.245209+00	\N
+93	outage_restored	whatsapp	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 13:01:55.245219+00	\N
+94	outage_restored	whatsapp	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 13:01:55.24523+00	\N
+95	outage_restored	email	en	Service restored: {{ outage_title }}	Dear {{ customer_name }},\n\nService is restored since {{ restored_at }} after {{ outage_duration }} ({{ outage_title }}).\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nIf you are still offline, please restart your router; if that does not help, raise a ticket: {{ portal_url }}\n\nThank you for your patience.\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245239+00	\N
+96	outage_restored	email	bn	সেবা চালু হয়েছে: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_duration }} পর {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})।\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nএখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন; তাতেও না হলে অভিযোগ করুন: {{ portal_url }}\n\nধৈর্যের জন্য ধন্যবাদ।\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245249+00	\N
+97	ticket_replied	sms	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245259+00	\N
+98	ticket_replied	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245269+00	\N
+99	ticket_replied	whatsapp	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245279+00	\N
+100	ticket_replied	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245289+00	\N
+101	ticket_replied	email	en	Re: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\n{{ reply }}\n\nRead and answer on the portal: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245299+00	\N
+102	ticket_replied	email	bn	উত্তর: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\n{{ reply }}\n\nপোর্টালে দেখুন ও উত্তর দিন: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245309+00	\N
+103	ticket_resolved	sms	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245319+00	\N
+104	ticket_resolved	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245329+00	\N
+105	ticket_resolved	whatsapp	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245339+00	\N
+106	ticket_resolved	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245348+00	\N
+107	ticket_resolved	email	en	Resolved: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\nYour ticket {{ ticket_number }} ({{ ticket_subject }}) is resolved.\nPlease tell us how we did — one to five stars and a comment if you like: {{ ticket_url }}\nIf the problem is back, you can reopen the ticket from the same page.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245358+00	\N
+108	ticket_resolved	email	bn	সমাধান হয়েছে: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\nআপনার টিকিট {{ ticket_number }} ({{ ticket_subject }}) সমাধান হয়েছে।\nআমাদের সেবা কেমন ছিল জানাতে এক থেকে পাঁচ তারকা দিন: {{ ticket_url }}\nসমস্যা আবার হলে একই পাতা থেকে টিকিটটি আবার খুলতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245368+00	\N
+109	ticket_sla_warning	sms	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 13:01:55.245378+00	\N
+110	ticket_sla_warning	sms	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 13:01:55.245389+00	\N
+111	ticket_sla_warning	whatsapp	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 13:01:55.245398+00	\N
+112	ticket_sla_warning	whatsapp	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 13:01:55.245408+00	\N
+113	ticket_sla_warning	email	en	SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}	The {{ deadline_kind }} deadline of ticket {{ ticket_number }} ({{ ticket_subject }}) passes at {{ deadline }}.\nCustomer: {{ customer_name }} ({{ account_number }})\nAssignee: {% if assignee_name %}{{ assignee_name }}{% else %}nobody yet{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 13:01:55.245418+00	\N
+114	ticket_sla_warning	email	bn	SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}	টিকিট {{ ticket_number }} ({{ ticket_subject }})-এর {{ deadline_kind }} সময়সীমা {{ deadline }}-এ শেষ হবে।\nগ্রাহক: {{ customer_name }} ({{ account_number }})\nদায়িত্বে: {% if assignee_name %}{{ assignee_name }}{% else %}এখনও কেউ নয়{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 13:01:55.245428+00	\N
+115	fieldservice_visit_scheduled	sms	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 13:01:55.245438+00	\N
+116	fieldservice_visit_scheduled	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 13:01:55.245448+00	\N
+117	fieldservice_visit_scheduled	whatsapp	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 13:01:55.245458+00	\N
+118	fieldservice_visit_scheduled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 13:01:55.245468+00	\N
+119	fieldservice_visit_scheduled	email	en	Visit scheduled: {{ visit_time }}	Dear {{ customer_name }},\n\nYour {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }}. Our technician {{ technician_name }} will come.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245478+00	\N
+120	fieldservice_visit_scheduled	email	bn	ভিজিট নির্ধারিত: {{ visit_time }}	প্রিয় {{ customer_name }},\n\nআপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত। আমাদের টেকনিশিয়ান {{ technician_name }} আসবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245488+00	\N
+121	fieldservice_technician_en_route	sms	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 13:01:55.245498+00	\N
+122	fieldservice_technician_en_route	sms	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 13:01:55.245508+00	\N
+123	fieldservice_technician_en_route	whatsapp	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 13:01:55.245518+00	\N
+124	fieldservice_technician_en_route	whatsapp	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 13:01:55.245527+00	\N
+125	fieldservice_technician_en_route	email	en	Your technician is on the way	Dear {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }} ({{ order_number }}).\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245538+00	\N
+126	fieldservice_technician_en_route	email	bn	টেকনিশিয়ান রওনা হয়েছেন	প্রিয় {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }} ({{ order_number }})-এর জন্য রওনা হয়েছেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245558+00	\N
+127	fieldservice_technician_assigned	sms	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 13:01:55.245569+00	\N
+128	fieldservice_technician_assigned	sms	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 13:01:55.24558+00	\N
+129	fieldservice_technician_assigned	whatsapp	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 13:01:55.245589+00	\N
+130	fieldservice_technician_assigned	whatsapp	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 13:01:55.2456+00	\N
+131	fieldservice_technician_assigned	email	en	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.24561+00	\N
+132	fieldservice_technician_assigned	email	bn	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245619+00	\N
+133	reseller_wallet_low	sms	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 13:01:55.245629+00	\N
+134	reseller_wallet_low	sms	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 13:01:55.245639+00	\N
+135	reseller_wallet_low	whatsapp	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 13:01:55.245649+00	\N
+136	reseller_wallet_low	whatsapp	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 13:01:55.245659+00	\N
+137	reseller_wallet_low	email	en	{{ reseller_name }}: wallet balance {{ balance }}	{{ reseller_name }},\n\nYour wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit limit in use){% endif %}. You can renew customers for {{ available }} more.\nPlease top up your wallet.\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245668+00	\N
+138	reseller_wallet_low	email	bn	{{ reseller_name }}: ওয়ালেটের ব্যালান্স {{ balance }}	{{ reseller_name }},\n\nআপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিট সীমার {{ credit_used }}% ব্যবহৃত){% endif %}। আর {{ available }} পর্যন্ত গ্রাহক রিনিউ করতে পারবেন।\nঅনুগ্রহ করে ওয়ালেট টপ-আপ করুন।\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245678+00	\N
+139	contract_sent	sms	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245688+00	\N
+140	contract_sent	sms	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245698+00	\N
+141	contract_sent	whatsapp	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245708+00	\N
+142	contract_sent	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245718+00	\N
+143	contract_sent	email	en	Please sign your contract {{ contract_number }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} is ready. Read and sign it on the portal: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245728+00	\N
+144	contract_sent	email	bn	অনুগ্রহ করে আপনার চুক্তি {{ contract_number }} স্বাক্ষর করুন	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} প্রস্তুত। পোর্টালে পড়ুন ও স্বাক্ষর করুন: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245738+00	\N
+145	contract_renewal_reminder	sms	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245748+00	\N
+146	contract_renewal_reminder	sms	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245758+00	\N
+147	contract_renewal_reminder	whatsapp	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245768+00	\N
+148	contract_renewal_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245778+00	\N
+149	contract_renewal_reminder	email	en	Your contract {{ contract_number }} ends on {{ end_date }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} ends on {{ end_date }}. Renews itself: {{ auto_renewal }}.\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245787+00	\N
+150	contract_renewal_reminder	email	bn	আপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}। স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }}।\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245798+00	\N
+151	retention_message	sms	en		{{ message }} - {{ isp_name }}			t	2026-11-26 13:01:55.245808+00	\N
+152	retention_message	sms	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 13:01:55.245818+00	\N
+153	retention_message	whatsapp	en		{{ message }} - {{ isp_name }}			t	2026-11-26 13:01:55.245828+00	\N
+154	retention_message	whatsapp	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 13:01:55.245838+00	\N
+155	retention_message	email	en	A message from {{ isp_name }}	Dear {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245848+00	\N
+156	retention_message	email	bn	{{ isp_name }}-এর বার্তা	প্রিয় {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245858+00	\N
+157	wifi_signup_code	sms	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 13:01:55.245868+00	\N
+158	wifi_signup_code	sms	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 13:01:55.245878+00	\N
+159	wifi_signup_code	whatsapp	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 13:01:55.245888+00	\N
+160	wifi_signup_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 13:01:55.245898+00	\N
+161	wifi_signup_code	email	en	Your {{ isp_name }} Wi-Fi code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245908+00	\N
+162	wifi_signup_code	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245918+00	\N
+163	wifi_card_bought	sms	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 13:01:55.245928+00	\N
+164	wifi_card_bought	sms	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 13:01:55.245937+00	\N
+165	wifi_card_bought	whatsapp	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 13:01:55.245947+00	\N
+166	wifi_card_bought	whatsapp	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 13:01:55.245957+00	\N
+167	wifi_card_bought	email	en	Your {{ isp_name }} Wi-Fi code: {{ card_code }}	{{ plan }} at {{ zone }}: code {{ card_code }}, valid until {{ valid_until }}.\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245967+00	\N
+168	wifi_card_bought	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ card_code }}	{{ plan }} ({{ zone }}): কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত।\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245977+00	\N
 \.
 
 
@@ -9861,6 +10675,14 @@ COPY public.payments_reconciliationrun (id, gateway, day, started_at, finished_a
 --
 
 COPY public.radius_bad_secret_drop (router_id, drops, first_at, last_at) FROM stdin;
+\.
+
+
+--
+-- Data for Name: radius_login_state; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.radius_login_state (subscription_id, router_id, username, nt_hash, static_ip, status, connection_type, paid_through, grace_days, blocked_access, download_mbps, upload_mbps, burst_download_mbps, burst_upload_mbps, burst_threshold_percent, burst_time_seconds, pool, address_list, simultaneous_use, suspended_address_list, walled_garden_pool) FROM stdin;
 \.
 
 
@@ -10199,14 +11021,14 @@ SELECT pg_catalog.setval('public.auth_group_id_seq', 7, true);
 -- Name: auth_group_permissions_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.auth_group_permissions_id_seq', 1304, true);
+SELECT pg_catalog.setval('public.auth_group_permissions_id_seq', 1426, true);
 
 
 --
 -- Name: auth_permission_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.auth_permission_id_seq', 605, true);
+SELECT pg_catalog.setval('public.auth_permission_id_seq', 645, true);
 
 
 --
@@ -10626,14 +11448,63 @@ SELECT pg_catalog.setval('public.django_admin_log_id_seq', 1, false);
 -- Name: django_content_type_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_content_type_id_seq', 145, true);
+SELECT pg_catalog.setval('public.django_content_type_id_seq', 155, true);
 
 
 --
 -- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 177, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 181, true);
+
+
+--
+-- Name: fibre_fibreincident_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.fibre_fibreincident_id_seq', 1, false);
+
+
+--
+-- Name: fibre_fibresettings_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.fibre_fibresettings_id_seq', 1, false);
+
+
+--
+-- Name: fibre_olt_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.fibre_olt_id_seq', 1, false);
+
+
+--
+-- Name: fibre_onu_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.fibre_onu_id_seq', 1, false);
+
+
+--
+-- Name: fibre_onustatusevent_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.fibre_onustatusevent_id_seq', 1, false);
+
+
+--
+-- Name: fibre_ponport_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.fibre_ponport_id_seq', 1, false);
+
+
+--
+-- Name: fibre_signalthreshold_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.fibre_signalthreshold_id_seq', 1, false);
 
 
 --
@@ -12203,6 +13074,118 @@ ALTER TABLE ONLY public.django_session
 
 
 --
+-- Name: fibre_fibreincident fibre_fibreincident_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_fibreincident
+    ADD CONSTRAINT fibre_fibreincident_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: fibre_fibresettings fibre_fibresettings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_fibresettings
+    ADD CONSTRAINT fibre_fibresettings_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: fibre_olt fibre_olt_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_olt
+    ADD CONSTRAINT fibre_olt_name_key UNIQUE (name);
+
+
+--
+-- Name: fibre_olt fibre_olt_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_olt
+    ADD CONSTRAINT fibre_olt_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: fibre_onu_daily fibre_onu_daily_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_onu_daily
+    ADD CONSTRAINT fibre_onu_daily_pkey PRIMARY KEY (onu_id, day);
+
+
+--
+-- Name: fibre_onu_hourly fibre_onu_hourly_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_onu_hourly
+    ADD CONSTRAINT fibre_onu_hourly_pkey PRIMARY KEY (onu_id, hour);
+
+
+--
+-- Name: fibre_onu_hourly_default fibre_onu_hourly_default_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_onu_hourly_default
+    ADD CONSTRAINT fibre_onu_hourly_default_pkey PRIMARY KEY (onu_id, hour);
+
+
+--
+-- Name: fibre_onu fibre_onu_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_onu
+    ADD CONSTRAINT fibre_onu_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: fibre_onu_sample fibre_onu_sample_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_onu_sample
+    ADD CONSTRAINT fibre_onu_sample_pkey PRIMARY KEY (onu_id, at);
+
+
+--
+-- Name: fibre_onu_sample_default fibre_onu_sample_default_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_onu_sample_default
+    ADD CONSTRAINT fibre_onu_sample_default_pkey PRIMARY KEY (onu_id, at);
+
+
+--
+-- Name: fibre_onustatusevent fibre_onustatusevent_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_onustatusevent
+    ADD CONSTRAINT fibre_onustatusevent_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: fibre_ponport fibre_ponport_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_ponport
+    ADD CONSTRAINT fibre_ponport_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: fibre_signalthreshold fibre_signalthreshold_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_signalthreshold
+    ADD CONSTRAINT fibre_signalthreshold_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: fibre_signalthreshold fibre_signalthreshold_profile_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_signalthreshold
+    ADD CONSTRAINT fibre_signalthreshold_profile_key UNIQUE (profile);
+
+
+--
 -- Name: fieldservice_checklistitem fieldservice_checklistitem_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -12611,6 +13594,14 @@ ALTER TABLE ONLY public.churn_retentionoffercredit
 
 
 --
+-- Name: fibre_onu onu_unique_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_onu
+    ADD CONSTRAINT onu_unique_key UNIQUE (olt_id, key);
+
+
+--
 -- Name: network_outagebroadcast outage_broadcast_once; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -12955,11 +13946,35 @@ ALTER TABLE ONLY public.payments_reconciliationrun
 
 
 --
+-- Name: fibre_ponport pon_port_unique_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_ponport
+    ADD CONSTRAINT pon_port_unique_key UNIQUE (olt_id, key);
+
+
+--
+-- Name: radius_radacct radacct_acctuniqueid_uniq; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_radacct
+    ADD CONSTRAINT radacct_acctuniqueid_uniq UNIQUE (acctuniqueid);
+
+
+--
 -- Name: radius_bad_secret_drop radius_bad_secret_drop_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.radius_bad_secret_drop
     ADD CONSTRAINT radius_bad_secret_drop_pkey PRIMARY KEY (router_id);
+
+
+--
+-- Name: radius_login_state radius_login_state_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_login_state
+    ADD CONSTRAINT radius_login_state_pkey PRIMARY KEY (subscription_id);
 
 
 --
@@ -12984,14 +13999,6 @@ ALTER TABLE ONLY public.radius_postauth
 
 ALTER TABLE ONLY public.radius_postauth
     ADD CONSTRAINT radius_postauth_pkey PRIMARY KEY (id);
-
-
---
--- Name: radius_radacct radius_radacct_acctuniqueid_key; Type: CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.radius_radacct
-    ADD CONSTRAINT radius_radacct_acctuniqueid_key UNIQUE (acctuniqueid);
 
 
 --
@@ -15005,6 +16012,132 @@ CREATE UNIQUE INDEX equipment_rental_one_open_per_item ON public.fieldservice_eq
 
 
 --
+-- Name: fibre_fibreincident_olt_id_3fdb9815; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fibre_fibreincident_olt_id_3fdb9815 ON public.fibre_fibreincident USING btree (olt_id);
+
+
+--
+-- Name: fibre_fibreincident_onu_id_ff7ed3b9; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fibre_fibreincident_onu_id_ff7ed3b9 ON public.fibre_fibreincident USING btree (onu_id);
+
+
+--
+-- Name: fibre_fibreincident_outage_id_40e1d886; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fibre_fibreincident_outage_id_40e1d886 ON public.fibre_fibreincident USING btree (outage_id);
+
+
+--
+-- Name: fibre_fibreincident_pon_port_id_f1a624be; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fibre_fibreincident_pon_port_id_f1a624be ON public.fibre_fibreincident USING btree (pon_port_id);
+
+
+--
+-- Name: fibre_olt_branch_id_013124d7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fibre_olt_branch_id_013124d7 ON public.fibre_olt USING btree (branch_id);
+
+
+--
+-- Name: fibre_olt_name_21893aa6_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fibre_olt_name_21893aa6_like ON public.fibre_olt USING btree (name varchar_pattern_ops);
+
+
+--
+-- Name: fibre_onu_mac_ab6a23c8; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fibre_onu_mac_ab6a23c8 ON public.fibre_onu USING btree (mac);
+
+
+--
+-- Name: fibre_onu_mac_ab6a23c8_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fibre_onu_mac_ab6a23c8_like ON public.fibre_onu USING btree (mac varchar_pattern_ops);
+
+
+--
+-- Name: fibre_onu_moved_from_id_1e1ceef3; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fibre_onu_moved_from_id_1e1ceef3 ON public.fibre_onu USING btree (moved_from_id);
+
+
+--
+-- Name: fibre_onu_olt_id_adc9fabe; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fibre_onu_olt_id_adc9fabe ON public.fibre_onu USING btree (olt_id);
+
+
+--
+-- Name: fibre_onu_pon_port_id_1c486406; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fibre_onu_pon_port_id_1c486406 ON public.fibre_onu USING btree (pon_port_id);
+
+
+--
+-- Name: fibre_onu_serial_38555891; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fibre_onu_serial_38555891 ON public.fibre_onu USING btree (serial);
+
+
+--
+-- Name: fibre_onu_serial_38555891_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fibre_onu_serial_38555891_like ON public.fibre_onu USING btree (serial varchar_pattern_ops);
+
+
+--
+-- Name: fibre_onu_subscription_id_67ed8039; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fibre_onu_subscription_id_67ed8039 ON public.fibre_onu USING btree (subscription_id);
+
+
+--
+-- Name: fibre_onustatusevent_onu_id_9336bad4; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fibre_onustatusevent_onu_id_9336bad4 ON public.fibre_onustatusevent USING btree (onu_id);
+
+
+--
+-- Name: fibre_ponport_area_id_1177d86d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fibre_ponport_area_id_1177d86d ON public.fibre_ponport USING btree (area_id);
+
+
+--
+-- Name: fibre_ponport_olt_id_3ad3886e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fibre_ponport_olt_id_3ad3886e ON public.fibre_ponport USING btree (olt_id);
+
+
+--
+-- Name: fibre_signalthreshold_profile_6fa1da00_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fibre_signalthreshold_profile_6fa1da00_like ON public.fibre_signalthreshold USING btree (profile varchar_pattern_ops);
+
+
+--
 -- Name: fieldservice_checklistitem_done_by_id_d558e366; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -15404,6 +16537,20 @@ CREATE INDEX imports_importrow_subscription_id_02d1b00d ON public.imports_import
 
 
 --
+-- Name: incident_one_open_per_onu; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX incident_one_open_per_onu ON public.fibre_fibreincident USING btree (kind, onu_id) WHERE (ended_at IS NULL);
+
+
+--
+-- Name: incident_one_open_per_port; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX incident_one_open_per_port ON public.fibre_fibreincident USING btree (kind, pon_port_id) WHERE ((ended_at IS NULL) AND (onu_id IS NULL));
+
+
+--
 -- Name: invoice_customer_open_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -15737,6 +16884,20 @@ CREATE UNIQUE INDEX one_period_charge_per_subscription ON public.billing_invoice
 --
 
 CREATE UNIQUE INDEX one_running_billing_run_per_kind ON public.billing_billingrun USING btree (dry_run) WHERE ((status)::text = 'running'::text);
+
+
+--
+-- Name: onu_event_onu_at_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX onu_event_onu_at_idx ON public.fibre_onustatusevent USING btree (onu_id, at);
+
+
+--
+-- Name: onu_subscription_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX onu_subscription_idx ON public.fibre_onu USING btree (subscription_id);
 
 
 --
@@ -16293,13 +17454,6 @@ CREATE INDEX radacct_open_login_idx ON public.radius_radacct USING btree (router
 
 
 --
--- Name: radacct_open_update_idx; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX radacct_open_update_idx ON public.radius_radacct USING btree (acctupdatetime) WHERE (acctstoptime IS NULL);
-
-
---
 -- Name: radacct_start_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -16356,6 +17510,13 @@ CREATE INDEX radius_log_username_idx ON ONLY public.radius_session_log USING btr
 
 
 --
+-- Name: radius_login_state_login; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX radius_login_state_login ON public.radius_login_state USING btree (router_id, username);
+
+
+--
 -- Name: radius_postauth_guess_mac_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -16381,27 +17542,6 @@ CREATE INDEX radius_postauth_router_idx ON public.radius_postauth USING btree (r
 --
 
 CREATE INDEX radius_postauth_sub_idx ON public.radius_postauth USING btree (subscription_id, authdate);
-
-
---
--- Name: radius_radacct_acctuniqueid_cf6d590e_like; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX radius_radacct_acctuniqueid_cf6d590e_like ON public.radius_radacct USING btree (acctuniqueid varchar_pattern_ops);
-
-
---
--- Name: radius_radacct_router_id_c419c0ec; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX radius_radacct_router_id_c419c0ec ON public.radius_radacct USING btree (router_id);
-
-
---
--- Name: radius_radacct_subscription_id_c8d26010; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX radius_radacct_subscription_id_c8d26010 ON public.radius_radacct USING btree (subscription_id);
 
 
 --
@@ -17308,6 +18448,20 @@ CREATE INDEX wo_tech_status_start_idx ON public.fieldservice_workorder USING btr
 
 
 --
+-- Name: fibre_onu_hourly_default_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.fibre_onu_hourly_pkey ATTACH PARTITION public.fibre_onu_hourly_default_pkey;
+
+
+--
+-- Name: fibre_onu_sample_default_pkey; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.fibre_onu_sample_pkey ATTACH PARTITION public.fibre_onu_sample_default_pkey;
+
+
+--
 -- Name: radius_session_log_default_acctstarttime_radacctid_idx; Type: INDEX ATTACH; Schema: public; Owner: -
 --
 
@@ -17634,6 +18788,83 @@ CREATE TRIGGER customers_tally_update AFTER UPDATE ON public.customers_customer 
 --
 
 CREATE TRIGGER radius_clients_changed AFTER INSERT OR DELETE OR UPDATE OF host, radius_secret, aaa_mode, is_active, radius_require_message_authenticator ON public.network_router FOR EACH STATEMENT EXECUTE FUNCTION public.radius_clients_notify();
+
+
+--
+-- Name: customers_subscription radius_login_state_del; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER radius_login_state_del AFTER DELETE ON public.customers_subscription REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.radius_login_state_subscriptions();
+
+
+--
+-- Name: network_fupstate radius_login_state_fup; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER radius_login_state_fup AFTER INSERT OR DELETE ON public.network_fupstate FOR EACH ROW EXECUTE FUNCTION public.radius_login_state_fup();
+
+
+--
+-- Name: network_fupstate radius_login_state_fup_upd; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER radius_login_state_fup_upd AFTER UPDATE ON public.network_fupstate FOR EACH ROW WHEN ((((old.subscription_id IS DISTINCT FROM new.subscription_id) OR (old.throttled_at IS DISTINCT FROM new.throttled_at)) OR (old.lifted_at IS DISTINCT FROM new.lifted_at))) EXECUTE FUNCTION public.radius_login_state_fup();
+
+
+--
+-- Name: customers_subscription radius_login_state_ins; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER radius_login_state_ins AFTER INSERT ON public.customers_subscription REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.radius_login_state_subscriptions();
+
+
+--
+-- Name: customers_package radius_login_state_package; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER radius_login_state_package AFTER UPDATE ON public.customers_package FOR EACH ROW WHEN (((((old.download_mbps IS DISTINCT FROM new.download_mbps) OR (old.upload_mbps IS DISTINCT FROM new.upload_mbps)) OR (old.fup_download_mbps IS DISTINCT FROM new.fup_download_mbps)) OR (old.fup_upload_mbps IS DISTINCT FROM new.fup_upload_mbps))) EXECUTE FUNCTION public.radius_login_state_package();
+
+
+--
+-- Name: radius_packageradius radius_login_state_package_radius; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER radius_login_state_package_radius AFTER INSERT OR DELETE OR UPDATE ON public.radius_packageradius FOR EACH ROW EXECUTE FUNCTION public.radius_login_state_package();
+
+
+--
+-- Name: network_router radius_login_state_router; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER radius_login_state_router AFTER UPDATE ON public.network_router FOR EACH ROW WHEN (((old.suspended_address_list)::text IS DISTINCT FROM (new.suspended_address_list)::text)) EXECUTE FUNCTION public.radius_login_state_router();
+
+
+--
+-- Name: billing_billingsettings radius_login_state_settings; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER radius_login_state_settings AFTER INSERT OR DELETE ON public.billing_billingsettings FOR EACH ROW EXECUTE FUNCTION public.radius_login_state_settings();
+
+
+--
+-- Name: billing_billingsettings radius_login_state_settings_upd; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER radius_login_state_settings_upd AFTER UPDATE ON public.billing_billingsettings FOR EACH ROW WHEN (((((old.id IS DISTINCT FROM new.id) OR (old.grace_days IS DISTINCT FROM new.grace_days)) OR ((old.blocked_access)::text IS DISTINCT FROM (new.blocked_access)::text)) OR ((old.walled_garden_pool)::text IS DISTINCT FROM (new.walled_garden_pool)::text))) EXECUTE FUNCTION public.radius_login_state_settings();
+
+
+--
+-- Name: customers_subscription radius_login_state_trunc; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER radius_login_state_trunc AFTER TRUNCATE ON public.customers_subscription FOR EACH STATEMENT EXECUTE FUNCTION public.radius_login_state_subscriptions();
+
+
+--
+-- Name: customers_subscription radius_login_state_upd; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER radius_login_state_upd AFTER UPDATE ON public.customers_subscription REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.radius_login_state_subscriptions();
 
 
 --
@@ -18682,6 +19913,102 @@ ALTER TABLE ONLY public.django_admin_log
 
 ALTER TABLE ONLY public.django_admin_log
     ADD CONSTRAINT django_admin_log_user_id_c564eba6_fk_accounts_user_id FOREIGN KEY (user_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fibre_fibreincident fibre_fibreincident_olt_id_3fdb9815_fk_fibre_olt_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_fibreincident
+    ADD CONSTRAINT fibre_fibreincident_olt_id_3fdb9815_fk_fibre_olt_id FOREIGN KEY (olt_id) REFERENCES public.fibre_olt(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fibre_fibreincident fibre_fibreincident_onu_id_ff7ed3b9_fk_fibre_onu_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_fibreincident
+    ADD CONSTRAINT fibre_fibreincident_onu_id_ff7ed3b9_fk_fibre_onu_id FOREIGN KEY (onu_id) REFERENCES public.fibre_onu(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fibre_fibreincident fibre_fibreincident_outage_id_40e1d886_fk_network_outage_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_fibreincident
+    ADD CONSTRAINT fibre_fibreincident_outage_id_40e1d886_fk_network_outage_id FOREIGN KEY (outage_id) REFERENCES public.network_outage(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fibre_fibreincident fibre_fibreincident_pon_port_id_f1a624be_fk_fibre_ponport_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_fibreincident
+    ADD CONSTRAINT fibre_fibreincident_pon_port_id_f1a624be_fk_fibre_ponport_id FOREIGN KEY (pon_port_id) REFERENCES public.fibre_ponport(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fibre_olt fibre_olt_branch_id_013124d7_fk_customers_branch_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_olt
+    ADD CONSTRAINT fibre_olt_branch_id_013124d7_fk_customers_branch_id FOREIGN KEY (branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fibre_onu fibre_onu_moved_from_id_1e1ceef3_fk_fibre_ponport_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_onu
+    ADD CONSTRAINT fibre_onu_moved_from_id_1e1ceef3_fk_fibre_ponport_id FOREIGN KEY (moved_from_id) REFERENCES public.fibre_ponport(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fibre_onu fibre_onu_olt_id_adc9fabe_fk_fibre_olt_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_onu
+    ADD CONSTRAINT fibre_onu_olt_id_adc9fabe_fk_fibre_olt_id FOREIGN KEY (olt_id) REFERENCES public.fibre_olt(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fibre_onu fibre_onu_pon_port_id_1c486406_fk_fibre_ponport_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_onu
+    ADD CONSTRAINT fibre_onu_pon_port_id_1c486406_fk_fibre_ponport_id FOREIGN KEY (pon_port_id) REFERENCES public.fibre_ponport(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fibre_onu fibre_onu_subscription_id_67ed8039_fk_customers_subscription_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_onu
+    ADD CONSTRAINT fibre_onu_subscription_id_67ed8039_fk_customers_subscription_id FOREIGN KEY (subscription_id) REFERENCES public.customers_subscription(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fibre_onustatusevent fibre_onustatusevent_onu_id_9336bad4_fk_fibre_onu_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_onustatusevent
+    ADD CONSTRAINT fibre_onustatusevent_onu_id_9336bad4_fk_fibre_onu_id FOREIGN KEY (onu_id) REFERENCES public.fibre_onu(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fibre_ponport fibre_ponport_area_id_1177d86d_fk_customers_area_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_ponport
+    ADD CONSTRAINT fibre_ponport_area_id_1177d86d_fk_customers_area_id FOREIGN KEY (area_id) REFERENCES public.customers_area(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fibre_ponport fibre_ponport_olt_id_3ad3886e_fk_fibre_olt_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_ponport
+    ADD CONSTRAINT fibre_ponport_olt_id_3ad3886e_fk_fibre_olt_id FOREIGN KEY (olt_id) REFERENCES public.fibre_olt(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
