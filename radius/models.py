@@ -120,6 +120,9 @@ class Session(models.Model):
             # The session-log page's newest-first list and date ranges (keyset pages on (start, id)):
             # without it every page sorted the table (docs/radius.md, "Session logs").
             models.Index(fields=["acctstarttime", "radacctid"], name="radacct_start_idx"),
+            # The session-log page's login search: a login's sessions newest first, one range read in
+            # order (the open-session index above holds only open ones, per router).
+            models.Index(fields=["username", "acctstarttime", "radacctid"], name="radacct_login_idx"),
         ]
         # The id FreeRADIUS's accounting queries upsert on (ON CONFLICT (acctuniqueid)).
         constraints = [models.UniqueConstraint(fields=["acctuniqueid"], name="radacct_acctuniqueid_uniq")]

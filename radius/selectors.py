@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.models import Customer
+from customers.models import Customer, Subscription
 from ispbill.accounts.selectors import user_branch_ids
 from network.models import ProvisioningTask, Router
 
@@ -157,7 +157,7 @@ class SessionLogRow:
         return self.acctstoptime is None
 
 
-def _filtered(qs, query: SessionLogQuery, *, customer_field: str, may_be_open: bool):
+def _filtered(qs, query: SessionLogQuery, *, customer: dict, may_be_open: bool):
     if query.ip:
         qs = qs.filter(framedipaddress=query.ip)
     if query.at:
@@ -170,7 +170,7 @@ def _filtered(qs, query: SessionLogQuery, *, customer_field: str, may_be_open: b
     if query.username:
         qs = qs.filter(username=query.username)
     if query.customer_id:
-        qs = qs.filter(**{customer_field: query.customer_id})
+        qs = qs.filter(**customer)
     if query.router_id:
         qs = qs.filter(router_id=query.router_id)
     if query.start:
@@ -193,9 +193,16 @@ def _in_scope(qs, query: SessionLogQuery, *, customer: str):
 def _session_log_branches(query: SessionLogQuery):
     """The same filter on the log and on radius_radacct, within the query's branches, as value rows
     (LOG_COLUMNS + customer_ref). Every session-log read starts here."""
-    archived = _filtered(SessionLog.objects.order_by(), query, customer_field="customer_id", may_be_open=False)
+    archived = _filtered(SessionLog.objects.order_by(), query, customer={"customer_id": query.customer_id}, may_be_open=False)
     archived = _in_scope(archived, query, customer="customer").annotate(customer_ref=F("customer_id"))
-    recent = _filtered(Session.objects.order_by(), query, customer_field="subscription__customer_id", may_be_open=True)
+    # radius_radacct knows the customer through the subscription: the customer's subscriptions are
+    # looked up first, so the search is a range of (subscription, start) per subscription, not a join
+    # that PostgreSQL answers by walking every session newest first until it has a page.
+    subscriptions = (
+        {"subscription_id__in": list(Subscription.objects.filter(customer_id=query.customer_id).values_list("pk", flat=True))}
+        if query.customer_id else {}
+    )
+    recent = _filtered(Session.objects.order_by(), query, customer=subscriptions, may_be_open=True)
     recent = _in_scope(recent, query, customer="subscription__customer").annotate(customer_ref=F("subscription__customer_id"))
     return archived.values(*LOG_COLUMNS, "customer_ref"), recent.values(*LOG_COLUMNS, "customer_ref")
 

@@ -128,6 +128,30 @@ def test_login_customer_and_date_range_searches_and_pages(client):
 
 
 @pytest.mark.django_db
+def test_a_customer_with_two_subscriptions_finds_both_in_radius_radacct_and_the_log_only_theirs():
+    # radius_radacct knows the customer through the subscription: the selector looks the customer's
+    # subscriptions up first and reads (subscription, start) per subscription; a login search reads
+    # the login's own range. Both must find every session of theirs in both tables, and no other.
+    home = make_subscription(username="home1")
+    shop = make_subscription(customer=home.customer, username="shop1")
+    stranger = make_subscription(username="other1")
+    now = timezone.now()
+    sessions = [
+        accounted(start=now - timedelta(hours=5), stop=now - timedelta(hours=4), subscription=home, username="home1"),
+        accounted(start=now - timedelta(hours=3), subscription=shop, username="shop1"),
+        logged(start=now - timedelta(days=9), stop=now - timedelta(days=8), subscription=shop, username="shop1"),
+    ]
+    accounted(start=now - timedelta(hours=2), subscription=stranger, username="other1")
+    logged(start=now - timedelta(days=9), stop=now - timedelta(days=8), subscription=stranger, username="other1")
+    unowned = accounted(start=now - timedelta(hours=1), username="home1")  # the login, no subscription known
+
+    assert found(customer_id=home.customer_id) == [sessions[i].acctsessionid for i in (1, 0, 2)]
+    assert found(username="home1") == [unowned.acctsessionid, sessions[0].acctsessionid]
+    assert found(username="shop1", start=now - timedelta(days=1)) == [sessions[1].acctsessionid]
+    assert found(customer_id=make_subscription().customer_id) == []
+
+
+@pytest.mark.django_db
 def test_no_criteria_lists_every_session_newest_first_in_keyset_pages_across_both_tables(client):
     """The default list: the log and radius_radacct merged by (start, id) — ties on the start broken
     by the id — page after page from each one's last row, each session once, none skipped; the
