@@ -139,6 +139,7 @@
 -- migration radius/migrations/0016_session_log_router_and_start_indexes.py a2fc49cc24df5ed61dd80f7030eb63ffad3e4887300099a270820ac53f1fc0c3
 -- migration radius/migrations/0017_login_state.py 3401318d7f86e04ae2886653fcb56c84a9437783817aa53038c7884caf5cca19
 -- migration radius/migrations/0018_radacct_fewer_indexes.py e9da2b7161b6de17456dc791dac392935e833f890167b0274d9ae8f3477580f2
+-- migration radius/migrations/0019_session_log_login_index.py e44593d50803c5307f7c42aa58760f95c2f72f9e7e18c3c8423c7b93fb4f0bf1
 -- migration resellers/migrations/0001_initial.py 8f008d156a5288bc2aa2e7a5ae3ad5fd34666d7ae672579fdc060591a537a133
 -- migration resellers/migrations/0002_reseller_terms_logins_payouts.py 253b980237dc10cfee265aa0d323bb0f5e93e834c32915567b624295cbfc9e5c
 -- migration resellers/migrations/0003_renewal_outbox_low_balance_alert.py b514573d6825d68a8a4c0986c213ce1abc48655c08d1bb58b4a72e5c87ddf7d2
@@ -9767,187 +9768,188 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 --
 
 COPY public.django_migrations (id, app, name, applied) FROM stdin;
-1	customers	0001_initial	2026-11-26 13:00:30.714254+00
-2	accounts	0001_initial	2026-11-26 13:00:30.724955+00
-3	resellers	0001_initial	2026-11-26 13:00:30.749857+00
-4	network	0001_initial	2026-11-26 13:00:30.778643+00
-5	customers	0002_initial	2026-11-26 13:00:31.317245+00
-6	customers	0002_search_indexes	2026-11-26 13:00:31.351133+00
-7	payments	0001_initial	2026-11-26 13:00:31.392412+00
-8	payments	0002_reverse_permission	2026-11-26 13:00:31.409381+00
-9	customers	0003_billing_state	2026-11-26 13:00:31.481919+00
-10	customers	0004_call_log	2026-11-26 13:00:31.513437+00
-11	customers	0005_customer_area_status_index	2026-11-26 13:00:31.539819+00
-12	customers	0006_package_fup	2026-11-26 13:00:31.579739+00
-13	billing	0001_initial	2026-11-26 13:00:31.643306+00
-14	billing	0002_initial	2026-11-26 13:00:32.399928+00
-15	billing	0003_billing_run_chunks	2026-11-26 13:00:32.561435+00
-16	payments	0003_online_payments	2026-11-26 13:00:33.384132+00
-17	billing	0004_package_changes	2026-11-26 13:00:33.435698+00
-18	billing	0005_invoice_sums_rounded	2026-11-26 13:00:33.580579+00
-19	customers	0007_referrals_speedtest	2026-11-26 13:00:33.910257+00
-20	customers	0008_referral_code_backfill	2026-11-26 13:00:33.983089+00
-21	customers	0009_referral_code_required	2026-11-26 13:00:34.013336+00
-22	contenttypes	0001_initial	2026-11-26 13:00:34.018079+00
-23	contenttypes	0002_remove_content_type_name	2026-11-26 13:00:34.04757+00
-24	auth	0001_initial	2026-11-26 13:00:34.065784+00
-25	auth	0002_alter_permission_name_max_length	2026-11-26 13:00:34.069961+00
-26	auth	0003_alter_user_email_max_length	2026-11-26 13:00:34.074327+00
-27	auth	0004_alter_user_username_opts	2026-11-26 13:00:34.080823+00
-28	auth	0005_alter_user_last_login_null	2026-11-26 13:00:34.085031+00
-29	auth	0006_require_contenttypes_0002	2026-11-26 13:00:34.085701+00
-30	auth	0007_alter_validators_add_error_messages	2026-11-26 13:00:34.089766+00
-31	auth	0008_alter_user_username_max_length	2026-11-26 13:00:34.094337+00
-32	auth	0009_alter_user_last_name_max_length	2026-11-26 13:00:34.098443+00
-33	auth	0010_alter_group_name_max_length	2026-11-26 13:00:34.103476+00
-34	auth	0011_update_proxy_permissions	2026-11-26 13:00:34.13043+00
-35	auth	0012_alter_user_first_name_max_length	2026-11-26 13:00:34.136782+00
-36	accounts	0002_initial	2026-11-26 13:00:34.568292+00
-37	accounts	0003_portal_security	2026-11-26 13:00:34.80351+00
-38	accounts	0004_contract_sign_code_purpose	2026-11-26 13:00:34.846783+00
-39	admin	0001_initial	2026-11-26 13:00:34.929373+00
-40	admin	0002_logentry_remove_auto_add	2026-11-26 13:00:34.980996+00
-41	admin	0003_logentry_add_action_flag_choices	2026-11-26 13:00:35.038814+00
-42	network	0002_router_connection_health_outbox_drift	2026-11-26 13:00:36.41735+00
-43	network	0003_usage_polling_fup	2026-11-26 13:00:37.12407+00
-44	network	0004_usage_poll_documents	2026-11-26 13:00:37.182202+00
-45	network	0005_outages	2026-11-26 13:00:37.795443+00
-46	network	0006_support_sees_outages	2026-11-26 13:00:37.879739+00
-47	network	0007_outage_notice_in_bangla	2026-11-26 13:00:38.2891+00
-48	customers	0010_subscription_fillfactor	2026-11-26 13:00:38.346326+00
-49	customers	0011_customer_language	2026-11-26 13:00:38.448427+00
-50	customers	0012_package_installation_fee_minimum_term	2026-11-26 13:00:38.462824+00
-51	billing	0006_account_fillfactor	2026-11-26 13:00:38.515687+00
-52	billing	0007_ledger_entry_credit_note_opening_balance	2026-11-26 13:00:38.570924+00
-53	payments	0004_gateway_refund_ledger_entry	2026-11-26 13:00:38.696408+00
-54	billing	0008_reseller_wallets	2026-11-26 13:00:39.868489+00
-55	resellers	0002_reseller_terms_logins_payouts	2026-11-26 13:00:41.1303+00
-56	customers	0012_customer_reseller_name_index	2026-11-26 13:00:41.244205+00
-57	customers	0012_customer_external_ref	2026-11-26 13:00:41.310601+00
-58	customers	0013_merge_external_ref_installation_fee_reseller_index	2026-11-26 13:00:41.31121+00
-59	customers	0014_collectors	2026-11-26 13:00:41.426418+00
-60	customers	0015_cancelled_connection_frees_login	2026-11-26 13:00:41.848628+00
-61	api	0001_initial	2026-11-26 13:00:42.015777+00
-62	api	0002_app_token_expiry	2026-11-26 13:00:42.292252+00
-63	axes	0001_initial	2026-11-26 13:00:42.300523+00
-64	axes	0002_auto_20151217_2044	2026-11-26 13:00:42.327066+00
-65	axes	0003_auto_20160322_0929	2026-11-26 13:00:42.345509+00
-66	axes	0004_auto_20181024_1538	2026-11-26 13:00:42.366215+00
-67	axes	0005_remove_accessattempt_trusted	2026-11-26 13:00:42.369558+00
-68	axes	0006_remove_accesslog_trusted	2026-11-26 13:00:42.372528+00
-69	axes	0007_alter_accessattempt_unique_together	2026-11-26 13:00:42.4329+00
-70	axes	0008_accessfailurelog	2026-11-26 13:00:42.439325+00
-71	axes	0009_add_session_hash	2026-11-26 13:00:42.443441+00
-72	axes	0010_accessattemptexpiration	2026-11-26 13:00:42.449204+00
-73	billing	0008_one_time_charges_credit_notes	2026-11-26 13:00:42.673754+00
-74	billing	0009_merge_charges_wallets	2026-11-26 13:00:42.674533+00
-75	billing	0010_commission_owed_may_carry_a_clawback	2026-11-26 13:00:43.089395+00
-76	billing	0011_subresellers	2026-11-26 13:00:43.236939+00
-77	payments	0004_backdate_payment_permission	2026-11-26 13:00:43.346778+00
-78	payments	0005_grant_backdate_to_managers	2026-11-26 13:00:43.448248+00
-79	payments	0004_payment_received_at_index	2026-11-26 13:00:43.564189+00
-80	payments	0006_merge_refund_entry_backdate_received_index	2026-11-26 13:00:43.565243+00
-81	billing	0010_analytics_indexes	2026-11-26 13:00:43.624896+00
-82	billing	0011_merge_clawback_analytics_indexes	2026-11-26 13:00:43.625802+00
-83	billing	0012_merge_subresellers_analytics	2026-11-26 13:00:43.626575+00
-84	billing	0013_credited_days	2026-11-26 13:00:43.755254+00
-85	billing	0014_line_credit	2026-11-26 13:00:43.85832+00
-86	billing	0015_rent_during_pause	2026-11-26 13:00:43.868269+00
-87	billing	0016_commission_accrues_as_credit_pays	2026-11-26 13:00:43.95156+00
-88	billing	0017_radius_blocked_access	2026-11-26 13:00:43.970152+00
-89	billing	0018_session_log_retention	2026-11-26 13:00:43.993661+00
-90	billing	0019_walletentry_cards	2026-11-26 13:00:44.124916+00
-91	billing	0020_card_guess_limits	2026-11-26 13:00:44.179672+00
-92	billing	0021_card_sale	2026-11-26 13:00:44.19407+00
-93	billing	0022_card_sale_refund	2026-11-26 13:00:44.220213+00
-94	billing	0023_invoice_at_activation	2026-11-26 13:00:44.735998+00
-95	customers	0016_customer_tally	2026-11-26 13:00:45.183317+00
-96	customers	0017_subscription_password_nt_hash	2026-11-26 13:00:45.479054+00
-97	books	0001_initial	2026-11-26 13:00:45.66717+00
-98	books	0002_journal_balanced_append_only	2026-11-26 13:00:45.889068+00
-99	tickets	0001_initial	2026-11-26 13:00:50.148926+00
-100	fieldservice	0001_initial	2026-11-26 13:00:50.404482+00
-101	fieldservice	0002_work_orders_checklists_equipment_sync	2026-11-26 13:00:54.407108+00
-102	fieldservice	0003_equipment_sale_price_and_invoice	2026-11-26 13:00:54.494427+00
-103	churn	0001_prediction	2026-11-26 13:00:54.678777+00
-104	churn	0002_retention	2026-11-26 13:00:57.43936+00
-105	churn	0003_retention_roles	2026-11-26 13:00:57.81211+00
-106	churn	0002_model_train_permission	2026-11-26 13:00:57.845752+00
-107	churn	0004_merge_prediction_retention	2026-11-26 13:00:57.848358+00
-108	churn	0005_usage_window	2026-11-26 13:00:59.285335+00
-109	churn	0006_line_credits_backfill	2026-11-26 13:00:59.702413+00
-110	contracts	0001_contracts_signatures_events	2026-11-26 13:01:02.771266+00
-111	contracts	0002_signed_documents_immutable	2026-11-26 13:01:02.96896+00
-112	contracts	0003_rules_signing_sessions_onsite_evidence	2026-11-26 13:01:04.351753+00
-113	contracts	0004_contract_monthly_net	2026-11-26 13:01:05.678706+00
-114	core	0001_initial	2026-11-26 13:01:05.905314+00
-115	core	0002_audit_append_only_trigger	2026-11-26 13:01:06.047204+00
-116	core	0003_rate_limit_counter	2026-11-26 13:01:06.052607+00
-117	core	0004_webhooks_and_audit_via	2026-11-26 13:01:06.711175+00
-118	core	0005_job_log	2026-11-26 13:01:06.999786+00
-119	dashboard	0001_daily_metric_snapshots	2026-11-26 13:01:07.922531+00
-120	dashboard	0002_efficiency_parts_paused_mrr	2026-11-26 13:01:08.119852+00
-121	network	0008_router_radius	2026-11-26 13:01:08.583863+00
-122	network	0009_router_coa_port_aaa_switch	2026-11-26 13:01:09.15134+00
-123	network	0010_provisioning_disconnect	2026-11-26 13:01:09.335473+00
-124	network	0011_router_require_message_authenticator	2026-11-26 13:01:09.432406+00
-125	fibre	0001_initial	2026-11-26 13:01:13.612139+00
-126	fibre	0002_fibre_settings	2026-11-26 13:01:13.624115+00
-127	tickets	0002_surveys_for_visits	2026-11-26 13:01:15.766817+00
-128	fieldservice	0004_equipment_rental	2026-11-26 13:01:18.475406+00
-129	fieldservice	0005_visit_ratings_are_surveys	2026-11-26 13:01:19.225542+00
-130	fieldservice	0006_remove_workorder_rating	2026-11-26 13:01:20.783311+00
-131	fieldservice	0007_equipment_store_moves	2026-11-26 13:01:21.774054+00
-132	fieldservice	0008_offline_action_times	2026-11-26 13:01:23.136556+00
-133	fieldservice	0009_completion_photos_and_serial	2026-11-26 13:01:23.858627+00
-134	payments	0007_past_payments	2026-11-26 13:01:24.252678+00
-135	imports	0001_import_batches	2026-11-26 13:01:26.270971+00
-136	imports	0002_batch_kind_past_payments	2026-11-26 13:01:27.016412+00
-137	imports	0003_batch_undo_report	2026-11-26 13:01:27.317183+00
-138	notify	0001_initial	2026-11-26 13:01:31.283289+00
-139	notify	0002_message_sealed	2026-11-26 13:01:31.649374+00
-140	payments	0007_cash_handover	2026-11-26 13:01:32.071595+00
-141	payments	0008_grant_cash_handover	2026-11-26 13:01:33.189469+00
-142	payments	0009_merge_past_payments_cash_handover	2026-11-26 13:01:33.192137+00
-143	payments	0010_wallet_method	2026-11-26 13:01:34.130009+00
-144	payments	0011_bkash_gateways_autopay	2026-11-26 13:01:38.134544+00
-145	payments	0012_bkash_paybill_method	2026-11-26 13:01:38.708617+00
-146	payments	0013_nagad_gateway	2026-11-26 13:01:38.989498+00
-147	payments	0014_gateway_reconciliation	2026-11-26 13:01:40.168864+00
-148	payments	0015_prepaid_card_method	2026-11-26 13:01:40.43087+00
-149	payments	0016_card_purchases	2026-11-26 13:01:42.418772+00
-150	payments	0017_queued_payments	2026-11-26 13:01:42.628452+00
-151	resellers	0003_renewal_outbox_low_balance_alert	2026-11-26 13:01:43.609237+00
-152	resellers	0004_reseller_branding	2026-11-26 13:01:44.566669+00
-153	resellers	0005_subresellers	2026-11-26 13:01:45.386374+00
-154	resellers	0006_reseller_card_distributor	2026-11-26 13:01:45.673123+00
-155	vouchers	0001_initial	2026-11-26 13:01:47.506056+00
-156	vouchers	0002_online_sales_and_remembered_devices	2026-11-26 13:01:47.886756+00
-157	vouchers	0003_batch_generation_in_background	2026-11-26 13:01:48.55032+00
-158	vouchers	0004_recharge_by_card	2026-11-26 13:01:49.235195+00
-159	vouchers	0005_card_login_key_and_sessions	2026-11-26 13:01:49.401234+00
-160	radius	0001_initial	2026-11-26 13:01:49.947004+00
-161	radius	0002_authorisation_views	2026-11-26 13:01:50.086661+00
-162	radius	0003_authorisation_functions	2026-11-26 13:01:50.219288+00
-163	radius	0004_auth_attempt_server_error	2026-11-26 13:01:50.433104+00
-164	radius	0005_session_counted_octets	2026-11-26 13:01:50.551677+00
-165	radius	0006_router_clients_notify	2026-11-26 13:01:50.706145+00
-166	radius	0007_hotspot_logins	2026-11-26 13:01:50.892519+00
-167	radius	0008_session_log	2026-11-26 13:01:51.47181+00
-168	radius	0009_session_permissions	2026-11-26 13:01:51.513244+00
-169	radius	0010_postauth_indexes_open_sessions_function	2026-11-26 13:01:52.095374+00
-170	radius	0011_card_login_reasons	2026-11-26 13:01:52.246488+00
-171	vouchers	0006_hotspot_card_logins	2026-11-26 13:01:52.707237+00
-172	vouchers	0007_wifi_signup	2026-11-26 13:01:52.99922+00
-173	vouchers	0008_wifi_purchase_language	2026-11-26 13:01:53.203278+00
-174	radius	0012_router_clients_notify_message_authenticator	2026-11-26 13:01:53.343729+00
-175	radius	0013_postauth_bad_secret	2026-11-26 13:01:53.390355+00
-176	radius	0014_postauth_answer_id	2026-11-26 13:01:53.474607+00
-177	radius	0015_bad_secret_drop	2026-11-26 13:01:53.609966+00
-178	radius	0016_session_log_router_and_start_indexes	2026-11-26 13:01:53.885623+00
-179	radius	0017_login_state	2026-11-26 13:01:54.024952+00
-180	radius	0018_radacct_fewer_indexes	2026-11-26 13:01:54.726093+00
-181	sessions	0001_initial	2026-11-26 13:01:54.743146+00
+1	customers	0001_initial	2026-11-26 13:06:24.994195+00
+2	accounts	0001_initial	2026-11-26 13:06:24.999564+00
+3	resellers	0001_initial	2026-11-26 13:06:25.007795+00
+4	network	0001_initial	2026-11-26 13:06:25.018358+00
+5	customers	0002_initial	2026-11-26 13:06:25.260621+00
+6	customers	0002_search_indexes	2026-11-26 13:06:25.277347+00
+7	payments	0001_initial	2026-11-26 13:06:25.310572+00
+8	payments	0002_reverse_permission	2026-11-26 13:06:25.328215+00
+9	customers	0003_billing_state	2026-11-26 13:06:25.393381+00
+10	customers	0004_call_log	2026-11-26 13:06:25.419714+00
+11	customers	0005_customer_area_status_index	2026-11-26 13:06:25.430603+00
+12	customers	0006_package_fup	2026-11-26 13:06:25.448589+00
+13	billing	0001_initial	2026-11-26 13:06:25.498118+00
+14	billing	0002_initial	2026-11-26 13:06:26.15001+00
+15	billing	0003_billing_run_chunks	2026-11-26 13:06:26.250304+00
+16	payments	0003_online_payments	2026-11-26 13:06:26.616927+00
+17	billing	0004_package_changes	2026-11-26 13:06:26.656918+00
+18	billing	0005_invoice_sums_rounded	2026-11-26 13:06:26.801029+00
+19	customers	0007_referrals_speedtest	2026-11-26 13:06:27.059181+00
+20	customers	0008_referral_code_backfill	2026-11-26 13:06:27.094106+00
+21	customers	0009_referral_code_required	2026-11-26 13:06:27.123465+00
+22	contenttypes	0001_initial	2026-11-26 13:06:27.129325+00
+23	contenttypes	0002_remove_content_type_name	2026-11-26 13:06:27.167758+00
+24	auth	0001_initial	2026-11-26 13:06:27.191734+00
+25	auth	0002_alter_permission_name_max_length	2026-11-26 13:06:27.197446+00
+26	auth	0003_alter_user_email_max_length	2026-11-26 13:06:27.203436+00
+27	auth	0004_alter_user_username_opts	2026-11-26 13:06:27.210748+00
+28	auth	0005_alter_user_last_login_null	2026-11-26 13:06:27.215514+00
+29	auth	0006_require_contenttypes_0002	2026-11-26 13:06:27.216361+00
+30	auth	0007_alter_validators_add_error_messages	2026-11-26 13:06:27.221488+00
+31	auth	0008_alter_user_username_max_length	2026-11-26 13:06:27.226288+00
+32	auth	0009_alter_user_last_name_max_length	2026-11-26 13:06:27.231254+00
+33	auth	0010_alter_group_name_max_length	2026-11-26 13:06:27.236903+00
+34	auth	0011_update_proxy_permissions	2026-11-26 13:06:27.269971+00
+35	auth	0012_alter_user_first_name_max_length	2026-11-26 13:06:27.282666+00
+36	accounts	0002_initial	2026-11-26 13:06:27.553744+00
+37	accounts	0003_portal_security	2026-11-26 13:06:27.692405+00
+38	accounts	0004_contract_sign_code_purpose	2026-11-26 13:06:27.716778+00
+39	admin	0001_initial	2026-11-26 13:06:27.767439+00
+40	admin	0002_logentry_remove_auto_add	2026-11-26 13:06:27.813461+00
+41	admin	0003_logentry_add_action_flag_choices	2026-11-26 13:06:27.864662+00
+42	network	0002_router_connection_health_outbox_drift	2026-11-26 13:06:29.540729+00
+43	network	0003_usage_polling_fup	2026-11-26 13:06:30.513618+00
+44	network	0004_usage_poll_documents	2026-11-26 13:06:30.569362+00
+45	network	0005_outages	2026-11-26 13:06:31.264123+00
+46	network	0006_support_sees_outages	2026-11-26 13:06:31.371592+00
+47	network	0007_outage_notice_in_bangla	2026-11-26 13:06:31.886594+00
+48	customers	0010_subscription_fillfactor	2026-11-26 13:06:31.963346+00
+49	customers	0011_customer_language	2026-11-26 13:06:32.134834+00
+50	customers	0012_package_installation_fee_minimum_term	2026-11-26 13:06:32.167222+00
+51	billing	0006_account_fillfactor	2026-11-26 13:06:32.256332+00
+52	billing	0007_ledger_entry_credit_note_opening_balance	2026-11-26 13:06:32.320483+00
+53	payments	0004_gateway_refund_ledger_entry	2026-11-26 13:06:32.519702+00
+54	billing	0008_reseller_wallets	2026-11-26 13:06:33.581357+00
+55	resellers	0002_reseller_terms_logins_payouts	2026-11-26 13:06:34.650219+00
+56	customers	0012_customer_reseller_name_index	2026-11-26 13:06:34.714956+00
+57	customers	0012_customer_external_ref	2026-11-26 13:06:34.795275+00
+58	customers	0013_merge_external_ref_installation_fee_reseller_index	2026-11-26 13:06:34.796005+00
+59	customers	0014_collectors	2026-11-26 13:06:34.97352+00
+60	customers	0015_cancelled_connection_frees_login	2026-11-26 13:06:35.632009+00
+61	api	0001_initial	2026-11-26 13:06:35.763946+00
+62	api	0002_app_token_expiry	2026-11-26 13:06:36.144528+00
+63	axes	0001_initial	2026-11-26 13:06:36.160547+00
+64	axes	0002_auto_20151217_2044	2026-11-26 13:06:36.209082+00
+65	axes	0003_auto_20160322_0929	2026-11-26 13:06:36.241612+00
+66	axes	0004_auto_20181024_1538	2026-11-26 13:06:36.26672+00
+67	axes	0005_remove_accessattempt_trusted	2026-11-26 13:06:36.270632+00
+68	axes	0006_remove_accesslog_trusted	2026-11-26 13:06:36.274564+00
+69	axes	0007_alter_accessattempt_unique_together	2026-11-26 13:06:36.414338+00
+70	axes	0008_accessfailurelog	2026-11-26 13:06:36.422724+00
+71	axes	0009_add_session_hash	2026-11-26 13:06:36.429235+00
+72	axes	0010_accessattemptexpiration	2026-11-26 13:06:36.436686+00
+73	billing	0008_one_time_charges_credit_notes	2026-11-26 13:06:36.652712+00
+74	billing	0009_merge_charges_wallets	2026-11-26 13:06:36.653468+00
+75	billing	0010_commission_owed_may_carry_a_clawback	2026-11-26 13:06:36.674257+00
+76	billing	0011_subresellers	2026-11-26 13:06:36.921094+00
+77	payments	0004_backdate_payment_permission	2026-11-26 13:06:36.980569+00
+78	payments	0005_grant_backdate_to_managers	2026-11-26 13:06:37.142929+00
+79	payments	0004_payment_received_at_index	2026-11-26 13:06:37.262567+00
+80	payments	0006_merge_refund_entry_backdate_received_index	2026-11-26 13:06:37.266122+00
+81	billing	0010_analytics_indexes	2026-11-26 13:06:37.390185+00
+82	billing	0011_merge_clawback_analytics_indexes	2026-11-26 13:06:37.39184+00
+83	billing	0012_merge_subresellers_analytics	2026-11-26 13:06:37.393412+00
+84	billing	0013_credited_days	2026-11-26 13:06:37.56603+00
+85	billing	0014_line_credit	2026-11-26 13:06:37.714819+00
+86	billing	0015_rent_during_pause	2026-11-26 13:06:37.727146+00
+87	billing	0016_commission_accrues_as_credit_pays	2026-11-26 13:06:37.837526+00
+88	billing	0017_radius_blocked_access	2026-11-26 13:06:37.85552+00
+89	billing	0018_session_log_retention	2026-11-26 13:06:37.877854+00
+90	billing	0019_walletentry_cards	2026-11-26 13:06:37.995609+00
+91	billing	0020_card_guess_limits	2026-11-26 13:06:38.046707+00
+92	billing	0021_card_sale	2026-11-26 13:06:38.061797+00
+93	billing	0022_card_sale_refund	2026-11-26 13:06:38.083138+00
+94	billing	0023_invoice_at_activation	2026-11-26 13:06:38.551151+00
+95	customers	0016_customer_tally	2026-11-26 13:06:38.863561+00
+96	customers	0017_subscription_password_nt_hash	2026-11-26 13:06:39.059124+00
+97	books	0001_initial	2026-11-26 13:06:39.148123+00
+98	books	0002_journal_balanced_append_only	2026-11-26 13:06:39.306131+00
+99	tickets	0001_initial	2026-11-26 13:06:41.820173+00
+100	fieldservice	0001_initial	2026-11-26 13:06:41.908713+00
+101	fieldservice	0002_work_orders_checklists_equipment_sync	2026-11-26 13:06:43.64409+00
+102	fieldservice	0003_equipment_sale_price_and_invoice	2026-11-26 13:06:43.838101+00
+103	churn	0001_prediction	2026-11-26 13:06:43.96316+00
+104	churn	0002_retention	2026-11-26 13:06:45.257431+00
+105	churn	0003_retention_roles	2026-11-26 13:06:45.405852+00
+106	churn	0002_model_train_permission	2026-11-26 13:06:45.416674+00
+107	churn	0004_merge_prediction_retention	2026-11-26 13:06:45.41862+00
+108	churn	0005_usage_window	2026-11-26 13:06:45.8256+00
+109	churn	0006_line_credits_backfill	2026-11-26 13:06:45.951352+00
+110	contracts	0001_contracts_signatures_events	2026-11-26 13:06:47.187744+00
+111	contracts	0002_signed_documents_immutable	2026-11-26 13:06:47.324609+00
+112	contracts	0003_rules_signing_sessions_onsite_evidence	2026-11-26 13:06:48.113082+00
+113	contracts	0004_contract_monthly_net	2026-11-26 13:06:48.975839+00
+114	core	0001_initial	2026-11-26 13:06:49.199154+00
+115	core	0002_audit_append_only_trigger	2026-11-26 13:06:49.436945+00
+116	core	0003_rate_limit_counter	2026-11-26 13:06:49.449265+00
+117	core	0004_webhooks_and_audit_via	2026-11-26 13:06:49.822039+00
+118	core	0005_job_log	2026-11-26 13:06:50.348319+00
+119	dashboard	0001_daily_metric_snapshots	2026-11-26 13:06:50.596714+00
+120	dashboard	0002_efficiency_parts_paused_mrr	2026-11-26 13:06:50.72323+00
+121	network	0008_router_radius	2026-11-26 13:06:50.803064+00
+122	network	0009_router_coa_port_aaa_switch	2026-11-26 13:06:51.409147+00
+123	network	0010_provisioning_disconnect	2026-11-26 13:06:51.509446+00
+124	network	0011_router_require_message_authenticator	2026-11-26 13:06:51.603444+00
+125	fibre	0001_initial	2026-11-26 13:06:54.963422+00
+126	fibre	0002_fibre_settings	2026-11-26 13:06:54.970857+00
+127	tickets	0002_surveys_for_visits	2026-11-26 13:06:56.34735+00
+128	fieldservice	0004_equipment_rental	2026-11-26 13:06:58.552687+00
+129	fieldservice	0005_visit_ratings_are_surveys	2026-11-26 13:06:59.023934+00
+130	fieldservice	0006_remove_workorder_rating	2026-11-26 13:06:59.491193+00
+131	fieldservice	0007_equipment_store_moves	2026-11-26 13:07:00.10543+00
+132	fieldservice	0008_offline_action_times	2026-11-26 13:07:00.431073+00
+133	fieldservice	0009_completion_photos_and_serial	2026-11-26 13:07:01.156675+00
+134	payments	0007_past_payments	2026-11-26 13:07:01.262077+00
+135	imports	0001_import_batches	2026-11-26 13:07:02.128332+00
+136	imports	0002_batch_kind_past_payments	2026-11-26 13:07:02.400694+00
+137	imports	0003_batch_undo_report	2026-11-26 13:07:02.534077+00
+138	notify	0001_initial	2026-11-26 13:07:03.662795+00
+139	notify	0002_message_sealed	2026-11-26 13:07:04.222783+00
+140	payments	0007_cash_handover	2026-11-26 13:07:04.444819+00
+141	payments	0008_grant_cash_handover	2026-11-26 13:07:04.758194+00
+142	payments	0009_merge_past_payments_cash_handover	2026-11-26 13:07:04.760627+00
+143	payments	0010_wallet_method	2026-11-26 13:07:05.355262+00
+144	payments	0011_bkash_gateways_autopay	2026-11-26 13:07:08.949482+00
+145	payments	0012_bkash_paybill_method	2026-11-26 13:07:09.159203+00
+146	payments	0013_nagad_gateway	2026-11-26 13:07:09.772108+00
+147	payments	0014_gateway_reconciliation	2026-11-26 13:07:11.329386+00
+148	payments	0015_prepaid_card_method	2026-11-26 13:07:11.784851+00
+149	payments	0016_card_purchases	2026-11-26 13:07:12.911231+00
+150	payments	0017_queued_payments	2026-11-26 13:07:13.077036+00
+151	resellers	0003_renewal_outbox_low_balance_alert	2026-11-26 13:07:13.954868+00
+152	resellers	0004_reseller_branding	2026-11-26 13:07:14.343207+00
+153	resellers	0005_subresellers	2026-11-26 13:07:15.437901+00
+154	resellers	0006_reseller_card_distributor	2026-11-26 13:07:16.391844+00
+155	vouchers	0001_initial	2026-11-26 13:07:19.149551+00
+156	vouchers	0002_online_sales_and_remembered_devices	2026-11-26 13:07:19.719428+00
+157	vouchers	0003_batch_generation_in_background	2026-11-26 13:07:21.063078+00
+158	vouchers	0004_recharge_by_card	2026-11-26 13:07:22.140484+00
+159	vouchers	0005_card_login_key_and_sessions	2026-11-26 13:07:22.312102+00
+160	radius	0001_initial	2026-11-26 13:07:23.343105+00
+161	radius	0002_authorisation_views	2026-11-26 13:07:24.034498+00
+162	radius	0003_authorisation_functions	2026-11-26 13:07:24.368096+00
+163	radius	0004_auth_attempt_server_error	2026-11-26 13:07:24.463385+00
+164	radius	0005_session_counted_octets	2026-11-26 13:07:24.775731+00
+165	radius	0006_router_clients_notify	2026-11-26 13:07:25.022816+00
+166	radius	0007_hotspot_logins	2026-11-26 13:07:25.70248+00
+167	radius	0008_session_log	2026-11-26 13:07:26.935353+00
+168	radius	0009_session_permissions	2026-11-26 13:07:27.041763+00
+169	radius	0010_postauth_indexes_open_sessions_function	2026-11-26 13:07:28.114067+00
+170	radius	0011_card_login_reasons	2026-11-26 13:07:28.688285+00
+171	vouchers	0006_hotspot_card_logins	2026-11-26 13:07:29.319155+00
+172	vouchers	0007_wifi_signup	2026-11-26 13:07:30.267624+00
+173	vouchers	0008_wifi_purchase_language	2026-11-26 13:07:30.341128+00
+174	radius	0012_router_clients_notify_message_authenticator	2026-11-26 13:07:30.643767+00
+175	radius	0013_postauth_bad_secret	2026-11-26 13:07:30.693194+00
+176	radius	0014_postauth_answer_id	2026-11-26 13:07:30.839227+00
+177	radius	0015_bad_secret_drop	2026-11-26 13:07:31.553963+00
+178	radius	0016_session_log_router_and_start_indexes	2026-11-26 13:07:31.843628+00
+179	radius	0017_login_state	2026-11-26 13:07:32.173647+00
+180	radius	0018_radacct_fewer_indexes	2026-11-26 13:07:33.275332+00
+181	radius	0019_session_log_login_index	2026-11-26 13:07:33.369341+00
+182	sessions	0001_initial	2026-11-26 13:07:33.380433+00
 \.
 
 
@@ -10315,174 +10317,174 @@ COPY public.notify_message (id, channel, event, language, "to", subject, body, p
 --
 
 COPY public.notify_messagetemplate (id, event, channel, language, subject, body, whatsapp_template_name, whatsapp_template_params, active, updated_at, updated_by_id) FROM stdin;
-1	invoice_issued	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 13:01:55.244251+00	\N
-2	invoice_issued	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 13:01:55.244278+00	\N
-3	invoice_issued	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 13:01:55.244291+00	\N
-4	invoice_issued	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 13:01:55.244302+00	\N
-5	invoice_issued	email	en	Invoice {{ invoice_number }} from {{ isp_name }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} for {{ amount }} was issued on {{ issue_date }}.\n{% if amount_due %}Amount due: {{ amount_due }}, payable by {{ due_date }}.{% else %}It has been paid from your account credit.{% endif %}\n\nAccount number: {{ account_number }}\nYour invoices and receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244313+00	\N
-6	invoice_issued	email	bn	{{ isp_name }} থেকে বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\n{{ issue_date }} তারিখে আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু করা হয়েছে।\n{% if amount_due %}পরিশোধযোগ্য: {{ amount_due }}, শেষ তারিখ {{ due_date }}।{% else %}এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধ করা হয়েছে।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\nআপনার বিল ও রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244323+00	\N
-7	payment_received	sms	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 13:01:55.244334+00	\N
-8	payment_received	sms	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 13:01:55.244344+00	\N
-9	payment_received	whatsapp	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 13:01:55.244355+00	\N
-10	payment_received	whatsapp	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 13:01:55.244365+00	\N
-11	payment_received	email	en	Receipt {{ receipt_number }}: {{ amount }} received	Dear {{ customer_name }},\n\nThank you: we received {{ amount }} by {{ payment_method }} on {{ payment_date }}.\nReceipt number: {{ receipt_number }}\n{% if amount_due %}Still due on your account: {{ amount_due }}.{% else %}Nothing is due on your account.{% endif %}{% if paid_through %}\nYour connection is paid through {{ paid_through }}.{% endif %}\n\nYour receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244375+00	\N
-12	payment_received	email	bn	রসিদ {{ receipt_number }}: {{ amount }} গৃহীত	প্রিয় {{ customer_name }},\n\nধন্যবাদ: {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি।\nরসিদ নম্বর: {{ receipt_number }}\n{% if amount_due %}আপনার অ্যাকাউন্টে এখনও বকেয়া: {{ amount_due }}।{% else %}আপনার অ্যাকাউন্টে কোনো বকেয়া নেই।{% endif %}{% if paid_through %}\nআপনার সংযোগ {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআপনার রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244385+00	\N
-13	due_reminder	sms	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 13:01:55.244395+00	\N
-14	due_reminder	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 13:01:55.244406+00	\N
-15	due_reminder	whatsapp	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 13:01:55.244416+00	\N
-16	due_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 13:01:55.244426+00	\N
-17	due_reminder	email	en	Reminder: {{ amount_due }} due on {{ due_date }}	Dear {{ customer_name }},\n\nThis is a friendly reminder that {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }}, in {{ days_left }} days.\nPlease pay on time to keep your connection running.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244436+00	\N
-18	due_reminder	email	bn	স্মরণ: {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন	প্রিয় {{ customer_name }},\n\nস্মরণ করিয়ে দিচ্ছি, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }}, আর {{ days_left }} দিন বাকি।\nসংযোগ চালু রাখতে অনুগ্রহ করে সময়মতো পরিশোধ করুন।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244446+00	\N
-19	overdue	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 13:01:55.244456+00	\N
-20	overdue	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 13:01:55.244466+00	\N
-21	overdue	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 13:01:55.244476+00	\N
-22	overdue	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 13:01:55.244486+00	\N
-23	overdue	email	en	Overdue: invoice {{ invoice_number }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} was due on {{ due_date }} and {{ amount_due }} is still unpaid.\nPlease pay as soon as possible: unpaid connections are suspended after the grace period.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244496+00	\N
-24	overdue	email	bn	বকেয়া: বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\nবিল {{ invoice_number }} পরিশোধের তারিখ ছিল {{ due_date }}; এখনও {{ amount_due }} বকেয়া।\nঅনুগ্রহ করে যত দ্রুত সম্ভব পরিশোধ করুন: নির্ধারিত সময়ের পর অপরিশোধিত সংযোগ বন্ধ করা হয়।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244506+00	\N
-25	suspended	sms	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244517+00	\N
-26	suspended	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244527+00	\N
-27	suspended	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244537+00	\N
-28	suspended	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244563+00	\N
-29	suspended	email	en	Your connection {{ login }} is suspended	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has been suspended.\n{% if non_payment %}The reason is an unpaid balance of {{ amount_due }}. It is reconnected automatically as soon as your payment is received.{% else %}Reason: {{ suspension_reason }}.{% endif %}\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244574+00	\N
-30	suspended	email	bn	আপনার সংযোগ {{ login }} বন্ধ করা হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) সাময়িকভাবে বন্ধ করা হয়েছে।\n{% if non_payment %}কারণ: {{ amount_due }} বকেয়া। পেমেন্ট পাওয়ামাত্র সংযোগ স্বয়ংক্রিয়ভাবে চালু হবে।{% else %}কারণ: {{ suspension_reason }}।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244585+00	\N
-31	reactivated	sms	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 13:01:55.244595+00	\N
-32	reactivated	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 13:01:55.244605+00	\N
-33	reactivated	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 13:01:55.244616+00	\N
-34	reactivated	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 13:01:55.244626+00	\N
-35	reactivated	email	en	Your connection {{ login }} is active again	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %}\nIt is paid through {{ paid_through }}.{% endif %}\n\nThank you for staying with us.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244636+00	\N
-36	reactivated	email	bn	আপনার সংযোগ {{ login }} আবার চালু হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %}\nএটি {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআমাদের সাথে থাকার জন্য ধন্যবাদ।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244646+00	\N
-37	package_change_decided	sms	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244656+00	\N
-38	package_change_decided	sms	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244666+00	\N
-39	package_change_decided	whatsapp	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244675+00	\N
-40	package_change_decided	whatsapp	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244685+00	\N
-41	package_change_decided	email	en	Package change {% if approved %}approved{% else %}not approved{% endif %}	Dear {{ customer_name }},\n\nYour request to change from {{ old_package }} to {{ new_package }} has {% if approved %}been approved.{% if effective_date %} The new package starts on {{ effective_date }}.{% endif %}{% else %}not been approved.{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244695+00	\N
-42	package_change_decided	email	bn	প্যাকেজ পরিবর্তন {% if approved %}অনুমোদিত{% else %}অনুমোদিত হয়নি{% endif %}	প্রিয় {{ customer_name }},\n\n{{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের আপনার অনুরোধ {% if approved %}অনুমোদিত হয়েছে।{% if effective_date %} নতুন প্যাকেজ {{ effective_date }} থেকে চালু হবে।{% endif %}{% else %}অনুমোদিত হয়নি।{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244705+00	\N
-43	one_time_code	sms	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 13:01:55.244715+00	\N
-44	one_time_code	sms	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 13:01:55.244725+00	\N
-45	one_time_code	whatsapp	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 13:01:55.244734+00	\N
-46	one_time_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 13:01:55.244744+00	\N
-47	one_time_code	email	en	Your {{ isp_name }} code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\nIf you did not ask for it, ignore this message; nothing changes without the code.\n\n{{ isp_name }}			t	2026-11-26 13:01:55.244754+00	\N
-48	one_time_code	email	bn	আপনার {{ isp_name }} কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\nআপনি না চেয়ে থাকলে এই বার্তাটি উপেক্ষা করুন; কোড ছাড়া কিছুই বদলাবে না।\n\n{{ isp_name }}			t	2026-11-26 13:01:55.244764+00	\N
-49	job_late	sms	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 13:01:55.244774+00	\N
-50	job_late	sms	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 13:01:55.244784+00	\N
-51	job_late	whatsapp	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 13:01:55.244794+00	\N
-52	job_late	whatsapp	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 13:01:55.244804+00	\N
-53	job_late	email	en	Job {{ job_name }} did not run	The periodic job {{ job_name }} has had no successful run for more than {{ late_hours }} hours.\nLast success: {% if last_success %}{{ last_success }}{% else %}never{% endif %}\n{% if last_error %}Last error: {{ last_error }}\n{% endif %}\nThe job log and "Run again": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 13:01:55.244814+00	\N
-54	job_late	email	bn	{{ job_name }} কাজটি চলেনি	নিয়মিত কাজ {{ job_name }} {{ late_hours }} ঘণ্টার বেশি সময় সফলভাবে চলেনি।\nশেষ সফল: {% if last_success %}{{ last_success }}{% else %}কখনও নয়{% endif %}\n{% if last_error %}শেষ ত্রুটি: {{ last_error }}\n{% endif %}\nকাজের লগ ও "আবার চালান": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 13:01:55.244825+00	\N
-55	autopay_upcoming	sms	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 13:01:55.244835+00	\N
-56	autopay_upcoming	sms	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 13:01:55.244845+00	\N
-57	autopay_upcoming	whatsapp	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 13:01:55.244855+00	\N
-58	autopay_upcoming	whatsapp	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 13:01:55.244866+00	\N
-59	autopay_upcoming	email	en	Auto-pay: {{ amount }} on {{ charge_date }}	Dear {{ customer_name }},\n\nOn {{ charge_date }} auto-pay will charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}.\nYou can turn auto-pay off in the portal.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244876+00	\N
-60	autopay_upcoming	email	bn	অটো-পে: {{ charge_date }} তারিখে {{ amount }}	প্রিয় {{ customer_name }},\n\n{{ charge_date }} তারিখে অটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটবে।\nপোর্টাল থেকে অটো-পে বন্ধ করতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244886+00	\N
-61	autopay_failed	sms	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.244896+00	\N
-62	autopay_failed	sms	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.244907+00	\N
-63	autopay_failed	whatsapp	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.244917+00	\N
-64	autopay_failed	whatsapp	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.244927+00	\N
-65	autopay_failed	email	en	Auto-pay failed for {{ invoice_number }}	Dear {{ customer_name }},\n\nAuto-pay could not charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}: {{ reason }}. We have stopped trying.\nPlease pay in the portal: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244937+00	\N
-66	autopay_failed	email	bn	{{ invoice_number }}-এর অটো-পে ব্যর্থ হয়েছে	প্রিয় {{ customer_name }},\n\nঅটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটতে পারেনি: {{ reason }}। আমরা আর চেষ্টা করছি না।\nপোর্টালে পরিশোধ করুন: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244947+00	\N
-67	usage_warning	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244958+00	\N
-68	usage_warning	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244968+00	\N
-69	usage_warning	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244978+00	\N
-70	usage_warning	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.244988+00	\N
-71	usage_warning	email	en	{{ percent }}% of your data used on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, {{ percent }}% of its {{ cap_gb }} GB fair-usage allowance for the cycle ending {{ cycle_end }}.\n{% if fup_speed %}Once the allowance is used up the speed is reduced to {{ fup_speed }} until the cycle ends.\n{% endif %}\nYour usage, day by day: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.244997+00	\N
-72	usage_warning	email	bn	{{ login }}: ডেটার {{ percent }}% ব্যবহার হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের {{ cap_gb }} GB-এর মধ্যে {{ used_gb }} GB ({{ percent }}%) ব্যবহার করেছে।\n{% if fup_speed %}সীমা শেষ হলে চক্রের বাকি সময় গতি {{ fup_speed }} থাকবে।\n{% endif %}\nদিনভিত্তিক ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245008+00	\N
-73	usage_fup_throttled	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 13:01:55.245017+00	\N
-74	usage_fup_throttled	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 13:01:55.245028+00	\N
-75	usage_fup_throttled	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 13:01:55.245038+00	\N
-76	usage_fup_throttled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 13:01:55.245048+00	\N
-77	usage_fup_throttled	email	en	Data cap reached on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, its whole {{ cap_gb }} GB allowance for the cycle ending {{ cycle_end }}. Until then it runs at {{ fup_speed }}; the full speed returns when the next cycle starts.\n\nYour usage: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245058+00	\N
-78	usage_fup_throttled	email	bn	{{ login }}: ডেটা সীমা শেষ	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের পুরো {{ cap_gb }} GB ({{ used_gb }} GB) ব্যবহার করেছে। চক্র শেষ হওয়া পর্যন্ত গতি {{ fup_speed }}; পরের চক্রে পূর্ণ গতি ফিরবে।\n\nআপনার ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245068+00	\N
-79	outage_declared	sms	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 13:01:55.245078+00	\N
-80	outage_declared	sms	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 13:01:55.245088+00	\N
-81	outage_declared	whatsapp	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 13:01:55.245098+00	\N
-82	outage_declared	whatsapp	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 13:01:55.245108+00	\N
-83	outage_declared	email	en	Service interruption: {{ outage_title }}	Dear {{ customer_name }},\n\nInternet service in your area is interrupted since {{ outage_started }}: {{ outage_title }}.\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nWe expect service back by {{ estimated_restoration }}.\n{% endif %}\nOur team is working on it and we will tell you when it is restored. You do not need to raise a ticket.\nStatus: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245117+00	\N
-84	outage_declared	email	bn	সেবা বিঘ্নিত: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_started }} থেকে আপনার এলাকায় ইন্টারনেট সেবা বিঘ্নিত: {{ outage_title }}।\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nআনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে।\n{% endif %}\nআমাদের দল কাজ করছে; সেবা ফিরলে আমরা জানাব। আলাদা অভিযোগ করার দরকার নেই।\nঅবস্থা: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245128+00	\N
-85	outage_update	sms	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.245137+00	\N
-86	outage_update	sms	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.245147+00	\N
-87	outage_update	whatsapp	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.245159+00	\N
-88	outage_update	whatsapp	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 13:01:55.245169+00	\N
-89	outage_update	email	en	Update: {{ outage_title }}	Dear {{ customer_name }},\n\nAn update on the service interruption "{{ outage_title }}":\n\n{{ update_message }}\n{% if estimated_restoration %}\nWe now expect service back by {{ estimated_restoration }}.\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.24518+00	\N
-90	outage_update	email	bn	হালনাগাদ: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n"{{ outage_title }}" সেবা বিঘ্ন সম্পর্কে হালনাগাদ:\n\n{{ update_message }}\n{% if estimated_restoration %}\nএখন আনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে বলে আশা করছি।\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245189+00	\N
-91	outage_restored	sms	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 13:01:55.245199+00	\N
-92	outage_restored	sms	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 13:01:55.245209+00	\N
-93	outage_restored	whatsapp	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 13:01:55.245219+00	\N
-94	outage_restored	whatsapp	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 13:01:55.24523+00	\N
-95	outage_restored	email	en	Service restored: {{ outage_title }}	Dear {{ customer_name }},\n\nService is restored since {{ restored_at }} after {{ outage_duration }} ({{ outage_title }}).\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nIf you are still offline, please restart your router; if that does not help, raise a ticket: {{ portal_url }}\n\nThank you for your patience.\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245239+00	\N
-96	outage_restored	email	bn	সেবা চালু হয়েছে: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_duration }} পর {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})।\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nএখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন; তাতেও না হলে অভিযোগ করুন: {{ portal_url }}\n\nধৈর্যের জন্য ধন্যবাদ।\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245249+00	\N
-97	ticket_replied	sms	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245259+00	\N
-98	ticket_replied	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245269+00	\N
-99	ticket_replied	whatsapp	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245279+00	\N
-100	ticket_replied	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245289+00	\N
-101	ticket_replied	email	en	Re: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\n{{ reply }}\n\nRead and answer on the portal: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245299+00	\N
-102	ticket_replied	email	bn	উত্তর: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\n{{ reply }}\n\nপোর্টালে দেখুন ও উত্তর দিন: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245309+00	\N
-103	ticket_resolved	sms	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245319+00	\N
-104	ticket_resolved	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245329+00	\N
-105	ticket_resolved	whatsapp	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245339+00	\N
-106	ticket_resolved	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245348+00	\N
-107	ticket_resolved	email	en	Resolved: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\nYour ticket {{ ticket_number }} ({{ ticket_subject }}) is resolved.\nPlease tell us how we did — one to five stars and a comment if you like: {{ ticket_url }}\nIf the problem is back, you can reopen the ticket from the same page.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245358+00	\N
-108	ticket_resolved	email	bn	সমাধান হয়েছে: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\nআপনার টিকিট {{ ticket_number }} ({{ ticket_subject }}) সমাধান হয়েছে।\nআমাদের সেবা কেমন ছিল জানাতে এক থেকে পাঁচ তারকা দিন: {{ ticket_url }}\nসমস্যা আবার হলে একই পাতা থেকে টিকিটটি আবার খুলতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245368+00	\N
-109	ticket_sla_warning	sms	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 13:01:55.245378+00	\N
-110	ticket_sla_warning	sms	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 13:01:55.245389+00	\N
-111	ticket_sla_warning	whatsapp	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 13:01:55.245398+00	\N
-112	ticket_sla_warning	whatsapp	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 13:01:55.245408+00	\N
-113	ticket_sla_warning	email	en	SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}	The {{ deadline_kind }} deadline of ticket {{ ticket_number }} ({{ ticket_subject }}) passes at {{ deadline }}.\nCustomer: {{ customer_name }} ({{ account_number }})\nAssignee: {% if assignee_name %}{{ assignee_name }}{% else %}nobody yet{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 13:01:55.245418+00	\N
-114	ticket_sla_warning	email	bn	SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}	টিকিট {{ ticket_number }} ({{ ticket_subject }})-এর {{ deadline_kind }} সময়সীমা {{ deadline }}-এ শেষ হবে।\nগ্রাহক: {{ customer_name }} ({{ account_number }})\nদায়িত্বে: {% if assignee_name %}{{ assignee_name }}{% else %}এখনও কেউ নয়{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 13:01:55.245428+00	\N
-115	fieldservice_visit_scheduled	sms	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 13:01:55.245438+00	\N
-116	fieldservice_visit_scheduled	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 13:01:55.245448+00	\N
-117	fieldservice_visit_scheduled	whatsapp	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 13:01:55.245458+00	\N
-118	fieldservice_visit_scheduled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 13:01:55.245468+00	\N
-119	fieldservice_visit_scheduled	email	en	Visit scheduled: {{ visit_time }}	Dear {{ customer_name }},\n\nYour {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }}. Our technician {{ technician_name }} will come.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245478+00	\N
-120	fieldservice_visit_scheduled	email	bn	ভিজিট নির্ধারিত: {{ visit_time }}	প্রিয় {{ customer_name }},\n\nআপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত। আমাদের টেকনিশিয়ান {{ technician_name }} আসবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245488+00	\N
-121	fieldservice_technician_en_route	sms	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 13:01:55.245498+00	\N
-122	fieldservice_technician_en_route	sms	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 13:01:55.245508+00	\N
-123	fieldservice_technician_en_route	whatsapp	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 13:01:55.245518+00	\N
-124	fieldservice_technician_en_route	whatsapp	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 13:01:55.245527+00	\N
-125	fieldservice_technician_en_route	email	en	Your technician is on the way	Dear {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }} ({{ order_number }}).\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245538+00	\N
-126	fieldservice_technician_en_route	email	bn	টেকনিশিয়ান রওনা হয়েছেন	প্রিয় {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }} ({{ order_number }})-এর জন্য রওনা হয়েছেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245558+00	\N
-127	fieldservice_technician_assigned	sms	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 13:01:55.245569+00	\N
-128	fieldservice_technician_assigned	sms	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 13:01:55.24558+00	\N
-129	fieldservice_technician_assigned	whatsapp	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 13:01:55.245589+00	\N
-130	fieldservice_technician_assigned	whatsapp	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 13:01:55.2456+00	\N
-131	fieldservice_technician_assigned	email	en	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.24561+00	\N
-132	fieldservice_technician_assigned	email	bn	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:01:55.245619+00	\N
-133	reseller_wallet_low	sms	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 13:01:55.245629+00	\N
-134	reseller_wallet_low	sms	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 13:01:55.245639+00	\N
-135	reseller_wallet_low	whatsapp	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 13:01:55.245649+00	\N
-136	reseller_wallet_low	whatsapp	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 13:01:55.245659+00	\N
-137	reseller_wallet_low	email	en	{{ reseller_name }}: wallet balance {{ balance }}	{{ reseller_name }},\n\nYour wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit limit in use){% endif %}. You can renew customers for {{ available }} more.\nPlease top up your wallet.\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245668+00	\N
-138	reseller_wallet_low	email	bn	{{ reseller_name }}: ওয়ালেটের ব্যালান্স {{ balance }}	{{ reseller_name }},\n\nআপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিট সীমার {{ credit_used }}% ব্যবহৃত){% endif %}। আর {{ available }} পর্যন্ত গ্রাহক রিনিউ করতে পারবেন।\nঅনুগ্রহ করে ওয়ালেট টপ-আপ করুন।\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245678+00	\N
-139	contract_sent	sms	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245688+00	\N
-140	contract_sent	sms	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245698+00	\N
-141	contract_sent	whatsapp	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245708+00	\N
-142	contract_sent	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245718+00	\N
-143	contract_sent	email	en	Please sign your contract {{ contract_number }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} is ready. Read and sign it on the portal: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245728+00	\N
-144	contract_sent	email	bn	অনুগ্রহ করে আপনার চুক্তি {{ contract_number }} স্বাক্ষর করুন	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} প্রস্তুত। পোর্টালে পড়ুন ও স্বাক্ষর করুন: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245738+00	\N
-145	contract_renewal_reminder	sms	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245748+00	\N
-146	contract_renewal_reminder	sms	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245758+00	\N
-147	contract_renewal_reminder	whatsapp	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245768+00	\N
-148	contract_renewal_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:01:55.245778+00	\N
-149	contract_renewal_reminder	email	en	Your contract {{ contract_number }} ends on {{ end_date }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} ends on {{ end_date }}. Renews itself: {{ auto_renewal }}.\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245787+00	\N
-150	contract_renewal_reminder	email	bn	আপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}। স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }}।\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245798+00	\N
-151	retention_message	sms	en		{{ message }} - {{ isp_name }}			t	2026-11-26 13:01:55.245808+00	\N
-152	retention_message	sms	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 13:01:55.245818+00	\N
-153	retention_message	whatsapp	en		{{ message }} - {{ isp_name }}			t	2026-11-26 13:01:55.245828+00	\N
-154	retention_message	whatsapp	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 13:01:55.245838+00	\N
-155	retention_message	email	en	A message from {{ isp_name }}	Dear {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245848+00	\N
-156	retention_message	email	bn	{{ isp_name }}-এর বার্তা	প্রিয় {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245858+00	\N
-157	wifi_signup_code	sms	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 13:01:55.245868+00	\N
-158	wifi_signup_code	sms	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 13:01:55.245878+00	\N
-159	wifi_signup_code	whatsapp	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 13:01:55.245888+00	\N
-160	wifi_signup_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 13:01:55.245898+00	\N
-161	wifi_signup_code	email	en	Your {{ isp_name }} Wi-Fi code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245908+00	\N
-162	wifi_signup_code	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245918+00	\N
-163	wifi_card_bought	sms	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 13:01:55.245928+00	\N
-164	wifi_card_bought	sms	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 13:01:55.245937+00	\N
-165	wifi_card_bought	whatsapp	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 13:01:55.245947+00	\N
-166	wifi_card_bought	whatsapp	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 13:01:55.245957+00	\N
-167	wifi_card_bought	email	en	Your {{ isp_name }} Wi-Fi code: {{ card_code }}	{{ plan }} at {{ zone }}: code {{ card_code }}, valid until {{ valid_until }}.\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245967+00	\N
-168	wifi_card_bought	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ card_code }}	{{ plan }} ({{ zone }}): কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত।\n\n{{ isp_name }}			t	2026-11-26 13:01:55.245977+00	\N
+1	invoice_issued	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 13:07:34.165657+00	\N
+2	invoice_issued	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 13:07:34.165687+00	\N
+3	invoice_issued	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 13:07:34.1657+00	\N
+4	invoice_issued	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 13:07:34.165712+00	\N
+5	invoice_issued	email	en	Invoice {{ invoice_number }} from {{ isp_name }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} for {{ amount }} was issued on {{ issue_date }}.\n{% if amount_due %}Amount due: {{ amount_due }}, payable by {{ due_date }}.{% else %}It has been paid from your account credit.{% endif %}\n\nAccount number: {{ account_number }}\nYour invoices and receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.165724+00	\N
+6	invoice_issued	email	bn	{{ isp_name }} থেকে বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\n{{ issue_date }} তারিখে আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু করা হয়েছে।\n{% if amount_due %}পরিশোধযোগ্য: {{ amount_due }}, শেষ তারিখ {{ due_date }}।{% else %}এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধ করা হয়েছে।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\nআপনার বিল ও রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.165734+00	\N
+7	payment_received	sms	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 13:07:34.165745+00	\N
+8	payment_received	sms	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 13:07:34.165755+00	\N
+9	payment_received	whatsapp	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 13:07:34.165765+00	\N
+10	payment_received	whatsapp	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 13:07:34.165775+00	\N
+11	payment_received	email	en	Receipt {{ receipt_number }}: {{ amount }} received	Dear {{ customer_name }},\n\nThank you: we received {{ amount }} by {{ payment_method }} on {{ payment_date }}.\nReceipt number: {{ receipt_number }}\n{% if amount_due %}Still due on your account: {{ amount_due }}.{% else %}Nothing is due on your account.{% endif %}{% if paid_through %}\nYour connection is paid through {{ paid_through }}.{% endif %}\n\nYour receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.165786+00	\N
+12	payment_received	email	bn	রসিদ {{ receipt_number }}: {{ amount }} গৃহীত	প্রিয় {{ customer_name }},\n\nধন্যবাদ: {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি।\nরসিদ নম্বর: {{ receipt_number }}\n{% if amount_due %}আপনার অ্যাকাউন্টে এখনও বকেয়া: {{ amount_due }}।{% else %}আপনার অ্যাকাউন্টে কোনো বকেয়া নেই।{% endif %}{% if paid_through %}\nআপনার সংযোগ {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআপনার রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.165797+00	\N
+13	due_reminder	sms	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 13:07:34.165807+00	\N
+14	due_reminder	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 13:07:34.165817+00	\N
+15	due_reminder	whatsapp	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 13:07:34.165827+00	\N
+16	due_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 13:07:34.165837+00	\N
+17	due_reminder	email	en	Reminder: {{ amount_due }} due on {{ due_date }}	Dear {{ customer_name }},\n\nThis is a friendly reminder that {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }}, in {{ days_left }} days.\nPlease pay on time to keep your connection running.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.165848+00	\N
+18	due_reminder	email	bn	স্মরণ: {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন	প্রিয় {{ customer_name }},\n\nস্মরণ করিয়ে দিচ্ছি, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }}, আর {{ days_left }} দিন বাকি।\nসংযোগ চালু রাখতে অনুগ্রহ করে সময়মতো পরিশোধ করুন।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166036+00	\N
+19	overdue	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 13:07:34.166058+00	\N
+20	overdue	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 13:07:34.166086+00	\N
+21	overdue	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 13:07:34.166098+00	\N
+22	overdue	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 13:07:34.166109+00	\N
+23	overdue	email	en	Overdue: invoice {{ invoice_number }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} was due on {{ due_date }} and {{ amount_due }} is still unpaid.\nPlease pay as soon as possible: unpaid connections are suspended after the grace period.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.16612+00	\N
+24	overdue	email	bn	বকেয়া: বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\nবিল {{ invoice_number }} পরিশোধের তারিখ ছিল {{ due_date }}; এখনও {{ amount_due }} বকেয়া।\nঅনুগ্রহ করে যত দ্রুত সম্ভব পরিশোধ করুন: নির্ধারিত সময়ের পর অপরিশোধিত সংযোগ বন্ধ করা হয়।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.16613+00	\N
+25	suspended	sms	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166141+00	\N
+26	suspended	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166151+00	\N
+27	suspended	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166161+00	\N
+28	suspended	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166171+00	\N
+29	suspended	email	en	Your connection {{ login }} is suspended	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has been suspended.\n{% if non_payment %}The reason is an unpaid balance of {{ amount_due }}. It is reconnected automatically as soon as your payment is received.{% else %}Reason: {{ suspension_reason }}.{% endif %}\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166181+00	\N
+30	suspended	email	bn	আপনার সংযোগ {{ login }} বন্ধ করা হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) সাময়িকভাবে বন্ধ করা হয়েছে।\n{% if non_payment %}কারণ: {{ amount_due }} বকেয়া। পেমেন্ট পাওয়ামাত্র সংযোগ স্বয়ংক্রিয়ভাবে চালু হবে।{% else %}কারণ: {{ suspension_reason }}।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166191+00	\N
+31	reactivated	sms	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 13:07:34.166253+00	\N
+32	reactivated	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 13:07:34.166265+00	\N
+33	reactivated	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 13:07:34.166276+00	\N
+34	reactivated	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 13:07:34.166287+00	\N
+35	reactivated	email	en	Your connection {{ login }} is active again	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %}\nIt is paid through {{ paid_through }}.{% endif %}\n\nThank you for staying with us.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166297+00	\N
+36	reactivated	email	bn	আপনার সংযোগ {{ login }} আবার চালু হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %}\nএটি {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআমাদের সাথে থাকার জন্য ধন্যবাদ।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166307+00	\N
+37	package_change_decided	sms	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166318+00	\N
+38	package_change_decided	sms	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166328+00	\N
+39	package_change_decided	whatsapp	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166338+00	\N
+40	package_change_decided	whatsapp	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166348+00	\N
+41	package_change_decided	email	en	Package change {% if approved %}approved{% else %}not approved{% endif %}	Dear {{ customer_name }},\n\nYour request to change from {{ old_package }} to {{ new_package }} has {% if approved %}been approved.{% if effective_date %} The new package starts on {{ effective_date }}.{% endif %}{% else %}not been approved.{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166358+00	\N
+42	package_change_decided	email	bn	প্যাকেজ পরিবর্তন {% if approved %}অনুমোদিত{% else %}অনুমোদিত হয়নি{% endif %}	প্রিয় {{ customer_name }},\n\n{{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের আপনার অনুরোধ {% if approved %}অনুমোদিত হয়েছে।{% if effective_date %} নতুন প্যাকেজ {{ effective_date }} থেকে চালু হবে।{% endif %}{% else %}অনুমোদিত হয়নি।{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166368+00	\N
+43	one_time_code	sms	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 13:07:34.166378+00	\N
+44	one_time_code	sms	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 13:07:34.166388+00	\N
+45	one_time_code	whatsapp	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 13:07:34.166398+00	\N
+46	one_time_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 13:07:34.166408+00	\N
+47	one_time_code	email	en	Your {{ isp_name }} code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\nIf you did not ask for it, ignore this message; nothing changes without the code.\n\n{{ isp_name }}			t	2026-11-26 13:07:34.166418+00	\N
+48	one_time_code	email	bn	আপনার {{ isp_name }} কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\nআপনি না চেয়ে থাকলে এই বার্তাটি উপেক্ষা করুন; কোড ছাড়া কিছুই বদলাবে না।\n\n{{ isp_name }}			t	2026-11-26 13:07:34.166427+00	\N
+49	job_late	sms	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 13:07:34.166437+00	\N
+50	job_late	sms	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 13:07:34.166448+00	\N
+51	job_late	whatsapp	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 13:07:34.166457+00	\N
+52	job_late	whatsapp	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 13:07:34.166467+00	\N
+53	job_late	email	en	Job {{ job_name }} did not run	The periodic job {{ job_name }} has had no successful run for more than {{ late_hours }} hours.\nLast success: {% if last_success %}{{ last_success }}{% else %}never{% endif %}\n{% if last_error %}Last error: {{ last_error }}\n{% endif %}\nThe job log and "Run again": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 13:07:34.166477+00	\N
+54	job_late	email	bn	{{ job_name }} কাজটি চলেনি	নিয়মিত কাজ {{ job_name }} {{ late_hours }} ঘণ্টার বেশি সময় সফলভাবে চলেনি।\nশেষ সফল: {% if last_success %}{{ last_success }}{% else %}কখনও নয়{% endif %}\n{% if last_error %}শেষ ত্রুটি: {{ last_error }}\n{% endif %}\nকাজের লগ ও "আবার চালান": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 13:07:34.166487+00	\N
+55	autopay_upcoming	sms	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 13:07:34.166497+00	\N
+56	autopay_upcoming	sms	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 13:07:34.166508+00	\N
+57	autopay_upcoming	whatsapp	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 13:07:34.166518+00	\N
+58	autopay_upcoming	whatsapp	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 13:07:34.166528+00	\N
+59	autopay_upcoming	email	en	Auto-pay: {{ amount }} on {{ charge_date }}	Dear {{ customer_name }},\n\nOn {{ charge_date }} auto-pay will charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}.\nYou can turn auto-pay off in the portal.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166539+00	\N
+60	autopay_upcoming	email	bn	অটো-পে: {{ charge_date }} তারিখে {{ amount }}	প্রিয় {{ customer_name }},\n\n{{ charge_date }} তারিখে অটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটবে।\nপোর্টাল থেকে অটো-পে বন্ধ করতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166549+00	\N
+61	autopay_failed	sms	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.166559+00	\N
+62	autopay_failed	sms	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.166707+00	\N
+63	autopay_failed	whatsapp	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.166727+00	\N
+64	autopay_failed	whatsapp	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.166739+00	\N
+65	autopay_failed	email	en	Auto-pay failed for {{ invoice_number }}	Dear {{ customer_name }},\n\nAuto-pay could not charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}: {{ reason }}. We have stopped trying.\nPlease pay in the portal: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.16675+00	\N
+66	autopay_failed	email	bn	{{ invoice_number }}-এর অটো-পে ব্যর্থ হয়েছে	প্রিয় {{ customer_name }},\n\nঅটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটতে পারেনি: {{ reason }}। আমরা আর চেষ্টা করছি না।\nপোর্টালে পরিশোধ করুন: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166761+00	\N
+67	usage_warning	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166772+00	\N
+68	usage_warning	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166783+00	\N
+69	usage_warning	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166793+00	\N
+70	usage_warning	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166802+00	\N
+71	usage_warning	email	en	{{ percent }}% of your data used on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, {{ percent }}% of its {{ cap_gb }} GB fair-usage allowance for the cycle ending {{ cycle_end }}.\n{% if fup_speed %}Once the allowance is used up the speed is reduced to {{ fup_speed }} until the cycle ends.\n{% endif %}\nYour usage, day by day: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166813+00	\N
+72	usage_warning	email	bn	{{ login }}: ডেটার {{ percent }}% ব্যবহার হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের {{ cap_gb }} GB-এর মধ্যে {{ used_gb }} GB ({{ percent }}%) ব্যবহার করেছে।\n{% if fup_speed %}সীমা শেষ হলে চক্রের বাকি সময় গতি {{ fup_speed }} থাকবে।\n{% endif %}\nদিনভিত্তিক ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166824+00	\N
+73	usage_fup_throttled	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 13:07:34.166835+00	\N
+74	usage_fup_throttled	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 13:07:34.16686+00	\N
+75	usage_fup_throttled	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 13:07:34.166872+00	\N
+76	usage_fup_throttled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 13:07:34.166882+00	\N
+77	usage_fup_throttled	email	en	Data cap reached on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, its whole {{ cap_gb }} GB allowance for the cycle ending {{ cycle_end }}. Until then it runs at {{ fup_speed }}; the full speed returns when the next cycle starts.\n\nYour usage: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166892+00	\N
+78	usage_fup_throttled	email	bn	{{ login }}: ডেটা সীমা শেষ	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের পুরো {{ cap_gb }} GB ({{ used_gb }} GB) ব্যবহার করেছে। চক্র শেষ হওয়া পর্যন্ত গতি {{ fup_speed }}; পরের চক্রে পূর্ণ গতি ফিরবে।\n\nআপনার ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166902+00	\N
+79	outage_declared	sms	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 13:07:34.166913+00	\N
+80	outage_declared	sms	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 13:07:34.166923+00	\N
+81	outage_declared	whatsapp	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 13:07:34.166933+00	\N
+82	outage_declared	whatsapp	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 13:07:34.166943+00	\N
+83	outage_declared	email	en	Service interruption: {{ outage_title }}	Dear {{ customer_name }},\n\nInternet service in your area is interrupted since {{ outage_started }}: {{ outage_title }}.\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nWe expect service back by {{ estimated_restoration }}.\n{% endif %}\nOur team is working on it and we will tell you when it is restored. You do not need to raise a ticket.\nStatus: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166953+00	\N
+84	outage_declared	email	bn	সেবা বিঘ্নিত: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_started }} থেকে আপনার এলাকায় ইন্টারনেট সেবা বিঘ্নিত: {{ outage_title }}।\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nআনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে।\n{% endif %}\nআমাদের দল কাজ করছে; সেবা ফিরলে আমরা জানাব। আলাদা অভিযোগ করার দরকার নেই।\nঅবস্থা: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166964+00	\N
+85	outage_update	sms	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166974+00	\N
+86	outage_update	sms	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.167021+00	\N
+87	outage_update	whatsapp	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.167036+00	\N
+88	outage_update	whatsapp	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.167047+00	\N
+89	outage_update	email	en	Update: {{ outage_title }}	Dear {{ customer_name }},\n\nAn update on the service interruption "{{ outage_title }}":\n\n{{ update_message }}\n{% if estimated_restoration %}\nWe now expect service back by {{ estimated_restoration }}.\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167057+00	\N
+90	outage_update	email	bn	হালনাগাদ: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n"{{ outage_title }}" সেবা বিঘ্ন সম্পর্কে হালনাগাদ:\n\n{{ update_message }}\n{% if estimated_restoration %}\nএখন আনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে বলে আশা করছি।\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167084+00	\N
+91	outage_restored	sms	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 13:07:34.167094+00	\N
+92	outage_restored	sms	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 13:07:34.167104+00	\N
+93	outage_restored	whatsapp	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 13:07:34.167114+00	\N
+94	outage_restored	whatsapp	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 13:07:34.167125+00	\N
+95	outage_restored	email	en	Service restored: {{ outage_title }}	Dear {{ customer_name }},\n\nService is restored since {{ restored_at }} after {{ outage_duration }} ({{ outage_title }}).\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nIf you are still offline, please restart your router; if that does not help, raise a ticket: {{ portal_url }}\n\nThank you for your patience.\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167135+00	\N
+96	outage_restored	email	bn	সেবা চালু হয়েছে: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_duration }} পর {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})।\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nএখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন; তাতেও না হলে অভিযোগ করুন: {{ portal_url }}\n\nধৈর্যের জন্য ধন্যবাদ।\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167145+00	\N
+97	ticket_replied	sms	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167155+00	\N
+98	ticket_replied	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167165+00	\N
+99	ticket_replied	whatsapp	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167175+00	\N
+100	ticket_replied	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167186+00	\N
+101	ticket_replied	email	en	Re: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\n{{ reply }}\n\nRead and answer on the portal: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167196+00	\N
+102	ticket_replied	email	bn	উত্তর: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\n{{ reply }}\n\nপোর্টালে দেখুন ও উত্তর দিন: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167206+00	\N
+103	ticket_resolved	sms	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167216+00	\N
+104	ticket_resolved	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167225+00	\N
+105	ticket_resolved	whatsapp	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167235+00	\N
+106	ticket_resolved	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167245+00	\N
+107	ticket_resolved	email	en	Resolved: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\nYour ticket {{ ticket_number }} ({{ ticket_subject }}) is resolved.\nPlease tell us how we did — one to five stars and a comment if you like: {{ ticket_url }}\nIf the problem is back, you can reopen the ticket from the same page.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167255+00	\N
+108	ticket_resolved	email	bn	সমাধান হয়েছে: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\nআপনার টিকিট {{ ticket_number }} ({{ ticket_subject }}) সমাধান হয়েছে।\nআমাদের সেবা কেমন ছিল জানাতে এক থেকে পাঁচ তারকা দিন: {{ ticket_url }}\nসমস্যা আবার হলে একই পাতা থেকে টিকিটটি আবার খুলতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167265+00	\N
+109	ticket_sla_warning	sms	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 13:07:34.167275+00	\N
+110	ticket_sla_warning	sms	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 13:07:34.167285+00	\N
+111	ticket_sla_warning	whatsapp	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 13:07:34.167295+00	\N
+112	ticket_sla_warning	whatsapp	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 13:07:34.167305+00	\N
+113	ticket_sla_warning	email	en	SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}	The {{ deadline_kind }} deadline of ticket {{ ticket_number }} ({{ ticket_subject }}) passes at {{ deadline }}.\nCustomer: {{ customer_name }} ({{ account_number }})\nAssignee: {% if assignee_name %}{{ assignee_name }}{% else %}nobody yet{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 13:07:34.167315+00	\N
+114	ticket_sla_warning	email	bn	SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}	টিকিট {{ ticket_number }} ({{ ticket_subject }})-এর {{ deadline_kind }} সময়সীমা {{ deadline }}-এ শেষ হবে।\nগ্রাহক: {{ customer_name }} ({{ account_number }})\nদায়িত্বে: {% if assignee_name %}{{ assignee_name }}{% else %}এখনও কেউ নয়{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 13:07:34.167324+00	\N
+115	fieldservice_visit_scheduled	sms	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 13:07:34.167334+00	\N
+116	fieldservice_visit_scheduled	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 13:07:34.167344+00	\N
+117	fieldservice_visit_scheduled	whatsapp	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 13:07:34.167354+00	\N
+118	fieldservice_visit_scheduled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 13:07:34.167364+00	\N
+119	fieldservice_visit_scheduled	email	en	Visit scheduled: {{ visit_time }}	Dear {{ customer_name }},\n\nYour {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }}. Our technician {{ technician_name }} will come.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167373+00	\N
+120	fieldservice_visit_scheduled	email	bn	ভিজিট নির্ধারিত: {{ visit_time }}	প্রিয় {{ customer_name }},\n\nআপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত। আমাদের টেকনিশিয়ান {{ technician_name }} আসবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167383+00	\N
+121	fieldservice_technician_en_route	sms	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 13:07:34.167393+00	\N
+122	fieldservice_technician_en_route	sms	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 13:07:34.167403+00	\N
+123	fieldservice_technician_en_route	whatsapp	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 13:07:34.167412+00	\N
+124	fieldservice_technician_en_route	whatsapp	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 13:07:34.167422+00	\N
+125	fieldservice_technician_en_route	email	en	Your technician is on the way	Dear {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }} ({{ order_number }}).\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167432+00	\N
+126	fieldservice_technician_en_route	email	bn	টেকনিশিয়ান রওনা হয়েছেন	প্রিয় {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }} ({{ order_number }})-এর জন্য রওনা হয়েছেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167442+00	\N
+127	fieldservice_technician_assigned	sms	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 13:07:34.167452+00	\N
+128	fieldservice_technician_assigned	sms	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 13:07:34.167462+00	\N
+129	fieldservice_technician_assigned	whatsapp	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 13:07:34.167472+00	\N
+130	fieldservice_technician_assigned	whatsapp	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 13:07:34.167482+00	\N
+131	fieldservice_technician_assigned	email	en	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167492+00	\N
+132	fieldservice_technician_assigned	email	bn	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167502+00	\N
+133	reseller_wallet_low	sms	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 13:07:34.167512+00	\N
+134	reseller_wallet_low	sms	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 13:07:34.167522+00	\N
+135	reseller_wallet_low	whatsapp	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 13:07:34.167531+00	\N
+136	reseller_wallet_low	whatsapp	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 13:07:34.167541+00	\N
+137	reseller_wallet_low	email	en	{{ reseller_name }}: wallet balance {{ balance }}	{{ reseller_name }},\n\nYour wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit limit in use){% endif %}. You can renew customers for {{ available }} more.\nPlease top up your wallet.\n\n{{ isp_name }}			t	2026-11-26 13:07:34.167551+00	\N
+138	reseller_wallet_low	email	bn	{{ reseller_name }}: ওয়ালেটের ব্যালান্স {{ balance }}	{{ reseller_name }},\n\nআপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিট সীমার {{ credit_used }}% ব্যবহৃত){% endif %}। আর {{ available }} পর্যন্ত গ্রাহক রিনিউ করতে পারবেন।\nঅনুগ্রহ করে ওয়ালেট টপ-আপ করুন।\n\n{{ isp_name }}			t	2026-11-26 13:07:34.16756+00	\N
+139	contract_sent	sms	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.16757+00	\N
+140	contract_sent	sms	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.16758+00	\N
+141	contract_sent	whatsapp	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.16759+00	\N
+142	contract_sent	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.1676+00	\N
+143	contract_sent	email	en	Please sign your contract {{ contract_number }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} is ready. Read and sign it on the portal: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 13:07:34.16761+00	\N
+144	contract_sent	email	bn	অনুগ্রহ করে আপনার চুক্তি {{ contract_number }} স্বাক্ষর করুন	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} প্রস্তুত। পোর্টালে পড়ুন ও স্বাক্ষর করুন: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 13:07:34.16762+00	\N
+145	contract_renewal_reminder	sms	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167629+00	\N
+146	contract_renewal_reminder	sms	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167639+00	\N
+147	contract_renewal_reminder	whatsapp	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167649+00	\N
+148	contract_renewal_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167659+00	\N
+149	contract_renewal_reminder	email	en	Your contract {{ contract_number }} ends on {{ end_date }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} ends on {{ end_date }}. Renews itself: {{ auto_renewal }}.\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 13:07:34.167669+00	\N
+150	contract_renewal_reminder	email	bn	আপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}। স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }}।\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 13:07:34.167679+00	\N
+151	retention_message	sms	en		{{ message }} - {{ isp_name }}			t	2026-11-26 13:07:34.167689+00	\N
+152	retention_message	sms	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 13:07:34.167698+00	\N
+153	retention_message	whatsapp	en		{{ message }} - {{ isp_name }}			t	2026-11-26 13:07:34.167708+00	\N
+154	retention_message	whatsapp	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 13:07:34.167718+00	\N
+155	retention_message	email	en	A message from {{ isp_name }}	Dear {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 13:07:34.167728+00	\N
+156	retention_message	email	bn	{{ isp_name }}-এর বার্তা	প্রিয় {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 13:07:34.167738+00	\N
+157	wifi_signup_code	sms	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 13:07:34.167749+00	\N
+158	wifi_signup_code	sms	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 13:07:34.16776+00	\N
+159	wifi_signup_code	whatsapp	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 13:07:34.167769+00	\N
+160	wifi_signup_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 13:07:34.167779+00	\N
+161	wifi_signup_code	email	en	Your {{ isp_name }} Wi-Fi code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\n{{ isp_name }}			t	2026-11-26 13:07:34.167789+00	\N
+162	wifi_signup_code	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\n{{ isp_name }}			t	2026-11-26 13:07:34.1678+00	\N
+163	wifi_card_bought	sms	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 13:07:34.16781+00	\N
+164	wifi_card_bought	sms	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 13:07:34.16782+00	\N
+165	wifi_card_bought	whatsapp	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 13:07:34.167831+00	\N
+166	wifi_card_bought	whatsapp	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 13:07:34.167841+00	\N
+167	wifi_card_bought	email	en	Your {{ isp_name }} Wi-Fi code: {{ card_code }}	{{ plan }} at {{ zone }}: code {{ card_code }}, valid until {{ valid_until }}.\n\n{{ isp_name }}			t	2026-11-26 13:07:34.167852+00	\N
+168	wifi_card_bought	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ card_code }}	{{ plan }} ({{ zone }}): কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত।\n\n{{ isp_name }}			t	2026-11-26 13:07:34.167863+00	\N
 \.
 
 
@@ -11455,7 +11457,7 @@ SELECT pg_catalog.setval('public.django_content_type_id_seq', 155, true);
 -- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 181, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 182, true);
 
 
 --
@@ -17444,6 +17446,13 @@ CREATE INDEX provisioning_subscription_idx ON public.network_provisioningtask US
 --
 
 CREATE INDEX radacct_ip_time_idx ON public.radius_radacct USING btree (framedipaddress, acctstarttime);
+
+
+--
+-- Name: radacct_login_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX radacct_login_idx ON public.radius_radacct USING btree (username, acctstarttime, radacctid);
 
 
 --
