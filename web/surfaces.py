@@ -18,6 +18,8 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from ispbill.accounts.selectors import user_branch_ids
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -29,6 +31,8 @@ class NavItem:
     section: str = ""
     # Reseller portal: shown only to resellers of this kind (resellers.Reseller.Kind), e.g. card distributors.
     reseller_kind: str = ""
+    # Pages of the whole ISP (the books): hidden from staff limited to some branches, whom the page refuses.
+    whole_isp: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,11 +111,11 @@ STAFF = Surface(
             section=_("Billing"),
         ),
         NavItem(_("Contracts"), "staff:contract-list", "contracts.view_contract", ("contract-",), section=_("Billing")),
-        NavItem(_("Profit and loss"), "staff:books-overview", "books.view_journalentry", ("books-overview",), section=_("Accounts")),
-        NavItem(_("Trial balance"), "staff:books-trial-balance", "books.view_journalentry", ("books-trial-balance",), section=_("Accounts")),
-        NavItem(_("Balance sheet"), "staff:books-balance-sheet", "books.view_journalentry", ("books-balance-sheet",), section=_("Accounts")),
-        NavItem(_("VAT return worksheet"), "staff:books-vat", "books.view_journalentry", ("books-vat",), section=_("Accounts")),
-        NavItem(_("Journal export"), "staff:books-journal", "books.view_journalentry", ("books-journal",), section=_("Accounts")),
+        NavItem(_("Profit and loss"), "staff:books-overview", "books.view_journalentry", ("books-overview",), section=_("Accounts"), whole_isp=True),
+        NavItem(_("Trial balance"), "staff:books-trial-balance", "books.view_journalentry", ("books-trial-balance",), section=_("Accounts"), whole_isp=True),
+        NavItem(_("Balance sheet"), "staff:books-balance-sheet", "books.view_journalentry", ("books-balance-sheet",), section=_("Accounts"), whole_isp=True),
+        NavItem(_("VAT return worksheet"), "staff:books-vat", "books.view_journalentry", ("books-vat",), section=_("Accounts"), whole_isp=True),
+        NavItem(_("Journal export"), "staff:books-journal", "books.view_journalentry", ("books-journal",), section=_("Accounts"), whole_isp=True),
         NavItem(_("Routers"), "staff:router-list", "network.view_router", ("router",), section=_("Network")),
         NavItem(_("OLTs & ONUs"), "staff:olt-list", "fibre.view_olt", ("olt-", "onu-"), section=_("Network")),
         NavItem(_("Online now"), "staff:radius-online", "radius.view_session", ("radius-online",), section=_("Network")),
@@ -298,6 +302,8 @@ def _visible_nav(request, surface: Surface) -> list[dict]:
         if item.perm and not request.user.has_perm(item.perm):
             continue
         if item.reseller_kind and getattr(getattr(request, "reseller", None), "kind", None) != item.reseller_kind:
+            continue
+        if item.whole_isp and user_branch_ids(request.user) is not None:
             continue
         url = _nav_url(item.url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
         if url is None:

@@ -105,3 +105,8 @@ def test_staff_limited_to_some_branches_do_not_see_the_whole_isps_books(client, 
     for name in PAGES:
         assert client.get(reverse(f"staff:{name}")).status_code == 403, name
     assert all(s["id"] != "home-books" for s in staff_home(user=manager)["sections"])
+    # Nor are the books offered in the navigation, which an unlimited accountant has.
+    home = client.get(reverse("staff:home")).content.decode()
+    assert reverse("staff:books-overview") not in home
+    client.force_login(UserFactory(roles=["Accountant"]))
+    assert reverse("staff:books-overview") in client.get(reverse("staff:home")).content.decode()
