@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -25,6 +26,18 @@ from .models import Olt, Onu, OnuStatusEvent, PonPort
 from .profiles import OnuReading, ProfileDataError, UnknownProfile, assemble, profile_get
 from .snmp import SnmpError, Target, read_tables
 from .thresholds import Thresholds, classify, thresholds_for
+
+
+def _snmp_run(reader, *args):
+    """Run an SNMP reader (a coroutine function) to its end from synchronous code. A caller already
+    inside a running event loop (an async view; Playwright's sync API holds one in the browser tests'
+    thread) cannot asyncio.run() in its own thread, so the reader gets a thread and a loop of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(reader(*args))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(reader(*args))).result()
 
 LEASE = timedelta(minutes=4)
 # A PON port is dark when at least this many of its ONUs, and this share of those it had online,
@@ -77,7 +90,7 @@ def read_olt(olt: Olt) -> tuple[dict, list[OnuReading]]:
     except UnknownProfile as error:
         raise PollError(str(error))
     try:
-        system, tables = asyncio.run(read_tables(target_for(olt), profile.walk_oids()))
+        system, tables = _snmp_run(read_tables, target_for(olt), profile.walk_oids())
         return system, assemble(profile, tables)
     except SnmpError as error:
         raise PollError(str(error))
@@ -247,7 +260,7 @@ def olt_check_health(*, olt_id: int, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     olt = Olt.objects.get(pk=olt_id)
     try:
-        system = asyncio.run(read_system(target_for(olt)))
+        system = _snmp_run(read_system, target_for(olt))
     except SnmpError as error:
         Olt.objects.filter(pk=olt.pk).update(is_online=False, last_checked_at=now, last_error=str(error)[:2000])
         return False

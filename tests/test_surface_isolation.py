@@ -23,6 +23,7 @@ from churn.models import RetentionCallTask, RetentionOffer
 from contracts.onsite import onsite_token
 from customers.referrals import referral_signup
 from customers.services import lead_create
+from fibre.models import Olt, Onu, PonPort
 from fieldservice.models import EquipmentItem, EquipmentModel, WorkOrder
 from fieldservice.services import workorder_add_photo
 from ispbill.accounts.models import CustomerSession, User
@@ -109,6 +110,8 @@ OBJECT_FOR_URL = {
         "radius-customer-sessions": "customer",
         "radius-session-disconnect": "radius_session",
         "voucher-": None,  # prepaid-card plans, zones and batches are ISP-wide (vouchers.* permissions)
+        "olt-": "olt",  # an OLT belongs to its branch (fibre.selectors.olt_get_for_staff)
+        "onu-": "onu",  # an ONU to its OLT's branch
     },
     "portal": {"contract": "contract", "ticket": "ticket", "package-change": "packagechange", "onlinepayment": "online_payment", "payment-receipt": "payment", "payment-method": "bkash_agreement", "invoice": "invoice", "receipt": "payment", "usage": "subscription", "session-revoke": "customer_session", "visit": "workorder", "app-revoke": "app_token"},
     "reseller": {
@@ -119,7 +122,8 @@ OBJECT_FOR_URL = {
     "technician": {"order": "workorder", "contract": "onsite_token"},
 }
 # Other keyword arguments name their object directly.
-OBJECT_FOR_KWARG = {"customer_pk": "customer", "subscription_pk": "subscription", "lead_pk": "lead", "photo_pk": "workorder_photo"}
+OBJECT_FOR_KWARG = {"customer_pk": "customer", "subscription_pk": "subscription", "lead_pk": "lead", "photo_pk": "workorder_photo",
+                    "port_pk": "pon_port"}
 # Keyword arguments that are plain values, not objects (a statement's month).
 LITERAL_KWARGS = {"year": 2026, "month": 1, "kind": "past_payments"}
 
@@ -244,7 +248,12 @@ def surface_isolation_world(db):
     reseller_customer = make_customer(area=area_a, reseller=reseller_a)
     reseller_subscription = make_subscription(customer=reseller_customer)
     other_customer = make_customer(area=area_b, portal_password="portal-pass-2")
+    olt = Olt.objects.create(name="Isolation OLT", branch=branch_a, host="127.0.0.1", profile="huawei_gpon", community="isolation-community")
+    pon_port = PonPort.objects.create(olt=olt, key="4194304000", name="GPON 0/1/0")
     return {
+        "olt": olt,
+        "pon_port": pon_port,
+        "onu": Onu.objects.create(olt=olt, pon_port=pon_port, key="4194304000.1", number=1, serial="ISOL00000001"),
         "branch": branch_a,
         "area": area_a,
         "customer": subscription.customer,

@@ -28,7 +28,7 @@ def test_admin_sees_every_section_in_order(client):
     client.force_login(UserFactory(roles=["Admin"]))
     nav = sidebar(client.get(reverse("staff:home")).content.decode())
     sections = re.findall(r'<p class="nav-section">(.*?)</p>', nav)
-    assert sections == ["Support", "Retention", "Field service", "Catalogue", "Billing", "Network", "Prepaid cards", "Settings"]
+    assert sections == ["Support", "Retention", "Field service", "Catalogue", "Billing", "Accounts", "Network", "Prepaid cards", "Settings"]
 
 
 def test_labels_and_addresses_are_escaped_and_follow_the_language():

@@ -43,7 +43,7 @@ def install_onus(state, *, area: Area, count: int, actor, port: int | None = Non
 
 
 @pytest.fixture
-def plant(olt_simulator):
+def simulated_plant(olt_simulator):
     actor = admin_user()
     branch = BranchFactory()
     area = AreaFactory(branch=branch)
@@ -53,8 +53,8 @@ def plant(olt_simulator):
     return simulated, olt, subscriptions, area, actor
 
 
-def test_onus_are_matched_by_the_serial_recorded_at_installation_and_a_swap_moves_the_match(plant):
-    simulated, olt, subscriptions, area, actor = plant
+def test_onus_are_matched_by_the_serial_recorded_at_installation_and_a_swap_moves_the_match(simulated_plant):
+    simulated, olt, subscriptions, area, actor = simulated_plant
     fibre_poll(olt_id=olt.pk)
     matched = dict(Onu.objects.filter(olt=olt).values_list("serial", "subscription_id"))
     assert matched == {onu.serial: subscription.pk for onu, subscription in zip(simulated.state.onus, subscriptions)}
@@ -78,8 +78,8 @@ def test_onus_are_matched_by_the_serial_recorded_at_installation_and_a_swap_move
     assert Onu.objects.get(serial=old.serial).subscription_id is None
 
 
-def test_a_hand_match_is_kept_over_the_installation_record(plant):
-    simulated, olt, subscriptions, area, actor = plant
+def test_a_hand_match_is_kept_over_the_installation_record(simulated_plant):
+    simulated, olt, subscriptions, area, actor = simulated_plant
     fibre_poll(olt_id=olt.pk)
     onu = Onu.objects.get(serial=simulated.state.onus[0].serial)
     onu_match_by_hand(actor=actor, onu=onu, subscription=subscriptions[5])
@@ -90,8 +90,8 @@ def test_a_hand_match_is_kept_over_the_installation_record(plant):
 
 
 @pytest.mark.usefixtures("eager_celery")  # the broadcast runs in the test
-def test_a_fibre_cut_declares_an_outage_and_tells_the_port_s_customers_in_their_language(plant, django_capture_on_commit_callbacks):
-    simulated, olt, subscriptions, area, actor = plant
+def test_a_fibre_cut_declares_an_outage_and_tells_the_port_s_customers_in_their_language(simulated_plant, django_capture_on_commit_callbacks):
+    simulated, olt, subscriptions, area, actor = simulated_plant
     fibre_poll(olt_id=olt.pk)
     simulated.state.fibre_cut(1)
     with django_capture_on_commit_callbacks(execute=True):
@@ -119,8 +119,8 @@ def test_a_fibre_cut_declares_an_outage_and_tells_the_port_s_customers_in_their_
     assert outage.status == Outage.Status.RESTORED and incident.ended_at is not None
 
 
-def test_with_declaring_off_the_fibre_cut_is_only_suggested(plant):
-    simulated, olt, subscriptions, area, actor = plant
+def test_with_declaring_off_the_fibre_cut_is_only_suggested(simulated_plant):
+    simulated, olt, subscriptions, area, actor = simulated_plant
     FibreSettings.objects.update_or_create(pk=1, defaults={"declare_outages": False})
     fibre_poll(olt_id=olt.pk)
     simulated.state.fibre_cut(0)
@@ -134,8 +134,8 @@ def test_with_declaring_off_the_fibre_cut_is_only_suggested(plant):
     assert outage.status == Outage.Status.DISMISSED
 
 
-def test_a_lone_loss_of_signal_opens_one_ticket_and_a_power_cut_opens_none(plant):
-    simulated, olt, subscriptions, area, actor = plant
+def test_a_lone_loss_of_signal_opens_one_ticket_and_a_power_cut_opens_none(simulated_plant):
+    simulated, olt, subscriptions, area, actor = simulated_plant
     fibre_poll(olt_id=olt.pk)
     cut, gasp = simulated.state.onus[0], simulated.state.onus[5]
     with simulated.state.lock:
@@ -152,8 +152,8 @@ def test_a_lone_loss_of_signal_opens_one_ticket_and_a_power_cut_opens_none(plant
     assert not PonPort.objects.filter(dark_since__isnull=False).exists()
 
 
-def test_a_signal_worsening_over_the_week_gets_one_proactive_work_order(plant):
-    simulated, olt, subscriptions, area, actor = plant
+def test_a_signal_worsening_over_the_week_gets_one_proactive_work_order(simulated_plant):
+    simulated, olt, subscriptions, area, actor = simulated_plant
     fibre_poll(olt_id=olt.pk)
     onu = Onu.objects.get(serial=simulated.state.onus[2].serial)
     steady = Onu.objects.get(serial=simulated.state.onus[3].serial)

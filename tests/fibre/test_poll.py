@@ -165,3 +165,21 @@ def test_a_poll_already_running_is_not_doubled(olt_simulator):
     Olt.objects.filter(pk=olt.pk).update(poll_lease_until=timezone.now() + timezone.timedelta(minutes=1))
     assert olt_poll(olt_id=olt.pk) is None
     assert _counts() == (0, 0, 0, 0)
+
+
+def test_an_snmp_reader_runs_from_code_already_inside_an_event_loop():
+    # Playwright's sync API keeps a loop running in the browser tests' thread: a poll started there
+    # (or from an async view) failed with "asyncio.run() cannot be called from a running event loop".
+    import asyncio
+
+    from fibre.poll import _snmp_run
+
+    async def reader(value):
+        await asyncio.sleep(0)
+        return value * 2
+
+    async def caller():
+        return _snmp_run(reader, 21)
+
+    assert asyncio.run(caller()) == 42
+    assert _snmp_run(reader, 4) == 8

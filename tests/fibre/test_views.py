@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def plant(db):
+def recorded_plant(db):
     branch = BranchFactory()
     olt = Olt.objects.create(name="Mirpur OLT", branch=branch, host="127.0.0.1", profile="huawei_gpon", community="very-secret-community")
     port = PonPort.objects.create(olt=olt, key="4194304000", name="GPON 0/1/0", onus_total=2, onus_online=1,
@@ -34,8 +34,8 @@ def plant(db):
     return olt, port, onu, other, subscription
 
 
-def test_the_olt_pages_are_in_the_navigation_and_never_show_the_community(staff_client, plant):
-    olt, port, onu, other, subscription = plant
+def test_the_olt_pages_are_in_the_navigation_and_never_show_the_community(staff_client, recorded_plant):
+    olt, port, onu, other, subscription = recorded_plant
     home = staff_client.get(reverse("staff:home")).content.decode()
     assert reverse("staff:olt-list") in home and reverse("staff:fibre-settings") in home
     listing = staff_client.get(reverse("staff:olt-list")).content.decode()
@@ -47,8 +47,8 @@ def test_the_olt_pages_are_in_the_navigation_and_never_show_the_community(staff_
     assert "very-secret-community" not in str(list(AuditLog.objects.values_list("before", "after")))
 
 
-def test_creating_an_olt_encrypts_the_community_and_refuses_an_unknown_profile(staff_client, plant):
-    olt, *_ = plant
+def test_creating_an_olt_encrypts_the_community_and_refuses_an_unknown_profile(staff_client, recorded_plant):
+    olt, *_ = recorded_plant
     data = {"name": "Uttara OLT", "branch": olt.branch_id, "host": "10.0.0.2", "snmp_port": 161, "profile": "zte_gpon", "snmp_version": "2c",
             "community": "c0mmunity", "timeout_seconds": "2", "retries": 2, "is_active": "on"}
     bad = staff_client.post(reverse("staff:olt-create"), {**data, "profile": "fiberhome"})
@@ -65,8 +65,8 @@ def test_creating_an_olt_encrypts_the_community_and_refuses_an_unknown_profile(s
         assert "c0mmunity" not in cursor.fetchone()[0]
 
 
-def test_editing_with_an_empty_secret_keeps_the_stored_one(staff_client, plant):
-    olt, *_ = plant
+def test_editing_with_an_empty_secret_keeps_the_stored_one(staff_client, recorded_plant):
+    olt, *_ = recorded_plant
     data = {"name": olt.name, "branch": olt.branch_id, "host": "10.0.0.9", "snmp_port": 161, "profile": "huawei_gpon", "snmp_version": "2c",
             "community": "", "timeout_seconds": "2", "retries": 1, "is_active": "on"}
     assert staff_client.post(reverse("staff:olt-edit", args=[olt.pk]), data).status_code == 302
@@ -74,8 +74,8 @@ def test_editing_with_an_empty_secret_keeps_the_stored_one(staff_client, plant):
     assert olt.host == "10.0.0.9" and olt.community == "very-secret-community"
 
 
-def test_the_onu_page_matches_by_hand_and_refuses_a_subscription_that_does_not_exist(staff_client, plant):
-    olt, port, onu, other, subscription = plant
+def test_the_onu_page_matches_by_hand_and_refuses_a_subscription_that_does_not_exist(staff_client, recorded_plant):
+    olt, port, onu, other, subscription = recorded_plant
     page = staff_client.get(reverse("staff:onu-detail", args=[other.pk]))
     assert page.status_code == 200 and "onu-chart-" in page.content.decode()
     bad = staff_client.post(reverse("staff:onu-detail", args=[other.pk]), {"subscription": "999999"})
@@ -89,7 +89,7 @@ def test_the_onu_page_matches_by_hand_and_refuses_a_subscription_that_does_not_e
     assert staff_client.get(reverse("staff:onu-chart", args=[other.pk]) + "?days=x").status_code == 400
 
 
-def test_thresholds_are_edited_per_profile_and_out_of_order_lines_are_refused(staff_client, plant):
+def test_thresholds_are_edited_per_profile_and_out_of_order_lines_are_refused(staff_client, recorded_plant):
     url = reverse("staff:fibre-settings")
     assert "BDCOM EPON" in staff_client.get(url).content.decode()
     bad = staff_client.post(url, {"profile": "huawei_gpon", "rx_warning_dbm": "-31", "rx_critical_dbm": "-27", "rx_overload_dbm": "-8", "drift_db": "3"})
@@ -101,15 +101,15 @@ def test_thresholds_are_edited_per_profile_and_out_of_order_lines_are_refused(st
     assert SignalThreshold.objects.get(profile="huawei_gpon").rx_warning_dbm == Decimal("-25")
 
 
-def test_a_user_without_the_fibre_permission_sees_no_olt(client, plant):
-    olt, *_ = plant
+def test_a_user_without_the_fibre_permission_sees_no_olt(client, recorded_plant):
+    olt, *_ = recorded_plant
     client.force_login(UserFactory(kind="staff"))
     assert client.get(reverse("staff:olt-list")).status_code == 403
     assert client.get(reverse("staff:olt-detail", args=[olt.pk])).status_code == 403
 
 
-def test_customer_page_portal_and_dispatch_board_show_the_fibre(staff_client, client, plant):
-    olt, port, onu, other, subscription = plant
+def test_customer_page_portal_and_dispatch_board_show_the_fibre(staff_client, client, recorded_plant):
+    olt, port, onu, other, subscription = recorded_plant
     customer = subscription.customer
     tab = staff_client.get(reverse("staff:customer-detail", args=[customer.pk]) + "?tab=fibre").content.decode()
     assert "HWTC0000ABCD" in tab and "Power off" in tab
