@@ -1,5 +1,6 @@
 """A prepaid reseller runs their day on a 360 px phone; staff top up their wallet."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -60,7 +61,10 @@ def test_prepaid_reseller_creates_renews_sees_the_debit_and_downloads_a_statemen
     page.get_by_role("link", name="My customers").click()
     page.locator("#id_q").fill(existing.customer.account_number)
     page.locator("#id_q").press("Enter")
+    # The results are a new page: click the customer's link once it has loaded, not on the list before it.
+    expect(page).to_have_url(re.compile(rf"q={re.escape(existing.customer.account_number)}"))
     page.get_by_role("link", name=existing.customer.name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(existing.customer.name)
     page.locator("label.renew-confirm input").check()
     page.get_by_role("button", name="Renew from wallet").click()
     expect(page.locator("main")).to_contain_text("taken from your wallet")
