@@ -5,6 +5,7 @@ portal page and PDF in Bangla)."""
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
@@ -38,6 +39,10 @@ NOT_PAGES = {
         "user-password", "lead-convert", "customer-portal-access", "slapolicy-create",
         # Regions of the router page, refreshed by htmx; they are checked as part of it.
         "router-sessions", "router-drift", "router-outbox",
+        # The fibre plant: an OLT's "Test" and a PON port's area are posts, an ONU's chart is its JSON.
+        "olt-test", "olt-port-area", "onu-chart",
+        # The books: the journal's CSV download (its form is the Journal export page).
+        "books-journal-csv",
         # The declare-outage form's reach figure, asked by htmx as areas are ticked; checked as part of the form.
         "outage-reach",
         # Field service: actions posted from the order page and the board, and the photo and
@@ -167,6 +172,7 @@ def seed_small_demo() -> dict[str, object]:
     call_command("seed_resellers")
     call_command("seed_vouchers")
     call_command("seed_fieldservice", quiet=True)
+    call_command("seed_fibre", stdout=open(os.devnull, "w"))  # the OLTs' and ONUs' pages
     call_command("backfill_metrics", months=1)
     # Three months are too short to train on: Model quality shows the stored refusal and its reason.
     call_command("seed_churn", quiet=True)
