@@ -47,7 +47,7 @@ DARK_SHARE = Decimal("0.8")
 
 
 class PollError(Exception):
-    pass
+    """An OLT's poll that wrote nothing: the reason is stored on the OLT (last_error) for staff."""
 
 
 @dataclass

@@ -28,7 +28,7 @@ CAUSES = ("los", "dying_gasp", "other")
 
 
 class UnknownProfile(ValueError):
-    pass
+    """An OLT names a vendor profile with no file in fibre/profiles/."""
 
 
 class ProfileDataError(ValueError):

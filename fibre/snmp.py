@@ -35,11 +35,11 @@ class SnmpError(Exception):
 
 
 class SnmpTimeout(SnmpError):
-    pass
+    """The agent did not answer within the retries (down, unreachable, or a wrong community)."""
 
 
 class SnmpMalformed(SnmpError):
-    pass
+    """An answer that is not the SNMP the request asked for (bad BER, wrong types, another request id)."""
 
 
 @dataclass(frozen=True)
