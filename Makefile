@@ -120,7 +120,7 @@ run: check-system install
 	$(WITH_DB) $(MAKE) --no-print-directory run-servers RUN_STARTED=$(RUN_STARTED) || [ $$? -eq 130 ]
 
 run-servers: migrate
-	@echo "Loading the demo's base data (about 90 s the first time, seconds later)…"
+	@echo "Loading the demo's base data (about 2 minutes the first time, seconds later)…"
 	$(RUN_ENV) $(MANAGE) seed --first
 	@echo "Starting web (http://$(HOST):$(PORT)/), Celery worker, beat, the simulated routers, FreeRADIUS (PostgreSQL only) and the demo loader (about 20 s until the first page). Ctrl-C stops them all."
 	$(RUN_ENV) $(RADIUS_ENV) $(BIN)/honcho --env /dev/null --procfile Procfile.dev start || [ $$? -eq 130 ]
@@ -132,7 +132,7 @@ run-servers: migrate
 # every process compiles each module it imports from source and pytest rewrites every test module again,
 # 25 s of CPU per xdist worker to collect the suite where cached bytecode takes 11 s (django.setup() alone
 # 2.0 s against 1.1 s). The .pyc files go to __pycache__/, which git ignores.
-PYTEST = PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(TEST_WORKERS) --durations=25
+PYTEST = PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=25
 
 test: test-main test-slow
 

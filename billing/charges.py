@@ -13,6 +13,8 @@ charge as a line of the customer's next invoice, under the account lock it holds
 - `manual_invoice_create(actor=, customer=, items=, due_date=)` → an invoice of custom items now.
 - `credit_note_issue(actor=, invoice=, amount=, reason=)` → a numbered credit note; never more than
   what is open on the invoice.
+- `debit_note_issue(actor=, invoice=, net=, reason=)` → a numbered debit note (Mushak-6.8) raising what
+  the customer owes on an issued tax invoice by `net` plus the VAT at the invoice's rate.
 - `invoice_credit_in_full(actor=, invoice=, reason=)` → a numbered credit note for all of an invoice
   no earlier note gave back (a waived fee): what is open is cleared, and what had paid it (credit,
   payments) returns to the account as credit.
@@ -41,7 +43,8 @@ from ispbill.core.money import ZERO, to_money
 from ispbill.core.numbering import allocate_number
 
 from .ledger import account_lock, credit_note_record
-from .models import CreditNote, Invoice, InvoiceLine, LineCredit, OneTimeCharge
+from .ledger.debit_notes import debit_note_post
+from .models import CreditNote, DebitNote, Invoice, InvoiceLine, LineCredit, OneTimeCharge
 from .services import LineSpec, invoice_create, invoice_credit_note
 
 MAX_ITEMS = 10
@@ -193,6 +196,39 @@ def credit_note_issue(*, actor, invoice: Invoice, amount, reason: str) -> Credit
     number = allocate_number(prefix=getattr(settings, "CREDIT_NOTE_NUMBER_PREFIX", "CN"))
     entry = invoice_credit_note(actor=actor, invoice=invoice, amount=amount, reason=f"{number} {reason}")
     return credit_note_record(number=number, invoice=invoice, amount=amount, reason=reason, entry=entry, actor=actor)
+
+
+MAX_DEBIT_NOTE = Decimal("10000000.00")
+
+
+@transaction.atomic
+def debit_note_issue(*, actor, invoice: Invoice, net, reason: str) -> DebitNote:
+    """A debit note (Mushak-6.8) on an issued tax invoice: an undercharge found after issue raises
+    what the customer owes by `net` (value before VAT) plus the VAT at the invoice's rate; payable
+    like an invoice (docs/vat.md, "Debit notes"). Refused — nothing written — without a reason, for
+    nothing or a negative amount, on a void invoice, on an invoice with no Mushak-6.3 number (a
+    balance brought over, or a debit note's own receivable)."""
+    try:
+        net = to_money(net) if net not in (None, "") else ZERO
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({"net": _("Enter an amount in taka.")}) from None
+    reason = (reason or "").strip()
+    if net <= ZERO:
+        raise ValidationError({"net": _("Enter an amount greater than zero.")})
+    if net > MAX_DEBIT_NOTE:
+        raise ValidationError({"net": _("That is more than a debit note can raise.")})
+    if not reason or "\x00" in reason:
+        raise ValidationError({"reason": _("Give a reason: it is shown on the customer's statement.")})
+    account = account_lock(customer_id=invoice.customer_id)
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status == Invoice.Status.VOID:
+        raise ValidationError(_("A void invoice takes no debit note."))
+    if not invoice.challan_number or DebitNote.objects.filter(charge=invoice).exists():
+        raise ValidationError(_("A debit note is issued on a tax invoice (Mushak-6.3)."))
+    note = debit_note_post(account=account, invoice=invoice, net=net, reason=reason, actor=actor)
+    audit_record(actor=actor, action="invoice.debit_note", obj=invoice, reason=reason,
+                 after={"number": note.number, "net": str(note.net), "vat": str(note.vat), "total": str(note.amount)})
+    return note
 
 
 @transaction.atomic

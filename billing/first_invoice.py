@@ -78,9 +78,11 @@ def first_invoice_quote(*, subscription: Subscription) -> FirstInvoiceQuote | No
     return FirstInvoiceQuote(lines[0].period_start, lines[-1].period_end, service, extra, totals([service, extra]))
 
 
-def first_invoice_issue(*, actor, subscription: Subscription) -> Invoice | None:
+def first_invoice_issue(*, actor, subscription: Subscription, notify: bool = True) -> Invoice | None:
     """Issue `subscription`'s first invoice now if Settings → Billing says so (see the module's
-    docstring); None when there is nothing to issue. Runs in the activation's transaction."""
+    docstring); None when there is nothing to issue. Runs in the activation's transaction. With
+    `notify=False` the caller queues the "invoice issued" notice itself (the demo's history queues a
+    morning's notices together: demo/management/commands/_demo_history.py)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("first_invoice_issue runs in the activation's transaction")
     cfg = current_billing_settings()
@@ -107,7 +109,7 @@ def first_invoice_issue(*, actor, subscription: Subscription) -> Invoice | None:
         for charge in charges
     ]
     subscriptions_advance({subscription.pk: advance})  # the anchor it is billed on from now on, as the run fixes it
-    invoice = invoice_create(actor=actor, customer=subscription.customer, lines=specs, issue_date=today)
+    invoice = invoice_create(actor=actor, customer=subscription.customer, lines=specs, issue_date=today, notify=notify)
     pending_charges_invoiced_on(invoice=invoice, charges=charges)
     return invoice
 

@@ -231,6 +231,9 @@ class Invoice(models.Model):
     late_fee_applied = models.BooleanField(default=False)
     void_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The Mushak-6.3 tax invoice's number (docs/vat.md): its own gap-free series (TAX_CHALLAN_PREFIX),
+    # taken in the invoice's transaction; empty only on invoices issued before the series existed.
+    challan_number = models.CharField(max_length=32, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-issue_date", "-id"]
@@ -244,6 +247,7 @@ class Invoice(models.Model):
             models.CheckConstraint(condition=Q(total=Round(F("subtotal") + F("vat_total"), 2)), name="invoice_total_is_sum"),
             models.CheckConstraint(condition=Q(amount_paid__gte=0), name="invoice_paid_not_negative"),
             models.CheckConstraint(condition=Q(due_date__gte=F("issue_date")), name="invoice_due_after_issue"),
+            models.UniqueConstraint(fields=["challan_number"], condition=~Q(challan_number=""), name="invoice_challan_unique"),
         ]
 
     def __str__(self) -> str:
@@ -308,6 +312,7 @@ class LedgerEntry(models.Model):
         REVERSAL = "reversal", _("Reversal")
         CREDIT_NOTE = "credit_note", _("Credit note")
         OPENING_BALANCE = "opening_balance", _("Opening balance")
+        DEBIT_NOTE = "debit_note", _("Debit note")
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -543,13 +548,52 @@ class CreditNote(models.Model):
     entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="credit_note")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The Mushak-6.7 credit note's number: its own gap-free series (CREDIT_NOTE_CHALLAN_PREFIX), taken in
+    # the credit note's transaction; empty only on credit notes made before the series existed.
+    challan_number = models.CharField(max_length=32, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="credit_note_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="credit_note_amount_positive"),
+            models.UniqueConstraint(fields=["challan_number"], condition=~Q(challan_number=""), name="credit_note_challan_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.number
+
+class DebitNote(models.Model):
+    """A numbered debit note (DN-YYYY-NNNNN) raising what the customer owes on one issued invoice (an
+    undercharge found after issue: docs/vat.md, "Debit notes"), with the VAT on it at the invoice's
+    rate and its Mushak-6.8 number (MDN-YYYY-NNNNN, its own gap-free series). Written by the ledger
+    alone (billing/ledger/debit_notes.py). What it raises is payable like an invoice: `charge` is a
+    receivable row of the invoices' table numbered as the note (no Mushak-6.3 number of its own), so
+    payments, dunning and statements find it; its ledger entry is of kind debit_note. Append-only."""
+
+    number = models.CharField(max_length=32, unique=True)
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="debit_notes")
+    charge = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="debit_note_of")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="debit_notes")
+    net = MoneyField()
+    vat = MoneyField()
+    amount = MoneyField()
+    reason = models.CharField(max_length=255)
+    entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="debit_note")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    challan_number = models.CharField(max_length=32, unique=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(net__gt=0) & Q(vat__gte=0), name="debit_note_amounts_positive"),
+            models.CheckConstraint(condition=Q(amount=Round(F("net") + F("vat"), 2)), name="debit_note_amount_is_sum"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
 from .wallet_models import CommissionEntry, ResellerWallet, WalletEntry  # noqa: E402,F401  (reseller wallets)
 
 

@@ -76,7 +76,7 @@ from .run_plan import (
     read_due,
     suspension_candidates,
 )
-from .selectors import current_billing_settings
+from .selectors import billing_settings_cached, current_billing_settings
 from .transition_effects import transition_effects_apply
 
 logger = logging.getLogger(__name__)
@@ -115,16 +115,6 @@ def billing_run_start(
         running = BillingRun.objects.filter(status=BillingRun.Status.RUNNING, dry_run=dry_run).first()
         if running is not None:
             raise ValidationError(_running_message(running), code="run_in_progress")
-        try:
-            with transaction.atomic():
-                run = BillingRun.objects.create(
-                    run_date=run_date, dry_run=dry_run, started_by=actor if getattr(actor, "pk", None) else None
-                )
-        except IntegrityError:
-            running = BillingRun.objects.filter(status=BillingRun.Status.RUNNING, dry_run=dry_run).first()
-            raise ValidationError(
-                _running_message(running) if running else "Another billing run has just started.", code="run_in_progress"
-            ) from None
         bounds = Customer.objects.aggregate(low=Min("id"), high=Max("id"))
         ranges = []
         if bounds["low"] is not None:
@@ -132,19 +122,28 @@ def billing_run_start(
                 (first, min(first + chunk_size - 1, bounds["high"]))
                 for first in range(bounds["low"], bounds["high"] + 1, chunk_size)
             ]
+        try:
+            with transaction.atomic():
+                run = BillingRun.objects.create(
+                    run_date=run_date, dry_run=dry_run, started_by=actor if getattr(actor, "pk", None) else None,
+                    chunks_total=len(ranges),
+                )
+        except IntegrityError:
+            running = BillingRun.objects.filter(status=BillingRun.Status.RUNNING, dry_run=dry_run).first()
+            raise ValidationError(
+                _running_message(running) if running else "Another billing run has just started.", code="run_in_progress"
+            ) from None
         BillingRunChunk.objects.bulk_create(BillingRunChunk(run=run, first_id=a, last_id=b) for a, b in ranges)
-        BillingRun.objects.filter(pk=run.pk).update(chunks_total=len(ranges))
-        run.chunks_total = len(ranges)
         audit_record(
             actor=actor, action="billingrun.preview" if dry_run else "billingrun.start", obj=run,
             after={"run_date": run_date.isoformat(), "chunks": len(ranges)},
         )
         if not ranges:
             _finish_if_complete(run.pk)
+            run.refresh_from_db()  # finished at once: nothing to bill
         elif dispatch:
             transaction.on_commit(lambda: _dispatch(run.pk, ranges))
-    run.refresh_from_db()
-    return run
+    return run  # as created: the row holds what `create` gave it (a day's run costs no read back)
 
 
 def billing_run_resume(*, actor, run: BillingRun) -> int:
@@ -288,8 +287,10 @@ def billing_run_chunk_process(
     recorded as failed with the error, and the run finishes as failed once all chunks are done.
     Once a real run's chunk commits, its customer messages are queued by a task of their own
     (`notify_after_commit`)."""
+    done = False
     try:
-        with transaction.atomic():
+        # The chunk reads Settings → Billing once, not once per invoice, suspension and notice.
+        with billing_settings_cached(), transaction.atomic():
             chunk = (
                 BillingRunChunk.objects.select_for_update(of=("self",)).select_related("run")
                 .filter(run_id=run_id, first_id=first_id, last_id=last_id).first()
@@ -305,6 +306,7 @@ def billing_run_chunk_process(
             job_progress(processed=result.issued, failed=result.failed)
             if notify_after_commit and not run.dry_run:
                 transaction.on_commit(lambda: _dispatch_notify(run_id, first_id, last_id))
+        done = True
     except TRANSIENT_ERRORS as exc:
         if not final_attempt:
             raise
@@ -314,6 +316,8 @@ def billing_run_chunk_process(
         logger.exception("billing run %s chunk %s–%s failed", run_id, first_id, last_id)
         _chunk_failed(run_id, first_id, last_id, f"{type(exc).__name__}: {exc}")
     _finish_if_complete(run_id)
+    if done:
+        return BillingRunChunk.Status.DONE  # written, under the chunk's row lock, in the transaction just committed
     return BillingRunChunk.objects.filter(run_id=run_id, first_id=first_id).values_list("status", flat=True).first() or "missing"
 
 
@@ -381,7 +385,9 @@ def _process_chunk(run: BillingRun, first_id: int, last_id: int) -> ChunkResult:
         # check_ledger proves it), so the customers with credit are exactly those whose balance was negative.
         for account_id, customer_id in with_credit:
             credit_apply(account=Account(pk=account_id, customer_id=customer_id), actor=run.started_by, today=run_date)
-    _suspend_unpaid(run, cfg, first_id, last_id, result)
+    # A suspension for non-payment needs an invoice of the chunk past its due date: with none (most
+    # days of a small ISP, most chunks of a big one), the candidates' query is not sent.
+    _suspend_unpaid(run, cfg, first_id, last_id, result, past_due=bool(late_customers))
     return result
 
 
@@ -446,7 +452,9 @@ def _write(
     return [(account_id, customer_id) for customer_id, (account_id, balance) in sorted(before.items()) if balance < ZERO]
 
 
-def _suspend_unpaid(run: BillingRun, cfg: BillingSettings, first_id: int, last_id: int, result: ChunkResult) -> None:
+def _suspend_unpaid(
+    run: BillingRun, cfg: BillingSettings, first_id: int, last_id: int, result: ChunkResult, *, past_due: bool = True
+) -> None:
     lapsed = [
         (subscription, f"Renewal lapsed: paid through {day_label(subscription.paid_through)}" if subscription.paid_through
          else "Renewal lapsed: never renewed")
@@ -455,7 +463,7 @@ def _suspend_unpaid(run: BillingRun, cfg: BillingSettings, first_id: int, last_i
     unpaid = [
         (subscription, f"Non-payment: {subscription.overdue_number} was due {day_label(subscription.overdue_due)}; "
                        + (f"paid through {day_label(subscription.paid_through)}" if subscription.paid_through else "never paid"))
-        for subscription in suspension_candidates(run.run_date, cfg, first_id, last_id)
+        for subscription in (suspension_candidates(run.run_date, cfg, first_id, last_id) if past_due else ())
     ]
     for subscription, reason in unpaid + lapsed:
         try:

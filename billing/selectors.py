@@ -1,5 +1,9 @@
 """Reads of billing state: settings, balances, statements, open invoices."""
 
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,8 +25,55 @@ from .models import Account, Allocation, BillingRun, BillingRunChunk, BillingSet
 OPEN_STATUSES = (Invoice.Status.OPEN, Invoice.Status.PARTIALLY_PAID, Invoice.Status.OVERDUE)
 
 
+class _SettingsScope:
+    """The settings row read once for one `billing_settings_cached` block."""
+
+    __slots__ = ("row",)
+
+    def __init__(self) -> None:
+        self.row: BillingSettings | None = None
+
+
+_settings_scope: ContextVar[_SettingsScope | None] = ContextVar("billing_settings_scope", default=None)
+
+
+@contextmanager
+def billing_settings_cached() -> Iterator[None]:
+    """Read Settings → Billing once for the block (a billing run's chunk, the demo's seeding), instead
+    of once per invoice, notice and payment: `current_billing_settings` hands out copies of the row
+    read first. `billing_settings_update` forgets it, so a change made inside the block is seen by the
+    next read. Outside such a block every call reads the row. Blocks nest (the inner one shares the
+    outer's row)."""
+    if _settings_scope.get() is not None:
+        yield
+        return
+    token = _settings_scope.set(_SettingsScope())
+    try:
+        yield
+    finally:
+        _settings_scope.reset(token)
+
+
+def billing_settings_forget() -> None:
+    """The settings changed: the current `billing_settings_cached` block reads them again."""
+    scope = _settings_scope.get()
+    if scope is not None:
+        scope.row = None
+
+
 def current_billing_settings() -> BillingSettings:
-    """The ISP's billing settings; the row is made from the environment's defaults on first use."""
+    """The ISP's billing settings; the row is made from the environment's defaults on first use.
+    Inside `billing_settings_cached`, read once and handed out as copies (a caller that changes its
+    copy changes nobody else's)."""
+    scope = _settings_scope.get()
+    if scope is None:
+        return _billing_settings_read()
+    if scope.row is None:
+        scope.row = _billing_settings_read()
+    return copy.copy(scope.row)
+
+
+def _billing_settings_read() -> BillingSettings:
     found = BillingSettings.objects.filter(pk=1).first()
     if found is not None:
         return found
@@ -276,6 +327,34 @@ def credit_notes_for_invoice(*, invoice_id: int):
     from .models import CreditNote
 
     return CreditNote.objects.filter(invoice_id=invoice_id).select_related("created_by")
+
+
+def debit_notes_for_invoice(*, invoice_id: int):
+    """The debit notes (Mushak-6.8) raised on this tax invoice, with the receivable each raised."""
+    from .models import DebitNote
+
+    return DebitNote.objects.filter(invoice_id=invoice_id).select_related("created_by", "charge")
+
+
+def debit_note_of_charge(*, invoice_id: int):
+    """The debit note whose receivable this invoice row is, or None."""
+    from .models import DebitNote
+
+    return DebitNote.objects.filter(charge_id=invoice_id).select_related("invoice").first()
+
+
+def debit_note_charge_ids(*, invoice_ids) -> set[int]:
+    """Which of these invoice rows are debit notes' receivables (their form is Mushak-6.8, not 6.3)."""
+    from .models import DebitNote
+
+    return set(DebitNote.objects.filter(charge_id__in=list(invoice_ids)).values_list("charge_id", flat=True))
+
+
+def credit_note_get_for_customer(*, customer, pk: int):
+    """The customer's own credit note, or 404 (the portal's Mushak-6.7)."""
+    from .models import CreditNote
+
+    return get_object_or_404(CreditNote.objects.filter(customer=customer).select_related("invoice", "customer"), pk=pk)
 
 
 def credit_notes_for_customer(*, customer_id: int):

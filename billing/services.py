@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import DateField, F, Max, Value
+from django.db.models import DateField, F, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from . import ledger
 from .ledger import account_lock, credit_apply, credit_note_post, credit_post, invoice_status_for, invoice_void_post
 from .ledger.invoices import InvoiceRow, LineRow, invoices_write
 from .models import Invoice, InvoiceLine, LedgerEntry
-from .selectors import current_billing_settings, overdue_exists
+from .selectors import billing_settings_forget, current_billing_settings, overdue_exists
 from .transition_effects import transition_effects_apply
 from .vat import totals, vat_line
 
@@ -86,7 +86,7 @@ def invoice_create(
         locked={customer.pk: (account.pk, account.balance)},
     )
     invoice = _written(invoice, written, 0)
-    _advance_billed_through(invoice)
+    _advance_billed_through(lines)
     audit_record(actor=actor, action="invoice.issue", obj=invoice, after={"total": str(invoice.total), "lines": len(lines)})
     credit_apply(account=account, actor=actor)
     if notify:
@@ -188,11 +188,14 @@ def _distinct(actors) -> list:
     return seen
 
 
-def _advance_billed_through(invoice: Invoice) -> None:
-    for subscription_id, period_end in (
-        invoice.lines.filter(kind__in=InvoiceLine.PERIOD_KINDS, subscription__isnull=False, period_end__isnull=False)
-        .values("subscription_id").annotate(end=Max("period_end")).values_list("subscription_id", "end")
-    ):
+def _advance_billed_through(lines: Sequence[LineSpec]) -> None:
+    """Move each invoiced subscription's `billed_through` to the end of the last period the invoice's
+    lines charge (never back): worked out from the lines just written, not read back."""
+    ends: dict[int, date] = {}
+    for spec in lines:
+        if spec.kind in InvoiceLine.PERIOD_KINDS and spec.subscription_id and spec.period:
+            ends[spec.subscription_id] = max(ends.get(spec.subscription_id, spec.period.end), spec.period.end)
+    for subscription_id, period_end in sorted(ends.items()):
         Subscription.objects.filter(pk=subscription_id).exclude(billed_through__gte=period_end).update(
             billed_through=period_end
         )
@@ -343,6 +346,7 @@ def billing_settings_update(*, actor, **changes):
         setattr(cfg, name, value)
     cfg.full_clean()
     cfg.save()
+    billing_settings_forget()  # a billing_settings_cached block reads the new values from here on
     old, new = audit_changes(before, state())
     if new:
         audit_record(actor=actor, action="billing_settings.update", obj=cfg, before=old, after=new)

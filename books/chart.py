@@ -24,6 +24,7 @@ RESELLER_WALLETS = "2300"
 RESELLER_RENEWALS = "2350"
 DEFERRED_CARDS = "2400"
 SUPPLIERS = "2500"
+RESELLER_COMMISSIONS = "2600"
 OPENING_BALANCES = "3100"
 RETAINED_EARNINGS = "3900"
 SUBSCRIPTIONS = "4100"
@@ -37,6 +38,7 @@ POWER = "5400"
 SALARIES = "5500"
 EQUIPMENT = "5600"
 MARKETING = "5700"
+COMMISSIONS = "5800"
 OTHER_EXPENSES = "5900"
 
 # (code, type, name). Order is the order of the reports.
@@ -55,6 +57,7 @@ CHART: tuple[tuple[str, str, str], ...] = (
     (RESELLER_RENEWALS, LIABILITY, _("Reseller renewals clearing")),
     (DEFERRED_CARDS, LIABILITY, _("Deferred prepaid-card revenue")),
     (SUPPLIERS, LIABILITY, _("Suppliers payable")),
+    (RESELLER_COMMISSIONS, LIABILITY, _("Reseller commissions payable")),
     (OPENING_BALANCES, EQUITY, _("Opening balances brought over")),
     (RETAINED_EARNINGS, EQUITY, _("Retained earnings")),
     (SUBSCRIPTIONS, INCOME, _("Subscription revenue")),
@@ -68,6 +71,7 @@ CHART: tuple[tuple[str, str, str], ...] = (
     (SALARIES, EXPENSE, _("Salaries")),
     (EQUIPMENT, EXPENSE, _("Equipment")),
     (MARKETING, EXPENSE, _("Marketing")),
+    (COMMISSIONS, EXPENSE, _("Reseller commissions")),
     (OTHER_EXPENSES, EXPENSE, _("Other expenses")),
 )
 

@@ -28,7 +28,7 @@ from .chart import (
     RETAINED_EARNINGS,
     VDS_RECEIVABLE,
 )
-from .models import JournalLine, LedgerAccount
+from .models import BankMovement, Bill, JournalEntry, JournalLine, LedgerAccount
 
 
 @dataclass(frozen=True)
@@ -229,3 +229,195 @@ def journal_csv_rows(*, first: date, last: date) -> Iterator[tuple]:
                      "account__name", "debit", "credit", "branch_id")
     )
     yield from lines.iterator(chunk_size=5000)
+
+
+# The journal in the layouts accounting packages import as a general journal (docs/accounts.md, "Journal
+# export"): QuickBooks Online's journal-entry import (Settings → Import data → Journal entries: one row per
+# line, the lines of an entry share its Journal No, debits and credits in their own columns) and Xero's
+# manual-journal import (Manual journals → Import: the lines of a journal share its narration and date,
+# one signed amount, debit positive). Dates are day/month/year, as both take them in Bangladesh; the VAT
+# is already in accounts of its own (2100, 1260), so no line carries a tax rate of its own in Xero.
+JOURNAL_LAYOUTS = ("ispbill", "quickbooks", "xero")
+QUICKBOOKS_JOURNAL_HEADER = ("Journal No", "Journal Date", "Account Name", "Debits", "Credits", "Description", "Name", "Location")
+XERO_JOURNAL_HEADER = (
+    "*Narration", "*Date", "Description", "*AccountCode", "*TaxRate", "*Amount", "TrackingName1", "TrackingOption1",
+)
+XERO_NO_TAX = "Tax Exempt"
+
+
+def _journal_lines_named(*, first: date, last: date):
+    return (
+        JournalLine.objects.filter(entry__date__gte=first, entry__date__lte=last)
+        .order_by("entry__date", "entry_id", "id")
+        .values_list("entry__date", "entry_id", "entry__kind", "entry__reference", "account__code", "account__name",
+                     "debit", "credit", "branch__name", "customer__name")
+        .iterator(chunk_size=5000)
+    )
+
+
+def _description(kind: str, reference: str) -> str:
+    return f"{kind.replace('_', ' ')} {reference}".strip()
+
+
+def journal_export(*, first: date, last: date, layout: str = "ispbill") -> tuple[tuple[str, ...], Iterator[tuple]]:
+    """The header and the rows of the journal export in one of JOURNAL_LAYOUTS."""
+    if layout == "quickbooks":
+        rows = (
+            (entry_id, day.strftime("%d/%m/%Y"), name, debit or "", credit or "", _description(kind, reference),
+             customer or "", branch or "")
+            for day, entry_id, kind, reference, _code, name, debit, credit, branch, customer in _journal_lines_named(first=first, last=last)
+        )
+        return QUICKBOOKS_JOURNAL_HEADER, rows
+    if layout == "xero":
+        rows = (
+            (f"ispbill {entry_id}: {_description(kind, reference)}", day.strftime("%d/%m/%Y"), customer or name, code, XERO_NO_TAX,
+             debit if debit else -credit, "Branch" if branch else "", branch or "")
+            for day, entry_id, kind, reference, code, name, debit, credit, branch, customer in _journal_lines_named(first=first, last=last)
+        )
+        return XERO_JOURNAL_HEADER, rows
+    return JOURNAL_CSV_HEADER, journal_csv_rows(first=first, last=last)
+
+
+# Cash and bank books (docs/accounts.md, "Cash and bank") ----------------------------------------------
+
+
+def account_balance(*, code: str, branch_id: int | None = None, as_of: date | None = None) -> Decimal:
+    """Σ debits − Σ credits of an asset account (of one branch's lines when given)."""
+    lines = JournalLine.objects.filter(account__code=code)
+    if branch_id is not None:
+        lines = lines.filter(branch_id=branch_id)
+    if as_of is not None:
+        lines = lines.filter(entry__date__lte=as_of)
+    sums = lines.aggregate(d=Sum("debit"), c=Sum("credit"))
+    return (sums["d"] or ZERO) - (sums["c"] or ZERO)
+
+
+def cash_balance(*, branch_id: int, as_of: date | None = None) -> Decimal:
+    """What a branch's cash book holds: its lines of 1110 (hand-overs in; bills paid in cash and
+    deposits to a bank out)."""
+    from .chart import CASH_AT_BRANCHES
+
+    return account_balance(code=CASH_AT_BRANCHES, branch_id=branch_id, as_of=as_of)
+
+
+def _book_kind_labels() -> dict[str, str]:
+    """What a cash or bank book's line is, in words (its journal entry's kind is a code): the kinds
+    that post to 1110 and to the bank accounts."""
+
+    paid = JournalEntry.Source.BILL_PAYMENT.label
+    return {
+        "handover": JournalEntry.Source.HANDOVER.label,
+        "deposit": BankMovement.Kind.DEPOSIT.label,
+        "transfer": BankMovement.Kind.TRANSFER.label,
+        "bill_paid_cash": f"{paid} · {Bill.PaidFrom.CASH.label}",
+        "bill_paid_bank": f"{paid} · {Bill.PaidFrom.BANK.label}",
+        **{f"settlement_{value}": f"{BankMovement.Kind.SETTLEMENT.label} · {label}" for value, label in BankMovement.Gateway.choices},
+    }
+
+
+@dataclass(frozen=True)
+class BookLine:
+    line_id: int
+    date: date
+    source: str
+    kind: str
+    reference: str
+    memo: str
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal
+
+    @property
+    def kind_label(self) -> str:
+        return _book_kind_labels().get(self.kind, self.kind)
+
+
+@dataclass(frozen=True)
+class AccountBook:
+    first: date
+    last: date
+    opening: Decimal
+    lines: list[BookLine]
+    closing: Decimal
+
+    @property
+    def money_in(self) -> Decimal:
+        return sum((line.debit for line in self.lines), ZERO)
+
+    @property
+    def money_out(self) -> Decimal:
+        return sum((line.credit for line in self.lines), ZERO)
+
+
+BOOK_LINES_MAX = 2000
+
+
+def account_book(*, code: str, first: date, last: date, branch_id: int | None = None) -> AccountBook:
+    """The cash book of a branch (1110, branch) or a bank account's book (its own code): the balance
+    brought forward from before `first`, each line dated first..last with the running balance, and
+    the closing balance (opening + Σ in − Σ out)."""
+    lines = JournalLine.objects.filter(account__code=code)
+    if branch_id is not None:
+        lines = lines.filter(branch_id=branch_id)
+    before = lines.filter(entry__date__lt=first).aggregate(d=Sum("debit"), c=Sum("credit"))
+    opening = (before["d"] or ZERO) - (before["c"] or ZERO)
+    rows, running = [], opening
+    for pk, day, source, kind, reference, memo, debit, credit in (
+        lines.filter(entry__date__gte=first, entry__date__lte=last).order_by("entry__date", "entry_id", "id")
+        .values_list("pk", "entry__date", "entry__source", "entry__kind", "entry__reference", "entry__memo", "debit", "credit")
+        [:BOOK_LINES_MAX]
+    ):
+        running += debit - credit
+        rows.append(BookLine(pk, day, source, kind, reference, memo, debit, credit, running))
+    return AccountBook(first, last, opening, rows, running)
+
+
+# The purchase register (Mushak-6.1) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PurchaseRegister:
+    first: date
+    last: date
+    bills: list
+    net: Decimal
+    vat: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.net + self.vat
+
+
+def purchase_register(*, year: int, month: int) -> PurchaseRegister:
+    """The month's purchases for the purchase register (Mushak-6.1): every approved or paid bill
+    dated in the month, with the supplier's name and BIN, their invoice number, the value before VAT
+    and the input VAT. Its VAT total is the input tax of the month's VAT worksheet (1260)."""
+
+    first, last = month_bounds(year, month)
+    bills = list(
+        Bill.objects.filter(bill_date__gte=first, bill_date__lte=last).exclude(status=Bill.Status.AWAITING_APPROVAL)
+        .select_related("supplier", "branch").order_by("bill_date", "id")
+    )
+    return PurchaseRegister(first, last, bills, sum((b.net for b in bills), ZERO), sum((b.vat for b in bills), ZERO))
+
+
+PURCHASE_REGISTER_CSV_HEADER = (
+    "serial", "bill", "date", "supplier", "supplier_bin", "supplier_invoice", "description", "category", "value", "vat", "total",
+)
+
+
+def purchase_register_csv_rows(register: PurchaseRegister) -> Iterator[tuple]:
+    for serial, bill in enumerate(register.bills, start=1):
+        yield (serial, bill.number, bill.bill_date.isoformat(), bill.supplier.name, bill.supplier.bin, bill.supplier_reference,
+               bill.description, bill.get_category_display(), bill.net, bill.vat, bill.total)
+
+
+def bills_list(*, status: str = "", category: str = ""):
+    from .models import Bill
+
+    bills = Bill.objects.select_related("supplier", "branch").order_by("-bill_date", "-id")
+    if status:
+        bills = bills.filter(status=status)
+    if category:
+        bills = bills.filter(category=category)
+    return bills

@@ -13,7 +13,9 @@ beyond grace + N days, the analytics definition of a churned customer.
 Every source is one grouped SQL statement (PostgreSQL and SQLite; written in `churn/sql.py`, with the
 rest of churn's raw SQL) returning one row per customer that has any such data; the rows are placed
 into NumPy columns by customer id (searchsorted), so there is no per-customer Python loop. Windows: tickets, suspensions, speed tests and outages over the 90 days
-before C, downgrades over 180, usage over the 30 (and 7) days before C against the 30 (7) before.
+before C, downgrades over 180, usage over the 30 (and 7) days before C against the 30 (7) before;
+the customer's ONU offline hours and weak-signal days over the 30 days before C (fibre's selector:
+status events and daily Rx roll-ups; 0 for a customer without a matched ONU).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from decimal import Decimal
 import numpy as np
 
 from billing.selectors import package_monthly_net
+from fibre.selectors import customer_fibre_rows
 
 from . import sql
 from .sql import NO_TRAFFIC_CAP, as_date
@@ -57,6 +60,8 @@ FEATURES = (
     "contract_days_left",
     "has_reseller",
     "area_suspended_pct_90",
+    "onu_offline_hours_30",
+    "weak_signal_days_30",
 )
 
 
@@ -184,6 +189,11 @@ def features_at(day: date, *, with_labels: bool = False, incremental_usage: bool
         suspended = (matrix[:, col["suspensions_90"]] > 0).astype(np.float64)
         totals = np.bincount(inverse)
         matrix[:, col["area_suspended_pct_90"]] = np.bincount(inverse, weights=suspended)[inverse] / totals[inverse] * 100
+
+    if n:
+        bound = sql.end_of_day(day)
+        fibre = _place(ids, customer_fibre_rows(start=bound - timedelta(days=30), end=bound), 2)
+        matrix[:, [col["onu_offline_hours_30"], col["weak_signal_days_30"]]] = fibre
 
     labels = None
     if with_labels:

@@ -40,6 +40,7 @@ REASONS: dict[str, tuple[str, ...]] = {
     "price": ("monthly_charge",),
     "reseller": ("has_reseller",),
     "area": ("area_suspended_pct_90",),
+    "fibre": ("onu_offline_hours_30", "weak_signal_days_30"),
 }
 CODES = tuple(REASONS)
 TOP = 3
@@ -115,6 +116,12 @@ def _text(code: str, v: dict) -> str:
         return _t("Served through a reseller") if v["has_reseller"] else _t("Served directly, without a reseller")
     if code == "area":
         return _t("%(pct)d%% of the area's customers were suspended for non-payment in 90 days") % {"pct": round(v["area_suspended_pct_90"])}
+    if code == "fibre":
+        hours, days = int(round(v["onu_offline_hours_30"])), int(v["weak_signal_days_30"])
+        if hours >= 1:
+            return ngettext("Fibre box offline for %(hours)d hour in 30 days", "Fibre box offline for %(hours)d hours in 30 days",
+                            hours) % {"hours": hours}
+        return ngettext("Weak fibre signal on %(days)d day in 30", "Weak fibre signal on %(days)d days in 30", days) % {"days": days}
     raise ValueError(code)
 
 

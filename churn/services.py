@@ -111,8 +111,13 @@ def churn_risks_score(*, today: date | None = None, rebuild_usage_windows: bool 
     frame = features_at(day, incremental_usage=True)
     timings["features"] = time.perf_counter() - started - sum(timings.values())
     estimator = artifact["estimator"]
-    probabilities = learning.predict(estimator, frame.matrix)
-    contributions = learning.contributions(model.algorithm, estimator, artifact["typical"], frame.matrix, probabilities)
+    # A model trained before features were added (fibre's, #54) reads only the columns it knows; the
+    # new ones contribute nothing to its reasons until the next weekly training.
+    columns = model_columns(model.feature_names)
+    known = frame.matrix[:, columns]
+    probabilities = learning.predict(estimator, known)
+    contributions = np.zeros_like(frame.matrix)
+    contributions[:, columns] = learning.contributions(model.algorithm, estimator, artifact["typical"], known, probabilities)
     reasons = rank_reasons(frame.matrix, contributions).as_json()
     bands = learning.bands(probabilities, model.band_thresholds)
     timings["model and reasons"] = time.perf_counter() - started - sum(timings.values())
@@ -120,6 +125,17 @@ def churn_risks_score(*, today: date | None = None, rebuild_usage_windows: bool 
     removed = write_scores(model, today, scores)
     timings["write"] = time.perf_counter() - started - sum(timings.values())
     return ScoreResult(model, scored=len(frame.customer_ids), removed=removed, timings=timings, usage_windows=windows)
+
+
+def model_columns(feature_names: list[str]) -> list[int]:
+    """The matrix's columns a stored model was trained on, in its order (every column for a model
+    stored without names)."""
+    if not feature_names:
+        return list(range(len(FEATURES)))
+    unknown = [name for name in feature_names if name not in FEATURES]
+    if unknown:
+        raise ValueError(f"the active churn model uses features no longer computed: {', '.join(unknown)}; train it again")
+    return [FEATURES.index(name) for name in feature_names]
 
 
 @dataclass

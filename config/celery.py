@@ -52,6 +52,15 @@ def _resume_stalled_work(sender=None, **_kwargs) -> None:
         import logging
 
         logging.getLogger(__name__).warning("could not queue the resumption of stalled billing runs", exc_info=True)
+    # RADIUS_SERVERS changed since the routers in RADIUS mode were given it (a second FreeRADIUS added,
+    # one moved or retired, and the processes restarted with the new setting): each router's set-up is
+    # queued again (radius.services.radius_servers_follow; nothing when the fingerprint is the same).
+    try:
+        (sender.app if sender is not None else app).tasks["radius.tasks.follow_radius_servers"].delay()
+    except Exception:  # noqa: BLE001 - a worker must start whatever the broker says
+        import logging
+
+        logging.getLogger(__name__).warning("could not queue the RADIUS servers check", exc_info=True)
 
 
 # Times are local (CELERY_TIMEZONE = TIME_ZONE, Asia/Dhaka by default).
@@ -95,6 +104,11 @@ app.conf.beat_schedule = {
     "network-drain-due-outboxes": {
         "task": "network.tasks.drain_due_outboxes",
         "schedule": 60.0,
+    },
+    # Speed windows (night speed): the edges just passed, one paced job per router (network/speed_boundary.py).
+    "network-speed-edges": {
+        "task": "network.tasks.start_speed_edges",
+        "schedule": crontab(minute="*"),
     },
     "network-reconcile-routers": {
         "task": "network.tasks.reconcile_all_routers",

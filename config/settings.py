@@ -335,6 +335,15 @@ STAFF_LIST_PAGE_SIZE = env.int("STAFF_LIST_PAGE_SIZE", default=25)
 # database row wins once an admin saves it).
 INVOICE_NUMBER_PREFIX = env.str("INVOICE_NUMBER_PREFIX", default="INV")
 RECEIPT_NUMBER_PREFIX = env.str("RECEIPT_NUMBER_PREFIX", default="RCPT")
+# Mushak-6.3 tax invoices and Mushak-6.7 credit notes are numbered in series of their own (docs/vat.md).
+TAX_CHALLAN_PREFIX = env.str("TAX_CHALLAN_PREFIX", default="MUS")
+CREDIT_NOTE_CHALLAN_PREFIX = env.str("CREDIT_NOTE_CHALLAN_PREFIX", default="MCN")
+# Debit notes: DN-2026-00001 (what the customer owes, payable like an invoice) and their Mushak-6.8 series.
+DEBIT_NOTE_NUMBER_PREFIX = env.str("DEBIT_NOTE_NUMBER_PREFIX", default="DN")
+DEBIT_NOTE_CHALLAN_PREFIX = env.str("DEBIT_NOTE_CHALLAN_PREFIX", default="MDN")
+# A payment with VAT deducted at source whose certificate (Mushak-6.6) has not come after this many days is
+# listed as open (docs/vat.md, "VAT deducted at source").
+VDS_CERTIFICATE_DAYS = env.int("VDS_CERTIFICATE_DAYS", default=30)
 BILLING_DEFAULTS = {
     "mode": env.str("BILLING_MODE", default="calendar"),
     "allowed_anchor_days": [int(day) for day in env.list("BILLING_ANCHOR_DAYS", default=["1", "5", "25", "30"])],
@@ -367,6 +376,10 @@ else:
         "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
     }
+# pytest-xdist's workers share one Redis database: each queues tasks on a default queue of its own, so a
+# test that reads what it queued never reads a task the other worker's test queued at the same moment.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    CELERY_TASK_DEFAULT_QUEUE = f"celery-{os.environ['PYTEST_XDIST_WORKER']}"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
@@ -456,6 +469,11 @@ RADIUS_COA_SOURCE_ADDRESS = env.str("RADIUS_COA_SOURCE_ADDRESS", default="")
 RADIUS_PROBE_CLIENT_ADDRESS = env.str("RADIUS_PROBE_CLIENT_ADDRESS", default="") or RADIUS_COA_SOURCE_ADDRESS or "127.0.0.1"
 RADIUS_COA_TIMEOUT = env.float("RADIUS_COA_TIMEOUT", default=3.0)
 RADIUS_COA_ATTEMPTS = env.int("RADIUS_COA_ATTEMPTS", default=2)
+# Speed windows (night speed, network/speed_boundary.py): at a window's edge no router is sent more
+# than this many speed changes (CoA or queue set) a second; 50,000 connections on 20 routers at 50/s
+# take 50 s (docs/speeds.md). Edges missed for longer than the catch-up are left to the reconciler.
+SPEED_CHANGES_PER_ROUTER_PER_SECOND = env.float("SPEED_CHANGES_PER_ROUTER_PER_SECOND", default=50.0)
+SPEED_EDGE_CATCH_UP_MINUTES = env.int("SPEED_EDGE_CATCH_UP_MINUTES", default=10)
 # FreeRADIUS's database role (radius/, `manage.py radius_db_role`): it reads only the authorisation
 # views and writes only accounting and post-auth; `radius_config` writes it into the generated
 # configuration with the ports above. A session silent for twice RADIUS_INTERIM_INTERVAL is stale.
@@ -751,3 +769,8 @@ GEMINI_ATTEMPTS = env.int("GEMINI_ATTEMPTS", default=2)
 # Tests only: an httpx2 transport (httpx2.MockTransport) the adapter hands to google-genai, so requests
 # reach a test double at the HTTP boundary instead of the network. Never set in production.
 GEMINI_HTTP_TRANSPORT = None
+
+# The books (docs/accounts.md, "Expenses and purchases"): a supplier's bill whose total (VAT included)
+# is above this many taka waits for a second person with the approval permission before it is posted
+# (books/services.py bill_create reads it). 0: every bill needs a second person.
+BOOKS_BILL_APPROVAL_LIMIT = Decimal(env.str("BOOKS_BILL_APPROVAL_LIMIT", default="50000"))

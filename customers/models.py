@@ -2,6 +2,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from ispbill.core.fields import EncryptedTextField
 from ispbill.core.money import MoneyField
 from ispbill.notify.events import Language
+
+from .districts import DISTRICT_CHOICES
 
 
 class Branch(models.Model):
@@ -34,6 +37,8 @@ class Area(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("collector"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="collector_areas",
     )
+    # The district (zila) the area is in: the regulator's subscriber figures are counted by district.
+    district = models.CharField(_("district"), max_length=32, blank=True, default="", db_default="", choices=DISTRICT_CHOICES)
 
     class Meta:
         ordering = ["branch__name", "name"]
@@ -79,6 +84,12 @@ class Package(models.Model):
     minimum_term_months = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text=_("Months a contract binds the customer; empty = no minimum term")
     )
+    # Speed classes (issue 56): traffic to the BDIX peering prefixes and to the cache servers (YouTube
+    # GGC, Facebook FNA …) has speeds of its own; empty = that traffic shares the internet speed.
+    bdix_download_mbps = models.PositiveIntegerField(_("BDIX download (Mbps)"), null=True, blank=True)
+    bdix_upload_mbps = models.PositiveIntegerField(_("BDIX upload (Mbps)"), null=True, blank=True)
+    cache_download_mbps = models.PositiveIntegerField(_("cache download (Mbps)"), null=True, blank=True)
+    cache_upload_mbps = models.PositiveIntegerField(_("cache upload (Mbps)"), null=True, blank=True)
 
     class Meta:
         ordering = ["price", "name"]
@@ -90,6 +101,16 @@ class Package(models.Model):
                 | Q(fup_download_mbps__isnull=False, fup_upload_mbps__isnull=False, fup_download_mbps__gt=0, fup_upload_mbps__gt=0),
                 name="package_fup_speeds_both_or_neither",
             ),
+            models.CheckConstraint(
+                condition=(Q(bdix_download_mbps__isnull=True) & Q(bdix_upload_mbps__isnull=True))
+                | Q(bdix_download_mbps__gt=0, bdix_upload_mbps__gt=0),
+                name="package_bdix_speeds_both_or_neither",
+            ),
+            models.CheckConstraint(
+                condition=(Q(cache_download_mbps__isnull=True) & Q(cache_upload_mbps__isnull=True))
+                | Q(cache_download_mbps__gt=0, cache_upload_mbps__gt=0),
+                name="package_cache_speeds_both_or_neither",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -100,16 +121,46 @@ class Package(models.Model):
         return self.fup_profile or f"{self.router_profile}-FUP"
 
     @property
+    def has_speed_classes(self) -> bool:
+        """BDIX or cache traffic has a speed of its own on this package."""
+        return bool(self.bdix_download_mbps or self.cache_download_mbps)
+
+    @property
     def has_fup(self) -> bool:
         """A cap and a throttled speed: what moving a subscription to the FUP profile needs."""
         return bool(self.data_cap_gb and self.fup_download_mbps and self.fup_upload_mbps)
 
     @property
     def speed_label(self) -> str:
-        def fmt(mbps: int) -> str:
-            return f"{mbps // 1000} Gbps" if mbps >= 1000 and mbps % 1000 == 0 else f"{mbps} Mbps"
+        return _speed_text(self.download_mbps, self.upload_mbps)
 
-        return fmt(self.download_mbps) if self.download_mbps == self.upload_mbps else f"{fmt(self.download_mbps)} / {fmt(self.upload_mbps)}"
+    @property
+    def speed_classes(self) -> list[tuple[str, str]]:
+        """(label, speed) per class of traffic, for every screen that shows a package: internet, BDIX,
+        cache, then each speed window's internet speed (docs/speeds.md)."""
+        rows = [(str(_("Internet")), _speed_text(self.download_mbps, self.upload_mbps))]
+        if self.bdix_download_mbps:
+            rows.append((str(_("BDIX")), _speed_text(self.bdix_download_mbps, self.bdix_upload_mbps)))
+        if self.cache_download_mbps:
+            rows.append((str(_("Cache")), _speed_text(self.cache_download_mbps, self.cache_upload_mbps)))
+        for window in (self.speed_windows.all() if self.pk else ()):
+            rows.append((f"{window.starts:%H:%M}–{window.ends:%H:%M}", _speed_text(window.download_mbps, window.upload_mbps)))
+        return rows
+
+    @property
+    def speeds_summary(self) -> str:
+        """The speed label, or each class's speed on one line when the package has classes or windows."""
+        rows = self.speed_classes
+        if len(rows) == 1:
+            return self.speed_label
+        return " · ".join(f"{label} {speed}" for label, speed in rows)
+
+
+def _speed_text(download: int, upload: int) -> str:
+    def fmt(mbps: int) -> str:
+        return f"{mbps // 1000} Gbps" if mbps >= 1000 and mbps % 1000 == 0 else f"{mbps} Mbps"
+
+    return fmt(download) if download == upload else f"{fmt(download)} / {fmt(upload)}"
 
 
 # Readable referral codes: no 0/O, 1/I/L, so a code read out over the phone is typed right.
@@ -120,6 +171,36 @@ REFERRAL_CODE_LENGTH = 8
 def referral_code_new() -> str:
     return "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(REFERRAL_CODE_LENGTH))
 
+
+
+class PackageSpeedWindow(models.Model):
+    """A time of day at another internet speed (a night boost: 00:00–08:00 at 40 Mbps). Local time in
+    the ISP's zone; a window may cross midnight (22:00–02:00). At each edge the subscriptions on the
+    package change speed without reconnecting (network/speed_boundary.py)."""
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="speed_windows")
+    starts = models.TimeField(_("starts"))
+    ends = models.TimeField(_("ends"))
+    download_mbps = models.PositiveIntegerField(_("download (Mbps)"))
+    upload_mbps = models.PositiveIntegerField(_("upload (Mbps)"))
+
+    class Meta:
+        ordering = ["package_id", "starts"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(starts=models.F("ends")), name="speed_window_not_empty"),
+            models.CheckConstraint(condition=Q(download_mbps__gt=0, upload_mbps__gt=0), name="speed_window_speeds_positive"),
+            models.UniqueConstraint(fields=["package", "starts"], name="speed_window_one_start_per_package"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts:%H:%M}–{self.ends:%H:%M} {self.download_mbps}/{self.upload_mbps} Mbps"
+
+    def covers(self, moment) -> bool:
+        """Whether the local time of day `moment` (a datetime.time) is inside the window (start
+        included, end excluded)."""
+        if self.starts < self.ends:
+            return self.starts <= moment < self.ends
+        return moment >= self.starts or moment < self.ends
 
 class Customer(models.Model):
     class Status(models.TextChoices):
@@ -145,6 +226,13 @@ class Customer(models.Model):
     # The customer's id in the system the ISP used before (spreadsheet, old billing): kept by the
     # import so a re-import updates instead of duplicating, and searchable from the customer list.
     external_ref = models.CharField(_("external reference"), max_length=64, blank=True, default="", db_default="", db_index=True)
+    # A corporate customer's Business Identification Number (VAT registration, 13 digits): printed as the
+    # purchaser's BIN on its Mushak-6.3 tax invoices; such a customer may deduct VAT at source (docs/vat.md).
+    vat_bin = models.CharField(
+        _("BIN"), max_length=13, blank=True, default="", db_default="",
+        validators=[RegexValidator(r"^(\d{9}|\d{13})$", _("A BIN is 13 digits (or the 9 digits of an older one)."))],
+        help_text=_("A corporate customer's 13-digit VAT registration (BIN)."),
+    )
     # Messages (SMS, WhatsApp, e-mail) and documents (invoices, receipts, statements) go out in this
     # language. Set by staff, or by the customer in the portal; empty means English.
     language = models.CharField(
@@ -216,6 +304,8 @@ class Subscription(models.Model):
         PPPOE = "pppoe", _("PPPoE")
         STATIC_IP = "static", _("Static IP")
         HOTSPOT = "hotspot", _("Hotspot")
+        # IPoE: DHCP hands the customer's device (bound by its MAC address) a fixed address; no login.
+        IPOE = "ipoe", _("IPoE / DHCP (MAC binding)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -278,8 +368,15 @@ class Subscription(models.Model):
                 fields=["router", "static_ip"], condition=Q(static_ip__isnull=False) & ~Q(status="cancelled"),
                 name="subscription_ip_unique_per_router",
             ),
+            # An IPoE connection logs in to RADIUS by its device's MAC address (docs/ipam.md): one per router.
+            models.UniqueConstraint(
+                fields=["router", "mac_address"], condition=Q(connection_type="ipoe") & ~Q(status="cancelled"),
+                name="subscription_ipoe_mac_unique_per_router",
+            ),
             models.CheckConstraint(
-                condition=Q(connection_type="static", static_ip__isnull=False) | (~Q(connection_type="static") & ~Q(username="")),
+                condition=Q(connection_type="static", static_ip__isnull=False)
+                | (Q(connection_type="ipoe", static_ip__isnull=False) & ~Q(mac_address=""))
+                | (~Q(connection_type__in=["static", "ipoe"]) & ~Q(username="")),
                 name="subscription_has_login_or_ip",
             ),
             models.CheckConstraint(

@@ -4,6 +4,7 @@ Each runs in a transaction, validates before it changes anything, raises
 `ValidationError` (with field keys where a field is to blame) and writes an audit entry.
 """
 
+import re
 from datetime import date
 from typing import Any
 
@@ -22,19 +23,20 @@ from ispbill.core.phone import normalize_phone
 from ispbill.core.webhooks import SUBSCRIPTION_CANCELLED, SUBSCRIPTION_REACTIVATED, SUBSCRIPTION_SUSPENDED, webhook_publish
 
 from . import referrals
-from .models import Area, Branch, Customer, Lead, Package, Subscription
+from .models import Area, Branch, Customer, Lead, Package, PackageSpeedWindow, Subscription
 from .selectors import collector_candidates
 
 BRANCH_FIELDS = ("name", "code", "address", "phone")
-AREA_FIELDS = ("branch", "name", "collector")
+AREA_FIELDS = ("branch", "name", "collector", "district")
 PACKAGE_FIELDS = (
     "name", "type", "download_mbps", "upload_mbps", "price", "billing_cycle", "ott_bundle",
     "live_channels", "data_cap_gb", "router_profile", "is_active", "fup_download_mbps", "fup_upload_mbps", "fup_profile",
     "installation_fee", "minimum_term_months",
+    "bdix_download_mbps", "bdix_upload_mbps", "cache_download_mbps", "cache_upload_mbps",
 )
 CUSTOMER_FIELDS = (
     "name", "phone", "email", "national_id", "address", "latitude", "longitude", "area", "branch",
-    "customer_since", "notes", "reseller", "language", "external_ref", "collector",
+    "customer_since", "notes", "reseller", "language", "external_ref", "collector", "vat_bin",
 )
 SUBSCRIPTION_FIELDS = ("package", "connection_type", "router", "username", "static_ip", "mac_address", "billing_anchor_day")
 LIFECYCLE_FIELDS = ("status", "suspension_type", "skip_billing", "activated_at", "suspended_at", "cancelled_at")
@@ -125,11 +127,11 @@ def collector_assignments_release(*, actor, user) -> int:
     return len(areas) + len(customers)
 
 @transaction.atomic
-def area_create(*, actor, branch: Branch, name: str, collector=None) -> Area:
+def area_create(*, actor, branch: Branch, name: str, collector=None, district: str = "") -> Area:
     _check_area_name_free(branch=branch, name=name)
     if collector is not None:
         _check_collector(actor=actor, collector=collector, branch=branch)
-    area = Area(branch=branch, name=name.strip(), collector=collector)
+    area = Area(branch=branch, name=name.strip(), collector=collector, district=district)
     return _create_with_audit(actor=actor, obj=area, fields=AREA_FIELDS, action="area.create")
 
 @transaction.atomic
@@ -155,6 +157,47 @@ def package_catalog_add(*, actor, **fields) -> Package:
 @transaction.atomic
 def package_catalog_update(*, actor, package: Package, **changes) -> Package:
     return _save_with_audit(actor=actor, obj=package, fields=PACKAGE_FIELDS, changes=changes, action="package.update")
+
+def _minutes(moment) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def _window_spans(starts, ends) -> list[tuple[int, int]]:
+    """A window as minute spans of one day [a, b); one crossing midnight is two."""
+    a, b = _minutes(starts), _minutes(ends)
+    return [(a, b)] if a < b else [(a, 1440), (0, b)]
+
+
+@transaction.atomic
+def package_speed_windows_set(*, actor, package: Package, windows: list[tuple]) -> list[PackageSpeedWindow]:
+    """Replace the package's speed windows with `windows` — (starts, ends, download_mbps, upload_mbps)
+    each, local times to the minute. Refused with nothing changed: an empty window, a speed below
+    1 Mbps, two windows that overlap. Audited with the before and after lists."""
+    cleaned = []
+    for starts, ends, download, upload in windows:
+        starts, ends = starts.replace(second=0, microsecond=0), ends.replace(second=0, microsecond=0)
+        if starts == ends:
+            raise ValidationError({"speed_windows": _("A window must end at another time than it starts.")})
+        if download < 1 or upload < 1:
+            raise ValidationError({"speed_windows": _("A speed must be at least 1 Mbps.")})
+        cleaned.append((starts, ends, int(download), int(upload)))
+    spans = [(span, index) for index, window in enumerate(cleaned) for span in _window_spans(window[0], window[1])]
+    for (first, i), (second, j) in ((x, y) for x in spans for y in spans if x[1] < y[1]):
+        if first[0] < second[1] and second[0] < first[1]:
+            raise ValidationError({"speed_windows": _("Windows %(a)s and %(b)s overlap.") % {
+                "a": f"{cleaned[i][0]:%H:%M}–{cleaned[i][1]:%H:%M}", "b": f"{cleaned[j][0]:%H:%M}–{cleaned[j][1]:%H:%M}"}})
+    def describe(items):
+        return [f"{a:%H:%M}-{b:%H:%M} {d}/{u}" for a, b, d, u in items]
+    before = describe(package.speed_windows.order_by("starts").values_list("starts", "ends", "download_mbps", "upload_mbps"))
+    after = describe(sorted(cleaned))
+    if before == after:
+        return list(package.speed_windows.all())
+    package.speed_windows.all().delete()
+    created = PackageSpeedWindow.objects.bulk_create(
+        [PackageSpeedWindow(package=package, starts=a, ends=b, download_mbps=d, upload_mbps=u) for a, b, d, u in sorted(cleaned)]
+    )
+    audit_record(actor=actor, action="package.speed_windows", obj=package, before={"windows": before}, after={"windows": after})
+    return created
 
 # Customers ---------------------------------------------------------------------------------------
 
@@ -182,6 +225,7 @@ def customer_create(
     language: str = "",
     external_ref: str = "",
     collector=None,
+    vat_bin: str = "",
 ) -> Customer:
     if collector is not None:
         _check_collector(actor=actor, collector=collector, branch=area.branch)
@@ -201,6 +245,7 @@ def customer_create(
         language=language,
         external_ref=external_ref.strip(),
         collector=collector,
+        vat_bin=(vat_bin or "").strip().replace("-", ""),
     )
     customer.full_clean(exclude=["account_number"])
     # The number is taken last, after validation, inside this transaction: a failure leaves no gap.
@@ -382,8 +427,24 @@ def _refresh_customer_status(customer_id: int) -> None:
 
 # Subscriptions -----------------------------------------------------------------------------------
 
+MAC_ADDRESS = re.compile(r"[0-9A-F]{2}(:[0-9A-F]{2}){5}")
+
+
+def _ipoe_errors(*, static_ip, mac_address: str) -> dict[str, list[str]]:
+    """An IPoE connection is a DHCP lease: the device's MAC address bound to a fixed address."""
+    errors: dict[str, list[str]] = {}
+    if not static_ip:
+        errors["static_ip"] = [_("An IPoE connection needs the address its DHCP lease hands out.")]
+    mac = (mac_address or "").strip().upper().replace("-", ":")
+    if not mac:
+        errors["mac_address"] = [_("An IPoE connection needs the MAC address of the customer's device.")]
+    elif not MAC_ADDRESS.fullmatch(mac):
+        errors["mac_address"] = [_("“%(mac)s” is not a MAC address (six pairs of hex digits, e.g. 4C:5E:0C:12:34:56).") % {"mac": mac_address}]
+    return errors
+
+
 def subscription_connection_errors(
-    *, connection_type: str, username: str, static_ip, router=None, exclude_pk=None
+    *, connection_type: str, username: str, static_ip, router=None, exclude_pk=None, mac_address: str = "",
 ) -> dict[str, list[str]]:
     """Every problem with a connection's login and address at once (the form shows them together):
     the login or IP its type needs, and a login or IP a connection on the router holds (a cancelled one
@@ -393,6 +454,8 @@ def subscription_connection_errors(
     if connection_type == Subscription.ConnectionType.STATIC_IP:
         if not static_ip:
             errors["static_ip"] = [_("A static-IP connection needs its IP address.")]
+    elif connection_type == Subscription.ConnectionType.IPOE:
+        errors.update(_ipoe_errors(static_ip=static_ip, mac_address=mac_address))
     elif not username:
         errors["username"] = [_("A PPPoE or hotspot connection needs a username.")]
     if router is not None:
@@ -400,6 +463,13 @@ def subscription_connection_errors(
         if username and others.filter(username=username).exists():
             errors.setdefault("username", []).append(
                 _("The username “%(username)s” is already used on router %(router)s.") % {"username": username, "router": router}
+            )
+        mac = (mac_address or "").strip().upper().replace("-", ":")
+        if connection_type == Subscription.ConnectionType.IPOE and mac and others.filter(
+            connection_type=Subscription.ConnectionType.IPOE, mac_address=mac
+        ).exists():
+            errors.setdefault("mac_address", []).append(
+                _("The MAC address %(mac)s is already an IPoE connection on router %(router)s.") % {"mac": mac, "router": router}
             )
         if static_ip and others.filter(static_ip=static_ip).exists():
             errors.setdefault("static_ip", []).append(
@@ -411,11 +481,11 @@ def _clean_connection(fields: dict, *, router, exclude_pk=None) -> dict:
     fields["username"] = (fields.get("username") or "").strip()
     errors = subscription_connection_errors(
         connection_type=fields.get("connection_type"), username=fields["username"], static_ip=fields.get("static_ip"),
-        router=router, exclude_pk=exclude_pk,
+        router=router, exclude_pk=exclude_pk, mac_address=fields.get("mac_address") or "",
     )
     if errors:
         raise ValidationError(errors)
-    fields["mac_address"] = (fields.get("mac_address") or "").upper()
+    fields["mac_address"] = (fields.get("mac_address") or "").strip().upper().replace("-", ":")
     return fields
 
 def _set_password(subscription: Subscription, password: str) -> None:

@@ -30,8 +30,15 @@
 -- migration billing/migrations/0021_card_sale.py 44273a3af2bc9bc24706fa27a87c2016c473dd8d6bf23aa10a294955d85c9e5e
 -- migration billing/migrations/0022_card_sale_refund.py 2ff6bea604ac2d64a2cdd8a67b88914b6d4538723990d23890eceeb2929d1e83
 -- migration billing/migrations/0023_invoice_at_activation.py a143580a5ec77e04a80c5ece30b868fc0f80892bb438c358ee223f98bbd596e7
+-- migration billing/migrations/0024_tax_challan_numbers.py 3e0f40f4579e7fbc37ed6102579672aa933146c60f808b3040a3c9894146502f
+-- migration billing/migrations/0025_debit_notes.py 144da5382d7d7310e0ec07269ed70d0394f492f5f437a0c08ef61ea751048ccb
 -- migration books/migrations/0001_initial.py 408995ab17ca8a71a9f99df34e82e0d174204b22150d9f7066bff71b22752664
 -- migration books/migrations/0002_journal_balanced_append_only.py 348ac8db6ee0fb901dee498175c477222a1bd46504b56503617126de855879b3
+-- migration books/migrations/0003_expenses_suppliers_banks.py eb73009e947538a69224bf9d31e797b8c02d2d572da776ba7c1bc5907e1d75f6
+-- migration books/migrations/0090_vat_wallet_sources.py 6dd52b96d40cda0832fb336423b54ece7612baaf65992409a9bfc7903920006f
+-- migration books/migrations/0091_merge_expenses_and_vat.py 369e7b5557cdc599b38241070171b25ce38b094740676ef57830b3e010eee416
+-- migration books/migrations/0092_journal_sources_of_both.py 92d8515a49a40f1f5900d8db7053a5c751954342c4877abb3669eb26754ce3aa
+-- migration books/migrations/0093_bill_parts_settlements_commissions.py 3f4e7c1768fd72ecfacc44cff5b279d629547811ccb9f638d3687e04eefdcec9
 -- migration churn/migrations/0001_prediction.py d8e844b88ea22fd9e3dff139b2e8ad53600e364707ead466591ce16a067b7161
 -- migration churn/migrations/0002_model_train_permission.py 7037ce1f75694baab1d670243b6fc398fbe12a13f5f385a75c9c70ed02ac4b5f
 -- migration churn/migrations/0002_retention.py c5529163bcd212f61bfcc3a5819074722385c0aa902f4697948d11d292aa7dc4
@@ -63,10 +70,15 @@
 -- migration customers/migrations/0015_cancelled_connection_frees_login.py 86fbb720ac69736a79bffa5ac7074ca5d7923c5b91b37c32e18c70b52ab18f47
 -- migration customers/migrations/0016_customer_tally.py 02b44b3bfd196cf900c0ae73a660e08d99e4236304bd5fa05c150ca9d242073c
 -- migration customers/migrations/0017_subscription_password_nt_hash.py 11eaaa4da086c37a0ae11acdd917e321bb15c720a1f972b1290520bd2a8a2b37
+-- migration customers/migrations/0018_vat_bin_and_district.py 19ed3903f473aca40ab5e6d2b44ed665006578fcbbefe368d6dc7eb31f97ea03
+-- migration customers/migrations/0019_package_speed_classes_and_windows.py 4dc91bd03734d651db4c1134e862819b421508027750c7edce067263a3d77ff9
+-- migration customers/migrations/0020_subscription_ipoe.py d495938525d33ab1ce8efa82d65e99031f32eab79097d378cf4d2f9897be6634
 -- migration dashboard/migrations/0001_daily_metric_snapshots.py 9632c30aa3f1c412f75dc328b332e1f3787f5a01eba971da3f76d0a8d04144a0
 -- migration dashboard/migrations/0002_efficiency_parts_paused_mrr.py aee06a12e3a739aa283d36b0477e5020782a88a4db0e9b005a451ee2c09499dc
 -- migration fibre/migrations/0001_initial.py 3a1a57e11c509143726e0a60770097bdb97f7edbb7fd24a6591f052009945484
 -- migration fibre/migrations/0002_fibre_settings.py 8bea674c077d57edf9df0a21592089a782c0cdba0bf407c1bd1640a003333b02
+-- migration fibre/migrations/0003_fibre_roles.py 49db4f8734e7834b7cdb7d4e6d79b625eabc34e5a7dfa62588e902c765d4dd8a
+-- migration fibre/migrations/0004_incident_tickets.py 9c091ebe1dc4390cd7302425bf51828c2506f8d66582a205a3833bd07297888e
 -- migration fieldservice/migrations/0001_initial.py 45a8704130b5b242701ae6cb4720d8f51d472737c1cdba7c0df8d503d5af0002
 -- migration fieldservice/migrations/0002_work_orders_checklists_equipment_sync.py 0baadbba53449e2ae68c0b4dfb36a6e40b5b4bd39210911bb3bff2df04bd34da
 -- migration fieldservice/migrations/0003_equipment_sale_price_and_invoice.py 1a4add37959c304c2608dfb997a31f308e2624f3482391788ea909d0a3c766c9
@@ -101,6 +113,8 @@
 -- migration network/migrations/0009_router_coa_port_aaa_switch.py 25bac9e361b1b9eb373ce965c4d569d3d957b4b8d05b38646d3fe28b5162a5fa
 -- migration network/migrations/0010_provisioning_disconnect.py 433ed0c7b094faaabce54050282edd283c7b6d87dbe4c46bc6350ba8e47f855f
 -- migration network/migrations/0011_router_require_message_authenticator.py e3a282deb2051fe6a64ce8e492e1af63ab5b75c7d96c035fe30be66ed4cadf80
+-- migration network/migrations/0012_speed_destinations_and_boundary_runs.py 1d24219ddc77e69886656fbad8c4ebf5963af380eeb55c74d4da815924be0daa
+-- migration network/migrations/0013_address_pools.py 7ce9a1fc71fbe3c61d161b7fe9a6e69e0c26daf0e704f61678f82ee4ce64f5fe
 -- migration payments/migrations/0001_initial.py 1d41e75ce219942ea7b63b1bbee73b612c29e5ee3341d1cbe89c0cf9e81b8570
 -- migration payments/migrations/0002_reverse_permission.py 53018f14b696a2924071eb167cddb3dd93daa1a1be53b13bb5057550fadc7d4d
 -- migration payments/migrations/0003_online_payments.py d55bb819afa031b61e0156744f48772ccdaf62b1c83cb2306aa04af035fe3c05
@@ -121,6 +135,7 @@
 -- migration payments/migrations/0015_prepaid_card_method.py e122bc65cffef45cf76ef98cb610aea05e480faedb73a3c16e08fd4ff5d26394
 -- migration payments/migrations/0016_card_purchases.py 84a027a8a4a19d3a7488feaa6daf1667ea53353325a5842bd6900f54e49081b0
 -- migration payments/migrations/0017_queued_payments.py a00ea3522a7b23a89fda9675ee5a38e8e2eb5d62f623b7b16857edc876313cc3
+-- migration payments/migrations/0018_vds.py 72a08508ef1d58096a9287235d4058666b58309e88cb881a6c86d8130df4631f
 -- migration radius/migrations/0001_initial.py 178ce6e635289617a1d9318be0ffa59826cb5c632a9d358131bf600557534520
 -- migration radius/migrations/0002_authorisation_views.py 471f915774757b660a4ceedb2655f65b0607f937c03b2458eaebb5e0a7c02a73
 -- migration radius/migrations/0003_authorisation_functions.py 5ad57e183c958f38c19f35fc9c0811842d18350257df85da15776a387eb31221
@@ -140,6 +155,10 @@
 -- migration radius/migrations/0017_login_state.py 3401318d7f86e04ae2886653fcb56c84a9437783817aa53038c7884caf5cca19
 -- migration radius/migrations/0018_radacct_fewer_indexes.py e9da2b7161b6de17456dc791dac392935e833f890167b0274d9ae8f3477580f2
 -- migration radius/migrations/0019_session_log_login_index.py e44593d50803c5307f7c42aa58760f95c2f72f9e7e18c3c8423c7b93fb4f0bf1
+-- migration radius/migrations/0020_servers_pushed.py 03ad3f33830d7e83d215822400e99f0bf12e466d66341e263e3a0a5394798255
+-- migration radius/migrations/0021_speed_classes_and_windows.py 280455d033e4000f5ee34894ef5f91262c81c0ddcb89f8ce12ed52a37c2c6444
+-- migration radius/migrations/0022_ipoe_and_ipv6_logins.py e4c6e8287bc77deab7afedfe6fbe5f0c8f100c043d5d5dfa5189d88437b1f423
+-- migration radius/migrations/0023_speed_functions_as_owner.py 69bb8bf31e13da637b23594340f567e740d11913e6c38659563dece192579591
 -- migration resellers/migrations/0001_initial.py 8f008d156a5288bc2aa2e7a5ae3ad5fd34666d7ae672579fdc060591a537a133
 -- migration resellers/migrations/0002_reseller_terms_logins_payouts.py 253b980237dc10cfee265aa0d323bb0f5e93e834c32915567b624295cbfc9e5c
 -- migration resellers/migrations/0003_renewal_outbox_low_balance_alert.py b514573d6825d68a8a4c0986c213ce1abc48655c08d1bb58b4a72e5c87ddf7d2
@@ -156,6 +175,7 @@
 -- migration vouchers/migrations/0006_hotspot_card_logins.py 9c39c2c334f97176e85131634f747f33b2ee9b5d920e57e1c0d26cc9bd8d0131
 -- migration vouchers/migrations/0007_wifi_signup.py 7b547baac21889e41ab26de2c525bb30a7ee6aa629a8ccd625ae980c567686a6
 -- migration vouchers/migrations/0008_wifi_purchase_language.py 54357213631c0baed74ce2876beb5e6650969a264a497730a9cc87efc2446387
+-- migration vouchers/migrations/0009_plan_speed_package.py aa04ab6ecb83c2fb648be36dc34999b8ea65f2c1ff12894d02e0917280fa5093
 --
 -- PostgreSQL database dump
 --
@@ -381,8 +401,12 @@ BEGIN
         CASE p_service WHEN 'Login-User' THEN 'hotspot' WHEN 'Framed-User' THEN 'pppoe' END AS asked
     ) b
     CROSS JOIN LATERAL (SELECT
-        (b.asked IS NOT NULL AND b.asked <> s.connection_type) AS wrong,
-        CASE WHEN b.asked IS NOT NULL AND b.asked <> s.connection_type THEN 'reject'
+        CASE WHEN s.connection_type = 'ipoe' THEN b.asked IS NOT NULL
+             ELSE b.asked IS NOT NULL AND b.asked <> s.connection_type END AS wrong
+    ) v
+    CROSS JOIN LATERAL (SELECT
+        v.wrong,
+        CASE WHEN v.wrong THEN 'reject'
              WHEN b.blocked IS NULL THEN 'full'
              WHEN b.blocked <> 'not_active' AND s.blocked_access = 'walled_garden' THEN 'walled'
              ELSE 'reject' END AS access,
@@ -393,21 +417,25 @@ BEGIN
         ('Simultaneous-Use', s.simultaneous_use::text),
         ('Tmp-Integer-0', s.subscription_id::text),
         ('Tmp-String-0', CASE WHEN w.wrong THEN 'wrong_service' ELSE b.blocked END),
-        ('Auth-Type', CASE WHEN w.access = 'reject' THEN 'Reject' END),
-        ('Mikrotik-Rate-Limit', CASE WHEN w.access = 'full' THEN
+        ('Auth-Type', CASE WHEN w.access = 'reject' THEN 'Reject' WHEN s.connection_type = 'ipoe' THEN 'Accept' END),
+        ('Mikrotik-Rate-Limit', CASE WHEN w.access = 'full' THEN radius_speed_rate(s.subscription_id,
             s.upload_mbps || 'M/' || s.download_mbps || 'M'
             || CASE WHEN s.burst_download_mbps IS NOT NULL THEN
                    ' ' || s.burst_upload_mbps || 'M/' || s.burst_download_mbps || 'M '
                    || (s.upload_mbps * 10 * s.burst_threshold_percent) || 'k/' || (s.download_mbps * 10 * s.burst_threshold_percent) || 'k '
                    || s.burst_time_seconds || '/' || s.burst_time_seconds
-               ELSE '' END
+               ELSE '' END)
         END),
         ('Framed-IP-Address', CASE WHEN w.access = 'full' AND NOT w.hotspot THEN host(s.static_ip) END),
         ('Framed-Pool', CASE WHEN w.hotspot THEN NULL
                              WHEN w.access = 'walled' THEN NULLIF(s.walled_garden_pool, '')
                              WHEN w.access = 'full' AND s.static_ip IS NULL THEN NULLIF(s.pool, '') END),
         ('Mikrotik-Address-List', CASE WHEN w.access = 'walled' THEN NULLIF(s.suspended_address_list, '')
-                                       WHEN w.access = 'full' THEN NULLIF(s.address_list, '') END),
+                                       WHEN w.access = 'full' THEN radius_speed_list(s.subscription_id, NULLIF(s.address_list, '')) END),
+        ('Delegated-IPv6-Prefix', CASE WHEN w.access = 'full' AND NOT w.hotspot AND strpos(s.ipv6_prefix, '/') > 0
+                                            AND split_part(s.ipv6_prefix, '/', 2) <> '64' THEN s.ipv6_prefix END),
+        ('Framed-IPv6-Prefix', CASE WHEN w.access = 'full' AND NOT w.hotspot AND split_part(s.ipv6_prefix, '/', 2) = '64'
+                                    THEN s.ipv6_prefix END),
         ('Session-Timeout', CASE WHEN w.hotspot AND w.access = 'full' AND b.access_until IS NOT NULL THEN
             GREATEST(60, CEIL(EXTRACT(EPOCH FROM ((b.access_until + 1)::timestamp AT TIME ZONE current_setting('TimeZone')) - now())))::bigint::text
         END),
@@ -462,6 +490,26 @@ BEGIN
         RETURN;
     END IF;
     RETURN QUERY SELECT * FROM voucher_authorize_rows(p_router_id, p_username_hex, p_mac);
+END
+$$;
+
+
+--
+-- Name: radius_login_state_addresses(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.radius_login_state_addresses() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        IF OLD.family = 6 THEN
+            PERFORM radius_login_state_refresh(ARRAY[OLD.subscription_id]);
+        END IF;
+    ELSIF NEW.family = 6 THEN
+        PERFORM radius_login_state_refresh(ARRAY[NEW.subscription_id]);
+    END IF;
+    RETURN NULL;
 END
 $$;
 
@@ -569,9 +617,9 @@ BEGIN
     ELSIF TG_OP = 'UPDATE' THEN
         PERFORM radius_login_state_refresh(ARRAY(
             SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-            WHERE (o.router_id, o.username, o.password_nt_hash, o.static_ip, o.status, o.connection_type, o.paid_through, o.package_id)
+            WHERE (o.router_id, o.username, o.password_nt_hash, o.static_ip, o.status, o.connection_type, o.paid_through, o.package_id, o.mac_address)
                   IS DISTINCT FROM
-                  (n.router_id, n.username, n.password_nt_hash, n.static_ip, n.status, n.connection_type, n.paid_through, n.package_id)));
+                  (n.router_id, n.username, n.password_nt_hash, n.static_ip, n.status, n.connection_type, n.paid_through, n.package_id, n.mac_address)));
     ELSE  -- TRUNCATE
         TRUNCATE radius_login_state;
     END IF;
@@ -609,6 +657,45 @@ BEGIN
     SELECT c.id, c.username::text, c.attribute, c.value, c.op
     FROM radius_reply c WHERE c.router_id = p_router_id AND c.username = p_username;
 END
+$$;
+
+
+--
+-- Name: radius_speed_list(bigint, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.radius_speed_list(p_subscription_id bigint, p_default text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+    SELECT COALESCE(p_default, (
+        SELECT 'ispbill-pkg-' || p.id
+        FROM customers_subscription s JOIN customers_package p ON p.id = s.package_id
+        WHERE s.id = p_subscription_id AND (p.bdix_download_mbps IS NOT NULL OR p.cache_download_mbps IS NOT NULL)
+    ))
+$$;
+
+
+--
+-- Name: radius_speed_rate(bigint, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.radius_speed_rate(p_subscription_id bigint, p_default text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+    SELECT COALESCE((
+        SELECT w.upload_mbps || 'M/' || w.download_mbps || 'M'
+        FROM customers_subscription s
+        JOIN customers_packagespeedwindow w ON w.package_id = s.package_id
+        CROSS JOIN LATERAL (SELECT (now() AT TIME ZONE current_setting('TimeZone'))::time AS t) n
+        WHERE s.id = p_subscription_id
+          AND CASE WHEN w.starts < w.ends THEN n.t >= w.starts AND n.t < w.ends ELSE n.t >= w.starts OR n.t < w.ends END
+          AND NOT EXISTS (SELECT 1 FROM network_fupstate f JOIN customers_package p ON p.id = s.package_id
+                          WHERE f.subscription_id = s.id AND f.throttled_at IS NOT NULL AND f.lifted_at IS NULL
+                            AND p.fup_download_mbps IS NOT NULL)
+        ORDER BY w.starts LIMIT 1
+    ), p_default)
 $$;
 
 
@@ -759,12 +846,55 @@ BEGIN
         ('Tmp-Integer-2', CASE WHEN v_write THEN '1' END),
         ('Tmp-String-3', v_label),
         ('Session-Timeout', GREATEST(v.seconds_left, 1)::text),
-        ('Mikrotik-Rate-Limit', v.rate_limit),
+        ('Mikrotik-Rate-Limit', voucher_card_rate(v_card, v.rate_limit)),
+        ('Mikrotik-Address-List', voucher_card_list(v_card)),
         ('Mikrotik-Total-Limit', mod(v.bytes_left, 4294967296)::text),
         ('Mikrotik-Total-Limit-Gigawords', (v.bytes_left / 4294967296)::text)
     ) AS a(attribute, value)
     WHERE a.value IS NOT NULL;
 END
+$$;
+
+
+--
+-- Name: voucher_card_list(bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.voucher_card_list(p_card_id bigint) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+    SELECT COALESCE(NULLIF(pr.address_list, ''),
+                    CASE WHEN pk.bdix_download_mbps IS NOT NULL OR pk.cache_download_mbps IS NOT NULL THEN 'ispbill-pkg-' || pk.id END)
+    FROM vouchers_vouchercard c
+    JOIN vouchers_voucherbatch b ON b.id = c.batch_id
+    JOIN vouchers_voucherplan p ON p.id = b.plan_id
+    JOIN customers_package pk ON pk.id = p.speed_package_id
+    LEFT JOIN radius_packageradius pr ON pr.package_id = pk.id
+    WHERE c.id = p_card_id
+$$;
+
+
+--
+-- Name: voucher_card_rate(bigint, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.voucher_card_rate(p_card_id bigint, p_default text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+    SELECT COALESCE((
+        SELECT w.upload_mbps || 'M/' || w.download_mbps || 'M'
+        FROM vouchers_vouchercard c
+        JOIN vouchers_voucherbatch b ON b.id = c.batch_id
+        JOIN vouchers_voucherplan p ON p.id = b.plan_id
+        JOIN customers_packagespeedwindow w ON w.package_id = p.speed_package_id
+        CROSS JOIN LATERAL (SELECT (now() AT TIME ZONE COALESCE(
+            (SELECT k.time_zone FROM vouchers_cardloginkey k WHERE k.id = 1), current_setting('TimeZone')))::time AS t) n
+        WHERE c.id = p_card_id
+          AND CASE WHEN w.starts < w.ends THEN n.t >= w.starts AND n.t < w.ends ELSE n.t >= w.starts OR n.t < w.ends END
+        ORDER BY w.starts LIMIT 1
+    ), p_default)
 $$;
 
 
@@ -1749,6 +1879,7 @@ CREATE TABLE public.billing_creditnote (
     customer_id bigint NOT NULL,
     entry_id bigint NOT NULL,
     invoice_id bigint NOT NULL,
+    challan_number character varying(32) DEFAULT ''::character varying NOT NULL,
     CONSTRAINT credit_note_amount_positive CHECK ((amount > (0)::numeric))
 );
 
@@ -1759,6 +1890,43 @@ CREATE TABLE public.billing_creditnote (
 
 ALTER TABLE public.billing_creditnote ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME public.billing_creditnote_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: billing_debitnote; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.billing_debitnote (
+    id bigint NOT NULL,
+    number character varying(32) NOT NULL,
+    net numeric(14,2) NOT NULL,
+    vat numeric(14,2) NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    reason character varying(255) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    challan_number character varying(32) NOT NULL,
+    charge_id bigint NOT NULL,
+    created_by_id bigint,
+    customer_id bigint NOT NULL,
+    entry_id bigint NOT NULL,
+    invoice_id bigint NOT NULL,
+    CONSTRAINT debit_note_amount_is_sum CHECK ((amount = round((net + vat), 2))),
+    CONSTRAINT debit_note_amounts_positive CHECK (((net > (0)::numeric) AND (vat >= (0)::numeric)))
+);
+
+
+--
+-- Name: billing_debitnote_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.billing_debitnote ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.billing_debitnote_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -1787,6 +1955,7 @@ CREATE TABLE public.billing_invoice (
     created_at timestamp with time zone NOT NULL,
     billing_run_id bigint,
     customer_id bigint NOT NULL,
+    challan_number character varying(32) DEFAULT ''::character varying NOT NULL,
     CONSTRAINT invoice_due_after_issue CHECK ((due_date >= issue_date)),
     CONSTRAINT invoice_paid_not_negative CHECK ((amount_paid >= (0)::numeric)),
     CONSTRAINT invoice_total_is_sum CHECK ((total = round((subtotal + vat_total), 2)))
@@ -2055,6 +2224,154 @@ ALTER TABLE public.billing_walletentry ALTER COLUMN id ADD GENERATED BY DEFAULT 
 
 
 --
+-- Name: books_bankaccount; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.books_bankaccount (
+    id bigint NOT NULL,
+    name character varying(100) NOT NULL,
+    bank character varying(100) NOT NULL,
+    number character varying(40) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    ledger_account_id bigint NOT NULL
+);
+
+
+--
+-- Name: books_bankaccount_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.books_bankaccount ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.books_bankaccount_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: books_bankmovement; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.books_bankmovement (
+    id bigint NOT NULL,
+    kind character varying(10) NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    date date NOT NULL,
+    reference character varying(64) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    created_by_id bigint,
+    from_bank_id bigint,
+    from_branch_id bigint,
+    to_bank_id bigint NOT NULL,
+    gateway character varying(10) NOT NULL,
+    CONSTRAINT bankmovement_amount_positive CHECK ((amount > (0)::numeric)),
+    CONSTRAINT bankmovement_not_to_itself CHECK ((NOT ((from_bank_id = to_bank_id) AND (from_bank_id IS NOT NULL)))),
+    CONSTRAINT bankmovement_one_source CHECK ((((from_bank_id IS NULL) AND (from_branch_id IS NOT NULL) AND ((kind)::text = 'deposit'::text)) OR ((from_bank_id IS NOT NULL) AND (from_branch_id IS NULL) AND ((kind)::text = 'transfer'::text)) OR ((from_bank_id IS NULL) AND (from_branch_id IS NULL) AND ((kind)::text = 'settlement'::text) AND (NOT ((gateway)::text = ''::text)))))
+);
+
+
+--
+-- Name: books_bankmovement_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.books_bankmovement ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.books_bankmovement_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: books_bill; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.books_bill (
+    id bigint NOT NULL,
+    number character varying(20) NOT NULL,
+    supplier_reference character varying(64) NOT NULL,
+    category character varying(16) NOT NULL,
+    bill_date date NOT NULL,
+    description character varying(255) NOT NULL,
+    net numeric(14,2) NOT NULL,
+    vat numeric(14,2) NOT NULL,
+    status character varying(10) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    approved_at timestamp with time zone,
+    paid_from character varying(4) NOT NULL,
+    paid_on date,
+    payment_reference character varying(64) NOT NULL,
+    attachment character varying(200) NOT NULL,
+    attachment_name character varying(150) NOT NULL,
+    attachment_type character varying(80) NOT NULL,
+    equipment_model character varying(120) NOT NULL,
+    equipment_serials jsonb NOT NULL,
+    approved_by_id bigint,
+    branch_id bigint NOT NULL,
+    created_by_id bigint,
+    paid_bank_id bigint,
+    paid_by_id bigint,
+    supplier_id bigint NOT NULL,
+    amount_paid numeric(14,2) NOT NULL,
+    CONSTRAINT bill_amounts_positive CHECK (((net > (0)::numeric) AND (vat >= (0)::numeric))),
+    CONSTRAINT bill_paid_has_a_date CHECK ((((paid_on IS NOT NULL) AND ((status)::text = 'paid'::text)) OR (NOT ((status)::text = 'paid'::text)))),
+    CONSTRAINT bill_paid_not_negative CHECK ((amount_paid >= (0)::numeric))
+);
+
+
+--
+-- Name: books_bill_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.books_bill ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.books_bill_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: books_billpayment; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.books_billpayment (
+    id bigint NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    paid_from character varying(4) NOT NULL,
+    paid_on date NOT NULL,
+    reference character varying(64) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    bank_id bigint,
+    bill_id bigint NOT NULL,
+    paid_by_id bigint,
+    CONSTRAINT billpayment_amount_positive CHECK ((amount > (0)::numeric)),
+    CONSTRAINT billpayment_bank_when_from_bank CHECK ((((bank_id IS NOT NULL) AND ((paid_from)::text = 'bank'::text)) OR ((bank_id IS NULL) AND ((paid_from)::text = 'cash'::text))))
+);
+
+
+--
+-- Name: books_billpayment_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.books_billpayment ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.books_billpayment_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: books_journalentry; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -2132,6 +2449,34 @@ CREATE TABLE public.books_ledgeraccount (
 
 ALTER TABLE public.books_ledgeraccount ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME public.books_ledgeraccount_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: books_supplier; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.books_supplier (
+    id bigint NOT NULL,
+    name character varying(150) NOT NULL,
+    bin character varying(13) NOT NULL,
+    phone character varying(40) NOT NULL,
+    address character varying(255) NOT NULL,
+    created_at timestamp with time zone NOT NULL
+);
+
+
+--
+-- Name: books_supplier_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.books_supplier ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.books_supplier_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -2892,7 +3237,8 @@ CREATE TABLE public.customers_area (
     id bigint NOT NULL,
     name character varying(100) NOT NULL,
     branch_id bigint NOT NULL,
-    collector_id bigint
+    collector_id bigint,
+    district character varying(32) DEFAULT ''::character varying NOT NULL
 );
 
 
@@ -2994,6 +3340,7 @@ CREATE TABLE public.customers_customer (
     language character varying(2) DEFAULT ''::character varying NOT NULL,
     external_ref character varying(64) DEFAULT ''::character varying NOT NULL,
     collector_id bigint,
+    vat_bin character varying(13) DEFAULT ''::character varying NOT NULL,
     CONSTRAINT customer_gps_in_range CHECK ((((latitude IS NULL) AND (longitude IS NULL)) OR ((latitude >= ('-90'::integer)::numeric) AND (latitude <= (90)::numeric) AND (longitude >= ('-180'::integer)::numeric) AND (longitude <= (180)::numeric))))
 );
 
@@ -3096,6 +3443,14 @@ CREATE TABLE public.customers_package (
     fup_upload_mbps integer,
     installation_fee numeric(14,2) NOT NULL,
     minimum_term_months smallint,
+    bdix_download_mbps integer,
+    bdix_upload_mbps integer,
+    cache_download_mbps integer,
+    cache_upload_mbps integer,
+    CONSTRAINT customers_package_bdix_download_mbps_check CHECK ((bdix_download_mbps >= 0)),
+    CONSTRAINT customers_package_bdix_upload_mbps_check CHECK ((bdix_upload_mbps >= 0)),
+    CONSTRAINT customers_package_cache_download_mbps_check CHECK ((cache_download_mbps >= 0)),
+    CONSTRAINT customers_package_cache_upload_mbps_check CHECK ((cache_upload_mbps >= 0)),
     CONSTRAINT customers_package_data_cap_gb_check CHECK ((data_cap_gb >= 0)),
     CONSTRAINT customers_package_download_mbps_check CHECK ((download_mbps >= 0)),
     CONSTRAINT customers_package_fup_download_mbps_check CHECK ((fup_download_mbps >= 0)),
@@ -3103,6 +3458,8 @@ CREATE TABLE public.customers_package (
     CONSTRAINT customers_package_live_channels_check CHECK ((live_channels >= 0)),
     CONSTRAINT customers_package_minimum_term_months_check CHECK ((minimum_term_months >= 0)),
     CONSTRAINT customers_package_upload_mbps_check CHECK ((upload_mbps >= 0)),
+    CONSTRAINT package_bdix_speeds_both_or_neither CHECK ((((bdix_download_mbps IS NULL) AND (bdix_upload_mbps IS NULL)) OR ((bdix_download_mbps > 0) AND (bdix_upload_mbps > 0)))),
+    CONSTRAINT package_cache_speeds_both_or_neither CHECK ((((cache_download_mbps IS NULL) AND (cache_upload_mbps IS NULL)) OR ((cache_download_mbps > 0) AND (cache_upload_mbps > 0)))),
     CONSTRAINT package_fup_speeds_both_or_neither CHECK ((((fup_download_mbps IS NULL) AND (fup_upload_mbps IS NULL)) OR ((fup_download_mbps > 0) AND (fup_download_mbps IS NOT NULL) AND (fup_upload_mbps > 0) AND (fup_upload_mbps IS NOT NULL)))),
     CONSTRAINT package_price_not_negative CHECK ((price >= (0)::numeric)),
     CONSTRAINT package_speeds_positive CHECK (((download_mbps > 0) AND (upload_mbps > 0)))
@@ -3115,6 +3472,38 @@ CREATE TABLE public.customers_package (
 
 ALTER TABLE public.customers_package ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME public.customers_package_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: customers_packagespeedwindow; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.customers_packagespeedwindow (
+    id bigint NOT NULL,
+    starts time without time zone NOT NULL,
+    ends time without time zone NOT NULL,
+    download_mbps integer NOT NULL,
+    upload_mbps integer NOT NULL,
+    package_id bigint NOT NULL,
+    CONSTRAINT customers_packagespeedwindow_download_mbps_check CHECK ((download_mbps >= 0)),
+    CONSTRAINT customers_packagespeedwindow_upload_mbps_check CHECK ((upload_mbps >= 0)),
+    CONSTRAINT speed_window_not_empty CHECK ((NOT (starts = ends))),
+    CONSTRAINT speed_window_speeds_positive CHECK (((download_mbps > 0) AND (upload_mbps > 0)))
+);
+
+
+--
+-- Name: customers_packagespeedwindow_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.customers_packagespeedwindow ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.customers_packagespeedwindow_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -3285,7 +3674,7 @@ CREATE TABLE public.customers_subscription (
     CONSTRAINT customers_subscription_billing_anchor_month_check CHECK ((billing_anchor_month >= 0)),
     CONSTRAINT subscription_anchor_day_in_month CHECK (((billing_anchor_day IS NULL) OR ((billing_anchor_day >= 1) AND (billing_anchor_day <= 31)))),
     CONSTRAINT subscription_anchor_month_valid CHECK (((billing_anchor_month IS NULL) OR ((billing_anchor_month >= 1) AND (billing_anchor_month <= 12)))),
-    CONSTRAINT subscription_has_login_or_ip CHECK (((((connection_type)::text = 'static'::text) AND (static_ip IS NOT NULL)) OR ((NOT ((connection_type)::text = 'static'::text)) AND (NOT ((username)::text = ''::text)))))
+    CONSTRAINT subscription_has_login_or_ip CHECK (((((connection_type)::text = 'static'::text) AND (static_ip IS NOT NULL)) OR (((connection_type)::text = 'ipoe'::text) AND (static_ip IS NOT NULL) AND (NOT ((mac_address)::text = ''::text))) OR ((NOT ((connection_type)::text = ANY ((ARRAY['static'::character varying, 'ipoe'::character varying])::text[]))) AND (NOT ((username)::text = ''::text)))))
 )
 WITH (fillfactor='80');
 
@@ -3481,6 +3870,33 @@ CREATE TABLE public.fibre_fibreincident (
 
 ALTER TABLE public.fibre_fibreincident ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME public.fibre_fibreincident_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: fibre_fibreincidentticket; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.fibre_fibreincidentticket (
+    id bigint NOT NULL,
+    ticket_id integer NOT NULL,
+    linked_at timestamp with time zone NOT NULL,
+    incident_id bigint NOT NULL,
+    CONSTRAINT fibre_fibreincidentticket_ticket_id_check CHECK ((ticket_id >= 0))
+);
+
+
+--
+-- Name: fibre_fibreincidentticket_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.fibre_fibreincidentticket ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.fibre_fibreincidentticket_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -4308,6 +4724,78 @@ ALTER TABLE public.imports_importrow ALTER COLUMN id ADD GENERATED BY DEFAULT AS
 
 
 --
+-- Name: network_addressassignment; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.network_addressassignment (
+    id bigint NOT NULL,
+    family smallint NOT NULL,
+    address character varying(43) NOT NULL,
+    first_key character varying(32) NOT NULL,
+    last_key character varying(32) NOT NULL,
+    assigned_at timestamp with time zone NOT NULL,
+    released_at timestamp with time zone,
+    router_id bigint NOT NULL,
+    subscription_id bigint NOT NULL,
+    pool_id bigint,
+    CONSTRAINT network_addressassignment_family_check CHECK ((family >= 0))
+);
+
+
+--
+-- Name: network_addressassignment_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.network_addressassignment ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.network_addressassignment_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: network_addresspool; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.network_addresspool (
+    id bigint NOT NULL,
+    name character varying(100) NOT NULL,
+    family smallint NOT NULL,
+    kind character varying(16) NOT NULL,
+    network character varying(43) NOT NULL,
+    assign_length smallint NOT NULL,
+    first_key character varying(32) NOT NULL,
+    last_key character varying(32) NOT NULL,
+    note character varying(200) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    branch_id bigint,
+    router_id bigint NOT NULL,
+    CONSTRAINT address_pool_assign_length_valid CHECK ((((assign_length = 32) AND (family = 4)) OR ((assign_length >= 48) AND (assign_length <= 128) AND (family = 6)))),
+    CONSTRAINT address_pool_delegation_is_ipv6 CHECK (((NOT ((kind)::text = 'delegation'::text)) OR (family = 6))),
+    CONSTRAINT address_pool_family_valid CHECK ((family = ANY (ARRAY[4, 6]))),
+    CONSTRAINT network_addresspool_assign_length_check CHECK ((assign_length >= 0)),
+    CONSTRAINT network_addresspool_family_check CHECK ((family >= 0))
+);
+
+
+--
+-- Name: network_addresspool_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.network_addresspool ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.network_addresspool_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: network_driftreport; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -4662,6 +5150,70 @@ CREATE TABLE public.network_routerdownperiod (
 
 ALTER TABLE public.network_routerdownperiod ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
     SEQUENCE NAME public.network_routerdownperiod_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: network_speedboundaryrun; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.network_speedboundaryrun (
+    id bigint NOT NULL,
+    boundary_at timestamp with time zone NOT NULL,
+    status character varying(12) NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    finished_at timestamp with time zone,
+    done integer NOT NULL,
+    refused integer NOT NULL,
+    lost integer NOT NULL,
+    pending jsonb NOT NULL,
+    max_rate double precision NOT NULL,
+    error text NOT NULL,
+    router_id bigint NOT NULL,
+    CONSTRAINT network_speedboundaryrun_done_check CHECK ((done >= 0)),
+    CONSTRAINT network_speedboundaryrun_lost_check CHECK ((lost >= 0)),
+    CONSTRAINT network_speedboundaryrun_refused_check CHECK ((refused >= 0))
+);
+
+
+--
+-- Name: network_speedboundaryrun_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.network_speedboundaryrun ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.network_speedboundaryrun_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: network_speeddestination; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.network_speeddestination (
+    id bigint NOT NULL,
+    kind character varying(8) NOT NULL,
+    prefix character varying(50) NOT NULL,
+    note character varying(100) NOT NULL,
+    created_at timestamp with time zone NOT NULL
+);
+
+
+--
+-- Name: network_speeddestination_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.network_speeddestination ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.network_speeddestination_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -5599,6 +6151,42 @@ ALTER TABLE public.payments_reconciliationrun ALTER COLUMN id ADD GENERATED BY D
 
 
 --
+-- Name: payments_vdsdeduction; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.payments_vdsdeduction (
+    id bigint NOT NULL,
+    amount numeric(14,2) NOT NULL,
+    deducted_on date NOT NULL,
+    certificate_number character varying(64) NOT NULL,
+    certificate_date date,
+    certificate_recorded_at timestamp with time zone,
+    created_at timestamp with time zone NOT NULL,
+    certificate_recorded_by_id bigint,
+    created_by_id bigint,
+    customer_id bigint NOT NULL,
+    invoice_id bigint NOT NULL,
+    payment_id bigint NOT NULL,
+    CONSTRAINT vds_amount_positive CHECK ((amount > (0)::numeric)),
+    CONSTRAINT vds_certificate_number_with_date CHECK (((((certificate_number)::text = ''::text) AND (certificate_date IS NULL)) OR ((NOT ((certificate_number)::text = ''::text)) AND (certificate_date IS NOT NULL))))
+);
+
+
+--
+-- Name: payments_vdsdeduction_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.payments_vdsdeduction ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.payments_vdsdeduction_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: radius_bad_secret_drop; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -5733,7 +6321,11 @@ CREATE VIEW public.radius_login AS
 CREATE VIEW public.radius_login_source AS
  SELECT s.id AS subscription_id,
     s.router_id,
-    (s.username)::text AS username,
+    (
+        CASE
+            WHEN ((s.connection_type)::text = 'ipoe'::text) THEN s.mac_address
+            ELSE s.username
+        END)::text AS username,
     (s.password_nt_hash)::text AS nt_hash,
     s.static_ip,
     (s.status)::text AS status,
@@ -5763,7 +6355,10 @@ CREATE VIEW public.radius_login_source AS
     (COALESCE(pr.address_list, ''::character varying))::text AS address_list,
     COALESCE((pr.simultaneous_use)::integer, 1) AS simultaneous_use,
     (r.suspended_address_list)::text AS suspended_address_list,
-    (COALESCE(bs.walled_garden_pool, ''::character varying))::text AS walled_garden_pool
+    (COALESCE(bs.walled_garden_pool, ''::character varying))::text AS walled_garden_pool,
+    (( SELECT a.address
+           FROM public.network_addressassignment a
+          WHERE ((a.subscription_id = s.id) AND (a.family = 6) AND (a.released_at IS NULL))))::text AS ipv6_prefix
    FROM ((((((public.customers_subscription s
      JOIN public.customers_package p ON ((p.id = s.package_id)))
      JOIN public.network_router r ON ((r.id = s.router_id)))
@@ -5771,7 +6366,7 @@ CREATE VIEW public.radius_login_source AS
      LEFT JOIN public.billing_billingsettings bs ON ((bs.id = 1)))
      LEFT JOIN public.network_fupstate f ON ((f.subscription_id = s.id)))
      CROSS JOIN LATERAL ( SELECT ((f.throttled_at IS NOT NULL) AND (f.lifted_at IS NULL) AND (p.fup_download_mbps IS NOT NULL)) AS throttled) x)
-  WHERE (((s.username)::text <> ''::text) AND ((s.status)::text <> 'cancelled'::text));
+  WHERE ((((s.username)::text <> ''::text) OR (((s.connection_type)::text = 'ipoe'::text) AND ((s.mac_address)::text <> ''::text))) AND ((s.status)::text <> 'cancelled'::text));
 
 
 --
@@ -5799,7 +6394,8 @@ CREATE TABLE public.radius_login_state (
     address_list text,
     simultaneous_use integer,
     suspended_address_list text,
-    walled_garden_pool text
+    walled_garden_pool text,
+    ipv6_prefix text
 );
 
 
@@ -5920,6 +6516,33 @@ CREATE VIEW public.radius_reply AS
                     ELSE NULLIF((s.address_list)::text, ''::text)
                 END)) a("position", attribute, value))
   WHERE ((s.access <> 'reject'::text) AND (a.value IS NOT NULL));
+
+
+--
+-- Name: radius_servers_pushed; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.radius_servers_pushed (
+    id bigint NOT NULL,
+    fingerprint character varying(64) NOT NULL,
+    servers text NOT NULL,
+    pushed_at timestamp with time zone NOT NULL,
+    CONSTRAINT radius_servers_pushed_one_row CHECK ((id = 1))
+);
+
+
+--
+-- Name: radius_servers_pushed_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.radius_servers_pushed ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (
+    SEQUENCE NAME public.radius_servers_pushed_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 
 --
@@ -6730,6 +7353,7 @@ CREATE TABLE public.vouchers_voucherplan (
     unused_days integer NOT NULL,
     is_active boolean NOT NULL,
     created_at timestamp with time zone NOT NULL,
+    speed_package_id bigint,
     CONSTRAINT voucherplan_devices_range CHECK (((devices >= 1) AND (devices <= 20))),
     CONSTRAINT voucherplan_duration_range CHECK (((duration >= 1) AND (duration <= 8760))),
     CONSTRAINT voucherplan_price_positive CHECK ((price > (0)::numeric)),
@@ -7647,787 +8271,955 @@ COPY public.auth_group_permissions (id, group_id, permission_id) FROM stdin;
 643	1	643
 644	1	644
 645	1	645
-646	2	1
-647	2	2
-648	2	3
-649	2	4
-650	2	5
-651	2	6
-652	2	7
-653	2	8
-654	2	9
-655	2	10
-656	2	11
-657	2	12
-658	2	13
-659	2	14
-660	2	15
-661	2	16
-662	2	17
-663	2	18
-664	2	19
-665	2	20
-666	2	24
-667	2	25
-668	2	26
-669	2	27
-670	2	28
-671	2	29
-672	2	30
-673	2	31
-674	2	32
-675	2	33
-676	2	34
-677	2	35
-678	2	36
-679	2	37
-680	2	38
-681	2	39
-682	2	40
-683	2	41
-684	2	42
-685	2	43
-686	2	44
-687	2	45
-688	2	46
-689	2	47
-690	2	48
-691	2	49
-692	2	50
-693	2	51
-694	2	52
-695	2	53
-696	2	54
-697	2	55
-698	2	56
-699	2	57
-700	2	58
-701	2	59
-702	2	60
-703	2	61
-704	2	62
-705	2	63
-706	2	64
-707	2	65
-708	2	66
-709	2	67
-710	2	68
-711	2	69
-712	2	70
-713	2	71
-714	2	72
-715	2	73
-716	2	74
-717	2	75
-718	2	76
-719	2	77
-720	2	121
-721	2	145
-722	2	150
-723	2	160
-724	2	161
-725	2	162
-726	2	163
-727	2	164
-728	2	165
-729	2	166
-730	2	167
-731	2	168
-732	2	169
-733	2	170
-734	2	171
-735	2	172
-736	2	177
-737	2	178
-738	2	179
-739	2	180
-740	2	181
-741	2	182
-742	2	183
-743	2	184
-744	2	185
-745	2	186
-746	2	187
-747	2	188
-748	2	189
-749	2	190
-750	2	191
-751	2	192
-752	2	193
-753	2	194
-754	2	195
-755	2	196
-756	2	197
-757	2	198
-758	2	199
-759	2	200
-760	2	201
-761	2	202
-762	2	203
-763	2	204
-764	2	205
-765	2	206
-766	2	207
-767	2	208
-768	2	209
-769	2	210
-770	2	211
-771	2	212
-772	2	213
-773	2	214
-774	2	215
-775	2	216
-776	2	217
-777	2	218
-778	2	219
-779	2	220
-780	2	221
-781	2	222
-782	2	223
-783	2	224
-784	2	225
-785	2	226
-786	2	227
-787	2	228
-788	2	229
-789	2	230
-790	2	231
-791	2	232
-792	2	233
-793	2	234
-794	2	235
-795	2	236
-796	2	237
-797	2	238
-798	2	239
-799	2	240
-800	2	241
-801	2	242
-802	2	243
-803	2	244
-804	2	245
-805	2	246
-806	2	247
-807	2	248
-808	2	249
-809	2	250
-810	2	251
-811	2	252
-812	2	253
-813	2	254
-814	2	255
-815	2	256
-816	2	257
-817	2	258
-818	2	259
-819	2	260
-820	2	261
-821	2	262
-822	2	263
-823	2	264
-824	2	265
-825	2	266
-826	2	267
-827	2	268
-828	2	269
-829	2	270
-830	2	271
-831	2	272
-832	2	273
-833	2	274
-834	2	275
-835	2	276
-836	2	277
-837	2	278
-838	2	279
-839	2	280
-840	2	281
-841	2	282
-842	2	283
-843	2	284
-844	2	285
-845	2	286
-846	2	287
-847	2	288
-848	2	289
-849	2	290
-850	2	291
-851	2	292
-852	2	293
-853	2	294
-854	2	295
-855	2	296
-856	2	297
-857	2	298
-858	2	299
-859	2	300
-860	2	301
-861	2	302
-862	2	303
-863	2	304
-864	2	305
-865	2	306
-866	2	307
-867	2	308
-868	2	309
-869	2	310
-870	2	311
-871	2	312
-872	2	313
-873	2	314
-874	2	315
-875	2	316
-876	2	317
-877	2	318
-878	2	319
-879	2	320
-880	2	321
-881	2	322
-882	2	323
-883	2	324
-884	2	325
-885	2	326
-886	2	327
-887	2	328
-888	2	329
-889	2	330
-890	2	331
-891	2	332
-892	2	333
-893	2	334
-894	2	335
-895	2	336
-896	2	337
-897	2	338
-898	2	339
-899	2	340
-900	2	341
-901	2	342
-902	2	343
-903	2	344
-904	2	345
-905	2	346
-906	2	347
-907	2	348
-908	2	349
-909	2	350
-910	2	351
-911	2	352
-912	2	353
-913	2	354
-914	2	355
-915	2	356
-916	2	357
-917	2	358
-918	2	359
-919	2	360
-920	2	361
-921	2	362
-922	2	363
-923	2	364
-924	2	365
-925	2	366
-926	2	367
-927	2	368
-928	2	369
-929	2	370
-930	2	371
-931	2	372
-932	2	373
-933	2	374
-934	2	375
-935	2	376
-936	2	377
-937	2	378
-938	2	379
-939	2	380
-940	2	381
-941	2	382
-942	2	383
-943	2	384
-944	2	385
-945	2	386
-946	2	387
-947	2	388
-948	2	389
-949	2	390
-950	2	391
-951	2	392
-952	2	393
-953	2	394
-954	2	395
-955	2	396
-956	2	397
-957	2	398
-958	2	399
-959	2	400
-960	2	401
-961	2	402
-962	2	403
-963	2	404
-964	2	405
-965	2	406
-966	2	407
-967	2	408
-968	2	409
-969	2	410
-970	2	411
-971	2	412
-972	2	413
-973	2	414
-974	2	415
-975	2	416
-976	2	417
-977	2	418
-978	2	419
-979	2	420
-980	2	421
-981	2	422
-982	2	423
-983	2	424
-984	2	425
-985	2	426
-986	2	427
-987	2	428
-988	2	429
-989	2	430
-990	2	431
-991	2	432
-992	2	433
-993	2	434
-994	2	435
-995	2	436
-996	2	437
-997	2	438
-998	2	439
-999	2	440
-1000	2	441
-1001	2	442
-1002	2	443
-1003	2	444
-1004	2	445
-1005	2	446
-1006	2	447
-1007	2	448
-1008	2	449
-1009	2	450
-1010	2	451
-1011	2	452
-1012	2	453
-1013	2	454
-1014	2	455
-1015	2	456
-1016	2	457
-1017	2	458
-1018	2	459
-1019	2	460
-1020	2	461
-1021	2	462
-1022	2	463
-1023	2	464
-1024	2	465
-1025	2	466
-1026	2	467
-1027	2	468
-1028	2	469
-1029	2	470
-1030	2	471
-1031	2	472
-1032	2	473
-1033	2	474
-1034	2	475
-1035	2	476
-1036	2	477
-1037	2	478
-1038	2	479
-1039	2	480
-1040	2	481
-1041	2	482
-1042	2	483
-1043	2	484
-1044	2	485
-1045	2	486
-1046	2	487
-1047	2	488
-1048	2	489
-1049	2	490
-1050	2	491
-1051	2	492
-1052	2	493
-1053	2	494
-1054	2	495
-1055	2	496
-1056	2	497
-1057	2	498
-1058	2	499
-1059	2	500
-1060	2	501
-1061	2	502
-1062	2	503
-1063	2	504
-1064	2	505
-1065	2	506
-1066	2	507
-1067	2	508
-1068	2	509
-1069	2	510
-1070	2	511
-1071	2	512
-1072	2	513
-1073	2	514
-1074	2	515
-1075	2	516
-1076	2	517
-1077	2	518
-1078	2	519
-1079	2	520
-1080	2	521
-1081	2	522
-1082	2	523
-1083	2	524
-1084	2	525
-1085	2	526
-1086	2	527
-1087	2	528
-1088	2	529
-1089	2	530
-1090	2	531
-1091	2	532
-1092	2	533
-1093	2	534
-1094	2	535
-1095	2	536
-1096	2	537
-1097	2	538
-1098	2	539
-1099	2	540
-1100	2	541
-1101	2	542
-1102	2	543
-1103	2	544
-1104	2	545
-1105	2	546
-1106	2	547
-1107	2	548
-1108	2	549
-1109	2	550
-1110	2	551
-1111	2	552
-1112	2	553
-1113	2	554
-1114	2	555
-1115	2	556
-1116	2	557
-1117	2	558
-1118	2	559
-1119	2	560
-1120	2	561
-1121	2	562
-1122	2	563
-1123	2	564
-1124	2	565
-1125	2	566
-1126	2	567
-1127	2	568
-1128	2	569
-1129	2	570
-1130	2	571
-1131	2	572
-1132	2	573
-1133	2	574
-1134	2	575
-1135	2	576
-1136	2	577
-1137	2	578
-1138	2	579
-1139	2	580
-1140	2	581
-1141	2	582
-1142	2	584
-1143	2	585
-1144	2	586
-1145	2	587
-1146	2	601
-1147	2	602
-1148	2	603
-1149	2	604
-1150	2	605
-1151	2	606
-1152	2	607
-1153	2	608
-1154	2	609
-1155	2	610
-1156	2	611
-1157	2	612
-1158	2	613
-1159	2	614
-1160	2	615
-1161	2	616
-1162	2	617
-1163	2	618
-1164	2	619
-1165	2	620
-1166	2	621
-1167	2	622
-1168	2	623
-1169	2	624
-1170	2	625
-1171	2	626
-1172	2	627
-1173	2	628
-1174	2	629
-1175	2	630
-1176	2	631
-1177	2	632
-1178	2	633
-1179	2	634
-1180	2	635
-1181	2	636
-1182	2	637
-1183	3	256
-1184	3	193
-1185	3	1
-1186	3	4
-1187	3	197
-1188	3	264
-1189	3	10
-1190	3	203
-1191	3	206
-1192	3	243
-1193	3	181
-1194	3	247
-1195	3	185
-1196	3	60
-1197	3	189
-1198	3	57
-1199	4	395
-1200	4	399
-1201	4	413
-1202	4	32
-1203	4	37
-1204	4	421
-1205	4	167
-1206	4	40
-1207	4	168
-1208	4	44
-1209	4	49
-1210	4	50
-1211	4	52
-1212	4	181
-1213	4	185
-1214	4	189
-1215	4	191
-1216	4	193
-1217	4	68
-1218	4	197
-1219	4	199
-1220	4	200
-1221	4	72
-1222	4	202
-1223	4	461
-1224	4	462
-1225	4	463
-1226	4	465
-1227	4	466
-1228	4	468
-1229	4	471
-1230	4	476
-1231	4	479
-1232	4	121
-1233	5	512
-1234	5	513
-1235	5	514
-1236	5	515
-1237	5	516
-1238	5	517
-1239	5	518
-1240	5	519
-1241	5	520
-1242	5	521
-1243	5	522
-1244	5	523
-1245	5	524
-1246	5	525
-1247	5	526
-1248	5	61
-1249	5	62
-1250	5	63
-1251	5	64
-1252	5	65
-1253	5	66
-1254	5	67
-1255	5	68
-1256	5	69
-1257	5	70
-1258	5	71
-1259	5	72
-1260	5	73
-1261	5	74
-1262	5	75
-1263	5	181
-1264	5	185
-1265	5	189
-1266	5	193
-1267	5	195
-1268	5	197
-1269	5	198
-1270	5	355
-1271	5	356
-1272	5	357
-1273	5	358
-1274	5	359
-1275	5	360
-1276	5	361
-1277	5	362
-1278	5	363
-1279	5	364
-1280	5	365
-1281	5	366
-1282	5	367
-1283	5	368
-1284	5	369
-1285	5	370
-1286	5	371
-1287	5	372
-1288	5	373
-1289	5	374
-1290	5	375
-1291	5	376
-1292	5	377
-1293	5	378
-1294	5	379
-1295	5	380
-1296	5	381
-1297	5	382
-1298	5	383
-1299	5	384
-1300	5	385
-1301	5	386
-1302	5	387
-1303	5	388
-1304	5	389
-1305	5	390
-1306	5	391
-1307	5	392
-1308	5	393
-1309	5	394
-1310	5	395
-1311	5	396
-1312	5	397
-1313	5	398
-1314	5	399
-1315	5	400
-1316	5	401
-1317	5	402
-1318	5	403
-1319	5	404
-1320	5	405
-1321	5	406
-1322	5	407
-1323	5	408
-1324	5	409
-1325	5	410
-1326	5	411
-1327	5	412
-1328	5	413
-1329	5	414
-1330	5	415
-1331	5	416
-1332	5	417
-1333	5	418
-1334	5	419
-1335	5	420
-1336	5	421
-1337	5	422
-1338	5	423
-1339	5	424
-1340	5	425
-1341	5	426
-1342	5	427
-1343	5	428
-1344	5	429
-1345	5	430
-1346	5	431
-1347	5	432
-1348	5	433
-1349	5	434
-1350	5	435
-1351	5	436
-1352	5	437
-1353	5	438
-1354	5	439
-1355	5	440
-1356	5	441
-1357	5	442
-1358	5	443
-1359	5	444
-1360	5	445
-1361	5	446
-1362	5	447
-1363	5	448
-1364	5	449
-1365	5	465
-1366	5	476
-1367	5	477
-1368	5	478
-1369	5	479
-1370	5	480
-1371	5	481
-1372	5	482
-1373	5	483
-1374	5	484
-1375	5	485
-1376	5	486
-1377	5	487
-1378	5	488
-1379	5	489
-1380	5	490
-1381	5	491
-1382	5	492
-1383	5	493
-1384	5	494
-1385	5	495
-1386	5	496
-1387	5	497
-1388	5	498
-1389	5	499
-1390	5	500
-1391	5	501
-1392	5	502
-1393	5	503
-1394	5	504
-1395	5	505
-1396	5	506
-1397	5	507
-1398	5	508
-1399	5	509
-1400	5	510
-1401	5	511
-1402	7	256
-1403	7	4
-1404	7	264
-1405	7	10
-1406	7	289
-1407	7	177
-1408	7	181
-1409	7	185
-1410	7	60
-1411	7	193
-1412	7	224
-1413	7	225
-1414	7	226
-1415	7	227
-1416	7	228
-1417	7	229
-1418	7	230
-1419	7	231
-1420	7	232
-1421	7	233
-1422	7	234
-1423	7	235
-1424	7	353
-1425	7	243
-1426	7	247
+646	1	646
+647	1	647
+648	1	648
+649	1	649
+650	1	650
+651	1	651
+652	1	652
+653	1	653
+654	1	654
+655	1	655
+656	1	656
+657	1	657
+658	1	658
+659	1	659
+660	1	660
+661	1	661
+662	1	662
+663	1	663
+664	1	664
+665	1	665
+666	1	666
+667	1	667
+668	1	668
+669	1	669
+670	1	670
+671	1	671
+672	1	672
+673	1	673
+674	1	674
+675	1	675
+676	1	676
+677	1	677
+678	1	678
+679	1	679
+680	1	680
+681	1	681
+682	1	682
+683	1	683
+684	1	684
+685	1	685
+686	1	686
+687	1	687
+688	1	688
+689	1	689
+690	1	690
+691	1	691
+692	1	692
+693	1	693
+694	1	694
+695	1	695
+696	1	696
+697	1	697
+698	1	698
+699	1	699
+700	1	700
+701	1	701
+702	1	702
+703	1	703
+704	1	704
+705	2	1
+706	2	2
+707	2	3
+708	2	4
+709	2	5
+710	2	6
+711	2	7
+712	2	8
+713	2	9
+714	2	10
+715	2	11
+716	2	12
+717	2	13
+718	2	14
+719	2	15
+720	2	16
+721	2	17
+722	2	18
+723	2	19
+724	2	20
+725	2	24
+726	2	25
+727	2	26
+728	2	27
+729	2	28
+730	2	29
+731	2	30
+732	2	31
+733	2	32
+734	2	33
+735	2	34
+736	2	35
+737	2	36
+738	2	37
+739	2	38
+740	2	39
+741	2	40
+742	2	41
+743	2	42
+744	2	43
+745	2	44
+746	2	45
+747	2	46
+748	2	47
+749	2	48
+750	2	49
+751	2	50
+752	2	51
+753	2	52
+754	2	53
+755	2	54
+756	2	55
+757	2	56
+758	2	57
+759	2	58
+760	2	59
+761	2	60
+762	2	61
+763	2	62
+764	2	63
+765	2	64
+766	2	65
+767	2	66
+768	2	67
+769	2	68
+770	2	69
+771	2	70
+772	2	71
+773	2	72
+774	2	73
+775	2	74
+776	2	75
+777	2	76
+778	2	77
+779	2	78
+780	2	79
+781	2	80
+782	2	81
+783	2	82
+784	2	83
+785	2	84
+786	2	85
+787	2	86
+788	2	87
+789	2	88
+790	2	89
+791	2	90
+792	2	91
+793	2	92
+794	2	93
+795	2	94
+796	2	95
+797	2	96
+798	2	97
+799	2	98
+800	2	99
+801	2	100
+802	2	101
+803	2	102
+804	2	103
+805	2	104
+806	2	105
+807	2	106
+808	2	107
+809	2	108
+810	2	109
+811	2	110
+812	2	111
+813	2	112
+814	2	113
+815	2	114
+816	2	115
+817	2	116
+818	2	117
+819	2	118
+820	2	119
+821	2	120
+822	2	121
+823	2	122
+824	2	123
+825	2	124
+826	2	125
+827	2	126
+828	2	127
+829	2	128
+830	2	129
+831	2	130
+832	2	131
+833	2	132
+834	2	133
+835	2	134
+836	2	135
+837	2	136
+838	2	137
+839	2	138
+840	2	139
+841	2	140
+842	2	141
+843	2	142
+844	2	143
+845	2	144
+846	2	145
+847	2	146
+848	2	147
+849	2	148
+850	2	149
+851	2	150
+852	2	151
+853	2	152
+854	2	153
+855	2	154
+856	2	155
+857	2	156
+858	2	157
+859	2	158
+860	2	159
+861	2	160
+862	2	161
+863	2	162
+864	2	163
+865	2	164
+866	2	165
+867	2	166
+868	2	167
+869	2	168
+870	2	169
+871	2	170
+872	2	171
+873	2	172
+874	2	173
+875	2	174
+876	2	175
+877	2	176
+878	2	177
+879	2	178
+880	2	179
+881	2	180
+882	2	181
+883	2	182
+884	2	183
+885	2	227
+886	2	251
+887	2	256
+888	2	266
+889	2	267
+890	2	268
+891	2	269
+892	2	270
+893	2	271
+894	2	272
+895	2	273
+896	2	274
+897	2	275
+898	2	276
+899	2	277
+900	2	278
+901	2	283
+902	2	284
+903	2	285
+904	2	286
+905	2	287
+906	2	288
+907	2	289
+908	2	290
+909	2	291
+910	2	292
+911	2	293
+912	2	294
+913	2	295
+914	2	296
+915	2	297
+916	2	298
+917	2	299
+918	2	300
+919	2	301
+920	2	302
+921	2	303
+922	2	304
+923	2	305
+924	2	306
+925	2	307
+926	2	308
+927	2	309
+928	2	310
+929	2	311
+930	2	312
+931	2	313
+932	2	314
+933	2	315
+934	2	316
+935	2	317
+936	2	318
+937	2	319
+938	2	320
+939	2	321
+940	2	322
+941	2	323
+942	2	324
+943	2	325
+944	2	326
+945	2	327
+946	2	328
+947	2	329
+948	2	330
+949	2	331
+950	2	332
+951	2	333
+952	2	334
+953	2	335
+954	2	336
+955	2	337
+956	2	338
+957	2	339
+958	2	340
+959	2	341
+960	2	342
+961	2	343
+962	2	344
+963	2	345
+964	2	346
+965	2	347
+966	2	348
+967	2	349
+968	2	350
+969	2	351
+970	2	352
+971	2	353
+972	2	354
+973	2	355
+974	2	356
+975	2	357
+976	2	358
+977	2	359
+978	2	360
+979	2	361
+980	2	362
+981	2	363
+982	2	364
+983	2	365
+984	2	366
+985	2	367
+986	2	368
+987	2	369
+988	2	370
+989	2	371
+990	2	372
+991	2	373
+992	2	374
+993	2	375
+994	2	376
+995	2	377
+996	2	378
+997	2	379
+998	2	380
+999	2	381
+1000	2	382
+1001	2	383
+1002	2	384
+1003	2	385
+1004	2	386
+1005	2	387
+1006	2	388
+1007	2	389
+1008	2	390
+1009	2	391
+1010	2	392
+1011	2	393
+1012	2	394
+1013	2	395
+1014	2	396
+1015	2	397
+1016	2	398
+1017	2	399
+1018	2	400
+1019	2	401
+1020	2	402
+1021	2	403
+1022	2	404
+1023	2	405
+1024	2	406
+1025	2	407
+1026	2	408
+1027	2	409
+1028	2	410
+1029	2	411
+1030	2	412
+1031	2	413
+1032	2	414
+1033	2	415
+1034	2	416
+1035	2	417
+1036	2	418
+1037	2	419
+1038	2	420
+1039	2	421
+1040	2	422
+1041	2	423
+1042	2	424
+1043	2	425
+1044	2	426
+1045	2	427
+1046	2	428
+1047	2	429
+1048	2	430
+1049	2	431
+1050	2	432
+1051	2	433
+1052	2	434
+1053	2	435
+1054	2	436
+1055	2	437
+1056	2	438
+1057	2	439
+1058	2	440
+1059	2	441
+1060	2	442
+1061	2	443
+1062	2	444
+1063	2	445
+1064	2	446
+1065	2	447
+1066	2	448
+1067	2	449
+1068	2	450
+1069	2	451
+1070	2	452
+1071	2	453
+1072	2	454
+1073	2	455
+1074	2	456
+1075	2	457
+1076	2	458
+1077	2	459
+1078	2	460
+1079	2	461
+1080	2	462
+1081	2	463
+1082	2	464
+1083	2	465
+1084	2	466
+1085	2	467
+1086	2	468
+1087	2	469
+1088	2	470
+1089	2	471
+1090	2	472
+1091	2	473
+1092	2	474
+1093	2	475
+1094	2	476
+1095	2	477
+1096	2	478
+1097	2	479
+1098	2	480
+1099	2	481
+1100	2	482
+1101	2	483
+1102	2	484
+1103	2	485
+1104	2	486
+1105	2	487
+1106	2	488
+1107	2	489
+1108	2	490
+1109	2	491
+1110	2	492
+1111	2	493
+1112	2	494
+1113	2	495
+1114	2	496
+1115	2	497
+1116	2	498
+1117	2	499
+1118	2	500
+1119	2	501
+1120	2	502
+1121	2	503
+1122	2	504
+1123	2	505
+1124	2	506
+1125	2	507
+1126	2	508
+1127	2	509
+1128	2	510
+1129	2	511
+1130	2	512
+1131	2	513
+1132	2	514
+1133	2	515
+1134	2	516
+1135	2	517
+1136	2	518
+1137	2	519
+1138	2	520
+1139	2	521
+1140	2	522
+1141	2	523
+1142	2	524
+1143	2	525
+1144	2	526
+1145	2	527
+1146	2	528
+1147	2	529
+1148	2	530
+1149	2	531
+1150	2	532
+1151	2	533
+1152	2	534
+1153	2	535
+1154	2	536
+1155	2	537
+1156	2	538
+1157	2	539
+1158	2	540
+1159	2	541
+1160	2	542
+1161	2	543
+1162	2	544
+1163	2	545
+1164	2	546
+1165	2	547
+1166	2	548
+1167	2	549
+1168	2	550
+1169	2	551
+1170	2	552
+1171	2	553
+1172	2	554
+1173	2	555
+1174	2	556
+1175	2	557
+1176	2	558
+1177	2	559
+1178	2	560
+1179	2	561
+1180	2	562
+1181	2	563
+1182	2	564
+1183	2	565
+1184	2	566
+1185	2	567
+1186	2	568
+1187	2	569
+1188	2	570
+1189	2	571
+1190	2	572
+1191	2	573
+1192	2	574
+1193	2	575
+1194	2	576
+1195	2	577
+1196	2	578
+1197	2	579
+1198	2	580
+1199	2	581
+1200	2	582
+1201	2	583
+1202	2	584
+1203	2	585
+1204	2	586
+1205	2	587
+1206	2	588
+1207	2	589
+1208	2	590
+1209	2	591
+1210	2	592
+1211	2	593
+1212	2	594
+1213	2	595
+1214	2	596
+1215	2	597
+1216	2	598
+1217	2	599
+1218	2	600
+1219	2	601
+1220	2	602
+1221	2	603
+1222	2	604
+1223	2	605
+1224	2	606
+1225	2	607
+1226	2	608
+1227	2	609
+1228	2	610
+1229	2	611
+1230	2	612
+1231	2	613
+1232	2	614
+1233	2	615
+1234	2	616
+1235	2	617
+1236	2	618
+1237	2	619
+1238	2	620
+1239	2	621
+1240	2	622
+1241	2	623
+1242	2	624
+1243	2	625
+1244	2	626
+1245	2	627
+1246	2	628
+1247	2	629
+1248	2	630
+1249	2	631
+1250	2	632
+1251	2	633
+1252	2	634
+1253	2	635
+1254	2	636
+1255	2	637
+1256	2	638
+1257	2	639
+1258	2	640
+1259	2	641
+1260	2	643
+1261	2	644
+1262	2	645
+1263	2	646
+1264	2	660
+1265	2	661
+1266	2	662
+1267	2	663
+1268	2	664
+1269	2	665
+1270	2	666
+1271	2	667
+1272	2	668
+1273	2	669
+1274	2	670
+1275	2	671
+1276	2	672
+1277	2	673
+1278	2	674
+1279	2	675
+1280	2	676
+1281	2	677
+1282	2	678
+1283	2	679
+1284	2	680
+1285	2	681
+1286	2	682
+1287	2	683
+1288	2	684
+1289	2	685
+1290	2	686
+1291	2	687
+1292	2	688
+1293	2	689
+1294	2	690
+1295	2	691
+1296	2	692
+1297	2	693
+1298	2	694
+1299	2	695
+1300	2	696
+1301	3	1
+1302	3	291
+1303	3	388
+1304	3	163
+1305	3	166
+1306	3	295
+1307	3	4
+1308	3	10
+1309	3	396
+1310	3	303
+1311	3	307
+1312	3	375
+1313	3	313
+1314	3	379
+1315	3	316
+1316	3	287
+1317	4	129
+1318	4	133
+1319	4	520
+1320	4	521
+1321	4	522
+1322	4	524
+1323	4	525
+1324	4	527
+1325	4	273
+1326	4	274
+1327	4	530
+1328	4	535
+1329	4	538
+1330	4	287
+1331	4	32
+1332	4	291
+1333	4	37
+1334	4	295
+1335	4	40
+1336	4	44
+1337	4	301
+1338	4	174
+1339	4	303
+1340	4	49
+1341	4	50
+1342	4	307
+1343	4	52
+1344	4	309
+1345	4	310
+1346	4	178
+1347	4	312
+1348	4	56
+1349	4	60
+1350	4	227
+1351	5	104
+1352	5	524
+1353	5	105
+1354	5	106
+1355	5	535
+1356	5	536
+1357	5	537
+1358	5	538
+1359	5	539
+1360	5	540
+1361	5	541
+1362	5	542
+1363	5	543
+1364	5	544
+1365	5	545
+1366	5	546
+1367	5	547
+1368	5	548
+1369	5	549
+1370	5	550
+1371	5	551
+1372	5	552
+1373	5	553
+1374	5	554
+1375	5	555
+1376	5	556
+1377	5	557
+1378	5	558
+1379	5	559
+1380	5	560
+1381	5	561
+1382	5	562
+1383	5	563
+1384	5	564
+1385	5	565
+1386	5	566
+1387	5	567
+1388	5	568
+1389	5	569
+1390	5	570
+1391	5	571
+1392	5	572
+1393	5	573
+1394	5	53
+1395	5	575
+1396	5	576
+1397	5	56
+1398	5	57
+1399	5	58
+1400	5	59
+1401	5	60
+1402	5	61
+1403	5	62
+1404	5	63
+1405	5	64
+1406	5	65
+1407	5	66
+1408	5	67
+1409	5	68
+1410	5	69
+1411	5	70
+1412	5	71
+1413	5	72
+1414	5	73
+1415	5	74
+1416	5	75
+1417	5	76
+1418	5	77
+1419	5	78
+1420	5	79
+1421	5	80
+1422	5	81
+1423	5	82
+1424	5	83
+1425	5	84
+1426	5	85
+1427	5	86
+1428	5	87
+1429	5	88
+1430	5	89
+1431	5	90
+1432	5	91
+1433	5	92
+1434	5	97
+1435	5	98
+1436	5	99
+1437	5	100
+1438	5	101
+1439	5	102
+1440	5	103
+1441	5	109
+1442	5	110
+1443	5	111
+1444	5	112
+1445	5	113
+1446	5	114
+1447	5	115
+1448	5	116
+1449	5	117
+1450	5	118
+1451	5	119
+1452	5	120
+1453	5	121
+1454	5	122
+1455	5	123
+1456	5	124
+1457	5	125
+1458	5	126
+1459	5	127
+1460	5	128
+1461	5	129
+1462	5	130
+1463	5	131
+1464	5	132
+1465	5	133
+1466	5	134
+1467	5	135
+1468	5	136
+1469	5	137
+1470	5	138
+1471	5	139
+1472	5	140
+1473	5	141
+1474	5	142
+1475	5	143
+1476	5	144
+1477	5	145
+1478	5	146
+1479	5	147
+1480	5	148
+1481	5	149
+1482	5	150
+1483	5	151
+1484	5	152
+1485	5	153
+1486	5	154
+1487	5	155
+1488	5	156
+1489	5	157
+1490	5	158
+1491	5	108
+1492	5	167
+1493	5	168
+1494	5	107
+1495	5	169
+1496	5	171
+1497	5	172
+1498	5	173
+1499	5	174
+1500	5	170
+1501	5	175
+1502	5	176
+1503	5	177
+1504	5	178
+1505	5	179
+1506	5	180
+1507	5	181
+1508	5	54
+1509	5	55
+1510	5	287
+1511	5	291
+1512	5	295
+1513	5	303
+1514	5	305
+1515	5	307
+1516	5	308
+1517	5	574
+1518	5	577
+1519	5	578
+1520	5	579
+1521	5	580
+1522	5	581
+1523	5	582
+1524	5	583
+1525	5	584
+1526	5	585
+1527	5	93
+1528	5	94
+1529	5	95
+1530	5	96
+1531	5	495
+1532	5	496
+1533	5	497
+1534	5	498
+1535	5	499
+1536	5	500
+1537	5	501
+1538	5	502
+1539	5	503
+1540	5	504
+1541	5	505
+1542	5	506
+1543	5	507
+1544	5	508
+1545	7	388
+1546	7	4
+1547	7	10
+1548	7	396
+1549	7	283
+1550	7	287
+1551	7	291
+1552	7	421
+1553	7	166
+1554	7	303
+1555	7	334
+1556	7	335
+1557	7	336
+1558	7	337
+1559	7	338
+1560	7	339
+1561	7	340
+1562	7	341
+1563	7	342
+1564	7	343
+1565	7	344
+1566	7	345
+1567	7	346
+1568	7	347
+1569	7	348
+1570	7	349
+1571	7	350
+1572	7	351
+1573	7	352
+1574	7	353
+1575	7	354
+1576	7	355
+1577	7	356
+1578	7	357
+1579	7	358
+1580	7	359
+1581	7	360
+1582	7	361
+1583	7	362
+1584	7	363
+1585	7	364
+1586	7	365
+1587	7	366
+1588	7	367
+1589	7	489
+1590	7	491
+1591	7	492
+1592	7	494
+1593	7	375
+1594	7	379
 \.
 
 
@@ -8488,599 +9280,658 @@ COPY public.auth_permission (id, name, content_type_id, codename) FROM stdin;
 50	Can change retention call task	12	change_retentioncalltask
 51	Can delete retention call task	12	delete_retentioncalltask
 52	Can view retention call task	12	view_retentioncalltask
-53	Can add past payment	13	add_pastpayment
-54	Can change past payment	13	change_pastpayment
-55	Can delete past payment	13	delete_pastpayment
-56	Can view past payment	13	view_pastpayment
-57	Can add cash handover	14	add_cashhandover
-58	Can change cash handover	14	change_cashhandover
-59	Can delete cash handover	14	delete_cashhandover
-60	Can view cash handover	14	view_cashhandover
-61	Can add package RADIUS attributes	15	add_packageradius
-62	Can change package RADIUS attributes	15	change_packageradius
-63	Can delete package RADIUS attributes	15	delete_packageradius
-64	Can view package RADIUS attributes	15	view_packageradius
-65	Can add auth attempt	16	add_authattempt
-66	Can change auth attempt	16	change_authattempt
-67	Can delete auth attempt	16	delete_authattempt
-68	Can view auth attempt	16	view_authattempt
-69	Can add session	17	add_session
-70	Can change session	17	change_session
-71	Can delete session	17	delete_session
-72	Can view session	17	view_session
-73	Can add session log	18	add_sessionlog
-74	Can change session log	18	change_sessionlog
-75	Can delete session log	18	delete_sessionlog
-76	Can view session log	18	view_sessionlog
-77	Can export session logs (CSV)	18	export_sessionlog
-78	Can add log entry	19	add_logentry
-79	Can change log entry	19	change_logentry
-80	Can delete log entry	19	delete_logentry
-81	Can view log entry	19	view_logentry
-82	Can add permission	20	add_permission
-83	Can change permission	20	change_permission
-84	Can delete permission	20	delete_permission
-85	Can view permission	20	view_permission
-86	Can add group	21	add_group
-87	Can change group	21	change_group
-88	Can delete group	21	delete_group
-89	Can view group	21	view_group
-90	Can add content type	22	add_contenttype
-91	Can change content type	22	change_contenttype
-92	Can delete content type	22	delete_contenttype
-93	Can view content type	22	view_contenttype
-94	Can add session	23	add_session
-95	Can change session	23	change_session
-96	Can delete session	23	delete_session
-97	Can view session	23	view_session
-98	Can add access attempt	24	add_accessattempt
-99	Can change access attempt	24	change_accessattempt
-100	Can delete access attempt	24	delete_accessattempt
-101	Can view access attempt	24	view_accessattempt
-102	Can add access log	25	add_accesslog
-103	Can change access log	25	change_accesslog
-104	Can delete access log	25	delete_accesslog
-105	Can view access log	25	view_accesslog
-106	Can add access failure	26	add_accessfailurelog
-107	Can change access failure	26	change_accessfailurelog
-108	Can delete access failure	26	delete_accessfailurelog
-109	Can view access failure	26	view_accessfailurelog
-110	Can add access attempt expiration	27	add_accessattemptexpiration
-111	Can change access attempt expiration	27	change_accessattemptexpiration
-112	Can delete access attempt expiration	27	delete_accessattemptexpiration
-113	Can view access attempt expiration	27	view_accessattemptexpiration
-114	Can add number sequence	28	add_numbersequence
-115	Can change number sequence	28	change_numbersequence
-116	Can delete number sequence	28	delete_numbersequence
-117	Can view number sequence	28	view_numbersequence
-118	Can add audit log	29	add_auditlog
-119	Can change audit log	29	change_auditlog
-120	Can delete audit log	29	delete_auditlog
-121	Can view audit log	29	view_auditlog
-122	Can add rate limit counter	30	add_ratelimitcounter
-123	Can change rate limit counter	30	change_ratelimitcounter
-124	Can delete rate limit counter	30	delete_ratelimitcounter
-125	Can view rate limit counter	30	view_ratelimitcounter
-126	Can add webhook delivery	31	add_webhookdelivery
-127	Can change webhook delivery	31	change_webhookdelivery
-128	Can delete webhook delivery	31	delete_webhookdelivery
-129	Can view webhook delivery	31	view_webhookdelivery
-130	Can add webhook attempt	32	add_webhookattempt
-131	Can change webhook attempt	32	change_webhookattempt
-132	Can delete webhook attempt	32	delete_webhookattempt
-133	Can view webhook attempt	32	view_webhookattempt
-134	Can add webhook endpoint	33	add_webhookendpoint
-135	Can change webhook endpoint	33	change_webhookendpoint
-136	Can delete webhook endpoint	33	delete_webhookendpoint
-137	Can view webhook endpoint	33	view_webhookendpoint
-138	Can add job watch	34	add_jobwatch
-139	Can change job watch	34	change_jobwatch
-140	Can delete job watch	34	delete_jobwatch
-141	Can view job watch	34	view_jobwatch
-142	Can add job run	35	add_jobrun
-143	Can change job run	35	change_jobrun
-144	Can delete job run	35	delete_jobrun
-145	Can view job run	35	view_jobrun
-146	Can run a job again	35	rerun_jobrun
-147	Can add user	36	add_user
-148	Can change user	36	change_user
-149	Can delete user	36	delete_user
-150	Can view user	36	view_user
-151	Can edit roles and their permissions	36	manage_roles
-152	Can add customer session	37	add_customersession
-153	Can change customer session	37	change_customersession
-154	Can delete customer session	37	delete_customersession
-155	Can view customer session	37	view_customersession
-156	Can add one time code	38	add_onetimecode
-157	Can change one time code	38	change_onetimecode
-158	Can delete one time code	38	delete_onetimecode
-159	Can view one time code	38	view_onetimecode
-160	Can add message template	39	add_messagetemplate
-161	Can change message template	39	change_messagetemplate
-162	Can delete message template	39	delete_messagetemplate
-163	Can view message template	39	view_messagetemplate
-164	Can add message	40	add_message
-165	Can change message	40	change_message
-166	Can delete message	40	delete_message
-167	Can view message	40	view_message
-168	Can retry failed messages	40	retry_message
-169	Can add notification preference	41	add_notificationpreference
-170	Can change notification preference	41	change_notificationpreference
-171	Can delete notification preference	41	delete_notificationpreference
-172	Can view notification preference	41	view_notificationpreference
-173	Can add daily metric	42	add_dailymetric
-174	Can change daily metric	42	change_dailymetric
-175	Can delete daily metric	42	delete_dailymetric
-176	Can view daily metric	42	view_dailymetric
-177	Can view business analytics, staff performance and their exports	42	view_analytics
-178	Can add branch	43	add_branch
-179	Can change branch	43	change_branch
-180	Can delete branch	43	delete_branch
-181	Can view branch	43	view_branch
-182	Can add area	44	add_area
-183	Can change area	44	change_area
-184	Can delete area	44	delete_area
-185	Can view area	44	view_area
-186	Can add package	45	add_package
-187	Can change package	45	change_package
-188	Can delete package	45	delete_package
-189	Can view package	45	view_package
-190	Can add customer	46	add_customer
-191	Can change customer	46	change_customer
-192	Can delete customer	46	delete_customer
-193	Can view customer	46	view_customer
-194	Can add subscription	48	add_subscription
-195	Can change subscription	48	change_subscription
-196	Can delete subscription	48	delete_subscription
-197	Can view subscription	48	view_subscription
-198	Can activate, suspend, reactivate and cancel subscriptions	48	lifecycle_subscription
-199	Can add lead	49	add_lead
-200	Can change lead	49	change_lead
-201	Can delete lead	49	delete_lead
-202	Can view lead	49	view_lead
-203	Can add call log	50	add_calllog
-204	Can change call log	50	change_calllog
-205	Can delete call log	50	delete_calllog
-206	Can view call log	50	view_calllog
-207	Can add referral settings	51	add_referralsettings
-208	Can change referral settings	51	change_referralsettings
-209	Can delete referral settings	51	delete_referralsettings
-210	Can view referral settings	51	view_referralsettings
-211	Can add referral	52	add_referral
-212	Can change referral	52	change_referral
-213	Can delete referral	52	delete_referral
-214	Can view referral	52	view_referral
-215	Can reverse a referral credit	52	reverse_referralcredit
-216	Can add referral credit	53	add_referralcredit
-217	Can change referral credit	53	change_referralcredit
-218	Can delete referral credit	53	delete_referralcredit
-219	Can view referral credit	53	view_referralcredit
-220	Can add speed test result	54	add_speedtestresult
-221	Can change speed test result	54	change_speedtestresult
-222	Can delete speed test result	54	delete_speedtestresult
-223	Can view speed test result	54	view_speedtestresult
-224	Can add ledger account	55	add_ledgeraccount
-225	Can change ledger account	55	change_ledgeraccount
-226	Can delete ledger account	55	delete_ledgeraccount
-227	Can view ledger account	55	view_ledgeraccount
-228	Can add journal entry	56	add_journalentry
-229	Can change journal entry	56	change_journalentry
-230	Can delete journal entry	56	delete_journalentry
-231	Can view journal entry	56	view_journalentry
-232	Can add journal line	57	add_journalline
-233	Can change journal line	57	change_journalline
-234	Can delete journal line	57	delete_journalline
-235	Can view journal line	57	view_journalline
-236	Can add billing settings	58	add_billingsettings
-237	Can change billing settings	58	change_billingsettings
-238	Can delete billing settings	58	delete_billingsettings
-239	Can view billing settings	58	view_billingsettings
-240	Can add account	59	add_account
-241	Can change account	59	change_account
-242	Can delete account	59	delete_account
-243	Can view account	59	view_account
-244	Can add billing run	60	add_billingrun
-245	Can change billing run	60	change_billingrun
-246	Can delete billing run	60	delete_billingrun
-247	Can view billing run	60	view_billingrun
-248	Can start and preview billing runs	60	start_billingrun
-249	Can add billing run chunk	61	add_billingrunchunk
-250	Can change billing run chunk	61	change_billingrunchunk
-251	Can delete billing run chunk	61	delete_billingrunchunk
-252	Can view billing run chunk	61	view_billingrunchunk
-253	Can add invoice	62	add_invoice
-254	Can change invoice	62	change_invoice
-255	Can delete invoice	62	delete_invoice
-256	Can view invoice	62	view_invoice
-257	Can add invoice line	63	add_invoiceline
-258	Can change invoice line	63	change_invoiceline
-259	Can delete invoice line	63	delete_invoiceline
-260	Can view invoice line	63	view_invoiceline
-261	Can add ledger entry	64	add_ledgerentry
-262	Can change ledger entry	64	change_ledgerentry
-263	Can delete ledger entry	64	delete_ledgerentry
-264	Can view ledger entry	64	view_ledgerentry
-265	Can add credited days	65	add_crediteddays
-266	Can change credited days	65	change_crediteddays
-267	Can delete credited days	65	delete_crediteddays
-268	Can view credited days	65	view_crediteddays
-269	Can add line credit	66	add_linecredit
-270	Can change line credit	66	change_linecredit
-271	Can delete line credit	66	delete_linecredit
-272	Can view line credit	66	view_linecredit
-273	Can add allocation	67	add_allocation
-274	Can change allocation	67	change_allocation
-275	Can delete allocation	67	delete_allocation
-276	Can view allocation	67	view_allocation
-277	Can add package change	68	add_packagechange
-278	Can change package change	68	change_packagechange
-279	Can delete package change	68	delete_packagechange
-280	Can view package change	68	view_packagechange
-281	Can approve, reject and make package changes	68	decide_packagechange
-282	Can add one time charge	69	add_onetimecharge
-283	Can change one time charge	69	change_onetimecharge
-284	Can delete one time charge	69	delete_onetimecharge
-285	Can view one time charge	69	view_onetimecharge
-286	Can add credit note	70	add_creditnote
-287	Can change credit note	70	change_creditnote
-288	Can delete credit note	70	delete_creditnote
-289	Can view credit note	70	view_creditnote
-290	Can add reseller wallet	71	add_resellerwallet
-291	Can change reseller wallet	71	change_resellerwallet
-292	Can delete reseller wallet	71	delete_resellerwallet
-293	Can view reseller wallet	71	view_resellerwallet
-294	Can add wallet entry	72	add_walletentry
-295	Can change wallet entry	72	change_walletentry
-296	Can delete wallet entry	72	delete_walletentry
-297	Can view wallet entry	72	view_walletentry
-298	Can add commission entry	73	add_commissionentry
-299	Can change commission entry	73	change_commissionentry
-300	Can delete commission entry	73	delete_commissionentry
-301	Can view commission entry	73	view_commissionentry
-302	Can add card sale	74	add_cardsale
-303	Can change card sale	74	change_cardsale
-304	Can delete card sale	74	delete_cardsale
-305	Can view card sale	74	view_cardsale
-306	Can add card sale refund	75	add_cardsalerefund
-307	Can change card sale refund	75	change_cardsalerefund
-308	Can delete card sale refund	75	delete_cardsalerefund
-309	Can view card sale refund	75	view_cardsalerefund
-310	Can add queued payment	76	add_queuedpayment
-311	Can change queued payment	76	change_queuedpayment
-312	Can delete queued payment	76	delete_queuedpayment
-313	Can view queued payment	76	view_queuedpayment
-314	Can add bkash settings	77	add_bkashsettings
-315	Can change bkash settings	77	change_bkashsettings
-316	Can delete bkash settings	77	delete_bkashsettings
-317	Can view bkash settings	77	view_bkashsettings
-318	Can add nagad settings	78	add_nagadsettings
-319	Can change nagad settings	78	change_nagadsettings
-320	Can delete nagad settings	78	delete_nagadsettings
-321	Can view nagad settings	78	view_nagadsettings
-322	Can add bkash agreement	79	add_bkashagreement
-323	Can change bkash agreement	79	change_bkashagreement
-324	Can delete bkash agreement	79	delete_bkashagreement
-325	Can view bkash agreement	79	view_bkashagreement
-326	Can add auto pay	80	add_autopay
-327	Can change auto pay	80	change_autopay
-328	Can delete auto pay	80	delete_autopay
-329	Can view auto pay	80	view_autopay
-330	Can add auto pay attempt	81	add_autopayattempt
-331	Can change auto pay attempt	81	change_autopayattempt
-332	Can delete auto pay attempt	81	delete_autopayattempt
-333	Can view auto pay attempt	81	view_autopayattempt
-334	Can add auto pay run	82	add_autopayrun
-335	Can change auto pay run	82	change_autopayrun
-336	Can delete auto pay run	82	delete_autopayrun
-337	Can view auto pay run	82	view_autopayrun
-338	Can add gateway statement	83	add_gatewaystatement
-339	Can change gateway statement	83	change_gatewaystatement
-340	Can delete gateway statement	83	delete_gatewaystatement
-341	Can view gateway statement	83	view_gatewaystatement
-342	Can add gateway statement line	84	add_gatewaystatementline
-343	Can change gateway statement line	84	change_gatewaystatementline
-344	Can delete gateway statement line	84	delete_gatewaystatementline
-345	Can view gateway statement line	84	view_gatewaystatementline
-346	Can add reconciliation run	85	add_reconciliationrun
-347	Can change reconciliation run	85	change_reconciliationrun
-348	Can delete reconciliation run	85	delete_reconciliationrun
-349	Can view reconciliation run	85	view_reconciliationrun
-350	Can add reconciliation item	86	add_reconciliationitem
-351	Can change reconciliation item	86	change_reconciliationitem
-352	Can delete reconciliation item	86	delete_reconciliationitem
-353	Can view reconciliation item	86	view_reconciliationitem
-354	Can settle, reverse or acknowledge a gateway reconciliation difference	86	settle_reconciliationitem
-355	Can add router	87	add_router
-356	Can change router	87	change_router
-357	Can delete router	87	delete_router
-358	Can view router	87	view_router
-359	Can add provisioning task	88	add_provisioningtask
-360	Can change provisioning task	88	change_provisioningtask
-361	Can delete provisioning task	88	delete_provisioningtask
-362	Can view provisioning task	88	view_provisioningtask
-363	Can add drift report	89	add_driftreport
-364	Can change drift report	89	change_driftreport
-365	Can delete drift report	89	delete_driftreport
-366	Can view drift report	89	view_driftreport
-367	Can add usage sample	90	add_usagesample
-368	Can change usage sample	90	change_usagesample
-369	Can delete usage sample	90	delete_usagesample
-370	Can view usage sample	90	view_usagesample
-371	Can add usage hourly	91	add_usagehourly
-372	Can change usage hourly	91	change_usagehourly
-373	Can delete usage hourly	91	delete_usagehourly
-374	Can view usage hourly	91	view_usagehourly
-375	Can add usage daily	92	add_usagedaily
-376	Can change usage daily	92	change_usagedaily
-377	Can delete usage daily	92	delete_usagedaily
-378	Can view usage daily	92	view_usagedaily
-379	Can add usage poll	93	add_usagepoll
-380	Can change usage poll	93	change_usagepoll
-381	Can delete usage poll	93	delete_usagepoll
-382	Can view usage poll	93	view_usagepoll
-383	Can add fup state	94	add_fupstate
-384	Can change fup state	94	change_fupstate
-385	Can delete fup state	94	delete_fupstate
-386	Can view fup state	94	view_fupstate
-387	Can lift a subscription's fair-usage throttling	94	lift_fup
-388	Can add router down period	95	add_routerdownperiod
-389	Can change router down period	95	change_routerdownperiod
-390	Can delete router down period	95	delete_routerdownperiod
-391	Can view router down period	95	view_routerdownperiod
-392	Can add outage	96	add_outage
-393	Can change outage	96	change_outage
-394	Can delete outage	96	delete_outage
-395	Can view outage	96	view_outage
-396	Can add outage update	97	add_outageupdate
-397	Can change outage update	97	change_outageupdate
-398	Can delete outage update	97	delete_outageupdate
-399	Can view outage update	97	view_outageupdate
-400	Can add outage broadcast	98	add_outagebroadcast
-401	Can change outage broadcast	98	change_outagebroadcast
-402	Can delete outage broadcast	98	delete_outagebroadcast
-403	Can view outage broadcast	98	view_outagebroadcast
-404	Can disconnect an online session	17	disconnect_session
-405	Can test a login against RADIUS	17	test_login
-406	Can add bad secret drop	99	add_badsecretdrop
-407	Can change bad secret drop	99	change_badsecretdrop
-408	Can delete bad secret drop	99	delete_badsecretdrop
-409	Can view bad secret drop	99	view_badsecretdrop
-410	Can add olt	100	add_olt
-411	Can change olt	100	change_olt
-412	Can delete olt	100	delete_olt
-413	Can view olt	100	view_olt
-414	Can add pon port	101	add_ponport
-415	Can change pon port	101	change_ponport
-416	Can delete pon port	101	delete_ponport
-417	Can view pon port	101	view_ponport
-418	Can add onu	102	add_onu
-419	Can change onu	102	change_onu
-420	Can delete onu	102	delete_onu
-421	Can view onu	102	view_onu
-422	Can add onu status event	103	add_onustatusevent
-423	Can change onu status event	103	change_onustatusevent
-424	Can delete onu status event	103	delete_onustatusevent
-425	Can view onu status event	103	view_onustatusevent
-426	Can add onu sample	104	add_onusample
-427	Can change onu sample	104	change_onusample
-428	Can delete onu sample	104	delete_onusample
-429	Can view onu sample	104	view_onusample
-430	Can add onu hourly	105	add_onuhourly
-431	Can change onu hourly	105	change_onuhourly
-432	Can delete onu hourly	105	delete_onuhourly
-433	Can view onu hourly	105	view_onuhourly
-434	Can add onu daily	106	add_onudaily
-435	Can change onu daily	106	change_onudaily
-436	Can delete onu daily	106	delete_onudaily
-437	Can view onu daily	106	view_onudaily
-438	Can add signal threshold	107	add_signalthreshold
-439	Can change signal threshold	107	change_signalthreshold
-440	Can delete signal threshold	107	delete_signalthreshold
-441	Can view signal threshold	107	view_signalthreshold
-442	Can add fibre incident	108	add_fibreincident
-443	Can change fibre incident	108	change_fibreincident
-444	Can delete fibre incident	108	delete_fibreincident
-445	Can view fibre incident	108	view_fibreincident
-446	Can add fibre settings	109	add_fibresettings
-447	Can change fibre settings	109	change_fibresettings
-448	Can delete fibre settings	109	delete_fibresettings
-449	Can view fibre settings	109	view_fibresettings
-450	Can add support settings	110	add_supportsettings
-451	Can change support settings	110	change_supportsettings
-452	Can delete support settings	110	delete_supportsettings
-453	Can view support settings	110	view_supportsettings
-454	Can add holiday	111	add_holiday
-455	Can change holiday	111	change_holiday
-456	Can delete holiday	111	delete_holiday
-457	Can view holiday	111	view_holiday
-458	Can add SLA policy	112	add_slapolicy
-459	Can change SLA policy	112	change_slapolicy
-460	Can delete SLA policy	112	delete_slapolicy
-461	Can view SLA policy	112	view_slapolicy
-462	Can add ticket	113	add_ticket
-463	Can change ticket	113	change_ticket
-464	Can delete ticket	113	delete_ticket
-465	Can view ticket	113	view_ticket
-466	Can assign tickets	113	assign_ticket
-467	Can view the SLA dashboard and reports	113	view_sla_reports
-468	Can add ticket comment	114	add_ticketcomment
-469	Can change ticket comment	114	change_ticketcomment
-470	Can delete ticket comment	114	delete_ticketcomment
-471	Can view ticket comment	114	view_ticketcomment
-472	Can add survey	115	add_survey
-473	Can change survey	115	change_survey
-474	Can delete survey	115	delete_survey
-475	Can view survey	115	view_survey
-476	Can add work order	116	add_workorder
-477	Can change work order	116	change_workorder
-478	Can delete work order	116	delete_workorder
-479	Can view work order	116	view_workorder
-480	Can schedule and assign work orders	116	dispatch_workorder
-481	Can complete an installation without the online check	116	override_workorder
-482	Can add checklist template	117	add_checklisttemplate
-483	Can change checklist template	117	change_checklisttemplate
-484	Can delete checklist template	117	delete_checklisttemplate
-485	Can view checklist template	117	view_checklisttemplate
-486	Can add checklist template item	118	add_checklisttemplateitem
-487	Can change checklist template item	118	change_checklisttemplateitem
-488	Can delete checklist template item	118	delete_checklisttemplateitem
-489	Can view checklist template item	118	view_checklisttemplateitem
-490	Can add checklist item	119	add_checklistitem
-491	Can change checklist item	119	change_checklistitem
-492	Can delete checklist item	119	delete_checklistitem
-493	Can view checklist item	119	view_checklistitem
-494	Can add work order event	120	add_workorderevent
-495	Can change work order event	120	change_workorderevent
-496	Can delete work order event	120	delete_workorderevent
-497	Can view work order event	120	view_workorderevent
-498	Can add work order photo	121	add_workorderphoto
-499	Can change work order photo	121	change_workorderphoto
-500	Can delete work order photo	121	delete_workorderphoto
-501	Can view work order photo	121	view_workorderphoto
-502	Can add sync operation	122	add_syncoperation
-503	Can change sync operation	122	change_syncoperation
-504	Can delete sync operation	122	delete_syncoperation
-505	Can view sync operation	122	view_syncoperation
-506	Can add equipment model	123	add_equipmentmodel
-507	Can change equipment model	123	change_equipmentmodel
-508	Can delete equipment model	123	delete_equipmentmodel
-509	Can view equipment model	123	view_equipmentmodel
-510	Can add equipment item	124	add_equipmentitem
-511	Can change equipment item	124	change_equipmentitem
-512	Can delete equipment item	124	delete_equipmentitem
-513	Can view equipment item	124	view_equipmentitem
-514	Can write off equipment	124	writeoff_equipmentitem
-515	Can add equipment movement	125	add_equipmentmovement
-516	Can change equipment movement	125	change_equipmentmovement
-517	Can delete equipment movement	125	delete_equipmentmovement
-518	Can view equipment movement	125	view_equipmentmovement
-519	Can add equipment rental	126	add_equipmentrental
-520	Can change equipment rental	126	change_equipmentrental
-521	Can delete equipment rental	126	delete_equipmentrental
-522	Can view equipment rental	126	view_equipmentrental
-523	Can add equipment rental charge	127	add_equipmentrentalcharge
-524	Can change equipment rental charge	127	change_equipmentrentalcharge
-525	Can delete equipment rental charge	127	delete_equipmentrentalcharge
-526	Can view equipment rental charge	127	view_equipmentrentalcharge
-527	Can add reseller	128	add_reseller
-528	Can change reseller	128	change_reseller
-529	Can delete reseller	128	delete_reseller
-530	Can view reseller	128	view_reseller
-531	Can top up and adjust reseller wallets	128	topup_reseller
-532	Can approve reseller payouts	128	approve_payout
-533	Can add reseller login	129	add_resellerlogin
-534	Can change reseller login	129	change_resellerlogin
-535	Can delete reseller login	129	delete_resellerlogin
-536	Can view reseller login	129	view_resellerlogin
-537	Can add reseller package	130	add_resellerpackage
-538	Can change reseller package	130	change_resellerpackage
-539	Can delete reseller package	130	delete_resellerpackage
-540	Can view reseller package	130	view_resellerpackage
-541	Can add commission rule	131	add_commissionrule
-542	Can change commission rule	131	change_commissionrule
-543	Can delete commission rule	131	delete_commissionrule
-544	Can view commission rule	131	view_commissionrule
-545	Can add commission statement	132	add_commissionstatement
-546	Can change commission statement	132	change_commissionstatement
-547	Can delete commission statement	132	delete_commissionstatement
-548	Can view commission statement	132	view_commissionstatement
-549	Can add payout	133	add_payout
-550	Can change payout	133	change_payout
-551	Can delete payout	133	delete_payout
-552	Can view payout	133	view_payout
-553	Can add renewal	134	add_renewal
-554	Can change renewal	134	change_renewal
-555	Can delete renewal	134	delete_renewal
-556	Can view renewal	134	view_renewal
-557	Can add contract template	135	add_contracttemplate
-558	Can change contract template	135	change_contracttemplate
-559	Can delete contract template	135	delete_contracttemplate
-560	Can view contract template	135	view_contracttemplate
-561	Can add contract	136	add_contract
-562	Can change contract	136	change_contract
-563	Can delete contract	136	delete_contract
-564	Can view contract	136	view_contract
-565	Can send, resend and void contracts	136	send_contract
-566	Can waive an early-termination fee	136	waive_fee_contract
-567	Can add signature	137	add_signature
-568	Can change signature	137	change_signature
-569	Can delete signature	137	delete_signature
-570	Can view signature	137	view_signature
-571	Can add contract event	138	add_contractevent
-572	Can change contract event	138	change_contractevent
-573	Can delete contract event	138	delete_contractevent
-574	Can view contract event	138	view_contractevent
-575	Can add contract rule	139	add_contractrule
-576	Can change contract rule	139	change_contractrule
-577	Can delete contract rule	139	delete_contractrule
-578	Can view contract rule	139	view_contractrule
-579	Can add signing session	140	add_signingsession
-580	Can change signing session	140	change_signingsession
-581	Can delete signing session	140	delete_signingsession
-582	Can view signing session	140	view_signingsession
-583	Can train a churn model now	6	train_churnmodel
-584	Can add usage window	141	add_usagewindow
-585	Can change usage window	141	change_usagewindow
-586	Can delete usage window	141	delete_usagewindow
-587	Can view usage window	141	view_usagewindow
-588	Can add import profile	142	add_importprofile
-589	Can change import profile	142	change_importprofile
-590	Can delete import profile	142	delete_importprofile
-591	Can view import profile	142	view_importprofile
-592	Can add import batch	143	add_importbatch
-593	Can change import batch	143	change_importbatch
-594	Can delete import batch	143	delete_importbatch
-595	Can view import batch	143	view_importbatch
-596	Can import customers and export all data	143	run_import
-597	Can add import row	144	add_importrow
-598	Can change import row	144	change_importrow
-599	Can delete import row	144	delete_importrow
-600	Can view import row	144	view_importrow
-601	Can add wifi zone	145	add_wifizone
-602	Can change wifi zone	145	change_wifizone
-603	Can delete wifi zone	145	delete_wifizone
-604	Can view wifi zone	145	view_wifizone
-605	Can add voucher plan	146	add_voucherplan
-606	Can change voucher plan	146	change_voucherplan
-607	Can delete voucher plan	146	delete_voucherplan
-608	Can view voucher plan	146	view_voucherplan
-609	Can add voucher batch	147	add_voucherbatch
-610	Can change voucher batch	147	change_voucherbatch
-611	Can delete voucher batch	147	delete_voucherbatch
-612	Can view voucher batch	147	view_voucherbatch
-613	Can issue card batches to distributors	147	issue_voucherbatch
-614	Can add batch codes	148	add_batchcodes
-615	Can change batch codes	148	change_batchcodes
-616	Can delete batch codes	148	delete_batchcodes
-617	Can view batch codes	148	view_batchcodes
-618	Can add voucher card	149	add_vouchercard
-619	Can change voucher card	149	change_vouchercard
-620	Can delete voucher card	149	delete_vouchercard
-621	Can view voucher card	149	view_vouchercard
-622	Can add card login key	150	add_cardloginkey
-623	Can change card login key	150	change_cardloginkey
-624	Can delete card login key	150	delete_cardloginkey
-625	Can view card login key	150	view_cardloginkey
-626	Can add card session	151	add_cardsession
-627	Can change card session	151	change_cardsession
-628	Can delete card session	151	delete_cardsession
-629	Can view card session	151	view_cardsession
-630	Can add wifi signup code	152	add_wifisignupcode
-631	Can change wifi signup code	152	change_wifisignupcode
-632	Can delete wifi signup code	152	delete_wifisignupcode
-633	Can view wifi signup code	152	view_wifisignupcode
-634	Can add wifi purchase	153	add_wifipurchase
-635	Can change wifi purchase	153	change_wifipurchase
-636	Can delete wifi purchase	153	delete_wifipurchase
-637	Can view wifi purchase	153	view_wifipurchase
-638	Can add api token	154	add_apitoken
-639	Can change api token	154	change_apitoken
-640	Can delete api token	154	delete_apitoken
-641	Can view api token	154	view_apitoken
-642	Can add api settings	155	add_apisettings
-643	Can change api settings	155	change_apisettings
-644	Can delete api settings	155	delete_apisettings
-645	Can view api settings	155	view_apisettings
+53	Can add olt	13	add_olt
+54	Can change olt	13	change_olt
+55	Can delete olt	13	delete_olt
+56	Can view olt	13	view_olt
+57	Can add onu	14	add_onu
+58	Can change onu	14	change_onu
+59	Can delete onu	14	delete_onu
+60	Can view onu	14	view_onu
+61	Can add onu daily	15	add_onudaily
+62	Can change onu daily	15	change_onudaily
+63	Can delete onu daily	15	delete_onudaily
+64	Can view onu daily	15	view_onudaily
+65	Can add onu hourly	16	add_onuhourly
+66	Can change onu hourly	16	change_onuhourly
+67	Can delete onu hourly	16	delete_onuhourly
+68	Can view onu hourly	16	view_onuhourly
+69	Can add onu sample	17	add_onusample
+70	Can change onu sample	17	change_onusample
+71	Can delete onu sample	17	delete_onusample
+72	Can view onu sample	17	view_onusample
+73	Can add onu status event	18	add_onustatusevent
+74	Can change onu status event	18	change_onustatusevent
+75	Can delete onu status event	18	delete_onustatusevent
+76	Can view onu status event	18	view_onustatusevent
+77	Can add pon port	19	add_ponport
+78	Can change pon port	19	change_ponport
+79	Can delete pon port	19	delete_ponport
+80	Can view pon port	19	view_ponport
+81	Can add fibre incident	20	add_fibreincident
+82	Can change fibre incident	20	change_fibreincident
+83	Can delete fibre incident	20	delete_fibreincident
+84	Can view fibre incident	20	view_fibreincident
+85	Can add signal threshold	21	add_signalthreshold
+86	Can change signal threshold	21	change_signalthreshold
+87	Can delete signal threshold	21	delete_signalthreshold
+88	Can view signal threshold	21	view_signalthreshold
+89	Can add fibre settings	22	add_fibresettings
+90	Can change fibre settings	22	change_fibresettings
+91	Can delete fibre settings	22	delete_fibresettings
+92	Can view fibre settings	22	view_fibresettings
+93	Can add router	23	add_router
+94	Can change router	23	change_router
+95	Can delete router	23	delete_router
+96	Can view router	23	view_router
+97	Can add drift report	24	add_driftreport
+98	Can change drift report	24	change_driftreport
+99	Can delete drift report	24	delete_driftreport
+100	Can view drift report	24	view_driftreport
+101	Can add provisioning task	25	add_provisioningtask
+102	Can change provisioning task	25	change_provisioningtask
+103	Can delete provisioning task	25	delete_provisioningtask
+104	Can view provisioning task	25	view_provisioningtask
+105	Can add usage poll	26	add_usagepoll
+106	Can change usage poll	26	change_usagepoll
+107	Can delete usage poll	26	delete_usagepoll
+108	Can view usage poll	26	view_usagepoll
+109	Can add fup state	27	add_fupstate
+110	Can change fup state	27	change_fupstate
+111	Can delete fup state	27	delete_fupstate
+112	Can view fup state	27	view_fupstate
+113	Can lift a subscription's fair-usage throttling	27	lift_fup
+114	Can add usage daily	28	add_usagedaily
+115	Can change usage daily	28	change_usagedaily
+116	Can delete usage daily	28	delete_usagedaily
+117	Can view usage daily	28	view_usagedaily
+118	Can add usage hourly	29	add_usagehourly
+119	Can change usage hourly	29	change_usagehourly
+120	Can delete usage hourly	29	delete_usagehourly
+121	Can view usage hourly	29	view_usagehourly
+122	Can add usage sample	30	add_usagesample
+123	Can change usage sample	30	change_usagesample
+124	Can delete usage sample	30	delete_usagesample
+125	Can view usage sample	30	view_usagesample
+126	Can add outage	31	add_outage
+127	Can change outage	31	change_outage
+128	Can delete outage	31	delete_outage
+129	Can view outage	31	view_outage
+130	Can add outage update	32	add_outageupdate
+131	Can change outage update	32	change_outageupdate
+132	Can delete outage update	32	delete_outageupdate
+133	Can view outage update	32	view_outageupdate
+134	Can add router down period	33	add_routerdownperiod
+135	Can change router down period	33	change_routerdownperiod
+136	Can delete router down period	33	delete_routerdownperiod
+137	Can view router down period	33	view_routerdownperiod
+138	Can add outage broadcast	34	add_outagebroadcast
+139	Can change outage broadcast	34	change_outagebroadcast
+140	Can delete outage broadcast	34	delete_outagebroadcast
+141	Can view outage broadcast	34	view_outagebroadcast
+142	Can add speed destination	35	add_speeddestination
+143	Can change speed destination	35	change_speeddestination
+144	Can delete speed destination	35	delete_speeddestination
+145	Can view speed destination	35	view_speeddestination
+146	Can add speed boundary run	36	add_speedboundaryrun
+147	Can change speed boundary run	36	change_speedboundaryrun
+148	Can delete speed boundary run	36	delete_speedboundaryrun
+149	Can view speed boundary run	36	view_speedboundaryrun
+150	Can add address pool	37	add_addresspool
+151	Can change address pool	37	change_addresspool
+152	Can delete address pool	37	delete_addresspool
+153	Can view address pool	37	view_addresspool
+154	Can manage address pools and assign addresses	37	manage_addresses
+155	Can add address assignment	38	add_addressassignment
+156	Can change address assignment	38	change_addressassignment
+157	Can delete address assignment	38	delete_addressassignment
+158	Can view address assignment	38	view_addressassignment
+159	Can add past payment	39	add_pastpayment
+160	Can change past payment	39	change_pastpayment
+161	Can delete past payment	39	delete_pastpayment
+162	Can view past payment	39	view_pastpayment
+163	Can add cash handover	40	add_cashhandover
+164	Can change cash handover	40	change_cashhandover
+165	Can delete cash handover	40	delete_cashhandover
+166	Can view cash handover	40	view_cashhandover
+167	Can add package RADIUS attributes	41	add_packageradius
+168	Can change package RADIUS attributes	41	change_packageradius
+169	Can delete package RADIUS attributes	41	delete_packageradius
+170	Can view package RADIUS attributes	41	view_packageradius
+171	Can add auth attempt	42	add_authattempt
+172	Can change auth attempt	42	change_authattempt
+173	Can delete auth attempt	42	delete_authattempt
+174	Can view auth attempt	42	view_authattempt
+175	Can add session	43	add_session
+176	Can change session	43	change_session
+177	Can delete session	43	delete_session
+178	Can view session	43	view_session
+179	Can add session log	44	add_sessionlog
+180	Can change session log	44	change_sessionlog
+181	Can delete session log	44	delete_sessionlog
+182	Can view session log	44	view_sessionlog
+183	Can export session logs (CSV)	44	export_sessionlog
+184	Can add log entry	45	add_logentry
+185	Can change log entry	45	change_logentry
+186	Can delete log entry	45	delete_logentry
+187	Can view log entry	45	view_logentry
+188	Can add permission	46	add_permission
+189	Can change permission	46	change_permission
+190	Can delete permission	46	delete_permission
+191	Can view permission	46	view_permission
+192	Can add group	47	add_group
+193	Can change group	47	change_group
+194	Can delete group	47	delete_group
+195	Can view group	47	view_group
+196	Can add content type	48	add_contenttype
+197	Can change content type	48	change_contenttype
+198	Can delete content type	48	delete_contenttype
+199	Can view content type	48	view_contenttype
+200	Can add session	49	add_session
+201	Can change session	49	change_session
+202	Can delete session	49	delete_session
+203	Can view session	49	view_session
+204	Can add access attempt	50	add_accessattempt
+205	Can change access attempt	50	change_accessattempt
+206	Can delete access attempt	50	delete_accessattempt
+207	Can view access attempt	50	view_accessattempt
+208	Can add access log	51	add_accesslog
+209	Can change access log	51	change_accesslog
+210	Can delete access log	51	delete_accesslog
+211	Can view access log	51	view_accesslog
+212	Can add access failure	52	add_accessfailurelog
+213	Can change access failure	52	change_accessfailurelog
+214	Can delete access failure	52	delete_accessfailurelog
+215	Can view access failure	52	view_accessfailurelog
+216	Can add access attempt expiration	53	add_accessattemptexpiration
+217	Can change access attempt expiration	53	change_accessattemptexpiration
+218	Can delete access attempt expiration	53	delete_accessattemptexpiration
+219	Can view access attempt expiration	53	view_accessattemptexpiration
+220	Can add number sequence	54	add_numbersequence
+221	Can change number sequence	54	change_numbersequence
+222	Can delete number sequence	54	delete_numbersequence
+223	Can view number sequence	54	view_numbersequence
+224	Can add audit log	55	add_auditlog
+225	Can change audit log	55	change_auditlog
+226	Can delete audit log	55	delete_auditlog
+227	Can view audit log	55	view_auditlog
+228	Can add rate limit counter	56	add_ratelimitcounter
+229	Can change rate limit counter	56	change_ratelimitcounter
+230	Can delete rate limit counter	56	delete_ratelimitcounter
+231	Can view rate limit counter	56	view_ratelimitcounter
+232	Can add webhook delivery	57	add_webhookdelivery
+233	Can change webhook delivery	57	change_webhookdelivery
+234	Can delete webhook delivery	57	delete_webhookdelivery
+235	Can view webhook delivery	57	view_webhookdelivery
+236	Can add webhook attempt	58	add_webhookattempt
+237	Can change webhook attempt	58	change_webhookattempt
+238	Can delete webhook attempt	58	delete_webhookattempt
+239	Can view webhook attempt	58	view_webhookattempt
+240	Can add webhook endpoint	59	add_webhookendpoint
+241	Can change webhook endpoint	59	change_webhookendpoint
+242	Can delete webhook endpoint	59	delete_webhookendpoint
+243	Can view webhook endpoint	59	view_webhookendpoint
+244	Can add job watch	60	add_jobwatch
+245	Can change job watch	60	change_jobwatch
+246	Can delete job watch	60	delete_jobwatch
+247	Can view job watch	60	view_jobwatch
+248	Can add job run	61	add_jobrun
+249	Can change job run	61	change_jobrun
+250	Can delete job run	61	delete_jobrun
+251	Can view job run	61	view_jobrun
+252	Can run a job again	61	rerun_jobrun
+253	Can add user	62	add_user
+254	Can change user	62	change_user
+255	Can delete user	62	delete_user
+256	Can view user	62	view_user
+257	Can edit roles and their permissions	62	manage_roles
+258	Can add customer session	63	add_customersession
+259	Can change customer session	63	change_customersession
+260	Can delete customer session	63	delete_customersession
+261	Can view customer session	63	view_customersession
+262	Can add one time code	64	add_onetimecode
+263	Can change one time code	64	change_onetimecode
+264	Can delete one time code	64	delete_onetimecode
+265	Can view one time code	64	view_onetimecode
+266	Can add message template	65	add_messagetemplate
+267	Can change message template	65	change_messagetemplate
+268	Can delete message template	65	delete_messagetemplate
+269	Can view message template	65	view_messagetemplate
+270	Can add message	66	add_message
+271	Can change message	66	change_message
+272	Can delete message	66	delete_message
+273	Can view message	66	view_message
+274	Can retry failed messages	66	retry_message
+275	Can add notification preference	67	add_notificationpreference
+276	Can change notification preference	67	change_notificationpreference
+277	Can delete notification preference	67	delete_notificationpreference
+278	Can view notification preference	67	view_notificationpreference
+279	Can add daily metric	68	add_dailymetric
+280	Can change daily metric	68	change_dailymetric
+281	Can delete daily metric	68	delete_dailymetric
+282	Can view daily metric	68	view_dailymetric
+283	Can view business analytics, staff performance and their exports	68	view_analytics
+284	Can add branch	69	add_branch
+285	Can change branch	69	change_branch
+286	Can delete branch	69	delete_branch
+287	Can view branch	69	view_branch
+288	Can add area	70	add_area
+289	Can change area	70	change_area
+290	Can delete area	70	delete_area
+291	Can view area	70	view_area
+292	Can add package	71	add_package
+293	Can change package	71	change_package
+294	Can delete package	71	delete_package
+295	Can view package	71	view_package
+296	Can add package speed window	72	add_packagespeedwindow
+297	Can change package speed window	72	change_packagespeedwindow
+298	Can delete package speed window	72	delete_packagespeedwindow
+299	Can view package speed window	72	view_packagespeedwindow
+300	Can add customer	73	add_customer
+301	Can change customer	73	change_customer
+302	Can delete customer	73	delete_customer
+303	Can view customer	73	view_customer
+304	Can add subscription	75	add_subscription
+305	Can change subscription	75	change_subscription
+306	Can delete subscription	75	delete_subscription
+307	Can view subscription	75	view_subscription
+308	Can activate, suspend, reactivate and cancel subscriptions	75	lifecycle_subscription
+309	Can add lead	76	add_lead
+310	Can change lead	76	change_lead
+311	Can delete lead	76	delete_lead
+312	Can view lead	76	view_lead
+313	Can add call log	77	add_calllog
+314	Can change call log	77	change_calllog
+315	Can delete call log	77	delete_calllog
+316	Can view call log	77	view_calllog
+317	Can add referral settings	78	add_referralsettings
+318	Can change referral settings	78	change_referralsettings
+319	Can delete referral settings	78	delete_referralsettings
+320	Can view referral settings	78	view_referralsettings
+321	Can add referral	79	add_referral
+322	Can change referral	79	change_referral
+323	Can delete referral	79	delete_referral
+324	Can view referral	79	view_referral
+325	Can reverse a referral credit	79	reverse_referralcredit
+326	Can add referral credit	80	add_referralcredit
+327	Can change referral credit	80	change_referralcredit
+328	Can delete referral credit	80	delete_referralcredit
+329	Can view referral credit	80	view_referralcredit
+330	Can add speed test result	81	add_speedtestresult
+331	Can change speed test result	81	change_speedtestresult
+332	Can delete speed test result	81	delete_speedtestresult
+333	Can view speed test result	81	view_speedtestresult
+334	Can add ledger account	82	add_ledgeraccount
+335	Can change ledger account	82	change_ledgeraccount
+336	Can delete ledger account	82	delete_ledgeraccount
+337	Can view ledger account	82	view_ledgeraccount
+338	Can add journal entry	83	add_journalentry
+339	Can change journal entry	83	change_journalentry
+340	Can delete journal entry	83	delete_journalentry
+341	Can view journal entry	83	view_journalentry
+342	Can add journal line	84	add_journalline
+343	Can change journal line	84	change_journalline
+344	Can delete journal line	84	delete_journalline
+345	Can view journal line	84	view_journalline
+346	Can add supplier	85	add_supplier
+347	Can change supplier	85	change_supplier
+348	Can delete supplier	85	delete_supplier
+349	Can view supplier	85	view_supplier
+350	Can add bank account	86	add_bankaccount
+351	Can change bank account	86	change_bankaccount
+352	Can delete bank account	86	delete_bankaccount
+353	Can view bank account	86	view_bankaccount
+354	Can add bill	87	add_bill
+355	Can change bill	87	change_bill
+356	Can delete bill	87	delete_bill
+357	Can view bill	87	view_bill
+358	Can approve a bill above the approval limit	87	approve_bill
+359	Can record a bill paid	87	pay_bill
+360	Can add bill payment	88	add_billpayment
+361	Can change bill payment	88	change_billpayment
+362	Can delete bill payment	88	delete_billpayment
+363	Can view bill payment	88	view_billpayment
+364	Can add bank movement	89	add_bankmovement
+365	Can change bank movement	89	change_bankmovement
+366	Can delete bank movement	89	delete_bankmovement
+367	Can view bank movement	89	view_bankmovement
+368	Can add billing settings	90	add_billingsettings
+369	Can change billing settings	90	change_billingsettings
+370	Can delete billing settings	90	delete_billingsettings
+371	Can view billing settings	90	view_billingsettings
+372	Can add account	91	add_account
+373	Can change account	91	change_account
+374	Can delete account	91	delete_account
+375	Can view account	91	view_account
+376	Can add billing run	92	add_billingrun
+377	Can change billing run	92	change_billingrun
+378	Can delete billing run	92	delete_billingrun
+379	Can view billing run	92	view_billingrun
+380	Can start and preview billing runs	92	start_billingrun
+381	Can add billing run chunk	93	add_billingrunchunk
+382	Can change billing run chunk	93	change_billingrunchunk
+383	Can delete billing run chunk	93	delete_billingrunchunk
+384	Can view billing run chunk	93	view_billingrunchunk
+385	Can add invoice	94	add_invoice
+386	Can change invoice	94	change_invoice
+387	Can delete invoice	94	delete_invoice
+388	Can view invoice	94	view_invoice
+389	Can add invoice line	95	add_invoiceline
+390	Can change invoice line	95	change_invoiceline
+391	Can delete invoice line	95	delete_invoiceline
+392	Can view invoice line	95	view_invoiceline
+393	Can add ledger entry	96	add_ledgerentry
+394	Can change ledger entry	96	change_ledgerentry
+395	Can delete ledger entry	96	delete_ledgerentry
+396	Can view ledger entry	96	view_ledgerentry
+397	Can add credited days	97	add_crediteddays
+398	Can change credited days	97	change_crediteddays
+399	Can delete credited days	97	delete_crediteddays
+400	Can view credited days	97	view_crediteddays
+401	Can add line credit	98	add_linecredit
+402	Can change line credit	98	change_linecredit
+403	Can delete line credit	98	delete_linecredit
+404	Can view line credit	98	view_linecredit
+405	Can add allocation	99	add_allocation
+406	Can change allocation	99	change_allocation
+407	Can delete allocation	99	delete_allocation
+408	Can view allocation	99	view_allocation
+409	Can add package change	100	add_packagechange
+410	Can change package change	100	change_packagechange
+411	Can delete package change	100	delete_packagechange
+412	Can view package change	100	view_packagechange
+413	Can approve, reject and make package changes	100	decide_packagechange
+414	Can add one time charge	101	add_onetimecharge
+415	Can change one time charge	101	change_onetimecharge
+416	Can delete one time charge	101	delete_onetimecharge
+417	Can view one time charge	101	view_onetimecharge
+418	Can add credit note	102	add_creditnote
+419	Can change credit note	102	change_creditnote
+420	Can delete credit note	102	delete_creditnote
+421	Can view credit note	102	view_creditnote
+422	Can add debit note	103	add_debitnote
+423	Can change debit note	103	change_debitnote
+424	Can delete debit note	103	delete_debitnote
+425	Can view debit note	103	view_debitnote
+426	Can add reseller wallet	104	add_resellerwallet
+427	Can change reseller wallet	104	change_resellerwallet
+428	Can delete reseller wallet	104	delete_resellerwallet
+429	Can view reseller wallet	104	view_resellerwallet
+430	Can add wallet entry	105	add_walletentry
+431	Can change wallet entry	105	change_walletentry
+432	Can delete wallet entry	105	delete_walletentry
+433	Can view wallet entry	105	view_walletentry
+434	Can add commission entry	106	add_commissionentry
+435	Can change commission entry	106	change_commissionentry
+436	Can delete commission entry	106	delete_commissionentry
+437	Can view commission entry	106	view_commissionentry
+438	Can add card sale	107	add_cardsale
+439	Can change card sale	107	change_cardsale
+440	Can delete card sale	107	delete_cardsale
+441	Can view card sale	107	view_cardsale
+442	Can add card sale refund	108	add_cardsalerefund
+443	Can change card sale refund	108	change_cardsalerefund
+444	Can delete card sale refund	108	delete_cardsalerefund
+445	Can view card sale refund	108	view_cardsalerefund
+446	Can add queued payment	109	add_queuedpayment
+447	Can change queued payment	109	change_queuedpayment
+448	Can delete queued payment	109	delete_queuedpayment
+449	Can view queued payment	109	view_queuedpayment
+450	Can add bkash settings	110	add_bkashsettings
+451	Can change bkash settings	110	change_bkashsettings
+452	Can delete bkash settings	110	delete_bkashsettings
+453	Can view bkash settings	110	view_bkashsettings
+454	Can add nagad settings	111	add_nagadsettings
+455	Can change nagad settings	111	change_nagadsettings
+456	Can delete nagad settings	111	delete_nagadsettings
+457	Can view nagad settings	111	view_nagadsettings
+458	Can add bkash agreement	112	add_bkashagreement
+459	Can change bkash agreement	112	change_bkashagreement
+460	Can delete bkash agreement	112	delete_bkashagreement
+461	Can view bkash agreement	112	view_bkashagreement
+462	Can add auto pay	113	add_autopay
+463	Can change auto pay	113	change_autopay
+464	Can delete auto pay	113	delete_autopay
+465	Can view auto pay	113	view_autopay
+466	Can add auto pay attempt	114	add_autopayattempt
+467	Can change auto pay attempt	114	change_autopayattempt
+468	Can delete auto pay attempt	114	delete_autopayattempt
+469	Can view auto pay attempt	114	view_autopayattempt
+470	Can add auto pay run	115	add_autopayrun
+471	Can change auto pay run	115	change_autopayrun
+472	Can delete auto pay run	115	delete_autopayrun
+473	Can view auto pay run	115	view_autopayrun
+474	Can add gateway statement	116	add_gatewaystatement
+475	Can change gateway statement	116	change_gatewaystatement
+476	Can delete gateway statement	116	delete_gatewaystatement
+477	Can view gateway statement	116	view_gatewaystatement
+478	Can add gateway statement line	117	add_gatewaystatementline
+479	Can change gateway statement line	117	change_gatewaystatementline
+480	Can delete gateway statement line	117	delete_gatewaystatementline
+481	Can view gateway statement line	117	view_gatewaystatementline
+482	Can add reconciliation run	118	add_reconciliationrun
+483	Can change reconciliation run	118	change_reconciliationrun
+484	Can delete reconciliation run	118	delete_reconciliationrun
+485	Can view reconciliation run	118	view_reconciliationrun
+486	Can add reconciliation item	119	add_reconciliationitem
+487	Can change reconciliation item	119	change_reconciliationitem
+488	Can delete reconciliation item	119	delete_reconciliationitem
+489	Can view reconciliation item	119	view_reconciliationitem
+490	Can settle, reverse or acknowledge a gateway reconciliation difference	119	settle_reconciliationitem
+491	Can add vds deduction	120	add_vdsdeduction
+492	Can change vds deduction	120	change_vdsdeduction
+493	Can delete vds deduction	120	delete_vdsdeduction
+494	Can view vds deduction	120	view_vdsdeduction
+495	Can disconnect an online session	43	disconnect_session
+496	Can test a login against RADIUS	43	test_login
+497	Can add bad secret drop	121	add_badsecretdrop
+498	Can change bad secret drop	121	change_badsecretdrop
+499	Can delete bad secret drop	121	delete_badsecretdrop
+500	Can view bad secret drop	121	view_badsecretdrop
+501	Can add servers pushed	122	add_serverspushed
+502	Can change servers pushed	122	change_serverspushed
+503	Can delete servers pushed	122	delete_serverspushed
+504	Can view servers pushed	122	view_serverspushed
+505	Can add fibre incident ticket	123	add_fibreincidentticket
+506	Can change fibre incident ticket	123	change_fibreincidentticket
+507	Can delete fibre incident ticket	123	delete_fibreincidentticket
+508	Can view fibre incident ticket	123	view_fibreincidentticket
+509	Can add support settings	124	add_supportsettings
+510	Can change support settings	124	change_supportsettings
+511	Can delete support settings	124	delete_supportsettings
+512	Can view support settings	124	view_supportsettings
+513	Can add holiday	125	add_holiday
+514	Can change holiday	125	change_holiday
+515	Can delete holiday	125	delete_holiday
+516	Can view holiday	125	view_holiday
+517	Can add SLA policy	126	add_slapolicy
+518	Can change SLA policy	126	change_slapolicy
+519	Can delete SLA policy	126	delete_slapolicy
+520	Can view SLA policy	126	view_slapolicy
+521	Can add ticket	127	add_ticket
+522	Can change ticket	127	change_ticket
+523	Can delete ticket	127	delete_ticket
+524	Can view ticket	127	view_ticket
+525	Can assign tickets	127	assign_ticket
+526	Can view the SLA dashboard and reports	127	view_sla_reports
+527	Can add ticket comment	128	add_ticketcomment
+528	Can change ticket comment	128	change_ticketcomment
+529	Can delete ticket comment	128	delete_ticketcomment
+530	Can view ticket comment	128	view_ticketcomment
+531	Can add survey	129	add_survey
+532	Can change survey	129	change_survey
+533	Can delete survey	129	delete_survey
+534	Can view survey	129	view_survey
+535	Can add work order	130	add_workorder
+536	Can change work order	130	change_workorder
+537	Can delete work order	130	delete_workorder
+538	Can view work order	130	view_workorder
+539	Can schedule and assign work orders	130	dispatch_workorder
+540	Can complete an installation without the online check	130	override_workorder
+541	Can add checklist template	131	add_checklisttemplate
+542	Can change checklist template	131	change_checklisttemplate
+543	Can delete checklist template	131	delete_checklisttemplate
+544	Can view checklist template	131	view_checklisttemplate
+545	Can add checklist template item	132	add_checklisttemplateitem
+546	Can change checklist template item	132	change_checklisttemplateitem
+547	Can delete checklist template item	132	delete_checklisttemplateitem
+548	Can view checklist template item	132	view_checklisttemplateitem
+549	Can add checklist item	133	add_checklistitem
+550	Can change checklist item	133	change_checklistitem
+551	Can delete checklist item	133	delete_checklistitem
+552	Can view checklist item	133	view_checklistitem
+553	Can add work order event	134	add_workorderevent
+554	Can change work order event	134	change_workorderevent
+555	Can delete work order event	134	delete_workorderevent
+556	Can view work order event	134	view_workorderevent
+557	Can add work order photo	135	add_workorderphoto
+558	Can change work order photo	135	change_workorderphoto
+559	Can delete work order photo	135	delete_workorderphoto
+560	Can view work order photo	135	view_workorderphoto
+561	Can add sync operation	136	add_syncoperation
+562	Can change sync operation	136	change_syncoperation
+563	Can delete sync operation	136	delete_syncoperation
+564	Can view sync operation	136	view_syncoperation
+565	Can add equipment model	137	add_equipmentmodel
+566	Can change equipment model	137	change_equipmentmodel
+567	Can delete equipment model	137	delete_equipmentmodel
+568	Can view equipment model	137	view_equipmentmodel
+569	Can add equipment item	138	add_equipmentitem
+570	Can change equipment item	138	change_equipmentitem
+571	Can delete equipment item	138	delete_equipmentitem
+572	Can view equipment item	138	view_equipmentitem
+573	Can write off equipment	138	writeoff_equipmentitem
+574	Can add equipment movement	139	add_equipmentmovement
+575	Can change equipment movement	139	change_equipmentmovement
+576	Can delete equipment movement	139	delete_equipmentmovement
+577	Can view equipment movement	139	view_equipmentmovement
+578	Can add equipment rental	140	add_equipmentrental
+579	Can change equipment rental	140	change_equipmentrental
+580	Can delete equipment rental	140	delete_equipmentrental
+581	Can view equipment rental	140	view_equipmentrental
+582	Can add equipment rental charge	141	add_equipmentrentalcharge
+583	Can change equipment rental charge	141	change_equipmentrentalcharge
+584	Can delete equipment rental charge	141	delete_equipmentrentalcharge
+585	Can view equipment rental charge	141	view_equipmentrentalcharge
+586	Can add reseller	142	add_reseller
+587	Can change reseller	142	change_reseller
+588	Can delete reseller	142	delete_reseller
+589	Can view reseller	142	view_reseller
+590	Can top up and adjust reseller wallets	142	topup_reseller
+591	Can approve reseller payouts	142	approve_payout
+592	Can add reseller login	143	add_resellerlogin
+593	Can change reseller login	143	change_resellerlogin
+594	Can delete reseller login	143	delete_resellerlogin
+595	Can view reseller login	143	view_resellerlogin
+596	Can add reseller package	144	add_resellerpackage
+597	Can change reseller package	144	change_resellerpackage
+598	Can delete reseller package	144	delete_resellerpackage
+599	Can view reseller package	144	view_resellerpackage
+600	Can add commission rule	145	add_commissionrule
+601	Can change commission rule	145	change_commissionrule
+602	Can delete commission rule	145	delete_commissionrule
+603	Can view commission rule	145	view_commissionrule
+604	Can add commission statement	146	add_commissionstatement
+605	Can change commission statement	146	change_commissionstatement
+606	Can delete commission statement	146	delete_commissionstatement
+607	Can view commission statement	146	view_commissionstatement
+608	Can add payout	147	add_payout
+609	Can change payout	147	change_payout
+610	Can delete payout	147	delete_payout
+611	Can view payout	147	view_payout
+612	Can add renewal	148	add_renewal
+613	Can change renewal	148	change_renewal
+614	Can delete renewal	148	delete_renewal
+615	Can view renewal	148	view_renewal
+616	Can add contract template	149	add_contracttemplate
+617	Can change contract template	149	change_contracttemplate
+618	Can delete contract template	149	delete_contracttemplate
+619	Can view contract template	149	view_contracttemplate
+620	Can add contract	150	add_contract
+621	Can change contract	150	change_contract
+622	Can delete contract	150	delete_contract
+623	Can view contract	150	view_contract
+624	Can send, resend and void contracts	150	send_contract
+625	Can waive an early-termination fee	150	waive_fee_contract
+626	Can add signature	151	add_signature
+627	Can change signature	151	change_signature
+628	Can delete signature	151	delete_signature
+629	Can view signature	151	view_signature
+630	Can add contract event	152	add_contractevent
+631	Can change contract event	152	change_contractevent
+632	Can delete contract event	152	delete_contractevent
+633	Can view contract event	152	view_contractevent
+634	Can add contract rule	153	add_contractrule
+635	Can change contract rule	153	change_contractrule
+636	Can delete contract rule	153	delete_contractrule
+637	Can view contract rule	153	view_contractrule
+638	Can add signing session	154	add_signingsession
+639	Can change signing session	154	change_signingsession
+640	Can delete signing session	154	delete_signingsession
+641	Can view signing session	154	view_signingsession
+642	Can train a churn model now	6	train_churnmodel
+643	Can add usage window	155	add_usagewindow
+644	Can change usage window	155	change_usagewindow
+645	Can delete usage window	155	delete_usagewindow
+646	Can view usage window	155	view_usagewindow
+647	Can add import profile	156	add_importprofile
+648	Can change import profile	156	change_importprofile
+649	Can delete import profile	156	delete_importprofile
+650	Can view import profile	156	view_importprofile
+651	Can add import batch	157	add_importbatch
+652	Can change import batch	157	change_importbatch
+653	Can delete import batch	157	delete_importbatch
+654	Can view import batch	157	view_importbatch
+655	Can import customers and export all data	157	run_import
+656	Can add import row	158	add_importrow
+657	Can change import row	158	change_importrow
+658	Can delete import row	158	delete_importrow
+659	Can view import row	158	view_importrow
+660	Can add wifi zone	159	add_wifizone
+661	Can change wifi zone	159	change_wifizone
+662	Can delete wifi zone	159	delete_wifizone
+663	Can view wifi zone	159	view_wifizone
+664	Can add voucher plan	160	add_voucherplan
+665	Can change voucher plan	160	change_voucherplan
+666	Can delete voucher plan	160	delete_voucherplan
+667	Can view voucher plan	160	view_voucherplan
+668	Can add voucher batch	161	add_voucherbatch
+669	Can change voucher batch	161	change_voucherbatch
+670	Can delete voucher batch	161	delete_voucherbatch
+671	Can view voucher batch	161	view_voucherbatch
+672	Can issue card batches to distributors	161	issue_voucherbatch
+673	Can add batch codes	162	add_batchcodes
+674	Can change batch codes	162	change_batchcodes
+675	Can delete batch codes	162	delete_batchcodes
+676	Can view batch codes	162	view_batchcodes
+677	Can add voucher card	163	add_vouchercard
+678	Can change voucher card	163	change_vouchercard
+679	Can delete voucher card	163	delete_vouchercard
+680	Can view voucher card	163	view_vouchercard
+681	Can add card login key	164	add_cardloginkey
+682	Can change card login key	164	change_cardloginkey
+683	Can delete card login key	164	delete_cardloginkey
+684	Can view card login key	164	view_cardloginkey
+685	Can add card session	165	add_cardsession
+686	Can change card session	165	change_cardsession
+687	Can delete card session	165	delete_cardsession
+688	Can view card session	165	view_cardsession
+689	Can add wifi signup code	166	add_wifisignupcode
+690	Can change wifi signup code	166	change_wifisignupcode
+691	Can delete wifi signup code	166	delete_wifisignupcode
+692	Can view wifi signup code	166	view_wifisignupcode
+693	Can add wifi purchase	167	add_wifipurchase
+694	Can change wifi purchase	167	change_wifipurchase
+695	Can delete wifi purchase	167	delete_wifipurchase
+696	Can view wifi purchase	167	view_wifipurchase
+697	Can add api token	168	add_apitoken
+698	Can change api token	168	change_apitoken
+699	Can delete api token	168	delete_apitoken
+700	Can view api token	168	view_apitoken
+701	Can add api settings	169	add_apisettings
+702	Can change api settings	169	change_apisettings
+703	Can delete api settings	169	delete_apisettings
+704	Can view api settings	169	view_apisettings
 \.
 
 
@@ -9192,7 +10043,15 @@ COPY public.billing_crediteddays (id, first_day, last_day, created_at, entry_id,
 -- Data for Name: billing_creditnote; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.billing_creditnote (id, number, amount, reason, created_at, created_by_id, customer_id, entry_id, invoice_id) FROM stdin;
+COPY public.billing_creditnote (id, number, amount, reason, created_at, created_by_id, customer_id, entry_id, invoice_id, challan_number) FROM stdin;
+\.
+
+
+--
+-- Data for Name: billing_debitnote; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.billing_debitnote (id, number, net, vat, amount, reason, created_at, challan_number, charge_id, created_by_id, customer_id, entry_id, invoice_id) FROM stdin;
 \.
 
 
@@ -9200,7 +10059,7 @@ COPY public.billing_creditnote (id, number, amount, reason, created_at, created_
 -- Data for Name: billing_invoice; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.billing_invoice (id, number, status, issue_date, due_date, subtotal, vat_total, total, vat_rate, amount_paid, late_fee_applied, void_reason, created_at, billing_run_id, customer_id) FROM stdin;
+COPY public.billing_invoice (id, number, status, issue_date, due_date, subtotal, vat_total, total, vat_rate, amount_paid, late_fee_applied, void_reason, created_at, billing_run_id, customer_id, challan_number) FROM stdin;
 \.
 
 
@@ -9261,6 +10120,38 @@ COPY public.billing_walletentry (id, kind, amount, balance_after, period_start, 
 
 
 --
+-- Data for Name: books_bankaccount; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.books_bankaccount (id, name, bank, number, created_at, ledger_account_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: books_bankmovement; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.books_bankmovement (id, kind, amount, date, reference, created_at, created_by_id, from_bank_id, from_branch_id, to_bank_id, gateway) FROM stdin;
+\.
+
+
+--
+-- Data for Name: books_bill; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.books_bill (id, number, supplier_reference, category, bill_date, description, net, vat, status, created_at, approved_at, paid_from, paid_on, payment_reference, attachment, attachment_name, attachment_type, equipment_model, equipment_serials, approved_by_id, branch_id, created_by_id, paid_bank_id, paid_by_id, supplier_id, amount_paid) FROM stdin;
+\.
+
+
+--
+-- Data for Name: books_billpayment; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.books_billpayment (id, amount, paid_from, paid_on, reference, created_at, bank_id, bill_id, paid_by_id) FROM stdin;
+\.
+
+
+--
 -- Data for Name: books_journalentry; Type: TABLE DATA; Schema: public; Owner: -
 --
 
@@ -9295,20 +10186,30 @@ COPY public.books_ledgeraccount (id, code, name, type) FROM stdin;
 12	2350	Reseller renewals clearing	liability
 13	2400	Deferred prepaid-card revenue	liability
 14	2500	Suppliers payable	liability
-15	3100	Opening balances brought over	equity
-16	3900	Retained earnings	equity
-17	4100	Subscription revenue	income
-18	4200	One-time charges	income
-19	4300	Prepaid card sales	income
-20	4900	Credit notes and credits given	income
-21	5100	Bandwidth (IIG)	expense
-22	5200	NTTN	expense
-23	5300	Rent	expense
-24	5400	Electricity and fuel	expense
-25	5500	Salaries	expense
-26	5600	Equipment	expense
-27	5700	Marketing	expense
-28	5900	Other expenses	expense
+15	2600	Reseller commissions payable	liability
+16	3100	Opening balances brought over	equity
+17	3900	Retained earnings	equity
+18	4100	Subscription revenue	income
+19	4200	One-time charges	income
+20	4300	Prepaid card sales	income
+21	4900	Credit notes and credits given	income
+22	5100	Bandwidth (IIG)	expense
+23	5200	NTTN	expense
+24	5300	Rent	expense
+25	5400	Electricity and fuel	expense
+26	5500	Salaries	expense
+27	5600	Equipment	expense
+28	5700	Marketing	expense
+29	5800	Reseller commissions	expense
+30	5900	Other expenses	expense
+\.
+
+
+--
+-- Data for Name: books_supplier; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.books_supplier (id, name, bin, phone, address, created_at) FROM stdin;
 \.
 
 
@@ -9492,7 +10393,7 @@ COPY public.core_webhookendpoint (id, name, url, events, secret, is_active, crea
 -- Data for Name: customers_area; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.customers_area (id, name, branch_id, collector_id) FROM stdin;
+COPY public.customers_area (id, name, branch_id, collector_id, district) FROM stdin;
 \.
 
 
@@ -9516,7 +10417,7 @@ COPY public.customers_calllog (id, called_at, outcome, promise_to_pay_date, note
 -- Data for Name: customers_customer; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.customers_customer (id, account_number, name, phone, email, national_id, address, latitude, longitude, status, customer_since, notes, created_at, updated_at, area_id, branch_id, reseller_id, user_id, referral_code, language, external_ref, collector_id) FROM stdin;
+COPY public.customers_customer (id, account_number, name, phone, email, national_id, address, latitude, longitude, status, customer_since, notes, created_at, updated_at, area_id, branch_id, reseller_id, user_id, referral_code, language, external_ref, collector_id, vat_bin) FROM stdin;
 \.
 
 
@@ -9540,7 +10441,15 @@ COPY public.customers_lead (id, name, phone, address, source, status, notes, cre
 -- Data for Name: customers_package; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.customers_package (id, name, type, download_mbps, upload_mbps, price, billing_cycle, ott_bundle, live_channels, data_cap_gb, router_profile, is_active, fup_download_mbps, fup_profile, fup_upload_mbps, installation_fee, minimum_term_months) FROM stdin;
+COPY public.customers_package (id, name, type, download_mbps, upload_mbps, price, billing_cycle, ott_bundle, live_channels, data_cap_gb, router_profile, is_active, fup_download_mbps, fup_profile, fup_upload_mbps, installation_fee, minimum_term_months, bdix_download_mbps, bdix_upload_mbps, cache_download_mbps, cache_upload_mbps) FROM stdin;
+\.
+
+
+--
+-- Data for Name: customers_packagespeedwindow; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.customers_packagespeedwindow (id, starts, ends, download_mbps, upload_mbps, package_id) FROM stdin;
 \.
 
 
@@ -9617,149 +10526,163 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 10	churn	retentionoffer
 11	churn	retentionoffercredit
 12	churn	retentioncalltask
-13	payments	pastpayment
-14	payments	cashhandover
-15	radius	packageradius
-16	radius	authattempt
-17	radius	session
-18	radius	sessionlog
-19	admin	logentry
-20	auth	permission
-21	auth	group
-22	contenttypes	contenttype
-23	sessions	session
-24	axes	accessattempt
-25	axes	accesslog
-26	axes	accessfailurelog
-27	axes	accessattemptexpiration
-28	core	numbersequence
-29	core	auditlog
-30	core	ratelimitcounter
-31	core	webhookdelivery
-32	core	webhookattempt
-33	core	webhookendpoint
-34	core	jobwatch
-35	core	jobrun
-36	accounts	user
-37	accounts	customersession
-38	accounts	onetimecode
-39	notify	messagetemplate
-40	notify	message
-41	notify	notificationpreference
-42	dashboard	dailymetric
-43	customers	branch
-44	customers	area
-45	customers	package
-46	customers	customer
-47	customers	customertally
-48	customers	subscription
-49	customers	lead
-50	customers	calllog
-51	customers	referralsettings
-52	customers	referral
-53	customers	referralcredit
-54	customers	speedtestresult
-55	books	ledgeraccount
-56	books	journalentry
-57	books	journalline
-58	billing	billingsettings
-59	billing	account
-60	billing	billingrun
-61	billing	billingrunchunk
-62	billing	invoice
-63	billing	invoiceline
-64	billing	ledgerentry
-65	billing	crediteddays
-66	billing	linecredit
-67	billing	allocation
-68	billing	packagechange
-69	billing	onetimecharge
-70	billing	creditnote
-71	billing	resellerwallet
-72	billing	walletentry
-73	billing	commissionentry
-74	billing	cardsale
-75	billing	cardsalerefund
-76	payments	queuedpayment
-77	payments	bkashsettings
-78	payments	nagadsettings
-79	payments	bkashagreement
-80	payments	autopay
-81	payments	autopayattempt
-82	payments	autopayrun
-83	payments	gatewaystatement
-84	payments	gatewaystatementline
-85	payments	reconciliationrun
-86	payments	reconciliationitem
-87	network	router
-88	network	provisioningtask
-89	network	driftreport
-90	network	usagesample
-91	network	usagehourly
-92	network	usagedaily
-93	network	usagepoll
-94	network	fupstate
-95	network	routerdownperiod
-96	network	outage
-97	network	outageupdate
-98	network	outagebroadcast
-99	radius	badsecretdrop
-100	fibre	olt
-101	fibre	ponport
-102	fibre	onu
-103	fibre	onustatusevent
-104	fibre	onusample
-105	fibre	onuhourly
-106	fibre	onudaily
-107	fibre	signalthreshold
-108	fibre	fibreincident
-109	fibre	fibresettings
-110	tickets	supportsettings
-111	tickets	holiday
-112	tickets	slapolicy
-113	tickets	ticket
-114	tickets	ticketcomment
-115	tickets	survey
-116	fieldservice	workorder
-117	fieldservice	checklisttemplate
-118	fieldservice	checklisttemplateitem
-119	fieldservice	checklistitem
-120	fieldservice	workorderevent
-121	fieldservice	workorderphoto
-122	fieldservice	syncoperation
-123	fieldservice	equipmentmodel
-124	fieldservice	equipmentitem
-125	fieldservice	equipmentmovement
-126	fieldservice	equipmentrental
-127	fieldservice	equipmentrentalcharge
-128	resellers	reseller
-129	resellers	resellerlogin
-130	resellers	resellerpackage
-131	resellers	commissionrule
-132	resellers	commissionstatement
-133	resellers	payout
-134	resellers	renewal
-135	contracts	contracttemplate
-136	contracts	contract
-137	contracts	signature
-138	contracts	contractevent
-139	contracts	contractrule
-140	contracts	signingsession
-141	churn	usagewindow
-142	imports	importprofile
-143	imports	importbatch
-144	imports	importrow
-145	vouchers	wifizone
-146	vouchers	voucherplan
-147	vouchers	voucherbatch
-148	vouchers	batchcodes
-149	vouchers	vouchercard
-150	vouchers	cardloginkey
-151	vouchers	cardsession
-152	vouchers	wifisignupcode
-153	vouchers	wifipurchase
-154	api	apitoken
-155	api	apisettings
+13	fibre	olt
+14	fibre	onu
+15	fibre	onudaily
+16	fibre	onuhourly
+17	fibre	onusample
+18	fibre	onustatusevent
+19	fibre	ponport
+20	fibre	fibreincident
+21	fibre	signalthreshold
+22	fibre	fibresettings
+23	network	router
+24	network	driftreport
+25	network	provisioningtask
+26	network	usagepoll
+27	network	fupstate
+28	network	usagedaily
+29	network	usagehourly
+30	network	usagesample
+31	network	outage
+32	network	outageupdate
+33	network	routerdownperiod
+34	network	outagebroadcast
+35	network	speeddestination
+36	network	speedboundaryrun
+37	network	addresspool
+38	network	addressassignment
+39	payments	pastpayment
+40	payments	cashhandover
+41	radius	packageradius
+42	radius	authattempt
+43	radius	session
+44	radius	sessionlog
+45	admin	logentry
+46	auth	permission
+47	auth	group
+48	contenttypes	contenttype
+49	sessions	session
+50	axes	accessattempt
+51	axes	accesslog
+52	axes	accessfailurelog
+53	axes	accessattemptexpiration
+54	core	numbersequence
+55	core	auditlog
+56	core	ratelimitcounter
+57	core	webhookdelivery
+58	core	webhookattempt
+59	core	webhookendpoint
+60	core	jobwatch
+61	core	jobrun
+62	accounts	user
+63	accounts	customersession
+64	accounts	onetimecode
+65	notify	messagetemplate
+66	notify	message
+67	notify	notificationpreference
+68	dashboard	dailymetric
+69	customers	branch
+70	customers	area
+71	customers	package
+72	customers	packagespeedwindow
+73	customers	customer
+74	customers	customertally
+75	customers	subscription
+76	customers	lead
+77	customers	calllog
+78	customers	referralsettings
+79	customers	referral
+80	customers	referralcredit
+81	customers	speedtestresult
+82	books	ledgeraccount
+83	books	journalentry
+84	books	journalline
+85	books	supplier
+86	books	bankaccount
+87	books	bill
+88	books	billpayment
+89	books	bankmovement
+90	billing	billingsettings
+91	billing	account
+92	billing	billingrun
+93	billing	billingrunchunk
+94	billing	invoice
+95	billing	invoiceline
+96	billing	ledgerentry
+97	billing	crediteddays
+98	billing	linecredit
+99	billing	allocation
+100	billing	packagechange
+101	billing	onetimecharge
+102	billing	creditnote
+103	billing	debitnote
+104	billing	resellerwallet
+105	billing	walletentry
+106	billing	commissionentry
+107	billing	cardsale
+108	billing	cardsalerefund
+109	payments	queuedpayment
+110	payments	bkashsettings
+111	payments	nagadsettings
+112	payments	bkashagreement
+113	payments	autopay
+114	payments	autopayattempt
+115	payments	autopayrun
+116	payments	gatewaystatement
+117	payments	gatewaystatementline
+118	payments	reconciliationrun
+119	payments	reconciliationitem
+120	payments	vdsdeduction
+121	radius	badsecretdrop
+122	radius	serverspushed
+123	fibre	fibreincidentticket
+124	tickets	supportsettings
+125	tickets	holiday
+126	tickets	slapolicy
+127	tickets	ticket
+128	tickets	ticketcomment
+129	tickets	survey
+130	fieldservice	workorder
+131	fieldservice	checklisttemplate
+132	fieldservice	checklisttemplateitem
+133	fieldservice	checklistitem
+134	fieldservice	workorderevent
+135	fieldservice	workorderphoto
+136	fieldservice	syncoperation
+137	fieldservice	equipmentmodel
+138	fieldservice	equipmentitem
+139	fieldservice	equipmentmovement
+140	fieldservice	equipmentrental
+141	fieldservice	equipmentrentalcharge
+142	resellers	reseller
+143	resellers	resellerlogin
+144	resellers	resellerpackage
+145	resellers	commissionrule
+146	resellers	commissionstatement
+147	resellers	payout
+148	resellers	renewal
+149	contracts	contracttemplate
+150	contracts	contract
+151	contracts	signature
+152	contracts	contractevent
+153	contracts	contractrule
+154	contracts	signingsession
+155	churn	usagewindow
+156	imports	importprofile
+157	imports	importbatch
+158	imports	importrow
+159	vouchers	wifizone
+160	vouchers	voucherplan
+161	vouchers	voucherbatch
+162	vouchers	batchcodes
+163	vouchers	vouchercard
+164	vouchers	cardloginkey
+165	vouchers	cardsession
+166	vouchers	wifisignupcode
+167	vouchers	wifipurchase
+168	api	apitoken
+169	api	apisettings
 \.
 
 
@@ -9768,188 +10691,208 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 --
 
 COPY public.django_migrations (id, app, name, applied) FROM stdin;
-1	customers	0001_initial	2026-11-26 13:06:24.994195+00
-2	accounts	0001_initial	2026-11-26 13:06:24.999564+00
-3	resellers	0001_initial	2026-11-26 13:06:25.007795+00
-4	network	0001_initial	2026-11-26 13:06:25.018358+00
-5	customers	0002_initial	2026-11-26 13:06:25.260621+00
-6	customers	0002_search_indexes	2026-11-26 13:06:25.277347+00
-7	payments	0001_initial	2026-11-26 13:06:25.310572+00
-8	payments	0002_reverse_permission	2026-11-26 13:06:25.328215+00
-9	customers	0003_billing_state	2026-11-26 13:06:25.393381+00
-10	customers	0004_call_log	2026-11-26 13:06:25.419714+00
-11	customers	0005_customer_area_status_index	2026-11-26 13:06:25.430603+00
-12	customers	0006_package_fup	2026-11-26 13:06:25.448589+00
-13	billing	0001_initial	2026-11-26 13:06:25.498118+00
-14	billing	0002_initial	2026-11-26 13:06:26.15001+00
-15	billing	0003_billing_run_chunks	2026-11-26 13:06:26.250304+00
-16	payments	0003_online_payments	2026-11-26 13:06:26.616927+00
-17	billing	0004_package_changes	2026-11-26 13:06:26.656918+00
-18	billing	0005_invoice_sums_rounded	2026-11-26 13:06:26.801029+00
-19	customers	0007_referrals_speedtest	2026-11-26 13:06:27.059181+00
-20	customers	0008_referral_code_backfill	2026-11-26 13:06:27.094106+00
-21	customers	0009_referral_code_required	2026-11-26 13:06:27.123465+00
-22	contenttypes	0001_initial	2026-11-26 13:06:27.129325+00
-23	contenttypes	0002_remove_content_type_name	2026-11-26 13:06:27.167758+00
-24	auth	0001_initial	2026-11-26 13:06:27.191734+00
-25	auth	0002_alter_permission_name_max_length	2026-11-26 13:06:27.197446+00
-26	auth	0003_alter_user_email_max_length	2026-11-26 13:06:27.203436+00
-27	auth	0004_alter_user_username_opts	2026-11-26 13:06:27.210748+00
-28	auth	0005_alter_user_last_login_null	2026-11-26 13:06:27.215514+00
-29	auth	0006_require_contenttypes_0002	2026-11-26 13:06:27.216361+00
-30	auth	0007_alter_validators_add_error_messages	2026-11-26 13:06:27.221488+00
-31	auth	0008_alter_user_username_max_length	2026-11-26 13:06:27.226288+00
-32	auth	0009_alter_user_last_name_max_length	2026-11-26 13:06:27.231254+00
-33	auth	0010_alter_group_name_max_length	2026-11-26 13:06:27.236903+00
-34	auth	0011_update_proxy_permissions	2026-11-26 13:06:27.269971+00
-35	auth	0012_alter_user_first_name_max_length	2026-11-26 13:06:27.282666+00
-36	accounts	0002_initial	2026-11-26 13:06:27.553744+00
-37	accounts	0003_portal_security	2026-11-26 13:06:27.692405+00
-38	accounts	0004_contract_sign_code_purpose	2026-11-26 13:06:27.716778+00
-39	admin	0001_initial	2026-11-26 13:06:27.767439+00
-40	admin	0002_logentry_remove_auto_add	2026-11-26 13:06:27.813461+00
-41	admin	0003_logentry_add_action_flag_choices	2026-11-26 13:06:27.864662+00
-42	network	0002_router_connection_health_outbox_drift	2026-11-26 13:06:29.540729+00
-43	network	0003_usage_polling_fup	2026-11-26 13:06:30.513618+00
-44	network	0004_usage_poll_documents	2026-11-26 13:06:30.569362+00
-45	network	0005_outages	2026-11-26 13:06:31.264123+00
-46	network	0006_support_sees_outages	2026-11-26 13:06:31.371592+00
-47	network	0007_outage_notice_in_bangla	2026-11-26 13:06:31.886594+00
-48	customers	0010_subscription_fillfactor	2026-11-26 13:06:31.963346+00
-49	customers	0011_customer_language	2026-11-26 13:06:32.134834+00
-50	customers	0012_package_installation_fee_minimum_term	2026-11-26 13:06:32.167222+00
-51	billing	0006_account_fillfactor	2026-11-26 13:06:32.256332+00
-52	billing	0007_ledger_entry_credit_note_opening_balance	2026-11-26 13:06:32.320483+00
-53	payments	0004_gateway_refund_ledger_entry	2026-11-26 13:06:32.519702+00
-54	billing	0008_reseller_wallets	2026-11-26 13:06:33.581357+00
-55	resellers	0002_reseller_terms_logins_payouts	2026-11-26 13:06:34.650219+00
-56	customers	0012_customer_reseller_name_index	2026-11-26 13:06:34.714956+00
-57	customers	0012_customer_external_ref	2026-11-26 13:06:34.795275+00
-58	customers	0013_merge_external_ref_installation_fee_reseller_index	2026-11-26 13:06:34.796005+00
-59	customers	0014_collectors	2026-11-26 13:06:34.97352+00
-60	customers	0015_cancelled_connection_frees_login	2026-11-26 13:06:35.632009+00
-61	api	0001_initial	2026-11-26 13:06:35.763946+00
-62	api	0002_app_token_expiry	2026-11-26 13:06:36.144528+00
-63	axes	0001_initial	2026-11-26 13:06:36.160547+00
-64	axes	0002_auto_20151217_2044	2026-11-26 13:06:36.209082+00
-65	axes	0003_auto_20160322_0929	2026-11-26 13:06:36.241612+00
-66	axes	0004_auto_20181024_1538	2026-11-26 13:06:36.26672+00
-67	axes	0005_remove_accessattempt_trusted	2026-11-26 13:06:36.270632+00
-68	axes	0006_remove_accesslog_trusted	2026-11-26 13:06:36.274564+00
-69	axes	0007_alter_accessattempt_unique_together	2026-11-26 13:06:36.414338+00
-70	axes	0008_accessfailurelog	2026-11-26 13:06:36.422724+00
-71	axes	0009_add_session_hash	2026-11-26 13:06:36.429235+00
-72	axes	0010_accessattemptexpiration	2026-11-26 13:06:36.436686+00
-73	billing	0008_one_time_charges_credit_notes	2026-11-26 13:06:36.652712+00
-74	billing	0009_merge_charges_wallets	2026-11-26 13:06:36.653468+00
-75	billing	0010_commission_owed_may_carry_a_clawback	2026-11-26 13:06:36.674257+00
-76	billing	0011_subresellers	2026-11-26 13:06:36.921094+00
-77	payments	0004_backdate_payment_permission	2026-11-26 13:06:36.980569+00
-78	payments	0005_grant_backdate_to_managers	2026-11-26 13:06:37.142929+00
-79	payments	0004_payment_received_at_index	2026-11-26 13:06:37.262567+00
-80	payments	0006_merge_refund_entry_backdate_received_index	2026-11-26 13:06:37.266122+00
-81	billing	0010_analytics_indexes	2026-11-26 13:06:37.390185+00
-82	billing	0011_merge_clawback_analytics_indexes	2026-11-26 13:06:37.39184+00
-83	billing	0012_merge_subresellers_analytics	2026-11-26 13:06:37.393412+00
-84	billing	0013_credited_days	2026-11-26 13:06:37.56603+00
-85	billing	0014_line_credit	2026-11-26 13:06:37.714819+00
-86	billing	0015_rent_during_pause	2026-11-26 13:06:37.727146+00
-87	billing	0016_commission_accrues_as_credit_pays	2026-11-26 13:06:37.837526+00
-88	billing	0017_radius_blocked_access	2026-11-26 13:06:37.85552+00
-89	billing	0018_session_log_retention	2026-11-26 13:06:37.877854+00
-90	billing	0019_walletentry_cards	2026-11-26 13:06:37.995609+00
-91	billing	0020_card_guess_limits	2026-11-26 13:06:38.046707+00
-92	billing	0021_card_sale	2026-11-26 13:06:38.061797+00
-93	billing	0022_card_sale_refund	2026-11-26 13:06:38.083138+00
-94	billing	0023_invoice_at_activation	2026-11-26 13:06:38.551151+00
-95	customers	0016_customer_tally	2026-11-26 13:06:38.863561+00
-96	customers	0017_subscription_password_nt_hash	2026-11-26 13:06:39.059124+00
-97	books	0001_initial	2026-11-26 13:06:39.148123+00
-98	books	0002_journal_balanced_append_only	2026-11-26 13:06:39.306131+00
-99	tickets	0001_initial	2026-11-26 13:06:41.820173+00
-100	fieldservice	0001_initial	2026-11-26 13:06:41.908713+00
-101	fieldservice	0002_work_orders_checklists_equipment_sync	2026-11-26 13:06:43.64409+00
-102	fieldservice	0003_equipment_sale_price_and_invoice	2026-11-26 13:06:43.838101+00
-103	churn	0001_prediction	2026-11-26 13:06:43.96316+00
-104	churn	0002_retention	2026-11-26 13:06:45.257431+00
-105	churn	0003_retention_roles	2026-11-26 13:06:45.405852+00
-106	churn	0002_model_train_permission	2026-11-26 13:06:45.416674+00
-107	churn	0004_merge_prediction_retention	2026-11-26 13:06:45.41862+00
-108	churn	0005_usage_window	2026-11-26 13:06:45.8256+00
-109	churn	0006_line_credits_backfill	2026-11-26 13:06:45.951352+00
-110	contracts	0001_contracts_signatures_events	2026-11-26 13:06:47.187744+00
-111	contracts	0002_signed_documents_immutable	2026-11-26 13:06:47.324609+00
-112	contracts	0003_rules_signing_sessions_onsite_evidence	2026-11-26 13:06:48.113082+00
-113	contracts	0004_contract_monthly_net	2026-11-26 13:06:48.975839+00
-114	core	0001_initial	2026-11-26 13:06:49.199154+00
-115	core	0002_audit_append_only_trigger	2026-11-26 13:06:49.436945+00
-116	core	0003_rate_limit_counter	2026-11-26 13:06:49.449265+00
-117	core	0004_webhooks_and_audit_via	2026-11-26 13:06:49.822039+00
-118	core	0005_job_log	2026-11-26 13:06:50.348319+00
-119	dashboard	0001_daily_metric_snapshots	2026-11-26 13:06:50.596714+00
-120	dashboard	0002_efficiency_parts_paused_mrr	2026-11-26 13:06:50.72323+00
-121	network	0008_router_radius	2026-11-26 13:06:50.803064+00
-122	network	0009_router_coa_port_aaa_switch	2026-11-26 13:06:51.409147+00
-123	network	0010_provisioning_disconnect	2026-11-26 13:06:51.509446+00
-124	network	0011_router_require_message_authenticator	2026-11-26 13:06:51.603444+00
-125	fibre	0001_initial	2026-11-26 13:06:54.963422+00
-126	fibre	0002_fibre_settings	2026-11-26 13:06:54.970857+00
-127	tickets	0002_surveys_for_visits	2026-11-26 13:06:56.34735+00
-128	fieldservice	0004_equipment_rental	2026-11-26 13:06:58.552687+00
-129	fieldservice	0005_visit_ratings_are_surveys	2026-11-26 13:06:59.023934+00
-130	fieldservice	0006_remove_workorder_rating	2026-11-26 13:06:59.491193+00
-131	fieldservice	0007_equipment_store_moves	2026-11-26 13:07:00.10543+00
-132	fieldservice	0008_offline_action_times	2026-11-26 13:07:00.431073+00
-133	fieldservice	0009_completion_photos_and_serial	2026-11-26 13:07:01.156675+00
-134	payments	0007_past_payments	2026-11-26 13:07:01.262077+00
-135	imports	0001_import_batches	2026-11-26 13:07:02.128332+00
-136	imports	0002_batch_kind_past_payments	2026-11-26 13:07:02.400694+00
-137	imports	0003_batch_undo_report	2026-11-26 13:07:02.534077+00
-138	notify	0001_initial	2026-11-26 13:07:03.662795+00
-139	notify	0002_message_sealed	2026-11-26 13:07:04.222783+00
-140	payments	0007_cash_handover	2026-11-26 13:07:04.444819+00
-141	payments	0008_grant_cash_handover	2026-11-26 13:07:04.758194+00
-142	payments	0009_merge_past_payments_cash_handover	2026-11-26 13:07:04.760627+00
-143	payments	0010_wallet_method	2026-11-26 13:07:05.355262+00
-144	payments	0011_bkash_gateways_autopay	2026-11-26 13:07:08.949482+00
-145	payments	0012_bkash_paybill_method	2026-11-26 13:07:09.159203+00
-146	payments	0013_nagad_gateway	2026-11-26 13:07:09.772108+00
-147	payments	0014_gateway_reconciliation	2026-11-26 13:07:11.329386+00
-148	payments	0015_prepaid_card_method	2026-11-26 13:07:11.784851+00
-149	payments	0016_card_purchases	2026-11-26 13:07:12.911231+00
-150	payments	0017_queued_payments	2026-11-26 13:07:13.077036+00
-151	resellers	0003_renewal_outbox_low_balance_alert	2026-11-26 13:07:13.954868+00
-152	resellers	0004_reseller_branding	2026-11-26 13:07:14.343207+00
-153	resellers	0005_subresellers	2026-11-26 13:07:15.437901+00
-154	resellers	0006_reseller_card_distributor	2026-11-26 13:07:16.391844+00
-155	vouchers	0001_initial	2026-11-26 13:07:19.149551+00
-156	vouchers	0002_online_sales_and_remembered_devices	2026-11-26 13:07:19.719428+00
-157	vouchers	0003_batch_generation_in_background	2026-11-26 13:07:21.063078+00
-158	vouchers	0004_recharge_by_card	2026-11-26 13:07:22.140484+00
-159	vouchers	0005_card_login_key_and_sessions	2026-11-26 13:07:22.312102+00
-160	radius	0001_initial	2026-11-26 13:07:23.343105+00
-161	radius	0002_authorisation_views	2026-11-26 13:07:24.034498+00
-162	radius	0003_authorisation_functions	2026-11-26 13:07:24.368096+00
-163	radius	0004_auth_attempt_server_error	2026-11-26 13:07:24.463385+00
-164	radius	0005_session_counted_octets	2026-11-26 13:07:24.775731+00
-165	radius	0006_router_clients_notify	2026-11-26 13:07:25.022816+00
-166	radius	0007_hotspot_logins	2026-11-26 13:07:25.70248+00
-167	radius	0008_session_log	2026-11-26 13:07:26.935353+00
-168	radius	0009_session_permissions	2026-11-26 13:07:27.041763+00
-169	radius	0010_postauth_indexes_open_sessions_function	2026-11-26 13:07:28.114067+00
-170	radius	0011_card_login_reasons	2026-11-26 13:07:28.688285+00
-171	vouchers	0006_hotspot_card_logins	2026-11-26 13:07:29.319155+00
-172	vouchers	0007_wifi_signup	2026-11-26 13:07:30.267624+00
-173	vouchers	0008_wifi_purchase_language	2026-11-26 13:07:30.341128+00
-174	radius	0012_router_clients_notify_message_authenticator	2026-11-26 13:07:30.643767+00
-175	radius	0013_postauth_bad_secret	2026-11-26 13:07:30.693194+00
-176	radius	0014_postauth_answer_id	2026-11-26 13:07:30.839227+00
-177	radius	0015_bad_secret_drop	2026-11-26 13:07:31.553963+00
-178	radius	0016_session_log_router_and_start_indexes	2026-11-26 13:07:31.843628+00
-179	radius	0017_login_state	2026-11-26 13:07:32.173647+00
-180	radius	0018_radacct_fewer_indexes	2026-11-26 13:07:33.275332+00
-181	radius	0019_session_log_login_index	2026-11-26 13:07:33.369341+00
-182	sessions	0001_initial	2026-11-26 13:07:33.380433+00
+1	customers	0001_initial	2026-11-26 23:46:58.692879+00
+2	accounts	0001_initial	2026-11-26 23:46:58.696276+00
+3	resellers	0001_initial	2026-11-26 23:46:58.701114+00
+4	network	0001_initial	2026-11-26 23:46:58.705873+00
+5	customers	0002_initial	2026-11-26 23:46:58.792395+00
+6	customers	0002_search_indexes	2026-11-26 23:46:58.802895+00
+7	payments	0001_initial	2026-11-26 23:46:58.814469+00
+8	payments	0002_reverse_permission	2026-11-26 23:46:58.819098+00
+9	customers	0003_billing_state	2026-11-26 23:46:58.835381+00
+10	customers	0004_call_log	2026-11-26 23:46:58.844363+00
+11	customers	0005_customer_area_status_index	2026-11-26 23:46:58.849891+00
+12	customers	0006_package_fup	2026-11-26 23:46:58.861445+00
+13	billing	0001_initial	2026-11-26 23:46:58.878288+00
+14	billing	0002_initial	2026-11-26 23:46:59.186725+00
+15	billing	0003_billing_run_chunks	2026-11-26 23:46:59.232916+00
+16	payments	0003_online_payments	2026-11-26 23:46:59.319857+00
+17	billing	0004_package_changes	2026-11-26 23:46:59.343078+00
+18	billing	0005_invoice_sums_rounded	2026-11-26 23:46:59.379931+00
+19	customers	0007_referrals_speedtest	2026-11-26 23:46:59.469733+00
+20	customers	0008_referral_code_backfill	2026-11-26 23:46:59.487054+00
+21	customers	0009_referral_code_required	2026-11-26 23:46:59.501902+00
+22	contenttypes	0001_initial	2026-11-26 23:46:59.505355+00
+23	contenttypes	0002_remove_content_type_name	2026-11-26 23:46:59.699725+00
+24	auth	0001_initial	2026-11-26 23:46:59.71088+00
+25	auth	0002_alter_permission_name_max_length	2026-11-26 23:46:59.713429+00
+26	auth	0003_alter_user_email_max_length	2026-11-26 23:46:59.715917+00
+27	auth	0004_alter_user_username_opts	2026-11-26 23:46:59.71845+00
+28	auth	0005_alter_user_last_login_null	2026-11-26 23:46:59.720899+00
+29	auth	0006_require_contenttypes_0002	2026-11-26 23:46:59.721336+00
+30	auth	0007_alter_validators_add_error_messages	2026-11-26 23:46:59.723722+00
+31	auth	0008_alter_user_username_max_length	2026-11-26 23:46:59.726161+00
+32	auth	0009_alter_user_last_name_max_length	2026-11-26 23:46:59.728582+00
+33	auth	0010_alter_group_name_max_length	2026-11-26 23:46:59.732702+00
+34	auth	0011_update_proxy_permissions	2026-11-26 23:46:59.747089+00
+35	auth	0012_alter_user_first_name_max_length	2026-11-26 23:46:59.749948+00
+36	accounts	0002_initial	2026-11-26 23:46:59.800597+00
+37	accounts	0003_portal_security	2026-11-26 23:46:59.86276+00
+38	accounts	0004_contract_sign_code_purpose	2026-11-26 23:46:59.873931+00
+39	admin	0001_initial	2026-11-26 23:46:59.894376+00
+40	admin	0002_logentry_remove_auto_add	2026-11-26 23:46:59.907362+00
+41	admin	0003_logentry_add_action_flag_choices	2026-11-26 23:46:59.918947+00
+42	network	0002_router_connection_health_outbox_drift	2026-11-26 23:47:00.443095+00
+43	network	0003_usage_polling_fup	2026-11-26 23:47:00.774459+00
+44	network	0004_usage_poll_documents	2026-11-26 23:47:00.791355+00
+45	network	0005_outages	2026-11-26 23:47:00.984285+00
+46	network	0006_support_sees_outages	2026-11-26 23:47:01.182426+00
+47	network	0007_outage_notice_in_bangla	2026-11-26 23:47:01.255128+00
+48	customers	0010_subscription_fillfactor	2026-11-26 23:47:01.279371+00
+49	customers	0011_customer_language	2026-11-26 23:47:01.324509+00
+50	customers	0012_package_installation_fee_minimum_term	2026-11-26 23:47:01.334083+00
+51	billing	0006_account_fillfactor	2026-11-26 23:47:01.358206+00
+52	billing	0007_ledger_entry_credit_note_opening_balance	2026-11-26 23:47:01.3777+00
+53	payments	0004_gateway_refund_ledger_entry	2026-11-26 23:47:01.428651+00
+54	billing	0008_reseller_wallets	2026-11-26 23:47:01.83268+00
+55	resellers	0002_reseller_terms_logins_payouts	2026-11-26 23:47:02.274991+00
+56	customers	0012_customer_reseller_name_index	2026-11-26 23:47:02.29922+00
+57	customers	0012_customer_external_ref	2026-11-26 23:47:02.324622+00
+58	customers	0013_merge_external_ref_installation_fee_reseller_index	2026-11-26 23:47:02.325119+00
+59	customers	0014_collectors	2026-11-26 23:47:02.560538+00
+60	customers	0015_cancelled_connection_frees_login	2026-11-26 23:47:02.642855+00
+61	api	0001_initial	2026-11-26 23:47:02.680542+00
+62	api	0002_app_token_expiry	2026-11-26 23:47:02.763462+00
+63	axes	0001_initial	2026-11-26 23:47:02.768909+00
+64	axes	0002_auto_20151217_2044	2026-11-26 23:47:02.785971+00
+65	axes	0003_auto_20160322_0929	2026-11-26 23:47:02.796403+00
+66	axes	0004_auto_20181024_1538	2026-11-26 23:47:02.806476+00
+67	axes	0005_remove_accessattempt_trusted	2026-11-26 23:47:02.808942+00
+68	axes	0006_remove_accesslog_trusted	2026-11-26 23:47:02.811046+00
+69	axes	0007_alter_accessattempt_unique_together	2026-11-26 23:47:02.844641+00
+70	axes	0008_accessfailurelog	2026-11-26 23:47:02.848917+00
+71	axes	0009_add_session_hash	2026-11-26 23:47:02.851615+00
+72	axes	0010_accessattemptexpiration	2026-11-26 23:47:02.855243+00
+73	customers	0016_customer_tally	2026-11-26 23:47:03.098907+00
+74	customers	0017_subscription_password_nt_hash	2026-11-26 23:47:03.153632+00
+75	customers	0018_vat_bin_and_district	2026-11-26 23:47:03.200145+00
+76	billing	0008_one_time_charges_credit_notes	2026-11-26 23:47:03.270399+00
+77	billing	0009_merge_charges_wallets	2026-11-26 23:47:03.270975+00
+78	billing	0010_commission_owed_may_carry_a_clawback	2026-11-26 23:47:03.281892+00
+79	billing	0011_subresellers	2026-11-26 23:47:03.30528+00
+80	payments	0004_backdate_payment_permission	2026-11-26 23:47:03.330059+00
+81	payments	0005_grant_backdate_to_managers	2026-11-26 23:47:03.546391+00
+82	payments	0004_payment_received_at_index	2026-11-26 23:47:03.572795+00
+83	payments	0006_merge_refund_entry_backdate_received_index	2026-11-26 23:47:03.573478+00
+84	billing	0010_analytics_indexes	2026-11-26 23:47:03.602302+00
+85	billing	0011_merge_clawback_analytics_indexes	2026-11-26 23:47:03.603052+00
+86	billing	0012_merge_subresellers_analytics	2026-11-26 23:47:03.603488+00
+87	billing	0013_credited_days	2026-11-26 23:47:03.637681+00
+88	billing	0014_line_credit	2026-11-26 23:47:03.672501+00
+89	billing	0015_rent_during_pause	2026-11-26 23:47:03.675894+00
+90	billing	0016_commission_accrues_as_credit_pays	2026-11-26 23:47:03.701799+00
+91	billing	0017_radius_blocked_access	2026-11-26 23:47:03.70694+00
+92	billing	0018_session_log_retention	2026-11-26 23:47:03.71148+00
+93	billing	0019_walletentry_cards	2026-11-26 23:47:03.735866+00
+94	billing	0020_card_guess_limits	2026-11-26 23:47:03.748852+00
+95	billing	0021_card_sale	2026-11-26 23:47:03.752517+00
+96	billing	0022_card_sale_refund	2026-11-26 23:47:03.758029+00
+97	billing	0023_invoice_at_activation	2026-11-26 23:47:03.796976+00
+98	billing	0024_tax_challan_numbers	2026-11-26 23:47:04.104017+00
+99	billing	0025_debit_notes	2026-11-26 23:47:04.166269+00
+100	books	0001_initial	2026-11-26 23:47:04.206591+00
+101	books	0002_journal_balanced_append_only	2026-11-26 23:47:04.241524+00
+102	books	0090_vat_wallet_sources	2026-11-26 23:47:04.246147+00
+103	books	0003_expenses_suppliers_banks	2026-11-26 23:47:04.56449+00
+104	books	0091_merge_expenses_and_vat	2026-11-26 23:47:04.565125+00
+105	books	0092_journal_sources_of_both	2026-11-26 23:47:04.569346+00
+106	books	0093_bill_parts_settlements_commissions	2026-11-26 23:47:05.115162+00
+107	tickets	0001_initial	2026-11-26 23:47:06.056806+00
+108	fieldservice	0001_initial	2026-11-26 23:47:06.100551+00
+109	fieldservice	0002_work_orders_checklists_equipment_sync	2026-11-26 23:47:06.882976+00
+110	fieldservice	0003_equipment_sale_price_and_invoice	2026-11-26 23:47:06.928839+00
+111	churn	0001_prediction	2026-11-26 23:47:06.976722+00
+112	churn	0002_retention	2026-11-26 23:47:07.48915+00
+113	churn	0003_retention_roles	2026-11-26 23:47:07.716343+00
+114	churn	0002_model_train_permission	2026-11-26 23:47:07.720914+00
+115	churn	0004_merge_prediction_retention	2026-11-26 23:47:07.721523+00
+116	churn	0005_usage_window	2026-11-26 23:47:07.814769+00
+117	churn	0006_line_credits_backfill	2026-11-26 23:47:07.865335+00
+118	contracts	0001_contracts_signatures_events	2026-11-26 23:47:08.645288+00
+119	contracts	0002_signed_documents_immutable	2026-11-26 23:47:08.696729+00
+120	contracts	0003_rules_signing_sessions_onsite_evidence	2026-11-26 23:47:09.103478+00
+121	contracts	0004_contract_monthly_net	2026-11-26 23:47:09.284081+00
+122	core	0001_initial	2026-11-26 23:47:09.340136+00
+123	core	0002_audit_append_only_trigger	2026-11-26 23:47:09.60289+00
+124	core	0003_rate_limit_counter	2026-11-26 23:47:09.60892+00
+125	core	0004_webhooks_and_audit_via	2026-11-26 23:47:09.823204+00
+126	core	0005_job_log	2026-11-26 23:47:09.893659+00
+127	network	0008_router_radius	2026-11-26 23:47:09.931969+00
+128	network	0009_router_coa_port_aaa_switch	2026-11-26 23:47:10.217724+00
+129	network	0010_provisioning_disconnect	2026-11-26 23:47:10.259946+00
+130	network	0011_router_require_message_authenticator	2026-11-26 23:47:10.279978+00
+131	customers	0019_package_speed_classes_and_windows	2026-11-26 23:47:10.409451+00
+132	customers	0020_subscription_ipoe	2026-11-26 23:47:10.713103+00
+133	dashboard	0001_daily_metric_snapshots	2026-11-26 23:47:10.82379+00
+134	dashboard	0002_efficiency_parts_paused_mrr	2026-11-26 23:47:11.057295+00
+135	fibre	0001_initial	2026-11-26 23:47:12.252021+00
+136	fibre	0002_fibre_settings	2026-11-26 23:47:12.255974+00
+137	fibre	0003_fibre_roles	2026-11-26 23:47:12.522891+00
+138	fibre	0004_incident_tickets	2026-11-26 23:47:12.584563+00
+139	tickets	0002_surveys_for_visits	2026-11-26 23:47:13.17568+00
+140	fieldservice	0004_equipment_rental	2026-11-26 23:47:14.100439+00
+141	fieldservice	0005_visit_ratings_are_surveys	2026-11-26 23:47:14.427863+00
+142	fieldservice	0006_remove_workorder_rating	2026-11-26 23:47:14.577694+00
+143	fieldservice	0007_equipment_store_moves	2026-11-26 23:47:14.929216+00
+144	fieldservice	0008_offline_action_times	2026-11-26 23:47:15.04574+00
+145	fieldservice	0009_completion_photos_and_serial	2026-11-26 23:47:15.152673+00
+146	payments	0007_past_payments	2026-11-26 23:47:15.397813+00
+147	imports	0001_import_batches	2026-11-26 23:47:15.596943+00
+148	imports	0002_batch_kind_past_payments	2026-11-26 23:47:15.926742+00
+149	imports	0003_batch_undo_report	2026-11-26 23:47:15.971401+00
+150	network	0012_speed_destinations_and_boundary_runs	2026-11-26 23:47:16.040585+00
+151	network	0013_address_pools	2026-11-26 23:47:16.616033+00
+152	notify	0001_initial	2026-11-26 23:47:17.397062+00
+153	notify	0002_message_sealed	2026-11-26 23:47:17.491625+00
+154	payments	0007_cash_handover	2026-11-26 23:47:17.563164+00
+155	payments	0008_grant_cash_handover	2026-11-26 23:47:17.82648+00
+156	payments	0009_merge_past_payments_cash_handover	2026-11-26 23:47:17.827202+00
+157	payments	0010_wallet_method	2026-11-26 23:47:17.983288+00
+158	payments	0011_bkash_gateways_autopay	2026-11-26 23:47:19.503599+00
+159	payments	0012_bkash_paybill_method	2026-11-26 23:47:19.786601+00
+160	payments	0013_nagad_gateway	2026-11-26 23:47:19.909362+00
+161	payments	0014_gateway_reconciliation	2026-11-26 23:47:20.430105+00
+162	payments	0015_prepaid_card_method	2026-11-26 23:47:20.728994+00
+163	payments	0016_card_purchases	2026-11-26 23:47:21.218321+00
+164	payments	0017_queued_payments	2026-11-26 23:47:21.290205+00
+165	payments	0018_vds	2026-11-26 23:47:21.674905+00
+166	resellers	0003_renewal_outbox_low_balance_alert	2026-11-26 23:47:22.049979+00
+167	resellers	0004_reseller_branding	2026-11-26 23:47:22.197281+00
+168	resellers	0005_subresellers	2026-11-26 23:47:22.623282+00
+169	resellers	0006_reseller_card_distributor	2026-11-26 23:47:22.951703+00
+170	vouchers	0001_initial	2026-11-26 23:47:23.963315+00
+171	vouchers	0002_online_sales_and_remembered_devices	2026-11-26 23:47:24.298468+00
+172	vouchers	0003_batch_generation_in_background	2026-11-26 23:47:24.751144+00
+173	vouchers	0004_recharge_by_card	2026-11-26 23:47:25.197139+00
+174	vouchers	0005_card_login_key_and_sessions	2026-11-26 23:47:25.275267+00
+175	radius	0001_initial	2026-11-26 23:47:25.691099+00
+176	radius	0002_authorisation_views	2026-11-26 23:47:25.770104+00
+177	radius	0003_authorisation_functions	2026-11-26 23:47:25.845259+00
+178	radius	0004_auth_attempt_server_error	2026-11-26 23:47:25.87158+00
+179	radius	0005_session_counted_octets	2026-11-26 23:47:26.116698+00
+180	radius	0006_router_clients_notify	2026-11-26 23:47:26.190657+00
+181	radius	0007_hotspot_logins	2026-11-26 23:47:26.293151+00
+182	radius	0008_session_log	2026-11-26 23:47:26.711686+00
+183	radius	0009_session_permissions	2026-11-26 23:47:26.737953+00
+184	radius	0010_postauth_indexes_open_sessions_function	2026-11-26 23:47:27.13589+00
+185	radius	0011_card_login_reasons	2026-11-26 23:47:27.212328+00
+186	vouchers	0006_hotspot_card_logins	2026-11-26 23:47:27.545901+00
+187	vouchers	0007_wifi_signup	2026-11-26 23:47:27.870849+00
+188	vouchers	0008_wifi_purchase_language	2026-11-26 23:47:27.889616+00
+189	radius	0012_router_clients_notify_message_authenticator	2026-11-26 23:47:27.965456+00
+190	radius	0013_postauth_bad_secret	2026-11-26 23:47:27.991852+00
+191	radius	0014_postauth_answer_id	2026-11-26 23:47:28.042007+00
+192	radius	0015_bad_secret_drop	2026-11-26 23:47:28.293972+00
+193	radius	0016_session_log_router_and_start_indexes	2026-11-26 23:47:28.365601+00
+194	radius	0017_login_state	2026-11-26 23:47:28.450048+00
+195	radius	0018_radacct_fewer_indexes	2026-11-26 23:47:28.882456+00
+196	radius	0019_session_log_login_index	2026-11-26 23:47:28.910734+00
+197	radius	0020_servers_pushed	2026-11-26 23:47:28.91509+00
+198	radius	0021_speed_classes_and_windows	2026-11-26 23:47:28.994454+00
+199	radius	0022_ipoe_and_ipv6_logins	2026-11-26 23:47:29.283234+00
+200	radius	0023_speed_functions_as_owner	2026-11-26 23:47:29.361312+00
+201	sessions	0001_initial	2026-11-26 23:47:29.366646+00
+202	vouchers	0009_plan_speed_package	2026-11-26 23:47:29.707665+00
 \.
 
 
@@ -9966,6 +10909,14 @@ COPY public.django_session (session_key, session_data, expire_date) FROM stdin;
 --
 
 COPY public.fibre_fibreincident (id, kind, started_at, ended_at, detail, ticket_id, work_order_id, outage_id, olt_id, onu_id, pon_port_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: fibre_fibreincidentticket; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.fibre_fibreincidentticket (id, ticket_id, linked_at, incident_id) FROM stdin;
 \.
 
 
@@ -10185,6 +11136,22 @@ COPY public.imports_importrow (id, line, data, "values", errors, action, done, p
 
 
 --
+-- Data for Name: network_addressassignment; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.network_addressassignment (id, family, address, first_key, last_key, assigned_at, released_at, router_id, subscription_id, pool_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: network_addresspool; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.network_addresspool (id, name, family, kind, network, assign_length, first_key, last_key, note, created_at, branch_id, router_id) FROM stdin;
+\.
+
+
+--
 -- Data for Name: network_driftreport; Type: TABLE DATA; Schema: public; Owner: -
 --
 
@@ -10273,6 +11240,22 @@ COPY public.network_routerdownperiod (id, started_at, ended_at, error, router_id
 
 
 --
+-- Data for Name: network_speedboundaryrun; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.network_speedboundaryrun (id, boundary_at, status, started_at, finished_at, done, refused, lost, pending, max_rate, error, router_id) FROM stdin;
+\.
+
+
+--
+-- Data for Name: network_speeddestination; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.network_speeddestination (id, kind, prefix, note, created_at) FROM stdin;
+\.
+
+
+--
 -- Data for Name: network_usagedaily; Type: TABLE DATA; Schema: public; Owner: -
 --
 
@@ -10317,174 +11300,174 @@ COPY public.notify_message (id, channel, event, language, "to", subject, body, p
 --
 
 COPY public.notify_messagetemplate (id, event, channel, language, subject, body, whatsapp_template_name, whatsapp_template_params, active, updated_at, updated_by_id) FROM stdin;
-1	invoice_issued	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 13:07:34.165657+00	\N
-2	invoice_issued	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 13:07:34.165687+00	\N
-3	invoice_issued	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 13:07:34.1657+00	\N
-4	invoice_issued	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 13:07:34.165712+00	\N
-5	invoice_issued	email	en	Invoice {{ invoice_number }} from {{ isp_name }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} for {{ amount }} was issued on {{ issue_date }}.\n{% if amount_due %}Amount due: {{ amount_due }}, payable by {{ due_date }}.{% else %}It has been paid from your account credit.{% endif %}\n\nAccount number: {{ account_number }}\nYour invoices and receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.165724+00	\N
-6	invoice_issued	email	bn	{{ isp_name }} থেকে বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\n{{ issue_date }} তারিখে আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু করা হয়েছে।\n{% if amount_due %}পরিশোধযোগ্য: {{ amount_due }}, শেষ তারিখ {{ due_date }}।{% else %}এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধ করা হয়েছে।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\nআপনার বিল ও রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.165734+00	\N
-7	payment_received	sms	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 13:07:34.165745+00	\N
-8	payment_received	sms	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 13:07:34.165755+00	\N
-9	payment_received	whatsapp	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 13:07:34.165765+00	\N
-10	payment_received	whatsapp	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 13:07:34.165775+00	\N
-11	payment_received	email	en	Receipt {{ receipt_number }}: {{ amount }} received	Dear {{ customer_name }},\n\nThank you: we received {{ amount }} by {{ payment_method }} on {{ payment_date }}.\nReceipt number: {{ receipt_number }}\n{% if amount_due %}Still due on your account: {{ amount_due }}.{% else %}Nothing is due on your account.{% endif %}{% if paid_through %}\nYour connection is paid through {{ paid_through }}.{% endif %}\n\nYour receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.165786+00	\N
-12	payment_received	email	bn	রসিদ {{ receipt_number }}: {{ amount }} গৃহীত	প্রিয় {{ customer_name }},\n\nধন্যবাদ: {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি।\nরসিদ নম্বর: {{ receipt_number }}\n{% if amount_due %}আপনার অ্যাকাউন্টে এখনও বকেয়া: {{ amount_due }}।{% else %}আপনার অ্যাকাউন্টে কোনো বকেয়া নেই।{% endif %}{% if paid_through %}\nআপনার সংযোগ {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআপনার রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.165797+00	\N
-13	due_reminder	sms	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 13:07:34.165807+00	\N
-14	due_reminder	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 13:07:34.165817+00	\N
-15	due_reminder	whatsapp	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 13:07:34.165827+00	\N
-16	due_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 13:07:34.165837+00	\N
-17	due_reminder	email	en	Reminder: {{ amount_due }} due on {{ due_date }}	Dear {{ customer_name }},\n\nThis is a friendly reminder that {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }}, in {{ days_left }} days.\nPlease pay on time to keep your connection running.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.165848+00	\N
-18	due_reminder	email	bn	স্মরণ: {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন	প্রিয় {{ customer_name }},\n\nস্মরণ করিয়ে দিচ্ছি, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }}, আর {{ days_left }} দিন বাকি।\nসংযোগ চালু রাখতে অনুগ্রহ করে সময়মতো পরিশোধ করুন।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166036+00	\N
-19	overdue	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 13:07:34.166058+00	\N
-20	overdue	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 13:07:34.166086+00	\N
-21	overdue	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 13:07:34.166098+00	\N
-22	overdue	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 13:07:34.166109+00	\N
-23	overdue	email	en	Overdue: invoice {{ invoice_number }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} was due on {{ due_date }} and {{ amount_due }} is still unpaid.\nPlease pay as soon as possible: unpaid connections are suspended after the grace period.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.16612+00	\N
-24	overdue	email	bn	বকেয়া: বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\nবিল {{ invoice_number }} পরিশোধের তারিখ ছিল {{ due_date }}; এখনও {{ amount_due }} বকেয়া।\nঅনুগ্রহ করে যত দ্রুত সম্ভব পরিশোধ করুন: নির্ধারিত সময়ের পর অপরিশোধিত সংযোগ বন্ধ করা হয়।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.16613+00	\N
-25	suspended	sms	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166141+00	\N
-26	suspended	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166151+00	\N
-27	suspended	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166161+00	\N
-28	suspended	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166171+00	\N
-29	suspended	email	en	Your connection {{ login }} is suspended	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has been suspended.\n{% if non_payment %}The reason is an unpaid balance of {{ amount_due }}. It is reconnected automatically as soon as your payment is received.{% else %}Reason: {{ suspension_reason }}.{% endif %}\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166181+00	\N
-30	suspended	email	bn	আপনার সংযোগ {{ login }} বন্ধ করা হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) সাময়িকভাবে বন্ধ করা হয়েছে।\n{% if non_payment %}কারণ: {{ amount_due }} বকেয়া। পেমেন্ট পাওয়ামাত্র সংযোগ স্বয়ংক্রিয়ভাবে চালু হবে।{% else %}কারণ: {{ suspension_reason }}।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166191+00	\N
-31	reactivated	sms	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 13:07:34.166253+00	\N
-32	reactivated	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 13:07:34.166265+00	\N
-33	reactivated	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 13:07:34.166276+00	\N
-34	reactivated	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 13:07:34.166287+00	\N
-35	reactivated	email	en	Your connection {{ login }} is active again	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %}\nIt is paid through {{ paid_through }}.{% endif %}\n\nThank you for staying with us.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166297+00	\N
-36	reactivated	email	bn	আপনার সংযোগ {{ login }} আবার চালু হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %}\nএটি {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআমাদের সাথে থাকার জন্য ধন্যবাদ।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166307+00	\N
-37	package_change_decided	sms	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166318+00	\N
-38	package_change_decided	sms	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166328+00	\N
-39	package_change_decided	whatsapp	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166338+00	\N
-40	package_change_decided	whatsapp	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166348+00	\N
-41	package_change_decided	email	en	Package change {% if approved %}approved{% else %}not approved{% endif %}	Dear {{ customer_name }},\n\nYour request to change from {{ old_package }} to {{ new_package }} has {% if approved %}been approved.{% if effective_date %} The new package starts on {{ effective_date }}.{% endif %}{% else %}not been approved.{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166358+00	\N
-42	package_change_decided	email	bn	প্যাকেজ পরিবর্তন {% if approved %}অনুমোদিত{% else %}অনুমোদিত হয়নি{% endif %}	প্রিয় {{ customer_name }},\n\n{{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের আপনার অনুরোধ {% if approved %}অনুমোদিত হয়েছে।{% if effective_date %} নতুন প্যাকেজ {{ effective_date }} থেকে চালু হবে।{% endif %}{% else %}অনুমোদিত হয়নি।{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166368+00	\N
-43	one_time_code	sms	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 13:07:34.166378+00	\N
-44	one_time_code	sms	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 13:07:34.166388+00	\N
-45	one_time_code	whatsapp	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 13:07:34.166398+00	\N
-46	one_time_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 13:07:34.166408+00	\N
-47	one_time_code	email	en	Your {{ isp_name }} code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\nIf you did not ask for it, ignore this message; nothing changes without the code.\n\n{{ isp_name }}			t	2026-11-26 13:07:34.166418+00	\N
-48	one_time_code	email	bn	আপনার {{ isp_name }} কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\nআপনি না চেয়ে থাকলে এই বার্তাটি উপেক্ষা করুন; কোড ছাড়া কিছুই বদলাবে না।\n\n{{ isp_name }}			t	2026-11-26 13:07:34.166427+00	\N
-49	job_late	sms	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 13:07:34.166437+00	\N
-50	job_late	sms	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 13:07:34.166448+00	\N
-51	job_late	whatsapp	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 13:07:34.166457+00	\N
-52	job_late	whatsapp	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 13:07:34.166467+00	\N
-53	job_late	email	en	Job {{ job_name }} did not run	The periodic job {{ job_name }} has had no successful run for more than {{ late_hours }} hours.\nLast success: {% if last_success %}{{ last_success }}{% else %}never{% endif %}\n{% if last_error %}Last error: {{ last_error }}\n{% endif %}\nThe job log and "Run again": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 13:07:34.166477+00	\N
-54	job_late	email	bn	{{ job_name }} কাজটি চলেনি	নিয়মিত কাজ {{ job_name }} {{ late_hours }} ঘণ্টার বেশি সময় সফলভাবে চলেনি।\nশেষ সফল: {% if last_success %}{{ last_success }}{% else %}কখনও নয়{% endif %}\n{% if last_error %}শেষ ত্রুটি: {{ last_error }}\n{% endif %}\nকাজের লগ ও "আবার চালান": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 13:07:34.166487+00	\N
-55	autopay_upcoming	sms	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 13:07:34.166497+00	\N
-56	autopay_upcoming	sms	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 13:07:34.166508+00	\N
-57	autopay_upcoming	whatsapp	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 13:07:34.166518+00	\N
-58	autopay_upcoming	whatsapp	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 13:07:34.166528+00	\N
-59	autopay_upcoming	email	en	Auto-pay: {{ amount }} on {{ charge_date }}	Dear {{ customer_name }},\n\nOn {{ charge_date }} auto-pay will charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}.\nYou can turn auto-pay off in the portal.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166539+00	\N
-60	autopay_upcoming	email	bn	অটো-পে: {{ charge_date }} তারিখে {{ amount }}	প্রিয় {{ customer_name }},\n\n{{ charge_date }} তারিখে অটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটবে।\nপোর্টাল থেকে অটো-পে বন্ধ করতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166549+00	\N
-61	autopay_failed	sms	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.166559+00	\N
-62	autopay_failed	sms	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.166707+00	\N
-63	autopay_failed	whatsapp	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.166727+00	\N
-64	autopay_failed	whatsapp	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.166739+00	\N
-65	autopay_failed	email	en	Auto-pay failed for {{ invoice_number }}	Dear {{ customer_name }},\n\nAuto-pay could not charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}: {{ reason }}. We have stopped trying.\nPlease pay in the portal: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.16675+00	\N
-66	autopay_failed	email	bn	{{ invoice_number }}-এর অটো-পে ব্যর্থ হয়েছে	প্রিয় {{ customer_name }},\n\nঅটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটতে পারেনি: {{ reason }}। আমরা আর চেষ্টা করছি না।\nপোর্টালে পরিশোধ করুন: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166761+00	\N
-67	usage_warning	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166772+00	\N
-68	usage_warning	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166783+00	\N
-69	usage_warning	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166793+00	\N
-70	usage_warning	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166802+00	\N
-71	usage_warning	email	en	{{ percent }}% of your data used on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, {{ percent }}% of its {{ cap_gb }} GB fair-usage allowance for the cycle ending {{ cycle_end }}.\n{% if fup_speed %}Once the allowance is used up the speed is reduced to {{ fup_speed }} until the cycle ends.\n{% endif %}\nYour usage, day by day: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166813+00	\N
-72	usage_warning	email	bn	{{ login }}: ডেটার {{ percent }}% ব্যবহার হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের {{ cap_gb }} GB-এর মধ্যে {{ used_gb }} GB ({{ percent }}%) ব্যবহার করেছে।\n{% if fup_speed %}সীমা শেষ হলে চক্রের বাকি সময় গতি {{ fup_speed }} থাকবে।\n{% endif %}\nদিনভিত্তিক ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166824+00	\N
-73	usage_fup_throttled	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 13:07:34.166835+00	\N
-74	usage_fup_throttled	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 13:07:34.16686+00	\N
-75	usage_fup_throttled	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 13:07:34.166872+00	\N
-76	usage_fup_throttled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 13:07:34.166882+00	\N
-77	usage_fup_throttled	email	en	Data cap reached on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, its whole {{ cap_gb }} GB allowance for the cycle ending {{ cycle_end }}. Until then it runs at {{ fup_speed }}; the full speed returns when the next cycle starts.\n\nYour usage: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166892+00	\N
-78	usage_fup_throttled	email	bn	{{ login }}: ডেটা সীমা শেষ	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের পুরো {{ cap_gb }} GB ({{ used_gb }} GB) ব্যবহার করেছে। চক্র শেষ হওয়া পর্যন্ত গতি {{ fup_speed }}; পরের চক্রে পূর্ণ গতি ফিরবে।\n\nআপনার ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166902+00	\N
-79	outage_declared	sms	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 13:07:34.166913+00	\N
-80	outage_declared	sms	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 13:07:34.166923+00	\N
-81	outage_declared	whatsapp	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 13:07:34.166933+00	\N
-82	outage_declared	whatsapp	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 13:07:34.166943+00	\N
-83	outage_declared	email	en	Service interruption: {{ outage_title }}	Dear {{ customer_name }},\n\nInternet service in your area is interrupted since {{ outage_started }}: {{ outage_title }}.\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nWe expect service back by {{ estimated_restoration }}.\n{% endif %}\nOur team is working on it and we will tell you when it is restored. You do not need to raise a ticket.\nStatus: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166953+00	\N
-84	outage_declared	email	bn	সেবা বিঘ্নিত: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_started }} থেকে আপনার এলাকায় ইন্টারনেট সেবা বিঘ্নিত: {{ outage_title }}।\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nআনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে।\n{% endif %}\nআমাদের দল কাজ করছে; সেবা ফিরলে আমরা জানাব। আলাদা অভিযোগ করার দরকার নেই।\nঅবস্থা: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.166964+00	\N
-85	outage_update	sms	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.166974+00	\N
-86	outage_update	sms	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.167021+00	\N
-87	outage_update	whatsapp	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.167036+00	\N
-88	outage_update	whatsapp	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 13:07:34.167047+00	\N
-89	outage_update	email	en	Update: {{ outage_title }}	Dear {{ customer_name }},\n\nAn update on the service interruption "{{ outage_title }}":\n\n{{ update_message }}\n{% if estimated_restoration %}\nWe now expect service back by {{ estimated_restoration }}.\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167057+00	\N
-90	outage_update	email	bn	হালনাগাদ: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n"{{ outage_title }}" সেবা বিঘ্ন সম্পর্কে হালনাগাদ:\n\n{{ update_message }}\n{% if estimated_restoration %}\nএখন আনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে বলে আশা করছি।\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167084+00	\N
-91	outage_restored	sms	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 13:07:34.167094+00	\N
-92	outage_restored	sms	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 13:07:34.167104+00	\N
-93	outage_restored	whatsapp	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 13:07:34.167114+00	\N
-94	outage_restored	whatsapp	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 13:07:34.167125+00	\N
-95	outage_restored	email	en	Service restored: {{ outage_title }}	Dear {{ customer_name }},\n\nService is restored since {{ restored_at }} after {{ outage_duration }} ({{ outage_title }}).\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nIf you are still offline, please restart your router; if that does not help, raise a ticket: {{ portal_url }}\n\nThank you for your patience.\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167135+00	\N
-96	outage_restored	email	bn	সেবা চালু হয়েছে: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_duration }} পর {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})।\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nএখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন; তাতেও না হলে অভিযোগ করুন: {{ portal_url }}\n\nধৈর্যের জন্য ধন্যবাদ।\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167145+00	\N
-97	ticket_replied	sms	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167155+00	\N
-98	ticket_replied	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167165+00	\N
-99	ticket_replied	whatsapp	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167175+00	\N
-100	ticket_replied	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167186+00	\N
-101	ticket_replied	email	en	Re: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\n{{ reply }}\n\nRead and answer on the portal: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167196+00	\N
-102	ticket_replied	email	bn	উত্তর: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\n{{ reply }}\n\nপোর্টালে দেখুন ও উত্তর দিন: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167206+00	\N
-103	ticket_resolved	sms	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167216+00	\N
-104	ticket_resolved	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167225+00	\N
-105	ticket_resolved	whatsapp	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167235+00	\N
-106	ticket_resolved	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167245+00	\N
-107	ticket_resolved	email	en	Resolved: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\nYour ticket {{ ticket_number }} ({{ ticket_subject }}) is resolved.\nPlease tell us how we did — one to five stars and a comment if you like: {{ ticket_url }}\nIf the problem is back, you can reopen the ticket from the same page.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167255+00	\N
-108	ticket_resolved	email	bn	সমাধান হয়েছে: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\nআপনার টিকিট {{ ticket_number }} ({{ ticket_subject }}) সমাধান হয়েছে।\nআমাদের সেবা কেমন ছিল জানাতে এক থেকে পাঁচ তারকা দিন: {{ ticket_url }}\nসমস্যা আবার হলে একই পাতা থেকে টিকিটটি আবার খুলতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167265+00	\N
-109	ticket_sla_warning	sms	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 13:07:34.167275+00	\N
-110	ticket_sla_warning	sms	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 13:07:34.167285+00	\N
-111	ticket_sla_warning	whatsapp	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 13:07:34.167295+00	\N
-112	ticket_sla_warning	whatsapp	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 13:07:34.167305+00	\N
-113	ticket_sla_warning	email	en	SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}	The {{ deadline_kind }} deadline of ticket {{ ticket_number }} ({{ ticket_subject }}) passes at {{ deadline }}.\nCustomer: {{ customer_name }} ({{ account_number }})\nAssignee: {% if assignee_name %}{{ assignee_name }}{% else %}nobody yet{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 13:07:34.167315+00	\N
-114	ticket_sla_warning	email	bn	SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}	টিকিট {{ ticket_number }} ({{ ticket_subject }})-এর {{ deadline_kind }} সময়সীমা {{ deadline }}-এ শেষ হবে।\nগ্রাহক: {{ customer_name }} ({{ account_number }})\nদায়িত্বে: {% if assignee_name %}{{ assignee_name }}{% else %}এখনও কেউ নয়{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 13:07:34.167324+00	\N
-115	fieldservice_visit_scheduled	sms	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 13:07:34.167334+00	\N
-116	fieldservice_visit_scheduled	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 13:07:34.167344+00	\N
-117	fieldservice_visit_scheduled	whatsapp	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 13:07:34.167354+00	\N
-118	fieldservice_visit_scheduled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 13:07:34.167364+00	\N
-119	fieldservice_visit_scheduled	email	en	Visit scheduled: {{ visit_time }}	Dear {{ customer_name }},\n\nYour {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }}. Our technician {{ technician_name }} will come.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167373+00	\N
-120	fieldservice_visit_scheduled	email	bn	ভিজিট নির্ধারিত: {{ visit_time }}	প্রিয় {{ customer_name }},\n\nআপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত। আমাদের টেকনিশিয়ান {{ technician_name }} আসবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167383+00	\N
-121	fieldservice_technician_en_route	sms	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 13:07:34.167393+00	\N
-122	fieldservice_technician_en_route	sms	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 13:07:34.167403+00	\N
-123	fieldservice_technician_en_route	whatsapp	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 13:07:34.167412+00	\N
-124	fieldservice_technician_en_route	whatsapp	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 13:07:34.167422+00	\N
-125	fieldservice_technician_en_route	email	en	Your technician is on the way	Dear {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }} ({{ order_number }}).\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167432+00	\N
-126	fieldservice_technician_en_route	email	bn	টেকনিশিয়ান রওনা হয়েছেন	প্রিয় {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }} ({{ order_number }})-এর জন্য রওনা হয়েছেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167442+00	\N
-127	fieldservice_technician_assigned	sms	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 13:07:34.167452+00	\N
-128	fieldservice_technician_assigned	sms	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 13:07:34.167462+00	\N
-129	fieldservice_technician_assigned	whatsapp	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 13:07:34.167472+00	\N
-130	fieldservice_technician_assigned	whatsapp	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 13:07:34.167482+00	\N
-131	fieldservice_technician_assigned	email	en	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167492+00	\N
-132	fieldservice_technician_assigned	email	bn	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 13:07:34.167502+00	\N
-133	reseller_wallet_low	sms	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 13:07:34.167512+00	\N
-134	reseller_wallet_low	sms	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 13:07:34.167522+00	\N
-135	reseller_wallet_low	whatsapp	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 13:07:34.167531+00	\N
-136	reseller_wallet_low	whatsapp	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 13:07:34.167541+00	\N
-137	reseller_wallet_low	email	en	{{ reseller_name }}: wallet balance {{ balance }}	{{ reseller_name }},\n\nYour wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit limit in use){% endif %}. You can renew customers for {{ available }} more.\nPlease top up your wallet.\n\n{{ isp_name }}			t	2026-11-26 13:07:34.167551+00	\N
-138	reseller_wallet_low	email	bn	{{ reseller_name }}: ওয়ালেটের ব্যালান্স {{ balance }}	{{ reseller_name }},\n\nআপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিট সীমার {{ credit_used }}% ব্যবহৃত){% endif %}। আর {{ available }} পর্যন্ত গ্রাহক রিনিউ করতে পারবেন।\nঅনুগ্রহ করে ওয়ালেট টপ-আপ করুন।\n\n{{ isp_name }}			t	2026-11-26 13:07:34.16756+00	\N
-139	contract_sent	sms	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.16757+00	\N
-140	contract_sent	sms	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.16758+00	\N
-141	contract_sent	whatsapp	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.16759+00	\N
-142	contract_sent	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.1676+00	\N
-143	contract_sent	email	en	Please sign your contract {{ contract_number }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} is ready. Read and sign it on the portal: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 13:07:34.16761+00	\N
-144	contract_sent	email	bn	অনুগ্রহ করে আপনার চুক্তি {{ contract_number }} স্বাক্ষর করুন	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} প্রস্তুত। পোর্টালে পড়ুন ও স্বাক্ষর করুন: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 13:07:34.16762+00	\N
-145	contract_renewal_reminder	sms	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167629+00	\N
-146	contract_renewal_reminder	sms	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167639+00	\N
-147	contract_renewal_reminder	whatsapp	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167649+00	\N
-148	contract_renewal_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 13:07:34.167659+00	\N
-149	contract_renewal_reminder	email	en	Your contract {{ contract_number }} ends on {{ end_date }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} ends on {{ end_date }}. Renews itself: {{ auto_renewal }}.\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 13:07:34.167669+00	\N
-150	contract_renewal_reminder	email	bn	আপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}। স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }}।\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 13:07:34.167679+00	\N
-151	retention_message	sms	en		{{ message }} - {{ isp_name }}			t	2026-11-26 13:07:34.167689+00	\N
-152	retention_message	sms	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 13:07:34.167698+00	\N
-153	retention_message	whatsapp	en		{{ message }} - {{ isp_name }}			t	2026-11-26 13:07:34.167708+00	\N
-154	retention_message	whatsapp	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 13:07:34.167718+00	\N
-155	retention_message	email	en	A message from {{ isp_name }}	Dear {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 13:07:34.167728+00	\N
-156	retention_message	email	bn	{{ isp_name }}-এর বার্তা	প্রিয় {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 13:07:34.167738+00	\N
-157	wifi_signup_code	sms	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 13:07:34.167749+00	\N
-158	wifi_signup_code	sms	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 13:07:34.16776+00	\N
-159	wifi_signup_code	whatsapp	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 13:07:34.167769+00	\N
-160	wifi_signup_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 13:07:34.167779+00	\N
-161	wifi_signup_code	email	en	Your {{ isp_name }} Wi-Fi code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\n{{ isp_name }}			t	2026-11-26 13:07:34.167789+00	\N
-162	wifi_signup_code	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\n{{ isp_name }}			t	2026-11-26 13:07:34.1678+00	\N
-163	wifi_card_bought	sms	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 13:07:34.16781+00	\N
-164	wifi_card_bought	sms	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 13:07:34.16782+00	\N
-165	wifi_card_bought	whatsapp	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 13:07:34.167831+00	\N
-166	wifi_card_bought	whatsapp	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 13:07:34.167841+00	\N
-167	wifi_card_bought	email	en	Your {{ isp_name }} Wi-Fi code: {{ card_code }}	{{ plan }} at {{ zone }}: code {{ card_code }}, valid until {{ valid_until }}.\n\n{{ isp_name }}			t	2026-11-26 13:07:34.167852+00	\N
-168	wifi_card_bought	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ card_code }}	{{ plan }} ({{ zone }}): কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত।\n\n{{ isp_name }}			t	2026-11-26 13:07:34.167863+00	\N
+1	invoice_issued	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 23:47:29.923812+00	\N
+2	invoice_issued	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 23:47:29.923835+00	\N
+3	invoice_issued	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 23:47:29.923842+00	\N
+4	invoice_issued	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 23:47:29.923848+00	\N
+5	invoice_issued	email	en	Invoice {{ invoice_number }} from {{ isp_name }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} for {{ amount }} was issued on {{ issue_date }}.\n{% if amount_due %}Amount due: {{ amount_due }}, payable by {{ due_date }}.{% else %}It has been paid from your account credit.{% endif %}\n\nAccount number: {{ account_number }}\nYour invoices and receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.923855+00	\N
+6	invoice_issued	email	bn	{{ isp_name }} থেকে বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\n{{ issue_date }} তারিখে আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু করা হয়েছে।\n{% if amount_due %}পরিশোধযোগ্য: {{ amount_due }}, শেষ তারিখ {{ due_date }}।{% else %}এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধ করা হয়েছে।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\nআপনার বিল ও রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.923861+00	\N
+7	payment_received	sms	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 23:47:29.923867+00	\N
+8	payment_received	sms	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 23:47:29.923873+00	\N
+9	payment_received	whatsapp	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 23:47:29.923879+00	\N
+10	payment_received	whatsapp	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 23:47:29.923885+00	\N
+11	payment_received	email	en	Receipt {{ receipt_number }}: {{ amount }} received	Dear {{ customer_name }},\n\nThank you: we received {{ amount }} by {{ payment_method }} on {{ payment_date }}.\nReceipt number: {{ receipt_number }}\n{% if amount_due %}Still due on your account: {{ amount_due }}.{% else %}Nothing is due on your account.{% endif %}{% if paid_through %}\nYour connection is paid through {{ paid_through }}.{% endif %}\n\nYour receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.923891+00	\N
+12	payment_received	email	bn	রসিদ {{ receipt_number }}: {{ amount }} গৃহীত	প্রিয় {{ customer_name }},\n\nধন্যবাদ: {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি।\nরসিদ নম্বর: {{ receipt_number }}\n{% if amount_due %}আপনার অ্যাকাউন্টে এখনও বকেয়া: {{ amount_due }}।{% else %}আপনার অ্যাকাউন্টে কোনো বকেয়া নেই।{% endif %}{% if paid_through %}\nআপনার সংযোগ {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআপনার রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.923897+00	\N
+13	due_reminder	sms	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 23:47:29.923904+00	\N
+14	due_reminder	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 23:47:29.92391+00	\N
+15	due_reminder	whatsapp	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 23:47:29.923916+00	\N
+16	due_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 23:47:29.923922+00	\N
+17	due_reminder	email	en	Reminder: {{ amount_due }} due on {{ due_date }}	Dear {{ customer_name }},\n\nThis is a friendly reminder that {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }}, in {{ days_left }} days.\nPlease pay on time to keep your connection running.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.923928+00	\N
+18	due_reminder	email	bn	স্মরণ: {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন	প্রিয় {{ customer_name }},\n\nস্মরণ করিয়ে দিচ্ছি, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }}, আর {{ days_left }} দিন বাকি।\nসংযোগ চালু রাখতে অনুগ্রহ করে সময়মতো পরিশোধ করুন।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.923934+00	\N
+19	overdue	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 23:47:29.92394+00	\N
+20	overdue	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 23:47:29.923946+00	\N
+21	overdue	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 23:47:29.923952+00	\N
+22	overdue	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 23:47:29.923958+00	\N
+23	overdue	email	en	Overdue: invoice {{ invoice_number }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} was due on {{ due_date }} and {{ amount_due }} is still unpaid.\nPlease pay as soon as possible: unpaid connections are suspended after the grace period.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.923964+00	\N
+24	overdue	email	bn	বকেয়া: বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\nবিল {{ invoice_number }} পরিশোধের তারিখ ছিল {{ due_date }}; এখনও {{ amount_due }} বকেয়া।\nঅনুগ্রহ করে যত দ্রুত সম্ভব পরিশোধ করুন: নির্ধারিত সময়ের পর অপরিশোধিত সংযোগ বন্ধ করা হয়।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.92397+00	\N
+25	suspended	sms	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.923976+00	\N
+26	suspended	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.923982+00	\N
+27	suspended	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.923988+00	\N
+28	suspended	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.923994+00	\N
+29	suspended	email	en	Your connection {{ login }} is suspended	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has been suspended.\n{% if non_payment %}The reason is an unpaid balance of {{ amount_due }}. It is reconnected automatically as soon as your payment is received.{% else %}Reason: {{ suspension_reason }}.{% endif %}\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924+00	\N
+30	suspended	email	bn	আপনার সংযোগ {{ login }} বন্ধ করা হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) সাময়িকভাবে বন্ধ করা হয়েছে।\n{% if non_payment %}কারণ: {{ amount_due }} বকেয়া। পেমেন্ট পাওয়ামাত্র সংযোগ স্বয়ংক্রিয়ভাবে চালু হবে।{% else %}কারণ: {{ suspension_reason }}।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924006+00	\N
+31	reactivated	sms	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 23:47:29.924012+00	\N
+32	reactivated	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 23:47:29.924018+00	\N
+33	reactivated	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 23:47:29.924024+00	\N
+34	reactivated	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 23:47:29.92403+00	\N
+35	reactivated	email	en	Your connection {{ login }} is active again	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %}\nIt is paid through {{ paid_through }}.{% endif %}\n\nThank you for staying with us.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924036+00	\N
+36	reactivated	email	bn	আপনার সংযোগ {{ login }} আবার চালু হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %}\nএটি {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআমাদের সাথে থাকার জন্য ধন্যবাদ।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924041+00	\N
+37	package_change_decided	sms	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924047+00	\N
+38	package_change_decided	sms	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924053+00	\N
+39	package_change_decided	whatsapp	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924059+00	\N
+40	package_change_decided	whatsapp	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924066+00	\N
+41	package_change_decided	email	en	Package change {% if approved %}approved{% else %}not approved{% endif %}	Dear {{ customer_name }},\n\nYour request to change from {{ old_package }} to {{ new_package }} has {% if approved %}been approved.{% if effective_date %} The new package starts on {{ effective_date }}.{% endif %}{% else %}not been approved.{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924071+00	\N
+42	package_change_decided	email	bn	প্যাকেজ পরিবর্তন {% if approved %}অনুমোদিত{% else %}অনুমোদিত হয়নি{% endif %}	প্রিয় {{ customer_name }},\n\n{{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের আপনার অনুরোধ {% if approved %}অনুমোদিত হয়েছে।{% if effective_date %} নতুন প্যাকেজ {{ effective_date }} থেকে চালু হবে।{% endif %}{% else %}অনুমোদিত হয়নি।{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924077+00	\N
+43	one_time_code	sms	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 23:47:29.924083+00	\N
+44	one_time_code	sms	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 23:47:29.924089+00	\N
+45	one_time_code	whatsapp	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 23:47:29.924094+00	\N
+46	one_time_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 23:47:29.924101+00	\N
+47	one_time_code	email	en	Your {{ isp_name }} code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\nIf you did not ask for it, ignore this message; nothing changes without the code.\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924106+00	\N
+48	one_time_code	email	bn	আপনার {{ isp_name }} কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\nআপনি না চেয়ে থাকলে এই বার্তাটি উপেক্ষা করুন; কোড ছাড়া কিছুই বদলাবে না।\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924113+00	\N
+49	job_late	sms	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 23:47:29.924119+00	\N
+50	job_late	sms	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 23:47:29.924124+00	\N
+51	job_late	whatsapp	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 23:47:29.92413+00	\N
+52	job_late	whatsapp	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 23:47:29.924136+00	\N
+53	job_late	email	en	Job {{ job_name }} did not run	The periodic job {{ job_name }} has had no successful run for more than {{ late_hours }} hours.\nLast success: {% if last_success %}{{ last_success }}{% else %}never{% endif %}\n{% if last_error %}Last error: {{ last_error }}\n{% endif %}\nThe job log and "Run again": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924142+00	\N
+54	job_late	email	bn	{{ job_name }} কাজটি চলেনি	নিয়মিত কাজ {{ job_name }} {{ late_hours }} ঘণ্টার বেশি সময় সফলভাবে চলেনি।\nশেষ সফল: {% if last_success %}{{ last_success }}{% else %}কখনও নয়{% endif %}\n{% if last_error %}শেষ ত্রুটি: {{ last_error }}\n{% endif %}\nকাজের লগ ও "আবার চালান": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924148+00	\N
+55	autopay_upcoming	sms	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 23:47:29.924154+00	\N
+56	autopay_upcoming	sms	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 23:47:29.92416+00	\N
+57	autopay_upcoming	whatsapp	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 23:47:29.924166+00	\N
+58	autopay_upcoming	whatsapp	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 23:47:29.924172+00	\N
+59	autopay_upcoming	email	en	Auto-pay: {{ amount }} on {{ charge_date }}	Dear {{ customer_name }},\n\nOn {{ charge_date }} auto-pay will charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}.\nYou can turn auto-pay off in the portal.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924178+00	\N
+60	autopay_upcoming	email	bn	অটো-পে: {{ charge_date }} তারিখে {{ amount }}	প্রিয় {{ customer_name }},\n\n{{ charge_date }} তারিখে অটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটবে।\nপোর্টাল থেকে অটো-পে বন্ধ করতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924184+00	\N
+61	autopay_failed	sms	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.92419+00	\N
+62	autopay_failed	sms	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924196+00	\N
+63	autopay_failed	whatsapp	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924202+00	\N
+64	autopay_failed	whatsapp	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924208+00	\N
+65	autopay_failed	email	en	Auto-pay failed for {{ invoice_number }}	Dear {{ customer_name }},\n\nAuto-pay could not charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}: {{ reason }}. We have stopped trying.\nPlease pay in the portal: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924214+00	\N
+66	autopay_failed	email	bn	{{ invoice_number }}-এর অটো-পে ব্যর্থ হয়েছে	প্রিয় {{ customer_name }},\n\nঅটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটতে পারেনি: {{ reason }}। আমরা আর চেষ্টা করছি না।\nপোর্টালে পরিশোধ করুন: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.92422+00	\N
+67	usage_warning	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924226+00	\N
+68	usage_warning	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924231+00	\N
+69	usage_warning	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924237+00	\N
+70	usage_warning	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924243+00	\N
+71	usage_warning	email	en	{{ percent }}% of your data used on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, {{ percent }}% of its {{ cap_gb }} GB fair-usage allowance for the cycle ending {{ cycle_end }}.\n{% if fup_speed %}Once the allowance is used up the speed is reduced to {{ fup_speed }} until the cycle ends.\n{% endif %}\nYour usage, day by day: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924249+00	\N
+72	usage_warning	email	bn	{{ login }}: ডেটার {{ percent }}% ব্যবহার হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের {{ cap_gb }} GB-এর মধ্যে {{ used_gb }} GB ({{ percent }}%) ব্যবহার করেছে।\n{% if fup_speed %}সীমা শেষ হলে চক্রের বাকি সময় গতি {{ fup_speed }} থাকবে।\n{% endif %}\nদিনভিত্তিক ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924255+00	\N
+73	usage_fup_throttled	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 23:47:29.924261+00	\N
+74	usage_fup_throttled	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 23:47:29.924266+00	\N
+75	usage_fup_throttled	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 23:47:29.924272+00	\N
+76	usage_fup_throttled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 23:47:29.924278+00	\N
+77	usage_fup_throttled	email	en	Data cap reached on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, its whole {{ cap_gb }} GB allowance for the cycle ending {{ cycle_end }}. Until then it runs at {{ fup_speed }}; the full speed returns when the next cycle starts.\n\nYour usage: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924284+00	\N
+78	usage_fup_throttled	email	bn	{{ login }}: ডেটা সীমা শেষ	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের পুরো {{ cap_gb }} GB ({{ used_gb }} GB) ব্যবহার করেছে। চক্র শেষ হওয়া পর্যন্ত গতি {{ fup_speed }}; পরের চক্রে পূর্ণ গতি ফিরবে।\n\nআপনার ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.92429+00	\N
+79	outage_declared	sms	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 23:47:29.924296+00	\N
+80	outage_declared	sms	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 23:47:29.924301+00	\N
+81	outage_declared	whatsapp	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 23:47:29.924307+00	\N
+82	outage_declared	whatsapp	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 23:47:29.924313+00	\N
+83	outage_declared	email	en	Service interruption: {{ outage_title }}	Dear {{ customer_name }},\n\nInternet service in your area is interrupted since {{ outage_started }}: {{ outage_title }}.\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nWe expect service back by {{ estimated_restoration }}.\n{% endif %}\nOur team is working on it and we will tell you when it is restored. You do not need to raise a ticket.\nStatus: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924319+00	\N
+84	outage_declared	email	bn	সেবা বিঘ্নিত: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_started }} থেকে আপনার এলাকায় ইন্টারনেট সেবা বিঘ্নিত: {{ outage_title }}।\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nআনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে।\n{% endif %}\nআমাদের দল কাজ করছে; সেবা ফিরলে আমরা জানাব। আলাদা অভিযোগ করার দরকার নেই।\nঅবস্থা: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924325+00	\N
+85	outage_update	sms	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.92433+00	\N
+86	outage_update	sms	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924336+00	\N
+87	outage_update	whatsapp	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924341+00	\N
+88	outage_update	whatsapp	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924347+00	\N
+89	outage_update	email	en	Update: {{ outage_title }}	Dear {{ customer_name }},\n\nAn update on the service interruption "{{ outage_title }}":\n\n{{ update_message }}\n{% if estimated_restoration %}\nWe now expect service back by {{ estimated_restoration }}.\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924353+00	\N
+90	outage_update	email	bn	হালনাগাদ: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n"{{ outage_title }}" সেবা বিঘ্ন সম্পর্কে হালনাগাদ:\n\n{{ update_message }}\n{% if estimated_restoration %}\nএখন আনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে বলে আশা করছি।\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924359+00	\N
+91	outage_restored	sms	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 23:47:29.924365+00	\N
+92	outage_restored	sms	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 23:47:29.924371+00	\N
+93	outage_restored	whatsapp	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 23:47:29.924377+00	\N
+94	outage_restored	whatsapp	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 23:47:29.924383+00	\N
+95	outage_restored	email	en	Service restored: {{ outage_title }}	Dear {{ customer_name }},\n\nService is restored since {{ restored_at }} after {{ outage_duration }} ({{ outage_title }}).\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nIf you are still offline, please restart your router; if that does not help, raise a ticket: {{ portal_url }}\n\nThank you for your patience.\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924389+00	\N
+96	outage_restored	email	bn	সেবা চালু হয়েছে: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_duration }} পর {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})।\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nএখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন; তাতেও না হলে অভিযোগ করুন: {{ portal_url }}\n\nধৈর্যের জন্য ধন্যবাদ।\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924395+00	\N
+97	ticket_replied	sms	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.9244+00	\N
+98	ticket_replied	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924406+00	\N
+99	ticket_replied	whatsapp	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924411+00	\N
+100	ticket_replied	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924417+00	\N
+101	ticket_replied	email	en	Re: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\n{{ reply }}\n\nRead and answer on the portal: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924423+00	\N
+102	ticket_replied	email	bn	উত্তর: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\n{{ reply }}\n\nপোর্টালে দেখুন ও উত্তর দিন: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924429+00	\N
+103	ticket_resolved	sms	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924434+00	\N
+104	ticket_resolved	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.92444+00	\N
+105	ticket_resolved	whatsapp	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924446+00	\N
+106	ticket_resolved	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924452+00	\N
+107	ticket_resolved	email	en	Resolved: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\nYour ticket {{ ticket_number }} ({{ ticket_subject }}) is resolved.\nPlease tell us how we did — one to five stars and a comment if you like: {{ ticket_url }}\nIf the problem is back, you can reopen the ticket from the same page.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924458+00	\N
+108	ticket_resolved	email	bn	সমাধান হয়েছে: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\nআপনার টিকিট {{ ticket_number }} ({{ ticket_subject }}) সমাধান হয়েছে।\nআমাদের সেবা কেমন ছিল জানাতে এক থেকে পাঁচ তারকা দিন: {{ ticket_url }}\nসমস্যা আবার হলে একই পাতা থেকে টিকিটটি আবার খুলতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924463+00	\N
+109	ticket_sla_warning	sms	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 23:47:29.924469+00	\N
+110	ticket_sla_warning	sms	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 23:47:29.924475+00	\N
+111	ticket_sla_warning	whatsapp	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 23:47:29.924481+00	\N
+112	ticket_sla_warning	whatsapp	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 23:47:29.924487+00	\N
+113	ticket_sla_warning	email	en	SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}	The {{ deadline_kind }} deadline of ticket {{ ticket_number }} ({{ ticket_subject }}) passes at {{ deadline }}.\nCustomer: {{ customer_name }} ({{ account_number }})\nAssignee: {% if assignee_name %}{{ assignee_name }}{% else %}nobody yet{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 23:47:29.924493+00	\N
+114	ticket_sla_warning	email	bn	SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}	টিকিট {{ ticket_number }} ({{ ticket_subject }})-এর {{ deadline_kind }} সময়সীমা {{ deadline }}-এ শেষ হবে।\nগ্রাহক: {{ customer_name }} ({{ account_number }})\nদায়িত্বে: {% if assignee_name %}{{ assignee_name }}{% else %}এখনও কেউ নয়{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 23:47:29.924499+00	\N
+115	fieldservice_visit_scheduled	sms	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 23:47:29.924504+00	\N
+116	fieldservice_visit_scheduled	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 23:47:29.92451+00	\N
+117	fieldservice_visit_scheduled	whatsapp	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 23:47:29.924516+00	\N
+118	fieldservice_visit_scheduled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 23:47:29.924522+00	\N
+119	fieldservice_visit_scheduled	email	en	Visit scheduled: {{ visit_time }}	Dear {{ customer_name }},\n\nYour {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }}. Our technician {{ technician_name }} will come.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924528+00	\N
+120	fieldservice_visit_scheduled	email	bn	ভিজিট নির্ধারিত: {{ visit_time }}	প্রিয় {{ customer_name }},\n\nআপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত। আমাদের টেকনিশিয়ান {{ technician_name }} আসবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924533+00	\N
+121	fieldservice_technician_en_route	sms	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 23:47:29.924539+00	\N
+122	fieldservice_technician_en_route	sms	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 23:47:29.924545+00	\N
+123	fieldservice_technician_en_route	whatsapp	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 23:47:29.92455+00	\N
+124	fieldservice_technician_en_route	whatsapp	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 23:47:29.924556+00	\N
+125	fieldservice_technician_en_route	email	en	Your technician is on the way	Dear {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }} ({{ order_number }}).\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924562+00	\N
+126	fieldservice_technician_en_route	email	bn	টেকনিশিয়ান রওনা হয়েছেন	প্রিয় {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }} ({{ order_number }})-এর জন্য রওনা হয়েছেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924568+00	\N
+127	fieldservice_technician_assigned	sms	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 23:47:29.924574+00	\N
+128	fieldservice_technician_assigned	sms	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 23:47:29.92458+00	\N
+129	fieldservice_technician_assigned	whatsapp	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 23:47:29.924586+00	\N
+130	fieldservice_technician_assigned	whatsapp	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 23:47:29.924592+00	\N
+131	fieldservice_technician_assigned	email	en	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924597+00	\N
+132	fieldservice_technician_assigned	email	bn	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924603+00	\N
+133	reseller_wallet_low	sms	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 23:47:29.924609+00	\N
+134	reseller_wallet_low	sms	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 23:47:29.924615+00	\N
+135	reseller_wallet_low	whatsapp	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 23:47:29.924621+00	\N
+136	reseller_wallet_low	whatsapp	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 23:47:29.924627+00	\N
+137	reseller_wallet_low	email	en	{{ reseller_name }}: wallet balance {{ balance }}	{{ reseller_name }},\n\nYour wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit limit in use){% endif %}. You can renew customers for {{ available }} more.\nPlease top up your wallet.\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924633+00	\N
+138	reseller_wallet_low	email	bn	{{ reseller_name }}: ওয়ালেটের ব্যালান্স {{ balance }}	{{ reseller_name }},\n\nআপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিট সীমার {{ credit_used }}% ব্যবহৃত){% endif %}। আর {{ available }} পর্যন্ত গ্রাহক রিনিউ করতে পারবেন।\nঅনুগ্রহ করে ওয়ালেট টপ-আপ করুন।\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924638+00	\N
+139	contract_sent	sms	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924644+00	\N
+140	contract_sent	sms	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.92465+00	\N
+141	contract_sent	whatsapp	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924656+00	\N
+142	contract_sent	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924662+00	\N
+143	contract_sent	email	en	Please sign your contract {{ contract_number }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} is ready. Read and sign it on the portal: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924668+00	\N
+144	contract_sent	email	bn	অনুগ্রহ করে আপনার চুক্তি {{ contract_number }} স্বাক্ষর করুন	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} প্রস্তুত। পোর্টালে পড়ুন ও স্বাক্ষর করুন: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924673+00	\N
+145	contract_renewal_reminder	sms	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924679+00	\N
+146	contract_renewal_reminder	sms	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924685+00	\N
+147	contract_renewal_reminder	whatsapp	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.92469+00	\N
+148	contract_renewal_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924696+00	\N
+149	contract_renewal_reminder	email	en	Your contract {{ contract_number }} ends on {{ end_date }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} ends on {{ end_date }}. Renews itself: {{ auto_renewal }}.\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924702+00	\N
+150	contract_renewal_reminder	email	bn	আপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}। স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }}।\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924708+00	\N
+151	retention_message	sms	en		{{ message }} - {{ isp_name }}			t	2026-11-26 23:47:29.924714+00	\N
+152	retention_message	sms	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 23:47:29.924719+00	\N
+153	retention_message	whatsapp	en		{{ message }} - {{ isp_name }}			t	2026-11-26 23:47:29.924725+00	\N
+154	retention_message	whatsapp	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 23:47:29.924731+00	\N
+155	retention_message	email	en	A message from {{ isp_name }}	Dear {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924736+00	\N
+156	retention_message	email	bn	{{ isp_name }}-এর বার্তা	প্রিয় {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924742+00	\N
+157	wifi_signup_code	sms	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 23:47:29.924749+00	\N
+158	wifi_signup_code	sms	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 23:47:29.924754+00	\N
+159	wifi_signup_code	whatsapp	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 23:47:29.92476+00	\N
+160	wifi_signup_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 23:47:29.924766+00	\N
+161	wifi_signup_code	email	en	Your {{ isp_name }} Wi-Fi code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924771+00	\N
+162	wifi_signup_code	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924777+00	\N
+163	wifi_card_bought	sms	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 23:47:29.924783+00	\N
+164	wifi_card_bought	sms	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 23:47:29.924789+00	\N
+165	wifi_card_bought	whatsapp	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 23:47:29.924794+00	\N
+166	wifi_card_bought	whatsapp	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 23:47:29.9248+00	\N
+167	wifi_card_bought	email	en	Your {{ isp_name }} Wi-Fi code: {{ card_code }}	{{ plan }} at {{ zone }}: code {{ card_code }}, valid until {{ valid_until }}.\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924806+00	\N
+168	wifi_card_bought	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ card_code }}	{{ plan }} ({{ zone }}): কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত।\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924812+00	\N
 \.
 
 
@@ -10673,6 +11656,14 @@ COPY public.payments_reconciliationrun (id, gateway, day, started_at, finished_a
 
 
 --
+-- Data for Name: payments_vdsdeduction; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.payments_vdsdeduction (id, amount, deducted_on, certificate_number, certificate_date, certificate_recorded_at, created_at, certificate_recorded_by_id, created_by_id, customer_id, invoice_id, payment_id) FROM stdin;
+\.
+
+
+--
 -- Data for Name: radius_bad_secret_drop; Type: TABLE DATA; Schema: public; Owner: -
 --
 
@@ -10684,7 +11675,7 @@ COPY public.radius_bad_secret_drop (router_id, drops, first_at, last_at) FROM st
 -- Data for Name: radius_login_state; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.radius_login_state (subscription_id, router_id, username, nt_hash, static_ip, status, connection_type, paid_through, grace_days, blocked_access, download_mbps, upload_mbps, burst_download_mbps, burst_upload_mbps, burst_threshold_percent, burst_time_seconds, pool, address_list, simultaneous_use, suspended_address_list, walled_garden_pool) FROM stdin;
+COPY public.radius_login_state (subscription_id, router_id, username, nt_hash, static_ip, status, connection_type, paid_through, grace_days, blocked_access, download_mbps, upload_mbps, burst_download_mbps, burst_upload_mbps, burst_threshold_percent, burst_time_seconds, pool, address_list, simultaneous_use, suspended_address_list, walled_garden_pool, ipv6_prefix) FROM stdin;
 \.
 
 
@@ -10709,6 +11700,14 @@ COPY public.radius_postauth (id, username, accepted, reason, walled_garden, call
 --
 
 COPY public.radius_radacct (radacctid, acctsessionid, acctuniqueid, username, realm, nasipaddress, nasportid, nasporttype, acctstarttime, acctupdatetime, acctstoptime, acctinterval, acctsessiontime, acctauthentic, connectinfo_start, connectinfo_stop, acctinputoctets, acctoutputoctets, calledstationid, callingstationid, acctterminatecause, servicetype, framedprotocol, framedipaddress, router_id, subscription_id, counted_input_octets, counted_output_octets) FROM stdin;
+\.
+
+
+--
+-- Data for Name: radius_servers_pushed; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.radius_servers_pushed (id, fingerprint, servers, pushed_at) FROM stdin;
 \.
 
 
@@ -10921,7 +11920,7 @@ COPY public.vouchers_vouchercard (id, serial, code_hmac, state, sold_at, first_u
 -- Data for Name: vouchers_voucherplan; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-COPY public.vouchers_voucherplan (id, name, name_bn, duration, duration_unit, data_mb, download_kbps, upload_kbps, devices, price, valid_from, unused_days, is_active, created_at) FROM stdin;
+COPY public.vouchers_voucherplan (id, name, name_bn, duration, duration_unit, data_mb, download_kbps, upload_kbps, devices, price, valid_from, unused_days, is_active, created_at, speed_package_id) FROM stdin;
 \.
 
 
@@ -11023,14 +12022,14 @@ SELECT pg_catalog.setval('public.auth_group_id_seq', 7, true);
 -- Name: auth_group_permissions_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.auth_group_permissions_id_seq', 1426, true);
+SELECT pg_catalog.setval('public.auth_group_permissions_id_seq', 1594, true);
 
 
 --
 -- Name: auth_permission_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.auth_permission_id_seq', 645, true);
+SELECT pg_catalog.setval('public.auth_permission_id_seq', 704, true);
 
 
 --
@@ -11125,6 +12124,13 @@ SELECT pg_catalog.setval('public.billing_creditnote_id_seq', 1, false);
 
 
 --
+-- Name: billing_debitnote_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.billing_debitnote_id_seq', 1, false);
+
+
+--
 -- Name: billing_invoice_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
@@ -11181,6 +12187,34 @@ SELECT pg_catalog.setval('public.billing_walletentry_id_seq', 1, false);
 
 
 --
+-- Name: books_bankaccount_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.books_bankaccount_id_seq', 1, false);
+
+
+--
+-- Name: books_bankmovement_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.books_bankmovement_id_seq', 1, false);
+
+
+--
+-- Name: books_bill_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.books_bill_id_seq', 1, false);
+
+
+--
+-- Name: books_billpayment_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.books_billpayment_id_seq', 1, false);
+
+
+--
 -- Name: books_journalentry_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
@@ -11198,7 +12232,14 @@ SELECT pg_catalog.setval('public.books_journalline_id_seq', 1, false);
 -- Name: books_ledgeraccount_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.books_ledgeraccount_id_seq', 28, true);
+SELECT pg_catalog.setval('public.books_ledgeraccount_id_seq', 30, true);
+
+
+--
+-- Name: books_supplier_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.books_supplier_id_seq', 1, false);
 
 
 --
@@ -11398,6 +12439,13 @@ SELECT pg_catalog.setval('public.customers_package_id_seq', 1, false);
 
 
 --
+-- Name: customers_packagespeedwindow_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.customers_packagespeedwindow_id_seq', 1, false);
+
+
+--
 -- Name: customers_referral_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
@@ -11450,14 +12498,14 @@ SELECT pg_catalog.setval('public.django_admin_log_id_seq', 1, false);
 -- Name: django_content_type_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_content_type_id_seq', 155, true);
+SELECT pg_catalog.setval('public.django_content_type_id_seq', 169, true);
 
 
 --
 -- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 182, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 202, true);
 
 
 --
@@ -11465,6 +12513,13 @@ SELECT pg_catalog.setval('public.django_migrations_id_seq', 182, true);
 --
 
 SELECT pg_catalog.setval('public.fibre_fibreincident_id_seq', 1, false);
+
+
+--
+-- Name: fibre_fibreincidentticket_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.fibre_fibreincidentticket_id_seq', 1, false);
 
 
 --
@@ -11608,6 +12663,20 @@ SELECT pg_catalog.setval('public.imports_importrow_id_seq', 1, false);
 
 
 --
+-- Name: network_addressassignment_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.network_addressassignment_id_seq', 1, false);
+
+
+--
+-- Name: network_addresspool_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.network_addresspool_id_seq', 1, false);
+
+
+--
 -- Name: network_driftreport_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
@@ -11675,6 +12744,20 @@ SELECT pg_catalog.setval('public.network_router_id_seq', 1, false);
 --
 
 SELECT pg_catalog.setval('public.network_routerdownperiod_id_seq', 1, false);
+
+
+--
+-- Name: network_speedboundaryrun_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.network_speedboundaryrun_id_seq', 1, false);
+
+
+--
+-- Name: network_speeddestination_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.network_speeddestination_id_seq', 1, false);
 
 
 --
@@ -11874,6 +12957,13 @@ SELECT pg_catalog.setval('public.payments_reconciliationrun_id_seq', 1, false);
 
 
 --
+-- Name: payments_vdsdeduction_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.payments_vdsdeduction_id_seq', 1, false);
+
+
+--
 -- Name: radius_postauth_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
@@ -11885,6 +12975,13 @@ SELECT pg_catalog.setval('public.radius_postauth_id_seq', 1, false);
 --
 
 SELECT pg_catalog.setval('public.radius_radacct_radacctid_seq', 1, false);
+
+
+--
+-- Name: radius_servers_pushed_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
+--
+
+SELECT pg_catalog.setval('public.radius_servers_pushed_id_seq', 1, false);
 
 
 --
@@ -12380,6 +13477,46 @@ ALTER TABLE ONLY public.billing_creditnote
 
 
 --
+-- Name: billing_debitnote billing_debitnote_challan_number_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_debitnote
+    ADD CONSTRAINT billing_debitnote_challan_number_key UNIQUE (challan_number);
+
+
+--
+-- Name: billing_debitnote billing_debitnote_charge_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_debitnote
+    ADD CONSTRAINT billing_debitnote_charge_id_key UNIQUE (charge_id);
+
+
+--
+-- Name: billing_debitnote billing_debitnote_entry_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_debitnote
+    ADD CONSTRAINT billing_debitnote_entry_id_key UNIQUE (entry_id);
+
+
+--
+-- Name: billing_debitnote billing_debitnote_number_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_debitnote
+    ADD CONSTRAINT billing_debitnote_number_key UNIQUE (number);
+
+
+--
+-- Name: billing_debitnote billing_debitnote_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_debitnote
+    ADD CONSTRAINT billing_debitnote_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: billing_invoice billing_invoice_number_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -12492,6 +13629,62 @@ ALTER TABLE ONLY public.billing_walletentry
 
 
 --
+-- Name: books_bankaccount books_bankaccount_ledger_account_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_bankaccount
+    ADD CONSTRAINT books_bankaccount_ledger_account_id_key UNIQUE (ledger_account_id);
+
+
+--
+-- Name: books_bankaccount books_bankaccount_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_bankaccount
+    ADD CONSTRAINT books_bankaccount_name_key UNIQUE (name);
+
+
+--
+-- Name: books_bankaccount books_bankaccount_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_bankaccount
+    ADD CONSTRAINT books_bankaccount_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: books_bankmovement books_bankmovement_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_bankmovement
+    ADD CONSTRAINT books_bankmovement_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: books_bill books_bill_number_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_bill
+    ADD CONSTRAINT books_bill_number_key UNIQUE (number);
+
+
+--
+-- Name: books_bill books_bill_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_bill
+    ADD CONSTRAINT books_bill_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: books_billpayment books_billpayment_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_billpayment
+    ADD CONSTRAINT books_billpayment_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: books_journalentry books_journalentry_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -12521,6 +13714,22 @@ ALTER TABLE ONLY public.books_ledgeraccount
 
 ALTER TABLE ONLY public.books_ledgeraccount
     ADD CONSTRAINT books_ledgeraccount_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: books_supplier books_supplier_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_supplier
+    ADD CONSTRAINT books_supplier_name_key UNIQUE (name);
+
+
+--
+-- Name: books_supplier books_supplier_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_supplier
+    ADD CONSTRAINT books_supplier_pkey PRIMARY KEY (id);
 
 
 --
@@ -12932,6 +14141,14 @@ ALTER TABLE ONLY public.customers_package
 
 
 --
+-- Name: customers_packagespeedwindow customers_packagespeedwindow_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_packagespeedwindow
+    ADD CONSTRAINT customers_packagespeedwindow_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: customers_referral customers_referral_lead_id_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -13081,6 +14298,14 @@ ALTER TABLE ONLY public.django_session
 
 ALTER TABLE ONLY public.fibre_fibreincident
     ADD CONSTRAINT fibre_fibreincident_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: fibre_fibreincidentticket fibre_fibreincidentticket_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_fibreincidentticket
+    ADD CONSTRAINT fibre_fibreincidentticket_pkey PRIMARY KEY (id);
 
 
 --
@@ -13372,11 +14597,43 @@ ALTER TABLE ONLY public.imports_importrow
 
 
 --
+-- Name: fibre_fibreincidentticket incident_ticket_once; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_fibreincidentticket
+    ADD CONSTRAINT incident_ticket_once UNIQUE (incident_id, ticket_id);
+
+
+--
 -- Name: books_journalentry journal_one_entry_per_source; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.books_journalentry
     ADD CONSTRAINT journal_one_entry_per_source UNIQUE (source, source_id);
+
+
+--
+-- Name: network_addressassignment network_addressassignment_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_addressassignment
+    ADD CONSTRAINT network_addressassignment_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: network_addresspool network_addresspool_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_addresspool
+    ADD CONSTRAINT network_addresspool_name_key UNIQUE (name);
+
+
+--
+-- Name: network_addresspool network_addresspool_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_addresspool
+    ADD CONSTRAINT network_addresspool_pkey PRIMARY KEY (id);
 
 
 --
@@ -13505,6 +14762,22 @@ ALTER TABLE ONLY public.network_router
 
 ALTER TABLE ONLY public.network_routerdownperiod
     ADD CONSTRAINT network_routerdownperiod_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: network_speedboundaryrun network_speedboundaryrun_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_speedboundaryrun
+    ADD CONSTRAINT network_speedboundaryrun_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: network_speeddestination network_speeddestination_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_speeddestination
+    ADD CONSTRAINT network_speeddestination_pkey PRIMARY KEY (id);
 
 
 --
@@ -13948,6 +15221,22 @@ ALTER TABLE ONLY public.payments_reconciliationrun
 
 
 --
+-- Name: payments_vdsdeduction payments_vdsdeduction_payment_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_vdsdeduction
+    ADD CONSTRAINT payments_vdsdeduction_payment_id_key UNIQUE (payment_id);
+
+
+--
+-- Name: payments_vdsdeduction payments_vdsdeduction_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_vdsdeduction
+    ADD CONSTRAINT payments_vdsdeduction_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: fibre_ponport pon_port_unique_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -14009,6 +15298,14 @@ ALTER TABLE ONLY public.radius_postauth
 
 ALTER TABLE ONLY public.radius_radacct
     ADD CONSTRAINT radius_radacct_pkey PRIMARY KEY (radacctid);
+
+
+--
+-- Name: radius_servers_pushed radius_servers_pushed_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_servers_pushed
+    ADD CONSTRAINT radius_servers_pushed_pkey PRIMARY KEY (id);
 
 
 --
@@ -14209,6 +15506,30 @@ ALTER TABLE ONLY public.resellers_resellerpackage
 
 ALTER TABLE ONLY public.tickets_slapolicy
     ADD CONSTRAINT sla_policy_unique_priority_category UNIQUE (priority, category);
+
+
+--
+-- Name: network_speeddestination speed_destination_unique; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_speeddestination
+    ADD CONSTRAINT speed_destination_unique UNIQUE (kind, prefix);
+
+
+--
+-- Name: network_speedboundaryrun speed_run_one_per_router_and_edge; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_speedboundaryrun
+    ADD CONSTRAINT speed_run_one_per_router_and_edge UNIQUE (router_id, boundary_at);
+
+
+--
+-- Name: customers_packagespeedwindow speed_window_one_start_per_package; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_packagespeedwindow
+    ADD CONSTRAINT speed_window_one_start_per_package UNIQUE (package_id, starts);
 
 
 --
@@ -14544,6 +15865,34 @@ CREATE INDEX accounts_user_username_6088629e_like ON public.accounts_user USING 
 
 
 --
+-- Name: address_assignment_key_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX address_assignment_key_idx ON public.network_addressassignment USING btree (first_key, last_key);
+
+
+--
+-- Name: address_assignment_live_unique; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX address_assignment_live_unique ON public.network_addressassignment USING btree (router_id, address) WHERE (released_at IS NULL);
+
+
+--
+-- Name: address_assignment_one_per_family; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX address_assignment_one_per_family ON public.network_addressassignment USING btree (subscription_id, family) WHERE (released_at IS NULL);
+
+
+--
+-- Name: address_assignment_pool_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX address_assignment_pool_idx ON public.network_addressassignment USING btree (pool_id, first_key) WHERE (released_at IS NULL);
+
+
+--
 -- Name: allocation_created_at_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -14747,6 +16096,13 @@ CREATE INDEX axes_accesslog_username_df93064b_like ON public.axes_accesslog USIN
 
 
 --
+-- Name: bill_date_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX bill_date_idx ON public.books_bill USING btree (bill_date);
+
+
+--
 -- Name: billing_allocation_invoice_id_15f029b8; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -14856,6 +16212,41 @@ CREATE INDEX billing_creditnote_invoice_id_38246c17 ON public.billing_creditnote
 --
 
 CREATE INDEX billing_creditnote_number_29e396b2_like ON public.billing_creditnote USING btree (number varchar_pattern_ops);
+
+
+--
+-- Name: billing_debitnote_challan_number_b3ed88da_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_debitnote_challan_number_b3ed88da_like ON public.billing_debitnote USING btree (challan_number varchar_pattern_ops);
+
+
+--
+-- Name: billing_debitnote_created_by_id_492b3a96; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_debitnote_created_by_id_492b3a96 ON public.billing_debitnote USING btree (created_by_id);
+
+
+--
+-- Name: billing_debitnote_customer_id_e46920f7; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_debitnote_customer_id_e46920f7 ON public.billing_debitnote USING btree (customer_id);
+
+
+--
+-- Name: billing_debitnote_invoice_id_5363a691; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_debitnote_invoice_id_5363a691 ON public.billing_debitnote USING btree (invoice_id);
+
+
+--
+-- Name: billing_debitnote_number_b3922cec_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX billing_debitnote_number_b3922cec_like ON public.billing_debitnote USING btree (number varchar_pattern_ops);
 
 
 --
@@ -15090,6 +16481,111 @@ CREATE UNIQUE INDEX bkash_agreement_one_primary ON public.payments_bkashagreemen
 
 
 --
+-- Name: books_bankaccount_name_62b2e07c_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX books_bankaccount_name_62b2e07c_like ON public.books_bankaccount USING btree (name varchar_pattern_ops);
+
+
+--
+-- Name: books_bankmovement_created_by_id_2cbda8d9; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX books_bankmovement_created_by_id_2cbda8d9 ON public.books_bankmovement USING btree (created_by_id);
+
+
+--
+-- Name: books_bankmovement_from_bank_id_db849c4e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX books_bankmovement_from_bank_id_db849c4e ON public.books_bankmovement USING btree (from_bank_id);
+
+
+--
+-- Name: books_bankmovement_from_branch_id_379bc6e1; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX books_bankmovement_from_branch_id_379bc6e1 ON public.books_bankmovement USING btree (from_branch_id);
+
+
+--
+-- Name: books_bankmovement_to_bank_id_9e2e689e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX books_bankmovement_to_bank_id_9e2e689e ON public.books_bankmovement USING btree (to_bank_id);
+
+
+--
+-- Name: books_bill_approved_by_id_a324c1d0; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX books_bill_approved_by_id_a324c1d0 ON public.books_bill USING btree (approved_by_id);
+
+
+--
+-- Name: books_bill_branch_id_813f31df; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX books_bill_branch_id_813f31df ON public.books_bill USING btree (branch_id);
+
+
+--
+-- Name: books_bill_created_by_id_774c7004; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX books_bill_created_by_id_774c7004 ON public.books_bill USING btree (created_by_id);
+
+
+--
+-- Name: books_bill_number_50073b74_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX books_bill_number_50073b74_like ON public.books_bill USING btree (number varchar_pattern_ops);
+
+
+--
+-- Name: books_bill_paid_bank_id_3f54bfac; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX books_bill_paid_bank_id_3f54bfac ON public.books_bill USING btree (paid_bank_id);
+
+
+--
+-- Name: books_bill_paid_by_id_6ac351f2; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX books_bill_paid_by_id_6ac351f2 ON public.books_bill USING btree (paid_by_id);
+
+
+--
+-- Name: books_bill_supplier_id_2a8d4823; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX books_bill_supplier_id_2a8d4823 ON public.books_bill USING btree (supplier_id);
+
+
+--
+-- Name: books_billpayment_bank_id_8d8f032d; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX books_billpayment_bank_id_8d8f032d ON public.books_billpayment USING btree (bank_id);
+
+
+--
+-- Name: books_billpayment_bill_id_99b7edad; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX books_billpayment_bill_id_99b7edad ON public.books_billpayment USING btree (bill_id);
+
+
+--
+-- Name: books_billpayment_paid_by_id_84b7292a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX books_billpayment_paid_by_id_84b7292a ON public.books_billpayment USING btree (paid_by_id);
+
+
+--
 -- Name: books_journalline_entry_id_d924403c; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -15101,6 +16597,13 @@ CREATE INDEX books_journalline_entry_id_d924403c ON public.books_journalline USI
 --
 
 CREATE INDEX books_ledgeraccount_code_639b85d7_like ON public.books_ledgeraccount USING btree (code varchar_pattern_ops);
+
+
+--
+-- Name: books_supplier_name_35ee7684_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX books_supplier_name_35ee7684_like ON public.books_supplier USING btree (name varchar_pattern_ops);
 
 
 --
@@ -15615,6 +17118,13 @@ CREATE INDEX core_webhookendpoint_created_by_id_821654c8 ON public.core_webhooke
 
 
 --
+-- Name: credit_note_challan_unique; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX credit_note_challan_unique ON public.billing_creditnote USING btree (challan_number) WHERE (NOT ((challan_number)::text = ''::text));
+
+
+--
 -- Name: customer_account_prefix_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -15888,6 +17398,13 @@ CREATE INDEX customers_package_name_e7b12a83_like ON public.customers_package US
 
 
 --
+-- Name: customers_packagespeedwindow_package_id_c57a67dc; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX customers_packagespeedwindow_package_id_c57a67dc ON public.customers_packagespeedwindow USING btree (package_id);
+
+
+--
 -- Name: customers_referral_referrer_id_21ecbc2d; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -16039,6 +17556,13 @@ CREATE INDEX fibre_fibreincident_outage_id_40e1d886 ON public.fibre_fibreinciden
 --
 
 CREATE INDEX fibre_fibreincident_pon_port_id_f1a624be ON public.fibre_fibreincident USING btree (pon_port_id);
+
+
+--
+-- Name: fibre_fibreincidentticket_incident_id_0930bb9a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX fibre_fibreincidentticket_incident_id_0930bb9a ON public.fibre_fibreincidentticket USING btree (incident_id);
 
 
 --
@@ -16553,6 +18077,13 @@ CREATE UNIQUE INDEX incident_one_open_per_port ON public.fibre_fibreincident USI
 
 
 --
+-- Name: invoice_challan_unique; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX invoice_challan_unique ON public.billing_invoice USING btree (challan_number) WHERE (NOT ((challan_number)::text = ''::text));
+
+
+--
 -- Name: invoice_customer_open_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -16606,6 +18137,48 @@ CREATE INDEX journalline_account_idx ON public.books_journalline USING btree (ac
 --
 
 CREATE INDEX ledger_account_date_idx ON public.billing_ledgerentry USING btree (account_id, effective_date, id);
+
+
+--
+-- Name: network_addressassignment_pool_id_849d5f4e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_addressassignment_pool_id_849d5f4e ON public.network_addressassignment USING btree (pool_id);
+
+
+--
+-- Name: network_addressassignment_router_id_0b0019ae; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_addressassignment_router_id_0b0019ae ON public.network_addressassignment USING btree (router_id);
+
+
+--
+-- Name: network_addressassignment_subscription_id_348cf7ec; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_addressassignment_subscription_id_348cf7ec ON public.network_addressassignment USING btree (subscription_id);
+
+
+--
+-- Name: network_addresspool_branch_id_36f52828; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_addresspool_branch_id_36f52828 ON public.network_addresspool USING btree (branch_id);
+
+
+--
+-- Name: network_addresspool_name_84752dc1_like; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_addresspool_name_84752dc1_like ON public.network_addresspool USING btree (name varchar_pattern_ops);
+
+
+--
+-- Name: network_addresspool_router_id_50ca3f3a; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_addresspool_router_id_50ca3f3a ON public.network_addresspool USING btree (router_id);
 
 
 --
@@ -16760,6 +18333,13 @@ CREATE INDEX network_router_name_91d43344_like ON public.network_router USING bt
 --
 
 CREATE INDEX network_routerdownperiod_router_id_e6ee707b ON public.network_routerdownperiod USING btree (router_id);
+
+
+--
+-- Name: network_speedboundaryrun_router_id_09f84ba3; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX network_speedboundaryrun_router_id_09f84ba3 ON public.network_speedboundaryrun USING btree (router_id);
 
 
 --
@@ -17428,6 +19008,34 @@ CREATE INDEX payments_reconciliationrun_statement_id_63ebbbe1 ON public.payments
 
 
 --
+-- Name: payments_vdsdeduction_certificate_recorded_by_id_5ebcc25c; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_vdsdeduction_certificate_recorded_by_id_5ebcc25c ON public.payments_vdsdeduction USING btree (certificate_recorded_by_id);
+
+
+--
+-- Name: payments_vdsdeduction_created_by_id_d8dbfdee; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_vdsdeduction_created_by_id_d8dbfdee ON public.payments_vdsdeduction USING btree (created_by_id);
+
+
+--
+-- Name: payments_vdsdeduction_customer_id_31773511; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_vdsdeduction_customer_id_31773511 ON public.payments_vdsdeduction USING btree (customer_id);
+
+
+--
+-- Name: payments_vdsdeduction_invoice_id_9290541e; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX payments_vdsdeduction_invoice_id_9290541e ON public.payments_vdsdeduction USING btree (invoice_id);
+
+
+--
 -- Name: provisioning_router_status_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -17988,6 +19596,13 @@ CREATE UNIQUE INDEX subscription_ip_unique_per_router ON public.customers_subscr
 
 
 --
+-- Name: subscription_ipoe_mac_unique_per_router; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX subscription_ipoe_mac_unique_per_router ON public.customers_subscription USING btree (router_id, mac_address) WHERE (((connection_type)::text = 'ipoe'::text) AND (NOT ((status)::text = 'cancelled'::text)));
+
+
+--
 -- Name: subscription_username_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -18226,6 +19841,13 @@ CREATE INDEX usage_sample_time_idx ON public.network_usagesample USING btree (ta
 
 
 --
+-- Name: vds_certificate_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vds_certificate_idx ON public.payments_vdsdeduction USING btree (certificate_number);
+
+
+--
 -- Name: voucherbatch_distributor_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -18356,6 +19978,13 @@ CREATE INDEX vouchers_vouchercard_used_zone_id_1a9978e2 ON public.vouchers_vouch
 --
 
 CREATE INDEX vouchers_voucherplan_name_3c03d142_like ON public.vouchers_voucherplan USING btree (name varchar_pattern_ops);
+
+
+--
+-- Name: vouchers_voucherplan_speed_package_id_3865e797; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX vouchers_voucherplan_speed_package_id_3865e797 ON public.vouchers_voucherplan USING btree (speed_package_id);
 
 
 --
@@ -18800,6 +20429,13 @@ CREATE TRIGGER radius_clients_changed AFTER INSERT OR DELETE OR UPDATE OF host, 
 
 
 --
+-- Name: network_addressassignment radius_login_state_addresses; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER radius_login_state_addresses AFTER INSERT OR DELETE OR UPDATE ON public.network_addressassignment FOR EACH ROW EXECUTE FUNCTION public.radius_login_state_addresses();
+
+
+--
 -- Name: customers_subscription radius_login_state_del; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -19141,6 +20777,46 @@ ALTER TABLE ONLY public.billing_creditnote
 
 
 --
+-- Name: billing_debitnote billing_debitnote_charge_id_f452a16c_fk_billing_invoice_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_debitnote
+    ADD CONSTRAINT billing_debitnote_charge_id_f452a16c_fk_billing_invoice_id FOREIGN KEY (charge_id) REFERENCES public.billing_invoice(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_debitnote billing_debitnote_created_by_id_492b3a96_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_debitnote
+    ADD CONSTRAINT billing_debitnote_created_by_id_492b3a96_fk_accounts_user_id FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_debitnote billing_debitnote_customer_id_e46920f7_fk_customers_customer_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_debitnote
+    ADD CONSTRAINT billing_debitnote_customer_id_e46920f7_fk_customers_customer_id FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_debitnote billing_debitnote_entry_id_ea66a9db_fk_billing_ledgerentry_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_debitnote
+    ADD CONSTRAINT billing_debitnote_entry_id_ea66a9db_fk_billing_ledgerentry_id FOREIGN KEY (entry_id) REFERENCES public.billing_ledgerentry(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: billing_debitnote billing_debitnote_invoice_id_5363a691_fk_billing_invoice_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.billing_debitnote
+    ADD CONSTRAINT billing_debitnote_invoice_id_5363a691_fk_billing_invoice_id FOREIGN KEY (invoice_id) REFERENCES public.billing_invoice(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: billing_invoice billing_invoice_billing_run_id_355fabd7_fk_billing_b; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -19346,6 +21022,118 @@ ALTER TABLE ONLY public.billing_walletentry
 
 ALTER TABLE ONLY public.billing_walletentry
     ADD CONSTRAINT billing_walletentry_wallet_id_6301b669_fk_billing_r FOREIGN KEY (wallet_id) REFERENCES public.billing_resellerwallet(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: books_bankaccount books_bankaccount_ledger_account_id_c4a8b1e4_fk_books_led; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_bankaccount
+    ADD CONSTRAINT books_bankaccount_ledger_account_id_c4a8b1e4_fk_books_led FOREIGN KEY (ledger_account_id) REFERENCES public.books_ledgeraccount(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: books_bankmovement books_bankmovement_created_by_id_2cbda8d9_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_bankmovement
+    ADD CONSTRAINT books_bankmovement_created_by_id_2cbda8d9_fk_accounts_user_id FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: books_bankmovement books_bankmovement_from_bank_id_db849c4e_fk_books_ban; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_bankmovement
+    ADD CONSTRAINT books_bankmovement_from_bank_id_db849c4e_fk_books_ban FOREIGN KEY (from_bank_id) REFERENCES public.books_bankaccount(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: books_bankmovement books_bankmovement_from_branch_id_379bc6e1_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_bankmovement
+    ADD CONSTRAINT books_bankmovement_from_branch_id_379bc6e1_fk_customers FOREIGN KEY (from_branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: books_bankmovement books_bankmovement_to_bank_id_9e2e689e_fk_books_bankaccount_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_bankmovement
+    ADD CONSTRAINT books_bankmovement_to_bank_id_9e2e689e_fk_books_bankaccount_id FOREIGN KEY (to_bank_id) REFERENCES public.books_bankaccount(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: books_bill books_bill_approved_by_id_a324c1d0_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_bill
+    ADD CONSTRAINT books_bill_approved_by_id_a324c1d0_fk_accounts_user_id FOREIGN KEY (approved_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: books_bill books_bill_branch_id_813f31df_fk_customers_branch_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_bill
+    ADD CONSTRAINT books_bill_branch_id_813f31df_fk_customers_branch_id FOREIGN KEY (branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: books_bill books_bill_created_by_id_774c7004_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_bill
+    ADD CONSTRAINT books_bill_created_by_id_774c7004_fk_accounts_user_id FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: books_bill books_bill_paid_bank_id_3f54bfac_fk_books_bankaccount_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_bill
+    ADD CONSTRAINT books_bill_paid_bank_id_3f54bfac_fk_books_bankaccount_id FOREIGN KEY (paid_bank_id) REFERENCES public.books_bankaccount(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: books_bill books_bill_paid_by_id_6ac351f2_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_bill
+    ADD CONSTRAINT books_bill_paid_by_id_6ac351f2_fk_accounts_user_id FOREIGN KEY (paid_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: books_bill books_bill_supplier_id_2a8d4823_fk_books_supplier_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_bill
+    ADD CONSTRAINT books_bill_supplier_id_2a8d4823_fk_books_supplier_id FOREIGN KEY (supplier_id) REFERENCES public.books_supplier(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: books_billpayment books_billpayment_bank_id_8d8f032d_fk_books_bankaccount_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_billpayment
+    ADD CONSTRAINT books_billpayment_bank_id_8d8f032d_fk_books_bankaccount_id FOREIGN KEY (bank_id) REFERENCES public.books_bankaccount(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: books_billpayment books_billpayment_bill_id_99b7edad_fk_books_bill_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_billpayment
+    ADD CONSTRAINT books_billpayment_bill_id_99b7edad_fk_books_bill_id FOREIGN KEY (bill_id) REFERENCES public.books_bill(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: books_billpayment books_billpayment_paid_by_id_84b7292a_fk_accounts_user_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.books_billpayment
+    ADD CONSTRAINT books_billpayment_paid_by_id_84b7292a_fk_accounts_user_id FOREIGN KEY (paid_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
@@ -19805,6 +21593,14 @@ ALTER TABLE ONLY public.customers_lead
 
 
 --
+-- Name: customers_packagespeedwindow customers_packagespe_package_id_c57a67dc_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.customers_packagespeedwindow
+    ADD CONSTRAINT customers_packagespe_package_id_c57a67dc_fk_customers FOREIGN KEY (package_id) REFERENCES public.customers_package(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: customers_referral customers_referral_lead_id_c2451b1d_fk_customers_lead_id; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -19954,6 +21750,14 @@ ALTER TABLE ONLY public.fibre_fibreincident
 
 ALTER TABLE ONLY public.fibre_fibreincident
     ADD CONSTRAINT fibre_fibreincident_pon_port_id_f1a624be_fk_fibre_ponport_id FOREIGN KEY (pon_port_id) REFERENCES public.fibre_ponport(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: fibre_fibreincidentticket fibre_fibreincidentt_incident_id_0930bb9a_fk_fibre_fib; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.fibre_fibreincidentticket
+    ADD CONSTRAINT fibre_fibreincidentt_incident_id_0930bb9a_fk_fibre_fib FOREIGN KEY (incident_id) REFERENCES public.fibre_fibreincident(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
@@ -20389,6 +22193,46 @@ ALTER TABLE ONLY public.imports_importrow
 
 
 --
+-- Name: network_addressassignment network_addressassig_pool_id_849d5f4e_fk_network_a; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_addressassignment
+    ADD CONSTRAINT network_addressassig_pool_id_849d5f4e_fk_network_a FOREIGN KEY (pool_id) REFERENCES public.network_addresspool(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_addressassignment network_addressassig_router_id_0b0019ae_fk_network_r; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_addressassignment
+    ADD CONSTRAINT network_addressassig_router_id_0b0019ae_fk_network_r FOREIGN KEY (router_id) REFERENCES public.network_router(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_addressassignment network_addressassig_subscription_id_348cf7ec_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_addressassignment
+    ADD CONSTRAINT network_addressassig_subscription_id_348cf7ec_fk_customers FOREIGN KEY (subscription_id) REFERENCES public.customers_subscription(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_addresspool network_addresspool_branch_id_36f52828_fk_customers_branch_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_addresspool
+    ADD CONSTRAINT network_addresspool_branch_id_36f52828_fk_customers_branch_id FOREIGN KEY (branch_id) REFERENCES public.customers_branch(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_addresspool network_addresspool_router_id_50ca3f3a_fk_network_router_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_addresspool
+    ADD CONSTRAINT network_addresspool_router_id_50ca3f3a_fk_network_router_id FOREIGN KEY (router_id) REFERENCES public.network_router(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: network_driftreport network_driftreport_requested_by_id_b5d8497d_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -20554,6 +22398,14 @@ ALTER TABLE ONLY public.network_router
 
 ALTER TABLE ONLY public.network_routerdownperiod
     ADD CONSTRAINT network_routerdownpe_router_id_e6ee707b_fk_network_r FOREIGN KEY (router_id) REFERENCES public.network_router(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: network_speedboundaryrun network_speedboundar_router_id_09f84ba3_fk_network_r; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.network_speedboundaryrun
+    ADD CONSTRAINT network_speedboundar_router_id_09f84ba3_fk_network_r FOREIGN KEY (router_id) REFERENCES public.network_router(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --
@@ -20973,6 +22825,46 @@ ALTER TABLE ONLY public.payments_reconciliationrun
 
 
 --
+-- Name: payments_vdsdeduction payments_vdsdeductio_certificate_recorded_5ebcc25c_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_vdsdeduction
+    ADD CONSTRAINT payments_vdsdeductio_certificate_recorded_5ebcc25c_fk_accounts_ FOREIGN KEY (certificate_recorded_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_vdsdeduction payments_vdsdeductio_created_by_id_d8dbfdee_fk_accounts_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_vdsdeduction
+    ADD CONSTRAINT payments_vdsdeductio_created_by_id_d8dbfdee_fk_accounts_ FOREIGN KEY (created_by_id) REFERENCES public.accounts_user(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_vdsdeduction payments_vdsdeductio_customer_id_31773511_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_vdsdeduction
+    ADD CONSTRAINT payments_vdsdeductio_customer_id_31773511_fk_customers FOREIGN KEY (customer_id) REFERENCES public.customers_customer(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_vdsdeduction payments_vdsdeductio_payment_id_a65ebfa9_fk_payments_; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_vdsdeduction
+    ADD CONSTRAINT payments_vdsdeductio_payment_id_a65ebfa9_fk_payments_ FOREIGN KEY (payment_id) REFERENCES public.payments_payment(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: payments_vdsdeduction payments_vdsdeduction_invoice_id_9290541e_fk_billing_invoice_id; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.payments_vdsdeduction
+    ADD CONSTRAINT payments_vdsdeduction_invoice_id_9290541e_fk_billing_invoice_id FOREIGN KEY (invoice_id) REFERENCES public.billing_invoice(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
 -- Name: radius_bad_secret_drop radius_bad_secret_drop_router_id_7985ab7f_fk_network_router_id; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -21362,6 +23254,14 @@ ALTER TABLE ONLY public.vouchers_vouchercard
 
 ALTER TABLE ONLY public.vouchers_vouchercard
     ADD CONSTRAINT vouchers_vouchercard_used_zone_id_1a9978e2_fk_vouchers_ FOREIGN KEY (used_zone_id) REFERENCES public.vouchers_wifizone(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: vouchers_voucherplan vouchers_voucherplan_speed_package_id_3865e797_fk_customers; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.vouchers_voucherplan
+    ADD CONSTRAINT vouchers_voucherplan_speed_package_id_3865e797_fk_customers FOREIGN KEY (speed_package_id) REFERENCES public.customers_package(id) DEFERRABLE INITIALLY DEFERRED;
 
 
 --

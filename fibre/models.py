@@ -291,6 +291,18 @@ class FibreIncident(models.Model):
         ]
 
 
+class FibreIncidentTicket(models.Model):
+    """A customer's ticket linked to a dark port's incident: open when the port went dark, or opened
+    while it stayed dark, by a customer whose ONU is on that port. Its id only: fibre sits below tickets."""
+
+    incident = models.ForeignKey(FibreIncident, on_delete=models.CASCADE, related_name="ticket_links")
+    ticket_id = models.PositiveIntegerField()
+    linked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["incident", "ticket_id"], name="incident_ticket_once")]
+
+
 class FibreSettings(models.Model):
     """Settings → Fibre (one row): whether a dark PON port's outage is declared to customers at once."""
 

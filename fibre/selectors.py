@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ispbill.accounts.selectors import user_branch_ids
 
-from .models import FibreIncident, Olt, Onu, OnuDaily, OnuHourly, OnuSample, OnuStatusEvent, PonPort
+from .models import FibreIncident, FibreIncidentTicket, Olt, Onu, OnuDaily, OnuHourly, OnuSample, OnuStatusEvent, PonPort
 from .services import normalise
 from .thresholds import Thresholds, thresholds_for
 
@@ -68,7 +68,17 @@ def dark_ports(*, user=None, branch_ids=None) -> QuerySet[PonPort]:
 
 def open_incidents(*, user) -> QuerySet[FibreIncident]:
     return FibreIncident.objects.filter(ended_at__isnull=True, olt__in=olts_visible_to(user)).select_related(
-        "olt", "pon_port", "onu__subscription__customer", "outage")
+        "olt", "pon_port", "onu__subscription__customer", "outage").annotate(tickets_linked=Count("ticket_links"))
+
+
+def incident_ticket_ids(incident: FibreIncident) -> list[int]:
+    return list(FibreIncidentTicket.objects.filter(incident=incident).order_by("ticket_id").values_list("ticket_id", flat=True))
+
+
+def port_customer_ids(port_id: int) -> list[int]:
+    """The customers whose matched ONUs are on the PON port (those a fibre cut there leaves offline)."""
+    return list(Onu.objects.filter(pon_port_id=port_id, subscription__isnull=False).exclude(status=Onu.Status.MISSING)
+                .values_list("subscription__customer_id", flat=True).distinct())
 
 
 # A customer's ONU ----------------------------------------------------------------------------------
@@ -214,3 +224,35 @@ def worsening_onus(*, days: int = 7, today=None) -> list[tuple[int, int, float, 
         if values[then] - values[last] >= float(thresholds.drift_db) and values[last] < float(thresholds.rx_warning_dbm):
             out.append((onu_id, onu.subscription_id, values[then], values[last]))
     return out
+
+
+def customer_fibre_rows(*, start: datetime, end: datetime) -> list[tuple[int, float, int]]:
+    """(customer id, hours their ONUs were not online, days with a weak signal) within [start, end),
+    for every customer with a matched ONU and any of either: churn's two fibre features.
+
+    Offline hours come from the status events (`onu_offline_seconds`; a customer's several ONUs add
+    up; the power cut counts too: the customer was without the service all the same). A weak day is a
+    UTC day in [start, end) whose daily Rx average was below the warning line of the ONU's profile
+    (critical included); a customer's ONUs weak on the same day count that day once. The match is
+    today's (the ONU's subscription), which a churn cut-off in the past reads as it is now."""
+    onus = list(Onu.objects.filter(subscription__isnull=False).values_list("pk", "subscription__customer_id", "olt__profile"))
+    if not onus:
+        return []
+    customer_of = {onu_id: customer_id for onu_id, customer_id, _profile in onus}
+    hours: dict[int, float] = {}
+    for onu_id, seconds in onu_offline_seconds(onu_ids=customer_of, start=start, end=end).items():
+        if seconds:
+            hours[customer_of[onu_id]] = hours.get(customer_of[onu_id], 0.0) + seconds / 3600
+    weak: dict[int, set] = {}
+    by_profile: dict[str, list[int]] = {}
+    for onu_id, _customer_id, profile in onus:
+        by_profile.setdefault(profile, []).append(onu_id)
+    first_day, last_day = start.astimezone(UTC).date(), (end.astimezone(UTC) - timedelta(microseconds=1)).date()
+    for profile, onu_ids in by_profile.items():
+        warning = float(thresholds_for(profile).rx_warning_dbm)
+        rows = OnuDaily.objects.filter(onu_id__in=onu_ids, day__gte=first_day, day__lte=last_day, rx_avg__lt=warning) \
+            .values_list("onu_id", "day")
+        for onu_id, day in rows:
+            weak.setdefault(customer_of[onu_id], set()).add(day)
+    return [(customer_id, hours.get(customer_id, 0.0), len(weak.get(customer_id, ())))
+            for customer_id in sorted(set(hours) | set(weak))]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ispbill.core.audit import audit_record
 
 from . import sql
-from .models import FibreIncident, FibreSettings, Olt, Onu, PonPort, SignalThreshold
+from .models import FibreIncident, FibreIncidentTicket, FibreSettings, Olt, Onu, PonPort, SignalThreshold
 from .profiles import UnknownProfile, profile_get
 
 OLT_FIELDS = ("name", "branch", "site", "address", "host", "snmp_port", "profile", "snmp_version", "v3_user", "v3_auth_protocol",
@@ -138,6 +138,20 @@ def onu_match_by_hand(*, actor, onu: Onu, subscription) -> Onu:
 
 
 @transaction.atomic
+def onu_move_acknowledge(*, actor, onu: Onu) -> Onu:
+    """Staff have seen that the ONU moved (a new drop, a port re-patched): it leaves the moved list and
+    keeps its match (a serial match stays one, so a later swap still moves it)."""
+    onu = Onu.objects.select_for_update().get(pk=onu.pk)
+    if onu.moved_at is None:
+        return onu
+    before = {"moved_from": onu.moved_from_id, "moved_at": onu.moved_at.isoformat()}
+    onu.moved_from, onu.moved_at = None, None
+    onu.save(update_fields=["moved_from", "moved_at"])
+    audit_record(actor=actor, action="onu.move_seen", obj=onu, before=before, after={"pon_port": onu.pon_port_id})
+    return onu
+
+
+@transaction.atomic
 def onus_match_installed(*, installed: dict[str, int], now: datetime | None = None) -> int:
     """Match ONUs to the subscriptions their serial or MAC was recorded for at installation
     (`installed`: normalised serial → subscription id, from fieldservice). A hand match is never
@@ -191,6 +205,17 @@ def incident_link(*, incident: FibreIncident, outage=None, ticket_id: int | None
     if fields:
         incident.save(update_fields=fields)
     return incident
+
+
+def incident_tickets_link(*, incident: FibreIncident, ticket_ids, now: datetime) -> list[int]:
+    """Link customers' tickets to a dark port's incident; returns the ids not linked before (each
+    ticket is linked once, however many polls see it)."""
+    wanted = sorted(set(ticket_ids))
+    known = set(FibreIncidentTicket.objects.filter(incident=incident, ticket_id__in=wanted).values_list("ticket_id", flat=True))
+    new = [ticket_id for ticket_id in wanted if ticket_id not in known]
+    FibreIncidentTicket.objects.bulk_create([FibreIncidentTicket(incident=incident, ticket_id=ticket_id, linked_at=now) for ticket_id in new],
+                                            ignore_conflicts=True)
+    return new
 
 
 def incidents_close(*, kind: str, now: datetime, pon_port_ids=(), onu_ids=()) -> list[FibreIncident]:

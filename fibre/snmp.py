@@ -173,6 +173,17 @@ async def _walk_v2c(target: Target, columns: list[tuple[int, ...]]) -> tuple[dic
     return system, dict(zip(columns, walked))
 
 
+# What an agent's USM reports mean for staff (pysnmp's error indication, lower case → the advice).
+V3_REPORTS = {
+    "unknown usm user": "the OLT does not know the user '{user}'",
+    "wrong snmp pdu digest": "the OLT refused the authentication key or protocol of '{user}'",
+    "ciphertext is broken": "the privacy key or protocol of '{user}' does not match the OLT's (it could not decrypt)",
+    "decryption error": "the privacy key or protocol of '{user}' does not match the OLT's (it could not decrypt)",
+    "unsupported security level": "the OLT does not accept this combination of authentication and privacy for '{user}'",
+    "not in time window": "the OLT's SNMPv3 clock check failed (engine time); try again",
+}
+
+
 def _v3_auth(target: Target):
     from pysnmp.hlapi.v3arch.asyncio import (
         UsmUserData,
@@ -195,11 +206,11 @@ def _v3_auth(target: Target):
 def _plain(value):
     """A pysnmp value as the codec's Python value."""
     from pyasn1.type import univ
-    from pysnmp.proto import rfc1902
+    from pysnmp.proto import rfc1902, rfc1905
 
-    if isinstance(value, (rfc1902.EndOfMibView,)):
+    if isinstance(value, rfc1905.EndOfMibView):
         return ber.END
-    if isinstance(value, (rfc1902.NoSuchObject, rfc1902.NoSuchInstance)):
+    if isinstance(value, (rfc1905.NoSuchObject, rfc1905.NoSuchInstance)):
         return ber.NO_SUCH
     if isinstance(value, univ.OctetString) and not isinstance(value, rfc1902.IpAddress):
         return bytes(value)
@@ -229,6 +240,9 @@ async def _walk_v3(target: Target, columns: list[tuple[int, ...]]) -> tuple[dict
                 text = str(indication)
                 if "timeout" in text.lower() or "no snmp response" in text.lower():
                     raise SnmpTimeout(f"no answer from {target.host}:{target.port} (down, wrong address, or wrong user)")
+                for known, meaning in V3_REPORTS.items():
+                    if known in text.lower():
+                        raise SnmpError(f"SNMPv3: {meaning.format(user=target.v3_user)} ({text})")
                 raise SnmpError(f"SNMPv3: {text}")
             if status:
                 raise SnmpError(f"the OLT refused the request ({status.prettyPrint()})")

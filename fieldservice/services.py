@@ -531,6 +531,9 @@ def completion_rules(order: WorkOrder) -> dict:
         # The ONU's optical power must be within its OLT profile's range (docs/fibre.md); the phone checks
         # the meter reading against it, the server also against the OLT's own reading.
         "rx_range": _rx_range(order),
+        # The OLT's own reading of the installed ONU when the page was made (it wins over the meter's,
+        # as on the server); None when the OLT has none.
+        "rx_olt": _rx_olt(order),
     }
 
 
@@ -543,6 +546,13 @@ def _rx_range(order: WorkOrder) -> list[str] | None:
         return None
     check = _fibre_check(order)
     return [str(check.low), str(check.high)] if check.source or not check.ok else None
+
+
+def _rx_olt(order: WorkOrder) -> str | None:
+    if order.kind != WorkOrder.Kind.INSTALLATION or not order.pk:
+        return None
+    check = _fibre_check(order)
+    return str(check.rx_dbm) if check.source == "olt" else None
 
 
 def completion_missing(order: WorkOrder) -> ValidationError | None:

@@ -114,6 +114,8 @@ class Router(models.Model):
             "pppoe": self.provision_pppoe,
             "static": self.provision_static,
             "hotspot": self.provision_hotspot,
+            # IPoE is a DHCP lease and a simple queue: carried where static IPs are (docs/ipam.md).
+            "ipoe": self.provision_static,
         }.get(connection_type, False)
 
     @property
@@ -490,3 +492,147 @@ class OutageBroadcast(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["outage", "event", "occurrence"], name="outage_broadcast_once"),
         ]
+
+
+class SpeedDestination(models.Model):
+    """One prefix of a speed class's destination list (issue 56): the BDIX peering prefixes and the
+    cache servers (YouTube GGC, Facebook FNA …) whose traffic gets the package's BDIX or cache speed.
+    Pushed to every router as the address lists ``ispbill-bdix`` and ``ispbill-cache``
+    (network/speeds.py). ``prefix`` is the network in canonical form (``103.4.0.0/22``; a host is /32)."""
+
+    class Kind(models.TextChoices):
+        BDIX = "bdix", _("BDIX")
+        CACHE = "cache", _("Cache")
+
+    kind = models.CharField(_("list"), max_length=8, choices=Kind.choices)
+    prefix = models.CharField(_("prefix"), max_length=50)
+    note = models.CharField(_("note"), max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["kind", "prefix"]
+        constraints = [models.UniqueConstraint(fields=["kind", "prefix"], name="speed_destination_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.prefix}"
+
+
+class SpeedBoundaryRun(models.Model):
+    """One router's share of one speed-window edge (network/speed_boundary.py): how many sessions were
+    changed (done), how many the router refused or had no session for (refused), how many got no
+    answer (lost; ``pending`` holds their subscription ids, and the "card:<radacctid>" keys of other
+    logins a higher layer registered (speed_boundary.register_other_logins), for the reconciler to
+    correct)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        INCOMPLETE = "incomplete", _("Incomplete: the reconciler corrects the rest")
+        CORRECTED = "corrected", _("Corrected by the reconciler")
+
+    router = models.ForeignKey(Router, on_delete=models.CASCADE, related_name="speed_runs")
+    boundary_at = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    lost = models.PositiveIntegerField(default=0)
+    pending = models.JSONField(default=list, blank=True)
+    max_rate = models.FloatField(default=0, help_text=_("Most changes sent to the router in any one second"))
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-boundary_at", "router_id"]
+        constraints = [models.UniqueConstraint(fields=["router", "boundary_at"], name="speed_run_one_per_router_and_edge")]
+# Address management ------------------------------------------------------------------------------
+#
+# IPv4 and IPv6 pools and public blocks per router (and the branch — the site — it stands in), and the
+# addresses and delegated prefixes handed out of them to connections. One `AddressAssignment` row per
+# address (or prefix) held: the database refuses a second live holder of the same address on a router
+# (a unique constraint, on SQLite and PostgreSQL alike), whatever the form checked. Released rows stay:
+# they are the regulator's record of who held an address when. network/ipam.py writes both; docs/ipam.md.
+
+
+class AddressPool(models.Model):
+    class Family(models.IntegerChoices):
+        IPV4 = 4, "IPv4"
+        IPV6 = 6, "IPv6"
+
+    class Kind(models.TextChoices):
+        PRIVATE = "private", _("Private addresses (CGNAT or LAN)")
+        PUBLIC = "public", _("Public block")
+        DELEGATION = "delegation", _("IPv6 prefixes to delegate")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    router = models.ForeignKey(Router, on_delete=models.PROTECT, related_name="address_pools", verbose_name=_("router"))
+    branch = models.ForeignKey(
+        "customers.Branch", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("site (branch)"),
+    )
+    family = models.PositiveSmallIntegerField(_("family"), choices=Family.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PRIVATE)
+    network = models.CharField(_("network"), max_length=43, help_text=_("In CIDR form: 103.148.40.0/24 or 2001:db8:100::/40"))
+    # The length of each prefix handed out: 32 (v4) or 128 (v6) for single addresses, e.g. 56 or 64 for
+    # delegated IPv6 prefixes.
+    assign_length = models.PositiveSmallIntegerField(_("length handed out"))
+    # The network's first and last address as 32 hex digits (IPv4 mapped into ::ffff:0:0/96): overlap
+    # and "which pool holds this address" are then range comparisons on any database.
+    first_key = models.CharField(max_length=32, editable=False)
+    last_key = models.CharField(max_length=32, editable=False)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["router__name", "family", "first_key"]
+        constraints = [
+            models.CheckConstraint(condition=Q(family__in=[4, 6]), name="address_pool_family_valid"),
+            models.CheckConstraint(
+                condition=Q(family=4, assign_length=32) | Q(family=6, assign_length__gte=48, assign_length__lte=128),
+                name="address_pool_assign_length_valid",
+            ),
+            models.CheckConstraint(condition=~Q(kind="delegation") | Q(family=6), name="address_pool_delegation_is_ipv6"),
+        ]
+        permissions = [("manage_addresses", "Can manage address pools and assign addresses")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.network})"
+
+
+class AddressAssignment(models.Model):
+    """One address (or delegated prefix) held by one connection from `assigned_at` until `released_at`."""
+
+    pool = models.ForeignKey(AddressPool, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments")
+    router = models.ForeignKey(Router, on_delete=models.PROTECT, related_name="+")
+    subscription = models.ForeignKey("customers.Subscription", on_delete=models.PROTECT, related_name="address_assignments")
+    family = models.PositiveSmallIntegerField(choices=AddressPool.Family.choices)
+    # "103.148.40.21" for an address, "2001:db8:100:200::/56" for a delegated prefix.
+    address = models.CharField(max_length=43)
+    first_key = models.CharField(max_length=32)
+    last_key = models.CharField(max_length=32)
+    assigned_at = models.DateTimeField()
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["first_key", "assigned_at"]
+        constraints = [
+            # The rule that matters: an address has at most one live holder on a router.
+            models.UniqueConstraint(
+                fields=["router", "address"], condition=Q(released_at__isnull=True), name="address_assignment_live_unique",
+            ),
+            # A connection holds at most one live IPv4 address and one live IPv6 prefix.
+            models.UniqueConstraint(
+                fields=["subscription", "family"], condition=Q(released_at__isnull=True), name="address_assignment_one_per_family",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["pool", "first_key"], condition=Q(released_at__isnull=True), name="address_assignment_pool_idx"),
+            # The regulator's "who had this address then": a range read on the key.
+            models.Index(fields=["first_key", "last_key"], name="address_assignment_key_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+    @property
+    def is_prefix(self) -> bool:
+        return "/" in self.address

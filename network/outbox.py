@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from customers.models import Subscription
 
-from . import aaa, routeros
+from . import aaa, routeros, speeds
 from .models import ProvisioningTask, Router
 from .routeros import (
     RouterAuthFailed,
@@ -63,8 +63,10 @@ def apply_subscription_state(client: routeros.RouterClient, router: Router, desi
                 done.append("session dropped")
         else:
             done.append(f"queue {routeros.remove_ours(client, routeros.QUEUES, comment=comment, names=[*former, name])}")
+        done.extend(addresses_apply(client, desired, comment=comment, present=False))
         if routeros.address_list_remove(client, list_name=desired["address_list"], comment=comment) == "removed":
             done.append("unlisted")
+        _speed_queues(client, desired, done)
         return ", ".join(done)
 
     if not router.provisions(kind):
@@ -80,7 +82,7 @@ def apply_subscription_state(client: routeros.RouterClient, router: Router, desi
         routeros.ensure_profile(client, name=desired["profile"], rate_limit=desired["rate_limit"])
         result = routeros.ensure_secret(
             client, name=name, password=password, profile=desired["profile"], comment=comment, disabled=disable,
-            remote_address=desired["address"], former_names=former, adopt=adopt,
+            remote_address=desired["address"], former_names=former, adopt=adopt, remote_ipv6_prefix=_secret_prefix(client, desired),
         )
         done.append(f"secret {result}")
         if disable or reconnect:
@@ -97,15 +99,70 @@ def apply_subscription_state(client: routeros.RouterClient, router: Router, desi
             done.append("session dropped")
     else:
         result = routeros.ensure_queue(
-            client, name=name, target=f"{desired['address']}/32", max_limit=desired["rate_limit"], comment=comment,
+            client, name=name, target=queue_target(desired), max_limit=desired["rate_limit"], comment=comment,
             former_names=former, adopt=adopt,
         )
         done.append(f"queue {result}")
+    done.extend(addresses_apply(client, desired, comment=comment, present=True, adopt=adopt))
     if listed:
         done.append(f"address list {routeros.address_list_add(client, list_name=desired['address_list'], address=desired['address'], comment=comment)}")
     elif routeros.address_list_remove(client, list_name=desired["address_list"], comment=comment) == "removed":
         done.append("unlisted")
+    _speed_queues(client, desired, done)
     return ", ".join(done)
+
+
+def _speed_queues(client: routeros.RouterClient, desired: dict, done: list[str]) -> None:
+    """The speed-class queues (network/speeds.py): written for a shaped package, removed otherwise.
+    A router that never had one is asked once (one print of the queues)."""
+    outcome = speeds.apply_speed_queues(client, desired)
+    if outcome:
+        done.append(outcome)
+# IPoE leases and IPv6 prefixes (docs/ipam.md) ----------------------------------------------------
+
+
+def queue_target(desired: dict) -> str:
+    """A static or IPoE connection's queue shapes its IPv4 address and its IPv6 prefix together."""
+    return ",".join(part for part in (f"{desired['address']}/32", desired.get("ipv6", "")) if part)
+
+
+def _secret_prefix(client: routeros.RouterClient, desired: dict) -> str | None:
+    """The PPP secret's `remote-ipv6-prefix`: the delegated prefix, "" to clear one taken back, None
+    (not sent) for a connection that never had one, so secrets of routers without IPv6 stay as they were."""
+    return desired.get("ipv6") or ("" if desired.get("had_ipv6") else None)
+
+
+def addresses_apply(client: routeros.RouterClient, desired: dict, *, comment: str, present: bool, adopt: bool = False) -> list[str]:
+    """The DHCP lease of an IPoE connection, the DHCPv6 binding of a delegated prefix (IPoE, static with
+    a MAC), and the IPv6 walled-garden entry of a suspended one; removed when the connection leaves the
+    router or no longer has them. Idempotent, like the rest of `apply_subscription_state`."""
+    done: list[str] = []
+    kind = desired["kind"]
+    mac = desired.get("mac", "")
+    ipoe = present and kind == Subscription.ConnectionType.IPOE and mac
+    listed = present and desired["suspended"] and desired["suspension"] == Router.SuspensionMethod.ADDRESS_LIST
+    if ipoe:
+        # A suspended IPoE device keeps its lease: its address is what the walled garden lists.
+        result = routeros.ensure_dhcp_lease(
+            client, mac=mac, address=desired["address"], rate_limit=desired["rate_limit"], comment=comment, adopt=adopt,
+        )
+        done.append(f"DHCP lease {result}")
+    elif kind == Subscription.ConnectionType.IPOE or desired.get("had_lease"):
+        if routeros.remove_commented(client, routeros.DHCP_LEASES, comment=comment) == "removed":
+            done.append("DHCP lease removed")
+    prefix = desired.get("ipv6", "") if present else ""
+    bind = prefix and kind in (Subscription.ConnectionType.IPOE, Subscription.ConnectionType.STATIC_IP) and mac
+    if bind:
+        result = routeros.ensure_dhcpv6_binding(client, prefix=prefix, duid=routeros.duid_for_mac(mac), comment=comment, adopt=adopt)
+        done.append(f"DHCPv6 binding {result}")
+    elif desired.get("ipv6") or desired.get("had_ipv6"):
+        if routeros.remove_commented(client, routeros.DHCPV6_BINDINGS, comment=comment) == "removed":
+            done.append("DHCPv6 binding removed")
+    if listed and prefix:
+        done.append(f"IPv6 address list {routeros.address_list_v6_add(client, list_name=desired['address_list'], prefix=prefix, comment=comment)}")
+    elif (desired.get("ipv6") or desired.get("had_ipv6")) and routeros.remove_commented(client, routeros.ADDRESS_LIST_V6, comment=comment) == "removed":
+        done.append("IPv6 unlisted")
+    return done
 
 
 def _apply_task(client: routeros.RouterClient, router: Router, task: ProvisioningTask) -> str:

@@ -166,17 +166,19 @@ def disconnect(*, nas: Nas, username: str, session_id: str = "", framed_ip: str 
     raise CoaRefused(f"{nas.label} refused to disconnect “{username}” ({_cause_label(cause)})", cause)
 
 
-def change_rate(*, nas: Nas, username: str, rate_limit: str, session_id: str = "") -> CoaOutcome:
-    """Change the live session's speed (CoA-Request with Mikrotik-Rate-Limit)."""
+def change_rate(*, nas: Nas, username: str, rate_limit: str, session_id: str = "", framed_ip: str = "") -> CoaOutcome:
+    """Change the live session's speed (CoA-Request with Mikrotik-Rate-Limit). A session whose User-Name
+    we do not keep (a prepaid card's: its code) is named by ``session_id`` and ``framed_ip`` instead,
+    with ``username`` empty (RouterOS finds a session by any of the three)."""
     reply = _send(nas, packet.CoARequest, {
-        "User-Name": username, "Acct-Session-Id": session_id, "Mikrotik-Rate-Limit": rate_limit,
+        "User-Name": username, "Acct-Session-Id": session_id, "Framed-IP-Address": framed_ip, "Mikrotik-Rate-Limit": rate_limit,
     })
     if reply.code == packet.CoAACK:
         return CoaOutcome(online=True, detail=f"rate {rate_limit}")
     cause = _error_cause(reply)
     if reply.code == packet.CoANAK and cause == SESSION_NOT_FOUND:
         return CoaOutcome(online=False, detail="not online")
-    raise CoaRefused(f"{nas.label} refused the CoA for “{username}” ({_cause_label(cause)})", cause)
+    raise CoaRefused(f"{nas.label} refused the CoA for “{username or session_id}” ({_cause_label(cause)})", cause)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from customers.models import Subscription
 from ispbill.core.audit import audit_record
 
-from . import aaa, routeros
+from . import aaa, routeros, speed_boundary, speeds
+from .ipam import prefixes_prefetch
 from .models import DriftReport, ProvisioningTask, Router
-from .outbox import ORPHAN_TABLES, apply_subscription_state, claim_router, release_router, router_reached
+from .outbox import ORPHAN_TABLES, apply_subscription_state, claim_router, queue_target, release_router, router_reached
 from .routeros import (
     RouterAuthFailed,
     RouterError,
@@ -40,6 +41,7 @@ TABLE_FOR_KIND = {
     Subscription.ConnectionType.PPPOE: "secret",
     Subscription.ConnectionType.HOTSPOT: "hotspot",
     Subscription.ConnectionType.STATIC_IP: "queue",
+    Subscription.ConnectionType.IPOE: "queue",  # its DHCP lease is kept by the outbox (docs/ipam.md)
 }
 
 
@@ -68,8 +70,8 @@ def _problems(desired: dict, password: str, tables: routeros.RouterTables, looku
         disable = suspended and desired["suspension"] == Router.SuspensionMethod.DISABLE
         if text(row.get("name")) != desired["name"]:
             problems.append("name")
-        if kind == Subscription.ConnectionType.STATIC_IP:
-            if routeros.host_address(row.get("target")) != desired["address"]:
+        if kind in (Subscription.ConnectionType.STATIC_IP, Subscription.ConnectionType.IPOE):
+            if routeros.host_address(row.get("target")) != routeros.host_address(queue_target(desired)):
                 problems.append("target")
             if parse_rate_pair(row.get("max-limit")) != parse_rate_pair(desired["rate_limit"]):
                 problems.append("max-limit")
@@ -161,6 +163,7 @@ def _reconcile_claimed(router_id: int, requested_by, now: datetime) -> DriftRepo
 def _compare_and_repair(client: routeros.RouterClient, router: Router, tables: routeros.RouterTables, report: DriftReport) -> None:
     subscriptions = list(
         Subscription.objects.filter(router=router, status__in=ON_ROUTER).select_related("router", "package", "customer", "fup_state")
+        .prefetch_related("package__speed_windows")
     )
     open_keys = set(router.provisioning_tasks.filter(status__in=ProvisioningTask.NOT_DONE).values_list("key", flat=True))
     lookups = {
@@ -179,6 +182,8 @@ def _compare_and_repair(client: routeros.RouterClient, router: Router, tables: r
     wanted_addresses: dict[str, int] = {}
     profiles_needed: dict[str, str] = {}
 
+    subscriptions = list(subscriptions)
+    prefixes_prefetch(subscriptions)
     wanted = [(subscription, desired_state(subscription)) for subscription in subscriptions]
     if aaa.uses_radius(router):
         # RADIUS authorises PPPoE and hotspot logins from our data: nothing of theirs belongs on the
@@ -244,6 +249,8 @@ def _compare_and_repair(client: routeros.RouterClient, router: Router, tables: r
         for row in rows:
             if parse_bool(row.get("dynamic")) or text(row.get(".id")) in claimed[table]:
                 continue
+            if text(row.get("comment")).startswith(speeds.CONFIG_COMMENT):
+                continue  # speed classes' rows: speed_boundary.speeds_reconcile below compares them
             owner = marker_subscription(row.get("comment"))
             name = text(row.get("name"))
             address = routeros.host_address(row.get("address"))
@@ -271,6 +278,7 @@ def _compare_and_repair(client: routeros.RouterClient, router: Router, tables: r
                 "subscription": match,
             })
 
+    repairs.extend(_speeds(client, router, subscriptions))
     report.repairs, report.orphans, report.skipped = repairs, orphans, skipped
     if any(not repair.get("repaired") for repair in repairs):
         report.status = DriftReport.Status.INCOMPLETE
@@ -278,6 +286,17 @@ def _compare_and_repair(client: routeros.RouterClient, router: Router, tables: r
         report.status = DriftReport.Status.REPAIRED
     else:
         report.status = DriftReport.Status.IN_SYNC
+
+
+def _speeds(client: routeros.RouterClient, router: Router, subscriptions: list[Subscription]) -> list[dict]:
+    """Speed classes and windows (network/speed_boundary.py): the router-wide config, each connection's
+    speed queues at the speed in force now, and what a speed edge missed."""
+    try:
+        return speed_boundary.speeds_reconcile(client, router, subscriptions, timezone.now())
+    except (RouterUnreachable, RouterAuthFailed):
+        raise
+    except RouterError as error:
+        return [{"key": "speeds", "name": "speed classes", "table": "queue", "problem": "speed classes", "repaired": False, "error": str(error)}]
 
 
 # Orphans -----------------------------------------------------------------------------------------

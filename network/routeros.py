@@ -583,10 +583,14 @@ def ensure_secret(
     remote_address: str = "",
     former_names: Iterable[str] = (),
     adopt: bool = False,
+    remote_ipv6_prefix: str | None = None,
 ) -> str:
     attrs: dict[str, object] = {"name": name, "password": password, "profile": profile, "service": "pppoe", "disabled": disabled}
     if remote_address:
         attrs["remote-address"] = remote_address
+    if remote_ipv6_prefix is not None:
+        # The prefix DHCPv6-PD delegates over the session (docs/ipam.md); "" clears one taken back.
+        attrs["remote-ipv6-prefix"] = remote_ipv6_prefix
     return _ensure_row(
         client, SECRETS, what="PPPoE secret", comment=comment, names=[*former_names, name], attrs=attrs, adopt=adopt
     )
@@ -845,3 +849,75 @@ def read_counters(client: RouterClient, *, sessions: bool = True, queues: bool =
         sessions=session_counters, queues=queue_counters, active=active,
         router_uptime_seconds=parse_duration(resource.get("uptime")), hotspot_users=hotspot_counters,
     )
+
+
+# IPoE / DHCP and IPv6 (docs/ipam.md) -------------------------------------------------------------
+#
+# An IPoE customer is a static DHCP lease binding their device's MAC address to their fixed address
+# (the lease carries the rate limit too, and a simple queue enforces it); a delegated IPv6 prefix is a
+# DHCPv6 server binding (IPoE, static) or the PPP secret's `remote-ipv6-prefix` (PPPoE). Suspension
+# lists the addresses in the walled-garden address lists, IPv4 and IPv6. Rows are ours by the comment.
+
+DHCP_LEASES = "/ip/dhcp-server/lease"
+DHCPV6_BINDINGS = "/ipv6/dhcp-server/binding"
+ADDRESS_LIST_V6 = "/ipv6/firewall/address-list"
+
+
+def duid_for_mac(mac: str) -> str:
+    """The DUID-LL (RFC 8415 §11.4: type 3, hardware type 1) a device derives from its MAC address,
+    as RouterOS prints DUIDs: what a DHCPv6 binding for an IPoE customer is keyed on."""
+    return "0x00030001" + mac.replace(":", "").replace("-", "").lower()
+
+
+def _ensure_keyed(client: RouterClient, path: str, *, comment: str, find: dict[str, str], attrs: dict[str, object], what: str,
+                  adopt: bool) -> str:
+    """`_ensure_row` for tables without a name: our row by its comment, else a row with the same key
+    (the MAC of a lease, the prefix of a binding) — someone else's unless adopted."""
+    row = _first(client.find(path, comment=comment)) or _first(client.find(path, **find))
+    if row is None:
+        client.add(path, **attrs, comment=comment)
+        return "created"
+    if text(row.get("comment")) != comment:
+        owner = marker_subscription(row.get("comment"))
+        if owner is not None or not adopt:
+            key = ", ".join(f"{name} {value}" for name, value in find.items())
+            raise RouterConflict(
+                f"A {what} with {key} already exists on the router"
+                + (f" and belongs to subscription #{owner}." if owner is not None else " and was not created by ispbill.")
+            )
+    changes = _changes(row, attrs)
+    if text(row.get("comment")) != comment:
+        changes["comment"] = comment
+    if changes:
+        client.set(path, row[".id"], **changes)
+    return "updated" if changes else "unchanged"
+
+
+def ensure_dhcp_lease(client: RouterClient, *, mac: str, address: str, rate_limit: str, comment: str, adopt: bool = False) -> str:
+    attrs: dict[str, object] = {"mac-address": mac, "address": address, "rate-limit": rate_limit, "disabled": False}
+    return _ensure_keyed(client, DHCP_LEASES, comment=comment, find={"mac-address": mac}, attrs=attrs, what="DHCP lease", adopt=adopt)
+
+
+def ensure_dhcpv6_binding(client: RouterClient, *, prefix: str, duid: str, comment: str, disabled: bool = False,
+                          adopt: bool = False) -> str:
+    attrs: dict[str, object] = {"address": prefix, "duid": duid, "disabled": disabled}
+    return _ensure_keyed(client, DHCPV6_BINDINGS, comment=comment, find={"address": prefix}, attrs=attrs, what="DHCPv6 binding",
+                         adopt=adopt)
+
+
+def remove_commented(client: RouterClient, path: str, *, comment: str) -> str:
+    rows = client.find(path, comment=comment)
+    if not rows:
+        return "absent"
+    client.remove(path, *[row[".id"] for row in rows])
+    return "removed"
+
+
+def address_list_v6_add(client: RouterClient, *, list_name: str, prefix: str, comment: str) -> str:
+    rows = client.find(ADDRESS_LIST_V6, list=list_name, comment=comment)
+    if any(host_address(row.get("address")) == host_address(prefix) for row in rows):
+        return "unchanged"
+    if rows:
+        client.remove(ADDRESS_LIST_V6, *[row[".id"] for row in rows])
+    client.add(ADDRESS_LIST_V6, list=list_name, address=prefix, comment=comment)
+    return "created"

@@ -12,7 +12,7 @@ from customers.selectors import portal_subscriptions, scope_to_branches
 from ispbill.accounts.selectors import user_branch_ids
 
 from . import aaa, routeros
-from .models import DriftReport, ProvisioningTask, Router
+from .models import DriftReport, ProvisioningTask, Router, SpeedBoundaryRun, SpeedDestination
 
 LIVE_CONNECT_TIMEOUT = 3.0
 LIVE_READ_TIMEOUT = 5.0
@@ -416,3 +416,18 @@ def radius_servers_shown() -> str:
         return ", ".join(str(server) for server in aaa.radius_servers())
     except aaa.RadiusServersInvalid as error:
         return error.message
+
+
+# Speed classes and windows (network/speeds.py, network/speed_boundary.py) -----------------------------
+
+
+def speed_destinations_by_kind() -> dict[str, list]:
+    lists: dict[str, list] = {kind: [] for kind in SpeedDestination.Kind.values}
+    for destination in SpeedDestination.objects.order_by("kind", "prefix"):
+        lists[destination.kind].append(destination)
+    return lists
+
+
+def speed_runs_recent(*, limit: int = 40) -> list:
+    """The latest speed-window edges, each router's share: done / refused / lost and the busiest second."""
+    return list(SpeedBoundaryRun.objects.select_related("router").order_by("-boundary_at", "router__name")[:limit])

@@ -36,8 +36,9 @@ from ispbill.core.audit import audit_changes, audit_record, snapshot
 from ispbill.core.bulk import rows_insert
 from ispbill.core.statements import on_postgresql
 
-from . import outages, routeros
-from .models import ProvisioningTask, Router
+from . import outages, routeros, speeds
+from .ipam import addresses_release, delegated_prefix, prefixes_prefetch
+from .models import ProvisioningTask, Router, SpeedDestination
 from .routeros import (
     RouterError,
     rate_pair,
@@ -223,6 +224,19 @@ def entry_name(subscription: Subscription) -> str:
     return subscription.username or f"static-{subscription.static_ip}"
 
 
+def connection_addresses(subscription: Subscription) -> dict[str, str]:
+    """The desired state's address-management part (docs/ipam.md): the MAC an IPoE lease is bound to,
+    and the delegated IPv6 prefix (or address) a connection holds. Keys only where there is a value,
+    so the desired state of a connection without either is what it always was."""
+    extra = {}
+    if subscription.connection_type == Subscription.ConnectionType.IPOE:
+        extra["mac"] = subscription.mac_address
+    prefix = delegated_prefix(subscription)
+    if prefix:
+        extra["ipv6"] = prefix
+    return extra
+
+
 def fup_throttled(subscription: Subscription) -> bool:
     """Whether the subscription runs on its package's FUP profile now (network.usage decides when)."""
     if not subscription.package.has_fup:
@@ -242,13 +256,14 @@ def desired_state(subscription: Subscription) -> dict[str, Any]:
     kind = subscription.connection_type
     address = subscription.static_ip or ""
     suspension = router.suspension_method
-    if kind == Subscription.ConnectionType.STATIC_IP:
-        # A static customer has no login to disable: the walled garden is the only way to stop them.
+    if kind in (Subscription.ConnectionType.STATIC_IP, Subscription.ConnectionType.IPOE):
+        # A static or IPoE customer has no login to disable: the walled garden is the only way to stop them.
         suspension = Router.SuspensionMethod.ADDRESS_LIST
     elif suspension == Router.SuspensionMethod.ADDRESS_LIST and not address:
         # No fixed address to list (it changes with every PPPoE dial): disable the login instead.
         suspension = Router.SuspensionMethod.DISABLE
-    if fup_throttled(subscription):
+    throttled = fup_throttled(subscription)
+    if throttled:
         # Past the package's data cap this cycle: the throttled profile until the cycle resets.
         profile, rate_limit = package.fup_profile_name, rate_pair(package.fup_upload_mbps, package.fup_download_mbps)
     else:
@@ -265,7 +280,30 @@ def desired_state(subscription: Subscription) -> dict[str, Any]:
         "address": address,
         "suspension": str(suspension),
         "address_list": router.suspended_address_list,
+        **_speed_classes_desired(subscription, throttled),
+        **connection_addresses(subscription),
     }
+
+
+def _speed_classes_desired(subscription: Subscription, throttled: bool) -> dict:
+    """The speed-class queues (network/speeds.py) of a shaped package: on an API-mode router, and for
+    static-IP and IPoE connections (which never log in) on a RADIUS one too; nothing otherwise, so an
+    unshaped subscription's desired state is what it always was."""
+    kind = subscription.connection_type
+    fixed = kind in (Subscription.ConnectionType.STATIC_IP, Subscription.ConnectionType.IPOE)
+    if subscription.router.aaa_mode == Router.AaaMode.RADIUS and not fixed:
+        return {}  # PPPoE and hotspot logins get their speeds from FreeRADIUS
+    spec = speeds.speed_queues_desired(subscription, throttled=throttled)
+    if spec and fixed:
+        # Like the connection's own queue, the speed queues carry its delegated IPv6 prefix too.
+        prefix = delegated_prefix(subscription)
+        if prefix:
+            spec["target"] = f"{spec['target']},{prefix}"
+        if subscription.router.aaa_mode == Router.AaaMode.RADIUS:
+            # An IPoE lease answered by FreeRADIUS puts the address in the package's list, whose marks
+            # (ispbill-bdix-<package>) come first on a RADIUS router: the class queues take both.
+            spec["marks"] = {kind: f"ispbill-{kind},{speeds.tier_mark(subscription.package_id, kind)}" for kind in spec["classes"]}
+    return {"speeds": spec} if spec else {}
 
 
 @dataclass(frozen=True)
@@ -345,6 +383,7 @@ def provisioning_enqueue_many(*, subscriptions: list[Subscription], action: str,
     if action not in Action.values:
         raise ValueError(f"unknown provisioning action {action!r}")
     prefetch_related_objects([s for s in subscriptions if s.package.has_fup], "fup_state")
+    prefixes_prefetch(subscriptions)
     tasks = []
     for subscription in subscriptions:
         state = desired_state(subscription)
@@ -393,6 +432,10 @@ def provisioning_enqueue_transitions(*, subscriptions: list[Subscription], actor
         action = TRANSITION_ACTIONS.get((subscription.previous_lifecycle["status"], subscription.status))
         if action is not None:
             by_action.setdefault(action, []).append(subscription)
+    cancelled = [s.pk for s in subscriptions if s.status == Subscription.Status.CANCELLED]
+    if cancelled:
+        # A cancelled connection gives its addresses and prefix back (kept as history for the regulator).
+        addresses_release(subscription_ids=cancelled)
     written = 0
     for action, changed in by_action.items():
         if len(changed) == 1:
@@ -420,6 +463,10 @@ def provisioning_enqueue_change(*, subscription: Subscription, previous: RouterF
         return []
     if old["name"] != new["name"]:
         new["former_name"] = old["name"]
+    if old.get("ipv6") and not new.get("ipv6"):
+        new["had_ipv6"] = True  # the prefix taken back: the router forgets its binding (network/outbox.py)
+    if old.get("ipv6") != new.get("ipv6") and new["kind"] == Subscription.ConnectionType.PPPOE:
+        new["reconnect"] = True  # a PPPoE session is delegated its prefix when it dials
     if old["profile"] != new["profile"] or old["rate_limit"] != new["rate_limit"]:
         # A PPPoE session keeps the speed it dialled with: make it redial on the new profile.
         new["reconnect"] = True
@@ -476,7 +523,12 @@ def package_router_state(package: Package) -> dict:
     return {
         "router_profile": package.router_profile, "upload_mbps": package.upload_mbps, "download_mbps": package.download_mbps,
         "fup": [package.fup_profile_name, package.fup_upload_mbps, package.fup_download_mbps] if package.has_fup else None,
+        "speeds": _speed_signature(package),
     }
+
+
+def _speed_signature(package: Package) -> list:
+    return speeds.package_speed_signature(package)
 
 
 def package_changed(*, package: Package, previous: dict, actor=None) -> None:
@@ -488,11 +540,16 @@ def package_changed(*, package: Package, previous: dict, actor=None) -> None:
     package_profile_enqueue(package=package, actor=actor)
     subscriptions = Subscription.objects.filter(package=package, status__in=ON_ROUTER).select_related("router", "package", "fup_state")
     if current["router_profile"] == previous["router_profile"]:
-        affected = Q(connection_type=Subscription.ConnectionType.STATIC_IP)
+        affected = Q(connection_type__in=[Subscription.ConnectionType.STATIC_IP, Subscription.ConnectionType.IPOE])
         if current["fup"] != previous.get("fup"):
             # The throttled speed or profile changed (or FUP was switched off): the throttled logins follow.
             affected |= Q(fup_state__throttled_at__isnull=False, fup_state__lifted_at__isnull=True)
+        if current["speeds"] != previous.get("speeds"):
+            # Speed classes or windows changed: every connection's speed queues follow (network/speeds.py).
+            affected |= Q(connection_type__in=[Subscription.ConnectionType.PPPOE, Subscription.ConnectionType.STATIC_IP])
         subscriptions = subscriptions.filter(affected)
+    subscriptions = list(subscriptions)
+    prefixes_prefetch(subscriptions)
     tasks = [
         new_task(
             router_id=subscription.router_id, key=subscription_key(subscription.pk), action=Action.UPDATE,
@@ -503,6 +560,8 @@ def package_changed(*, package: Package, previous: dict, actor=None) -> None:
     ProvisioningTask.objects.bulk_create(tasks)
     for router_id in {task.router_id for task in tasks}:
         wake_after_commit(router_id)
+    if current["speeds"] != previous.get("speeds"):
+        speed_config_push_after_commit()
 
 
 @transaction.atomic
@@ -580,3 +639,54 @@ def sync_request(*, actor, router: Router) -> None:
 
     audit_record(actor=actor, action="router.sync", obj=router)
     transaction.on_commit(lambda: reconcile_router_task.delay(router.pk, getattr(actor, "pk", None)), robust=True)
+
+
+# Speed classes: destination lists (network/speeds.py) ----------------------------------------------
+
+
+def speed_config_push_after_commit() -> None:
+    """Once this transaction commits, every active router's reconciler runs: it pushes the destination
+    lists, marks and per-package queues (and compares every connection's speed queues)."""
+    def push() -> None:
+        from .tasks import reconcile_router_task
+
+        for router_id in Router.objects.filter(is_active=True).values_list("pk", flat=True):
+            reconcile_router_task.delay(router_id)
+
+    transaction.on_commit(push, robust=True)
+
+
+@transaction.atomic
+def speed_destinations_add(*, actor, kind: str, prefixes: str, note: str = "") -> list[SpeedDestination]:
+    """Add prefixes (one per line, or separated by commas or spaces) to the BDIX or cache list. All or
+    nothing: one malformed prefix refuses the lot with its own message. A prefix already listed is
+    skipped. Pushed to every router after the commit."""
+    if kind not in SpeedDestination.Kind.values:
+        raise ValidationError({"kind": _("Choose the BDIX or the cache list.")})
+    raw = [item for item in prefixes.replace(",", " ").split() if item.strip()]
+    if not raw:
+        raise ValidationError({"prefixes": _("Give at least one prefix.")})
+    errors, cleaned = [], []
+    for item in raw:
+        try:
+            cleaned.append(speeds.normalize_prefix(item))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError({"prefixes": errors})
+    existing = set(SpeedDestination.objects.filter(kind=kind).values_list("prefix", flat=True))
+    fresh = [prefix for prefix in dict.fromkeys(cleaned) if prefix not in existing]
+    if len(existing) + len(fresh) > speeds.MAX_DESTINATIONS:
+        raise ValidationError({"prefixes": _("A list holds at most %(n)s prefixes.") % {"n": speeds.MAX_DESTINATIONS}})
+    created = SpeedDestination.objects.bulk_create([SpeedDestination(kind=kind, prefix=prefix, note=note.strip()[:100]) for prefix in fresh])
+    if created:
+        audit_record(actor=actor, action="speed_destination.add", obj=created[0], after={"list": kind, "prefixes": fresh})
+        speed_config_push_after_commit()
+    return created
+
+
+@transaction.atomic
+def speed_destination_remove(*, actor, destination: SpeedDestination) -> None:
+    audit_record(actor=actor, action="speed_destination.remove", obj=destination, before={"list": destination.kind, "prefix": destination.prefix})
+    destination.delete()
+    speed_config_push_after_commit()

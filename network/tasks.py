@@ -124,3 +124,32 @@ def resume_outage_broadcasts() -> None:
 
     for broadcast_id in outages.broadcasts_pending():
         broadcast_outage.delay(broadcast_id)
+
+
+# Speed windows (network/speed_boundary.py) ---------------------------------------------------------
+
+
+@shared_task(ignore_result=True)
+def start_speed_edges() -> None:
+    """Every minute: the speed-window edges just passed get one job per router (each edge once)."""
+    from django.db import transaction
+
+    from . import speed_boundary
+
+    with transaction.atomic():
+        runs = speed_boundary.speed_edges_start()
+        if runs:
+            run_ids = [run.pk for run in runs]
+            transaction.on_commit(lambda: apply_speed_edges.delay(run_ids), robust=True)
+    job_progress(processed=len(runs))
+
+
+@shared_task(ignore_result=True)
+def apply_speed_edges(run_ids: list[int]) -> None:
+    """Every router's share of one edge, a thread per router, each paced at
+    SPEED_CHANGES_PER_ROUTER_PER_SECOND (network/speed_boundary.py)."""
+    from . import speed_boundary
+
+    runs = speed_boundary.speed_edges_apply(run_ids=run_ids)
+    job_progress(processed=sum(run.done for run in runs), failed=sum(run.lost for run in runs),
+                 skipped=sum(run.refused for run in runs))

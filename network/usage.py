@@ -164,7 +164,7 @@ def _subscription_maps(router: Router) -> tuple[dict[str, int], dict[str, int], 
     for pk, kind, username, static_ip in rows:
         if kind == Subscription.ConnectionType.PPPOE and username:
             logins[username] = pk
-        elif kind == Subscription.ConnectionType.STATIC_IP:
+        elif kind in (Subscription.ConnectionType.STATIC_IP, Subscription.ConnectionType.IPOE):
             queues[username or f"static-{static_ip}"] = pk  # services.entry_name
         elif kind == Subscription.ConnectionType.HOTSPOT and username:
             hotspot[username] = pk

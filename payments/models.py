@@ -29,6 +29,9 @@ class Payment(models.Model):
         # A prepaid Wi-Fi card redeemed onto the account (vouchers, docs/vouchers.md "Recharge by card"): its
         # money came in when a distributor bought the card, so it is no one's cash and has no receiver.
         PREPAID_CARD = "prepaid_card", _("Prepaid card")
+        # VAT a corporate customer deducted at source and pays to the NBR itself (docs/vat.md): it settles the
+        # invoice's VAT part, no one's cash; a `VdsDeduction` holds its certificate (Mushak-6.6).
+        VDS = "vds", _("VAT deducted at source")
 
     class Status(models.TextChoices):
         COMPLETED = "completed", _("Completed")
@@ -620,3 +623,39 @@ class ReconciliationItem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.kind != self.Kind.MATCHED and not self.resolution
+
+
+class VdsDeduction(models.Model):
+    """VAT a corporate customer (a withholding entity) deducted at source from what it paid on one
+    invoice (docs/vat.md): the amount settles the invoice's VAT part as a payment of method `vds`
+    (its money: Dr 1250 VDS receivable / Cr 1200), and the withholding entity's certificate
+    (Mushak-6.6) is recorded when it arrives. Not money itself: the payment is."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="vds_deductions")
+    invoice = models.ForeignKey("billing.Invoice", on_delete=models.PROTECT, related_name="vds_deductions")
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="vds_deduction")
+    amount = MoneyField()
+    deducted_on = models.DateField()
+    certificate_number = models.CharField(max_length=64, blank=True, default="")
+    certificate_date = models.DateField(null=True, blank=True)
+    certificate_recorded_at = models.DateTimeField(null=True, blank=True)
+    certificate_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-deducted_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="vds_amount_positive"),
+            models.CheckConstraint(
+                condition=(Q(certificate_number="") & Q(certificate_date__isnull=True))
+                | (~Q(certificate_number="") & Q(certificate_date__isnull=False)),
+                name="vds_certificate_number_with_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["certificate_number"], name="vds_certificate_idx")]
+
+    def __str__(self) -> str:
+        return f"VDS {self.amount} on {self.invoice_id}"

@@ -56,6 +56,9 @@ def _quote(value: str) -> str:
 
 
 PASSFILE = Path("mods-config") / "sql" / "pgpass"
+# The accounting spool's directories (var/acct/0 …), each replayed by a reader of its own
+# (sites-enabled/ispbill and ispbill-replay, which name them one by one).
+ACCT_SPOOL_SHARDS = 4
 REPLICA_MODULE = Path("mods-available") / "sql_replica"
 
 # The authorisation read in sites-enabled/ispbill (@AUTHORIZE_SQL@). Without a replica: the primary, and
@@ -238,9 +241,10 @@ def config_write(out: Path, options: Options = Options()) -> list[Router]:
     _write_private(out / PASSFILE, pgpass(settings.RADIUS_DB_PASSWORD))
     routers = radius_routers()
     _write_private(out / "clients.conf", clients_conf(routers))
-    for name in ("log", "run", "var", "var/acct", "var/postauth"):
+    spools = ("var", "var/acct", *(f"var/acct/{shard}" for shard in range(ACCT_SPOOL_SHARDS)), "var/postauth")
+    for name in ("log", "run", *spools):
         (out / name).mkdir(exist_ok=True)
-    for name in ("var", "var/acct", "var/postauth"):
+    for name in spools:
         os.chmod(out / name, 0o700)  # the spools hold the routers' packets until they are replayed
     return routers
 
@@ -249,7 +253,7 @@ def spool_pending(directory: Path, *, kinds: tuple[str, ...] = ("acct", "postaut
     """The spool files not replayed yet: accounting ("acct") and the post-auth records kept while the
     database was away ("postauth"). Empty once PostgreSQL has every accounting packet FreeRADIUS
     answered and every answer it gave."""
-    return sorted(p for name in kinds for p in (Path(directory) / "var" / name).glob("detail*"))
+    return sorted(p for name in kinds for p in (Path(directory) / "var" / name).rglob("detail*"))
 
 
 def _write_private(path: Path, text: str) -> None:

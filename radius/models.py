@@ -285,3 +285,22 @@ class SessionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.acctsessionid}"
+
+
+class ServersPushed(models.Model):
+    """The site's FreeRADIUS servers (RADIUS_SERVERS as network.aaa.radius_servers reads it, or the one
+    server of RADIUS_SERVER_ADDRESS and its ports) that the routers in RADIUS mode were last given, as a
+    fingerprint: a worker that starts compares it with the setting and, when they differ, queues every
+    RADIUS router's set-up again (radius.services.radius_servers_follow; docs/radius.md, "Two servers").
+    One row."""
+
+    fingerprint = models.CharField(max_length=64)
+    servers = models.TextField(help_text="the servers as the routers were given them, address:auth:acct, in order")
+    pushed_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "radius_servers_pushed"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="radius_servers_pushed_one_row")]
+
+    def __str__(self) -> str:
+        return self.servers

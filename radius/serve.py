@@ -56,6 +56,16 @@ INVALID_AUTHENTICATOR = re.compile(
 )
 BAD_SECRET_WRITE_EVERY = 60.0
 
+# FreeRADIUS 3.2 logs this for each detail reader (our two spools) every time it exits on SIGTERM, so at
+# every restart radius_serve makes. Its own shutdown order: the listener's destructor (src/main/listen.c,
+# _listener_free) closes the listener's descriptor, which for a detail reader is the pipe its reader thread
+# answers on (src/main/detail.c: this->fd = master_pipe[0]), and only then calls detail_free, which reads
+# that pipe to wait for the thread: EBADF. Still so in FreeRADIUS's v3.2.x branch. Harmless for the
+# spools: the process exits with the thread; a packet the reader had handed over but not yet marked done
+# (`track = yes`) is read again after the start and written again, which every replay query takes as a
+# no-op (docs/radius.md, "When the database is away"). Printed as that explanation, not as an error.
+READER_EXIT = re.compile(r"detail \((?P<spool>[^)]*)\): Reader thread exited without informing the master: Bad file descriptor")
+
 
 class BadSecretWatch:
     """FreeRADIUS's "invalid Message-Authenticator" lines, counted per router and written through
@@ -226,6 +236,10 @@ class Supervisor:
             if READY_LINE in line:
                 self._ready.set()
             self.bad_secrets.line(line)
+            if match := READER_EXIT.search(line):
+                line = (f"FreeRADIUS exited; its spool reader for {match['spool']} stopped with it (FreeRADIUS 3.2 says "
+                        "\"Reader thread exited without informing the master: Bad file descriptor\" at every exit: its own "
+                        "shutdown order, nothing lost; a packet not yet marked done is replayed again, as a no-op)\n")
             self.write(line.rstrip("\n"))
 
     def stop(self) -> None:

@@ -3,6 +3,7 @@
 regulator's session log's upkeep (partitions ahead, closed sessions moved in, retention) and its
 audited export."""
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,7 +23,7 @@ from network import services as network_services
 from network.models import ProvisioningTask, Router
 
 from . import selectors, sql
-from .models import AuthAttempt, BadSecretDrop, Session, SessionLog
+from .models import AuthAttempt, BadSecretDrop, ServersPushed, Session, SessionLog
 
 BAD_SECRET_EPISODE = timedelta(hours=24)
 
@@ -278,3 +279,26 @@ def login_test(*, actor, router: Router, username: str, password: str) -> LoginT
             after={"login": username, "accepted": answer.accepted, "reason": attempt.reason if attempt else "", "walled_garden": walled},
         )
     return LoginTestResult(accepted=answer.accepted, text=str(text), walled_garden=walled, reply=reply, attempt=attempt)
+
+
+@transaction.atomic
+def radius_servers_follow(*, actor=None, force: bool = False) -> int | None:
+    """Give the routers in RADIUS mode the site's FreeRADIUS servers when the setting changed since they
+    were last given them (RADIUS_SERVERS, or RADIUS_SERVER_ADDRESS and its ports): compared as a
+    fingerprint kept in ServersPushed, checked each time a worker starts (radius.tasks.follow_radius_servers,
+    queued from config/celery.py), so a server added, moved or retired reaches every router without anyone
+    running `manage.py radius_push_servers` (which calls this with `force`). Queues each router's RADIUS
+    set-up as network.services.routers_radius_reapply does (audited per router; one waiting entry per
+    router at most) and then stores the new fingerprint. With no fingerprint stored yet (the first start
+    after this was installed) the routers are given the setting too: nobody knows what they were given.
+    Returns how many routers were queued, or None when nothing changed. Raises
+    network.aaa.RadiusServersInvalid (and stores nothing) when the setting cannot be read."""
+    servers = aaa.radius_servers()
+    text = ",".join(f"{server.address}:{server.auth_port}:{server.acct_port}" for server in servers)
+    fingerprint = hashlib.sha256(text.encode()).hexdigest()
+    row = ServersPushed.objects.select_for_update().filter(pk=1).first()
+    if row is not None and row.fingerprint == fingerprint and not force:
+        return None
+    queued = network_services.routers_radius_reapply(actor=actor)
+    ServersPushed.objects.update_or_create(pk=1, defaults={"fingerprint": fingerprint, "servers": text, "pushed_at": timezone.now()})
+    return queued

@@ -14,9 +14,10 @@ rlm_sql, and the embedded SQLite file has no server it could share with our writ
 """
 
 import re
+import time
 
 from django.conf import settings
-from django.db import connection
+from django.db import InternalError, connection, transaction
 
 from customers.models import Subscription
 from ispbill.core.statements import on_postgresql
@@ -81,9 +82,19 @@ def role_ensure(*, role: str, password: str, time_zone: str | None = None) -> No
         f"GRANT SELECT (answer_id) ON {postauth} TO {quoted}",
         f"GRANT USAGE ON SEQUENCE {acct}_radacctid_seq, {postauth}_id_seq TO {quoted}",
     ]
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    # A role is the cluster's, not one database's: two processes bringing it up to date at once (two
+    # FreeRADIUS servers starting, two test workers) meet "tuple concurrently updated" on ALTER ROLE or a
+    # GRANT. Each statement is idempotent, so the whole set is tried again.
+    for attempt in range(5):
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
+            break
+        except InternalError as error:
+            if "concurrently updated" not in str(error) or attempt == 4:
+                raise
+            time.sleep(0.05 * (attempt + 1))
     role_ensured.send(sender=None, role=role)
 
 

@@ -16,3 +16,18 @@ def collect_accounting_usage() -> None:
     from . import usage
 
     usage.accounting_usage_collect()
+
+
+@shared_task(ignore_result=True)
+def follow_radius_servers() -> int | None:
+    """At a worker's start (config/celery.py): the routers in RADIUS mode given RADIUS_SERVERS again
+    when it changed since they were last given it. A setting that cannot be read is logged and waits."""
+    import logging
+
+    from network.aaa import RadiusServersInvalid
+
+    try:
+        return services.radius_servers_follow()
+    except RadiusServersInvalid as error:
+        logging.getLogger(__name__).warning("RADIUS servers not pushed to the routers: %s", error.message)
+        return None

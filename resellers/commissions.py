@@ -19,13 +19,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min, Q, Sum
+from django.db.models import Count, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.ledger import payment_money_out
+from billing.ledger import payment_money_out, payments_money_out
 from billing.ledger import wallets as wallet_ledger
-from billing.selectors import available_credit
+from billing.models import Account
+from billing.selectors import amounts_open, available_credit
 from billing.wallet_models import CommissionEntry
 from customers.models import Customer, Subscription
 from ispbill.core.audit import audit_record
@@ -39,67 +40,145 @@ def active_customer_count(reseller: Reseller) -> int:
     return reseller.customers.filter(status=Customer.Status.ACTIVE).count()
 
 
-def commission_rule_for(*, reseller: Reseller, customer: Customer, payment: Payment) -> CommissionRule | None:
-    package_ids = set(customer.subscriptions.exclude(status=Subscription.Status.CANCELLED).values_list("package_id", flat=True))
-    active = active_customer_count(reseller)
-    rules = [r for r in reseller.commission_rules.all() if r.min_active_customers <= active]
+def _rule_pick(*, rules, active: int, package_ids: set, first_received, payment: Payment) -> CommissionRule | None:
+    """`commission_rule_for`'s choice from what it reads: the reseller's rules, their active
+    customers, the customer's packages (not cancelled) and (`first_received()`, asked only for a rule
+    limited in months) the customer's first completed payment."""
+    rules = [r for r in rules if r.min_active_customers <= active]
     specific = [r for r in rules if r.package_id in package_ids]
     pool = specific or [r for r in rules if r.package_id is None]
     if not pool:
         return None
     rule = max(pool, key=lambda r: (r.min_active_customers, r.percent))
-    if rule.months:
-        first = customer.payments.filter(status=Payment.Status.COMPLETED).aggregate(first=Min("received_at"))["first"]
-        if first is not None:
-            first_day = timezone.localtime(first).date()
-            months_since = (payment.received_at.year - first_day.year) * 12 + payment.received_at.month - first_day.month
-            if months_since >= rule.months:
-                return None
+    first = first_received() if rule.months else None
+    if first is not None:
+        first_day = timezone.localtime(first).date()
+        months_since = (payment.received_at.year - first_day.year) * 12 + payment.received_at.month - first_day.month
+        if months_since >= rule.months:
+            return None
     return rule
 
 
-def applied_by_payment(*, customer_id: int) -> dict[int, Decimal]:
-    """How much of each completed payment of the customer has paid invoices: its amount less what was
-    refunded, less its share of the credit still waiting on the account — the newest payments' money
-    is taken as the waiting credit first."""
-    payments = list(Payment.objects.filter(customer_id=customer_id, status=Payment.Status.COMPLETED).order_by("received_at", "id"))
-    net = {payment.pk: payment.amount - payment_money_out(payment=payment) for payment in payments}
-    waiting = min(available_credit(customer_id=customer_id), sum(net.values(), ZERO))
-    applied = {}
-    for payment in reversed(payments):
-        share = min(waiting, net[payment.pk])
-        waiting -= share
-        applied[payment.pk] = net[payment.pk] - share
-    return applied
+def commission_rule_for(*, reseller: Reseller, customer: Customer, payment: Payment) -> CommissionRule | None:
+    package_ids = set(customer.subscriptions.exclude(status=Subscription.Status.CANCELLED).values_list("package_id", flat=True))
+    return _rule_pick(
+        rules=list(reseller.commission_rules.all()), active=active_customer_count(reseller), package_ids=package_ids, payment=payment,
+        first_received=lambda: customer.payments.filter(status=Payment.Status.COMPLETED).aggregate(first=Min("received_at"))["first"],
+    )
 
 
-def commissions_sync(*, actor, customer: Customer, memo: str = "") -> dict[int, CommissionEntry]:
-    """Bring the commission on each of the customer's payments to its rate × the part of it that has
-    paid invoices (`applied_by_payment`): an accrual for what it has newly earned, a clawback for what
-    it no longer has (reversed, or refunded off paid invoices). Idempotent, under the reseller's wallet
-    lock. Returns {payment id: the entry posted}. Nothing for a prepaid reseller (margins instead)."""
-    if not customer.reseller_id:
+class _SyncFacts:
+    """What `commissions_sync` reads for a set of customers, each read in one query for all of them
+    (a billing day's payments of 500 customers read them once, not once a customer and payment).
+    Nothing here changes while commissions post: posting writes the reseller's wallet only."""
+
+    def __init__(self, *, customer_ids: list[int], reseller_ids: list[int], wallets: dict[int, object]):
+        self.customer_ids = customer_ids
+        self.reseller_ids = reseller_ids
+        self.wallets = wallets  # {reseller id: its wallet, locked}
+        self.payments: dict[int, list[Payment]] = {pk: [] for pk in customer_ids}
+        for payment in Payment.objects.filter(customer_id__in=customer_ids, status=Payment.Status.COMPLETED).order_by("received_at", "id"):
+            self.payments[payment.customer_id].append(payment)
+        self.money_out = payments_money_out(payment_ids=[p.pk for ps in self.payments.values() for p in ps])
+        open_ = amounts_open(customer_ids=customer_ids)
+        balances = dict(Account.objects.filter(customer_id__in=customer_ids).values_list("customer_id", "balance"))
+        self.credit = {pk: max(ZERO, open_.get(pk, ZERO) - (balances.get(pk) or ZERO)) for pk in customer_ids}
+        wallet_ids = [wallet.pk for wallet in wallets.values()]
+        self._earned: dict[tuple[int, int], dict[int, Decimal]] = {}
+        earned = (
+            CommissionEntry.objects.filter(wallet_id__in=wallet_ids, payment__customer_id__in=customer_ids, kind__in=(
+                CommissionEntry.Kind.ACCRUAL, CommissionEntry.Kind.CLAWBACK,
+            )).values("wallet_id", "payment__customer_id", "payment_id").annotate(total=Sum("amount"))
+        )
+        for wallet_id, customer_id, payment_id, total in earned.values_list("wallet_id", "payment__customer_id", "payment_id", "total"):
+            self._earned.setdefault((wallet_id, customer_id), {})[payment_id] = total
+        self._rates: dict[tuple[int, int], dict[int, Decimal]] = {}
+        rates = (
+            CommissionEntry.objects.filter(wallet_id__in=wallet_ids, payment__customer_id__in=customer_ids, kind=CommissionEntry.Kind.ACCRUAL)
+            .order_by("id").values_list("wallet_id", "payment__customer_id", "payment_id", "rate")
+        )
+        for wallet_id, customer_id, payment_id, rate in rates:  # the newest accrual's rate wins, as in a dict of the rows
+            self._rates.setdefault((wallet_id, customer_id), {})[payment_id] = rate
+        self._rule_facts = None
+
+    def earned_and_rates(self, *, customer_id: int, wallet_id: int) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+        return self._earned.get((wallet_id, customer_id), {}), self._rates.get((wallet_id, customer_id), {})
+
+    def applied(self, *, customer_id: int) -> dict[int, Decimal]:
+        payments = self.payments[customer_id]
+        net = {payment.pk: payment.amount - self.money_out.get(payment.pk, ZERO) for payment in payments}
+        waiting = min(self.credit[customer_id], sum(net.values(), ZERO))
+        applied = {}
+        for payment in reversed(payments):
+            share = min(waiting, net[payment.pk])
+            waiting -= share
+            applied[payment.pk] = net[payment.pk] - share
+        return applied
+
+    def rule_for(self, *, reseller_id: int, customer_id: int, payment: Payment) -> CommissionRule | None:
+        if self._rule_facts is None:  # read only when some payment needs its rule
+            rules: dict[int, list] = {pk: [] for pk in self.reseller_ids}
+            for rule in CommissionRule.objects.filter(reseller_id__in=self.reseller_ids):  # the model's order, as .all()
+                rules[rule.reseller_id].append(rule)
+            active = dict(
+                Customer.objects.filter(reseller_id__in=self.reseller_ids, status=Customer.Status.ACTIVE)
+                .values("reseller_id").annotate(n=Count("pk")).values_list("reseller_id", "n")
+            )
+            packages: dict[int, set] = {pk: set() for pk in self.customer_ids}
+            rows = Subscription.objects.filter(customer_id__in=self.customer_ids).exclude(status=Subscription.Status.CANCELLED)
+            for customer, package in rows.values_list("customer_id", "package_id"):
+                packages[customer].add(package)
+            self._rule_facts = rules, active, packages
+        rules, active, packages = self._rule_facts
+        completed = self.payments[customer_id]
+        return _rule_pick(
+            rules=rules[reseller_id], active=active.get(reseller_id, 0), package_ids=packages[customer_id],
+            first_received=lambda: min((p.received_at for p in completed), default=None), payment=payment,
+        )
+
+
+def _commission_resellers(customers) -> dict[int, Reseller]:
+    """The commission (not prepaid) resellers of these customers: {reseller id: reseller}."""
+    reseller_ids = {customer.reseller_id for customer in customers if customer.reseller_id}
+    if not reseller_ids:
         return {}
-    reseller = Reseller.objects.get(pk=customer.reseller_id)
-    if reseller.is_prepaid:
+    return {r.pk: r for r in Reseller.objects.filter(pk__in=reseller_ids).exclude(model=Reseller.Model.PREPAID)}
+
+
+def commissions_sync_many(*, actor, customers: list[Customer], memo: str = "") -> dict[int, CommissionEntry]:
+    """`commissions_sync` for several customers in one pass: their resellers' wallets locked in
+    primary-key order, everything the commissions depend on read once for all of them, then each
+    customer's entries posted in the order given (each customer's payments oldest first), as
+    `commissions_sync` posts them one customer after another. Returns {payment id: the entry posted}."""
+    resellers = _commission_resellers(customers)
+    chosen, seen = [], set()
+    for customer in customers:
+        if customer.reseller_id in resellers and customer.pk not in seen:
+            seen.add(customer.pk)
+            chosen.append(customer)
+    if not chosen:
         return {}
-    wallet = wallet_ledger.wallet_lock(reseller_id=reseller.pk)
-    applied = applied_by_payment(customer_id=customer.pk)
-    earned = dict(
-        CommissionEntry.objects.filter(wallet=wallet, payment__customer_id=customer.pk, kind__in=(
-            CommissionEntry.Kind.ACCRUAL, CommissionEntry.Kind.CLAWBACK,
-        )).values("payment_id").annotate(total=Sum("amount")).values_list("payment_id", "total")
-    )
-    rates = dict(
-        CommissionEntry.objects.filter(wallet=wallet, payment__customer_id=customer.pk, kind=CommissionEntry.Kind.ACCRUAL)
-        .order_by("id").values_list("payment_id", "rate")
-    )
+    wallets = {reseller_id: wallet_ledger.wallet_lock(reseller_id=reseller_id) for reseller_id in sorted(resellers)}
+    facts = _SyncFacts(customer_ids=[c.pk for c in chosen], reseller_ids=sorted(resellers), wallets=wallets)
     posted = {}
-    payments = Payment.objects.filter(Q(pk__in=applied) | Q(pk__in=earned)).order_by("received_at", "id")
+    for customer in chosen:
+        posted.update(_sync_one(actor=actor, customer=customer, wallet=wallets[customer.reseller_id], facts=facts, memo=memo))
+    return posted
+
+
+def _sync_one(*, actor, customer: Customer, wallet, facts: _SyncFacts, memo: str) -> dict[int, CommissionEntry]:
+    applied = facts.applied(customer_id=customer.pk)
+    earned, rates = facts.earned_and_rates(customer_id=customer.pk, wallet_id=wallet.pk)
+    posted = {}
+    by_pk = {payment.pk: payment for payment in facts.payments[customer.pk]}
+    missing = [pk for pk in earned if pk not in by_pk]  # earned on a payment no longer completed (reversed)
+    if missing:
+        by_pk.update({p.pk: p for p in Payment.objects.filter(pk__in=missing)})
+    payments = sorted((by_pk[pk] for pk in set(applied) | set(earned)), key=lambda p: (p.received_at, p.pk))
     for payment in payments:
         rate = rates.get(payment.pk)
         if rate is None and applied.get(payment.pk, ZERO) > ZERO:
-            rule = commission_rule_for(reseller=reseller, customer=customer, payment=payment)
+            rule = facts.rule_for(reseller_id=customer.reseller_id, customer_id=customer.pk, payment=payment)
             rate = rule.percent if rule is not None else None
         if rate is None:
             continue
@@ -123,6 +202,32 @@ def commissions_sync(*, actor, customer: Customer, memo: str = "") -> dict[int, 
     return posted
 
 
+def applied_by_payment(*, customer_id: int) -> dict[int, Decimal]:
+    """How much of each completed payment of the customer has paid invoices: its amount less what was
+    refunded, less its share of the credit still waiting on the account — the newest payments' money
+    is taken as the waiting credit first."""
+    payments = list(Payment.objects.filter(customer_id=customer_id, status=Payment.Status.COMPLETED).order_by("received_at", "id"))
+    net = {payment.pk: payment.amount - payment_money_out(payment=payment) for payment in payments}
+    waiting = min(available_credit(customer_id=customer_id), sum(net.values(), ZERO))
+    applied = {}
+    for payment in reversed(payments):
+        share = min(waiting, net[payment.pk])
+        waiting -= share
+        applied[payment.pk] = net[payment.pk] - share
+    return applied
+
+
+def commissions_sync(*, actor, customer: Customer, memo: str = "") -> dict[int, CommissionEntry]:
+    """Bring the commission on each of the customer's payments to its rate × the part of it that has
+    paid invoices (`applied_by_payment`): an accrual for what it has newly earned, a clawback for what
+    it no longer has (reversed, or refunded off paid invoices). Idempotent, under the reseller's wallet
+    lock. Returns {payment id: the entry posted}. Nothing for a prepaid reseller (margins instead).
+    The customer's facts are read once however many payments need a rule (`_SyncFacts`)."""
+    if not customer.reseller_id:
+        return {}
+    return commissions_sync_many(actor=actor, customers=[customer], memo=memo)
+
+
 def commission_on_payment(*, actor, payment: Payment) -> CommissionEntry | None:
     """A commission reseller's customer paid; the reseller earns their share of what it paid on
     invoices (advance credit earns when it pays an invoice later). Called in the payment's transaction
@@ -132,13 +237,21 @@ def commission_on_payment(*, actor, payment: Payment) -> CommissionEntry | None:
 
 
 def commission_on_payments(*, actor, payments: list[Payment]) -> list[CommissionEntry]:
-    """For payments recorded together: `commission_on_payment` for those of a
-    commission reseller's customers (a prepaid reseller's renewals earn a margin instead), the
-    resellers read once."""
-    reseller_ids = {payment.customer.reseller_id for payment in payments if payment.customer.reseller_id}
-    commission = set(Reseller.objects.filter(pk__in=reseller_ids).exclude(model=Reseller.Model.PREPAID).values_list("pk", flat=True))
-    entries = [commission_on_payment(actor=actor, payment=p) for p in payments if p.customer.reseller_id in commission]
-    return [entry for entry in entries if entry is not None]
+    """For payments recorded together: `commission_on_payment` for those of a commission reseller's
+    customers (a prepaid reseller's renewals earn a margin instead), set-based (`commissions_sync_many`):
+    the resellers, their wallets and every customer's payments, credit and commission entries read
+    once for all of them."""
+    posted = commissions_sync_many(actor=actor, customers=[payment.customer for payment in payments])
+    # One answer per customer, for their first payment here, as one `commission_on_payment` after
+    # another answered (the first call posted for every payment of the customer; a later one, nothing).
+    answered, entries = set(), []
+    for payment in payments:
+        if payment.customer_id in answered:
+            continue
+        answered.add(payment.customer_id)
+        if payment.pk in posted:
+            entries.append(posted[payment.pk])
+    return entries
 
 
 def commission_on_reversal(*, actor, payment: Payment, reason: str = "") -> CommissionEntry | None:

@@ -55,7 +55,9 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(f"{seconds:7.1f} s  {nodeid}")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items):
+    _keep_shared_fixtures_on_one_worker(items)
     # The postgres marker means "row locks and real concurrency": it needs PostgreSQL, which CI always has.
     if os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
         return
@@ -63,6 +65,23 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+def _keep_shared_fixtures_on_one_worker(items):
+    """A test module whose tests share a module- or class-scoped fixture of ours (a seeded demo, a live
+    server with routers) runs on one xdist worker (`make test` passes `--dist loadgroup`). Spread over
+    both, each worker built the fixture: the demo logins' seeded demo (150 s under load) and the backup's
+    (130–235 s) were each built twice a run."""
+    for item in items:
+        definitions = getattr(item, "_fixtureinfo", None)
+        if definitions is None:
+            continue
+        shared = any(
+            fixture.scope in ("module", "class") and fixture.baseid.startswith("tests")
+            for fixtures in definitions.name2fixturedefs.values() for fixture in fixtures
+        )
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.fixture(scope="session")
@@ -79,6 +98,24 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     if database["ENGINE"] == "django.db.backends.sqlite3":
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.getbasetemp() / f"test-{worker}.sqlite3")
+    else:
+        database.setdefault("OPTIONS", {})["options"] = _without_waiting_for_the_disk(database["OPTIONS"].get("options", ""))
+
+
+def _without_waiting_for_the_disk(options: str) -> str:
+    """The test connections' commits do not wait for the WAL to reach the disk (synchronous_commit off).
+
+    A test that commits (transaction=True, every browser test through the live server, the fast flush)
+    commits each statement; on this machine a commit that waits for fdatasync took 5.9 ms against 1.5 ms
+    without (2,000 autocommitted inserts under load 8). What the tests check is unchanged: a commit is
+    still atomic and visible to every other connection at once; only a crash of the server could lose
+    the last ones, and a test database outlives no crash. Servers the tests start (FreeRADIUS, a Celery
+    worker) connect on their own and keep the server's default.
+
+    Nor does a test's connection wait for a lock for ever (lock_timeout 120 s): a test thread waiting on a
+    row that the test's own transaction holds, while the test waits for that thread, would otherwise hang
+    the worker until CI's time limit, where this fails the test with the lock named."""
+    return f"{options} -c synchronous_commit=off -c lock_timeout=120s".strip()
 
 
 @pytest.fixture(autouse=True)

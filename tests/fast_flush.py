@@ -13,7 +13,10 @@ transaction with `session_replication_role = replica`, so neither foreign-key ch
 append-only triggers object to the order of the deletes — the end state is the baseline, which is
 consistent by construction. The result is the same database a real flush leaves
 (tests/test_fast_flush.py compares the two table by table). Sequences are left alone, as Django's
-flush leaves them.
+flush leaves them, except that none is left behind the rows copied back: a migration test that takes
+an app back and forth drops and makes its tables again, with new sequences starting at 1, and the
+baseline's rows (ids of the first flush) then met the next insert's id (a bank account refused as
+"added at the same moment" in CI).
 
 It needs a superuser connection (for the replication role); on SQLite, or as another role, Django's
 flush runs as before.
@@ -81,8 +84,18 @@ def baseline_capture(alias: str) -> None:
     _baselines[alias] = {table: table_copy(connection, table) for table in tables_with_rows(connection)}
 
 
+def id_sequences(connection, tables) -> dict[str, str]:
+    """{table: its id column's sequence} for those of `tables` that have one."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, pg_get_serial_sequence(quote_ident(table_name), 'id') FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND column_name = 'id' AND table_name = ANY(%s)", [list(tables)],
+        )
+        return {table: sequence for table, sequence in cursor.fetchall() if sequence}
+
+
 def fast_flush(alias: str) -> None:
-    """Leave the database as a real flush would: only the baseline rows."""
+    """Leave the database as a real flush would: only the baseline rows, and no sequence behind them."""
     connection = connections[alias]
     baseline = _baselines[alias]
     with transaction.atomic(using=alias):
@@ -94,6 +107,11 @@ def fast_flush(alias: str) -> None:
             for table, rows in baseline.items():
                 with cursor.cursor.copy(f"COPY {_quote(connection, table)} FROM STDIN") as copy:
                     copy.write(rows)
+            for table, sequence in id_sequences(connection, baseline).items():
+                cursor.execute(
+                    f"SELECT setval(%s, top) FROM (SELECT max(id) AS top FROM {_quote(connection, table)}) AS rows"
+                    " WHERE top > COALESCE(pg_sequence_last_value(%s::regclass), 0)", [sequence, sequence],
+                )
     # Django caches content types by id in the process; a real flush's post_migrate clears that cache
     # (and gives the types new ids), and a test may have flushed for real or read another database.
     ContentType.objects.clear_cache()

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MONEY_TABLES = (
     "billing_account", "billing_invoice", "billing_invoiceline", "billing_ledgerentry", "billing_allocation",
-    "billing_creditnote", "billing_resellerwallet", "billing_walletentry", "billing_cardsale",
+    "billing_creditnote", "billing_debitnote", "billing_resellerwallet", "billing_walletentry", "billing_cardsale",
     "billing_cardsalerefund", "payments_payment", "books_journalentry", "books_journalline",
 )
 _WRITE = re.compile(

@@ -56,3 +56,42 @@ def test_the_fast_flush_leaves_the_database_a_real_flush_leaves():
     different = sorted(table for table in after_real if after_fast[table] != after_real[table])
     assert different == []
     assert sum(after_real["auth_permission"].values()) > 0 and not after_real["customers_customer"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sequence_started_again_is_not_left_behind_the_rows_copied_back():
+    """A migration test that takes an app back and forth makes its tables again, their sequences at 1; the
+    baseline's rows copied back keep their ids, and the next insert must not meet one of them."""
+    from books.models import LedgerAccount
+    from books.services import bank_account_create
+
+    fast_flush._django_flush(connection.alias)
+    fast_flush.baseline_capture(connection.alias)
+    sequence = fast_flush.id_sequences(connection, ["books_ledgeraccount"])["books_ledgeraccount"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setval(%s, 1, false)", [sequence])  # as a table made anew starts
+    fast_flush.fast_flush(connection.alias)
+
+    account = bank_account_create(actor=None, name="DBBL current", bank="Dutch-Bangla Bank", number="110-1")
+    assert account.ledger_account.pk == LedgerAccount.objects.order_by("-pk").values_list("pk", flat=True).first()
+    assert account.ledger_account.code == "1310"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_suites_connections_commit_without_waiting_for_the_disk():
+    """tests/conftest.py: a committing test's statements do not wait on fdatasync (a third of a
+    committing test's time on this machine); a change that dropped the option would show here."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_suites_connections_give_up_on_a_lock_instead_of_hanging_the_worker():
+    """tests/conftest.py: a test thread blocked on a row its own test holds fails after 120 s rather than
+    hanging the run until CI's limit."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == "2min"

@@ -52,3 +52,73 @@ def test_the_scan_finds_fixtures_and_would_see_a_second_definition(tmp_path):
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "test_a.py").write_text("from pytest import fixture\n\n\n@fixture(name='world')\ndef other():\n    return 2\n", encoding="utf-8")
     assert fixture_definitions(tmp_path) == {"world": ["app/test_a.py", "conftest.py"]}
+
+
+def test_a_module_sharing_a_seeded_fixture_runs_on_one_worker():
+    """tests/conftest.py groups a module's tests when they share a module-scoped fixture of ours, so that
+    `make test` (`--dist loadgroup`) builds the seeded demo once, not once per worker; a module of plain
+    tests stays spread over the workers."""
+    import json
+    import os
+    import re
+    import subprocess
+    import sys
+
+    show_groups = (
+        "import json, pytest\n"
+        "class Groups:\n"
+        "    def pytest_collection_finish(self, session):\n"
+        "        found = {}\n"
+        "        for item in session.items:\n"
+        "            found.setdefault(item.module.__name__, []).extend(m.args[0] for m in item.iter_markers('xdist_group'))\n"
+        "        print('GROUPS=' + json.dumps({name: sorted(set(g)) for name, g in found.items()}))\n"
+        "pytest.main(['--collect-only', '-q', '-p', 'no:cacheprovider', 'tests/e2e/test_demo_logins.py',\n"
+        "             'tests/core/test_backup_restore.py', 'tests/test_suite_rules.py'], plugins=[Groups()])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", show_groups], cwd=TESTS.parent, capture_output=True, text=True,
+                         env={**os.environ, "PYTEST_XDIST_WORKER": ""}, timeout=120).stdout
+    groups = json.loads(next(line for line in out.splitlines() if line.startswith("GROUPS="))[len("GROUPS="):])
+    assert groups["tests.e2e.test_demo_logins"] == ["tests.e2e.test_demo_logins"]
+    assert groups["tests.core.test_backup_restore"] == ["tests.core.test_backup_restore"]
+    assert groups["tests.test_suite_rules"] == []
+    makefile = (TESTS.parent / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^PYTEST = .*--dist loadgroup", makefile, re.MULTILINE)
+
+
+def test_loadgroup_really_runs_a_group_on_one_worker(tmp_path):
+    """The marks above are only worth something if pytest-xdist acts on them: it tags each test's id with its
+    group, and pytest 9.2 keeps a node's id where xdist 3.8 cannot write it, so every test was scheduled
+    alone and the seeded modules were built on both workers (4 × 23 s for the backup's demo in one run).
+    Six tests of one group and six without, run the way `make test` runs them: the group on one worker."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "conftest.py").write_text(
+        "import os, pytest\n"
+        "@pytest.hookimpl(tryfirst=True)\n"  # as tests/conftest.py: before xdist's own hook reads the marks
+        "def pytest_collection_modifyitems(items):\n"
+        "    for item in items:\n"
+        "        if item.module.__name__ == 'test_grouped':\n"
+        "            item.add_marker(pytest.mark.xdist_group('grouped'))\n"
+        "@pytest.fixture(autouse=True)\n"
+        "def _where(request, tmp_path_factory):\n"
+        "    yield\n"
+        "    with open(os.environ['WHERE_FILE'], 'a') as out:\n"
+        "        out.write(f\"{request.node.module.__name__} {os.environ['PYTEST_XDIST_WORKER']}\\n\")\n",
+        encoding="utf-8",
+    )
+    tests = "import time\n" + "".join(f"def test_{i}():\n    time.sleep(0.05)\n" for i in range(6))
+    (tmp_path / "test_grouped.py").write_text(tests, encoding="utf-8")
+    (tmp_path / "test_spread.py").write_text(tests, encoding="utf-8")
+    where = tmp_path / "where.txt"
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-q", "-p", "no:cacheprovider",
+         "-p", "no:django", "-c", os.devnull, "--rootdir", str(tmp_path), str(tmp_path)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}, "WHERE_FILE": str(where)},
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    lines = [line.split() for line in where.read_text().splitlines()]
+    assert len(lines) == 12
+    assert len({worker for module, worker in lines if module == "test_grouped"}) == 1

@@ -74,6 +74,16 @@ def tickets_visible_to(user) -> QuerySet[Ticket]:
     return scope_to_branches(Ticket.objects.all(), user)
 
 
+def tickets_unfinished_for_customers(*, customer_ids, categories=(Category.NO_CONNECTION, Category.SLOW_SPEED)) -> list[Ticket]:
+    """The customers' tickets not yet resolved, about their connection (a fibre cut links them)."""
+    return list(Ticket.objects.filter(customer_id__in=list(customer_ids), status__in=Ticket.UNFINISHED, category__in=list(categories))
+                .order_by("pk"))
+
+
+def tickets_unfinished_by_ids(ticket_ids) -> list[Ticket]:
+    return list(Ticket.objects.filter(pk__in=list(ticket_ids), status__in=Ticket.UNFINISHED).order_by("pk"))
+
+
 def ticket_get_for_staff(*, user, pk: int) -> Ticket:
     queryset = tickets_visible_to(user).select_related("customer", "area", "branch", "assignee", "created_by")
     return get_object_or_404(queryset, pk=pk)

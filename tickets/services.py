@@ -8,7 +8,6 @@ cleared and nothing can breach.
 """
 
 from datetime import datetime
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ispbill.core.attachments import ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES, attachment_check  # noqa: F401 - re-exported
 from ispbill.core.audit import audit_changes, audit_record, snapshot
 from ispbill.core.numbering import allocate_number
 from ispbill.core.webhooks import TICKET_CREATED, TICKET_RESOLVED, webhook_publish
@@ -33,15 +33,6 @@ from .selectors import (
 from .sla import BusinessCalendar, add_business_minutes, business_minutes_between
 
 TICKET_NUMBER_PREFIX = "TKT"
-ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
-# Extension → (served content type, magic bytes the file must start with).
-ATTACHMENT_TYPES = {
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".webp": ("image/webp", (b"RIFF",)),
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-}
 # A dead connection is more urgent than a question about a bill.
 DEFAULT_PRIORITY = {Category.NO_CONNECTION: Priority.HIGH}
 SUBJECT_MAX = 150
@@ -74,21 +65,7 @@ def staff_ticket_url(ticket: Ticket) -> str:
 
 def validate_attachment(upload) -> tuple[str, str]:
     """(original name, content type) of an acceptable upload; a clear error for anything else."""
-    name = PurePath(upload.name or "").name
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in ATTACHMENT_TYPES:
-        raise ValidationError({"attachment": _("Attach a photo (JPEG, PNG, WebP) or a PDF.")})
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"attachment": _("The file is larger than %(mb)d MB.") % {"mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)}})
-    if upload.size == 0:
-        raise ValidationError({"attachment": _("The file is empty.")})
-    content_type, magics = ATTACHMENT_TYPES[suffix]
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in magics) or (suffix == ".webp" and head[8:12] != b"WEBP"):
-        raise ValidationError({"attachment": _("The file is not the %(kind)s its name says.") % {"kind": suffix[1:].upper()}})
-    return name[-150:], content_type
+    return attachment_check(upload, field="attachment")
 
 
 # SLA clocks -------------------------------------------------------------------------------------------------

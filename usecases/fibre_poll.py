@@ -7,6 +7,9 @@ means for the other apps.
 3. A PON port that went dark (its ONUs on LOS at once: a fibre cut) → an outage over the areas of
    its customers through network's outages (declared and broadcast when Settings → Fibre says so,
    suggested otherwise); the port coming back restores it.
+   The port's customers' connection tickets — open when it went dark, or opened while it stays dark —
+   are linked to it, each with an internal note; when the port comes back each still open gets a note
+   that the fibre is back, so support can confirm with the customer and resolve it.
 4. An ONU that lost its signal alone (LOS, its port not dark) → a ticket for its customer, once per
    loss. A dying gasp (the customer's power) is neither: the portal says "power off", nothing opens.
 
@@ -19,13 +22,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Area
+from fibre import selectors as fibre_selectors
 from fibre import services as fibre_services
 from fibre.models import FibreIncident, FibreSettings, Onu, PonPort
 from fibre.poll import PollResult, olt_poll
 from fieldservice.selectors import installed_onus
 from network.outages import outage_fibre_back, outage_from_fibre
 from tickets.models import Category, Priority, Ticket
-from tickets.services import ticket_create
+from tickets.selectors import tickets_unfinished_by_ids, tickets_unfinished_for_customers
+from tickets.services import ticket_create, ticket_reply
 
 
 def fibre_poll(*, olt_id: int, now=None) -> PollResult | None:
@@ -36,7 +41,15 @@ def fibre_poll(*, olt_id: int, now=None) -> PollResult | None:
     if result.created or result.moved or Onu.objects.filter(olt_id=olt_id, subscription__isnull=True).exists():
         fibre_services.onus_match_installed(installed=installed_onus(), now=now)
     with transaction.atomic():
-        fibre_ports_went_dark(port_ids=result.ports_dark, now=now)
+        # Every dark port of the OLT, not only those that went dark now: if this step was lost after a
+        # poll had committed (the database or the worker went away in between), the next poll makes
+        # the outage; an open incident is never made twice.
+        dark = set(result.ports_dark) | set(PonPort.objects.filter(olt_id=olt_id, dark_since__isnull=False).values_list("pk", flat=True))
+        fibre_ports_went_dark(port_ids=dark, now=now)
+        result.ports_restored = sorted(set(result.ports_restored) | set(
+            FibreIncident.objects.filter(kind=FibreIncident.Kind.PON_DARK, olt_id=olt_id, ended_at__isnull=True,
+                                         pon_port__dark_since__isnull=True).values_list("pon_port_id", flat=True)))
+        _link_tickets(olt_id=olt_id, now=now)
         _ports_back(result, now=now)
         _lone_losses(result, now=now)
         fibre_services.incidents_close(kind=FibreIncident.Kind.ONU_LOS, now=now, onu_ids=result.came_back)
@@ -74,10 +87,29 @@ def fibre_ports_went_dark(*, port_ids, now) -> None:
         fibre_services.incident_link(incident=incident, outage=outage)
 
 
+def _link_tickets(*, olt_id: int, now) -> None:
+    """The connection tickets of each dark port's customers, linked to its incident once, with a note."""
+    for incident in FibreIncident.objects.filter(kind=FibreIncident.Kind.PON_DARK, olt_id=olt_id, ended_at__isnull=True) \
+            .select_related("olt", "pon_port"):
+        tickets = tickets_unfinished_for_customers(customer_ids=fibre_selectors.port_customer_ids(incident.pon_port_id))
+        new = set(fibre_services.incident_tickets_link(incident=incident, ticket_ids=[t.pk for t in tickets], now=now))
+        outage = f" (outage #{incident.outage_id})" if incident.outage_id else ""
+        for ticket in tickets:
+            if ticket.pk in new:
+                ticket_reply(actor=None, ticket=ticket, internal=True, now=now, body=(
+                    f"Linked to the fibre cut{outage}: {incident.olt.name} {incident.pon_port.name} is dark since "
+                    f"{timezone.localtime(incident.started_at):%d %b %Y %H:%M}, its ONUs on loss of signal. "
+                    "The customer's connection is down with the whole port; found by the fibre poll."))
+
+
 def _ports_back(result: PollResult, *, now) -> None:
     for incident in fibre_services.incidents_close(kind=FibreIncident.Kind.PON_DARK, now=now, pon_port_ids=result.ports_restored):
         if incident.outage_id:
             outage_fibre_back(outage=incident.outage, at=now)
+        for ticket in tickets_unfinished_by_ids(fibre_selectors.incident_ticket_ids(incident)):
+            ticket_reply(actor=None, ticket=ticket, internal=True, now=now, body=(
+                f"The fibre is back: {incident.olt.name} {incident.pon_port.name} came back at {timezone.localtime(now):%d %b %Y %H:%M}. "
+                "Confirm with the customer that the connection works, then resolve this ticket."))
 
 
 def _lone_losses(result: PollResult, *, now) -> None:

@@ -1,5 +1,6 @@
 """A new connection: the subscription (customers), billing's check of its anchor day and its
-installation fee (billed once, on the subscription's first invoice), the installation order
+installation fee (billed once, on the subscription's first invoice), its fixed address in network's
+address management, the installation order
 (fieldservice) and the contract its rules draft (contracts)."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from contracts.services import subscription_created as contract_for_new_subscrip
 from customers import services as customer_services
 from customers.models import Subscription
 from fieldservice.services import on_subscription_created as installation_order_for
+from network.ipam import address_record
 
 
 @transaction.atomic
@@ -20,6 +22,8 @@ def subscription_create(*, actor, customer, package, router, billing_anchor_day:
     subscription = customer_services.subscription_pending_create(
         actor=actor, customer=customer, package=package, router=router, billing_anchor_day=billing_anchor_day, **connection
     )
+    if subscription.static_ip:
+        address_record(actor=actor, subscription=subscription)  # the pool's used list shows it
     if package.installation_fee > 0:
         one_time_charge_add(
             actor=actor, customer=customer, subscription=subscription, kind="installation", amount=package.installation_fee,

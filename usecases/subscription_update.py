@@ -12,6 +12,7 @@ from billing.services import subscription_anchor_check
 from customers import services as customer_services
 from customers.models import Subscription
 from network import services as network_services
+from network.ipam import address_record
 
 from .package_change_make import package_change_make
 
@@ -29,6 +30,9 @@ def subscription_update(*, actor, subscription: Subscription, password: str | No
         package_change_make(actor=actor, subscription=subscription, to_package=package)
         subscription.refresh_from_db()  # on its new package (billing queued that router change itself)
     previous = network_services.provisioning_snapshot(subscription)
+    previous_address = subscription.static_ip
     subscription = customer_services.subscription_fields_update(actor=actor, subscription=subscription, password=password, **changes)
+    if subscription.static_ip != previous_address or subscription.router_id != previous.router_id:
+        address_record(actor=actor, subscription=subscription)  # the former address released, the new one held
     network_services.provisioning_enqueue_change(subscription=subscription, previous=previous, actor=actor)
     return subscription

@@ -59,6 +59,13 @@ class VoucherPlan(models.Model):
     data_mb = models.PositiveIntegerField(null=True, blank=True, help_text=_("Data allowance in MB; empty = unlimited"))
     download_kbps = models.PositiveIntegerField(help_text=_("Download speed, kbit/s"))
     upload_kbps = models.PositiveIntegerField(help_text=_("Upload speed, kbit/s"))
+    # The speed shape of a package (docs/speeds.md, "Prepaid cards"): a card login in RADIUS mode joins
+    # the package's address list (its BDIX and cache speeds) and, while one of the package's speed windows
+    # covers the local time, gets that window's internet speed instead of the plan's own.
+    speed_package = models.ForeignKey(
+        "customers.Package", null=True, blank=True, on_delete=models.PROTECT, related_name="voucher_plans",
+        help_text=_("BDIX, cache and night speeds of this package (RADIUS mode); empty = the plan's speed only"),
+    )
     devices = models.PositiveSmallIntegerField(default=1, help_text=_("Devices that may use one card at a time"))
     price = MoneyField(help_text=_("Price printed on the card"))
     valid_from = models.CharField(max_length=10, choices=ValidFrom.choices, default=ValidFrom.FIRST_USE)
@@ -89,6 +96,12 @@ class VoucherPlan(models.Model):
     def local_name(self) -> str:
         """`name_in` the language of the page being rendered."""
         return self.name_in(get_language() or "en")
+
+    @property
+    def speed_shape(self) -> list[tuple[str, str]]:
+        """(label, speed) of what the speed package adds to the plan's own speed: its BDIX and cache
+        speeds and its speed windows (empty without a speed package)."""
+        return self.speed_package.speed_classes[1:] if self.speed_package_id else []
 
     @property
     def rate_limit(self) -> str:

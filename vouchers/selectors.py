@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from customers.models import Package
 from ispbill.accounts.selectors import user_branch_ids
 from ispbill.core.money import ZERO, to_money
 from resellers.models import Reseller
@@ -27,8 +28,15 @@ from .models import VoucherBatch, VoucherCard, VoucherPlan, WifiPurchase, WifiZo
 
 
 def plans(*, active_only: bool = False):
-    found = VoucherPlan.objects.all()
+    found = VoucherPlan.objects.select_related("speed_package").prefetch_related("speed_package__speed_windows")
     return found.filter(is_active=True) if active_only else found
+
+
+def speed_packages():
+    """The packages a card plan may take its speed shape from (docs/speeds.md, "Prepaid cards"): those
+    with a BDIX or cache speed or a speed window."""
+    shaped = Q(bdix_download_mbps__isnull=False) | Q(cache_download_mbps__isnull=False) | Q(speed_windows__isnull=False)
+    return Package.objects.filter(pk__in=Package.objects.filter(shaped).values("pk")).prefetch_related("speed_windows").order_by("name")
 
 
 def plan_get(*, pk: int) -> VoucherPlan:

@@ -28,21 +28,28 @@ from resellers.models import Reseller
 
 from . import codes as card_codes
 from .models import BatchCodes, VoucherBatch, VoucherCard, VoucherPlan, WifiZone, format_serial
-from .selectors import add_duration, batch_scope
+from .selectors import add_duration, batch_scope, speed_packages
 
 MAX_BATCH = 100_000
 # Cards written per transaction by a batch made in the background (its page shows the progress).
 FILL_CHUNK = 10_000
 SERIAL_KEY = "voucher:serial"
-PLAN_FIELDS = ("name", "name_bn", "duration", "duration_unit", "data_mb", "download_kbps", "upload_kbps", "devices",
-               "price", "valid_from", "unused_days", "is_active")
+PLAN_FIELDS = ("name", "name_bn", "duration", "duration_unit", "data_mb", "download_kbps", "upload_kbps", "speed_package",
+               "devices", "price", "valid_from", "unused_days", "is_active")
 
 
 # --- plans and zones -------------------------------------------------------------------------------
 
+def _plan_check(plan: VoucherPlan) -> None:
+    """A speed package must have a shape to give (a BDIX or cache speed, or a speed window)."""
+    if plan.speed_package_id is not None and not speed_packages().filter(pk=plan.speed_package_id).exists():
+        raise ValidationError({"speed_package": _("Choose a package with a BDIX or cache speed or a speed window.")})
+
+
 @transaction.atomic
 def plan_create(*, actor, **fields) -> VoucherPlan:
     plan = VoucherPlan(**{name: value for name, value in fields.items() if name in PLAN_FIELDS})
+    _plan_check(plan)
     plan.full_clean()
     plan.save()
     audit_record(actor=actor, action="voucherplan.create", obj=plan, after={name: str(getattr(plan, name)) for name in PLAN_FIELDS})
@@ -58,6 +65,7 @@ def plan_update(*, actor, plan: VoucherPlan, **fields) -> VoucherPlan:
     for name, value in fields.items():
         if name in PLAN_FIELDS:
             setattr(plan, name, value)
+    _plan_check(plan)
     plan.full_clean()
     plan.save()
     audit_record(actor=actor, action="voucherplan.update", obj=plan, before=before,

@@ -44,6 +44,8 @@ The API (stable: the reseller, contract and import work builds on it)
 - `credit_unpost(account=, entry=, actor=, memo=)` → a credit taken back; what it had paid is due again.
 - `credit_note_post(account=, invoice=, amount=, actor=, memo=)` → a credit note against one
   invoice: lowers what is open on it first; anything beyond is account credit.
+- `debit_notes.debit_note_post(account=, invoice=, net=, reason=, actor=)` (sibling module) → a debit
+  note (Mushak-6.8) raising what is owed on an issued invoice, with its VAT and its own receivable.
 - `invoice_void_post(account=, invoice=, actor=, reason=)`: money applied to the invoice goes back
   to credit, reversing entries cancel its charge and the credit notes and credits given on it (the
   balance is what it was before the invoice, plus the payments), the credit is applied again.
@@ -94,7 +96,7 @@ from customers.models import Customer, Subscription
 from ispbill.core.audit import audit_record_many
 from ispbill.core.bulk import grouped_case, rows_update
 from ispbill.core.money import ZERO, to_money
-from ispbill.core.numbering import allocate_block
+from ispbill.core.numbering import allocate_block, allocate_number
 from ispbill.notify.events import Event
 from ispbill.notify.services import notify_invoices
 
@@ -118,7 +120,9 @@ def account_lock(*, customer_id: int) -> Account:
     try:
         return Account.objects.select_for_update().get(customer_id=customer_id)
     except Account.DoesNotExist:
-        Account.objects.get_or_create(customer_id=customer_id)
+        # A customer's first money: the row made with one INSERT … ON CONFLICT DO NOTHING (a concurrent
+        # first payment's row wins, and this waits for it below), not get_or_create's read and savepoint.
+        Account.objects.bulk_create([Account(customer_id=customer_id)], ignore_conflicts=True)
         return Account.objects.select_for_update().get(customer_id=customer_id)
 
 
@@ -319,6 +323,16 @@ def payment_money_out(*, payment) -> Decimal:
     return to_money(total or ZERO)
 
 
+def payments_money_out(*, payment_ids) -> dict[int, Decimal]:
+    """`payment_money_out` of many payments in one query: {payment id: refunded plus reversed} (a
+    payment with nothing out is left out)."""
+    rows = (
+        LedgerEntry.objects.filter(payment_id__in=list(payment_ids), kind__in=(Kind.REFUND, Kind.REVERSAL))
+        .values("payment_id").annotate(s=Sum("amount")).values_list("payment_id", "s")
+    )
+    return {payment_id: to_money(total or ZERO) for payment_id, total in rows}
+
+
 def payment_post(*, account: Account, payment, actor=None) -> list[Allocation]:
     """The payment's row (a `payments.Payment` built by payments/services.py, inserted here when it is
     new: the payments table is money), its entry (money received), applied to the oldest open invoices at once."""
@@ -461,6 +475,8 @@ def credit_note_record(*, number: str, invoice: Invoice, amount: Decimal, reason
     return CreditNote.objects.create(
         number=number, invoice=invoice, customer_id=invoice.customer_id, amount=amount, reason=reason[:255], entry=entry,
         created_by=actor if getattr(actor, "pk", None) else None,
+        # The Mushak-6.7 series (docs/vat.md), taken in the credit note's transaction.
+        challan_number=allocate_number(prefix=settings.CREDIT_NOTE_CHALLAN_PREFIX),
     )
 
 
@@ -478,7 +494,7 @@ def invoice_void_post(*, account: Account, invoice: Invoice, actor=None, reason:
     if invoice.amount_paid:
         Allocation.objects.create(invoice=invoice, amount=-invoice.amount_paid)
     attached = invoice.ledger_entries.filter(
-        kind__in=(Kind.INVOICE, Kind.OPENING_BALANCE, Kind.CREDIT_NOTE, Kind.CREDIT), reversed_by__isnull=True,
+        kind__in=(Kind.INVOICE, Kind.OPENING_BALANCE, Kind.DEBIT_NOTE, Kind.CREDIT_NOTE, Kind.CREDIT), reversed_by__isnull=True,
     ).exclude(reverses__isnull=False).order_by("id")
     for original in attached:
         entry_post(

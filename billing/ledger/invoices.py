@@ -59,6 +59,7 @@ class InvoiceRow:
 
 INVOICE_FIELDS = (
     "number", "customer_id", "status", "issue_date", "due_date", "subtotal", "vat_total", "total", "vat_rate", "billing_run_id",
+    "challan_number",
 )
 LINE_FIELDS = ("invoice_id", "subscription_id", "kind", "description", "period_start", "period_end", "net", "vat", "gross")
 LEDGER_FIELDS = ("account_id", "kind", "amount", "invoice_id", "memo", "effective_date", "created_by_id")
@@ -92,10 +93,15 @@ def invoices_write(rows: list[InvoiceRow], *, locked: dict[int, tuple[int, Decim
         amounts[row.customer_id] = amounts.get(row.customer_id, ZERO) + row.total
     before = sql.balances_add(amounts, locked)
     numbers = _numbers(rows)
+    # The Mushak-6.3 series (docs/vat.md): one number per invoice, in the same order and transaction.
+    # A balance brought over by an import (an opening-balance entry) is no supply of this ISP: no number.
+    taxed = [row for row in rows if row.entry_kind != LedgerEntry.Kind.OPENING_BALANCE]
+    taxed_numbers = iter(_numbers(taxed, prefix=settings.TAX_CHALLAN_PREFIX) if taxed else [])
+    challans = [next(taxed_numbers) if row.entry_kind != LedgerEntry.Kind.OPENING_BALANCE else "" for row in rows]
     sql.rows_insert(Invoice, ("id", *INVOICE_FIELDS), [
         (pk, number, row.customer_id, row.status, row.issue_date, row.due_date, row.subtotal, row.vat_total, row.total,
-         row.vat_rate, row.billing_run_id)
-        for pk, number, row in zip(ids, numbers, rows)
+         row.vat_rate, row.billing_run_id, challan)
+        for pk, number, challan, row in zip(ids, numbers, challans, rows)
     ])
     sql.rows_insert(LedgerEntry, LEDGER_FIELDS, [
         (before[row.customer_id][0], row.entry_kind, row.total, pk, number, row.issue_date, row.actor_id)
@@ -117,11 +123,11 @@ def invoices_write(rows: list[InvoiceRow], *, locked: dict[int, tuple[int, Decim
     return Written(ids, numbers, before)
 
 
-def _numbers(rows: list[InvoiceRow]) -> list[str]:
+def _numbers(rows: list[InvoiceRow], *, prefix: str | None = None) -> list[str]:
     by_year: dict[int, list[str]] = {}
     for year in sorted({row.issue_date.year for row in rows}):
         count = sum(1 for row in rows if row.issue_date.year == year)
-        by_year[year] = allocate_block(prefix=settings.INVOICE_NUMBER_PREFIX, count=count, year=year)[::-1]
+        by_year[year] = allocate_block(prefix=prefix or settings.INVOICE_NUMBER_PREFIX, count=count, year=year)[::-1]
     return [by_year[row.issue_date.year].pop() for row in rows]
 
 

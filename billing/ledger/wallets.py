@@ -63,6 +63,7 @@ from ispbill.core.money import ZERO, format_money, to_money
 from ispbill.core.statements import rows_create
 
 from . import sql
+from .wallet_journal import commissions_journal, margins_journal, wallet_entries_journal
 
 ALERT_LEVELS = (80, 100)
 
@@ -150,6 +151,7 @@ def _append(wallet: ResellerWallet, *, kind: str, amount: Decimal, actor, **fiel
     entry = WalletEntry.objects.create(
         wallet=wallet, kind=kind, amount=amount, balance_after=new_balance, created_by=_actor(actor), **fields
     )
+    wallet_entries_journal(entries=[entry])
     wallet.balance = new_balance
     level = _alert_level_for(wallet)
     # Alerts fire on the way up; any move back below a threshold re-arms it.
@@ -378,10 +380,12 @@ def wallet_debit_batch(
         outcomes.append(None)  # filled in once the entry has its id
     if new_entries:
         rows_create(WalletEntry, new_entries)
+        wallet_entries_journal(entries=new_entries)
         wallet.alert_level = level
         sql.wallet_balance_set(wallet_id=wallet.pk, balance=balance, alert_level=level)
     if parents:
         WalletEntry.objects.bulk_create([entry for debit, credit, _reached in parents for entry in (debit, credit)])
+        wallet_entries_journal(entries=[entry for debit, credit, _reached in parents for entry in (debit, credit)])
         parent_wallet.alert_level = parent_level
         ResellerWallet.objects.filter(pk=parent_wallet.pk).update(
             balance=parent_balance, alert_level=parent_level, updated_at=timezone.now(),
@@ -485,6 +489,10 @@ def _post_commission(wallet: ResellerWallet, *, kind: str, amount: Decimal, acto
         wallet=wallet, kind=kind, amount=amount, period=commission_period_for(wallet=wallet, day=day),
         created_by=_actor(actor), **fields,
     )
+    if kind == CommissionEntry.Kind.MARGIN:
+        margins_journal(margins=[entry])
+    else:
+        commissions_journal(entries=[entry])
     if owed:
         wallet.commission_owed += amount
         ResellerWallet.objects.filter(pk=wallet.pk).update(commission_owed=wallet.commission_owed)
@@ -548,7 +556,9 @@ def margins_post(*, margins: list[MarginSpec]) -> list[CommissionEntry]:
         )
         for spec in margins if to_money(spec.amount) > ZERO
     ]
-    return CommissionEntry.objects.bulk_create(rows)
+    created = CommissionEntry.objects.bulk_create(rows)
+    margins_journal(margins=created)
+    return created
 
 
 def commission_clawback(*, wallet: ResellerWallet, payment_id: int, amount=None, actor=None, memo: str = "") -> CommissionEntry | None:

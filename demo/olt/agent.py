@@ -2,7 +2,8 @@
 
 An agent answers SNMP v2c Get, GetNext and GetBulk with the community it was given (any other
 community: silence, as real agents do). Network-level faults live here: `go_silent` (no answers:
-timeouts), `answer_garbage` (bytes that are not SNMP), `set_latency`.
+timeouts), `silent_after(n)` (a poll
+cut off midway), `answer_garbage` (bytes that are not SNMP), `set_latency`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ class _Agent(asyncio.DatagramProtocol):
         olt.requests += 1
         if olt.silent:
             return
+        if olt.answers_left is not None:
+            if olt.answers_left <= 0:
+                return
+            olt.answers_left -= 1
         if olt.garbage:
             self.transport.sendto(b"\x30\x82\xff\xff not snmp", addr)
             return
@@ -54,6 +59,7 @@ class SimulatedOlt:
         self.silent = False
         self.garbage = False
         self.latency = 0.0
+        self.answers_left: int | None = None  # silent_after(n): n more answers, then silence (a poll cut off midway)
         self.requests = 0
         self._transport = None
 
@@ -67,6 +73,10 @@ class SimulatedOlt:
     def go_silent(self, silent: bool = True) -> None:
         self.silent = silent
 
+    def silent_after(self, answers: int) -> None:
+        """Answer `answers` more requests, then none: the OLT (or the path to it) dies in the middle of a poll."""
+        self.answers_left = max(0, answers)
+
     def answer_garbage(self, garbage: bool = True) -> None:
         self.garbage = garbage
 
@@ -75,6 +85,7 @@ class SimulatedOlt:
 
     def clear_faults(self) -> None:
         self.silent = self.garbage = False
+        self.answers_left = None
         self.latency = 0.0
         self.state.corrupt(None)
 
@@ -100,8 +111,23 @@ class OltSimulator:
         self.olts.append(olt)
         return olt
 
+    def start_olt_v3(self, profile: str, *, user: str, auth_protocol: str = "sha", auth_key: str, priv_protocol: str = "aes",
+                     priv_key: str, **state_options) -> SimulatedOlt:
+        """An OLT that answers SNMPv3 only (USM with authentication and privacy), through pysnmp's agent."""
+        from .agent_v3 import start_v3_agent
+
+        olt = SimulatedOlt(OltState(profile, **state_options), community="")
+        olt.v3 = {"user": user, "auth_protocol": auth_protocol, "auth_key": auth_key, "priv_protocol": priv_protocol, "priv_key": priv_key}
+        engine, olt.port = asyncio.run_coroutine_threadsafe(start_v3_agent(olt.state, **olt.v3), self.loop).result(10)
+        olt._engine = engine
+        self.olts.append(olt)
+        return olt
+
     def stop(self) -> None:
         for olt in self.olts:
+            if getattr(olt, "_engine", None) is not None:
+                self.loop.call_soon_threadsafe(olt._engine.close_dispatcher)
+                continue
             self.loop.call_soon_threadsafe(olt._transport.close)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(5)

@@ -49,6 +49,7 @@ class OltState:
         self._built = -1
         self._oids: list[tuple[int, ...]] = []
         self._encoded: list[bytes] = []
+        self._values: list[object] = []  # the same cells as Python values (the SNMPv3 agent encodes them with pysnmp)
         self.onus: list[SimOnu] = []
         self.sys_descr = f"{self.profile.label} (ispbill simulator)"
         self.uptime_ticks = 123456
@@ -222,7 +223,21 @@ class OltState:
                 cells[base + (PORT_BASES["bdcom_epon"][0](port),)] = PORT_BASES["bdcom_epon"][1](port)
         self._oids = sorted(cells)
         self._encoded = [ber.enc_varbind(oid, cells[oid]) for oid in self._oids]
+        self._values = [cells[oid] for oid in self._oids]
         self._built = self.version
+
+    def value_at(self, oid: tuple[int, ...], *, following: bool) -> tuple[tuple[int, ...], object]:
+        """(oid, value) of the cell at `oid` (Get; ber.NO_SUCH when there is none) or of the one after it
+        (GetNext; ber.END past the last): what the SNMPv3 agent serves."""
+        with self.lock:
+            if self._built != self.version:
+                self._build()
+            if not following:
+                at = bisect.bisect_left(self._oids, oid)
+                found = at < len(self._oids) and self._oids[at] == oid
+                return (oid, self._values[at]) if found else (oid, ber.NO_SUCH)
+            at = bisect.bisect_right(self._oids, oid)
+            return (self._oids[at], self._values[at]) if at < len(self._oids) else (oid, ber.END)
 
     def lookup(self, oids: list[tuple[int, ...]], kind: int, max_repetitions: int = 1) -> list[bytes]:
         """Encoded variable bindings answering a Get, GetNext or GetBulk (one repeater per OID)."""

@@ -17,7 +17,9 @@ import threading
 import time
 from collections.abc import Callable
 
+from . import dhcp, shaping
 from .radius import PppAaa, RadiusIncoming, RadiusSide, RadiusTable
+from .shaping import MangleTable, QueueTypeTable
 from .tables import (
     BAD_ARGUMENT,
     MISSING,
@@ -282,6 +284,16 @@ class RouterState:
             self.tables.append(table)
             self.menus[table.path] = table
         self.hotspot_server_profiles.install_builtins()
+        # Packet marks and queue types for per-class speeds (demo/routeros/shaping.py), numbered from a
+        # draw of their own so that no other table's .id moved.
+        self.mangle = MangleTable(self)
+        self.queue_types = QueueTypeTable(self)
+        draw = random.Random(f"{seed}:{identity}:shaping")
+        for table in (self.mangle, self.queue_types):
+            table.next_num = draw.randrange(0x10, 0x400)
+            self.tables.append(table)
+            self.menus[table.path] = table
+        dhcp.install(self)  # IPoE leases, DHCPv6 bindings, IPv6 address lists (demo/routeros/dhcp.py)
         self._directories = {
             "/".join(path.split("/")[:depth]) for path in self.menus for depth in range(2, path.count("/") + 1)
         }
@@ -831,13 +843,44 @@ class RouterState:
         return found
 
     def _shaping_queue(self, session: Session) -> Row | None:
-        """The first enabled queue whose target is this customer: the one their traffic passes."""
+        """The first enabled queue (in list order) whose target is this customer and that takes
+        unmarked packets: the one their internet traffic passes. Queues with packet-marks take only
+        their class's packets (speed_test)."""
         best = None
+        order = self.queues.order
         for token in (f"<pppoe-{session.name}>", session.address):
             for queue in self.queues_by_token.get(token, ()):
-                if queue.attrs["disabled"] == "false" and (best is None or queue.num < best.num):
+                if queue.attrs["disabled"] == "false" and not queue.attrs.get("packet-marks") and (
+                    best is None or order.get(queue, 0.0) < order.get(best, 0.0)
+                ):
                     best = queue
         return best
+
+    def speed_test(self, name: str, destination: str) -> dict[str, object] | None:
+        """What a speed test from the customer `name` (a PPPoE or hotspot login, or a static
+        customer's address) to `destination` measures: the packet mark each direction gets, the queue
+        that carries it and its speed in bits per second. None: not online."""
+        with self.lock:
+            now = self.clock()
+            self._advance(now)
+            session = self.sessions.get(name) or self.hotspot_sessions.get(name)
+            if session is not None:
+                address, tokens = session.address, {f"<pppoe-{session.name}>", session.address}
+                own = session.profile_limit or (0, 0)
+            elif ip_address_or_none(name) is not None:
+                address, tokens, own = name, {name}, (0, 0)
+            else:
+                return None
+            up_mark = shaping.packet_mark(self, address, destination)
+            down_mark = shaping.packet_mark(self, destination, address)
+            up_queue = shaping.shaping_queue(self, tokens, address, up_mark)
+            down_queue = shaping.shaping_queue(self, tokens, address, down_mark)
+            upload = shaping.speed_for(self, up_queue, own, LINK_BITS)[0]
+            download = shaping.speed_for(self, down_queue, own, LINK_BITS)[1]
+            return {
+                "mark": down_mark or up_mark, "queue": (down_queue.attrs["name"] if down_queue else ""),
+                "upload_bps": upload, "download_bps": download,
+            }
 
     def _session_limit(self, session: Session) -> tuple[int, int]:
         limit = None
@@ -970,6 +1013,7 @@ class RouterState:
                 row.state.reset(now)
                 row.attrs["uptime"] = "0s"
             self.address_lists.drop_dynamic()
+            dhcp.reboot(self)
             for table in self.tables:
                 first = next(iter(sorted(num for num in table.rows if num not in (0, 0xFFFFFFFE))), None)
                 base = self._rng.randrange(0x10, 0x800)
@@ -990,6 +1034,22 @@ class RouterState:
             for name in self._hotspot_devices:  # login cookies: the clients log in again
                 if self.wants_online(name):
                     self._schedule_hotspot_login(name, now)
+
+    def dhcp_request(self, mac: str, *, duid: str | None = None) -> dict[str, str] | None:
+        """An IPoE device with `mac` asks for its address (and, with a DUID, its IPv6 prefix): what the
+        router's DHCP and DHCPv6 servers answer, None when it gets no lease."""
+        with self.lock:
+            lease = self.dhcp_leases.request(mac)
+            if lease is None:
+                return None
+            if duid:
+                lease["ipv6-prefix"] = self.dhcpv6_bindings.request(duid) or ""
+            return lease
+
+    def address_listed(self, address: str, list_name: str) -> bool:
+        """Whether the walled garden's address list (IPv4 or IPv6) holds `address`."""
+        table = self.address_lists_v6 if ":" in address else self.address_lists
+        return (list_name, address) in table.by_entry
 
     def drop_session(self, name: str, *, reconnect: bool = True) -> bool:
         """The customer's link dropped (CPE rebooted, fibre cut). False if they were not connected."""

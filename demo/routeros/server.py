@@ -119,6 +119,10 @@ class SimulatedRouter:
     def session(self, name: str) -> dict[str, str] | None:
         return self.state.session(name)
 
+    def speed_test(self, name: str, destination: str) -> dict[str, object] | None:
+        """A speed test from the customer `name` to `destination` through this router's marks and queues."""
+        return self.state.speed_test(name, destination)
+
     def session_names(self) -> list[str]:
         return self.state.session_names()
 
@@ -130,6 +134,12 @@ class SimulatedRouter:
 
     def set_offline(self, name: str, offline: bool = True) -> None:
         self.state.set_offline(name, offline)
+
+    def dhcp_request(self, mac: str, *, duid: str | None = None) -> dict[str, str] | None:
+        return self.state.dhcp_request(mac, duid=duid)
+
+    def address_listed(self, address: str, list_name: str) -> bool:
+        return self.state.address_listed(address, list_name)
 
     # -- RADIUS (demo/routeros/radius.py) ----------------------------------
 

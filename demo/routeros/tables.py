@@ -9,6 +9,7 @@ shaping) is delegated to the router through ``after_*`` hooks.
 from __future__ import annotations
 
 import heapq
+import ipaddress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -406,6 +407,7 @@ class SecretTable(Table):
         Field("profile", "default"),
         Field("local-address", kind="ip"),
         Field("remote-address", kind="ip"),
+        Field("remote-ipv6-prefix", ""),
         Field("routes", ""),
         Field("limit-bytes-in", "0"),
         Field("limit-bytes-out", "0"),
@@ -418,6 +420,12 @@ class SecretTable(Table):
         super().validate(attrs, row)
         if attrs.get("profile") not in self.router.profiles.by_key:
             raise Trap("input does not match any value of profile", BAD_ARGUMENT)
+        prefix = attrs.get("remote-ipv6-prefix")
+        if prefix:
+            try:
+                ipaddress.IPv6Network(prefix, strict=True)
+            except ValueError:
+                raise Trap("invalid value for argument remote-ipv6-prefix", BAD_ARGUMENT)
 
     def after_add(self, row, now):
         self.router.secret_changed(row, None, now)
@@ -528,6 +536,45 @@ class QueueTable(Table):
     required = ("target",)
     verbs = Table.verbs | {"reset-counters", "reset-counters-all"}
     duplicate_message = "failure: queue with such name exists"
+
+    # List order matters (a packet goes to the first queue that takes it): ``add place-before=<id>``
+    # puts a queue above another. Each row's place is a number; one added at the end gets the next.
+    def __init__(self, router):
+        super().__init__(router)
+        self.order: dict[Row, float] = {}
+        self._last_order = 0.0
+        self._place_before: Row | None = None
+
+    def cmd_add(self, args, now):
+        reference = args.get("place-before")
+        if reference is not None:
+            args = {key: value for key, value in args.items() if key != "place-before"}
+            self._place_before = self.find(reference)
+            if self._place_before is None:
+                raise Trap("no such item", MISSING)
+        try:
+            return super().cmd_add(args, now)
+        finally:
+            self._place_before = None
+
+    def insert(self, attrs, *, state=None, num=None):
+        row = super().insert(attrs, state=state, num=num)
+        reference = self._place_before
+        if reference is not None and reference in self.order:
+            above = [self.order[other] for other in self.order if self.order[other] < self.order[reference]]
+            self.order[row] = ((max(above) if above else self.order[reference] - 1.0) + self.order[reference]) / 2
+        else:
+            self._last_order += 1.0
+            self.order[row] = self._last_order
+        return row
+
+    def delete(self, row):
+        super().delete(row)
+        self.order.pop(row, None)
+
+    def ordered_rows(self):
+        order = self.order
+        return sorted(self.rows.values(), key=lambda row: order.get(row, 0.0))
 
     def fill_defaults(self, attrs, now):
         if not attrs.get("name"):

@@ -96,5 +96,8 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
         "billing.view_creditnote", "payments.view_payment", "payments.view_gatewaypayment", "payments.view_cashhandover",
         "payments.view_reconciliationitem", "customers.view_customer", "customers.view_branch", "customers.view_area",
         "dashboard.view_analytics",
+        # VAT deducted at source (docs/vat.md): the VAT side of a corporate payment and its certificates; the
+        # money received beside it needs payments.add_payment, which the accountant does not have.
+        "payments.view_vdsdeduction", "payments.add_vdsdeduction", "payments.change_vdsdeduction",
     ],
 }

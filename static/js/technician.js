@@ -86,6 +86,9 @@
     if (!orderSection || String(op.order) !== String(orderId)) return;
     if (op.kind === "sign") orderSection.dataset.signed = "1";
     if (op.kind === "equipment") orderSection.dataset.serialRecorded = "1";
+    if (op.kind === "readings" && op.payload.onu_power_dbm !== undefined && String(op.payload.onu_power_dbm).trim() !== "") {
+      orderSection.dataset.onuPower = String(op.payload.onu_power_dbm).trim();
+    }
   }
 
   // The server's word on the order's status, after each answered operation (a refused completion
@@ -274,8 +277,29 @@
       if (rules.photos && photos < rules.photos) missing.push(list.dataset.msgPhotos + " " + photos + " / " + rules.photos);
       if (rules.serial && !orderSection.dataset.serialRecorded && !queued("equipment")) missing.push(list.dataset.msgSerial);
       if (rules.signature && !orderSection.dataset.signed && !queued("sign")) missing.push(list.dataset.msgSignature);
+      var rx = rxProblem(rules, mine, list);
+      if (rx) missing.push(rx);
       return missing;
     });
+  }
+
+  // An installation's Rx must be within the OLT profile's range (docs/fibre.md), as the server checks:
+  // the OLT's own reading when the page had one, else the meter reading (the last one queued here,
+  // else the one the server has).
+  function rxProblem(rules, mine, list) {
+    if (!rules.rx_range) return null;
+    var low = parseFloat(rules.rx_range[0]), high = parseFloat(rules.rx_range[1]);
+    var text = null;
+    if (rules.rx_olt !== null && rules.rx_olt !== undefined) {
+      text = String(rules.rx_olt);
+    } else {
+      var readings = mine.filter(function (op) { return op.kind === "readings" && op.payload.onu_power_dbm !== undefined && String(op.payload.onu_power_dbm).trim() !== ""; });
+      text = readings.length ? String(readings[readings.length - 1].payload.onu_power_dbm).trim() : (orderSection.dataset.onuPower || null);
+    }
+    var rx = text === null ? NaN : parseFloat(text);
+    if (isNaN(rx)) return list.dataset.msgRxMissing;
+    if (rx < low || rx > high) return list.dataset.msgRx.replace("RX", text).replace("LOW", rules.rx_range[0]).replace("HIGH", rules.rx_range[1]);
+    return null;
   }
 
   function showMissing(missing) {

@@ -83,7 +83,7 @@ def ask_for_code(identifier: str, ip: str):
 
 
 def concurrently(count: int, call) -> list:
-    barrier, results = threading.Barrier(count), [None] * count
+    barrier, results = threading.Barrier(count, timeout=120), [None] * count
 
     def run(n):
         try:

@@ -138,3 +138,41 @@ def test_payment_reverse_after_a_payment_paid_a_suspended_customer_commits(staff
     assert payment.status == Payment.Status.REVERSED
     assert Invoice.objects.get(customer=customer).status == Invoice.Status.OVERDUE
     ledger_ok()
+
+
+def _journal_balanced():
+    from django.db.models import Sum
+
+    from books.models import JournalLine
+
+    totals = JournalLine.objects.aggregate(d=Sum("debit"), c=Sum("credit"))
+    assert totals["d"] == totals["c"]
+
+
+def test_credit_and_debit_note_views_commit_with_their_mushak_numbers(staff):
+    """A ৳1,000.00 invoice at 15 % (৳150.00 VAT, ৳1,150.00): a credit note of ৳230.00 takes back
+    ৳200.00 net and ৳30.00 VAT (230 × 150 ÷ 1,150), leaving ৳920.00; a debit note of ৳100.00 net adds
+    ৳15.00 VAT, ৳115.00 more: ৳1,035.00 owed. Each has its Mushak number; a credit note larger than
+    what is open is refused with nothing changed."""
+    from billing.models import CreditNote, DebitNote
+
+    BillingSettings.objects.filter(pk=1).update(vat_rate=D("15"))
+    customer = make_customer()
+    invoice = charge(customer)
+    assert invoice.total == D("1150.00")
+    url = reverse("staff:credit-note-create", args=[invoice.pk])
+
+    assert staff.post(url, {"amount": "230", "reason": "Outage of a week"}).status_code == 302
+    note = CreditNote.objects.get()
+    assert note.challan_number and account_balance(customer_id=customer.pk) == D("920.00")
+    before = (CreditNote.objects.count(), LedgerEntry.objects.count())
+    assert staff.post(url, {"amount": "920.01", "reason": "Too much"}).status_code == 400
+    assert (CreditNote.objects.count(), LedgerEntry.objects.count()) == before
+
+    response = staff.post(reverse("staff:debit-note-create", args=[invoice.pk]), {"net": "100", "reason": "Static IP left off"})
+    assert response.status_code == 302
+    debit = DebitNote.objects.get()
+    assert (debit.net, debit.vat, debit.amount) == (D("100.00"), D("15.00"), D("115.00")) and debit.challan_number
+    assert account_balance(customer_id=customer.pk) == D("1035.00")
+    ledger_ok()
+    _journal_balanced()

@@ -27,7 +27,7 @@ def test_concurrent_immediate_package_changes_apply_one_and_tell_the_others():
     subscription = make_subscription(customer=make_customer(), package=basic, activate=True)
     admin = admin_user()
     url = reverse("staff:subscription-package-change", args=[subscription.pk])
-    barrier, answers = threading.Barrier(8), [None] * 8
+    barrier, answers = threading.Barrier(8, timeout=120), [None] * 8
 
     def press(n):
         client = Client()

@@ -775,7 +775,7 @@ def test_two_concurrent_chunk_workers_issue_unique_gap_free_numbers():
     run = billing_run_start(run_date=date(2026, 3, 1), chunk_size=3, dispatch=False)
     queue = list(run.chunks.values_list("first_id", "last_id"))
     lock = threading.Lock()
-    start = threading.Barrier(2)
+    start = threading.Barrier(2, timeout=120)
     errors: list[BaseException] = []
 
     def worker() -> None:

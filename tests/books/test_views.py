@@ -91,6 +91,45 @@ def test_the_journal_csv_is_one_row_per_line(staff_client, invoiced):
     assert sorted((r[5], r[7], r[8]) for r in rows[1:]) == [("1200", "1050.00", "0.00"), ("2100", "0.00", "50.00"), ("4200", "0.00", "1000.00")]
 
 
+def _export(staff_client, layout):
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    response = staff_client.get(reverse("staff:books-journal-csv"), {"first": today, "last": today, "layout": layout})
+    assert response.status_code == 200
+    return response, list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_the_journal_exports_in_the_layouts_quickbooks_and_xero_import(staff_client, invoiced):
+    """The invoice of ৳1,000.00 net and 5 % VAT is one entry of three lines: Dr 1200 ৳1,050.00, Cr 4200
+    ৳1,000.00, Cr 2100 ৳50.00 — the same entry in each package's layout (docs/accounts.md, "Journal export")."""
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    entry = JournalEntry.objects.get()
+    customer = invoiced.customer.name
+    response, rows = _export(staff_client, "quickbooks")
+    assert response["Content-Disposition"].endswith('-quickbooks.csv"')
+    assert rows[0] == ["Journal No", "Journal Date", "Account Name", "Debits", "Credits", "Description", "Name", "Location"]
+    branch = invoiced.customer.area.branch.name
+    assert sorted(rows[1:], key=lambda r: r[2]) == [
+        [str(entry.pk), today, "Customer receivables", "1050.00", "", f"invoice {invoiced.number}", customer, branch],
+        [str(entry.pk), today, "One-time charges", "", "1000.00", f"invoice {invoiced.number}", "", branch],
+        [str(entry.pk), today, "Output VAT payable", "", "50.00", f"invoice {invoiced.number}", "", branch],
+    ]
+    # Xero: one narration and date for the journal's lines, the account by its code, debit positive,
+    # credit negative, summing to nil; the branch as the tracking category.
+    _response, rows = _export(staff_client, "xero")
+    assert rows[0] == ["*Narration", "*Date", "Description", "*AccountCode", "*TaxRate", "*Amount", "TrackingName1", "TrackingOption1"]
+    narration = f"ispbill {entry.pk}: invoice {invoiced.number}"
+    assert sorted(rows[1:], key=lambda r: r[3]) == [
+        [narration, today, customer, "1200", "Tax Exempt", "1050.00", "Branch", branch],
+        [narration, today, "Output VAT payable", "2100", "Tax Exempt", "-50.00", "Branch", branch],
+        [narration, today, "One-time charges", "4200", "Tax Exempt", "-1000.00", "Branch", branch],
+    ]
+    assert sum(Decimal(r[5]) for r in rows[1:]) == 0
+    # No layout named: every column, as before; a layout we do not know is refused.
+    _response, rows = _export(staff_client, "")
+    assert rows[0][:3] == ["date", "entry", "source"] and len(rows) == 4
+    assert staff_client.get(reverse("staff:books-journal-csv"), {"first": today, "last": today, "layout": "tally"}).status_code == 400
+
+
 def test_the_home_shows_this_months_profit_beside_revenue_to_those_who_see_every_branch(accountant, invoiced, private_cache):
     section = next(s for s in staff_home(user=accountant)["sections"] if s["id"] == "home-books")
     figures = {str(tile.label): tile.value for tile in section["tiles"]}

@@ -238,3 +238,47 @@ def test_usage_of_a_customer_with_two_connections_counts_each_day_once(features_
     assert e_row["days_since_traffic"] == 6
     assert e_row["usage_7_change_pct"] == pytest.approx((2.0 - 14.0) / 14.0 * 100)  # 25 March only, against 18–24 March
     assert e_row["monthly_charge"] == 2000.0
+
+
+def test_onu_offline_hours_and_weak_signal_days_are_read_from_the_fibre_history(features_world):
+    from fibre.models import Olt, Onu, OnuDaily, OnuStatusEvent, PonPort
+
+    a, sa = features_world["a"], features_world["sa"]
+    olt = Olt.objects.create(name="Churn OLT", branch=a.branch, host="127.0.0.1", profile="huawei_gpon", community="x")  # warning −27
+    port = PonPort.objects.create(olt=olt, key="1", name="GPON 0/1/0")
+    onu = Onu.objects.create(olt=olt, pon_port=port, key="1.1", number=1, serial="HWTC00000001", subscription=sa, match="serial")
+    # Offline 20 hours on 10–11 March (power), 6 hours on 30 March (LOS), and since 31 March 22:00
+    # (2 hours to the cut-off's end); an outage before the 30-day window (1 March) does not count.
+    for status, when in (("online", at(date(2026, 2, 20), 0)), ("offline", at(date(2026, 3, 1), 0)), ("online", at(date(2026, 3, 1), 6)),
+                         ("offline", at(date(2026, 3, 10), 16)), ("online", at(date(2026, 3, 11), 12)),
+                         ("offline", at(date(2026, 3, 30), 6)), ("online", at(date(2026, 3, 30), 12)),
+                         ("offline", at(date(2026, 3, 31), 22))):
+        OnuStatusEvent.objects.create(onu=onu, at=when, status=status, cause="los" if status == "offline" else "")
+    # Weak (below −27 dBm) on four days of the window; one weak day before it and a good day in it.
+    for day, rx in ((date(2026, 2, 20), -29.0), (date(2026, 3, 5), -27.5), (date(2026, 3, 6), -28.0), (date(2026, 3, 20), -31.0),
+                    (date(2026, 3, 30), -27.01), (date(2026, 3, 29), -26.9)):
+        OnuDaily.objects.create(onu_id=onu.pk, day=day, samples=288, online_samples=288, rx_avg=rx, rx_min=rx, rx_max=rx, tx_avg=2.0)
+
+    frame = features_at(CUTOFF)
+
+    # The window is the 30 days to the end of 31 March in Dhaka: from 2 March 00:00 local.
+    assert row(frame, a)["onu_offline_hours_30"] == pytest.approx(20 + 6 + 2)
+    assert row(frame, a)["weak_signal_days_30"] == 4
+    # A customer without a matched ONU has neither.
+    assert (row(frame, features_world["d"])["onu_offline_hours_30"], row(frame, features_world["d"])["weak_signal_days_30"]) == (0, 0)
+    # Nothing after the cut-off counts: more hours offline and a weak day in April change nothing.
+    OnuDaily.objects.create(onu_id=onu.pk, day=date(2026, 4, 2), samples=288, online_samples=288, rx_avg=-30, rx_min=-30, rx_max=-30,
+                            tx_avg=2.0)
+    OnuStatusEvent.objects.create(onu=onu, at=at(date(2026, 4, 1), 10), status="online", cause="")
+    assert row(features_at(CUTOFF), a)["onu_offline_hours_30"] == pytest.approx(28)
+    assert row(features_at(CUTOFF), a)["weak_signal_days_30"] == 4
+
+
+def test_a_model_trained_before_the_fibre_features_scores_with_the_columns_it_knows():
+    from churn.services import model_columns
+
+    old = [name for name in FEATURES if name not in ("onu_offline_hours_30", "weak_signal_days_30")]
+    assert model_columns(old) == list(range(len(old)))
+    assert model_columns([]) == list(range(len(FEATURES)))
+    with pytest.raises(ValueError, match="no longer computed"):
+        model_columns([*old, "pppoe_drops_30"])

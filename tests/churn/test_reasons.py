@@ -54,6 +54,8 @@ def test_only_reasons_that_raise_the_risk_are_given():
     ({"sla_breaches_90": 1}, "1 ticket missed its SLA"),
     ({"outage_hours_90": 7.6}, "8 hours of outages in the area in 90 days"),
     ({"area_suspended_pct_90": 23.4}, "23% of the area's customers were suspended for non-payment in 90 days"),
+    ({"onu_offline_hours_30": 27.6, "weak_signal_days_30": 3}, "Fibre box offline for 28 hours in 30 days"),
+    ({"weak_signal_days_30": 4}, "Weak fibre signal on 4 days in 30"),
 ])
 def test_each_reason_reads_as_a_sentence(values, english):
     names = list(values)

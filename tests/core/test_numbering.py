@@ -49,7 +49,7 @@ def test_concurrent_allocation_on_postgres_has_no_duplicates_and_no_gaps():
     committed: list[str] = []
     errors: list[BaseException] = []
     lock = threading.Lock()
-    start = threading.Barrier(threads_count)
+    start = threading.Barrier(threads_count, timeout=120)
 
     class Rollback(Exception):
         pass

@@ -31,7 +31,7 @@ NOT_PAGES = {
         # Reconciliation: run again, the report's upload and a difference's buttons post here.
         "reconciliation-run", "reconciliation-statement", "reconciliation-resolve",
         "router-outbox-retry-all", "router-outbox-retry", "router-test", "router-sync", "router-orphan-adopt",
-        "router-orphan-adopt-all", "router-orphan-remove", "subscription-fup-lift", "outage-confirm",
+        "router-orphan-adopt-all", "router-orphan-remove", "subscription-fup-lift", "outage-confirm", "speed-destination-remove",
         "outage-update", "outage-restore", "outage-dismiss", "messagetemplate-reset", "message-retry",
         "ticket-bulk-assign", "ticket-reply", "ticket-status", "ticket-triage", "ticket-attachment",
         "slapolicy-delete", "slapolicy-hours", "slapolicy-holiday-add", "slapolicy-holiday-delete", "sla-report",
@@ -40,9 +40,15 @@ NOT_PAGES = {
         # Regions of the router page, refreshed by htmx; they are checked as part of it.
         "router-sessions", "router-drift", "router-outbox",
         # The fibre plant: an OLT's "Test" and a PON port's area are posts, an ONU's chart is its JSON.
-        "olt-test", "olt-port-area", "onu-chart",
+        "olt-test", "olt-port-area", "onu-chart", "onu-move-seen",
         # The books: the journal's CSV download (its form is the Journal export page).
         "books-journal-csv",
+        # The bills' and bank accounts' forms post here; a bill's attachment is its file.
+        "books-bill-approve", "books-bill-pay", "books-bill-attachment", "books-bank-deposit", "books-bank-transfer",
+        "books-bank-reconcile", "books-bank-settlement",
+        # VAT (docs/vat.md): the Mushak-6.3, 6.7 and 6.8 PDFs, and a VDS certificate's post (its form is on the
+        # awaited certificates' page).
+        "invoice-mushak-pdf", "credit-note-mushak-pdf", "debit-note-mushak-pdf", "books-vds-certificate",
         # The declare-outage form's reach figure, asked by htmx as areas are ticked; checked as part of the form.
         "outage-reach",
         # Field service: actions posted from the order page and the board, and the photo and
@@ -76,6 +82,8 @@ NOT_PAGES = {
         # customer page), and "Test a login", a dialog of a RADIUS-mode router's page (the small demo's
         # routers are in API mode; tests/e2e/test_radius_screens.py drives it at FreeRADIUS).
         "radius-session-disconnect", "radius-customer-sessions", "radius-login-test",
+        # Address management: a connection's "Assign" and "Take the IPv6 prefix back" post here.
+        "subscription-address-assign", "subscription-prefix-release",
         # Prepaid cards: the batch page's downloads (PDF, CSV) and its forms' posts.
         "voucher-batch-pdf", "voucher-batch-csv", "voucher-batch-status", "voucher-batch-issue",
         # A Wi-Fi zone's hotspot login pages, a zip download (tests/vouchers/test_hotspot_pages.py).
@@ -85,7 +93,7 @@ NOT_PAGES = {
         "logout", "login-code-verify", "visit-rate", "contract-code", "contract-sign", "contract-document", "contract-signed-document", "profile-phone", "profile-phone-confirm", "profile-email",
         "profile-email-confirm", "profile-password", "profile-language", "session-revoke",
         "sessions-revoke-others", "speedtest-result", "speedtest-garbage", "speedtest-empty", "speedtest-getip",
-        "invoice-pdf", "receipt-pdf", "package-change-confirm", "package-change-cancel", "onlinepayment-check",
+        "invoice-pdf", "invoice-mushak-pdf", "credit-note-mushak-pdf", "receipt-pdf", "package-change-confirm", "package-change-cancel", "onlinepayment-check",
         "ticket-reply", "ticket-reopen", "ticket-survey", "ticket-attachment",
         # Saved bKash wallets and auto-pay: the buttons on the saved-wallets page post here.
         "payment-method-link", "payment-method-primary", "payment-method-remove", "payment-autopay",
@@ -169,14 +177,17 @@ def seed_small_demo() -> dict[str, object]:
     call_command("seed_tickets", tickets=24, quiet=True)
     call_command("seed_outages")
     call_command("seed_contracts")
+    call_command("seed_vat", stdout=open(os.devnull, "w"))  # corporate customers, VAT deducted at source
     call_command("seed_resellers")
     call_command("seed_vouchers")
     call_command("seed_fieldservice", quiet=True)
+    call_command("seed_books", quiet=True)  # bills, bank accounts, deposits: the Accounts pages
     call_command("seed_fibre", stdout=open(os.devnull, "w"))  # the OLTs' and ONUs' pages
     call_command("backfill_metrics", months=1)
     # Three months are too short to train on: Model quality shows the stored refusal and its reason.
     call_command("seed_churn", quiet=True)
     call_command("seed_retention", quiet=True)
+    call_command("seed_addresses", quiet=True)  # address pools, IPoE connections, IPv6 prefixes (docs/ipam.md)
     User = get_user_model()
     portal_customer = Customer.objects.exclude(user=None).order_by("pk").first()
     # What the small demo lacks: a second connection (the portal's per-connection usage pages) and
@@ -197,6 +208,13 @@ def seed_small_demo() -> dict[str, object]:
         traceback="Traceback (most recent call last):\n  File \"network/usage.py\", line 140, in usage_poll_router\n" * 20,
         host="worker-1.isp.example", worker="celery@worker-1.isp.example",
     )
+    # A corporate customer's invoice still open, so its "VAT deducted at source" form is offered (seed_vat's
+    # three have theirs settled).
+    from billing.services import LineSpec, invoice_create
+
+    invoice_create(actor=None, customer=Customer.objects.exclude(vat_bin="").order_by("pk").first(), lines=[
+        LineSpec(kind="recurring", description="Dedicated 50 Mbps, next month", amount=Decimal("10000.00")),
+    ])
     GatewayPayment.objects.create(
         customer=portal_customer, tran_id="LAYOUT0000000000000001", amount=Decimal("1050.00"), currency="BDT",
         purpose="due", status="expired", method="bkash", card_type="BKASH-BKash",

@@ -60,3 +60,16 @@ def test_seed_ends_with_every_login_in_one_block(seeded):
     for customer in Customer.objects.filter(user__isnull=False):
         assert customer.account_number in text
     assert "reseller.uttara.sub" in text and "tech.mitu" in text
+
+
+@pytest.mark.django_db
+def test_the_seeded_demos_cash_and_bank_books_never_go_negative_and_the_journal_balances(seeded):
+    """The demo's money adds up (docs/accounts.md, "The demo's books"): gateway settlements and banked
+    hand-overs feed the banks, bills are paid from what is there, and no book shows a balance below zero."""
+    from books.models import BankMovement, Bill
+    from tests.books.test_seed_books import assert_journal_balances, assert_no_book_goes_negative
+
+    assert Bill.objects.filter(status="paid", paid_from="bank").exists()
+    assert BankMovement.objects.filter(kind__in=("deposit", "settlement")).exists()  # money reached the banks
+    assert_no_book_goes_negative()
+    assert_journal_balances()

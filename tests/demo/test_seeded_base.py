@@ -171,3 +171,21 @@ def test_three_portal_logins_paid_up_with_an_amount_due_and_suspended(client):
     page = client.get(reverse("portal:pay")).content.decode()
     assert f"{balances[owing[0].account_number]:,.2f}" in page
     call_command("check_ledger", stdout=StringIO())
+
+
+def test_with_the_addresses_step_the_demo_has_active_customers_of_every_service_model_and_ipv6():
+    """Issue 56's "the demo has customers of each model": PPPoE, hotspot and static IP from the base
+    step, IPoE (bound to a MAC) and delegated IPv6 prefixes from the addresses step."""
+    from network.models import AddressAssignment
+
+    call_command("seed_addresses", quiet=True)
+    active = Subscription.objects.filter(status=Subscription.Status.ACTIVE)
+    models = Counter(active.values_list("connection_type", flat=True))
+    assert all(models[kind] > 0 for kind in Subscription.ConnectionType.values), models
+    assert not active.filter(connection_type=Subscription.ConnectionType.IPOE, mac_address="").exists()
+    assert not active.filter(connection_type__in=[Subscription.ConnectionType.IPOE, Subscription.ConnectionType.STATIC_IP],
+                             static_ip__isnull=True).exists()
+    prefixes = AddressAssignment.objects.filter(family=6, released_at__isnull=True)
+    assert set(prefixes.values_list("subscription__connection_type", flat=True)) >= {
+        Subscription.ConnectionType.PPPOE, Subscription.ConnectionType.STATIC_IP, Subscription.ConnectionType.IPOE,
+    }

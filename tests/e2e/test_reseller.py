@@ -59,10 +59,12 @@ def test_prepaid_reseller_creates_renews_sees_the_debit_and_downloads_a_statemen
 
     # Find the other customer through the search and renew them too.
     page.get_by_role("link", name="My customers").click()
-    page.locator("#id_q").fill(existing.customer.account_number)
-    page.locator("#id_q").press("Enter")
-    # The results are a new page: click the customer's link once it has loaded, not on the list before it.
+    # Typed as a person types: the list searches once, 400 ms after the last key (hx-trigger "keyup changed
+    # delay"). Enter after `fill` sent two searches (the submit, then the keyup's 400 ms later), and the second
+    # replaced the results under a click on the first's link, which then went nowhere.
+    page.locator("#id_q").press_sequentially(existing.customer.account_number)
     expect(page).to_have_url(re.compile(rf"q={re.escape(existing.customer.account_number)}"))
+    expect(page.locator("#customer-results")).not_to_have_class(re.compile("htmx-(request|swapping|settling)"))
     page.get_by_role("link", name=existing.customer.name).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(existing.customer.name)
     page.locator("label.renew-confirm input").check()
@@ -80,6 +82,8 @@ def test_prepaid_reseller_creates_renews_sees_the_debit_and_downloads_a_statemen
 
     # The month's statement downloads as a PDF.
     page.get_by_role("link", name="Commissions").click()
+    # Measured once the new page is there: mid-navigation the document has no scrolling element yet.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Commissions")
     _fits(page, "commissions")
     with page.expect_download() as download_info:
         page.locator("a.statement-pdf").first.click()

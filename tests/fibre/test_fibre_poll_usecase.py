@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import Area
-from fibre.models import FibreIncident, FibreSettings, Onu, OnuDaily, PonPort
+from fibre.models import FibreIncident, FibreIncidentTicket, FibreSettings, Onu, OnuDaily, PonPort
 from fibre.services import onu_match_by_hand
 from fieldservice.equipment import workorder_equipment
 from fieldservice.models import EquipmentItem, EquipmentModel, WorkOrder
@@ -19,7 +20,8 @@ from ispbill.notify.models import Message
 from network.models import Outage
 from tests.factories import AreaFactory, BranchFactory, admin_user, make_customer, make_subscription
 from tests.fibre.conftest import make_olt
-from tickets.models import Ticket
+from tickets.models import Category, Ticket, TicketComment
+from tickets.services import ticket_create
 from usecases.fibre_poll import fibre_poll
 from usecases.fibre_signal_review import fibre_signal_review
 
@@ -90,9 +92,21 @@ def test_a_hand_match_is_kept_over_the_installation_record(simulated_plant):
 
 
 @pytest.mark.usefixtures("eager_celery")  # the broadcast runs in the test
-def test_a_fibre_cut_declares_an_outage_and_tells_the_port_s_customers_in_their_language(simulated_plant, django_capture_on_commit_callbacks):
+def test_a_fibre_cut_declares_an_outage_tells_the_customers_in_their_language_and_links_their_tickets(
+        simulated_plant, django_capture_on_commit_callbacks, client):
     simulated, olt, subscriptions, area, actor = simulated_plant
+    on_cut_port = [s for onu, s in zip(simulated.state.onus, subscriptions) if onu.port == 1]
+    elsewhere = [s for onu, s in zip(simulated.state.onus, subscriptions) if onu.port != 1]
     fibre_poll(olt_id=olt.pk)
+    # Before the cut: a port customer already called about the connection, another about a bill, and a
+    # customer of the other port about the connection.
+    called = ticket_create(actor=None, customer=on_cut_port[0].customer, category=Category.NO_CONNECTION, subject="No internet",
+                           description="Red light")
+    billing = ticket_create(actor=None, customer=on_cut_port[1].customer, category=Category.BILLING_DISPUTE, subject="Bill",
+                            description="Charged twice")
+    other_port = ticket_create(actor=None, customer=elsewhere[0].customer, category=Category.NO_CONNECTION, subject="No internet",
+                               description="Since noon")
+
     simulated.state.fibre_cut(1)
     with django_capture_on_commit_callbacks(execute=True):
         result = fibre_poll(olt_id=olt.pk)
@@ -108,8 +122,23 @@ def test_a_fibre_cut_declares_an_outage_and_tells_the_port_s_customers_in_their_
     bangla = sent.filter(customer__language="bn").first()
     english = sent.filter(customer__language="en").first()
     assert "ফাইবার" in bangla.body and "Fibre cut" in english.body
-    # Each ONU of a dark port is the outage, not a ticket per customer.
-    assert Ticket.objects.count() == 0
+    # Each ONU of a dark port is the outage, not a ticket per customer; the port's connection ticket is linked.
+    assert Ticket.objects.count() == 3
+    assert list(FibreIncidentTicket.objects.filter(incident=incident).values_list("ticket_id", flat=True)) == [called.pk]
+    note = TicketComment.objects.get(ticket=called)
+    assert note.internal and f"outage #{outage.pk}" in note.body and port.name in note.body
+    assert not TicketComment.objects.filter(ticket__in=[billing, other_port]).exists()
+
+    # A customer of the port calls while it is dark: the next poll links that ticket too, and only once.
+    later = ticket_create(actor=None, customer=on_cut_port[2].customer, category=Category.NO_CONNECTION, subject="Net down",
+                          description="Nothing works", source=Ticket.Source.PORTAL)
+    fibre_poll(olt_id=olt.pk)
+    fibre_poll(olt_id=olt.pk)
+    assert sorted(FibreIncidentTicket.objects.filter(incident=incident).values_list("ticket_id", flat=True)) == [called.pk, later.pk]
+    assert TicketComment.objects.filter(ticket=later).count() == 1 and TicketComment.objects.filter(ticket=called).count() == 1
+    client.force_login(actor)
+    listing = client.get(reverse("staff:olt-list")).content.decode()
+    assert "2 customer tickets linked" in listing
 
     simulated.state.fibre_repair(1)
     with django_capture_on_commit_callbacks(execute=True):
@@ -117,6 +146,10 @@ def test_a_fibre_cut_declares_an_outage_and_tells_the_port_s_customers_in_their_
     outage.refresh_from_db()
     incident.refresh_from_db()
     assert outage.status == Outage.Status.RESTORED and incident.ended_at is not None
+    for ticket in (called, later):
+        last = TicketComment.objects.filter(ticket=ticket).order_by("pk").last()
+        assert last.internal and last.body.startswith("The fibre is back:") and port.name in last.body
+    assert not TicketComment.objects.filter(ticket__in=[billing, other_port]).exists()
 
 
 def test_with_declaring_off_the_fibre_cut_is_only_suggested(simulated_plant):
@@ -167,3 +200,37 @@ def test_a_signal_worsening_over_the_week_gets_one_proactive_work_order(simulate
     order = WorkOrder.objects.get(kind=WorkOrder.Kind.REPAIR)
     assert order.subscription_id == onu.subscription_id and "-19.0 dBm to -27.6 dBm" in order.description
     assert FibreIncident.objects.get(kind=FibreIncident.Kind.SIGNAL_WORSENING).work_order_id == order.pk
+
+
+def test_an_outage_lost_after_the_poll_committed_is_made_by_the_next_poll(simulated_plant, django_capture_on_commit_callbacks):
+    """The poll's writes and what they mean for the other apps are two transactions: if the second
+    is lost (the database or the worker went away in between), the next poll does it."""
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    simulated, olt, subscriptions, area, actor = simulated_plant
+    fibre_poll(olt_id=olt.pk)
+    simulated.state.fibre_cut(1)
+    with mock.patch("usecases.fibre_poll._lone_losses", side_effect=OperationalError("server closed the connection")):
+        with pytest.raises(OperationalError):
+            fibre_poll(olt_id=olt.pk)
+    port = PonPort.objects.get(olt=olt, name=simulated.state.port_name(1))
+    assert port.is_dark and not FibreIncident.objects.exists() and not Outage.objects.exists()  # the follow-up rolled back whole
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = fibre_poll(olt_id=olt.pk)
+    assert result.ports_dark == []  # it went dark in the lost poll
+    incident = FibreIncident.objects.get(kind=FibreIncident.Kind.PON_DARK, pon_port=port, ended_at__isnull=True)
+    assert incident.outage.status == Outage.Status.ACTIVE
+    fibre_poll(olt_id=olt.pk)
+    assert FibreIncident.objects.count() == 1 and Outage.objects.count() == 1  # never twice
+
+    simulated.state.fibre_repair(1)
+    with mock.patch("usecases.fibre_poll._lone_losses", side_effect=OperationalError("server closed the connection")):
+        with pytest.raises(OperationalError):
+            fibre_poll(olt_id=olt.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        fibre_poll(olt_id=olt.pk)
+    incident.refresh_from_db()
+    assert incident.ended_at is not None and incident.outage.status == Outage.Status.RESTORED

@@ -53,6 +53,7 @@ def test_the_olt_s_weak_reading_refuses_completion_and_a_good_one_allows_it(olt_
     assert order.status == WorkOrder.Status.COMPLETED
     rules = services.completion_rules(order)
     assert rules["rx_range"] == ["-27", "-8"]
+    assert rules["rx_olt"] == "-21.00"  # the OLT's reading the phone checks offline (static/js/technician.js)
 
 
 def test_without_the_olt_s_reading_the_meter_reading_must_be_in_range(olt_simulator):

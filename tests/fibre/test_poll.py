@@ -111,6 +111,42 @@ def test_a_timeout_is_a_clear_error_and_writes_nothing(olt_simulator):
     assert not olt.is_online and "no answer" in olt.last_error and olt.poll_lease_until is None
 
 
+def test_an_olt_that_stops_answering_mid_poll_leaves_nothing_half_written_and_the_next_poll_catches_up(olt_simulator):
+    # Given an OLT polled once: 2 ports × 40 ONUs, so every column takes two GetBulk pages of 50.
+    simulated = olt_simulator.start_olt("huawei_gpon", ports=2, onus_per_port=40, seed=61)
+    olt = make_olt(simulated)
+    olt_poll(olt_id=olt.pk)
+    before = _counts()
+    state = simulated.state
+    states = dict(Onu.objects.filter(olt=olt).values_list("pk", "status"))
+    columns = len(profiles()["huawei_gpon"].walk_oids())
+
+    # When the fibre to port 1 is cut and the OLT then dies after the system Get and each column's
+    # first page: half of every column was read.
+    state.fibre_cut(1)
+    simulated.silent_after(1 + columns)
+    try:
+        with pytest.raises(PollError, match="no answer"):
+            olt_poll(olt_id=olt.pk)
+        assert simulated.requests > 1 + columns  # it asked for the second pages and heard nothing
+    finally:
+        simulated.clear_faults()
+
+    # Then nothing of that poll was written: no sample, no event, no ONU changed, no port dark.
+    assert _counts() == before
+    assert dict(Onu.objects.filter(olt=olt).values_list("pk", "status")) == states
+    assert not PonPort.objects.filter(olt=olt, dark_since__isnull=False).exists()
+    olt.refresh_from_db()
+    assert not olt.is_online and "no answer" in olt.last_error and olt.poll_lease_until is None
+
+    # And the next poll catches up: the cut that happened meanwhile is recorded, one sample per ONU.
+    result = olt_poll(olt_id=olt.pk)
+    assert result.onus == 80 and len(result.went_dark) == 40 and result.ports_dark
+    assert OnuSample.objects.count() == before[1] + 80 and OnuStatusEvent.objects.count() == before[2] + 40
+    olt.refresh_from_db()
+    assert olt.is_online and olt.last_error == ""
+
+
 def test_wrong_community_reads_as_no_answer(olt_simulator):
     simulated = olt_simulator.start_olt("vsol_epon", community="right", ports=1, onus_per_port=2, seed=7)
     olt = make_olt(simulated, community="wrong")
@@ -186,3 +222,55 @@ def test_an_snmp_reader_runs_from_code_already_inside_an_event_loop():
     with ThreadPoolExecutor(max_workers=1) as pool:
         assert pool.submit(asyncio.run, caller()).result() == 42
     assert _snmp_run(reader, 4) == 8
+
+
+V3 = {"user": "noc-ro", "auth_key": "auth-key-2026", "priv_key": "priv-key-2026"}
+
+
+def _v3_olt(simulated, **overrides):
+    fields = {"snmp_version": Olt.Version.V3, "community": "", "v3_user": V3["user"], "v3_auth_protocol": "sha",
+              "v3_auth_key": V3["auth_key"], "v3_priv_protocol": "aes", "v3_priv_key": V3["priv_key"], "timeout_seconds": "1"}
+    fields.update(overrides)
+    return make_olt(simulated, **fields)
+
+
+def test_an_olt_with_snmpv3_credentials_is_polled_with_authentication_and_privacy(olt_simulator):
+    # Given an OLT that answers SNMPv3 only (USM, SHA + AES, through pysnmp's agent), one ONU weak.
+    simulated = olt_simulator.start_olt_v3("huawei_gpon", ports=2, onus_per_port=3, seed=71, **V3)
+    state = simulated.state
+    state.set_rx(state.onus[2].serial, -28.4)
+    state.power_cut(state.onus[4].serial)
+    olt = _v3_olt(simulated)
+    assert Olt.objects.filter(pk=olt.pk).values_list("v3_auth_key", flat=True)[0] == V3["auth_key"]  # decrypted on read
+
+    result = olt_poll(olt_id=olt.pk)
+
+    assert result.onus == 6 and result.online == 5 and result.created == 6
+    weak = Onu.objects.get(olt=olt, serial=state.onus[2].serial)
+    assert weak.rx_dbm == Decimal("-28.40") and weak.signal == Onu.Signal.WARNING
+    assert Onu.objects.get(olt=olt, serial=state.onus[4].serial).down_cause == Onu.Cause.DYING_GASP
+    assert OnuSample.objects.filter(onu__olt=olt).count() == 6
+    olt.refresh_from_db()
+    assert olt.is_online and olt.last_error == "" and "simulator" in olt.sys_descr and olt.sys_uptime_seconds == 1234
+
+
+@pytest.mark.parametrize("overrides,reason", [
+    ({"v3_auth_key": "not-the-auth-key"}, "refused the authentication key or protocol of 'noc-ro'"),
+    ({"v3_priv_key": "not-the-priv-key"}, "privacy key or protocol of 'noc-ro' does not match"),
+    ({"v3_user": "intruder"}, "does not know the user 'intruder'"),
+])
+def test_wrong_snmpv3_credentials_are_a_clear_error_with_nothing_written(olt_simulator, overrides, reason):
+    simulated = olt_simulator.start_olt_v3("zte_gpon", ports=1, onus_per_port=3, seed=72, **V3)
+    good = _v3_olt(simulated, name="Good v3")
+    olt_poll(olt_id=good.pk)  # the agent works with the right credentials
+    before = _counts()
+    wrong = _v3_olt(simulated, name="Wrong v3", **overrides)
+
+    with pytest.raises(PollError, match="SNMPv3: "):
+        olt_poll(olt_id=wrong.pk)
+
+    assert _counts() == before and not Onu.objects.filter(olt=wrong).exists()
+    wrong.refresh_from_db()
+    assert reason in wrong.last_error and not wrong.is_online and wrong.poll_lease_until is None
+    # The secrets are not in the error staff read.
+    assert V3["auth_key"] not in wrong.last_error and V3["priv_key"] not in wrong.last_error and "not-the" not in wrong.last_error

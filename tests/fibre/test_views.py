@@ -122,3 +122,70 @@ def test_customer_page_portal_and_dispatch_board_show_the_fibre(staff_client, cl
     home = client.get(reverse("portal:home")).content.decode()
     since = timezone.localtime(onu.status_changed_at).strftime("%H:%M")
     assert f"Your fibre box has been off since {since} (power)" in home
+
+
+def test_the_ticket_page_shows_the_customer_s_onu_status_signal_and_last_change(staff_client, client, recorded_plant):
+    from tickets.models import Category, Ticket
+    from tickets.services import ticket_create
+
+    olt, port, onu, other, subscription = recorded_plant
+    ticket = ticket_create(actor=None, customer=subscription.customer, category=Category.NO_CONNECTION, subject="No internet",
+                           description="Since the morning", source=Ticket.Source.STAFF)
+    url = reverse("staff:ticket-detail", args=[ticket.pk])
+
+    page = staff_client.get(url).content.decode()
+    since = timezone.localtime(onu.status_changed_at).strftime("%d %b, %H:%M")
+    assert f'id="ticket-onu-{onu.pk}"' in page and "Power off" in page and f"since {since}" in page
+    assert "HWTC0000ABCD" in page and "Mirpur OLT GPON 0/1/0:1" in page and reverse("staff:onu-detail", args=[onu.pk]) in page
+
+    changed_at = timezone.now() - timedelta(minutes=7)
+    Onu.objects.filter(pk=onu.pk).update(status=Onu.Status.ONLINE, down_cause="", rx_dbm=Decimal("-28.10"), signal=Onu.Signal.WARNING,
+                                         status_changed_at=changed_at)
+    page = staff_client.get(url).content.decode()
+    assert "Online" in page and "-28.10 dBm" in page and "(Weak)" in page
+    assert f"since {timezone.localtime(changed_at).strftime('%d %b, %H:%M')}" in page
+
+    # Support without the fibre permission sees the ticket, not the fibre box.
+    from django.contrib.auth.models import Permission
+
+    support = UserFactory(username="ticket.only")
+    support.user_permissions.add(Permission.objects.get(codename="view_ticket", content_type__app_label="tickets"))
+    client.force_login(support)
+    page = client.get(url)
+    assert page.status_code == 200 and f'id="ticket-onu-{onu.pk}"' not in page.content.decode()
+
+
+def test_unmatched_and_moved_onus_are_listed_and_a_move_seen_leaves_the_list_keeping_its_match(staff_client, recorded_plant):
+    olt, port, onu, other, subscription = recorded_plant
+    elsewhere = PonPort.objects.create(olt=olt, key="4194304256", name="GPON 0/1/1")
+    moved_at = timezone.now() - timedelta(hours=2)
+    Onu.objects.filter(pk=onu.pk).update(moved_from=elsewhere, moved_at=moved_at)
+    url = reverse("staff:onu-unmatched")
+    assert url in staff_client.get(reverse("staff:olt-list")).content.decode()  # reached from the OLT list
+
+    page = staff_client.get(url).content.decode()
+    unmatched = page[page.index('id="onus-unmatched"'):page.index('id="onus-moved"')]
+    moved = page[page.index('id="onus-moved"'):]
+    assert "HWTC0000ABCE" in unmatched and "HWTC0000ABCD" not in unmatched  # matched ONUs are not "unmatched"
+    assert "GPON 0/1/1" in moved and subscription.customer.name in moved and reverse("staff:onu-move-seen", args=[onu.pk]) in moved
+
+    # Support who may look but not change the match cannot clear it: nothing changes.
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    viewer = UserFactory(username="fibre.viewer")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_olt", content_type__app_label="fibre"))
+    client = Client()
+    client.force_login(viewer)
+    viewer_page = client.get(url).content.decode()
+    assert "GPON 0/1/1" in viewer_page and reverse("staff:onu-move-seen", args=[onu.pk]) not in viewer_page
+    assert client.post(reverse("staff:onu-move-seen", args=[onu.pk])).status_code == 403
+    assert Onu.objects.get(pk=onu.pk).moved_at == moved_at
+    assert staff_client.get(reverse("staff:onu-move-seen", args=[onu.pk])).status_code == 405
+
+    assert staff_client.post(reverse("staff:onu-move-seen", args=[onu.pk])).status_code == 302
+    onu.refresh_from_db()
+    assert onu.moved_at is None and onu.moved_from_id is None
+    assert onu.subscription_id == subscription.pk and onu.match == Onu.Match.SERIAL  # still a serial match: a later swap moves it
+    assert AuditLog.objects.filter(action="onu.move_seen").count() == 1
+    assert "GPON 0/1/1" not in staff_client.get(url).content.decode()

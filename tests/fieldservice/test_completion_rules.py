@@ -59,6 +59,6 @@ def test_the_order_page_carries_the_rules_the_server_checks(client, strict_repai
     rules = json.loads(re.search(r'<script id="completion-rules" type="application/json">(.*?)</script>', page, re.S).group(1))
     assert rules == {
         "status": "on_site", "checklist": [item.pk for item in order.checklist.all() if item.required],
-        "signature": True, "photos": 2, "serial": True, "rx_range": None,  # a repair: no optical range to meet
+        "signature": True, "photos": 2, "serial": True, "rx_range": None, "rx_olt": None,  # a repair: no optical range to meet
     }
     assert 'id="finish-missing"' in page

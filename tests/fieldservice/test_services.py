@@ -257,7 +257,7 @@ def test_an_operation_on_an_order_reassigned_to_another_technician_is_refused(te
 def test_one_operation_id_sent_ten_times_at_once_has_one_effect(technician):
     order = repair_order(technician=technician)
     key = str(uuid.uuid4())
-    barrier = threading.Barrier(10)
+    barrier = threading.Barrier(10, timeout=120)
     results, errors = [], []
 
     def send():

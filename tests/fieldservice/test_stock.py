@@ -186,7 +186,7 @@ def test_faulty_and_write_off_need_a_reason(zte, branch, supervisor):
 @pytest.mark.postgres  # real concurrency: two connections receiving one serial
 @pytest.mark.django_db(transaction=True)
 def test_two_receipts_of_the_same_serial_at_once_record_it_once_and_refuse_the_other_cleanly(zte, branch, supervisor):
-    barrier, outcomes, errors = threading.Barrier(2), [], []
+    barrier, outcomes, errors = threading.Barrier(2, timeout=120), [], []
 
     def receive():
         try:

@@ -181,7 +181,7 @@ def test_two_workers_racing_charge_each_invoice_exactly_once(bkash_gateway):
         customer, _agreement = on_autopay()
         invoices.append(charge(customer, "500.00"))
     today = invoices[0].due_date - timedelta(days=3)
-    start = threading.Barrier(2)
+    start = threading.Barrier(2, timeout=120)
     errors = []
 
     def worker(name):

@@ -41,7 +41,7 @@ def test_two_bulk_runs_racing_over_many_chunks_charge_each_invoice_exactly_once(
     invoices = [charge(on_autopay()[0], "300.00") for _ in range(12)]
     today = invoices[0].due_date - timedelta(days=3)
     autopay.autopay_schedule(today=today)
-    start = threading.Barrier(2)
+    start = threading.Barrier(2, timeout=120)
     results, errors = {}, []
 
     def worker(name):

@@ -59,7 +59,7 @@ def test_the_same_refund_form_submitted_twice_is_one_refund(bkash_gateway, admin
 @pytest.mark.parametrize("same_form", [True, False])
 def test_two_refunds_at_once_never_give_back_more_than_was_paid(bkash_gateway, admin, same_form):
     gp = paid("800.00")
-    barrier, outcomes = threading.Barrier(2), []
+    barrier, outcomes = threading.Barrier(2, timeout=120), []
 
     def refund(n):
         try:

@@ -20,7 +20,7 @@ THREADS = 6
 
 
 def _run_concurrently(work) -> list[BaseException]:
-    barrier, errors = threading.Barrier(THREADS), []
+    barrier, errors = threading.Barrier(THREADS, timeout=120), []
 
     def run(index):
         try:

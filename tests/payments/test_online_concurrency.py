@@ -32,7 +32,7 @@ def test_one_hundred_concurrent_duplicate_ipns_credit_exactly_once(gateway):
     assert GatewayPayment.objects.get(pk=gp.pk).status == "pending"
 
     url = gateway.url + reverse("sslcommerz-ipn")
-    start = threading.Barrier(CLIENT_THREADS)
+    start = threading.Barrier(CLIENT_THREADS, timeout=120)
 
     def post(index):
         if index < CLIENT_THREADS:

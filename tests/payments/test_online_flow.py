@@ -113,7 +113,8 @@ def drain_queued_tasks() -> list[str]:
 
     names = []
     with app.connection_for_write() as connection:
-        while (message := connection.default_channel.basic_get("celery", no_ack=True)) is not None:
+        queue = app.conf.task_default_queue  # each xdist worker's own (config/settings.py)
+        while (message := connection.default_channel.basic_get(queue, no_ack=True)) is not None:
             names.append(message.headers["task"])
     return names
 

@@ -293,7 +293,7 @@ def test_the_same_trx_id_notified_concurrently_records_one_payment():
     customer = make_customer(name="Rahim Uddin")
     charge(customer, "1000.00")
     threads_n = 6
-    barrier, answers, errors = threading.Barrier(threads_n), [], []
+    barrier, answers, errors = threading.Barrier(threads_n, timeout=120), [], []
 
     def run():
         try:

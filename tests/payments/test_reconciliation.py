@@ -138,7 +138,7 @@ def test_two_staff_settling_the_same_difference_at_once_record_one_payment(bkash
     reconciliation.reconcile_day(gateway="bkash", day=today())
     missing = item(Kind.MISSING_OURS)
     before = Payment.objects.count()
-    barrier, results = threading.Barrier(2), []
+    barrier, results = threading.Barrier(2, timeout=120), []
 
     def settle():
         try:

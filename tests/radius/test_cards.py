@@ -9,7 +9,9 @@ until its time runs out and the router ends the session."""
 
 import hashlib
 import os
-from datetime import date, timedelta
+import time
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -17,9 +19,13 @@ from django.utils import timezone
 from pyrad import packet
 
 from billing.models import BillingSettings
-from radius.models import AuthAttempt, Session
+from customers.models import Subscription
+from customers.services import package_speed_windows_set
+from network import routeros, speeds
+from network import services as network_services
+from radius.models import AuthAttempt, PackageRadius, Session
 from tests.demo.conftest import make_routeros_router, routeros_clock, routeros_simulator  # noqa: F401
-from tests.factories import AreaFactory, RouterFactory, make_subscription
+from tests.factories import AreaFactory, PackageFactory, RouterFactory, make_subscription
 from tests.network.radius_fixtures import point_at
 from tests.radius.conftest import Nas, accepted, accounting_written, attribute
 from tests.vouchers.helpers import make_batch, make_distributor, make_plan
@@ -405,3 +411,203 @@ def test_freeradius_role_finds_a_card_but_cannot_read_the_key_or_the_cards(trans
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 role.execute(statement)
     assert card_of(batch).state == VoucherCard.State.UNSOLD
+
+
+# --- a plan with a package's speed shape (issue 56 item 6; docs/speeds.md "Prepaid cards") -------------
+
+DHAKA = ZoneInfo("Asia/Dhaka")
+
+
+def _hour(offset: int):
+    """A whole hour of the ISP's local time, `offset` hours from now (FreeRADIUS reads PostgreSQL's clock)."""
+    return (datetime.now(DHAKA) + timedelta(hours=offset)).time().replace(minute=0, second=0, microsecond=0)
+
+
+def shaped_package(*, night_now: bool):
+    """Internet 20, BDIX 100, cache 50 (download; upload 100 / 25) and a night window at 40/10: covering
+    the present hour or starting three hours from now."""
+    package = PackageFactory(download_mbps=20, upload_mbps=20, bdix_download_mbps=100, bdix_upload_mbps=100,
+                             cache_download_mbps=50, cache_upload_mbps=25)
+    first = 0 if night_now else 3
+    package_speed_windows_set(actor=None, package=package, windows=[(_hour(first), _hour(first + 2), 40, 10)])
+    return package
+
+
+def test_a_card_on_a_plan_with_a_packages_speeds_gets_its_list_and_inside_a_window_its_speed(cards_hotspot):
+    """Through the real FreeRADIUS, as its role: the package's list (BDIX and cache queues on the
+    router) in both cases; the window's internet rate inside it, the plan's own outside."""
+    package = shaped_package(night_now=False)
+    plan = make_plan(duration=3, unit=VoucherPlan.Unit.HOURS, data_mb=100, devices=2, speed_package=package)
+    batch = make_batch(plan=plan, count=2, distributor=cards_hotspot.distributor, actor=cards_hotspot.admin)
+
+    outside = card_login(cards_hotspot.nas, code_of(batch))
+    assert accepted(outside), reason_of(code_of(batch))
+    assert attribute(outside, "Mikrotik-Rate-Limit") == "2048k/5120k"  # the plan's own: no window covers now
+    assert attribute(outside, "Mikrotik-Address-List") == f"ispbill-pkg-{package.pk}"
+    assert abs(attribute(outside, "Session-Timeout") - 3 * 3600) <= 2  # the rest of the answer as before
+
+    # The window now covers the present hour: the next login (another device, CHAP) gets its rate.
+    package_speed_windows_set(actor=None, package=package, windows=[(_hour(0), _hour(2), 40, 10)])
+    inside = card_login(cards_hotspot.nas, code_of(batch), mac="A4:50:46:00:00:02", chap=True)
+    assert accepted(inside), reason_of(code_of(batch))
+    assert attribute(inside, "Mikrotik-Rate-Limit") == "10M/40M"
+    assert attribute(inside, "Mikrotik-Address-List") == f"ispbill-pkg-{package.pk}"
+
+    # A package with its own RADIUS address list gives that one, as to its subscriptions.
+    PackageRadius.objects.create(package=package, address_list="vip")
+    assert attribute(card_login(cards_hotspot.nas, code_of(batch), mac="A4:50:46:00:00:02"), "Mikrotik-Address-List") == "vip"
+
+    # A plan without a speed package: its own rate, no list; a refused card gets neither.
+    plain = code_of(cards_hotspot.batch)
+    reply = card_login(cards_hotspot.nas, plain)
+    assert attribute(reply, "Mikrotik-Rate-Limit") == "2048k/5120k" and "Mikrotik-Address-List" not in reply
+    services.card_block(actor=cards_hotspot.admin, serial=card_of(batch, 1).serial, reason="lost")
+    refused = card_login(cards_hotspot.nas, code_of(batch, 1), mac="A4:50:46:00:00:09")
+    assert not accepted(refused) and "Mikrotik-Address-List" not in refused and "Mikrotik-Rate-Limit" not in refused
+
+def hotspot_asks_freeradius_with_speeds(sim, router, server) -> None:
+    """The simulated router's hotspot asks this FreeRADIUS (and accounts to it), and holds the speed
+    classes' marks and queues ispbill pushes to it."""
+
+    class Peer:
+        host, auth_port, acct_port = "127.0.0.1", server.auth_port, server.acct_port
+
+    point_at(sim, Peer, secret=SECRET)
+    profile = sim.run("/ip/hotspot/profile/print")[0]
+    sim.run("/ip/hotspot/profile/set", **{".id": profile[".id"], "use-radius": "yes", "radius-accounting": "yes"})
+    with routeros.router_session(routeros.connection_for(router)) as client:
+        speeds.apply_router_speed_config(client, router)
+
+
+
+@pytest.mark.usefixtures("fresh_router_connections")
+@pytest.mark.parametrize("night_now", [False, True], ids=["day", "night"])
+def test_the_simulated_hotspot_shapes_a_cards_bdix_cache_and_night_speeds(freeradius, make_routeros_router, night_now):
+    """End to end: the card logs in at the simulated router's hotspot through FreeRADIUS, the router
+    holds the package's marks and PCQ queues (pushed as the reconciler pushes them), and a speed test
+    from the card's device sees BDIX 100, cache 50 and the internet at the plan's speed by day or the
+    window's at night."""
+    sim = make_routeros_router()
+    router = RouterFactory(host=sim.host, api_port=sim.port, ssl_port=sim.ssl_port, username=sim.username,
+                           aaa_mode="radius", radius_secret=SECRET)
+    WifiZone.objects.create(name="Market", area=AreaFactory(), router=router)
+    distributor, admin = make_distributor()
+    network_services.speed_destinations_add(actor=admin, kind="bdix", prefixes="103.4.144.0/22")
+    network_services.speed_destinations_add(actor=admin, kind="cache", prefixes="10.77.0.0/24")
+    package = shaped_package(night_now=night_now)
+    batch = make_batch(plan=make_plan(duration=1, unit=VoucherPlan.Unit.DAYS, data_mb=None, speed_package=package), count=1,
+                       distributor=distributor, actor=admin)
+    code = code_of(batch)
+    server = freeradius(interim_interval=300)
+
+    hotspot_asks_freeradius_with_speeds(sim, router, server)
+
+    assert sim.hotspot_login(code, code).outcome == "accept", reason_of(code)
+
+    session = sim.hotspot_session(code)
+    assert session["address-list"] == f"ispbill-pkg-{package.pk}"
+    assert session["rate-limit"] == ("10M/40M" if night_now else "2048k/5120k")
+    M = 1_000_000
+    bdix, cache, internet = (sim.speed_test(code, host) for host in ("103.4.145.10", "10.77.0.20", "142.250.193.46"))
+    assert (bdix["queue"], bdix["download_bps"], bdix["upload_bps"]) == (f"ispbill-bdix-pkg-{package.pk}", 100 * M, 100 * M)
+    assert (cache["queue"], cache["download_bps"], cache["upload_bps"]) == (f"ispbill-cache-pkg-{package.pk}", 50 * M, 25 * M)
+    if night_now:
+        assert (internet["download_bps"], internet["upload_bps"]) == (40 * M, 10 * M)
+    else:
+        assert (internet["download_bps"], internet["upload_bps"]) == (5120 * 1000, 2048 * 1000)
+
+
+@pytest.mark.usefixtures("fresh_router_connections")
+def test_a_card_online_at_a_windows_edges_changes_speed_by_coa_paced_with_subscriptions(freeradius, make_routeros_router, settings):
+    """docs/speeds.md "Prepaid cards": a card already logged in when its package's window starts gets
+    the window's rate by CoA (no new login) and its plan's own when it ends; a router with only cards
+    online gets its run; cards and subscriptions share the router's rate and the run's tally; a card
+    an edge lost is corrected by the reconciler, as a subscription is."""
+    from network import reconcile, speed_boundary
+    from network.models import SpeedBoundaryRun
+    from tests.night import clock
+
+    settings.RADIUS_COA_TIMEOUT, settings.RADIUS_COA_ATTEMPTS = 0.2, 1
+    sim = make_routeros_router()
+    router = RouterFactory(host=sim.host, api_port=sim.port, ssl_port=sim.ssl_port, username=sim.username,
+                           aaa_mode="radius", radius_secret=SECRET, radius_coa_port=sim.coa_port)
+    WifiZone.objects.create(name="Market", area=AreaFactory(), router=router)
+    distributor, admin = make_distributor()
+    network_services.speed_destinations_add(actor=admin, kind="bdix", prefixes="103.4.144.0/22")
+    package = shaped_package(night_now=False)  # the window: from three hours from now for two hours, 40/10
+    batch = make_batch(plan=make_plan(duration=1, unit=VoucherPlan.Unit.DAYS, data_mb=None, speed_package=package), count=2,
+                       distributor=distributor, actor=admin)
+    first, second = code_of(batch, 0), code_of(batch, 1)
+    server = freeradius(interim_interval=300)
+
+    hotspot_asks_freeradius_with_speeds(sim, router, server)
+    assert sim.hotspot_login(first, first).outcome == "accept", reason_of(first)
+    assert accounting_written(sim, server)
+    session_id = sim.hotspot_session(first)["session-id"]
+    M, day_rate, night_rate = 1_000_000, "2048k/5120k", "10M/40M"
+
+    def internet(login):
+        test = sim.speed_test(login, "142.250.193.46")
+        return test["download_bps"], test["upload_bps"]
+
+    def edge(at):
+        """What beat and the worker do 20 s after the edge `at`: start its runs, then run them all at once."""
+        local = timezone.localtime(at + timedelta(seconds=20))
+        with clock(local.date(), local.time()):
+            runs = speed_boundary.speed_edges_start()
+            return speed_boundary.speed_edges_apply(run_ids=[run.pk for run in runs])
+
+    starts = datetime.now(DHAKA).replace(minute=0, second=0, microsecond=0) + timedelta(hours=3)
+    ends = starts + timedelta(hours=2)
+    assert (starts.time(), ends.time()) == tuple(package.speed_windows.values_list("starts", "ends").get())
+    assert sim.hotspot_session(first)["rate-limit"] == day_rate and internet(first) == (5120 * 1000, 2048 * 1000)
+
+    # The window starts: the router has only a card online on the package, and still gets its run.
+    [run] = edge(starts)
+    assert (run.router_id, run.status, run.done, run.refused, run.lost) == (router.pk, SpeedBoundaryRun.Status.DONE, 1, 0, 0)
+    assert sim.hotspot_session(first)["rate-limit"] == night_rate and internet(first) == (40 * M, 10 * M)
+    assert sim.speed_test(first, "103.4.145.10")["download_bps"] == 100 * M  # BDIX keeps its own speed
+    assert sim.hotspot_session(first)["session-id"] == session_id  # changed by CoA, not by a new login
+
+    # It ends: the plan's own speed again.
+    [run] = edge(ends)
+    assert (run.status, run.done, run.lost) == (SpeedBoundaryRun.Status.DONE, 1, 0)
+    assert sim.hotspot_session(first)["rate-limit"] == day_rate and internet(first) == (5120 * 1000, 2048 * 1000)
+
+    # The next day two subscriptions and a second card are online too, and the router takes 2 changes a
+    # second: the four CoAs are spread over 1.5 s, subscriptions and cards counted together.
+    settings.SPEED_CHANGES_PER_ROUTER_PER_SECOND = 2
+    for name in ("rahim", "karim"):
+        make_subscription(router=router, package=package, username=name, password=f"pw-{name}", activate=True)
+        assert sim.dial(name, f"pw-{name}").outcome == "accept"
+        assert sim.session(name)["rate-limit"] == "20M/20M"
+    assert sim.hotspot_login(second, second).outcome == "accept", reason_of(second)
+    assert accounting_written(sim, server)
+    began = time.monotonic()
+    [run] = edge(starts + timedelta(days=1))
+    assert time.monotonic() - began >= 1.5
+    assert (run.status, run.done, run.refused, run.lost, run.max_rate) == (SpeedBoundaryRun.Status.DONE, 4, 0, 0, 2)
+    assert [sim.session(name)["rate-limit"] for name in ("rahim", "karim")] == [night_rate] * 2
+    assert [sim.hotspot_session(code)["rate-limit"] for code in (first, second)] == [night_rate] * 2
+    assert internet(second) == (40 * M, 10 * M)
+
+    # The window's end with the router's CoA port silent: all four are lost (the fourth unsent), the
+    # cards kept on the run beside the subscriptions; the reconciler puts everyone back.
+    sim.set_coa_fault("silent")
+    [run] = edge(ends + timedelta(days=1))
+    assert (run.status, run.done, run.lost) == (SpeedBoundaryRun.Status.INCOMPLETE, 0, 4)
+    card_sessions = Session.objects.filter(acctstoptime__isnull=True, username__startswith="card ").order_by("radacctid")
+    assert sorted(map(str, run.pending)) == sorted(
+        [str(pk) for pk in Subscription.objects.filter(router=router).values_list("pk", flat=True)]
+        + [f"card:{session.pk}" for session in card_sessions])
+    assert sim.hotspot_session(second)["rate-limit"] == night_rate
+    sim.set_coa_fault(None)
+    later = ends + timedelta(days=1, minutes=15)
+    with clock(timezone.localtime(later).date(), timezone.localtime(later).time()):
+        reconcile.reconcile_router(router_id=router.pk)
+    run.refresh_from_db()
+    assert (run.status, run.pending) == (SpeedBoundaryRun.Status.CORRECTED, [])
+    assert [sim.hotspot_session(code)["rate-limit"] for code in (first, second)] == [day_rate] * 2
+    assert [sim.session(name)["rate-limit"] for name in ("rahim", "karim")] == ["20M/20M"] * 2
+    assert internet(second) == (5120 * 1000, 2048 * 1000)
+    assert sim.hotspot_session(first)["session-id"] == session_id

@@ -91,15 +91,16 @@ def test_accounting_and_refusals_during_an_outage_are_answered_and_written_once_
     for username, password in (("carol", "pw-Carol-1"), ("dave", "pw-Dave-1"), ("carol", "pw-Carol-2")):
         assert not accepted(nas.login(username, password))
     spooled = spool_pending(server.directory)
-    assert {path.parent.name for path in spooled} == {"acct", "postauth"}, "nothing was spooled"
-    kept_refusals = "".join(path.read_text() for path in spooled if path.parent.name == "postauth")
+    kind = {path: path.relative_to(server.directory / "var").parts[0] for path in spooled}  # acct (in 0 to 3) or postauth
+    assert set(kind.values()) == {"acct", "postauth"}, "nothing was spooled"
+    kept_refusals = "".join(path.read_text() for path in spooled if kind[path] == "postauth")
     assert 'Ispbill-Login = "carol"' in kept_refusals and 'Ispbill-Reason = "server_error"' in kept_refusals
     assert "User-Password" not in kept_refusals and "pw-Carol" not in kept_refusals  # never the password
     assert "Packet-Type" not in kept_refusals  # read back as an accounting packet (sites-enabled/ispbill-replay)
     kept = tmp_path / "spool-copy"
-    for path in spooled:
-        (kept / path.parent.name).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, kept / path.parent.name / path.name)
+    for number, path in enumerate(spooled):
+        (kept / kind[path]).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, kept / kind[path] / f"detail-{number}")
 
     cluster.start()
 
@@ -119,8 +120,8 @@ def test_accounting_and_refusals_during_an_outage_are_answered_and_written_once_
     assert len({row[5] for row in written}) == 3
 
     # The same spools replayed again (a restart while they were read): nothing changes, nothing doubles.
-    for path in sorted(kept.glob("*/detail*")):
-        shutil.copy(path, server.directory / "var" / path.parent.name / "detail-replayed")
+    for path in sorted(kept.glob("*/detail*")):  # into var/acct itself: as a spool left by a version before the four
+        shutil.copy(path, server.directory / "var" / path.parent.name / f"detail-replayed-{path.name}")
     assert server.spool_drained(timeout=15), server.log()
     assert sessions(cluster) == expected
     assert refusals(cluster) == written
@@ -141,3 +142,55 @@ def test_an_old_interim_replayed_after_the_stop_does_not_reopen_or_rewind_the_se
         Event_Timestamp=int(time.time()) - 400,
     )
     assert sessions(cluster) == stopped == [("R1", "100.64.2.1", 8000, False, "")]
+
+
+def test_a_start_already_written_is_not_written_again_by_the_replay(outage, tmp_path):
+    """A Start is written live when PostgreSQL answers and again by the spool's replay (or twice by the
+    replay, after a restart while the spool was read): the second write finds the row as the packet says
+    and writes nothing - no new row version, no row lock (the old INSERT ... ON CONFLICT DO UPDATE wrote a new
+    version of the row each time, a write and a WAL flush per replayed Start: docs/radius.md)."""
+    server, cluster, _router = outage
+    nas = Nas(server, secret=SECRET)
+    nas.accounting("Start", username="alice", session_id="W1", Framed_IP_Address="100.64.3.1", Framed_Protocol="PPP", written=False)
+    kept = tmp_path / "start-copy"
+    spooled = spool_pending(server.directory, kinds=("acct",))
+    assert len(spooled) == 1
+    shutil.copy(spooled[0], kept)
+    cluster.start()
+    assert server.spool_drained(timeout=15), server.log()
+    version = "SELECT xmin::text, xmax::text, ctid::text, host(framedipaddress) FROM radius_radacct WHERE acctsessionid = 'W1'"
+    first = cluster.rows(version)
+    assert first[0][1] == "0" and first[0][3] == "100.64.3.1", first  # inserted, never locked
+
+    shutil.copy(kept, server.directory / "var" / "acct" / "detail-replayed")
+    assert server.spool_drained(timeout=15), server.log()
+
+    assert cluster.rows(version) == first  # the same row version, never locked
+
+
+def test_a_reboot_replayed_from_four_spools_never_overtakes_a_stop_that_came_before_it(outage):
+    """The accounting spool is four files, replayed at once (a session always in the same one); the
+    router's Accounting-On goes to all four, and each copy closes only its own file's sessions after the
+    packets before it there. So a session stopped before the reboot keeps its Stop (cause, bytes) however
+    the four files' replays interleave, and the sessions still open are closed by the reboot."""
+    server, cluster, _router = outage
+    nas = Nas(server, secret=SECRET)
+    sessions_sent = [f"P{n}" for n in range(16)]  # spread over the four files by their unique id
+    for number, session in enumerate(sessions_sent):
+        nas.accounting("Start", username=f"user{number}", session_id=session, Framed_Protocol="PPP", written=False,
+                       Event_Timestamp=int(time.time()) - 100)
+    for number, session in enumerate(sessions_sent[::2]):
+        nas.accounting("Stop", username=f"user{number * 2}", session_id=session, Framed_Protocol="PPP", written=False,
+                       Acct_Session_Time=50, Acct_Input_Octets=777, Acct_Terminate_Cause="User-Request",
+                       Event_Timestamp=int(time.time()) - 50)
+    nas.accounting("Accounting-On", written=False)
+    shards = {path.parent.name for path in spool_pending(server.directory, kinds=("acct",))}
+    assert shards == {"0", "1", "2", "3"}, shards
+
+    cluster.start()
+    assert server.spool_drained(timeout=20), server.log()
+
+    rows = dict((row[0], row[1:]) for row in cluster.rows(
+        "SELECT acctsessionid, acctterminatecause, acctinputoctets, acctstoptime IS NOT NULL FROM radius_radacct"))
+    assert {session: rows[session] for session in sessions_sent[::2]} == {s: ("User-Request", 777, True) for s in sessions_sent[::2]}
+    assert {session: rows[session] for session in sessions_sent[1::2]} == {s: ("NAS-Reboot", 0, True) for s in sessions_sent[1::2]}

@@ -7,6 +7,7 @@ the same through the real FreeRADIUS (a suspension committed is refused at the n
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -22,7 +23,10 @@ pytestmark = pytest.mark.postgres
 
 
 def rows(sql, params=()):
+    """Read as FreeRADIUS reads: its role's time zone is the ISP's (radius/sql.py), so CURRENT_DATE in the
+    views is the ISP's day. The test's connection is in UTC, a day behind Dhaka from 18:00 UTC."""
     with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('timezone', %s, true)", [settings.TIME_ZONE])
         cursor.execute(sql, params)
         return cursor.fetchall()
 

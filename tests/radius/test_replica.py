@@ -22,6 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import DatabaseError, connection
 from pyrad import packet
+from pyrad.client import Timeout
 
 from radius.config import Options, config_write, spool_pending
 from radius.models import AuthAttempt
@@ -351,3 +352,47 @@ def test_a_malformed_replica_url_is_refused_with_a_clear_message(site, tmp_path)
         finally:
             settings.RADIUS_REPLICA_DATABASE_URL = f"postgres://127.0.0.1:{site.replica.port}/{DBNAME}"
 
+
+
+def test_an_answer_that_can_be_recorded_nowhere_is_not_given_and_one_spooled_is_replayed(site, tmp_path):
+    """The primary away (its post-auth write fails) and the post-auth spool unwritable too (here: its
+    directory replaced by a file, which even root cannot write into): the login is answered with
+    nothing at all (Do-Not-Respond), so the router asks again or asks the other server, and no
+    half-record is left anywhere. With the spool writable again the same login is accepted from the
+    replica, its record spooled, and written to the primary once it is back (issue #52: the promote
+    drill's accepted login with no record)."""
+    config_write(tmp_path / "raddb", options := _options())  # Django is on the primary: the routers are read
+    process, output = _start(tmp_path / "raddb", ("-X",))
+    server = RadiusServer(options.auth_port, options.acct_port, tmp_path / "raddb", process, output)
+    try:
+        spool = server.directory / "var" / "postauth"
+        site.primary_down()
+        spool.rmdir()
+        spool.write_text("not a directory: the spool cannot be written\n")
+        nas = Nas(server, secret=SECRET)
+        nas.client.retries, nas.client.timeout = 1, 2
+        began = time.time()
+        since = f"authdate >= to_timestamp({began})"  # this test's answers only (the module's other tests log "paying" too)
+
+        with pytest.raises(Timeout):
+            nas.login("paying", "pw-paying-1")
+
+        assert "Not responding to request" in "".join(output) or "Do-Not-Respond" in "".join(output), server.log()
+        spool.unlink()
+        spool.mkdir(mode=0o700)
+        assert spool_pending(server.directory, kinds=("postauth",)) == []  # nothing half-written
+        site.primary_up()
+        assert site.primary.rows(f"SELECT count(*) FROM radius_postauth WHERE username = 'paying' AND {since}", dbname=DBNAME) == [(0,)]
+
+        # The spool writable again, the primary still away: accepted, recorded in the spool, replayed.
+        site.primary_down()
+        nas.client.retries, nas.client.timeout = 2, 3
+        assert accepted(nas.login("paying", "pw-paying-1")), server.log()
+        assert [r.get("Ispbill-Answer") for r in spooled_answers(server.directory)] == ["Access-Accept"]
+        site.primary_up()
+        assert server.spool_drained(timeout=20), server.log()
+        assert site.primary.rows(
+            f"SELECT accepted, reason FROM radius_postauth WHERE username = 'paying' AND {since}", dbname=DBNAME) == [(True, "")]
+    finally:
+        process.terminate()
+        process.wait(10)

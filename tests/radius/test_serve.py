@@ -175,3 +175,22 @@ def test_the_command_as_make_run_starts_it_follows_a_new_router_and_stops_on_ctr
         process.send_signal(signal.SIGINT)
         assert process.wait(30) == 0
     assert "FreeRADIUS stopped." in "".join(lines)
+
+
+def test_a_restart_explains_freeradius_own_reader_exit_message_instead_of_logging_an_error(radius_supervisor):
+    """FreeRADIUS 3.2 logs "Reader thread exited without informing the master: Bad file descriptor" for
+    each spool reader whenever it exits (its listener destructor closes the reader's pipe before waiting
+    on it: radius/serve.py, READER_EXIT). radius_serve restarts it for every router change; the line is
+    printed as what it is, and the spools are still replayed after the restart."""
+    RouterFactory(host="127.0.0.1", aaa_mode="radius", radius_secret="reader-secret")
+    server = radius_supervisor()
+    server.restart("a test")
+    output = "".join(server.output)
+    lines = "\n".join(radius_supervisor.lines)
+    # FreeRADIUS said it, once for each spool reader (four accounting directories, var/acct itself, post-auth) ...
+    assert output.count("Reader thread exited without informing the master: Bad file descriptor") == 6
+    assert "Error: detail" not in lines  # ... and radius_serve did not pass it on as an error
+    assert lines.count("its spool reader for") == 6 and "/var/acct/3/detail-*" in lines and "/var/postauth/detail-*" in lines
+    nas = nas_for(server, address="127.0.0.1", secret="reader-secret")
+    nas.accounting("Accounting-On", written=False)
+    assert eventually(lambda: server.running() and not any((server.directory / "var" / "acct").glob("detail*")))

@@ -334,9 +334,9 @@ def test_export_streams_every_row_of_the_range_as_csv_and_is_audited(client):
     assert [line[-1] for line in lines[1:]] == [row.acctsessionid for row in rows]
     assert lines[1][:9] == [
         "2026-03-03 21:00:00", "2026-03-03 21:30:00", "'=cmd|evil", subscription.customer.account_number,
-        subscription.customer.name, IP, "AA:BB:CC:00:00:01", "core-2", "10.0.0.1",
+        subscription.customer.name, IP, "", "AA:BB:CC:00:00:01", "core-2",
     ]
-    assert lines[1][9:11] == ["1000", "5000"]
+    assert lines[1][9:12] == ["10.0.0.1", "1000", "5000"]
     entry = AuditLog.objects.get(action="radius.session_log_export")
     assert entry.actor == manager
     assert entry.after == {"ip": IP, "at": "", "username": "", "customer": "", "router": "", "from": "2026-03-03", "to": "2026-03-04", "rows": 3}
@@ -425,3 +425,33 @@ def test_managers_and_admins_reach_it_from_the_navigation(client):
         client.force_login(UserFactory(roles=[role]))
         home = client.get(reverse("staff:home")).content.decode()
         assert reverse("staff:session-log") in home
+
+
+@pytest.mark.django_db
+def test_each_session_shows_the_ipv6_prefix_its_subscriber_held_when_it_started_on_the_page_and_in_the_export(client):
+    from network import ipam
+    from network.models import AddressAssignment, AddressPool
+    from usecases.subscription_address_assign import subscription_address_assign
+
+    router = RouterFactory(name="core-6")
+    six = ipam.address_pool_create(actor=None, name="v6", router=router, network="2001:db8:900::/48",
+                                   kind=AddressPool.Kind.DELEGATION, assign_length=56)
+    subscription = make_subscription(username="rahim6", router=router, activate=True)
+    subscription_address_assign(actor=None, subscription=subscription, pool=six)
+    # Held from 3 March 22:00 to 4 March 02:00 (then taken back): a session before and one after had none.
+    AddressAssignment.objects.filter(subscription=subscription).update(assigned_at=local(2026, 3, 3, 22, 0),
+                                                                       released_at=local(2026, 3, 4, 2, 0))
+    before = logged(start=local(2026, 3, 3, 21, 0), stop=local(2026, 3, 3, 21, 30), subscription=subscription, username="rahim6", router=router)
+    during = logged(start=local(2026, 3, 3, 23, 0), stop=local(2026, 3, 4, 3, 0), subscription=subscription, username="rahim6", router=router)
+    after = logged(start=local(2026, 3, 4, 2, 30), stop=local(2026, 3, 4, 4, 0), subscription=subscription, username="rahim6", router=router)
+    client.force_login(UserFactory(roles=["Manager"]))
+
+    html = client.get(reverse("staff:session-log"), {"username": "rahim6"}).content.decode()
+    assert html.count('data-testid="session-ipv6"') == 1 and "2001:db8:900::/56" in html
+
+    response = client.get(reverse("staff:session-log-export"), {"start": "03/03/2026", "end": "04/03/2026", "username": "rahim6"})
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert lines[0][5:7] == ["IP address", "IPv6 prefix"]
+    assert [(line[-1], line[6]) for line in lines[1:]] == [
+        (before.acctsessionid, ""), (during.acctsessionid, "2001:db8:900::/56"), (after.acctsessionid, ""),
+    ]

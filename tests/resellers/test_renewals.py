@@ -179,7 +179,7 @@ def test_committed_debit_survives_a_failed_settlement_and_concurrent_sweeps_sett
     assert _balance(reseller) == Decimal("400.00")  # committed, not only inside a wrapping transaction
     failing_payments.heal()
     _age(result.renewal)
-    barrier = threading.Barrier(4)
+    barrier = threading.Barrier(4, timeout=120)
 
     def settle():
         try:

@@ -274,7 +274,7 @@ def test_two_workers_settling_the_same_renewals_at_once_settle_each_exactly_once
         sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package, activate=True)
         renewal, _created, _level = renewal_debits.renewal_debit(actor=reseller.user, reseller=reseller, subscription=sub)
         ids.append(renewal.pk)
-    barrier = threading.Barrier(3)
+    barrier = threading.Barrier(3, timeout=120)
     taken, errors = [], []
 
     def worker(order):

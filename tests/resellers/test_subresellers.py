@@ -142,7 +142,7 @@ def test_concurrent_sub_and_parent_renewals_never_overdraw_either_wallet_and_do_
     sub = make_sub(parent=parent, area=area, package=package, actor=actor, price="150.00", transfer="2000")
     work = [(sub, reseller_subscription(reseller=sub, area=area, router=router, package=package)) for _ in range(14)]
     work += [(parent, reseller_subscription(reseller=parent, area=area, router=router, package=package)) for _ in range(14)]
-    barrier = threading.Barrier(8)
+    barrier = threading.Barrier(8, timeout=120)
     outcomes, lock = [], threading.Lock()
 
     def worker(chunk):

@@ -169,7 +169,7 @@ def test_wallet_state_machine():
 def test_100_concurrent_renewals_against_a_wallet_covering_60_debit_exactly_60():
     reseller, area, router, package, _ = make_reseller(price="100.00", topup="6000")
     subs = [reseller_subscription(reseller=reseller, area=area, router=router, package=package) for _ in range(100)]
-    barrier = threading.Barrier(20)
+    barrier = threading.Barrier(20, timeout=120)
     outcomes = []
     lock = threading.Lock()
 
@@ -204,7 +204,7 @@ def test_100_concurrent_renewals_against_a_wallet_covering_60_debit_exactly_60()
 def test_duplicate_concurrent_submissions_of_one_renewal_debit_once():
     reseller, area, router, package, _ = make_reseller(price="100.00", topup="1000")
     sub = reseller_subscription(reseller=reseller, area=area, router=router, package=package)
-    barrier = threading.Barrier(8)
+    barrier = threading.Barrier(8, timeout=120)
 
     def worker():
         try:

@@ -9,7 +9,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_tickets_gives_demo_customers_history_and_surveys_and_is_idempotent():
-    call_command("seed_demo", customers=30, leads=2, quiet=True)
+    # Two months of history, as below: the tickets step reads the customers, not a year of their bills.
+    call_command("seed_demo", customers=30, leads=2, months=2, quiet=True)
     call_command("seed_tickets", tickets=20, quiet=True)
     tickets = Ticket.objects.count()
     assert tickets == 20

@@ -13,11 +13,11 @@ _counter = iter(range(10_000_000))
 
 
 def make_plan(*, price="30.00", duration=1, unit=VoucherPlan.Unit.DAYS, data_mb=2048, devices=1,
-              valid_from=VoucherPlan.ValidFrom.FIRST_USE, unused_days=180, name=None) -> VoucherPlan:
+              valid_from=VoucherPlan.ValidFrom.FIRST_USE, unused_days=180, name=None, speed_package=None) -> VoucherPlan:
     return services.plan_create(
         actor=None, name=name or f"Plan {next(_counter)}", name_bn="এক দিন", duration=duration, duration_unit=unit, data_mb=data_mb,
         download_kbps=5120, upload_kbps=2048, devices=devices, price=Decimal(price), valid_from=valid_from,
-        unused_days=unused_days, is_active=True,
+        unused_days=unused_days, is_active=True, speed_package=speed_package,
     )
 
 

@@ -29,7 +29,7 @@ def test_a_code_redeemed_six_times_at_once_is_credited_once():
     batch = make_batch(plan=make_plan(price="30.00"), count=1, distributor=distributor, actor=admin)
     code = selectors.batch_codes(batch=batch)[0][1]
     customers = [make_customer(), make_customer()]
-    barrier, refused, errors = threading.Barrier(THREADS), [], []
+    barrier, refused, errors = threading.Barrier(THREADS, timeout=120), [], []
 
     def run(index):
         try:

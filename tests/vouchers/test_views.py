@@ -273,3 +273,70 @@ def test_a_cancelled_issued_batch_shows_what_was_given_back(staff_client):
     assert staff_client.post(reverse("staff:voucher-batch-status", args=[batch.pk]), {"action": "cancel", "reason": "Misprint"}).status_code == 302
     page = staff_client.get(reverse("staff:voucher-batch-detail", args=[batch.pk])).content.decode()
     assert "4 cards, ৳108.00" in page or "4 cards, 108.00" in page
+
+
+def _shaped_package(**fields):
+    from datetime import time
+
+    from customers.services import package_speed_windows_set
+    from tests.factories import PackageFactory
+
+    package = PackageFactory(**{"name": "Home 20 BDIX 100", "download_mbps": 20, "upload_mbps": 20, "bdix_download_mbps": 100,
+                                "bdix_upload_mbps": 100, "cache_download_mbps": 100, "cache_upload_mbps": 100, **fields})
+    package_speed_windows_set(actor=None, package=package, windows=[(time(0), time(8), 40, 40)])
+    return package
+
+
+PLAN_DATA = {"name": "Night owl", "duration": "1", "duration_unit": "days", "download_kbps": "5120", "upload_kbps": "2048",
+             "devices": "1", "price": "20.00", "valid_from": "first_use", "unused_days": "30", "is_active": "on"}
+
+
+def test_plan_form_sets_and_clears_a_speed_package_and_the_list_shows_its_speeds(staff_client):
+    package = _shaped_package()
+    form = staff_client.get(reverse("staff:voucher-plan-create")).content.decode()
+    assert 'name="speed_package"' in form and "Home 20 BDIX 100 — Internet 20 Mbps · BDIX 100 Mbps" in form
+
+    assert staff_client.post(reverse("staff:voucher-plan-create"), {**PLAN_DATA, "speed_package": package.pk}).status_code == 302
+    plan = VoucherPlan.objects.get()
+    assert plan.speed_package == package
+    page = staff_client.get(reverse("staff:voucher-plan-list")).content.decode()
+    assert "BDIX 100 Mbps · Cache 100 Mbps · 00:00–08:00 40 Mbps" in page and "speeds of package Home 20 BDIX 100" in page
+    edit = staff_client.get(reverse("staff:voucher-plan-edit", args=[plan.pk])).content.decode()
+    assert f'<option value="{package.pk}" selected>' in edit
+
+    assert staff_client.post(reverse("staff:voucher-plan-edit", args=[plan.pk]), {**PLAN_DATA, "speed_package": ""}).status_code == 302
+    plan.refresh_from_db()
+    assert plan.speed_package is None
+
+
+@pytest.mark.parametrize("choice", ["abc", "999999", "-1", "1.5", "plain"])
+def test_plan_form_refuses_a_speed_package_that_is_unknown_or_has_no_speeds_and_changes_nothing(staff_client, choice):
+    from tests.factories import PackageFactory
+
+    shaped = _shaped_package()
+    plain = PackageFactory(name="Plain 10")  # no class, no window: nothing to give a card
+    plan = make_plan(speed_package=shaped)
+    value = plain.pk if choice == "plain" else choice
+    before = _snapshot()
+    response = staff_client.post(reverse("staff:voucher-plan-create"), {**PLAN_DATA, "speed_package": value})
+    assert response.status_code == 400 and 'name="speed_package"' in response.content.decode()
+    response = staff_client.post(reverse("staff:voucher-plan-edit", args=[plan.pk]), {**PLAN_DATA, "speed_package": value})
+    assert response.status_code == 400
+    plan.refresh_from_db()
+    assert _snapshot() == before and plan.speed_package == shaped and plan.name != "Night owl"
+
+
+def test_plan_service_refuses_a_package_without_speeds():
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import PackageFactory
+    from vouchers import services
+
+    with pytest.raises(ValidationError) as error:
+        make_plan(speed_package=PackageFactory())
+    assert "speed_package" in error.value.message_dict and not VoucherPlan.objects.exists()
+    plan = make_plan()
+    with pytest.raises(ValidationError):
+        services.plan_update(actor=None, plan=plan, speed_package=PackageFactory())
+    plan.refresh_from_db()
+    assert plan.speed_package is None

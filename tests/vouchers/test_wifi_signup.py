@@ -373,7 +373,7 @@ def test_two_workers_confirming_the_same_paid_purchase_at_once_make_one_card_and
     gp = WifiPurchase.objects.get().gateway_payment
     confirm_at_wallet(gp.gateway_url, callback="none")
     assert bkash_flow.query_and_settle(gp).changed  # paid here, its card not made yet
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=120)
     failures = []
 
     def worker():

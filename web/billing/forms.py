@@ -269,6 +269,12 @@ class ManualInvoiceForm(MarkInvalidMixin, forms.Form):
         ]
 
 
+class DebitNoteForm(MarkInvalidMixin, forms.Form):
+    net = _money_field(_("Value before VAT"))
+    reason = forms.CharField(label=_("Reason"), max_length=255, help_text=_("Shown on the customer's statement and the Mushak-6.8."),
+                             error_messages={"required": _("Give a reason: it is shown on the customer's statement.")})
+
+
 class CreditNoteForm(MarkInvalidMixin, forms.Form):
     amount = _money_field(_("Amount"))
     reason = forms.CharField(label=_("Reason"), max_length=255, help_text=_("Shown on the customer's statement."),

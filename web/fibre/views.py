@@ -156,6 +156,15 @@ def onu_unmatched(request):
                                                         "moved": selectors.onus_moved(user=request.user)[:200]})
 
 
+@require_POST
+@staff_permission_required("fibre.view_olt", "fibre.change_onu")
+def onu_move_seen(request, pk: int):
+    onu = selectors.onu_get_for_staff(user=request.user, pk=pk)
+    services.onu_move_acknowledge(actor=request.user, onu=onu)
+    messages.success(request, _("ONU %(onu)s is off the moved list.") % {"onu": onu})
+    return redirect("staff:onu-unmatched")
+
+
 @require_http_methods(["GET", "POST"])
 @staff_permission_required("fibre.view_signalthreshold")
 def fibre_settings(request):
@@ -213,5 +222,6 @@ urlpatterns = [
     path("fibre/onus/<int:pk>/", onu_detail, name="onu-detail"),
     path("fibre/onus/<int:pk>/chart/", onu_chart, name="onu-chart"),
     path("fibre/onus/unmatched/", onu_unmatched, name="onu-unmatched"),
+    path("fibre/onus/<int:pk>/move-seen/", onu_move_seen, name="onu-move-seen"),
     path("fibre/settings/", fibre_settings, name="fibre-settings"),
 ]

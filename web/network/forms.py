@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import Area, Branch, Package
 from customers.selectors import areas_visible_to, branches_visible_to
 from ispbill.core.forms import LocaleDateField, LocaleDateTimeField, MarkInvalidMixin
-from network.models import Router
+from network.models import Router, SpeedDestination
 from network.outbox import ORPHAN_TABLES
 from network.selectors import routers_visible_to
 
@@ -245,3 +245,14 @@ class OutageRestoreForm(MarkInvalidMixin, forms.Form):
 
 class OutageDismissForm(MarkInvalidMixin, forms.Form):
     reason = forms.CharField(label=_("Why is this not an outage?"), max_length=500)
+
+
+class SpeedDestinationForm(forms.Form):
+    """Prefixes for the BDIX or cache list; the service checks each one (network/speeds.normalize_prefix)."""
+
+    kind = forms.ChoiceField(label=_("List"), choices=SpeedDestination.Kind.choices)
+    prefixes = forms.CharField(
+        label=_("Prefixes"), max_length=20000, widget=forms.Textarea(attrs={"rows": 3, "placeholder": "103.4.144.0/22"}),
+        help_text=_("One a line (or separated by spaces or commas), e.g. 103.4.144.0/22; a single address is a /32."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=100, required=False)

@@ -1,4 +1,5 @@
-from . import outage_views, usage_views, views
+from . import address_views, outage_views, speed_views, usage_views, views
 
-staff = views.urlpatterns + usage_views.staff_urlpatterns + outage_views.urlpatterns
+staff = (views.urlpatterns + usage_views.staff_urlpatterns + outage_views.urlpatterns + speed_views.urlpatterns
+         + address_views.urlpatterns)
 portal = usage_views.portal_urlpatterns

@@ -38,12 +38,19 @@ class CustomerFilterForm(forms.Form):
         self.fields["area"].queryset = reseller.areas.order_by("name")
 
 
+class PackageSpeedsField(forms.ModelChoiceField):
+    """A package with its speed per class (internet, BDIX, cache, speed windows): what the reseller sells."""
+
+    def label_from_instance(self, package):
+        return f"{package.name} · {package.speeds_summary}"
+
+
 class ResellerCustomerForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     phone = forms.CharField(label=_("Phone"), max_length=20)
     address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}))
     area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none())
-    package = forms.ModelChoiceField(label=_("Package"), queryset=Package.objects.none())
+    package = PackageSpeedsField(label=_("Package"), queryset=Package.objects.none())
     username = forms.CharField(label=_("PPPoE username"), max_length=64)
     password = forms.CharField(label=_("PPPoE password"), max_length=64)
 

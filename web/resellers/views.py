@@ -16,6 +16,7 @@ from billing import documents
 from ispbill.core import csvfiles
 from ispbill.core.money import format_money
 from ispbill.core.pdf import html_to_pdf
+from network.ipam_selectors import subscriptions_prefixes
 from payments import services as payment_services
 from resellers import commissions, selectors, services
 from resellers.models import ResellerLogin
@@ -92,8 +93,10 @@ def _customer_page(request, customer, *, collect_form=None, status: int = 200):
         del collect_form.fields["confirm_large"]  # asked for only when a large amount needs it
     detail = selectors.reseller_customer_detail(customer=customer)
     prices = {offer.package_id: offer.price for offer in selectors.reseller_packages(reseller=request.reseller)}
+    prefixes = subscriptions_prefixes(sub.pk for sub in detail["subscriptions"])  # this reseller's customer's connections
     for sub in detail["subscriptions"]:
         sub.renew_price = prices.get(sub.package_id)
+        sub.ipv6_prefix = prefixes.get(sub.pk, "")
     return render(request, "resellers/customer_detail.html", {
         "customer": customer, "reseller": request.reseller, **detail,
         "renew_form": RenewForm(), "collect_form": collect_form,

@@ -11,7 +11,7 @@ from customers.selectors import areas_visible_to
 from network.models import Router
 from network.selectors import routers_visible_to
 from vouchers.models import VoucherBatch, VoucherPlan, WifiZone
-from vouchers.selectors import GROUPS, distributors, plans, staff_branches, zones
+from vouchers.selectors import GROUPS, distributors, plans, speed_packages, staff_branches, zones
 
 # The form takes as many cards as a batch may have; above WEB_SYNC_MAX they are made in the background.
 WEB_MAX_BATCH = 100_000
@@ -21,14 +21,26 @@ MAX_SERIAL = 10**12
 class PlanForm(forms.ModelForm):
     class Meta:
         model = VoucherPlan
-        fields = ["name", "name_bn", "duration", "duration_unit", "data_mb", "download_kbps", "upload_kbps", "devices", "price",
-                  "valid_from", "unused_days", "is_active"]
+        fields = ["name", "name_bn", "duration", "duration_unit", "data_mb", "download_kbps", "upload_kbps", "speed_package", "devices",
+                  "price", "valid_from", "unused_days", "is_active"]
         labels = {
             "name": _("Name"), "name_bn": _("Name on Bangla cards"), "duration": _("Duration"), "duration_unit": _("Unit"),
             "data_mb": _("Data allowance (MB)"), "download_kbps": _("Download speed (kbit/s)"), "upload_kbps": _("Upload speed (kbit/s)"),
             "devices": _("Devices at a time"), "price": _("Price"), "valid_from": _("Time starts at"),
             "unused_days": _("Unused cards expire after (days)"), "is_active": _("Active (new batches may use it)"),
+            "speed_package": _("BDIX, cache and night speeds"),
         }
+        help_texts = {
+            "speed_package": _("A package's BDIX and cache speeds and speed windows, given to the card's logins on routers in "
+                               "RADIUS mode (a window's speed replaces the plan's while it lasts); empty = the plan's speed only"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["speed_package"]
+        field.queryset = speed_packages()
+        field.label_from_instance = lambda package: f"{package.name} — {package.speeds_summary}"
+        field.empty_label = _("None (the plan's speed only)")
 
 
 class ZoneForm(forms.Form):

@@ -47,17 +47,20 @@ STEPS: list[tuple[str, str, dict]] = [
     ("usage", "seed_usage", {}),
     ("states", "seed_states", {}),
     ("fieldservice", "seed_fieldservice", {}),
+    ("books", "seed_books", {}),
     ("fibre", "seed_fibre", {}),
     ("metrics", "backfill_metrics", {"months": 12, "only_missing": True}),
     ("churn", "seed_churn", {}),
     ("imports", "seed_imports", {}),
     ("contracts", "seed_contracts", {}),
+    ("vat", "seed_vat", {}),
     ("retention", "seed_retention", {}),
+    ("addresses", "seed_addresses", {}),
 ]
 STEP_NAMES = [name for name, _, _ in STEPS]
 # What a step takes on a quiet 2-core machine with the default sizes, printed beside its name so the first
 # run says how long it will wait (README "Time to the first page"); a later run finds its rows and is quicker.
-STEP_ESTIMATES = {"base": 90, "imports": 2}
+STEP_ESTIMATES = {"base": 120, "imports": 2}
 # What `make run` loads before the servers start: every surface has its logins and its customers, and
 # every router the simulated routers must stand in for (imports adds the legacy router to import from).
 FIRST_STEPS = ["base", "imports"]

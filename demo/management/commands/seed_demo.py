@@ -33,6 +33,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from datetime import time as time_of_day
 from decimal import Decimal
 
 from django.conf import settings
@@ -44,14 +45,15 @@ from django.db.models import F as FieldRef
 from django.utils import timezone
 
 from billing.models import Invoice
-from billing.selectors import current_billing_settings
+from billing.selectors import billing_settings_cached, current_billing_settings
 from billing.services import LineSpec, billing_settings_update, invoice_create
 from customers import services
 from customers.models import Area, Branch, Customer, Lead, Package, Subscription
 from ispbill.accounts import roles
 from ispbill.accounts.services import roles_ensure_defaults
 from ispbill.core.phone import normalize_phone
-from network.models import Router
+from network import services as network_services
+from network.models import Router, SpeedDestination
 from payments.models import BkashSettings, NagadSettings, Payment
 from resellers.models import Reseller
 from usecases.package_create import package_create as usecases_package_create
@@ -121,6 +123,16 @@ CUSTOMER_COLLECTOR = ("cashier", "MIR", "Kazipara", 3)
 
 F, B, W = Package.Type.FIBER, Package.Type.BROADBAND, Package.Type.WIRELESS
 # (name, type, down, up, price, OTT apps, live TV channels, FUP cap GB, router profile, active, weight)
+# Speed classes and windows (docs/speeds.md): the worked example's package, and a family one with BDIX.
+PACKAGE_SPEED_CLASSES = {
+    "Home 20 Mbps": {"bdix_download_mbps": 100, "bdix_upload_mbps": 100, "cache_download_mbps": 100, "cache_upload_mbps": 100,
+                     "speed_windows": [(time_of_day(0, 0), time_of_day(8, 0), 40, 40)]},
+    "Family 50 Mbps": {"bdix_download_mbps": 200, "bdix_upload_mbps": 200, "cache_download_mbps": 150, "cache_upload_mbps": 150},
+}
+SPEED_DESTINATIONS = [
+    ("bdix", "103.4.144.0/22 103.9.112.0/22 103.15.40.0/22 203.112.192.0/20"),
+    ("cache", "10.77.0.0/24 10.77.1.0/24"),  # the ISP's own Google GGC and Facebook FNA nodes
+]
 PACKAGES = [
     ("Home Basic 5 Mbps", B, 5, 5, "500", "", 0, None, "BB-5M", True, 6),
     ("Air 8 Mbps", W, 8, 4, "600", "", 0, 150, "AIR-8M", True, 4),
@@ -636,7 +648,8 @@ class Command(BaseCommand):
         real_now = timezone.now()
         data = DemoData(timezone.localdate(real_now))
         lead_specs = data.leads(leads)
-        with transaction.atomic():
+        # Settings → Billing read once for the whole seed (read again after ensure_isp_details saves them).
+        with billing_settings_cached(), transaction.atomic():
             roles_ensure_defaults()
             self.admin = self.ensure_login(STAFF_LOGINS[0], branches={})
             branches = self.ensure_branches()
@@ -731,8 +744,12 @@ class Command(BaseCommand):
             packages[name] = usecases_package_create(
                 actor=self.admin, name=name, type=kind, download_mbps=down, upload_mbps=up, price=Decimal(price),
                 ott_bundle=ott, live_channels=channels, data_cap_gb=cap, router_profile=profile, is_active=active,
+                **PACKAGE_SPEED_CLASSES.get(name, {}),
             )
             self.created["packages"] += 1
+        if not SpeedDestination.objects.exists():
+            for kind, prefixes in SPEED_DESTINATIONS:
+                network_services.speed_destinations_add(actor=self.admin, kind=kind, prefixes=prefixes)
         return packages
 
     def ensure_routers(self, branches: dict[str, Branch]) -> dict[str, Router]:

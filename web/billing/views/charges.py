@@ -12,7 +12,7 @@ from billing import charges, selectors
 from billing.models import Invoice, OneTimeCharge
 from customers.selectors import customer_get_for_staff
 from ispbill.core.forms import add_service_errors
-from web.billing.forms import ChargeCancelForm, CreditNoteForm, ManualInvoiceForm, OneTimeChargeForm
+from web.billing.forms import ChargeCancelForm, CreditNoteForm, DebitNoteForm, ManualInvoiceForm, OneTimeChargeForm
 from web.surfaces import staff_permission_required
 
 
@@ -104,9 +104,34 @@ def credit_note_create(request, pk: int):
     return render(request, "billing/credit_note_form.html", context, status=status)
 
 
+@staff_permission_required("billing.view_invoice", "billing.add_debitnote")
+@require_http_methods(["GET", "POST"])
+def debit_note_create(request, pk: int):
+    """A debit note (Mushak-6.8) on an issued tax invoice: an undercharge raised after issue."""
+    invoice = selectors.invoice_get_for_staff(user=request.user, pk=pk)
+    form = DebitNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = charges.debit_note_issue(actor=request.user, invoice=invoice, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _t("Debit note %(number)s issued.") % {"number": note.number})
+            return redirect("staff:invoice-detail", pk=invoice.pk)
+    refusal = ""
+    if invoice.status == Invoice.Status.VOID:
+        refusal = _t("A void invoice takes no debit note.")
+    elif not invoice.challan_number or hasattr(invoice, "debit_note_of"):
+        refusal = _t("A debit note is issued on a tax invoice (Mushak-6.3).")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "invoice": invoice, "refusal": refusal}
+    return render(request, "billing/debit_note_form.html", context, status=status)
+
+
 urlpatterns = [
     path("customers/<int:customer_pk>/charges/new/", charge_create, name="charge-create"),
     path("billing/charges/<int:pk>/withdraw/", charge_cancel, name="charge-cancel"),
     path("customers/<int:customer_pk>/invoices/new/", manual_invoice_create, name="manual-invoice-create"),
     path("billing/invoices/<int:pk>/credit-note/", credit_note_create, name="credit-note-create"),
+    path("billing/invoices/<int:pk>/debit-note/", debit_note_create, name="debit-note-create"),
 ]

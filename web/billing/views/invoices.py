@@ -53,6 +53,8 @@ def invoice_detail(request, pk: int):
         "allocations": selectors.invoice_allocations(invoice),
         "entries": selectors.invoice_ledger_entries(invoice),
         "credit_notes": selectors.credit_notes_for_invoice(invoice_id=invoice.pk),
+        "debit_notes": selectors.debit_notes_for_invoice(invoice_id=invoice.pk),
+        "debit_note_of": selectors.debit_note_of_charge(invoice_id=invoice.pk),
         "can_void": invoice.status != Invoice.Status.VOID and not invoice.amount_paid,
     }
     return render(request, "billing/invoice_detail.html", context)

@@ -123,6 +123,10 @@ class CustomerForm(MarkInvalidMixin, forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=32, help_text=_("Mobile number, e.g. 01712-345678"))
     email = forms.EmailField(label=_("Email"), required=False)
     national_id = forms.CharField(label=_("National ID"), max_length=32, required=False)
+    vat_bin = forms.CharField(
+        label=_("BIN"), max_length=16, required=False,
+        help_text=_("A corporate customer's 13-digit VAT registration: printed on its Mushak-6.3 tax invoices."),
+    )
     address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}))
     area = AreaChoiceField(label=_("Area"), queryset=None, empty_label=_("Choose an area"), widget=OneTemplateSelect)
     reseller = forms.ModelChoiceField(
@@ -168,6 +172,7 @@ class CustomerForm(MarkInvalidMixin, forms.Form):
             "phone": display_phone(customer.phone),
             "email": customer.email,
             "national_id": customer.national_id,
+            "vat_bin": customer.vat_bin,
             "address": customer.address,
             "area": customer.area_id,
             "reseller": customer.reseller_id,
@@ -178,6 +183,9 @@ class CustomerForm(MarkInvalidMixin, forms.Form):
             "language": customer.language,
             "notes": customer.notes,
         }
+
+    def clean_vat_bin(self):
+        return (self.cleaned_data.get("vat_bin") or "").strip().replace("-", "").replace(" ", "")
 
     def clean(self):
         data = super().clean()

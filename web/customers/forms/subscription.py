@@ -56,7 +56,7 @@ class PackageChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, package):
         price = format_money(package_price_as_paid(package=package))
         per_cycle = CYCLE_PRICE_LABELS.get(package.billing_cycle, _("%(price)s incl. VAT")) % {"price": price}
-        return f"{package.name} · {package.speed_label} · {per_cycle}"
+        return f"{package.name} · {package.speeds_summary} · {per_cycle}"
 
 
 class SubscriptionForm(MarkInvalidMixin, forms.Form):
@@ -77,7 +77,7 @@ class SubscriptionForm(MarkInvalidMixin, forms.Form):
     )
     static_ip = forms.GenericIPAddressField(
         label=_("Static IP"), protocol="IPv4", required=False,
-        help_text=_("Needed for a static-IP connection; optional fixed address otherwise."),
+        help_text=_("Needed for a static-IP or IPoE connection; optional fixed address otherwise."),
     )
     mac_address = forms.CharField(
         label=_("MAC address"), max_length=17, required=False, widget=forms.TextInput(attrs={"placeholder": "AA:BB:CC:DD:EE:FF"})
@@ -159,6 +159,7 @@ class SubscriptionForm(MarkInvalidMixin, forms.Form):
             errors = subscription_connection_errors(
                 connection_type=data["connection_type"], username=data.get("username", ""), static_ip=data.get("static_ip"),
                 router=data.get("router"), exclude_pk=self.subscription.pk if self.subscription else None,
+                mac_address=data.get("mac_address", "") if "mac_address" not in self.errors else "00:00:00:00:00:00",
             )
             for name, messages in errors.items():
                 if name not in self.errors:

@@ -42,6 +42,7 @@ from ispbill.core import csvfiles
 from ispbill.core.audit import audit_for_objects
 from ispbill.core.forms import add_service_errors
 from ispbill.core.phone import display_phone
+from network.ipam_selectors import subscriptions_prefixes
 from network.selectors import router_changes_failing
 from resellers.models import Reseller
 from web.billing.views.billing_tab import billing_tab_context
@@ -155,7 +156,9 @@ def _subscriptions_context(request, customer: Customer) -> dict:
     subscriptions = list(subscriptions_for_customer(customer))
     may_change_lifecycle = request.user.has_perm("customers.lifecycle_subscription")
     failing = router_changes_failing(subscription.pk for subscription in subscriptions)
+    prefixes = subscriptions_prefixes(subscription.pk for subscription in subscriptions)
     for subscription in subscriptions:
+        subscription.ipv6_prefix = prefixes.get(subscription.pk, "")
         subscription.lifecycle_actions = lifecycle_actions_for(subscription) if may_change_lifecycle else []
         # A router change that failed (a CoA the router refused or did not answer, a secret it would
         # not take) shows on the connection until its retry goes through.

@@ -25,7 +25,7 @@ from web.surfaces import public
 
 MAX_OPS_PER_REQUEST = 100
 # Bump when the app shell's files change: the service worker then replaces its cache.
-SHELL_VERSION = "fs-7"
+SHELL_VERSION = "fs-8"  # fs-8: technician.js checks an installation's Rx against the profile's range offline
 
 
 def shell_assets() -> list[str]:

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from customers.selectors import area_filter_choices, customer_get_for_staff
+from fibre import selectors as fibre_selectors
+from ispbill.core.attachments import attachment_response as core_attachment_response
 from ispbill.core.forms import add_service_errors
 from tickets import selectors, services
 from tickets.models import Category, Priority, Survey, Ticket
@@ -164,6 +166,8 @@ def _detail_context(request, ticket: Ticket, **forms) -> dict:
         "triage_form": forms.get("triage_form") or TriageForm(
             assignees=assignees, initial={"assignee": ticket.assignee_id, "priority": ticket.priority, "category": ticket.category},
         ),
+        # The customer's fibre box as the customer page shows it: status, last change, signal (docs/fibre.md).
+        "onus": fibre_selectors.onus_for_customer(ticket.customer) if request.user.has_perm("fibre.view_onu") else [],
         "may_change": request.user.has_perm("tickets.change_ticket"),
         "may_reply": request.user.has_perm("tickets.add_ticketcomment"),
         "may_assign": request.user.has_perm("tickets.assign_ticket"),
@@ -225,20 +229,8 @@ def ticket_triage(request, pk: int):
 
 
 def attachment_response(ticket: Ticket) -> FileResponse:
-    """The stored file under its original name, as the type we checked on upload; never rendered inline
-    as HTML or script whatever it contains."""
-    if not ticket.attachment:
-        raise Http404
-    try:
-        handle = ticket.attachment.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    inline = ticket.attachment_type.startswith("image/") or ticket.attachment_type == "application/pdf"
-    response = FileResponse(handle, as_attachment=not inline, filename=ticket.attachment_name, content_type=ticket.attachment_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    return response
+    """The ticket's attachment (the portal's view serves it too)."""
+    return core_attachment_response(ticket.attachment, name=ticket.attachment_name, content_type=ticket.attachment_type)
 
 
 @staff_permission_required("tickets.view_ticket")
