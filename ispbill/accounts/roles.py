@@ -99,5 +99,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, list[str]] = {
         # VAT deducted at source (docs/vat.md): the VAT side of a corporate payment and its certificates; the
         # money received beside it needs payments.add_payment, which the accountant does not have.
         "payments.view_vdsdeduction", "payments.add_vdsdeduction", "payments.change_vdsdeduction",
+        # An equipment bill's serials link to their history in the store (read only: books/0094).
+        "fieldservice.view_equipmentitem",
     ],
 }

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -300,9 +301,9 @@ def test_a_bill_paid_in_two_parts_from_cash_and_from_the_bank_shows_paid_and_ope
 
 
 def test_the_bills_page_links_each_serial_bought_to_the_store_for_those_who_see_it(client, expense_world):
-    """The bill names the items it bought; staff who see the equipment store follow each serial to it
-    (the store's list searched by that serial, which finds the one item); the accountant, who does not
-    see the store, reads the serials without a link that would answer 403."""
+    """The bill names the items it bought; staff who see the equipment store, the accountant among them
+    (read only), follow each serial to it (the store's list searched by that serial, which finds the one
+    item); staff who do not see the store read the serials without a link that would answer 403."""
     from tests.factories import admin_user
 
     w = expense_world
@@ -310,14 +311,23 @@ def test_the_bills_page_links_each_serial_bought_to_the_store_for_those_who_see_
     bill = bill_enter(actor=w["clerk"], supplier=w["summit"], category="equipment", branch=w["mirpur"], bill_date=NOV,
                       description="Two ONUs", net="3000", vat="450", equipment_model=onu, serials=["HWTC0001", "HWTC0002"])
     url = reverse("staff:books-bill-detail", args=[bill.pk])
-    client.force_login(admin_user())
-    page = client.get(url).content.decode()
     store = reverse("staff:equipment-list")
-    for serial in ("HWTC0001", "HWTC0002"):
-        assert f'href="{store}?q={serial}"' in page
-    found = client.get(store, {"q": "HWTC0002"}).content.decode()
-    assert "HWTC0002" in found and "HWTC0001" not in found
-    client.force_login(w["clerk"])
+    for reader in (admin_user(), w["clerk"]):
+        client.force_login(reader)
+        page = client.get(url).content.decode()
+        for serial in ("HWTC0001", "HWTC0002"):
+            assert f'href="{store}?q={serial}"' in page
+        found = client.get(store, {"q": "HWTC0002"}).content.decode()
+        assert "HWTC0002" in found and "HWTC0001" not in found
+    # The accountant checks the store; receiving into it or moving an item is the store's staff's.
+    items = list(EquipmentItem.objects.order_by("pk").values_list("pk", "status"))
+    assert client.get(reverse("staff:equipment-receive")).status_code == 403
+    assert client.post(reverse("staff:equipment-write-off", args=[items[0][0]]), {"reason": "lost"}).status_code == 403
+    assert list(EquipmentItem.objects.order_by("pk").values_list("pk", "status")) == items
+    # Staff who see the books but not the store (a role an admin made) read the serials without links.
+    books_only = UserFactory(roles=[])
+    books_only.user_permissions.add(*Permission.objects.filter(content_type__app_label="books", codename="view_journalentry"))
+    client.force_login(books_only)
     page = client.get(url).content.decode()
     assert "HWTC0001, HWTC0002" in page and store not in page
     assert client.get(store).status_code == 403
