@@ -39,6 +39,7 @@
 -- migration books/migrations/0091_merge_expenses_and_vat.py 369e7b5557cdc599b38241070171b25ce38b094740676ef57830b3e010eee416
 -- migration books/migrations/0092_journal_sources_of_both.py 92d8515a49a40f1f5900d8db7053a5c751954342c4877abb3669eb26754ce3aa
 -- migration books/migrations/0093_bill_parts_settlements_commissions.py 3f4e7c1768fd72ecfacc44cff5b279d629547811ccb9f638d3687e04eefdcec9
+-- migration books/migrations/0094_accountant_vds_and_store.py aaae4def14e502b9ea8fd1adb17567528fcd40e034ad63951deec76106ee9e6b
 -- migration churn/migrations/0001_prediction.py d8e844b88ea22fd9e3dff139b2e8ad53600e364707ead466591ce16a067b7161
 -- migration churn/migrations/0002_model_train_permission.py 7037ce1f75694baab1d670243b6fc398fbe12a13f5f385a75c9c70ed02ac4b5f
 -- migration churn/migrations/0002_retention.py c5529163bcd212f61bfcc3a5819074722385c0aa902f4697948d11d292aa7dc4
@@ -8510,122 +8511,122 @@ COPY public.auth_group_permissions (id, group_id, permission_id) FROM stdin;
 882	2	181
 883	2	182
 884	2	183
-885	2	227
-886	2	251
-887	2	256
-888	2	266
-889	2	267
-890	2	268
-891	2	269
-892	2	270
-893	2	271
-894	2	272
-895	2	273
-896	2	274
-897	2	275
-898	2	276
-899	2	277
-900	2	278
-901	2	283
-902	2	284
-903	2	285
-904	2	286
-905	2	287
-906	2	288
-907	2	289
-908	2	290
-909	2	291
-910	2	292
-911	2	293
-912	2	294
-913	2	295
-914	2	296
-915	2	297
-916	2	298
-917	2	299
-918	2	300
-919	2	301
-920	2	302
-921	2	303
-922	2	304
-923	2	305
-924	2	306
-925	2	307
-926	2	308
-927	2	309
-928	2	310
-929	2	311
-930	2	312
-931	2	313
-932	2	314
-933	2	315
-934	2	316
-935	2	317
-936	2	318
-937	2	319
-938	2	320
-939	2	321
-940	2	322
-941	2	323
-942	2	324
-943	2	325
-944	2	326
-945	2	327
-946	2	328
-947	2	329
-948	2	330
-949	2	331
-950	2	332
-951	2	333
-952	2	334
-953	2	335
-954	2	336
-955	2	337
-956	2	338
-957	2	339
-958	2	340
-959	2	341
-960	2	342
-961	2	343
-962	2	344
-963	2	345
-964	2	346
-965	2	347
-966	2	348
-967	2	349
-968	2	350
-969	2	351
-970	2	352
-971	2	353
-972	2	354
-973	2	355
-974	2	356
-975	2	357
-976	2	358
-977	2	359
-978	2	360
-979	2	361
-980	2	362
-981	2	363
-982	2	364
-983	2	365
-984	2	366
-985	2	367
-986	2	368
-987	2	369
-988	2	370
-989	2	371
-990	2	372
-991	2	373
-992	2	374
-993	2	375
-994	2	376
-995	2	377
-996	2	378
-997	2	379
-998	2	380
-999	2	381
-1000	2	382
+885	2	184
+886	2	185
+887	2	186
+888	2	187
+889	2	188
+890	2	189
+891	2	190
+892	2	191
+893	2	192
+894	2	193
+895	2	194
+896	2	195
+897	2	196
+898	2	197
+899	2	198
+900	2	199
+901	2	200
+902	2	201
+903	2	202
+904	2	203
+905	2	204
+906	2	205
+907	2	206
+908	2	207
+909	2	208
+910	2	209
+911	2	210
+912	2	211
+913	2	212
+914	2	213
+915	2	214
+916	2	215
+917	2	216
+918	2	217
+919	2	218
+920	2	219
+921	2	220
+922	2	221
+923	2	222
+924	2	223
+925	2	224
+926	2	225
+927	2	226
+928	2	227
+929	2	228
+930	2	229
+931	2	230
+932	2	231
+933	2	232
+934	2	233
+935	2	234
+936	2	235
+937	2	236
+938	2	237
+939	2	238
+940	2	239
+941	2	240
+942	2	241
+943	2	242
+944	2	243
+945	2	244
+946	2	245
+947	2	246
+948	2	247
+949	2	248
+950	2	249
+951	2	250
+952	2	251
+953	2	252
+954	2	253
+955	2	254
+956	2	255
+957	2	256
+958	2	257
+959	2	258
+960	2	259
+961	2	260
+962	2	261
+963	2	262
+964	2	263
+965	2	264
+966	2	265
+967	2	266
+968	2	267
+969	2	268
+970	2	269
+971	2	270
+972	2	271
+973	2	272
+974	2	273
+975	2	274
+976	2	275
+977	2	276
+978	2	277
+979	2	278
+980	2	279
+981	2	280
+982	2	281
+983	2	282
+984	2	283
+985	2	327
+986	2	351
+987	2	356
+988	2	366
+989	2	367
+990	2	368
+991	2	369
+992	2	370
+993	2	371
+994	2	372
+995	2	373
+996	2	374
+997	2	375
+998	2	376
+999	2	377
+1000	2	378
 1001	2	383
 1002	2	384
 1003	2	385
@@ -8926,300 +8927,301 @@ COPY public.auth_group_permissions (id, group_id, permission_id) FROM stdin;
 1298	2	694
 1299	2	695
 1300	2	696
-1301	3	1
-1302	3	291
-1303	3	388
-1304	3	163
-1305	3	166
-1306	3	295
-1307	3	4
-1308	3	10
-1309	3	396
-1310	3	303
-1311	3	307
-1312	3	375
-1313	3	313
-1314	3	379
-1315	3	316
-1316	3	287
-1317	4	129
-1318	4	133
-1319	4	520
-1320	4	521
-1321	4	522
-1322	4	524
-1323	4	525
-1324	4	527
-1325	4	273
-1326	4	274
-1327	4	530
-1328	4	535
-1329	4	538
-1330	4	287
-1331	4	32
-1332	4	291
-1333	4	37
-1334	4	295
-1335	4	40
-1336	4	44
-1337	4	301
-1338	4	174
-1339	4	303
-1340	4	49
-1341	4	50
-1342	4	307
-1343	4	52
-1344	4	309
-1345	4	310
-1346	4	178
-1347	4	312
-1348	4	56
-1349	4	60
-1350	4	227
-1351	5	104
-1352	5	524
-1353	5	105
-1354	5	106
-1355	5	535
-1356	5	536
-1357	5	537
-1358	5	538
-1359	5	539
-1360	5	540
-1361	5	541
-1362	5	542
-1363	5	543
-1364	5	544
-1365	5	545
-1366	5	546
-1367	5	547
-1368	5	548
-1369	5	549
-1370	5	550
-1371	5	551
-1372	5	552
-1373	5	553
-1374	5	554
-1375	5	555
-1376	5	556
-1377	5	557
-1378	5	558
-1379	5	559
-1380	5	560
-1381	5	561
-1382	5	562
-1383	5	563
-1384	5	564
-1385	5	565
-1386	5	566
-1387	5	567
-1388	5	568
-1389	5	569
-1390	5	570
-1391	5	571
-1392	5	572
-1393	5	573
-1394	5	53
-1395	5	575
-1396	5	576
-1397	5	56
-1398	5	57
-1399	5	58
-1400	5	59
-1401	5	60
-1402	5	61
-1403	5	62
-1404	5	63
-1405	5	64
-1406	5	65
-1407	5	66
-1408	5	67
-1409	5	68
-1410	5	69
-1411	5	70
-1412	5	71
-1413	5	72
-1414	5	73
-1415	5	74
-1416	5	75
-1417	5	76
-1418	5	77
-1419	5	78
-1420	5	79
-1421	5	80
-1422	5	81
-1423	5	82
-1424	5	83
-1425	5	84
-1426	5	85
-1427	5	86
-1428	5	87
-1429	5	88
-1430	5	89
-1431	5	90
-1432	5	91
-1433	5	92
-1434	5	97
-1435	5	98
-1436	5	99
-1437	5	100
-1438	5	101
-1439	5	102
-1440	5	103
-1441	5	109
-1442	5	110
-1443	5	111
-1444	5	112
-1445	5	113
-1446	5	114
-1447	5	115
-1448	5	116
-1449	5	117
-1450	5	118
-1451	5	119
-1452	5	120
-1453	5	121
-1454	5	122
-1455	5	123
-1456	5	124
-1457	5	125
-1458	5	126
-1459	5	127
-1460	5	128
-1461	5	129
-1462	5	130
-1463	5	131
-1464	5	132
-1465	5	133
-1466	5	134
-1467	5	135
-1468	5	136
-1469	5	137
-1470	5	138
-1471	5	139
-1472	5	140
-1473	5	141
-1474	5	142
-1475	5	143
-1476	5	144
-1477	5	145
-1478	5	146
-1479	5	147
-1480	5	148
-1481	5	149
-1482	5	150
-1483	5	151
-1484	5	152
-1485	5	153
-1486	5	154
-1487	5	155
-1488	5	156
-1489	5	157
-1490	5	158
-1491	5	108
-1492	5	167
-1493	5	168
-1494	5	107
-1495	5	169
-1496	5	171
-1497	5	172
-1498	5	173
-1499	5	174
-1500	5	170
-1501	5	175
-1502	5	176
-1503	5	177
-1504	5	178
-1505	5	179
-1506	5	180
-1507	5	181
-1508	5	54
-1509	5	55
-1510	5	287
-1511	5	291
-1512	5	295
-1513	5	303
-1514	5	305
-1515	5	307
-1516	5	308
-1517	5	574
-1518	5	577
-1519	5	578
-1520	5	579
-1521	5	580
-1522	5	581
-1523	5	582
-1524	5	583
-1525	5	584
-1526	5	585
-1527	5	93
-1528	5	94
-1529	5	95
-1530	5	96
-1531	5	495
-1532	5	496
-1533	5	497
-1534	5	498
-1535	5	499
-1536	5	500
-1537	5	501
-1538	5	502
-1539	5	503
-1540	5	504
-1541	5	505
-1542	5	506
-1543	5	507
-1544	5	508
-1545	7	388
+1301	3	416
+1302	3	1
+1303	3	387
+1304	3	4
+1305	3	391
+1306	3	488
+1307	3	10
+1308	3	395
+1309	3	496
+1310	3	403
+1311	3	407
+1312	3	25
+1313	3	475
+1314	3	28
+1315	3	413
+1316	3	479
+1317	4	387
+1318	4	391
+1319	4	395
+1320	4	140
+1321	4	145
+1322	4	401
+1323	4	403
+1324	4	148
+1325	4	274
+1326	4	278
+1327	4	407
+1328	4	152
+1329	4	409
+1330	4	410
+1331	4	412
+1332	4	157
+1333	4	158
+1334	4	160
+1335	4	164
+1336	4	168
+1337	4	571
+1338	4	572
+1339	4	573
+1340	4	575
+1341	4	576
+1342	4	578
+1343	4	581
+1344	4	327
+1345	4	99
+1346	4	102
+1347	4	237
+1348	4	241
+1349	4	373
+1350	4	374
+1351	5	546
+1352	5	547
+1353	5	548
+1354	5	549
+1355	5	550
+1356	5	551
+1357	5	552
+1358	5	553
+1359	5	554
+1360	5	555
+1361	5	556
+1362	5	557
+1363	5	558
+1364	5	559
+1365	5	575
+1366	5	82
+1367	5	83
+1368	5	84
+1369	5	85
+1370	5	86
+1371	5	87
+1372	5	88
+1373	5	89
+1374	5	90
+1375	5	91
+1376	5	92
+1377	5	93
+1378	5	94
+1379	5	95
+1380	5	96
+1381	5	97
+1382	5	98
+1383	5	99
+1384	5	100
+1385	5	101
+1386	5	102
+1387	5	103
+1388	5	104
+1389	5	105
+1390	5	106
+1391	5	107
+1392	5	108
+1393	5	109
+1394	5	110
+1395	5	111
+1396	5	112
+1397	5	113
+1398	5	114
+1399	5	115
+1400	5	116
+1401	5	117
+1402	5	118
+1403	5	119
+1404	5	120
+1405	5	121
+1406	5	122
+1407	5	123
+1408	5	124
+1409	5	125
+1410	5	126
+1411	5	127
+1412	5	128
+1413	5	129
+1414	5	130
+1415	5	131
+1416	5	132
+1417	5	161
+1418	5	162
+1419	5	163
+1420	5	164
+1421	5	165
+1422	5	166
+1423	5	167
+1424	5	168
+1425	5	169
+1426	5	170
+1427	5	171
+1428	5	172
+1429	5	173
+1430	5	174
+1431	5	175
+1432	5	176
+1433	5	177
+1434	5	178
+1435	5	179
+1436	5	180
+1437	5	181
+1438	5	182
+1439	5	183
+1440	5	184
+1441	5	185
+1442	5	186
+1443	5	187
+1444	5	188
+1445	5	189
+1446	5	190
+1447	5	191
+1448	5	192
+1449	5	193
+1450	5	194
+1451	5	195
+1452	5	196
+1453	5	197
+1454	5	198
+1455	5	199
+1456	5	200
+1457	5	201
+1458	5	202
+1459	5	203
+1460	5	204
+1461	5	205
+1462	5	206
+1463	5	207
+1464	5	208
+1465	5	209
+1466	5	210
+1467	5	211
+1468	5	212
+1469	5	213
+1470	5	214
+1471	5	215
+1472	5	216
+1473	5	217
+1474	5	218
+1475	5	219
+1476	5	220
+1477	5	221
+1478	5	222
+1479	5	223
+1480	5	224
+1481	5	225
+1482	5	226
+1483	5	227
+1484	5	228
+1485	5	229
+1486	5	230
+1487	5	231
+1488	5	232
+1489	5	233
+1490	5	234
+1491	5	235
+1492	5	236
+1493	5	237
+1494	5	238
+1495	5	239
+1496	5	240
+1497	5	241
+1498	5	242
+1499	5	243
+1500	5	244
+1501	5	245
+1502	5	246
+1503	5	247
+1504	5	248
+1505	5	249
+1506	5	250
+1507	5	251
+1508	5	252
+1509	5	253
+1510	5	254
+1511	5	255
+1512	5	256
+1513	5	257
+1514	5	258
+1515	5	259
+1516	5	260
+1517	5	261
+1518	5	262
+1519	5	263
+1520	5	264
+1521	5	265
+1522	5	266
+1523	5	267
+1524	5	268
+1525	5	269
+1526	5	270
+1527	5	271
+1528	5	272
+1529	5	273
+1530	5	274
+1531	5	275
+1532	5	276
+1533	5	277
+1534	5	278
+1535	5	279
+1536	5	280
+1537	5	281
+1538	5	387
+1539	5	391
+1540	5	395
+1541	5	403
+1542	5	405
+1543	5	407
+1544	5	408
+1545	7	387
 1546	7	4
-1547	7	10
-1548	7	396
-1549	7	283
-1550	7	287
-1551	7	291
-1552	7	421
-1553	7	166
-1554	7	303
-1555	7	334
-1556	7	335
-1557	7	336
-1558	7	337
-1559	7	338
-1560	7	339
-1561	7	340
-1562	7	341
-1563	7	342
-1564	7	343
-1565	7	344
-1566	7	345
-1567	7	346
-1568	7	347
-1569	7	348
-1570	7	349
-1571	7	350
-1572	7	351
-1573	7	352
-1574	7	353
-1575	7	354
-1576	7	355
-1577	7	356
-1578	7	357
-1579	7	358
-1580	7	359
-1581	7	360
-1582	7	361
-1583	7	362
-1584	7	363
-1585	7	364
-1586	7	365
-1587	7	366
-1588	7	367
-1589	7	489
-1590	7	491
-1591	7	492
-1592	7	494
-1593	7	375
-1594	7	379
+1547	7	391
+1548	7	521
+1549	7	10
+1550	7	403
+1551	7	28
+1552	7	434
+1553	7	435
+1554	7	436
+1555	7	437
+1556	7	438
+1557	7	439
+1558	7	440
+1559	7	441
+1560	7	442
+1561	7	443
+1562	7	444
+1563	7	445
+1564	7	446
+1565	7	447
+1566	7	448
+1567	7	449
+1568	7	450
+1569	7	451
+1570	7	452
+1571	7	453
+1572	7	454
+1573	7	455
+1574	7	456
+1575	7	457
+1576	7	458
+1577	7	459
+1578	7	460
+1579	7	461
+1580	7	462
+1581	7	463
+1582	7	464
+1583	7	465
+1584	7	466
+1585	7	467
+1586	7	78
+1587	7	79
+1588	7	81
+1589	7	475
+1590	7	479
+1591	7	97
+1592	7	488
+1593	7	72
+1594	7	496
+1595	7	383
 \.
 
 
@@ -9252,567 +9254,567 @@ COPY public.auth_permission (id, name, content_type_id, codename) FROM stdin;
 22	Can change gateway settings	5	change_gatewaysettings
 23	Can delete gateway settings	5	delete_gatewaysettings
 24	Can view gateway settings	5	view_gatewaysettings
-25	Can add churn model	6	add_churnmodel
-26	Can change churn model	6	change_churnmodel
-27	Can delete churn model	6	delete_churnmodel
-28	Can view churn model	6	view_churnmodel
-29	Can add churn risk	7	add_churnrisk
-30	Can change churn risk	7	change_churnrisk
-31	Can delete churn risk	7	delete_churnrisk
-32	Can view churn risk	7	view_churnrisk
-33	Can add gemini settings	8	add_geminisettings
-34	Can change gemini settings	8	change_geminisettings
-35	Can delete gemini settings	8	delete_geminisettings
-36	Can view gemini settings	8	view_geminisettings
-37	Can add retention field check	9	add_retentionfieldcheck
-38	Can change retention field check	9	change_retentionfieldcheck
-39	Can delete retention field check	9	delete_retentionfieldcheck
-40	Can view retention field check	9	view_retentionfieldcheck
-41	Can add retention offer	10	add_retentionoffer
-42	Can change retention offer	10	change_retentionoffer
-43	Can delete retention offer	10	delete_retentionoffer
-44	Can view retention offer	10	view_retentionoffer
-45	Can add retention offer credit	11	add_retentionoffercredit
-46	Can change retention offer credit	11	change_retentionoffercredit
-47	Can delete retention offer credit	11	delete_retentionoffercredit
-48	Can view retention offer credit	11	view_retentionoffercredit
-49	Can add retention call task	12	add_retentioncalltask
-50	Can change retention call task	12	change_retentioncalltask
-51	Can delete retention call task	12	delete_retentioncalltask
-52	Can view retention call task	12	view_retentioncalltask
-53	Can add olt	13	add_olt
-54	Can change olt	13	change_olt
-55	Can delete olt	13	delete_olt
-56	Can view olt	13	view_olt
-57	Can add onu	14	add_onu
-58	Can change onu	14	change_onu
-59	Can delete onu	14	delete_onu
-60	Can view onu	14	view_onu
-61	Can add onu daily	15	add_onudaily
-62	Can change onu daily	15	change_onudaily
-63	Can delete onu daily	15	delete_onudaily
-64	Can view onu daily	15	view_onudaily
-65	Can add onu hourly	16	add_onuhourly
-66	Can change onu hourly	16	change_onuhourly
-67	Can delete onu hourly	16	delete_onuhourly
-68	Can view onu hourly	16	view_onuhourly
-69	Can add onu sample	17	add_onusample
-70	Can change onu sample	17	change_onusample
-71	Can delete onu sample	17	delete_onusample
-72	Can view onu sample	17	view_onusample
-73	Can add onu status event	18	add_onustatusevent
-74	Can change onu status event	18	change_onustatusevent
-75	Can delete onu status event	18	delete_onustatusevent
-76	Can view onu status event	18	view_onustatusevent
-77	Can add pon port	19	add_ponport
-78	Can change pon port	19	change_ponport
-79	Can delete pon port	19	delete_ponport
-80	Can view pon port	19	view_ponport
-81	Can add fibre incident	20	add_fibreincident
-82	Can change fibre incident	20	change_fibreincident
-83	Can delete fibre incident	20	delete_fibreincident
-84	Can view fibre incident	20	view_fibreincident
-85	Can add signal threshold	21	add_signalthreshold
-86	Can change signal threshold	21	change_signalthreshold
-87	Can delete signal threshold	21	delete_signalthreshold
-88	Can view signal threshold	21	view_signalthreshold
-89	Can add fibre settings	22	add_fibresettings
-90	Can change fibre settings	22	change_fibresettings
-91	Can delete fibre settings	22	delete_fibresettings
-92	Can view fibre settings	22	view_fibresettings
-93	Can add router	23	add_router
-94	Can change router	23	change_router
-95	Can delete router	23	delete_router
-96	Can view router	23	view_router
-97	Can add drift report	24	add_driftreport
-98	Can change drift report	24	change_driftreport
-99	Can delete drift report	24	delete_driftreport
-100	Can view drift report	24	view_driftreport
-101	Can add provisioning task	25	add_provisioningtask
-102	Can change provisioning task	25	change_provisioningtask
-103	Can delete provisioning task	25	delete_provisioningtask
-104	Can view provisioning task	25	view_provisioningtask
-105	Can add usage poll	26	add_usagepoll
-106	Can change usage poll	26	change_usagepoll
-107	Can delete usage poll	26	delete_usagepoll
-108	Can view usage poll	26	view_usagepoll
-109	Can add fup state	27	add_fupstate
-110	Can change fup state	27	change_fupstate
-111	Can delete fup state	27	delete_fupstate
-112	Can view fup state	27	view_fupstate
-113	Can lift a subscription's fair-usage throttling	27	lift_fup
-114	Can add usage daily	28	add_usagedaily
-115	Can change usage daily	28	change_usagedaily
-116	Can delete usage daily	28	delete_usagedaily
-117	Can view usage daily	28	view_usagedaily
-118	Can add usage hourly	29	add_usagehourly
-119	Can change usage hourly	29	change_usagehourly
-120	Can delete usage hourly	29	delete_usagehourly
-121	Can view usage hourly	29	view_usagehourly
-122	Can add usage sample	30	add_usagesample
-123	Can change usage sample	30	change_usagesample
-124	Can delete usage sample	30	delete_usagesample
-125	Can view usage sample	30	view_usagesample
-126	Can add outage	31	add_outage
-127	Can change outage	31	change_outage
-128	Can delete outage	31	delete_outage
-129	Can view outage	31	view_outage
-130	Can add outage update	32	add_outageupdate
-131	Can change outage update	32	change_outageupdate
-132	Can delete outage update	32	delete_outageupdate
-133	Can view outage update	32	view_outageupdate
-134	Can add router down period	33	add_routerdownperiod
-135	Can change router down period	33	change_routerdownperiod
-136	Can delete router down period	33	delete_routerdownperiod
-137	Can view router down period	33	view_routerdownperiod
-138	Can add outage broadcast	34	add_outagebroadcast
-139	Can change outage broadcast	34	change_outagebroadcast
-140	Can delete outage broadcast	34	delete_outagebroadcast
-141	Can view outage broadcast	34	view_outagebroadcast
-142	Can add speed destination	35	add_speeddestination
-143	Can change speed destination	35	change_speeddestination
-144	Can delete speed destination	35	delete_speeddestination
-145	Can view speed destination	35	view_speeddestination
-146	Can add speed boundary run	36	add_speedboundaryrun
-147	Can change speed boundary run	36	change_speedboundaryrun
-148	Can delete speed boundary run	36	delete_speedboundaryrun
-149	Can view speed boundary run	36	view_speedboundaryrun
-150	Can add address pool	37	add_addresspool
-151	Can change address pool	37	change_addresspool
-152	Can delete address pool	37	delete_addresspool
-153	Can view address pool	37	view_addresspool
-154	Can manage address pools and assign addresses	37	manage_addresses
-155	Can add address assignment	38	add_addressassignment
-156	Can change address assignment	38	change_addressassignment
-157	Can delete address assignment	38	delete_addressassignment
-158	Can view address assignment	38	view_addressassignment
-159	Can add past payment	39	add_pastpayment
-160	Can change past payment	39	change_pastpayment
-161	Can delete past payment	39	delete_pastpayment
-162	Can view past payment	39	view_pastpayment
-163	Can add cash handover	40	add_cashhandover
-164	Can change cash handover	40	change_cashhandover
-165	Can delete cash handover	40	delete_cashhandover
-166	Can view cash handover	40	view_cashhandover
-167	Can add package RADIUS attributes	41	add_packageradius
-168	Can change package RADIUS attributes	41	change_packageradius
-169	Can delete package RADIUS attributes	41	delete_packageradius
-170	Can view package RADIUS attributes	41	view_packageradius
-171	Can add auth attempt	42	add_authattempt
-172	Can change auth attempt	42	change_authattempt
-173	Can delete auth attempt	42	delete_authattempt
-174	Can view auth attempt	42	view_authattempt
-175	Can add session	43	add_session
-176	Can change session	43	change_session
-177	Can delete session	43	delete_session
-178	Can view session	43	view_session
-179	Can add session log	44	add_sessionlog
-180	Can change session log	44	change_sessionlog
-181	Can delete session log	44	delete_sessionlog
-182	Can view session log	44	view_sessionlog
-183	Can export session logs (CSV)	44	export_sessionlog
-184	Can add log entry	45	add_logentry
-185	Can change log entry	45	change_logentry
-186	Can delete log entry	45	delete_logentry
-187	Can view log entry	45	view_logentry
-188	Can add permission	46	add_permission
-189	Can change permission	46	change_permission
-190	Can delete permission	46	delete_permission
-191	Can view permission	46	view_permission
-192	Can add group	47	add_group
-193	Can change group	47	change_group
-194	Can delete group	47	delete_group
-195	Can view group	47	view_group
-196	Can add content type	48	add_contenttype
-197	Can change content type	48	change_contenttype
-198	Can delete content type	48	delete_contenttype
-199	Can view content type	48	view_contenttype
-200	Can add session	49	add_session
-201	Can change session	49	change_session
-202	Can delete session	49	delete_session
-203	Can view session	49	view_session
-204	Can add access attempt	50	add_accessattempt
-205	Can change access attempt	50	change_accessattempt
-206	Can delete access attempt	50	delete_accessattempt
-207	Can view access attempt	50	view_accessattempt
-208	Can add access log	51	add_accesslog
-209	Can change access log	51	change_accesslog
-210	Can delete access log	51	delete_accesslog
-211	Can view access log	51	view_accesslog
-212	Can add access failure	52	add_accessfailurelog
-213	Can change access failure	52	change_accessfailurelog
-214	Can delete access failure	52	delete_accessfailurelog
-215	Can view access failure	52	view_accessfailurelog
-216	Can add access attempt expiration	53	add_accessattemptexpiration
-217	Can change access attempt expiration	53	change_accessattemptexpiration
-218	Can delete access attempt expiration	53	delete_accessattemptexpiration
-219	Can view access attempt expiration	53	view_accessattemptexpiration
-220	Can add number sequence	54	add_numbersequence
-221	Can change number sequence	54	change_numbersequence
-222	Can delete number sequence	54	delete_numbersequence
-223	Can view number sequence	54	view_numbersequence
-224	Can add audit log	55	add_auditlog
-225	Can change audit log	55	change_auditlog
-226	Can delete audit log	55	delete_auditlog
-227	Can view audit log	55	view_auditlog
-228	Can add rate limit counter	56	add_ratelimitcounter
-229	Can change rate limit counter	56	change_ratelimitcounter
-230	Can delete rate limit counter	56	delete_ratelimitcounter
-231	Can view rate limit counter	56	view_ratelimitcounter
-232	Can add webhook delivery	57	add_webhookdelivery
-233	Can change webhook delivery	57	change_webhookdelivery
-234	Can delete webhook delivery	57	delete_webhookdelivery
-235	Can view webhook delivery	57	view_webhookdelivery
-236	Can add webhook attempt	58	add_webhookattempt
-237	Can change webhook attempt	58	change_webhookattempt
-238	Can delete webhook attempt	58	delete_webhookattempt
-239	Can view webhook attempt	58	view_webhookattempt
-240	Can add webhook endpoint	59	add_webhookendpoint
-241	Can change webhook endpoint	59	change_webhookendpoint
-242	Can delete webhook endpoint	59	delete_webhookendpoint
-243	Can view webhook endpoint	59	view_webhookendpoint
-244	Can add job watch	60	add_jobwatch
-245	Can change job watch	60	change_jobwatch
-246	Can delete job watch	60	delete_jobwatch
-247	Can view job watch	60	view_jobwatch
-248	Can add job run	61	add_jobrun
-249	Can change job run	61	change_jobrun
-250	Can delete job run	61	delete_jobrun
-251	Can view job run	61	view_jobrun
-252	Can run a job again	61	rerun_jobrun
-253	Can add user	62	add_user
-254	Can change user	62	change_user
-255	Can delete user	62	delete_user
-256	Can view user	62	view_user
-257	Can edit roles and their permissions	62	manage_roles
-258	Can add customer session	63	add_customersession
-259	Can change customer session	63	change_customersession
-260	Can delete customer session	63	delete_customersession
-261	Can view customer session	63	view_customersession
-262	Can add one time code	64	add_onetimecode
-263	Can change one time code	64	change_onetimecode
-264	Can delete one time code	64	delete_onetimecode
-265	Can view one time code	64	view_onetimecode
-266	Can add message template	65	add_messagetemplate
-267	Can change message template	65	change_messagetemplate
-268	Can delete message template	65	delete_messagetemplate
-269	Can view message template	65	view_messagetemplate
-270	Can add message	66	add_message
-271	Can change message	66	change_message
-272	Can delete message	66	delete_message
-273	Can view message	66	view_message
-274	Can retry failed messages	66	retry_message
-275	Can add notification preference	67	add_notificationpreference
-276	Can change notification preference	67	change_notificationpreference
-277	Can delete notification preference	67	delete_notificationpreference
-278	Can view notification preference	67	view_notificationpreference
-279	Can add daily metric	68	add_dailymetric
-280	Can change daily metric	68	change_dailymetric
-281	Can delete daily metric	68	delete_dailymetric
-282	Can view daily metric	68	view_dailymetric
-283	Can view business analytics, staff performance and their exports	68	view_analytics
-284	Can add branch	69	add_branch
-285	Can change branch	69	change_branch
-286	Can delete branch	69	delete_branch
-287	Can view branch	69	view_branch
-288	Can add area	70	add_area
-289	Can change area	70	change_area
-290	Can delete area	70	delete_area
-291	Can view area	70	view_area
-292	Can add package	71	add_package
-293	Can change package	71	change_package
-294	Can delete package	71	delete_package
-295	Can view package	71	view_package
-296	Can add package speed window	72	add_packagespeedwindow
-297	Can change package speed window	72	change_packagespeedwindow
-298	Can delete package speed window	72	delete_packagespeedwindow
-299	Can view package speed window	72	view_packagespeedwindow
-300	Can add customer	73	add_customer
-301	Can change customer	73	change_customer
-302	Can delete customer	73	delete_customer
-303	Can view customer	73	view_customer
-304	Can add subscription	75	add_subscription
-305	Can change subscription	75	change_subscription
-306	Can delete subscription	75	delete_subscription
-307	Can view subscription	75	view_subscription
-308	Can activate, suspend, reactivate and cancel subscriptions	75	lifecycle_subscription
-309	Can add lead	76	add_lead
-310	Can change lead	76	change_lead
-311	Can delete lead	76	delete_lead
-312	Can view lead	76	view_lead
-313	Can add call log	77	add_calllog
-314	Can change call log	77	change_calllog
-315	Can delete call log	77	delete_calllog
-316	Can view call log	77	view_calllog
-317	Can add referral settings	78	add_referralsettings
-318	Can change referral settings	78	change_referralsettings
-319	Can delete referral settings	78	delete_referralsettings
-320	Can view referral settings	78	view_referralsettings
-321	Can add referral	79	add_referral
-322	Can change referral	79	change_referral
-323	Can delete referral	79	delete_referral
-324	Can view referral	79	view_referral
-325	Can reverse a referral credit	79	reverse_referralcredit
-326	Can add referral credit	80	add_referralcredit
-327	Can change referral credit	80	change_referralcredit
-328	Can delete referral credit	80	delete_referralcredit
-329	Can view referral credit	80	view_referralcredit
-330	Can add speed test result	81	add_speedtestresult
-331	Can change speed test result	81	change_speedtestresult
-332	Can delete speed test result	81	delete_speedtestresult
-333	Can view speed test result	81	view_speedtestresult
-334	Can add ledger account	82	add_ledgeraccount
-335	Can change ledger account	82	change_ledgeraccount
-336	Can delete ledger account	82	delete_ledgeraccount
-337	Can view ledger account	82	view_ledgeraccount
-338	Can add journal entry	83	add_journalentry
-339	Can change journal entry	83	change_journalentry
-340	Can delete journal entry	83	delete_journalentry
-341	Can view journal entry	83	view_journalentry
-342	Can add journal line	84	add_journalline
-343	Can change journal line	84	change_journalline
-344	Can delete journal line	84	delete_journalline
-345	Can view journal line	84	view_journalline
-346	Can add supplier	85	add_supplier
-347	Can change supplier	85	change_supplier
-348	Can delete supplier	85	delete_supplier
-349	Can view supplier	85	view_supplier
-350	Can add bank account	86	add_bankaccount
-351	Can change bank account	86	change_bankaccount
-352	Can delete bank account	86	delete_bankaccount
-353	Can view bank account	86	view_bankaccount
-354	Can add bill	87	add_bill
-355	Can change bill	87	change_bill
-356	Can delete bill	87	delete_bill
-357	Can view bill	87	view_bill
-358	Can approve a bill above the approval limit	87	approve_bill
-359	Can record a bill paid	87	pay_bill
-360	Can add bill payment	88	add_billpayment
-361	Can change bill payment	88	change_billpayment
-362	Can delete bill payment	88	delete_billpayment
-363	Can view bill payment	88	view_billpayment
-364	Can add bank movement	89	add_bankmovement
-365	Can change bank movement	89	change_bankmovement
-366	Can delete bank movement	89	delete_bankmovement
-367	Can view bank movement	89	view_bankmovement
-368	Can add billing settings	90	add_billingsettings
-369	Can change billing settings	90	change_billingsettings
-370	Can delete billing settings	90	delete_billingsettings
-371	Can view billing settings	90	view_billingsettings
-372	Can add account	91	add_account
-373	Can change account	91	change_account
-374	Can delete account	91	delete_account
-375	Can view account	91	view_account
-376	Can add billing run	92	add_billingrun
-377	Can change billing run	92	change_billingrun
-378	Can delete billing run	92	delete_billingrun
-379	Can view billing run	92	view_billingrun
-380	Can start and preview billing runs	92	start_billingrun
-381	Can add billing run chunk	93	add_billingrunchunk
-382	Can change billing run chunk	93	change_billingrunchunk
-383	Can delete billing run chunk	93	delete_billingrunchunk
-384	Can view billing run chunk	93	view_billingrunchunk
-385	Can add invoice	94	add_invoice
-386	Can change invoice	94	change_invoice
-387	Can delete invoice	94	delete_invoice
-388	Can view invoice	94	view_invoice
-389	Can add invoice line	95	add_invoiceline
-390	Can change invoice line	95	change_invoiceline
-391	Can delete invoice line	95	delete_invoiceline
-392	Can view invoice line	95	view_invoiceline
-393	Can add ledger entry	96	add_ledgerentry
-394	Can change ledger entry	96	change_ledgerentry
-395	Can delete ledger entry	96	delete_ledgerentry
-396	Can view ledger entry	96	view_ledgerentry
-397	Can add credited days	97	add_crediteddays
-398	Can change credited days	97	change_crediteddays
-399	Can delete credited days	97	delete_crediteddays
-400	Can view credited days	97	view_crediteddays
-401	Can add line credit	98	add_linecredit
-402	Can change line credit	98	change_linecredit
-403	Can delete line credit	98	delete_linecredit
-404	Can view line credit	98	view_linecredit
-405	Can add allocation	99	add_allocation
-406	Can change allocation	99	change_allocation
-407	Can delete allocation	99	delete_allocation
-408	Can view allocation	99	view_allocation
-409	Can add package change	100	add_packagechange
-410	Can change package change	100	change_packagechange
-411	Can delete package change	100	delete_packagechange
-412	Can view package change	100	view_packagechange
-413	Can approve, reject and make package changes	100	decide_packagechange
-414	Can add one time charge	101	add_onetimecharge
-415	Can change one time charge	101	change_onetimecharge
-416	Can delete one time charge	101	delete_onetimecharge
-417	Can view one time charge	101	view_onetimecharge
-418	Can add credit note	102	add_creditnote
-419	Can change credit note	102	change_creditnote
-420	Can delete credit note	102	delete_creditnote
-421	Can view credit note	102	view_creditnote
-422	Can add debit note	103	add_debitnote
-423	Can change debit note	103	change_debitnote
-424	Can delete debit note	103	delete_debitnote
-425	Can view debit note	103	view_debitnote
-426	Can add reseller wallet	104	add_resellerwallet
-427	Can change reseller wallet	104	change_resellerwallet
-428	Can delete reseller wallet	104	delete_resellerwallet
-429	Can view reseller wallet	104	view_resellerwallet
-430	Can add wallet entry	105	add_walletentry
-431	Can change wallet entry	105	change_walletentry
-432	Can delete wallet entry	105	delete_walletentry
-433	Can view wallet entry	105	view_walletentry
-434	Can add commission entry	106	add_commissionentry
-435	Can change commission entry	106	change_commissionentry
-436	Can delete commission entry	106	delete_commissionentry
-437	Can view commission entry	106	view_commissionentry
-438	Can add card sale	107	add_cardsale
-439	Can change card sale	107	change_cardsale
-440	Can delete card sale	107	delete_cardsale
-441	Can view card sale	107	view_cardsale
-442	Can add card sale refund	108	add_cardsalerefund
-443	Can change card sale refund	108	change_cardsalerefund
-444	Can delete card sale refund	108	delete_cardsalerefund
-445	Can view card sale refund	108	view_cardsalerefund
-446	Can add queued payment	109	add_queuedpayment
-447	Can change queued payment	109	change_queuedpayment
-448	Can delete queued payment	109	delete_queuedpayment
-449	Can view queued payment	109	view_queuedpayment
-450	Can add bkash settings	110	add_bkashsettings
-451	Can change bkash settings	110	change_bkashsettings
-452	Can delete bkash settings	110	delete_bkashsettings
-453	Can view bkash settings	110	view_bkashsettings
-454	Can add nagad settings	111	add_nagadsettings
-455	Can change nagad settings	111	change_nagadsettings
-456	Can delete nagad settings	111	delete_nagadsettings
-457	Can view nagad settings	111	view_nagadsettings
-458	Can add bkash agreement	112	add_bkashagreement
-459	Can change bkash agreement	112	change_bkashagreement
-460	Can delete bkash agreement	112	delete_bkashagreement
-461	Can view bkash agreement	112	view_bkashagreement
-462	Can add auto pay	113	add_autopay
-463	Can change auto pay	113	change_autopay
-464	Can delete auto pay	113	delete_autopay
-465	Can view auto pay	113	view_autopay
-466	Can add auto pay attempt	114	add_autopayattempt
-467	Can change auto pay attempt	114	change_autopayattempt
-468	Can delete auto pay attempt	114	delete_autopayattempt
-469	Can view auto pay attempt	114	view_autopayattempt
-470	Can add auto pay run	115	add_autopayrun
-471	Can change auto pay run	115	change_autopayrun
-472	Can delete auto pay run	115	delete_autopayrun
-473	Can view auto pay run	115	view_autopayrun
-474	Can add gateway statement	116	add_gatewaystatement
-475	Can change gateway statement	116	change_gatewaystatement
-476	Can delete gateway statement	116	delete_gatewaystatement
-477	Can view gateway statement	116	view_gatewaystatement
-478	Can add gateway statement line	117	add_gatewaystatementline
-479	Can change gateway statement line	117	change_gatewaystatementline
-480	Can delete gateway statement line	117	delete_gatewaystatementline
-481	Can view gateway statement line	117	view_gatewaystatementline
-482	Can add reconciliation run	118	add_reconciliationrun
-483	Can change reconciliation run	118	change_reconciliationrun
-484	Can delete reconciliation run	118	delete_reconciliationrun
-485	Can view reconciliation run	118	view_reconciliationrun
-486	Can add reconciliation item	119	add_reconciliationitem
-487	Can change reconciliation item	119	change_reconciliationitem
-488	Can delete reconciliation item	119	delete_reconciliationitem
-489	Can view reconciliation item	119	view_reconciliationitem
-490	Can settle, reverse or acknowledge a gateway reconciliation difference	119	settle_reconciliationitem
-491	Can add vds deduction	120	add_vdsdeduction
-492	Can change vds deduction	120	change_vdsdeduction
-493	Can delete vds deduction	120	delete_vdsdeduction
-494	Can view vds deduction	120	view_vdsdeduction
-495	Can disconnect an online session	43	disconnect_session
-496	Can test a login against RADIUS	43	test_login
-497	Can add bad secret drop	121	add_badsecretdrop
-498	Can change bad secret drop	121	change_badsecretdrop
-499	Can delete bad secret drop	121	delete_badsecretdrop
-500	Can view bad secret drop	121	view_badsecretdrop
-501	Can add servers pushed	122	add_serverspushed
-502	Can change servers pushed	122	change_serverspushed
-503	Can delete servers pushed	122	delete_serverspushed
-504	Can view servers pushed	122	view_serverspushed
-505	Can add fibre incident ticket	123	add_fibreincidentticket
-506	Can change fibre incident ticket	123	change_fibreincidentticket
-507	Can delete fibre incident ticket	123	delete_fibreincidentticket
-508	Can view fibre incident ticket	123	view_fibreincidentticket
-509	Can add support settings	124	add_supportsettings
-510	Can change support settings	124	change_supportsettings
-511	Can delete support settings	124	delete_supportsettings
-512	Can view support settings	124	view_supportsettings
-513	Can add holiday	125	add_holiday
-514	Can change holiday	125	change_holiday
-515	Can delete holiday	125	delete_holiday
-516	Can view holiday	125	view_holiday
-517	Can add SLA policy	126	add_slapolicy
-518	Can change SLA policy	126	change_slapolicy
-519	Can delete SLA policy	126	delete_slapolicy
-520	Can view SLA policy	126	view_slapolicy
-521	Can add ticket	127	add_ticket
-522	Can change ticket	127	change_ticket
-523	Can delete ticket	127	delete_ticket
-524	Can view ticket	127	view_ticket
-525	Can assign tickets	127	assign_ticket
-526	Can view the SLA dashboard and reports	127	view_sla_reports
-527	Can add ticket comment	128	add_ticketcomment
-528	Can change ticket comment	128	change_ticketcomment
-529	Can delete ticket comment	128	delete_ticketcomment
-530	Can view ticket comment	128	view_ticketcomment
-531	Can add survey	129	add_survey
-532	Can change survey	129	change_survey
-533	Can delete survey	129	delete_survey
-534	Can view survey	129	view_survey
-535	Can add work order	130	add_workorder
-536	Can change work order	130	change_workorder
-537	Can delete work order	130	delete_workorder
-538	Can view work order	130	view_workorder
-539	Can schedule and assign work orders	130	dispatch_workorder
-540	Can complete an installation without the online check	130	override_workorder
-541	Can add checklist template	131	add_checklisttemplate
-542	Can change checklist template	131	change_checklisttemplate
-543	Can delete checklist template	131	delete_checklisttemplate
-544	Can view checklist template	131	view_checklisttemplate
-545	Can add checklist template item	132	add_checklisttemplateitem
-546	Can change checklist template item	132	change_checklisttemplateitem
-547	Can delete checklist template item	132	delete_checklisttemplateitem
-548	Can view checklist template item	132	view_checklisttemplateitem
-549	Can add checklist item	133	add_checklistitem
-550	Can change checklist item	133	change_checklistitem
-551	Can delete checklist item	133	delete_checklistitem
-552	Can view checklist item	133	view_checklistitem
-553	Can add work order event	134	add_workorderevent
-554	Can change work order event	134	change_workorderevent
-555	Can delete work order event	134	delete_workorderevent
-556	Can view work order event	134	view_workorderevent
-557	Can add work order photo	135	add_workorderphoto
-558	Can change work order photo	135	change_workorderphoto
-559	Can delete work order photo	135	delete_workorderphoto
-560	Can view work order photo	135	view_workorderphoto
-561	Can add sync operation	136	add_syncoperation
-562	Can change sync operation	136	change_syncoperation
-563	Can delete sync operation	136	delete_syncoperation
-564	Can view sync operation	136	view_syncoperation
-565	Can add equipment model	137	add_equipmentmodel
-566	Can change equipment model	137	change_equipmentmodel
-567	Can delete equipment model	137	delete_equipmentmodel
-568	Can view equipment model	137	view_equipmentmodel
-569	Can add equipment item	138	add_equipmentitem
-570	Can change equipment item	138	change_equipmentitem
-571	Can delete equipment item	138	delete_equipmentitem
-572	Can view equipment item	138	view_equipmentitem
-573	Can write off equipment	138	writeoff_equipmentitem
-574	Can add equipment movement	139	add_equipmentmovement
-575	Can change equipment movement	139	change_equipmentmovement
-576	Can delete equipment movement	139	delete_equipmentmovement
-577	Can view equipment movement	139	view_equipmentmovement
-578	Can add equipment rental	140	add_equipmentrental
-579	Can change equipment rental	140	change_equipmentrental
-580	Can delete equipment rental	140	delete_equipmentrental
-581	Can view equipment rental	140	view_equipmentrental
-582	Can add equipment rental charge	141	add_equipmentrentalcharge
-583	Can change equipment rental charge	141	change_equipmentrentalcharge
-584	Can delete equipment rental charge	141	delete_equipmentrentalcharge
-585	Can view equipment rental charge	141	view_equipmentrentalcharge
+25	Can add cash handover	6	add_cashhandover
+26	Can change cash handover	6	change_cashhandover
+27	Can delete cash handover	6	delete_cashhandover
+28	Can view cash handover	6	view_cashhandover
+29	Can add past payment	7	add_pastpayment
+30	Can change past payment	7	change_pastpayment
+31	Can delete past payment	7	delete_pastpayment
+32	Can view past payment	7	view_pastpayment
+33	Can add auto pay run	8	add_autopayrun
+34	Can change auto pay run	8	change_autopayrun
+35	Can delete auto pay run	8	delete_autopayrun
+36	Can view auto pay run	8	view_autopayrun
+37	Can add bkash settings	9	add_bkashsettings
+38	Can change bkash settings	9	change_bkashsettings
+39	Can delete bkash settings	9	delete_bkashsettings
+40	Can view bkash settings	9	view_bkashsettings
+41	Can add auto pay	10	add_autopay
+42	Can change auto pay	10	change_autopay
+43	Can delete auto pay	10	delete_autopay
+44	Can view auto pay	10	view_autopay
+45	Can add auto pay attempt	11	add_autopayattempt
+46	Can change auto pay attempt	11	change_autopayattempt
+47	Can delete auto pay attempt	11	delete_autopayattempt
+48	Can view auto pay attempt	11	view_autopayattempt
+49	Can add bkash agreement	12	add_bkashagreement
+50	Can change bkash agreement	12	change_bkashagreement
+51	Can delete bkash agreement	12	delete_bkashagreement
+52	Can view bkash agreement	12	view_bkashagreement
+53	Can add nagad settings	13	add_nagadsettings
+54	Can change nagad settings	13	change_nagadsettings
+55	Can delete nagad settings	13	delete_nagadsettings
+56	Can view nagad settings	13	view_nagadsettings
+57	Can add gateway statement	14	add_gatewaystatement
+58	Can change gateway statement	14	change_gatewaystatement
+59	Can delete gateway statement	14	delete_gatewaystatement
+60	Can view gateway statement	14	view_gatewaystatement
+61	Can add reconciliation run	15	add_reconciliationrun
+62	Can change reconciliation run	15	change_reconciliationrun
+63	Can delete reconciliation run	15	delete_reconciliationrun
+64	Can view reconciliation run	15	view_reconciliationrun
+65	Can add gateway statement line	16	add_gatewaystatementline
+66	Can change gateway statement line	16	change_gatewaystatementline
+67	Can delete gateway statement line	16	delete_gatewaystatementline
+68	Can view gateway statement line	16	view_gatewaystatementline
+69	Can add reconciliation item	17	add_reconciliationitem
+70	Can change reconciliation item	17	change_reconciliationitem
+71	Can delete reconciliation item	17	delete_reconciliationitem
+72	Can view reconciliation item	17	view_reconciliationitem
+73	Can settle, reverse or acknowledge a gateway reconciliation difference	17	settle_reconciliationitem
+74	Can add queued payment	18	add_queuedpayment
+75	Can change queued payment	18	change_queuedpayment
+76	Can delete queued payment	18	delete_queuedpayment
+77	Can view queued payment	18	view_queuedpayment
+78	Can add vds deduction	19	add_vdsdeduction
+79	Can change vds deduction	19	change_vdsdeduction
+80	Can delete vds deduction	19	delete_vdsdeduction
+81	Can view vds deduction	19	view_vdsdeduction
+82	Can add checklist template	20	add_checklisttemplate
+83	Can change checklist template	20	change_checklisttemplate
+84	Can delete checklist template	20	delete_checklisttemplate
+85	Can view checklist template	20	view_checklisttemplate
+86	Can add equipment model	21	add_equipmentmodel
+87	Can change equipment model	21	change_equipmentmodel
+88	Can delete equipment model	21	delete_equipmentmodel
+89	Can view equipment model	21	view_equipmentmodel
+90	Can add checklist template item	22	add_checklisttemplateitem
+91	Can change checklist template item	22	change_checklisttemplateitem
+92	Can delete checklist template item	22	delete_checklisttemplateitem
+93	Can view checklist template item	22	view_checklisttemplateitem
+94	Can add equipment item	23	add_equipmentitem
+95	Can change equipment item	23	change_equipmentitem
+96	Can delete equipment item	23	delete_equipmentitem
+97	Can view equipment item	23	view_equipmentitem
+98	Can write off equipment	23	writeoff_equipmentitem
+99	Can add work order	24	add_workorder
+100	Can change work order	24	change_workorder
+101	Can delete work order	24	delete_workorder
+102	Can view work order	24	view_workorder
+103	Can schedule and assign work orders	24	dispatch_workorder
+104	Can complete an installation without the online check	24	override_workorder
+105	Can add sync operation	25	add_syncoperation
+106	Can change sync operation	25	change_syncoperation
+107	Can delete sync operation	25	delete_syncoperation
+108	Can view sync operation	25	view_syncoperation
+109	Can add equipment movement	26	add_equipmentmovement
+110	Can change equipment movement	26	change_equipmentmovement
+111	Can delete equipment movement	26	delete_equipmentmovement
+112	Can view equipment movement	26	view_equipmentmovement
+113	Can add checklist item	27	add_checklistitem
+114	Can change checklist item	27	change_checklistitem
+115	Can delete checklist item	27	delete_checklistitem
+116	Can view checklist item	27	view_checklistitem
+117	Can add work order event	28	add_workorderevent
+118	Can change work order event	28	change_workorderevent
+119	Can delete work order event	28	delete_workorderevent
+120	Can view work order event	28	view_workorderevent
+121	Can add work order photo	29	add_workorderphoto
+122	Can change work order photo	29	change_workorderphoto
+123	Can delete work order photo	29	delete_workorderphoto
+124	Can view work order photo	29	view_workorderphoto
+125	Can add equipment rental	30	add_equipmentrental
+126	Can change equipment rental	30	change_equipmentrental
+127	Can delete equipment rental	30	delete_equipmentrental
+128	Can view equipment rental	30	view_equipmentrental
+129	Can add equipment rental charge	31	add_equipmentrentalcharge
+130	Can change equipment rental charge	31	change_equipmentrentalcharge
+131	Can delete equipment rental charge	31	delete_equipmentrentalcharge
+132	Can view equipment rental charge	31	view_equipmentrentalcharge
+133	Can add churn model	32	add_churnmodel
+134	Can change churn model	32	change_churnmodel
+135	Can delete churn model	32	delete_churnmodel
+136	Can view churn model	32	view_churnmodel
+137	Can add churn risk	33	add_churnrisk
+138	Can change churn risk	33	change_churnrisk
+139	Can delete churn risk	33	delete_churnrisk
+140	Can view churn risk	33	view_churnrisk
+141	Can add gemini settings	34	add_geminisettings
+142	Can change gemini settings	34	change_geminisettings
+143	Can delete gemini settings	34	delete_geminisettings
+144	Can view gemini settings	34	view_geminisettings
+145	Can add retention field check	35	add_retentionfieldcheck
+146	Can change retention field check	35	change_retentionfieldcheck
+147	Can delete retention field check	35	delete_retentionfieldcheck
+148	Can view retention field check	35	view_retentionfieldcheck
+149	Can add retention offer	36	add_retentionoffer
+150	Can change retention offer	36	change_retentionoffer
+151	Can delete retention offer	36	delete_retentionoffer
+152	Can view retention offer	36	view_retentionoffer
+153	Can add retention offer credit	37	add_retentionoffercredit
+154	Can change retention offer credit	37	change_retentionoffercredit
+155	Can delete retention offer credit	37	delete_retentionoffercredit
+156	Can view retention offer credit	37	view_retentionoffercredit
+157	Can add retention call task	38	add_retentioncalltask
+158	Can change retention call task	38	change_retentioncalltask
+159	Can delete retention call task	38	delete_retentioncalltask
+160	Can view retention call task	38	view_retentioncalltask
+161	Can add olt	39	add_olt
+162	Can change olt	39	change_olt
+163	Can delete olt	39	delete_olt
+164	Can view olt	39	view_olt
+165	Can add onu	40	add_onu
+166	Can change onu	40	change_onu
+167	Can delete onu	40	delete_onu
+168	Can view onu	40	view_onu
+169	Can add onu daily	41	add_onudaily
+170	Can change onu daily	41	change_onudaily
+171	Can delete onu daily	41	delete_onudaily
+172	Can view onu daily	41	view_onudaily
+173	Can add onu hourly	42	add_onuhourly
+174	Can change onu hourly	42	change_onuhourly
+175	Can delete onu hourly	42	delete_onuhourly
+176	Can view onu hourly	42	view_onuhourly
+177	Can add onu sample	43	add_onusample
+178	Can change onu sample	43	change_onusample
+179	Can delete onu sample	43	delete_onusample
+180	Can view onu sample	43	view_onusample
+181	Can add onu status event	44	add_onustatusevent
+182	Can change onu status event	44	change_onustatusevent
+183	Can delete onu status event	44	delete_onustatusevent
+184	Can view onu status event	44	view_onustatusevent
+185	Can add pon port	45	add_ponport
+186	Can change pon port	45	change_ponport
+187	Can delete pon port	45	delete_ponport
+188	Can view pon port	45	view_ponport
+189	Can add fibre incident	46	add_fibreincident
+190	Can change fibre incident	46	change_fibreincident
+191	Can delete fibre incident	46	delete_fibreincident
+192	Can view fibre incident	46	view_fibreincident
+193	Can add signal threshold	47	add_signalthreshold
+194	Can change signal threshold	47	change_signalthreshold
+195	Can delete signal threshold	47	delete_signalthreshold
+196	Can view signal threshold	47	view_signalthreshold
+197	Can add fibre settings	48	add_fibresettings
+198	Can change fibre settings	48	change_fibresettings
+199	Can delete fibre settings	48	delete_fibresettings
+200	Can view fibre settings	48	view_fibresettings
+201	Can add router	49	add_router
+202	Can change router	49	change_router
+203	Can delete router	49	delete_router
+204	Can view router	49	view_router
+205	Can add drift report	50	add_driftreport
+206	Can change drift report	50	change_driftreport
+207	Can delete drift report	50	delete_driftreport
+208	Can view drift report	50	view_driftreport
+209	Can add provisioning task	51	add_provisioningtask
+210	Can change provisioning task	51	change_provisioningtask
+211	Can delete provisioning task	51	delete_provisioningtask
+212	Can view provisioning task	51	view_provisioningtask
+213	Can add usage poll	52	add_usagepoll
+214	Can change usage poll	52	change_usagepoll
+215	Can delete usage poll	52	delete_usagepoll
+216	Can view usage poll	52	view_usagepoll
+217	Can add fup state	53	add_fupstate
+218	Can change fup state	53	change_fupstate
+219	Can delete fup state	53	delete_fupstate
+220	Can view fup state	53	view_fupstate
+221	Can lift a subscription's fair-usage throttling	53	lift_fup
+222	Can add usage daily	54	add_usagedaily
+223	Can change usage daily	54	change_usagedaily
+224	Can delete usage daily	54	delete_usagedaily
+225	Can view usage daily	54	view_usagedaily
+226	Can add usage hourly	55	add_usagehourly
+227	Can change usage hourly	55	change_usagehourly
+228	Can delete usage hourly	55	delete_usagehourly
+229	Can view usage hourly	55	view_usagehourly
+230	Can add usage sample	56	add_usagesample
+231	Can change usage sample	56	change_usagesample
+232	Can delete usage sample	56	delete_usagesample
+233	Can view usage sample	56	view_usagesample
+234	Can add outage	57	add_outage
+235	Can change outage	57	change_outage
+236	Can delete outage	57	delete_outage
+237	Can view outage	57	view_outage
+238	Can add outage update	58	add_outageupdate
+239	Can change outage update	58	change_outageupdate
+240	Can delete outage update	58	delete_outageupdate
+241	Can view outage update	58	view_outageupdate
+242	Can add router down period	59	add_routerdownperiod
+243	Can change router down period	59	change_routerdownperiod
+244	Can delete router down period	59	delete_routerdownperiod
+245	Can view router down period	59	view_routerdownperiod
+246	Can add outage broadcast	60	add_outagebroadcast
+247	Can change outage broadcast	60	change_outagebroadcast
+248	Can delete outage broadcast	60	delete_outagebroadcast
+249	Can view outage broadcast	60	view_outagebroadcast
+250	Can add speed destination	61	add_speeddestination
+251	Can change speed destination	61	change_speeddestination
+252	Can delete speed destination	61	delete_speeddestination
+253	Can view speed destination	61	view_speeddestination
+254	Can add speed boundary run	62	add_speedboundaryrun
+255	Can change speed boundary run	62	change_speedboundaryrun
+256	Can delete speed boundary run	62	delete_speedboundaryrun
+257	Can view speed boundary run	62	view_speedboundaryrun
+258	Can add address pool	63	add_addresspool
+259	Can change address pool	63	change_addresspool
+260	Can delete address pool	63	delete_addresspool
+261	Can view address pool	63	view_addresspool
+262	Can manage address pools and assign addresses	63	manage_addresses
+263	Can add address assignment	64	add_addressassignment
+264	Can change address assignment	64	change_addressassignment
+265	Can delete address assignment	64	delete_addressassignment
+266	Can view address assignment	64	view_addressassignment
+267	Can add package RADIUS attributes	65	add_packageradius
+268	Can change package RADIUS attributes	65	change_packageradius
+269	Can delete package RADIUS attributes	65	delete_packageradius
+270	Can view package RADIUS attributes	65	view_packageradius
+271	Can add auth attempt	66	add_authattempt
+272	Can change auth attempt	66	change_authattempt
+273	Can delete auth attempt	66	delete_authattempt
+274	Can view auth attempt	66	view_authattempt
+275	Can add session	67	add_session
+276	Can change session	67	change_session
+277	Can delete session	67	delete_session
+278	Can view session	67	view_session
+279	Can add session log	68	add_sessionlog
+280	Can change session log	68	change_sessionlog
+281	Can delete session log	68	delete_sessionlog
+282	Can view session log	68	view_sessionlog
+283	Can export session logs (CSV)	68	export_sessionlog
+284	Can add log entry	69	add_logentry
+285	Can change log entry	69	change_logentry
+286	Can delete log entry	69	delete_logentry
+287	Can view log entry	69	view_logentry
+288	Can add permission	70	add_permission
+289	Can change permission	70	change_permission
+290	Can delete permission	70	delete_permission
+291	Can view permission	70	view_permission
+292	Can add group	71	add_group
+293	Can change group	71	change_group
+294	Can delete group	71	delete_group
+295	Can view group	71	view_group
+296	Can add content type	72	add_contenttype
+297	Can change content type	72	change_contenttype
+298	Can delete content type	72	delete_contenttype
+299	Can view content type	72	view_contenttype
+300	Can add session	73	add_session
+301	Can change session	73	change_session
+302	Can delete session	73	delete_session
+303	Can view session	73	view_session
+304	Can add access attempt	74	add_accessattempt
+305	Can change access attempt	74	change_accessattempt
+306	Can delete access attempt	74	delete_accessattempt
+307	Can view access attempt	74	view_accessattempt
+308	Can add access log	75	add_accesslog
+309	Can change access log	75	change_accesslog
+310	Can delete access log	75	delete_accesslog
+311	Can view access log	75	view_accesslog
+312	Can add access failure	76	add_accessfailurelog
+313	Can change access failure	76	change_accessfailurelog
+314	Can delete access failure	76	delete_accessfailurelog
+315	Can view access failure	76	view_accessfailurelog
+316	Can add access attempt expiration	77	add_accessattemptexpiration
+317	Can change access attempt expiration	77	change_accessattemptexpiration
+318	Can delete access attempt expiration	77	delete_accessattemptexpiration
+319	Can view access attempt expiration	77	view_accessattemptexpiration
+320	Can add number sequence	78	add_numbersequence
+321	Can change number sequence	78	change_numbersequence
+322	Can delete number sequence	78	delete_numbersequence
+323	Can view number sequence	78	view_numbersequence
+324	Can add audit log	79	add_auditlog
+325	Can change audit log	79	change_auditlog
+326	Can delete audit log	79	delete_auditlog
+327	Can view audit log	79	view_auditlog
+328	Can add rate limit counter	80	add_ratelimitcounter
+329	Can change rate limit counter	80	change_ratelimitcounter
+330	Can delete rate limit counter	80	delete_ratelimitcounter
+331	Can view rate limit counter	80	view_ratelimitcounter
+332	Can add webhook delivery	81	add_webhookdelivery
+333	Can change webhook delivery	81	change_webhookdelivery
+334	Can delete webhook delivery	81	delete_webhookdelivery
+335	Can view webhook delivery	81	view_webhookdelivery
+336	Can add webhook attempt	82	add_webhookattempt
+337	Can change webhook attempt	82	change_webhookattempt
+338	Can delete webhook attempt	82	delete_webhookattempt
+339	Can view webhook attempt	82	view_webhookattempt
+340	Can add webhook endpoint	83	add_webhookendpoint
+341	Can change webhook endpoint	83	change_webhookendpoint
+342	Can delete webhook endpoint	83	delete_webhookendpoint
+343	Can view webhook endpoint	83	view_webhookendpoint
+344	Can add job watch	84	add_jobwatch
+345	Can change job watch	84	change_jobwatch
+346	Can delete job watch	84	delete_jobwatch
+347	Can view job watch	84	view_jobwatch
+348	Can add job run	85	add_jobrun
+349	Can change job run	85	change_jobrun
+350	Can delete job run	85	delete_jobrun
+351	Can view job run	85	view_jobrun
+352	Can run a job again	85	rerun_jobrun
+353	Can add user	86	add_user
+354	Can change user	86	change_user
+355	Can delete user	86	delete_user
+356	Can view user	86	view_user
+357	Can edit roles and their permissions	86	manage_roles
+358	Can add customer session	87	add_customersession
+359	Can change customer session	87	change_customersession
+360	Can delete customer session	87	delete_customersession
+361	Can view customer session	87	view_customersession
+362	Can add one time code	88	add_onetimecode
+363	Can change one time code	88	change_onetimecode
+364	Can delete one time code	88	delete_onetimecode
+365	Can view one time code	88	view_onetimecode
+366	Can add message template	89	add_messagetemplate
+367	Can change message template	89	change_messagetemplate
+368	Can delete message template	89	delete_messagetemplate
+369	Can view message template	89	view_messagetemplate
+370	Can add message	90	add_message
+371	Can change message	90	change_message
+372	Can delete message	90	delete_message
+373	Can view message	90	view_message
+374	Can retry failed messages	90	retry_message
+375	Can add notification preference	91	add_notificationpreference
+376	Can change notification preference	91	change_notificationpreference
+377	Can delete notification preference	91	delete_notificationpreference
+378	Can view notification preference	91	view_notificationpreference
+379	Can add daily metric	92	add_dailymetric
+380	Can change daily metric	92	change_dailymetric
+381	Can delete daily metric	92	delete_dailymetric
+382	Can view daily metric	92	view_dailymetric
+383	Can view business analytics, staff performance and their exports	92	view_analytics
+384	Can add branch	93	add_branch
+385	Can change branch	93	change_branch
+386	Can delete branch	93	delete_branch
+387	Can view branch	93	view_branch
+388	Can add area	94	add_area
+389	Can change area	94	change_area
+390	Can delete area	94	delete_area
+391	Can view area	94	view_area
+392	Can add package	95	add_package
+393	Can change package	95	change_package
+394	Can delete package	95	delete_package
+395	Can view package	95	view_package
+396	Can add package speed window	96	add_packagespeedwindow
+397	Can change package speed window	96	change_packagespeedwindow
+398	Can delete package speed window	96	delete_packagespeedwindow
+399	Can view package speed window	96	view_packagespeedwindow
+400	Can add customer	97	add_customer
+401	Can change customer	97	change_customer
+402	Can delete customer	97	delete_customer
+403	Can view customer	97	view_customer
+404	Can add subscription	99	add_subscription
+405	Can change subscription	99	change_subscription
+406	Can delete subscription	99	delete_subscription
+407	Can view subscription	99	view_subscription
+408	Can activate, suspend, reactivate and cancel subscriptions	99	lifecycle_subscription
+409	Can add lead	100	add_lead
+410	Can change lead	100	change_lead
+411	Can delete lead	100	delete_lead
+412	Can view lead	100	view_lead
+413	Can add call log	101	add_calllog
+414	Can change call log	101	change_calllog
+415	Can delete call log	101	delete_calllog
+416	Can view call log	101	view_calllog
+417	Can add referral settings	102	add_referralsettings
+418	Can change referral settings	102	change_referralsettings
+419	Can delete referral settings	102	delete_referralsettings
+420	Can view referral settings	102	view_referralsettings
+421	Can add referral	103	add_referral
+422	Can change referral	103	change_referral
+423	Can delete referral	103	delete_referral
+424	Can view referral	103	view_referral
+425	Can reverse a referral credit	103	reverse_referralcredit
+426	Can add referral credit	104	add_referralcredit
+427	Can change referral credit	104	change_referralcredit
+428	Can delete referral credit	104	delete_referralcredit
+429	Can view referral credit	104	view_referralcredit
+430	Can add speed test result	105	add_speedtestresult
+431	Can change speed test result	105	change_speedtestresult
+432	Can delete speed test result	105	delete_speedtestresult
+433	Can view speed test result	105	view_speedtestresult
+434	Can add ledger account	106	add_ledgeraccount
+435	Can change ledger account	106	change_ledgeraccount
+436	Can delete ledger account	106	delete_ledgeraccount
+437	Can view ledger account	106	view_ledgeraccount
+438	Can add journal entry	107	add_journalentry
+439	Can change journal entry	107	change_journalentry
+440	Can delete journal entry	107	delete_journalentry
+441	Can view journal entry	107	view_journalentry
+442	Can add journal line	108	add_journalline
+443	Can change journal line	108	change_journalline
+444	Can delete journal line	108	delete_journalline
+445	Can view journal line	108	view_journalline
+446	Can add supplier	109	add_supplier
+447	Can change supplier	109	change_supplier
+448	Can delete supplier	109	delete_supplier
+449	Can view supplier	109	view_supplier
+450	Can add bank account	110	add_bankaccount
+451	Can change bank account	110	change_bankaccount
+452	Can delete bank account	110	delete_bankaccount
+453	Can view bank account	110	view_bankaccount
+454	Can add bill	111	add_bill
+455	Can change bill	111	change_bill
+456	Can delete bill	111	delete_bill
+457	Can view bill	111	view_bill
+458	Can approve a bill above the approval limit	111	approve_bill
+459	Can record a bill paid	111	pay_bill
+460	Can add bill payment	112	add_billpayment
+461	Can change bill payment	112	change_billpayment
+462	Can delete bill payment	112	delete_billpayment
+463	Can view bill payment	112	view_billpayment
+464	Can add bank movement	113	add_bankmovement
+465	Can change bank movement	113	change_bankmovement
+466	Can delete bank movement	113	delete_bankmovement
+467	Can view bank movement	113	view_bankmovement
+468	Can add billing settings	114	add_billingsettings
+469	Can change billing settings	114	change_billingsettings
+470	Can delete billing settings	114	delete_billingsettings
+471	Can view billing settings	114	view_billingsettings
+472	Can add account	115	add_account
+473	Can change account	115	change_account
+474	Can delete account	115	delete_account
+475	Can view account	115	view_account
+476	Can add billing run	116	add_billingrun
+477	Can change billing run	116	change_billingrun
+478	Can delete billing run	116	delete_billingrun
+479	Can view billing run	116	view_billingrun
+480	Can start and preview billing runs	116	start_billingrun
+481	Can add billing run chunk	117	add_billingrunchunk
+482	Can change billing run chunk	117	change_billingrunchunk
+483	Can delete billing run chunk	117	delete_billingrunchunk
+484	Can view billing run chunk	117	view_billingrunchunk
+485	Can add invoice	118	add_invoice
+486	Can change invoice	118	change_invoice
+487	Can delete invoice	118	delete_invoice
+488	Can view invoice	118	view_invoice
+489	Can add invoice line	119	add_invoiceline
+490	Can change invoice line	119	change_invoiceline
+491	Can delete invoice line	119	delete_invoiceline
+492	Can view invoice line	119	view_invoiceline
+493	Can add ledger entry	120	add_ledgerentry
+494	Can change ledger entry	120	change_ledgerentry
+495	Can delete ledger entry	120	delete_ledgerentry
+496	Can view ledger entry	120	view_ledgerentry
+497	Can add credited days	121	add_crediteddays
+498	Can change credited days	121	change_crediteddays
+499	Can delete credited days	121	delete_crediteddays
+500	Can view credited days	121	view_crediteddays
+501	Can add line credit	122	add_linecredit
+502	Can change line credit	122	change_linecredit
+503	Can delete line credit	122	delete_linecredit
+504	Can view line credit	122	view_linecredit
+505	Can add allocation	123	add_allocation
+506	Can change allocation	123	change_allocation
+507	Can delete allocation	123	delete_allocation
+508	Can view allocation	123	view_allocation
+509	Can add package change	124	add_packagechange
+510	Can change package change	124	change_packagechange
+511	Can delete package change	124	delete_packagechange
+512	Can view package change	124	view_packagechange
+513	Can approve, reject and make package changes	124	decide_packagechange
+514	Can add one time charge	125	add_onetimecharge
+515	Can change one time charge	125	change_onetimecharge
+516	Can delete one time charge	125	delete_onetimecharge
+517	Can view one time charge	125	view_onetimecharge
+518	Can add credit note	126	add_creditnote
+519	Can change credit note	126	change_creditnote
+520	Can delete credit note	126	delete_creditnote
+521	Can view credit note	126	view_creditnote
+522	Can add debit note	127	add_debitnote
+523	Can change debit note	127	change_debitnote
+524	Can delete debit note	127	delete_debitnote
+525	Can view debit note	127	view_debitnote
+526	Can add reseller wallet	128	add_resellerwallet
+527	Can change reseller wallet	128	change_resellerwallet
+528	Can delete reseller wallet	128	delete_resellerwallet
+529	Can view reseller wallet	128	view_resellerwallet
+530	Can add wallet entry	129	add_walletentry
+531	Can change wallet entry	129	change_walletentry
+532	Can delete wallet entry	129	delete_walletentry
+533	Can view wallet entry	129	view_walletentry
+534	Can add commission entry	130	add_commissionentry
+535	Can change commission entry	130	change_commissionentry
+536	Can delete commission entry	130	delete_commissionentry
+537	Can view commission entry	130	view_commissionentry
+538	Can add card sale	131	add_cardsale
+539	Can change card sale	131	change_cardsale
+540	Can delete card sale	131	delete_cardsale
+541	Can view card sale	131	view_cardsale
+542	Can add card sale refund	132	add_cardsalerefund
+543	Can change card sale refund	132	change_cardsalerefund
+544	Can delete card sale refund	132	delete_cardsalerefund
+545	Can view card sale refund	132	view_cardsalerefund
+546	Can disconnect an online session	67	disconnect_session
+547	Can test a login against RADIUS	67	test_login
+548	Can add bad secret drop	133	add_badsecretdrop
+549	Can change bad secret drop	133	change_badsecretdrop
+550	Can delete bad secret drop	133	delete_badsecretdrop
+551	Can view bad secret drop	133	view_badsecretdrop
+552	Can add servers pushed	134	add_serverspushed
+553	Can change servers pushed	134	change_serverspushed
+554	Can delete servers pushed	134	delete_serverspushed
+555	Can view servers pushed	134	view_serverspushed
+556	Can add fibre incident ticket	135	add_fibreincidentticket
+557	Can change fibre incident ticket	135	change_fibreincidentticket
+558	Can delete fibre incident ticket	135	delete_fibreincidentticket
+559	Can view fibre incident ticket	135	view_fibreincidentticket
+560	Can add support settings	136	add_supportsettings
+561	Can change support settings	136	change_supportsettings
+562	Can delete support settings	136	delete_supportsettings
+563	Can view support settings	136	view_supportsettings
+564	Can add holiday	137	add_holiday
+565	Can change holiday	137	change_holiday
+566	Can delete holiday	137	delete_holiday
+567	Can view holiday	137	view_holiday
+568	Can add SLA policy	138	add_slapolicy
+569	Can change SLA policy	138	change_slapolicy
+570	Can delete SLA policy	138	delete_slapolicy
+571	Can view SLA policy	138	view_slapolicy
+572	Can add ticket	139	add_ticket
+573	Can change ticket	139	change_ticket
+574	Can delete ticket	139	delete_ticket
+575	Can view ticket	139	view_ticket
+576	Can assign tickets	139	assign_ticket
+577	Can view the SLA dashboard and reports	139	view_sla_reports
+578	Can add ticket comment	140	add_ticketcomment
+579	Can change ticket comment	140	change_ticketcomment
+580	Can delete ticket comment	140	delete_ticketcomment
+581	Can view ticket comment	140	view_ticketcomment
+582	Can add survey	141	add_survey
+583	Can change survey	141	change_survey
+584	Can delete survey	141	delete_survey
+585	Can view survey	141	view_survey
 586	Can add reseller	142	add_reseller
 587	Can change reseller	142	change_reseller
 588	Can delete reseller	142	delete_reseller
@@ -9869,7 +9871,7 @@ COPY public.auth_permission (id, name, content_type_id, codename) FROM stdin;
 639	Can change signing session	154	change_signingsession
 640	Can delete signing session	154	delete_signingsession
 641	Can view signing session	154	view_signingsession
-642	Can train a churn model now	6	train_churnmodel
+642	Can train a churn model now	32	train_churnmodel
 643	Can add usage window	155	add_usagewindow
 644	Can change usage window	155	change_usagewindow
 645	Can delete usage window	155	delete_usagewindow
@@ -10519,142 +10521,142 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 3	payments	gatewayevent
 4	payments	gatewayrefund
 5	payments	gatewaysettings
-6	churn	churnmodel
-7	churn	churnrisk
-8	churn	geminisettings
-9	churn	retentionfieldcheck
-10	churn	retentionoffer
-11	churn	retentionoffercredit
-12	churn	retentioncalltask
-13	fibre	olt
-14	fibre	onu
-15	fibre	onudaily
-16	fibre	onuhourly
-17	fibre	onusample
-18	fibre	onustatusevent
-19	fibre	ponport
-20	fibre	fibreincident
-21	fibre	signalthreshold
-22	fibre	fibresettings
-23	network	router
-24	network	driftreport
-25	network	provisioningtask
-26	network	usagepoll
-27	network	fupstate
-28	network	usagedaily
-29	network	usagehourly
-30	network	usagesample
-31	network	outage
-32	network	outageupdate
-33	network	routerdownperiod
-34	network	outagebroadcast
-35	network	speeddestination
-36	network	speedboundaryrun
-37	network	addresspool
-38	network	addressassignment
-39	payments	pastpayment
-40	payments	cashhandover
-41	radius	packageradius
-42	radius	authattempt
-43	radius	session
-44	radius	sessionlog
-45	admin	logentry
-46	auth	permission
-47	auth	group
-48	contenttypes	contenttype
-49	sessions	session
-50	axes	accessattempt
-51	axes	accesslog
-52	axes	accessfailurelog
-53	axes	accessattemptexpiration
-54	core	numbersequence
-55	core	auditlog
-56	core	ratelimitcounter
-57	core	webhookdelivery
-58	core	webhookattempt
-59	core	webhookendpoint
-60	core	jobwatch
-61	core	jobrun
-62	accounts	user
-63	accounts	customersession
-64	accounts	onetimecode
-65	notify	messagetemplate
-66	notify	message
-67	notify	notificationpreference
-68	dashboard	dailymetric
-69	customers	branch
-70	customers	area
-71	customers	package
-72	customers	packagespeedwindow
-73	customers	customer
-74	customers	customertally
-75	customers	subscription
-76	customers	lead
-77	customers	calllog
-78	customers	referralsettings
-79	customers	referral
-80	customers	referralcredit
-81	customers	speedtestresult
-82	books	ledgeraccount
-83	books	journalentry
-84	books	journalline
-85	books	supplier
-86	books	bankaccount
-87	books	bill
-88	books	billpayment
-89	books	bankmovement
-90	billing	billingsettings
-91	billing	account
-92	billing	billingrun
-93	billing	billingrunchunk
-94	billing	invoice
-95	billing	invoiceline
-96	billing	ledgerentry
-97	billing	crediteddays
-98	billing	linecredit
-99	billing	allocation
-100	billing	packagechange
-101	billing	onetimecharge
-102	billing	creditnote
-103	billing	debitnote
-104	billing	resellerwallet
-105	billing	walletentry
-106	billing	commissionentry
-107	billing	cardsale
-108	billing	cardsalerefund
-109	payments	queuedpayment
-110	payments	bkashsettings
-111	payments	nagadsettings
-112	payments	bkashagreement
-113	payments	autopay
-114	payments	autopayattempt
-115	payments	autopayrun
-116	payments	gatewaystatement
-117	payments	gatewaystatementline
-118	payments	reconciliationrun
-119	payments	reconciliationitem
-120	payments	vdsdeduction
-121	radius	badsecretdrop
-122	radius	serverspushed
-123	fibre	fibreincidentticket
-124	tickets	supportsettings
-125	tickets	holiday
-126	tickets	slapolicy
-127	tickets	ticket
-128	tickets	ticketcomment
-129	tickets	survey
-130	fieldservice	workorder
-131	fieldservice	checklisttemplate
-132	fieldservice	checklisttemplateitem
-133	fieldservice	checklistitem
-134	fieldservice	workorderevent
-135	fieldservice	workorderphoto
-136	fieldservice	syncoperation
-137	fieldservice	equipmentmodel
-138	fieldservice	equipmentitem
-139	fieldservice	equipmentmovement
-140	fieldservice	equipmentrental
-141	fieldservice	equipmentrentalcharge
+6	payments	cashhandover
+7	payments	pastpayment
+8	payments	autopayrun
+9	payments	bkashsettings
+10	payments	autopay
+11	payments	autopayattempt
+12	payments	bkashagreement
+13	payments	nagadsettings
+14	payments	gatewaystatement
+15	payments	reconciliationrun
+16	payments	gatewaystatementline
+17	payments	reconciliationitem
+18	payments	queuedpayment
+19	payments	vdsdeduction
+20	fieldservice	checklisttemplate
+21	fieldservice	equipmentmodel
+22	fieldservice	checklisttemplateitem
+23	fieldservice	equipmentitem
+24	fieldservice	workorder
+25	fieldservice	syncoperation
+26	fieldservice	equipmentmovement
+27	fieldservice	checklistitem
+28	fieldservice	workorderevent
+29	fieldservice	workorderphoto
+30	fieldservice	equipmentrental
+31	fieldservice	equipmentrentalcharge
+32	churn	churnmodel
+33	churn	churnrisk
+34	churn	geminisettings
+35	churn	retentionfieldcheck
+36	churn	retentionoffer
+37	churn	retentionoffercredit
+38	churn	retentioncalltask
+39	fibre	olt
+40	fibre	onu
+41	fibre	onudaily
+42	fibre	onuhourly
+43	fibre	onusample
+44	fibre	onustatusevent
+45	fibre	ponport
+46	fibre	fibreincident
+47	fibre	signalthreshold
+48	fibre	fibresettings
+49	network	router
+50	network	driftreport
+51	network	provisioningtask
+52	network	usagepoll
+53	network	fupstate
+54	network	usagedaily
+55	network	usagehourly
+56	network	usagesample
+57	network	outage
+58	network	outageupdate
+59	network	routerdownperiod
+60	network	outagebroadcast
+61	network	speeddestination
+62	network	speedboundaryrun
+63	network	addresspool
+64	network	addressassignment
+65	radius	packageradius
+66	radius	authattempt
+67	radius	session
+68	radius	sessionlog
+69	admin	logentry
+70	auth	permission
+71	auth	group
+72	contenttypes	contenttype
+73	sessions	session
+74	axes	accessattempt
+75	axes	accesslog
+76	axes	accessfailurelog
+77	axes	accessattemptexpiration
+78	core	numbersequence
+79	core	auditlog
+80	core	ratelimitcounter
+81	core	webhookdelivery
+82	core	webhookattempt
+83	core	webhookendpoint
+84	core	jobwatch
+85	core	jobrun
+86	accounts	user
+87	accounts	customersession
+88	accounts	onetimecode
+89	notify	messagetemplate
+90	notify	message
+91	notify	notificationpreference
+92	dashboard	dailymetric
+93	customers	branch
+94	customers	area
+95	customers	package
+96	customers	packagespeedwindow
+97	customers	customer
+98	customers	customertally
+99	customers	subscription
+100	customers	lead
+101	customers	calllog
+102	customers	referralsettings
+103	customers	referral
+104	customers	referralcredit
+105	customers	speedtestresult
+106	books	ledgeraccount
+107	books	journalentry
+108	books	journalline
+109	books	supplier
+110	books	bankaccount
+111	books	bill
+112	books	billpayment
+113	books	bankmovement
+114	billing	billingsettings
+115	billing	account
+116	billing	billingrun
+117	billing	billingrunchunk
+118	billing	invoice
+119	billing	invoiceline
+120	billing	ledgerentry
+121	billing	crediteddays
+122	billing	linecredit
+123	billing	allocation
+124	billing	packagechange
+125	billing	onetimecharge
+126	billing	creditnote
+127	billing	debitnote
+128	billing	resellerwallet
+129	billing	walletentry
+130	billing	commissionentry
+131	billing	cardsale
+132	billing	cardsalerefund
+133	radius	badsecretdrop
+134	radius	serverspushed
+135	fibre	fibreincidentticket
+136	tickets	supportsettings
+137	tickets	holiday
+138	tickets	slapolicy
+139	tickets	ticket
+140	tickets	ticketcomment
+141	tickets	survey
 142	resellers	reseller
 143	resellers	resellerlogin
 144	resellers	resellerpackage
@@ -10691,208 +10693,209 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 --
 
 COPY public.django_migrations (id, app, name, applied) FROM stdin;
-1	customers	0001_initial	2026-11-26 23:46:58.692879+00
-2	accounts	0001_initial	2026-11-26 23:46:58.696276+00
-3	resellers	0001_initial	2026-11-26 23:46:58.701114+00
-4	network	0001_initial	2026-11-26 23:46:58.705873+00
-5	customers	0002_initial	2026-11-26 23:46:58.792395+00
-6	customers	0002_search_indexes	2026-11-26 23:46:58.802895+00
-7	payments	0001_initial	2026-11-26 23:46:58.814469+00
-8	payments	0002_reverse_permission	2026-11-26 23:46:58.819098+00
-9	customers	0003_billing_state	2026-11-26 23:46:58.835381+00
-10	customers	0004_call_log	2026-11-26 23:46:58.844363+00
-11	customers	0005_customer_area_status_index	2026-11-26 23:46:58.849891+00
-12	customers	0006_package_fup	2026-11-26 23:46:58.861445+00
-13	billing	0001_initial	2026-11-26 23:46:58.878288+00
-14	billing	0002_initial	2026-11-26 23:46:59.186725+00
-15	billing	0003_billing_run_chunks	2026-11-26 23:46:59.232916+00
-16	payments	0003_online_payments	2026-11-26 23:46:59.319857+00
-17	billing	0004_package_changes	2026-11-26 23:46:59.343078+00
-18	billing	0005_invoice_sums_rounded	2026-11-26 23:46:59.379931+00
-19	customers	0007_referrals_speedtest	2026-11-26 23:46:59.469733+00
-20	customers	0008_referral_code_backfill	2026-11-26 23:46:59.487054+00
-21	customers	0009_referral_code_required	2026-11-26 23:46:59.501902+00
-22	contenttypes	0001_initial	2026-11-26 23:46:59.505355+00
-23	contenttypes	0002_remove_content_type_name	2026-11-26 23:46:59.699725+00
-24	auth	0001_initial	2026-11-26 23:46:59.71088+00
-25	auth	0002_alter_permission_name_max_length	2026-11-26 23:46:59.713429+00
-26	auth	0003_alter_user_email_max_length	2026-11-26 23:46:59.715917+00
-27	auth	0004_alter_user_username_opts	2026-11-26 23:46:59.71845+00
-28	auth	0005_alter_user_last_login_null	2026-11-26 23:46:59.720899+00
-29	auth	0006_require_contenttypes_0002	2026-11-26 23:46:59.721336+00
-30	auth	0007_alter_validators_add_error_messages	2026-11-26 23:46:59.723722+00
-31	auth	0008_alter_user_username_max_length	2026-11-26 23:46:59.726161+00
-32	auth	0009_alter_user_last_name_max_length	2026-11-26 23:46:59.728582+00
-33	auth	0010_alter_group_name_max_length	2026-11-26 23:46:59.732702+00
-34	auth	0011_update_proxy_permissions	2026-11-26 23:46:59.747089+00
-35	auth	0012_alter_user_first_name_max_length	2026-11-26 23:46:59.749948+00
-36	accounts	0002_initial	2026-11-26 23:46:59.800597+00
-37	accounts	0003_portal_security	2026-11-26 23:46:59.86276+00
-38	accounts	0004_contract_sign_code_purpose	2026-11-26 23:46:59.873931+00
-39	admin	0001_initial	2026-11-26 23:46:59.894376+00
-40	admin	0002_logentry_remove_auto_add	2026-11-26 23:46:59.907362+00
-41	admin	0003_logentry_add_action_flag_choices	2026-11-26 23:46:59.918947+00
-42	network	0002_router_connection_health_outbox_drift	2026-11-26 23:47:00.443095+00
-43	network	0003_usage_polling_fup	2026-11-26 23:47:00.774459+00
-44	network	0004_usage_poll_documents	2026-11-26 23:47:00.791355+00
-45	network	0005_outages	2026-11-26 23:47:00.984285+00
-46	network	0006_support_sees_outages	2026-11-26 23:47:01.182426+00
-47	network	0007_outage_notice_in_bangla	2026-11-26 23:47:01.255128+00
-48	customers	0010_subscription_fillfactor	2026-11-26 23:47:01.279371+00
-49	customers	0011_customer_language	2026-11-26 23:47:01.324509+00
-50	customers	0012_package_installation_fee_minimum_term	2026-11-26 23:47:01.334083+00
-51	billing	0006_account_fillfactor	2026-11-26 23:47:01.358206+00
-52	billing	0007_ledger_entry_credit_note_opening_balance	2026-11-26 23:47:01.3777+00
-53	payments	0004_gateway_refund_ledger_entry	2026-11-26 23:47:01.428651+00
-54	billing	0008_reseller_wallets	2026-11-26 23:47:01.83268+00
-55	resellers	0002_reseller_terms_logins_payouts	2026-11-26 23:47:02.274991+00
-56	customers	0012_customer_reseller_name_index	2026-11-26 23:47:02.29922+00
-57	customers	0012_customer_external_ref	2026-11-26 23:47:02.324622+00
-58	customers	0013_merge_external_ref_installation_fee_reseller_index	2026-11-26 23:47:02.325119+00
-59	customers	0014_collectors	2026-11-26 23:47:02.560538+00
-60	customers	0015_cancelled_connection_frees_login	2026-11-26 23:47:02.642855+00
-61	api	0001_initial	2026-11-26 23:47:02.680542+00
-62	api	0002_app_token_expiry	2026-11-26 23:47:02.763462+00
-63	axes	0001_initial	2026-11-26 23:47:02.768909+00
-64	axes	0002_auto_20151217_2044	2026-11-26 23:47:02.785971+00
-65	axes	0003_auto_20160322_0929	2026-11-26 23:47:02.796403+00
-66	axes	0004_auto_20181024_1538	2026-11-26 23:47:02.806476+00
-67	axes	0005_remove_accessattempt_trusted	2026-11-26 23:47:02.808942+00
-68	axes	0006_remove_accesslog_trusted	2026-11-26 23:47:02.811046+00
-69	axes	0007_alter_accessattempt_unique_together	2026-11-26 23:47:02.844641+00
-70	axes	0008_accessfailurelog	2026-11-26 23:47:02.848917+00
-71	axes	0009_add_session_hash	2026-11-26 23:47:02.851615+00
-72	axes	0010_accessattemptexpiration	2026-11-26 23:47:02.855243+00
-73	customers	0016_customer_tally	2026-11-26 23:47:03.098907+00
-74	customers	0017_subscription_password_nt_hash	2026-11-26 23:47:03.153632+00
-75	customers	0018_vat_bin_and_district	2026-11-26 23:47:03.200145+00
-76	billing	0008_one_time_charges_credit_notes	2026-11-26 23:47:03.270399+00
-77	billing	0009_merge_charges_wallets	2026-11-26 23:47:03.270975+00
-78	billing	0010_commission_owed_may_carry_a_clawback	2026-11-26 23:47:03.281892+00
-79	billing	0011_subresellers	2026-11-26 23:47:03.30528+00
-80	payments	0004_backdate_payment_permission	2026-11-26 23:47:03.330059+00
-81	payments	0005_grant_backdate_to_managers	2026-11-26 23:47:03.546391+00
-82	payments	0004_payment_received_at_index	2026-11-26 23:47:03.572795+00
-83	payments	0006_merge_refund_entry_backdate_received_index	2026-11-26 23:47:03.573478+00
-84	billing	0010_analytics_indexes	2026-11-26 23:47:03.602302+00
-85	billing	0011_merge_clawback_analytics_indexes	2026-11-26 23:47:03.603052+00
-86	billing	0012_merge_subresellers_analytics	2026-11-26 23:47:03.603488+00
-87	billing	0013_credited_days	2026-11-26 23:47:03.637681+00
-88	billing	0014_line_credit	2026-11-26 23:47:03.672501+00
-89	billing	0015_rent_during_pause	2026-11-26 23:47:03.675894+00
-90	billing	0016_commission_accrues_as_credit_pays	2026-11-26 23:47:03.701799+00
-91	billing	0017_radius_blocked_access	2026-11-26 23:47:03.70694+00
-92	billing	0018_session_log_retention	2026-11-26 23:47:03.71148+00
-93	billing	0019_walletentry_cards	2026-11-26 23:47:03.735866+00
-94	billing	0020_card_guess_limits	2026-11-26 23:47:03.748852+00
-95	billing	0021_card_sale	2026-11-26 23:47:03.752517+00
-96	billing	0022_card_sale_refund	2026-11-26 23:47:03.758029+00
-97	billing	0023_invoice_at_activation	2026-11-26 23:47:03.796976+00
-98	billing	0024_tax_challan_numbers	2026-11-26 23:47:04.104017+00
-99	billing	0025_debit_notes	2026-11-26 23:47:04.166269+00
-100	books	0001_initial	2026-11-26 23:47:04.206591+00
-101	books	0002_journal_balanced_append_only	2026-11-26 23:47:04.241524+00
-102	books	0090_vat_wallet_sources	2026-11-26 23:47:04.246147+00
-103	books	0003_expenses_suppliers_banks	2026-11-26 23:47:04.56449+00
-104	books	0091_merge_expenses_and_vat	2026-11-26 23:47:04.565125+00
-105	books	0092_journal_sources_of_both	2026-11-26 23:47:04.569346+00
-106	books	0093_bill_parts_settlements_commissions	2026-11-26 23:47:05.115162+00
-107	tickets	0001_initial	2026-11-26 23:47:06.056806+00
-108	fieldservice	0001_initial	2026-11-26 23:47:06.100551+00
-109	fieldservice	0002_work_orders_checklists_equipment_sync	2026-11-26 23:47:06.882976+00
-110	fieldservice	0003_equipment_sale_price_and_invoice	2026-11-26 23:47:06.928839+00
-111	churn	0001_prediction	2026-11-26 23:47:06.976722+00
-112	churn	0002_retention	2026-11-26 23:47:07.48915+00
-113	churn	0003_retention_roles	2026-11-26 23:47:07.716343+00
-114	churn	0002_model_train_permission	2026-11-26 23:47:07.720914+00
-115	churn	0004_merge_prediction_retention	2026-11-26 23:47:07.721523+00
-116	churn	0005_usage_window	2026-11-26 23:47:07.814769+00
-117	churn	0006_line_credits_backfill	2026-11-26 23:47:07.865335+00
-118	contracts	0001_contracts_signatures_events	2026-11-26 23:47:08.645288+00
-119	contracts	0002_signed_documents_immutable	2026-11-26 23:47:08.696729+00
-120	contracts	0003_rules_signing_sessions_onsite_evidence	2026-11-26 23:47:09.103478+00
-121	contracts	0004_contract_monthly_net	2026-11-26 23:47:09.284081+00
-122	core	0001_initial	2026-11-26 23:47:09.340136+00
-123	core	0002_audit_append_only_trigger	2026-11-26 23:47:09.60289+00
-124	core	0003_rate_limit_counter	2026-11-26 23:47:09.60892+00
-125	core	0004_webhooks_and_audit_via	2026-11-26 23:47:09.823204+00
-126	core	0005_job_log	2026-11-26 23:47:09.893659+00
-127	network	0008_router_radius	2026-11-26 23:47:09.931969+00
-128	network	0009_router_coa_port_aaa_switch	2026-11-26 23:47:10.217724+00
-129	network	0010_provisioning_disconnect	2026-11-26 23:47:10.259946+00
-130	network	0011_router_require_message_authenticator	2026-11-26 23:47:10.279978+00
-131	customers	0019_package_speed_classes_and_windows	2026-11-26 23:47:10.409451+00
-132	customers	0020_subscription_ipoe	2026-11-26 23:47:10.713103+00
-133	dashboard	0001_daily_metric_snapshots	2026-11-26 23:47:10.82379+00
-134	dashboard	0002_efficiency_parts_paused_mrr	2026-11-26 23:47:11.057295+00
-135	fibre	0001_initial	2026-11-26 23:47:12.252021+00
-136	fibre	0002_fibre_settings	2026-11-26 23:47:12.255974+00
-137	fibre	0003_fibre_roles	2026-11-26 23:47:12.522891+00
-138	fibre	0004_incident_tickets	2026-11-26 23:47:12.584563+00
-139	tickets	0002_surveys_for_visits	2026-11-26 23:47:13.17568+00
-140	fieldservice	0004_equipment_rental	2026-11-26 23:47:14.100439+00
-141	fieldservice	0005_visit_ratings_are_surveys	2026-11-26 23:47:14.427863+00
-142	fieldservice	0006_remove_workorder_rating	2026-11-26 23:47:14.577694+00
-143	fieldservice	0007_equipment_store_moves	2026-11-26 23:47:14.929216+00
-144	fieldservice	0008_offline_action_times	2026-11-26 23:47:15.04574+00
-145	fieldservice	0009_completion_photos_and_serial	2026-11-26 23:47:15.152673+00
-146	payments	0007_past_payments	2026-11-26 23:47:15.397813+00
-147	imports	0001_import_batches	2026-11-26 23:47:15.596943+00
-148	imports	0002_batch_kind_past_payments	2026-11-26 23:47:15.926742+00
-149	imports	0003_batch_undo_report	2026-11-26 23:47:15.971401+00
-150	network	0012_speed_destinations_and_boundary_runs	2026-11-26 23:47:16.040585+00
-151	network	0013_address_pools	2026-11-26 23:47:16.616033+00
-152	notify	0001_initial	2026-11-26 23:47:17.397062+00
-153	notify	0002_message_sealed	2026-11-26 23:47:17.491625+00
-154	payments	0007_cash_handover	2026-11-26 23:47:17.563164+00
-155	payments	0008_grant_cash_handover	2026-11-26 23:47:17.82648+00
-156	payments	0009_merge_past_payments_cash_handover	2026-11-26 23:47:17.827202+00
-157	payments	0010_wallet_method	2026-11-26 23:47:17.983288+00
-158	payments	0011_bkash_gateways_autopay	2026-11-26 23:47:19.503599+00
-159	payments	0012_bkash_paybill_method	2026-11-26 23:47:19.786601+00
-160	payments	0013_nagad_gateway	2026-11-26 23:47:19.909362+00
-161	payments	0014_gateway_reconciliation	2026-11-26 23:47:20.430105+00
-162	payments	0015_prepaid_card_method	2026-11-26 23:47:20.728994+00
-163	payments	0016_card_purchases	2026-11-26 23:47:21.218321+00
-164	payments	0017_queued_payments	2026-11-26 23:47:21.290205+00
-165	payments	0018_vds	2026-11-26 23:47:21.674905+00
-166	resellers	0003_renewal_outbox_low_balance_alert	2026-11-26 23:47:22.049979+00
-167	resellers	0004_reseller_branding	2026-11-26 23:47:22.197281+00
-168	resellers	0005_subresellers	2026-11-26 23:47:22.623282+00
-169	resellers	0006_reseller_card_distributor	2026-11-26 23:47:22.951703+00
-170	vouchers	0001_initial	2026-11-26 23:47:23.963315+00
-171	vouchers	0002_online_sales_and_remembered_devices	2026-11-26 23:47:24.298468+00
-172	vouchers	0003_batch_generation_in_background	2026-11-26 23:47:24.751144+00
-173	vouchers	0004_recharge_by_card	2026-11-26 23:47:25.197139+00
-174	vouchers	0005_card_login_key_and_sessions	2026-11-26 23:47:25.275267+00
-175	radius	0001_initial	2026-11-26 23:47:25.691099+00
-176	radius	0002_authorisation_views	2026-11-26 23:47:25.770104+00
-177	radius	0003_authorisation_functions	2026-11-26 23:47:25.845259+00
-178	radius	0004_auth_attempt_server_error	2026-11-26 23:47:25.87158+00
-179	radius	0005_session_counted_octets	2026-11-26 23:47:26.116698+00
-180	radius	0006_router_clients_notify	2026-11-26 23:47:26.190657+00
-181	radius	0007_hotspot_logins	2026-11-26 23:47:26.293151+00
-182	radius	0008_session_log	2026-11-26 23:47:26.711686+00
-183	radius	0009_session_permissions	2026-11-26 23:47:26.737953+00
-184	radius	0010_postauth_indexes_open_sessions_function	2026-11-26 23:47:27.13589+00
-185	radius	0011_card_login_reasons	2026-11-26 23:47:27.212328+00
-186	vouchers	0006_hotspot_card_logins	2026-11-26 23:47:27.545901+00
-187	vouchers	0007_wifi_signup	2026-11-26 23:47:27.870849+00
-188	vouchers	0008_wifi_purchase_language	2026-11-26 23:47:27.889616+00
-189	radius	0012_router_clients_notify_message_authenticator	2026-11-26 23:47:27.965456+00
-190	radius	0013_postauth_bad_secret	2026-11-26 23:47:27.991852+00
-191	radius	0014_postauth_answer_id	2026-11-26 23:47:28.042007+00
-192	radius	0015_bad_secret_drop	2026-11-26 23:47:28.293972+00
-193	radius	0016_session_log_router_and_start_indexes	2026-11-26 23:47:28.365601+00
-194	radius	0017_login_state	2026-11-26 23:47:28.450048+00
-195	radius	0018_radacct_fewer_indexes	2026-11-26 23:47:28.882456+00
-196	radius	0019_session_log_login_index	2026-11-26 23:47:28.910734+00
-197	radius	0020_servers_pushed	2026-11-26 23:47:28.91509+00
-198	radius	0021_speed_classes_and_windows	2026-11-26 23:47:28.994454+00
-199	radius	0022_ipoe_and_ipv6_logins	2026-11-26 23:47:29.283234+00
-200	radius	0023_speed_functions_as_owner	2026-11-26 23:47:29.361312+00
-201	sessions	0001_initial	2026-11-26 23:47:29.366646+00
-202	vouchers	0009_plan_speed_package	2026-11-26 23:47:29.707665+00
+1	customers	0001_initial	2026-11-27 02:19:23.677321+00
+2	accounts	0001_initial	2026-11-27 02:19:23.68519+00
+3	resellers	0001_initial	2026-11-27 02:19:23.711796+00
+4	network	0001_initial	2026-11-27 02:19:23.724267+00
+5	customers	0002_initial	2026-11-27 02:19:24.09047+00
+6	customers	0002_search_indexes	2026-11-27 02:19:24.113668+00
+7	payments	0001_initial	2026-11-27 02:19:24.140813+00
+8	payments	0002_reverse_permission	2026-11-27 02:19:24.154063+00
+9	customers	0003_billing_state	2026-11-27 02:19:24.240522+00
+10	customers	0004_call_log	2026-11-27 02:19:24.308262+00
+11	customers	0005_customer_area_status_index	2026-11-27 02:19:24.347484+00
+12	customers	0006_package_fup	2026-11-27 02:19:24.441064+00
+13	billing	0001_initial	2026-11-27 02:19:24.491311+00
+14	billing	0002_initial	2026-11-27 02:19:26.048357+00
+15	billing	0003_billing_run_chunks	2026-11-27 02:19:26.23823+00
+16	payments	0003_online_payments	2026-11-27 02:19:26.540642+00
+17	billing	0004_package_changes	2026-11-27 02:19:26.599303+00
+18	billing	0005_invoice_sums_rounded	2026-11-27 02:19:26.729225+00
+19	customers	0007_referrals_speedtest	2026-11-27 02:19:27.09838+00
+20	customers	0008_referral_code_backfill	2026-11-27 02:19:27.256369+00
+21	customers	0009_referral_code_required	2026-11-27 02:19:27.312668+00
+22	contenttypes	0001_initial	2026-11-27 02:19:27.32339+00
+23	contenttypes	0002_remove_content_type_name	2026-11-27 02:19:27.860796+00
+24	auth	0001_initial	2026-11-27 02:19:27.925429+00
+25	auth	0002_alter_permission_name_max_length	2026-11-27 02:19:27.946771+00
+26	auth	0003_alter_user_email_max_length	2026-11-27 02:19:27.966199+00
+27	auth	0004_alter_user_username_opts	2026-11-27 02:19:27.984132+00
+28	auth	0005_alter_user_last_login_null	2026-11-27 02:19:27.992469+00
+29	auth	0006_require_contenttypes_0002	2026-11-27 02:19:27.996131+00
+30	auth	0007_alter_validators_add_error_messages	2026-11-27 02:19:28.013585+00
+31	auth	0008_alter_user_username_max_length	2026-11-27 02:19:28.031139+00
+32	auth	0009_alter_user_last_name_max_length	2026-11-27 02:19:28.064339+00
+33	auth	0010_alter_group_name_max_length	2026-11-27 02:19:28.077656+00
+34	auth	0011_update_proxy_permissions	2026-11-27 02:19:28.180256+00
+35	auth	0012_alter_user_first_name_max_length	2026-11-27 02:19:28.193377+00
+36	accounts	0002_initial	2026-11-27 02:19:28.531661+00
+37	accounts	0003_portal_security	2026-11-27 02:19:28.781676+00
+38	accounts	0004_contract_sign_code_purpose	2026-11-27 02:19:28.811887+00
+39	admin	0001_initial	2026-11-27 02:19:28.868212+00
+40	admin	0002_logentry_remove_auto_add	2026-11-27 02:19:28.90806+00
+41	admin	0003_logentry_add_action_flag_choices	2026-11-27 02:19:28.948778+00
+42	network	0002_router_connection_health_outbox_drift	2026-11-27 02:19:31.263413+00
+43	network	0003_usage_polling_fup	2026-11-27 02:19:32.596901+00
+44	network	0004_usage_poll_documents	2026-11-27 02:19:32.645713+00
+45	network	0005_outages	2026-11-27 02:19:34.496173+00
+46	network	0006_support_sees_outages	2026-11-27 02:19:34.702448+00
+47	network	0007_outage_notice_in_bangla	2026-11-27 02:19:35.654585+00
+48	customers	0010_subscription_fillfactor	2026-11-27 02:19:35.902526+00
+49	customers	0011_customer_language	2026-11-27 02:19:36.332686+00
+50	customers	0012_package_installation_fee_minimum_term	2026-11-27 02:19:36.454009+00
+51	billing	0006_account_fillfactor	2026-11-27 02:19:36.762805+00
+52	billing	0007_ledger_entry_credit_note_opening_balance	2026-11-27 02:19:36.978193+00
+53	payments	0004_gateway_refund_ledger_entry	2026-11-27 02:19:37.413812+00
+54	billing	0008_reseller_wallets	2026-11-27 02:19:39.977156+00
+55	resellers	0002_reseller_terms_logins_payouts	2026-11-27 02:19:42.503108+00
+56	customers	0012_customer_reseller_name_index	2026-11-27 02:19:42.565569+00
+57	customers	0012_customer_external_ref	2026-11-27 02:19:42.638685+00
+58	customers	0013_merge_external_ref_installation_fee_reseller_index	2026-11-27 02:19:42.639559+00
+59	customers	0014_collectors	2026-11-27 02:19:43.454078+00
+60	customers	0015_cancelled_connection_frees_login	2026-11-27 02:19:44.092497+00
+61	api	0001_initial	2026-11-27 02:19:44.500969+00
+62	api	0002_app_token_expiry	2026-11-27 02:19:44.899682+00
+63	axes	0001_initial	2026-11-27 02:19:44.916692+00
+64	axes	0002_auto_20151217_2044	2026-11-27 02:19:44.973463+00
+65	axes	0003_auto_20160322_0929	2026-11-27 02:19:45.033168+00
+66	axes	0004_auto_20181024_1538	2026-11-27 02:19:45.125149+00
+67	axes	0005_remove_accessattempt_trusted	2026-11-27 02:19:45.133867+00
+68	axes	0006_remove_accesslog_trusted	2026-11-27 02:19:45.141399+00
+69	axes	0007_alter_accessattempt_unique_together	2026-11-27 02:19:45.27645+00
+70	axes	0008_accessfailurelog	2026-11-27 02:19:45.304822+00
+71	axes	0009_add_session_hash	2026-11-27 02:19:45.319353+00
+72	axes	0010_accessattemptexpiration	2026-11-27 02:19:45.340797+00
+73	customers	0016_customer_tally	2026-11-27 02:19:46.41258+00
+74	customers	0017_subscription_password_nt_hash	2026-11-27 02:19:46.833497+00
+75	customers	0018_vat_bin_and_district	2026-11-27 02:19:47.288568+00
+76	billing	0008_one_time_charges_credit_notes	2026-11-27 02:19:47.808607+00
+77	billing	0009_merge_charges_wallets	2026-11-27 02:19:47.810293+00
+78	billing	0010_commission_owed_may_carry_a_clawback	2026-11-27 02:19:47.85608+00
+79	billing	0011_subresellers	2026-11-27 02:19:48.009852+00
+80	payments	0004_backdate_payment_permission	2026-11-27 02:19:48.640073+00
+81	payments	0005_grant_backdate_to_managers	2026-11-27 02:19:48.857847+00
+82	payments	0004_payment_received_at_index	2026-11-27 02:19:49.029947+00
+83	payments	0006_merge_refund_entry_backdate_received_index	2026-11-27 02:19:49.032796+00
+84	billing	0010_analytics_indexes	2026-11-27 02:19:49.126443+00
+85	billing	0011_merge_clawback_analytics_indexes	2026-11-27 02:19:49.127458+00
+86	billing	0012_merge_subresellers_analytics	2026-11-27 02:19:49.128346+00
+87	billing	0013_credited_days	2026-11-27 02:19:49.31927+00
+88	billing	0014_line_credit	2026-11-27 02:19:49.62843+00
+89	billing	0015_rent_during_pause	2026-11-27 02:19:49.651307+00
+90	billing	0016_commission_accrues_as_credit_pays	2026-11-27 02:19:49.756603+00
+91	billing	0017_radius_blocked_access	2026-11-27 02:19:49.772267+00
+92	billing	0018_session_log_retention	2026-11-27 02:19:49.790561+00
+93	billing	0019_walletentry_cards	2026-11-27 02:19:49.922836+00
+94	billing	0020_card_guess_limits	2026-11-27 02:19:50.014886+00
+95	billing	0021_card_sale	2026-11-27 02:19:50.036667+00
+96	billing	0022_card_sale_refund	2026-11-27 02:19:50.065552+00
+97	billing	0023_invoice_at_activation	2026-11-27 02:19:50.497154+00
+98	billing	0024_tax_challan_numbers	2026-11-27 02:19:51.778021+00
+99	billing	0025_debit_notes	2026-11-27 02:19:52.124301+00
+100	payments	0007_cash_handover	2026-11-27 02:19:52.538545+00
+101	payments	0008_grant_cash_handover	2026-11-27 02:19:52.793387+00
+102	payments	0007_past_payments	2026-11-27 02:19:52.950102+00
+103	payments	0009_merge_past_payments_cash_handover	2026-11-27 02:19:52.951169+00
+104	payments	0010_wallet_method	2026-11-27 02:19:54.023828+00
+105	payments	0011_bkash_gateways_autopay	2026-11-27 02:19:58.676712+00
+106	payments	0012_bkash_paybill_method	2026-11-27 02:19:59.159337+00
+107	payments	0013_nagad_gateway	2026-11-27 02:19:59.541412+00
+108	payments	0014_gateway_reconciliation	2026-11-27 02:20:01.44467+00
+109	payments	0015_prepaid_card_method	2026-11-27 02:20:01.860256+00
+110	payments	0016_card_purchases	2026-11-27 02:20:03.574119+00
+111	payments	0017_queued_payments	2026-11-27 02:20:03.995083+00
+112	payments	0018_vds	2026-11-27 02:20:05.276352+00
+113	tickets	0001_initial	2026-11-27 02:20:15.366122+00
+114	tickets	0002_surveys_for_visits	2026-11-27 02:20:18.989607+00
+115	fieldservice	0001_initial	2026-11-27 02:20:19.430287+00
+116	fieldservice	0002_work_orders_checklists_equipment_sync	2026-11-27 02:20:25.891809+00
+117	fieldservice	0003_equipment_sale_price_and_invoice	2026-11-27 02:20:26.171124+00
+118	fieldservice	0004_equipment_rental	2026-11-27 02:20:31.915497+00
+119	fieldservice	0005_visit_ratings_are_surveys	2026-11-27 02:20:33.150951+00
+120	fieldservice	0006_remove_workorder_rating	2026-11-27 02:20:34.012708+00
+121	fieldservice	0007_equipment_store_moves	2026-11-27 02:20:35.729937+00
+122	fieldservice	0008_offline_action_times	2026-11-27 02:20:36.68072+00
+123	fieldservice	0009_completion_photos_and_serial	2026-11-27 02:20:38.413811+00
+124	books	0001_initial	2026-11-27 02:20:38.764234+00
+125	books	0002_journal_balanced_append_only	2026-11-27 02:20:39.116157+00
+126	books	0090_vat_wallet_sources	2026-11-27 02:20:39.15007+00
+127	books	0003_expenses_suppliers_banks	2026-11-27 02:20:40.804233+00
+128	books	0091_merge_expenses_and_vat	2026-11-27 02:20:40.805872+00
+129	books	0092_journal_sources_of_both	2026-11-27 02:20:40.83502+00
+130	books	0093_bill_parts_settlements_commissions	2026-11-27 02:20:45.884714+00
+131	books	0094_accountant_vds_and_store	2026-11-27 02:20:46.246348+00
+132	churn	0001_prediction	2026-11-27 02:20:46.545217+00
+133	churn	0002_retention	2026-11-27 02:20:49.111911+00
+134	churn	0003_retention_roles	2026-11-27 02:20:50.383986+00
+135	churn	0002_model_train_permission	2026-11-27 02:20:50.426294+00
+136	churn	0004_merge_prediction_retention	2026-11-27 02:20:50.432802+00
+137	churn	0005_usage_window	2026-11-27 02:20:51.521933+00
+138	churn	0006_line_credits_backfill	2026-11-27 02:20:52.250956+00
+139	contracts	0001_contracts_signatures_events	2026-11-27 02:20:58.053015+00
+140	contracts	0002_signed_documents_immutable	2026-11-27 02:20:58.547188+00
+141	contracts	0003_rules_signing_sessions_onsite_evidence	2026-11-27 02:21:01.273529+00
+142	contracts	0004_contract_monthly_net	2026-11-27 02:21:03.86571+00
+143	core	0001_initial	2026-11-27 02:21:04.259655+00
+144	core	0002_audit_append_only_trigger	2026-11-27 02:21:04.594137+00
+145	core	0003_rate_limit_counter	2026-11-27 02:21:04.605101+00
+146	core	0004_webhooks_and_audit_via	2026-11-27 02:21:06.379046+00
+147	core	0005_job_log	2026-11-27 02:21:06.685851+00
+148	network	0008_router_radius	2026-11-27 02:21:07.07975+00
+149	network	0009_router_coa_port_aaa_switch	2026-11-27 02:21:08.928567+00
+150	network	0010_provisioning_disconnect	2026-11-27 02:21:09.272836+00
+151	network	0011_router_require_message_authenticator	2026-11-27 02:21:09.453023+00
+152	customers	0019_package_speed_classes_and_windows	2026-11-27 02:21:11.482817+00
+153	customers	0020_subscription_ipoe	2026-11-27 02:21:13.335519+00
+154	dashboard	0001_daily_metric_snapshots	2026-11-27 02:21:14.700004+00
+155	dashboard	0002_efficiency_parts_paused_mrr	2026-11-27 02:21:16.392515+00
+156	fibre	0001_initial	2026-11-27 02:21:28.416114+00
+157	fibre	0002_fibre_settings	2026-11-27 02:21:28.439115+00
+158	fibre	0003_fibre_roles	2026-11-27 02:21:28.952555+00
+159	fibre	0004_incident_tickets	2026-11-27 02:21:30.263166+00
+160	imports	0001_import_batches	2026-11-27 02:21:32.543525+00
+161	imports	0002_batch_kind_past_payments	2026-11-27 02:21:35.232791+00
+162	imports	0003_batch_undo_report	2026-11-27 02:21:35.884485+00
+163	network	0012_speed_destinations_and_boundary_runs	2026-11-27 02:21:36.833296+00
+164	network	0013_address_pools	2026-11-27 02:21:43.21324+00
+165	notify	0001_initial	2026-11-27 02:21:49.178204+00
+166	notify	0002_message_sealed	2026-11-27 02:21:50.901129+00
+167	resellers	0003_renewal_outbox_low_balance_alert	2026-11-27 02:21:53.352899+00
+168	resellers	0004_reseller_branding	2026-11-27 02:21:55.234619+00
+169	resellers	0005_subresellers	2026-11-27 02:21:58.406819+00
+170	resellers	0006_reseller_card_distributor	2026-11-27 02:21:59.75094+00
+171	vouchers	0001_initial	2026-11-27 02:22:09.880175+00
+172	vouchers	0002_online_sales_and_remembered_devices	2026-11-27 02:22:11.527752+00
+173	vouchers	0003_batch_generation_in_background	2026-11-27 02:22:15.832479+00
+174	vouchers	0004_recharge_by_card	2026-11-27 02:22:19.220389+00
+175	vouchers	0005_card_login_key_and_sessions	2026-11-27 02:22:20.011155+00
+176	radius	0001_initial	2026-11-27 02:22:24.329184+00
+177	radius	0002_authorisation_views	2026-11-27 02:22:26.264961+00
+178	radius	0003_authorisation_functions	2026-11-27 02:22:26.996301+00
+179	radius	0004_auth_attempt_server_error	2026-11-27 02:22:27.329552+00
+180	radius	0005_session_counted_octets	2026-11-27 02:22:28.409119+00
+181	radius	0006_router_clients_notify	2026-11-27 02:22:30.470051+00
+182	radius	0007_hotspot_logins	2026-11-27 02:22:31.52081+00
+183	radius	0008_session_log	2026-11-27 02:22:35.217005+00
+184	radius	0009_session_permissions	2026-11-27 02:22:35.383764+00
+185	radius	0010_postauth_indexes_open_sessions_function	2026-11-27 02:22:38.43662+00
+186	radius	0011_card_login_reasons	2026-11-27 02:22:38.997021+00
+187	vouchers	0006_hotspot_card_logins	2026-11-27 02:22:41.436131+00
+188	vouchers	0007_wifi_signup	2026-11-27 02:22:42.965032+00
+189	vouchers	0008_wifi_purchase_language	2026-11-27 02:22:43.056355+00
+190	radius	0012_router_clients_notify_message_authenticator	2026-11-27 02:22:44.600247+00
+191	radius	0013_postauth_bad_secret	2026-11-27 02:22:44.849296+00
+192	radius	0014_postauth_answer_id	2026-11-27 02:22:45.37793+00
+193	radius	0015_bad_secret_drop	2026-11-27 02:22:45.909284+00
+194	radius	0016_session_log_router_and_start_indexes	2026-11-27 02:22:47.561377+00
+195	radius	0017_login_state	2026-11-27 02:22:47.976161+00
+196	radius	0018_radacct_fewer_indexes	2026-11-27 02:22:51.262276+00
+197	radius	0019_session_log_login_index	2026-11-27 02:22:51.543197+00
+198	radius	0020_servers_pushed	2026-11-27 02:22:51.585782+00
+199	radius	0021_speed_classes_and_windows	2026-11-27 02:22:52.677243+00
+200	radius	0022_ipoe_and_ipv6_logins	2026-11-27 02:22:53.628617+00
+201	radius	0023_speed_functions_as_owner	2026-11-27 02:22:55.414443+00
+202	sessions	0001_initial	2026-11-27 02:22:55.456732+00
+203	vouchers	0009_plan_speed_package	2026-11-27 02:22:57.240641+00
 \.
 
 
@@ -11300,174 +11303,174 @@ COPY public.notify_message (id, channel, event, language, "to", subject, body, p
 --
 
 COPY public.notify_messagetemplate (id, event, channel, language, subject, body, whatsapp_template_name, whatsapp_template_params, active, updated_at, updated_by_id) FROM stdin;
-1	invoice_issued	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 23:47:29.923812+00	\N
-2	invoice_issued	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 23:47:29.923835+00	\N
-3	invoice_issued	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-26 23:47:29.923842+00	\N
-4	invoice_issued	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-26 23:47:29.923848+00	\N
-5	invoice_issued	email	en	Invoice {{ invoice_number }} from {{ isp_name }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} for {{ amount }} was issued on {{ issue_date }}.\n{% if amount_due %}Amount due: {{ amount_due }}, payable by {{ due_date }}.{% else %}It has been paid from your account credit.{% endif %}\n\nAccount number: {{ account_number }}\nYour invoices and receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.923855+00	\N
-6	invoice_issued	email	bn	{{ isp_name }} থেকে বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\n{{ issue_date }} তারিখে আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু করা হয়েছে।\n{% if amount_due %}পরিশোধযোগ্য: {{ amount_due }}, শেষ তারিখ {{ due_date }}।{% else %}এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধ করা হয়েছে।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\nআপনার বিল ও রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.923861+00	\N
-7	payment_received	sms	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 23:47:29.923867+00	\N
-8	payment_received	sms	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 23:47:29.923873+00	\N
-9	payment_received	whatsapp	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 23:47:29.923879+00	\N
-10	payment_received	whatsapp	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 23:47:29.923885+00	\N
-11	payment_received	email	en	Receipt {{ receipt_number }}: {{ amount }} received	Dear {{ customer_name }},\n\nThank you: we received {{ amount }} by {{ payment_method }} on {{ payment_date }}.\nReceipt number: {{ receipt_number }}\n{% if amount_due %}Still due on your account: {{ amount_due }}.{% else %}Nothing is due on your account.{% endif %}{% if paid_through %}\nYour connection is paid through {{ paid_through }}.{% endif %}\n\nYour receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.923891+00	\N
-12	payment_received	email	bn	রসিদ {{ receipt_number }}: {{ amount }} গৃহীত	প্রিয় {{ customer_name }},\n\nধন্যবাদ: {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি।\nরসিদ নম্বর: {{ receipt_number }}\n{% if amount_due %}আপনার অ্যাকাউন্টে এখনও বকেয়া: {{ amount_due }}।{% else %}আপনার অ্যাকাউন্টে কোনো বকেয়া নেই।{% endif %}{% if paid_through %}\nআপনার সংযোগ {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআপনার রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.923897+00	\N
-13	due_reminder	sms	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 23:47:29.923904+00	\N
-14	due_reminder	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 23:47:29.92391+00	\N
-15	due_reminder	whatsapp	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-26 23:47:29.923916+00	\N
-16	due_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 23:47:29.923922+00	\N
-17	due_reminder	email	en	Reminder: {{ amount_due }} due on {{ due_date }}	Dear {{ customer_name }},\n\nThis is a friendly reminder that {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }}, in {{ days_left }} days.\nPlease pay on time to keep your connection running.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.923928+00	\N
-18	due_reminder	email	bn	স্মরণ: {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন	প্রিয় {{ customer_name }},\n\nস্মরণ করিয়ে দিচ্ছি, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }}, আর {{ days_left }} দিন বাকি।\nসংযোগ চালু রাখতে অনুগ্রহ করে সময়মতো পরিশোধ করুন।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.923934+00	\N
-19	overdue	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 23:47:29.92394+00	\N
-20	overdue	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 23:47:29.923946+00	\N
-21	overdue	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-26 23:47:29.923952+00	\N
-22	overdue	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-26 23:47:29.923958+00	\N
-23	overdue	email	en	Overdue: invoice {{ invoice_number }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} was due on {{ due_date }} and {{ amount_due }} is still unpaid.\nPlease pay as soon as possible: unpaid connections are suspended after the grace period.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.923964+00	\N
-24	overdue	email	bn	বকেয়া: বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\nবিল {{ invoice_number }} পরিশোধের তারিখ ছিল {{ due_date }}; এখনও {{ amount_due }} বকেয়া।\nঅনুগ্রহ করে যত দ্রুত সম্ভব পরিশোধ করুন: নির্ধারিত সময়ের পর অপরিশোধিত সংযোগ বন্ধ করা হয়।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.92397+00	\N
-25	suspended	sms	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.923976+00	\N
-26	suspended	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.923982+00	\N
-27	suspended	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.923988+00	\N
-28	suspended	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.923994+00	\N
-29	suspended	email	en	Your connection {{ login }} is suspended	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has been suspended.\n{% if non_payment %}The reason is an unpaid balance of {{ amount_due }}. It is reconnected automatically as soon as your payment is received.{% else %}Reason: {{ suspension_reason }}.{% endif %}\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924+00	\N
-30	suspended	email	bn	আপনার সংযোগ {{ login }} বন্ধ করা হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) সাময়িকভাবে বন্ধ করা হয়েছে।\n{% if non_payment %}কারণ: {{ amount_due }} বকেয়া। পেমেন্ট পাওয়ামাত্র সংযোগ স্বয়ংক্রিয়ভাবে চালু হবে।{% else %}কারণ: {{ suspension_reason }}।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924006+00	\N
-31	reactivated	sms	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 23:47:29.924012+00	\N
-32	reactivated	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 23:47:29.924018+00	\N
-33	reactivated	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-26 23:47:29.924024+00	\N
-34	reactivated	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-26 23:47:29.92403+00	\N
-35	reactivated	email	en	Your connection {{ login }} is active again	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %}\nIt is paid through {{ paid_through }}.{% endif %}\n\nThank you for staying with us.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924036+00	\N
-36	reactivated	email	bn	আপনার সংযোগ {{ login }} আবার চালু হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %}\nএটি {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআমাদের সাথে থাকার জন্য ধন্যবাদ।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924041+00	\N
-37	package_change_decided	sms	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924047+00	\N
-38	package_change_decided	sms	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924053+00	\N
-39	package_change_decided	whatsapp	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924059+00	\N
-40	package_change_decided	whatsapp	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924066+00	\N
-41	package_change_decided	email	en	Package change {% if approved %}approved{% else %}not approved{% endif %}	Dear {{ customer_name }},\n\nYour request to change from {{ old_package }} to {{ new_package }} has {% if approved %}been approved.{% if effective_date %} The new package starts on {{ effective_date }}.{% endif %}{% else %}not been approved.{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924071+00	\N
-42	package_change_decided	email	bn	প্যাকেজ পরিবর্তন {% if approved %}অনুমোদিত{% else %}অনুমোদিত হয়নি{% endif %}	প্রিয় {{ customer_name }},\n\n{{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের আপনার অনুরোধ {% if approved %}অনুমোদিত হয়েছে।{% if effective_date %} নতুন প্যাকেজ {{ effective_date }} থেকে চালু হবে।{% endif %}{% else %}অনুমোদিত হয়নি।{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924077+00	\N
-43	one_time_code	sms	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 23:47:29.924083+00	\N
-44	one_time_code	sms	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 23:47:29.924089+00	\N
-45	one_time_code	whatsapp	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 23:47:29.924094+00	\N
-46	one_time_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 23:47:29.924101+00	\N
-47	one_time_code	email	en	Your {{ isp_name }} code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\nIf you did not ask for it, ignore this message; nothing changes without the code.\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924106+00	\N
-48	one_time_code	email	bn	আপনার {{ isp_name }} কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\nআপনি না চেয়ে থাকলে এই বার্তাটি উপেক্ষা করুন; কোড ছাড়া কিছুই বদলাবে না।\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924113+00	\N
-49	job_late	sms	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 23:47:29.924119+00	\N
-50	job_late	sms	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 23:47:29.924124+00	\N
-51	job_late	whatsapp	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-26 23:47:29.92413+00	\N
-52	job_late	whatsapp	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-26 23:47:29.924136+00	\N
-53	job_late	email	en	Job {{ job_name }} did not run	The periodic job {{ job_name }} has had no successful run for more than {{ late_hours }} hours.\nLast success: {% if last_success %}{{ last_success }}{% else %}never{% endif %}\n{% if last_error %}Last error: {{ last_error }}\n{% endif %}\nThe job log and "Run again": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924142+00	\N
-54	job_late	email	bn	{{ job_name }} কাজটি চলেনি	নিয়মিত কাজ {{ job_name }} {{ late_hours }} ঘণ্টার বেশি সময় সফলভাবে চলেনি।\nশেষ সফল: {% if last_success %}{{ last_success }}{% else %}কখনও নয়{% endif %}\n{% if last_error %}শেষ ত্রুটি: {{ last_error }}\n{% endif %}\nকাজের লগ ও "আবার চালান": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924148+00	\N
-55	autopay_upcoming	sms	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 23:47:29.924154+00	\N
-56	autopay_upcoming	sms	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 23:47:29.92416+00	\N
-57	autopay_upcoming	whatsapp	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-26 23:47:29.924166+00	\N
-58	autopay_upcoming	whatsapp	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-26 23:47:29.924172+00	\N
-59	autopay_upcoming	email	en	Auto-pay: {{ amount }} on {{ charge_date }}	Dear {{ customer_name }},\n\nOn {{ charge_date }} auto-pay will charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}.\nYou can turn auto-pay off in the portal.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924178+00	\N
-60	autopay_upcoming	email	bn	অটো-পে: {{ charge_date }} তারিখে {{ amount }}	প্রিয় {{ customer_name }},\n\n{{ charge_date }} তারিখে অটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটবে।\nপোর্টাল থেকে অটো-পে বন্ধ করতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924184+00	\N
-61	autopay_failed	sms	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.92419+00	\N
-62	autopay_failed	sms	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924196+00	\N
-63	autopay_failed	whatsapp	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924202+00	\N
-64	autopay_failed	whatsapp	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924208+00	\N
-65	autopay_failed	email	en	Auto-pay failed for {{ invoice_number }}	Dear {{ customer_name }},\n\nAuto-pay could not charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}: {{ reason }}. We have stopped trying.\nPlease pay in the portal: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924214+00	\N
-66	autopay_failed	email	bn	{{ invoice_number }}-এর অটো-পে ব্যর্থ হয়েছে	প্রিয় {{ customer_name }},\n\nঅটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটতে পারেনি: {{ reason }}। আমরা আর চেষ্টা করছি না।\nপোর্টালে পরিশোধ করুন: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.92422+00	\N
-67	usage_warning	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924226+00	\N
-68	usage_warning	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924231+00	\N
-69	usage_warning	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924237+00	\N
-70	usage_warning	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924243+00	\N
-71	usage_warning	email	en	{{ percent }}% of your data used on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, {{ percent }}% of its {{ cap_gb }} GB fair-usage allowance for the cycle ending {{ cycle_end }}.\n{% if fup_speed %}Once the allowance is used up the speed is reduced to {{ fup_speed }} until the cycle ends.\n{% endif %}\nYour usage, day by day: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924249+00	\N
-72	usage_warning	email	bn	{{ login }}: ডেটার {{ percent }}% ব্যবহার হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের {{ cap_gb }} GB-এর মধ্যে {{ used_gb }} GB ({{ percent }}%) ব্যবহার করেছে।\n{% if fup_speed %}সীমা শেষ হলে চক্রের বাকি সময় গতি {{ fup_speed }} থাকবে।\n{% endif %}\nদিনভিত্তিক ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924255+00	\N
-73	usage_fup_throttled	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 23:47:29.924261+00	\N
-74	usage_fup_throttled	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 23:47:29.924266+00	\N
-75	usage_fup_throttled	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-26 23:47:29.924272+00	\N
-76	usage_fup_throttled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-26 23:47:29.924278+00	\N
-77	usage_fup_throttled	email	en	Data cap reached on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, its whole {{ cap_gb }} GB allowance for the cycle ending {{ cycle_end }}. Until then it runs at {{ fup_speed }}; the full speed returns when the next cycle starts.\n\nYour usage: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924284+00	\N
-78	usage_fup_throttled	email	bn	{{ login }}: ডেটা সীমা শেষ	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের পুরো {{ cap_gb }} GB ({{ used_gb }} GB) ব্যবহার করেছে। চক্র শেষ হওয়া পর্যন্ত গতি {{ fup_speed }}; পরের চক্রে পূর্ণ গতি ফিরবে।\n\nআপনার ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.92429+00	\N
-79	outage_declared	sms	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 23:47:29.924296+00	\N
-80	outage_declared	sms	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 23:47:29.924301+00	\N
-81	outage_declared	whatsapp	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-26 23:47:29.924307+00	\N
-82	outage_declared	whatsapp	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-26 23:47:29.924313+00	\N
-83	outage_declared	email	en	Service interruption: {{ outage_title }}	Dear {{ customer_name }},\n\nInternet service in your area is interrupted since {{ outage_started }}: {{ outage_title }}.\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nWe expect service back by {{ estimated_restoration }}.\n{% endif %}\nOur team is working on it and we will tell you when it is restored. You do not need to raise a ticket.\nStatus: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924319+00	\N
-84	outage_declared	email	bn	সেবা বিঘ্নিত: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_started }} থেকে আপনার এলাকায় ইন্টারনেট সেবা বিঘ্নিত: {{ outage_title }}।\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nআনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে।\n{% endif %}\nআমাদের দল কাজ করছে; সেবা ফিরলে আমরা জানাব। আলাদা অভিযোগ করার দরকার নেই।\nঅবস্থা: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924325+00	\N
-85	outage_update	sms	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.92433+00	\N
-86	outage_update	sms	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924336+00	\N
-87	outage_update	whatsapp	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924341+00	\N
-88	outage_update	whatsapp	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-26 23:47:29.924347+00	\N
-89	outage_update	email	en	Update: {{ outage_title }}	Dear {{ customer_name }},\n\nAn update on the service interruption "{{ outage_title }}":\n\n{{ update_message }}\n{% if estimated_restoration %}\nWe now expect service back by {{ estimated_restoration }}.\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924353+00	\N
-90	outage_update	email	bn	হালনাগাদ: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n"{{ outage_title }}" সেবা বিঘ্ন সম্পর্কে হালনাগাদ:\n\n{{ update_message }}\n{% if estimated_restoration %}\nএখন আনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে বলে আশা করছি।\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924359+00	\N
-91	outage_restored	sms	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 23:47:29.924365+00	\N
-92	outage_restored	sms	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 23:47:29.924371+00	\N
-93	outage_restored	whatsapp	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-26 23:47:29.924377+00	\N
-94	outage_restored	whatsapp	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-26 23:47:29.924383+00	\N
-95	outage_restored	email	en	Service restored: {{ outage_title }}	Dear {{ customer_name }},\n\nService is restored since {{ restored_at }} after {{ outage_duration }} ({{ outage_title }}).\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nIf you are still offline, please restart your router; if that does not help, raise a ticket: {{ portal_url }}\n\nThank you for your patience.\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924389+00	\N
-96	outage_restored	email	bn	সেবা চালু হয়েছে: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_duration }} পর {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})।\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nএখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন; তাতেও না হলে অভিযোগ করুন: {{ portal_url }}\n\nধৈর্যের জন্য ধন্যবাদ।\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924395+00	\N
-97	ticket_replied	sms	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.9244+00	\N
-98	ticket_replied	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924406+00	\N
-99	ticket_replied	whatsapp	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924411+00	\N
-100	ticket_replied	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924417+00	\N
-101	ticket_replied	email	en	Re: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\n{{ reply }}\n\nRead and answer on the portal: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924423+00	\N
-102	ticket_replied	email	bn	উত্তর: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\n{{ reply }}\n\nপোর্টালে দেখুন ও উত্তর দিন: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924429+00	\N
-103	ticket_resolved	sms	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924434+00	\N
-104	ticket_resolved	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.92444+00	\N
-105	ticket_resolved	whatsapp	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924446+00	\N
-106	ticket_resolved	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924452+00	\N
-107	ticket_resolved	email	en	Resolved: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\nYour ticket {{ ticket_number }} ({{ ticket_subject }}) is resolved.\nPlease tell us how we did — one to five stars and a comment if you like: {{ ticket_url }}\nIf the problem is back, you can reopen the ticket from the same page.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924458+00	\N
-108	ticket_resolved	email	bn	সমাধান হয়েছে: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\nআপনার টিকিট {{ ticket_number }} ({{ ticket_subject }}) সমাধান হয়েছে।\nআমাদের সেবা কেমন ছিল জানাতে এক থেকে পাঁচ তারকা দিন: {{ ticket_url }}\nসমস্যা আবার হলে একই পাতা থেকে টিকিটটি আবার খুলতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924463+00	\N
-109	ticket_sla_warning	sms	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 23:47:29.924469+00	\N
-110	ticket_sla_warning	sms	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 23:47:29.924475+00	\N
-111	ticket_sla_warning	whatsapp	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-26 23:47:29.924481+00	\N
-112	ticket_sla_warning	whatsapp	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-26 23:47:29.924487+00	\N
-113	ticket_sla_warning	email	en	SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}	The {{ deadline_kind }} deadline of ticket {{ ticket_number }} ({{ ticket_subject }}) passes at {{ deadline }}.\nCustomer: {{ customer_name }} ({{ account_number }})\nAssignee: {% if assignee_name %}{{ assignee_name }}{% else %}nobody yet{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 23:47:29.924493+00	\N
-114	ticket_sla_warning	email	bn	SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}	টিকিট {{ ticket_number }} ({{ ticket_subject }})-এর {{ deadline_kind }} সময়সীমা {{ deadline }}-এ শেষ হবে।\nগ্রাহক: {{ customer_name }} ({{ account_number }})\nদায়িত্বে: {% if assignee_name %}{{ assignee_name }}{% else %}এখনও কেউ নয়{% endif %}\n\n{{ ticket_url }}			t	2026-11-26 23:47:29.924499+00	\N
-115	fieldservice_visit_scheduled	sms	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 23:47:29.924504+00	\N
-116	fieldservice_visit_scheduled	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 23:47:29.92451+00	\N
-117	fieldservice_visit_scheduled	whatsapp	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-26 23:47:29.924516+00	\N
-118	fieldservice_visit_scheduled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-26 23:47:29.924522+00	\N
-119	fieldservice_visit_scheduled	email	en	Visit scheduled: {{ visit_time }}	Dear {{ customer_name }},\n\nYour {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }}. Our technician {{ technician_name }} will come.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924528+00	\N
-120	fieldservice_visit_scheduled	email	bn	ভিজিট নির্ধারিত: {{ visit_time }}	প্রিয় {{ customer_name }},\n\nআপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত। আমাদের টেকনিশিয়ান {{ technician_name }} আসবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924533+00	\N
-121	fieldservice_technician_en_route	sms	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 23:47:29.924539+00	\N
-122	fieldservice_technician_en_route	sms	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 23:47:29.924545+00	\N
-123	fieldservice_technician_en_route	whatsapp	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-26 23:47:29.92455+00	\N
-124	fieldservice_technician_en_route	whatsapp	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-26 23:47:29.924556+00	\N
-125	fieldservice_technician_en_route	email	en	Your technician is on the way	Dear {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }} ({{ order_number }}).\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924562+00	\N
-126	fieldservice_technician_en_route	email	bn	টেকনিশিয়ান রওনা হয়েছেন	প্রিয় {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }} ({{ order_number }})-এর জন্য রওনা হয়েছেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924568+00	\N
-127	fieldservice_technician_assigned	sms	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 23:47:29.924574+00	\N
-128	fieldservice_technician_assigned	sms	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 23:47:29.92458+00	\N
-129	fieldservice_technician_assigned	whatsapp	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-26 23:47:29.924586+00	\N
-130	fieldservice_technician_assigned	whatsapp	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-26 23:47:29.924592+00	\N
-131	fieldservice_technician_assigned	email	en	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924597+00	\N
-132	fieldservice_technician_assigned	email	bn	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-26 23:47:29.924603+00	\N
-133	reseller_wallet_low	sms	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 23:47:29.924609+00	\N
-134	reseller_wallet_low	sms	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 23:47:29.924615+00	\N
-135	reseller_wallet_low	whatsapp	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-26 23:47:29.924621+00	\N
-136	reseller_wallet_low	whatsapp	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-26 23:47:29.924627+00	\N
-137	reseller_wallet_low	email	en	{{ reseller_name }}: wallet balance {{ balance }}	{{ reseller_name }},\n\nYour wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit limit in use){% endif %}. You can renew customers for {{ available }} more.\nPlease top up your wallet.\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924633+00	\N
-138	reseller_wallet_low	email	bn	{{ reseller_name }}: ওয়ালেটের ব্যালান্স {{ balance }}	{{ reseller_name }},\n\nআপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিট সীমার {{ credit_used }}% ব্যবহৃত){% endif %}। আর {{ available }} পর্যন্ত গ্রাহক রিনিউ করতে পারবেন।\nঅনুগ্রহ করে ওয়ালেট টপ-আপ করুন।\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924638+00	\N
-139	contract_sent	sms	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924644+00	\N
-140	contract_sent	sms	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.92465+00	\N
-141	contract_sent	whatsapp	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924656+00	\N
-142	contract_sent	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924662+00	\N
-143	contract_sent	email	en	Please sign your contract {{ contract_number }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} is ready. Read and sign it on the portal: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924668+00	\N
-144	contract_sent	email	bn	অনুগ্রহ করে আপনার চুক্তি {{ contract_number }} স্বাক্ষর করুন	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} প্রস্তুত। পোর্টালে পড়ুন ও স্বাক্ষর করুন: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924673+00	\N
-145	contract_renewal_reminder	sms	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924679+00	\N
-146	contract_renewal_reminder	sms	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924685+00	\N
-147	contract_renewal_reminder	whatsapp	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.92469+00	\N
-148	contract_renewal_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-26 23:47:29.924696+00	\N
-149	contract_renewal_reminder	email	en	Your contract {{ contract_number }} ends on {{ end_date }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} ends on {{ end_date }}. Renews itself: {{ auto_renewal }}.\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924702+00	\N
-150	contract_renewal_reminder	email	bn	আপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}। স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }}।\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924708+00	\N
-151	retention_message	sms	en		{{ message }} - {{ isp_name }}			t	2026-11-26 23:47:29.924714+00	\N
-152	retention_message	sms	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 23:47:29.924719+00	\N
-153	retention_message	whatsapp	en		{{ message }} - {{ isp_name }}			t	2026-11-26 23:47:29.924725+00	\N
-154	retention_message	whatsapp	bn		{{ message }} - {{ isp_name }}			t	2026-11-26 23:47:29.924731+00	\N
-155	retention_message	email	en	A message from {{ isp_name }}	Dear {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924736+00	\N
-156	retention_message	email	bn	{{ isp_name }}-এর বার্তা	প্রিয় {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924742+00	\N
-157	wifi_signup_code	sms	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 23:47:29.924749+00	\N
-158	wifi_signup_code	sms	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 23:47:29.924754+00	\N
-159	wifi_signup_code	whatsapp	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-26 23:47:29.92476+00	\N
-160	wifi_signup_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-26 23:47:29.924766+00	\N
-161	wifi_signup_code	email	en	Your {{ isp_name }} Wi-Fi code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924771+00	\N
-162	wifi_signup_code	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924777+00	\N
-163	wifi_card_bought	sms	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 23:47:29.924783+00	\N
-164	wifi_card_bought	sms	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 23:47:29.924789+00	\N
-165	wifi_card_bought	whatsapp	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-26 23:47:29.924794+00	\N
-166	wifi_card_bought	whatsapp	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-26 23:47:29.9248+00	\N
-167	wifi_card_bought	email	en	Your {{ isp_name }} Wi-Fi code: {{ card_code }}	{{ plan }} at {{ zone }}: code {{ card_code }}, valid until {{ valid_until }}.\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924806+00	\N
-168	wifi_card_bought	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ card_code }}	{{ plan }} ({{ zone }}): কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত।\n\n{{ isp_name }}			t	2026-11-26 23:47:29.924812+00	\N
+1	invoice_issued	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-27 02:22:59.702762+00	\N
+2	invoice_issued	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-27 02:22:59.702844+00	\N
+3	invoice_issued	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-27 02:22:59.702873+00	\N
+4	invoice_issued	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-27 02:22:59.702899+00	\N
+5	invoice_issued	email	en	Invoice {{ invoice_number }} from {{ isp_name }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} for {{ amount }} was issued on {{ issue_date }}.\n{% if amount_due %}Amount due: {{ amount_due }}, payable by {{ due_date }}.{% else %}It has been paid from your account credit.{% endif %}\n\nAccount number: {{ account_number }}\nYour invoices and receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.702926+00	\N
+6	invoice_issued	email	bn	{{ isp_name }} থেকে বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\n{{ issue_date }} তারিখে আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু করা হয়েছে।\n{% if amount_due %}পরিশোধযোগ্য: {{ amount_due }}, শেষ তারিখ {{ due_date }}।{% else %}এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধ করা হয়েছে।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\nআপনার বিল ও রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.702951+00	\N
+7	payment_received	sms	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 02:22:59.702977+00	\N
+8	payment_received	sms	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 02:22:59.703002+00	\N
+9	payment_received	whatsapp	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 02:22:59.703029+00	\N
+10	payment_received	whatsapp	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 02:22:59.703055+00	\N
+11	payment_received	email	en	Receipt {{ receipt_number }}: {{ amount }} received	Dear {{ customer_name }},\n\nThank you: we received {{ amount }} by {{ payment_method }} on {{ payment_date }}.\nReceipt number: {{ receipt_number }}\n{% if amount_due %}Still due on your account: {{ amount_due }}.{% else %}Nothing is due on your account.{% endif %}{% if paid_through %}\nYour connection is paid through {{ paid_through }}.{% endif %}\n\nYour receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703081+00	\N
+12	payment_received	email	bn	রসিদ {{ receipt_number }}: {{ amount }} গৃহীত	প্রিয় {{ customer_name }},\n\nধন্যবাদ: {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি।\nরসিদ নম্বর: {{ receipt_number }}\n{% if amount_due %}আপনার অ্যাকাউন্টে এখনও বকেয়া: {{ amount_due }}।{% else %}আপনার অ্যাকাউন্টে কোনো বকেয়া নেই।{% endif %}{% if paid_through %}\nআপনার সংযোগ {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআপনার রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703107+00	\N
+13	due_reminder	sms	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-27 02:22:59.703132+00	\N
+14	due_reminder	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 02:22:59.703158+00	\N
+15	due_reminder	whatsapp	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-27 02:22:59.703185+00	\N
+16	due_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 02:22:59.703211+00	\N
+17	due_reminder	email	en	Reminder: {{ amount_due }} due on {{ due_date }}	Dear {{ customer_name }},\n\nThis is a friendly reminder that {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }}, in {{ days_left }} days.\nPlease pay on time to keep your connection running.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703237+00	\N
+18	due_reminder	email	bn	স্মরণ: {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন	প্রিয় {{ customer_name }},\n\nস্মরণ করিয়ে দিচ্ছি, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }}, আর {{ days_left }} দিন বাকি।\nসংযোগ চালু রাখতে অনুগ্রহ করে সময়মতো পরিশোধ করুন।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703262+00	\N
+19	overdue	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-27 02:22:59.703287+00	\N
+20	overdue	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 02:22:59.703312+00	\N
+21	overdue	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-27 02:22:59.703337+00	\N
+22	overdue	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 02:22:59.703363+00	\N
+23	overdue	email	en	Overdue: invoice {{ invoice_number }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} was due on {{ due_date }} and {{ amount_due }} is still unpaid.\nPlease pay as soon as possible: unpaid connections are suspended after the grace period.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.70339+00	\N
+24	overdue	email	bn	বকেয়া: বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\nবিল {{ invoice_number }} পরিশোধের তারিখ ছিল {{ due_date }}; এখনও {{ amount_due }} বকেয়া।\nঅনুগ্রহ করে যত দ্রুত সম্ভব পরিশোধ করুন: নির্ধারিত সময়ের পর অপরিশোধিত সংযোগ বন্ধ করা হয়।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703416+00	\N
+25	suspended	sms	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.703442+00	\N
+26	suspended	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.703467+00	\N
+27	suspended	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.703493+00	\N
+28	suspended	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.703519+00	\N
+29	suspended	email	en	Your connection {{ login }} is suspended	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has been suspended.\n{% if non_payment %}The reason is an unpaid balance of {{ amount_due }}. It is reconnected automatically as soon as your payment is received.{% else %}Reason: {{ suspension_reason }}.{% endif %}\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703544+00	\N
+30	suspended	email	bn	আপনার সংযোগ {{ login }} বন্ধ করা হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) সাময়িকভাবে বন্ধ করা হয়েছে।\n{% if non_payment %}কারণ: {{ amount_due }} বকেয়া। পেমেন্ট পাওয়ামাত্র সংযোগ স্বয়ংক্রিয়ভাবে চালু হবে।{% else %}কারণ: {{ suspension_reason }}।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703571+00	\N
+31	reactivated	sms	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 02:22:59.703598+00	\N
+32	reactivated	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 02:22:59.703623+00	\N
+33	reactivated	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 02:22:59.703646+00	\N
+34	reactivated	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 02:22:59.70367+00	\N
+35	reactivated	email	en	Your connection {{ login }} is active again	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %}\nIt is paid through {{ paid_through }}.{% endif %}\n\nThank you for staying with us.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703697+00	\N
+36	reactivated	email	bn	আপনার সংযোগ {{ login }} আবার চালু হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %}\nএটি {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআমাদের সাথে থাকার জন্য ধন্যবাদ।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703723+00	\N
+37	package_change_decided	sms	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.703749+00	\N
+38	package_change_decided	sms	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.703774+00	\N
+39	package_change_decided	whatsapp	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.703834+00	\N
+40	package_change_decided	whatsapp	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.703888+00	\N
+41	package_change_decided	email	en	Package change {% if approved %}approved{% else %}not approved{% endif %}	Dear {{ customer_name }},\n\nYour request to change from {{ old_package }} to {{ new_package }} has {% if approved %}been approved.{% if effective_date %} The new package starts on {{ effective_date }}.{% endif %}{% else %}not been approved.{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.70391+00	\N
+42	package_change_decided	email	bn	প্যাকেজ পরিবর্তন {% if approved %}অনুমোদিত{% else %}অনুমোদিত হয়নি{% endif %}	প্রিয় {{ customer_name }},\n\n{{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের আপনার অনুরোধ {% if approved %}অনুমোদিত হয়েছে।{% if effective_date %} নতুন প্যাকেজ {{ effective_date }} থেকে চালু হবে।{% endif %}{% else %}অনুমোদিত হয়নি।{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703932+00	\N
+43	one_time_code	sms	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 02:22:59.705369+00	\N
+44	one_time_code	sms	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 02:22:59.705404+00	\N
+45	one_time_code	whatsapp	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 02:22:59.705426+00	\N
+46	one_time_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 02:22:59.705447+00	\N
+47	one_time_code	email	en	Your {{ isp_name }} code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\nIf you did not ask for it, ignore this message; nothing changes without the code.\n\n{{ isp_name }}			t	2026-11-27 02:22:59.705471+00	\N
+48	one_time_code	email	bn	আপনার {{ isp_name }} কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\nআপনি না চেয়ে থাকলে এই বার্তাটি উপেক্ষা করুন; কোড ছাড়া কিছুই বদলাবে না।\n\n{{ isp_name }}			t	2026-11-27 02:22:59.705492+00	\N
+49	job_late	sms	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-27 02:22:59.705513+00	\N
+50	job_late	sms	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-27 02:22:59.705533+00	\N
+51	job_late	whatsapp	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-27 02:22:59.705553+00	\N
+52	job_late	whatsapp	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-27 02:22:59.705575+00	\N
+53	job_late	email	en	Job {{ job_name }} did not run	The periodic job {{ job_name }} has had no successful run for more than {{ late_hours }} hours.\nLast success: {% if last_success %}{{ last_success }}{% else %}never{% endif %}\n{% if last_error %}Last error: {{ last_error }}\n{% endif %}\nThe job log and "Run again": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-27 02:22:59.705598+00	\N
+54	job_late	email	bn	{{ job_name }} কাজটি চলেনি	নিয়মিত কাজ {{ job_name }} {{ late_hours }} ঘণ্টার বেশি সময় সফলভাবে চলেনি।\nশেষ সফল: {% if last_success %}{{ last_success }}{% else %}কখনও নয়{% endif %}\n{% if last_error %}শেষ ত্রুটি: {{ last_error }}\n{% endif %}\nকাজের লগ ও "আবার চালান": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-27 02:22:59.705622+00	\N
+55	autopay_upcoming	sms	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-27 02:22:59.705645+00	\N
+56	autopay_upcoming	sms	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-27 02:22:59.705667+00	\N
+57	autopay_upcoming	whatsapp	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-27 02:22:59.705693+00	\N
+58	autopay_upcoming	whatsapp	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-27 02:22:59.705716+00	\N
+59	autopay_upcoming	email	en	Auto-pay: {{ amount }} on {{ charge_date }}	Dear {{ customer_name }},\n\nOn {{ charge_date }} auto-pay will charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}.\nYou can turn auto-pay off in the portal.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.705739+00	\N
+60	autopay_upcoming	email	bn	অটো-পে: {{ charge_date }} তারিখে {{ amount }}	প্রিয় {{ customer_name }},\n\n{{ charge_date }} তারিখে অটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটবে।\nপোর্টাল থেকে অটো-পে বন্ধ করতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.705761+00	\N
+61	autopay_failed	sms	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.705783+00	\N
+62	autopay_failed	sms	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.705844+00	\N
+63	autopay_failed	whatsapp	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.705867+00	\N
+64	autopay_failed	whatsapp	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.705888+00	\N
+65	autopay_failed	email	en	Auto-pay failed for {{ invoice_number }}	Dear {{ customer_name }},\n\nAuto-pay could not charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}: {{ reason }}. We have stopped trying.\nPlease pay in the portal: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.70591+00	\N
+66	autopay_failed	email	bn	{{ invoice_number }}-এর অটো-পে ব্যর্থ হয়েছে	প্রিয় {{ customer_name }},\n\nঅটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটতে পারেনি: {{ reason }}। আমরা আর চেষ্টা করছি না।\nপোর্টালে পরিশোধ করুন: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.705935+00	\N
+67	usage_warning	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.705955+00	\N
+68	usage_warning	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.705975+00	\N
+69	usage_warning	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.705999+00	\N
+70	usage_warning	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.706023+00	\N
+71	usage_warning	email	en	{{ percent }}% of your data used on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, {{ percent }}% of its {{ cap_gb }} GB fair-usage allowance for the cycle ending {{ cycle_end }}.\n{% if fup_speed %}Once the allowance is used up the speed is reduced to {{ fup_speed }} until the cycle ends.\n{% endif %}\nYour usage, day by day: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.706046+00	\N
+72	usage_warning	email	bn	{{ login }}: ডেটার {{ percent }}% ব্যবহার হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের {{ cap_gb }} GB-এর মধ্যে {{ used_gb }} GB ({{ percent }}%) ব্যবহার করেছে।\n{% if fup_speed %}সীমা শেষ হলে চক্রের বাকি সময় গতি {{ fup_speed }} থাকবে।\n{% endif %}\nদিনভিত্তিক ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.706068+00	\N
+73	usage_fup_throttled	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-27 02:22:59.706091+00	\N
+74	usage_fup_throttled	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-27 02:22:59.706114+00	\N
+75	usage_fup_throttled	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-27 02:22:59.706135+00	\N
+76	usage_fup_throttled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-27 02:22:59.706157+00	\N
+77	usage_fup_throttled	email	en	Data cap reached on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, its whole {{ cap_gb }} GB allowance for the cycle ending {{ cycle_end }}. Until then it runs at {{ fup_speed }}; the full speed returns when the next cycle starts.\n\nYour usage: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.706179+00	\N
+78	usage_fup_throttled	email	bn	{{ login }}: ডেটা সীমা শেষ	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের পুরো {{ cap_gb }} GB ({{ used_gb }} GB) ব্যবহার করেছে। চক্র শেষ হওয়া পর্যন্ত গতি {{ fup_speed }}; পরের চক্রে পূর্ণ গতি ফিরবে।\n\nআপনার ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.706204+00	\N
+79	outage_declared	sms	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-27 02:22:59.706228+00	\N
+80	outage_declared	sms	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-27 02:22:59.707634+00	\N
+81	outage_declared	whatsapp	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-27 02:22:59.707676+00	\N
+82	outage_declared	whatsapp	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-27 02:22:59.707702+00	\N
+83	outage_declared	email	en	Service interruption: {{ outage_title }}	Dear {{ customer_name }},\n\nInternet service in your area is interrupted since {{ outage_started }}: {{ outage_title }}.\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nWe expect service back by {{ estimated_restoration }}.\n{% endif %}\nOur team is working on it and we will tell you when it is restored. You do not need to raise a ticket.\nStatus: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.707726+00	\N
+84	outage_declared	email	bn	সেবা বিঘ্নিত: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_started }} থেকে আপনার এলাকায় ইন্টারনেট সেবা বিঘ্নিত: {{ outage_title }}।\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nআনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে।\n{% endif %}\nআমাদের দল কাজ করছে; সেবা ফিরলে আমরা জানাব। আলাদা অভিযোগ করার দরকার নেই।\nঅবস্থা: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.70775+00	\N
+85	outage_update	sms	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.707773+00	\N
+86	outage_update	sms	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.707834+00	\N
+87	outage_update	whatsapp	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.707876+00	\N
+88	outage_update	whatsapp	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.707901+00	\N
+89	outage_update	email	en	Update: {{ outage_title }}	Dear {{ customer_name }},\n\nAn update on the service interruption "{{ outage_title }}":\n\n{{ update_message }}\n{% if estimated_restoration %}\nWe now expect service back by {{ estimated_restoration }}.\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.707926+00	\N
+90	outage_update	email	bn	হালনাগাদ: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n"{{ outage_title }}" সেবা বিঘ্ন সম্পর্কে হালনাগাদ:\n\n{{ update_message }}\n{% if estimated_restoration %}\nএখন আনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে বলে আশা করছি।\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.707952+00	\N
+91	outage_restored	sms	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-27 02:22:59.708056+00	\N
+92	outage_restored	sms	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-27 02:22:59.708088+00	\N
+93	outage_restored	whatsapp	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-27 02:22:59.708116+00	\N
+94	outage_restored	whatsapp	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-27 02:22:59.708145+00	\N
+95	outage_restored	email	en	Service restored: {{ outage_title }}	Dear {{ customer_name }},\n\nService is restored since {{ restored_at }} after {{ outage_duration }} ({{ outage_title }}).\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nIf you are still offline, please restart your router; if that does not help, raise a ticket: {{ portal_url }}\n\nThank you for your patience.\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.708171+00	\N
+96	outage_restored	email	bn	সেবা চালু হয়েছে: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_duration }} পর {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})।\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nএখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন; তাতেও না হলে অভিযোগ করুন: {{ portal_url }}\n\nধৈর্যের জন্য ধন্যবাদ।\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.708193+00	\N
+97	ticket_replied	sms	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.708216+00	\N
+98	ticket_replied	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.708385+00	\N
+99	ticket_replied	whatsapp	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.708422+00	\N
+100	ticket_replied	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.708449+00	\N
+101	ticket_replied	email	en	Re: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\n{{ reply }}\n\nRead and answer on the portal: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.708475+00	\N
+102	ticket_replied	email	bn	উত্তর: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\n{{ reply }}\n\nপোর্টালে দেখুন ও উত্তর দিন: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.708501+00	\N
+103	ticket_resolved	sms	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.708528+00	\N
+104	ticket_resolved	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.708639+00	\N
+105	ticket_resolved	whatsapp	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.708668+00	\N
+106	ticket_resolved	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.708693+00	\N
+107	ticket_resolved	email	en	Resolved: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\nYour ticket {{ ticket_number }} ({{ ticket_subject }}) is resolved.\nPlease tell us how we did — one to five stars and a comment if you like: {{ ticket_url }}\nIf the problem is back, you can reopen the ticket from the same page.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.708715+00	\N
+108	ticket_resolved	email	bn	সমাধান হয়েছে: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\nআপনার টিকিট {{ ticket_number }} ({{ ticket_subject }}) সমাধান হয়েছে।\nআমাদের সেবা কেমন ছিল জানাতে এক থেকে পাঁচ তারকা দিন: {{ ticket_url }}\nসমস্যা আবার হলে একই পাতা থেকে টিকিটটি আবার খুলতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.708738+00	\N
+109	ticket_sla_warning	sms	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-27 02:22:59.708761+00	\N
+110	ticket_sla_warning	sms	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-27 02:22:59.708785+00	\N
+111	ticket_sla_warning	whatsapp	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-27 02:22:59.708836+00	\N
+112	ticket_sla_warning	whatsapp	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-27 02:22:59.708858+00	\N
+113	ticket_sla_warning	email	en	SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}	The {{ deadline_kind }} deadline of ticket {{ ticket_number }} ({{ ticket_subject }}) passes at {{ deadline }}.\nCustomer: {{ customer_name }} ({{ account_number }})\nAssignee: {% if assignee_name %}{{ assignee_name }}{% else %}nobody yet{% endif %}\n\n{{ ticket_url }}			t	2026-11-27 02:22:59.708881+00	\N
+114	ticket_sla_warning	email	bn	SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}	টিকিট {{ ticket_number }} ({{ ticket_subject }})-এর {{ deadline_kind }} সময়সীমা {{ deadline }}-এ শেষ হবে।\nগ্রাহক: {{ customer_name }} ({{ account_number }})\nদায়িত্বে: {% if assignee_name %}{{ assignee_name }}{% else %}এখনও কেউ নয়{% endif %}\n\n{{ ticket_url }}			t	2026-11-27 02:22:59.708903+00	\N
+115	fieldservice_visit_scheduled	sms	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-27 02:22:59.708927+00	\N
+116	fieldservice_visit_scheduled	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-27 02:22:59.70895+00	\N
+117	fieldservice_visit_scheduled	whatsapp	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-27 02:22:59.708975+00	\N
+118	fieldservice_visit_scheduled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-27 02:22:59.708998+00	\N
+119	fieldservice_visit_scheduled	email	en	Visit scheduled: {{ visit_time }}	Dear {{ customer_name }},\n\nYour {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }}. Our technician {{ technician_name }} will come.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.709024+00	\N
+120	fieldservice_visit_scheduled	email	bn	ভিজিট নির্ধারিত: {{ visit_time }}	প্রিয় {{ customer_name }},\n\nআপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত। আমাদের টেকনিশিয়ান {{ technician_name }} আসবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.70905+00	\N
+121	fieldservice_technician_en_route	sms	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-27 02:22:59.709076+00	\N
+122	fieldservice_technician_en_route	sms	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-27 02:22:59.709101+00	\N
+123	fieldservice_technician_en_route	whatsapp	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-27 02:22:59.709126+00	\N
+124	fieldservice_technician_en_route	whatsapp	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-27 02:22:59.709152+00	\N
+125	fieldservice_technician_en_route	email	en	Your technician is on the way	Dear {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }} ({{ order_number }}).\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.709178+00	\N
+126	fieldservice_technician_en_route	email	bn	টেকনিশিয়ান রওনা হয়েছেন	প্রিয় {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }} ({{ order_number }})-এর জন্য রওনা হয়েছেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.709205+00	\N
+127	fieldservice_technician_assigned	sms	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-27 02:22:59.709232+00	\N
+128	fieldservice_technician_assigned	sms	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-27 02:22:59.709258+00	\N
+129	fieldservice_technician_assigned	whatsapp	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-27 02:22:59.709283+00	\N
+130	fieldservice_technician_assigned	whatsapp	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-27 02:22:59.709311+00	\N
+131	fieldservice_technician_assigned	email	en	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.709339+00	\N
+132	fieldservice_technician_assigned	email	bn	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.709366+00	\N
+133	reseller_wallet_low	sms	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-27 02:22:59.709392+00	\N
+134	reseller_wallet_low	sms	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-27 02:22:59.709418+00	\N
+135	reseller_wallet_low	whatsapp	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-27 02:22:59.709444+00	\N
+136	reseller_wallet_low	whatsapp	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-27 02:22:59.709469+00	\N
+137	reseller_wallet_low	email	en	{{ reseller_name }}: wallet balance {{ balance }}	{{ reseller_name }},\n\nYour wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit limit in use){% endif %}. You can renew customers for {{ available }} more.\nPlease top up your wallet.\n\n{{ isp_name }}			t	2026-11-27 02:22:59.709495+00	\N
+138	reseller_wallet_low	email	bn	{{ reseller_name }}: ওয়ালেটের ব্যালান্স {{ balance }}	{{ reseller_name }},\n\nআপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিট সীমার {{ credit_used }}% ব্যবহৃত){% endif %}। আর {{ available }} পর্যন্ত গ্রাহক রিনিউ করতে পারবেন।\nঅনুগ্রহ করে ওয়ালেট টপ-আপ করুন।\n\n{{ isp_name }}			t	2026-11-27 02:22:59.709519+00	\N
+139	contract_sent	sms	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.709542+00	\N
+140	contract_sent	sms	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.709567+00	\N
+141	contract_sent	whatsapp	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.709592+00	\N
+142	contract_sent	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.709616+00	\N
+143	contract_sent	email	en	Please sign your contract {{ contract_number }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} is ready. Read and sign it on the portal: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 02:22:59.70964+00	\N
+144	contract_sent	email	bn	অনুগ্রহ করে আপনার চুক্তি {{ contract_number }} স্বাক্ষর করুন	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} প্রস্তুত। পোর্টালে পড়ুন ও স্বাক্ষর করুন: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 02:22:59.709665+00	\N
+145	contract_renewal_reminder	sms	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.709687+00	\N
+146	contract_renewal_reminder	sms	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.709708+00	\N
+147	contract_renewal_reminder	whatsapp	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.70973+00	\N
+148	contract_renewal_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.709752+00	\N
+149	contract_renewal_reminder	email	en	Your contract {{ contract_number }} ends on {{ end_date }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} ends on {{ end_date }}. Renews itself: {{ auto_renewal }}.\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 02:22:59.709773+00	\N
+150	contract_renewal_reminder	email	bn	আপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}। স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }}।\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 02:22:59.70983+00	\N
+151	retention_message	sms	en		{{ message }} - {{ isp_name }}			t	2026-11-27 02:22:59.709852+00	\N
+152	retention_message	sms	bn		{{ message }} - {{ isp_name }}			t	2026-11-27 02:22:59.709872+00	\N
+153	retention_message	whatsapp	en		{{ message }} - {{ isp_name }}			t	2026-11-27 02:22:59.709894+00	\N
+154	retention_message	whatsapp	bn		{{ message }} - {{ isp_name }}			t	2026-11-27 02:22:59.709916+00	\N
+155	retention_message	email	en	A message from {{ isp_name }}	Dear {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-27 02:22:59.70994+00	\N
+156	retention_message	email	bn	{{ isp_name }}-এর বার্তা	প্রিয় {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-27 02:22:59.709965+00	\N
+157	wifi_signup_code	sms	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 02:22:59.709991+00	\N
+158	wifi_signup_code	sms	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 02:22:59.710016+00	\N
+159	wifi_signup_code	whatsapp	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 02:22:59.710039+00	\N
+160	wifi_signup_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 02:22:59.71006+00	\N
+161	wifi_signup_code	email	en	Your {{ isp_name }} Wi-Fi code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\n{{ isp_name }}			t	2026-11-27 02:22:59.710083+00	\N
+162	wifi_signup_code	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\n{{ isp_name }}			t	2026-11-27 02:22:59.710107+00	\N
+163	wifi_card_bought	sms	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-27 02:22:59.710127+00	\N
+164	wifi_card_bought	sms	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-27 02:22:59.710146+00	\N
+165	wifi_card_bought	whatsapp	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-27 02:22:59.710168+00	\N
+166	wifi_card_bought	whatsapp	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-27 02:22:59.710189+00	\N
+167	wifi_card_bought	email	en	Your {{ isp_name }} Wi-Fi code: {{ card_code }}	{{ plan }} at {{ zone }}: code {{ card_code }}, valid until {{ valid_until }}.\n\n{{ isp_name }}			t	2026-11-27 02:22:59.710213+00	\N
+168	wifi_card_bought	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ card_code }}	{{ plan }} ({{ zone }}): কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত।\n\n{{ isp_name }}			t	2026-11-27 02:22:59.710235+00	\N
 \.
 
 
@@ -12022,7 +12025,7 @@ SELECT pg_catalog.setval('public.auth_group_id_seq', 7, true);
 -- Name: auth_group_permissions_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.auth_group_permissions_id_seq', 1594, true);
+SELECT pg_catalog.setval('public.auth_group_permissions_id_seq', 1595, true);
 
 
 --
@@ -12505,7 +12508,7 @@ SELECT pg_catalog.setval('public.django_content_type_id_seq', 169, true);
 -- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 202, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 203, true);
 
 
 --
