@@ -245,8 +245,10 @@ class Cluster:
             url = f"postgres://{ROLE}@127.0.0.1:{port}/{SNAPSHOT_DATABASE}"
             subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, check=True,
                            env={**os.environ, "DATABASE_URL": url})
+            # With the privileges: the migrations take EXECUTE on the RADIUS and card functions away from PUBLIC
+            # (only the RADIUS role is granted them), and a dump without them left every role able to call them.
             dump = subprocess.run([str(self.bin / "pg_dump"), "-h", "127.0.0.1", "-p", str(port), "-U", ROLE, "--no-owner",
-                                   "--no-privileges", SNAPSHOT_DATABASE], capture_output=True, text=True, check=True).stdout
+                                   SNAPSHOT_DATABASE], capture_output=True, text=True, check=True).stdout
         finally:
             self._psql(port, "postgres", "-c", f"DROP DATABASE IF EXISTS {SNAPSHOT_DATABASE}", check=False)
         # pg_dump's version lines would change the file with every server update, and its \restrict line (a

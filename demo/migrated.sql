@@ -10693,209 +10693,209 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 --
 
 COPY public.django_migrations (id, app, name, applied) FROM stdin;
-1	customers	0001_initial	2026-11-27 02:19:23.677321+00
-2	accounts	0001_initial	2026-11-27 02:19:23.68519+00
-3	resellers	0001_initial	2026-11-27 02:19:23.711796+00
-4	network	0001_initial	2026-11-27 02:19:23.724267+00
-5	customers	0002_initial	2026-11-27 02:19:24.09047+00
-6	customers	0002_search_indexes	2026-11-27 02:19:24.113668+00
-7	payments	0001_initial	2026-11-27 02:19:24.140813+00
-8	payments	0002_reverse_permission	2026-11-27 02:19:24.154063+00
-9	customers	0003_billing_state	2026-11-27 02:19:24.240522+00
-10	customers	0004_call_log	2026-11-27 02:19:24.308262+00
-11	customers	0005_customer_area_status_index	2026-11-27 02:19:24.347484+00
-12	customers	0006_package_fup	2026-11-27 02:19:24.441064+00
-13	billing	0001_initial	2026-11-27 02:19:24.491311+00
-14	billing	0002_initial	2026-11-27 02:19:26.048357+00
-15	billing	0003_billing_run_chunks	2026-11-27 02:19:26.23823+00
-16	payments	0003_online_payments	2026-11-27 02:19:26.540642+00
-17	billing	0004_package_changes	2026-11-27 02:19:26.599303+00
-18	billing	0005_invoice_sums_rounded	2026-11-27 02:19:26.729225+00
-19	customers	0007_referrals_speedtest	2026-11-27 02:19:27.09838+00
-20	customers	0008_referral_code_backfill	2026-11-27 02:19:27.256369+00
-21	customers	0009_referral_code_required	2026-11-27 02:19:27.312668+00
-22	contenttypes	0001_initial	2026-11-27 02:19:27.32339+00
-23	contenttypes	0002_remove_content_type_name	2026-11-27 02:19:27.860796+00
-24	auth	0001_initial	2026-11-27 02:19:27.925429+00
-25	auth	0002_alter_permission_name_max_length	2026-11-27 02:19:27.946771+00
-26	auth	0003_alter_user_email_max_length	2026-11-27 02:19:27.966199+00
-27	auth	0004_alter_user_username_opts	2026-11-27 02:19:27.984132+00
-28	auth	0005_alter_user_last_login_null	2026-11-27 02:19:27.992469+00
-29	auth	0006_require_contenttypes_0002	2026-11-27 02:19:27.996131+00
-30	auth	0007_alter_validators_add_error_messages	2026-11-27 02:19:28.013585+00
-31	auth	0008_alter_user_username_max_length	2026-11-27 02:19:28.031139+00
-32	auth	0009_alter_user_last_name_max_length	2026-11-27 02:19:28.064339+00
-33	auth	0010_alter_group_name_max_length	2026-11-27 02:19:28.077656+00
-34	auth	0011_update_proxy_permissions	2026-11-27 02:19:28.180256+00
-35	auth	0012_alter_user_first_name_max_length	2026-11-27 02:19:28.193377+00
-36	accounts	0002_initial	2026-11-27 02:19:28.531661+00
-37	accounts	0003_portal_security	2026-11-27 02:19:28.781676+00
-38	accounts	0004_contract_sign_code_purpose	2026-11-27 02:19:28.811887+00
-39	admin	0001_initial	2026-11-27 02:19:28.868212+00
-40	admin	0002_logentry_remove_auto_add	2026-11-27 02:19:28.90806+00
-41	admin	0003_logentry_add_action_flag_choices	2026-11-27 02:19:28.948778+00
-42	network	0002_router_connection_health_outbox_drift	2026-11-27 02:19:31.263413+00
-43	network	0003_usage_polling_fup	2026-11-27 02:19:32.596901+00
-44	network	0004_usage_poll_documents	2026-11-27 02:19:32.645713+00
-45	network	0005_outages	2026-11-27 02:19:34.496173+00
-46	network	0006_support_sees_outages	2026-11-27 02:19:34.702448+00
-47	network	0007_outage_notice_in_bangla	2026-11-27 02:19:35.654585+00
-48	customers	0010_subscription_fillfactor	2026-11-27 02:19:35.902526+00
-49	customers	0011_customer_language	2026-11-27 02:19:36.332686+00
-50	customers	0012_package_installation_fee_minimum_term	2026-11-27 02:19:36.454009+00
-51	billing	0006_account_fillfactor	2026-11-27 02:19:36.762805+00
-52	billing	0007_ledger_entry_credit_note_opening_balance	2026-11-27 02:19:36.978193+00
-53	payments	0004_gateway_refund_ledger_entry	2026-11-27 02:19:37.413812+00
-54	billing	0008_reseller_wallets	2026-11-27 02:19:39.977156+00
-55	resellers	0002_reseller_terms_logins_payouts	2026-11-27 02:19:42.503108+00
-56	customers	0012_customer_reseller_name_index	2026-11-27 02:19:42.565569+00
-57	customers	0012_customer_external_ref	2026-11-27 02:19:42.638685+00
-58	customers	0013_merge_external_ref_installation_fee_reseller_index	2026-11-27 02:19:42.639559+00
-59	customers	0014_collectors	2026-11-27 02:19:43.454078+00
-60	customers	0015_cancelled_connection_frees_login	2026-11-27 02:19:44.092497+00
-61	api	0001_initial	2026-11-27 02:19:44.500969+00
-62	api	0002_app_token_expiry	2026-11-27 02:19:44.899682+00
-63	axes	0001_initial	2026-11-27 02:19:44.916692+00
-64	axes	0002_auto_20151217_2044	2026-11-27 02:19:44.973463+00
-65	axes	0003_auto_20160322_0929	2026-11-27 02:19:45.033168+00
-66	axes	0004_auto_20181024_1538	2026-11-27 02:19:45.125149+00
-67	axes	0005_remove_accessattempt_trusted	2026-11-27 02:19:45.133867+00
-68	axes	0006_remove_accesslog_trusted	2026-11-27 02:19:45.141399+00
-69	axes	0007_alter_accessattempt_unique_together	2026-11-27 02:19:45.27645+00
-70	axes	0008_accessfailurelog	2026-11-27 02:19:45.304822+00
-71	axes	0009_add_session_hash	2026-11-27 02:19:45.319353+00
-72	axes	0010_accessattemptexpiration	2026-11-27 02:19:45.340797+00
-73	customers	0016_customer_tally	2026-11-27 02:19:46.41258+00
-74	customers	0017_subscription_password_nt_hash	2026-11-27 02:19:46.833497+00
-75	customers	0018_vat_bin_and_district	2026-11-27 02:19:47.288568+00
-76	billing	0008_one_time_charges_credit_notes	2026-11-27 02:19:47.808607+00
-77	billing	0009_merge_charges_wallets	2026-11-27 02:19:47.810293+00
-78	billing	0010_commission_owed_may_carry_a_clawback	2026-11-27 02:19:47.85608+00
-79	billing	0011_subresellers	2026-11-27 02:19:48.009852+00
-80	payments	0004_backdate_payment_permission	2026-11-27 02:19:48.640073+00
-81	payments	0005_grant_backdate_to_managers	2026-11-27 02:19:48.857847+00
-82	payments	0004_payment_received_at_index	2026-11-27 02:19:49.029947+00
-83	payments	0006_merge_refund_entry_backdate_received_index	2026-11-27 02:19:49.032796+00
-84	billing	0010_analytics_indexes	2026-11-27 02:19:49.126443+00
-85	billing	0011_merge_clawback_analytics_indexes	2026-11-27 02:19:49.127458+00
-86	billing	0012_merge_subresellers_analytics	2026-11-27 02:19:49.128346+00
-87	billing	0013_credited_days	2026-11-27 02:19:49.31927+00
-88	billing	0014_line_credit	2026-11-27 02:19:49.62843+00
-89	billing	0015_rent_during_pause	2026-11-27 02:19:49.651307+00
-90	billing	0016_commission_accrues_as_credit_pays	2026-11-27 02:19:49.756603+00
-91	billing	0017_radius_blocked_access	2026-11-27 02:19:49.772267+00
-92	billing	0018_session_log_retention	2026-11-27 02:19:49.790561+00
-93	billing	0019_walletentry_cards	2026-11-27 02:19:49.922836+00
-94	billing	0020_card_guess_limits	2026-11-27 02:19:50.014886+00
-95	billing	0021_card_sale	2026-11-27 02:19:50.036667+00
-96	billing	0022_card_sale_refund	2026-11-27 02:19:50.065552+00
-97	billing	0023_invoice_at_activation	2026-11-27 02:19:50.497154+00
-98	billing	0024_tax_challan_numbers	2026-11-27 02:19:51.778021+00
-99	billing	0025_debit_notes	2026-11-27 02:19:52.124301+00
-100	payments	0007_cash_handover	2026-11-27 02:19:52.538545+00
-101	payments	0008_grant_cash_handover	2026-11-27 02:19:52.793387+00
-102	payments	0007_past_payments	2026-11-27 02:19:52.950102+00
-103	payments	0009_merge_past_payments_cash_handover	2026-11-27 02:19:52.951169+00
-104	payments	0010_wallet_method	2026-11-27 02:19:54.023828+00
-105	payments	0011_bkash_gateways_autopay	2026-11-27 02:19:58.676712+00
-106	payments	0012_bkash_paybill_method	2026-11-27 02:19:59.159337+00
-107	payments	0013_nagad_gateway	2026-11-27 02:19:59.541412+00
-108	payments	0014_gateway_reconciliation	2026-11-27 02:20:01.44467+00
-109	payments	0015_prepaid_card_method	2026-11-27 02:20:01.860256+00
-110	payments	0016_card_purchases	2026-11-27 02:20:03.574119+00
-111	payments	0017_queued_payments	2026-11-27 02:20:03.995083+00
-112	payments	0018_vds	2026-11-27 02:20:05.276352+00
-113	tickets	0001_initial	2026-11-27 02:20:15.366122+00
-114	tickets	0002_surveys_for_visits	2026-11-27 02:20:18.989607+00
-115	fieldservice	0001_initial	2026-11-27 02:20:19.430287+00
-116	fieldservice	0002_work_orders_checklists_equipment_sync	2026-11-27 02:20:25.891809+00
-117	fieldservice	0003_equipment_sale_price_and_invoice	2026-11-27 02:20:26.171124+00
-118	fieldservice	0004_equipment_rental	2026-11-27 02:20:31.915497+00
-119	fieldservice	0005_visit_ratings_are_surveys	2026-11-27 02:20:33.150951+00
-120	fieldservice	0006_remove_workorder_rating	2026-11-27 02:20:34.012708+00
-121	fieldservice	0007_equipment_store_moves	2026-11-27 02:20:35.729937+00
-122	fieldservice	0008_offline_action_times	2026-11-27 02:20:36.68072+00
-123	fieldservice	0009_completion_photos_and_serial	2026-11-27 02:20:38.413811+00
-124	books	0001_initial	2026-11-27 02:20:38.764234+00
-125	books	0002_journal_balanced_append_only	2026-11-27 02:20:39.116157+00
-126	books	0090_vat_wallet_sources	2026-11-27 02:20:39.15007+00
-127	books	0003_expenses_suppliers_banks	2026-11-27 02:20:40.804233+00
-128	books	0091_merge_expenses_and_vat	2026-11-27 02:20:40.805872+00
-129	books	0092_journal_sources_of_both	2026-11-27 02:20:40.83502+00
-130	books	0093_bill_parts_settlements_commissions	2026-11-27 02:20:45.884714+00
-131	books	0094_accountant_vds_and_store	2026-11-27 02:20:46.246348+00
-132	churn	0001_prediction	2026-11-27 02:20:46.545217+00
-133	churn	0002_retention	2026-11-27 02:20:49.111911+00
-134	churn	0003_retention_roles	2026-11-27 02:20:50.383986+00
-135	churn	0002_model_train_permission	2026-11-27 02:20:50.426294+00
-136	churn	0004_merge_prediction_retention	2026-11-27 02:20:50.432802+00
-137	churn	0005_usage_window	2026-11-27 02:20:51.521933+00
-138	churn	0006_line_credits_backfill	2026-11-27 02:20:52.250956+00
-139	contracts	0001_contracts_signatures_events	2026-11-27 02:20:58.053015+00
-140	contracts	0002_signed_documents_immutable	2026-11-27 02:20:58.547188+00
-141	contracts	0003_rules_signing_sessions_onsite_evidence	2026-11-27 02:21:01.273529+00
-142	contracts	0004_contract_monthly_net	2026-11-27 02:21:03.86571+00
-143	core	0001_initial	2026-11-27 02:21:04.259655+00
-144	core	0002_audit_append_only_trigger	2026-11-27 02:21:04.594137+00
-145	core	0003_rate_limit_counter	2026-11-27 02:21:04.605101+00
-146	core	0004_webhooks_and_audit_via	2026-11-27 02:21:06.379046+00
-147	core	0005_job_log	2026-11-27 02:21:06.685851+00
-148	network	0008_router_radius	2026-11-27 02:21:07.07975+00
-149	network	0009_router_coa_port_aaa_switch	2026-11-27 02:21:08.928567+00
-150	network	0010_provisioning_disconnect	2026-11-27 02:21:09.272836+00
-151	network	0011_router_require_message_authenticator	2026-11-27 02:21:09.453023+00
-152	customers	0019_package_speed_classes_and_windows	2026-11-27 02:21:11.482817+00
-153	customers	0020_subscription_ipoe	2026-11-27 02:21:13.335519+00
-154	dashboard	0001_daily_metric_snapshots	2026-11-27 02:21:14.700004+00
-155	dashboard	0002_efficiency_parts_paused_mrr	2026-11-27 02:21:16.392515+00
-156	fibre	0001_initial	2026-11-27 02:21:28.416114+00
-157	fibre	0002_fibre_settings	2026-11-27 02:21:28.439115+00
-158	fibre	0003_fibre_roles	2026-11-27 02:21:28.952555+00
-159	fibre	0004_incident_tickets	2026-11-27 02:21:30.263166+00
-160	imports	0001_import_batches	2026-11-27 02:21:32.543525+00
-161	imports	0002_batch_kind_past_payments	2026-11-27 02:21:35.232791+00
-162	imports	0003_batch_undo_report	2026-11-27 02:21:35.884485+00
-163	network	0012_speed_destinations_and_boundary_runs	2026-11-27 02:21:36.833296+00
-164	network	0013_address_pools	2026-11-27 02:21:43.21324+00
-165	notify	0001_initial	2026-11-27 02:21:49.178204+00
-166	notify	0002_message_sealed	2026-11-27 02:21:50.901129+00
-167	resellers	0003_renewal_outbox_low_balance_alert	2026-11-27 02:21:53.352899+00
-168	resellers	0004_reseller_branding	2026-11-27 02:21:55.234619+00
-169	resellers	0005_subresellers	2026-11-27 02:21:58.406819+00
-170	resellers	0006_reseller_card_distributor	2026-11-27 02:21:59.75094+00
-171	vouchers	0001_initial	2026-11-27 02:22:09.880175+00
-172	vouchers	0002_online_sales_and_remembered_devices	2026-11-27 02:22:11.527752+00
-173	vouchers	0003_batch_generation_in_background	2026-11-27 02:22:15.832479+00
-174	vouchers	0004_recharge_by_card	2026-11-27 02:22:19.220389+00
-175	vouchers	0005_card_login_key_and_sessions	2026-11-27 02:22:20.011155+00
-176	radius	0001_initial	2026-11-27 02:22:24.329184+00
-177	radius	0002_authorisation_views	2026-11-27 02:22:26.264961+00
-178	radius	0003_authorisation_functions	2026-11-27 02:22:26.996301+00
-179	radius	0004_auth_attempt_server_error	2026-11-27 02:22:27.329552+00
-180	radius	0005_session_counted_octets	2026-11-27 02:22:28.409119+00
-181	radius	0006_router_clients_notify	2026-11-27 02:22:30.470051+00
-182	radius	0007_hotspot_logins	2026-11-27 02:22:31.52081+00
-183	radius	0008_session_log	2026-11-27 02:22:35.217005+00
-184	radius	0009_session_permissions	2026-11-27 02:22:35.383764+00
-185	radius	0010_postauth_indexes_open_sessions_function	2026-11-27 02:22:38.43662+00
-186	radius	0011_card_login_reasons	2026-11-27 02:22:38.997021+00
-187	vouchers	0006_hotspot_card_logins	2026-11-27 02:22:41.436131+00
-188	vouchers	0007_wifi_signup	2026-11-27 02:22:42.965032+00
-189	vouchers	0008_wifi_purchase_language	2026-11-27 02:22:43.056355+00
-190	radius	0012_router_clients_notify_message_authenticator	2026-11-27 02:22:44.600247+00
-191	radius	0013_postauth_bad_secret	2026-11-27 02:22:44.849296+00
-192	radius	0014_postauth_answer_id	2026-11-27 02:22:45.37793+00
-193	radius	0015_bad_secret_drop	2026-11-27 02:22:45.909284+00
-194	radius	0016_session_log_router_and_start_indexes	2026-11-27 02:22:47.561377+00
-195	radius	0017_login_state	2026-11-27 02:22:47.976161+00
-196	radius	0018_radacct_fewer_indexes	2026-11-27 02:22:51.262276+00
-197	radius	0019_session_log_login_index	2026-11-27 02:22:51.543197+00
-198	radius	0020_servers_pushed	2026-11-27 02:22:51.585782+00
-199	radius	0021_speed_classes_and_windows	2026-11-27 02:22:52.677243+00
-200	radius	0022_ipoe_and_ipv6_logins	2026-11-27 02:22:53.628617+00
-201	radius	0023_speed_functions_as_owner	2026-11-27 02:22:55.414443+00
-202	sessions	0001_initial	2026-11-27 02:22:55.456732+00
-203	vouchers	0009_plan_speed_package	2026-11-27 02:22:57.240641+00
+1	customers	0001_initial	2026-11-27 03:33:19.102688+00
+2	accounts	0001_initial	2026-11-27 03:33:19.116505+00
+3	resellers	0001_initial	2026-11-27 03:33:19.137079+00
+4	network	0001_initial	2026-11-27 03:33:19.159214+00
+5	customers	0002_initial	2026-11-27 03:33:19.546848+00
+6	customers	0002_search_indexes	2026-11-27 03:33:19.581928+00
+7	payments	0001_initial	2026-11-27 03:33:19.619501+00
+8	payments	0002_reverse_permission	2026-11-27 03:33:19.638686+00
+9	customers	0003_billing_state	2026-11-27 03:33:19.687661+00
+10	customers	0004_call_log	2026-11-27 03:33:19.712771+00
+11	customers	0005_customer_area_status_index	2026-11-27 03:33:19.729193+00
+12	customers	0006_package_fup	2026-11-27 03:33:19.76833+00
+13	billing	0001_initial	2026-11-27 03:33:19.824847+00
+14	billing	0002_initial	2026-11-27 03:33:20.499185+00
+15	billing	0003_billing_run_chunks	2026-11-27 03:33:20.629706+00
+16	payments	0003_online_payments	2026-11-27 03:33:20.925067+00
+17	billing	0004_package_changes	2026-11-27 03:33:20.995579+00
+18	billing	0005_invoice_sums_rounded	2026-11-27 03:33:21.086061+00
+19	customers	0007_referrals_speedtest	2026-11-27 03:33:21.414484+00
+20	customers	0008_referral_code_backfill	2026-11-27 03:33:21.474875+00
+21	customers	0009_referral_code_required	2026-11-27 03:33:21.523347+00
+22	contenttypes	0001_initial	2026-11-27 03:33:21.534316+00
+23	contenttypes	0002_remove_content_type_name	2026-11-27 03:33:21.973055+00
+24	auth	0001_initial	2026-11-27 03:33:22.027234+00
+25	auth	0002_alter_permission_name_max_length	2026-11-27 03:33:22.037137+00
+26	auth	0003_alter_user_email_max_length	2026-11-27 03:33:22.047245+00
+27	auth	0004_alter_user_username_opts	2026-11-27 03:33:22.057791+00
+28	auth	0005_alter_user_last_login_null	2026-11-27 03:33:22.068246+00
+29	auth	0006_require_contenttypes_0002	2026-11-27 03:33:22.070265+00
+30	auth	0007_alter_validators_add_error_messages	2026-11-27 03:33:22.080575+00
+31	auth	0008_alter_user_username_max_length	2026-11-27 03:33:22.091242+00
+32	auth	0009_alter_user_last_name_max_length	2026-11-27 03:33:22.101872+00
+33	auth	0010_alter_group_name_max_length	2026-11-27 03:33:22.11476+00
+34	auth	0011_update_proxy_permissions	2026-11-27 03:33:22.176716+00
+35	auth	0012_alter_user_first_name_max_length	2026-11-27 03:33:22.190455+00
+36	accounts	0002_initial	2026-11-27 03:33:22.42745+00
+37	accounts	0003_portal_security	2026-11-27 03:33:22.645869+00
+38	accounts	0004_contract_sign_code_purpose	2026-11-27 03:33:22.684467+00
+39	admin	0001_initial	2026-11-27 03:33:22.756832+00
+40	admin	0002_logentry_remove_auto_add	2026-11-27 03:33:22.812262+00
+41	admin	0003_logentry_add_action_flag_choices	2026-11-27 03:33:22.85672+00
+42	network	0002_router_connection_health_outbox_drift	2026-11-27 03:33:24.534788+00
+43	network	0003_usage_polling_fup	2026-11-27 03:33:25.502654+00
+44	network	0004_usage_poll_documents	2026-11-27 03:33:25.567927+00
+45	network	0005_outages	2026-11-27 03:33:26.750605+00
+46	network	0006_support_sees_outages	2026-11-27 03:33:26.853067+00
+47	network	0007_outage_notice_in_bangla	2026-11-27 03:33:27.176065+00
+48	customers	0010_subscription_fillfactor	2026-11-27 03:33:27.28114+00
+49	customers	0011_customer_language	2026-11-27 03:33:27.506574+00
+50	customers	0012_package_installation_fee_minimum_term	2026-11-27 03:33:27.554836+00
+51	billing	0006_account_fillfactor	2026-11-27 03:33:27.616042+00
+52	billing	0007_ledger_entry_credit_note_opening_balance	2026-11-27 03:33:27.65537+00
+53	payments	0004_gateway_refund_ledger_entry	2026-11-27 03:33:28.035093+00
+54	billing	0008_reseller_wallets	2026-11-27 03:33:28.752656+00
+55	resellers	0002_reseller_terms_logins_payouts	2026-11-27 03:33:30.097816+00
+56	customers	0012_customer_reseller_name_index	2026-11-27 03:33:30.167398+00
+57	customers	0012_customer_external_ref	2026-11-27 03:33:30.250847+00
+58	customers	0013_merge_external_ref_installation_fee_reseller_index	2026-11-27 03:33:30.251938+00
+59	customers	0014_collectors	2026-11-27 03:33:30.787958+00
+60	customers	0015_cancelled_connection_frees_login	2026-11-27 03:33:31.0689+00
+61	api	0001_initial	2026-11-27 03:33:31.168237+00
+62	api	0002_app_token_expiry	2026-11-27 03:33:31.442668+00
+63	axes	0001_initial	2026-11-27 03:33:31.456076+00
+64	axes	0002_auto_20151217_2044	2026-11-27 03:33:31.507177+00
+65	axes	0003_auto_20160322_0929	2026-11-27 03:33:31.538648+00
+66	axes	0004_auto_20181024_1538	2026-11-27 03:33:31.567339+00
+67	axes	0005_remove_accessattempt_trusted	2026-11-27 03:33:31.573922+00
+68	axes	0006_remove_accesslog_trusted	2026-11-27 03:33:31.581796+00
+69	axes	0007_alter_accessattempt_unique_together	2026-11-27 03:33:31.664501+00
+70	axes	0008_accessfailurelog	2026-11-27 03:33:31.675255+00
+71	axes	0009_add_session_hash	2026-11-27 03:33:31.682243+00
+72	axes	0010_accessattemptexpiration	2026-11-27 03:33:31.694703+00
+73	customers	0016_customer_tally	2026-11-27 03:33:32.123713+00
+74	customers	0017_subscription_password_nt_hash	2026-11-27 03:33:32.330528+00
+75	customers	0018_vat_bin_and_district	2026-11-27 03:33:32.525375+00
+76	billing	0008_one_time_charges_credit_notes	2026-11-27 03:33:32.823353+00
+77	billing	0009_merge_charges_wallets	2026-11-27 03:33:32.8245+00
+78	billing	0010_commission_owed_may_carry_a_clawback	2026-11-27 03:33:32.854107+00
+79	billing	0011_subresellers	2026-11-27 03:33:32.921097+00
+80	payments	0004_backdate_payment_permission	2026-11-27 03:33:33.245013+00
+81	payments	0005_grant_backdate_to_managers	2026-11-27 03:33:33.36277+00
+82	payments	0004_payment_received_at_index	2026-11-27 03:33:33.439362+00
+83	payments	0006_merge_refund_entry_backdate_received_index	2026-11-27 03:33:33.441086+00
+84	billing	0010_analytics_indexes	2026-11-27 03:33:33.539477+00
+85	billing	0011_merge_clawback_analytics_indexes	2026-11-27 03:33:33.540699+00
+86	billing	0012_merge_subresellers_analytics	2026-11-27 03:33:33.541567+00
+87	billing	0013_credited_days	2026-11-27 03:33:33.63757+00
+88	billing	0014_line_credit	2026-11-27 03:33:33.728544+00
+89	billing	0015_rent_during_pause	2026-11-27 03:33:33.739985+00
+90	billing	0016_commission_accrues_as_credit_pays	2026-11-27 03:33:33.847819+00
+91	billing	0017_radius_blocked_access	2026-11-27 03:33:33.866233+00
+92	billing	0018_session_log_retention	2026-11-27 03:33:33.885695+00
+93	billing	0019_walletentry_cards	2026-11-27 03:33:33.978028+00
+94	billing	0020_card_guess_limits	2026-11-27 03:33:34.026403+00
+95	billing	0021_card_sale	2026-11-27 03:33:34.03942+00
+96	billing	0022_card_sale_refund	2026-11-27 03:33:34.057545+00
+97	billing	0023_invoice_at_activation	2026-11-27 03:33:34.225978+00
+98	billing	0024_tax_challan_numbers	2026-11-27 03:33:34.982971+00
+99	billing	0025_debit_notes	2026-11-27 03:33:35.213884+00
+100	payments	0007_cash_handover	2026-11-27 03:33:35.37384+00
+101	payments	0008_grant_cash_handover	2026-11-27 03:33:35.528929+00
+102	payments	0007_past_payments	2026-11-27 03:33:35.700254+00
+103	payments	0009_merge_past_payments_cash_handover	2026-11-27 03:33:35.701853+00
+104	payments	0010_wallet_method	2026-11-27 03:33:36.520556+00
+105	payments	0011_bkash_gateways_autopay	2026-11-27 03:33:39.447409+00
+106	payments	0012_bkash_paybill_method	2026-11-27 03:33:39.603538+00
+107	payments	0013_nagad_gateway	2026-11-27 03:33:39.797675+00
+108	payments	0014_gateway_reconciliation	2026-11-27 03:33:40.713221+00
+109	payments	0015_prepaid_card_method	2026-11-27 03:33:40.98397+00
+110	payments	0016_card_purchases	2026-11-27 03:33:42.175963+00
+111	payments	0017_queued_payments	2026-11-27 03:33:42.380435+00
+112	payments	0018_vds	2026-11-27 03:33:43.028294+00
+113	tickets	0001_initial	2026-11-27 03:33:45.824324+00
+114	tickets	0002_surveys_for_visits	2026-11-27 03:33:46.878752+00
+115	fieldservice	0001_initial	2026-11-27 03:33:46.995284+00
+116	fieldservice	0002_work_orders_checklists_equipment_sync	2026-11-27 03:33:49.284867+00
+117	fieldservice	0003_equipment_sale_price_and_invoice	2026-11-27 03:33:49.57325+00
+118	fieldservice	0004_equipment_rental	2026-11-27 03:33:52.609132+00
+119	fieldservice	0005_visit_ratings_are_surveys	2026-11-27 03:33:53.127398+00
+120	fieldservice	0006_remove_workorder_rating	2026-11-27 03:33:53.473745+00
+121	fieldservice	0007_equipment_store_moves	2026-11-27 03:33:54.198075+00
+122	fieldservice	0008_offline_action_times	2026-11-27 03:33:54.481103+00
+123	fieldservice	0009_completion_photos_and_serial	2026-11-27 03:33:55.009499+00
+124	books	0001_initial	2026-11-27 03:33:55.15879+00
+125	books	0002_journal_balanced_append_only	2026-11-27 03:33:55.28979+00
+126	books	0090_vat_wallet_sources	2026-11-27 03:33:55.301488+00
+127	books	0003_expenses_suppliers_banks	2026-11-27 03:33:56.39615+00
+128	books	0091_merge_expenses_and_vat	2026-11-27 03:33:56.39851+00
+129	books	0092_journal_sources_of_both	2026-11-27 03:33:56.416045+00
+130	books	0093_bill_parts_settlements_commissions	2026-11-27 03:33:59.723305+00
+131	books	0094_accountant_vds_and_store	2026-11-27 03:34:00.003582+00
+132	churn	0001_prediction	2026-11-27 03:34:00.255736+00
+133	churn	0002_retention	2026-11-27 03:34:02.501432+00
+134	churn	0003_retention_roles	2026-11-27 03:34:03.154774+00
+135	churn	0002_model_train_permission	2026-11-27 03:34:03.173236+00
+136	churn	0004_merge_prediction_retention	2026-11-27 03:34:03.175975+00
+137	churn	0005_usage_window	2026-11-27 03:34:03.756152+00
+138	churn	0006_line_credits_backfill	2026-11-27 03:34:04.035818+00
+139	contracts	0001_contracts_signatures_events	2026-11-27 03:34:07.176973+00
+140	contracts	0002_signed_documents_immutable	2026-11-27 03:34:07.465767+00
+141	contracts	0003_rules_signing_sessions_onsite_evidence	2026-11-27 03:34:09.030956+00
+142	contracts	0004_contract_monthly_net	2026-11-27 03:34:10.267182+00
+143	core	0001_initial	2026-11-27 03:34:10.441426+00
+144	core	0002_audit_append_only_trigger	2026-11-27 03:34:10.597458+00
+145	core	0003_rate_limit_counter	2026-11-27 03:34:10.609972+00
+146	core	0004_webhooks_and_audit_via	2026-11-27 03:34:11.748751+00
+147	core	0005_job_log	2026-11-27 03:34:11.985519+00
+148	network	0008_router_radius	2026-11-27 03:34:12.104831+00
+149	network	0009_router_coa_port_aaa_switch	2026-11-27 03:34:12.952087+00
+150	network	0010_provisioning_disconnect	2026-11-27 03:34:13.127196+00
+151	network	0011_router_require_message_authenticator	2026-11-27 03:34:13.188563+00
+152	customers	0019_package_speed_classes_and_windows	2026-11-27 03:34:13.85102+00
+153	customers	0020_subscription_ipoe	2026-11-27 03:34:14.32827+00
+154	dashboard	0001_daily_metric_snapshots	2026-11-27 03:34:15.403813+00
+155	dashboard	0002_efficiency_parts_paused_mrr	2026-11-27 03:34:15.726155+00
+156	fibre	0001_initial	2026-11-27 03:34:20.176608+00
+157	fibre	0002_fibre_settings	2026-11-27 03:34:20.185516+00
+158	fibre	0003_fibre_roles	2026-11-27 03:34:20.384016+00
+159	fibre	0004_incident_tickets	2026-11-27 03:34:20.899831+00
+160	imports	0001_import_batches	2026-11-27 03:34:21.599481+00
+161	imports	0002_batch_kind_past_payments	2026-11-27 03:34:22.32648+00
+162	imports	0003_batch_undo_report	2026-11-27 03:34:22.510652+00
+163	network	0012_speed_destinations_and_boundary_runs	2026-11-27 03:34:22.758273+00
+164	network	0013_address_pools	2026-11-27 03:34:24.921192+00
+165	notify	0001_initial	2026-11-27 03:34:27.489507+00
+166	notify	0002_message_sealed	2026-11-27 03:34:28.27497+00
+167	resellers	0003_renewal_outbox_low_balance_alert	2026-11-27 03:34:29.134478+00
+168	resellers	0004_reseller_branding	2026-11-27 03:34:30.144681+00
+169	resellers	0005_subresellers	2026-11-27 03:34:31.555541+00
+170	resellers	0006_reseller_card_distributor	2026-11-27 03:34:32.624609+00
+171	vouchers	0001_initial	2026-11-27 03:34:36.375126+00
+172	vouchers	0002_online_sales_and_remembered_devices	2026-11-27 03:34:36.975811+00
+173	vouchers	0003_batch_generation_in_background	2026-11-27 03:34:38.703061+00
+174	vouchers	0004_recharge_by_card	2026-11-27 03:34:40.28077+00
+175	vouchers	0005_card_login_key_and_sessions	2026-11-27 03:34:41.013713+00
+176	radius	0001_initial	2026-11-27 03:34:42.081979+00
+177	radius	0002_authorisation_views	2026-11-27 03:34:42.834882+00
+178	radius	0003_authorisation_functions	2026-11-27 03:34:43.177929+00
+179	radius	0004_auth_attempt_server_error	2026-11-27 03:34:43.289571+00
+180	radius	0005_session_counted_octets	2026-11-27 03:34:43.62851+00
+181	radius	0006_router_clients_notify	2026-11-27 03:34:44.365627+00
+182	radius	0007_hotspot_logins	2026-11-27 03:34:44.877631+00
+183	radius	0008_session_log	2026-11-27 03:34:46.284251+00
+184	radius	0009_session_permissions	2026-11-27 03:34:46.40244+00
+185	radius	0010_postauth_indexes_open_sessions_function	2026-11-27 03:34:47.589206+00
+186	radius	0011_card_login_reasons	2026-11-27 03:34:47.827495+00
+187	vouchers	0006_hotspot_card_logins	2026-11-27 03:34:48.531594+00
+188	vouchers	0007_wifi_signup	2026-11-27 03:34:49.000247+00
+189	vouchers	0008_wifi_purchase_language	2026-11-27 03:34:49.04354+00
+190	radius	0012_router_clients_notify_message_authenticator	2026-11-27 03:34:49.634384+00
+191	radius	0013_postauth_bad_secret	2026-11-27 03:34:49.721778+00
+192	radius	0014_postauth_answer_id	2026-11-27 03:34:49.916907+00
+193	radius	0015_bad_secret_drop	2026-11-27 03:34:50.220781+00
+194	radius	0016_session_log_router_and_start_indexes	2026-11-27 03:34:50.832841+00
+195	radius	0017_login_state	2026-11-27 03:34:51.166828+00
+196	radius	0018_radacct_fewer_indexes	2026-11-27 03:34:52.423379+00
+197	radius	0019_session_log_login_index	2026-11-27 03:34:52.533972+00
+198	radius	0020_servers_pushed	2026-11-27 03:34:52.547036+00
+199	radius	0021_speed_classes_and_windows	2026-11-27 03:34:52.892844+00
+200	radius	0022_ipoe_and_ipv6_logins	2026-11-27 03:34:53.152758+00
+201	radius	0023_speed_functions_as_owner	2026-11-27 03:34:53.933076+00
+202	sessions	0001_initial	2026-11-27 03:34:53.951003+00
+203	vouchers	0009_plan_speed_package	2026-11-27 03:34:54.612882+00
 \.
 
 
@@ -11303,174 +11303,174 @@ COPY public.notify_message (id, channel, event, language, "to", subject, body, p
 --
 
 COPY public.notify_messagetemplate (id, event, channel, language, subject, body, whatsapp_template_name, whatsapp_template_params, active, updated_at, updated_by_id) FROM stdin;
-1	invoice_issued	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-27 02:22:59.702762+00	\N
-2	invoice_issued	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-27 02:22:59.702844+00	\N
-3	invoice_issued	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-27 02:22:59.702873+00	\N
-4	invoice_issued	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-27 02:22:59.702899+00	\N
-5	invoice_issued	email	en	Invoice {{ invoice_number }} from {{ isp_name }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} for {{ amount }} was issued on {{ issue_date }}.\n{% if amount_due %}Amount due: {{ amount_due }}, payable by {{ due_date }}.{% else %}It has been paid from your account credit.{% endif %}\n\nAccount number: {{ account_number }}\nYour invoices and receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.702926+00	\N
-6	invoice_issued	email	bn	{{ isp_name }} থেকে বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\n{{ issue_date }} তারিখে আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু করা হয়েছে।\n{% if amount_due %}পরিশোধযোগ্য: {{ amount_due }}, শেষ তারিখ {{ due_date }}।{% else %}এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধ করা হয়েছে।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\nআপনার বিল ও রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.702951+00	\N
-7	payment_received	sms	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 02:22:59.702977+00	\N
-8	payment_received	sms	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 02:22:59.703002+00	\N
-9	payment_received	whatsapp	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 02:22:59.703029+00	\N
-10	payment_received	whatsapp	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 02:22:59.703055+00	\N
-11	payment_received	email	en	Receipt {{ receipt_number }}: {{ amount }} received	Dear {{ customer_name }},\n\nThank you: we received {{ amount }} by {{ payment_method }} on {{ payment_date }}.\nReceipt number: {{ receipt_number }}\n{% if amount_due %}Still due on your account: {{ amount_due }}.{% else %}Nothing is due on your account.{% endif %}{% if paid_through %}\nYour connection is paid through {{ paid_through }}.{% endif %}\n\nYour receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703081+00	\N
-12	payment_received	email	bn	রসিদ {{ receipt_number }}: {{ amount }} গৃহীত	প্রিয় {{ customer_name }},\n\nধন্যবাদ: {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি।\nরসিদ নম্বর: {{ receipt_number }}\n{% if amount_due %}আপনার অ্যাকাউন্টে এখনও বকেয়া: {{ amount_due }}।{% else %}আপনার অ্যাকাউন্টে কোনো বকেয়া নেই।{% endif %}{% if paid_through %}\nআপনার সংযোগ {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআপনার রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703107+00	\N
-13	due_reminder	sms	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-27 02:22:59.703132+00	\N
-14	due_reminder	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 02:22:59.703158+00	\N
-15	due_reminder	whatsapp	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-27 02:22:59.703185+00	\N
-16	due_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 02:22:59.703211+00	\N
-17	due_reminder	email	en	Reminder: {{ amount_due }} due on {{ due_date }}	Dear {{ customer_name }},\n\nThis is a friendly reminder that {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }}, in {{ days_left }} days.\nPlease pay on time to keep your connection running.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703237+00	\N
-18	due_reminder	email	bn	স্মরণ: {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন	প্রিয় {{ customer_name }},\n\nস্মরণ করিয়ে দিচ্ছি, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }}, আর {{ days_left }} দিন বাকি।\nসংযোগ চালু রাখতে অনুগ্রহ করে সময়মতো পরিশোধ করুন।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703262+00	\N
-19	overdue	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-27 02:22:59.703287+00	\N
-20	overdue	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 02:22:59.703312+00	\N
-21	overdue	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-27 02:22:59.703337+00	\N
-22	overdue	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 02:22:59.703363+00	\N
-23	overdue	email	en	Overdue: invoice {{ invoice_number }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} was due on {{ due_date }} and {{ amount_due }} is still unpaid.\nPlease pay as soon as possible: unpaid connections are suspended after the grace period.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.70339+00	\N
-24	overdue	email	bn	বকেয়া: বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\nবিল {{ invoice_number }} পরিশোধের তারিখ ছিল {{ due_date }}; এখনও {{ amount_due }} বকেয়া।\nঅনুগ্রহ করে যত দ্রুত সম্ভব পরিশোধ করুন: নির্ধারিত সময়ের পর অপরিশোধিত সংযোগ বন্ধ করা হয়।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703416+00	\N
-25	suspended	sms	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.703442+00	\N
-26	suspended	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.703467+00	\N
-27	suspended	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.703493+00	\N
-28	suspended	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.703519+00	\N
-29	suspended	email	en	Your connection {{ login }} is suspended	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has been suspended.\n{% if non_payment %}The reason is an unpaid balance of {{ amount_due }}. It is reconnected automatically as soon as your payment is received.{% else %}Reason: {{ suspension_reason }}.{% endif %}\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703544+00	\N
-30	suspended	email	bn	আপনার সংযোগ {{ login }} বন্ধ করা হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) সাময়িকভাবে বন্ধ করা হয়েছে।\n{% if non_payment %}কারণ: {{ amount_due }} বকেয়া। পেমেন্ট পাওয়ামাত্র সংযোগ স্বয়ংক্রিয়ভাবে চালু হবে।{% else %}কারণ: {{ suspension_reason }}।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703571+00	\N
-31	reactivated	sms	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 02:22:59.703598+00	\N
-32	reactivated	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 02:22:59.703623+00	\N
-33	reactivated	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 02:22:59.703646+00	\N
-34	reactivated	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 02:22:59.70367+00	\N
-35	reactivated	email	en	Your connection {{ login }} is active again	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %}\nIt is paid through {{ paid_through }}.{% endif %}\n\nThank you for staying with us.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703697+00	\N
-36	reactivated	email	bn	আপনার সংযোগ {{ login }} আবার চালু হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %}\nএটি {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআমাদের সাথে থাকার জন্য ধন্যবাদ।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703723+00	\N
-37	package_change_decided	sms	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.703749+00	\N
-38	package_change_decided	sms	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.703774+00	\N
-39	package_change_decided	whatsapp	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.703834+00	\N
-40	package_change_decided	whatsapp	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.703888+00	\N
-41	package_change_decided	email	en	Package change {% if approved %}approved{% else %}not approved{% endif %}	Dear {{ customer_name }},\n\nYour request to change from {{ old_package }} to {{ new_package }} has {% if approved %}been approved.{% if effective_date %} The new package starts on {{ effective_date }}.{% endif %}{% else %}not been approved.{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.70391+00	\N
-42	package_change_decided	email	bn	প্যাকেজ পরিবর্তন {% if approved %}অনুমোদিত{% else %}অনুমোদিত হয়নি{% endif %}	প্রিয় {{ customer_name }},\n\n{{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের আপনার অনুরোধ {% if approved %}অনুমোদিত হয়েছে।{% if effective_date %} নতুন প্যাকেজ {{ effective_date }} থেকে চালু হবে।{% endif %}{% else %}অনুমোদিত হয়নি।{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.703932+00	\N
-43	one_time_code	sms	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 02:22:59.705369+00	\N
-44	one_time_code	sms	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 02:22:59.705404+00	\N
-45	one_time_code	whatsapp	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 02:22:59.705426+00	\N
-46	one_time_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 02:22:59.705447+00	\N
-47	one_time_code	email	en	Your {{ isp_name }} code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\nIf you did not ask for it, ignore this message; nothing changes without the code.\n\n{{ isp_name }}			t	2026-11-27 02:22:59.705471+00	\N
-48	one_time_code	email	bn	আপনার {{ isp_name }} কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\nআপনি না চেয়ে থাকলে এই বার্তাটি উপেক্ষা করুন; কোড ছাড়া কিছুই বদলাবে না।\n\n{{ isp_name }}			t	2026-11-27 02:22:59.705492+00	\N
-49	job_late	sms	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-27 02:22:59.705513+00	\N
-50	job_late	sms	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-27 02:22:59.705533+00	\N
-51	job_late	whatsapp	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-27 02:22:59.705553+00	\N
-52	job_late	whatsapp	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-27 02:22:59.705575+00	\N
-53	job_late	email	en	Job {{ job_name }} did not run	The periodic job {{ job_name }} has had no successful run for more than {{ late_hours }} hours.\nLast success: {% if last_success %}{{ last_success }}{% else %}never{% endif %}\n{% if last_error %}Last error: {{ last_error }}\n{% endif %}\nThe job log and "Run again": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-27 02:22:59.705598+00	\N
-54	job_late	email	bn	{{ job_name }} কাজটি চলেনি	নিয়মিত কাজ {{ job_name }} {{ late_hours }} ঘণ্টার বেশি সময় সফলভাবে চলেনি।\nশেষ সফল: {% if last_success %}{{ last_success }}{% else %}কখনও নয়{% endif %}\n{% if last_error %}শেষ ত্রুটি: {{ last_error }}\n{% endif %}\nকাজের লগ ও "আবার চালান": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-27 02:22:59.705622+00	\N
-55	autopay_upcoming	sms	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-27 02:22:59.705645+00	\N
-56	autopay_upcoming	sms	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-27 02:22:59.705667+00	\N
-57	autopay_upcoming	whatsapp	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-27 02:22:59.705693+00	\N
-58	autopay_upcoming	whatsapp	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-27 02:22:59.705716+00	\N
-59	autopay_upcoming	email	en	Auto-pay: {{ amount }} on {{ charge_date }}	Dear {{ customer_name }},\n\nOn {{ charge_date }} auto-pay will charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}.\nYou can turn auto-pay off in the portal.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.705739+00	\N
-60	autopay_upcoming	email	bn	অটো-পে: {{ charge_date }} তারিখে {{ amount }}	প্রিয় {{ customer_name }},\n\n{{ charge_date }} তারিখে অটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটবে।\nপোর্টাল থেকে অটো-পে বন্ধ করতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.705761+00	\N
-61	autopay_failed	sms	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.705783+00	\N
-62	autopay_failed	sms	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.705844+00	\N
-63	autopay_failed	whatsapp	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.705867+00	\N
-64	autopay_failed	whatsapp	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.705888+00	\N
-65	autopay_failed	email	en	Auto-pay failed for {{ invoice_number }}	Dear {{ customer_name }},\n\nAuto-pay could not charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}: {{ reason }}. We have stopped trying.\nPlease pay in the portal: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.70591+00	\N
-66	autopay_failed	email	bn	{{ invoice_number }}-এর অটো-পে ব্যর্থ হয়েছে	প্রিয় {{ customer_name }},\n\nঅটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটতে পারেনি: {{ reason }}। আমরা আর চেষ্টা করছি না।\nপোর্টালে পরিশোধ করুন: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.705935+00	\N
-67	usage_warning	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.705955+00	\N
-68	usage_warning	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.705975+00	\N
-69	usage_warning	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.705999+00	\N
-70	usage_warning	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.706023+00	\N
-71	usage_warning	email	en	{{ percent }}% of your data used on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, {{ percent }}% of its {{ cap_gb }} GB fair-usage allowance for the cycle ending {{ cycle_end }}.\n{% if fup_speed %}Once the allowance is used up the speed is reduced to {{ fup_speed }} until the cycle ends.\n{% endif %}\nYour usage, day by day: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.706046+00	\N
-72	usage_warning	email	bn	{{ login }}: ডেটার {{ percent }}% ব্যবহার হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের {{ cap_gb }} GB-এর মধ্যে {{ used_gb }} GB ({{ percent }}%) ব্যবহার করেছে।\n{% if fup_speed %}সীমা শেষ হলে চক্রের বাকি সময় গতি {{ fup_speed }} থাকবে।\n{% endif %}\nদিনভিত্তিক ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.706068+00	\N
-73	usage_fup_throttled	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-27 02:22:59.706091+00	\N
-74	usage_fup_throttled	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-27 02:22:59.706114+00	\N
-75	usage_fup_throttled	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-27 02:22:59.706135+00	\N
-76	usage_fup_throttled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-27 02:22:59.706157+00	\N
-77	usage_fup_throttled	email	en	Data cap reached on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, its whole {{ cap_gb }} GB allowance for the cycle ending {{ cycle_end }}. Until then it runs at {{ fup_speed }}; the full speed returns when the next cycle starts.\n\nYour usage: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.706179+00	\N
-78	usage_fup_throttled	email	bn	{{ login }}: ডেটা সীমা শেষ	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের পুরো {{ cap_gb }} GB ({{ used_gb }} GB) ব্যবহার করেছে। চক্র শেষ হওয়া পর্যন্ত গতি {{ fup_speed }}; পরের চক্রে পূর্ণ গতি ফিরবে।\n\nআপনার ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.706204+00	\N
-79	outage_declared	sms	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-27 02:22:59.706228+00	\N
-80	outage_declared	sms	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-27 02:22:59.707634+00	\N
-81	outage_declared	whatsapp	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-27 02:22:59.707676+00	\N
-82	outage_declared	whatsapp	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-27 02:22:59.707702+00	\N
-83	outage_declared	email	en	Service interruption: {{ outage_title }}	Dear {{ customer_name }},\n\nInternet service in your area is interrupted since {{ outage_started }}: {{ outage_title }}.\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nWe expect service back by {{ estimated_restoration }}.\n{% endif %}\nOur team is working on it and we will tell you when it is restored. You do not need to raise a ticket.\nStatus: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.707726+00	\N
-84	outage_declared	email	bn	সেবা বিঘ্নিত: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_started }} থেকে আপনার এলাকায় ইন্টারনেট সেবা বিঘ্নিত: {{ outage_title }}।\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nআনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে।\n{% endif %}\nআমাদের দল কাজ করছে; সেবা ফিরলে আমরা জানাব। আলাদা অভিযোগ করার দরকার নেই।\nঅবস্থা: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.70775+00	\N
-85	outage_update	sms	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.707773+00	\N
-86	outage_update	sms	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.707834+00	\N
-87	outage_update	whatsapp	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.707876+00	\N
-88	outage_update	whatsapp	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-27 02:22:59.707901+00	\N
-89	outage_update	email	en	Update: {{ outage_title }}	Dear {{ customer_name }},\n\nAn update on the service interruption "{{ outage_title }}":\n\n{{ update_message }}\n{% if estimated_restoration %}\nWe now expect service back by {{ estimated_restoration }}.\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.707926+00	\N
-90	outage_update	email	bn	হালনাগাদ: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n"{{ outage_title }}" সেবা বিঘ্ন সম্পর্কে হালনাগাদ:\n\n{{ update_message }}\n{% if estimated_restoration %}\nএখন আনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে বলে আশা করছি।\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.707952+00	\N
-91	outage_restored	sms	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-27 02:22:59.708056+00	\N
-92	outage_restored	sms	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-27 02:22:59.708088+00	\N
-93	outage_restored	whatsapp	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-27 02:22:59.708116+00	\N
-94	outage_restored	whatsapp	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-27 02:22:59.708145+00	\N
-95	outage_restored	email	en	Service restored: {{ outage_title }}	Dear {{ customer_name }},\n\nService is restored since {{ restored_at }} after {{ outage_duration }} ({{ outage_title }}).\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nIf you are still offline, please restart your router; if that does not help, raise a ticket: {{ portal_url }}\n\nThank you for your patience.\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.708171+00	\N
-96	outage_restored	email	bn	সেবা চালু হয়েছে: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_duration }} পর {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})।\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nএখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন; তাতেও না হলে অভিযোগ করুন: {{ portal_url }}\n\nধৈর্যের জন্য ধন্যবাদ।\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.708193+00	\N
-97	ticket_replied	sms	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.708216+00	\N
-98	ticket_replied	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.708385+00	\N
-99	ticket_replied	whatsapp	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.708422+00	\N
-100	ticket_replied	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.708449+00	\N
-101	ticket_replied	email	en	Re: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\n{{ reply }}\n\nRead and answer on the portal: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.708475+00	\N
-102	ticket_replied	email	bn	উত্তর: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\n{{ reply }}\n\nপোর্টালে দেখুন ও উত্তর দিন: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.708501+00	\N
-103	ticket_resolved	sms	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.708528+00	\N
-104	ticket_resolved	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.708639+00	\N
-105	ticket_resolved	whatsapp	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.708668+00	\N
-106	ticket_resolved	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.708693+00	\N
-107	ticket_resolved	email	en	Resolved: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\nYour ticket {{ ticket_number }} ({{ ticket_subject }}) is resolved.\nPlease tell us how we did — one to five stars and a comment if you like: {{ ticket_url }}\nIf the problem is back, you can reopen the ticket from the same page.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.708715+00	\N
-108	ticket_resolved	email	bn	সমাধান হয়েছে: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\nআপনার টিকিট {{ ticket_number }} ({{ ticket_subject }}) সমাধান হয়েছে।\nআমাদের সেবা কেমন ছিল জানাতে এক থেকে পাঁচ তারকা দিন: {{ ticket_url }}\nসমস্যা আবার হলে একই পাতা থেকে টিকিটটি আবার খুলতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.708738+00	\N
-109	ticket_sla_warning	sms	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-27 02:22:59.708761+00	\N
-110	ticket_sla_warning	sms	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-27 02:22:59.708785+00	\N
-111	ticket_sla_warning	whatsapp	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-27 02:22:59.708836+00	\N
-112	ticket_sla_warning	whatsapp	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-27 02:22:59.708858+00	\N
-113	ticket_sla_warning	email	en	SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}	The {{ deadline_kind }} deadline of ticket {{ ticket_number }} ({{ ticket_subject }}) passes at {{ deadline }}.\nCustomer: {{ customer_name }} ({{ account_number }})\nAssignee: {% if assignee_name %}{{ assignee_name }}{% else %}nobody yet{% endif %}\n\n{{ ticket_url }}			t	2026-11-27 02:22:59.708881+00	\N
-114	ticket_sla_warning	email	bn	SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}	টিকিট {{ ticket_number }} ({{ ticket_subject }})-এর {{ deadline_kind }} সময়সীমা {{ deadline }}-এ শেষ হবে।\nগ্রাহক: {{ customer_name }} ({{ account_number }})\nদায়িত্বে: {% if assignee_name %}{{ assignee_name }}{% else %}এখনও কেউ নয়{% endif %}\n\n{{ ticket_url }}			t	2026-11-27 02:22:59.708903+00	\N
-115	fieldservice_visit_scheduled	sms	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-27 02:22:59.708927+00	\N
-116	fieldservice_visit_scheduled	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-27 02:22:59.70895+00	\N
-117	fieldservice_visit_scheduled	whatsapp	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-27 02:22:59.708975+00	\N
-118	fieldservice_visit_scheduled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-27 02:22:59.708998+00	\N
-119	fieldservice_visit_scheduled	email	en	Visit scheduled: {{ visit_time }}	Dear {{ customer_name }},\n\nYour {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }}. Our technician {{ technician_name }} will come.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.709024+00	\N
-120	fieldservice_visit_scheduled	email	bn	ভিজিট নির্ধারিত: {{ visit_time }}	প্রিয় {{ customer_name }},\n\nআপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত। আমাদের টেকনিশিয়ান {{ technician_name }} আসবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.70905+00	\N
-121	fieldservice_technician_en_route	sms	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-27 02:22:59.709076+00	\N
-122	fieldservice_technician_en_route	sms	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-27 02:22:59.709101+00	\N
-123	fieldservice_technician_en_route	whatsapp	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-27 02:22:59.709126+00	\N
-124	fieldservice_technician_en_route	whatsapp	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-27 02:22:59.709152+00	\N
-125	fieldservice_technician_en_route	email	en	Your technician is on the way	Dear {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }} ({{ order_number }}).\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.709178+00	\N
-126	fieldservice_technician_en_route	email	bn	টেকনিশিয়ান রওনা হয়েছেন	প্রিয় {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }} ({{ order_number }})-এর জন্য রওনা হয়েছেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.709205+00	\N
-127	fieldservice_technician_assigned	sms	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-27 02:22:59.709232+00	\N
-128	fieldservice_technician_assigned	sms	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-27 02:22:59.709258+00	\N
-129	fieldservice_technician_assigned	whatsapp	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-27 02:22:59.709283+00	\N
-130	fieldservice_technician_assigned	whatsapp	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-27 02:22:59.709311+00	\N
-131	fieldservice_technician_assigned	email	en	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.709339+00	\N
-132	fieldservice_technician_assigned	email	bn	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 02:22:59.709366+00	\N
-133	reseller_wallet_low	sms	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-27 02:22:59.709392+00	\N
-134	reseller_wallet_low	sms	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-27 02:22:59.709418+00	\N
-135	reseller_wallet_low	whatsapp	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-27 02:22:59.709444+00	\N
-136	reseller_wallet_low	whatsapp	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-27 02:22:59.709469+00	\N
-137	reseller_wallet_low	email	en	{{ reseller_name }}: wallet balance {{ balance }}	{{ reseller_name }},\n\nYour wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit limit in use){% endif %}. You can renew customers for {{ available }} more.\nPlease top up your wallet.\n\n{{ isp_name }}			t	2026-11-27 02:22:59.709495+00	\N
-138	reseller_wallet_low	email	bn	{{ reseller_name }}: ওয়ালেটের ব্যালান্স {{ balance }}	{{ reseller_name }},\n\nআপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিট সীমার {{ credit_used }}% ব্যবহৃত){% endif %}। আর {{ available }} পর্যন্ত গ্রাহক রিনিউ করতে পারবেন।\nঅনুগ্রহ করে ওয়ালেট টপ-আপ করুন।\n\n{{ isp_name }}			t	2026-11-27 02:22:59.709519+00	\N
-139	contract_sent	sms	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.709542+00	\N
-140	contract_sent	sms	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.709567+00	\N
-141	contract_sent	whatsapp	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.709592+00	\N
-142	contract_sent	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.709616+00	\N
-143	contract_sent	email	en	Please sign your contract {{ contract_number }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} is ready. Read and sign it on the portal: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 02:22:59.70964+00	\N
-144	contract_sent	email	bn	অনুগ্রহ করে আপনার চুক্তি {{ contract_number }} স্বাক্ষর করুন	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} প্রস্তুত। পোর্টালে পড়ুন ও স্বাক্ষর করুন: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 02:22:59.709665+00	\N
-145	contract_renewal_reminder	sms	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.709687+00	\N
-146	contract_renewal_reminder	sms	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.709708+00	\N
-147	contract_renewal_reminder	whatsapp	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.70973+00	\N
-148	contract_renewal_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 02:22:59.709752+00	\N
-149	contract_renewal_reminder	email	en	Your contract {{ contract_number }} ends on {{ end_date }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} ends on {{ end_date }}. Renews itself: {{ auto_renewal }}.\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 02:22:59.709773+00	\N
-150	contract_renewal_reminder	email	bn	আপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}। স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }}।\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 02:22:59.70983+00	\N
-151	retention_message	sms	en		{{ message }} - {{ isp_name }}			t	2026-11-27 02:22:59.709852+00	\N
-152	retention_message	sms	bn		{{ message }} - {{ isp_name }}			t	2026-11-27 02:22:59.709872+00	\N
-153	retention_message	whatsapp	en		{{ message }} - {{ isp_name }}			t	2026-11-27 02:22:59.709894+00	\N
-154	retention_message	whatsapp	bn		{{ message }} - {{ isp_name }}			t	2026-11-27 02:22:59.709916+00	\N
-155	retention_message	email	en	A message from {{ isp_name }}	Dear {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-27 02:22:59.70994+00	\N
-156	retention_message	email	bn	{{ isp_name }}-এর বার্তা	প্রিয় {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-27 02:22:59.709965+00	\N
-157	wifi_signup_code	sms	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 02:22:59.709991+00	\N
-158	wifi_signup_code	sms	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 02:22:59.710016+00	\N
-159	wifi_signup_code	whatsapp	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 02:22:59.710039+00	\N
-160	wifi_signup_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 02:22:59.71006+00	\N
-161	wifi_signup_code	email	en	Your {{ isp_name }} Wi-Fi code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\n{{ isp_name }}			t	2026-11-27 02:22:59.710083+00	\N
-162	wifi_signup_code	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\n{{ isp_name }}			t	2026-11-27 02:22:59.710107+00	\N
-163	wifi_card_bought	sms	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-27 02:22:59.710127+00	\N
-164	wifi_card_bought	sms	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-27 02:22:59.710146+00	\N
-165	wifi_card_bought	whatsapp	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-27 02:22:59.710168+00	\N
-166	wifi_card_bought	whatsapp	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-27 02:22:59.710189+00	\N
-167	wifi_card_bought	email	en	Your {{ isp_name }} Wi-Fi code: {{ card_code }}	{{ plan }} at {{ zone }}: code {{ card_code }}, valid until {{ valid_until }}.\n\n{{ isp_name }}			t	2026-11-27 02:22:59.710213+00	\N
-168	wifi_card_bought	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ card_code }}	{{ plan }} ({{ zone }}): কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত।\n\n{{ isp_name }}			t	2026-11-27 02:22:59.710235+00	\N
+1	invoice_issued	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-27 03:34:55.714381+00	\N
+2	invoice_issued	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-27 03:34:55.714435+00	\N
+3	invoice_issued	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-27 03:34:55.714457+00	\N
+4	invoice_issued	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-27 03:34:55.714478+00	\N
+5	invoice_issued	email	en	Invoice {{ invoice_number }} from {{ isp_name }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} for {{ amount }} was issued on {{ issue_date }}.\n{% if amount_due %}Amount due: {{ amount_due }}, payable by {{ due_date }}.{% else %}It has been paid from your account credit.{% endif %}\n\nAccount number: {{ account_number }}\nYour invoices and receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.714498+00	\N
+6	invoice_issued	email	bn	{{ isp_name }} থেকে বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\n{{ issue_date }} তারিখে আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু করা হয়েছে।\n{% if amount_due %}পরিশোধযোগ্য: {{ amount_due }}, শেষ তারিখ {{ due_date }}।{% else %}এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধ করা হয়েছে।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\nআপনার বিল ও রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.71452+00	\N
+7	payment_received	sms	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 03:34:55.714542+00	\N
+8	payment_received	sms	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 03:34:55.714563+00	\N
+9	payment_received	whatsapp	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 03:34:55.714584+00	\N
+10	payment_received	whatsapp	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 03:34:55.714606+00	\N
+11	payment_received	email	en	Receipt {{ receipt_number }}: {{ amount }} received	Dear {{ customer_name }},\n\nThank you: we received {{ amount }} by {{ payment_method }} on {{ payment_date }}.\nReceipt number: {{ receipt_number }}\n{% if amount_due %}Still due on your account: {{ amount_due }}.{% else %}Nothing is due on your account.{% endif %}{% if paid_through %}\nYour connection is paid through {{ paid_through }}.{% endif %}\n\nYour receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.714628+00	\N
+12	payment_received	email	bn	রসিদ {{ receipt_number }}: {{ amount }} গৃহীত	প্রিয় {{ customer_name }},\n\nধন্যবাদ: {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি।\nরসিদ নম্বর: {{ receipt_number }}\n{% if amount_due %}আপনার অ্যাকাউন্টে এখনও বকেয়া: {{ amount_due }}।{% else %}আপনার অ্যাকাউন্টে কোনো বকেয়া নেই।{% endif %}{% if paid_through %}\nআপনার সংযোগ {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআপনার রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.714648+00	\N
+13	due_reminder	sms	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-27 03:34:55.714669+00	\N
+14	due_reminder	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 03:34:55.714692+00	\N
+15	due_reminder	whatsapp	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-27 03:34:55.714715+00	\N
+16	due_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 03:34:55.714737+00	\N
+17	due_reminder	email	en	Reminder: {{ amount_due }} due on {{ due_date }}	Dear {{ customer_name }},\n\nThis is a friendly reminder that {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }}, in {{ days_left }} days.\nPlease pay on time to keep your connection running.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.714758+00	\N
+18	due_reminder	email	bn	স্মরণ: {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন	প্রিয় {{ customer_name }},\n\nস্মরণ করিয়ে দিচ্ছি, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }}, আর {{ days_left }} দিন বাকি।\nসংযোগ চালু রাখতে অনুগ্রহ করে সময়মতো পরিশোধ করুন।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.714782+00	\N
+19	overdue	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-27 03:34:55.714803+00	\N
+20	overdue	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 03:34:55.714825+00	\N
+21	overdue	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-27 03:34:55.714844+00	\N
+22	overdue	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 03:34:55.714863+00	\N
+23	overdue	email	en	Overdue: invoice {{ invoice_number }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} was due on {{ due_date }} and {{ amount_due }} is still unpaid.\nPlease pay as soon as possible: unpaid connections are suspended after the grace period.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.714883+00	\N
+24	overdue	email	bn	বকেয়া: বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\nবিল {{ invoice_number }} পরিশোধের তারিখ ছিল {{ due_date }}; এখনও {{ amount_due }} বকেয়া।\nঅনুগ্রহ করে যত দ্রুত সম্ভব পরিশোধ করুন: নির্ধারিত সময়ের পর অপরিশোধিত সংযোগ বন্ধ করা হয়।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.714903+00	\N
+25	suspended	sms	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-27 03:34:55.714924+00	\N
+26	suspended	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-27 03:34:55.714947+00	\N
+27	suspended	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-27 03:34:55.71497+00	\N
+28	suspended	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-27 03:34:55.71499+00	\N
+29	suspended	email	en	Your connection {{ login }} is suspended	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has been suspended.\n{% if non_payment %}The reason is an unpaid balance of {{ amount_due }}. It is reconnected automatically as soon as your payment is received.{% else %}Reason: {{ suspension_reason }}.{% endif %}\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.71501+00	\N
+30	suspended	email	bn	আপনার সংযোগ {{ login }} বন্ধ করা হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) সাময়িকভাবে বন্ধ করা হয়েছে।\n{% if non_payment %}কারণ: {{ amount_due }} বকেয়া। পেমেন্ট পাওয়ামাত্র সংযোগ স্বয়ংক্রিয়ভাবে চালু হবে।{% else %}কারণ: {{ suspension_reason }}।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.71503+00	\N
+31	reactivated	sms	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 03:34:55.715051+00	\N
+32	reactivated	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 03:34:55.71507+00	\N
+33	reactivated	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 03:34:55.71509+00	\N
+34	reactivated	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 03:34:55.71511+00	\N
+35	reactivated	email	en	Your connection {{ login }} is active again	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %}\nIt is paid through {{ paid_through }}.{% endif %}\n\nThank you for staying with us.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.715131+00	\N
+36	reactivated	email	bn	আপনার সংযোগ {{ login }} আবার চালু হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %}\nএটি {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআমাদের সাথে থাকার জন্য ধন্যবাদ।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.715179+00	\N
+37	package_change_decided	sms	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 03:34:55.7152+00	\N
+38	package_change_decided	sms	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 03:34:55.715222+00	\N
+39	package_change_decided	whatsapp	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 03:34:55.715243+00	\N
+40	package_change_decided	whatsapp	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 03:34:55.715265+00	\N
+41	package_change_decided	email	en	Package change {% if approved %}approved{% else %}not approved{% endif %}	Dear {{ customer_name }},\n\nYour request to change from {{ old_package }} to {{ new_package }} has {% if approved %}been approved.{% if effective_date %} The new package starts on {{ effective_date }}.{% endif %}{% else %}not been approved.{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.715286+00	\N
+42	package_change_decided	email	bn	প্যাকেজ পরিবর্তন {% if approved %}অনুমোদিত{% else %}অনুমোদিত হয়নি{% endif %}	প্রিয় {{ customer_name }},\n\n{{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের আপনার অনুরোধ {% if approved %}অনুমোদিত হয়েছে।{% if effective_date %} নতুন প্যাকেজ {{ effective_date }} থেকে চালু হবে।{% endif %}{% else %}অনুমোদিত হয়নি।{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.715305+00	\N
+43	one_time_code	sms	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 03:34:55.715325+00	\N
+44	one_time_code	sms	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 03:34:55.715344+00	\N
+45	one_time_code	whatsapp	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 03:34:55.715364+00	\N
+46	one_time_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 03:34:55.715384+00	\N
+47	one_time_code	email	en	Your {{ isp_name }} code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\nIf you did not ask for it, ignore this message; nothing changes without the code.\n\n{{ isp_name }}			t	2026-11-27 03:34:55.715403+00	\N
+48	one_time_code	email	bn	আপনার {{ isp_name }} কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\nআপনি না চেয়ে থাকলে এই বার্তাটি উপেক্ষা করুন; কোড ছাড়া কিছুই বদলাবে না।\n\n{{ isp_name }}			t	2026-11-27 03:34:55.715423+00	\N
+49	job_late	sms	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-27 03:34:55.715446+00	\N
+50	job_late	sms	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-27 03:34:55.715468+00	\N
+51	job_late	whatsapp	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-27 03:34:55.715488+00	\N
+52	job_late	whatsapp	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-27 03:34:55.715508+00	\N
+53	job_late	email	en	Job {{ job_name }} did not run	The periodic job {{ job_name }} has had no successful run for more than {{ late_hours }} hours.\nLast success: {% if last_success %}{{ last_success }}{% else %}never{% endif %}\n{% if last_error %}Last error: {{ last_error }}\n{% endif %}\nThe job log and "Run again": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-27 03:34:55.715528+00	\N
+54	job_late	email	bn	{{ job_name }} কাজটি চলেনি	নিয়মিত কাজ {{ job_name }} {{ late_hours }} ঘণ্টার বেশি সময় সফলভাবে চলেনি।\nশেষ সফল: {% if last_success %}{{ last_success }}{% else %}কখনও নয়{% endif %}\n{% if last_error %}শেষ ত্রুটি: {{ last_error }}\n{% endif %}\nকাজের লগ ও "আবার চালান": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-27 03:34:55.715549+00	\N
+55	autopay_upcoming	sms	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-27 03:34:55.715568+00	\N
+56	autopay_upcoming	sms	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-27 03:34:55.715588+00	\N
+57	autopay_upcoming	whatsapp	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-27 03:34:55.715608+00	\N
+58	autopay_upcoming	whatsapp	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-27 03:34:55.715627+00	\N
+59	autopay_upcoming	email	en	Auto-pay: {{ amount }} on {{ charge_date }}	Dear {{ customer_name }},\n\nOn {{ charge_date }} auto-pay will charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}.\nYou can turn auto-pay off in the portal.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.715648+00	\N
+60	autopay_upcoming	email	bn	অটো-পে: {{ charge_date }} তারিখে {{ amount }}	প্রিয় {{ customer_name }},\n\n{{ charge_date }} তারিখে অটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটবে।\nপোর্টাল থেকে অটো-পে বন্ধ করতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.715668+00	\N
+61	autopay_failed	sms	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.715688+00	\N
+62	autopay_failed	sms	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.715708+00	\N
+63	autopay_failed	whatsapp	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.715728+00	\N
+64	autopay_failed	whatsapp	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.715747+00	\N
+65	autopay_failed	email	en	Auto-pay failed for {{ invoice_number }}	Dear {{ customer_name }},\n\nAuto-pay could not charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}: {{ reason }}. We have stopped trying.\nPlease pay in the portal: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.715767+00	\N
+66	autopay_failed	email	bn	{{ invoice_number }}-এর অটো-পে ব্যর্থ হয়েছে	প্রিয় {{ customer_name }},\n\nঅটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটতে পারেনি: {{ reason }}। আমরা আর চেষ্টা করছি না।\nপোর্টালে পরিশোধ করুন: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.715789+00	\N
+67	usage_warning	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-27 03:34:55.71581+00	\N
+68	usage_warning	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-27 03:34:55.715832+00	\N
+69	usage_warning	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-27 03:34:55.71585+00	\N
+70	usage_warning	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-27 03:34:55.715918+00	\N
+71	usage_warning	email	en	{{ percent }}% of your data used on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, {{ percent }}% of its {{ cap_gb }} GB fair-usage allowance for the cycle ending {{ cycle_end }}.\n{% if fup_speed %}Once the allowance is used up the speed is reduced to {{ fup_speed }} until the cycle ends.\n{% endif %}\nYour usage, day by day: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.715939+00	\N
+72	usage_warning	email	bn	{{ login }}: ডেটার {{ percent }}% ব্যবহার হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের {{ cap_gb }} GB-এর মধ্যে {{ used_gb }} GB ({{ percent }}%) ব্যবহার করেছে।\n{% if fup_speed %}সীমা শেষ হলে চক্রের বাকি সময় গতি {{ fup_speed }} থাকবে।\n{% endif %}\nদিনভিত্তিক ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.715959+00	\N
+73	usage_fup_throttled	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-27 03:34:55.715981+00	\N
+74	usage_fup_throttled	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-27 03:34:55.716001+00	\N
+75	usage_fup_throttled	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-27 03:34:55.716021+00	\N
+76	usage_fup_throttled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-27 03:34:55.716039+00	\N
+77	usage_fup_throttled	email	en	Data cap reached on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, its whole {{ cap_gb }} GB allowance for the cycle ending {{ cycle_end }}. Until then it runs at {{ fup_speed }}; the full speed returns when the next cycle starts.\n\nYour usage: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.716058+00	\N
+78	usage_fup_throttled	email	bn	{{ login }}: ডেটা সীমা শেষ	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের পুরো {{ cap_gb }} GB ({{ used_gb }} GB) ব্যবহার করেছে। চক্র শেষ হওয়া পর্যন্ত গতি {{ fup_speed }}; পরের চক্রে পূর্ণ গতি ফিরবে।\n\nআপনার ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.71608+00	\N
+79	outage_declared	sms	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-27 03:34:55.716099+00	\N
+80	outage_declared	sms	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-27 03:34:55.716119+00	\N
+81	outage_declared	whatsapp	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-27 03:34:55.716168+00	\N
+82	outage_declared	whatsapp	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-27 03:34:55.71619+00	\N
+83	outage_declared	email	en	Service interruption: {{ outage_title }}	Dear {{ customer_name }},\n\nInternet service in your area is interrupted since {{ outage_started }}: {{ outage_title }}.\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nWe expect service back by {{ estimated_restoration }}.\n{% endif %}\nOur team is working on it and we will tell you when it is restored. You do not need to raise a ticket.\nStatus: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.716209+00	\N
+84	outage_declared	email	bn	সেবা বিঘ্নিত: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_started }} থেকে আপনার এলাকায় ইন্টারনেট সেবা বিঘ্নিত: {{ outage_title }}।\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nআনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে।\n{% endif %}\nআমাদের দল কাজ করছে; সেবা ফিরলে আমরা জানাব। আলাদা অভিযোগ করার দরকার নেই।\nঅবস্থা: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.71623+00	\N
+85	outage_update	sms	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-27 03:34:55.71625+00	\N
+86	outage_update	sms	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-27 03:34:55.71627+00	\N
+87	outage_update	whatsapp	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-27 03:34:55.716289+00	\N
+88	outage_update	whatsapp	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-27 03:34:55.716308+00	\N
+89	outage_update	email	en	Update: {{ outage_title }}	Dear {{ customer_name }},\n\nAn update on the service interruption "{{ outage_title }}":\n\n{{ update_message }}\n{% if estimated_restoration %}\nWe now expect service back by {{ estimated_restoration }}.\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.716326+00	\N
+90	outage_update	email	bn	হালনাগাদ: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n"{{ outage_title }}" সেবা বিঘ্ন সম্পর্কে হালনাগাদ:\n\n{{ update_message }}\n{% if estimated_restoration %}\nএখন আনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে বলে আশা করছি।\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.716348+00	\N
+91	outage_restored	sms	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-27 03:34:55.716368+00	\N
+92	outage_restored	sms	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-27 03:34:55.716388+00	\N
+93	outage_restored	whatsapp	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-27 03:34:55.716406+00	\N
+94	outage_restored	whatsapp	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-27 03:34:55.716427+00	\N
+95	outage_restored	email	en	Service restored: {{ outage_title }}	Dear {{ customer_name }},\n\nService is restored since {{ restored_at }} after {{ outage_duration }} ({{ outage_title }}).\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nIf you are still offline, please restart your router; if that does not help, raise a ticket: {{ portal_url }}\n\nThank you for your patience.\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.716445+00	\N
+96	outage_restored	email	bn	সেবা চালু হয়েছে: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_duration }} পর {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})।\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nএখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন; তাতেও না হলে অভিযোগ করুন: {{ portal_url }}\n\nধৈর্যের জন্য ধন্যবাদ।\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.716465+00	\N
+97	ticket_replied	sms	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.716484+00	\N
+98	ticket_replied	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.716503+00	\N
+99	ticket_replied	whatsapp	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.716525+00	\N
+100	ticket_replied	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.716547+00	\N
+101	ticket_replied	email	en	Re: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\n{{ reply }}\n\nRead and answer on the portal: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.716566+00	\N
+102	ticket_replied	email	bn	উত্তর: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\n{{ reply }}\n\nপোর্টালে দেখুন ও উত্তর দিন: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.716585+00	\N
+103	ticket_resolved	sms	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.716604+00	\N
+104	ticket_resolved	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.716624+00	\N
+105	ticket_resolved	whatsapp	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.716646+00	\N
+106	ticket_resolved	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.716667+00	\N
+107	ticket_resolved	email	en	Resolved: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\nYour ticket {{ ticket_number }} ({{ ticket_subject }}) is resolved.\nPlease tell us how we did — one to five stars and a comment if you like: {{ ticket_url }}\nIf the problem is back, you can reopen the ticket from the same page.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.716692+00	\N
+108	ticket_resolved	email	bn	সমাধান হয়েছে: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\nআপনার টিকিট {{ ticket_number }} ({{ ticket_subject }}) সমাধান হয়েছে।\nআমাদের সেবা কেমন ছিল জানাতে এক থেকে পাঁচ তারকা দিন: {{ ticket_url }}\nসমস্যা আবার হলে একই পাতা থেকে টিকিটটি আবার খুলতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.716715+00	\N
+109	ticket_sla_warning	sms	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-27 03:34:55.716738+00	\N
+110	ticket_sla_warning	sms	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-27 03:34:55.716761+00	\N
+111	ticket_sla_warning	whatsapp	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-27 03:34:55.716785+00	\N
+112	ticket_sla_warning	whatsapp	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-27 03:34:55.716808+00	\N
+113	ticket_sla_warning	email	en	SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}	The {{ deadline_kind }} deadline of ticket {{ ticket_number }} ({{ ticket_subject }}) passes at {{ deadline }}.\nCustomer: {{ customer_name }} ({{ account_number }})\nAssignee: {% if assignee_name %}{{ assignee_name }}{% else %}nobody yet{% endif %}\n\n{{ ticket_url }}			t	2026-11-27 03:34:55.716829+00	\N
+114	ticket_sla_warning	email	bn	SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}	টিকিট {{ ticket_number }} ({{ ticket_subject }})-এর {{ deadline_kind }} সময়সীমা {{ deadline }}-এ শেষ হবে।\nগ্রাহক: {{ customer_name }} ({{ account_number }})\nদায়িত্বে: {% if assignee_name %}{{ assignee_name }}{% else %}এখনও কেউ নয়{% endif %}\n\n{{ ticket_url }}			t	2026-11-27 03:34:55.71685+00	\N
+115	fieldservice_visit_scheduled	sms	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-27 03:34:55.716872+00	\N
+116	fieldservice_visit_scheduled	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-27 03:34:55.716892+00	\N
+117	fieldservice_visit_scheduled	whatsapp	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-27 03:34:55.716912+00	\N
+118	fieldservice_visit_scheduled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-27 03:34:55.716931+00	\N
+119	fieldservice_visit_scheduled	email	en	Visit scheduled: {{ visit_time }}	Dear {{ customer_name }},\n\nYour {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }}. Our technician {{ technician_name }} will come.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.716951+00	\N
+120	fieldservice_visit_scheduled	email	bn	ভিজিট নির্ধারিত: {{ visit_time }}	প্রিয় {{ customer_name }},\n\nআপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত। আমাদের টেকনিশিয়ান {{ technician_name }} আসবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.716971+00	\N
+121	fieldservice_technician_en_route	sms	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-27 03:34:55.716992+00	\N
+122	fieldservice_technician_en_route	sms	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-27 03:34:55.717013+00	\N
+123	fieldservice_technician_en_route	whatsapp	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-27 03:34:55.717037+00	\N
+124	fieldservice_technician_en_route	whatsapp	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-27 03:34:55.717058+00	\N
+125	fieldservice_technician_en_route	email	en	Your technician is on the way	Dear {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }} ({{ order_number }}).\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.717078+00	\N
+126	fieldservice_technician_en_route	email	bn	টেকনিশিয়ান রওনা হয়েছেন	প্রিয় {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }} ({{ order_number }})-এর জন্য রওনা হয়েছেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.717098+00	\N
+127	fieldservice_technician_assigned	sms	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-27 03:34:55.717118+00	\N
+128	fieldservice_technician_assigned	sms	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-27 03:34:55.717165+00	\N
+129	fieldservice_technician_assigned	whatsapp	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-27 03:34:55.717188+00	\N
+130	fieldservice_technician_assigned	whatsapp	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-27 03:34:55.71721+00	\N
+131	fieldservice_technician_assigned	email	en	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.717232+00	\N
+132	fieldservice_technician_assigned	email	bn	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 03:34:55.717253+00	\N
+133	reseller_wallet_low	sms	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-27 03:34:55.717273+00	\N
+134	reseller_wallet_low	sms	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-27 03:34:55.717293+00	\N
+135	reseller_wallet_low	whatsapp	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-27 03:34:55.717314+00	\N
+136	reseller_wallet_low	whatsapp	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-27 03:34:55.717335+00	\N
+137	reseller_wallet_low	email	en	{{ reseller_name }}: wallet balance {{ balance }}	{{ reseller_name }},\n\nYour wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit limit in use){% endif %}. You can renew customers for {{ available }} more.\nPlease top up your wallet.\n\n{{ isp_name }}			t	2026-11-27 03:34:55.717355+00	\N
+138	reseller_wallet_low	email	bn	{{ reseller_name }}: ওয়ালেটের ব্যালান্স {{ balance }}	{{ reseller_name }},\n\nআপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিট সীমার {{ credit_used }}% ব্যবহৃত){% endif %}। আর {{ available }} পর্যন্ত গ্রাহক রিনিউ করতে পারবেন।\nঅনুগ্রহ করে ওয়ালেট টপ-আপ করুন।\n\n{{ isp_name }}			t	2026-11-27 03:34:55.717376+00	\N
+139	contract_sent	sms	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.717394+00	\N
+140	contract_sent	sms	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.717414+00	\N
+141	contract_sent	whatsapp	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.717434+00	\N
+142	contract_sent	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.717454+00	\N
+143	contract_sent	email	en	Please sign your contract {{ contract_number }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} is ready. Read and sign it on the portal: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 03:34:55.717474+00	\N
+144	contract_sent	email	bn	অনুগ্রহ করে আপনার চুক্তি {{ contract_number }} স্বাক্ষর করুন	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} প্রস্তুত। পোর্টালে পড়ুন ও স্বাক্ষর করুন: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 03:34:55.717494+00	\N
+145	contract_renewal_reminder	sms	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.717516+00	\N
+146	contract_renewal_reminder	sms	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.717536+00	\N
+147	contract_renewal_reminder	whatsapp	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.717556+00	\N
+148	contract_renewal_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 03:34:55.717576+00	\N
+149	contract_renewal_reminder	email	en	Your contract {{ contract_number }} ends on {{ end_date }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} ends on {{ end_date }}. Renews itself: {{ auto_renewal }}.\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 03:34:55.717597+00	\N
+150	contract_renewal_reminder	email	bn	আপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}। স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }}।\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 03:34:55.71762+00	\N
+151	retention_message	sms	en		{{ message }} - {{ isp_name }}			t	2026-11-27 03:34:55.71764+00	\N
+152	retention_message	sms	bn		{{ message }} - {{ isp_name }}			t	2026-11-27 03:34:55.717659+00	\N
+153	retention_message	whatsapp	en		{{ message }} - {{ isp_name }}			t	2026-11-27 03:34:55.71768+00	\N
+154	retention_message	whatsapp	bn		{{ message }} - {{ isp_name }}			t	2026-11-27 03:34:55.717702+00	\N
+155	retention_message	email	en	A message from {{ isp_name }}	Dear {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-27 03:34:55.717723+00	\N
+156	retention_message	email	bn	{{ isp_name }}-এর বার্তা	প্রিয় {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-27 03:34:55.717745+00	\N
+157	wifi_signup_code	sms	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 03:34:55.717767+00	\N
+158	wifi_signup_code	sms	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 03:34:55.717787+00	\N
+159	wifi_signup_code	whatsapp	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 03:34:55.717809+00	\N
+160	wifi_signup_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 03:34:55.717832+00	\N
+161	wifi_signup_code	email	en	Your {{ isp_name }} Wi-Fi code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\n{{ isp_name }}			t	2026-11-27 03:34:55.717855+00	\N
+162	wifi_signup_code	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\n{{ isp_name }}			t	2026-11-27 03:34:55.717878+00	\N
+163	wifi_card_bought	sms	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-27 03:34:55.717901+00	\N
+164	wifi_card_bought	sms	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-27 03:34:55.717921+00	\N
+165	wifi_card_bought	whatsapp	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-27 03:34:55.717943+00	\N
+166	wifi_card_bought	whatsapp	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-27 03:34:55.717963+00	\N
+167	wifi_card_bought	email	en	Your {{ isp_name }} Wi-Fi code: {{ card_code }}	{{ plan }} at {{ zone }}: code {{ card_code }}, valid until {{ valid_until }}.\n\n{{ isp_name }}			t	2026-11-27 03:34:55.717984+00	\N
+168	wifi_card_bought	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ card_code }}	{{ plan }} ({{ zone }}): কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত।\n\n{{ isp_name }}			t	2026-11-27 03:34:55.718007+00	\N
 \.
 
 
@@ -23321,6 +23321,111 @@ ALTER TABLE ONLY public.vouchers_wifizone
 
 ALTER TABLE ONLY public.vouchers_wifizone
     ADD CONSTRAINT vouchers_wifizone_router_id_164a1211_fk_network_router_id FOREIGN KEY (router_id) REFERENCES public.network_router(id) DEFERRABLE INITIALLY DEFERRED;
+
+
+--
+-- Name: FUNCTION radius_authorize_rows(p_router_id bigint, p_username text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.radius_authorize_rows(p_router_id bigint, p_username text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION radius_authorize_rows(p_router_id bigint, p_username text, p_service text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.radius_authorize_rows(p_router_id bigint, p_username text, p_service text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION radius_check_rows(p_router_id bigint, p_username text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.radius_check_rows(p_router_id bigint, p_username text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION radius_login_rows(p_router_id bigint, p_username text, p_service text, p_username_hex text, p_mac text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.radius_login_rows(p_router_id bigint, p_username text, p_service text, p_username_hex text, p_mac text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION radius_open_sessions(p_router_id bigint, p_username text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.radius_open_sessions(p_router_id bigint, p_username text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION radius_reply_rows(p_router_id bigint, p_username text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.radius_reply_rows(p_router_id bigint, p_username text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION voucher_account(p_router_id bigint, p_unique_id text, p_username_hex text, p_mac text, p_status text, p_input bigint, p_output bigint); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.voucher_account(p_router_id bigint, p_unique_id text, p_username_hex text, p_mac text, p_status text, p_input bigint, p_output bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION voucher_authorize_rows(p_router_id bigint, p_username_hex text, p_mac text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.voucher_authorize_rows(p_router_id bigint, p_username_hex text, p_mac text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION voucher_card_list(p_card_id bigint); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.voucher_card_list(p_card_id bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION voucher_card_rate(p_card_id bigint, p_default text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.voucher_card_rate(p_card_id bigint, p_default text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION voucher_card_start(p_card_id bigint, p_at timestamp with time zone, p_zone_id bigint, p_device text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.voucher_card_start(p_card_id bigint, p_at timestamp with time zone, p_zone_id bigint, p_device text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION voucher_card_verdict(p_card_id bigint, p_now timestamp with time zone, p_device text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.voucher_card_verdict(p_card_id bigint, p_now timestamp with time zone, p_device text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION voucher_guessing_locked(p_router_id bigint, p_mac text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.voucher_guessing_locked(p_router_id bigint, p_mac text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION voucher_hex_text(p_hex text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.voucher_hex_text(p_hex text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION voucher_login_accepted(p_card_id bigint, p_router_id bigint, p_mac text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.voucher_login_accepted(p_card_id bigint, p_router_id bigint, p_mac text) FROM PUBLIC;
 
 
 --

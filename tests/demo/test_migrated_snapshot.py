@@ -63,7 +63,7 @@ def psql(var: Path, database: str, sql: str) -> str:
 def schema(var: Path, database: str) -> str:
     db = embedded_db.Cluster(base=var / "postgres", bin=embedded_db.bin_dir())
     dump = subprocess.run([str(db.bin / "pg_dump"), "-h", "127.0.0.1", "-p", str(db.running_port()), "-U", embedded_db.ROLE,
-                           "--schema-only", "--no-owner", "--no-privileges", database], capture_output=True, text=True, check=True).stdout
+                           "--schema-only", "--no-owner", database], capture_output=True, text=True, check=True).stdout
     dump = re.sub(r"FOR VALUES FROM \('[^)]*'\) TO \('[^)]*'\)", "FOR VALUES …", MONTH_PARTITION.sub("radius_session_log_MONTH", dump))
     dump = IN_LIST.sub(lambda found: "IN " + repr(re.findall(r"'([^']*)'::character varying", found.group(0))), dump)
     dump = re.sub(r"^\\(un)?restrict .*$", "", dump, flags=re.M)
