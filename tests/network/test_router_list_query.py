@@ -112,7 +112,7 @@ def test_router_list_plan_does_not_grow_with_done_changes():
 
 
 class RolledBack(Exception):
-    pass
+    """Raised to roll the earlier test's rows back; carries the router id they used."""
 
 
 @pytest.mark.postgres
