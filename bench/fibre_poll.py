@@ -119,7 +119,8 @@ def load_chart_history(onu_ids: list[int]) -> dict[str, int]:
     sql.partitions_ensure(days=days, months=months)
     low, high = min(onu_ids), max(onu_ids)
     # Each ONU's own level (−18 to −25 dBm), a slow drift and a little noise.
-    rx = "(-18 - (o % 70) / 10.0 + 0.3 * sin(extract(epoch FROM {t}) / 86400.0 + o) + (random() - 0.5) * 0.4)"
+    # (`%%` is the modulo operator: the statements below carry parameters.)
+    rx = "(-18 - (o %% 70) / 10.0 + 0.3 * sin(extract(epoch FROM {t}) / 86400.0 + o) + (random() - 0.5) * 0.4)"
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE fibre_onu_sample, fibre_onu_hourly, fibre_onu_daily")
         for start in days:
