@@ -57,9 +57,10 @@ MAIN_NAS, REBOOT_NAS = "127.0.0.1", "127.0.0.2"
 TIMEOUT, TRIES = 3.0, 3  # radclient's -t 3 -r 3; a MikroTik's RADIUS timeout is shorter, its retries fewer
 
 
-def free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.bind(("127.0.0.1", 0))
+def free_udp_port(*, ipv6: bool = False) -> int:
+    """A UDP port free now on 127.0.0.1 (or on ::1: a port free on one family may be taken on the other)."""
+    with socket.socket(socket.AF_INET6 if ipv6 else socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("::1" if ipv6 else "127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
@@ -206,7 +207,7 @@ def prepare_stock(*, base_url: str, ours: Side, threads: int, directory: Path) -
         lines.append(line)
     site = "\n".join(lines)
     auth_port, acct_port = free_udp_port(), free_udp_port()
-    ports = iter([auth_port, acct_port, free_udp_port(), free_udp_port()])  # auth, acct, then the IPv6 pair
+    ports = iter([auth_port, acct_port, free_udp_port(ipv6=True), free_udp_port(ipv6=True)])  # auth, acct, then the IPv6 pair
     while "\tport = 0" in site:
         site = site.replace("\tport = 0", f"\tport = {next(ports)}", 1)
     site = site.replace("ipaddr = *", "ipaddr = 127.0.0.1").replace("ipv6addr = ::\t", "ipv6addr = ::1\t").replace("ipv6addr = ::\n", "ipv6addr = ::1\n")

@@ -4,7 +4,7 @@ change, to radius_login_source (the same joins and expressions as the radius_sub
 row, and the answer read from it to the reasons the view gives. tests/radius/test_freeradius.py proves
 the same through the real FreeRADIUS (a suspension committed is refused at the next login)."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.conf import settings
@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from billing.models import BillingSettings
-from customers.models import Package, Subscription
+from customers.models import Package, PackageSpeedWindow, Subscription
 from fieldservice.models import WorkOrder
 from network.models import FupState, Router
 from radius.models import PackageRadius, Session
@@ -83,6 +83,36 @@ def test_the_login_rows_follow_every_change_they_are_computed_from(db):
     assert [r[2] for r in state] == ["bob"]
 
 
+def test_the_login_rows_follow_the_speed_classes_and_windows_of_their_package(db):
+    """The speed classes' address list and whether the package has speed windows are in the row
+    (migration radius/0025), so the package's BDIX and cache speeds and every window added, moved or
+    removed refresh it."""
+    router = RouterFactory(aaa_mode="radius")
+    package, other = PackageFactory(download_mbps=20, upload_mbps=20), PackageFactory(download_mbps=10, upload_mbps=10)
+    make_subscription(router=router, username="rahim", package=package, activate=True)
+    make_subscription(router=router, username="karim", package=other, activate=True)
+
+    def speed_columns():
+        return dict(rows("SELECT username, ARRAY[speed_address_list, speed_windowed::text] FROM radius_login_state"))
+
+    assert_state_is_source()
+    assert speed_columns() == {"rahim": [None, "false"], "karim": [None, "false"]}
+    Package.objects.filter(pk=package.pk).update(bdix_download_mbps=100, bdix_upload_mbps=100)
+    assert_state_is_source()
+    assert speed_columns()["rahim"] == [f"ispbill-pkg-{package.pk}", "false"]
+    Package.objects.filter(pk=package.pk).update(bdix_download_mbps=None, bdix_upload_mbps=None, cache_download_mbps=50, cache_upload_mbps=50)
+    assert speed_columns()["rahim"] == [f"ispbill-pkg-{package.pk}", "false"]
+    window = PackageSpeedWindow.objects.create(package=package, starts=time(0), ends=time(8), download_mbps=40, upload_mbps=40)
+    assert_state_is_source()
+    assert speed_columns() == {"rahim": [f"ispbill-pkg-{package.pk}", "true"], "karim": [None, "false"]}
+    PackageSpeedWindow.objects.filter(pk=window.pk).update(package=other)  # moved: both packages' rows
+    assert_state_is_source()
+    assert speed_columns() == {"rahim": [f"ispbill-pkg-{package.pk}", "false"], "karim": [None, "true"]}
+    PackageSpeedWindow.objects.filter(pk=window.pk).delete()
+    assert_state_is_source()
+    assert speed_columns() == {"rahim": [f"ispbill-pkg-{package.pk}", "false"], "karim": [None, "false"]}
+
+
 def test_the_answer_keeps_the_views_reasons_and_counts_the_open_sessions(db):
     BillingSettings.objects.update_or_create(pk=1, defaults={"grace_days": 3})
     router = RouterFactory(aaa_mode="radius")
@@ -108,3 +138,29 @@ def test_the_answer_keeps_the_views_reasons_and_counts_the_open_sessions(db):
     assert answer(router.pk, "spot", "Framed-User")["Tmp-String-0"] == "wrong_service"
     # A hotspot login ends with its last day of access (paid-through + 3 grace days): more than 4 days away.
     assert int(answer(router.pk, "spot", "Login-User")["Session-Timeout"]) > 4 * 86400
+
+
+def test_the_open_sessions_plan_made_on_an_empty_table_reads_only_the_logins_own_sessions(db):
+    """radius_open_sessions keeps its plan for the connection's life (migration radius/0026). A plan made
+    while radius_radacct was empty, used once the site has thousands of open sessions, must still read
+    one login's sessions by an index, not the table: counted with the transaction's own scan statistics."""
+    router = RouterFactory(aaa_mode="radius")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE radius_radacct")  # known to be empty, as after the benchmark's VACUUM (ANALYZE)
+        for _ in range(8):  # past PL/pgSQL's five custom plans: the kept plan is made here, on an empty table
+            cursor.execute("SELECT radius_open_sessions(%s, %s)", [router.pk, "rahim"])
+            assert cursor.fetchone()[0] == 0
+    now = timezone.now()
+    Session.objects.bulk_create([
+        Session(acctsessionid=f"s{n}", acctuniqueid=f"u{n}", username=f"user{n}", nasipaddress="127.0.0.1", router=router, acctstarttime=now)
+        for n in range(3000)
+    ] + [Session(acctsessionid="r1", acctuniqueid="r1", username="rahim", nasipaddress="127.0.0.1", router=router, acctstarttime=now)])
+
+    def scans():
+        return rows("SELECT seq_scan, COALESCE(idx_tup_fetch, 0) FROM pg_stat_xact_user_tables WHERE relname = 'radius_radacct'")[0]
+
+    seq_before, fetched_before = scans()
+    assert rows("SELECT radius_open_sessions(%s, %s)", [router.pk, "rahim"])[0][0] == 1
+    seq_after, fetched_after = scans()
+    assert seq_after == seq_before
+    assert fetched_after - fetched_before <= 2  # rahim's one session, not the site's 3,001
