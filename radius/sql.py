@@ -98,6 +98,19 @@ def role_ensure(*, role: str, password: str, time_zone: str | None = None) -> No
     role_ensured.send(sender=None, role=role)
 
 
+def login_state_rebuild() -> int:
+    """Every login's row in radius_login_state computed again from radius_login_source (migration
+    radius/0017), in one transaction. The triggers keep the table in step with every change; this is for
+    rows written with triggers off (a bulk load under session_replication_role = replica, as the
+    benchmarks' loader does), which leaves no login rows, so FreeRADIUS would answer "unknown user".
+    Returns the rows written."""
+    require_postgresql()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM radius_login_state")
+        cursor.execute("INSERT INTO radius_login_state SELECT * FROM radius_login_source")
+        return cursor.rowcount
+
+
 def sessions_close_stale(*, older_than_seconds: int) -> int:
     """Close open sessions with no accounting for `older_than_seconds` (twice the interim interval):
     stop time = their last update, cause 'Stale-Session'. Returns how many."""

@@ -164,3 +164,22 @@ def test_the_open_sessions_plan_made_on_an_empty_table_reads_only_the_logins_own
     seq_after, fetched_after = scans()
     assert seq_after == seq_before
     assert fetched_after - fetched_before <= 2  # rahim's one session, not the site's 3,001
+
+
+def test_rows_written_with_the_triggers_off_are_made_by_the_rebuild(db):
+    """A bulk load under session_replication_role = replica (the benchmarks' loader) fires no trigger, so
+    it leaves no login rows; login_state_rebuild makes them from the view."""
+    from radius.sql import login_state_rebuild
+
+    router = RouterFactory(aaa_mode="radius")
+    make_subscription(router=router, username="rahim", activate=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("UPDATE customers_subscription SET username = 'rahim2'")
+        cursor.execute("SET LOCAL session_replication_role = origin")
+    assert answer(router.pk, "rahim2") == {}  # the triggers did not run: an unknown login
+    assert login_state_rebuild() == 1
+    assert_state_is_source()
+    rebuilt = answer(router.pk, "rahim2")
+    assert "NT-Password" in rebuilt and "Tmp-String-0" not in rebuilt  # found, and not blocked
+    assert answer(router.pk, "rahim") == {}
