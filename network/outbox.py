@@ -89,14 +89,22 @@ def apply_subscription_state(client: routeros.RouterClient, router: Router, desi
             if routeros.drop_active_session(client, name=name):
                 done.append("session dropped")
     elif kind == Subscription.ConnectionType.HOTSPOT:
-        routeros.ensure_hotspot_profile(client, name=desired["profile"], rate_limit=desired["rate_limit"])
+        speed = _hotspot_user_profile(client, router, desired["profile"], desired["rate_limit"])
         result = routeros.ensure_hotspot_user(
             client, name=name, password=password, profile=desired["profile"], comment=comment, disabled=disable,
             former_names=former, adopt=adopt,
         )
         done.append(f"hotspot user {result}")
-        if disable and routeros.drop_active_session(client, name=name, path=routeros.HOTSPOT_ACTIVE):
+        # RouterOS reads a hotspot user's profile (its rate-limit, its address-list) at login only: a
+        # new package or the FUP profile reaches a login online by ending it (the browser's login
+        # cookie, or the customer, logs in again on it).
+        if (disable or reconnect) and routeros.drop_active_session(client, name=name, path=routeros.HOTSPOT_ACTIVE):
             done.append("session dropped")
+        if speed is not None:
+            # The package's hotspot queues (network/speeds.py) are on the router from its first login.
+            outcome = speeds.apply_router_speed_config(client, router)
+            if outcome != "speed classes: unchanged":
+                done.append(outcome)
     else:
         result = routeros.ensure_queue(
             client, name=name, target=queue_target(desired), max_limit=desired["rate_limit"], comment=comment,
@@ -110,6 +118,18 @@ def apply_subscription_state(client: routeros.RouterClient, router: Router, desi
         done.append("unlisted")
     _speed_queues(client, desired, done)
     return ", ".join(done)
+
+
+def _hotspot_user_profile(client: routeros.RouterClient, router: Router, name: str, rate_limit: str) -> dict | None:
+    """The hotspot user profile, with what speeds keep on it for a shaped package (API mode: the
+    internet rate in force and the package's list, network/speeds.py); returns that, or None for a
+    package without classes or windows (its plain rate-limit, as always)."""
+    speed = speeds.hotspot_profile_wanted(router, name)
+    if speed is None:
+        routeros.ensure_hotspot_profile(client, name=name, rate_limit=rate_limit)
+    else:
+        routeros.ensure_hotspot_profile(client, name=name, rate_limit=speed["rate-limit"], address_list=speed["address-list"])
+    return speed
 
 
 def _speed_queues(client: routeros.RouterClient, desired: dict, done: list[str]) -> None:
@@ -179,7 +199,13 @@ def _apply_task(client: routeros.RouterClient, router: Router, task: Provisionin
         if router.provision_pppoe:
             results.append(f"PPP profile {routeros.ensure_profile(client, name=desired['name'], rate_limit=desired['rate_limit'])}")
         if router.provision_hotspot:
-            results.append(f"hotspot profile {routeros.ensure_hotspot_profile(client, name=desired['name'], rate_limit=desired['rate_limit'])}")
+            speed = speeds.hotspot_profile_wanted(router, desired["name"])
+            rate_limit, listed = (speed["rate-limit"], speed["address-list"]) if speed else (desired["rate_limit"], None)
+            outcome = routeros.ensure_hotspot_profile(client, name=desired["name"], rate_limit=rate_limit, address_list=listed)
+            results.append(f"hotspot profile {outcome}")
+            if speed is not None:
+                # A package edit: its hotspot logins online follow through its PCQ rates (network/speeds.py).
+                results.append(speeds.apply_router_speed_config(client, router))
         return ", ".join(results) or "not needed on this router"
     if task.action == Action.REMOVE_ORPHAN:
         return remove_orphan(client, desired)

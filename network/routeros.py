@@ -550,21 +550,28 @@ def _ensure_row(
     return "updated" if changes else "unchanged"
 
 
-def ensure_profile(client: RouterClient, *, name: str, rate_limit: str, path: str = PROFILES) -> str:
-    """A PPP (or hotspot user) profile with this rate-limit; other settings on it are the ISP's."""
+def ensure_profile(client: RouterClient, *, name: str, rate_limit: str, path: str = PROFILES, address_list: str | None = None) -> str:
+    """A PPP (or hotspot user) profile with this rate-limit (and, when given, this ``address-list``:
+    the list a logged-in user's address joins); other settings on it are the ISP's."""
     row = _first(client.find(path, name=name))
+    listed = {"address-list": address_list} if address_list is not None else {}
     if row is None:
-        client.add(path, name=name, **{"rate-limit": rate_limit})
+        client.add(path, name=name, **{"rate-limit": rate_limit}, **listed)
         return "created"
+    changes = {}
     if parse_rate_pair(row.get("rate-limit")) != parse_rate_pair(rate_limit):
-        client.set(path, row[".id"], **{"rate-limit": rate_limit})
+        changes["rate-limit"] = rate_limit
+    if address_list is not None and text(row.get("address-list")) != address_list:
+        changes["address-list"] = address_list
+    if changes:
+        client.set(path, row[".id"], **changes)
         return "updated"
     return "unchanged"
 
 
-def ensure_hotspot_profile(client: RouterClient, *, name: str, rate_limit: str) -> str:
+def ensure_hotspot_profile(client: RouterClient, *, name: str, rate_limit: str, address_list: str | None = None) -> str:
     try:
-        return ensure_profile(client, name=name, rate_limit=rate_limit, path=HOTSPOT_PROFILES)
+        return ensure_profile(client, name=name, rate_limit=rate_limit, path=HOTSPOT_PROFILES, address_list=address_list)
     except RouterTrap as trap:
         if trap.category == TRAP_MISSING and "no such command" in trap.message:
             # No hotspot user-profile menu on this router: users keep the profile name we give them.

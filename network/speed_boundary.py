@@ -12,7 +12,9 @@ packages concerned change speed without reconnecting, no router getting more tha
   PPPoE / hotspot login (ACK: done; NAK, e.g. not online: refused — the next login is authorised at
   the right speed anyway; no answer: lost). API mode (and static IPs on any router): the ``net-NAME``
   queue's max-limit is set (network/speeds.py); one read of the router's queues first, so a queue
-  already at the speed costs nothing. A router that cannot be reached loses the rest.
+  already at the speed costs nothing. API mode's hotspot logins: per package, its net PCQ types'
+  ``pcq-rate`` and its hotspot user profile's rate-limit (every login of the package online changes
+  at once; at most three changes a package). A router that cannot be reached loses the rest.
 - Logins that are no subscription's (a prepaid card's hotspot session on a plan tied to a package
   with windows) come from providers a higher layer registers (``register_other_logins``: vouchers
   does, network may not import it). A router with such logins online gets a run too, and their CoA
@@ -298,6 +300,37 @@ def _set_queues(router: Router, items: list[tuple[Subscription, str]], pacer: Pa
         tally.lost.extend(subscription.pk for subscription, _rate in remaining)
 
 
+def _set_hotspot_speeds(router: Router, items: list[tuple[Subscription, str]], edge: datetime, pacer: Pacer, tally: Tally) -> None:
+    """API mode's hotspot logins: per package, its net PCQ types' rate and its profile's rate-limit
+    (network/speeds.py, ``hotspot_speed_changes``), paced like every other change. Every hotspot
+    subscription of the package on the router is then at the new speed, online or not (done); a
+    router without the package's queues yet refuses them (the reconciler writes the queues)."""
+    if not items:
+        return
+    by_package: dict[int, list[Subscription]] = {}
+    for subscription, _rate in items:
+        by_package.setdefault(subscription.package_id, []).append(subscription)
+    packages = {package.pk: package for package in speeds.hotspot_packages(router)}
+    remaining = sorted(by_package)
+    try:
+        with routeros.router_session(routeros.connection_for(router)) as client:
+            while remaining:
+                package_id = remaining[0]
+                package = packages.get(package_id)
+                edge_changes = speeds.hotspot_speed_changes(client, package, edge) if package is not None else None
+                for path, row_id, attrs in edge_changes.changes if edge_changes else ():
+                    pacer.wait()
+                    client.set(path, row_id, **attrs)
+                if edge_changes is not None and edge_changes.queues_found:
+                    tally.done += len(by_package[package_id])
+                else:
+                    tally.refused += len(by_package[package_id])
+                remaining.pop(0)
+    except RouterError as error:
+        logger.info("speed edge: router %s stopped answering: %s", router.pk, error)
+        tally.lost.extend(subscription.pk for package_id in remaining for subscription in by_package[package_id])
+
+
 def speed_edge_apply(*, run_id: int, clock: Callable[[], float] = time_module.monotonic,
                      sleep: Callable[[float], None] = time_module.sleep) -> SpeedBoundaryRun:
     """Apply one router's share of one edge, paced (see the module's docstring). Idempotent: a run
@@ -313,8 +346,11 @@ def speed_edge_apply(*, run_id: int, clock: Callable[[], float] = time_module.mo
     coas = [_subscription_coa(subscription, rate) for subscription, rate in items if _by_coa(router, subscription)]
     queues = [(subscription, rate) for subscription, rate in items if not _by_coa(router, subscription)
               and subscription.connection_type in speeds.SHAPED_KINDS]
+    hotspots = [(subscription, rate) for subscription, rate in items if not _by_coa(router, subscription)
+                and subscription.connection_type == Subscription.ConnectionType.HOTSPOT]
     _send_coas(router, coas + _others_at_edge(router, run.boundary_at), pacer, tally)
     _set_queues(router, queues, pacer, tally)
+    _set_hotspot_speeds(router, hotspots, run.boundary_at, pacer, tally)
     run.done, run.refused, run.lost = tally.done, tally.refused, len(tally.lost)
     run.pending = tally.lost
     run.max_rate = pacer.busiest_second()
@@ -361,7 +397,7 @@ def speeds_reconcile(client: routeros.RouterClient, router: Router, subscription
     from .services import desired_state
 
     repairs: list[dict] = []
-    outcome = speeds.apply_router_speed_config(client, router)
+    outcome = speeds.apply_router_speed_config(client, router, now)
     if outcome != "speed classes: unchanged":
         repairs.append({"key": "speeds", "name": "speed classes", "table": "queue", "problem": "router config", "result": outcome, "repaired": True})
     rows = client.print(routeros.QUEUES, proplist=(".id", "name", "target", "packet-marks", "max-limit", "disabled", "comment"))

@@ -16,6 +16,17 @@ What a router holds, by AAA mode:
   ``net-NAME`` (every other packet, at the internet speed of the window in force). The PPP profile's
   dynamic queue (or a static customer's own queue) below them then carries nothing; it stays as the
   fallback while ours are missing. Comments ``ispbill-speed:<subscription>:<class>``.
+- API mode, hotspot logins (whose address changes with every login, so no per-connection queue can
+  name it): the package's ``/ip hotspot user profile`` carries ``address-list=ispbill-pkg-<package>``
+  (RouterOS puts a logged-in user's address in it for as long as the login lasts) and its rate-limit
+  is the internet speed in force; the router holds, per shaped package with a hotspot subscription on
+  it, RADIUS mode's per-package class marks, PCQ types and queues (below) and one more class, ``net``:
+  every other packet of the list's addresses, marked ``ispbill-net-<package>``, through a PCQ queue at
+  the internet speed in force. A window's edge sets that PCQ type's ``pcq-rate`` (and the profile's
+  rate-limit, for the next login's dynamic queue): every logged-in user of the package changes speed
+  at once, without logging in again, in three changes a package rather than one a login. A login
+  throttled by its data cap is on the package's FUP profile, whose list (``ispbill-pkg-<package>-fup``)
+  gets the class marks but not the net mark: its internet speed is the FUP profile's rate-limit.
 - RADIUS mode: FreeRADIUS answers ``Mikrotik-Rate-Limit`` with the internet speed of the window in
   force and ``Mikrotik-Address-List = ispbill-pkg-<package>`` (radius migration 0021); the router
   holds per package with classes one pair of mangle rules per class that mark the packets between
@@ -51,9 +62,10 @@ MANGLE = "/ip/firewall/mangle"
 QUEUE_TYPES = "/queue/type"
 CONFIG_COMMENT = "ispbill-speed"
 QUEUE_MARKER = "ispbill-speed:"
-# Connections whose speeds the router's simple queues carry in API mode; static and IPoE ones (which
+# Connections whose speeds per-connection simple queues carry in API mode; static and IPoE ones (which
 # never log in to RADIUS) in RADIUS mode too. Hotspot is not among them: its users' addresses change
-# with every login, so RADIUS mode (CoA) is the way to give hotspot packages classes and windows.
+# with every login, so its package's hotspot user profile puts them in the package's list, and the
+# package's queues (API mode: ``hotspot_tiers``; RADIUS mode: FreeRADIUS's list and CoA) shape them.
 SHAPED_KINDS = (Subscription.ConnectionType.PPPOE, Subscription.ConnectionType.STATIC_IP, Subscription.ConnectionType.IPOE)
 MAX_DESTINATIONS = 5000  # per list: RouterOS handles far more, a typo'd import should not
 
@@ -158,16 +170,23 @@ def speed_queues_desired(subscription: Subscription, *, throttled: bool, at: dat
 
 @dataclass(frozen=True)
 class Tier:
-    """One package's class on a RADIUS router: its marks, its PCQ types and its queue."""
+    """One package's class on a router: its marks, its PCQ types and its queue. RADIUS mode: the
+    package's BDIX and cache classes. API mode, for the package's hotspot logins: those and ``net``
+    (every other packet of the package's logins, at the internet speed in force)."""
 
     package_id: int
     kind: str
     upload_mbps: int
     download_mbps: int
+    extra_lists: tuple[str, ...] = ()  # more member lists with the same marks (the FUP profile's)
 
     @property
     def member_list(self) -> str:
         return radius_address_list(self.package_id)
+
+    @property
+    def member_lists(self) -> tuple[str, ...]:
+        return (self.member_list, *self.extra_lists)
 
     @property
     def mark(self) -> str:
@@ -179,12 +198,19 @@ class Tier:
 
 
 def tier_mark(package_id: int, kind: str) -> str:
-    """The packet mark a RADIUS router gives a class's packets of the package's logins."""
+    """The packet mark a router gives a class's packets of the package's logins."""
     return f"ispbill-{kind}-{package_id}"
 
 
 def radius_address_list(package_id: int) -> str:
+    """The package's list: FreeRADIUS answers it (Mikrotik-Address-List), and in API mode the
+    package's hotspot user profile carries it (``address-list``)."""
     return f"ispbill-pkg-{package_id}"
+
+
+def throttled_address_list(package_id: int) -> str:
+    """The list of the package's FUP hotspot profile (API mode): the class marks, not the net mark."""
+    return f"{radius_address_list(package_id)}-fup"
 
 
 def radius_tiers(router: Router) -> list[Tier]:
@@ -198,19 +224,158 @@ def radius_tiers(router: Router) -> list[Tier]:
     return tiers
 
 
+# API mode, hotspot logins -----------------------------------------------------------------------------
+
+
+def uses_hotspot_tiers(router: Router) -> bool:
+    return router.aaa_mode == Router.AaaMode.API and router.provision_hotspot
+
+
+def hotspot_packages(router: Router) -> list[Package]:
+    """The shaped packages (a class or a window) with a hotspot subscription on this API-mode router,
+    active or suspended (a suspended one comes back without waiting for the configuration). A router
+    without hotspot customers on such a package holds none of it."""
+    if not uses_hotspot_tiers(router):
+        return []
+    ids = (
+        Subscription.objects.filter(router=router, connection_type=Subscription.ConnectionType.HOTSPOT,
+                                    status__in=(Subscription.Status.ACTIVE, Subscription.Status.SUSPENDED))
+        .values("package_id")
+    )
+    packages = Package.objects.filter(pk__in=ids).prefetch_related("speed_windows").order_by("pk")
+    return [package for package in packages if is_shaped(package)]
+
+
+def hotspot_tiers(packages: list[Package], at: datetime | None = None) -> list[Tier]:
+    """Package by package: its classes, then its ``net`` tier at the internet speed in force at `at`
+    (a package added later only adds rows at the end)."""
+    tiers = []
+    for package in packages:
+        extra = (throttled_address_list(package.pk),) if package.has_fup else ()
+        for kind, pair in class_mbps(package).items():
+            if pair:
+                tiers.append(Tier(package.pk, kind, pair[0], pair[1], extra))
+        up, down = internet_mbps(package, at)
+        tiers.append(Tier(package.pk, "net", up, down))
+    return tiers
+
+
+def hotspot_profiles_wanted(packages: list[Package], at: datetime | None = None) -> dict[str, dict[str, str]]:
+    """Name → the attributes ispbill keeps on the package's hotspot user profiles: the internet rate
+    in force and the package's list; the FUP profile's throttled rate and its own list (when the
+    package has a class for it to keep)."""
+    wanted: dict[str, dict[str, str]] = {}
+    for package in packages:
+        wanted[package.router_profile] = {"rate-limit": rate_pair(*internet_mbps(package, at)),
+                                          "address-list": radius_address_list(package.pk)}
+        if package.has_fup:
+            wanted[package.fup_profile_name] = {
+                "rate-limit": rate_pair(package.fup_upload_mbps, package.fup_download_mbps),
+                "address-list": throttled_address_list(package.pk) if package.has_speed_classes else "",
+            }
+    return wanted
+
+
+def hotspot_profile_wanted(router: Router, name: str, at: datetime | None = None) -> dict[str, str] | None:
+    """What a hotspot user profile of this router should hold for speeds (None: none of it, the
+    package's plain rate-limit as always)."""
+    return hotspot_profiles_wanted(hotspot_packages(router), at).get(name)
+
+
+def _is_our_list(value) -> bool:
+    return text(value).startswith("ispbill-pkg-")
+
+
+def _sync_hotspot_profiles(client: RouterClient, wanted: dict[str, dict[str, str]]) -> int:
+    """Set (or add) the profiles' rate-limit and address-list; a list of ours left on a profile whose
+    package is no longer shaped here is cleared. Other settings of a profile are the ISP's."""
+    if not wanted and not _has_our_list(client):
+        return 0
+    try:
+        rows = {text(row.get("name")): row for row in client.print(routeros.HOTSPOT_PROFILES)}
+    except routeros.RouterTrap as trap:
+        if trap.category == routeros.TRAP_MISSING:
+            return 0  # no hotspot user-profile menu on this router (routeros.ensure_hotspot_profile)
+        raise
+    changes = 0
+    for name, attrs in wanted.items():
+        row = rows.get(name)
+        if row is None:
+            client.add(routeros.HOTSPOT_PROFILES, name=name, **attrs)
+            changes += 1
+            continue
+        differ = {key: value for key, value in attrs.items() if not _same(row, {key: value})}
+        if differ:
+            client.set(routeros.HOTSPOT_PROFILES, text(row[".id"]), **differ)
+            changes += 1
+    for name, row in rows.items():
+        if name not in wanted and _is_our_list(row.get("address-list")):
+            client.set(routeros.HOTSPOT_PROFILES, text(row[".id"]), **{"address-list": ""})
+            changes += 1
+    return changes
+
+
+def _has_our_list(client: RouterClient) -> bool:
+    try:
+        return any(_is_our_list(row.get("address-list")) for row in client.print(routeros.HOTSPOT_PROFILES, proplist=("address-list",)))
+    except routeros.RouterTrap:
+        return False  # no hotspot menu on this router
+
+
+@dataclass
+class HotspotEdge:
+    """What a window's edge changes on an API-mode router for one package's hotspot logins."""
+
+    changes: list[tuple[str, str, dict[str, str]]]  # (path, row id, attributes to set)
+    queues_found: bool  # the package's net PCQ types are on the router (else the reconciler writes them)
+
+
+def hotspot_speed_changes(client: RouterClient, package: Package, at: datetime) -> HotspotEdge:
+    """The net PCQ types' ``pcq-rate`` (every logged-in user of the package changes speed at once)
+    and the profile's rate-limit (the next login's dynamic queue), at the internet speed in force at
+    `at`. Rows already right cost nothing (one read of each table first)."""
+    up, down = internet_mbps(package, at)
+    net = Tier(package.pk, "net", up, down)
+    wanted_types = {f"{net.queue_name}-up": f"{up}M", f"{net.queue_name}-down": f"{down}M"}
+    changes, found = [], set()
+    for row in client.print(QUEUE_TYPES, proplist=(".id", "name", "pcq-rate", "comment")):
+        rate = wanted_types.get(text(row.get("name")))
+        if rate is None or text(row.get("comment")) != CONFIG_COMMENT:
+            continue
+        found.add(text(row.get("name")))
+        if parse_rate_pair(row.get("pcq-rate")) != parse_rate_pair(rate):
+            changes.append((QUEUE_TYPES, text(row[".id"]), {"pcq-rate": rate}))
+    rate_limit = rate_pair(up, down)
+    for row in client.find(routeros.HOTSPOT_PROFILES, name=package.router_profile):
+        if parse_rate_pair(row.get("rate-limit")) != parse_rate_pair(rate_limit):
+            changes.append((routeros.HOTSPOT_PROFILES, text(row[".id"]), {"rate-limit": rate_limit}))
+    return HotspotEdge(changes, found == set(wanted_types))
+
+
+# Router-wide configuration --------------------------------------------------------------------------
+
+
 def _mangle_rules(router: Router, tiers: list[Tier], lists: dict[str, list[str]]) -> list[dict[str, str]]:
     """Marks only for a list that has prefixes: a router of an ISP that sells no classes holds none."""
-    tiers = [tier for tier in tiers if lists.get(tier.kind)]
     rules = []
-    if router.aaa_mode == Router.AaaMode.RADIUS:
-        for tier in tiers:
-            destinations = ADDRESS_LISTS[tier.kind]
-            for src, dst in ((tier.member_list, destinations), (destinations, tier.member_list)):
+    for tier in tiers:
+        if tier.kind == "net":
+            # After the package's class marks (passthrough=no stops a class packet there): the rest of
+            # its hotspot logins' packets, each way, get the package's net mark (API mode).
+            for side in ("src-address-list", "dst-address-list"):
+                rules.append({"chain": "forward", side: tier.member_list, "action": "mark-packet",
+                              "new-packet-mark": tier.mark, "passthrough": "no"})
+            continue
+        if not lists.get(tier.kind):
+            continue
+        destinations = ADDRESS_LISTS[tier.kind]
+        for member in tier.member_lists:
+            for src, dst in ((member, destinations), (destinations, member)):
                 rules.append({"chain": "forward", "src-address-list": src, "dst-address-list": dst,
                               "action": "mark-packet", "new-packet-mark": tier.mark, "passthrough": "no"})
-    # Every router, after a RADIUS router's per-package marks: the class marks the per-connection
-    # speed queues take (API mode's logins; static-IP and IPoE connections in both modes, which never
-    # log in and so are in no package's list).
+    # Every router, after the per-package marks: the class marks the per-connection speed queues take
+    # (API mode's PPPoE logins; static-IP and IPoE connections in both modes, which never log in and
+    # so are in no package's list).
     for kind in (kind for kind in CLASSES if lists.get(kind)):
         for side in ("dst-address-list", "src-address-list"):
             rules.append({"chain": "forward", side: ADDRESS_LISTS[kind], "action": "mark-packet",
@@ -234,21 +399,29 @@ def _tier_queues(tiers: list[Tier]) -> list[dict[str, str]]:
     ]
 
 
-def router_speed_config(router: Router) -> dict:
-    """Everything router-wide this router should hold for speed classes (JSON-safe, for docs and tests)."""
+def router_speed_config(router: Router, at: datetime | None = None) -> dict:
+    """Everything router-wide this router should hold for speed classes and (API mode's hotspot
+    logins) windows at `at` (JSON-safe, for docs and tests)."""
     lists = destinations_by_list()
-    tiers = [tier for tier in radius_tiers(router) if lists.get(tier.kind)] if router.aaa_mode == Router.AaaMode.RADIUS else []
+    profiles: dict[str, dict[str, str]] = {}
+    if router.aaa_mode == Router.AaaMode.RADIUS:
+        tiers = [tier for tier in radius_tiers(router) if lists.get(tier.kind)]
+    else:
+        packages = hotspot_packages(router)
+        tiers = [tier for tier in hotspot_tiers(packages, at) if tier.kind == "net" or lists.get(tier.kind)]
+        profiles = hotspot_profiles_wanted(packages, at)
     return {
         "address_lists": lists,
         "mangle": _mangle_rules(router, tiers, lists),
         "queue_types": _queue_types(tiers),
         "queues": _tier_queues(tiers),
+        "hotspot_profiles": profiles,
     }
 
 
 def _same(row: dict, wanted: dict) -> bool:
     for key, value in wanted.items():
-        if key == "max-limit":
+        if key in ("max-limit", "rate-limit", "pcq-rate"):
             if parse_rate_pair(row.get(key)) != parse_rate_pair(value):
                 return False
         elif key == "target":
@@ -303,15 +476,35 @@ def _sync_address_lists(client: RouterClient, lists: dict[str, list[str]]) -> in
     return changes
 
 
-def apply_router_speed_config(client: RouterClient, router: Router) -> str:
-    """Push the destination lists, marks and (RADIUS mode) per-package PCQ queues. Idempotent."""
-    config = router_speed_config(router)
+def apply_router_speed_config(client: RouterClient, router: Router, at: datetime | None = None) -> str:
+    """Push the destination lists, marks, per-package PCQ queues (RADIUS mode; API mode for hotspot
+    logins) and the hotspot profiles' rate-limit and list, as in force at `at`. Idempotent."""
+    config = router_speed_config(router, at)
     changes = _sync_address_lists(client, config["address_lists"])
     changes += _sync_ordered(client, MANGLE, config["mangle"])
     if config["queue_types"] or _has_ours(client, QUEUE_TYPES):
+        changes += _set_pcq_rates(client, config["queue_types"])
         changes += _sync_ordered(client, QUEUE_TYPES, config["queue_types"])
     changes += _sync_tier_queues(client, config["queues"])
+    if uses_hotspot_tiers(router):
+        changes += _sync_hotspot_profiles(client, config["hotspot_profiles"])
     return f"speed classes: {changes} change(s)" if changes else "speed classes: unchanged"
+
+
+def _set_pcq_rates(client: RouterClient, wanted: list[dict[str, str]]) -> int:
+    """A PCQ type of ours that differs only by its rate (a window's edge the router missed, a package
+    edit) is set in place: removing it would first need every queue using it removed."""
+    rates = {attrs["name"]: attrs for attrs in wanted}
+    changes = 0
+    for row in client.print(QUEUE_TYPES):
+        attrs = rates.get(text(row.get("name")))
+        if attrs is None or text(row.get("comment")) != CONFIG_COMMENT:
+            continue
+        others = {key: value for key, value in attrs.items() if key != "pcq-rate"}
+        if _same(row, others) and not _same(row, {"pcq-rate": attrs["pcq-rate"]}):
+            client.set(QUEUE_TYPES, text(row[".id"]), **{"pcq-rate": attrs["pcq-rate"]})
+            changes += 1
+    return changes
 
 
 def _has_ours(client: RouterClient, path: str) -> bool:

@@ -670,10 +670,12 @@ class RouterState:
 
     def hotspot_login(self, name: str, password: str, *, mac: str | None = None, chap: tuple[bytes, bytes, bytes] | None = None):
         """A client submits the hotspot login page (username and password, as a voucher or a
-        subscription's login): a local /ip/hotspot/user answers first; else, with the server profile's
-        use-radius=yes, an Access-Request (Service-Type Login-User). Accepted: a session in
-        /ip/hotspot/active with the reply's rate limit, address list and Session-Timeout, accounting
-        Start, and the browser keeps a login cookie (it logs in again after a Disconnect or timeout).
+        subscription's login): a local /ip/hotspot/user answers first (its session in /ip/hotspot/active
+        has its user profile's rate-limit, and its address joins the profile's address-list until it
+        logs out); else, with the server profile's use-radius=yes, an Access-Request (Service-Type
+        Login-User). Accepted: a session in /ip/hotspot/active with the reply's rate limit, address
+        list and Session-Timeout, accounting Start, and the browser keeps a login cookie (it logs in
+        again after a Disconnect or timeout).
         ``chap``: the login page's CHAP answer (ident, challenge, MD5 response) instead of the password
         (http-chap: the browser hashed it with md5.js; the router never sees the password)."""
         with self.lock:
@@ -753,6 +755,7 @@ class RouterState:
         self._hotspot_devices[name] = (password, mac, chap)
         if name in self.hotspot_sessions:
             return DialResult("connected", {}, self.hotspot_sessions[name])
+        profile = self._hotspot_profile()
         user = self.hotspot_users.by_key.get(name)
         if user is not None:  # a local user answers first, as on RouterOS
             secret = user.attrs.get("password", "")
@@ -761,9 +764,17 @@ class RouterState:
                 matches = hashlib.md5(ident + secret.encode() + challenge).digest() == response
             else:
                 matches = secret == password
-            ok = matches and user.attrs["disabled"] == "false"
-            return DialResult("local" if ok else "reject", {})
-        profile = self._hotspot_profile()
+            if not (matches and user.attrs["disabled"] == "false"):
+                return DialResult("reject", {})
+            # Its user profile, read now: the rate-limit of the session's dynamic queue and the list
+            # its address joins (address-list) until it logs out.
+            user_profile = self.hotspot_profiles.by_key.get(user.attrs.get("profile", ""))
+            attrs = user_profile.attrs if user_profile is not None else {}
+            session = self._open_hotspot_session(
+                name, password, mac, now, profile, rate=attrs.get("rate-limit", ""), timeout=0, interim=0, radius=False,
+                lists=[attrs["address-list"]] if attrs.get("address-list") else [],
+            )
+            return DialResult("local", {}, session)
         if profile.attrs.get("use-radius") != "true":
             return DialResult("refused", {})
         address = self._hotspot_address(name)
@@ -774,9 +785,19 @@ class RouterState:
         if outcome != "accept":
             self.radius_rejects[name] = self.radius_rejects.get(name, 0) + 1
             return DialResult(outcome, attributes)
-        rate = str((attributes.get("Mikrotik-Rate-Limit") or [""])[0])
-        timeout = float((attributes.get("Session-Timeout") or [0])[0] or 0)
-        interim = float((attributes.get("Acct-Interim-Interval") or [0])[0] or 0)
+        session = self._open_hotspot_session(
+            name, password, mac, now, profile, rate=str((attributes.get("Mikrotik-Rate-Limit") or [""])[0]),
+            timeout=float((attributes.get("Session-Timeout") or [0])[0] or 0),
+            interim=float((attributes.get("Acct-Interim-Interval") or [0])[0] or 0), radius=True,
+            lists=attributes.get("Mikrotik-Address-List") or (),
+        )
+        return DialResult("accept", attributes, session)
+
+    def _open_hotspot_session(self, name: str, password: str, mac: str, now: float, profile: Row, *, rate: str, timeout: float,
+                              interim: float, radius: bool, lists) -> Session:
+        """A client logged in: its /ip/hotspot/active row, its address in `lists` (RADIUS's
+        Mikrotik-Address-List, or its user profile's address-list) and, through RADIUS, accounting."""
+        address = self._hotspot_address(name)
         draw = random.Random(f"{self.seed}:use:{name}")
         session = Session()
         session.name = name
@@ -788,7 +809,7 @@ class RouterState:
         self._next_session_id += 1
         session.session_id = f"0x{self._next_session_id:08X}"
         session.profile_limit = parse_rate_pair(rate) if rate else None
-        session.radius = True
+        session.radius = radius
         session.rate_limit = rate
         session.timeout_at = now + timeout if timeout > 0 else None
         session.interim_every = interim
@@ -802,17 +823,19 @@ class RouterState:
         session.active_row = self.hotspot_active.insert(
             {
                 "server": self.hotspot_server, "user": name, "domain": "", "address": address, "mac-address": mac,
-                "login-by": "http-pap" if "http-pap" in profile.attrs.get("login-by", "") else "http-chap", "radius": "true",
+                "login-by": "http-pap" if "http-pap" in profile.attrs.get("login-by", "") else "http-chap",
+                "radius": "true" if radius else "false",
             },
             state=session,
         )
         self.hotspot_sessions[name] = session
-        self.radius_sessions[session.session_id] = session
-        self._add_session_lists(session, attributes, now)
+        if radius:
+            self.radius_sessions[session.session_id] = session
+        self._add_session_lists(session, {"Mikrotik-Address-List": list(lists)}, now)
         self._retune(now, [session], ())
-        if profile.attrs.get("radius-accounting") == "true":
+        if radius and profile.attrs.get("radius-accounting") == "true":
             self.radius.account("Start", session, now)
-        return DialResult("accept", attributes, session)
+        return session
 
     def _end_hotspot_session(self, session: Session, now: float, *, reconnect: bool) -> None:
         session.connected = False

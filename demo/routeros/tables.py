@@ -739,7 +739,9 @@ class HotspotUserTable(Table):
 
 
 class HotspotProfileTable(Table):
-    """/ip/hotspot/user/profile: the rate-limit its users' traffic is shaped to."""
+    """/ip/hotspot/user/profile: the rate-limit its users' traffic is shaped to, and the address list
+    a logged-in user's address joins for as long as the login lasts (``address-list``). Both are read
+    at login: a change reaches the users who log in after it."""
 
     path = "/ip/hotspot/user/profile"
     fields = (
@@ -749,6 +751,7 @@ class HotspotProfileTable(Table):
         Field("session-timeout", "0s"),
         Field("idle-timeout", "none"),
         Field("rate-limit", kind="rate_limit"),
+        Field("address-list", ""),
         Field("default", "false", writable=False),
     )
     verbs = frozenset({"print", "getall", "add", "set", "remove"})
@@ -822,8 +825,8 @@ class InterfaceTable(Table):
 
 
 class HotspotActiveTable(Table):
-    """/ip/hotspot/active: one row per hotspot client logged in through RADIUS (created and removed by
-    the router; removing one logs the client out, as on RouterOS)."""
+    """/ip/hotspot/active: one row per hotspot client logged in, as a local /ip/hotspot/user or through
+    RADIUS (created and removed by the router; removing one logs the client out, as on RouterOS)."""
 
     path = "/ip/hotspot/active"
     key_field = "user"

@@ -41,6 +41,22 @@ def test_health_reads_identity_version_uptime_and_sessions(routeros_router, ssl)
     assert health.active_sessions == 1
 
 
+def test_ensure_hotspot_profile_keeps_its_address_list_only_when_given_one(routeros_router):
+    """The package's list on a hotspot user profile (docs/speeds.md, API mode's hotspot logins); a
+    call without one leaves whatever list the profile has."""
+    def profile_row():
+        [row] = [row for row in routeros_router.run("/ip/hotspot/user/profile/print") if row["name"] == "HOME-20M"]
+        return row["rate-limit"], row["address-list"]
+
+    with router_session(settings_for(routeros_router)) as client:
+        assert routeros.ensure_hotspot_profile(client, name="HOME-20M", rate_limit="20M/20M", address_list="ispbill-pkg-7") == "created"
+        assert routeros.ensure_hotspot_profile(client, name="HOME-20M", rate_limit="20M/20M", address_list="ispbill-pkg-7") == "unchanged"
+        assert routeros.ensure_hotspot_profile(client, name="HOME-20M", rate_limit="40M/40M") == "updated"
+        assert profile_row() == ("40M/40M", "ispbill-pkg-7")
+        assert routeros.ensure_hotspot_profile(client, name="HOME-20M", rate_limit="40M/40M", address_list="") == "updated"
+    assert profile_row() == ("40M/40M", "")
+
+
 @pytest.mark.parametrize("ssl", [False, True], ids=["api", "api-ssl"])
 def test_ensure_secret_creates_then_leaves_alone_then_updates(routeros_router, ssl):
     with router_session(settings_for(routeros_router, ssl=ssl)) as client:
