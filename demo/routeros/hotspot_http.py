@@ -158,10 +158,12 @@ class HotspotPortal:
         return values
 
     def session_values(self, client: Client) -> dict[str, str]:
-        """The status page's figures: /ip/hotspot/active for a RADIUS login, the local user's limits else."""
+        """The status page's figures: /ip/hotspot/active for a RADIUS login, the local user's limits else
+        (a local user's login has a session too, for its queue and address list, but its time and data
+        left are the user's, as on RouterOS: limit-uptime and limit-bytes-total less what it used)."""
         name = client.user
         session = self.state.hotspot_session(name)
-        if session is not None:
+        if session is not None and session.get("radius") == "true":
             up, down = int(session.get("bytes-in") or 0), int(session.get("bytes-out") or 0)
             values = {"uptime": session.get("uptime", ""), "session-time-left": session.get("session-time-left", ""),
                       "ip": session.get("address", ""), "mac": session.get("mac-address", ""), "login-by": session.get("login-by", "")}
@@ -179,6 +181,8 @@ class HotspotPortal:
                 total = row.attrs.get("limit-bytes-total") or ""
             values = {"uptime": format_duration(uptime), "login-by": "http-chap" if "http-chap" in self.login_by() else "http-pap",
                       "session-time-left": format_duration(max(0.0, limit_uptime - uptime)) if limit_uptime else ""}
+            if session is not None:
+                values.update({"ip": session.get("address", ""), "mac": session.get("mac-address", "")})
             limit = int(total) if total.isdigit() and int(total) > 0 else None
         values.update({"bytes-in": str(up), "bytes-out": str(down), "bytes-in-nice": _nice(up), "bytes-out-nice": _nice(down),
                        "remain-bytes-total": str(max(0, limit - up - down)) if limit else ""})
