@@ -370,3 +370,49 @@ def test_seed_usage_writes_past_days_only_configures_fup_and_runs_once(db):
     call_command("seed_usage", days=20, stdout=open("/dev/null", "w"))
     assert UsageDaily.objects.count() == before
     assert Package.objects.filter(data_cap_gb__gt=0, fup_download_mbps__isnull=True).count() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_seed_usage_run_twice_at_once_writes_the_history_once_without_an_error():
+    """`make run`: the routers process and the background seed's usage step can both find no usage yet and
+    seed it at the same moment; on PostgreSQL the second insert of a (subscription, day) stopped the demo."""
+    import threading
+
+    from django.db import connection
+
+    from demo.management.commands import seed_usage
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the race needs two connections writing at once (PostgreSQL)")
+    plain = make_subscription(activate=True)
+    Subscription.objects.filter(pk=plain.pk).update(activated_at=timezone.now() - timedelta(days=90))
+    both_configured = threading.Barrier(2, timeout=60)
+    configure = seed_usage._configure_fup
+    errors = []
+
+    def configure_then_wait():
+        configured = configure()
+        both_configured.wait()  # both past here, then both delete and write the same rows
+        return configured
+
+    def writer():
+        try:
+            seed_usage.seed_history(days=20, batch=5)
+        except Exception as error:  # noqa: BLE001 - the thread's failure is the test's
+            errors.append(error)
+        finally:
+            connection.close()
+
+    seed_usage._configure_fup = configure_then_wait
+    try:
+        threads = [threading.Thread(target=writer) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+    finally:
+        seed_usage._configure_fup = configure
+    assert errors == []
+    assert UsageDaily.objects.filter(subscription=plain).count() == 20
+    assert UsageHourly.objects.filter(subscription=plain).count() == 48

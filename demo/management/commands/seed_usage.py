@@ -115,10 +115,15 @@ def seed_history(*, days: int = 60, seed: str = "2026", batch: int = 2000) -> st
                         upload_bytes=int(up * share), download_bytes=int(down * share),
                     ))
             day += timedelta(days=1)
+    # ignore_conflicts: in `make run` the routers process and the background seed's usage step can both
+    # find no usage yet and write it at once (on PostgreSQL they do not wait for each other as SQLite's
+    # write lock made them: a duplicate (subscription, day) stopped the whole demo). The rows are the same
+    # from both (the same seed and day), and the one that deleted last writes every row after its delete,
+    # so skipping the other's duplicates leaves the full history once.
     for model, rows in ((UsageDaily, daily_rows), (UsageHourly, hourly_rows)):
         for start in range(0, len(rows), batch):
             with transaction.atomic():
-                model.objects.bulk_create(rows[start:start + batch])
+                model.objects.bulk_create(rows[start:start + batch], ignore_conflicts=True)
     result = usage.fup_evaluate(now=now)
     return (
         f"Seeded {len(daily_rows):,} daily and {len(hourly_rows):,} hourly usage rows for {len(subscriptions):,} subscriptions"
