@@ -701,8 +701,12 @@ def phase_reboot(side: Side, opts: Options, round_no: int, previous: str | None 
     still writing what that phase left (ours: the spool's replay)."""
     name = "reboot after acct" if previous == "acct" else "reboot"
     codec, rows, logins = Codec(SECRET), [], side.reboot_logins
-    before_ids = [f"{opts.tag}{round_no}B{n:06X}" for n in range(len(logins))]
-    after_ids = [f"{opts.tag}{round_no}A{n:06X}" for n in range(len(logins))]
+    # Session ids of their own per phase: the second reboot of a round ("reboot after acct") once reused
+    # the first one's, so its Starts met those closed sessions and opened none (both sides alike), and it
+    # had nothing to close: not a reboot (27 November; its figures before then are not comparable).
+    phase = "R" if previous == "acct" else ""
+    before_ids = [f"{opts.tag}{round_no}{phase}B{n:06X}" for n in range(len(logins))]
+    after_ids = [f"{opts.tag}{round_no}{phase}A{n:06X}" for n in range(len(logins))]
     meter = CpuMeter(side, opts.base_url)
 
     def start(n, ids):
