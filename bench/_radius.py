@@ -858,12 +858,13 @@ def drain_spools(side: Side, timeout: float = 600.0) -> str:
 def analyze_accounting(side: Side, base_url: str, when: str) -> str:
     """ANALYZE the accounting table, outside any measured window, whenever a phase has changed what it
     holds (sessions opened, then the Starts in): what autovacuum, off on this machine, does on a busy
-    table. Left with the statistics of the round's start, taken while no session was open (the first
-    round starts on an empty table), the planner believes there are no open sessions and plans a look-up
-    by session id (`acctuniqueid = … AND acctstoptime IS NULL`) on the partial index of open sessions,
+    table. Left with the statistics of the round's start, taken after the previous round's Accounting-On
+    had closed every session, the planner believes there are no open sessions and plans a look-up by
+    session id (`acctuniqueid = … AND acctstoptime IS NULL`) on the partial index of open sessions,
     reading all of them at every packet: on 27 November stock's Interim-Updates fell to 120/s at
-    15.8 ms of PostgreSQL CPU each (radacct_bulk_close) and ours' Starts to a few a second
-    (radacct_open_login_idx). Both sides are treated alike."""
+    15.8 ms of PostgreSQL CPU each (radacct_bulk_close) from the second round. Ours' Starts fell the
+    same way (radacct_open_login_idx) until queries.conf stopped matching that index; the ANALYZEs stay
+    so both sides are treated alike."""
     import psycopg
     from _common import bench_database_url
 

@@ -1,12 +1,13 @@
 """Start, Interim-Update and Stop find their session through the unique index on acctuniqueid, whatever
 the statistics say (radius/freeradius/mods-config/sql/queries.conf).
 
-With statistics taken while no session was open (here: ANALYZE of the empty table, then thousands of
-sessions opened and no ANALYZE after them, as with autovacuum behind or off) the planner believed the
+With statistics taken while every session was closed (here: ANALYZE of a table of closed sessions, then
+as many opened and no ANALYZE after them, as after an Accounting-On with autovacuum behind or off; the
+statistics of an empty table do not do it) the planner believed the
 partial index of open sessions (radacct_open_login_idx) empty, and a session looked up by its id with
 `acctstoptime IS NULL` was planned on it: every open session read at every packet (bench/_radius.py,
 analyze_accounting; 27 November, ours' Starts at a few a second). The statements are read from the file
-FreeRADIUS reads, their placeholders filled in, and EXPLAINed against such a table.
+FreeRADIUS reads, with their placeholders replaced by values, and EXPLAINed against such a table.
 """
 
 import json
