@@ -163,6 +163,7 @@
 -- migration radius/migrations/0024_speed_functions_keep_their_plans.py 6fdf043a305e4b7630bd14f2d81ab276c5e0c73c8823a81526c12b11afb1f2a5
 -- migration radius/migrations/0025_speed_answer_in_the_login_state.py 8e673011efe7723ee8f953c77b10e63323be6c0b8c5e66257e5f8004270bc27f
 -- migration radius/migrations/0026_open_sessions_plan_kept_without_seqscan.py 297fa0a0f9a00abcc3a7c760c694b51ad67ea430571189ce29de05e88100c896
+-- migration radius/migrations/0027_router_reload.py 47b817534dac65c9b82ab0814ca52f6a45ed8084c4694bb1de3b22835d5a8e72
 -- migration resellers/migrations/0001_initial.py 8f008d156a5288bc2aa2e7a5ae3ad5fd34666d7ae672579fdc060591a537a133
 -- migration resellers/migrations/0002_reseller_terms_logins_payouts.py 253b980237dc10cfee265aa0d323bb0f5e93e834c32915567b624295cbfc9e5c
 -- migration resellers/migrations/0003_renewal_outbox_low_balance_alert.py b514573d6825d68a8a4c0986c213ce1abc48655c08d1bb58b4a72e5c87ddf7d2
@@ -645,7 +646,9 @@ CREATE FUNCTION public.radius_open_sessions(p_router_id bigint, p_username text)
     AS $$
 BEGIN
     RETURN (SELECT count(*) FROM radius_radacct a
-            WHERE a.router_id = p_router_id AND a.username = p_username AND a.acctstoptime IS NULL);
+            WHERE a.router_id = p_router_id AND a.username = p_username AND a.acctstoptime IS NULL
+            AND NOT EXISTS (SELECT FROM radius_router_reload r
+                            WHERE r.router_id = p_router_id AND r.reloaded_at >= a.acctstarttime));
 END
 $$;
 
@@ -6541,6 +6544,16 @@ CREATE VIEW public.radius_reply AS
 
 
 --
+-- Name: radius_router_reload; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.radius_router_reload (
+    router_id bigint NOT NULL,
+    reloaded_at timestamp with time zone NOT NULL
+);
+
+
+--
 -- Name: radius_servers_pushed; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -9802,159 +9815,159 @@ COPY public.auth_permission (id, name, content_type_id, codename) FROM stdin;
 549	Can change bad secret drop	133	change_badsecretdrop
 550	Can delete bad secret drop	133	delete_badsecretdrop
 551	Can view bad secret drop	133	view_badsecretdrop
-552	Can add servers pushed	134	add_serverspushed
-553	Can change servers pushed	134	change_serverspushed
-554	Can delete servers pushed	134	delete_serverspushed
-555	Can view servers pushed	134	view_serverspushed
-556	Can add fibre incident ticket	135	add_fibreincidentticket
-557	Can change fibre incident ticket	135	change_fibreincidentticket
-558	Can delete fibre incident ticket	135	delete_fibreincidentticket
-559	Can view fibre incident ticket	135	view_fibreincidentticket
-560	Can add support settings	136	add_supportsettings
-561	Can change support settings	136	change_supportsettings
-562	Can delete support settings	136	delete_supportsettings
-563	Can view support settings	136	view_supportsettings
-564	Can add holiday	137	add_holiday
-565	Can change holiday	137	change_holiday
-566	Can delete holiday	137	delete_holiday
-567	Can view holiday	137	view_holiday
-568	Can add SLA policy	138	add_slapolicy
-569	Can change SLA policy	138	change_slapolicy
-570	Can delete SLA policy	138	delete_slapolicy
-571	Can view SLA policy	138	view_slapolicy
-572	Can add ticket	139	add_ticket
-573	Can change ticket	139	change_ticket
-574	Can delete ticket	139	delete_ticket
-575	Can view ticket	139	view_ticket
-576	Can assign tickets	139	assign_ticket
-577	Can view the SLA dashboard and reports	139	view_sla_reports
-578	Can add ticket comment	140	add_ticketcomment
-579	Can change ticket comment	140	change_ticketcomment
-580	Can delete ticket comment	140	delete_ticketcomment
-581	Can view ticket comment	140	view_ticketcomment
-582	Can add survey	141	add_survey
-583	Can change survey	141	change_survey
-584	Can delete survey	141	delete_survey
-585	Can view survey	141	view_survey
-586	Can add reseller	142	add_reseller
-587	Can change reseller	142	change_reseller
-588	Can delete reseller	142	delete_reseller
-589	Can view reseller	142	view_reseller
-590	Can top up and adjust reseller wallets	142	topup_reseller
-591	Can approve reseller payouts	142	approve_payout
-592	Can add reseller login	143	add_resellerlogin
-593	Can change reseller login	143	change_resellerlogin
-594	Can delete reseller login	143	delete_resellerlogin
-595	Can view reseller login	143	view_resellerlogin
-596	Can add reseller package	144	add_resellerpackage
-597	Can change reseller package	144	change_resellerpackage
-598	Can delete reseller package	144	delete_resellerpackage
-599	Can view reseller package	144	view_resellerpackage
-600	Can add commission rule	145	add_commissionrule
-601	Can change commission rule	145	change_commissionrule
-602	Can delete commission rule	145	delete_commissionrule
-603	Can view commission rule	145	view_commissionrule
-604	Can add commission statement	146	add_commissionstatement
-605	Can change commission statement	146	change_commissionstatement
-606	Can delete commission statement	146	delete_commissionstatement
-607	Can view commission statement	146	view_commissionstatement
-608	Can add payout	147	add_payout
-609	Can change payout	147	change_payout
-610	Can delete payout	147	delete_payout
-611	Can view payout	147	view_payout
-612	Can add renewal	148	add_renewal
-613	Can change renewal	148	change_renewal
-614	Can delete renewal	148	delete_renewal
-615	Can view renewal	148	view_renewal
-616	Can add contract template	149	add_contracttemplate
-617	Can change contract template	149	change_contracttemplate
-618	Can delete contract template	149	delete_contracttemplate
-619	Can view contract template	149	view_contracttemplate
-620	Can add contract	150	add_contract
-621	Can change contract	150	change_contract
-622	Can delete contract	150	delete_contract
-623	Can view contract	150	view_contract
-624	Can send, resend and void contracts	150	send_contract
-625	Can waive an early-termination fee	150	waive_fee_contract
-626	Can add signature	151	add_signature
-627	Can change signature	151	change_signature
-628	Can delete signature	151	delete_signature
-629	Can view signature	151	view_signature
-630	Can add contract event	152	add_contractevent
-631	Can change contract event	152	change_contractevent
-632	Can delete contract event	152	delete_contractevent
-633	Can view contract event	152	view_contractevent
-634	Can add contract rule	153	add_contractrule
-635	Can change contract rule	153	change_contractrule
-636	Can delete contract rule	153	delete_contractrule
-637	Can view contract rule	153	view_contractrule
-638	Can add signing session	154	add_signingsession
-639	Can change signing session	154	change_signingsession
-640	Can delete signing session	154	delete_signingsession
-641	Can view signing session	154	view_signingsession
+552	Can add servers pushed	135	add_serverspushed
+553	Can change servers pushed	135	change_serverspushed
+554	Can delete servers pushed	135	delete_serverspushed
+555	Can view servers pushed	135	view_serverspushed
+556	Can add fibre incident ticket	136	add_fibreincidentticket
+557	Can change fibre incident ticket	136	change_fibreincidentticket
+558	Can delete fibre incident ticket	136	delete_fibreincidentticket
+559	Can view fibre incident ticket	136	view_fibreincidentticket
+560	Can add support settings	137	add_supportsettings
+561	Can change support settings	137	change_supportsettings
+562	Can delete support settings	137	delete_supportsettings
+563	Can view support settings	137	view_supportsettings
+564	Can add holiday	138	add_holiday
+565	Can change holiday	138	change_holiday
+566	Can delete holiday	138	delete_holiday
+567	Can view holiday	138	view_holiday
+568	Can add SLA policy	139	add_slapolicy
+569	Can change SLA policy	139	change_slapolicy
+570	Can delete SLA policy	139	delete_slapolicy
+571	Can view SLA policy	139	view_slapolicy
+572	Can add ticket	140	add_ticket
+573	Can change ticket	140	change_ticket
+574	Can delete ticket	140	delete_ticket
+575	Can view ticket	140	view_ticket
+576	Can assign tickets	140	assign_ticket
+577	Can view the SLA dashboard and reports	140	view_sla_reports
+578	Can add ticket comment	141	add_ticketcomment
+579	Can change ticket comment	141	change_ticketcomment
+580	Can delete ticket comment	141	delete_ticketcomment
+581	Can view ticket comment	141	view_ticketcomment
+582	Can add survey	142	add_survey
+583	Can change survey	142	change_survey
+584	Can delete survey	142	delete_survey
+585	Can view survey	142	view_survey
+586	Can add reseller	143	add_reseller
+587	Can change reseller	143	change_reseller
+588	Can delete reseller	143	delete_reseller
+589	Can view reseller	143	view_reseller
+590	Can top up and adjust reseller wallets	143	topup_reseller
+591	Can approve reseller payouts	143	approve_payout
+592	Can add reseller login	144	add_resellerlogin
+593	Can change reseller login	144	change_resellerlogin
+594	Can delete reseller login	144	delete_resellerlogin
+595	Can view reseller login	144	view_resellerlogin
+596	Can add reseller package	145	add_resellerpackage
+597	Can change reseller package	145	change_resellerpackage
+598	Can delete reseller package	145	delete_resellerpackage
+599	Can view reseller package	145	view_resellerpackage
+600	Can add commission rule	146	add_commissionrule
+601	Can change commission rule	146	change_commissionrule
+602	Can delete commission rule	146	delete_commissionrule
+603	Can view commission rule	146	view_commissionrule
+604	Can add commission statement	147	add_commissionstatement
+605	Can change commission statement	147	change_commissionstatement
+606	Can delete commission statement	147	delete_commissionstatement
+607	Can view commission statement	147	view_commissionstatement
+608	Can add payout	148	add_payout
+609	Can change payout	148	change_payout
+610	Can delete payout	148	delete_payout
+611	Can view payout	148	view_payout
+612	Can add renewal	149	add_renewal
+613	Can change renewal	149	change_renewal
+614	Can delete renewal	149	delete_renewal
+615	Can view renewal	149	view_renewal
+616	Can add contract template	150	add_contracttemplate
+617	Can change contract template	150	change_contracttemplate
+618	Can delete contract template	150	delete_contracttemplate
+619	Can view contract template	150	view_contracttemplate
+620	Can add contract	151	add_contract
+621	Can change contract	151	change_contract
+622	Can delete contract	151	delete_contract
+623	Can view contract	151	view_contract
+624	Can send, resend and void contracts	151	send_contract
+625	Can waive an early-termination fee	151	waive_fee_contract
+626	Can add signature	152	add_signature
+627	Can change signature	152	change_signature
+628	Can delete signature	152	delete_signature
+629	Can view signature	152	view_signature
+630	Can add contract event	153	add_contractevent
+631	Can change contract event	153	change_contractevent
+632	Can delete contract event	153	delete_contractevent
+633	Can view contract event	153	view_contractevent
+634	Can add contract rule	154	add_contractrule
+635	Can change contract rule	154	change_contractrule
+636	Can delete contract rule	154	delete_contractrule
+637	Can view contract rule	154	view_contractrule
+638	Can add signing session	155	add_signingsession
+639	Can change signing session	155	change_signingsession
+640	Can delete signing session	155	delete_signingsession
+641	Can view signing session	155	view_signingsession
 642	Can train a churn model now	32	train_churnmodel
-643	Can add usage window	155	add_usagewindow
-644	Can change usage window	155	change_usagewindow
-645	Can delete usage window	155	delete_usagewindow
-646	Can view usage window	155	view_usagewindow
-647	Can add import profile	156	add_importprofile
-648	Can change import profile	156	change_importprofile
-649	Can delete import profile	156	delete_importprofile
-650	Can view import profile	156	view_importprofile
-651	Can add import batch	157	add_importbatch
-652	Can change import batch	157	change_importbatch
-653	Can delete import batch	157	delete_importbatch
-654	Can view import batch	157	view_importbatch
-655	Can import customers and export all data	157	run_import
-656	Can add import row	158	add_importrow
-657	Can change import row	158	change_importrow
-658	Can delete import row	158	delete_importrow
-659	Can view import row	158	view_importrow
-660	Can add wifi zone	159	add_wifizone
-661	Can change wifi zone	159	change_wifizone
-662	Can delete wifi zone	159	delete_wifizone
-663	Can view wifi zone	159	view_wifizone
-664	Can add voucher plan	160	add_voucherplan
-665	Can change voucher plan	160	change_voucherplan
-666	Can delete voucher plan	160	delete_voucherplan
-667	Can view voucher plan	160	view_voucherplan
-668	Can add voucher batch	161	add_voucherbatch
-669	Can change voucher batch	161	change_voucherbatch
-670	Can delete voucher batch	161	delete_voucherbatch
-671	Can view voucher batch	161	view_voucherbatch
-672	Can issue card batches to distributors	161	issue_voucherbatch
-673	Can add batch codes	162	add_batchcodes
-674	Can change batch codes	162	change_batchcodes
-675	Can delete batch codes	162	delete_batchcodes
-676	Can view batch codes	162	view_batchcodes
-677	Can add voucher card	163	add_vouchercard
-678	Can change voucher card	163	change_vouchercard
-679	Can delete voucher card	163	delete_vouchercard
-680	Can view voucher card	163	view_vouchercard
-681	Can add card login key	164	add_cardloginkey
-682	Can change card login key	164	change_cardloginkey
-683	Can delete card login key	164	delete_cardloginkey
-684	Can view card login key	164	view_cardloginkey
-685	Can add card session	165	add_cardsession
-686	Can change card session	165	change_cardsession
-687	Can delete card session	165	delete_cardsession
-688	Can view card session	165	view_cardsession
-689	Can add wifi signup code	166	add_wifisignupcode
-690	Can change wifi signup code	166	change_wifisignupcode
-691	Can delete wifi signup code	166	delete_wifisignupcode
-692	Can view wifi signup code	166	view_wifisignupcode
-693	Can add wifi purchase	167	add_wifipurchase
-694	Can change wifi purchase	167	change_wifipurchase
-695	Can delete wifi purchase	167	delete_wifipurchase
-696	Can view wifi purchase	167	view_wifipurchase
-697	Can add api token	168	add_apitoken
-698	Can change api token	168	change_apitoken
-699	Can delete api token	168	delete_apitoken
-700	Can view api token	168	view_apitoken
-701	Can add api settings	169	add_apisettings
-702	Can change api settings	169	change_apisettings
-703	Can delete api settings	169	delete_apisettings
-704	Can view api settings	169	view_apisettings
+643	Can add usage window	156	add_usagewindow
+644	Can change usage window	156	change_usagewindow
+645	Can delete usage window	156	delete_usagewindow
+646	Can view usage window	156	view_usagewindow
+647	Can add import profile	157	add_importprofile
+648	Can change import profile	157	change_importprofile
+649	Can delete import profile	157	delete_importprofile
+650	Can view import profile	157	view_importprofile
+651	Can add import batch	158	add_importbatch
+652	Can change import batch	158	change_importbatch
+653	Can delete import batch	158	delete_importbatch
+654	Can view import batch	158	view_importbatch
+655	Can import customers and export all data	158	run_import
+656	Can add import row	159	add_importrow
+657	Can change import row	159	change_importrow
+658	Can delete import row	159	delete_importrow
+659	Can view import row	159	view_importrow
+660	Can add wifi zone	160	add_wifizone
+661	Can change wifi zone	160	change_wifizone
+662	Can delete wifi zone	160	delete_wifizone
+663	Can view wifi zone	160	view_wifizone
+664	Can add voucher plan	161	add_voucherplan
+665	Can change voucher plan	161	change_voucherplan
+666	Can delete voucher plan	161	delete_voucherplan
+667	Can view voucher plan	161	view_voucherplan
+668	Can add voucher batch	162	add_voucherbatch
+669	Can change voucher batch	162	change_voucherbatch
+670	Can delete voucher batch	162	delete_voucherbatch
+671	Can view voucher batch	162	view_voucherbatch
+672	Can issue card batches to distributors	162	issue_voucherbatch
+673	Can add batch codes	163	add_batchcodes
+674	Can change batch codes	163	change_batchcodes
+675	Can delete batch codes	163	delete_batchcodes
+676	Can view batch codes	163	view_batchcodes
+677	Can add voucher card	164	add_vouchercard
+678	Can change voucher card	164	change_vouchercard
+679	Can delete voucher card	164	delete_vouchercard
+680	Can view voucher card	164	view_vouchercard
+681	Can add card login key	165	add_cardloginkey
+682	Can change card login key	165	change_cardloginkey
+683	Can delete card login key	165	delete_cardloginkey
+684	Can view card login key	165	view_cardloginkey
+685	Can add card session	166	add_cardsession
+686	Can change card session	166	change_cardsession
+687	Can delete card session	166	delete_cardsession
+688	Can view card session	166	view_cardsession
+689	Can add wifi signup code	167	add_wifisignupcode
+690	Can change wifi signup code	167	change_wifisignupcode
+691	Can delete wifi signup code	167	delete_wifisignupcode
+692	Can view wifi signup code	167	view_wifisignupcode
+693	Can add wifi purchase	168	add_wifipurchase
+694	Can change wifi purchase	168	change_wifipurchase
+695	Can delete wifi purchase	168	delete_wifipurchase
+696	Can view wifi purchase	168	view_wifipurchase
+697	Can add api token	169	add_apitoken
+698	Can change api token	169	change_apitoken
+699	Can delete api token	169	delete_apitoken
+700	Can view api token	169	view_apitoken
+701	Can add api settings	170	add_apisettings
+702	Can change api settings	170	change_apisettings
+703	Can delete api settings	170	delete_apisettings
+704	Can view api settings	170	view_apisettings
 \.
 
 
@@ -10670,42 +10683,43 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 131	billing	cardsale
 132	billing	cardsalerefund
 133	radius	badsecretdrop
-134	radius	serverspushed
-135	fibre	fibreincidentticket
-136	tickets	supportsettings
-137	tickets	holiday
-138	tickets	slapolicy
-139	tickets	ticket
-140	tickets	ticketcomment
-141	tickets	survey
-142	resellers	reseller
-143	resellers	resellerlogin
-144	resellers	resellerpackage
-145	resellers	commissionrule
-146	resellers	commissionstatement
-147	resellers	payout
-148	resellers	renewal
-149	contracts	contracttemplate
-150	contracts	contract
-151	contracts	signature
-152	contracts	contractevent
-153	contracts	contractrule
-154	contracts	signingsession
-155	churn	usagewindow
-156	imports	importprofile
-157	imports	importbatch
-158	imports	importrow
-159	vouchers	wifizone
-160	vouchers	voucherplan
-161	vouchers	voucherbatch
-162	vouchers	batchcodes
-163	vouchers	vouchercard
-164	vouchers	cardloginkey
-165	vouchers	cardsession
-166	vouchers	wifisignupcode
-167	vouchers	wifipurchase
-168	api	apitoken
-169	api	apisettings
+134	radius	routerreload
+135	radius	serverspushed
+136	fibre	fibreincidentticket
+137	tickets	supportsettings
+138	tickets	holiday
+139	tickets	slapolicy
+140	tickets	ticket
+141	tickets	ticketcomment
+142	tickets	survey
+143	resellers	reseller
+144	resellers	resellerlogin
+145	resellers	resellerpackage
+146	resellers	commissionrule
+147	resellers	commissionstatement
+148	resellers	payout
+149	resellers	renewal
+150	contracts	contracttemplate
+151	contracts	contract
+152	contracts	signature
+153	contracts	contractevent
+154	contracts	contractrule
+155	contracts	signingsession
+156	churn	usagewindow
+157	imports	importprofile
+158	imports	importbatch
+159	imports	importrow
+160	vouchers	wifizone
+161	vouchers	voucherplan
+162	vouchers	voucherbatch
+163	vouchers	batchcodes
+164	vouchers	vouchercard
+165	vouchers	cardloginkey
+166	vouchers	cardsession
+167	vouchers	wifisignupcode
+168	vouchers	wifipurchase
+169	api	apitoken
+170	api	apisettings
 \.
 
 
@@ -10714,212 +10728,213 @@ COPY public.django_content_type (id, app_label, model) FROM stdin;
 --
 
 COPY public.django_migrations (id, app, name, applied) FROM stdin;
-1	customers	0001_initial	2026-11-27 05:41:13.090028+00
-2	accounts	0001_initial	2026-11-27 05:41:13.094918+00
-3	resellers	0001_initial	2026-11-27 05:41:13.102402+00
-4	network	0001_initial	2026-11-27 05:41:13.10895+00
-5	customers	0002_initial	2026-11-27 05:41:13.244901+00
-6	customers	0002_search_indexes	2026-11-27 05:41:13.259938+00
-7	payments	0001_initial	2026-11-27 05:41:13.276997+00
-8	payments	0002_reverse_permission	2026-11-27 05:41:13.28481+00
-9	customers	0003_billing_state	2026-11-27 05:41:13.3097+00
-10	customers	0004_call_log	2026-11-27 05:41:13.322307+00
-11	customers	0005_customer_area_status_index	2026-11-27 05:41:13.330854+00
-12	customers	0006_package_fup	2026-11-27 05:41:13.347857+00
-13	billing	0001_initial	2026-11-27 05:41:13.37175+00
-14	billing	0002_initial	2026-11-27 05:41:13.766894+00
-15	billing	0003_billing_run_chunks	2026-11-27 05:41:13.831858+00
-16	payments	0003_online_payments	2026-11-27 05:41:13.948978+00
-17	billing	0004_package_changes	2026-11-27 05:41:13.981989+00
-18	billing	0005_invoice_sums_rounded	2026-11-27 05:41:14.037075+00
-19	customers	0007_referrals_speedtest	2026-11-27 05:41:14.168038+00
-20	customers	0008_referral_code_backfill	2026-11-27 05:41:14.193177+00
-21	customers	0009_referral_code_required	2026-11-27 05:41:14.21395+00
-22	contenttypes	0001_initial	2026-11-27 05:41:14.218896+00
-23	contenttypes	0002_remove_content_type_name	2026-11-27 05:41:14.413866+00
-24	auth	0001_initial	2026-11-27 05:41:14.430687+00
-25	auth	0002_alter_permission_name_max_length	2026-11-27 05:41:14.435217+00
-26	auth	0003_alter_user_email_max_length	2026-11-27 05:41:14.439215+00
-27	auth	0004_alter_user_username_opts	2026-11-27 05:41:14.443359+00
-28	auth	0005_alter_user_last_login_null	2026-11-27 05:41:14.447239+00
-29	auth	0006_require_contenttypes_0002	2026-11-27 05:41:14.448183+00
-30	auth	0007_alter_validators_add_error_messages	2026-11-27 05:41:14.452236+00
-31	auth	0008_alter_user_username_max_length	2026-11-27 05:41:14.456259+00
-32	auth	0009_alter_user_last_name_max_length	2026-11-27 05:41:14.460876+00
-33	auth	0010_alter_group_name_max_length	2026-11-27 05:41:14.465804+00
-34	auth	0011_update_proxy_permissions	2026-11-27 05:41:14.490168+00
-35	auth	0012_alter_user_first_name_max_length	2026-11-27 05:41:14.497917+00
-36	accounts	0002_initial	2026-11-27 05:41:14.577045+00
-37	accounts	0003_portal_security	2026-11-27 05:41:14.668329+00
-38	accounts	0004_contract_sign_code_purpose	2026-11-27 05:41:14.685778+00
-39	admin	0001_initial	2026-11-27 05:41:14.715736+00
-40	admin	0002_logentry_remove_auto_add	2026-11-27 05:41:14.734775+00
-41	admin	0003_logentry_add_action_flag_choices	2026-11-27 05:41:14.751827+00
-42	network	0002_router_connection_health_outbox_drift	2026-11-27 05:41:15.511472+00
-43	network	0003_usage_polling_fup	2026-11-27 05:41:15.944375+00
-44	network	0004_usage_poll_documents	2026-11-27 05:41:15.970075+00
-45	network	0005_outages	2026-11-27 05:41:16.252453+00
-46	network	0006_support_sees_outages	2026-11-27 05:41:16.297279+00
-47	network	0007_outage_notice_in_bangla	2026-11-27 05:41:16.587572+00
-48	customers	0010_subscription_fillfactor	2026-11-27 05:41:16.625767+00
-49	customers	0011_customer_language	2026-11-27 05:41:16.699324+00
-50	customers	0012_package_installation_fee_minimum_term	2026-11-27 05:41:16.717031+00
-51	billing	0006_account_fillfactor	2026-11-27 05:41:16.755202+00
-52	billing	0007_ledger_entry_credit_note_opening_balance	2026-11-27 05:41:16.782344+00
-53	payments	0004_gateway_refund_ledger_entry	2026-11-27 05:41:16.863478+00
-54	billing	0008_reseller_wallets	2026-11-27 05:41:17.447504+00
-55	resellers	0002_reseller_terms_logins_payouts	2026-11-27 05:41:18.027582+00
-56	customers	0012_customer_reseller_name_index	2026-11-27 05:41:18.063966+00
-57	customers	0012_customer_external_ref	2026-11-27 05:41:18.099972+00
-58	customers	0013_merge_external_ref_installation_fee_reseller_index	2026-11-27 05:41:18.100873+00
-59	customers	0014_collectors	2026-11-27 05:41:18.205423+00
-60	customers	0015_cancelled_connection_frees_login	2026-11-27 05:41:18.537228+00
-61	api	0001_initial	2026-11-27 05:41:18.598106+00
-62	api	0002_app_token_expiry	2026-11-27 05:41:18.736741+00
-63	axes	0001_initial	2026-11-27 05:41:18.746916+00
-64	axes	0002_auto_20151217_2044	2026-11-27 05:41:18.783515+00
-65	axes	0003_auto_20160322_0929	2026-11-27 05:41:18.80568+00
-66	axes	0004_auto_20181024_1538	2026-11-27 05:41:18.826451+00
-67	axes	0005_remove_accessattempt_trusted	2026-11-27 05:41:18.832252+00
-68	axes	0006_remove_accesslog_trusted	2026-11-27 05:41:18.836234+00
-69	axes	0007_alter_accessattempt_unique_together	2026-11-27 05:41:18.893095+00
-70	axes	0008_accessfailurelog	2026-11-27 05:41:18.899327+00
-71	axes	0009_add_session_hash	2026-11-27 05:41:18.903492+00
-72	axes	0010_accessattemptexpiration	2026-11-27 05:41:18.909515+00
-73	customers	0016_customer_tally	2026-11-27 05:41:19.214319+00
-74	customers	0017_subscription_password_nt_hash	2026-11-27 05:41:19.324122+00
-75	customers	0018_vat_bin_and_district	2026-11-27 05:41:19.397969+00
-76	billing	0008_one_time_charges_credit_notes	2026-11-27 05:41:19.527873+00
-77	billing	0009_merge_charges_wallets	2026-11-27 05:41:19.528923+00
-78	billing	0010_commission_owed_may_carry_a_clawback	2026-11-27 05:41:19.548667+00
-79	billing	0011_subresellers	2026-11-27 05:41:19.588922+00
-80	payments	0004_backdate_payment_permission	2026-11-27 05:41:19.628412+00
-81	payments	0005_grant_backdate_to_managers	2026-11-27 05:41:19.696512+00
-82	payments	0004_payment_received_at_index	2026-11-27 05:41:19.958943+00
-83	payments	0006_merge_refund_entry_backdate_received_index	2026-11-27 05:41:19.960017+00
-84	billing	0010_analytics_indexes	2026-11-27 05:41:20.007243+00
-85	billing	0011_merge_clawback_analytics_indexes	2026-11-27 05:41:20.008186+00
-86	billing	0012_merge_subresellers_analytics	2026-11-27 05:41:20.008972+00
-87	billing	0013_credited_days	2026-11-27 05:41:20.068032+00
-88	billing	0014_line_credit	2026-11-27 05:41:20.120736+00
-89	billing	0015_rent_during_pause	2026-11-27 05:41:20.126209+00
-90	billing	0016_commission_accrues_as_credit_pays	2026-11-27 05:41:20.167602+00
-91	billing	0017_radius_blocked_access	2026-11-27 05:41:20.175909+00
-92	billing	0018_session_log_retention	2026-11-27 05:41:20.184109+00
-93	billing	0019_walletentry_cards	2026-11-27 05:41:20.221422+00
-94	billing	0020_card_guess_limits	2026-11-27 05:41:20.244023+00
-95	billing	0021_card_sale	2026-11-27 05:41:20.250606+00
-96	billing	0022_card_sale_refund	2026-11-27 05:41:20.259838+00
-97	billing	0023_invoice_at_activation	2026-11-27 05:41:20.324685+00
-98	billing	0024_tax_challan_numbers	2026-11-27 05:41:20.711631+00
-99	billing	0025_debit_notes	2026-11-27 05:41:20.812179+00
-100	payments	0007_cash_handover	2026-11-27 05:41:20.867557+00
-101	payments	0008_grant_cash_handover	2026-11-27 05:41:20.92522+00
-102	payments	0007_past_payments	2026-11-27 05:41:20.983125+00
-103	payments	0009_merge_past_payments_cash_handover	2026-11-27 05:41:20.983868+00
-104	payments	0010_wallet_method	2026-11-27 05:41:21.341514+00
-105	payments	0011_bkash_gateways_autopay	2026-11-27 05:41:22.288941+00
-106	payments	0012_bkash_paybill_method	2026-11-27 05:41:22.567291+00
-107	payments	0013_nagad_gateway	2026-11-27 05:41:22.676494+00
-108	payments	0014_gateway_reconciliation	2026-11-27 05:41:23.159546+00
-109	payments	0015_prepaid_card_method	2026-11-27 05:41:23.25606+00
-110	payments	0016_card_purchases	2026-11-27 05:41:23.571245+00
-111	payments	0017_queued_payments	2026-11-27 05:41:23.837422+00
-112	payments	0018_vds	2026-11-27 05:41:24.053386+00
-113	tickets	0001_initial	2026-11-27 05:41:26.257742+00
-114	tickets	0002_surveys_for_visits	2026-11-27 05:41:27.045107+00
-115	fieldservice	0001_initial	2026-11-27 05:41:27.1428+00
-116	fieldservice	0002_work_orders_checklists_equipment_sync	2026-11-27 05:41:28.623956+00
-117	fieldservice	0003_equipment_sale_price_and_invoice	2026-11-27 05:41:28.698596+00
-118	fieldservice	0004_equipment_rental	2026-11-27 05:41:29.519097+00
-119	fieldservice	0005_visit_ratings_are_surveys	2026-11-27 05:41:29.841761+00
-120	fieldservice	0006_remove_workorder_rating	2026-11-27 05:41:30.018903+00
-121	fieldservice	0007_equipment_store_moves	2026-11-27 05:41:30.432259+00
-122	fieldservice	0008_offline_action_times	2026-11-27 05:41:30.597352+00
-123	fieldservice	0009_completion_photos_and_serial	2026-11-27 05:41:30.731323+00
-124	books	0001_initial	2026-11-27 05:41:31.057485+00
-125	books	0002_journal_balanced_append_only	2026-11-27 05:41:31.135778+00
-126	books	0090_vat_wallet_sources	2026-11-27 05:41:31.142289+00
-127	books	0003_expenses_suppliers_banks	2026-11-27 05:41:31.393097+00
-128	books	0091_merge_expenses_and_vat	2026-11-27 05:41:31.393863+00
-129	books	0092_journal_sources_of_both	2026-11-27 05:41:31.401151+00
-130	books	0093_bill_parts_settlements_commissions	2026-11-27 05:41:32.721782+00
-131	books	0094_accountant_vds_and_store	2026-11-27 05:41:32.997456+00
-132	churn	0001_prediction	2026-11-27 05:41:33.089945+00
-133	churn	0002_retention	2026-11-27 05:41:33.906985+00
-134	churn	0003_retention_roles	2026-11-27 05:41:33.998333+00
-135	churn	0002_model_train_permission	2026-11-27 05:41:34.005777+00
-136	churn	0004_merge_prediction_retention	2026-11-27 05:41:34.007021+00
-137	churn	0005_usage_window	2026-11-27 05:41:34.389894+00
-138	churn	0006_line_credits_backfill	2026-11-27 05:41:34.489124+00
-139	contracts	0001_contracts_signatures_events	2026-11-27 05:41:35.542806+00
-140	contracts	0002_signed_documents_immutable	2026-11-27 05:41:35.632072+00
-141	contracts	0003_rules_signing_sessions_onsite_evidence	2026-11-27 05:41:36.205553+00
-142	contracts	0004_contract_monthly_net	2026-11-27 05:41:36.729699+00
-143	core	0001_initial	2026-11-27 05:41:36.82275+00
-144	core	0002_audit_append_only_trigger	2026-11-27 05:41:36.958595+00
-145	core	0003_rate_limit_counter	2026-11-27 05:41:36.964719+00
-146	core	0004_webhooks_and_audit_via	2026-11-27 05:41:37.448019+00
-147	core	0005_job_log	2026-11-27 05:41:37.554588+00
-148	network	0008_router_radius	2026-11-27 05:41:37.631438+00
-149	network	0009_router_coa_port_aaa_switch	2026-11-27 05:41:38.024962+00
-150	network	0010_provisioning_disconnect	2026-11-27 05:41:38.095067+00
-151	network	0011_router_require_message_authenticator	2026-11-27 05:41:38.129793+00
-152	customers	0019_package_speed_classes_and_windows	2026-11-27 05:41:38.332063+00
-153	customers	0020_subscription_ipoe	2026-11-27 05:41:38.744483+00
-154	dashboard	0001_daily_metric_snapshots	2026-11-27 05:41:38.967386+00
-155	dashboard	0002_efficiency_parts_paused_mrr	2026-11-27 05:41:39.08759+00
-156	fibre	0001_initial	2026-11-27 05:41:41.416993+00
-157	fibre	0002_fibre_settings	2026-11-27 05:41:41.422964+00
-158	fibre	0003_fibre_roles	2026-11-27 05:41:41.539157+00
-159	fibre	0004_incident_tickets	2026-11-27 05:41:41.646755+00
-160	imports	0001_import_batches	2026-11-27 05:41:42.154273+00
-161	imports	0002_batch_kind_past_payments	2026-11-27 05:41:42.556512+00
-162	imports	0003_batch_undo_report	2026-11-27 05:41:42.633437+00
-163	network	0012_speed_destinations_and_boundary_runs	2026-11-27 05:41:42.750106+00
-164	network	0013_address_pools	2026-11-27 05:41:43.660168+00
-165	notify	0001_initial	2026-11-27 05:41:45.052871+00
-166	notify	0002_message_sealed	2026-11-27 05:41:45.247951+00
-167	resellers	0003_renewal_outbox_low_balance_alert	2026-11-27 05:41:46.063911+00
-168	resellers	0004_reseller_branding	2026-11-27 05:41:46.670505+00
-169	resellers	0005_subresellers	2026-11-27 05:41:47.519744+00
-170	resellers	0006_reseller_card_distributor	2026-11-27 05:41:47.767976+00
-171	vouchers	0001_initial	2026-11-27 05:41:49.690344+00
-172	vouchers	0002_online_sales_and_remembered_devices	2026-11-27 05:41:49.933174+00
-173	vouchers	0003_batch_generation_in_background	2026-11-27 05:41:50.71299+00
-174	vouchers	0004_recharge_by_card	2026-11-27 05:41:51.409973+00
-175	vouchers	0005_card_login_key_and_sessions	2026-11-27 05:41:51.534193+00
-176	radius	0001_initial	2026-11-27 05:41:52.140885+00
-177	radius	0002_authorisation_views	2026-11-27 05:41:52.271789+00
-178	radius	0003_authorisation_functions	2026-11-27 05:41:52.619354+00
-179	radius	0004_auth_attempt_server_error	2026-11-27 05:41:52.658591+00
-180	radius	0005_session_counted_octets	2026-11-27 05:41:52.781048+00
-181	radius	0006_router_clients_notify	2026-11-27 05:41:52.895346+00
-182	radius	0007_hotspot_logins	2026-11-27 05:41:53.281783+00
-183	radius	0008_session_log	2026-11-27 05:41:53.922521+00
-184	radius	0009_session_permissions	2026-11-27 05:41:53.963638+00
-185	radius	0010_postauth_indexes_open_sessions_function	2026-11-27 05:41:54.588597+00
-186	radius	0011_card_login_reasons	2026-11-27 05:41:54.718436+00
-187	vouchers	0006_hotspot_card_logins	2026-11-27 05:41:54.972569+00
-188	vouchers	0007_wifi_signup	2026-11-27 05:41:55.492548+00
-189	vouchers	0008_wifi_purchase_language	2026-11-27 05:41:55.525348+00
-190	radius	0012_router_clients_notify_message_authenticator	2026-11-27 05:41:55.69348+00
-191	radius	0013_postauth_bad_secret	2026-11-27 05:41:55.971792+00
-192	radius	0014_postauth_answer_id	2026-11-27 05:41:56.074701+00
-193	radius	0015_bad_secret_drop	2026-11-27 05:41:56.191485+00
-194	radius	0016_session_log_router_and_start_indexes	2026-11-27 05:41:56.317987+00
-195	radius	0017_login_state	2026-11-27 05:41:56.627962+00
-196	radius	0018_radacct_fewer_indexes	2026-11-27 05:41:57.001801+00
-197	radius	0019_session_log_login_index	2026-11-27 05:41:57.299098+00
-198	radius	0020_servers_pushed	2026-11-27 05:41:57.305858+00
-199	radius	0021_speed_classes_and_windows	2026-11-27 05:41:57.42934+00
-200	radius	0022_ipoe_and_ipv6_logins	2026-11-27 05:41:57.564716+00
-201	radius	0023_speed_functions_as_owner	2026-11-27 05:41:57.67946+00
-202	radius	0024_speed_functions_keep_their_plans	2026-11-27 05:41:58.004692+00
-203	radius	0025_speed_answer_in_the_login_state	2026-11-27 05:41:58.134197+00
-204	radius	0026_open_sessions_plan_kept_without_seqscan	2026-11-27 05:41:58.255895+00
-205	sessions	0001_initial	2026-11-27 05:41:58.264006+00
-206	vouchers	0009_plan_speed_package	2026-11-27 05:41:58.73327+00
+1	customers	0001_initial	2026-11-27 12:24:04.050842+00
+2	accounts	0001_initial	2026-11-27 12:24:04.054176+00
+3	resellers	0001_initial	2026-11-27 12:24:04.058923+00
+4	network	0001_initial	2026-11-27 12:24:04.063533+00
+5	customers	0002_initial	2026-11-27 12:24:04.245611+00
+6	customers	0002_search_indexes	2026-11-27 12:24:04.256337+00
+7	payments	0001_initial	2026-11-27 12:24:04.267044+00
+8	payments	0002_reverse_permission	2026-11-27 12:24:04.271526+00
+9	customers	0003_billing_state	2026-11-27 12:24:04.287106+00
+10	customers	0004_call_log	2026-11-27 12:24:04.297046+00
+11	customers	0005_customer_area_status_index	2026-11-27 12:24:04.30365+00
+12	customers	0006_package_fup	2026-11-27 12:24:04.314202+00
+13	billing	0001_initial	2026-11-27 12:24:04.332782+00
+14	billing	0002_initial	2026-11-27 12:24:04.497624+00
+15	billing	0003_billing_run_chunks	2026-11-27 12:24:04.542193+00
+16	payments	0003_online_payments	2026-11-27 12:24:04.756867+00
+17	billing	0004_package_changes	2026-11-27 12:24:04.777886+00
+18	billing	0005_invoice_sums_rounded	2026-11-27 12:24:04.811492+00
+19	customers	0007_referrals_speedtest	2026-11-27 12:24:04.896982+00
+20	customers	0008_referral_code_backfill	2026-11-27 12:24:04.912426+00
+21	customers	0009_referral_code_required	2026-11-27 12:24:04.92504+00
+22	contenttypes	0001_initial	2026-11-27 12:24:04.928737+00
+23	contenttypes	0002_remove_content_type_name	2026-11-27 12:24:04.94402+00
+24	auth	0001_initial	2026-11-27 12:24:04.954399+00
+25	auth	0002_alter_permission_name_max_length	2026-11-27 12:24:04.956889+00
+26	auth	0003_alter_user_email_max_length	2026-11-27 12:24:04.959153+00
+27	auth	0004_alter_user_username_opts	2026-11-27 12:24:04.961448+00
+28	auth	0005_alter_user_last_login_null	2026-11-27 12:24:04.965027+00
+29	auth	0006_require_contenttypes_0002	2026-11-27 12:24:04.965547+00
+30	auth	0007_alter_validators_add_error_messages	2026-11-27 12:24:04.967804+00
+31	auth	0008_alter_user_username_max_length	2026-11-27 12:24:04.970018+00
+32	auth	0009_alter_user_last_name_max_length	2026-11-27 12:24:04.972266+00
+33	auth	0010_alter_group_name_max_length	2026-11-27 12:24:04.975114+00
+34	auth	0011_update_proxy_permissions	2026-11-27 12:24:04.989224+00
+35	auth	0012_alter_user_first_name_max_length	2026-11-27 12:24:04.99187+00
+36	accounts	0002_initial	2026-11-27 12:24:05.042876+00
+37	accounts	0003_portal_security	2026-11-27 12:24:05.238964+00
+38	accounts	0004_contract_sign_code_purpose	2026-11-27 12:24:05.248784+00
+39	admin	0001_initial	2026-11-27 12:24:05.268035+00
+40	admin	0002_logentry_remove_auto_add	2026-11-27 12:24:05.278673+00
+41	admin	0003_logentry_add_action_flag_choices	2026-11-27 12:24:05.289869+00
+42	network	0002_router_connection_health_outbox_drift	2026-11-27 12:24:05.73987+00
+43	network	0003_usage_polling_fup	2026-11-27 12:24:05.892103+00
+44	network	0004_usage_poll_documents	2026-11-27 12:24:05.906845+00
+45	network	0005_outages	2026-11-27 12:24:06.224991+00
+46	network	0006_support_sees_outages	2026-11-27 12:24:06.248868+00
+47	network	0007_outage_notice_in_bangla	2026-11-27 12:24:06.315573+00
+48	customers	0010_subscription_fillfactor	2026-11-27 12:24:06.494235+00
+49	customers	0011_customer_language	2026-11-27 12:24:06.539688+00
+50	customers	0012_package_installation_fee_minimum_term	2026-11-27 12:24:06.549385+00
+51	billing	0006_account_fillfactor	2026-11-27 12:24:06.573233+00
+52	billing	0007_ledger_entry_credit_note_opening_balance	2026-11-27 12:24:06.589354+00
+53	payments	0004_gateway_refund_ledger_entry	2026-11-27 12:24:06.639947+00
+54	billing	0008_reseller_wallets	2026-11-27 12:24:07.016599+00
+55	resellers	0002_reseller_terms_logins_payouts	2026-11-27 12:24:07.394365+00
+56	customers	0012_customer_reseller_name_index	2026-11-27 12:24:07.415764+00
+57	customers	0012_customer_external_ref	2026-11-27 12:24:07.437703+00
+58	customers	0013_merge_external_ref_installation_fee_reseller_index	2026-11-27 12:24:07.438033+00
+59	customers	0014_collectors	2026-11-27 12:24:07.489186+00
+60	customers	0015_cancelled_connection_frees_login	2026-11-27 12:24:07.559797+00
+61	api	0001_initial	2026-11-27 12:24:07.728553+00
+62	api	0002_app_token_expiry	2026-11-27 12:24:07.80085+00
+63	axes	0001_initial	2026-11-27 12:24:07.804869+00
+64	axes	0002_auto_20151217_2044	2026-11-27 12:24:07.818159+00
+65	axes	0003_auto_20160322_0929	2026-11-27 12:24:07.828022+00
+66	axes	0004_auto_20181024_1538	2026-11-27 12:24:07.837369+00
+67	axes	0005_remove_accessattempt_trusted	2026-11-27 12:24:07.839304+00
+68	axes	0006_remove_accesslog_trusted	2026-11-27 12:24:07.841027+00
+69	axes	0007_alter_accessattempt_unique_together	2026-11-27 12:24:07.871923+00
+70	axes	0008_accessfailurelog	2026-11-27 12:24:07.875794+00
+71	axes	0009_add_session_hash	2026-11-27 12:24:07.877767+00
+72	axes	0010_accessattemptexpiration	2026-11-27 12:24:07.88069+00
+73	customers	0016_customer_tally	2026-11-27 12:24:07.936592+00
+74	customers	0017_subscription_password_nt_hash	2026-11-27 12:24:07.984591+00
+75	customers	0018_vat_bin_and_district	2026-11-27 12:24:08.160074+00
+76	billing	0008_one_time_charges_credit_notes	2026-11-27 12:24:08.226785+00
+77	billing	0009_merge_charges_wallets	2026-11-27 12:24:08.227288+00
+78	billing	0010_commission_owed_may_carry_a_clawback	2026-11-27 12:24:08.235952+00
+79	billing	0011_subresellers	2026-11-27 12:24:08.258082+00
+80	payments	0004_backdate_payment_permission	2026-11-27 12:24:08.280462+00
+81	payments	0005_grant_backdate_to_managers	2026-11-27 12:24:08.315013+00
+82	payments	0004_payment_received_at_index	2026-11-27 12:24:08.338947+00
+83	payments	0006_merge_refund_entry_backdate_received_index	2026-11-27 12:24:08.339515+00
+84	billing	0010_analytics_indexes	2026-11-27 12:24:08.364629+00
+85	billing	0011_merge_clawback_analytics_indexes	2026-11-27 12:24:08.365129+00
+86	billing	0012_merge_subresellers_analytics	2026-11-27 12:24:08.365614+00
+87	billing	0013_credited_days	2026-11-27 12:24:08.525708+00
+88	billing	0014_line_credit	2026-11-27 12:24:08.555871+00
+89	billing	0015_rent_during_pause	2026-11-27 12:24:08.558441+00
+90	billing	0016_commission_accrues_as_credit_pays	2026-11-27 12:24:08.581553+00
+91	billing	0017_radius_blocked_access	2026-11-27 12:24:08.585609+00
+92	billing	0018_session_log_retention	2026-11-27 12:24:08.58955+00
+93	billing	0019_walletentry_cards	2026-11-27 12:24:08.611798+00
+94	billing	0020_card_guess_limits	2026-11-27 12:24:08.622713+00
+95	billing	0021_card_sale	2026-11-27 12:24:08.625998+00
+96	billing	0022_card_sale_refund	2026-11-27 12:24:08.630768+00
+97	billing	0023_invoice_at_activation	2026-11-27 12:24:08.665612+00
+98	billing	0024_tax_challan_numbers	2026-11-27 12:24:08.777783+00
+99	billing	0025_debit_notes	2026-11-27 12:24:08.982771+00
+100	payments	0007_cash_handover	2026-11-27 12:24:09.016561+00
+101	payments	0008_grant_cash_handover	2026-11-27 12:24:09.05278+00
+102	payments	0007_past_payments	2026-11-27 12:24:09.086002+00
+103	payments	0009_merge_past_payments_cash_handover	2026-11-27 12:24:09.086386+00
+104	payments	0010_wallet_method	2026-11-27 12:24:09.165618+00
+105	payments	0011_bkash_gateways_autopay	2026-11-27 12:24:09.911503+00
+106	payments	0012_bkash_paybill_method	2026-11-27 12:24:09.964457+00
+107	payments	0013_nagad_gateway	2026-11-27 12:24:10.159922+00
+108	payments	0014_gateway_reconciliation	2026-11-27 12:24:10.333943+00
+109	payments	0015_prepaid_card_method	2026-11-27 12:24:10.544238+00
+110	payments	0016_card_purchases	2026-11-27 12:24:10.712364+00
+111	payments	0017_queued_payments	2026-11-27 12:24:10.751213+00
+112	payments	0018_vds	2026-11-27 12:24:11.013385+00
+113	tickets	0001_initial	2026-11-27 12:24:11.872809+00
+114	tickets	0002_surveys_for_visits	2026-11-27 12:24:12.258696+00
+115	fieldservice	0001_initial	2026-11-27 12:24:12.302104+00
+116	fieldservice	0002_work_orders_checklists_equipment_sync	2026-11-27 12:24:13.034985+00
+117	fieldservice	0003_equipment_sale_price_and_invoice	2026-11-27 12:24:13.219988+00
+118	fieldservice	0004_equipment_rental	2026-11-27 12:24:13.758363+00
+119	fieldservice	0005_visit_ratings_are_surveys	2026-11-27 12:24:13.977547+00
+120	fieldservice	0006_remove_workorder_rating	2026-11-27 12:24:14.091232+00
+121	fieldservice	0007_equipment_store_moves	2026-11-27 12:24:14.207751+00
+122	fieldservice	0008_offline_action_times	2026-11-27 12:24:14.43892+00
+123	fieldservice	0009_completion_photos_and_serial	2026-11-27 12:24:14.520326+00
+124	books	0001_initial	2026-11-27 12:24:14.572774+00
+125	books	0002_journal_balanced_append_only	2026-11-27 12:24:14.753154+00
+126	books	0090_vat_wallet_sources	2026-11-27 12:24:14.75724+00
+127	books	0003_expenses_suppliers_banks	2026-11-27 12:24:14.909668+00
+128	books	0091_merge_expenses_and_vat	2026-11-27 12:24:14.910202+00
+129	books	0092_journal_sources_of_both	2026-11-27 12:24:14.913742+00
+130	books	0093_bill_parts_settlements_commissions	2026-11-27 12:24:15.684332+00
+131	books	0094_accountant_vds_and_store	2026-11-27 12:24:15.741308+00
+132	churn	0001_prediction	2026-11-27 12:24:15.930144+00
+133	churn	0002_retention	2026-11-27 12:24:16.443803+00
+134	churn	0003_retention_roles	2026-11-27 12:24:16.503245+00
+135	churn	0002_model_train_permission	2026-11-27 12:24:16.508555+00
+136	churn	0004_merge_prediction_retention	2026-11-27 12:24:16.509079+00
+137	churn	0005_usage_window	2026-11-27 12:24:16.772786+00
+138	churn	0006_line_credits_backfill	2026-11-27 12:24:16.830702+00
+139	contracts	0001_contracts_signatures_events	2026-11-27 12:24:17.614625+00
+140	contracts	0002_signed_documents_immutable	2026-11-27 12:24:17.67293+00
+141	contracts	0003_rules_signing_sessions_onsite_evidence	2026-11-27 12:24:18.089812+00
+142	contracts	0004_contract_monthly_net	2026-11-27 12:24:18.46197+00
+143	core	0001_initial	2026-11-27 12:24:18.525558+00
+144	core	0002_audit_append_only_trigger	2026-11-27 12:24:18.584609+00
+145	core	0003_rate_limit_counter	2026-11-27 12:24:18.589103+00
+146	core	0004_webhooks_and_audit_via	2026-11-27 12:24:18.943468+00
+147	core	0005_job_log	2026-11-27 12:24:19.009383+00
+148	network	0008_router_radius	2026-11-27 12:24:19.052136+00
+149	network	0009_router_coa_port_aaa_switch	2026-11-27 12:24:19.160976+00
+150	network	0010_provisioning_disconnect	2026-11-27 12:24:19.369488+00
+151	network	0011_router_require_message_authenticator	2026-11-27 12:24:19.392239+00
+152	customers	0019_package_speed_classes_and_windows	2026-11-27 12:24:19.519095+00
+153	customers	0020_subscription_ipoe	2026-11-27 12:24:19.832495+00
+154	dashboard	0001_daily_metric_snapshots	2026-11-27 12:24:19.956894+00
+155	dashboard	0002_efficiency_parts_paused_mrr	2026-11-27 12:24:20.029197+00
+156	fibre	0001_initial	2026-11-27 12:24:21.607104+00
+157	fibre	0002_fibre_settings	2026-11-27 12:24:21.610358+00
+158	fibre	0003_fibre_roles	2026-11-27 12:24:21.68048+00
+159	fibre	0004_incident_tickets	2026-11-27 12:24:21.745718+00
+160	imports	0001_import_batches	2026-11-27 12:24:22.118778+00
+161	imports	0002_batch_kind_past_payments	2026-11-27 12:24:22.236785+00
+162	imports	0003_batch_undo_report	2026-11-27 12:24:22.448033+00
+163	network	0012_speed_destinations_and_boundary_runs	2026-11-27 12:24:22.520324+00
+164	network	0013_address_pools	2026-11-27 12:24:23.064094+00
+165	notify	0001_initial	2026-11-27 12:24:23.836463+00
+166	notify	0002_message_sealed	2026-11-27 12:24:23.939591+00
+167	resellers	0003_renewal_outbox_low_balance_alert	2026-11-27 12:24:24.312549+00
+168	resellers	0004_reseller_branding	2026-11-27 12:24:24.639827+00
+169	resellers	0005_subresellers	2026-11-27 12:24:25.070431+00
+170	resellers	0006_reseller_card_distributor	2026-11-27 12:24:25.216082+00
+171	vouchers	0001_initial	2026-11-27 12:24:26.349795+00
+172	vouchers	0002_online_sales_and_remembered_devices	2026-11-27 12:24:26.490532+00
+173	vouchers	0003_batch_generation_in_background	2026-11-27 12:24:26.923678+00
+174	vouchers	0004_recharge_by_card	2026-11-27 12:24:27.35413+00
+175	vouchers	0005_card_login_key_and_sessions	2026-11-27 12:24:27.432379+00
+176	radius	0001_initial	2026-11-27 12:24:27.823559+00
+177	radius	0002_authorisation_views	2026-11-27 12:24:27.9032+00
+178	radius	0003_authorisation_functions	2026-11-27 12:24:28.143727+00
+179	radius	0004_auth_attempt_server_error	2026-11-27 12:24:28.170142+00
+180	radius	0005_session_counted_octets	2026-11-27 12:24:28.24619+00
+181	radius	0006_router_clients_notify	2026-11-27 12:24:28.321288+00
+182	radius	0007_hotspot_logins	2026-11-27 12:24:28.59144+00
+183	radius	0008_session_log	2026-11-27 12:24:28.840527+00
+184	radius	0009_session_permissions	2026-11-27 12:24:29.041019+00
+185	radius	0010_postauth_indexes_open_sessions_function	2026-11-27 12:24:29.274599+00
+186	radius	0011_card_login_reasons	2026-11-27 12:24:29.512319+00
+187	vouchers	0006_hotspot_card_logins	2026-11-27 12:24:29.669828+00
+188	vouchers	0007_wifi_signup	2026-11-27 12:24:29.99559+00
+189	vouchers	0008_wifi_purchase_language	2026-11-27 12:24:30.014823+00
+190	radius	0012_router_clients_notify_message_authenticator	2026-11-27 12:24:30.09205+00
+191	radius	0013_postauth_bad_secret	2026-11-27 12:24:30.11893+00
+192	radius	0014_postauth_answer_id	2026-11-27 12:24:30.346392+00
+193	radius	0015_bad_secret_drop	2026-11-27 12:24:30.424898+00
+194	radius	0016_session_log_router_and_start_indexes	2026-11-27 12:24:30.494728+00
+195	radius	0017_login_state	2026-11-27 12:24:30.57773+00
+196	radius	0018_radacct_fewer_indexes	2026-11-27 12:24:30.980791+00
+197	radius	0019_session_log_login_index	2026-11-27 12:24:31.00818+00
+198	radius	0020_servers_pushed	2026-11-27 12:24:31.012233+00
+199	radius	0021_speed_classes_and_windows	2026-11-27 12:24:31.264986+00
+200	radius	0022_ipoe_and_ipv6_logins	2026-11-27 12:24:31.347449+00
+201	radius	0023_speed_functions_as_owner	2026-11-27 12:24:31.425726+00
+202	radius	0024_speed_functions_keep_their_plans	2026-11-27 12:24:31.66873+00
+203	radius	0025_speed_answer_in_the_login_state	2026-11-27 12:24:31.750787+00
+204	radius	0026_open_sessions_plan_kept_without_seqscan	2026-11-27 12:24:31.827631+00
+205	radius	0027_router_reload	2026-11-27 12:24:32.156029+00
+206	sessions	0001_initial	2026-11-27 12:24:32.160912+00
+207	vouchers	0009_plan_speed_package	2026-11-27 12:24:32.314282+00
 \.
 
 
@@ -11327,174 +11342,174 @@ COPY public.notify_message (id, channel, event, language, "to", subject, body, p
 --
 
 COPY public.notify_messagetemplate (id, event, channel, language, subject, body, whatsapp_template_name, whatsapp_template_params, active, updated_at, updated_by_id) FROM stdin;
-1	invoice_issued	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-27 05:41:59.133114+00	\N
-2	invoice_issued	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-27 05:41:59.133154+00	\N
-3	invoice_issued	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-27 05:41:59.133169+00	\N
-4	invoice_issued	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-27 05:41:59.133183+00	\N
-5	invoice_issued	email	en	Invoice {{ invoice_number }} from {{ isp_name }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} for {{ amount }} was issued on {{ issue_date }}.\n{% if amount_due %}Amount due: {{ amount_due }}, payable by {{ due_date }}.{% else %}It has been paid from your account credit.{% endif %}\n\nAccount number: {{ account_number }}\nYour invoices and receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.133198+00	\N
-6	invoice_issued	email	bn	{{ isp_name }} থেকে বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\n{{ issue_date }} তারিখে আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু করা হয়েছে।\n{% if amount_due %}পরিশোধযোগ্য: {{ amount_due }}, শেষ তারিখ {{ due_date }}।{% else %}এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধ করা হয়েছে।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\nআপনার বিল ও রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.133212+00	\N
-7	payment_received	sms	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 05:41:59.133226+00	\N
-8	payment_received	sms	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 05:41:59.13324+00	\N
-9	payment_received	whatsapp	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 05:41:59.133254+00	\N
-10	payment_received	whatsapp	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 05:41:59.133268+00	\N
-11	payment_received	email	en	Receipt {{ receipt_number }}: {{ amount }} received	Dear {{ customer_name }},\n\nThank you: we received {{ amount }} by {{ payment_method }} on {{ payment_date }}.\nReceipt number: {{ receipt_number }}\n{% if amount_due %}Still due on your account: {{ amount_due }}.{% else %}Nothing is due on your account.{% endif %}{% if paid_through %}\nYour connection is paid through {{ paid_through }}.{% endif %}\n\nYour receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.133281+00	\N
-12	payment_received	email	bn	রসিদ {{ receipt_number }}: {{ amount }} গৃহীত	প্রিয় {{ customer_name }},\n\nধন্যবাদ: {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি।\nরসিদ নম্বর: {{ receipt_number }}\n{% if amount_due %}আপনার অ্যাকাউন্টে এখনও বকেয়া: {{ amount_due }}।{% else %}আপনার অ্যাকাউন্টে কোনো বকেয়া নেই।{% endif %}{% if paid_through %}\nআপনার সংযোগ {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআপনার রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.133294+00	\N
-13	due_reminder	sms	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-27 05:41:59.133308+00	\N
-14	due_reminder	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 05:41:59.133322+00	\N
-15	due_reminder	whatsapp	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-27 05:41:59.133335+00	\N
-16	due_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 05:41:59.133348+00	\N
-17	due_reminder	email	en	Reminder: {{ amount_due }} due on {{ due_date }}	Dear {{ customer_name }},\n\nThis is a friendly reminder that {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }}, in {{ days_left }} days.\nPlease pay on time to keep your connection running.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.133362+00	\N
-18	due_reminder	email	bn	স্মরণ: {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন	প্রিয় {{ customer_name }},\n\nস্মরণ করিয়ে দিচ্ছি, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }}, আর {{ days_left }} দিন বাকি।\nসংযোগ চালু রাখতে অনুগ্রহ করে সময়মতো পরিশোধ করুন।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.133376+00	\N
-19	overdue	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-27 05:41:59.133391+00	\N
-20	overdue	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 05:41:59.133406+00	\N
-21	overdue	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-27 05:41:59.13342+00	\N
-22	overdue	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 05:41:59.133434+00	\N
-23	overdue	email	en	Overdue: invoice {{ invoice_number }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} was due on {{ due_date }} and {{ amount_due }} is still unpaid.\nPlease pay as soon as possible: unpaid connections are suspended after the grace period.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.133449+00	\N
-24	overdue	email	bn	বকেয়া: বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\nবিল {{ invoice_number }} পরিশোধের তারিখ ছিল {{ due_date }}; এখনও {{ amount_due }} বকেয়া।\nঅনুগ্রহ করে যত দ্রুত সম্ভব পরিশোধ করুন: নির্ধারিত সময়ের পর অপরিশোধিত সংযোগ বন্ধ করা হয়।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.133463+00	\N
-25	suspended	sms	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-27 05:41:59.133479+00	\N
-26	suspended	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-27 05:41:59.133493+00	\N
-27	suspended	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-27 05:41:59.133508+00	\N
-28	suspended	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-27 05:41:59.133522+00	\N
-29	suspended	email	en	Your connection {{ login }} is suspended	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has been suspended.\n{% if non_payment %}The reason is an unpaid balance of {{ amount_due }}. It is reconnected automatically as soon as your payment is received.{% else %}Reason: {{ suspension_reason }}.{% endif %}\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.133536+00	\N
-30	suspended	email	bn	আপনার সংযোগ {{ login }} বন্ধ করা হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) সাময়িকভাবে বন্ধ করা হয়েছে।\n{% if non_payment %}কারণ: {{ amount_due }} বকেয়া। পেমেন্ট পাওয়ামাত্র সংযোগ স্বয়ংক্রিয়ভাবে চালু হবে।{% else %}কারণ: {{ suspension_reason }}।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.13355+00	\N
-31	reactivated	sms	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 05:41:59.133564+00	\N
-32	reactivated	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 05:41:59.133579+00	\N
-33	reactivated	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 05:41:59.133594+00	\N
-34	reactivated	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 05:41:59.133607+00	\N
-35	reactivated	email	en	Your connection {{ login }} is active again	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %}\nIt is paid through {{ paid_through }}.{% endif %}\n\nThank you for staying with us.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.13362+00	\N
-36	reactivated	email	bn	আপনার সংযোগ {{ login }} আবার চালু হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %}\nএটি {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআমাদের সাথে থাকার জন্য ধন্যবাদ।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.133634+00	\N
-37	package_change_decided	sms	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 05:41:59.133648+00	\N
-38	package_change_decided	sms	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 05:41:59.133661+00	\N
-39	package_change_decided	whatsapp	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 05:41:59.133676+00	\N
-40	package_change_decided	whatsapp	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 05:41:59.13369+00	\N
-41	package_change_decided	email	en	Package change {% if approved %}approved{% else %}not approved{% endif %}	Dear {{ customer_name }},\n\nYour request to change from {{ old_package }} to {{ new_package }} has {% if approved %}been approved.{% if effective_date %} The new package starts on {{ effective_date }}.{% endif %}{% else %}not been approved.{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.133705+00	\N
-42	package_change_decided	email	bn	প্যাকেজ পরিবর্তন {% if approved %}অনুমোদিত{% else %}অনুমোদিত হয়নি{% endif %}	প্রিয় {{ customer_name }},\n\n{{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের আপনার অনুরোধ {% if approved %}অনুমোদিত হয়েছে।{% if effective_date %} নতুন প্যাকেজ {{ effective_date }} থেকে চালু হবে।{% endif %}{% else %}অনুমোদিত হয়নি।{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.13372+00	\N
-43	one_time_code	sms	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 05:41:59.133736+00	\N
-44	one_time_code	sms	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 05:41:59.133748+00	\N
-45	one_time_code	whatsapp	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 05:41:59.133761+00	\N
-46	one_time_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 05:41:59.133775+00	\N
-47	one_time_code	email	en	Your {{ isp_name }} code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\nIf you did not ask for it, ignore this message; nothing changes without the code.\n\n{{ isp_name }}			t	2026-11-27 05:41:59.133789+00	\N
-48	one_time_code	email	bn	আপনার {{ isp_name }} কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\nআপনি না চেয়ে থাকলে এই বার্তাটি উপেক্ষা করুন; কোড ছাড়া কিছুই বদলাবে না।\n\n{{ isp_name }}			t	2026-11-27 05:41:59.133803+00	\N
-49	job_late	sms	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-27 05:41:59.133817+00	\N
-50	job_late	sms	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-27 05:41:59.133831+00	\N
-51	job_late	whatsapp	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-27 05:41:59.133845+00	\N
-52	job_late	whatsapp	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-27 05:41:59.133859+00	\N
-53	job_late	email	en	Job {{ job_name }} did not run	The periodic job {{ job_name }} has had no successful run for more than {{ late_hours }} hours.\nLast success: {% if last_success %}{{ last_success }}{% else %}never{% endif %}\n{% if last_error %}Last error: {{ last_error }}\n{% endif %}\nThe job log and "Run again": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-27 05:41:59.133873+00	\N
-54	job_late	email	bn	{{ job_name }} কাজটি চলেনি	নিয়মিত কাজ {{ job_name }} {{ late_hours }} ঘণ্টার বেশি সময় সফলভাবে চলেনি।\nশেষ সফল: {% if last_success %}{{ last_success }}{% else %}কখনও নয়{% endif %}\n{% if last_error %}শেষ ত্রুটি: {{ last_error }}\n{% endif %}\nকাজের লগ ও "আবার চালান": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-27 05:41:59.133888+00	\N
-55	autopay_upcoming	sms	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-27 05:41:59.133904+00	\N
-56	autopay_upcoming	sms	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-27 05:41:59.133918+00	\N
-57	autopay_upcoming	whatsapp	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-27 05:41:59.133932+00	\N
-58	autopay_upcoming	whatsapp	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-27 05:41:59.133945+00	\N
-59	autopay_upcoming	email	en	Auto-pay: {{ amount }} on {{ charge_date }}	Dear {{ customer_name }},\n\nOn {{ charge_date }} auto-pay will charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}.\nYou can turn auto-pay off in the portal.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.133959+00	\N
-60	autopay_upcoming	email	bn	অটো-পে: {{ charge_date }} তারিখে {{ amount }}	প্রিয় {{ customer_name }},\n\n{{ charge_date }} তারিখে অটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটবে।\nপোর্টাল থেকে অটো-পে বন্ধ করতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.133973+00	\N
-61	autopay_failed	sms	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.133988+00	\N
-62	autopay_failed	sms	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.134001+00	\N
-63	autopay_failed	whatsapp	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.134014+00	\N
-64	autopay_failed	whatsapp	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.134029+00	\N
-65	autopay_failed	email	en	Auto-pay failed for {{ invoice_number }}	Dear {{ customer_name }},\n\nAuto-pay could not charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}: {{ reason }}. We have stopped trying.\nPlease pay in the portal: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.134042+00	\N
-66	autopay_failed	email	bn	{{ invoice_number }}-এর অটো-পে ব্যর্থ হয়েছে	প্রিয় {{ customer_name }},\n\nঅটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটতে পারেনি: {{ reason }}। আমরা আর চেষ্টা করছি না।\nপোর্টালে পরিশোধ করুন: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.134056+00	\N
-67	usage_warning	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-27 05:41:59.134071+00	\N
-68	usage_warning	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-27 05:41:59.134086+00	\N
-69	usage_warning	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-27 05:41:59.134099+00	\N
-70	usage_warning	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-27 05:41:59.134112+00	\N
-71	usage_warning	email	en	{{ percent }}% of your data used on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, {{ percent }}% of its {{ cap_gb }} GB fair-usage allowance for the cycle ending {{ cycle_end }}.\n{% if fup_speed %}Once the allowance is used up the speed is reduced to {{ fup_speed }} until the cycle ends.\n{% endif %}\nYour usage, day by day: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.134126+00	\N
-72	usage_warning	email	bn	{{ login }}: ডেটার {{ percent }}% ব্যবহার হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের {{ cap_gb }} GB-এর মধ্যে {{ used_gb }} GB ({{ percent }}%) ব্যবহার করেছে।\n{% if fup_speed %}সীমা শেষ হলে চক্রের বাকি সময় গতি {{ fup_speed }} থাকবে।\n{% endif %}\nদিনভিত্তিক ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.13414+00	\N
-73	usage_fup_throttled	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-27 05:41:59.134156+00	\N
-74	usage_fup_throttled	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-27 05:41:59.134168+00	\N
-75	usage_fup_throttled	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-27 05:41:59.134181+00	\N
-76	usage_fup_throttled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-27 05:41:59.134195+00	\N
-77	usage_fup_throttled	email	en	Data cap reached on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, its whole {{ cap_gb }} GB allowance for the cycle ending {{ cycle_end }}. Until then it runs at {{ fup_speed }}; the full speed returns when the next cycle starts.\n\nYour usage: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.134208+00	\N
-78	usage_fup_throttled	email	bn	{{ login }}: ডেটা সীমা শেষ	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের পুরো {{ cap_gb }} GB ({{ used_gb }} GB) ব্যবহার করেছে। চক্র শেষ হওয়া পর্যন্ত গতি {{ fup_speed }}; পরের চক্রে পূর্ণ গতি ফিরবে।\n\nআপনার ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.134222+00	\N
-79	outage_declared	sms	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-27 05:41:59.134235+00	\N
-80	outage_declared	sms	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-27 05:41:59.134248+00	\N
-81	outage_declared	whatsapp	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-27 05:41:59.134263+00	\N
-82	outage_declared	whatsapp	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-27 05:41:59.134277+00	\N
-83	outage_declared	email	en	Service interruption: {{ outage_title }}	Dear {{ customer_name }},\n\nInternet service in your area is interrupted since {{ outage_started }}: {{ outage_title }}.\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nWe expect service back by {{ estimated_restoration }}.\n{% endif %}\nOur team is working on it and we will tell you when it is restored. You do not need to raise a ticket.\nStatus: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.13429+00	\N
-84	outage_declared	email	bn	সেবা বিঘ্নিত: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_started }} থেকে আপনার এলাকায় ইন্টারনেট সেবা বিঘ্নিত: {{ outage_title }}।\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nআনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে।\n{% endif %}\nআমাদের দল কাজ করছে; সেবা ফিরলে আমরা জানাব। আলাদা অভিযোগ করার দরকার নেই।\nঅবস্থা: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.134304+00	\N
-85	outage_update	sms	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-27 05:41:59.134319+00	\N
-86	outage_update	sms	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-27 05:41:59.134333+00	\N
-87	outage_update	whatsapp	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-27 05:41:59.134346+00	\N
-88	outage_update	whatsapp	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-27 05:41:59.134429+00	\N
-89	outage_update	email	en	Update: {{ outage_title }}	Dear {{ customer_name }},\n\nAn update on the service interruption "{{ outage_title }}":\n\n{{ update_message }}\n{% if estimated_restoration %}\nWe now expect service back by {{ estimated_restoration }}.\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.134446+00	\N
-90	outage_update	email	bn	হালনাগাদ: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n"{{ outage_title }}" সেবা বিঘ্ন সম্পর্কে হালনাগাদ:\n\n{{ update_message }}\n{% if estimated_restoration %}\nএখন আনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে বলে আশা করছি।\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.134461+00	\N
-91	outage_restored	sms	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-27 05:41:59.134475+00	\N
-92	outage_restored	sms	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-27 05:41:59.134487+00	\N
-93	outage_restored	whatsapp	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-27 05:41:59.134502+00	\N
-94	outage_restored	whatsapp	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-27 05:41:59.134518+00	\N
-95	outage_restored	email	en	Service restored: {{ outage_title }}	Dear {{ customer_name }},\n\nService is restored since {{ restored_at }} after {{ outage_duration }} ({{ outage_title }}).\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nIf you are still offline, please restart your router; if that does not help, raise a ticket: {{ portal_url }}\n\nThank you for your patience.\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.134532+00	\N
-96	outage_restored	email	bn	সেবা চালু হয়েছে: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_duration }} পর {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})।\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nএখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন; তাতেও না হলে অভিযোগ করুন: {{ portal_url }}\n\nধৈর্যের জন্য ধন্যবাদ।\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.134545+00	\N
-97	ticket_replied	sms	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.134559+00	\N
-98	ticket_replied	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.134572+00	\N
-99	ticket_replied	whatsapp	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.134586+00	\N
-100	ticket_replied	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.134598+00	\N
-101	ticket_replied	email	en	Re: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\n{{ reply }}\n\nRead and answer on the portal: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.134612+00	\N
-102	ticket_replied	email	bn	উত্তর: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\n{{ reply }}\n\nপোর্টালে দেখুন ও উত্তর দিন: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.134625+00	\N
-103	ticket_resolved	sms	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.134639+00	\N
-104	ticket_resolved	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.134652+00	\N
-105	ticket_resolved	whatsapp	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.134665+00	\N
-106	ticket_resolved	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.134678+00	\N
-107	ticket_resolved	email	en	Resolved: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\nYour ticket {{ ticket_number }} ({{ ticket_subject }}) is resolved.\nPlease tell us how we did — one to five stars and a comment if you like: {{ ticket_url }}\nIf the problem is back, you can reopen the ticket from the same page.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.134693+00	\N
-108	ticket_resolved	email	bn	সমাধান হয়েছে: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\nআপনার টিকিট {{ ticket_number }} ({{ ticket_subject }}) সমাধান হয়েছে।\nআমাদের সেবা কেমন ছিল জানাতে এক থেকে পাঁচ তারকা দিন: {{ ticket_url }}\nসমস্যা আবার হলে একই পাতা থেকে টিকিটটি আবার খুলতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.134707+00	\N
-109	ticket_sla_warning	sms	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-27 05:41:59.134721+00	\N
-110	ticket_sla_warning	sms	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-27 05:41:59.134737+00	\N
-111	ticket_sla_warning	whatsapp	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-27 05:41:59.134751+00	\N
-112	ticket_sla_warning	whatsapp	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-27 05:41:59.134766+00	\N
-113	ticket_sla_warning	email	en	SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}	The {{ deadline_kind }} deadline of ticket {{ ticket_number }} ({{ ticket_subject }}) passes at {{ deadline }}.\nCustomer: {{ customer_name }} ({{ account_number }})\nAssignee: {% if assignee_name %}{{ assignee_name }}{% else %}nobody yet{% endif %}\n\n{{ ticket_url }}			t	2026-11-27 05:41:59.13478+00	\N
-114	ticket_sla_warning	email	bn	SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}	টিকিট {{ ticket_number }} ({{ ticket_subject }})-এর {{ deadline_kind }} সময়সীমা {{ deadline }}-এ শেষ হবে।\nগ্রাহক: {{ customer_name }} ({{ account_number }})\nদায়িত্বে: {% if assignee_name %}{{ assignee_name }}{% else %}এখনও কেউ নয়{% endif %}\n\n{{ ticket_url }}			t	2026-11-27 05:41:59.134796+00	\N
-115	fieldservice_visit_scheduled	sms	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-27 05:41:59.13481+00	\N
-116	fieldservice_visit_scheduled	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-27 05:41:59.134826+00	\N
-117	fieldservice_visit_scheduled	whatsapp	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-27 05:41:59.13484+00	\N
-118	fieldservice_visit_scheduled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-27 05:41:59.134852+00	\N
-119	fieldservice_visit_scheduled	email	en	Visit scheduled: {{ visit_time }}	Dear {{ customer_name }},\n\nYour {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }}. Our technician {{ technician_name }} will come.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.134865+00	\N
-120	fieldservice_visit_scheduled	email	bn	ভিজিট নির্ধারিত: {{ visit_time }}	প্রিয় {{ customer_name }},\n\nআপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত। আমাদের টেকনিশিয়ান {{ technician_name }} আসবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.134879+00	\N
-121	fieldservice_technician_en_route	sms	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-27 05:41:59.134893+00	\N
-122	fieldservice_technician_en_route	sms	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-27 05:41:59.134908+00	\N
-123	fieldservice_technician_en_route	whatsapp	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-27 05:41:59.134921+00	\N
-124	fieldservice_technician_en_route	whatsapp	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-27 05:41:59.134933+00	\N
-125	fieldservice_technician_en_route	email	en	Your technician is on the way	Dear {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }} ({{ order_number }}).\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.134946+00	\N
-126	fieldservice_technician_en_route	email	bn	টেকনিশিয়ান রওনা হয়েছেন	প্রিয় {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }} ({{ order_number }})-এর জন্য রওনা হয়েছেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.134961+00	\N
-127	fieldservice_technician_assigned	sms	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-27 05:41:59.134975+00	\N
-128	fieldservice_technician_assigned	sms	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-27 05:41:59.134989+00	\N
-129	fieldservice_technician_assigned	whatsapp	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-27 05:41:59.135001+00	\N
-130	fieldservice_technician_assigned	whatsapp	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-27 05:41:59.135014+00	\N
-131	fieldservice_technician_assigned	email	en	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.135027+00	\N
-132	fieldservice_technician_assigned	email	bn	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 05:41:59.13504+00	\N
-133	reseller_wallet_low	sms	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-27 05:41:59.135054+00	\N
-134	reseller_wallet_low	sms	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-27 05:41:59.135068+00	\N
-135	reseller_wallet_low	whatsapp	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-27 05:41:59.135083+00	\N
-136	reseller_wallet_low	whatsapp	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-27 05:41:59.135097+00	\N
-137	reseller_wallet_low	email	en	{{ reseller_name }}: wallet balance {{ balance }}	{{ reseller_name }},\n\nYour wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit limit in use){% endif %}. You can renew customers for {{ available }} more.\nPlease top up your wallet.\n\n{{ isp_name }}			t	2026-11-27 05:41:59.135112+00	\N
-138	reseller_wallet_low	email	bn	{{ reseller_name }}: ওয়ালেটের ব্যালান্স {{ balance }}	{{ reseller_name }},\n\nআপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিট সীমার {{ credit_used }}% ব্যবহৃত){% endif %}। আর {{ available }} পর্যন্ত গ্রাহক রিনিউ করতে পারবেন।\nঅনুগ্রহ করে ওয়ালেট টপ-আপ করুন।\n\n{{ isp_name }}			t	2026-11-27 05:41:59.135127+00	\N
-139	contract_sent	sms	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.135141+00	\N
-140	contract_sent	sms	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.135154+00	\N
-141	contract_sent	whatsapp	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.135167+00	\N
-142	contract_sent	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.135181+00	\N
-143	contract_sent	email	en	Please sign your contract {{ contract_number }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} is ready. Read and sign it on the portal: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 05:41:59.135195+00	\N
-144	contract_sent	email	bn	অনুগ্রহ করে আপনার চুক্তি {{ contract_number }} স্বাক্ষর করুন	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} প্রস্তুত। পোর্টালে পড়ুন ও স্বাক্ষর করুন: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 05:41:59.135238+00	\N
-145	contract_renewal_reminder	sms	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.135252+00	\N
-146	contract_renewal_reminder	sms	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.135265+00	\N
-147	contract_renewal_reminder	whatsapp	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.135277+00	\N
-148	contract_renewal_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 05:41:59.13529+00	\N
-149	contract_renewal_reminder	email	en	Your contract {{ contract_number }} ends on {{ end_date }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} ends on {{ end_date }}. Renews itself: {{ auto_renewal }}.\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 05:41:59.135303+00	\N
-150	contract_renewal_reminder	email	bn	আপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}। স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }}।\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 05:41:59.135317+00	\N
-151	retention_message	sms	en		{{ message }} - {{ isp_name }}			t	2026-11-27 05:41:59.135331+00	\N
-152	retention_message	sms	bn		{{ message }} - {{ isp_name }}			t	2026-11-27 05:41:59.135345+00	\N
-153	retention_message	whatsapp	en		{{ message }} - {{ isp_name }}			t	2026-11-27 05:41:59.135359+00	\N
-154	retention_message	whatsapp	bn		{{ message }} - {{ isp_name }}			t	2026-11-27 05:41:59.135373+00	\N
-155	retention_message	email	en	A message from {{ isp_name }}	Dear {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-27 05:41:59.135386+00	\N
-156	retention_message	email	bn	{{ isp_name }}-এর বার্তা	প্রিয় {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-27 05:41:59.135401+00	\N
-157	wifi_signup_code	sms	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 05:41:59.135414+00	\N
-158	wifi_signup_code	sms	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 05:41:59.135428+00	\N
-159	wifi_signup_code	whatsapp	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 05:41:59.13544+00	\N
-160	wifi_signup_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 05:41:59.135453+00	\N
-161	wifi_signup_code	email	en	Your {{ isp_name }} Wi-Fi code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\n{{ isp_name }}			t	2026-11-27 05:41:59.135467+00	\N
-162	wifi_signup_code	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\n{{ isp_name }}			t	2026-11-27 05:41:59.135481+00	\N
-163	wifi_card_bought	sms	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-27 05:41:59.135495+00	\N
-164	wifi_card_bought	sms	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-27 05:41:59.135509+00	\N
-165	wifi_card_bought	whatsapp	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-27 05:41:59.135522+00	\N
-166	wifi_card_bought	whatsapp	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-27 05:41:59.135536+00	\N
-167	wifi_card_bought	email	en	Your {{ isp_name }} Wi-Fi code: {{ card_code }}	{{ plan }} at {{ zone }}: code {{ card_code }}, valid until {{ valid_until }}.\n\n{{ isp_name }}			t	2026-11-27 05:41:59.13555+00	\N
-168	wifi_card_bought	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ card_code }}	{{ plan }} ({{ zone }}): কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত।\n\n{{ isp_name }}			t	2026-11-27 05:41:59.135563+00	\N
+1	invoice_issued	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-27 12:24:32.696586+00	\N
+2	invoice_issued	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-27 12:24:32.696607+00	\N
+3	invoice_issued	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} for {{ amount }} is issued.{% if amount_due %} Please pay {{ amount_due }} by {{ due_date }}.{% else %} It is paid from your account credit.{% endif %} A/C {{ account_number }}. - {{ isp_name }}			t	2026-11-27 12:24:32.696614+00	\N
+4	invoice_issued	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু হয়েছে।{% if amount_due %} অনুগ্রহ করে {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন।{% else %} এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধিত।{% endif %} অ্যাকাউন্ট {{ account_number }}। - {{ isp_name }}			t	2026-11-27 12:24:32.69662+00	\N
+5	invoice_issued	email	en	Invoice {{ invoice_number }} from {{ isp_name }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} for {{ amount }} was issued on {{ issue_date }}.\n{% if amount_due %}Amount due: {{ amount_due }}, payable by {{ due_date }}.{% else %}It has been paid from your account credit.{% endif %}\n\nAccount number: {{ account_number }}\nYour invoices and receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.696626+00	\N
+6	invoice_issued	email	bn	{{ isp_name }} থেকে বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\n{{ issue_date }} তারিখে আপনার {{ amount }} মূল্যের বিল {{ invoice_number }} ইস্যু করা হয়েছে।\n{% if amount_due %}পরিশোধযোগ্য: {{ amount_due }}, শেষ তারিখ {{ due_date }}।{% else %}এটি আপনার অ্যাকাউন্টের জমা থেকে পরিশোধ করা হয়েছে।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\nআপনার বিল ও রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.696632+00	\N
+7	payment_received	sms	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 12:24:32.696638+00	\N
+8	payment_received	sms	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 12:24:32.696644+00	\N
+9	payment_received	whatsapp	en		Dear {{ customer_name }}, we received {{ amount }} by {{ payment_method }} on {{ payment_date }}. Receipt {{ receipt_number }}.{% if amount_due %} Still due: {{ amount_due }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 12:24:32.69665+00	\N
+10	payment_received	whatsapp	bn		প্রিয় {{ customer_name }}, {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি। রসিদ {{ receipt_number }}।{% if amount_due %} বকেয়া: {{ amount_due }}।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 12:24:32.696657+00	\N
+11	payment_received	email	en	Receipt {{ receipt_number }}: {{ amount }} received	Dear {{ customer_name }},\n\nThank you: we received {{ amount }} by {{ payment_method }} on {{ payment_date }}.\nReceipt number: {{ receipt_number }}\n{% if amount_due %}Still due on your account: {{ amount_due }}.{% else %}Nothing is due on your account.{% endif %}{% if paid_through %}\nYour connection is paid through {{ paid_through }}.{% endif %}\n\nYour receipts: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.696663+00	\N
+12	payment_received	email	bn	রসিদ {{ receipt_number }}: {{ amount }} গৃহীত	প্রিয় {{ customer_name }},\n\nধন্যবাদ: {{ payment_date }} তারিখে {{ payment_method }}-এর মাধ্যমে {{ amount }} পেয়েছি।\nরসিদ নম্বর: {{ receipt_number }}\n{% if amount_due %}আপনার অ্যাকাউন্টে এখনও বকেয়া: {{ amount_due }}।{% else %}আপনার অ্যাকাউন্টে কোনো বকেয়া নেই।{% endif %}{% if paid_through %}\nআপনার সংযোগ {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআপনার রসিদ: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.696669+00	\N
+13	due_reminder	sms	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-27 12:24:32.696675+00	\N
+14	due_reminder	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 12:24:32.696681+00	\N
+15	due_reminder	whatsapp	en		Dear {{ customer_name }}, reminder: {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }} ({{ days_left }} days left). Please pay to stay connected. - {{ isp_name }}			t	2026-11-27 12:24:32.696686+00	\N
+16	due_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }} (আর {{ days_left }} দিন বাকি)। সংযোগ চালু রাখতে অনুগ্রহ করে পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 12:24:32.696692+00	\N
+17	due_reminder	email	en	Reminder: {{ amount_due }} due on {{ due_date }}	Dear {{ customer_name }},\n\nThis is a friendly reminder that {{ amount_due }} for invoice {{ invoice_number }} is due on {{ due_date }}, in {{ days_left }} days.\nPlease pay on time to keep your connection running.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.696698+00	\N
+18	due_reminder	email	bn	স্মরণ: {{ due_date }} তারিখের মধ্যে {{ amount_due }} পরিশোধ করুন	প্রিয় {{ customer_name }},\n\nস্মরণ করিয়ে দিচ্ছি, বিল {{ invoice_number }} এর {{ amount_due }} পরিশোধের শেষ তারিখ {{ due_date }}, আর {{ days_left }} দিন বাকি।\nসংযোগ চালু রাখতে অনুগ্রহ করে সময়মতো পরিশোধ করুন।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.696704+00	\N
+19	overdue	sms	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-27 12:24:32.69671+00	\N
+20	overdue	sms	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 12:24:32.696715+00	\N
+21	overdue	whatsapp	en		Dear {{ customer_name }}, invoice {{ invoice_number }} ({{ amount_due }}) was due on {{ due_date }} and is overdue. Please pay now to avoid suspension. - {{ isp_name }}			t	2026-11-27 12:24:32.696721+00	\N
+22	overdue	whatsapp	bn		প্রিয় {{ customer_name }}, বিল {{ invoice_number }} ({{ amount_due }}) পরিশোধের তারিখ {{ due_date }} পেরিয়ে গেছে। সংযোগ বিচ্ছিন্ন হওয়া এড়াতে এখনই পরিশোধ করুন। - {{ isp_name }}			t	2026-11-27 12:24:32.696727+00	\N
+23	overdue	email	en	Overdue: invoice {{ invoice_number }}	Dear {{ customer_name }},\n\nInvoice {{ invoice_number }} was due on {{ due_date }} and {{ amount_due }} is still unpaid.\nPlease pay as soon as possible: unpaid connections are suspended after the grace period.\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.696733+00	\N
+24	overdue	email	bn	বকেয়া: বিল {{ invoice_number }}	প্রিয় {{ customer_name }},\n\nবিল {{ invoice_number }} পরিশোধের তারিখ ছিল {{ due_date }}; এখনও {{ amount_due }} বকেয়া।\nঅনুগ্রহ করে যত দ্রুত সম্ভব পরিশোধ করুন: নির্ধারিত সময়ের পর অপরিশোধিত সংযোগ বন্ধ করা হয়।\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.696738+00	\N
+25	suspended	sms	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-27 12:24:32.696744+00	\N
+26	suspended	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-27 12:24:32.69675+00	\N
+27	suspended	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} is suspended{% if non_payment %} for non-payment. Please pay {{ amount_due }} to reconnect{% endif %}.{% if isp_phone %} Help: {{ isp_phone }}.{% endif %} - {{ isp_name }}			t	2026-11-27 12:24:32.696756+00	\N
+28	suspended	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} সাময়িকভাবে বন্ধ করা হয়েছে{% if non_payment %} বিল বকেয়া থাকায়। পুনরায় চালু করতে {{ amount_due }} পরিশোধ করুন{% endif %}।{% if isp_phone %} সহায়তা: {{ isp_phone }}।{% endif %} - {{ isp_name }}			t	2026-11-27 12:24:32.696762+00	\N
+29	suspended	email	en	Your connection {{ login }} is suspended	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has been suspended.\n{% if non_payment %}The reason is an unpaid balance of {{ amount_due }}. It is reconnected automatically as soon as your payment is received.{% else %}Reason: {{ suspension_reason }}.{% endif %}\n\nAccount number: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.696768+00	\N
+30	suspended	email	bn	আপনার সংযোগ {{ login }} বন্ধ করা হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) সাময়িকভাবে বন্ধ করা হয়েছে।\n{% if non_payment %}কারণ: {{ amount_due }} বকেয়া। পেমেন্ট পাওয়ামাত্র সংযোগ স্বয়ংক্রিয়ভাবে চালু হবে।{% else %}কারণ: {{ suspension_reason }}।{% endif %}\n\nঅ্যাকাউন্ট নম্বর: {{ account_number }}\n{{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.696774+00	\N
+31	reactivated	sms	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 12:24:32.69678+00	\N
+32	reactivated	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 12:24:32.696786+00	\N
+33	reactivated	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %} Paid through {{ paid_through }}.{% endif %} Thank you! - {{ isp_name }}			t	2026-11-27 12:24:32.696792+00	\N
+34	reactivated	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %} {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %} ধন্যবাদ! - {{ isp_name }}			t	2026-11-27 12:24:32.696797+00	\N
+35	reactivated	email	en	Your connection {{ login }} is active again	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) is active again.{% if paid_through %}\nIt is paid through {{ paid_through }}.{% endif %}\n\nThank you for staying with us.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.696803+00	\N
+36	reactivated	email	bn	আপনার সংযোগ {{ login }} আবার চালু হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) আবার চালু হয়েছে।{% if paid_through %}\nএটি {{ paid_through }} পর্যন্ত পরিশোধিত।{% endif %}\n\nআমাদের সাথে থাকার জন্য ধন্যবাদ।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.696809+00	\N
+37	package_change_decided	sms	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 12:24:32.696815+00	\N
+38	package_change_decided	sms	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 12:24:32.696821+00	\N
+39	package_change_decided	whatsapp	en		Dear {{ customer_name }}, your change from {{ old_package }} to {{ new_package }} is {% if approved %}approved{% if effective_date %}, effective {{ effective_date }}{% endif %}{% else %}not approved{% endif %}.{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 12:24:32.696826+00	\N
+40	package_change_decided	whatsapp	bn		প্রিয় {{ customer_name }}, {{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের অনুরোধ {% if approved %}অনুমোদিত হয়েছে{% if effective_date %}, কার্যকর {{ effective_date }} থেকে{% endif %}{% else %}অনুমোদিত হয়নি{% endif %}।{% if note %} {{ note }}{% endif %} - {{ isp_name }}			t	2026-11-27 12:24:32.696832+00	\N
+41	package_change_decided	email	en	Package change {% if approved %}approved{% else %}not approved{% endif %}	Dear {{ customer_name }},\n\nYour request to change from {{ old_package }} to {{ new_package }} has {% if approved %}been approved.{% if effective_date %} The new package starts on {{ effective_date }}.{% endif %}{% else %}not been approved.{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.696839+00	\N
+42	package_change_decided	email	bn	প্যাকেজ পরিবর্তন {% if approved %}অনুমোদিত{% else %}অনুমোদিত হয়নি{% endif %}	প্রিয় {{ customer_name }},\n\n{{ old_package }} থেকে {{ new_package }} প্যাকেজে পরিবর্তনের আপনার অনুরোধ {% if approved %}অনুমোদিত হয়েছে।{% if effective_date %} নতুন প্যাকেজ {{ effective_date }} থেকে চালু হবে।{% endif %}{% else %}অনুমোদিত হয়নি।{% endif %}{% if note %}\n\n{{ note }}{% endif %}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.696845+00	\N
+43	one_time_code	sms	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 12:24:32.696851+00	\N
+44	one_time_code	sms	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 12:24:32.696856+00	\N
+45	one_time_code	whatsapp	en		{{ code }} is your {{ isp_name }} code. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 12:24:32.696862+00	\N
+46	one_time_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} কোড। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 12:24:32.696868+00	\N
+47	one_time_code	email	en	Your {{ isp_name }} code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\nIf you did not ask for it, ignore this message; nothing changes without the code.\n\n{{ isp_name }}			t	2026-11-27 12:24:32.696874+00	\N
+48	one_time_code	email	bn	আপনার {{ isp_name }} কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\nআপনি না চেয়ে থাকলে এই বার্তাটি উপেক্ষা করুন; কোড ছাড়া কিছুই বদলাবে না।\n\n{{ isp_name }}			t	2026-11-27 12:24:32.69688+00	\N
+49	job_late	sms	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-27 12:24:32.696886+00	\N
+50	job_late	sms	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-27 12:24:32.696892+00	\N
+51	job_late	whatsapp	en		{{ isp_name }}: job {{ job_name }} has not succeeded {% if last_success %}since {{ last_success }}{% else %}yet{% endif %}. {{ jobs_url }}			t	2026-11-27 12:24:32.696898+00	\N
+52	job_late	whatsapp	bn		{{ isp_name }}: {{ job_name }} কাজটি {% if last_success %}{{ last_success }}-এর পর{% else %}এখনও{% endif %} সফলভাবে চলেনি। {{ jobs_url }}			t	2026-11-27 12:24:32.696904+00	\N
+53	job_late	email	en	Job {{ job_name }} did not run	The periodic job {{ job_name }} has had no successful run for more than {{ late_hours }} hours.\nLast success: {% if last_success %}{{ last_success }}{% else %}never{% endif %}\n{% if last_error %}Last error: {{ last_error }}\n{% endif %}\nThe job log and "Run again": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-27 12:24:32.69691+00	\N
+54	job_late	email	bn	{{ job_name }} কাজটি চলেনি	নিয়মিত কাজ {{ job_name }} {{ late_hours }} ঘণ্টার বেশি সময় সফলভাবে চলেনি।\nশেষ সফল: {% if last_success %}{{ last_success }}{% else %}কখনও নয়{% endif %}\n{% if last_error %}শেষ ত্রুটি: {{ last_error }}\n{% endif %}\nকাজের লগ ও "আবার চালান": {{ jobs_url }}\n\n{{ isp_name }}			t	2026-11-27 12:24:32.696915+00	\N
+55	autopay_upcoming	sms	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-27 12:24:32.696921+00	\N
+56	autopay_upcoming	sms	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-27 12:24:32.696927+00	\N
+57	autopay_upcoming	whatsapp	en		Dear {{ customer_name }}, on {{ charge_date }} we will charge {{ amount }} for {{ invoice_number }} to your bKash {{ wallet }} (auto-pay). - {{ isp_name }}			t	2026-11-27 12:24:32.696933+00	\N
+58	autopay_upcoming	whatsapp	bn		প্রিয় {{ customer_name }}, {{ charge_date }} তারিখে {{ invoice_number }}-এর {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটা হবে (অটো-পে)। - {{ isp_name }}			t	2026-11-27 12:24:32.696939+00	\N
+59	autopay_upcoming	email	en	Auto-pay: {{ amount }} on {{ charge_date }}	Dear {{ customer_name }},\n\nOn {{ charge_date }} auto-pay will charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}.\nYou can turn auto-pay off in the portal.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.696945+00	\N
+60	autopay_upcoming	email	bn	অটো-পে: {{ charge_date }} তারিখে {{ amount }}	প্রিয় {{ customer_name }},\n\n{{ charge_date }} তারিখে অটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটবে।\nপোর্টাল থেকে অটো-পে বন্ধ করতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.696951+00	\N
+61	autopay_failed	sms	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.696958+00	\N
+62	autopay_failed	sms	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.696964+00	\N
+63	autopay_failed	whatsapp	en		Dear {{ customer_name }}, auto-pay could not charge {{ amount }} for {{ invoice_number }} ({{ reason }}). Please pay here: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.69697+00	\N
+64	autopay_failed	whatsapp	bn		প্রিয় {{ customer_name }}, অটো-পে {{ invoice_number }}-এর {{ amount }} কাটতে পারেনি ({{ reason }})। এখানে পরিশোধ করুন: {{ pay_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.696976+00	\N
+65	autopay_failed	email	en	Auto-pay failed for {{ invoice_number }}	Dear {{ customer_name }},\n\nAuto-pay could not charge {{ amount }} for invoice {{ invoice_number }} to your bKash wallet {{ wallet }}: {{ reason }}. We have stopped trying.\nPlease pay in the portal: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.696982+00	\N
+66	autopay_failed	email	bn	{{ invoice_number }}-এর অটো-পে ব্যর্থ হয়েছে	প্রিয় {{ customer_name }},\n\nঅটো-পে {{ invoice_number }} চালানের {{ amount }} আপনার বিকাশ {{ wallet }} থেকে কাটতে পারেনি: {{ reason }}। আমরা আর চেষ্টা করছি না।\nপোর্টালে পরিশোধ করুন: {{ pay_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.696988+00	\N
+67	usage_warning	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-27 12:24:32.696994+00	\N
+68	usage_warning	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-27 12:24:32.697+00	\N
+69	usage_warning	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used {{ percent }}% of its {{ cap_gb }} GB ({{ used_gb }} GB) this cycle, which ends {{ cycle_end }}.{% if fup_speed %} Past the cap the speed is {{ fup_speed }} until then.{% endif %} - {{ isp_name }}			t	2026-11-27 12:24:32.697006+00	\N
+70	usage_warning	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রে {{ cap_gb }} GB-এর {{ percent }}% ({{ used_gb }} GB) ব্যবহার করেছে; চক্র শেষ {{ cycle_end }}।{% if fup_speed %} সীমা পার হলে ততদিন গতি {{ fup_speed }} থাকবে।{% endif %} - {{ isp_name }}			t	2026-11-27 12:24:32.697012+00	\N
+71	usage_warning	email	en	{{ percent }}% of your data used on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, {{ percent }}% of its {{ cap_gb }} GB fair-usage allowance for the cycle ending {{ cycle_end }}.\n{% if fup_speed %}Once the allowance is used up the speed is reduced to {{ fup_speed }} until the cycle ends.\n{% endif %}\nYour usage, day by day: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697018+00	\N
+72	usage_warning	email	bn	{{ login }}: ডেটার {{ percent }}% ব্যবহার হয়েছে	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের {{ cap_gb }} GB-এর মধ্যে {{ used_gb }} GB ({{ percent }}%) ব্যবহার করেছে।\n{% if fup_speed %}সীমা শেষ হলে চক্রের বাকি সময় গতি {{ fup_speed }} থাকবে।\n{% endif %}\nদিনভিত্তিক ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697024+00	\N
+73	usage_fup_throttled	sms	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-27 12:24:32.69703+00	\N
+74	usage_fup_throttled	sms	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-27 12:24:32.697036+00	\N
+75	usage_fup_throttled	whatsapp	en		Dear {{ customer_name }}, your connection {{ login }} has used its {{ cap_gb }} GB for this cycle. The speed is {{ fup_speed }} until {{ cycle_end }}; full speed returns after that. - {{ isp_name }}			t	2026-11-27 12:24:32.697042+00	\N
+76	usage_fup_throttled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার সংযোগ {{ login }} এই চক্রের {{ cap_gb }} GB ব্যবহার করেছে। {{ cycle_end }} পর্যন্ত গতি {{ fup_speed }}; এরপর পূর্ণ গতি ফিরবে। - {{ isp_name }}			t	2026-11-27 12:24:32.697048+00	\N
+77	usage_fup_throttled	email	en	Data cap reached on {{ login }}	Dear {{ customer_name }},\n\nYour connection {{ login }} ({{ package_name }}) has used {{ used_gb }} GB, its whole {{ cap_gb }} GB allowance for the cycle ending {{ cycle_end }}. Until then it runs at {{ fup_speed }}; the full speed returns when the next cycle starts.\n\nYour usage: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697054+00	\N
+78	usage_fup_throttled	email	bn	{{ login }}: ডেটা সীমা শেষ	প্রিয় {{ customer_name }},\n\nআপনার সংযোগ {{ login }} ({{ package_name }}) {{ cycle_end }} পর্যন্ত চক্রের পুরো {{ cap_gb }} GB ({{ used_gb }} GB) ব্যবহার করেছে। চক্র শেষ হওয়া পর্যন্ত গতি {{ fup_speed }}; পরের চক্রে পূর্ণ গতি ফিরবে।\n\nআপনার ব্যবহার: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697061+00	\N
+79	outage_declared	sms	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-27 12:24:32.697067+00	\N
+80	outage_declared	sms	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-27 12:24:32.697073+00	\N
+81	outage_declared	whatsapp	en		Dear {{ customer_name }}, service interruption: {{ outage_title }}. Our team is working on it.{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} Sorry for the trouble. - {{ isp_name }}			t	2026-11-27 12:24:32.697079+00	\N
+82	outage_declared	whatsapp	bn		প্রিয় {{ customer_name }}, সেবা বিঘ্নিত: {{ outage_title }}। আমাদের দল কাজ করছে।{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} অসুবিধার জন্য দুঃখিত। - {{ isp_name }}			t	2026-11-27 12:24:32.697085+00	\N
+83	outage_declared	email	en	Service interruption: {{ outage_title }}	Dear {{ customer_name }},\n\nInternet service in your area is interrupted since {{ outage_started }}: {{ outage_title }}.\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nWe expect service back by {{ estimated_restoration }}.\n{% endif %}\nOur team is working on it and we will tell you when it is restored. You do not need to raise a ticket.\nStatus: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697091+00	\N
+84	outage_declared	email	bn	সেবা বিঘ্নিত: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_started }} থেকে আপনার এলাকায় ইন্টারনেট সেবা বিঘ্নিত: {{ outage_title }}।\n{% if outage_description %}\n{{ outage_description }}\n{% endif %}{% if estimated_restoration %}\nআনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে।\n{% endif %}\nআমাদের দল কাজ করছে; সেবা ফিরলে আমরা জানাব। আলাদা অভিযোগ করার দরকার নেই।\nঅবস্থা: {{ portal_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697097+00	\N
+85	outage_update	sms	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-27 12:24:32.697103+00	\N
+86	outage_update	sms	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-27 12:24:32.697109+00	\N
+87	outage_update	whatsapp	en		Update on {{ outage_title }}: {{ update_message }}{% if estimated_restoration %} Expected back by {{ estimated_restoration }}.{% endif %} - {{ isp_name }}			t	2026-11-27 12:24:32.697115+00	\N
+88	outage_update	whatsapp	bn		{{ outage_title }} সম্পর্কে হালনাগাদ: {{ update_message }}{% if estimated_restoration %} আনুমানিক {{ estimated_restoration }} এর মধ্যে ঠিক হবে।{% endif %} - {{ isp_name }}			t	2026-11-27 12:24:32.697121+00	\N
+89	outage_update	email	en	Update: {{ outage_title }}	Dear {{ customer_name }},\n\nAn update on the service interruption "{{ outage_title }}":\n\n{{ update_message }}\n{% if estimated_restoration %}\nWe now expect service back by {{ estimated_restoration }}.\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697127+00	\N
+90	outage_update	email	bn	হালনাগাদ: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n"{{ outage_title }}" সেবা বিঘ্ন সম্পর্কে হালনাগাদ:\n\n{{ update_message }}\n{% if estimated_restoration %}\nএখন আনুমানিক {{ estimated_restoration }} এর মধ্যে সেবা ফিরবে বলে আশা করছি।\n{% endif %}\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697133+00	\N
+91	outage_restored	sms	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-27 12:24:32.697138+00	\N
+92	outage_restored	sms	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-27 12:24:32.697144+00	\N
+93	outage_restored	whatsapp	en		Dear {{ customer_name }}, service is restored ({{ outage_title }}) since {{ restored_at }}. If you are still offline, please restart your router. - {{ isp_name }}			t	2026-11-27 12:24:32.697151+00	\N
+94	outage_restored	whatsapp	bn		প্রিয় {{ customer_name }}, {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})। এখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন। - {{ isp_name }}			t	2026-11-27 12:24:32.697157+00	\N
+95	outage_restored	email	en	Service restored: {{ outage_title }}	Dear {{ customer_name }},\n\nService is restored since {{ restored_at }} after {{ outage_duration }} ({{ outage_title }}).\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nIf you are still offline, please restart your router; if that does not help, raise a ticket: {{ portal_url }}\n\nThank you for your patience.\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697163+00	\N
+96	outage_restored	email	bn	সেবা চালু হয়েছে: {{ outage_title }}	প্রিয় {{ customer_name }},\n\n{{ outage_duration }} পর {{ restored_at }} থেকে সেবা চালু হয়েছে ({{ outage_title }})।\n{% if restoration_note %}\n{{ restoration_note }}\n{% endif %}\nএখনও সংযোগ না পেলে রাউটারটি আবার চালু করুন; তাতেও না হলে অভিযোগ করুন: {{ portal_url }}\n\nধৈর্যের জন্য ধন্যবাদ।\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697169+00	\N
+97	ticket_replied	sms	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.697175+00	\N
+98	ticket_replied	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.697181+00	\N
+99	ticket_replied	whatsapp	en		Dear {{ customer_name }}, we replied to ticket {{ ticket_number }}: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.697187+00	\N
+100	ticket_replied	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }}-এ আমরা উত্তর দিয়েছি: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.697193+00	\N
+101	ticket_replied	email	en	Re: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\n{{ reply }}\n\nRead and answer on the portal: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697199+00	\N
+102	ticket_replied	email	bn	উত্তর: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\n{{ reply }}\n\nপোর্টালে দেখুন ও উত্তর দিন: {{ ticket_url }}\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697205+00	\N
+103	ticket_resolved	sms	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.697211+00	\N
+104	ticket_resolved	sms	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.697217+00	\N
+105	ticket_resolved	whatsapp	en		Dear {{ customer_name }}, ticket {{ ticket_number }} is resolved. How did we do? Rate us 1-5: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.697223+00	\N
+106	ticket_resolved	whatsapp	bn		প্রিয় {{ customer_name }}, টিকিট {{ ticket_number }} সমাধান হয়েছে। আমাদের সেবা ১-৫ রেটিং দিন: {{ ticket_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.697229+00	\N
+107	ticket_resolved	email	en	Resolved: {{ ticket_subject }} [{{ ticket_number }}]	Dear {{ customer_name }},\n\nYour ticket {{ ticket_number }} ({{ ticket_subject }}) is resolved.\nPlease tell us how we did — one to five stars and a comment if you like: {{ ticket_url }}\nIf the problem is back, you can reopen the ticket from the same page.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697235+00	\N
+108	ticket_resolved	email	bn	সমাধান হয়েছে: {{ ticket_subject }} [{{ ticket_number }}]	প্রিয় {{ customer_name }},\n\nআপনার টিকিট {{ ticket_number }} ({{ ticket_subject }}) সমাধান হয়েছে।\nআমাদের সেবা কেমন ছিল জানাতে এক থেকে পাঁচ তারকা দিন: {{ ticket_url }}\nসমস্যা আবার হলে একই পাতা থেকে টিকিটটি আবার খুলতে পারবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697241+00	\N
+109	ticket_sla_warning	sms	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-27 12:24:32.697246+00	\N
+110	ticket_sla_warning	sms	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-27 12:24:32.697253+00	\N
+111	ticket_sla_warning	whatsapp	en		SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (unassigned){% endif %}. {{ ticket_url }}			t	2026-11-27 12:24:32.697258+00	\N
+112	ticket_sla_warning	whatsapp	bn		SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}{% if assignee_name %} ({{ assignee_name }}){% else %} (কাউকে দেওয়া হয়নি){% endif %}। {{ ticket_url }}			t	2026-11-27 12:24:32.697264+00	\N
+113	ticket_sla_warning	email	en	SLA warning: {{ ticket_number }} {{ deadline_kind }} due {{ deadline }}	The {{ deadline_kind }} deadline of ticket {{ ticket_number }} ({{ ticket_subject }}) passes at {{ deadline }}.\nCustomer: {{ customer_name }} ({{ account_number }})\nAssignee: {% if assignee_name %}{{ assignee_name }}{% else %}nobody yet{% endif %}\n\n{{ ticket_url }}			t	2026-11-27 12:24:32.69727+00	\N
+114	ticket_sla_warning	email	bn	SLA সতর্কতা: {{ ticket_number }} {{ deadline_kind }} সময়সীমা {{ deadline }}	টিকিট {{ ticket_number }} ({{ ticket_subject }})-এর {{ deadline_kind }} সময়সীমা {{ deadline }}-এ শেষ হবে।\nগ্রাহক: {{ customer_name }} ({{ account_number }})\nদায়িত্বে: {% if assignee_name %}{{ assignee_name }}{% else %}এখনও কেউ নয়{% endif %}\n\n{{ ticket_url }}			t	2026-11-27 12:24:32.697276+00	\N
+115	fieldservice_visit_scheduled	sms	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-27 12:24:32.697282+00	\N
+116	fieldservice_visit_scheduled	sms	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-27 12:24:32.697289+00	\N
+117	fieldservice_visit_scheduled	whatsapp	en		Dear {{ customer_name }}, your {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }} with {{ technician_name }}. - {{ isp_name }}			t	2026-11-27 12:24:32.697295+00	\N
+118	fieldservice_visit_scheduled	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত, টেকনিশিয়ান {{ technician_name }}। - {{ isp_name }}			t	2026-11-27 12:24:32.6973+00	\N
+119	fieldservice_visit_scheduled	email	en	Visit scheduled: {{ visit_time }}	Dear {{ customer_name }},\n\nYour {{ visit_kind }} visit ({{ order_number }}) is set for {{ visit_time }}. Our technician {{ technician_name }} will come.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697306+00	\N
+120	fieldservice_visit_scheduled	email	bn	ভিজিট নির্ধারিত: {{ visit_time }}	প্রিয় {{ customer_name }},\n\nআপনার {{ visit_kind }} ভিজিট ({{ order_number }}) {{ visit_time }}-এ নির্ধারিত। আমাদের টেকনিশিয়ান {{ technician_name }} আসবেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697312+00	\N
+121	fieldservice_technician_en_route	sms	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-27 12:24:32.697318+00	\N
+122	fieldservice_technician_en_route	sms	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-27 12:24:32.697324+00	\N
+123	fieldservice_technician_en_route	whatsapp	en		Dear {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }}. - {{ isp_name }}			t	2026-11-27 12:24:32.69733+00	\N
+124	fieldservice_technician_en_route	whatsapp	bn		প্রিয় {{ customer_name }}, {{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }}-এর জন্য রওনা হয়েছেন। - {{ isp_name }}			t	2026-11-27 12:24:32.697336+00	\N
+125	fieldservice_technician_en_route	email	en	Your technician is on the way	Dear {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} is on the way for your {{ visit_kind }} ({{ order_number }}).\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697342+00	\N
+126	fieldservice_technician_en_route	email	bn	টেকনিশিয়ান রওনা হয়েছেন	প্রিয় {{ customer_name }},\n\n{{ technician_name }}{% if technician_phone %} ({{ technician_phone }}){% endif %} আপনার {{ visit_kind }} ({{ order_number }})-এর জন্য রওনা হয়েছেন।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697348+00	\N
+127	fieldservice_technician_assigned	sms	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-27 12:24:32.697354+00	\N
+128	fieldservice_technician_assigned	sms	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-27 12:24:32.69736+00	\N
+129	fieldservice_technician_assigned	whatsapp	en		{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}. Open the technician app for details.			t	2026-11-27 12:24:32.697366+00	\N
+130	fieldservice_technician_assigned	whatsapp	bn		{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}। বিস্তারিত টেকনিশিয়ান অ্যাপে।			t	2026-11-27 12:24:32.697372+00	\N
+131	fieldservice_technician_assigned	email	en	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }} at {{ visit_address }}, {{ visit_time }}.\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697378+00	\N
+132	fieldservice_technician_assigned	email	bn	{{ order_number }}: {{ visit_kind }} {{ visit_time }}	{{ order_number }}: {{ visit_kind }}, {{ visit_address }}, {{ visit_time }}।\n\n{{ isp_name }}{% if isp_phone %} · {{ isp_phone }}{% endif %}			t	2026-11-27 12:24:32.697384+00	\N
+133	reseller_wallet_low	sms	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-27 12:24:32.69739+00	\N
+134	reseller_wallet_low	sms	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-27 12:24:32.697396+00	\N
+135	reseller_wallet_low	whatsapp	en		{{ reseller_name }}: your wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit used){% endif %}; {{ available }} left to renew with. Please top up. - {{ isp_name }}			t	2026-11-27 12:24:32.697402+00	\N
+136	reseller_wallet_low	whatsapp	bn		{{ reseller_name }}: আপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিটের {{ credit_used }}% ব্যবহৃত){% endif %}; রিনিউ করার জন্য বাকি {{ available }}। অনুগ্রহ করে টপ-আপ করুন। - {{ isp_name }}			t	2026-11-27 12:24:32.697408+00	\N
+137	reseller_wallet_low	email	en	{{ reseller_name }}: wallet balance {{ balance }}	{{ reseller_name }},\n\nYour wallet balance is {{ balance }}{% if credit_used %} ({{ credit_used }}% of your credit limit in use){% endif %}. You can renew customers for {{ available }} more.\nPlease top up your wallet.\n\n{{ isp_name }}			t	2026-11-27 12:24:32.697414+00	\N
+138	reseller_wallet_low	email	bn	{{ reseller_name }}: ওয়ালেটের ব্যালান্স {{ balance }}	{{ reseller_name }},\n\nআপনার ওয়ালেটের ব্যালান্স {{ balance }}{% if credit_used %} (ক্রেডিট সীমার {{ credit_used }}% ব্যবহৃত){% endif %}। আর {{ available }} পর্যন্ত গ্রাহক রিনিউ করতে পারবেন।\nঅনুগ্রহ করে ওয়ালেট টপ-আপ করুন।\n\n{{ isp_name }}			t	2026-11-27 12:24:32.69742+00	\N
+139	contract_sent	sms	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.697426+00	\N
+140	contract_sent	sms	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.697431+00	\N
+141	contract_sent	whatsapp	en		Dear {{ customer_name }}, your contract {{ contract_number }} is ready to sign: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.697437+00	\N
+142	contract_sent	whatsapp	bn		প্রিয় {{ customer_name }}, আপনার চুক্তি {{ contract_number }} স্বাক্ষরের জন্য প্রস্তুত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.697443+00	\N
+143	contract_sent	email	en	Please sign your contract {{ contract_number }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} is ready. Read and sign it on the portal: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 12:24:32.697449+00	\N
+144	contract_sent	email	bn	অনুগ্রহ করে আপনার চুক্তি {{ contract_number }} স্বাক্ষর করুন	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} প্রস্তুত। পোর্টালে পড়ুন ও স্বাক্ষর করুন: {{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 12:24:32.697455+00	\N
+145	contract_renewal_reminder	sms	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.697461+00	\N
+146	contract_renewal_reminder	sms	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.697467+00	\N
+147	contract_renewal_reminder	whatsapp	en		Dear {{ customer_name }}, contract {{ contract_number }} ends on {{ end_date }} (renews itself: {{ auto_renewal }}). Details: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.697473+00	\N
+148	contract_renewal_reminder	whatsapp	bn		প্রিয় {{ customer_name }}, চুক্তি {{ contract_number }} শেষ হবে {{ end_date }} (স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }})। বিস্তারিত: {{ contract_url }} - {{ isp_name }}			t	2026-11-27 12:24:32.697479+00	\N
+149	contract_renewal_reminder	email	en	Your contract {{ contract_number }} ends on {{ end_date }}	Dear {{ customer_name }},\n\nYour contract {{ contract_number }} ends on {{ end_date }}. Renews itself: {{ auto_renewal }}.\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 12:24:32.697485+00	\N
+150	contract_renewal_reminder	email	bn	আপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}	প্রিয় {{ customer_name }},\n\nআপনার চুক্তি {{ contract_number }} শেষ হবে {{ end_date }}। স্বয়ংক্রিয় নবায়ন: {{ auto_renewal }}।\n{{ contract_url }}\n\n{{ isp_name }}			t	2026-11-27 12:24:32.697491+00	\N
+151	retention_message	sms	en		{{ message }} - {{ isp_name }}			t	2026-11-27 12:24:32.697497+00	\N
+152	retention_message	sms	bn		{{ message }} - {{ isp_name }}			t	2026-11-27 12:24:32.697503+00	\N
+153	retention_message	whatsapp	en		{{ message }} - {{ isp_name }}			t	2026-11-27 12:24:32.697509+00	\N
+154	retention_message	whatsapp	bn		{{ message }} - {{ isp_name }}			t	2026-11-27 12:24:32.697515+00	\N
+155	retention_message	email	en	A message from {{ isp_name }}	Dear {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-27 12:24:32.697521+00	\N
+156	retention_message	email	bn	{{ isp_name }}-এর বার্তা	প্রিয় {{ customer_name }},\n\n{{ message }}\n\n{{ isp_name }}			t	2026-11-27 12:24:32.697527+00	\N
+157	wifi_signup_code	sms	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 12:24:32.697533+00	\N
+158	wifi_signup_code	sms	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 12:24:32.697539+00	\N
+159	wifi_signup_code	whatsapp	en		{{ code }} is your {{ isp_name }} Wi-Fi code at {{ zone }}. It expires in {{ minutes }} minutes. Never share it.			t	2026-11-27 12:24:32.697545+00	\N
+160	wifi_signup_code	whatsapp	bn		{{ code }} আপনার {{ isp_name }} ওয়াই-ফাই কোড ({{ zone }})। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে। কাউকে জানাবেন না।			t	2026-11-27 12:24:32.697551+00	\N
+161	wifi_signup_code	email	en	Your {{ isp_name }} Wi-Fi code: {{ code }}	Your code is {{ code }}. It expires in {{ minutes }} minutes.\n\n{{ isp_name }}			t	2026-11-27 12:24:32.697557+00	\N
+162	wifi_signup_code	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ code }}	আপনার কোড {{ code }}। {{ minutes }} মিনিটের মধ্যে মেয়াদ শেষ হবে।\n\n{{ isp_name }}			t	2026-11-27 12:24:32.697562+00	\N
+163	wifi_card_bought	sms	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-27 12:24:32.697568+00	\N
+164	wifi_card_bought	sms	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-27 12:24:32.697574+00	\N
+165	wifi_card_bought	whatsapp	en		{{ isp_name }} Wi-Fi at {{ zone }}: {{ plan }}, code {{ card_code }}, valid until {{ valid_until }}. Paid {{ amount }}.			t	2026-11-27 12:24:32.69758+00	\N
+166	wifi_card_bought	whatsapp	bn		{{ isp_name }} ওয়াই-ফাই ({{ zone }}): {{ plan }}, কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত। পরিশোধ {{ amount }}।			t	2026-11-27 12:24:32.697586+00	\N
+167	wifi_card_bought	email	en	Your {{ isp_name }} Wi-Fi code: {{ card_code }}	{{ plan }} at {{ zone }}: code {{ card_code }}, valid until {{ valid_until }}.\n\n{{ isp_name }}			t	2026-11-27 12:24:32.697592+00	\N
+168	wifi_card_bought	email	bn	আপনার {{ isp_name }} ওয়াই-ফাই কোড: {{ card_code }}	{{ plan }} ({{ zone }}): কোড {{ card_code }}, মেয়াদ {{ valid_until }} পর্যন্ত।\n\n{{ isp_name }}			t	2026-11-27 12:24:32.697598+00	\N
 \.
 
 
@@ -11727,6 +11742,14 @@ COPY public.radius_postauth (id, username, accepted, reason, walled_garden, call
 --
 
 COPY public.radius_radacct (radacctid, acctsessionid, acctuniqueid, username, realm, nasipaddress, nasportid, nasporttype, acctstarttime, acctupdatetime, acctstoptime, acctinterval, acctsessiontime, acctauthentic, connectinfo_start, connectinfo_stop, acctinputoctets, acctoutputoctets, calledstationid, callingstationid, acctterminatecause, servicetype, framedprotocol, framedipaddress, router_id, subscription_id, counted_input_octets, counted_output_octets) FROM stdin;
+\.
+
+
+--
+-- Data for Name: radius_router_reload; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+COPY public.radius_router_reload (router_id, reloaded_at) FROM stdin;
 \.
 
 
@@ -12525,14 +12548,14 @@ SELECT pg_catalog.setval('public.django_admin_log_id_seq', 1, false);
 -- Name: django_content_type_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_content_type_id_seq', 169, true);
+SELECT pg_catalog.setval('public.django_content_type_id_seq', 170, true);
 
 
 --
 -- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 206, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 207, true);
 
 
 --
@@ -15325,6 +15348,14 @@ ALTER TABLE ONLY public.radius_postauth
 
 ALTER TABLE ONLY public.radius_radacct
     ADD CONSTRAINT radius_radacct_pkey PRIMARY KEY (radacctid);
+
+
+--
+-- Name: radius_router_reload radius_router_reload_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.radius_router_reload
+    ADD CONSTRAINT radius_router_reload_pkey PRIMARY KEY (router_id);
 
 
 --

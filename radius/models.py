@@ -287,6 +287,28 @@ class SessionLog(models.Model):
         return f"{self.username} {self.acctsessionid}"
 
 
+class RouterReload(models.Model):
+    """When a router last said it (re)started (its Accounting-On/Off, Event-Timestamp): every session it
+    had open before that moment is over. FreeRADIUS writes it live, before it answers the router; the
+    spooled copies of the packet close those sessions' rows when the replay reaches them (queries.conf,
+    accounting-on), behind whatever the spool held before. Until then the Simultaneous-Use count
+    (radius_open_sessions) already leaves such sessions out, so a rebooted router's subscribers dial
+    back at once however far behind the replay is, and the answer does not wait for tens of thousands
+    of rows to be closed (docs/radius.md, "Accounting-On / Accounting-Off"). One row per router."""
+
+    router = models.OneToOneField(
+        "network.Router", primary_key=True, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+",
+    )
+    reloaded_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "radius_router_reload"
+        default_permissions = ()  # written by FreeRADIUS alone; no screen reads or edits it
+
+    def __str__(self) -> str:
+        return f"{self.router_id} reloaded {self.reloaded_at:%Y-%m-%d %H:%M:%S}"
+
+
 class ServersPushed(models.Model):
     """The site's FreeRADIUS servers (RADIUS_SERVERS as network.aaa.radius_servers reads it, or the one
     server of RADIUS_SERVER_ADDRESS and its ports) that the routers in RADIUS mode were last given, as a

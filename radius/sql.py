@@ -22,7 +22,7 @@ from django.db import InternalError, connection, transaction
 from customers.models import Subscription
 from ispbill.core.statements import on_postgresql
 
-from .models import AuthAttempt, Session, SessionLog
+from .models import AuthAttempt, RouterReload, Session, SessionLog
 from .signals import role_ensured
 
 # The views, and radius_login_state (migration radius/0017: the one row per login that
@@ -65,7 +65,7 @@ def role_ensure(*, role: str, password: str, time_zone: str | None = None) -> No
     if not ROLE_NAME.match(role):
         raise ValueError("a role name is lower-case letters, digits and underscores")
     quoted = connection.ops.quote_name(role)
-    acct, postauth = Session._meta.db_table, AuthAttempt._meta.db_table
+    acct, postauth, reload = Session._meta.db_table, AuthAttempt._meta.db_table, RouterReload._meta.db_table
     statements = [
         f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {_literal(role)}) "
         f"THEN CREATE ROLE {quoted} LOGIN; END IF; END $$",
@@ -77,6 +77,8 @@ def role_ensure(*, role: str, password: str, time_zone: str | None = None) -> No
         f"GRANT SELECT ON {', '.join(READ_VIEWS)} TO {quoted}",
         f"GRANT EXECUTE ON FUNCTION {', '.join(READ_FUNCTIONS)} TO {quoted}",
         f"GRANT SELECT, INSERT, UPDATE ON {acct} TO {quoted}",
+        # A router's Accounting-On/Off upserts its reboot's moment; radius_open_sessions reads it.
+        f"GRANT SELECT, INSERT, UPDATE ON {reload} TO {quoted}",
         f"GRANT INSERT ON {postauth} TO {quoted}",
         # ON CONFLICT (answer_id) DO NOTHING reads the arbiter column: that column only (random ids).
         f"GRANT SELECT (answer_id) ON {postauth} TO {quoted}",

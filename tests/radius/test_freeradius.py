@@ -4,14 +4,17 @@ router gets. Data is set up through the services (the NT hash is written with th
 
 import shutil
 import subprocess
+import time
 from datetime import timedelta
 
+import psycopg
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from billing.models import BillingSettings
 from customers.models import Subscription
-from radius.models import AuthAttempt, PackageRadius, Session
+from radius.models import AuthAttempt, PackageRadius, RouterReload, Session
 from tests.factories import PackageFactory, RouterFactory, make_subscription
 from tests.radius.conftest import Nas, accepted, attribute
 from usecases.subscription_reactivate import subscription_reactivate
@@ -316,6 +319,41 @@ def test_accounting_on_closes_only_that_routers_sessions(freeradius):
     assert Session.objects.get(acctsessionid="R2-1").is_open
     # And a rebooted router's customers may log in again at once.
     assert accepted(first.login("alice", "pw-Alice-1"))
+
+
+def test_a_rebooted_routers_subscribers_dial_back_before_the_replay_has_closed_their_sessions(freeradius):
+    """The Accounting-On is answered once spooled and its moment recorded (radius_router_reload), not after
+    its sessions' rows are closed: a row the replay cannot reach yet (held locked here, as a long backlog
+    would hold it back) does not make its subscriber "already online"; a session begun after the reboot
+    still counts for Simultaneous-Use; and the replay closes the old row once it gets there."""
+    router = radius_router()
+    subscriber(router, username="alice")
+    nas = Nas(freeradius(), secret=SECRET)
+    now = int(time.time())
+    nas.accounting("Start", username="alice", session_id="RB-1", Event_Timestamp=now - 60)
+    db = connection.settings_dict
+    with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, dbname=db["NAME"], user=db["USER"],
+                         password=db["PASSWORD"] or None) as holder:
+        holder.execute("SELECT 1 FROM radius_radacct WHERE acctsessionid = 'RB-1' FOR UPDATE")
+
+        answered = time.monotonic()
+        nas.accounting("Accounting-On", written=False, Event_Timestamp=now - 30)
+        assert time.monotonic() - answered < 1.5  # the locked row did not hold the answer back
+        assert RouterReload.objects.get(router=router).reloaded_at.timestamp() == now - 30
+        assert Session.objects.get(acctsessionid="RB-1").is_open  # the replay is still waiting for it
+
+        assert accepted(nas.login("alice", "pw-Alice-1"))
+        nas.accounting("Start", username="alice", session_id="RB-2", Event_Timestamp=now, written=False)
+        assert not accepted(nas.login("alice", "pw-Alice-1", mac="AA:BB:CC:00:00:02"))
+        assert last_attempt("alice").reason == AuthAttempt.Reason.ALREADY_ONLINE
+        holder.rollback()
+
+    assert nas.server.spool_drained(), nas.server.log()
+    assert Session.objects.get(acctsessionid="RB-1").acctterminatecause == "NAS-Reboot"
+    assert Session.objects.get(acctsessionid="RB-2").is_open
+    # An older Accounting-On replayed late never moves the reboot back.
+    nas.accounting("Accounting-On", Event_Timestamp=now - 3600)
+    assert RouterReload.objects.get(router=router).reloaded_at.timestamp() == now - 30
 
 
 def test_a_login_right_after_its_stop_is_not_refused_as_already_online(freeradius):

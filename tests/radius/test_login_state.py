@@ -15,7 +15,7 @@ from billing.models import BillingSettings
 from customers.models import Package, PackageSpeedWindow, Subscription
 from fieldservice.models import WorkOrder
 from network.models import FupState, Router
-from radius.models import PackageRadius, Session
+from radius.models import PackageRadius, RouterReload, Session
 from tests.factories import PackageFactory, RouterFactory, make_subscription
 from usecases.subscription_suspend import subscription_suspend
 
@@ -138,6 +138,32 @@ def test_the_answer_keeps_the_views_reasons_and_counts_the_open_sessions(db):
     assert answer(router.pk, "spot", "Framed-User")["Tmp-String-0"] == "wrong_service"
     # A hotspot login ends with its last day of access (paid-through + 3 grace days): more than 4 days away.
     assert int(answer(router.pk, "spot", "Login-User")["Session-Timeout"]) > 4 * 86400
+
+
+def test_the_open_sessions_leave_out_those_begun_before_their_routers_last_reboot(db):
+    """A router's Accounting-On is recorded at once (radius_router_reload) and its sessions' rows closed
+    later by the replay: until then radius_open_sessions must not count them, or the router's subscribers
+    are refused as already online when they dial back (migration radius/0027)."""
+    router, other = RouterFactory(aaa_mode="radius"), RouterFactory(aaa_mode="radius")
+    make_subscription(router=router, username="rahim", activate=True)
+    reboot = timezone.now() - timedelta(minutes=5)
+
+    def session(name, router, started):
+        Session.objects.create(acctsessionid=name, acctuniqueid=name, username="rahim", nasipaddress="127.0.0.1", router=router,
+                               acctstarttime=started)
+
+    session("before", router, reboot - timedelta(hours=1))
+    session("at", router, reboot)  # the same second as the reboot: ended by it, as the replay's close ends it
+    session("other-router", other, reboot - timedelta(hours=1))
+    session("no-start", router, None)  # never closed by a reboot (the close needs a start), so still counted
+    assert rows("SELECT radius_open_sessions(%s, %s)", [router.pk, "rahim"])[0][0] == 3
+
+    RouterReload.objects.create(router=router, reloaded_at=reboot)
+    assert rows("SELECT radius_open_sessions(%s, %s)", [router.pk, "rahim"])[0][0] == 1
+    assert answer(router.pk, "rahim")["Tmp-Integer-4"] == "1"
+    assert rows("SELECT radius_open_sessions(%s, %s)", [other.pk, "rahim"])[0][0] == 1
+    session("after", router, reboot + timedelta(seconds=1))
+    assert rows("SELECT radius_open_sessions(%s, %s)", [router.pk, "rahim"])[0][0] == 2
 
 
 def test_the_open_sessions_plan_made_on_an_empty_table_reads_only_the_logins_own_sessions(db):
