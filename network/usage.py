@@ -374,7 +374,15 @@ def fup_evaluate(*, router_id: int | None = None, subscription_ids=None, now: da
             else:
                 state.cap_bytes = cap
             subscription.fup_state = state
-        FupState.objects.bulk_create(fresh, batch_size=2000)
+        if fresh:
+            # Two evaluations may both find a subscription with no state yet (a router's next poll while
+            # the last one still evaluates; `make run`'s routers process and usage seed step): the rows
+            # are inserted if absent (on PostgreSQL the insert waits for the other's commit, then skips),
+            # and what the table then holds is read back and locked, the other evaluation's act included.
+            FupState.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
+            by_subscription = {subscription.pk: subscription for subscription in subscriptions}
+            for state in FupState.objects.select_for_update().filter(subscription__in=[state.subscription_id for state in fresh]):
+                states[state.subscription_id] = by_subscription[state.subscription_id].fup_state = state
         # The new cycles are in the table before this cycle's usage is summed against them.
         FupState.objects.bulk_update(rolled, ["cycle_start", "cycle_end"], batch_size=500)
         used = dict(

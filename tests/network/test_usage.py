@@ -416,3 +416,46 @@ def test_seed_usage_run_twice_at_once_writes_the_history_once_without_an_error()
     assert errors == []
     assert UsageDaily.objects.filter(subscription=plain).count() == 20
     assert UsageHourly.objects.filter(subscription=plain).count() == 48
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_fup_evaluations_at_once_make_one_state_and_neither_fails(monkeypatch):
+    """A router's next usage poll may evaluate FUP while the last one still does, and `make run`'s routers
+    process and usage seed step evaluate at once: both find a capped subscription with no state yet and
+    make it. The second insert stopped the demo (a duplicate key); now it finds the first one's row."""
+    import threading
+
+    from django.db import connection
+
+    from network.models import FupState
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the race needs two connections writing at once (PostgreSQL)")
+    subscription = make_subscription(package=PackageFactory(data_cap_gb=100), activate=True)
+    both_read = threading.Barrier(2, timeout=60)
+    cycle = usage.fup_cycle
+
+    def cycle_once_both_have_read(subscription, today):
+        both_read.wait()  # both have looked for the state and found none
+        return cycle(subscription, today)
+
+    monkeypatch.setattr(usage, "fup_cycle", cycle_once_both_have_read)
+    results, errors = [], []
+
+    def evaluate():
+        try:
+            results.append(usage.fup_evaluate())
+        except Exception as error:  # noqa: BLE001 - the thread's failure is the test's
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=evaluate) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == []
+    assert [result.checked for result in results] == [1, 1]
+    assert FupState.objects.filter(subscription=subscription).count() == 1
