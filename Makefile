@@ -12,8 +12,11 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-# pytest-xdist workers for `make test` (each gets its own test database); 0 runs in one process.
-TEST_WORKERS ?= auto
+# pytest-xdist workers for `make test` (each gets its own test database); 0 runs in one process. One more
+# than the cores: a worker often waits with the CPU idle (a spool's one-second poll, a browser's page, a
+# server starting), and a third worker on this 2-core machine took `make test-main` from 727 to 656 s,
+# the CPUs 90 % busy (README, "Tests").
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)' 2>/dev/null || echo auto)
 
 # --no-compile: pip byte-compiles every module it installs (9,550 files, phonenumbers' metadata and
 # SciPy's tests among them), half of the install's CPU time; Python compiles the ones used on import.

@@ -58,6 +58,7 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items):
     _keep_shared_fixtures_on_one_worker(items)
+    _longest_slow_tests_first(items)
     # The postgres marker means "row locks and real concurrency": it needs PostgreSQL, which CI always has.
     if os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
         return
@@ -65,6 +66,20 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+def _longest_slow_tests_first(items):
+    """`make test-slow` is a dozen tests of 5 to 95 s: xdist hands them out in collection order, so the
+    longest (the page walks in tests/e2e and tests/crawl, late in the alphabet) started last and ran on
+    alone while the other workers idled (207 s for 454 s of work on three workers, 27 Nov). A slow test
+    may say how long it takes, `@pytest.mark.slow(seconds=95)`, and those go first, longest first; the
+    sort is stable, so everything else keeps its order."""
+
+    def seconds(item) -> float:
+        marker = item.get_closest_marker("slow")
+        return float(marker.kwargs.get("seconds", 0)) if marker is not None else 0.0
+
+    items.sort(key=lambda item: -seconds(item))
 
 
 def _keep_shared_fixtures_on_one_worker(items):
