@@ -434,6 +434,10 @@ def world_partly_without_history(metrics_world):
     return metrics_world
 
 
+# One at a time, on one worker: each holds some 1,500 locks until its test transaction ends (a temporary
+# table made and dropped per day, 161 days, twice), and four at once (`make test TEST_WORKERS=4`, 27 Nov)
+# filled PostgreSQL's shared lock table ("out of shared memory"). A production backfill commits each day.
+@pytest.mark.xdist_group("metrics_backfill_locks")
 @pytest.mark.parametrize("fixture", ["metrics_world", "metrics_ledger", "world_partly_without_history"])
 @pytest.mark.parametrize("unpaid_days", [30, 10])
 def test_backfilled_and_incremental_rows_equal_the_full_recompute(db, request, fixture, unpaid_days, settings):
