@@ -264,6 +264,9 @@ class Cluster:
             last = 0
         for port in ([last] if last else []) + [0]:
             with socket.socket() as probe:
+                # As PostgreSQL binds: a port whose last connections are still in TIME_WAIT (the cluster
+                # stopped a moment ago) is free to listen on, and keeps the demo's URL.
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 try:
                     probe.bind(("127.0.0.1", port))
                 except OSError:

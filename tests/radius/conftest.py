@@ -8,6 +8,7 @@ connections and sees only what is committed. Skipped, with the reason, when the 
 PostgreSQL or the binary is absent; CI has both.
 """
 
+import random
 import secrets
 import shutil
 import socket
@@ -32,9 +33,18 @@ FREERADIUS = shutil.which("freeradius") or shutil.which("radiusd")
 
 
 def free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A loopback UDP port free now, below Linux's ephemeral range (32768 up): a port the kernel picked for
+    us from that range was also handed to another worker's client socket (pyrad, radclient) before
+    FreeRADIUS bound it ("Address already in use", with three xdist workers on 27 Nov); a client socket is
+    never given one of these."""
+    for port in random.sample(range(20_000, 32_000), 200):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError("no free loopback UDP port between 20000 and 32000")
 
 
 @dataclass
