@@ -122,3 +122,26 @@ def test_loadgroup_really_runs_a_group_on_one_worker(tmp_path):
     lines = [line.split() for line in where.read_text().splitlines()]
     assert len(lines) == 12
     assert len({worker for module, worker in lines if module == "test_grouped"}) == 1
+
+
+def test_the_slow_step_hands_out_its_longest_tests_first():
+    """`make test-slow` ends when its longest test does: those that say their seconds go first, longest
+    first, and the rest keep their collection order (tests/conftest.py)."""
+    import pytest
+
+    from tests.conftest import _longest_slow_tests_first
+
+    class Item:
+        def __init__(self, name, marker):
+            self.name, self.marker = name, marker
+
+        def get_closest_marker(self, name):
+            return self.marker if name == "slow" else None
+
+    items = [
+        Item("billing", pytest.mark.slow.mark), Item("crawl", pytest.mark.slow(seconds=90).mark),
+        Item("plain", None), Item("layout", pytest.mark.slow(seconds=95).mark), Item("demo", pytest.mark.slow(seconds=28).mark),
+        Item("books", pytest.mark.slow.mark),
+    ]
+    _longest_slow_tests_first(items)
+    assert [item.name for item in items] == ["layout", "crawl", "demo", "billing", "plain", "books"]
