@@ -128,6 +128,8 @@ def test_a_customer_recharges_with_a_card_in_the_portal_on_a_phone(phone_page):
 
     phone_page.get_by_text("More", exact=True).click()
     phone_page.get_by_role("link", name="Payments", exact=True).click()
+    # Measured once the page has loaded: mid-navigation the new document has no scrolling element yet.
+    expect(phone_page.get_by_role("heading", level=1)).to_have_text("Payments")
     _fits(phone_page, 360, "payments page")
     phone_page.screenshot(path=str(ARTIFACTS / "portal-payments-360.png"), full_page=True)
     phone_page.locator("#pay-card-link").click()
