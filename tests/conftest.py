@@ -207,6 +207,10 @@ def eager_celery():
     as a worker would run them, and a task's exception fails the test. The one eager fixture."""
     from config.celery import app
 
+    # Every app's tasks registered, as a worker has them when it starts (autodiscovery): a task looked up
+    # by name (config/celery.py's worker_ready handler) was missing when no earlier test on this xdist
+    # worker had imported its module.
+    app.loader.import_default_modules()
     previous = app.conf.task_always_eager, app.conf.task_eager_propagates
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield app
