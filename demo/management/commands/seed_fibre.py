@@ -24,6 +24,7 @@ from customers.models import Branch, Subscription
 from fibre.models import FibreIncident, Olt, Onu, OnuDaily, OnuHourly, OnuStatusEvent, PonPort
 from fibre.services import history_upkeep
 from fibre.thresholds import classify, thresholds_for
+from ispbill.core.bulk import rows_insert
 from usecases.fibre_poll import fibre_ports_went_dark
 from usecases.fibre_signal_review import fibre_signal_review
 
@@ -97,7 +98,7 @@ class Command(BaseCommand):
             for hour in hours:
                 value = round(base + rng.uniform(-0.3, 0.3), 2)
                 rows.append(OnuHourly(onu=onu, hour=hour, samples=12, online_samples=12, rx_avg=value, rx_min=value - 0.2, rx_max=value + 0.2, tx_avg=2.1))
-        OnuHourly.objects.bulk_create(rows, batch_size=5000)
+        rows_insert(OnuHourly, rows)  # COPY: a week of hours for every ONU is some 86,000 rows
         days = sorted({(hour.astimezone(timezone.get_current_timezone()).date()) for hour in hours})
         daily = []
         for onu in onus:
