@@ -27,6 +27,7 @@ from customers.models import Customer, Subscription
 from ispbill.core.models import AuditLog
 from ispbill.notify.models import Message
 from tests.factories import AreaFactory, PackageFactory, RouterFactory, make_customer, make_subscription
+from tests.threads import run_in_threads
 from usecases.subscription_cancel import subscription_cancel
 from usecases.subscription_suspend import subscription_suspend
 
@@ -776,28 +777,17 @@ def test_two_concurrent_chunk_workers_issue_unique_gap_free_numbers():
     queue = list(run.chunks.values_list("first_id", "last_id"))
     lock = threading.Lock()
     start = threading.Barrier(2, timeout=120)
-    errors: list[BaseException] = []
 
     def worker() -> None:
-        try:
-            start.wait()
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    first_id, last_id = queue.pop(0)
-                billing_run_chunk_process(run_id=run.pk, first_id=first_id, last_id=last_id)
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connection.close()
+        start.wait()
+        while True:
+            with lock:
+                if not queue:
+                    return
+                first_id, last_id = queue.pop(0)
+            billing_run_chunk_process(run_id=run.pk, first_id=first_id, last_id=last_id)
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
+    _results, errors = run_in_threads(worker, 2)
     assert not errors
     run.refresh_from_db()
     assert (run.status, run.chunks_done, run.chunks_failed, run.issued) == (BillingRun.Status.SUCCEEDED, run.chunks_total, 0, 40)

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -27,6 +26,7 @@ from tests.demo.conftest import (  # noqa: F401
     routeros_simulator,
 )
 from tests.factories import RouterFactory, make_customer, make_subscription
+from tests.threads import run_in_threads
 from tickets.services import survey_answer_visit
 from usecases.subscription_cancel import subscription_cancel
 from usecases.workorder_complete import workorder_complete
@@ -258,22 +258,12 @@ def test_one_operation_id_sent_ten_times_at_once_has_one_effect(technician):
     order = repair_order(technician=technician)
     key = str(uuid.uuid4())
     barrier = threading.Barrier(10, timeout=120)
-    results, errors = [], []
 
     def send():
-        try:
-            barrier.wait()
-            results.append(sync.operation_apply(technician=technician, op_uuid=key, kind="note", order_id=order.pk, payload={"text": "once"}).result)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        barrier.wait()
+        return sync.operation_apply(technician=technician, op_uuid=key, kind="note", order_id=order.pk, payload={"text": "once"}).result
 
-    threads = [threading.Thread(target=send) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = run_in_threads(send, 10)
     assert not errors
     assert results == [{"ok": True, "status": "assigned"}] * 10
     assert WorkOrderEvent.objects.filter(order=order, action="note", message="once").count() == 1

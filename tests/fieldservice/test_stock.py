@@ -5,12 +5,12 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from fieldservice import equipment, stock
 from fieldservice.models import EquipmentItem, EquipmentModel, EquipmentMovement
 from ispbill.core.models import AuditLog
 from tests.factories import BranchFactory, UserFactory
+from tests.threads import run_in_threads
 
 from .conftest import onu, repair_order
 
@@ -186,25 +186,17 @@ def test_faulty_and_write_off_need_a_reason(zte, branch, supervisor):
 @pytest.mark.postgres  # real concurrency: two connections receiving one serial
 @pytest.mark.django_db(transaction=True)
 def test_two_receipts_of_the_same_serial_at_once_record_it_once_and_refuse_the_other_cleanly(zte, branch, supervisor):
-    barrier, outcomes, errors = threading.Barrier(2, timeout=120), [], []
+    barrier = threading.Barrier(2, timeout=120)
 
     def receive():
+        barrier.wait()
         try:
-            barrier.wait()
             stock.equipment_receive(actor=supervisor, model=zte, branch=branch, serials=["ZTEG0777"])
-            outcomes.append("received")
         except ValidationError:
-            outcomes.append("refused")
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+            return "refused"
+        return "received"
 
-    threads = [threading.Thread(target=receive) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes, errors = run_in_threads(receive, 2)
     assert not errors
     assert sorted(outcomes) == ["received", "refused"]
     assert EquipmentItem.objects.filter(serial="ZTEG0777").count() == 1

@@ -14,6 +14,7 @@ from network.models import UsageDaily, UsageHourly, UsagePoll, UsageSample
 from network.selectors import live_status
 from network.usage import counter_delta
 from tests.factories import PackageFactory, RouterFactory, make_subscription
+from tests.threads import run_in_threads
 
 pytestmark = pytest.mark.usefixtures("fresh_router_connections")
 
@@ -441,21 +442,7 @@ def test_two_fup_evaluations_at_once_make_one_state_and_neither_fails(monkeypatc
         return cycle(subscription, today)
 
     monkeypatch.setattr(usage, "fup_cycle", cycle_once_both_have_read)
-    results, errors = [], []
-
-    def evaluate():
-        try:
-            results.append(usage.fup_evaluate())
-        except Exception as error:  # noqa: BLE001 - the thread's failure is the test's
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=evaluate) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    results, errors = run_in_threads(usage.fup_evaluate, 2)
     assert errors == []
     assert [result.checked for result in results] == [1, 1]
     assert FupState.objects.filter(subscription=subscription).count() == 1

@@ -4,7 +4,6 @@ request still answers with its own payment or its own refusal. PostgreSQL: the t
 lock, and the test holds it from a connection of its own to make a group form."""
 
 import json
-import threading
 import time
 from contextlib import contextmanager
 from datetime import timedelta
@@ -13,7 +12,7 @@ import psycopg
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +29,7 @@ from tests.factories import make_customer
 from tests.night import run_task
 from tests.payments.conftest import D, charge, ledger_ok
 from tests.payments.paybill_helpers import notification, send, signed_headers
+from tests.threads import threads_joined, threads_start
 from usecases.grouped_payments import payment_record_grouped
 from usecases.payment_record import payments_record_many
 
@@ -54,31 +54,6 @@ def wait_until_queued(count: int) -> None:
         time.sleep(0.02)
 
 
-def in_threads(calls) -> tuple[list, list]:
-    """Run each call in its own thread (its own connection); their results and errors."""
-    results, errors = [], []
-
-    def run(call):
-        try:
-            results.append(call())
-        except BaseException as error:  # noqa: BLE001 - returned to the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for worker in workers:
-        worker.start()
-    return workers, results, errors
-
-
-def joined(workers, results, errors):
-    for worker in workers:
-        worker.join(timeout=60)
-    close_old_connections()
-    return results, errors
-
-
 def receipt_serials(payments) -> list[int]:
     return sorted(int(payment.receipt_number.rsplit("-", 1)[1]) for payment in payments)
 
@@ -88,13 +63,13 @@ def test_pay_bill_payments_arriving_while_the_turn_is_taken_are_recorded_as_one_
     for customer in customers:
         charge(customer, "700.00")
     with turn_held():
-        workers, answers, errors = in_threads([
+        workers, answers, errors = threads_start([
             (lambda c=customer, n=n: send(Client(), "payment", notification(c, trx_id=f"BKPGRP{n:04d}", amount="700.00")))
             for n, customer in enumerate(customers)
         ])
         wait_until_queued(len(customers))
         assert Payment.objects.count() == 0  # nothing recorded while the turn is held
-    answers, errors = joined(workers, answers, errors)
+    answers, errors = threads_joined(workers, answers, errors, timeout=60)
 
     assert errors == []
     assert sorted(response.status_code for response in answers) == [200] * 6
@@ -125,9 +100,9 @@ def test_a_payment_refused_in_a_group_is_answered_alone_and_the_others_are_recor
 
     future = timezone.now() + timedelta(days=2)  # refused by payment_record: received in the future
     with turn_held():
-        workers, results, errors = in_threads([*(pay(c, f"OK{n}") for n, c in enumerate(good)), pay(late, "AHEAD", future)])
+        workers, results, errors = threads_start([*(pay(c, f"OK{n}") for n, c in enumerate(good)), pay(late, "AHEAD", future)])
         wait_until_queued(4)
-    results, errors = joined(workers, results, errors)
+    results, errors = threads_joined(workers, results, errors, timeout=60)
 
     assert len(results) == 3 and len(errors) == 1
     assert isinstance(errors[0], ValidationError) and "future" in " ".join(errors[0].messages)
@@ -147,14 +122,14 @@ def test_two_payments_of_one_customer_queued_together_are_both_recorded_in_turn(
     customer = make_customer(name="Twice")
     charge(customer, "1000.00")
     with turn_held():
-        workers, results, errors = in_threads([
+        workers, results, errors = threads_start([
             (lambda key=key: payment_record_grouped(
                 customer=customer, amount=D("400.00"), method=Payment.Method.BKASH_PAYBILL, reference=key,
                 received_at=None, idempotency_key=f"test:{key}"))
             for key in ("FIRST", "SECOND")
         ])
         wait_until_queued(2)
-    results, errors = joined(workers, results, errors)
+    results, errors = threads_joined(workers, results, errors, timeout=60)
     assert errors == [] and len(results) == 2
     assert len({payment.receipt_number for payment in results}) == 2
     assert account_balance(customer_id=customer.pk) == D("200.00")
@@ -170,10 +145,10 @@ def test_the_same_key_queued_twice_at_once_is_one_payment_for_both():
         received_at=None, idempotency_key="test:ONCE",
     )
     with turn_held():
-        workers, results, errors = in_threads([call, call, call])
+        workers, results, errors = threads_start([call, call, call])
         wait_until_queued(1)
         time.sleep(0.2)  # the other two have hit the queued row's key and wait for the turn too
-    results, errors = joined(workers, results, errors)
+    results, errors = threads_joined(workers, results, errors, timeout=60)
     assert errors == [] and len(results) == 3 and len({payment.pk for payment in results}) == 1
     assert Payment.objects.filter(customer=customer).count() == 1
     assert account_balance(customer_id=customer.pk) == D("0.00")

@@ -8,7 +8,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.test import Client
 
 from billing.models import Invoice
@@ -21,6 +21,7 @@ from payments.models import Payment
 from tests.factories import make_customer, make_subscription
 from tests.payments.conftest import D, charge, ledger_ok
 from tests.payments.paybill_helpers import money_state, notification, send, signed_headers
+from tests.threads import run_in_threads
 from usecases.subscription_suspend import subscription_suspend
 
 
@@ -299,24 +300,14 @@ def test_the_same_trx_id_notified_concurrently_records_one_payment():
     customer = make_customer(name="Rahim Uddin")
     charge(customer, "1000.00")
     threads_n = 6
-    barrier, answers, errors = threading.Barrier(threads_n, timeout=120), [], []
+    barrier = threading.Barrier(threads_n, timeout=120)
 
     def run():
-        try:
-            barrier.wait()
-            response = send(Client(), "payment", notification(customer, trx_id="BKPRACE001", amount="700.00"))
-            answers.append((response.status_code, response.json()))
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
+        barrier.wait()
+        response = send(Client(), "payment", notification(customer, trx_id="BKPRACE001", amount="700.00"))
+        return response.status_code, response.json()
 
-    workers = [threading.Thread(target=run) for _ in range(threads_n)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    close_old_connections()
+    answers, errors = run_in_threads(run, threads_n)
     assert errors == []
     assert len(answers) == threads_n
     assert {status for status, _ in answers} == {200}

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from billing.ledger import wallets as ledger
@@ -21,6 +20,7 @@ from resellers import renewals, services
 from resellers.models import Renewal
 from resellers.notifications import RESELLER_WALLET_LOW
 from tests.resellers.helpers import make_reseller, reseller_subscription
+from tests.threads import run_in_threads
 from usecases import reseller_renewal
 
 pytestmark = pytest.mark.django_db
@@ -182,17 +182,11 @@ def test_committed_debit_survives_a_failed_settlement_and_concurrent_sweeps_sett
     barrier = threading.Barrier(4, timeout=120)
 
     def settle():
-        try:
-            barrier.wait()
-            reseller_renewal.renewal_settle(renewal_id=result.renewal.pk)
-        finally:
-            connection.close()
+        barrier.wait()
+        reseller_renewal.renewal_settle(renewal_id=result.renewal.pk)
 
-    threads = [threading.Thread(target=settle) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = run_in_threads(settle, 4)
+    assert not errors, errors
     assert reseller_renewal.renewals_settle_pending() == 0
     assert Payment.objects.filter(customer=sub.customer).count() == 1
     assert CommissionEntry.objects.filter(kind="margin", subscription=sub).count() == 1

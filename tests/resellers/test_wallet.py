@@ -18,6 +18,7 @@ from resellers import services
 from resellers.models import Reseller
 from tests.factories import ResellerFactory
 from tests.resellers.helpers import make_reseller, reseller_subscription
+from tests.threads import run_in_threads
 from usecases import reseller_renewal
 
 pytestmark = pytest.mark.django_db
@@ -207,17 +208,11 @@ def test_duplicate_concurrent_submissions_of_one_renewal_debit_once():
     barrier = threading.Barrier(8, timeout=120)
 
     def worker():
-        try:
-            barrier.wait()
-            reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="same-form")
-        finally:
-            connection.close()
+        barrier.wait()
+        reseller_renewal.subscription_renew(actor=None, reseller=reseller, subscription=sub, idempotency_key="same-form")
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = run_in_threads(worker, 8)
+    assert not errors, errors
     wallet = ResellerWallet.objects.get(reseller=reseller)
     assert WalletEntry.objects.filter(wallet=wallet, kind="debit").count() == 1
     assert wallet.balance == Decimal("900.00")

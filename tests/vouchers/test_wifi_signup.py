@@ -17,6 +17,7 @@ from payments.models import GatewayPayment, Payment
 from tests.outbox import text_as_sent
 from tests.payments.bkash_helpers import bkash_gateway, confirm_at_wallet  # noqa: F401 - fixture
 from tests.payments.nagad_helpers import nagad_gateway, pay_at_nagad  # noqa: F401 - fixture
+from tests.threads import run_in_threads
 from usecases import online_payment
 from vouchers import codes, signup
 from vouchers.models import VoucherBatch, VoucherCard, VoucherPlan, WifiPurchase
@@ -363,8 +364,6 @@ def test_two_workers_confirming_the_same_paid_purchase_at_once_make_one_card_and
     and its card_sale mark let exactly one make the card and record the money."""
     import threading
 
-    from django.db import connection
-
     from payments import bkash_flow
 
     zone = make_zone()
@@ -374,23 +373,12 @@ def test_two_workers_confirming_the_same_paid_purchase_at_once_make_one_card_and
     confirm_at_wallet(gp.gateway_url, callback="none")
     assert bkash_flow.query_and_settle(gp).changed  # paid here, its card not made yet
     barrier = threading.Barrier(2, timeout=120)
-    failures = []
 
     def worker():
-        try:
-            barrier.wait(timeout=10)
-            online_payment.online_payment_credit(gp=GatewayPayment(pk=gp.pk))
-        except Exception as error:  # noqa: BLE001 - reported below
-            failures.append(error)
-        finally:
-            connection.close()
+        barrier.wait(timeout=10)
+        online_payment.online_payment_credit(gp=GatewayPayment(pk=gp.pk))
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
+    _results, failures = run_in_threads(worker, 2, timeout=60)
     assert not failures, failures
     assert VoucherCard.objects.count() == 1 and CardSale.objects.count() == 1
     assert Message.objects.filter(event="wifi_card_bought").count() == 1
