@@ -145,3 +145,35 @@ def test_the_slow_step_hands_out_its_longest_tests_first():
     ]
     _longest_slow_tests_first(items)
     assert [item.name for item in items] == ["layout", "crawl", "demo", "billing", "plain", "books"]
+
+
+def test_a_screenshot_chromium_refuses_once_is_asked_for_again_and_any_other_failure_stands():
+    """tests/e2e/conftest.py: Chromium's passing "Unable to capture screenshot" is asked again once; a
+    second refusal, or any other error, still fails the test."""
+    import pytest
+    from playwright.sync_api import Error as PlaywrightError
+
+    from tests.e2e.conftest import _screenshot_asked_twice
+
+    def chromium(answers):
+        calls = []
+
+        def take(page, **kwargs):
+            calls.append(kwargs)
+            answer = answers.pop(0)
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+
+        return _screenshot_asked_twice(take), calls
+
+    refusal = PlaywrightError("Page.screenshot: Protocol error (Page.captureScreenshot): Unable to capture screenshot")
+    screenshot, calls = chromium([refusal, b"png"])
+    assert screenshot("page", full_page=True) == b"png" and calls == [{"full_page": True}] * 2
+    screenshot, calls = chromium([refusal, refusal])
+    with pytest.raises(PlaywrightError, match="Unable to capture"):
+        screenshot("page")
+    screenshot, calls = chromium([PlaywrightError("Target page, context or browser has been closed"), b"png"])
+    with pytest.raises(PlaywrightError, match="closed"):
+        screenshot("page")
+    assert len(calls) == 1

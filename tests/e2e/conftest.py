@@ -4,13 +4,35 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by test setup
 # here are ordinary blocking calls, not coroutines, so Django's async guard does not apply.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _screenshot_asked_twice(take):
+    """Chromium now and then refuses one full-page capture ("Protocol error (Page.captureScreenshot):
+    Unable to capture screenshot", a fresh-clone CI run on 27 Nov, after fonts loaded) and takes the same
+    picture when asked again (microsoft/playwright#32144, MarketSquare/robotframework-browser#5237). The
+    suite's 106 screenshots are pictures to look at, not checks: a refused one is asked for once more,
+    and a second refusal fails the test as before."""
+
+    def screenshot(page, *args, **kwargs):
+        try:
+            return take(page, *args, **kwargs)
+        except PlaywrightError as error:
+            if "Unable to capture screenshot" not in str(error):
+                raise
+            return take(page, *args, **kwargs)
+
+    return screenshot
+
+
+Page.screenshot = _screenshot_asked_twice(Page.screenshot)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
