@@ -14,6 +14,7 @@ from django.utils import timezone
 from payments import nagad_flow, reconciliation
 from payments.models import GatewayPayment, Payment, ReconciliationItem
 from tests.factories import make_customer
+from tests.night import clock
 from tests.payments.conftest import charge, ledger_ok
 from tests.payments.nagad_helpers import nagad_gateway, pay_at_nagad  # noqa: F401 - fixture
 from usecases import reconciliation as recon
@@ -37,6 +38,13 @@ def nagad_report(gateway_url: str, day, settings, *, orders: set[str]) -> bytes:
 
 def test_a_nagad_payment_whose_callback_was_lost_is_settled_once_and_the_report_gives_the_deposit(nagad_gateway, admin, settings):
     settings.NAGAD_SANDBOX_FEE_PERCENT = 1.5
+    # At noon: started a second before midnight, the payments were made on the next day and the
+    # reconciliation of the day the test began found none of them (27 Nov, 23:59:59 in Dhaka).
+    with clock(timezone.localdate()):
+        _lost_callback_settled_once(nagad_gateway, admin, settings)
+
+
+def _lost_callback_settled_once(nagad_gateway, admin, settings):
     today = timezone.localdate()
     paid_customer, lost_customer = make_customer(), make_customer()
     charge(paid_customer, "950.00")
