@@ -275,3 +275,37 @@ def customer(db):
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_without_the_lockout_log():
+    """`client.force_login` skips django-axes' successful-login bookkeeping (three statements: expired
+    attempts cleared, an access-log row, the user's failures reset), 9 ms a call on a slow machine and
+    some thousands of calls a run. force_login is a test's shortcut past the login form, whose lockout
+    tests/accounts exercises through real logins; those, and every login a browser makes through a live
+    server's thread, still go through axes: the skip is for this thread, during force_login only."""
+    import threading
+
+    from axes.handlers.proxy import AxesProxyHandler
+    from django.test import Client
+
+    forcing = threading.local()
+    logged_in = AxesProxyHandler.__dict__["user_logged_in"].__func__
+    original_force_login = Client.force_login
+
+    def user_logged_in(cls, *args, **kwargs):
+        if getattr(forcing, "active", False):
+            return None
+        return logged_in(cls, *args, **kwargs)
+
+    def force_login(self, user, backend=None):
+        forcing.active = True
+        try:
+            return original_force_login(self, user, backend)
+        finally:
+            forcing.active = False
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(AxesProxyHandler, "user_logged_in", classmethod(user_logged_in))
+        patch.setattr(Client, "force_login", force_login)
+        yield
