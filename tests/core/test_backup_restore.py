@@ -17,7 +17,6 @@ import sys
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
-from unittest import mock
 from urllib.parse import quote
 
 import psycopg
@@ -33,6 +32,7 @@ from billing.models import Account, Allocation, Invoice, LedgerEntry
 from ispbill.core.backup import BackupError, backup_open, backups_prune
 from ispbill.core.backup_crypto import BackupAuthError, generate_key, parse_key
 from payments.models import Payment
+from tests.seeded_demo import demo_of_24_customers
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = generate_key()
@@ -135,9 +135,8 @@ def demo_backup(django_db_setup, django_db_blocker, tmp_path_factory):
         (out / f"ispbill-{stamp}.backup").write_bytes(b"old")
         (out / f"ispbill-{stamp}.backup.sha256").write_text("0  old\n")
     (out / "notes.txt").write_text("not a backup")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, BACKUP_ENCRYPTION_KEY=KEY), \
-            mock.patch("celery.app.task.Task.apply_async"):
-        call_command("seed", customers=24, months=2, stdout=StringIO())
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media, BACKUP_ENCRYPTION_KEY=KEY):
+        demo_of_24_customers(media=media, tmp_path_factory=tmp_path_factory)  # seeded once a run (tests/seeded_demo.py)
         report = StringIO()
         call_command("backup", out=out, keep=2, stdout=report)
         files = {p.relative_to(media).as_posix(): p.read_bytes() for p in media.rglob("*") if p.is_file()}

@@ -1,10 +1,8 @@
 """The whole `seed`, every step at a small size: what the demo's first start sees."""
 
-from io import StringIO
-from unittest import mock
-
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from customers.models import Customer
 from demo.logins import HEADING
@@ -14,19 +12,17 @@ from ispbill.accounts.models import User
 from ispbill.notify import services as notify_services
 from ispbill.notify.models import Message
 from resellers.models import Reseller
+from tests.seeded_demo import demo_of_24_customers
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """`manage.py seed` once for the module, with 24 customers and two months of history; what would
-    reach the worker (every task sent to the broker) is recorded instead."""
-    out = StringIO()
-    handed_to_worker: list[str] = []
-    with django_db_blocker.unblock(), \
-            mock.patch("celery.app.task.Task.apply_async", lambda task, *args, **kwargs: handed_to_worker.append(task.name)):
-        call_command("seed", customers=24, months=2, stdout=out)
-    yield out.getvalue(), handed_to_worker
-    with django_db_blocker.unblock():
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """`manage.py seed` once for the run, with 24 customers and two months of history (tests/seeded_demo.py:
+    the backup's tests load the same one); what would reach the worker (every task sent to the broker) is
+    recorded instead."""
+    media = tmp_path_factory.mktemp("seeded-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        yield demo_of_24_customers(media=media, tmp_path_factory=tmp_path_factory)
         call_command("flush", interactive=False, verbosity=0)
 
 
