@@ -1,4 +1,5 @@
 import os
+import re
 
 import pytest
 from django.db import connection
@@ -58,6 +59,7 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items):
     _keep_shared_fixtures_on_one_worker(items)
+    _slow_tests_where_make_test_slow_looks(items)
     _longest_slow_tests_first(items)
     # The postgres marker means "row locks and real concurrency": it needs PostgreSQL, which CI always has.
     if os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
@@ -66,6 +68,21 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+SLOW_MARK_IN_SOURCE = re.compile(r"mark\.slow")
+
+
+def _slow_tests_where_make_test_slow_looks(items):
+    """`make test-slow` collects only the modules whose source says `mark.slow` (the Makefile's
+    SLOW_TEST_MODULES, a grep): each worker collecting all four hundred modules to run a dozen tests spent
+    10-16 s of CPU on it. A test marked slow some other way (a marker kept in a variable, one added by a
+    conftest) would be left out of both steps, so every run fails on one."""
+    for module in {item.path for item in items if item.get_closest_marker("slow") is not None}:
+        if not SLOW_MARK_IN_SOURCE.search(module.read_text()):
+            raise pytest.UsageError(
+                f"{module} has a test marked slow, but not with `pytest.mark.slow` written in it: `make test-slow` "
+                "(SLOW_TEST_MODULES in the Makefile) would not find it. Mark it with pytest.mark.slow in that module.")
 
 
 def _longest_slow_tests_first(items):

@@ -1,13 +1,17 @@
 """Image files for upload tests."""
 
 import base64
+import functools
 import struct
 import zlib
 
 
+@functools.lru_cache(maxsize=4)
 def png_declaring(width: int, height: int) -> bytes:
     """A real PNG of `width` × `height` black grey pixels, built row by row so the test never holds
-    the picture: a few kilobytes on disk, width × height bytes once decoded."""
+    the picture: a few kilobytes on disk, width × height bytes once decoded. Seconds of CPU for the
+    largest (30,000 × 30,000: 5 s here): call it in the test, never in a parametrize list, which every
+    xdist worker evaluates when it collects the module (it was 10-15 s of each worker's start)."""
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 

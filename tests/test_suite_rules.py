@@ -177,3 +177,31 @@ def test_a_screenshot_chromium_refuses_once_is_asked_for_again_and_any_other_fai
     with pytest.raises(PlaywrightError, match="closed"):
         screenshot("page")
     assert len(calls) == 1
+
+
+def test_a_slow_test_the_slow_steps_grep_would_miss_fails_the_run(tmp_path):
+    """`make test-slow` collects only the modules SLOW_TEST_MODULES (a grep for `mark.slow`) lists; a test
+    marked slow in a module without those words would run in neither step, so the run fails on it."""
+    import pytest
+
+    from tests.conftest import _slow_tests_where_make_test_slow_looks
+
+    class Item:
+        def __init__(self, path, slow):
+            self.path, self.slow = path, slow
+
+        def get_closest_marker(self, name):
+            return object() if name == "slow" and self.slow else None
+
+    written = tmp_path / "test_written.py"
+    written.write_text("import pytest\npytestmark = pytest.mark.slow(seconds=30)\n")
+    hidden = tmp_path / "test_hidden.py"
+    hidden.write_text("import pytest\npytestmark = getattr(pytest.mark, 'sl' + 'ow')\n")
+    quick = tmp_path / "test_quick.py"
+    quick.write_text("def test_quick(): pass\n")
+
+    _slow_tests_where_make_test_slow_looks([Item(written, True), Item(quick, False)])
+    with pytest.raises(pytest.UsageError, match="test_hidden.py"):
+        _slow_tests_where_make_test_slow_looks([Item(written, True), Item(hidden, True)])
+    makefile = (TESTS.parent / "Makefile").read_text(encoding="utf-8")
+    assert "SLOW_TEST_MODULES = $(shell grep -rlE 'mark\\.slow' tests" in makefile

@@ -376,17 +376,18 @@ def test_wrong_kind_of_user_gets_403_everywhere_and_changes_nothing(client, surf
     user = surface_isolation_world["users"][kind]
     before = fingerprint()
     walked = 0
+    client.force_login(user)  # once: a refused request leaves the session as it was (checked after the walk)
     for route in all_routes():
         if route.public or kind.split("_")[0] == route.surface:
             continue
         url, _ = url_for(route, surface_isolation_world)
         walked += 1
-        client.force_login(user)
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             assert response.status_code == 403, f"{kind} {method.upper()} {url} → {response.status_code}"
     assert fingerprint() == before
     assert walked > 0
+    assert client.session.get("_auth_user_id") == str(user.pk)  # still signed in: every answer above was its own 403
 
 
 @pytest.mark.django_db

@@ -98,11 +98,12 @@ def _form(client, contract) -> dict:
     {"latitude": "23.81", "longitude": "Infinity"},
     {"latitude": "-91", "longitude": "0"},
     {"latitude": "23.81"},
-    {"signature": data_url(png_declaring(4000, 4000))},
+    {"signature": lambda: data_url(png_declaring(4000, 4000))},  # made in the test (tests/image_files.py)
     {"signature": "data:image/png;base64," + "A" * 500_000},
     {"signature": "data:image/png;base64,%%%"},
 ])
 def test_the_portal_answers_400_to_a_malformed_signing_and_the_code_still_signs(client, sent, overrides):
+    overrides = {name: value() if callable(value) else value for name, value in overrides.items()}
     client = portal_client(client, sent)
     data = _form(client, sent)
     before = state(sent)

@@ -38,11 +38,12 @@ def _reseller_post(reseller, **extra) -> dict:
 
 
 @pytest.mark.parametrize("content, message", [
-    (png_declaring(6000, 6000), "2000 × 2000 pixels"),
-    (png_declaring(30000, 30000), "2000 × 2000 pixels"),
-    (b"GIF89a not an image", "not an image (send PNG, JPEG, GIF, WebP)"),
-])
+    (lambda: png_declaring(6000, 6000), "2000 × 2000 pixels"),
+    (lambda: png_declaring(30000, 30000), "2000 × 2000 pixels"),
+    (lambda: b"GIF89a not an image", "not an image (send PNG, JPEG, GIF, WebP)"),
+], ids=["6000x6000", "30000x30000", "not-an-image"])
 def test_a_resellers_logo_that_is_too_big_or_not_an_image_is_refused_and_nothing_changes(client, content, message):
+    content = content()  # made here, not when the module is collected (tests/image_files.py)
     reseller, *_rest, admin = make_reseller()
     client.force_login(admin)
     url = reverse("staff:reseller-edit", args=[reseller.pk])

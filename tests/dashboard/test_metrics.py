@@ -438,8 +438,12 @@ def world_partly_without_history(metrics_world):
 # table made and dropped per day, 161 days, twice), and four at once (`make test TEST_WORKERS=4`, 27 Nov)
 # filled PostgreSQL's shared lock table ("out of shared memory"). A production backfill commits each day.
 @pytest.mark.xdist_group("metrics_backfill_locks")
-@pytest.mark.parametrize("fixture", ["metrics_world", "metrics_ledger", "world_partly_without_history"])
-@pytest.mark.parametrize("unpaid_days", [30, 10])
+# The churn setting changes only how unpaid subscriptions count; metrics_ledger has none (invoices and
+# payments only), so it runs with one setting: with both it computed the same 161 days twice.
+@pytest.mark.parametrize("fixture, unpaid_days", [
+    ("metrics_world", 30), ("metrics_world", 10), ("metrics_ledger", 30),
+    ("world_partly_without_history", 30), ("world_partly_without_history", 10),
+])
 def test_backfilled_and_incremental_rows_equal_the_full_recompute(db, request, fixture, unpaid_days, settings):
     """A backfill computes each day from the day before (the touched customers' frames and the day's
     receivable changes); every day, across month ends and the days suspensions turn into churn, it
@@ -448,6 +452,8 @@ def test_backfilled_and_incremental_rows_equal_the_full_recompute(db, request, f
 
     settings.ANALYTICS_CHURN_UNPAID_DAYS = unpaid_days
     request.getfixturevalue(fixture)
+    if fixture == "metrics_ledger":
+        assert not Subscription.objects.exists()  # why one churn setting is enough for it (above)
     start, end = date(2026, 1, 1), date(2026, 6, 10)
     metrics_snapshot_backfill(start=start, end=end)
     day, compared = start, 0
