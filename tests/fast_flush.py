@@ -60,10 +60,26 @@ def tables_with_rows(connection) -> list[str]:
 
 
 def table_copy(connection, table: str) -> bytes:
-    """The table's rows in COPY's text format (generated columns left out, as COPY does)."""
+    """The table's rows in COPY's text format (generated columns left out, as COPY does); a partitioned
+    table (fibre's hourly readings) through a SELECT, which COPY ... TO needs for it."""
     with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {_quote(connection, table)} TO STDOUT") as copy:
+        cursor.execute("SELECT relkind FROM pg_class WHERE oid = %s::regclass", [table])
+        source = f"(SELECT * FROM {_quote(connection, table)})" if cursor.fetchone()[0] == "p" else _quote(connection, table)
+        with cursor.cursor.copy(f"COPY {source} TO STDOUT") as copy:
             return b"".join(bytes(chunk) for chunk in copy)
+
+
+def rows_replace(connection, rows: dict[str, bytes]) -> None:
+    """Our tables hold exactly `rows` ({table: COPY text}) afterwards, in one transaction, with
+    `session_replication_role = replica` so neither foreign-key checks nor our append-only triggers object
+    to the order of the deletes."""
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        for table in sorted(set(tables_with_rows(connection)) | set(rows)):
+            cursor.execute(f"DELETE FROM {_quote(connection, table)}")
+        for table, table_rows in rows.items():
+            with cursor.cursor.copy(f"COPY {_quote(connection, table)} FROM STDIN") as copy:
+                copy.write(table_rows)
 
 
 def _fast_flush_available(connection) -> bool:
@@ -99,14 +115,8 @@ def fast_flush(alias: str) -> None:
     connection = connections[alias]
     baseline = _baselines[alias]
     with transaction.atomic(using=alias):
-        written = tables_with_rows(connection)
+        rows_replace(connection, baseline)
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = replica")
-            for table in sorted(set(written) | set(baseline)):
-                cursor.execute(f"DELETE FROM {_quote(connection, table)}")
-            for table, rows in baseline.items():
-                with cursor.cursor.copy(f"COPY {_quote(connection, table)} FROM STDIN") as copy:
-                    copy.write(rows)
             for table, sequence in id_sequences(connection, baseline).items():
                 cursor.execute(
                     f"SELECT setval(%s, top) FROM (SELECT max(id) AS top FROM {_quote(connection, table)}) AS rows"

@@ -47,20 +47,9 @@ def _files(media: Path) -> dict[str, bytes]:
     return {path.relative_to(media).as_posix(): path.read_bytes() for path in media.rglob("*") if path.is_file()}
 
 
-def _rows(table: str) -> bytes:
-    """The table's rows in COPY's text format; a partitioned one (fibre's hourly readings) through a SELECT,
-    which COPY ... TO needs for it (and which has no generated column to leave out)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT relkind FROM pg_class WHERE oid = %s::regclass", [table])
-        if cursor.fetchone()[0] != "p":
-            return fast_flush.table_copy(connection, table)
-        with cursor.cursor.copy(f"COPY (SELECT * FROM {connection.ops.quote_name(table)}) TO STDOUT") as copy:
-            return b"".join(bytes(chunk) for chunk in copy)
-
-
 def _capture(media: Path, answer) -> dict:
     return {
-        "rows": {table: _rows(table) for table in fast_flush.tables_with_rows(connection)},
+        "rows": {table: fast_flush.table_copy(connection, table) for table in fast_flush.tables_with_rows(connection)},
         "sequences": _sequences(),
         "files": _files(media),
         "answer": answer,
@@ -68,15 +57,11 @@ def _capture(media: Path, answer) -> dict:
 
 
 def _restore(kept: dict, media: Path) -> None:
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")  # no foreign-key or append-only trigger in the way
-        for table in sorted(set(fast_flush.tables_with_rows(connection)) | set(kept["rows"])):
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
-        for table, rows in kept["rows"].items():
-            with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} FROM STDIN") as copy:
-                copy.write(rows)
-        for sequence, value in kept["sequences"].items():
-            cursor.execute("SELECT setval(%s, %s)", [sequence, value])
+    with transaction.atomic():
+        fast_flush.rows_replace(connection, kept["rows"])
+        with connection.cursor() as cursor:
+            for sequence, value in kept["sequences"].items():
+                cursor.execute("SELECT setval(%s, %s)", [sequence, value])
     ContentType.objects.clear_cache()
     for name, data in kept["files"].items():
         path = media / name
