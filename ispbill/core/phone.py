@@ -35,11 +35,13 @@ def display_phone(e164: str) -> str:
 def phone_search_digits(query: str) -> str | None:
     """Digits to look for inside stored E.164 numbers, or None if the query is not phone-like.
 
-    `01712-34` becomes `171234`: the national trunk 0 is not part of E.164.
+    `01712-34` becomes `171234`: the national trunk 0 is not part of E.164. Only that one 0 goes:
+    the tail of a number (`000017`) keeps its zeros, or it would shrink to `17` and match every
+    number of that operator.
     """
     compact = re.sub(r"[\s\-()+]", "", query)
     if len(compact) < 3 or not compact.isdigit():
         return None
     if compact.startswith("880"):
         compact = compact[3:]
-    return compact.lstrip("0") or None
+    return compact.removeprefix("0") or None

@@ -8,6 +8,7 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from ispbill.core.forms import LocaleDateField, LocaleDateTimeField
+from ispbill.core.phone import phone_search_digits
 from tests.factories import UserFactory, make_customer
 
 
@@ -25,6 +26,16 @@ def render(text: str, **context) -> str:
 ])
 def test_every_phone_shows_in_one_style(stored, shown):
     assert render("{{ value|phone }}", value=stored) == shown
+
+
+@pytest.mark.parametrize(("typed", "looked_for"), [
+    ("01712-34", "171234"),        # the national trunk 0 is not in E.164
+    ("+880 1712 345678", "1712345678"),
+    ("000017", "00017"),           # a number's tail keeps its zeros: "17" would match every Grameenphone
+    ("0", None), ("Karim", None),
+])
+def test_a_phone_search_looks_for_the_digits_a_stored_number_holds(typed, looked_for):
+    assert phone_search_digits(typed) == looked_for
 
 
 def test_dates_are_typed_day_first_and_read_in_bangla_digits_too():
