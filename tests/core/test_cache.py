@@ -1,6 +1,7 @@
 """The Redis cache backend (production's, and CI's): Django's, with one redis-py client per pool."""
 
 import threading
+import uuid
 
 import pytest
 from django.conf import settings
@@ -12,9 +13,11 @@ pytestmark = pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis: set
 
 @pytest.fixture
 def redis_cache():
-    cache = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": "test-core-cache"})
+    # A prefix of the test's own: the tests of this module run on several xdist workers against one
+    # Redis database, and one test's clean-up deleted the counter another was still incrementing.
+    cache = RedisCache(settings.REDIS_URL, {"KEY_PREFIX": f"test-core-cache-{uuid.uuid4().hex}"})
     yield cache
-    cache.delete_many(["greeting", "counter", "shared"])
+    cache.clear()  # with a prefix, only this prefix's keys
 
 
 def test_one_client_serves_every_call_of_a_process(redis_cache):
