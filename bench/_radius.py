@@ -84,6 +84,9 @@ class Side:
     logins: list[str]  # on the main NAS (127.0.0.1)
     reboot_logins: list[str]  # on the rebooting NAS (127.0.0.2)
     process: subprocess.Popen | None = None
+    # Ours: radius_serve's accept loader (radius/accepts.py) as a process of its own, whose CPU is counted
+    # with FreeRADIUS's: the Access-Accepts' records are written by it, not by FreeRADIUS's SQL.
+    loader: subprocess.Popen | None = None
     # The hotspot logins: asked for as a hotspot asks (Service-Type Login-User), never as PPP, which
     # ours refuses (wrong_service) and stock, with no notion of a service, would accept.
     hotspot: frozenset = frozenset()
@@ -239,17 +242,25 @@ def start_server(side: Side) -> None:
         process.kill()
         sys.exit(f"FreeRADIUS ({side.label}) did not start:\n" + "".join(output[-40:]))
     side.process = process
+    if (side.directory / "var" / "accepts").is_dir():  # ours: what radius_serve runs beside FreeRADIUS
+        side.loader = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve().parent.parent / "manage.py"), "radius_load_accepts", "--dir", str(side.directory)],
+            stdout=log, stderr=subprocess.STDOUT,
+        )
 
 
 def stop_server(side: Side) -> None:
-    if side.process is not None:
-        side.process.terminate()
+    for name in ("process", "loader"):  # FreeRADIUS first: the loader loads its last lines as it stops
+        process = getattr(side, name)
+        if process is None:
+            continue
+        process.terminate()
         try:
-            side.process.wait(15)
+            process.wait(15)
         except subprocess.TimeoutExpired:
-            side.process.kill()
-            side.process.wait(5)
-        side.process = None
+            process.kill()
+            process.wait(5)
+        setattr(side, name, None)
 
 
 class CpuMeter:
@@ -269,10 +280,19 @@ class CpuMeter:
         )]
 
     def snapshot(self) -> tuple[float, dict[int, float], float]:
-        return (cpu_seconds([self.side.process.pid]), {pid: cpu_seconds([pid]) for pid in self.backends()}, time.process_time())
+        servers = [self.side.process.pid] + ([self.side.loader.pid] if self.side.loader else [])
+        return (cpu_seconds(servers), {pid: cpu_seconds([pid]) for pid in self.backends()}, time.process_time())
 
     def since(self, before) -> tuple[float, float, float]:
+        """Ours' figure includes its accept loader and that loader's backend, and is taken only once the
+        loader has loaded every Access-Accept of the phase (it loads twice a second)."""
         radiusd, backends, generator = before
+        if self.side.loader:
+            from radius.accepts import accepts_pending
+
+            deadline = time.monotonic() + 60
+            while accepts_pending(self.side.directory) and time.monotonic() < deadline:
+                time.sleep(0.05)
         now = self.snapshot()
         database = sum(cpu - backends.get(pid, 0.0) for pid, cpu in now[1].items())
         return now[0] - radiusd, database, now[2] - generator

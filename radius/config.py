@@ -27,6 +27,7 @@ from django.db import connection
 
 from network.models import Router
 
+from .accepts import CONNINFO_FILE, accepts_pending
 from .sql import require_postgresql
 
 TEMPLATES = Path(__file__).resolve().parent / "freeradius"
@@ -209,13 +210,14 @@ def config_write(out: Path, options: Options = Options()) -> list[Router]:
     out.mkdir(parents=True, exist_ok=True)
     os.chmod(out, 0o700)
     replica = options.replica_conninfo or replica_conninfo(passfile=out / PASSFILE)
+    database = options.conninfo or conninfo(passfile=out / PASSFILE)
     tokens = {
         "CONFDIR": str(out),
         "LOG_DESTINATION": options.log_destination,
         "THREADS": str(options.threads),
         "POOL": str(options.db_pool),
         "POOL_MAX": str(options.db_pool * 2),
-        "CONNINFO": _quote(options.conninfo or conninfo(passfile=out / PASSFILE)),
+        "CONNINFO": _quote(database),
         "LISTEN": options.listen,
         "AUTH_PORT": str(options.auth_port),
         "ACCT_PORT": str(options.acct_port),
@@ -241,7 +243,9 @@ def config_write(out: Path, options: Options = Options()) -> list[Router]:
     _write_private(out / PASSFILE, pgpass(settings.RADIUS_DB_PASSWORD))
     routers = radius_routers()
     _write_private(out / "clients.conf", clients_conf(routers))
-    spools = ("var", "var/acct", *(f"var/acct/{shard}" for shard in range(ACCT_SPOOL_SHARDS)), "var/postauth")
+    # How FreeRADIUS connects, for the accept loader (radius/accepts.py), which connects the same way.
+    _write_private(out / CONNINFO_FILE, database + "\n")
+    spools = ("var", "var/acct", *(f"var/acct/{shard}" for shard in range(ACCT_SPOOL_SHARDS)), "var/postauth", "var/accepts")
     for name in ("log", "run", *spools):
         (out / name).mkdir(exist_ok=True)
     for name in spools:
@@ -249,11 +253,12 @@ def config_write(out: Path, options: Options = Options()) -> list[Router]:
     return routers
 
 
-def spool_pending(directory: Path, *, kinds: tuple[str, ...] = ("acct", "postauth")) -> list[Path]:
-    """The spool files not replayed yet: accounting ("acct") and the post-auth records kept while the
-    database was away ("postauth"). Empty once PostgreSQL has every accounting packet FreeRADIUS
-    answered and every answer it gave."""
-    return sorted(p for name in kinds for p in (Path(directory) / "var" / name).rglob("detail*"))
+def spool_pending(directory: Path, *, kinds: tuple[str, ...] = ("acct", "postauth", "accepts")) -> list[Path]:
+    """The spool files not replayed yet: accounting ("acct"), the post-auth records kept while the
+    database was away ("postauth") and the accepts not loaded yet ("accepts", radius/accepts.py). Empty
+    once PostgreSQL has every accounting packet FreeRADIUS answered and every answer it gave."""
+    pending = [p for name in kinds if name != "accepts" for p in (Path(directory) / "var" / name).rglob("detail*")]
+    return sorted(pending + (accepts_pending(directory) if "accepts" in kinds else []))
 
 
 def _write_private(path: Path, text: str) -> None:

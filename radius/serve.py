@@ -14,6 +14,9 @@ Why a restart and not `kill -HUP`: FreeRADIUS 3.2 re-reads its modules on HUP bu
 (checked against 3.2.1: a client added to the file is not answered after a HUP; tests/radius/test_serve.py),
 and radmin's `add client file` cannot change or remove a client it did not add itself.
 
+Beside it, a thread loads the Access-Accepts FreeRADIUS writes to its accepts file into radius_postauth
+in batches (radius/accepts.py), and loads what is left once FreeRADIUS has stopped.
+
 It also reads FreeRADIUS's output for a router with the wrong shared secret (issue #51, item 7): with
 Message-Authenticator required, such a router's Access-Requests fail their signature and FreeRADIUS
 drops them before our SQL runs, logging (at the default level, at most one line a second)
@@ -40,6 +43,7 @@ from django.utils import timezone
 
 from network.models import Router
 
+from .accepts import AcceptLoader
 from .config import PASSFILE, Options, _write_private, clients_conf, config_write, radius_routers
 from .sql import RadiusUnsupported, clients_listen, radius_supported, role_ensure
 
@@ -269,6 +273,11 @@ class Supervisor:
         when it died."""
         listener = None
         next_check = time.monotonic() + check_every
+        accepts_stop = threading.Event()
+        accepts = threading.Thread(
+            target=AcceptLoader(self.directory, write=self.write).run, args=(accepts_stop,), daemon=True, name="radius-accepts",
+        )
+        accepts.start()
         try:
             while not stop.is_set():
                 if listener is None:
@@ -309,6 +318,8 @@ class Supervisor:
             if listener is not None:
                 listener.close()
             self.stop()
+            accepts_stop.set()  # after FreeRADIUS: its last accepts are loaded too
+            accepts.join(30)
 
     def _listen(self):
         try:

@@ -147,6 +147,38 @@ def router_sessions_close(*, router_id: int, cause: str) -> int:
         return cursor.rowcount
 
 
+# The routers' Access-Accepts from FreeRADIUS's accepts file (radius/accepts.py): one COPY into a temporary
+# table, then the same row the live post-auth query writes for an Access-Accept (queries.conf), a line
+# loaded twice being one row (its answer id).
+_ACCEPTS_STAGE = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS radius_accepts_in ("
+    "answer_id text, seconds text, microseconds text, router_id text, subscription_id text, reason text,"
+    " login text, station text) ON COMMIT DELETE ROWS"
+)
+_ACCEPTS_INSERT = (
+    "INSERT INTO radius_postauth"
+    " (username, router_id, subscription_id, accepted, reason, walled_garden, callingstationid, authdate, answer_id)"
+    " SELECT login, NULLIF(router_id, '')::bigint, NULLIF(subscription_id, '')::bigint, true, reason, reason <> '',"
+    " station, TO_TIMESTAMP(seconds::bigint + COALESCE(NULLIF(microseconds, ''), '0')::integer / 1000000.0), answer_id"
+    " FROM radius_accepts_in ON CONFLICT (answer_id) DO NOTHING"
+)
+
+
+def accepts_insert(conn, *, text: bytes | None = None, rows: list[tuple[str, ...]] | None = None) -> None:
+    """Into radius_postauth, on `conn` (a psycopg connection, as FreeRADIUS's role) inside the caller's
+    transaction: `text` already in COPY's text format (accepts.FIELDS, tab-separated), or `rows`."""
+    with conn.cursor() as cursor:
+        cursor.execute(_ACCEPTS_STAGE)
+        if rows is not None:
+            cursor.execute("DELETE FROM radius_accepts_in")  # the line before, when loaded line by line
+        with cursor.copy("COPY radius_accepts_in FROM STDIN") as copy:
+            if text is not None:
+                copy.write(text)
+            for row in rows or ():
+                copy.write_row(row)
+        cursor.execute(_ACCEPTS_INSERT)
+
+
 CLIENTS_CHANNEL = "radius_clients"
 
 

@@ -24,6 +24,7 @@ from pyrad.client import Client
 from pyrad.dictionary import Dictionary
 
 from ispbill.core.statements import on_postgresql
+from radius.accepts import AcceptLoader, accepts_pending
 from radius.config import Options, config_write, spool_pending
 from radius.serve import Supervisor
 from radius.sql import role_ensure
@@ -54,6 +55,19 @@ class RadiusServer:
     directory: Path
     process: subprocess.Popen
     output: list[str] = field(default_factory=list)
+    # radius_serve's accept loader beside it (radius/accepts.py), as in production: started with the
+    # server object, stopped by stop_accept_loader() (the fixtures call it).
+    accept_loader: AcceptLoader | None = None
+
+    def __post_init__(self) -> None:
+        self.accept_loader = AcceptLoader(self.directory, write=self.output.append, every=0.05)
+        self._accepts_stop = threading.Event()
+        self._accepts = threading.Thread(target=self.accept_loader.run, args=(self._accepts_stop,), daemon=True)
+        self._accepts.start()
+
+    def stop_accept_loader(self) -> None:
+        self._accepts_stop.set()
+        self._accepts.join(20)
 
     def log(self) -> str:
         return "".join(self.output[-80:])
@@ -135,6 +149,7 @@ def freeradius(transactional_db, tmp_path, settings):
         except subprocess.TimeoutExpired:
             server.process.kill()
             server.process.wait(5)
+        server.stop_accept_loader()
 
 
 @pytest.fixture
@@ -209,7 +224,7 @@ class Nas:
         request["Calling-Station-Id"] = mac
         request["Service-Type"] = "Framed-User"
         request["Framed-Protocol"] = "PPP"
-        return self.client.SendPacket(request)
+        return recorded(self.server, self.client.SendPacket(request))
 
     def accounting(self, status: str, *, username: str = "", session_id: str = "", written: bool = True, **attributes):
         """Send one accounting packet and check it is answered. FreeRADIUS answers once the packet is
@@ -227,6 +242,21 @@ class Nas:
         if written:
             assert self.server.spool_drained(), "the spooled accounting was not written to PostgreSQL:\n" + self.server.log()
         return reply
+
+
+def recorded(server, reply):
+    """`reply`, once its answer is in radius_postauth: a refusal is written before it is sent, an
+    Access-Accept to a router is loaded from the accepts file a moment after (radius/accepts.py), as a
+    page reads it a moment after the login. Not waited for while the loader cannot reach the database
+    (the line waits in the file), nor for a server whose accepts another process loads (radius_serve)."""
+    loader = getattr(server, "accept_loader", None)
+    if reply.code != packet.AccessAccept or loader is None:
+        return reply
+    deadline = time.monotonic() + 10
+    while accepts_pending(server.directory) and not loader.failing:
+        assert time.monotonic() < deadline, "the accept was not loaded into radius_postauth:\n" + server.log()
+        time.sleep(0.02)
+    return reply
 
 
 def accepted(reply) -> bool:

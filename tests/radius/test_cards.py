@@ -27,7 +27,7 @@ from radius.models import AuthAttempt, PackageRadius, Session
 from tests.demo.conftest import make_routeros_router, routeros_clock, routeros_simulator  # noqa: F401
 from tests.factories import AreaFactory, PackageFactory, RouterFactory, make_subscription
 from tests.network.radius_fixtures import point_at
-from tests.radius.conftest import Nas, accepted, accounting_written, attribute
+from tests.radius.conftest import Nas, accepted, accounting_written, attribute, recorded
 from tests.vouchers.helpers import make_batch, make_distributor, make_plan
 from vouchers import selectors, services
 from vouchers.models import CardSession, VoucherBatch, VoucherCard, VoucherPlan, WifiZone
@@ -55,7 +55,7 @@ def card_login(nas: Nas, username: str, password: str | None = None, *, mac: str
     request["Called-Station-Id"] = "hotspot1"
     request["Calling-Station-Id"] = mac
     request["NAS-Port-Type"] = "Wireless-802.11"
-    return nas.client.SendPacket(request)
+    return recorded(nas.server, nas.client.SendPacket(request))
 
 
 def hotspot_acct(nas: Nas, status: str, username: str, session_id: str, *, mac: str = PHONE, up: int = 0, down: int = 0, **more):

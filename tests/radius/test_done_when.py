@@ -34,7 +34,7 @@ from tests.demo.conftest import make_routeros_router, routeros_clock, routeros_r
 from tests.factories import PackageFactory, RouterFactory, admin_user, make_customer, make_subscription
 from tests.payments.conftest import billing_settings, charge  # noqa: F401
 from tests.payments.sslcommerz_helpers import gateway, pay_at_gateway  # noqa: F401
-from tests.radius.conftest import accounting_written, radius_supervisor  # noqa: F401
+from tests.radius.conftest import accounting_written, radius_supervisor, spool_drained  # noqa: F401
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("fresh_router_connections")]
 
@@ -142,6 +142,7 @@ def test_radius_router_suspend_walled_garden_pay_full_speed_and_history(
     walled = eventually(lambda: (s := login(sim, kind, username)) and s["session-id"] != first["session-id"] and s,
                         message=lambda: state(sim, kind, username, radius_supervisor))
     assert walled["rate-limit"] == "" and walled["address-list"] == "suspended"
+    assert spool_drained(server.directory)  # the Access-Accept loaded from the accepts file (radius/accepts.py)
     attempt = AuthAttempt.objects.filter(username=username).latest("authdate", "id")
     assert (attempt.accepted, attempt.walled_garden, attempt.reason) == (True, True, "suspended")
     routeros_clock.advance(120)

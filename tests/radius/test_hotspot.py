@@ -22,7 +22,7 @@ from radius.models import AuthAttempt, PackageRadius, Session
 from tests.demo.conftest import make_routeros_router, routeros_clock, routeros_simulator  # noqa: F401
 from tests.factories import PackageFactory, RouterFactory, make_subscription
 from tests.network.radius_fixtures import point_at
-from tests.radius.conftest import Nas, accepted, accounting_written, attribute
+from tests.radius.conftest import Nas, accepted, accounting_written, attribute, recorded
 
 pytestmark = pytest.mark.postgres
 
@@ -39,7 +39,7 @@ def hotspot_login(nas: Nas, username: str, password: str, *, address: str = "10.
     request["Called-Station-Id"] = "hotspot1"
     request["Calling-Station-Id"] = "A4:50:46:00:00:01"
     request["NAS-Port-Type"] = "Wireless-802.11"
-    return nas.client.SendPacket(request)
+    return recorded(nas.server, nas.client.SendPacket(request))
 
 
 def last_attempt(username):

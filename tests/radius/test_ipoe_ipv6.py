@@ -11,7 +11,7 @@ from network import ipam
 from network.models import AddressPool
 from radius.models import AuthAttempt
 from tests.factories import PackageFactory, make_subscription
-from tests.radius.conftest import Nas, accepted, attribute
+from tests.radius.conftest import Nas, accepted, attribute, recorded
 from tests.radius.test_freeradius import SECRET, radius_router, subscriber
 from usecases.subscription_address_assign import subscription_address_assign, subscription_prefix_release
 from usecases.subscription_reactivate import subscription_reactivate
@@ -30,7 +30,7 @@ def dhcp_request(nas: Nas, mac: str):
     request["NAS-IP-Address"] = nas.address
     request["Calling-Station-Id"] = mac
     request["Called-Station-Id"] = "dhcp1"
-    return nas.client.SendPacket(request)
+    return recorded(nas.server, nas.client.SendPacket(request))
 
 
 def ipoe(router, **kwargs):

@@ -24,13 +24,14 @@ from django.db import DatabaseError, connection
 from pyrad import packet
 from pyrad.client import Timeout
 
+from radius.accepts import FIELDS, accepts_pending, loaded_position
 from radius.config import Options, config_write, spool_pending
 from radius.models import AuthAttempt
 from radius.serve import Supervisor
 from radius.sql import role_ensure
 from tests.factories import PackageFactory, RouterFactory, make_subscription
 from tests.radius.clusters import PrivateCluster, binaries_missing, wait_replayed
-from tests.radius.conftest import FREERADIUS, Nas, RadiusServer, _start, accepted, attribute, free_udp_port
+from tests.radius.conftest import FREERADIUS, Nas, RadiusServer, _start, accepted, attribute, free_udp_port, recorded
 from tests.vouchers.helpers import make_batch, make_distributor, make_plan
 from usecases.subscription_suspend import subscription_suspend
 from vouchers import selectors as voucher_selectors
@@ -145,6 +146,7 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
             if server.process is not None and server.process.poll() is None:
                 server.process.terminate()
                 server.process.wait(10)
+            server.stop_accept_loader()
         with django_db_blocker.unblock():
             if saved_db is not None:
                 _point_django_back(saved_db)
@@ -174,12 +176,19 @@ def hotspot_login(nas: Nas, code: str, *, mac: str = PHONE):
     request["Service-Type"] = "Login-User"
     request["Called-Station-Id"] = "hotspot1"
     request["Calling-Station-Id"] = mac
-    return nas.client.SendPacket(request)
+    return recorded(nas.server, nas.client.SendPacket(request))
 
 
 def spooled_answers(directory: Path) -> list[dict]:
-    """The post-auth records FreeRADIUS kept on disk while the primary was away (var/postauth)."""
+    """The post-auth records FreeRADIUS kept on disk while the primary was away: refusals in the post-auth
+    spool (var/postauth), Access-Accepts in the accepts file, not loaded yet (var/accepts)."""
     records, current = [], None
+    for path in accepts_pending(directory):
+        with path.open("rb") as handle:
+            handle.seek(loaded_position(path))
+            for line in handle.read().decode().splitlines():
+                fields = dict(zip(FIELDS, line.split("\t"), strict=True))
+                records.append({"Ispbill-Login": fields["login"], "Ispbill-Answer": "Access-Accept", "Ispbill-Reason": fields["reason"]})
     for path in spool_pending(directory, kinds=("postauth",)):
         for line in path.read_text().splitlines():
             if line and not line.startswith(("\t", " ")):
@@ -300,6 +309,7 @@ def test_radius_serve_started_while_the_primary_is_down_runs_the_configuration_w
         assert any("the database did not answer" in line for line in lines)
     finally:
         supervisor.stop()
+        nas.server.stop_accept_loader()
 
     # Without an earlier directory there is nothing to start from: the error is raised as before.
     with pytest.raises(DatabaseError):
@@ -365,10 +375,11 @@ def test_an_answer_that_can_be_recorded_nowhere_is_not_given_and_one_spooled_is_
     process, output = _start(tmp_path / "raddb", ("-X",))
     server = RadiusServer(options.auth_port, options.acct_port, tmp_path / "raddb", process, output)
     try:
-        spool = server.directory / "var" / "postauth"
+        spool, accepts = server.directory / "var" / "postauth", server.directory / "var" / "accepts"
         site.primary_down()
-        spool.rmdir()
-        spool.write_text("not a directory: the spool cannot be written\n")
+        for directory in (spool, accepts):  # the accepts file is the Access-Accept's first place (radius/accepts.py)
+            directory.rmdir()
+            directory.write_text("not a directory: the spool cannot be written\n")
         nas = Nas(server, secret=SECRET)
         nas.client.retries, nas.client.timeout = 1, 2
         began = time.time()
@@ -378,9 +389,10 @@ def test_an_answer_that_can_be_recorded_nowhere_is_not_given_and_one_spooled_is_
             nas.login("paying", "pw-paying-1")
 
         assert "Not responding to request" in "".join(output) or "Do-Not-Respond" in "".join(output), server.log()
-        spool.unlink()
-        spool.mkdir(mode=0o700)
-        assert spool_pending(server.directory, kinds=("postauth",)) == []  # nothing half-written
+        for directory in (spool, accepts):
+            directory.unlink()
+            directory.mkdir(mode=0o700)
+        assert spool_pending(server.directory, kinds=("postauth", "accepts")) == []  # nothing half-written
         site.primary_up()
         assert site.primary.rows(f"SELECT count(*) FROM radius_postauth WHERE username = 'paying' AND {since}", dbname=DBNAME) == [(0,)]
 
@@ -396,3 +408,4 @@ def test_an_answer_that_can_be_recorded_nowhere_is_not_given_and_one_spooled_is_
     finally:
         process.terminate()
         process.wait(10)
+        server.stop_accept_loader()

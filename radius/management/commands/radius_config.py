@@ -1,6 +1,8 @@
 """Write the FreeRADIUS configuration directory: `manage.py radius_config --out DIR`.
 
-Then `freeradius -f -d DIR` (foreground; `-X` to debug) runs from it as the current user."""
+Then `freeradius -f -d DIR` (foreground; `-X` to debug) runs from it as the current user, with
+`manage.py radius_load_accepts --dir DIR` beside it (the routers' Access-Accepts into radius_postauth;
+`manage.py radius_serve` runs both itself)."""
 
 from pathlib import Path
 
@@ -37,4 +39,5 @@ class Command(BaseCommand):
             ))
         except RadiusUnsupported as exc:
             raise CommandError(str(exc))
-        self.stdout.write(f"Wrote {options['out']}: {len(routers)} router(s) as RADIUS clients. Run: freeradius -f -d {options['out']}")
+        self.stdout.write(f"Wrote {options['out']}: {len(routers)} router(s) as RADIUS clients. Run: freeradius -f -d {options['out']}"
+                          f" and beside it: manage.py radius_load_accepts --dir {options['out']}")
