@@ -201,3 +201,27 @@ def test_the_command_loads_a_directory_radius_config_wrote_and_refuses_any_other
         call_command("radius_load_accepts", "--dir", str(tmp_path / "elsewhere"), "--once")
     with pytest.raises(CommandError, match="--every must be positive"):
         call_command("radius_load_accepts", "--dir", str(raddb), "--every", "0")
+
+
+def test_an_accept_whose_calling_station_id_could_break_a_line_is_written_at_once_as_it_came(freeradius):
+    """A router's Calling-Station-Id is its own text: a newline and a tab in it, written into the accepts
+    file, would be a second line of the router's making (a forged accept for another login). Such an
+    Accept is written by rlm_sql at once, escaped as it escapes every value, and nothing goes to the file."""
+    subscriber(radius_router())
+    server = freeradius()
+    server.stop_accept_loader()  # a row seen now was written at once
+    nas = Nas(server, secret=SECRET)
+    forged = "AA:BB\n9-forged\t1795000000\t0\t1\t1\t\tvictim\tCC\\"
+    request = _ppp_request(nas, "alice", "pw-Alice-1")
+    del request["Calling-Station-Id"]
+    request["Calling-Station-Id"] = forged
+
+    assert accepted(nas.client.SendPacket(request))
+
+    [(username, accepted_, station)] = AuthAttempt.objects.values_list("username", "accepted", "callingstationid")
+    assert (username, accepted_) == ("alice", True)
+    assert station.startswith("AA:BB") and "\n" not in station and "\t" not in station
+    assert accepts_pending(server.directory) == []  # no line, so no line of the router's making
+
+    assert accepted(nas.client.SendPacket(_ppp_request(nas, "alice", "pw-Alice-1")))  # a plain MAC: to the file
+    assert len(accepts_pending(server.directory)) == 1 and AuthAttempt.objects.count() == 1
