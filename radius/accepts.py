@@ -20,15 +20,14 @@ said, never retried for ever.
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .sql import accepts_insert
+import psycopg
 
-logger = logging.getLogger(__name__)
+from .sql import accepts_insert
 
 DIRECTORY = Path("var") / "accepts"
 PATTERN = "accepts-[0-9]*[0-9]"
@@ -37,6 +36,7 @@ FIELDS = ("answer_id", "seconds", "microseconds", "router_id", "subscription_id"
 BATCH_BYTES = 1 << 20  # about 10,000 lines: one COPY and one commit
 SETTLED_SECONDS = 300.0
 CONNINFO_FILE = Path("mods-config") / "sql" / "conninfo"
+
 
 def accepts_directory(raddb: Path) -> Path:
     return Path(raddb) / DIRECTORY
@@ -71,14 +71,14 @@ def _well_formed(chunk: bytes) -> bool:
     return b"\\" not in chunk and chunk.count(b"\t") == (len(FIELDS) - 1) * chunk.count(b"\n") and b"\r" not in chunk
 
 
-def _rows(chunk: bytes) -> list[tuple[str, ...]]:
+def _rows(chunk: bytes, write: Callable[[str], None]) -> list[tuple[str, ...]]:
     """The lines of a chunk that is not well formed, one by one: extra tabs go to the last field (the
     Calling-Station-Id), missing fields are empty."""
     rows = []
-    for number, raw in enumerate(chunk.split(b"\n")[:-1], start=1):
+    for raw in chunk.split(b"\n")[:-1]:
         fields = raw.decode("utf-8", "replace").rstrip("\r").split("\t", len(FIELDS) - 1)
         if not fields[0]:
-            logger.warning("accepts: line %s has no answer id and is skipped: %r", number, raw[:200])
+            write(f"RADIUS accepts: a line with no answer id is skipped: {raw[:200]!r}")
             continue
         rows.append(tuple(fields + [""] * (len(FIELDS) - len(fields))))
     return rows
@@ -103,8 +103,6 @@ class AcceptLoader:
     def _connect(self):
         """As FreeRADIUS connects (its role and passfile; config_write keeps the string), committing
         synchronously: the position is moved on only after the rows are safely written."""
-        import psycopg
-
         conninfo = (self.raddb / CONNINFO_FILE).read_text().strip()
         return psycopg.connect(conninfo, application_name="ispbill-accepts", connect_timeout=3)
 
@@ -139,8 +137,6 @@ class AcceptLoader:
         return loaded
 
     def _copy(self, chunk: bytes) -> None:
-        import psycopg
-
         if self.connection is None or self.connection.closed:
             self.connection = self.connect()
         try:
@@ -148,17 +144,15 @@ class AcceptLoader:
                 if _well_formed(chunk):
                     accepts_insert(self.connection, text=chunk)
                 else:
-                    accepts_insert(self.connection, rows=_rows(chunk))
+                    accepts_insert(self.connection, rows=_rows(chunk, self.write))
         except psycopg.errors.DataError:
             self._copy_line_by_line(chunk)
 
     def _copy_line_by_line(self, chunk: bytes) -> None:
         """A batch PostgreSQL refused for a value it cannot read (a moment that is no number): each line
         alone, and the ones it refuses said and skipped rather than retried for ever."""
-        import psycopg
-
         with self.connection.transaction():
-            for row in _rows(chunk):
+            for row in _rows(chunk, self.write):
                 try:
                     with self.connection.transaction():
                         accepts_insert(self.connection, rows=[row])

@@ -215,8 +215,10 @@ class Nas:
         )
         self.client.bind((address, 0))
 
-    def login(self, username: str, password: str, *, mac: str = "AA:BB:CC:00:00:01", message_authenticator: bool = True):
-        """A PPP login by PAP, signed with Message-Authenticator as RouterOS 7.15+ signs it (unless told not to)."""
+    def login(self, username: str, password: str, *, mac: str = "AA:BB:CC:00:00:01", message_authenticator: bool = True,
+              wait_loaded: bool = True):
+        """A PPP login by PAP, signed with Message-Authenticator as RouterOS 7.15+ signs it (unless told not to);
+        an Access-Accept once its record is loaded (`recorded`), unless `wait_loaded` is False."""
         # pyrad signs by default (message_authenticator=True); False sends it as an old RouterOS would.
         request = self.client.CreateAuthPacket(code=packet.AccessRequest, User_Name=username, message_authenticator=message_authenticator)
         request["User-Password"] = request.PwCrypt(password)
@@ -224,7 +226,8 @@ class Nas:
         request["Calling-Station-Id"] = mac
         request["Service-Type"] = "Framed-User"
         request["Framed-Protocol"] = "PPP"
-        return recorded(self.server, self.client.SendPacket(request))
+        reply = self.client.SendPacket(request)
+        return recorded(self.server, reply) if wait_loaded else reply
 
     def accounting(self, status: str, *, username: str = "", session_id: str = "", written: bool = True, **attributes):
         """Send one accounting packet and check it is answered. FreeRADIUS answers once the packet is
