@@ -153,7 +153,7 @@ test-slow: install
 	$(PYTEST) -m slow $(or $(strip $(PYTEST_ARGS)),$(SLOW_TEST_MODULES)) || [ $$? -eq 5 ]
 
 # The system packages ispbill needs beside Python: Pango for WeasyPrint's PDFs (HarfBuzz-Subset makes
-# them fast), and for `make test` Chromium for the browser tests and gettext for the catalogue test. Fonts are shipped in static/vendor/.
+# them fast), and for `make test` Chromium's headless shell for the browser tests and gettext for the catalogue test. Fonts are shipped in static/vendor/.
 check-system:
 	@EMBEDDED_DB=$(EMBEDDED_DB) $(PYTHON) -c "$$CHECK_SYSTEM" run
 
@@ -208,8 +208,8 @@ if embedded or os.environ.get("DATABASE_URL", "").startswith("postgres"):
         # Only recommended: without it the demo's `radius` process says so and the routers stay in API mode.
         wanted.append(("freeradius freeradius-postgresql", "RADIUS in the demo (make run starts FreeRADIUS on PostgreSQL)", lambda: shutil.which("freeradius"), False))
 if target == "test":
-    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    wanted.append(("chromium", "browser tests", lambda: os.access(chromium, os.X_OK) or shutil.which("chromium"), True))
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium-headless-shell")
+    wanted.append(("chromium-headless-shell", "browser tests", lambda: os.access(chromium, os.X_OK), True))
     wanted.append(("gettext", "the Bangla catalogue test (makemessages)", lambda: shutil.which("msgfmt") and shutil.which("xgettext"), True))
 missing = [(package, why, needed) for package, why, found, needed in wanted if not found()]
 if missing:

@@ -17,6 +17,7 @@ from dashboard.services import metrics_snapshot_backfill
 from tests.billing.test_run import configure
 from tests.dashboard.test_collection_efficiency import clock
 from tests.factories import UserFactory, make_customer
+from tests.shared_rows import rows_for_the_module
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -28,8 +29,7 @@ def billed(customer, day, net):
                        lines=[LineSpec(kind="one_time", description="Service", amount=D(net))])
 
 
-@pytest.fixture
-def october_and_november():
+def _october_and_november():
     """1–24 October billed ৳1,150 (a proration); 1–24 November ৳1,150 and, on 24 November,
     December's ৳11,500 issued a week ahead; the whole of October ৳12,650."""
     configure()
@@ -40,6 +40,13 @@ def october_and_november():
     billed(customer, date(2026, 11, 24), "10000")
     metrics_snapshot_backfill(start=date(2026, 10, 1), end=date(2026, 11, 24))
     return customer
+
+
+@pytest.fixture(scope="module")
+def october_and_november(django_db_setup, django_db_blocker):
+    """Built once for the module's tests, which only read it (tests/shared_rows.py): 8 s a build on a slow
+    machine, once per test before."""
+    yield from rows_for_the_module(django_db_blocker, _october_and_november)
 
 
 def tiles_on(day):
