@@ -74,8 +74,8 @@ def pytest_collection_finish(session):
     """The garbage collector tuned as in the web and Celery workers (ispbill/core/runtime.py): Django, the
     apps and every collected test live until the end of the run, yet every full collection walked them
     again, and the default threshold started collection after collection in the ORM's churn. Frozen after
-    collection, a worker spent about a tenth less CPU on the same tests (tests/customers, tickets and
-    notify in one process: 196 s against 176 s, two runs each, 28 Nov)."""
+    collection, a worker spent over a tenth less CPU on the same tests (tests/customers, tickets and
+    notify in one process, 28 Nov: 193 and 200 s of CPU before, 167 s after)."""
     from ispbill.core.runtime import tune_garbage_collector
 
     tune_garbage_collector()
