@@ -15,8 +15,10 @@ import socket
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from pyrad import packet
@@ -26,26 +28,49 @@ from pyrad.dictionary import Dictionary
 from ispbill.core.statements import on_postgresql
 from radius.accepts import AcceptLoader, accepts_pending
 from radius.config import Options, config_write, spool_pending
-from radius.serve import Supervisor
+from radius.serve import FreeRadiusFailed, Supervisor
 from radius.sql import role_ensure
 
 DICTIONARY = Path(__file__).with_name("dictionary")
 FREERADIUS = shutil.which("freeradius") or shutil.which("radiusd")
+T = TypeVar("T")
 
 
-def free_udp_port() -> int:
+def free_udp_port(*taken: int) -> int:
     """A loopback UDP port free now, below Linux's ephemeral range (32768 up): a port the kernel picked for
     us from that range was also handed to another worker's client socket (pyrad, radclient) before
     FreeRADIUS bound it ("Address already in use", with three xdist workers on 27 Nov); a client socket is
-    never given one of these."""
+    never given one of these. Free on every address: the supervisor's FreeRADIUS listens on all of them, and
+    simulated routers bind loopback addresses of their own."""
     for port in random.sample(range(20_000, 32_000), 200):
+        if port in taken:
+            continue
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
             try:
-                sock.bind(("127.0.0.1", port))
+                sock.bind(("0.0.0.0", port))
             except OSError:
                 continue
             return port
     raise AssertionError("no free loopback UDP port between 20000 and 32000")
+
+
+PORT_TAKEN = "Address already in use"
+
+
+def started_on_free_ports(start: Callable[[int, int], T]) -> T:
+    """`start(auth_port, acct_port)` on two free ports, and again on two others if FreeRADIUS finds one
+    taken: a port that was free when picked can be bound by another process of the run before FreeRADIUS
+    binds it (a `make test-slow` run on 28 Nov failed so, with three workers each driving Chromium,
+    routers and RADIUS clients)."""
+    for attempt in range(5):
+        auth_port = free_udp_port()
+        acct_port = free_udp_port(auth_port)
+        try:
+            return start(auth_port, acct_port)
+        except (AssertionError, FreeRadiusFailed) as failure:
+            if PORT_TAKEN not in str(failure) or attempt == 4:
+                raise
+    raise AssertionError("unreachable")
 
 
 @dataclass
@@ -131,12 +156,16 @@ def freeradius(transactional_db, tmp_path, settings):
 
     def start(*, interim_interval: int = 300, flags: tuple[str, ...] = ("-f",), **more) -> RadiusServer:
         directory = tmp_path / f"raddb-{len(servers)}"
-        options = Options(
-            auth_port=free_udp_port(), acct_port=free_udp_port(), listen="127.0.0.1", threads=4, db_pool=2,
-            interim_interval=interim_interval, log_destination="stdout", **more,
-        )
-        config_write(directory, options)
-        process, output = _start(directory, flags)
+
+        def on_ports(auth_port: int, acct_port: int) -> tuple[Options, subprocess.Popen, list[str]]:
+            options = Options(
+                auth_port=auth_port, acct_port=acct_port, listen="127.0.0.1", threads=4, db_pool=2,
+                interim_interval=interim_interval, log_destination="stdout", **more,
+            )
+            config_write(directory, options)
+            return options, *_start(directory, flags)
+
+        options, process, output = started_on_free_ports(on_ports)
         server = RadiusServer(options.auth_port, options.acct_port, directory, process, output)
         servers.append(server)
         return server
@@ -172,13 +201,18 @@ def radius_supervisor(transactional_db, tmp_path, settings):
             # Read by prepare() (the role and the directory) only; a password of its own, as
             # radius_serve makes one for each start when RADIUS_DB_PASSWORD is empty.
             settings.RADIUS_DB_USER, settings.RADIUS_DB_PASSWORD = db_user, ""
-        server = Supervisor(
-            tmp_path / directory,
-            Options(auth_port=free_udp_port(), acct_port=free_udp_port(), listen="*", threads=4, db_pool=2, log_destination="stdout"),
-            write=lines.append,
-        )
-        server.prepare()
-        server.start()
+
+        def on_ports(auth_port: int, acct_port: int) -> Supervisor:
+            server = Supervisor(
+                tmp_path / directory,
+                Options(auth_port=auth_port, acct_port=acct_port, listen="*", threads=4, db_pool=2, log_destination="stdout"),
+                write=lines.append,
+            )
+            server.prepare()
+            server.start()
+            return server
+
+        server = started_on_free_ports(on_ports)
         stop = threading.Event()
         thread = threading.Thread(target=server.serve, args=(stop,), kwargs={"check_every": check_every}, daemon=True)
         thread.start()
