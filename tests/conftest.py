@@ -60,7 +60,6 @@ def pytest_terminal_summary(terminalreporter):
 def pytest_collection_modifyitems(config, items):
     _keep_shared_fixtures_on_one_worker(items)
     _slow_tests_where_make_test_slow_looks(items)
-    _longest_slow_tests_first(items)
     # The postgres marker means "row locks and real concurrency": it needs PostgreSQL, which CI always has.
     if os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
         return
@@ -94,6 +93,11 @@ def _slow_tests_where_make_test_slow_looks(items):
             raise pytest.UsageError(
                 f"{module} has a test marked slow, but not with `pytest.mark.slow` written in it: `make test-slow` "
                 "(SLOW_TEST_MODULES in the Makefile) would not find it. Mark it with pytest.mark.slow in that module.")
+
+
+@pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")  # after pytest-django reorders by database use
+def pytest_collection_modifyitems_in_the_end(items):
+    _longest_slow_tests_first(items)
 
 
 def _longest_slow_tests_first(items):

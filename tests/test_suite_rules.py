@@ -147,6 +147,26 @@ def test_the_slow_step_hands_out_its_longest_tests_first():
     assert [item.name for item in items] == ["layout", "crawl", "demo", "billing", "plain", "books"]
 
 
+def test_the_slow_steps_real_collection_starts_with_its_longest_tests(tmp_path):
+    """The order above survives every other collection hook: pytest-django sorts the tests that use
+    the database in transactions after the others, and ran after our sort, so `make test-slow` started
+    with three short tests while the two page walks (transactional) queued behind others on one worker
+    (28 Nov: one worker idle for the last 67 s of 164). Collected as `make test-slow` collects them."""
+    import os
+    import subprocess
+    import sys
+
+    modules = ["tests/billing/test_simulated_year.py", "tests/crawl/test_crawl.py", "tests/e2e/test_layout_every_page.py"]
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "slow", "-p", "no:cacheprovider", *modules],
+        cwd=TESTS.parent, capture_output=True, text=True, timeout=120,
+        env={k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")},
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    collected = [line.split("::")[0] for line in run.stdout.splitlines() if "::" in line]
+    assert collected == ["tests/e2e/test_layout_every_page.py", "tests/crawl/test_crawl.py", "tests/billing/test_simulated_year.py"]
+
+
 def test_a_screenshot_chromium_refuses_once_is_asked_for_again_and_any_other_failure_stands():
     """tests/e2e/conftest.py: Chromium's passing "Unable to capture screenshot" is asked again once; a
     second refusal, or any other error, still fails the test."""
