@@ -31,7 +31,7 @@ from django.urls import reverse
 from customers.models import Subscription
 
 # A demo in processes of its own: about 40 s on a quiet machine (the first run builds the base, once).
-pytestmark = pytest.mark.slow(seconds=90)  # most of it the module's seeded demo
+pytestmark = pytest.mark.slow(seconds=78)  # most of it the module's seeded demo
 
 BASE = Path(settings.BASE_DIR)
 CUSTOMERS = 150
