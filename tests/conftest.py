@@ -6,11 +6,13 @@ from django.db import connection
 from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
-from tests import fast_flush, money_guard, template_db
+from tests import fast_flush, kept_connections, money_guard, template_db
 from tests.factories import admin_user, make_customer
 
 # After a test that committed, the database is emptied the fast way (tests/fast_flush.py).
 fast_flush.install()
+# ...on the connection it used: no new PostgreSQL backend for every committing test (tests/kept_connections.py).
+kept_connections.install()
 # Each xdist worker's test database is a copy of one migrated template (tests/template_db.py).
 template_db.install()
 

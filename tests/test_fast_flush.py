@@ -115,3 +115,23 @@ def test_the_suites_connections_give_up_on_a_lock_instead_of_hanging_the_worker(
     with connection.cursor() as cursor:
         cursor.execute("SHOW lock_timeout")
         assert cursor.fetchone()[0] == "2min"
+
+
+backends_seen: list[int] = []
+
+
+@pytest.mark.xdist_group("kept_connection")
+@pytest.mark.django_db(transaction=True)
+def test_a_committing_test_leaves_its_connection_open():
+    """tests/kept_connections.py: the next committing test uses the same PostgreSQL backend, not a new one."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backends_seen.append(cursor.fetchone()[0])
+
+
+@pytest.mark.xdist_group("kept_connection")
+@pytest.mark.django_db(transaction=True)
+def test_the_next_committing_test_finds_it_open():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert backends_seen == [cursor.fetchone()[0]]
