@@ -60,8 +60,13 @@ def _restore(kept: dict, media: Path) -> None:
     with transaction.atomic():
         fast_flush.rows_replace(connection, kept["rows"])
         with connection.cursor() as cursor:
+            # Never backwards: setval outlives a test's rollback, and rows this worker wrote since the seed (a
+            # real flush's post_migrate, say) keep ids past the seed's positions.
             for sequence, value in kept["sequences"].items():
-                cursor.execute("SELECT setval(%s, %s)", [sequence, value])
+                cursor.execute(
+                    "SELECT setval(%s, GREATEST(%s, COALESCE(pg_sequence_last_value(%s::regclass), 0)))",
+                    [sequence, value, sequence],
+                )
     ContentType.objects.clear_cache()
     for name, data in kept["files"].items():
         path = media / name

@@ -93,10 +93,10 @@ def test_literal_text_finds_english_outside_translation_tags():
 
 @pytest.mark.slow(seconds=41)  # over the 20 s budget (20-35 s on a quiet machine, 70-85 s on a slower one)
 @pytest.mark.django_db
-def test_every_portal_page_and_pdf_is_in_bangla_when_the_customer_chose_bangla():
+def test_every_portal_page_and_pdf_is_in_bangla_when_the_customer_chose_bangla(tmp_path_factory):
     """As each of the demo's portal logins (paid up, with an amount due, suspended): each sees
     other parts of the pages (what to pay, the suspension notice)."""
-    seed_small_demo()
+    seed_small_demo(tmp_path_factory)
     users = [c.user for c in Customer.objects.exclude(user=None).order_by("pk")]
     assert len(users) >= 3
     # An outage in the first customer's area now: the banner on every page.

@@ -163,8 +163,21 @@ def crawl(client: Client, surface: str, start: str, per_kind: int = 3, on_page=N
     return crawler.crawl(start=[start]).pages
 
 
-def seed_small_demo() -> dict[str, object]:
-    """The demo's seeders on a small scale, plus what the small demo lacks; the user per surface."""
+def seed_small_demo(tmp_path_factory) -> dict[str, object]:
+    """The demo's seeders on a small scale, plus what the small demo lacks; the user per surface. Seeded
+    once a run and copied to every later test that asks, on any worker (tests/seeded_demo.py): the
+    layout walk and the Bangla walk start together in `make test-slow`, and the second waits for the
+    first's seed instead of making its own."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from tests.seeded_demo import seeded_demo
+
+    return seeded_demo("small-demo", _small_demo, media=Path(settings.MEDIA_ROOT), tmp_path_factory=tmp_path_factory)
+
+
+def _small_demo() -> dict[str, object]:
     from django.core.cache import cache
 
     from customers.models import Customer

@@ -49,8 +49,8 @@ def _sign_in(browser_context, client: Client, live_server) -> None:
 
 @pytest.mark.slow(seconds=80)  # every page of every surface in Chromium at two sizes: runs in `make test-slow`
 @pytest.mark.django_db(transaction=True)
-def test_every_page_of_every_surface_fits_a_phone_and_shows_whole_tables_on_a_laptop(browser, live_server):
-    users = seed_small_demo()
+def test_every_page_of_every_surface_fits_a_phone_and_shows_whole_tables_on_a_laptop(browser, live_server, tmp_path_factory):
+    users = seed_small_demo(tmp_path_factory)
     ARTIFACTS.mkdir(exist_ok=True)
     problems: list[str] = []
     reached: dict[str, set[str]] = defaultdict(set)
