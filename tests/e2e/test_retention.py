@@ -3,6 +3,7 @@ draft the call script and SMS (Gemini reached through the real SDK and an httpx2
 server runs in this process, so the transport in settings reaches it)."""
 
 import json
+import re
 from datetime import timedelta
 
 import httpx2
@@ -46,6 +47,10 @@ def test_manager_filters_high_risk_opens_one_plans_a_call_and_drafts_a_script(pa
     page.get_by_label("Risk band").select_option("high")
     page.get_by_role("button", name="Filter").click()
     expect(page.locator("#retention-list")).not_to_contain_text("Salma Khatun")
+    # The choice and the button each asked for the list (the second replaces the first, hx-sync): the link is
+    # followed once the last answer is in, or its URL push cancels the page the link opens.
+    expect(page).to_have_url(re.compile(r"band=high"))
+    expect(page.locator("#retention-filters")).not_to_have_class(re.compile("htmx-request"))
     row = page.locator(f"#risk-{karim.pk}")
     expect(row).to_contain_text("High")
     expect(row).to_contain_text("Paid 18 days late twice")
