@@ -16,8 +16,9 @@ and the transactions that wrote its rows (`xmin`) are what they were after the l
 or update writes a new `xmin` and any delete lowers the count. (The baseline is 2,700 rows, 1,600 of them
 the roles' permissions, all deleted and copied back after every committing test before: tests/payments,
 billing and customers took 53 s of PostgreSQL's CPU with that, 45 s without.) The result is the same database a real flush leaves
-(tests/test_fast_flush.py compares the two table by table). Sequences are left alone, as Django's
-flush leaves them, except that none is left behind the rows copied back: a migration test that takes
+(tests/test_fast_flush.py compares the two table by table, ids included: a real flush here starts the
+sequences again, so post_migrate's rows get the ids they have in the template, tests/template_db.py).
+Sequences are otherwise left alone, except that none is left behind the rows copied back: a migration test that takes
 an app back and forth drops and makes its tables again, with new sequences starting at 1, and the
 baseline's rows (ids of the first flush) then met the next insert's id (a bank account refused as
 "added at the same moment" in CI).
@@ -156,8 +157,10 @@ def fast_flush(alias: str) -> None:
 
 
 def _django_flush(alias: str) -> None:
-    """What Django's TransactionTestCase does after a test (no available_apps, no serialized rollback)."""
-    call_command("flush", verbosity=0, interactive=False, database=alias, reset_sequences=False,
+    """What Django's TransactionTestCase does after a test (no available_apps, no serialized rollback), but
+    with the id sequences started again, as the template was flushed (tests/template_db.py): the rows
+    post_migrate writes get the same ids every time, so content types keep theirs whichever flush ran."""
+    call_command("flush", verbosity=0, interactive=False, database=alias, reset_sequences=True,
                  allow_cascade=False, inhibit_post_migrate=False)
 
 

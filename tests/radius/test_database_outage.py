@@ -69,6 +69,18 @@ def refusals(cluster) -> list[tuple]:
     return cluster.rows("SELECT username, router_id, accepted, reason, authdate, answer_id FROM radius_postauth ORDER BY id")
 
 
+def spool_read(server, **kinds) -> dict:
+    """{spool file: its bytes}, as they are now. A reader thread renames a spool file it begins to replay
+    (detail-YYYYMMDD becomes detail.work, and it retries while the database is away), so a file listed
+    can be gone when it is read: then the spools are listed and read again (a whole run, 28 Nov)."""
+    for _ in range(100):
+        try:
+            return {path: path.read_bytes() for path in spool_pending(server.directory, **kinds)}
+        except FileNotFoundError:
+            time.sleep(0.01)
+    raise AssertionError("the spool files kept moving while they were read:\n" + server.log())
+
+
 def test_accounting_and_refusals_during_an_outage_are_answered_and_written_once_it_is_back(outage, tmp_path):
     server, cluster, router = outage
     nas = Nas(server, secret=SECRET)
@@ -90,17 +102,17 @@ def test_accounting_and_refusals_during_an_outage_are_answered_and_written_once_
     # refusal is recorded in the post-auth spool, in the order they were given.
     for username, password in (("carol", "pw-Carol-1"), ("dave", "pw-Dave-1"), ("carol", "pw-Carol-2")):
         assert not accepted(nas.login(username, password))
-    spooled = spool_pending(server.directory)
+    spooled = spool_read(server)
     kind = {path: path.relative_to(server.directory / "var").parts[0] for path in spooled}  # acct (in 0 to 3) or postauth
     assert set(kind.values()) == {"acct", "postauth"}, "nothing was spooled"
-    kept_refusals = "".join(path.read_text() for path in spooled if kind[path] == "postauth")
+    kept_refusals = "".join(text.decode() for path, text in spooled.items() if kind[path] == "postauth")
     assert 'Ispbill-Login = "carol"' in kept_refusals and 'Ispbill-Reason = "server_error"' in kept_refusals
     assert "User-Password" not in kept_refusals and "pw-Carol" not in kept_refusals  # never the password
     assert "Packet-Type" not in kept_refusals  # read back as an accounting packet (sites-enabled/ispbill-replay)
     kept = tmp_path / "spool-copy"
-    for number, path in enumerate(spooled):
+    for number, (path, text) in enumerate(spooled.items()):
         (kept / kind[path]).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, kept / kind[path] / f"detail-{number}")
+        (kept / kind[path] / f"detail-{number}").write_bytes(text)
 
     cluster.start()
 
@@ -153,9 +165,9 @@ def test_a_start_already_written_is_not_written_again_by_the_replay(outage, tmp_
     nas = Nas(server, secret=SECRET)
     nas.accounting("Start", username="alice", session_id="W1", Framed_IP_Address="100.64.3.1", Framed_Protocol="PPP", written=False)
     kept = tmp_path / "start-copy"
-    spooled = spool_pending(server.directory, kinds=("acct",))
+    spooled = spool_read(server, kinds=("acct",))
     assert len(spooled) == 1
-    shutil.copy(spooled[0], kept)
+    kept.write_bytes(next(iter(spooled.values())))
     cluster.start()
     assert server.spool_drained(timeout=15), server.log()
     version = "SELECT xmin::text, xmax::text, ctid::text, host(framedipaddress) FROM radius_radacct WHERE acctsessionid = 'W1'"
