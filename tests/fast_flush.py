@@ -151,12 +151,12 @@ def fast_flush(alias: str) -> None:
                     " WHERE top > COALESCE(pg_sequence_last_value(%s::regclass), 0)", [sequence, sequence],
                 )
     _fingerprints_left[alias] = fingerprints(connection, baseline)  # as committed
-    # Django caches content types by id in the process; a real flush's post_migrate clears that cache
-    # (and gives the types new ids), and a test may have flushed for real or read another database.
+    # Django caches content types by id in the process; a test may have read another database, or a
+    # migration test made an app's tables and types again, which a real flush's post_migrate would clear.
     ContentType.objects.clear_cache()
 
 
-def _django_flush(alias: str) -> None:
+def django_flush(alias: str) -> None:
     """What Django's TransactionTestCase does after a test (no available_apps, no serialized rollback), but
     with the id sequences started again, as the template was flushed (tests/template_db.py): the rows
     post_migrate writes get the same ids every time, so content types keep theirs whichever flush ran."""
@@ -169,10 +169,10 @@ def _fixture_teardown(self):
         return _django_fixture_teardown(self)
     for alias in self._databases_names(include_mirrors=False):
         if alias not in _baselines:  # the first flush of this database: Django's own, then remember what it left
-            _django_flush(alias)
+            django_flush(alias)
             baseline_capture(alias)
         elif _baselines[alias] is None:
-            _django_flush(alias)
+            django_flush(alias)
         else:
             fast_flush(alias)
 

@@ -11,8 +11,12 @@ the code outside tests/ builds it again. A file lock in the temp directory keeps
 building it twice.
 
 Once migrated, the template is flushed as a committing test's first flush flushes a worker's copy
-(sequences started again, post_migrate run): every test then starts from the same rows with the same
-ids, content types included, whether or not a flush ran before it on its worker.
+(tests/fast_flush.py: sequences started again, post_migrate run): every test then starts from the same
+rows with the same ids, content types included, whether or not a flush ran before it on its worker.
+Before, a worker's first flush gave the content types new ids (the ticket's 140 became 291), so rows
+seeded before one worker's first flush and copied into another's database after its own
+(tests/seeded_demo.py) named types that were not there ("Key (content_type_id)=(140) is not
+present", tests/demo/test_loading.py, once in a run of `make test-slow`).
 
 The template starts from demo/migrated.sql (the dump `make run` restores, demo/embedded_db.py) while
 that snapshot is current, and `migrate` then applies what is newer and runs the post_migrate handlers:
@@ -21,7 +25,8 @@ lock, on a slow machine). tests/demo/test_migrated_snapshot.py migrates a databa
 checks that the snapshot is exactly what migrate makes; without psql or a current snapshot the
 migrations run from the start.
 
-SQLite, a single process (`-n 0`) and `--reuse-db` go Django's usual way.
+SQLite and a single process (`-n 0`) go Django's usual way, then flush the same way; `--reuse-db`
+goes Django's usual way only.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ from pathlib import Path
 import django
 from django.conf import settings
 from django.core.management import call_command
+
+from tests.fast_flush import django_flush
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIPPED_DIRS = {"tests", ".venv", "var", "docs", "static", "node_modules", ".git", "test-artifacts", "bench"}
@@ -96,18 +103,6 @@ def _restore_snapshot(creation, database: str) -> bool:
     return True
 
 
-def _flushed_as_a_test_leaves_it(alias: str) -> None:
-    """Empty the just-migrated database as a committing test's first flush does (tests/fast_flush.py), with
-    the id sequences started again: the content types and permissions then have the same ids in the
-    template, in every worker's copy and after every real flush. Before, the first flush gave them new
-    ids (the ticket's content type 140 became 291), so rows seeded before a worker's first flush and
-    copied into another worker after its own (tests/seeded_demo.py) named content types that were not
-    there, and a request still being served when a flush ended could put such an id back into Django's
-    process-wide cache ("Key (content_type_id)=(140) is not present", tests/demo/test_loading.py, once
-    in a run of `make test-slow`)."""
-    call_command("flush", interactive=False, verbosity=0, database=alias, reset_sequences=True, inhibit_post_migrate=False)
-
-
 def install() -> None:
     from django.db.backends.postgresql.creation import DatabaseCreation
 
@@ -119,7 +114,7 @@ def install() -> None:
             return django_create_test_db(self, verbosity, autoclobber, serialize, keepdb)
         if not worker:
             created = django_create_test_db(self, verbosity, autoclobber, False, keepdb)
-            _flushed_as_a_test_leaves_it(self.connection.alias)
+            django_flush(self.connection.alias)  # as the template below, for the same ids
             if serialize:
                 self.connection._test_serialized_contents = self.serialize_db_to_string()
             return created
@@ -136,7 +131,7 @@ def install() -> None:
                 try:  # creates and migrates the template, and leaves the connection on it
                     restored = _restore_snapshot(self, template)
                     django_create_test_db(self, verbosity, True, False, restored)  # keepdb: migrate what is newer
-                    _flushed_as_a_test_leaves_it(self.connection.alias)
+                    django_flush(self.connection.alias)
                 finally:
                     test_settings["NAME"] = own_name
                 self.connection.close()

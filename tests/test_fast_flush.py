@@ -40,7 +40,7 @@ def test_content_types_keep_their_ids_through_every_kind_of_flush():
     from tickets.models import Ticket
 
     as_made = content_type_ids()
-    fast_flush._django_flush(connection.alias)
+    fast_flush.django_flush(connection.alias)
     assert content_type_ids() == as_made
     fast_flush.baseline_capture(connection.alias)
     ContentType.objects.get_for_model(Ticket)  # cached
@@ -60,10 +60,10 @@ def write_a_little_of_everything():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_fast_flush_leaves_the_database_a_real_flush_leaves():
-    fast_flush._django_flush(connection.alias)
+    fast_flush.django_flush(connection.alias)
     fast_flush.baseline_capture(connection.alias)
     assert fast_flush._baselines[connection.alias], "PostgreSQL as a superuser (CI's set-up) takes the fast way"
-    fast_flush._django_flush(connection.alias)  # a real flush since (a module's fixture, say)
+    fast_flush.django_flush(connection.alias)  # a real flush since (a module's fixture, say)
 
     write_a_little_of_everything()
     written = set(fast_flush.tables_with_rows(connection))
@@ -71,7 +71,7 @@ def test_the_fast_flush_leaves_the_database_a_real_flush_leaves():
     after_fast = contents()
 
     write_a_little_of_everything()
-    fast_flush._django_flush(connection.alias)
+    fast_flush.django_flush(connection.alias)
     after_real = contents()
 
     assert {"customers_customer", "customers_subscription", "customers_package"} <= written
@@ -87,7 +87,7 @@ def test_a_sequence_started_again_is_not_left_behind_the_rows_copied_back():
     from books.models import LedgerAccount
     from books.services import bank_account_create
 
-    fast_flush._django_flush(connection.alias)
+    fast_flush.django_flush(connection.alias)
     fast_flush.baseline_capture(connection.alias)
     sequence = fast_flush.id_sequences(connection, ["books_ledgeraccount"])["books_ledgeraccount"]
     with connection.cursor() as cursor:
@@ -105,7 +105,7 @@ def test_a_baseline_table_changed_in_place_is_put_back_and_one_left_alone_is_not
     count, so it is the row's new writer (xmin) that tells; a table nobody wrote keeps its writers."""
     from ispbill.notify.models import MessageTemplate
 
-    fast_flush._django_flush(connection.alias)
+    fast_flush.django_flush(connection.alias)
     fast_flush.baseline_capture(connection.alias)
     before = contents()
     left_alone = fast_flush.fingerprints(connection, ["auth_permission"])
