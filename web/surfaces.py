@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -336,5 +337,7 @@ def surface_context(request) -> dict:
     surface = getattr(request, "surface", None)
     if surface is None:
         return {}
-    nav = _visible_nav(request, surface) if request.user.is_authenticated else []
+    # Worked out when a template draws the menu: an htmx fragment, the 403 page or a document rendered with
+    # the request draws none, and the menu costs the user's permission queries.
+    nav = SimpleLazyObject(lambda: _visible_nav(request, surface) if request.user.is_authenticated else [])
     return {"surface": surface, "base_template": surface.base_template, "nav_items": nav}

@@ -65,3 +65,21 @@ def test_the_portal_shows_its_tabs_to_a_signed_in_customer(client):
     page = client.get(reverse("portal:home")).content.decode()
     assert f'<a href="{reverse("portal:home")}" aria-current="page">Overview</a>' in page
     assert reverse("portal:invoice-list") in page and '<li class="tab-more">' in page
+
+
+def test_a_page_without_the_menu_does_not_work_it_out(client):
+    """The menu is worked out only when a template draws it: the 403 page a customer gets on the staff
+    console draws none, so the staff menu's permission look-ups are not made for it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_customer
+
+    client.force_login(make_customer(portal_password="portal-pass-1").user)
+    with CaptureQueriesContext(connection) as refused:
+        assert client.get(reverse("staff:home")).status_code == 403
+    assert not [q for q in refused.captured_queries if "auth_permission" in q["sql"]]
+    client.force_login(UserFactory(roles=["Support"]))
+    with CaptureQueriesContext(connection) as drawn:
+        assert 'class="sidenav"' in client.get(reverse("staff:home")).content.decode()
+    assert [q for q in drawn.captured_queries if "auth_permission" in q["sql"]]
