@@ -195,6 +195,17 @@ def _fast_password_hashing():
 
 
 @pytest.fixture(autouse=True)
+def _outside_a_task_to_start_with():
+    """Celery's eager apply marks the whole process as inside a task while it runs and puts back what it
+    found; two overlapping in two threads (a live server's requests) leave the mark set, and every later
+    result.get() on the worker fails (tests/test_eager_celery.py). A test starts outside a task."""
+    yield
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+
+
+@pytest.fixture(autouse=True)
 def _english_to_start_with():
     """A request in Bangla leaves Bangla active in the thread (the test client does not reset it);
     the next test starts in the default language, as every real request does."""
