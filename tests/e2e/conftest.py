@@ -43,6 +43,25 @@ Page.screenshot = _screenshot_asked_twice(Page.screenshot)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+# Whole inside the viewport, not clipped by a scrolling parent nor covered: the element itself is what a tap
+# at its centre hits. The row's links are judged in one evaluation per look (asked link by link it took
+# three round trips to the browser each, for every link on every page).
+_TAPPABLE = """el => {
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height || getComputedStyle(el).visibility === 'hidden') return false;
+    if (r.x < 0 || r.x + r.width > window.innerWidth) return false;
+    return el.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
+}"""
+
+
+def tappable(locator) -> bool:
+    return locator.evaluate(_TAPPABLE)
+
+
+def tappable_links(nav) -> set[str]:
+    return set(nav.evaluate(f"nav => [...nav.querySelectorAll('a')].filter({_TAPPABLE}).map(a => a.getAttribute('href'))"))
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath):

@@ -10,8 +10,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from payments.models import GatewayPayment
-from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_portal_phone_layout import _inside_viewport
+from tests.e2e.conftest import ARTIFACTS, tappable
 from tests.factories import PASSWORD, UserFactory, admin_user, make_customer, make_subscription
 from tests.payments.bkash_helpers import bkash_gateway  # noqa: F401 - fixture
 from tests.payments.test_payment_services import pay
@@ -35,7 +34,7 @@ def _on_screen(page, locator, what: str) -> None:
     expect(locator).to_be_visible()
     # Scroll the page only up or down: scrolling into view would also slide a table's own scroller sideways.
     locator.evaluate("el => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - innerHeight / 2)")
-    assert _inside_viewport(page, locator), f"{what} is off screen at 360 px"
+    assert tappable(locator), f"{what} is off screen at 360 px"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -102,6 +101,6 @@ def test_every_reseller_tab_is_on_screen_on_a_phone(phone_page):
         page.evaluate("window.scrollTo(0, 0)")
         assert tabs.count() == 7
         for i in range(tabs.count()):
-            assert _inside_viewport(page, tabs.nth(i)), f"tab {tabs.nth(i).inner_text()!r} ({language}) is cut off"
+            assert tappable(tabs.nth(i)), f"tab {tabs.nth(i).inner_text()!r} ({language}) is cut off"
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
         _shoot(page, f"reseller-tabs-{language}")

@@ -5,27 +5,9 @@ pages for the width alone visited each page twice more (25 s on a slow machine).
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, tappable, tappable_links
 from tests.factories import make_customer, make_subscription
 from web.surfaces import SURFACES_BY_NAME
-
-# Whole inside the 360 px, not clipped by a scrolling parent nor covered: the element itself is what a tap
-# at its centre hits. The row's links are judged in one evaluation per look (asked link by link it took
-# three round trips to the browser each, for every link on every page).
-_TAPPABLE = """el => {
-    const r = el.getBoundingClientRect();
-    if (!r.width || !r.height || getComputedStyle(el).visibility === 'hidden') return false;
-    if (r.x < 0 || r.x + r.width > window.innerWidth) return false;
-    return el.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
-}"""
-
-
-def _tappable(locator) -> bool:
-    return locator.evaluate(_TAPPABLE)
-
-
-def _tappable_links(nav) -> set[str]:
-    return set(nav.evaluate(f"nav => [...nav.querySelectorAll('a')].filter({_TAPPABLE}).map(a => a.getAttribute('href'))"))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -53,15 +35,15 @@ def test_every_portal_nav_item_is_reachable_on_a_phone(phone_page, language, swi
         current = nav.locator("a[aria-current=page]:visible")
         expect(current).to_have_count(1)
         phone_page.evaluate("window.scrollTo(0, 0)")  # a page may have scrolled to an autofocused field
-        in_the_row = _tappable_links(nav)
+        in_the_row = tappable_links(nav)
         assert current.get_attribute("href") in in_the_row, f"current item of {href} in {language} is off screen"
         if in_the_row != hrefs:
             # The rest are in the "More" menu: opened once, each of them on screen in it.
             menu = nav.get_by_text(more, exact=True)
-            assert _tappable(menu), f"{sorted(hrefs - in_the_row)} neither shown nor in a menu on {href}"
+            assert tappable(menu), f"{sorted(hrefs - in_the_row)} neither shown nor in a menu on {href}"
             menu.click()
             expect(nav.locator(f'a[href="{sorted(hrefs - in_the_row)[0]}"]:visible').first).to_be_visible()
-            off_screen = hrefs - in_the_row - _tappable_links(nav)
+            off_screen = hrefs - in_the_row - tappable_links(nav)
             assert not off_screen, f"{sorted(off_screen)} in the menu on {href} are off screen"
             if href.endswith("/portal/"):
                 phone_page.screenshot(path=str(ARTIFACTS / f"portal-360-nav-menu-{language}.png"))
