@@ -1,4 +1,3 @@
-from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -8,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from billing.models import BillingRun, Invoice, InvoiceLine
-from customers.models import Area, Customer, Lead, Subscription
+from customers.models import Customer, Lead, Subscription
 from demo.management.commands._demo_history import history_start
 from demo.management.commands.seed_demo import DemoData, direct_customers
 from ispbill.core.models import AuditLog
@@ -157,24 +156,3 @@ def assert_a_year_of_history_written_by_the_billing_engine():
     assert all(p.reversal_reason for p in reversed_payments)
 
 
-@pytest.mark.django_db
-def test_seed_assigns_collectors_to_areas_and_a_few_customers_and_the_figures_are_real():
-    from dashboard import performance
-    from dashboard.metrics import Scope
-    from demo.management.commands.seed_demo import AREA_COLLECTORS
-
-    seed()
-    for code, (username, names) in AREA_COLLECTORS.items():
-        assert set(Area.objects.filter(branch__code=code, name__in=names).values_list("collector__username", flat=True)) == {username}
-    assert Area.objects.filter(collector=None).exists()  # some areas have nobody
-    own = Customer.objects.exclude(collector=None)
-    assert own.count() and set(own.values_list("collector__username", flat=True)) == {"cashier"}
-    assert all(c.area.collector.username == "mirpur.cashier" for c in own)  # their own beats the area's
-    assert AuditLog.objects.filter(action="area.update").count() == sum(len(n) for _u, n in AREA_COLLECTORS.values())
-    # Every customer with a collector counts for that collector in last month's staff performance.
-    month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
-    rows = {r["name"]: r for r in performance.collectors(scope=Scope(), month=month)}
-    assigned = Customer.objects.exclude(collector=None, area__collector=None).count()
-    assert sum(r["assigned_customers"] for r in rows.values()) == assigned
-    assert rows["Rakib Hossain"]["assigned_customers"] and rows["Jahid Hasan"]["assigned_customers"]
-    assert sum(r["assigned_due"] for r in rows.values()) > 0

@@ -3,6 +3,7 @@ test's own writes roll back). tests/demo/test_seed_base.py seeds afresh where a 
 its own: idempotency, sizes, the year of history."""
 
 from collections import Counter
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -189,3 +190,24 @@ def test_with_the_addresses_step_the_demo_has_active_customers_of_every_service_
     assert set(prefixes.values_list("subscription__connection_type", flat=True)) >= {
         Subscription.ConnectionType.PPPOE, Subscription.ConnectionType.STATIC_IP, Subscription.ConnectionType.IPOE,
     }
+
+
+def test_seed_assigns_collectors_to_areas_and_a_few_customers_and_the_figures_are_real():
+    from dashboard import performance
+    from dashboard.metrics import Scope
+    from demo.management.commands.seed_demo import AREA_COLLECTORS
+
+    for code, (username, names) in AREA_COLLECTORS.items():
+        assert set(Area.objects.filter(branch__code=code, name__in=names).values_list("collector__username", flat=True)) == {username}
+    assert Area.objects.filter(collector=None).exists()  # some areas have nobody
+    own = Customer.objects.exclude(collector=None)
+    assert own.count() and set(own.values_list("collector__username", flat=True)) == {"cashier"}
+    assert all(c.area.collector.username == "mirpur.cashier" for c in own)  # their own beats the area's
+    assert AuditLog.objects.filter(action="area.update").count() == sum(len(n) for _u, n in AREA_COLLECTORS.values())
+    # Every customer with a collector counts for that collector in last month's staff performance.
+    month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    rows = {r["name"]: r for r in performance.collectors(scope=Scope(), month=month)}
+    assigned = Customer.objects.exclude(collector=None, area__collector=None).count()
+    assert sum(r["assigned_customers"] for r in rows.values()) == assigned
+    assert rows["Rakib Hossain"]["assigned_customers"] and rows["Jahid Hasan"]["assigned_customers"]
+    assert sum(r["assigned_due"] for r in rows.values()) > 0
