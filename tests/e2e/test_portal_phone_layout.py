@@ -37,13 +37,14 @@ def test_every_portal_nav_item_is_reachable_on_a_phone(phone_page, language, swi
         phone_page.evaluate("window.scrollTo(0, 0)")  # a page may have scrolled to an autofocused field
         in_the_row = tappable_links(nav)
         assert current.get_attribute("href") in in_the_row, f"current item of {href} in {language} is off screen"
-        if in_the_row != hrefs:
+        in_the_menu = hrefs - in_the_row
+        if in_the_menu:
             # The rest are in the "More" menu: opened once, each of them on screen in it.
             menu = nav.get_by_text(more, exact=True)
-            assert tappable(menu), f"{sorted(hrefs - in_the_row)} neither shown nor in a menu on {href}"
+            assert tappable(menu), f"{sorted(in_the_menu)} neither shown nor in a menu on {href}"
             menu.click()
-            expect(nav.locator(f'a[href="{sorted(hrefs - in_the_row)[0]}"]:visible').first).to_be_visible()
-            off_screen = hrefs - in_the_row - tappable_links(nav)
+            expect(nav.locator(f'a[href="{min(in_the_menu)}"]:visible').first).to_be_visible()  # the menu is open
+            off_screen = in_the_menu - tappable_links(nav)
             assert not off_screen, f"{sorted(off_screen)} in the menu on {href} are off screen"
             if href.endswith("/portal/"):
                 phone_page.screenshot(path=str(ARTIFACTS / f"portal-360-nav-menu-{language}.png"))
