@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import secrets
 from decimal import Decimal
@@ -78,6 +79,10 @@ def _der(text: str, kind: str) -> bytes:
         raise GatewayError(f"the {kind} key is not base64 or PEM") from exc
 
 
+# Loading a 2048-bit private key checks it (OpenSSL's RSA_check_key), 15-30 ms of CPU, and every checkout,
+# callback and verification builds its client from the settings' text: the same few keys, read once a process.
+# A key that fails to load raises, and a raised error is not kept.
+@functools.lru_cache(maxsize=8)
 def load_private_key(text: str) -> rsa.RSAPrivateKey:
     try:
         key = serialization.load_der_private_key(_der(text, "private"), password=None)
@@ -88,6 +93,7 @@ def load_private_key(text: str) -> rsa.RSAPrivateKey:
     return key
 
 
+@functools.lru_cache(maxsize=8)
 def load_public_key(text: str) -> rsa.RSAPublicKey:
     try:
         key = serialization.load_der_public_key(_der(text, "public"))

@@ -298,3 +298,19 @@ def test_refunding_a_nagad_payment_is_refused_with_the_reason_and_changes_nothin
     assert answer.status_code == 400 and "merchant portal" in answer.content.decode()
     assert not GatewayRefund.objects.exists()
     assert (money_moved(), LedgerEntry.objects.count()) == before
+
+
+def test_a_merchant_key_is_read_once_and_a_bad_one_is_refused_every_time(settings):
+    """Each client built from the settings' text reads the same key object: an RSA private key's check costs
+    15-45 ms of CPU a load, once for every checkout and callback before. A key that cannot be read is not
+    kept: it is refused again, and a corrected one is read afresh."""
+    text = settings.NAGAD_SANDBOX_MERCHANT_PRIVATE_KEY
+    assert nagad.load_private_key(text) is nagad.load_private_key(text)
+    assert nagad.load_public_key(settings.NAGAD_SANDBOX_NAGAD_PUBLIC_KEY) is nagad.load_public_key(settings.NAGAD_SANDBOX_NAGAD_PUBLIC_KEY)
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    other_text = base64.b64encode(other.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                                      serialization.NoEncryption())).decode()
+    assert nagad.load_private_key(other_text).private_numbers() == other.private_numbers()
+    for _ in range(2):
+        with pytest.raises(nagad.GatewayError, match="cannot be read"):
+            nagad.load_private_key(base64.b64encode(b"not a key").decode())
