@@ -61,6 +61,7 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items):
     _keep_shared_fixtures_on_one_worker(items)
+    _freeradius_tests_one_at_a_time(items)
     _slow_tests_where_make_test_slow_looks(items)
     # The postgres marker means "row locks and real concurrency": it needs PostgreSQL, which CI always has.
     if os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
@@ -132,6 +133,21 @@ def _keep_shared_fixtures_on_one_worker(items):
         )
         if shared:
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+# The fixtures that start a real FreeRADIUS for the test (tests/radius/conftest.py).
+FREERADIUS_FIXTURES = {"freeradius", "radius_supervisor"}
+
+
+def _freeradius_tests_one_at_a_time(items):
+    """The tests that start a real FreeRADIUS mostly wait: for it to start, for its detail file's one-second
+    poll, for a timeout. Handed out in collection order, they ran on all three workers at once near the end
+    of `make test-main`, and both cores stood 40-70 % idle for a minute (/proc/stat every 10 s, 28 Nov).
+    As one group they run on one worker, first (xdist hands out the largest group first), while the others
+    keep the cores busy. A test already grouped with its module keeps its module's group."""
+    for item in items:
+        if FREERADIUS_FIXTURES & set(getattr(item, "fixturenames", ())) and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group("freeradius"))
 
 
 @pytest.fixture(scope="session")

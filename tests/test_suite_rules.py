@@ -57,7 +57,7 @@ def test_the_scan_finds_fixtures_and_would_see_a_second_definition(tmp_path):
 def test_a_module_sharing_a_seeded_fixture_runs_on_one_worker():
     """tests/conftest.py groups a module's tests when they share a module-scoped fixture of ours, so that
     `make test` (`--dist loadgroup`) builds the seeded demo once, not once per worker; a module of plain
-    tests stays spread over the workers."""
+    tests stays spread over the workers; the tests that start FreeRADIUS share one group."""
     import json
     import os
     import re
@@ -73,7 +73,8 @@ def test_a_module_sharing_a_seeded_fixture_runs_on_one_worker():
         "            found.setdefault(item.module.__name__, []).extend(m.args[0] for m in item.iter_markers('xdist_group'))\n"
         "        print('GROUPS=' + json.dumps({name: sorted(set(g)) for name, g in found.items()}))\n"
         "pytest.main(['--collect-only', '-q', '-p', 'no:cacheprovider', 'tests/e2e/test_demo_logins.py',\n"
-        "             'tests/core/test_backup_restore.py', 'tests/test_suite_rules.py'], plugins=[Groups()])\n"
+        "             'tests/core/test_backup_restore.py', 'tests/test_suite_rules.py', 'tests/radius/test_freeradius.py',\n"
+        "             'tests/radius/test_serve.py', 'tests/radius/test_cards.py'], plugins=[Groups()])\n"
     )
     out = subprocess.run([sys.executable, "-c", show_groups], cwd=TESTS.parent, capture_output=True, text=True,
                          env={**os.environ, "PYTEST_XDIST_WORKER": ""}, timeout=120).stdout
@@ -81,6 +82,10 @@ def test_a_module_sharing_a_seeded_fixture_runs_on_one_worker():
     assert groups["tests.e2e.test_demo_logins"] == ["tests.e2e.test_demo_logins"]
     assert groups["tests.core.test_backup_restore"] == ["tests.core.test_backup_restore"]
     assert groups["tests.test_suite_rules"] == []
+    # The tests that start FreeRADIUS, from every module, one group: they wait rather than work, and all three
+    # workers waiting on them at once left the cores idle (tests/conftest.py, _freeradius_tests_one_at_a_time).
+    for module in ("test_freeradius", "test_serve", "test_cards"):
+        assert groups[f"tests.radius.{module}"] == ["freeradius"], module
     makefile = (TESTS.parent / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^PYTEST = .*--dist loadgroup", makefile, re.MULTILINE)
 
