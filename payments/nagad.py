@@ -79,7 +79,7 @@ def _der(text: str, kind: str) -> bytes:
         raise GatewayError(f"the {kind} key is not base64 or PEM") from exc
 
 
-# Loading a 2048-bit private key checks it (OpenSSL's RSA_check_key), 15-30 ms of CPU, and every checkout,
+# Loading a 2048-bit private key checks it (OpenSSL's RSA_check_key), 15-46 ms of CPU, and every checkout,
 # callback and verification builds its client from the settings' text: the same few keys, read once a process.
 # A key that fails to load raises, and a raised error is not kept.
 @functools.lru_cache(maxsize=8)

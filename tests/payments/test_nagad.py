@@ -302,7 +302,7 @@ def test_refunding_a_nagad_payment_is_refused_with_the_reason_and_changes_nothin
 
 def test_a_merchant_key_is_read_once_and_a_bad_one_is_refused_every_time(settings):
     """Each client built from the settings' text reads the same key object: an RSA private key's check costs
-    15-45 ms of CPU a load, once for every checkout and callback before. A key that cannot be read is not
+    15-46 ms of CPU a load, once for every checkout and callback before. A key that cannot be read is not
     kept: it is refused again, and a corrected one is read afresh."""
     text = settings.NAGAD_SANDBOX_MERCHANT_PRIVATE_KEY
     assert nagad.load_private_key(text) is nagad.load_private_key(text)
