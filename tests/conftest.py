@@ -335,6 +335,21 @@ def customer(db):
     return make_customer()
 
 
+@pytest.fixture(scope="module")
+def demo_base_of_30_customers(django_db_setup, django_db_blocker, tmp_path_factory):
+    """`seed_demo` at 30 customers with three months of history, committed for the module and removed at its
+    end: seeded once a run and copied into every later module that asks, on any worker (tests/seeded_demo.py),
+    where the later steps' tests each seeded a base of their own (8-15 s apiece)."""
+    from tests.seeded_demo import demo_base_of_30_customers as seed
+
+    media = tmp_path_factory.mktemp("demo-base-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        seed(media=media, tmp_path_factory=tmp_path_factory)
+    yield
+    with django_db_blocker.unblock():
+        fast_flush.flush()
+
+
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 

@@ -111,3 +111,13 @@ def demo_of_24_customers(*, media: Path, tmp_path_factory) -> tuple[str, list[st
         return out.getvalue(), handed_to_worker
 
     return seeded_demo("seed-24-customers-2-months", seed, media=media, tmp_path_factory=tmp_path_factory)
+
+
+def demo_base_of_30_customers(*, media: Path, tmp_path_factory) -> None:
+    """`manage.py seed_demo --customers 30 --leads 2 --months 3`: the base step the later steps' own tests
+    build on (tickets, resellers, field service, retention), each of which seeded it for itself before."""
+    from django.core.management import call_command
+
+    seeded_demo("seed-demo-30-customers-3-months",
+                lambda: call_command("seed_demo", customers=30, leads=2, months=3, quiet=True),
+                media=media, tmp_path_factory=tmp_path_factory)

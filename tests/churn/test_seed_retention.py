@@ -9,8 +9,8 @@ from tests.billing.test_run import ledger_ok
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("demo_base_of_30_customers")  # the demo's base, seeded once a run (tests/conftest.py)
 def test_seed_retention_writes_every_state_once(client):
-    call_command("seed_demo", customers=16, leads=2, months=3, quiet=True)
     call_command("seed_retention", quiet=True)
     tasks = RetentionCallTask.objects.all()
     assert {t.outcome for t in tasks if t.status == "done"} == set(RetentionCallTask.Outcome.values)

@@ -32,6 +32,7 @@ from billing.models import Account, Allocation, Invoice, LedgerEntry
 from ispbill.core.backup import BackupError, backup_open, backups_prune
 from ispbill.core.backup_crypto import BackupAuthError, generate_key, parse_key
 from payments.models import Payment
+from tests import fast_flush
 from tests.seeded_demo import demo_of_24_customers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,7 +142,7 @@ def demo_backup(django_db_setup, django_db_blocker, tmp_path_factory):
         call_command("backup", out=out, keep=2, stdout=report)
         files = {p.relative_to(media).as_posix(): p.read_bytes() for p in media.rglob("*") if p.is_file()}
         yield max(out.glob("ispbill-*.backup")), source_counts(), source_money(), files, out, report.getvalue()
-        call_command("flush", interactive=False, verbosity=0)
+        fast_flush.flush()  # as after a committing test (tests/fast_flush.py)
 
 
 def test_backup_of_the_demo_restores_into_an_empty_database_with_every_count_and_total_equal(demo_backup, tmp_path):

@@ -32,6 +32,7 @@ from customers.models import Package, Subscription
 from ispbill.accounts.models import User
 from ispbill.core.models import AuditLog
 from payments.models import Payment
+from tests import fast_flush
 
 CUSTOMERS, MONTHS = 120, 3
 LIFECYCLE = ("subscription.activate", "subscription.suspend", "subscription.reactivate", "subscription.cancel")
@@ -63,7 +64,7 @@ def demo_month_by_hand_demo(django_db_setup, django_db_blocker):
         call_command("seed", only=["base", "metrics", "retention"], customers=CUSTOMERS, months=MONTHS, stdout=StringIO())
     yield
     with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+        fast_flush.flush()  # as after a committing test (tests/fast_flush.py)
 
 
 def month_chosen() -> tuple[date, date]:

@@ -1,12 +1,9 @@
 """The demo is apart: a production install (DEMO off) loads none of it, and `seed` runs every step."""
 
-import re
 import subprocess
 import sys
-from io import StringIO
 
-import pytest
-from django.core.management import call_command, get_commands
+from django.core.management import get_commands
 
 from demo.management.commands.seed import STEPS
 from tests import structure
@@ -60,22 +57,3 @@ def test_seed_runs_every_demo_seed_command():
     seed_commands = {name for name, app in get_commands().items() if app == "demo" and name.startswith("seed_")}
     assert seed_commands <= {command for _, command, _ in STEPS}
     assert {"seed_demo", "seed_tickets", "seed_retention"} <= seed_commands
-
-
-@pytest.mark.django_db(transaction=True)
-def test_seed_prints_a_line_per_step_with_its_time():
-    # A step with an estimate says it (the base step, before the servers start in `make run`); the base is
-    # what the next steps build on, seeded once.
-    base = StringIO()
-    call_command("seed", only=["base"], customers=16, months=1, stdout=base)
-    assert re.search(r"\[1/1\] base \(seed_demo, about \d+ s\) …", base.getvalue())
-    out = StringIO()
-    call_command("seed", only=["outages", "tickets"], stdout=out)
-    lines = out.getvalue().splitlines()
-    starts = [line for line in lines if re.fullmatch(r"\[\d/2\] \w+ \(\w+\) …", line)]
-    ends = [line for line in lines if re.fullmatch(r"\[\d/2\] \w+ done in \d+\.\d s, \d+\.\d s of CPU here", line)]
-    # The order is the seed's, not the one asked for.
-    assert starts == ["[1/2] tickets (seed_tickets) …", "[2/2] outages (seed_outages) …"]
-    assert [line.split(" done")[0] for line in ends] == ["[1/2] tickets", "[2/2] outages"]
-    assert any(re.fullmatch(r"Demo data loaded: 2 steps in \d+\.\d s", line) for line in lines)
-    assert lines[-1].lstrip().startswith("admin"), "the logins are the last block"

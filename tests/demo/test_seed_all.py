@@ -1,5 +1,8 @@
 """The whole `seed`, every step at a small size: what the demo's first start sees."""
 
+import re
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
@@ -12,6 +15,7 @@ from ispbill.accounts.models import User
 from ispbill.notify import services as notify_services
 from ispbill.notify.models import Message
 from resellers.models import Reseller
+from tests import fast_flush
 from tests.seeded_demo import demo_of_24_customers
 
 
@@ -23,7 +27,25 @@ def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("seeded-media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         yield demo_of_24_customers(media=media, tmp_path_factory=tmp_path_factory)
-        call_command("flush", interactive=False, verbosity=0)
+        fast_flush.flush()  # as after a committing test (tests/fast_flush.py)
+
+
+@pytest.mark.django_db
+def test_seed_prints_a_line_per_step_with_its_time(seeded):
+    # A step with an estimate says it (the base step, before the servers start in `make run`).
+    output, _handed = seeded
+    assert re.search(r"^\[1/\d+\] base \(seed_demo, about \d+ s\) …$", output, re.MULTILINE)
+    # Steps asked for again, on the seeded demo (each is idempotent, so they add nothing and take seconds).
+    out = StringIO()
+    call_command("seed", only=["outages", "tickets"], stdout=out)
+    lines = out.getvalue().splitlines()
+    starts = [line for line in lines if re.fullmatch(r"\[\d/2\] \w+ \(\w+\) …", line)]
+    ends = [line for line in lines if re.fullmatch(r"\[\d/2\] \w+ done in \d+\.\d s, \d+\.\d s of CPU here", line)]
+    # The order is the seed's, not the one asked for.
+    assert starts == ["[1/2] tickets (seed_tickets) …", "[2/2] outages (seed_outages) …"]
+    assert [line.split(" done")[0] for line in ends] == ["[1/2] tickets", "[2/2] outages"]
+    assert any(re.fullmatch(r"Demo data loaded: 2 steps in \d+\.\d s", line) for line in lines)
+    assert lines[-1].lstrip().startswith("admin"), "the logins are the last block"
 
 
 @pytest.mark.django_db

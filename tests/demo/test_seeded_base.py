@@ -22,6 +22,7 @@ from ispbill.core.models import AuditLog
 from ispbill.core.phone import normalize_phone
 from network.models import Router
 from resellers.models import Reseller
+from tests import fast_flush
 from tests.demo.test_seed_base import CUSTOMERS, DEMO_LOGINS, portal_customer, seed, sign_in
 
 
@@ -33,7 +34,7 @@ def seeded_base_demo(django_db_setup, django_db_blocker):
         seed()
     yield
     with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
+        fast_flush.flush()  # as after a committing test (tests/fast_flush.py)
 
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_base_demo")]

@@ -7,8 +7,8 @@ from fieldservice.models import EquipmentItem, EquipmentRental, EquipmentRentalC
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("demo_base_of_30_customers")  # the demo's base, seeded once a run (tests/conftest.py)
 def test_demo_has_three_technicians_sixty_orders_in_every_status_and_work_today_and_runs_again_unchanged():
-    call_command("seed_demo", customers=40, leads=5, months=1, quiet=True)
     call_command("seed_fieldservice", quiet=True)
     assert get_user_model().objects.filter(kind="technician").count() >= 3
     orders = WorkOrder.objects.all()

@@ -11,11 +11,11 @@ from resellers.models import Renewal, Reseller, ResellerPackage
 from usecases import reseller_renewal
 from usecases.reseller_customer_create import reseller_customer_create
 
-pytestmark = pytest.mark.django_db
+# The demo's base (30 customers, three months), seeded once a run (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_base_of_30_customers")]
 
 
 def test_seeded_renewal_history_spans_past_months_and_is_idempotent():
-    call_command("seed_demo", customers=24, leads=2, months=3, quiet=True)
     call_command("seed_resellers")
     renewals = Renewal.objects.filter(reseller__user__username=PREPAID_LOGIN)
     months = {r.created_at.strftime("%Y-%m") for r in renewals}
@@ -44,7 +44,6 @@ def test_seeded_renewal_history_spans_past_months_and_is_idempotent():
 
 
 def test_every_demo_reseller_can_connect_a_customer_in_each_of_its_areas():
-    call_command("seed_demo", customers=24, leads=2, months=1, quiet=True)
     call_command("seed_resellers")
     resellers = list(Reseller.objects.filter(user__username__in=[COMMISSION_LOGIN, PREPAID_LOGIN, SUB_LOGIN]).order_by("pk"))
     assert len(resellers) == 3
@@ -69,7 +68,6 @@ def test_every_demo_reseller_can_connect_a_customer_in_each_of_its_areas():
 def test_the_resellers_history_leaves_the_portal_demo_logins_as_the_logins_table_shows_them():
     from customers.models import Customer, Subscription
 
-    call_command("seed_demo", customers=30, leads=2, months=3, quiet=True)
 
     def states():
         return {

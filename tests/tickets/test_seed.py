@@ -5,12 +5,12 @@ from demo.messages import SEEDED_BACKEND
 from ispbill.notify.models import Message
 from tickets.models import Survey, Ticket, TicketComment
 
-pytestmark = pytest.mark.django_db
+# The demo's base (30 customers, three months), seeded once a run (tests/conftest.py): the tickets step reads
+# the customers, not their bills.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_base_of_30_customers")]
 
 
 def test_seed_tickets_gives_demo_customers_history_and_surveys_and_is_idempotent():
-    # Two months of history, as below: the tickets step reads the customers, not a year of their bills.
-    call_command("seed_demo", customers=30, leads=2, months=2, quiet=True)
     call_command("seed_tickets", tickets=20, quiet=True)
     tickets = Ticket.objects.count()
     assert tickets == 20
@@ -25,7 +25,6 @@ def test_seed_tickets_gives_demo_customers_history_and_surveys_and_is_idempotent
 
 
 def test_seeded_tickets_messages_are_recorded_as_delivered_when_their_event_happened(django_capture_on_commit_callbacks):
-    call_command("seed_demo", customers=30, leads=2, months=2, quiet=True)
     before = set(Message.objects.values_list("pk", flat=True))
     with django_capture_on_commit_callbacks() as handed_to_workers:
         call_command("seed_tickets", tickets=20, quiet=True)
