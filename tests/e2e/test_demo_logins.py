@@ -191,6 +191,18 @@ def take_cash_from_the_due_list(page, *, branch: str | None = None) -> Payment:
     return payment
 
 
+# Its mark is also what tells pytest-django to make the test database when this module runs alone: the
+# tests below carry none (they read what the server wrote, outside a transaction of their own), and the
+# module's seeded demo went to the configured database instead ("relation auth_group does not exist").
+@pytest.mark.django_db
+def test_every_login_the_tasks_use_signs_in_with_its_demo_password(demo_logins_demo):
+    from django.contrib.auth import get_user_model
+
+    users = {user.username: user for user in get_user_model().objects.filter(username__in=PASSWORDS)}
+    assert set(users) == set(PASSWORDS)
+    assert [name for name, password in PASSWORDS.items() if not (users[name].is_active and users[name].check_password(password))] == []
+
+
 @pytest.mark.parametrize("username", ["admin", "manager"])
 def test_admin_and_manager_add_a_customer_with_a_connection_and_take_cash(demo_logins_demo, open_page, username):
     page = open_page()
