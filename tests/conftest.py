@@ -107,7 +107,7 @@ def _longest_slow_tests_first(items):
     """`make test-slow` is a dozen tests of 5 to 95 s: xdist hands them out in collection order, so the
     longest (the page walks in tests/e2e and tests/crawl, late in the alphabet) started last and ran on
     alone while the other workers idled (207 s for 454 s of work on three workers, 27 Nov). A slow test
-    says how long it takes, `@pytest.mark.slow(seconds=80)` (each measured on 28 Nov's fast machine), and
+    says how long it takes, `@pytest.mark.slow(seconds=75)` (each measured alone on 28 Nov's evening machine), and
     they go first, longest first; the sort is stable, so everything else keeps its order. It runs after
     every other collection hook (pytest-django's moves the committing tests to the end)."""
 

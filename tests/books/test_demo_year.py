@@ -71,7 +71,7 @@ def hand_over_the_cashiers_cash():
         cash_handover_record(actor=users[receiver], collector=users[collector], branch=branch, amount=(holding * share).quantize(D("1")))
 
 
-@pytest.mark.slow(seconds=23)  # a year of daily billing runs, then the books and VAT steps
+@pytest.mark.slow(seconds=20)  # a year of daily billing runs, then the books and VAT steps
 @pytest.mark.django_db
 def test_the_demo_years_journal_balances_and_a_months_vat_worksheet_is_recomputed_by_hand(settings):
     # A new install's settings, as the demo has them: the first invoice issued at activation

@@ -14,7 +14,7 @@ from .crawler import Crawler
 from .world import demo_logins, seed_world
 
 # slow: every page as every demo login, minutes of work; runs in `make test-slow` (README, "Time budget").
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow(seconds=51)]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow(seconds=70)]
 
 
 def test_every_page_of_every_surface_as_every_demo_login_answers_without_a_server_error(live_server):

@@ -39,7 +39,7 @@ def test_seed_first_loads_the_base_and_leaves_the_rest_marked_to_come(settings):
     assert loading_state() == {"pending": [name for name in STEP_NAMES if name not in FIRST_STEPS], "done": FIRST_STEPS}
 
 
-@pytest.mark.slow(seconds=32)  # over the 20 s budget (20-35 s on a quiet machine, 70-85 s on a slower one)
+@pytest.mark.slow(seconds=24)  # over the 20 s budget (20-35 s on a quiet machine, 70-85 s on a slower one)
 @pytest.mark.django_db(transaction=True)
 def test_seed_later_warms_the_web_prints_the_logins_then_loads_the_rest_and_prints_them_again(live_server, settings, var_dir):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -30,9 +30,6 @@ from django.urls import reverse
 
 from customers.models import Subscription
 
-# A demo in processes of its own: about 40 s on a quiet machine (the first run builds the base, once).
-pytestmark = pytest.mark.slow(seconds=78)  # most of it the module's seeded demo
-
 BASE = Path(settings.BASE_DIR)
 CUSTOMERS = 150
 LOADER_STEPS = ["tickets"]  # 80 tickets with their history: it was one transaction
@@ -54,15 +51,26 @@ def _manage(*args: str, env: dict, **kwargs):
     return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE, env=env, check=True, capture_output=True, text=True, **kwargs)
 
 
-def _template() -> Path:
-    """The migrated database with a small base step, built once per version of the migrations and the base
-    seed (a minute or two) and kept in the temporary directory for the next runs."""
+def _template_path() -> Path:
+    """Where the base for this version of the migrations and the base seed is kept (see _template)."""
     digest = hashlib.sha256()
     sources = [*BASE.glob("*/migrations/*.py"), *BASE.glob("ispbill/*/migrations/*.py"),
                BASE / "demo/management/commands/seed_demo.py", BASE / "demo/management/commands/_demo_history.py"]
     for path in sorted(sources):
         digest.update(path.read_bytes())
-    target = Path(tempfile.gettempdir()) / f"ispbill-demo-base-{CUSTOMERS}-{digest.hexdigest()[:16]}.sqlite3"
+    return Path(tempfile.gettempdir()) / f"ispbill-demo-base-{CUSTOMERS}-{digest.hexdigest()[:16]}.sqlite3"
+
+
+# A demo in processes of its own: about 20 s on a quiet machine once the base is kept, and 90 s more the
+# first time, when migrate and the base seed build it (SQLite's 166 migrations alone take a minute). The
+# slow step starts its longest tests first (tests/conftest.py), so the time depends on which it is now.
+pytestmark = pytest.mark.slow(seconds=20 if _template_path().exists() else 110)
+
+
+def _template() -> Path:
+    """The migrated database with a small base step, built once per version of the migrations and the base
+    seed (a minute or two) and kept in the temporary directory for the next runs."""
+    target = _template_path()
     if not target.exists():
         with tempfile.TemporaryDirectory() as building:
             env = _env(Path(building))

@@ -81,7 +81,7 @@ def migrate(var: Path, database: str) -> subprocess.CompletedProcess:
                           timeout=900, env={**__import__("os").environ, "DATABASE_URL": url})
 
 
-@pytest.mark.slow(seconds=41)
+@pytest.mark.slow(seconds=52)
 def test_restored_and_migrated_is_what_migrate_makes_from_nothing(embedded_var):
     started = helper("start", var=embedded_var, EMBEDDED_DB_SNAPSHOT="1")
     assert started.returncode == 0, started.stderr

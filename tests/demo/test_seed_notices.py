@@ -60,7 +60,7 @@ def seeded(*, together: bool) -> tuple[dict[str, list[tuple]], int]:
     return comparable(every_row()), template_reads
 
 
-@pytest.mark.slow(seconds=10)  # two seeds (README, "Tests")
+@pytest.mark.slow(seconds=16)  # two seeds (README, "Tests")
 @pytest.mark.django_db
 def test_the_notices_queued_together_write_the_rows_each_activation_would():
     before = transaction.savepoint()

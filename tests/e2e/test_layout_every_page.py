@@ -47,7 +47,7 @@ def _sign_in(browser_context, client: Client, live_server) -> None:
     browser_context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
 
 
-@pytest.mark.slow(seconds=80)  # every page of every surface in Chromium at two sizes: runs in `make test-slow`
+@pytest.mark.slow(seconds=75)  # every page of every surface in Chromium at two sizes: runs in `make test-slow`
 @pytest.mark.django_db(transaction=True)
 def test_every_page_of_every_surface_fits_a_phone_and_shows_whole_tables_on_a_laptop(browser, live_server, tmp_path_factory):
     users = seed_small_demo(tmp_path_factory)

@@ -12,7 +12,7 @@ from fieldservice.models import WorkOrder
 from network.models import Outage
 from tests.factories import make_subscription
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow(seconds=4)]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow(seconds=3)]
 
 
 def test_seed_fibre_builds_the_demo_plant_once():

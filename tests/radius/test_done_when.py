@@ -73,7 +73,7 @@ def login(sim, kind: str, username: str):
     return sim.session(username) if kind == "pppoe" else sim.hotspot_session(username)
 
 
-@pytest.mark.slow(seconds=10)  # FreeRADIUS, the simulator and the outbox end to end, waits of up to 60 s: `make test-slow`
+@pytest.mark.slow(seconds=5)  # FreeRADIUS, the simulator and the outbox end to end, waits of up to 60 s: `make test-slow`
 @pytest.mark.parametrize("kind", ["pppoe", "hotspot"])
 def test_radius_router_suspend_walled_garden_pay_full_speed_and_history(
     kind, radius_supervisor, routeros_router, routeros_clock, gateway, billing_settings, client, settings,
