@@ -159,7 +159,7 @@ else:
     # plans it again, and psycopg sends the values apart instead of quoting them into the text. The same
     # pages and jobs run the same few hundred statements over and over: the test suite, all of it
     # queries of this kind, took 596 s where client-side binding took 690 s (README, "Tests"). DDL takes
-    # no parameters this way; its few statements with values put them in as literals (radius/sql.py).
+    # no parameters this way; its statements with values put them in as literals (radius/sql.py, fibre/sql.py).
     # DB_PREPARE_THRESHOLD=0 turns preparing off (a PgBouncer before 1.21 in transaction mode cannot keep
     # prepared statements); binding on the server stays.
     prepare_after = env.int("DB_PREPARE_THRESHOLD", default=5)
