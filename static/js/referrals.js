@@ -1,4 +1,7 @@
 // Referrals page: the "Copy link" button copies the text of the element it names.
+// The button is rendered hidden and shown here once it works, so nobody (a slow phone, a
+// browser test) can press it before its handler exists; without scripts the link stays on
+// screen to copy by hand.
 (function () {
   "use strict";
   document.querySelectorAll("[data-copy-target]").forEach(function (button) {
@@ -16,6 +19,7 @@
         done();
       }
     });
+    button.hidden = false;
   });
   function fallback(text) {
     var area = document.createElement("textarea");
