@@ -155,15 +155,23 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Parameters are bound on the server (psycopg's Cursor, not the ClientCursor Django defaults to), and
-    # a statement a connection has run this many times is prepared: PostgreSQL then neither parses nor
-    # plans it again, and psycopg sends the values apart instead of quoting them into the text. The same
-    # pages and jobs run the same few hundred statements over and over: the test suite, all of it
-    # queries of this kind, took 596 s where client-side binding took 690 s (README, "Tests"). DDL takes
-    # no parameters this way; its statements with values put them in as literals (radius/sql.py, fibre/sql.py).
-    # DB_PREPARE_THRESHOLD=0 turns preparing off (a PgBouncer before 1.21 in transaction mode cannot keep
-    # prepared statements); binding on the server stays.
+    # a statement a connection has run this many times is prepared: PostgreSQL then does not parse it
+    # again, and psycopg sends the values apart instead of quoting them into the text. The same pages and
+    # jobs run the same few hundred statements over and over (README, "Tests", has what it saves the test
+    # suite). DDL takes no parameters this way; its statements with values put them in as literals
+    # (radius/sql.py, fibre/sql.py). DB_PREPARE_THRESHOLD=0 turns preparing off (a PgBouncer before 1.21
+    # in transaction mode cannot keep prepared statements); binding on the server stays.
     prepare_after = env.int("DB_PREPARE_THRESHOLD", default=5)
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=prepare_after or None)
+    # A prepared statement is still planned for its values on every run (force_custom_plan). Otherwise,
+    # after five runs, PostgreSQL may settle on one generic plan for every value: one that cannot use a
+    # partial index whose condition a parameter decides (`status = $1` against `WHERE status = 'paid'`),
+    # nor tell a rare value from a common one, and that was chosen by the table sizes of that moment. The
+    # books' journal posting (billing/ledger/sql.py) kept a generic plan made while its tables were young:
+    # 40-75 ms a run and growing, and the IPN bench's credit task took 389 s for 2,300 receipts on a new
+    # database against 64-88 s (bench/README.md).
+    options = DATABASES["default"]["OPTIONS"].get("options", "")
+    DATABASES["default"]["OPTIONS"]["options"] = f"{options} -c plan_cache_mode=force_custom_plan".strip()
     DATABASES["default"]["TEST"] = {"NAME": env.str("DB_TEST_NAME", default="test_ispbill")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
