@@ -154,24 +154,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Parameters are bound on the server (psycopg's Cursor, not the ClientCursor Django defaults to), and
-    # a statement a connection has run this many times is prepared: PostgreSQL then does not parse it
-    # again, and psycopg sends the values apart instead of quoting them into the text. The same pages and
-    # jobs run the same few hundred statements over and over (README, "Tests", has what it saves the test
-    # suite). DDL takes no parameters this way; its statements with values put them in as literals
-    # (radius/sql.py, fibre/sql.py). DB_PREPARE_THRESHOLD=0 turns preparing off (a PgBouncer before 1.21
-    # in transaction mode cannot keep prepared statements); binding on the server stays.
+    # The hand-written statements of hot paths (ispbill/core/statements.py) are prepared on a connection
+    # once it has run them this many times; Django's own queries never are (they bind on the client).
+    # 0 turns it off (a PgBouncer in transaction mode cannot keep prepared statements).
+    # Binding and preparing every statement (server_side_binding, 28 Nov) saved the test suite a seventh
+    # and was undone: after five runs PostgreSQL may keep one generic plan for a statement, made from the
+    # table sizes of that moment, and the books' journal posting (billing/ledger/sql.py) kept one made
+    # while its tables were young: 40-75 ms a run, growing, and the IPN bench's credit task 389 s instead
+    # of 76 s. plan_cache_mode=force_custom_plan on every connection cured that but doubled the billing
+    # run (PostgreSQL then plans each deferred foreign-key check again at COMMIT). bench/README.md, "SSLCommerz IPN".
     prepare_after = env.int("DB_PREPARE_THRESHOLD", default=5)
-    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=prepare_after or None)
-    # A prepared statement is still planned for its values on every run (force_custom_plan). Otherwise,
-    # after five runs, PostgreSQL may settle on one generic plan for every value: one that cannot use a
-    # partial index whose condition a parameter decides (`status = $1` against `WHERE status = 'paid'`),
-    # nor tell a rare value from a common one, and that was chosen by the table sizes of that moment. The
-    # books' journal posting (billing/ledger/sql.py) kept a generic plan made while its tables were young:
-    # 40-75 ms a run and growing, and the IPN bench's credit task took 389 s for 2,300 receipts on a new
-    # database against 64-88 s (bench/README.md).
-    options = DATABASES["default"]["OPTIONS"].get("options", "")
-    DATABASES["default"]["OPTIONS"]["options"] = f"{options} -c plan_cache_mode=force_custom_plan".strip()
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = prepare_after or None
     DATABASES["default"]["TEST"] = {"NAME": env.str("DB_TEST_NAME", default="test_ispbill")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -6,10 +6,9 @@ renewal requests against one wallet) that is most of the request. These helpers 
 gives that such a path still needs:
 
 - `statement_cursor()`: a Django cursor (same connection and transaction, wrapped and logged like
-  any other, so query counting and `execute_wrapper` see it). On PostgreSQL every connection binds
-  parameters on the server (config/settings.py), so psycopg prepares a statement the connection keeps
-  running (from its fifth run) and PostgreSQL skips parsing and planning it. Write portable SQL: `%s`
-  placeholders, no `= ANY(%s)`.
+  any other, so query counting and `execute_wrapper` see it) that on PostgreSQL binds parameters on
+  the server, so psycopg prepares a statement the connection keeps running (from its fifth run) and
+  PostgreSQL skips parsing and planning it. Write portable SQL: `%s` placeholders, no `= ANY(%s)`.
 - `instances(model, names, rows)`: model instances from rows of those fields' columns, each value
   converted as the ORM converts it (SQLite returns decimals as floats, for one).
 - `rows_create(model, objects)`: INSERT … RETURNING the ids, one statement for any number of rows;
@@ -40,8 +39,21 @@ def on_postgresql() -> bool:
 
 @contextmanager
 def statement_cursor():
-    """Why not the ORM: see above; this is the cursor its callers' hand-written statements go through."""
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+    """Why not the ORM: see above; this is the cursor its callers' hand-written statements go through.
+    Only PostgreSQL binds on the server; SQLite gets Django's own cursor."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
+        with db.cursor() as cursor:
+            yield cursor
+        return
+    import psycopg
+
+    db.ensure_connection()
+    # Django's own wrapping of a cursor it made (`_prepare_cursor`: error translation, query logging),
+    # around a psycopg cursor that binds on the server instead of the ClientCursor Django would make.
+    with db.wrap_database_errors:
+        cursor = db._prepare_cursor(psycopg.Cursor(db.connection))
+    with cursor:
         yield cursor
 
 
