@@ -157,12 +157,13 @@ else:
     # The hand-written statements of hot paths (ispbill/core/statements.py) are prepared on a connection
     # once it has run them this many times; Django's own queries never are (they bind on the client).
     # 0 turns it off (a PgBouncer in transaction mode cannot keep prepared statements).
-    # Binding and preparing every statement (server_side_binding, 28 Nov) saved the test suite a seventh
-    # and was undone: after five runs PostgreSQL may keep one generic plan for a statement, made from the
-    # table sizes of that moment, and the books' journal posting (billing/ledger/sql.py) kept one made
-    # while its tables were young: 40-75 ms a run, growing, and the IPN bench's credit task 389 s instead
-    # of 76 s. plan_cache_mode=force_custom_plan on every connection cured that but doubled the billing
-    # run (PostgreSQL then plans each deferred foreign-key check again at COMMIT). bench/README.md, "SSLCommerz IPN".
+    # Binding and preparing every statement (server_side_binding, 28 Nov) saved nothing measurable (the
+    # same test modules back to back, README "Tests") and was undone: after five runs PostgreSQL may keep
+    # one generic plan for a statement, made from the table sizes of that moment, and the books' journal
+    # posting (billing/ledger/sql.py) kept one made while its tables were young: 40-75 ms a run, growing,
+    # and the IPN bench's credit task 389 s instead of 76 s. plan_cache_mode=force_custom_plan on every
+    # connection cured that but doubled the billing run (PostgreSQL then plans each deferred foreign-key
+    # check again at COMMIT). bench/README.md, "SSLCommerz IPN".
     prepare_after = env.int("DB_PREPARE_THRESHOLD", default=5)
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = prepare_after or None
     DATABASES["default"]["TEST"] = {"NAME": env.str("DB_TEST_NAME", default="test_ispbill")}
