@@ -79,8 +79,7 @@ def _ensure(parent: str, name: str, column: str, start: datetime, end: datetime,
             f"INSERT INTO {name} SELECT * FROM moved",
             [start, end],
         )
-        # DDL takes no bound parameters: the bounds go in as literals, quoted by psycopg.
-        cursor.execute(connection.ops.compose_sql(f"ALTER TABLE {parent} ATTACH PARTITION {name} FOR VALUES FROM (%s) TO (%s)", [start, end]))
+        cursor.execute(f"ALTER TABLE {parent} ATTACH PARTITION {name} FOR VALUES FROM (%s) TO (%s)", [start, end])
     return True
 
 

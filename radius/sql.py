@@ -276,8 +276,7 @@ def session_log_partition_ensure(*, year: int, month: int, start, end) -> bool:
                 INSERT INTO {name} ({columns}) SELECT {columns} FROM moved""",
             [start, end],
         )
-        # DDL takes no bound parameters: the bounds go in as literals, quoted by psycopg.
-        cursor.execute(connection.ops.compose_sql(f"ALTER TABLE {parent} ATTACH PARTITION {name} FOR VALUES FROM (%s) TO (%s)", [start, end]))
+        cursor.execute(f"ALTER TABLE {parent} ATTACH PARTITION {name} FOR VALUES FROM (%s) TO (%s)", [start, end])
     return True
 
 

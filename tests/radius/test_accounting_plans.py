@@ -58,7 +58,7 @@ def test_a_session_is_found_by_its_id_even_when_the_statistics_say_none_is_open(
                "framedprotocol, router_id")
     sessions = (f"INSERT INTO radius_radacct ({columns}) "
                 "SELECT 's' || g, 'session-' || g, 'user' || g, '', '10.0.0.1', g::text, 'Ethernet', to_timestamp(%s), "
-                " to_timestamp(%s), {stop}, 0, '', '', '', 0, 0, '', '', '', 'Framed-User', 'PPP', 1 FROM generate_series(%s::int, %s::int) g")
+                " to_timestamp(%s), {stop}, 0, '', '', '', 0, 0, '', '', '', 'Framed-User', 'PPP', 1 FROM generate_series(%s, %s) g")
     opened = EPOCH - 600  # ten minutes before the packet
     with connection.cursor() as cursor:
         # The statistics taken while every session was closed (a router's Accounting-On had closed them) ...
