@@ -247,7 +247,9 @@ def customer_create(
         collector=collector,
         vat_bin=(vat_bin or "").strip().replace("-", ""),
     )
-    customer.full_clean(exclude=["account_number"])
+    # The area (and so the branch) is the row the caller read: its foreign keys are not looked up again,
+    # one query each (a row deleted meanwhile still fails the insert, on the database's constraint).
+    customer.full_clean(exclude=["account_number", "area", "branch"])
     # The number is taken last, after validation, inside this transaction: a failure leaves no gap.
     # One counter that never resets, shown with the year the customer joined (CT-YYYY-NNNNN).
     customer.account_number = allocate_continuous(prefix=settings.ACCOUNT_NUMBER_PREFIX, year=customer.customer_since.year)
@@ -521,7 +523,9 @@ def subscription_pending_create(
         customer=customer, package=package, router=router, billing_anchor_day=billing_anchor_day, **fields
     )
     _set_password(subscription, password)
-    subscription.full_clean(validate_constraints=False)
+    # The customer, package and router are rows the caller handed over: not looked up again, one query
+    # each (as in `subscriptions_create_existing`; the database's constraints still hold them).
+    subscription.full_clean(exclude=["customer", "package", "router"], validate_constraints=False)
     try:
         with transaction.atomic():
             subscription.save()

@@ -178,17 +178,17 @@ def workorder_create(
         contact_name, contact_phone, address = lead.name, lead.phone, lead.address
         latitude = longitude = None
         branch_id, area_id = lead.branch_id, lead.area_id
+    # The kind's checklist template says what the order requires: read first, so the order is written once.
+    template = ChecklistTemplate.objects.filter(kind=kind).prefetch_related("items").first()
+    required = {"photos_required": template.photos_required, "serial_required": template.serial_required} if template else {}
     order = WorkOrder.objects.create(
         kind=kind, priority=priority, source=source, customer=customer, subscription=subscription, lead=lead,
         ticket=ticket, contact_name=contact_name, contact_phone=contact_phone, address=address,
         latitude=latitude, longitude=longitude, branch_id=branch_id, area_id=area_id, description=description,
         window_start=window_start, window_end=window_end, duration_minutes=duration_minutes,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor if getattr(actor, "pk", None) else None, **required,
     )
-    template = ChecklistTemplate.objects.filter(kind=kind).prefetch_related("items").first()
     if template is not None:
-        order.photos_required, order.serial_required = template.photos_required, template.serial_required
-        order.save(update_fields=["photos_required", "serial_required"])
         ChecklistItem.objects.bulk_create(
             ChecklistItem(order=order, label=item.label, required=item.required, position=item.position)
             for item in template.items.all()

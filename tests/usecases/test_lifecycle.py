@@ -164,3 +164,29 @@ def test_cancelling_a_suspended_connection_removes_it_from_the_router(admin, act
     assert outbox(active) == [(ProvisioningTask.Action.SUSPEND, True), (ProvisioningTask.Action.DEPROVISION, False)]
     assert messages(active) == [Event.SUSPENDED]
 
+
+
+@pytest.mark.django_db
+def test_a_new_customer_and_connection_read_no_row_the_caller_handed_over_again_and_write_the_order_once():
+    """A sign-up is one customer and one connection with its installation order: the area, package and
+    router the caller passed are not looked up again one query each, and the order's checklist flags go
+    into its INSERT, not a second UPDATE (customers/services.py, fieldservice/services.py). The
+    checklist template is read, and the order still carries what it requires."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fieldservice.models import ChecklistTemplate, WorkOrder
+    from tests.factories import AreaFactory, PackageFactory, RouterFactory, make_customer, make_subscription
+
+    area, package = AreaFactory(), PackageFactory()
+    router = RouterFactory(branch=area.branch)
+    template, _ = ChecklistTemplate.objects.update_or_create(kind=WorkOrder.Kind.INSTALLATION, defaults={"photos_required": 2, "serial_required": True})
+    with CaptureQueriesContext(connection) as queries:
+        subscription = make_subscription(customer=make_customer(area=area), package=package, router=router)
+    statements = [q["sql"] for q in queries.captured_queries]
+    for table in ("customers_area", "customers_branch", "customers_package", "network_router", "customers_customer"):
+        assert not [s for s in statements if s.startswith(f'SELECT 1 AS "a" FROM "{table}" WHERE "{table}"."id"')], table
+    assert not [s for s in statements if s.startswith('UPDATE "fieldservice_workorder"')]
+    order = WorkOrder.objects.get(subscription=subscription)
+    assert (order.photos_required, order.serial_required) == (2, True)
+    assert order.checklist.count() == template.items.count()
