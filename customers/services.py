@@ -576,7 +576,9 @@ def _transition(*, actor, subscription: Subscription, to: str, reason: str, acti
     if not reason:
         raise ValidationError({"reason": _("Give a reason: it is kept in the customer's history.")})
     with transaction.atomic():
-        locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
+        # With its router and package, which the router change queued after it reads (the lock is the
+        # subscription's row alone).
+        locked = Subscription.objects.select_for_update(of=("self",)).select_related("router", "package").get(pk=subscription.pk)
         if not locked.can_transition_to(to):
             raise ValidationError(
                 _("A %(status)s subscription cannot be %(done)s.")

@@ -190,3 +190,21 @@ def test_a_new_customer_and_connection_read_no_row_the_caller_handed_over_again_
     order = WorkOrder.objects.get(subscription=subscription)
     assert (order.photos_required, order.serial_required) == (2, True)
     assert order.checklist.count() == template.items.count()
+
+
+@pytest.mark.django_db
+def test_a_status_change_reads_its_router_and_package_with_the_locked_row():
+    """Activation locks the subscription's row and reads its router and package in the same statement:
+    the router change queued after it (billing/transition_effects.py) reads neither again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    subscription = make_subscription()
+    with CaptureQueriesContext(connection) as queries:
+        activated = subscription_activate(actor=None, subscription=subscription, reason="installed")
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert activated.status == "active"
+    assert ProvisioningTask.objects.filter(subscription=activated).exists()  # the router change was queued
+    assert not [s for s in statements if s.startswith(('SELECT "network_router"', 'SELECT "customers_package"'))], statements
+    locked = [s for s in statements if " FOR UPDATE" in s and '"customers_subscription"' in s.split(" FROM ")[1][:30]]
+    assert locked and all('FOR UPDATE OF "customers_subscription"' in s for s in locked)
