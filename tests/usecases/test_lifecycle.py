@@ -181,6 +181,7 @@ def test_a_new_customer_and_connection_read_no_row_the_caller_handed_over_again_
     area, package = AreaFactory(), PackageFactory()
     router = RouterFactory(branch=area.branch)
     template, _ = ChecklistTemplate.objects.update_or_create(kind=WorkOrder.Kind.INSTALLATION, defaults={"photos_required": 2, "serial_required": True})
+    template.items.create(label="Signal measured at the customer's ONU", position=99)
     with CaptureQueriesContext(connection) as queries:
         subscription = make_subscription(customer=make_customer(area=area), package=package, router=router)
     statements = [q["sql"] for q in queries.captured_queries]
@@ -189,7 +190,8 @@ def test_a_new_customer_and_connection_read_no_row_the_caller_handed_over_again_
     assert not [s for s in statements if s.startswith('UPDATE "fieldservice_workorder"')]
     order = WorkOrder.objects.get(subscription=subscription)
     assert (order.photos_required, order.serial_required) == (2, True)
-    assert order.checklist.count() == template.items.count()
+    assert list(order.checklist.values_list("label", flat=True)) == list(template.items.values_list("label", flat=True))
+    assert "Signal measured at the customer's ONU" in order.checklist.values_list("label", flat=True)
 
 
 @pytest.mark.django_db
