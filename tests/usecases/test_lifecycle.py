@@ -6,6 +6,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from billing.models import LedgerEntry
@@ -14,6 +16,7 @@ from billing.selectors import account_balance, amount_open
 from billing.services import LineSpec, invoice_create
 from billing.vat import vat_line
 from customers.models import Customer, Subscription
+from fieldservice.models import ChecklistTemplate, WorkOrder
 from ispbill.core.money import format_money
 from ispbill.core.periods import periods_between
 from ispbill.notify.events import Event
@@ -21,7 +24,7 @@ from ispbill.notify.models import Message
 from network.models import ProvisioningTask
 from tests.billing.test_package_changes import pay_everything, subscribed
 from tests.billing.test_run import configure, ledger_ok, run_billing
-from tests.factories import PackageFactory, make_subscription
+from tests.factories import AreaFactory, PackageFactory, RouterFactory, make_customer, make_subscription
 from usecases.subscription_activate import subscription_activate
 from usecases.subscription_cancel import subscription_cancel
 from usecases.subscription_reactivate import subscription_reactivate
@@ -165,19 +168,12 @@ def test_cancelling_a_suspended_connection_removes_it_from_the_router(admin, act
     assert messages(active) == [Event.SUSPENDED]
 
 
-
 @pytest.mark.django_db
 def test_a_new_customer_and_connection_read_no_row_the_caller_handed_over_again_and_write_the_order_once():
     """A sign-up is one customer and one connection with its installation order: the area, package and
     router the caller passed are not looked up again one query each, and the order's checklist flags go
     into its INSERT, not a second UPDATE (customers/services.py, fieldservice/services.py). The
     checklist template is read, and the order still carries what it requires."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from fieldservice.models import ChecklistTemplate, WorkOrder
-    from tests.factories import AreaFactory, PackageFactory, RouterFactory, make_customer, make_subscription
-
     area, package = AreaFactory(), PackageFactory()
     router = RouterFactory(branch=area.branch)
     template, _ = ChecklistTemplate.objects.update_or_create(kind=WorkOrder.Kind.INSTALLATION, defaults={"photos_required": 2, "serial_required": True})
@@ -198,9 +194,6 @@ def test_a_new_customer_and_connection_read_no_row_the_caller_handed_over_again_
 def test_a_status_change_reads_its_router_and_package_with_the_locked_row():
     """Activation locks the subscription's row and reads its router and package in the same statement:
     the router change queued after it (billing/transition_effects.py) reads neither again."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     subscription = make_subscription()
     with CaptureQueriesContext(connection) as queries:
         activated = subscription_activate(actor=None, subscription=subscription, reason="installed")
