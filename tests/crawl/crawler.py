@@ -46,6 +46,8 @@ class CrawlResult:
     who: str
     visited: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    # Links the page offered that answered 403: a link or button the user's role may not follow.
+    forbidden: list[Failure] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     documents: int = 0
     spreadsheets: int = 0  # CSV files and zips of them, each checked for cells a spreadsheet would run
@@ -147,6 +149,9 @@ class Crawler:
         self.result.statuses[response.status_code] += 1
         if response.status_code >= 500:
             self.result.failures.append(Failure(url, response.status_code, found_on))
+            return []
+        if response.status_code == 403:
+            self.result.forbidden.append(Failure(url, response.status_code, found_on))
             return []
         if response.status_code in (301, 302, 303, 307, 308):
             location = response.headers.get("Location", "")
