@@ -172,6 +172,26 @@ def test_the_slow_steps_real_collection_starts_with_its_longest_tests(tmp_path):
     assert collected == ["tests/e2e/test_layout_every_page.py", "tests/crawl/test_crawl.py", "tests/billing/test_simulated_year.py"]
 
 
+def test_review_screenshots_are_taken_only_when_asked_and_a_failures_picture_always():
+    """tests/e2e/conftest.py: a browser test's pictures for review cost Chromium a whole-page capture each;
+    without E2E_SCREENSHOTS they are not taken, while the picture of a failure (diagnostic=True) always is,
+    and Playwright never sees the `diagnostic` argument."""
+    from tests.e2e.conftest import _review_screenshots_when_asked
+
+    calls = []
+
+    def take(page, **kwargs):
+        calls.append(kwargs)
+        return b"png"
+
+    unasked = _review_screenshots_when_asked(take, review=False)
+    assert unasked("page", path="review.png", full_page=True) == b"" and calls == []
+    assert unasked("page", path="failed.png", full_page=True, diagnostic=True) == b"png"
+    assert calls == [{"path": "failed.png", "full_page": True}]
+    asked = _review_screenshots_when_asked(take, review=True)
+    assert asked("page", path="review.png") == b"png" and calls[-1] == {"path": "review.png"}
+
+
 def test_a_screenshot_chromium_refuses_once_is_asked_for_again_and_any_other_failure_stands():
     """tests/e2e/conftest.py: Chromium's passing "Unable to capture screenshot" is asked again once; a
     second refusal, or any other error, still fails the test."""

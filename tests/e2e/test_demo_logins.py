@@ -121,7 +121,7 @@ def open_page(browser, demo_logins_demo, request):
         for page in context.pages:
             if getattr(request.node, "failed_call", False):
                 ARTIFACTS.mkdir(exist_ok=True)
-                page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{n}.png"), full_page=True)
+                page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{n}.png"), full_page=True, diagnostic=True)
         context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
 

@@ -44,7 +44,7 @@ def phone(browser, live_server, request):
     yield context, page
     if getattr(request.node, "failed_call", False):
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-phone.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-phone.png"), full_page=True, diagnostic=True)
     context.close()
     assert not errors, f"JavaScript errors on the phone: {errors}"
 

@@ -77,7 +77,7 @@ def test_every_page_of_every_surface_fits_a_phone_and_shows_whole_tables_on_a_la
                 sideways = page.evaluate(SIDEWAYS)
                 if sideways > 0:
                     problems.append(f"{width}px {url} ({key}) scrolls sideways by {sideways}px: {page.evaluate(WIDE)}")
-                    page.screenshot(path=str(ARTIFACTS / f"layout-{width}-{surface}-{key.replace('?tab=', '-')}.png"), full_page=True)
+                    page.screenshot(path=str(ARTIFACTS / f"layout-{width}-{surface}-{key.replace('?tab=', '-')}.png"), full_page=True, diagnostic=True)
                 if viewport is LAPTOP:
                     for clipped in page.evaluate(CLIPPED_TABLES):
                         problems.append(f"{width}px {url} ({key}): {clipped}")
