@@ -292,10 +292,18 @@ def test_uptime_per_area_and_router_across_month_boundaries(town):
 
 @pytest.mark.django_db
 def test_uptime_page_renders_for_staff(town, client):
+    from tests.factories import UserFactory
+
     client.force_login(admin_user())
     response = client.get(reverse("staff:network-uptime"))
     assert response.status_code == 200
     assert "Area A" in response.content.decode() and "pop-0" in response.content.decode()
+    router_page = reverse("staff:router-detail", args=[town["routers"][0].pk])
+    assert f'href="{router_page}"' in response.content.decode()
+    # Support reads the report but may not open a router: its names are not links to a 403.
+    client.force_login(UserFactory(roles=["Support"]))
+    body = client.get(reverse("staff:network-uptime")).content.decode()
+    assert "pop-0" in body and router_page not in body
 
 
 @pytest.mark.django_db

@@ -77,6 +77,7 @@ def test_online_list_shows_who_is_online_since_when_ip_mac_nas_with_counts(staff
     assert "core-1</a> <strong>2</strong>" in per_router and "edge-2</a> <strong>1</strong>" in per_router
     assert "Gulshan</a> <strong>2</strong>" in per_area and "Mirpur</a> <strong>1</strong>" in per_area
     assert "3 sessions open" in body
+    assert reverse("staff:router-detail", args=[screens_network["routers"][0].pk]) in body  # the NAS links to its router
     assert reverse("staff:radius-online") in staff_client.get(reverse("staff:home")).content.decode()  # in the navigation
 
 
@@ -112,6 +113,9 @@ def test_online_list_keeps_to_the_users_branches_and_needs_the_permission(client
     client.force_login(UserFactory(roles=["Support"], branch_scope=[gulshan.branch]))
     response = client.get(reverse("staff:radius-online"))
     assert online_ids(response) == ["karim", "rahim"] and "Mirpur" not in response.content.decode()
+    # Support may not open a router: the NAS column names it without a link to a 403.
+    core = screens_network["routers"][0]
+    assert "core-1" in response.content.decode() and reverse("staff:router-detail", args=[core.pk]) not in response.content.decode()
     assert client.get(reverse("staff:radius-online"), {"area": mirpur.pk}).status_code == 400  # not theirs to pick
     client.force_login(UserFactory(roles=["Cashier"]))
     assert client.get(reverse("staff:radius-online")).status_code == 403
