@@ -15,7 +15,7 @@ from ispbill.notify.models import Message
 from network import outages, services
 from network.models import Outage, OutageBroadcast, RouterDownPeriod
 from network.notify_events import OUTAGE_DECLARED, OUTAGE_RESTORED, OUTAGE_UPDATE
-from tests.factories import AreaFactory, BranchFactory, RouterFactory, admin_user, make_customer, make_subscription
+from tests.factories import AreaFactory, BranchFactory, RouterFactory, UserFactory, admin_user, make_customer, make_subscription
 from usecases.subscription_cancel import subscription_cancel
 
 DHAKA = ZoneInfo("Asia/Dhaka")
@@ -292,8 +292,6 @@ def test_uptime_per_area_and_router_across_month_boundaries(town):
 
 @pytest.mark.django_db
 def test_uptime_page_renders_for_staff(town, client):
-    from tests.factories import UserFactory
-
     client.force_login(admin_user())
     response = client.get(reverse("staff:network-uptime"))
     assert response.status_code == 200
@@ -324,8 +322,6 @@ def test_demo_outages_are_seeded_once_with_history_and_sent_messages(town):
 
 @pytest.mark.django_db
 def test_branch_staff_see_and_act_on_their_branches_outages_only(town, client, django_capture_on_commit_callbacks):
-    from tests.factories import UserFactory
-
     other_branch = BranchFactory(name="Uttara")
     elsewhere_area = AreaFactory(branch=other_branch, name="Sector 7")
     ours = declare(django_capture_on_commit_callbacks, areas=[town["areas"][0]])
