@@ -8,7 +8,6 @@ users and roles), the message (ispbill/notify), the audit of "run again".
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -30,6 +29,7 @@ from ispbill.core.jobs import (
     jobs_health,
     periodic_job,
     periodic_jobs,
+    registered_tasks,
 )
 from ispbill.core.models import JobRun, JobWatch
 from ispbill.notify.events import Channel
@@ -45,9 +45,8 @@ RERUN_PERMISSION = "core.rerun_jobrun"
 
 def job_choices() -> list[tuple[str, str]]:
     """Every task the log may hold: the schedule's jobs by their entry name, then the other tasks."""
-    current_app.loader.import_default_modules()
     scheduled = {job.task: job.name for job in periodic_jobs()}
-    others = sorted(name for name in current_app.tasks if not name.startswith("celery.") and name not in scheduled)
+    others = sorted(name for name in registered_tasks() if not name.startswith("celery.") and name not in scheduled)
     return [(task, name) for task, name in scheduled.items()] + [(task, task) for task in others] + [
         ("imports.export", "imports.export")
     ]
@@ -88,7 +87,7 @@ def can_run_again(run: JobRun) -> bool:
     stopped); periodic jobs are run again by name. Fan-out runs are repeated by their periodic job."""
     return (
         run.trigger == JobRun.Trigger.BULK and run.is_failure and run.args_complete
-        and run.task_name in current_app.tasks
+        and run.task_name in registered_tasks()
     )
 
 
@@ -182,12 +181,11 @@ def job_run_again(*, actor, job: str = "", run: JobRun | None = None) -> Requeue
         periodic = periodic_job(job)
         if periodic is None:
             raise ValidationError(_("There is no periodic job called “%(job)s”.") % {"job": job[:100]})
-        current_app.loader.import_default_modules()
-        if periodic.task not in current_app.tasks:
+        if periodic.task not in registered_tasks():
             raise ValidationError(_("The job “%(job)s” names a task this installation does not have.") % {"job": job})
         task, args, kwargs, label = periodic.task, list(periodic.args), dict(periodic.kwargs), periodic.name
         obj, _created = JobWatch.objects.get_or_create(job=periodic.name, defaults={"first_seen_at": timezone.now()})
     audit_record(actor=actor, action="job.run_again", obj=obj, after={"task": task, "job": label, "args": args, "kwargs": kwargs})
     headers = {TRIGGER_HEADER: JobRun.Trigger.MANUAL, JOB_HEADER: label if run is None else run.job, REQUESTED_BY_HEADER: actor.pk}
-    transaction.on_commit(lambda: current_app.tasks[task].apply_async(args, kwargs, headers=headers))
+    transaction.on_commit(lambda: registered_tasks()[task].apply_async(args, kwargs, headers=headers))
     return Requeued(task=task, label=label)

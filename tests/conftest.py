@@ -258,9 +258,7 @@ def _fresh_cached_reads():
     from payments.online import gateway_config_forget
 
     gateway_config_forget()
-    cache.delete(ANY_ACTIVE_CACHE_KEY)
-    cache.delete(SNAPSHOT_VERSION_KEY)
-    cache.delete(RISK_VERSION_KEY)
+    cache.delete_many([ANY_ACTIVE_CACHE_KEY, SNAPSHOT_VERSION_KEY, RISK_VERSION_KEY])  # one round trip a test
 
 
 @pytest.fixture
@@ -268,11 +266,12 @@ def eager_celery():
     """Tasks queued with .delay() (on commit, as the code queues them) run at once in the test's thread,
     as a worker would run them, and a task's exception fails the test. The one eager fixture."""
     from config.celery import app
+    from ispbill.core.jobs import registered_tasks
 
     # Every app's tasks registered, as a worker has them when it starts (autodiscovery): a task looked up
     # by name (config/celery.py's worker_ready handler) was missing when no earlier test on this xdist
     # worker had imported its module.
-    app.loader.import_default_modules()
+    registered_tasks()
     previous = app.conf.task_always_eager, app.conf.task_eager_propagates
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield app

@@ -1,6 +1,7 @@
 """The jobs page, the late-job check and its one notification, and "run again" (dashboard/jobs.py)."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from celery.schedules import crontab
@@ -210,6 +211,22 @@ def test_a_failed_bulk_run_is_run_again_with_its_arguments(client, jobs_people, 
 
     again = JobRun.objects.exclude(pk=failed.pk).get(task_name="tests.jobs.bulk")
     assert (again.args, again.result, again.trigger) == ([42], 42, "manual")
+
+
+def test_the_page_and_run_again_do_not_run_djangos_system_checks_on_every_request(
+        client, schedule, jobs_people, eager_celery, django_capture_on_commit_callbacks):
+    """Asking Celery to import every app's tasks runs Django's system checks through its Django fixup
+    (30 ms of CPU each time): the task modules are imported once a process (registered_tasks)."""
+    from ispbill.core.jobs import registered_tasks
+
+    registered_tasks()  # the process's first ask, as the first jobs page after a start makes it
+    client.force_login(jobs_people["admin"])
+    with mock.patch("django.core.checks.run_checks", side_effect=AssertionError("system checks run")):
+        assert client.get(LIST).status_code == 200
+        assert client.get(LIST, {"job": NIGHTLY}).status_code == 200
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(RUN_AGAIN, {"job": "nightly-thing"}).status_code == 302
+    assert JobRun.objects.get(task_name=NIGHTLY).trigger == "manual"
 
 
 @pytest.mark.parametrize("data, status", [

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import app
-from ispbill.core.jobs import JOB_HEADER, TRIGGER_HEADER, jobs_health
+from ispbill.core.jobs import JOB_HEADER, TRIGGER_HEADER, jobs_health, registered_tasks
 from ispbill.core.models import JobRun
 from tests.factories import admin_user
 from tests.night import _workers, clock
@@ -35,7 +35,7 @@ def _at(schedule) -> time:
 @pytest.mark.django_db(transaction=True)
 def test_every_periodic_job_has_a_successful_run_on_the_jobs_page_after_a_night(client):
     assert DAY.isoweekday() == 1
-    app.loader.import_default_modules()  # every app's tasks, as a worker registers them
+    registered_tasks()  # every app's tasks, as a worker registers them
     entries = sorted(app.conf.beat_schedule.items(), key=lambda item: _at(item[1]["schedule"]))
     for name, entry in entries:
         at = _at(entry["schedule"])
