@@ -250,3 +250,17 @@ def test_a_slow_test_the_slow_steps_grep_would_miss_fails_the_run(tmp_path):
         _slow_tests_where_make_test_slow_looks([Item(written, True), Item(hidden, True)])
     makefile = (TESTS.parent / "Makefile").read_text(encoding="utf-8")
     assert "SLOW_TEST_MODULES = $(shell grep -rlE 'mark\\.slow' tests" in makefile
+
+
+def test_celerys_task_modules_are_imported_through_registered_tasks_only():
+    """Celery's Django fixup runs Django's system checks every time autodiscovery is asked for (30 ms
+    of CPU). The eager-task fixture asked for it in each of the 309 tests that take it, and the jobs page
+    on every request; ispbill.core.jobs.registered_tasks asks once a process. Only it, and the test of a
+    worker's start, may ask Celery directly."""
+    import subprocess
+
+    root = TESTS.parent
+    needle = "import_default" + "_modules("
+    files = subprocess.run(["git", "ls-files", "*.py"], cwd=root, capture_output=True, text=True, check=True).stdout.split()
+    callers = sorted(name for name in files if needle in (root / name).read_text(encoding="utf-8"))
+    assert callers == ["ispbill/core/jobs.py", "tests/test_celery_runtime.py"]
