@@ -318,22 +318,15 @@ def periodic_job(name: str) -> PeriodicJob | None:
 
 
 @functools.cache
-def _every_task_module_imported() -> None:
-    from celery import current_app
-
-    current_app.loader.import_default_modules()
-
-
 def registered_tasks():
     """Celery's task registry with every app's tasks in it, as a worker has it once started.
 
-    The first call in a process imports the task modules (Celery's autodiscovery); later calls return
-    the registry as it is, since an imported module stays imported. Celery's Django fixup runs Django's
-    system checks every time autodiscovery is asked for (30 ms of CPU on this project), which the jobs
-    page and every test with eager tasks paid on every request and test."""
+    The first call in a process imports the task modules (Celery's autodiscovery) and the registry is
+    the app's one mapping from then on. Asking Celery again would run Django's system checks again
+    (its Django fixup does on every autodiscovery: 30 ms of CPU here)."""
     from celery import current_app
 
-    _every_task_module_imported()
+    current_app.loader.import_default_modules()
     return current_app.tasks
 
 

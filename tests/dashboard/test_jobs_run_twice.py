@@ -18,7 +18,7 @@ from config.celery import app
 from customers.models import Subscription
 from dashboard.models import DailyMetric
 from fieldservice.models import EquipmentRentalCharge
-from ispbill.core.jobs import JOB_HEADER, TRIGGER_HEADER, registered_tasks
+from ispbill.core.jobs import JOB_HEADER, TRIGGER_HEADER
 from ispbill.core.models import JobRun
 from ispbill.notify.models import Message
 from tests.billing.test_run import configure
@@ -70,7 +70,6 @@ def run_again(day: date, at: time, entry: str) -> None:
 @pytest.fixture
 def rented(technician, eager_celery):  # noqa: F811
     configure(late_fee=Decimal("50.00"))
-    registered_tasks()
     return rented_connection(technician)
 
 
